@@ -1,0 +1,628 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+)
+
+// The v1 mutations. Each type's JSON is its wire form: field names are part
+// of the protocol and must not change; a change of meaning is a new version.
+func init() {
+	register("ticket.create", 1, func(string) Command { return &CreateTicket{} })
+	register("ticket.assign", 1, func(string) Command { return &AssignTicket{} })
+	register("ticket.schedule", 1, func(string) Command { return &ScheduleTicket{} })
+	register("ticket.update", 1, func(string) Command { return &UpdateTicket{} })
+	for _, a := range Actions {
+		register("ticket."+string(a), 1, func(name string) Command {
+			return &TransitionTicket{Action: Action(strings.TrimPrefix(name, "ticket."))}
+		})
+	}
+	register("repair.log", 1, func(string) Command { return &LogRepair{} })
+	register("stock.consume", 1, func(string) Command { return &ConsumePart{} })
+	register("stock.return_defective", 1, func(string) Command { return &ReturnDefective{} })
+	register("stock.receive", 1, func(string) Command { return &MoveStock{Kind: MoveReceive} })
+	register("stock.transfer", 1, func(string) Command { return &MoveStock{Kind: MoveTransfer} })
+	register("stock.adjust", 1, func(string) Command { return &MoveStock{Kind: MoveAdjust} })
+	register("photo.attach", 1, func(string) Command { return &AttachPhoto{} })
+	register("note.add", 1, func(string) Command { return &AddNote{} })
+}
+
+func required(field, value string) error {
+	if strings.TrimSpace(value) == "" {
+		return Errorf(EINVALID, "mutation.missing_field", "Missing required field {{.Field}}.", "Field", field)
+	}
+	return nil
+}
+
+func tooLong(field, value string, max int) error {
+	if len(value) > max {
+		return Errorf(EINVALID, "mutation.too_long", "Field {{.Field}} is longer than {{.Max}} characters.", "Field", field, "Max", max)
+	}
+	return nil
+}
+
+func needRole(actor Actor, roles ...Role) error {
+	for _, r := range roles {
+		if actor.Role == r {
+			return nil
+		}
+	}
+	return Errorf(EFORBIDDEN, "mutation.forbidden_role", "Only a {{.Role}} may do this.", "Role", string(roles[0]))
+}
+
+// openTicketForWork loads a ticket a technician records work on and checks
+// the technician may touch it.
+func ticketInScope(ctx context.Context, tx MutationTx, actor Actor, id TicketID) (Ticket, error) {
+	t, err := tx.Ticket(ctx, id)
+	if err != nil {
+		return Ticket{}, err
+	}
+	if actor.Role == RoleTechnician && t.Technician != actor.Technician && t.Technician != "" {
+		return Ticket{}, Errorf(EFORBIDDEN, "ticket.not_yours", "Ticket {{.Number}} is assigned to someone else.", "Number", t.Number)
+	}
+	return t, nil
+}
+
+// CreateTicket opens a ticket: a dispatcher's work order or a counter's
+// check-in of a carried-in device.
+type CreateTicket struct {
+	Ticket Ticket `json:"ticket"`
+}
+
+func (*CreateTicket) MutationName() (string, int) { return "ticket.create", 1 }
+
+func (c *CreateTicket) Validate() error {
+	t := c.Ticket
+	if t.Status == "" {
+		t.Status = StatusAssigned
+	}
+	if t.Priority == 0 {
+		t.Priority = PriorityNormal
+	}
+	return t.Validate()
+}
+
+func (c *CreateTicket) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {
+	t := c.Ticket
+	if _, err := tx.Ticket(ctx, t.ID); err == nil {
+		return Errorf(ECONFLICT, "ticket.exists", "Ticket {{.Number}} already exists.", "Number", t.Number)
+	} else if ErrorCode(err) != ENOTFOUND {
+		return err
+	}
+	if actor.Role == RoleTechnician {
+		// A counter or field technician opens tickets for themselves.
+		t.Technician = actor.Technician
+	}
+	t.Status = StatusAssigned
+	if t.Priority == 0 {
+		t.Priority = PriorityNormal
+	}
+	t.Epoch = 1
+	if t.CreatedAt.IsZero() {
+		t.CreatedAt = now
+	}
+	t.UpdatedAt = now
+	return tx.SaveTicket(ctx, t)
+}
+
+// AssignTicket (re)assigns a ticket to a technician or store. It bumps the
+// assignment epoch, so work done on a stale assignment is caught.
+type AssignTicket struct {
+	Ticket     TicketID     `json:"ticket"`
+	Technician TechnicianID `json:"technician"`
+	Store      StoreID      `json:"store,omitempty"`
+}
+
+func (*AssignTicket) MutationName() (string, int) { return "ticket.assign", 1 }
+
+func (c *AssignTicket) Validate() error {
+	if err := required("ticket", string(c.Ticket)); err != nil {
+		return err
+	}
+	if c.Technician == "" && c.Store == "" {
+		return Errorf(EINVALID, "ticket.assign_needs_target", "Choose a technician or a store.")
+	}
+	return nil
+}
+
+func (c *AssignTicket) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {
+	if err := needRole(actor, RoleDispatcher, RoleSystem); err != nil {
+		return err
+	}
+	t, err := tx.Ticket(ctx, c.Ticket)
+	if err != nil {
+		return err
+	}
+	if !t.Status.Open() {
+		return Errorf(ECONFLICT, "ticket.assign_closed", "Ticket {{.Number}} is {{.Status}} and cannot be reassigned.", "Number", t.Number, "Status", string(t.Status))
+	}
+	t.Technician, t.Store = c.Technician, c.Store
+	t.Epoch++
+	t.Status = StatusAssigned // a new assignee starts from the beginning
+	t.UpdatedAt = now
+	return tx.SaveTicket(ctx, t)
+}
+
+// ScheduleTicket sets the appointment window, SLA targets and priority.
+type ScheduleTicket struct {
+	Ticket      TicketID  `json:"ticket"`
+	WindowStart time.Time `json:"window_start"`
+	WindowEnd   time.Time `json:"window_end"`
+	RespondBy   time.Time `json:"respond_by,omitzero"`
+	ResolveBy   time.Time `json:"resolve_by,omitzero"`
+	Priority    Priority  `json:"priority,omitempty"`
+}
+
+func (*ScheduleTicket) MutationName() (string, int) { return "ticket.schedule", 1 }
+
+func (c *ScheduleTicket) Validate() error {
+	if err := required("ticket", string(c.Ticket)); err != nil {
+		return err
+	}
+	if c.WindowStart.IsZero() || !c.WindowEnd.After(c.WindowStart) {
+		return Errorf(EINVALID, "ticket.bad_window", "The appointment must end after it starts.")
+	}
+	if c.Priority != 0 && (c.Priority < PriorityUrgent || c.Priority > PriorityLow) {
+		return Errorf(EINVALID, "ticket.invalid.priority", "Priority must be 1 to 4.")
+	}
+	return nil
+}
+
+func (c *ScheduleTicket) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {
+	if err := needRole(actor, RoleDispatcher, RoleSystem); err != nil {
+		return err
+	}
+	t, err := tx.Ticket(ctx, c.Ticket)
+	if err != nil {
+		return err
+	}
+	if !t.Status.Open() {
+		return Errorf(ECONFLICT, "ticket.schedule_closed", "Ticket {{.Number}} is {{.Status}} and cannot be rescheduled.", "Number", t.Number, "Status", string(t.Status))
+	}
+	t.WindowStart, t.WindowEnd = c.WindowStart, c.WindowEnd
+	if !c.RespondBy.IsZero() {
+		t.RespondBy = c.RespondBy
+	}
+	if !c.ResolveBy.IsZero() {
+		t.ResolveBy = c.ResolveBy
+	}
+	if c.Priority != 0 {
+		t.Priority = c.Priority
+	}
+	t.UpdatedAt = now
+	return tx.SaveTicket(ctx, t)
+}
+
+// TicketFields are the ticket fields a technician may edit. Nil fields are
+// left alone. Diagnosis, resolution, condition, labour and device details
+// are the technician's; customer phone and address are shared with
+// dispatch (see SYNC.md ownership).
+type TicketFields struct {
+	Diagnosis       *string     `json:"diagnosis,omitempty"`
+	ResolutionCode  *Resolution `json:"resolution_code,omitempty"`
+	Condition       *Condition  `json:"condition,omitempty"`
+	LabourMinutes   *int        `json:"labour_minutes,omitempty"`
+	Serial          *string     `json:"serial,omitempty"`
+	PurchaseDate    *time.Time  `json:"purchase_date,omitempty"`
+	ProofOfPurchase *string     `json:"proof_of_purchase,omitempty"`
+	ManufactureDate *time.Time  `json:"manufacture_date,omitempty"`
+	CustomerPhone   *string     `json:"customer_phone,omitempty"`
+	CustomerAddress *string     `json:"customer_address,omitempty"`
+}
+
+// UpdateTicket edits fields. Base holds the values the device saw, for the
+// server's three-way merge.
+type UpdateTicket struct {
+	Ticket TicketID     `json:"ticket"`
+	Set    TicketFields `json:"set"`
+	Base   TicketFields `json:"base"`
+}
+
+func (*UpdateTicket) MutationName() (string, int) { return "ticket.update", 1 }
+
+func (c *UpdateTicket) Validate() error {
+	if err := required("ticket", string(c.Ticket)); err != nil {
+		return err
+	}
+	s := c.Set
+	if s == (TicketFields{}) {
+		return Errorf(EINVALID, "ticket.update_empty", "Nothing to change.")
+	}
+	if s.ResolutionCode != nil && *s.ResolutionCode != "" && !s.ResolutionCode.Valid() {
+		return Errorf(EINVALID, "ticket.invalid.resolution", "Unknown resolution code {{.Code}}.", "Code", string(*s.ResolutionCode))
+	}
+	if s.LabourMinutes != nil && (*s.LabourMinutes < 0 || *s.LabourMinutes > 14*24*60) {
+		return Errorf(EINVALID, "ticket.invalid.labour", "Labour must be between 0 and 20160 minutes.")
+	}
+	for _, f := range []struct {
+		name string
+		v    *string
+	}{{"diagnosis", s.Diagnosis}, {"serial", s.Serial}, {"proof_of_purchase", s.ProofOfPurchase}, {"customer_phone", s.CustomerPhone}, {"customer_address", s.CustomerAddress}} {
+		if f.v != nil {
+			if err := tooLong(f.name, *f.v, 4000); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (c *UpdateTicket) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {
+	t, err := ticketInScope(ctx, tx, actor, c.Ticket)
+	if err != nil {
+		return err
+	}
+	if t.Status == StatusClosed || t.Status == StatusCancelled {
+		return Errorf(ECONFLICT, "ticket.update_closed", "Ticket {{.Number}} is {{.Status}}; it can no longer be edited.", "Number", t.Number, "Status", string(t.Status))
+	}
+	c.Set.applyTo(&t)
+	if !t.Product.PurchaseDate.IsZero() && t.Product.PurchaseDate.After(now) {
+		return Errorf(EINVALID, "ticket.invalid.purchase_future", "The purchase date is after the ticket was opened.")
+	}
+	t.UpdatedAt = now
+	return tx.SaveTicket(ctx, t)
+}
+
+func (s TicketFields) applyTo(t *Ticket) {
+	if s.Diagnosis != nil {
+		t.Diagnosis = *s.Diagnosis
+	}
+	if s.ResolutionCode != nil {
+		t.ResolutionCode = *s.ResolutionCode
+	}
+	if s.Condition != nil {
+		t.Condition = *s.Condition
+	}
+	if s.LabourMinutes != nil {
+		t.LabourMinutes = *s.LabourMinutes
+	}
+	if s.Serial != nil {
+		t.Product.Serial = *s.Serial
+	}
+	if s.PurchaseDate != nil {
+		t.Product.PurchaseDate = *s.PurchaseDate
+	}
+	if s.ProofOfPurchase != nil {
+		t.Product.ProofOfPurchase = *s.ProofOfPurchase
+	}
+	if s.ManufactureDate != nil {
+		t.Product.ManufactureDate = *s.ManufactureDate
+	}
+	if s.CustomerPhone != nil {
+		t.Customer.Phone = *s.CustomerPhone
+	}
+	if s.CustomerAddress != nil {
+		t.Customer.Address = *s.CustomerAddress
+	}
+}
+
+// TransitionTicket moves a ticket through the state machine. Epoch is the
+// assignment epoch the technician saw; a stale epoch is ECONFLICT (the
+// server turns it into a conflict record for review).
+type TransitionTicket struct {
+	Action     Action     `json:"-"`
+	Ticket     TicketID   `json:"ticket"`
+	Epoch      int        `json:"epoch"`
+	Reason     string     `json:"reason,omitempty"`
+	Resolution Resolution `json:"resolution,omitempty"`
+}
+
+func (c *TransitionTicket) MutationName() (string, int) { return "ticket." + string(c.Action), 1 }
+
+func (c *TransitionTicket) Validate() error {
+	if err := required("ticket", string(c.Ticket)); err != nil {
+		return err
+	}
+	if _, ok := edges[c.Action]; !ok {
+		return Errorf(EINVALID, "transition.unknown", "Unknown action {{.Action}}.", "Action", string(c.Action))
+	}
+	if c.Epoch < 1 {
+		return Errorf(EINVALID, "mutation.missing_field", "Missing required field {{.Field}}.", "Field", "epoch")
+	}
+	if c.Resolution != "" && !c.Resolution.Valid() {
+		return Errorf(EINVALID, "ticket.invalid.resolution", "Unknown resolution code {{.Code}}.", "Code", string(c.Resolution))
+	}
+	return tooLong("reason", c.Reason, 2000)
+}
+
+// ErrStaleEpoch is the code detail of a transition made on an assignment
+// that has since changed.
+var ErrStaleEpoch = errors.New("stale assignment epoch")
+
+func (c *TransitionTicket) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {
+	if c.Action == ActionCancel || c.Action == ActionReopen {
+		if err := needRole(actor, RoleDispatcher, RoleTechnician, RoleSystem); err != nil {
+			return err
+		}
+	}
+	t, err := ticketInScope(ctx, tx, actor, c.Ticket)
+	if err != nil {
+		return err
+	}
+	if actor.Role == RoleTechnician && c.Epoch != t.Epoch {
+		return Errorf(ECONFLICT, "ticket.stale_epoch", "Ticket {{.Number}} was reassigned or cancelled while you worked on it; dispatch will review your work.", "Number", t.Number).WithCause(ErrStaleEpoch)
+	}
+	n, err := tx.CountRepairs(ctx, t.ID)
+	if err != nil {
+		return err
+	}
+	to, err := Transition(t, c.Action, TransitionInput{RepairEntries: n, Resolution: c.Resolution, Reason: c.Reason})
+	if err != nil {
+		return err
+	}
+	switch c.Action {
+	case ActionStart:
+		if t.StartedAt.IsZero() {
+			t.StartedAt = now
+		}
+	case ActionComplete:
+		if c.Resolution != "" {
+			t.ResolutionCode = c.Resolution
+		}
+		t.CompletedAt = now
+	case ActionCancel:
+		t.Epoch++ // work still in flight on devices must be reviewed
+	case ActionReopen:
+		t.CompletedAt = time.Time{}
+	}
+	t.Status = to
+	t.StatusReason = strings.TrimSpace(c.Reason)
+	t.UpdatedAt = now
+	return tx.SaveTicket(ctx, t)
+}
+
+// LogRepair appends a repair log entry. Evidence is always accepted, even
+// on a ticket since reassigned, as long as it is not closed.
+type LogRepair struct {
+	Entry RepairEntry `json:"entry"`
+}
+
+func (*LogRepair) MutationName() (string, int) { return "repair.log", 1 }
+
+func (c *LogRepair) Validate() error {
+	e := c.Entry
+	if err := required("entry.id", e.ID); err != nil {
+		return err
+	}
+	if err := required("entry.ticket", string(e.Ticket)); err != nil {
+		return err
+	}
+	if strings.TrimSpace(e.Action) == "" {
+		return Errorf(EINVALID, "repair.needs_action", "Describe what you did.")
+	}
+	if e.Minutes < 0 || e.Minutes > 24*60 {
+		return Errorf(EINVALID, "repair.bad_minutes", "Minutes must be between 0 and 1440.")
+	}
+	return tooLong("entry.action", e.Action, 2000)
+}
+
+func (c *LogRepair) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {
+	t, err := ticketInScope(ctx, tx, actor, c.Entry.Ticket)
+	if err != nil {
+		return err
+	}
+	if t.Status == StatusClosed {
+		return Errorf(ECONFLICT, "ticket.closed", "Ticket {{.Number}} is closed.", "Number", t.Number)
+	}
+	e := c.Entry
+	if e.At.IsZero() {
+		e.At = now
+	}
+	if e.By == "" {
+		e.By = actor.Name
+	}
+	if err := tx.AddRepair(ctx, e); err != nil {
+		return err
+	}
+	t.LabourMinutes += e.Minutes
+	t.UpdatedAt = now
+	return tx.SaveTicket(ctx, t)
+}
+
+// ConsumePart records a part fitted on a ticket and its consume movement.
+// Consumption is a fact: it is accepted even when the balance goes negative
+// (the server raises a conflict for reconciliation).
+type ConsumePart struct {
+	Used PartUsed `json:"used"`
+}
+
+func (*ConsumePart) MutationName() (string, int) { return "stock.consume", 1 }
+
+func (c *ConsumePart) Validate() error {
+	u := c.Used
+	for _, f := range [][2]string{{"used.id", u.ID}, {"used.ticket", string(u.Ticket)}, {"used.part", string(u.Part)}, {"used.from", string(u.From)}} {
+		if err := required(f[0], f[1]); err != nil {
+			return err
+		}
+	}
+	if u.Qty < 1 || u.Qty > 1000 {
+		return Errorf(EINVALID, "stock.bad_qty", "Quantity must be between 1 and 1000.")
+	}
+	return nil
+}
+
+func (c *ConsumePart) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {
+	u := c.Used
+	t, err := ticketInScope(ctx, tx, actor, u.Ticket)
+	if err != nil {
+		return err
+	}
+	if t.Status == StatusClosed || t.Status == StatusCancelled {
+		return Errorf(ECONFLICT, "ticket.closed", "Ticket {{.Number}} is closed.", "Number", t.Number)
+	}
+	p, err := tx.Part(ctx, u.Part)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Location(ctx, u.From); err != nil {
+		return err
+	}
+	if p.Serialized {
+		if strings.TrimSpace(u.Serial) == "" {
+			return Errorf(EINVALID, "stock.needs_serial", "Part {{.Part}} is serialized: scan or type its serial number.", "Part", string(p.Number))
+		}
+		if u.Qty != 1 {
+			return Errorf(EINVALID, "stock.serial_qty", "A serialized part is fitted one at a time.")
+		}
+	}
+	if u.At.IsZero() {
+		u.At = now
+	}
+	if err := tx.AddPartUsed(ctx, u); err != nil {
+		return err
+	}
+	return tx.AddMovement(ctx, StockMovement{
+		ID: u.ID, Kind: MoveConsume, Part: u.Part, From: u.From, Qty: u.Qty,
+		Serial: u.Serial, Ticket: u.Ticket, At: u.At, Recorded: actor.Name,
+	})
+}
+
+// ReturnDefective puts a removed part into the defective-returns bin, to be
+// shipped back to the brand.
+type ReturnDefective struct {
+	Movement StockMovement `json:"movement"`
+}
+
+func (*ReturnDefective) MutationName() (string, int) { return "stock.return_defective", 1 }
+
+func (c *ReturnDefective) Validate() error {
+	m := c.Movement
+	m.Kind = MoveReturnDefective
+	return m.Validate()
+}
+
+func (c *ReturnDefective) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {
+	m := c.Movement
+	m.Kind = MoveReturnDefective
+	if m.Ticket != "" {
+		if _, err := ticketInScope(ctx, tx, actor, m.Ticket); err != nil {
+			return err
+		}
+	}
+	return addMovement(ctx, tx, actor, m, now)
+}
+
+func addMovement(ctx context.Context, tx MutationTx, actor Actor, m StockMovement, now time.Time) error {
+	if _, err := tx.Part(ctx, m.Part); err != nil {
+		return err
+	}
+	for _, loc := range []LocationID{m.From, m.To} {
+		if loc == "" {
+			continue
+		}
+		if _, err := tx.Location(ctx, loc); err != nil {
+			return err
+		}
+	}
+	if m.At.IsZero() {
+		m.At = now
+	}
+	if m.Recorded == "" {
+		m.Recorded = actor.Name
+	}
+	return tx.AddMovement(ctx, m)
+}
+
+// MoveStock is a receive, transfer or count adjustment.
+type MoveStock struct {
+	Kind     MovementKind  `json:"-"`
+	Movement StockMovement `json:"movement"`
+}
+
+func (c *MoveStock) MutationName() (string, int) {
+	switch c.Kind {
+	case MoveReceive:
+		return "stock.receive", 1
+	case MoveTransfer:
+		return "stock.transfer", 1
+	}
+	return "stock.adjust", 1
+}
+
+func (c *MoveStock) Validate() error {
+	m := c.Movement
+	if m.Kind != "" && m.Kind != c.Kind {
+		return Errorf(EINVALID, "stock.kind_mismatch", "Movement kind {{.Kind}} does not match the mutation.", "Kind", string(m.Kind))
+	}
+	m.Kind = c.Kind
+	return m.Validate()
+}
+
+func (c *MoveStock) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {
+	m := c.Movement
+	m.Kind = c.Kind
+	return addMovement(ctx, tx, actor, m, now)
+}
+
+// AttachPhoto records a photo's metadata; the bytes travel separately.
+type AttachPhoto struct {
+	Photo Photo `json:"photo"`
+}
+
+func (*AttachPhoto) MutationName() (string, int) { return "photo.attach", 1 }
+
+func (c *AttachPhoto) Validate() error {
+	p := c.Photo
+	if err := required("photo.id", p.ID); err != nil {
+		return err
+	}
+	if err := required("photo.ticket", string(p.Ticket)); err != nil {
+		return err
+	}
+	if !ValidSHA256(p.SHA256) {
+		return Errorf(EINVALID, "photo.bad_hash", "The photo's SHA-256 is malformed.")
+	}
+	if p.Size <= 0 || p.Size > 50<<20 {
+		return Errorf(EINVALID, "photo.bad_size", "A photo must be between 1 byte and 50 MB.")
+	}
+	return tooLong("photo.caption", p.Caption, 500)
+}
+
+func (c *AttachPhoto) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {
+	if _, err := ticketInScope(ctx, tx, actor, c.Photo.Ticket); err != nil {
+		return err
+	}
+	p := c.Photo
+	if p.At.IsZero() {
+		p.At = now
+	}
+	p.State = ""
+	return tx.AddPhoto(ctx, p)
+}
+
+// AddNote appends a note to a ticket.
+type AddNote struct {
+	Note Note `json:"note"`
+}
+
+func (*AddNote) MutationName() (string, int) { return "note.add", 1 }
+
+func (c *AddNote) Validate() error {
+	n := c.Note
+	if err := required("note.id", n.ID); err != nil {
+		return err
+	}
+	if err := required("note.ticket", string(n.Ticket)); err != nil {
+		return err
+	}
+	if strings.TrimSpace(n.Text) == "" {
+		return Errorf(EINVALID, "note.empty", "The note is empty.")
+	}
+	return tooLong("note.text", n.Text, 4000)
+}
+
+func (c *AddNote) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {
+	if _, err := ticketInScope(ctx, tx, actor, c.Note.Ticket); err != nil {
+		return err
+	}
+	n := c.Note
+	if n.At.IsZero() {
+		n.At = now
+	}
+	if n.By == "" {
+		n.By = actor.Name
+	}
+	return tx.AddNote(ctx, n)
+}

@@ -1,0 +1,34 @@
+package app
+
+// Technician is a person who works tickets.
+type Technician struct {
+	ID       TechnicianID `json:"id"`
+	Name     string       `json:"name"`
+	Phone    string       `json:"phone,omitempty"`
+	Country  string       `json:"country"`
+	Van      LocationID   `json:"van,omitempty"`   // their van stock, for field engineers
+	Store    StoreID      `json:"store,omitempty"` // their counter, for store staff
+	Language string       `json:"language,omitempty"`
+}
+
+// Dataset is a batch of server-owned state loaded into a store in one
+// transaction: the demo world, a first sync, or a page of pulled changes.
+// Rows replace rows with the same key; movements and facts with a known ID
+// are skipped, so loading the same batch twice changes nothing.
+type Dataset struct {
+	Technicians []Technician    `json:"technicians,omitempty"`
+	Locations   []Location      `json:"locations,omitempty"`
+	Parts       []Part          `json:"parts,omitempty"`
+	Movements   []StockMovement `json:"movements,omitempty"`
+	RuleSets    []RuleSet       `json:"rule_sets,omitempty"`
+	Tickets     []TicketDetail  `json:"tickets,omitempty"`
+}
+
+// Rows counts the rows a dataset writes, for progress and benchmarks.
+func (d *Dataset) Rows() int {
+	n := len(d.Technicians) + len(d.Locations) + len(d.Parts) + len(d.Movements) + len(d.RuleSets)
+	for _, t := range d.Tickets {
+		n += 1 + len(t.Repairs) + len(t.Parts) + len(t.Photos) + len(t.Notes)
+	}
+	return n
+}

@@ -1,0 +1,216 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Mutation is the envelope of one user action: a named, versioned command
+// with its arguments, as appended to the device's outbox in the same
+// transaction that changed the local rows, and as pushed to the server.
+type Mutation struct {
+	ID      string          `json:"id"`      // UUIDv7, minted on the device
+	Name    string          `json:"name"`    // e.g. "ticket.start"
+	Version int             `json:"version"` // e.g. 1
+	Device  DeviceID        `json:"device,omitempty"`
+	Seq     int64           `json:"seq,omitempty"` // per-device, gapless, from 1
+	HLC     string          `json:"hlc,omitempty"` // device hybrid logical clock, for audit
+	At      time.Time       `json:"at"`            // device wall time (never decides winners)
+	Args    json.RawMessage `json:"args"`
+}
+
+// FullName is the mutation's name with its version, e.g. "ticket.start.v1".
+func (m Mutation) FullName() string { return m.Name + ".v" + strconv.Itoa(m.Version) }
+
+// Role is who acts: it decides which fields and actions a mutation may touch.
+type Role string
+
+const (
+	RoleTechnician Role = "technician" // field engineer or counter staff
+	RoleDispatcher Role = "dispatcher" // back office: assigns, schedules, cancels
+	RoleSystem     Role = "system"     // imports and server-side housekeeping
+)
+
+// Actor is the person or process applying a mutation.
+type Actor struct {
+	Role       Role
+	Technician TechnicianID // set for RoleTechnician
+	Name       string       // for audit fields ("by")
+}
+
+// MutationTx is the transactional view of the data a mutation reads and
+// changes. The device store and the central service each implement it on
+// their own database, so one Apply runs on both. All methods run inside one
+// database transaction; an error aborts the whole mutation.
+type MutationTx interface {
+	// Ticket returns ENOTFOUND when the ticket is not there.
+	Ticket(ctx context.Context, id TicketID) (Ticket, error)
+	// SaveTicket inserts or replaces the ticket row.
+	SaveTicket(ctx context.Context, t Ticket) error
+	// CountRepairs returns the number of repair entries on a ticket.
+	CountRepairs(ctx context.Context, id TicketID) (int, error)
+	// Part returns ENOTFOUND for an unknown part number.
+	Part(ctx context.Context, n PartNumber) (Part, error)
+	// Location returns ENOTFOUND for an unknown location.
+	Location(ctx context.Context, id LocationID) (Location, error)
+	// The Add methods append facts; an ID seen before is ECONFLICT.
+	AddMovement(ctx context.Context, m StockMovement) error
+	AddRepair(ctx context.Context, r RepairEntry) error
+	AddPartUsed(ctx context.Context, p PartUsed) error
+	AddPhoto(ctx context.Context, p Photo) error
+	AddNote(ctx context.Context, n Note) error
+}
+
+// Command is a decoded mutation: its arguments with the rules to apply them.
+type Command interface {
+	// Validate checks the arguments alone (shape, required fields).
+	Validate() error
+	// Apply checks the business rules against the current data and makes
+	// the changes. now is the applying side's clock; the same command gives
+	// the same effects on device and server for the same data.
+	Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error
+}
+
+type mutationSpec struct {
+	new func(name string) Command
+}
+
+var registry = map[string]mutationSpec{} // key: FullName; filled in init, read-only after
+
+func register(name string, version int, new func(name string) Command) {
+	key := name + ".v" + strconv.Itoa(version)
+	if _, dup := registry[key]; dup {
+		panic("app: mutation registered twice: " + key)
+	}
+	registry[key] = mutationSpec{new: new}
+}
+
+// MutationNames lists every registered mutation with its version, sorted.
+func MutationNames() []string {
+	out := make([]string, 0, len(registry))
+	for k := range registry {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// maxArgsBytes bounds a mutation's arguments: a photo's bytes never travel
+// in a mutation, so anything larger is a bug or an attack.
+const maxArgsBytes = 64 << 10
+
+var namePattern = regexp.MustCompile(`^[a-z][a-z_]*\.[a-z][a-z_]*$`)
+
+// DecodeMutation decodes and validates a mutation's arguments. Unknown
+// names or versions, unknown or missing fields and wrong types are EINVALID.
+func DecodeMutation(m Mutation) (Command, error) {
+	if !namePattern.MatchString(m.Name) || m.Version < 1 {
+		return nil, Errorf(EINVALID, "mutation.bad_name", "Malformed mutation name {{.Name}}.", "Name", m.FullName())
+	}
+	spec, ok := registry[m.FullName()]
+	if !ok {
+		return nil, Errorf(EINVALID, "mutation.unknown", "Unknown mutation {{.Name}}; this app may be too old or too new for it.", "Name", m.FullName())
+	}
+	if len(m.Args) > maxArgsBytes {
+		return nil, Errorf(EINVALID, "mutation.too_large", "Mutation {{.Name}} is too large.", "Name", m.FullName())
+	}
+	cmd := spec.new(m.Name)
+	dec := json.NewDecoder(bytes.NewReader(m.Args))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(cmd); err != nil {
+		return nil, Errorf(EINVALID, "mutation.bad_args", "Mutation {{.Name}} has malformed arguments: {{.Detail}}.", "Name", m.FullName(), "Detail", jsonDetail(err)).WithCause(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, Errorf(EINVALID, "mutation.bad_args", "Mutation {{.Name}} has malformed arguments: {{.Detail}}.", "Name", m.FullName(), "Detail", "trailing data")
+	}
+	if err := cmd.Validate(); err != nil {
+		return nil, err
+	}
+	return cmd, nil
+}
+
+func jsonDetail(err error) string {
+	var te *json.UnmarshalTypeError
+	if ok := asType(err, &te); ok {
+		return fmt.Sprintf("field %q must be %s", te.Field, te.Type.String())
+	}
+	s := strings.TrimPrefix(err.Error(), "json: ")
+	if len(s) > 120 {
+		s = s[:120]
+	}
+	return s
+}
+
+func asType(err error, target **json.UnmarshalTypeError) bool {
+	te, ok := err.(*json.UnmarshalTypeError)
+	if ok {
+		*target = te
+	}
+	return ok
+}
+
+// ApplyMutation decodes m and applies it through tx.
+func ApplyMutation(ctx context.Context, tx MutationTx, actor Actor, m Mutation, now time.Time) error {
+	cmd, err := DecodeMutation(m)
+	if err != nil {
+		return err
+	}
+	if err := cmd.Apply(ctx, tx, actor, now); err != nil {
+		return fmt.Errorf("%s: %w", m.FullName(), err)
+	}
+	return nil
+}
+
+// NewMutation wraps a command in an envelope with a fresh UUIDv7, ready to
+// apply locally and queue. Seq, Device and HLC are set by the outbox.
+func NewMutation(cmd Command, at time.Time) (Mutation, error) {
+	name, version, ok := commandName(cmd)
+	if !ok {
+		return Mutation{}, Errorf(EINTERNAL, "mutation.unregistered", "Unregistered command type {{.Type}}.", "Type", fmt.Sprintf("%T", cmd))
+	}
+	args, err := json.Marshal(cmd)
+	if err != nil {
+		return Mutation{}, fmt.Errorf("encode %s: %w", name, err)
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return Mutation{}, fmt.Errorf("mint mutation id: %w", err)
+	}
+	return Mutation{ID: id.String(), Name: name, Version: version, At: at.UTC(), Args: args}, nil
+}
+
+// Named is implemented by every command: it says under which name and
+// version it is queued.
+type Named interface {
+	MutationName() (name string, version int)
+}
+
+func commandName(cmd Command) (string, int, bool) {
+	n, ok := cmd.(Named)
+	if !ok {
+		return "", 0, false
+	}
+	name, v := n.MutationName()
+	_, registered := registry[name+".v"+strconv.Itoa(v)]
+	return name, v, registered
+}
+
+// NewID mints a UUIDv7 for a device-created record.
+func NewID() string {
+	id, err := uuid.NewV7()
+	if err != nil {
+		// uuid.NewV7 only fails when the system's random source does.
+		return uuid.NewString()
+	}
+	return id.String()
+}

@@ -1,0 +1,196 @@
+package app
+
+import (
+	"strings"
+	"time"
+)
+
+// ComponentClass groups parts for warranty periods.
+type ComponentClass string
+
+const (
+	ClassUnit      ComponentClass = "unit"      // the whole unit, and any part not listed otherwise
+	ClassMain      ComponentClass = "main"      // main parts: mainboard, display, compressor, motor
+	ClassBattery   ComponentClass = "battery"   // batteries wear out and get shorter periods
+	ClassAccessory ComponentClass = "accessory" // chargers, cables, headsets, remotes
+)
+
+// ComponentClasses lists the classes in display order.
+var ComponentClasses = []ComponentClass{ClassUnit, ClassMain, ClassBattery, ClassAccessory}
+
+// Valid reports whether c is a known component class.
+func (c ComponentClass) Valid() bool {
+	for _, x := range ComponentClasses {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// Part is a catalog entry.
+type Part struct {
+	Number       PartNumber     `json:"number"`
+	NameEN       string         `json:"name_en"`
+	NameZH       string         `json:"name_zh"`
+	Category     string         `json:"category"` // e.g. "battery", "display", "pump"
+	Class        ComponentClass `json:"class"`
+	Brand        string         `json:"brand"`
+	Models       []string       `json:"models"` // compatible models
+	Serialized   bool           `json:"serialized"`
+	Prices       []Money        `json:"prices"`        // one per currency
+	ReturnNeeded bool           `json:"return_needed"` // the defective part goes back to the brand
+}
+
+// Price returns the part's price in currency, and false when there is none.
+func (p Part) Price(currency string) (Money, bool) {
+	for _, m := range p.Prices {
+		if m.Currency == currency {
+			return m, true
+		}
+	}
+	return Money{}, false
+}
+
+// Validate checks a catalog entry.
+func (p *Part) Validate() error {
+	switch {
+	case strings.TrimSpace(string(p.Number)) == "":
+		return Errorf(EINVALID, "part.invalid.number", "The part has no part number.")
+	case strings.TrimSpace(p.NameEN) == "" && strings.TrimSpace(p.NameZH) == "":
+		return Errorf(EINVALID, "part.invalid.name", "Part {{.Number}} has no name.", "Number", string(p.Number))
+	case !p.Class.Valid():
+		return Errorf(EINVALID, "part.invalid.class", "Part {{.Number}} has unknown component class {{.Class}}.", "Number", string(p.Number), "Class", string(p.Class))
+	}
+	for _, m := range p.Prices {
+		if err := m.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LocationKind says what a stock location is.
+type LocationKind string
+
+const (
+	LocationVan       LocationKind = "van"
+	LocationStore     LocationKind = "store"
+	LocationWarehouse LocationKind = "warehouse"
+	LocationDefective LocationKind = "defective" // parts awaiting return to the brand
+)
+
+// Location is a place that holds stock.
+type Location struct {
+	ID    LocationID   `json:"id"`
+	Kind  LocationKind `json:"kind"`
+	Name  string       `json:"name"`
+	Owner string       `json:"owner,omitempty"` // technician or store that uses it
+}
+
+// MovementKind is the kind of a stock ledger entry.
+type MovementKind string
+
+const (
+	MoveReceive         MovementKind = "receive"          // stock arrives at a location
+	MoveConsume         MovementKind = "consume"          // fitted on a ticket
+	MoveReturnDefective MovementKind = "return_defective" // removed part sent back
+	MoveTransfer        MovementKind = "transfer"         // from one location to another
+	MoveAdjust          MovementKind = "adjust"           // count correction (signed)
+)
+
+// StockMovement is one immutable ledger entry. Balances are sums of
+// movements, never stored counts, so concurrent movements from several
+// devices merge without losing any.
+type StockMovement struct {
+	ID       string       `json:"id"` // device-minted UUID; makes replays idempotent
+	Kind     MovementKind `json:"kind"`
+	Part     PartNumber   `json:"part"`
+	From     LocationID   `json:"from,omitempty"` // decreased
+	To       LocationID   `json:"to,omitempty"`   // increased
+	Qty      int          `json:"qty"`            // > 0, except adjust which is signed and uses To
+	Serial   string       `json:"serial,omitempty"`
+	Ticket   TicketID     `json:"ticket,omitempty"`
+	Reason   string       `json:"reason,omitempty"`
+	At       time.Time    `json:"at"`
+	Recorded string       `json:"recorded_by,omitempty"`
+}
+
+// Validate checks a movement's shape against its kind.
+func (m *StockMovement) Validate() error {
+	bad := func(msg string) error {
+		return Errorf(EINVALID, "stock.invalid", "Invalid stock movement: {{.Why}}.", "Why", msg)
+	}
+	switch {
+	case m.ID == "":
+		return bad("no ID")
+	case m.Part == "":
+		return bad("no part number")
+	case m.Kind == MoveAdjust:
+		if m.Qty == 0 || m.To == "" || m.From != "" {
+			return bad("an adjustment needs a non-zero quantity and one location")
+		}
+		if strings.TrimSpace(m.Reason) == "" {
+			return Errorf(EINVALID, "stock.adjust_needs_reason", "Give a reason for the count adjustment.")
+		}
+		return nil
+	case m.Qty <= 0:
+		return bad("quantity must be positive")
+	}
+	switch m.Kind {
+	case MoveReceive:
+		if m.To == "" || m.From != "" {
+			return bad("receiving needs a destination only")
+		}
+	case MoveConsume:
+		if m.From == "" || m.To != "" || m.Ticket == "" {
+			return bad("consuming needs a source location and a ticket")
+		}
+	case MoveReturnDefective:
+		// The removed part enters the defective bin; it never was sellable stock.
+		if m.To == "" || m.From != "" {
+			return bad("a defective return needs the defective bin as destination only")
+		}
+	case MoveTransfer:
+		if m.From == "" || m.To == "" || m.From == m.To {
+			return bad("a transfer needs two different locations")
+		}
+	default:
+		return bad("unknown kind " + string(m.Kind))
+	}
+	return nil
+}
+
+// Delta returns how the movement changes the balance of part at loc.
+func (m StockMovement) Delta(loc LocationID) int {
+	switch {
+	case m.Kind == MoveAdjust && m.To == loc:
+		return m.Qty
+	case m.Kind == MoveAdjust:
+		return 0
+	}
+	d := 0
+	if m.To == loc {
+		d += m.Qty
+	}
+	if m.From == loc {
+		d -= m.Qty
+	}
+	return d
+}
+
+// Balance is the quantity of one part at one location.
+type Balance struct {
+	Part     PartNumber `json:"part"`
+	Location LocationID `json:"location"`
+	Qty      int        `json:"qty"`
+	Pending  int        `json:"pending"` // of Qty, the part still only in the local outbox
+}
+
+// PartFilter searches the catalog. Query matches part-number prefixes and
+// words in either language; Model restricts to compatible parts.
+type PartFilter struct {
+	Query string
+	Model string
+	Limit int
+}

@@ -1,0 +1,71 @@
+package app
+
+import (
+	"encoding/hex"
+	"strings"
+	"time"
+)
+
+// RepairEntry is one line of the repair log. Entries are append-only facts;
+// a correction is a new entry.
+type RepairEntry struct {
+	ID      string    `json:"id"` // device-minted UUID
+	Ticket  TicketID  `json:"ticket"`
+	Action  string    `json:"action"` // e.g. "replaced battery", "re-seated ribbon"
+	Minutes int       `json:"minutes,omitempty"`
+	At      time.Time `json:"at"`
+	By      string    `json:"by,omitempty"`
+}
+
+// PartUsed records a part fitted on a ticket; its stock movement is the
+// consume entry with the same ID.
+type PartUsed struct {
+	ID              string     `json:"id"` // equals the consume movement's ID
+	Ticket          TicketID   `json:"ticket"`
+	Part            PartNumber `json:"part"`
+	Qty             int        `json:"qty"`
+	Serial          string     `json:"serial,omitempty"`           // of the new part, when serialized
+	DefectiveSerial string     `json:"defective_serial,omitempty"` // of the removed part, when it goes back
+	From            LocationID `json:"from"`
+	At              time.Time  `json:"at"`
+}
+
+// Photo is a picture's metadata; its bytes are a file named by SHA-256.
+type Photo struct {
+	ID      string    `json:"id"`
+	Ticket  TicketID  `json:"ticket"`
+	SHA256  string    `json:"sha256"` // lower-case hex
+	Size    int64     `json:"size"`
+	Mime    string    `json:"mime"`
+	Caption string    `json:"caption,omitempty"`
+	Kind    string    `json:"kind,omitempty"` // "condition", "repair", "proof_of_purchase", "signature"
+	At      time.Time `json:"at"`
+	State   string    `json:"state,omitempty"` // upload state on the device: "local", "uploading", "verified"
+}
+
+// ValidSHA256 reports whether s is a lower-case hex SHA-256 digest.
+func ValidSHA256(s string) bool {
+	if len(s) != 64 || strings.ToLower(s) != s {
+		return false
+	}
+	_, err := hex.DecodeString(s)
+	return err == nil
+}
+
+// Note is free text on a ticket.
+type Note struct {
+	ID     string    `json:"id"`
+	Ticket TicketID  `json:"ticket"`
+	Text   string    `json:"text"`
+	At     time.Time `json:"at"`
+	By     string    `json:"by,omitempty"`
+}
+
+// TicketDetail is a ticket with everything recorded on it.
+type TicketDetail struct {
+	Ticket  Ticket        `json:"ticket"`
+	Repairs []RepairEntry `json:"repairs"`
+	Parts   []PartUsed    `json:"parts"`
+	Photos  []Photo       `json:"photos"`
+	Notes   []Note        `json:"notes"`
+}

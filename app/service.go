@@ -1,0 +1,77 @@
+package app
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// TicketService reads the tickets on this device.
+type TicketService interface {
+	// FindTickets returns one page of tickets matching f and the total
+	// number that match.
+	FindTickets(ctx context.Context, f TicketFilter) ([]Ticket, int, error)
+	// TicketDetail returns a ticket with its repairs, parts, photos and
+	// notes; ENOTFOUND when there is no such ticket.
+	TicketDetail(ctx context.Context, id TicketID) (TicketDetail, error)
+}
+
+// PartService reads the parts catalog and stock.
+type PartService interface {
+	// FindParts searches by part-number prefix, words in English or
+	// Chinese, and compatible model.
+	FindParts(ctx context.Context, f PartFilter) ([]Part, error)
+	// Part returns ENOTFOUND for an unknown part number.
+	Part(ctx context.Context, n PartNumber) (Part, error)
+	// Balances returns the stock at a location, summed from the ledger.
+	Balances(ctx context.Context, loc LocationID) ([]Balance, error)
+	// Locations lists the stock locations known on this device.
+	Locations(ctx context.Context) ([]Location, error)
+}
+
+// WarrantyService gives the warranty rule set of a country.
+type WarrantyService interface {
+	// RuleSet returns ENOTFOUND when the country has none on this device.
+	RuleSet(ctx context.Context, country string) (RuleSet, error)
+}
+
+// Committer applies a user's action locally and queues it for sync, in one
+// transaction: when Commit returns nil, the action is saved on the device.
+type Committer interface {
+	Commit(ctx context.Context, actor Actor, cmd Command) (Mutation, error)
+}
+
+// Outbox is the queue of committed mutations not yet acknowledged by the
+// central service.
+type Outbox interface {
+	// Pending returns up to limit unacknowledged mutations in seq order.
+	Pending(ctx context.Context, limit int) ([]Mutation, error)
+	// PendingCount returns how many mutations wait to be sent.
+	PendingCount(ctx context.Context) (int, error)
+	// Acknowledge marks every mutation up to and including seq as accepted
+	// by the server.
+	Acknowledge(ctx context.Context, seq int64) error
+}
+
+// PhotoStore keeps photo bytes as files named by their SHA-256.
+type PhotoStore interface {
+	// PutPhoto copies r into the store atomically and returns its SHA-256
+	// (lower-case hex) and size. Storing the same bytes twice is a no-op.
+	PutPhoto(ctx context.Context, r io.Reader) (sha256 string, size int64, err error)
+	// OpenPhoto opens stored bytes; ENOTFOUND when absent.
+	OpenPhoto(ctx context.Context, sha256 string) (io.ReadCloser, error)
+}
+
+// Clock tells the time; tests pin it.
+type Clock interface {
+	Now() time.Time
+}
+
+// ClockFunc adapts a function to Clock.
+type ClockFunc func() time.Time
+
+// Now calls f.
+func (f ClockFunc) Now() time.Time { return f() }
+
+// SystemClock is the wall clock in UTC.
+var SystemClock Clock = ClockFunc(func() time.Time { return time.Now().UTC() })

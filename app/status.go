@@ -1,0 +1,178 @@
+package app
+
+import "strings"
+
+// Status is where a ticket is in its life.
+type Status string
+
+const (
+	StatusAssigned       Status = "assigned"        // dispatched to a technician or store
+	StatusEnRoute        Status = "en_route"        // technician travelling (on-site only)
+	StatusOnSite         Status = "on_site"         // technician at the customer (on-site only)
+	StatusInProgress     Status = "in_progress"     // being diagnosed or repaired
+	StatusWaitingParts   Status = "waiting_parts"   // blocked on parts
+	StatusCompleted      Status = "completed"       // work done, awaiting close or pick-up
+	StatusCannotComplete Status = "cannot_complete" // work stopped; needs dispatch
+	StatusCancelled      Status = "cancelled"       // withdrawn; terminal
+	StatusClosed         Status = "closed"          // done and handed back; terminal
+)
+
+// Statuses lists every status in workflow order.
+var Statuses = []Status{StatusAssigned, StatusEnRoute, StatusOnSite, StatusInProgress, StatusWaitingParts, StatusCompleted, StatusCannotComplete, StatusCancelled, StatusClosed}
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool {
+	for _, x := range Statuses {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Open reports whether work can still happen on a ticket in status s.
+func (s Status) Open() bool {
+	switch s {
+	case StatusCompleted, StatusCannotComplete, StatusCancelled, StatusClosed:
+		return false
+	}
+	return true
+}
+
+// Action is a workflow step a person takes on a ticket.
+type Action string
+
+const (
+	ActionDepart   Action = "depart"     // assigned -> en route
+	ActionArrive   Action = "arrive"     // en route -> on site
+	ActionStart    Action = "start"      // assigned/on site -> in progress
+	ActionWait     Action = "wait_parts" // in progress -> waiting for parts
+	ActionResume   Action = "resume"     // waiting for parts -> in progress
+	ActionComplete Action = "complete"   // in progress -> completed
+	ActionFail     Action = "fail"       // in progress/on site/waiting -> cannot complete
+	ActionCancel   Action = "cancel"     // any open -> cancelled (dispatcher or counter)
+	ActionClose    Action = "close"      // completed/cannot complete -> closed (picked up, signed off)
+	ActionReopen   Action = "reopen"     // completed/cannot complete -> assigned (rework, reschedule)
+)
+
+// Actions lists every workflow action in the order buttons show them.
+var Actions = []Action{ActionDepart, ActionArrive, ActionStart, ActionWait, ActionResume, ActionComplete, ActionFail, ActionCancel, ActionClose, ActionReopen}
+
+// TransitionInput is what a guard may look at besides the ticket itself:
+// the facts recorded on it and what the person typed with the action.
+type TransitionInput struct {
+	RepairEntries int        // repair log entries recorded on the ticket
+	Resolution    Resolution // resolution code given with complete (or already on the ticket)
+	Reason        string     // why: required for wait, fail, cancel, reopen
+}
+
+type edge struct {
+	from []Status
+	to   Status
+}
+
+var edges = map[Action]edge{
+	ActionDepart:   {[]Status{StatusAssigned}, StatusEnRoute},
+	ActionArrive:   {[]Status{StatusEnRoute}, StatusOnSite},
+	ActionStart:    {[]Status{StatusAssigned, StatusOnSite}, StatusInProgress},
+	ActionWait:     {[]Status{StatusInProgress}, StatusWaitingParts},
+	ActionResume:   {[]Status{StatusWaitingParts}, StatusInProgress},
+	ActionComplete: {[]Status{StatusInProgress}, StatusCompleted},
+	ActionFail:     {[]Status{StatusOnSite, StatusInProgress, StatusWaitingParts}, StatusCannotComplete},
+	ActionCancel:   {[]Status{StatusAssigned, StatusEnRoute, StatusOnSite, StatusInProgress, StatusWaitingParts}, StatusCancelled},
+	ActionClose:    {[]Status{StatusCompleted, StatusCannotComplete}, StatusClosed},
+	ActionReopen:   {[]Status{StatusCompleted, StatusCannotComplete}, StatusAssigned},
+}
+
+// Transition is the ticket state machine as a pure function: it returns the
+// status that action a leads to from t's status, or an *Error whose message
+// a technician can read, saying why the action is not allowed now.
+func Transition(t Ticket, a Action, in TransitionInput) (Status, error) {
+	e, ok := edges[a]
+	if !ok {
+		return "", Errorf(EINVALID, "transition.unknown", "Unknown action {{.Action}}.", "Action", string(a))
+	}
+	allowed := false
+	for _, s := range e.from {
+		allowed = allowed || s == t.Status
+	}
+	if !allowed {
+		return "", Errorf(ECONFLICT, "transition.not_from", "Cannot {{.Action}} a ticket that is {{.Status}}.", "Action", string(a), "Status", string(t.Status))
+	}
+	reason := strings.TrimSpace(in.Reason)
+	switch a {
+	case ActionDepart, ActionArrive:
+		if t.Kind != KindOnSite {
+			return "", Errorf(ECONFLICT, "transition.not_on_site", "Only on-site visits have travel steps.")
+		}
+	case ActionStart:
+		if t.Kind == KindOnSite && t.Status != StatusOnSite {
+			return "", Errorf(ECONFLICT, "transition.start_needs_arrival", "Mark yourself on site before starting work.")
+		}
+	case ActionComplete:
+		res := in.Resolution
+		if res == "" {
+			res = t.ResolutionCode
+		}
+		if res == "" {
+			return "", Errorf(EINVALID, "transition.complete_needs_resolution", "Choose a resolution code before completing.")
+		}
+		if !res.Valid() {
+			return "", Errorf(EINVALID, "ticket.invalid.resolution", "Unknown resolution code {{.Code}}.", "Code", string(res))
+		}
+		if in.RepairEntries == 0 && res != ResolutionNoFault && res != ResolutionNotRepaired {
+			return "", Errorf(EINVALID, "transition.complete_needs_repair", "Log at least one repair entry, or choose \"no fault found\".")
+		}
+		if strings.TrimSpace(t.Diagnosis) == "" && res != ResolutionNoFault {
+			return "", Errorf(EINVALID, "transition.complete_needs_diagnosis", "Enter a diagnosis before completing.")
+		}
+	case ActionWait:
+		if reason == "" {
+			return "", Errorf(EINVALID, "transition.wait_needs_reason", "Say which parts you are waiting for.")
+		}
+	case ActionFail, ActionCancel, ActionReopen:
+		if reason == "" {
+			return "", Errorf(EINVALID, "transition.needs_reason", "Give a reason to {{.Action}} this ticket.", "Action", string(a))
+		}
+	}
+	return e.to, nil
+}
+
+// ActionCheck says whether an action is allowed now and, if not, why.
+type ActionCheck struct {
+	Action  Action
+	Allowed bool
+	Reason  error // nil when Allowed
+}
+
+// AvailableActions evaluates every action that can start from t's status, so
+// the UI can show the allowed buttons and explain the others. Guards that
+// need the person's input (a reason, a resolution) count as allowed here:
+// the form will ask for it.
+func AvailableActions(t Ticket, repairEntries int) []ActionCheck {
+	var out []ActionCheck
+	for _, a := range Actions {
+		e := edges[a]
+		reachable := false
+		for _, s := range e.from {
+			reachable = reachable || s == t.Status
+		}
+		if !reachable {
+			continue
+		}
+		in := TransitionInput{RepairEntries: repairEntries, Reason: "given in the form"}
+		_, err := Transition(t, a, in)
+		if a == ActionComplete && t.ResolutionCode == "" {
+			// The form asks for the resolution: allowed if any code would do.
+			in.Resolution = ResolutionRepaired
+			if _, err = Transition(t, a, in); err != nil {
+				in.Resolution = ResolutionNoFault
+				if _, nff := Transition(t, a, in); nff == nil {
+					err = nil
+				}
+			}
+		}
+		out = append(out, ActionCheck{Action: a, Allowed: err == nil, Reason: err})
+	}
+	return out
+}

@@ -1,0 +1,203 @@
+package app
+
+import (
+	"strings"
+	"time"
+)
+
+// Typed identifiers, so a part number is never passed where a ticket ID is
+// wanted.
+type (
+	TicketID     string // a UUID minted by whoever created the ticket
+	TechnicianID string // a technician's account
+	StoreID      string // a repair store (counter)
+	LocationID   string // a stock location: a van, a store, a warehouse
+	PartNumber   string // a catalog part number, e.g. "EB-BA505ABU"
+	DeviceID     string // an installed Fieldbench device (app instance)
+	TenantID     string // a service provider
+)
+
+// TicketKind is how the device reaches the technician.
+type TicketKind string
+
+const (
+	KindOnSite  TicketKind = "on_site"  // the technician visits the customer
+	KindCarryIn TicketKind = "carry_in" // the customer brings it to a store
+	KindMailIn  TicketKind = "mail_in"  // the customer ships it to a store
+)
+
+// Category is the product category; warranty rules are keyed by it.
+type Category string
+
+const (
+	CategoryPhone     Category = "phone"
+	CategoryAppliance Category = "appliance"
+	CategoryPC        Category = "pc"
+	CategoryServer    Category = "server"
+)
+
+// Priority orders work; P1 is the most urgent.
+type Priority int
+
+const (
+	PriorityUrgent Priority = 1
+	PriorityHigh   Priority = 2
+	PriorityNormal Priority = 3
+	PriorityLow    Priority = 4
+)
+
+// Customer is the person who owns the device.
+type Customer struct {
+	Name    string `json:"name"`
+	Phone   string `json:"phone"`
+	Address string `json:"address,omitempty"`
+	City    string `json:"city,omitempty"`
+}
+
+// Product identifies the device being repaired.
+type Product struct {
+	Category        Category  `json:"category"`
+	Brand           string    `json:"brand"`
+	Model           string    `json:"model"`
+	Serial          string    `json:"serial,omitempty"` // serial number or IMEI
+	PurchaseDate    time.Time `json:"purchase_date,omitzero"`
+	ProofOfPurchase string    `json:"proof_of_purchase,omitempty"` // invoice or receipt reference; "" when none
+	ManufactureDate time.Time `json:"manufacture_date,omitzero"`   // e.g. decoded from the serial
+	PlanID          string    `json:"plan_id,omitempty"`           // extended-warranty plan, if bought
+	PlanStart       time.Time `json:"plan_start,omitzero"`
+}
+
+// HasProofOfPurchase reports whether the purchase date is backed by a document.
+func (p Product) HasProofOfPurchase() bool {
+	return strings.TrimSpace(p.ProofOfPurchase) != "" && !p.PurchaseDate.IsZero()
+}
+
+// Condition records what the technician found that bears on warranty.
+type Condition struct {
+	LiquidDamage       bool   `json:"liquid_damage,omitempty"`
+	PhysicalDamage     bool   `json:"physical_damage,omitempty"`
+	UnauthorizedRepair bool   `json:"unauthorized_repair,omitempty"`
+	Accessories        string `json:"accessories,omitempty"` // what the customer left with the device
+	Notes              string `json:"notes,omitempty"`
+}
+
+// Ticket is a work order: one device, one fault, one customer.
+type Ticket struct {
+	ID             TicketID     `json:"id"`
+	Number         string       `json:"number"` // human number, e.g. "FB-2026-004211"
+	Kind           TicketKind   `json:"kind"`
+	Country        string       `json:"country"` // ISO 3166-1 alpha-2; selects warranty rules
+	Product        Product      `json:"product"`
+	Customer       Customer     `json:"customer"`
+	Fault          string       `json:"fault"` // as reported by the customer
+	Priority       Priority     `json:"priority"`
+	RespondBy      time.Time    `json:"respond_by,omitzero"` // SLA: first response (arrival for on-site)
+	ResolveBy      time.Time    `json:"resolve_by,omitzero"` // SLA: resolution
+	WindowStart    time.Time    `json:"window_start,omitzero"`
+	WindowEnd      time.Time    `json:"window_end,omitzero"`
+	Technician     TechnicianID `json:"technician,omitempty"`
+	Store          StoreID      `json:"store,omitempty"`
+	Epoch          int          `json:"epoch"` // bumped by reassign and cancel; see SYNC.md
+	Status         Status       `json:"status"`
+	Diagnosis      string       `json:"diagnosis,omitempty"`
+	ResolutionCode Resolution   `json:"resolution_code,omitempty"`
+	Condition      Condition    `json:"condition"`
+	StatusReason   string       `json:"status_reason,omitempty"` // why it waits, failed or was cancelled
+	LabourMinutes  int          `json:"labour_minutes,omitempty"`
+	CreatedAt      time.Time    `json:"created_at"`
+	UpdatedAt      time.Time    `json:"updated_at"`
+	StartedAt      time.Time    `json:"started_at,omitzero"`
+	CompletedAt    time.Time    `json:"completed_at,omitzero"`
+}
+
+// Resolution says how a ticket ended.
+type Resolution string
+
+const (
+	ResolutionRepaired    Resolution = "repaired"     // fixed by repair or part replacement
+	ResolutionReplaced    Resolution = "replaced"     // unit exchanged
+	ResolutionRefunded    Resolution = "refunded"     // money back
+	ResolutionNoFault     Resolution = "no_fault"     // no fault found
+	ResolutionAdjusted    Resolution = "adjusted"     // set-up, cleaning, software or user education
+	ResolutionNotRepaired Resolution = "not_repaired" // customer declined the quote
+)
+
+// Resolutions lists the valid resolution codes in display order.
+var Resolutions = []Resolution{ResolutionRepaired, ResolutionReplaced, ResolutionRefunded, ResolutionAdjusted, ResolutionNoFault, ResolutionNotRepaired}
+
+// Valid reports whether r is a known resolution code.
+func (r Resolution) Valid() bool {
+	for _, x := range Resolutions {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Valid reports whether k is a known ticket kind.
+func (k TicketKind) Valid() bool {
+	return k == KindOnSite || k == KindCarryIn || k == KindMailIn
+}
+
+// Valid reports whether c is a known category.
+func (c Category) Valid() bool {
+	return c == CategoryPhone || c == CategoryAppliance || c == CategoryPC || c == CategoryServer
+}
+
+// Validate checks the fields every ticket must have.
+func (t *Ticket) Validate() error {
+	switch {
+	case t.ID == "":
+		return Errorf(EINVALID, "ticket.invalid.id", "The ticket has no ID.")
+	case strings.TrimSpace(t.Number) == "":
+		return Errorf(EINVALID, "ticket.invalid.number", "The ticket has no number.")
+	case !t.Kind.Valid():
+		return Errorf(EINVALID, "ticket.invalid.kind", "Unknown ticket kind {{.Kind}}.", "Kind", string(t.Kind))
+	case !t.Product.Category.Valid():
+		return Errorf(EINVALID, "ticket.invalid.category", "Unknown product category {{.Category}}.", "Category", string(t.Product.Category))
+	case strings.TrimSpace(t.Customer.Name) == "":
+		return Errorf(EINVALID, "ticket.invalid.customer", "Enter the customer's name.")
+	case t.Priority < PriorityUrgent || t.Priority > PriorityLow:
+		return Errorf(EINVALID, "ticket.invalid.priority", "Priority must be 1 to 4.")
+	case !t.Status.Valid():
+		return Errorf(EINVALID, "ticket.invalid.status", "Unknown status {{.Status}}.", "Status", string(t.Status))
+	case t.ResolutionCode != "" && !t.ResolutionCode.Valid():
+		return Errorf(EINVALID, "ticket.invalid.resolution", "Unknown resolution code {{.Code}}.", "Code", string(t.ResolutionCode))
+	case !t.Product.PurchaseDate.IsZero() && !t.CreatedAt.IsZero() && t.Product.PurchaseDate.After(t.CreatedAt):
+		return Errorf(EINVALID, "ticket.invalid.purchase_future", "The purchase date is after the ticket was opened.")
+	}
+	return nil
+}
+
+// TicketFilter selects tickets for lists. Zero fields do not filter.
+type TicketFilter struct {
+	View       TicketView
+	Technician TechnicianID
+	Query      string    // number, customer name, phone or serial
+	Now        time.Time // "today" is the calendar day of Now in Location
+	Location   *time.Location
+	Sort       TicketSort
+	Offset     int
+	Limit      int
+}
+
+// TicketView is one of the technician's standard lists.
+type TicketView string
+
+const (
+	ViewAll          TicketView = ""
+	ViewToday        TicketView = "today"    // open, due or scheduled today or overdue
+	ViewUpcoming     TicketView = "upcoming" // open, scheduled after today
+	ViewWaitingParts TicketView = "waiting_parts"
+	ViewDone         TicketView = "done" // completed, cannot complete, cancelled or closed
+)
+
+// TicketSort orders a ticket list.
+type TicketSort string
+
+const (
+	SortAppointment TicketSort = "appointment"
+	SortSLA         TicketSort = "sla"
+	SortPriority    TicketSort = "priority"
+)

@@ -1,0 +1,158 @@
+package app
+
+import "time"
+
+// Coverage is the headline of a warranty decision.
+type Coverage string
+
+const (
+	CoverageIn      Coverage = "in"      // everything is covered
+	CoveragePartial Coverage = "partial" // some lines are covered, some charged
+	CoverageOut     Coverage = "out"     // the customer pays everything
+)
+
+// Remedy is what the customer is entitled to.
+type Remedy string
+
+const (
+	RemedyRefund     Remedy = "refund"      // return for money back (e.g. China, 7 days)
+	RemedyExchange   Remedy = "exchange"    // a new unit (e.g. China, 15 days)
+	RemedyRepair     Remedy = "repair"      // free repair under warranty
+	RemedyPaidRepair Remedy = "paid_repair" // repair at the customer's cost
+)
+
+// Exclusion is a condition that voids cover.
+type Exclusion string
+
+const (
+	ExcludeLiquid       Exclusion = "liquid_damage"
+	ExcludePhysical     Exclusion = "physical_damage"
+	ExcludeUnauthorized Exclusion = "unauthorized_repair"
+)
+
+// Period is a warranty length; months and days add up.
+type Period struct {
+	Months int `json:"months,omitempty"`
+	Days   int `json:"days,omitempty"`
+}
+
+// RemedyWindow grants a remedy when the fault is reported within Days of
+// purchase (day of purchase is day 0), with proof of purchase.
+type RemedyWindow struct {
+	Remedy Remedy `json:"remedy"`
+	Days   int    `json:"days"`
+}
+
+// WarrantyRule is the cover for products matching Category and, when set,
+// Brand and Model. The most specific matching rule applies.
+type WarrantyRule struct {
+	Category Category                  `json:"category"`
+	Brand    string                    `json:"brand,omitempty"`
+	Model    string                    `json:"model,omitempty"`
+	Periods  map[ComponentClass]Period `json:"periods"` // a missing class falls back to ClassUnit
+	// NoProofGraceDays: without proof of purchase, periods count from the
+	// manufacture date plus this grace (time in the supply chain). 0 means
+	// no cover without proof of purchase.
+	NoProofGraceDays int            `json:"no_proof_grace_days,omitempty"`
+	Remedies         []RemedyWindow `json:"remedies,omitempty"`
+	Exclusions       []Exclusion    `json:"exclusions,omitempty"`
+	LegalBasis       string         `json:"legal_basis,omitempty"` // e.g. "China three guarantees", "EU 2019/771"
+}
+
+// ExtendedPlan is an extended warranty bought on top of the rule's cover.
+type ExtendedPlan struct {
+	ID          string                    `json:"id"`
+	Name        string                    `json:"name"`
+	Category    Category                  `json:"category,omitempty"` // "" for any
+	Brand       string                    `json:"brand,omitempty"`
+	Periods     map[ComponentClass]Period `json:"periods"`         // counted from the plan's start
+	Covers      []Exclusion               `json:"covers"`          // exclusions the plan lifts (accidental damage)
+	Excess      Money                     `json:"excess,omitzero"` // what the customer pays per claim under the plan
+	IncludesFee bool                      `json:"includes_call_out,omitempty"`
+}
+
+// RuleSet is the warranty rules, rates and taxes of one country, versioned
+// as server-owned reference data. A decision records the version it used.
+type RuleSet struct {
+	ID          string         `json:"id"` // e.g. "CN"
+	Version     int            `json:"version"`
+	Country     string         `json:"country"`
+	Currency    string         `json:"currency"`
+	TaxBasisPts int            `json:"tax_basis_points"` // 1300 = 13 %
+	TaxName     string         `json:"tax_name"`         // "VAT", "增值税"
+	LabourRate  Money          `json:"labour_rate"`      // per hour
+	CallOutFee  Money          `json:"call_out_fee"`     // on-site visits
+	Rules       []WarrantyRule `json:"rules"`
+	Plans       []ExtendedPlan `json:"plans,omitempty"`
+	EffectiveAt time.Time      `json:"effective_at"`
+}
+
+// ChargeKind is what a charge line is for.
+type ChargeKind string
+
+const (
+	ChargePart    ChargeKind = "part"
+	ChargeLabour  ChargeKind = "labour"
+	ChargeCallOut ChargeKind = "call_out"
+	ChargeExcess  ChargeKind = "excess"
+)
+
+// ChargeLine is one line of the bill. Amount is the full price; Customer is
+// what the customer pays of it (0 when covered).
+type ChargeLine struct {
+	Kind     ChargeKind     `json:"kind"`
+	Part     PartNumber     `json:"part,omitempty"`
+	Class    ComponentClass `json:"class,omitempty"`
+	Text     string         `json:"text"` // part name or "Labour 45 min"
+	Qty      int            `json:"qty"`
+	Amount   Money          `json:"amount"`
+	Covered  bool           `json:"covered"`
+	Customer Money          `json:"customer"`
+}
+
+// Reason is a sentence a customer can read, as a translation key, an
+// English template and its data (see Error).
+type Reason struct {
+	Key     string         `json:"key"`
+	Message string         `json:"message"`
+	Data    map[string]any `json:"data,omitempty"`
+}
+
+// Text renders the English sentence.
+func (r Reason) Text() string { return RenderTemplate(r.Message, r.Data) }
+
+// Decision is the outcome of evaluating warranty cover for a ticket.
+type Decision struct {
+	Coverage       Coverage                     `json:"coverage"`
+	Remedy         Remedy                       `json:"remedy"`
+	PartsCovered   bool                         `json:"parts_covered"`
+	LabourCovered  bool                         `json:"labour_covered"`
+	CallOutCovered bool                         `json:"call_out_covered"`
+	Lines          []ChargeLine                 `json:"lines"`
+	Subtotal       Money                        `json:"subtotal"` // customer's share before tax
+	Tax            Money                        `json:"tax"`
+	Total          Money                        `json:"total"` // what the customer pays
+	Reasons        []Reason                     `json:"reasons"`
+	RuleSet        string                       `json:"rule_set"`
+	RuleSetVersion int                          `json:"rule_set_version"`
+	Rule           string                       `json:"rule"`                 // which rule matched, e.g. "phone/Huawei/*"
+	Basis          string                       `json:"basis"`                // "purchase", "manufacture", "plan" or "none"
+	ExpiresOn      map[ComponentClass]time.Time `json:"expires_on,omitempty"` // last covered day per class
+	EvaluatedOn    time.Time                    `json:"evaluated_on"`
+}
+
+// UsedPart is a part on the bill, with its catalog data.
+type UsedPart struct {
+	Part Part
+	Qty  int
+}
+
+// WarrantyInput is everything a decision depends on.
+type WarrantyInput struct {
+	Ticket        Ticket
+	Parts         []UsedPart
+	LabourMinutes int
+	// On is the day cover is judged at: the day the fault was reported
+	// (the ticket's creation), not the day of the repair.
+	On time.Time
+}
