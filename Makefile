@@ -1,0 +1,58 @@
+# Fieldbench: `make run` starts the app on demo data, `make test` runs every
+# test. Both install what they need on Debian first (make setup).
+SHELL := /bin/bash
+export PATH := /usr/local/go/bin:$(HOME)/go/bin:$(PATH)
+export GOTOOLCHAIN := local
+# Golden markup and translations are checked in English unless a test picks
+# a language itself.
+export LANG := en_US.UTF-8
+
+GO ?= go
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# System packages: a C compiler and GL/X headers to build Fyne, Xvfb for
+# screenshots, a CJK font so Chinese renders, ImageMagick to take screenshots.
+APT_PACKAGES := gcc libgl1-mesa-dev xorg-dev xvfb fonts-noto-cjk imagemagick
+BARCODE_TESTDATA ?= ../shared/testdata/barcodes/zxing-blackbox
+BENCHTIME ?= 1x
+
+.PHONY: setup run test test-race bench accuracy fuzz vet build clean
+
+setup:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@$(GO) version >/dev/null || { echo "Go is missing: install Go 1.26 from https://go.dev/dl/"; exit 1; }
+	$(GO) mod download
+
+build: setup
+	$(GO) build -o bin/fieldbench .
+
+run: setup
+	$(GO) run . -demo
+
+vet: setup
+	$(GO) vet ./...
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+
+test: vet
+	$(GO) test -count=1 ./...
+	# The race detector over the layers with goroutines and shared state.
+	$(GO) test -count=1 -race ./app/... ./store/...
+	# Once more with the tag `fyne build` adds for fyneDo = true, so the
+	# UI tests run the shipping code path.
+	$(GO) test -count=1 -tags migrated_fynedo ./ui/...
+
+bench: setup
+	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -benchmem ./...
+
+accuracy: setup
+	BARCODE_TESTDATA="$(abspath $(BARCODE_TESTDATA))" $(GO) run ./cmd/accuracy
+
+fuzz: setup
+	$(GO) test -run '^$$' -fuzz FuzzDecodeMutation -fuzztime 30s ./app/
+
+clean:
+	rm -rf bin

@@ -1,0 +1,42 @@
+package app
+
+import "time"
+
+// ConflictKind says why a conflict was raised.
+type ConflictKind string
+
+const (
+	ConflictRejected      ConflictKind = "rejected"       // a pushed mutation broke a business rule
+	ConflictField         ConflictKind = "field"          // both sides changed a shared field
+	ConflictStaleEpoch    ConflictKind = "stale_epoch"    // work done on a reassigned or cancelled ticket
+	ConflictNegativeStock ConflictKind = "negative_stock" // consumption took a balance below zero
+	ConflictClock         ConflictKind = "clock"          // implausible device timestamp
+)
+
+// Conflict is a visible record of something sync could not settle alone.
+// Nothing a technician saved is ever dropped silently: it is applied, or it
+// is here, shown to the technician and to dispatch until someone resolves it.
+type Conflict struct {
+	ID         string         `json:"id"`
+	Kind       ConflictKind   `json:"kind"`
+	Ticket     TicketID       `json:"ticket,omitempty"`
+	Technician TechnicianID   `json:"technician,omitempty"`
+	Mutation   string         `json:"mutation,omitempty"` // mutation ID
+	Name       string         `json:"name,omitempty"`     // mutation full name, e.g. "ticket.complete.v1"
+	Device     DeviceID       `json:"device,omitempty"`
+	Field      string         `json:"field,omitempty"`
+	Ours       string         `json:"ours,omitempty"`   // the device's value or action
+	Theirs     string         `json:"theirs,omitempty"` // the server's value
+	TheirsBy   string         `json:"theirs_by,omitempty"`
+	Code       string         `json:"code"`
+	Key        string         `json:"key"`
+	Message    string         `json:"message"`
+	Data       map[string]any `json:"data,omitempty"`
+	At         time.Time      `json:"at"`
+	ResolvedAt time.Time      `json:"resolved_at,omitzero"`
+	Resolution string         `json:"resolution,omitempty"` // "accept_ours", "accept_theirs", "dismissed"
+	ResolvedBy string         `json:"resolved_by,omitempty"`
+}
+
+// Open reports whether the conflict still needs a decision.
+func (c Conflict) Open() bool { return c.ResolvedAt.IsZero() }

@@ -1,0 +1,322 @@
+package demo
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// Size says how big a world to build.
+type Size struct {
+	Models      int // distinct product models; at least 1
+	Parts       int // catalog entries
+	Tickets     int // tickets, history and open work together
+	Technicians int // technicians, DemoTechnician included; at least 1
+}
+
+// Default is the world `make run` shows: a mid-sized service provider.
+var Default = Size{Models: 200, Parts: 20000, Tickets: 5000, Technicians: 12}
+
+// DemoTechnician is the technician `make run` signs in as: 王磊 Wang Lei, a
+// field technician in Shanghai with a van and a full day of work.
+const DemoTechnician app.TechnicianID = "tech-demo"
+
+// Generate builds the demo world for a seed and size, as it stands at now.
+// The same arguments give the same dataset, byte for byte. Times of day
+// (appointment slots, "today") are laid out in now's location, so pass now
+// in the zone the UI shows; stored times are UTC. Sizes below the minimum
+// are raised to it.
+func Generate(seed int64, size Size, now time.Time) app.Dataset {
+	return newWorld(seed, size, now).build()
+}
+
+// world is the generator's state while it builds a dataset.
+type world struct {
+	r     rng
+	size  Size
+	now   time.Time      // the caller's now, to the minute
+	loc   *time.Location // where days begin, for appointment slots
+	rules []app.RuleSet
+
+	models   []*model
+	byLineup [][]*model
+	parts    []app.Part
+	ptype    []*partType // the type of each part, by index
+	pmodel   []*model    // the model each part was made for, by index
+	partNums map[app.PartNumber]bool
+
+	techs     []*tech
+	stores    []*store
+	locs      []app.Location
+	warehouse map[string]app.LocationID // by country
+	clerk     map[string]string         // warehouse clerk by country
+
+	tickets []*app.TicketDetail
+	moves   []app.StockMovement
+	demands []demand // warehouse issues, so receipts can precede them
+}
+
+func newWorld(seed int64, size Size, now time.Time) *world {
+	size.Models = max(1, size.Models)
+	size.Technicians = max(1, size.Technicians)
+	size.Parts = max(0, size.Parts)
+	size.Tickets = max(0, size.Tickets)
+	loc := now.Location()
+	return &world{
+		r:         newRNG(seed),
+		size:      size,
+		now:       now.Truncate(time.Minute).In(loc),
+		loc:       loc,
+		rules:     RuleSets(),
+		warehouse: map[string]app.LocationID{},
+		clerk:     map[string]string{},
+	}
+}
+
+func (w *world) build() app.Dataset {
+	w.buildModels()
+	w.buildParts()
+	w.buildPeopleAndPlaces()
+	w.buildTickets()
+	w.stockLocations()
+	w.stockWarehouses()
+	return w.dataset()
+}
+
+func (w *world) dataset() app.Dataset {
+	ds := app.Dataset{RuleSets: w.rules, Locations: w.locs}
+	for _, t := range w.techs {
+		ds.Technicians = append(ds.Technicians, t.Technician)
+	}
+	ds.Parts = slices.Clone(w.parts)
+	slices.SortFunc(ds.Parts, func(a, b app.Part) int { return cmp.Compare(a.Number, b.Number) })
+	ds.Movements = w.moves
+	for i := range ds.Movements {
+		ds.Movements[i].At = ds.Movements[i].At.UTC()
+	}
+	// IDs are unique, so this order is total and sorting need not be stable.
+	slices.SortFunc(ds.Movements, func(a, b app.StockMovement) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	ds.Tickets = make([]app.TicketDetail, len(w.tickets))
+	for i, d := range w.tickets {
+		utcDetail(d)
+		ds.Tickets[i] = *d
+	}
+	return ds
+}
+
+// utcDetail stores every time of a ticket in UTC, as the store does.
+func utcDetail(d *app.TicketDetail) {
+	t := &d.Ticket
+	for _, p := range []*time.Time{&t.RespondBy, &t.ResolveBy, &t.WindowStart, &t.WindowEnd, &t.CreatedAt, &t.UpdatedAt, &t.StartedAt, &t.CompletedAt,
+		&t.Product.PurchaseDate, &t.Product.ManufactureDate, &t.Product.PlanStart} {
+		*p = p.UTC()
+	}
+	for i := range d.Repairs {
+		d.Repairs[i].At = d.Repairs[i].At.UTC()
+	}
+	for i := range d.Parts {
+		d.Parts[i].At = d.Parts[i].At.UTC()
+	}
+	for i := range d.Notes {
+		d.Notes[i].At = d.Notes[i].At.UTC()
+	}
+}
+
+// day returns the start of t's day in the world's location.
+func (w *world) day(t time.Time) time.Time {
+	y, m, d := t.In(w.loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, w.loc)
+}
+
+// date returns t's calendar day as midnight UTC, the form of date-only
+// fields such as the purchase date.
+func (w *world) date(t time.Time) time.Time {
+	y, m, d := t.In(w.loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// addDays moves t by n calendar days in the world's location, keeping the
+// time of day across daylight-saving changes.
+func (w *world) addDays(t time.Time, n int) time.Time {
+	t = t.In(w.loc)
+	return time.Date(t.Year(), t.Month(), t.Day()+n, t.Hour(), t.Minute(), 0, 0, w.loc)
+}
+
+// slotHours are the starts of the two-hour appointment windows.
+var slotHours = []int{8, 10, 13, 15, 17, 19}
+
+// slot returns the start of window i on the day that starts at day.
+func (w *world) slot(day time.Time, i int) time.Time {
+	return time.Date(day.Year(), day.Month(), day.Day(), slotHours[i%len(slotHours)], 0, 0, 0, w.loc)
+}
+
+// nextSlot returns one of the first few appointment windows starting at or
+// after t: customers do not always take the first.
+func (w *world) nextSlot(t time.Time) time.Time {
+	skip := w.r.n(4)
+	d := w.day(t)
+	for {
+		for i := range slotHours {
+			s := w.slot(d, i)
+			if s.Before(t) {
+				continue
+			}
+			if skip == 0 {
+				return s
+			}
+			skip--
+		}
+		d = w.addDays(d, 1)
+	}
+}
+
+// demand is a warehouse issue (a transfer out) that receipts must cover.
+type demand struct {
+	wh   app.LocationID
+	part int
+	at   time.Time
+	qty  int
+	seq  int // order of booking, to break ties
+}
+
+// restock transfers a part from the country's warehouse to a technician's
+// van or store, as the warehouse does before parts are fitted.
+func (w *world) restock(t *tech, pi, qty int, serial string, at time.Time) {
+	wh := w.warehouse[t.Country]
+	reason := "Van replenishment"
+	if !t.field {
+		reason = "Store replenishment"
+	}
+	w.moves = append(w.moves, app.StockMovement{
+		ID: w.r.uuid(), Kind: app.MoveTransfer, Part: w.parts[pi].Number, From: wh, To: t.stock,
+		Qty: qty, Serial: serial, Reason: reason, At: at, Recorded: w.clerk[t.Country],
+	})
+	w.demands = append(w.demands, demand{wh: wh, part: pi, at: at, qty: qty, seq: len(w.demands)})
+}
+
+// stockLocations gives every van and store a working stock of parts for
+// the models its technicians see, delivered over the last two months.
+func (w *world) stockLocations() {
+	stocked := map[app.LocationID]bool{}
+	for _, t := range w.techs {
+		if stocked[t.stock] {
+			continue
+		}
+		stocked[t.stock] = true
+		var cands []int
+		for _, m := range t.models {
+			cands = append(cands, m.parts...)
+		}
+		if len(cands) == 0 {
+			continue
+		}
+		lines := w.r.between(25, 45)
+		if !t.field {
+			lines *= 2 // a counter keeps more than a van
+		}
+		for range lines {
+			pi := pick(w.r, cands)
+			p := &w.parts[pi]
+			qty := 1
+			switch p.Class {
+			case app.ClassAccessory:
+				qty = w.r.between(2, 5)
+			case app.ClassUnit, app.ClassBattery:
+				qty = w.r.between(1, 3)
+			}
+			at := w.now.Add(-w.r.minutes(60, 60*1440))
+			if p.Serialized {
+				for range qty {
+					w.restock(t, pi, 1, w.partSerial(p), at)
+				}
+				continue
+			}
+			w.restock(t, pi, qty, "", at)
+		}
+	}
+}
+
+// presence is how likely a country's warehouse stocks a brand's parts.
+func presence(country string, cat app.Category, brand string) float64 {
+	switch wt := brandWeight(country, cat, brand); {
+	case wt >= 30:
+		return 0.45
+	case wt >= 10:
+		return 0.3
+	case wt > 0:
+		return 0.15
+	}
+	return 0.04
+}
+
+// stockWarehouses books the warehouses' receipts: a shelf stock of the
+// brands sold in the country, and deliveries ahead of every issue so a
+// warehouse balance never goes negative.
+func (w *world) stockWarehouses() {
+	for pi := range w.parts {
+		p := &w.parts[pi]
+		cat := w.pmodel[pi].kind.category()
+		for _, spec := range warehouseSpecs {
+			if !w.r.chance(presence(spec.country, cat, p.Brand)) {
+				continue
+			}
+			w.moves = append(w.moves, app.StockMovement{
+				ID: w.r.uuid(), Kind: app.MoveReceive, Part: p.Number, To: app.LocationID(spec.id),
+				Qty: w.r.between(2, 24), Reason: "Delivery from " + p.Brand, At: w.now.Add(-w.r.minutes(30*1440, 700*1440)), Recorded: spec.clerk,
+			})
+		}
+	}
+	ds := w.demands
+	slices.SortFunc(ds, func(a, b demand) int {
+		if c := cmp.Compare(a.wh, b.wh); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.part, b.part); c != 0 {
+			return c
+		}
+		if c := a.at.Compare(b.at); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.seq, b.seq)
+	})
+	clerks := map[app.LocationID]string{}
+	for _, spec := range warehouseSpecs {
+		clerks[app.LocationID(spec.id)] = spec.clerk
+	}
+	for i := 0; i < len(ds); {
+		// One delivery covers a group of issues within 120 days.
+		j, qty := i, 0
+		for j < len(ds) && ds[j].wh == ds[i].wh && ds[j].part == ds[i].part && ds[j].at.Sub(ds[i].at) < 120*24*time.Hour {
+			qty += ds[j].qty
+			j++
+		}
+		p := &w.parts[ds[i].part]
+		w.moves = append(w.moves, app.StockMovement{
+			ID: w.r.uuid(), Kind: app.MoveReceive, Part: p.Number, To: ds[i].wh, Qty: qty + w.r.n(5),
+			Reason: "Delivery from " + p.Brand, At: ds[i].at.Add(-w.r.minutes(2*1440, 14*1440)), Recorded: clerks[ds[i].wh],
+		})
+		i = j
+	}
+}
+
+// partSerial returns a serial number for a serialized part.
+func (w *world) partSerial(p *app.Part) string {
+	switch p.Brand {
+	case "Samsung":
+		return "R3C" + w.r.chars(8, alnumChars)
+	case "Dell":
+		return "CN-0" + w.r.chars(5, tagChars) + "-" + w.r.digits(5) + "-" + w.r.chars(3, alnumChars)
+	case "Lenovo":
+		return "8SSB" + w.r.chars(14, alnumChars)
+	case "HP":
+		return "PD" + w.r.chars(12, alnumChars)
+	}
+	return "S" + p.Brand[:1] + w.r.chars(12, alnumChars)
+}

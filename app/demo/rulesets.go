@@ -1,0 +1,236 @@
+package demo
+
+import (
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// ruleSetsEffective is when the demo rule sets took effect.
+var ruleSetsEffective = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// months is a Period of n calendar months.
+func months(n int) app.Period { return app.Period{Months: n} }
+
+// allExclusions are the conditions every demo country's rules exclude.
+func allExclusions() []app.Exclusion {
+	return []app.Exclusion{app.ExcludeLiquid, app.ExcludePhysical, app.ExcludeUnauthorized}
+}
+
+// cnRemedies are China's three-guarantees windows: a refund within 7 days
+// and an exchange within 15 days of purchase, for a performance fault.
+func cnRemedies() []app.RemedyWindow {
+	return []app.RemedyWindow{{Remedy: app.RemedyRefund, Days: 7}, {Remedy: app.RemedyExchange, Days: 15}}
+}
+
+// RuleSets returns the demo world's warranty rule sets for China, Germany
+// and Nigeria (version 1, effective 2025-01-01). Each call builds fresh
+// values, so callers may change them.
+//
+// The periods follow each country's law or usual manufacturer practice,
+// simplified: China's three guarantees (三包), the EU two-year legal
+// guarantee, and Nigerian manufacturer warranties. Money is in minor units.
+func RuleSets() []app.RuleSet {
+	return []app.RuleSet{cn(), de(), ng()}
+}
+
+func cn() app.RuleSet {
+	return app.RuleSet{
+		ID:          "CN",
+		Version:     1,
+		Country:     "CN",
+		Currency:    "CNY",
+		TaxBasisPts: 1300,
+		TaxName:     "增值税 VAT",
+		LabourRate:  app.Money{Amount: 120_00, Currency: "CNY"}, // per hour
+		CallOutFee:  app.Money{Amount: 50_00, Currency: "CNY"},  // 上门费
+		Rules: []app.WarrantyRule{
+			{
+				// Mobile phones: unit and main parts 1 year, battery and
+				// accessories 6 months (the charger's 1 year is left out).
+				Category: app.CategoryPhone,
+				Periods: map[app.ComponentClass]app.Period{
+					app.ClassUnit: months(12), app.ClassMain: months(12),
+					app.ClassBattery: months(6), app.ClassAccessory: months(6),
+				},
+				NoProofGraceDays: 90,
+				Remedies:         cnRemedies(),
+				Exclusions:       allExclusions(),
+				LegalBasis:       "China three guarantees for mobile phones (移动电话机商品修理更换退货责任规定)",
+			},
+			{
+				// Household appliances: unit 1 year, main parts
+				// (compressor, motor) 3 years.
+				Category: app.CategoryAppliance,
+				Periods: map[app.ComponentClass]app.Period{
+					app.ClassUnit: months(12), app.ClassMain: months(36),
+				},
+				NoProofGraceDays: 90,
+				Remedies:         cnRemedies(),
+				Exclusions:       allExclusions(),
+				LegalBasis:       "China three guarantees for household appliances (部分商品修理更换退货责任规定)",
+			},
+			{
+				// A brand promise on top of the law: Haier main parts 5 years.
+				Category: app.CategoryAppliance,
+				Brand:    "Haier",
+				Periods: map[app.ComponentClass]app.Period{
+					app.ClassUnit: months(12), app.ClassMain: months(60),
+				},
+				NoProofGraceDays: 90,
+				Remedies:         cnRemedies(),
+				Exclusions:       allExclusions(),
+				LegalBasis:       "China three guarantees; Haier 5-year main-part promise",
+			},
+			{
+				// One model with a 10-year inverter-compressor promise.
+				Category: app.CategoryAppliance,
+				Brand:    "Haier",
+				Model:    "BCD-470WDPG",
+				Periods: map[app.ComponentClass]app.Period{
+					app.ClassUnit: months(12), app.ClassMain: months(120),
+				},
+				NoProofGraceDays: 90,
+				Remedies:         cnRemedies(),
+				Exclusions:       allExclusions(),
+				LegalBasis:       "China three guarantees; Haier 10-year inverter compressor promise",
+			},
+			{
+				// Microcomputers: unit 1 year, main parts 2 years.
+				Category: app.CategoryPC,
+				Periods: map[app.ComponentClass]app.Period{
+					app.ClassUnit: months(12), app.ClassMain: months(24),
+				},
+				NoProofGraceDays: 90,
+				Remedies:         cnRemedies(),
+				Exclusions:       allExclusions(),
+				LegalBasis:       "China three guarantees for microcomputers (微型计算机商品修理更换退货责任规定)",
+			},
+			{
+				// Servers are business products outside 三包: no refund or
+				// exchange windows, a 3-year manufacturer warranty.
+				Category: app.CategoryServer,
+				Periods: map[app.ComponentClass]app.Period{
+					app.ClassUnit: months(36),
+				},
+				NoProofGraceDays: 90,
+				Exclusions:       allExclusions(),
+				LegalBasis:       "Manufacturer warranty (business product, outside 三包)",
+			},
+		},
+		Plans: []app.ExtendedPlan{{
+			// Sold with the phone, so it starts at purchase: 36 months
+			// from then is 24 months beyond the 12-month legal cover.
+			ID:       "CN-CARE-2Y",
+			Name:     "Fieldbench Care 2 years",
+			Category: app.CategoryPhone,
+			Periods: map[app.ComponentClass]app.Period{
+				app.ClassUnit: months(36), app.ClassMain: months(36),
+				app.ClassBattery: months(12), app.ClassAccessory: months(6),
+			},
+			Covers: []app.Exclusion{app.ExcludePhysical},
+			Excess: app.Money{Amount: 299_00, Currency: "CNY"},
+		}},
+		EffectiveAt: ruleSetsEffective,
+	}
+}
+
+func de() app.RuleSet {
+	// The EU legal guarantee is two years for every part. Wear of
+	// batteries is excluded in practice; the demo keeps 24 months.
+	consumer := func(c app.Category) app.WarrantyRule {
+		return app.WarrantyRule{
+			Category: c,
+			Periods: map[app.ComponentClass]app.Period{
+				app.ClassUnit: months(24), app.ClassMain: months(24),
+				app.ClassBattery: months(24), app.ClassAccessory: months(24),
+			},
+			// No grace: without a receipt the seller owes nothing.
+			Exclusions: allExclusions(),
+			LegalBasis: "EU Directive 2019/771 legal guarantee (BGB §§ 434 ff., 438)",
+		}
+	}
+	return app.RuleSet{
+		ID:          "DE",
+		Version:     1,
+		Country:     "DE",
+		Currency:    "EUR",
+		TaxBasisPts: 1900,
+		TaxName:     "MwSt. (VAT)",
+		LabourRate:  app.Money{Amount: 89_00, Currency: "EUR"},
+		CallOutFee:  app.Money{Amount: 59_00, Currency: "EUR"},
+		Rules: []app.WarrantyRule{
+			consumer(app.CategoryPhone),
+			consumer(app.CategoryAppliance),
+			consumer(app.CategoryPC),
+			{
+				// Servers are sold to businesses, where the consumer
+				// directive does not apply: manufacturer warranty.
+				Category:   app.CategoryServer,
+				Periods:    map[app.ComponentClass]app.Period{app.ClassUnit: months(36)},
+				Exclusions: allExclusions(),
+				LegalBasis: "Manufacturer warranty (business product)",
+			},
+		},
+		Plans: []app.ExtendedPlan{{
+			// Accidental-damage cover for three years from purchase,
+			// which also adds a third year of breakdown cover.
+			ID:   "DE-SCHUTZ-3J",
+			Name: "Geräteschutz 3 Jahre (accidental damage)",
+			Periods: map[app.ComponentClass]app.Period{
+				app.ClassUnit: months(36),
+			},
+			Covers: []app.Exclusion{app.ExcludePhysical, app.ExcludeLiquid},
+			Excess: app.Money{Amount: 49_00, Currency: "EUR"},
+		}},
+		EffectiveAt: ruleSetsEffective,
+	}
+}
+
+func ng() app.RuleSet {
+	const basis = "Manufacturer warranty; Federal Competition and Consumer Protection Act 2018"
+	// Phones and PCs share the usual manufacturer terms.
+	handheld := func(c app.Category) app.WarrantyRule {
+		return app.WarrantyRule{
+			Category: c,
+			Periods: map[app.ComponentClass]app.Period{
+				app.ClassUnit: months(12), app.ClassMain: months(12),
+				app.ClassBattery: months(6), app.ClassAccessory: months(3),
+			},
+			NoProofGraceDays: 60,
+			Exclusions:       allExclusions(),
+			LegalBasis:       basis,
+		}
+	}
+	return app.RuleSet{
+		ID:          "NG",
+		Version:     1,
+		Country:     "NG",
+		Currency:    "NGN",
+		TaxBasisPts: 750,
+		TaxName:     "VAT",
+		LabourRate:  app.Money{Amount: 12_000_00, Currency: "NGN"},
+		CallOutFee:  app.Money{Amount: 8_000_00, Currency: "NGN"},
+		Rules: []app.WarrantyRule{
+			handheld(app.CategoryPhone),
+			handheld(app.CategoryPC),
+			{
+				Category: app.CategoryAppliance,
+				Periods: map[app.ComponentClass]app.Period{
+					app.ClassUnit: months(12), app.ClassMain: months(24),
+				},
+				NoProofGraceDays: 60,
+				Exclusions:       allExclusions(),
+				LegalBasis:       basis,
+			},
+			{
+				Category:         app.CategoryServer,
+				Periods:          map[app.ComponentClass]app.Period{app.ClassUnit: months(36)},
+				NoProofGraceDays: 60,
+				Exclusions:       allExclusions(),
+				LegalBasis:       basis,
+			},
+		},
+		EffectiveAt: ruleSetsEffective,
+	}
+}

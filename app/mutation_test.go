@@ -1,0 +1,310 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// memTx is an in-memory app.MutationTx for testing the domain layer alone;
+// the store's tests run the same mutations on real SQLite.
+type memTx struct {
+	tickets   map[app.TicketID]app.Ticket
+	parts     map[app.PartNumber]app.Part
+	locations map[app.LocationID]app.Location
+	repairs   map[string]app.RepairEntry
+	used      map[string]app.PartUsed
+	moves     map[string]app.StockMovement
+	photos    map[string]app.Photo
+	notes     map[string]app.Note
+}
+
+func newMemTx() *memTx {
+	return &memTx{
+		tickets: map[app.TicketID]app.Ticket{}, parts: map[app.PartNumber]app.Part{}, locations: map[app.LocationID]app.Location{},
+		repairs: map[string]app.RepairEntry{}, used: map[string]app.PartUsed{}, moves: map[string]app.StockMovement{},
+		photos: map[string]app.Photo{}, notes: map[string]app.Note{},
+	}
+}
+
+func notFound(what string) error {
+	return app.Errorf(app.ENOTFOUND, "test.not_found", what+" not found")
+}
+func dup() error { return app.Errorf(app.ECONFLICT, "test.dup", "duplicate id") }
+
+func (m *memTx) Ticket(_ context.Context, id app.TicketID) (app.Ticket, error) {
+	t, ok := m.tickets[id]
+	if !ok {
+		return t, notFound("ticket")
+	}
+	return t, nil
+}
+func (m *memTx) SaveTicket(_ context.Context, t app.Ticket) error { m.tickets[t.ID] = t; return nil }
+func (m *memTx) CountRepairs(_ context.Context, id app.TicketID) (int, error) {
+	n := 0
+	for _, r := range m.repairs {
+		if r.Ticket == id {
+			n++
+		}
+	}
+	return n, nil
+}
+func (m *memTx) Part(_ context.Context, n app.PartNumber) (app.Part, error) {
+	p, ok := m.parts[n]
+	if !ok {
+		return p, notFound("part")
+	}
+	return p, nil
+}
+func (m *memTx) Location(_ context.Context, id app.LocationID) (app.Location, error) {
+	l, ok := m.locations[id]
+	if !ok {
+		return l, notFound("location")
+	}
+	return l, nil
+}
+func (m *memTx) AddMovement(_ context.Context, x app.StockMovement) error {
+	if _, ok := m.moves[x.ID]; ok {
+		return dup()
+	}
+	m.moves[x.ID] = x
+	return nil
+}
+func (m *memTx) AddRepair(_ context.Context, x app.RepairEntry) error {
+	if _, ok := m.repairs[x.ID]; ok {
+		return dup()
+	}
+	m.repairs[x.ID] = x
+	return nil
+}
+func (m *memTx) AddPartUsed(_ context.Context, x app.PartUsed) error {
+	if _, ok := m.used[x.ID]; ok {
+		return dup()
+	}
+	m.used[x.ID] = x
+	return nil
+}
+func (m *memTx) AddPhoto(_ context.Context, x app.Photo) error { m.photos[x.ID] = x; return nil }
+func (m *memTx) AddNote(_ context.Context, x app.Note) error   { m.notes[x.ID] = x; return nil }
+
+var _ app.MutationTx = (*memTx)(nil)
+
+var (
+	now  = time.Date(2026, 5, 4, 9, 30, 0, 0, time.UTC)
+	tech = app.Actor{Role: app.RoleTechnician, Technician: "tech-1", Name: "Wang Lei"}
+	disp = app.Actor{Role: app.RoleDispatcher, Name: "Dispatch"}
+)
+
+func seeded() *memTx {
+	m := newMemTx()
+	m.tickets["t1"] = app.Ticket{ID: "t1", Number: "FB-1", Kind: app.KindCarryIn, Country: "CN", Technician: "tech-1", Epoch: 1,
+		Status: app.StatusAssigned, Priority: 3, Customer: app.Customer{Name: "李娜"}, Product: app.Product{Category: app.CategoryPhone, Brand: "Huawei"}}
+	m.tickets["t2"] = app.Ticket{ID: "t2", Number: "FB-2", Kind: app.KindOnSite, Country: "CN", Technician: "tech-2", Epoch: 1,
+		Status: app.StatusAssigned, Priority: 3, Customer: app.Customer{Name: "张伟"}, Product: app.Product{Category: app.CategoryAppliance, Brand: "Haier"}}
+	m.parts["BAT-1"] = app.Part{Number: "BAT-1", NameEN: "Battery", Class: app.ClassBattery}
+	m.parts["MB-1"] = app.Part{Number: "MB-1", NameEN: "Mainboard", Class: app.ClassMain, Serialized: true}
+	m.locations["van-1"] = app.Location{ID: "van-1", Kind: app.LocationVan}
+	m.locations["bin-1"] = app.Location{ID: "bin-1", Kind: app.LocationDefective}
+	return m
+}
+
+func mustMutation(t *testing.T, cmd app.Command) app.Mutation {
+	t.Helper()
+	m, err := app.NewMutation(cmd, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func str(s string) *string { return &s }
+
+func TestApplyMutation(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name    string
+		actor   app.Actor
+		cmds    []app.Command
+		errCode string // of the last command
+		check   func(t *testing.T, m *memTx)
+	}{
+		{name: "OK start, log, consume, complete", actor: tech, cmds: []app.Command{
+			&app.TransitionTicket{Action: app.ActionStart, Ticket: "t1", Epoch: 1},
+			&app.UpdateTicket{Ticket: "t1", Set: app.TicketFields{Diagnosis: str("battery swollen")}},
+			&app.LogRepair{Entry: app.RepairEntry{ID: "r1", Ticket: "t1", Action: "replaced battery", Minutes: 20}},
+			&app.ConsumePart{Used: app.PartUsed{ID: "u1", Ticket: "t1", Part: "BAT-1", Qty: 1, From: "van-1"}},
+			&app.TransitionTicket{Action: app.ActionComplete, Ticket: "t1", Epoch: 1, Resolution: app.ResolutionRepaired},
+		}, check: func(t *testing.T, m *memTx) {
+			tk := m.tickets["t1"]
+			if tk.Status != app.StatusCompleted || tk.ResolutionCode != app.ResolutionRepaired || tk.LabourMinutes != 20 || tk.CompletedAt != now {
+				t.Fatalf("ticket = %+v", tk)
+			}
+			if mv := m.moves["u1"]; mv.Kind != app.MoveConsume || mv.Delta("van-1") != -1 {
+				t.Fatalf("movement = %+v", mv)
+			}
+		}},
+		{name: "ErrCompleteWithoutRepair", actor: tech, cmds: []app.Command{
+			&app.TransitionTicket{Action: app.ActionStart, Ticket: "t1", Epoch: 1},
+			&app.TransitionTicket{Action: app.ActionComplete, Ticket: "t1", Epoch: 1, Resolution: app.ResolutionRepaired},
+		}, errCode: app.EINVALID},
+		{name: "ErrOtherTechniciansTicket", actor: tech, cmds: []app.Command{
+			&app.LogRepair{Entry: app.RepairEntry{ID: "r1", Ticket: "t2", Action: "x"}},
+		}, errCode: app.EFORBIDDEN},
+		{name: "ErrStaleEpoch", actor: tech, cmds: []app.Command{
+			&app.TransitionTicket{Action: app.ActionStart, Ticket: "t1", Epoch: 0 + 2},
+		}, errCode: app.ECONFLICT},
+		{name: "ErrTechnicianAssigns", actor: tech, cmds: []app.Command{
+			&app.AssignTicket{Ticket: "t1", Technician: "tech-2"},
+		}, errCode: app.EFORBIDDEN},
+		{name: "OK dispatcher reassigns and bumps epoch", actor: disp, cmds: []app.Command{
+			&app.AssignTicket{Ticket: "t1", Technician: "tech-2"},
+		}, check: func(t *testing.T, m *memTx) {
+			if tk := m.tickets["t1"]; tk.Epoch != 2 || tk.Technician != "tech-2" {
+				t.Fatalf("ticket = %+v", tk)
+			}
+		}},
+		{name: "ErrSerializedPartWithoutSerial", actor: tech, cmds: []app.Command{
+			&app.ConsumePart{Used: app.PartUsed{ID: "u1", Ticket: "t1", Part: "MB-1", Qty: 1, From: "van-1"}},
+		}, errCode: app.EINVALID},
+		{name: "ErrUnknownPart", actor: tech, cmds: []app.Command{
+			&app.ConsumePart{Used: app.PartUsed{ID: "u1", Ticket: "t1", Part: "NOPE", Qty: 1, From: "van-1"}},
+		}, errCode: app.ENOTFOUND},
+		{name: "ErrDuplicateRepairID", actor: tech, cmds: []app.Command{
+			&app.LogRepair{Entry: app.RepairEntry{ID: "r1", Ticket: "t1", Action: "a"}},
+			&app.LogRepair{Entry: app.RepairEntry{ID: "r1", Ticket: "t1", Action: "b"}},
+		}, errCode: app.ECONFLICT},
+		{name: "OK defective return", actor: tech, cmds: []app.Command{
+			&app.ReturnDefective{Movement: app.StockMovement{ID: "d1", Part: "MB-1", To: "bin-1", Qty: 1, Serial: "SN1", Ticket: "t1"}},
+		}, check: func(t *testing.T, m *memTx) {
+			if mv := m.moves["d1"]; mv.Kind != app.MoveReturnDefective || mv.Delta("bin-1") != 1 {
+				t.Fatalf("movement = %+v", mv)
+			}
+		}},
+		{name: "ErrAdjustWithoutReason", actor: tech, cmds: []app.Command{
+			&app.MoveStock{Kind: app.MoveAdjust, Movement: app.StockMovement{ID: "a1", Part: "BAT-1", To: "van-1", Qty: -2}},
+		}, errCode: app.EINVALID},
+		{name: "OK create ticket at counter", actor: tech, cmds: []app.Command{
+			&app.CreateTicket{Ticket: app.Ticket{ID: "t9", Number: "FB-9", Kind: app.KindCarryIn, Country: "CN", Customer: app.Customer{Name: "周杰"},
+				Product: app.Product{Category: app.CategoryPhone, Brand: "Xiaomi", Model: "Redmi Note 13"}}},
+		}, check: func(t *testing.T, m *memTx) {
+			tk := m.tickets["t9"]
+			if tk.Status != app.StatusAssigned || tk.Technician != "tech-1" || tk.Epoch != 1 || tk.Priority != app.PriorityNormal {
+				t.Fatalf("ticket = %+v", tk)
+			}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := seeded()
+			var err error
+			for _, c := range tc.cmds {
+				err = app.ApplyMutation(ctx, m, tc.actor, mustMutation(t, c), now)
+				if err != nil && tc.errCode == "" {
+					t.Fatalf("%T: %v", c, err)
+				}
+			}
+			if tc.errCode != "" {
+				if got := app.ErrorCode(err); got != tc.errCode {
+					t.Fatalf("error code = %q (%v), want %q", got, err, tc.errCode)
+				}
+				return
+			}
+			if tc.check != nil {
+				tc.check(t, m)
+			}
+		})
+	}
+}
+
+func TestDecodeMutationRejects(t *testing.T) {
+	tests := map[string]struct {
+		m   app.Mutation
+		key string
+	}{
+		"unknown name":      {app.Mutation{Name: "ticket.teleport", Version: 1, Args: []byte(`{}`)}, "mutation.unknown"},
+		"unknown version":   {app.Mutation{Name: "ticket.start", Version: 9, Args: []byte(`{"ticket":"t","epoch":1}`)}, "mutation.unknown"},
+		"malformed name":    {app.Mutation{Name: "Ticket Start", Version: 1}, "mutation.bad_name"},
+		"zero version":      {app.Mutation{Name: "ticket.start", Version: 0}, "mutation.bad_name"},
+		"missing field":     {app.Mutation{Name: "ticket.start", Version: 1, Args: []byte(`{"epoch":1}`)}, "mutation.missing_field"},
+		"wrong type":        {app.Mutation{Name: "ticket.start", Version: 1, Args: []byte(`{"ticket":5,"epoch":1}`)}, "mutation.bad_args"},
+		"unknown field":     {app.Mutation{Name: "ticket.start", Version: 1, Args: []byte(`{"ticket":"t","epoch":1,"force":true}`)}, "mutation.bad_args"},
+		"trailing data":     {app.Mutation{Name: "ticket.start", Version: 1, Args: []byte(`{"ticket":"t","epoch":1}{}`)}, "mutation.bad_args"},
+		"not json":          {app.Mutation{Name: "repair.log", Version: 1, Args: []byte(`<xml/>`)}, "mutation.bad_args"},
+		"empty args":        {app.Mutation{Name: "note.add", Version: 1}, "mutation.bad_args"},
+		"too large":         {app.Mutation{Name: "note.add", Version: 1, Args: []byte(`"` + strings.Repeat("a", 70000) + `"`)}, "mutation.too_large"},
+		"empty note":        {app.Mutation{Name: "note.add", Version: 1, Args: []byte(`{"note":{"id":"n","ticket":"t","text":" "}}`)}, "note.empty"},
+		"bad photo hash":    {app.Mutation{Name: "photo.attach", Version: 1, Args: []byte(`{"photo":{"id":"p","ticket":"t","sha256":"abc","size":10}}`)}, "photo.bad_hash"},
+		"negative qty":      {app.Mutation{Name: "stock.consume", Version: 1, Args: []byte(`{"used":{"id":"u","ticket":"t","part":"p","from":"v","qty":-1}}`)}, "stock.bad_qty"},
+		"empty update":      {app.Mutation{Name: "ticket.update", Version: 1, Args: []byte(`{"ticket":"t","set":{},"base":{}}`)}, "ticket.update_empty"},
+		"bad window":        {app.Mutation{Name: "ticket.schedule", Version: 1, Args: []byte(`{"ticket":"t","window_start":"2026-01-02T10:00:00Z","window_end":"2026-01-02T09:00:00Z"}`)}, "ticket.bad_window"},
+		"kind mismatch":     {app.Mutation{Name: "stock.receive", Version: 1, Args: []byte(`{"movement":{"id":"m","kind":"consume","part":"p","to":"v","qty":1}}`)}, "stock.kind_mismatch"},
+		"transfer same loc": {app.Mutation{Name: "stock.transfer", Version: 1, Args: []byte(`{"movement":{"id":"m","part":"p","from":"v","to":"v","qty":1}}`)}, "stock.invalid"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, err := app.DecodeMutation(tc.m)
+			e := app.AsError(err)
+			if e == nil || e.Code != app.EINVALID || e.Key != tc.key {
+				t.Fatalf("err = %v (%#v), want invalid %s", err, e, tc.key)
+			}
+		})
+	}
+}
+
+func TestMutationRoundTrip(t *testing.T) {
+	for _, cmd := range []app.Command{
+		&app.TransitionTicket{Action: app.ActionWait, Ticket: "t1", Epoch: 3, Reason: "display"},
+		&app.MoveStock{Kind: app.MoveTransfer, Movement: app.StockMovement{ID: "m", Part: "p", From: "a", To: "b", Qty: 2}},
+		&app.UpdateTicket{Ticket: "t1", Set: app.TicketFields{Serial: str("R58N1234")}, Base: app.TicketFields{Serial: str("")}},
+	} {
+		m := mustMutation(t, cmd)
+		if len(m.ID) != 36 || m.ID[14] != '7' {
+			t.Fatalf("id %q is not a UUIDv7", m.ID)
+		}
+		got, err := app.DecodeMutation(m)
+		if err != nil {
+			t.Fatalf("%s: %v", m.FullName(), err)
+		}
+		a, _ := json.Marshal(cmd)
+		b, _ := json.Marshal(got)
+		if string(a) != string(b) {
+			t.Fatalf("%s round trip: %s != %s", m.FullName(), a, b)
+		}
+		if n, _ := got.(app.Named).MutationName(); n != m.Name {
+			t.Fatalf("name %s != %s", n, m.Name)
+		}
+	}
+	if len(app.MutationNames()) < 20 {
+		t.Fatalf("only %d mutations registered", len(app.MutationNames()))
+	}
+}
+
+// FuzzDecodeMutation: any name, version and bytes either decode to a valid
+// command or give an *app.Error with code invalid; never a panic.
+func FuzzDecodeMutation(f *testing.F) {
+	for _, n := range app.MutationNames() {
+		f.Add(n[:strings.LastIndex(n, ".v")], 1, []byte(`{}`))
+	}
+	f.Add("ticket.start", 1, []byte(`{"ticket":"t","epoch":1}`))
+	f.Add("stock.consume", 1, []byte(`{"used":{"id":"u","ticket":"t","part":"p","from":"v","qty":1}}`))
+	f.Add("ticket.update", 1, []byte(`{"ticket":"t","set":{"labour_minutes":-5}}`))
+	f.Add("photo.attach", 1, []byte(`{"photo":{"id":"p","ticket":"t","sha256":"`+strings.Repeat("a", 64)+`","size":1}}`))
+	f.Fuzz(func(t *testing.T, name string, version int, args []byte) {
+		cmd, err := app.DecodeMutation(app.Mutation{Name: name, Version: version, Args: args})
+		if err != nil {
+			if e := app.AsError(err); e.Code != app.EINVALID || e.Key == "" || e.Text() == "" {
+				t.Fatalf("bad error %#v", e)
+			}
+			return
+		}
+		if err := cmd.Validate(); err != nil {
+			t.Fatalf("decoded command does not validate: %v", err)
+		}
+		// A decoded command applies to an empty world without panicking.
+		_ = cmd.Apply(context.Background(), seeded(), tech, now)
+	})
+}

@@ -1,0 +1,137 @@
+package app_test
+
+import (
+	"testing"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+func TestTransition(t *testing.T) {
+	onSite := func(s app.Status) app.Ticket {
+		return app.Ticket{Kind: app.KindOnSite, Status: s, Diagnosis: "pump blocked"}
+	}
+	carryIn := func(s app.Status) app.Ticket {
+		return app.Ticket{Kind: app.KindCarryIn, Status: s, Diagnosis: "battery swollen"}
+	}
+	tests := map[string]struct {
+		ticket  app.Ticket
+		action  app.Action
+		in      app.TransitionInput
+		want    app.Status
+		errKey  string
+		errCode string
+	}{
+		"OK depart":                  {ticket: onSite(app.StatusAssigned), action: app.ActionDepart, want: app.StatusEnRoute},
+		"OK arrive":                  {ticket: onSite(app.StatusEnRoute), action: app.ActionArrive, want: app.StatusOnSite},
+		"OK start on site":           {ticket: onSite(app.StatusOnSite), action: app.ActionStart, want: app.StatusInProgress},
+		"OK start carry-in":          {ticket: carryIn(app.StatusAssigned), action: app.ActionStart, want: app.StatusInProgress},
+		"OK wait for parts":          {ticket: carryIn(app.StatusInProgress), action: app.ActionWait, in: app.TransitionInput{Reason: "battery EB-1"}, want: app.StatusWaitingParts},
+		"OK resume":                  {ticket: carryIn(app.StatusWaitingParts), action: app.ActionResume, want: app.StatusInProgress},
+		"OK complete repaired":       {ticket: carryIn(app.StatusInProgress), action: app.ActionComplete, in: app.TransitionInput{RepairEntries: 1, Resolution: app.ResolutionRepaired}, want: app.StatusCompleted},
+		"OK complete no fault":       {ticket: app.Ticket{Kind: app.KindCarryIn, Status: app.StatusInProgress}, action: app.ActionComplete, in: app.TransitionInput{Resolution: app.ResolutionNoFault}, want: app.StatusCompleted},
+		"OK complete code on ticket": {ticket: app.Ticket{Kind: app.KindCarryIn, Status: app.StatusInProgress, Diagnosis: "x", ResolutionCode: app.ResolutionAdjusted}, action: app.ActionComplete, in: app.TransitionInput{RepairEntries: 2}, want: app.StatusCompleted},
+		"OK fail with reason":        {ticket: onSite(app.StatusOnSite), action: app.ActionFail, in: app.TransitionInput{Reason: "customer not home"}, want: app.StatusCannotComplete},
+		"OK cancel":                  {ticket: onSite(app.StatusEnRoute), action: app.ActionCancel, in: app.TransitionInput{Reason: "customer cancelled"}, want: app.StatusCancelled},
+		"OK close completed":         {ticket: carryIn(app.StatusCompleted), action: app.ActionClose, want: app.StatusClosed},
+		"OK reopen":                  {ticket: carryIn(app.StatusCompleted), action: app.ActionReopen, in: app.TransitionInput{Reason: "fault returned"}, want: app.StatusAssigned},
+		"ErrStartBeforeArrival":      {ticket: onSite(app.StatusAssigned), action: app.ActionStart, errKey: "transition.start_needs_arrival", errCode: app.ECONFLICT},
+		"ErrDepartCarryIn":           {ticket: carryIn(app.StatusAssigned), action: app.ActionDepart, errKey: "transition.not_on_site", errCode: app.ECONFLICT},
+		"ErrCompleteNoResolution":    {ticket: carryIn(app.StatusInProgress), action: app.ActionComplete, in: app.TransitionInput{RepairEntries: 1}, errKey: "transition.complete_needs_resolution", errCode: app.EINVALID},
+		"ErrCompleteNoRepair":        {ticket: carryIn(app.StatusInProgress), action: app.ActionComplete, in: app.TransitionInput{Resolution: app.ResolutionRepaired}, errKey: "transition.complete_needs_repair", errCode: app.EINVALID},
+		"ErrCompleteNoDiagnosis":     {ticket: app.Ticket{Kind: app.KindCarryIn, Status: app.StatusInProgress}, action: app.ActionComplete, in: app.TransitionInput{RepairEntries: 1, Resolution: app.ResolutionRepaired}, errKey: "transition.complete_needs_diagnosis", errCode: app.EINVALID},
+		"ErrCompleteBadResolution":   {ticket: carryIn(app.StatusInProgress), action: app.ActionComplete, in: app.TransitionInput{RepairEntries: 1, Resolution: "fixed-ish"}, errKey: "ticket.invalid.resolution", errCode: app.EINVALID},
+		"ErrCompleteFromAssigned":    {ticket: carryIn(app.StatusAssigned), action: app.ActionComplete, in: app.TransitionInput{RepairEntries: 1, Resolution: app.ResolutionRepaired}, errKey: "transition.not_from", errCode: app.ECONFLICT},
+		"ErrWaitNoReason":            {ticket: carryIn(app.StatusInProgress), action: app.ActionWait, in: app.TransitionInput{Reason: "  "}, errKey: "transition.wait_needs_reason", errCode: app.EINVALID},
+		"ErrFailNoReason":            {ticket: carryIn(app.StatusInProgress), action: app.ActionFail, errKey: "transition.needs_reason", errCode: app.EINVALID},
+		"ErrCancelClosed":            {ticket: carryIn(app.StatusClosed), action: app.ActionCancel, in: app.TransitionInput{Reason: "x"}, errKey: "transition.not_from", errCode: app.ECONFLICT},
+		"ErrCancelCompleted":         {ticket: carryIn(app.StatusCompleted), action: app.ActionCancel, in: app.TransitionInput{Reason: "x"}, errKey: "transition.not_from", errCode: app.ECONFLICT},
+		"ErrReopenCancelled":         {ticket: carryIn(app.StatusCancelled), action: app.ActionReopen, in: app.TransitionInput{Reason: "x"}, errKey: "transition.not_from", errCode: app.ECONFLICT},
+		"ErrUnknownAction":           {ticket: carryIn(app.StatusAssigned), action: "teleport", errKey: "transition.unknown", errCode: app.EINVALID},
+		"ErrResumeWhenNotWaiting":    {ticket: carryIn(app.StatusInProgress), action: app.ActionResume, errKey: "transition.not_from", errCode: app.ECONFLICT},
+		"ErrCloseInProgress":         {ticket: carryIn(app.StatusInProgress), action: app.ActionClose, errKey: "transition.not_from", errCode: app.ECONFLICT},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, err := app.Transition(tc.ticket, tc.action, tc.in)
+			if tc.errKey == "" {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				if got != tc.want {
+					t.Fatalf("status = %s, want %s", got, tc.want)
+				}
+				return
+			}
+			e := app.AsError(err)
+			if e == nil || e.Key != tc.errKey || e.Code != tc.errCode {
+				t.Fatalf("error = %#v, want key %s code %s", e, tc.errKey, tc.errCode)
+			}
+			if e.Text() == "" || e.Text() == e.Message && len(e.Data) > 0 {
+				t.Fatalf("message not rendered: %q", e.Text())
+			}
+		})
+	}
+}
+
+// Every status can reach a terminal status, and terminal statuses allow no
+// way out but the documented ones.
+func TestStateMachineReachability(t *testing.T) {
+	for _, kind := range []app.TicketKind{app.KindOnSite, app.KindCarryIn, app.KindMailIn} {
+		seen := map[app.Status]bool{app.StatusAssigned: true}
+		queue := []app.Status{app.StatusAssigned}
+		for len(queue) > 0 {
+			s := queue[0]
+			queue = queue[1:]
+			tk := app.Ticket{Kind: kind, Status: s, Diagnosis: "d"}
+			for _, a := range app.Actions {
+				to, err := app.Transition(tk, a, app.TransitionInput{RepairEntries: 1, Resolution: app.ResolutionRepaired, Reason: "r"})
+				if err == nil && !seen[to] {
+					seen[to] = true
+					queue = append(queue, to)
+				}
+			}
+		}
+		for _, s := range []app.Status{app.StatusInProgress, app.StatusCompleted, app.StatusClosed, app.StatusCancelled, app.StatusCannotComplete, app.StatusWaitingParts} {
+			if !seen[s] {
+				t.Errorf("%s: %s unreachable", kind, s)
+			}
+		}
+		if kind != app.KindOnSite && (seen[app.StatusEnRoute] || seen[app.StatusOnSite]) {
+			t.Errorf("%s reaches travel statuses", kind)
+		}
+	}
+	for _, s := range []app.Status{app.StatusCancelled, app.StatusClosed} {
+		for _, a := range app.Actions {
+			if _, err := app.Transition(app.Ticket{Kind: app.KindOnSite, Status: s, Diagnosis: "d"}, a, app.TransitionInput{RepairEntries: 1, Resolution: app.ResolutionRepaired, Reason: "r"}); err == nil {
+				t.Errorf("%s allows %s", s, a)
+			}
+		}
+	}
+}
+
+func TestAvailableActions(t *testing.T) {
+	tk := app.Ticket{Kind: app.KindOnSite, Status: app.StatusInProgress}
+	checks := app.AvailableActions(tk, 0)
+	got := map[app.Action]app.ActionCheck{}
+	for _, c := range checks {
+		got[c.Action] = c
+	}
+	if _, ok := got[app.ActionDepart]; ok {
+		t.Error("depart offered from in progress")
+	}
+	if c := got[app.ActionComplete]; !c.Allowed {
+		// No repairs and no diagnosis: "no fault found" still completes.
+		t.Errorf("complete should be allowed via no-fault: %v", c.Reason)
+	}
+	if c := got[app.ActionWait]; !c.Allowed {
+		t.Errorf("wait should be allowed: %v", c.Reason)
+	}
+	tk = app.Ticket{Kind: app.KindOnSite, Status: app.StatusAssigned}
+	for _, c := range app.AvailableActions(tk, 0) {
+		if c.Action == app.ActionStart {
+			if c.Allowed || app.AsError(c.Reason).Key != "transition.start_needs_arrival" {
+				t.Errorf("start from assigned on-site: %+v", c)
+			}
+		}
+	}
+}

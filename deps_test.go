@@ -1,0 +1,136 @@
+package main
+
+import (
+	"encoding/json"
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/fieldbench/fieldbench"
+
+// layerRules is the README's architecture table as code: what each layer
+// must never depend on (directly or transitively), and why.
+var layerRules = []struct {
+	pkg       string
+	forbidden []string
+	onlyStd   bool     // besides the module's own allowed packages and allow
+	allow     []string // third-party prefixes allowed when onlyStd
+	why       string
+}{
+	{pkg: "app/...", onlyStd: true, allow: []string{"github.com/google/uuid"},
+		forbidden: []string{module + "/store", module + "/sync", module + "/scanner", module + "/ui", module + "/assets"},
+		why:       "the domain runs on device and server alike: standard library and uuid only"},
+	{pkg: "store/...", forbidden: []string{"fyne.io/", module + "/sync", module + "/scanner", module + "/ui"},
+		why: "store implements app on SQLite and knows nothing of the UI or the other adapters"},
+	{pkg: "sync/...", forbidden: []string{"fyne.io/", "modernc.org/sqlite", module + "/store", module + "/scanner", module + "/ui"},
+		why: "sync reaches local data only through app interfaces"},
+	{pkg: "scanner/...", forbidden: []string{"fyne.io/", "modernc.org/", module + "/store", module + "/sync", module + "/ui"},
+		why: "scanner decodes images and formats labels; the UI wires it"},
+	{pkg: "ui/...", forbidden: []string{"modernc.org/", module + "/store", module + "/sync"},
+		why: "ui sees app interfaces, scanner and assets, never storage or sync types"},
+	{pkg: "assets/...", forbidden: []string{module + "/app", module + "/store", module + "/sync", module + "/scanner", module + "/ui"},
+		why: "assets only embeds files for Fyne"},
+}
+
+type listedPackage struct {
+	ImportPath string
+	Deps       []string
+}
+
+func goList(t *testing.T, goos, pattern string) []listedPackage {
+	t.Helper()
+	cmd := exec.Command("go", "list", "-deps=false", "-json=ImportPath,Deps", "./"+pattern)
+	cmd.Env = append(os.Environ(), "GOOS="+goos, "CGO_ENABLED=1")
+	out, err := cmd.Output()
+	if err != nil {
+		if ee, ok := err.(*exec.ExitError); ok && strings.Contains(string(ee.Stderr), "matched no packages") {
+			return nil
+		}
+		t.Fatalf("go list %s (GOOS=%s): %v", pattern, goos, err)
+	}
+	var pkgs []listedPackage
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	for dec.More() {
+		var p listedPackage
+		if err := dec.Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		pkgs = append(pkgs, p)
+	}
+	return pkgs
+}
+
+func isStd(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".")
+}
+
+// TestLayerDependencies fails when a layer imports what the architecture
+// table forbids, for desktop and for the mobile targets.
+func TestLayerDependencies(t *testing.T) {
+	for _, goos := range []string{"linux", "android", "ios"} {
+		for _, rule := range layerRules {
+			for _, p := range goList(t, goos, rule.pkg) {
+				for _, dep := range p.Deps {
+					for _, bad := range rule.forbidden {
+						if dep == bad || strings.HasPrefix(dep, strings.TrimSuffix(bad, "/")+"/") || (strings.HasSuffix(bad, "/") && strings.HasPrefix(dep, bad)) {
+							t.Errorf("GOOS=%s: %s depends on %s: %s", goos, p.ImportPath, dep, rule.why)
+						}
+					}
+					if rule.onlyStd && !isStd(dep) && !strings.HasPrefix(dep, module+"/app") {
+						ok := false
+						for _, a := range rule.allow {
+							ok = ok || strings.HasPrefix(dep, a)
+						}
+						if !ok {
+							t.Errorf("GOOS=%s: %s depends on %s: %s", goos, p.ImportPath, dep, rule.why)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestPackageDocs: every package has exactly one package comment, in doc.go
+// (tailscale's pkgdoc_test), so `go doc` explains each layer.
+func TestPackageDocs(t *testing.T) {
+	err := filepath.WalkDir(".", func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") && path != "." || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		fset := token.NewFileSet()
+		pkgs, err := parser.ParseDir(fset, path, func(fi os.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, parser.ParseComments|parser.PackageClauseOnly)
+		if err != nil {
+			return err
+		}
+		for name, pkg := range pkgs {
+			var docs []string
+			for fname, f := range pkg.Files {
+				if f.Doc != nil {
+					docs = append(docs, fname)
+				}
+			}
+			if len(docs) != 1 {
+				t.Errorf("package %s in %s has %d package comments %v; want exactly one, in doc.go", name, path, len(docs), docs)
+			} else if filepath.Base(docs[0]) != "doc.go" && name != "main" {
+				t.Errorf("package %s: package comment in %s, want doc.go", name, docs[0])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,113 @@
+package scanner_test
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/fieldbench/fieldbench/scanner"
+	"github.com/fieldbench/fieldbench/scanner/scannertest"
+)
+
+// reportLatency adds median and 95th-percentile per-decode times.
+func reportLatency(b *testing.B, ds []time.Duration) {
+	if len(ds) == 0 {
+		return
+	}
+	slices.Sort(ds)
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	b.ReportMetric(ms(ds[len(ds)/2]), "median-ms")
+	b.ReportMetric(ms(ds[(len(ds)*95+99)/100-1]), "p95-ms")
+}
+
+// BenchmarkDecode decodes every image of each test set (upright, the
+// Java test's way: pure first, then normal); one op is one image.
+func BenchmarkDecode(b *testing.B) {
+	dir, err := scannertest.Dir()
+	if err != nil {
+		b.Skip(err)
+	}
+	thresholds, err := scannertest.LoadThresholds(dir)
+	if err != nil {
+		b.Skipf("no barcode test data: %v", err)
+	}
+	var sets []scannertest.Threshold
+	for _, t := range thresholds {
+		if !slices.ContainsFunc(sets, func(s scannertest.Threshold) bool { return s.Set == t.Set }) {
+			sets = append(sets, t)
+		}
+	}
+	for _, set := range sets {
+		samples, err := scannertest.LoadSet(dir, set.Set)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, hard := range []bool{false, true} {
+			name := set.Set
+			if hard {
+				name += "/TryHarder"
+			}
+			b.Run(name, func(b *testing.B) {
+				var ds []time.Duration
+				i := 0
+				for b.Loop() {
+					s := samples[i%len(samples)]
+					i++
+					_, _, _, d := scannertest.Check(b.Context(), s.Image, set.Format, s.Want, hard)
+					ds = append(ds, d)
+				}
+				reportLatency(b, ds)
+			})
+		}
+	}
+}
+
+// BenchmarkDecodePhoto12MP decodes a synthetic 12-megapixel camera photo
+// (JPEG decoding excluded), scanning it whole at full resolution and the
+// default way (shrunk to 1600 px, plus the full-resolution centre).
+func BenchmarkDecodePhoto12MP(b *testing.B) {
+	img := photo12MP(b)
+	for _, bench := range []struct {
+		name string
+		opts scanner.Options
+	}{
+		{"Full", scanner.Options{MaxDimension: 4000}},
+		{"1600", scanner.Options{}},
+		{"1600/QROnly", scanner.Options{Formats: []scanner.Format{scanner.QRCode}}},
+		{"1600/TryHarder", scanner.Options{TryHarder: true}},
+	} {
+		b.Run(bench.name, func(b *testing.B) {
+			var ds []time.Duration
+			for b.Loop() {
+				start := time.Now()
+				if _, err := scanner.Decode(b.Context(), img, bench.opts); err != nil {
+					b.Fatal(err)
+				}
+				ds = append(ds, time.Since(start))
+			}
+			reportLatency(b, ds)
+		})
+	}
+	// The worst case: nothing to find, so every pass runs.
+	empty := photo(b, false)
+	for _, bench := range []struct {
+		name string
+		opts scanner.Options
+	}{
+		{"NoCode", scanner.Options{}},
+		{"NoCode/TryHarder", scanner.Options{TryHarder: true}},
+	} {
+		b.Run(bench.name, func(b *testing.B) {
+			var ds []time.Duration
+			for b.Loop() {
+				start := time.Now()
+				if _, err := scanner.Decode(b.Context(), empty, bench.opts); !errors.Is(err, scanner.ErrNotFound) {
+					b.Fatalf("err = %v, want ErrNotFound", err)
+				}
+				ds = append(ds, time.Since(start))
+			}
+			reportLatency(b, ds)
+		})
+	}
+}

@@ -1,0 +1,456 @@
+package scanner
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"math"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// luminanceSource is a gozxing.LuminanceSource over an 8-bit luminance
+// plane. It is built without calling At per pixel: gozxing's own
+// NewLuminanceSourceFromImage does, and spends ~460 ms on a 12-megapixel
+// JPEG where reading the Y plane takes ~3 ms.
+//
+// A source is a window (left, top, width, height) on a plane with a stride,
+// so Crop shares the plane and costs nothing. The plane may be the caller's
+// own pixels (the Y plane of an *image.YCbCr, the Pix of an *image.Gray):
+// a source never writes to it.
+type luminanceSource struct {
+	pix    []byte
+	stride int
+	left   int
+	top    int
+	width  int
+	height int
+}
+
+var _ gozxing.LuminanceSource = (*luminanceSource)(nil)
+
+// newLuminanceSource returns the luminance of img, 0 black to 255 white.
+// Colour is weighted as BT.601 (the weights of color.GrayModel and of a
+// JPEG's Y plane), and transparent pixels count as white paper, as gozxing
+// and ZXing do.
+func newLuminanceSource(img image.Image) *luminanceSource {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w <= 0 || h <= 0 {
+		return &luminanceSource{}
+	}
+	switch m := img.(type) {
+	case *image.YCbCr:
+		// JPEG stores BT.601 luma: use the plane as it is.
+		return &luminanceSource{pix: m.Y[m.YOffset(b.Min.X, b.Min.Y):], stride: m.YStride, width: w, height: h}
+	case *image.NYCbCrA:
+		if isOpaque(m.A[m.AOffset(b.Min.X, b.Min.Y):], m.AStride, w, h) {
+			return &luminanceSource{pix: m.Y[m.YOffset(b.Min.X, b.Min.Y):], stride: m.YStride, width: w, height: h}
+		}
+	case *image.Gray:
+		return &luminanceSource{pix: m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], stride: m.Stride, width: w, height: h}
+	case *image.RGBA:
+		return fromRGBA(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, true)
+	case *image.NRGBA:
+		return fromRGBA(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, false)
+	case *image.Paletted:
+		return fromPaletted(m, w, h)
+	}
+	return fromAny(img)
+}
+
+func isOpaque(a []byte, stride, w, h int) bool {
+	for y := range h {
+		for _, v := range a[y*stride : y*stride+w] {
+			if v != 0xff {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// lum16 is the luminance of a colour given as alpha-premultiplied 16-bit
+// components (what color.Color.RGBA returns), composited over white. The
+// weights are color.GrayModel's and sum to 1<<16, so an opaque pixel gets
+// exactly the value image/draw would give it in an *image.Gray.
+func lum16(r, g, b, a uint32) byte {
+	return byte((19595*r + 38470*g + 7471*b + (0xffff-a)<<16 + 1<<15) >> 24)
+}
+
+// BT.601 weights of 8-bit components widened to 16 bits (v*0x101), for
+// lum16 by table look-up: the three entries and 1<<15 sum below 1<<32.
+var lumR, lumG, lumB [256]uint32
+
+func init() {
+	for v := range uint32(256) {
+		lumR[v] = 19595 * v * 0x101
+		lumG[v] = 38470 * v * 0x101
+		lumB[v] = 7471 * v * 0x101
+	}
+}
+
+// fromRGBA reads 8-bit RGBA pixels, premultiplied or not, computing each
+// luminance as the pixel's RGBA method and lum16 would.
+func fromRGBA(pix []byte, stride, w, h int, premultiplied bool) *luminanceSource {
+	out := make([]byte, w*h)
+	for y := range h {
+		src := pix[y*stride : y*stride+4*w]
+		dst := out[y*w : y*w+w]
+		for x := range dst {
+			p := src[4*x : 4*x+4 : 4*x+4]
+			if p[3] == 0xff {
+				dst[x] = byte((lumR[p[0]] + lumG[p[1]] + lumB[p[2]] + 1<<15) >> 24)
+				continue
+			}
+			r, g, b, a := uint32(p[0]), uint32(p[1]), uint32(p[2]), uint32(p[3])
+			r |= r << 8
+			g |= g << 8
+			b |= b << 8
+			a |= a << 8
+			if !premultiplied {
+				r = r * a / 0xffff
+				g = g * a / 0xffff
+				b = b * a / 0xffff
+			}
+			dst[x] = lum16(r, g, b, a)
+		}
+	}
+	return &luminanceSource{pix: out, stride: w, width: w, height: h}
+}
+
+func fromPaletted(m *image.Paletted, w, h int) *luminanceSource {
+	var table [256]byte
+	for i := range table {
+		// An index past the palette (At would panic) reads as black.
+		c := color.Color(color.Black)
+		if i < len(m.Palette) {
+			c = m.Palette[i]
+		}
+		table[i] = lum16(c.RGBA())
+	}
+	b := m.Bounds()
+	out := make([]byte, w*h)
+	for y := range h {
+		off := m.PixOffset(b.Min.X, b.Min.Y+y)
+		src := m.Pix[off : off+w]
+		dst := out[y*w : y*w+w]
+		for x, v := range src {
+			dst[x] = table[v]
+		}
+	}
+	return &luminanceSource{pix: out, stride: w, width: w, height: h}
+}
+
+// fromAny is the slow path for image types without a fast one (CMYK,
+// 16-bit, YCbCr with alpha...).
+func fromAny(img image.Image) *luminanceSource {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	out := make([]byte, w*h)
+	i := 0
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			out[i] = lum16(img.At(x, y).RGBA())
+			i++
+		}
+	}
+	return &luminanceSource{pix: out, stride: w, width: w, height: h}
+}
+
+// newBlueLuminanceSource returns a second view of a colour image's
+// luminance that weights blue more: (R + 2G + B) / 4, the weighting of
+// gozxing's own source. Ink and paper that BT.601 renders too alike,
+// blue print on some packaging, can separate here; Decode tries it when
+// everything else has failed under TryHarder. It returns nil for images
+// without colour, where it would change nothing.
+func newBlueLuminanceSource(img image.Image) *luminanceSource {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w <= 0 || h <= 0 {
+		return nil
+	}
+	out := make([]byte, w*h)
+	colour := false
+	switch m := img.(type) {
+	case *image.Gray, *image.Gray16:
+		return nil
+	case *image.YCbCr:
+		// (R+2G+B)/4 = Y + 0.271 (Cb-128) - 0.007 (Cr-128) in JPEG's YCbCr.
+		hs, vs := chromaShift(m.SubsampleRatio)
+		for y := range h {
+			py := b.Min.Y + y
+			yrow := m.Y[m.YOffset(b.Min.X, py):][:w]
+			crow := m.Cb[(py>>vs-m.Rect.Min.Y>>vs)*m.CStride:]
+			for x, lum := range yrow {
+				cb := int(crow[(b.Min.X+x)>>hs-m.Rect.Min.X>>hs]) - 128
+				if cb != 0 {
+					colour = true
+				}
+				v := int(lum) + (cb*277)>>10
+				out[y*w+x] = byte(min(255, max(0, v)))
+			}
+		}
+	default:
+		for y := range h {
+			for x := range w {
+				r, g, bl, a := img.At(b.Min.X+x, b.Min.Y+y).RGBA()
+				if r != g || g != bl {
+					colour = true
+				}
+				out[y*w+x] = byte(((r+2*g+bl)/4 + 0xffff - a) >> 8)
+			}
+		}
+	}
+	if !colour {
+		return nil
+	}
+	return &luminanceSource{pix: out, stride: w, width: w, height: h}
+}
+
+// chromaShift returns how far x and y shift right to index the chroma
+// planes of an image.YCbCr, as its COffset method does.
+func chromaShift(r image.YCbCrSubsampleRatio) (hs, vs int) {
+	switch r {
+	case image.YCbCrSubsampleRatio422:
+		return 1, 0
+	case image.YCbCrSubsampleRatio420:
+		return 1, 1
+	case image.YCbCrSubsampleRatio440:
+		return 0, 1
+	case image.YCbCrSubsampleRatio411:
+		return 2, 0
+	case image.YCbCrSubsampleRatio410:
+		return 2, 1
+	}
+	return 0, 0
+}
+
+// GetRow implements gozxing.LuminanceSource.
+func (s *luminanceSource) GetRow(y int, row []byte) ([]byte, error) {
+	if y < 0 || y >= s.height {
+		return row, fmt.Errorf("IllegalArgumentException: row %d is outside the image", y)
+	}
+	if len(row) < s.width {
+		row = make([]byte, s.width)
+	}
+	off := (s.top+y)*s.stride + s.left
+	copy(row, s.pix[off:off+s.width])
+	return row, nil
+}
+
+// GetMatrix implements gozxing.LuminanceSource. It returns the plane itself
+// when the window covers it without padding; callers must not modify it.
+func (s *luminanceSource) GetMatrix() []byte {
+	w, h := s.width, s.height
+	if s.left == 0 && s.top == 0 && s.stride == w && len(s.pix) >= w*h {
+		return s.pix[:w*h]
+	}
+	m := make([]byte, w*h)
+	for y := range h {
+		off := (s.top+y)*s.stride + s.left
+		copy(m[y*w:(y+1)*w], s.pix[off:off+w])
+	}
+	return m
+}
+
+func (s *luminanceSource) GetWidth() int  { return s.width }
+func (s *luminanceSource) GetHeight() int { return s.height }
+
+func (s *luminanceSource) IsCropSupported() bool { return true }
+
+// Crop implements gozxing.LuminanceSource; the result shares s's plane.
+func (s *luminanceSource) Crop(left, top, width, height int) (gozxing.LuminanceSource, error) {
+	c, err := s.crop(image.Rect(left, top, left+width, top+height))
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (s *luminanceSource) crop(r image.Rectangle) (*luminanceSource, error) {
+	if r.Empty() || !r.In(image.Rect(0, 0, s.width, s.height)) {
+		return nil, fmt.Errorf("IllegalArgumentException: crop %v does not fit in %dx%d", r, s.width, s.height)
+	}
+	return &luminanceSource{
+		pix: s.pix, stride: s.stride,
+		left: s.left + r.Min.X, top: s.top + r.Min.Y,
+		width: r.Dx(), height: r.Dy(),
+	}, nil
+}
+
+func (s *luminanceSource) IsRotateSupported() bool { return true }
+
+// RotateCounterClockwise implements gozxing.LuminanceSource: one-dimensional
+// readers call it under TRY_HARDER to look for vertical bars.
+func (s *luminanceSource) RotateCounterClockwise() (gozxing.LuminanceSource, error) {
+	return s.rotate(270), nil
+}
+
+// RotateCounterClockwise45 implements gozxing.LuminanceSource; no reader
+// we use calls it.
+func (s *luminanceSource) RotateCounterClockwise45() (gozxing.LuminanceSource, error) {
+	return nil, fmt.Errorf("UnsupportedOperationException: rotation by 45 degrees")
+}
+
+// Invert implements gozxing.LuminanceSource.
+func (s *luminanceSource) Invert() gozxing.LuminanceSource {
+	return gozxing.NewInvertedLuminanceSource(s)
+}
+
+func (s *luminanceSource) String() string { return gozxing.LuminanceSourceString(s) }
+
+// rotate returns a copy of s turned clockwise by deg, a multiple of 90.
+// A pixel at (x, y) of s lands at rotatePoint(x, y, w, h, deg).
+func (s *luminanceSource) rotate(deg int) *luminanceSource {
+	deg = ((deg % 360) + 360) % 360
+	w, h := s.width, s.height
+	if deg == 0 {
+		return s
+	}
+	out := &luminanceSource{stride: w, width: w, height: h}
+	if deg != 180 {
+		out.stride, out.width, out.height = h, h, w
+	}
+	out.pix = make([]byte, w*h)
+	for y := range h {
+		src := s.pix[(s.top+y)*s.stride+s.left:][:w]
+		switch deg {
+		case 90: // row y becomes column h-1-y, top to bottom
+			col := h - 1 - y
+			for x, v := range src {
+				out.pix[x*h+col] = v
+			}
+		case 180:
+			dst := out.pix[(h-1-y)*w:][:w]
+			for x, v := range src {
+				dst[w-1-x] = v
+			}
+		case 270: // row y becomes column y, bottom to top
+			for x, v := range src {
+				out.pix[(w-1-x)*h+y] = v
+			}
+		}
+	}
+	return out
+}
+
+// rotatePoint maps (x, y) of a w x h plane to the plane turned clockwise
+// by deg.
+func rotatePoint(x, y float64, w, h int, deg int) (float64, float64) {
+	switch ((deg % 360) + 360) % 360 {
+	case 90:
+		return float64(h-1) - y, x
+	case 180:
+		return float64(w-1) - x, float64(h-1) - y
+	case 270:
+		return y, float64(w-1) - x
+	}
+	return x, y
+}
+
+// scaleDown returns s shrunk by area averaging so that its longer side is
+// at most maxDim, and the factor by which it shrank (1 when it did not).
+// Averaging rather than sampling keeps thin bars from vanishing.
+func (s *luminanceSource) scaleDown(maxDim int) (*luminanceSource, float64) {
+	long := max(s.width, s.height)
+	if maxDim <= 0 || long <= maxDim {
+		return s, 1
+	}
+	f := float64(long) / float64(maxDim)
+	dw := max(1, int(float64(s.width)/f+0.5))
+	dh := max(1, int(float64(s.height)/f+0.5))
+	src := s
+	for max(src.width, src.height) >= 2*maxDim {
+		// Halving by 2x2 boxes is area averaging too, and much cheaper.
+		src = src.half()
+	}
+	if src.width == dw && src.height == dh {
+		return src, float64(s.width) / float64(dw)
+	}
+	out := src.resample(dw, dh)
+	return out, float64(s.width) / float64(dw)
+}
+
+// half shrinks s to half its size by averaging 2x2 blocks; an odd last
+// row or column is dropped.
+func (s *luminanceSource) half() *luminanceSource {
+	w, h := s.width/2, s.height/2
+	out := make([]byte, w*h)
+	for y := range h {
+		r0 := s.pix[(s.top+2*y)*s.stride+s.left:][:2*w]
+		r1 := s.pix[(s.top+2*y+1)*s.stride+s.left:][:2*w]
+		dst := out[y*w:][:w]
+		for x := range dst {
+			a := uint(r0[2*x]) + uint(r0[2*x+1]) + uint(r1[2*x]) + uint(r1[2*x+1])
+			dst[x] = byte((a + 2) >> 2)
+		}
+	}
+	return &luminanceSource{pix: out, stride: w, width: w, height: h}
+}
+
+// resample shrinks s to dw x dh by area averaging.
+func (s *luminanceSource) resample(dw, dh int) *luminanceSource {
+	xs := areaWeights(s.width, dw)
+	ys := areaWeights(s.height, dh)
+
+	// Per output row: sum the source rows it covers (a tight loop over
+	// whole rows), then sum across columns.
+	out := make([]byte, dw*dh)
+	acc := make([]uint32, s.width)
+	for oy := range dh {
+		clear(acc)
+		for i := ys.start[oy]; i < ys.start[oy+1]; i++ {
+			wt := ys.weight[i]
+			row := s.pix[(s.top+int(ys.src[i]))*s.stride+s.left:][:len(acc)]
+			for x, v := range row {
+				acc[x] += wt * uint32(v)
+			}
+		}
+		dst := out[oy*dw : (oy+1)*dw]
+		for ox := range dst {
+			var sum uint64
+			for i := xs.start[ox]; i < xs.start[ox+1]; i++ {
+				sum += uint64(xs.weight[i]) * uint64(acc[xs.src[i]])
+			}
+			dst[ox] = byte((sum + 1<<(2*weightBits-1)) >> (2 * weightBits))
+		}
+	}
+	return &luminanceSource{pix: out, stride: dw, width: dw, height: dh}
+}
+
+const weightBits = 14
+
+// weights lists, for each output pixel i, the source pixels
+// src[start[i]:start[i+1]] it covers and their weights, which sum to
+// 1<<weightBits.
+type weights struct {
+	start  []int32
+	src    []int32
+	weight []uint32
+}
+
+func areaWeights(src, dst int) weights {
+	var ws weights
+	scale := float64(src) / float64(dst)
+	for i := range dst {
+		ws.start = append(ws.start, int32(len(ws.src)))
+		lo, hi := float64(i)*scale, float64(i+1)*scale
+		first := len(ws.weight)
+		var sum uint32
+		big := first
+		for j := int(lo); j < min(src, int(math.Ceil(hi))); j++ {
+			cover := min(hi, float64(j+1)) - max(lo, float64(j))
+			wt := uint32(cover / scale * (1 << weightBits))
+			ws.src = append(ws.src, int32(j))
+			ws.weight = append(ws.weight, wt)
+			sum += wt
+			if wt > ws.weight[big] {
+				big = len(ws.weight) - 1
+			}
+		}
+		ws.weight[big] += 1<<weightBits - sum // rounding goes to the largest share
+	}
+	ws.start = append(ws.start, int32(len(ws.src)))
+	return ws
+}

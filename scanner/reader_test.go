@@ -1,0 +1,254 @@
+package scanner
+
+import (
+	"image"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/datamatrix"
+	"github.com/makiuchi-d/gozxing/oned"
+)
+
+func TestTiles(t *testing.T) {
+	tests := map[string]struct {
+		w, h, tw, th int
+	}{
+		"Landscape12MP": {4000, 3000, 1600, 1200},
+		"Portrait12MP":  {3000, 4000, 1200, 1600},
+		"Wide":          {5000, 1000, 1600, 320},
+		"JustOver":      {1700, 1275, 1600, 1200},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			centre := image.Rect(0, 0, tt.tw, tt.th).Add(image.Pt((tt.w-tt.tw)/2, (tt.h-tt.th)/2))
+			all := append(tiles(tt.w, tt.h, tt.tw, tt.th, centre), centre)
+			bounds := image.Rect(0, 0, tt.w, tt.h)
+			// Every pixel is covered, and every tile is inside the image.
+			for _, r := range all {
+				if !r.In(bounds) || r.Dx() != tt.tw || r.Dy() != tt.th {
+					t.Errorf("tile %v: outside %v or not %dx%d", r, bounds, tt.tw, tt.th)
+				}
+			}
+			for y := 0; y < tt.h; y += 7 {
+				for x := 0; x < tt.w; x += 7 {
+					covered := false
+					for _, r := range all {
+						covered = covered || image.Pt(x, y).In(r)
+					}
+					if !covered {
+						t.Fatalf("(%d,%d) is in no tile: %v", x, y, all)
+					}
+				}
+			}
+		})
+	}
+	c := image.Rect(1200, 900, 2800, 2100)
+	for _, r := range tiles(4000, 3000, 1600, 1200, c) {
+		if r == c {
+			t.Errorf("the centre crop is tiled again")
+		}
+	}
+}
+
+func TestTally(t *testing.T) {
+	a := Code{Format: EAN13, Text: "4006381333931"}
+	b := Code{Format: EAN8, Text: "02700700"}
+	var tl tally
+	if _, n := tl.best(); n != 0 {
+		t.Fatal("empty tally has a best answer")
+	}
+	for i, step := range []struct {
+		c    Code
+		lead int
+	}{{b, 1}, {a, 0}, {b, 1}, {a, 0}, {a, 1}, {a, 2}} {
+		if got := tl.add(step.c, 0); got != step.lead {
+			t.Fatalf("step %d: lead %d, want %d", i, got, step.lead)
+		}
+	}
+	if c, n := tl.best(); c.Text != a.Text || n != 4 {
+		t.Errorf("best = %q with %d votes", c.Text, n)
+	}
+	var tie tally
+	tie.add(b, 0)
+	tie.add(a, 0)
+	if c, _ := tie.best(); c.Text != b.Text {
+		t.Errorf("a tie goes to %q, want the earlier %q", c.Text, b.Text)
+	}
+}
+
+func TestRotationOf(t *testing.T) {
+	tests := map[string]struct {
+		f    Format
+		pts  []image.Point
+		want int
+	}{
+		"LinearRight": {EAN13, []image.Point{{10, 50}, {200, 52}}, 0},
+		"LinearDown":  {EAN13, []image.Point{{10, 50}, {12, 250}}, 90},
+		"LinearLeft":  {Code128, []image.Point{{200, 50}, {10, 50}}, 180},
+		"LinearUp":    {ITF, []image.Point{{10, 250}, {10, 50}}, 270},
+		"QRUpright":   {QRCode, []image.Point{{10, 100}, {10, 10}, {100, 10}}, 0},
+		"QRTurned90":  {QRCode, []image.Point{{10, 10}, {100, 10}, {100, 100}}, 90},
+		"DMTurned180": {DataMatrix, []image.Point{{10, 10}, {100, 10}, {10, 10}, {10, 100}}, 180},
+		"NoPoints":    {QRCode, nil, 0},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			if got := rotationOf(tt.f, tt.pts); got != tt.want {
+				t.Errorf("got %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestLatin1ToUTF8(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                     "",
+		"plain ASCII":          "plain ASCII",
+		"\xf3\xf3ab\xf3zz":     "óóabózz",
+		"caf\xe9 \xa9 \xff":    "café © ÿ",
+		"\xc3\xa9 is 2 chars?": "Ã© is 2 chars?", // Latin-1, never UTF-8
+	} {
+		if got := latin1ToUTF8(in); got != want {
+			t.Errorf("latin1ToUTF8(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func encode128(tb testing.TB, contents string) image.Image {
+	tb.Helper()
+	m, err := oned.NewCode128Writer().Encode(contents, gozxing.BarcodeFormat_CODE_128, 0, 1, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	const module, height, margin = 3, 60, 30
+	img := image.NewGray(image.Rect(0, 0, m.GetWidth()*module+2*margin, height+2*margin))
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	for x := range m.GetWidth() * module {
+		if m.Get(x/module, 0) {
+			for y := margin; y < margin+height; y++ {
+				img.Pix[y*img.Stride+margin+x] = 0
+			}
+		}
+	}
+	return img
+}
+
+// TestCode128Extended: FNC4 characters come back as UTF-8, and FNC1
+// separators are dropped or kept as asked.
+func TestCode128Extended(t *testing.T) {
+	const fnc1, fnc4 = "\u00f1", "\u00f4" // gozxing's writer escapes
+	tests := map[string]struct {
+		contents string
+		keep     bool
+		want     string
+		sym      string
+	}{
+		"FNC4":          {fnc4 + "s1234" + fnc4 + "i", false, "ó1234é", "]C0"},
+		"GS1":           {fnc1 + "0104012345678901" + "21ABC" + fnc1 + "10LOT7", false, "010401234567890121ABC10LOT7", "]C1"},
+		"GS1KeepFNC1":   {fnc1 + "0104012345678901" + "21ABC" + fnc1 + "10LOT7", true, "010401234567890121ABC\x1d10LOT7", "]C1"},
+		"PlainKeepFNC1": {"PART-4711", true, "PART-4711", "]C0"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			c, err := Decode(t.Context(), encode128(t, tt.contents), Options{KeepFNC1: tt.keep})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Format != Code128 || c.Text != tt.want || c.Symbology != tt.sym {
+				t.Errorf("got %s %q %s, want CODE_128 %q %s", c.Format, c.Text, c.Symbology, tt.want, tt.sym)
+			}
+		})
+	}
+}
+
+// dmLabel draws a Data Matrix (5 px modules) at (40, 40) of a white
+// 900 x 700 image; busy adds a dark frame around the centre.
+func dmLabel(tb testing.TB, text string, busy bool) (*image.Gray, image.Rectangle) {
+	tb.Helper()
+	m, err := datamatrix.NewDataMatrixWriter().Encode(text, gozxing.BarcodeFormat_DATA_MATRIX, 0, 0, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	img := image.NewGray(image.Rect(0, 0, 900, 700))
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	if busy {
+		for y := 300; y < 420; y++ {
+			for x := 380; x < 560; x++ {
+				if y < 306 || y >= 414 || x < 386 || x >= 554 {
+					img.Pix[y*img.Stride+x] = 40
+				}
+			}
+		}
+		// A solid block and a rule: ink, but not code-like.
+		for y := 500; y < 600; y++ {
+			for x := 600; x < 700; x++ {
+				img.Pix[y*img.Stride+x] = 0
+			}
+		}
+		for x := 100; x < 800; x++ {
+			img.Pix[650*img.Stride+x] = 0
+		}
+	}
+	const module, at = 5, 40
+	for y := range m.GetHeight() * module {
+		for x := range m.GetWidth() * module {
+			if m.Get(x/module, y/module) {
+				img.Pix[(at+y)*img.Stride+at+x] = 0
+			}
+		}
+	}
+	return img, image.Rect(at, at, at+m.GetWidth()*module, at+m.GetHeight()*module)
+}
+
+// TestDataMatrixOffCentre: the detector, starting from the centre of the
+// image, misses a symbol in a corner; a quadrant crop finds it, or with
+// other ink about, a crop around its blob.
+func TestDataMatrixOffCentre(t *testing.T) {
+	for name, busy := range map[string]bool{"Quiet": false, "Busy": true} {
+		t.Run(name, func(t *testing.T) {
+			img, symbol := dmLabel(t, "SN 0042-A7", busy)
+			d, err := newDecoder(Options{Formats: []Format{DataMatrix}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			whole := newView(newLuminanceSource(img), 1, image.Point{})
+			if c, ok := d.read(whole, d.dm, d.hints); ok {
+				t.Logf("the whole image decoded (%q): the test no longer shows the need for crops", c.Text)
+			}
+			c, err := Decode(t.Context(), img, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Format != DataMatrix || c.Text != "SN 0042-A7" {
+				t.Fatalf("got %s %q", c.Format, c.Text)
+			}
+			for _, p := range c.Points {
+				if !p.In(symbol.Inset(-10)) {
+					t.Errorf("point %v is not on the symbol %v", p, symbol)
+				}
+			}
+		})
+	}
+}
+
+func TestBlobs(t *testing.T) {
+	img, symbol := dmLabel(t, "SN 0042-A7", true)
+	v := newView(newLuminanceSource(img), 1, image.Point{})
+	m, err := v.bitmap.GetBlackMatrix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := blobs(m, 6)
+	if len(got) == 0 || !symbol.In(got[0]) {
+		t.Fatalf("blobs = %v, want the first to hold the symbol %v", got, symbol)
+	}
+	for _, r := range got {
+		if image.Rect(600, 500, 700, 600).In(r.Inset(-1)) && !symbol.In(r) {
+			t.Errorf("blob %v is the solid block", r)
+		}
+	}
+}

@@ -1,0 +1,379 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/store/storetest"
+)
+
+// Benchmark sizes: a large technician's device.
+const (
+	benchTickets = 10_000
+	benchParts   = 100_000
+	benchTechs   = 50
+	benchMe      = app.TechnicianID("tech-000")
+)
+
+// The benchmark store is built once per process in a temporary directory
+// and shared by the read-only benchmarks; TestMain removes it.
+var bench struct {
+	once    sync.Once
+	dir     string
+	path    string
+	parts   []app.Part
+	tickets []app.TicketDetail
+	err     error
+}
+
+func benchFixture(b *testing.B) string {
+	b.Helper()
+	bench.once.Do(func() {
+		bench.dir, bench.err = os.MkdirTemp("", "fieldbench-bench-")
+		if bench.err != nil {
+			return
+		}
+		bench.path = filepath.Join(bench.dir, "fieldbench.db")
+		start := time.Now()
+		bench.err = buildFixture(bench.path)
+		fmt.Fprintf(os.Stderr, "bench fixture: %d tickets, %d parts built in %v\n", benchTickets, benchParts, time.Since(start).Round(time.Millisecond))
+	})
+	if bench.err != nil {
+		b.Fatal(bench.err)
+	}
+	return bench.path
+}
+
+func cleanupBenchFixture() {
+	if bench.dir != "" {
+		os.RemoveAll(bench.dir)
+	}
+}
+
+func buildFixture(path string) error {
+	ctx := context.Background()
+	db, err := Open(ctx, path, WithClock(fixedClock(genNow)))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	r := rand.New(rand.NewPCG(1, 2))
+	bench.parts = genParts(r, benchParts)
+	techs, locs := genTechnicians(benchTechs)
+	w := storetest.World()
+	if err := db.Load(ctx, app.Dataset{Technicians: techs, Locations: locs, RuleSets: w.RuleSets}); err != nil {
+		return err
+	}
+	// Pages of 10,000 parts, as a first sync would pull them.
+	for i := 0; i < len(bench.parts); i += 10_000 {
+		if err := db.Load(ctx, app.Dataset{Parts: bench.parts[i:min(i+10_000, len(bench.parts))]}); err != nil {
+			return err
+		}
+	}
+	tickets := genTickets(r, benchTickets, benchTechs, "b", bench.parts)
+	bench.tickets = tickets
+	for i := 0; i < len(tickets); i += 2_000 {
+		if err := db.Load(ctx, app.Dataset{Tickets: tickets[i:min(i+2_000, len(tickets))]}); err != nil {
+			return err
+		}
+	}
+	if err := db.Load(ctx, app.Dataset{Movements: genMovements(r, 20_000, benchTechs, "b", bench.parts)}); err != nil {
+		return err
+	}
+	// As sync does after a first sync.
+	start := time.Now()
+	err = db.Optimize(ctx)
+	fmt.Fprintf(os.Stderr, "bench fixture: Optimize took %v\n", time.Since(start).Round(time.Millisecond))
+	return err
+}
+
+// reportMemory adds the process's peak resident memory (VmHWM, Linux) and
+// the Go runtime's total memory from the OS. Both are per process, so they
+// include the fixture build when it ran in the same process.
+func reportMemory(b *testing.B) {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.Sys)/(1<<20), "go-sys-MB")
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return // not Linux
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			b.ReportMetric(float64(kb)/1024, "peak-RSS-MB")
+		}
+	}
+}
+
+// reportPercentiles reports p50 and p95 of per-operation durations.
+func reportPercentiles(b *testing.B, ds []time.Duration) {
+	if len(ds) == 0 {
+		return
+	}
+	slices.Sort(ds)
+	at := func(p float64) float64 { return float64(ds[int(p*float64(len(ds)-1))].Microseconds()) }
+	b.ReportMetric(at(0.50), "p50-µs")
+	b.ReportMetric(at(0.95), "p95-µs")
+}
+
+// BenchmarkOpenAndFirstPage opens the 10,000-ticket, 100,000-part store and
+// reads the first page of "my tickets" for today (target < 100 ms).
+func BenchmarkOpenAndFirstPage(b *testing.B) {
+	path := benchFixture(b)
+	f := app.TicketFilter{View: app.ViewToday, Technician: benchMe, Now: genNow}
+	b.ResetTimer()
+	for range b.N {
+		db, err := Open(b.Context(), path, WithClock(fixedClock(genNow)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		page, total, err := NewTicketService(db).FindTickets(b.Context(), f)
+		if err != nil || len(page) == 0 {
+			b.Fatalf("first page: %d of %d, %v", len(page), total, err)
+		}
+		b.StopTimer()
+		db.Close()
+		b.StartTimer()
+	}
+	reportMemory(b)
+}
+
+// BenchmarkCheck is the full integrity check (DB.Check) of the benchmark
+// store, which Open leaves to the background.
+func BenchmarkCheck(b *testing.B) {
+	db, err := Open(b.Context(), benchFixture(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	b.ResetTimer()
+	for range b.N {
+		if err := db.Check(b.Context()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if fi, err := os.Stat(db.Path()); err == nil {
+		b.ReportMetric(float64(fi.Size())/(1<<20), "file-MB")
+	}
+}
+
+// BenchmarkFindTickets is one list query on an open store.
+func BenchmarkFindTickets(b *testing.B) {
+	db, err := Open(b.Context(), benchFixture(b), WithClock(fixedClock(genNow)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	ts := NewTicketService(db)
+	// Searches a counter makes across all tickets: a phone as written, a
+	// ticket number's tail, a serial, a surname.
+	var searches []app.TicketFilter
+	for _, d := range bench.tickets[:50] {
+		t := d.Ticket
+		searches = append(searches, app.TicketFilter{Query: t.Customer.Phone}, app.TicketFilter{Query: t.Number[len(t.Number)-6:]},
+			app.TicketFilter{Query: t.Product.Serial}, app.TicketFilter{Query: string([]rune(t.Customer.Name)[:1])})
+	}
+	for _, tc := range []struct {
+		name    string
+		filters []app.TicketFilter
+	}{
+		{"today", []app.TicketFilter{{View: app.ViewToday, Technician: benchMe, Now: genNow}}},
+		{"done_by_sla", []app.TicketFilter{{View: app.ViewDone, Technician: benchMe, Sort: app.SortSLA}}},
+		{"search_all", searches},
+		// A word in every customer name: the worst case, every ticket sorted.
+		{"search_broad", []app.TicketFilter{{Query: "customer"}}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			ds := make([]time.Duration, 0, b.N)
+			for i := range b.N {
+				start := time.Now()
+				if _, _, err := ts.FindTickets(b.Context(), tc.filters[i%len(tc.filters)]); err != nil {
+					b.Fatal(err)
+				}
+				ds = append(ds, time.Since(start))
+			}
+			reportPercentiles(b, ds)
+		})
+	}
+}
+
+// BenchmarkPartSearch searches 100,000 parts (target p95 < 2 ms).
+func BenchmarkPartSearch(b *testing.B) {
+	db, err := Open(b.Context(), benchFixture(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	ps := NewPartService(db)
+	var prefixes []string
+	for _, p := range bench.parts[:200] {
+		n := string(p.Number)
+		prefixes = append(prefixes, strings.ToLower(n[:5+len(prefixes)%4])) // "hw-ba" ... "hw-bat00"
+	}
+	cases := []struct {
+		name    string
+		filters []app.PartFilter
+	}{
+		{"prefix", filters(prefixes, "")},
+		{"two_english_words", filters([]string{"huawei battery", "samsung display", "haier pump", "dell keyboard",
+			"xiaomi camera", "lenovo memory", "gree compressor", "midea motor", "black charger", "rear camera"}, "")},
+		{"chinese_word", filters([]string{"电池", "主板", "屏幕", "华为", "海尔", "排线", "风扇", "键盘", "遥控", "左", "压缩机", "屏幕总成"}, "")},
+		{"chinese_two_words", filters([]string{"华为 电池", "海尔 电机", "戴尔 硬盘", "小米 后盖"}, "")},
+		{"model_and_word", filters([]string{"电池", "battery", "display", "主板"}, "Mate 60")},
+		{"no_match", filters([]string{"piano", "钢琴", "zz", "battery piano"}, "")},
+	}
+	for _, tc := range cases {
+		b.Run(tc.name, func(b *testing.B) {
+			ds := make([]time.Duration, 0, b.N)
+			found := 0
+			for i := range b.N {
+				f := tc.filters[i%len(tc.filters)]
+				f.Limit = 50
+				start := time.Now()
+				got, err := ps.FindParts(b.Context(), f)
+				ds = append(ds, time.Since(start))
+				if err != nil {
+					b.Fatal(err)
+				}
+				found += len(got)
+			}
+			if tc.name != "no_match" && found == 0 {
+				b.Fatal("no results")
+			}
+			reportPercentiles(b, ds)
+		})
+	}
+	reportMemory(b)
+}
+
+// ticketRows returns the first tickets that, with their facts, make up to
+// n rows.
+func ticketRows(ts []app.TicketDetail, n int) []app.TicketDetail {
+	rows := 0
+	for i, t := range ts {
+		rows += (&app.Dataset{Tickets: []app.TicketDetail{t}}).Rows()
+		if rows >= n {
+			return ts[:i+1]
+		}
+	}
+	return ts
+}
+
+func filters(queries []string, model string) []app.PartFilter {
+	out := make([]app.PartFilter, len(queries))
+	for i, q := range queries {
+		out[i] = app.PartFilter{Query: q, Model: model}
+	}
+	return out
+}
+
+// BenchmarkCommit is one user action per transaction with synchronous=FULL
+// (compare with BenchmarkFsync: a commit is about one WAL append + fsync).
+func BenchmarkCommit(b *testing.B) {
+	for _, name := range []string{"note", "consume"} {
+		b.Run(name, func(b *testing.B) {
+			db := mustOpen(b, WithClock(app.SystemClock))
+			if err := db.Load(b.Context(), storetest.World()); err != nil {
+				b.Fatal(err)
+			}
+			c := NewCommitter(db)
+			actor := app.Actor{Role: app.RoleTechnician, Technician: storetest.Ana, Name: "Ana Li"}
+			b.ResetTimer()
+			start := time.Now()
+			for i := range b.N {
+				var cmd app.Command = &app.AddNote{Note: app.Note{ID: fmt.Sprint("bn-", i), Ticket: storetest.T2, Text: "checked the charging port"}}
+				if name == "consume" {
+					cmd = &app.ConsumePart{Used: app.PartUsed{ID: fmt.Sprint("bu-", i), Ticket: storetest.T2, Part: storetest.BatteryP50, Qty: 1, From: storetest.VanAna}}
+				}
+				if _, err := c.Commit(b.Context(), actor, cmd); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "actions/s")
+		})
+	}
+}
+
+// BenchmarkFsync measures the raw rate of 4 KiB write + fsync of a file in
+// the directory the stores use, for comparison with BenchmarkCommit.
+func BenchmarkFsync(b *testing.B) {
+	f, err := os.Create(filepath.Join(b.TempDir(), "fsync"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	buf := bytes.Repeat([]byte{1}, 4096)
+	b.ResetTimer()
+	start := time.Now()
+	for i := range b.N {
+		if _, err := f.WriteAt(buf, int64(i%16)*4096); err != nil {
+			b.Fatal(err)
+		}
+		if err := f.Sync(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "fsyncs/s")
+}
+
+// BenchmarkLoad10k loads 10,000 pulled rows in one transaction into a store
+// (target > 20,000 rows/s). "mix" is a page of pulled changes: 1,000 tickets
+// with their facts, 2,000 parts and the rest movements.
+func BenchmarkLoad10k(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 4))
+	parts := genParts(r, 12_000)
+	techs, locs := genTechnicians(benchTechs)
+	tickets := genTickets(r, 1_000, benchTechs, "l", parts)
+	mix := app.Dataset{Tickets: tickets, Parts: parts[10_000:12_000]}
+	mix.Movements = genMovements(r, 10_000-mix.Rows(), benchTechs, "l", parts)
+	sets := []struct {
+		name string
+		ds   app.Dataset
+	}{
+		{"mix", mix},
+		{"parts", app.Dataset{Parts: parts[:10_000]}},
+		{"tickets", app.Dataset{Tickets: ticketRows(genTickets(r, 10_000, benchTechs, "t", parts), 10_000)}},
+		{"movements", app.Dataset{Movements: genMovements(r, 10_000, benchTechs, "m", parts)}},
+	}
+	for _, set := range sets {
+		b.Run(set.name, func(b *testing.B) {
+			rows := set.ds.Rows()
+			var total time.Duration
+			for i := range b.N {
+				b.StopTimer()
+				db := mustOpenPath(b, filepath.Join(b.TempDir(), fmt.Sprint("load", i, ".db")))
+				if err := db.Load(b.Context(), app.Dataset{Technicians: techs, Locations: locs}); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				start := time.Now()
+				if err := db.Load(b.Context(), set.ds); err != nil {
+					b.Fatal(err)
+				}
+				total += time.Since(start)
+				b.StopTimer()
+				db.Close()
+				b.StartTimer()
+			}
+			b.ReportMetric(float64(rows*b.N)/total.Seconds(), "rows/s")
+			b.ReportMetric(float64(rows), "rows")
+		})
+	}
+	reportMemory(b)
+}

@@ -1,0 +1,553 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// applicationID marks a SQLite file as a Fieldbench store ("FBNH") in the
+// database header, so Open can refuse someone else's database instead of
+// migrating it.
+const applicationID = 0x46424e48
+
+// DB is an open store file: one writer connection and a small read pool.
+// It is safe for concurrent use. The services (TicketService, PartService,
+// ...) are thin views over a DB.
+type DB struct {
+	path     string
+	photoDir string
+	clock    app.Clock
+	device   app.DeviceID
+
+	// write has exactly one connection. SQLite allows one writer at a time;
+	// queueing writers on Go's pool instead of SQLite's busy handler keeps
+	// commits in arrival order and never spins on SQLITE_BUSY in-process.
+	write *sql.DB
+	// read is a pool of query_only connections. In WAL mode readers never
+	// block the writer nor each other, so lists stay responsive during a
+	// long Load.
+	read *sql.DB
+
+	lock *fileLock
+}
+
+// Option configures Open.
+type Option func(*options)
+
+type options struct {
+	clock       app.Clock
+	busyTimeout time.Duration
+	photoDir    string
+	readConns   int
+	fullCheck   bool
+}
+
+// WithClock sets the clock that stamps mutations, HLCs and "today"
+// (default app.SystemClock). Tests pin it.
+func WithClock(c app.Clock) Option { return func(o *options) { o.clock = c } }
+
+// WithBusyTimeout sets how long a statement waits for a lock held by
+// another process before failing with ELOCKED (default 5s).
+func WithBusyTimeout(d time.Duration) Option { return func(o *options) { o.busyTimeout = d } }
+
+// WithPhotoDir sets where photo files live (default: "photos" beside the
+// database file).
+func WithPhotoDir(dir string) Option { return func(o *options) { o.photoDir = dir } }
+
+// WithReadConns sets the size of the read pool (default 4).
+func WithReadConns(n int) Option { return func(o *options) { o.readConns = n } }
+
+// WithFullCheck makes Open run PRAGMA quick_check over the whole file.
+// It reads every page (about a second for 100,000 parts), so by default
+// Open checks only the header, the schema and the tables holding unsent
+// work, and the app runs DB.Check in the background after start.
+func WithFullCheck() Option { return func(o *options) { o.fullCheck = true } }
+
+// Open opens the store at path, creating the file and its directory on
+// first run and migrating the schema. path must be absolute (a relative
+// path resolves against a working directory that mobile platforms do not
+// define).
+//
+// Open never modifies or replaces a file it refuses:
+//   - ELOCKED when another Fieldbench (or another program) holds the file;
+//   - ECORRUPT when the file is not a SQLite database, is not a Fieldbench
+//     store, or fails the integrity check;
+//   - ETOONEW when the schema is newer than this build knows.
+func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
+	o := options{clock: app.SystemClock, busyTimeout: 5 * time.Second, readConns: 4}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if !filepath.IsAbs(path) {
+		return nil, app.Errorf(app.EINVALID, "store.path_relative", "The data file path {{.Path}} is not absolute; Fieldbench cannot tell where to keep your data.", "Path", path)
+	}
+	path = filepath.Clean(path)
+	if o.photoDir == "" {
+		o.photoDir = filepath.Join(filepath.Dir(path), "photos")
+	}
+	if o.readConns < 1 {
+		o.readConns = 1
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, openFailed(path, err)
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case err == nil && fi.IsDir():
+		return nil, app.Errorf(app.EINVALID, "store.path_is_folder", "The data file path {{.Path}} is a folder. Choose a file name inside it.", "Path", path)
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return nil, openFailed(path, err)
+	}
+
+	lock, err := lockFile(path + ".lock")
+	if err != nil {
+		if errors.Is(err, errLocked) {
+			return nil, errLockedStore(path).WithCause(err)
+		}
+		return nil, openFailed(path, err)
+	}
+	db := &DB{path: path, photoDir: o.photoDir, clock: o.clock, lock: lock}
+	if err := db.open(ctx, o, fi != nil && fi.Size() > 0); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func (db *DB) open(ctx context.Context, o options, exists bool) error {
+	// Check the header before SQLite sees the file: a file that is not a
+	// database is reported as such without SQLite touching it.
+	if exists {
+		if err := checkHeader(db.path); err != nil {
+			return err
+		}
+	}
+	busy := strconv.FormatInt(o.busyTimeout.Milliseconds(), 10)
+	q := url.Values{}
+	// busy_timeout: wait this long for another process's lock before
+	// SQLITE_BUSY (reported as ELOCKED) instead of failing at once.
+	q.Add("_pragma", "busy_timeout("+busy+")")
+	// foreign_keys: off by default in SQLite; children of a ticket must
+	// never outlive or precede it.
+	q.Add("_pragma", "foreign_keys(1)")
+	// synchronous=FULL: in WAL mode NORMAL can lose the last commits on
+	// power loss. A technician's "saved" must survive a dead battery.
+	q.Add("_pragma", "synchronous(FULL)")
+	// _txlock=immediate: take the write lock at BEGIN, so a write
+	// transaction that first reads cannot fail halfway with SQLITE_BUSY
+	// when it upgrades (the classic deferred-transaction deadlock).
+	q.Set("_txlock", "immediate")
+	var err error
+	if db.write, err = sql.Open("sqlite", dsn(db.path, q)); err != nil {
+		return openFailed(db.path, err)
+	}
+	db.write.SetMaxOpenConns(1)
+	db.write.SetMaxIdleConns(1)
+	db.write.SetConnMaxLifetime(0)
+
+	version, err := db.probe(ctx, o.fullCheck)
+	if err != nil {
+		return err
+	}
+	// WAL: readers never block the writer and a commit is one append +
+	// fsync. It is persistent in the file, so it is set once here, after
+	// the checks above, never on a file Open refuses. SQLite answers with
+	// the mode in effect, which stays "delete" on storage that cannot
+	// share memory between connections: refuse to run without it.
+	var mode string
+	if err := db.write.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode); err != nil {
+		return db.openError(err)
+	}
+	if !strings.EqualFold(mode, "wal") {
+		return openFailed(db.path, fmt.Errorf("journal_mode is %q, want wal", mode))
+	}
+	if err := db.migrate(ctx, version); err != nil {
+		return err
+	}
+	if err := db.initDevice(ctx); err != nil {
+		return err
+	}
+
+	rq := url.Values{}
+	rq.Add("_pragma", "busy_timeout("+busy+")")
+	// query_only: the read pool can never write, so no write can bypass
+	// the single writer connection by accident. Its BEGIN is deferred (no
+	// _txlock): a read transaction must not take the write lock.
+	rq.Add("_pragma", "query_only(1)")
+	if db.read, err = sql.Open("sqlite", dsn(db.path, rq)); err != nil {
+		return openFailed(db.path, err)
+	}
+	db.read.SetMaxOpenConns(o.readConns)
+	db.read.SetMaxIdleConns(o.readConns)
+	removeTempPhotos(db.photoDir)
+	return nil
+}
+
+// dsn builds a modernc DSN. The "file:" URI form keeps a path containing
+// '?' or '#' intact; modernc passes it to SQLite with SQLITE_OPEN_URI, and
+// SQLite ignores the driver's own parameters.
+func dsn(path string, q url.Values) string {
+	p := filepath.ToSlash(path)
+	if runtime.GOOS == "windows" && !strings.HasPrefix(p, "/") {
+		p = "/" + p // file:/C:/dir/x.db
+	}
+	u := url.URL{Scheme: "file", Path: p, RawQuery: q.Encode()}
+	return u.String()
+}
+
+var sqliteMagic = []byte("SQLite format 3\x00")
+
+func checkHeader(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return openFailed(path, err)
+	}
+	defer f.Close()
+	hdr := make([]byte, 100)
+	if _, err := io.ReadFull(f, hdr); err != nil || !bytes.Equal(hdr[:16], sqliteMagic) {
+		return errCorrupt(path).WithCause(fmt.Errorf("not a SQLite database"))
+	}
+	return nil
+}
+
+// probe reads the schema version and checks the file without writing to
+// it; it returns the schema version.
+func (db *DB) probe(ctx context.Context, fullCheck bool) (int, error) {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return 0, db.openError(err)
+	}
+	defer conn.Close()
+	var appID, version, objects int
+	if err := conn.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+		return 0, db.openError(err)
+	}
+	if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return 0, db.openError(err)
+	}
+	// Reading sqlite_schema parses every table definition: a damaged
+	// schema page fails here.
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&objects); err != nil {
+		return 0, db.openError(err)
+	}
+	if appID != applicationID && (appID != 0 || version != 0 || objects != 0) {
+		return 0, app.Errorf(app.ECORRUPT, "store.not_fieldbench", "The file {{.Path}} is not a Fieldbench data file. Move it away or choose another folder, then restart Fieldbench.", "Path", db.path)
+	}
+	if known := len(migrations()); version > known {
+		return 0, app.Errorf(app.ETOONEW, "store.too_new", "Your data was saved by a newer version of Fieldbench (data version {{.Version}}, this app knows {{.Known}}). Update Fieldbench to open it.", "Path", db.path, "Version", version, "Known", known)
+	}
+	if version == 0 {
+		return 0, nil
+	}
+	checks := []string{"PRAGMA quick_check(device)", "PRAGMA quick_check(outbox)"}
+	if fullCheck {
+		checks = []string{"PRAGMA quick_check"}
+	}
+	for _, q := range checks {
+		if err := quickCheck(ctx, conn, q); err != nil {
+			return 0, db.openError(err)
+		}
+	}
+	return version, nil
+}
+
+// errCheckFailed is the cause of ECORRUPT when quick_check reports damage.
+var errCheckFailed = errors.New("quick_check failed")
+
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func quickCheck(ctx context.Context, q queryer, pragma string) error {
+	rows, err := q.QueryContext(ctx, pragma)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var msgs []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return err
+		}
+		if s != "ok" && len(msgs) < 5 {
+			msgs = append(msgs, s)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(msgs) > 0 {
+		return fmt.Errorf("%w: %s", errCheckFailed, strings.Join(msgs, "; "))
+	}
+	return nil
+}
+
+// Check runs PRAGMA quick_check over the whole file on a read connection;
+// it returns ECORRUPT when the file is damaged. It reads every page, so run
+// it in the background after Open; writers are not blocked.
+func (db *DB) Check(ctx context.Context) error {
+	conn, err := db.read.Conn(ctx)
+	if err != nil {
+		return db.sqlError(err)
+	}
+	defer conn.Close()
+	if err := quickCheck(ctx, conn, "PRAGMA quick_check"); err != nil {
+		return db.openError(err)
+	}
+	return nil
+}
+
+type migration struct {
+	name string
+	sql  string
+}
+
+// migrations returns the embedded migrations in order; migration i (from 1)
+// brings the schema to user_version i.
+func migrations() []migration {
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		panic(err) // the pattern is constant
+	}
+	sort.Strings(names)
+	out := make([]migration, 0, len(names))
+	for _, n := range names {
+		b, err := migrationFS.ReadFile(n)
+		if err != nil {
+			panic(err) // embedded at build time
+		}
+		out = append(out, migration{name: filepath.Base(n), sql: string(b)})
+	}
+	return out
+}
+
+// migrate applies the migrations above version, one transaction each, so a
+// crash leaves the schema at a known version. PRAGMA user_version is set in
+// the same transaction, which makes the version check at Open one header
+// read; the migrations table records what ran and when.
+func (db *DB) migrate(ctx context.Context, version int) error {
+	for i, m := range migrations() {
+		if i+1 <= version {
+			continue
+		}
+		err := db.writeTx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, m.name, db.now().UnixNano()); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", applicationID)); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migrate %s: %w", m.name, db.openError(err))
+		}
+	}
+	return nil
+}
+
+// initDevice reads the device identity, minting it on first run.
+func (db *DB) initDevice(ctx context.Context) error {
+	var id string
+	err := db.write.QueryRowContext(ctx, `SELECT device_id FROM device WHERE id = 1`).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		id = app.NewID()
+		err = db.writeTx(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO device (id, device_id) VALUES (1, ?)`, id)
+			return err
+		})
+	}
+	if err != nil {
+		return db.openError(err)
+	}
+	db.device = app.DeviceID(id)
+	return nil
+}
+
+// Optimize merges the part search index into one segment and refreshes the
+// query planner's statistics. Run it after a first sync or a large pull:
+// Load writes the search index in many small segments and a search reads
+// them all, about four times slower on 100,000 parts than after Optimize.
+// It takes about two seconds for 100,000 parts and blocks other writes
+// meanwhile; readers go on.
+func (db *DB) Optimize(ctx context.Context) error {
+	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO parts_fts (parts_fts) VALUES ('optimize')`)
+		return err
+	})
+	if err != nil {
+		return db.sqlError(err)
+	}
+	// analysis_limit bounds ANALYZE to a sample per index; 0x10002 asks
+	// optimize to consider every table, not only those this connection
+	// has queried.
+	_, err = db.write.ExecContext(ctx, `PRAGMA analysis_limit = 400; PRAGMA optimize = 0x10002`)
+	return db.sqlError(err)
+}
+
+// Close closes the connections and releases the file lock. The last
+// connection to close checkpoints the WAL into the main file.
+func (db *DB) Close() error {
+	var errs []error
+	if db.read != nil {
+		errs = append(errs, db.read.Close())
+		db.read = nil
+	}
+	if db.write != nil {
+		errs = append(errs, db.write.Close())
+		db.write = nil
+	}
+	if db.lock != nil {
+		errs = append(errs, db.lock.unlock())
+		db.lock = nil
+	}
+	return errors.Join(errs...)
+}
+
+// Path returns the database file's path.
+func (db *DB) Path() string { return db.path }
+
+// DeviceID returns this installation's device ID, minted on first Open.
+func (db *DB) DeviceID() app.DeviceID { return db.device }
+
+func (db *DB) now() time.Time { return db.clock.Now().UTC() }
+
+// writeTx runs fn in one write transaction on the writer connection and
+// commits; any error rolls everything back.
+func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return db.sqlError(err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback() // the error that caused it matters more
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return db.sqlError(err)
+	}
+	return nil
+}
+
+// readTx runs fn in one read transaction, so several queries see the same
+// snapshot (a page and its total count).
+func (db *DB) readTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return db.sqlError(err)
+	}
+	defer tx.Rollback() // read-only: nothing to keep
+	return fn(tx)
+}
+
+// sqliteCode returns the primary SQLite result code of err, or 0.
+func sqliteCode(err error) int {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() & 0xff
+	}
+	return 0
+}
+
+// sqlError translates driver errors into app errors at the boundary:
+// locks, damage and a full disk each tell the user what to do. Errors that
+// are already *app.Error pass through.
+func (db *DB) sqlError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ae *app.Error
+	if errors.As(err, &ae) {
+		return err
+	}
+	switch sqliteCode(err) {
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		return errLockedStore(db.path).WithCause(err)
+	case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
+		return errCorrupt(db.path).WithCause(err)
+	case sqlite3.SQLITE_FULL:
+		return app.Errorf(app.EINTERNAL, "store.disk_full", "The device storage is full, so nothing was saved. Free some space, then try again.").WithCause(err)
+	case sqlite3.SQLITE_CONSTRAINT:
+		return app.Errorf(app.EINVALID, "store.constraint", "The change breaks a data rule and was not saved.").WithCause(err)
+	}
+	if errors.Is(err, errCheckFailed) {
+		return errCorrupt(db.path).WithCause(err)
+	}
+	return err
+}
+
+// openError is sqlError for Open: anything not recognised is an open
+// failure with advice rather than a bare internal error.
+func (db *DB) openError(err error) error {
+	err = db.sqlError(err)
+	var ae *app.Error
+	if errors.As(err, &ae) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return openFailed(db.path, err)
+}
+
+func errLockedStore(path string) *app.Error {
+	return app.Errorf(app.ELOCKED, "store.locked", "Your Fieldbench data is in use by another Fieldbench window or program. Close the other Fieldbench window, then try again.", "Path", path)
+}
+
+func errCorrupt(path string) *app.Error {
+	return app.Errorf(app.ECORRUPT, "store.corrupt", "The data file {{.Path}} is damaged. Restore it from a backup, or re-pair this device to download your data again.", "Path", path)
+}
+
+func openFailed(path string, cause error) *app.Error {
+	return app.Errorf(app.EINTERNAL, "store.open_failed", "Fieldbench cannot open its data file {{.Path}}. Check that the device has free space and that Fieldbench may write to that folder, then restart Fieldbench.", "Path", path).WithCause(cause)
+}
+
+// nsec stores a time as unix nanoseconds in UTC; the zero time is NULL.
+func nsec(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixNano()
+}
+
+// fromNsec is the inverse of nsec.
+func fromNsec(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.Unix(0, v.Int64).UTC()
+}
+
+// nullStr stores "" as NULL, so partial indexes and IS NULL tests skip it.
+func nullStr[S ~string](s S) any {
+	if s == "" {
+		return nil
+	}
+	return string(s)
+}

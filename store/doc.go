@@ -1,0 +1,52 @@
+// Package store is Fieldbench's on-device database: the app interfaces
+// (TicketService, PartService, WarrantyService, Committer, Outbox,
+// PhotoStore) implemented on one SQLite file through modernc.org/sqlite
+// (pure Go, driver "sqlite").
+//
+// # Connections
+//
+// Open keeps one writer connection, so writes queue in Go in arrival order,
+// and a small pool of query_only readers; the file is in WAL mode, so
+// readers never wait for the writer. Every pragma is set, and commented,
+// in db.go. A "<db>.lock" file held with an OS lock keeps a second
+// Fieldbench process out (ELOCKED).
+//
+// # Safety of the file
+//
+// Open refuses, without modifying the file, a file another process holds
+// (ELOCKED), a file that is not a Fieldbench SQLite database or whose
+// header, schema or outbox fails PRAGMA quick_check (ECORRUPT), and a file
+// whose schema version is newer than the embedded migrations (ETOONEW).
+// The full quick_check reads every page (about a second on a large
+// catalog), so run DB.Check in the background after Open, or pass
+// WithFullCheck.
+//
+// # Writes
+//
+// A user action is Committer.Commit: ONE write transaction applies the
+// app.Command through an app.MutationTx over that transaction and appends
+// the mutation to the outbox with the next gapless seq and a persisted
+// hybrid logical clock reading. synchronous=FULL makes it durable when
+// Commit returns; any error rolls both back. Server-owned data arrives
+// through DB.Load and DB.Pull, in one transaction per dataset.
+//
+// # Schema
+//
+// Numbered migrations in migrations/*.sql are embedded and applied in
+// order, one transaction each; PRAGMA user_version is the number applied.
+// Tickets keep their full JSON beside indexed columns for lists; stock is a
+// ledger of movements whose sums are the balances; parts and tickets are
+// searched with FTS5 trigram indexes ("Search tokens" in part.go explains
+// how 1-2 character Chinese words and model filters are found). Load writes
+// the search index in many small segments: call DB.Optimize after a first
+// sync or a large pull.
+//
+// # Use
+//
+//	db, err := store.Open(ctx, filepath.Join(root, "fieldbench.db"))
+//	...
+//	defer db.Close()
+//	go func() { report(db.Check(ctx)) }() // full integrity check, off the start path
+//	tickets := store.NewTicketService(db)  // app.TicketService
+//	commit := store.NewCommitter(db)       // app.Committer
+package store

@@ -1,0 +1,319 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// Load writes a dataset in one transaction: the demo world, a first sync,
+// or a page of pulled changes. Technicians, locations, parts, rule sets and
+// tickets replace the rows with the same key (a rule set only by an equal
+// or newer version); stock movements, repairs, parts used and notes with a
+// known ID are skipped, so loading the same dataset twice changes nothing.
+// A known photo only takes the upload state. Either everything is written
+// or nothing. After a first sync or a large pull, call Optimize.
+func (db *DB) Load(ctx context.Context, ds app.Dataset) error {
+	return db.writeTx(ctx, func(tx *sql.Tx) error { return db.load(ctx, tx, ds) })
+}
+
+// Pull is Load plus the server cursor that follows the dataset, in the same
+// transaction: after a crash the next pull resumes exactly after the last
+// page that was saved.
+func (db *DB) Pull(ctx context.Context, ds app.Dataset, cursor string) error {
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		if err := db.load(ctx, tx, ds); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE device SET cursor = ? WHERE id = 1`, cursor)
+		return db.sqlError(err)
+	})
+}
+
+// loader holds the prepared statements of one Load; each is compiled once
+// per transaction instead of once per row. Its statements run without
+// cancellation (the driver starts a watcher goroutine per statement for a
+// cancellable context, a third of the cost of a small insert); done is
+// checked between rows instead.
+type loader struct {
+	ctx   context.Context // never cancelled
+	done  context.Context // the caller's
+	rows  int
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+// next counts a row and reports the caller's cancellation every 256 rows.
+func (l *loader) next() error {
+	l.rows++
+	if l.rows%256 == 0 {
+		return l.done.Err()
+	}
+	return nil
+}
+
+func (l *loader) stmt(query string) (*sql.Stmt, error) {
+	if st, ok := l.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := l.tx.PrepareContext(l.ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	l.stmts[query] = st
+	return st, nil
+}
+
+func (l *loader) exec(query string, args ...any) (sql.Result, error) {
+	st, err := l.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(l.ctx, args...)
+}
+
+// ExecContext and QueryRowContext make the loader an execer that reuses
+// its prepared statements.
+func (l *loader) ExecContext(_ context.Context, query string, args ...any) (sql.Result, error) {
+	return l.exec(query, args...)
+}
+
+func (l *loader) QueryRowContext(_ context.Context, query string, args ...any) *sql.Row {
+	st, err := l.stmt(query)
+	if err != nil {
+		return l.tx.QueryRowContext(l.ctx, query, args...) // reports the same error
+	}
+	return st.QueryRowContext(l.ctx, args...)
+}
+
+func (l *loader) close() {
+	for _, st := range l.stmts {
+		st.Close()
+	}
+}
+
+func (db *DB) load(ctx context.Context, tx *sql.Tx, ds app.Dataset) error {
+	l := &loader{ctx: context.WithoutCancel(ctx), done: ctx, tx: tx, stmts: map[string]*sql.Stmt{}}
+	defer l.close()
+	return db.sqlError(l.load(ds))
+}
+
+func missing(what string) error {
+	return app.Errorf(app.EINVALID, "store.load_missing_key", "The downloaded data has a {{.What}} without an ID; nothing was saved. Sync again, and contact support if it keeps happening.", "What", what)
+}
+
+func (l *loader) load(ds app.Dataset) error {
+	for _, t := range ds.Technicians {
+		if err := l.next(); err != nil {
+			return err
+		}
+		if t.ID == "" {
+			return missing("technician")
+		}
+		if _, err := l.exec(`INSERT INTO technicians (id, name, phone, country, van, store, language) VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET name = excluded.name, phone = excluded.phone, country = excluded.country,
+			van = excluded.van, store = excluded.store, language = excluded.language`,
+			string(t.ID), t.Name, t.Phone, t.Country, string(t.Van), string(t.Store), t.Language); err != nil {
+			return fmt.Errorf("load technician %s: %w", t.ID, err)
+		}
+	}
+	for _, loc := range ds.Locations {
+		if err := l.next(); err != nil {
+			return err
+		}
+		if loc.ID == "" {
+			return missing("stock location")
+		}
+		if _, err := l.exec(`INSERT INTO locations (id, kind, name, owner) VALUES (?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, name = excluded.name, owner = excluded.owner`,
+			string(loc.ID), string(loc.Kind), loc.Name, loc.Owner); err != nil {
+			return fmt.Errorf("load location %s: %w", loc.ID, err)
+		}
+	}
+	// The search index is written after all part rows: FTS5 flushes its
+	// pending terms to a new segment whenever a statement on another table
+	// opens a savepoint (any statement checking a foreign key does), so
+	// interleaving would write a segment per part, ten times slower.
+	index := make([]partIndex, 0, len(ds.Parts))
+	for _, p := range ds.Parts {
+		if err := l.next(); err != nil {
+			return err
+		}
+		pi, err := l.part(p)
+		if err != nil {
+			return err
+		}
+		index = append(index, pi)
+	}
+	for _, pi := range index {
+		if pi.replaced {
+			if _, err := l.exec(`DELETE FROM parts_fts WHERE rowid = ?`, pi.id); err != nil {
+				return fmt.Errorf("index part %s: %w", pi.part.Number, err)
+			}
+		}
+		if _, err := l.exec(`INSERT INTO parts_fts (rowid, number, name_en, name_zh, short) VALUES (?, ?, ?, ?, ?)`,
+			pi.id, string(pi.part.Number), pi.part.NameEN, pi.part.NameZH, searchTokens(pi.part)); err != nil {
+			return fmt.Errorf("index part %s: %w", pi.part.Number, err)
+		}
+	}
+	for _, m := range ds.Movements {
+		if err := l.next(); err != nil {
+			return err
+		}
+		if m.ID == "" {
+			return missing("stock movement")
+		}
+		if _, err := l.exec(movementInsert, movementArgs(m, 0)...); err != nil {
+			return fmt.Errorf("load movement %s: %w", m.ID, err)
+		}
+	}
+	for _, rs := range ds.RuleSets {
+		if err := l.next(); err != nil {
+			return err
+		}
+		if rs.ID == "" {
+			return missing("warranty rule set")
+		}
+		data, err := json.Marshal(rs)
+		if err != nil {
+			return fmt.Errorf("encode rule set %s: %w", rs.ID, err)
+		}
+		if _, err := l.exec(`INSERT INTO rule_sets (id, country, version, data) VALUES (?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET country = excluded.country, version = excluded.version, data = excluded.data
+			WHERE excluded.version >= rule_sets.version`,
+			rs.ID, strings.ToUpper(rs.Country), rs.Version, data); err != nil {
+			return fmt.Errorf("load rule set %s: %w", rs.ID, err)
+		}
+	}
+	tickets := make([]ticketIndex, 0, len(ds.Tickets))
+	for _, d := range ds.Tickets {
+		if err := l.next(); err != nil {
+			return err
+		}
+		ti, err := l.ticket(d)
+		if err != nil {
+			return err
+		}
+		tickets = append(tickets, ti)
+	}
+	for _, ti := range tickets { // after the rows, as for parts
+		if err := indexTicket(l.ctx, l, ti); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// partIndex is a part written by Load, to be indexed for search.
+type partIndex struct {
+	id       int64
+	part     app.Part
+	replaced bool // it had an index entry to delete
+}
+
+func (l *loader) part(p app.Part) (partIndex, error) {
+	pi := partIndex{part: p}
+	if strings.TrimSpace(string(p.Number)) == "" {
+		return pi, missing("part")
+	}
+	models, err := encodeModels(p.Models)
+	if err != nil {
+		return pi, err
+	}
+	prices, err := encodePrices(p.Prices)
+	if err != nil {
+		return pi, err
+	}
+	// Insert first: new parts are the common case (a first sync), and
+	// the insert tells whether the number is known.
+	res, err := l.exec(`INSERT INTO parts (number, name_en, name_zh, category, class, brand, serialized, return_needed, models, prices)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (number) DO NOTHING`,
+		string(p.Number), p.NameEN, p.NameZH, p.Category, string(p.Class), p.Brand, p.Serialized, p.ReturnNeeded, models, prices)
+	if err != nil {
+		return pi, fmt.Errorf("load part %s: %w", p.Number, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return pi, fmt.Errorf("load part %s: %w", p.Number, err)
+	} else if n == 1 {
+		pi.id, err = res.LastInsertId()
+		if err != nil {
+			return pi, fmt.Errorf("load part %s: %w", p.Number, err)
+		}
+	} else {
+		find, err := l.stmt(`SELECT id FROM parts WHERE number = ?`)
+		if err != nil {
+			return pi, err
+		}
+		if err := find.QueryRowContext(l.ctx, string(p.Number)).Scan(&pi.id); err != nil {
+			return pi, fmt.Errorf("load part %s: %w", p.Number, err)
+		}
+		pi.replaced = true
+		if _, err := l.exec(`DELETE FROM part_models WHERE part = ?`, pi.id); err != nil {
+			return pi, fmt.Errorf("load part %s: %w", p.Number, err)
+		}
+		if _, err := l.exec(`UPDATE parts SET number = ?, name_en = ?, name_zh = ?, category = ?, class = ?, brand = ?,
+			serialized = ?, return_needed = ?, models = ?, prices = ? WHERE id = ?`,
+			string(p.Number), p.NameEN, p.NameZH, p.Category, string(p.Class), p.Brand, p.Serialized, p.ReturnNeeded, models, prices, pi.id); err != nil {
+			return pi, fmt.Errorf("load part %s: %w", p.Number, err)
+		}
+	}
+	for _, m := range p.Models {
+		if _, err := l.exec(`INSERT INTO part_models (model, part) VALUES (?, ?) ON CONFLICT DO NOTHING`, modelKey(m), pi.id); err != nil {
+			return pi, fmt.Errorf("load part %s model %q: %w", p.Number, m, err)
+		}
+	}
+	return pi, nil
+}
+
+func (l *loader) ticket(d app.TicketDetail) (ticketIndex, error) {
+	t := d.Ticket
+	if t.ID == "" {
+		return ticketIndex{}, missing("ticket")
+	}
+	ti, err := saveTicket(l.ctx, l, t)
+	if err != nil {
+		return ti, fmt.Errorf("load ticket %s: %w", t.Number, err)
+	}
+	// Children belong to the ticket they are listed under.
+	for _, r := range d.Repairs {
+		r.Ticket = t.ID
+		if r.ID == "" {
+			return ti, missing("repair entry")
+		}
+		if _, err := l.exec(repairInsert, repairArgs(r)...); err != nil {
+			return ti, fmt.Errorf("load repair %s: %w", r.ID, err)
+		}
+	}
+	for _, p := range d.Parts {
+		p.Ticket = t.ID
+		if p.ID == "" {
+			return ti, missing("part used")
+		}
+		if _, err := l.exec(partUsedInsert, partUsedArgs(p)...); err != nil {
+			return ti, fmt.Errorf("load part used %s: %w", p.ID, err)
+		}
+	}
+	for _, p := range d.Photos {
+		p.Ticket = t.ID
+		if p.ID == "" {
+			return ti, missing("photo")
+		}
+		if _, err := l.exec(photoLoad, photoArgs(p)...); err != nil {
+			return ti, fmt.Errorf("load photo %s: %w", p.ID, err)
+		}
+	}
+	for _, n := range d.Notes {
+		n.Ticket = t.ID
+		if n.ID == "" {
+			return ti, missing("note")
+		}
+		if _, err := l.exec(noteInsert, noteArgs(n)...); err != nil {
+			return ti, fmt.Errorf("load note %s: %w", n.ID, err)
+		}
+	}
+	return ti, nil
+}

@@ -1,0 +1,177 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+var (
+	_ app.Committer = (*Committer)(nil)
+	_ app.Outbox    = (*Outbox)(nil)
+)
+
+// Committer implements app.Committer: a user's action is applied to the
+// local rows and queued in the outbox in one write transaction.
+type Committer struct{ db *DB }
+
+// NewCommitter returns the committer of db.
+func NewCommitter(db *DB) *Committer { return &Committer{db: db} }
+
+// Commit applies cmd for actor and appends it to the outbox with the next
+// gapless seq and a fresh hybrid logical clock reading, in ONE transaction
+// (synchronous=FULL: durable when Commit returns). Any error leaves both the
+// data and the outbox unchanged. Validation and business-rule errors come
+// back as the command's own *app.Error.
+func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command) (app.Mutation, error) {
+	db := c.db
+	if cmd == nil {
+		return app.Mutation{}, app.Errorf(app.EINVALID, "mutation.nil", "No action to save.")
+	}
+	now := db.now()
+	m, err := app.NewMutation(cmd, now)
+	if err != nil {
+		return app.Mutation{}, err
+	}
+	// Apply what the outbox will carry, decoded from its bytes, not the
+	// caller's value: the server decodes the same bytes, so device and
+	// server run the same command on the same input, and a command that
+	// does not survive its own encoding fails here, not on the server.
+	queued, err := app.DecodeMutation(m)
+	if err != nil {
+		return app.Mutation{}, err
+	}
+	m.Device = db.device
+	// The transaction ends with ctx (database/sql rolls it back), but its
+	// statements run without: the driver starts a watcher goroutine per
+	// statement for a cancellable context, which costs more than the small
+	// statements of one action.
+	sctx := context.WithoutCancel(ctx)
+	err = db.writeTx(ctx, func(tx *sql.Tx) error {
+		var last int64
+		var clock hlc
+		if err := tx.QueryRowContext(sctx, `SELECT last_seq, hlc_wall, hlc_logical FROM device WHERE id = 1`).Scan(&last, &clock.wall, &clock.logical); err != nil {
+			return db.sqlError(err)
+		}
+		m.Seq = last + 1
+		clock = clock.next(now)
+		m.HLC = clock.String()
+		if err := queued.Apply(sctx, &mutationTx{db: db, tx: tx, seq: m.Seq}, actor, now); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(sctx, `INSERT INTO outbox (seq, id, name, version, args, hlc, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			m.Seq, m.ID, m.Name, m.Version, string(m.Args), m.HLC, m.At.UnixNano()); err != nil {
+			return db.sqlError(err)
+		}
+		_, err := tx.ExecContext(sctx, `UPDATE device SET last_seq = ?, hlc_wall = ?, hlc_logical = ? WHERE id = 1`, m.Seq, clock.wall, clock.logical)
+		return db.sqlError(err)
+	})
+	if err != nil {
+		return app.Mutation{}, err
+	}
+	return m, nil
+}
+
+// hlc is a hybrid logical clock: wall milliseconds that never go backwards
+// plus a counter for events within one millisecond (or while the wall clock
+// is behind a reading already made). It orders this device's events for
+// audit; the server's order decides winners.
+type hlc struct {
+	wall    int64 // unix milliseconds
+	logical int64
+}
+
+// maxLogical keeps the counter to five digits, so the string form sorts
+// like the clock; on overflow the wall part moves on by one millisecond.
+const maxLogical = 99999
+
+func (h hlc) next(now time.Time) hlc {
+	if pt := now.UnixMilli(); pt > h.wall {
+		return hlc{wall: pt}
+	}
+	if h.logical >= maxLogical {
+		return hlc{wall: h.wall + 1}
+	}
+	return hlc{wall: h.wall, logical: h.logical + 1}
+}
+
+// String is the fixed-width form stored in the outbox, e.g.
+// "1773133200000.00002"; strings compare like clocks.
+func (h hlc) String() string { return fmt.Sprintf("%013d.%05d", h.wall, h.logical) }
+
+// Outbox implements app.Outbox over the outbox table.
+type Outbox struct{ db *DB }
+
+// NewOutbox returns the outbox of db.
+func NewOutbox(db *DB) *Outbox { return &Outbox{db: db} }
+
+// pendingQuery reads the unacknowledged mutations from the seq primary key.
+const pendingQuery = `SELECT seq, id, name, version, args, hlc, at FROM outbox
+	WHERE seq > (SELECT acked_seq FROM device WHERE id = 1) ORDER BY seq LIMIT ?`
+
+// defaultPending is the page size of Pending when limit <= 0.
+const defaultPending = 100
+
+// Pending returns up to limit unacknowledged mutations in seq order, with
+// this device's ID.
+func (o *Outbox) Pending(ctx context.Context, limit int) ([]app.Mutation, error) {
+	if limit <= 0 {
+		limit = defaultPending
+	}
+	rows, err := o.db.read.QueryContext(ctx, pendingQuery, limit)
+	if err != nil {
+		return nil, o.db.sqlError(err)
+	}
+	defer rows.Close()
+	out := []app.Mutation{}
+	for rows.Next() {
+		m := app.Mutation{Device: o.db.device}
+		var args string
+		var at int64
+		if err := rows.Scan(&m.Seq, &m.ID, &m.Name, &m.Version, &args, &m.HLC, &at); err != nil {
+			return nil, o.db.sqlError(err)
+		}
+		m.Args = json.RawMessage(args)
+		m.At = time.Unix(0, at).UTC()
+		out = append(out, m)
+	}
+	return out, o.db.sqlError(rows.Err())
+}
+
+// PendingCount returns how many mutations wait to be sent.
+func (o *Outbox) PendingCount(ctx context.Context) (int, error) {
+	var n int
+	err := o.db.read.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE seq > (SELECT acked_seq FROM device WHERE id = 1)`).Scan(&n)
+	return n, o.db.sqlError(err)
+}
+
+// Acknowledge marks every mutation up to and including seq as accepted by
+// the server. Acknowledging an old seq again is a no-op; a seq this device
+// never handed out is EINVALID (the server is confused about who we are).
+func (o *Outbox) Acknowledge(ctx context.Context, seq int64) error {
+	return o.db.writeTx(ctx, func(tx *sql.Tx) error {
+		var last, acked int64
+		if err := tx.QueryRowContext(ctx, `SELECT last_seq, acked_seq FROM device WHERE id = 1`).Scan(&last, &acked); err != nil {
+			return o.db.sqlError(err)
+		}
+		if seq > last {
+			return app.Errorf(app.EINVALID, "outbox.ack_ahead", "The server confirmed change {{.Seq}}, but this device has only made {{.Last}}. Re-pair this device with the server.", "Seq", seq, "Last", last)
+		}
+		if seq <= acked {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE device SET acked_seq = ? WHERE id = 1`, seq)
+		return o.db.sqlError(err)
+	})
+}
+
+// Cursor returns the opaque server pull cursor ("" before the first pull).
+func (db *DB) Cursor(ctx context.Context) (string, error) {
+	var c string
+	err := db.read.QueryRowContext(ctx, `SELECT cursor FROM device WHERE id = 1`).Scan(&c)
+	return c, db.sqlError(err)
+}

@@ -1,0 +1,431 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+var _ app.PartService = (*PartService)(nil)
+
+// PartService implements app.PartService on a DB.
+type PartService struct{ db *DB }
+
+// NewPartService returns the parts and stock service of db.
+func NewPartService(db *DB) *PartService { return &PartService{db: db} }
+
+// Default and maximum number of parts FindParts returns.
+const (
+	defaultPartLimit = 50
+	maxPartLimit     = 500
+)
+
+// partCols are the columns scanPart reads, from a table aliased p.
+const partCols = `p.id, p.number, p.name_en, p.name_zh, p.category, p.class, p.brand,
+	p.serialized, p.return_needed, p.models, p.prices`
+
+// The queries of FindParts (plan_test.go pins their plans).
+const (
+	// partsByPrefix: the UNIQUE NOCASE index on number serves the range.
+	// "\xff" never occurs in UTF-8, so every number starting with a prefix
+	// sorts below prefix+"\xff".
+	partsByPrefix = `SELECT ` + partCols + ` FROM parts p WHERE p.number >= ? AND p.number < ?`
+	// ofModel narrows partsByPrefix. The unary + keeps the planner on the
+	// number index instead of looking up every part of the model.
+	ofModel  = ` AND +p.id IN (SELECT part FROM part_models WHERE model = ?)`
+	byNumber = ` ORDER BY p.number LIMIT ?`
+	// partsOfModel: CROSS JOIN makes SQLite start from the model's few
+	// hundred parts rather than walk the catalog in number order.
+	partsOfModel = `SELECT ` + partCols + ` FROM part_models m CROSS JOIN parts p ON p.id = m.part
+		WHERE m.model = ? ORDER BY p.number LIMIT ?`
+	// partsMatching: FTS5 yields matches in rowid order, lazily, so
+	// reading stops at the limit. ORDER BY rank would score every match
+	// first (20 ms for a common word on 100,000 parts).
+	partsMatching = `SELECT ` + partCols + ` FROM parts_fts f JOIN parts p ON p.id = f.rowid WHERE parts_fts MATCH ?`
+)
+
+func scanPart(rows interface{ Scan(...any) error }) (int64, app.Part, error) {
+	var id int64
+	var p app.Part
+	var models, prices string
+	if err := rows.Scan(&id, &p.Number, &p.NameEN, &p.NameZH, &p.Category, &p.Class, &p.Brand,
+		&p.Serialized, &p.ReturnNeeded, &models, &prices); err != nil {
+		return 0, app.Part{}, err
+	}
+	var err error
+	p.Models = decodeModels(models)
+	if p.Prices, err = decodePrices(prices); err != nil {
+		return 0, app.Part{}, app.Errorf(app.ECORRUPT, "store.part_damaged", "The catalog entry of part {{.Number}} is damaged. Sync to download the catalog again.", "Number", string(p.Number)).WithCause(err)
+	}
+	return id, p, nil
+}
+
+// FindParts searches the catalog. Every word of f.Query must match: a word
+// of three or more characters matches anywhere in the part number, English
+// name or Chinese name (case and accents ignored); a shorter Chinese (or
+// Japanese, Korean) word matches anywhere; a two-letter word matches the
+// start of a word (a single letter or digit only narrows nothing). A one-word
+// query also matches part-number prefixes, which come first, by number;
+// other matches follow in catalog order. f.Model restricts the result to
+// parts compatible with that model (case ignored).
+//
+// Search is fastest after DB.Optimize.
+func (s *PartService) FindParts(ctx context.Context, f app.PartFilter) ([]app.Part, error) {
+	limit := f.Limit
+	if limit <= 0 {
+		limit = defaultPartLimit
+	}
+	limit = min(limit, maxPartLimit)
+	words := queryWords(f.Query)
+	model := modelKey(f.Model)
+
+	out := []app.Part{}
+	seen := map[int64]bool{}
+	add := func(q string, args ...any) error {
+		rows, err := s.db.read.QueryContext(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for len(out) < limit && rows.Next() {
+			id, p, err := scanPart(rows)
+			if err != nil {
+				return err
+			}
+			if seen[id] || (model != "" && !hasModel(p, model)) {
+				continue
+			}
+			seen[id] = true
+			out = append(out, p)
+		}
+		return rows.Err()
+	}
+	err := func() error {
+		if len(words) == 0 {
+			if model == "" {
+				return nil // nothing asked: no catalog dump
+			}
+			return add(partsOfModel, model, limit)
+		}
+		if len(words) == 1 {
+			q, args := partsByPrefix, []any{words[0], words[0] + "\xff"}
+			if model != "" {
+				q += ofModel
+				args = append(args, model)
+			}
+			if err := add(q+byNumber, append(args, limit)...); err != nil {
+				return err
+			}
+		}
+		match := matchExpr(words)
+		if match == "" || len(out) >= limit {
+			return nil
+		}
+		if model != "" {
+			// The model's token narrows the match inside the index;
+			// add checks the model itself, as tokens may collide.
+			match += " AND " + quoteFTS(modelToken(model))
+		}
+		return add(partsMatching, match)
+	}()
+	if err != nil {
+		return nil, s.db.sqlError(err)
+	}
+	return out, nil
+}
+
+// queryWords splits a query into words. Control characters separate
+// words: NUL would end the FTS5 query string early, and \x01 is padding.
+func queryWords(q string) []string {
+	return strings.FieldsFunc(q, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) })
+}
+
+// modelKey is the form models are compared in: trimmed, lower case.
+func modelKey(m string) string { return strings.ToLower(strings.TrimSpace(m)) }
+
+func hasModel(p app.Part, key string) bool {
+	for _, m := range p.Models {
+		if modelKey(m) == key {
+			return true
+		}
+	}
+	return false
+}
+
+// Part returns ENOTFOUND for an unknown part number; case is ignored.
+func (s *PartService) Part(ctx context.Context, n app.PartNumber) (app.Part, error) {
+	p, err := getPart(ctx, s.db.read, n)
+	return p, s.db.sqlError(err)
+}
+
+func getPart(ctx context.Context, q rowQueryer, n app.PartNumber) (app.Part, error) {
+	_, p, err := scanPart(q.QueryRowContext(ctx, `SELECT `+partCols+` FROM parts p WHERE p.number = ?`, string(n)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return app.Part{}, app.Errorf(app.ENOTFOUND, "part.not_found", "Part {{.Number}} is not in the catalog on this device. Check the number, or sync to update the catalog.", "Number", string(n))
+	}
+	return p, err
+}
+
+// The list columns of parts. A unit separator (\x1f) never occurs in a
+// model name or currency code (Load refuses it), so the encodings are a
+// join and a split, an order of magnitude cheaper than JSON per row.
+const listSep = "\x1f"
+
+func encodeModels(models []string) (string, error) {
+	for _, m := range models {
+		if strings.Contains(m, listSep) {
+			return "", app.Errorf(app.EINVALID, "part.invalid.model", "Model name {{.Model}} contains a control character.", "Model", m)
+		}
+	}
+	return strings.Join(models, listSep), nil
+}
+
+func decodeModels(s string) []string {
+	if s == "" {
+		return []string{}
+	}
+	return strings.Split(s, listSep)
+}
+
+// encodePrices writes "CNY 19900\x1fEUR 2900".
+func encodePrices(prices []app.Money) (string, error) {
+	var b strings.Builder
+	for i, m := range prices {
+		if strings.ContainsAny(m.Currency, listSep+" ") || m.Currency == "" {
+			return "", app.Errorf(app.EINVALID, "money.invalid_currency", "Invalid currency code {{.Currency}}.", "Currency", m.Currency)
+		}
+		if i > 0 {
+			b.WriteString(listSep)
+		}
+		b.WriteString(m.Currency)
+		b.WriteByte(' ')
+		b.WriteString(strconv.FormatInt(m.Amount, 10))
+	}
+	return b.String(), nil
+}
+
+func decodePrices(s string) ([]app.Money, error) {
+	out := []app.Money{}
+	if s == "" {
+		return out, nil
+	}
+	for _, item := range strings.Split(s, listSep) {
+		cur, amount, ok := strings.Cut(item, " ")
+		if !ok || cur == "" {
+			return nil, fmt.Errorf("malformed price %q", item)
+		}
+		a, err := strconv.ParseInt(amount, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("malformed price %q: %w", item, err)
+		}
+		out = append(out, app.Money{Currency: cur, Amount: a})
+	}
+	return out, nil
+}
+
+// balancesQuery sums a location's ledger, from the two partial covering
+// indexes of movements; unsent is 1 for a movement this device made that
+// the server has not acknowledged yet.
+const balancesQuery = `
+	WITH acked AS (SELECT acked_seq AS seq FROM device WHERE id = 1),
+	deltas AS (
+		SELECT part, qty AS qty, coalesce(outbox_seq > (SELECT seq FROM acked), 0) AS unsent
+		FROM movements WHERE to_loc = ?1
+		UNION ALL
+		SELECT part, -qty, coalesce(outbox_seq > (SELECT seq FROM acked), 0)
+		FROM movements WHERE from_loc = ?1
+	)
+	SELECT part, sum(qty), sum(qty * unsent) FROM deltas
+	GROUP BY part HAVING sum(qty) <> 0 OR sum(qty * unsent) <> 0
+	ORDER BY part`
+
+// Balances returns the stock of each part at loc that is not zero (or has
+// unsent movements), summed from the ledger and ordered by part number.
+// Balances can be negative: consumption is a fact even when the count was
+// wrong. Pending is the part of Qty made on this device and not yet
+// accepted by the server.
+func (s *PartService) Balances(ctx context.Context, loc app.LocationID) ([]app.Balance, error) {
+	rows, err := s.db.read.QueryContext(ctx, balancesQuery, string(loc))
+	if err != nil {
+		return nil, s.db.sqlError(err)
+	}
+	defer rows.Close()
+	out := []app.Balance{}
+	for rows.Next() {
+		b := app.Balance{Location: loc}
+		if err := rows.Scan(&b.Part, &b.Qty, &b.Pending); err != nil {
+			return nil, s.db.sqlError(err)
+		}
+		out = append(out, b)
+	}
+	return out, s.db.sqlError(rows.Err())
+}
+
+// Locations lists the stock locations known on this device by kind and name.
+func (s *PartService) Locations(ctx context.Context) ([]app.Location, error) {
+	rows, err := s.db.read.QueryContext(ctx, `SELECT id, kind, name, owner FROM locations ORDER BY kind, name, id`)
+	if err != nil {
+		return nil, s.db.sqlError(err)
+	}
+	defer rows.Close()
+	out := []app.Location{}
+	for rows.Next() {
+		var l app.Location
+		if err := rows.Scan(&l.ID, &l.Kind, &l.Name, &l.Owner); err != nil {
+			return nil, s.db.sqlError(err)
+		}
+		out = append(out, l)
+	}
+	return out, s.db.sqlError(rows.Err())
+}
+
+func getLocation(ctx context.Context, q rowQueryer, id app.LocationID) (app.Location, error) {
+	var l app.Location
+	err := q.QueryRowContext(ctx, `SELECT id, kind, name, owner FROM locations WHERE id = ?`, string(id)).Scan(&l.ID, &l.Kind, &l.Name, &l.Owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		return app.Location{}, app.Errorf(app.ENOTFOUND, "location.not_found", "Stock location {{.ID}} is not on this device. Sync to update your locations.", "ID", string(id))
+	}
+	return l, err
+}
+
+// Search tokens. The trigram tokenizer indexes every 3-character
+// substring, so words of 3+ characters need nothing else. For shorter
+// words, the "short" column holds each searchable 1-2 character gram padded
+// with \x01 to exactly three characters ("\x01电池", "\x01\x01电", "\x01ba");
+// a short query word padded the same way is one trigram, matched in the
+// same MATCH expression as the long words. No text contains \x01, and no 3
+// real characters stand together in the column, so long words never match
+// it and short words never match the text columns.
+//
+// The column also holds a token per compatible model: three characters of
+// the Unicode private use area derived from a hash of the model. A model
+// filter is then one more trigram in the MATCH, which FTS5 intersects with
+// the words inside the index, where a separate model lookup would make the
+// search read every match of the words (6 ms instead of 1 for "battery" on
+// a model's 600 of 100,000 parts). Tokens of different models may collide,
+// so FindParts checks each candidate's models.
+const pad = "\x01"
+
+// modelToken returns the search token of a model key.
+func modelToken(key string) string {
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	x := h.Sum64()
+	const base, n = 0xE000, 6400 // the BMP private use area, U+E000..U+F8FF
+	return string([]rune{base + rune(x%n), base + rune(x/n%n), base + rune(x/n/n%n)})
+}
+
+// searchTokens returns the "short" column of parts_fts for a part.
+func searchTokens(p app.Part) string {
+	var b strings.Builder
+	writeShortGrams(&b, string(p.Number), p.NameEN, p.NameZH)
+	for _, m := range p.Models {
+		b.WriteString(pad)
+		b.WriteString(modelToken(modelKey(m)))
+	}
+	return b.String()
+}
+
+// noSpaceScript reports whether r belongs to a script written without
+// spaces between words, where every 1-2 character gram is a possible word.
+func noSpaceScript(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) || r == 'ー' // katakana long vowel mark
+}
+
+// segments splits lower-cased text into runs of no-space script ("cjk") and
+// words of other letters and digits; everything else separates.
+func segments(s string, fn func(run []rune, cjk bool)) {
+	rs := []rune(strings.ToLower(s))
+	for i := 0; i < len(rs); {
+		switch r := rs[i]; {
+		case noSpaceScript(r):
+			j := i
+			for j < len(rs) && noSpaceScript(rs[j]) {
+				j++
+			}
+			fn(rs[i:j], true)
+			i = j
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			j := i
+			for j < len(rs) && !noSpaceScript(rs[j]) && (unicode.IsLetter(rs[j]) || unicode.IsDigit(rs[j])) {
+				j++
+			}
+			fn(rs[i:j], false)
+			i = j
+		default:
+			i++
+		}
+	}
+}
+
+// shortGrams returns the short grams of texts (see writeShortGrams).
+func shortGrams(texts ...string) string {
+	var b strings.Builder
+	writeShortGrams(&b, texts...)
+	return b.String()
+}
+
+// writeShortGrams writes every 1- and 2-character gram of no-space script
+// in texts, and the first two characters of every other word, each padded
+// to one trigram. Repeats are written once (a linear scan: a part has a few
+// dozen grams).
+func writeShortGrams(b *strings.Builder, texts ...string) {
+	var seen []string
+	emit := func(g []rune) {
+		s := string(g)
+		if slices.Contains(seen, s) {
+			return
+		}
+		seen = append(seen, s)
+		b.WriteString(pad)
+		if len(g) == 1 {
+			b.WriteString(pad)
+		}
+		b.WriteString(s)
+	}
+	for _, t := range texts {
+		segments(t, func(run []rune, cjk bool) {
+			if !cjk {
+				if len(run) >= 2 {
+					emit(run[:2])
+				}
+				return
+			}
+			for i := range run {
+				emit(run[i : i+1])
+				if i+1 < len(run) {
+					emit(run[i : i+2])
+				}
+			}
+		})
+	}
+}
+
+func quoteFTS(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// matchExpr turns query words into an FTS5 expression in which every word
+// must match; "" when no word can be searched (single letters, symbols).
+func matchExpr(words []string) string {
+	var terms []string
+	quote := quoteFTS
+	for _, w := range words {
+		if len([]rune(w)) >= 3 {
+			terms = append(terms, quote(w))
+			continue
+		}
+		segments(w, func(run []rune, cjk bool) {
+			if cjk || len(run) == 2 {
+				terms = append(terms, quote(strings.Repeat(pad, 3-len(run))+string(run)))
+			}
+		})
+	}
+	return strings.Join(terms, " AND ")
+}

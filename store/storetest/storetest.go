@@ -1,0 +1,585 @@
+// Package storetest is a conformance suite for implementations of the app
+// service interfaces: run it against the SQLite store and against any fake,
+// so they behave alike (perkeep's storagetest pattern).
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// Stores are the implementations under test, all over the same data.
+type Stores struct {
+	Tickets   app.TicketService
+	Parts     app.PartService
+	Warranty  app.WarrantyService
+	Committer app.Committer
+	Outbox    app.Outbox
+	Photos    app.PhotoStore
+	// Load writes server-owned data with app.Dataset's rules.
+	Load func(ctx context.Context, ds app.Dataset) error
+}
+
+// Run runs the suite. open must return empty stores whose clock reads Now;
+// it is called once per subtest and should clean up with t.Cleanup.
+func Run(t *testing.T, open func(t *testing.T) Stores) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, s Stores)
+	}{
+		{"LoadIsIdempotent", testLoadIdempotent},
+		{"TicketViews", testTicketViews},
+		{"TicketSort", testTicketSort},
+		{"TicketPaging", testTicketPaging},
+		{"TicketQuery", testTicketQuery},
+		{"TicketErrors", testTicketErrors},
+		{"TicketDetail", testTicketDetail},
+		{"CommitWorkflow", testCommitWorkflow},
+		{"CommitRollsBack", testCommitRollsBack},
+		{"OutboxAcknowledge", testOutboxAcknowledge},
+		{"Balances", testBalances},
+		{"FindParts", testFindParts},
+		{"Part", testPart},
+		{"Locations", testLocations},
+		{"RuleSet", testRuleSet},
+		{"Photos", testPhotos},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := open(t)
+			if err := s.Load(t.Context(), World()); err != nil {
+				t.Fatalf("load world: %v", err)
+			}
+			tc.fn(t, s)
+		})
+	}
+}
+
+var (
+	ana = app.Actor{Role: app.RoleTechnician, Technician: Ana, Name: "Ana Li"}
+	bo  = app.Actor{Role: app.RoleTechnician, Technician: Bo, Name: "Bo Chen"}
+)
+
+func ids(ts []app.Ticket) []app.TicketID {
+	out := make([]app.TicketID, len(ts))
+	for i, t := range ts {
+		out[i] = t.ID
+	}
+	return out
+}
+
+func numbers(ps []app.Part) []app.PartNumber {
+	out := make([]app.PartNumber, len(ps))
+	for i, p := range ps {
+		out[i] = p.Number
+	}
+	return out
+}
+
+func find(t *testing.T, s Stores, f app.TicketFilter) ([]app.TicketID, int) {
+	t.Helper()
+	if f.Now.IsZero() {
+		f.Now = Now
+	}
+	ts, total, err := s.Tickets.FindTickets(t.Context(), f)
+	if err != nil {
+		t.Fatalf("FindTickets(%+v): %v", f, err)
+	}
+	return ids(ts), total
+}
+
+func wantCode(t *testing.T, err error, code string) {
+	t.Helper()
+	if got := app.ErrorCode(err); got != code {
+		t.Fatalf("error code = %q (%v), want %q", got, err, code)
+	}
+	if code != "" {
+		if e := app.AsError(err); e.Key == "" || e.Message == "" {
+			t.Fatalf("error %v has no translation key or message", err)
+		}
+	}
+}
+
+func commit(t *testing.T, s Stores, actor app.Actor, cmd app.Command) app.Mutation {
+	t.Helper()
+	m, err := s.Committer.Commit(t.Context(), actor, cmd)
+	if err != nil {
+		t.Fatalf("Commit(%T): %v", cmd, err)
+	}
+	return m
+}
+
+func detail(t *testing.T, s Stores, id app.TicketID) app.TicketDetail {
+	t.Helper()
+	d, err := s.Tickets.TicketDetail(t.Context(), id)
+	if err != nil {
+		t.Fatalf("TicketDetail(%s): %v", id, err)
+	}
+	return d
+}
+
+func pendingCount(t *testing.T, s Stores) int {
+	t.Helper()
+	n, err := s.Outbox.PendingCount(t.Context())
+	if err != nil {
+		t.Fatalf("PendingCount: %v", err)
+	}
+	return n
+}
+
+func balances(t *testing.T, s Stores, loc app.LocationID) map[app.PartNumber][2]int {
+	t.Helper()
+	bs, err := s.Parts.Balances(t.Context(), loc)
+	if err != nil {
+		t.Fatalf("Balances(%s): %v", loc, err)
+	}
+	out := map[app.PartNumber][2]int{}
+	for _, b := range bs {
+		if b.Location != loc {
+			t.Errorf("balance %+v is not at %s", b, loc)
+		}
+		out[b.Part] = [2]int{b.Qty, b.Pending}
+	}
+	return out
+}
+
+func equal[T comparable](t *testing.T, what string, got, want []T) {
+	t.Helper()
+	if !slices.Equal(got, want) {
+		t.Errorf("%s = %v, want %v", what, got, want)
+	}
+}
+
+func testLoadIdempotent(t *testing.T, s Stores) {
+	ctx := t.Context()
+	before, totalBefore := find(t, s, app.TicketFilter{})
+	bal := balances(t, s, VanAna)
+	if err := s.Load(ctx, World()); err != nil {
+		t.Fatalf("second load: %v", err)
+	}
+	after, totalAfter := find(t, s, app.TicketFilter{})
+	equal(t, "tickets after second load", after, before)
+	if totalAfter != totalBefore || totalBefore != 9 {
+		t.Errorf("totals %d then %d, want 9", totalBefore, totalAfter)
+	}
+	d := detail(t, s, T2)
+	if len(d.Repairs) != 1 || len(d.Notes) != 1 {
+		t.Errorf("T2 has %d repairs and %d notes after two loads, want 1 and 1", len(d.Repairs), len(d.Notes))
+	}
+	if got := balances(t, s, VanAna); got[BatteryP50] != bal[BatteryP50] {
+		t.Errorf("balance after second load %v, want %v", got, bal)
+	}
+
+	// Rows replace rows by key; the children stay.
+	w := World()
+	w.Tickets[1].Ticket.Customer.Name = "Renamed"
+	w.Tickets[1].Repairs = nil
+	w.Parts[0].NameEN = "Battery P50 (new packaging)"
+	w.Parts[0].Models = []string{"P50E"}
+	w.RuleSets = []app.RuleSet{{ID: "CN-2026", Version: 1, Country: "CN", Currency: "CNY", TaxName: "stale"}}
+	if err := s.Load(ctx, app.Dataset{Tickets: w.Tickets[1:2], Parts: w.Parts[:1], RuleSets: w.RuleSets}); err != nil {
+		t.Fatalf("load changes: %v", err)
+	}
+	d = detail(t, s, T2)
+	if d.Ticket.Customer.Name != "Renamed" || len(d.Repairs) != 1 {
+		t.Errorf("T2 after reload: customer %q, %d repairs; want Renamed, 1", d.Ticket.Customer.Name, len(d.Repairs))
+	}
+	p, err := s.Parts.Part(ctx, BatteryP50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.NameEN != w.Parts[0].NameEN || !slices.Equal(p.Models, []string{"P50E"}) {
+		t.Errorf("part after reload = %+v", p)
+	}
+	if got, _ := s.Parts.FindParts(ctx, app.PartFilter{Query: "packaging"}); !slices.Equal(numbers(got), []app.PartNumber{BatteryP50}) {
+		t.Errorf("search for the new name = %v", numbers(got))
+	}
+	if got, _ := s.Parts.FindParts(ctx, app.PartFilter{Query: "original"}); len(got) != 0 {
+		t.Errorf("search for the old name = %v, want none", numbers(got))
+	}
+	if rs, err := s.Warranty.RuleSet(ctx, "CN"); err != nil || rs.Version != 2 || rs.TaxName != "VAT" {
+		t.Errorf("an older rule set version replaced a newer one: %+v, %v", rs, err)
+	}
+}
+
+func testTicketViews(t *testing.T, s Stores) {
+	for name, tc := range map[string]struct {
+		f    app.TicketFilter
+		want []app.TicketID
+	}{
+		"Today":        {app.TicketFilter{View: app.ViewToday, Technician: Ana}, []app.TicketID{T6, T1, T2, T8}},
+		"Upcoming":     {app.TicketFilter{View: app.ViewUpcoming, Technician: Ana}, []app.TicketID{T3}},
+		"WaitingParts": {app.TicketFilter{View: app.ViewWaitingParts, Technician: Ana}, []app.TicketID{T4}},
+		"Done":         {app.TicketFilter{View: app.ViewDone, Technician: Ana}, []app.TicketID{T5}},
+		"DoneAll":      {app.TicketFilter{View: app.ViewDone}, []app.TicketID{T5, T9}},
+		"TodayAll":     {app.TicketFilter{View: app.ViewToday}, []app.TicketID{T6, T1, T7, T2, T8}},
+		"AllOfBo":      {app.TicketFilter{Technician: Bo}, []app.TicketID{T7, T9}},
+		// Tomorrow, T3 is today's and today's T1 is overdue.
+		"TomorrowToday": {app.TicketFilter{View: app.ViewToday, Technician: Ana, Now: Now.AddDate(0, 0, 1)}, []app.TicketID{T6, T1, T3, T2, T8}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, total := find(t, s, tc.f)
+			equal(t, "tickets", got, tc.want)
+			if total != len(tc.want) {
+				t.Errorf("total = %d, want %d", total, len(tc.want))
+			}
+		})
+	}
+}
+
+func testTicketSort(t *testing.T, s Stores) {
+	for sort, want := range map[app.TicketSort][]app.TicketID{
+		app.SortAppointment: {T6, T1, T2, T8},
+		app.SortSLA:         {T2, T6, T1, T8},
+		app.SortPriority:    {T6, T2, T1, T8},
+	} {
+		got, _ := find(t, s, app.TicketFilter{View: app.ViewToday, Technician: Ana, Sort: sort})
+		equal(t, "sort "+string(sort), got, want)
+	}
+}
+
+func testTicketPaging(t *testing.T, s Stores) {
+	f := app.TicketFilter{View: app.ViewToday, Technician: Ana, Limit: 3}
+	var all []app.TicketID
+	for f.Offset = 0; f.Offset < 6; f.Offset += 3 {
+		page, total := find(t, s, f)
+		if total != 4 {
+			t.Errorf("offset %d: total = %d, want 4", f.Offset, total)
+		}
+		all = append(all, page...)
+	}
+	equal(t, "pages", all, []app.TicketID{T6, T1, T2, T8})
+	if page, total := find(t, s, app.TicketFilter{Technician: Ana, Offset: 100}); len(page) != 0 || total != 7 {
+		t.Errorf("past the end: %v total %d, want none of 7", page, total)
+	}
+}
+
+func testTicketQuery(t *testing.T, s Stores) {
+	for q, want := range map[string][]app.TicketID{
+		"王伟":              {T1},
+		"0013":            {T1},         // part of the phone as written
+		"13800138000":     {T1},         // the phone without its spaces
+		"sn-p50":          {T1},         // serial, any case
+		"000003":          {T3},         // ticket number
+		"customer 000004": {T4},         // every word must match
+		"nobody":          nil,          //
+		"100%":            nil,          // LIKE wildcards are literal
+		"FB-2026-00000_":  nil,          //
+		"Customer":        {T6, T7, T3}, // by appointment; T1's customer is 王伟
+	} {
+		f := app.TicketFilter{Query: q, Limit: 3}
+		got, _ := find(t, s, f)
+		equal(t, "query "+q, got, want)
+	}
+}
+
+func testTicketErrors(t *testing.T, s Stores) {
+	_, _, err := s.Tickets.FindTickets(t.Context(), app.TicketFilter{View: "someday"})
+	wantCode(t, err, app.EINVALID)
+	_, _, err = s.Tickets.FindTickets(t.Context(), app.TicketFilter{Sort: "color"})
+	wantCode(t, err, app.EINVALID)
+	_, err = s.Tickets.TicketDetail(t.Context(), "t-none")
+	wantCode(t, err, app.ENOTFOUND)
+}
+
+func testTicketDetail(t *testing.T, s Stores) {
+	want := World().Tickets[4]
+	d := detail(t, s, T5)
+	if d.Ticket.Number != want.Ticket.Number || !d.Ticket.CompletedAt.Equal(want.Ticket.CompletedAt) || d.Ticket.ResolutionCode != app.ResolutionRepaired {
+		t.Errorf("T5 = %+v", d.Ticket)
+	}
+	if len(d.Repairs) != 1 || d.Repairs[0].ID != "r-0002" || d.Repairs[0].Ticket != T5 || !d.Repairs[0].At.Equal(want.Repairs[0].At) {
+		t.Errorf("T5 repairs = %+v", d.Repairs)
+	}
+	if len(d.Photos) != 1 || d.Photos[0].SHA256 != want.Photos[0].SHA256 || d.Photos[0].State != "verified" {
+		t.Errorf("T5 photos = %+v", d.Photos)
+	}
+	if d.Parts == nil || d.Notes == nil {
+		t.Errorf("empty lists should be empty, not nil: parts %v notes %v", d.Parts, d.Notes)
+	}
+}
+
+func testCommitWorkflow(t *testing.T, s Stores) {
+	ctx := t.Context()
+	diag := "cracked display"
+	cmds := []app.Command{
+		&app.TransitionTicket{Action: app.ActionDepart, Ticket: T1, Epoch: 1},
+		&app.TransitionTicket{Action: app.ActionArrive, Ticket: T1, Epoch: 1},
+		&app.TransitionTicket{Action: app.ActionStart, Ticket: T1, Epoch: 1},
+		&app.UpdateTicket{Ticket: T1, Set: app.TicketFields{Diagnosis: &diag}},
+		&app.LogRepair{Entry: app.RepairEntry{ID: "r-new", Ticket: T1, Action: "replaced display", Minutes: 30}},
+		&app.ConsumePart{Used: app.PartUsed{ID: "u-new", Ticket: T1, Part: DisplayP50, Qty: 1, Serial: "LCD-0001", From: VanAna}},
+		&app.AddNote{Note: app.Note{ID: "n-new", Ticket: T1, Text: "customer happy"}},
+		&app.TransitionTicket{Action: app.ActionComplete, Ticket: T1, Epoch: 1, Resolution: app.ResolutionRepaired},
+	}
+	var ms []app.Mutation
+	for i, cmd := range cmds {
+		m := commit(t, s, ana, cmd)
+		if m.Seq != int64(i+1) || m.ID == "" || m.Device == "" || m.HLC == "" || !m.At.Equal(Now) {
+			t.Errorf("mutation %d = %+v", i, m)
+		}
+		if i > 0 && m.HLC <= ms[i-1].HLC {
+			t.Errorf("HLC %q does not follow %q", m.HLC, ms[i-1].HLC)
+		}
+		ms = append(ms, m)
+	}
+	d := detail(t, s, T1)
+	tk := d.Ticket
+	if tk.Status != app.StatusCompleted || tk.Diagnosis != diag || tk.ResolutionCode != app.ResolutionRepaired ||
+		!tk.StartedAt.Equal(Now) || !tk.CompletedAt.Equal(Now) || tk.LabourMinutes != 30 {
+		t.Errorf("T1 after the workflow = %+v", tk)
+	}
+	if len(d.Repairs) != 1 || d.Repairs[0].By != "Ana Li" || len(d.Parts) != 1 || len(d.Notes) != 1 {
+		t.Errorf("T1 facts = %+v", d)
+	}
+	if got, _ := find(t, s, app.TicketFilter{View: app.ViewDone, Technician: Ana}); !slices.Contains(got, T1) {
+		t.Errorf("done view %v lacks T1", got)
+	}
+	if b := balances(t, s, VanAna); b[DisplayP50] != [2]int{0, -1} {
+		t.Errorf("display at van = %v, want qty 0 with 1 pending consumption", b[DisplayP50])
+	}
+
+	pending, err := s.Outbox.Pending(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pending) != len(cmds) || pendingCount(t, s) != len(cmds) {
+		t.Fatalf("pending = %d mutations, want %d", len(pending), len(cmds))
+	}
+	for i, p := range pending {
+		m := ms[i]
+		if p.Seq != m.Seq || p.ID != m.ID || p.FullName() != m.FullName() || p.HLC != m.HLC || p.Device != m.Device ||
+			!p.At.Equal(m.At) || !bytes.Equal(p.Args, m.Args) {
+			t.Errorf("pending[%d] = %+v, want %+v", i, p, m)
+		}
+		if _, err := app.DecodeMutation(p); err != nil {
+			t.Errorf("pending[%d] does not decode: %v", i, err)
+		}
+	}
+	if page, _ := s.Outbox.Pending(ctx, 3); len(page) != 3 || page[2].Seq != 3 {
+		t.Errorf("Pending(3) = %d mutations", len(page))
+	}
+}
+
+func testCommitRollsBack(t *testing.T, s Stores) {
+	ctx := t.Context()
+	before := detail(t, s, T2)
+	bal := balances(t, s, VanAna)
+	for name, tc := range map[string]struct {
+		actor app.Actor
+		cmd   app.Command
+		code  string
+	}{
+		"CompleteWithoutResolution": {ana, &app.TransitionTicket{Action: app.ActionComplete, Ticket: T2, Epoch: 1}, app.EINVALID},
+		"InvalidArgs":               {ana, &app.LogRepair{Entry: app.RepairEntry{ID: "r-x", Ticket: T2}}, app.EINVALID},
+		"NotYours":                  {bo, &app.AddNote{Note: app.Note{ID: "n-x", Ticket: T2, Text: "hi"}}, app.EFORBIDDEN},
+		"StaleEpoch":                {ana, &app.TransitionTicket{Action: app.ActionWait, Ticket: T2, Epoch: 7, Reason: "x"}, app.ECONFLICT},
+		"UnknownTicket":             {ana, &app.AddNote{Note: app.Note{ID: "n-y", Ticket: "t-none", Text: "hi"}}, app.ENOTFOUND},
+		// The part-used row is written before the movement fails: it
+		// must be rolled back with it.
+		"FailsAfterFirstWrite": {ana, &app.ConsumePart{Used: app.PartUsed{ID: DupMovement, Ticket: T2, Part: BatteryP50, Qty: 1, From: VanAna}}, app.ECONFLICT},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := s.Committer.Commit(ctx, tc.actor, tc.cmd)
+			wantCode(t, err, tc.code)
+			after := detail(t, s, T2)
+			if after.Ticket.Status != before.Ticket.Status || !after.Ticket.UpdatedAt.Equal(before.Ticket.UpdatedAt) ||
+				len(after.Parts) != 0 || len(after.Notes) != len(before.Notes) || len(after.Repairs) != len(before.Repairs) {
+				t.Errorf("T2 changed: %+v", after)
+			}
+			if n := pendingCount(t, s); n != 0 {
+				t.Errorf("outbox has %d mutations after a failed commit", n)
+			}
+			if b := balances(t, s, VanAna); b[BatteryP50] != bal[BatteryP50] {
+				t.Errorf("balance changed to %v", b)
+			}
+		})
+	}
+	// Failed commits use no seq: the next one is 1.
+	m := commit(t, s, ana, &app.AddNote{Note: app.Note{ID: "n-ok", Ticket: T2, Text: "ok"}})
+	if m.Seq != 1 {
+		t.Errorf("seq after failed commits = %d, want 1", m.Seq)
+	}
+}
+
+func testOutboxAcknowledge(t *testing.T, s Stores) {
+	ctx := t.Context()
+	for i := range 3 {
+		commit(t, s, ana, &app.AddNote{Note: app.Note{ID: "n-ack-" + string(rune('a'+i)), Ticket: T8, Text: "note"}})
+	}
+	if err := s.Outbox.Acknowledge(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Outbox.Acknowledge(ctx, 1); err != nil {
+		t.Fatalf("acknowledging an older seq again: %v", err)
+	}
+	p, err := s.Outbox.Pending(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p) != 1 || p[0].Seq != 3 || pendingCount(t, s) != 1 {
+		t.Errorf("pending after ack 2 = %+v", p)
+	}
+	wantCode(t, s.Outbox.Acknowledge(ctx, 4), app.EINVALID)
+	if err := s.Outbox.Acknowledge(ctx, 3); err != nil {
+		t.Fatal(err)
+	}
+	if n := pendingCount(t, s); n != 0 {
+		t.Errorf("pending after acknowledging all = %d", n)
+	}
+	if m := commit(t, s, ana, &app.AddNote{Note: app.Note{ID: "n-ack-d", Ticket: T8, Text: "note"}}); m.Seq != 4 {
+		t.Errorf("seq after acknowledging all = %d, want 4", m.Seq)
+	}
+}
+
+func testBalances(t *testing.T, s Stores) {
+	ctx := t.Context()
+	if got := balances(t, s, VanAna); len(got) != 2 || got[BatteryP50] != [2]int{3, 0} || got[DisplayP50] != [2]int{1, 0} {
+		t.Errorf("van = %v, want 3 batteries and 1 display", got)
+	}
+	if got := balances(t, s, StoreSH); len(got) != 1 || got[BatteryP50] != [2]int{1, 0} {
+		t.Errorf("store = %v, want 1 battery (2 received, 1 adjusted away)", got)
+	}
+	bs, _ := s.Parts.Balances(ctx, VanAna)
+	if len(bs) != 2 || bs[0].Part != BatteryP50 || bs[1].Part != DisplayP50 {
+		t.Errorf("balances not in part order: %+v", bs)
+	}
+	// Consumption is a fact even beyond the stock: the balance goes negative.
+	commit(t, s, ana, &app.ConsumePart{Used: app.PartUsed{ID: "u-1", Ticket: T2, Part: BatteryP50, Qty: 4, From: VanAna}})
+	commit(t, s, ana, &app.MoveStock{Kind: app.MoveTransfer, Movement: app.StockMovement{ID: "mv-t", Part: BatteryP50, From: StoreSH, To: VanAna, Qty: 1}})
+	if got := balances(t, s, VanAna); got[BatteryP50] != [2]int{0, -3} {
+		t.Errorf("van battery after consuming 4 and receiving 1 = %v, want qty 0, pending -3", got[BatteryP50])
+	}
+	if got := balances(t, s, StoreSH); got[BatteryP50] != [2]int{0, -1} {
+		t.Errorf("store battery = %v, want 0 with -1 pending", got[BatteryP50])
+	}
+	commit(t, s, ana, &app.ConsumePart{Used: app.PartUsed{ID: "u-2", Ticket: T2, Part: BatteryP50, Qty: 2, From: VanAna}})
+	if err := s.Outbox.Acknowledge(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	if got := balances(t, s, VanAna); got[BatteryP50] != [2]int{-2, -2} {
+		t.Errorf("van battery after ack of the first two = %v, want -2 with -2 pending", got[BatteryP50])
+	}
+	if got := balances(t, s, "van-unknown"); len(got) != 0 {
+		t.Errorf("unknown location has balances %v", got)
+	}
+}
+
+func testFindParts(t *testing.T, s Stores) {
+	for name, tc := range map[string]struct {
+		f    app.PartFilter
+		want []app.PartNumber
+	}{
+		"NumberPrefix":       {app.PartFilter{Query: "HB-"}, []app.PartNumber{BatteryP50, DisplayP50}},
+		"NumberPrefixLower":  {app.PartFilter{Query: "hb-l"}, []app.PartNumber{DisplayP50}},
+		"NumberInside":       {app.PartFilter{Query: "PUMP-01"}, []app.PartNumber{DrainPump}},
+		"EnglishWord":        {app.PartFilter{Query: "battery"}, []app.PartNumber{BatteryP50, BatteryN12}},
+		"TwoEnglishWords":    {app.PartFilter{Query: "battery p50"}, []app.PartNumber{BatteryP50}},
+		"TwoWordsAnyOrder":   {app.PartFilter{Query: "SEAL door"}, []app.PartNumber{DoorSeal}},
+		"WordPart":           {app.PartFilter{Query: "washing"}, []app.PartNumber{DrainPump}},
+		"NoMatch":            {app.PartFilter{Query: "battery pump"}, nil},
+		"Chinese2":           {app.PartFilter{Query: "电池"}, []app.PartNumber{BatteryP50, BatteryN12}},
+		"Chinese1":           {app.PartFilter{Query: "泵"}, []app.PartNumber{DrainPump}},
+		"Chinese3":           {app.PartFilter{Query: "排水泵"}, []app.PartNumber{DrainPump}},
+		"ChineseTwoWords":    {app.PartFilter{Query: "华为 电池"}, []app.PartNumber{BatteryP50}},
+		"ChineseInsideWord":  {app.PartFilter{Query: "总成"}, []app.PartNumber{DisplayP50}},
+		"ChineseAndEnglish":  {app.PartFilter{Query: "电池 redmi"}, []app.PartNumber{BatteryN12}},
+		"TwoLetterWordStart": {app.PartFilter{Query: "X1"}, []app.PartNumber{KeyboardX1}},
+		"Model":              {app.PartFilter{Model: "P50"}, []app.PartNumber{BatteryP50, DisplayP50}},
+		"ModelAnyCase":       {app.PartFilter{Model: "p50 pro"}, []app.PartNumber{BatteryP50}},
+		"ModelAndWord":       {app.PartFilter{Model: "P50", Query: "电池"}, []app.PartNumber{BatteryP50}},
+		"ModelAndPrefix":     {app.PartFilter{Model: "EG100", Query: "HA-S"}, []app.PartNumber{DoorSeal}},
+		"UnknownModel":       {app.PartFilter{Model: "Nokia 3310"}, nil},
+		"Nothing":            {app.PartFilter{}, nil},
+		"Limit":              {app.PartFilter{Query: "HA-", Limit: 1}, []app.PartNumber{DrainPump}},
+		"Quotes":             {app.PartFilter{Query: `"battery`}, nil},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, err := s.Parts.FindParts(t.Context(), tc.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := numbers(got)
+			if strings.HasPrefix(name, "NumberPrefix") || name == "Limit" || name == "Model" {
+				equal(t, "parts in order", g, tc.want) // number prefixes and models come sorted
+				return
+			}
+			slices.Sort(g)
+			want := slices.Clone(tc.want)
+			slices.Sort(want)
+			equal(t, "parts", g, want)
+		})
+	}
+}
+
+func testPart(t *testing.T, s Stores) {
+	p, err := s.Parts.Part(t.Context(), "hb-bat-p50")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := World().Parts[0]
+	if p.Number != want.Number || p.NameZH != want.NameZH || p.Class != want.Class || !p.ReturnNeeded ||
+		!slices.Equal(p.Models, want.Models) || len(p.Prices) != 2 {
+		t.Errorf("Part = %+v, want %+v", p, want)
+	}
+	if m, ok := p.Price("EUR"); !ok || m.Amount != 2900 {
+		t.Errorf("EUR price = %v", m)
+	}
+	_, err = s.Parts.Part(t.Context(), "NO-SUCH")
+	wantCode(t, err, app.ENOTFOUND)
+}
+
+func testLocations(t *testing.T, s Stores) {
+	ls, err := s.Parts.Locations(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ls) != 3 {
+		t.Errorf("locations = %+v", ls)
+	}
+}
+
+func testRuleSet(t *testing.T, s Stores) {
+	for _, c := range []string{"CN", "cn"} {
+		rs, err := s.Warranty.RuleSet(t.Context(), c)
+		if err != nil || rs.ID != "CN-2026" || rs.Version != 2 || rs.LabourRate != cny(15000) {
+			t.Errorf("RuleSet(%s) = %+v, %v", c, rs, err)
+		}
+	}
+	_, err := s.Warranty.RuleSet(t.Context(), "FR")
+	wantCode(t, err, app.ENOTFOUND)
+}
+
+func testPhotos(t *testing.T, s Stores) {
+	ctx := t.Context()
+	data := bytes.Repeat([]byte("jpeg"), 1000)
+	sum, n, err := s.Photos.PutPhoto(ctx, bytes.NewReader(data))
+	if err != nil || n != int64(len(data)) || !app.ValidSHA256(sum) {
+		t.Fatalf("PutPhoto = %s, %d, %v", sum, n, err)
+	}
+	sum2, _, err := s.Photos.PutPhoto(ctx, bytes.NewReader(data))
+	if err != nil || sum2 != sum {
+		t.Fatalf("same bytes again = %s, %v", sum2, err)
+	}
+	rc, err := s.Photos.OpenPhoto(ctx, sum)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil || !bytes.Equal(got, data) {
+		t.Errorf("OpenPhoto read %d bytes, %v", len(got), err)
+	}
+	_, err = s.Photos.OpenPhoto(ctx, strings.Repeat("ab", 32))
+	wantCode(t, err, app.ENOTFOUND)
+	_, err = s.Photos.OpenPhoto(ctx, "../../etc/passwd")
+	wantCode(t, err, app.EINVALID)
+	_, _, err = s.Photos.PutPhoto(ctx, bytes.NewReader(nil))
+	wantCode(t, err, app.EINVALID)
+}

@@ -1,0 +1,463 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+var _ app.TicketService = (*TicketService)(nil)
+
+// TicketService implements app.TicketService on a DB.
+type TicketService struct{ db *DB }
+
+// NewTicketService returns the ticket service of db.
+func NewTicketService(db *DB) *TicketService { return &TicketService{db: db} }
+
+// Default and maximum page sizes of FindTickets.
+const (
+	defaultTicketLimit = 50
+	maxTicketLimit     = 500
+)
+
+// FindTickets returns one page of tickets and the number matching f.
+//
+// Views partition the tickets: ViewToday is every open ticket not waiting
+// for parts whose appointment starts or whose resolution is due before the
+// end of f.Now's day (so overdue ones stay on it), or that has neither
+// (unscheduled work needs attention); ViewUpcoming is the other open ones
+// not waiting for parts; ViewWaitingParts and ViewDone (not Status.Open)
+// are by status. Query words must each match the number, customer name,
+// phone (also ignoring spaces and dashes) or serial, as FindParts matches
+// words: 3+ characters anywhere, shorter ones as Chinese characters or the
+// start of a word (a single letter narrows nothing). f.Now defaults to the
+// store's clock, f.Location to f.Now's. The default order is by
+// appointment, and most recently updated first for ViewDone. An unknown
+// view or sort is EINVALID.
+func (s *TicketService) FindTickets(ctx context.Context, f app.TicketFilter) ([]app.Ticket, int, error) {
+	where, args, err := s.db.ticketWhere(f)
+	if err != nil {
+		return nil, 0, err
+	}
+	order, err := ticketOrder(f)
+	if err != nil {
+		return nil, 0, err
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = defaultTicketLimit
+	}
+	limit = min(limit, maxTicketLimit)
+	offset := max(f.Offset, 0)
+
+	out := []app.Ticket{}
+	var total int
+	err = s.db.readTx(ctx, func(tx *sql.Tx) error {
+		// The page's row IDs with the total in one pass over the small
+		// columns (a search is evaluated once, not again for a count);
+		// the JSON of the page's tickets only, second.
+		rows, err := tx.QueryContext(ctx, ticketPageQuery(where, order), append(args, limit, offset)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var rids []any
+		for rows.Next() {
+			var rid int64
+			if err := rows.Scan(&rid, &total); err != nil {
+				return err
+			}
+			rids = append(rids, rid)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(rids) == 0 {
+			if offset == 0 {
+				return nil
+			}
+			// Past the end: the window saw no row to count.
+			return tx.QueryRowContext(ctx, `SELECT count(*) FROM tickets WHERE `+where, args...).Scan(&total)
+		}
+		if out, err = ticketsByRID(ctx, tx, rids); err != nil {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, 0, s.db.sqlError(err)
+	}
+	return out, total, nil
+}
+
+// ticketPageQuery returns the row IDs of a page of tickets with the
+// number of tickets matching where.
+func ticketPageQuery(where, order string) string {
+	return `SELECT rid, count(*) OVER () FROM tickets WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
+}
+
+// ticketsByRID reads and decodes tickets, in the order of rids.
+func ticketsByRID(ctx context.Context, q rowQueryer, rids []any) ([]app.Ticket, error) {
+	rows, err := q.QueryContext(ctx, `SELECT rid, data FROM tickets WHERE rid IN (?`+strings.Repeat(", ?", len(rids)-1)+`)`, rids...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byRID := make(map[int64]app.Ticket, len(rids))
+	for rows.Next() {
+		var rid int64
+		var data []byte
+		if err := rows.Scan(&rid, &data); err != nil {
+			return nil, err
+		}
+		t, err := decodeTicket(data)
+		if err != nil {
+			return nil, err
+		}
+		byRID[rid] = t
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]app.Ticket, 0, len(rids))
+	for _, rid := range rids {
+		if t, ok := byRID[rid.(int64)]; ok {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// ticketWhere builds the WHERE clause of a ticket filter.
+func (db *DB) ticketWhere(f app.TicketFilter) (string, []any, error) {
+	var conds []string
+	var args []any
+	if f.Technician != "" {
+		conds = append(conds, "technician = ?")
+		args = append(args, string(f.Technician))
+	}
+	now := f.Now
+	if now.IsZero() {
+		now = db.now()
+	}
+	loc := f.Location
+	if loc == nil {
+		loc = now.Location()
+	}
+	y, m, d := now.In(loc).Date()
+	dayEnd := time.Date(y, m, d+1, 0, 0, 0, 0, loc).UnixNano()
+	// due: the appointment starts or the resolution is due before the end
+	// of today (overdue included), or the ticket has no schedule at all.
+	// coalesce keeps it two-valued, so NOT due is exactly the rest.
+	const due = "(coalesce(window_start < ?, 0) OR coalesce(resolve_by < ?, 0) OR (window_start IS NULL AND resolve_by IS NULL))"
+	switch f.View {
+	case app.ViewAll:
+	case app.ViewToday:
+		conds = append(conds, "is_open = 1", "status <> 'waiting_parts'", due)
+		args = append(args, dayEnd, dayEnd)
+	case app.ViewUpcoming:
+		conds = append(conds, "is_open = 1", "status <> 'waiting_parts'", "NOT "+due)
+		args = append(args, dayEnd, dayEnd)
+	case app.ViewWaitingParts:
+		conds = append(conds, "is_open = 1", "status = 'waiting_parts'")
+	case app.ViewDone:
+		conds = append(conds, "is_open = 0")
+	default:
+		return "", nil, app.Errorf(app.EINVALID, "tickets.bad_view", "Unknown ticket list {{.View}}.", "View", string(f.View))
+	}
+	if match := ticketMatchExpr(queryWords(f.Query)); match != "" {
+		conds = append(conds, `rid IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ?)`)
+		args = append(args, match)
+	}
+	if len(conds) == 0 {
+		return "1", args, nil
+	}
+	return strings.Join(conds, " AND "), args, nil
+}
+
+// ticketOrder returns the ORDER BY of a list. Unscheduled tickets go last
+// in appointment and SLA order; the number, then the row, break ties so
+// pages never overlap.
+func ticketOrder(f app.TicketFilter) (string, error) {
+	const (
+		appointment = "window_start NULLS LAST, resolve_by NULLS LAST"
+		sla         = "resolve_by NULLS LAST"
+		ties        = ", number, rid"
+	)
+	switch f.Sort {
+	case "":
+		if f.View == app.ViewDone {
+			return "updated_at DESC" + ties, nil
+		}
+		return appointment + ", priority" + ties, nil
+	case app.SortAppointment:
+		return appointment + ", priority" + ties, nil
+	case app.SortSLA:
+		return sla + ", priority, window_start NULLS LAST" + ties, nil
+	case app.SortPriority:
+		return "priority, " + sla + ", window_start NULLS LAST" + ties, nil
+	}
+	return "", app.Errorf(app.EINVALID, "tickets.bad_sort", "Unknown ticket order {{.Sort}}.", "Sort", string(f.Sort))
+}
+
+// ticketMatchExpr is matchExpr for tickets. The phone is indexed as its
+// digits only, so "+86 138 0013 8000", "0013-8000" and "13800138000" all
+// find it: a word of digits and punctuation matches as its digits, and a
+// word with letters and three or more digits (a serial) also does.
+func ticketMatchExpr(words []string) string {
+	var terms []string
+	for _, w := range words {
+		digits := onlyDigits(w)
+		hasLetter := strings.ContainsFunc(w, unicode.IsLetter)
+		var term string
+		switch {
+		case !hasLetter && digits == "":
+			continue // punctuation only
+		case !hasLetter:
+			term = matchExpr([]string{digits})
+		case len(digits) >= 3 && digits != w:
+			term = "(" + matchExpr([]string{w}) + " OR " + quoteFTS(digits) + ")"
+		default:
+			term = matchExpr([]string{w})
+		}
+		if term != "" {
+			terms = append(terms, term)
+		}
+	}
+	return strings.Join(terms, " AND ")
+}
+
+func onlyDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// TicketDetail returns a ticket with its repairs, parts, photos and notes in
+// time order; ENOTFOUND when there is no such ticket.
+func (s *TicketService) TicketDetail(ctx context.Context, id app.TicketID) (app.TicketDetail, error) {
+	var d app.TicketDetail
+	err := s.db.readTx(ctx, func(tx *sql.Tx) error {
+		t, err := getTicket(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		d.Ticket = t
+		if d.Repairs, err = ticketRepairs(ctx, tx, id); err != nil {
+			return err
+		}
+		if d.Parts, err = ticketPartsUsed(ctx, tx, id); err != nil {
+			return err
+		}
+		if d.Photos, err = ticketPhotos(ctx, tx, id); err != nil {
+			return err
+		}
+		d.Notes, err = ticketNotes(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		return app.TicketDetail{}, s.db.sqlError(err)
+	}
+	return d, nil
+}
+
+type rowQueryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func getTicket(ctx context.Context, q rowQueryer, id app.TicketID) (app.Ticket, error) {
+	var data []byte
+	err := q.QueryRowContext(ctx, `SELECT data FROM tickets WHERE id = ?`, string(id)).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return app.Ticket{}, app.Errorf(app.ENOTFOUND, "ticket.not_found", "Ticket {{.ID}} is not on this device. Sync to download it.", "ID", string(id))
+	} else if err != nil {
+		return app.Ticket{}, err
+	}
+	return decodeTicket(data)
+}
+
+// decodeTicket decodes the JSON column of a ticket row. A row that does not
+// decode is damage, not a user error: ECORRUPT.
+func decodeTicket(data []byte) (app.Ticket, error) {
+	var t app.Ticket
+	if err := json.Unmarshal(data, &t); err != nil {
+		return app.Ticket{}, app.Errorf(app.ECORRUPT, "store.ticket_damaged", "A ticket record on this device is damaged. Sync to download it again.").WithCause(err)
+	}
+	if t.ID == "" {
+		return app.Ticket{}, app.Errorf(app.ECORRUPT, "store.ticket_damaged", "A ticket record on this device is damaged. Sync to download it again.").WithCause(errors.New("ticket without id"))
+	}
+	return t, nil
+}
+
+// ticketUpsert writes a ticket row. It is an upsert, not INSERT OR REPLACE:
+// REPLACE deletes the old row first, which would cascade to the ticket's
+// repairs, parts, photos and notes.
+const ticketUpsert = `INSERT INTO tickets (id, number, technician, store, status, is_open, priority,
+	window_start, window_end, respond_by, resolve_by, customer_name, customer_phone, phone_digits,
+	serial, created_at, updated_at, completed_at, data)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET number = excluded.number, technician = excluded.technician,
+	store = excluded.store, status = excluded.status, is_open = excluded.is_open,
+	priority = excluded.priority, window_start = excluded.window_start,
+	window_end = excluded.window_end, respond_by = excluded.respond_by,
+	resolve_by = excluded.resolve_by, customer_name = excluded.customer_name,
+	customer_phone = excluded.customer_phone, phone_digits = excluded.phone_digits,
+	serial = excluded.serial, created_at = excluded.created_at, updated_at = excluded.updated_at,
+	completed_at = excluded.completed_at, data = excluded.data`
+
+// execer runs statements; *sql.Tx and the loader implement it.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// ticketIndex is a saved ticket to be (re)indexed for search.
+type ticketIndex struct {
+	rid      int64
+	ticket   app.Ticket
+	replaced bool // it had an index entry to delete
+}
+
+// saveTicket writes t's row and returns what indexTicket needs.
+func saveTicket(ctx context.Context, q execer, t app.Ticket) (ticketIndex, error) {
+	ti := ticketIndex{ticket: t}
+	args, err := ticketArgs(t)
+	if err != nil {
+		return ti, err
+	}
+	err = q.QueryRowContext(ctx, `SELECT rid FROM tickets WHERE id = ?`, string(t.ID)).Scan(&ti.rid)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		res, err := q.ExecContext(ctx, ticketUpsert, args...)
+		if err != nil {
+			return ti, err
+		}
+		ti.rid, err = res.LastInsertId()
+		return ti, err
+	case err != nil:
+		return ti, err
+	}
+	ti.replaced = true
+	_, err = q.ExecContext(ctx, ticketUpsert, args...)
+	return ti, err
+}
+
+// indexTicket writes the search entry of a saved ticket.
+func indexTicket(ctx context.Context, q execer, ti ticketIndex) error {
+	t := ti.ticket
+	if ti.replaced {
+		if _, err := q.ExecContext(ctx, `DELETE FROM tickets_fts WHERE rowid = ?`, ti.rid); err != nil {
+			return fmt.Errorf("index ticket %s: %w", t.Number, err)
+		}
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO tickets_fts (rowid, number, customer_name, phone_digits, serial, short)
+		VALUES (?, ?, ?, ?, ?, ?)`, ti.rid, t.Number, t.Customer.Name, onlyDigits(t.Customer.Phone),
+		t.Product.Serial, shortGrams(t.Number, t.Customer.Name, onlyDigits(t.Customer.Phone), t.Product.Serial))
+	if err != nil {
+		return fmt.Errorf("index ticket %s: %w", t.Number, err)
+	}
+	return nil
+}
+
+// ticketArgs returns the arguments of ticketUpsert for t.
+func ticketArgs(t app.Ticket) ([]any, error) {
+	data, err := json.Marshal(t)
+	if err != nil {
+		return nil, fmt.Errorf("encode ticket %s: %w", t.ID, err)
+	}
+	open := 0
+	if t.Status.Open() {
+		open = 1
+	}
+	return []any{string(t.ID), t.Number, nullStr(t.Technician), nullStr(t.Store), string(t.Status), open, int(t.Priority),
+		nsec(t.WindowStart), nsec(t.WindowEnd), nsec(t.RespondBy), nsec(t.ResolveBy),
+		t.Customer.Name, t.Customer.Phone, onlyDigits(t.Customer.Phone), t.Product.Serial,
+		nsec(t.CreatedAt), nsec(t.UpdatedAt), nsec(t.CompletedAt), data}, nil
+}
+
+func ticketRepairs(ctx context.Context, q rowQueryer, id app.TicketID) ([]app.RepairEntry, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, action, minutes, at, by FROM repairs WHERE ticket_id = ? ORDER BY at, id`, string(id))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []app.RepairEntry{}
+	for rows.Next() {
+		r := app.RepairEntry{Ticket: id}
+		var at sql.NullInt64
+		if err := rows.Scan(&r.ID, &r.Action, &r.Minutes, &at, &r.By); err != nil {
+			return nil, err
+		}
+		r.At = fromNsec(at)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func ticketPartsUsed(ctx context.Context, q rowQueryer, id app.TicketID) ([]app.PartUsed, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, part, qty, serial, defective_serial, from_loc, at FROM parts_used WHERE ticket_id = ? ORDER BY at, id`, string(id))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []app.PartUsed{}
+	for rows.Next() {
+		p := app.PartUsed{Ticket: id}
+		var at sql.NullInt64
+		if err := rows.Scan(&p.ID, &p.Part, &p.Qty, &p.Serial, &p.DefectiveSerial, &p.From, &at); err != nil {
+			return nil, err
+		}
+		p.At = fromNsec(at)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+func ticketPhotos(ctx context.Context, q rowQueryer, id app.TicketID) ([]app.Photo, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, sha256, size, mime, caption, kind, at, state FROM photos WHERE ticket_id = ? ORDER BY at, id`, string(id))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []app.Photo{}
+	for rows.Next() {
+		p := app.Photo{Ticket: id}
+		var at sql.NullInt64
+		if err := rows.Scan(&p.ID, &p.SHA256, &p.Size, &p.Mime, &p.Caption, &p.Kind, &at, &p.State); err != nil {
+			return nil, err
+		}
+		p.At = fromNsec(at)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+func ticketNotes(ctx context.Context, q rowQueryer, id app.TicketID) ([]app.Note, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, text, at, by FROM notes WHERE ticket_id = ? ORDER BY at, id`, string(id))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []app.Note{}
+	for rows.Next() {
+		n := app.Note{Ticket: id}
+		var at sql.NullInt64
+		if err := rows.Scan(&n.ID, &n.Text, &at, &n.By); err != nil {
+			return nil, err
+		}
+		n.At = fromNsec(at)
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}

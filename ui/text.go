@@ -1,0 +1,144 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// errorText translates an error for a person: an *app.Error by its key and
+// data, anything else as the generic internal message (details go to logs).
+func errorText(err error) string {
+	var e *app.Error
+	if errors.As(err, &e) {
+		return lang.X(e.Key, e.Message, e.Data)
+	}
+	return lang.X("error.internal", "Internal error. Please try again; if it keeps happening, contact support.")
+}
+
+func reasonText(r app.Reason) string { return lang.X(r.Key, r.Message, r.Data) }
+
+func statusText(s app.Status) string {
+	switch s {
+	case app.StatusAssigned:
+		return lang.X("status.assigned", "Assigned")
+	case app.StatusEnRoute:
+		return lang.X("status.en_route", "En route")
+	case app.StatusOnSite:
+		return lang.X("status.on_site", "On site")
+	case app.StatusInProgress:
+		return lang.X("status.in_progress", "In progress")
+	case app.StatusWaitingParts:
+		return lang.X("status.waiting_parts", "Waiting for parts")
+	case app.StatusCompleted:
+		return lang.X("status.completed", "Completed")
+	case app.StatusCannotComplete:
+		return lang.X("status.cannot_complete", "Cannot complete")
+	case app.StatusCancelled:
+		return lang.X("status.cancelled", "Cancelled")
+	case app.StatusClosed:
+		return lang.X("status.closed", "Closed")
+	}
+	return string(s)
+}
+
+func kindText(k app.TicketKind) string {
+	switch k {
+	case app.KindOnSite:
+		return lang.X("kind.on_site", "On-site visit")
+	case app.KindCarryIn:
+		return lang.X("kind.carry_in", "Carry-in")
+	case app.KindMailIn:
+		return lang.X("kind.mail_in", "Mail-in")
+	}
+	return string(k)
+}
+
+func coverageText(c app.Coverage) string {
+	switch c {
+	case app.CoverageIn:
+		return lang.X("warranty.coverage.in", "In warranty")
+	case app.CoveragePartial:
+		return lang.X("warranty.coverage.partial", "Partly in warranty")
+	case app.CoverageOut:
+		return lang.X("warranty.coverage.out", "Out of warranty")
+	}
+	return string(c)
+}
+
+func remedyText(r app.Remedy) string {
+	switch r {
+	case app.RemedyRefund:
+		return lang.X("warranty.remedy.refund", "Refund")
+	case app.RemedyExchange:
+		return lang.X("warranty.remedy.exchange", "Exchange for a new unit")
+	case app.RemedyRepair:
+		return lang.X("warranty.remedy.repair", "Free repair")
+	case app.RemedyPaidRepair:
+		return lang.X("warranty.remedy.paid_repair", "Paid repair")
+	}
+	return string(r)
+}
+
+func chargeKindText(k app.ChargeKind) string {
+	switch k {
+	case app.ChargeLabour:
+		return lang.X("warranty.line.labour", "Labour")
+	case app.ChargeCallOut:
+		return lang.X("warranty.line.call_out", "Call-out fee")
+	case app.ChargeExcess:
+		return lang.X("warranty.line.excess", "Plan excess")
+	}
+	return lang.X("warranty.line.part", "Part")
+}
+
+// moneyText formats an amount with its currency code. Locale-aware
+// formatting comes with the full UI (issue 5).
+func moneyText(m app.Money) string {
+	sign := ""
+	a := m.Amount
+	if a < 0 {
+		sign, a = "-", -a
+	}
+	return fmt.Sprintf("%s%d.%02d %s", sign, a/100, a%100, m.Currency)
+}
+
+func dateText(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.Local().Format("2006-01-02")
+}
+
+func timeText(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.Local().Format("2006-01-02 15:04")
+}
+
+// slaText says how long is left to an SLA target, or how late it is.
+func slaText(target, now time.Time) string {
+	if target.IsZero() {
+		return ""
+	}
+	d := target.Sub(now)
+	if d < 0 {
+		return lang.X("sla.overdue", "Overdue by {{.Duration}}", map[string]any{"Duration": shortDuration(-d)})
+	}
+	return lang.X("sla.left", "{{.Duration}} left", map[string]any{"Duration": shortDuration(d)})
+}
+
+func shortDuration(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return lang.X("duration.days", "{{.N}} d", map[string]any{"N": int(d.Hours() / 24)})
+	case d >= time.Hour:
+		return lang.X("duration.hours", "{{.N}} h", map[string]any{"N": int(d.Hours())})
+	}
+	return lang.X("duration.minutes", "{{.N}} min", map[string]any{"N": int(d.Minutes())})
+}

@@ -1,0 +1,140 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// pageSize is how many tickets one load shows; a technician's open work is
+// far below it, and "done" is most-recent first.
+const pageSize = 200
+
+// TicketList shows one of the technician's standard views.
+type TicketList struct {
+	ctx      context.Context
+	deps     Deps
+	onSelect func(app.TicketID)
+
+	views   *widget.Select
+	viewIDs []app.TicketView
+	list    *widget.List
+	status  *widget.Label
+	root    fyne.CanvasObject
+
+	// Owned by the UI goroutine; changed only in apply.
+	tickets []app.Ticket
+	total   int
+	view    app.TicketView
+}
+
+func newTicketList(ctx context.Context, deps Deps, onSelect func(app.TicketID)) *TicketList {
+	l := &TicketList{ctx: ctx, deps: deps, onSelect: onSelect, view: app.ViewToday}
+	l.viewIDs = []app.TicketView{app.ViewToday, app.ViewUpcoming, app.ViewWaitingParts, app.ViewDone}
+	names := []string{
+		lang.X("tickets.view.today", "Today"),
+		lang.X("tickets.view.upcoming", "Upcoming"),
+		lang.X("tickets.view.waiting_parts", "Waiting for parts"),
+		lang.X("tickets.view.done", "Done"),
+	}
+	l.views = widget.NewSelect(names, func(s string) {
+		for i, n := range names {
+			if n == s {
+				l.SetView(l.viewIDs[i])
+			}
+		}
+	})
+	l.list = widget.NewList(
+		func() int { return len(l.tickets) },
+		func() fyne.CanvasObject {
+			title := widget.NewLabel("FB-0000-000000 · Customer")
+			title.TextStyle.Bold = true
+			title.Truncation = fyne.TextTruncateEllipsis
+			sub := widget.NewLabel("Brand Model · Status")
+			sub.Truncation = fyne.TextTruncateEllipsis
+			return container.NewVBox(title, sub)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i >= len(l.tickets) {
+				return
+			}
+			t := l.tickets[i]
+			box := o.(*fyne.Container)
+			box.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s · %s", t.Number, t.Customer.Name))
+			sub := fmt.Sprintf("%s %s · %s", t.Product.Brand, t.Product.Model, statusText(t.Status))
+			if t.Status.Open() {
+				if s := slaText(t.ResolveBy, l.deps.Now()); s != "" {
+					sub += " · " + s
+				}
+			}
+			box.Objects[1].(*widget.Label).SetText(sub)
+		},
+	)
+	l.list.OnSelected = func(i widget.ListItemID) {
+		if i < len(l.tickets) && l.onSelect != nil {
+			l.onSelect(l.tickets[i].ID)
+		}
+	}
+	l.status = widget.NewLabel("")
+	l.status.Wrapping = fyne.TextWrapWord
+	top := container.NewBorder(nil, nil, widget.NewIcon(theme.ListIcon()), nil, l.views)
+	l.root = container.NewBorder(top, l.status, nil, nil, l.list)
+	l.views.SetSelectedIndex(0) // loads Today
+	return l
+}
+
+// Object is the list's root.
+func (l *TicketList) Object() fyne.CanvasObject { return l.root }
+
+// SetView switches the list to view v and reloads it.
+func (l *TicketList) SetView(v app.TicketView) {
+	l.view = v
+	l.Reload()
+}
+
+// Reload fetches the current view in the background and shows it.
+func (l *TicketList) Reload() {
+	f := app.TicketFilter{View: l.view, Technician: l.deps.Technician, Now: l.deps.Now(), Sort: app.SortAppointment, Limit: pageSize}
+	if l.view == app.ViewDone {
+		f.Sort = ""
+	}
+	l.status.SetText(lang.X("tickets.loading", "Loading tickets…"))
+	l.deps.Run(func() {
+		tickets, total, err := l.deps.Tickets.FindTickets(l.ctx, f)
+		fyne.Do(func() { l.apply(f.View, tickets, total, err) })
+	})
+}
+
+func (l *TicketList) apply(v app.TicketView, tickets []app.Ticket, total int, err error) {
+	if v != l.view {
+		return // a newer view was chosen while this one loaded
+	}
+	if err != nil {
+		l.status.SetText(errorText(err))
+		return
+	}
+	l.tickets, l.total = tickets, total
+	l.list.UnselectAll()
+	l.list.Refresh()
+	switch {
+	case total == 0:
+		l.status.SetText(lang.X("tickets.none", "No tickets here."))
+	case total > len(tickets):
+		l.status.SetText(lang.X("tickets.count_more", "Showing {{.Shown}} of {{.Total}} tickets", map[string]any{"Shown": len(tickets), "Total": total}))
+	default:
+		l.status.SetText(lang.XN("tickets.count", "{{.Count}} tickets", total, map[string]any{"Count": total}))
+	}
+}
+
+// Tickets returns what the list shows, for tests.
+func (l *TicketList) Tickets() []app.Ticket { return l.tickets }
+
+// Select selects the i-th ticket as a tap would.
+func (l *TicketList) Select(i int) { l.list.Select(i) }

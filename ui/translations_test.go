@@ -1,0 +1,217 @@
+package ui
+
+import (
+	"encoding/json"
+	"flag"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+var updateTranslations = flag.Bool("update-translations", false, "add missing keys to assets/translations/en.json from the code's English fallbacks")
+
+// message is a user-facing string found in the code: a key with its
+// English fallback.
+type message struct {
+	key, english, where string
+	plural              bool
+}
+
+// collectMessages finds every translation key in the module's non-test Go
+// files: lang.X/XN calls, app.Errorf calls, and Key/Message literals
+// (app.Reason). Keys built at run time cannot be found and are avoided.
+func collectMessages(t *testing.T, root string) map[string]message {
+	t.Helper()
+	out := map[string]message{}
+	add := func(fset *token.FileSet, pos token.Pos, key, english string, plural bool) {
+		k, err1 := strconv.Unquote(key)
+		e, err2 := strconv.Unquote(english)
+		if err1 != nil || err2 != nil {
+			return
+		}
+		where := fset.Position(pos).String()
+		if prev, ok := out[k]; ok && prev.english != e {
+			t.Errorf("key %q has two English texts:\n  %s: %q\n  %s: %q", k, prev.where, prev.english, where, e)
+			return
+		}
+		out[k] = message{key: k, english: e, where: where, plural: plural || out[k].plural}
+	}
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && strings.HasPrefix(d.Name(), ".") && path != root {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				name := ""
+				switch fn := n.Fun.(type) {
+				case *ast.SelectorExpr:
+					if x, ok := fn.X.(*ast.Ident); ok {
+						name = x.Name + "." + fn.Sel.Name
+					}
+				case *ast.Ident:
+					name = fn.Name
+				}
+				lit := func(i int) (string, bool) {
+					if i >= len(n.Args) {
+						return "", false
+					}
+					b, ok := n.Args[i].(*ast.BasicLit)
+					if !ok || b.Kind != token.STRING {
+						return "", false
+					}
+					return b.Value, true
+				}
+				switch name {
+				case "lang.X", "lang.XN":
+					k, ok1 := lit(0)
+					e, ok2 := lit(1)
+					if ok1 && ok2 {
+						add(fset, n.Pos(), k, e, name == "lang.XN")
+					}
+				case "app.Errorf", "Errorf":
+					k, ok1 := lit(1)
+					e, ok2 := lit(2)
+					if ok1 && ok2 {
+						add(fset, n.Pos(), k, e, false)
+					}
+				}
+			case *ast.CompositeLit:
+				var k, e string
+				for _, el := range n.Elts {
+					kv, ok := el.(*ast.KeyValueExpr)
+					if !ok {
+						continue
+					}
+					id, ok := kv.Key.(*ast.Ident)
+					b, ok2 := kv.Value.(*ast.BasicLit)
+					if !ok || !ok2 || b.Kind != token.STRING {
+						continue
+					}
+					switch id.Name {
+					case "Key":
+						k = b.Value
+					case "Message":
+						e = b.Value
+					}
+				}
+				if k != "" && e != "" {
+					add(fset, n.Pos(), k, e, false)
+				}
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func readTranslations(t *testing.T, path string) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]any{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return m
+}
+
+func otherText(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case map[string]any:
+		s, _ := v["other"].(string)
+		return s
+	}
+	return ""
+}
+
+// TestTranslationsComplete: every key the code uses is in every
+// translation file, en.json matches the code's English, and no file keeps
+// keys the code no longer uses.
+func TestTranslationsComplete(t *testing.T) {
+	msgs := collectMessages(t, "..")
+	if len(msgs) < 50 {
+		t.Fatalf("found only %d messages; is the scan broken?", len(msgs))
+	}
+	dir := filepath.Join("..", "assets", "translations")
+	enPath := filepath.Join(dir, "en.json")
+	if *updateTranslations {
+		en := readTranslations(t, enPath)
+		for k, m := range msgs {
+			if _, ok := en[k]; !ok || !m.plural {
+				en[k] = m.english
+			}
+		}
+		for k := range en {
+			if _, ok := msgs[k]; !ok {
+				delete(en, k)
+			}
+		}
+		writeJSON(t, enPath, en)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	if len(files) < 2 {
+		t.Fatalf("want at least en and zh translations, have %v", files)
+	}
+	for _, f := range files {
+		tr := readTranslations(t, f)
+		var missing []string
+		for k, m := range msgs {
+			v, ok := tr[k]
+			switch {
+			case !ok || otherText(v) == "":
+				missing = append(missing, k+" ("+m.where+")")
+			case filepath.Base(f) == "en.json" && otherText(v) != m.english:
+				t.Errorf("en.json %q = %q, but the code says %q (%s)", k, otherText(v), m.english, m.where)
+			}
+		}
+		sort.Strings(missing)
+		if len(missing) > 0 {
+			t.Errorf("%s lacks %d keys:\n  %s", filepath.Base(f), len(missing), strings.Join(missing, "\n  "))
+		}
+		for k := range tr {
+			if _, ok := msgs[k]; !ok {
+				t.Errorf("%s has unused key %q", filepath.Base(f), k)
+			}
+		}
+	}
+}
+
+func writeJSON(t *testing.T, path string, m map[string]any) {
+	t.Helper()
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(m); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
