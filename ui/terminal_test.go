@@ -1,0 +1,100 @@
+package ui_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/app/demo"
+	"github.com/fieldbench/fieldbench/store"
+	"github.com/fieldbench/fieldbench/ui"
+)
+
+// openDemo opens a real SQLite store under t.TempDir() with a small demo
+// world, as `make run` does with the full one.
+func openDemo(t *testing.T, now time.Time) ui.Deps {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "fb.db"), store.WithClock(app.ClockFunc(func() time.Time { return now })))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Load(ctx, demo.Generate(7, demo.Size{Models: 20, Parts: 300, Tickets: 300, Technicians: 3}, now)); err != nil {
+		t.Fatal(err)
+	}
+	return ui.Deps{
+		Tickets: store.NewTicketService(db), Parts: store.NewPartService(db), Warranty: store.NewWarrantyService(db),
+		Technician: demo.DemoTechnician, Now: func() time.Time { return now },
+		Run: func(f func()) { f() }, // inline: no sleeps in tests
+	}
+}
+
+func labels(o fyne.CanvasObject) string {
+	var b strings.Builder
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case *widget.Label:
+			b.WriteString(o.Text + "\n")
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			r := test.WidgetRenderer(o)
+			for _, c := range r.Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return b.String()
+}
+
+func TestTerminalShowsTicketsAndWarranty(t *testing.T) {
+	test.NewTempApp(t)
+	now := time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local)
+	deps := openDemo(t, now)
+	term := ui.NewTerminal(context.Background(), deps)
+	w := test.NewTempWindow(t, term.Object())
+	w.Resize(fyne.NewSize(1280, 800))
+
+	today := term.List().Tickets()
+	if len(today) == 0 {
+		t.Fatal("the demo technician has no tickets today")
+	}
+	for _, tk := range today {
+		if tk.Technician != demo.DemoTechnician || !tk.Status.Open() {
+			t.Fatalf("today shows %s (%s, %s)", tk.Number, tk.Technician, tk.Status)
+		}
+	}
+	term.List().Select(0)
+	shown := labels(term.Detail().Object())
+	if !strings.Contains(shown, today[0].Number) {
+		t.Fatalf("detail does not show %s:\n%s", today[0].Number, shown)
+	}
+	if !strings.Contains(shown, "warranty") && !strings.Contains(shown, "Warranty") {
+		t.Fatalf("no warranty decision shown:\n%s", shown)
+	}
+	if !strings.Contains(shown, "Customer pays") {
+		t.Fatalf("no customer total shown:\n%s", shown)
+	}
+
+	term.List().SetView(app.ViewDone)
+	for _, tk := range term.List().Tickets() {
+		if tk.Status.Open() {
+			t.Fatalf("done view shows open ticket %s (%s)", tk.Number, tk.Status)
+		}
+	}
+	if len(term.List().Tickets()) == 0 {
+		t.Fatal("done view is empty")
+	}
+}
