@@ -2,6 +2,6 @@
 //
 // Translations live in translations/<lang>.json (go-i18n's flat format, as
 // read by fyne's lang.AddTranslationsFS); every user-facing key of every
-// layer must be in en.json and zh.json, which TestTranslationsComplete in
+// layer must be in en.json and zh-Hans.json, which TestTranslationsComplete in
 // package ui checks.
 package assets
