@@ -10,8 +10,10 @@ export LANG := en_US.UTF-8
 GO ?= go
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # System packages: a C compiler and GL/X headers to build Fyne, Xvfb for
-# screenshots, a CJK font so Chinese renders, ImageMagick to take screenshots.
-APT_PACKAGES := gcc libgl1-mesa-dev xorg-dev xvfb fonts-noto-cjk imagemagick
+# screenshots, a CJK font so Chinese renders, ImageMagick to take screenshots,
+# PostgreSQL for the central service's tests (sync/central/pgtest starts its
+# own servers; the package's service is not used).
+APT_PACKAGES := gcc libgl1-mesa-dev xorg-dev xvfb fonts-noto-cjk imagemagick postgresql
 BARCODE_TESTDATA ?= ../shared/testdata/barcodes/zxing-blackbox
 BENCHTIME ?= 1x
 

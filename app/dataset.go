@@ -15,6 +15,12 @@ type Technician struct {
 // transaction: the demo world, a first sync, or a page of pulled changes.
 // Rows replace rows with the same key; movements and facts with a known ID
 // are skipped, so loading the same batch twice changes nothing.
+//
+// A pulled page carries changed tickets in Tickets (usually without their
+// children) and facts added since the cursor in the loose lists (Repairs,
+// PartsUsed, Photos, Notes); the server puts a fact's ticket in the same
+// page whenever the device may not have it yet, so a fact never arrives
+// before its ticket.
 type Dataset struct {
 	Technicians []Technician    `json:"technicians,omitempty"`
 	Locations   []Location      `json:"locations,omitempty"`
@@ -22,6 +28,15 @@ type Dataset struct {
 	Movements   []StockMovement `json:"movements,omitempty"`
 	RuleSets    []RuleSet       `json:"rule_sets,omitempty"`
 	Tickets     []TicketDetail  `json:"tickets,omitempty"`
+	Repairs     []RepairEntry   `json:"repairs,omitempty"`
+	PartsUsed   []PartUsed      `json:"parts_used,omitempty"`
+	Photos      []Photo         `json:"photos,omitempty"`
+	Notes       []Note          `json:"notes,omitempty"`
+	Conflicts   []Conflict      `json:"conflicts,omitempty"`
+	// GoneTickets left the device's scopes (reassigned to someone else, or
+	// deleted on the server): the device drops them with their children,
+	// except while it still has unsent work on them.
+	GoneTickets []TicketID `json:"gone_tickets,omitempty"`
 }
 
 // Rows counts the rows a dataset writes, for progress and benchmarks.
@@ -30,5 +45,9 @@ func (d *Dataset) Rows() int {
 	for _, t := range d.Tickets {
 		n += 1 + len(t.Repairs) + len(t.Parts) + len(t.Photos) + len(t.Notes)
 	}
+	n += len(d.Repairs) + len(d.PartsUsed) + len(d.Photos) + len(d.Notes) + len(d.Conflicts) + len(d.GoneTickets)
 	return n
 }
+
+// Empty reports whether the dataset holds nothing.
+func (d *Dataset) Empty() bool { return d.Rows() == 0 }

@@ -1,8 +1,6 @@
 package sync
 
 import (
-	"encoding/json"
-
 	"github.com/fieldbench/fieldbench/app"
 )
 
@@ -24,15 +22,15 @@ type Request struct {
 
 // Response answers a Request.
 type Response struct {
-	Epoch      string      `json:"e"`
-	Acked      int64       `json:"a"`            // every seq <= Acked is applied or rejected on the server
-	ResendFrom int64       `json:"r,omitempty"`  // the server lacks seqs from here: resend them
-	Rejected   []Rejection `json:"x,omitempty"`  // pushed mutations stored as conflicts
-	Changes    []Change    `json:"ch,omitempty"` // in server order
-	Cursor     string      `json:"c,omitempty"`  // where the next pull starts
-	More       bool        `json:"m,omitempty"`  // another page is waiting
-	Reset      bool        `json:"rs,omitempty"` // the cursor is from another epoch: drop base rows and pull again
-	ServerTime int64       `json:"t"`            // unix ms, for the device's clock-offset display
+	Epoch      string       `json:"e"`
+	Acked      int64        `json:"a"`            // every seq <= Acked is applied or rejected on the server
+	ResendFrom int64        `json:"r,omitempty"`  // the server lacks seqs from here: resend them
+	Rejected   []Rejection  `json:"x,omitempty"`  // pushed mutations stored as conflicts
+	Data       *app.Dataset `json:"d,omitempty"`  // the pulled page: current state of what changed after the cursor
+	Cursor     string       `json:"c,omitempty"`  // where the next pull starts
+	More       bool         `json:"m,omitempty"`  // another page is waiting
+	Reset      bool         `json:"rs,omitempty"` // the cursor is from another epoch: drop server rows and pull again
+	ServerTime int64        `json:"t"`            // unix ms, for the device's clock-offset display
 }
 
 // Rejection tells the device that a pushed mutation was refused by business
@@ -45,34 +43,31 @@ type Rejection struct {
 	Conflict string `json:"cf,omitempty"` // conflict ID
 }
 
-// Change kinds: what a Change's Data holds.
-const (
-	KindTicket     = "ticket"     // app.Ticket
-	KindRepair     = "repair"     // app.RepairEntry
-	KindPartUsed   = "part_used"  // app.PartUsed
-	KindPhoto      = "photo"      // app.Photo
-	KindNote       = "note"       // app.Note
-	KindPart       = "part"       // app.Part
-	KindLocation   = "location"   // app.Location
-	KindMovement   = "movement"   // app.StockMovement
-	KindRuleSet    = "rule_set"   // app.RuleSet
-	KindTechnician = "technician" // app.Technician
-	KindConflict   = "conflict"   // app.Conflict
-)
-
-// Change is one entity's current server state. Data nil means the entity
-// left the device's scopes (or was deleted): the device drops its base row
-// once no pending mutation refers to it.
-type Change struct {
-	Kind string          `json:"k"`
-	ID   string          `json:"id"`
-	Data json.RawMessage `json:"d,omitempty"`
-}
-
 // Error is the body of every non-2xx answer.
 type Error struct {
 	Code    string         `json:"code"`
 	Key     string         `json:"key"`
 	Message string         `json:"msg"`
 	Data    map[string]any `json:"data,omitempty"`
+}
+
+// PairRequest is the body of POST /v1/pair: a one-time code from the
+// administrator, exchanged for a device token.
+type PairRequest struct {
+	Code       string `json:"code"`
+	DeviceName string `json:"device_name"`
+}
+
+// PairResponse answers a pairing. The token is shown only this once; the
+// server keeps its hash.
+type PairResponse struct {
+	Device     app.DeviceID   `json:"device"`
+	Token      string         `json:"token"`
+	Technician app.Technician `json:"technician"`
+	Epoch      string         `json:"epoch"`
+}
+
+// ResolveRequest is the body of POST /v1/conflicts/{id}/resolve.
+type ResolveRequest struct {
+	Resolution string `json:"resolution"` // "accept_ours", "accept_theirs", "dismissed"
 }

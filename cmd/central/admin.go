@@ -1,0 +1,242 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+	fbsync "github.com/fieldbench/fieldbench/sync"
+	"github.com/fieldbench/fieldbench/sync/central"
+)
+
+// adminClient calls the admin API of a running service.
+type adminClient struct {
+	server, token string
+	out           io.Writer
+}
+
+func (c *adminClient) call(ctx context.Context, method, path, contentType string, body []byte, out any) error {
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(c.server, "/")+path, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Content-Type", contentType)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return app.Errorf(app.EOFFLINE, "central.unreachable", "Cannot reach the service at {{.URL}}: is it running?", "URL", c.server).WithCause(err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(res.Body, 64<<20))
+	if err != nil {
+		return err
+	}
+	if res.StatusCode/100 != 2 {
+		var e fbsync.Error
+		if json.Unmarshal(raw, &e) == nil && e.Code != "" {
+			return &app.Error{Code: e.Code, Key: e.Key, Message: e.Message}
+		}
+		return fmt.Errorf("HTTP %d: %s", res.StatusCode, raw)
+	}
+	if out == nil {
+		var v any
+		if json.Unmarshal(raw, &v) == nil {
+			pretty, _ := json.MarshalIndent(v, "", "  ")
+			fmt.Fprintln(c.out, string(pretty))
+		}
+		return nil
+	}
+	return json.Unmarshal(raw, out)
+}
+
+func (c *adminClient) json(ctx context.Context, method, path string, in, out any) error {
+	var body []byte
+	if in != nil {
+		var err error
+		if body, err = json.Marshal(in); err != nil {
+			return err
+		}
+	}
+	return c.call(ctx, method, path, "application/json", body, out)
+}
+
+func (c *adminClient) mutate(ctx context.Context, name string, args any) error {
+	raw, err := json.Marshal(args)
+	if err != nil {
+		return err
+	}
+	return c.json(ctx, http.MethodPost, "/v1/admin/mutations", central.AdminMutation{Name: name, Version: 1, Args: raw}, nil)
+}
+
+func need(args []string, n int, what string) error {
+	if len(args) < n {
+		return app.Errorf(app.EINVALID, "central.usage", "Usage: central admin {{.What}}", "What", what)
+	}
+	return nil
+}
+
+func admin(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("admin", flag.ContinueOnError)
+	server := fs.String("server", "http://127.0.0.1:8080", "the service's address")
+	token := fs.String("token", os.Getenv("FIELDBENCH_TOKEN"), "admin token (default: $FIELDBENCH_TOKEN, or DIR/admin-token with -data)")
+	data := fs.String("data", "", "data directory whose admin-token to use")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *token == "" && *data != "" {
+		raw, err := os.ReadFile(filepath.Join(*data, "admin-token"))
+		if err != nil {
+			return app.Errorf(app.EINVALID, "central.no_token", "No admin token in {{.Dir}}; start the service there once, or give -token.", "Dir", *data)
+		}
+		*token = strings.TrimSpace(string(raw))
+	}
+	args = fs.Args()
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	c := &adminClient{server: *server, token: *token, out: stdout}
+	cmd, args := args[0], args[1:]
+	switch cmd {
+	case "technician":
+		if err := need(args, 3, "technician ID NAME COUNTRY [VAN]"); err != nil {
+			return err
+		}
+		t := app.Technician{ID: app.TechnicianID(args[0]), Name: args[1], Country: strings.ToUpper(args[2])}
+		if len(args) > 3 {
+			t.Van = app.LocationID(args[3])
+		}
+		return c.json(ctx, http.MethodPut, "/v1/admin/technicians/"+url.PathEscape(args[0]), t, nil)
+	case "location":
+		if err := need(args, 3, "location ID KIND NAME [OWNER]"); err != nil {
+			return err
+		}
+		l := app.Location{ID: app.LocationID(args[0]), Kind: app.LocationKind(args[1]), Name: args[2]}
+		if len(args) > 3 {
+			l.Owner = args[3]
+		}
+		return c.json(ctx, http.MethodPut, "/v1/admin/locations/"+url.PathEscape(args[0]), l, nil)
+	case "pair":
+		pfs := flag.NewFlagSet("pair", flag.ContinueOnError)
+		qr := pfs.String("qr", "", "write the pairing QR code to this PNG file")
+		if err := need(args, 1, "pair TECHNICIAN [-qr FILE.png]"); err != nil {
+			return err
+		}
+		if err := pfs.Parse(args[1:]); err != nil {
+			return err
+		}
+		var resp central.PairingResponse
+		if err := c.json(ctx, http.MethodPost, "/v1/admin/pairings", map[string]string{"technician": args[0]}, &resp); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "pairing code %s (valid until %s)\n%s\n", resp.Code, resp.ExpiresAt.Local().Format(time.DateTime), resp.URI)
+		if *qr != "" {
+			png, err := base64.StdEncoding.DecodeString(resp.QRPNG)
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(*qr, png, 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "QR code written to %s\n", *qr)
+		}
+		return nil
+	case "devices":
+		return c.json(ctx, http.MethodGet, "/v1/admin/devices", nil, nil)
+	case "revoke":
+		if err := need(args, 1, "revoke DEVICE"); err != nil {
+			return err
+		}
+		return c.json(ctx, http.MethodPost, "/v1/admin/devices/"+url.PathEscape(args[0])+"/revoke", nil, nil)
+	case "tickets":
+		q := ""
+		if len(args) > 0 {
+			q = "?technician=" + url.QueryEscape(args[0])
+		}
+		return c.json(ctx, http.MethodGet, "/v1/admin/tickets"+q, nil, nil)
+	case "ticket":
+		if err := need(args, 1, "ticket ID"); err != nil {
+			return err
+		}
+		return c.json(ctx, http.MethodGet, "/v1/admin/tickets/"+url.PathEscape(args[0]), nil, nil)
+	case "create-ticket":
+		if err := need(args, 1, "create-ticket FILE.json"); err != nil {
+			return err
+		}
+		raw, err := os.ReadFile(args[0])
+		if err != nil {
+			return err
+		}
+		var t app.Ticket
+		if err := json.Unmarshal(raw, &t); err != nil {
+			return app.Errorf(app.EINVALID, "central.bad_ticket_file", "{{.File}} is not a ticket in JSON: {{.Detail}}", "File", args[0], "Detail", err.Error())
+		}
+		if t.ID == "" {
+			t.ID = app.TicketID(app.NewID())
+		}
+		return c.mutate(ctx, "ticket.create", app.CreateTicket{Ticket: t})
+	case "assign":
+		if err := need(args, 2, "assign TICKET TECHNICIAN"); err != nil {
+			return err
+		}
+		return c.mutate(ctx, "ticket.assign", app.AssignTicket{Ticket: app.TicketID(args[0]), Technician: app.TechnicianID(args[1])})
+	case "schedule":
+		if err := need(args, 3, "schedule TICKET START END (RFC 3339 times)"); err != nil {
+			return err
+		}
+		start, err1 := time.Parse(time.RFC3339, args[1])
+		end, err2 := time.Parse(time.RFC3339, args[2])
+		if err1 != nil || err2 != nil {
+			return app.Errorf(app.EINVALID, "central.bad_time", "Give times like 2026-11-27T09:00:00+08:00.")
+		}
+		return c.mutate(ctx, "ticket.schedule", app.ScheduleTicket{Ticket: app.TicketID(args[0]), WindowStart: start, WindowEnd: end})
+	case "cancel":
+		if err := need(args, 2, "cancel TICKET REASON"); err != nil {
+			return err
+		}
+		return c.mutate(ctx, "ticket.cancel", app.TransitionTicket{Action: app.ActionCancel, Ticket: app.TicketID(args[0]), Epoch: 1, Reason: args[1]})
+	case "mutate":
+		if err := need(args, 2, "mutate NAME ARGS_JSON"); err != nil {
+			return err
+		}
+		return c.json(ctx, http.MethodPost, "/v1/admin/mutations", central.AdminMutation{Name: args[0], Version: 1, Args: json.RawMessage(args[1])}, nil)
+	case "import":
+		if err := need(args, 2, "import parts|stock|rules FILE.csv"); err != nil {
+			return err
+		}
+		raw, err := os.ReadFile(args[1])
+		if err != nil {
+			return err
+		}
+		return c.call(ctx, http.MethodPost, "/v1/admin/import/"+url.PathEscape(args[0]), "text/csv", raw, nil)
+	case "conflicts":
+		q := ""
+		if len(args) > 0 && args[0] == "-all" {
+			q = "?all=1"
+		}
+		return c.json(ctx, http.MethodGet, "/v1/admin/conflicts"+q, nil, nil)
+	case "resolve":
+		if err := need(args, 2, "resolve CONFLICT accept_ours|accept_theirs|dismissed"); err != nil {
+			return err
+		}
+		return c.json(ctx, http.MethodPost, "/v1/conflicts/"+url.PathEscape(args[0])+"/resolve", fbsync.ResolveRequest{Resolution: args[1]}, nil)
+	case "balances":
+		q := ""
+		if len(args) > 0 {
+			q = "?location=" + url.QueryEscape(args[0])
+		}
+		return c.json(ctx, http.MethodGet, "/v1/admin/balances"+q, nil, nil)
+	}
+	return app.Errorf(app.EINVALID, "central.unknown_command", "Unknown admin command {{.Command}}; run central help.", "Command", cmd)
+}

@@ -1,0 +1,241 @@
+package central
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// Principal is who a request's token belongs to.
+type Principal struct {
+	Tenant     string
+	Role       app.Role // RoleDispatcher for admin tokens, RoleTechnician for devices
+	Name       string
+	Device     app.DeviceID     // devices only
+	Technician app.TechnicianID // devices only
+}
+
+// Device is a paired app instance.
+type Device struct {
+	ID         app.DeviceID     `json:"id"`
+	Tenant     string           `json:"tenant"`
+	Technician app.TechnicianID `json:"technician"`
+	Name       string           `json:"name"`
+	LastSeq    int64            `json:"last_seq"`
+	CreatedAt  time.Time        `json:"created_at"`
+	LastSeen   time.Time        `json:"last_seen,omitzero"`
+	RevokedAt  time.Time        `json:"revoked_at,omitzero"`
+	// ClockOffsetMS is server time minus the device's clock at its last
+	// push: a large value explains odd timestamps in its records.
+	ClockOffsetMS int64 `json:"clock_offset_ms"`
+}
+
+// hashToken is what the database keeps of a token or pairing code: a
+// stolen backup does not hand out working credentials.
+func hashToken(tok string) string {
+	sum := sha256.Sum256([]byte(tok))
+	return hex.EncodeToString(sum[:])
+}
+
+// newToken mints a bearer token: 32 random bytes.
+func newToken() string { return randomToken(32) }
+
+var errUnauthorized = app.Errorf(app.EUNAUTHORIZED, "auth.unknown_token", "This device or user is not known to the server. Pair it again.")
+
+// CreateTenant adds a service provider. Creating an existing one is a no-op.
+func (db *DB) CreateTenant(ctx context.Context, id, name string) error {
+	if strings.TrimSpace(id) == "" || strings.Contains(id, "/") {
+		return app.Errorf(app.EINVALID, "central.bad_tenant", "A tenant ID must be non-empty and without '/'.")
+	}
+	_, err := db.write.ExecContext(ctx, db.q(`INSERT INTO tenants (id, name) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`), id, name)
+	return transient(err)
+}
+
+// CreateAdminToken mints a dispatcher token for a tenant; it is shown once.
+func (db *DB) CreateAdminToken(ctx context.Context, tenant, name string) (string, error) {
+	tok := newToken()
+	_, err := db.write.ExecContext(ctx, db.q(`INSERT INTO admins (token_hash, tenant, name, role, created_at) VALUES (?, ?, ?, ?, ?)`),
+		hashToken(tok), tenant, name, string(app.RoleDispatcher), db.now().UnixNano())
+	if err != nil {
+		return "", transient(err)
+	}
+	return tok, nil
+}
+
+// Authenticate finds the principal of a bearer token. Unknown and forged
+// tokens are EUNAUTHORIZED; a revoked device's token too, with the key
+// auth.revoked that tells the app to wipe its local copy.
+func (db *DB) Authenticate(ctx context.Context, token string) (Principal, error) {
+	if token == "" || len(token) > 256 {
+		return Principal{}, errUnauthorized
+	}
+	h := hashToken(token)
+	var p Principal
+	var role string
+	err := db.read.QueryRowContext(ctx, db.q(`SELECT tenant, name, role FROM admins WHERE token_hash = ?`), h).Scan(&p.Tenant, &p.Name, &role)
+	if err == nil {
+		p.Role = app.Role(role)
+		return p, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return Principal{}, transient(err)
+	}
+	var revoked sql.NullInt64
+	err = db.read.QueryRowContext(ctx, db.q(`SELECT id, tenant, technician, name, revoked_at FROM devices WHERE token_hash = ?`), h).
+		Scan(&p.Device, &p.Tenant, &p.Technician, &p.Name, &revoked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Principal{}, errUnauthorized
+	}
+	if err != nil {
+		return Principal{}, transient(err)
+	}
+	if revoked.Valid {
+		return Principal{}, app.Errorf(app.EUNAUTHORIZED, "auth.revoked", "This device was removed from the service. Its local data has been erased; ask your administrator for a new pairing code.")
+	}
+	p.Role = app.RoleTechnician
+	return p, nil
+}
+
+// pairingAlphabet leaves out 0/O, 1/I/L and U: codes are read aloud and
+// typed on phones.
+const pairingAlphabet = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+
+// pairingTTL is how long a pairing code stays valid.
+const pairingTTL = 24 * time.Hour
+
+func newPairingCode() string {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		panic("central: system random source failed: " + err.Error())
+	}
+	var s strings.Builder
+	for i, c := range b {
+		if i > 0 && i%4 == 0 {
+			s.WriteByte('-')
+		}
+		s.WriteByte(pairingAlphabet[int(c)%len(pairingAlphabet)])
+	}
+	return s.String()
+}
+
+// normalizeCode accepts a code as typed: any case, with or without dashes
+// and spaces.
+func normalizeCode(code string) string {
+	var s strings.Builder
+	for _, r := range strings.ToUpper(code) {
+		if r == '-' || r == ' ' {
+			continue
+		}
+		s.WriteRune(r)
+	}
+	return s.String()
+}
+
+// CreatePairing mints a one-time pairing code for a technician of tenant.
+func (db *DB) CreatePairing(ctx context.Context, tenant string, tech app.TechnicianID) (string, time.Time, error) {
+	var n int
+	if err := db.read.QueryRowContext(ctx, db.q(`SELECT count(*) FROM entities WHERE tenant = ? AND kind = 'technician' AND id = ?`), tenant, string(tech)).Scan(&n); err != nil {
+		return "", time.Time{}, transient(err)
+	}
+	if n == 0 {
+		return "", time.Time{}, app.Errorf(app.ENOTFOUND, "central.no_technician", "There is no technician {{.ID}}; add them first.", "ID", string(tech))
+	}
+	code := newPairingCode()
+	expires := db.now().Add(pairingTTL)
+	_, err := db.write.ExecContext(ctx, db.q(`INSERT INTO pairings (code_hash, tenant, technician, expires_at) VALUES (?, ?, ?, ?)`),
+		hashToken(normalizeCode(code)), tenant, string(tech), expires.UnixNano())
+	if err != nil {
+		return "", time.Time{}, transient(err)
+	}
+	return code, expires, nil
+}
+
+var errBadPairing = app.Errorf(app.EUNAUTHORIZED, "auth.bad_pairing", "This pairing code is wrong, used or expired. Ask your administrator for a new one.")
+
+// Pair exchanges a pairing code for a new device and its token. The code is
+// burnt in the same transaction.
+func (db *DB) Pair(ctx context.Context, code, name string) (Device, string, error) {
+	if len(code) > 64 {
+		return Device{}, "", errBadPairing
+	}
+	name = strings.TrimSpace(name)
+	if name == "" {
+		name = "device"
+	}
+	if len(name) > 100 {
+		name = name[:100]
+	}
+	tok := newToken()
+	var d Device
+	err := db.writeTx(ctx, func(tx *sql.Tx, _ int64) error {
+		now := db.now()
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE pairings SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?`),
+			now.UnixNano(), hashToken(normalizeCode(code)), now.UnixNano())
+		if err != nil {
+			return transient(err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return transient(err)
+		} else if n != 1 {
+			return errBadPairing
+		}
+		if err := tx.QueryRowContext(ctx, db.q(`SELECT tenant, technician FROM pairings WHERE code_hash = ?`), hashToken(normalizeCode(code))).Scan(&d.Tenant, &d.Technician); err != nil {
+			return transient(err)
+		}
+		d.ID = app.DeviceID("dev-" + app.NewID())
+		d.Name, d.CreatedAt = name, now
+		_, err = tx.ExecContext(ctx, db.q(`INSERT INTO devices (id, tenant, technician, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
+			string(d.ID), d.Tenant, string(d.Technician), d.Name, hashToken(tok), now.UnixNano())
+		return transient(err)
+	})
+	if err != nil {
+		return Device{}, "", err
+	}
+	return d, tok, nil
+}
+
+// RevokeDevice refuses a device from now on.
+func (db *DB) RevokeDevice(ctx context.Context, tenant string, id app.DeviceID) error {
+	res, err := db.write.ExecContext(ctx, db.q(`UPDATE devices SET revoked_at = ? WHERE tenant = ? AND id = ? AND revoked_at IS NULL`), db.now().UnixNano(), tenant, string(id))
+	if err != nil {
+		return transient(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return app.Errorf(app.ENOTFOUND, "central.no_device", "There is no active device {{.ID}}.", "ID", string(id))
+	}
+	return nil
+}
+
+// Devices lists a tenant's devices.
+func (db *DB) Devices(ctx context.Context, tenant string) ([]Device, error) {
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT id, tenant, technician, name, last_seq, clock_offset_ms, created_at, last_seen, revoked_at FROM devices WHERE tenant = ? ORDER BY created_at`), tenant)
+	if err != nil {
+		return nil, transient(err)
+	}
+	defer rows.Close()
+	out := []Device{}
+	for rows.Next() {
+		var d Device
+		var created, seen int64
+		var revoked sql.NullInt64
+		if err := rows.Scan(&d.ID, &d.Tenant, &d.Technician, &d.Name, &d.LastSeq, &d.ClockOffsetMS, &created, &seen, &revoked); err != nil {
+			return nil, transient(err)
+		}
+		d.CreatedAt = time.Unix(0, created).UTC()
+		if seen > 0 {
+			d.LastSeen = time.Unix(0, seen).UTC()
+		}
+		if revoked.Valid {
+			d.RevokedAt = time.Unix(0, revoked.Int64).UTC()
+		}
+		out = append(out, d)
+	}
+	return out, transient(rows.Err())
+}

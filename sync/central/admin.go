@@ -1,0 +1,318 @@
+package central
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// Technician returns a technician of tenant.
+func (db *DB) Technician(ctx context.Context, tenant string, id app.TechnicianID) (app.Technician, error) {
+	var t app.Technician
+	err := db.readEntity(ctx, tenant, kindTechnician, string(id), &t)
+	return t, err
+}
+
+func (db *DB) readEntity(ctx context.Context, tenant, kind, id string, v any) error {
+	var data string
+	err := db.read.QueryRowContext(ctx, db.q(`SELECT data FROM entities WHERE tenant = ? AND kind = ? AND id = ?`), tenant, kind, id).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return app.Errorf(app.ENOTFOUND, "central.not_found", "No {{.Kind}} {{.ID}} on the server.", "Kind", kind, "ID", id)
+	}
+	if err != nil {
+		return transient(err)
+	}
+	return json.Unmarshal([]byte(data), v)
+}
+
+// PutTechnician adds or updates a technician.
+func (db *DB) PutTechnician(ctx context.Context, tenant string, t app.Technician) error {
+	if strings.TrimSpace(string(t.ID)) == "" || strings.TrimSpace(t.Name) == "" {
+		return app.Errorf(app.EINVALID, "central.bad_technician", "A technician needs an ID and a name.")
+	}
+	return db.LoadDataset(ctx, tenant, app.Dataset{Technicians: []app.Technician{t}})
+}
+
+// PutLocations adds or updates stock locations.
+func (db *DB) PutLocations(ctx context.Context, tenant string, ls []app.Location) error {
+	for _, l := range ls {
+		if strings.TrimSpace(string(l.ID)) == "" || strings.TrimSpace(l.Name) == "" {
+			return app.Errorf(app.EINVALID, "central.bad_location", "A stock location needs an ID and a name.")
+		}
+	}
+	return db.LoadDataset(ctx, tenant, app.Dataset{Locations: ls})
+}
+
+// LoadDataset writes server-owned data in one transaction: reference data
+// replaces rows with the same key, tickets with their facts are written
+// as they are, and movements go through the ledger (a known movement ID is
+// skipped). It seeds the demo world and serves the imports.
+func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) error {
+	if err := db.CreateTenant(ctx, tenant, tenant); err != nil {
+		return err
+	}
+	return db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+		st := &serverTx{db: db, tx: tx, tenant: tenant, version: version}
+		for _, t := range ds.Technicians {
+			if err := st.putReference(ctx, kindTechnician, string(t.ID), techScope(tenant, t.ID), t); err != nil {
+				return err
+			}
+		}
+		for _, l := range ds.Locations {
+			if err := st.putReference(ctx, kindLocation, string(l.ID), catalogScope(tenant), l); err != nil {
+				return err
+			}
+		}
+		for _, p := range ds.Parts {
+			if err := p.Validate(); err != nil {
+				return err
+			}
+			if err := st.putReference(ctx, kindPart, string(p.Number), catalogScope(tenant), p); err != nil {
+				return err
+			}
+		}
+		for _, rs := range ds.RuleSets {
+			if err := st.putReference(ctx, kindRuleSet, rs.ID, rulesScope(tenant, strings.ToUpper(rs.Country)), rs); err != nil {
+				return err
+			}
+		}
+		for _, m := range ds.Movements {
+			if err := st.AddMovement(ctx, m); err != nil && app.ErrorCode(err) != app.ECONFLICT {
+				return err
+			}
+		}
+		for _, d := range ds.Tickets {
+			if err := st.SaveTicket(ctx, d.Ticket); err != nil {
+				return fmt.Errorf("ticket %s: %w", d.Ticket.Number, err)
+			}
+			for _, r := range d.Repairs {
+				if err := st.AddRepair(ctx, r); err != nil && app.ErrorCode(err) != app.ECONFLICT {
+					return err
+				}
+			}
+			for _, p := range d.Parts {
+				if err := st.AddPartUsed(ctx, p); err != nil && app.ErrorCode(err) != app.ECONFLICT {
+					return err
+				}
+			}
+			for _, p := range d.Photos {
+				if err := st.AddPhoto(ctx, p); err != nil && app.ErrorCode(err) != app.ECONFLICT {
+					return err
+				}
+			}
+			for _, n := range d.Notes {
+				if err := st.AddNote(ctx, n); err != nil && app.ErrorCode(err) != app.ECONFLICT {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// ApplyAdmin runs a named mutation as the dispatcher: create, assign,
+// schedule or cancel a ticket, receive or transfer stock. Refusals are
+// returned as they are (the dispatcher is online and sees them at once).
+func (db *DB) ApplyAdmin(ctx context.Context, p Principal, m app.Mutation) error {
+	if p.Role != app.RoleDispatcher && p.Role != app.RoleSystem {
+		return app.Errorf(app.EFORBIDDEN, "auth.wrong_role", "This account may not do this.")
+	}
+	cmd, err := app.DecodeMutation(m)
+	if err != nil {
+		return err
+	}
+	return db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, version: version}
+		return cmd.Apply(ctx, st, app.Actor{Role: p.Role, Name: p.Name}, db.now())
+	})
+}
+
+// Tickets lists a tenant's tickets, optionally one technician's.
+func (db *DB) Tickets(ctx context.Context, tenant string, tech app.TechnicianID) ([]app.Ticket, error) {
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT data FROM entities WHERE tenant = ? AND kind = 'ticket' ORDER BY id`), tenant)
+	if err != nil {
+		return nil, transient(err)
+	}
+	defer rows.Close()
+	out := []app.Ticket{}
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return nil, transient(err)
+		}
+		var t app.Ticket
+		if err := json.Unmarshal([]byte(data), &t); err != nil {
+			return nil, err
+		}
+		if tech == "" || t.Technician == tech {
+			out = append(out, t)
+		}
+	}
+	return out, transient(rows.Err())
+}
+
+// TicketDetail returns a ticket with its facts in recording order.
+func (db *DB) TicketDetail(ctx context.Context, tenant string, id app.TicketID) (app.TicketDetail, error) {
+	d := app.TicketDetail{Repairs: []app.RepairEntry{}, Parts: []app.PartUsed{}, Photos: []app.Photo{}, Notes: []app.Note{}}
+	if err := db.readEntity(ctx, tenant, kindTicket, string(id), &d.Ticket); err != nil {
+		return d, err
+	}
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT kind, data FROM entities WHERE tenant = ? AND ticket_id = ? AND kind IN ('repair', 'part_used', 'photo', 'note')`), tenant, string(id))
+	if err != nil {
+		return d, transient(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind, data string
+		if err := rows.Scan(&kind, &data); err != nil {
+			return d, transient(err)
+		}
+		var derr error
+		switch kind {
+		case kindRepair:
+			derr = appendJSON(data, &d.Repairs, nil, nil)
+		case kindPartUsed:
+			derr = appendJSON(data, &d.Parts, nil, nil)
+		case kindPhoto:
+			derr = appendJSON(data, &d.Photos, nil, nil)
+		case kindNote:
+			derr = appendJSON(data, &d.Notes, nil, nil)
+		}
+		if derr != nil {
+			return d, derr
+		}
+	}
+	slices.SortFunc(d.Repairs, func(a, b app.RepairEntry) int { return a.At.Compare(b.At) })
+	slices.SortFunc(d.Parts, func(a, b app.PartUsed) int { return a.At.Compare(b.At) })
+	slices.SortFunc(d.Photos, func(a, b app.Photo) int { return a.At.Compare(b.At) })
+	slices.SortFunc(d.Notes, func(a, b app.Note) int { return a.At.Compare(b.At) })
+	return d, transient(rows.Err())
+}
+
+// Conflicts lists a tenant's conflicts, newest first; open only when
+// openOnly.
+func (db *DB) Conflicts(ctx context.Context, tenant string, openOnly bool) ([]app.Conflict, error) {
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT data FROM entities WHERE tenant = ? AND kind = 'conflict'`), tenant)
+	if err != nil {
+		return nil, transient(err)
+	}
+	defer rows.Close()
+	out := []app.Conflict{}
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return nil, transient(err)
+		}
+		var c app.Conflict
+		if err := json.Unmarshal([]byte(data), &c); err != nil {
+			return nil, err
+		}
+		if !openOnly || c.Open() {
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(a, b app.Conflict) int { return b.At.Compare(a.At) })
+	return out, transient(rows.Err())
+}
+
+// Balances sums the ledger at a location (every location when loc is "").
+func (db *DB) Balances(ctx context.Context, tenant string, loc app.LocationID) ([]app.Balance, error) {
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT location, part, CAST(sum(delta) AS BIGINT) FROM ledger WHERE tenant = ? AND (? = '' OR location = ?)
+		GROUP BY location, part ORDER BY location, part`), tenant, string(loc), string(loc))
+	if err != nil {
+		return nil, transient(err)
+	}
+	defer rows.Close()
+	out := []app.Balance{}
+	for rows.Next() {
+		var b app.Balance
+		var l, p string
+		if err := rows.Scan(&l, &p, &b.Qty); err != nil {
+			return nil, transient(err)
+		}
+		b.Location, b.Part = app.LocationID(l), app.PartNumber(p)
+		out = append(out, b)
+	}
+	return out, transient(rows.Err())
+}
+
+// Resolutions of a conflict.
+const (
+	ResolveAcceptOurs   = "accept_ours"   // apply the device's work after all (dispatch only)
+	ResolveAcceptTheirs = "accept_theirs" // keep the server's state
+	ResolveDismissed    = "dismissed"     // acknowledged, nothing to do
+)
+
+// ResolveConflict closes a conflict. The technician concerned may accept
+// the server's state or dismiss; dispatch may also accept the device's
+// work, which re-runs the refused mutation as the system (past the
+// assignment check) or restores the device's value of a shared field.
+func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution string) (app.Conflict, error) {
+	var c app.Conflict
+	switch resolution {
+	case ResolveAcceptOurs, ResolveAcceptTheirs, ResolveDismissed:
+	default:
+		return c, app.Errorf(app.EINVALID, "conflict.bad_resolution", "Unknown resolution {{.Resolution}}.", "Resolution", resolution)
+	}
+	err := db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, version: version}
+		if err := st.get(ctx, kindConflict, id, &c); err != nil {
+			return err
+		}
+		if p.Role == app.RoleTechnician && (c.Technician != p.Technician || resolution == ResolveAcceptOurs) {
+			return app.Errorf(app.EFORBIDDEN, "conflict.not_yours", "Only dispatch can decide this conflict.")
+		}
+		if !c.Open() {
+			return app.Errorf(app.ECONFLICT, "conflict.closed", "This conflict is already resolved.")
+		}
+		system := app.Actor{Role: app.RoleSystem, Name: p.Name}
+		now := db.now()
+		switch {
+		case resolution == ResolveAcceptOurs && (c.Kind == app.ConflictRejected || c.Kind == app.ConflictStaleEpoch) && c.Ours != "":
+			name, version, ok := splitFullName(c.Name)
+			if !ok {
+				return app.Errorf(app.EINVALID, "conflict.cannot_apply", "This conflict holds no change that can be applied.")
+			}
+			m := app.Mutation{ID: c.Mutation, Name: name, Version: version, Args: json.RawMessage(c.Ours), At: now}
+			if err := app.ApplyMutation(ctx, st, system, m, now); err != nil {
+				return err
+			}
+		case resolution == ResolveAcceptTheirs && c.Kind == app.ConflictField:
+			theirs := c.Theirs
+			u := &app.UpdateTicket{Ticket: c.Ticket}
+			switch c.Field {
+			case "customer_phone":
+				u.Set.CustomerPhone = &theirs
+			case "customer_address":
+				u.Set.CustomerAddress = &theirs
+			}
+			if u.Set != (app.TicketFields{}) {
+				if err := u.Apply(ctx, st, system, now); err != nil {
+					return err
+				}
+			}
+		}
+		c.ResolvedAt, c.Resolution, c.ResolvedBy = now, resolution, p.Name
+		return st.putConflict(ctx, c)
+	})
+	return c, err
+}
+
+// splitFullName splits "ticket.complete.v1".
+func splitFullName(full string) (string, int, bool) {
+	i := strings.LastIndex(full, ".v")
+	if i < 0 {
+		return "", 0, false
+	}
+	var v int
+	if _, err := fmt.Sscanf(full[i+2:], "%d", &v); err != nil || v < 1 {
+		return "", 0, false
+	}
+	return full[:i], v, true
+}

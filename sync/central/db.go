@@ -1,0 +1,269 @@
+package central
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	_ "embed"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	gosync "sync"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
+)
+
+//go:embed schema.sql
+var schema string
+
+// dialect is the SQL flavour of the database behind a DB.
+type dialect int
+
+const (
+	dialectSQLite dialect = iota
+	dialectPostgres
+)
+
+// DB is the central service's database: SQLite in a data directory, or
+// PostgreSQL shared by several central instances.
+type DB struct {
+	dialect dialect
+	write   *sql.DB // SQLite: one connection, immediate transactions
+	read    *sql.DB // SQLite: a pool; PostgreSQL: the same pool as write
+	clock   app.Clock
+	dir     string // data directory (photos live here); "" on PostgreSQL without one
+	rebound gosync.Map
+}
+
+// Config says where the central database lives.
+type Config struct {
+	// DataDir holds the SQLite database (central.db) and uploaded photos.
+	DataDir string
+	// Postgres, when set, is a PostgreSQL connection string used instead of
+	// SQLite; photos still go to DataDir.
+	Postgres string
+	// Clock stamps every write (default app.SystemClock); tests pin it.
+	Clock app.Clock
+}
+
+// OpenDB opens (creating and migrating when needed) the database cfg
+// names.
+func OpenDB(ctx context.Context, cfg Config) (*DB, error) {
+	db := &DB{clock: cfg.Clock, dir: cfg.DataDir}
+	if db.clock == nil {
+		db.clock = app.SystemClock
+	}
+	if cfg.Postgres != "" {
+		if err := db.openPostgres(ctx, cfg.Postgres); err != nil {
+			return nil, err
+		}
+	} else {
+		if cfg.DataDir == "" {
+			return nil, app.Errorf(app.EINVALID, "central.no_data_dir", "Give a data directory (-data DIR) or a PostgreSQL connection string.")
+		}
+		if err := db.openSQLite(ctx, cfg.DataDir); err != nil {
+			return nil, err
+		}
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func (db *DB) openSQLite(ctx context.Context, dir string) error {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	if err := os.MkdirAll(abs, 0o700); err != nil {
+		return app.Errorf(app.EINTERNAL, "central.data_dir", "Cannot create the data directory {{.Dir}}: {{.Detail}}", "Dir", abs, "Detail", err.Error()).WithCause(err)
+	}
+	db.dir = abs
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"} {
+		q.Add("_pragma", p)
+	}
+	path := filepath.Join(abs, "central.db")
+	wq := url.Values{}
+	for k, v := range q {
+		wq[k] = v
+	}
+	wq.Set("_txlock", "immediate")
+	if db.write, err = sql.Open("sqlite", "file:"+path+"?"+wq.Encode()); err != nil {
+		return err
+	}
+	db.write.SetMaxOpenConns(1)
+	if db.read, err = sql.Open("sqlite", "file:"+path+"?"+q.Encode()); err != nil {
+		db.write.Close()
+		return err
+	}
+	db.read.SetMaxOpenConns(4)
+	return db.write.PingContext(ctx)
+}
+
+func (db *DB) openPostgres(ctx context.Context, dsn string) error {
+	db.dialect = dialectPostgres
+	var err error
+	if db.write, err = sql.Open("pgx", dsn); err != nil {
+		return app.Errorf(app.EINVALID, "central.bad_postgres", "The PostgreSQL connection string is malformed: {{.Detail}}", "Detail", err.Error()).WithCause(err)
+	}
+	db.write.SetMaxOpenConns(16)
+	db.read = db.write
+	if err := db.write.PingContext(ctx); err != nil {
+		db.write.Close()
+		return app.Errorf(app.EINTERNAL, "central.postgres_down", "Cannot reach PostgreSQL: {{.Detail}}", "Detail", err.Error()).WithCause(err)
+	}
+	return nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// q rebinds a query written with "?" placeholders for the dialect.
+func (db *DB) q(query string) string {
+	if db.dialect != dialectPostgres {
+		return query
+	}
+	if v, ok := db.rebound.Load(query); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(query); i++ {
+		if query[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(query[i])
+	}
+	db.rebound.Store(query, b.String())
+	return b.String()
+}
+
+// migrationLock is the PostgreSQL advisory lock that keeps instances
+// starting together from migrating at once.
+const migrationLock = 0x46424e43 // "FBNC"
+
+func (db *DB) migrate(ctx context.Context) error {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if db.dialect == dialectPostgres {
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
+			return fmt.Errorf("lock migration: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLock)
+	}
+	for _, stmt := range strings.Split(schema, ";\n") {
+		if strings.TrimSpace(stripComments(stmt)) == "" {
+			continue
+		}
+		if _, err := conn.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("migrate: %w\n%s", err, stmt)
+		}
+	}
+	if _, err := conn.ExecContext(ctx, db.q(`INSERT INTO counter (id, v) VALUES (1, 0) ON CONFLICT (id) DO NOTHING`)); err != nil {
+		return fmt.Errorf("migrate counter: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, db.q(`INSERT INTO meta (k, v) VALUES ('epoch', ?) ON CONFLICT (k) DO NOTHING`), newEpoch()); err != nil {
+		return fmt.Errorf("migrate epoch: %w", err)
+	}
+	return nil
+}
+
+func stripComments(s string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(l), "--") {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// newEpoch mints a server epoch: devices compare it to notice a restore.
+func newEpoch() string { return "ep-" + randomToken(9) }
+
+// randomToken returns n random bytes, base64url.
+func randomToken(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic("central: system random source failed: " + err.Error())
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Epoch returns the current server epoch.
+func (db *DB) Epoch(ctx context.Context) (string, error) {
+	var e string
+	err := db.read.QueryRowContext(ctx, `SELECT v FROM meta WHERE k = 'epoch'`).Scan(&e)
+	return e, err
+}
+
+// RestoreEpoch mints a new server epoch. Run it after restoring a backup:
+// devices then re-push what the server lost and pull again from the start.
+func (db *DB) RestoreEpoch(ctx context.Context) (string, error) {
+	e := newEpoch()
+	_, err := db.write.ExecContext(ctx, db.q(`UPDATE meta SET v = ? WHERE k = 'epoch'`), e)
+	return e, err
+}
+
+// now is the server clock, the only one that decides order.
+func (db *DB) now() time.Time { return db.clock.Now().UTC() }
+
+// writeTx runs fn in one write transaction that first takes the next
+// change-log version (see the counter table), and commits when fn returns
+// nil.
+func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx, version int64) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return transient(err)
+	}
+	defer tx.Rollback()
+	var v int64
+	if err := tx.QueryRowContext(ctx, `UPDATE counter SET v = v + 1 WHERE id = 1 RETURNING v`).Scan(&v); err != nil {
+		return transient(err)
+	}
+	if err := fn(tx, v); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return transient(err)
+	}
+	return nil
+}
+
+// transient wraps a database failure as EINTERNAL: the device retries.
+func transient(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ae *app.Error
+	if errors.As(err, &ae) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return app.Errorf(app.EINTERNAL, "central.database", "The central database failed; try again shortly.").WithCause(err)
+}

@@ -1,0 +1,506 @@
+package central
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+	fbsync "github.com/fieldbench/fieldbench/sync"
+	qrcode "github.com/skip2/go-qrcode"
+)
+
+// Request body bounds. Anything larger is refused with 413 before any
+// write.
+const (
+	maxSyncCompressed = 1 << 20
+	maxSyncBody       = 8 << 20
+	maxSmallBody      = 64 << 10
+	maxImportBody     = 32 << 20
+	// gzipThreshold: smaller answers are sent as they are (gzip's header
+	// and trailer cost more than they save).
+	gzipThreshold = 1024
+)
+
+// Server serves the sync protocol and the admin API over one DB.
+type Server struct {
+	db  *DB
+	log *slog.Logger
+	// PublicURL is put into pairing QR codes; "" leaves it to the app.
+	PublicURL string
+	mux       *http.ServeMux
+	photos    http.Handler
+}
+
+// NewServer returns the HTTP handler of the central service.
+func NewServer(db *DB, log *slog.Logger) *Server {
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	s := &Server{db: db, log: log, mux: http.NewServeMux()}
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
+	s.mux.HandleFunc("POST /v1/pair", s.handlePair)
+	s.mux.HandleFunc("POST /v1/sync", s.device(s.handleSync))
+	s.mux.HandleFunc("POST /v1/conflicts/{id}/resolve", s.any(s.handleResolve))
+	s.mux.HandleFunc("GET /v1/admin/devices", s.admin(s.handleDevices))
+	s.mux.HandleFunc("POST /v1/admin/devices/{id}/revoke", s.admin(s.handleRevoke))
+	s.mux.HandleFunc("POST /v1/admin/pairings", s.admin(s.handleCreatePairing))
+	s.mux.HandleFunc("PUT /v1/admin/technicians/{id}", s.admin(s.handlePutTechnician))
+	s.mux.HandleFunc("PUT /v1/admin/locations/{id}", s.admin(s.handlePutLocation))
+	s.mux.HandleFunc("POST /v1/admin/mutations", s.admin(s.handleAdminMutation))
+	s.mux.HandleFunc("GET /v1/admin/tickets", s.admin(s.handleTickets))
+	s.mux.HandleFunc("GET /v1/admin/tickets/{id}", s.admin(s.handleTicket))
+	s.mux.HandleFunc("GET /v1/admin/conflicts", s.admin(s.handleConflicts))
+	s.mux.HandleFunc("GET /v1/admin/balances", s.admin(s.handleBalances))
+	s.mux.HandleFunc("POST /v1/admin/import/{what}", s.admin(s.handleImport))
+	return s
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.log.Error("panic in handler", "path", r.URL.Path, "panic", v)
+			writeError(w, app.Errorf(app.EINTERNAL, "error.internal", "Internal error. Please try again; if it keeps happening, contact support."))
+		}
+	}()
+	s.mux.ServeHTTP(w, r)
+}
+
+type handler func(w http.ResponseWriter, r *http.Request, p Principal)
+
+func bearer(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if tok, ok := strings.CutPrefix(h, "Bearer "); ok {
+		return strings.TrimSpace(tok)
+	}
+	return ""
+}
+
+func (s *Server) authed(roles []app.Role, h handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p, err := s.db.Authenticate(r.Context(), bearer(r))
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		for _, role := range roles {
+			if p.Role == role {
+				h(w, r, p)
+				return
+			}
+		}
+		writeError(w, app.Errorf(app.EFORBIDDEN, "auth.wrong_role", "This account may not do this."))
+	}
+}
+
+func (s *Server) device(h handler) http.HandlerFunc {
+	return s.authed([]app.Role{app.RoleTechnician}, h)
+}
+
+func (s *Server) admin(h handler) http.HandlerFunc {
+	return s.authed([]app.Role{app.RoleDispatcher}, h)
+}
+
+func (s *Server) any(h handler) http.HandlerFunc {
+	return s.authed([]app.Role{app.RoleTechnician, app.RoleDispatcher}, h)
+}
+
+// statusOf maps an app.Error code to an HTTP status.
+func statusOf(err error) int {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return http.StatusRequestEntityTooLarge
+	}
+	switch app.ErrorCode(err) {
+	case app.EINVALID:
+		return http.StatusBadRequest
+	case app.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case app.EFORBIDDEN:
+		return http.StatusForbidden
+	case app.ENOTFOUND:
+		return http.StatusNotFound
+	case app.ECONFLICT:
+		return http.StatusConflict
+	case app.ETOONEW:
+		return http.StatusUpgradeRequired
+	}
+	return http.StatusInternalServerError
+}
+
+var errTooLarge = app.Errorf(app.EINVALID, "http.too_large", "The request is too large.")
+
+func writeError(w http.ResponseWriter, err error) {
+	status := statusOf(err)
+	if status == http.StatusRequestEntityTooLarge {
+		err = errTooLarge
+	}
+	e := app.AsError(err)
+	body := fbsync.Error{Code: e.Code, Key: e.Key, Message: e.Text(), Data: e.Data}
+	if status == http.StatusInternalServerError {
+		body = fbsync.Error{Code: app.EINTERNAL, Key: "error.internal", Message: "Internal error. Please try again; if it keeps happening, contact support."}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(body)
+}
+
+// writeJSON answers v, gzip-compressed when the client takes it and the
+// body is worth compressing.
+func writeJSON(w http.ResponseWriter, r *http.Request, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if len(body) >= gzipThreshold && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(body)
+		zw.Close()
+		w.Header().Set("Content-Encoding", "gzip")
+		body = buf.Bytes()
+	}
+	w.Write(body)
+}
+
+// readBody reads a request body within limit bytes after decompression
+// (and within compressed bytes on the wire).
+func readBody(w http.ResponseWriter, r *http.Request, compressed, limit int64) ([]byte, error) {
+	body := http.MaxBytesReader(w, r.Body, compressed)
+	var src io.Reader = body
+	switch enc := r.Header.Get("Content-Encoding"); enc {
+	case "", "identity":
+	case "gzip":
+		zr, err := gzip.NewReader(body)
+		if err != nil {
+			return nil, app.Errorf(app.EINVALID, "http.bad_gzip", "The request body is not valid gzip.")
+		}
+		defer zr.Close()
+		src = zr
+	default:
+		return nil, app.Errorf(app.EINVALID, "http.bad_encoding", "Unsupported Content-Encoding {{.Encoding}}.", "Encoding", enc)
+	}
+	data, err := io.ReadAll(io.LimitReader(src, limit+1))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, err
+		}
+		return nil, app.Errorf(app.EINVALID, "http.bad_body", "The request body could not be read.")
+	}
+	if int64(len(data)) > limit {
+		return nil, &http.MaxBytesError{Limit: limit}
+	}
+	return data, nil
+}
+
+// decodeStrict decodes one JSON value, refusing unknown fields, wrong types
+// and trailing data.
+func decodeStrict(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return app.Errorf(app.EINVALID, "http.bad_json", "The request body is not valid: {{.Detail}}.", "Detail", jsonDetail(err)).WithCause(err)
+	}
+	if dec.More() {
+		return app.Errorf(app.EINVALID, "http.bad_json", "The request body is not valid: {{.Detail}}.", "Detail", "trailing data")
+	}
+	return nil
+}
+
+func jsonDetail(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return "field " + te.Field + " must be " + te.Type.String()
+	}
+	msg := strings.TrimPrefix(err.Error(), "json: ")
+	if len(msg) > 120 {
+		msg = msg[:120]
+	}
+	return msg
+}
+
+func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	data, err := readBody(w, r, maxSmallBody, maxSmallBody)
+	if err != nil {
+		return err
+	}
+	return decodeStrict(data, v)
+}
+
+// maxPush bounds the mutations in one request; the device sends more in
+// the next one.
+const maxPush = 1000
+
+func (s *Server) handleSync(w http.ResponseWriter, r *http.Request, p Principal) {
+	data, err := readBody(w, r, maxSyncCompressed, maxSyncBody)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	var req fbsync.Request
+	if err := decodeStrict(data, &req); err != nil {
+		writeError(w, err)
+		return
+	}
+	resp, err := s.Sync(r.Context(), p, req)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, r, resp)
+}
+
+// Sync answers one sync request: the push first, then a page of the pull,
+// so the page already holds the effects of the push.
+func (s *Server) Sync(ctx context.Context, p Principal, req fbsync.Request) (fbsync.Response, error) {
+	var resp fbsync.Response
+	switch {
+	case req.Protocol < 1:
+		return resp, app.Errorf(app.EINVALID, "sync.no_protocol", "The request names no protocol version.")
+	case req.Protocol > fbsync.ProtocolVersion:
+		return resp, app.Errorf(app.ETOONEW, "sync.protocol_too_new", "The server is older than this app; ask your administrator to update it.")
+	case len(req.Push) > maxPush:
+		return resp, app.Errorf(app.EINVALID, "sync.too_many", "Send at most {{.Max}} changes per request.", "Max", maxPush)
+	}
+	pushed, err := s.db.Push(ctx, p, req.Push)
+	if err != nil {
+		return resp, err
+	}
+	resp.Acked, resp.ResendFrom, resp.Rejected = pushed.Acked, pushed.ResendFrom, pushed.Rejected
+	resp.ServerTime = s.db.now().UnixMilli()
+	if req.NoPull {
+		resp.Epoch, err = s.db.Epoch(ctx)
+		resp.Cursor, resp.More = req.Cursor, true
+		return resp, err
+	}
+	page, err := s.db.Pull(ctx, p, req.Cursor, req.MaxBytes)
+	if err != nil {
+		return resp, err
+	}
+	resp.Epoch, resp.Cursor, resp.More, resp.Reset = page.Epoch, page.Cursor, page.More, page.Reset
+	if !page.Data.Empty() {
+		resp.Data = &page.Data
+	}
+	return resp, nil
+}
+
+func (s *Server) handlePair(w http.ResponseWriter, r *http.Request) {
+	var req fbsync.PairRequest
+	if err := readJSON(w, r, &req); err != nil {
+		writeError(w, err)
+		return
+	}
+	d, tok, err := s.db.Pair(r.Context(), req.Code, req.DeviceName)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	resp := fbsync.PairResponse{Device: d.ID, Token: tok}
+	if resp.Technician, err = s.db.Technician(r.Context(), d.Tenant, d.Technician); err != nil {
+		writeError(w, err)
+		return
+	}
+	if resp.Epoch, err = s.db.Epoch(r.Context()); err != nil {
+		writeError(w, err)
+		return
+	}
+	s.log.Info("device paired", "device", d.ID, "technician", d.Technician)
+	writeJSON(w, r, resp)
+}
+
+// PairingResponse answers POST /v1/admin/pairings.
+type PairingResponse struct {
+	Code      string    `json:"code"`
+	ExpiresAt time.Time `json:"expires_at"`
+	URI       string    `json:"uri"`    // what the QR holds
+	QRPNG     string    `json:"qr_png"` // base64 PNG of URI
+}
+
+// PairingURI is the content of a pairing QR code.
+func PairingURI(server, code string) string {
+	uri := "fieldbench:pair?code=" + code
+	if server != "" {
+		uri += "&server=" + server
+	}
+	return uri
+}
+
+func (s *Server) handleCreatePairing(w http.ResponseWriter, r *http.Request, p Principal) {
+	var req struct {
+		Technician app.TechnicianID `json:"technician"`
+	}
+	if err := readJSON(w, r, &req); err != nil {
+		writeError(w, err)
+		return
+	}
+	code, exp, err := s.db.CreatePairing(r.Context(), p.Tenant, req.Technician)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	uri := PairingURI(s.PublicURL, code)
+	png, err := qrcode.Encode(uri, qrcode.Medium, 256)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, r, PairingResponse{Code: code, ExpiresAt: exp, URI: uri, QRPNG: base64.StdEncoding.EncodeToString(png)})
+}
+
+func (s *Server) handleDevices(w http.ResponseWriter, r *http.Request, p Principal) {
+	ds, err := s.db.Devices(r.Context(), p.Tenant)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, r, ds)
+}
+
+func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request, p Principal) {
+	if err := s.db.RevokeDevice(r.Context(), p.Tenant, app.DeviceID(r.PathValue("id"))); err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, r, map[string]bool{"revoked": true})
+}
+
+func (s *Server) handlePutTechnician(w http.ResponseWriter, r *http.Request, p Principal) {
+	var t app.Technician
+	if err := readJSON(w, r, &t); err != nil {
+		writeError(w, err)
+		return
+	}
+	if t.ID == "" {
+		t.ID = app.TechnicianID(r.PathValue("id"))
+	}
+	if string(t.ID) != r.PathValue("id") {
+		writeError(w, app.Errorf(app.EINVALID, "central.id_mismatch", "The ID in the body does not match the address."))
+		return
+	}
+	if err := s.db.PutTechnician(r.Context(), p.Tenant, t); err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, r, t)
+}
+
+func (s *Server) handlePutLocation(w http.ResponseWriter, r *http.Request, p Principal) {
+	var l app.Location
+	if err := readJSON(w, r, &l); err != nil {
+		writeError(w, err)
+		return
+	}
+	if l.ID == "" {
+		l.ID = app.LocationID(r.PathValue("id"))
+	}
+	if string(l.ID) != r.PathValue("id") {
+		writeError(w, app.Errorf(app.EINVALID, "central.id_mismatch", "The ID in the body does not match the address."))
+		return
+	}
+	if err := s.db.PutLocations(r.Context(), p.Tenant, []app.Location{l}); err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, r, l)
+}
+
+// AdminMutation is the body of POST /v1/admin/mutations: a named mutation
+// run as the dispatcher (create, assign, schedule, cancel a ticket, move
+// stock, ...).
+type AdminMutation struct {
+	Name    string          `json:"name"`
+	Version int             `json:"version"`
+	Args    json.RawMessage `json:"args"`
+}
+
+func (s *Server) handleAdminMutation(w http.ResponseWriter, r *http.Request, p Principal) {
+	var req AdminMutation
+	if err := readJSON(w, r, &req); err != nil {
+		writeError(w, err)
+		return
+	}
+	if req.Version == 0 {
+		req.Version = 1
+	}
+	m := app.Mutation{ID: app.NewID(), Name: req.Name, Version: req.Version, Args: req.Args, At: s.db.now()}
+	if err := s.db.ApplyAdmin(r.Context(), p, m); err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, r, map[string]string{"id": m.ID, "name": m.FullName()})
+}
+
+func (s *Server) handleTickets(w http.ResponseWriter, r *http.Request, p Principal) {
+	ts, err := s.db.Tickets(r.Context(), p.Tenant, app.TechnicianID(r.URL.Query().Get("technician")))
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, r, ts)
+}
+
+func (s *Server) handleTicket(w http.ResponseWriter, r *http.Request, p Principal) {
+	d, err := s.db.TicketDetail(r.Context(), p.Tenant, app.TicketID(r.PathValue("id")))
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, r, d)
+}
+
+func (s *Server) handleConflicts(w http.ResponseWriter, r *http.Request, p Principal) {
+	cs, err := s.db.Conflicts(r.Context(), p.Tenant, r.URL.Query().Get("all") == "")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, r, cs)
+}
+
+func (s *Server) handleBalances(w http.ResponseWriter, r *http.Request, p Principal) {
+	bs, err := s.db.Balances(r.Context(), p.Tenant, app.LocationID(r.URL.Query().Get("location")))
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, r, bs)
+}
+
+func (s *Server) handleResolve(w http.ResponseWriter, r *http.Request, p Principal) {
+	var req fbsync.ResolveRequest
+	if err := readJSON(w, r, &req); err != nil {
+		writeError(w, err)
+		return
+	}
+	c, err := s.db.ResolveConflict(r.Context(), p, r.PathValue("id"), req.Resolution)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, r, c)
+}
+
+func (s *Server) handleImport(w http.ResponseWriter, r *http.Request, p Principal) {
+	data, err := readBody(w, r, maxImportBody, maxImportBody)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	n, err := s.db.Import(r.Context(), p, r.PathValue("what"), data)
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, r, map[string]int{"rows": n})
+}

@@ -1,0 +1,10 @@
+//go:build !linux
+
+package pgtest
+
+import "syscall"
+
+// sysProcAttr runs children as ourselves: switching to the postgres user
+// when root is supported on Linux only (CI is Debian), so as root elsewhere
+// initdb refuses to run and says why in the error's log tail.
+func sysProcAttr(*osUser) *syscall.SysProcAttr { return nil }

@@ -1,0 +1,89 @@
+package central
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// photosWithHash lists the photo entities of tenant whose bytes have the
+// given SHA-256 (the same picture may be attached twice).
+func photosWithHash(ctx context.Context, db *DB, q querier, tenant, sha string) ([]app.Photo, error) {
+	rows, err := q.QueryContext(ctx, db.q(`SELECT e.data FROM photo_hashes h JOIN entities e ON e.tenant = h.tenant AND e.kind = 'photo' AND e.id = h.photo
+		WHERE h.tenant = ? AND h.sha256 = ?`), tenant, sha)
+	if err != nil {
+		return nil, transient(err)
+	}
+	defer rows.Close()
+	var out []app.Photo
+	for rows.Next() {
+		var data string
+		if err := rows.Scan(&data); err != nil {
+			return nil, transient(err)
+		}
+		var p app.Photo
+		if err := json.Unmarshal([]byte(data), &p); err == nil && p.SHA256 == sha {
+			out = append(out, p)
+		}
+	}
+	return out, transient(rows.Err())
+}
+
+// PhotoAllowed reports whether the device may upload the bytes of sha: a
+// photo with that hash must be recorded on a ticket of its technician (the
+// metadata travels first, in the outbox). It returns the photo's declared
+// size for the upload to be checked against.
+func (db *DB) PhotoAllowed(ctx context.Context, p Principal, sha string) (size int64, ok bool, err error) {
+	if !app.ValidSHA256(sha) {
+		return 0, false, nil
+	}
+	photos, err := photosWithHash(ctx, db, db.read, p.Tenant, sha)
+	if err != nil {
+		return 0, false, err
+	}
+	for _, ph := range photos {
+		var t app.Ticket
+		if err := db.readEntity(ctx, p.Tenant, kindTicket, string(ph.Ticket), &t); err != nil {
+			if app.ErrorCode(err) == app.ENOTFOUND {
+				continue
+			}
+			return 0, false, err
+		}
+		if p.Role == app.RoleDispatcher || t.Technician == p.Technician {
+			return ph.Size, true, nil
+		}
+	}
+	return 0, false, nil
+}
+
+// MarkPhotoVerified records that the bytes of sha arrived and their hash
+// was checked: every photo with that hash turns "verified", and the change
+// reaches the devices, which may then shrink their local copies.
+func (db *DB) MarkPhotoVerified(ctx context.Context, tenant, sha string) error {
+	return db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+		st := &serverTx{db: db, tx: tx, tenant: tenant, version: version}
+		photos, err := photosWithHash(ctx, db, tx, tenant, sha)
+		if err != nil {
+			return err
+		}
+		for _, ph := range photos {
+			if ph.State == photoVerified {
+				continue
+			}
+			ph.State = photoVerified
+			if err := st.put(ctx, kindPhoto, ph.ID, string(ph.Ticket), ph); err != nil {
+				return err
+			}
+			t, err := st.Ticket(ctx, ph.Ticket)
+			if err != nil {
+				return err
+			}
+			if err := st.emitAll(ctx, ticketScopes(tenant, t), kindPhoto, ph.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,391 @@
+package central
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// Page bounds, in uncompressed bytes of entity JSON. A bigger page means
+// fewer round trips on a first sync; a smaller one loses less when a 2G
+// link drops mid-page.
+const (
+	DefaultPageBytes = 1 << 20
+	MinPageBytes     = 16 << 10
+	MaxPageBytes     = 4 << 20
+	// pullBatch is how many change rows are read per scope per step.
+	pullBatch = 2000
+)
+
+// position is a place in the change log: changes are pulled in
+// (version, kind, id) order. One entity in two scopes (a ticket assigned to
+// a technician and a store) has one row per scope with the same position
+// and is sent once.
+type position struct {
+	Version int64
+	Kind    string
+	ID      string
+}
+
+func (a position) compare(b position) int {
+	return cmp.Or(cmp.Compare(a.Version, b.Version), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.ID, b.ID))
+}
+
+// cursor is what the device keeps between pulls: the epoch it belongs to,
+// a hash of the scope set it covers, and the position reached.
+type cursor struct {
+	Epoch  string
+	Scopes uint32
+	At     position
+}
+
+func (c cursor) String() string {
+	raw := c.Epoch + "\x00" + strconv.FormatUint(uint64(c.Scopes), 36) + "\x00" + strconv.FormatInt(c.At.Version, 36) + "\x00" + c.At.Kind + "\x00" + c.At.ID
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+var errBadCursor = app.Errorf(app.EINVALID, "sync.bad_cursor", "The sync position sent by the device is malformed.")
+
+func parseCursor(s string) (cursor, error) {
+	if s == "" {
+		return cursor{}, nil
+	}
+	if len(s) > 512 {
+		return cursor{}, errBadCursor
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return cursor{}, errBadCursor
+	}
+	f := strings.Split(string(raw), "\x00")
+	if len(f) != 5 {
+		return cursor{}, errBadCursor
+	}
+	sc, err1 := strconv.ParseUint(f[1], 36, 32)
+	v, err2 := strconv.ParseInt(f[2], 36, 64)
+	if err1 != nil || err2 != nil || v < 0 {
+		return cursor{}, errBadCursor
+	}
+	return cursor{Epoch: f[0], Scopes: uint32(sc), At: position{v, f[3], f[4]}}, nil
+}
+
+// Scopes computes what a device pulls from the server's own data: its
+// technician's tickets and conflicts, their store's tickets, the stock at
+// the locations they use, the tenant's catalog and their country's rules.
+func (db *DB) Scopes(ctx context.Context, q querier, p Principal) ([]string, error) {
+	var data string
+	err := q.QueryRowContext(ctx, db.q(`SELECT data FROM entities WHERE tenant = ? AND kind = 'technician' AND id = ?`), p.Tenant, string(p.Technician)).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, app.Errorf(app.EFORBIDDEN, "auth.no_technician", "This device's technician no longer exists on the server.")
+	}
+	if err != nil {
+		return nil, transient(err)
+	}
+	var t app.Technician
+	if err := json.Unmarshal([]byte(data), &t); err != nil {
+		return nil, app.Errorf(app.ECORRUPT, "central.corrupt_entity", "The server's {{.Kind}} {{.ID}} is unreadable.", "Kind", "technician", "ID", string(p.Technician))
+	}
+	scopes := []string{techScope(p.Tenant, t.ID), catalogScope(p.Tenant), rulesScope(p.Tenant, strings.ToUpper(t.Country))}
+	if t.Store != "" {
+		scopes = append(scopes, storeScope(p.Tenant, t.Store))
+	}
+	if t.Van != "" {
+		scopes = append(scopes, stockScope(p.Tenant, t.Van))
+	}
+	// Other locations the technician or their store uses (a defective bin,
+	// the store's shelf).
+	rows, err := q.QueryContext(ctx, db.q(`SELECT id, data FROM entities WHERE tenant = ? AND kind = 'location'`), p.Tenant)
+	if err != nil {
+		return nil, transient(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, data string
+		if err := rows.Scan(&id, &data); err != nil {
+			return nil, transient(err)
+		}
+		var l app.Location
+		if json.Unmarshal([]byte(data), &l) == nil && l.Owner != "" && (l.Owner == string(t.ID) || l.Owner == string(t.Store)) {
+			if s := stockScope(p.Tenant, l.ID); !slices.Contains(scopes, s) {
+				scopes = append(scopes, s)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, transient(err)
+	}
+	slices.Sort(scopes)
+	return scopes, nil
+}
+
+func scopesHash(scopes []string) uint32 {
+	h := fnv.New32a()
+	for _, s := range scopes {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return h.Sum32()
+}
+
+// querier is a *sql.DB or *sql.Tx.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// PullResult is one page of a device's pull.
+type PullResult struct {
+	Data   app.Dataset
+	Cursor string
+	More   bool
+	// Reset says the device's cursor was from another server epoch: it
+	// drops its server rows before loading Data.
+	Reset bool
+	Epoch string
+}
+
+type changeRow struct {
+	position
+	gone bool
+}
+
+// Pull reads one page of the device's scopes after its cursor, at most
+// about maxBytes of entity JSON (and at least one entity), from one
+// consistent snapshot.
+func (db *DB) Pull(ctx context.Context, p Principal, cursorText string, maxBytes int) (PullResult, error) {
+	var res PullResult
+	cur, err := parseCursor(cursorText)
+	if err != nil {
+		return res, err
+	}
+	maxBytes = min(max(maxBytes, MinPageBytes), MaxPageBytes)
+	opts := &sql.TxOptions{ReadOnly: true}
+	if db.dialect == dialectPostgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := db.read.BeginTx(ctx, opts)
+	if err != nil {
+		return res, transient(err)
+	}
+	defer tx.Rollback()
+	if err := tx.QueryRowContext(ctx, `SELECT v FROM meta WHERE k = 'epoch'`).Scan(&res.Epoch); err != nil {
+		return res, transient(err)
+	}
+	scopes, err := db.Scopes(ctx, tx, p)
+	if err != nil {
+		return res, err
+	}
+	hash := scopesHash(scopes)
+	switch {
+	case cursorText == "":
+	case cur.Epoch != res.Epoch:
+		// The server was restored: what the device holds may be newer
+		// than what the server has. Start over from a clean slate.
+		res.Reset, cur = true, cursor{}
+	case cur.Scopes != hash:
+		// The scope set changed (a new van, another country): pull
+		// everything again; rows already held are simply replaced.
+		cur = cursor{}
+	}
+	first := cur.At.Version == 0
+	keys, more, err := db.nextChanges(ctx, tx, scopes, cur.At)
+	if err != nil {
+		return res, err
+	}
+	pg := &page{db: db, tx: tx, tenant: p.Tenant, budget: maxBytes, tickets: map[app.TicketID]bool{}}
+	at := cur.At
+	for i, k := range keys {
+		if pg.used >= pg.budget && i > 0 {
+			more = true
+			break
+		}
+		if err := pg.add(ctx, k, first); err != nil {
+			return res, err
+		}
+		at = k.position
+	}
+	if err := pg.parents(ctx); err != nil {
+		return res, err
+	}
+	res.Data, res.More = pg.data, more
+	res.Cursor = cursor{Epoch: res.Epoch, Scopes: hash, At: at}.String()
+	return res, nil
+}
+
+// nextChanges merges the scopes' change rows after from, in position
+// order, up to the point where every scope's rows are known.
+func (db *DB) nextChanges(ctx context.Context, tx *sql.Tx, scopes []string, from position) ([]changeRow, bool, error) {
+	var all []changeRow
+	var bound *position
+	for _, sc := range scopes {
+		rows, err := tx.QueryContext(ctx, db.q(`SELECT version, kind, id, gone FROM changes
+			WHERE scope = ? AND (version, kind, id) > (?, ?, ?) ORDER BY version, kind, id LIMIT ?`),
+			sc, from.Version, from.Kind, from.ID, pullBatch)
+		if err != nil {
+			return nil, false, transient(err)
+		}
+		n := 0
+		var last position
+		for rows.Next() {
+			var r changeRow
+			var gone int64
+			if err := rows.Scan(&r.Version, &r.Kind, &r.ID, &gone); err != nil {
+				rows.Close()
+				return nil, false, transient(err)
+			}
+			r.gone = gone != 0
+			all = append(all, r)
+			last, n = r.position, n+1
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, false, transient(err)
+		}
+		if n == pullBatch && (bound == nil || last.compare(*bound) < 0) {
+			b := last
+			bound = &b
+		}
+	}
+	slices.SortFunc(all, func(a, b changeRow) int {
+		// Within one position, a live row sorts before a gone one, so an
+		// entity in two scopes that left one of them is still sent.
+		return cmp.Or(a.compare(b.position), boolOrder(a.gone, b.gone))
+	})
+	out := all[:0]
+	for i, r := range all {
+		if bound != nil && r.compare(*bound) > 0 {
+			break
+		}
+		if i > 0 && r.position == all[i-1].position {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out, bound != nil, nil
+}
+
+func boolOrder(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
+}
+
+// page accumulates one pull answer.
+type page struct {
+	db      *DB
+	tx      *sql.Tx
+	tenant  string
+	budget  int
+	used    int
+	data    app.Dataset
+	tickets map[app.TicketID]bool // tickets in the page
+	facts   []app.TicketID        // tickets whose facts are in the page
+}
+
+func (pg *page) load(ctx context.Context, kind, id string) (string, bool, error) {
+	var data string
+	err := pg.tx.QueryRowContext(ctx, pg.db.q(`SELECT data FROM entities WHERE tenant = ? AND kind = ? AND id = ?`), pg.tenant, kind, id).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, transient(err)
+	}
+	pg.used += len(data)
+	return data, true, nil
+}
+
+// add puts the current state of one changed entity into the page. first
+// says the device holds nothing yet, so "gone" rows are of no use to it.
+func (pg *page) add(ctx context.Context, k changeRow, first bool) error {
+	if k.gone {
+		if k.Kind == kindTicket && !first {
+			pg.data.GoneTickets = append(pg.data.GoneTickets, app.TicketID(k.ID))
+			pg.used += len(k.ID) + 3
+		}
+		return nil
+	}
+	data, ok, err := pg.load(ctx, k.Kind, k.ID)
+	if err != nil || !ok {
+		return err
+	}
+	d := &pg.data
+	var derr error
+	switch k.Kind {
+	case kindTicket:
+		var t app.Ticket
+		if derr = json.Unmarshal([]byte(data), &t); derr == nil && !pg.tickets[t.ID] {
+			pg.tickets[t.ID] = true
+			d.Tickets = append(d.Tickets, app.TicketDetail{Ticket: t})
+		}
+	case kindRepair:
+		derr = appendJSON(data, &d.Repairs, func(v app.RepairEntry) app.TicketID { return v.Ticket }, &pg.facts)
+	case kindPartUsed:
+		derr = appendJSON(data, &d.PartsUsed, func(v app.PartUsed) app.TicketID { return v.Ticket }, &pg.facts)
+	case kindPhoto:
+		derr = appendJSON(data, &d.Photos, func(v app.Photo) app.TicketID { return v.Ticket }, &pg.facts)
+	case kindNote:
+		derr = appendJSON(data, &d.Notes, func(v app.Note) app.TicketID { return v.Ticket }, &pg.facts)
+	case kindPart:
+		derr = appendJSON(data, &d.Parts, nil, nil)
+	case kindLocation:
+		derr = appendJSON(data, &d.Locations, nil, nil)
+	case kindMovement:
+		derr = appendJSON(data, &d.Movements, nil, nil)
+	case kindRuleSet:
+		derr = appendJSON(data, &d.RuleSets, nil, nil)
+	case kindTechnician:
+		derr = appendJSON(data, &d.Technicians, nil, nil)
+	case kindConflict:
+		derr = appendJSON(data, &d.Conflicts, nil, nil)
+	default:
+		return fmt.Errorf("pull: unknown entity kind %q", k.Kind)
+	}
+	if derr != nil {
+		return app.Errorf(app.ECORRUPT, "central.corrupt_entity", "The server's {{.Kind}} {{.ID}} is unreadable.", "Kind", k.Kind, "ID", k.ID).WithCause(derr)
+	}
+	return nil
+}
+
+func appendJSON[T any](data string, list *[]T, ticketOf func(T) app.TicketID, facts *[]app.TicketID) error {
+	var v T
+	if err := json.Unmarshal([]byte(data), &v); err != nil {
+		return err
+	}
+	*list = append(*list, v)
+	if ticketOf != nil {
+		*facts = append(*facts, ticketOf(v))
+	}
+	return nil
+}
+
+// parents adds the ticket of every fact in the page that the page does not
+// already hold, so a fact never reaches a device before its ticket (the
+// ticket's own change row may come later in the log when it changed after
+// the fact).
+func (pg *page) parents(ctx context.Context) error {
+	for _, id := range pg.facts {
+		if pg.tickets[id] {
+			continue
+		}
+		if err := pg.add(ctx, changeRow{position: position{Kind: kindTicket, ID: string(id)}}, true); err != nil {
+			return err
+		}
+		pg.tickets[id] = true
+	}
+	return nil
+}

@@ -1,0 +1,288 @@
+package central
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+	fbsync "github.com/fieldbench/fieldbench/sync"
+)
+
+// PushResult is what the server answers about a pushed batch.
+type PushResult struct {
+	// Acked is the device's last_seq after the batch: every seq up to it
+	// is applied or stored as a conflict.
+	Acked int64
+	// ResendFrom is set when the batch skipped a seq: nothing after the gap
+	// was applied; the device resends from here.
+	ResendFrom int64
+	Rejected   []fbsync.Rejection
+}
+
+// maxClockSkew is how far a device's clock may run ahead of the server's
+// before its timestamps are flagged.
+const maxClockSkew = 10 * time.Minute
+
+// rejection is a business-rule refusal of a pushed mutation: it consumes
+// the seq and becomes a conflict; it never stops the queue.
+type rejection struct{ err error }
+
+func (r rejection) Error() string { return r.err.Error() }
+
+// business reports whether err is a refusal by the rules (the same on any
+// retry) rather than a transient failure.
+func business(err error) bool {
+	switch app.ErrorCode(err) {
+	case app.EINVALID, app.ECONFLICT, app.EFORBIDDEN, app.ENOTFOUND:
+		return true
+	}
+	return false
+}
+
+// Push applies a device's mutations exactly once and in seq order, in one
+// transaction with a savepoint per mutation: a business refusal rolls back
+// just that mutation's effects and stores a conflict in their place, and
+// the batch goes on. A transient failure rolls back the whole batch and is
+// returned; the device retries it.
+func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushResult, error) {
+	var res PushResult
+	if p.Role != app.RoleTechnician || p.Device == "" {
+		return res, app.Errorf(app.EFORBIDDEN, "auth.not_a_device", "Only a paired device can push changes.")
+	}
+	for i, m := range muts {
+		if i > 0 && m.Seq != muts[i-1].Seq+1 {
+			return res, app.Errorf(app.EINVALID, "sync.not_contiguous", "Pushed changes must be in order without gaps (seq {{.Seq}} follows {{.Prev}}).", "Seq", m.Seq, "Prev", muts[i-1].Seq)
+		}
+	}
+	err := db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+		res = PushResult{}
+		var revoked sql.NullInt64
+		err := tx.QueryRowContext(ctx, db.q(`SELECT last_seq, revoked_at FROM devices WHERE id = ?`), string(p.Device)).Scan(&res.Acked, &revoked)
+		if errors.Is(err, sql.ErrNoRows) || revoked.Valid {
+			return errUnauthorized
+		}
+		if err != nil {
+			return transient(err)
+		}
+		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, version: version}
+		for _, m := range muts {
+			if m.Seq <= res.Acked {
+				continue // a replay: its effects or conflict are stored
+			}
+			if m.Seq > res.Acked+1 {
+				res.ResendFrom = res.Acked + 1
+				break
+			}
+			rej, err := db.pushOne(ctx, st, p, m)
+			if err != nil {
+				return err
+			}
+			if rej != nil {
+				res.Rejected = append(res.Rejected, *rej)
+			}
+			res.Acked = m.Seq
+		}
+		if len(muts) == 0 {
+			return nil
+		}
+		now := db.now()
+		last := muts[len(muts)-1]
+		_, err = tx.ExecContext(ctx, db.q(`UPDATE devices SET last_seq = ?, last_seen = ?, clock_offset_ms = ? WHERE id = ?`),
+			res.Acked, now.UnixNano(), now.Sub(last.At).Milliseconds(), string(p.Device))
+		return transient(err)
+	})
+	if err != nil {
+		return PushResult{}, err
+	}
+	return res, nil
+}
+
+// pushOne applies one mutation inside the batch's transaction. It returns
+// the rejection when the rules refused it.
+func (db *DB) pushOne(ctx context.Context, st *serverTx, p Principal, m app.Mutation) (*fbsync.Rejection, error) {
+	tx := st.tx
+	// A mutation ID seen before under another seq (a re-push after a
+	// restore that kept this mutation): consume the seq, apply nothing.
+	var n int
+	if err := tx.QueryRowContext(ctx, db.q(`SELECT count(*) FROM applied WHERE mutation = ?`), m.ID).Scan(&n); err != nil {
+		return nil, transient(err)
+	}
+	if n > 0 {
+		return nil, nil
+	}
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT push`); err != nil {
+		return nil, transient(err)
+	}
+	st.moved = nil
+	status, err := db.applyPushed(ctx, st, p, m)
+	var rej rejection
+	if errors.As(err, &rej) {
+		if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT push`); err != nil {
+			return nil, transient(err)
+		}
+		c := db.rejectionConflict(p, m, rej.err)
+		if err := st.putConflict(ctx, c); err != nil {
+			return nil, err
+		}
+		if err := db.recordApplied(ctx, tx, p, m, "rejected", c.ID); err != nil {
+			return nil, err
+		}
+		if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT push`); err != nil {
+			return nil, transient(err)
+		}
+		return &fbsync.Rejection{Seq: m.Seq, Code: c.Code, Key: c.Key, Message: c.Message, Conflict: c.ID}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.recordApplied(ctx, tx, p, m, status, ""); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT push`); err != nil {
+		return nil, transient(err)
+	}
+	return nil, nil
+}
+
+// applyPushed runs the mutation as the device's technician, with the
+// server-side checks around it. A business refusal comes back as a
+// rejection.
+func (db *DB) applyPushed(ctx context.Context, st *serverTx, p Principal, m app.Mutation) (string, error) {
+	if m.ID == "" || len(m.ID) > 64 {
+		return "", rejection{app.Errorf(app.EINVALID, "sync.bad_mutation_id", "A pushed change has no valid ID.")}
+	}
+	cmd, err := app.DecodeMutation(m)
+	if err != nil {
+		return "", rejection{err}
+	}
+	now := db.now()
+	actor := app.Actor{Role: app.RoleTechnician, Technician: p.Technician, Name: p.Name}
+	var pre []app.Conflict
+	if u, ok := cmd.(*app.UpdateTicket); ok {
+		if pre, err = st.sharedFieldConflicts(ctx, p, m, u, now); err != nil {
+			return "", err
+		}
+	}
+	if err := cmd.Apply(ctx, st, actor, now); err != nil {
+		if business(err) {
+			return "", rejection{err}
+		}
+		return "", err
+	}
+	post, err := st.afterApply(ctx, p, m, cmd, now)
+	if err != nil {
+		return "", err
+	}
+	for _, c := range append(pre, post...) {
+		if err := st.putConflict(ctx, c); err != nil {
+			return "", err
+		}
+	}
+	return "applied", nil
+}
+
+func (db *DB) recordApplied(ctx context.Context, tx *sql.Tx, p Principal, m app.Mutation, status, conflict string) error {
+	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO applied (mutation, device, seq, name, status, conflict, at, device_at, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		m.ID, string(p.Device), m.Seq, m.FullName(), status, conflict, db.now().UnixNano(), m.At.UnixNano(), m.HLC)
+	return transient(err)
+}
+
+// maxOurs bounds the copy of a rejected mutation's arguments kept in its
+// conflict (arguments are at most 64 KiB already).
+const maxOurs = 64 << 10
+
+// rejectionConflict turns a refused mutation into a conflict that keeps
+// the whole mutation, so the work stays visible and can be re-applied by
+// dispatch ("accept_ours").
+func (db *DB) rejectionConflict(p Principal, m app.Mutation, err error) app.Conflict {
+	e := app.AsError(err)
+	kind := app.ConflictRejected
+	if errors.Is(err, app.ErrStaleEpoch) || e.Key == "ticket.not_yours" {
+		// Work done on a ticket that was reassigned or cancelled meanwhile.
+		kind = app.ConflictStaleEpoch
+	}
+	var ticket app.TicketID
+	if cmd, derr := app.DecodeMutation(m); derr == nil {
+		ticket = app.TicketOf(cmd)
+	}
+	ours := string(m.Args)
+	if len(ours) > maxOurs || !json.Valid(m.Args) {
+		ours = ""
+	}
+	return app.Conflict{
+		ID: "cf-" + m.ID, Kind: kind, Ticket: ticket, Technician: p.Technician,
+		Mutation: m.ID, Name: m.FullName(), Device: p.Device, Ours: ours,
+		Code: e.Code, Key: e.Key, Message: e.Text(), Data: e.Data, At: db.now(),
+	}
+}
+
+// sharedFieldConflicts implements the merge rule for fields that device
+// and dispatch share (customer phone and address): the later arrival wins,
+// and when the server's value is not the one the device saw, both values
+// are kept in a conflict.
+func (st *serverTx) sharedFieldConflicts(ctx context.Context, p Principal, m app.Mutation, u *app.UpdateTicket, now time.Time) ([]app.Conflict, error) {
+	t, err := st.Ticket(ctx, u.Ticket)
+	if err != nil {
+		if business(err) {
+			return nil, nil // Apply reports it
+		}
+		return nil, err
+	}
+	var out []app.Conflict
+	for _, f := range []struct {
+		name      string
+		set, base *string
+		current   string
+	}{
+		{"customer_phone", u.Set.CustomerPhone, u.Base.CustomerPhone, t.Customer.Phone},
+		{"customer_address", u.Set.CustomerAddress, u.Base.CustomerAddress, t.Customer.Address},
+	} {
+		if f.set == nil || f.base == nil || *f.base == f.current || *f.set == f.current {
+			continue
+		}
+		out = append(out, app.Conflict{
+			ID: fmt.Sprintf("cf-%s-%s", m.ID, f.name), Kind: app.ConflictField, Ticket: t.ID, Technician: p.Technician,
+			Mutation: m.ID, Name: m.FullName(), Device: p.Device, Field: f.name, Ours: *f.set, Theirs: f.current,
+			Code: app.ECONFLICT, Key: "conflict.field",
+			Message: "Both you and dispatch changed " + f.name + "; yours was kept, theirs is shown here.", At: now,
+		})
+	}
+	return out, nil
+}
+
+// afterApply raises the conflicts that do not refuse a mutation: stock
+// that went negative, and implausible device timestamps.
+func (st *serverTx) afterApply(ctx context.Context, p Principal, m app.Mutation, cmd app.Command, now time.Time) ([]app.Conflict, error) {
+	var out []app.Conflict
+	ticket := app.TicketOf(cmd)
+	for _, mv := range st.moved {
+		if mv.From == "" {
+			continue
+		}
+		bal, err := st.balance(ctx, mv.From, mv.Part)
+		if err != nil {
+			return nil, err
+		}
+		if bal < 0 {
+			out = append(out, app.Conflict{
+				ID: "cf-" + m.ID + "-stock-" + mv.ID, Kind: app.ConflictNegativeStock, Ticket: ticket, Technician: p.Technician,
+				Mutation: m.ID, Name: m.FullName(), Device: p.Device, Field: string(mv.Part), Theirs: fmt.Sprint(bal),
+				Code: app.ECONFLICT, Key: "conflict.negative_stock",
+				Message: fmt.Sprintf("Stock of %s at %s is now %d: count it and correct the books.", mv.Part, mv.From, bal),
+				Data:    map[string]any{"Part": string(mv.Part), "Location": string(mv.From), "Balance": bal}, At: now,
+			})
+		}
+	}
+	if m.At.After(now.Add(maxClockSkew)) {
+		out = append(out, app.Conflict{
+			ID: "cf-" + m.ID + "-clock", Kind: app.ConflictClock, Ticket: ticket, Technician: p.Technician,
+			Mutation: m.ID, Name: m.FullName(), Device: p.Device, Ours: m.At.Format(time.RFC3339), Theirs: now.Format(time.RFC3339),
+			Code: app.ECONFLICT, Key: "conflict.clock", Message: "The device's clock was ahead of the server's; check the times recorded.", At: now,
+		})
+	}
+	return out, nil
+}

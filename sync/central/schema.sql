@@ -1,0 +1,114 @@
+-- The central service's schema, portable between SQLite and PostgreSQL:
+-- BIGINT and TEXT only, "?" placeholders rebound for PostgreSQL. Times are
+-- unix nanoseconds (UTC).
+
+-- meta holds the server epoch (minted at creation and by restore-epoch).
+CREATE TABLE IF NOT EXISTS meta (
+	k TEXT PRIMARY KEY,
+	v TEXT NOT NULL
+);
+
+-- The change-log version counter: one row, incremented first in every
+-- writing transaction. Holding its row lock until commit serializes the
+-- writers, so version order is commit order and a reader never skips a
+-- change that committed late.
+CREATE TABLE IF NOT EXISTS counter (
+	id BIGINT PRIMARY KEY,
+	v  BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS tenants (
+	id   TEXT PRIMARY KEY,
+	name TEXT NOT NULL
+);
+
+-- Admin and dispatcher tokens; only their SHA-256 is kept.
+CREATE TABLE IF NOT EXISTS admins (
+	token_hash TEXT PRIMARY KEY,
+	tenant     TEXT NOT NULL REFERENCES tenants (id),
+	name       TEXT NOT NULL,
+	role       TEXT NOT NULL,
+	created_at BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS pairings (
+	code_hash  TEXT PRIMARY KEY,
+	tenant     TEXT NOT NULL,
+	technician TEXT NOT NULL,
+	expires_at BIGINT NOT NULL,
+	used_at    BIGINT
+);
+
+-- Devices: last_seq is the exactly-once watermark of the device's outbox.
+CREATE TABLE IF NOT EXISTS devices (
+	id              TEXT PRIMARY KEY,
+	tenant          TEXT NOT NULL,
+	technician      TEXT NOT NULL,
+	name            TEXT NOT NULL,
+	token_hash      TEXT NOT NULL UNIQUE,
+	last_seq        BIGINT NOT NULL DEFAULT 0,
+	clock_offset_ms BIGINT NOT NULL DEFAULT 0,
+	created_at      BIGINT NOT NULL,
+	last_seen       BIGINT NOT NULL DEFAULT 0,
+	revoked_at      BIGINT
+);
+
+-- Every entity as its app JSON: tickets, repairs, parts used, photos,
+-- notes, parts, locations, movements, rule sets, technicians, conflicts.
+-- ticket_id links a fact to its ticket.
+CREATE TABLE IF NOT EXISTS entities (
+	tenant    TEXT NOT NULL,
+	kind      TEXT NOT NULL,
+	id        TEXT NOT NULL,
+	ticket_id TEXT NOT NULL DEFAULT '',
+	data      TEXT NOT NULL,
+	PRIMARY KEY (tenant, kind, id)
+);
+CREATE INDEX IF NOT EXISTS entities_ticket ON entities (tenant, ticket_id, kind);
+
+-- The stock ledger as signed deltas, one row per location a movement
+-- touches: a balance is a sum, never a stored count.
+CREATE TABLE IF NOT EXISTS ledger (
+	tenant   TEXT NOT NULL,
+	movement TEXT NOT NULL,
+	location TEXT NOT NULL,
+	part     TEXT NOT NULL,
+	delta    BIGINT NOT NULL,
+	PRIMARY KEY (tenant, movement, location)
+);
+CREATE INDEX IF NOT EXISTS ledger_balance ON ledger (tenant, location, part);
+
+-- The change log: the latest version of each entity in each scope. gone
+-- marks an entity that left the scope.
+CREATE TABLE IF NOT EXISTS changes (
+	scope   TEXT NOT NULL,
+	kind    TEXT NOT NULL,
+	id      TEXT NOT NULL,
+	version BIGINT NOT NULL,
+	gone    BIGINT NOT NULL DEFAULT 0,
+	PRIMARY KEY (scope, kind, id)
+);
+CREATE INDEX IF NOT EXISTS changes_pull ON changes (scope, version, kind, id);
+
+-- Every pushed mutation the server took, applied or rejected: the audit
+-- trail, and the guard that makes a re-push after a restore harmless.
+CREATE TABLE IF NOT EXISTS applied (
+	mutation   TEXT PRIMARY KEY,
+	device     TEXT NOT NULL,
+	seq        BIGINT NOT NULL,
+	name       TEXT NOT NULL,
+	status     TEXT NOT NULL,
+	conflict   TEXT NOT NULL DEFAULT '',
+	at         BIGINT NOT NULL,
+	device_at  BIGINT NOT NULL,
+	hlc        TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS applied_device ON applied (device, seq);
+
+-- Photo hashes, to find the photos an upload's bytes belong to.
+CREATE TABLE IF NOT EXISTS photo_hashes (
+	tenant TEXT NOT NULL,
+	sha256 TEXT NOT NULL,
+	photo  TEXT NOT NULL,
+	PRIMARY KEY (tenant, sha256, photo)
+);

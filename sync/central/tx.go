@@ -1,0 +1,320 @@
+package central
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// Entity kinds, as stored in entities.kind and changes.kind.
+const (
+	kindTicket     = "ticket"
+	kindRepair     = "repair"
+	kindPartUsed   = "part_used"
+	kindPhoto      = "photo"
+	kindNote       = "note"
+	kindPart       = "part"
+	kindLocation   = "location"
+	kindMovement   = "movement"
+	kindRuleSet    = "rule_set"
+	kindTechnician = "technician"
+	kindConflict   = "conflict"
+)
+
+// Scopes name what a device pulls. The server computes a device's scopes
+// from its own data (the technician's record), never from the request.
+func techScope(tenant string, t app.TechnicianID) string { return tenant + "/tech:" + string(t) }
+func storeScope(tenant string, s app.StoreID) string     { return tenant + "/store:" + string(s) }
+func stockScope(tenant string, l app.LocationID) string  { return tenant + "/stock:" + string(l) }
+func catalogScope(tenant string) string                  { return tenant + "/catalog" }
+func rulesScope(tenant, country string) string           { return tenant + "/rules:" + country }
+
+// ticketScopes are the scopes a ticket and its facts are pulled in.
+func ticketScopes(tenant string, t app.Ticket) []string {
+	var s []string
+	if t.Technician != "" {
+		s = append(s, techScope(tenant, t.Technician))
+	}
+	if t.Store != "" {
+		s = append(s, storeScope(tenant, t.Store))
+	}
+	return s
+}
+
+var _ app.MutationTx = (*serverTx)(nil)
+
+// serverTx is app.MutationTx over one central write transaction: every
+// write also records its change-log rows at the transaction's version.
+type serverTx struct {
+	db      *DB
+	tx      *sql.Tx
+	tenant  string
+	version int64
+	// moved lists the movements added in this transaction, for the
+	// negative-stock check after the mutation.
+	moved []app.StockMovement
+}
+
+func (s *serverTx) get(ctx context.Context, kind, id string, v any) error {
+	var data string
+	err := s.tx.QueryRowContext(ctx, s.db.q(`SELECT data FROM entities WHERE tenant = ? AND kind = ? AND id = ?`), s.tenant, kind, id).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return app.Errorf(app.ENOTFOUND, "central.not_found", "No {{.Kind}} {{.ID}} on the server.", "Kind", kind, "ID", id)
+	}
+	if err != nil {
+		return transient(err)
+	}
+	if err := json.Unmarshal([]byte(data), v); err != nil {
+		return app.Errorf(app.ECORRUPT, "central.corrupt_entity", "The server's {{.Kind}} {{.ID}} is unreadable.", "Kind", kind, "ID", id).WithCause(err)
+	}
+	return nil
+}
+
+// put inserts or replaces an entity.
+func (s *serverTx) put(ctx context.Context, kind, id, ticket string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s %s: %w", kind, id, err)
+	}
+	_, err = s.tx.ExecContext(ctx, s.db.q(`INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (tenant, kind, id) DO UPDATE SET ticket_id = excluded.ticket_id, data = excluded.data`),
+		s.tenant, kind, id, ticket, string(data))
+	return transient(err)
+}
+
+// insertFact inserts an append-only fact; a known ID is ECONFLICT.
+func (s *serverTx) insertFact(ctx context.Context, kind, id, ticket string, v any) error {
+	if id == "" {
+		return app.Errorf(app.EINVALID, "central.fact_without_id", "The {{.Kind}} has no ID.", "Kind", kind)
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %s %s: %w", kind, id, err)
+	}
+	res, err := s.tx.ExecContext(ctx, s.db.q(`INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (tenant, kind, id) DO NOTHING`), s.tenant, kind, id, ticket, string(data))
+	if err != nil {
+		return transient(err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return transient(err)
+	} else if n == 0 {
+		return app.Errorf(app.ECONFLICT, "central.fact_exists", "This {{.Kind}} ({{.ID}}) was already recorded.", "Kind", kind, "ID", id)
+	}
+	return nil
+}
+
+// emit records that an entity changed in (or, gone, left) a scope.
+func (s *serverTx) emit(ctx context.Context, scope, kind, id string, gone bool) error {
+	g := 0
+	if gone {
+		g = 1
+	}
+	_, err := s.tx.ExecContext(ctx, s.db.q(`INSERT INTO changes (scope, kind, id, version, gone) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`),
+		scope, kind, id, s.version, g)
+	return transient(err)
+}
+
+func (s *serverTx) emitAll(ctx context.Context, scopes []string, kind, id string) error {
+	for _, sc := range scopes {
+		if err := s.emit(ctx, sc, kind, id, false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *serverTx) Ticket(ctx context.Context, id app.TicketID) (app.Ticket, error) {
+	var t app.Ticket
+	err := s.get(ctx, kindTicket, string(id), &t)
+	return t, err
+}
+
+// SaveTicket writes a ticket and moves it between scopes when its
+// assignment changed: the scopes it enters get the ticket with all its
+// facts, the scopes it leaves a "gone" row.
+func (s *serverTx) SaveTicket(ctx context.Context, t app.Ticket) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	old, err := s.Ticket(ctx, t.ID)
+	if err != nil && app.ErrorCode(err) != app.ENOTFOUND {
+		return err
+	}
+	if err := s.put(ctx, kindTicket, string(t.ID), string(t.ID), t); err != nil {
+		return err
+	}
+	before, after := ticketScopes(s.tenant, old), ticketScopes(s.tenant, t)
+	var children []entityKey
+	for _, sc := range after {
+		if err := s.emit(ctx, sc, kindTicket, string(t.ID), false); err != nil {
+			return err
+		}
+		if slices.Contains(before, sc) {
+			continue
+		}
+		if children == nil {
+			if children, err = s.children(ctx, t.ID); err != nil {
+				return err
+			}
+		}
+		for _, c := range children {
+			if err := s.emit(ctx, sc, c.kind, c.id, false); err != nil {
+				return err
+			}
+		}
+	}
+	for _, sc := range before {
+		if slices.Contains(after, sc) {
+			continue
+		}
+		if children == nil {
+			if children, err = s.children(ctx, t.ID); err != nil {
+				return err
+			}
+		}
+		for _, c := range append([]entityKey{{kindTicket, string(t.ID)}}, children...) {
+			if err := s.emit(ctx, sc, c.kind, c.id, true); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+type entityKey struct{ kind, id string }
+
+// children lists a ticket's facts (repairs, parts used, photos, notes).
+func (s *serverTx) children(ctx context.Context, id app.TicketID) ([]entityKey, error) {
+	rows, err := s.tx.QueryContext(ctx, s.db.q(`SELECT kind, id FROM entities WHERE tenant = ? AND ticket_id = ? AND kind IN ('repair', 'part_used', 'photo', 'note')`), s.tenant, string(id))
+	if err != nil {
+		return nil, transient(err)
+	}
+	defer rows.Close()
+	out := []entityKey{}
+	for rows.Next() {
+		var k entityKey
+		if err := rows.Scan(&k.kind, &k.id); err != nil {
+			return nil, transient(err)
+		}
+		out = append(out, k)
+	}
+	return out, transient(rows.Err())
+}
+
+func (s *serverTx) CountRepairs(ctx context.Context, id app.TicketID) (int, error) {
+	var n int
+	err := s.tx.QueryRowContext(ctx, s.db.q(`SELECT count(*) FROM entities WHERE tenant = ? AND ticket_id = ? AND kind = 'repair'`), s.tenant, string(id)).Scan(&n)
+	return n, transient(err)
+}
+
+func (s *serverTx) Part(ctx context.Context, n app.PartNumber) (app.Part, error) {
+	var p app.Part
+	err := s.get(ctx, kindPart, string(n), &p)
+	return p, err
+}
+
+func (s *serverTx) Location(ctx context.Context, id app.LocationID) (app.Location, error) {
+	var l app.Location
+	err := s.get(ctx, kindLocation, string(id), &l)
+	return l, err
+}
+
+// AddMovement appends to the ledger: the movement itself, a signed delta
+// per location it touches, and a change in each location's stock scope.
+func (s *serverTx) AddMovement(ctx context.Context, m app.StockMovement) error {
+	if err := m.Validate(); err != nil {
+		return err
+	}
+	if err := s.insertFact(ctx, kindMovement, m.ID, string(m.Ticket), m); err != nil {
+		return err
+	}
+	for _, loc := range []app.LocationID{m.From, m.To} {
+		if loc == "" {
+			continue
+		}
+		if _, err := s.tx.ExecContext(ctx, s.db.q(`INSERT INTO ledger (tenant, movement, location, part, delta) VALUES (?, ?, ?, ?, ?)`),
+			s.tenant, m.ID, string(loc), string(m.Part), m.Delta(loc)); err != nil {
+			return transient(err)
+		}
+		if err := s.emit(ctx, stockScope(s.tenant, loc), kindMovement, m.ID, false); err != nil {
+			return err
+		}
+	}
+	s.moved = append(s.moved, m)
+	return nil
+}
+
+// addTicketFact inserts a fact and emits it in its ticket's scopes.
+func (s *serverTx) addTicketFact(ctx context.Context, kind, id string, ticket app.TicketID, v any) error {
+	t, err := s.Ticket(ctx, ticket)
+	if err != nil {
+		return err
+	}
+	if err := s.insertFact(ctx, kind, id, string(ticket), v); err != nil {
+		return err
+	}
+	return s.emitAll(ctx, ticketScopes(s.tenant, t), kind, id)
+}
+
+func (s *serverTx) AddRepair(ctx context.Context, r app.RepairEntry) error {
+	return s.addTicketFact(ctx, kindRepair, r.ID, r.Ticket, r)
+}
+
+func (s *serverTx) AddPartUsed(ctx context.Context, p app.PartUsed) error {
+	return s.addTicketFact(ctx, kindPartUsed, p.ID, p.Ticket, p)
+}
+
+// AddPhoto records a photo's metadata; its state is "pending" until the
+// bytes arrive and their hash is verified (see photos.go).
+func (s *serverTx) AddPhoto(ctx context.Context, p app.Photo) error {
+	p.State = photoPending
+	if err := s.addTicketFact(ctx, kindPhoto, p.ID, p.Ticket, p); err != nil {
+		return err
+	}
+	_, err := s.tx.ExecContext(ctx, s.db.q(`INSERT INTO photo_hashes (tenant, sha256, photo) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`), s.tenant, p.SHA256, p.ID)
+	return transient(err)
+}
+
+func (s *serverTx) AddNote(ctx context.Context, n app.Note) error {
+	return s.addTicketFact(ctx, kindNote, n.ID, n.Ticket, n)
+}
+
+// Photo upload states as the server reports them.
+const (
+	photoPending  = "pending"
+	photoVerified = "verified"
+)
+
+// balance sums a part's ledger at a location.
+func (s *serverTx) balance(ctx context.Context, loc app.LocationID, part app.PartNumber) (int64, error) {
+	var n sql.NullInt64
+	err := s.tx.QueryRowContext(ctx, s.db.q(`SELECT CAST(sum(delta) AS BIGINT) FROM ledger WHERE tenant = ? AND location = ? AND part = ?`), s.tenant, string(loc), string(part)).Scan(&n)
+	return n.Int64, transient(err)
+}
+
+// putConflict stores a conflict and emits it to the technician concerned.
+func (s *serverTx) putConflict(ctx context.Context, c app.Conflict) error {
+	if err := s.put(ctx, kindConflict, c.ID, string(c.Ticket), c); err != nil {
+		return err
+	}
+	if c.Technician != "" {
+		return s.emit(ctx, techScope(s.tenant, c.Technician), kindConflict, c.ID, false)
+	}
+	return nil
+}
+
+// putReference writes server-owned reference data (parts, locations, rule
+// sets, technicians) and emits it in its scope.
+func (s *serverTx) putReference(ctx context.Context, kind, id, scope string, v any) error {
+	if err := s.put(ctx, kind, id, "", v); err != nil {
+		return err
+	}
+	return s.emit(ctx, scope, kind, id, false)
+}

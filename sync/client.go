@@ -1,0 +1,177 @@
+package sync
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	gosync "sync"
+	"sync/atomic"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// Transport carries one sync request to the central service.
+type Transport interface {
+	Sync(ctx context.Context, req *Request) (*Response, error)
+}
+
+// Client speaks the protocol over HTTP to a central service.
+type Client struct {
+	// BaseURL is the service's address, e.g. "https://central.example.com".
+	BaseURL string
+	// Token is the device token from pairing.
+	Token string
+	// HTTP is the client used (default: http.DefaultClient). Tests and the
+	// simulation put their own transports here.
+	HTTP *http.Client
+
+	up, down atomic.Int64
+	mu       gosync.Mutex
+}
+
+// maxResponse bounds a decompressed answer: a page is at most 4 MiB of
+// entity JSON plus its envelope.
+const maxResponse = 16 << 20
+
+// compressAbove: request bodies at least this large are gzipped.
+const compressAbove = 1024
+
+// Traffic returns the bytes sent and received on the wire so far
+// (compressed sizes, bodies only).
+func (c *Client) Traffic() (up, down int64) { return c.up.Load(), c.down.Load() }
+
+// Sync sends one request.
+func (c *Client) Sync(ctx context.Context, req *Request) (*Response, error) {
+	var resp Response
+	if err := c.do(ctx, http.MethodPost, "/v1/sync", req, &resp); err != nil {
+		return nil, err
+	}
+	return &resp, nil
+}
+
+// Pair exchanges a pairing code for a device token. It does not need
+// c.Token.
+func (c *Client) Pair(ctx context.Context, code, deviceName string) (*PairResponse, error) {
+	var resp PairResponse
+	if err := c.do(ctx, http.MethodPost, "/v1/pair", PairRequest{Code: code, DeviceName: deviceName}, &resp); err != nil {
+		return nil, err
+	}
+	return &resp, nil
+}
+
+// Resolve decides a conflict (online only).
+func (c *Client) Resolve(ctx context.Context, conflict, resolution string) error {
+	return c.do(ctx, http.MethodPost, "/v1/conflicts/"+conflict+"/resolve", ResolveRequest{Resolution: resolution}, nil)
+}
+
+// errOffline is what every network failure becomes: the work is safe on
+// the device, and sync tries again by itself.
+func errOffline(cause error) error {
+	return app.Errorf(app.EOFFLINE, "sync.offline", "Cannot reach the server. Your work is saved on this device and will be sent when the connection is back.").WithCause(cause)
+}
+
+func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", path, err)
+	}
+	gz := len(body) >= compressAbove
+	if gz {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		zw.Write(body)
+		zw.Close()
+		body = buf.Bytes()
+	}
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(c.BaseURL, "/")+path, bytes.NewReader(body))
+	if err != nil {
+		return app.Errorf(app.EINVALID, "sync.bad_server_url", "The server address {{.URL}} is not valid.", "URL", c.BaseURL).WithCause(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	// Asking for gzip explicitly turns off net/http's transparent
+	// decompression, so the body read here is what crossed the wire.
+	req.Header.Set("Accept-Encoding", "gzip")
+	if gz {
+		req.Header.Set("Content-Encoding", "gzip")
+	}
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	c.up.Add(int64(len(body)))
+	hc := c.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	res, err := hc.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return errOffline(err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(res.Body, maxResponse+1))
+	c.down.Add(int64(len(raw)))
+	if err != nil {
+		return errOffline(err)
+	}
+	if res.Header.Get("Content-Encoding") == "gzip" {
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			return errOffline(err)
+		}
+		if raw, err = io.ReadAll(io.LimitReader(zr, maxResponse+1)); err != nil {
+			return errOffline(err)
+		}
+	}
+	if len(raw) > maxResponse {
+		return app.Errorf(app.EINTERNAL, "sync.answer_too_large", "The server's answer is too large.")
+	}
+	if res.StatusCode/100 != 2 {
+		return serverError(res.StatusCode, raw)
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		// A proxy's error page or a truncated answer: try again later.
+		return errOffline(fmt.Errorf("decode answer: %w", err))
+	}
+	return nil
+}
+
+// serverError turns a non-2xx answer into an *app.Error the UI can show.
+func serverError(status int, body []byte) error {
+	var e Error
+	if json.Unmarshal(body, &e) != nil || e.Code == "" {
+		if status >= 500 || status == http.StatusBadGateway {
+			return errOffline(fmt.Errorf("HTTP %d", status))
+		}
+		return app.Errorf(app.EINTERNAL, "sync.http_status", "The server answered HTTP {{.Status}}.", "Status", status)
+	}
+	ae := &app.Error{Code: e.Code, Key: e.Key, Message: e.Message, Data: e.Data, Err: fmt.Errorf("HTTP %d", status)}
+	return ae
+}
+
+// IsRevoked reports whether err says this device was removed from the
+// service: the app wipes its local copy.
+func IsRevoked(err error) bool {
+	var e *app.Error
+	return errors.As(err, &e) && e.Code == app.EUNAUTHORIZED && e.Key == "auth.revoked"
+}
+
+// transient reports whether a failed sync is worth retrying later on its
+// own (network, server trouble) rather than needing a person.
+func transient(err error) bool {
+	switch app.ErrorCode(err) {
+	case app.EOFFLINE, app.EINTERNAL, app.ELOCKED:
+		return true
+	}
+	return false
+}

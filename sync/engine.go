@@ -1,0 +1,249 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	gosync "sync"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// Status is what the UI shows of sync.
+type Status struct {
+	Pending     int       // mutations waiting to be sent
+	PhotoBytes  int64     // photo bytes waiting to be uploaded
+	LastSuccess time.Time // zero before the first complete sync
+	Running     bool
+	// Err is the last sync's failure (nil after a success). Offline
+	// failures are retried by the engine; others need a person.
+	Err error
+	// Revoked says the server removed this device; its data was wiped.
+	Revoked bool
+	// NextTry is when the engine will try again after a failure.
+	NextTry time.Time
+	// Up and Down are the bytes sent and received since the app started.
+	Up, Down int64
+}
+
+// Engine syncs a replica with the central service in the background: after
+// a local commit, periodically, on demand, and with exponential backoff
+// and jitter after a failure.
+type Engine struct {
+	replica app.Replica
+	tr      Transport
+	photos  PhotoSender // nil: no photo uploads
+
+	// PageBytes bounds each pulled page (uncompressed); PushBatch bounds
+	// the mutations per request.
+	PageBytes int
+	PushBatch int
+	// Interval is the time between syncs when nothing happens.
+	Interval time.Duration
+	// MinBackoff and MaxBackoff bound the wait after a failure.
+	MinBackoff, MaxBackoff time.Duration
+	// ForcePushAfter: after this many failed syncs in a row with work
+	// waiting, the next try pushes without pulling, so a pull that keeps
+	// failing cannot hold the outbox back.
+	ForcePushAfter int
+	// Clock and Rand are replaceable for the deterministic simulation.
+	Clock app.Clock
+	Rand  *rand.Rand
+
+	trigger chan struct{}
+
+	mu       gosync.Mutex
+	status   Status
+	failures int
+	watchers []func(Status)
+}
+
+// NewEngine returns an engine for replica over tr.
+func NewEngine(replica app.Replica, tr Transport) *Engine {
+	return &Engine{
+		replica: replica, tr: tr,
+		PageBytes: 1 << 20, PushBatch: 500,
+		Interval: 5 * time.Minute, MinBackoff: 2 * time.Second, MaxBackoff: 10 * time.Minute,
+		ForcePushAfter: 3,
+		Clock:          app.SystemClock,
+		Rand:           rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x5eed)),
+		trigger:        make(chan struct{}, 1),
+	}
+}
+
+// PhotoSender uploads photo bytes, which travel apart from the data and
+// after it (see PhotoUploader).
+type PhotoSender interface {
+	UploadAll(ctx context.Context, progress func(done, total int64)) error
+	BytesToUpload(ctx context.Context) (int64, error)
+}
+
+// SetPhotoSender makes the engine upload photo bytes after each successful
+// data sync.
+func (e *Engine) SetPhotoSender(p PhotoSender) { e.photos = p }
+
+// Watch calls fn with every status change, from the engine's goroutine;
+// a UI must hop to its own thread (fyne.Do).
+func (e *Engine) Watch(fn func(Status)) {
+	e.mu.Lock()
+	e.watchers = append(e.watchers, fn)
+	s := e.status
+	e.mu.Unlock()
+	fn(s)
+}
+
+// Status returns the current status.
+func (e *Engine) Status() Status {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.status
+}
+
+func (e *Engine) update(fn func(*Status)) {
+	e.mu.Lock()
+	fn(&e.status)
+	if c, ok := e.tr.(*Client); ok {
+		e.status.Up, e.status.Down = c.Traffic()
+	}
+	s, ws := e.status, append([]func(Status){}, e.watchers...)
+	e.mu.Unlock()
+	for _, w := range ws {
+		w(s)
+	}
+}
+
+// Trigger asks for a sync soon: after a local commit, or when the user
+// pulls to refresh. It never blocks.
+func (e *Engine) Trigger() {
+	select {
+	case e.trigger <- struct{}{}:
+	default:
+	}
+}
+
+// Run syncs until ctx ends. It returns ctx's error, or nil after the
+// device was revoked (and wiped).
+func (e *Engine) Run(ctx context.Context) error {
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-timer.C:
+		case <-e.trigger:
+			timer.Stop()
+		}
+		err := e.SyncOnce(ctx)
+		if IsRevoked(err) {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		timer.Reset(e.nextWait(err))
+	}
+}
+
+// nextWait is the interval after a success, and after a failure an
+// exponential backoff with full jitter between half and all of it.
+func (e *Engine) nextWait(err error) time.Duration {
+	if err == nil {
+		return e.Interval
+	}
+	e.mu.Lock()
+	n := e.failures
+	e.mu.Unlock()
+	d := e.MinBackoff
+	for i := 1; i < n && d < e.MaxBackoff; i++ {
+		d *= 2
+	}
+	d = min(d, e.MaxBackoff)
+	d = d/2 + time.Duration(e.Rand.Int64N(int64(d/2)+1))
+	e.update(func(s *Status) { s.NextTry = e.Clock.Now().Add(d) })
+	return d
+}
+
+// maxRounds bounds one SyncOnce: a first sync of a heavy technician takes
+// a few dozen pages; more rounds than this means the server keeps saying
+// "more" without progress.
+const maxRounds = 10_000
+
+// SyncOnce pushes everything pending and pulls until the server has no
+// more, in as few requests as possible: each request pushes a batch and
+// pulls a page. It returns the first failure; what was done before it is
+// kept.
+func (e *Engine) SyncOnce(ctx context.Context) (err error) {
+	e.update(func(s *Status) { s.Running = true })
+	defer func() {
+		e.mu.Lock()
+		if err != nil {
+			e.failures++
+		} else {
+			e.failures = 0
+		}
+		e.mu.Unlock()
+		st, serr := e.replica.SyncState(context.WithoutCancel(ctx))
+		e.update(func(s *Status) {
+			s.Running, s.Err, s.Revoked = false, err, IsRevoked(err)
+			if serr == nil {
+				s.Pending, s.LastSuccess = st.Pending, st.LastSuccess
+			}
+			if err == nil {
+				s.NextTry = time.Time{}
+			}
+		})
+	}()
+	e.mu.Lock()
+	pushOnly := e.failures >= e.ForcePushAfter
+	e.mu.Unlock()
+	for round := 0; round < maxRounds; round++ {
+		st, err := e.replica.SyncState(ctx)
+		if err != nil {
+			return err
+		}
+		pending, err := e.replica.Pending(ctx, e.PushBatch)
+		if err != nil {
+			return err
+		}
+		e.update(func(s *Status) { s.Pending = st.Pending })
+		req := &Request{Protocol: ProtocolVersion, Epoch: st.Epoch, Acked: st.AckedSeq, Push: pending,
+			Cursor: st.Cursor, MaxBytes: e.PageBytes, NoPull: pushOnly && len(pending) > 0}
+		resp, err := e.tr.Sync(ctx, req)
+		if err != nil {
+			if IsRevoked(err) {
+				if werr := e.replica.Wipe(context.WithoutCancel(ctx)); werr != nil {
+					return errors.Join(err, werr)
+				}
+			}
+			return err
+		}
+		page := app.PullPage{Epoch: resp.Epoch, Acked: resp.Acked, Reset: resp.Reset, Cursor: resp.Cursor, At: e.Clock.Now()}
+		if req.NoPull {
+			page.Cursor = st.Cursor
+		} else {
+			page.Complete = !resp.More
+		}
+		if resp.Data != nil {
+			page.Data = *resp.Data
+		}
+		if err := e.replica.ApplyPull(ctx, page); err != nil {
+			return err
+		}
+		morePush := len(pending) == e.PushBatch || resp.ResendFrom > 0 || resp.Acked < st.AckedSeq
+		if req.NoPull {
+			pushOnly = false // pushed; now try a normal round
+			continue
+		}
+		if !resp.More && !morePush {
+			break
+		}
+	}
+	if e.photos == nil {
+		return nil
+	}
+	return e.photos.UploadAll(ctx, func(done, total int64) {
+		e.update(func(s *Status) { s.PhotoBytes = total - done })
+	})
+}
