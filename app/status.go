@@ -176,3 +176,27 @@ func AvailableActions(t Ticket, repairEntries int) []ActionCheck {
 	}
 	return out
 }
+
+// ValidStep reports whether a ticket may go from status from to status to
+// in one step: by a workflow action, or by a dispatcher's reassignment,
+// which sends any open ticket back to assigned. Audits of ticket histories
+// use it.
+func ValidStep(from, to Status) bool {
+	if from == to {
+		return true
+	}
+	if from.Open() && to == StatusAssigned {
+		return true
+	}
+	for _, e := range edges {
+		if e.to != to {
+			continue
+		}
+		for _, s := range e.from {
+			if s == from {
+				return true
+			}
+		}
+	}
+	return false
+}

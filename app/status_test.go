@@ -135,3 +135,23 @@ func TestAvailableActions(t *testing.T) {
 		}
 	}
 }
+
+func TestValidStep(t *testing.T) {
+	for _, tc := range []struct {
+		from, to app.Status
+		want     bool
+	}{
+		{app.StatusAssigned, app.StatusEnRoute, true},
+		{app.StatusInProgress, app.StatusCompleted, true},
+		{app.StatusWaitingParts, app.StatusAssigned, true}, // reassigned
+		{app.StatusAssigned, app.StatusCompleted, false},
+		{app.StatusCancelled, app.StatusInProgress, false},
+		{app.StatusClosed, app.StatusAssigned, false},
+		{app.StatusCompleted, app.StatusAssigned, true}, // reopened
+		{app.StatusOnSite, app.StatusOnSite, true},
+	} {
+		if got := app.ValidStep(tc.from, tc.to); got != tc.want {
+			t.Errorf("ValidStep(%s, %s) = %v, want %v", tc.from, tc.to, got, tc.want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/fieldbench/fieldbench/app"
 )
@@ -315,4 +316,65 @@ func splitFullName(full string) (string, int, bool) {
 		return "", 0, false
 	}
 	return full[:i], v, true
+}
+
+// Step is one entry of a ticket's status history.
+type Step struct {
+	From  app.Status `json:"from"` // "" when the ticket was created
+	To    app.Status `json:"to"`
+	Epoch int        `json:"epoch"`
+	At    time.Time  `json:"at"`
+}
+
+// TicketHistory returns the statuses a ticket went through, in server
+// order.
+func (db *DB) TicketHistory(ctx context.Context, tenant string, id app.TicketID) ([]Step, error) {
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT from_status, to_status, epoch, at FROM history WHERE tenant = ? AND ticket = ? ORDER BY version`), tenant, string(id))
+	if err != nil {
+		return nil, transient(err)
+	}
+	defer rows.Close()
+	out := []Step{}
+	for rows.Next() {
+		var s Step
+		var at int64
+		if err := rows.Scan(&s.From, &s.To, &s.Epoch, &at); err != nil {
+			return nil, transient(err)
+		}
+		s.At = time.Unix(0, at).UTC()
+		out = append(out, s)
+	}
+	return out, transient(rows.Err())
+}
+
+// Applied is a pushed mutation as the server took it.
+type Applied struct {
+	Mutation string    `json:"mutation"`
+	Seq      int64     `json:"seq"`
+	Name     string    `json:"name"`
+	Status   string    `json:"status"` // "applied" or "rejected"
+	Conflict string    `json:"conflict,omitempty"`
+	At       time.Time `json:"at"`
+}
+
+// AppliedBy lists what the server took from a device, in seq order: the
+// audit trail of its outbox.
+func (db *DB) AppliedBy(ctx context.Context, tenant string, dev app.DeviceID) ([]Applied, error) {
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT a.mutation, a.seq, a.name, a.status, a.conflict, a.at FROM applied a
+		JOIN devices d ON d.id = a.device WHERE d.tenant = ? AND a.device = ? ORDER BY a.seq`), tenant, string(dev))
+	if err != nil {
+		return nil, transient(err)
+	}
+	defer rows.Close()
+	out := []Applied{}
+	for rows.Next() {
+		var a Applied
+		var at int64
+		if err := rows.Scan(&a.Mutation, &a.Seq, &a.Name, &a.Status, &a.Conflict, &at); err != nil {
+			return nil, transient(err)
+		}
+		a.At = time.Unix(0, at).UTC()
+		out = append(out, a)
+	}
+	return out, transient(rows.Err())
 }

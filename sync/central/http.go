@@ -58,6 +58,8 @@ func NewServer(db *DB, log *slog.Logger) *Server {
 	s.mux.HandleFunc("POST /v1/admin/mutations", s.admin(s.handleAdminMutation))
 	s.mux.HandleFunc("GET /v1/admin/tickets", s.admin(s.handleTickets))
 	s.mux.HandleFunc("GET /v1/admin/tickets/{id}", s.admin(s.handleTicket))
+	s.mux.HandleFunc("GET /v1/admin/tickets/{id}/history", s.admin(s.handleHistory))
+	s.mux.HandleFunc("GET /v1/admin/devices/{id}/applied", s.admin(s.handleApplied))
 	s.mux.HandleFunc("GET /v1/admin/conflicts", s.admin(s.handleConflicts))
 	s.mux.HandleFunc("GET /v1/admin/balances", s.admin(s.handleBalances))
 	s.mux.HandleFunc("POST /v1/admin/import/{what}", s.admin(s.handleImport))
@@ -457,6 +459,24 @@ func (s *Server) handleTicket(w http.ResponseWriter, r *http.Request, p Principa
 		return
 	}
 	writeJSON(w, r, d)
+}
+
+func (s *Server) handleHistory(w http.ResponseWriter, r *http.Request, p Principal) {
+	h, err := s.db.TicketHistory(r.Context(), p.Tenant, app.TicketID(r.PathValue("id")))
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, r, h)
+}
+
+func (s *Server) handleApplied(w http.ResponseWriter, r *http.Request, p Principal) {
+	a, err := s.db.AppliedBy(r.Context(), p.Tenant, app.DeviceID(r.PathValue("id")))
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, r, a)
 }
 
 func (s *Server) handleConflicts(w http.ResponseWriter, r *http.Request, p Principal) {

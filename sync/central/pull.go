@@ -389,3 +389,13 @@ func (pg *page) parents(ctx context.Context) error {
 	}
 	return nil
 }
+
+// CursorPosition reads the epoch and change-log version a device's cursor
+// has reached; audits use it to check that cursors never go backwards.
+func CursorPosition(s string) (epoch string, version int64, ok bool) {
+	c, err := parseCursor(s)
+	if err != nil {
+		return "", 0, false
+	}
+	return c.Epoch, c.At.Version, true
+}

@@ -150,6 +150,12 @@ func (s *serverTx) SaveTicket(ctx context.Context, t app.Ticket) error {
 	if err := s.put(ctx, kindTicket, string(t.ID), string(t.ID), t); err != nil {
 		return err
 	}
+	if old.Status != t.Status || old.Epoch != t.Epoch {
+		if _, err := s.tx.ExecContext(ctx, s.db.q(`INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+			s.tenant, string(t.ID), s.version, string(old.Status), string(t.Status), t.Epoch, s.db.now().UnixNano()); err != nil {
+			return transient(err)
+		}
+	}
 	before, after := ticketScopes(s.tenant, old), ticketScopes(s.tenant, t)
 	var children []entityKey
 	for _, sc := range after {
