@@ -112,3 +112,17 @@ CREATE TABLE IF NOT EXISTS photo_hashes (
 	photo  TEXT NOT NULL,
 	PRIMARY KEY (tenant, sha256, photo)
 );
+
+-- Every status a ticket went through, in server order: the audit trail of
+-- in- versus out-of-warranty and SLA disputes, and what the sync
+-- simulation checks against the state machine.
+CREATE TABLE IF NOT EXISTS history (
+	tenant      TEXT NOT NULL,
+	ticket      TEXT NOT NULL,
+	version     BIGINT NOT NULL,
+	from_status TEXT NOT NULL,
+	to_status   TEXT NOT NULL,
+	epoch       BIGINT NOT NULL,
+	at          BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS history_ticket ON history (tenant, ticket, version);
