@@ -3,6 +3,7 @@
 //	central -data DIR -addr 127.0.0.1:8080        serve on embedded SQLite
 //	central -postgres URL -addr :8080 -data DIR   serve on PostgreSQL (photos in DIR)
 //	central init -data DIR | -postgres URL        create a tenant and print an admin token
+//	central backup -data DIR FILE                 copy the SQLite database while serving
 //	central restore-epoch -data DIR | -postgres URL  after restoring a backup
 //	central admin COMMAND ...                     talk to a running service
 //
@@ -49,6 +50,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return initCmd(ctx, args[1:], stdout)
 		case "restore-epoch":
 			return restoreEpoch(ctx, args[1:], stdout)
+		case "backup":
+			return backup(ctx, args[1:], stdout)
 		case "admin":
 			return admin(ctx, args[1:], stdout)
 		case "help", "-h", "-help", "--help":
@@ -65,6 +68,7 @@ const usage = `central: Fieldbench's central service.
   central -postgres URL -data DIR -addr :8080     serve on PostgreSQL
   central init -data DIR | -postgres URL [-tenant T]
   central restore-epoch -data DIR | -postgres URL
+  central backup -data DIR FILE                   consistent copy of a running SQLite service
   central admin [-server URL] [-token T | -data DIR] COMMAND
       technician ID NAME COUNTRY [VAN]
       location ID KIND NAME [OWNER]
@@ -200,5 +204,27 @@ func restoreEpoch(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "new server epoch %s: devices will re-send what the backup lacks and pull again\n", e)
+	return nil
+}
+
+func backup(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	var dbf dbFlags
+	dbf.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return app.Errorf(app.EINVALID, "central.usage", "Usage: central {{.What}}", "What", "backup -data DIR FILE")
+	}
+	db, err := dbf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Backup(ctx, fs.Arg(0)); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backup written to %s; after restoring it, run central restore-epoch\n", fs.Arg(0))
 	return nil
 }

@@ -324,12 +324,14 @@ type Step struct {
 	To    app.Status `json:"to"`
 	Epoch int        `json:"epoch"`
 	At    time.Time  `json:"at"`
+	// Version is the change-log version of the transaction that made it.
+	Version int64 `json:"version"`
 }
 
 // TicketHistory returns the statuses a ticket went through, in server
 // order.
 func (db *DB) TicketHistory(ctx context.Context, tenant string, id app.TicketID) ([]Step, error) {
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT from_status, to_status, epoch, at FROM history WHERE tenant = ? AND ticket = ? ORDER BY version`), tenant, string(id))
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT from_status, to_status, epoch, at, version FROM history WHERE tenant = ? AND ticket = ? ORDER BY version`), tenant, string(id))
 	if err != nil {
 		return nil, transient(err)
 	}
@@ -338,7 +340,7 @@ func (db *DB) TicketHistory(ctx context.Context, tenant string, id app.TicketID)
 	for rows.Next() {
 		var s Step
 		var at int64
-		if err := rows.Scan(&s.From, &s.To, &s.Epoch, &at); err != nil {
+		if err := rows.Scan(&s.From, &s.To, &s.Epoch, &at, &s.Version); err != nil {
 			return nil, transient(err)
 		}
 		s.At = time.Unix(0, at).UTC()
@@ -355,12 +357,15 @@ type Applied struct {
 	Status   string    `json:"status"` // "applied" or "rejected"
 	Conflict string    `json:"conflict,omitempty"`
 	At       time.Time `json:"at"`
+	// Version is the change-log version of the transaction that took it,
+	// comparable with Step.Version.
+	Version int64 `json:"version"`
 }
 
 // AppliedBy lists what the server took from a device, in seq order: the
 // audit trail of its outbox.
 func (db *DB) AppliedBy(ctx context.Context, tenant string, dev app.DeviceID) ([]Applied, error) {
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT a.mutation, a.seq, a.name, a.status, a.conflict, a.at FROM applied a
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT a.mutation, a.seq, a.name, a.status, a.conflict, a.at, a.version FROM applied a
 		JOIN devices d ON d.id = a.device WHERE d.tenant = ? AND a.device = ? ORDER BY a.seq`), tenant, string(dev))
 	if err != nil {
 		return nil, transient(err)
@@ -370,7 +375,7 @@ func (db *DB) AppliedBy(ctx context.Context, tenant string, dev app.DeviceID) ([
 	for rows.Next() {
 		var a Applied
 		var at int64
-		if err := rows.Scan(&a.Mutation, &a.Seq, &a.Name, &a.Status, &a.Conflict, &at); err != nil {
+		if err := rows.Scan(&a.Mutation, &a.Seq, &a.Name, &a.Status, &a.Conflict, &at, &a.Version); err != nil {
 			return nil, transient(err)
 		}
 		a.At = time.Unix(0, at).UTC()

@@ -267,3 +267,21 @@ func transient(err error) error {
 	}
 	return app.Errorf(app.EINTERNAL, "central.database", "The central database failed; try again shortly.").WithCause(err)
 }
+
+// Backup writes a consistent copy of the SQLite database to path (which
+// must not exist) while the service runs. On PostgreSQL use pg_dump.
+func (db *DB) Backup(ctx context.Context, path string) error {
+	if db.dialect != dialectSQLite {
+		return app.Errorf(app.EINVALID, "central.backup_postgres", "Back up a PostgreSQL deployment with pg_dump.")
+	}
+	_, err := db.write.ExecContext(ctx, `VACUUM INTO ?`, path)
+	return transient(err)
+}
+
+// Path is the SQLite database file ("" on PostgreSQL).
+func (db *DB) Path() string {
+	if db.dialect != dialectSQLite {
+		return ""
+	}
+	return filepath.Join(db.dir, "central.db")
+}

@@ -128,7 +128,7 @@ func (db *DB) pushOne(ctx context.Context, st *serverTx, p Principal, m app.Muta
 		if err := st.putConflict(ctx, c); err != nil {
 			return nil, err
 		}
-		if err := db.recordApplied(ctx, tx, p, m, "rejected", c.ID); err != nil {
+		if err := db.recordApplied(ctx, tx, st.version, p, m, "rejected", c.ID); err != nil {
 			return nil, err
 		}
 		if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT push`); err != nil {
@@ -139,7 +139,7 @@ func (db *DB) pushOne(ctx context.Context, st *serverTx, p Principal, m app.Muta
 	if err != nil {
 		return nil, err
 	}
-	if err := db.recordApplied(ctx, tx, p, m, status, ""); err != nil {
+	if err := db.recordApplied(ctx, tx, st.version, p, m, status, ""); err != nil {
 		return nil, err
 	}
 	if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT push`); err != nil {
@@ -185,9 +185,9 @@ func (db *DB) applyPushed(ctx context.Context, st *serverTx, p Principal, m app.
 	return "applied", nil
 }
 
-func (db *DB) recordApplied(ctx context.Context, tx *sql.Tx, p Principal, m app.Mutation, status, conflict string) error {
-	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO applied (mutation, device, seq, name, status, conflict, at, device_at, hlc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		m.ID, string(p.Device), m.Seq, m.FullName(), status, conflict, db.now().UnixNano(), m.At.UnixNano(), m.HLC)
+func (db *DB) recordApplied(ctx context.Context, tx *sql.Tx, version int64, p Principal, m app.Mutation, status, conflict string) error {
+	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO applied (mutation, device, seq, name, status, conflict, at, device_at, hlc, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		m.ID, string(p.Device), m.Seq, m.FullName(), status, conflict, db.now().UnixNano(), m.At.UnixNano(), m.HLC, version)
 	return transient(err)
 }
 

@@ -101,7 +101,8 @@ CREATE TABLE IF NOT EXISTS applied (
 	conflict   TEXT NOT NULL DEFAULT '',
 	at         BIGINT NOT NULL,
 	device_at  BIGINT NOT NULL,
-	hlc        TEXT NOT NULL DEFAULT ''
+	hlc        TEXT NOT NULL DEFAULT '',
+	version    BIGINT NOT NULL DEFAULT 0 -- the change-log version of its transaction
 );
 CREATE INDEX IF NOT EXISTS applied_device ON applied (device, seq);
 
