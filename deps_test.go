@@ -29,6 +29,8 @@ var layerRules = []struct {
 		why: "store implements app on SQLite and knows nothing of the UI or the other adapters"},
 	{pkg: "sync", forbidden: []string{"fyne.io/", "modernc.org/sqlite", module + "/store", module + "/scanner", module + "/ui", module + "/sync/central"},
 		why: "the device's sync engine reaches local data only through app interfaces"},
+	{pkg: "sync/simulation", forbidden: []string{"fyne.io/", module + "/ui", module + "/scanner"},
+		why: "the simulation wires the real store, engine and central service, without a UI"},
 	{pkg: "sync/central/...", forbidden: []string{"fyne.io/", module + "/store", module + "/scanner", module + "/ui"},
 		why: "the central service keeps its own database (SQLite or PostgreSQL), never the device store"},
 	{pkg: "scanner/...", forbidden: []string{"fyne.io/", "modernc.org/", module + "/store", module + "/sync", module + "/ui"},

@@ -48,6 +48,7 @@ require (
 	github.com/stretchr/testify v1.11.1 // indirect
 	github.com/tus/tusd/v2 v2.9.1 // indirect
 	github.com/yuin/goldmark v1.7.8 // indirect
+	golang.org/x/exp v0.0.0-20250106191152-7588d65b2ba8 // indirect
 	golang.org/x/image v0.24.0 // indirect
 	golang.org/x/net v0.49.0 // indirect
 	golang.org/x/sync v0.24.0 // indirect

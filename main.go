@@ -1,6 +1,7 @@
 // Command fieldbench is the technician's terminal. main only wires: it
-// opens the local store, loads the demo world when asked, and hands app
-// interfaces to the UI.
+// opens the local store, pairs with a central service (with -demo, one
+// embedded in the app and seeded with the demo world), runs the sync engine
+// in the background and hands app interfaces to the UI.
 package main
 
 import (
@@ -9,6 +10,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -19,13 +21,17 @@ import (
 	"github.com/fieldbench/fieldbench/app/demo"
 	"github.com/fieldbench/fieldbench/assets"
 	"github.com/fieldbench/fieldbench/store"
+	fbsync "github.com/fieldbench/fieldbench/sync"
+	"github.com/fieldbench/fieldbench/sync/central"
 	"github.com/fieldbench/fieldbench/ui"
 )
 
 const appID = "io.fieldbench.terminal"
 
 func main() {
-	demoMode := flag.Bool("demo", false, "load the demo world on first start and sign in as the demo technician")
+	demoMode := flag.Bool("demo", false, "run an embedded central service with the demo world and pair with it as the demo technician")
+	server := flag.String("server", "", "central service to pair with, e.g. https://central.example.com (with -pair)")
+	pairCode := flag.String("pair", "", "one-time pairing code from the administrator (with -server)")
 	dataDir := flag.String("data", "", "folder for the local database and photos (default: the app's storage folder)")
 	language := flag.String("lang", "", "user interface language, e.g. en or zh (default: the system's)")
 	flag.Parse()
@@ -66,26 +72,93 @@ func main() {
 		if err != nil {
 			return ui.Deps{}, nil, err
 		}
-		tickets := store.NewTicketService(db)
-		tech := app.TechnicianID(os.Getenv("FIELDBENCH_TECHNICIAN"))
-		if *demoMode {
-			tech = demo.DemoTechnician
-			if _, n, err := tickets.FindTickets(ctx, app.TicketFilter{Technician: tech, Limit: 1}); err == nil && n == 0 {
-				progress(lang.X("startup.demo", "Creating the demo world…"))
-				if err := db.Load(ctx, demo.Generate(1, demo.Default, time.Now())); err != nil {
-					db.Close()
-					return ui.Deps{}, nil, err
-				}
-				// A bulk load leaves the search index in many segments;
-				// merging them makes part search about 4x faster.
-				if err := db.Optimize(ctx); err != nil {
-					log.Printf("optimize store: %v", err)
-				}
+		closers := []func(){func() { db.Close() }}
+		closeAll := func() {
+			for i := len(closers) - 1; i >= 0; i-- {
+				closers[i]()
 			}
 		}
-		deps := ui.Deps{Tickets: tickets, Parts: store.NewPartService(db), Warranty: store.NewWarrantyService(db), Technician: tech}
-		return deps, func() { db.Close() }, nil
+		pairingPath := filepath.Join(abs, "pairing.json")
+		pairing, err := fbsync.LoadPairing(pairingPath)
+		switch {
+		case *demoMode:
+			progress(lang.X("startup.demo_server", "Starting the demo server…"))
+			emb, err := central.StartEmbedded(ctx, filepath.Join(abs, "central"), "demo", func() app.Dataset {
+				progress(lang.X("startup.demo", "Creating the demo world…"))
+				return demo.Generate(1, demo.Default, time.Now())
+			}, nil)
+			if err != nil {
+				closeAll()
+				return ui.Deps{}, nil, err
+			}
+			closers = append(closers, func() { emb.Close() })
+			if pairing.Token == "" {
+				code, err := emb.PairingCode(ctx, demo.DemoTechnician)
+				if err == nil {
+					pairing, err = pair(ctx, emb.URL, code, pairingPath)
+				}
+				if err != nil {
+					closeAll()
+					return ui.Deps{}, nil, err
+				}
+			}
+			pairing.Server = emb.URL // a new port on every start
+		case *server != "" && *pairCode != "":
+			progress(lang.X("startup.pairing", "Pairing with the server…"))
+			if pairing, err = pair(ctx, *server, *pairCode, pairingPath); err != nil {
+				closeAll()
+				return ui.Deps{}, nil, err
+			}
+		case err != nil && app.ErrorCode(err) != app.ENOTFOUND:
+			closeAll()
+			return ui.Deps{}, nil, err
+		}
+		deps := ui.Deps{Tickets: store.NewTicketService(db), Parts: store.NewPartService(db), Warranty: store.NewWarrantyService(db),
+			Technician: pairing.Technician.ID}
+		if pairing.Token == "" {
+			// Not paired: the app works on whatever the store holds.
+			deps.Technician = app.TechnicianID(os.Getenv("FIELDBENCH_TECHNICIAN"))
+			return deps, closeAll, nil
+		}
+		engine := fbsync.NewEngine(db, &fbsync.Client{BaseURL: pairing.Server, Token: pairing.Token})
+		if st, err := db.SyncState(ctx); err == nil && st.Cursor == "" {
+			// The first sync downloads the technician's tickets, the
+			// catalog and the rules; show it as it goes.
+			var started atomic.Bool // the start screen is gone once the UI runs
+			engine.Watch(func(s fbsync.Status) {
+				if s.Running && !started.Load() {
+					progress(lang.X("startup.first_sync", "Downloading your tickets and the parts catalog… {{.Rows}} records", map[string]any{"Rows": s.Pulled}))
+				}
+			})
+			err := engine.SyncOnce(ctx)
+			started.Store(true)
+			if err != nil {
+				log.Printf("first sync: %v", err)
+			} else if err := db.Optimize(ctx); err != nil {
+				log.Printf("optimize store: %v", err)
+			}
+		}
+		syncCtx, stopSync := context.WithCancel(ctx)
+		go func() {
+			if err := engine.Run(syncCtx); err == nil {
+				// Revoked: the engine wiped the store; forget the pairing.
+				fbsync.ForgetPairing(pairingPath)
+			}
+		}()
+		closers = append(closers, stopSync)
+		return deps, closeAll, nil
 	}
 	ui.Start(ctx, w, open)
 	w.ShowAndRun()
+}
+
+// pair exchanges a pairing code for a device token and saves it.
+func pair(ctx context.Context, server, code, path string) (fbsync.Pairing, error) {
+	host, _ := os.Hostname()
+	resp, err := (&fbsync.Client{BaseURL: server}).Pair(ctx, code, host)
+	if err != nil {
+		return fbsync.Pairing{}, err
+	}
+	p := fbsync.Pairing{Server: server, Device: resp.Device, Token: resp.Token, Technician: resp.Technician}
+	return p, p.Save(path)
 }

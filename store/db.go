@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -38,7 +39,9 @@ type DB struct {
 	path     string
 	photoDir string
 	clock    app.Clock
-	device   app.DeviceID
+	// device is this installation's ID; Wipe mints a new one while other
+	// goroutines may read it.
+	device atomic.Pointer[app.DeviceID]
 
 	// write has exactly one connection. SQLite allows one writer at a time;
 	// queueing writers on Go's pool instead of SQLite's busy handler keeps
@@ -389,7 +392,7 @@ func (db *DB) initDevice(ctx context.Context) error {
 	if err != nil {
 		return db.openError(err)
 	}
-	db.device = app.DeviceID(id)
+	db.setDevice(app.DeviceID(id))
 	return nil
 }
 
@@ -437,7 +440,9 @@ func (db *DB) Close() error {
 func (db *DB) Path() string { return db.path }
 
 // DeviceID returns this installation's device ID, minted on first Open.
-func (db *DB) DeviceID() app.DeviceID { return db.device }
+func (db *DB) DeviceID() app.DeviceID { return *db.device.Load() }
+
+func (db *DB) setDevice(id app.DeviceID) { db.device.Store(&id) }
 
 func (db *DB) now() time.Time { return db.clock.Now().UTC() }
 

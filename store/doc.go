@@ -1,7 +1,7 @@
 // Package store is Fieldbench's on-device database: the app interfaces
 // (TicketService, PartService, WarrantyService, Committer, Outbox,
-// PhotoStore) implemented on one SQLite file through modernc.org/sqlite
-// (pure Go, driver "sqlite").
+// PhotoStore, Replica) implemented on one SQLite file through
+// modernc.org/sqlite (pure Go, driver "sqlite").
 //
 // # Connections
 //
@@ -29,6 +29,23 @@
 // hybrid logical clock reading. synchronous=FULL makes it durable when
 // Commit returns; any error rolls both back. Server-owned data arrives
 // through DB.Load and DB.Pull, in one transaction per dataset.
+//
+// # Sync
+//
+// DB implements app.Replica for the sync engine. ApplyPull writes a pulled
+// page in one transaction: the acknowledgement (which may go down after a
+// server restore), a reset when the server's epoch changed, the rows, and
+// a rebase. A pulled ticket's row is the server's copy (kept in
+// tickets.base); its pending mutations, found by outbox.ticket_id, are then
+// applied again on top, in seq order, as whoever committed them and at the
+// time they were committed, each in a savepoint: one the new state refuses
+// stays queued for the server to decide, and the view shows the server's
+// state. Facts (repairs, parts used, photos, notes, movements) are never
+// deleted by a pull, so a replay skips the ones it finds. A ticket with
+// unsent work (a pending mutation or a photo not yet verified) is never
+// dropped, by a reset or by leaving the scope; it is marked left_scope and
+// dropped once the work is confirmed. PhotosToUpload and SetPhotoState are
+// the photo upload queue; Wipe empties a revoked device.
 //
 // # Schema
 //

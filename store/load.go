@@ -11,12 +11,18 @@ import (
 )
 
 // Load writes a dataset in one transaction: the demo world, a first sync,
-// or a page of pulled changes. Technicians, locations, parts, rule sets and
-// tickets replace the rows with the same key (a rule set only by an equal
-// or newer version); stock movements, repairs, parts used and notes with a
-// known ID are skipped, so loading the same dataset twice changes nothing.
-// A known photo only takes the upload state. Either everything is written
-// or nothing. After a first sync or a large pull, call Optimize.
+// or a page of pulled changes. Technicians, locations, parts, rule sets,
+// conflicts and tickets replace the rows with the same key (a rule set only
+// by an equal or newer version); a ticket's row becomes the server's copy
+// (its base) and back in scope. Stock movements, repairs, parts used and
+// notes with a known ID are skipped, so loading the same dataset twice
+// changes nothing; a movement made here keeps its outbox seq, so it counts
+// as pending until the server acknowledges that seq. A known photo only
+// takes the upload state (see photoLoad). Gone tickets are dropped with
+// their children, or marked as out of scope while this device has unsent
+// work on them. Either everything is written or nothing. Load does not
+// rebase pending mutations (ApplyPull does). After a first sync or a large
+// pull, call Optimize.
 func (db *DB) Load(ctx context.Context, ds app.Dataset) error {
 	return db.writeTx(ctx, func(tx *sql.Tx) error { return db.load(ctx, tx, ds) })
 }
@@ -167,7 +173,7 @@ func (l *loader) load(ds app.Dataset) error {
 		if m.ID == "" {
 			return missing("stock movement")
 		}
-		if _, err := l.exec(movementInsert, movementArgs(m, 0)...); err != nil {
+		if _, err := l.exec(movementLoad, movementArgs(m, 0)...); err != nil {
 			return fmt.Errorf("load movement %s: %w", m.ID, err)
 		}
 	}
@@ -202,6 +208,56 @@ func (l *loader) load(ds app.Dataset) error {
 	}
 	for _, ti := range tickets { // after the rows, as for parts
 		if err := indexTicket(l.ctx, l, ti); err != nil {
+			return err
+		}
+	}
+	// Loose facts after the tickets: the server sends a fact's ticket in
+	// the same page when the device may lack it.
+	for _, r := range ds.Repairs {
+		if err := l.next(); err != nil {
+			return err
+		}
+		if err := l.repair(r); err != nil {
+			return err
+		}
+	}
+	for _, p := range ds.PartsUsed {
+		if err := l.next(); err != nil {
+			return err
+		}
+		if err := l.partUsed(p); err != nil {
+			return err
+		}
+	}
+	for _, p := range ds.Photos {
+		if err := l.next(); err != nil {
+			return err
+		}
+		if err := l.photo(p); err != nil {
+			return err
+		}
+	}
+	for _, n := range ds.Notes {
+		if err := l.next(); err != nil {
+			return err
+		}
+		if err := l.note(n); err != nil {
+			return err
+		}
+	}
+	for _, c := range ds.Conflicts {
+		if err := l.next(); err != nil {
+			return err
+		}
+		if err := l.conflict(c); err != nil {
+			return err
+		}
+	}
+	for _, id := range ds.GoneTickets {
+		if err := l.next(); err != nil {
+			return err
+		}
+		if err := l.goneTicket(id); err != nil {
 			return err
 		}
 	}
@@ -278,42 +334,119 @@ func (l *loader) ticket(d app.TicketDetail) (ticketIndex, error) {
 	if err != nil {
 		return ti, fmt.Errorf("load ticket %s: %w", t.Number, err)
 	}
+	// The row as written is the server's copy: ApplyPull re-applies the
+	// pending mutations on top of data, and base keeps what it saw.
+	if _, err := l.exec(`UPDATE tickets SET base = data, left_scope = 0 WHERE rid = ?`, ti.rid); err != nil {
+		return ti, fmt.Errorf("load ticket %s: %w", t.Number, err)
+	}
 	// Children belong to the ticket they are listed under.
 	for _, r := range d.Repairs {
 		r.Ticket = t.ID
-		if r.ID == "" {
-			return ti, missing("repair entry")
-		}
-		if _, err := l.exec(repairInsert, repairArgs(r)...); err != nil {
-			return ti, fmt.Errorf("load repair %s: %w", r.ID, err)
+		if err := l.repair(r); err != nil {
+			return ti, err
 		}
 	}
 	for _, p := range d.Parts {
 		p.Ticket = t.ID
-		if p.ID == "" {
-			return ti, missing("part used")
-		}
-		if _, err := l.exec(partUsedInsert, partUsedArgs(p)...); err != nil {
-			return ti, fmt.Errorf("load part used %s: %w", p.ID, err)
+		if err := l.partUsed(p); err != nil {
+			return ti, err
 		}
 	}
 	for _, p := range d.Photos {
 		p.Ticket = t.ID
-		if p.ID == "" {
-			return ti, missing("photo")
-		}
-		if _, err := l.exec(photoLoad, photoArgs(p)...); err != nil {
-			return ti, fmt.Errorf("load photo %s: %w", p.ID, err)
+		if err := l.photo(p); err != nil {
+			return ti, err
 		}
 	}
 	for _, n := range d.Notes {
 		n.Ticket = t.ID
-		if n.ID == "" {
-			return ti, missing("note")
-		}
-		if _, err := l.exec(noteInsert, noteArgs(n)...); err != nil {
-			return ti, fmt.Errorf("load note %s: %w", n.ID, err)
+		if err := l.note(n); err != nil {
+			return ti, err
 		}
 	}
 	return ti, nil
+}
+
+func (l *loader) repair(r app.RepairEntry) error {
+	if r.ID == "" {
+		return missing("repair entry")
+	}
+	if _, err := l.exec(repairLoad, repairArgs(r)...); err != nil {
+		return fmt.Errorf("load repair %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+func (l *loader) partUsed(p app.PartUsed) error {
+	if p.ID == "" {
+		return missing("part used")
+	}
+	if _, err := l.exec(partUsedLoad, partUsedArgs(p)...); err != nil {
+		return fmt.Errorf("load part used %s: %w", p.ID, err)
+	}
+	return nil
+}
+
+func (l *loader) photo(p app.Photo) error {
+	if p.ID == "" {
+		return missing("photo")
+	}
+	if _, err := l.exec(photoLoad, photoArgs(p)...); err != nil {
+		return fmt.Errorf("load photo %s: %w", p.ID, err)
+	}
+	return nil
+}
+
+func (l *loader) note(n app.Note) error {
+	if n.ID == "" {
+		return missing("note")
+	}
+	if _, err := l.exec(noteLoad, noteArgs(n)...); err != nil {
+		return fmt.Errorf("load note %s: %w", n.ID, err)
+	}
+	return nil
+}
+
+// conflict writes or replaces a conflict: the server sends it again when
+// someone resolves it.
+func (l *loader) conflict(c app.Conflict) error {
+	if c.ID == "" {
+		return missing("conflict")
+	}
+	data, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("encode conflict %s: %w", c.ID, err)
+	}
+	if _, err := l.exec(`INSERT INTO conflicts (id, kind, ticket_id, open, at, data) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, ticket_id = excluded.ticket_id, open = excluded.open,
+		at = excluded.at, data = excluded.data`,
+		c.ID, string(c.Kind), nullStr(c.Ticket), c.Open(), nsec(c.At), data); err != nil {
+		return fmt.Errorf("load conflict %s: %w", c.ID, err)
+	}
+	return nil
+}
+
+// goneTicket drops a ticket that left the device's scopes, or only marks
+// it while the device has unsent work on it: that work must reach the
+// server first (and its result come back), and the technician keeps seeing
+// what they did meanwhile.
+func (l *loader) goneTicket(id app.TicketID) error {
+	if id == "" {
+		return missing("gone ticket")
+	}
+	res, err := l.exec(`UPDATE tickets SET left_scope = 1 WHERE tickets.id = ? AND `+unsentWork, string(id))
+	if err != nil {
+		return fmt.Errorf("mark ticket %s out of scope: %w", id, err)
+	}
+	marked, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("mark ticket %s out of scope: %w", id, err)
+	}
+	if marked > 0 {
+		return nil
+	}
+	if err := deleteTickets(l.ctx, l, `tickets.id = ?`, string(id)); err != nil {
+		return fmt.Errorf("drop ticket %s: %w", id, err)
+	}
+	return nil
 }

@@ -13,10 +13,16 @@ var _ app.MutationTx = (*mutationTx)(nil)
 // mutationTx is app.MutationTx over one write transaction. seq is the
 // outbox seq of the mutation being applied: stock movements carry it, so a
 // balance can tell what the server has not accepted yet.
+//
+// replay is set when ApplyPull re-applies a pending mutation on a pulled
+// ticket: its facts were recorded when it was committed (and are never
+// deleted by a pull), so adding a fact with a known ID succeeds without
+// writing, and the ticket's counters are recomputed on the server's row.
 type mutationTx struct {
-	db  *DB
-	tx  *sql.Tx
-	seq int64
+	db     *DB
+	tx     *sql.Tx
+	seq    int64
+	replay bool
 }
 
 func (m *mutationTx) Ticket(ctx context.Context, id app.TicketID) (app.Ticket, error) {
@@ -61,25 +67,26 @@ func (m *mutationTx) AddMovement(ctx context.Context, mv app.StockMovement) erro
 }
 
 func (m *mutationTx) AddRepair(ctx context.Context, r app.RepairEntry) error {
-	return m.addFact(ctx, "repair entry", r.ID, repairInsert, repairArgs(r)...)
+	return m.addFact(ctx, "repair entry", r.ID, repairInsert, append(repairArgs(r), m.seqArg())...)
 }
 
 func (m *mutationTx) AddPartUsed(ctx context.Context, p app.PartUsed) error {
-	return m.addFact(ctx, "part used", p.ID, partUsedInsert, partUsedArgs(p)...)
+	return m.addFact(ctx, "part used", p.ID, partUsedInsert, append(partUsedArgs(p), m.seqArg())...)
 }
 
 func (m *mutationTx) AddPhoto(ctx context.Context, p app.Photo) error {
 	if p.State == "" {
 		p.State = photoLocal
 	}
-	return m.addFact(ctx, "photo", p.ID, photoInsert, photoArgs(p)...)
+	return m.addFact(ctx, "photo", p.ID, photoInsert, append(photoArgs(p), m.seqArg())...)
 }
 
 func (m *mutationTx) AddNote(ctx context.Context, n app.Note) error {
-	return m.addFact(ctx, "note", n.ID, noteInsert, noteArgs(n)...)
+	return m.addFact(ctx, "note", n.ID, noteInsert, append(noteArgs(n), m.seqArg())...)
 }
 
-// addFact inserts an append-only fact; an ID seen before is ECONFLICT.
+// addFact inserts an append-only fact; an ID seen before is ECONFLICT,
+// except in a replay.
 func (m *mutationTx) addFact(ctx context.Context, what, id, insert string, args ...any) error {
 	if id == "" {
 		return app.Errorf(app.EINVALID, "store.fact_without_id", "The {{.What}} has no ID.", "What", what)
@@ -92,34 +99,68 @@ func (m *mutationTx) addFact(ctx context.Context, what, id, insert string, args 
 	if err != nil {
 		return fmt.Errorf("add %s: %w", what, err)
 	}
-	if n == 0 {
+	if n == 0 && !m.replay {
 		return app.Errorf(app.ECONFLICT, "store.fact_exists", "This {{.What}} ({{.ID}}) was already recorded.", "What", what, "ID", id)
 	}
 	return nil
 }
 
-// The fact inserts skip a known ID (ON CONFLICT DO NOTHING): Load relies on
-// that for idempotent replays, and addFact turns it into ECONFLICT.
+// The fact inserts of a mutation (outbox_seq set, pulled 0) skip a known
+// ID (ON CONFLICT DO NOTHING): addFact turns that into ECONFLICT, except in
+// a replay. The *Load variants write what the server sent: pulled = 1, also
+// on a fact this device recorded first, so a refused fact can be told from
+// an accepted one (see dropRefused in replica.go).
 const (
 	movementInsert = `INSERT INTO movements (id, kind, part, from_loc, to_loc, qty, serial, ticket_id, reason, at, recorded_by, outbox_seq)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
-	repairInsert = `INSERT INTO repairs (id, ticket_id, action, minutes, at, by)
-		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
-	partUsedInsert = `INSERT INTO parts_used (id, ticket_id, part, qty, serial, defective_serial, from_loc, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
-	photoInsert = `INSERT INTO photos (id, ticket_id, sha256, size, mime, caption, kind, at, state)
+	movementLoad = `INSERT INTO movements (id, kind, part, from_loc, to_loc, qty, serial, ticket_id, reason, at, recorded_by, outbox_seq, pulled)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET pulled = 1`
+	repairInsert = `INSERT INTO repairs (id, ticket_id, action, minutes, at, by, outbox_seq)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
+	repairLoad = `INSERT INTO repairs (id, ticket_id, action, minutes, at, by, pulled)
+		VALUES (?, ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET pulled = 1`
+	partUsedInsert = `INSERT INTO parts_used (id, ticket_id, part, qty, serial, defective_serial, from_loc, at, outbox_seq)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
-	// photoLoad is photoInsert for Load: a photo is a fact, but its upload
-	// state moves on (local, uploading, verified), so a known photo takes
-	// the state the server sends.
-	photoLoad = `INSERT INTO photos (id, ticket_id, sha256, size, mime, caption, kind, at, state)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state WHERE excluded.state <> ''`
-	noteInsert = `INSERT INTO notes (id, ticket_id, text, at, by)
-		VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
+	partUsedLoad = `INSERT INTO parts_used (id, ticket_id, part, qty, serial, defective_serial, from_loc, at, pulled)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET pulled = 1`
+	photoInsert = `INSERT INTO photos (id, ticket_id, sha256, size, mime, caption, kind, at, state, outbox_seq)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
+	// photoLoad: a photo is a fact, but its upload state moves on (local,
+	// uploading, verified), so a known photo takes the state the server
+	// sends. The server knows no upload in progress (it says "pending"
+	// until the bytes are verified), so a photo this device still has to
+	// upload only moves on to verified: anything else would take it out of
+	// the upload queue (PhotosToUpload).
+	photoLoad = `INSERT INTO photos (id, ticket_id, sha256, size, mime, caption, kind, at, state, pulled)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET pulled = 1, state = CASE
+			WHEN excluded.state <> '' AND (excluded.state = '` + photoVerified + `' OR photos.state NOT IN (` + photoUnsent + `)) THEN excluded.state
+			ELSE photos.state END`
+	noteInsert = `INSERT INTO notes (id, ticket_id, text, at, by, outbox_seq)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
+	noteLoad = `INSERT INTO notes (id, ticket_id, text, at, by, pulled)
+		VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET pulled = 1`
 )
 
-// photoLocal is the upload state of a photo recorded on this device.
-const photoLocal = "local"
+// seqArg is the outbox seq of the mutation being applied, for the
+// outbox_seq column of the facts it records (NULL outside a mutation).
+func (m *mutationTx) seqArg() any {
+	if m.seq > 0 {
+		return m.seq
+	}
+	return nil
+}
+
+// Upload states of a photo on the device: recorded here (local), handed
+// to the upload queue (uploading), or confirmed by the server (verified).
+// A photo pulled from the server keeps the server's state.
+const (
+	photoLocal     = "local"
+	photoUploading = "uploading"
+	photoVerified  = "verified"
+	// photoUnsent lists, for SQL, the states whose bytes the server has
+	// not verified yet.
+	photoUnsent = `'` + photoLocal + `', '` + photoUploading + `'`
+)
 
 // movementArgs: seq is the outbox seq of a local movement, 0 for one loaded
 // from the server.

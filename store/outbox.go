@@ -26,7 +26,8 @@ func NewCommitter(db *DB) *Committer { return &Committer{db: db} }
 // gapless seq and a fresh hybrid logical clock reading, in ONE transaction
 // (synchronous=FULL: durable when Commit returns). Any error leaves both the
 // data and the outbox unchanged. Validation and business-rule errors come
-// back as the command's own *app.Error.
+// back as the command's own *app.Error. The outbox row also records the
+// ticket the command acts on and the actor, for rebase (see ApplyPull).
 func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command) (app.Mutation, error) {
 	db := c.db
 	if cmd == nil {
@@ -45,7 +46,6 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 	if err != nil {
 		return app.Mutation{}, err
 	}
-	m.Device = db.device
 	// The transaction ends with ctx (database/sql rolls it back), but its
 	// statements run without: the driver starts a watcher goroutine per
 	// statement for a cancellable context, which costs more than the small
@@ -54,7 +54,8 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 	err = db.writeTx(ctx, func(tx *sql.Tx) error {
 		var last int64
 		var clock hlc
-		if err := tx.QueryRowContext(sctx, `SELECT last_seq, hlc_wall, hlc_logical FROM device WHERE id = 1`).Scan(&last, &clock.wall, &clock.logical); err != nil {
+		// The device ID is read with the seq: Wipe may mint a new one.
+		if err := tx.QueryRowContext(sctx, `SELECT device_id, last_seq, hlc_wall, hlc_logical FROM device WHERE id = 1`).Scan(&m.Device, &last, &clock.wall, &clock.logical); err != nil {
 			return db.sqlError(err)
 		}
 		m.Seq = last + 1
@@ -63,8 +64,10 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 		if err := queued.Apply(sctx, &mutationTx{db: db, tx: tx, seq: m.Seq}, actor, now); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(sctx, `INSERT INTO outbox (seq, id, name, version, args, hlc, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			m.Seq, m.ID, m.Name, m.Version, string(m.Args), m.HLC, m.At.UnixNano()); err != nil {
+		if _, err := tx.ExecContext(sctx, `INSERT INTO outbox (seq, id, name, version, args, hlc, at, ticket_id, actor_role, actor_technician, actor_name)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			m.Seq, m.ID, m.Name, m.Version, string(m.Args), m.HLC, m.At.UnixNano(), nullStr(app.TicketOf(queued)),
+			string(actor.Role), string(actor.Technician), actor.Name); err != nil {
 			return db.sqlError(err)
 		}
 		_, err := tx.ExecContext(sctx, `UPDATE device SET last_seq = ?, hlc_wall = ?, hlc_logical = ? WHERE id = 1`, m.Seq, clock.wall, clock.logical)
@@ -109,9 +112,25 @@ type Outbox struct{ db *DB }
 // NewOutbox returns the outbox of db.
 func NewOutbox(db *DB) *Outbox { return &Outbox{db: db} }
 
+// mutationCols are the columns scanMutation reads.
+const mutationCols = `seq, id, name, version, args, hlc, at`
+
 // pendingQuery reads the unacknowledged mutations from the seq primary key.
-const pendingQuery = `SELECT seq, id, name, version, args, hlc, at FROM outbox
+const pendingQuery = `SELECT ` + mutationCols + ` FROM outbox
 	WHERE seq > (SELECT acked_seq FROM device WHERE id = 1) ORDER BY seq LIMIT ?`
+
+// scanMutation reads mutationCols, then extra, into a mutation of device.
+func scanMutation(rows *sql.Rows, device app.DeviceID, extra ...any) (app.Mutation, error) {
+	m := app.Mutation{Device: device}
+	var args string
+	var at int64
+	if err := rows.Scan(append([]any{&m.Seq, &m.ID, &m.Name, &m.Version, &args, &m.HLC, &at}, extra...)...); err != nil {
+		return app.Mutation{}, err
+	}
+	m.Args = json.RawMessage(args)
+	m.At = time.Unix(0, at).UTC()
+	return m, nil
+}
 
 // defaultPending is the page size of Pending when limit <= 0.
 const defaultPending = 100
@@ -128,15 +147,12 @@ func (o *Outbox) Pending(ctx context.Context, limit int) ([]app.Mutation, error)
 	}
 	defer rows.Close()
 	out := []app.Mutation{}
+	device := o.db.DeviceID()
 	for rows.Next() {
-		m := app.Mutation{Device: o.db.device}
-		var args string
-		var at int64
-		if err := rows.Scan(&m.Seq, &m.ID, &m.Name, &m.Version, &args, &m.HLC, &at); err != nil {
+		m, err := scanMutation(rows, device)
+		if err != nil {
 			return nil, o.db.sqlError(err)
 		}
-		m.Args = json.RawMessage(args)
-		m.At = time.Unix(0, at).UTC()
 		out = append(out, m)
 	}
 	return out, o.db.sqlError(rows.Err())
@@ -159,7 +175,7 @@ func (o *Outbox) Acknowledge(ctx context.Context, seq int64) error {
 			return o.db.sqlError(err)
 		}
 		if seq > last {
-			return app.Errorf(app.EINVALID, "outbox.ack_ahead", "The server confirmed change {{.Seq}}, but this device has only made {{.Last}}. Re-pair this device with the server.", "Seq", seq, "Last", last)
+			return errAckAhead(seq, last)
 		}
 		if seq <= acked {
 			return nil
@@ -167,6 +183,12 @@ func (o *Outbox) Acknowledge(ctx context.Context, seq int64) error {
 		_, err := tx.ExecContext(ctx, `UPDATE device SET acked_seq = ? WHERE id = 1`, seq)
 		return o.db.sqlError(err)
 	})
+}
+
+// errAckAhead refuses an acknowledgement of a seq this device never handed
+// out: the server is confused about who we are.
+func errAckAhead(seq, last int64) error {
+	return app.Errorf(app.EINVALID, "outbox.ack_ahead", "The server confirmed change {{.Seq}}, but this device has only made {{.Last}}. Re-pair this device with the server.", "Seq", seq, "Last", last)
 }
 
 // Cursor returns the opaque server pull cursor ("" before the first pull).

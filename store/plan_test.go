@@ -54,6 +54,10 @@ func TestQueryPlans(t *testing.T) {
 			[]string{"SEARCH movements USING COVERING INDEX movements_to (to_loc=?)", "SEARCH movements USING COVERING INDEX movements_from (from_loc=?)"}},
 		"Pending": {pendingQuery, []any{100},
 			[]string{"SEARCH outbox USING INTEGER PRIMARY KEY (rowid>?)"}},
+		"PhotosToUpload": {photosToUploadQuery, nil,
+			[]string{"SCAN photos USING INDEX photos_unsent"}},
+		"OpenConflicts": {openConflictsQuery, nil,
+			[]string{"SCAN conflicts USING INDEX conflicts_open"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			rows, err := db.read.Query(`EXPLAIN QUERY PLAN `+tc.query, tc.args...)

@@ -50,6 +50,7 @@ func stores(db *DB) storetest.Stores {
 		Committer: NewCommitter(db),
 		Outbox:    NewOutbox(db),
 		Photos:    NewPhotoStore(db),
+		Replica:   db,
 		Load:      db.Load,
 	}
 }

@@ -302,7 +302,8 @@ func decodeTicket(data []byte) (app.Ticket, error) {
 
 // ticketUpsert writes a ticket row. It is an upsert, not INSERT OR REPLACE:
 // REPLACE deletes the old row first, which would cascade to the ticket's
-// repairs, parts, photos and notes.
+// repairs, parts, photos and notes. It never touches base: a local change
+// is not the server's copy (Load sets base after it).
 const ticketUpsert = `INSERT INTO tickets (id, number, technician, store, status, is_open, priority,
 	window_start, window_end, respond_by, resolve_by, customer_name, customer_phone, phone_digits,
 	serial, created_at, updated_at, completed_at, data)
@@ -425,16 +426,23 @@ func ticketPartsUsed(ctx context.Context, q rowQueryer, id app.TicketID) ([]app.
 }
 
 func ticketPhotos(ctx context.Context, q rowQueryer, id app.TicketID) ([]app.Photo, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, sha256, size, mime, caption, kind, at, state FROM photos WHERE ticket_id = ? ORDER BY at, id`, string(id))
+	return queryPhotos(ctx, q, `SELECT `+photoCols+` FROM photos WHERE ticket_id = ? ORDER BY at, id`, string(id))
+}
+
+// photoCols are the columns queryPhotos reads.
+const photoCols = `id, ticket_id, sha256, size, mime, caption, kind, at, state`
+
+func queryPhotos(ctx context.Context, q rowQueryer, query string, args ...any) ([]app.Photo, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	out := []app.Photo{}
 	for rows.Next() {
-		p := app.Photo{Ticket: id}
+		var p app.Photo
 		var at sql.NullInt64
-		if err := rows.Scan(&p.ID, &p.SHA256, &p.Size, &p.Mime, &p.Caption, &p.Kind, &at, &p.State); err != nil {
+		if err := rows.Scan(&p.ID, &p.Ticket, &p.SHA256, &p.Size, &p.Mime, &p.Caption, &p.Kind, &at, &p.State); err != nil {
 			return nil, err
 		}
 		p.At = fromNsec(at)

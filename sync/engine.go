@@ -25,6 +25,9 @@ type Status struct {
 	NextTry time.Time
 	// Up and Down are the bytes sent and received since the app started.
 	Up, Down int64
+	// Pulled counts the rows received by the running sync, for the
+	// progress of a first sync.
+	Pulled int
 }
 
 // Engine syncs a replica with the central service in the background: after
@@ -175,7 +178,7 @@ const maxRounds = 10_000
 // pulls a page. It returns the first failure; what was done before it is
 // kept.
 func (e *Engine) SyncOnce(ctx context.Context) (err error) {
-	e.update(func(s *Status) { s.Running = true })
+	e.update(func(s *Status) { s.Running, s.Pulled = true, 0 })
 	defer func() {
 		e.mu.Lock()
 		if err != nil {
@@ -231,6 +234,7 @@ func (e *Engine) SyncOnce(ctx context.Context) (err error) {
 		if err := e.replica.ApplyPull(ctx, page); err != nil {
 			return err
 		}
+		e.update(func(s *Status) { s.Pulled += page.Data.Rows() })
 		morePush := len(pending) == e.PushBatch || resp.ResendFrom > 0 || resp.Acked < st.AckedSeq
 		if req.NoPull {
 			pushOnly = false // pushed; now try a normal round

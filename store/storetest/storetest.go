@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fieldbench/fieldbench/app"
 )
@@ -19,6 +20,7 @@ type Stores struct {
 	Committer app.Committer
 	Outbox    app.Outbox
 	Photos    app.PhotoStore
+	Replica   app.Replica
 	// Load writes server-owned data with app.Dataset's rules.
 	Load func(ctx context.Context, ds app.Dataset) error
 }
@@ -46,6 +48,8 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"Locations", testLocations},
 		{"RuleSet", testRuleSet},
 		{"Photos", testPhotos},
+		{"ReplicaWatermarks", testReplicaWatermarks},
+		{"ReplicaRebase", testReplicaRebase},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -579,4 +583,116 @@ func testPhotos(t *testing.T, s Stores) {
 	wantCode(t, err, app.EINVALID)
 	_, _, err = s.Photos.PutPhoto(ctx, bytes.NewReader(nil))
 	wantCode(t, err, app.EINVALID)
+}
+
+func syncState(t *testing.T, s Stores) app.SyncState {
+	t.Helper()
+	st, err := s.Replica.SyncState(t.Context())
+	if err != nil {
+		t.Fatalf("SyncState: %v", err)
+	}
+	return st
+}
+
+func applyPull(t *testing.T, s Stores, page app.PullPage) {
+	t.Helper()
+	if err := s.Replica.ApplyPull(t.Context(), page); err != nil {
+		t.Fatalf("ApplyPull(acked %d, cursor %q): %v", page.Acked, page.Cursor, err)
+	}
+}
+
+func seqs(t *testing.T, s Stores) []int64 {
+	t.Helper()
+	ms, err := s.Replica.Pending(t.Context(), 0)
+	if err != nil {
+		t.Fatalf("Pending: %v", err)
+	}
+	out := []int64{}
+	for _, m := range ms {
+		out = append(out, m.Seq)
+	}
+	return out
+}
+
+// testReplicaWatermarks: the acknowledgement moves both ways within the
+// seqs handed out, the cursor and epoch follow the pages, and a refused
+// page changes nothing.
+func testReplicaWatermarks(t *testing.T, s Stores) {
+	for i := range 3 {
+		commit(t, s, ana, &app.AddNote{Note: app.Note{ID: "n-wm-" + string(rune('a'+i)), Ticket: T8, Text: "note"}})
+	}
+	st := syncState(t, s)
+	if st.Device == "" || st.LastSeq != 3 || st.AckedSeq != 0 || st.Pending != 3 || st.Cursor != "" || st.Epoch != "" || !st.LastSuccess.IsZero() {
+		t.Errorf("state before any pull = %+v", st)
+	}
+
+	applyPull(t, s, app.PullPage{Epoch: "e1", Acked: 2, Cursor: "c1"})
+	st = syncState(t, s)
+	if st.AckedSeq != 2 || st.Pending != 1 || st.Cursor != "c1" || st.Epoch != "e1" || !st.LastSuccess.IsZero() {
+		t.Errorf("after acked 2 = %+v", st)
+	}
+	equal(t, "pending after acked 2", seqs(t, s), []int64{3})
+	if n := pendingCount(t, s); n != 1 {
+		t.Errorf("Outbox.PendingCount = %d, want 1 as the replica says", n)
+	}
+
+	// The complete pull brings the server's copies of the notes: confirmed.
+	var notes []app.Note
+	for i := range 3 {
+		notes = append(notes, app.Note{ID: "n-wm-" + string(rune('a'+i)), Ticket: T8, Text: "note", At: Now})
+	}
+	applyPull(t, s, app.PullPage{Epoch: "e1", Acked: 3, Cursor: "c2", Complete: true, At: Now.Add(time.Minute), Data: app.Dataset{Notes: notes}})
+	if st = syncState(t, s); st.Pending != 0 || !st.LastSuccess.Equal(Now.Add(time.Minute)) {
+		t.Errorf("after a complete pull = %+v", st)
+	}
+
+	// A server restored from a backup knows only seq 1: 2 and 3 are sent
+	// again.
+	applyPull(t, s, app.PullPage{Epoch: "e2", Acked: 1, Reset: true, Cursor: "c3"})
+	st = syncState(t, s)
+	if st.AckedSeq != 1 || st.Epoch != "e2" || st.Cursor != "c3" || st.Pending != 2 {
+		t.Errorf("after a restore = %+v", st)
+	}
+	equal(t, "pending after a restore", seqs(t, s), []int64{2, 3})
+	if d := detail(t, s, T8); len(d.Notes) != 3 {
+		t.Errorf("T8 has %d notes after a restore, want the 3 still pending or confirmed", len(d.Notes))
+	}
+
+	// An acknowledgement beyond the last seq refuses the whole page.
+	renamed := World().Tickets[7]
+	renamed.Ticket.Customer.Name = "Renamed"
+	err := s.Replica.ApplyPull(t.Context(), app.PullPage{Epoch: "e3", Acked: 4, Cursor: "c4", Complete: true, At: Now.Add(time.Hour),
+		Data: app.Dataset{Tickets: []app.TicketDetail{renamed}}})
+	wantCode(t, err, app.EINVALID)
+	if after := syncState(t, s); after != st {
+		t.Errorf("a refused page changed the state from %+v to %+v", st, after)
+	}
+	if d := detail(t, s, T8); d.Ticket.Customer.Name == "Renamed" {
+		t.Error("a refused page changed a ticket")
+	}
+}
+
+// testReplicaRebase: a dispatcher's change pulled while the device has an
+// unsent edit of the same ticket shows both, and stays so when the page
+// comes again.
+func testReplicaRebase(t *testing.T, s Stores) {
+	diag := "cracked display"
+	commit(t, s, ana, &app.UpdateTicket{Ticket: T1, Set: app.TicketFields{Diagnosis: &diag}})
+
+	server := World().Tickets[0]
+	server.Ticket.WindowStart, server.Ticket.WindowEnd = at(1, 14), at(1, 16)
+	server.Ticket.UpdatedAt = Now.Add(-time.Minute)
+	page := app.PullPage{Epoch: "e1", Cursor: "c1", Data: app.Dataset{Tickets: []app.TicketDetail{server}}}
+	for i := range 2 {
+		applyPull(t, s, page)
+		tk := detail(t, s, T1).Ticket
+		if tk.Diagnosis != diag || !tk.WindowStart.Equal(at(1, 14)) || !tk.UpdatedAt.Equal(Now) {
+			t.Errorf("pull %d: T1 = diagnosis %q, window %v, updated %v; want both changes", i+1, tk.Diagnosis, tk.WindowStart, tk.UpdatedAt)
+		}
+		equal(t, "pending", seqs(t, s), []int64{1})
+		// The lists follow the rebased row: T1 moved to tomorrow.
+		if got, _ := find(t, s, app.TicketFilter{View: app.ViewUpcoming, Technician: Ana}); !slices.Contains(got, T1) {
+			t.Errorf("pull %d: upcoming = %v, want T1 in it", i+1, got)
+		}
+	}
 }

@@ -1,0 +1,468 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+var _ app.Replica = (*DB)(nil)
+
+// unsentWork is true for a tickets row on which this device has work the
+// server has not confirmed: a mutation after acked_seq, or a photo whose
+// bytes the server has not verified. Such a ticket is never dropped by a
+// reset or when it leaves the device's scopes: its work is still to be
+// sent, and once its row is gone the photo upload queue loses its photos.
+// The subqueries skip NULL ticket IDs: "x IN (..., NULL)" is NULL, not
+// false, and NOT of it would keep every ticket.
+const unsentWork = `(tickets.id IN (SELECT ticket_id FROM outbox
+		WHERE seq > (SELECT acked_seq FROM device WHERE id = 1) AND ticket_id IS NOT NULL)
+	OR tickets.id IN (SELECT ticket_id FROM photos WHERE state IN (` + photoUnsent + `)))`
+
+// deleteTickets deletes the tickets matching where, with their search
+// entries (the index is contentless, so nothing deletes them for us) and,
+// through the foreign keys, their repairs, parts used, photos and notes.
+// Photo files stay: they are content-addressed and may serve another row.
+func deleteTickets(ctx context.Context, q execer, where string, args ...any) error {
+	if _, err := q.ExecContext(ctx, `DELETE FROM tickets_fts WHERE rowid IN (SELECT rid FROM tickets WHERE `+where+`)`, args...); err != nil {
+		return err
+	}
+	_, err := q.ExecContext(ctx, `DELETE FROM tickets WHERE `+where, args...)
+	return err
+}
+
+// SyncState reads the device's sync watermarks in one snapshot.
+func (db *DB) SyncState(ctx context.Context) (app.SyncState, error) {
+	var s app.SyncState
+	var last sql.NullInt64
+	err := db.read.QueryRowContext(ctx, `SELECT device_id, last_seq, acked_seq, cursor, epoch, last_success,
+		(SELECT count(*) FROM outbox WHERE seq > device.acked_seq) FROM device WHERE id = 1`).
+		Scan(&s.Device, &s.LastSeq, &s.AckedSeq, &s.Cursor, &s.Epoch, &last, &s.Pending)
+	if err != nil {
+		return app.SyncState{}, db.sqlError(err)
+	}
+	s.LastSuccess = fromNsec(last)
+	return s, nil
+}
+
+// Pending returns up to limit mutations after AckedSeq in seq order, as
+// Outbox.Pending does.
+func (db *DB) Pending(ctx context.Context, limit int) ([]app.Mutation, error) {
+	return NewOutbox(db).Pending(ctx, limit)
+}
+
+// ApplyPull applies one page of the central service in one write
+// transaction; any error leaves the store as it was:
+//
+//  1. the acknowledgement: AckedSeq becomes page.Acked, also downwards
+//     (after a server restore the later mutations are pending again and
+//     are re-sent; their mutation IDs make that safe). An Acked beyond the
+//     last seq this device handed out is EINVALID;
+//  2. page.Reset drops the server's rows: every ticket without unsent work
+//     (the kept ones are marked out of scope until the new epoch sends them
+//     again), the conflicts, and the movements the server has accepted.
+//     Parts, locations, technicians and rule sets are kept, as the pull
+//     sends them again; the outbox is never touched;
+//  3. page.Data, as Load writes it;
+//  4. the rebase: the pending mutations on the page's tickets, and those on
+//     no ticket, are applied again in seq order on the server's rows (see
+//     rebase);
+//  5. tickets out of scope whose work the server has now confirmed are
+//     dropped;
+//  6. the cursor and, when page.Complete, the time of the last success.
+//
+// Applying the same page twice leaves the same rows.
+func (db *DB) ApplyPull(ctx context.Context, page app.PullPage) error {
+	// As in Commit and Load: statements run without cancellation (cheaper),
+	// the caller's ctx is checked between steps and ends the transaction.
+	sctx := context.WithoutCancel(ctx)
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		var last int64
+		if err := tx.QueryRowContext(sctx, `SELECT last_seq FROM device WHERE id = 1`).Scan(&last); err != nil {
+			return db.sqlError(err)
+		}
+		if page.Acked > last {
+			return errAckAhead(page.Acked, last)
+		}
+		if page.Acked < 0 {
+			return app.Errorf(app.EINVALID, "outbox.ack_negative", "The server sent an invalid confirmation ({{.Seq}}); nothing was saved. Sync again, and contact support if it keeps happening.", "Seq", page.Acked)
+		}
+		if _, err := tx.ExecContext(sctx, `UPDATE device SET acked_seq = ?, epoch = ? WHERE id = 1`, page.Acked, page.Epoch); err != nil {
+			return db.sqlError(err)
+		}
+		if page.Reset {
+			if err := resetServerRows(sctx, tx); err != nil {
+				return db.sqlError(fmt.Errorf("reset: %w", err))
+			}
+		}
+		if err := db.load(ctx, tx, page.Data); err != nil {
+			return err
+		}
+		if err := db.rebase(ctx, tx, page.Data.Tickets); err != nil {
+			return err
+		}
+		if err := deleteTickets(sctx, tx, `tickets.left_scope = 1 AND NOT `+unsentWork); err != nil {
+			return db.sqlError(fmt.Errorf("drop tickets out of scope: %w", err))
+		}
+		if _, err := tx.ExecContext(sctx, `UPDATE device SET cursor = ? WHERE id = 1`, page.Cursor); err != nil {
+			return db.sqlError(err)
+		}
+		if page.Complete {
+			if err := db.dropRefused(sctx, tx); err != nil {
+				return err
+			}
+			at := page.At
+			if at.IsZero() {
+				at = db.now()
+			}
+			if _, err := tx.ExecContext(sctx, `UPDATE device SET last_success = ? WHERE id = 1`, at.UnixNano()); err != nil {
+				return db.sqlError(err)
+			}
+		}
+		return nil
+	})
+}
+
+// resetServerRows drops what the server of another epoch sent, before the
+// new epoch's first page is loaded. Call it after acked_seq is set: what
+// is unsent is judged against the new server's acknowledgement.
+func resetServerRows(ctx context.Context, tx *sql.Tx) error {
+	if err := deleteTickets(ctx, tx, `NOT `+unsentWork); err != nil {
+		return err
+	}
+	// A kept ticket may not be in the new epoch's scopes at all, and that
+	// server cannot know to send it as gone: it leaves once its work is
+	// confirmed, unless a page sends it again (Load clears the mark).
+	for _, q := range []string{
+		`UPDATE tickets SET left_scope = 1`,
+		// The new epoch has to send the kept facts again to confirm them.
+		`UPDATE repairs SET pulled = 0`,
+		`UPDATE parts_used SET pulled = 0`,
+		`UPDATE photos SET pulled = 0`,
+		`UPDATE notes SET pulled = 0`,
+		`UPDATE movements SET pulled = 0`,
+		`DELETE FROM conflicts`,
+		// Movements made here and still pending stay: they count in the
+		// balances until the new server accepts them.
+		`DELETE FROM movements WHERE outbox_seq IS NULL OR outbox_seq <= (SELECT acked_seq FROM device WHERE id = 1)`,
+		`UPDATE device SET cursor = '' WHERE id = 1`,
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dropRefused removes from the view what the server refused. Once a pull
+// is complete, the effects of every acknowledged mutation have been pulled:
+// a fact recorded here by an acknowledged mutation and never sent back was
+// refused, and so was the change of a ticket whose row still differs from
+// the server's copy while nothing is pending on it. Refused work is not
+// lost: the server keeps it whole in the conflict it raised, which this
+// device has pulled by now. Photo files are never deleted.
+func (db *DB) dropRefused(ctx context.Context, tx *sql.Tx) error {
+	const acked = `(SELECT acked_seq FROM device WHERE id = 1)`
+	for _, table := range []string{"repairs", "parts_used", "photos", "notes", "movements"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE outbox_seq <= `+acked+` AND pulled = 0`); err != nil {
+			return db.sqlError(fmt.Errorf("drop refused %s: %w", table, err))
+		}
+	}
+	// Tickets created here whose creation was refused.
+	if err := deleteTickets(ctx, tx, `tickets.base IS NULL AND NOT `+unsentWork+`
+		AND tickets.id IN (SELECT ticket_id FROM outbox WHERE name = 'ticket.create' AND seq <= `+acked+`)`); err != nil {
+		return db.sqlError(fmt.Errorf("drop refused tickets: %w", err))
+	}
+	// Tickets whose view still holds a refused change: back to the server's.
+	rows, err := tx.QueryContext(ctx, `SELECT base FROM tickets WHERE base IS NOT NULL AND base <> data AND NOT `+unsentWork)
+	if err != nil {
+		return db.sqlError(err)
+	}
+	var stale []app.Ticket
+	for rows.Next() {
+		var base string
+		var t app.Ticket
+		if err := rows.Scan(&base); err != nil {
+			rows.Close()
+			return db.sqlError(err)
+		}
+		if err := json.Unmarshal([]byte(base), &t); err != nil {
+			rows.Close()
+			return app.Errorf(app.ECORRUPT, "store.ticket_damaged", "A ticket on this device is damaged. Sync to download it again.").WithCause(err)
+		}
+		stale = append(stale, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return db.sqlError(err)
+	}
+	for _, t := range stale {
+		ti, err := saveTicket(ctx, tx, t)
+		if err == nil {
+			err = indexTicket(ctx, tx, ti)
+		}
+		if err != nil {
+			return db.sqlError(fmt.Errorf("restore ticket %s: %w", t.Number, err))
+		}
+	}
+	return nil
+}
+
+// replayRow is a pending outbox row as rebase replays it.
+type replayRow struct {
+	m      app.Mutation
+	ticket sql.NullString
+	// Who committed it; role is NULL for rows committed before the
+	// outbox recorded it (migration 0002).
+	role, technician, name sql.NullString
+}
+
+// rebase re-applies the pending mutations on the pulled tickets, and the
+// pending mutations on no ticket, in seq order on the rows just loaded.
+// The other pending mutations are already in their tickets' rows: they
+// were applied at Commit, or by an earlier rebase.
+//
+// A replay runs as its original Commit did: the same command decoded from
+// the same bytes, the same actor, and the mutation's own time as "now", so
+// replaying gives the same rows every time. Facts it adds were recorded at
+// Commit and are skipped (mutationTx.replay), so counters such as labour
+// minutes count them once, on the server's value.
+//
+// Each replay runs in a savepoint. One the fresh server state refuses (the
+// ticket was reassigned, cancelled or closed meanwhile) is rolled back and
+// left in the outbox: the server decides it and sends a conflict, and
+// until then the technician sees the server's state, with the facts they
+// recorded. Errors other than business rules (storage, cancellation) fail
+// the whole page.
+func (db *DB) rebase(ctx context.Context, tx *sql.Tx, pulled []app.TicketDetail) error {
+	onPage := make(map[string]bool, len(pulled))
+	for _, d := range pulled {
+		onPage[string(d.Ticket.ID)] = true
+	}
+	// Read the queue first: a statement cannot run on the transaction's
+	// connection while its rows are open.
+	rows, err := tx.QueryContext(ctx, `SELECT `+mutationCols+`, ticket_id, actor_role, actor_technician, actor_name
+		FROM outbox WHERE seq > (SELECT acked_seq FROM device WHERE id = 1) ORDER BY seq`)
+	if err != nil {
+		return db.sqlError(err)
+	}
+	var replays []replayRow
+	device := db.DeviceID()
+	for rows.Next() {
+		var q replayRow
+		if q.m, err = scanMutation(rows, device, &q.ticket, &q.role, &q.technician, &q.name); err != nil {
+			rows.Close()
+			return db.sqlError(err)
+		}
+		if !q.ticket.Valid || onPage[q.ticket.String] {
+			replays = append(replays, q)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return db.sqlError(err)
+	}
+	sctx := context.WithoutCancel(ctx)
+	for _, q := range replays {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := db.replay(sctx, tx, q); err != nil {
+			return fmt.Errorf("rebase %s (seq %d): %w", q.m.FullName(), q.m.Seq, err)
+		}
+	}
+	return nil
+}
+
+// replay applies one queued mutation inside a savepoint; see rebase.
+func (db *DB) replay(ctx context.Context, tx *sql.Tx, q replayRow) error {
+	cmd, err := app.DecodeMutation(q.m)
+	if err != nil {
+		return nil // it decoded at Commit; if this build cannot, the server decides
+	}
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT replay`); err != nil {
+		return db.sqlError(err)
+	}
+	mtx := &mutationTx{db: db, tx: tx, seq: q.m.Seq, replay: true}
+	err = cmd.Apply(ctx, mtx, replayActor(ctx, mtx, q), q.m.At)
+	if err != nil && !refused(err) {
+		return err // writeTx rolls back the whole page
+	}
+	if err != nil {
+		if _, err := tx.ExecContext(ctx, `ROLLBACK TO replay`); err != nil {
+			return db.sqlError(err)
+		}
+	}
+	_, err = tx.ExecContext(ctx, `RELEASE replay`)
+	return db.sqlError(err)
+}
+
+// replayActor is who committed q. For rows committed before the outbox
+// recorded it, it is the technician the ticket is assigned to: that passes
+// the scope check (the server makes the real one with the authenticated
+// technician) and still catches a stale assignment epoch.
+func replayActor(ctx context.Context, tx app.MutationTx, q replayRow) app.Actor {
+	if q.role.Valid {
+		return app.Actor{Role: app.Role(q.role.String), Technician: app.TechnicianID(q.technician.String), Name: q.name.String}
+	}
+	a := app.Actor{Role: app.RoleTechnician}
+	if q.ticket.Valid {
+		if t, err := tx.Ticket(ctx, app.TicketID(q.ticket.String)); err == nil {
+			a.Technician = t.Technician
+		}
+	}
+	return a
+}
+
+// refused reports whether err is a command refusing the data it found (a
+// business rule), as opposed to a failure of the store.
+func refused(err error) bool {
+	switch app.ErrorCode(err) {
+	case app.EINVALID, app.ECONFLICT, app.EFORBIDDEN, app.ENOTFOUND:
+		return true
+	}
+	return false
+}
+
+// Wipe deletes every row of the store and the outbox, gives the device a
+// new identity with its counters, cursor and epoch reset, and removes the
+// stored photo files: the server revoked this device. The file is then
+// vacuumed and its WAL truncated, so deleted rows do not stay readable in
+// free pages. The hybrid logical clock is kept: it only ever moves forward.
+// After an error, run Wipe again.
+func (db *DB) Wipe(ctx context.Context) error {
+	id := app.DeviceID(app.NewID())
+	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+		for _, q := range []string{
+			`DELETE FROM conflicts`,
+			`DELETE FROM tickets`, // repairs, parts used, photos and notes cascade
+			`INSERT INTO tickets_fts (tickets_fts) VALUES ('delete-all')`,
+			`DELETE FROM movements`,
+			`DELETE FROM parts`, // part_models cascade
+			`INSERT INTO parts_fts (parts_fts) VALUES ('delete-all')`,
+			`DELETE FROM rule_sets`,
+			`DELETE FROM locations`,
+			`DELETE FROM technicians`,
+			`DELETE FROM outbox`,
+		} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return db.sqlError(fmt.Errorf("wipe: %w", err))
+			}
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE device SET device_id = ?, last_seq = 0, acked_seq = 0, cursor = '', epoch = '',
+			last_success = NULL WHERE id = 1`, string(id))
+		return db.sqlError(err)
+	})
+	if err != nil {
+		return err
+	}
+	db.setDevice(id)
+	if _, err := db.write.ExecContext(ctx, `VACUUM`); err != nil {
+		return db.sqlError(fmt.Errorf("wipe: vacuum: %w", err))
+	}
+	// Best effort: a reader still open keeps part of the WAL, which the
+	// next checkpoint overwrites.
+	if _, err := db.write.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return db.sqlError(fmt.Errorf("wipe: checkpoint: %w", err))
+	}
+	return removePhotoFiles(db.photoDir)
+}
+
+// removePhotoFiles deletes the stored photos and leftovers of PutPhoto in
+// dir, and nothing else: the folder may be one the user chose.
+func removePhotoFiles(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("wipe photos: %w", err)
+	}
+	var errs []error
+	for _, e := range entries {
+		if n := e.Name(); e.Type().IsRegular() && (app.ValidSHA256(n) || strings.HasPrefix(n, tempPrefix)) {
+			if err := os.Remove(filepath.Join(dir, n)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				errs = append(errs, fmt.Errorf("wipe photo %s: %w", n, err))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// The queries of the upload queue and the conflict list (plan_test.go pins
+// their plans): each reads its partial index in order.
+const (
+	photosToUploadQuery = `SELECT ` + photoCols + ` FROM photos WHERE state IN (` + photoUnsent + `) ORDER BY at, id`
+	openConflictsQuery  = `SELECT data FROM conflicts WHERE open = 1 ORDER BY at DESC, id DESC`
+)
+
+// PhotosToUpload returns the photos whose bytes the server has not
+// verified (state local or uploading), oldest first: the upload queue of
+// the sync engine, which sends the files named by their SHA-256.
+func (db *DB) PhotosToUpload(ctx context.Context) ([]app.Photo, error) {
+	ps, err := queryPhotos(ctx, db.read, photosToUploadQuery)
+	if err != nil {
+		return nil, db.sqlError(err)
+	}
+	return ps, nil
+}
+
+// SetPhotoState records the sync engine's progress on a photo upload:
+// "uploading" when it starts, "local" when it gives up for now. Only the
+// server makes a photo verified, through ApplyPull. EINVALID for any other
+// state, ENOTFOUND for an unknown photo, ECONFLICT for a photo not waiting
+// for upload (verified meanwhile, or pulled from the server): drop it from
+// the queue. The photo's file is never touched.
+func (db *DB) SetPhotoState(ctx context.Context, id string, state string) error {
+	if state != photoLocal && state != photoUploading {
+		return app.Errorf(app.EINVALID, "photo.bad_state", "A photo upload cannot be set to {{.State}}.", "State", state)
+	}
+	return db.writeTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE photos SET state = ? WHERE id = ? AND state IN (`+photoUnsent+`)`, state, id)
+		if err != nil {
+			return db.sqlError(err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return db.sqlError(err)
+		} else if n > 0 {
+			return nil
+		}
+		var current string
+		err = tx.QueryRowContext(ctx, `SELECT state FROM photos WHERE id = ?`, id).Scan(&current)
+		if errors.Is(err, sql.ErrNoRows) {
+			return app.Errorf(app.ENOTFOUND, "photo.not_found", "The photo is not on this device. Sync to download it.")
+		} else if err != nil {
+			return db.sqlError(err)
+		}
+		return app.Errorf(app.ECONFLICT, "photo.not_unsent", "The photo is {{.State}} and no longer waits for upload.", "State", current)
+	})
+}
+
+// OpenConflicts lists the conflicts nobody has resolved yet, newest first.
+func (db *DB) OpenConflicts(ctx context.Context) ([]app.Conflict, error) {
+	rows, err := db.read.QueryContext(ctx, openConflictsQuery)
+	if err != nil {
+		return nil, db.sqlError(err)
+	}
+	defer rows.Close()
+	out := []app.Conflict{}
+	for rows.Next() {
+		var data []byte
+		if err := rows.Scan(&data); err != nil {
+			return nil, db.sqlError(err)
+		}
+		var c app.Conflict
+		if err := json.Unmarshal(data, &c); err != nil {
+			return nil, app.Errorf(app.ECORRUPT, "store.conflict_damaged", "A sync conflict record on this device is damaged. Sync to download it again.").WithCause(err)
+		}
+		out = append(out, c)
+	}
+	return out, db.sqlError(rows.Err())
+}

@@ -1,0 +1,76 @@
+package sync
+
+import (
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// Pairing is what a device keeps of its pairing with a central service.
+// The token is a secret: the file is readable by its owner only.
+type Pairing struct {
+	Server     string         `json:"server"`
+	Device     app.DeviceID   `json:"device"`
+	Token      string         `json:"token"`
+	Technician app.Technician `json:"technician"`
+	Tenant     string         `json:"tenant,omitempty"`
+}
+
+// LoadPairing reads a pairing file; ENOTFOUND when the device was never
+// paired.
+func LoadPairing(path string) (Pairing, error) {
+	var p Pairing
+	raw, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return p, app.Errorf(app.ENOTFOUND, "sync.not_paired", "This device is not paired with a server yet. Ask your administrator for a pairing code.")
+	}
+	if err != nil {
+		return p, app.Errorf(app.EINTERNAL, "sync.pairing_unreadable", "Cannot read the pairing file {{.Path}}.", "Path", path).WithCause(err)
+	}
+	if err := json.Unmarshal(raw, &p); err != nil || p.Token == "" || p.Server == "" {
+		return Pairing{}, app.Errorf(app.ECORRUPT, "sync.pairing_damaged", "The pairing file {{.Path}} is damaged. Pair this device again.", "Path", path)
+	}
+	return p, nil
+}
+
+// Save writes the pairing atomically with mode 0600.
+func (p Pairing) Save(path string) error {
+	raw, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".pairing-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(raw); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// ForgetPairing removes the pairing file (after a revocation).
+func ForgetPairing(path string) error {
+	err := os.Remove(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,910 @@
+package simulation
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"maps"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/store"
+	fbsync "github.com/fieldbench/fieldbench/sync"
+	"github.com/fieldbench/fieldbench/sync/central"
+)
+
+var (
+	flagSeeds = flag.Int("seeds", 200, "how many seeds to simulate (make sim SEEDS=n)")
+	flagSeed  = flag.Uint64("seed", 0, "simulate only this seed (to replay a failure)")
+	flagSteps = flag.Int("steps", 80, "steps per seed")
+)
+
+// TestSimulation runs the deterministic simulation over many seeds.
+func TestSimulation(t *testing.T) {
+	seeds := make([]uint64, 0, *flagSeeds)
+	if *flagSeed != 0 {
+		seeds = append(seeds, *flagSeed)
+	} else {
+		for i := range *flagSeeds {
+			seeds = append(seeds, uint64(i+1))
+		}
+	}
+	for _, seed := range seeds {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			t.Parallel()
+			s := newSim(t, seed)
+			defer s.close()
+			defer func() {
+				if t.Failed() {
+					t.Logf("seed %d failed; replay: go test ./sync/simulation -run 'TestSimulation/^%d$' -seed %d -v\nlast events:\n%s",
+						seed, seed, seed, strings.Join(s.events[max(0, len(s.events)-40):], "\n"))
+				}
+			}()
+			for i := 0; i < *flagSteps && !t.Failed(); i++ {
+				s.step(i)
+			}
+			if t.Failed() {
+				return
+			}
+			s.quiesce()
+			if !t.Failed() {
+				s.check()
+			}
+		})
+	}
+}
+
+const tenant = "sim"
+
+var errCrash = errors.New("simulated crash")
+
+// sim is one simulated world.
+type sim struct {
+	t      *testing.T
+	seed   uint64
+	rng    *rand.Rand
+	ctx    context.Context
+	dir    string
+	now    time.Time
+	server *central.DB
+	http   *central.Server
+	// dispatch is the back office's principal.
+	dispatch central.Principal
+	devices  []*device
+	parts    []app.PartNumber
+	// initial stock per location and part, and what dispatch received since.
+	stock, stockAtSnapshot map[[2]string]int
+	// delayed holds copies of requests that will reach the server again
+	// later (a retransmission stuck in the network).
+	delayed []delayedRequest
+	faults  bool
+	// snapshot is the server backup taken at snapshotAt and restored at
+	// restoreAt (steps; -1 for none).
+	snapshot              string
+	snapshotAt, restoreAt int
+	events                []string
+	ids                   int
+}
+
+type delayedRequest struct {
+	token string
+	body  []byte
+	gzip  bool
+}
+
+// device is one technician's app: a real store file and a real engine.
+type device struct {
+	name    string
+	tech    app.TechnicianID
+	van     app.LocationID
+	id      app.DeviceID
+	token   string
+	path    string
+	db      *store.DB
+	replica *crashyReplica
+	engine  *fbsync.Engine
+	client  *fbsync.Client
+	skew    time.Duration
+	offline time.Time // offline until then
+	// committed lists every mutation the device saved: none may be lost.
+	committed []app.Mutation
+	// lastEpoch and lastVersion are where its cursor was; it must never go
+	// backwards within an epoch.
+	lastEpoch   string
+	lastVersion int64
+}
+
+func (s *sim) logf(format string, args ...any) {
+	s.events = append(s.events, fmt.Sprintf("%s ", s.now.Format("01-02 15:04"))+fmt.Sprintf(format, args...))
+}
+
+func (s *sim) newID(prefix string) string {
+	s.ids++
+	return fmt.Sprintf("%s-%d-%d", prefix, s.seed, s.ids)
+}
+
+func newSim(t *testing.T, seed uint64) *sim {
+	s := &sim{t: t, seed: seed, rng: rand.New(rand.NewPCG(seed, 0xfb)), ctx: context.Background(), dir: simDir(t),
+		now: time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC), stock: map[[2]string]int{}, faults: true, snapshotAt: -1, restoreAt: -1}
+	var err error
+	if s.server, err = central.OpenDB(s.ctx, central.Config{DataDir: filepath.Join(s.dir, "server"), Clock: app.ClockFunc(func() time.Time { return s.now })}); err != nil {
+		t.Fatal(err)
+	}
+	s.http = central.NewServer(s.server, nil)
+	if s.rng.IntN(2) == 0 {
+		s.snapshotAt = 5 + s.rng.IntN(*flagSteps/2)
+		s.restoreAt = s.snapshotAt + 1 + s.rng.IntN(*flagSteps/2)
+	}
+	s.seedWorld()
+	return s
+}
+
+func (s *sim) seedWorld() {
+	t := s.t
+	n := 2 + s.rng.IntN(3)
+	var ds app.Dataset
+	for i := range 4 {
+		p := app.PartNumber(fmt.Sprintf("PART-%d", i))
+		s.parts = append(s.parts, p)
+		ds.Parts = append(ds.Parts, app.Part{Number: p, NameEN: fmt.Sprintf("Part %d", i), Class: app.ClassMain})
+	}
+	ds.Locations = append(ds.Locations, app.Location{ID: "wh", Kind: app.LocationWarehouse, Name: "Warehouse"})
+	for i := range n {
+		tech := app.TechnicianID(fmt.Sprintf("tech-%d", i))
+		van := app.LocationID(fmt.Sprintf("van-%d", i))
+		ds.Technicians = append(ds.Technicians, app.Technician{ID: tech, Name: string(tech), Country: "CN", Van: van})
+		ds.Locations = append(ds.Locations, app.Location{ID: van, Kind: app.LocationVan, Name: string(van), Owner: string(tech)})
+		for _, p := range s.parts {
+			ds.Movements = append(ds.Movements, app.StockMovement{ID: s.newID("rcv"), Kind: app.MoveReceive, Part: p, To: van, Qty: 5, At: s.now})
+			s.stock[[2]string{string(van), string(p)}] += 5
+		}
+		for range 2 {
+			d := app.TicketDetail{Ticket: s.newTicket(tech)}
+			d.Ticket.Status, d.Ticket.Epoch, d.Ticket.CreatedAt, d.Ticket.UpdatedAt = app.StatusAssigned, 1, s.now, s.now
+			ds.Tickets = append(ds.Tickets, d)
+		}
+	}
+	if err := s.server.LoadDataset(s.ctx, tenant, ds); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := s.server.CreateAdminToken(s.ctx, tenant, "dispatch")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.dispatch, err = s.server.Authenticate(s.ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	for i, tech := range ds.Technicians {
+		d := &device{name: fmt.Sprintf("dev%d", i), tech: tech.ID, van: tech.Van, path: filepath.Join(s.dir, fmt.Sprintf("dev%d.db", i))}
+		code, _, err := s.server.CreatePairing(s.ctx, tenant, tech.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dev, tok, err := s.server.Pair(s.ctx, code, d.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.id, d.token = dev.ID, tok
+		d.client = &fbsync.Client{BaseURL: "http://central.sim", Token: tok, HTTP: &http.Client{Transport: &link{s: s, d: d}}}
+		s.open(d)
+		s.devices = append(s.devices, d)
+	}
+}
+
+// simDir is the world's folder: in memory (/dev/shm) where there is one.
+// Crashes are simulated by closing and reopening the files, so fsync buys
+// nothing here and costs most of the run time; the store's durability
+// across kill -9 has its own test (store/child_test.go).
+func simDir(t *testing.T) string {
+	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
+		if dir, err := os.MkdirTemp("/dev/shm", "fieldbench-sim-"); err == nil {
+			t.Cleanup(func() { os.RemoveAll(dir) })
+			return dir
+		}
+	}
+	return t.TempDir()
+}
+
+func (s *sim) newTicket(tech app.TechnicianID) app.Ticket {
+	kind := app.KindCarryIn
+	if s.rng.IntN(2) == 0 {
+		kind = app.KindOnSite
+	}
+	return app.Ticket{ID: app.TicketID(s.newID("tk")), Number: s.newID("FB"), Kind: kind, Country: "CN",
+		Product:  app.Product{Category: app.CategoryAppliance, Brand: "Haier", Model: "W1"},
+		Customer: app.Customer{Name: "Customer", Phone: "100"}, Priority: app.PriorityNormal, Technician: tech}
+}
+
+// open opens (or reopens after a crash) a device's store and engine.
+func (s *sim) open(d *device) {
+	clock := app.ClockFunc(func() time.Time { return s.now.Add(d.skew) })
+	db, err := store.Open(s.ctx, d.path, store.WithClock(clock))
+	if err != nil {
+		s.t.Fatalf("%s: open store: %v", d.name, err)
+	}
+	d.db = db
+	d.replica = &crashyReplica{DB: db, s: s, d: d}
+	d.engine = fbsync.NewEngine(d.replica, d.client)
+	d.engine.Clock = clock
+	d.engine.Rand = rand.New(rand.NewPCG(s.seed, uint64(len(d.committed))))
+	d.engine.PageBytes = central.MinPageBytes // small pages: many of them
+	d.engine.PushBatch = 1 + s.rng.IntN(8)
+}
+
+func (s *sim) crash(d *device, point string) {
+	s.logf("%s crashes (%s)", d.name, point)
+	if err := d.db.Close(); err != nil {
+		s.t.Fatalf("%s: close: %v", d.name, err)
+	}
+	s.open(d)
+}
+
+func (s *sim) close() {
+	for _, d := range s.devices {
+		d.db.Close()
+	}
+	s.server.Close()
+}
+
+// crashyReplica is the device store with crash points around applying a
+// pulled page, and the cursor monotonicity check.
+type crashyReplica struct {
+	*store.DB
+	s       *sim
+	d       *device
+	crashAt string
+}
+
+func (r *crashyReplica) ApplyPull(ctx context.Context, page app.PullPage) error {
+	if r.crashAt == "before_apply" {
+		r.crashAt = ""
+		return errCrash
+	}
+	if err := r.DB.ApplyPull(ctx, page); err != nil {
+		return err
+	}
+	if epoch, v, ok := central.CursorPosition(page.Cursor); ok && page.Cursor != "" {
+		if epoch == r.d.lastEpoch && v < r.d.lastVersion {
+			r.s.t.Errorf("%s: cursor went back from %d to %d", r.d.name, r.d.lastVersion, v)
+		}
+		r.d.lastEpoch, r.d.lastVersion = epoch, v
+	}
+	if r.crashAt == "after_apply" {
+		r.crashAt = ""
+		return errCrash
+	}
+	return nil
+}
+
+// link is a device's network: it carries requests to the real server
+// handler in memory, and loses, duplicates and delays them.
+type link struct {
+	s *sim
+	d *device
+}
+
+var errNetwork = errors.New("simulated network failure")
+
+func (l *link) RoundTrip(req *http.Request) (*http.Response, error) {
+	s, d := l.s, l.d
+	body, err := io.ReadAll(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	if s.now.Before(d.offline) {
+		return nil, errNetwork
+	}
+	if s.faults && s.rng.IntN(100) < 8 {
+		s.logf("%s: request dropped", d.name)
+		return nil, errNetwork
+	}
+	serve := func() *http.Response {
+		r := httptest.NewRequestWithContext(req.Context(), req.Method, req.URL.Path, bytes.NewReader(body))
+		r.Header = req.Header.Clone()
+		w := httptest.NewRecorder()
+		s.http.ServeHTTP(w, r)
+		return w.Result()
+	}
+	resp := serve()
+	if s.faults {
+		switch x := s.rng.IntN(100); {
+		case x < 5:
+			s.logf("%s: request duplicated", d.name)
+			resp = serve()
+		case x < 10:
+			s.delayed = append(s.delayed, delayedRequest{token: d.token, body: body, gzip: req.Header.Get("Content-Encoding") == "gzip"})
+		case x < 18:
+			s.logf("%s: answer lost after the server committed", d.name)
+			return nil, errNetwork
+		}
+	}
+	return resp, nil
+}
+
+// replayDelayed delivers a stuck retransmission; its answer goes nowhere.
+func (s *sim) replayDelayed() {
+	if len(s.delayed) == 0 {
+		return
+	}
+	i := s.rng.IntN(len(s.delayed))
+	dr := s.delayed[i]
+	s.delayed = slices.Delete(s.delayed, i, i+1)
+	r := httptest.NewRequest(http.MethodPost, "/v1/sync", bytes.NewReader(dr.body))
+	r.Header.Set("Authorization", "Bearer "+dr.token)
+	if dr.gzip {
+		r.Header.Set("Content-Encoding", "gzip")
+	}
+	w := httptest.NewRecorder()
+	s.http.ServeHTTP(w, r)
+	s.logf("a delayed request arrives late: HTTP %d", w.Code)
+	if w.Code >= 500 {
+		s.t.Errorf("late request: HTTP %d: %s", w.Code, w.Body)
+	}
+}
+
+func (s *sim) step(i int) {
+	s.now = s.now.Add(time.Duration(1+s.rng.IntN(90)) * time.Minute)
+	if i == s.snapshotAt {
+		s.takeSnapshot()
+	}
+	if i == s.restoreAt {
+		s.restore()
+	}
+	d := s.devices[s.rng.IntN(len(s.devices))]
+	switch x := s.rng.IntN(100); {
+	case x < 35:
+		for range 1 + s.rng.IntN(3) {
+			s.act(d)
+		}
+	case x < 60:
+		s.sync(d)
+	case x < 72:
+		s.dispatchAct()
+	case x < 77:
+		days := 1 + s.rng.IntN(30)
+		d.offline = s.now.Add(time.Duration(days) * 24 * time.Hour)
+		s.logf("%s goes offline for %d days", d.name, days)
+	case x < 81:
+		s.crash(d, "between_actions")
+	case x < 85:
+		d.skew = time.Duration(s.rng.IntN(240)-120) * time.Minute
+		s.logf("%s clock skew now %s", d.name, d.skew)
+	case x < 90:
+		s.replayDelayed()
+	case x < 93:
+		s.now = s.now.Add(time.Duration(1+s.rng.IntN(72)) * time.Hour)
+	default:
+		d.offline = time.Time{}
+		s.sync(d)
+	}
+}
+
+func (s *sim) sync(d *device) {
+	switch x := s.rng.IntN(100); {
+	case x < 8:
+		d.replica.crashAt = "before_apply"
+	case x < 14:
+		d.replica.crashAt = "after_apply"
+	}
+	err := d.engine.SyncOnce(s.ctx)
+	point := d.replica.crashAt
+	d.replica.crashAt = ""
+	switch {
+	case errors.Is(err, errCrash):
+		s.crash(d, "during sync")
+	case err != nil && app.ErrorCode(err) != app.EOFFLINE:
+		s.t.Errorf("%s: sync failed: %v", d.name, err)
+	default:
+		s.logf("%s synced (err %v, crash point unused %q)", d.name, err, point)
+	}
+}
+
+// act makes the technician do something on one of their open tickets.
+func (s *sim) act(d *device) {
+	tickets := store.NewTicketService(d.db)
+	list, _, err := tickets.FindTickets(s.ctx, app.TicketFilter{Technician: d.tech, Limit: 500})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	var open []app.Ticket
+	for _, t := range list {
+		if t.Status.Open() {
+			open = append(open, t)
+		}
+	}
+	if len(open) == 0 {
+		return
+	}
+	t := open[s.rng.IntN(len(open))]
+	detail, err := tickets.TicketDetail(s.ctx, t.ID)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	var cmd app.Command
+	switch s.rng.IntN(6) {
+	case 0, 1:
+		var allowed []app.Action
+		for _, c := range app.AvailableActions(t, len(detail.Repairs)) {
+			if c.Allowed && c.Action != app.ActionCancel {
+				allowed = append(allowed, c.Action)
+			}
+		}
+		if len(allowed) == 0 {
+			return
+		}
+		a := allowed[s.rng.IntN(len(allowed))]
+		cmd = &app.TransitionTicket{Action: a, Ticket: t.ID, Epoch: t.Epoch, Reason: "simulated", Resolution: app.ResolutionRepaired}
+	case 2:
+		cmd = &app.LogRepair{Entry: app.RepairEntry{ID: s.newID("rep"), Ticket: t.ID, Action: "simulated repair", Minutes: 1 + s.rng.IntN(60)}}
+	case 3:
+		cmd = &app.AddNote{Note: app.Note{ID: s.newID("note"), Ticket: t.ID, Text: "simulated note"}}
+	case 4:
+		part := s.parts[s.rng.IntN(len(s.parts))]
+		cmd = &app.ConsumePart{Used: app.PartUsed{ID: s.newID("use"), Ticket: t.ID, Part: part, Qty: 1 + s.rng.IntN(3), From: d.van}}
+	case 5:
+		diag := s.newID("diagnosis")
+		u := &app.UpdateTicket{Ticket: t.ID, Set: app.TicketFields{Diagnosis: &diag}}
+		if s.rng.IntN(2) == 0 {
+			phone, seen := s.newID("phone"), t.Customer.Phone
+			u.Set.CustomerPhone, u.Base.CustomerPhone = &phone, &seen
+		}
+		cmd = u
+	}
+	m, err := store.NewCommitter(d.db).Commit(s.ctx, app.Actor{Role: app.RoleTechnician, Technician: d.tech, Name: string(d.tech)}, cmd)
+	if err != nil {
+		if app.ErrorCode(err) == app.EINTERNAL {
+			s.t.Fatalf("%s: commit: %v", d.name, err)
+		}
+		return // refused on the device: nothing was saved
+	}
+	d.committed = append(d.committed, m)
+	s.logf("%s saves %s seq %d on %s", d.name, m.FullName(), m.Seq, t.Number)
+}
+
+// dispatchAct is the back office at work on the server.
+func (s *sim) dispatchAct() {
+	all, err := s.server.Tickets(s.ctx, tenant, "")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	var open []app.Ticket
+	for _, t := range all {
+		if t.Status.Open() {
+			open = append(open, t)
+		}
+	}
+	tech := s.devices[s.rng.IntN(len(s.devices))].tech
+	var cmd app.Command
+	x := s.rng.IntN(6)
+	if len(open) == 0 {
+		x = 0
+	}
+	switch x {
+	case 0:
+		cmd = &app.CreateTicket{Ticket: s.newTicket(tech)}
+	case 1:
+		cmd = &app.AssignTicket{Ticket: open[s.rng.IntN(len(open))].ID, Technician: tech}
+	case 2:
+		start := s.now.Add(time.Duration(s.rng.IntN(72)) * time.Hour)
+		cmd = &app.ScheduleTicket{Ticket: open[s.rng.IntN(len(open))].ID, WindowStart: start, WindowEnd: start.Add(2 * time.Hour)}
+	case 3:
+		t := open[s.rng.IntN(len(open))]
+		cmd = &app.TransitionTicket{Action: app.ActionCancel, Ticket: t.ID, Epoch: t.Epoch, Reason: "customer cancelled"}
+	case 4:
+		phone := s.newID("dispatch-phone")
+		cmd = &app.UpdateTicket{Ticket: open[s.rng.IntN(len(open))].ID, Set: app.TicketFields{CustomerPhone: &phone}}
+	case 5:
+		d := s.devices[s.rng.IntN(len(s.devices))]
+		part := s.parts[s.rng.IntN(len(s.parts))]
+		cmd = &app.MoveStock{Kind: app.MoveReceive, Movement: app.StockMovement{ID: s.newID("rcv"), Part: part, To: d.van, Qty: 5}}
+	}
+	m, err := app.NewMutation(cmd, s.now)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if err := s.server.ApplyAdmin(s.ctx, s.dispatch, m); err != nil {
+		if app.ErrorCode(err) == app.EINTERNAL {
+			s.t.Fatalf("dispatch %s: %v", m.FullName(), err)
+		}
+		return
+	}
+	if mv, ok := cmd.(*app.MoveStock); ok {
+		s.stock[[2]string{string(mv.Movement.To), string(mv.Movement.Part)}] += mv.Movement.Qty
+	}
+	s.logf("dispatch %s", m.FullName())
+}
+
+func (s *sim) takeSnapshot() {
+	s.snapshot = filepath.Join(s.dir, "backup.db")
+	if err := s.server.Backup(s.ctx, s.snapshot); err != nil {
+		s.t.Fatal(err)
+	}
+	// Dispatch's receipts after the backup are server-side actions that
+	// the restore loses (devices re-push only their own work).
+	s.stockAtSnapshot = maps.Clone(s.stock)
+	s.logf("server backup taken")
+}
+
+// restore replaces the server's database with the backup, as an operator
+// would after losing the disk, and mints a new epoch.
+func (s *sim) restore() {
+	if s.snapshot == "" {
+		return
+	}
+	path := s.server.Path()
+	if err := s.server.Close(); err != nil {
+		s.t.Fatal(err)
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(path + suffix)
+	}
+	raw, err := os.ReadFile(s.snapshot)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		s.t.Fatal(err)
+	}
+	if s.server, err = central.OpenDB(s.ctx, central.Config{DataDir: filepath.Dir(path), Clock: app.ClockFunc(func() time.Time { return s.now })}); err != nil {
+		s.t.Fatal(err)
+	}
+	if _, err := s.server.RestoreEpoch(s.ctx); err != nil {
+		s.t.Fatal(err)
+	}
+	s.http = central.NewServer(s.server, nil)
+	s.delayed = nil // requests in flight died with the old server
+	s.stock = s.stockAtSnapshot
+	s.logf("server restored from backup")
+}
+
+// quiesce heals the network and syncs every device until every outbox is
+// empty (liveness), then once more so each sees everyone's last changes.
+func (s *sim) quiesce() {
+	s.faults = false
+	s.delayed = nil
+	for _, d := range s.devices {
+		d.offline = time.Time{}
+		d.replica.crashAt = ""
+	}
+	for round := 0; ; round++ {
+		drained := true
+		for _, d := range s.devices {
+			s.now = s.now.Add(time.Minute)
+			if err := d.engine.SyncOnce(s.ctx); err != nil {
+				s.t.Fatalf("%s: sync on a healed network: %v", d.name, err)
+			}
+			st, err := d.db.SyncState(s.ctx)
+			if err != nil {
+				s.t.Fatal(err)
+			}
+			drained = drained && st.Pending == 0
+		}
+		if drained {
+			break
+		}
+		if round == 5 {
+			for _, d := range s.devices {
+				st, _ := d.db.SyncState(s.ctx)
+				s.t.Errorf("liveness: %s still has %d pending after the network healed", d.name, st.Pending)
+			}
+			return
+		}
+	}
+	for _, d := range s.devices {
+		if err := d.engine.SyncOnce(s.ctx); err != nil {
+			s.t.Fatalf("%s: final sync: %v", d.name, err)
+		}
+	}
+}
+
+// check verifies SYNC.md's invariants at quiescence.
+func (s *sim) check() {
+	t := s.t
+	ctx := s.ctx
+	conflicts, err := s.server.Conflicts(ctx, tenant, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]app.Conflict{}
+	for _, c := range conflicts {
+		byID[c.ID] = c
+		// 6. Nothing discarded without a reason code.
+		if c.Code == "" || c.Key == "" || c.Message == "" {
+			t.Errorf("conflict %s has no reason: %+v", c.ID, c)
+		}
+	}
+	applied := map[string]central.Applied{} // every device mutation the server took
+	for _, d := range s.devices {
+		as, err := s.server.AppliedBy(ctx, tenant, d.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := d.db.SyncState(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 2. Exactly once and in order: seqs 1..last_seq, each once.
+		for i, a := range as {
+			if a.Seq != int64(i+1) {
+				t.Fatalf("%s: applied seqs are not 1..n: position %d holds seq %d", d.name, i, a.Seq)
+			}
+			if _, dup := applied[a.Mutation]; dup {
+				t.Errorf("%s: mutation %s applied twice", d.name, a.Mutation)
+			}
+			applied[a.Mutation] = a
+		}
+		if int64(len(as)) != st.LastSeq {
+			t.Errorf("%s: server took %d mutations, the device made %d", d.name, len(as), st.LastSeq)
+		}
+		local, err := d.db.OpenConflicts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 1. No acknowledged write lost: applied, or a conflict on the
+		// server and on the device.
+		for _, m := range d.committed {
+			a, ok := applied[m.ID]
+			switch {
+			case !ok:
+				t.Errorf("%s: saved %s seq %d was lost", d.name, m.FullName(), m.Seq)
+			case a.Status == "rejected":
+				if _, ok := byID[a.Conflict]; !ok {
+					t.Errorf("%s: %s was rejected without a conflict record", d.name, m.FullName())
+				}
+				if !slices.ContainsFunc(local, func(c app.Conflict) bool { return c.ID == a.Conflict }) {
+					t.Errorf("%s: the conflict of rejected %s did not reach the device", d.name, m.FullName())
+				}
+			}
+		}
+		s.checkProjection(d)
+	}
+	s.checkEffects(applied)
+	s.checkStock(applied)
+	s.checkHistories(applied, byID)
+}
+
+// checkProjection: 3. a device's rows equal the server's projection of its
+// scopes.
+func (s *sim) checkProjection(d *device) {
+	t, ctx := s.t, s.ctx
+	want, err := s.server.Tickets(ctx, tenant, d.tech)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := store.NewTicketService(d.db).FindTickets(ctx, app.TicketFilter{Limit: 10000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := func(ts []app.Ticket) []app.TicketID {
+		var out []app.TicketID
+		for _, t := range ts {
+			out = append(out, t.ID)
+		}
+		slices.Sort(out)
+		return out
+	}
+	if !slices.Equal(ids(got), ids(want)) {
+		t.Errorf("%s holds tickets %v, the server assigns it %v", d.name, ids(got), ids(want))
+		return
+	}
+	for _, w := range want {
+		sd, err := s.server.TicketDetail(ctx, tenant, w.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ld, err := store.NewTicketService(d.db).TicketDetail(ctx, w.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, b := mustJSON(ld.Ticket), mustJSON(sd.Ticket); a != b {
+			t.Errorf("%s: ticket %s differs from the server's:\ndevice %s\nserver %s", d.name, w.Number, a, b)
+		}
+		if a, b := factIDs(ld), factIDs(sd); a != b {
+			t.Errorf("%s: facts of %s differ: device %s, server %s", d.name, w.Number, a, b)
+		}
+	}
+	sb, err := s.server.Balances(ctx, tenant, d.van)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb, err := store.NewPartService(d.db).Balances(ctx, d.van)
+	if err != nil {
+		t.Fatal(err)
+	}
+	server := map[app.PartNumber]int{}
+	for _, b := range sb {
+		server[b.Part] = b.Qty
+	}
+	for _, b := range lb {
+		if b.Qty != server[b.Part] || b.Pending != 0 {
+			t.Errorf("%s: %s at %s is %d (%d pending) on the device, %d on the server", d.name, b.Part, d.van, b.Qty, b.Pending, server[b.Part])
+		}
+		delete(server, b.Part)
+	}
+	for p, q := range server {
+		if q != 0 {
+			t.Errorf("%s: the device lacks %s at %s (%d on the server)", d.name, p, d.van, q)
+		}
+	}
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func factIDs(d app.TicketDetail) string {
+	var ids []string
+	for _, r := range d.Repairs {
+		ids = append(ids, "r:"+r.ID)
+	}
+	for _, p := range d.Parts {
+		ids = append(ids, "p:"+p.ID)
+	}
+	for _, n := range d.Notes {
+		ids = append(ids, "n:"+n.ID)
+	}
+	slices.Sort(ids)
+	return strings.Join(ids, ",")
+}
+
+// devicesMutations decodes every saved device mutation with its fate.
+func (s *sim) devicesMutations(applied map[string]central.Applied) []struct {
+	m   app.Mutation
+	cmd app.Command
+	a   central.Applied
+} {
+	var out []struct {
+		m   app.Mutation
+		cmd app.Command
+		a   central.Applied
+	}
+	for _, d := range s.devices {
+		for _, m := range d.committed {
+			cmd, err := app.DecodeMutation(m)
+			if err != nil {
+				s.t.Fatal(err)
+			}
+			out = append(out, struct {
+				m   app.Mutation
+				cmd app.Command
+				a   central.Applied
+			}{m, cmd, applied[m.ID]})
+		}
+	}
+	return out
+}
+
+// checkEffects: 2. every applied fact is on the server exactly once.
+func (s *sim) checkEffects(applied map[string]central.Applied) {
+	want := map[app.TicketID]map[string]bool{}
+	minutes := map[app.TicketID]int{}
+	for _, x := range s.devicesMutations(applied) {
+		if x.a.Status != "applied" {
+			continue
+		}
+		id := ""
+		switch c := x.cmd.(type) {
+		case *app.LogRepair:
+			id = "r:" + c.Entry.ID
+			minutes[c.Entry.Ticket] += c.Entry.Minutes
+		case *app.ConsumePart:
+			id = "p:" + c.Used.ID
+		case *app.AddNote:
+			id = "n:" + c.Note.ID
+		default:
+			continue
+		}
+		tk := app.TicketOf(x.cmd)
+		if want[tk] == nil {
+			want[tk] = map[string]bool{}
+		}
+		want[tk][id] = true
+	}
+	all, err := s.server.Tickets(s.ctx, tenant, "")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	for _, t := range all {
+		d, err := s.server.TicketDetail(s.ctx, tenant, t.ID)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		var ids []string
+		for id := range want[t.ID] {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids)
+		if got := factIDs(d); got != strings.Join(ids, ",") {
+			s.t.Errorf("ticket %s holds facts %s; the applied mutations made %s", t.Number, got, strings.Join(ids, ","))
+		}
+		if t.LabourMinutes != minutes[t.ID] {
+			s.t.Errorf("ticket %s has %d labour minutes, the applied repairs sum to %d", t.Number, t.LabourMinutes, minutes[t.ID])
+		}
+	}
+}
+
+// checkStock: 4. the server's balance is the initial stock plus every
+// applied movement.
+func (s *sim) checkStock(applied map[string]central.Applied) {
+	want := map[[2]string]int{}
+	for k, v := range s.stock {
+		want[k] = v
+	}
+	for _, x := range s.devicesMutations(applied) {
+		if c, ok := x.cmd.(*app.ConsumePart); ok && x.a.Status == "applied" {
+			want[[2]string{string(c.Used.From), string(c.Used.Part)}] -= c.Used.Qty
+		}
+	}
+	bs, err := s.server.Balances(s.ctx, tenant, "")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	got := map[[2]string]int{}
+	for _, b := range bs {
+		got[[2]string{string(b.Location), string(b.Part)}] = b.Qty
+	}
+	for k, v := range want {
+		if got[k] != v {
+			s.t.Errorf("stock of %s at %s is %d, want %d (initial + receipts - applied consumption)", k[1], k[0], got[k], v)
+		}
+	}
+}
+
+// checkHistories: 5. every ticket's history is a path of the state
+// machine, and no device transition made on a stale assignment epoch was
+// applied: each became a stale_epoch conflict.
+func (s *sim) checkHistories(applied map[string]central.Applied, conflicts map[string]app.Conflict) {
+	histories := map[app.TicketID][]central.Step{}
+	all, err := s.server.Tickets(s.ctx, tenant, "")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	for _, t := range all {
+		h, err := s.server.TicketHistory(s.ctx, tenant, t.ID)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		histories[t.ID] = h
+		for i, st := range h {
+			if i > 0 && st.From != h[i-1].To {
+				s.t.Errorf("ticket %s: step %d starts at %s, the previous ended at %s", t.Number, i, st.From, h[i-1].To)
+			}
+			if st.From != "" && !app.ValidStep(st.From, st.To) {
+				s.t.Errorf("ticket %s: invalid step %s -> %s", t.Number, st.From, st.To)
+			}
+		}
+	}
+	for _, x := range s.devicesMutations(applied) {
+		tr, ok := x.cmd.(*app.TransitionTicket)
+		if !ok {
+			continue
+		}
+		epoch := 0
+		for _, st := range histories[tr.Ticket] {
+			if st.Version < x.a.Version {
+				epoch = st.Epoch
+			}
+		}
+		switch {
+		case x.a.Status == "applied" && epoch != 0 && tr.Epoch != epoch:
+			s.t.Errorf("%s on epoch %d was applied while the ticket was on epoch %d", x.m.FullName(), tr.Epoch, epoch)
+		case x.a.Status == "rejected" && tr.Epoch != epoch && epoch != 0:
+			if c := conflicts[x.a.Conflict]; c.Kind != app.ConflictStaleEpoch {
+				s.t.Errorf("%s on stale epoch %d (ticket at %d) raised a %s conflict, want stale_epoch", x.m.FullName(), tr.Epoch, epoch, c.Kind)
+			}
+		}
+	}
+}
