@@ -17,7 +17,7 @@ APT_PACKAGES := gcc libgl1-mesa-dev xorg-dev xvfb fonts-noto-cjk imagemagick pos
 BARCODE_TESTDATA ?= ../shared/testdata/barcodes/zxing-blackbox
 BENCHTIME ?= 1x
 
-.PHONY: setup run test test-race bench accuracy fuzz vet build clean
+.PHONY: setup run test test-race bench accuracy fuzz sim vet build clean
 
 setup:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -52,6 +52,13 @@ bench: setup
 
 accuracy: setup
 	BARCODE_TESTDATA="$(abspath $(BARCODE_TESTDATA))" $(GO) run ./cmd/accuracy
+
+# The sync simulation over more seeds than make test runs (200):
+# make sim SEEDS=5000. A failure prints the seed to replay with -seed.
+SEEDS ?= 2000
+STEPS ?= 120
+sim: setup
+	$(GO) test -count=1 -timeout 0 -run TestSimulation ./sync/simulation/ -seeds $(SEEDS) -steps $(STEPS)
 
 fuzz: setup
 	$(GO) test -run '^$$' -fuzz FuzzDecodeMutation -fuzztime 30s ./app/
