@@ -214,7 +214,7 @@ func decodeStrict(data []byte, v any) error {
 	if err := dec.Decode(v); err != nil {
 		return app.Errorf(app.EINVALID, "http.bad_json", "The request body is not valid: {{.Detail}}.", "Detail", jsonDetail(err)).WithCause(err)
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF { // dec.More misses a stray '}' or ']'
 		return app.Errorf(app.EINVALID, "http.bad_json", "The request body is not valid: {{.Detail}}.", "Detail", "trailing data")
 	}
 	return nil
@@ -274,6 +274,9 @@ func (s *Server) Sync(ctx context.Context, p Principal, req fbsync.Request) (fbs
 		return resp, app.Errorf(app.ETOONEW, "sync.protocol_too_new", "The server is older than this app; ask your administrator to update it.")
 	case len(req.Push) > maxPush:
 		return resp, app.Errorf(app.EINVALID, "sync.too_many", "Send at most {{.Max}} changes per request.", "Max", maxPush)
+	}
+	if _, err := parseCursor(req.Cursor); err != nil { // before the push: a refused request writes nothing
+		return resp, err
 	}
 	pushed, err := s.db.Push(ctx, p, req.Push)
 	if err != nil {

@@ -1,0 +1,429 @@
+package simulation
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	gosync "sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/app/demo"
+	"github.com/fieldbench/fieldbench/store"
+	fbsync "github.com/fieldbench/fieldbench/sync"
+	"github.com/fieldbench/fieldbench/sync/central"
+	"github.com/fieldbench/fieldbench/sync/central/pgtest"
+)
+
+// The 2G link of the issue's anchor: about 100 kbit/s and a 600 ms round
+// trip. A sync's time on it is modelled from what was measured on
+// loopback: one round trip per request plus the bytes at the link's rate,
+// plus the CPU time the sync took here.
+const (
+	linkBitsPerSecond = 100_000
+	linkRoundTrip     = 600 * time.Millisecond
+)
+
+// meter counts what crosses the TCP connections of one client: request
+// and response lines, headers and bodies, as on the wire (without the
+// TCP/IP headers), and the number of requests.
+type meter struct {
+	up, down, requests atomic.Int64
+}
+
+func (m *meter) reset() { m.up.Store(0); m.down.Store(0); m.requests.Store(0) }
+
+func (m *meter) wire() int64 { return m.up.Load() + m.down.Load() }
+
+// linkTime is the modelled time of what was counted on the 2G link.
+func (m *meter) linkTime() time.Duration {
+	bits := float64(m.wire() * 8)
+	return time.Duration(m.requests.Load())*linkRoundTrip + time.Duration(bits/linkBitsPerSecond*float64(time.Second))
+}
+
+type countingConn struct {
+	net.Conn
+	m *meter
+}
+
+func (c *countingConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.m.down.Add(int64(n))
+	return n, err
+}
+
+func (c *countingConn) Write(p []byte) (int, error) {
+	n, err := c.Conn.Write(p)
+	c.m.up.Add(int64(n))
+	return n, err
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func meteredClient(url, token string) (*fbsync.Client, *meter) {
+	m := &meter{}
+	tr := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return &countingConn{Conn: c, m: m}, nil
+	}}
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		m.requests.Add(1)
+		return tr.RoundTrip(r)
+	})}
+	return &fbsync.Client{BaseURL: url, Token: token, HTTP: hc}, m
+}
+
+// benchWorld is a central service on loopback with a demo world, and a
+// paired device of the demo technician.
+type benchWorld struct {
+	db       *central.DB
+	url      string
+	dispatch central.Principal
+}
+
+func newBenchWorld(b *testing.B, cfg central.Config, size demo.Size) *benchWorld {
+	b.Helper()
+	ctx := context.Background()
+	db, err := central.OpenDB(ctx, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	ds := demo.Generate(1, size, time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC))
+	if err := db.LoadDataset(ctx, "bench", ds); err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(central.NewServer(db, nil))
+	b.Cleanup(srv.Close)
+	w := &benchWorld{db: db, url: srv.URL}
+	tok, err := db.CreateAdminToken(ctx, "bench", "dispatch")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if w.dispatch, err = db.Authenticate(ctx, tok); err != nil {
+		b.Fatal(err)
+	}
+	return w
+}
+
+func (w *benchWorld) pair(b *testing.B, tech app.TechnicianID) string {
+	ctx := context.Background()
+	code, _, err := w.db.CreatePairing(ctx, "bench", tech)
+	if err != nil {
+		b.Fatal(err)
+	}
+	resp, err := (&fbsync.Client{BaseURL: w.url}).Pair(ctx, code, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return resp.Token
+}
+
+// device opens a fresh store file and a metered engine for it.
+func (w *benchWorld) device(b *testing.B, token string) (*store.DB, *fbsync.Engine, *meter) {
+	b.Helper()
+	s, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "device.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	c, m := meteredClient(w.url, token)
+	return s, fbsync.NewEngine(s, c), m
+}
+
+func report(b *testing.B, m *meter, cpu time.Duration) {
+	b.ReportMetric(float64(m.wire()), "wire-B")
+	b.ReportMetric(float64(m.up.Load()), "up-B")
+	b.ReportMetric(float64(m.down.Load()), "down-B")
+	b.ReportMetric(float64(m.requests.Load()), "requests")
+	b.ReportMetric((m.linkTime() + cpu).Seconds(), "2G-s")
+}
+
+// firstSizes are the first syncs the issue names: a technician with 200
+// active tickets, 20,000 parts and the warranty rules, and a heavy one
+// with 10,000 tickets and 50,000 parts (the PouchDB anchor's shape).
+var firstSizes = []struct {
+	name string
+	size demo.Size
+}{
+	{"technician", demo.Size{Models: 200, Parts: 20000, Tickets: 200, Technicians: 1}},
+	{"heavy", demo.Size{Models: 400, Parts: 50000, Tickets: 10000, Technicians: 1}},
+}
+
+// BenchmarkFirstSync: a new device pulls everything of its scopes.
+// apply-s is the wall time of the whole sync on loopback (server, wire and
+// local apply); 2G-s adds the modelled link time to it.
+func BenchmarkFirstSync(b *testing.B) {
+	for _, fs := range firstSizes {
+		b.Run(fs.name, func(b *testing.B) {
+			w := newBenchWorld(b, central.Config{DataDir: b.TempDir()}, fs.size)
+			b.ResetTimer()
+			var wall time.Duration
+			var m *meter
+			var rows int
+			for range b.N {
+				b.StopTimer()
+				s, e, mm := w.device(b, w.pair(b, demo.DemoTechnician))
+				m = mm
+				b.StartTimer()
+				start := time.Now()
+				if err := e.SyncOnce(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+				wall = time.Since(start)
+				_, n, err := store.NewTicketService(s).FindTickets(context.Background(), app.TicketFilter{Limit: 1})
+				if err != nil {
+					b.Fatal(err)
+				}
+				rows = n
+			}
+			report(b, m, wall)
+			b.ReportMetric(wall.Seconds(), "apply-s")
+			b.ReportMetric(float64(rows), "tickets")
+		})
+	}
+}
+
+// syncedDevice returns a device that has done its first sync, its meter
+// reset.
+func (w *benchWorld) syncedDevice(b *testing.B) (*store.DB, *fbsync.Engine, *meter) {
+	s, e, m := w.device(b, w.pair(b, demo.DemoTechnician))
+	if err := e.SyncOnce(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	m.reset()
+	return s, e, m
+}
+
+var smallWorld = demo.Size{Models: 200, Parts: 20000, Tickets: 200, Technicians: 1}
+
+// BenchmarkIdleSync: nothing changed on either side.
+func BenchmarkIdleSync(b *testing.B) {
+	w := newBenchWorld(b, central.Config{DataDir: b.TempDir()}, smallWorld)
+	_, e, m := w.syncedDevice(b)
+	b.ResetTimer()
+	var cpu time.Duration
+	for range b.N {
+		m.reset()
+		start := time.Now()
+		if err := e.SyncOnce(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		cpu = time.Since(start)
+	}
+	report(b, m, cpu)
+}
+
+// openTicket returns one of the demo technician's open tickets.
+func openTicket(b *testing.B, s *store.DB) app.Ticket {
+	list, _, err := store.NewTicketService(s).FindTickets(context.Background(), app.TicketFilter{Technician: demo.DemoTechnician, Limit: 500})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, t := range list {
+		if t.Status == app.StatusInProgress || t.Status == app.StatusAssigned && t.Kind == app.KindCarryIn {
+			return t
+		}
+	}
+	b.Fatal("no open ticket to work on")
+	return app.Ticket{}
+}
+
+// BenchmarkPullOneChangedTicket: dispatch reschedules one ticket; the
+// device syncs.
+func BenchmarkPullOneChangedTicket(b *testing.B) {
+	w := newBenchWorld(b, central.Config{DataDir: b.TempDir()}, smallWorld)
+	s, e, m := w.syncedDevice(b)
+	t := openTicket(b, s)
+	b.ResetTimer()
+	var cpu time.Duration
+	for i := range b.N {
+		start := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Hour)
+		mut, _ := app.NewMutation(&app.ScheduleTicket{Ticket: t.ID, WindowStart: start, WindowEnd: start.Add(2 * time.Hour)}, time.Now())
+		if err := w.db.ApplyAdmin(context.Background(), w.dispatch, mut); err != nil {
+			b.Fatal(err)
+		}
+		m.reset()
+		t0 := time.Now()
+		if err := e.SyncOnce(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		cpu = time.Since(t0)
+	}
+	report(b, m, cpu)
+}
+
+// BenchmarkPushTicketChange: one ticket change and four small records
+// (notes and repair entries), the anchor's "push one ticket change + 4
+// small records".
+func BenchmarkPushTicketChange(b *testing.B) {
+	w := newBenchWorld(b, central.Config{DataDir: b.TempDir()}, smallWorld)
+	s, e, m := w.syncedDevice(b)
+	t := openTicket(b, s)
+	actor := app.Actor{Role: app.RoleTechnician, Technician: demo.DemoTechnician, Name: "王磊"}
+	b.ResetTimer()
+	var cpu time.Duration
+	for i := range b.N {
+		diag := fmt.Sprintf("Drain pump blocked by a coin, run %d", i)
+		cmds := []app.Command{&app.UpdateTicket{Ticket: t.ID, Set: app.TicketFields{Diagnosis: &diag}}}
+		for j := range 2 {
+			cmds = append(cmds, &app.AddNote{Note: app.Note{ID: app.NewID(), Ticket: t.ID, Text: fmt.Sprintf("Called the customer, note %d", j)}},
+				&app.LogRepair{Entry: app.RepairEntry{ID: app.NewID(), Ticket: t.ID, Action: "Cleaned the filter", Minutes: 10}})
+		}
+		commitAll(b, s, actor, cmds)
+		m.reset()
+		t0 := time.Now()
+		if err := e.SyncOnce(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		cpu = time.Since(t0)
+	}
+	report(b, m, cpu)
+}
+
+func commitAll(b *testing.B, s *store.DB, actor app.Actor, cmds []app.Command) {
+	for _, c := range cmds {
+		if _, err := store.NewCommitter(s).Commit(context.Background(), actor, c); err != nil {
+			b.Fatalf("%T: %v", c, err)
+		}
+	}
+}
+
+// BenchmarkCompleteTicket: the issue's "complete one ticket": the status,
+// five fields, a repair entry and three parts used, then one sync.
+func BenchmarkCompleteTicket(b *testing.B) {
+	w := newBenchWorld(b, central.Config{DataDir: b.TempDir()}, smallWorld)
+	actor := app.Actor{Role: app.RoleTechnician, Technician: demo.DemoTechnician, Name: "王磊"}
+	b.ResetTimer()
+	var m *meter
+	var cpu time.Duration
+	for range b.N {
+		b.StopTimer()
+		s, e, mm := w.syncedDevice(b)
+		m = mm
+		t := openTicket(b, s)
+		var cmds []app.Command
+		if t.Status == app.StatusAssigned {
+			cmds = append(cmds, &app.TransitionTicket{Action: app.ActionStart, Ticket: t.ID, Epoch: t.Epoch})
+		}
+		bal, err := store.NewPartService(s).Balances(context.Background(), "van-tech-demo")
+		if err != nil || len(bal) == 0 {
+			b.Fatalf("no van stock: %v", err)
+		}
+		commitAll(b, s, actor, cmds)
+		if err := e.SyncOnce(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		m.reset()
+		b.StartTimer()
+		diag, serial, proof, cond := "Compressor relay failed", "SN-REPLACED-1", "INV-2026-11-0042", app.Condition{Accessories: "power cord"}
+		labour := 45
+		cmds = []app.Command{
+			&app.UpdateTicket{Ticket: t.ID, Set: app.TicketFields{Diagnosis: &diag, Serial: &serial, ProofOfPurchase: &proof, Condition: &cond, LabourMinutes: &labour}},
+			&app.LogRepair{Entry: app.RepairEntry{ID: app.NewID(), Ticket: t.ID, Action: "Replaced the compressor relay and tested", Minutes: 45}},
+		}
+		for i := range 3 {
+			cmds = append(cmds, &app.ConsumePart{Used: app.PartUsed{ID: app.NewID(), Ticket: t.ID, Part: bal[i%len(bal)].Part, Qty: 1, From: "van-tech-demo"}})
+		}
+		cmds = append(cmds, &app.TransitionTicket{Action: app.ActionComplete, Ticket: t.ID, Epoch: t.Epoch, Resolution: app.ResolutionRepaired})
+		commitAll(b, s, actor, cmds)
+		t0 := time.Now()
+		if err := e.SyncOnce(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		cpu = time.Since(t0)
+		if st, err := s.SyncState(context.Background()); err != nil || st.Pending != 0 {
+			b.Fatalf("still pending after the sync: %+v %v", st, err)
+		}
+	}
+	report(b, m, cpu)
+}
+
+// BenchmarkServerMutations: mutations per second the central service
+// applies through HTTP, from 8 devices pushing batches of 10 at once, on
+// the embedded SQLite and on PostgreSQL.
+func BenchmarkServerMutations(b *testing.B) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		b.Run(backend, func(b *testing.B) {
+			cfg := central.Config{DataDir: b.TempDir()}
+			if backend == "postgres" {
+				cfg.Postgres = pgtest.ForTest(b)
+			}
+			size := demo.Size{Models: 50, Parts: 500, Tickets: 400, Technicians: 8}
+			w := newBenchWorld(b, cfg, size)
+			ctx := context.Background()
+			ds := demo.Generate(1, size, time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC))
+			const devices, batch = 8, 10
+			type dev struct {
+				client *fbsync.Client
+				ticket app.TicketID
+				seq    int64
+			}
+			var devs []*dev
+			for i := range devices {
+				tech := ds.Technicians[i%len(ds.Technicians)].ID
+				d := &dev{client: &fbsync.Client{BaseURL: w.url, Token: w.pair(b, tech)}}
+				for _, t := range ds.Tickets {
+					if t.Ticket.Technician == tech && t.Ticket.Status.Open() {
+						d.ticket = t.Ticket.ID
+						break
+					}
+				}
+				if d.ticket == "" {
+					b.Fatalf("technician %s has no open ticket", tech)
+				}
+				devs = append(devs, d)
+			}
+			b.ResetTimer()
+			start := time.Now()
+			var done atomic.Int64
+			var wg gosync.WaitGroup
+			errs := make(chan error, devices)
+			// At least 4,000 mutations, whatever -benchtime says: fewer
+			// measure the start-up more than the throughput.
+			n := max(b.N, 4000)
+			per := (n + devices*batch - 1) / (devices * batch)
+			for _, d := range devs {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for range per {
+						var muts []app.Mutation
+						for range batch {
+							d.seq++
+							m, _ := app.NewMutation(&app.AddNote{Note: app.Note{ID: app.NewID(), Ticket: d.ticket, Text: "Customer asked for an update"}}, time.Now())
+							m.Seq = d.seq
+							muts = append(muts, m)
+						}
+						resp, err := d.client.Sync(ctx, &fbsync.Request{Protocol: fbsync.ProtocolVersion, Acked: d.seq - batch, Push: muts, NoPull: true})
+						if err != nil {
+							errs <- err
+							return
+						}
+						if resp.Acked != d.seq || len(resp.Rejected) != 0 {
+							errs <- fmt.Errorf("pushed up to %d, acked %d with %d rejected", d.seq, resp.Acked, len(resp.Rejected))
+							return
+						}
+						done.Add(batch)
+					}
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(done.Load())/time.Since(start).Seconds(), "mutations/s")
+		})
+	}
+}
