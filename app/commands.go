@@ -29,9 +29,20 @@ func init() {
 	register("note.add", 1, func(string) Command { return &AddNote{} })
 }
 
+// required checks a required identifier (every caller passes an ID or a
+// reference to one): present, and a valid ID.
 func required(field, value string) error {
 	if strings.TrimSpace(value) == "" {
 		return Errorf(EINVALID, "mutation.missing_field", "Missing required field {{.Field}}.", "Field", field)
+	}
+	return checkID(field, value)
+}
+
+// checkID refuses IDs that are too long or hold control characters: IDs
+// travel in sync cursors, file names and URLs.
+func checkID(field, value string) error {
+	if !ValidID(value) {
+		return Errorf(EINVALID, "mutation.bad_id", "{{.Field}} must be 1 to {{.Max}} characters without control characters.", "Field", field, "Max", MaxIDLen)
 	}
 	return nil
 }

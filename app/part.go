@@ -55,8 +55,8 @@ func (p Part) Price(currency string) (Money, bool) {
 // Validate checks a catalog entry.
 func (p *Part) Validate() error {
 	switch {
-	case strings.TrimSpace(string(p.Number)) == "":
-		return Errorf(EINVALID, "part.invalid.number", "The part has no part number.")
+	case strings.TrimSpace(string(p.Number)) == "" || !ValidID(string(p.Number)):
+		return Errorf(EINVALID, "part.invalid.number", "The part has no valid part number (1 to 128 characters).")
 	case strings.TrimSpace(p.NameEN) == "" && strings.TrimSpace(p.NameZH) == "":
 		return Errorf(EINVALID, "part.invalid.name", "Part {{.Number}} has no name.", "Number", string(p.Number))
 	case !p.Class.Valid():
@@ -124,6 +124,8 @@ func (m *StockMovement) Validate() error {
 	switch {
 	case m.ID == "":
 		return bad("no ID")
+	case !ValidID(m.ID) || !ValidID(string(m.Part)) || m.From != "" && !ValidID(string(m.From)) || m.To != "" && !ValidID(string(m.To)):
+		return bad("an ID is longer than 128 characters or holds control characters")
 	case m.Part == "":
 		return bad("no part number")
 	case m.Kind == MoveAdjust:

@@ -3,6 +3,8 @@ package app
 import (
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Typed identifiers, so a part number is never passed where a ticket ID is
@@ -145,11 +147,31 @@ func (c Category) Valid() bool {
 	return c == CategoryPhone || c == CategoryAppliance || c == CategoryPC || c == CategoryServer
 }
 
+// MaxIDLen bounds every identifier: ticket and fact IDs, part numbers,
+// technician and location IDs.
+const MaxIDLen = 128
+
+// ValidID reports whether s can serve as an identifier: 1 to MaxIDLen bytes
+// of UTF-8 without control characters.
+func ValidID(s string) bool {
+	if s == "" || len(s) > MaxIDLen || !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
+}
+
 // Validate checks the fields every ticket must have.
 func (t *Ticket) Validate() error {
 	switch {
 	case t.ID == "":
 		return Errorf(EINVALID, "ticket.invalid.id", "The ticket has no ID.")
+	case !ValidID(string(t.ID)) || !ValidID(t.Number):
+		return Errorf(EINVALID, "mutation.bad_id", "{{.Field}} must be 1 to {{.Max}} characters without control characters.", "Field", "ticket.id", "Max", MaxIDLen)
 	case strings.TrimSpace(t.Number) == "":
 		return Errorf(EINVALID, "ticket.invalid.number", "The ticket has no number.")
 	case !t.Kind.Valid():

@@ -34,7 +34,7 @@ func (db *DB) readEntity(ctx context.Context, tenant, kind, id string, v any) er
 
 // PutTechnician adds or updates a technician.
 func (db *DB) PutTechnician(ctx context.Context, tenant string, t app.Technician) error {
-	if strings.TrimSpace(string(t.ID)) == "" || strings.TrimSpace(t.Name) == "" {
+	if !app.ValidID(string(t.ID)) || strings.Contains(string(t.ID), "/") || strings.TrimSpace(t.Name) == "" {
 		return app.Errorf(app.EINVALID, "central.bad_technician", "A technician needs an ID and a name.")
 	}
 	return db.LoadDataset(ctx, tenant, app.Dataset{Technicians: []app.Technician{t}})
@@ -43,7 +43,7 @@ func (db *DB) PutTechnician(ctx context.Context, tenant string, t app.Technician
 // PutLocations adds or updates stock locations.
 func (db *DB) PutLocations(ctx context.Context, tenant string, ls []app.Location) error {
 	for _, l := range ls {
-		if strings.TrimSpace(string(l.ID)) == "" || strings.TrimSpace(l.Name) == "" {
+		if !app.ValidID(string(l.ID)) || strings.TrimSpace(l.Name) == "" {
 			return app.Errorf(app.EINVALID, "central.bad_location", "A stock location needs an ID and a name.")
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	gosync "sync"
 	"testing"
 	"time"
@@ -508,4 +509,98 @@ func TestConcurrentPushesApplyOnce(t *testing.T) {
 			t.Fatalf("%d repairs, %d minutes; want 20 and 20", len(d.Repairs), d.Ticket.LabourMinutes)
 		}
 	})
+}
+
+func TestStockOutsideOwnLocationsIsRefused(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		for _, tc := range []struct {
+			name   string
+			cmd    app.Command
+			refuse bool
+		}{
+			{"consume from a colleague's van", &app.ConsumePart{Used: app.PartUsed{ID: "u-b", Ticket: w.ticketA.ID, Part: "BAT-1", Qty: 1, From: "van-b"}}, true},
+			{"take a colleague's stock", &app.MoveStock{Kind: app.MoveTransfer, Movement: app.StockMovement{ID: "tr-b", Part: "BAT-1", From: "van-b", To: "van-a", Qty: 1}}, true},
+			{"adjust a colleague's van", &app.MoveStock{Kind: app.MoveAdjust, Movement: app.StockMovement{ID: "adj-b", Part: "BAT-1", To: "van-b", Qty: -5}}, true},
+			{"consume from the own van", &app.ConsumePart{Used: app.PartUsed{ID: "u-a", Ticket: w.ticketA.ID, Part: "BAT-1", Qty: 1, From: "van-a"}}, false},
+			{"send stock back to the warehouse", &app.MoveStock{Kind: app.MoveTransfer, Movement: app.StockMovement{ID: "tr-wh", Part: "BAT-1", From: "van-a", To: "wh", Qty: 1}}, false},
+		} {
+			before, _ := db.Balances(ctx, tenant, "")
+			res := push(t, db, w.a, mut(t, res0(t, db, w.a)+1, tc.cmd))
+			after, _ := db.Balances(ctx, tenant, "")
+			if refused := len(res.Rejected) == 1; refused != tc.refuse {
+				t.Errorf("%s: refused %v, want %v (%+v)", tc.name, refused, tc.refuse, res)
+			}
+			if tc.refuse && mustJSONc(before) != mustJSONc(after) {
+				t.Errorf("%s: refused but the balances changed: %v -> %v", tc.name, before, after)
+			}
+		}
+	})
+}
+
+// res0 is the device's last seq on the server.
+func res0(t *testing.T, db *DB, p Principal) int64 {
+	t.Helper()
+	as, err := db.AppliedBy(context.Background(), tenant, p.Device)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return int64(len(as))
+}
+
+func mustJSONc(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func TestUnassignedTicketIsNotEveryonesTicket(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		counter := w.ticketB
+		counter.ID, counter.Number, counter.Technician, counter.Store = "tk-store", "FB-9", "", "store-9"
+		if err := db.LoadDataset(ctx, tenant, app.Dataset{Tickets: []app.TicketDetail{{Ticket: counter}}}); err != nil {
+			t.Fatal(err)
+		}
+		res := push(t, db, w.a, mut(t, 1, note("n-store", counter.ID)), mut(t, 2, &app.TransitionTicket{Action: app.ActionCancel, Ticket: counter.ID, Epoch: 1, Reason: "x"}))
+		if len(res.Rejected) != 2 {
+			t.Fatalf("push on another store's ticket = %+v, want both refused", res)
+		}
+		if d := detail(t, db, counter.ID); len(d.Notes) != 0 || d.Ticket.Status != app.StatusAssigned {
+			t.Fatalf("the store's ticket changed: %d notes, %s", len(d.Notes), d.Ticket.Status)
+		}
+	})
+}
+
+func TestOverlongIDsAreRefused(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		w := newWorld(t, db)
+		long := strings.Repeat("x", app.MaxIDLen+1)
+		res := push(t, db, w.a, mut(t, 1, note(long, w.ticketA.ID)), mut(t, 2, note("nul\x00id", w.ticketA.ID)))
+		if len(res.Rejected) != 2 || res.Acked != 2 {
+			t.Fatalf("push with bad IDs = %+v, want both refused and the queue going on", res)
+		}
+		csv := "number,name_en,class\n" + long + ",Battery,battery\n"
+		if _, err := db.Import(context.Background(), w.dispatch, ImportParts, []byte(csv)); app.ErrorCode(err) != app.EINVALID {
+			t.Fatalf("import of a part with a %d-character number: %v, want refused", len(long), err)
+		}
+		// A cursor after the longest possible ID still parses.
+		c := cursor{Epoch: newEpoch(), Scopes: 1 << 31, At: position{Version: 1 << 62, Kind: kindPartUsed, ID: strings.Repeat("界", app.MaxIDLen/3)}}
+		if _, err := parseCursor(c.String()); err != nil {
+			t.Fatalf("cursor of a long ID: %v", err)
+		}
+	})
+}
+
+func TestImportOfBrokenCSVIsRefusedNotCrashing(t *testing.T) {
+	db := openTestDB(t, Config{DataDir: t.TempDir()})
+	w := newWorld(t, db)
+	for _, data := range []string{"loCAtion,pArt,qtY,,,\n0\"000000", "\"", "number,name_en,class\n\"unterminated,x,main\n"} {
+		for _, what := range []string{ImportParts, ImportStock, ImportRules} {
+			if _, err := db.Import(context.Background(), w.dispatch, what, []byte(data)); app.ErrorCode(err) != app.EINVALID {
+				t.Errorf("import %s of %q: %v, want invalid", what, data, err)
+			}
+		}
+	}
 }

@@ -243,7 +243,7 @@ func FuzzImportCSV(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for name, parse := range map[string]func() (int, error){
 			"parts": func() (int, error) { v, err := parsePartsCSV(data); return len(v), err },
-			"stock": func() (int, error) { v, err := parseStockCSV(data, now); return len(v), err },
+			"stock": func() (int, error) { v, _, err := parseStockCSV(data, now); return len(v), err },
 			"rules": func() (int, error) { v, err := parseRulesCSV(data); return len(v), err },
 		} {
 			n, err := parse()

@@ -46,6 +46,10 @@ func NewServer(db *DB, log *slog.Logger) *Server {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	s := &Server{db: db, log: log, mux: http.NewServeMux()}
+	// Everything else answers a JSON error like every other non-2xx.
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, app.Errorf(app.ENOTFOUND, "http.not_found", "No such address: {{.Path}}.", "Path", r.URL.Path))
+	})
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	s.mux.HandleFunc("POST /v1/pair", s.handlePair)
 	s.mux.HandleFunc("POST /v1/sync", s.device(s.handleSync))

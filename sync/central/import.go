@@ -48,7 +48,10 @@ func (db *DB) Import(ctx context.Context, p Principal, what string, data []byte)
 	case ImportParts:
 		ds.Parts, err = parsePartsCSV(data)
 	case ImportStock:
-		ds.Movements, err = parseStockCSV(data, db.now())
+		var lines []int
+		if ds.Movements, lines, err = parseStockCSV(data, db.now()); err == nil {
+			err = db.checkStockRefs(ctx, p.Tenant, ds.Movements, lines)
+		}
 	case ImportRules:
 		ds.RuleSets, err = parseRulesCSV(data)
 	default:
@@ -56,11 +59,6 @@ func (db *DB) Import(ctx context.Context, p Principal, what string, data []byte)
 	}
 	if err != nil {
 		return 0, err
-	}
-	if what == ImportStock {
-		if err := db.checkStockRefs(ctx, p.Tenant, ds.Movements); err != nil {
-			return 0, err
-		}
 	}
 	if err := db.LoadDataset(ctx, p.Tenant, ds); err != nil {
 		return 0, err
@@ -101,8 +99,9 @@ func csvRows(data []byte, required []string, row func(line int, f map[string]str
 		if err == io.EOF {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
+			// FieldPos may only be asked about a record that parsed.
+			line := 0
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				line = pe.Line
@@ -113,6 +112,7 @@ func csvRows(data []byte, required []string, row func(line int, f map[string]str
 			}
 			continue
 		}
+		line, _ := r.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
@@ -248,10 +248,11 @@ func parsePartsCSV(data []byte) ([]app.Part, error) {
 // parseStockCSV reads stock received: location, part, qty, and optionally
 // serial, reason and id. A row without an id gets one derived from the
 // file and the line, so importing the same file twice adds nothing.
-func parseStockCSV(data []byte, now time.Time) ([]app.StockMovement, error) {
+func parseStockCSV(data []byte, now time.Time) ([]app.StockMovement, []int, error) {
 	sum := sha256.Sum256(data)
 	fileID := hex.EncodeToString(sum[:8])
 	var ms []app.StockMovement
+	var lines []int
 	err := csvRows(data, []string{"location", "part", "qty"}, func(line int, f map[string]string) error {
 		qty, err := parseInt("qty", f["qty"], 1, 1_000_000)
 		if err != nil {
@@ -265,14 +266,14 @@ func parseStockCSV(data []byte, now time.Time) ([]app.StockMovement, error) {
 		if err := m.Validate(); err != nil {
 			return err
 		}
-		ms = append(ms, m)
+		ms, lines = append(ms, m), append(lines, line)
 		return nil
 	})
-	return ms, err
+	return ms, lines, err
 }
 
 // checkStockRefs refuses stock rows naming unknown parts or locations.
-func (db *DB) checkStockRefs(ctx context.Context, tenant string, ms []app.StockMovement) error {
+func (db *DB) checkStockRefs(ctx context.Context, tenant string, ms []app.StockMovement, lines []int) error {
 	var bad []string
 	known := map[string]bool{}
 	for i, m := range ms {
@@ -289,7 +290,7 @@ func (db *DB) checkStockRefs(ctx context.Context, tenant string, ms []app.StockM
 				known[key] = ok
 			}
 			if !ok {
-				bad = append(bad, fmt.Sprintf("row %d: unknown %s %s", i+1, strings.ReplaceAll(ref[0], "_", " "), ref[1]))
+				bad = append(bad, fmt.Sprintf("line %d: unknown %s %s", lines[i], strings.ReplaceAll(ref[0], "_", " "), ref[1]))
 			}
 		}
 		if len(bad) >= maxImportErrors {

@@ -83,17 +83,23 @@ func parseCursor(s string) (cursor, error) {
 // technician's tickets and conflicts, their store's tickets, the stock at
 // the locations they use, the tenant's catalog and their country's rules.
 func (db *DB) Scopes(ctx context.Context, q querier, p Principal) ([]string, error) {
+	_, scopes, err := db.technicianScopes(ctx, q, p)
+	return scopes, err
+}
+
+// technicianScopes returns the device's technician record and scopes.
+func (db *DB) technicianScopes(ctx context.Context, q querier, p Principal) (app.Technician, []string, error) {
 	var data string
 	err := q.QueryRowContext(ctx, db.q(`SELECT data FROM entities WHERE tenant = ? AND kind = 'technician' AND id = ?`), p.Tenant, string(p.Technician)).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, app.Errorf(app.EFORBIDDEN, "auth.no_technician", "This device's technician no longer exists on the server.")
+		return app.Technician{}, nil, app.Errorf(app.EFORBIDDEN, "auth.no_technician", "This device's technician no longer exists on the server.")
 	}
 	if err != nil {
-		return nil, transient(err)
+		return app.Technician{}, nil, transient(err)
 	}
 	var t app.Technician
 	if err := json.Unmarshal([]byte(data), &t); err != nil {
-		return nil, app.Errorf(app.ECORRUPT, "central.corrupt_entity", "The server's {{.Kind}} {{.ID}} is unreadable.", "Kind", "technician", "ID", string(p.Technician))
+		return app.Technician{}, nil, app.Errorf(app.ECORRUPT, "central.corrupt_entity", "The server's {{.Kind}} {{.ID}} is unreadable.", "Kind", "technician", "ID", string(p.Technician))
 	}
 	scopes := []string{techScope(p.Tenant, t.ID), catalogScope(p.Tenant), rulesScope(p.Tenant, strings.ToUpper(t.Country))}
 	if t.Store != "" {
@@ -106,13 +112,13 @@ func (db *DB) Scopes(ctx context.Context, q querier, p Principal) ([]string, err
 	// the store's shelf).
 	rows, err := q.QueryContext(ctx, db.q(`SELECT id, data FROM entities WHERE tenant = ? AND kind = 'location'`), p.Tenant)
 	if err != nil {
-		return nil, transient(err)
+		return app.Technician{}, nil, transient(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id, data string
 		if err := rows.Scan(&id, &data); err != nil {
-			return nil, transient(err)
+			return app.Technician{}, nil, transient(err)
 		}
 		var l app.Location
 		if json.Unmarshal([]byte(data), &l) == nil && l.Owner != "" && (l.Owner == string(t.ID) || l.Owner == string(t.Store)) {
@@ -122,10 +128,10 @@ func (db *DB) Scopes(ctx context.Context, q querier, p Principal) ([]string, err
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, transient(err)
+		return app.Technician{}, nil, transient(err)
 	}
 	slices.Sort(scopes)
-	return scopes, nil
+	return t, scopes, nil
 }
 
 func scopesHash(scopes []string) uint32 {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -69,6 +70,11 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 			return transient(err)
 		}
 		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, version: version}
+		if len(muts) > 0 {
+			if st.tech, st.scopes, err = db.technicianScopes(ctx, tx, p); err != nil {
+				return err
+			}
+		}
 		for _, m := range muts {
 			if m.Seq <= res.Acked {
 				continue // a replay: its effects or conflict are stored
@@ -167,10 +173,16 @@ func (db *DB) applyPushed(ctx context.Context, st *serverTx, p Principal, m app.
 			return "", err
 		}
 	}
+	if err := st.checkTicketScope(ctx, cmd); err != nil {
+		return "", err
+	}
 	if err := cmd.Apply(ctx, st, actor, now); err != nil {
 		if business(err) {
 			return "", rejection{err}
 		}
+		return "", err
+	}
+	if err := st.checkStockScope(); err != nil {
 		return "", err
 	}
 	post, err := st.afterApply(ctx, p, m, cmd, now)
@@ -285,4 +297,45 @@ func (st *serverTx) afterApply(ctx context.Context, p Principal, m app.Mutation,
 		})
 	}
 	return out, nil
+}
+
+// checkTicketScope refuses a device's work on a ticket outside its scopes
+// that app's own check lets through: one assigned to no technician, unless
+// it is assigned to the technician's store (the counter's tickets).
+func (st *serverTx) checkTicketScope(ctx context.Context, cmd app.Command) error {
+	id := app.TicketOf(cmd)
+	if _, create := cmd.(*app.CreateTicket); create || id == "" {
+		return nil
+	}
+	t, err := st.Ticket(ctx, id)
+	if err != nil {
+		if business(err) {
+			return nil // Apply reports it
+		}
+		return err
+	}
+	if t.Technician == st.tech.ID || t.Technician == "" && t.Store != "" && t.Store == st.tech.Store {
+		return nil
+	}
+	if t.Technician != "" {
+		return nil // assigned to someone else: app's check refuses it as stale work
+	}
+	return rejection{app.Errorf(app.EFORBIDDEN, "ticket.not_yours", "Ticket {{.Number}} is assigned to someone else.", "Number", t.Number)}
+}
+
+// checkStockScope refuses a device's stock movement that takes stock from
+// (or, without a source, puts stock into) a location outside its scopes:
+// a technician moves their own van's stock, not a colleague's. Sending
+// stock on to another location (back to the warehouse) is allowed.
+func (st *serverTx) checkStockScope() error {
+	for _, m := range st.moved {
+		loc := m.From
+		if loc == "" {
+			loc = m.To
+		}
+		if !slices.Contains(st.scopes, stockScope(st.tenant, loc)) {
+			return rejection{app.Errorf(app.EFORBIDDEN, "stock.not_your_location", "Stock location {{.Location}} is not yours; ask dispatch to move its stock.", "Location", string(loc))}
+		}
+	}
+	return nil
 }

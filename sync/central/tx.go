@@ -55,9 +55,12 @@ type serverTx struct {
 	tx      *sql.Tx
 	tenant  string
 	version int64
-	// moved lists the movements added in this transaction, for the
-	// negative-stock check after the mutation.
+	// moved lists the movements added by the mutation being applied, for
+	// the scope and negative-stock checks after it.
 	moved []app.StockMovement
+	// tech and scopes are the pushing device's technician and scopes.
+	tech   app.Technician
+	scopes []string
 }
 
 func (s *serverTx) get(ctx context.Context, kind, id string, v any) error {
