@@ -121,6 +121,12 @@ func main() {
 			return deps, closeAll, nil
 		}
 		engine := fbsync.NewEngine(db, &fbsync.Client{BaseURL: pairing.Server, Token: pairing.Token})
+		uploader, err := fbsync.NewPhotoUploader(db, store.NewPhotoStore(db), nil, pairing.Server, pairing.Token)
+		if err != nil {
+			closeAll()
+			return ui.Deps{}, nil, err
+		}
+		engine.SetPhotoSender(uploader)
 		if st, err := db.SyncState(ctx); err == nil && st.Cursor == "" {
 			// The first sync downloads the technician's tickets, the
 			// catalog and the rules; show it as it goes.

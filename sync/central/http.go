@@ -67,6 +67,9 @@ func NewServer(db *DB, log *slog.Logger) *Server {
 	s.mux.HandleFunc("GET /v1/admin/conflicts", s.admin(s.handleConflicts))
 	s.mux.HandleFunc("GET /v1/admin/balances", s.admin(s.handleBalances))
 	s.mux.HandleFunc("POST /v1/admin/import/{what}", s.admin(s.handleImport))
+	if err := s.mountPhotos(); err != nil {
+		log.Error("photo uploads are off", "err", err)
+	}
 	return s
 }
 

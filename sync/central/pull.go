@@ -210,15 +210,22 @@ func (db *DB) Pull(ctx context.Context, p Principal, cursorText string, maxBytes
 	}
 	pg := &page{db: db, tx: tx, tenant: p.Tenant, budget: maxBytes, tickets: map[app.TicketID]bool{}}
 	at := cur.At
-	for i, k := range keys {
-		if pg.used >= pg.budget && i > 0 {
-			more = true
-			break
-		}
-		if err := pg.add(ctx, k, first); err != nil {
+	full := false
+	for start := 0; start < len(keys) && !full; start += fetchBatch {
+		chunk := keys[start:min(start+fetchBatch, len(keys))]
+		if err := pg.fetch(ctx, chunk); err != nil {
 			return res, err
 		}
-		at = k.position
+		for i, k := range chunk {
+			if pg.used >= pg.budget && start+i > 0 {
+				more, full = true, true
+				break
+			}
+			if err := pg.add(ctx, k, first); err != nil {
+				return res, err
+			}
+			at = k.position
+		}
 	}
 	if err := pg.parents(ctx); err != nil {
 		return res, err
@@ -290,6 +297,10 @@ func boolOrder(a, b bool) int {
 	return 1
 }
 
+// fetchBatch is how many entities a pull reads per query: one query per
+// kind and batch instead of one per entity.
+const fetchBatch = 400
+
 // page accumulates one pull answer.
 type page struct {
 	db      *DB
@@ -300,9 +311,47 @@ type page struct {
 	data    app.Dataset
 	tickets map[app.TicketID]bool // tickets in the page
 	facts   []app.TicketID        // tickets whose facts are in the page
+	fetched map[entityKey]string  // entity JSON read ahead by fetch
+}
+
+// fetch reads the current JSON of a batch of changed entities, one query
+// per kind. The IN list is built of placeholders only.
+func (pg *page) fetch(ctx context.Context, keys []changeRow) error {
+	pg.fetched = make(map[entityKey]string, len(keys))
+	byKind := map[string][]any{}
+	for _, k := range keys {
+		if !k.gone {
+			byKind[k.Kind] = append(byKind[k.Kind], k.ID)
+		}
+	}
+	for kind, ids := range byKind {
+		args := append([]any{pg.tenant, kind}, ids...)
+		q := `SELECT id, data FROM entities WHERE tenant = ? AND kind = ? AND id IN (?` + strings.Repeat(", ?", len(ids)-1) + `)`
+		rows, err := pg.tx.QueryContext(ctx, pg.db.q(q), args...)
+		if err != nil {
+			return transient(err)
+		}
+		for rows.Next() {
+			var id, data string
+			if err := rows.Scan(&id, &data); err != nil {
+				rows.Close()
+				return transient(err)
+			}
+			pg.fetched[entityKey{kind, id}] = data
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return transient(err)
+		}
+	}
+	return nil
 }
 
 func (pg *page) load(ctx context.Context, kind, id string) (string, bool, error) {
+	if data, ok := pg.fetched[entityKey{kind, id}]; ok {
+		pg.used += len(data)
+		return data, true, nil
+	}
 	var data string
 	err := pg.tx.QueryRowContext(ctx, pg.db.q(`SELECT data FROM entities WHERE tenant = ? AND kind = ? AND id = ?`), pg.tenant, kind, id).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -61,11 +61,54 @@ type serverTx struct {
 	// tech and scopes are the pushing device's technician and scopes.
 	tech   app.Technician
 	scopes []string
+	// stmts holds the statements prepared in this transaction: the driver
+	// for SQLite would otherwise compile each statement on every call,
+	// which was a quarter of a push's time.
+	stmts map[string]*sql.Stmt
 }
+
+func (s *serverTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := s.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := s.tx.PrepareContext(ctx, s.db.q(query))
+	if err != nil {
+		return nil, transient(err)
+	}
+	if s.stmts == nil {
+		s.stmts = map[string]*sql.Stmt{}
+	}
+	s.stmts[query] = st
+	return st, nil
+}
+
+// exec runs a statement of this transaction, prepared once per query.
+func (s *serverTx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := s.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// queryRow is exec for a query returning one row.
+func (s *serverTx) queryRow(ctx context.Context, query string, args ...any) rowScanner {
+	st, err := s.stmt(ctx, query)
+	if err != nil {
+		return errRow{err}
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+type rowScanner interface{ Scan(dest ...any) error }
+
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
 
 func (s *serverTx) get(ctx context.Context, kind, id string, v any) error {
 	var data string
-	err := s.tx.QueryRowContext(ctx, s.db.q(`SELECT data FROM entities WHERE tenant = ? AND kind = ? AND id = ?`), s.tenant, kind, id).Scan(&data)
+	err := s.queryRow(ctx, (`SELECT data FROM entities WHERE tenant = ? AND kind = ? AND id = ?`), s.tenant, kind, id).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return app.Errorf(app.ENOTFOUND, "central.not_found", "No {{.Kind}} {{.ID}} on the server.", "Kind", kind, "ID", id)
 	}
@@ -84,7 +127,7 @@ func (s *serverTx) put(ctx context.Context, kind, id, ticket string, v any) erro
 	if err != nil {
 		return fmt.Errorf("encode %s %s: %w", kind, id, err)
 	}
-	_, err = s.tx.ExecContext(ctx, s.db.q(`INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?)
+	_, err = s.exec(ctx, (`INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (tenant, kind, id) DO UPDATE SET ticket_id = excluded.ticket_id, data = excluded.data`),
 		s.tenant, kind, id, ticket, string(data))
 	return transient(err)
@@ -99,7 +142,7 @@ func (s *serverTx) insertFact(ctx context.Context, kind, id, ticket string, v an
 	if err != nil {
 		return fmt.Errorf("encode %s %s: %w", kind, id, err)
 	}
-	res, err := s.tx.ExecContext(ctx, s.db.q(`INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?)
+	res, err := s.exec(ctx, (`INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (tenant, kind, id) DO NOTHING`), s.tenant, kind, id, ticket, string(data))
 	if err != nil {
 		return transient(err)
@@ -118,7 +161,7 @@ func (s *serverTx) emit(ctx context.Context, scope, kind, id string, gone bool) 
 	if gone {
 		g = 1
 	}
-	_, err := s.tx.ExecContext(ctx, s.db.q(`INSERT INTO changes (scope, kind, id, version, gone) VALUES (?, ?, ?, ?, ?)
+	_, err := s.exec(ctx, (`INSERT INTO changes (scope, kind, id, version, gone) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`),
 		scope, kind, id, s.version, g)
 	return transient(err)
@@ -154,7 +197,7 @@ func (s *serverTx) SaveTicket(ctx context.Context, t app.Ticket) error {
 		return err
 	}
 	if old.Status != t.Status || old.Epoch != t.Epoch {
-		if _, err := s.tx.ExecContext(ctx, s.db.q(`INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+		if _, err := s.exec(ctx, (`INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
 			s.tenant, string(t.ID), s.version, string(old.Status), string(t.Status), t.Epoch, s.db.now().UnixNano()); err != nil {
 			return transient(err)
 		}
@@ -219,7 +262,7 @@ func (s *serverTx) children(ctx context.Context, id app.TicketID) ([]entityKey, 
 
 func (s *serverTx) CountRepairs(ctx context.Context, id app.TicketID) (int, error) {
 	var n int
-	err := s.tx.QueryRowContext(ctx, s.db.q(`SELECT count(*) FROM entities WHERE tenant = ? AND ticket_id = ? AND kind = 'repair'`), s.tenant, string(id)).Scan(&n)
+	err := s.queryRow(ctx, (`SELECT count(*) FROM entities WHERE tenant = ? AND ticket_id = ? AND kind = 'repair'`), s.tenant, string(id)).Scan(&n)
 	return n, transient(err)
 }
 
@@ -248,7 +291,7 @@ func (s *serverTx) AddMovement(ctx context.Context, m app.StockMovement) error {
 		if loc == "" {
 			continue
 		}
-		if _, err := s.tx.ExecContext(ctx, s.db.q(`INSERT INTO ledger (tenant, movement, location, part, delta) VALUES (?, ?, ?, ?, ?)`),
+		if _, err := s.exec(ctx, (`INSERT INTO ledger (tenant, movement, location, part, delta) VALUES (?, ?, ?, ?, ?)`),
 			s.tenant, m.ID, string(loc), string(m.Part), m.Delta(loc)); err != nil {
 			return transient(err)
 		}
@@ -287,7 +330,7 @@ func (s *serverTx) AddPhoto(ctx context.Context, p app.Photo) error {
 	if err := s.addTicketFact(ctx, kindPhoto, p.ID, p.Ticket, p); err != nil {
 		return err
 	}
-	_, err := s.tx.ExecContext(ctx, s.db.q(`INSERT INTO photo_hashes (tenant, sha256, photo) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`), s.tenant, p.SHA256, p.ID)
+	_, err := s.exec(ctx, (`INSERT INTO photo_hashes (tenant, sha256, photo) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`), s.tenant, p.SHA256, p.ID)
 	return transient(err)
 }
 
@@ -304,7 +347,7 @@ const (
 // balance sums a part's ledger at a location.
 func (s *serverTx) balance(ctx context.Context, loc app.LocationID, part app.PartNumber) (int64, error) {
 	var n sql.NullInt64
-	err := s.tx.QueryRowContext(ctx, s.db.q(`SELECT CAST(sum(delta) AS BIGINT) FROM ledger WHERE tenant = ? AND location = ? AND part = ?`), s.tenant, string(loc), string(part)).Scan(&n)
+	err := s.queryRow(ctx, (`SELECT CAST(sum(delta) AS BIGINT) FROM ledger WHERE tenant = ? AND location = ? AND part = ?`), s.tenant, string(loc), string(part)).Scan(&n)
 	return n.Int64, transient(err)
 }
 
