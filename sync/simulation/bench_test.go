@@ -92,6 +92,43 @@ type benchWorld struct {
 }
 
 func newBenchWorld(b *testing.B, cfg central.Config, size demo.Size) *benchWorld {
+	return newBenchWorldOf(b, cfg, demo.Generate(1, size, benchNow))
+}
+
+var benchNow = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+
+// anchorDataset has the PouchDB anchor's shape: 10,000 tickets of about
+// 1 KB (the demo's, without their history of repairs and movements) and
+// 50,000 parts of about 150 bytes (number, English name, class, brand, one
+// compatible model, one price), all in the demo technician's scopes.
+func anchorDataset() app.Dataset {
+	full := demo.Generate(1, demo.Size{Models: 400, Parts: 50000, Tickets: 10000, Technicians: 1}, benchNow)
+	ds := app.Dataset{Technicians: full.Technicians, Locations: full.Locations, RuleSets: full.RuleSets}
+	for _, d := range full.Tickets {
+		ds.Tickets = append(ds.Tickets, app.TicketDetail{Ticket: d.Ticket})
+	}
+	for _, p := range full.Parts {
+		ds.Parts = append(ds.Parts, app.Part{Number: p.Number, NameEN: p.NameEN, Class: p.Class, Brand: p.Brand,
+			Models: p.Models[:min(1, len(p.Models))], Prices: p.Prices[:min(1, len(p.Prices))]})
+	}
+	// Stock in the van, so a ticket can be completed with parts.
+	for i, p := range ds.Parts[:20] {
+		ds.Movements = append(ds.Movements, app.StockMovement{ID: fmt.Sprintf("anchor-rcv-%d", i), Kind: app.MoveReceive, Part: p.Number, To: "van-tech-demo", Qty: 10, At: benchNow})
+	}
+	return ds
+}
+
+var (
+	anchorOnce gosync.Once
+	anchorData app.Dataset
+)
+
+func anchor() app.Dataset {
+	anchorOnce.Do(func() { anchorData = anchorDataset() })
+	return anchorData
+}
+
+func newBenchWorldOf(b *testing.B, cfg central.Config, ds app.Dataset) *benchWorld {
 	b.Helper()
 	ctx := context.Background()
 	db, err := central.OpenDB(ctx, cfg)
@@ -99,7 +136,6 @@ func newBenchWorld(b *testing.B, cfg central.Config, size demo.Size) *benchWorld
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	ds := demo.Generate(1, size, time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC))
 	if err := db.LoadDataset(ctx, "bench", ds); err != nil {
 		b.Fatal(err)
 	}
@@ -158,6 +194,27 @@ var firstSizes = []struct {
 }{
 	{"technician", demo.Size{Models: 200, Parts: 20000, Tickets: 200, Technicians: 1}},
 	{"heavy", demo.Size{Models: 400, Parts: 50000, Tickets: 10000, Technicians: 1}},
+}
+
+// BenchmarkAnchorFirstPull: the first pull of the anchor's data shape.
+func BenchmarkAnchorFirstPull(b *testing.B) {
+	w := newBenchWorldOf(b, central.Config{DataDir: b.TempDir()}, anchor())
+	b.ResetTimer()
+	var wall time.Duration
+	var m *meter
+	for range b.N {
+		b.StopTimer()
+		_, e, mm := w.device(b, w.pair(b, demo.DemoTechnician))
+		m = mm
+		b.StartTimer()
+		start := time.Now()
+		if err := e.SyncOnce(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		wall = time.Since(start)
+	}
+	report(b, m, wall)
+	b.ReportMetric(wall.Seconds(), "apply-s")
 }
 
 // BenchmarkFirstSync: a new device pulls everything of its scopes.
