@@ -196,7 +196,7 @@ func (db *DB) dropRefused(ctx context.Context, tx *sql.Tx) error {
 		}
 		if err := json.Unmarshal([]byte(base), &t); err != nil {
 			rows.Close()
-			return app.Errorf(app.ECORRUPT, "store.ticket_damaged", "A ticket on this device is damaged. Sync to download it again.").WithCause(err)
+			return app.Errorf(app.ECORRUPT, "store.ticket_damaged", "A ticket record on this device is damaged. Sync to download it again.").WithCause(err)
 		}
 		stale = append(stale, t)
 	}

@@ -215,7 +215,7 @@ func backup(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return app.Errorf(app.EINVALID, "central.usage", "Usage: central {{.What}}", "What", "backup -data DIR FILE")
+		return app.Errorf(app.EINVALID, "central.backup_usage", "Usage: central backup -data DIR FILE")
 	}
 	db, err := dbf.open(ctx)
 	if err != nil {
