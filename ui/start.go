@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -22,7 +23,9 @@ func Start(ctx context.Context, w fyne.Window, open Opener) {
 	msg.Alignment = fyne.TextAlignCenter
 	msg.Wrapping = fyne.TextWrapWord
 	bar := widget.NewProgressBarInfinite()
-	w.SetContent(container.NewCenter(container.NewVBox(msg, bar)))
+	// Full width with spacers above and below, not a Center container: a
+	// wrapping label in a Center shrinks to its narrowest, one word a line.
+	w.SetContent(container.NewPadded(container.NewVBox(layout.NewSpacer(), msg, container.NewPadded(bar), layout.NewSpacer())))
 	go func() {
 		deps, release, err := open(ctx, func(s string) { fyne.Do(func() { msg.SetText(s) }) })
 		fyne.Do(func() {
