@@ -59,6 +59,7 @@ type Engine struct {
 	mu       gosync.Mutex
 	status   Status
 	failures int
+	retryIn  time.Duration // the backoff after the last failure
 	watchers []func(Status)
 }
 
@@ -149,23 +150,27 @@ func (e *Engine) Run(ctx context.Context) error {
 	}
 }
 
-// nextWait is the interval after a success, and after a failure an
-// exponential backoff with full jitter between half and all of it.
-func (e *Engine) nextWait(err error) time.Duration {
-	if err == nil {
-		return e.Interval
-	}
-	e.mu.Lock()
-	n := e.failures
-	e.mu.Unlock()
+// backoff is the wait after n failures in a row: exponential from
+// MinBackoff to MaxBackoff, with jitter between half and all of it so
+// devices that lost the network together do not return together.
+func (e *Engine) backoff(n int) time.Duration {
 	d := e.MinBackoff
 	for i := 1; i < n && d < e.MaxBackoff; i++ {
 		d *= 2
 	}
 	d = min(d, e.MaxBackoff)
-	d = d/2 + time.Duration(e.Rand.Int64N(int64(d/2)+1))
-	e.update(func(s *Status) { s.NextTry = e.Clock.Now().Add(d) })
-	return d
+	return d/2 + time.Duration(e.Rand.Int64N(int64(d/2)+1))
+}
+
+// nextWait is the interval after a success, and the backoff SyncOnce chose
+// after a failure.
+func (e *Engine) nextWait(err error) time.Duration {
+	if err == nil {
+		return e.Interval
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.retryIn
 }
 
 // maxRounds bounds one SyncOnce: a first sync of a heavy technician takes
@@ -181,8 +186,11 @@ func (e *Engine) SyncOnce(ctx context.Context) (err error) {
 	e.update(func(s *Status) { s.Running, s.Pulled = true, 0 })
 	defer func() {
 		e.mu.Lock()
+		var next time.Time
 		if err != nil {
 			e.failures++
+			e.retryIn = e.backoff(e.failures)
+			next = e.Clock.Now().Add(e.retryIn)
 		} else {
 			e.failures = 0
 		}
@@ -193,9 +201,7 @@ func (e *Engine) SyncOnce(ctx context.Context) (err error) {
 			if serr == nil {
 				s.Pending, s.LastSuccess = st.Pending, st.LastSuccess
 			}
-			if err == nil {
-				s.NextTry = time.Time{}
-			}
+			s.NextTry = next
 		})
 	}()
 	e.mu.Lock()
