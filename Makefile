@@ -42,7 +42,8 @@ vet: setup
 test: vet
 	$(GO) test -count=1 ./...
 	# The race detector over the layers with goroutines and shared state.
-	$(GO) test -count=1 -race ./app/... ./store/...
+	$(GO) test -count=1 -race ./app/... ./store/... ./sync/ ./sync/central/
+	$(GO) test -count=1 -race -run 'Engine|Revoked|Forced|TwoInstances' ./sync/simulation/
 	# Once more with the tag `fyne build` adds for fyneDo = true, so the
 	# UI tests run the shipping code path.
 	$(GO) test -count=1 -tags migrated_fynedo ./ui/...

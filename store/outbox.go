@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -61,6 +62,9 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 		m.Seq = last + 1
 		clock = clock.next(now)
 		m.HLC = clock.String()
+		if err := refuseLeftScope(sctx, tx, queued); err != nil {
+			return err
+		}
 		if err := queued.Apply(sctx, &mutationTx{db: db, tx: tx, seq: m.Seq}, actor, now); err != nil {
 			return err
 		}
@@ -196,4 +200,27 @@ func (db *DB) Cursor(ctx context.Context) (string, error) {
 	var c string
 	err := db.read.QueryRowContext(ctx, `SELECT cursor FROM device WHERE id = 1`).Scan(&c)
 	return c, db.sqlError(err)
+}
+
+// refuseLeftScope keeps a ticket that left this device's scopes read-only
+// (SYNC.md's safety valve): it stays only until the work already recorded
+// on it is confirmed, and new work would go to someone else's ticket.
+func refuseLeftScope(ctx context.Context, tx *sql.Tx, cmd app.Command) error {
+	id := app.TicketOf(cmd)
+	if id == "" {
+		return nil
+	}
+	var left int
+	var number string
+	err := tx.QueryRowContext(ctx, `SELECT left_scope, number FROM tickets WHERE id = ?`, string(id)).Scan(&left, &number)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // the command reports a missing ticket itself
+	}
+	if err != nil {
+		return err
+	}
+	if left != 0 {
+		return app.Errorf(app.ECONFLICT, "ticket.left_scope", "Ticket {{.Number}} was given to someone else; it is read-only until your earlier work on it has been sent.", "Number", number)
+	}
+	return nil
 }

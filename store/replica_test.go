@@ -364,6 +364,10 @@ func TestApplyPull(t *testing.T) {
 			if !r.has(storetest.T4) || !r.leftScope(storetest.T4) || len(r.detail(storetest.T4).Notes) != 2 {
 				t.Fatal("T4 should stay, out of scope, with its notes")
 			}
+			// Read-only meanwhile: new work would land on someone else's ticket.
+			if _, err := NewCommitter(r.db).Commit(t.Context(), ana, &app.AddNote{Note: app.Note{ID: "n-late", Ticket: storetest.T4, Text: "late"}}); app.ErrorCode(err) != app.ECONFLICT {
+				t.Errorf("commit on a ticket out of scope: %v, want conflict", err)
+			}
 			r.apply(ticketPage(0, serverTicket(storetest.T3)))
 			if r.leftScope(storetest.T3) {
 				t.Error("T3 pulled again is still out of scope")
