@@ -61,8 +61,14 @@ STEPS ?= 120
 sim: setup
 	$(GO) test -count=1 -timeout 0 -run TestSimulation ./sync/simulation/ -seeds $(SEEDS) -steps $(STEPS)
 
+FUZZTIME ?= 30s
 fuzz: setup
-	$(GO) test -run '^$$' -fuzz FuzzDecodeMutation -fuzztime 30s ./app/
+	$(GO) test -run '^$$' -fuzz FuzzDecodeMutation -fuzztime $(FUZZTIME) ./app/
+	$(GO) test -run '^$$' -fuzz FuzzSyncRequest -fuzztime $(FUZZTIME) ./sync/central/
+	$(GO) test -run '^$$' -fuzz FuzzParseCursor -fuzztime $(FUZZTIME) ./sync/central/
+	$(GO) test -run '^$$' -fuzz FuzzImportCSV -fuzztime $(FUZZTIME) ./sync/central/
+	$(GO) test -run '^$$' -fuzz FuzzPhotoMetadata -fuzztime $(FUZZTIME) ./sync/central/
+	$(GO) test -run '^$$' -fuzz FuzzUploadAnswer -fuzztime $(FUZZTIME) ./sync/
 
 clean:
 	rm -rf bin
