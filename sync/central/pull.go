@@ -28,9 +28,9 @@ const (
 )
 
 // position is a place in the change log: changes are pulled in
-// (version, kind, id) order. One entity in two scopes (a ticket assigned to
-// a technician and a store) has one row per scope with the same position
-// and is sent once.
+// (version, kindOrder(kind), kind, id) order. One entity in two scopes (a
+// ticket assigned to a technician and a store) has one row per scope with
+// the same position and is sent once.
 type position struct {
 	Version int64
 	Kind    string
@@ -38,7 +38,26 @@ type position struct {
 }
 
 func (a position) compare(b position) int {
-	return cmp.Or(cmp.Compare(a.Version, b.Version), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.ID, b.ID))
+	return cmp.Or(cmp.Compare(a.Version, b.Version), cmp.Compare(kindOrder(a.Kind), kindOrder(b.Kind)),
+		cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.ID, b.ID))
+}
+
+// kindOrder ranks the kinds written in one transaction: what others refer
+// to comes first. A ticket and the repair logged with it share a version;
+// with the ticket first, a page that holds the repair holds its ticket
+// already.
+func kindOrder(kind string) int {
+	switch kind {
+	case kindTechnician, kindLocation, kindPart, kindRuleSet:
+		return 0
+	case kindTicket:
+		return 1
+	case kindRepair, kindPartUsed, kindPhoto, kindNote:
+		return 2
+	case kindMovement:
+		return 3
+	}
+	return 4 // conflicts, and kinds added later
 }
 
 // cursor is what the device keeps between pulls: the epoch it belongs to,
@@ -242,8 +261,8 @@ func (db *DB) nextChanges(ctx context.Context, tx *sql.Tx, scopes []string, from
 	var bound *position
 	for _, sc := range scopes {
 		rows, err := tx.QueryContext(ctx, db.q(`SELECT version, kind, id, gone FROM changes
-			WHERE scope = ? AND (version, kind, id) > (?, ?, ?) ORDER BY version, kind, id LIMIT ?`),
-			sc, from.Version, from.Kind, from.ID, pullBatch)
+			WHERE scope = ? AND (version, ord, kind, id) > (?, ?, ?, ?) ORDER BY version, ord, kind, id LIMIT ?`),
+			sc, from.Version, kindOrder(from.Kind), from.Kind, from.ID, pullBatch)
 		if err != nil {
 			return nil, false, transient(err)
 		}

@@ -80,15 +80,19 @@ CREATE INDEX IF NOT EXISTS ledger_balance ON ledger (tenant, location, part);
 
 -- The change log: the latest version of each entity in each scope. gone
 -- marks an entity that left the scope.
+-- ord ranks kinds within one version (kindOrder in pull.go): reference
+-- data, then tickets, then their facts, so a page holds a ticket before
+-- the facts written with it and never has to send it twice.
 CREATE TABLE IF NOT EXISTS changes (
 	scope   TEXT NOT NULL,
 	kind    TEXT NOT NULL,
 	id      TEXT NOT NULL,
 	version BIGINT NOT NULL,
+	ord     BIGINT NOT NULL DEFAULT 0,
 	gone    BIGINT NOT NULL DEFAULT 0,
 	PRIMARY KEY (scope, kind, id)
 );
-CREATE INDEX IF NOT EXISTS changes_pull ON changes (scope, version, kind, id);
+CREATE INDEX IF NOT EXISTS changes_pull ON changes (scope, version, ord, kind, id);
 
 -- Every pushed mutation the server took, applied or rejected: the audit
 -- trail, and the guard that makes a re-push after a restore harmless.

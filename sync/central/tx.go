@@ -161,9 +161,9 @@ func (s *serverTx) emit(ctx context.Context, scope, kind, id string, gone bool) 
 	if gone {
 		g = 1
 	}
-	_, err := s.exec(ctx, (`INSERT INTO changes (scope, kind, id, version, gone) VALUES (?, ?, ?, ?, ?)
+	_, err := s.exec(ctx, (`INSERT INTO changes (scope, kind, id, version, ord, gone) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`),
-		scope, kind, id, s.version, g)
+		scope, kind, id, s.version, kindOrder(kind), g)
 	return transient(err)
 }
 
