@@ -335,11 +335,19 @@ func TestPullSeesOnlyOwnScopes(t *testing.T) {
 		if len(ds.Technicians) != 1 || ds.Technicians[0].ID != "tech-a" {
 			t.Fatalf("A pulled technicians %+v", ds.Technicians)
 		}
-		if len(ds.Movements) != 1 || ds.Movements[0].ID != "rcv-a" {
-			t.Fatalf("A pulled movements %+v, want only its van's", ds.Movements)
+		// A first pull gets each stock location's balance as one opening
+		// adjustment, not its ledger; later movements follow one by one.
+		if m := ds.Movements; len(m) != 1 || m[0].Kind != app.MoveAdjust || m[0].To != "van-a" || m[0].Part != "BAT-1" || m[0].Qty != 5 {
+			t.Fatalf("A pulled movements %+v, want its van's opening balance of 5 BAT-1", ds.Movements)
 		}
 		if len(ds.Parts) != 2 || len(ds.Locations) != 3 {
 			t.Fatalf("A pulled %d parts, %d locations; want the catalog (2, 3)", len(ds.Parts), len(ds.Locations))
+		}
+		_, cur, _ := pullAll(t, db, w.a, "", DefaultPageBytes)
+		push(t, db, w.a, mut(t, 1, &app.ConsumePart{Used: app.PartUsed{ID: "u-1", Ticket: w.ticketA.ID, Part: "BAT-1", Qty: 2, From: "van-a"}}))
+		next, _, _ := pullAll(t, db, w.a, cur, DefaultPageBytes)
+		if m := next.Movements; len(m) != 1 || m[0].ID != "u-1" {
+			t.Fatalf("A's next pull brought movements %+v, want the consumption u-1", m)
 		}
 	})
 }

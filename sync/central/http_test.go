@@ -617,6 +617,12 @@ func httpSummary(ds app.Dataset) httpPulled {
 		add(&p.Parts, string(x.Number)+"/"+x.NameEN)
 	}
 	for _, m := range ds.Movements {
+		if strings.HasPrefix(m.ID, "open-") {
+			// A first pull's opening balance: what counts is where, what
+			// and how much.
+			add(&p.Movements, fmt.Sprintf("open:%s/%s=%d", m.To, m.Part, m.Qty))
+			continue
+		}
 		add(&p.Movements, m.ID)
 	}
 	for _, r := range ds.Repairs {
@@ -661,18 +667,18 @@ func TestHTTPPullHoldsOnlyOwnScopes(t *testing.T) {
 		"TechnicianA": {f.a, httpPulled{
 			Tickets:     []string{"tk-a1/T1-A1", "tk-a2/T1-A2"},
 			Technicians: []string{"tech-a"}, Locations: t1Locations, Parts: t1Parts,
-			Movements: []string{"rcv-a-bat"},
+			Movements: []string{"open:van-a/BAT-1=10"},
 		}},
 		"TechnicianB": {f.b, httpPulled{
 			Tickets:     []string{"tk-b1/T1-B1", "tk-b2/T1-B2", "tk-same/T1-SAME"},
 			Technicians: []string{"tech-b"}, Locations: t1Locations, Parts: t1Parts,
-			Movements: []string{"rcv-b-bat", "rcv-b-scr", "use-b2"},
+			Movements: []string{"open:van-b/BAT-1=9", "open:van-b/SCR-1=5"},
 			Repairs:   []string{"rp-b1", "rp-b2"}, PartsUsed: []string{"use-b2"}, Photos: []string{"ph-b1"}, Notes: []string{"nt-b1", "nt-b2"},
 		}},
 		"TechnicianCOfOtherTenant": {f.c, httpPulled{
 			Tickets:     []string{"tk-c1/T2-C1", "tk-same/T2-SAME"},
 			Technicians: []string{"tech-c"}, Locations: []string{"van-c"}, Parts: []string{"BAT-1/Battery (t2)", "T2-ONLY/Only in t2"},
-			Movements: []string{"rcv-c-bat"}, Notes: []string{"nt-c1"},
+			Movements: []string{"open:van-c/BAT-1=7"}, Notes: []string{"nt-c1"},
 		}},
 	}
 	cursors := map[string]string{}

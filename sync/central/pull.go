@@ -3,8 +3,10 @@ package central
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -61,15 +63,18 @@ func kindOrder(kind string) int {
 }
 
 // cursor is what the device keeps between pulls: the epoch it belongs to,
-// a hash of the scope set it covers, and the position reached.
+// a hash of the scope set it covers, the position reached, and the version
+// up to which the stock ledger reached the device as opening balances.
 type cursor struct {
-	Epoch  string
-	Scopes uint32
-	At     position
+	Epoch   string
+	Scopes  uint32
+	At      position
+	Opening int64
 }
 
 func (c cursor) String() string {
-	raw := c.Epoch + "\x00" + strconv.FormatUint(uint64(c.Scopes), 36) + "\x00" + strconv.FormatInt(c.At.Version, 36) + "\x00" + c.At.Kind + "\x00" + c.At.ID
+	raw := c.Epoch + "\x00" + strconv.FormatUint(uint64(c.Scopes), 36) + "\x00" + strconv.FormatInt(c.At.Version, 36) + "\x00" + c.At.Kind + "\x00" + c.At.ID +
+		"\x00" + strconv.FormatInt(c.Opening, 36)
 	return base64.RawURLEncoding.EncodeToString([]byte(raw))
 }
 
@@ -87,15 +92,16 @@ func parseCursor(s string) (cursor, error) {
 		return cursor{}, errBadCursor
 	}
 	f := strings.Split(string(raw), "\x00")
-	if len(f) != 5 {
+	if len(f) != 6 {
 		return cursor{}, errBadCursor
 	}
 	sc, err1 := strconv.ParseUint(f[1], 36, 32)
 	v, err2 := strconv.ParseInt(f[2], 36, 64)
-	if err1 != nil || err2 != nil || v < 0 {
+	o, err3 := strconv.ParseInt(f[5], 36, 64)
+	if err1 != nil || err2 != nil || err3 != nil || v < 0 || o < 0 {
 		return cursor{}, errBadCursor
 	}
-	return cursor{Epoch: f[0], Scopes: uint32(sc), At: position{v, f[3], f[4]}}, nil
+	return cursor{Epoch: f[0], Scopes: uint32(sc), At: position{v, f[3], f[4]}, Opening: o}, nil
 }
 
 // Scopes computes what a device pulls from the server's own data: its
@@ -218,16 +224,27 @@ func (db *DB) Pull(ctx context.Context, p Principal, cursorText string, maxBytes
 		// than what the server has. Start over from a clean slate.
 		res.Reset, cur = true, cursor{}
 	case cur.Scopes != hash:
-		// The scope set changed (a new van, another country): pull
-		// everything again; rows already held are simply replaced.
-		cur = cursor{}
+		// The scope set changed (a new van, another country): start over.
+		// A reset, because the stock arrives as new opening balances.
+		res.Reset, cur = true, cursor{}
 	}
 	first := cur.At.Version == 0
-	keys, more, err := db.nextChanges(ctx, tx, scopes, cur.At)
+	pg := &page{db: db, tx: tx, tenant: p.Tenant, budget: maxBytes, tickets: map[app.TicketID]bool{}}
+	if first {
+		// A new device gets each stock location's balance as one opening
+		// movement instead of the location's whole ledger (years of it for
+		// a busy van); the movements after this snapshot follow as usual.
+		if err := tx.QueryRowContext(ctx, `SELECT v FROM counter WHERE id = 1`).Scan(&cur.Opening); err != nil {
+			return res, transient(err)
+		}
+		if err := pg.openingBalances(ctx, scopes, cur.Opening); err != nil {
+			return res, err
+		}
+	}
+	keys, more, err := db.nextChanges(ctx, tx, scopes, cur.At, cur.Opening)
 	if err != nil {
 		return res, err
 	}
-	pg := &page{db: db, tx: tx, tenant: p.Tenant, budget: maxBytes, tickets: map[app.TicketID]bool{}}
 	at := cur.At
 	full := false
 	for start := 0; start < len(keys) && !full; start += fetchBatch {
@@ -250,19 +267,22 @@ func (db *DB) Pull(ctx context.Context, p Principal, cursorText string, maxBytes
 		return res, err
 	}
 	res.Data, res.More = pg.data, more
-	res.Cursor = cursor{Epoch: res.Epoch, Scopes: hash, At: at}.String()
+	res.Cursor = cursor{Epoch: res.Epoch, Scopes: hash, At: at, Opening: cur.Opening}.String()
 	return res, nil
 }
 
 // nextChanges merges the scopes' change rows after from, in position
-// order, up to the point where every scope's rows are known.
-func (db *DB) nextChanges(ctx context.Context, tx *sql.Tx, scopes []string, from position) ([]changeRow, bool, error) {
+// order, up to the point where every scope's rows are known. Movements up
+// to version opening are left out: the device has them as opening
+// balances.
+func (db *DB) nextChanges(ctx context.Context, tx *sql.Tx, scopes []string, from position, opening int64) ([]changeRow, bool, error) {
 	var all []changeRow
 	var bound *position
 	for _, sc := range scopes {
 		rows, err := tx.QueryContext(ctx, db.q(`SELECT version, kind, id, gone FROM changes
-			WHERE scope = ? AND (version, ord, kind, id) > (?, ?, ?, ?) ORDER BY version, ord, kind, id LIMIT ?`),
-			sc, from.Version, kindOrder(from.Kind), from.Kind, from.ID, pullBatch)
+			WHERE scope = ? AND (version, ord, kind, id) > (?, ?, ?, ?) AND NOT (kind = 'movement' AND version <= ?)
+			ORDER BY version, ord, kind, id LIMIT ?`),
+			sc, from.Version, kindOrder(from.Kind), from.Kind, from.ID, opening, pullBatch)
 		if err != nil {
 			return nil, false, transient(err)
 		}
@@ -472,4 +492,42 @@ func CursorPosition(s string) (epoch string, version int64, ok bool) {
 		return "", 0, false
 	}
 	return c.Epoch, c.At.Version, true
+}
+
+// openingBalances puts into the page, for each stock location in scopes,
+// one adjustment per part holding the location's balance as of version
+// (the snapshot being read). Their IDs name the version, so a later first
+// pull's openings never collide with these.
+func (pg *page) openingBalances(ctx context.Context, scopes []string, version int64) error {
+	prefix := pg.tenant + "/stock:"
+	var locs []any
+	for _, sc := range scopes {
+		if loc, ok := strings.CutPrefix(sc, prefix); ok {
+			locs = append(locs, loc)
+		}
+	}
+	if len(locs) == 0 {
+		return nil
+	}
+	rows, err := pg.tx.QueryContext(ctx, pg.db.q(`SELECT location, part, CAST(sum(delta) AS BIGINT) FROM ledger
+		WHERE tenant = ? AND location IN (?`+strings.Repeat(", ?", len(locs)-1)+`)
+		GROUP BY location, part HAVING sum(delta) <> 0 ORDER BY location, part`), append([]any{pg.tenant}, locs...)...)
+	if err != nil {
+		return transient(err)
+	}
+	defer rows.Close()
+	now := pg.db.now()
+	for rows.Next() {
+		var loc, part string
+		var qty int64
+		if err := rows.Scan(&loc, &part, &qty); err != nil {
+			return transient(err)
+		}
+		sum := sha256.Sum256([]byte(strconv.FormatInt(version, 10) + "\x00" + loc + "\x00" + part))
+		m := app.StockMovement{ID: "open-" + hex.EncodeToString(sum[:12]), Kind: app.MoveAdjust, Part: app.PartNumber(part),
+			To: app.LocationID(loc), Qty: int(qty), Reason: "opening balance", At: now, Recorded: "central"}
+		pg.data.Movements = append(pg.data.Movements, m)
+		pg.used += 120
+	}
+	return transient(rows.Err())
 }
