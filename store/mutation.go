@@ -133,6 +133,7 @@ const (
 	// the upload queue (PhotosToUpload).
 	photoLoad = `INSERT INTO photos (id, ticket_id, sha256, size, mime, caption, kind, at, state, pulled)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET pulled = 1, state = CASE
+			WHEN excluded.state = '` + photoServerPending + `' AND photos.state = '` + photoVerified + `' THEN '` + photoLocal + `'
 			WHEN excluded.state <> '' AND (excluded.state = '` + photoVerified + `' OR photos.state NOT IN (` + photoUnsent + `)) THEN excluded.state
 			ELSE photos.state END`
 	noteInsert = `INSERT INTO notes (id, ticket_id, text, at, by, outbox_seq)
@@ -157,6 +158,10 @@ const (
 	photoLocal     = "local"
 	photoUploading = "uploading"
 	photoVerified  = "verified"
+	// photoServerPending is the server's word for bytes it does not have.
+	// For a photo this device had seen verified, the server was restored
+	// from a backup: the device sends the bytes again (if it has them).
+	photoServerPending = "pending"
 	// photoUnsent lists, for SQL, the states whose bytes the server has
 	// not verified yet.
 	photoUnsent = `'` + photoLocal + `', '` + photoUploading + `'`

@@ -163,16 +163,20 @@ func resetServerRows(ctx context.Context, tx *sql.Tx) error {
 }
 
 // dropRefused removes from the view what the server refused. Once a pull
-// is complete, the effects of every acknowledged mutation have been pulled:
-// a fact recorded here by an acknowledged mutation and never sent back was
-// refused, and so was the change of a ticket whose row still differs from
-// the server's copy while nothing is pending on it. Refused work is not
-// lost: the server keeps it whole in the conflict it raised, which this
-// device has pulled by now. Photo files are never deleted.
+// is complete, the conflict of every refused mutation has been pulled (the
+// server stores it in the same transaction that consumes the seq, under
+// the ID "cf-" + the mutation's ID): a fact recorded here by a mutation
+// with such a conflict goes, and so does the change of a ticket whose row
+// still differs from the server's copy while nothing is pending on it.
+// Only a conflict proves a refusal: an accepted fact on a ticket that has
+// since left this device's scopes never comes back either, and a photo
+// among them still has its bytes to send. Refused work is not lost: the
+// conflict holds it whole. Photo files are never deleted.
 func (db *DB) dropRefused(ctx context.Context, tx *sql.Tx) error {
 	const acked = `(SELECT acked_seq FROM device WHERE id = 1)`
 	for _, table := range []string{"repairs", "parts_used", "photos", "notes", "movements"} {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE outbox_seq <= `+acked+` AND pulled = 0`); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE outbox_seq <= `+acked+` AND pulled = 0
+			AND EXISTS (SELECT 1 FROM outbox o JOIN conflicts c ON c.id = 'cf-' || o.id WHERE o.seq = `+table+`.outbox_seq)`); err != nil {
 			return db.sqlError(fmt.Errorf("drop refused %s: %w", table, err))
 		}
 	}
@@ -421,7 +425,7 @@ func (db *DB) PhotosToUpload(ctx context.Context) ([]app.Photo, error) {
 // for upload (verified meanwhile, or pulled from the server): drop it from
 // the queue. The photo's file is never touched.
 func (db *DB) SetPhotoState(ctx context.Context, id string, state string) error {
-	if state != photoLocal && state != photoUploading {
+	if state != photoLocal && state != photoUploading && state != photoVerified {
 		return app.Errorf(app.EINVALID, "photo.bad_state", "A photo upload cannot be set to {{.State}}.", "State", state)
 	}
 	return db.writeTx(ctx, func(tx *sql.Tx) error {

@@ -260,11 +260,16 @@ func TestApplyPull(t *testing.T) {
 		"RefusedDropped": func(t *testing.T, r *replica) {
 			before := r.detail(storetest.T2)
 			diag := "refused diagnosis"
-			r.commit(ana, &app.UpdateTicket{Ticket: storetest.T2, Set: app.TicketFields{Diagnosis: &diag}})
-			r.commit(ana, &app.AddNote{Note: app.Note{ID: "n-refused", Ticket: storetest.T2, Text: "refused"}})
-			r.commit(ana, &app.MoveStock{Kind: app.MoveReceive, Movement: app.StockMovement{ID: "mv-refused", Part: storetest.DrainPump, To: storetest.VanAna, Qty: 3}})
-			cf := app.Conflict{ID: "cf-refused", Kind: app.ConflictRejected, Ticket: storetest.T2, Code: app.ECONFLICT, Key: "ticket.closed", Message: "closed", At: later}
-			r.apply(app.PullPage{Epoch: "e1", Acked: 3, Cursor: "c2", Data: app.Dataset{Conflicts: []app.Conflict{cf}}})
+			var cfs []app.Conflict
+			for _, cmd := range []app.Command{
+				&app.UpdateTicket{Ticket: storetest.T2, Set: app.TicketFields{Diagnosis: &diag}},
+				&app.AddNote{Note: app.Note{ID: "n-refused", Ticket: storetest.T2, Text: "refused"}},
+				&app.MoveStock{Kind: app.MoveReceive, Movement: app.StockMovement{ID: "mv-refused", Part: storetest.DrainPump, To: storetest.VanAna, Qty: 3}},
+			} {
+				m := r.commit(ana, cmd)
+				cfs = append(cfs, app.Conflict{ID: "cf-" + m.ID, Kind: app.ConflictRejected, Ticket: storetest.T2, Mutation: m.ID, Code: app.ECONFLICT, Key: "ticket.closed", Message: "closed", At: later})
+			}
+			r.apply(app.PullPage{Epoch: "e1", Acked: 3, Cursor: "c2", Data: app.Dataset{Conflicts: cfs}})
 			if d := r.detail(storetest.T2); d.Ticket.Diagnosis != diag || len(d.Notes) != len(before.Notes)+1 {
 				t.Errorf("mid-pull: diagnosis %q with %d notes; the refused work stays until the pull completes", d.Ticket.Diagnosis, len(d.Notes))
 			}
@@ -276,8 +281,21 @@ func TestApplyPull(t *testing.T) {
 			if got := r.balance(storetest.VanAna, storetest.DrainPump); got != [2]int{} {
 				t.Errorf("refused receipt still counts: %v", got)
 			}
-			if cs, err := r.db.OpenConflicts(t.Context()); err != nil || len(cs) != 1 {
-				t.Errorf("conflicts = %v, %v; want the refusal visible", cs, err)
+			if cs, err := r.db.OpenConflicts(t.Context()); err != nil || len(cs) != 3 {
+				t.Errorf("conflicts = %v, %v; want the refusals visible", cs, err)
+			}
+		},
+		// Accepted work that never comes back (its ticket went to someone
+		// else before the pull) is not a refusal: a photo among it keeps
+		// its place in the upload queue.
+		"AcceptedOutOfScopeKept": func(t *testing.T, r *replica) {
+			sum, size := r.putPhoto([]byte("photo of the old pump"))
+			r.commit(ana, &app.AttachPhoto{Photo: app.Photo{ID: "p-kept", Ticket: storetest.T3, SHA256: sum, Size: size, Mime: "image/jpeg"}})
+			r.commit(ana, &app.AddNote{Note: app.Note{ID: "n-kept", Ticket: storetest.T3, Text: "done before the reassign"}})
+			r.apply(app.PullPage{Epoch: "e1", Acked: 2, Cursor: "c2", Complete: true, At: later, Data: app.Dataset{GoneTickets: []app.TicketID{storetest.T3}}})
+			ps, err := r.db.PhotosToUpload(t.Context())
+			if err != nil || len(ps) != 1 || ps[0].ID != "p-kept" {
+				t.Errorf("upload queue = %v, %v; want the accepted photo still queued", ps, err)
 			}
 		},
 		// A reset drops what the old server sent, but never the outbox
@@ -587,7 +605,7 @@ func TestPhotoUploadQueue(t *testing.T) {
 		id, state, code string
 	}{
 		"Uploading":    {"p-1", "uploading", ""},
-		"Verified":     {"p-1", "verified", app.EINVALID},
+		"UnknownState": {"p-1", "sent", app.EINVALID},
 		"Unknown":      {"p-none", "local", app.ENOTFOUND},
 		"NotThisPhoto": {"p-0001", "uploading", app.ECONFLICT}, // the world's, verified
 	} {
@@ -809,4 +827,13 @@ func TestMigrate0002(t *testing.T) {
 	if n := r.count(`SELECT count(*) FROM movements WHERE id = 'tr-x' AND outbox_seq = 6`); n != 1 {
 		t.Error("the pending transfer was not replayed")
 	}
+}
+
+func (r *replica) putPhoto(data []byte) (string, int64) {
+	r.t.Helper()
+	sum, size, err := NewPhotoStore(r.db).PutPhoto(r.t.Context(), bytes.NewReader(data))
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return sum, size
 }

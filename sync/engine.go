@@ -19,6 +19,9 @@ type Status struct {
 	// Err is the last sync's failure (nil after a success). Offline
 	// failures are retried by the engine; others need a person.
 	Err error
+	// PhotoErr is the last photo upload round's failure; photos are
+	// retried with every sync.
+	PhotoErr error
 	// Revoked says the server removed this device; its data was wiped.
 	Revoked bool
 	// NextTry is when the engine will try again after a failure.
@@ -253,7 +256,15 @@ func (e *Engine) SyncOnce(ctx context.Context) (err error) {
 	if e.photos == nil {
 		return nil
 	}
-	return e.photos.UploadAll(ctx, func(done, total int64) {
+	// Photos go after the data and apart from it: a photo the server
+	// cannot take yet (or a network that drops during a long upload) must
+	// not mark the data sync failed. The next sync tries again.
+	perr := e.photos.UploadAll(ctx, func(done, total int64) {
 		e.update(func(s *Status) { s.PhotoBytes = total - done })
 	})
+	e.update(func(s *Status) { s.PhotoErr = perr })
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return nil
 }

@@ -33,11 +33,16 @@ const PhotosPath = "/v1/photos/"
 // drop loses little and the round trips stay few.
 const DefaultChunkSize = 64 << 10
 
-// Upload states a PhotoUploader sets (see PhotoQueue.SetPhotoState); only
-// a pull from the server makes a photo "verified".
+// Upload states a PhotoUploader sets (see PhotoQueue.SetPhotoState).
+// "verified" is set when the server answers that it has the bytes and
+// checked their hash (the answer to the last chunk, or to a creation for
+// bytes it has): the same fact a pull brings later, recorded at once so a
+// photo on a ticket that has since left this device's scopes (whose pull
+// would never come) leaves the queue too.
 const (
 	photoLocal     = "local"
 	photoUploading = "uploading"
+	photoVerified  = "verified"
 )
 
 // PhotoQueue is the device store's queue of photos whose bytes the server
@@ -46,9 +51,9 @@ type PhotoQueue interface {
 	// PhotosToUpload returns the photos in state local or uploading,
 	// oldest first.
 	PhotosToUpload(ctx context.Context) ([]app.Photo, error)
-	// SetPhotoState sets "uploading" or "local". ECONFLICT when the photo
-	// no longer waits for upload (verified meanwhile), ENOTFOUND when it is
-	// not on the device.
+	// SetPhotoState sets "uploading", "local" or "verified". ECONFLICT
+	// when the photo no longer waits for upload (verified meanwhile),
+	// ENOTFOUND when it is not on the device.
 	SetPhotoState(ctx context.Context, id, state string) error
 }
 
@@ -121,9 +126,6 @@ func (u *PhotoUploader) queued(ctx context.Context) ([]*photoBytes, error) {
 	var out []*photoBytes
 	bySHA := map[string]*photoBytes{}
 	for _, p := range ps {
-		if u.done[p.SHA256] {
-			continue
-		}
 		if b := bySHA[p.SHA256]; b != nil {
 			b.ids = append(b.ids, p.ID)
 			continue
@@ -185,7 +187,7 @@ func (u *PhotoUploader) UploadAll(ctx context.Context, progress func(done, total
 	var errs []error
 	for _, b := range q {
 		err := u.upload(ctx, b, report)
-		if err == nil {
+		if err == nil || errors.Is(err, errNotHere) {
 			done += b.size
 			report(0)
 			continue
@@ -235,6 +237,11 @@ func (u *PhotoUploader) upload(ctx context.Context, b *photoBytes, report func(i
 			u.done[b.sha], u.offsets[b.sha] = true, b.size
 			delete(u.urls, b.sha)
 			u.mu.Unlock()
+			for _, id := range b.ids {
+				if err := u.queue.SetPhotoState(ctx, id, photoVerified); err != nil && !ignorableState(err) {
+					return err
+				}
+			}
 			return nil
 		case errors.Is(err, errGone) && gone < maxGoneRestarts:
 			gone++
@@ -348,6 +355,11 @@ func (u *PhotoUploader) setOffset(sha, loc string, off int64) {
 // file would be refused by the server after every byte crossed the link.
 func (u *PhotoUploader) checkLocal(ctx context.Context, b *photoBytes) error {
 	rc, err := u.photos.OpenPhoto(ctx, b.sha)
+	if app.ErrorCode(err) == app.ENOTFOUND {
+		// Taken on another device (the ticket came here later): that
+		// device uploads it.
+		return errNotHere
+	}
 	if err != nil {
 		return err
 	}
@@ -362,6 +374,9 @@ func (u *PhotoUploader) checkLocal(ctx context.Context, b *photoBytes) error {
 	}
 	return nil
 }
+
+// errNotHere marks a queued photo whose bytes this device does not have.
+var errNotHere = errors.New("photo bytes not on this device")
 
 func errCorrupt(sha string) error {
 	return app.Errorf(app.ECORRUPT, "photo.corrupt", "A photo file on this device is damaged and cannot be sent ({{.SHA}}).", "SHA", sha[:12])

@@ -408,8 +408,8 @@ func TestPhotoUploaderRecovers(t *testing.T) {
 		if want := (len(data)+16<<10-1)/(16<<10) + 1; srv.patches != want {
 			t.Errorf("status %d: %d PATCH requests, want %d", status, srv.patches, want)
 		}
-		if dev.photos[0].State != photoUploading {
-			t.Errorf("status %d: state %q", status, dev.photos[0].State)
+		if dev.photos[0].State != photoVerified {
+			t.Errorf("status %d: state %q, want verified after the server's answer", status, dev.photos[0].State)
 		}
 	}
 }

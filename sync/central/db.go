@@ -222,10 +222,17 @@ func (db *DB) Epoch(ctx context.Context) (string, error) {
 
 // RestoreEpoch mints a new server epoch. Run it after restoring a backup:
 // devices then re-push what the server lost and pull again from the start.
+// Photos whose bytes arrived after the backup are verified again from the
+// photo directory.
 func (db *DB) RestoreEpoch(ctx context.Context) (string, error) {
 	e := newEpoch()
-	_, err := db.write.ExecContext(ctx, db.q(`UPDATE meta SET v = ? WHERE k = 'epoch'`), e)
-	return e, err
+	if _, err := db.write.ExecContext(ctx, db.q(`UPDATE meta SET v = ? WHERE k = 'epoch'`), e); err != nil {
+		return "", transient(err)
+	}
+	if _, err := db.ReverifyPhotos(ctx); err != nil {
+		return e, err
+	}
+	return e, nil
 }
 
 // now is the server clock, the only one that decides order.

@@ -69,7 +69,7 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 		if err != nil {
 			return transient(err)
 		}
-		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, version: version}
+		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, version: version, device: p.Device}
 		if len(muts) > 0 {
 			if st.tech, st.scopes, err = db.technicianScopes(ctx, tx, p); err != nil {
 				return err

@@ -111,10 +111,13 @@ CREATE TABLE IF NOT EXISTS applied (
 CREATE INDEX IF NOT EXISTS applied_device ON applied (device, seq);
 
 -- Photo hashes, to find the photos an upload's bytes belong to.
+-- device is the one that attached the photo: it may send the bytes even
+-- after the ticket went to someone else.
 CREATE TABLE IF NOT EXISTS photo_hashes (
 	tenant TEXT NOT NULL,
 	sha256 TEXT NOT NULL,
 	photo  TEXT NOT NULL,
+	device TEXT NOT NULL DEFAULT '',
 	PRIMARY KEY (tenant, sha256, photo)
 );
 

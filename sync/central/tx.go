@@ -58,7 +58,9 @@ type serverTx struct {
 	// moved lists the movements added by the mutation being applied, for
 	// the scope and negative-stock checks after it.
 	moved []app.StockMovement
-	// tech and scopes are the pushing device's technician and scopes.
+	// device, tech and scopes are the pushing device, its technician
+	// and its scopes ("" and empty outside a push).
+	device app.DeviceID
 	tech   app.Technician
 	scopes []string
 	// stmts holds the statements prepared in this transaction: the driver
@@ -330,7 +332,7 @@ func (s *serverTx) AddPhoto(ctx context.Context, p app.Photo) error {
 	if err := s.addTicketFact(ctx, kindPhoto, p.ID, p.Ticket, p); err != nil {
 		return err
 	}
-	_, err := s.exec(ctx, (`INSERT INTO photo_hashes (tenant, sha256, photo) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`), s.tenant, p.SHA256, p.ID)
+	_, err := s.exec(ctx, (`INSERT INTO photo_hashes (tenant, sha256, photo, device) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`), s.tenant, p.SHA256, p.ID, string(s.device))
 	return transient(err)
 }
 

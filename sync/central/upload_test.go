@@ -195,7 +195,7 @@ func (d *fakeDevice) PhotosToUpload(context.Context) ([]app.Photo, error) {
 func (d *fakeDevice) SetPhotoState(_ context.Context, id, state string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if state != "local" && state != "uploading" {
+	if state != "local" && state != "uploading" && state != "verified" {
 		return app.Errorf(app.EINVALID, "photo.bad_state", "bad state")
 	}
 	for i, p := range d.photos {
@@ -365,9 +365,10 @@ func TestPhotoUpload(t *testing.T) {
 	if got := f.serverPhoto(t, f.tenant, ph).State; got != "verified" {
 		t.Errorf("server state = %q, want verified", got)
 	}
-	// The device leaves "verified" to the pull, and keeps its file.
-	if got := dev.state(ph.ID); got != "uploading" {
-		t.Errorf("device state = %q, want uploading", got)
+	// The server's answer says verified: the photo leaves the queue, and
+	// the device keeps its file.
+	if got := dev.state(ph.ID); got != "verified" {
+		t.Errorf("device state = %q, want verified", got)
 	}
 	if _, err := dev.OpenPhoto(t.Context(), ph.SHA256); err != nil {
 		t.Errorf("local photo gone: %v", err)
@@ -384,8 +385,7 @@ func TestPhotoUpload(t *testing.T) {
 	}
 	t.Logf("1 MiB in %d PATCH requests of 64 KiB, %d progress calls", l.count(http.MethodPatch), calls)
 
-	// Until the pull brings "verified", the photo stays queued: this
-	// process knows it is done, a restarted one learns it in one request.
+	// Done: neither this process nor a restarted one sends anything more.
 	before := l.count(http.MethodPost)
 	if err := u.UploadAll(t.Context(), nil); err != nil {
 		t.Fatal(err)
@@ -397,8 +397,8 @@ func TestPhotoUpload(t *testing.T) {
 	if err := restarted.UploadAll(t.Context(), nil); err != nil {
 		t.Fatal(err)
 	}
-	if got := l.count(http.MethodPost); got != before+1 || l.bytesSent() != int64(len(data)) {
-		t.Errorf("after a restart: %d creations (want %d), %d bytes sent (want %d)", got, before+1, l.bytesSent(), len(data))
+	if got := l.count(http.MethodPost); got != before || l.bytesSent() != int64(len(data)) {
+		t.Errorf("after a restart: %d creations (want %d), %d bytes sent (want %d)", got, before, l.bytesSent(), len(data))
 	}
 }
 

@@ -3,6 +3,8 @@ package simulation
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -49,7 +51,7 @@ func TestSimulation(t *testing.T) {
 			defer func() {
 				if t.Failed() {
 					t.Logf("seed %d failed; replay: go test ./sync/simulation -run 'TestSimulation/^%d$' -seed %d -v\nlast events:\n%s",
-						seed, seed, seed, strings.Join(s.events[max(0, len(s.events)-40):], "\n"))
+						seed, seed, seed, strings.Join(s.events[max(0, len(s.events)-400):], "\n"))
 				}
 			}()
 			for i := 0; i < *flagSteps && !t.Failed(); i++ {
@@ -237,6 +239,12 @@ func (s *sim) open(d *device) {
 	d.db = db
 	d.replica = &crashyReplica{DB: db, s: s, d: d}
 	d.engine = fbsync.NewEngine(d.replica, d.client)
+	up, err := fbsync.NewPhotoUploader(d.replica, store.NewPhotoStore(db), d.client.HTTP, d.client.BaseURL, d.client.Token)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	up.ChunkSize = 1 << 10 // small photos, several chunks each
+	d.engine.SetPhotoSender(up)
 	d.engine.Clock = clock
 	d.engine.Rand = rand.New(rand.NewPCG(s.seed, uint64(len(d.committed))))
 	d.engine.PageBytes = central.MinPageBytes // small pages: many of them
@@ -265,6 +273,12 @@ type crashyReplica struct {
 	s       *sim
 	d       *device
 	crashAt string
+}
+
+func (r *crashyReplica) SetPhotoState(ctx context.Context, id, state string) error {
+	err := r.DB.SetPhotoState(ctx, id, state)
+	r.s.logf("%s: photo %s -> %s (%v)", r.d.name, id, state, err)
+	return err
 }
 
 func (r *crashyReplica) ApplyPull(ctx context.Context, page app.PullPage) error {
@@ -299,9 +313,12 @@ var errNetwork = errors.New("simulated network failure")
 
 func (l *link) RoundTrip(req *http.Request) (*http.Response, error) {
 	s, d := l.s, l.d
-	body, err := io.ReadAll(req.Body)
-	if err != nil {
-		return nil, err
+	var body []byte
+	if req.Body != nil {
+		var err error
+		if body, err = io.ReadAll(req.Body); err != nil {
+			return nil, err
+		}
 	}
 	if s.now.Before(d.offline) {
 		return nil, errNetwork
@@ -311,7 +328,7 @@ func (l *link) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, errNetwork
 	}
 	serve := func() *http.Response {
-		r := httptest.NewRequestWithContext(req.Context(), req.Method, req.URL.Path, bytes.NewReader(body))
+		r := httptest.NewRequestWithContext(req.Context(), req.Method, req.URL.RequestURI(), bytes.NewReader(body))
 		r.Header = req.Header.Clone()
 		w := httptest.NewRecorder()
 		s.http.ServeHTTP(w, r)
@@ -323,7 +340,7 @@ func (l *link) RoundTrip(req *http.Request) (*http.Response, error) {
 		case x < 5:
 			s.logf("%s: request duplicated", d.name)
 			resp = serve()
-		case x < 10:
+		case x < 10 && req.URL.Path == "/v1/sync":
 			s.delayed = append(s.delayed, delayedRequest{token: d.token, body: body, gzip: req.Header.Get("Content-Encoding") == "gzip"})
 		case x < 18:
 			s.logf("%s: answer lost after the server committed", d.name)
@@ -433,7 +450,19 @@ func (s *sim) act(d *device) {
 		s.t.Fatal(err)
 	}
 	var cmd app.Command
-	switch s.rng.IntN(6) {
+	switch s.rng.IntN(7) {
+	case 6:
+		// A photo: the bytes go into the device's photo store first, the
+		// metadata through the outbox, the bytes later by upload.
+		raw := make([]byte, 2000+s.rng.IntN(6000))
+		for i := range raw {
+			raw[i] = byte(s.rng.IntN(256))
+		}
+		sha, size, err := store.NewPhotoStore(d.db).PutPhoto(s.ctx, bytes.NewReader(raw))
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		cmd = &app.AttachPhoto{Photo: app.Photo{ID: s.newID("photo"), Ticket: t.ID, SHA256: sha, Size: size, Mime: "image/jpeg", Kind: "repair"}}
 	case 0, 1:
 		var allowed []app.Action
 		for _, c := range app.AvailableActions(t, len(detail.Repairs)) {
@@ -470,7 +499,10 @@ func (s *sim) act(d *device) {
 		return // refused on the device: nothing was saved
 	}
 	d.committed = append(d.committed, m)
-	s.logf("%s saves %s seq %d on %s", d.name, m.FullName(), m.Seq, t.Number)
+	s.logf("%s saves %s seq %d on %s (%s)", d.name, m.FullName(), m.Seq, t.Number, m.ID)
+	if p, ok := cmd.(*app.AttachPhoto); ok {
+		s.logf("%s: photo %s is %s", d.name, p.Photo.ID, p.Photo.SHA256[:8])
+	}
 }
 
 // dispatchAct is the back office at work on the server.
@@ -670,6 +702,7 @@ func (s *sim) check() {
 		}
 		s.checkProjection(d)
 	}
+	s.checkPhotos(applied)
 	s.checkEffects(applied)
 	s.checkStock(applied)
 	s.checkHistories(applied, byID)
@@ -907,4 +940,57 @@ func (s *sim) checkHistories(applied map[string]central.Applied, conflicts map[s
 			}
 		}
 	}
+}
+
+// checkPhotos: 7. every applied photo's bytes reached the server and were
+// verified against their hash, the device shows it verified, and no local
+// original was deleted.
+func (s *sim) checkPhotos(applied map[string]central.Applied) {
+	for _, x := range s.devicesMutations(applied) {
+		c, ok := x.cmd.(*app.AttachPhoto)
+		if !ok {
+			continue
+		}
+		d := s.deviceOf(x.m)
+		local, err := store.NewPhotoStore(d.db).OpenPhoto(s.ctx, c.Photo.SHA256)
+		if err != nil {
+			s.t.Errorf("%s: the local photo %s is gone: %v", d.name, c.Photo.ID, err)
+			continue
+		}
+		local.Close()
+		if x.a.Status != "applied" {
+			continue
+		}
+		raw, err := os.ReadFile(s.http.PhotoPath(c.Photo.SHA256))
+		if err != nil {
+			queue, _ := d.db.PhotosToUpload(s.ctx)
+			s.t.Errorf("photo %s never reached the server: %v (the device's upload queue: %+v; photo error %v)", c.Photo.ID, err, queue, d.engine.Status().PhotoErr)
+			continue
+		}
+		if sum := sha256.Sum256(raw); hex.EncodeToString(sum[:]) != c.Photo.SHA256 {
+			s.t.Errorf("photo %s is stored with other bytes", c.Photo.ID)
+		}
+		sd, err := s.server.TicketDetail(s.ctx, tenant, c.Photo.Ticket)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		for _, p := range sd.Photos {
+			if p.ID == c.Photo.ID && p.State != "verified" {
+				s.t.Errorf("photo %s is %q on the server, want verified", p.ID, p.State)
+			}
+		}
+	}
+}
+
+// deviceOf returns the device that saved m.
+func (s *sim) deviceOf(m app.Mutation) *device {
+	for _, d := range s.devices {
+		for _, c := range d.committed {
+			if c.ID == m.ID {
+				return d
+			}
+		}
+	}
+	s.t.Fatalf("no device saved %s", m.ID)
+	return nil
 }
