@@ -392,8 +392,15 @@ func TestPullPagesAreBoundedAndComplete(t *testing.T) {
 			notes = append(notes, mut(t, int64(i+1), note(fmt.Sprintf("n%02d", i), w.ticketA.ID)))
 		}
 		push(t, db, w.a, notes...)
+		// The ticket changes after its notes: its own row comes after them
+		// in the log, so the notes' page must bring it along.
+		start := testNow.Add(24 * time.Hour)
+		if err := db.ApplyAdmin(ctx, w.dispatch, mut(t, 0, &app.ScheduleTicket{Ticket: w.ticketA.ID, WindowStart: start, WindowEnd: start.Add(time.Hour)})); err != nil {
+			t.Fatal(err)
+		}
 		cursor := ""
 		seen := map[app.PartNumber]int{}
+		have := map[app.TicketID]bool{}
 		nNotes, pages := 0, 0
 		for {
 			res, err := db.Pull(ctx, w.a, cursor, MinPageBytes)
@@ -408,10 +415,13 @@ func TestPullPagesAreBoundedAndComplete(t *testing.T) {
 			for _, p := range res.Data.Parts {
 				seen[p.Number]++
 			}
+			for _, d := range res.Data.Tickets {
+				have[d.Ticket.ID] = true
+			}
 			for _, n := range res.Data.Notes {
 				nNotes++
-				if !slices.ContainsFunc(res.Data.Tickets, func(d app.TicketDetail) bool { return d.Ticket.ID == n.Ticket }) {
-					t.Fatalf("page %d has note %s without its ticket", pages, n.ID)
+				if !have[n.Ticket] {
+					t.Fatalf("page %d has note %s before its ticket", pages, n.ID)
 				}
 			}
 			cursor = res.Cursor

@@ -263,7 +263,7 @@ func (db *DB) Pull(ctx context.Context, p Principal, cursorText string, maxBytes
 			at = k.position
 		}
 	}
-	if err := pg.parents(ctx); err != nil {
+	if err := pg.parents(ctx, scopes, at); err != nil {
 		return res, err
 	}
 	res.Data, res.More = pg.data, more
@@ -467,19 +467,38 @@ func appendJSON[T any](data string, list *[]T, ticketOf func(T) app.TicketID, fa
 	return nil
 }
 
-// parents adds the ticket of every fact in the page that the page does not
-// already hold, so a fact never reaches a device before its ticket (the
-// ticket's own change row may come later in the log when it changed after
-// the fact).
-func (pg *page) parents(ctx context.Context) error {
+// parents adds the ticket of every fact in the page whose own change row
+// comes after the page (the ticket changed after the fact was recorded):
+// the device may not have it yet, and a fact must never arrive before its
+// ticket. A ticket whose row is at or before the page's end is in this
+// page or an earlier one.
+func (pg *page) parents(ctx context.Context, scopes []string, end position) error {
 	for _, id := range pg.facts {
 		if pg.tickets[id] {
+			continue
+		}
+		later := false
+		for _, sc := range scopes {
+			var v int64
+			err := pg.tx.QueryRowContext(ctx, pg.db.q(`SELECT version FROM changes WHERE scope = ? AND kind = 'ticket' AND id = ? AND gone = 0`), sc, string(id)).Scan(&v)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			}
+			if err != nil {
+				return transient(err)
+			}
+			if (position{Version: v, Kind: kindTicket, ID: string(id)}).compare(end) > 0 {
+				later = true
+				break
+			}
+		}
+		if !later {
+			pg.tickets[id] = true // checked once
 			continue
 		}
 		if err := pg.add(ctx, changeRow{position: position{Kind: kindTicket, ID: string(id)}}, true); err != nil {
 			return err
 		}
-		pg.tickets[id] = true
 	}
 	return nil
 }
