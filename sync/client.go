@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/klauspost/compress/zstd"
 )
 
 // Transport carries one sync request to the central service.
@@ -38,6 +39,10 @@ type Client struct {
 // maxResponse bounds a decompressed answer: a page is at most 4 MiB of
 // entity JSON plus its envelope.
 const maxResponse = 16 << 20
+
+// zstdDecoder decodes answers, refusing any that would grow past
+// maxResponse; DecodeAll is safe for concurrent use.
+var zstdDecoder, _ = zstd.NewReader(nil, zstd.WithDecoderMaxMemory(maxResponse), zstd.WithDecoderConcurrency(1))
 
 // compressAbove: request bodies at least this large are gzipped.
 const compressAbove = 1024
@@ -94,9 +99,9 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		return app.Errorf(app.EINVALID, "sync.bad_server_url", "The server address {{.URL}} is not valid.", "URL", c.BaseURL).WithCause(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
-	// Asking for gzip explicitly turns off net/http's transparent
-	// decompression, so the body read here is what crossed the wire.
-	req.Header.Set("Accept-Encoding", "gzip")
+	// Asking explicitly turns off net/http's transparent decompression,
+	// so the body read here is what crossed the wire.
+	req.Header.Set("Accept-Encoding", "zstd, gzip")
 	if gz {
 		req.Header.Set("Content-Encoding", "gzip")
 	}
@@ -120,6 +125,11 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	c.down.Add(int64(len(raw)))
 	if err != nil {
 		return errOffline(err)
+	}
+	if res.Header.Get("Content-Encoding") == "zstd" {
+		if raw, err = zstdDecoder.DecodeAll(raw, nil); err != nil {
+			return errOffline(err)
+		}
 	}
 	if res.Header.Get("Content-Encoding") == "gzip" {
 		zr, err := gzip.NewReader(bytes.NewReader(raw))
