@@ -68,7 +68,14 @@ func main() {
 		if err := os.MkdirAll(abs, 0o700); err != nil {
 			return ui.Deps{}, nil, app.Errorf(app.EINTERNAL, "store.mkdir", "Cannot create the data folder {{.Path}}. Check the disk and its permissions.", "Path", abs).WithCause(err)
 		}
-		db, err := store.Open(ctx, filepath.Join(abs, "fieldbench.db"))
+		// Work saved on the device wakes the sync engine (once it runs),
+		// so it leaves at once when there is a network.
+		var engineRef atomic.Pointer[fbsync.Engine]
+		db, err := store.Open(ctx, filepath.Join(abs, "fieldbench.db"), store.WithAfterCommit(func() {
+			if e := engineRef.Load(); e != nil {
+				e.Trigger()
+			}
+		}))
 		if err != nil {
 			return ui.Deps{}, nil, err
 		}
@@ -127,6 +134,7 @@ func main() {
 			return ui.Deps{}, nil, err
 		}
 		engine.SetPhotoSender(uploader)
+		engineRef.Store(engine)
 		if st, err := db.SyncState(ctx); err == nil && st.Cursor == "" {
 			// The first sync downloads the technician's tickets, the
 			// catalog and the rules; show it as it goes.

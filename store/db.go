@@ -53,6 +53,9 @@ type DB struct {
 	read *sql.DB
 
 	lock *fileLock
+
+	// afterCommit is called after every successful Commit (WithAfterCommit).
+	afterCommit func()
 }
 
 // Option configures Open.
@@ -64,7 +67,13 @@ type options struct {
 	photoDir    string
 	readConns   int
 	fullCheck   bool
+	afterCommit func()
 }
+
+// WithAfterCommit sets a function called after every successful Commit,
+// outside the transaction: the app wakes its sync engine with it, so saved
+// work leaves at once when there is a network. It must not block.
+func WithAfterCommit(fn func()) Option { return func(o *options) { o.afterCommit = fn } }
 
 // WithClock sets the clock that stamps mutations, HLCs and "today"
 // (default app.SystemClock). Tests pin it.
@@ -130,7 +139,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		}
 		return nil, openFailed(path, err)
 	}
-	db := &DB{path: path, photoDir: o.photoDir, clock: o.clock, lock: lock}
+	db := &DB{path: path, photoDir: o.photoDir, clock: o.clock, lock: lock, afterCommit: o.afterCommit}
 	if err := db.open(ctx, o, fi != nil && fi.Size() > 0); err != nil {
 		db.Close()
 		return nil, err

@@ -80,6 +80,9 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 	if err != nil {
 		return app.Mutation{}, err
 	}
+	if db.afterCommit != nil {
+		db.afterCommit()
+	}
 	return m, nil
 }
 

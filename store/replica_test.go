@@ -837,3 +837,25 @@ func (r *replica) putPhoto(data []byte) (string, int64) {
 	}
 	return sum, size
 }
+
+func TestAfterCommitHook(t *testing.T) {
+	calls := 0
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "hook.db"), WithClock(app.ClockFunc(func() time.Time { return storetest.Now })), WithAfterCommit(func() { calls++ }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Load(t.Context(), storetest.World()); err != nil {
+		t.Fatal(err)
+	}
+	ana := app.Actor{Role: app.RoleTechnician, Technician: storetest.Ana, Name: "Ana"}
+	if _, err := NewCommitter(db).Commit(t.Context(), ana, &app.AddNote{Note: app.Note{ID: "n-hook", Ticket: storetest.T2, Text: "x"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewCommitter(db).Commit(t.Context(), ana, &app.AddNote{Note: app.Note{ID: "n-hook", Ticket: storetest.T2, Text: "again"}}); err == nil {
+		t.Fatal("a second note with the same ID was saved")
+	}
+	if calls != 1 {
+		t.Errorf("after-commit hook called %d times, want once (not after the refused commit)", calls)
+	}
+}
