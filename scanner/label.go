@@ -1,0 +1,261 @@
+package scanner
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"io"
+	"time"
+	"unicode"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/go-pdf/fpdf"
+	qrcode "github.com/skip2/go-qrcode"
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/gofont/gomonobold"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/math/fixed"
+)
+
+// ClaimTag is what a repair counter sticks on a carried-in device and the
+// customer keeps a copy of: the ticket number and a QR Code of its label,
+// the check-in date and a short customer reference. Never the customer's
+// name or full phone number: tags lie on open shelves.
+type ClaimTag struct {
+	Ticket      app.TicketID
+	Number      string // e.g. "FB-2026-004211"
+	CheckedIn   time.Time
+	CustomerRef string // e.g. "…0000", the phone's last four digits
+}
+
+// ClaimTagFor builds the claim tag of a ticket.
+func ClaimTagFor(t app.Ticket) ClaimTag {
+	return ClaimTag{Ticket: t.ID, Number: t.Number, CheckedIn: t.CreatedAt, CustomerRef: customerRef(t.Customer.Phone)}
+}
+
+// customerRef is the last four digits of a phone number, enough for the
+// counter to match a tag to the person asking for it.
+func customerRef(phone string) string {
+	var digits []rune
+	for _, r := range phone {
+		if unicode.IsDigit(r) {
+			digits = append(digits, r)
+		}
+	}
+	if len(digits) < 4 {
+		return ""
+	}
+	return "…" + string(digits[len(digits)-4:])
+}
+
+// Label returns the tag's QR payload: the ticket's ID, and its number so a
+// scan offline shows something readable even before the ticket is found.
+func (c ClaimTag) Label() Label {
+	return Label{Kind: LabelTicket, ID: string(c.Ticket), Fields: map[string]string{"n": c.Number}}
+}
+
+// lines are the tag's printed text, beside the QR Code.
+func (c ClaimTag) lines() []string {
+	out := []string{c.Number}
+	if !c.CheckedIn.IsZero() {
+		out = append(out, c.CheckedIn.Format("2006-01-02"))
+	}
+	if c.CustomerRef != "" {
+		out = append(out, c.CustomerRef)
+	}
+	return out
+}
+
+// PartLabel goes on a part, its bin, or a defective part going back to
+// the brand.
+type PartLabel struct {
+	Part      app.PartNumber
+	Serial    string // of this very part, when serialized
+	ReturnRef string // the defective-return reference (e.g. the ticket number)
+}
+
+// Label returns the part label's QR payload.
+func (p PartLabel) Label() Label {
+	l := Label{Kind: LabelPart, ID: string(p.Part), Fields: map[string]string{}}
+	if p.Serial != "" {
+		l.Fields["s"] = p.Serial
+	}
+	if p.ReturnRef != "" {
+		l.Fields["r"] = p.ReturnRef
+	}
+	return l
+}
+
+func (p PartLabel) lines() []string {
+	out := []string{string(p.Part)}
+	if p.Serial != "" {
+		out = append(out, "S/N "+p.Serial)
+	}
+	if p.ReturnRef != "" {
+		out = append(out, "RMA "+p.ReturnRef)
+	}
+	return out
+}
+
+// Printable is a label to print: its payload and its lines of text.
+type Printable interface {
+	Label() Label
+	lines() []string
+}
+
+// LabelSize is the printed size of one label.
+type LabelSize struct {
+	WidthMM, HeightMM float64
+	DPI               int
+}
+
+// Label sizes: the 62 mm continuous roll of the common desktop label
+// printers, cut at 29 mm.
+var (
+	Label62x29 = LabelSize{WidthMM: 62, HeightMM: 29, DPI: 300}
+)
+
+func (s LabelSize) px(mm float64) int { return int(mm / 25.4 * float64(s.DPI)) }
+
+// RenderLabel draws a label at its size: the QR Code on the left, full
+// height with its quiet zone, and the text on the right, each line
+// shrunk to fit.
+func RenderLabel(p Printable, size LabelSize) (image.Image, error) {
+	payload, err := FormatLabel(p.Label())
+	if err != nil {
+		return nil, err
+	}
+	w, h := size.px(size.WidthMM), size.px(size.HeightMM)
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+	q, err := qrcode.New(payload, qrcode.Medium)
+	if err != nil {
+		return nil, app.Errorf(app.EINVALID, "label.qr_failed", "The label cannot be drawn as a QR Code: {{.Detail}}", "Detail", err.Error())
+	}
+	// The bitmap's own border is the 4-module quiet zone readers need.
+	code := q.Image(h)
+	draw.Draw(img, image.Rect(0, 0, h, h), code, code.Bounds().Min, draw.Src)
+	textLeft, pad := h, size.px(1.5)
+	lines := p.lines()
+	lineH := (h - 2*pad) / max(len(lines), 3)
+	firstPt := 0.0
+	for i, line := range lines {
+		// The first line (the number) is the largest: the others are at
+		// most 80 % of it as it came out after fitting.
+		pt := float64(lineH) * 0.75 * 72 / float64(size.DPI)
+		if i > 0 {
+			pt = min(pt, firstPt) * 0.8
+		}
+		face, fitted, err := fitFace(line, pt, size.DPI, w-textLeft-pad)
+		if err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			firstPt = fitted
+		}
+		d := font.Drawer{Dst: img, Src: image.NewUniform(color.Black), Face: face,
+			Dot: fixed.P(textLeft, pad+(i+1)*lineH-lineH/4)}
+		d.DrawString(line)
+	}
+	return img, nil
+}
+
+var monoBold, _ = opentype.Parse(gomonobold.TTF)
+
+// fitFace returns the label font at pt points, smaller if the line would
+// not fit in width pixels, and the size it chose.
+func fitFace(line string, pt float64, dpi, width int) (font.Face, float64, error) {
+	for ; pt > 4; pt *= 0.9 {
+		face, err := opentype.NewFace(monoBold, &opentype.FaceOptions{Size: pt, DPI: float64(dpi), Hinting: font.HintingFull})
+		if err != nil {
+			return nil, 0, fmt.Errorf("label font: %w", err)
+		}
+		if font.MeasureString(face, line).Ceil() <= width {
+			return face, pt, nil
+		}
+	}
+	face, err := opentype.NewFace(monoBold, &opentype.FaceOptions{Size: 4, DPI: float64(dpi)})
+	return face, 4, err
+}
+
+// LabelPNG renders a label as PNG bytes.
+func LabelPNG(p Printable, size LabelSize) ([]byte, error) {
+	img, err := RenderLabel(p, size)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// Sheet is how labels are laid out on paper.
+type Sheet string
+
+const (
+	// SheetA4 puts labels in a grid on A4 pages, for an office printer and
+	// a pair of scissors (or A4 label stock).
+	SheetA4 Sheet = "a4"
+	// SheetRoll62 prints one label per page of 62 x 29 mm, for a label
+	// printer with a 62 mm continuous roll.
+	SheetRoll62 Sheet = "roll62"
+)
+
+// A4 layout: 3 columns by 9 rows of 62 x 29 mm labels, centred.
+const (
+	a4W, a4H       = 210.0, 297.0
+	a4Cols, a4Rows = 3, 9
+)
+
+// WriteLabelsPDF writes labels as a printable PDF: a grid on A4 pages, or
+// one label per page on a 62 mm roll. Each label is its 300 dpi bitmap, so
+// the QR Code prints sharp at any printer resolution that is a divisor.
+func WriteLabelsPDF(w io.Writer, labels []Printable, sheet Sheet) error {
+	if len(labels) == 0 {
+		return app.Errorf(app.EINVALID, "label.none", "Choose at least one label to print.")
+	}
+	size := Label62x29
+	var pdf *fpdf.Fpdf
+	switch sheet {
+	case SheetA4:
+		pdf = fpdf.New("P", "mm", "A4", "")
+	case SheetRoll62:
+		pdf = fpdf.NewCustom(&fpdf.InitType{UnitStr: "mm", Size: fpdf.SizeType{Wd: size.WidthMM, Ht: size.HeightMM}})
+	default:
+		return app.Errorf(app.EINVALID, "label.bad_sheet", "Unknown label sheet {{.Sheet}}: choose A4 or a 62 mm roll.", "Sheet", string(sheet))
+	}
+	pdf.SetMargins(0, 0, 0)
+	pdf.SetAutoPageBreak(false, 0)
+	pdf.SetCreator("Fieldbench", true)
+	mx := (a4W - a4Cols*size.WidthMM) / 2
+	my := (a4H - a4Rows*size.HeightMM) / 2
+	for i, l := range labels {
+		raw, err := LabelPNG(l, size)
+		if err != nil {
+			return err
+		}
+		name := fmt.Sprintf("label-%d", i)
+		pdf.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(raw))
+		x, y := 0.0, 0.0
+		if sheet == SheetA4 {
+			slot := i % (a4Cols * a4Rows)
+			if slot == 0 {
+				pdf.AddPage()
+			}
+			x = mx + float64(slot%a4Cols)*size.WidthMM
+			y = my + float64(slot/a4Cols)*size.HeightMM
+		} else {
+			pdf.AddPage()
+		}
+		pdf.ImageOptions(name, x, y, size.WidthMM, size.HeightMM, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+	}
+	if err := pdf.Error(); err != nil {
+		return fmt.Errorf("label sheet: %w", err)
+	}
+	return pdf.Output(w)
+}
