@@ -1,0 +1,98 @@
+package scanner
+
+import (
+	"strings"
+	"time"
+)
+
+// Hardware barcode scanners in keyboard mode ("keyboard wedge") type the
+// code's characters a few milliseconds apart and press Enter. A person
+// types 60 ms or more apart and rarely ends with Enter within a
+// millisecond of the last key. WedgeDetector tells the two apart from the
+// key events alone, so a scan anywhere in the app becomes a scan event
+// instead of text in whatever field has the focus.
+//
+// Feed it every printable key (Rune) and every Enter (Enter) with the time
+// the event arrived. It is not safe for concurrent use: feed it from the
+// UI's event goroutine.
+type WedgeDetector struct {
+	// MaxGap is the longest pause between two keys of one scan (default
+	// 35 ms: scanners send every 2 to 20 ms, even over Bluetooth's
+	// batching; people type 60 ms apart at best).
+	MaxGap time.Duration
+	// MinLen is the shortest code taken for a scan (default 4): shorter
+	// bursts are a person's fast double key or auto-repeat.
+	MinLen int
+
+	buf   strings.Builder
+	n     int
+	first time.Time
+	last  time.Time
+}
+
+// Wedge detection defaults.
+const (
+	DefaultWedgeGap    = 35 * time.Millisecond
+	DefaultWedgeMinLen = 4
+)
+
+func (w *WedgeDetector) gap() time.Duration {
+	if w.MaxGap > 0 {
+		return w.MaxGap
+	}
+	return DefaultWedgeGap
+}
+
+func (w *WedgeDetector) minLen() int {
+	if w.MinLen > 0 {
+		return w.MinLen
+	}
+	return DefaultWedgeMinLen
+}
+
+// Rune records a printable key at time at. It returns the characters of
+// an earlier burst that turned out to be typing (the pause before this key
+// was too long), which the caller hands on as ordinary text; usually "".
+func (w *WedgeDetector) Rune(r rune, at time.Time) (typed string) {
+	if w.n > 0 && at.Sub(w.last) > w.gap() {
+		typed = w.flush()
+	}
+	if w.n == 0 {
+		w.first = at
+	}
+	w.buf.WriteRune(r)
+	w.n++
+	w.last = at
+	return typed
+}
+
+// Enter records the Enter key at time at. When the keys since the last
+// pause form a scan, it returns the code and ok; otherwise it returns the
+// keys as typed text (and the caller delivers Enter as usual).
+func (w *WedgeDetector) Enter(at time.Time) (code string, ok bool, typed string) {
+	if w.n >= w.minLen() && at.Sub(w.last) <= w.gap() {
+		code = w.buf.String()
+		w.reset()
+		return code, true, ""
+	}
+	return "", false, w.flush()
+}
+
+// Pending reports whether keys are held back waiting to see if they are a
+// scan. The UI calls Flush when no key came for MaxGap, so a person's
+// typing shows up without waiting for the next key.
+func (w *WedgeDetector) Pending() bool { return w.n > 0 }
+
+// Flush returns the held keys as typed text.
+func (w *WedgeDetector) Flush() string { return w.flush() }
+
+func (w *WedgeDetector) flush() string {
+	s := w.buf.String()
+	w.reset()
+	return s
+}
+
+func (w *WedgeDetector) reset() {
+	w.buf.Reset()
+	w.n = 0
+}
