@@ -471,31 +471,50 @@ func appendJSON[T any](data string, list *[]T, ticketOf func(T) app.TicketID, fa
 // comes after the page (the ticket changed after the fact was recorded):
 // the device may not have it yet, and a fact must never arrive before its
 // ticket. A ticket whose row is at or before the page's end is in this
-// page or an earlier one.
+// page or an earlier one. One query looks up all of the page's tickets.
 func (pg *page) parents(ctx context.Context, scopes []string, end position) error {
+	var ids []any
+	seen := map[app.TicketID]bool{}
 	for _, id := range pg.facts {
-		if pg.tickets[id] {
-			continue
+		if !pg.tickets[id] && !seen[id] {
+			seen[id] = true
+			ids = append(ids, string(id))
 		}
-		later := false
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var later []app.TicketID
+	for start := 0; start < len(ids); start += fetchBatch {
+		chunk := ids[start:min(start+fetchBatch, len(ids))]
+		args := make([]any, 0, len(scopes)+len(chunk))
 		for _, sc := range scopes {
+			args = append(args, sc)
+		}
+		args = append(args, chunk...)
+		rows, err := pg.tx.QueryContext(ctx, pg.db.q(`SELECT id, max(version) FROM changes WHERE kind = 'ticket' AND gone = 0
+			AND scope IN (?`+strings.Repeat(", ?", len(scopes)-1)+`) AND id IN (?`+strings.Repeat(", ?", len(chunk)-1)+`) GROUP BY id`), args...)
+		if err != nil {
+			return transient(err)
+		}
+		for rows.Next() {
+			var id string
 			var v int64
-			err := pg.tx.QueryRowContext(ctx, pg.db.q(`SELECT version FROM changes WHERE scope = ? AND kind = 'ticket' AND id = ? AND gone = 0`), sc, string(id)).Scan(&v)
-			if errors.Is(err, sql.ErrNoRows) {
-				continue
-			}
-			if err != nil {
+			if err := rows.Scan(&id, &v); err != nil {
+				rows.Close()
 				return transient(err)
 			}
-			if (position{Version: v, Kind: kindTicket, ID: string(id)}).compare(end) > 0 {
-				later = true
-				break
+			if (position{Version: v, Kind: kindTicket, ID: id}).compare(end) > 0 {
+				later = append(later, app.TicketID(id))
 			}
 		}
-		if !later {
-			pg.tickets[id] = true // checked once
-			continue
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return transient(err)
 		}
+	}
+	slices.Sort(later)
+	for _, id := range later {
 		if err := pg.add(ctx, changeRow{position: position{Kind: kindTicket, ID: string(id)}}, true); err != nil {
 			return err
 		}
