@@ -239,20 +239,19 @@ func (e *evaluation) chooseBase() {
 	unit := e.base.period(ClassUnit)
 	until := ymd(e.base.lastDay(ClassUnit))
 	in := e.base.covers(ClassUnit, e.on)
-	if e.d.Basis == BasisPurchase {
-		key, msg := "warranty.reason.in_period", "Purchased {{.Purchased}} (receipt {{.Proof}}); the {{.Term}} warranty runs until {{.Until}}."
-		if !in {
-			key, msg = "warranty.reason.expired", "Purchased {{.Purchased}} (receipt {{.Proof}}); the {{.Term}} warranty ended on {{.Until}}."
-		}
-		e.reason(key, msg, "Purchased", ymd(p.PurchaseDate), "Proof", strings.TrimSpace(p.ProofOfPurchase),
-			"Term", termAdj(unit), "Months", unit.Months, "Days", unit.Days, "Until", until)
-	} else {
-		key, msg := "warranty.reason.in_period_manufacture", "No proof of purchase: the {{.Term}} warranty counts from {{.From}} (made {{.Made}}, plus {{.GraceDays}} days) and runs until {{.Until}}."
-		if !in {
-			key, msg = "warranty.reason.expired_manufacture", "No proof of purchase: the {{.Term}} warranty counted from {{.From}} (made {{.Made}}, plus {{.GraceDays}} days) and ended on {{.Until}}."
-		}
-		e.reason(key, msg, "From", ymd(e.base.start), "Made", ymd(p.ManufactureDate), "GraceDays", r.NoProofGraceDays,
-			"Term", termAdj(unit), "Months", unit.Months, "Days", unit.Days, "Until", until)
+	switch purchase := e.d.Basis == BasisPurchase; {
+	case purchase && in:
+		e.reason("warranty.reason.in_period", "Purchased {{.Purchased}} (receipt {{.Proof}}); the {{.Term}} warranty runs until {{.Until}}.",
+			"Purchased", ymd(p.PurchaseDate), "Proof", strings.TrimSpace(p.ProofOfPurchase), "Term", termAdj(unit), "Months", unit.Months, "Days", unit.Days, "Until", until)
+	case purchase:
+		e.reason("warranty.reason.expired", "Purchased {{.Purchased}} (receipt {{.Proof}}); the {{.Term}} warranty ended on {{.Until}}.",
+			"Purchased", ymd(p.PurchaseDate), "Proof", strings.TrimSpace(p.ProofOfPurchase), "Term", termAdj(unit), "Months", unit.Months, "Days", unit.Days, "Until", until)
+	case in:
+		e.reason("warranty.reason.in_period_manufacture", "No proof of purchase: the {{.Term}} warranty counts from {{.From}} (made {{.Made}}, plus {{.GraceDays}} days) and runs until {{.Until}}.",
+			"From", ymd(e.base.start), "Made", ymd(p.ManufactureDate), "GraceDays", r.NoProofGraceDays, "Term", termAdj(unit), "Months", unit.Months, "Days", unit.Days, "Until", until)
+	default:
+		e.reason("warranty.reason.expired_manufacture", "No proof of purchase: the {{.Term}} warranty counted from {{.From}} (made {{.Made}}, plus {{.GraceDays}} days) and ended on {{.Until}}.",
+			"From", ymd(e.base.start), "Made", ymd(p.ManufactureDate), "GraceDays", r.NoProofGraceDays, "Term", termAdj(unit), "Months", unit.Months, "Days", unit.Days, "Until", until)
 	}
 }
 
@@ -479,20 +478,21 @@ func (e *evaluation) summarize() {
 			per := e.base.period(g.class)
 			e.reason("warranty.reason.class_expired",
 				"{{.ClassName}} cover ({{.Period}}) ended on {{.Until}}; you pay for {{.Parts}}.",
-				"Class", string(g.class), "ClassName", className(g.class), "Period", termNoun(per),
+				"Class", string(g.class), "ClassName", className(g.class), "Period", termNoun(per), "Months", per.Months, "Days", per.Days,
 				"Until", ymd(e.base.lastDay(g.class)), "Parts", strings.Join(g.names, ", "))
 		}
 		for _, g := range free {
 			per := e.base.period(g.class)
 			e.reason("warranty.reason.class_in_period",
 				"{{.ClassName}} cover ({{.Period}}) runs until {{.Until}}; no charge for {{.Parts}}.",
-				"Class", string(g.class), "ClassName", className(g.class), "Period", termNoun(per),
+				"Class", string(g.class), "ClassName", className(g.class), "Period", termNoun(per), "Months", per.Months, "Days", per.Days,
 				"Until", ymd(e.base.lastDay(g.class)), "Parts", strings.Join(g.names, ", "))
 		}
 		if len(free) > 0 && !d.LabourCovered {
 			e.reason("warranty.reason.labour_charged",
 				"{{if .OnSite}}Labour and the call-out are covered only during the {{.Term}} unit warranty, so you pay for them.{{else}}Labour is covered only during the {{.Term}} unit warranty, so you pay for it.{{end}}",
-				"OnSite", e.in.Ticket.Kind == KindOnSite, "Term", termAdj(e.base.period(ClassUnit)))
+				"OnSite", e.in.Ticket.Kind == KindOnSite, "Term", termAdj(e.base.period(ClassUnit)),
+				"Months", e.base.period(ClassUnit).Months, "Days", e.base.period(ClassUnit).Days)
 		}
 	}
 	// A visit charged while labour is covered (a plan without call-out

@@ -190,11 +190,13 @@ func (v *TicketDetailView) renderDecision(tv ticketView) fyne.CanvasObject {
 	if len(d.Lines) > 0 {
 		grid := container.NewGridWithColumns(3)
 		for _, line := range d.Lines {
+			// Labour, call-out and excess lines carry app's English text:
+			// name them in the user's language.
 			text := line.Text
-			if line.Kind == app.ChargePart {
-				if p, ok := tv.parts[line.Part]; ok && preferChinese() && p.NameZH != "" {
-					text = p.NameZH
-				}
+			if line.Kind != app.ChargePart {
+				text = chargeKindText(line.Kind)
+			} else if p, ok := tv.parts[line.Part]; ok && preferChinese() && p.NameZH != "" {
+				text = p.NameZH
 			}
 			if text == "" {
 				text = chargeKindText(line.Kind)

@@ -86,6 +86,12 @@ func collectMessages(t *testing.T, root string) map[string]message {
 					if ok1 && ok2 {
 						add(fset, n.Pos(), k, e, name == "lang.XN")
 					}
+				case "e.reason": // app's warranty decision reasons
+					k, ok1 := lit(0)
+					e, ok2 := lit(1)
+					if ok1 && ok2 {
+						add(fset, n.Pos(), k, e, false)
+					}
 				case "app.Errorf", "Errorf":
 					k, ok1 := lit(1)
 					e, ok2 := lit(2)
