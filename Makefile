@@ -69,6 +69,7 @@ fuzz: setup
 	$(GO) test -run '^$$' -fuzz FuzzImportCSV -fuzztime $(FUZZTIME) ./sync/central/
 	$(GO) test -run '^$$' -fuzz FuzzPhotoMetadata -fuzztime $(FUZZTIME) ./sync/central/
 	$(GO) test -run '^$$' -fuzz FuzzUploadAnswer -fuzztime $(FUZZTIME) ./sync/
+	$(GO) test -run '^$$' -fuzz FuzzSerialRules -fuzztime $(FUZZTIME) ./scanner/
 
 clean:
 	rm -rf bin

@@ -385,8 +385,10 @@ func (w *world) serial(m *model, mfg time.Time) string {
 	case "Lenovo":
 		return "PF" + r.chars(6, alnumChars)
 	case "HP":
-		_, week := mfg.ISOWeek()
-		return fmt.Sprintf("5CG%d%02d%s", mfg.Year()%10, week, r.chars(4, alnumChars))
+		// The ISO year and week: 1 January may be in the last week of the
+		// year before.
+		year, week := mfg.ISOWeek()
+		return fmt.Sprintf("5CG%d%02d%s", year%10, week, r.chars(4, alnumChars))
 	case "Dell":
 		return r.chars(7, tagChars) // service tag
 	case "Inspur":
