@@ -166,7 +166,7 @@ func periodStart(year int, g map[string]string) (time.Time, string, bool) {
 		}
 		// ISO week 1 holds 4 January; weeks start on Monday.
 		jan4 := time.Date(year, 1, 4, 0, 0, 0, 0, time.UTC)
-		monday := jan4.AddDate(0, 0, -((int(jan4.Weekday())+6)%7))
+		monday := jan4.AddDate(0, 0, -((int(jan4.Weekday()) + 6) % 7))
 		d := monday.AddDate(0, 0, 7*(w-1))
 		if wy, _ := d.ISOWeek(); wy != year {
 			return time.Time{}, "", false // week 53 of a year with 52
