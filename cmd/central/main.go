@@ -166,11 +166,15 @@ func createAdmin(ctx context.Context, db *central.DB, tenant string) (string, er
 	return db.CreateAdminToken(ctx, tenant, "admin")
 }
 
-func initCmd(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("init", flag.ContinueOnError)
+// withDB parses a database command's flags (extra adds its own), opens
+// the database and runs fn on it with the remaining arguments.
+func withDB(ctx context.Context, name string, args []string, extra func(*flag.FlagSet), fn func(db *central.DB, args []string) error) error {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	var dbf dbFlags
 	dbf.register(fs)
-	tenant := fs.String("tenant", "default", "tenant (service provider) to create")
+	if extra != nil {
+		extra(fs)
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -179,52 +183,43 @@ func initCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	tok, err := createAdmin(ctx, db, *tenant)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "tenant %s, admin token (shown once): %s\n", *tenant, tok)
-	return nil
+	return fn(db, fs.Args())
+}
+
+func initCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	var tenant *string
+	return withDB(ctx, "init", args, func(fs *flag.FlagSet) {
+		tenant = fs.String("tenant", "default", "tenant (service provider) to create")
+	}, func(db *central.DB, _ []string) error {
+		tok, err := createAdmin(ctx, db, *tenant)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "tenant %s, admin token (shown once): %s\n", *tenant, tok)
+		return nil
+	})
 }
 
 func restoreEpoch(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("restore-epoch", flag.ContinueOnError)
-	var dbf dbFlags
-	dbf.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	db, err := dbf.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	e, err := db.RestoreEpoch(ctx)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "new server epoch %s: devices will re-send what the backup lacks and pull again\n", e)
-	return nil
+	return withDB(ctx, "restore-epoch", args, nil, func(db *central.DB, _ []string) error {
+		e, err := db.RestoreEpoch(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "new server epoch %s: devices will re-send what the backup lacks and pull again\n", e)
+		return nil
+	})
 }
 
 func backup(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
-	var dbf dbFlags
-	dbf.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		return app.Errorf(app.EINVALID, "central.backup_usage", "Usage: central backup -data DIR FILE")
-	}
-	db, err := dbf.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := db.Backup(ctx, fs.Arg(0)); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "backup written to %s; after restoring it, run central restore-epoch\n", fs.Arg(0))
-	return nil
+	return withDB(ctx, "backup", args, nil, func(db *central.DB, rest []string) error {
+		if len(rest) != 1 {
+			return app.Errorf(app.EINVALID, "central.backup_usage", "Usage: central backup -data DIR FILE")
+		}
+		if err := db.Backup(ctx, rest[0]); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "backup written to %s; after restoring it, run central restore-epoch\n", rest[0])
+		return nil
+	})
 }
