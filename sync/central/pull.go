@@ -230,10 +230,13 @@ func (db *DB) Pull(ctx context.Context, p Principal, cursorText string, maxBytes
 	}
 	first := cur.At.Version == 0
 	pg := &page{db: db, tx: tx, tenant: p.Tenant, budget: maxBytes, tickets: map[app.TicketID]bool{}}
-	if first {
+	if cur.Opening == 0 {
 		// A new device gets each stock location's balance as one opening
 		// movement instead of the location's whole ledger (years of it for
 		// a busy van); the movements after this snapshot follow as usual.
+		// The cursor keeps the snapshot's version from then on, so the
+		// openings come once per pull from the start, however few rows
+		// its first page had.
 		if err := tx.QueryRowContext(ctx, `SELECT v FROM counter WHERE id = 1`).Scan(&cur.Opening); err != nil {
 			return res, transient(err)
 		}
