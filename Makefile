@@ -70,6 +70,10 @@ fuzz: setup
 	$(GO) test -run '^$$' -fuzz FuzzPhotoMetadata -fuzztime $(FUZZTIME) ./sync/central/
 	$(GO) test -run '^$$' -fuzz FuzzUploadAnswer -fuzztime $(FUZZTIME) ./sync/
 	$(GO) test -run '^$$' -fuzz FuzzSerialRules -fuzztime $(FUZZTIME) ./scanner/
+	$(GO) test -run '^$$' -fuzz FuzzInterpret -fuzztime $(FUZZTIME) ./scanner/
+	$(GO) test -run '^$$' -fuzz FuzzParseLabel -fuzztime $(FUZZTIME) ./scanner/
+	$(GO) test -run '^$$' -fuzz FuzzParseGS1 -fuzztime $(FUZZTIME) ./scanner/
+	$(GO) test -run '^$$' -fuzz FuzzDecodeBytes -fuzztime $(FUZZTIME) ./scanner/
 
 clean:
 	rm -rf bin

@@ -6,7 +6,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
+	"io/fs"
 	"log"
 	"os"
 	"path/filepath"
@@ -20,6 +22,7 @@ import (
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/app/demo"
 	"github.com/fieldbench/fieldbench/assets"
+	"github.com/fieldbench/fieldbench/scanner"
 	"github.com/fieldbench/fieldbench/store"
 	fbsync "github.com/fieldbench/fieldbench/sync"
 	"github.com/fieldbench/fieldbench/sync/central"
@@ -120,13 +123,22 @@ func main() {
 			closeAll()
 			return ui.Deps{}, nil, err
 		}
+		rules, err := loadSerialRules(filepath.Join(abs, "serial-rules.json"))
+		if err != nil {
+			closeAll()
+			return ui.Deps{}, nil, err
+		}
+		me := pairing.Technician
 		deps := ui.Deps{Tickets: store.NewTicketService(db), Parts: store.NewPartService(db), Warranty: store.NewWarrantyService(db),
-			Technician: pairing.Technician.ID}
+			Technician: me.ID, Country: me.Country, SerialRules: rules}
 		if pairing.Token == "" {
-			// Not paired: the app works on whatever the store holds.
+			// Not paired: the app reads whatever the store holds and saves
+			// nothing, since nothing could be sent anywhere.
 			deps.Technician = app.TechnicianID(os.Getenv("FIELDBENCH_TECHNICIAN"))
 			return deps, closeAll, nil
 		}
+		deps.Commit = store.NewCommitter(db)
+		deps.Actor = app.Actor{Role: app.RoleTechnician, Technician: me.ID, Name: me.Name}
 		engine := fbsync.NewEngine(db, &fbsync.Client{BaseURL: pairing.Server, Token: pairing.Token})
 		uploader, err := fbsync.NewPhotoUploader(db, store.NewPhotoStore(db), nil, pairing.Server, pairing.Token)
 		if err != nil {
@@ -164,6 +176,24 @@ func main() {
 	}
 	ui.Start(ctx, w, open)
 	w.ShowAndRun()
+}
+
+// loadSerialRules reads the brand serial-number rules: the device's own
+// file when there is one (an administrator's additions), else the
+// built-in list. A file with a bad rule is refused with its position,
+// rather than silently reading no dates.
+func loadSerialRules(path string) (scanner.SerialRules, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		data = assets.SerialRules
+	} else if err != nil {
+		return nil, app.Errorf(app.EINTERNAL, "serial_rules.read", "Cannot read {{.Path}}. Check its permissions, or remove it to use the built-in rules.", "Path", path).WithCause(err)
+	}
+	rules, err := scanner.ParseSerialRules(data)
+	if err != nil {
+		return nil, app.Errorf(app.EINVALID, "serial_rules.bad_file", "{{.Path}} is not a valid serial-number rules file: {{.Error}} Correct it, or remove it to use the built-in rules.", "Path", path, "Error", err.Error()).WithCause(err)
+	}
+	return rules, nil
 }
 
 // pair exchanges a pairing code for a device token and saves it.

@@ -13,6 +13,12 @@ var iconPNG []byte
 //go:embed translations/*.json
 var translations embed.FS
 
+// SerialRules is the built-in list of brand serial-number schemes (see
+// scanner.SerialRule), read when the device has no list of its own.
+//
+//go:embed serial-rules.json
+var SerialRules []byte
+
 // Icon is the application icon.
 var Icon = fyne.NewStaticResource("icon.png", iconPNG)
 

@@ -1,6 +1,7 @@
 package scanner_test
 
 import (
+	"os"
 	"testing"
 	"time"
 
@@ -9,14 +10,15 @@ import (
 	"github.com/fieldbench/fieldbench/scanner"
 )
 
-// demoSerialRules are the schemes of the demo world's brands that encode
-// the manufacture date.
-const demoSerialRules = `[
-	{"brand": "Bosch", "pattern": "^FD(?P<year>\\d{2})(?P<month>\\d{2})-\\d{6}$", "year_offset": 1920},
-	{"brand": "HP", "pattern": "^5CG(?P<year>\\d)(?P<week>\\d{2})[A-Z0-9]{4}$"},
-	{"brand": "Inspur", "pattern": "^2(?P<year>\\d{2})\\d{9}$"},
-	{"brand": "Midea", "pattern": "^3411\\d{18}$"}
-]`
+// demoSerialRules are the built-in rules the app ships, which cover the
+// demo world's brands that encode the manufacture date.
+var demoSerialRules = func() string {
+	b, err := os.ReadFile("../assets/serial-rules.json")
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}()
 
 // TestSerialRulesReadDemoSerials: for every demo product whose brand
 // encodes the date, the rule finds the period its manufacture date is in.

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -18,6 +19,7 @@ import (
 type TicketDetailView struct {
 	ctx  context.Context
 	deps Deps
+	term *Terminal // for the print dialog
 	root *fyne.Container
 	// Owned by the UI goroutine.
 	shown app.TicketID
@@ -31,8 +33,8 @@ type ticketView struct {
 	decErr   error
 }
 
-func newTicketDetailView(ctx context.Context, deps Deps) *TicketDetailView {
-	v := &TicketDetailView{ctx: ctx, deps: deps}
+func newTicketDetailView(ctx context.Context, deps Deps, term *Terminal) *TicketDetailView {
+	v := &TicketDetailView{ctx: ctx, deps: deps, term: term}
 	placeholder := widget.NewLabel(lang.X("ticket.select", "Select a ticket to see its details."))
 	v.root = container.NewStack(container.NewCenter(placeholder))
 	return v
@@ -56,6 +58,13 @@ func (v *TicketDetailView) load(id app.TicketID) (ticketView, error) {
 		return ticketView{}, err
 	}
 	tv := ticketView{detail: d, parts: map[app.PartNumber]app.Part{}}
+	if p := &tv.detail.Ticket.Product; p.ManufactureDate.IsZero() {
+		// Many brands write the month or week of manufacture into the
+		// serial: without proof of purchase, warranty counts from it.
+		if info, ok := v.deps.SerialRules.Match(p.Brand, p.Serial, v.deps.Now()); ok && !info.Manufactured.IsZero() {
+			p.ManufactureDate = info.Manufactured
+		}
+	}
 	var used []app.UsedPart
 	for _, u := range d.Parts {
 		p, err := v.deps.Parts.Part(v.ctx, u.Part)
@@ -70,7 +79,7 @@ func (v *TicketDetailView) load(id app.TicketID) (ticketView, error) {
 		tv.decErr = err
 		return tv, nil
 	}
-	dec, err := app.Decide(rs, app.WarrantyInput{Ticket: d.Ticket, Parts: used, LabourMinutes: d.Ticket.LabourMinutes, On: d.Ticket.CreatedAt})
+	dec, err := app.Decide(rs, app.WarrantyInput{Ticket: tv.detail.Ticket, Parts: used, LabourMinutes: d.Ticket.LabourMinutes, On: d.Ticket.CreatedAt})
 	if err != nil {
 		tv.decErr = err
 	} else {
@@ -130,7 +139,8 @@ func (v *TicketDetailView) render(tv ticketView) fyne.CanvasObject {
 		lang.X("ticket.diagnosis", "Diagnosis"), t.Diagnosis,
 	)
 
-	sections := []fyne.CanvasObject{title, widget.NewCard("", "", info)}
+	printBtn := widget.NewButtonWithIcon(lang.X("labels.print", "Print labels"), theme.DocumentPrintIcon(), func() { v.term.printLabels(tv) })
+	sections := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, printBtn, title), widget.NewCard("", "", info)}
 	sections = append(sections, widget.NewCard(lang.X("warranty.title", "Warranty"), "", v.renderDecision(tv)))
 	if len(tv.detail.Repairs) > 0 {
 		box := container.NewVBox()

@@ -36,7 +36,9 @@ func Start(ctx context.Context, w fyne.Window, open Opener) {
 				return
 			}
 			w.SetOnClosed(release)
-			w.SetContent(NewTerminal(ctx, deps).Object())
+			t := NewTerminal(ctx, deps)
+			t.Attach(w)
+			w.SetContent(t.Object())
 		})
 	}()
 }

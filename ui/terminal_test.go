@@ -8,11 +8,14 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/app/demo"
+	"github.com/fieldbench/fieldbench/assets"
+	"github.com/fieldbench/fieldbench/scanner"
 	"github.com/fieldbench/fieldbench/store"
 	"github.com/fieldbench/fieldbench/ui"
 )
@@ -20,6 +23,13 @@ import (
 // openDemo opens a real SQLite store under t.TempDir() with a small demo
 // world, as `make run` does with the full one.
 func openDemo(t *testing.T, now time.Time) ui.Deps {
+	deps, _ := openDemoWorld(t, now)
+	return deps
+}
+
+// openDemoWorld is openDemo that also returns the world it loaded. The
+// terminal may save (check-ins) as the demo technician.
+func openDemoWorld(t *testing.T, now time.Time) (ui.Deps, app.Dataset) {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "fb.db"), store.WithClock(app.ClockFunc(func() time.Time { return now })))
@@ -27,14 +37,27 @@ func openDemo(t *testing.T, now time.Time) ui.Deps {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if err := db.Load(ctx, demo.Generate(7, demo.Size{Models: 20, Parts: 300, Tickets: 300, Technicians: 3}, now)); err != nil {
+	ds := demo.Generate(7, demo.Size{Models: 20, Parts: 300, Tickets: 300, Technicians: 3}, now)
+	if err := db.Load(ctx, ds); err != nil {
 		t.Fatal(err)
+	}
+	rules, err := scanner.ParseSerialRules(assets.SerialRules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var me app.Technician
+	for _, tech := range ds.Technicians {
+		if tech.ID == demo.DemoTechnician {
+			me = tech
+		}
 	}
 	return ui.Deps{
 		Tickets: store.NewTicketService(db), Parts: store.NewPartService(db), Warranty: store.NewWarrantyService(db),
-		Technician: demo.DemoTechnician, Now: func() time.Time { return now },
+		Technician: me.ID, Country: me.Country, SerialRules: rules,
+		Commit: store.NewCommitter(db), Actor: app.Actor{Role: app.RoleTechnician, Technician: me.ID, Name: me.Name},
+		Now: func() time.Time { return now },
 		Run: func(f func()) { f() }, // inline: no sleeps in tests
-	}
+	}, ds
 }
 
 func labels(o fyne.CanvasObject) string {
@@ -43,6 +66,8 @@ func labels(o fyne.CanvasObject) string {
 	walk = func(o fyne.CanvasObject) {
 		switch o := o.(type) {
 		case *widget.Label:
+			b.WriteString(o.Text + "\n")
+		case *canvas.Text:
 			b.WriteString(o.Text + "\n")
 		case *fyne.Container:
 			for _, c := range o.Objects {

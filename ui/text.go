@@ -142,3 +142,17 @@ func shortDuration(d time.Duration) string {
 	}
 	return lang.X("duration.minutes", "{{.N}} min", map[string]any{"N": int(d.Minutes())})
 }
+
+func categoryText(c app.Category) string {
+	switch c {
+	case app.CategoryPhone:
+		return lang.X("category.phone", "Phone")
+	case app.CategoryAppliance:
+		return lang.X("category.appliance", "Home appliance")
+	case app.CategoryPC:
+		return lang.X("category.pc", "PC")
+	case app.CategoryServer:
+		return lang.X("category.server", "Server")
+	}
+	return string(c)
+}

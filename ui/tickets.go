@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -25,7 +26,9 @@ type TicketList struct {
 
 	views   *widget.Select
 	viewIDs []app.TicketView
-	list    *widget.List
+	list    *scanList
+	query   *fyne.Container // "results for …" with a clear button
+	queryL  *widget.Label
 	status  *widget.Label
 	root    fyne.CanvasObject
 
@@ -33,9 +36,10 @@ type TicketList struct {
 	tickets []app.Ticket
 	total   int
 	view    app.TicketView
+	search  string // when set, the list shows search results, not the view
 }
 
-func newTicketList(ctx context.Context, deps Deps, onSelect func(app.TicketID)) *TicketList {
+func newTicketList(ctx context.Context, deps Deps, keys *wedgeKeys, onSelect func(app.TicketID)) *TicketList {
 	l := &TicketList{ctx: ctx, deps: deps, onSelect: onSelect, view: app.ViewToday}
 	l.viewIDs = []app.TicketView{app.ViewToday, app.ViewUpcoming, app.ViewWaitingParts, app.ViewDone}
 	names := []string{
@@ -51,7 +55,7 @@ func newTicketList(ctx context.Context, deps Deps, onSelect func(app.TicketID)) 
 			}
 		}
 	})
-	l.list = widget.NewList(
+	l.list = newScanList(keys,
 		func() int { return len(l.tickets) },
 		func() fyne.CanvasObject {
 			title := widget.NewLabel("FB-0000-000000 · Customer")
@@ -84,7 +88,12 @@ func newTicketList(ctx context.Context, deps Deps, onSelect func(app.TicketID)) 
 	}
 	l.status = widget.NewLabel("")
 	l.status.Wrapping = fyne.TextWrapWord
-	top := container.NewBorder(nil, nil, widget.NewIcon(theme.ListIcon()), nil, l.views)
+	l.queryL = widget.NewLabel("")
+	l.queryL.Truncation = fyne.TextTruncateEllipsis
+	clearSearch := widget.NewButtonWithIcon("", theme.CancelIcon(), func() { l.SetQuery("") })
+	l.query = container.NewBorder(nil, nil, nil, clearSearch, l.queryL)
+	l.query.Hide()
+	top := container.NewVBox(container.NewBorder(nil, nil, widget.NewIcon(theme.ListIcon()), nil, l.views), l.query)
 	l.root = container.NewBorder(top, l.status, nil, nil, l.list)
 	l.views.SetSelectedIndex(0) // loads Today
 	return l
@@ -93,28 +102,51 @@ func newTicketList(ctx context.Context, deps Deps, onSelect func(app.TicketID)) 
 // Object is the list's root.
 func (l *TicketList) Object() fyne.CanvasObject { return l.root }
 
-// SetView switches the list to view v and reloads it.
+// SetView switches the list to view v and reloads it, leaving a search.
 func (l *TicketList) SetView(v app.TicketView) {
 	l.view = v
+	if l.search != "" {
+		l.search = ""
+		l.query.Hide()
+		l.root.Refresh()
+	}
 	l.Reload()
 }
 
-// Reload fetches the current view in the background and shows it.
+// SetQuery lists every ticket on the device that matches q (number,
+// customer, phone, serial), in any state; "" goes back to the view.
+func (l *TicketList) SetQuery(q string) {
+	l.search = strings.TrimSpace(q)
+	if l.search == "" {
+		l.query.Hide()
+	} else {
+		l.queryL.SetText(lang.X("tickets.results_for", "Results for “{{.Query}}”", map[string]any{"Query": l.search}))
+		l.query.Show()
+	}
+	l.root.Refresh() // the header's height changed
+	l.Reload()
+}
+
+// Reload fetches the current view or search in the background and shows it.
 func (l *TicketList) Reload() {
 	f := app.TicketFilter{View: l.view, Technician: l.deps.Technician, Now: l.deps.Now(), Sort: app.SortAppointment, Limit: pageSize}
 	if l.view == app.ViewDone {
 		f.Sort = ""
 	}
+	if l.search != "" {
+		f.View, f.Query, f.Sort = app.ViewAll, l.search, ""
+	}
 	l.status.SetText(lang.X("tickets.loading", "Loading tickets…"))
+	view, search := l.view, l.search
 	l.deps.Run(func() {
 		tickets, total, err := l.deps.Tickets.FindTickets(l.ctx, f)
-		fyne.Do(func() { l.apply(f.View, tickets, total, err) })
+		fyne.Do(func() { l.apply(view, search, tickets, total, err) })
 	})
 }
 
-func (l *TicketList) apply(v app.TicketView, tickets []app.Ticket, total int, err error) {
-	if v != l.view {
-		return // a newer view was chosen while this one loaded
+func (l *TicketList) apply(v app.TicketView, search string, tickets []app.Ticket, total int, err error) {
+	if v != l.view || search != l.search {
+		return // a newer view or search was chosen while this one loaded
 	}
 	if err != nil {
 		l.status.SetText(errorText(err))
@@ -138,3 +170,6 @@ func (l *TicketList) Tickets() []app.Ticket { return l.tickets }
 
 // Select selects the i-th ticket as a tap would.
 func (l *TicketList) Select(i int) { l.list.Select(i) }
+
+// Focusable is the list widget, which takes keys once tapped, for tests.
+func (l *TicketList) Focusable() fyne.Focusable { return l.list }

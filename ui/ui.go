@@ -2,14 +2,18 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/scanner"
 )
 
 // Deps is everything the screens need, as app interfaces.
@@ -18,7 +22,23 @@ type Deps struct {
 	Parts      app.PartService
 	Warranty   app.WarrantyService
 	Technician app.TechnicianID
-	Now        func() time.Time
+	// Country is where the technician works: new check-ins take its
+	// warranty rules.
+	Country string
+	// Commit saves the user's actions; nil makes the terminal read-only
+	// (no check-in).
+	Commit app.Committer
+	// Actor is who Commit acts as.
+	Actor app.Actor
+	// SerialRules read brands and manufacture dates from scanned serials.
+	SerialRules scanner.SerialRules
+	// Wedge turns a hardware scanner's typing into scans; nil for one with
+	// the default timing.
+	Wedge *scanner.KeyboardWedge
+	// KeyClock times key events for the wedge (default time.Now; tests
+	// step it).
+	KeyClock func() time.Time
+	Now      func() time.Time
 	// Run runs slow work (SQL, network) off the UI goroutine. Tests set it
 	// to run inline so they need no sleeps.
 	Run func(func())
@@ -31,6 +51,12 @@ func (d *Deps) defaults() {
 	if d.Run == nil {
 		d.Run = func(f func()) { go f() }
 	}
+	if d.KeyClock == nil {
+		d.KeyClock = time.Now
+	}
+	if d.Wedge == nil {
+		d.Wedge = scanner.NewKeyboardWedge(0, 0)
+	}
 }
 
 // Terminal is the main screen: the technician's ticket list beside the
@@ -38,24 +64,106 @@ func (d *Deps) defaults() {
 type Terminal struct {
 	deps   Deps
 	ctx    context.Context
+	keys   *wedgeKeys
 	list   *TicketList
 	detail *TicketDetailView
 	split  *container.Split
+	root   fyne.CanvasObject
+
+	search     *scanEntry
+	scanStatus *widget.Label
+	scanBar    *fyne.Container
+
+	// Owned by the UI goroutine.
+	win     fyne.Window   // set by Attach; dialogs need it
+	checkIn *checkInForm  // the open check-in form, if any
+	dialog  dialog.Dialog // the open part or label dialog, if any
 }
 
-// NewTerminal builds the main screen. ctx bounds every background load.
+// NewTerminal builds the main screen. ctx bounds every background load and
+// the keyboard-wedge listener.
 func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 	deps.defaults()
-	t := &Terminal{deps: deps, ctx: ctx}
-	t.detail = newTicketDetailView(ctx, deps)
-	t.list = newTicketList(ctx, deps, t.detail.Show)
+	t := &Terminal{deps: deps, ctx: ctx, keys: &wedgeKeys{wedge: deps.Wedge, now: deps.KeyClock}}
+	t.detail = newTicketDetailView(ctx, deps, t)
+	t.list = newTicketList(ctx, deps, t.keys, t.detail.Show)
 	t.split = container.NewHSplit(t.list.Object(), t.detail.Object())
 	t.split.Offset = 0.38
+
+	t.search = newScanEntry(t.keys)
+	t.search.SetPlaceHolder(lang.X("search.placeholder", "Search or scan: ticket, customer, phone, serial, part"))
+	t.search.OnSubmitted = func(q string) { t.list.SetQuery(q) }
+	t.search.OnChanged = func(q string) {
+		if strings.TrimSpace(q) == "" {
+			t.list.SetQuery("")
+		}
+	}
+	photo := widget.NewButtonWithIcon(lang.X("scan.photo", "Scan photo"), theme.FileImageIcon(), t.pickPhoto)
+	actions := container.NewHBox(photo)
+	if deps.Commit != nil {
+		actions.Add(widget.NewButtonWithIcon(lang.X("checkin.button", "Check in"), theme.ContentAddIcon(), func() { t.openCheckIn(scanner.Meaning{}) }))
+	}
+	top := container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), actions, t.search)
+
+	t.scanStatus = widget.NewLabel("")
+	t.scanStatus.Wrapping = fyne.TextWrapWord
+	t.scanBar = container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), nil, t.scanStatus)
+	t.scanBar.Hide()
+	t.root = container.NewBorder(container.NewPadded(top), t.scanBar, nil, nil, t.split)
+	t.listen(ctx)
 	return t
 }
 
 // Object is the screen's root.
-func (t *Terminal) Object() fyne.CanvasObject { return t.split }
+func (t *Terminal) Object() fyne.CanvasObject { return t.root }
+
+// Attach connects the terminal to its window: scans typed while nothing
+// has the focus, photos dropped on the window, Ctrl+V, and the dialogs.
+func (t *Terminal) Attach(w fyne.Window) {
+	t.win = w
+	c := w.Canvas()
+	c.SetOnTypedRune(func(r rune) { t.keys.rune(r) })
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) { t.keys.enter(ev) })
+	w.SetOnDropped(t.Drop)
+	// An entry with the focus pastes into itself; elsewhere Ctrl+V (Cmd+V)
+	// reads the clipboard as a scan.
+	c.AddShortcut(&fyne.ShortcutPaste{}, func(fyne.Shortcut) { t.Paste(w.Clipboard().Content()) })
+}
+
+// openTicket shows a ticket in the detail pane.
+func (t *Terminal) openTicket(id app.TicketID) {
+	t.detail.Show(id)
+}
+
+// showDialog shows content in a dialog over the terminal, replacing one
+// that is open (a second scan shows its own part).
+func (t *Terminal) showDialog(title string, content fyne.CanvasObject) {
+	if t.win == nil {
+		return
+	}
+	if t.dialog != nil {
+		t.dialog.Hide()
+	}
+	d := dialog.NewCustom(title, lang.X("dialog.close", "Close"), container.NewVScroll(content), t.win)
+	d.SetOnClosed(func() {
+		if t.dialog == d {
+			t.dialog = nil
+		}
+	})
+	d.Resize(dialogSize(t.win))
+	t.dialog = d
+	d.Show()
+}
+
+// dialogSize fits a dialog to the window: most of a phone's screen, a
+// comfortable column on a desktop.
+func dialogSize(w fyne.Window) fyne.Size {
+	s := w.Canvas().Size()
+	return fyne.NewSize(min(s.Width*0.94, 560), min(s.Height*0.9, 640))
+}
+
+// Search is the search box, for tests.
+func (t *Terminal) Search() fyne.Focusable { return t.search }
 
 // List is the ticket list, for tests and keyboard shortcuts.
 func (t *Terminal) List() *TicketList { return t.list }
@@ -71,3 +179,6 @@ func heading(text string) *widget.Label {
 	l.TextStyle.Bold = true
 	return l
 }
+
+// SearchText is the search box's text, for tests.
+func (t *Terminal) SearchText() string { return t.search.Text }

@@ -1,0 +1,364 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/scanner"
+)
+
+// A scan, from any source, does what its code stands for:
+//   - a claim tag opens its ticket;
+//   - a device serial or IMEI fills the serial field of an open check-in,
+//     or else finds the device's tickets: one opens, several are listed,
+//     none offers to check the device in;
+//   - a part label or GS1 code shows the part and its stock;
+//   - other text is searched for among tickets, then parts.
+// The outcome shows in the terminal's scan bar, so a technician who
+// scanned without looking at the screen can check what happened.
+
+// imageExtensions are the photo files offered by the picker and taken from
+// drops.
+var imageExtensions = []string{".jpg", ".jpeg", ".png", ".gif"}
+
+// HandleScan acts on a scan. It may be called on any goroutine.
+func (t *Terminal) HandleScan(s scanner.Scan) {
+	m, err := scanner.Interpret(s.Code.Text, t.deps.SerialRules, t.deps.Now())
+	fyne.Do(func() {
+		if err != nil {
+			t.setScanStatus(err != nil, lang.X("scan.unreadable", "Scanned “{{.Text}}”: {{.Error}}", map[string]any{"Text": clipText(s.Code.Text), "Error": errorText(err)}))
+			return
+		}
+		t.route(m)
+	})
+}
+
+// route runs on the UI goroutine.
+func (t *Terminal) route(m scanner.Meaning) {
+	if t.checkIn != nil && (m.Kind == scanner.ScanDevice || m.Kind == scanner.ScanText) {
+		t.checkIn.fillSerial(m)
+		t.setScanStatus(false, lang.X("scan.filled_serial", "Scanned {{.Serial}} into the check-in form.", map[string]any{"Serial": t.checkIn.serial.Text}))
+		return
+	}
+	switch m.Kind {
+	case scanner.ScanTicket:
+		t.openScannedTicket(m)
+	case scanner.ScanDevice:
+		t.findDevice(m)
+	case scanner.ScanPart:
+		t.findPart(m, true)
+	default:
+		t.findText(m)
+	}
+}
+
+func (t *Terminal) openScannedTicket(m scanner.Meaning) {
+	t.deps.Run(func() {
+		d, err := t.deps.Tickets.TicketDetail(t.ctx, m.Ticket)
+		fyne.Do(func() {
+			number := m.TicketNumber
+			if number == "" {
+				number = string(m.Ticket)
+			}
+			switch {
+			case app.ErrorCode(err) == app.ENOTFOUND:
+				t.setScanStatus(err != nil, lang.X("scan.ticket_not_here", "Ticket {{.Number}} is not on this device. Sync, or ask dispatch to assign it to you.", map[string]any{"Number": number}))
+			case err != nil:
+				t.setScanStatus(err != nil, errorText(err))
+			default:
+				t.openTicket(d.Ticket.ID)
+				t.setScanStatus(false, lang.X("scan.opened_ticket", "Scanned claim tag {{.Number}}: ticket opened.", map[string]any{"Number": d.Ticket.Number}))
+			}
+		})
+	})
+}
+
+func (t *Terminal) findDevice(m scanner.Meaning) {
+	f := app.TicketFilter{Technician: t.deps.Technician, Query: m.Serial, Now: t.deps.Now(), Limit: pageSize}
+	t.deps.Run(func() {
+		tickets, total, err := t.deps.Tickets.FindTickets(t.ctx, f)
+		fyne.Do(func() {
+			switch {
+			case err != nil:
+				t.setScanStatus(err != nil, errorText(err))
+			case total == 1:
+				t.openTicket(tickets[0].ID)
+				t.setScanStatus(false, lang.X("scan.device_ticket", "Scanned {{.Serial}}: its ticket {{.Number}} opened.", map[string]any{"Serial": m.Serial, "Number": tickets[0].Number}))
+			case total > 1:
+				t.list.SetQuery(m.Serial)
+				t.setScanStatus(false, lang.X("scan.device_tickets", "Scanned {{.Serial}}: {{.Count}} tickets listed.", map[string]any{"Serial": m.Serial, "Count": total}))
+			case t.deps.Commit != nil:
+				t.setScanStatus(false, lang.X("scan.device_new", "Scanned {{.Serial}}: no ticket for this device yet.", map[string]any{"Serial": m.Serial}))
+				t.offerCheckIn(m)
+			default:
+				t.setScanStatus(false, lang.X("scan.device_none", "Scanned {{.Serial}}: no ticket for it on this device.", map[string]any{"Serial": m.Serial}))
+			}
+		})
+	})
+}
+
+// partView is what the part dialog shows.
+type partView struct {
+	part     app.Part
+	balances []app.Balance // of this part, where there is any
+	names    map[app.LocationID]string
+}
+
+// findPart shows the scanned part. With fallback, a number that is not in
+// the catalog is searched for as text.
+func (t *Terminal) findPart(m scanner.Meaning, fallback bool) {
+	t.deps.Run(func() {
+		pv, err := t.loadPart(m.Part)
+		fyne.Do(func() {
+			switch {
+			case app.ErrorCode(err) == app.ENOTFOUND && fallback:
+				t.findText(scanner.Meaning{Kind: scanner.ScanText, Text: string(m.Part)})
+			case err != nil:
+				t.setScanStatus(err != nil, errorText(err))
+			default:
+				t.showPart(pv, m)
+				t.setScanStatus(false, lang.X("scan.part", "Scanned part {{.Part}}.", map[string]any{"Part": string(pv.part.Number)}))
+			}
+		})
+	})
+}
+
+func (t *Terminal) loadPart(n app.PartNumber) (partView, error) {
+	p, err := t.deps.Parts.Part(t.ctx, n)
+	if err != nil {
+		return partView{}, err
+	}
+	pv := partView{part: p, names: map[app.LocationID]string{}}
+	locs, err := t.deps.Parts.Locations(t.ctx)
+	if err != nil {
+		return partView{}, err
+	}
+	for _, l := range locs {
+		pv.names[l.ID] = l.Name
+		bal, err := t.deps.Parts.Balances(t.ctx, l.ID)
+		if err != nil {
+			return partView{}, err
+		}
+		for _, b := range bal {
+			if b.Part == n && b.Qty != 0 {
+				pv.balances = append(pv.balances, b)
+			}
+		}
+	}
+	return pv, nil
+}
+
+// findText searches tickets, then parts, for a scanned text that is
+// nothing we recognise.
+func (t *Terminal) findText(m scanner.Meaning) {
+	f := app.TicketFilter{Technician: t.deps.Technician, Query: m.Text, Now: t.deps.Now(), Limit: pageSize}
+	t.deps.Run(func() {
+		tickets, total, err := t.deps.Tickets.FindTickets(t.ctx, f)
+		var parts []app.Part
+		if err == nil && total == 0 {
+			parts, err = t.deps.Parts.FindParts(t.ctx, app.PartFilter{Query: m.Text, Limit: 2})
+		}
+		fyne.Do(func() {
+			switch {
+			case err != nil:
+				t.setScanStatus(err != nil, errorText(err))
+			case total == 1:
+				t.openTicket(tickets[0].ID)
+				t.setScanStatus(false, lang.X("scan.text_ticket", "Scanned “{{.Text}}”: ticket {{.Number}} opened.", map[string]any{"Text": clipText(m.Text), "Number": tickets[0].Number}))
+			case total > 1:
+				t.list.SetQuery(m.Text)
+				t.setScanStatus(false, lang.X("scan.text_tickets", "Scanned “{{.Text}}”: {{.Count}} tickets listed.", map[string]any{"Text": clipText(m.Text), "Count": total}))
+			case len(parts) == 1:
+				t.findPart(scanner.Meaning{Kind: scanner.ScanPart, Part: parts[0].Number}, false)
+			default:
+				t.setScanStatus(true, lang.X("scan.nothing", "Scanned “{{.Text}}”: no ticket or part on this device matches it.", map[string]any{"Text": clipText(m.Text)}))
+			}
+		})
+	})
+}
+
+// showPart shows a part and where it is in stock.
+func (t *Terminal) showPart(pv partView, m scanner.Meaning) {
+	p := pv.part
+	name := p.NameEN
+	if preferChinese() && p.NameZH != "" {
+		name = p.NameZH
+	}
+	info := fields(
+		lang.X("part.number", "Part number"), string(p.Number),
+		lang.X("part.name", "Name"), name,
+		lang.X("part.brand", "Brand"), p.Brand,
+		lang.X("part.models", "Fits"), strings.Join(p.Models, ", "),
+		lang.X("part.serial", "Serial"), m.PartSerial,
+		lang.X("part.lot", "Lot"), m.Lot,
+		lang.X("part.expiry", "Expires"), dateText(m.Expiry),
+		lang.X("part.return_ref", "Return reference"), m.ReturnRef,
+	)
+	box := container.NewVBox(info)
+	if p.ReturnNeeded {
+		l := widget.NewLabel(lang.X("part.return_needed", "The defective part goes back to the brand: label it and keep it."))
+		l.Wrapping = fyne.TextWrapWord
+		l.Importance = widget.WarningImportance
+		box.Add(l)
+	}
+	box.Add(heading(lang.X("part.stock", "In stock")))
+	if len(pv.balances) == 0 {
+		box.Add(widget.NewLabel(lang.X("part.no_stock", "None at any location on this device.")))
+	}
+	for _, b := range pv.balances {
+		where := pv.names[b.Location]
+		if where == "" {
+			where = string(b.Location)
+		}
+		box.Add(widget.NewLabel(fmt.Sprintf("%s: %d", where, b.Qty)))
+	}
+	t.showDialog(lang.X("part.title", "Part"), box)
+}
+
+// setScanStatus shows the outcome of the last scan.
+func (t *Terminal) setScanStatus(failed bool, text string) {
+	t.scanStatus.SetText(text)
+	if failed {
+		t.scanStatus.Importance = widget.DangerImportance
+	} else {
+		t.scanStatus.Importance = widget.MediumImportance
+	}
+	t.scanStatus.Refresh()
+	t.scanBar.Show()
+}
+
+// ScanStatus is the scan bar's text, for tests.
+func (t *Terminal) ScanStatus() string { return t.scanStatus.Text }
+
+// ScanImage decodes a photo in the background and acts on its code.
+func (t *Terminal) ScanImage(name string, open func() (io.ReadCloser, error)) {
+	t.setScanStatus(false, lang.X("scan.reading_photo", "Reading the code in {{.Name}}…", map[string]any{"Name": name}))
+	t.deps.Run(func() {
+		r, err := open()
+		var s scanner.Scan
+		if err == nil {
+			s, err = scanner.DecodeImageFile(t.ctx, r, t.deps.Now())
+			r.Close()
+		} else {
+			err = app.Errorf(app.EINVALID, "scan.file_unreadable", "The file cannot be read. Choose it again or copy it to this device first.").WithCause(err)
+		}
+		if err != nil {
+			fyne.Do(func() {
+				msg := errorText(err)
+				if app.ErrorCode(err) == app.ENOTFOUND {
+					msg = lang.X("scan.photo_no_code", "No barcode found in {{.Name}}. Take the photo closer, in focus and with the code straight, and try again.", map[string]any{"Name": name})
+				}
+				t.setScanStatus(err != nil, msg)
+			})
+			return
+		}
+		t.HandleScan(s)
+	})
+}
+
+// pickPhoto lets the user choose a photo to read a code from.
+func (t *Terminal) pickPhoto() {
+	if t.win == nil {
+		return
+	}
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil {
+			t.setScanStatus(err != nil, errorText(app.Errorf(app.EINVALID, "scan.file_unreadable", "The file cannot be read. Choose it again or copy it to this device first.")))
+			return
+		}
+		if rc == nil {
+			return // cancelled
+		}
+		t.ScanImage(rc.URI().Name(), func() (io.ReadCloser, error) { return rc, nil })
+	}, t.win)
+	d.SetFilter(storage.NewExtensionFileFilter(imageExtensions))
+	d.Show()
+}
+
+// Drop reads a code from the first image file dropped on the window.
+func (t *Terminal) Drop(_ fyne.Position, uris []fyne.URI) {
+	for _, u := range uris {
+		if isImageName(u.Name()) {
+			t.ScanImage(u.Name(), func() (io.ReadCloser, error) { return storage.Reader(u) })
+			return
+		}
+	}
+	if len(uris) > 0 {
+		t.setScanStatus(true, lang.X("scan.drop_not_image", "Drop a photo (JPEG, PNG or GIF) to read its code."))
+	}
+}
+
+// Paste acts on the clipboard's text: a path or file URI of a photo is read for
+// its code; other text is taken as a scanned code. (Fyne's clipboard holds
+// text only: a picture copied as pixels cannot be pasted; copy its file.)
+func (t *Terminal) Paste(text string) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		t.setScanStatus(true, lang.X("scan.clipboard_empty", "The clipboard holds no text. Copy a code, or a photo's file, first."))
+		return
+	}
+	if first, _, _ := strings.Cut(text, "\n"); isImageName(first) {
+		path := strings.TrimSpace(first)
+		if u, err := storage.ParseURI(path); err == nil && u.Scheme() == "file" {
+			path = u.Path()
+		}
+		if filepath.IsAbs(path) {
+			t.ScanImage(filepath.Base(path), func() (io.ReadCloser, error) { return os.Open(path) })
+			return
+		}
+	}
+	t.HandleScan(scanner.Scan{Source: scanner.SourceTyped, Code: scanner.Code{Text: text}, At: t.deps.Now()})
+}
+
+func isImageName(name string) bool {
+	ext := strings.ToLower(filepath.Ext(strings.TrimSpace(name)))
+	for _, e := range imageExtensions {
+		if ext == e {
+			return true
+		}
+	}
+	return false
+}
+
+// clipText shortens a scanned text for a message.
+func clipText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r < ' ' {
+			return ' '
+		}
+		return r
+	}, s)
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:39]) + "…"
+	}
+	return s
+}
+
+// listen delivers the keyboard wedge's scans until ctx ends.
+func (t *Terminal) listen(ctx context.Context) {
+	t.keys.wedge.Listen(t.HandleScan)
+	context.AfterFunc(ctx, func() { t.keys.wedge.Listen(nil) })
+}
+
+// AddSource runs another scan source, such as a camera's FrameScanner,
+// until the terminal's context ends; its scans act like any other. A
+// source that fails shows its error in the scan bar.
+func (t *Terminal) AddSource(src scanner.Source) {
+	go func() {
+		if err := src.Run(t.ctx, t.HandleScan); err != nil && t.ctx.Err() == nil {
+			fyne.Do(func() { t.setScanStatus(true, errorText(err)) })
+		}
+	}()
+}

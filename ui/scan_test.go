@@ -1,0 +1,394 @@
+package ui_test
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/app/demo"
+	"github.com/fieldbench/fieldbench/scanner"
+	"github.com/fieldbench/fieldbench/ui"
+)
+
+// keyboard steps the key clock the wedge reads: a scanner's 5 ms between
+// keys, or a person's 150 ms.
+type keyboard struct {
+	clock time.Time
+	step  time.Duration
+}
+
+func (k *keyboard) now() time.Time {
+	k.clock = k.clock.Add(k.step)
+	return k.clock
+}
+
+// scan types text as a hardware scanner does: a fast burst, then Enter.
+func (k *keyboard) scan(obj fyne.Focusable, text string) {
+	k.clock = k.clock.Add(time.Second) // the time to pick up the scanner
+	k.step = 5 * time.Millisecond
+	for _, r := range text {
+		obj.TypedRune(r)
+	}
+	obj.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+}
+
+// typeSlowly types as a person does, ending with Enter when enter is set.
+func (k *keyboard) typeSlowly(obj fyne.Focusable, text string, enter bool) {
+	k.step = 150 * time.Millisecond
+	for _, r := range text {
+		obj.TypedRune(r)
+	}
+	if enter {
+		obj.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	}
+}
+
+// scanTerminal opens a terminal on the demo world in a window, with a
+// keyboard whose timing the test sets.
+func scanTerminal(t *testing.T) (*ui.Terminal, fyne.Window, *keyboard, app.Dataset, ui.Deps) {
+	t.Helper()
+	test.NewTempApp(t)
+	now := time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local)
+	deps, ds := openDemoWorld(t, now)
+	kb := &keyboard{clock: now}
+	deps.KeyClock = kb.now
+	term := ui.NewTerminal(t.Context(), deps)
+	w := test.NewTempWindow(t, term.Object())
+	w.Resize(fyne.NewSize(1280, 800))
+	term.Attach(w)
+	return term, w, kb, ds, deps
+}
+
+// myTicket returns a demo ticket of the demo technician whose serial is
+// on no other ticket.
+func myTicket(t *testing.T, ds app.Dataset, deps ui.Deps) app.Ticket {
+	t.Helper()
+	for _, d := range ds.Tickets {
+		tk := d.Ticket
+		if tk.Technician != demo.DemoTechnician || tk.Product.Serial == "" {
+			continue
+		}
+		_, n, err := deps.Tickets.FindTickets(context.Background(), app.TicketFilter{Technician: demo.DemoTechnician, Query: tk.Product.Serial})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 1 {
+			return tk
+		}
+	}
+	t.Fatal("no demo ticket with a serial of its own")
+	return app.Ticket{}
+}
+
+func claimTagText(t *testing.T, tk app.Ticket) string {
+	t.Helper()
+	s, err := scanner.FormatLabel(scanner.ClaimTagFor(tk).Label())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestScannerBurstInTheSearchBoxOpensTheTicket(t *testing.T) {
+	term, _, kb, ds, deps := scanTerminal(t)
+	tk := myTicket(t, ds, deps)
+	search := term.Search()
+
+	// Half a word typed, then a claim tag scanned into the same box: the
+	// word stays, the tag's text does not, and its ticket opens.
+	kb.typeSlowly(search, "hel", false)
+	kb.scan(search, claimTagText(t, tk))
+	if got := term.SearchText(); got != "hel" {
+		t.Errorf("search box holds %q after the scan, want the typed %q", got, "hel")
+	}
+	if !strings.Contains(term.ScanStatus(), tk.Number) {
+		t.Errorf("scan bar: %q", term.ScanStatus())
+	}
+	if shown := labels(term.Detail().Object()); !strings.Contains(shown, tk.Number) {
+		t.Errorf("ticket %s not opened:\n%s", tk.Number, shown)
+	}
+
+	// A person typing and pressing Enter searches; it is no scan.
+	kb.typeSlowly(search, "lo", true)
+	if got := term.SearchText(); got != "hello" {
+		t.Errorf("search box holds %q, want %q", got, "hello")
+	}
+}
+
+func TestScannerBurstReachesTheWedgeWhereverTheKeysGo(t *testing.T) {
+	term, w, kb, ds, deps := scanTerminal(t)
+	tk := myTicket(t, ds, deps)
+
+	// The ticket list has the focus after a tap on desktops.
+	term.List().Select(0)
+	other := term.List().Tickets()[0]
+	if other.ID == tk.ID {
+		other = term.List().Tickets()[1]
+		term.List().Select(1)
+	}
+	w.Canvas().Focus(term.List().Focusable())
+	kb.scan(term.List().Focusable(), claimTagText(t, tk))
+	if shown := labels(term.Detail().Object()); !strings.Contains(shown, tk.Number) {
+		t.Errorf("scan into the focused list did not open %s:\n%s", tk.Number, shown)
+	}
+
+	// Nothing focused: the keys go to the canvas.
+	term.Detail().Show(other.ID)
+	w.Canvas().Unfocus()
+	kb.step = 5 * time.Millisecond
+	test.TypeOnCanvas(w.Canvas(), tk.Product.Serial)
+	w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if shown := labels(term.Detail().Object()); !strings.Contains(shown, tk.Number) {
+		t.Errorf("serial scanned with nothing focused did not open %s:\n%s\nscan bar: %s", tk.Number, shown, term.ScanStatus())
+	}
+}
+
+func TestScanOfAnUnknownDeviceChecksItIn(t *testing.T) {
+	term, w, kb, _, deps := scanTerminal(t)
+	const serial = "FD9803-654321" // a Bosch serial: made March 2018
+	term.HandleScan(scanner.Scan{Source: scanner.SourceWedge, Code: scanner.Code{Text: serial}})
+	if !strings.Contains(term.ScanStatus(), "no ticket for this device yet") {
+		t.Fatalf("scan bar: %q", term.ScanStatus())
+	}
+	tapButton(t, w.Canvas().Overlays().Top(), "Check in")
+	form := term.CheckInForm()
+	if form == nil {
+		t.Fatal("the check-in form did not open")
+	}
+	if form.Serial() != serial || form.Brand() != "Bosch" {
+		t.Fatalf("form serial %q brand %q, want %q and Bosch from the serial", form.Serial(), form.Brand(), serial)
+	}
+
+	// A bad date is refused and nothing is saved.
+	form.Fill("", "Chen Jing", "+86 138 0000 1234", "", "WAN28281", "", "", "Drum does not turn")
+	form.Submit()
+	if !strings.Contains(form.Problem(), "kind of product") {
+		t.Fatalf("problem shown without a category: %q", form.Problem())
+	}
+	form.Fill(app.CategoryAppliance, "Chen Jing", "+86 138 0000 1234", "", "WAN28281", "31/12/2025", "", "Drum does not turn")
+	form.Submit()
+	if !strings.Contains(form.Problem(), "YYYY-MM-DD") {
+		t.Fatalf("problem shown: %q", form.Problem())
+	}
+	if _, n, _ := deps.Tickets.FindTickets(context.Background(), app.TicketFilter{Query: serial}); n != 0 {
+		t.Fatalf("%d tickets saved from a refused form", n)
+	}
+
+	// A scan typed into the form's focused field fills the serial field
+	// instead; the field keeps what the person typed.
+	focused := w.Canvas().Focused()
+	if focused == nil {
+		t.Fatal("no field has the focus in the check-in form")
+	}
+	kb.scan(focused, "356938035643809")
+	if form.Serial() != "356938035643809" {
+		t.Fatalf("serial field %q after scanning an IMEI", form.Serial())
+	}
+	kb.scan(focused, "FB1|D|"+serial)
+	if form.Serial() != serial {
+		t.Fatalf("serial field %q after scanning a device label", form.Serial())
+	}
+
+	form.Fill(app.CategoryAppliance, "Chen Jing", "+86 138 0000 1234", "", "WAN28281", "", "", "Drum does not turn")
+	form.Submit()
+	if p := form.Problem(); p != "" {
+		t.Fatalf("check-in refused: %s", p)
+	}
+	if term.CheckInForm() != nil {
+		t.Error("the form stayed open after checking in")
+	}
+	got, n, err := deps.Tickets.FindTickets(context.Background(), app.TicketFilter{Query: serial})
+	if err != nil || n != 1 {
+		t.Fatalf("tickets for %s: %d, %v", serial, n, err)
+	}
+	tk := got[0]
+	if tk.Kind != app.KindCarryIn || tk.Technician != demo.DemoTechnician || tk.Customer.Name != "Chen Jing" || tk.Product.Brand != "Bosch" || tk.Product.Category != app.CategoryAppliance ||
+		!tk.Product.ManufactureDate.Equal(time.Date(2018, 3, 1, 0, 0, 0, 0, time.UTC)) || !strings.HasPrefix(tk.Number, "C-") {
+		t.Errorf("checked-in ticket: %+v", tk)
+	}
+	if !strings.Contains(term.ScanStatus(), tk.Number) || !strings.Contains(labels(term.Detail().Object()), tk.Number) {
+		t.Errorf("new ticket not shown: scan bar %q", term.ScanStatus())
+	}
+	// Scanning the serial again now finds the ticket.
+	term.Detail().Show(myTicket(t, openDemoDataset(t), deps).ID)
+	term.HandleScan(scanner.Scan{Code: scanner.Code{Text: serial}})
+	if !strings.Contains(term.ScanStatus(), tk.Number) {
+		t.Errorf("second scan: %q", term.ScanStatus())
+	}
+}
+
+func TestScanOfAPartLabelShowsThePart(t *testing.T) {
+	term, w, _, ds, _ := scanTerminal(t)
+	p := ds.Parts[0]
+	text, err := scanner.FormatLabel(scanner.PartLabel{Part: p.Number, Serial: "SN-1", ReturnRef: "FB-1"}.Label())
+	if err != nil {
+		t.Fatal(err)
+	}
+	term.HandleScan(scanner.Scan{Code: scanner.Code{Text: text}})
+	if !strings.Contains(term.ScanStatus(), string(p.Number)) {
+		t.Fatalf("scan bar: %q", term.ScanStatus())
+	}
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no part dialog")
+	}
+	shown := labels(top)
+	for _, want := range []string{string(p.Number), p.NameEN, "SN-1", "FB-1", "In stock"} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("part dialog lacks %q:\n%s", want, shown)
+		}
+	}
+
+	term.HandleScan(scanner.Scan{Code: scanner.Code{Text: "FB1|P|NO-SUCH-PART"}})
+	if !strings.Contains(term.ScanStatus(), "no ticket or part") {
+		t.Errorf("unknown part: scan bar %q", term.ScanStatus())
+	}
+	term.HandleScan(scanner.Scan{Code: scanner.Code{Text: "FB7|T|x"}})
+	if !strings.Contains(term.ScanStatus(), "newer version") {
+		t.Errorf("label from a newer app: scan bar %q", term.ScanStatus())
+	}
+}
+
+func TestScanFromAPhotoFileDropOrPaste(t *testing.T) {
+	term, _, _, ds, deps := scanTerminal(t)
+	tk := myTicket(t, ds, deps)
+	tag, err := scanner.LabelPNG(scanner.ClaimTagFor(tk), scanner.Label62x29)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	tagFile := filepath.Join(dir, "tag.png")
+	blankFile := filepath.Join(dir, "wall.png")
+	textFile := filepath.Join(dir, "notes.png")
+	var blank bytes.Buffer
+	if err := png.Encode(&blank, image.NewGray(image.Rect(0, 0, 200, 100))); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{tagFile: tag, blankFile: blank.Bytes(), textFile: []byte("not a picture")} {
+		if err := os.WriteFile(name, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	opened := func(how string) {
+		t.Helper()
+		if !strings.Contains(labels(term.Detail().Object()), tk.Number) {
+			t.Errorf("%s: ticket %s not opened; scan bar %q", how, tk.Number, term.ScanStatus())
+		}
+		term.Detail().Show("")
+	}
+
+	term.Drop(fyne.NewPos(10, 10), []fyne.URI{storage.NewFileURI(filepath.Join(dir, "readme.txt")), storage.NewFileURI(tagFile)})
+	opened("drop")
+	term.Paste(tagFile)
+	opened("paste of a path")
+	term.Paste(storage.NewFileURI(tagFile).String())
+	opened("paste of a file URI")
+	term.Paste(claimTagText(t, tk))
+	opened("paste of the tag's text")
+
+	for file, want := range map[string]string{blankFile: "No barcode found", textFile: "not a PNG, JPEG or GIF"} {
+		term.Paste(file)
+		if !strings.Contains(term.ScanStatus(), want) {
+			t.Errorf("%s: scan bar %q, want %q", filepath.Base(file), term.ScanStatus(), want)
+		}
+	}
+	term.Drop(fyne.NewPos(0, 0), []fyne.URI{storage.NewFileURI(filepath.Join(dir, "readme.txt"))})
+	if !strings.Contains(term.ScanStatus(), "Drop a photo") {
+		t.Errorf("drop of a text file: %q", term.ScanStatus())
+	}
+	term.Paste("  ")
+	if !strings.Contains(term.ScanStatus(), "clipboard holds no text") {
+		t.Errorf("empty paste: %q", term.ScanStatus())
+	}
+}
+
+func TestPrintLabelsFromTheTicket(t *testing.T) {
+	term, w, _, ds, deps := scanTerminal(t)
+	tk := myTicket(t, ds, deps)
+	term.Detail().Show(tk.ID)
+	tapButton(t, term.Detail().Object(), "Print labels")
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no print dialog")
+	}
+	shown := labels(top)
+	for _, want := range []string{"Claim tag " + tk.Number, "62 mm", "A4", "PNG", "never a name"} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("print dialog lacks %q:\n%s", want, shown)
+		}
+	}
+	if strings.Contains(shown, tk.Customer.Name) {
+		t.Errorf("print dialog shows the customer's name %q", tk.Customer.Name)
+	}
+
+	labels := []scanner.Printable{scanner.ClaimTagFor(tk), scanner.PartLabel{Part: "P-1", Serial: "S-1", ReturnRef: tk.Number}}
+	for _, f := range []ui.LabelFormat{ui.LabelsA4, ui.LabelsRoll, ui.LabelsPNG} {
+		files, err := ui.EncodeLabels(labels, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f == ui.LabelsPNG {
+			if len(files) != 2 {
+				t.Fatalf("PNG: %d files for 2 labels", len(files))
+			}
+			for i, b := range files {
+				code, err := scanner.DecodeBytes(context.Background(), b, scanner.Options{})
+				want, _ := scanner.FormatLabel(labels[i].Label())
+				if err != nil || code.Text != want {
+					t.Errorf("PNG label %d reads %q, %v; want %q", i, code.Text, err, want)
+				}
+			}
+			continue
+		}
+		if len(files) != 1 || !bytes.HasPrefix(files[0], []byte("%PDF-")) {
+			t.Errorf("%s: not one PDF file", f)
+		}
+	}
+}
+
+// openDemoDataset is the demo world openDemoWorld loads, without a store.
+func openDemoDataset(t *testing.T) app.Dataset {
+	return demo.Generate(7, demo.Size{Models: 20, Parts: 300, Tickets: 300, Technicians: 3}, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
+}
+
+// tapButton taps the button with text under o.
+func tapButton(t *testing.T, o fyne.CanvasObject, text string) {
+	t.Helper()
+	var found *widget.Button
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case *widget.Button:
+			if o.Text == text && found == nil {
+				found = o
+			}
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(o).Objects() {
+				walk(c)
+			}
+		}
+	}
+	if o != nil {
+		walk(o)
+	}
+	if found == nil {
+		t.Fatalf("no button %q", text)
+	}
+	test.Tap(found)
+}

@@ -1,0 +1,107 @@
+package ui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/scanner"
+)
+
+// A hardware scanner in keyboard mode types into whatever has the focus.
+// Fyne gives the window's key events to the focused widget, and to the
+// canvas only when nothing is focused; there is no hook that sees every
+// key. So every widget of ours that takes keys feeds them to one
+// scanner.KeyboardWedge first: the entries (scanEntry), the ticket list
+// (scanList) and the canvas itself (Terminal.Attach). When a burst ends in
+// Enter as a scan, the widget drops the Enter and takes the burst's
+// characters back out of its text.
+
+// wedgeKeys is the shared wedge and its clock.
+type wedgeKeys struct {
+	wedge *scanner.KeyboardWedge
+	now   func() time.Time
+}
+
+func (k *wedgeKeys) rune(r rune) bool {
+	if k == nil || k.wedge == nil {
+		return false
+	}
+	return k.wedge.Rune(r, k.now())
+}
+
+func (k *wedgeKeys) enter(ev *fyne.KeyEvent) bool {
+	if k == nil || k.wedge == nil || (ev.Name != fyne.KeyReturn && ev.Name != fyne.KeyEnter) {
+		return false
+	}
+	return k.wedge.Enter(k.now())
+}
+
+// scanEntry is the single-line Entry of every form: a scanner's burst
+// typed into it becomes a scan, and its text is left as it was.
+type scanEntry struct {
+	widget.Entry
+	keys *wedgeKeys
+	// beforeBurst is the text when the current burst of keys began.
+	beforeBurst string
+}
+
+func newScanEntry(keys *wedgeKeys) *scanEntry {
+	e := &scanEntry{keys: keys}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedRune passes the key to the wedge, then to the entry.
+func (e *scanEntry) TypedRune(r rune) {
+	if e.keys.rune(r) {
+		e.beforeBurst = e.Text
+	}
+	e.Entry.TypedRune(r)
+}
+
+// TypedKey ends a scan on Enter, or is an ordinary key.
+func (e *scanEntry) TypedKey(ev *fyne.KeyEvent) {
+	if e.keys.enter(ev) {
+		e.SetText(e.beforeBurst)
+		return
+	}
+	e.Entry.TypedKey(ev)
+}
+
+// FocusLost forgets a burst in progress: its keys went elsewhere.
+func (e *scanEntry) FocusLost() {
+	if e.keys != nil && e.keys.wedge != nil {
+		e.keys.wedge.Reset()
+	}
+	e.Entry.FocusLost()
+}
+
+// scanList is the ticket list: tapping a row focuses it on desktops, and a
+// scan must still reach the wedge then.
+type scanList struct {
+	widget.List
+	keys *wedgeKeys
+}
+
+func newScanList(keys *wedgeKeys, length func() int, create func() fyne.CanvasObject, update func(widget.ListItemID, fyne.CanvasObject)) *scanList {
+	l := &scanList{keys: keys}
+	l.Length, l.CreateItem, l.UpdateItem = length, create, update
+	l.ExtendBaseWidget(l)
+	return l
+}
+
+// TypedRune feeds the wedge; a list has no use for letters.
+func (l *scanList) TypedRune(r rune) {
+	l.keys.rune(r)
+	l.List.TypedRune(r)
+}
+
+// TypedKey ends a scan on Enter, or moves the selection as usual.
+func (l *scanList) TypedKey(ev *fyne.KeyEvent) {
+	if l.keys.enter(ev) {
+		return
+	}
+	l.List.TypedKey(ev)
+}
