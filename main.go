@@ -138,6 +138,8 @@ func main() {
 			return deps, closeAll, nil
 		}
 		deps.Commit = store.NewCommitter(db)
+		deps.Photos = store.NewPhotoStore(db)
+		deps.Store = me.Store
 		deps.Actor = app.Actor{Role: app.RoleTechnician, Technician: me.ID, Name: me.Name}
 		engine := fbsync.NewEngine(db, &fbsync.Client{BaseURL: pairing.Server, Token: pairing.Token})
 		uploader, err := fbsync.NewPhotoUploader(db, store.NewPhotoStore(db), nil, pairing.Server, pairing.Token)

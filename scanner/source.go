@@ -164,16 +164,21 @@ func (k *KeyboardWedge) Rune(r rune, at time.Time) (startsBurst bool) {
 	return !was || typed != ""
 }
 
-// Enter records the Enter key. When it ends a scan, the scan is emitted
-// and Enter returns true: the caller drops the Enter and removes the
-// burst's characters from the field they went to.
-func (k *KeyboardWedge) Enter(at time.Time) bool {
+// Enter records the Enter key. When it ends a scan, taken (if not nil)
+// runs first, so the caller can remove the burst's characters from the
+// field they went to before the scan acts, and then the scan is emitted
+// and Enter returns true: the caller drops the Enter. With no emit
+// listening, nothing is taken and Enter returns false.
+func (k *KeyboardWedge) Enter(at time.Time, taken func()) bool {
 	k.mu.Lock()
 	code, ok, _ := k.detector.Enter(at)
 	emit := k.emit
 	k.mu.Unlock()
 	if !ok || emit == nil {
 		return false // no one listens: the keys stay where they were typed
+	}
+	if taken != nil {
+		taken()
 	}
 	emit(Scan{Source: SourceWedge, Code: Code{Text: code}, At: at})
 	return true

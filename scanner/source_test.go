@@ -85,7 +85,7 @@ func TestKeyboardWedgeSource(t *testing.T) {
 			w.Rune(r, at)
 		}
 		at = at.Add(gap)
-		return w.Enter(at)
+		return w.Enter(at, nil)
 	}
 	// No one listening: the burst stays typed text.
 	if typeBurst("R58N12ABCDE", 5*time.Millisecond) {

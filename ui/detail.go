@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -22,7 +23,10 @@ type TicketDetailView struct {
 	term *Terminal // for the print dialog
 	root *fyne.Container
 	// Owned by the UI goroutine.
-	shown app.TicketID
+	shown     app.TicketID
+	current   *ticketView // what is on screen; nil while loading or failed
+	photos    *widget.Card
+	lastShown app.TicketID
 }
 
 // ticketView is what the background load computes for the detail pane.
@@ -92,6 +96,7 @@ func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
 	if id != v.shown {
 		return // another ticket was chosen meanwhile
 	}
+	v.current, v.photos = nil, nil
 	if err != nil {
 		msg := widget.NewLabel(errorText(err))
 		msg.Wrapping = fyne.TextWrapWord
@@ -99,7 +104,16 @@ func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
 		v.root.Refresh()
 		return
 	}
-	v.root.Objects = []fyne.CanvasObject{container.NewVScroll(v.render(tv))}
+	v.current = &tv
+	// Keep the scroll position when the same ticket reloads after a save.
+	var offset fyne.Position
+	if old, ok := v.root.Objects[0].(*container.Scroll); ok && v.lastShown == id {
+		offset = old.Offset
+	}
+	v.lastShown = id
+	scroll := container.NewVScroll(v.render(tv))
+	scroll.Offset = offset
+	v.root.Objects = []fyne.CanvasObject{scroll}
 	v.root.Refresh()
 }
 
@@ -137,17 +151,35 @@ func (v *TicketDetailView) render(tv ticketView) fyne.CanvasObject {
 		lang.X("ticket.appointment", "Appointment"), windowText(t),
 		lang.X("ticket.resolve_by", "Resolve by"), strings.TrimSpace(timeText(t.ResolveBy)+"  "+slaText(t.ResolveBy, v.deps.Now())),
 		lang.X("ticket.diagnosis", "Diagnosis"), t.Diagnosis,
+		lang.X("ticket.status_reason", "Why"), t.StatusReason,
+		lang.X("ticket.resolution", "Resolution"), resolutionOrEmpty(t.ResolutionCode),
 	)
 
-	printBtn := widget.NewButtonWithIcon(lang.X("labels.print", "Print labels"), theme.DocumentPrintIcon(), func() { v.term.printLabels(tv) })
-	sections := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, printBtn, title), widget.NewCard("", "", info)}
-	sections = append(sections, widget.NewCard(lang.X("warranty.title", "Warranty"), "", v.renderDecision(tv)))
-	if len(tv.detail.Repairs) > 0 {
-		box := container.NewVBox()
-		for _, r := range tv.detail.Repairs {
-			box.Add(widget.NewLabel(fmt.Sprintf("%s  %s (%d min)", timeText(r.At), r.Action, r.Minutes)))
+	contact := container.NewHBox()
+	if phone := strings.TrimSpace(t.Customer.Phone); phone != "" {
+		if u, err := url.Parse("tel:" + strings.NewReplacer(" ", "", "-", "").Replace(phone)); err == nil {
+			contact.Add(widget.NewHyperlink(lang.X("ticket.call", "Call {{.Phone}}", map[string]any{"Phone": phone}), u))
 		}
-		sections = append(sections, widget.NewCard(lang.X("ticket.repairs", "Repair log"), "", box))
+	}
+	if addr := strings.TrimSpace(t.Customer.Address); addr != "" && t.Kind == app.KindOnSite {
+		if u, err := url.Parse("geo:0,0?q=" + url.QueryEscape(addr)); err == nil {
+			contact.Add(widget.NewHyperlink(lang.X("ticket.map", "Open in maps"), u))
+		}
+	}
+
+	printBtn := widget.NewButtonWithIcon(lang.X("labels.print", "Print labels"), theme.DocumentPrintIcon(), func() { v.term.printLabels(tv) })
+	sections := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, printBtn, title)}
+	if v.term != nil {
+		sections = append(sections, v.term.workflow(tv.detail))
+	}
+	sections = append(sections, widget.NewCard("", "", container.NewVBox(info, contact)))
+	sections = append(sections, widget.NewCard(lang.X("warranty.title", "Warranty"), "", v.renderDecision(tv)))
+	if v.term != nil {
+		if c := v.term.diagnosisCard(t); c != nil {
+			sections = append(sections, c)
+		}
+		v.photos = v.term.photosCard(tv.detail)
+		sections = append(sections, v.term.partsCard(tv), v.term.repairCard(tv.detail), v.photos, v.term.notesCard(tv.detail))
 	}
 	return container.NewVBox(sections...)
 }
@@ -238,4 +270,19 @@ func (v *TicketDetailView) renderDecision(tv ticketView) fyne.CanvasObject {
 // preferChinese reports whether part names should show in Chinese.
 func preferChinese() bool {
 	return strings.HasPrefix(lang.SystemLocale().LanguageString(), "zh")
+}
+
+// ticket returns the ticket on screen.
+func (v *TicketDetailView) ticket() (app.Ticket, bool) {
+	if v.current == nil {
+		return app.Ticket{}, false
+	}
+	return v.current.detail.Ticket, true
+}
+
+func resolutionOrEmpty(r app.Resolution) string {
+	if r == "" {
+		return ""
+	}
+	return resolutionText(r)
 }

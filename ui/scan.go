@@ -47,6 +47,15 @@ func (t *Terminal) HandleScan(s scanner.Scan) {
 
 // route runs on the UI goroutine.
 func (t *Terminal) route(m scanner.Meaning) {
+	if t.partPicker != nil && (m.Kind == scanner.ScanPart || m.Kind == scanner.ScanText) {
+		q := string(m.Part)
+		if q == "" {
+			q = m.Text
+		}
+		t.partPicker.query.SetText(q)
+		t.setScanStatus(false, lang.X("scan.part_search", "Scanned {{.Part}}: looking it up.", map[string]any{"Part": q}))
+		return
+	}
 	if t.checkIn != nil && (m.Kind == scanner.ScanDevice || m.Kind == scanner.ScanText) {
 		t.checkIn.fillSerial(m)
 		t.setScanStatus(false, lang.X("scan.filled_serial", "Scanned {{.Serial}} into the check-in form.", map[string]any{"Serial": t.checkIn.serial.Text}))
@@ -287,8 +296,19 @@ func (t *Terminal) pickPhoto() {
 	d.Show()
 }
 
-// Drop reads a code from the first image file dropped on the window.
-func (t *Terminal) Drop(_ fyne.Position, uris []fyne.URI) {
+// Drop reads a code from the first image file dropped on the window, or,
+// dropped on the open ticket's photos, attaches the pictures to it.
+func (t *Terminal) Drop(pos fyne.Position, uris []fyne.URI) {
+	if card := t.detail.photos; card != nil && t.deps.Commit != nil && t.deps.Photos != nil {
+		if tk, ok := t.detail.ticket(); ok && within(pos, card) {
+			for _, u := range uris {
+				if isImageName(u.Name()) {
+					t.attachPhoto(tk, u.Name(), func() (io.ReadCloser, error) { return storage.Reader(u) })
+				}
+			}
+			return
+		}
+	}
 	for _, u := range uris {
 		if isImageName(u.Name()) {
 			t.ScanImage(u.Name(), func() (io.ReadCloser, error) { return storage.Reader(u) })
@@ -361,4 +381,14 @@ func (t *Terminal) AddSource(src scanner.Source) {
 			fyne.Do(func() { t.setScanStatus(true, errorText(err)) })
 		}
 	}()
+}
+
+// within reports whether a window position falls on o.
+func within(pos fyne.Position, o fyne.CanvasObject) bool {
+	d := fyne.CurrentApp().Driver()
+	if d.CanvasForObject(o) == nil || !o.Visible() {
+		return false
+	}
+	at, size := d.AbsolutePositionForObject(o), o.Size()
+	return pos.X >= at.X && pos.Y >= at.Y && pos.X < at.X+size.Width && pos.Y < at.Y+size.Height
 }

@@ -155,6 +155,11 @@ func (l *TicketList) apply(v app.TicketView, search string, tickets []app.Ticket
 	l.tickets, l.total = tickets, total
 	l.list.UnselectAll()
 	l.list.Refresh()
+	if l.deps.OnReady != nil {
+		ready := l.deps.OnReady
+		l.deps.OnReady = nil // once: the first list on screen
+		ready()
+	}
 	switch {
 	case total == 0:
 		l.status.SetText(lang.X("tickets.none", "No tickets here."))

@@ -30,11 +30,19 @@ type Deps struct {
 	Commit app.Committer
 	// Actor is who Commit acts as.
 	Actor app.Actor
+	// Store is the technician's repair store, if they work a counter: its
+	// stock is theirs too.
+	Store app.StoreID
+	// Photos keeps photo files; nil hides adding photos.
+	Photos app.PhotoStore
 	// SerialRules read brands and manufacture dates from scanned serials.
 	SerialRules scanner.SerialRules
 	// Wedge turns a hardware scanner's typing into scans; nil for one with
 	// the default timing.
 	Wedge *scanner.KeyboardWedge
+	// OnReady, when set, is called once, on the UI goroutine, when the
+	// first ticket list is on screen: start-up benchmarks time it.
+	OnReady func()
 	// KeyClock times key events for the wedge (default time.Now; tests
 	// step it).
 	KeyClock func() time.Time
@@ -75,9 +83,10 @@ type Terminal struct {
 	scanBar    *fyne.Container
 
 	// Owned by the UI goroutine.
-	win     fyne.Window   // set by Attach; dialogs need it
-	checkIn *checkInForm  // the open check-in form, if any
-	dialog  dialog.Dialog // the open part or label dialog, if any
+	win        fyne.Window   // set by Attach; dialogs need it
+	checkIn    *checkInForm  // the open check-in form, if any
+	partPicker *partPicker   // the open add-part dialog, if any
+	dialog     dialog.Dialog // the open part or label dialog, if any
 }
 
 // NewTerminal builds the main screen. ctx bounds every background load and
@@ -123,7 +132,7 @@ func (t *Terminal) Attach(w fyne.Window) {
 	t.win = w
 	c := w.Canvas()
 	c.SetOnTypedRune(func(r rune) { t.keys.rune(r) })
-	c.SetOnTypedKey(func(ev *fyne.KeyEvent) { t.keys.enter(ev) })
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) { t.keys.enter(ev, nil) })
 	w.SetOnDropped(t.Drop)
 	// An entry with the focus pastes into itself; elsewhere Ctrl+V (Cmd+V)
 	// reads the clipboard as a scan.

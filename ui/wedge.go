@@ -31,11 +31,13 @@ func (k *wedgeKeys) rune(r rune) bool {
 	return k.wedge.Rune(r, k.now())
 }
 
-func (k *wedgeKeys) enter(ev *fyne.KeyEvent) bool {
+// enter passes Enter to the wedge; taken runs when it ends a scan, before
+// the scan acts.
+func (k *wedgeKeys) enter(ev *fyne.KeyEvent, taken func()) bool {
 	if k == nil || k.wedge == nil || (ev.Name != fyne.KeyReturn && ev.Name != fyne.KeyEnter) {
 		return false
 	}
-	return k.wedge.Enter(k.now())
+	return k.wedge.Enter(k.now(), taken)
 }
 
 // scanEntry is the single-line Entry of every form: a scanner's burst
@@ -63,8 +65,9 @@ func (e *scanEntry) TypedRune(r rune) {
 
 // TypedKey ends a scan on Enter, or is an ordinary key.
 func (e *scanEntry) TypedKey(ev *fyne.KeyEvent) {
-	if e.keys.enter(ev) {
-		e.SetText(e.beforeBurst)
+	// The burst's characters come out before the scan acts: it may fill
+	// this very field.
+	if e.keys.enter(ev, func() { e.SetText(e.beforeBurst) }) {
 		return
 	}
 	e.Entry.TypedKey(ev)
@@ -100,7 +103,7 @@ func (l *scanList) TypedRune(r rune) {
 
 // TypedKey ends a scan on Enter, or moves the selection as usual.
 func (l *scanList) TypedKey(ev *fyne.KeyEvent) {
-	if l.keys.enter(ev) {
+	if l.keys.enter(ev, nil) {
 		return
 	}
 	l.List.TypedKey(ev)
