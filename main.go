@@ -141,7 +141,9 @@ func main() {
 		deps.Photos = store.NewPhotoStore(db)
 		deps.Store = me.Store
 		deps.Actor = app.Actor{Role: app.RoleTechnician, Technician: me.ID, Name: me.Name}
-		engine := fbsync.NewEngine(db, &fbsync.Client{BaseURL: pairing.Server, Token: pairing.Token})
+		client := &fbsync.Client{BaseURL: pairing.Server, Token: pairing.Token}
+		engine := fbsync.NewEngine(db, client)
+		deps.Sync = fbsync.NewTerminalSync(engine, client, db)
 		uploader, err := fbsync.NewPhotoUploader(db, store.NewPhotoStore(db), nil, pairing.Server, pairing.Token)
 		if err != nil {
 			closeAll()

@@ -470,3 +470,33 @@ func (db *DB) OpenConflicts(ctx context.Context) ([]app.Conflict, error) {
 	}
 	return out, db.sqlError(rows.Err())
 }
+
+// UnsentTickets counts, per ticket, the mutations saved on the device and
+// not yet accepted by the central service, for the ticket list's badges.
+func (db *DB) UnsentTickets(ctx context.Context) (map[app.TicketID]int, error) {
+	rows, err := db.read.QueryContext(ctx, unsentTicketsQuery)
+	if err != nil {
+		return nil, db.sqlError(err)
+	}
+	defer rows.Close()
+	out := map[app.TicketID]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, db.sqlError(err)
+		}
+		out[app.TicketID(id)] = n
+	}
+	return out, db.sqlError(rows.Err())
+}
+
+const unsentTicketsQuery = `SELECT ticket_id, count(*) FROM outbox
+	WHERE seq > (SELECT acked_seq FROM device WHERE id = 1) AND ticket_id IS NOT NULL
+	GROUP BY ticket_id`
+
+// PendingCount returns how many mutations wait to be sent, as
+// Outbox.PendingCount does.
+func (db *DB) PendingCount(ctx context.Context) (int, error) {
+	return NewOutbox(db).PendingCount(ctx)
+}

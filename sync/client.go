@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	gosync "sync"
 	"sync/atomic"
@@ -72,7 +73,7 @@ func (c *Client) Pair(ctx context.Context, code, deviceName string) (*PairRespon
 
 // Resolve decides a conflict (online only).
 func (c *Client) Resolve(ctx context.Context, conflict, resolution string) error {
-	return c.do(ctx, http.MethodPost, "/v1/conflicts/"+conflict+"/resolve", ResolveRequest{Resolution: resolution}, nil)
+	return c.do(ctx, http.MethodPost, "/v1/conflicts/"+url.PathEscape(conflict)+"/resolve", ResolveRequest{Resolution: resolution}, nil)
 }
 
 // errOffline is what every network failure becomes: the work is safe on

@@ -4,11 +4,13 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -31,6 +33,7 @@ func openDemo(t *testing.T, now time.Time) ui.Deps {
 // terminal may save (check-ins) as the demo technician.
 func openDemoWorld(t *testing.T, now time.Time) (ui.Deps, app.Dataset) {
 	t.Helper()
+	loadTranslations(t)
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "fb.db"), store.WithClock(app.ClockFunc(func() time.Time { return now })))
 	if err != nil {
@@ -122,4 +125,16 @@ func TestTerminalShowsTicketsAndWarranty(t *testing.T) {
 	if len(term.List().Tickets()) == 0 {
 		t.Fatal("done view is empty")
 	}
+}
+
+var translationsOnce sync.Once
+
+// loadTranslations loads the app's English texts, as main does, so plural
+// forms are chosen by count.
+func loadTranslations(t *testing.T) {
+	translationsOnce.Do(func() {
+		if err := lang.AddTranslationsFS(assets.Translations(), "translations"); err != nil {
+			t.Fatal(err)
+		}
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
 )
@@ -155,4 +156,16 @@ func categoryText(c app.Category) string {
 		return lang.X("category.server", "Server")
 	}
 	return string(c)
+}
+
+// slaImportance colours an SLA: red when overdue, amber in its last four
+// hours, plain before.
+func slaImportance(target, now time.Time) widget.Importance {
+	switch d := target.Sub(now); {
+	case d < 0:
+		return widget.DangerImportance
+	case d < 4*time.Hour:
+		return widget.WarningImportance
+	}
+	return widget.MediumImportance
 }

@@ -37,6 +37,8 @@ type TicketList struct {
 	total   int
 	view    app.TicketView
 	search  string // when set, the list shows search results, not the view
+	unsent  map[app.TicketID]int
+	flagged map[app.TicketID]bool // tickets with an open conflict
 }
 
 func newTicketList(ctx context.Context, deps Deps, keys *wedgeKeys, onSelect func(app.TicketID)) *TicketList {
@@ -73,12 +75,22 @@ func newTicketList(ctx context.Context, deps Deps, keys *wedgeKeys, onSelect fun
 			box := o.(*fyne.Container)
 			box.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s · %s", t.Number, t.Customer.Name))
 			sub := fmt.Sprintf("%s %s · %s", t.Product.Brand, t.Product.Model, statusText(t.Status))
+			subLabel := box.Objects[1].(*widget.Label)
+			subLabel.Importance = widget.MediumImportance
 			if t.Status.Open() {
 				if s := slaText(t.ResolveBy, l.deps.Now()); s != "" {
 					sub += " · " + s
+					subLabel.Importance = slaImportance(t.ResolveBy, l.deps.Now())
 				}
 			}
-			box.Objects[1].(*widget.Label).SetText(sub)
+			if n := l.unsent[t.ID]; n > 0 {
+				sub += " · " + lang.XN("tickets.unsent", "{{.Count}} unsent", n, map[string]any{"Count": n})
+			}
+			if l.flagged[t.ID] {
+				sub += " · " + lang.X("tickets.conflict", "conflict")
+				subLabel.Importance = widget.DangerImportance
+			}
+			subLabel.SetText(sub)
 		},
 	)
 	l.list.OnSelected = func(i widget.ListItemID) {
@@ -140,7 +152,21 @@ func (l *TicketList) Reload() {
 	view, search := l.view, l.search
 	l.deps.Run(func() {
 		tickets, total, err := l.deps.Tickets.FindTickets(l.ctx, f)
-		fyne.Do(func() { l.apply(view, search, tickets, total, err) })
+		var unsent map[app.TicketID]int
+		flagged := map[app.TicketID]bool{}
+		if err == nil && l.deps.Sync != nil {
+			// Badges: best effort; the list is useful without them.
+			unsent, _ = l.deps.Sync.UnsentTickets(l.ctx)
+			if cs, err := l.deps.Sync.OpenConflicts(l.ctx); err == nil {
+				for _, c := range cs {
+					flagged[c.Ticket] = true
+				}
+			}
+		}
+		fyne.Do(func() {
+			l.unsent, l.flagged = unsent, flagged
+			l.apply(view, search, tickets, total, err)
+		})
 	})
 }
 

@@ -35,6 +35,9 @@ type Deps struct {
 	Store app.StoreID
 	// Photos keeps photo files; nil hides adding photos.
 	Photos app.PhotoStore
+	// Sync is the sync status and conflict inbox; nil when the device is
+	// not paired with a server.
+	Sync app.SyncService
 	// SerialRules read brands and manufacture dates from scanned serials.
 	SerialRules scanner.SerialRules
 	// Wedge turns a hardware scanner's typing into scans; nil for one with
@@ -79,6 +82,7 @@ type Terminal struct {
 	root   fyne.CanvasObject
 
 	search     *scanEntry
+	sync       *syncLine
 	scanStatus *widget.Label
 	scanBar    *fyne.Container
 
@@ -118,7 +122,8 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 	t.scanStatus.Wrapping = fyne.TextWrapWord
 	t.scanBar = container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), nil, t.scanStatus)
 	t.scanBar.Hide()
-	t.root = container.NewBorder(container.NewPadded(top), t.scanBar, nil, nil, t.split)
+	t.sync = newSyncLine(t)
+	t.root = container.NewBorder(container.NewPadded(top), container.NewVBox(t.scanBar, widget.NewSeparator(), t.sync.root), nil, nil, t.split)
 	t.listen(ctx)
 	return t
 }
