@@ -8,10 +8,13 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io/fs"
 	"log"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -37,17 +40,28 @@ func main() {
 	pairCode := flag.String("pair", "", "one-time pairing code from the administrator (with -server)")
 	dataDir := flag.String("data", "", "folder for the local database and photos (default: the app's storage folder)")
 	language := flag.String("lang", "", "user interface language, e.g. en or zh (default: the system's)")
+	windowSize := flag.String("window-size", "1280x800", "window size WxH in Fyne units (pixels at scale 1), e.g. 720x1280 for a phone")
+	readyFile := flag.String("ready-file", "", "write \"ready_ms=… rss_kb=…\" to this file once the first ticket list is on screen (start-up benchmarks and screenshots)")
 	flag.Parse()
+	size, err := parseSize(*windowSize)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "-window-size: %v\n", err)
+		os.Exit(2)
+	}
 
+	a := fyneapp.NewWithID(appID)
 	// Fyne's lang reads the locale from the environment when translations
-	// are added; a bare "C" locale (containers, CI) is not a language.
+	// are added: the -lang flag, else the language chosen in the settings,
+	// else the system's; a bare "C" locale (containers, CI) is not one.
+	if *language == "" {
+		*language = a.Preferences().String(ui.LanguagePreference)
+	}
 	switch {
 	case *language != "":
 		os.Setenv("LANGUAGE", *language)
 	case os.Getenv("LANGUAGE") == "" && (os.Getenv("LANG") == "" || os.Getenv("LANG") == "C" || os.Getenv("LANG") == "POSIX"):
 		os.Setenv("LANGUAGE", "en")
 	}
-	a := fyneapp.NewWithID(appID)
 	if err := lang.AddTranslationsFS(assets.Translations(), "translations"); err != nil {
 		log.Printf("load translations: %v", err)
 	}
@@ -61,7 +75,7 @@ func main() {
 		dir = a.Storage().RootURI().Path()
 	}
 	w := a.NewWindow(ui.Title())
-	w.Resize(fyne.NewSize(1280, 800))
+	w.Resize(size)
 
 	open := func(ctx context.Context, progress func(string)) (ui.Deps, func(), error) {
 		abs, err := filepath.Abs(dir)
@@ -169,17 +183,113 @@ func main() {
 			}
 		}
 		syncCtx, stopSync := context.WithCancel(ctx)
+		engineDone := make(chan struct{})
 		go func() {
+			defer close(engineDone)
 			if err := engine.Run(syncCtx); err == nil {
 				// Revoked: the engine wiped the store; forget the pairing.
 				fbsync.ForgetPairing(pairingPath)
 			}
 		}()
 		closers = append(closers, stopSync)
+		deps.Server, deps.DataDir = pairing.Server, abs
+		deps.SignOut = func(ctx context.Context) error {
+			// Stop syncing first, so no pull lands after the wipe.
+			stopSync()
+			<-engineDone
+			if err := db.Wipe(ctx); err != nil {
+				return err
+			}
+			if err := fbsync.ForgetPairing(pairingPath); err != nil {
+				return err
+			}
+			fyne.Do(a.Quit)
+			return nil
+		}
 		return deps, closeAll, nil
 	}
-	ui.Start(ctx, w, open)
+	opener := ui.Opener(open)
+	if *readyFile != "" {
+		opener = func(ctx context.Context, progress func(string)) (ui.Deps, func(), error) {
+			deps, release, err := open(ctx, progress)
+			deps.OnReady = func() {
+				if err := writeReady(*readyFile); err != nil {
+					log.Printf("ready file: %v", err)
+				}
+			}
+			return deps, release, err
+		}
+	}
+	ui.Start(ctx, w, opener)
 	w.ShowAndRun()
+}
+
+// parseSize reads a window size written WxH, as 1280x800.
+func parseSize(s string) (fyne.Size, error) {
+	var w, h int
+	if n, err := fmt.Sscanf(s, "%dx%d", &w, &h); err != nil || n != 2 || w <= 0 || h <= 0 || fmt.Sprintf("%dx%d", w, h) != s {
+		return fyne.Size{}, fmt.Errorf("%q is not a size like 1280x800", s)
+	}
+	return fyne.NewSize(float32(w), float32(h)), nil
+}
+
+// writeReady records, for the start-up benchmark (cmd/uibench) and the
+// screenshots (cmd/screenshots), how long the process took to show its
+// first ticket list and how much memory it holds then, as
+// "ready_ms=312 rss_kb=150000". The file appears whole (temp file and
+// rename): its existence is the signal. cmd/uifloor writes the same line.
+func writeReady(path string) error {
+	line := fmt.Sprintf("ready_ms=%d rss_kb=%d\n", sinceProcessStart().Milliseconds(), residentKB())
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(line), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// mainInit is when package main was initialised: the fallback for
+// sinceProcessStart where /proc cannot say when the process started.
+var mainInit = time.Now()
+
+// sinceProcessStart is the time since the kernel started this process,
+// from /proc (to the kernel's clock tick, 10 ms), so it includes loading
+// the binary and the packages' init.
+func sinceProcessStart() time.Duration {
+	stat, err1 := os.ReadFile("/proc/self/stat")
+	uptime, err2 := os.ReadFile("/proc/uptime")
+	if err1 != nil || err2 != nil {
+		return time.Since(mainInit)
+	}
+	// Field 22 is the start time in clock ticks after boot; fields are
+	// counted after the command name, which may hold spaces.
+	_, rest, _ := strings.Cut(string(stat), ") ")
+	fields := strings.Fields(rest)
+	var up float64
+	if len(fields) < 20 {
+		return time.Since(mainInit)
+	}
+	start, err1 := strconv.ParseInt(fields[19], 10, 64)
+	_, err2 = fmt.Sscanf(string(uptime), "%f", &up)
+	if err1 != nil || err2 != nil {
+		return time.Since(mainInit)
+	}
+	const clockTicks = 100 // USER_HZ on every Linux architecture Go runs on
+	return time.Duration(up*float64(time.Second)) - time.Duration(start)*time.Second/clockTicks
+}
+
+// residentKB is the process's resident memory (VmRSS) in kB, 0 if unknown.
+func residentKB() int64 {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb
+		}
+	}
+	return 0
 }
 
 // loadSerialRules reads the brand serial-number rules: the device's own

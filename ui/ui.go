@@ -38,6 +38,12 @@ type Deps struct {
 	// Sync is the sync status and conflict inbox; nil when the device is
 	// not paired with a server.
 	Sync app.SyncService
+	// Server is the central service's address, for the settings.
+	Server string
+	// DataDir is the folder of the local data, for the storage used.
+	DataDir string
+	// SignOut erases the device's data and its pairing; nil hides it.
+	SignOut func(ctx context.Context) error
 	// SerialRules read brands and manufacture dates from scanned serials.
 	SerialRules scanner.SerialRules
 	// Wedge turns a hardware scanner's typing into scans; nil for one with
@@ -81,6 +87,16 @@ type Terminal struct {
 	split  *container.Split
 	root   fyne.CanvasObject
 
+	tabs        *container.AppTabs
+	ticketsPage *fyne.Container // the split, or in compact mode the list or the ticket
+	detailPage  *fyne.Container
+	backBar     *fyne.Container
+	parts       *partsPage
+	settings    *settingsPage
+	iconButtons []*iconButton
+	compact     bool
+	compactSet  bool
+
 	search     *scanEntry
 	sync       *syncLine
 	scanStatus *widget.Label
@@ -99,9 +115,7 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 	deps.defaults()
 	t := &Terminal{deps: deps, ctx: ctx, keys: &wedgeKeys{wedge: deps.Wedge, now: deps.KeyClock}}
 	t.detail = newTicketDetailView(ctx, deps, t)
-	t.list = newTicketList(ctx, deps, t.keys, t.detail.Show)
-	t.split = container.NewHSplit(t.list.Object(), t.detail.Object())
-	t.split.Offset = 0.38
+	t.list = newTicketList(ctx, deps, t.keys, t.openTicket)
 
 	t.search = newScanEntry(t.keys)
 	t.search.SetPlaceHolder(lang.X("search.placeholder", "Search or scan: ticket, customer, phone, serial, part"))
@@ -111,10 +125,10 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 			t.list.SetQuery("")
 		}
 	}
-	photo := widget.NewButtonWithIcon(lang.X("scan.photo", "Scan photo"), theme.FileImageIcon(), t.pickPhoto)
+	photo := t.newIconButton(lang.X("scan.photo", "Scan photo"), theme.FileImageIcon(), t.pickPhoto)
 	actions := container.NewHBox(photo)
 	if deps.Commit != nil {
-		actions.Add(widget.NewButtonWithIcon(lang.X("checkin.button", "Check in"), theme.ContentAddIcon(), func() { t.openCheckIn(scanner.Meaning{}) }))
+		actions.Add(t.newIconButton(lang.X("checkin.button", "Check in"), theme.ContentAddIcon(), func() { t.openCheckIn(scanner.Meaning{}) }))
 	}
 	top := container.NewBorder(nil, nil, widget.NewIcon(theme.SearchIcon()), actions, t.search)
 
@@ -123,7 +137,7 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 	t.scanBar = container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), nil, t.scanStatus)
 	t.scanBar.Hide()
 	t.sync = newSyncLine(t)
-	t.root = container.NewBorder(container.NewPadded(top), container.NewVBox(t.scanBar, widget.NewSeparator(), t.sync.root), nil, nil, t.split)
+	t.root = t.buildPages(top, container.NewVBox(t.scanBar, widget.NewSeparator(), t.sync.root))
 	t.listen(ctx)
 	return t
 }
@@ -144,9 +158,10 @@ func (t *Terminal) Attach(w fyne.Window) {
 	c.AddShortcut(&fyne.ShortcutPaste{}, func(fyne.Shortcut) { t.Paste(w.Clipboard().Content()) })
 }
 
-// openTicket shows a ticket in the detail pane.
+// openTicket shows a ticket: beside the list, or on a phone in its place.
 func (t *Terminal) openTicket(id app.TicketID) {
 	t.detail.Show(id)
+	t.showDetail()
 }
 
 // showDialog shows content in a dialog over the terminal, replacing one

@@ -1,0 +1,168 @@
+package ui_test
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/app/demo"
+	"github.com/fieldbench/fieldbench/ui"
+)
+
+func TestPartsPageShowsStockCatalogAndReturns(t *testing.T) {
+	term, _, _, ds, deps := scanTerminal(t)
+	ctx := context.Background()
+	var van, bin app.LocationID
+	for _, l := range ds.Locations {
+		if l.Owner == string(demo.DemoTechnician) {
+			switch l.Kind {
+			case app.LocationVan:
+				van = l.ID
+			case app.LocationDefective:
+				bin = l.ID
+			}
+		}
+	}
+	bal, err := deps.Parts.Balances(ctx, van)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, b := range bal {
+		if b.Qty != 0 {
+			want++
+		}
+	}
+	term.ShowParts("stock", "")
+	if got := term.PartsShown(); len(got) != want || want == 0 {
+		t.Fatalf("my stock shows %d parts, the van holds %d", len(got), want)
+	}
+
+	// A part fitted on a ticket shows as not yet synced.
+	var tk app.Ticket
+	for _, d := range ds.Tickets {
+		if d.Ticket.Technician == demo.DemoTechnician && d.Ticket.Status.Open() {
+			tk = d.Ticket
+			break
+		}
+	}
+	first := bal[0]
+	if _, err := deps.Commit.Commit(ctx, deps.Actor, &app.ConsumePart{Used: app.PartUsed{ID: app.NewID(), Ticket: tk.ID, Part: first.Part, Qty: 1, Serial: "S-1", From: van}}); err != nil {
+		t.Fatal(err)
+	}
+	term.ShowParts("stock", string(first.Part))
+	if got := term.PartsShown(); len(got) != 1 || !strings.HasSuffix(got[0], " -1") {
+		t.Errorf("after fitting one %s: %v (want a pending -1)", first.Part, got)
+	}
+
+	p, err := deps.Parts.Part(ctx, first.Part)
+	if err != nil {
+		t.Fatal(err)
+	}
+	term.ShowParts("catalog", p.NameZH)
+	found := false
+	for _, line := range term.PartsShown() {
+		found = found || strings.HasPrefix(line, string(p.Number)+" ")
+	}
+	if !found {
+		t.Errorf("catalog search for %q does not list %s: %v", p.NameZH, p.Number, term.PartsShown())
+	}
+
+	defective, err := deps.Parts.Balances(ctx, bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, b := range defective {
+		if b.Qty != 0 || b.Pending != 0 {
+			n++
+		}
+	}
+	term.ShowParts("defective", "")
+	if got := term.PartsShown(); len(got) != n {
+		t.Errorf("defective returns show %d parts, the bin holds %d", len(got), n)
+	}
+}
+
+func TestPhoneLayoutStacksListAndTicket(t *testing.T) {
+	term, w, _, ds, deps := scanTerminal(t)
+	w.Resize(fyne.NewSize(720, 1280))
+	if !term.Compact() {
+		t.Fatal("a 720 wide window is not compact")
+	}
+	tk := myTicket(t, ds, deps)
+	shown := labels(term.Object())
+	if strings.Contains(shown, "Select a ticket") {
+		t.Error("the phone layout shows the empty detail pane beside the list")
+	}
+	term.List().SetQuery(tk.Number)
+	term.List().Select(0)
+	shown = labels(term.Object())
+	if !strings.Contains(shown, tk.Number+" · ") || strings.Contains(shown, "Results for") {
+		t.Errorf("the ticket did not replace the list:\n%s", shown)
+	}
+	tapButton(t, term.Object(), "Tickets")
+	if shown := labels(term.Object()); !strings.Contains(shown, "Results for") {
+		t.Errorf("back did not return to the list:\n%s", shown)
+	}
+	w.Resize(fyne.NewSize(1280, 800))
+	if term.Compact() {
+		t.Error("a 1280 wide window is compact")
+	}
+}
+
+// pendingSync is a SyncService with unsent work, for the sign-out
+// confirmations; sync itself is tested against a real server elsewhere.
+type pendingSync struct{ app.SyncService }
+
+func (pendingSync) SyncStatus() app.SyncStatus     { return app.SyncStatus{Pending: 3} }
+func (pendingSync) WatchSync(func(app.SyncStatus)) {}
+func (pendingSync) SyncNow()                       {}
+func (pendingSync) OpenConflicts(context.Context) ([]app.Conflict, error) {
+	return nil, nil
+}
+func (pendingSync) UnsentTickets(context.Context) (map[app.TicketID]int, error) {
+	return nil, nil
+}
+
+func TestSignOutWithUnsentWorkNeedsTwoConfirmations(t *testing.T) {
+	_, _, _, _, deps := scanTerminal(t)
+	var calls atomic.Int32
+	deps.SignOut = func(context.Context) error { calls.Add(1); return nil }
+	deps.Sync = pendingSync{}
+	term := ui.NewTerminal(t.Context(), deps)
+	w := fyne.CurrentApp().NewWindow("t")
+	w.SetContent(term.Object())
+	w.Resize(fyne.NewSize(1280, 800))
+	term.Attach(w)
+
+	term.ShowSettings()
+	signOut := func() fyne.CanvasObject {
+		tapButton(t, term.Object(), "Sign out of this device")
+		top := w.Canvas().Overlays().Top()
+		if !strings.Contains(labels(top), "3 changes have not been sent") {
+			t.Fatalf("first confirmation:\n%s", labels(top))
+		}
+		return top
+	}
+	tapButton(t, signOut(), "No")
+	if calls.Load() != 0 {
+		t.Fatal("signed out after No")
+	}
+	tapButton(t, signOut(), "Yes")
+	second := w.Canvas().Overlays().Top()
+	if !strings.Contains(labels(second), "Really erase 3 unsent changes") {
+		t.Fatalf("second confirmation:\n%s", labels(second))
+	}
+	if calls.Load() != 0 {
+		t.Fatal("signed out after one confirmation")
+	}
+	tapButton(t, second, "Erase and sign out")
+	if calls.Load() != 1 {
+		t.Fatalf("SignOut called %d times after two confirmations", calls.Load())
+	}
+}
