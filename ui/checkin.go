@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"bytes"
+	"io"
 	"strings"
 	"time"
 
@@ -8,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -31,12 +35,25 @@ type checkInForm struct {
 	bought   *scanEntry
 	proof    *scanEntry
 	fault    *widget.Entry
+	liquid   *widget.Check
+	damage   *widget.Check
+	opened   *widget.Check
+	kit      *scanEntry
+	photos   *widget.Label
 	problem  *widget.Label
 	dialog   dialog.Dialog
 
 	categories []app.Category
 	// manufactured is what the serial says, kept with the ticket.
 	manufactured time.Time
+	// photoFiles are condition photos to attach once the ticket exists.
+	photoFiles []photoFile
+}
+
+// photoFile is a picture chosen before its ticket exists.
+type photoFile struct {
+	name string
+	data []byte
 }
 
 // offerCheckIn asks whether to check in a device that has no ticket.
@@ -91,6 +108,12 @@ func (t *Terminal) openCheckIn(m scanner.Meaning) {
 	f.fault.SetPlaceHolder(lang.X("checkin.fault_hint", "What the customer says is wrong"))
 	f.fault.SetMinRowsVisible(3)
 	f.fault.Wrapping = fyne.TextWrapWord
+	f.liquid = widget.NewCheck(lang.X("checkin.liquid", "Liquid damage"), nil)
+	f.damage = widget.NewCheck(lang.X("checkin.physical", "Cracks, dents or bends"), nil)
+	f.opened = widget.NewCheck(lang.X("checkin.opened", "Opened or repaired elsewhere"), nil)
+	f.kit = entry(lang.X("checkin.accessories_hint", "e.g. charger, case, SIM tray"))
+	f.photos = lowLabel(lang.X("checkin.no_photos", "No condition photos yet."))
+	addPhoto := widget.NewButtonWithIcon(lang.X("photos.add", "Add photo"), theme.FileImageIcon(), f.pickPhoto)
 	f.problem = widget.NewLabel("")
 	f.problem.Importance = widget.DangerImportance
 	f.problem.Wrapping = fyne.TextWrapWord
@@ -106,6 +129,9 @@ func (t *Terminal) openCheckIn(m scanner.Meaning) {
 		widget.NewFormItem(lang.X("checkin.bought", "Purchase date"), f.bought),
 		widget.NewFormItem(lang.X("checkin.proof", "Proof of purchase"), f.proof),
 		widget.NewFormItem(lang.X("ticket.fault", "Reported fault"), f.fault),
+		widget.NewFormItem(lang.X("checkin.condition", "Condition"), container.NewVBox(f.liquid, f.damage, f.opened)),
+		widget.NewFormItem(lang.X("checkin.accessories", "Left with the device"), f.kit),
+		widget.NewFormItem(lang.X("ticket.photos", "Photos"), container.NewVBox(f.photos, container.NewHBox(addPhoto))),
 	)
 	f.form.SubmitText = lang.X("checkin.submit", "Check in")
 	f.form.OnSubmit = f.submit
@@ -179,8 +205,10 @@ func (f *checkInForm) ticket(now time.Time) (app.Ticket, error) {
 			ProofOfPurchase: strings.TrimSpace(f.proof.Text),
 			ManufactureDate: f.manufactured,
 		},
-		Customer:  app.Customer{Name: strings.TrimSpace(f.customer.Text), Phone: strings.TrimSpace(f.phone.Text)},
-		Fault:     strings.TrimSpace(f.fault.Text),
+		Customer: app.Customer{Name: strings.TrimSpace(f.customer.Text), Phone: strings.TrimSpace(f.phone.Text)},
+		Fault:    strings.TrimSpace(f.fault.Text),
+		Condition: app.Condition{LiquidDamage: f.liquid.Checked, PhysicalDamage: f.damage.Checked, UnauthorizedRepair: f.opened.Checked,
+			Accessories: strings.TrimSpace(f.kit.Text)},
 		Priority:  app.PriorityNormal,
 		Status:    app.StatusAssigned,
 		CreatedAt: now,
@@ -226,6 +254,10 @@ func (f *checkInForm) submit() {
 			f.dialog.Hide()
 			t.list.SetQuery(tk.Number)
 			t.openTicket(tk.ID)
+			for _, p := range f.photoFiles {
+				data := p.data
+				t.attachPhotoKind(tk, p.name, "condition", func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
+			}
 			t.setScanStatus(false, lang.X("checkin.done", "Checked in as {{.Number}}. Print its claim tag from the ticket.", map[string]any{"Number": tk.Number}))
 		})
 	})
@@ -287,4 +319,45 @@ func periodText(t time.Time, precision string) string {
 		return t.Format("2006")
 	}
 	return dateText(t)
+}
+
+// pickPhoto adds a condition photo, read now and attached with the ticket.
+func (f *checkInForm) pickPhoto() {
+	t := f.t
+	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil || rc == nil {
+			return
+		}
+		defer rc.Close()
+		data, err := io.ReadAll(io.LimitReader(rc, scanner.MaxImageFileBytes+1))
+		if err != nil || len(data) > scanner.MaxImageFileBytes {
+			f.problem.SetText(errorText(app.Errorf(app.EINVALID, "scan.file_too_big", "The file is larger than {{.Limit}} MB. Use a smaller photo.", "Limit", scanner.MaxImageFileBytes>>20)))
+			f.problem.Show()
+			return
+		}
+		f.AddPhoto(rc.URI().Name(), data)
+	}, t.win)
+	d.SetFilter(storage.NewExtensionFileFilter(imageExtensions))
+	d.Show()
+}
+
+// AddPhoto queues a condition photo for the ticket being checked in.
+func (f *checkInForm) AddPhoto(name string, data []byte) {
+	f.photoFiles = append(f.photoFiles, photoFile{name: name, data: data})
+	names := make([]string, len(f.photoFiles))
+	for i, p := range f.photoFiles {
+		names[i] = p.name
+	}
+	f.photos.SetText(strings.Join(names, ", "))
+}
+
+// AddPhoto queues a condition photo, as the form's photo button does.
+func (c *CheckIn) AddPhoto(name string, data []byte) { c.f.AddPhoto(name, data) }
+
+// SetCondition ticks the condition boxes and fills the accessories.
+func (c *CheckIn) SetCondition(liquid, damage, opened bool, accessories string) {
+	c.f.liquid.SetChecked(liquid)
+	c.f.damage.SetChecked(damage)
+	c.f.opened.SetChecked(opened)
+	c.f.kit.SetText(accessories)
 }

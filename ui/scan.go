@@ -56,6 +56,23 @@ func (t *Terminal) route(m scanner.Meaning) {
 		t.setScanStatus(false, lang.X("scan.part_search", "Scanned {{.Part}}: looking it up.", map[string]any{"Part": q}))
 		return
 	}
+	// The screen in front decides first: the parts page searches, an open
+	// ticket being worked on takes a part label as a part to fit.
+	if t.parts != nil && t.tabs.Selected() != nil && t.tabs.Selected().Content == t.parts.root && (m.Kind == scanner.ScanPart || m.Kind == scanner.ScanText) {
+		q := string(m.Part)
+		if q == "" {
+			q = m.Text
+		}
+		t.parts.query.SetText(q)
+		t.setScanStatus(false, lang.X("scan.part_search", "Scanned {{.Part}}: looking it up.", map[string]any{"Part": q}))
+		return
+	}
+	if tk, ok := t.detail.ticket(); ok && m.Kind == scanner.ScanPart && t.partPicker == nil && t.checkIn == nil && t.deps.Commit != nil &&
+		(tk.Status == app.StatusInProgress || tk.Status == app.StatusOnSite) && (!t.compact || t.ticketsPage.Objects[0] == t.detailPage) {
+		t.addPart(tk, string(m.Part))
+		t.setScanStatus(false, lang.X("scan.part_for_ticket", "Scanned part {{.Part}} for ticket {{.Number}}.", map[string]any{"Part": string(m.Part), "Number": tk.Number}))
+		return
+	}
 	if t.checkIn != nil && (m.Kind == scanner.ScanDevice || m.Kind == scanner.ScanText) {
 		t.checkIn.fillSerial(m)
 		t.setScanStatus(false, lang.X("scan.filled_serial", "Scanned {{.Serial}} into the check-in form.", map[string]any{"Serial": t.checkIn.serial.Text}))
@@ -89,6 +106,9 @@ func (t *Terminal) openScannedTicket(m scanner.Meaning) {
 			default:
 				t.openTicket(d.Ticket.ID)
 				t.setScanStatus(false, lang.X("scan.opened_ticket", "Scanned claim tag {{.Number}}: ticket opened.", map[string]any{"Number": d.Ticket.Number}))
+				if tk := d.Ticket; tk.Kind == app.KindCarryIn && (tk.Status == app.StatusCompleted || tk.Status == app.StatusCannotComplete) {
+					t.offerPickUp(tk)
+				}
 			}
 		})
 	})
@@ -391,4 +411,26 @@ func within(pos fyne.Position, o fyne.CanvasObject) bool {
 	}
 	at, size := d.AbsolutePositionForObject(o), o.Size()
 	return pos.X >= at.X && pos.Y >= at.Y && pos.X < at.X+size.Width && pos.Y < at.Y+size.Height
+}
+
+// offerPickUp is the counter's pick-up: the claim tag of a finished
+// carried-in device was scanned, so offer to hand it back, with what to
+// check first.
+func (t *Terminal) offerPickUp(tk app.Ticket) {
+	if t.win == nil || t.deps.Commit == nil {
+		return
+	}
+	check := lang.X("pickup.check", "Check the customer's phone ends in {{.Ref}} before handing the device back.", map[string]any{"Ref": scanner.ClaimTagFor(tk).CustomerRef})
+	if tk.Condition.Accessories != "" {
+		check += "\n" + lang.X("pickup.accessories", "Give back: {{.Items}}.", map[string]any{"Items": tk.Condition.Accessories})
+	}
+	msg := widget.NewLabel(check)
+	msg.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomConfirm(lang.X("pickup.title", "Pick-up of {{.Number}}", map[string]any{"Number": tk.Number}), lang.X("action.close", "Hand back and close"), lang.X("dialog.cancel", "Cancel"), msg, func(ok bool) {
+		if ok {
+			t.commit(&app.TransitionTicket{Action: app.ActionClose, Ticket: tk.ID, Epoch: tk.Epoch}, nil)
+		}
+	}, t.win)
+	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.94, 480), 0))
+	d.Show()
 }

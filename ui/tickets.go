@@ -26,6 +26,8 @@ type TicketList struct {
 
 	views   *widget.Select
 	viewIDs []app.TicketView
+	sorts   *widget.Select
+	sort    app.TicketSort
 	list    *scanList
 	query   *fyne.Container // "results for …" with a clear button
 	queryL  *widget.Label
@@ -105,7 +107,21 @@ func newTicketList(ctx context.Context, deps Deps, keys *wedgeKeys, onSelect fun
 	clearSearch := widget.NewButtonWithIcon("", theme.CancelIcon(), func() { l.SetQuery("") })
 	l.query = container.NewBorder(nil, nil, nil, clearSearch, l.queryL)
 	l.query.Hide()
-	top := container.NewVBox(container.NewBorder(nil, nil, widget.NewIcon(theme.ListIcon()), nil, l.views), l.query)
+	sortIDs := []app.TicketSort{app.SortAppointment, app.SortSLA, app.SortPriority}
+	l.sorts = widget.NewSelect([]string{
+		lang.X("tickets.sort.appointment", "By appointment"),
+		lang.X("tickets.sort.sla", "By SLA"),
+		lang.X("tickets.sort.priority", "By priority"),
+	}, nil)
+	l.sorts.SetSelectedIndex(0)
+	l.sort = app.SortAppointment
+	l.sorts.OnChanged = func(string) {
+		if i := l.sorts.SelectedIndex(); i >= 0 {
+			l.sort = sortIDs[i]
+			l.Reload()
+		}
+	}
+	top := container.NewVBox(container.NewGridWithColumns(2, l.views, l.sorts), l.query)
 	l.root = container.NewBorder(top, l.status, nil, nil, l.list)
 	l.views.SetSelectedIndex(0) // loads Today
 	return l
@@ -141,9 +157,9 @@ func (l *TicketList) SetQuery(q string) {
 
 // Reload fetches the current view or search in the background and shows it.
 func (l *TicketList) Reload() {
-	f := app.TicketFilter{View: l.view, Technician: l.deps.Technician, Now: l.deps.Now(), Sort: app.SortAppointment, Limit: pageSize}
-	if l.view == app.ViewDone {
-		f.Sort = ""
+	f := app.TicketFilter{View: l.view, Technician: l.deps.Technician, Now: l.deps.Now(), Sort: l.sort, Limit: pageSize}
+	if l.view == app.ViewDone && l.sort == app.SortAppointment {
+		f.Sort = "" // done: most recent first
 	}
 	if l.search != "" {
 		f.View, f.Query, f.Sort = app.ViewAll, l.search, ""

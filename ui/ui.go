@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -151,7 +152,14 @@ func (t *Terminal) Attach(w fyne.Window) {
 	t.win = w
 	c := w.Canvas()
 	c.SetOnTypedRune(func(r rune) { t.keys.rune(r) })
-	c.SetOnTypedKey(func(ev *fyne.KeyEvent) { t.keys.enter(ev, nil) })
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		if ev.Name == fyne.KeyF5 && t.deps.Sync != nil {
+			t.deps.Sync.SyncNow()
+			return
+		}
+		t.keys.enter(ev, nil)
+	})
+	t.addShortcuts(c)
 	w.SetOnDropped(t.Drop)
 	// An entry with the focus pastes into itself; elsewhere Ctrl+V (Cmd+V)
 	// reads the clipboard as a scan.
@@ -211,3 +219,37 @@ func heading(text string) *widget.Label {
 
 // SearchText is the search box's text, for tests.
 func (t *Terminal) SearchText() string { return t.search.Text }
+
+// addShortcuts gives a desktop keyboard the common tasks: Ctrl+F search,
+// Ctrl+N check in, Ctrl+P print the open ticket's labels, Ctrl+1/2/3 the
+// pages, Ctrl+R (or F5 with nothing focused) sync now.
+func (t *Terminal) addShortcuts(c fyne.Canvas) {
+	ctrl := fyne.KeyModifierShortcutDefault
+	add := func(key fyne.KeyName, fn func()) {
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: ctrl}, func(fyne.Shortcut) { fn() })
+	}
+	add(fyne.KeyF, func() {
+		t.tabs.SelectIndex(0)
+		c.Focus(t.search)
+	})
+	if t.deps.Commit != nil {
+		add(fyne.KeyN, func() { t.openCheckIn(scanner.Meaning{}) })
+	}
+	add(fyne.KeyP, func() {
+		if t.detail.current != nil {
+			t.printLabels(*t.detail.current)
+		}
+	})
+	add(fyne.KeyR, func() {
+		if t.deps.Sync != nil {
+			t.deps.Sync.SyncNow()
+		}
+	})
+	for i, key := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3} {
+		add(key, func() {
+			if i < len(t.tabs.Items) {
+				t.tabs.SelectIndex(i)
+			}
+		})
+	}
+}

@@ -540,6 +540,12 @@ func (t *Terminal) AttachPhoto(path string) {
 // the ticket. Large photos are sent shrunk by the uploader; the original
 // stays until it is verified on the server.
 func (t *Terminal) attachPhoto(tk app.Ticket, name string, open func() (io.ReadCloser, error)) {
+	t.attachPhotoKind(tk, name, "repair", open)
+}
+
+// attachPhotoKind is attachPhoto for a photo of kind ("repair",
+// "condition", …).
+func (t *Terminal) attachPhotoKind(tk app.Ticket, name, kind string, open func() (io.ReadCloser, error)) {
 	t.deps.Run(func() {
 		rc, err := open()
 		if err != nil {
@@ -569,7 +575,7 @@ func (t *Terminal) attachPhoto(tk app.Ticket, name string, open func() (io.ReadC
 				t.showError(err)
 				return
 			}
-			t.commit(&app.AttachPhoto{Photo: app.Photo{ID: app.NewID(), Ticket: tk.ID, SHA256: sum, Size: size, Mime: "image/" + format, Caption: name, Kind: "repair"}}, nil)
+			t.commit(&app.AttachPhoto{Photo: app.Photo{ID: app.NewID(), Ticket: tk.ID, SHA256: sum, Size: size, Mime: "image/" + format, Caption: name, Kind: kind}}, nil)
 		})
 	})
 }
