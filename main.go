@@ -213,15 +213,57 @@ func main() {
 		opener = func(ctx context.Context, progress func(string)) (ui.Deps, func(), error) {
 			deps, release, err := open(ctx, progress)
 			deps.OnReady = func() {
-				if err := writeReady(*readyFile); err != nil {
-					log.Printf("ready file: %v", err)
-				}
+				// The list has its rows but is drawn at the next frame:
+				// wait one frame period, then write from the UI
+				// goroutine, as cmd/uifloor does after its first frame.
+				time.AfterFunc(time.Second/60, func() {
+					fyne.Do(func() {
+						if err := writeReady(*readyFile); err != nil {
+							log.Printf("ready file: %v", err)
+						}
+					})
+				})
 			}
 			return deps, release, err
 		}
 	}
-	ui.Start(ctx, w, opener)
+	if needsPairing(dir, *demoMode, *server) {
+		// First run: pair (or choose the demo), then open as usual.
+		fr := ui.NewFirstRun(ctx, ui.FirstRunActions{
+			Pair: func(ctx context.Context, server, code string) error {
+				abs, err := filepath.Abs(dir)
+				if err == nil {
+					err = os.MkdirAll(abs, 0o700)
+				}
+				if err != nil {
+					return app.Errorf(app.EINTERNAL, "store.mkdir", "Cannot create the data folder {{.Path}}. Check the disk and its permissions.", "Path", dir).WithCause(err)
+				}
+				_, err = pair(ctx, server, code, filepath.Join(abs, "pairing.json"))
+				return err
+			},
+			Demo: func() {
+				*demoMode = true
+				ui.Start(ctx, w, opener)
+			},
+			Done: func() { ui.Start(ctx, w, opener) },
+		})
+		w.SetContent(fr.Object())
+		fr.Attach(w)
+	} else {
+		ui.Start(ctx, w, opener)
+	}
 	w.ShowAndRun()
+}
+
+// needsPairing reports whether to show the first-run screen: no pairing
+// saved, and neither -demo nor -server given. FIELDBENCH_TECHNICIAN opens
+// an unpaired store read-only instead (benchmarks, inspection).
+func needsPairing(dir string, demo bool, server string) bool {
+	if demo || server != "" || os.Getenv("FIELDBENCH_TECHNICIAN") != "" {
+		return false
+	}
+	_, err := fbsync.LoadPairing(filepath.Join(dir, "pairing.json"))
+	return app.ErrorCode(err) == app.ENOTFOUND
 }
 
 // parseSize reads a window size written WxH, as 1280x800.

@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"net/url"
 	"strings"
 	"time"
 	"unicode"
@@ -23,6 +24,9 @@ const (
 	ScanPart ScanKind = "part"
 	// ScanText is anything else: searched for among tickets and parts.
 	ScanText ScanKind = "text"
+	// ScanPairing is an administrator's pairing QR Code: the server's
+	// address and a one-time code.
+	ScanPairing ScanKind = "pairing"
 )
 
 // Meaning is what a scanned text says, read without looking anything up.
@@ -53,6 +57,9 @@ type Meaning struct {
 	// Lot and Expiry come from GS1 (AI 10 and 17).
 	Lot    string
 	Expiry time.Time
+	// PairServer and PairCode come from a pairing QR Code.
+	PairServer string
+	PairCode   string
 }
 
 // Interpret reads the meaning of a scanned text: a Fieldbench label, a
@@ -67,6 +74,14 @@ func Interpret(text string, rules SerialRules, now time.Time) (Meaning, error) {
 	m := Meaning{Kind: ScanText, Text: s}
 	if s == "" {
 		return Meaning{}, app.Errorf(app.EINVALID, "scan.empty", "The scan was empty. Scan the code again.")
+	}
+	if rest, ok := strings.CutPrefix(s, "fieldbench:pair?"); ok {
+		q, err := url.ParseQuery(rest)
+		if err != nil || q.Get("code") == "" {
+			return Meaning{}, app.Errorf(app.EINVALID, "scan.pairing_invalid", "This pairing code is damaged. Ask your administrator for a new one.")
+		}
+		m.Kind, m.PairCode, m.PairServer = ScanPairing, q.Get("code"), q.Get("server")
+		return m, nil
 	}
 	if strings.HasPrefix(s, "FB") && strings.Contains(s, "|") {
 		l, err := ParseLabel(s)

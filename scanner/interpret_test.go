@@ -41,11 +41,14 @@ func TestInterpret(t *testing.T) {
 		"GS1Raw":        {text: "]C10109506000134352\x1d10LOT7\x1d", want: scanner.Meaning{Kind: scanner.ScanPart, Text: "]C10109506000134352\x1d10LOT7", Part: "09506000134352", Lot: "LOT7"}},
 		"GS1SerialOnly": {text: "(21)FD9803-123456", want: scanner.Meaning{Kind: scanner.ScanDevice, Text: "(21)FD9803-123456", Serial: "FD9803-123456", Brand: "Bosch", Manufactured: time.Date(2018, 3, 1, 0, 0, 0, 0, time.UTC), Precision: "month"}},
 		// 01 followed by digits that fail the GTIN check is plain text.
-		"NotGS1":      {text: "0112345678901234", want: scanner.Meaning{Kind: scanner.ScanText, Text: "0112345678901234"}},
-		"NewerLabel":  {text: "FB2|T|abc", errCode: app.ETOONEW},
-		"DamagedTag":  {text: "FB1|T", errCode: app.EINVALID},
-		"UnknownKind": {text: "FB1|Z|abc", errCode: app.EINVALID},
-		"Empty":       {text: " \r\n", errCode: app.EINVALID},
+		"NotGS1": {text: "0112345678901234", want: scanner.Meaning{Kind: scanner.ScanText, Text: "0112345678901234"}},
+		"Pairing": {text: "fieldbench:pair?code=ABCD-EFGH-JKLM&server=https%3A%2F%2Fcentral.example.com", want: scanner.Meaning{Kind: scanner.ScanPairing,
+			Text: "fieldbench:pair?code=ABCD-EFGH-JKLM&server=https%3A%2F%2Fcentral.example.com", PairCode: "ABCD-EFGH-JKLM", PairServer: "https://central.example.com"}},
+		"PairingNoCode": {text: "fieldbench:pair?server=x", errCode: app.EINVALID},
+		"NewerLabel":    {text: "FB2|T|abc", errCode: app.ETOONEW},
+		"DamagedTag":    {text: "FB1|T", errCode: app.EINVALID},
+		"UnknownKind":   {text: "FB1|Z|abc", errCode: app.EINVALID},
+		"Empty":         {text: " \r\n", errCode: app.EINVALID},
 	} {
 		t.Run(name, func(t *testing.T) {
 			got, err := scanner.Interpret(tc.text, rules, now)
@@ -101,6 +104,10 @@ func FuzzInterpret(f *testing.F) {
 		case scanner.ScanDevice:
 			if m.Serial == "" {
 				t.Fatalf("device scan without a serial: %+v", m)
+			}
+		case scanner.ScanPairing:
+			if m.PairCode == "" {
+				t.Fatalf("pairing scan without a code: %+v", m)
 			}
 		case scanner.ScanText:
 			if m.Text == "" {

@@ -85,6 +85,8 @@ func (t *Terminal) route(m scanner.Meaning) {
 		t.findDevice(m)
 	case scanner.ScanPart:
 		t.findPart(m, true)
+	case scanner.ScanPairing:
+		t.setScanStatus(true, lang.X("scan.already_paired", "This device is already paired. Sign out in the settings first to pair it again."))
 	default:
 		t.findText(m)
 	}

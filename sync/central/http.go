@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -353,9 +354,9 @@ type PairingResponse struct {
 
 // PairingURI is the content of a pairing QR code.
 func PairingURI(server, code string) string {
-	uri := "fieldbench:pair?code=" + code
+	uri := "fieldbench:pair?code=" + url.QueryEscape(code)
 	if server != "" {
-		uri += "&server=" + server
+		uri += "&server=" + url.QueryEscape(server)
 	}
 	return uri
 }

@@ -1,0 +1,215 @@
+package ui
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/scanner"
+)
+
+// FirstRunActions is what the first-run screen can do.
+type FirstRunActions struct {
+	// Pair exchanges a pairing code for this device's account on the
+	// server; it runs off the UI goroutine.
+	Pair func(ctx context.Context, server, code string) error
+	// Demo, if set, offers to open the demo instead.
+	Demo func()
+	// Done runs on the UI goroutine after pairing succeeded.
+	Done func()
+	// Run runs the pairing off the UI goroutine (default: a goroutine;
+	// tests run it inline).
+	Run func(func())
+}
+
+// FirstRun is the screen of a device not paired yet: the server's address
+// and the administrator's one-time code, typed or scanned from the pairing
+// QR Code (by a hardware scanner, or from a photo of it), or the demo; and
+// the language.
+type FirstRun struct {
+	ctx     context.Context
+	actions FirstRunActions
+	server  *scanEntry
+	code    *scanEntry
+	pair    *widget.Button
+	problem *widget.Label
+	root    fyne.CanvasObject
+	wedge   *scanner.KeyboardWedge
+}
+
+// NewFirstRun builds the screen.
+func NewFirstRun(ctx context.Context, actions FirstRunActions) *FirstRun {
+	if actions.Run == nil {
+		actions.Run = func(f func()) { go f() }
+	}
+	f := &FirstRun{ctx: ctx, actions: actions, wedge: scanner.NewKeyboardWedge(0, 0)}
+	keys := &wedgeKeys{wedge: f.wedge, now: timeNow}
+	f.wedge.Listen(func(s scanner.Scan) { fyne.Do(func() { f.scanned(s.Code.Text) }) })
+	context.AfterFunc(ctx, func() { f.wedge.Listen(nil) })
+
+	title := widget.NewLabel(lang.X("firstrun.title", "Welcome to Fieldbench"))
+	title.SizeName = "headingText"
+	title.TextStyle.Bold = true
+	intro := wrapLabel(lang.X("firstrun.intro", "Pair this device with your company's service: scan the pairing QR Code your administrator gave you, or type its address and code."))
+	f.server = newScanEntry(keys)
+	f.server.SetPlaceHolder("https://service.example.com")
+	f.code = newScanEntry(keys)
+	f.code.SetPlaceHolder("XXXX-XXXX-XXXX")
+	f.code.OnSubmitted = func(string) { f.submit() }
+	f.pair = widget.NewButton(lang.X("firstrun.pair", "Pair this device"), f.submit)
+	f.pair.Importance = widget.HighImportance
+	f.problem = wrapLabel("")
+	f.problem.Importance = widget.DangerImportance
+	f.problem.Hide()
+
+	names := make([]string, len(Languages))
+	for i, l := range Languages {
+		names[i] = l.Name
+	}
+	names[0] = lang.X("settings.language_system", "As the system")
+	language := widget.NewSelect(names, nil)
+	language.SetSelectedIndex(0)
+	if a := fyne.CurrentApp(); a != nil {
+		for i, l := range Languages {
+			if l.Code == a.Preferences().String(LanguagePreference) {
+				language.SetSelectedIndex(i)
+			}
+		}
+	}
+	note := lowLabel(lang.X("settings.language_restart", "The new language shows when the app starts again."))
+	note.Hide()
+	language.OnChanged = func(string) {
+		if i := language.SelectedIndex(); i >= 0 {
+			fyne.CurrentApp().Preferences().SetString(LanguagePreference, Languages[i].Code)
+			note.Show()
+		}
+	}
+
+	form := widget.NewForm(
+		widget.NewFormItem(lang.X("settings.server", "Server"), f.server),
+		widget.NewFormItem(lang.X("firstrun.code", "Pairing code"), f.code),
+		widget.NewFormItem(lang.X("settings.language", "Language"), container.NewVBox(language, note)),
+	)
+	box := container.NewVBox(title, intro, form, f.problem, container.NewHBox(layout.NewSpacer(), f.pair))
+	if actions.Demo != nil {
+		demo := widget.NewButton(lang.X("firstrun.demo", "Try the demo instead"), actions.Demo)
+		box.Add(widget.NewSeparator())
+		box.Add(wrapLabel(lang.X("firstrun.demo_hint", "The demo runs a small service on this device with sample tickets, parts and warranty rules.")))
+		box.Add(container.NewHBox(demo))
+	}
+	f.root = container.NewVScroll(container.NewPadded(container.New(maxWidth{560}, box)))
+	return f
+}
+
+// timeNow is the wedge's clock on the first-run screen.
+var timeNow = time.Now
+
+// Object is the screen's root.
+func (f *FirstRun) Object() fyne.CanvasObject { return f.root }
+
+// Attach lets a hardware scanner's burst reach the screen when nothing has
+// the focus.
+func (f *FirstRun) Attach(w fyne.Window) {
+	keys := &wedgeKeys{wedge: f.wedge, now: timeNow}
+	w.Canvas().SetOnTypedRune(func(r rune) { keys.rune(r) })
+	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { keys.enter(ev, nil) })
+}
+
+// Scanned fills the form from a scanned pairing QR Code's text.
+func (f *FirstRun) Scanned(text string) { f.scanned(text) }
+
+func (f *FirstRun) scanned(text string) {
+	m, err := scanner.Interpret(text, nil, timeNow())
+	if err == nil && m.Kind != scanner.ScanPairing {
+		err = app.Errorf(app.EINVALID, "firstrun.not_pairing", "That is not a pairing code. Scan the QR Code your administrator gave you.")
+	}
+	if err != nil {
+		f.showProblem(errorText(err))
+		return
+	}
+	f.problem.Hide()
+	if m.PairServer != "" {
+		f.server.SetText(m.PairServer)
+	}
+	f.code.SetText(m.PairCode)
+	f.submit()
+}
+
+// Fill types the server and code, for tests.
+func (f *FirstRun) Fill(server, code string) {
+	f.server.SetText(server)
+	f.code.SetText(code)
+}
+
+// Submit presses Pair.
+func (f *FirstRun) Submit() { f.submit() }
+
+// Problem is the error shown, "" when none.
+func (f *FirstRun) Problem() string {
+	if !f.problem.Visible() {
+		return ""
+	}
+	return f.problem.Text
+}
+
+func (f *FirstRun) showProblem(text string) {
+	f.problem.SetText(text)
+	f.problem.Show()
+}
+
+func (f *FirstRun) submit() {
+	server := strings.TrimRight(strings.TrimSpace(f.server.Text), "/")
+	code := strings.ToUpper(strings.TrimSpace(f.code.Text))
+	if u, err := url.Parse(server); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		f.showProblem(lang.X("firstrun.bad_server", "Type the server's address as your administrator gave it, starting with https://."))
+		return
+	}
+	if len(strings.ReplaceAll(code, "-", "")) != 12 {
+		f.showProblem(lang.X("firstrun.bad_code", "A pairing code has 12 letters and digits, like ABCD-EFGH-JKLM."))
+		return
+	}
+	f.problem.Hide()
+	f.pair.Disable()
+	f.pair.SetText(lang.X("firstrun.pairing", "Pairing…"))
+	f.actions.Run(func() {
+		err := f.actions.Pair(f.ctx, server, code)
+		fyne.Do(func() {
+			f.pair.Enable()
+			f.pair.SetText(lang.X("firstrun.pair", "Pair this device"))
+			if err != nil {
+				f.showProblem(errorText(err))
+				return
+			}
+			if f.actions.Done != nil {
+				f.actions.Done()
+			}
+		})
+	})
+}
+
+// maxWidth lays its objects out in a column at most w wide, centred.
+type maxWidth struct{ w float32 }
+
+func (m maxWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	w := min(size.Width, m.w)
+	for _, o := range objs {
+		o.Resize(fyne.NewSize(w, size.Height))
+		o.Move(fyne.NewPos((size.Width-w)/2, 0))
+	}
+}
+
+func (m maxWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return fyne.NewSize(min(s.Width, m.w), s.Height)
+}

@@ -1,0 +1,74 @@
+package ui_test
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/app/demo"
+	fbsync "github.com/fieldbench/fieldbench/sync"
+	"github.com/fieldbench/fieldbench/sync/central"
+	"github.com/fieldbench/fieldbench/ui"
+)
+
+// TestFirstRunPairsByScanningTheQRCode pairs against a real central
+// service on loopback: a typo is refused before the network, a wrong code
+// by the server, and the administrator's QR Code scanned pairs the device.
+func TestFirstRunPairsByScanningTheQRCode(t *testing.T) {
+	test.NewTempApp(t)
+	loadTranslations(t)
+	ctx := t.Context()
+	emb, err := central.StartEmbedded(ctx, filepath.Join(t.TempDir(), "central"), "demo", func() app.Dataset {
+		return demo.Generate(7, demo.Size{Models: 5, Parts: 20, Tickets: 10, Technicians: 2}, time.Now())
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer emb.Close()
+	code, err := emb.PairingCode(ctx, demo.DemoTechnician)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paired fbsync.PairResponse
+	done := false
+	fr := ui.NewFirstRun(ctx, ui.FirstRunActions{
+		Pair: func(ctx context.Context, server, code string) error {
+			resp, err := (&fbsync.Client{BaseURL: server}).Pair(ctx, code, "test")
+			if err == nil {
+				paired = *resp
+			}
+			return err
+		},
+		Done: func() { done = true },
+		Run:  func(f func()) { f() },
+	})
+	w := test.NewTempWindow(t, fr.Object())
+	fr.Attach(w)
+
+	fr.Fill("central.example.com", code)
+	fr.Submit()
+	if !strings.Contains(fr.Problem(), "https://") {
+		t.Errorf("a server without a scheme: problem %q", fr.Problem())
+	}
+	fr.Fill(emb.URL, "ABCD-EFGH-JKLM")
+	fr.Submit()
+	if fr.Problem() == "" {
+		t.Error("a wrong code shows no problem")
+	}
+	fr.Scanned("FB1|T|some-ticket")
+	if !strings.Contains(fr.Problem(), "not a pairing code") {
+		t.Errorf("a claim tag scanned at first run: problem %q", fr.Problem())
+	}
+	fr.Scanned(central.PairingURI(emb.URL, code))
+	if !done {
+		t.Fatalf("not paired; problem %q", fr.Problem())
+	}
+	if paired.Technician.ID != demo.DemoTechnician || paired.Token == "" {
+		t.Errorf("paired as %+v", paired)
+	}
+}
