@@ -2,11 +2,14 @@ package ui
 
 import (
 	"errors"
-	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
+	"golang.org/x/text/currency"
+	"golang.org/x/text/language"
+	numfmt "golang.org/x/text/message"
 
 	"github.com/fieldbench/fieldbench/app"
 )
@@ -97,29 +100,77 @@ func chargeKindText(k app.ChargeKind) string {
 	return lang.X("warranty.line.part", "Part")
 }
 
-// moneyText formats an amount with its currency code. Locale-aware
-// formatting comes with the full UI (issue 5).
-func moneyText(m app.Money) string {
-	sign := ""
-	a := m.Amount
-	if a < 0 {
-		sign, a = "-", -a
+// uiLanguage is the base language the UI shows: "en", "zh", "fr"…
+func uiLanguage() string {
+	l := lang.SystemLocale().LanguageString()
+	if i := strings.IndexAny(l, "-_"); i > 0 {
+		l = l[:i]
 	}
-	return fmt.Sprintf("%s%d.%02d %s", sign, a/100, a%100, m.Currency)
+	return strings.ToLower(l)
+}
+
+// printer formats numbers by the UI language's conventions (grouping and
+// decimal separators), from golang.org/x/text's CLDR data.
+func printer() *numfmt.Printer {
+	tag, err := language.Parse(uiLanguage())
+	if err != nil {
+		tag = language.English
+	}
+	return numfmt.NewPrinter(tag)
+}
+
+// moneyText formats an amount in the user's locale with its currency's
+// symbol, e.g. "¥1,234.50", "1 234,50 €" or "US$12.00".
+func moneyText(m app.Money) string {
+	cur, err := currency.ParseISO(m.Currency)
+	value := float64(m.Amount) / 100
+	if err != nil {
+		return printer().Sprintf("%.2f %s", value, m.Currency)
+	}
+	p := printer()
+	amount := p.Sprintf("%.2f", value)
+	sym := p.Sprint(currency.NarrowSymbol(cur))
+	if m.Currency == "USD" && uiLanguage() != "en" {
+		sym = "US$" // "$" alone is ambiguous outside the US
+	}
+	switch uiLanguage() {
+	case "fr", "es", "pt":
+		if uiLanguage() == "pt" {
+			return sym + " " + amount
+		}
+		return amount + " " + sym
+	}
+	return sym + amount
+}
+
+// Date layouts by UI language.
+var dateLayouts = map[string]string{
+	"en": "2 Jan 2006",
+	"zh": "2006年1月2日",
+	"fr": "02/01/2006",
+	"es": "02/01/2006",
+	"pt": "02/01/2006",
+}
+
+func dateLayout() string {
+	if l, ok := dateLayouts[uiLanguage()]; ok {
+		return l
+	}
+	return "2006-01-02"
 }
 
 func dateText(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.Local().Format("2006-01-02")
+	return t.Local().Format(dateLayout())
 }
 
 func timeText(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.Local().Format("2006-01-02 15:04")
+	return t.Local().Format(dateLayout() + " 15:04")
 }
 
 // slaText says how long is left to an SLA target, or how late it is.

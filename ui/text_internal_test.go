@@ -1,0 +1,48 @@
+package ui
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/assets"
+)
+
+// TestLocaleFormats: amounts and dates follow the UI language.
+func TestLocaleFormats(t *testing.T) {
+	day := time.Date(2026, 11, 27, 9, 30, 0, 0, time.Local)
+	t.Cleanup(func() {
+		// Back to English for the tests that follow in this binary.
+		os.Setenv("LANGUAGE", "en")
+		lang.AddTranslationsFS(assets.Translations(), "translations")
+	})
+	for _, tc := range []struct {
+		lang, cny, eur, date string
+	}{
+		{"en", "¥1,234.50", "€1,234.50", "27 Nov 2026"},
+		{"zh", "¥1,234.50", "€1,234.50", "2026年11月27日"},
+		{"fr", "1\u00a0234,50 ¥", "1\u00a0234,50 €", "27/11/2026"},
+		{"es", "1.234,50 ¥", "1.234,50 €", "27/11/2026"},
+		{"pt", "¥ 1.234,50", "€ 1.234,50", "27/11/2026"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			t.Setenv("LANGUAGE", tc.lang)
+			os.Setenv("LANG", "")
+			if err := lang.AddTranslationsFS(assets.Translations(), "translations"); err != nil {
+				t.Fatal(err)
+			}
+			if got := moneyText(app.Money{Amount: 123450, Currency: "CNY"}); got != tc.cny {
+				t.Errorf("CNY: %q, want %q", got, tc.cny)
+			}
+			if got := moneyText(app.Money{Amount: 123450, Currency: "EUR"}); got != tc.eur {
+				t.Errorf("EUR: %q, want %q", got, tc.eur)
+			}
+			if got := dateText(day); got != tc.date {
+				t.Errorf("date: %q, want %q", got, tc.date)
+			}
+		})
+	}
+}
