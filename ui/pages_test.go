@@ -166,3 +166,63 @@ func TestSignOutWithUnsentWorkNeedsTwoConfirmations(t *testing.T) {
 		t.Fatalf("SignOut called %d times after two confirmations", calls.Load())
 	}
 }
+
+func TestRequestAPartNotInStock(t *testing.T) {
+	term, w, _, ds, deps := scanTerminal(t)
+	ctx := context.Background()
+	var tk app.Ticket
+	for _, d := range ds.Tickets {
+		if d.Ticket.Technician == demo.DemoTechnician && d.Ticket.Status == app.StatusAssigned {
+			tk = d.Ticket
+			break
+		}
+	}
+	if tk.ID == "" {
+		t.Fatal("the demo technician has no assigned ticket")
+	}
+	steps := []app.Action{app.ActionStart}
+	if tk.Kind == app.KindOnSite {
+		steps = []app.Action{app.ActionDepart, app.ActionArrive, app.ActionStart}
+	}
+	for _, a := range steps {
+		if _, err := deps.Commit.Commit(ctx, deps.Actor, &app.TransitionTicket{Action: a, Ticket: tk.ID, Epoch: tk.Epoch}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A part of the catalog the van does not hold.
+	var van app.LocationID
+	for _, l := range ds.Locations {
+		if l.Owner == string(demo.DemoTechnician) && l.Kind == app.LocationVan {
+			van = l.ID
+		}
+	}
+	bal, _ := deps.Parts.Balances(ctx, van)
+	held := map[app.PartNumber]bool{}
+	for _, b := range bal {
+		held[b.Part] = b.Qty > 0
+	}
+	var missing app.Part
+	for _, p := range ds.Parts {
+		if !held[p.Number] {
+			missing = p
+			break
+		}
+	}
+	term.Detail().Show(tk.ID)
+	tapButton(t, term.Detail().Object(), "Add part")
+	dlg := w.Canvas().Overlays().Top()
+	typeInto(t, dlg, "Part number", string(missing.Number))
+	tapButton(t, dlg, "Not in stock: request it")
+	got := ticketNow(t, deps, tk.ID).Ticket
+	if got.Status != app.StatusWaitingParts || !strings.Contains(got.StatusReason, string(missing.Number)) {
+		t.Fatalf("after the request: %s, %q", got.Status, got.StatusReason)
+	}
+	term.ShowParts("requests", "")
+	found := false
+	for _, line := range term.PartsShown() {
+		found = found || strings.HasPrefix(line, tk.Number+" ") && strings.Contains(line, string(missing.Number))
+	}
+	if !found {
+		t.Errorf("requests list: %v", term.PartsShown())
+	}
+}

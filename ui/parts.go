@@ -37,10 +37,12 @@ type partRow struct {
 	qty     int
 	pending int
 	where   string
+	// request is set on the requests list: a ticket waiting for parts.
+	request *app.Ticket
 }
 
 // Part page modes.
-var partModes = []string{"stock", "catalog", "defective"}
+var partModes = []string{"stock", "catalog", "defective", "requests"}
 
 func newPartsPage(t *Terminal) *partsPage {
 	p := &partsPage{t: t}
@@ -48,6 +50,7 @@ func newPartsPage(t *Terminal) *partsPage {
 		lang.X("parts.mode.stock", "My stock"),
 		lang.X("parts.mode.catalog", "Catalog"),
 		lang.X("parts.mode.defective", "Defective returns"),
+		lang.X("parts.mode.requests", "Requests"),
 	}
 	p.mode = widget.NewRadioGroup(names, nil)
 	p.mode.Horizontal = true
@@ -72,6 +75,11 @@ func newPartsPage(t *Terminal) *partsPage {
 			}
 			r := p.rows[i]
 			box := o.(*fyne.Container)
+			if r.request != nil {
+				box.Objects[0].(*widget.Label).SetText(r.request.Number + " · " + r.request.Product.Brand + " " + r.request.Product.Model)
+				box.Objects[1].(*widget.Label).SetText(r.request.StatusReason + " · " + timeText(r.request.UpdatedAt))
+				return
+			}
 			box.Objects[0].(*widget.Label).SetText(partName(r.part))
 			sub := string(r.part.Number)
 			switch {
@@ -89,7 +97,11 @@ func newPartsPage(t *Terminal) *partsPage {
 			box.Objects[1].(*widget.Label).SetText(sub)
 		})
 	p.list.OnSelected = func(i widget.ListItemID) {
-		if i < len(p.rows) {
+		switch {
+		case i >= len(p.rows):
+		case p.rows[i].request != nil:
+			t.openTicket(p.rows[i].request.ID)
+		default:
 			t.findPart(scanner.Meaning{Kind: scanner.ScanPart, Part: p.rows[i].part.Number}, false)
 		}
 		p.list.UnselectAll()
@@ -155,6 +167,19 @@ func (p *partsPage) load() {
 // fetch returns the rows and, for a stock list, the location's name.
 func (p *partsPage) fetch(mode, q string) ([]partRow, string, error) {
 	t := p.t
+	if mode == "requests" {
+		// A part request is a ticket waiting for parts, with the parts
+		// named in its reason: what dispatch ships against.
+		tickets, _, err := t.deps.Tickets.FindTickets(t.ctx, app.TicketFilter{View: app.ViewWaitingParts, Technician: t.deps.Technician, Query: q, Now: t.deps.Now(), Limit: pageSize})
+		if err != nil {
+			return nil, "", err
+		}
+		rows := make([]partRow, len(tickets))
+		for i := range tickets {
+			rows[i] = partRow{request: &tickets[i]}
+		}
+		return rows, "", nil
+	}
 	stock, defective, err := t.myLocations()
 	if mode == "catalog" {
 		parts, ferr := t.deps.Parts.FindParts(t.ctx, app.PartFilter{Query: q, Limit: 200})
@@ -235,13 +260,17 @@ func (t *Terminal) PartsShown() []string {
 	}
 	out := make([]string, len(t.parts.rows))
 	for i, r := range t.parts.rows {
+		if r.request != nil {
+			out[i] = r.request.Number + " " + r.request.StatusReason
+			continue
+		}
 		out[i] = fmt.Sprintf("%s %d %d", r.part.Number, r.qty, r.pending)
 	}
 	return out
 }
 
-// ShowParts opens the parts page in mode ("stock", "catalog" or
-// "defective") with query, for tests and the keyboard.
+// ShowParts opens the parts page in mode ("stock", "catalog",
+// "defective" or "requests") with query, for tests and the keyboard.
 func (t *Terminal) ShowParts(mode, query string) {
 	if t.parts == nil {
 		return

@@ -416,16 +416,40 @@ func (t *Terminal) addPart(tk app.Ticket, query string) {
 	}
 
 	form := container.NewVBox(pp.query, onlyMine)
-	body := container.NewBorder(form, container.NewVBox(
+	bottom := container.NewVBox(
 		widget.NewForm(
 			widget.NewFormItem(lang.X("parts.qty", "Quantity"), qty),
 			widget.NewFormItem(lang.X("part.serial", "Serial"), serial),
 			widget.NewFormItem(lang.X("parts.defective", "Removed part"), defective),
 		),
 		lowLabel(lang.X("parts.from", "Taken from {{.Where}}.", map[string]any{"Where": stockLoc.Name})),
-	), nil, nil, pp.results)
+	)
+	body := container.NewBorder(form, bottom, nil, nil, pp.results)
 
-	d := dialog.NewCustomConfirm(lang.X("parts.add", "Add part"), lang.X("parts.fit", "Fit part"), lang.X("dialog.cancel", "Cancel"), body, func(ok bool) {
+	// A part not in the van is requested: the ticket waits for it, with
+	// the part named for dispatch.
+	var d dialog.Dialog
+	request := widget.NewButtonWithIcon(lang.X("parts.request", "Not in stock: request it"), theme.MailSendIcon(), func() {
+		if pp.chosen < 0 || pp.chosen >= len(pp.found) {
+			t.showError(app.Errorf(app.EINVALID, "parts.none_chosen", "Choose a part from the list, or scan its label."))
+			return
+		}
+		p := pp.found[pp.chosen]
+		n, err := strconv.Atoi(strings.TrimSpace(qty.Text))
+		if err != nil || n < 1 {
+			n = 1
+		}
+		reason := lang.X("parts.request_reason", "Needs {{.Part}} {{.Name}} × {{.Qty}}", map[string]any{"Part": string(p.Number), "Name": partName(p), "Qty": n})
+		d.Hide()
+		t.partPicker = nil
+		if tk.Status == app.StatusInProgress {
+			t.commit(&app.TransitionTicket{Action: app.ActionWait, Ticket: tk.ID, Epoch: tk.Epoch, Reason: reason}, nil)
+			return
+		}
+		t.commit(&app.AddNote{Note: app.Note{ID: app.NewID(), Ticket: tk.ID, Text: reason}}, nil)
+	})
+	bottom.Add(container.NewHBox(request))
+	d = dialog.NewCustomConfirm(lang.X("parts.add", "Add part"), lang.X("parts.fit", "Fit part"), lang.X("dialog.cancel", "Cancel"), body, func(ok bool) {
 		t.partPicker = nil
 		if !ok {
 			return
