@@ -11,13 +11,15 @@ GO ?= go
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # System packages: a C compiler and GL/X headers to build Fyne, Xvfb for
 # screenshots, a CJK font so Chinese renders, ImageMagick to take screenshots,
-# PostgreSQL for the central service's tests (sync/central/pgtest starts its
-# own servers; the package's service is not used).
-APT_PACKAGES := gcc libgl1-mesa-dev xorg-dev xvfb fonts-noto-cjk imagemagick postgresql
+# xdotool to tap the app under Xvfb (make screenshots, make bench-ui),
+# x11-apps for xwd's quick captures (make bench-ui), PostgreSQL for the
+# central service's tests (sync/central/pgtest starts its own servers; the
+# package's service is not used).
+APT_PACKAGES := gcc libgl1-mesa-dev xorg-dev xvfb fonts-noto-cjk imagemagick xdotool x11-apps postgresql
 BARCODE_TESTDATA ?= ../shared/testdata/barcodes/zxing-blackbox
 BENCHTIME ?= 1x
 
-.PHONY: setup run test test-race bench accuracy fuzz sim vet build clean
+.PHONY: setup run test test-race bench bench-ui accuracy fuzz sim vet build screenshots clean
 
 setup:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -50,6 +52,19 @@ test: vet
 
 bench: setup
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -benchmem ./...
+
+# Start-up and memory of the terminal against a bare Fyne list (issue 5),
+# each app started RUNS times under one Xvfb; see docs/BENCHMARKS.md.
+RUNS ?= 5
+bench-ui: build
+	$(GO) build -o bin/uifloor ./cmd/uifloor
+	$(GO) run ./cmd/uibench -runs $(RUNS) -bin bin/fieldbench -floor bin/uifloor
+
+# The README's screenshots: phone, tablet and desktop, English and Chinese,
+# each on its own Xvfb (about a minute: each language's first start creates
+# and syncs the demo world).
+screenshots: build
+	$(GO) run ./cmd/screenshots -out docs/screenshots -bin bin/fieldbench
 
 accuracy: setup
 	BARCODE_TESTDATA="$(abspath $(BARCODE_TESTDATA))" $(GO) run ./cmd/accuracy
