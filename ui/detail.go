@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -152,6 +153,9 @@ func (v *TicketDetailView) render(tv ticketView) fyne.CanvasObject {
 		lang.X("ticket.resolve_by", "Resolve by"), strings.TrimSpace(timeText(t.ResolveBy)+"  "+slaText(t.ResolveBy, v.deps.Now())),
 		lang.X("ticket.diagnosis", "Diagnosis"), t.Diagnosis,
 		lang.X("ticket.status_reason", "Why"), t.StatusReason,
+		lang.X("ticket.opened", "Opened"), timeText(t.CreatedAt),
+		lang.X("ticket.started", "Started"), optionalTime(t.StartedAt),
+		lang.X("ticket.completed", "Completed"), optionalTime(t.CompletedAt),
 		lang.X("ticket.resolution", "Resolution"), resolutionOrEmpty(t.ResolutionCode),
 	)
 
@@ -285,4 +289,12 @@ func resolutionOrEmpty(r app.Resolution) string {
 		return ""
 	}
 	return resolutionText(r)
+}
+
+// optionalTime is "" for a time not reached yet, so the row is left out.
+func optionalTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return timeText(t)
 }

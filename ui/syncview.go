@@ -65,6 +65,7 @@ func (s *syncLine) apply(st app.SyncStatus) {
 		s.offlineSince = time.Time{}
 	}
 	changedCounts := st.Pending != s.status.Pending || st.Conflicts != s.status.Conflicts
+	synced := !st.LastSuccess.Equal(s.status.LastSuccess) && !s.status.LastSuccess.IsZero()
 	s.status = st
 	s.text.SetText(s.describe(st, now))
 	icon, importance := theme.ConfirmIcon(), widget.SuccessImportance
@@ -84,8 +85,15 @@ func (s *syncLine) apply(st app.SyncStatus) {
 		s.bar.Stop()
 		s.bar.Hide()
 	}
-	if changedCounts {
-		s.t.list.Reload() // badges
+	if changedCounts || synced {
+		s.t.list.Reload() // badges, and what the sync brought
+	}
+	if synced {
+		// The open ticket may have changed on the server, and its photos
+		// may now be uploaded.
+		if tk, ok := s.t.detail.ticket(); ok {
+			s.t.detail.Show(tk.ID)
+		}
 	}
 	if s.inbox != nil {
 		s.inbox.refresh()
