@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -128,7 +129,11 @@ func fields(pairs ...string) *fyne.Container {
 		l := widget.NewLabel(pairs[i])
 		l.Importance = widget.LowImportance
 		val := widget.NewLabel(pairs[i+1])
-		val.Wrapping = fyne.TextWrapWord
+		// Wrapping costs a text layout per width change; short values
+		// (most of them) never need it.
+		if utf8.RuneCountInString(pairs[i+1]) > 32 {
+			val.Wrapping = fyne.TextWrapWord
+		}
 		c.Add(l)
 		c.Add(val)
 	}
