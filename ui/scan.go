@@ -47,26 +47,18 @@ func (t *Terminal) HandleScan(s scanner.Scan) {
 
 // route runs on the UI goroutine.
 func (t *Terminal) route(m scanner.Meaning) {
-	if t.partPicker != nil && (m.Kind == scanner.ScanPart || m.Kind == scanner.ScanText) {
+	// A part search in front takes a part label or plain text: the add-part
+	// dialog first, then the parts page.
+	if search := t.partSearchInFront(); search != nil && (m.Kind == scanner.ScanPart || m.Kind == scanner.ScanText) {
 		q := string(m.Part)
 		if q == "" {
 			q = m.Text
 		}
-		t.partPicker.query.SetText(q)
+		search.SetText(q)
 		t.setScanStatus(false, lang.X("scan.part_search", "Scanned {{.Part}}: looking it up.", map[string]any{"Part": q}))
 		return
 	}
-	// The screen in front decides first: the parts page searches, an open
-	// ticket being worked on takes a part label as a part to fit.
-	if t.parts != nil && t.tabs.Selected() != nil && t.tabs.Selected().Content == t.parts.root && (m.Kind == scanner.ScanPart || m.Kind == scanner.ScanText) {
-		q := string(m.Part)
-		if q == "" {
-			q = m.Text
-		}
-		t.parts.query.SetText(q)
-		t.setScanStatus(false, lang.X("scan.part_search", "Scanned {{.Part}}: looking it up.", map[string]any{"Part": q}))
-		return
-	}
+	// An open ticket being worked on takes a part label as a part to fit.
 	if tk, ok := t.detail.ticket(); ok && m.Kind == scanner.ScanPart && t.partPicker == nil && t.checkIn == nil && t.deps.Commit != nil &&
 		(tk.Status == app.StatusInProgress || tk.Status == app.StatusOnSite) && (!t.compact || t.ticketsPage.Objects[0] == t.detailPage) {
 		t.addPart(tk, string(m.Part))
@@ -435,4 +427,16 @@ func (t *Terminal) offerPickUp(tk app.Ticket) {
 	}, t.win)
 	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.94, 480), 0))
 	d.Show()
+}
+
+// partSearchInFront is the part search box the user sees: the add-part
+// dialog's, or the parts page's; nil when neither is in front.
+func (t *Terminal) partSearchInFront() *scanEntry {
+	switch {
+	case t.partPicker != nil:
+		return t.partPicker.query
+	case t.parts != nil && t.tabs.Selected() != nil && t.tabs.Selected().Content == t.parts.root:
+		return t.parts.query
+	}
+	return nil
 }
