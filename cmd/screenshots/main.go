@@ -13,14 +13,12 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"image"
 	"image/png"
-	"io"
 	"log"
 	"os"
 	"os/exec"
@@ -29,6 +27,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/fieldbench/fieldbench/cmd/internal/xvfb"
 )
 
 // Size is a screen the screenshots are taken on.
@@ -158,60 +158,43 @@ func run(ctx context.Context, c config) error {
 			if err != nil {
 				return fmt.Errorf("%s %s: %w", s.Name, lang, err)
 			}
-			log.Printf("%s-%s: list ready after %s (%s), done in %s", s.Name, lang, ready.wall.Round(time.Millisecond), ready.line, time.Since(start).Round(100*time.Millisecond))
+			log.Printf("%s-%s: list ready after %s (%s), done in %s", s.Name, lang, ready.Wall.Round(time.Millisecond), ready.Line, time.Since(start).Round(100*time.Millisecond))
 		}
 	}
 	return nil
 }
 
-type readyInfo struct {
-	wall time.Duration // from exec to the ready file
-	line string        // what the app wrote
-}
-
 // shoot takes the two screenshots of one size and language.
-func shoot(ctx context.Context, c config, s Size, lang, data string) (readyInfo, error) {
+func shoot(ctx context.Context, c config, s Size, lang, data string) (xvfb.Ready, error) {
 	tmp, err := os.MkdirTemp("", "fieldbench-shot-")
 	if err != nil {
-		return readyInfo{}, err
+		return xvfb.Ready{}, err
 	}
 	defer os.RemoveAll(tmp)
 
-	display, stopX, err := startXvfb(ctx, s, filepath.Join(tmp, "xvfb.log"))
+	server, err := xvfb.Start(ctx, s.String(), filepath.Join(tmp, "xvfb.log"))
 	if err != nil {
-		return readyInfo{}, err
+		return xvfb.Ready{}, err
 	}
-	defer stopX()
+	defer server.Stop()
 
-	readyPath := filepath.Join(tmp, "ready")
-	logPath := filepath.Join(tmp, "app.log")
-	app := exec.Command(c.bin, "-demo", "-data", data, "-lang", lang, "-window-size", s.String(), "-ready-file", readyPath)
-	app.Env = append(os.Environ(), "DISPLAY="+display, "FYNE_SCALE=1")
-	logFile, err := os.Create(logPath)
+	app, err := server.StartApp([]string{c.bin, "-demo", "-data", data, "-lang", lang, "-window-size", s.String()}, nil,
+		filepath.Join(tmp, "ready"), filepath.Join(tmp, "app.log"))
 	if err != nil {
-		return readyInfo{}, err
+		return xvfb.Ready{}, err
 	}
-	defer logFile.Close()
-	app.Stdout, app.Stderr = logFile, logFile
-	started := time.Now()
-	p, err := start(app)
+	defer app.Stop()
+	ready, err := app.WaitReady(ctx, c.timeout)
 	if err != nil {
-		return readyInfo{}, err
+		return xvfb.Ready{}, err
 	}
-	defer p.stop()
-
-	line, err := waitFile(ctx, readyPath, c.timeout, p)
-	if err != nil {
-		return readyInfo{}, fmt.Errorf("%w\n%s", err, tail(logPath, 20))
-	}
-	ready := readyInfo{wall: time.Since(started), line: line}
 
 	list := filepath.Join(c.out, fmt.Sprintf("%s-%s-tickets.png", s.Name, lang))
 	ticket := filepath.Join(c.out, fmt.Sprintf("%s-%s-ticket.png", s.Name, lang))
-	if err := sleep(ctx, c.settle); err != nil {
+	if err := xvfb.Sleep(ctx, c.settle); err != nil {
 		return ready, err
 	}
-	if err := capture(display, list); err != nil {
+	if err := capture(server, list); err != nil {
 		return ready, err
 	}
 	x, y := firstTicket(s)
@@ -220,15 +203,13 @@ func shoot(ctx context.Context, c config, s Size, lang, data string) (readyInfo,
 			return ready, fmt.Errorf("-tap %q: want X,Y", c.tap)
 		}
 	}
-	tap := exec.Command("xdotool", "mousemove", fmt.Sprint(x), fmt.Sprint(y), "click", "1")
-	tap.Env = append(os.Environ(), "DISPLAY="+display)
-	if out, err := tap.CombinedOutput(); err != nil {
-		return ready, fmt.Errorf("xdotool: %v: %s", err, out)
-	}
-	if err := sleep(ctx, c.settle); err != nil {
+	if err := server.Tap(x, y); err != nil {
 		return ready, err
 	}
-	if err := capture(display, ticket); err != nil {
+	if err := xvfb.Sleep(ctx, c.settle); err != nil {
+		return ready, err
+	}
+	if err := capture(server, ticket); err != nil {
 		return ready, err
 	}
 	changed, err := changedShare(list, ticket)
@@ -246,84 +227,9 @@ func shoot(ctx context.Context, c config, s Size, lang, data string) (readyInfo,
 // (tablet, desktop); a missed tap changes only a hover highlight.
 const minChange = 0.05
 
-// startXvfb starts an X server at the size on a display it picks itself
-// (-displayfd), and returns DISPLAY and how to stop it.
-func startXvfb(ctx context.Context, s Size, logPath string) (string, func(), error) {
-	r, w, err := os.Pipe()
-	if err != nil {
-		return "", nil, err
-	}
-	defer r.Close()
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		w.Close()
-		return "", nil, err
-	}
-	// fd 3 in the child is ExtraFiles[0]; Xvfb writes the display number
-	// there once it accepts connections.
-	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", s.String()+"x24", "-nolisten", "tcp")
-	x.ExtraFiles = []*os.File{w}
-	x.Stdout, x.Stderr = logFile, logFile
-	p, err := start(x)
-	w.Close()
-	if err != nil {
-		logFile.Close()
-		return "", nil, fmt.Errorf("start Xvfb: %w", err)
-	}
-	stop := func() {
-		p.stop()
-		logFile.Close()
-	}
-	got := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(r).ReadString('\n')
-		got <- strings.TrimSpace(line)
-	}()
-	select {
-	case n := <-got:
-		if n == "" {
-			stop()
-			return "", nil, fmt.Errorf("Xvfb gave no display\n%s", tail(logPath, 10))
-		}
-		return ":" + n, stop, nil
-	case <-time.After(30 * time.Second):
-		stop()
-		return "", nil, errors.New("Xvfb did not start within 30 s")
-	case <-ctx.Done():
-		stop()
-		return "", nil, ctx.Err()
-	}
-}
-
-// waitFile waits until path exists and returns its first line; it gives up
-// when the process exits first or after timeout.
-func waitFile(ctx context.Context, path string, timeout time.Duration, p *process) (string, error) {
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		if data, err := os.ReadFile(path); err == nil {
-			line, _, _ := strings.Cut(string(data), "\n")
-			return line, nil
-		}
-		select {
-		case <-tick.C:
-		case <-p.done:
-			return "", fmt.Errorf("the app exited before its ticket list was ready: %v", p.err)
-		case <-deadline.C:
-			return "", fmt.Errorf("no ticket list within %s", timeout)
-		case <-ctx.Done():
-			return "", ctx.Err()
-		}
-	}
-}
-
 // capture saves the whole X screen as a PNG.
-func capture(display, path string) error {
-	cmd := exec.Command("import", "-window", "root", path)
-	cmd.Env = append(os.Environ(), "DISPLAY="+display)
-	if out, err := cmd.CombinedOutput(); err != nil {
+func capture(server *xvfb.Server, path string) error {
+	if out, err := server.Command("import", "-window", "root", path).CombinedOutput(); err != nil {
 		return fmt.Errorf("import %s: %v: %s", path, err, out)
 	}
 	return nil
@@ -374,61 +280,4 @@ func diff(a, b image.Image) float64 {
 		}
 	}
 	return float64(n) / float64(ra.Dx()*ra.Dy())
-}
-
-// process is a started command whose end can be awaited more than once.
-type process struct {
-	cmd  *exec.Cmd
-	done chan struct{} // closed when it has exited
-	err  error         // Wait's result, once done is closed
-}
-
-func start(cmd *exec.Cmd) (*process, error) {
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	p := &process{cmd: cmd, done: make(chan struct{})}
-	go func() {
-		p.err = cmd.Wait()
-		close(p.done)
-	}()
-	return p, nil
-}
-
-// stop asks the process to end, and kills it after 5 s.
-func (p *process) stop() {
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.done:
-	case <-time.After(5 * time.Second):
-		_ = p.cmd.Process.Kill()
-		<-p.done
-	}
-}
-
-// sleep waits d or until ctx is cancelled.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// tail is the last n lines of a log file, for error messages.
-func tail(path string, n int) string {
-	f, err := os.Open(path)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	data, _ := io.ReadAll(f)
-	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }

@@ -19,7 +19,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/binary"
@@ -34,13 +33,14 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/app/demo"
+	"github.com/fieldbench/fieldbench/cmd/internal/xvfb"
+	"github.com/fieldbench/fieldbench/cmd/uibench/ready"
 	"github.com/fieldbench/fieldbench/store"
 )
 
@@ -117,11 +117,11 @@ func run(ctx context.Context, c config) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	display, stopX, err := startXvfb(ctx, c.window, filepath.Join(tmp, "xvfb.log"))
+	server, err := xvfb.Start(ctx, c.window, filepath.Join(tmp, "xvfb.log"))
 	if err != nil {
 		return err
 	}
-	defer stopX()
+	defer server.Stop()
 
 	abs, err := filepath.Abs(c.data)
 	if err != nil {
@@ -135,7 +135,7 @@ func run(ctx context.Context, c config) error {
 	results := map[string][]sample{}
 	for i := range c.warmup + c.runs {
 		for _, s := range apps {
-			m, err := measure(ctx, c, display, tmp, s)
+			m, err := measure(ctx, c, server, tmp, s)
 			if err != nil {
 				return fmt.Errorf("%s run %d: %w", s.name, i+1, err)
 			}
@@ -258,78 +258,32 @@ func mb(kb int64) float64 { return float64(kb) / 1024 }
 
 // measure starts one app, waits for its ready file, reads its memory, and
 // optionally opens the first ticket, then stops it.
-func measure(ctx context.Context, c config, display, tmp string, s subject) (sample, error) {
-	ready := filepath.Join(tmp, s.name+".ready")
-	os.Remove(ready)
-	logPath := filepath.Join(tmp, s.name+".log")
-	logFile, err := os.Create(logPath)
+func measure(ctx context.Context, c config, server *xvfb.Server, tmp string, s subject) (sample, error) {
+	a, err := server.StartApp(s.args, []string{"FIELDBENCH_TECHNICIAN=" + string(demo.DemoTechnician)},
+		filepath.Join(tmp, s.name+".ready"), filepath.Join(tmp, s.name+".log"))
 	if err != nil {
 		return sample{}, err
 	}
-	defer logFile.Close()
-	cmd := exec.Command(s.args[0], append(s.args[1:], "-ready-file", ready)...)
-	cmd.Env = append(os.Environ(), "DISPLAY="+display, "FYNE_SCALE=1", "FIELDBENCH_TECHNICIAN="+string(demo.DemoTechnician))
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	started := time.Now()
-	p, err := start(cmd)
+	defer a.Stop()
+	r, err := a.WaitReady(ctx, c.timeout)
 	if err != nil {
 		return sample{}, err
 	}
-	defer p.stop()
-	line, err := waitFile(ctx, ready, c.timeout, p)
-	if err != nil {
-		return sample{}, fmt.Errorf("%w\n%s", err, tail(logPath, 20))
-	}
-	m := sample{wall: time.Since(started)}
-	if m.readyMS, m.rssKB, err = parseReady(line); err != nil {
+	m := sample{wall: r.Wall}
+	if m.readyMS, m.rssKB, err = ready.Parse(r.Line); err != nil {
 		return m, err
 	}
-	if err := sleep(ctx, c.settle); err != nil {
+	if err := xvfb.Sleep(ctx, c.settle); err != nil {
 		return m, err
 	}
-	m.settledKB = residentKB(cmd.Process.Pid)
+	m.settledKB = ready.ResidentKB(a.Pid())
 	if s.open {
-		if m.open, err = openFirst(ctx, display, c.tapX, c.tapY); err != nil {
+		if m.open, err = openFirst(ctx, server, c.tapX, c.tapY); err != nil {
 			return m, err
 		}
-		m.openedKB = residentKB(cmd.Process.Pid)
+		m.openedKB = ready.ResidentKB(a.Pid())
 	}
 	return m, nil
-}
-
-// parseReady reads "ready_ms=312 rss_kb=150000".
-func parseReady(line string) (ms, kb int64, err error) {
-	for _, f := range strings.Fields(line) {
-		k, v, _ := strings.Cut(f, "=")
-		n, perr := strconv.ParseInt(v, 10, 64)
-		switch {
-		case perr != nil:
-			return 0, 0, fmt.Errorf("ready file %q: %s is not a number", line, k)
-		case k == "ready_ms":
-			ms = n
-		case k == "rss_kb":
-			kb = n
-		}
-	}
-	if ms <= 0 || kb <= 0 {
-		return 0, 0, fmt.Errorf("ready file %q: want ready_ms=… rss_kb=…", line)
-	}
-	return ms, kb, nil
-}
-
-// residentKB is a process's VmRSS in kB, 0 if unknown.
-func residentKB(pid int) int64 {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return kb
-		}
-	}
-	return 0
 }
 
 // openTiming bounds when a tapped ticket was drawn: after lower and by
@@ -352,8 +306,8 @@ const (
 // start of the capture before, by the end of that capture. The captures
 // take 20–40 ms each and share the CPU with the app, so the figure is an
 // upper bound with that resolution. There is no in-app signal for it.
-func openFirst(ctx context.Context, display string, x, y int) (openTiming, error) {
-	before, _, err := xwd(display)
+func openFirst(ctx context.Context, server *xvfb.Server, x, y int) (openTiming, error) {
+	before, _, err := xwd(server)
 	if err != nil {
 		return openTiming{}, err
 	}
@@ -363,17 +317,15 @@ func openFirst(ctx context.Context, display string, x, y int) (openTiming, error
 	}
 	var frames []frame
 	t0 := time.Now()
-	tap := exec.Command("xdotool", "mousemove", strconv.Itoa(x), strconv.Itoa(y), "click", "1")
-	tap.Env = append(os.Environ(), "DISPLAY="+display)
-	if out, err := tap.CombinedOutput(); err != nil {
-		return openTiming{}, fmt.Errorf("xdotool: %v: %s", err, out)
+	if err := server.Tap(x, y); err != nil {
+		return openTiming{}, err
 	}
 	for time.Since(t0) < openWatch {
 		if err := ctx.Err(); err != nil {
 			return openTiming{}, err
 		}
 		start := time.Since(t0)
-		img, _, err := xwd(display)
+		img, _, err := xwd(server)
 		if err != nil {
 			return openTiming{}, err
 		}
@@ -401,11 +353,9 @@ func openFirst(ctx context.Context, display string, x, y int) (openTiming, error
 
 // xwd captures the root window's pixels: xwd's output without its header
 // and colour map, whose padding bytes differ between equal captures.
-func xwd(display string) ([]byte, time.Duration, error) {
+func xwd(server *xvfb.Server) ([]byte, time.Duration, error) {
 	start := time.Now()
-	cmd := exec.Command("xwd", "-root", "-silent")
-	cmd.Env = append(os.Environ(), "DISPLAY="+display)
-	out, err := cmd.Output()
+	out, err := server.Command("xwd", "-root", "-silent").Output()
 	if err != nil {
 		return nil, 0, fmt.Errorf("xwd: %w", err)
 	}
@@ -495,132 +445,4 @@ func report(w io.Writer, c config, floor, ours []sample) {
 		fmt.Fprintf(w, "| tap the first ticket to the ticket drawn (screen captures) | — | ≤ %.0f ms (after %.0f ms) | — | — | |\n", up, lo)
 		fmt.Fprintf(w, "| resident memory with the ticket open, against the floor's settled list | — | %.1f MB | %+.1f MB | ≤ +%d MB | %s |\n", opened, opened-fs, maxExtraMB, verdict(opened-fs <= maxExtraMB))
 	}
-}
-
-// process is a started command whose end can be awaited more than once.
-type process struct {
-	cmd  *exec.Cmd
-	done chan struct{} // closed when it has exited
-	err  error         // Wait's result, once done is closed
-}
-
-func start(cmd *exec.Cmd) (*process, error) {
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	p := &process{cmd: cmd, done: make(chan struct{})}
-	go func() {
-		p.err = cmd.Wait()
-		close(p.done)
-	}()
-	return p, nil
-}
-
-// stop asks the process to end, and kills it after 5 s.
-func (p *process) stop() {
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.done:
-	case <-time.After(5 * time.Second):
-		_ = p.cmd.Process.Kill()
-		<-p.done
-	}
-}
-
-// startXvfb starts an X server with a screen of size (WxH) on a display it
-// picks itself (-displayfd), and returns DISPLAY and how to stop it.
-func startXvfb(ctx context.Context, size, logPath string) (string, func(), error) {
-	r, w, err := os.Pipe()
-	if err != nil {
-		return "", nil, err
-	}
-	defer r.Close()
-	logFile, err := os.Create(logPath)
-	if err != nil {
-		w.Close()
-		return "", nil, err
-	}
-	// fd 3 in the child is ExtraFiles[0]; Xvfb writes the display number
-	// there once it accepts connections.
-	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", size+"x24", "-nolisten", "tcp")
-	x.ExtraFiles = []*os.File{w}
-	x.Stdout, x.Stderr = logFile, logFile
-	p, err := start(x)
-	w.Close()
-	if err != nil {
-		logFile.Close()
-		return "", nil, fmt.Errorf("start Xvfb: %w", err)
-	}
-	stop := func() {
-		p.stop()
-		logFile.Close()
-	}
-	got := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(r).ReadString('\n')
-		got <- strings.TrimSpace(line)
-	}()
-	select {
-	case n := <-got:
-		if n == "" {
-			stop()
-			return "", nil, fmt.Errorf("Xvfb gave no display\n%s", tail(logPath, 10))
-		}
-		return ":" + n, stop, nil
-	case <-time.After(30 * time.Second):
-		stop()
-		return "", nil, errors.New("Xvfb did not start within 30 s")
-	case <-ctx.Done():
-		stop()
-		return "", nil, ctx.Err()
-	}
-}
-
-// waitFile waits until path exists and returns its first line; it gives up
-// when the process exits first or after timeout. It looks every 2 ms.
-func waitFile(ctx context.Context, path string, timeout time.Duration, p *process) (string, error) {
-	deadline := time.NewTimer(timeout)
-	defer deadline.Stop()
-	tick := time.NewTicker(2 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		if data, err := os.ReadFile(path); err == nil {
-			line, _, _ := strings.Cut(string(data), "\n")
-			return line, nil
-		}
-		select {
-		case <-tick.C:
-		case <-p.done:
-			return "", fmt.Errorf("exited before its list was ready: %v", p.err)
-		case <-deadline.C:
-			return "", fmt.Errorf("no list within %s", timeout)
-		case <-ctx.Done():
-			return "", ctx.Err()
-		}
-	}
-}
-
-// sleep waits d or until ctx is cancelled.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// tail is the last n lines of a log file, for error messages.
-func tail(path string, n int) string {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return ""
-	}
-	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }
