@@ -3,6 +3,7 @@ package ui_test
 import (
 	"context"
 	"path/filepath"
+	"runtime/debug"
 	"testing"
 	"time"
 
@@ -82,5 +83,18 @@ func BenchmarkDrawFrame(b *testing.B) {
 	term.List().SetView(app.ViewDone)
 	for b.Loop() {
 		w.Canvas().Capture()
+	}
+}
+
+// BenchmarkMemoryTrim is the cost of the trim the terminal runs once a
+// screen has settled (ui/trim.go): a full collection that returns free
+// memory to the system, with a ticket open over 10,000 tickets.
+func BenchmarkMemoryTrim(b *testing.B) {
+	term, w, _ := benchTerminal(b)
+	term.List().SetView(app.ViewDone)
+	term.List().Select(0)
+	w.Canvas().Capture()
+	for b.Loop() {
+		debug.FreeOSMemory()
 	}
 }

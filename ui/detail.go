@@ -117,6 +117,9 @@ func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
 	scroll.Offset = offset
 	v.root.Objects = []fyne.CanvasObject{scroll}
 	v.root.Refresh()
+	if v.term != nil {
+		v.term.trimmer.changed()
+	}
 }
 
 // fields lays out label/value pairs in two aligned columns.

@@ -97,6 +97,7 @@ type Terminal struct {
 	iconButtons []*iconButton
 	compact     bool
 	compactSet  bool
+	trimmer     *memoryTrimmer
 
 	search     *scanEntry
 	sync       *syncLine
@@ -114,7 +115,8 @@ type Terminal struct {
 // the keyboard-wedge listener.
 func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 	deps.defaults()
-	t := &Terminal{deps: deps, ctx: ctx, keys: &wedgeKeys{wedge: deps.Wedge, now: deps.KeyClock}}
+	t := &Terminal{deps: deps, ctx: ctx, keys: &wedgeKeys{wedge: deps.Wedge, now: deps.KeyClock}, trimmer: newMemoryTrimmer()}
+	context.AfterFunc(ctx, t.trimmer.stop)
 	t.detail = newTicketDetailView(ctx, deps, t)
 	t.list = newTicketList(ctx, deps, t.keys, t.openTicket)
 
