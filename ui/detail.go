@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"image"
 	"net/url"
 	"strings"
 	"time"
@@ -34,6 +35,7 @@ type TicketDetailView struct {
 // ticketView is what the background load computes for the detail pane.
 type ticketView struct {
 	detail   app.TicketDetail
+	thumbs   map[string]image.Image // photo thumbnails by SHA-256
 	parts    map[app.PartNumber]app.Part
 	decision *app.Decision
 	decErr   error
@@ -63,7 +65,14 @@ func (v *TicketDetailView) load(id app.TicketID) (ticketView, error) {
 	if err != nil {
 		return ticketView{}, err
 	}
-	tv := ticketView{detail: d, parts: map[app.PartNumber]app.Part{}}
+	tv := ticketView{detail: d, parts: map[app.PartNumber]app.Part{}, thumbs: map[string]image.Image{}}
+	if v.term != nil {
+		for _, p := range d.Photos {
+			if img := v.term.loadThumbnail(p.SHA256); img != nil {
+				tv.thumbs[p.SHA256] = img
+			}
+		}
+	}
 	if p := &tv.detail.Ticket.Product; p.ManufactureDate.IsZero() {
 		// Many brands write the month or week of manufacture into the
 		// serial: without proof of purchase, warranty counts from it.
@@ -190,7 +199,7 @@ func (v *TicketDetailView) render(tv ticketView) fyne.CanvasObject {
 		if c := v.term.diagnosisCard(t); c != nil {
 			sections = append(sections, c)
 		}
-		v.photos = v.term.photosCard(tv.detail)
+		v.photos = v.term.photosCard(tv.detail, tv.thumbs)
 		sections = append(sections, v.term.partsCard(tv), v.term.repairCard(tv.detail), v.photos, v.term.notesCard(tv.detail))
 	}
 	return container.NewVBox(sections...)

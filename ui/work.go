@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	xdraw "golang.org/x/image/draw"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/scanner"
@@ -487,10 +488,10 @@ func (t *Terminal) addPart(tk app.Ticket, query string) {
 
 // photosCard shows the ticket's photos as thumbnails with their upload
 // state, and adds photos from files (or dropped on the card).
-func (t *Terminal) photosCard(d app.TicketDetail) *widget.Card {
+func (t *Terminal) photosCard(d app.TicketDetail, thumbs map[string]image.Image) *widget.Card {
 	grid := container.NewGridWrap(fyne.NewSize(128, 150))
 	for _, p := range d.Photos {
-		grid.Add(t.thumbnail(p))
+		grid.Add(t.thumbnail(p, thumbs[p.SHA256]))
 	}
 	box := container.NewVBox()
 	if len(d.Photos) == 0 {
@@ -514,17 +515,12 @@ func photoStateText(state string) string {
 	return lang.X("photos.state.local", "On this device only")
 }
 
-func (t *Terminal) thumbnail(p app.Photo) fyne.CanvasObject {
+func (t *Terminal) thumbnail(p app.Photo, thumb image.Image) fyne.CanvasObject {
 	img := canvas.NewImageFromResource(theme.FileImageIcon())
 	img.FillMode = canvas.ImageFillContain
 	img.SetMinSize(fyne.NewSize(120, 110))
-	if t.deps.Photos != nil {
-		if rc, err := t.deps.Photos.OpenPhoto(t.ctx, p.SHA256); err == nil {
-			if m, _, err := image.Decode(io.LimitReader(rc, 64<<20)); err == nil {
-				img.Image, img.Resource = m, nil
-			}
-			rc.Close()
-		}
+	if thumb != nil {
+		img.Image, img.Resource = thumb, nil
 	}
 	state := widget.NewLabel(photoStateText(p.State))
 	state.Truncation = fyne.TextTruncateEllipsis
@@ -533,6 +529,41 @@ func (t *Terminal) thumbnail(p app.Photo) fyne.CanvasObject {
 		state.Importance = widget.SuccessImportance
 	}
 	return container.NewBorder(nil, state, nil, nil, img)
+}
+
+// thumbSize is the longer side of a photo's thumbnail, in pixels: twice
+// its size on screen, for high-density displays.
+const thumbSize = 240
+
+// loadThumbnail decodes a stored photo and shrinks it, off the UI
+// goroutine: a camera's 12-megapixel JPEG takes a few hundred
+// milliseconds to decode and 48 MB as pixels; the thumbnail, 230 KB.
+func (t *Terminal) loadThumbnail(sha string) image.Image {
+	if t.deps.Photos == nil {
+		return nil
+	}
+	rc, err := t.deps.Photos.OpenPhoto(t.ctx, sha)
+	if err != nil {
+		return nil // not on this device (yet): the placeholder shows
+	}
+	defer rc.Close()
+	src, _, err := image.Decode(io.LimitReader(rc, scanner.MaxImageFileBytes))
+	if err != nil {
+		return nil
+	}
+	b := src.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w <= thumbSize && h <= thumbSize {
+		return src
+	}
+	if w >= h {
+		w, h = thumbSize, max(1, h*thumbSize/w)
+	} else {
+		w, h = max(1, w*thumbSize/h), thumbSize
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	xdraw.ApproxBiLinear.Scale(dst, dst.Bounds(), src, b, xdraw.Src, nil)
+	return dst
 }
 
 // pickTicketPhoto attaches a photo chosen from the files.

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -202,5 +204,54 @@ func TestWorkOnATicket(t *testing.T) {
 	got := ticketNow(t, deps, tk.ID).Ticket
 	if got.Status != app.StatusCompleted || got.ResolutionCode != app.ResolutionRepaired || got.LabourMinutes != tk.LabourMinutes+30 {
 		t.Fatalf("after completing: status %s, resolution %s, labour %d", got.Status, got.ResolutionCode, got.LabourMinutes)
+	}
+}
+
+// TestDropPhotosOnTheTicket: a picture dropped on the open ticket's photo
+// card is attached to it, with a thumbnail; dropped elsewhere it is read
+// for a code instead.
+func TestDropPhotosOnTheTicket(t *testing.T) {
+	term, _, _, ds, deps := scanTerminal(t)
+	tk := myTicket(t, ds, deps)
+	term.Detail().Show(tk.ID)
+	var card *widget.Card
+	walk(term.Detail().Object(), func(o fyne.CanvasObject) {
+		if c, ok := o.(*widget.Card); ok && c.Title == "Photos" {
+			card = c
+		}
+	})
+	if card == nil {
+		t.Fatal("no photo card on the ticket")
+	}
+	png, err := scanner.LabelPNG(scanner.ClaimTagFor(tk), scanner.Label62x29)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "before.png")
+	if err := os.WriteFile(path, png, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before := len(ticketNow(t, deps, tk.ID).Photos)
+	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(card).Add(fyne.NewPos(10, 10))
+	term.Drop(at, []fyne.URI{storage.NewFileURI(path)})
+	if got := len(ticketNow(t, deps, tk.ID).Photos); got != before+1 {
+		t.Fatalf("%d photos after the drop, want %d (scan bar %q)", got, before+1, term.ScanStatus())
+	}
+	thumbs := 0
+	walk(term.Detail().Object(), func(o fyne.CanvasObject) {
+		if img, ok := o.(*canvas.Image); ok && img.Image != nil {
+			thumbs++
+		}
+	})
+	if thumbs == 0 {
+		t.Error("no thumbnail of the dropped photo")
+	}
+	// Dropped on the list, the same picture is a claim tag to read.
+	term.Drop(fyne.NewPos(5, 200), []fyne.URI{storage.NewFileURI(path)})
+	if got := len(ticketNow(t, deps, tk.ID).Photos); got != before+1 {
+		t.Errorf("a drop outside the photo card attached a photo")
+	}
+	if !strings.Contains(term.ScanStatus(), tk.Number) {
+		t.Errorf("a drop on the list: scan bar %q", term.ScanStatus())
 	}
 }
