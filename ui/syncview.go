@@ -233,11 +233,17 @@ func (in *conflictInbox) refresh() {
 	}
 	t.deps.Run(func() {
 		cs, err := t.deps.Sync.OpenConflicts(t.ctx)
-		fyne.Do(func() { in.show(cs, err) })
+		numbers := map[app.TicketID]string{}
+		for _, c := range cs {
+			if d, err := t.deps.Tickets.TicketDetail(t.ctx, c.Ticket); err == nil {
+				numbers[c.Ticket] = d.Ticket.Number
+			}
+		}
+		fyne.Do(func() { in.show(cs, numbers, err) })
 	})
 }
 
-func (in *conflictInbox) show(cs []app.Conflict, err error) {
+func (in *conflictInbox) show(cs []app.Conflict, numbers map[app.TicketID]string, err error) {
 	in.list.RemoveAll()
 	if err != nil {
 		in.list.Add(widget.NewLabel(errorText(err)))
@@ -248,21 +254,20 @@ func (in *conflictInbox) show(cs []app.Conflict, err error) {
 		return
 	}
 	for _, c := range cs {
-		in.list.Add(in.card(c))
+		in.list.Add(in.card(c, numbers[c.Ticket]))
 	}
 }
 
 // card shows one conflict: what happened, both values, who and when, and
 // the resolutions that make sense for its kind.
-func (in *conflictInbox) card(c app.Conflict) fyne.CanvasObject {
+func (in *conflictInbox) card(c app.Conflict, number string) fyne.CanvasObject {
 	t := in.t
 	what := widget.NewLabel(lang.X(c.Key, c.Message, c.Data))
 	what.Wrapping = fyne.TextWrapWord
 	what.TextStyle.Bold = true
 	box := container.NewVBox(what)
-	number := string(c.Ticket)
-	if d, err := t.deps.Tickets.TicketDetail(t.ctx, c.Ticket); err == nil {
-		number = d.Ticket.Number
+	if number == "" {
+		number = string(c.Ticket) // a ticket no longer on the device
 	}
 	ours, theirs := c.Ours, c.Theirs
 	if c.Kind != app.ConflictField {

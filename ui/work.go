@@ -344,17 +344,32 @@ type partPicker struct {
 
 // addPart opens the add-part dialog, searching for query.
 func (t *Terminal) addPart(tk app.Ticket, query string) {
-	stockLoc, defectiveLoc, err := t.myLocations()
-	if err != nil {
-		t.showError(err)
-		return
-	}
-	pp := &partPicker{stock: map[app.PartNumber]int{}, chosen: -1}
-	if bal, err := t.deps.Parts.Balances(t.ctx, stockLoc.ID); err == nil {
-		for _, b := range bal {
-			pp.stock[b.Part] += b.Qty
+	// The technician's locations and stock come from SQLite: read them off
+	// the UI goroutine, then build the dialog on it.
+	t.deps.Run(func() {
+		stockLoc, defectiveLoc, err := t.myLocations()
+		stock := map[app.PartNumber]int{}
+		if err == nil {
+			var bal []app.Balance
+			if bal, err = t.deps.Parts.Balances(t.ctx, stockLoc.ID); err == nil {
+				for _, b := range bal {
+					stock[b.Part] += b.Qty
+				}
+			}
 		}
-	}
+		fyne.Do(func() {
+			if err != nil {
+				t.showError(err)
+				return
+			}
+			t.showPartPicker(tk, query, stockLoc, defectiveLoc, stock)
+		})
+	})
+}
+
+// showPartPicker builds and shows the add-part dialog.
+func (t *Terminal) showPartPicker(tk app.Ticket, query string, stockLoc, defectiveLoc app.Location, stock map[app.PartNumber]int) {
+	pp := &partPicker{stock: stock, chosen: -1}
 	pp.query = newScanEntry(t.keys)
 	pp.query.SetPlaceHolder(lang.X("parts.search_hint", "Part number, name (中文 or English), or scan its label"))
 	qty := newScanEntry(t.keys)
