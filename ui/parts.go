@@ -61,26 +61,19 @@ func newPartsPage(t *Terminal) *partsPage {
 	p.query.SetPlaceHolder(lang.X("parts.search_hint", "Part number, name (中文 or English), or scan its label"))
 	p.query.OnChanged = func(string) { p.load() }
 	p.list = widget.NewList(func() int { return len(p.rows) },
-		func() fyne.CanvasObject {
-			name := widget.NewLabel("part name")
-			name.TextStyle.Bold = true
-			name.Truncation = fyne.TextTruncateEllipsis
-			sub := widget.NewLabel("number · stock")
-			sub.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(name, sub)
-		},
+		func() fyne.CanvasObject { return newTwoLineRow("part name", "number · stock") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(p.rows) {
 				return
 			}
 			r := p.rows[i]
-			box := o.(*fyne.Container)
+			title, subLabel := twoLineRow(o)
 			if r.request != nil {
-				box.Objects[0].(*widget.Label).SetText(r.request.Number + " · " + r.request.Product.Brand + " " + r.request.Product.Model)
-				box.Objects[1].(*widget.Label).SetText(r.request.StatusReason + " · " + timeText(r.request.UpdatedAt))
+				title.SetText(r.request.Number + " · " + r.request.Product.Brand + " " + r.request.Product.Model)
+				subLabel.SetText(r.request.StatusReason + " · " + timeText(r.request.UpdatedAt))
 				return
 			}
-			box.Objects[0].(*widget.Label).SetText(partName(r.part))
+			title.SetText(partName(r.part))
 			sub := string(r.part.Number)
 			switch {
 			case r.where != "":
@@ -94,7 +87,7 @@ func newPartsPage(t *Terminal) *partsPage {
 			if price, ok := r.part.Price(currencyOf(t.deps.Country)); ok {
 				sub += " · " + moneyText(price)
 			}
-			box.Objects[1].(*widget.Label).SetText(sub)
+			subLabel.SetText(sub)
 		})
 	p.list.OnSelected = func(i widget.ListItemID) {
 		switch {
@@ -283,4 +276,21 @@ func (t *Terminal) ShowParts(mode, query string) {
 	}
 	t.parts.query.SetText(query)
 	t.parts.load()
+}
+
+// newTwoLineRow is a list row of a bold title over a line of detail, both
+// cut short with an ellipsis; the texts size the row.
+func newTwoLineRow(title, sub string) fyne.CanvasObject {
+	t := widget.NewLabel(title)
+	t.TextStyle.Bold = true
+	t.Truncation = fyne.TextTruncateEllipsis
+	s := widget.NewLabel(sub)
+	s.Truncation = fyne.TextTruncateEllipsis
+	return container.NewVBox(t, s)
+}
+
+// twoLineRow returns the labels of a row made by newTwoLineRow.
+func twoLineRow(o fyne.CanvasObject) (title, sub *widget.Label) {
+	box := o.(*fyne.Container)
+	return box.Objects[0].(*widget.Label), box.Objects[1].(*widget.Label)
 }

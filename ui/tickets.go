@@ -61,23 +61,15 @@ func newTicketList(ctx context.Context, deps Deps, keys *wedgeKeys, onSelect fun
 	})
 	l.list = newScanList(keys,
 		func() int { return len(l.tickets) },
-		func() fyne.CanvasObject {
-			title := widget.NewLabel("FB-0000-000000 · Customer")
-			title.TextStyle.Bold = true
-			title.Truncation = fyne.TextTruncateEllipsis
-			sub := widget.NewLabel("Brand Model · Status")
-			sub.Truncation = fyne.TextTruncateEllipsis
-			return container.NewVBox(title, sub)
-		},
+		func() fyne.CanvasObject { return newTwoLineRow("FB-0000-000000 · Customer", "Brand Model · Status") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i >= len(l.tickets) {
 				return
 			}
 			t := l.tickets[i]
-			box := o.(*fyne.Container)
-			box.Objects[0].(*widget.Label).SetText(fmt.Sprintf("%s · %s", t.Number, t.Customer.Name))
+			title, subLabel := twoLineRow(o)
+			title.SetText(fmt.Sprintf("%s · %s", t.Number, t.Customer.Name))
 			sub := fmt.Sprintf("%s %s · %s", t.Product.Brand, t.Product.Model, statusText(t.Status))
-			subLabel := box.Objects[1].(*widget.Label)
 			subLabel.Importance = widget.MediumImportance
 			if t.Status.Open() {
 				if s := slaText(t.ResolveBy, l.deps.Now()); s != "" {
