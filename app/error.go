@@ -99,6 +99,20 @@ func ErrorCode(err error) string {
 	return EINTERNAL
 }
 
+// Refused reports whether err is a rule refusing the data it found (the
+// input is invalid, clashes with the current state, is outside the actor's
+// scope, or names something that does not exist): the same answer on any
+// retry, as opposed to a failure of a database, a disk or the network. The
+// device rolls back a refused replay and keeps it queued; the server turns
+// a refused push into a conflict and goes on with the batch.
+func Refused(err error) bool {
+	switch ErrorCode(err) {
+	case EINVALID, ECONFLICT, EFORBIDDEN, ENOTFOUND:
+		return true
+	}
+	return false
+}
+
 // ErrorMessage returns the English text of the first *Error in err's chain,
 // or a generic message for any other error: internal details stay in logs.
 func ErrorMessage(err error) string {

@@ -297,7 +297,7 @@ func (db *DB) replay(ctx context.Context, tx *sql.Tx, q replayRow) error {
 	}
 	mtx := &mutationTx{db: db, tx: tx, seq: q.m.Seq, replay: true}
 	err = cmd.Apply(ctx, mtx, replayActor(ctx, mtx, q), q.m.At)
-	if err != nil && !refused(err) {
+	if err != nil && !app.Refused(err) {
 		return err // writeTx rolls back the whole page
 	}
 	if err != nil {
@@ -324,16 +324,6 @@ func replayActor(ctx context.Context, tx app.MutationTx, q replayRow) app.Actor 
 		}
 	}
 	return a
-}
-
-// refused reports whether err is a command refusing the data it found (a
-// business rule), as opposed to a failure of the store.
-func refused(err error) bool {
-	switch app.ErrorCode(err) {
-	case app.EINVALID, app.ECONFLICT, app.EFORBIDDEN, app.ENOTFOUND:
-		return true
-	}
-	return false
 }
 
 // Wipe deletes every row of the store and the outbox, gives the device a
