@@ -63,12 +63,26 @@ type MutationTx interface {
 	Part(ctx context.Context, n PartNumber) (Part, error)
 	// Location returns ENOTFOUND for an unknown location.
 	Location(ctx context.Context, id LocationID) (Location, error)
-	// The Add methods append facts; an ID seen before is ECONFLICT.
+	// The Add methods append facts: a fact without an ID is EINVALID
+	// (FactWithoutID), an ID seen before is ECONFLICT (FactExists).
 	AddMovement(ctx context.Context, m StockMovement) error
 	AddRepair(ctx context.Context, r RepairEntry) error
 	AddPartUsed(ctx context.Context, p PartUsed) error
 	AddPhoto(ctx context.Context, p Photo) error
 	AddNote(ctx context.Context, n Note) error
+}
+
+// FactWithoutID is the error of a MutationTx asked to record a fact
+// (kind: "movement", "repair", "part_used", "photo", "note") that has no ID.
+func FactWithoutID(kind string) *Error {
+	return Errorf(EINVALID, "fact.without_id", "The {{.Kind}} has no ID; update the app, and report it to support if it happens again.", "Kind", kind)
+}
+
+// FactExists is the error of a MutationTx asked to record a fact whose ID
+// it already holds: facts are append-only, and a mutation applied twice
+// must not count its work twice.
+func FactExists(kind, id string) *Error {
+	return Errorf(ECONFLICT, "fact.exists", "This {{.Kind}} ({{.ID}}) was already recorded; nothing more to do.", "Kind", kind, "ID", id)
 }
 
 // Command is a decoded mutation: its arguments with the rules to apply them.

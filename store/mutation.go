@@ -63,15 +63,15 @@ func (m *mutationTx) AddMovement(ctx context.Context, mv app.StockMovement) erro
 	if err := mv.Validate(); err != nil {
 		return err
 	}
-	return m.addFact(ctx, "stock movement", mv.ID, movementInsert, movementArgs(mv, m.seq)...)
+	return m.addFact(ctx, "movement", mv.ID, movementInsert, movementArgs(mv, m.seq)...)
 }
 
 func (m *mutationTx) AddRepair(ctx context.Context, r app.RepairEntry) error {
-	return m.addFact(ctx, "repair entry", r.ID, repairInsert, append(repairArgs(r), m.seqArg())...)
+	return m.addFact(ctx, "repair", r.ID, repairInsert, append(repairArgs(r), m.seqArg())...)
 }
 
 func (m *mutationTx) AddPartUsed(ctx context.Context, p app.PartUsed) error {
-	return m.addFact(ctx, "part used", p.ID, partUsedInsert, append(partUsedArgs(p), m.seqArg())...)
+	return m.addFact(ctx, "part_used", p.ID, partUsedInsert, append(partUsedArgs(p), m.seqArg())...)
 }
 
 func (m *mutationTx) AddPhoto(ctx context.Context, p app.Photo) error {
@@ -85,11 +85,11 @@ func (m *mutationTx) AddNote(ctx context.Context, n app.Note) error {
 	return m.addFact(ctx, "note", n.ID, noteInsert, append(noteArgs(n), m.seqArg())...)
 }
 
-// addFact inserts an append-only fact; an ID seen before is ECONFLICT,
-// except in a replay.
-func (m *mutationTx) addFact(ctx context.Context, what, id, insert string, args ...any) error {
+// addFact inserts an append-only fact of a kind ("movement", "repair",
+// ...); an ID seen before is ECONFLICT, except in a replay.
+func (m *mutationTx) addFact(ctx context.Context, kind, id, insert string, args ...any) error {
 	if id == "" {
-		return app.Errorf(app.EINVALID, "store.fact_without_id", "The {{.What}} has no ID.", "What", what)
+		return app.FactWithoutID(kind)
 	}
 	res, err := m.tx.ExecContext(ctx, insert, args...)
 	if err != nil {
@@ -97,10 +97,10 @@ func (m *mutationTx) addFact(ctx context.Context, what, id, insert string, args 
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return fmt.Errorf("add %s: %w", what, err)
+		return fmt.Errorf("add %s: %w", kind, err)
 	}
 	if n == 0 && !m.replay {
-		return app.Errorf(app.ECONFLICT, "store.fact_exists", "This {{.What}} ({{.ID}}) was already recorded.", "What", what, "ID", id)
+		return app.FactExists(kind, id)
 	}
 	return nil
 }

@@ -138,7 +138,7 @@ func (s *serverTx) put(ctx context.Context, kind, id, ticket string, v any) erro
 // insertFact inserts an append-only fact; a known ID is ECONFLICT.
 func (s *serverTx) insertFact(ctx context.Context, kind, id, ticket string, v any) error {
 	if id == "" {
-		return app.Errorf(app.EINVALID, "central.fact_without_id", "The {{.Kind}} has no ID.", "Kind", kind)
+		return app.FactWithoutID(kind)
 	}
 	data, err := json.Marshal(v)
 	if err != nil {
@@ -152,7 +152,7 @@ func (s *serverTx) insertFact(ctx context.Context, kind, id, ticket string, v an
 	if n, err := res.RowsAffected(); err != nil {
 		return transient(err)
 	} else if n == 0 {
-		return app.Errorf(app.ECONFLICT, "central.fact_exists", "This {{.Kind}} ({{.ID}}) was already recorded.", "Kind", kind, "ID", id)
+		return app.FactExists(kind, id)
 	}
 	return nil
 }
