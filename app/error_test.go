@@ -34,3 +34,14 @@ func TestRefused(t *testing.T) {
 		})
 	}
 }
+
+func TestValidResolution(t *testing.T) {
+	for r, want := range map[string]bool{
+		app.ResolveAcceptOurs: true, app.ResolveAcceptTheirs: true, app.ResolveDismissed: true,
+		"": false, "dismiss": false, "ACCEPT_OURS": false, "accept_ours ": false,
+	} {
+		if got := app.ValidResolution(r); got != want {
+			t.Errorf("ValidResolution(%q) = %v, want %v", r, got, want)
+		}
+	}
+}
