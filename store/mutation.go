@@ -76,7 +76,7 @@ func (m *mutationTx) AddPartUsed(ctx context.Context, p app.PartUsed) error {
 
 func (m *mutationTx) AddPhoto(ctx context.Context, p app.Photo) error {
 	if p.State == "" {
-		p.State = photoLocal
+		p.State = app.PhotoLocal
 	}
 	return m.addFact(ctx, "photo", p.ID, photoInsert, append(photoArgs(p), m.seqArg())...)
 }
@@ -133,8 +133,8 @@ const (
 	// the upload queue (PhotosToUpload).
 	photoLoad = `INSERT INTO photos (id, ticket_id, sha256, size, mime, caption, kind, at, state, pulled)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET pulled = 1, state = CASE
-			WHEN excluded.state = '` + photoServerPending + `' AND photos.state = '` + photoVerified + `' THEN '` + photoLocal + `'
-			WHEN excluded.state <> '' AND (excluded.state = '` + photoVerified + `' OR photos.state NOT IN (` + photoUnsent + `)) THEN excluded.state
+			WHEN excluded.state = '` + app.PhotoPending + `' AND photos.state = '` + app.PhotoVerified + `' THEN '` + app.PhotoLocal + `'
+			WHEN excluded.state <> '' AND (excluded.state = '` + app.PhotoVerified + `' OR photos.state NOT IN (` + photoUnsent + `)) THEN excluded.state
 			ELSE photos.state END`
 	noteInsert = `INSERT INTO notes (id, ticket_id, text, at, by, outbox_seq)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
@@ -151,21 +151,12 @@ func (m *mutationTx) seqArg() any {
 	return nil
 }
 
-// Upload states of a photo on the device: recorded here (local), handed
-// to the upload queue (uploading), or confirmed by the server (verified).
-// A photo pulled from the server keeps the server's state.
-const (
-	photoLocal     = "local"
-	photoUploading = "uploading"
-	photoVerified  = "verified"
-	// photoServerPending is the server's word for bytes it does not have.
-	// For a photo this device had seen verified, the server was restored
-	// from a backup: the device sends the bytes again (if it has them).
-	photoServerPending = "pending"
-	// photoUnsent lists, for SQL, the states whose bytes the server has
-	// not verified yet.
-	photoUnsent = `'` + photoLocal + `', '` + photoUploading + `'`
-)
+// photoUnsent lists, for SQL, the states of a photo on the device whose
+// bytes the server has not verified yet. A photo pulled from the server
+// keeps the server's state; app.PhotoPending for a photo this device had
+// seen verified means the server was restored from a backup: the device
+// sends the bytes again (if it has them).
+const photoUnsent = `'` + app.PhotoLocal + `', '` + app.PhotoUploading + `'`
 
 // movementArgs: seq is the outbox seq of a local movement, 0 for one loaded
 // from the server.

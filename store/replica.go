@@ -415,7 +415,7 @@ func (db *DB) PhotosToUpload(ctx context.Context) ([]app.Photo, error) {
 // for upload (verified meanwhile, or pulled from the server): drop it from
 // the queue. The photo's file is never touched.
 func (db *DB) SetPhotoState(ctx context.Context, id string, state string) error {
-	if state != photoLocal && state != photoUploading && state != photoVerified {
+	if state != app.PhotoLocal && state != app.PhotoUploading && state != app.PhotoVerified {
 		return app.Errorf(app.EINVALID, "photo.bad_state", "A photo upload cannot be set to {{.State}}.", "State", state)
 	}
 	return db.writeTx(ctx, func(tx *sql.Tx) error {

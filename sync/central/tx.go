@@ -328,7 +328,7 @@ func (s *serverTx) AddPartUsed(ctx context.Context, p app.PartUsed) error {
 // AddPhoto records a photo's metadata; its state is "pending" until the
 // bytes arrive and their hash is verified (see photos.go).
 func (s *serverTx) AddPhoto(ctx context.Context, p app.Photo) error {
-	p.State = photoPending
+	p.State = app.PhotoPending
 	if err := s.addTicketFact(ctx, kindPhoto, p.ID, p.Ticket, p); err != nil {
 		return err
 	}
@@ -339,12 +339,6 @@ func (s *serverTx) AddPhoto(ctx context.Context, p app.Photo) error {
 func (s *serverTx) AddNote(ctx context.Context, n app.Note) error {
 	return s.addTicketFact(ctx, kindNote, n.ID, n.Ticket, n)
 }
-
-// Photo upload states as the server reports them.
-const (
-	photoPending  = "pending"
-	photoVerified = "verified"
-)
 
 // balance sums a part's ledger at a location.
 func (s *serverTx) balance(ctx context.Context, loc app.LocationID, part app.PartNumber) (int64, error) {
