@@ -14,6 +14,7 @@ const (
 	ENOTFOUND     = "not_found"    // the thing asked for does not exist
 	ECONFLICT     = "conflict"     // the action clashes with the current state
 	EUNAUTHORIZED = "unauthorized" // no valid credentials
+	EREVOKED      = "revoked"      // the device was removed from the service: it wipes its local copy
 	EFORBIDDEN    = "forbidden"    // valid credentials, outside the caller's scope
 	EOFFLINE      = "offline"      // the network or the server cannot be reached
 	EINTERNAL     = "internal"     // a bug or an environment failure

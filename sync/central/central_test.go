@@ -204,6 +204,28 @@ func TestPushExactlyOnce(t *testing.T) {
 	})
 }
 
+// TestPushByDeviceRevokedMeanwhile: a device revoked after its request was
+// authenticated gets the revoked code, which makes the app wipe its copy,
+// and its push changes nothing.
+func TestPushByDeviceRevokedMeanwhile(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		w := newWorld(t, db)
+		if err := db.RevokeDevice(t.Context(), tenant, w.a.Device); err != nil {
+			t.Fatal(err)
+		}
+		_, err := db.Push(t.Context(), w.a, []app.Mutation{mut(t, 1, start(w.ticketA.ID, 1))})
+		if app.ErrorCode(err) != app.EREVOKED {
+			t.Fatalf("push by a revoked device = %v (code %q), want %q", err, app.ErrorCode(err), app.EREVOKED)
+		}
+		if d := detail(t, db, w.ticketA.ID); d.Ticket.Status != app.StatusAssigned {
+			t.Fatalf("ticket status = %s after a refused push, want assigned", d.Ticket.Status)
+		}
+		if _, err := db.Authenticate(t.Context(), "no-such-token"); app.ErrorCode(err) != app.EUNAUTHORIZED {
+			t.Fatalf("unknown token = %v, want %q: only a revoked device wipes itself", err, app.EUNAUTHORIZED)
+		}
+	})
+}
+
 func TestPushGapAsksToResend(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, db *DB) {
 		w := newWorld(t, db)

@@ -1012,7 +1012,7 @@ func TestHTTPRevokedDeviceIsRefused(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			before := f.tables(t)
-			httpWantError(t, f.call(t, tc.method, tc.path, b2.Token, tc.body, nil), http.StatusUnauthorized, app.EUNAUTHORIZED, "auth.revoked")
+			httpWantError(t, f.call(t, tc.method, tc.path, b2.Token, tc.body, nil), http.StatusUnauthorized, app.EREVOKED, "auth.revoked")
 			f.unchanged(t, before)
 		})
 	}

@@ -53,8 +53,11 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 		res = PushResult{}
 		var revoked sql.NullInt64
 		err := tx.QueryRowContext(ctx, db.q(`SELECT last_seq, revoked_at FROM devices WHERE id = ?`), string(p.Device)).Scan(&res.Acked, &revoked)
-		if errors.Is(err, sql.ErrNoRows) || revoked.Valid {
+		if errors.Is(err, sql.ErrNoRows) {
 			return errUnauthorized
+		}
+		if revoked.Valid {
+			return errRevoked // revoked after the request was authenticated
 		}
 		if err != nil {
 			return transient(err)
