@@ -63,35 +63,39 @@ func (m *mutationTx) AddMovement(ctx context.Context, mv app.StockMovement) erro
 	if err := mv.Validate(); err != nil {
 		return err
 	}
-	return m.addFact(ctx, "movement", mv.ID, movementInsert, movementArgs(mv, m.seq)...)
+	return m.addFact(ctx, "movement", mv.ID, "", movementInsert, movementArgs(mv, m.seq)...)
 }
 
 func (m *mutationTx) AddRepair(ctx context.Context, r app.RepairEntry) error {
-	return m.addFact(ctx, "repair", r.ID, repairInsert, append(repairArgs(r), m.seqArg())...)
+	return m.addFact(ctx, "repair", r.ID, r.Ticket, repairInsert, append(repairArgs(r), m.seqArg())...)
 }
 
 func (m *mutationTx) AddPartUsed(ctx context.Context, p app.PartUsed) error {
-	return m.addFact(ctx, "part_used", p.ID, partUsedInsert, append(partUsedArgs(p), m.seqArg())...)
+	return m.addFact(ctx, "part_used", p.ID, p.Ticket, partUsedInsert, append(partUsedArgs(p), m.seqArg())...)
 }
 
 func (m *mutationTx) AddPhoto(ctx context.Context, p app.Photo) error {
 	if p.State == "" {
 		p.State = app.PhotoLocal
 	}
-	return m.addFact(ctx, "photo", p.ID, photoInsert, append(photoArgs(p), m.seqArg())...)
+	return m.addFact(ctx, "photo", p.ID, p.Ticket, photoInsert, append(photoArgs(p), m.seqArg())...)
 }
 
 func (m *mutationTx) AddNote(ctx context.Context, n app.Note) error {
-	return m.addFact(ctx, "note", n.ID, noteInsert, append(noteArgs(n), m.seqArg())...)
+	return m.addFact(ctx, "note", n.ID, n.Ticket, noteInsert, append(noteArgs(n), m.seqArg())...)
 }
 
 // addFact inserts an append-only fact of a kind ("movement", "repair",
-// ...); an ID seen before is ECONFLICT, except in a replay.
-func (m *mutationTx) addFact(ctx context.Context, kind, id, insert string, args ...any) error {
+// ...); an ID seen before is ECONFLICT, except in a replay. A fact on a
+// ticket (ticket not "") that is not here is ENOTFOUND, as tx.Ticket says.
+func (m *mutationTx) addFact(ctx context.Context, kind, id string, ticket app.TicketID, insert string, args ...any) error {
 	if id == "" {
 		return app.FactWithoutID(kind)
 	}
 	res, err := m.tx.ExecContext(ctx, insert, args...)
+	if ticket != "" && foreignKeyFailed(err) {
+		return errNoTicket(ticket).WithCause(err)
+	}
 	if err != nil {
 		return m.db.sqlError(err)
 	}
