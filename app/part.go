@@ -88,6 +88,27 @@ type Location struct {
 	Owner string       `json:"owner,omitempty"` // technician or store that uses it
 }
 
+// Valid reports whether k is a known location kind.
+func (k LocationKind) Valid() bool {
+	switch k {
+	case LocationVan, LocationStore, LocationWarehouse, LocationDefective:
+		return true
+	}
+	return false
+}
+
+// Validate checks a stock location before it is stored: an ID, a name and
+// a known kind.
+func (l *Location) Validate() error {
+	switch {
+	case !ValidID(string(l.ID)) || strings.TrimSpace(l.Name) == "":
+		return Errorf(EINVALID, "location.invalid", "A stock location needs an ID of 1 to {{.Max}} characters and a name.", "Max", MaxIDLen)
+	case !l.Kind.Valid():
+		return Errorf(EINVALID, "location.invalid.kind", "Unknown stock location kind {{.Kind}}: use van, store, warehouse or defective.", "Kind", string(l.Kind))
+	}
+	return nil
+}
+
 // MovementKind is the kind of a stock ledger entry.
 type MovementKind string
 

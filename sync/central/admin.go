@@ -40,13 +40,9 @@ func (db *DB) PutTechnician(ctx context.Context, tenant string, t app.Technician
 	return db.LoadDataset(ctx, tenant, app.Dataset{Technicians: []app.Technician{t}})
 }
 
-// PutLocations adds or updates stock locations.
+// PutLocations adds or updates stock locations; LoadDataset validates
+// them.
 func (db *DB) PutLocations(ctx context.Context, tenant string, ls []app.Location) error {
-	for _, l := range ls {
-		if !app.ValidID(string(l.ID)) || strings.TrimSpace(l.Name) == "" {
-			return app.Errorf(app.EINVALID, "central.bad_location", "A stock location needs an ID and a name.")
-		}
-	}
 	return db.LoadDataset(ctx, tenant, app.Dataset{Locations: ls})
 }
 
@@ -66,6 +62,9 @@ func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) er
 			}
 		}
 		for _, l := range ds.Locations {
+			if err := l.Validate(); err != nil {
+				return err
+			}
 			if err := st.putReference(ctx, kindLocation, string(l.ID), catalogScope(tenant), l); err != nil {
 				return err
 			}

@@ -407,7 +407,7 @@ func FuzzAdminRequest(f *testing.F) {
 			ok = json.Unmarshal(w.Body.Bytes(), &tech) == nil && tech.ID == "tech-new"
 		case 2:
 			var l app.Location
-			ok = json.Unmarshal(w.Body.Bytes(), &l) == nil && l.ID == "loc-new"
+			ok = json.Unmarshal(w.Body.Bytes(), &l) == nil && l.ID == "loc-new" && l.Validate() == nil
 		case 3:
 			var cf app.Conflict
 			ok = json.Unmarshal(w.Body.Bytes(), &cf) == nil && !cf.Open() && app.ValidResolution(cf.Resolution)
