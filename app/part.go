@@ -137,6 +137,11 @@ type StockMovement struct {
 	Recorded string       `json:"recorded_by,omitempty"`
 }
 
+// MaxMoveQty bounds the quantity of one movement: a typo of a few extra
+// digits is caught, and the sums of a location's ledger stay far from
+// overflowing.
+const MaxMoveQty = 1_000_000
+
 // Validate checks a movement's shape against its kind.
 func (m *StockMovement) Validate() error {
 	bad := func(msg string) error {
@@ -149,6 +154,8 @@ func (m *StockMovement) Validate() error {
 		return bad("an ID is longer than 128 characters or holds control characters")
 	case m.Part == "":
 		return bad("no part number")
+	case m.Qty > MaxMoveQty || m.Qty < -MaxMoveQty:
+		return bad("the quantity is beyond one million")
 	case m.Kind == MoveAdjust:
 		if m.Qty == 0 || m.To == "" || m.From != "" {
 			return bad("an adjustment needs a non-zero quantity and one location")
