@@ -332,9 +332,9 @@ func (c *fuzzCentral) fingerprint(tb testing.TB) string {
 	return fmt.Sprintf("version %d, %d pairings, %d entities, %d changes", v, pairings, entities, changes)
 }
 
-// conflict opens a conflict for the technician: a refused push of a
-// dispatcher's mutation.
-func (c *fuzzCentral) conflict(tb testing.TB) string {
+// conflict opens a conflict for the technician, on a device of theirs
+// whose token it returns: a refused push of a dispatcher's mutation.
+func (c *fuzzCentral) conflict(tb testing.TB) (id, token string) {
 	tb.Helper()
 	dev, tok := c.device(tb)
 	p, err := c.db.Authenticate(tb.Context(), tok)
@@ -350,14 +350,15 @@ func (c *fuzzCentral) conflict(tb testing.TB) string {
 	if err != nil || len(res.Rejected) != 1 {
 		tb.Fatalf("push a refused mutation: %+v, %v", res, err)
 	}
-	return res.Rejected[0].Conflict
+	return res.Rejected[0].Conflict, tok
 }
 
 // FuzzAdminRequest sends arbitrary JSON bodies to the admin API's JSON
-// endpoints (route picks one of fuzzAdminRoutes) as a dispatcher: the
-// server must never panic or fail with 5xx, a refusal must come with a
-// {code,key,msg} body and change nothing, and an acceptance must change
-// something and answer what the protocol says.
+// endpoints (route picks one of fuzzAdminRoutes) as a dispatcher, or with
+// an odd who as the technician of a paired device: the server must never
+// panic or fail with 5xx, a refusal must come with a {code,key,msg} body
+// and change nothing, an acceptance must change something and answer what
+// the protocol says, and a technician may only resolve their conflict.
 func FuzzAdminRequest(f *testing.F) {
 	c := newFuzzCentral(f)
 	admin, err := c.db.CreateAdminToken(f.Context(), fuzzTenant, "dispatch")
@@ -366,18 +367,25 @@ func FuzzAdminRequest(f *testing.F) {
 	}
 	for route, bodies := range fuzzAdminSeeds {
 		for _, b := range append(bodies, ``, `null`, `{}`, `[]`, `{"`, strings.Repeat(`[`, 10000)) {
-			f.Add(uint8(route), []byte(b))
+			f.Add(uint8(route), uint8(0), []byte(b))
+			f.Add(uint8(route), uint8(1), []byte(b))
 		}
 	}
-	f.Fuzz(func(t *testing.T, route uint8, body []byte) {
+	f.Fuzz(func(t *testing.T, route, who uint8, body []byte) {
 		rt := fuzzAdminRoutes[int(route)%len(fuzzAdminRoutes)]
-		path := rt.path
+		path, tok := rt.path, admin
 		if strings.Contains(path, "{conflict}") {
-			path = strings.Replace(path, "{conflict}", c.conflict(t), 1)
+			id, device := c.conflict(t)
+			path = strings.Replace(path, "{conflict}", id, 1)
+			if who%2 == 1 {
+				tok = device
+			}
+		} else if who%2 == 1 {
+			_, tok = c.device(t)
 		}
 		before := c.fingerprint(t)
 		req := httptest.NewRequestWithContext(t.Context(), rt.method, path, bytes.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+admin)
+		req.Header.Set("Authorization", "Bearer "+tok)
 		w := httptest.NewRecorder()
 		c.srv.ServeHTTP(w, req)
 		after := c.fingerprint(t)
@@ -396,6 +404,9 @@ func FuzzAdminRequest(f *testing.F) {
 		}
 		if after == before {
 			t.Fatalf("%s %s: HTTP 200 for %q, but nothing changed (%s)", rt.method, rt.path, body, after)
+		}
+		if who%2 == 1 && !strings.Contains(rt.path, "{conflict}") {
+			t.Fatalf("%s %s: HTTP 200 for a technician: %s", rt.method, rt.path, w.Body)
 		}
 		var ok bool
 		switch int(route) % len(fuzzAdminRoutes) {
