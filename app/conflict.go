@@ -38,5 +38,22 @@ type Conflict struct {
 	ResolvedBy string         `json:"resolved_by,omitempty"`
 }
 
+// Conflict resolutions a person can choose. They cross the wire and are
+// stored in conflict records: never rename them.
+const (
+	ResolveAcceptOurs   = "accept_ours"   // apply the device's change after all (dispatch only)
+	ResolveAcceptTheirs = "accept_theirs" // keep the server's value
+	ResolveDismissed    = "dismissed"     // acknowledged, nothing to change
+)
+
+// ValidResolution reports whether r is one of the resolutions above.
+func ValidResolution(r string) bool {
+	switch r {
+	case ResolveAcceptOurs, ResolveAcceptTheirs, ResolveDismissed:
+		return true
+	}
+	return false
+}
+
 // Open reports whether the conflict still needs a decision.
 func (c Conflict) Open() bool { return c.ResolvedAt.IsZero() }

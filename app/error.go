@@ -14,6 +14,7 @@ const (
 	ENOTFOUND     = "not_found"    // the thing asked for does not exist
 	ECONFLICT     = "conflict"     // the action clashes with the current state
 	EUNAUTHORIZED = "unauthorized" // no valid credentials
+	EREVOKED      = "revoked"      // the device was removed from the service: it wipes its local copy
 	EFORBIDDEN    = "forbidden"    // valid credentials, outside the caller's scope
 	EOFFLINE      = "offline"      // the network or the server cannot be reached
 	EINTERNAL     = "internal"     // a bug or an environment failure
@@ -97,6 +98,20 @@ func ErrorCode(err error) string {
 		return e.Code
 	}
 	return EINTERNAL
+}
+
+// Refused reports whether err is a rule refusing the data it found (the
+// input is invalid, clashes with the current state, is outside the actor's
+// scope, or names something that does not exist): the same answer on any
+// retry, as opposed to a failure of a database, a disk or the network. The
+// device rolls back a refused replay and keeps it queued; the server turns
+// a refused push into a conflict and goes on with the batch.
+func Refused(err error) bool {
+	switch ErrorCode(err) {
+	case EINVALID, ECONFLICT, EFORBIDDEN, ENOTFOUND:
+		return true
+	}
+	return false
 }
 
 // ErrorMessage returns the English text of the first *Error in err's chain,

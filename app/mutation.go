@@ -51,24 +51,45 @@ type Actor struct {
 // MutationTx is the transactional view of the data a mutation reads and
 // changes. The device store and the central service each implement it on
 // their own database, so one Apply runs on both. All methods run inside one
-// database transaction; an error aborts the whole mutation.
+// database transaction; an error aborts the whole mutation. app/apptest's
+// RunMutationTx checks this contract on every implementation.
 type MutationTx interface {
 	// Ticket returns ENOTFOUND when the ticket is not there.
 	Ticket(ctx context.Context, id TicketID) (Ticket, error)
-	// SaveTicket inserts or replaces the ticket row.
+	// SaveTicket inserts or replaces the ticket row. An invalid ticket
+	// (Ticket.Validate) is EINVALID and writes nothing: whatever a
+	// mutation does, no invalid ticket is stored.
 	SaveTicket(ctx context.Context, t Ticket) error
-	// CountRepairs returns the number of repair entries on a ticket.
+	// CountRepairs returns the number of repair entries on a ticket (0 for
+	// a ticket that is not there).
 	CountRepairs(ctx context.Context, id TicketID) (int, error)
 	// Part returns ENOTFOUND for an unknown part number.
 	Part(ctx context.Context, n PartNumber) (Part, error)
 	// Location returns ENOTFOUND for an unknown location.
 	Location(ctx context.Context, id LocationID) (Location, error)
-	// The Add methods append facts; an ID seen before is ECONFLICT.
+	// The Add methods append facts: a fact without an ID is EINVALID
+	// (FactWithoutID), an ID seen before is ECONFLICT (FactExists), a
+	// fact on a ticket that is not there is ENOTFOUND. An invalid movement
+	// (StockMovement.Validate) is EINVALID; a movement only names its
+	// ticket, which need not be there.
 	AddMovement(ctx context.Context, m StockMovement) error
 	AddRepair(ctx context.Context, r RepairEntry) error
 	AddPartUsed(ctx context.Context, p PartUsed) error
 	AddPhoto(ctx context.Context, p Photo) error
 	AddNote(ctx context.Context, n Note) error
+}
+
+// FactWithoutID is the error of a MutationTx asked to record a fact
+// (kind: "movement", "repair", "part_used", "photo", "note") that has no ID.
+func FactWithoutID(kind string) *Error {
+	return Errorf(EINVALID, "fact.without_id", "The {{.Kind}} has no ID; update the app, and report it to support if it happens again.", "Kind", kind)
+}
+
+// FactExists is the error of a MutationTx asked to record a fact whose ID
+// it already holds: facts are append-only, and a mutation applied twice
+// must not count its work twice.
+func FactExists(kind, id string) *Error {
+	return Errorf(ECONFLICT, "fact.exists", "This {{.Kind}} ({{.ID}}) was already recorded; nothing more to do.", "Kind", kind, "ID", id)
 }
 
 // Command is a decoded mutation: its arguments with the rules to apply them.

@@ -3,15 +3,18 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/app/apptest"
 )
 
-// memTx is an in-memory app.MutationTx for testing the domain layer alone;
-// the store's tests run the same mutations on real SQLite.
+// memTx is an in-memory app.MutationTx for testing the domain layer alone.
+// It keeps the interface's contract like the store and the central
+// service do: TestMutationTxConformance runs apptest's suite on all three.
 type memTx struct {
 	tickets   map[app.TicketID]app.Ticket
 	parts     map[app.PartNumber]app.Part
@@ -31,10 +34,16 @@ func newMemTx() *memTx {
 	}
 }
 
+// clone copies m, for a transaction that may be rolled back.
+func (m *memTx) clone() *memTx {
+	return &memTx{tickets: maps.Clone(m.tickets), parts: maps.Clone(m.parts), locations: maps.Clone(m.locations),
+		repairs: maps.Clone(m.repairs), used: maps.Clone(m.used), moves: maps.Clone(m.moves),
+		photos: maps.Clone(m.photos), notes: maps.Clone(m.notes)}
+}
+
 func notFound(what string) error {
 	return app.Errorf(app.ENOTFOUND, "test.not_found", what+" not found")
 }
-func dup() error { return app.Errorf(app.ECONFLICT, "test.dup", "duplicate id") }
 
 func (m *memTx) Ticket(_ context.Context, id app.TicketID) (app.Ticket, error) {
 	t, ok := m.tickets[id]
@@ -43,7 +52,13 @@ func (m *memTx) Ticket(_ context.Context, id app.TicketID) (app.Ticket, error) {
 	}
 	return t, nil
 }
-func (m *memTx) SaveTicket(_ context.Context, t app.Ticket) error { m.tickets[t.ID] = t; return nil }
+func (m *memTx) SaveTicket(_ context.Context, t app.Ticket) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	m.tickets[t.ID] = t
+	return nil
+}
 func (m *memTx) CountRepairs(_ context.Context, id app.TicketID) (int, error) {
 	n := 0
 	for _, r := range m.repairs {
@@ -68,28 +83,71 @@ func (m *memTx) Location(_ context.Context, id app.LocationID) (app.Location, er
 	return l, nil
 }
 func (m *memTx) AddMovement(_ context.Context, x app.StockMovement) error {
-	if _, ok := m.moves[x.ID]; ok {
-		return dup()
+	if err := x.Validate(); err != nil {
+		return err
 	}
-	m.moves[x.ID] = x
-	return nil
+	return addFact(m.moves, "movement", x.ID, x, "", nil)
 }
 func (m *memTx) AddRepair(_ context.Context, x app.RepairEntry) error {
-	if _, ok := m.repairs[x.ID]; ok {
-		return dup()
-	}
-	m.repairs[x.ID] = x
-	return nil
+	return addFact(m.repairs, "repair", x.ID, x, x.Ticket, m.tickets)
 }
 func (m *memTx) AddPartUsed(_ context.Context, x app.PartUsed) error {
-	if _, ok := m.used[x.ID]; ok {
-		return dup()
+	return addFact(m.used, "part_used", x.ID, x, x.Ticket, m.tickets)
+}
+func (m *memTx) AddPhoto(_ context.Context, x app.Photo) error {
+	return addFact(m.photos, "photo", x.ID, x, x.Ticket, m.tickets)
+}
+func (m *memTx) AddNote(_ context.Context, x app.Note) error {
+	return addFact(m.notes, "note", x.ID, x, x.Ticket, m.tickets)
+}
+
+// addFact appends a fact to facts; tickets, when not nil, must hold its
+// ticket.
+func addFact[T any](facts map[string]T, kind, id string, x T, ticket app.TicketID, tickets map[app.TicketID]app.Ticket) error {
+	if id == "" {
+		return app.FactWithoutID(kind)
 	}
-	m.used[x.ID] = x
+	if _, ok := tickets[ticket]; tickets != nil && !ok {
+		return notFound("ticket")
+	}
+	if _, ok := facts[id]; ok {
+		return app.FactExists(kind, id)
+	}
+	facts[id] = x
 	return nil
 }
-func (m *memTx) AddPhoto(_ context.Context, x app.Photo) error { m.photos[x.ID] = x; return nil }
-func (m *memTx) AddNote(_ context.Context, x app.Note) error   { m.notes[x.ID] = x; return nil }
+
+// memWorld loads a dataset's tickets, parts, locations and movements.
+func memWorld(ds app.Dataset) *memTx {
+	m := newMemTx()
+	for _, d := range ds.Tickets {
+		m.tickets[d.Ticket.ID] = d.Ticket
+	}
+	for _, p := range ds.Parts {
+		m.parts[p.Number] = p
+	}
+	for _, l := range ds.Locations {
+		m.locations[l.ID] = l
+	}
+	for _, mv := range ds.Movements {
+		m.moves[mv.ID] = mv
+	}
+	return m
+}
+
+func TestMutationTxConformance(t *testing.T) {
+	apptest.RunMutationTx(t, func(t *testing.T) apptest.Tx {
+		w := memWorld(apptest.World())
+		return func(_ context.Context, fn func(app.MutationTx) error) error {
+			draft := w.clone()
+			if err := fn(draft); err != nil {
+				return err
+			}
+			*w = *draft
+			return nil
+		}
+	})
+}
 
 var _ app.MutationTx = (*memTx)(nil)
 

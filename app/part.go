@@ -88,6 +88,27 @@ type Location struct {
 	Owner string       `json:"owner,omitempty"` // technician or store that uses it
 }
 
+// Valid reports whether k is a known location kind.
+func (k LocationKind) Valid() bool {
+	switch k {
+	case LocationVan, LocationStore, LocationWarehouse, LocationDefective:
+		return true
+	}
+	return false
+}
+
+// Validate checks a stock location before it is stored: an ID, a name and
+// a known kind.
+func (l *Location) Validate() error {
+	switch {
+	case !ValidID(string(l.ID)) || strings.TrimSpace(l.Name) == "":
+		return Errorf(EINVALID, "location.invalid", "A stock location needs an ID of 1 to {{.Max}} characters and a name.", "Max", MaxIDLen)
+	case !l.Kind.Valid():
+		return Errorf(EINVALID, "location.invalid.kind", "Unknown stock location kind {{.Kind}}: use van, store, warehouse or defective.", "Kind", string(l.Kind))
+	}
+	return nil
+}
+
 // MovementKind is the kind of a stock ledger entry.
 type MovementKind string
 
@@ -116,6 +137,11 @@ type StockMovement struct {
 	Recorded string       `json:"recorded_by,omitempty"`
 }
 
+// MaxMoveQty bounds the quantity of one movement: a typo of a few extra
+// digits is caught, and the sums of a location's ledger stay far from
+// overflowing.
+const MaxMoveQty = 1_000_000
+
 // Validate checks a movement's shape against its kind.
 func (m *StockMovement) Validate() error {
 	bad := func(msg string) error {
@@ -128,6 +154,8 @@ func (m *StockMovement) Validate() error {
 		return bad("an ID is longer than 128 characters or holds control characters")
 	case m.Part == "":
 		return bad("no part number")
+	case m.Qty > MaxMoveQty || m.Qty < -MaxMoveQty:
+		return bad("the quantity is beyond one million")
 	case m.Kind == MoveAdjust:
 		if m.Qty == 0 || m.To == "" || m.From != "" {
 			return bad("an adjustment needs a non-zero quantity and one location")

@@ -40,8 +40,22 @@ type Photo struct {
 	Caption string    `json:"caption,omitempty"`
 	Kind    string    `json:"kind,omitempty"` // "condition", "repair", "proof_of_purchase", "signature"
 	At      time.Time `json:"at"`
-	State   string    `json:"state,omitempty"` // upload state on the device: "local", "uploading", "verified"
+	State   string    `json:"state,omitempty"` // upload state: PhotoLocal, PhotoUploading, PhotoVerified, PhotoPending
 }
+
+// Upload states of a photo (Photo.State). They cross the wire and are
+// stored on both sides: never rename them.
+const (
+	// PhotoLocal: the device recorded the photo; its bytes are only there.
+	PhotoLocal = "local"
+	// PhotoUploading: the device's upload queue is sending the bytes.
+	PhotoUploading = "uploading"
+	// PhotoVerified: the server has the bytes and checked their hash.
+	PhotoVerified = "verified"
+	// PhotoPending is the server's state of a photo whose bytes it does not
+	// have (yet, or again after a restore from a backup).
+	PhotoPending = "pending"
+)
 
 // ValidSHA256 reports whether s is a lower-case hex SHA-256 digest.
 func ValidSHA256(s string) bool {

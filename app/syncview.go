@@ -26,13 +26,6 @@ type SyncStatus struct {
 	Up, Down int64
 }
 
-// Conflict resolutions a person can choose.
-const (
-	ResolveAcceptOurs   = "accept_ours"   // apply the device's change after all
-	ResolveAcceptTheirs = "accept_theirs" // keep the server's value
-	ResolveDismiss      = "dismissed"     // acknowledged, nothing to change
-)
-
 // SyncService is the terminal's view of sync: its status, a way to sync
 // now, and the conflict inbox.
 type SyncService interface {

@@ -492,6 +492,13 @@ func sqliteCode(err error) int {
 	return 0
 }
 
+// foreignKeyFailed reports whether err is SQLite refusing a row whose
+// parent (a fact's ticket) does not exist.
+func foreignKeyFailed(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
 // sqlError translates driver errors into app errors at the boundary:
 // locks, damage and a full disk each tell the user what to do. Errors that
 // are already *app.Error pass through.

@@ -63,44 +63,48 @@ func (m *mutationTx) AddMovement(ctx context.Context, mv app.StockMovement) erro
 	if err := mv.Validate(); err != nil {
 		return err
 	}
-	return m.addFact(ctx, "stock movement", mv.ID, movementInsert, movementArgs(mv, m.seq)...)
+	return m.addFact(ctx, "movement", mv.ID, "", movementInsert, movementArgs(mv, m.seq)...)
 }
 
 func (m *mutationTx) AddRepair(ctx context.Context, r app.RepairEntry) error {
-	return m.addFact(ctx, "repair entry", r.ID, repairInsert, append(repairArgs(r), m.seqArg())...)
+	return m.addFact(ctx, "repair", r.ID, r.Ticket, repairInsert, append(repairArgs(r), m.seqArg())...)
 }
 
 func (m *mutationTx) AddPartUsed(ctx context.Context, p app.PartUsed) error {
-	return m.addFact(ctx, "part used", p.ID, partUsedInsert, append(partUsedArgs(p), m.seqArg())...)
+	return m.addFact(ctx, "part_used", p.ID, p.Ticket, partUsedInsert, append(partUsedArgs(p), m.seqArg())...)
 }
 
 func (m *mutationTx) AddPhoto(ctx context.Context, p app.Photo) error {
 	if p.State == "" {
-		p.State = photoLocal
+		p.State = app.PhotoLocal
 	}
-	return m.addFact(ctx, "photo", p.ID, photoInsert, append(photoArgs(p), m.seqArg())...)
+	return m.addFact(ctx, "photo", p.ID, p.Ticket, photoInsert, append(photoArgs(p), m.seqArg())...)
 }
 
 func (m *mutationTx) AddNote(ctx context.Context, n app.Note) error {
-	return m.addFact(ctx, "note", n.ID, noteInsert, append(noteArgs(n), m.seqArg())...)
+	return m.addFact(ctx, "note", n.ID, n.Ticket, noteInsert, append(noteArgs(n), m.seqArg())...)
 }
 
-// addFact inserts an append-only fact; an ID seen before is ECONFLICT,
-// except in a replay.
-func (m *mutationTx) addFact(ctx context.Context, what, id, insert string, args ...any) error {
+// addFact inserts an append-only fact of a kind ("movement", "repair",
+// ...); an ID seen before is ECONFLICT, except in a replay. A fact on a
+// ticket (ticket not "") that is not here is ENOTFOUND, as tx.Ticket says.
+func (m *mutationTx) addFact(ctx context.Context, kind, id string, ticket app.TicketID, insert string, args ...any) error {
 	if id == "" {
-		return app.Errorf(app.EINVALID, "store.fact_without_id", "The {{.What}} has no ID.", "What", what)
+		return app.FactWithoutID(kind)
 	}
 	res, err := m.tx.ExecContext(ctx, insert, args...)
+	if ticket != "" && foreignKeyFailed(err) {
+		return errNoTicket(ticket).WithCause(err)
+	}
 	if err != nil {
 		return m.db.sqlError(err)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return fmt.Errorf("add %s: %w", what, err)
+		return fmt.Errorf("add %s: %w", kind, err)
 	}
 	if n == 0 && !m.replay {
-		return app.Errorf(app.ECONFLICT, "store.fact_exists", "This {{.What}} ({{.ID}}) was already recorded.", "What", what, "ID", id)
+		return app.FactExists(kind, id)
 	}
 	return nil
 }
@@ -133,8 +137,8 @@ const (
 	// the upload queue (PhotosToUpload).
 	photoLoad = `INSERT INTO photos (id, ticket_id, sha256, size, mime, caption, kind, at, state, pulled)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET pulled = 1, state = CASE
-			WHEN excluded.state = '` + photoServerPending + `' AND photos.state = '` + photoVerified + `' THEN '` + photoLocal + `'
-			WHEN excluded.state <> '' AND (excluded.state = '` + photoVerified + `' OR photos.state NOT IN (` + photoUnsent + `)) THEN excluded.state
+			WHEN excluded.state = '` + app.PhotoPending + `' AND photos.state = '` + app.PhotoVerified + `' THEN '` + app.PhotoLocal + `'
+			WHEN excluded.state <> '' AND (excluded.state = '` + app.PhotoVerified + `' OR photos.state NOT IN (` + photoUnsent + `)) THEN excluded.state
 			ELSE photos.state END`
 	noteInsert = `INSERT INTO notes (id, ticket_id, text, at, by, outbox_seq)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
@@ -151,21 +155,12 @@ func (m *mutationTx) seqArg() any {
 	return nil
 }
 
-// Upload states of a photo on the device: recorded here (local), handed
-// to the upload queue (uploading), or confirmed by the server (verified).
-// A photo pulled from the server keeps the server's state.
-const (
-	photoLocal     = "local"
-	photoUploading = "uploading"
-	photoVerified  = "verified"
-	// photoServerPending is the server's word for bytes it does not have.
-	// For a photo this device had seen verified, the server was restored
-	// from a backup: the device sends the bytes again (if it has them).
-	photoServerPending = "pending"
-	// photoUnsent lists, for SQL, the states whose bytes the server has
-	// not verified yet.
-	photoUnsent = `'` + photoLocal + `', '` + photoUploading + `'`
-)
+// photoUnsent lists, for SQL, the states of a photo on the device whose
+// bytes the server has not verified yet. A photo pulled from the server
+// keeps the server's state; app.PhotoPending for a photo this device had
+// seen verified means the server was restored from a backup: the device
+// sends the bytes again (if it has them).
+const photoUnsent = `'` + app.PhotoLocal + `', '` + app.PhotoUploading + `'`
 
 // movementArgs: seq is the outbox seq of a local movement, 0 for one loaded
 // from the server.

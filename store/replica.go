@@ -297,7 +297,7 @@ func (db *DB) replay(ctx context.Context, tx *sql.Tx, q replayRow) error {
 	}
 	mtx := &mutationTx{db: db, tx: tx, seq: q.m.Seq, replay: true}
 	err = cmd.Apply(ctx, mtx, replayActor(ctx, mtx, q), q.m.At)
-	if err != nil && !refused(err) {
+	if err != nil && !app.Refused(err) {
 		return err // writeTx rolls back the whole page
 	}
 	if err != nil {
@@ -324,16 +324,6 @@ func replayActor(ctx context.Context, tx app.MutationTx, q replayRow) app.Actor 
 		}
 	}
 	return a
-}
-
-// refused reports whether err is a command refusing the data it found (a
-// business rule), as opposed to a failure of the store.
-func refused(err error) bool {
-	switch app.ErrorCode(err) {
-	case app.EINVALID, app.ECONFLICT, app.EFORBIDDEN, app.ENOTFOUND:
-		return true
-	}
-	return false
 }
 
 // Wipe deletes every row of the store and the outbox, gives the device a
@@ -425,7 +415,7 @@ func (db *DB) PhotosToUpload(ctx context.Context) ([]app.Photo, error) {
 // for upload (verified meanwhile, or pulled from the server): drop it from
 // the queue. The photo's file is never touched.
 func (db *DB) SetPhotoState(ctx context.Context, id string, state string) error {
-	if state != photoLocal && state != photoUploading && state != photoVerified {
+	if state != app.PhotoLocal && state != app.PhotoUploading && state != app.PhotoVerified {
 		return app.Errorf(app.EINVALID, "photo.bad_state", "A photo upload cannot be set to {{.State}}.", "State", state)
 	}
 	return db.writeTx(ctx, func(tx *sql.Tx) error {

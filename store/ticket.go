@@ -276,11 +276,15 @@ type rowQueryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
+func errNoTicket(id app.TicketID) *app.Error {
+	return app.Errorf(app.ENOTFOUND, "ticket.not_found", "Ticket {{.ID}} is not on this device. Sync to download it.", "ID", string(id))
+}
+
 func getTicket(ctx context.Context, q rowQueryer, id app.TicketID) (app.Ticket, error) {
 	var data []byte
 	err := q.QueryRowContext(ctx, `SELECT data FROM tickets WHERE id = ?`, string(id)).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
-		return app.Ticket{}, app.Errorf(app.ENOTFOUND, "ticket.not_found", "Ticket {{.ID}} is not on this device. Sync to download it.", "ID", string(id))
+		return app.Ticket{}, errNoTicket(id)
 	} else if err != nil {
 		return app.Ticket{}, err
 	}

@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -171,10 +170,9 @@ func serverError(status int, body []byte) error {
 }
 
 // IsRevoked reports whether err says this device was removed from the
-// service: the app wipes its local copy.
+// service (code app.EREVOKED): the app wipes its local copy.
 func IsRevoked(err error) bool {
-	var e *app.Error
-	return errors.As(err, &e) && e.Code == app.EUNAUTHORIZED && e.Key == "auth.revoked"
+	return app.ErrorCode(err) == app.EREVOKED
 }
 
 // transient reports whether a failed sync is worth retrying later on its

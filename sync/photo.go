@@ -33,27 +33,21 @@ const PhotosPath = "/v1/photos/"
 // drop loses little and the round trips stay few.
 const DefaultChunkSize = 64 << 10
 
-// Upload states a PhotoUploader sets (see PhotoQueue.SetPhotoState).
-// "verified" is set when the server answers that it has the bytes and
-// checked their hash (the answer to the last chunk, or to a creation for
-// bytes it has): the same fact a pull brings later, recorded at once so a
-// photo on a ticket that has since left this device's scopes (whose pull
-// would never come) leaves the queue too.
-const (
-	photoLocal     = "local"
-	photoUploading = "uploading"
-	photoVerified  = "verified"
-)
-
 // PhotoQueue is the device store's queue of photos whose bytes the server
 // has not verified yet.
 type PhotoQueue interface {
 	// PhotosToUpload returns the photos in state local or uploading,
 	// oldest first.
 	PhotosToUpload(ctx context.Context) ([]app.Photo, error)
-	// SetPhotoState sets "uploading", "local" or "verified". ECONFLICT
-	// when the photo no longer waits for upload (verified meanwhile),
-	// ENOTFOUND when it is not on the device.
+	// SetPhotoState sets app.PhotoUploading, app.PhotoLocal or
+	// app.PhotoVerified. ECONFLICT when the photo no longer waits for
+	// upload (verified meanwhile), ENOTFOUND when it is not on the device.
+	//
+	// The uploader sets verified when the server answers that it has the
+	// bytes and checked their hash (the answer to the last chunk, or to a
+	// creation for bytes it has): the same fact a pull brings later,
+	// recorded at once so a photo on a ticket that has since left this
+	// device's scopes (whose pull would never come) leaves the queue too.
 	SetPhotoState(ctx context.Context, id, state string) error
 }
 
@@ -160,7 +154,7 @@ func (u *PhotoUploader) BytesToUpload(ctx context.Context) (int64, error) {
 //
 // It stops at the first failure that would fail the next photo too:
 // EOFFLINE (network, server trouble: call again later, the upload resumes
-// where the server's offset stands), EUNAUTHORIZED, EINTERNAL, a cancelled
+// where the server's offset stands), EUNAUTHORIZED, EREVOKED, EINTERNAL, a cancelled
 // ctx. Failures of one photo (EFORBIDDEN while its record is not synced
 // yet, ECORRUPT for a damaged local file, EINVALID from the server, ...)
 // are collected and the others go on; all are returned joined.
@@ -194,7 +188,7 @@ func (u *PhotoUploader) UploadAll(ctx context.Context, progress func(done, total
 		}
 		errs = append(errs, err)
 		switch app.ErrorCode(err) {
-		case app.EOFFLINE, app.EUNAUTHORIZED, app.EINTERNAL:
+		case app.EOFFLINE, app.EUNAUTHORIZED, app.EREVOKED, app.EINTERNAL:
 			return errors.Join(errs...)
 		}
 		if ctx.Err() != nil {
@@ -238,7 +232,7 @@ func (u *PhotoUploader) upload(ctx context.Context, b *photoBytes, report func(i
 			delete(u.urls, b.sha)
 			u.mu.Unlock()
 			for _, id := range b.ids {
-				if err := u.queue.SetPhotoState(ctx, id, photoVerified); err != nil && !ignorableState(err) {
+				if err := u.queue.SetPhotoState(ctx, id, app.PhotoVerified); err != nil && !ignorableState(err) {
 					return err
 				}
 			}
@@ -260,7 +254,7 @@ func (u *PhotoUploader) upload(ctx context.Context, b *photoBytes, report func(i
 			return u.giveUp(ctx, b, err)
 		}
 		switch app.ErrorCode(err) {
-		case app.EOFFLINE, app.EUNAUTHORIZED, app.EINTERNAL:
+		case app.EOFFLINE, app.EUNAUTHORIZED, app.EREVOKED, app.EINTERNAL:
 			return err // resumable: keep the upload and the state
 		}
 		if ctx.Err() != nil {
@@ -285,7 +279,7 @@ func uploadOffline(cause error) error {
 func (u *PhotoUploader) giveUp(ctx context.Context, b *photoBytes, err error) error {
 	u.forget(b.sha)
 	for _, id := range b.ids {
-		if serr := u.queue.SetPhotoState(ctx, id, photoLocal); serr != nil && !ignorableState(serr) {
+		if serr := u.queue.SetPhotoState(ctx, id, app.PhotoLocal); serr != nil && !ignorableState(serr) {
 			return errors.Join(err, serr)
 		}
 	}
@@ -338,7 +332,7 @@ func (u *PhotoUploader) resume(ctx context.Context, b *photoBytes) (loc string, 
 	}
 	u.setOffset(b.sha, loc, off)
 	for _, id := range b.ids {
-		if err := u.queue.SetPhotoState(ctx, id, photoUploading); err != nil && !ignorableState(err) {
+		if err := u.queue.SetPhotoState(ctx, id, app.PhotoUploading); err != nil && !ignorableState(err) {
 			return "", 0, err
 		}
 	}

@@ -216,7 +216,7 @@ func newMemDevice(data ...[]byte) *memDevice {
 		sum := sha256.Sum256(b)
 		sha := hex.EncodeToString(sum[:])
 		d.files[sha] = b
-		d.photos = append(d.photos, app.Photo{ID: app.NewID(), Ticket: "tk", SHA256: sha, Size: int64(len(b)), Mime: "image/jpeg", State: photoLocal})
+		d.photos = append(d.photos, app.Photo{ID: app.NewID(), Ticket: "tk", SHA256: sha, Size: int64(len(b)), Mime: "image/jpeg", State: app.PhotoLocal})
 	}
 	return d
 }
@@ -226,7 +226,7 @@ func (d *memDevice) PhotosToUpload(context.Context) ([]app.Photo, error) {
 	defer d.mu.Unlock()
 	var out []app.Photo
 	for _, p := range d.photos {
-		if p.State == photoLocal || p.State == photoUploading {
+		if p.State == app.PhotoLocal || p.State == app.PhotoUploading {
 			out = append(out, p)
 		}
 	}
@@ -408,7 +408,7 @@ func TestPhotoUploaderRecovers(t *testing.T) {
 		if want := (len(data)+16<<10-1)/(16<<10) + 1; srv.patches != want {
 			t.Errorf("status %d: %d PATCH requests, want %d", status, srv.patches, want)
 		}
-		if dev.photos[0].State != photoVerified {
+		if dev.photos[0].State != app.PhotoVerified {
 			t.Errorf("status %d: state %q, want verified after the server's answer", status, dev.photos[0].State)
 		}
 	}

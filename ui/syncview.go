@@ -318,13 +318,13 @@ func (in *conflictInbox) card(c app.Conflict, number string) fyne.CanvasObject {
 	// for dispatch until the technician drops the change.
 	switch c.Kind {
 	case app.ConflictField:
-		add(lang.X("conflicts.keep_mine", "Keep mine"), app.ResolveDismiss, true)
+		add(lang.X("conflicts.keep_mine", "Keep mine"), app.ResolveDismissed, true)
 		add(lang.X("conflicts.take_theirs", "Take theirs"), app.ResolveAcceptTheirs, false)
 	case app.ConflictRejected, app.ConflictStaleEpoch:
 		box.Add(lowLabel(lang.X("conflicts.dispatch_decides", "Dispatch can still apply your change: leave this open for them, or drop it.")))
-		add(lang.X("conflicts.drop", "Drop my change"), app.ResolveDismiss, false)
+		add(lang.X("conflicts.drop", "Drop my change"), app.ResolveDismissed, false)
 	default:
-		add(lang.X("conflicts.acknowledge", "Acknowledge"), app.ResolveDismiss, true)
+		add(lang.X("conflicts.acknowledge", "Acknowledge"), app.ResolveDismissed, true)
 	}
 	box.Add(choices)
 	return widget.NewCard("", "", box)

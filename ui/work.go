@@ -522,9 +522,9 @@ func (t *Terminal) photosCard(d app.TicketDetail, thumbs map[string]image.Image)
 
 func photoStateText(state string) string {
 	switch state {
-	case "verified":
+	case app.PhotoVerified:
 		return lang.X("photos.state.verified", "Uploaded")
-	case "uploading":
+	case app.PhotoUploading:
 		return lang.X("photos.state.uploading", "Uploading…")
 	}
 	return lang.X("photos.state.local", "On this device only")
@@ -540,7 +540,7 @@ func (t *Terminal) thumbnail(p app.Photo, thumb image.Image) fyne.CanvasObject {
 	state := widget.NewLabel(photoStateText(p.State))
 	state.Truncation = fyne.TextTruncateEllipsis
 	state.Importance = widget.LowImportance
-	if p.State == "verified" {
+	if p.State == app.PhotoVerified {
 		state.Importance = widget.SuccessImportance
 	}
 	return container.NewBorder(nil, state, nil, nil, img)

@@ -49,6 +49,10 @@ func newToken() string { return randomToken(32) }
 
 var errUnauthorized = app.Errorf(app.EUNAUTHORIZED, "auth.unknown_token", "This device or user is not known to the server. Pair it again.")
 
+// errRevoked answers a revoked device: its code tells the app to wipe its
+// local copy.
+var errRevoked = app.Errorf(app.EREVOKED, "auth.revoked", "This device was removed from the service. Its local data has been erased; ask your administrator for a new pairing code.")
+
 // CreateTenant adds a service provider. Creating an existing one is a no-op.
 func (db *DB) CreateTenant(ctx context.Context, id, name string) error {
 	if strings.TrimSpace(id) == "" || strings.Contains(id, "/") {
@@ -70,8 +74,8 @@ func (db *DB) CreateAdminToken(ctx context.Context, tenant, name string) (string
 }
 
 // Authenticate finds the principal of a bearer token. Unknown and forged
-// tokens are EUNAUTHORIZED; a revoked device's token too, with the key
-// auth.revoked that tells the app to wipe its local copy.
+// tokens are EUNAUTHORIZED; a revoked device's token is EREVOKED, which
+// tells the app to wipe its local copy.
 func (db *DB) Authenticate(ctx context.Context, token string) (Principal, error) {
 	if token == "" || len(token) > 256 {
 		return Principal{}, errUnauthorized
@@ -97,7 +101,7 @@ func (db *DB) Authenticate(ctx context.Context, token string) (Principal, error)
 		return Principal{}, transient(err)
 	}
 	if revoked.Valid {
-		return Principal{}, app.Errorf(app.EUNAUTHORIZED, "auth.revoked", "This device was removed from the service. Its local data has been erased; ask your administrator for a new pairing code.")
+		return Principal{}, errRevoked
 	}
 	p.Role = app.RoleTechnician
 	return p, nil

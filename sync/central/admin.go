@@ -40,13 +40,9 @@ func (db *DB) PutTechnician(ctx context.Context, tenant string, t app.Technician
 	return db.LoadDataset(ctx, tenant, app.Dataset{Technicians: []app.Technician{t}})
 }
 
-// PutLocations adds or updates stock locations.
+// PutLocations adds or updates stock locations; LoadDataset validates
+// them.
 func (db *DB) PutLocations(ctx context.Context, tenant string, ls []app.Location) error {
-	for _, l := range ls {
-		if !app.ValidID(string(l.ID)) || strings.TrimSpace(l.Name) == "" {
-			return app.Errorf(app.EINVALID, "central.bad_location", "A stock location needs an ID and a name.")
-		}
-	}
 	return db.LoadDataset(ctx, tenant, app.Dataset{Locations: ls})
 }
 
@@ -66,6 +62,9 @@ func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) er
 			}
 		}
 		for _, l := range ds.Locations {
+			if err := l.Validate(); err != nil {
+				return err
+			}
 			if err := st.putReference(ctx, kindLocation, string(l.ID), catalogScope(tenant), l); err != nil {
 				return err
 			}
@@ -243,22 +242,13 @@ func (db *DB) Balances(ctx context.Context, tenant string, loc app.LocationID) (
 	return out, transient(rows.Err())
 }
 
-// Resolutions of a conflict.
-const (
-	ResolveAcceptOurs   = "accept_ours"   // apply the device's work after all (dispatch only)
-	ResolveAcceptTheirs = "accept_theirs" // keep the server's state
-	ResolveDismissed    = "dismissed"     // acknowledged, nothing to do
-)
-
 // ResolveConflict closes a conflict. The technician concerned may accept
 // the server's state or dismiss; dispatch may also accept the device's
 // work, which re-runs the refused mutation as the system (past the
 // assignment check) or restores the device's value of a shared field.
 func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution string) (app.Conflict, error) {
 	var c app.Conflict
-	switch resolution {
-	case ResolveAcceptOurs, ResolveAcceptTheirs, ResolveDismissed:
-	default:
+	if !app.ValidResolution(resolution) {
 		return c, app.Errorf(app.EINVALID, "conflict.bad_resolution", "Unknown resolution {{.Resolution}}.", "Resolution", resolution)
 	}
 	err := db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
@@ -266,7 +256,7 @@ func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution s
 		if err := st.get(ctx, kindConflict, id, &c); err != nil {
 			return err
 		}
-		if p.Role == app.RoleTechnician && (c.Technician != p.Technician || resolution == ResolveAcceptOurs) {
+		if p.Role == app.RoleTechnician && (c.Technician != p.Technician || resolution == app.ResolveAcceptOurs) {
 			return app.Errorf(app.EFORBIDDEN, "conflict.not_yours", "Only dispatch can decide this conflict.")
 		}
 		if !c.Open() {
@@ -275,7 +265,7 @@ func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution s
 		system := app.Actor{Role: app.RoleSystem, Name: p.Name}
 		now := db.now()
 		switch {
-		case resolution == ResolveAcceptOurs && (c.Kind == app.ConflictRejected || c.Kind == app.ConflictStaleEpoch) && c.Ours != "":
+		case resolution == app.ResolveAcceptOurs && (c.Kind == app.ConflictRejected || c.Kind == app.ConflictStaleEpoch) && c.Ours != "":
 			name, version, ok := splitFullName(c.Name)
 			if !ok {
 				return app.Errorf(app.EINVALID, "conflict.cannot_apply", "This conflict holds no change that can be applied.")
@@ -284,7 +274,7 @@ func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution s
 			if err := app.ApplyMutation(ctx, st, system, m, now); err != nil {
 				return err
 			}
-		case resolution == ResolveAcceptTheirs && c.Kind == app.ConflictField:
+		case resolution == app.ResolveAcceptTheirs && c.Kind == app.ConflictField:
 			theirs := c.Theirs
 			u := &app.UpdateTicket{Ticket: c.Ticket}
 			switch c.Field {

@@ -204,6 +204,28 @@ func TestPushExactlyOnce(t *testing.T) {
 	})
 }
 
+// TestPushByDeviceRevokedMeanwhile: a device revoked after its request was
+// authenticated gets the revoked code, which makes the app wipe its copy,
+// and its push changes nothing.
+func TestPushByDeviceRevokedMeanwhile(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		w := newWorld(t, db)
+		if err := db.RevokeDevice(t.Context(), tenant, w.a.Device); err != nil {
+			t.Fatal(err)
+		}
+		_, err := db.Push(t.Context(), w.a, []app.Mutation{mut(t, 1, start(w.ticketA.ID, 1))})
+		if app.ErrorCode(err) != app.EREVOKED {
+			t.Fatalf("push by a revoked device = %v (code %q), want %q", err, app.ErrorCode(err), app.EREVOKED)
+		}
+		if d := detail(t, db, w.ticketA.ID); d.Ticket.Status != app.StatusAssigned {
+			t.Fatalf("ticket status = %s after a refused push, want assigned", d.Ticket.Status)
+		}
+		if _, err := db.Authenticate(t.Context(), "no-such-token"); app.ErrorCode(err) != app.EUNAUTHORIZED {
+			t.Fatalf("unknown token = %v, want %q: only a revoked device wipes itself", err, app.EUNAUTHORIZED)
+		}
+	})
+}
+
 func TestPushGapAsksToResend(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, db *DB) {
 		w := newWorld(t, db)
@@ -316,7 +338,7 @@ func TestSharedFieldKeepsBothValues(t *testing.T) {
 			t.Fatalf("conflicts = %+v, want a field conflict keeping both phones", cs)
 		}
 		// Dispatch decides for its own value.
-		if _, err := db.ResolveConflict(ctx, w.dispatch, cs[0].ID, ResolveAcceptTheirs); err != nil {
+		if _, err := db.ResolveConflict(ctx, w.dispatch, cs[0].ID, app.ResolveAcceptTheirs); err != nil {
 			t.Fatal(err)
 		}
 		if got := detail(t, db, w.ticketA.ID).Ticket.Customer.Phone; got != dispatchPhone {
@@ -477,20 +499,20 @@ func TestDispatchAcceptsWorkOnReassignedTicket(t *testing.T) {
 		if len(res.Rejected) != 1 {
 			t.Fatalf("push = %+v, want the note on a reassigned ticket held as a conflict", res)
 		}
-		if _, err := db.ResolveConflict(ctx, w.a, res.Rejected[0].Conflict, ResolveAcceptOurs); app.ErrorCode(err) != app.EFORBIDDEN {
+		if _, err := db.ResolveConflict(ctx, w.a, res.Rejected[0].Conflict, app.ResolveAcceptOurs); app.ErrorCode(err) != app.EFORBIDDEN {
 			t.Fatalf("technician accept_ours: %v, want forbidden", err)
 		}
-		c, err := db.ResolveConflict(ctx, w.dispatch, res.Rejected[0].Conflict, ResolveAcceptOurs)
+		c, err := db.ResolveConflict(ctx, w.dispatch, res.Rejected[0].Conflict, app.ResolveAcceptOurs)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.Open() || c.Resolution != ResolveAcceptOurs {
+		if c.Open() || c.Resolution != app.ResolveAcceptOurs {
 			t.Fatalf("conflict after resolve = %+v", c)
 		}
 		if n := len(detail(t, db, w.ticketA.ID).Notes); n != 1 {
 			t.Fatalf("%d notes after accept_ours, want the technician's note applied", n)
 		}
-		if _, err := db.ResolveConflict(ctx, w.dispatch, c.ID, ResolveDismissed); app.ErrorCode(err) != app.ECONFLICT {
+		if _, err := db.ResolveConflict(ctx, w.dispatch, c.ID, app.ResolveDismissed); app.ErrorCode(err) != app.ECONFLICT {
 			t.Fatalf("resolving twice: %v, want conflict", err)
 		}
 	})

@@ -16,8 +16,8 @@ import (
 	fbsync "github.com/fieldbench/fieldbench/sync"
 )
 
-// Fuzz tests of what crosses the wire: the sync request body, the pull
-// cursor and the CSV imports. Names carry the prefix fuzz so they do not
+// Fuzz tests of what crosses the wire: the sync request body, the admin
+// API's JSON bodies, the pull cursor and the CSV imports. Names carry the prefix fuzz so they do not
 // clash with the package's other tests.
 
 const fuzzTenant = "fz"
@@ -258,3 +258,176 @@ func FuzzImportCSV(f *testing.F) {
 }
 
 func fuzzB64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+// fuzzAdminRoutes are the admin API's JSON endpoints FuzzAdminRequest
+// posts to; {conflict} is replaced by a conflict opened for the input.
+var fuzzAdminRoutes = []struct{ method, path string }{
+	{"POST", "/v1/admin/mutations"},
+	{"PUT", "/v1/admin/technicians/tech-new"},
+	{"PUT", "/v1/admin/locations/loc-new"},
+	{"POST", "/v1/conflicts/{conflict}/resolve"},
+	{"POST", "/v1/admin/pairings"},
+}
+
+// fuzzAdminSeeds are admin bodies per route: valid requests and broken
+// variants.
+var fuzzAdminSeeds = map[int][]string{
+	0: {
+		`{"name":"ticket.assign","version":1,"args":{"ticket":"tk-1","technician":"tech-fz"}}`,
+		`{"name":"ticket.schedule","args":{"ticket":"tk-2","window_start":"2026-12-01T09:00:00Z","window_end":"2026-12-01T11:00:00Z","priority":1}}`,
+		`{"name":"ticket.cancel","version":1,"args":{"ticket":"tk-1","epoch":1,"reason":"customer withdrew"}}`,
+		`{"name":"ticket.create","version":1,"args":{"ticket":{"id":"tk-9","number":"FZ-9","kind":"carry_in","country":"CN","product":{"category":"phone","brand":"Acme"},"customer":{"name":"Z"},"priority":2}}}`,
+		`{"name":"stock.receive","version":1,"args":{"movement":{"id":"m-1","part":"P-1","to":"van-fz","qty":2}}}`,
+		`{"name":"stock.adjust","version":1,"args":{"movement":{"id":"m-2","part":"P-1","to":"van-fz","qty":-1,"reason":"count"}}}`,
+		`{"name":"ticket.update","version":1,"args":{"ticket":"tk-2","set":{"customer_phone":"9"},"base":{}}}`,
+		`{"name":"ticket.assign","version":2,"args":{"ticket":"tk-1","technician":"tech-fz"}}`,
+		`{"name":"ticket.assign","version":1,"args":{"ticket":"tk-nope","technician":"tech-fz"}}`,
+		`{"name":"ticket.assign","version":-1,"args":null}`,
+		`{"name":"Ticket Assign","args":{}}`,
+		`{"name":"stock.receive","args":{"movement":{"id":"m-3","part":"P-1","to":"van-fz","qty":9223372036854775807}}}`,
+		`{"name":"note.add","args":"{\"note\":{}}"}`,
+		`{"name":"ticket.assign","args":{"ticket":"tk-1"},"extra":1}`,
+	},
+	1: {
+		`{"id":"tech-new","name":"New","country":"CN","van":"van-fz"}`,
+		`{"name":"New","country":"DE","store":"st-1","language":"de"}`,
+		`{"id":"tech-other","name":"Mismatch"}`,
+		`{"id":"tech-new","name":""}`,
+		`{"id":"tech-new","name":"x","phone":12}`,
+	},
+	2: {
+		`{"id":"loc-new","kind":"van","name":"Van 2","owner":"tech-fz"}`,
+		`{"kind":"warehouse","name":"Depot"}`,
+		`{"id":"loc-new","kind":"spaceship","name":"x"}`,
+		`{"id":"loc-other","kind":"van","name":"x"}`,
+		`{"id":"loc-new","kind":"van"}`,
+	},
+	3: {
+		`{"resolution":"accept_ours"}`,
+		`{"resolution":"accept_theirs"}`,
+		`{"resolution":"dismissed"}`,
+		`{"resolution":"dismiss"}`,
+		`{"resolution":""}`,
+		`{"resolution":"dismissed","why":"x"}`,
+	},
+	4: {
+		`{"technician":"tech-fz"}`,
+		`{"technician":"tech-nobody"}`,
+		`{"technician":""}`,
+		`{"technician":["tech-fz"]}`,
+	},
+}
+
+// fuzzFingerprint sums what any admin write changes: the version counter
+// every write transaction takes, and the rows of the tables written
+// outside it (pairings).
+func (c *fuzzCentral) fingerprint(tb testing.TB) string {
+	tb.Helper()
+	var v, pairings, entities, changes int64
+	err := c.db.read.QueryRowContext(tb.Context(), `SELECT (SELECT v FROM counter WHERE id = 1), (SELECT count(*) FROM pairings),
+		(SELECT count(*) FROM entities), (SELECT count(*) FROM changes)`).Scan(&v, &pairings, &entities, &changes)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return fmt.Sprintf("version %d, %d pairings, %d entities, %d changes", v, pairings, entities, changes)
+}
+
+// conflict opens a conflict for the technician, on a device of theirs
+// whose token it returns: a refused push of a dispatcher's mutation.
+func (c *fuzzCentral) conflict(tb testing.TB) (id, token string) {
+	tb.Helper()
+	dev, tok := c.device(tb)
+	p, err := c.db.Authenticate(tb.Context(), tok)
+	if err != nil || p.Device != dev {
+		tb.Fatalf("authenticate the new device: %v", err)
+	}
+	m, err := app.NewMutation(&app.AssignTicket{Ticket: "tk-2", Technician: "tech-fz"}, time.Now())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	m.Seq = 1
+	res, err := c.db.Push(tb.Context(), p, []app.Mutation{m})
+	if err != nil || len(res.Rejected) != 1 {
+		tb.Fatalf("push a refused mutation: %+v, %v", res, err)
+	}
+	return res.Rejected[0].Conflict, tok
+}
+
+// FuzzAdminRequest sends arbitrary JSON bodies to the admin API's JSON
+// endpoints (route picks one of fuzzAdminRoutes) as a dispatcher, or with
+// an odd who as the technician of a paired device: the server must never
+// panic or fail with 5xx, a refusal must come with a {code,key,msg} body
+// and change nothing, an acceptance must change something and answer what
+// the protocol says, and a technician may only resolve their conflict.
+func FuzzAdminRequest(f *testing.F) {
+	c := newFuzzCentral(f)
+	admin, err := c.db.CreateAdminToken(f.Context(), fuzzTenant, "dispatch")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for route, bodies := range fuzzAdminSeeds {
+		for _, b := range append(bodies, ``, `null`, `{}`, `[]`, `{"`, strings.Repeat(`[`, 10000)) {
+			f.Add(uint8(route), uint8(0), []byte(b))
+			f.Add(uint8(route), uint8(1), []byte(b))
+		}
+	}
+	f.Fuzz(func(t *testing.T, route, who uint8, body []byte) {
+		rt := fuzzAdminRoutes[int(route)%len(fuzzAdminRoutes)]
+		path, tok := rt.path, admin
+		if strings.Contains(path, "{conflict}") {
+			id, device := c.conflict(t)
+			path = strings.Replace(path, "{conflict}", id, 1)
+			if who%2 == 1 {
+				tok = device
+			}
+		} else if who%2 == 1 {
+			_, tok = c.device(t)
+		}
+		before := c.fingerprint(t)
+		req := httptest.NewRequestWithContext(t.Context(), rt.method, path, bytes.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tok)
+		w := httptest.NewRecorder()
+		c.srv.ServeHTTP(w, req)
+		after := c.fingerprint(t)
+		if w.Code >= 500 {
+			t.Fatalf("%s %s: HTTP %d for %q: %s", rt.method, rt.path, w.Code, body, w.Body)
+		}
+		if w.Code != http.StatusOK {
+			if after != before {
+				t.Fatalf("%s %s: HTTP %d, but the data changed from %s to %s", rt.method, rt.path, w.Code, before, after)
+			}
+			var e fbsync.Error
+			if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Code == "" || e.Key == "" || e.Message == "" {
+				t.Fatalf("%s %s: HTTP %d without a {code,key,msg} body: %s", rt.method, rt.path, w.Code, w.Body)
+			}
+			return
+		}
+		if after == before {
+			t.Fatalf("%s %s: HTTP 200 for %q, but nothing changed (%s)", rt.method, rt.path, body, after)
+		}
+		if who%2 == 1 && !strings.Contains(rt.path, "{conflict}") {
+			t.Fatalf("%s %s: HTTP 200 for a technician: %s", rt.method, rt.path, w.Body)
+		}
+		var ok bool
+		switch int(route) % len(fuzzAdminRoutes) {
+		case 0:
+			var a map[string]string
+			ok = json.Unmarshal(w.Body.Bytes(), &a) == nil && a["id"] != "" && a["name"] != ""
+		case 1:
+			var tech app.Technician
+			ok = json.Unmarshal(w.Body.Bytes(), &tech) == nil && tech.ID == "tech-new"
+		case 2:
+			var l app.Location
+			ok = json.Unmarshal(w.Body.Bytes(), &l) == nil && l.ID == "loc-new" && l.Validate() == nil
+		case 3:
+			var cf app.Conflict
+			ok = json.Unmarshal(w.Body.Bytes(), &cf) == nil && !cf.Open() && app.ValidResolution(cf.Resolution)
+		case 4:
+			var pr PairingResponse
+			ok = json.Unmarshal(w.Body.Bytes(), &pr) == nil && pr.Code != "" && pr.QRPNG != ""
+		}
+		if !ok {
+			t.Fatalf("%s %s: HTTP 200 with an answer the protocol does not describe: %s", rt.method, rt.path, w.Body)
+		}
+	})
+}

@@ -136,7 +136,7 @@ func statusOf(err error) int {
 	switch app.ErrorCode(err) {
 	case app.EINVALID:
 		return http.StatusBadRequest
-	case app.EUNAUTHORIZED:
+	case app.EUNAUTHORIZED, app.EREVOKED:
 		return http.StatusUnauthorized
 	case app.EFORBIDDEN:
 		return http.StatusForbidden

@@ -1012,7 +1012,7 @@ func TestHTTPRevokedDeviceIsRefused(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			before := f.tables(t)
-			httpWantError(t, f.call(t, tc.method, tc.path, b2.Token, tc.body, nil), http.StatusUnauthorized, app.EUNAUTHORIZED, "auth.revoked")
+			httpWantError(t, f.call(t, tc.method, tc.path, b2.Token, tc.body, nil), http.StatusUnauthorized, app.EREVOKED, "auth.revoked")
 			f.unchanged(t, before)
 		})
 	}
@@ -1232,7 +1232,8 @@ func TestHTTPBadRequestsWriteNothing(t *testing.T) {
 		"TechnicianNoName":       {"PUT", "/v1/admin/technicians/tech-x", admin, nil, []byte(`{"country":"CN"}`), 400, app.EINVALID, "central.bad_technician"},
 		"TechnicianOver64KiB":    {"PUT", "/v1/admin/technicians/tech-x", admin, nil, []byte(`{"id":"tech-x","name":"` + strings.Repeat("x", 70<<10) + `"}`), 413, app.EINVALID, "http.too_large"},
 		"LocationWrongType":      {"PUT", "/v1/admin/locations/loc-x", admin, nil, []byte(`{"kind":5}`), 400, app.EINVALID, "http.bad_json"},
-		"LocationNoName":         {"PUT", "/v1/admin/locations/loc-x", admin, nil, []byte(`{"kind":"van"}`), 400, app.EINVALID, "central.bad_location"},
+		"LocationNoName":         {"PUT", "/v1/admin/locations/loc-x", admin, nil, []byte(`{"kind":"van"}`), 400, app.EINVALID, "location.invalid"},
+		"LocationUnknownKind":    {"PUT", "/v1/admin/locations/loc-x", admin, nil, []byte(`{"kind":"spaceship","name":"x"}`), 400, app.EINVALID, "location.invalid.kind"},
 		"LocationTrailing":       {"PUT", "/v1/admin/locations/loc-x", admin, nil, []byte(`{"kind":"van","name":"x"}]`), 400, app.EINVALID, "http.bad_json"},
 		"MutationUnknownName":    {"POST", "/v1/admin/mutations", admin, nil, adminMut("ticket.teleport", 1, `{"ticket":"tk-a1"}`), 400, app.EINVALID, "mutation.unknown"},
 		"MutationUnknownVersion": {"POST", "/v1/admin/mutations", admin, nil, adminMut("ticket.assign", 9, `{"ticket":"tk-a1","technician":"tech-b"}`), 400, app.EINVALID, "mutation.unknown"},

@@ -87,10 +87,10 @@ func (db *DB) MarkPhotoVerified(ctx context.Context, tenant, sha string) error {
 			return err
 		}
 		for _, ph := range photos {
-			if ph.State == photoVerified {
+			if ph.State == app.PhotoVerified {
 				continue
 			}
-			ph.State = photoVerified
+			ph.State = app.PhotoVerified
 			if err := st.put(ctx, kindPhoto, ph.ID, string(ph.Ticket), ph); err != nil {
 				return err
 			}
@@ -130,7 +130,7 @@ func (db *DB) ReverifyPhotos(ctx context.Context) (int, error) {
 			return 0, transient(err)
 		}
 		var ph app.Photo
-		if json.Unmarshal([]byte(data), &ph) == nil && ph.State != photoVerified && app.ValidSHA256(t.sha) {
+		if json.Unmarshal([]byte(data), &ph) == nil && ph.State != app.PhotoVerified && app.ValidSHA256(t.sha) {
 			pending = append(pending, t)
 		}
 	}

@@ -34,16 +34,6 @@ type rejection struct{ err error }
 
 func (r rejection) Error() string { return r.err.Error() }
 
-// business reports whether err is a refusal by the rules (the same on any
-// retry) rather than a transient failure.
-func business(err error) bool {
-	switch app.ErrorCode(err) {
-	case app.EINVALID, app.ECONFLICT, app.EFORBIDDEN, app.ENOTFOUND:
-		return true
-	}
-	return false
-}
-
 // Push applies a device's mutations exactly once and in seq order, in one
 // transaction with a savepoint per mutation: a business refusal rolls back
 // just that mutation's effects and stores a conflict in their place, and
@@ -63,8 +53,11 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 		res = PushResult{}
 		var revoked sql.NullInt64
 		err := tx.QueryRowContext(ctx, db.q(`SELECT last_seq, revoked_at FROM devices WHERE id = ?`), string(p.Device)).Scan(&res.Acked, &revoked)
-		if errors.Is(err, sql.ErrNoRows) || revoked.Valid {
+		if errors.Is(err, sql.ErrNoRows) {
 			return errUnauthorized
+		}
+		if revoked.Valid {
+			return errRevoked // revoked after the request was authenticated
 		}
 		if err != nil {
 			return transient(err)
@@ -177,7 +170,7 @@ func (db *DB) applyPushed(ctx context.Context, st *serverTx, p Principal, m app.
 		return "", err
 	}
 	if err := cmd.Apply(ctx, st, actor, now); err != nil {
-		if business(err) {
+		if app.Refused(err) {
 			return "", rejection{err}
 		}
 		return "", err
@@ -239,7 +232,7 @@ func (db *DB) rejectionConflict(p Principal, m app.Mutation, err error) app.Conf
 func (st *serverTx) sharedFieldConflicts(ctx context.Context, p Principal, m app.Mutation, u *app.UpdateTicket, now time.Time) ([]app.Conflict, error) {
 	t, err := st.Ticket(ctx, u.Ticket)
 	if err != nil {
-		if business(err) {
+		if app.Refused(err) {
 			return nil, nil // Apply reports it
 		}
 		return nil, err
@@ -309,7 +302,7 @@ func (st *serverTx) checkTicketScope(ctx context.Context, cmd app.Command) error
 	}
 	t, err := st.Ticket(ctx, id)
 	if err != nil {
-		if business(err) {
+		if app.Refused(err) {
 			return nil // Apply reports it
 		}
 		return err

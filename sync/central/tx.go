@@ -138,7 +138,7 @@ func (s *serverTx) put(ctx context.Context, kind, id, ticket string, v any) erro
 // insertFact inserts an append-only fact; a known ID is ECONFLICT.
 func (s *serverTx) insertFact(ctx context.Context, kind, id, ticket string, v any) error {
 	if id == "" {
-		return app.Errorf(app.EINVALID, "central.fact_without_id", "The {{.Kind}} has no ID.", "Kind", kind)
+		return app.FactWithoutID(kind)
 	}
 	data, err := json.Marshal(v)
 	if err != nil {
@@ -152,7 +152,7 @@ func (s *serverTx) insertFact(ctx context.Context, kind, id, ticket string, v an
 	if n, err := res.RowsAffected(); err != nil {
 		return transient(err)
 	} else if n == 0 {
-		return app.Errorf(app.ECONFLICT, "central.fact_exists", "This {{.Kind}} ({{.ID}}) was already recorded.", "Kind", kind, "ID", id)
+		return app.FactExists(kind, id)
 	}
 	return nil
 }
@@ -328,7 +328,7 @@ func (s *serverTx) AddPartUsed(ctx context.Context, p app.PartUsed) error {
 // AddPhoto records a photo's metadata; its state is "pending" until the
 // bytes arrive and their hash is verified (see photos.go).
 func (s *serverTx) AddPhoto(ctx context.Context, p app.Photo) error {
-	p.State = photoPending
+	p.State = app.PhotoPending
 	if err := s.addTicketFact(ctx, kindPhoto, p.ID, p.Ticket, p); err != nil {
 		return err
 	}
@@ -339,12 +339,6 @@ func (s *serverTx) AddPhoto(ctx context.Context, p app.Photo) error {
 func (s *serverTx) AddNote(ctx context.Context, n app.Note) error {
 	return s.addTicketFact(ctx, kindNote, n.ID, n.Ticket, n)
 }
-
-// Photo upload states as the server reports them.
-const (
-	photoPending  = "pending"
-	photoVerified = "verified"
-)
 
 // balance sums a part's ledger at a location.
 func (s *serverTx) balance(ctx context.Context, loc app.LocationID, part app.PartNumber) (int64, error) {

@@ -422,8 +422,8 @@ func (u *photoUploads) alreadyVerified(ctx context.Context, tenant, sha string) 
 	}
 	verified, all := false, true
 	for _, ph := range photos {
-		verified = verified || ph.State == photoVerified
-		all = all && ph.State == photoVerified
+		verified = verified || ph.State == app.PhotoVerified
+		all = all && ph.State == app.PhotoVerified
 	}
 	if verified && !all {
 		if err := u.db.MarkPhotoVerified(ctx, tenant, sha); err != nil {
@@ -439,7 +439,7 @@ func writeVerified(w http.ResponseWriter, sha string, size int64) {
 	w.Header().Set("Upload-Length", strconv.FormatInt(size, 10))
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
-	json.NewEncoder(w).Encode(map[string]string{"sha256": sha, "state": photoVerified})
+	json.NewEncoder(w).Encode(map[string]string{"sha256": sha, "state": app.PhotoVerified})
 }
 
 func (u *photoUploads) lock(ctx context.Context, id string) (tus.Lock, error) {

@@ -1,0 +1,620 @@
+package apptest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// Tx runs fn in one write transaction of the implementation under test:
+// committed when fn returns nil, rolled back when it returns an error,
+// which Tx returns.
+type Tx func(ctx context.Context, fn func(tx app.MutationTx) error) error
+
+// RunMutationTx runs the suite. open must return a fresh implementation
+// holding World(), whose clock reads Now; it is called once per subtest
+// and should clean up with t.Cleanup.
+func RunMutationTx(t *testing.T, open func(t *testing.T) Tx) {
+	for _, tc := range []struct {
+		name string
+		fn   func(t *testing.T, open func(t *testing.T) Tx)
+	}{
+		{"Ticket", testTicket},
+		{"SaveTicketValidates", testSaveTicketValidates},
+		{"PartAndLocation", testPartAndLocation},
+		{"CountRepairs", testCountRepairs},
+		{"Facts", testFacts},
+		{"MovementValidates", testMovementValidates},
+		{"Mutations", testMutations},
+		{"MutationRefusals", testMutationRefusals},
+	} {
+		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
+	}
+}
+
+// errAbort is the failure of a test function that makes Tx roll back.
+var errAbort = errors.New("apptest: abort the transaction")
+
+// in runs fn in one transaction of tx and fails the test on its error.
+func in(t *testing.T, tx Tx, fn func(tx app.MutationTx) error) {
+	t.Helper()
+	if err := tx(t.Context(), fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wantCode checks err's code (and key, when key is not "").
+func wantCode(t *testing.T, what string, err error, code, key string) {
+	t.Helper()
+	if got := app.ErrorCode(err); got != code {
+		t.Errorf("%s: error %v (code %q), want code %q", what, err, got, code)
+		return
+	}
+	if e := app.AsError(err); key != "" && e.Key != key {
+		t.Errorf("%s: error key %q (%v), want %q", what, e.Key, err, key)
+	}
+}
+
+func worldTicket(id app.TicketID) app.Ticket {
+	for _, d := range World().Tickets {
+		if d.Ticket.ID == id {
+			return d.Ticket
+		}
+	}
+	panic("apptest: no ticket " + string(id) + " in the world")
+}
+
+// sameTicket compares the fields every implementation must keep.
+func sameTicket(t *testing.T, what string, got, want app.Ticket) {
+	t.Helper()
+	type key struct {
+		ID                app.TicketID
+		Number, Diagnosis string
+		Kind              app.TicketKind
+		Status            app.Status
+		Technician        app.TechnicianID
+		Epoch, Labour     int
+		Customer          string
+		Resolution        app.Resolution
+		Updated           time.Time
+	}
+	k := func(x app.Ticket) key {
+		return key{x.ID, x.Number, x.Diagnosis, x.Kind, x.Status, x.Technician, x.Epoch, x.LabourMinutes, x.Customer.Name, x.ResolutionCode, x.UpdatedAt.UTC()}
+	}
+	if k(got) != k(want) {
+		t.Errorf("%s: ticket\n  %+v\nwant\n  %+v", what, k(got), k(want))
+	}
+}
+
+func testTicket(t *testing.T, open func(t *testing.T) Tx) {
+	tx := open(t)
+	ctx := t.Context()
+	saved := worldTicket(TAssigned)
+	saved.Diagnosis, saved.Status, saved.UpdatedAt = "screen cracked", app.StatusInProgress, Now
+	in(t, tx, func(tx app.MutationTx) error {
+		got, err := tx.Ticket(ctx, TAssigned)
+		if err != nil {
+			return err
+		}
+		sameTicket(t, "world ticket", got, worldTicket(TAssigned))
+		_, err = tx.Ticket(ctx, TMissing)
+		wantCode(t, "Ticket(missing)", err, app.ENOTFOUND, "")
+		if err := tx.SaveTicket(ctx, saved); err != nil {
+			return err
+		}
+		got, err = tx.Ticket(ctx, TAssigned)
+		sameTicket(t, "ticket read back in its transaction", got, saved)
+		return err
+	})
+	in(t, tx, func(tx app.MutationTx) error {
+		got, err := tx.Ticket(ctx, TAssigned)
+		sameTicket(t, "ticket after commit", got, saved)
+		return err
+	})
+	// A transaction that fails leaves nothing behind.
+	failed := saved
+	failed.Diagnosis = "rolled back"
+	err := tx(ctx, func(tx app.MutationTx) error {
+		if err := tx.SaveTicket(ctx, failed); err != nil {
+			return err
+		}
+		return errAbort
+	})
+	if !errors.Is(err, errAbort) {
+		t.Errorf("a transaction whose function failed returned %v, want that failure", err)
+	}
+	in(t, tx, func(tx app.MutationTx) error {
+		got, err := tx.Ticket(ctx, TAssigned)
+		sameTicket(t, "ticket after a rolled back transaction", got, saved)
+		return err
+	})
+}
+
+func testSaveTicketValidates(t *testing.T, open func(t *testing.T) Tx) {
+	tx := open(t)
+	ctx := t.Context()
+	bad := map[string]func(t *app.Ticket){
+		"no number":        func(t *app.Ticket) { t.Number = " " },
+		"unknown status":   func(t *app.Ticket) { t.Status = "lost" },
+		"unknown kind":     func(t *app.Ticket) { t.Kind = "by_pigeon" },
+		"no customer":      func(t *app.Ticket) { t.Customer.Name = "" },
+		"priority 9":       func(t *app.Ticket) { t.Priority = 9 },
+		"bad resolution":   func(t *app.Ticket) { t.ResolutionCode = "fixed?" },
+		"control char id":  func(t *app.Ticket) { t.Number = "FB\x00" },
+		"purchase too new": func(t *app.Ticket) { t.Product.PurchaseDate = t.CreatedAt.Add(time.Hour) },
+	}
+	for name, breakIt := range bad {
+		t.Run(name, func(t *testing.T) {
+			changed, fresh := worldTicket(TAssigned), worldTicket(TAssigned)
+			breakIt(&changed)
+			fresh.ID = "tk-fresh"
+			breakIt(&fresh)
+			in(t, tx, func(tx app.MutationTx) error {
+				wantCode(t, "SaveTicket(invalid change)", tx.SaveTicket(ctx, changed), app.EINVALID, "")
+				wantCode(t, "SaveTicket(invalid new ticket)", tx.SaveTicket(ctx, fresh), app.EINVALID, "")
+				// The refusal wrote nothing, even in its transaction.
+				got, err := tx.Ticket(ctx, TAssigned)
+				sameTicket(t, "ticket after a refused save", got, worldTicket(TAssigned))
+				if _, ferr := tx.Ticket(ctx, fresh.ID); app.ErrorCode(ferr) != app.ENOTFOUND {
+					t.Errorf("refused new ticket: Ticket = %v, want not found", ferr)
+				}
+				return err
+			})
+		})
+	}
+	in(t, tx, func(tx app.MutationTx) error {
+		nt := worldTicket(TAssigned)
+		nt.ID, nt.Number = "tk-fresh", "FB-NEW"
+		if err := tx.SaveTicket(ctx, nt); err != nil {
+			return err
+		}
+		got, err := tx.Ticket(ctx, nt.ID)
+		sameTicket(t, "new ticket", got, nt)
+		return err
+	})
+}
+
+func testPartAndLocation(t *testing.T, open func(t *testing.T) Tx) {
+	tx := open(t)
+	ctx := t.Context()
+	in(t, tx, func(tx app.MutationTx) error {
+		for n, serialized := range map[app.PartNumber]bool{Battery: false, Mainboard: true} {
+			p, err := tx.Part(ctx, n)
+			if err != nil {
+				return err
+			}
+			if p.Number != n || p.Serialized != serialized {
+				t.Errorf("Part(%s) = %+v, want serialized %v", n, p, serialized)
+			}
+		}
+		_, err := tx.Part(ctx, "NOPE-1")
+		wantCode(t, "Part(unknown)", err, app.ENOTFOUND, "")
+		for id, kind := range map[app.LocationID]app.LocationKind{Van: app.LocationVan, Bin: app.LocationDefective, Depot: app.LocationWarehouse} {
+			l, err := tx.Location(ctx, id)
+			if err != nil {
+				return err
+			}
+			if l.ID != id || l.Kind != kind {
+				t.Errorf("Location(%s) = %+v, want kind %s", id, l, kind)
+			}
+		}
+		_, err = tx.Location(ctx, "nowhere")
+		wantCode(t, "Location(unknown)", err, app.ENOTFOUND, "")
+		return nil
+	})
+}
+
+func testCountRepairs(t *testing.T, open func(t *testing.T) Tx) {
+	tx := open(t)
+	ctx := t.Context()
+	count := func(tx app.MutationTx, id app.TicketID, want int) {
+		t.Helper()
+		n, err := tx.CountRepairs(ctx, id)
+		if err != nil || n != want {
+			t.Errorf("CountRepairs(%s) = %d, %v; want %d", id, n, err, want)
+		}
+	}
+	in(t, tx, func(tx app.MutationTx) error {
+		count(tx, TAssigned, 0)
+		for i, id := range []app.TicketID{TAssigned, TAssigned, TInProgress} {
+			if err := tx.AddRepair(ctx, app.RepairEntry{ID: "r-" + string(rune('a'+i)), Ticket: id, Action: "replaced battery", Minutes: 10, At: Now}); err != nil {
+				return err
+			}
+		}
+		count(tx, TAssigned, 2)
+		return nil
+	})
+	in(t, tx, func(tx app.MutationTx) error {
+		count(tx, TAssigned, 2)
+		count(tx, TInProgress, 1)
+		count(tx, TOther, 0)
+		count(tx, TMissing, 0)
+		return nil
+	})
+}
+
+// fact is one kind of append-only record, for the table tests.
+type fact struct {
+	kind string
+	add  func(ctx context.Context, tx app.MutationTx, id string, ticket app.TicketID) error
+}
+
+var facts = []fact{
+	{"repair", func(ctx context.Context, tx app.MutationTx, id string, tk app.TicketID) error {
+		return tx.AddRepair(ctx, app.RepairEntry{ID: id, Ticket: tk, Action: "re-seated the ribbon", Minutes: 5, At: Now})
+	}},
+	{"part_used", func(ctx context.Context, tx app.MutationTx, id string, tk app.TicketID) error {
+		return tx.AddPartUsed(ctx, app.PartUsed{ID: id, Ticket: tk, Part: Battery, Qty: 1, From: Van, At: Now})
+	}},
+	{"photo", func(ctx context.Context, tx app.MutationTx, id string, tk app.TicketID) error {
+		return tx.AddPhoto(ctx, app.Photo{ID: id, Ticket: tk, SHA256: strings.Repeat("ab", 32), Size: 1000, Mime: "image/jpeg", At: Now})
+	}},
+	{"note", func(ctx context.Context, tx app.MutationTx, id string, tk app.TicketID) error {
+		return tx.AddNote(ctx, app.Note{ID: id, Ticket: tk, Text: "customer called", At: Now})
+	}},
+	{"movement", func(ctx context.Context, tx app.MutationTx, id string, tk app.TicketID) error {
+		return tx.AddMovement(ctx, app.StockMovement{ID: id, Kind: app.MoveConsume, Part: Battery, From: Van, Qty: 1, Ticket: tk, At: Now})
+	}},
+}
+
+// testFacts: facts are append-only; an ID seen before is fact.exists, also
+// after a commit, a fact without an ID is refused, and a fact on a ticket
+// that does not exist is ENOTFOUND (a movement only names its ticket).
+func testFacts(t *testing.T, open func(t *testing.T) Tx) {
+	for _, f := range facts {
+		t.Run(f.kind, func(t *testing.T) {
+			tx := open(t)
+			ctx := t.Context()
+			in(t, tx, func(tx app.MutationTx) error {
+				if err := f.add(ctx, tx, f.kind+"-1", TAssigned); err != nil {
+					return err
+				}
+				wantCode(t, "the same ID in its transaction", f.add(ctx, tx, f.kind+"-1", TAssigned), app.ECONFLICT, "fact.exists")
+				wantCode(t, "no ID", f.add(ctx, tx, "", TAssigned), app.EINVALID, "")
+				if f.kind != "movement" {
+					wantCode(t, "on a missing ticket", f.add(ctx, tx, f.kind+"-2", TMissing), app.ENOTFOUND, "")
+				}
+				return nil
+			})
+			in(t, tx, func(tx app.MutationTx) error {
+				wantCode(t, "the same ID after commit", f.add(ctx, tx, f.kind+"-1", TInProgress), app.ECONFLICT, "fact.exists")
+				if f.kind != "movement" {
+					// Refused above, so never recorded.
+					return f.add(ctx, tx, f.kind+"-2", TAssigned)
+				}
+				return nil
+			})
+		})
+	}
+}
+
+func testMovementValidates(t *testing.T, open func(t *testing.T) Tx) {
+	tx := open(t)
+	ctx := t.Context()
+	bad := []app.StockMovement{
+		{Kind: app.MoveReceive, Part: Battery, To: Van, Qty: 0},
+		{Kind: app.MoveReceive, Part: Battery, From: Van, To: Depot, Qty: 1},
+		{Kind: app.MoveTransfer, Part: Battery, From: Van, To: Van, Qty: 1},
+		{Kind: app.MoveAdjust, Part: Battery, To: Van, Qty: -1},
+		{Kind: app.MoveAdjust, Part: Battery, To: Van, Qty: 0, Reason: "count"},
+		{Kind: app.MoveConsume, Part: Battery, From: Van, Qty: 1},
+		{Kind: "teleport", Part: Battery, From: Van, To: Depot, Qty: 1},
+		{Kind: app.MoveReceive, To: Van, Qty: 1},
+		{Kind: app.MoveReceive, Part: Battery, To: Van, Qty: app.MaxMoveQty + 1},
+		{Kind: app.MoveAdjust, Part: Battery, To: Van, Qty: -app.MaxMoveQty - 1, Reason: "count"},
+		{Kind: app.MoveReceive, Part: Battery, To: app.LocationID(strings.Repeat("x", app.MaxIDLen+1)), Qty: 1},
+	}
+	in(t, tx, func(tx app.MutationTx) error {
+		for i, m := range bad {
+			m.ID, m.At = "mv-bad-"+strconv.Itoa(i), Now
+			wantCode(t, "AddMovement("+strconv.Itoa(i)+")", tx.AddMovement(ctx, m), app.EINVALID, "")
+			// Nothing was recorded: the ID is still free.
+			if err := tx.AddMovement(ctx, app.StockMovement{ID: m.ID, Kind: app.MoveReceive, Part: Battery, To: Van, Qty: 1, At: Now}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// apply applies cmd as a mutation through app.ApplyMutation, in one
+// transaction.
+func apply(t *testing.T, tx Tx, actor app.Actor, cmd app.Command) error {
+	t.Helper()
+	m, err := app.NewMutation(cmd, Now)
+	if err != nil {
+		t.Fatalf("NewMutation(%T): %v", cmd, err)
+	}
+	return tx(t.Context(), func(mtx app.MutationTx) error {
+		return app.ApplyMutation(t.Context(), mtx, actor, m, Now)
+	})
+}
+
+// mutationCase is how the suite exercises one registered mutation.
+type mutationCase struct {
+	actor app.Actor
+	// ticket is the world ticket the mutation acts on (for ticket.create,
+	// the ID of the ticket it creates); "" for a mutation that names none.
+	ticket app.TicketID
+	// cmd builds the command on the given ticket.
+	cmd func(ticket app.TicketID) app.Command
+	// check looks at the effects, in a transaction after the mutation's.
+	check func(t *testing.T, ctx context.Context, tx app.MutationTx)
+}
+
+func transition(a app.Action, reason string, res app.Resolution) func(app.TicketID) app.Command {
+	return func(id app.TicketID) app.Command {
+		return &app.TransitionTicket{Action: a, Ticket: id, Epoch: 1, Reason: reason, Resolution: res}
+	}
+}
+
+func wantStatus(ticket app.TicketID, status app.Status) func(t *testing.T, ctx context.Context, tx app.MutationTx) {
+	return func(t *testing.T, ctx context.Context, tx app.MutationTx) {
+		t.Helper()
+		got, err := tx.Ticket(ctx, ticket)
+		if err != nil || got.Status != status || !got.UpdatedAt.Equal(Now) {
+			t.Errorf("ticket %s: status %s, updated %v, %v; want %s at %v", ticket, got.Status, got.UpdatedAt, err, status, Now)
+		}
+	}
+}
+
+// recorded checks that a fact was recorded: adding its ID again is
+// refused.
+func recorded(kind, id string) func(t *testing.T, ctx context.Context, tx app.MutationTx) {
+	return func(t *testing.T, ctx context.Context, tx app.MutationTx) {
+		t.Helper()
+		for _, f := range facts {
+			if f.kind == kind {
+				wantCode(t, kind+" "+id+" added again", f.add(ctx, tx, id, TAssigned), app.ECONFLICT, "fact.exists")
+				return
+			}
+		}
+		t.Fatalf("no fact kind %s", kind)
+	}
+}
+
+func both(checks ...func(t *testing.T, ctx context.Context, tx app.MutationTx)) func(t *testing.T, ctx context.Context, tx app.MutationTx) {
+	return func(t *testing.T, ctx context.Context, tx app.MutationTx) {
+		t.Helper()
+		for _, c := range checks {
+			c(t, ctx, tx)
+		}
+	}
+}
+
+func str(s string) *string { return &s }
+
+// mutationCases has a case for every registered mutation: testMutations
+// fails for a mutation without one.
+var mutationCases = map[string]mutationCase{
+	"ticket.create.v1": {actor: TechActor, ticket: "tk-new", cmd: func(id app.TicketID) app.Command {
+		t := worldTicket(TAssigned)
+		t.ID, t.Number, t.Technician, t.Status, t.Epoch, t.CreatedAt, t.UpdatedAt = id, "FB-NEW", "", "", 0, time.Time{}, time.Time{}
+		return &app.CreateTicket{Ticket: t}
+	}, check: func(t *testing.T, ctx context.Context, tx app.MutationTx) {
+		got, err := tx.Ticket(ctx, "tk-new")
+		if err != nil || got.Status != app.StatusAssigned || got.Technician != Tech || got.Epoch != 1 || !got.CreatedAt.Equal(Now) {
+			t.Errorf("created ticket = %+v, %v; want assigned to %s at epoch 1, created now", got, err, Tech)
+		}
+	}},
+	"ticket.assign.v1": {actor: DispatchActor, ticket: TAssigned, cmd: func(id app.TicketID) app.Command {
+		return &app.AssignTicket{Ticket: id, Technician: Other}
+	}, check: func(t *testing.T, ctx context.Context, tx app.MutationTx) {
+		got, err := tx.Ticket(ctx, TAssigned)
+		if err != nil || got.Technician != Other || got.Epoch != 2 {
+			t.Errorf("reassigned ticket = %s at epoch %d, %v; want %s at 2", got.Technician, got.Epoch, err, Other)
+		}
+	}},
+	"ticket.schedule.v1": {actor: DispatchActor, ticket: TAssigned, cmd: func(id app.TicketID) app.Command {
+		return &app.ScheduleTicket{Ticket: id, WindowStart: Now.Add(24 * time.Hour), WindowEnd: Now.Add(26 * time.Hour), Priority: app.PriorityUrgent}
+	}, check: func(t *testing.T, ctx context.Context, tx app.MutationTx) {
+		got, err := tx.Ticket(ctx, TAssigned)
+		if err != nil || !got.WindowStart.Equal(Now.Add(24*time.Hour)) || got.Priority != app.PriorityUrgent {
+			t.Errorf("scheduled ticket: window %v, priority %d, %v", got.WindowStart, got.Priority, err)
+		}
+	}},
+	"ticket.update.v1": {actor: TechActor, ticket: TAssigned, cmd: func(id app.TicketID) app.Command {
+		return &app.UpdateTicket{Ticket: id, Set: app.TicketFields{Diagnosis: str("water damage")}}
+	}, check: func(t *testing.T, ctx context.Context, tx app.MutationTx) {
+		got, err := tx.Ticket(ctx, TAssigned)
+		if err != nil || got.Diagnosis != "water damage" {
+			t.Errorf("updated ticket: diagnosis %q, %v", got.Diagnosis, err)
+		}
+	}},
+	"ticket.depart.v1":     {actor: TechActor, ticket: TVisit, cmd: transition(app.ActionDepart, "", ""), check: wantStatus(TVisit, app.StatusEnRoute)},
+	"ticket.arrive.v1":     {actor: TechActor, ticket: TEnRoute, cmd: transition(app.ActionArrive, "", ""), check: wantStatus(TEnRoute, app.StatusOnSite)},
+	"ticket.start.v1":      {actor: TechActor, ticket: TAssigned, cmd: transition(app.ActionStart, "", ""), check: wantStatus(TAssigned, app.StatusInProgress)},
+	"ticket.wait_parts.v1": {actor: TechActor, ticket: TInProgress, cmd: transition(app.ActionWait, "display on order", ""), check: wantStatus(TInProgress, app.StatusWaitingParts)},
+	"ticket.resume.v1":     {actor: TechActor, ticket: TWaiting, cmd: transition(app.ActionResume, "", ""), check: wantStatus(TWaiting, app.StatusInProgress)},
+	"ticket.complete.v1":   {actor: TechActor, ticket: TInProgress, cmd: transition(app.ActionComplete, "", app.ResolutionNoFault), check: wantStatus(TInProgress, app.StatusCompleted)},
+	"ticket.fail.v1":       {actor: TechActor, ticket: TInProgress, cmd: transition(app.ActionFail, "no spare boards", ""), check: wantStatus(TInProgress, app.StatusCannotComplete)},
+	"ticket.cancel.v1":     {actor: DispatchActor, ticket: TAssigned, cmd: transition(app.ActionCancel, "customer withdrew", ""), check: wantStatus(TAssigned, app.StatusCancelled)},
+	"ticket.close.v1":      {actor: TechActor, ticket: TCompleted, cmd: transition(app.ActionClose, "", ""), check: wantStatus(TCompleted, app.StatusClosed)},
+	"ticket.reopen.v1":     {actor: DispatchActor, ticket: TCompleted, cmd: transition(app.ActionReopen, "fault came back", ""), check: wantStatus(TCompleted, app.StatusAssigned)},
+	"repair.log.v1": {actor: TechActor, ticket: TAssigned, cmd: func(id app.TicketID) app.Command {
+		return &app.LogRepair{Entry: app.RepairEntry{ID: "r-log", Ticket: id, Action: "replaced battery", Minutes: 20}}
+	}, check: both(recorded("repair", "r-log"), func(t *testing.T, ctx context.Context, tx app.MutationTx) {
+		got, err := tx.Ticket(ctx, TAssigned)
+		n, cerr := tx.CountRepairs(ctx, TAssigned)
+		if err != nil || cerr != nil || got.LabourMinutes != 20 || n != 1 {
+			t.Errorf("after a repair: labour %d, %d repairs, %v, %v; want 20 and 1", got.LabourMinutes, n, err, cerr)
+		}
+	})},
+	"stock.consume.v1": {actor: TechActor, ticket: TAssigned, cmd: func(id app.TicketID) app.Command {
+		return &app.ConsumePart{Used: app.PartUsed{ID: "u-1", Ticket: id, Part: Battery, Qty: 1, From: Van}}
+	}, check: both(recorded("part_used", "u-1"), recorded("movement", "u-1"))},
+	"stock.return_defective.v1": {actor: TechActor, ticket: TAssigned, cmd: func(id app.TicketID) app.Command {
+		return &app.ReturnDefective{Movement: app.StockMovement{ID: "d-1", Part: Mainboard, To: Bin, Qty: 1, Serial: "OLD-SN", Ticket: id}}
+	}, check: recorded("movement", "d-1")},
+	"stock.receive.v1": {actor: DispatchActor, cmd: func(app.TicketID) app.Command {
+		return &app.MoveStock{Kind: app.MoveReceive, Movement: app.StockMovement{ID: "m-rcv", Part: Battery, To: Van, Qty: 3}}
+	}, check: recorded("movement", "m-rcv")},
+	"stock.transfer.v1": {actor: DispatchActor, cmd: func(app.TicketID) app.Command {
+		return &app.MoveStock{Kind: app.MoveTransfer, Movement: app.StockMovement{ID: "m-xfer", Part: Battery, From: Van, To: Depot, Qty: 2}}
+	}, check: recorded("movement", "m-xfer")},
+	"stock.adjust.v1": {actor: DispatchActor, cmd: func(app.TicketID) app.Command {
+		return &app.MoveStock{Kind: app.MoveAdjust, Movement: app.StockMovement{ID: "m-adj", Part: Battery, To: Van, Qty: -1, Reason: "count"}}
+	}, check: recorded("movement", "m-adj")},
+	"photo.attach.v1": {actor: TechActor, ticket: TAssigned, cmd: func(id app.TicketID) app.Command {
+		return &app.AttachPhoto{Photo: app.Photo{ID: "ph-1", Ticket: id, SHA256: strings.Repeat("cd", 32), Size: 2048, Mime: "image/jpeg"}}
+	}, check: recorded("photo", "ph-1")},
+	"note.add.v1": {actor: TechActor, ticket: TAssigned, cmd: func(id app.TicketID) app.Command {
+		return &app.AddNote{Note: app.Note{ID: "n-1", Ticket: id, Text: "customer called"}}
+	}, check: recorded("note", "n-1")},
+}
+
+// testMutations applies every registered mutation on the world and checks
+// its effects; and for one that names a ticket, that app.TicketOf finds
+// that ticket (the outbox, rebase and the server's scope check depend on
+// it) and that the mutation is refused for a ticket that does not exist.
+func testMutations(t *testing.T, open func(t *testing.T) Tx) {
+	for _, name := range app.MutationNames() {
+		t.Run(name, func(t *testing.T) {
+			c, ok := mutationCases[name]
+			if !ok {
+				t.Fatalf("mutation %s has no case in apptest's mutationCases: add one that applies it on the world", name)
+			}
+			cmd := c.cmd(c.ticket)
+			if n, v := cmd.(app.Named).MutationName(); n+".v"+strconv.Itoa(v) != name {
+				t.Fatalf("the case of %s builds %s v%d", name, n, v)
+			}
+			checkTicketOf(t, cmd, c.ticket)
+			tx := open(t)
+			switch {
+			case c.ticket == "":
+			case name == "ticket.create.v1":
+				wantCode(t, "creating an existing ticket", apply(t, tx, c.actor, c.cmd(TAssigned)), app.ECONFLICT, "")
+			default:
+				wantCode(t, "on a missing ticket", apply(t, tx, c.actor, c.cmd(TMissing)), app.ENOTFOUND, "")
+			}
+			if err := apply(t, tx, c.actor, cmd); err != nil {
+				t.Fatalf("apply: %v", err)
+			}
+			in(t, tx, func(tx app.MutationTx) error {
+				c.check(t, t.Context(), tx)
+				return nil
+			})
+		})
+	}
+	for name := range mutationCases {
+		if !strings.Contains(strings.Join(app.MutationNames(), " ")+" ", name+" ") {
+			t.Errorf("apptest has a case for %s, which is not registered", name)
+		}
+	}
+}
+
+// checkTicketOf fails when the command's arguments name a ticket of the
+// world (or ticket) that app.TicketOf does not report: a mutation whose
+// TicketRef was forgotten.
+func checkTicketOf(t *testing.T, cmd app.Command, ticket app.TicketID) {
+	t.Helper()
+	args, err := json.Marshal(cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	if err := json.Unmarshal(args, &v); err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{string(TMissing): true}
+	for _, d := range World().Tickets {
+		known[string(d.Ticket.ID)] = true
+	}
+	if ticket != "" {
+		known[string(ticket)] = true
+	}
+	var named []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for _, x := range v {
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		case string:
+			if known[v] {
+				named = append(named, v)
+			}
+		}
+	}
+	walk(v)
+	got := app.TicketOf(cmd)
+	if ticket != "" && len(named) == 0 {
+		t.Errorf("the case says it acts on %s, but its arguments %s do not name it", ticket, args)
+	}
+	for _, n := range named {
+		if string(got) != n {
+			t.Errorf("app.TicketOf = %q, but the arguments %s name ticket %s: give the command a TicketRef", got, args, n)
+		}
+	}
+	if len(named) == 0 && got != "" {
+		t.Errorf("app.TicketOf = %q for arguments %s that name no ticket", got, args)
+	}
+}
+
+// testMutationRefusals: what every implementation must refuse, through
+// the methods the mutations call.
+func testMutationRefusals(t *testing.T, open func(t *testing.T) Tx) {
+	tests := map[string]struct {
+		actor app.Actor
+		cmds  []app.Command // all but the last must succeed
+		code  string
+	}{
+		"consume unknown part": {TechActor, []app.Command{
+			&app.ConsumePart{Used: app.PartUsed{ID: "u-1", Ticket: TAssigned, Part: "NOPE-1", Qty: 1, From: Van}}}, app.ENOTFOUND},
+		"consume from unknown location": {TechActor, []app.Command{
+			&app.ConsumePart{Used: app.PartUsed{ID: "u-1", Ticket: TAssigned, Part: Battery, Qty: 1, From: "nowhere"}}}, app.ENOTFOUND},
+		"serialized part without serial": {TechActor, []app.Command{
+			&app.ConsumePart{Used: app.PartUsed{ID: "u-1", Ticket: TAssigned, Part: Mainboard, Qty: 1, From: Van}}}, app.EINVALID},
+		"transfer to unknown location": {DispatchActor, []app.Command{
+			&app.MoveStock{Kind: app.MoveTransfer, Movement: app.StockMovement{ID: "m-1", Part: Battery, From: Van, To: "nowhere", Qty: 1}}}, app.ENOTFOUND},
+		"repair ID twice": {TechActor, []app.Command{
+			&app.LogRepair{Entry: app.RepairEntry{ID: "r-1", Ticket: TAssigned, Action: "a"}},
+			&app.LogRepair{Entry: app.RepairEntry{ID: "r-1", Ticket: TAssigned, Action: "b"}}}, app.ECONFLICT},
+		"note ID twice": {TechActor, []app.Command{
+			&app.AddNote{Note: app.Note{ID: "n-1", Ticket: TAssigned, Text: "a"}},
+			&app.AddNote{Note: app.Note{ID: "n-1", Ticket: TInProgress, Text: "b"}}}, app.ECONFLICT},
+		"photo ID twice": {TechActor, []app.Command{
+			&app.AttachPhoto{Photo: app.Photo{ID: "p-1", Ticket: TAssigned, SHA256: strings.Repeat("ab", 32), Size: 10}},
+			&app.AttachPhoto{Photo: app.Photo{ID: "p-1", Ticket: TAssigned, SHA256: strings.Repeat("cd", 32), Size: 20}}}, app.ECONFLICT},
+		"consumption ID twice": {TechActor, []app.Command{
+			&app.ConsumePart{Used: app.PartUsed{ID: "u-1", Ticket: TAssigned, Part: Battery, Qty: 1, From: Van}},
+			&app.ConsumePart{Used: app.PartUsed{ID: "u-1", Ticket: TInProgress, Part: Battery, Qty: 1, From: Van}}}, app.ECONFLICT},
+		"receive an ID taken": {DispatchActor, []app.Command{
+			&app.MoveStock{Kind: app.MoveReceive, Movement: app.StockMovement{ID: "rcv-1", Part: Battery, To: Van, Qty: 1}}}, app.ECONFLICT},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			tx := open(t)
+			last := tc.cmds[len(tc.cmds)-1]
+			for _, c := range tc.cmds[:len(tc.cmds)-1] {
+				if err := apply(t, tx, tc.actor, c); err != nil {
+					t.Fatalf("%T: %v", c, err)
+				}
+			}
+			var before app.Ticket
+			id := app.TicketOf(last)
+			if id != "" {
+				in(t, tx, func(tx app.MutationTx) (err error) { before, err = tx.Ticket(t.Context(), id); return err })
+			}
+			wantCode(t, "refused command", apply(t, tx, tc.actor, last), tc.code, "")
+			if id != "" {
+				in(t, tx, func(tx app.MutationTx) error {
+					after, err := tx.Ticket(t.Context(), id)
+					sameTicket(t, "ticket after a refused mutation", after, before)
+					return err
+				})
+			}
+		})
+	}
+}
