@@ -120,6 +120,9 @@ func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) er
 // ApplyAdmin runs a named mutation as the dispatcher: create, assign,
 // schedule or cancel a ticket, receive or transfer stock. Refusals are
 // returned as they are (the dispatcher is online and sees them at once).
+// A ticket.update that overwrites a shared field the dispatcher did not
+// see (its base is stale) is applied, and keeps the value it replaced in a
+// field conflict, as a device's update does.
 func (db *DB) ApplyAdmin(ctx context.Context, p Principal, m app.Mutation) error {
 	if p.Role != app.RoleDispatcher && p.Role != app.RoleSystem {
 		return app.Errorf(app.EFORBIDDEN, "auth.wrong_role", "This account may not do this.")
@@ -130,7 +133,30 @@ func (db *DB) ApplyAdmin(ctx context.Context, p Principal, m app.Mutation) error
 	}
 	return db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
 		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, version: version}
-		return cmd.Apply(ctx, st, app.Actor{Role: p.Role, Name: p.Name}, db.now())
+		now := db.now()
+		var clashes []app.FieldClash
+		var before app.Ticket
+		if u, ok := cmd.(*app.UpdateTicket); ok {
+			if before, err = st.Ticket(ctx, u.Ticket); err != nil {
+				return err
+			}
+			clashes = u.Clashes(before)
+		}
+		if err := cmd.Apply(ctx, st, app.Actor{Role: p.Role, Name: p.Name}, now); err != nil {
+			return err
+		}
+		for _, f := range clashes {
+			c := app.Conflict{
+				ID: fmt.Sprintf("cf-%s-%s", m.ID, f.Field), Kind: app.ConflictField, Ticket: before.ID, Technician: before.Technician,
+				Mutation: m.ID, Name: m.FullName(), Field: f.Field, Ours: f.Current, Theirs: f.Set, TheirsBy: p.Name,
+				Code: app.ECONFLICT, Key: "conflict.field_dispatch", Message: "Dispatch changed {{.Field}} without seeing your value; theirs was kept, yours is shown here.",
+				Data: map[string]any{"Field": f.Field}, At: now,
+			}
+			if err := st.addConflict(ctx, &c); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
@@ -284,14 +310,18 @@ func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution s
 			if err := app.ApplyMutation(ctx, st, system, m, now); err != nil {
 				return err
 			}
-		case resolution == ResolveAcceptTheirs && c.Kind == app.ConflictField:
-			theirs := c.Theirs
+		case resolution != ResolveDismissed && c.Kind == app.ConflictField:
+			// Both values are kept: the decision puts the chosen one back.
+			value := c.Theirs
+			if resolution == ResolveAcceptOurs {
+				value = c.Ours
+			}
 			u := &app.UpdateTicket{Ticket: c.Ticket}
 			switch c.Field {
-			case "customer_phone":
-				u.Set.CustomerPhone = &theirs
-			case "customer_address":
-				u.Set.CustomerAddress = &theirs
+			case app.FieldCustomerPhone:
+				u.Set.CustomerPhone = &value
+			case app.FieldCustomerAddress:
+				u.Set.CustomerAddress = &value
 			}
 			if u.Set != (app.TicketFields{}) {
 				if err := u.Apply(ctx, st, system, now); err != nil {

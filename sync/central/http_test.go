@@ -754,8 +754,14 @@ func TestHTTPTechnicianCannotTouchOthersTickets(t *testing.T) {
 			if r.Acked != m.Seq || r.ResendFrom != 0 || len(r.Rejected) != 1 {
 				t.Fatalf("want seq %d consumed with one rejection, got %+v", m.Seq, r)
 			}
-			if x := r.Rejected[0]; x.Seq != m.Seq || x.Code != app.EFORBIDDEN || x.Conflict != "cf-"+m.ID {
+			// B's tickets were never A's: the answer is the one about a
+			// ticket that does not exist, naming nothing of B's.
+			x := r.Rejected[0]
+			if x.Seq != m.Seq || x.Code != app.ENOTFOUND || x.Key != "central.not_found" || x.Conflict != "cf-"+m.ID {
 				t.Errorf("rejection %+v", x)
+			}
+			if want := "No ticket " + string(app.TicketOf(mustDecode(t, m))) + " on the server."; x.Message != want {
+				t.Errorf("rejection message %q, want %q", x.Message, want)
 			}
 			f.onlyRejected(t, f.a, before)
 			for _, id := range ticketsOfB {
@@ -764,7 +770,7 @@ func TestHTTPTechnicianCannotTouchOthersTickets(t *testing.T) {
 				}
 			}
 			c, ok := f.conflict(t, httpT1, "cf-"+m.ID)
-			if !ok || c.Technician != httpTechA || c.Device != f.a.ID || c.Mutation != m.ID || c.Ours == "" || !c.Open() {
+			if !ok || c.Kind != app.ConflictRejected || c.Technician != httpTechA || c.Device != f.a.ID || c.Mutation != m.ID || c.Ours == "" || !c.Open() {
 				t.Errorf("want an open conflict for A keeping the work, got %+v (found %v)", c, ok)
 			}
 			conflicts = append(conflicts, c.ID)
@@ -795,15 +801,17 @@ func httpSameJSON(a, b any) bool {
 func TestHTTPTechnicianCannotRunDispatcherMutations(t *testing.T) {
 	f := newHTTPFixture(t)
 	start := time.Now().Add(24 * time.Hour).UTC().Truncate(time.Second)
+	// On another's ticket, the refusal is the one about a missing ticket.
 	tests := map[string]struct {
 		name string
 		args any
+		code string
 	}{
-		"AssignTheirTicketToSelf": {"ticket.assign", app.AssignTicket{Ticket: httpTicketB1, Technician: httpTechA}},
-		"AssignOwnTicketToOther":  {"ticket.assign", app.AssignTicket{Ticket: httpTicketA1, Technician: httpTechB}},
-		"AssignOwnTicketToSelf":   {"ticket.assign", app.AssignTicket{Ticket: httpTicketA2, Technician: httpTechA}},
-		"ScheduleOwnTicket":       {"ticket.schedule", app.ScheduleTicket{Ticket: httpTicketA1, WindowStart: start, WindowEnd: start.Add(2 * time.Hour), Priority: app.PriorityUrgent}},
-		"ScheduleTheirTicket":     {"ticket.schedule", app.ScheduleTicket{Ticket: httpTicketB2, WindowStart: start, WindowEnd: start.Add(2 * time.Hour)}},
+		"AssignTheirTicketToSelf": {"ticket.assign", app.AssignTicket{Ticket: httpTicketB1, Technician: httpTechA}, app.ENOTFOUND},
+		"AssignOwnTicketToOther":  {"ticket.assign", app.AssignTicket{Ticket: httpTicketA1, Technician: httpTechB}, app.EFORBIDDEN},
+		"AssignOwnTicketToSelf":   {"ticket.assign", app.AssignTicket{Ticket: httpTicketA2, Technician: httpTechA}, app.EFORBIDDEN},
+		"ScheduleOwnTicket":       {"ticket.schedule", app.ScheduleTicket{Ticket: httpTicketA1, WindowStart: start, WindowEnd: start.Add(2 * time.Hour), Priority: app.PriorityUrgent}, app.EFORBIDDEN},
+		"ScheduleTheirTicket":     {"ticket.schedule", app.ScheduleTicket{Ticket: httpTicketB2, WindowStart: start, WindowEnd: start.Add(2 * time.Hour)}, app.ENOTFOUND},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -811,8 +819,8 @@ func TestHTTPTechnicianCannotRunDispatcherMutations(t *testing.T) {
 			before := f.tables(t)
 			m := f.a.mut(t, tc.name, tc.args)
 			r := f.push(t, f.a, m)
-			if r.Acked != m.Seq || len(r.Rejected) != 1 || r.Rejected[0].Code != app.EFORBIDDEN {
-				t.Fatalf("want seq %d consumed and rejected as forbidden, got %+v", m.Seq, r)
+			if r.Acked != m.Seq || len(r.Rejected) != 1 || r.Rejected[0].Code != tc.code {
+				t.Fatalf("want seq %d consumed and rejected as %s, got %+v", m.Seq, tc.code, r)
 			}
 			f.onlyRejected(t, f.a, before)
 			if c, ok := f.conflict(t, httpT1, "cf-"+m.ID); !ok || c.Kind != app.ConflictRejected || c.Technician != httpTechA {
@@ -1550,4 +1558,13 @@ func httpPartsCSV(n, bad1, bad2 int) string {
 		fmt.Fprintf(&b, "MANY-%d,Part %d,%s\n", i, i, class)
 	}
 	return b.String()
+}
+
+func mustDecode(t *testing.T, m app.Mutation) app.Command {
+	t.Helper()
+	cmd, err := app.DecodeMutation(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cmd
 }
