@@ -206,6 +206,41 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		return c.mutate(ctx, "ticket.cancel", app.TransitionTicket{Action: app.ActionCancel, Ticket: app.TicketID(args[0]), Epoch: 1, Reason: args[1]})
+	case "customer":
+		// Dispatch edits the shared customer fields with the value it
+		// showed as base, so a technician's change made meanwhile is kept
+		// in a field conflict rather than overwritten unseen.
+		cfs := flag.NewFlagSet("customer", flag.ContinueOnError)
+		shown := cfs.String("base", "", "the value you saw (default: the ticket's value as read just now)")
+		if err := need(args, 3, "customer TICKET phone|address VALUE [-base SHOWN]"); err != nil {
+			return err
+		}
+		if err := cfs.Parse(args[3:]); err != nil {
+			return err
+		}
+		var d app.TicketDetail
+		if err := c.json(ctx, http.MethodGet, "/v1/admin/tickets/"+url.PathEscape(args[0]), nil, &d); err != nil {
+			return err
+		}
+		u := app.UpdateTicket{Ticket: d.Ticket.ID}
+		value, current := args[2], ""
+		switch args[1] {
+		case "phone":
+			current = d.Ticket.Customer.Phone
+			u.Set.CustomerPhone, u.Base.CustomerPhone = &value, &current
+		case "address":
+			current = d.Ticket.Customer.Address
+			u.Set.CustomerAddress, u.Base.CustomerAddress = &value, &current
+		default:
+			return app.Errorf(app.EINVALID, "central.bad_customer_field", "Say phone or address: central admin customer TICKET phone|address VALUE.")
+		}
+		cfs.Visit(func(f *flag.Flag) {
+			if f.Name == "base" {
+				current = *shown // u.Base points at current
+			}
+		})
+		fmt.Fprintf(stdout, "customer %s was %q\n", args[1], current)
+		return c.mutate(ctx, "ticket.update", u)
 	case "mutate":
 		if err := need(args, 2, "mutate NAME ARGS_JSON"); err != nil {
 			return err

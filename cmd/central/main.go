@@ -76,6 +76,7 @@ const usage = `central: Fieldbench's central service.
       devices | revoke DEVICE
       tickets [TECHNICIAN] | ticket ID
       create-ticket FILE.json | assign TICKET TECHNICIAN | schedule TICKET START END | cancel TICKET REASON
+      customer TICKET phone|address VALUE [-base SHOWN]
       mutate NAME ARGS_JSON
       import parts|stock|rules FILE.csv
       conflicts [-all] | resolve CONFLICT accept_ours|accept_theirs|dismissed

@@ -535,8 +535,10 @@ func (s *sim) dispatchAct() {
 		t := open[s.rng.IntN(len(open))]
 		cmd = &app.TransitionTicket{Action: app.ActionCancel, Ticket: t.ID, Epoch: t.Epoch, Reason: "customer cancelled"}
 	case 4:
-		phone := s.newID("dispatch-phone")
-		cmd = &app.UpdateTicket{Ticket: open[s.rng.IntN(len(open))].ID, Set: app.TicketFields{CustomerPhone: &phone}}
+		// Dispatch shows the phone it has and sends it as base.
+		t := open[s.rng.IntN(len(open))]
+		phone, seen := s.newID("dispatch-phone"), t.Customer.Phone
+		cmd = &app.UpdateTicket{Ticket: t.ID, Set: app.TicketFields{CustomerPhone: &phone}, Base: app.TicketFields{CustomerPhone: &seen}}
 	case 5:
 		d := s.devices[s.rng.IntN(len(s.devices))]
 		part := s.parts[s.rng.IntN(len(s.parts))]
