@@ -292,7 +292,10 @@ func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution s
 		if err := st.get(ctx, kindConflict, id, &c); err != nil {
 			return err
 		}
-		if p.Role == app.RoleTechnician && (c.Technician != p.Technician || resolution == ResolveAcceptOurs) {
+		if p.Role == app.RoleTechnician && c.Technician != p.Technician {
+			return notFound(kindConflict, id) // another technician's is none of this one's business
+		}
+		if p.Role == app.RoleTechnician && resolution == ResolveAcceptOurs {
 			return app.Errorf(app.EFORBIDDEN, "conflict.not_yours", "Only dispatch can decide this conflict.")
 		}
 		if !c.Open() {

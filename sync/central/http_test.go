@@ -965,8 +965,8 @@ func TestHTTPResolveConflictNeedsTheRightPerson(t *testing.T) {
 		status    int
 		code, key string
 	}{
-		{"OtherTechnicianDismisses", f.b.Token, body("dismissed"), 403, app.EFORBIDDEN, "conflict.not_yours"},
-		{"OtherTechnicianAcceptsTheirs", f.b.Token, body("accept_theirs"), 403, app.EFORBIDDEN, "conflict.not_yours"},
+		{"OtherTechnicianDismisses", f.b.Token, body("dismissed"), 404, app.ENOTFOUND, "central.not_found"},
+		{"OtherTechnicianAcceptsTheirs", f.b.Token, body("accept_theirs"), 404, app.ENOTFOUND, "central.not_found"},
 		{"OwnerAcceptsOwnWork", f.a.Token, body("accept_ours"), 403, app.EFORBIDDEN, "conflict.not_yours"},
 		{"OtherTenantTechnician", f.c.Token, body("dismissed"), 404, app.ENOTFOUND, ""},
 		{"OtherTenantAdmin", f.admin[httpT2], body("dismissed"), 404, app.ENOTFOUND, ""},
