@@ -137,10 +137,11 @@ func (db *DB) ApplyAdmin(ctx context.Context, p Principal, m app.Mutation) error
 		var clashes []app.FieldClash
 		var before app.Ticket
 		if u, ok := cmd.(*app.UpdateTicket); ok {
-			if before, err = st.Ticket(ctx, u.Ticket); err != nil {
+			t, err := st.Ticket(ctx, u.Ticket)
+			if err != nil {
 				return err
 			}
-			clashes = u.Clashes(before)
+			before, clashes = t, u.Clashes(t)
 		}
 		if err := cmd.Apply(ctx, st, app.Actor{Role: p.Role, Name: p.Name}, now); err != nil {
 			return err
