@@ -1568,3 +1568,36 @@ func mustDecode(t *testing.T, m app.Mutation) app.Command {
 	}
 	return cmd
 }
+
+// TestHTTPDispatchUpdateNeedsBase: over the admin API, a dispatcher's edit
+// of a shared field without the value it showed answers 400 and changes
+// nothing; with a stale one it applies and keeps the technician's value in
+// a field conflict (issue 10.2).
+func TestHTTPDispatchUpdateNeedsBase(t *testing.T) {
+	f := newHTTPFixture(t)
+	shown := f.detail(t, httpT1, httpTicketA1).Ticket.Customer.Phone
+	mine := "+86 21 5555 0199"
+	if r := f.push(t, f.a, f.a.mut(t, "ticket.update", app.UpdateTicket{Ticket: httpTicketA1,
+		Set: app.TicketFields{CustomerPhone: &mine}, Base: app.TicketFields{CustomerPhone: &shown}})); len(r.Rejected) != 0 {
+		t.Fatalf("the technician's update: %+v", r)
+	}
+	update := func(base *string) []byte {
+		theirs := "+86 21 5555 0777"
+		return httpJSON(t, central.AdminMutation{Name: "ticket.update", Version: 1, Args: httpJSON(t, app.UpdateTicket{Ticket: httpTicketA1,
+			Set: app.TicketFields{CustomerPhone: &theirs}, Base: app.TicketFields{CustomerPhone: base}})})
+	}
+	before := f.tables(t)
+	httpWantError(t, f.call(t, "POST", "/v1/admin/mutations", f.admin[httpT1], update(nil), nil), 400, app.EINVALID, "ticket.update_needs_base")
+	f.unchanged(t, before)
+
+	var answer map[string]string
+	f.okJSON(t, f.call(t, "POST", "/v1/admin/mutations", f.admin[httpT1], update(&shown), nil), &answer)
+	c, ok := f.conflict(t, httpT1, "cf-"+answer["id"]+"-customer_phone")
+	if !ok || c.Kind != app.ConflictField || c.Key != "conflict.field_dispatch" || c.Ours != mine || c.Theirs != "+86 21 5555 0777" || c.Technician != httpTechA {
+		t.Fatalf("conflict %+v (found %v), want the technician's phone kept beside dispatch's", c, ok)
+	}
+	ds, _ := f.pullAll(t, f.a, "")
+	if got := httpSummary(ds).Conflicts; !slices.Contains(got, c.ID) {
+		t.Fatalf("the technician pulled conflicts %q, want %s", got, c.ID)
+	}
+}
