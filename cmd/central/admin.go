@@ -110,13 +110,20 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 	cmd, args := args[0], args[1:]
 	switch cmd {
 	case "technician":
-		if err := need(args, 3, "technician ID NAME COUNTRY [VAN]"); err != nil {
+		tfs := flag.NewFlagSet("technician", flag.ContinueOnError)
+		store := tfs.String("store", "", "the store whose counter the technician staffs (counter staff may cancel its carry-ins)")
+		if err := need(args, 3, "technician ID NAME COUNTRY [VAN] [-store STORE]"); err != nil {
 			return err
 		}
 		t := app.Technician{ID: app.TechnicianID(args[0]), Name: args[1], Country: strings.ToUpper(args[2])}
-		if len(args) > 3 {
-			t.Van = app.LocationID(args[3])
+		rest := args[3:]
+		if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+			t.Van, rest = app.LocationID(rest[0]), rest[1:]
 		}
+		if err := tfs.Parse(rest); err != nil {
+			return err
+		}
+		t.Store = app.StoreID(*store)
 		return c.json(ctx, http.MethodPut, "/v1/admin/technicians/"+url.PathEscape(args[0]), t, nil)
 	case "location":
 		if err := need(args, 3, "location ID KIND NAME [OWNER]"); err != nil {

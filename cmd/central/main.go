@@ -70,7 +70,7 @@ const usage = `central: Fieldbench's central service.
   central restore-epoch -data DIR | -postgres URL
   central backup -data DIR FILE                   consistent copy of a running SQLite service
   central admin [-server URL] [-token T | -data DIR] COMMAND
-      technician ID NAME COUNTRY [VAN]
+      technician ID NAME COUNTRY [VAN] [-store STORE]
       location ID KIND NAME [OWNER]
       pair TECHNICIAN [-qr FILE.png]
       devices | revoke DEVICE

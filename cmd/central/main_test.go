@@ -501,3 +501,42 @@ func TestCustomerCommandSendsBase(t *testing.T) {
 		})
 	}
 }
+
+// TestTechnicianCommandSetsStore: counter staff are technicians with a
+// store, and the CLI can say so.
+func TestTechnicianCommandSetsStore(t *testing.T) {
+	ctx := t.Context()
+	db, err := central.OpenDB(ctx, central.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.CreateTenant(ctx, "default", "default"); err != nil {
+		t.Fatal(err)
+	}
+	token, err := db.CreateAdminToken(ctx, "default", "dispatch")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(central.NewServer(db, nil))
+	defer srv.Close()
+	for _, tc := range []struct {
+		args       []string
+		van, store string
+	}{
+		{[]string{"technician", "t-1", "Wang", "cn", "van-1"}, "van-1", ""},
+		{[]string{"technician", "t-2", "Li", "cn", "-store", "store-sh"}, "", "store-sh"},
+		{[]string{"technician", "t-3", "Zhou", "cn", "van-3", "-store", "store-bj"}, "van-3", "store-bj"},
+	} {
+		if err := admin(ctx, append([]string{"-server", srv.URL, "-token", token}, tc.args...), io.Discard); err != nil {
+			t.Fatalf("%v: %v", tc.args, err)
+		}
+		got, err := db.Technician(ctx, "default", app.TechnicianID(tc.args[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Van != app.LocationID(tc.van) || got.Store != app.StoreID(tc.store) || got.Country != "CN" {
+			t.Errorf("%v: technician %+v, want van %q, store %q", tc.args, got, tc.van, tc.store)
+		}
+	}
+}
