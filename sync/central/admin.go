@@ -278,9 +278,9 @@ const (
 )
 
 // ResolveConflict closes a conflict. The technician concerned may accept
-// the server's state or dismiss; dispatch may also accept the device's
-// work, which re-runs the refused mutation as the system (past the
-// assignment check) or restores the device's value of a shared field.
+// the server's state, dismiss, or on a shared field put their value back;
+// dispatch may also accept the device's refused work, which re-runs the
+// mutation as the system (past the assignment check).
 func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution string) (app.Conflict, error) {
 	var c app.Conflict
 	switch resolution {
@@ -296,7 +296,9 @@ func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution s
 		if p.Role == app.RoleTechnician && c.Technician != p.Technician {
 			return notFound(kindConflict, id) // another technician's is none of this one's business
 		}
-		if p.Role == app.RoleTechnician && resolution == ResolveAcceptOurs {
+		if p.Role == app.RoleTechnician && resolution == ResolveAcceptOurs && c.Kind != app.ConflictField {
+			// Applying refused work after all is dispatch's call; a shared
+			// field's own value the technician may always put back.
 			return app.Errorf(app.EFORBIDDEN, "conflict.not_yours", "Only dispatch can decide this conflict.")
 		}
 		if !c.Open() {

@@ -143,6 +143,23 @@ func TestDispatcherEditOfSharedFieldKeepsTechniciansValue(t *testing.T) {
 		if cs, _ := db.Conflicts(ctx, tenant, true); len(cs) != 0 {
 			t.Fatalf("an update with a current base raised %+v", cs)
 		}
+
+		// The technician may put their own value back ("keep mine").
+		again := "4 Tech Street"
+		push(t, db, w.a, mut(t, 2, &app.UpdateTicket{Ticket: w.ticketA.ID, Set: app.TicketFields{CustomerAddress: &again}, Base: app.TicketFields{CustomerAddress: &theirs}}))
+		if err := db.ApplyAdmin(ctx, w.dispatch, mut(t, 0, &app.UpdateTicket{Ticket: w.ticketA.ID, Set: app.TicketFields{CustomerAddress: &mine}, Base: app.TicketFields{CustomerAddress: &theirs}})); err != nil {
+			t.Fatal(err)
+		}
+		cs, _ = db.Conflicts(ctx, tenant, true)
+		if len(cs) != 1 || cs[0].Ours != again {
+			t.Fatalf("conflicts = %+v, want one keeping %q", cs, again)
+		}
+		if _, err := db.ResolveConflict(ctx, w.a, cs[0].ID, ResolveAcceptOurs); err != nil {
+			t.Fatalf("the technician's accept_ours on a field conflict: %v", err)
+		}
+		if got := detail(t, db, w.ticketA.ID).Ticket.Customer.Address; got != again {
+			t.Fatalf("address after the technician's accept_ours = %q, want %q", got, again)
+		}
 	})
 }
 
