@@ -153,7 +153,7 @@ func main() {
 		deps.Commit = store.NewCommitter(db)
 		deps.Photos = store.NewPhotoStore(db)
 		deps.Store = me.Store
-		deps.Actor = app.Actor{Role: app.RoleTechnician, Technician: me.ID, Name: me.Name}
+		deps.Actor = app.Actor{Role: app.RoleTechnician, Technician: me.ID, Store: me.Store, Name: me.Name}
 		client := &fbsync.Client{BaseURL: pairing.Server, Token: pairing.Token}
 		engine := fbsync.NewEngine(db, client)
 		deps.Sync = fbsync.NewTerminalSync(engine, client, db)

@@ -63,8 +63,9 @@ func needRole(actor Actor, roles ...Role) error {
 	return Errorf(EFORBIDDEN, "mutation.forbidden_role", "Only a {{.Role}} may do this.", "Role", string(roles[0]))
 }
 
-// openTicketForWork loads a ticket a technician records work on and checks
-// the technician may touch it.
+// ticketInScope loads a ticket a technician records work on and checks
+// the technician may touch it. A ticket assigned to no technician passes:
+// the central service checks that it is the technician's store's.
 func ticketInScope(ctx context.Context, tx MutationTx, actor Actor, id TicketID) (Ticket, error) {
 	t, err := tx.Ticket(ctx, id)
 	if err != nil {
@@ -103,7 +104,12 @@ func (c *CreateTicket) Apply(ctx context.Context, tx MutationTx, actor Actor, no
 		return err
 	}
 	if actor.Role == RoleTechnician {
-		// A counter or field technician opens tickets for themselves.
+		// A counter or field technician opens tickets for themselves, and
+		// at most for their own store: the store scope is pulled by every
+		// device of that store.
+		if t.Store != "" && t.Store != actor.Store {
+			return Errorf(EFORBIDDEN, "ticket.store_not_yours", "You can open tickets only for your own store; ask dispatch to open this one for store {{.Store}}.", "Store", string(t.Store))
+		}
 		t.Technician = actor.Technician
 	}
 	t.Status = StatusAssigned
@@ -241,6 +247,14 @@ func (c *UpdateTicket) Validate() error {
 	if s == (TicketFields{}) {
 		return Errorf(EINVALID, "ticket.update_empty", "Nothing to change.")
 	}
+	// Every writer of a shared field says what it showed, so the server
+	// can tell a considered change from one that overwrites a value its
+	// writer never saw.
+	for _, f := range c.shared() {
+		if f.set != nil && f.base == nil {
+			return Errorf(EINVALID, "ticket.update_needs_base", "Send the value of {{.Field}} you showed as base, so a change made meanwhile is not overwritten unseen.", "Field", f.name)
+		}
+	}
 	if s.ResolutionCode != nil && *s.ResolutionCode != "" && !s.ResolutionCode.Valid() {
 		return Errorf(EINVALID, "ticket.invalid.resolution", "Unknown resolution code {{.Code}}.", "Code", string(*s.ResolutionCode))
 	}
@@ -274,6 +288,52 @@ func (c *UpdateTicket) Apply(ctx context.Context, tx MutationTx, actor Actor, no
 	}
 	t.UpdatedAt = now
 	return tx.SaveTicket(ctx, t)
+}
+
+// Shared ticket fields, as named in conflicts.
+const (
+	FieldCustomerPhone   = "customer_phone"
+	FieldCustomerAddress = "customer_address"
+)
+
+type sharedField struct {
+	name      string
+	set, base *string
+	current   func(Ticket) string
+}
+
+func (c *UpdateTicket) shared() []sharedField {
+	return []sharedField{
+		{FieldCustomerPhone, c.Set.CustomerPhone, c.Base.CustomerPhone, func(t Ticket) string { return t.Customer.Phone }},
+		{FieldCustomerAddress, c.Set.CustomerAddress, c.Base.CustomerAddress, func(t Ticket) string { return t.Customer.Address }},
+	}
+}
+
+// FieldClash is a shared field an update overwrites without having seen
+// its current value.
+type FieldClash struct {
+	Field   string // FieldCustomerPhone or FieldCustomerAddress
+	Set     string // the value the update writes
+	Current string // the value it replaces, which its writer did not see
+}
+
+// Clashes lists the shared fields (customer phone and address) that c
+// sets although their value on t is not the base c carries: someone else
+// changed them meanwhile. Writing the value already there is no clash. The
+// later arrival wins; the central service keeps both values in a field
+// conflict, whoever the writer (device or dispatch).
+func (c *UpdateTicket) Clashes(t Ticket) []FieldClash {
+	var out []FieldClash
+	for _, f := range c.shared() {
+		if f.set == nil || f.base == nil {
+			continue
+		}
+		cur := f.current(t)
+		if *f.base != cur && *f.set != cur {
+			out = append(out, FieldClash{Field: f.name, Set: *f.set, Current: cur})
+		}
+	}
+	return out
 }
 
 func (s TicketFields) applyTo(t *Ticket) {
@@ -338,22 +398,28 @@ func (c *TransitionTicket) Validate() error {
 	return tooLong("reason", c.Reason, 2000)
 }
 
-// ErrStaleEpoch is the code detail of a transition made on an assignment
-// that has since changed.
+// ErrStaleEpoch is the code detail of work done on an assignment that has
+// since changed: a transition on a stale epoch, or work on a ticket that
+// was the technician's and went to someone else.
 var ErrStaleEpoch = errors.New("stale assignment epoch")
 
+// StaleWork is the refusal of work on ticket t done on an assignment that
+// has since changed; the central service files it as a stale_epoch
+// conflict for dispatch to review.
+func StaleWork(t Ticket) *Error {
+	return Errorf(ECONFLICT, "ticket.stale_epoch", "Ticket {{.Number}} was reassigned or cancelled while you worked on it; dispatch will review your work.", "Number", t.Number).WithCause(ErrStaleEpoch)
+}
+
 func (c *TransitionTicket) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {
-	if c.Action == ActionCancel || c.Action == ActionReopen {
-		if err := needRole(actor, RoleDispatcher, RoleTechnician, RoleSystem); err != nil {
-			return err
-		}
-	}
 	t, err := ticketInScope(ctx, tx, actor, c.Ticket)
 	if err != nil {
 		return err
 	}
+	if c.Action == ActionCancel && !MayCancel(actor, t) {
+		return Errorf(EFORBIDDEN, "ticket.cancel_dispatch_only", "Only dispatch can cancel ticket {{.Number}}. If you cannot do the work, mark it \"cannot complete\" and give the reason.", "Number", t.Number)
+	}
 	if actor.Role == RoleTechnician && c.Epoch != t.Epoch {
-		return Errorf(ECONFLICT, "ticket.stale_epoch", "Ticket {{.Number}} was reassigned or cancelled while you worked on it; dispatch will review your work.", "Number", t.Number).WithCause(ErrStaleEpoch)
+		return StaleWork(t)
 	}
 	n, err := tx.CountRepairs(ctx, t.ID)
 	if err != nil {
@@ -384,8 +450,25 @@ func (c *TransitionTicket) Apply(ctx context.Context, tx MutationTx, actor Actor
 	return tx.SaveTicket(ctx, t)
 }
 
-// LogRepair appends a repair log entry. Evidence is always accepted, even
-// on a ticket since reassigned, as long as it is not closed.
+// MayCancel reports whether actor may cancel t. Cancellation is
+// dispatcher-owned; the one exception is counter staff, who cancel a
+// carry-in of their own store (one they checked in, or one assigned to
+// the store) when the customer takes the device back. A field technician
+// who cannot do the work records "cannot complete" with a reason instead.
+func MayCancel(actor Actor, t Ticket) bool {
+	if actor.Role != RoleTechnician {
+		return true
+	}
+	if !actor.CounterStaff() || t.Kind != KindCarryIn {
+		return false
+	}
+	return t.Store == actor.Store || t.Store == "" && t.Technician == actor.Technician
+}
+
+// LogRepair appends a repair log entry. Evidence is accepted on any of the
+// technician's tickets that is not closed, a cancelled one included; work
+// on a ticket reassigned away is held by the server in a stale_epoch
+// conflict for dispatch to decide.
 type LogRepair struct {
 	Entry RepairEntry `json:"entry"`
 }
@@ -434,7 +517,11 @@ func (c *LogRepair) Apply(ctx context.Context, tx MutationTx, actor Actor, now t
 
 // ConsumePart records a part fitted on a ticket and its consume movement.
 // Consumption is a fact: it is accepted even when the balance goes negative
-// (the server raises a conflict for reconciliation).
+// (the server raises a conflict for reconciliation), and on a ticket that
+// was cancelled or completed meanwhile, since the part is in the
+// customer's device either way. Only a closed (signed-off) ticket refuses
+// it from a technician; dispatch may still record it there (accept_ours
+// runs as the system), so the van's ledger can always be put right.
 type ConsumePart struct {
 	Used PartUsed `json:"used"`
 }
@@ -460,8 +547,8 @@ func (c *ConsumePart) Apply(ctx context.Context, tx MutationTx, actor Actor, now
 	if err != nil {
 		return err
 	}
-	if t.Status == StatusClosed || t.Status == StatusCancelled {
-		return Errorf(ECONFLICT, "ticket.closed", "Ticket {{.Number}} is closed.", "Number", t.Number)
+	if t.Status == StatusClosed && actor.Role != RoleSystem {
+		return Errorf(ECONFLICT, "stock.consume_closed", "Ticket {{.Number}} is closed, so the part cannot be added to it; dispatch can still record it from the conflict.", "Number", t.Number)
 	}
 	p, err := tx.Part(ctx, u.Part)
 	if err != nil {
@@ -561,9 +648,21 @@ func (c *MoveStock) Validate() error {
 	return m.Validate()
 }
 
+// Apply records the movement. Stock enters only by dispatch, an import,
+// or a transfer whose source is debited: a technician may transfer, and
+// may adjust a count down (a loss or damage, with its reason), but never
+// receive or adjust up, which would create stock out of nothing.
 func (c *MoveStock) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {
 	m := c.Movement
 	m.Kind = c.Kind
+	if actor.Role == RoleTechnician {
+		switch {
+		case m.Kind == MoveReceive:
+			return Errorf(EFORBIDDEN, "stock.receive_dispatch_only", "Only dispatch records stock received; ask dispatch to book it, or transfer it from the location it came from.")
+		case m.Kind == MoveAdjust && m.Qty > 0:
+			return Errorf(EFORBIDDEN, "stock.gain_dispatch_only", "You can adjust a count only downwards (a loss or damage); ask dispatch to book stock that turned up.")
+		}
+	}
 	return addMovement(ctx, tx, actor, m, now)
 }
 

@@ -45,8 +45,16 @@ const (
 type Actor struct {
 	Role       Role
 	Technician TechnicianID // set for RoleTechnician
-	Name       string       // for audit fields ("by")
+	// Store is the store whose counter a technician staffs (their
+	// Technician.Store); "" for a field technician. Counter staff may do
+	// what the counter needs: cancel their store's carry-ins.
+	Store StoreID
+	Name  string // for audit fields ("by")
 }
+
+// CounterStaff reports whether the actor is a technician at a store's
+// counter rather than in the field.
+func (a Actor) CounterStaff() bool { return a.Role == RoleTechnician && a.Store != "" }
 
 // MutationTx is the transactional view of the data a mutation reads and
 // changes. The device store and the central service each implement it on

@@ -366,3 +366,156 @@ func FuzzDecodeMutation(f *testing.F) {
 		_ = cmd.Apply(context.Background(), seeded(), tech, now)
 	})
 }
+
+// TestContractRules covers the ownership rules of PROTOCOL.md that the
+// device and the central service both apply through app: who may cancel,
+// who may create stock, which store a technician may open tickets for,
+// and consumption on a ticket that was cancelled or closed meanwhile.
+func TestContractRules(t *testing.T) {
+	ctx := context.Background()
+	counter := app.Actor{Role: app.RoleTechnician, Technician: "tech-1", Store: "store-1", Name: "Wang Lei"}
+	system := app.Actor{Role: app.RoleSystem, Name: "Dispatch"}
+	cancel := func(id app.TicketID) app.Command {
+		return &app.TransitionTicket{Action: app.ActionCancel, Ticket: id, Epoch: 1, Reason: "customer took it back"}
+	}
+	newTicket := func(id app.TicketID, store app.StoreID) app.Command {
+		return &app.CreateTicket{Ticket: app.Ticket{ID: id, Number: "C-1", Kind: app.KindCarryIn, Country: "CN", Store: store,
+			Customer: app.Customer{Name: "周杰"}, Product: app.Product{Category: app.CategoryPhone, Brand: "Xiaomi"}}}
+	}
+	move := func(kind app.MovementKind, m app.StockMovement) app.Command {
+		m.Part = "BAT-1"
+		return &app.MoveStock{Kind: kind, Movement: m}
+	}
+	consume := &app.ConsumePart{Used: app.PartUsed{ID: "u1", Ticket: "t1", Part: "BAT-1", Qty: 1, From: "van-1"}}
+	tests := []struct {
+		name   string
+		status app.Status // of t1 before the command; "" leaves it assigned
+		actor  app.Actor
+		cmd    app.Command
+		code   string // "" when the command applies
+		key    string
+	}{
+		// Issue 10.1: consumption is a fact on a cancelled ticket.
+		{"ConsumeOnCancelledTicket", app.StatusCancelled, tech, consume, "", ""},
+		{"ConsumeOnCompletedTicket", app.StatusCompleted, tech, consume, "", ""},
+		{"ConsumeOnClosedTicketRefused", app.StatusClosed, tech, consume, app.ECONFLICT, "stock.consume_closed"},
+		{"DispatchRecordsConsumptionOnClosedTicket", app.StatusClosed, system, consume, "", ""},
+		{"RepairOnCancelledTicket", app.StatusCancelled, tech, &app.LogRepair{Entry: app.RepairEntry{ID: "r1", Ticket: "t1", Action: "fitted battery"}}, "", ""},
+		// Issue 10.3: cancellation is dispatcher-owned, but for counter
+		// staff's carry-ins.
+		{"FieldTechnicianCannotCancel", "", tech, cancel("t1"), app.EFORBIDDEN, "ticket.cancel_dispatch_only"},
+		{"CounterCancelsOwnCarryIn", "", counter, cancel("t1"), "", ""},
+		{"CounterCancelsStoreCarryIn", "", counter, cancel("t3"), "", ""},
+		{"CounterCannotCancelOtherStoresCarryIn", "", counter, cancel("t4"), app.EFORBIDDEN, "ticket.cancel_dispatch_only"},
+		{"CounterCannotCancelOnSiteVisit", "", counter, cancel("t5"), app.EFORBIDDEN, "ticket.cancel_dispatch_only"},
+		{"DispatcherCancels", "", disp, cancel("t2"), "", ""},
+		{"FieldTechnicianFailsWithReason", app.StatusInProgress, tech, &app.TransitionTicket{Action: app.ActionFail, Ticket: "t1", Epoch: 1, Reason: "customer absent"}, "", ""},
+		// Issue 10.4: a device never creates stock.
+		{"TechnicianCannotReceive", "", tech, move(app.MoveReceive, app.StockMovement{ID: "m1", To: "van-1", Qty: 1500}), app.EFORBIDDEN, "stock.receive_dispatch_only"},
+		{"TechnicianCannotAdjustUp", "", tech, move(app.MoveAdjust, app.StockMovement{ID: "m1", To: "van-1", Qty: 1500, Reason: "found"}), app.EFORBIDDEN, "stock.gain_dispatch_only"},
+		{"TechnicianRecordsLoss", "", tech, move(app.MoveAdjust, app.StockMovement{ID: "m1", To: "van-1", Qty: -1, Reason: "dropped"}), "", ""},
+		{"TechnicianTransfers", "", tech, move(app.MoveTransfer, app.StockMovement{ID: "m1", From: "van-1", To: "bin-1", Qty: 1}), "", ""},
+		{"DispatcherReceives", "", disp, move(app.MoveReceive, app.StockMovement{ID: "m1", To: "van-1", Qty: 1500}), "", ""},
+		{"DispatcherAdjustsUp", "", disp, move(app.MoveAdjust, app.StockMovement{ID: "m1", To: "van-1", Qty: 3, Reason: "count"}), "", ""},
+		// Issue 10.5: a technician opens tickets for their own store only.
+		{"TechnicianCannotOpenForOtherStore", "", counter, newTicket("t9", "store-2"), app.EFORBIDDEN, "ticket.store_not_yours"},
+		{"FieldTechnicianCannotOpenForAStore", "", tech, newTicket("t9", "store-1"), app.EFORBIDDEN, "ticket.store_not_yours"},
+		{"CounterOpensForOwnStore", "", counter, newTicket("t9", "store-1"), "", ""},
+		{"DispatcherOpensForAnyStore", "", disp, newTicket("t9", "store-2"), "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := seeded()
+			carryIn := m.tickets["t1"]
+			carryIn.ID, carryIn.Number, carryIn.Technician, carryIn.Store = "t3", "FB-3", "", "store-1"
+			m.tickets["t3"] = carryIn
+			carryIn.ID, carryIn.Number, carryIn.Store = "t4", "FB-4", "store-2"
+			m.tickets["t4"] = carryIn
+			onSite := m.tickets["t2"]
+			onSite.ID, onSite.Number, onSite.Technician = "t5", "FB-5", "tech-1"
+			m.tickets["t5"] = onSite
+			if tc.status != "" {
+				t1 := m.tickets["t1"]
+				t1.Status = tc.status
+				m.tickets["t1"] = t1
+			}
+			before := len(m.moves) + len(m.used) + len(m.repairs) + len(m.tickets)
+			snapshot := mustJSON(t, m.tickets)
+			err := app.ApplyMutation(ctx, m, tc.actor, mustMutation(t, tc.cmd), now)
+			if tc.code == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			if e := app.AsError(err); e.Code != tc.code || e.Key != tc.key {
+				t.Fatalf("error %v (%s, %s), want %s %s", err, e.Code, e.Key, tc.code, tc.key)
+			}
+			if after := len(m.moves) + len(m.used) + len(m.repairs) + len(m.tickets); after != before || mustJSON(t, m.tickets) != snapshot {
+				t.Fatal("a refused command changed the data")
+			}
+		})
+	}
+	// What was applied did what it says.
+	m := seeded()
+	t1 := m.tickets["t1"]
+	t1.Status = app.StatusCancelled
+	m.tickets["t1"] = t1
+	if err := app.ApplyMutation(ctx, m, tech, mustMutation(t, consume), now); err != nil {
+		t.Fatal(err)
+	}
+	if mv := m.moves["u1"]; mv.Kind != app.MoveConsume || mv.Delta("van-1") != -1 || m.used["u1"].Ticket != "t1" {
+		t.Fatalf("consumption on a cancelled ticket: movement %+v, used %+v", mv, m.used["u1"])
+	}
+	if err := app.ApplyMutation(ctx, m, counter, mustMutation(t, cancel("t1")), now); err == nil {
+		t.Fatal("cancelled a cancelled ticket")
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestSharedFieldBase covers issue 10.2's rule: every writer of a shared
+// field carries the value it showed, and an update whose base is stale
+// clashes with the value it replaces.
+func TestSharedFieldBase(t *testing.T) {
+	tk := app.Ticket{ID: "t1", Customer: app.Customer{Phone: "111", Address: "1 Road"}}
+	tests := []struct {
+		name    string
+		u       app.UpdateTicket
+		invalid bool
+		clashes []app.FieldClash
+	}{
+		{"PhoneWithoutBase", app.UpdateTicket{Ticket: "t1", Set: app.TicketFields{CustomerPhone: str("222")}}, true, nil},
+		{"AddressWithoutBase", app.UpdateTicket{Ticket: "t1", Set: app.TicketFields{CustomerAddress: str("2 Road")}, Base: app.TicketFields{CustomerPhone: str("111")}}, true, nil},
+		{"OwnFieldNeedsNoBase", app.UpdateTicket{Ticket: "t1", Set: app.TicketFields{Diagnosis: str("swollen")}}, false, nil},
+		{"CurrentBase", app.UpdateTicket{Ticket: "t1", Set: app.TicketFields{CustomerPhone: str("222")}, Base: app.TicketFields{CustomerPhone: str("111")}}, false, nil},
+		{"StaleBase", app.UpdateTicket{Ticket: "t1", Set: app.TicketFields{CustomerPhone: str("222"), CustomerAddress: str("3 Road")},
+			Base: app.TicketFields{CustomerPhone: str("000"), CustomerAddress: str("0 Road")}}, false,
+			[]app.FieldClash{{Field: app.FieldCustomerPhone, Set: "222", Current: "111"}, {Field: app.FieldCustomerAddress, Set: "3 Road", Current: "1 Road"}}},
+		{"StaleBaseSameValue", app.UpdateTicket{Ticket: "t1", Set: app.TicketFields{CustomerPhone: str("111")}, Base: app.TicketFields{CustomerPhone: str("000")}}, false, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.u.Validate()
+			if tc.invalid {
+				if e := app.AsError(err); e.Code != app.EINVALID || e.Key != "ticket.update_needs_base" {
+					t.Fatalf("Validate = %v, want ticket.update_needs_base", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := tc.u.Clashes(tk); mustJSON(t, got) != mustJSON(t, tc.clashes) {
+				t.Fatalf("clashes = %+v, want %+v", got, tc.clashes)
+			}
+		})
+	}
+}

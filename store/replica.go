@@ -296,7 +296,17 @@ func (db *DB) replay(ctx context.Context, tx *sql.Tx, q replayRow) error {
 		return db.sqlError(err)
 	}
 	mtx := &mutationTx{db: db, tx: tx, seq: q.m.Seq, replay: true}
-	err = cmd.Apply(ctx, mtx, replayActor(ctx, mtx, q), q.m.At)
+	actor := replayActor(ctx, mtx, q)
+	if actor.Role == app.RoleTechnician {
+		// The outbox keeps who, not their store: counter staff's rights
+		// (cancelling their store's carry-ins) come from the technician
+		// record, as on the server.
+		err := tx.QueryRowContext(ctx, `SELECT store FROM technicians WHERE id = ?`, string(actor.Technician)).Scan(&actor.Store)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return db.sqlError(err)
+		}
+	}
+	err = cmd.Apply(ctx, mtx, actor, q.m.At)
 	if err != nil && !app.Refused(err) {
 		return err // writeTx rolls back the whole page
 	}

@@ -264,7 +264,7 @@ func TestApplyPull(t *testing.T) {
 			for _, cmd := range []app.Command{
 				&app.UpdateTicket{Ticket: storetest.T2, Set: app.TicketFields{Diagnosis: &diag}},
 				&app.AddNote{Note: app.Note{ID: "n-refused", Ticket: storetest.T2, Text: "refused"}},
-				&app.MoveStock{Kind: app.MoveReceive, Movement: app.StockMovement{ID: "mv-refused", Part: storetest.DrainPump, To: storetest.VanAna, Qty: 3}},
+				&app.MoveStock{Kind: app.MoveTransfer, Movement: app.StockMovement{ID: "mv-refused", Part: storetest.DrainPump, From: storetest.StoreSH, To: storetest.VanAna, Qty: 3}},
 			} {
 				m := r.commit(ana, cmd)
 				cfs = append(cfs, app.Conflict{ID: "cf-" + m.ID, Kind: app.ConflictRejected, Ticket: storetest.T2, Mutation: m.ID, Code: app.ECONFLICT, Key: "ticket.closed", Message: "closed", At: later})
@@ -279,7 +279,7 @@ func TestApplyPull(t *testing.T) {
 				t.Errorf("after the complete pull: diagnosis %q with %d notes, want the server's %q with %d", d.Ticket.Diagnosis, len(d.Notes), before.Ticket.Diagnosis, len(before.Notes))
 			}
 			if got := r.balance(storetest.VanAna, storetest.DrainPump); got != [2]int{} {
-				t.Errorf("refused receipt still counts: %v", got)
+				t.Errorf("refused transfer still counts: %v", got)
 			}
 			if cs, err := r.db.OpenConflicts(t.Context()); err != nil || len(cs) != 3 {
 				t.Errorf("conflicts = %v, %v; want the refusals visible", cs, err)
@@ -302,7 +302,7 @@ func TestApplyPull(t *testing.T) {
 		// nor a ticket with work still to send; that one leaves when the
 		// new server confirms its work without having sent it.
 		"Reset": func(t *testing.T, r *replica) {
-			r.commit(ana, &app.MoveStock{Kind: app.MoveReceive, Movement: app.StockMovement{ID: "mv-acked", Part: storetest.DrainPump, To: storetest.VanAna, Qty: 3}})
+			r.commit(ana, &app.MoveStock{Kind: app.MoveTransfer, Movement: app.StockMovement{ID: "mv-acked", Part: storetest.DrainPump, From: storetest.StoreSH, To: storetest.VanAna, Qty: 3}})
 			r.commit(ana, &app.AddNote{Note: app.Note{ID: "n-keep", Ticket: storetest.T2, Text: "keep me"}})
 			r.commit(ana, &app.MoveStock{Kind: app.MoveTransfer, Movement: app.StockMovement{ID: "mv-local", Part: storetest.BatteryP50, From: storetest.VanAna, To: storetest.StoreSH, Qty: 1}})
 			r.apply(app.PullPage{Epoch: "e1", Acked: 1, Cursor: "c1", Data: app.Dataset{Conflicts: []app.Conflict{{ID: "cf-1", Kind: app.ConflictField, At: later}}}})
@@ -474,9 +474,22 @@ func TestApplyPull(t *testing.T) {
 				t.Errorf("open conflicts after cf-2 was resolved = %+v", cs)
 			}
 		},
+		// Counter staff's rights come from the technician record on a
+		// replay too: a cancelled carry-in stays cancelled in the view.
+		"CounterCancelReplayed": func(t *testing.T, r *replica) {
+			counter := app.Actor{Role: app.RoleTechnician, Technician: storetest.Bo, Store: "store-sh", Name: "Bo Chen"}
+			tk := serverTicket(storetest.T8).Ticket
+			tk.ID, tk.Number, tk.Technician = "t-counter", "C-261127-000001", storetest.Bo
+			r.commit(counter, &app.CreateTicket{Ticket: tk})
+			r.commit(counter, &app.TransitionTicket{Action: app.ActionCancel, Ticket: tk.ID, Epoch: 1, Reason: "customer took it back"})
+			r.apply(ticketPage(1, app.TicketDetail{Ticket: tk}))
+			if got := r.detail(tk.ID).Ticket.Status; got != app.StatusCancelled {
+				t.Errorf("after the rebase the carry-in is %s, want cancelled", got)
+			}
+		},
 		// A stock-only mutation is replayed too, and stays idempotent.
 		"StockOnlyReplay": func(t *testing.T, r *replica) {
-			r.commit(ana, &app.MoveStock{Kind: app.MoveReceive, Movement: app.StockMovement{ID: "mv-rcv", Part: storetest.DrainPump, To: storetest.VanAna, Qty: 2}})
+			r.commit(ana, &app.MoveStock{Kind: app.MoveTransfer, Movement: app.StockMovement{ID: "mv-rcv", Part: storetest.DrainPump, From: storetest.StoreSH, To: storetest.VanAna, Qty: 2}})
 			for range 2 {
 				r.apply(ticketPage(0, serverTicket(storetest.T1)))
 				if got := r.balance(storetest.VanAna, storetest.DrainPump); got != [2]int{2, 2} {

@@ -97,8 +97,11 @@ func TestTicketColumns(t *testing.T) {
 	}
 	c := NewCommitter(db)
 	ana := app.Actor{Role: app.RoleTechnician, Technician: storetest.Ana, Name: "Ana Li"}
-	phone := "+86 (21) 5555-0100"
-	if _, err := c.Commit(t.Context(), ana, &app.UpdateTicket{Ticket: storetest.T8, Set: app.TicketFields{CustomerPhone: &phone}}); err != nil {
+	phone, seen := "+86 (21) 5555-0100", ""
+	if err := db.read.QueryRow(`SELECT customer_phone FROM tickets WHERE id = ?`, string(storetest.T8)).Scan(&seen); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Commit(t.Context(), ana, &app.UpdateTicket{Ticket: storetest.T8, Set: app.TicketFields{CustomerPhone: &phone}, Base: app.TicketFields{CustomerPhone: &seen}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Commit(t.Context(), ana, &app.TransitionTicket{Action: app.ActionStart, Ticket: storetest.T8, Epoch: 1}); err != nil {

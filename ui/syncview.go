@@ -318,7 +318,8 @@ func (in *conflictInbox) card(c app.Conflict, number string) fyne.CanvasObject {
 	// for dispatch until the technician drops the change.
 	switch c.Kind {
 	case app.ConflictField:
-		add(lang.X("conflicts.keep_mine", "Keep mine"), app.ResolveDismissed, true)
+		// Mine may be the value dispatch replaced: put it back.
+		add(lang.X("conflicts.keep_mine", "Keep mine"), app.ResolveAcceptOurs, true)
 		add(lang.X("conflicts.take_theirs", "Take theirs"), app.ResolveAcceptTheirs, false)
 	case app.ConflictRejected, app.ConflictStaleEpoch:
 		box.Add(lowLabel(lang.X("conflicts.dispatch_decides", "Dispatch can still apply your change: leave this open for them, or drop it.")))

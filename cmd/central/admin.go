@@ -110,13 +110,20 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 	cmd, args := args[0], args[1:]
 	switch cmd {
 	case "technician":
-		if err := need(args, 3, "technician ID NAME COUNTRY [VAN]"); err != nil {
+		tfs := flag.NewFlagSet("technician", flag.ContinueOnError)
+		store := tfs.String("store", "", "the store whose counter the technician staffs (counter staff may cancel its carry-ins)")
+		if err := need(args, 3, "technician ID NAME COUNTRY [VAN] [-store STORE]"); err != nil {
 			return err
 		}
 		t := app.Technician{ID: app.TechnicianID(args[0]), Name: args[1], Country: strings.ToUpper(args[2])}
-		if len(args) > 3 {
-			t.Van = app.LocationID(args[3])
+		rest := args[3:]
+		if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+			t.Van, rest = app.LocationID(rest[0]), rest[1:]
 		}
+		if err := tfs.Parse(rest); err != nil {
+			return err
+		}
+		t.Store = app.StoreID(*store)
 		return c.json(ctx, http.MethodPut, "/v1/admin/technicians/"+url.PathEscape(args[0]), t, nil)
 	case "location":
 		if err := need(args, 3, "location ID KIND NAME [OWNER]"); err != nil {
@@ -206,6 +213,41 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		return c.mutate(ctx, "ticket.cancel", app.TransitionTicket{Action: app.ActionCancel, Ticket: app.TicketID(args[0]), Epoch: 1, Reason: args[1]})
+	case "customer":
+		// Dispatch edits the shared customer fields with the value it
+		// showed as base, so a technician's change made meanwhile is kept
+		// in a field conflict rather than overwritten unseen.
+		cfs := flag.NewFlagSet("customer", flag.ContinueOnError)
+		shown := cfs.String("base", "", "the value you saw (default: the ticket's value as read just now)")
+		if err := need(args, 3, "customer TICKET phone|address VALUE [-base SHOWN]"); err != nil {
+			return err
+		}
+		if err := cfs.Parse(args[3:]); err != nil {
+			return err
+		}
+		var d app.TicketDetail
+		if err := c.json(ctx, http.MethodGet, "/v1/admin/tickets/"+url.PathEscape(args[0]), nil, &d); err != nil {
+			return err
+		}
+		u := app.UpdateTicket{Ticket: d.Ticket.ID}
+		value, current := args[2], ""
+		switch args[1] {
+		case "phone":
+			current = d.Ticket.Customer.Phone
+			u.Set.CustomerPhone, u.Base.CustomerPhone = &value, &current
+		case "address":
+			current = d.Ticket.Customer.Address
+			u.Set.CustomerAddress, u.Base.CustomerAddress = &value, &current
+		default:
+			return app.Errorf(app.EINVALID, "central.bad_customer_field", "Say phone or address: central admin customer TICKET phone|address VALUE.")
+		}
+		cfs.Visit(func(f *flag.Flag) {
+			if f.Name == "base" {
+				current = *shown // u.Base points at current
+			}
+		})
+		fmt.Fprintf(stdout, "customer %s was %q\n", args[1], current)
+		return c.mutate(ctx, "ticket.update", u)
 	case "mutate":
 		if err := need(args, 2, "mutate NAME ARGS_JSON"); err != nil {
 			return err

@@ -70,12 +70,13 @@ const usage = `central: Fieldbench's central service.
   central restore-epoch -data DIR | -postgres URL
   central backup -data DIR FILE                   consistent copy of a running SQLite service
   central admin [-server URL] [-token T | -data DIR] COMMAND
-      technician ID NAME COUNTRY [VAN]
+      technician ID NAME COUNTRY [VAN] [-store STORE]
       location ID KIND NAME [OWNER]
       pair TECHNICIAN [-qr FILE.png]
       devices | revoke DEVICE
       tickets [TECHNICIAN] | ticket ID
       create-ticket FILE.json | assign TICKET TECHNICIAN | schedule TICKET START END | cancel TICKET REASON
+      customer TICKET phone|address VALUE [-base SHOWN]
       mutate NAME ARGS_JSON
       import parts|stock|rules FILE.csv
       conflicts [-all] | resolve CONFLICT accept_ours|accept_theirs|dismissed

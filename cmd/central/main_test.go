@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -436,5 +437,106 @@ func TestKill9KeepsAckedMutationsAndRetriesApplyOnce(t *testing.T) {
 				t.Logf("central's log:\n%s", p.log())
 			}
 		})
+	}
+}
+
+// TestCustomerCommandSendsBase: the CLI's edit of a shared field carries
+// the value it showed, so a technician's change made after it read the
+// ticket is kept in a field conflict (issue 10.2).
+func TestCustomerCommandSendsBase(t *testing.T) {
+	ctx := t.Context()
+	db, err := central.OpenDB(ctx, central.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tk := app.Ticket{ID: "tk-1", Number: "FB-1", Kind: app.KindOnSite, Country: "CN", Technician: "tech-1", Epoch: 1, Status: app.StatusAssigned,
+		Priority: app.PriorityNormal, Customer: app.Customer{Name: "Li Na", Phone: "111", Address: "1 Road"}, Product: app.Product{Category: app.CategoryPhone}}
+	if err := db.LoadDataset(ctx, "default", app.Dataset{Technicians: []app.Technician{{ID: "tech-1", Name: "Wang", Country: "CN"}},
+		Tickets: []app.TicketDetail{{Ticket: tk}}}); err != nil {
+		t.Fatal(err)
+	}
+	token, err := db.CreateAdminToken(ctx, "default", "dispatch")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(central.NewServer(db, nil))
+	defer srv.Close()
+	cli := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		err := admin(ctx, append([]string{"-server", srv.URL, "-token", token}, args...), &out)
+		return out.String(), err
+	}
+	tests := []struct {
+		name      string
+		args      []string
+		code      string // "" when it succeeds
+		address   string // afterwards
+		conflicts int    // open afterwards
+	}{
+		{"UnknownField", []string{"customer", "tk-1", "email", "x@y"}, app.EINVALID, "1 Road", 0},
+		{"CurrentValueAsBase", []string{"customer", "tk-1", "address", "2 Road"}, "", "2 Road", 0},
+		{"StaleBaseKeepsBoth", []string{"customer", "tk-1", "address", "3 Road", "-base", "1 Road"}, "", "3 Road", 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, err := cli(tc.args...)
+			if app.ErrorCode(err) != tc.code {
+				t.Fatalf("%v: %v (%s), want code %q", tc.args, err, out, tc.code)
+			}
+			d, err := db.TicketDetail(ctx, "default", "tk-1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			cs, err := db.Conflicts(ctx, "default", true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Ticket.Customer.Address != tc.address || len(cs) != tc.conflicts {
+				t.Fatalf("address %q with %d conflicts, want %q and %d", d.Ticket.Customer.Address, len(cs), tc.address, tc.conflicts)
+			}
+			if tc.conflicts > 0 && (cs[0].Ours != "2 Road" || cs[0].Theirs != "3 Road") {
+				t.Fatalf("conflict %+v, want the replaced and the new address", cs[0])
+			}
+		})
+	}
+}
+
+// TestTechnicianCommandSetsStore: counter staff are technicians with a
+// store, and the CLI can say so.
+func TestTechnicianCommandSetsStore(t *testing.T) {
+	ctx := t.Context()
+	db, err := central.OpenDB(ctx, central.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.CreateTenant(ctx, "default", "default"); err != nil {
+		t.Fatal(err)
+	}
+	token, err := db.CreateAdminToken(ctx, "default", "dispatch")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(central.NewServer(db, nil))
+	defer srv.Close()
+	for _, tc := range []struct {
+		args       []string
+		van, store string
+	}{
+		{[]string{"technician", "t-1", "Wang", "cn", "van-1"}, "van-1", ""},
+		{[]string{"technician", "t-2", "Li", "cn", "-store", "store-sh"}, "", "store-sh"},
+		{[]string{"technician", "t-3", "Zhou", "cn", "van-3", "-store", "store-bj"}, "van-3", "store-bj"},
+	} {
+		if err := admin(ctx, append([]string{"-server", srv.URL, "-token", token}, tc.args...), io.Discard); err != nil {
+			t.Fatalf("%v: %v", tc.args, err)
+		}
+		got, err := db.Technician(ctx, "default", app.TechnicianID(tc.args[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Van != app.LocationID(tc.van) || got.Store != app.StoreID(tc.store) || got.Country != "CN" {
+			t.Errorf("%v: technician %+v, want van %q, store %q", tc.args, got, tc.van, tc.store)
+		}
 	}
 }

@@ -119,6 +119,9 @@ func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) er
 // ApplyAdmin runs a named mutation as the dispatcher: create, assign,
 // schedule or cancel a ticket, receive or transfer stock. Refusals are
 // returned as they are (the dispatcher is online and sees them at once).
+// A ticket.update that overwrites a shared field the dispatcher did not
+// see (its base is stale) is applied, and keeps the value it replaced in a
+// field conflict, as a device's update does.
 func (db *DB) ApplyAdmin(ctx context.Context, p Principal, m app.Mutation) error {
 	if p.Role != app.RoleDispatcher && p.Role != app.RoleSystem {
 		return app.Errorf(app.EFORBIDDEN, "auth.wrong_role", "This account may not do this.")
@@ -129,7 +132,31 @@ func (db *DB) ApplyAdmin(ctx context.Context, p Principal, m app.Mutation) error
 	}
 	return db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
 		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, version: version}
-		return cmd.Apply(ctx, st, app.Actor{Role: p.Role, Name: p.Name}, db.now())
+		now := db.now()
+		var clashes []app.FieldClash
+		var before app.Ticket
+		if u, ok := cmd.(*app.UpdateTicket); ok {
+			t, err := st.Ticket(ctx, u.Ticket)
+			if err != nil {
+				return err
+			}
+			before, clashes = t, u.Clashes(t)
+		}
+		if err := cmd.Apply(ctx, st, app.Actor{Role: p.Role, Name: p.Name}, now); err != nil {
+			return err
+		}
+		for _, f := range clashes {
+			c := app.Conflict{
+				ID: fmt.Sprintf("cf-%s-%s", m.ID, f.Field), Kind: app.ConflictField, Ticket: before.ID, Technician: before.Technician,
+				Mutation: m.ID, Name: m.FullName(), Field: f.Field, Ours: f.Current, Theirs: f.Set, TheirsBy: p.Name,
+				Code: app.ECONFLICT, Key: "conflict.field_dispatch", Message: "Dispatch changed {{.Field}} without seeing your value; theirs was kept, yours is shown here.",
+				Data: map[string]any{"Field": f.Field}, At: now,
+			}
+			if err := st.addConflict(ctx, &c); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
@@ -243,9 +270,9 @@ func (db *DB) Balances(ctx context.Context, tenant string, loc app.LocationID) (
 }
 
 // ResolveConflict closes a conflict. The technician concerned may accept
-// the server's state or dismiss; dispatch may also accept the device's
-// work, which re-runs the refused mutation as the system (past the
-// assignment check) or restores the device's value of a shared field.
+// the server's state, dismiss, or on a shared field put their value back;
+// dispatch may also accept the device's refused work, which re-runs the
+// mutation as the system (past the assignment check).
 func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution string) (app.Conflict, error) {
 	var c app.Conflict
 	if !app.ValidResolution(resolution) {
@@ -256,7 +283,12 @@ func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution s
 		if err := st.get(ctx, kindConflict, id, &c); err != nil {
 			return err
 		}
-		if p.Role == app.RoleTechnician && (c.Technician != p.Technician || resolution == app.ResolveAcceptOurs) {
+		if p.Role == app.RoleTechnician && c.Technician != p.Technician {
+			return notFound(kindConflict, id) // another technician's is none of this one's business
+		}
+		if p.Role == app.RoleTechnician && resolution == app.ResolveAcceptOurs && c.Kind != app.ConflictField {
+			// Applying refused work after all is dispatch's call; a shared
+			// field's own value the technician may always put back.
 			return app.Errorf(app.EFORBIDDEN, "conflict.not_yours", "Only dispatch can decide this conflict.")
 		}
 		if !c.Open() {
@@ -274,14 +306,18 @@ func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution s
 			if err := app.ApplyMutation(ctx, st, system, m, now); err != nil {
 				return err
 			}
-		case resolution == app.ResolveAcceptTheirs && c.Kind == app.ConflictField:
-			theirs := c.Theirs
+		case resolution != app.ResolveDismissed && c.Kind == app.ConflictField:
+			// Both values are kept: the decision puts the chosen one back.
+			value := c.Theirs
+			if resolution == app.ResolveAcceptOurs {
+				value = c.Ours
+			}
 			u := &app.UpdateTicket{Ticket: c.Ticket}
 			switch c.Field {
-			case "customer_phone":
-				u.Set.CustomerPhone = &theirs
-			case "customer_address":
-				u.Set.CustomerAddress = &theirs
+			case app.FieldCustomerPhone:
+				u.Set.CustomerPhone = &value
+			case app.FieldCustomerAddress:
+				u.Set.CustomerAddress = &value
 			}
 			if u.Set != (app.TicketFields{}) {
 				if err := u.Apply(ctx, st, system, now); err != nil {

@@ -326,7 +326,7 @@ func TestSharedFieldKeepsBothValues(t *testing.T) {
 		w := newWorld(t, db)
 		ctx := context.Background()
 		dispatchPhone, devicePhone, seen := "139 1111 1111", "137 2222 2222", w.ticketA.Customer.Phone
-		if err := db.ApplyAdmin(ctx, w.dispatch, mut(t, 0, &app.UpdateTicket{Ticket: w.ticketA.ID, Set: app.TicketFields{CustomerPhone: &dispatchPhone}})); err != nil {
+		if err := db.ApplyAdmin(ctx, w.dispatch, mut(t, 0, &app.UpdateTicket{Ticket: w.ticketA.ID, Set: app.TicketFields{CustomerPhone: &dispatchPhone}, Base: app.TicketFields{CustomerPhone: &seen}})); err != nil {
 			t.Fatal(err)
 		}
 		push(t, db, w.a, mut(t, 1, &app.UpdateTicket{Ticket: w.ticketA.ID, Set: app.TicketFields{CustomerPhone: &devicePhone}, Base: app.TicketFields{CustomerPhone: &seen}}))

@@ -182,6 +182,9 @@ func (db *DB) migrate(ctx context.Context) error {
 			return fmt.Errorf("migrate: %w\n%s", err, stmt)
 		}
 	}
+	if err := db.migrateApplied(ctx, conn); err != nil {
+		return fmt.Errorf("migrate applied: %w", err)
+	}
 	if _, err := conn.ExecContext(ctx, db.q(`INSERT INTO counter (id, v) VALUES (1, 0) ON CONFLICT (id) DO NOTHING`)); err != nil {
 		return fmt.Errorf("migrate counter: %w", err)
 	}
@@ -189,6 +192,60 @@ func (db *DB) migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate epoch: %w", err)
 	}
 	return nil
+}
+
+// migrateApplied re-keys the applied table of a database created when it
+// was keyed by mutation ID alone to (device, mutation): with the old key, a
+// second device using a mutation ID would fail its push for good.
+func (db *DB) migrateApplied(ctx context.Context, conn *sql.Conn) error {
+	count := `SELECT count(*) FROM pragma_table_info('applied') WHERE pk > 0`
+	if db.dialect == dialectPostgres {
+		count = `SELECT count(*) FROM information_schema.key_column_usage
+			WHERE table_schema = current_schema() AND table_name = 'applied' AND constraint_name = 'applied_pkey'`
+	}
+	var n int
+	if err := conn.QueryRowContext(ctx, count).Scan(&n); err != nil {
+		return err
+	}
+	if n != 1 {
+		return nil // keyed per device already
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var stmts []string
+	if db.dialect == dialectPostgres {
+		stmts = []string{`ALTER TABLE applied DROP CONSTRAINT applied_pkey, ADD PRIMARY KEY (device, mutation)`}
+	} else {
+		// SQLite cannot change a primary key: copy into the table as the
+		// schema now creates it.
+		create := ""
+		for _, stmt := range strings.Split(schema, ";\n") {
+			if s := strings.TrimSpace(stripComments(stmt)); strings.HasPrefix(s, "CREATE TABLE IF NOT EXISTS applied (") {
+				create = s
+			}
+		}
+		if create == "" {
+			return errors.New("schema.sql does not create the applied table")
+		}
+		const cols = `mutation, device, seq, name, status, conflict, at, device_at, hlc, version`
+		stmts = []string{
+			`DROP INDEX IF EXISTS applied_device`,
+			`ALTER TABLE applied RENAME TO applied_by_mutation`,
+			create,
+			`INSERT INTO applied (` + cols + `) SELECT ` + cols + ` FROM applied_by_mutation`,
+			`DROP TABLE applied_by_mutation`,
+			`CREATE INDEX applied_device ON applied (device, seq)`,
+		}
+	}
+	for _, stmt := range stmts {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }
 
 func stripComments(s string) string {

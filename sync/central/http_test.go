@@ -754,8 +754,14 @@ func TestHTTPTechnicianCannotTouchOthersTickets(t *testing.T) {
 			if r.Acked != m.Seq || r.ResendFrom != 0 || len(r.Rejected) != 1 {
 				t.Fatalf("want seq %d consumed with one rejection, got %+v", m.Seq, r)
 			}
-			if x := r.Rejected[0]; x.Seq != m.Seq || x.Code != app.EFORBIDDEN || x.Conflict != "cf-"+m.ID {
+			// B's tickets were never A's: the answer is the one about a
+			// ticket that does not exist, naming nothing of B's.
+			x := r.Rejected[0]
+			if x.Seq != m.Seq || x.Code != app.ENOTFOUND || x.Key != "central.not_found" || x.Conflict != "cf-"+m.ID {
 				t.Errorf("rejection %+v", x)
+			}
+			if want := "No ticket " + string(app.TicketOf(mustDecode(t, m))) + " on the server."; x.Message != want {
+				t.Errorf("rejection message %q, want %q", x.Message, want)
 			}
 			f.onlyRejected(t, f.a, before)
 			for _, id := range ticketsOfB {
@@ -764,7 +770,7 @@ func TestHTTPTechnicianCannotTouchOthersTickets(t *testing.T) {
 				}
 			}
 			c, ok := f.conflict(t, httpT1, "cf-"+m.ID)
-			if !ok || c.Technician != httpTechA || c.Device != f.a.ID || c.Mutation != m.ID || c.Ours == "" || !c.Open() {
+			if !ok || c.Kind != app.ConflictRejected || c.Technician != httpTechA || c.Device != f.a.ID || c.Mutation != m.ID || c.Ours == "" || !c.Open() {
 				t.Errorf("want an open conflict for A keeping the work, got %+v (found %v)", c, ok)
 			}
 			conflicts = append(conflicts, c.ID)
@@ -795,15 +801,17 @@ func httpSameJSON(a, b any) bool {
 func TestHTTPTechnicianCannotRunDispatcherMutations(t *testing.T) {
 	f := newHTTPFixture(t)
 	start := time.Now().Add(24 * time.Hour).UTC().Truncate(time.Second)
+	// On another's ticket, the refusal is the one about a missing ticket.
 	tests := map[string]struct {
 		name string
 		args any
+		code string
 	}{
-		"AssignTheirTicketToSelf": {"ticket.assign", app.AssignTicket{Ticket: httpTicketB1, Technician: httpTechA}},
-		"AssignOwnTicketToOther":  {"ticket.assign", app.AssignTicket{Ticket: httpTicketA1, Technician: httpTechB}},
-		"AssignOwnTicketToSelf":   {"ticket.assign", app.AssignTicket{Ticket: httpTicketA2, Technician: httpTechA}},
-		"ScheduleOwnTicket":       {"ticket.schedule", app.ScheduleTicket{Ticket: httpTicketA1, WindowStart: start, WindowEnd: start.Add(2 * time.Hour), Priority: app.PriorityUrgent}},
-		"ScheduleTheirTicket":     {"ticket.schedule", app.ScheduleTicket{Ticket: httpTicketB2, WindowStart: start, WindowEnd: start.Add(2 * time.Hour)}},
+		"AssignTheirTicketToSelf": {"ticket.assign", app.AssignTicket{Ticket: httpTicketB1, Technician: httpTechA}, app.ENOTFOUND},
+		"AssignOwnTicketToOther":  {"ticket.assign", app.AssignTicket{Ticket: httpTicketA1, Technician: httpTechB}, app.EFORBIDDEN},
+		"AssignOwnTicketToSelf":   {"ticket.assign", app.AssignTicket{Ticket: httpTicketA2, Technician: httpTechA}, app.EFORBIDDEN},
+		"ScheduleOwnTicket":       {"ticket.schedule", app.ScheduleTicket{Ticket: httpTicketA1, WindowStart: start, WindowEnd: start.Add(2 * time.Hour), Priority: app.PriorityUrgent}, app.EFORBIDDEN},
+		"ScheduleTheirTicket":     {"ticket.schedule", app.ScheduleTicket{Ticket: httpTicketB2, WindowStart: start, WindowEnd: start.Add(2 * time.Hour)}, app.ENOTFOUND},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -811,8 +819,8 @@ func TestHTTPTechnicianCannotRunDispatcherMutations(t *testing.T) {
 			before := f.tables(t)
 			m := f.a.mut(t, tc.name, tc.args)
 			r := f.push(t, f.a, m)
-			if r.Acked != m.Seq || len(r.Rejected) != 1 || r.Rejected[0].Code != app.EFORBIDDEN {
-				t.Fatalf("want seq %d consumed and rejected as forbidden, got %+v", m.Seq, r)
+			if r.Acked != m.Seq || len(r.Rejected) != 1 || r.Rejected[0].Code != tc.code {
+				t.Fatalf("want seq %d consumed and rejected as %s, got %+v", m.Seq, tc.code, r)
 			}
 			f.onlyRejected(t, f.a, before)
 			if c, ok := f.conflict(t, httpT1, "cf-"+m.ID); !ok || c.Kind != app.ConflictRejected || c.Technician != httpTechA {
@@ -957,8 +965,8 @@ func TestHTTPResolveConflictNeedsTheRightPerson(t *testing.T) {
 		status    int
 		code, key string
 	}{
-		{"OtherTechnicianDismisses", f.b.Token, body("dismissed"), 403, app.EFORBIDDEN, "conflict.not_yours"},
-		{"OtherTechnicianAcceptsTheirs", f.b.Token, body("accept_theirs"), 403, app.EFORBIDDEN, "conflict.not_yours"},
+		{"OtherTechnicianDismisses", f.b.Token, body("dismissed"), 404, app.ENOTFOUND, "central.not_found"},
+		{"OtherTechnicianAcceptsTheirs", f.b.Token, body("accept_theirs"), 404, app.ENOTFOUND, "central.not_found"},
 		{"OwnerAcceptsOwnWork", f.a.Token, body("accept_ours"), 403, app.EFORBIDDEN, "conflict.not_yours"},
 		{"OtherTenantTechnician", f.c.Token, body("dismissed"), 404, app.ENOTFOUND, ""},
 		{"OtherTenantAdmin", f.admin[httpT2], body("dismissed"), 404, app.ENOTFOUND, ""},
@@ -1551,4 +1559,46 @@ func httpPartsCSV(n, bad1, bad2 int) string {
 		fmt.Fprintf(&b, "MANY-%d,Part %d,%s\n", i, i, class)
 	}
 	return b.String()
+}
+
+func mustDecode(t *testing.T, m app.Mutation) app.Command {
+	t.Helper()
+	cmd, err := app.DecodeMutation(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cmd
+}
+
+// TestHTTPDispatchUpdateNeedsBase: over the admin API, a dispatcher's edit
+// of a shared field without the value it showed answers 400 and changes
+// nothing; with a stale one it applies and keeps the technician's value in
+// a field conflict (issue 10.2).
+func TestHTTPDispatchUpdateNeedsBase(t *testing.T) {
+	f := newHTTPFixture(t)
+	shown := f.detail(t, httpT1, httpTicketA1).Ticket.Customer.Phone
+	mine := "+86 21 5555 0199"
+	if r := f.push(t, f.a, f.a.mut(t, "ticket.update", app.UpdateTicket{Ticket: httpTicketA1,
+		Set: app.TicketFields{CustomerPhone: &mine}, Base: app.TicketFields{CustomerPhone: &shown}})); len(r.Rejected) != 0 {
+		t.Fatalf("the technician's update: %+v", r)
+	}
+	update := func(base *string) []byte {
+		theirs := "+86 21 5555 0777"
+		return httpJSON(t, central.AdminMutation{Name: "ticket.update", Version: 1, Args: httpJSON(t, app.UpdateTicket{Ticket: httpTicketA1,
+			Set: app.TicketFields{CustomerPhone: &theirs}, Base: app.TicketFields{CustomerPhone: base}})})
+	}
+	before := f.tables(t)
+	httpWantError(t, f.call(t, "POST", "/v1/admin/mutations", f.admin[httpT1], update(nil), nil), 400, app.EINVALID, "ticket.update_needs_base")
+	f.unchanged(t, before)
+
+	var answer map[string]string
+	f.okJSON(t, f.call(t, "POST", "/v1/admin/mutations", f.admin[httpT1], update(&shown), nil), &answer)
+	c, ok := f.conflict(t, httpT1, "cf-"+answer["id"]+"-customer_phone")
+	if !ok || c.Kind != app.ConflictField || c.Key != "conflict.field_dispatch" || c.Ours != mine || c.Theirs != "+86 21 5555 0777" || c.Technician != httpTechA {
+		t.Fatalf("conflict %+v (found %v), want the technician's phone kept beside dispatch's", c, ok)
+	}
+	ds, _ := f.pullAll(t, f.a, "")
+	if got := httpSummary(ds).Conflicts; !slices.Contains(got, c.ID) {
+		t.Fatalf("the technician pulled conflicts %q, want %s", got, c.ID)
+	}
 }

@@ -104,14 +104,19 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 // the rejection when the rules refused it.
 func (db *DB) pushOne(ctx context.Context, st *serverTx, p Principal, m app.Mutation) (*fbsync.Rejection, error) {
 	tx := st.tx
-	// A mutation ID seen before under another seq (a re-push after a
-	// restore that kept this mutation): consume the seq, apply nothing.
-	var n int
-	if err := tx.QueryRowContext(ctx, db.q(`SELECT count(*) FROM applied WHERE mutation = ?`), m.ID).Scan(&n); err != nil {
-		return nil, transient(err)
-	}
-	if n > 0 {
-		return nil, nil
+	// A mutation ID this device used before under another seq (a re-push
+	// after a restore that kept this mutation): consume the seq, apply
+	// nothing; its applied row is the trace. IDs are the device's, so
+	// another device's mutation with the same ID is its own change.
+	validID := validMutationID(m.ID)
+	if validID {
+		var n int
+		if err := tx.QueryRowContext(ctx, db.q(`SELECT count(*) FROM applied WHERE device = ? AND mutation = ?`), string(p.Device), m.ID).Scan(&n); err != nil {
+			return nil, transient(err)
+		}
+		if n > 0 {
+			return nil, nil
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT push`); err != nil {
 		return nil, transient(err)
@@ -123,8 +128,13 @@ func (db *DB) pushOne(ctx context.Context, st *serverTx, p Principal, m app.Muta
 		if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT push`); err != nil {
 			return nil, transient(err)
 		}
+		if !validID {
+			// Refused for it; its trace needs a key of its own, which
+			// a missing ID (or the same overlong one again) is not.
+			m.ID = "invalid-" + app.NewID()
+		}
 		c := db.rejectionConflict(p, m, rej.err)
-		if err := st.putConflict(ctx, c); err != nil {
+		if err := st.addConflict(ctx, &c); err != nil {
 			return nil, err
 		}
 		if err := db.recordApplied(ctx, tx, st.version, p, m, "rejected", c.ID); err != nil {
@@ -147,11 +157,14 @@ func (db *DB) pushOne(ctx context.Context, st *serverTx, p Principal, m app.Muta
 	return nil, nil
 }
 
+// validMutationID bounds the mutation IDs devices mint (UUIDs).
+func validMutationID(id string) bool { return id != "" && len(id) <= 64 }
+
 // applyPushed runs the mutation as the device's technician, with the
 // server-side checks around it. A business refusal comes back as a
 // rejection.
 func (db *DB) applyPushed(ctx context.Context, st *serverTx, p Principal, m app.Mutation) (string, error) {
-	if m.ID == "" || len(m.ID) > 64 {
+	if !validMutationID(m.ID) {
 		return "", rejection{app.Errorf(app.EINVALID, "sync.bad_mutation_id", "A pushed change has no valid ID.")}
 	}
 	cmd, err := app.DecodeMutation(m)
@@ -159,15 +172,15 @@ func (db *DB) applyPushed(ctx context.Context, st *serverTx, p Principal, m app.
 		return "", rejection{err}
 	}
 	now := db.now()
-	actor := app.Actor{Role: app.RoleTechnician, Technician: p.Technician, Name: p.Name}
-	var pre []app.Conflict
-	if u, ok := cmd.(*app.UpdateTicket); ok {
-		if pre, err = st.sharedFieldConflicts(ctx, p, m, u, now); err != nil {
-			return "", err
-		}
-	}
+	actor := app.Actor{Role: app.RoleTechnician, Technician: p.Technician, Store: st.tech.Store, Name: p.Name}
 	if err := st.checkTicketScope(ctx, cmd); err != nil {
 		return "", err
+	}
+	var pre []app.Conflict
+	if u, ok := cmd.(*app.UpdateTicket); ok {
+		if pre, err = st.fieldConflicts(ctx, p, m, u, now); err != nil {
+			return "", err
+		}
 	}
 	if err := cmd.Apply(ctx, st, actor, now); err != nil {
 		if app.Refused(err) {
@@ -183,7 +196,7 @@ func (db *DB) applyPushed(ctx context.Context, st *serverTx, p Principal, m app.
 		return "", err
 	}
 	for _, c := range append(pre, post...) {
-		if err := st.putConflict(ctx, c); err != nil {
+		if err := st.addConflict(ctx, &c); err != nil {
 			return "", err
 		}
 	}
@@ -202,11 +215,12 @@ const maxOurs = 64 << 10
 
 // rejectionConflict turns a refused mutation into a conflict that keeps
 // the whole mutation, so the work stays visible and can be re-applied by
-// dispatch ("accept_ours").
+// dispatch ("accept_ours"). Its ID is "cf-" + the mutation's ID, by which
+// the device finds it (addConflict mints another if that is taken).
 func (db *DB) rejectionConflict(p Principal, m app.Mutation, err error) app.Conflict {
 	e := app.AsError(err)
 	kind := app.ConflictRejected
-	if errors.Is(err, app.ErrStaleEpoch) || e.Key == "ticket.not_yours" {
+	if errors.Is(err, app.ErrStaleEpoch) {
 		// Work done on a ticket that was reassigned or cancelled meanwhile.
 		kind = app.ConflictStaleEpoch
 	}
@@ -225,11 +239,12 @@ func (db *DB) rejectionConflict(p Principal, m app.Mutation, err error) app.Conf
 	}
 }
 
-// sharedFieldConflicts implements the merge rule for fields that device
-// and dispatch share (customer phone and address): the later arrival wins,
-// and when the server's value is not the one the device saw, both values
-// are kept in a conflict.
-func (st *serverTx) sharedFieldConflicts(ctx context.Context, p Principal, m app.Mutation, u *app.UpdateTicket, now time.Time) ([]app.Conflict, error) {
+// fieldConflicts implements the merge rule for fields that device and
+// dispatch share (customer phone and address) for a device's update: the
+// later arrival wins, and when the server's value is not the one the device
+// saw, both values are kept in a conflict. Dispatch's updates get the same
+// rule in ApplyAdmin.
+func (st *serverTx) fieldConflicts(ctx context.Context, p Principal, m app.Mutation, u *app.UpdateTicket, now time.Time) ([]app.Conflict, error) {
 	t, err := st.Ticket(ctx, u.Ticket)
 	if err != nil {
 		if app.Refused(err) {
@@ -238,22 +253,12 @@ func (st *serverTx) sharedFieldConflicts(ctx context.Context, p Principal, m app
 		return nil, err
 	}
 	var out []app.Conflict
-	for _, f := range []struct {
-		name      string
-		set, base *string
-		current   string
-	}{
-		{"customer_phone", u.Set.CustomerPhone, u.Base.CustomerPhone, t.Customer.Phone},
-		{"customer_address", u.Set.CustomerAddress, u.Base.CustomerAddress, t.Customer.Address},
-	} {
-		if f.set == nil || f.base == nil || *f.base == f.current || *f.set == f.current {
-			continue
-		}
+	for _, f := range u.Clashes(t) {
 		out = append(out, app.Conflict{
-			ID: fmt.Sprintf("cf-%s-%s", m.ID, f.name), Kind: app.ConflictField, Ticket: t.ID, Technician: p.Technician,
-			Mutation: m.ID, Name: m.FullName(), Device: p.Device, Field: f.name, Ours: *f.set, Theirs: f.current,
-			Code: app.ECONFLICT, Key: "conflict.field",
-			Message: "Both you and dispatch changed " + f.name + "; yours was kept, theirs is shown here.", At: now,
+			ID: fmt.Sprintf("cf-%s-%s", m.ID, f.Field), Kind: app.ConflictField, Ticket: t.ID, Technician: p.Technician,
+			Mutation: m.ID, Name: m.FullName(), Device: p.Device, Field: f.Field, Ours: f.Set, Theirs: f.Current,
+			Code: app.ECONFLICT, Key: "conflict.field", Message: "Both you and dispatch changed {{.Field}}; yours was kept, theirs is shown here.",
+			Data: map[string]any{"Field": f.Field}, At: now,
 		})
 	}
 	return out, nil
@@ -293,8 +298,10 @@ func (st *serverTx) afterApply(ctx context.Context, p Principal, m app.Mutation,
 }
 
 // checkTicketScope refuses a device's work on a ticket outside its scopes
-// that app's own check lets through: one assigned to no technician, unless
-// it is assigned to the technician's store (the counter's tickets).
+// (the technician's tickets, and those assigned to the technician's store
+// alone). A ticket that was in them once (reassigned since) is stale work,
+// kept for dispatch; one that never was gets the answer a missing ticket
+// gets, so a device learns nothing of tickets that are not its business.
 func (st *serverTx) checkTicketScope(ctx context.Context, cmd app.Command) error {
 	id := app.TicketOf(cmd)
 	if _, create := cmd.(*app.CreateTicket); create || id == "" {
@@ -310,10 +317,34 @@ func (st *serverTx) checkTicketScope(ctx context.Context, cmd app.Command) error
 	if t.Technician == st.tech.ID || t.Technician == "" && t.Store != "" && t.Store == st.tech.Store {
 		return nil
 	}
-	if t.Technician != "" {
-		return nil // assigned to someone else: app's check refuses it as stale work
+	was, err := st.wasInScope(ctx, id)
+	if err != nil {
+		return err
 	}
-	return rejection{app.Errorf(app.EFORBIDDEN, "ticket.not_yours", "Ticket {{.Number}} is assigned to someone else.", "Number", t.Number)}
+	if was {
+		return rejection{app.StaleWork(t)}
+	}
+	return rejection{notFound(kindTicket, string(id))}
+}
+
+// wasInScope reports whether ticket id was ever in the pushing device's
+// technician or store scope: the change log keeps a row (a "gone" row once
+// it left) for every entity that was in a scope.
+func (st *serverTx) wasInScope(ctx context.Context, id app.TicketID) (bool, error) {
+	scopes := []string{techScope(st.tenant, st.tech.ID)}
+	if st.tech.Store != "" {
+		scopes = append(scopes, storeScope(st.tenant, st.tech.Store))
+	}
+	for _, sc := range scopes {
+		var n int
+		if err := st.queryRow(ctx, `SELECT count(*) FROM changes WHERE scope = ? AND kind = ? AND id = ?`, sc, kindTicket, string(id)).Scan(&n); err != nil {
+			return false, transient(err)
+		}
+		if n > 0 {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // checkStockScope refuses a device's stock movement that takes stock from

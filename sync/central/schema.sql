@@ -96,8 +96,12 @@ CREATE INDEX IF NOT EXISTS changes_pull ON changes (scope, version, ord, kind, i
 
 -- Every pushed mutation the server took, applied or rejected: the audit
 -- trail, and the guard that makes a re-push after a restore harmless.
+-- Mutation IDs are chosen by devices, so they are keyed per device: another
+-- device's mutation with the same ID is a change of its own. (Databases
+-- from before keyed them by mutation alone; migrateApplied in db.go
+-- re-keys them.)
 CREATE TABLE IF NOT EXISTS applied (
-	mutation   TEXT PRIMARY KEY,
+	mutation   TEXT NOT NULL,
 	device     TEXT NOT NULL,
 	seq        BIGINT NOT NULL,
 	name       TEXT NOT NULL,
@@ -106,7 +110,8 @@ CREATE TABLE IF NOT EXISTS applied (
 	at         BIGINT NOT NULL,
 	device_at  BIGINT NOT NULL,
 	hlc        TEXT NOT NULL DEFAULT '',
-	version    BIGINT NOT NULL DEFAULT 0 -- the change-log version of its transaction
+	version    BIGINT NOT NULL DEFAULT 0, -- the change-log version of its transaction
+	PRIMARY KEY (device, mutation)
 );
 CREATE INDEX IF NOT EXISTS applied_device ON applied (device, seq);
 

@@ -112,7 +112,7 @@ func (s *serverTx) get(ctx context.Context, kind, id string, v any) error {
 	var data string
 	err := s.queryRow(ctx, (`SELECT data FROM entities WHERE tenant = ? AND kind = ? AND id = ?`), s.tenant, kind, id).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
-		return app.Errorf(app.ENOTFOUND, "central.not_found", "No {{.Kind}} {{.ID}} on the server.", "Kind", kind, "ID", id)
+		return notFound(kind, id)
 	}
 	if err != nil {
 		return transient(err)
@@ -121,6 +121,12 @@ func (s *serverTx) get(ctx context.Context, kind, id string, v any) error {
 		return app.Errorf(app.ECORRUPT, "central.corrupt_entity", "The server's {{.Kind}} {{.ID}} is unreadable.", "Kind", kind, "ID", id).WithCause(err)
 	}
 	return nil
+}
+
+// notFound is the answer about an entity that is not there, and about a
+// ticket outside a device's scopes: the two must not differ.
+func notFound(kind, id string) error {
+	return app.Errorf(app.ENOTFOUND, "central.not_found", "No {{.Kind}} {{.ID}} on the server.", "Kind", kind, "ID", id)
 }
 
 // put inserts or replaces an entity.
@@ -347,11 +353,32 @@ func (s *serverTx) balance(ctx context.Context, loc app.LocationID, part app.Par
 	return n.Int64, transient(err)
 }
 
-// putConflict stores a conflict and emits it to the technician concerned.
+// addConflict stores a new conflict and emits it. A conflict is never
+// overwritten by another: when its ID (derived from a mutation ID, which a
+// device chooses) is taken, as when another device used the same mutation
+// ID, the server mints one.
+func (s *serverTx) addConflict(ctx context.Context, c *app.Conflict) error {
+	err := s.insertFact(ctx, kindConflict, c.ID, string(c.Ticket), c)
+	if app.ErrorCode(err) == app.ECONFLICT {
+		c.ID = "cf-" + app.NewID()
+		err = s.insertFact(ctx, kindConflict, c.ID, string(c.Ticket), c)
+	}
+	if err != nil {
+		return err
+	}
+	return s.emitConflict(ctx, *c)
+}
+
+// putConflict stores a changed conflict (a resolution) and emits it.
 func (s *serverTx) putConflict(ctx context.Context, c app.Conflict) error {
 	if err := s.put(ctx, kindConflict, c.ID, string(c.Ticket), c); err != nil {
 		return err
 	}
+	return s.emitConflict(ctx, c)
+}
+
+// emitConflict emits a conflict to the technician concerned.
+func (s *serverTx) emitConflict(ctx context.Context, c app.Conflict) error {
 	if c.Technician != "" {
 		return s.emit(ctx, techScope(s.tenant, c.Technician), kindConflict, c.ID, false)
 	}
