@@ -87,7 +87,7 @@ func TestPartFittedOnCancelledTicketLeavesTheVan(t *testing.T) {
 		if got := balanceOf(t, db, "van-a", "BAT-1"); got != 4 {
 			t.Fatalf("a refused consumption moved stock: %d", got)
 		}
-		if _, err := db.ResolveConflict(ctx, w.dispatch, res.Rejected[0].Conflict, ResolveAcceptOurs); err != nil {
+		if _, err := db.ResolveConflict(ctx, w.dispatch, res.Rejected[0].Conflict, app.ResolveAcceptOurs); err != nil {
 			t.Fatalf("dispatch accept_ours: %v", err)
 		}
 		if got := balanceOf(t, db, "van-a", "BAT-1"); got != 3 {
@@ -129,7 +129,7 @@ func TestDispatcherEditOfSharedFieldKeepsTechniciansValue(t *testing.T) {
 			t.Fatalf("the technician pulled conflicts %+v", pulled.Conflicts)
 		}
 		// Dispatch decides for the technician's value.
-		if _, err := db.ResolveConflict(ctx, w.dispatch, cs[0].ID, ResolveAcceptOurs); err != nil {
+		if _, err := db.ResolveConflict(ctx, w.dispatch, cs[0].ID, app.ResolveAcceptOurs); err != nil {
 			t.Fatal(err)
 		}
 		if got := detail(t, db, w.ticketA.ID).Ticket.Customer.Address; got != mine {
@@ -154,7 +154,7 @@ func TestDispatcherEditOfSharedFieldKeepsTechniciansValue(t *testing.T) {
 		if len(cs) != 1 || cs[0].Ours != again {
 			t.Fatalf("conflicts = %+v, want one keeping %q", cs, again)
 		}
-		if _, err := db.ResolveConflict(ctx, w.a, cs[0].ID, ResolveAcceptOurs); err != nil {
+		if _, err := db.ResolveConflict(ctx, w.a, cs[0].ID, app.ResolveAcceptOurs); err != nil {
 			t.Fatalf("the technician's accept_ours on a field conflict: %v", err)
 		}
 		if got := detail(t, db, w.ticketA.ID).Ticket.Customer.Address; got != again {
