@@ -391,6 +391,23 @@ func (l *loader) photo(p app.Photo) error {
 	if p.ID == "" {
 		return missing("photo")
 	}
+	if p.State == photoServerPending {
+		// The server lacks the bytes of this photo. When this device
+		// attached it, sending them is its job: the photo joins the upload
+		// queue, also when the row is new here (it was dropped with its
+		// ticket or as refused, and the restored server took the
+		// re-pushed attach) or was verified (by the server before the
+		// restore). Another device's photo stays pending: its bytes are
+		// not here.
+		var mine bool
+		if err := l.QueryRowContext(l.ctx, `SELECT EXISTS (`+photosAttachedHere+` AND ticket_id = ? AND json_extract(args, '$.photo.id') = ?)`,
+			string(p.Ticket), p.ID).Scan(&mine); err != nil {
+			return fmt.Errorf("load photo %s: %w", p.ID, err)
+		}
+		if mine {
+			p.State = photoLocal
+		}
+	}
 	if _, err := l.exec(photoLoad, photoArgs(p)...); err != nil {
 		return fmt.Errorf("load photo %s: %w", p.ID, err)
 	}

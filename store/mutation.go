@@ -127,15 +127,21 @@ const (
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
 	// photoLoad: a photo is a fact, but its upload state moves on (local,
 	// uploading, verified), so a known photo takes the state the server
-	// sends. The server knows no upload in progress (it says "pending"
-	// until the bytes are verified), so a photo this device still has to
-	// upload only moves on to verified: anything else would take it out of
-	// the upload queue (PhotosToUpload).
+	// sends, as loader.photo turned it (a photo of this device that the
+	// server reports pending comes as local). The server knows no upload
+	// in progress (it says "pending" until the bytes are verified), so a
+	// photo this device still has to upload only moves on to verified:
+	// anything else would take it out of the upload queue
+	// (PhotosToUpload).
 	photoLoad = `INSERT INTO photos (id, ticket_id, sha256, size, mime, caption, kind, at, state, pulled)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET pulled = 1, state = CASE
-			WHEN excluded.state = '` + photoServerPending + `' AND photos.state = '` + photoVerified + `' THEN '` + photoLocal + `'
-			WHEN excluded.state <> '' AND (excluded.state = '` + photoVerified + `' OR photos.state NOT IN (` + photoUnsent + `)) THEN excluded.state
-			ELSE photos.state END`
+			WHEN excluded.state = '' THEN photos.state
+			WHEN photos.state IN (` + photoUnsent + `) AND excluded.state <> '` + photoVerified + `' THEN photos.state
+			ELSE excluded.state END`
+	// photosAttachedHere selects the IDs of the photos this device
+	// attached (the outbox keeps every mutation, acknowledged or not),
+	// from the outbox rows the query's WHERE clause continues.
+	photosAttachedHere = `SELECT json_extract(args, '$.photo.id') FROM outbox WHERE name = 'photo.attach'`
 	noteInsert = `INSERT INTO notes (id, ticket_id, text, at, by, outbox_seq)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
 	noteLoad = `INSERT INTO notes (id, ticket_id, text, at, by, pulled)
@@ -159,8 +165,9 @@ const (
 	photoUploading = "uploading"
 	photoVerified  = "verified"
 	// photoServerPending is the server's word for bytes it does not have.
-	// For a photo this device had seen verified, the server was restored
-	// from a backup: the device sends the bytes again (if it has them).
+	// For a photo this device attached, it means the bytes are still
+	// this device's to send, also when it had seen them verified (the
+	// server was restored from a backup): see loader.photo.
 	photoServerPending = "pending"
 	// photoUnsent lists, for SQL, the states whose bytes the server has
 	// not verified yet.

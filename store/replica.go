@@ -64,8 +64,9 @@ func (db *DB) Pending(ctx context.Context, limit int) ([]app.Mutation, error) {
 //
 //  1. the acknowledgement: AckedSeq becomes page.Acked, also downwards
 //     (after a server restore the later mutations are pending again and
-//     are re-sent; their mutation IDs make that safe). An Acked beyond the
-//     last seq this device handed out is EINVALID;
+//     are re-sent; their mutation IDs make that safe, and the photos they
+//     attached wait for upload again). An Acked beyond the last seq this
+//     device handed out is EINVALID;
 //  2. page.Reset drops the server's rows: every ticket without unsent work
 //     (the kept ones are marked out of scope until the new epoch sends them
 //     again), the conflicts, and the movements the server has accepted.
@@ -85,8 +86,8 @@ func (db *DB) ApplyPull(ctx context.Context, page app.PullPage) error {
 	// the caller's ctx is checked between steps and ends the transaction.
 	sctx := context.WithoutCancel(ctx)
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
-		var last int64
-		if err := tx.QueryRowContext(sctx, `SELECT last_seq FROM device WHERE id = 1`).Scan(&last); err != nil {
+		var last, acked int64
+		if err := tx.QueryRowContext(sctx, `SELECT last_seq, acked_seq FROM device WHERE id = 1`).Scan(&last, &acked); err != nil {
 			return db.sqlError(err)
 		}
 		if page.Acked > last {
@@ -97,6 +98,16 @@ func (db *DB) ApplyPull(ctx context.Context, page app.PullPage) error {
 		}
 		if _, err := tx.ExecContext(sctx, `UPDATE device SET acked_seq = ?, epoch = ? WHERE id = 1`, page.Acked, page.Epoch); err != nil {
 			return db.sqlError(err)
+		}
+		if page.Acked < acked {
+			// The server was restored from a backup without the photos
+			// this device attached after page.Acked: their verification
+			// went with it. They wait for upload again, which also keeps
+			// their tickets here until the new server has the bytes.
+			if _, err := tx.ExecContext(sctx, `UPDATE photos SET state = ? WHERE state = ? AND id IN (`+photosAttachedHere+` AND seq > ?)`,
+				photoLocal, photoVerified, page.Acked); err != nil {
+				return db.sqlError(fmt.Errorf("requeue photos: %w", err))
+			}
 		}
 		if page.Reset {
 			if err := resetServerRows(sctx, tx); err != nil {
