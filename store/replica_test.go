@@ -859,3 +859,148 @@ func TestAfterCommitHook(t *testing.T) {
 		t.Errorf("after-commit hook called %d times, want once (not after the refused commit)", calls)
 	}
 }
+
+// TestPhotoBackToQueue: a photo this device attached returns to the
+// upload queue whenever the server lost its bytes (PROTOCOL.md, Photos:
+// "a device whose photo the restored server reports pending again sends
+// it again"), whatever happened to the row on the device meanwhile; and
+// only such a photo: another device's bytes are not here to send.
+func TestPhotoBackToQueue(t *testing.T) {
+	later := storetest.Now.Add(time.Hour)
+	for name, tc := range map[string]struct {
+		// story runs after the device attached p-mine on T3 as seq 1; it
+		// returns the photo the restored server sends last.
+		story     func(r *replica, m app.Mutation, mine app.Photo) app.Photo
+		wantQueue []string
+		wantState string // of the photo the story returns
+	}{
+		// The restore lowers the acknowledgement below the attach, with a
+		// reset: the photo is queued before the reset and keeps T3 here.
+		"AckLoweredWithReset": {
+			story: func(r *replica, m app.Mutation, mine app.Photo) app.Photo {
+				r.seeVerified(mine)
+				r.apply(app.PullPage{Epoch: "e2", Acked: 0, Reset: true, Cursor: "c2"})
+				if !r.has(storetest.T3) {
+					r.t.Error("T3 dropped by the reset while its photo waits for upload")
+				}
+				return mine
+			},
+			wantQueue: []string{"p-mine:local"}, wantState: "local",
+		},
+		// A push without pull lowers the acknowledgement; the next request
+		// re-pushes the attach (acked again) and resets: the ticket must
+		// not be dropped and come back with the photo pending for good.
+		"AckLoweredThenReset": {
+			story: func(r *replica, m app.Mutation, mine app.Photo) app.Photo {
+				r.seeVerified(mine)
+				r.apply(app.PullPage{Epoch: "e2", Acked: 0, Cursor: "c1"})
+				r.apply(app.PullPage{Epoch: "e2", Acked: 1, Reset: true, Cursor: "c2"})
+				if !r.has(storetest.T3) {
+					r.t.Error("T3 dropped by the reset while its photo waits for upload")
+				}
+				d := serverTicket(storetest.T3)
+				d.Photos = []app.Photo{mine}
+				r.apply(app.PullPage{Epoch: "e2", Acked: 1, Cursor: "c3", Data: app.Dataset{Tickets: []app.TicketDetail{d}}})
+				return mine
+			},
+			wantQueue: []string{"p-mine:local"}, wantState: "local",
+		},
+		// The old server refused the attach (its ticket had been
+		// reassigned) and the row left the view; the restored server takes
+		// the re-pushed attach and sends the photo pending: a new row here,
+		// queued.
+		"RefusedThenTakenByRestoredServer": {
+			story: func(r *replica, m app.Mutation, mine app.Photo) app.Photo {
+				cf := app.Conflict{ID: "cf-" + m.ID, Kind: app.ConflictStaleEpoch, Ticket: storetest.T3, Mutation: m.ID,
+					Code: app.ECONFLICT, Key: "ticket.stale_epoch", Message: "reassigned", At: later}
+				r.apply(app.PullPage{Epoch: "e1", Acked: 1, Cursor: "c2", Complete: true, At: later, Data: app.Dataset{Conflicts: []app.Conflict{cf}}})
+				if n := r.count(`SELECT count(*) FROM photos WHERE id = 'p-mine'`); n != 0 {
+					r.t.Fatalf("the refused photo is still in view")
+				}
+				d := serverTicket(storetest.T3)
+				d.Photos = []app.Photo{mine}
+				r.apply(app.PullPage{Epoch: "e2", Acked: 1, Reset: true, Cursor: "c3", Data: app.Dataset{Tickets: []app.TicketDetail{d}}})
+				return mine
+			},
+			wantQueue: []string{"p-mine:local"}, wantState: "local",
+		},
+		// The restore kept the attach (the acknowledgement stays at it):
+		// the server re-verified the bytes from its disk; nothing to send.
+		"AckLoweredAboveTheAttach": {
+			story: func(r *replica, m app.Mutation, mine app.Photo) app.Photo {
+				r.seeVerified(mine)
+				r.commit(ana, &app.AddNote{Note: app.Note{ID: "n-after", Ticket: storetest.T2, Text: "after the backup"}})
+				r.apply(app.PullPage{Epoch: "e1", Acked: 2, Cursor: "c2"})
+				r.apply(app.PullPage{Epoch: "e2", Acked: 1, Reset: true, Cursor: "c3"})
+				mine.State = "verified"
+				return mine
+			},
+			wantQueue: nil, wantState: "verified",
+		},
+		// Another device's photo, seen verified, reported pending after a
+		// restore: shown pending, not queued (its bytes are not here).
+		"OtherDevicesPhoto": {
+			story: func(r *replica, m app.Mutation, mine app.Photo) app.Photo {
+				r.seeVerified(mine)
+				other := app.Photo{ID: "p-other", Ticket: storetest.T3, SHA256: strings.Repeat("cd", 32), Size: 9, State: "verified"}
+				r.apply(app.PullPage{Epoch: "e1", Acked: 1, Cursor: "c2", Data: app.Dataset{Photos: []app.Photo{other}}})
+				other.State = "pending"
+				r.apply(app.PullPage{Epoch: "e1", Acked: 1, Cursor: "c3", Data: app.Dataset{Photos: []app.Photo{other}}})
+				return other
+			},
+			wantQueue: nil, wantState: "pending",
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := newReplica(t)
+			sum, size := r.putPhoto([]byte("photo of the new belt"))
+			mine := app.Photo{ID: "p-mine", Ticket: storetest.T3, SHA256: sum, Size: size, Mime: "image/jpeg", At: storetest.Now}
+			m := r.commit(ana, &app.AttachPhoto{Photo: mine})
+			mine.State = "pending"
+			p := tc.story(r, m, mine)
+			// The server's state arriving again, with the ticket, changes
+			// nothing more.
+			d := serverTicket(storetest.T3)
+			d.Photos = []app.Photo{p}
+			r.apply(app.PullPage{Epoch: "e2", Acked: r.acked(), Cursor: "c9", Data: app.Dataset{Tickets: []app.TicketDetail{d}}})
+			ps, err := r.db.PhotosToUpload(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var queue []string
+			for _, q := range ps {
+				queue = append(queue, q.ID+":"+q.State)
+			}
+			if !slices.Equal(queue, tc.wantQueue) {
+				t.Errorf("upload queue = %v, want %v", queue, tc.wantQueue)
+			}
+			var state string
+			if err := r.db.read.QueryRowContext(t.Context(), `SELECT state FROM photos WHERE id = ?`, p.ID).Scan(&state); err != nil {
+				t.Fatal(err)
+			}
+			if state != tc.wantState {
+				t.Errorf("%s is %q on the device, want %q", p.ID, state, tc.wantState)
+			}
+		})
+	}
+}
+
+// seeVerified makes the device see its photo verified: the uploader's
+// answer, then the pull at acked 1.
+func (r *replica) seeVerified(p app.Photo) {
+	r.t.Helper()
+	if err := r.db.SetPhotoState(r.t.Context(), p.ID, "verified"); err != nil {
+		r.t.Fatal(err)
+	}
+	p.State = "verified"
+	r.apply(app.PullPage{Epoch: "e1", Acked: 1, Cursor: "c1", Data: app.Dataset{Photos: []app.Photo{p}}})
+}
+
+func (r *replica) acked() int64 {
+	r.t.Helper()
+	st, err := r.db.SyncState(r.t.Context())
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return st.AckedSeq
+}
