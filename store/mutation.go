@@ -138,10 +138,6 @@ const (
 			WHEN excluded.state = '' THEN photos.state
 			WHEN photos.state IN (` + photoUnsent + `) AND excluded.state <> '` + photoVerified + `' THEN photos.state
 			ELSE excluded.state END`
-	// photosAttachedHere selects the IDs of the photos this device
-	// attached (the outbox keeps every mutation, acknowledged or not),
-	// from the outbox rows the query's WHERE clause continues.
-	photosAttachedHere = `SELECT json_extract(args, '$.photo.id') FROM outbox WHERE name = 'photo.attach'`
 	noteInsert = `INSERT INTO notes (id, ticket_id, text, at, by, outbox_seq)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
 	noteLoad = `INSERT INTO notes (id, ticket_id, text, at, by, pulled)
@@ -172,6 +168,10 @@ const (
 	// photoUnsent lists, for SQL, the states whose bytes the server has
 	// not verified yet.
 	photoUnsent = `'` + photoLocal + `', '` + photoUploading + `'`
+	// photosAttachedHere selects the IDs of the photos this device
+	// attached (the outbox keeps every mutation, acknowledged or not),
+	// from the outbox rows the query's WHERE clause continues.
+	photosAttachedHere = `SELECT json_extract(args, '$.photo.id') FROM outbox WHERE name = 'photo.attach'`
 )
 
 // movementArgs: seq is the outbox seq of a local movement, 0 for one loaded
