@@ -69,7 +69,8 @@ func (db *DB) Pending(ctx context.Context, limit int) ([]app.Mutation, error) {
 //     device handed out is EINVALID;
 //  2. page.Reset drops the server's rows: every ticket without unsent work
 //     (the kept ones are marked out of scope until the new epoch sends them
-//     again), the conflicts, and the movements the server has accepted.
+//     again) and the facts other devices recorded on the kept ones, the
+//     conflicts, and the movements the server has accepted.
 //     Parts, locations, technicians and rule sets are kept, as the pull
 //     sends them again; the outbox is never touched;
 //  3. page.Data, as Load writes it;
@@ -154,6 +155,16 @@ func resetServerRows(ctx context.Context, tx *sql.Tx) error {
 	// confirmed, unless a page sends it again (Load clears the mark).
 	for _, q := range []string{
 		`UPDATE tickets SET left_scope = 1`,
+		// The kept tickets' facts that other devices recorded are the old
+		// epoch's server rows too: the new epoch sends those it has. One
+		// it lacks (the restored server refused its re-push, or never
+		// got it) would otherwise stay on this device for good, a fact
+		// the server does not have. A photo still to upload stays: it is
+		// this device's (see loader.photo).
+		`DELETE FROM repairs WHERE outbox_seq IS NULL`,
+		`DELETE FROM parts_used WHERE outbox_seq IS NULL`,
+		`DELETE FROM notes WHERE outbox_seq IS NULL`,
+		`DELETE FROM photos WHERE outbox_seq IS NULL AND state NOT IN (` + photoUnsent + `)`,
 		// The new epoch has to send the kept facts again to confirm them.
 		`UPDATE repairs SET pulled = 0`,
 		`UPDATE parts_used SET pulled = 0`,

@@ -314,8 +314,10 @@ func TestApplyPull(t *testing.T) {
 					t.Errorf("%s on the device after the reset: %v, want %v", id, got, want)
 				}
 			}
-			if d := r.detail(storetest.T2); len(d.Notes) != 2 || len(d.Repairs) != 1 {
-				t.Errorf("T2 kept with %d notes and %d repairs, want 2 and 1", len(d.Notes), len(d.Repairs))
+			// T2 keeps this device's note; the old server's facts go with
+			// its other rows (the new epoch has not sent T2).
+			if d := r.detail(storetest.T2); len(d.Notes) != 1 || d.Notes[0].ID != "n-keep" || len(d.Repairs) != 0 {
+				t.Errorf("T2 kept with notes %+v and %d repairs, want only n-keep", d.Notes, len(d.Repairs))
 			}
 			if n := r.count(`SELECT count(*) FROM photos`); n != 0 {
 				t.Errorf("%d photos left of dropped tickets", n)
@@ -346,6 +348,33 @@ func TestApplyPull(t *testing.T) {
 			}
 			if got := r.balance(storetest.VanAna, storetest.BatteryP50); got != [2]int{4, 0} {
 				t.Errorf("van battery after the ack = %v", got)
+			}
+		},
+		// A ticket kept through a reset (its work is unsent) loses the
+		// facts the old epoch's server sent from other devices: the new
+		// epoch sends those it has, and one it lacks (it refused the
+		// other device's re-push) must not stay here for good. This
+		// device's own facts stay until the new epoch decides them.
+		"ResetDropsOldEpochFacts": func(t *testing.T, r *replica) {
+			own := app.Note{ID: "n-own", Ticket: storetest.T2, Text: "mine"}
+			r.commit(ana, &app.AddNote{Note: own})
+			kept := app.RepairEntry{ID: "r-other", Ticket: storetest.T2, Action: "kept by the backup", Minutes: 5}
+			r.apply(app.PullPage{Epoch: "e1", Acked: 0, Cursor: "c1", Data: app.Dataset{
+				Repairs:   []app.RepairEntry{kept},
+				PartsUsed: []app.PartUsed{{ID: "u-lost", Ticket: storetest.T2, Part: storetest.BatteryP50, Qty: 1, From: storetest.VanAna}},
+				Notes:     []app.Note{{ID: "n-lost", Ticket: storetest.T2, Text: "refused by the restored server"}},
+			}})
+			r.apply(app.PullPage{Epoch: "e2", Acked: 0, Reset: true, Cursor: "c2"})
+			if got := factList(r.detail(storetest.T2)); got != "n:n-own" {
+				t.Errorf("T2 facts after the reset = %s, want only this device's note", got)
+			}
+			d := serverTicket(storetest.T2)
+			d.Repairs = append(d.Repairs, kept)
+			d.Notes = append(d.Notes, own)
+			want := factList(d)
+			r.apply(app.PullPage{Epoch: "e2", Acked: 1, Cursor: "c3", Complete: true, At: later, Data: app.Dataset{Tickets: []app.TicketDetail{d}}})
+			if got := factList(r.detail(storetest.T2)); got != want {
+				t.Errorf("T2 facts = %s, want the new epoch's %s", got, want)
 			}
 		},
 		// The server was restored: mutations after its Acked are pending
@@ -1003,4 +1032,24 @@ func (r *replica) acked() int64 {
 		r.t.Fatal(err)
 	}
 	return st.AckedSeq
+}
+
+// factList lists the IDs of a ticket's repairs, parts used, photos and
+// notes, sorted, as "r:ID,p:ID,f:ID,n:ID".
+func factList(d app.TicketDetail) string {
+	var ids []string
+	for _, x := range d.Repairs {
+		ids = append(ids, "r:"+x.ID)
+	}
+	for _, x := range d.Parts {
+		ids = append(ids, "p:"+x.ID)
+	}
+	for _, x := range d.Photos {
+		ids = append(ids, "f:"+x.ID)
+	}
+	for _, x := range d.Notes {
+		ids = append(ids, "n:"+x.ID)
+	}
+	slices.Sort(ids)
+	return strings.Join(ids, ",")
 }
