@@ -64,8 +64,9 @@ func (db *DB) Pending(ctx context.Context, limit int) ([]app.Mutation, error) {
 //
 //  1. the acknowledgement: AckedSeq becomes page.Acked, also downwards
 //     (after a server restore the later mutations are pending again and
-//     are re-sent; their mutation IDs make that safe, and the photos they
-//     attached wait for upload again). An Acked beyond the last seq this
+//     are re-sent; their mutation IDs make that safe). After a restore (a
+//     new epoch, or the acknowledgement going down) the photos this device
+//     attached wait for upload again. An Acked beyond the last seq this
 //     device handed out is EINVALID;
 //  2. page.Reset drops the server's rows: every ticket without unsent work
 //     (the kept ones are marked out of scope until the new epoch sends them
@@ -88,7 +89,8 @@ func (db *DB) ApplyPull(ctx context.Context, page app.PullPage) error {
 	sctx := context.WithoutCancel(ctx)
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
 		var last, acked int64
-		if err := tx.QueryRowContext(sctx, `SELECT last_seq, acked_seq FROM device WHERE id = 1`).Scan(&last, &acked); err != nil {
+		var epoch string
+		if err := tx.QueryRowContext(sctx, `SELECT last_seq, acked_seq, epoch FROM device WHERE id = 1`).Scan(&last, &acked, &epoch); err != nil {
 			return db.sqlError(err)
 		}
 		if page.Acked > last {
@@ -100,13 +102,17 @@ func (db *DB) ApplyPull(ctx context.Context, page app.PullPage) error {
 		if _, err := tx.ExecContext(sctx, `UPDATE device SET acked_seq = ?, epoch = ? WHERE id = 1`, page.Acked, page.Epoch); err != nil {
 			return db.sqlError(err)
 		}
-		if page.Acked < acked {
-			// The server was restored from a backup without the photos
-			// this device attached after page.Acked: their verification
-			// went with it. They wait for upload again, which also keeps
-			// their tickets here until the new server has the bytes.
-			if _, err := tx.ExecContext(sctx, `UPDATE photos SET state = ? WHERE state = ? AND id IN (`+photosAttachedHere+` AND seq > ?)`,
-				photoLocal, photoVerified, page.Acked); err != nil {
+		if page.Acked < acked || (epoch != "" && page.Epoch != "" && page.Epoch != epoch) {
+			// The server was restored from a backup. Which of this
+			// device's photos it holds verified is unknown here: the
+			// backup may predate a photo's record or its bytes (an answer
+			// lost since the restore can hide even a lowered
+			// acknowledgement). So every photo this device attached waits
+			// for upload again: the server answers a creation for bytes it
+			// verified at once, and takes the others. Queued, they also
+			// keep their tickets here until the new server has the bytes.
+			if _, err := tx.ExecContext(sctx, `UPDATE photos SET state = ? WHERE state = ? AND id IN (`+photosAttachedHere+`)`,
+				photoLocal, photoVerified); err != nil {
 				return db.sqlError(fmt.Errorf("requeue photos: %w", err))
 			}
 		}

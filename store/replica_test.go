@@ -953,14 +953,27 @@ func TestPhotoBackToQueue(t *testing.T) {
 			},
 			wantQueue: []string{"p-mine:local"}, wantState: "local",
 		},
-		// The restore kept the attach (the acknowledgement stays at it):
-		// the server re-verified the bytes from its disk; nothing to send.
-		"AckLoweredAboveTheAttach": {
+		// An answer lost after the restore: the first page of the new
+		// epoch the device applies acknowledges all it re-pushed, so the
+		// acknowledgement never goes down. The new epoch is enough.
+		"NewEpochAckUnchanged": {
 			story: func(r *replica, m app.Mutation, mine app.Photo) app.Photo {
 				r.seeVerified(mine)
-				r.commit(ana, &app.AddNote{Note: app.Note{ID: "n-after", Ticket: storetest.T2, Text: "after the backup"}})
-				r.apply(app.PullPage{Epoch: "e1", Acked: 2, Cursor: "c2"})
-				r.apply(app.PullPage{Epoch: "e2", Acked: 1, Reset: true, Cursor: "c3"})
+				r.apply(app.PullPage{Epoch: "e2", Acked: 1, Reset: true, Cursor: "c2"})
+				if !r.has(storetest.T3) {
+					r.t.Error("T3 dropped by the reset while its photo waits for upload")
+				}
+				return mine
+			},
+			wantQueue: []string{"p-mine:local"}, wantState: "local",
+		},
+		// The backup held the attach and the restored server re-verified
+		// the bytes from its disk: the queued photo is verified again
+		// (by the upload's creation, or by the pull as here).
+		"RestoredServerVerifiedIt": {
+			story: func(r *replica, m app.Mutation, mine app.Photo) app.Photo {
+				r.seeVerified(mine)
+				r.apply(app.PullPage{Epoch: "e2", Acked: 1, Reset: true, Cursor: "c2"})
 				mine.State = "verified"
 				return mine
 			},
@@ -991,7 +1004,11 @@ func TestPhotoBackToQueue(t *testing.T) {
 			// nothing more.
 			d := serverTicket(storetest.T3)
 			d.Photos = []app.Photo{p}
-			r.apply(app.PullPage{Epoch: "e2", Acked: r.acked(), Cursor: "c9", Data: app.Dataset{Tickets: []app.TicketDetail{d}}})
+			st, err := r.db.SyncState(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.apply(app.PullPage{Epoch: st.Epoch, Acked: st.AckedSeq, Cursor: "c9", Data: app.Dataset{Tickets: []app.TicketDetail{d}}})
 			ps, err := r.db.PhotosToUpload(t.Context())
 			if err != nil {
 				t.Fatal(err)
@@ -1023,15 +1040,6 @@ func (r *replica) seeVerified(p app.Photo) {
 	}
 	p.State = "verified"
 	r.apply(app.PullPage{Epoch: "e1", Acked: 1, Cursor: "c1", Data: app.Dataset{Photos: []app.Photo{p}}})
-}
-
-func (r *replica) acked() int64 {
-	r.t.Helper()
-	st, err := r.db.SyncState(r.t.Context())
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	return st.AckedSeq
 }
 
 // factList lists the IDs of a ticket's repairs, parts used, photos and
