@@ -105,9 +105,9 @@ func (db *DB) ApplyPull(ctx context.Context, page app.PullPage) error {
 		if page.Acked < acked || (epoch != "" && page.Epoch != "" && page.Epoch != epoch) {
 			// The server was restored from a backup. Which of this
 			// device's photos it holds verified is unknown here: the
-			// backup may predate a photo's record or its bytes (an answer
-			// lost since the restore can hide even a lowered
-			// acknowledgement). So every photo this device attached waits
+			// backup may predate a photo's record (the re-pushed attach
+			// makes it pending), and the photo files may have been lost
+			// with the disk. So every photo this device attached waits
 			// for upload again: the server answers a creation for bytes it
 			// verified at once, and takes the others. Queued, they also
 			// keep their tickets here until the new server has the bytes.

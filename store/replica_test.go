@@ -953,10 +953,10 @@ func TestPhotoBackToQueue(t *testing.T) {
 			},
 			wantQueue: []string{"p-mine:local"}, wantState: "local",
 		},
-		// An answer lost after the restore: the first page of the new
-		// epoch the device applies acknowledges all it re-pushed, so the
-		// acknowledgement never goes down. The new epoch is enough.
-		"NewEpochAckUnchanged": {
+		// The backup holds the attach (the acknowledgement does not go
+		// down), but the server was restored onto a new disk without the
+		// photo files: the new epoch is enough to send the bytes again.
+		"NewEpochPhotoFilesLost": {
 			story: func(r *replica, m app.Mutation, mine app.Photo) app.Photo {
 				r.seeVerified(mine)
 				r.apply(app.PullPage{Epoch: "e2", Acked: 1, Reset: true, Cursor: "c2"})
