@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"math/rand/v2"
 	"net/http"
@@ -633,30 +634,47 @@ func (s *sim) restore() {
 	if s.snapshot == "" {
 		return
 	}
-	path := s.server.Path()
-	if err := s.server.Close(); err != nil {
-		s.t.Fatal(err)
-	}
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		os.Remove(path + suffix)
-	}
-	raw, err := os.ReadFile(s.snapshot)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	if err := os.WriteFile(path, raw, 0o600); err != nil {
-		s.t.Fatal(err)
-	}
-	if s.server, err = central.OpenDB(s.ctx, central.Config{DataDir: filepath.Dir(path), Clock: app.ClockFunc(func() time.Time { return s.now })}); err != nil {
-		s.t.Fatal(err)
-	}
-	if _, err := s.server.RestoreEpoch(s.ctx); err != nil {
+	var err error
+	if s.server, err = restoreBackup(s.ctx, s.server, s.snapshot, central.Config{Clock: app.ClockFunc(func() time.Time { return s.now })}); err != nil {
 		s.t.Fatal(err)
 	}
 	s.http = central.NewServer(s.server, nil)
 	s.delayed = nil // requests in flight died with the old server
 	s.stock = s.stockAtSnapshot
 	s.logf("server restored from backup")
+}
+
+// restoreBackup does what an operator does after losing the database of
+// the embedded SQLite service db: stop it, put the backup in place of its
+// database, start it again (with cfg, on db's data directory, whose photo
+// files stay) and mint a new epoch with restore-epoch.
+func restoreBackup(ctx context.Context, db *central.DB, backup string, cfg central.Config) (*central.DB, error) {
+	path := db.Path()
+	if err := db.Close(); err != nil {
+		return nil, err
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(path + suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+	}
+	raw, err := os.ReadFile(backup)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		return nil, err
+	}
+	cfg.DataDir = filepath.Dir(path)
+	restored, err := central.OpenDB(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := restored.RestoreEpoch(ctx); err != nil {
+		restored.Close()
+		return nil, err
+	}
+	return restored, nil
 }
 
 // quiesce heals the network and syncs every device until every outbox is
