@@ -128,13 +128,14 @@ const (
 	// photoLoad: a photo is a fact, but its upload state moves on (local,
 	// uploading, verified), so a known photo takes the state the server
 	// sends, as loader.photo turned it (a photo of this device that the
-	// server reports pending comes as local). The server knows no upload
-	// in progress (it says "pending" until the bytes are verified), so a
-	// photo this device still has to upload only moves on to verified:
-	// anything else would take it out of the upload queue
-	// (PhotosToUpload).
-	photoLoad = `INSERT INTO photos (id, ticket_id, sha256, size, mime, caption, kind, at, state, pulled)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET pulled = 1, state = CASE
+	// server reports pending comes as local, with the seq of its attach).
+	// The server knows no upload in progress (it says "pending" until the
+	// bytes are verified), so a photo this device still has to upload
+	// only moves on to verified: anything else would take it out of the
+	// upload queue (PhotosToUpload).
+	photoLoad = `INSERT INTO photos (id, ticket_id, sha256, size, mime, caption, kind, at, state, outbox_seq, pulled)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET pulled = 1,
+		outbox_seq = coalesce(photos.outbox_seq, excluded.outbox_seq), state = CASE
 			WHEN excluded.state = '' THEN photos.state
 			WHEN photos.state IN (` + photoUnsent + `) AND excluded.state <> '` + photoVerified + `' THEN photos.state
 			ELSE excluded.state END`
@@ -168,10 +169,10 @@ const (
 	// photoUnsent lists, for SQL, the states whose bytes the server has
 	// not verified yet.
 	photoUnsent = `'` + photoLocal + `', '` + photoUploading + `'`
-	// photosAttachedHere selects the IDs of the photos this device
-	// attached (the outbox keeps every mutation, acknowledged or not),
-	// from the outbox rows the query's WHERE clause continues.
-	photosAttachedHere = `SELECT json_extract(args, '$.photo.id') FROM outbox WHERE name = 'photo.attach'`
+	// photoAttaches lists the photo.attach mutations of this device (the
+	// outbox keeps every mutation, acknowledged or not): the photo's ID
+	// (pid) and ticket, and the seq.
+	photoAttaches = `(SELECT seq, ticket_id, json_extract(args, '$.photo.id') AS pid FROM outbox WHERE name = 'photo.attach')`
 )
 
 // movementArgs: seq is the outbox seq of a local movement, 0 for one loaded

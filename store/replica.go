@@ -111,8 +111,10 @@ func (db *DB) ApplyPull(ctx context.Context, page app.PullPage) error {
 			// for upload again: the server answers a creation for bytes it
 			// verified at once, and takes the others. Queued, they also
 			// keep their tickets here until the new server has the bytes.
-			if _, err := tx.ExecContext(sctx, `UPDATE photos SET state = ? WHERE state = ? AND id IN (`+photosAttachedHere+`)`,
-				photoLocal, photoVerified); err != nil {
+			// A row the server had sent gets its attach's seq back, as
+			// loader.photo gives it: the restored server may refuse it.
+			if _, err := tx.ExecContext(sctx, `UPDATE photos SET state = ?, outbox_seq = a.seq FROM `+photoAttaches+` a
+				WHERE photos.id = a.pid AND photos.ticket_id = a.ticket_id AND photos.state = ?`, photoLocal, photoVerified); err != nil {
 				return db.sqlError(fmt.Errorf("requeue photos: %w", err))
 			}
 		}

@@ -1061,3 +1061,40 @@ func factList(d app.TicketDetail) string {
 	slices.Sort(ids)
 	return strings.Join(ids, ",")
 }
+
+// TestPhotoRefusedAfterRestore: a photo of this device whose row the
+// server had sent (its ticket left and came back) is queued after a
+// restore; when the restored server refuses the re-pushed attach, the
+// refusal takes it out of the view and the queue, as for a photo
+// recorded here, instead of leaving it queued for good.
+func TestPhotoRefusedAfterRestore(t *testing.T) {
+	r := newReplica(t)
+	later := storetest.Now.Add(time.Hour)
+	sum, size := r.putPhoto([]byte("photo of the cracked lid"))
+	p := app.Photo{ID: "p-back", Ticket: storetest.T3, SHA256: sum, Size: size, Mime: "image/jpeg", At: storetest.Now}
+	m := r.commit(ana, &app.AttachPhoto{Photo: p})
+	r.seeVerified(p)
+	r.apply(app.PullPage{Epoch: "e1", Acked: 1, Cursor: "c2", Data: app.Dataset{GoneTickets: []app.TicketID{storetest.T3}}})
+	if r.has(storetest.T3) {
+		t.Fatal("T3 kept after it left with nothing unsent")
+	}
+	back := serverTicket(storetest.T3)
+	p.State = "verified"
+	back.Photos = []app.Photo{p}
+	r.apply(app.PullPage{Epoch: "e1", Acked: 1, Cursor: "c3", Data: app.Dataset{Tickets: []app.TicketDetail{back}}})
+	r.apply(app.PullPage{Epoch: "e2", Acked: 0, Reset: true, Cursor: "c4"})
+	if ps, err := r.db.PhotosToUpload(t.Context()); err != nil || len(ps) != 1 {
+		t.Fatalf("upload queue after the restore = %+v, %v; want p-back", ps, err)
+	}
+	cf := app.Conflict{ID: "cf-" + m.ID, Kind: app.ConflictStaleEpoch, Ticket: storetest.T3, Mutation: m.ID, Code: app.ECONFLICT, Key: "ticket.stale_epoch", Message: "reassigned", At: later}
+	r.apply(app.PullPage{Epoch: "e2", Acked: 1, Cursor: "c5", Complete: true, At: later, Data: app.Dataset{Conflicts: []app.Conflict{cf}}})
+	if ps, err := r.db.PhotosToUpload(t.Context()); err != nil || len(ps) != 0 {
+		t.Errorf("upload queue after the refusal = %+v, %v; want it empty", ps, err)
+	}
+	if n := r.count(`SELECT count(*) FROM photos WHERE id = 'p-back'`); n != 0 {
+		t.Errorf("the refused photo is still in view")
+	}
+	if cs, err := r.db.OpenConflicts(t.Context()); err != nil || len(cs) != 1 {
+		t.Errorf("conflicts = %+v, %v; want the refusal holding the photo", cs, err)
+	}
+}
