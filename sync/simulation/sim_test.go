@@ -777,6 +777,11 @@ func (s *sim) check() {
 			}
 		}
 		s.checkProjection(d)
+		// 7. Photos leave the upload queue: their bytes reached the
+		// server, or their attach was refused (its conflict holds it).
+		if q, err := d.db.PhotosToUpload(ctx); err != nil || len(q) != 0 {
+			t.Errorf("%s: photos still waiting for upload after the network healed: %+v (%v; photo error %v)", d.name, q, err, d.engine.Status().PhotoErr)
+		}
 	}
 	s.checkPhotos(applied)
 	s.checkEffects(applied)
@@ -823,6 +828,9 @@ func (s *sim) checkProjection(d *device) {
 		if a, b := factIDs(ld), factIDs(sd); a != b {
 			t.Errorf("%s: facts of %s differ: device %s, server %s", d.name, w.Number, a, b)
 		}
+		if a, b := photoStates(ld), photoStates(sd); a != b {
+			t.Errorf("%s: photos of %s differ: device %s, server %s", d.name, w.Number, a, b)
+		}
 	}
 	sb, err := s.server.Balances(ctx, tenant, d.van)
 	if err != nil {
@@ -847,6 +855,16 @@ func (s *sim) checkProjection(d *device) {
 			t.Errorf("%s: the device lacks %s at %s (%d on the server)", d.name, p, d.van, q)
 		}
 	}
+}
+
+// photoStates lists a ticket's photos with their upload states.
+func photoStates(d app.TicketDetail) string {
+	var ps []string
+	for _, p := range d.Photos {
+		ps = append(ps, p.ID+":"+p.State)
+	}
+	slices.Sort(ps)
+	return strings.Join(ps, ",")
 }
 
 func mustJSON(v any) string {
