@@ -70,7 +70,7 @@ func (db *DB) Pending(ctx context.Context, limit int) ([]app.Mutation, error) {
 //     device handed out is EINVALID;
 //  2. page.Reset drops the server's rows: every ticket without unsent work
 //     (the kept ones are marked out of scope until the new epoch sends them
-//     again) and the facts other devices recorded on the kept ones, the
+//     again) and the facts the old server sent on the kept ones, the
 //     conflicts, and the movements the server has accepted.
 //     Parts, locations, technicians and rule sets are kept, as the pull
 //     sends them again; the outbox is never touched;
@@ -163,12 +163,14 @@ func resetServerRows(ctx context.Context, tx *sql.Tx) error {
 	// confirmed, unless a page sends it again (Load clears the mark).
 	for _, q := range []string{
 		`UPDATE tickets SET left_scope = 1`,
-		// The kept tickets' facts that other devices recorded are the old
-		// epoch's server rows too: the new epoch sends those it has. One
-		// it lacks (the restored server refused its re-push, or never
-		// got it) would otherwise stay on this device for good, a fact
-		// the server does not have. A photo still to upload stays: it is
-		// this device's (see loader.photo).
+		// The kept tickets' facts that the old epoch's server sent (those
+		// not recorded here: other devices' work) are its rows too: the
+		// new epoch sends those it has. One it lacks (the restored server
+		// refused another device's re-push, or never got it) would
+		// otherwise stay on this device for good, a fact the server does
+		// not have. A photo waiting for upload stays whatever its row
+		// says: its bytes are this device's to send (rows older than
+		// migration 0002 have no seq).
 		`DELETE FROM repairs WHERE outbox_seq IS NULL`,
 		`DELETE FROM parts_used WHERE outbox_seq IS NULL`,
 		`DELETE FROM notes WHERE outbox_seq IS NULL`,
