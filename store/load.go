@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -391,7 +392,26 @@ func (l *loader) photo(p app.Photo) error {
 	if p.ID == "" {
 		return missing("photo")
 	}
-	if _, err := l.exec(photoLoad, photoArgs(p)...); err != nil {
+	// A photo is this device's when it attached it: the server may send
+	// it as new here (it was dropped with its ticket, or as refused, and
+	// a restored server took the re-pushed attach), and it is recorded
+	// then as this device recorded it, with its attach's seq (so a
+	// refusal drops it, see dropRefused).
+	var seq sql.NullInt64
+	if p.State == app.PhotoPending {
+		err := l.QueryRowContext(l.ctx, `SELECT seq FROM `+photoAttaches+` WHERE ticket_id = ? AND pid = ?`, string(p.Ticket), p.ID).Scan(&seq)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("load photo %s: %w", p.ID, err)
+		}
+	}
+	if seq.Valid {
+		// The server lacks its bytes: sending them is this device's job,
+		// also when it had seen them verified (by the server before a
+		// restore). Another device's photo stays pending: its bytes are
+		// not here.
+		p.State = app.PhotoLocal
+	}
+	if _, err := l.exec(photoLoad, append(photoArgs(p), seq)...); err != nil {
 		return fmt.Errorf("load photo %s: %w", p.ID, err)
 	}
 	return nil

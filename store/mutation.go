@@ -131,15 +131,18 @@ const (
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
 	// photoLoad: a photo is a fact, but its upload state moves on (local,
 	// uploading, verified), so a known photo takes the state the server
-	// sends. The server knows no upload in progress (it says "pending"
-	// until the bytes are verified), so a photo this device still has to
-	// upload only moves on to verified: anything else would take it out of
-	// the upload queue (PhotosToUpload).
-	photoLoad = `INSERT INTO photos (id, ticket_id, sha256, size, mime, caption, kind, at, state, pulled)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET pulled = 1, state = CASE
-			WHEN excluded.state = '` + app.PhotoPending + `' AND photos.state = '` + app.PhotoVerified + `' THEN '` + app.PhotoLocal + `'
-			WHEN excluded.state <> '' AND (excluded.state = '` + app.PhotoVerified + `' OR photos.state NOT IN (` + photoUnsent + `)) THEN excluded.state
-			ELSE photos.state END`
+	// sends, as loader.photo turned it (a photo of this device that the
+	// server reports pending comes as local, with the seq of its attach).
+	// The server knows no upload in progress (it says "pending" until the
+	// bytes are verified), so a photo this device still has to upload
+	// only moves on to verified: anything else would take it out of the
+	// upload queue (PhotosToUpload).
+	photoLoad = `INSERT INTO photos (id, ticket_id, sha256, size, mime, caption, kind, at, state, outbox_seq, pulled)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET pulled = 1,
+		outbox_seq = coalesce(photos.outbox_seq, excluded.outbox_seq), state = CASE
+			WHEN excluded.state = '' THEN photos.state
+			WHEN photos.state IN (` + photoUnsent + `) AND excluded.state <> '` + app.PhotoVerified + `' THEN photos.state
+			ELSE excluded.state END`
 	noteInsert = `INSERT INTO notes (id, ticket_id, text, at, by, outbox_seq)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
 	noteLoad = `INSERT INTO notes (id, ticket_id, text, at, by, pulled)
@@ -157,10 +160,16 @@ func (m *mutationTx) seqArg() any {
 
 // photoUnsent lists, for SQL, the states of a photo on the device whose
 // bytes the server has not verified yet. A photo pulled from the server
-// keeps the server's state; app.PhotoPending for a photo this device had
-// seen verified means the server was restored from a backup: the device
-// sends the bytes again (if it has them).
+// keeps the server's state; for a photo this device attached,
+// app.PhotoPending means the bytes are still this device's to send, also
+// when it had seen them verified (the server was restored from a backup):
+// see loader.photo.
 const photoUnsent = `'` + app.PhotoLocal + `', '` + app.PhotoUploading + `'`
+
+// photoAttaches lists the photo.attach mutations of this device (the
+// outbox keeps every mutation, acknowledged or not): the photo's ID (pid)
+// and ticket, and the seq.
+const photoAttaches = `(SELECT seq, ticket_id, json_extract(args, '$.photo.id') AS pid FROM outbox WHERE name = 'photo.attach')`
 
 // movementArgs: seq is the outbox seq of a local movement, 0 for one loaded
 // from the server.

@@ -64,11 +64,14 @@ func (db *DB) Pending(ctx context.Context, limit int) ([]app.Mutation, error) {
 //
 //  1. the acknowledgement: AckedSeq becomes page.Acked, also downwards
 //     (after a server restore the later mutations are pending again and
-//     are re-sent; their mutation IDs make that safe). An Acked beyond the
-//     last seq this device handed out is EINVALID;
+//     are re-sent; their mutation IDs make that safe). After a restore (a
+//     new epoch, or the acknowledgement going down) the photos this device
+//     attached wait for upload again. An Acked beyond the last seq this
+//     device handed out is EINVALID;
 //  2. page.Reset drops the server's rows: every ticket without unsent work
 //     (the kept ones are marked out of scope until the new epoch sends them
-//     again), the conflicts, and the movements the server has accepted.
+//     again) and the facts the old server sent on the kept ones, the
+//     conflicts, and the movements the server has accepted.
 //     Parts, locations, technicians and rule sets are kept, as the pull
 //     sends them again; the outbox is never touched;
 //  3. page.Data, as Load writes it;
@@ -85,8 +88,9 @@ func (db *DB) ApplyPull(ctx context.Context, page app.PullPage) error {
 	// the caller's ctx is checked between steps and ends the transaction.
 	sctx := context.WithoutCancel(ctx)
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
-		var last int64
-		if err := tx.QueryRowContext(sctx, `SELECT last_seq FROM device WHERE id = 1`).Scan(&last); err != nil {
+		var last, acked int64
+		var epoch string
+		if err := tx.QueryRowContext(sctx, `SELECT last_seq, acked_seq, epoch FROM device WHERE id = 1`).Scan(&last, &acked, &epoch); err != nil {
 			return db.sqlError(err)
 		}
 		if page.Acked > last {
@@ -97,6 +101,22 @@ func (db *DB) ApplyPull(ctx context.Context, page app.PullPage) error {
 		}
 		if _, err := tx.ExecContext(sctx, `UPDATE device SET acked_seq = ?, epoch = ? WHERE id = 1`, page.Acked, page.Epoch); err != nil {
 			return db.sqlError(err)
+		}
+		if page.Acked < acked || (epoch != "" && page.Epoch != "" && page.Epoch != epoch) {
+			// The server was restored from a backup. Which of this
+			// device's photos it holds verified is unknown here: the
+			// backup may predate a photo's record (the re-pushed attach
+			// makes it pending), and the photo files may have been lost
+			// with the disk. So every photo this device attached waits
+			// for upload again: the server answers a creation for bytes it
+			// verified at once, and takes the others. Queued, they also
+			// keep their tickets here until the new server has the bytes.
+			// A row the server had sent gets its attach's seq back, as
+			// loader.photo gives it: the restored server may refuse it.
+			if _, err := tx.ExecContext(sctx, `UPDATE photos SET state = ?, outbox_seq = a.seq FROM `+photoAttaches+` a
+				WHERE photos.id = a.pid AND photos.ticket_id = a.ticket_id AND photos.state = ?`, app.PhotoLocal, app.PhotoVerified); err != nil {
+				return db.sqlError(fmt.Errorf("requeue photos: %w", err))
+			}
 		}
 		if page.Reset {
 			if err := resetServerRows(sctx, tx); err != nil {
@@ -143,6 +163,18 @@ func resetServerRows(ctx context.Context, tx *sql.Tx) error {
 	// confirmed, unless a page sends it again (Load clears the mark).
 	for _, q := range []string{
 		`UPDATE tickets SET left_scope = 1`,
+		// The kept tickets' facts that the old epoch's server sent (those
+		// not recorded here: other devices' work) are its rows too: the
+		// new epoch sends those it has. One it lacks (the restored server
+		// refused another device's re-push, or never got it) would
+		// otherwise stay on this device for good, a fact the server does
+		// not have. A photo waiting for upload stays whatever its row
+		// says: its bytes are this device's to send (rows older than
+		// migration 0002 have no seq).
+		`DELETE FROM repairs WHERE outbox_seq IS NULL`,
+		`DELETE FROM parts_used WHERE outbox_seq IS NULL`,
+		`DELETE FROM notes WHERE outbox_seq IS NULL`,
+		`DELETE FROM photos WHERE outbox_seq IS NULL AND state NOT IN (` + photoUnsent + `)`,
 		// The new epoch has to send the kept facts again to confirm them.
 		`UPDATE repairs SET pulled = 0`,
 		`UPDATE parts_used SET pulled = 0`,

@@ -314,8 +314,10 @@ func TestApplyPull(t *testing.T) {
 					t.Errorf("%s on the device after the reset: %v, want %v", id, got, want)
 				}
 			}
-			if d := r.detail(storetest.T2); len(d.Notes) != 2 || len(d.Repairs) != 1 {
-				t.Errorf("T2 kept with %d notes and %d repairs, want 2 and 1", len(d.Notes), len(d.Repairs))
+			// T2 keeps this device's note; the old server's facts go with
+			// its other rows (the new epoch has not sent T2).
+			if d := r.detail(storetest.T2); len(d.Notes) != 1 || d.Notes[0].ID != "n-keep" || len(d.Repairs) != 0 {
+				t.Errorf("T2 kept with notes %+v and %d repairs, want only n-keep", d.Notes, len(d.Repairs))
 			}
 			if n := r.count(`SELECT count(*) FROM photos`); n != 0 {
 				t.Errorf("%d photos left of dropped tickets", n)
@@ -346,6 +348,33 @@ func TestApplyPull(t *testing.T) {
 			}
 			if got := r.balance(storetest.VanAna, storetest.BatteryP50); got != [2]int{4, 0} {
 				t.Errorf("van battery after the ack = %v", got)
+			}
+		},
+		// A ticket kept through a reset (its work is unsent) loses the
+		// facts the old epoch's server sent from other devices: the new
+		// epoch sends those it has, and one it lacks (it refused the
+		// other device's re-push) must not stay here for good. This
+		// device's own facts stay until the new epoch decides them.
+		"ResetDropsOldEpochFacts": func(t *testing.T, r *replica) {
+			own := app.Note{ID: "n-own", Ticket: storetest.T2, Text: "mine"}
+			r.commit(ana, &app.AddNote{Note: own})
+			kept := app.RepairEntry{ID: "r-other", Ticket: storetest.T2, Action: "kept by the backup", Minutes: 5}
+			r.apply(app.PullPage{Epoch: "e1", Acked: 0, Cursor: "c1", Data: app.Dataset{
+				Repairs:   []app.RepairEntry{kept},
+				PartsUsed: []app.PartUsed{{ID: "u-lost", Ticket: storetest.T2, Part: storetest.BatteryP50, Qty: 1, From: storetest.VanAna}},
+				Notes:     []app.Note{{ID: "n-lost", Ticket: storetest.T2, Text: "refused by the restored server"}},
+			}})
+			r.apply(app.PullPage{Epoch: "e2", Acked: 0, Reset: true, Cursor: "c2"})
+			if got := factList(r.detail(storetest.T2)); got != "n:n-own" {
+				t.Errorf("T2 facts after the reset = %s, want only this device's note", got)
+			}
+			d := serverTicket(storetest.T2)
+			d.Repairs = append(d.Repairs, kept)
+			d.Notes = append(d.Notes, own)
+			want := factList(d)
+			r.apply(app.PullPage{Epoch: "e2", Acked: 1, Cursor: "c3", Complete: true, At: later, Data: app.Dataset{Tickets: []app.TicketDetail{d}}})
+			if got := factList(r.detail(storetest.T2)); got != want {
+				t.Errorf("T2 facts = %s, want the new epoch's %s", got, want)
 			}
 		},
 		// The server was restored: mutations after its Acked are pending
@@ -870,5 +899,215 @@ func TestAfterCommitHook(t *testing.T) {
 	}
 	if calls != 1 {
 		t.Errorf("after-commit hook called %d times, want once (not after the refused commit)", calls)
+	}
+}
+
+// TestPhotoBackToQueue: a photo this device attached returns to the
+// upload queue whenever the server lost its bytes (PROTOCOL.md, Photos:
+// "a device whose photo the restored server reports pending again sends
+// it again"), whatever happened to the row on the device meanwhile; and
+// only such a photo: another device's bytes are not here to send.
+func TestPhotoBackToQueue(t *testing.T) {
+	later := storetest.Now.Add(time.Hour)
+	for name, tc := range map[string]struct {
+		// story runs after the device attached p-mine on T3 as seq 1; it
+		// returns the photo the restored server sends last.
+		story     func(r *replica, m app.Mutation, mine app.Photo) app.Photo
+		wantQueue []string
+		wantState string // of the photo the story returns
+	}{
+		// The restore lowers the acknowledgement below the attach, with a
+		// reset: the photo is queued before the reset and keeps T3 here.
+		"AckLoweredWithReset": {
+			story: func(r *replica, m app.Mutation, mine app.Photo) app.Photo {
+				r.seeVerified(mine)
+				r.apply(app.PullPage{Epoch: "e2", Acked: 0, Reset: true, Cursor: "c2"})
+				if !r.has(storetest.T3) {
+					r.t.Error("T3 dropped by the reset while its photo waits for upload")
+				}
+				return mine
+			},
+			wantQueue: []string{"p-mine:local"}, wantState: "local",
+		},
+		// A push without pull lowers the acknowledgement; the next request
+		// re-pushes the attach (acked again) and resets: the ticket must
+		// not be dropped and come back with the photo pending for good.
+		"AckLoweredThenReset": {
+			story: func(r *replica, m app.Mutation, mine app.Photo) app.Photo {
+				r.seeVerified(mine)
+				r.apply(app.PullPage{Epoch: "e2", Acked: 0, Cursor: "c1"})
+				r.apply(app.PullPage{Epoch: "e2", Acked: 1, Reset: true, Cursor: "c2"})
+				if !r.has(storetest.T3) {
+					r.t.Error("T3 dropped by the reset while its photo waits for upload")
+				}
+				d := serverTicket(storetest.T3)
+				d.Photos = []app.Photo{mine}
+				r.apply(app.PullPage{Epoch: "e2", Acked: 1, Cursor: "c3", Data: app.Dataset{Tickets: []app.TicketDetail{d}}})
+				return mine
+			},
+			wantQueue: []string{"p-mine:local"}, wantState: "local",
+		},
+		// The old server refused the attach (its ticket had been
+		// reassigned) and the row left the view; the restored server takes
+		// the re-pushed attach and sends the photo pending: a new row here,
+		// queued.
+		"RefusedThenTakenByRestoredServer": {
+			story: func(r *replica, m app.Mutation, mine app.Photo) app.Photo {
+				cf := app.Conflict{ID: "cf-" + m.ID, Kind: app.ConflictStaleEpoch, Ticket: storetest.T3, Mutation: m.ID,
+					Code: app.ECONFLICT, Key: "ticket.stale_epoch", Message: "reassigned", At: later}
+				r.apply(app.PullPage{Epoch: "e1", Acked: 1, Cursor: "c2", Complete: true, At: later, Data: app.Dataset{Conflicts: []app.Conflict{cf}}})
+				if n := r.count(`SELECT count(*) FROM photos WHERE id = 'p-mine'`); n != 0 {
+					r.t.Fatalf("the refused photo is still in view")
+				}
+				d := serverTicket(storetest.T3)
+				d.Photos = []app.Photo{mine}
+				r.apply(app.PullPage{Epoch: "e2", Acked: 1, Reset: true, Cursor: "c3", Data: app.Dataset{Tickets: []app.TicketDetail{d}}})
+				return mine
+			},
+			wantQueue: []string{"p-mine:local"}, wantState: "local",
+		},
+		// The backup holds the attach (the acknowledgement does not go
+		// down), but the server was restored onto a new disk without the
+		// photo files: the new epoch is enough to send the bytes again.
+		"NewEpochPhotoFilesLost": {
+			story: func(r *replica, m app.Mutation, mine app.Photo) app.Photo {
+				r.seeVerified(mine)
+				r.apply(app.PullPage{Epoch: "e2", Acked: 1, Reset: true, Cursor: "c2"})
+				if !r.has(storetest.T3) {
+					r.t.Error("T3 dropped by the reset while its photo waits for upload")
+				}
+				return mine
+			},
+			wantQueue: []string{"p-mine:local"}, wantState: "local",
+		},
+		// The backup held the attach and the restored server re-verified
+		// the bytes from its disk: the queued photo is verified again
+		// (by the upload's creation, or by the pull as here).
+		"RestoredServerVerifiedIt": {
+			story: func(r *replica, m app.Mutation, mine app.Photo) app.Photo {
+				r.seeVerified(mine)
+				r.apply(app.PullPage{Epoch: "e2", Acked: 1, Reset: true, Cursor: "c2"})
+				mine.State = "verified"
+				return mine
+			},
+			wantQueue: nil, wantState: "verified",
+		},
+		// Another device's photo, seen verified, reported pending after a
+		// restore: shown pending, not queued (its bytes are not here).
+		"OtherDevicesPhoto": {
+			story: func(r *replica, m app.Mutation, mine app.Photo) app.Photo {
+				r.seeVerified(mine)
+				other := app.Photo{ID: "p-other", Ticket: storetest.T3, SHA256: strings.Repeat("cd", 32), Size: 9, State: "verified"}
+				r.apply(app.PullPage{Epoch: "e1", Acked: 1, Cursor: "c2", Data: app.Dataset{Photos: []app.Photo{other}}})
+				other.State = "pending"
+				r.apply(app.PullPage{Epoch: "e1", Acked: 1, Cursor: "c3", Data: app.Dataset{Photos: []app.Photo{other}}})
+				return other
+			},
+			wantQueue: nil, wantState: "pending",
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := newReplica(t)
+			sum, size := r.putPhoto([]byte("photo of the new belt"))
+			mine := app.Photo{ID: "p-mine", Ticket: storetest.T3, SHA256: sum, Size: size, Mime: "image/jpeg", At: storetest.Now}
+			m := r.commit(ana, &app.AttachPhoto{Photo: mine})
+			mine.State = "pending"
+			p := tc.story(r, m, mine)
+			// The server's state arriving again, with the ticket, changes
+			// nothing more.
+			d := serverTicket(storetest.T3)
+			d.Photos = []app.Photo{p}
+			st, err := r.db.SyncState(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.apply(app.PullPage{Epoch: st.Epoch, Acked: st.AckedSeq, Cursor: "c9", Data: app.Dataset{Tickets: []app.TicketDetail{d}}})
+			ps, err := r.db.PhotosToUpload(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var queue []string
+			for _, q := range ps {
+				queue = append(queue, q.ID+":"+q.State)
+			}
+			if !slices.Equal(queue, tc.wantQueue) {
+				t.Errorf("upload queue = %v, want %v", queue, tc.wantQueue)
+			}
+			var state string
+			if err := r.db.read.QueryRowContext(t.Context(), `SELECT state FROM photos WHERE id = ?`, p.ID).Scan(&state); err != nil {
+				t.Fatal(err)
+			}
+			if state != tc.wantState {
+				t.Errorf("%s is %q on the device, want %q", p.ID, state, tc.wantState)
+			}
+		})
+	}
+}
+
+// seeVerified makes the device see its photo verified: the uploader's
+// answer, then the pull at acked 1.
+func (r *replica) seeVerified(p app.Photo) {
+	r.t.Helper()
+	if err := r.db.SetPhotoState(r.t.Context(), p.ID, "verified"); err != nil {
+		r.t.Fatal(err)
+	}
+	p.State = "verified"
+	r.apply(app.PullPage{Epoch: "e1", Acked: 1, Cursor: "c1", Data: app.Dataset{Photos: []app.Photo{p}}})
+}
+
+// factList lists the IDs of a ticket's repairs, parts used, photos and
+// notes, sorted, as "r:ID,p:ID,f:ID,n:ID".
+func factList(d app.TicketDetail) string {
+	var ids []string
+	for _, x := range d.Repairs {
+		ids = append(ids, "r:"+x.ID)
+	}
+	for _, x := range d.Parts {
+		ids = append(ids, "p:"+x.ID)
+	}
+	for _, x := range d.Photos {
+		ids = append(ids, "f:"+x.ID)
+	}
+	for _, x := range d.Notes {
+		ids = append(ids, "n:"+x.ID)
+	}
+	slices.Sort(ids)
+	return strings.Join(ids, ",")
+}
+
+// TestPhotoRefusedAfterRestore: a photo of this device whose row the
+// server had sent (its ticket left and came back) is queued after a
+// restore; when the restored server refuses the re-pushed attach, the
+// refusal takes it out of the view and the queue, as for a photo
+// recorded here, instead of leaving it queued for good.
+func TestPhotoRefusedAfterRestore(t *testing.T) {
+	r := newReplica(t)
+	later := storetest.Now.Add(time.Hour)
+	sum, size := r.putPhoto([]byte("photo of the cracked lid"))
+	p := app.Photo{ID: "p-back", Ticket: storetest.T3, SHA256: sum, Size: size, Mime: "image/jpeg", At: storetest.Now}
+	m := r.commit(ana, &app.AttachPhoto{Photo: p})
+	r.seeVerified(p)
+	r.apply(app.PullPage{Epoch: "e1", Acked: 1, Cursor: "c2", Data: app.Dataset{GoneTickets: []app.TicketID{storetest.T3}}})
+	if r.has(storetest.T3) {
+		t.Fatal("T3 kept after it left with nothing unsent")
+	}
+	back := serverTicket(storetest.T3)
+	p.State = "verified"
+	back.Photos = []app.Photo{p}
+	r.apply(app.PullPage{Epoch: "e1", Acked: 1, Cursor: "c3", Data: app.Dataset{Tickets: []app.TicketDetail{back}}})
+	r.apply(app.PullPage{Epoch: "e2", Acked: 0, Reset: true, Cursor: "c4"})
+	if ps, err := r.db.PhotosToUpload(t.Context()); err != nil || len(ps) != 1 {
+		t.Fatalf("upload queue after the restore = %+v, %v; want p-back", ps, err)
+	}
+	cf := app.Conflict{ID: "cf-" + m.ID, Kind: app.ConflictStaleEpoch, Ticket: storetest.T3, Mutation: m.ID, Code: app.ECONFLICT, Key: "ticket.stale_epoch", Message: "reassigned", At: later}
+	r.apply(app.PullPage{Epoch: "e2", Acked: 1, Cursor: "c5", Complete: true, At: later, Data: app.Dataset{Conflicts: []app.Conflict{cf}}})
+	if ps, err := r.db.PhotosToUpload(t.Context()); err != nil || len(ps) != 0 {
+		t.Errorf("upload queue after the refusal = %+v, %v; want it empty", ps, err)
+	}
+	if n := r.count(`SELECT count(*) FROM photos WHERE id = 'p-back'`); n != 0 {
+		t.Errorf("the refused photo is still in view")
+	}
+	if cs, err := r.db.OpenConflicts(t.Context()); err != nil || len(cs) != 1 {
+		t.Errorf("conflicts = %+v, %v; want the refusal holding the photo", cs, err)
 	}
 }

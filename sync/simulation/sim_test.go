@@ -10,12 +10,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -46,26 +48,82 @@ func TestSimulation(t *testing.T) {
 	for _, seed := range seeds {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
 			t.Parallel()
-			s := newSim(t, seed)
+			s := newSim(t, seed, *flagSteps)
 			defer s.close()
 			defer func() {
 				if t.Failed() {
-					t.Logf("seed %d failed; replay: go test ./sync/simulation -run 'TestSimulation/^%d$' -seed %d -v\nlast events:\n%s",
-						seed, seed, seed, strings.Join(s.events[max(0, len(s.events)-400):], "\n"))
+					t.Logf("seed %d failed; replay: %s\nlast events:\n%s", seed, replayCommand(seed, s.steps),
+						strings.Join(s.events[max(0, len(s.events)-400):], "\n"))
 				}
 			}()
-			for i := 0; i < *flagSteps && !t.Failed(); i++ {
-				s.step(i)
+			s.run()
+		})
+	}
+}
+
+// run plays the world's steps, then heals the network and checks the
+// invariants.
+func (s *sim) run() {
+	for i := 0; i < s.steps && !s.t.Failed(); i++ {
+		s.step(i)
+	}
+	if s.t.Failed() {
+		return
+	}
+	s.quiesce()
+	if !s.t.Failed() {
+		s.check()
+	}
+}
+
+// TestSimulationReplaysExactly: what replayCommand prints plays the same
+// world again: the same seed and steps give the same events, restore
+// included (mutation IDs aside: they are UUIDv7s from the wall clock, and
+// nothing depends on them but their uniqueness).
+func TestSimulationReplaysExactly(t *testing.T) {
+	uuids := regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+	for _, tc := range []struct {
+		seed  uint64
+		steps int
+	}{{923, 120}, {740, 300}} { // both restore the server
+		t.Run(fmt.Sprintf("%d-%d", tc.seed, tc.steps), func(t *testing.T) {
+			t.Parallel()
+			var plays [2][]string
+			for i := range plays {
+				func() {
+					s := newSim(t, tc.seed, tc.steps)
+					defer s.close()
+					s.run()
+					for _, e := range s.events {
+						plays[i] = append(plays[i], uuids.ReplaceAllString(e, "<id>"))
+					}
+				}()
 			}
-			if t.Failed() {
-				return
+			if !slices.ContainsFunc(plays[0], func(e string) bool { return strings.Contains(e, "server restored") }) {
+				t.Errorf("seed %d at %d steps restores no backup; pick one that does", tc.seed, tc.steps)
 			}
-			s.quiesce()
-			if !t.Failed() {
-				s.check()
+			for i := range max(len(plays[0]), len(plays[1])) {
+				if i >= len(plays[0]) || i >= len(plays[1]) || plays[0][i] != plays[1][i] {
+					t.Errorf("the replay departs at event %d:\n%s\n%s", i, at(plays[0], i), at(plays[1], i))
+					break
+				}
 			}
 		})
 	}
+}
+
+func at(events []string, i int) string {
+	if i < len(events) {
+		return events[i]
+	}
+	return "(no more events)"
+}
+
+// replayCommand is the command that runs one seed's world again, step
+// for step: the world depends on the seed and on the number of steps
+// (they place the backup and the restore), on nothing else.
+func replayCommand(seed uint64, steps int) string {
+	return fmt.Sprintf("go test -count=1 -run 'TestSimulation/^%d$' ./sync/simulation/ -seed %d -steps %d -v", seed, seed, steps)
 }
 
 const tenant = "sim"
@@ -76,6 +134,7 @@ var errCrash = errors.New("simulated crash")
 type sim struct {
 	t      *testing.T
 	seed   uint64
+	steps  int
 	rng    *rand.Rand
 	ctx    context.Context
 	dir    string
@@ -137,8 +196,8 @@ func (s *sim) newID(prefix string) string {
 	return fmt.Sprintf("%s-%d-%d", prefix, s.seed, s.ids)
 }
 
-func newSim(t *testing.T, seed uint64) *sim {
-	s := &sim{t: t, seed: seed, rng: rand.New(rand.NewPCG(seed, 0xfb)), ctx: context.Background(), dir: simDir(t),
+func newSim(t *testing.T, seed uint64, steps int) *sim {
+	s := &sim{t: t, seed: seed, steps: steps, rng: rand.New(rand.NewPCG(seed, 0xfb)), ctx: context.Background(), dir: simDir(t),
 		now: time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC), stock: map[[2]string]int{}, faults: true, snapshotAt: -1, restoreAt: -1}
 	var err error
 	if s.server, err = central.OpenDB(s.ctx, central.Config{DataDir: filepath.Join(s.dir, "server"), Clock: app.ClockFunc(func() time.Time { return s.now })}); err != nil {
@@ -146,8 +205,8 @@ func newSim(t *testing.T, seed uint64) *sim {
 	}
 	s.http = central.NewServer(s.server, nil)
 	if s.rng.IntN(2) == 0 {
-		s.snapshotAt = 5 + s.rng.IntN(*flagSteps/2)
-		s.restoreAt = s.snapshotAt + 1 + s.rng.IntN(*flagSteps/2)
+		s.snapshotAt = 5 + s.rng.IntN(steps/2)
+		s.restoreAt = s.snapshotAt + 1 + s.rng.IntN(steps/2)
 	}
 	s.seedWorld()
 	return s
@@ -577,30 +636,47 @@ func (s *sim) restore() {
 	if s.snapshot == "" {
 		return
 	}
-	path := s.server.Path()
-	if err := s.server.Close(); err != nil {
-		s.t.Fatal(err)
-	}
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		os.Remove(path + suffix)
-	}
-	raw, err := os.ReadFile(s.snapshot)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	if err := os.WriteFile(path, raw, 0o600); err != nil {
-		s.t.Fatal(err)
-	}
-	if s.server, err = central.OpenDB(s.ctx, central.Config{DataDir: filepath.Dir(path), Clock: app.ClockFunc(func() time.Time { return s.now })}); err != nil {
-		s.t.Fatal(err)
-	}
-	if _, err := s.server.RestoreEpoch(s.ctx); err != nil {
+	var err error
+	if s.server, err = restoreBackup(s.ctx, s.server, s.snapshot, central.Config{Clock: app.ClockFunc(func() time.Time { return s.now })}); err != nil {
 		s.t.Fatal(err)
 	}
 	s.http = central.NewServer(s.server, nil)
 	s.delayed = nil // requests in flight died with the old server
 	s.stock = s.stockAtSnapshot
 	s.logf("server restored from backup")
+}
+
+// restoreBackup does what an operator does after losing the database of
+// the embedded SQLite service db: stop it, put the backup in place of its
+// database, start it again (with cfg, on db's data directory, whose photo
+// files stay) and mint a new epoch with restore-epoch.
+func restoreBackup(ctx context.Context, db *central.DB, backup string, cfg central.Config) (*central.DB, error) {
+	path := db.Path()
+	if err := db.Close(); err != nil {
+		return nil, err
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(path + suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+	}
+	raw, err := os.ReadFile(backup)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		return nil, err
+	}
+	cfg.DataDir = filepath.Dir(path)
+	restored, err := central.OpenDB(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := restored.RestoreEpoch(ctx); err != nil {
+		restored.Close()
+		return nil, err
+	}
+	return restored, nil
 }
 
 // quiesce heals the network and syncs every device until every outbox is
@@ -703,6 +779,11 @@ func (s *sim) check() {
 			}
 		}
 		s.checkProjection(d)
+		// 7. Photos leave the upload queue: their bytes reached the
+		// server, or their attach was refused (its conflict holds it).
+		if q, err := d.db.PhotosToUpload(ctx); err != nil || len(q) != 0 {
+			t.Errorf("%s: photos still waiting for upload after the network healed: %+v (%v; photo error %v)", d.name, q, err, d.engine.Status().PhotoErr)
+		}
 	}
 	s.checkPhotos(applied)
 	s.checkEffects(applied)
@@ -749,6 +830,9 @@ func (s *sim) checkProjection(d *device) {
 		if a, b := factIDs(ld), factIDs(sd); a != b {
 			t.Errorf("%s: facts of %s differ: device %s, server %s", d.name, w.Number, a, b)
 		}
+		if a, b := photoStates(ld), photoStates(sd); a != b {
+			t.Errorf("%s: photos of %s differ: device %s, server %s", d.name, w.Number, a, b)
+		}
 	}
 	sb, err := s.server.Balances(ctx, tenant, d.van)
 	if err != nil {
@@ -773,6 +857,16 @@ func (s *sim) checkProjection(d *device) {
 			t.Errorf("%s: the device lacks %s at %s (%d on the server)", d.name, p, d.van, q)
 		}
 	}
+}
+
+// photoStates lists a ticket's photos with their upload states.
+func photoStates(d app.TicketDetail) string {
+	var ps []string
+	for _, p := range d.Photos {
+		ps = append(ps, p.ID+":"+p.State)
+	}
+	slices.Sort(ps)
+	return strings.Join(ps, ",")
 }
 
 func mustJSON(v any) string {
