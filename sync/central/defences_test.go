@@ -10,6 +10,7 @@ import (
 	"strings"
 	gosync "sync"
 	"testing"
+	"time"
 
 	"github.com/fieldbench/fieldbench/app"
 	fbsync "github.com/fieldbench/fieldbench/sync"
@@ -162,5 +163,34 @@ func TestServerErrorsAreLoggedWithCause(t *testing.T) {
 	}
 	if all := logs.String(); strings.Contains(all, tok) || strings.Contains(all, secret) {
 		t.Errorf("the log holds the token or the request's data:\n%s", all)
+	}
+}
+
+// TestCreatingAPairingCleansExpiredOnes: pairing codes do not pile up;
+// creating one deletes those expired (used or not) with their guards.
+func TestCreatingAPairingCleansExpiredOnes(t *testing.T) {
+	f := newHTTPFixture(t)
+	count := func(table string) int {
+		var n int
+		if err := f.raw.QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	pairings, guards := count("pairings"), count("pairing_guards")
+	for range 3 {
+		if _, _, err := f.db.CreatePairing(t.Context(), httpT1, httpTechB); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, g := count("pairings"), count("pairing_guards"); n != pairings+3 || g != guards+3 {
+		t.Fatalf("%d pairings and %d guards after three codes, want %d and %d", n, g, pairings+3, guards+3)
+	}
+	f.clock.advance(25 * time.Hour) // every code so far has expired
+	if _, _, err := f.db.CreatePairing(t.Context(), httpT1, httpTechB); err != nil {
+		t.Fatal(err)
+	}
+	if n, g := count("pairings"), count("pairing_guards"); n != 1 || g != 1 {
+		t.Errorf("%d pairings and %d guards after the others expired, want only the new one", n, g)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -102,10 +103,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rw := &reqWriter{ResponseWriter: w, id: randomToken(9), log: s.log, method: r.Method, path: r.URL.Path}
 	rw.Header().Set("X-Request-ID", rw.id)
 	defer func() {
-		if v := recover(); v != nil {
-			rw.logged = true
-			s.log.Error("panic in handler", "request_id", rw.id, "method", r.Method, "path", r.URL.Path, "panic", v)
-			writeError(rw, app.Errorf(app.EINTERNAL, "error.internal", "Internal error. Please try again; if it keeps happening, contact support."))
+		if v := recover(); v != nil { // logged by writeError, with the panic as the cause
+			writeError(rw, app.Errorf(app.EINTERNAL, "error.internal", "Internal error. Please try again; if it keeps happening, contact support.").WithCause(fmt.Errorf("panic: %v", v)))
 		}
 		if rw.status >= 500 && !rw.logged { // a 5xx not written by writeError (tusd's own)
 			s.log.Error("request failed", "request_id", rw.id, "method", r.Method, "path", r.URL.Path, "status", rw.status)
