@@ -366,6 +366,16 @@ func TestServeFirstStartIsAtomic(t *testing.T) {
 			if err != nil || fi.Mode().Perm() != 0o600 {
 				t.Errorf("admin-token: %v, %v", fi, err)
 			}
+			// A start that died between the commit and the rename: the
+			// next one finishes the rename, minting nothing.
+			tok, _ := os.ReadFile(filepath.Join(dir, "admin-token"))
+			if err := os.Rename(filepath.Join(dir, "admin-token"), filepath.Join(dir, "admin-token.new")); err != nil {
+				t.Fatal(err)
+			}
+			startCentral(t, bin, args...).kill()
+			if again, _ := os.ReadFile(filepath.Join(dir, "admin-token")); string(again) != string(tok) || count("admins") != 1 {
+				t.Errorf("after an interrupted rename: token %q (was %q), %d admin tokens", again, tok, count("admins"))
+			}
 			if _, err := os.Stat(filepath.Join(dir, "admin-token.new")); !os.IsNotExist(err) {
 				t.Errorf("admin-token.new is left behind: %v", err)
 			}
