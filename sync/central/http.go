@@ -121,8 +121,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // the body, which watches for a closed connection, must not time out
 // while a long request is being answered. (The photo handler reads its
 // own bodies; a chunk is answered well within its deadline.) r.Body is
-// left as it is: the server discards an unread body only when it knows
-// how much is left, and closes the connection otherwise.
+// not wrapped: after the handler, the server looks at its own body type
+// to choose between discarding what is left unread (at most 256 KiB) and
+// closing the connection, and would read a wrapped body to its end.
 func (s *Server) bodyDeadline(w http.ResponseWriter, r *http.Request) {
 	d := s.BodyTimeout
 	if d <= 0 {
