@@ -57,7 +57,7 @@ func checkName(field, value string) error {
 		return err
 	}
 	if !utf8.ValidString(value) || strings.ContainsFunc(value, isControl) {
-		return Errorf(EINVALID, "field.control_chars", "Field {{.Field}} holds control characters or is not UTF-8 text.", "Field", field)
+		return Errorf(EINVALID, "field.control_chars", "Field {{.Field}} holds control characters or is not UTF-8 text; remove them, or save the file as UTF-8.", "Field", field)
 	}
 	return nil
 }
@@ -67,7 +67,7 @@ func isControl(r rune) bool { return r < 0x20 || r == 0x7f || r >= 0x80 && r < 0
 // checkAmount refuses an amount outside ±MaxAmount.
 func checkAmount(field string, amount int64) error {
 	if amount < -MaxAmount || amount > MaxAmount {
-		return Errorf(EINVALID, "money.out_of_range", "The amount in {{.Field}} is out of range (at most {{.Max}} in minor units).", "Field", field, "Max", int64(MaxAmount))
+		return Errorf(EINVALID, "money.out_of_range", "The amount in {{.Field}} is out of range (at most {{.Max}} in minor units); check it for a typing error.", "Field", field, "Max", int64(MaxAmount))
 	}
 	return nil
 }

@@ -182,7 +182,7 @@ const (
 // its enums, its bounds and what Decide needs to price with.
 func (rs *RuleSet) Validate() error {
 	bad := func(why string) error {
-		return Errorf(EINVALID, "warranty.invalid", "Rule set {{.RuleSet}} is invalid: {{.Why}}.", "RuleSet", rs.ID, "Why", why)
+		return Errorf(EINVALID, "warranty.invalid", "Rule set {{.RuleSet}} is invalid: {{.Why}}. Fix it and send it again.", "RuleSet", rs.ID, "Why", why)
 	}
 	switch {
 	case !ValidID(rs.ID) || strings.Contains(rs.ID, "/"):
