@@ -190,8 +190,51 @@ func TestServeCapsConnections(t *testing.T) {
 	if res.StatusCode != 200 || d < 700*time.Millisecond || d > 5*time.Second {
 		t.Errorf("with every slot taken: HTTP %d after %v, want 200 after about 1 s", res.StatusCode, d)
 	}
-	if stderr, err := runCentral(t, bin, "-data", t.TempDir(), "-max-conns", "0"); err == nil || !strings.Contains(stderr, "-max-conns") {
-		t.Errorf("-max-conns 0: %v %s", err, stderr)
+	for _, bad := range [][]string{{"-max-conns", "0"}, {"-max-conns-per-ip", "0"}, {"-read-timeout", "1ms"}, {"-max-conns", "1000000"}} {
+		if stderr, err := runCentral(t, bin, append([]string{"-data", t.TempDir()}, bad...)...); err == nil || !strings.Contains(stderr, "-max-conns") {
+			t.Errorf("%v: %v %s", bad, err, stderr)
+		}
+	}
+}
+
+// TestServeCapsConnectionsPerAddress: one address holding its share of
+// connections is answered 429 for more at once, while another address is
+// served at once.
+func TestServeCapsConnectionsPerAddress(t *testing.T) {
+	bin := killBuild(t)
+	p := startCentral(t, bin, "-data", t.TempDir(), "-read-timeout", "2s", "-max-conns-per-ip", "3")
+	host := strings.TrimPrefix(p.url, "http://")
+	dial := func(src string) net.Conn {
+		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(src)}}
+		c, err := d.Dial("tcp", host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	for range 3 {
+		dial("127.0.0.2") // silent: holds a connection until the header timeout
+	}
+	time.Sleep(100 * time.Millisecond)
+	t0 := time.Now()
+	extra := dial("127.0.0.2")
+	io.WriteString(extra, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+	if code, err := readStatus(extra, 5*time.Second); code != http.StatusTooManyRequests || time.Since(t0) > time.Second {
+		t.Errorf("a fourth connection from one address: %d, %v after %v, want 429 at once", code, err, time.Since(t0))
+	}
+	other := dial("127.0.0.1")
+	t0 = time.Now()
+	io.WriteString(other, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+	if code, err := readStatus(other, 5*time.Second); code != http.StatusOK || time.Since(t0) > time.Second {
+		t.Errorf("another address meanwhile: %d, %v after %v, want 200 at once", code, err, time.Since(t0))
+	}
+	// Once the silent ones are cut off, the address is served again.
+	time.Sleep(3 * time.Second)
+	again := dial("127.0.0.2")
+	io.WriteString(again, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+	if code, err := readStatus(again, 5*time.Second); code != http.StatusOK {
+		t.Errorf("the address after its silent connections were cut: %d, %v, want 200", code, err)
 	}
 }
 
@@ -474,4 +517,111 @@ func TestServeThrottlesPairing(t *testing.T) {
 	if max := int(d/(6*time.Second)) + 1; guessed > max || guessed < 1 {
 		t.Errorf("%d guesses checked in %v, want 1 to %d (one per 6 s)", guessed, d, max)
 	}
+}
+
+// BenchmarkSlowPairBodies replays the issue's attack on the built binary
+// with its defaults: 3,000 unauthenticated pairing requests whose bodies
+// trickle in a byte every 10 s, while a client asks /healthz every 500 ms.
+// It reports when the last slow request was answered, how many were still
+// open after 60 s (the issue found all 3,000), and the normal client's
+// worst wait. Run with -benchtime 1x.
+func BenchmarkSlowPairBodies(b *testing.B) {
+	bin := filepath.Join(b.TempDir(), "central")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	for range b.N {
+		benchSlowPairBodies(b, bin, 3000)
+	}
+}
+
+func benchSlowPairBodies(b *testing.B, bin string, n int) {
+	cmd := exec.Command(bin, "-data", b.TempDir(), "-addr", "127.0.0.1:0")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	sc := bufio.NewScanner(stdout)
+	var addr string
+	for sc.Scan() {
+		if m := killListening.FindStringSubmatch(sc.Text()); m != nil {
+			addr = strings.TrimPrefix(m[1], "http://")
+			break
+		}
+	}
+	go io.Copy(io.Discard, stdout)
+	start := time.Now()
+	type answer struct {
+		after  time.Duration
+		status int // 0 when the connection closed without one
+	}
+	answered := make(chan answer, n)
+	for range n {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer c.Close()
+		io.WriteString(c, "POST /v1/pair HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+		go func() {
+			stop := make(chan struct{})
+			go func() {
+				for {
+					select {
+					case <-stop:
+						return
+					case <-time.After(10 * time.Second):
+						if _, err := c.Write([]byte(" ")); err != nil {
+							return
+						}
+					}
+				}
+			}()
+			code, _ := readStatus(c, 90*time.Second)
+			close(stop)
+			answered <- answer{time.Since(start), code}
+		}()
+	}
+	b.Logf("%d slow connections opened in %v", n, time.Since(start).Round(time.Millisecond))
+	var worst time.Duration
+	client := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{ // another address than the attack's
+		DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.0.0.2")}}).DialContext,
+	}}
+	done := 0
+	statuses := map[int]int{}
+	var last time.Duration
+	openAt60 := -1
+	for done < n && time.Since(start) < 90*time.Second {
+		t0 := time.Now()
+		if res, err := client.Get("http://" + addr + "/healthz"); err == nil {
+			res.Body.Close()
+		}
+		worst = max(worst, time.Since(t0))
+	drain:
+		for {
+			select {
+			case a := <-answered:
+				done++
+				statuses[a.status]++
+				last = max(last, a.after)
+			default:
+				break drain
+			}
+		}
+		if openAt60 < 0 && time.Since(start) >= 60*time.Second {
+			openAt60 = n - done
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	if openAt60 < 0 {
+		openAt60 = 0
+	}
+	b.Logf("%d of %d slow requests answered %v (status: count), the last after %v; %d still open at 60 s; worst /healthz wait %v", done, n, statuses, last.Round(time.Millisecond), openAt60, worst.Round(time.Millisecond))
+	b.ReportMetric(last.Seconds(), "s-last-slow-answer")
+	b.ReportMetric(float64(openAt60), "open-at-60s")
+	b.ReportMetric(worst.Seconds(), "s-worst-normal-wait")
 }

@@ -69,8 +69,8 @@ const usage = `central: Fieldbench's central service.
 
   central -data DIR -addr 127.0.0.1:8080          serve (embedded SQLite in DIR)
   central -postgres URL -data DIR -addr :8080     serve on PostgreSQL
-      serving: -max-conns N (1000) connections at once, -read-timeout D (10s)
-      for headers and small bodies (sync 6x, imports 30x; slower: 408)
+      serving: -max-conns N (1000) connections at once, -max-conns-per-ip N (100),
+      -read-timeout D (10s) for headers and small bodies (sync 6x, imports 30x; slower: 408)
   central init -data DIR | -postgres URL [-tenant T]
   central restore-epoch -data DIR | -postgres URL
   central backup -data DIR FILE                   consistent copy of a running SQLite service
@@ -135,7 +135,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		srv.PublicURL = "http://" + ln.Addr().String()
 	}
 	srv.BodyTimeout = lim.readTimeout
-	ln = netutil.LimitListener(ln, lim.maxConns)
+	ln = netutil.LimitListener(central.SourceLimitListener(ln, lim.perSource), lim.maxConns)
 	hs := newHTTPServer(srv, lim)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -156,18 +156,21 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // limits are the serve command's bounds on connections and slow clients.
 type limits struct {
 	maxConns    int
+	perSource   int
 	readTimeout time.Duration
 }
 
 func (l *limits) register(fs *flag.FlagSet) {
 	fs.IntVar(&l.maxConns, "max-conns", 1000, "connections served at once; more wait to be accepted")
+	fs.IntVar(&l.perSource, "max-conns-per-ip", 100, "connections served at once from one IP address; more are answered 429 (behind a proxy, set it to -max-conns)")
 	fs.DurationVar(&l.readTimeout, "read-timeout", central.DefaultBodyTimeout, "time a client has to send a request's headers, and a small body (sync requests and photo chunks get 6 times as long, imports 30 times); a slower body is cut off with 408")
 }
 
 func (l *limits) check() error {
-	if l.maxConns < 1 || l.maxConns > 100000 || l.readTimeout < time.Second || l.readTimeout > 10*time.Minute {
-		return app.Errorf(app.EINVALID, "central.bad_limits", "Give -max-conns from 1 to 100000 and -read-timeout from 1s to 10m.")
+	if l.maxConns < 1 || l.maxConns > 100000 || l.perSource < 1 || l.readTimeout < time.Second || l.readTimeout > 10*time.Minute {
+		return app.Errorf(app.EINVALID, "central.bad_limits", "Give -max-conns from 1 to 100000, -max-conns-per-ip of at least 1 and -read-timeout from 1s to 10m.")
 	}
+	l.perSource = min(l.perSource, l.maxConns)
 	return nil
 }
 
