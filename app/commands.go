@@ -47,13 +47,6 @@ func checkID(field, value string) error {
 	return nil
 }
 
-func tooLong(field, value string, max int) error {
-	if len(value) > max {
-		return Errorf(EINVALID, "mutation.too_long", "Field {{.Field}} is longer than {{.Max}} characters.", "Field", field, "Max", max)
-	}
-	return nil
-}
-
 func needRole(actor Actor, roles ...Role) error {
 	for _, r := range roles {
 		if actor.Role == r {
@@ -266,7 +259,7 @@ func (c *UpdateTicket) Validate() error {
 		v    *string
 	}{{"diagnosis", s.Diagnosis}, {"serial", s.Serial}, {"proof_of_purchase", s.ProofOfPurchase}, {"customer_phone", s.CustomerPhone}, {"customer_address", s.CustomerAddress}} {
 		if f.v != nil {
-			if err := tooLong(f.name, *f.v, 4000); err != nil {
+			if err := tooLong(f.name, *f.v, MaxTextLen); err != nil {
 				return err
 			}
 		}
@@ -395,7 +388,7 @@ func (c *TransitionTicket) Validate() error {
 	if c.Resolution != "" && !c.Resolution.Valid() {
 		return Errorf(EINVALID, "ticket.invalid.resolution", "Unknown resolution code {{.Code}}.", "Code", string(c.Resolution))
 	}
-	return tooLong("reason", c.Reason, 2000)
+	return tooLong("reason", c.Reason, MaxReasonLen)
 }
 
 // ErrStaleEpoch is the code detail of work done on an assignment that has
@@ -489,7 +482,7 @@ func (c *LogRepair) Validate() error {
 	if e.Minutes < 0 || e.Minutes > 24*60 {
 		return Errorf(EINVALID, "repair.bad_minutes", "Minutes must be between 0 and 1440.")
 	}
-	return tooLong("entry.action", e.Action, 2000)
+	return tooLong("entry.action", e.Action, MaxReasonLen)
 }
 
 func (c *LogRepair) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {
@@ -720,7 +713,7 @@ func (c *AddNote) Validate() error {
 	if strings.TrimSpace(n.Text) == "" {
 		return Errorf(EINVALID, "note.empty", "The note is empty.")
 	}
-	return tooLong("note.text", n.Text, 4000)
+	return tooLong("note.text", n.Text, MaxTextLen)
 }
 
 func (c *AddNote) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {

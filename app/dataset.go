@@ -1,5 +1,7 @@
 package app
 
+import "strings"
+
 // Technician is a person who works tickets.
 type Technician struct {
 	ID       TechnicianID `json:"id"`
@@ -9,6 +11,27 @@ type Technician struct {
 	Van      LocationID   `json:"van,omitempty"`   // their van stock, for field engineers
 	Store    StoreID      `json:"store,omitempty"` // their counter, for store staff
 	Language string       `json:"language,omitempty"`
+}
+
+// Validate checks a technician record. The ID may not hold '/': it names
+// the technician's sync scope.
+func (t *Technician) Validate() error {
+	switch {
+	case !ValidID(string(t.ID)) || strings.Contains(string(t.ID), "/"):
+		return Errorf(EINVALID, "technician.invalid.id", "A technician needs an ID of 1 to {{.Max}} characters without '/' or control characters.", "Max", MaxIDLen)
+	case strings.TrimSpace(t.Name) == "":
+		return Errorf(EINVALID, "technician.invalid.name", "Give technician {{.ID}} a name.", "ID", string(t.ID))
+	case t.Country != "" && !validCountry(t.Country):
+		return Errorf(EINVALID, "technician.invalid.country", "The country must be a two-letter code such as CN or DE, not {{.Country}}.", "Country", t.Country)
+	case t.Van != "" && !ValidID(string(t.Van)) || t.Store != "" && !ValidID(string(t.Store)):
+		return Errorf(EINVALID, "mutation.bad_id", "{{.Field}} must be 1 to {{.Max}} characters without control characters.", "Field", "van/store", "Max", MaxIDLen)
+	}
+	for _, f := range [][2]string{{"name", t.Name}, {"phone", t.Phone}, {"language", t.Language}} {
+		if err := checkName(f[0], f[1]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Dataset is a batch of server-owned state loaded into a store in one

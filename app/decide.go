@@ -368,7 +368,10 @@ func (e *evaluation) addExcess() error {
 	var paid int64
 	for i, l := range e.d.Lines {
 		if e.src[i] == byPlan {
-			paid += l.Amount.Amount
+			var ok bool
+			if paid, ok = addOK(paid, l.Amount.Amount); !ok {
+				return errTooLarge()
+			}
 		}
 	}
 	if paid == 0 {

@@ -21,6 +21,7 @@ const (
 	ELOCKED       = "locked"       // another process holds the resource
 	ECORRUPT      = "corrupt"      // a file is damaged
 	ETOONEW       = "too_new"      // a file or message is from a newer app version
+	ETHROTTLED    = "throttled"    // too many attempts: wait (Data "Seconds") and try again
 )
 
 // Error is Fieldbench's one error type. Key names a translation (the UI

@@ -14,9 +14,9 @@ func TestLocationValidate(t *testing.T) {
 	}{
 		"van":          {app.Location{ID: "van-1", Kind: app.LocationVan, Name: "Van 1"}, ""},
 		"defective":    {app.Location{ID: "bin", Kind: app.LocationDefective, Name: "Returns", Owner: "tech-1"}, ""},
-		"no id":        {app.Location{Kind: app.LocationVan, Name: "Van"}, "location.invalid"},
-		"long id":      {app.Location{ID: app.LocationID(strings.Repeat("x", app.MaxIDLen+1)), Kind: app.LocationVan, Name: "Van"}, "location.invalid"},
-		"blank name":   {app.Location{ID: "v", Kind: app.LocationVan, Name: " "}, "location.invalid"},
+		"no id":        {app.Location{Kind: app.LocationVan, Name: "Van"}, "location.invalid.id"},
+		"long id":      {app.Location{ID: app.LocationID(strings.Repeat("x", app.MaxIDLen+1)), Kind: app.LocationVan, Name: "Van"}, "location.invalid.id"},
+		"blank name":   {app.Location{ID: "v", Kind: app.LocationVan, Name: " "}, "location.invalid.name"},
 		"unknown kind": {app.Location{ID: "v", Kind: "spaceship", Name: "Ship"}, "location.invalid.kind"},
 		"no kind":      {app.Location{ID: "v", Name: "Van"}, "location.invalid.kind"},
 	}

@@ -12,16 +12,14 @@ type Money struct {
 	Currency string `json:"currency"` // ISO 4217, e.g. "CNY"
 }
 
-// Validate checks the currency code.
+// Validate checks the currency code and that the amount is within
+// ±MaxAmount.
 func (m Money) Validate() error {
 	if len(m.Currency) != 3 || strings.ToUpper(m.Currency) != m.Currency {
 		return Errorf(EINVALID, "money.invalid_currency", "Invalid currency code {{.Currency}}.", "Currency", m.Currency)
 	}
-	return nil
+	return checkAmount("amount", m.Amount)
 }
-
-// Times returns m multiplied by n.
-func (m Money) Times(n int) Money { return Money{m.Amount * int64(n), m.Currency} }
 
 // String formats m plainly for logs ("CNY 12.30"); the UI formats by locale.
 func (m Money) String() string {

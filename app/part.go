@@ -62,6 +62,22 @@ func (p *Part) Validate() error {
 	case !p.Class.Valid():
 		return Errorf(EINVALID, "part.invalid.class", "Part {{.Number}} has unknown component class {{.Class}}.", "Number", string(p.Number), "Class", string(p.Class))
 	}
+	for _, f := range [][2]string{{"name_en", p.NameEN}, {"name_zh", p.NameZH}, {"category", p.Category}, {"brand", p.Brand}} {
+		if err := checkName(f[0], f[1]); err != nil {
+			return err
+		}
+	}
+	if err := tooMany("models", len(p.Models)); err != nil {
+		return err
+	}
+	for _, m := range p.Models {
+		if err := checkName("models", m); err != nil {
+			return err
+		}
+	}
+	if err := tooMany("prices", len(p.Prices)); err != nil {
+		return err
+	}
 	for _, m := range p.Prices {
 		if err := m.Validate(); err != nil {
 			return err
@@ -80,6 +96,19 @@ const (
 	LocationDefective LocationKind = "defective" // parts awaiting return to the brand
 )
 
+// LocationKinds lists the kinds of stock location.
+var LocationKinds = []LocationKind{LocationVan, LocationStore, LocationWarehouse, LocationDefective}
+
+// Valid reports whether k is a known location kind.
+func (k LocationKind) Valid() bool {
+	for _, x := range LocationKinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
 // Location is a place that holds stock.
 type Location struct {
 	ID    LocationID   `json:"id"`
@@ -88,25 +117,19 @@ type Location struct {
 	Owner string       `json:"owner,omitempty"` // technician or store that uses it
 }
 
-// Valid reports whether k is a known location kind.
-func (k LocationKind) Valid() bool {
-	switch k {
-	case LocationVan, LocationStore, LocationWarehouse, LocationDefective:
-		return true
-	}
-	return false
-}
-
-// Validate checks a stock location before it is stored: an ID, a name and
-// a known kind.
+// Validate checks a stock location.
 func (l *Location) Validate() error {
 	switch {
-	case !ValidID(string(l.ID)) || strings.TrimSpace(l.Name) == "":
-		return Errorf(EINVALID, "location.invalid", "A stock location needs an ID of 1 to {{.Max}} characters and a name.", "Max", MaxIDLen)
+	case !ValidID(string(l.ID)):
+		return Errorf(EINVALID, "location.invalid.id", "A stock location needs an ID of 1 to {{.Max}} characters without control characters.", "Max", MaxIDLen)
 	case !l.Kind.Valid():
-		return Errorf(EINVALID, "location.invalid.kind", "Unknown stock location kind {{.Kind}}: use van, store, warehouse or defective.", "Kind", string(l.Kind))
+		return Errorf(EINVALID, "location.invalid.kind", "Stock location {{.ID}} has unknown kind {{.Kind}}: use van, store, warehouse or defective.", "ID", string(l.ID), "Kind", string(l.Kind))
+	case strings.TrimSpace(l.Name) == "":
+		return Errorf(EINVALID, "location.invalid.name", "Give stock location {{.ID}} a name.", "ID", string(l.ID))
+	case l.Owner != "" && !ValidID(l.Owner):
+		return Errorf(EINVALID, "mutation.bad_id", "{{.Field}} must be 1 to {{.Max}} characters without control characters.", "Field", "owner", "Max", MaxIDLen)
 	}
-	return nil
+	return checkName("name", l.Name)
 }
 
 // MovementKind is the kind of a stock ledger entry.
@@ -129,18 +152,13 @@ type StockMovement struct {
 	Part     PartNumber   `json:"part"`
 	From     LocationID   `json:"from,omitempty"` // decreased
 	To       LocationID   `json:"to,omitempty"`   // increased
-	Qty      int          `json:"qty"`            // > 0, except adjust which is signed and uses To
+	Qty      int          `json:"qty"`            // 1 to MaxQty, except adjust which is signed and uses To
 	Serial   string       `json:"serial,omitempty"`
 	Ticket   TicketID     `json:"ticket,omitempty"`
 	Reason   string       `json:"reason,omitempty"`
 	At       time.Time    `json:"at"`
 	Recorded string       `json:"recorded_by,omitempty"`
 }
-
-// MaxMoveQty bounds the quantity of one movement: a typo of a few extra
-// digits is caught, and the sums of a location's ledger stay far from
-// overflowing.
-const MaxMoveQty = 1_000_000
 
 // Validate checks a movement's shape against its kind.
 func (m *StockMovement) Validate() error {
@@ -154,8 +172,10 @@ func (m *StockMovement) Validate() error {
 		return bad("an ID is longer than 128 characters or holds control characters")
 	case m.Part == "":
 		return bad("no part number")
-	case m.Qty > MaxMoveQty || m.Qty < -MaxMoveQty:
-		return bad("the quantity is beyond one million")
+	case m.Qty > MaxQty || m.Qty < -MaxQty:
+		return Errorf(EINVALID, "stock.qty_out_of_range", "A stock movement moves at most {{.Max}} units; split larger counts.", "Max", MaxQty)
+	case len(m.Serial) > MaxIDLen || len(m.Reason) > MaxReasonLen || len(m.Recorded) > MaxNameLen || m.Ticket != "" && !ValidID(string(m.Ticket)):
+		return bad("the serial, reason, ticket or recorder is too long")
 	case m.Kind == MoveAdjust:
 		if m.Qty == 0 || m.To == "" || m.From != "" {
 			return bad("an adjustment needs a non-zero quantity and one location")

@@ -191,6 +191,17 @@ func (t *Ticket) Validate() error {
 	case !t.Product.PurchaseDate.IsZero() && !t.CreatedAt.IsZero() && t.Product.PurchaseDate.After(t.CreatedAt):
 		return Errorf(EINVALID, "ticket.invalid.purchase_future", "The purchase date is after the ticket was opened.")
 	}
+	for _, f := range []struct{ name, v string }{
+		{"customer.name", t.Customer.Name}, {"customer.phone", t.Customer.Phone}, {"customer.address", t.Customer.Address},
+		{"customer.city", t.Customer.City}, {"product.brand", t.Product.Brand}, {"product.model", t.Product.Model},
+		{"product.serial", t.Product.Serial}, {"product.proof_of_purchase", t.Product.ProofOfPurchase},
+		{"product.plan_id", t.Product.PlanID}, {"condition.accessories", t.Condition.Accessories},
+		{"condition.notes", t.Condition.Notes}, {"fault", t.Fault}, {"diagnosis", t.Diagnosis}, {"status_reason", t.StatusReason},
+	} {
+		if err := tooLong(f.name, f.v, MaxTextLen); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

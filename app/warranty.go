@@ -1,6 +1,10 @@
 package app
 
-import "time"
+import (
+	"strconv"
+	"strings"
+	"time"
+)
 
 // Coverage is the headline of a warranty decision.
 type Coverage string
@@ -155,4 +159,134 @@ type WarrantyInput struct {
 	// On is the day cover is judged at: the day the fault was reported
 	// (the ticket's creation), not the day of the repair.
 	On time.Time
+}
+
+// Valid reports whether r is a known remedy.
+func (r Remedy) Valid() bool {
+	return r == RemedyRefund || r == RemedyExchange || r == RemedyRepair || r == RemedyPaidRepair
+}
+
+// Valid reports whether x is a known exclusion.
+func (x Exclusion) Valid() bool {
+	return x == ExcludeLiquid || x == ExcludePhysical || x == ExcludeUnauthorized
+}
+
+// Bounds of warranty periods and windows: longer is a typing error, and
+// the bounds keep date arithmetic far from overflow.
+const (
+	maxPeriodMonths = 1200  // a hundred years
+	maxPeriodDays   = 36500 // a hundred years
+)
+
+// Validate checks a rule set as an import or an administrator sends it:
+// its enums, its bounds and what Decide needs to price with.
+func (rs *RuleSet) Validate() error {
+	bad := func(why string) error {
+		return Errorf(EINVALID, "warranty.invalid", "Rule set {{.RuleSet}} is invalid: {{.Why}}. Fix it and send it again.", "RuleSet", rs.ID, "Why", why)
+	}
+	switch {
+	case !ValidID(rs.ID) || strings.Contains(rs.ID, "/"):
+		return bad("its ID must be 1 to 128 characters without '/' or control characters")
+	case rs.Version < 1:
+		return bad("its version must be at least 1")
+	case !validCountry(rs.Country):
+		return bad("the country must be a two-letter code such as CN")
+	case rs.TaxBasisPts > 10000:
+		return bad("the tax rate is above 100 %")
+	}
+	if err := checkRuleSet(*rs); err != nil {
+		return err
+	}
+	for _, m := range []Money{rs.LabourRate, rs.CallOutFee} {
+		if err := checkAmount("rates", m.Amount); err != nil {
+			return err
+		}
+	}
+	if err := checkName("tax_name", rs.TaxName); err != nil {
+		return err
+	}
+	if err := tooMany("rules", len(rs.Rules)); err != nil {
+		return err
+	}
+	for _, r := range rs.Rules {
+		if !r.Category.Valid() {
+			return bad("unknown category " + strconv.Quote(string(r.Category)))
+		}
+		for _, f := range [][2]string{{"brand", r.Brand}, {"model", r.Model}, {"legal_basis", r.LegalBasis}} {
+			if err := checkName(f[0], f[1]); err != nil {
+				return err
+			}
+		}
+		if why := checkPeriods(r.Periods); why != "" {
+			return bad(why)
+		}
+		if r.NoProofGraceDays < 0 || r.NoProofGraceDays > maxPeriodDays {
+			return bad("the grace without proof of purchase is out of range")
+		}
+		if err := tooMany("remedies", len(r.Remedies)); err != nil {
+			return err
+		}
+		for _, w := range r.Remedies {
+			if !w.Remedy.Valid() || w.Days < 0 || w.Days > maxPeriodDays {
+				return bad("unknown remedy or a window out of range")
+			}
+		}
+		if why := checkExclusions(r.Exclusions); why != "" {
+			return bad(why)
+		}
+	}
+	if err := tooMany("plans", len(rs.Plans)); err != nil {
+		return err
+	}
+	for _, p := range rs.Plans {
+		switch {
+		case !ValidID(p.ID):
+			return bad("a plan has no valid ID")
+		case p.Category != "" && !p.Category.Valid():
+			return bad("plan " + p.ID + " has an unknown category")
+		case p.Excess.Amount < 0 || p.Excess.Amount != 0 && p.Excess.Currency != rs.Currency:
+			return bad("plan " + p.ID + " has an excess that is negative or in another currency")
+		}
+		if err := checkAmount("excess", p.Excess.Amount); err != nil {
+			return err
+		}
+		for _, f := range [][2]string{{"name", p.Name}, {"brand", p.Brand}} {
+			if err := checkName(f[0], f[1]); err != nil {
+				return err
+			}
+		}
+		if why := checkPeriods(p.Periods); why != "" {
+			return bad(why)
+		}
+		if why := checkExclusions(p.Covers); why != "" {
+			return bad(why)
+		}
+	}
+	return nil
+}
+
+// checkPeriods says what is wrong with a period map, or "".
+func checkPeriods(ps map[ComponentClass]Period) string {
+	for c, p := range ps {
+		if !c.Valid() {
+			return "unknown component class " + strconv.Quote(string(c))
+		}
+		if p.Months < 0 || p.Months > maxPeriodMonths || p.Days < 0 || p.Days > maxPeriodDays {
+			return "a period is out of range"
+		}
+	}
+	return ""
+}
+
+// checkExclusions says what is wrong with a list of exclusions, or "".
+func checkExclusions(xs []Exclusion) string {
+	if len(xs) > MaxListLen {
+		return "too many exclusions"
+	}
+	for _, x := range xs {
+		if !x.Valid() {
+			return "unknown exclusion " + strconv.Quote(string(x))
+		}
+	}
+	return ""
 }

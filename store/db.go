@@ -140,7 +140,10 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		return nil, openFailed(path, err)
 	}
 	db := &DB{path: path, photoDir: o.photoDir, clock: o.clock, lock: lock, afterCommit: o.afterCommit}
-	if err := db.open(ctx, o, fi != nil && fi.Size() > 0); err != nil {
+	// A file that exists is checked even when empty: SQLite would take a
+	// zero-length file for a new database and delete a -wal beside it,
+	// which may hold the last commits of a store whose main file was lost.
+	if err := db.open(ctx, o, fi != nil); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -127,6 +127,26 @@ func TestOpenRefuses(t *testing.T) {
 			os.WriteFile(p, bytes.Repeat([]byte("not a database "), 500), 0o600)
 			return p
 		}, nil, app.ECORRUPT, "Restore it from a backup, or re-pair"},
+		"ZeroLength": {func(t *testing.T) string {
+			p := filepath.Join(t.TempDir(), "fb.db")
+			os.WriteFile(p, nil, 0o600)
+			return p
+		}, nil, app.ECORRUPT, "Restore it from a backup, or re-pair"},
+		"ZeroLengthWithWAL": {func(t *testing.T) string {
+			// A store whose main file was lost while its -wal kept the
+			// last commits: SQLite would delete the -wal of an empty file.
+			p := newStoreFile(t)
+			raw := rawDB(t, p)
+			rawExec(t, raw, "PRAGMA wal_autocheckpoint = 0", "INSERT INTO technicians (id, name) VALUES ('x', 'x')")
+			wal, err := os.ReadFile(p + "-wal")
+			raw.Close()
+			if err != nil || len(wal) == 0 {
+				t.Fatalf("no WAL to keep: %v", err)
+			}
+			os.WriteFile(p, nil, 0o600)
+			os.WriteFile(p+"-wal", wal, 0o600)
+			return p
+		}, nil, app.ECORRUPT, "Restore it from a backup, or re-pair"},
 		"TruncatedHeader": {func(t *testing.T) string {
 			p := filepath.Join(t.TempDir(), "fb.db")
 			os.WriteFile(p, []byte("SQLite format 3\x00\x10\x00"), 0o600)
@@ -191,6 +211,7 @@ func TestOpenRefuses(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			path := tc.make(t)
 			before := hashFile(t, path)
+			walBefore, _ := os.ReadFile(path + "-wal")
 			db, err := Open(t.Context(), path, tc.opts...)
 			if err == nil {
 				db.Close()
@@ -199,6 +220,9 @@ func TestOpenRefuses(t *testing.T) {
 			wantError(t, err, tc.code, tc.advice)
 			if after := hashFile(t, path); after != before {
 				t.Error("Open modified the file it refused")
+			}
+			if walAfter, _ := os.ReadFile(path + "-wal"); !bytes.Equal(walAfter, walBefore) {
+				t.Errorf("Open changed the file's -wal: %d bytes before, %d after", len(walBefore), len(walAfter))
 			}
 		})
 	}

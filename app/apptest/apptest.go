@@ -306,8 +306,8 @@ func testMovementValidates(t *testing.T, open func(t *testing.T) Tx) {
 		{Kind: app.MoveConsume, Part: Battery, From: Van, Qty: 1},
 		{Kind: "teleport", Part: Battery, From: Van, To: Depot, Qty: 1},
 		{Kind: app.MoveReceive, To: Van, Qty: 1},
-		{Kind: app.MoveReceive, Part: Battery, To: Van, Qty: app.MaxMoveQty + 1},
-		{Kind: app.MoveAdjust, Part: Battery, To: Van, Qty: -app.MaxMoveQty - 1, Reason: "count"},
+		{Kind: app.MoveReceive, Part: Battery, To: Van, Qty: app.MaxQty + 1},
+		{Kind: app.MoveAdjust, Part: Battery, To: Van, Qty: -app.MaxQty - 1, Reason: "count"},
 		{Kind: app.MoveReceive, Part: Battery, To: app.LocationID(strings.Repeat("x", app.MaxIDLen+1)), Qty: 1},
 	}
 	in(t, tx, func(tx app.MutationTx) error {

@@ -24,11 +24,14 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/sync/central"
+	"golang.org/x/net/netutil"
 )
 
 func main() {
@@ -66,6 +69,8 @@ const usage = `central: Fieldbench's central service.
 
   central -data DIR -addr 127.0.0.1:8080          serve (embedded SQLite in DIR)
   central -postgres URL -data DIR -addr :8080     serve on PostgreSQL
+      serving: -max-conns N (1000) connections at once, -max-conns-per-ip N (100),
+      -read-timeout D (10s) for headers and small bodies (sync 6x, imports 30x; slower: 408)
   central init -data DIR | -postgres URL [-tenant T]
   central restore-epoch -data DIR | -postgres URL
   central backup -data DIR FILE                   consistent copy of a running SQLite service
@@ -102,7 +107,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	dbf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	public := fs.String("public-url", "", "the address devices use, put into pairing QR codes (default: http://ADDR)")
+	var lim limits
+	lim.register(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := lim.check(); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
@@ -125,7 +135,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if srv.PublicURL == "" {
 		srv.PublicURL = "http://" + ln.Addr().String()
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv.BodyTimeout = lim.readTimeout
+	ln = netutil.LimitListener(central.SourceLimitListener(ln, lim.perSource), lim.maxConns)
+	hs := newHTTPServer(srv, lim)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {
@@ -142,22 +154,123 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// limits are the serve command's bounds on connections and slow clients.
+type limits struct {
+	maxConns    int
+	perSource   int
+	readTimeout time.Duration
+}
+
+func (l *limits) register(fs *flag.FlagSet) {
+	fs.IntVar(&l.maxConns, "max-conns", 1000, "connections served at once; more wait to be accepted")
+	fs.IntVar(&l.perSource, "max-conns-per-ip", 100, "connections served at once from one IP address; more are answered 429 (behind a proxy, set it to -max-conns)")
+	fs.DurationVar(&l.readTimeout, "read-timeout", central.DefaultBodyTimeout, "time a client has to send a request's headers, and a small body (sync requests and photo chunks get 6 times as long, imports 30 times); a slower body is cut off with 408")
+}
+
+func (l *limits) check() error {
+	if l.maxConns < 1 || l.maxConns > 100000 || l.perSource < 1 || l.readTimeout < time.Second || l.readTimeout > 10*time.Minute {
+		return app.Errorf(app.EINVALID, "central.bad_limits", "Give -max-conns from 1 to 100000, -max-conns-per-ip of at least 1 and -read-timeout from 1s to 10m.")
+	}
+	l.perSource = min(l.perSource, l.maxConns)
+	return nil
+}
+
+// newHTTPServer bounds what a client can hold: the headers must arrive
+// within the read timeout (the bodies' deadlines are the handler's, see
+// central.Server.BodyTimeout), an answer must be taken within 10 minutes
+// (a pull page or an import's result over a slow link), and an idle
+// connection is closed after 2 minutes.
+func newHTTPServer(h http.Handler, l limits) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: l.readTimeout,
+		WriteTimeout:      10 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
 // bootstrap creates the first tenant and admin token of a new data
-// directory and writes the token beside the database.
+// directory and writes the token beside the database, all or nothing:
+// the token is written to admin-token.new inside the database transaction
+// that creates it (a failed write creates nothing) and renamed to
+// admin-token once committed. A start that died between the commit and
+// the rename finishes the rename the next time.
 func bootstrap(ctx context.Context, db *central.DB, dir, tenant string, log *slog.Logger) error {
 	path := filepath.Join(dir, "admin-token")
-	if _, err := os.Stat(path); err == nil {
+	fi, err := os.Stat(path)
+	if err == nil {
+		if fi.Mode().Perm()&0o077 != 0 { // left readable by an older version
+			return tokenFileError(path, os.Chmod(path, 0o600))
+		}
 		return nil
 	}
-	tok, err := createAdmin(ctx, db, tenant)
+	if !errors.Is(err, os.ErrNotExist) {
+		return tokenFileError(path, err)
+	}
+	tmp := path + ".new"
+	if b, err := os.ReadFile(tmp); err == nil {
+		if p, err := db.Authenticate(ctx, strings.TrimSpace(string(b))); err == nil && p.Tenant == tenant && p.Role == app.RoleDispatcher {
+			return tokenFileError(path, publishToken(tmp, path))
+		}
+	}
+	err = db.CreateTenantAdmin(ctx, tenant, "admin", func(tok string) error {
+		return tokenFileError(tmp, writeSynced(tmp, []byte(tok+"\n")))
+	})
 	if err != nil {
+		os.Remove(tmp)
 		return err
 	}
-	if err := os.WriteFile(path, []byte(tok+"\n"), 0o600); err != nil {
-		return err
+	if err := publishToken(tmp, path); err != nil {
+		return tokenFileError(path, err)
 	}
 	log.Info("created tenant and admin token", "tenant", tenant, "token_file", path)
 	return nil
+}
+
+func tokenFileError(path string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return app.Errorf(app.EINTERNAL, "central.token_file", "Cannot write the admin token to {{.Path}}: {{.Detail}}. Check the data directory's owner and free space, then start again.", "Path", path, "Detail", err.Error()).WithCause(err)
+}
+
+// writeSynced writes a 0600 file and flushes it to disk.
+func writeSynced(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil { // a file left by an earlier attempt
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// publishToken renames tmp to path and flushes the directory, so the
+// rename survives a power cut.
+func publishToken(tmp, path string) error {
+	if err := os.Rename(tmp, path); err != nil {
+		return err
+	}
+	if runtime.GOOS == "windows" { // directories cannot be opened for syncing
+		return nil
+	}
+	d, err := os.Open(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 func createAdmin(ctx context.Context, db *central.DB, tenant string) (string, error) {

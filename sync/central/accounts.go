@@ -73,6 +73,33 @@ func (db *DB) CreateAdminToken(ctx context.Context, tenant, name string) (string
 	return tok, nil
 }
 
+// CreateTenantAdmin creates tenant (when missing) and a dispatcher token
+// for it in one transaction, and calls keep with the token before the
+// commit: when keep fails, nothing is created, so a token that could not
+// be kept never exists.
+func (db *DB) CreateTenantAdmin(ctx context.Context, tenant, name string, keep func(token string) error) error {
+	if strings.TrimSpace(tenant) == "" || strings.Contains(tenant, "/") {
+		return app.Errorf(app.EINVALID, "central.bad_tenant", "A tenant ID must be non-empty and without '/'.")
+	}
+	tok := newToken()
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return transient(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO tenants (id, name) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`), tenant, tenant); err != nil {
+		return transient(err)
+	}
+	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO admins (token_hash, tenant, name, role, created_at) VALUES (?, ?, ?, ?, ?)`),
+		hashToken(tok), tenant, name, string(app.RoleDispatcher), db.now().UnixNano()); err != nil {
+		return transient(err)
+	}
+	if err := keep(tok); err != nil {
+		return err
+	}
+	return transient(tx.Commit())
+}
+
 // Authenticate finds the principal of a bearer token. Unknown and forged
 // tokens are EUNAUTHORIZED; a revoked device's token is EREVOKED, which
 // tells the app to wipe its local copy.
@@ -142,7 +169,20 @@ func normalizeCode(code string) string {
 	return s.String()
 }
 
-// CreatePairing mints a one-time pairing code for a technician of tenant.
+// maxPairingFailures is how many wrong codes with a pending code's first
+// group lock that code.
+const maxPairingFailures = 5
+
+// pairingSelector is what a wrong code is matched on: its first group of
+// four. Guessing the other eight characters is hopeless (30^8), so a
+// string of failures on one selector is someone who knows the start of a
+// code, or a technician mistyping theirs: either way the code is locked.
+func pairingSelector(normalized string) string {
+	return hashToken("selector:" + normalized[:min(4, len(normalized))])
+}
+
+// CreatePairing mints a one-time pairing code for a technician of tenant,
+// and deletes the codes that have expired.
 func (db *DB) CreatePairing(ctx context.Context, tenant string, tech app.TechnicianID) (string, time.Time, error) {
 	var n int
 	if err := db.read.QueryRowContext(ctx, db.q(`SELECT count(*) FROM entities WHERE tenant = ? AND kind = 'technician' AND id = ?`), tenant, string(tech)).Scan(&n); err != nil {
@@ -152,19 +192,41 @@ func (db *DB) CreatePairing(ctx context.Context, tenant string, tech app.Technic
 		return "", time.Time{}, app.Errorf(app.ENOTFOUND, "central.no_technician", "There is no technician {{.ID}}; add them first.", "ID", string(tech))
 	}
 	code := newPairingCode()
-	expires := db.now().Add(pairingTTL)
-	_, err := db.write.ExecContext(ctx, db.q(`INSERT INTO pairings (code_hash, tenant, technician, expires_at) VALUES (?, ?, ?, ?)`),
-		hashToken(normalizeCode(code)), tenant, string(tech), expires.UnixNano())
+	norm := normalizeCode(code)
+	now := db.now()
+	expires := now.Add(pairingTTL)
+	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
+		return "", time.Time{}, transient(err)
+	}
+	defer tx.Rollback()
+	for _, stmt := range []struct {
+		q    string
+		args []any
+	}{
+		{`DELETE FROM pairing_guards WHERE code_hash IN (SELECT code_hash FROM pairings WHERE expires_at <= ?)`, []any{now.UnixNano()}},
+		{`DELETE FROM pairings WHERE expires_at <= ?`, []any{now.UnixNano()}},
+		{`INSERT INTO pairings (code_hash, tenant, technician, expires_at) VALUES (?, ?, ?, ?)`, []any{hashToken(norm), tenant, string(tech), expires.UnixNano()}},
+		{`INSERT INTO pairing_guards (code_hash, selector) VALUES (?, ?)`, []any{hashToken(norm), pairingSelector(norm)}},
+	} {
+		if _, err := tx.ExecContext(ctx, db.q(stmt.q), stmt.args...); err != nil {
+			return "", time.Time{}, transient(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
 		return "", time.Time{}, transient(err)
 	}
 	return code, expires, nil
 }
 
-var errBadPairing = app.Errorf(app.EUNAUTHORIZED, "auth.bad_pairing", "This pairing code is wrong, used or expired. Ask your administrator for a new one.")
+var (
+	errBadPairing    = app.Errorf(app.EUNAUTHORIZED, "auth.bad_pairing", "This pairing code is wrong, used or expired. Ask your administrator for a new one.")
+	errPairingLocked = app.Errorf(app.EUNAUTHORIZED, "auth.pairing_locked", "This pairing code was locked after too many wrong tries. Ask your administrator for a new one.")
+)
 
 // Pair exchanges a pairing code for a new device and its token. The code is
-// burnt in the same transaction.
+// burnt in the same transaction. A wrong code counts against the pending
+// codes that start like it (see pairingSelector).
 func (db *DB) Pair(ctx context.Context, code, name string) (Device, string, error) {
 	if len(code) > 64 {
 		return Device{}, "", errBadPairing
@@ -176,21 +238,30 @@ func (db *DB) Pair(ctx context.Context, code, name string) (Device, string, erro
 	if len(name) > 100 {
 		name = name[:100]
 	}
+	norm := normalizeCode(code)
 	tok := newToken()
 	var d Device
 	err := db.writeTx(ctx, func(tx *sql.Tx, _ int64) error {
 		now := db.now()
-		res, err := tx.ExecContext(ctx, db.q(`UPDATE pairings SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?`),
-			now.UnixNano(), hashToken(normalizeCode(code)), now.UnixNano())
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE pairings SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?
+			AND code_hash NOT IN (SELECT code_hash FROM pairing_guards WHERE locked_at IS NOT NULL)`),
+			now.UnixNano(), hashToken(norm), now.UnixNano())
 		if err != nil {
 			return transient(err)
 		}
 		if n, err := res.RowsAffected(); err != nil {
 			return transient(err)
 		} else if n != 1 {
+			var locked int
+			if err := tx.QueryRowContext(ctx, db.q(`SELECT count(*) FROM pairing_guards WHERE code_hash = ? AND locked_at IS NOT NULL`), hashToken(norm)).Scan(&locked); err != nil {
+				return transient(err)
+			}
+			if locked > 0 {
+				return errPairingLocked
+			}
 			return errBadPairing
 		}
-		if err := tx.QueryRowContext(ctx, db.q(`SELECT tenant, technician FROM pairings WHERE code_hash = ?`), hashToken(normalizeCode(code))).Scan(&d.Tenant, &d.Technician); err != nil {
+		if err := tx.QueryRowContext(ctx, db.q(`SELECT tenant, technician FROM pairings WHERE code_hash = ?`), hashToken(norm)).Scan(&d.Tenant, &d.Technician); err != nil {
 			return transient(err)
 		}
 		d.ID = app.DeviceID("dev-" + app.NewID())
@@ -199,10 +270,36 @@ func (db *DB) Pair(ctx context.Context, code, name string) (Device, string, erro
 			string(d.ID), d.Tenant, string(d.Technician), d.Name, hashToken(tok), now.UnixNano())
 		return transient(err)
 	})
+	if err == errBadPairing {
+		if ferr := db.pairingFailed(ctx, norm); ferr != nil {
+			return Device{}, "", ferr
+		}
+	}
 	if err != nil {
 		return Device{}, "", err
 	}
 	return d, tok, nil
+}
+
+// pairingFailed counts a wrong code against the pending codes with its
+// selector, and locks those that reached maxPairingFailures.
+func (db *DB) pairingFailed(ctx context.Context, norm string) error {
+	now := db.now().UnixNano()
+	sel := pairingSelector(norm)
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return transient(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, db.q(`UPDATE pairing_guards SET failures = failures + 1 WHERE selector = ? AND locked_at IS NULL
+		AND code_hash IN (SELECT code_hash FROM pairings WHERE used_at IS NULL AND expires_at > ?)`), sel, now); err != nil {
+		return transient(err)
+	}
+	if _, err := tx.ExecContext(ctx, db.q(`UPDATE pairing_guards SET locked_at = ? WHERE selector = ? AND locked_at IS NULL AND failures >= ?`),
+		now, sel, maxPairingFailures); err != nil {
+		return transient(err)
+	}
+	return transient(tx.Commit())
 }
 
 // RevokeDevice refuses a device from now on.

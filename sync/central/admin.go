@@ -34,9 +34,6 @@ func (db *DB) readEntity(ctx context.Context, tenant, kind, id string, v any) er
 
 // PutTechnician adds or updates a technician.
 func (db *DB) PutTechnician(ctx context.Context, tenant string, t app.Technician) error {
-	if !app.ValidID(string(t.ID)) || strings.Contains(string(t.ID), "/") || strings.TrimSpace(t.Name) == "" {
-		return app.Errorf(app.EINVALID, "central.bad_technician", "A technician needs an ID and a name.")
-	}
 	return db.LoadDataset(ctx, tenant, app.Dataset{Technicians: []app.Technician{t}})
 }
 
@@ -49,8 +46,12 @@ func (db *DB) PutLocations(ctx context.Context, tenant string, ls []app.Location
 // LoadDataset writes server-owned data in one transaction: reference data
 // replaces rows with the same key, tickets with their facts are written
 // as they are, and movements go through the ledger (a known movement ID is
-// skipped). It seeds the demo world and serves the imports.
+// skipped). It seeds the demo world and serves the imports. Invalid
+// reference data is refused before anything is written.
 func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) error {
+	if err := validateReference(ds); err != nil {
+		return err
+	}
 	if err := db.CreateTenant(ctx, tenant, tenant); err != nil {
 		return err
 	}
@@ -70,9 +71,6 @@ func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) er
 			}
 		}
 		for _, p := range ds.Parts {
-			if err := p.Validate(); err != nil {
-				return err
-			}
 			if err := st.putReference(ctx, kindPart, string(p.Number), catalogScope(tenant), p); err != nil {
 				return err
 			}
@@ -114,6 +112,32 @@ func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) er
 		}
 		return nil
 	})
+}
+
+// validateReference checks the technicians, locations, parts and rule
+// sets of ds (tickets and movements are checked as they are written).
+func validateReference(ds app.Dataset) error {
+	for _, t := range ds.Technicians {
+		if err := t.Validate(); err != nil {
+			return err
+		}
+	}
+	for _, l := range ds.Locations {
+		if err := l.Validate(); err != nil {
+			return err
+		}
+	}
+	for _, p := range ds.Parts {
+		if err := p.Validate(); err != nil {
+			return err
+		}
+	}
+	for _, rs := range ds.RuleSets {
+		if err := rs.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ApplyAdmin runs a named mutation as the dispatcher: create, assign,

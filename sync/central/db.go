@@ -8,9 +8,11 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	gosync "sync"
@@ -55,11 +57,20 @@ type Config struct {
 }
 
 // OpenDB opens (creating and migrating when needed) the database cfg
-// names.
+// names. The data directory, on either database, is created (mode 0700)
+// when missing and refused when users other than its owner may write to
+// it.
 func OpenDB(ctx context.Context, cfg Config) (*DB, error) {
-	db := &DB{clock: cfg.Clock, dir: cfg.DataDir}
+	db := &DB{clock: cfg.Clock}
 	if db.clock == nil {
 		db.clock = app.SystemClock
+	}
+	if cfg.DataDir != "" {
+		dir, err := PrepareDataDir(cfg.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		db.dir = dir
 	}
 	if cfg.Postgres != "" {
 		if err := db.openPostgres(ctx, cfg.Postgres); err != nil {
@@ -69,7 +80,7 @@ func OpenDB(ctx context.Context, cfg Config) (*DB, error) {
 		if cfg.DataDir == "" {
 			return nil, app.Errorf(app.EINVALID, "central.no_data_dir", "Give a data directory (-data DIR) or a PostgreSQL connection string.")
 		}
-		if err := db.openSQLite(ctx, cfg.DataDir); err != nil {
+		if err := db.openSQLite(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -80,35 +91,84 @@ func OpenDB(ctx context.Context, cfg Config) (*DB, error) {
 	return db, nil
 }
 
-func (db *DB) openSQLite(ctx context.Context, dir string) error {
+// PrepareDataDir returns dir made absolute, creating it (mode 0700) when
+// it is missing. A directory that others may write to is refused: they
+// could replace the database or the admin token.
+func PrepareDataDir(dir string) (string, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return fmt.Errorf("data directory: %w", err)
+		return "", app.Errorf(app.EINVALID, "central.data_dir", "Cannot create the data directory {{.Dir}}: {{.Detail}}", "Dir", dir, "Detail", err.Error()).WithCause(err)
 	}
 	if err := os.MkdirAll(abs, 0o700); err != nil {
-		return app.Errorf(app.EINTERNAL, "central.data_dir", "Cannot create the data directory {{.Dir}}: {{.Detail}}", "Dir", abs, "Detail", err.Error()).WithCause(err)
+		return "", app.Errorf(app.EINTERNAL, "central.data_dir", "Cannot create the data directory {{.Dir}}: {{.Detail}}", "Dir", abs, "Detail", err.Error()).WithCause(err)
 	}
-	db.dir = abs
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return "", app.Errorf(app.EINTERNAL, "central.data_dir", "Cannot create the data directory {{.Dir}}: {{.Detail}}", "Dir", abs, "Detail", err.Error()).WithCause(err)
+	}
+	if !fi.IsDir() {
+		return "", app.Errorf(app.EINVALID, "central.data_dir_not_dir", "The data directory {{.Dir}} is a file; give a directory.", "Dir", abs)
+	}
+	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o022 != 0 {
+		return "", app.Errorf(app.EINVALID, "central.data_dir_open", "Others may write to the data directory {{.Dir}} (mode {{.Mode}}); it holds customers' data and the admin token. Run chmod 700 {{.Dir}} and start again.", "Dir", abs, "Mode", fmt.Sprintf("%04o", fi.Mode().Perm()))
+	}
+	return abs, nil
+}
+
+// sqliteFiles are the SQLite database's files in the data directory.
+var sqliteFiles = []string{"central.db", "central.db-wal", "central.db-shm"}
+
+func (db *DB) openSQLite(ctx context.Context) error {
+	path := filepath.Join(db.dir, "central.db")
+	// SQLite creates its -wal and -shm with the mode of the database
+	// file: create the database 0600 so all three hold customers' data
+	// for the service's user only, and tighten files an older version
+	// left readable by others.
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrExist) {
+		return app.Errorf(app.EINTERNAL, "central.data_dir", "Cannot create the data directory {{.Dir}}: {{.Detail}}", "Dir", db.dir, "Detail", err.Error()).WithCause(err)
+	}
+	for _, name := range sqliteFiles {
+		p := filepath.Join(db.dir, name)
+		if fi, err := os.Stat(p); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, 0o600); err != nil {
+				return app.Errorf(app.EINTERNAL, "central.data_dir", "Cannot create the data directory {{.Dir}}: {{.Detail}}", "Dir", db.dir, "Detail", err.Error()).WithCause(err)
+			}
+		}
+	}
 	q := url.Values{}
 	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"} {
 		q.Add("_pragma", p)
 	}
-	path := filepath.Join(abs, "central.db")
 	wq := url.Values{}
 	for k, v := range q {
 		wq[k] = v
 	}
 	wq.Set("_txlock", "immediate")
-	if db.write, err = sql.Open("sqlite", "file:"+path+"?"+wq.Encode()); err != nil {
+	var err error
+	if db.write, err = sql.Open("sqlite", sqliteDSN(path, wq)); err != nil {
 		return err
 	}
 	db.write.SetMaxOpenConns(1)
-	if db.read, err = sql.Open("sqlite", "file:"+path+"?"+q.Encode()); err != nil {
+	if db.read, err = sql.Open("sqlite", sqliteDSN(path, q)); err != nil {
 		db.write.Close()
 		return err
 	}
 	db.read.SetMaxOpenConns(4)
 	return db.write.PingContext(ctx)
+}
+
+// sqliteDSN builds a modernc DSN as the store does: the "file:" URI form
+// keeps a path holding '?' or '#' whole, where "file:"+path would cut
+// it there, open another file and drop the pragmas.
+func sqliteDSN(path string, q url.Values) string {
+	p := filepath.ToSlash(path)
+	if runtime.GOOS == "windows" && !strings.HasPrefix(p, "/") {
+		p = "/" + p // file:/C:/dir/x.db
+	}
+	u := url.URL{Scheme: "file", Path: p, RawQuery: q.Encode()}
+	return u.String()
 }
 
 func (db *DB) openPostgres(ctx context.Context, dsn string) error {

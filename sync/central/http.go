@@ -7,10 +7,13 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,14 +38,32 @@ const (
 // zstdEncoder compresses answers; EncodeAll is safe for concurrent use.
 var zstdEncoder, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBetterCompression), zstd.WithWindowSize(8<<20))
 
+// DefaultBodyTimeout is how long a client may take to send a small
+// request body (pairing, admin JSON); see Server.BodyTimeout.
+const DefaultBodyTimeout = 10 * time.Second
+
+// Multiples of Server.BodyTimeout for the bodies that may be large: a
+// sync request (1 MiB compressed) or a photo chunk over a slow mobile
+// link, and an import (32 MiB) from an office line.
+const (
+	syncBodyTimeouts   = 6
+	importBodyTimeouts = 30
+)
+
 // Server serves the sync protocol and the admin API over one DB.
 type Server struct {
 	db  *DB
 	log *slog.Logger
 	// PublicURL is put into pairing QR codes; "" leaves it to the app.
 	PublicURL string
-	mux       *http.ServeMux
-	photos    http.Handler
+	// BodyTimeout bounds the time a client may take to send a request
+	// body: a body still arriving then is cut off with 408, so slow
+	// senders cannot hold connections (DefaultBodyTimeout when zero; sync
+	// and photo chunks get 6 times as long, imports 30 times).
+	BodyTimeout time.Duration
+	mux         *http.ServeMux
+	photos      http.Handler
+	pairs       *pairThrottle
 }
 
 // NewServer returns the HTTP handler of the central service.
@@ -50,7 +71,7 @@ func NewServer(db *DB, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{db: db, log: log, mux: http.NewServeMux()}
+	s := &Server{db: db, log: log, mux: http.NewServeMux(), pairs: newPairThrottle()}
 	// Everything else answers a JSON error like every other non-2xx.
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, app.Errorf(app.ENOTFOUND, "http.not_found", "No such address: {{.Path}}.", "Path", r.URL.Path))
@@ -79,13 +100,83 @@ func NewServer(db *DB, log *slog.Logger) *Server {
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rw := &reqWriter{ResponseWriter: w, id: randomToken(9), log: s.log, method: r.Method, path: r.URL.Path}
+	rw.Header().Set("X-Request-ID", rw.id)
 	defer func() {
-		if v := recover(); v != nil {
-			s.log.Error("panic in handler", "path", r.URL.Path, "panic", v)
-			writeError(w, app.Errorf(app.EINTERNAL, "error.internal", "Internal error. Please try again; if it keeps happening, contact support."))
+		if v := recover(); v != nil { // logged by writeError, with the panic as the cause
+			writeError(rw, app.Errorf(app.EINTERNAL, "error.internal", "Internal error. Please try again; if it keeps happening, contact support.").WithCause(fmt.Errorf("panic: %v", v)))
+		}
+		if rw.status >= 500 && !rw.logged { // a 5xx not written by writeError (tusd's own)
+			s.log.Error("request failed", "request_id", rw.id, "method", r.Method, "path", r.URL.Path, "status", rw.status)
 		}
 	}()
-	s.mux.ServeHTTP(w, r)
+	if r.Body != nil && r.Body != http.NoBody {
+		s.bodyDeadline(rw, r)
+	}
+	s.mux.ServeHTTP(rw, r)
+}
+
+// bodyDeadline bounds the time the client may take to send r's body.
+// readBody lifts the bound once it has the body: the server's read after
+// the body, which watches for a closed connection, must not time out
+// while a long request is being answered. (The photo handler reads its
+// own bodies; a chunk is answered well within its deadline.) r.Body is
+// not wrapped: after the handler, the server looks at its own body type
+// to choose between discarding what is left unread (at most 256 KiB) and
+// closing the connection, and would read a wrapped body to its end.
+func (s *Server) bodyDeadline(w http.ResponseWriter, r *http.Request) {
+	d := s.BodyTimeout
+	if d <= 0 {
+		d = DefaultBodyTimeout
+	}
+	switch {
+	case strings.HasPrefix(r.URL.Path, "/v1/admin/import/"):
+		d *= importBodyTimeouts
+	case r.URL.Path == "/v1/sync" || strings.HasPrefix(r.URL.Path, "/v1/photos"):
+		d *= syncBodyTimeouts
+	}
+	// An error means a connection without deadlines (a test recorder).
+	http.NewResponseController(w).SetReadDeadline(time.Now().Add(d))
+}
+
+// reqWriter is the ResponseWriter of one request: it remembers the status
+// and gives writeError the request ID to log a 5xx with.
+type reqWriter struct {
+	http.ResponseWriter
+	id           string
+	log          *slog.Logger
+	method, path string
+	status       int
+	logged       bool // the 5xx was logged with its cause
+}
+
+func (w *reqWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *reqWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *reqWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logFailure logs a 5xx with its cause. The cause is an error chain from
+// the database or the file system: it names tables, files and IDs, never
+// a token (tokens are only hashed) nor a request body.
+func (w *reqWriter) logFailure(status int, err error) {
+	w.logged = true
+	attrs := []any{"request_id", w.id, "method", w.method, "path", w.path, "status", status, "err", err.Error()}
+	if e := app.AsError(err); e.Err != nil {
+		attrs = append(attrs, "cause", e.Err.Error())
+	}
+	w.log.Error("request failed", attrs...)
 }
 
 type handler func(w http.ResponseWriter, r *http.Request, p Principal)
@@ -133,7 +224,12 @@ func statusOf(err error) int {
 	if errors.As(err, &mbe) {
 		return http.StatusRequestEntityTooLarge
 	}
+	if errors.Is(err, errSlowBody) {
+		return http.StatusRequestTimeout
+	}
 	switch app.ErrorCode(err) {
+	case app.ETHROTTLED:
+		return http.StatusTooManyRequests
 	case app.EINVALID:
 		return http.StatusBadRequest
 	case app.EUNAUTHORIZED, app.EREVOKED:
@@ -152,6 +248,11 @@ func statusOf(err error) int {
 
 var errTooLarge = app.Errorf(app.EINVALID, "http.too_large", "The request is too large.")
 
+// errSlowBody marks a body that did not arrive within its deadline.
+var errSlowBody = errors.New("request body too slow")
+
+// writeError answers err. A 5xx is logged with its cause and the request
+// ID; the client sees only a generic message.
 func writeError(w http.ResponseWriter, err error) {
 	status := statusOf(err)
 	if status == http.StatusRequestEntityTooLarge {
@@ -159,8 +260,16 @@ func writeError(w http.ResponseWriter, err error) {
 	}
 	e := app.AsError(err)
 	body := fbsync.Error{Code: e.Code, Key: e.Key, Message: e.Text(), Data: e.Data}
-	if status == http.StatusInternalServerError {
+	if status >= 500 {
+		if rw, ok := w.(*reqWriter); ok {
+			rw.logFailure(status, err)
+		}
 		body = fbsync.Error{Code: app.EINTERNAL, Key: "error.internal", Message: "Internal error. Please try again; if it keeps happening, contact support."}
+	}
+	if status == http.StatusTooManyRequests {
+		if secs, ok := e.Data["Seconds"].(int); ok {
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
+		}
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
@@ -198,6 +307,9 @@ func writeJSON(w http.ResponseWriter, r *http.Request, v any) {
 // readBody reads a request body within limit bytes after decompression
 // (and within compressed bytes on the wire).
 func readBody(w http.ResponseWriter, r *http.Request, compressed, limit int64) ([]byte, error) {
+	if r.ContentLength > compressed { // refused before reading a byte of it
+		return nil, &http.MaxBytesError{Limit: compressed}
+	}
 	body := http.MaxBytesReader(w, r.Body, compressed)
 	var src io.Reader = body
 	switch enc := r.Header.Get("Content-Encoding"); enc {
@@ -218,11 +330,16 @@ func readBody(w http.ResponseWriter, r *http.Request, compressed, limit int64) (
 		if errors.As(err, &mbe) {
 			return nil, err
 		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			// EOFFLINE: a device retries it like a dropped connection.
+			return nil, app.Errorf(app.EOFFLINE, "http.too_slow", "The request took too long to arrive; check the connection and try again.").WithCause(errSlowBody)
+		}
 		return nil, app.Errorf(app.EINVALID, "http.bad_body", "The request body could not be read.")
 	}
 	if int64(len(data)) > limit {
 		return nil, &http.MaxBytesError{Limit: limit}
 	}
+	http.NewResponseController(w).SetReadDeadline(time.Time{}) // see bodyDeadline
 	return data, nil
 }
 
@@ -326,11 +443,20 @@ func (s *Server) handlePair(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	d, tok, err := s.db.Pair(r.Context(), req.Code, req.DeviceName)
-	if err != nil {
+	src := source(r)
+	if err := s.pairs.allow(src); err != nil {
 		writeError(w, err)
 		return
 	}
+	d, tok, err := s.db.Pair(r.Context(), req.Code, req.DeviceName)
+	if err != nil {
+		if app.ErrorCode(err) != app.EUNAUTHORIZED { // not a wrong code
+			s.pairs.refund(src)
+		}
+		writeError(w, err)
+		return
+	}
+	s.pairs.refund(src)
 	resp := fbsync.PairResponse{Device: d.ID, Token: tok}
 	if resp.Technician, err = s.db.Technician(r.Context(), d.Tenant, d.Technician); err != nil {
 		writeError(w, err)

@@ -39,6 +39,18 @@ CREATE TABLE IF NOT EXISTS pairings (
 	used_at    BIGINT
 );
 
+-- Pairing guards: a wrong code whose first group (the selector, hashed)
+-- is that of a pending code counts against it; after maxPairingFailures
+-- the code is locked and the administrator mints a new one.
+CREATE TABLE IF NOT EXISTS pairing_guards (
+	code_hash TEXT PRIMARY KEY,
+	selector  TEXT NOT NULL,
+	failures  INTEGER NOT NULL DEFAULT 0,
+	locked_at BIGINT
+);
+
+CREATE INDEX IF NOT EXISTS pairing_guards_selector ON pairing_guards (selector);
+
 -- Devices: last_seq is the exactly-once watermark of the device's outbox.
 CREATE TABLE IF NOT EXISTS devices (
 	id              TEXT PRIMARY KEY,

@@ -1,0 +1,136 @@
+package app_test
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/app/demo"
+)
+
+// TestValidateBounds: every bound and enum of the reference data and the
+// stock ledger refuses with its own key, and a value at the bound passes.
+func TestValidateBounds(t *testing.T) {
+	move := func(kind app.MovementKind, qty int) *app.StockMovement {
+		m := &app.StockMovement{ID: "m1", Kind: kind, Part: "P-1", To: "van-1", Qty: qty, Reason: "count"}
+		return m
+	}
+	part := func(f func(*app.Part)) *app.Part {
+		p := &app.Part{Number: "P-1", NameEN: "Filter", Class: app.ClassMain, Prices: []app.Money{{Amount: 100, Currency: "CNY"}}}
+		f(p)
+		return p
+	}
+	loc := func(f func(*app.Location)) *app.Location {
+		l := &app.Location{ID: "van-1", Kind: app.LocationVan, Name: "Van 1", Owner: "tech-1"}
+		f(l)
+		return l
+	}
+	tech := func(f func(*app.Technician)) *app.Technician {
+		x := &app.Technician{ID: "tech-1", Name: "Wang Lei", Country: "CN", Van: "van-1"}
+		f(x)
+		return x
+	}
+	rules := func(f func(*app.RuleSet)) *app.RuleSet {
+		rs := &app.RuleSet{ID: "CN", Version: 1, Country: "CN", Currency: "CNY", TaxBasisPts: 1300,
+			LabourRate: app.Money{Amount: 6000, Currency: "CNY"},
+			Rules: []app.WarrantyRule{{Category: app.CategoryPhone, Periods: map[app.ComponentClass]app.Period{app.ClassUnit: {Months: 12}},
+				Remedies: []app.RemedyWindow{{Remedy: app.RemedyRefund, Days: 7}}, Exclusions: []app.Exclusion{app.ExcludeLiquid}}}}
+		f(rs)
+		return rs
+	}
+	huge := strings.Repeat("x", 20<<20)
+	tests := map[string]struct {
+		v   interface{ Validate() error }
+		key string // "" for valid
+	}{
+		"AdjustAtBound":          {move(app.MoveAdjust, app.MaxQty), ""},
+		"AdjustNegativeAtBound":  {move(app.MoveAdjust, -app.MaxQty), ""},
+		"AdjustMaxInt64":         {move(app.MoveAdjust, math.MaxInt64), "stock.qty_out_of_range"},
+		"AdjustMinInt64":         {move(app.MoveAdjust, math.MinInt64), "stock.qty_out_of_range"},
+		"ReceiveOverBound":       {move(app.MoveReceive, app.MaxQty+1), "stock.qty_out_of_range"},
+		"ReceiveHugeReason":      {&app.StockMovement{ID: "m1", Kind: app.MoveReceive, Part: "P-1", To: "v", Qty: 1, Reason: huge}, "stock.invalid"},
+		"PartOK":                 {part(func(*app.Part) {}), ""},
+		"PartHugeName":           {part(func(p *app.Part) { p.NameEN = huge }), "mutation.too_long"},
+		"PartNameAtBound":        {part(func(p *app.Part) { p.NameZH = strings.Repeat("x", app.MaxNameLen) }), ""},
+		"PartNameOverBound":      {part(func(p *app.Part) { p.NameZH = strings.Repeat("x", app.MaxNameLen+1) }), "mutation.too_long"},
+		"PartBrandControl":       {part(func(p *app.Part) { p.Brand = "Ac\x00me" }), "field.control_chars"},
+		"PartTooManyModels":      {part(func(p *app.Part) { p.Models = make([]string, app.MaxListLen+1) }), "field.too_many"},
+		"PartPriceOverflow":      {part(func(p *app.Part) { p.Prices[0].Amount = math.MaxInt64 }), "money.out_of_range"},
+		"PartPriceAtBound":       {part(func(p *app.Part) { p.Prices[0].Amount = app.MaxAmount }), ""},
+		"LocationOK":             {loc(func(*app.Location) {}), ""},
+		"LocationUnknownKind":    {loc(func(l *app.Location) { l.Kind = "spaceship" }), "location.invalid.kind"},
+		"LocationNoKind":         {loc(func(l *app.Location) { l.Kind = "" }), "location.invalid.kind"},
+		"LocationNoName":         {loc(func(l *app.Location) { l.Name = " " }), "location.invalid.name"},
+		"LocationHugeName":       {loc(func(l *app.Location) { l.Name = huge }), "mutation.too_long"},
+		"LocationLongID":         {loc(func(l *app.Location) { l.ID = app.LocationID(strings.Repeat("v", 129)) }), "location.invalid.id"},
+		"TechnicianOK":           {tech(func(*app.Technician) {}), ""},
+		"TechnicianSlash":        {tech(func(x *app.Technician) { x.ID = "a/b" }), "technician.invalid.id"},
+		"TechnicianNoName":       {tech(func(x *app.Technician) { x.Name = "" }), "technician.invalid.name"},
+		"TechnicianCountry":      {tech(func(x *app.Technician) { x.Country = "China" }), "technician.invalid.country"},
+		"TechnicianLowerCountry": {tech(func(x *app.Technician) { x.Country = "cn" }), "technician.invalid.country"},
+		"TechnicianHugePhone":    {tech(func(x *app.Technician) { x.Phone = huge }), "mutation.too_long"},
+		"RulesOK":                {rules(func(*app.RuleSet) {}), ""},
+		"RulesUnknownRemedy":     {rules(func(rs *app.RuleSet) { rs.Rules[0].Remedies[0].Remedy = "free_beer" }), "warranty.invalid"},
+		"RulesUnknownExclusion":  {rules(func(rs *app.RuleSet) { rs.Rules[0].Exclusions[0] = "meteor" }), "warranty.invalid"},
+		"RulesUnknownClass":      {rules(func(rs *app.RuleSet) { rs.Rules[0].Periods["engine"] = app.Period{Months: 1} }), "warranty.invalid"},
+		"RulesUnknownCategory":   {rules(func(rs *app.RuleSet) { rs.Rules[0].Category = "boat" }), "warranty.invalid"},
+		"RulesPeriodOverflow":    {rules(func(rs *app.RuleSet) { rs.Rules[0].Periods[app.ClassUnit] = app.Period{Months: math.MaxInt32} }), "warranty.invalid"},
+		"RulesTaxOver100":        {rules(func(rs *app.RuleSet) { rs.TaxBasisPts = 10001 }), "warranty.invalid"},
+		"RulesRateOverflow":      {rules(func(rs *app.RuleSet) { rs.LabourRate.Amount = math.MaxInt64 }), "money.out_of_range"},
+		"RulesHugeLegalBasis":    {rules(func(rs *app.RuleSet) { rs.Rules[0].LegalBasis = huge }), "mutation.too_long"},
+		"TicketHugeFault":        {&app.Ticket{ID: "t", Number: "N", Kind: app.KindOnSite, Product: app.Product{Category: app.CategoryPhone}, Customer: app.Customer{Name: "C"}, Priority: app.PriorityNormal, Status: app.StatusAssigned, Fault: huge}, "mutation.too_long"},
+		"TicketFaultAtBound":     {&app.Ticket{ID: "t", Number: "N", Kind: app.KindOnSite, Product: app.Product{Category: app.CategoryPhone}, Customer: app.Customer{Name: "C"}, Priority: app.PriorityNormal, Status: app.StatusAssigned, Fault: strings.Repeat("f", app.MaxTextLen)}, ""},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			err := tc.v.Validate()
+			if tc.key == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			e := app.AsError(err)
+			if e == nil || e.Code != app.EINVALID || e.Key != tc.key {
+				t.Fatalf("got %v (%+v), want EINVALID %s", err, e, tc.key)
+			}
+		})
+	}
+}
+
+// TestDemoWorldIsValid: the bounds leave the seeded demo world, which the
+// central service loads through the same checks, whole.
+func TestDemoWorldIsValid(t *testing.T) {
+	ds := demo.Generate(1, demo.Default, time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC))
+	if len(ds.Technicians) == 0 || len(ds.Locations) == 0 || len(ds.Parts) == 0 || len(ds.RuleSets) == 0 || len(ds.Movements) == 0 {
+		t.Fatalf("the demo world lacks reference data: %d technicians, %d locations, %d parts, %d rule sets, %d movements",
+			len(ds.Technicians), len(ds.Locations), len(ds.Parts), len(ds.RuleSets), len(ds.Movements))
+	}
+	for _, x := range ds.Technicians {
+		if err := x.Validate(); err != nil {
+			t.Errorf("technician %s: %v", x.ID, err)
+		}
+	}
+	for _, x := range ds.Locations {
+		if err := x.Validate(); err != nil {
+			t.Errorf("location %s: %v", x.ID, err)
+		}
+	}
+	for _, x := range ds.Parts {
+		if err := x.Validate(); err != nil {
+			t.Errorf("part %s: %v", x.Number, err)
+		}
+	}
+	for _, x := range ds.RuleSets {
+		if err := x.Validate(); err != nil {
+			t.Errorf("rule set %s: %v", x.ID, err)
+		}
+	}
+	for _, m := range ds.Movements {
+		if err := m.Validate(); err != nil {
+			t.Errorf("movement %s: %v", m.ID, err)
+		}
+	}
+}
