@@ -90,7 +90,7 @@ type PhotoUploader struct {
 // NewPhotoUploader returns an uploader of the photos in queue, whose bytes
 // it reads from photos, to the central service at baseURL (as in
 // Client.BaseURL) with the device token. hc nil means
-// http.DefaultClient; a Timeout on hc must leave room for one chunk on the
+// Link{}.HTTPClient(); a Timeout on hc must leave room for one chunk on the
 // slowest link, plus up to 15 s the server may wait for a dropped
 // connection's request to let go of the upload.
 func NewPhotoUploader(queue PhotoQueue, photos app.PhotoStore, hc *http.Client, baseURL, token string) (*PhotoUploader, error) {
@@ -99,7 +99,7 @@ func NewPhotoUploader(queue PhotoQueue, photos app.PhotoStore, hc *http.Client, 
 		return nil, app.Errorf(app.EINVALID, "sync.bad_server_url", "The server address {{.URL}} is not valid.", "URL", baseURL)
 	}
 	if hc == nil {
-		hc = http.DefaultClient
+		hc = defaultHTTP
 	}
 	return &PhotoUploader{queue: queue, photos: photos, hc: hc, create: base, token: token,
 		urls: map[string]string{}, offsets: map[string]int64{}, done: map[string]bool{}}, nil
@@ -549,6 +549,9 @@ func (u *PhotoUploader) do(ctx context.Context, method, target string, hdr http.
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		if lerr := linkError(err); lerr != nil {
+			return nil, lerr
 		}
 		return nil, uploadOffline(err)
 	}
