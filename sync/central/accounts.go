@@ -58,20 +58,10 @@ func (db *DB) CreateTenant(ctx context.Context, id, name string) error {
 	return transient(err)
 }
 
-// CreateAdminToken mints a dispatcher token for a tenant; it is shown once.
-func (db *DB) CreateAdminToken(ctx context.Context, tenant, name string) (string, error) {
-	tok := newToken()
-	_, err := db.write.ExecContext(ctx, db.q(`INSERT INTO admins (token_hash, tenant, name, role, created_at) VALUES (?, ?, ?, ?, ?)`),
-		hashToken(tok), tenant, name, string(app.RoleDispatcher), db.now().UnixNano())
-	if err != nil {
-		return "", transient(err)
-	}
-	return tok, nil
-}
-
-// Authenticate finds the principal of a bearer token. Unknown and forged
-// tokens are EUNAUTHORIZED; a revoked device's token too, with the key
-// auth.revoked that tells the app to wipe its local copy.
+// Authenticate finds the principal of a bearer token. Unknown, forged,
+// rotated and revoked admin tokens are EUNAUTHORIZED; a revoked device's
+// token too, with the key auth.revoked that tells the app to wipe its
+// local copy.
 func (db *DB) Authenticate(ctx context.Context, token string) (Principal, error) {
 	if token == "" || len(token) > 256 {
 		return Principal{}, errUnauthorized
@@ -79,7 +69,11 @@ func (db *DB) Authenticate(ctx context.Context, token string) (Principal, error)
 	h := hashToken(token)
 	var p Principal
 	var role string
-	err := db.read.QueryRowContext(ctx, db.q(`SELECT tenant, name, role FROM admins WHERE token_hash = ?`), h).Scan(&p.Tenant, &p.Name, &role)
+	var adminRevoked sql.NullInt64
+	err := db.read.QueryRowContext(ctx, db.q(`SELECT tenant, name, role, revoked_at FROM admin_tokens WHERE token_hash = ?`), h).Scan(&p.Tenant, &p.Name, &role, &adminRevoked)
+	if err == nil && adminRevoked.Valid {
+		return Principal{}, app.Errorf(app.EUNAUTHORIZED, "auth.token_revoked", "This admin token was revoked. Ask an administrator for a new one (central admin token-create).")
+	}
 	if err == nil {
 		p.Role = app.Role(role)
 		return p, nil
