@@ -30,7 +30,7 @@ import (
 type killProc struct {
 	cmd    *exec.Cmd
 	url    string
-	fp     string // the certificate's SHA-256 it printed
+	fp     string        // the certificate's SHA-256 it printed
 	done   chan struct{} // closed when the process has exited
 	mu     gosync.Mutex
 	stderr bytes.Buffer
