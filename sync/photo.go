@@ -160,7 +160,8 @@ func (u *PhotoUploader) BytesToUpload(ctx context.Context) (int64, error) {
 //
 // It stops at the first failure that would fail the next photo too:
 // EOFFLINE (network, server trouble: call again later, the upload resumes
-// where the server's offset stands), EUNAUTHORIZED, EINTERNAL, a cancelled
+// where the server's offset stands), EUNAUTHORIZED, EINTERNAL, ELOCKED
+// (the server's quota of unfinished uploads is reached: 429), a cancelled
 // ctx. Failures of one photo (EFORBIDDEN while its record is not synced
 // yet, ECORRUPT for a damaged local file, EINVALID from the server, ...)
 // are collected and the others go on; all are returned joined.
@@ -194,7 +195,7 @@ func (u *PhotoUploader) UploadAll(ctx context.Context, progress func(done, total
 		}
 		errs = append(errs, err)
 		switch app.ErrorCode(err) {
-		case app.EOFFLINE, app.EUNAUTHORIZED, app.EINTERNAL:
+		case app.EOFFLINE, app.EUNAUTHORIZED, app.EINTERNAL, app.ELOCKED:
 			return errors.Join(errs...)
 		}
 		if ctx.Err() != nil {
@@ -260,7 +261,7 @@ func (u *PhotoUploader) upload(ctx context.Context, b *photoBytes, report func(i
 			return u.giveUp(ctx, b, err)
 		}
 		switch app.ErrorCode(err) {
-		case app.EOFFLINE, app.EUNAUTHORIZED, app.EINTERNAL:
+		case app.EOFFLINE, app.EUNAUTHORIZED, app.EINTERNAL, app.ELOCKED:
 			return err // resumable: keep the upload and the state
 		}
 		if ctx.Err() != nil {
