@@ -254,6 +254,11 @@ func TestTLSPinnedFingerprint(t *testing.T) {
 	if resp.Data == nil || len(resp.Data.Tickets) != 2 {
 		t.Fatalf("pulled over TLS: %+v", resp.Data)
 	}
+	// A new connection resumes the TLS session, and the pin still holds.
+	c.HTTP.CloseIdleConnections()
+	if _, err := c.Sync(t.Context(), &fbsync.Request{Protocol: fbsync.ProtocolVersion, Cursor: resp.Cursor, Epoch: resp.Epoch}); err != nil {
+		t.Fatalf("sync on a resumed session: %v", err)
+	}
 	// The same token with a wrong pin sends nothing.
 	bad := &fbsync.Client{BaseURL: s.url, Token: pr.Token, HTTP: fbsync.Link{Fingerprint: wrong}.HTTPClient()}
 	if _, err := bad.Sync(t.Context(), &fbsync.Request{Protocol: fbsync.ProtocolVersion}); errKey(err) != "sync.fingerprint_mismatch" || app.ErrorCode(err) != app.EFORBIDDEN {
