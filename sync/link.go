@@ -124,9 +124,9 @@ func IsLoopback(host string) bool {
 // with (plain HTTP, a wrong certificate), which net/http and crypto/tls
 // wrap; nil for any other failure.
 func linkError(err error) error {
-	for _, want := range []error{errPlainHTTP, errFingerprint} {
+	for _, want := range []*app.Error{errPlainHTTP, errFingerprint} {
 		if errors.Is(err, want) {
-			return want
+			return want.WithCause(err)
 		}
 	}
 	return nil
