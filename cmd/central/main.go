@@ -167,6 +167,13 @@ func bootstrap(ctx context.Context, db *central.DB, dir, tenant string, log *slo
 	if _, err := os.Stat(path); err == nil {
 		return nil
 	}
+	// Tokens without the file: the operator moved it away on purpose;
+	// minting one more at every start would pile up tokens nobody holds.
+	if ts, err := db.AdminTokens(ctx, tenant); err != nil {
+		return err
+	} else if len(ts) > 0 {
+		return nil
+	}
 	tok, err := createAdmin(ctx, db, tenant, "admin")
 	if err != nil {
 		return err

@@ -120,4 +120,23 @@ func TestAdminTokensThroughTheBinary(t *testing.T) {
 	if ts := list(withData...); ts["ci-import"].RevokedAt.IsZero() || !ts["admin"].RevokedAt.IsZero() {
 		t.Fatalf("tokens after revoking ci-import: %+v", ts)
 	}
+
+	// The operator moves DIR/admin-token away: a restart (same
+	// certificate) mints no token nobody holds.
+	adminFile := filepath.Join(files, "admin-token")
+	if err := os.Rename(filepath.Join(dir, "admin-token"), adminFile); err != nil {
+		t.Fatal(err)
+	}
+	fp := p.fp
+	p.kill()
+	p = killStart(t, bin, dir)
+	if p.fp != fp {
+		t.Fatalf("the restart changed the certificate: %s -> %s", fp, p.fp)
+	}
+	if ts := list(withFile(adminFile)...); len(ts) != 2 {
+		t.Fatalf("tokens after a restart without the token file: %+v", ts)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "admin-token")); err == nil {
+		t.Fatal("the restart wrote a new admin-token")
+	}
 }

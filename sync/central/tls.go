@@ -37,8 +37,6 @@ const certValidity = 20 * 365 * 24 * time.Hour
 type Certificate struct {
 	TLS         tls.Certificate
 	Fingerprint string
-	// Generated is set when LoadCertificate made it on this call.
-	Generated bool
 }
 
 // LoadCertificate reads the service's certificate: certFile and keyFile
@@ -51,7 +49,6 @@ func LoadCertificate(dir, certFile, keyFile string, hosts []string) (Certificate
 	if (certFile == "") != (keyFile == "") {
 		return Certificate{}, app.Errorf(app.EINVALID, "central.tls_pair", "Give both -tls-cert and -tls-key, or neither (the service then makes its own certificate).")
 	}
-	generated := false
 	if certFile == "" {
 		if dir == "" {
 			return Certificate{}, app.Errorf(app.EINVALID, "central.tls_no_dir", "The service needs -data to keep its own certificate, or -tls-cert and -tls-key, or -plain-http behind a proxy that speaks TLS.")
@@ -62,14 +59,13 @@ func LoadCertificate(dir, certFile, keyFile string, hosts []string) (Certificate
 			if err := generateCertificate(certFile, keyFile, hosts); err != nil {
 				return Certificate{}, app.Errorf(app.EINTERNAL, "central.tls_generate", "Cannot write a certificate into {{.Dir}}. Check the folder's permissions.", "Dir", dir).WithCause(err)
 			}
-			generated = true
 		}
 	}
 	pair, err := tls.LoadX509KeyPair(certFile, keyFile)
 	if err != nil {
 		return Certificate{}, app.Errorf(app.EINVALID, "central.tls_load", "Cannot use the certificate {{.Cert}} with the key {{.Key}}: {{.Detail}}. Give a PEM certificate and its private key.", "Cert", certFile, "Key", keyFile, "Detail", err.Error()).WithCause(err)
 	}
-	return Certificate{TLS: pair, Fingerprint: fbsync.CertFingerprint(pair.Certificate[0]), Generated: generated}, nil
+	return Certificate{TLS: pair, Fingerprint: fbsync.CertFingerprint(pair.Certificate[0])}, nil
 }
 
 // generateCertificate writes a new self-signed certificate and its key.
