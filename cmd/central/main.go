@@ -69,11 +69,11 @@ const usage = `central: Fieldbench's central service.
 
   central -data DIR -addr 127.0.0.1:8080          serve (embedded SQLite in DIR)
   central -postgres URL -data DIR -addr :8080     serve on PostgreSQL
-  central restore-epoch -data DIR | -postgres URL
-  central backup -data DIR FILE                   consistent copy of a running SQLite service
   central -data DIR -tls-cert FILE -tls-key FILE  serve a given certificate (default: DIR/tls-cert.pem, made on first start)
   central -plain-http ...                         plain HTTP, behind a proxy that speaks TLS
   central init -data DIR | -postgres URL [-tenant T] [-name NAME]
+  central restore-epoch -data DIR | -postgres URL
+  central backup -data DIR FILE                   consistent copy of a running SQLite service
   central admin [-server URL] [-token-file FILE | -data DIR] [-fingerprint SHA256] [-insecure-http] COMMAND
       technician ID NAME COUNTRY [VAN]
       location ID KIND NAME [OWNER]
