@@ -271,6 +271,9 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		if *outFile != "" {
 			if err := writeSecret(*outFile, nt.Token); err != nil {
+				// The server holds the new token already: show it rather
+				// than lose it.
+				fmt.Fprintf(stdout, "admin token %s (shown once): %s\n", nt.Name, nt.Token)
 				return err
 			}
 			fmt.Fprintf(stdout, "admin token %s written to %s\n", nt.Name, *outFile)
