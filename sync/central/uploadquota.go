@@ -60,18 +60,18 @@ func (u *photoUploads) admit(ctx context.Context, own string, size int64) error 
 		if !ok || !validUploadID(id) {
 			continue
 		}
+		// An upload that cannot be read is skipped: it may have finished
+		// or expired meanwhile, or be another request's, half written.
 		up, err := u.store.GetUpload(ctx, id)
-		if errors.Is(err, tus.ErrNotFound) || errors.Is(err, os.ErrNotExist) {
-			continue // finished or expired meanwhile
-		} else if err != nil {
-			return err
+		if err != nil {
+			continue
 		}
 		info, err := up.GetInfo(ctx)
 		if err != nil {
-			return err
+			continue
 		}
 		if now.Sub(lastWrite(info)) > uploadTTL {
-			if err := u.expire(ctx, id); err != nil {
+			if err := u.expire(ctx, id, now); err != nil {
 				return err
 			}
 			continue
@@ -101,8 +101,9 @@ func lastWrite(info tus.FileInfo) time.Time {
 	return t
 }
 
-// expire deletes an abandoned upload, unless a request holds it.
-func (u *photoUploads) expire(ctx context.Context, id string) error {
+// expire deletes an abandoned upload, unless a request holds it or wrote
+// to it before letting go.
+func (u *photoUploads) expire(ctx context.Context, id string, now time.Time) error {
 	lock, err := u.locker.NewLock(id)
 	if err != nil {
 		return err
@@ -118,6 +119,9 @@ func (u *photoUploads) expire(ctx context.Context, id string) error {
 		return nil
 	} else if err != nil {
 		return err
+	}
+	if info, err := up.GetInfo(ctx); err != nil || now.Sub(lastWrite(info)) <= uploadTTL {
+		return nil
 	}
 	if err := u.store.AsTerminatableUpload(up).Terminate(ctx); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
