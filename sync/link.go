@@ -120,14 +120,21 @@ func IsLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+var errUntrusted = app.Errorf(app.EFORBIDDEN, "sync.untrusted_certificate", "This device does not trust the server's certificate (self-signed, expired, or made for another address). Nothing was sent. Pair by scanning the pairing QR Code, which carries the certificate's fingerprint, or ask your administrator.")
+
 // linkError returns the *app.Error a Link's transport refused a request
-// with (plain HTTP, a wrong certificate), which net/http and crypto/tls
-// wrap; nil for any other failure.
+// with (plain HTTP, a wrong or untrusted certificate), which net/http and
+// crypto/tls wrap; nil for any other failure. These need a person, not a
+// retry.
 func linkError(err error) error {
 	for _, want := range []*app.Error{errPlainHTTP, errFingerprint} {
 		if errors.Is(err, want) {
 			return want.WithCause(err)
 		}
+	}
+	var cve *tls.CertificateVerificationError
+	if errors.As(err, &cve) {
+		return errUntrusted.WithCause(err)
 	}
 	return nil
 }

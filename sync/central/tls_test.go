@@ -232,7 +232,7 @@ func TestTLSPinnedFingerprint(t *testing.T) {
 	}{
 		"WrongFingerprint": {link: fbsync.Link{Fingerprint: wrong}, wantKey: "sync.fingerprint_mismatch"},
 		// Without a pin the system's CAs decide, and none signed it.
-		"NoPinSelfSigned": {link: fbsync.Link{}, wantKey: "sync.offline"},
+		"NoPinSelfSigned": {link: fbsync.Link{}, wantKey: "sync.untrusted_certificate"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			c := &fbsync.Client{BaseURL: s.url, HTTP: tc.link.HTTPClient()}
