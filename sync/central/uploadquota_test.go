@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
@@ -168,4 +169,47 @@ func TestPhotoUploadExpiry(t *testing.T) {
 	// Starting that photo over counts as a new upload: the quota is full
 	// again with the one just created.
 	wantQuota(t, f.create(t, f.a, phs[0]), "10")
+}
+
+// TestPhotoUploadOverPinnedTLS: the device's uploader sends a photo over
+// TLS to the service's own certificate when it pins its fingerprint, and
+// sends nothing with another pin.
+func TestPhotoUploadOverPinnedTLS(t *testing.T) {
+	f := newPhotoFixture(t)
+	cert, err := LoadCertificate(t.TempDir(), "", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewUnstartedServer(f.srv)
+	ts.TLS = cert.TLSConfig()
+	ts.StartTLS()
+	defer ts.Close()
+	data := randomBytes(t, 200<<10)
+	ph := f.attach(t, f.a, "tk-a", data)
+	// In this order: the wrong pin first, while the photo is pending.
+	for _, tc := range []struct {
+		name    string
+		pin     string
+		wantKey string
+		state   string
+	}{
+		{name: "WrongPin", pin: strings.Repeat("0", 64), wantKey: "sync.fingerprint_mismatch", state: "pending"},
+		{name: "RightPin", pin: cert.Fingerprint, state: "verified"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dev := newFakeDevice()
+			dev.add(ph, data)
+			u, err := fbsync.NewPhotoUploader(dev, dev, fbsync.Link{Fingerprint: tc.pin}.HTTPClient(), ts.URL, f.a.token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = u.UploadAll(t.Context(), nil)
+			if tc.wantKey == "" && err != nil || tc.wantKey != "" && (err == nil || app.AsError(err).Key != tc.wantKey) {
+				t.Fatalf("upload: %v, want key %q", err, tc.wantKey)
+			}
+			if got := f.serverPhoto(t, f.tenant, ph).State; got != tc.state {
+				t.Fatalf("server's photo state %q, want %q", got, tc.state)
+			}
+		})
+	}
 }
