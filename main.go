@@ -37,6 +37,8 @@ func main() {
 	demoMode := flag.Bool("demo", false, "run an embedded central service with the demo world and pair with it as the demo technician")
 	server := flag.String("server", "", "central service to pair with, e.g. https://central.example.com (with -pair)")
 	pairCode := flag.String("pair", "", "one-time pairing code from the administrator (with -server)")
+	fingerprint := flag.String("fingerprint", "", "SHA-256 of the server's certificate to pin, as `central admin pair` prints it (with -server)")
+	insecureHTTP := flag.Bool("insecure-http", false, "allow a plain http:// server on another machine: credentials and data then cross the network unencrypted")
 	dataDir := flag.String("data", "", "folder for the local database and photos (default: the app's storage folder)")
 	language := flag.String("lang", "", "user interface language, e.g. en or zh (default: the system's)")
 	windowSize := flag.String("window-size", "1280x800", "window size WxH in Fyne units (pixels at scale 1), e.g. 720x1280 for a phone")
@@ -118,7 +120,7 @@ func main() {
 			if pairing.Token == "" {
 				code, err := emb.PairingCode(ctx, demo.DemoTechnician)
 				if err == nil {
-					pairing, err = pair(ctx, emb.URL, code, pairingPath)
+					pairing, err = pair(ctx, fbsync.Link{}, emb.URL, code, pairingPath)
 				}
 				if err != nil {
 					closeAll()
@@ -128,7 +130,11 @@ func main() {
 			pairing.Server = emb.URL // a new port on every start
 		case *server != "" && *pairCode != "":
 			progress(lang.X("startup.pairing", "Pairing with the server…"))
-			if pairing, err = pair(ctx, *server, *pairCode, pairingPath); err != nil {
+			fp, err := fbsync.NormalizeFingerprint(*fingerprint)
+			if err == nil {
+				pairing, err = pair(ctx, fbsync.Link{Fingerprint: fp, AllowPlainHTTP: *insecureHTTP}, *server, *pairCode, pairingPath)
+			}
+			if err != nil {
 				closeAll()
 				return ui.Deps{}, nil, err
 			}
@@ -154,10 +160,11 @@ func main() {
 		deps.Photos = store.NewPhotoStore(db)
 		deps.Store = me.Store
 		deps.Actor = app.Actor{Role: app.RoleTechnician, Technician: me.ID, Store: me.Store, Name: me.Name}
-		client := &fbsync.Client{BaseURL: pairing.Server, Token: pairing.Token}
+		hc := fbsync.Link{Fingerprint: pairing.Fingerprint, AllowPlainHTTP: *insecureHTTP}.HTTPClient()
+		client := &fbsync.Client{BaseURL: pairing.Server, Token: pairing.Token, HTTP: hc}
 		engine := fbsync.NewEngine(db, client)
 		deps.Sync = fbsync.NewTerminalSync(engine, client, db)
-		uploader, err := fbsync.NewPhotoUploader(db, store.NewPhotoStore(db), nil, pairing.Server, pairing.Token)
+		uploader, err := fbsync.NewPhotoUploader(db, store.NewPhotoStore(db), hc, pairing.Server, pairing.Token)
 		if err != nil {
 			closeAll()
 			return ui.Deps{}, nil, err
@@ -229,7 +236,7 @@ func main() {
 	if needsPairing(dir, *demoMode, *server) {
 		// First run: pair (or choose the demo), then open as usual.
 		fr := ui.NewFirstRun(ctx, ui.FirstRunActions{
-			Pair: func(ctx context.Context, server, code string) error {
+			Pair: func(ctx context.Context, server, code, fingerprint string) error {
 				abs, err := filepath.Abs(dir)
 				if err == nil {
 					err = os.MkdirAll(abs, 0o700)
@@ -237,7 +244,7 @@ func main() {
 				if err != nil {
 					return app.Errorf(app.EINTERNAL, "store.mkdir", "Cannot create the data folder {{.Path}}. Check the disk and its permissions.", "Path", dir).WithCause(err)
 				}
-				_, err = pair(ctx, server, code, filepath.Join(abs, "pairing.json"))
+				_, err = pair(ctx, fbsync.Link{Fingerprint: fingerprint, AllowPlainHTTP: *insecureHTTP}, server, code, filepath.Join(abs, "pairing.json"))
 				return err
 			},
 			Demo: func() {
@@ -292,13 +299,14 @@ func loadSerialRules(path string) (scanner.SerialRules, error) {
 	return rules, nil
 }
 
-// pair exchanges a pairing code for a device token and saves it.
-func pair(ctx context.Context, server, code, path string) (fbsync.Pairing, error) {
+// pair exchanges a pairing code for a device token over link and saves
+// it with the pinned fingerprint.
+func pair(ctx context.Context, link fbsync.Link, server, code, path string) (fbsync.Pairing, error) {
 	host, _ := os.Hostname()
-	resp, err := (&fbsync.Client{BaseURL: server}).Pair(ctx, code, host)
+	resp, err := (&fbsync.Client{BaseURL: server, HTTP: link.HTTPClient()}).Pair(ctx, code, host)
 	if err != nil {
 		return fbsync.Pairing{}, err
 	}
-	p := fbsync.Pairing{Server: server, Device: resp.Device, Token: resp.Token, Technician: resp.Technician}
+	p := fbsync.Pairing{Server: server, Device: resp.Device, Token: resp.Token, Technician: resp.Technician, Fingerprint: link.Fingerprint}
 	return p, p.Save(path)
 }

@@ -25,7 +25,8 @@ const (
 	// ScanText is anything else: searched for among tickets and parts.
 	ScanText ScanKind = "text"
 	// ScanPairing is an administrator's pairing QR Code: the server's
-	// address and a one-time code.
+	// address, a one-time code and the fingerprint of the server's
+	// certificate.
 	ScanPairing ScanKind = "pairing"
 )
 
@@ -60,6 +61,9 @@ type Meaning struct {
 	// PairServer and PairCode come from a pairing QR Code.
 	PairServer string
 	PairCode   string
+	// PairFingerprint is the SHA-256 of the server's certificate (lower-
+	// case hex) the device pins; "" when the code carries none.
+	PairFingerprint string
 }
 
 // Interpret reads the meaning of a scanned text: a Fieldbench label, a
@@ -77,10 +81,12 @@ func Interpret(text string, rules SerialRules, now time.Time) (Meaning, error) {
 	}
 	if rest, ok := strings.CutPrefix(s, "fieldbench:pair?"); ok {
 		q, err := url.ParseQuery(rest)
-		if err != nil || q.Get("code") == "" {
+		// A fingerprint that is not a SHA-256 is damage, not "no pin":
+		// dropping it would let anyone's certificate through.
+		if err != nil || q.Get("code") == "" || q.Has("fp") && !app.ValidSHA256(q.Get("fp")) {
 			return Meaning{}, app.Errorf(app.EINVALID, "scan.pairing_invalid", "This pairing code is damaged. Ask your administrator for a new one.")
 		}
-		m.Kind, m.PairCode, m.PairServer = ScanPairing, q.Get("code"), q.Get("server")
+		m.Kind, m.PairCode, m.PairServer, m.PairFingerprint = ScanPairing, q.Get("code"), q.Get("server"), q.Get("fp")
 		return m, nil
 	}
 	if strings.HasPrefix(s, "FB") && strings.Contains(s, "|") {

@@ -44,11 +44,16 @@ func TestInterpret(t *testing.T) {
 		"NotGS1": {text: "0112345678901234", want: scanner.Meaning{Kind: scanner.ScanText, Text: "0112345678901234"}},
 		"Pairing": {text: "fieldbench:pair?code=ABCD-EFGH-JKLM&server=https%3A%2F%2Fcentral.example.com", want: scanner.Meaning{Kind: scanner.ScanPairing,
 			Text: "fieldbench:pair?code=ABCD-EFGH-JKLM&server=https%3A%2F%2Fcentral.example.com", PairCode: "ABCD-EFGH-JKLM", PairServer: "https://central.example.com"}},
-		"PairingNoCode": {text: "fieldbench:pair?server=x", errCode: app.EINVALID},
-		"NewerLabel":    {text: "FB2|T|abc", errCode: app.ETOONEW},
-		"DamagedTag":    {text: "FB1|T", errCode: app.EINVALID},
-		"UnknownKind":   {text: "FB1|Z|abc", errCode: app.EINVALID},
-		"Empty":         {text: " \r\n", errCode: app.EINVALID},
+		"PairingPinned": {text: "fieldbench:pair?code=ABCD-EFGH-JKLM&server=https%3A%2F%2F10.0.0.5%3A8443&fp=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", want: scanner.Meaning{Kind: scanner.ScanPairing,
+			Text: "fieldbench:pair?code=ABCD-EFGH-JKLM&server=https%3A%2F%2F10.0.0.5%3A8443&fp=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", PairCode: "ABCD-EFGH-JKLM", PairServer: "https://10.0.0.5:8443", PairFingerprint: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}},
+		"PairingNoCode":       {text: "fieldbench:pair?server=x", errCode: app.EINVALID},
+		"PairingShortPin":     {text: "fieldbench:pair?code=ABCD-EFGH-JKLM&fp=9f86d081", errCode: app.EINVALID},
+		"PairingUpperCasePin": {text: "fieldbench:pair?code=ABCD-EFGH-JKLM&fp=9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08", errCode: app.EINVALID},
+		"PairingEmptyPin":     {text: "fieldbench:pair?code=ABCD-EFGH-JKLM&fp=", errCode: app.EINVALID},
+		"NewerLabel":          {text: "FB2|T|abc", errCode: app.ETOONEW},
+		"DamagedTag":          {text: "FB1|T", errCode: app.EINVALID},
+		"UnknownKind":         {text: "FB1|Z|abc", errCode: app.EINVALID},
+		"Empty":               {text: " \r\n", errCode: app.EINVALID},
 	} {
 		t.Run(name, func(t *testing.T) {
 			got, err := scanner.Interpret(tc.text, rules, now)
@@ -76,7 +81,7 @@ func TestInterpret(t *testing.T) {
 // FuzzInterpret: any text gives a meaning or a clear error, never a panic,
 // and a meaning always names what to look up.
 func FuzzInterpret(f *testing.F) {
-	for _, s := range []string{"FB1|T|abc|n=FB-1", "FB1|P|X%7C|r=1|s=2", "356938035643809", "(01)09506000134352(21)A", "]d20109506000134352\x1d21X", "FD9803-123456", "FB9|T|x", ""} {
+	for _, s := range []string{"FB1|T|abc|n=FB-1", "FB1|P|X%7C|r=1|s=2", "356938035643809", "(01)09506000134352(21)A", "]d20109506000134352\x1d21X", "FD9803-123456", "FB9|T|x", "", "fieldbench:pair?code=A&fp=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"} {
 		f.Add(s)
 	}
 	rules, err := scanner.ParseSerialRules([]byte(demoSerialRules))
@@ -108,6 +113,9 @@ func FuzzInterpret(f *testing.F) {
 		case scanner.ScanPairing:
 			if m.PairCode == "" {
 				t.Fatalf("pairing scan without a code: %+v", m)
+			}
+			if m.PairFingerprint != "" && !app.ValidSHA256(m.PairFingerprint) {
+				t.Fatalf("pairing scan with a malformed fingerprint: %+v", m)
 			}
 		case scanner.ScanText:
 			if m.Text == "" {

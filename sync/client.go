@@ -28,8 +28,9 @@ type Client struct {
 	BaseURL string
 	// Token is the device token from pairing.
 	Token string
-	// HTTP is the client used (default: http.DefaultClient). Tests and the
-	// simulation put their own transports here.
+	// HTTP is the client used (default: Link{}.HTTPClient(), which refuses
+	// plain HTTP beyond loopback). The app puts its Link's client here;
+	// tests and the simulation their own transports.
 	HTTP *http.Client
 
 	up, down atomic.Int64
@@ -111,12 +112,15 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	c.up.Add(int64(len(body)))
 	hc := c.HTTP
 	if hc == nil {
-		hc = http.DefaultClient
+		hc = defaultHTTP
 	}
 	res, err := hc.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
+		}
+		if lerr := linkError(err); lerr != nil {
+			return lerr
 		}
 		return errOffline(err)
 	}

@@ -18,6 +18,9 @@ type Pairing struct {
 	Token      string         `json:"token"`
 	Technician app.Technician `json:"technician"`
 	Tenant     string         `json:"tenant,omitempty"`
+	// Fingerprint pins the server's certificate (Link.Fingerprint); ""
+	// when the pairing QR Code carried none and the system's CAs decide.
+	Fingerprint string `json:"fingerprint,omitempty"`
 }
 
 // LoadPairing reads a pairing file; ENOTFOUND when the device was never
@@ -31,7 +34,7 @@ func LoadPairing(path string) (Pairing, error) {
 	if err != nil {
 		return p, app.Errorf(app.EINTERNAL, "sync.pairing_unreadable", "Cannot read the pairing file {{.Path}}.", "Path", path).WithCause(err)
 	}
-	if err := json.Unmarshal(raw, &p); err != nil || p.Token == "" || p.Server == "" {
+	if err := json.Unmarshal(raw, &p); err != nil || p.Token == "" || p.Server == "" || (p.Fingerprint != "" && !app.ValidSHA256(p.Fingerprint)) {
 		return Pairing{}, app.Errorf(app.ECORRUPT, "sync.pairing_damaged", "The pairing file {{.Path}} is damaged. Pair this device again.", "Path", path)
 	}
 	return p, nil

@@ -84,7 +84,7 @@ type PhotoUploader struct {
 // NewPhotoUploader returns an uploader of the photos in queue, whose bytes
 // it reads from photos, to the central service at baseURL (as in
 // Client.BaseURL) with the device token. hc nil means
-// http.DefaultClient; a Timeout on hc must leave room for one chunk on the
+// Link{}.HTTPClient(); a Timeout on hc must leave room for one chunk on the
 // slowest link, plus up to 15 s the server may wait for a dropped
 // connection's request to let go of the upload.
 func NewPhotoUploader(queue PhotoQueue, photos app.PhotoStore, hc *http.Client, baseURL, token string) (*PhotoUploader, error) {
@@ -93,7 +93,7 @@ func NewPhotoUploader(queue PhotoQueue, photos app.PhotoStore, hc *http.Client, 
 		return nil, app.Errorf(app.EINVALID, "sync.bad_server_url", "The server address {{.URL}} is not valid.", "URL", baseURL)
 	}
 	if hc == nil {
-		hc = http.DefaultClient
+		hc = defaultHTTP
 	}
 	return &PhotoUploader{queue: queue, photos: photos, hc: hc, create: base, token: token,
 		urls: map[string]string{}, offsets: map[string]int64{}, done: map[string]bool{}}, nil
@@ -154,7 +154,8 @@ func (u *PhotoUploader) BytesToUpload(ctx context.Context) (int64, error) {
 //
 // It stops at the first failure that would fail the next photo too:
 // EOFFLINE (network, server trouble: call again later, the upload resumes
-// where the server's offset stands), EUNAUTHORIZED, EREVOKED, EINTERNAL, a cancelled
+// where the server's offset stands), EUNAUTHORIZED, EREVOKED, EINTERNAL, ELOCKED
+// (the server's quota of unfinished uploads is reached: 429), a cancelled
 // ctx. Failures of one photo (EFORBIDDEN while its record is not synced
 // yet, ECORRUPT for a damaged local file, EINVALID from the server, ...)
 // are collected and the others go on; all are returned joined.
@@ -188,7 +189,7 @@ func (u *PhotoUploader) UploadAll(ctx context.Context, progress func(done, total
 		}
 		errs = append(errs, err)
 		switch app.ErrorCode(err) {
-		case app.EOFFLINE, app.EUNAUTHORIZED, app.EREVOKED, app.EINTERNAL:
+		case app.EOFFLINE, app.EUNAUTHORIZED, app.EREVOKED, app.EINTERNAL, app.ELOCKED:
 			return errors.Join(errs...)
 		}
 		if ctx.Err() != nil {
@@ -254,7 +255,7 @@ func (u *PhotoUploader) upload(ctx context.Context, b *photoBytes, report func(i
 			return u.giveUp(ctx, b, err)
 		}
 		switch app.ErrorCode(err) {
-		case app.EOFFLINE, app.EUNAUTHORIZED, app.EREVOKED, app.EINTERNAL:
+		case app.EOFFLINE, app.EUNAUTHORIZED, app.EREVOKED, app.EINTERNAL, app.ELOCKED:
 			return err // resumable: keep the upload and the state
 		}
 		if ctx.Err() != nil {
@@ -543,6 +544,9 @@ func (u *PhotoUploader) do(ctx context.Context, method, target string, hdr http.
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		if lerr := linkError(err); lerr != nil {
+			return nil, lerr
 		}
 		return nil, uploadOffline(err)
 	}

@@ -19,8 +19,10 @@ import (
 // FirstRunActions is what the first-run screen can do.
 type FirstRunActions struct {
 	// Pair exchanges a pairing code for this device's account on the
-	// server; it runs off the UI goroutine.
-	Pair func(ctx context.Context, server, code string) error
+	// server, pinning the certificate with the SHA-256 fingerprint when
+	// there is one ("" for an address typed by hand); it runs off the UI
+	// goroutine.
+	Pair func(ctx context.Context, server, code, fingerprint string) error
 	// Demo, if set, offers to open the demo instead.
 	Demo func()
 	// Done runs on the UI goroutine after pairing succeeded.
@@ -43,6 +45,9 @@ type FirstRun struct {
 	problem *widget.Label
 	root    fyne.CanvasObject
 	wedge   *scanner.KeyboardWedge
+	// scanned is the pairing QR Code last scanned: its fingerprint is
+	// pinned while the server field still holds its address.
+	scanned scanner.Meaning
 }
 
 // NewFirstRun builds the screen.
@@ -52,7 +57,7 @@ func NewFirstRun(ctx context.Context, actions FirstRunActions) *FirstRun {
 	}
 	f := &FirstRun{ctx: ctx, actions: actions, wedge: scanner.NewKeyboardWedge(0, 0)}
 	keys := &wedgeKeys{wedge: f.wedge, now: timeNow}
-	f.wedge.Listen(func(s scanner.Scan) { fyne.Do(func() { f.scanned(s.Code.Text) }) })
+	f.wedge.Listen(func(s scanner.Scan) { fyne.Do(func() { f.scan(s.Code.Text) }) })
 	context.AfterFunc(ctx, func() { f.wedge.Listen(nil) })
 
 	title := widget.NewLabel(lang.X("firstrun.title", "Welcome to Fieldbench"))
@@ -124,9 +129,9 @@ func (f *FirstRun) Attach(w fyne.Window) {
 }
 
 // Scanned fills the form from a scanned pairing QR Code's text.
-func (f *FirstRun) Scanned(text string) { f.scanned(text) }
+func (f *FirstRun) Scanned(text string) { f.scan(text) }
 
-func (f *FirstRun) scanned(text string) {
+func (f *FirstRun) scan(text string) {
 	m, err := scanner.Interpret(text, nil, timeNow())
 	if err == nil && m.Kind != scanner.ScanPairing {
 		err = app.Errorf(app.EINVALID, "firstrun.not_pairing", "That is not a pairing code. Scan the QR Code your administrator gave you.")
@@ -136,6 +141,7 @@ func (f *FirstRun) scanned(text string) {
 		return
 	}
 	f.problem.Hide()
+	f.scanned = m
 	if m.PairServer != "" {
 		f.server.SetText(m.PairServer)
 	}
@@ -179,8 +185,12 @@ func (f *FirstRun) submit() {
 	f.problem.Hide()
 	f.pair.Disable()
 	f.pair.SetText(lang.X("firstrun.pairing", "Pairing…"))
+	fp := ""
+	if f.scanned.PairFingerprint != "" && server == strings.TrimRight(f.scanned.PairServer, "/") {
+		fp = f.scanned.PairFingerprint
+	}
 	f.actions.Run(func() {
-		err := f.actions.Pair(f.ctx, server, code)
+		err := f.actions.Pair(f.ctx, server, code, fp)
 		fyne.Do(func() {
 			f.pair.Enable()
 			f.pair.SetText(lang.X("firstrun.pair", "Pair this device"))

@@ -35,10 +35,12 @@ func TestFirstRunPairsByScanningTheQRCode(t *testing.T) {
 		t.Fatal(err)
 	}
 	var paired fbsync.PairResponse
+	var pins []string // the fingerprint of each pairing attempt
 	done := false
 	fr := ui.NewFirstRun(ctx, ui.FirstRunActions{
-		Pair: func(ctx context.Context, server, code string) error {
-			resp, err := (&fbsync.Client{BaseURL: server}).Pair(ctx, code, "test")
+		Pair: func(ctx context.Context, server, code, fingerprint string) error {
+			pins = append(pins, fingerprint)
+			resp, err := (&fbsync.Client{BaseURL: server, HTTP: fbsync.Link{Fingerprint: fingerprint}.HTTPClient()}).Pair(ctx, code, "test")
 			if err == nil {
 				paired = *resp
 			}
@@ -64,9 +66,15 @@ func TestFirstRunPairsByScanningTheQRCode(t *testing.T) {
 	if !strings.Contains(fr.Problem(), "not a pairing code") {
 		t.Errorf("a claim tag scanned at first run: problem %q", fr.Problem())
 	}
-	fr.Scanned(central.PairingURI(emb.URL, code))
+	// The embedded service speaks plain HTTP on loopback, where a pin has
+	// nothing to check: this checks that the QR Code's pin reaches Pair.
+	const fp = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+	fr.Scanned(central.PairingURI(emb.URL, code, fp))
 	if !done {
 		t.Fatalf("not paired; problem %q", fr.Problem())
+	}
+	if len(pins) != 2 || pins[0] != "" || pins[1] != fp {
+		t.Errorf("pins passed to Pair: %q, want none for the typed address and %s for the scanned one", pins, fp)
 	}
 	if paired.Technician.ID != demo.DemoTechnician || paired.Token == "" {
 		t.Errorf("paired as %+v", paired)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -23,6 +24,7 @@ import (
 // adminClient calls the admin API of a running service.
 type adminClient struct {
 	server, token string
+	hc            *http.Client // enforces the pin and refuses plain HTTP beyond loopback
 	out           io.Writer
 }
 
@@ -33,8 +35,12 @@ func (c *adminClient) call(ctx context.Context, method, path, contentType string
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
 	req.Header.Set("Content-Type", contentType)
-	res, err := http.DefaultClient.Do(req)
+	res, err := c.hc.Do(req)
 	if err != nil {
+		var ae *app.Error
+		if errors.As(err, &ae) { // the link refused: plain HTTP, a wrong certificate
+			return ae
+		}
 		return app.Errorf(app.EOFFLINE, "central.unreachable", "Cannot reach the service at {{.URL}}: is it running?", "URL", c.server).WithCause(err)
 	}
 	defer res.Body.Close()
@@ -88,25 +94,33 @@ func need(args []string, n int, what string) error {
 
 func admin(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("admin", flag.ContinueOnError)
-	server := fs.String("server", "http://127.0.0.1:8080", "the service's address")
-	token := fs.String("token", os.Getenv("FIELDBENCH_TOKEN"), "admin token (default: $FIELDBENCH_TOKEN, or DIR/admin-token with -data)")
-	data := fs.String("data", "", "data directory whose admin-token to use")
+	server := fs.String("server", "https://127.0.0.1:8080", "the service's address")
+	tokenFile := fs.String("token-file", "", "file holding the admin token (default: $FIELDBENCH_TOKEN, or DIR/admin-token with -data)")
+	data := fs.String("data", "", "the service's data directory: its admin-token, and its certificate to pin")
+	fingerprint := fs.String("fingerprint", "", "SHA-256 of the service's certificate to pin (default: that of DIR/"+central.CertFile+" with -data)")
+	insecure := fs.Bool("insecure-http", false, "allow plain http:// to another machine than this one")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *token == "" && *data != "" {
-		raw, err := os.ReadFile(filepath.Join(*data, "admin-token"))
-		if err != nil {
-			return app.Errorf(app.EINVALID, "central.no_token", "No admin token in {{.Dir}}; start the service there once, or give -token.", "Dir", *data)
+	token, err := adminToken(*tokenFile, *data)
+	if err != nil {
+		return err
+	}
+	link := fbsync.Link{AllowPlainHTTP: *insecure}
+	if link.Fingerprint, err = fbsync.NormalizeFingerprint(*fingerprint); err != nil {
+		return err
+	}
+	if link.Fingerprint == "" && *data != "" {
+		if link.Fingerprint, err = pinOf(*data); err != nil {
+			return err
 		}
-		*token = strings.TrimSpace(string(raw))
 	}
 	args = fs.Args()
 	if len(args) == 0 {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	c := &adminClient{server: *server, token: *token, out: stdout}
+	c := &adminClient{server: *server, token: token, hc: link.HTTPClient(), out: stdout}
 	cmd, args := args[0], args[1:]
 	switch cmd {
 	case "technician":
@@ -148,6 +162,9 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(stdout, "pairing code %s (valid until %s)\n%s\n", resp.Code, resp.ExpiresAt.Local().Format(time.DateTime), resp.URI)
+		if resp.Fingerprint != "" {
+			fmt.Fprintf(stdout, "certificate sha256 %s\n", resp.Fingerprint)
+		}
 		if *qr != "" {
 			png, err := base64.StdEncoding.DecodeString(resp.QRPNG)
 			if err != nil {
@@ -273,6 +290,44 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		return c.json(ctx, http.MethodPost, "/v1/conflicts/"+url.PathEscape(args[0])+"/resolve", fbsync.ResolveRequest{Resolution: args[1]}, nil)
+	case "tokens":
+		return c.json(ctx, http.MethodGet, "/v1/admin/tokens", nil, nil)
+	case "token-create", "token-rotate":
+		tfs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+		outFile := tfs.String("o", "", "write the new token to this file (mode 0600) instead of printing it")
+		if err := need(args, 1, cmd+" NAME [-o FILE]"); err != nil {
+			return err
+		}
+		if err := tfs.Parse(args[1:]); err != nil {
+			return err
+		}
+		var nt central.NewAdminToken
+		var err error
+		if cmd == "token-create" {
+			err = c.json(ctx, http.MethodPost, "/v1/admin/tokens", map[string]string{"name": args[0]}, &nt)
+		} else {
+			err = c.json(ctx, http.MethodPost, "/v1/admin/tokens/"+url.PathEscape(args[0])+"/rotate", nil, &nt)
+		}
+		if err != nil {
+			return err
+		}
+		if *outFile != "" {
+			if err := writeSecret(*outFile, nt.Token); err != nil {
+				// The server holds the new token already: show it rather
+				// than lose it.
+				fmt.Fprintf(stdout, "admin token %s (shown once): %s\n", nt.Name, nt.Token)
+				return err
+			}
+			fmt.Fprintf(stdout, "admin token %s written to %s\n", nt.Name, *outFile)
+			return nil
+		}
+		fmt.Fprintf(stdout, "admin token %s (shown once): %s\n", nt.Name, nt.Token)
+		return nil
+	case "token-revoke":
+		if err := need(args, 1, "token-revoke NAME"); err != nil {
+			return err
+		}
+		return c.json(ctx, http.MethodPost, "/v1/admin/tokens/"+url.PathEscape(args[0])+"/revoke", nil, nil)
 	case "balances":
 		q := ""
 		if len(args) > 0 {
@@ -281,4 +336,52 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 		return c.json(ctx, http.MethodGet, "/v1/admin/balances"+q, nil, nil)
 	}
 	return app.Errorf(app.EINVALID, "central.unknown_command", "Unknown admin command {{.Command}}; run central help.", "Command", cmd)
+}
+
+// adminToken reads the admin token: from tokenFile, else
+// $FIELDBENCH_TOKEN, else DIR/admin-token. Never from the command line,
+// where other users of the machine see it (ps) and shells keep it.
+func adminToken(tokenFile, dir string) (string, error) {
+	path := tokenFile
+	if path == "" {
+		if tok := strings.TrimSpace(os.Getenv("FIELDBENCH_TOKEN")); tok != "" {
+			return tok, nil
+		}
+		if dir == "" {
+			return "", app.Errorf(app.EINVALID, "central.no_token_given", "Give the admin token with -token-file FILE, $FIELDBENCH_TOKEN or -data DIR.")
+		}
+		path = filepath.Join(dir, "admin-token")
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil || len(raw) > 1024 || strings.TrimSpace(string(raw)) == "" {
+		return "", app.Errorf(app.EINVALID, "central.no_token", "No admin token in {{.File}}; start the service in its data directory once, or give -token-file.", "File", path)
+	}
+	return strings.TrimSpace(string(raw)), nil
+}
+
+// writeSecret writes a token to path, readable by its owner only, through
+// a temporary file and a rename: the old token stays whole until the new
+// one is in place.
+func writeSecret(path, tok string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".token-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.WriteString(tok + "\n"); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }

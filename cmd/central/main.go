@@ -8,8 +8,11 @@
 //	central admin COMMAND ...                     talk to a running service
 //
 // On its first start with a data directory the service creates the tenant
-// "default" and writes an admin token to DIR/admin-token (mode 0600); the
-// admin commands read it from there (-data) or from $FIELDBENCH_TOKEN.
+// "default", writes an admin token named "admin" to DIR/admin-token and a
+// self-signed certificate to DIR/tls-cert.pem (all mode 0600); it serves
+// HTTPS and prints the certificate's SHA-256, which pairing QR Codes
+// carry. The admin commands read the token from -token-file,
+// $FIELDBENCH_TOKEN or DIR/admin-token (-data), and pin DIR's certificate.
 package main
 
 import (
@@ -69,12 +72,14 @@ const usage = `central: Fieldbench's central service.
 
   central -data DIR -addr 127.0.0.1:8080          serve (embedded SQLite in DIR)
   central -postgres URL -data DIR -addr :8080     serve on PostgreSQL
+  central -data DIR -tls-cert FILE -tls-key FILE  serve a given certificate (default: DIR/tls-cert.pem, made on first start)
+  central -plain-http ...                         plain HTTP, behind a proxy that speaks TLS
       serving: -max-conns N (1000) connections at once, -max-conns-per-ip N (100),
       -read-timeout D (10s) for headers and small bodies (sync 6x, imports 30x; slower: 408)
-  central init -data DIR | -postgres URL [-tenant T]
+  central init -data DIR | -postgres URL [-tenant T] [-name NAME]
   central restore-epoch -data DIR | -postgres URL
   central backup -data DIR FILE                   consistent copy of a running SQLite service
-  central admin [-server URL] [-token T | -data DIR] COMMAND
+  central admin [-server URL] [-token-file FILE | -data DIR] [-fingerprint SHA256] [-insecure-http] COMMAND
       technician ID NAME COUNTRY [VAN] [-store STORE]
       location ID KIND NAME [OWNER]
       pair TECHNICIAN [-qr FILE.png]
@@ -86,6 +91,9 @@ const usage = `central: Fieldbench's central service.
       import parts|stock|rules FILE.csv
       conflicts [-all] | resolve CONFLICT accept_ours|accept_theirs|dismissed
       balances [LOCATION]
+      tokens | token-create NAME [-o FILE] | token-rotate NAME [-o FILE] | token-revoke NAME
+
+  The admin token comes from -token-file, $FIELDBENCH_TOKEN, or DIR/admin-token.
 `
 
 type dbFlags struct {
@@ -106,7 +114,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var dbf dbFlags
 	dbf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
-	public := fs.String("public-url", "", "the address devices use, put into pairing QR codes (default: http://ADDR)")
+	public := fs.String("public-url", "", "the address devices use, put into pairing QR codes (default: https://ADDR)")
+	var tlsf tlsFlags
+	tlsf.register(fs)
 	var lim limits
 	lim.register(fs)
 	if err := fs.Parse(args); err != nil {
@@ -131,9 +141,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return app.Errorf(app.EINVALID, "central.listen", "Cannot listen on {{.Addr}}: {{.Detail}}", "Addr", *addr, "Detail", err.Error())
 	}
 	srv := central.NewServer(db, log)
+	tln, scheme, err := tlsf.listen(ln, dbf.data, *public, srv)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	ln = tln
 	srv.PublicURL = *public
 	if srv.PublicURL == "" {
-		srv.PublicURL = "http://" + ln.Addr().String()
+		srv.PublicURL = scheme + "://" + ln.Addr().String()
 	}
 	srv.BodyTimeout = lim.readTimeout
 	ln = netutil.LimitListener(central.SourceLimitListener(ln, lim.perSource), lim.maxConns)
@@ -146,8 +162,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		defer cancel()
 		hs.Shutdown(sctx)
 	}()
+	if srv.Fingerprint != "" {
+		fmt.Fprintf(stdout, "central: certificate sha256 %s\n", srv.Fingerprint)
+	}
 	// The listening line is what scripts and tests wait for.
-	fmt.Fprintf(stdout, "central: listening on http://%s\n", ln.Addr())
+	fmt.Fprintf(stdout, "central: listening on %s://%s\n", scheme, ln.Addr())
 	if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
@@ -214,6 +233,13 @@ func bootstrap(ctx context.Context, db *central.DB, dir, tenant string, log *slo
 			return tokenFileError(path, publishToken(tmp, path))
 		}
 	}
+	// Tokens without the file: the operator moved it away on purpose;
+	// minting one more at every start would pile up tokens nobody holds.
+	if ts, err := db.AdminTokens(ctx, tenant); err != nil {
+		return err
+	} else if len(ts) > 0 {
+		return nil
+	}
 	err = db.CreateTenantAdmin(ctx, tenant, "admin", func(tok string) error {
 		return tokenFileError(tmp, writeSynced(tmp, []byte(tok+"\n")))
 	})
@@ -273,11 +299,11 @@ func publishToken(tmp, path string) error {
 	return d.Sync()
 }
 
-func createAdmin(ctx context.Context, db *central.DB, tenant string) (string, error) {
+func createAdmin(ctx context.Context, db *central.DB, tenant, name string) (string, error) {
 	if err := db.CreateTenant(ctx, tenant, tenant); err != nil {
 		return "", err
 	}
-	return db.CreateAdminToken(ctx, tenant, "admin")
+	return db.CreateAdminToken(ctx, tenant, name)
 }
 
 // withDB parses a database command's flags (extra adds its own), opens
@@ -301,15 +327,16 @@ func withDB(ctx context.Context, name string, args []string, extra func(*flag.Fl
 }
 
 func initCmd(ctx context.Context, args []string, stdout io.Writer) error {
-	var tenant *string
+	var tenant, name *string
 	return withDB(ctx, "init", args, func(fs *flag.FlagSet) {
 		tenant = fs.String("tenant", "default", "tenant (service provider) to create")
+		name = fs.String("name", "admin", "name of its first admin token")
 	}, func(db *central.DB, _ []string) error {
-		tok, err := createAdmin(ctx, db, *tenant)
+		tok, err := createAdmin(ctx, db, *tenant, *name)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "tenant %s, admin token (shown once): %s\n", *tenant, tok)
+		fmt.Fprintf(stdout, "tenant %s, admin token %s (shown once): %s\n", *tenant, *name, tok)
 		return nil
 	})
 }

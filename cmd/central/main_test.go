@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -32,6 +31,7 @@ import (
 type killProc struct {
 	cmd    *exec.Cmd
 	url    string
+	fp     string        // the certificate's SHA-256 it printed
 	done   chan struct{} // closed when the process has exited
 	mu     gosync.Mutex
 	stderr bytes.Buffer
@@ -49,7 +49,10 @@ func (p *killProc) log() string {
 	return p.stderr.String()
 }
 
-var killListening = regexp.MustCompile(`^central: listening on (http://\S+)$`)
+var (
+	killListening   = regexp.MustCompile(`^central: listening on (https://\S+)$`)
+	killFingerprint = regexp.MustCompile(`^central: certificate sha256 ([0-9a-f]{64})$`)
+)
 
 // killBuild builds cmd/central into a temporary directory.
 func killBuild(t *testing.T) string {
@@ -76,9 +79,13 @@ func killStart(t *testing.T, bin, dir string) *killProc {
 		t.Fatal(err)
 	}
 	urls := make(chan string, 1)
+	fps := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
+			if m := killFingerprint.FindStringSubmatch(sc.Text()); m != nil {
+				fps <- m[1]
+			}
 			if m := killListening.FindStringSubmatch(sc.Text()); m != nil {
 				urls <- m[1]
 			}
@@ -90,6 +97,12 @@ func killStart(t *testing.T, bin, dir string) *killProc {
 	t.Cleanup(func() { p.kill() })
 	select {
 	case p.url = <-urls:
+		// The fingerprint line comes first.
+		select {
+		case p.fp = <-fps:
+		default:
+			t.Fatalf("central listens on %s without printing its certificate's fingerprint", p.url)
+		}
 	case <-p.done:
 		t.Fatalf("central exited before listening: %s", p.log())
 	case <-time.After(30 * time.Second):
@@ -127,7 +140,7 @@ func killAdmin(t *testing.T, p *killProc, dir string) *adminClient {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &adminClient{server: p.url, token: strings.TrimSpace(string(tok)), out: io.Discard}
+	return &adminClient{server: p.url, token: strings.TrimSpace(string(tok)), hc: fbsync.Link{Fingerprint: p.fp}.HTTPClient(), out: io.Discard}
 }
 
 const (
@@ -167,7 +180,9 @@ func killSeed(t *testing.T, p *killProc, dir string, n int) []*fbsync.Client {
 		if !ok || !strings.HasPrefix(out, "pairing code ") {
 			t.Fatalf("pair printed %q", out)
 		}
-		c := &fbsync.Client{BaseURL: p.url, HTTP: &http.Client{Timeout: 20 * time.Second}}
+		hc := fbsync.Link{Fingerprint: p.fp}.HTTPClient()
+		hc.Timeout = 20 * time.Second
+		c := &fbsync.Client{BaseURL: p.url, HTTP: hc}
 		pr, err := c.Pair(t.Context(), code, fmt.Sprintf("tablet %d", i))
 		if err != nil {
 			t.Fatal(err)

@@ -62,17 +62,6 @@ func (db *DB) CreateTenant(ctx context.Context, id, name string) error {
 	return transient(err)
 }
 
-// CreateAdminToken mints a dispatcher token for a tenant; it is shown once.
-func (db *DB) CreateAdminToken(ctx context.Context, tenant, name string) (string, error) {
-	tok := newToken()
-	_, err := db.write.ExecContext(ctx, db.q(`INSERT INTO admins (token_hash, tenant, name, role, created_at) VALUES (?, ?, ?, ?, ?)`),
-		hashToken(tok), tenant, name, string(app.RoleDispatcher), db.now().UnixNano())
-	if err != nil {
-		return "", transient(err)
-	}
-	return tok, nil
-}
-
 // CreateTenantAdmin creates tenant (when missing) and a dispatcher token
 // for it in one transaction, and calls keep with the token before the
 // commit: when keep fails, nothing is created, so a token that could not
@@ -90,8 +79,8 @@ func (db *DB) CreateTenantAdmin(ctx context.Context, tenant, name string, keep f
 	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO tenants (id, name) VALUES (?, ?) ON CONFLICT (id) DO NOTHING`), tenant, tenant); err != nil {
 		return transient(err)
 	}
-	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO admins (token_hash, tenant, name, role, created_at) VALUES (?, ?, ?, ?, ?)`),
-		hashToken(tok), tenant, name, string(app.RoleDispatcher), db.now().UnixNano()); err != nil {
+	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO admin_tokens (tenant, name, token_hash, role, created_at) VALUES (?, ?, ?, ?, ?)`),
+		tenant, name, hashToken(tok), string(app.RoleDispatcher), db.now().UnixNano()); err != nil {
 		return transient(err)
 	}
 	if err := keep(tok); err != nil {
@@ -100,9 +89,9 @@ func (db *DB) CreateTenantAdmin(ctx context.Context, tenant, name string, keep f
 	return transient(tx.Commit())
 }
 
-// Authenticate finds the principal of a bearer token. Unknown and forged
-// tokens are EUNAUTHORIZED; a revoked device's token is EREVOKED, which
-// tells the app to wipe its local copy.
+// Authenticate finds the principal of a bearer token. Unknown, forged,
+// rotated and revoked admin tokens are EUNAUTHORIZED; a revoked device's
+// token is EREVOKED, which tells the app to wipe its local copy.
 func (db *DB) Authenticate(ctx context.Context, token string) (Principal, error) {
 	if token == "" || len(token) > 256 {
 		return Principal{}, errUnauthorized
@@ -110,7 +99,11 @@ func (db *DB) Authenticate(ctx context.Context, token string) (Principal, error)
 	h := hashToken(token)
 	var p Principal
 	var role string
-	err := db.read.QueryRowContext(ctx, db.q(`SELECT tenant, name, role FROM admins WHERE token_hash = ?`), h).Scan(&p.Tenant, &p.Name, &role)
+	var adminRevoked sql.NullInt64
+	err := db.read.QueryRowContext(ctx, db.q(`SELECT tenant, name, role, revoked_at FROM admin_tokens WHERE token_hash = ?`), h).Scan(&p.Tenant, &p.Name, &role, &adminRevoked)
+	if err == nil && adminRevoked.Valid {
+		return Principal{}, app.Errorf(app.EUNAUTHORIZED, "auth.token_revoked", "This admin token was revoked. Ask an administrator for a new one (central admin token-create).")
+	}
 	if err == nil {
 		p.Role = app.Role(role)
 		return p, nil

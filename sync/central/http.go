@@ -56,6 +56,10 @@ type Server struct {
 	log *slog.Logger
 	// PublicURL is put into pairing QR codes; "" leaves it to the app.
 	PublicURL string
+	// Fingerprint is the SHA-256 of the service's TLS certificate, put
+	// into pairing QR codes for the device to pin; "" when the service
+	// sits behind a proxy with a certificate from a public CA.
+	Fingerprint string
 	// BodyTimeout bounds the time a client may take to send a request
 	// body: a body still arriving then is cut off with 408, so slow
 	// senders cannot hold connections (DefaultBodyTimeout when zero; sync
@@ -93,6 +97,10 @@ func NewServer(db *DB, log *slog.Logger) *Server {
 	s.mux.HandleFunc("GET /v1/admin/conflicts", s.admin(s.handleConflicts))
 	s.mux.HandleFunc("GET /v1/admin/balances", s.admin(s.handleBalances))
 	s.mux.HandleFunc("POST /v1/admin/import/{what}", s.admin(s.handleImport))
+	s.mux.HandleFunc("GET /v1/admin/tokens", s.admin(s.handleAdminTokens))
+	s.mux.HandleFunc("POST /v1/admin/tokens", s.admin(s.handleCreateAdminToken))
+	s.mux.HandleFunc("POST /v1/admin/tokens/{name}/rotate", s.admin(s.handleRotateAdminToken))
+	s.mux.HandleFunc("POST /v1/admin/tokens/{name}/revoke", s.admin(s.handleRevokeAdminToken))
 	if err := s.mountPhotos(); err != nil {
 		log.Error("photo uploads are off", "err", err)
 	}
@@ -476,13 +484,20 @@ type PairingResponse struct {
 	ExpiresAt time.Time `json:"expires_at"`
 	URI       string    `json:"uri"`    // what the QR holds
 	QRPNG     string    `json:"qr_png"` // base64 PNG of URI
+	// Fingerprint is the certificate's SHA-256 the QR carries, to read
+	// out to someone typing the address by hand.
+	Fingerprint string `json:"fingerprint,omitempty"`
 }
 
-// PairingURI is the content of a pairing QR code.
-func PairingURI(server, code string) string {
+// PairingURI is the content of a pairing QR code: the code, the server's
+// address and the fingerprint of its certificate, the last two when known.
+func PairingURI(server, code, fingerprint string) string {
 	uri := "fieldbench:pair?code=" + url.QueryEscape(code)
 	if server != "" {
 		uri += "&server=" + url.QueryEscape(server)
+	}
+	if fingerprint != "" {
+		uri += "&fp=" + url.QueryEscape(fingerprint)
 	}
 	return uri
 }
@@ -500,13 +515,13 @@ func (s *Server) handleCreatePairing(w http.ResponseWriter, r *http.Request, p P
 		writeError(w, err)
 		return
 	}
-	uri := PairingURI(s.PublicURL, code)
+	uri := PairingURI(s.PublicURL, code, s.Fingerprint)
 	png, err := qrcode.Encode(uri, qrcode.Medium, 256)
 	if err != nil {
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, r, PairingResponse{Code: code, ExpiresAt: exp, URI: uri, QRPNG: base64.StdEncoding.EncodeToString(png)})
+	writeJSON(w, r, PairingResponse{Code: code, ExpiresAt: exp, URI: uri, QRPNG: base64.StdEncoding.EncodeToString(png), Fingerprint: s.Fingerprint})
 }
 
 func (s *Server) handleDevices(w http.ResponseWriter, r *http.Request, p Principal) {

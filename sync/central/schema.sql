@@ -22,7 +22,8 @@ CREATE TABLE IF NOT EXISTS tenants (
 	name TEXT NOT NULL
 );
 
--- Admin and dispatcher tokens; only their SHA-256 is kept.
+-- The first admin tokens, unnamed and irrevocable: kept only to be copied
+-- into admin_tokens below when a database made before them is opened.
 CREATE TABLE IF NOT EXISTS admins (
 	token_hash TEXT PRIMARY KEY,
 	tenant     TEXT NOT NULL REFERENCES tenants (id),
@@ -30,6 +31,31 @@ CREATE TABLE IF NOT EXISTS admins (
 	role       TEXT NOT NULL,
 	created_at BIGINT NOT NULL
 );
+
+-- Admin and dispatcher tokens, named per tenant; only their SHA-256 is
+-- kept. Rotation replaces the hash; a revoked token keeps its row (and
+-- name) for the record.
+CREATE TABLE IF NOT EXISTS admin_tokens (
+	tenant     TEXT NOT NULL REFERENCES tenants (id),
+	name       TEXT NOT NULL,
+	token_hash TEXT NOT NULL UNIQUE,
+	role       TEXT NOT NULL,
+	created_at BIGINT NOT NULL,
+	rotated_at BIGINT,
+	revoked_at BIGINT,
+	PRIMARY KEY (tenant, name)
+);
+
+-- Old tokens keep working under their name, or, when several shared a
+-- name (central init run twice), under the name and their hash's start.
+-- "WHERE true": SQLite needs a WHERE before ON CONFLICT in INSERT SELECT.
+INSERT INTO admin_tokens (tenant, name, token_hash, role, created_at)
+	SELECT tenant, name, token_hash, role, created_at FROM admins WHERE true
+	ON CONFLICT DO NOTHING;
+INSERT INTO admin_tokens (tenant, name, token_hash, role, created_at)
+	SELECT tenant, name || '-' || substr(token_hash, 1, 8), token_hash, role, created_at FROM admins
+	WHERE token_hash NOT IN (SELECT token_hash FROM admin_tokens)
+	ON CONFLICT DO NOTHING;
 
 CREATE TABLE IF NOT EXISTS pairings (
 	code_hash  TEXT PRIMARY KEY,

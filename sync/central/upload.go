@@ -373,6 +373,13 @@ func (u *photoUploads) create(w http.ResponseWriter, r *http.Request, p Principa
 	up, err := u.store.GetUpload(ctx, id)
 	switch {
 	case errors.Is(err, tus.ErrNotFound):
+		if err := u.admit(ctx, own, size); app.ErrorCode(err) == app.ELOCKED {
+			writeQuota(w, err)
+			return
+		} else if err != nil {
+			writeError(w, err)
+			return
+		}
 		info := tus.FileInfo{ID: id, Size: size, MetaData: tus.MetaData{metaSHA: sha, metaTenant: p.Tenant, metaOwner: own}}
 		if _, err := u.store.NewUpload(ctx, info); err != nil {
 			u.log.Error("create photo upload", "sha256", sha, "err", err)

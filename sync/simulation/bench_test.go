@@ -2,6 +2,7 @@ package simulation
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"net"
 	"net/http"
@@ -29,21 +30,54 @@ const (
 	linkRoundTrip     = 600 * time.Millisecond
 )
 
+// The transport of the benchmarks, to compare TLS with plain HTTP:
+//
+//	-tls    the service speaks TLS with a certificate it made, as
+//	        `central -data DIR` does, and the device pins it (the app's
+//	        transport: net/http's default one with the pin, HTTP/2)
+//	-fresh  every measured sync opens a new connection, as a device
+//	        syncing every few minutes does once idle connections closed
+var (
+	benchTLS   = flag.Bool("tls", false, "benchmarks: serve the central service over TLS, the device pinning its certificate")
+	benchFresh = flag.Bool("fresh", false, "benchmarks: every measured sync opens a new connection")
+)
+
 // meter counts what crosses the TCP connections of one client: request
 // and response lines, headers and bodies, as on the wire (without the
-// TCP/IP headers), and the number of requests.
+// TCP/IP headers; with TLS, its records and handshakes), the number of
+// requests and of connections opened.
 type meter struct {
-	up, down, requests atomic.Int64
+	up, down, requests, conns atomic.Int64
+	h2                        atomic.Int64 // requests answered over HTTP/2
+	tls                       bool
+	closeIdle                 func()
 }
 
-func (m *meter) reset() { m.up.Store(0); m.down.Store(0); m.requests.Store(0) }
+// reset zeroes the counts before a measured sync; with -fresh it also
+// closes the idle connections, so the sync opens its own.
+func (m *meter) reset() {
+	m.up.Store(0)
+	m.down.Store(0)
+	m.requests.Store(0)
+	m.conns.Store(0)
+	m.h2.Store(0)
+	if *benchFresh {
+		m.closeIdle()
+	}
+}
 
 func (m *meter) wire() int64 { return m.up.Load() + m.down.Load() }
 
-// linkTime is the modelled time of what was counted on the 2G link.
+// linkTime is the modelled time of what was counted on the 2G link: a
+// TLS 1.3 handshake adds one round trip per connection (TCP's own
+// handshake is left out on both sides).
 func (m *meter) linkTime() time.Duration {
 	bits := float64(m.wire() * 8)
-	return time.Duration(m.requests.Load())*linkRoundTrip + time.Duration(bits/linkBitsPerSecond*float64(time.Second))
+	trips := m.requests.Load()
+	if m.tls {
+		trips += m.conns.Load()
+	}
+	return time.Duration(trips)*linkRoundTrip + time.Duration(bits/linkBitsPerSecond*float64(time.Second))
 }
 
 type countingConn struct {
@@ -67,20 +101,35 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-func meteredClient(url, token string) (*fbsync.Client, *meter) {
-	m := &meter{}
-	tr := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+// meteredClient is a device's client of w, counting its traffic.
+func (w *benchWorld) meteredClient(token string) (*fbsync.Client, *meter) {
+	m := &meter{tls: w.fp != ""}
+	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
 		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
 		if err != nil {
 			return nil, err
 		}
+		m.conns.Add(1)
 		return &countingConn{Conn: c, m: m}, nil
-	}}
+	}
+	var rt http.RoundTripper
+	if w.fp != "" {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.DialContext = dial
+		rt, m.closeIdle = fbsync.Link{Fingerprint: w.fp}.Transport(tr), tr.CloseIdleConnections
+	} else {
+		tr := &http.Transport{DialContext: dial}
+		rt, m.closeIdle = tr, tr.CloseIdleConnections
+	}
 	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		m.requests.Add(1)
-		return tr.RoundTrip(r)
+		res, err := rt.RoundTrip(r)
+		if err == nil && res.ProtoMajor == 2 {
+			m.h2.Add(1)
+		}
+		return res, err
 	})}
-	return &fbsync.Client{BaseURL: url, Token: token, HTTP: hc}, m
+	return &fbsync.Client{BaseURL: w.url, Token: token, HTTP: hc}, m
 }
 
 // benchWorld is a central service on loopback with a demo world, and a
@@ -88,6 +137,7 @@ func meteredClient(url, token string) (*fbsync.Client, *meter) {
 type benchWorld struct {
 	db       *central.DB
 	url      string
+	fp       string // the pinned certificate's, with -tls
 	dispatch central.Principal
 }
 
@@ -139,9 +189,20 @@ func newBenchWorldOf(b *testing.B, cfg central.Config, ds app.Dataset) *benchWor
 	if err := db.LoadDataset(ctx, "bench", ds); err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(central.NewServer(db, nil))
+	w := &benchWorld{db: db}
+	srv := httptest.NewUnstartedServer(central.NewServer(db, nil))
+	if *benchTLS {
+		cert, err := central.LoadCertificate(b.TempDir(), "", "", nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv.TLS, w.fp = cert.TLSConfig(), cert.Fingerprint
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
 	b.Cleanup(srv.Close)
-	w := &benchWorld{db: db, url: srv.URL}
+	w.url = srv.URL
 	tok, err := db.CreateAdminToken(ctx, "bench", "dispatch")
 	if err != nil {
 		b.Fatal(err)
@@ -158,7 +219,7 @@ func (w *benchWorld) pair(b *testing.B, tech app.TechnicianID) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	resp, err := (&fbsync.Client{BaseURL: w.url}).Pair(ctx, code, "bench")
+	resp, err := (&fbsync.Client{BaseURL: w.url, HTTP: fbsync.Link{Fingerprint: w.fp}.HTTPClient()}).Pair(ctx, code, "bench")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -173,7 +234,7 @@ func (w *benchWorld) device(b *testing.B, token string) (*store.DB, *fbsync.Engi
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { s.Close() })
-	c, m := meteredClient(w.url, token)
+	c, m := w.meteredClient(token)
 	return s, fbsync.NewEngine(s, c), m
 }
 
@@ -182,6 +243,8 @@ func report(b *testing.B, m *meter, cpu time.Duration) {
 	b.ReportMetric(float64(m.up.Load()), "up-B")
 	b.ReportMetric(float64(m.down.Load()), "down-B")
 	b.ReportMetric(float64(m.requests.Load()), "requests")
+	b.ReportMetric(float64(m.conns.Load()), "conns")
+	b.ReportMetric(float64(m.h2.Load()), "h2-requests")
 	b.ReportMetric((m.linkTime() + cpu).Seconds(), "2G-s")
 }
 
@@ -429,7 +492,7 @@ func BenchmarkServerMutations(b *testing.B) {
 			var devs []*dev
 			for i := range devices {
 				tech := ds.Technicians[i%len(ds.Technicians)].ID
-				d := &dev{client: &fbsync.Client{BaseURL: w.url, Token: w.pair(b, tech)}}
+				d := &dev{client: &fbsync.Client{BaseURL: w.url, Token: w.pair(b, tech), HTTP: fbsync.Link{Fingerprint: w.fp}.HTTPClient()}}
 				for _, t := range ds.Tickets {
 					if t.Ticket.Technician == tech && t.Ticket.Status.Open() {
 						d.ticket = t.Ticket.ID
