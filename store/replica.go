@@ -380,8 +380,9 @@ func (db *DB) Wipe(ctx context.Context) error {
 	return removePhotoFiles(db.photoDir)
 }
 
-// removePhotoFiles deletes the stored photos and leftovers of PutPhoto in
-// dir, and nothing else: the folder may be one the user chose.
+// removePhotoFiles deletes the stored photos, the originals kept beside
+// them and leftovers of PutPhoto in dir, and nothing else: the folder may
+// be one the user chose.
 func removePhotoFiles(dir string) error {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -391,7 +392,7 @@ func removePhotoFiles(dir string) error {
 	}
 	var errs []error
 	for _, e := range entries {
-		if n := e.Name(); e.Type().IsRegular() && (app.ValidSHA256(n) || strings.HasPrefix(n, tempPrefix)) {
+		if n := e.Name(); e.Type().IsRegular() && (app.ValidSHA256(n) || app.ValidSHA256(strings.TrimPrefix(n, originalPrefix)) || strings.HasPrefix(n, tempPrefix)) {
 			if err := os.Remove(filepath.Join(dir, n)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				errs = append(errs, fmt.Errorf("wipe photo %s: %w", n, err))
 			}

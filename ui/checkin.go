@@ -329,9 +329,14 @@ func (f *checkInForm) pickPhoto() {
 			return
 		}
 		defer rc.Close()
-		data, err := io.ReadAll(io.LimitReader(rc, scanner.MaxImageFileBytes+1))
-		if err != nil || len(data) > scanner.MaxImageFileBytes {
-			f.problem.SetText(errorText(app.Errorf(app.EINVALID, "scan.file_too_big", "The file is larger than {{.Limit}} MB. Use a smaller photo.", "Limit", scanner.MaxImageFileBytes>>20)))
+		data, err := io.ReadAll(io.LimitReader(rc, app.MaxPhotoBytes+1))
+		if err != nil {
+			err = app.Errorf(app.EINVALID, "scan.file_unreadable", "The file cannot be read. Choose it again or copy it to this device first.").WithCause(err)
+		} else if len(data) > app.MaxPhotoBytes {
+			err = app.CheckPhotoBytes(int64(len(data)))
+		}
+		if err != nil {
+			f.problem.SetText(errorText(err))
 			f.problem.Show()
 			return
 		}

@@ -35,7 +35,7 @@ type Deps struct {
 	// stock is theirs too.
 	Store app.StoreID
 	// Photos keeps photo files; nil hides adding photos.
-	Photos app.PhotoStore
+	Photos app.PhotoLibrary
 	// Sync is the sync status and conflict inbox; nil when the device is
 	// not paired with a server.
 	Sync app.SyncService

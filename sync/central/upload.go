@@ -66,8 +66,8 @@ import (
 // by their status.
 const photosPath = fbsync.PhotosPath
 
-// maxPhotoBytes bounds one photo, as app.AttachPhoto does.
-const maxPhotoBytes = 50 << 20
+// maxPhotoBytes bounds one photo, as on the device.
+const maxPhotoBytes = app.MaxPhotoBytes
 
 // Keys of an upload's tusd metadata. The device only sends metaSHA; the
 // others are set here from its token.
