@@ -66,6 +66,7 @@ const usage = `central: Fieldbench's central service.
 
   central -data DIR -addr 127.0.0.1:8080          serve (embedded SQLite in DIR)
   central -postgres URL -data DIR -addr :8080     serve on PostgreSQL
+      -lease-days N: days a device may go without a complete sync before it locks its data (30)
   central init -data DIR | -postgres URL [-tenant T]
   central restore-epoch -data DIR | -postgres URL
   central backup -data DIR FILE                   consistent copy of a running SQLite service
@@ -101,7 +102,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	dbf.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	public := fs.String("public-url", "", "the address devices use, put into pairing QR codes (default: http://ADDR)")
+	leaseDays := fs.Int("lease-days", app.DefaultLeaseDays, "days a device may go without a complete sync before it locks its customer data")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := app.CheckLeaseDays(*leaseDays); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
@@ -120,7 +125,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return app.Errorf(app.EINVALID, "central.listen", "Cannot listen on {{.Addr}}: {{.Detail}}", "Addr", *addr, "Detail", err.Error())
 	}
 	srv := central.NewServer(db, log)
-	srv.PublicURL = *public
+	srv.PublicURL, srv.LeaseDays = *public, *leaseDays
 	if srv.PublicURL == "" {
 		srv.PublicURL = "http://" + ln.Addr().String()
 	}
