@@ -389,3 +389,62 @@ func FuzzExifOrientation(f *testing.F) {
 		}
 	})
 }
+
+// noisyJPEG makes a w×h JPEG with more fine detail than cameraJPEG
+// (sensor noise over the whole frame): the larger end of a 12 MP
+// camera's files.
+func noisyJPEG(tb testing.TB, w, h int) []byte {
+	tb.Helper()
+	img := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
+	seed := uint32(2463534242)
+	for i := range img.Y {
+		seed ^= seed << 13
+		seed ^= seed >> 17
+		seed ^= seed << 5
+		img.Y[i] = uint8(90 + i%97 + int(seed%23))
+	}
+	for i := range img.Cb {
+		img.Cb[i], img.Cr[i] = uint8(110+i%31), uint8(120+i%17)
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 92}); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// upload2G is the time to upload n bytes on the 2G link of
+// docs/BENCHMARKS.md: 100 kbit/s, and 600 ms per request (the creation,
+// then one per 64 KiB chunk).
+func upload2G(n int) time.Duration {
+	requests := 1 + (n+65535)/65536
+	return time.Duration(float64(n)*8/100_000*float64(time.Second)) + time.Duration(requests)*600*time.Millisecond
+}
+
+// BenchmarkImportPhoto: a 12 MP camera JPEG attached through the store,
+// its bytes before and after, and the 2G upload time of each.
+func BenchmarkImportPhoto(b *testing.B) {
+	for _, src := range []struct {
+		name string
+		data []byte
+	}{
+		{"camera-like", withEXIF(cameraJPEG(b, 4000, 3000, 95), 1, false)},
+		{"high-detail", withEXIF(noisyJPEG(b, 4000, 3000), 6, true)},
+	} {
+		b.Run(src.name, func(b *testing.B) {
+			ps := NewPhotoStore(mustOpen(b))
+			var out int64
+			for b.Loop() {
+				f, err := ps.ImportPhoto(b.Context(), bytes.NewReader(src.data), false)
+				if err != nil {
+					b.Fatal(err)
+				}
+				out = f.Size
+			}
+			b.ReportMetric(float64(len(src.data)), "bytes-in")
+			b.ReportMetric(float64(out), "bytes-out")
+			b.ReportMetric(upload2G(len(src.data)).Seconds(), "2G-s-in")
+			b.ReportMetric(upload2G(int(out)).Seconds(), "2G-s-out")
+		})
+	}
+}
