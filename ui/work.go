@@ -551,10 +551,10 @@ func (t *Terminal) thumbnail(p app.Photo, thumb image.Image) fyne.CanvasObject {
 const thumbSize = 240
 
 // loadThumbnail decodes a stored photo and shrinks it, off the UI
-// goroutine: a photo attached here is at most 1600 pixels wide, but one
-// pulled from the server may be as another device stored it. Its header
-// is checked first (app.CheckPhotoPixels): a small file may declare a
-// gigabyte of pixels.
+// goroutine: a photo attached now is at most app.PhotoMaxSide pixels
+// wide, but one attached by an older build was stored as taken. Its
+// header is checked first (app.CheckPhotoPixels): a small file may
+// declare a gigabyte of pixels.
 func (t *Terminal) loadThumbnail(sha string) image.Image {
 	if t.deps.Photos == nil {
 		return nil
