@@ -57,6 +57,15 @@ func (l *lockScreen) apply(lease app.Lease) (unlocked bool) {
 	if !l.locked {
 		return was
 	}
+	if !was && l.t.win != nil {
+		// Dialogs (a ticket's part, the check-in form) show customer data
+		// too. A form not yet saved is not work yet: it goes with them.
+		ov := l.t.win.Canvas().Overlays()
+		for _, o := range ov.List() {
+			ov.Remove(o)
+		}
+		l.t.checkIn, l.t.partPicker, l.t.dialog = nil, nil, nil
+	}
 	l.message.SetText(errorText(err))
 	l.last.SetText(lang.X("lock.last_sync", "Last complete sync: {{.Time}}", map[string]any{"Time": timeText(lease.LastContact)}))
 	l.root.Refresh() // lay the column out again for the new text

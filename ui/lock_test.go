@@ -121,6 +121,11 @@ func TestLockedScreen(t *testing.T) {
 	if _, err := deps.Commit.Commit(ctx, deps.Actor, &app.AddNote{Note: app.Note{ID: "n-lost", Ticket: list[0].ID, Text: "customer away until Monday"}}); err != nil {
 		t.Fatal(err)
 	}
+	// A dialog open when the lock comes (here the check-in form) closes.
+	tapButton(t, term.Object(), lang.X("checkin.button", "Check in"))
+	if w.Canvas().Overlays().Top() == nil {
+		t.Fatal("the check-in form did not open")
+	}
 	lockTitle := lang.X("lock.title", "Customer data is locked")
 	synced := clock()
 	for _, tt := range []struct {
@@ -137,6 +142,9 @@ func TestLockedScreen(t *testing.T) {
 		if term.Locked() != tt.locked || strings.Contains(shown, lockTitle) != tt.locked || strings.Contains(shown, customer) == tt.locked {
 			t.Fatalf("%d days after the last sync: locked %v, screen shows the lock %v, the customer %v", tt.days, term.Locked(), strings.Contains(shown, lockTitle), strings.Contains(shown, customer))
 		}
+	}
+	if top := w.Canvas().Overlays().Top(); top != nil {
+		t.Errorf("locked, a dialog stays open:\n%s", labels(top))
 	}
 	shown := visibleText(term.Object())
 	for _, want := range []string{lang.X("lock.sync_now", "Sync now"), "30"} {
