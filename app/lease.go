@@ -17,7 +17,7 @@ const (
 // MaxLeaseDays.
 func CheckLeaseDays(days int) error {
 	if days < 1 || days > MaxLeaseDays {
-		return Errorf(EINVALID, "lease.bad_days", "The lease must be between 1 and {{.Max}} days.", "Max", MaxLeaseDays)
+		return Errorf(EINVALID, "lease.bad_days", "The lease must be between 1 and {{.Max}} days. Set the central service's -lease-days within that range.", "Max", MaxLeaseDays)
 	}
 	return nil
 }
