@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"hash/crc32"
 	"image"
@@ -9,12 +10,16 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/ui"
@@ -143,28 +148,55 @@ func TestAttachShrinksPhoto(t *testing.T) {
 	}
 }
 
-// TestAttachKeepsOriginalsWhenAsked: the settings' "keep originals" box
-// sets the preference the attach reads.
+// keepRecorder is the device's photo store, noting what each attach asked
+// about the original.
+type keepRecorder struct {
+	app.PhotoLibrary
+	keep []bool
+}
+
+func (k *keepRecorder) ImportPhoto(ctx context.Context, r io.Reader, keepOriginal bool) (app.PhotoFile, error) {
+	k.keep = append(k.keep, keepOriginal)
+	return k.PhotoLibrary.ImportPhoto(ctx, r, keepOriginal)
+}
+
+// TestAttachKeepsOriginalsWhenAsked: originals are not kept by default;
+// ticking the settings' box makes the next attach keep it.
 func TestAttachKeepsOriginalsWhenAsked(t *testing.T) {
-	term, _, _, _, _ := scanTerminal(t)
+	test.NewTempApp(t)
+	deps, ds := openDemoWorld(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
+	rec := &keepRecorder{PhotoLibrary: deps.Photos}
+	deps.Photos = rec
+	term := ui.NewTerminal(t.Context(), deps)
+	w := test.NewTempWindow(t, term.Object())
+	w.Resize(fyne.NewSize(1280, 800))
+	term.Attach(w)
+	tk := myTicket(t, ds, deps)
+	term.Detail().Show(tk.ID)
+	photo := writeFile(t, "board.jpg", noisyJPEG(t, 640, 480))
+	term.AttachPhoto(photo)
+
 	term.ShowSettings()
-	if fyne.CurrentApp().Preferences().Bool(ui.KeepOriginalsPreference) {
-		t.Fatal("originals are kept by default")
-	}
-	found := false
+	var box *widget.Check
 	walk(term.Object(), func(o fyne.CanvasObject) {
-		if c, ok := o.(interface{ SetChecked(bool) }); ok && !found {
-			if s := labels(o.(fyne.CanvasObject)); strings.Contains(s, "Keep the original") {
-				c.SetChecked(true)
-				found = true
-			}
+		if c, ok := o.(*widget.Check); ok && strings.Contains(c.Text, "Keep the original") {
+			box = c
 		}
 	})
-	if !found {
+	if box == nil {
 		t.Fatal("no keep-originals setting")
 	}
+	if box.Checked {
+		t.Fatal("originals are kept by default")
+	}
+	test.Tap(box)
 	if !fyne.CurrentApp().Preferences().Bool(ui.KeepOriginalsPreference) {
 		t.Error("ticking the box did not set the preference")
+	}
+	term.Detail().Show(tk.ID)
+	term.AttachPhoto(photo)
+	if !reflect.DeepEqual(rec.keep, []bool{false, true}) {
+		t.Errorf("attaches asked to keep the original %v, want [false true]", rec.keep)
 	}
 }
 

@@ -76,7 +76,9 @@ func newSettingsPage(t *Terminal) *settingsPage {
 		note.Show()
 	}
 	originals := widget.NewCheck(lang.X("settings.keep_originals", "Keep the original of each photo on this device"), func(on bool) {
-		fyne.CurrentApp().Preferences().SetBool(KeepOriginalsPreference, on)
+		if a := fyne.CurrentApp(); a != nil {
+			a.Preferences().SetBool(KeepOriginalsPreference, on)
+		}
 	})
 	originals.SetChecked(keepOriginals())
 	s.storage = widget.NewLabel("")
