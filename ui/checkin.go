@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"image"
 	"io"
 	"strings"
 	"time"
@@ -334,6 +335,12 @@ func (f *checkInForm) pickPhoto() {
 			err = app.Errorf(app.EINVALID, "scan.file_unreadable", "The file cannot be read. Choose it again or copy it to this device first.").WithCause(err)
 		} else if len(data) > app.MaxPhotoBytes {
 			err = app.CheckPhotoBytes(int64(len(data)))
+		} else if cfg, _, cerr := image.DecodeConfig(bytes.NewReader(data)); cerr != nil {
+			err = app.Errorf(app.EINVALID, "scan.file_format", "This file is not a PNG, JPEG or GIF image.")
+		} else {
+			// Said now, not after the ticket is saved (the store checks
+			// again when it attaches the photo).
+			err = app.CheckPhotoPixels(cfg.Width, cfg.Height)
 		}
 		if err != nil {
 			f.problem.SetText(errorText(err))
