@@ -91,6 +91,7 @@ fuzz: setup
 	$(GO) test -run '^$$' -fuzz FuzzImportCSV -fuzztime $(FUZZTIME) ./sync/central/
 	$(GO) test -run '^$$' -fuzz FuzzPhotoMetadata -fuzztime $(FUZZTIME) ./sync/central/
 	$(GO) test -run '^$$' -fuzz FuzzUploadAnswer -fuzztime $(FUZZTIME) ./sync/
+	$(GO) test -run '^$$' -fuzz FuzzExifOrientation -fuzztime $(FUZZTIME) ./store/
 	$(GO) test -run '^$$' -fuzz FuzzSerialRules -fuzztime $(FUZZTIME) ./scanner/
 	$(GO) test -run '^$$' -fuzz FuzzInterpret -fuzztime $(FUZZTIME) ./scanner/
 	$(GO) test -run '^$$' -fuzz FuzzParseLabel -fuzztime $(FUZZTIME) ./scanner/

@@ -677,8 +677,8 @@ func (c *AttachPhoto) Validate() error {
 	if !ValidSHA256(p.SHA256) {
 		return Errorf(EINVALID, "photo.bad_hash", "The photo's SHA-256 is malformed.")
 	}
-	if p.Size <= 0 || p.Size > 50<<20 {
-		return Errorf(EINVALID, "photo.bad_size", "A photo must be between 1 byte and 50 MB.")
+	if err := CheckPhotoBytes(p.Size); err != nil {
+		return err
 	}
 	return tooLong("photo.caption", p.Caption, 500)
 }

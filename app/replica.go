@@ -44,7 +44,13 @@ type SyncState struct {
 	Pending  int    // mutations not yet acknowledged
 	// LastSuccess is when a sync last completed; zero before the first.
 	LastSuccess time.Time
+	// LeaseDays is the lease the server last gave (DefaultLeaseDays
+	// before it said one).
+	LeaseDays int
 }
+
+// Lease returns the device's lease.
+func (s SyncState) Lease() Lease { return Lease{Days: s.LeaseDays, LastContact: s.LastSuccess} }
 
 // PullPage is one answer of the central service, applied to the replica in
 // one transaction.
@@ -63,6 +69,9 @@ type PullPage struct {
 	// the replica records the time as its last successful sync.
 	Complete bool
 	At       time.Time
+	// LeaseDays is the lease the server gives (1 to MaxLeaseDays); 0
+	// keeps the device's.
+	LeaseDays int
 }
 
 // Replica is the device's local copy as the sync engine sees it: the outbox

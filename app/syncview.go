@@ -10,7 +10,10 @@ type SyncStatus struct {
 	Pending     int       // changes saved on the device, not yet accepted
 	PhotoBytes  int64     // photo bytes waiting to be uploaded
 	LastSuccess time.Time // zero before the first complete sync
-	Running     bool
+	// Lease is the device's lease: past it the terminal locks the
+	// customer data until a sync completes.
+	Lease   Lease
+	Running bool
 	// Err is the last sync's failure, nil after a success; Offline says
 	// it was the network, which retries by itself.
 	Err     error

@@ -122,15 +122,11 @@ func Decode(ctx context.Context, img image.Image, opts Options) (Code, error) {
 	return d.decode(ctx, img)
 }
 
-// MaxPixels is the largest image DecodeBytes accepts: 50 megapixels, about
-// 200 MB once decoded. Phone cameras stay well below it.
-const MaxPixels = 50_000_000
-
 // DecodeBytes decodes a PNG, JPEG or GIF file (the first frame of a GIF)
 // and reads a barcode in it with Decode.
 //
 // The image's size is read from its header first, and files over
-// MaxPixels are refused before any pixel is decoded. Errors: EINVALID for
+// app.MaxPhotoPixels are refused before any pixel is decoded. Errors: EINVALID for
 // an empty, unknown or oversized file, ECORRUPT for a damaged one, and
 // those of Decode.
 func DecodeBytes(ctx context.Context, data []byte, opts Options) (Code, error) {
@@ -150,10 +146,8 @@ func DecodeBytes(ctx context.Context, data []byte, opts Options) (Code, error) {
 	if cfg.Width <= 0 || cfg.Height <= 0 {
 		return Code{}, errEmptyImage
 	}
-	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
-		return Code{}, app.Errorf(app.EINVALID, "scan.image_too_large",
-			"The image is too large ({{.Width}} x {{.Height}} pixels; the limit is {{.Limit}} megapixels). Use a smaller photo.",
-			"Width", cfg.Width, "Height", cfg.Height, "Limit", MaxPixels/1_000_000)
+	if err := app.CheckPhotoPixels(cfg.Width, cfg.Height); err != nil {
+		return Code{}, err
 	}
 	if err := ctx.Err(); err != nil {
 		return Code{}, errCancelled.WithCause(err)

@@ -366,7 +366,7 @@ func TestDecodeBytes(t *testing.T) {
 		"ErrEmpty":     {nil, app.EINVALID, "scan.file_empty"},
 		"ErrGarbage":   {[]byte("this is not an image"), app.EINVALID, "scan.file_format"},
 		"ErrTruncated": {good[:len(good)/2], app.ECORRUPT, "scan.file_corrupt"},
-		"ErrTooLarge":  {pngHeader(10000, 5001), app.EINVALID, "scan.image_too_large"},
+		"ErrTooLarge":  {pngHeader(10000, 5001), app.EINVALID, "photo.too_many_pixels"},
 		"ErrZeroSize":  {pngHeader(0, 10), app.ECORRUPT, "scan.file_corrupt"},
 		"ErrBMP":       {append([]byte("BM"), make([]byte, 60)...), app.EINVALID, "scan.file_format"},
 	}

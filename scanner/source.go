@@ -97,21 +97,17 @@ func (f *FrameScanner) Run(ctx context.Context, emit func(Scan)) error {
 	}
 }
 
-// MaxImageFileBytes bounds a photo file read for a scan: a 50-megapixel
-// JPEG is about 25 MB.
-const MaxImageFileBytes = 64 << 20
-
 // DecodeImageFile reads a photo file (PNG, JPEG or GIF, at most
-// MaxImageFileBytes) and decodes the code in it, trying hard: the user chose
+// app.MaxPhotoBytes) and decodes the code in it, trying hard: the user chose
 // this one picture. Errors are those of DecodeBytes, and EINVALID for a
 // file too large.
 func DecodeImageFile(ctx context.Context, r io.Reader, at time.Time) (Scan, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxImageFileBytes+1))
+	data, err := io.ReadAll(io.LimitReader(r, app.MaxPhotoBytes+1))
 	if err != nil {
 		return Scan{}, app.Errorf(app.EINVALID, "scan.file_unreadable", "The file cannot be read. Choose it again or copy it to this device first.").WithCause(err)
 	}
-	if len(data) > MaxImageFileBytes {
-		return Scan{}, app.Errorf(app.EINVALID, "scan.file_too_big", "The file is larger than {{.Limit}} MB. Use a smaller photo.", "Limit", MaxImageFileBytes>>20)
+	if len(data) > app.MaxPhotoBytes {
+		return Scan{}, app.CheckPhotoBytes(int64(len(data)))
 	}
 	code, err := DecodeBytes(ctx, data, Options{TryHarder: true})
 	if err != nil {

@@ -45,7 +45,17 @@
 // unsent work (a pending mutation or a photo not yet verified) is never
 // dropped, by a reset or by leaving the scope; it is marked left_scope and
 // dropped once the work is confirmed. PhotosToUpload and SetPhotoState are
-// the photo upload queue; Wipe empties a revoked device.
+// the photo upload queue; Wipe empties a revoked device. Past the lease
+// (app.Lease: the days the server gave, from the last complete pull) the
+// ticket reads refuse with "lease.locked" until a pull completes; the
+// outbox and Commit are untouched.
+//
+// # Photos
+//
+// PhotoStore keeps photo files named by their SHA-256 beside the
+// database. ImportPhoto prepares what the user attaches before it is
+// stored (pixel count checked on the header, orientation applied, metadata
+// dropped, shrunk to app.PhotoMaxSide); PutPhoto stores bytes as they are.
 //
 // # Schema
 //

@@ -14,20 +14,16 @@ import (
 	"github.com/fieldbench/fieldbench/app"
 )
 
-var _ app.PhotoStore = (*PhotoStore)(nil)
+var _ app.PhotoLibrary = (*PhotoStore)(nil)
 
-// PhotoStore implements app.PhotoStore: photo bytes as files named by their
+// PhotoStore implements app.PhotoLibrary: photo bytes as files named by their
 // SHA-256 in one directory (by default "photos" beside the database).
 type PhotoStore struct {
 	dir string
-	max int64 // largest photo in bytes
 }
 
 // NewPhotoStore returns the photo store of db.
-func NewPhotoStore(db *DB) *PhotoStore { return &PhotoStore{dir: db.photoDir, max: maxPhotoBytes} }
-
-// maxPhotoBytes matches the limit of app.AttachPhoto.
-const maxPhotoBytes = 50 << 20
+func NewPhotoStore(db *DB) *PhotoStore { return &PhotoStore{dir: db.photoDir} }
 
 // tempPrefix names files being written; Open removes leftovers of a crash.
 const tempPrefix = ".put-"
@@ -54,12 +50,12 @@ func (s *PhotoStore) PutPhoto(ctx context.Context, r io.Reader) (string, int64, 
 		}
 	}()
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(f, h), &ctxReader{ctx: ctx, r: io.LimitReader(r, s.max+1)})
+	n, err := io.Copy(io.MultiWriter(f, h), &ctxReader{ctx: ctx, r: io.LimitReader(r, app.MaxPhotoBytes+1)})
 	if err != nil {
 		return "", 0, fmt.Errorf("write photo: %w", err)
 	}
-	if n == 0 || n > s.max {
-		return "", 0, app.Errorf(app.EINVALID, "photo.bad_size", "A photo must be between 1 byte and 50 MB.")
+	if err := app.CheckPhotoBytes(n); err != nil {
+		return "", 0, err
 	}
 	if err := f.Sync(); err != nil {
 		return "", 0, fmt.Errorf("sync photo: %w", err)

@@ -55,6 +55,14 @@ func TestPutPhoto(t *testing.T) {
 	}
 }
 
+// zeros reads zero bytes forever.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
 type failingReader struct{ n int }
 
 func (r *failingReader) Read(p []byte) (int, error) {
@@ -76,10 +84,13 @@ func TestPutPhotoFailures(t *testing.T) {
 	if _, _, err := ps.PutPhoto(ctx, strings.NewReader("photo")); err == nil {
 		t.Error("a cancelled put stored a photo")
 	}
-	ps.max = 10
-	_, _, err := ps.PutPhoto(t.Context(), strings.NewReader("more than ten bytes"))
-	if app.ErrorCode(err) != app.EINVALID {
-		t.Errorf("too large: %v", err)
+	for name, r := range map[string]io.Reader{
+		"empty":     strings.NewReader(""),
+		"too large": io.LimitReader(zeros{}, app.MaxPhotoBytes+1),
+	} {
+		if _, _, err := ps.PutPhoto(t.Context(), r); app.ErrorCode(err) != app.EINVALID {
+			t.Errorf("%s: %v, want EINVALID", name, err)
+		}
 	}
 	if entries, _ := os.ReadDir(db.photoDir); len(entries) != 0 {
 		t.Errorf("failed puts left %d files", len(entries))

@@ -43,9 +43,9 @@ func deleteTickets(ctx context.Context, q execer, where string, args ...any) err
 func (db *DB) SyncState(ctx context.Context) (app.SyncState, error) {
 	var s app.SyncState
 	var last sql.NullInt64
-	err := db.read.QueryRowContext(ctx, `SELECT device_id, last_seq, acked_seq, cursor, epoch, last_success,
+	err := db.read.QueryRowContext(ctx, `SELECT device_id, last_seq, acked_seq, cursor, epoch, last_success, lease_days,
 		(SELECT count(*) FROM outbox WHERE seq > device.acked_seq) FROM device WHERE id = 1`).
-		Scan(&s.Device, &s.LastSeq, &s.AckedSeq, &s.Cursor, &s.Epoch, &last, &s.Pending)
+		Scan(&s.Device, &s.LastSeq, &s.AckedSeq, &s.Cursor, &s.Epoch, &last, &s.LeaseDays, &s.Pending)
 	if err != nil {
 		return app.SyncState{}, db.sqlError(err)
 	}
@@ -80,7 +80,9 @@ func (db *DB) Pending(ctx context.Context, limit int) ([]app.Mutation, error) {
 //     rebase);
 //  5. tickets out of scope whose work the server has now confirmed are
 //     dropped;
-//  6. the cursor and, when page.Complete, the time of the last success.
+//  6. the cursor, the lease's days when the page says them, and, when
+//     page.Complete, the time of the last success, which unlocks a device
+//     past its lease.
 //
 // Applying the same page twice leaves the same rows.
 func (db *DB) ApplyPull(ctx context.Context, page app.PullPage) error {
@@ -98,6 +100,14 @@ func (db *DB) ApplyPull(ctx context.Context, page app.PullPage) error {
 		}
 		if page.Acked < 0 {
 			return app.Errorf(app.EINVALID, "outbox.ack_negative", "The server sent an invalid confirmation ({{.Seq}}); nothing was saved. Sync again, and contact support if it keeps happening.", "Seq", page.Acked)
+		}
+		if page.LeaseDays != 0 {
+			if err := app.CheckLeaseDays(page.LeaseDays); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(sctx, `UPDATE device SET lease_days = ? WHERE id = 1`, page.LeaseDays); err != nil {
+				return db.sqlError(err)
+			}
 		}
 		if _, err := tx.ExecContext(sctx, `UPDATE device SET acked_seq = ?, epoch = ? WHERE id = 1`, page.Acked, page.Epoch); err != nil {
 			return db.sqlError(err)
@@ -394,7 +404,7 @@ func (db *DB) Wipe(ctx context.Context) error {
 			}
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE device SET device_id = ?, last_seq = 0, acked_seq = 0, cursor = '', epoch = '',
-			last_success = NULL WHERE id = 1`, string(id))
+			last_success = NULL, lease_days = ? WHERE id = 1`, string(id), app.DefaultLeaseDays)
 		return db.sqlError(err)
 	})
 	if err != nil {
@@ -412,8 +422,9 @@ func (db *DB) Wipe(ctx context.Context) error {
 	return removePhotoFiles(db.photoDir)
 }
 
-// removePhotoFiles deletes the stored photos and leftovers of PutPhoto in
-// dir, and nothing else: the folder may be one the user chose.
+// removePhotoFiles deletes the stored photos, the originals kept beside
+// them and leftovers of PutPhoto in dir, and nothing else: the folder may
+// be one the user chose.
 func removePhotoFiles(dir string) error {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -423,7 +434,7 @@ func removePhotoFiles(dir string) error {
 	}
 	var errs []error
 	for _, e := range entries {
-		if n := e.Name(); e.Type().IsRegular() && (app.ValidSHA256(n) || strings.HasPrefix(n, tempPrefix)) {
+		if n := e.Name(); e.Type().IsRegular() && (app.ValidSHA256(n) || app.ValidSHA256(strings.TrimPrefix(n, originalPrefix)) || strings.HasPrefix(n, tempPrefix)) {
 			if err := os.Remove(filepath.Join(dir, n)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				errs = append(errs, fmt.Errorf("wipe photo %s: %w", n, err))
 			}
@@ -531,4 +542,27 @@ const unsentTicketsQuery = `SELECT ticket_id, count(*) FROM outbox
 // Outbox.PendingCount does.
 func (db *DB) PendingCount(ctx context.Context) (int, error) {
 	return NewOutbox(db).PendingCount(ctx)
+}
+
+// Lease returns the device's lease: the days the server allows and the
+// last complete sync.
+func (db *DB) Lease(ctx context.Context) (app.Lease, error) {
+	var l app.Lease
+	var last sql.NullInt64
+	if err := db.read.QueryRowContext(ctx, `SELECT lease_days, last_success FROM device WHERE id = 1`).Scan(&l.Days, &last); err != nil {
+		return app.Lease{}, db.sqlError(err)
+	}
+	l.LastContact = fromNsec(last)
+	return l, nil
+}
+
+// checkLease returns the lease's error when the device is past it: the
+// ticket reads, which hold customers' names, phones and addresses, refuse
+// until a sync completes. Sync itself and unsent work are untouched.
+func (db *DB) checkLease(ctx context.Context) error {
+	l, err := db.Lease(ctx)
+	if err != nil {
+		return err
+	}
+	return l.Check(db.now())
 }

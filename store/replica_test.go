@@ -732,7 +732,7 @@ func TestWipe(t *testing.T) {
 		t.Fatal(err)
 	}
 	if st.Device == "" || st.Device == before || st.Device != r.db.DeviceID() ||
-		st != (app.SyncState{Device: st.Device}) {
+		st != (app.SyncState{Device: st.Device, LeaseDays: app.DefaultLeaseDays}) {
 		t.Errorf("state after Wipe = %+v (device before %s)", st, before)
 	}
 	if _, err := os.Stat(filepath.Join(r.db.photoDir, sum)); !errors.Is(err, os.ErrNotExist) {
@@ -842,7 +842,7 @@ func TestMigrate0002(t *testing.T) {
 	db := mustOpenPath(t, path, WithClock(fixedClock(storetest.Now)))
 	var version int
 	db.read.QueryRow(`PRAGMA user_version`).Scan(&version)
-	if version != 2 || db.DeviceID() != "dev-old" {
+	if version != len(migrations()) || db.DeviceID() != "dev-old" {
 		t.Errorf("after Open: user_version %d, device %s", version, db.DeviceID())
 	}
 	var want []app.TicketID

@@ -40,8 +40,12 @@ const (
 // start of a word (a single letter narrows nothing). f.Now defaults to the
 // store's clock, f.Location to f.Now's. The default order is by
 // appointment, and most recently updated first for ViewDone. An unknown
-// view or sort is EINVALID.
+// view or sort is EINVALID; a device past its lease, EFORBIDDEN
+// "lease.locked".
 func (s *TicketService) FindTickets(ctx context.Context, f app.TicketFilter) ([]app.Ticket, int, error) {
+	if err := s.db.checkLease(ctx); err != nil {
+		return nil, 0, err
+	}
 	where, args, err := s.db.ticketWhere(f)
 	if err != nil {
 		return nil, 0, err
@@ -244,8 +248,12 @@ func onlyDigits(s string) string {
 }
 
 // TicketDetail returns a ticket with its repairs, parts, photos and notes in
-// time order; ENOTFOUND when there is no such ticket.
+// time order; ENOTFOUND when there is no such ticket, EFORBIDDEN
+// "lease.locked" on a device past its lease.
 func (s *TicketService) TicketDetail(ctx context.Context, id app.TicketID) (app.TicketDetail, error) {
+	if err := s.db.checkLease(ctx); err != nil {
+		return app.TicketDetail{}, err
+	}
 	var d app.TicketDetail
 	err := s.db.readTx(ctx, func(tx *sql.Tx) error {
 		t, err := getTicket(ctx, tx, id)

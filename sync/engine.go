@@ -15,7 +15,11 @@ type Status struct {
 	Pending     int       // mutations waiting to be sent
 	PhotoBytes  int64     // photo bytes waiting to be uploaded
 	LastSuccess time.Time // zero before the first complete sync
-	Running     bool
+	// Lease is the device's lease (the days from the server, the last
+	// complete sync): past it the store locks the ticket data until a
+	// sync completes, which this engine keeps trying.
+	Lease   app.Lease
+	Running bool
 	// Err is the last sync's failure (nil after a success). Offline
 	// failures are retried by the engine; others need a person.
 	Err error
@@ -202,7 +206,7 @@ func (e *Engine) SyncOnce(ctx context.Context) (err error) {
 		e.update(func(s *Status) {
 			s.Running, s.Err, s.Revoked = false, err, IsRevoked(err)
 			if serr == nil {
-				s.Pending, s.LastSuccess = st.Pending, st.LastSuccess
+				s.Pending, s.LastSuccess, s.Lease = st.Pending, st.LastSuccess, st.Lease()
 			}
 			s.NextTry = next
 		})
@@ -231,7 +235,7 @@ func (e *Engine) SyncOnce(ctx context.Context) (err error) {
 			}
 			return err
 		}
-		page := app.PullPage{Epoch: resp.Epoch, Acked: resp.Acked, Reset: resp.Reset, Cursor: resp.Cursor, At: e.Clock.Now()}
+		page := app.PullPage{Epoch: resp.Epoch, Acked: resp.Acked, Reset: resp.Reset, Cursor: resp.Cursor, At: e.Clock.Now(), LeaseDays: resp.LeaseDays}
 		if req.NoPull {
 			page.Cursor = st.Cursor
 		} else {

@@ -9,9 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"image"
-	"image/color"
-	"image/jpeg"
 	"io"
 	"net/http"
 	"net/url"
@@ -20,7 +17,6 @@ import (
 	gosync "sync"
 
 	"github.com/fieldbench/fieldbench/app"
-	"golang.org/x/image/draw"
 )
 
 // PhotosPath is where the central service takes photo bytes, over the tus
@@ -60,8 +56,8 @@ type PhotoQueue interface {
 // upload and answers its offset. A restart costs one round trip, not the
 // bytes already sent, and the device store needs no table for it.
 //
-// It never deletes or shrinks a local photo: that waits until a pull
-// brings the photo's "verified" state (SYNC.md).
+// It sends the stored bytes as they are (the store shrank them when the
+// photo was attached) and never deletes a local photo.
 type PhotoUploader struct {
 	// ChunkSize is the most bytes one PATCH carries (DefaultChunkSize when
 	// 0). Set it before the first UploadAll.
@@ -663,220 +659,4 @@ func (c *chunkReader) close() {
 		c.rc.Close()
 		c.rc = nil
 	}
-}
-
-// Limits of ShrinkJPEG's input.
-const (
-	maxShrinkInput  = 50 << 20
-	maxShrinkPixels = 100_000_000 // 100 MP: 150 MB decoded, about the most a phone should take
-)
-
-// ShrinkJPEG turns a camera JPEG into one whose longer side is at most
-// maxSide pixels, encoded at quality (1-100): 1600 and 80 make a 3-8 MB
-// photo a few hundred KB; 320 and 70 a thumbnail. The EXIF orientation is
-// applied to the pixels, and the metadata (location, camera serial) is
-// dropped. An image already within maxSide is returned as it is, bytes
-// and metadata unchanged.
-//
-// Downscaling averages whole blocks of pixels first (a box filter by the
-// integer part of the ratio), then resamples bilinearly by the remaining
-// ratio, below 2: as sharp as a kernel filter at this ratio, without its
-// 32 bytes per pixel of scratch (150 MB for a 12 MP photo).
-func ShrinkJPEG(r io.Reader, maxSide int, quality int) ([]byte, error) {
-	if maxSide < 1 {
-		return nil, fmt.Errorf("shrink photo: maxSide %d", maxSide)
-	}
-	data, err := io.ReadAll(io.LimitReader(r, maxShrinkInput+1))
-	if err != nil {
-		return nil, fmt.Errorf("shrink photo: %w", err)
-	}
-	if len(data) > maxShrinkInput {
-		return nil, app.Errorf(app.EINVALID, "photo.too_large", "A photo must be at most 50 MB.")
-	}
-	cfg, err := jpeg.DecodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return nil, app.Errorf(app.EINVALID, "photo.not_jpeg", "The picture is not a JPEG image.").WithCause(err)
-	}
-	w, h := cfg.Width, cfg.Height
-	if max(w, h) <= maxSide {
-		return data, nil
-	}
-	if int64(w)*int64(h) > maxShrinkPixels {
-		return nil, app.Errorf(app.EINVALID, "photo.too_many_pixels", "The picture has too many pixels to process on this device.")
-	}
-	orientation := exifOrientation(data)
-	img, err := jpeg.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, app.Errorf(app.EINVALID, "photo.not_jpeg", "The picture is not a JPEG image.").WithCause(err)
-	}
-	b := img.Bounds()
-	w, h = b.Dx(), b.Dy()
-	scale := float64(maxSide) / float64(max(w, h))
-	dw, dh := max(1, int(float64(w)*scale+0.5)), max(1, int(float64(h)*scale+0.5))
-	var src image.Image = img
-	if k := max(w, h) / maxSide; k >= 2 {
-		src = boxShrink(img, k)
-	}
-	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
-	draw.ApproxBiLinear.Scale(dst, dst.Bounds(), src, src.Bounds(), draw.Src, nil)
-	var out bytes.Buffer
-	if err := jpeg.Encode(&out, orient(dst, orientation), &jpeg.Options{Quality: quality}); err != nil {
-		return nil, fmt.Errorf("shrink photo: %w", err)
-	}
-	return out.Bytes(), nil
-}
-
-// boxShrink averages k×k blocks of src (a leftover edge narrower than k is
-// dropped). A YCbCr source, as JPEGs decode, is averaged before its
-// conversion to RGB, which is affine: one conversion per output pixel.
-func boxShrink(src image.Image, k int) *image.RGBA {
-	b := src.Bounds()
-	dw, dh := b.Dx()/k, b.Dy()/k
-	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
-	sums := make([]uint32, 3*dw)
-	ycc, _ := src.(*image.YCbCr)
-	n := uint32(k * k)
-	for dy := 0; dy < dh; dy++ {
-		clear(sums)
-		for y := b.Min.Y + dy*k; y < b.Min.Y+dy*k+k; y++ {
-			for sx := 0; sx < dw*k; sx++ {
-				x := b.Min.X + sx
-				var c0, c1, c2 uint32
-				if ycc != nil {
-					ci := ycc.COffset(x, y)
-					c0, c1, c2 = uint32(ycc.Y[ycc.YOffset(x, y)]), uint32(ycc.Cb[ci]), uint32(ycc.Cr[ci])
-				} else {
-					r, g, bl, _ := src.At(x, y).RGBA()
-					c0, c1, c2 = r>>8, g>>8, bl>>8
-				}
-				i := 3 * (sx / k)
-				sums[i] += c0
-				sums[i+1] += c1
-				sums[i+2] += c2
-			}
-		}
-		row := dst.Pix[dy*dst.Stride:]
-		for dx := 0; dx < dw; dx++ {
-			c0, c1, c2 := uint8((sums[3*dx]+n/2)/n), uint8((sums[3*dx+1]+n/2)/n), uint8((sums[3*dx+2]+n/2)/n)
-			if ycc != nil {
-				c0, c1, c2 = color.YCbCrToRGB(c0, c1, c2)
-			}
-			row[4*dx], row[4*dx+1], row[4*dx+2], row[4*dx+3] = c0, c1, c2, 0xff
-		}
-	}
-	return dst
-}
-
-// orient applies an EXIF orientation (1-8) to the pixels, so the image
-// shows upright without its metadata.
-func orient(src *image.RGBA, o int) *image.RGBA {
-	if o < 2 || o > 8 {
-		return src
-	}
-	w, h := src.Rect.Dx(), src.Rect.Dy()
-	dw, dh := w, h
-	if o >= 5 {
-		dw, dh = h, w
-	}
-	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
-	for y := 0; y < dh; y++ {
-		for x := 0; x < dw; x++ {
-			var sx, sy int
-			switch o {
-			case 2: // mirrored
-				sx, sy = w-1-x, y
-			case 3: // upside down
-				sx, sy = w-1-x, h-1-y
-			case 4: // mirrored upside down
-				sx, sy = x, h-1-y
-			case 5: // transposed
-				sx, sy = y, x
-			case 6: // stored 90° counter-clockwise: turn clockwise
-				sx, sy = y, h-1-x
-			case 7: // transverse
-				sx, sy = w-1-y, h-1-x
-			case 8: // stored 90° clockwise: turn counter-clockwise
-				sx, sy = w-1-y, x
-			}
-			copy(dst.Pix[y*dst.Stride+4*x:y*dst.Stride+4*x+4], src.Pix[sy*src.Stride+4*sx:])
-		}
-	}
-	return dst
-}
-
-// exifOrientation returns the orientation tag (1-8) of a JPEG's EXIF
-// block, 1 when there is none or it is malformed. It reads the marker
-// segments up to the first scan and the first IFD of the APP1 Exif
-// segment.
-func exifOrientation(data []byte) int {
-	if len(data) < 4 || data[0] != 0xff || data[1] != 0xd8 {
-		return 1
-	}
-	for i := 2; i+4 <= len(data); {
-		if data[i] != 0xff {
-			return 1
-		}
-		marker := data[i+1]
-		switch {
-		case marker == 0xff: // fill byte
-			i++
-			continue
-		case marker == 0xd8 || marker == 0x01 || (marker >= 0xd0 && marker <= 0xd7):
-			i += 2 // no length
-			continue
-		case marker == 0xda || marker == 0xd9: // scan or end: no EXIF before it
-			return 1
-		}
-		n := int(data[i+2])<<8 | int(data[i+3])
-		if n < 2 || i+2+n > len(data) {
-			return 1
-		}
-		seg := data[i+4 : i+2+n]
-		if marker == 0xe1 && len(seg) >= 6 && string(seg[:6]) == "Exif\x00\x00" {
-			return tiffOrientation(seg[6:])
-		}
-		i += 2 + n
-	}
-	return 1
-}
-
-// tiffOrientation reads tag 0x0112 from the first IFD of a TIFF header.
-func tiffOrientation(t []byte) int {
-	if len(t) < 8 {
-		return 1
-	}
-	var u16 func([]byte) uint16
-	var u32 func([]byte) uint32
-	switch string(t[:4]) {
-	case "II*\x00":
-		u16 = func(b []byte) uint16 { return uint16(b[0]) | uint16(b[1])<<8 }
-		u32 = func(b []byte) uint32 { return uint32(u16(b)) | uint32(u16(b[2:]))<<16 }
-	case "MM\x00*":
-		u16 = func(b []byte) uint16 { return uint16(b[0])<<8 | uint16(b[1]) }
-		u32 = func(b []byte) uint32 { return uint32(u16(b))<<16 | uint32(u16(b[2:])) }
-	default:
-		return 1
-	}
-	ifd := int64(u32(t[4:]))
-	if ifd < 8 || ifd+2 > int64(len(t)) {
-		return 1
-	}
-	count := int64(u16(t[ifd:]))
-	for e := int64(0); e < count; e++ {
-		at := ifd + 2 + 12*e
-		if at+12 > int64(len(t)) {
-			return 1
-		}
-		if u16(t[at:]) != 0x0112 {
-			continue
-		}
-		if u16(t[at+2:]) != 3 || u32(t[at+4:]) != 1 { // one SHORT
-			return 1
-		}
-		if o := int(u16(t[at+8:])); o >= 1 && o <= 8 {
-			return o
-		}
-		return 1
-	}
-	return 1
 }

@@ -8,9 +8,10 @@ import (
 )
 
 // TerminalStore is what the terminal's sync view reads from the device's
-// store: the conflict inbox and the unsent work per ticket.
+// store: the conflict inbox, the unsent work per ticket and the lease.
 type TerminalStore interface {
 	PendingCount(ctx context.Context) (int, error)
+	Lease(ctx context.Context) (app.Lease, error)
 	OpenConflicts(ctx context.Context) ([]app.Conflict, error)
 	UnsentTickets(ctx context.Context) (map[app.TicketID]int, error)
 }
@@ -40,7 +41,7 @@ func (t *TerminalSync) WatchSync(fn func(app.SyncStatus)) {
 
 func (t *TerminalSync) convert(s Status) app.SyncStatus {
 	out := app.SyncStatus{
-		Pending: s.Pending, PhotoBytes: s.PhotoBytes, LastSuccess: s.LastSuccess, Running: s.Running,
+		Pending: s.Pending, PhotoBytes: s.PhotoBytes, LastSuccess: s.LastSuccess, Lease: s.Lease, Running: s.Running,
 		Err: s.Err, Offline: app.ErrorCode(s.Err) == app.EOFFLINE, PhotoErr: s.PhotoErr,
 		Revoked: s.Revoked, NextTry: s.NextTry, Up: s.Up, Down: s.Down,
 	}
@@ -53,6 +54,11 @@ func (t *TerminalSync) convert(s Status) app.SyncStatus {
 	}
 	if cs, err := t.store.OpenConflicts(ctx); err == nil {
 		out.Conflicts = len(cs)
+	}
+	// From the store too: before the engine's first round (at start,
+	// offline) its status has no lease yet, and the lock must show.
+	if l, err := t.store.Lease(ctx); err == nil {
+		out.Lease = l
 	}
 	return out
 }

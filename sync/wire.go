@@ -31,6 +31,7 @@ type Response struct {
 	More       bool         `json:"m,omitempty"`  // another page is waiting
 	Reset      bool         `json:"rs,omitempty"` // the cursor is from another epoch: drop server rows and pull again
 	ServerTime int64        `json:"t"`            // unix ms, for the device's clock-offset display
+	LeaseDays  int          `json:"ld,omitempty"` // days the device may go without a complete sync before it locks its data
 }
 
 // Rejection tells the device that a pushed mutation was refused by business

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"image"
 	"io"
 	"strings"
 	"time"
@@ -329,9 +330,20 @@ func (f *checkInForm) pickPhoto() {
 			return
 		}
 		defer rc.Close()
-		data, err := io.ReadAll(io.LimitReader(rc, scanner.MaxImageFileBytes+1))
-		if err != nil || len(data) > scanner.MaxImageFileBytes {
-			f.problem.SetText(errorText(app.Errorf(app.EINVALID, "scan.file_too_big", "The file is larger than {{.Limit}} MB. Use a smaller photo.", "Limit", scanner.MaxImageFileBytes>>20)))
+		data, err := io.ReadAll(io.LimitReader(rc, app.MaxPhotoBytes+1))
+		if err != nil {
+			err = app.Errorf(app.EINVALID, "scan.file_unreadable", "The file cannot be read. Choose it again or copy it to this device first.").WithCause(err)
+		} else if len(data) > app.MaxPhotoBytes {
+			err = app.CheckPhotoBytes(int64(len(data)))
+		} else if cfg, _, cerr := image.DecodeConfig(bytes.NewReader(data)); cerr != nil {
+			err = app.Errorf(app.EINVALID, "scan.file_format", "This file is not a PNG, JPEG or GIF image.")
+		} else {
+			// Said now, not after the ticket is saved (the store checks
+			// again when it attaches the photo).
+			err = app.CheckPhotoPixels(cfg.Width, cfg.Height)
+		}
+		if err != nil {
+			f.problem.SetText(errorText(err))
 			f.problem.Show()
 			return
 		}

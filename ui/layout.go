@@ -68,7 +68,8 @@ func (t *Terminal) buildPages(top fyne.CanvasObject, bottom fyne.CanvasObject) f
 		}
 	}
 	t.layoutWide()
-	root := container.NewBorder(nil, bottom, nil, nil, t.tabs)
+	t.lock.showPages()
+	root := container.NewBorder(nil, bottom, nil, nil, container.NewStack(t.tabs, t.lock.root))
 	return container.New(adaptiveLayout{t}, root)
 }
 

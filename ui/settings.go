@@ -9,11 +9,25 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
 )
 
 // LanguagePreference is the app preference holding the chosen language
 // ("" for the system's); main reads it at start.
 const LanguagePreference = "language"
+
+// KeepOriginalsPreference is the app preference that keeps, beside each
+// photo attached (shrunk, without location), the file as it was taken.
+// Off by default: an original holds the photo's location and costs
+// storage, and only the shrunk photo is ever uploaded.
+const KeepOriginalsPreference = "keep_original_photos"
+
+// keepOriginals reads KeepOriginalsPreference.
+func keepOriginals() bool {
+	a := fyne.CurrentApp()
+	return a != nil && a.Preferences().Bool(KeepOriginalsPreference)
+}
 
 // Languages the terminal offers, by code, with their own names.
 var Languages = []struct{ Code, Name string }{
@@ -61,6 +75,12 @@ func newSettingsPage(t *Terminal) *settingsPage {
 		note.SetText(lang.X("settings.language_restart", "The new language shows when the app starts again."))
 		note.Show()
 	}
+	originals := widget.NewCheck(lang.X("settings.keep_originals", "Keep the original of each photo on this device"), func(on bool) {
+		if a := fyne.CurrentApp(); a != nil {
+			a.Preferences().SetBool(KeepOriginalsPreference, on)
+		}
+	})
+	originals.SetChecked(keepOriginals())
 	s.storage = widget.NewLabel("")
 	server := t.deps.Server
 	if server == "" {
@@ -71,6 +91,8 @@ func newSettingsPage(t *Terminal) *settingsPage {
 		widget.NewFormItem(lang.X("settings.server", "Server"), wrapLabel(server)),
 		widget.NewFormItem(lang.X("settings.technician", "Technician"), wrapLabel(t.deps.Actor.Name)),
 		widget.NewFormItem(lang.X("settings.storage", "Storage used"), s.storage),
+		widget.NewFormItem(lang.X("settings.photos", "Photos"), container.NewVBox(originals,
+			lowLabel(lang.X("settings.keep_originals_hint", "Photos are sent shrunk to {{.Pixels}} pixels, without their location. An original stays on this device only, until you sign out.", map[string]any{"Pixels": app.PhotoMaxSide})))),
 	)
 	box := container.NewVBox(form)
 	if t.deps.SignOut != nil {

@@ -85,10 +85,11 @@ func (s *syncLine) apply(st app.SyncStatus) {
 		s.bar.Stop()
 		s.bar.Hide()
 	}
-	if changedCounts || synced {
+	unlocked := s.t.lock.apply(st.Lease)
+	if changedCounts || synced || unlocked {
 		s.t.list.Reload() // badges, and what the sync brought
 	}
-	if synced {
+	if synced || unlocked {
 		// The open ticket may have changed on the server, and its photos
 		// may now be uploaded.
 		if tk, ok := s.t.detail.ticket(); ok {

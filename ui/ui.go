@@ -35,7 +35,7 @@ type Deps struct {
 	// stock is theirs too.
 	Store app.StoreID
 	// Photos keeps photo files; nil hides adding photos.
-	Photos app.PhotoStore
+	Photos app.PhotoLibrary
 	// Sync is the sync status and conflict inbox; nil when the device is
 	// not paired with a server.
 	Sync app.SyncService
@@ -94,6 +94,7 @@ type Terminal struct {
 	backBar     *fyne.Container
 	parts       *partsPage
 	settings    *settingsPage
+	lock        *lockScreen
 	iconButtons []*iconButton
 	compact     bool
 	compactSet  bool
@@ -139,6 +140,7 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 	t.scanStatus.Wrapping = fyne.TextWrapWord
 	t.scanBar = container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), nil, t.scanStatus)
 	t.scanBar.Hide()
+	t.lock = newLockScreen(t)
 	t.sync = newSyncLine(t)
 	t.root = t.buildPages(top, container.NewVBox(t.scanBar, widget.NewSeparator(), t.sync.root))
 	t.listen(ctx)

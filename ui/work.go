@@ -9,6 +9,7 @@ import (
 	_ "image/png"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -23,7 +24,6 @@ import (
 	xdraw "golang.org/x/image/draw"
 
 	"github.com/fieldbench/fieldbench/app"
-	"github.com/fieldbench/fieldbench/scanner"
 )
 
 // This file is the work on a ticket: the workflow buttons the state
@@ -551,8 +551,10 @@ func (t *Terminal) thumbnail(p app.Photo, thumb image.Image) fyne.CanvasObject {
 const thumbSize = 240
 
 // loadThumbnail decodes a stored photo and shrinks it, off the UI
-// goroutine: a camera's 12-megapixel JPEG takes a few hundred
-// milliseconds to decode and 48 MB as pixels; the thumbnail, 230 KB.
+// goroutine: a photo attached now is at most app.PhotoMaxSide pixels
+// wide, but one attached by an older build was stored as taken. Its
+// header is checked first (app.CheckPhotoPixels): a small file may
+// declare a gigabyte of pixels.
 func (t *Terminal) loadThumbnail(sha string) image.Image {
 	if t.deps.Photos == nil {
 		return nil
@@ -561,8 +563,16 @@ func (t *Terminal) loadThumbnail(sha string) image.Image {
 	if err != nil {
 		return nil // not on this device (yet): the placeholder shows
 	}
-	defer rc.Close()
-	src, _, err := image.Decode(io.LimitReader(rc, scanner.MaxImageFileBytes))
+	data, err := io.ReadAll(io.LimitReader(rc, app.MaxPhotoBytes))
+	rc.Close()
+	if err != nil {
+		return nil
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil || app.CheckPhotoPixels(cfg.Width, cfg.Height) != nil {
+		return nil // the placeholder shows
+	}
+	src, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		return nil
 	}
@@ -603,12 +613,12 @@ func (t *Terminal) AttachPhoto(path string) {
 	if !ok {
 		return
 	}
-	t.attachPhoto(tk, path, func() (io.ReadCloser, error) { return os.Open(path) })
+	t.attachPhoto(tk, filepath.Base(path), func() (io.ReadCloser, error) { return os.Open(path) })
 }
 
-// attachPhoto stores the photo's bytes on the device and records it on
-// the ticket. Large photos are sent shrunk by the uploader; the original
-// stays until it is verified on the server.
+// attachPhoto stores the photo on the device, shrunk and without its
+// metadata (app.PhotoLibrary.ImportPhoto), and records it on the ticket.
+// The original is kept on the device only when the settings ask for it.
 func (t *Terminal) attachPhoto(tk app.Ticket, name string, open func() (io.ReadCloser, error)) {
 	t.attachPhotoKind(tk, name, "repair", open)
 }
@@ -624,28 +634,14 @@ func (t *Terminal) attachPhotoKind(tk app.Ticket, name, kind string, open func()
 			})
 			return
 		}
-		data, err := io.ReadAll(io.LimitReader(rc, scanner.MaxImageFileBytes+1))
+		f, err := t.deps.Photos.ImportPhoto(t.ctx, rc, keepOriginals())
 		rc.Close()
-		if err == nil && len(data) > scanner.MaxImageFileBytes {
-			err = app.Errorf(app.EINVALID, "scan.file_too_big", "The file is larger than {{.Limit}} MB. Use a smaller photo.", "Limit", scanner.MaxImageFileBytes>>20)
-		}
-		var format string
-		if err == nil {
-			if _, format, err = image.DecodeConfig(bytes.NewReader(data)); err != nil {
-				err = app.Errorf(app.EINVALID, "scan.file_format", "This file is not a PNG, JPEG or GIF image.")
-			}
-		}
-		var sum string
-		var size int64
-		if err == nil {
-			sum, size, err = t.deps.Photos.PutPhoto(t.ctx, bytes.NewReader(data))
-		}
 		fyne.Do(func() {
 			if err != nil {
 				t.showError(err)
 				return
 			}
-			t.commit(&app.AttachPhoto{Photo: app.Photo{ID: app.NewID(), Ticket: tk.ID, SHA256: sum, Size: size, Mime: "image/" + format, Caption: name, Kind: kind}}, nil)
+			t.commit(&app.AttachPhoto{Photo: app.Photo{ID: app.NewID(), Ticket: tk.ID, SHA256: f.SHA256, Size: f.Size, Mime: f.Mime, Caption: name, Kind: kind}}, nil)
 		})
 	})
 }

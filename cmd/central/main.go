@@ -76,6 +76,7 @@ const usage = `central: Fieldbench's central service.
   central -plain-http ...                         plain HTTP, behind a proxy that speaks TLS
       serving: -max-conns N (1000) connections at once, -max-conns-per-ip N (100),
       -read-timeout D (10s) for headers and small bodies (sync 6x, imports 30x; slower: 408)
+      -lease-days N: days a device may go without a complete sync before it locks its data (30)
   central init -data DIR | -postgres URL [-tenant T] [-name NAME]
   central restore-epoch -data DIR | -postgres URL
   central backup -data DIR FILE                   consistent copy of a running SQLite service
@@ -117,9 +118,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	public := fs.String("public-url", "", "the address devices use, put into pairing QR codes (default: https://ADDR)")
 	var tlsf tlsFlags
 	tlsf.register(fs)
+	leaseDays := fs.Int("lease-days", app.DefaultLeaseDays, "days a device may go without a complete sync before it locks its customer data")
 	var lim limits
 	lim.register(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := app.CheckLeaseDays(*leaseDays); err != nil {
 		return err
 	}
 	if err := lim.check(); err != nil {
@@ -147,7 +152,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	ln = tln
-	srv.PublicURL = *public
+	srv.PublicURL, srv.LeaseDays = *public, *leaseDays
 	if srv.PublicURL == "" {
 		srv.PublicURL = scheme + "://" + ln.Addr().String()
 	}

@@ -56,6 +56,10 @@ type Server struct {
 	log *slog.Logger
 	// PublicURL is put into pairing QR codes; "" leaves it to the app.
 	PublicURL string
+	// LeaseDays is how many days a device may go without a complete sync
+	// before it locks its data (app.Lease), said in every sync answer;
+	// NewServer sets app.DefaultLeaseDays.
+	LeaseDays int
 	// Fingerprint is the SHA-256 of the service's TLS certificate, put
 	// into pairing QR codes for the device to pin; "" when the service
 	// sits behind a proxy with a certificate from a public CA.
@@ -75,7 +79,7 @@ func NewServer(db *DB, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{db: db, log: log, mux: http.NewServeMux(), pairs: newPairThrottle()}
+	s := &Server{db: db, log: log, mux: http.NewServeMux(), pairs: newPairThrottle(), LeaseDays: app.DefaultLeaseDays}
 	// Everything else answers a JSON error like every other non-2xx.
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, app.Errorf(app.ENOTFOUND, "http.not_found", "No such address: {{.Path}}.", "Path", r.URL.Path))
@@ -428,7 +432,7 @@ func (s *Server) Sync(ctx context.Context, p Principal, req fbsync.Request) (fbs
 		return resp, err
 	}
 	resp.Acked, resp.ResendFrom, resp.Rejected = pushed.Acked, pushed.ResendFrom, pushed.Rejected
-	resp.ServerTime = s.db.now().UnixMilli()
+	resp.ServerTime, resp.LeaseDays = s.db.now().UnixMilli(), s.LeaseDays
 	if req.NoPull {
 		resp.Epoch, err = s.db.Epoch(ctx)
 		resp.Cursor, resp.More = req.Cursor, true

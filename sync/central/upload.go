@@ -57,7 +57,8 @@ import (
 //
 // tusd has no checksum extension (Upload-Checksum), so chunks are not
 // checked one by one; the whole-file SHA-256 catches any damage, at the
-// cost of resending the whole photo (a few hundred KB after ShrinkJPEG).
+// cost of resending the whole photo (a few hundred KB: the device shrinks
+// photos when they are attached, store.PhotoStore.ImportPhoto).
 //
 // Errors of our own (authentication, permission, metadata, offset, hash)
 // have the JSON body of every other endpoint; the few that tusd answers
@@ -66,8 +67,8 @@ import (
 // by their status.
 const photosPath = fbsync.PhotosPath
 
-// maxPhotoBytes bounds one photo, as app.AttachPhoto does.
-const maxPhotoBytes = 50 << 20
+// maxPhotoBytes bounds one photo, as on the device.
+const maxPhotoBytes = app.MaxPhotoBytes
 
 // Keys of an upload's tusd metadata. The device only sends metaSHA; the
 // others are set here from its token.

@@ -25,6 +25,7 @@ import (
 // device with a real store, for the engine's own behaviour.
 type engineWorld struct {
 	db     *central.DB
+	server *central.Server
 	srv    *httptest.Server
 	store  *store.DB
 	client *fbsync.Client
@@ -35,7 +36,7 @@ type engineWorld struct {
 	down bool
 }
 
-func newEngineWorld(t *testing.T) *engineWorld {
+func newEngineWorld(t *testing.T, opts ...store.Option) *engineWorld {
 	t.Helper()
 	ctx := context.Background()
 	db, err := central.OpenDB(ctx, central.Config{DataDir: t.TempDir()})
@@ -45,6 +46,7 @@ func newEngineWorld(t *testing.T) *engineWorld {
 	t.Cleanup(func() { db.Close() })
 	w := &engineWorld{db: db, ticket: "tk-1"}
 	h := central.NewServer(db, nil)
+	w.server = h
 	w.srv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		w.mu.Lock()
 		down := w.down
@@ -80,7 +82,7 @@ func newEngineWorld(t *testing.T) *engineWorld {
 	}
 	w.device = pair.Device
 	w.client = &fbsync.Client{BaseURL: w.srv.URL, Token: pair.Token}
-	if w.store, err = store.Open(ctx, filepath.Join(t.TempDir(), "device.db")); err != nil {
+	if w.store, err = store.Open(ctx, filepath.Join(t.TempDir(), "device.db"), opts...); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.store.Close() })

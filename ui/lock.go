@@ -1,0 +1,117 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// lockScreen replaces the pages (tickets, parts, settings) while the
+// device is past its lease (app.Lease): it says why and what to do, and leaves
+// the sync line below it working, so the sync that unlocks can run and
+// show. The store refuses the ticket reads meanwhile; this screen is what
+// the technician sees instead of errors.
+type lockScreen struct {
+	t       *Terminal
+	message *widget.Label
+	last    *widget.Label
+	root    *fyne.Container
+	locked  bool // UI goroutine
+}
+
+func newLockScreen(t *Terminal) *lockScreen {
+	l := &lockScreen{t: t}
+	icon := widget.NewIcon(theme.VisibilityOffIcon())
+	title := widget.NewLabelWithStyle(lang.X("lock.title", "Customer data is locked"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	title.Wrapping = fyne.TextWrapWord
+	l.message = widget.NewLabel("")
+	l.message.Wrapping = fyne.TextWrapWord
+	l.message.Alignment = fyne.TextAlignCenter
+	l.last = lowLabel("")
+	l.last.Alignment = fyne.TextAlignCenter
+	l.last.Wrapping = fyne.TextWrapWord
+	syncNow := widget.NewButtonWithIcon(lang.X("lock.sync_now", "Sync now"), theme.ViewRefreshIcon(), func() {
+		if t.deps.Sync != nil {
+			t.deps.Sync.SyncNow()
+		}
+	})
+	syncNow.Importance = widget.HighImportance
+	box := container.NewVBox(container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(64), icon)),
+		title, l.message, l.last, container.NewCenter(syncNow))
+	l.root = container.NewPadded(container.New(columnLayout{width: 480}, box))
+	l.root.Hide()
+	return l
+}
+
+// apply shows or hides the screen for a lease at now; UI goroutine. It
+// reports whether the device just unlocked, so the pages reload.
+func (l *lockScreen) apply(lease app.Lease) (unlocked bool) {
+	err := lease.Check(l.t.deps.Now())
+	was := l.locked
+	l.locked = err != nil
+	l.showPages()
+	if !l.locked {
+		return was
+	}
+	if !was && l.t.win != nil {
+		// Dialogs (a ticket's part, the check-in form) show customer data
+		// too. A form not yet saved is not work yet: it goes with them.
+		ov := l.t.win.Canvas().Overlays()
+		for _, o := range ov.List() {
+			ov.Remove(o)
+		}
+		l.t.checkIn, l.t.partPicker, l.t.dialog = nil, nil, nil
+	}
+	l.message.SetText(errorText(err))
+	l.last.SetText(lang.X("lock.last_sync", "Last complete sync: {{.Time}}", map[string]any{"Time": timeText(lease.LastContact)}))
+	l.root.Refresh() // lay the column out again for the new text
+	return false
+}
+
+// showPages shows either the pages or the locked screen. The pages are
+// hidden, not covered: nothing of them is drawn. Before the pages are
+// built (the first status arrives first) buildPages calls it again.
+func (l *lockScreen) showPages() {
+	if l.locked {
+		l.root.Show()
+	} else {
+		l.root.Hide()
+	}
+	if tabs := l.t.tabs; tabs != nil && tabs.Visible() == l.locked {
+		if l.locked {
+			tabs.Hide()
+		} else {
+			tabs.Show()
+		}
+	}
+}
+
+// Locked reports whether the locked screen covers the pages; for tests.
+func (t *Terminal) Locked() bool { return t.lock.locked }
+
+// columnLayout centres its objects in a column at most width wide, as tall
+// as they need at that width (wrapped text grows taller when narrower).
+type columnLayout struct{ width float32 }
+
+func (c columnLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	w := min(size.Width, c.width)
+	for _, o := range objs {
+		o.Resize(fyne.NewSize(w, o.MinSize().Height))
+		o.Refresh()             // wrapped labels cache their size
+		h := o.MinSize().Height // at this width
+		o.Resize(fyne.NewSize(w, h))
+		o.Move(fyne.NewPos((size.Width-w)/2, max(0, (size.Height-h)/2)))
+	}
+}
+
+func (c columnLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return s
+}

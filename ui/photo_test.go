@@ -1,0 +1,246 @@
+package ui_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"hash/crc32"
+	"image"
+	"image/jpeg"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/ui"
+)
+
+// noisyJPEG makes a w×h JPEG with sensor-like noise, which compresses
+// like a camera photo (several MB at 12 MP).
+func noisyJPEG(t *testing.T, w, h int) []byte {
+	t.Helper()
+	img := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
+	seed := uint32(2463534242)
+	for i := range img.Y {
+		seed ^= seed << 13
+		seed ^= seed >> 17
+		seed ^= seed << 5
+		img.Y[i] = uint8(90 + i%97 + int(seed%23))
+	}
+	for i := range img.Cb {
+		img.Cb[i], img.Cr[i] = uint8(110+i%31), uint8(120+i%17)
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 92}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// latitude is the GPS latitude withGPS writes (48°51'24"), as big-endian
+// RATIONALs.
+var latitude = []byte{0, 0, 0, 48, 0, 0, 0, 1, 0, 0, 0, 51, 0, 0, 0, 1, 0, 0, 0, 24, 0, 0, 0, 1}
+
+// withGPS inserts an EXIF block as a phone writes one: orientation 6
+// (turn clockwise to show) and a GPS IFD holding the latitude.
+func withGPS(jpg []byte) []byte {
+	be := binary.BigEndian
+	tiff := []byte("MM\x00*\x00\x00\x00\x08")
+	tiff = be.AppendUint16(tiff, 2)
+	tiff = append(tiff, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0) // orientation 6
+	gps := uint32(8 + 2 + 2*12 + 4)
+	tiff = append(tiff, 0x88, 0x25, 0, 4, 0, 0, 0, 1)
+	tiff = be.AppendUint32(tiff, gps)
+	tiff = be.AppendUint32(tiff, 0)
+	tiff = be.AppendUint16(tiff, 1)
+	tiff = append(tiff, 0, 2, 0, 5, 0, 0, 0, 3) // GPSLatitude, 3 RATIONAL
+	tiff = be.AppendUint32(tiff, gps+2+12+4)
+	tiff = be.AppendUint32(tiff, 0)
+	tiff = append(tiff, latitude...)
+	seg := append([]byte("Exif\x00\x00"), tiff...)
+	out := append([]byte{0xff, 0xd8, 0xff, 0xe1}, byte((len(seg)+2)>>8), byte(len(seg)+2))
+	out = append(out, seg...)
+	return append(out, jpg[2:]...)
+}
+
+// pngBomb is a small PNG whose header declares w×h grey pixels.
+func pngBomb(w, h uint32) []byte {
+	chunk := func(out []byte, typ string, data []byte) []byte {
+		out = binary.BigEndian.AppendUint32(out, uint32(len(data)))
+		body := append([]byte(typ), data...)
+		return binary.BigEndian.AppendUint32(append(out, body...), crc32.ChecksumIEEE(body))
+	}
+	ihdr := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, w), h)
+	ihdr = append(ihdr, 8, 0, 0, 0, 0)
+	out := chunk([]byte("\x89PNG\r\n\x1a\n"), "IHDR", ihdr)
+	out = chunk(out, "IDAT", []byte{0x78, 0x9c, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01})
+	return chunk(out, "IEND", nil)
+}
+
+func allocated(fn func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	fn()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+func writeFile(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestAttachShrinksPhoto: a 12 MP camera photo with its location, attached
+// to a ticket as a drop or the file picker does, is stored and recorded
+// upright, 1600 pixels on its longer side, a few hundred KB, without EXIF;
+// the original is kept only with the setting on.
+func TestAttachShrinksPhoto(t *testing.T) {
+	term, _, _, ds, deps := scanTerminal(t)
+	tk := myTicket(t, ds, deps)
+	term.Detail().Show(tk.ID)
+	src := withGPS(noisyJPEG(t, 4000, 3000))
+	if len(src) < 3<<20 {
+		t.Fatalf("the source is %d KB, not like a camera photo", len(src)>>10)
+	}
+	before := len(ticketNow(t, deps, tk.ID).Photos)
+	term.AttachPhoto(writeFile(t, "IMG_0001.jpg", src))
+	photos := ticketNow(t, deps, tk.ID).Photos
+	if len(photos) != before+1 {
+		t.Fatalf("%d photos after attaching, want %d (scan bar %q)", len(photos), before+1, term.ScanStatus())
+	}
+	p := photos[len(photos)-1]
+	rc, err := deps.Photos.OpenPhoto(t.Context(), p.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := jpeg.DecodeConfig(bytes.NewReader(stored))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("attached %d KB 4000x3000 -> %d KB %dx%d", len(src)>>10, len(stored)>>10, cfg.Width, cfg.Height)
+	if cfg.Width != 1200 || cfg.Height != app.PhotoMaxSide || p.Mime != "image/jpeg" || p.Size != int64(len(stored)) || p.Caption != "IMG_0001.jpg" {
+		t.Errorf("recorded %+v, stored %dx%d %d bytes; want upright 1200x1600 image/jpeg", p, cfg.Width, cfg.Height, len(stored))
+	}
+	if len(stored) > 600<<10 {
+		t.Errorf("stored %d KB, want at most 600 KB", len(stored)>>10)
+	}
+	if bytes.Contains(stored, []byte("Exif")) || bytes.Contains(stored, latitude) {
+		t.Error("the stored photo keeps its EXIF block or its location")
+	}
+}
+
+// keepRecorder is the device's photo store, noting what each attach asked
+// about the original.
+type keepRecorder struct {
+	app.PhotoLibrary
+	keep []bool
+}
+
+func (k *keepRecorder) ImportPhoto(ctx context.Context, r io.Reader, keepOriginal bool) (app.PhotoFile, error) {
+	k.keep = append(k.keep, keepOriginal)
+	return k.PhotoLibrary.ImportPhoto(ctx, r, keepOriginal)
+}
+
+// TestAttachKeepsOriginalsWhenAsked: originals are not kept by default;
+// ticking the settings' box makes the next attach keep it.
+func TestAttachKeepsOriginalsWhenAsked(t *testing.T) {
+	test.NewTempApp(t)
+	deps, ds := openDemoWorld(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
+	rec := &keepRecorder{PhotoLibrary: deps.Photos}
+	deps.Photos = rec
+	term := ui.NewTerminal(t.Context(), deps)
+	w := test.NewTempWindow(t, term.Object())
+	w.Resize(fyne.NewSize(1280, 800))
+	term.Attach(w)
+	tk := myTicket(t, ds, deps)
+	term.Detail().Show(tk.ID)
+	photo := writeFile(t, "board.jpg", noisyJPEG(t, 640, 480))
+	term.AttachPhoto(photo)
+
+	term.ShowSettings()
+	var box *widget.Check
+	walk(term.Object(), func(o fyne.CanvasObject) {
+		if c, ok := o.(*widget.Check); ok && strings.Contains(c.Text, "Keep the original") {
+			box = c
+		}
+	})
+	if box == nil {
+		t.Fatal("no keep-originals setting")
+	}
+	if box.Checked {
+		t.Fatal("originals are kept by default")
+	}
+	test.Tap(box)
+	if !fyne.CurrentApp().Preferences().Bool(ui.KeepOriginalsPreference) {
+		t.Error("ticking the box did not set the preference")
+	}
+	term.Detail().Show(tk.ID)
+	term.AttachPhoto(photo)
+	if !reflect.DeepEqual(rec.keep, []bool{false, true}) {
+		t.Errorf("attaches asked to keep the original %v, want [false true]", rec.keep)
+	}
+}
+
+// TestPhotoBombs: a small PNG declaring 16000x16000 pixels (256 MB once
+// decoded) is refused on its header when attached, with a clear error and
+// no photo recorded; and one already on the device (as a pull would bring
+// it) shows the placeholder instead of a thumbnail, without being decoded.
+func TestPhotoBombs(t *testing.T) {
+	term, w, _, ds, deps := scanTerminal(t)
+	tk := myTicket(t, ds, deps)
+	term.Detail().Show(tk.ID)
+	bomb := pngBomb(16000, 16000)
+	before := len(ticketNow(t, deps, tk.ID).Photos)
+	path := writeFile(t, "bomb.png", bomb)
+	if n := allocated(func() { term.AttachPhoto(path) }); n > 64<<20 {
+		t.Errorf("refusing the bomb allocated %d MB", n>>20)
+	}
+	if got := len(ticketNow(t, deps, tk.ID).Photos); got != before {
+		t.Errorf("the bomb was attached (%d photos, want %d)", got, before)
+	}
+	if !strings.Contains(term.ScanStatus(), "16000 x 16000") {
+		t.Errorf("the error does not say why: %q", term.ScanStatus())
+	}
+	w.Canvas().Overlays().Remove(w.Canvas().Overlays().Top())
+
+	// The same bytes stored as they are, and recorded on the ticket.
+	sum, size, err := deps.Photos.PutPhoto(t.Context(), bytes.NewReader(bomb))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := deps.Commit.Commit(t.Context(), deps.Actor, &app.AttachPhoto{Photo: app.Photo{ID: app.NewID(), Ticket: tk.ID, SHA256: sum, Size: size, Mime: "image/png"}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := allocated(func() { term.Detail().Show(tk.ID) }); n > 64<<20 {
+		t.Errorf("showing the ticket with the bomb allocated %d MB", n>>20)
+	}
+	if got := len(ticketNow(t, deps, tk.ID).Photos); got != before+1 {
+		t.Fatalf("%d photos, want %d", got, before+1)
+	}
+	walk(term.Detail().Object(), func(o fyne.CanvasObject) {
+		// A thumbnail has pixels and no resource; the placeholder (and an
+		// icon) is a resource Fyne rasterizes.
+		if img, ok := o.(*canvas.Image); ok && img.Image != nil && img.Resource == nil {
+			t.Errorf("a thumbnail was decoded from the bomb: %v %T", img.Image.Bounds(), img.Image)
+		}
+	})
+}
