@@ -45,6 +45,9 @@ func runMain(m *testing.M) int {
 	for _, p := range running.list() {
 		p.kill()
 	}
+	for _, d := range dataDirs.list() {
+		os.RemoveAll(d)
+	}
 	if pg.srv != nil {
 		if err := pg.srv.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -124,24 +127,29 @@ func (p *proc) kill() {
 	<-p.done
 }
 
-// running are the processes TestMain kills at the end.
-var running procs
+// running are the processes TestMain kills at the end; dataDirs the data
+// directories it removes then (the shared services outlive every test).
+var (
+	running  list[*proc]
+	dataDirs list[string]
+)
 
-type procs struct {
+// list is a slice safe for concurrent use.
+type list[T any] struct {
 	mu gosync.Mutex
-	ps []*proc
+	v  []T
 }
 
-func (r *procs) add(p *proc) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.ps = append(r.ps, p)
+func (l *list[T]) add(v T) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.v = append(l.v, v)
 }
 
-func (r *procs) list() []*proc {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]*proc(nil), r.ps...)
+func (l *list[T]) list() []T {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]T(nil), l.v...)
 }
 
 // listening is the line the service prints once it accepts connections
@@ -170,6 +178,7 @@ func newService(t *testing.T, db string) *service {
 	if err != nil {
 		t.Fatal(err)
 	}
+	dataDirs.add(dir)
 	s := &service{db: db, dir: dir}
 	if db == "postgres" {
 		s.dsn = newPostgresDB(t)
@@ -653,13 +662,12 @@ type page struct {
 }
 
 type movement struct {
-	ID       string `json:"id"`
-	Kind     string `json:"kind"`
-	Part     string `json:"part"`
-	From     string `json:"from"`
-	To       string `json:"to"`
-	Qty      int    `json:"qty"`
-	Location string `json:"location"`
+	ID   string `json:"id"`
+	Kind string `json:"kind"`
+	Part string `json:"part"`
+	From string `json:"from"`
+	To   string `json:"to"`
+	Qty  int    `json:"qty"`
 }
 
 // syncAnswer is the answer to POST /v1/sync.
@@ -784,4 +792,35 @@ func createArgs(id, number, store string) map[string]any {
 		tk["store"] = store
 	}
 	return map[string]any{"ticket": tk}
+}
+
+// delta is how a movement changes the balance of loc (PROTOCOL.md: a
+// device's balances are sums over its ledger; an adjustment is signed and
+// names its location in to).
+func (m movement) delta(loc string) int {
+	if m.Kind == "adjust" {
+		if m.To == loc {
+			return m.Qty
+		}
+		return 0
+	}
+	d := 0
+	if m.To == loc {
+		d += m.Qty
+	}
+	if m.From == loc {
+		d -= m.Qty
+	}
+	return d
+}
+
+// ledgerBalance sums the pulled movements of part at loc.
+func (p page) ledgerBalance(loc, part string) int {
+	n := 0
+	for _, m := range p.Movements {
+		if m.Part == part {
+			n += m.delta(loc)
+		}
+	}
+	return n
 }
