@@ -722,8 +722,15 @@ func (d *device) pushOne(t *testing.T, m mutation) (rejection, bool) {
 // returns the pages merged.
 func (d *device) pullAll(t *testing.T) page {
 	t.Helper()
+	p, _ := d.pullFrom(t, "")
+	return p
+}
+
+// pullFrom pulls from cursor until nothing more is waiting and returns the
+// pages merged and the cursor to send next time.
+func (d *device) pullFrom(t *testing.T, cursor string) (page, string) {
+	t.Helper()
 	var all page
-	cursor := ""
 	for range maxPages {
 		a := d.sync(t, map[string]any{"v": 1, "c": cursor})
 		if a.status != http.StatusOK {
@@ -742,13 +749,13 @@ func (d *device) pullAll(t *testing.T) page {
 			all.Conflicts = append(all.Conflicts, p.Conflicts...)
 			all.Gone = append(all.Gone, p.Gone...)
 		}
-		if !out.More {
-			return all
-		}
 		cursor = out.Cursor
+		if !out.More {
+			return all, cursor
+		}
 	}
 	t.Fatalf("pull did not end within %d pages", maxPages)
-	return all
+	return all, cursor
 }
 
 func (p page) hasTicket(id string) bool {
