@@ -299,12 +299,11 @@ type apiError struct {
 
 var client = &http.Client{Timeout: requestTimeout}
 
-// do sends a request with token as bearer. body is sent as it is when it
-// is []byte, else as JSON; nil sends no body.
-func (s *service) do(t *testing.T, method, path, token string, body any, header ...string) answer {
-	t.Helper()
+// send sends a request with token as bearer. body is sent as it is when
+// it is []byte, else as JSON; nil sends no body. It is safe to call from
+// several goroutines.
+func (s *service) send(ctx context.Context, method, path, token string, body any, header ...string) (answer, error) {
 	var r io.Reader
-	contentType := "application/json"
 	switch b := body.(type) {
 	case nil:
 	case []byte:
@@ -312,15 +311,15 @@ func (s *service) do(t *testing.T, method, path, token string, body any, header 
 	default:
 		raw, err := json.Marshal(b)
 		if err != nil {
-			t.Fatal(err)
+			return answer{}, err
 		}
 		r = bytes.NewReader(raw)
 	}
-	req, err := http.NewRequestWithContext(t.Context(), method, s.url()+path, r)
+	req, err := http.NewRequestWithContext(ctx, method, s.url()+path, r)
 	if err != nil {
-		t.Fatal(err)
+		return answer{}, err
 	}
-	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -329,14 +328,24 @@ func (s *service) do(t *testing.T, method, path, token string, body any, header 
 	}
 	res, err := client.Do(req)
 	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", method, path, err, s.proc.stderr())
+		return answer{}, fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	defer res.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(res.Body, maxAnswer))
 	if err != nil {
-		t.Fatalf("%s %s: reading the answer: %v", method, path, err)
+		return answer{}, fmt.Errorf("%s %s: reading the answer: %w", method, path, err)
 	}
-	return answer{status: res.StatusCode, body: raw}
+	return answer{status: res.StatusCode, body: raw}, nil
+}
+
+// do is send for the test's goroutine: a failure to get an answer fails t.
+func (s *service) do(t *testing.T, method, path, token string, body any, header ...string) answer {
+	t.Helper()
+	a, err := s.send(t.Context(), method, path, token, body, header...)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, s.proc.stderr())
+	}
+	return a
 }
 
 // apiErr decodes an error answer and checks its documented shape.
