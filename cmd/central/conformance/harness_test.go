@@ -286,6 +286,7 @@ func newID() string {
 // answer is an HTTP answer, read whole.
 type answer struct {
 	status int
+	header http.Header
 	body   []byte
 }
 
@@ -319,7 +320,9 @@ func (s *service) send(ctx context.Context, method, path, token string, body any
 	if err != nil {
 		return answer{}, err
 	}
-	req.Header.Set("Content-Type", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -335,7 +338,7 @@ func (s *service) send(ctx context.Context, method, path, token string, body any
 	if err != nil {
 		return answer{}, fmt.Errorf("%s %s: reading the answer: %w", method, path, err)
 	}
-	return answer{status: res.StatusCode, body: raw}, nil
+	return answer{status: res.StatusCode, header: res.Header, body: raw}, nil
 }
 
 // do is send for the test's goroutine: a failure to get an answer fails t.
