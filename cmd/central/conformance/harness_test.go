@@ -843,3 +843,5 @@ func (p page) ledgerBalance(loc, part string) int {
 	}
 	return n
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
