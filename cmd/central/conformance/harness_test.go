@@ -770,15 +770,6 @@ func (d *device) pullFrom(t *testing.T, cursor string) (page, string) {
 	return all, cursor
 }
 
-func (p page) hasTicket(id string) bool {
-	for _, tk := range p.Tickets {
-		if tk.Ticket.ID == id {
-			return true
-		}
-	}
-	return false
-}
-
 // The argument shapes of the mutations the cases push, from the JSON tags
 // of app/commands.go, app/ticket.go, app/part.go and app/repair.go (the
 // document does not list them yet).
@@ -845,3 +836,12 @@ func (p page) ledgerBalance(loc, part string) int {
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+func (p page) hasTicket(id string) bool {
+	for _, tk := range p.Tickets {
+		if tk.Ticket.ID == id {
+			return true
+		}
+	}
+	return false
+}
