@@ -8,7 +8,8 @@
 // Every case runs on both databases. The world (technicians, locations,
 // parts, stock, pairings, tickets) is set up through the documented admin
 // API, each case with its own technicians and tickets on one server per
-// database; the kill -9 case gets servers of its own.
+// database; the cases that kill the service or restore its epoch get
+// servers of their own.
 //
 //	go test -count=1 ./cmd/central/conformance/
 package conformance

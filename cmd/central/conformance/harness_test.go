@@ -101,6 +101,7 @@ type proc struct {
 	log  bytes.Buffer // its stderr
 }
 
+// Write keeps the first MiB of the service's log, for failure messages.
 func (p *proc) Write(b []byte) (int, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -249,15 +250,10 @@ func onEachDB(t *testing.T, fn func(t *testing.T, s *service)) {
 		t.Run(db, func(t *testing.T) {
 			sh := shared[db]
 			sh.once.Do(func() {
-				// A failed start is reported to every case, not only the first.
-				ok := false
-				defer func() {
-					if !ok && sh.s == nil && sh.err == "" {
-						sh.err = "the shared " + db + " service did not start (see the first case's log)"
-					}
-				}()
+				// A failed start (newService fails t) is reported to every
+				// later case too, not only the first.
+				sh.err = "the shared " + db + " service did not start (see the first case's log)"
 				sh.s = newService(t, db)
-				ok = true
 			})
 			if sh.s == nil {
 				t.Fatal(sh.err)
