@@ -300,6 +300,16 @@ func TestScopeAndIDGuessing(t *testing.T) {
 			if got, gotB := s.balance(t, a.van, partFilter), s.balance(t, b.van, partFilter); got != stock || gotB != stock {
 				t.Errorf("balances A %d, B %d; want both %d", got, gotB, stock)
 			}
+			// From its own van, a device may send stock on.
+			wh := name("warehouse")
+			s.adminOK(t, "PUT", "/v1/admin/locations/"+wh, map[string]any{"id": wh, "kind": "warehouse", "name": "Warehouse"}, nil)
+			back := devB.mut("stock.transfer", map[string]any{"movement": map[string]any{"id": newID(), "kind": "transfer", "part": partFilter, "from": b.van, "to": wh, "qty": 2}})
+			if x, ok := devB.pushOne(t, back); ok {
+				t.Errorf("B's transfer from its own van was refused: %+v", x)
+			}
+			if got, gotWh := s.balance(t, b.van, partFilter), s.balance(t, wh, partFilter); got != stock-2 || gotWh != 2 {
+				t.Errorf("after B's transfer: van %d, warehouse %d; want %d and 2", got, gotWh, stock-2)
+			}
 		})
 		t.Run("another technician's conflict", func(t *testing.T) {
 			for _, r := range []string{"accept_theirs", "dismissed"} {
@@ -447,7 +457,7 @@ func TestBadInput(t *testing.T) {
 			{"wrong type", "POST", "/v1/sync", "device", []byte(`{"v":"1"}`), nil, 400, "invalid"},
 			{"trailing data", "POST", "/v1/sync", "device", []byte(`{"v":1}}`), nil, 400, "invalid"},
 			{"no protocol version", "POST", "/v1/sync", "device", []byte(`{}`), nil, 400, "invalid"},
-			{"protocol too new", "POST", "/v1/sync", "device", []byte(`{"v":99}`), nil, 426, "too_new"},
+			{"protocol too new", "POST", "/v1/sync", "device", js(map[string]any{"v": 99, "p": []mutation{note(1)}}), nil, 426, "too_new"},
 			{"skipped seq inside a batch", "POST", "/v1/sync", "device", js(map[string]any{"v": 1, "p": []mutation{note(1), note(3)}}), nil, 400, "invalid"},
 			{"more than 1000 mutations", "POST", "/v1/sync", "device", js(map[string]any{"v": 1, "p": many}), nil, 400, "invalid"},
 			{"a push with a malformed cursor", "POST", "/v1/sync", "device", js(map[string]any{"v": 1, "p": []mutation{note(1)}, "c": "not a cursor"}), nil, 400, "invalid"},
