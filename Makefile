@@ -19,7 +19,7 @@ APT_PACKAGES := gcc libgl1-mesa-dev xorg-dev xvfb fonts-noto-cjk imagemagick xdo
 BARCODE_TESTDATA ?= ../shared/testdata/barcodes/zxing-blackbox
 BENCHTIME ?= 1x
 
-.PHONY: setup run test test-race bench bench-ui accuracy fuzz sim vet build screenshots clean
+.PHONY: setup run test test-race bench bench-ui accuracy fuzz sim vet build screenshots clean conformance
 
 setup:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -42,6 +42,9 @@ vet: setup
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 
 test: vet
+	# Includes the black-box conformance suite (./cmd/central/conformance):
+	# the built central service over HTTP, on SQLite and on a PostgreSQL it
+	# starts with sync/central/pgtest.
 	$(GO) test -count=1 ./...
 	# The simulation again, deeper: at 300 steps a world lives long enough
 	# for a backup, reassignments and a restore to meet (issue 10's
@@ -53,6 +56,11 @@ test: vet
 	# Once more with the tag `fyne build` adds for fyneDo = true, so the
 	# UI tests run the shipping code path.
 	$(GO) test -count=1 -tags migrated_fynedo ./ui/...
+
+# The black-box conformance suite alone: it builds cmd/central, runs it on
+# SQLite and on PostgreSQL, and talks to it over HTTP only (docs/PROTOCOL.md).
+conformance: setup
+	$(GO) test -count=1 ./cmd/central/conformance/
 
 bench: setup
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -benchmem ./...

@@ -142,3 +142,28 @@ func TestPackageDocs(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestConformanceIsBlackBox: the conformance suite drives the built
+// service over HTTP from docs/PROTOCOL.md, so it must not compile in the
+// project's own types; it may use only the PostgreSQL test harness.
+func TestConformanceIsBlackBox(t *testing.T) {
+	out, err := exec.Command("go", "list", "-json=ImportPath,Imports,TestImports,XTestImports", "./cmd/central/conformance").Output()
+	if err != nil {
+		t.Fatalf("go list ./cmd/central/conformance: %v", err)
+	}
+	var p struct {
+		ImportPath                         string
+		Imports, TestImports, XTestImports []string
+	}
+	if err := json.Unmarshal(out, &p); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.TestImports) == 0 {
+		t.Fatalf("%s has no tests", p.ImportPath)
+	}
+	for _, imp := range append(append(p.Imports, p.TestImports...), p.XTestImports...) {
+		if strings.HasPrefix(imp, module+"/") && imp != module+"/sync/central/pgtest" {
+			t.Errorf("%s imports %s: the suite talks to cmd/central over HTTP only", p.ImportPath, imp)
+		}
+	}
+}
