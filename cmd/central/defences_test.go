@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -29,11 +30,15 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
+var plainListening = regexp.MustCompile(`^central: listening on (http://\S+)$`)
+
 // startCentral starts bin with args on a free loopback port and waits for
-// the line that gives its address.
+// the line that gives its address. It serves plain HTTP: these tests are
+// about the HTTP layer, its limits and the data directory, which TLS
+// (tested on its own) does not change, and they speak raw HTTP/1.1.
 func startCentral(t *testing.T, bin string, args ...string) *killProc {
 	t.Helper()
-	p := &killProc{cmd: exec.Command(bin, append(args, "-addr", "127.0.0.1:0")...), done: make(chan struct{})}
+	p := &killProc{cmd: exec.Command(bin, append(args, "-plain-http", "-addr", "127.0.0.1:0")...), done: make(chan struct{})}
 	p.cmd.Stderr = p
 	stdout, err := p.cmd.StdoutPipe()
 	if err != nil {
@@ -46,7 +51,7 @@ func startCentral(t *testing.T, bin string, args ...string) *killProc {
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			if m := killListening.FindStringSubmatch(sc.Text()); m != nil {
+			if m := plainListening.FindStringSubmatch(sc.Text()); m != nil {
 				urls <- m[1]
 			}
 		}
@@ -387,7 +392,7 @@ func TestServeFirstStartIsAtomic(t *testing.T) {
 			if err == nil || !strings.Contains(stderr, "admin-token") {
 				t.Fatalf("started without writing the token: %v\n%s", err, stderr)
 			}
-			if n, m := count("tenants"), count("admins"); n != 0 || m != 0 {
+			if n, m := count("tenants"), count("admin_tokens"); n != 0 || m != 0 {
 				t.Errorf("a failed first start left %d tenants and %d admin tokens", n, m)
 			}
 			if err := os.RemoveAll(filepath.Join(dir, "admin-token.new")); err != nil {
@@ -401,7 +406,7 @@ func TestServeFirstStartIsAtomic(t *testing.T) {
 					t.Fatalf("start %d: the written token does not work: %v", round, err)
 				}
 				p.kill()
-				if n, m := count("tenants"), count("admins"); n != 1 || m != 1 {
+				if n, m := count("tenants"), count("admin_tokens"); n != 1 || m != 1 {
 					t.Errorf("start %d: %d tenants and %d admin tokens, want 1 and 1", round, n, m)
 				}
 			}
@@ -416,8 +421,8 @@ func TestServeFirstStartIsAtomic(t *testing.T) {
 				t.Fatal(err)
 			}
 			startCentral(t, bin, args...).kill()
-			if again, _ := os.ReadFile(filepath.Join(dir, "admin-token")); string(again) != string(tok) || count("admins") != 1 {
-				t.Errorf("after an interrupted rename: token %q (was %q), %d admin tokens", again, tok, count("admins"))
+			if again, _ := os.ReadFile(filepath.Join(dir, "admin-token")); string(again) != string(tok) || count("admin_tokens") != 1 {
+				t.Errorf("after an interrupted rename: token %q (was %q), %d admin tokens", again, tok, count("admin_tokens"))
 			}
 			if _, err := os.Stat(filepath.Join(dir, "admin-token.new")); !os.IsNotExist(err) {
 				t.Errorf("admin-token.new is left behind: %v", err)
@@ -536,7 +541,7 @@ func BenchmarkSlowPairBodies(b *testing.B) {
 }
 
 func benchSlowPairBodies(b *testing.B, bin string, n int) {
-	cmd := exec.Command(bin, "-data", b.TempDir(), "-addr", "127.0.0.1:0")
+	cmd := exec.Command(bin, "-data", b.TempDir(), "-plain-http", "-addr", "127.0.0.1:0")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		b.Fatal(err)
@@ -548,7 +553,7 @@ func benchSlowPairBodies(b *testing.B, bin string, n int) {
 	sc := bufio.NewScanner(stdout)
 	var addr string
 	for sc.Scan() {
-		if m := killListening.FindStringSubmatch(sc.Text()); m != nil {
+		if m := plainListening.FindStringSubmatch(sc.Text()); m != nil {
 			addr = strings.TrimPrefix(m[1], "http://")
 			break
 		}

@@ -146,6 +146,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return app.Errorf(app.EINVALID, "central.listen", "Cannot listen on {{.Addr}}: {{.Detail}}", "Addr", *addr, "Detail", err.Error())
 	}
 	srv := central.NewServer(db, log)
+	// The caps count TCP connections, under TLS: net/http serves HTTP/2
+	// only on a listener whose connections are *tls.Conn themselves. A
+	// connection past a cap is answered with a plain-HTTP 429, which a
+	// TLS client sees as a failed handshake: it retries later either way.
+	ln = netutil.LimitListener(central.SourceLimitListener(ln, lim.perSource), lim.maxConns)
 	tln, scheme, err := tlsf.listen(ln, dbf.data, *public, srv)
 	if err != nil {
 		ln.Close()
@@ -157,7 +162,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		srv.PublicURL = scheme + "://" + ln.Addr().String()
 	}
 	srv.BodyTimeout = lim.readTimeout
-	ln = netutil.LimitListener(central.SourceLimitListener(ln, lim.perSource), lim.maxConns)
 	hs := newHTTPServer(srv, lim)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -479,7 +479,7 @@ func TestCustomerCommandSendsBase(t *testing.T) {
 	defer srv.Close()
 	cli := func(args ...string) (string, error) {
 		var out bytes.Buffer
-		err := admin(ctx, append([]string{"-server", srv.URL, "-token", token}, args...), &out)
+		err := admin(ctx, append([]string{"-server", srv.URL, "-token-file", tokenFile(t, token)}, args...), &out)
 		return out.String(), err
 	}
 	tests := []struct {
@@ -543,7 +543,7 @@ func TestTechnicianCommandSetsStore(t *testing.T) {
 		{[]string{"technician", "t-2", "Li", "cn", "-store", "store-sh"}, "", "store-sh"},
 		{[]string{"technician", "t-3", "Zhou", "cn", "van-3", "-store", "store-bj"}, "van-3", "store-bj"},
 	} {
-		if err := admin(ctx, append([]string{"-server", srv.URL, "-token", token}, tc.args...), io.Discard); err != nil {
+		if err := admin(ctx, append([]string{"-server", srv.URL, "-token-file", tokenFile(t, token)}, tc.args...), io.Discard); err != nil {
 			t.Fatalf("%v: %v", tc.args, err)
 		}
 		got, err := db.Technician(ctx, "default", app.TechnicianID(tc.args[1]))
@@ -554,4 +554,14 @@ func TestTechnicianCommandSetsStore(t *testing.T) {
 			t.Errorf("%v: technician %+v, want van %q, store %q", tc.args, got, tc.van, tc.store)
 		}
 	}
+}
+
+// tokenFile writes an admin token to a file for the CLI's -token-file.
+func tokenFile(t *testing.T, token string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(path, []byte(token+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

@@ -381,6 +381,10 @@ type Step struct {
 // TicketHistory returns the statuses a ticket went through, in server
 // order.
 func (db *DB) TicketHistory(ctx context.Context, tenant string, id app.TicketID) ([]Step, error) {
+	var t app.Ticket
+	if err := db.readEntity(ctx, tenant, kindTicket, string(id), &t); err != nil {
+		return nil, err // an unknown ticket is 404, not an empty history
+	}
 	rows, err := db.read.QueryContext(ctx, db.q(`SELECT from_status, to_status, epoch, at, version FROM history WHERE tenant = ? AND ticket = ? ORDER BY version`), tenant, string(id))
 	if err != nil {
 		return nil, transient(err)
@@ -415,6 +419,12 @@ type Applied struct {
 // AppliedBy lists what the server took from a device, in seq order: the
 // audit trail of its outbox.
 func (db *DB) AppliedBy(ctx context.Context, tenant string, dev app.DeviceID) ([]Applied, error) {
+	var n int
+	if err := db.read.QueryRowContext(ctx, db.q(`SELECT count(*) FROM devices WHERE tenant = ? AND id = ?`), tenant, string(dev)).Scan(&n); err != nil {
+		return nil, transient(err)
+	} else if n == 0 {
+		return nil, notFound("device", string(dev)) // not an empty list: the device is not this tenant's
+	}
 	rows, err := db.read.QueryContext(ctx, db.q(`SELECT a.mutation, a.seq, a.name, a.status, a.conflict, a.at, a.version FROM applied a
 		JOIN devices d ON d.id = a.device WHERE d.tenant = ? AND a.device = ? ORDER BY a.seq`), tenant, string(dev))
 	if err != nil {

@@ -5,6 +5,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -155,7 +158,39 @@ func (l *list[T]) list() []T {
 
 // listening is the line the service prints once it accepts connections
 // (README, "The central service").
-var listening = regexp.MustCompile(`^central: listening on (http://\S+)$`)
+var listening = regexp.MustCompile(`^central: listening on (https://\S+)$`)
+
+// certificateLine is the line that gives the service's certificate
+// fingerprint, which a device pins (README, "The central service";
+// PROTOCOL.md, Pairing).
+var certificateLine = regexp.MustCompile(`^central: certificate sha256 ([0-9a-f]{64})$`)
+
+// pinned holds the fingerprints the services under test printed: the
+// client trusts exactly those certificates, as a paired device does.
+var pinned = struct {
+	gosync.Mutex
+	fps map[string]bool
+}{fps: map[string]bool{}}
+
+func pin(fp string) {
+	pinned.Lock()
+	defer pinned.Unlock()
+	pinned.fps[fp] = true
+}
+
+// verifyPinned accepts a certificate whose SHA-256 a service printed.
+func verifyPinned(raw [][]byte, _ [][]*x509.Certificate) error {
+	if len(raw) == 0 {
+		return fmt.Errorf("no certificate")
+	}
+	sum := sha256.Sum256(raw[0])
+	pinned.Lock()
+	defer pinned.Unlock()
+	if !pinned.fps[hex.EncodeToString(sum[:])] {
+		return fmt.Errorf("certificate %x is not pinned", sum)
+	}
+	return nil
+}
 
 // service is one central service under test and what the tests need to
 // reach it.
@@ -214,6 +249,9 @@ func (s *service) start(t *testing.T) {
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
+			if m := certificateLine.FindStringSubmatch(sc.Text()); m != nil {
+				pin(m[1]) // printed before the listening line
+			}
 			if m := listening.FindStringSubmatch(sc.Text()); m != nil {
 				select {
 				case urls <- m[1]:
@@ -294,7 +332,16 @@ type apiError struct {
 	Data map[string]any `json:"data"`
 }
 
-var client = &http.Client{Timeout: requestTimeout}
+// client speaks TLS to the services under test, trusting only the
+// certificates they printed (there is no CA): as a device that pinned the
+// fingerprint of its pairing QR Code.
+var client = &http.Client{Timeout: requestTimeout, Transport: &http.Transport{
+	ForceAttemptHTTP2: true,
+	TLSClientConfig: &tls.Config{
+		InsecureSkipVerify:    true, // replaced by the pin check below
+		VerifyPeerCertificate: verifyPinned,
+	},
+}}
 
 // send sends a request with token as bearer. body is sent as it is when
 // it is []byte, else as JSON; nil sends no body. It is safe to call from

@@ -314,8 +314,10 @@ func TestScopeAndIDGuessing(t *testing.T) {
 		t.Run("another technician's conflict", func(t *testing.T) {
 			for _, r := range []string{"accept_theirs", "dismissed"} {
 				got := s.do(t, "POST", "/v1/conflicts/"+xa.Conflict+"/resolve", devB.token, map[string]any{"resolution": r})
-				if got.status != http.StatusForbidden {
-					t.Errorf("B's %s of A's conflict: HTTP %d %s, want 403", r, got.status, got.body)
+				// PROTOCOL.md, the 404 row: another technician's conflict
+				// is answered as one that does not exist.
+				if got.status != http.StatusNotFound {
+					t.Errorf("B's %s of A's conflict: HTTP %d %s, want 404", r, got.status, got.body)
 				}
 			}
 			if c, _ := s.conflictByID(t, xa.Conflict); c.Resolution != "" {

@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-var initLine = regexp.MustCompile(`^tenant (\S+), admin token \(shown once\): (\S+)\n$`)
+var initLine = regexp.MustCompile(`^tenant (\S+), admin token \S+ \(shown once\): (\S+)\n$`)
 
 // newTenant creates a tenant with `central init` on the running service's
 // database and returns its admin token.
