@@ -149,11 +149,11 @@ func TestSignOutWithUnsentWorkNeedsTwoConfirmations(t *testing.T) {
 		}
 		return top
 	}
-	tapButton(t, signOut(), "No")
+	tapButton(t, signOut(), "Stay signed in")
 	if calls.Load() != 0 {
 		t.Fatal("signed out after No")
 	}
-	tapButton(t, signOut(), "Yes")
+	tapButton(t, signOut(), "Sign out")
 	second := w.Canvas().Overlays().Top()
 	if !strings.Contains(labels(second), "Really erase 3 unsent changes") {
 		t.Fatalf("second confirmation:\n%s", labels(second))

@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -161,31 +160,18 @@ func (s *settingsPage) signOut() {
 			})
 		})
 	}
+	title := lang.X("settings.sign_out", "Sign out of this device")
+	keep := lang.X("settings.stay_signed_in", "Stay signed in")
 	if pending == 0 {
-		dialog.ShowConfirm(lang.X("settings.sign_out", "Sign out of this device"),
-			lang.X("settings.sign_out_confirm", "All your work has been sent. Erase this device's copy and sign out?"),
-			func(ok bool) {
-				if ok {
-					doIt()
-				}
-			}, t.win)
+		confirmAction(t.win, title, lang.X("settings.sign_out_confirm", "All your work has been sent. Erase this device's copy and sign out?"),
+			lang.X("settings.sign_out_do", "Sign out"), keep, true, doIt)
 		return
 	}
 	first := lang.XN("settings.sign_out_unsent", "{{.Count}} changes have not been sent and will be lost. Sync first. Sign out anyway?", pending, map[string]any{"Count": pending})
-	dialog.ShowConfirm(lang.X("settings.sign_out", "Sign out of this device"), first, func(ok bool) {
-		if !ok {
-			return
-		}
+	confirmAction(t.win, title, first, lang.X("settings.sign_out_do", "Sign out"), keep, true, func() {
 		second := lang.XN("settings.sign_out_really", "Really erase {{.Count}} unsent changes? This cannot be undone.", pending, map[string]any{"Count": pending})
-		d := dialog.NewConfirm(lang.X("settings.sign_out", "Sign out of this device"), second, func(ok bool) {
-			if ok {
-				doIt()
-			}
-		}, t.win)
-		d.SetConfirmText(lang.X("settings.erase", "Erase and sign out"))
-		d.SetConfirmImportance(widget.DangerImportance)
-		d.Show()
-	}, t.win)
+		confirmAction(t.win, title, second, lang.X("settings.erase", "Erase and sign out"), keep, true, doIt)
+	})
 }
 
 // ShowSettings opens the settings page.
