@@ -52,6 +52,18 @@ func (p Part) Price(currency string) (Money, bool) {
 	return Money{}, false
 }
 
+// Fits reports whether the part is listed as compatible with model; case
+// and surrounding spaces are ignored, as in catalog searches.
+func (p Part) Fits(model string) bool {
+	model = strings.TrimSpace(model)
+	for _, m := range p.Models {
+		if strings.EqualFold(strings.TrimSpace(m), model) {
+			return true
+		}
+	}
+	return false
+}
+
 // Validate checks a catalog entry.
 func (p *Part) Validate() error {
 	switch {

@@ -19,14 +19,22 @@ type TicketService interface {
 // PartService reads the parts catalog and stock.
 type PartService interface {
 	// FindParts searches by part-number prefix, words in English or
-	// Chinese, and compatible model.
+	// Chinese, and compatible model. An empty filter lists the catalog
+	// from its first part number.
 	FindParts(ctx context.Context, f PartFilter) ([]Part, error)
+	// CountParts returns how many parts FindParts finds for f when not
+	// stopped by a limit (f.Limit is ignored).
+	CountParts(ctx context.Context, f PartFilter) (int, error)
 	// Part returns ENOTFOUND for an unknown part number.
 	Part(ctx context.Context, n PartNumber) (Part, error)
 	// Balances returns the stock at a location, summed from the ledger.
 	Balances(ctx context.Context, loc LocationID) ([]Balance, error)
 	// Locations lists the stock locations known on this device.
 	Locations(ctx context.Context) ([]Location, error)
+	// Arrivals returns the latest movements into loc of the parts given,
+	// newest first, at most limit of each part: for a defective bin, the
+	// tickets its parts were removed on.
+	Arrivals(ctx context.Context, loc LocationID, parts []PartNumber, limit int) ([]StockMovement, error)
 }
 
 // WarrantyService gives the warranty rule set of a country.

@@ -38,6 +38,7 @@ const (
 	// "\xff" never occurs in UTF-8, so every number starting with a prefix
 	// sorts below prefix+"\xff".
 	partsByPrefix = `SELECT ` + partCols + ` FROM parts p WHERE p.number >= ? AND p.number < ?`
+	allParts      = `SELECT ` + partCols + ` FROM parts p`
 	// ofModel narrows partsByPrefix. The unary + keeps the planner on the
 	// number index instead of looking up every part of the model.
 	ofModel  = ` AND +p.id IN (SELECT part FROM part_models WHERE model = ?)`
@@ -100,7 +101,7 @@ func (s *PartService) FindParts(ctx context.Context, f app.PartFilter) ([]app.Pa
 			if err != nil {
 				return err
 			}
-			if seen[id] || (model != "" && !hasModel(p, model)) {
+			if seen[id] || (model != "" && !p.Fits(model)) {
 				continue
 			}
 			seen[id] = true
@@ -111,7 +112,7 @@ func (s *PartService) FindParts(ctx context.Context, f app.PartFilter) ([]app.Pa
 	err := func() error {
 		if len(words) == 0 {
 			if model == "" {
-				return nil // nothing asked: no catalog dump
+				return add(allParts+byNumber, limit) // the first page
 			}
 			return add(partsOfModel, model, limit)
 		}
@@ -142,6 +143,43 @@ func (s *PartService) FindParts(ctx context.Context, f app.PartFilter) ([]app.Pa
 	return out, nil
 }
 
+// CountParts counts what FindParts finds for f without a limit: the ids of
+// the number-prefix and text matches, restricted to the model's parts. The
+// model is checked through part_models, exactly, where FindParts checks
+// each part it reads.
+func (s *PartService) CountParts(ctx context.Context, f app.PartFilter) (int, error) {
+	words := queryWords(f.Query)
+	model := modelKey(f.Model)
+	var parts []string
+	var args []any
+	if len(words) == 1 {
+		parts = append(parts, `SELECT id FROM parts WHERE number >= ? AND number < ?`)
+		args = append(args, words[0], words[0]+"\xff")
+	}
+	if match := matchExpr(words); match != "" {
+		parts = append(parts, `SELECT rowid AS id FROM parts_fts WHERE parts_fts MATCH ?`)
+		args = append(args, match)
+	}
+	var q string
+	switch {
+	case len(words) == 0 && model == "":
+		q = `SELECT count(*) FROM parts`
+	case len(words) == 0:
+		q, args = `SELECT count(*) FROM part_models WHERE model = ?`, []any{model}
+	case len(parts) == 0:
+		return 0, nil // words FindParts cannot search for
+	default:
+		q = `SELECT count(*) FROM (` + strings.Join(parts, ` UNION `) + `) m`
+		if model != "" {
+			q += ` WHERE m.id IN (SELECT part FROM part_models WHERE model = ?)`
+			args = append(args, model)
+		}
+	}
+	var n int
+	err := s.db.read.QueryRowContext(ctx, q, args...).Scan(&n)
+	return n, s.db.sqlError(err)
+}
+
 // queryWords splits a query into words. Control characters separate
 // words: NUL would end the FTS5 query string early, and \x01 is padding.
 func queryWords(q string) []string {
@@ -150,15 +188,6 @@ func queryWords(q string) []string {
 
 // modelKey is the form models are compared in: trimmed, lower case.
 func modelKey(m string) string { return strings.ToLower(strings.TrimSpace(m)) }
-
-func hasModel(p app.Part, key string) bool {
-	for _, m := range p.Models {
-		if modelKey(m) == key {
-			return true
-		}
-	}
-	return false
-}
 
 // Part returns ENOTFOUND for an unknown part number; case is ignored.
 func (s *PartService) Part(ctx context.Context, n app.PartNumber) (app.Part, error) {
@@ -285,6 +314,39 @@ func (s *PartService) Locations(ctx context.Context) ([]app.Location, error) {
 		out = append(out, l)
 	}
 	return out, s.db.sqlError(rows.Err())
+}
+
+// maxArrivals bounds Arrivals' limit per part.
+const maxArrivals = 100
+
+// Arrivals returns the latest movements into loc of each of parts, newest
+// first, at most limit (1 to maxArrivals) of each.
+func (s *PartService) Arrivals(ctx context.Context, loc app.LocationID, parts []app.PartNumber, limit int) ([]app.StockMovement, error) {
+	limit = min(max(limit, 1), maxArrivals)
+	out := []app.StockMovement{}
+	for _, n := range parts {
+		rows, err := s.db.read.QueryContext(ctx, `SELECT id, kind, part, coalesce(from_loc, ''), to_loc, qty, serial, ticket_id, reason, at, recorded_by
+			FROM movements WHERE to_loc = ? AND part = ? ORDER BY at DESC, id LIMIT ?`, string(loc), string(n), limit)
+		if err != nil {
+			return nil, s.db.sqlError(err)
+		}
+		for rows.Next() {
+			var m app.StockMovement
+			var at sql.NullInt64
+			if err := rows.Scan(&m.ID, &m.Kind, &m.Part, &m.From, &m.To, &m.Qty, &m.Serial, &m.Ticket, &m.Reason, &at, &m.Recorded); err != nil {
+				rows.Close()
+				return nil, s.db.sqlError(err)
+			}
+			m.At = fromNsec(at)
+			out = append(out, m)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, s.db.sqlError(err)
+		}
+	}
+	return out, nil
 }
 
 func getLocation(ctx context.Context, q rowQueryer, id app.LocationID) (app.Location, error) {

@@ -222,6 +222,10 @@ func TestFindPartsOracle(t *testing.T) {
 				want = append(want, p.Number)
 			}
 		}
+		// CountParts counts past the limit what FindParts would list.
+		if n, err := ps.CountParts(t.Context(), app.PartFilter{Query: q, Model: model}); err != nil || n != len(want) {
+			t.Errorf("CountParts(%q, model %q) = %d, %v; want %d", q, model, n, err, len(want))
+		}
 		gotN := numbers(got)
 		if len(want) > maxPartLimit {
 			// Too many to compare sets: every result must match.

@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"OutboxAcknowledge", testOutboxAcknowledge},
 		{"Balances", testBalances},
 		{"FindParts", testFindParts},
+		{"Arrivals", testArrivals},
 		{"Part", testPart},
 		{"Locations", testLocations},
 		{"RuleSet", testRuleSet},
@@ -497,7 +498,7 @@ func testFindParts(t *testing.T, s Stores) {
 		"ModelAndWord":       {app.PartFilter{Model: "P50", Query: "电池"}, []app.PartNumber{BatteryP50}},
 		"ModelAndPrefix":     {app.PartFilter{Model: "EG100", Query: "HA-S"}, []app.PartNumber{DoorSeal}},
 		"UnknownModel":       {app.PartFilter{Model: "Nokia 3310"}, nil},
-		"Nothing":            {app.PartFilter{}, nil},
+		"Nothing":            {app.PartFilter{}, []app.PartNumber{DrainPump, DoorSeal, BatteryP50, DisplayP50, KeyboardX1, BatteryN12}},
 		"Limit":              {app.PartFilter{Query: "HA-", Limit: 1}, []app.PartNumber{DrainPump}},
 		"Quotes":             {app.PartFilter{Query: `"battery`}, nil},
 	} {
@@ -506,8 +507,15 @@ func testFindParts(t *testing.T, s Stores) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			n, err := s.Parts.CountParts(t.Context(), tc.f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := len(tc.want); name == "Limit" && n != 2 || name != "Limit" && n != want {
+				t.Errorf("CountParts = %d, FindParts found %d", n, want)
+			}
 			g := numbers(got)
-			if strings.HasPrefix(name, "NumberPrefix") || name == "Limit" || name == "Model" {
+			if strings.HasPrefix(name, "NumberPrefix") || name == "Limit" || name == "Model" || name == "Nothing" {
 				equal(t, "parts in order", g, tc.want) // number prefixes and models come sorted
 				return
 			}
@@ -516,6 +524,48 @@ func testFindParts(t *testing.T, s Stores) {
 			slices.Sort(want)
 			equal(t, "parts", g, want)
 		})
+	}
+}
+
+func testArrivals(t *testing.T, s Stores) {
+	ctx := t.Context()
+	ret := func(id string, part app.PartNumber, ticket app.TicketID, hour int) app.StockMovement {
+		return app.StockMovement{ID: id, Kind: app.MoveReturnDefective, Part: part, To: DefectSH, Qty: 1, Ticket: ticket, Reason: "FB-" + string(ticket), At: at(0, hour)}
+	}
+	if err := s.Load(ctx, app.Dataset{Movements: []app.StockMovement{
+		ret("r-1", BatteryP50, T1, 8), ret("r-2", BatteryP50, T2, 10), ret("r-3", BatteryP50, T3, 9), ret("r-4", DrainPump, T5, 7),
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	hours := map[string]int{"r-1": 8, "r-2": 10, "r-3": 9, "r-4": 7}
+	for name, tc := range map[string]struct {
+		parts []app.PartNumber
+		limit int
+		want  []string
+	}{
+		"NewestFirst":  {[]app.PartNumber{BatteryP50}, 5, []string{"r-2", "r-3", "r-1"}},
+		"LimitPerPart": {[]app.PartNumber{BatteryP50, DrainPump}, 2, []string{"r-2", "r-3", "r-4"}},
+		"LimitAtLeast": {[]app.PartNumber{BatteryP50}, 0, []string{"r-2"}},
+		"NoneOfPart":   {[]app.PartNumber{KeyboardX1}, 5, nil},
+		"NoParts":      {nil, 5, nil},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, err := s.Parts.Arrivals(ctx, DefectSH, tc.parts, tc.limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, m := range got {
+				ids = append(ids, m.ID)
+				if m.To != DefectSH || m.Kind != app.MoveReturnDefective || m.Ticket == "" || m.Reason != "FB-"+string(m.Ticket) || !m.At.Equal(at(0, hours[m.ID])) {
+					t.Errorf("arrival %+v lost its fields", m)
+				}
+			}
+			equal(t, "arrivals", ids, tc.want)
+		})
+	}
+	if got, err := s.Parts.Arrivals(ctx, VanAna, []app.PartNumber{BatteryP50}, 5); err != nil || len(got) != 1 || got[0].To != VanAna {
+		t.Errorf("arrivals at the van: %+v, %v (want the one receipt)", got, err)
 	}
 }
 
