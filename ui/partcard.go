@@ -7,24 +7,66 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/scanner"
 )
 
-// partView is what the part dialog shows.
-type partView struct {
+// partCard is the dialog of one part, scanned or picked from a list: what
+// it is, where it is in stock, and what a technician does with it next.
+type partCard struct {
+	host     cardHost
 	part     app.Part
 	balances []app.Balance // of this part, where there is any
 	names    map[app.LocationID]string
+}
+
+// cardHost is what the part card asks of the terminal.
+type cardHost interface {
+	commitHost
+	showDialog(title string, content fyne.CanvasObject)
+	hideDialog()
+	// workTicket is the open ticket when parts can be fitted to it now.
+	workTicket() (app.Ticket, bool)
+	addPart(tk app.Ticket, query string)
+	// showStock shows the technician's own stock, searched for query.
+	showStock(query string)
+}
+
+// loadPartCard reads part n and its stock at every location on the
+// device; it runs off the UI goroutine.
+func loadPartCard(env partsEnv, host cardHost, n app.PartNumber) (*partCard, error) {
+	p, err := env.parts.Part(env.ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	c := &partCard{host: host, part: p, names: map[app.LocationID]string{}}
+	locs, err := env.parts.Locations(env.ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range locs {
+		c.names[l.ID] = l.Name
+		bal, err := env.parts.Balances(env.ctx, l.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, b := range bal {
+			if b.Part == p.Number && b.Qty != 0 {
+				c.balances = append(c.balances, b)
+			}
+		}
+	}
+	return c, nil
 }
 
 // findPart shows the scanned part. With fallback, a number that is not in
 // the catalog is searched for as text.
 func (t *Terminal) findPart(m scanner.Meaning, fallback bool) {
 	t.deps.Run(func() {
-		pv, err := t.loadPart(m.Part)
+		c, err := loadPartCard(t.partsEnv(), t, m.Part)
 		fyne.Do(func() {
 			switch {
 			case app.ErrorCode(err) == app.ENOTFOUND && fallback:
@@ -32,48 +74,19 @@ func (t *Terminal) findPart(m scanner.Meaning, fallback bool) {
 			case err != nil:
 				t.setScanStatus(err != nil, errorText(err))
 			default:
-				t.showPart(pv, m)
-				t.setScanStatus(false, lang.X("scan.part", "Scanned part {{.Part}}.", map[string]any{"Part": string(pv.part.Number)}))
+				c.show(m)
+				t.setScanStatus(false, lang.X("scan.part", "Scanned part {{.Part}}.", map[string]any{"Part": string(c.part.Number)}))
 			}
 		})
 	})
 }
 
-func (t *Terminal) loadPart(n app.PartNumber) (partView, error) {
-	p, err := t.deps.Parts.Part(t.ctx, n)
-	if err != nil {
-		return partView{}, err
-	}
-	pv := partView{part: p, names: map[app.LocationID]string{}}
-	locs, err := t.deps.Parts.Locations(t.ctx)
-	if err != nil {
-		return partView{}, err
-	}
-	for _, l := range locs {
-		pv.names[l.ID] = l.Name
-		bal, err := t.deps.Parts.Balances(t.ctx, l.ID)
-		if err != nil {
-			return partView{}, err
-		}
-		for _, b := range bal {
-			if b.Part == n && b.Qty != 0 {
-				pv.balances = append(pv.balances, b)
-			}
-		}
-	}
-	return pv, nil
-}
-
-// showPart shows a part and where it is in stock.
-func (t *Terminal) showPart(pv partView, m scanner.Meaning) {
-	p := pv.part
-	name := p.NameEN
-	if preferChinese() && p.NameZH != "" {
-		name = p.NameZH
-	}
+// show shows the card, with what the scan m read from the part's label.
+func (c *partCard) show(m scanner.Meaning) {
+	p := c.part
 	info := fields(
 		lang.X("part.number", "Part number"), string(p.Number),
-		lang.X("part.name", "Name"), name,
+		lang.X("part.name", "Name"), partName(p),
 		lang.X("part.brand", "Brand"), p.Brand,
 		lang.X("part.models", "Fits"), strings.Join(p.Models, ", "),
 		lang.X("part.serial", "Serial"), m.PartSerial,
@@ -89,15 +102,62 @@ func (t *Terminal) showPart(pv partView, m scanner.Meaning) {
 		box.Add(l)
 	}
 	box.Add(heading(lang.X("part.stock", "In stock")))
-	if len(pv.balances) == 0 {
+	if len(c.balances) == 0 {
 		box.Add(widget.NewLabel(lang.X("part.no_stock", "None at any location on this device.")))
 	}
-	for _, b := range pv.balances {
-		where := pv.names[b.Location]
+	for _, b := range c.balances {
+		where := c.names[b.Location]
 		if where == "" {
 			where = string(b.Location)
 		}
 		box.Add(widget.NewLabel(fmt.Sprintf("%s: %d", where, b.Qty)))
 	}
-	t.showDialog(lang.X("part.title", "Part"), box)
+	box.Add(c.actions())
+	c.host.showDialog(lang.X("part.title", "Part"), box)
 }
+
+// actions are the card's buttons: with a ticket being worked on, fit the
+// part to it or request it for it; always, the technician's own stock of
+// the part.
+func (c *partCard) actions() fyne.CanvasObject {
+	p := c.part
+	row := container.NewHBox()
+	if tk, ok := c.host.workTicket(); ok {
+		fit := widget.NewButtonWithIcon(lang.X("part.fit_to", "Fit to {{.Number}}", map[string]any{"Number": tk.Number}), theme.ContentAddIcon(), func() {
+			c.host.hideDialog()
+			c.host.addPart(tk, string(p.Number))
+		})
+		fit.Importance = widget.HighImportance
+		request := widget.NewButtonWithIcon(lang.X("part.request_for", "Request for {{.Number}}", map[string]any{"Number": tk.Number}), theme.MailSendIcon(), func() {
+			c.host.hideDialog()
+			requestPart(c.host, tk, p, 1)
+		})
+		row.Add(fit)
+		row.Add(request)
+	}
+	row.Add(widget.NewButtonWithIcon(lang.X("part.my_stock", "My stock of it"), theme.StorageIcon(), func() {
+		c.host.hideDialog()
+		c.host.showStock(string(p.Number))
+	}))
+	return row
+}
+
+// workTicket is the ticket open beside the list when it is in progress and
+// this device may save work.
+func (t *Terminal) workTicket() (app.Ticket, bool) {
+	tk, ok := t.detail.ticket()
+	if !ok || t.deps.Commit == nil || tk.Status != app.StatusInProgress {
+		return app.Ticket{}, false
+	}
+	return tk, true
+}
+
+// hideDialog closes the part or label dialog, if one is open.
+func (t *Terminal) hideDialog() {
+	if t.dialog != nil {
+		t.dialog.Hide()
+	}
+}
+
+// showStock shows the parts page's own stock, searched for query.
+func (t *Terminal) showStock(query string) { t.ShowParts("stock", query) }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,77 +16,93 @@ import (
 	"github.com/fieldbench/fieldbench/app"
 )
 
-// myLocations returns the technician's own stock location (van or store)
-// and defective bin, from the locations on the device.
-func (t *Terminal) myLocations() (stock, defective app.Location, err error) {
-	locs, err := t.deps.Parts.Locations(t.ctx)
-	if err != nil {
-		return stock, defective, err
-	}
-	mine := func(l app.Location) bool {
-		return l.Owner == string(t.deps.Technician) || t.deps.Store != "" && l.Owner == string(t.deps.Store)
-	}
-	for _, l := range locs {
-		switch {
-		case !mine(l):
-		case l.Kind == app.LocationDefective && defective.ID == "":
-			defective = l
-		case (l.Kind == app.LocationVan || l.Kind == app.LocationStore) && (stock.ID == "" || l.Kind == app.LocationVan):
-			stock = l
-		}
-	}
-	if stock.ID == "" {
-		return stock, defective, app.Errorf(app.ENOTFOUND, "parts.no_stock_location", "No van or store stock is assigned to you on this device. Sync, or ask dispatch to assign one.")
-	}
-	return stock, defective, nil
-}
+// pickLimit bounds each catalog search of the add-part dialog; the parts
+// in the technician's own stock that match are added on top of it.
+const pickLimit = 50
 
-// partPicker is the open add-part dialog; a scan of a part fills it.
+// partPicker is the add-part dialog of a ticket: it finds a part (typed,
+// scanned, or from the technician's own stock), fits it from that stock or
+// requests it. A scan of a part fills its search.
 type partPicker struct {
-	query   *scanEntry
-	results *widget.List
+	env  partsEnv
+	host pickerHost
+	tk   app.Ticket
+	// stockLoc is where fitted parts come from; defectiveLoc takes the
+	// removed ones. stock is the quantity of each part at stockLoc.
+	stockLoc, defectiveLoc app.Location
+	stock                  map[app.PartNumber]int
+
+	query    *scanEntry
+	onlyMine *widget.Check
+	qty      *scanEntry
+	serial   *scanEntry
+	removed  *scanEntry
+	results  *widget.List
+	hidden   *widget.Button // "N more parts not for this model: show all"
+	dialog   *dialog.CustomDialog
+	onClosed func()
+
+	// Owned by the UI goroutine.
 	found   []app.Part
-	stock   map[app.PartNumber]int
 	chosen  int
+	showAll bool
+	seq     int // the latest search; older answers are dropped
 }
 
-// addPart opens the add-part dialog, searching for query.
-func (t *Terminal) addPart(tk app.Ticket, query string) {
-	// The technician's locations and stock come from SQLite: read them off
-	// the UI goroutine, then build the dialog on it.
-	t.deps.Run(func() {
-		stockLoc, defectiveLoc, err := t.myLocations()
-		stock := map[app.PartNumber]int{}
+// pickerHost is what the add-part dialog asks of the terminal.
+type pickerHost interface {
+	commitHost
+	window() fyne.Window
+	showError(err error)
+}
+
+func (t *Terminal) window() fyne.Window { return t.win }
+
+// openPartPicker reads the technician's locations and stock off the UI
+// goroutine, then shows the add-part dialog for tk, searching for query.
+// onOpen receives the dialog once it shows, onClosed runs when it goes.
+func openPartPicker(env partsEnv, host pickerHost, tk app.Ticket, query string, onOpen func(*partPicker), onClosed func()) {
+	env.run(func() {
+		stockLoc, defectiveLoc, err := env.myLocations()
+		var stock map[app.PartNumber]int
 		if err == nil {
-			var bal []app.Balance
-			if bal, err = t.deps.Parts.Balances(t.ctx, stockLoc.ID); err == nil {
-				for _, b := range bal {
-					stock[b.Part] += b.Qty
-				}
-			}
+			stock, err = env.quantities(stockLoc.ID)
 		}
 		fyne.Do(func() {
 			if err != nil {
-				t.showError(err)
+				host.showError(err)
 				return
 			}
-			t.showPartPicker(tk, query, stockLoc, defectiveLoc, stock)
+			pp := &partPicker{env: env, host: host, tk: tk, stockLoc: stockLoc, defectiveLoc: defectiveLoc, stock: stock, chosen: -1, onClosed: onClosed}
+			if pp.show(query) {
+				onOpen(pp)
+			}
 		})
 	})
 }
 
-// showPartPicker builds and shows the add-part dialog.
-func (t *Terminal) showPartPicker(tk app.Ticket, query string, stockLoc, defectiveLoc app.Location, stock map[app.PartNumber]int) {
-	pp := &partPicker{stock: stock, chosen: -1}
-	pp.query = newScanEntry(t.keys)
+// show builds the dialog; false when there is no window to show it in.
+func (pp *partPicker) show(query string) bool {
+	win := pp.host.window()
+	if win == nil {
+		return false
+	}
+	keys := pp.env.keys
+	pp.query = newScanEntry(keys)
 	pp.query.SetPlaceHolder(lang.X("parts.search_hint", "Part number, name (中文 or English), or scan its label"))
-	qty := newScanEntry(t.keys)
-	qty.SetText("1")
-	serial := newScanEntry(t.keys)
-	serial.SetPlaceHolder(lang.X("parts.serial_hint", "Serial of the new part, if it has one"))
-	defective := newScanEntry(t.keys)
-	defective.SetPlaceHolder(lang.X("parts.defective_hint", "Serial of the removed part, when it goes back"))
-	onlyMine := widget.NewCheck(lang.X("parts.only_mine", "Only parts in my stock"), nil)
+	pp.qty = newScanEntry(keys)
+	pp.qty.SetText("1")
+	pp.serial = newScanEntry(keys)
+	pp.serial.SetPlaceHolder(lang.X("parts.serial_hint", "Serial of the new part, if it has one"))
+	pp.removed = newScanEntry(keys)
+	pp.removed.SetPlaceHolder(lang.X("parts.defective_hint", "Serial of the removed part, when it goes back"))
+	pp.onlyMine = widget.NewCheck(lang.X("parts.only_mine", "Only parts in my stock"), func(bool) { pp.search() })
+	pp.hidden = widget.NewButton("", func() {
+		pp.showAll = true
+		pp.search()
+	})
+	pp.hidden.Importance = widget.LowImportance
+	pp.hidden.Hide()
 
 	pp.results = widget.NewList(func() int { return len(pp.found) },
 		func() fyne.CanvasObject {
@@ -94,116 +111,295 @@ func (t *Terminal) showPartPicker(tk app.Ticket, query string, stockLoc, defecti
 			return l
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			p := pp.found[i]
-			o.(*widget.Label).SetText(fmt.Sprintf("%s · %s · %s", p.Number, partName(p),
-				lang.X("parts.in_stock", "{{.Qty}} in {{.Where}}", map[string]any{"Qty": pp.stock[p.Number], "Where": stockLoc.Name})))
+			if i >= len(pp.found) {
+				return
+			}
+			l := o.(*widget.Label)
+			l.SetText(pp.line(pp.found[i]))
+			// A part the van does not hold is shown low, so the eye
+			// finds the ones that can be fitted now.
+			l.Importance = widget.MediumImportance
+			if pp.stock[pp.found[i].Number] <= 0 {
+				l.Importance = widget.LowImportance
+			}
+			l.Refresh()
 		})
 	pp.results.OnSelected = func(i widget.ListItemID) { pp.chosen = i }
-	search := func() {
-		q := strings.TrimSpace(pp.query.Text)
-		t.deps.Run(func() {
-			parts, err := t.deps.Parts.FindParts(t.ctx, app.PartFilter{Query: q, Model: tk.Product.Model, Limit: 50})
-			if err == nil && len(parts) == 0 {
-				// Not listed for this model: look in the whole catalog.
-				parts, err = t.deps.Parts.FindParts(t.ctx, app.PartFilter{Query: q, Limit: 50})
-			}
-			fyne.Do(func() {
-				if err != nil {
-					t.showError(err)
-					return
-				}
-				if onlyMine.Checked {
-					kept := parts[:0]
-					for _, p := range parts {
-						if pp.stock[p.Number] > 0 {
-							kept = append(kept, p)
-						}
-					}
-					parts = kept
-				}
-				pp.found, pp.chosen = parts, -1
-				pp.results.UnselectAll()
-				pp.results.Refresh()
-				if len(parts) == 1 {
-					pp.results.Select(0)
-				}
-			})
-		})
-	}
-	pp.query.OnSubmitted = func(string) { search() }
-	pp.query.OnChanged = func(string) { search() }
-	onlyMine.OnChanged = func(bool) { search() }
-	pp.query.SetText(query)
-	if query == "" {
-		search()
+	pp.query.OnSubmitted = func(string) { pp.search() }
+	pp.query.OnChanged = func(string) {
+		pp.showAll = false
+		pp.search()
 	}
 
-	form := container.NewVBox(pp.query, onlyMine)
+	form := container.NewVBox(pp.query, container.NewHBox(pp.onlyMine, pp.hidden))
 	bottom := container.NewVBox(
 		widget.NewForm(
-			widget.NewFormItem(lang.X("parts.qty", "Quantity"), qty),
-			widget.NewFormItem(lang.X("part.serial", "Serial"), serial),
-			widget.NewFormItem(lang.X("parts.defective", "Removed part"), defective),
+			widget.NewFormItem(lang.X("parts.qty", "Quantity"), pp.qty),
+			widget.NewFormItem(lang.X("part.serial", "Serial"), pp.serial),
+			widget.NewFormItem(lang.X("parts.defective", "Removed part"), pp.removed),
 		),
-		lowLabel(lang.X("parts.from", "Taken from {{.Where}}.", map[string]any{"Where": stockLoc.Name})),
+		lowLabel(lang.X("parts.from", "Taken from {{.Where}}.", map[string]any{"Where": pp.stockLoc.Name})),
 	)
 	body := container.NewBorder(form, bottom, nil, nil, pp.results)
 
+	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), func() { pp.close() })
 	// A part not in the van is requested: the ticket waits for it, with
 	// the part named for dispatch.
-	var d dialog.Dialog
-	request := widget.NewButtonWithIcon(lang.X("parts.request", "Not in stock: request it"), theme.MailSendIcon(), func() {
-		if pp.chosen < 0 || pp.chosen >= len(pp.found) {
-			t.showError(app.Errorf(app.EINVALID, "parts.none_chosen", "Choose a part from the list, or scan its label."))
-			return
-		}
-		p := pp.found[pp.chosen]
-		n, err := strconv.Atoi(strings.TrimSpace(qty.Text))
-		if err != nil || n < 1 {
-			n = 1
-		}
-		reason := lang.X("parts.request_reason", "Needs {{.Part}} {{.Name}} × {{.Qty}}", map[string]any{"Part": string(p.Number), "Name": partName(p), "Qty": n})
-		d.Hide()
-		t.partPicker = nil
-		if tk.Status == app.StatusInProgress {
-			t.commit(&app.TransitionTicket{Action: app.ActionWait, Ticket: tk.ID, Epoch: tk.Epoch, Reason: reason}, nil)
-			return
-		}
-		t.commit(&app.AddNote{Note: app.Note{ID: app.NewID(), Ticket: tk.ID, Text: reason}}, nil)
-	})
-	bottom.Add(container.NewHBox(request))
-	d = dialog.NewCustomConfirm(lang.X("parts.add", "Add part"), lang.X("parts.fit", "Fit part"), lang.X("dialog.cancel", "Cancel"), body, func(ok bool) {
-		t.partPicker = nil
-		if !ok {
-			return
-		}
-		if pp.chosen < 0 || pp.chosen >= len(pp.found) {
-			t.showError(app.Errorf(app.EINVALID, "parts.none_chosen", "Choose a part from the list, or scan its label."))
-			return
-		}
-		p := pp.found[pp.chosen]
-		n, err := strconv.Atoi(strings.TrimSpace(qty.Text))
-		if err != nil {
-			t.showError(app.Errorf(app.EINVALID, "stock.bad_qty", "Quantity must be between 1 and 1000."))
-			return
-		}
-		used := app.PartUsed{ID: app.NewID(), Ticket: tk.ID, Part: p.Number, Qty: n, Serial: strings.TrimSpace(serial.Text),
-			DefectiveSerial: strings.TrimSpace(defective.Text), From: stockLoc.ID}
-		t.commit(&app.ConsumePart{Used: used}, func() {
-			if used.DefectiveSerial == "" && !p.ReturnNeeded || defectiveLoc.ID == "" {
+	request := widget.NewButtonWithIcon(lang.X("parts.request", "Not in stock: request it"), theme.MailSendIcon(), pp.request)
+	fit := widget.NewButtonWithIcon(lang.X("parts.fit", "Fit part"), theme.ConfirmIcon(), pp.fit)
+	fit.Importance = widget.HighImportance
+	pp.dialog = dialog.NewCustomWithoutButtons(lang.X("parts.add", "Add part"), body, win)
+	pp.dialog.SetButtons([]fyne.CanvasObject{cancel, request, fit})
+	pp.dialog.SetOnClosed(pp.onClosed)
+	pp.dialog.Resize(fyne.NewSize(min(win.Canvas().Size().Width*0.96, 640), min(win.Canvas().Size().Height*0.94, 720)))
+	pp.dialog.Show()
+	pp.query.SetText(query)
+	if query == "" {
+		pp.search()
+	}
+	win.Canvas().Focus(pp.query)
+	return true
+}
+
+// line is a result's text: number, name and how many the van holds.
+func (pp *partPicker) line(p app.Part) string {
+	return fmt.Sprintf("%s · %s · %s", p.Number, partName(p),
+		lang.X("parts.in_stock", "{{.Qty}} in {{.Where}}", map[string]any{"Qty": pp.stock[p.Number], "Where": pp.stockLoc.Name}))
+}
+
+func (pp *partPicker) close() {
+	pp.dialog.Hide()
+}
+
+// search runs the query in the background and shows what it finds.
+func (pp *partPicker) search() {
+	q, onlyMine, showAll := strings.TrimSpace(pp.query.Text), pp.onlyMine.Checked, pp.showAll
+	pp.seq++
+	seq := pp.seq
+	pp.env.run(func() {
+		found, hidden, more, err := pp.env.pickParts(q, pp.tk.Product.Model, pp.stock, onlyMine, showAll)
+		fyne.Do(func() {
+			if seq != pp.seq {
 				return
 			}
-			// The removed part goes into the defective bin, to be shipped
-			// back: a second fact, committed after the first.
-			t.commit(&app.ReturnDefective{Movement: app.StockMovement{ID: app.NewID(), Part: p.Number, To: defectiveLoc.ID, Qty: n,
-				Serial: used.DefectiveSerial, Ticket: tk.ID, Reason: tk.Number}}, nil)
+			if err != nil {
+				pp.host.showError(err)
+				return
+			}
+			pp.found, pp.chosen = found, -1
+			pp.results.UnselectAll()
+			pp.results.Refresh()
+			if len(found) == 1 {
+				pp.results.Select(0)
+			}
+			switch {
+			case hidden == 0:
+				pp.hidden.Hide()
+			case more:
+				pp.hidden.SetText(lang.X("parts.hidden_more", "More parts not for this model: show all"))
+				pp.hidden.Show()
+			default:
+				pp.hidden.SetText(lang.XN("parts.hidden", "{{.Count}} more parts not for this model: show all", hidden, map[string]any{"Count": hidden}))
+				pp.hidden.Show()
+			}
 		})
-	}, t.win)
-	if t.win == nil {
+	})
+}
+
+// pickParts finds the parts the dialog lists for q on a ticket for model:
+// those listed for the model, then the rest of the catalog that matches,
+// and every part of the technician's stock that matches (a catalog search
+// stops at its limit, and a part in the van must never be missed). With
+// onlyMine only the parts in stock are kept. Unless showAll, parts not for
+// the model are left out when some are, and counted in hidden; more is
+// true when the catalog search stopped at its limit, so there may be more
+// than hidden. Parts in stock come first.
+func (e partsEnv) pickParts(q, model string, stock map[app.PartNumber]int, onlyMine, showAll bool) (parts []app.Part, hidden int, more bool, err error) {
+	seen := map[app.PartNumber]bool{}
+	add := func(ps ...app.Part) {
+		for _, p := range ps {
+			if !seen[p.Number] && (!onlyMine || stock[p.Number] > 0) {
+				seen[p.Number] = true
+				parts = append(parts, p)
+			}
+		}
+	}
+	if !onlyMine {
+		if model != "" {
+			ps, err := e.parts.FindParts(e.ctx, app.PartFilter{Query: q, Model: model, Limit: pickLimit})
+			if err != nil {
+				return nil, 0, false, err
+			}
+			add(ps...)
+		}
+		if q != "" {
+			ps, err := e.parts.FindParts(e.ctx, app.PartFilter{Query: q, Limit: pickLimit})
+			if err != nil {
+				return nil, 0, false, err
+			}
+			more = len(ps) == pickLimit
+			add(ps...)
+		}
+	}
+	mine, err := e.stockParts(stock, q)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	add(mine...)
+
+	if model != "" && !showAll {
+		fits := slices.DeleteFunc(slices.Clone(parts), func(p app.Part) bool { return !p.Fits(model) })
+		// Nothing listed for the model: the catalog may not know the
+		// model yet, so everything that matches is shown.
+		if len(fits) > 0 {
+			hidden = len(parts) - len(fits)
+			parts = fits
+		} else {
+			more = false
+		}
+	} else {
+		more = false
+	}
+	if hidden == 0 {
+		more = false
+	}
+	slices.SortStableFunc(parts, func(a, b app.Part) int {
+		return boolOrder(stock[a.Number] > 0, stock[b.Number] > 0)
+	})
+	return parts, hidden, more, nil
+}
+
+// boolOrder sorts true before false.
+func boolOrder(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return -1
+	}
+	return 1
+}
+
+// chosenPart is the part picked in the list, or an error saying how to
+// pick one.
+func (pp *partPicker) chosenPart() (app.Part, error) {
+	if pp.chosen < 0 || pp.chosen >= len(pp.found) {
+		return app.Part{}, app.Errorf(app.EINVALID, "parts.none_chosen", "Choose a part from the list, or scan its label.")
+	}
+	return pp.found[pp.chosen], nil
+}
+
+// request asks dispatch for the chosen part: the ticket waits for it.
+func (pp *partPicker) request() {
+	p, err := pp.chosenPart()
+	if err != nil {
+		pp.host.showError(err)
 		return
 	}
-	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.96, 640), min(t.win.Canvas().Size().Height*0.94, 720)))
-	t.partPicker = pp
-	d.Show()
-	t.win.Canvas().Focus(pp.query)
+	n, err := strconv.Atoi(strings.TrimSpace(pp.qty.Text))
+	if err != nil || n < 1 {
+		n = 1
+	}
+	pp.close()
+	requestPart(pp.host, pp.tk, p, n)
+}
+
+// requestPart records that tk needs n of p: an in-progress ticket waits
+// for parts with the part named in its reason, which dispatch ships
+// against; any other ticket gets a note.
+func requestPart(host commitHost, tk app.Ticket, p app.Part, n int) {
+	reason := lang.X("parts.request_reason", "Needs {{.Part}} {{.Name}} × {{.Qty}}", map[string]any{"Part": string(p.Number), "Name": partName(p), "Qty": n})
+	if tk.Status == app.StatusInProgress {
+		host.commit(&app.TransitionTicket{Action: app.ActionWait, Ticket: tk.ID, Epoch: tk.Epoch, Reason: reason}, nil)
+		return
+	}
+	host.commit(&app.AddNote{Note: app.Note{ID: app.NewID(), Ticket: tk.ID, Text: reason}}, nil)
+}
+
+// fit fits the chosen part from the technician's stock. Fitting more than
+// the stock holds is a fact the ledger keeps (the balance goes below zero
+// and dispatch sees a conflict after sync), so it is asked first: the
+// technician may have the part in hand, or should request it instead.
+func (pp *partPicker) fit() {
+	p, err := pp.chosenPart()
+	if err != nil {
+		pp.host.showError(err)
+		return
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(pp.qty.Text))
+	if err != nil {
+		n = 0 // refused by Validate, with the bounds
+	}
+	fit := &app.ConsumePart{Used: app.PartUsed{ID: app.NewID(), Ticket: pp.tk.ID, Part: p.Number, Qty: n, Serial: strings.TrimSpace(pp.serial.Text),
+		DefectiveSerial: strings.TrimSpace(pp.removed.Text), From: pp.stockLoc.ID}}
+	if err := fit.Validate(); err != nil {
+		pp.host.showError(err)
+		return
+	}
+	have := pp.stock[p.Number]
+	if n <= have {
+		pp.commitFit(p, fit)
+		return
+	}
+	confirmAction(pp.host.window(), lang.X("parts.short_title", "Not enough in {{.Where}}", map[string]any{"Where": pp.stockLoc.Name}),
+		lang.X("parts.short", "{{.Where}} holds {{.Have}} of {{.Part}}: fitting {{.Qty}} puts it below zero, which dispatch must sort out after sync. Request the part instead, or fit it anyway if it really is in the van.",
+			map[string]any{"Where": pp.stockLoc.Name, "Have": have, "Part": string(p.Number), "Qty": n}),
+		lang.X("parts.fit_anyway", "Fit anyway"), lang.X("parts.dont_fit", "Don't fit"), true, func() { pp.commitFit(p, fit) })
+}
+
+func (pp *partPicker) commitFit(p app.Part, fit *app.ConsumePart) {
+	tk, used, defectiveLoc := pp.tk, fit.Used, pp.defectiveLoc
+	pp.close()
+	pp.host.commit(fit, func() {
+		if used.DefectiveSerial == "" && !p.ReturnNeeded || defectiveLoc.ID == "" {
+			return
+		}
+		// The removed part goes into the defective bin, to be shipped
+		// back: a second fact, committed after the first.
+		pp.host.commit(&app.ReturnDefective{Movement: app.StockMovement{ID: app.NewID(), Part: p.Number, To: defectiveLoc.ID, Qty: used.Qty,
+			Serial: used.DefectiveSerial, Ticket: tk.ID, Reason: tk.Number}}, nil)
+	})
+}
+
+// addPart opens the add-part dialog of tk, searching for query; a scan
+// fills it while it is open.
+func (t *Terminal) addPart(tk app.Ticket, query string) {
+	var open *partPicker
+	openPartPicker(t.partsEnv(), t, tk, query, func(pp *partPicker) {
+		open = pp
+		t.partPicker = pp
+	}, func() {
+		if t.partPicker == open {
+			t.partPicker = nil
+		}
+	})
+}
+
+// stockParts returns the parts of stock with a positive quantity that
+// match q, by part number. A van holds tens to a few hundred different
+// parts, so each is read by its number.
+func (e partsEnv) stockParts(stock map[app.PartNumber]int, q string) ([]app.Part, error) {
+	numbers := make([]app.PartNumber, 0, len(stock))
+	for n, qty := range stock {
+		if qty > 0 {
+			numbers = append(numbers, n)
+		}
+	}
+	slices.Sort(numbers)
+	var out []app.Part
+	for _, n := range numbers {
+		p, err := e.parts.Part(e.ctx, n)
+		if app.ErrorCode(err) == app.ENOTFOUND {
+			// Stock of a part the catalog on this device does not list
+			// yet: shown by its number until the next sync.
+			p, err = app.Part{Number: n, NameEN: string(n)}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if q == "" || matchesPart(p, q) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }

@@ -1,9 +1,12 @@
 package ui
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -14,12 +17,90 @@ import (
 	"github.com/fieldbench/fieldbench/scanner"
 )
 
+// partsEnv is what the parts screens (the parts page, the add-part
+// dialog, the part card) read: the catalog and stock, who "I" am, and
+// where slow work runs. It is a value: each screen keeps its own copy.
+type partsEnv struct {
+	ctx     context.Context
+	parts   app.PartService
+	tickets app.TicketService
+	tech    app.TechnicianID
+	store   app.StoreID
+	country string
+	now     func() time.Time
+	run     func(func())
+	keys    *wedgeKeys
+}
+
+// partsEnv is the terminal's, for its parts screens.
+func (t *Terminal) partsEnv() partsEnv {
+	return partsEnv{ctx: t.ctx, parts: t.deps.Parts, tickets: t.deps.Tickets, tech: t.deps.Technician, store: t.deps.Store,
+		country: t.deps.Country, now: t.deps.Now, run: t.deps.Run, keys: t.keys}
+}
+
+// myLocations returns the technician's own stock location (a van, or the
+// store's shelf for counter staff) and defective bin, from the locations
+// on the device.
+func (e partsEnv) myLocations() (stock, defective app.Location, err error) {
+	locs, err := e.parts.Locations(e.ctx)
+	if err != nil {
+		return stock, defective, err
+	}
+	mine := func(l app.Location) bool {
+		return l.Owner == string(e.tech) || e.store != "" && l.Owner == string(e.store)
+	}
+	for _, l := range locs {
+		switch {
+		case !mine(l):
+		case l.Kind == app.LocationDefective && defective.ID == "":
+			defective = l
+		case (l.Kind == app.LocationVan || l.Kind == app.LocationStore) && (stock.ID == "" || l.Kind == app.LocationVan):
+			stock = l
+		}
+	}
+	if stock.ID == "" {
+		return stock, defective, app.Errorf(app.ENOTFOUND, "parts.no_stock_location", "No van or store stock is assigned to you on this device. Sync, or ask dispatch to assign one.")
+	}
+	return stock, defective, nil
+}
+
+// quantities returns the quantity of each part at loc.
+func (e partsEnv) quantities(loc app.LocationID) (map[app.PartNumber]int, error) {
+	bal, err := e.parts.Balances(e.ctx, loc)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[app.PartNumber]int, len(bal))
+	for _, b := range bal {
+		out[b.Part] += b.Qty
+	}
+	return out, nil
+}
+
+// commitHost saves the user's actions: in the background, reloading the
+// open ticket and the list, telling the user when it fails.
+type commitHost interface {
+	commit(cmd app.Command, done func())
+}
+
+// pageHost is what the parts page asks of the terminal around it.
+type pageHost interface {
+	openTicket(id app.TicketID)
+	// showPartCard shows the card of part number n.
+	showPartCard(n app.PartNumber)
+}
+
+func (t *Terminal) showPartCard(n app.PartNumber) {
+	t.findPart(scanner.Meaning{Kind: scanner.ScanPart, Part: n}, false)
+}
+
 // partsPage is the parts and stock screen: the technician's own stock
 // (van or store) with what is still only on this device, the catalog
 // searched in Chinese or English, and the defective parts waiting to go
 // back to the brand.
 type partsPage struct {
-	t      *Terminal
+	env    partsEnv
+	host   pageHost
 	mode   *widget.RadioGroup
 	query  *scanEntry
 	list   *widget.List
@@ -39,13 +120,16 @@ type partRow struct {
 	where   string
 	// request is set on the requests list: a ticket waiting for parts.
 	request *app.Ticket
+	// from names the tickets a defective part was removed on, with their
+	// customers.
+	from string
 }
 
 // Part page modes.
 var partModes = []string{"stock", "catalog", "defective", "requests"}
 
-func newPartsPage(t *Terminal) *partsPage {
-	p := &partsPage{t: t}
+func newPartsPage(env partsEnv, host pageHost) *partsPage {
+	p := &partsPage{env: env, host: host}
 	names := []string{
 		lang.X("parts.mode.stock", "My stock"),
 		lang.X("parts.mode.catalog", "Catalog"),
@@ -57,51 +141,65 @@ func newPartsPage(t *Terminal) *partsPage {
 	p.mode.Required = true
 	p.mode.SetSelected(names[0])
 	p.mode.OnChanged = func(string) { p.load() }
-	p.query = newScanEntry(t.keys)
+	p.query = newScanEntry(env.keys)
 	p.query.SetPlaceHolder(lang.X("parts.search_hint", "Part number, name (中文 or English), or scan its label"))
 	p.query.OnChanged = func(string) { p.load() }
 	p.list = widget.NewList(func() int { return len(p.rows) },
 		func() fyne.CanvasObject { return newTwoLineRow("part name", "number · stock") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i >= len(p.rows) {
-				return
+			if i < len(p.rows) {
+				p.showRow(p.rows[i], o)
 			}
-			r := p.rows[i]
-			title, subLabel := twoLineRow(o)
-			if r.request != nil {
-				title.SetText(r.request.Number + " · " + r.request.Product.Brand + " " + r.request.Product.Model)
-				subLabel.SetText(r.request.StatusReason + " · " + timeText(r.request.UpdatedAt))
-				return
-			}
-			title.SetText(partName(r.part))
-			sub := string(r.part.Number)
-			switch {
-			case r.where != "":
-				sub += " · " + lang.X("parts.qty_at", "{{.Qty}} at {{.Where}}", map[string]any{"Qty": r.qty, "Where": r.where})
-			default:
-				sub += " · " + lang.X("parts.qty", "Quantity") + " " + fmt.Sprint(r.qty)
-			}
-			if r.pending != 0 {
-				sub += " · " + lang.X("parts.pending", "{{.Count}} not yet synced", map[string]any{"Count": r.pending})
-			}
-			if price, ok := r.part.Price(currencyOf(t.deps.Country)); ok {
-				sub += " · " + moneyText(price)
-			}
-			subLabel.SetText(sub)
 		})
 	p.list.OnSelected = func(i widget.ListItemID) {
 		switch {
 		case i >= len(p.rows):
 		case p.rows[i].request != nil:
-			t.openTicket(p.rows[i].request.ID)
+			host.openTicket(p.rows[i].request.ID)
 		default:
-			t.findPart(scanner.Meaning{Kind: scanner.ScanPart, Part: p.rows[i].part.Number}, false)
+			host.showPartCard(p.rows[i].part.Number)
 		}
 		p.list.UnselectAll()
 	}
 	p.status = lowLabel("")
 	p.root = container.NewBorder(container.NewPadded(container.NewVBox(p.query, p.mode)), p.status, nil, nil, p.list)
 	return p
+}
+
+// showRow fills a list row with r.
+func (p *partsPage) showRow(r partRow, o fyne.CanvasObject) {
+	title, subLabel := twoLineRow(o)
+	subLabel.Importance = widget.MediumImportance
+	defer subLabel.Refresh()
+	if r.request != nil {
+		title.SetText(r.request.Number + " · " + r.request.Product.Brand + " " + r.request.Product.Model)
+		subLabel.SetText(r.request.StatusReason + " · " + timeText(r.request.UpdatedAt))
+		return
+	}
+	title.SetText(partName(r.part))
+	sub := string(r.part.Number)
+	switch {
+	case r.where != "":
+		sub += " · " + lang.X("parts.qty_at", "{{.Qty}} at {{.Where}}", map[string]any{"Qty": r.qty, "Where": r.where})
+	default:
+		sub += " · " + lang.X("parts.qty", "Quantity") + " " + fmt.Sprint(r.qty)
+	}
+	if r.pending != 0 {
+		sub += " · " + lang.X("parts.pending", "{{.Count}} not yet synced", map[string]any{"Count": r.pending})
+	}
+	if r.from != "" {
+		sub += " · " + lang.X("parts.returned_from", "from {{.Tickets}}", map[string]any{"Tickets": r.from})
+	}
+	if price, ok := r.part.Price(currencyOf(p.env.country)); ok {
+		sub += " · " + moneyText(price)
+	}
+	if r.qty < 0 {
+		// The ledger keeps every fact, so a count can go below zero: a
+		// part fitted before the move that brought it was recorded.
+		sub += " · " + lang.X("parts.negative", "Below zero: a move not yet reconciled. Count the part; dispatch corrects the stock after sync.")
+		subLabel.Importance = widget.DangerImportance
+	}
+	subLabel.SetText(sub)
 }
 
 // currencyOf is the currency prices show in: the one of the technician's
@@ -129,15 +227,26 @@ func (p *partsPage) modeName() string {
 	return "stock"
 }
 
+// catalogLimit bounds a catalog page: more than a technician reads, few
+// enough to list at once; typing narrows it.
+const catalogLimit = 200
+
+// partsAnswer is what a load finds: the rows, and for the status line the
+// location listed and, in the catalog, how many parts match in all.
+type partsAnswer struct {
+	rows  []partRow
+	where string
+	total int
+}
+
 // load fills the list for the mode and query, in the background.
 func (p *partsPage) load() {
-	t := p.t
 	mode, q := p.modeName(), strings.TrimSpace(p.query.Text)
 	p.seq++
 	seq := p.seq
 	p.status.SetText(lang.X("parts.loading", "Loading…"))
-	t.deps.Run(func() {
-		rows, where, err := p.fetch(mode, q)
+	p.env.run(func() {
+		a, err := p.env.fetch(mode, q)
 		fyne.Do(func() {
 			if seq != p.seq {
 				return
@@ -146,79 +255,59 @@ func (p *partsPage) load() {
 				p.status.SetText(errorText(err))
 				return
 			}
-			p.rows = rows
+			p.rows = a.rows
 			p.list.Refresh()
-			text := lang.XN("parts.count", "{{.Count}} parts", len(rows), map[string]any{"Count": len(rows)})
-			if where != "" {
-				text = where + " · " + text
+			text := lang.XN("parts.count", "{{.Count}} parts", len(a.rows), map[string]any{"Count": len(a.rows)})
+			if a.total > len(a.rows) {
+				text = lang.X("parts.showing", "Showing {{.Shown}} of {{.Total}}: type to narrow", map[string]any{"Shown": len(a.rows), "Total": a.total})
+			}
+			if a.where != "" {
+				text = a.where + " · " + text
 			}
 			p.status.SetText(text)
 		})
 	})
 }
 
-// fetch returns the rows and, for a stock list, the location's name.
-func (p *partsPage) fetch(mode, q string) ([]partRow, string, error) {
-	t := p.t
+// fetch returns what the page lists for mode and q.
+func (e partsEnv) fetch(mode, q string) (partsAnswer, error) {
 	if mode == "requests" {
 		// A part request is a ticket waiting for parts, with the parts
 		// named in its reason: what dispatch ships against.
-		tickets, _, err := t.deps.Tickets.FindTickets(t.ctx, app.TicketFilter{View: app.ViewWaitingParts, Technician: t.deps.Technician, Query: q, Now: t.deps.Now(), Limit: pageSize})
+		tickets, _, err := e.tickets.FindTickets(e.ctx, app.TicketFilter{View: app.ViewWaitingParts, Technician: e.tech, Query: q, Now: e.now(), Limit: pageSize})
 		if err != nil {
-			return nil, "", err
+			return partsAnswer{}, err
 		}
 		rows := make([]partRow, len(tickets))
 		for i := range tickets {
 			rows[i] = partRow{request: &tickets[i]}
 		}
-		return rows, "", nil
+		return partsAnswer{rows: rows}, nil
 	}
-	stock, defective, err := t.myLocations()
+	stock, defective, err := e.myLocations()
 	if mode == "catalog" {
-		parts, ferr := t.deps.Parts.FindParts(t.ctx, app.PartFilter{Query: q, Limit: 200})
-		if ferr != nil {
-			return nil, "", ferr
-		}
-		have := map[app.PartNumber]app.Balance{}
-		if err == nil {
-			bal, berr := t.deps.Parts.Balances(t.ctx, stock.ID)
-			if berr != nil {
-				return nil, "", berr
-			}
-			for _, b := range bal {
-				have[b.Part] = b
-			}
-		}
-		rows := make([]partRow, 0, len(parts))
-		for _, pt := range parts {
-			r := partRow{part: pt}
-			if err == nil {
-				r.qty, r.pending, r.where = have[pt.Number].Qty, have[pt.Number].Pending, stock.Name
-			}
-			rows = append(rows, r)
-		}
-		return rows, "", nil
+		return e.catalog(q, stock, err == nil)
 	}
 	if err != nil {
-		return nil, "", err
+		return partsAnswer{}, err
 	}
 	loc := stock
 	if mode == "defective" {
 		loc = defective
 		if loc.ID == "" {
-			return nil, "", app.Errorf(app.ENOTFOUND, "parts.no_defective_bin", "No defective-returns bin is assigned to you on this device.")
+			return partsAnswer{}, app.Errorf(app.ENOTFOUND, "parts.no_defective_bin", "No defective-returns bin is assigned to you on this device.")
 		}
 	}
-	bal, err := t.deps.Parts.Balances(t.ctx, loc.ID)
+	bal, err := e.parts.Balances(e.ctx, loc.ID)
 	if err != nil {
-		return nil, "", err
+		return partsAnswer{}, err
 	}
 	rows := make([]partRow, 0, len(bal))
 	for _, b := range bal {
 		if b.Qty == 0 && b.Pending == 0 {
 			continue
 		}
-		pt, err := t.deps.Parts.Part(t.ctx, b.Part)
+		pt, err := e.parts.Part(e.ctx, b.Part)
 		if err != nil {
 			pt = app.Part{Number: b.Part, NameEN: string(b.Part)}
 		}
@@ -228,7 +317,124 @@ func (p *partsPage) fetch(mode, q string) ([]partRow, string, error) {
 		rows = append(rows, partRow{part: pt, qty: b.Qty, pending: b.Pending})
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].part.Number < rows[j].part.Number })
-	return rows, loc.Name, nil
+	if mode == "defective" {
+		if err := e.nameSources(loc.ID, rows); err != nil {
+			return partsAnswer{}, err
+		}
+	}
+	return partsAnswer{rows: rows, where: loc.Name}, nil
+}
+
+// maxSources bounds the tickets named on one line of the defective
+// returns: the latest ones, as the oldest have likely shipped.
+const maxSources = 3
+
+// nameSources names, on each line of a defective bin, the tickets its
+// parts were removed on, with their customers: the returns of one part
+// are told apart by the repair they came from.
+func (e partsEnv) nameSources(bin app.LocationID, rows []partRow) error {
+	numbers := make([]app.PartNumber, len(rows))
+	for i, r := range rows {
+		numbers[i] = r.part.Number
+	}
+	arrivals, err := e.parts.Arrivals(e.ctx, bin, numbers, maxSources)
+	if err != nil {
+		return err
+	}
+	names := map[app.TicketID]string{}
+	from := map[app.PartNumber][]string{}
+	for _, m := range arrivals {
+		if m.Ticket == "" {
+			continue
+		}
+		name, ok := names[m.Ticket]
+		if !ok {
+			d, err := e.tickets.TicketDetail(e.ctx, m.Ticket)
+			switch {
+			case err == nil:
+				name = d.Ticket.Number + " (" + d.Ticket.Customer.Name + ")"
+			case app.ErrorCode(err) == app.ENOTFOUND:
+				// A ticket no longer on the device: its number is the
+				// movement's reason.
+				name = m.Reason
+			default:
+				return err
+			}
+			names[m.Ticket] = name
+		}
+		if name != "" && !slices.Contains(from[m.Part], name) {
+			from[m.Part] = append(from[m.Part], name)
+		}
+	}
+	for i := range rows {
+		rows[i].from = strings.Join(from[rows[i].part.Number], ", ")
+	}
+	return nil
+}
+
+// catalog lists the catalog's parts matching q (the first page when q is
+// empty) with the quantity in the technician's stock, parts in stock
+// first. haveStock is false when no stock location is the technician's.
+func (e partsEnv) catalog(q string, stock app.Location, haveStock bool) (partsAnswer, error) {
+	parts, err := e.parts.FindParts(e.ctx, app.PartFilter{Query: q, Limit: catalogLimit})
+	if err != nil {
+		return partsAnswer{}, err
+	}
+	total := len(parts)
+	if total == catalogLimit {
+		if total, err = e.parts.CountParts(e.ctx, app.PartFilter{Query: q}); err != nil {
+			return partsAnswer{}, err
+		}
+	}
+	have := map[app.PartNumber]app.Balance{}
+	if haveStock {
+		bal, err := e.parts.Balances(e.ctx, stock.ID)
+		if err != nil {
+			return partsAnswer{}, err
+		}
+		for _, b := range bal {
+			have[b.Part] = b
+		}
+		if q == "" {
+			// The first page starts with the parts in stock, whatever
+			// their number.
+			numbers := map[app.PartNumber]int{}
+			for _, b := range bal {
+				numbers[b.Part] = b.Qty
+			}
+			mine, err := e.stockParts(numbers, "")
+			if err != nil {
+				return partsAnswer{}, err
+			}
+			parts = mergeParts(mine, parts, catalogLimit)
+		}
+	}
+	rows := make([]partRow, 0, len(parts))
+	for _, pt := range parts {
+		r := partRow{part: pt}
+		if haveStock {
+			r.qty, r.pending, r.where = have[pt.Number].Qty, have[pt.Number].Pending, stock.Name
+		}
+		rows = append(rows, r)
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].qty > 0 && rows[j].qty <= 0 })
+	return partsAnswer{rows: rows, total: max(total, len(rows))}, nil
+}
+
+// mergeParts returns first, then the parts of rest not in first, at most
+// limit in all.
+func mergeParts(first, rest []app.Part, limit int) []app.Part {
+	seen := map[app.PartNumber]bool{}
+	out := make([]app.Part, 0, limit)
+	for _, list := range [][]app.Part{first, rest} {
+		for _, p := range list {
+			if len(out) < limit && !seen[p.Number] {
+				seen[p.Number] = true
+				out = append(out, p)
+			}
+		}
+	}
+	return out
 }
 
 // matchesPart filters the stock list by number prefix or name words.

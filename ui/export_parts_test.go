@@ -1,0 +1,52 @@
+package ui
+
+import "fyne.io/fyne/v2/widget"
+
+// PartsRows returns the parts page's lines as the list shows them, title
+// and detail, and whether the detail is shown as an error.
+func (t *Terminal) PartsRows() (lines []string, danger []bool) {
+	for _, r := range t.parts.rows {
+		o := newTwoLineRow("", "")
+		t.parts.showRow(r, o)
+		title, sub := twoLineRow(o)
+		lines = append(lines, title.Text+" | "+sub.Text)
+		danger = append(danger, sub.Importance == widget.DangerImportance)
+	}
+	return lines, danger
+}
+
+// PartsStatus is the parts page's status line.
+func (t *Terminal) PartsStatus() string { return t.parts.status.Text }
+
+// PickerShown returns the open add-part dialog's results as shown; nil
+// when it is not open.
+func (t *Terminal) PickerShown() []string {
+	if t.partPicker == nil {
+		return nil
+	}
+	out := []string{}
+	for _, p := range t.partPicker.found {
+		out = append(out, t.partPicker.line(p))
+	}
+	return out
+}
+
+// PickerHidden is the text of the add-part dialog's "not for this model"
+// button, "" when it is hidden.
+func (t *Terminal) PickerHidden() string {
+	if t.partPicker == nil || !t.partPicker.hidden.Visible() {
+		return ""
+	}
+	return t.partPicker.hidden.Text
+}
+
+// OpenPartCard taps the parts page's line of part n, which opens its card.
+func (t *Terminal) OpenPartCard(n string) bool {
+	for i, r := range t.parts.rows {
+		if string(r.part.Number) == n {
+			t.parts.list.Select(i)
+			return true
+		}
+	}
+	return false
+}
