@@ -50,3 +50,6 @@ func (t *Terminal) OpenPartCard(n string) bool {
 	}
 	return false
 }
+
+// TypePartsQuery sets the parts page's search text, as a keystroke does.
+func (t *Terminal) TypePartsQuery(q string) { t.parts.query.SetText(q) }

@@ -43,10 +43,10 @@ type partPicker struct {
 	onClosed func()
 
 	// Owned by the UI goroutine.
-	found   []app.Part
-	chosen  int
-	showAll bool
-	seq     int // the latest search; older answers are dropped
+	found    []app.Part
+	chosen   int
+	showAll  bool
+	searches coalescer
 }
 
 // pickerHost is what the add-part dialog asks of the terminal.
@@ -174,12 +174,14 @@ func (pp *partPicker) close() {
 // search runs the query in the background and shows what it finds.
 func (pp *partPicker) search() {
 	q, onlyMine, showAll := strings.TrimSpace(pp.query.Text), pp.onlyMine.Checked, pp.showAll
-	pp.seq++
-	seq := pp.seq
+	if !pp.searches.start() {
+		return
+	}
 	pp.env.run(func() {
 		found, hidden, more, err := pp.env.pickParts(q, pp.tk.Product.Model, pp.stock, onlyMine, showAll)
 		fyne.Do(func() {
-			if seq != pp.seq {
+			if !pp.searches.done() {
+				pp.search() // the query changed meanwhile
 				return
 			}
 			if err != nil {

@@ -108,8 +108,8 @@ type partsPage struct {
 	root   fyne.CanvasObject
 
 	// Owned by the UI goroutine.
-	rows []partRow
-	seq  int // the latest load; older answers are dropped
+	rows  []partRow
+	loads coalescer
 }
 
 // partRow is one line of the page.
@@ -166,18 +166,23 @@ func newPartsPage(env partsEnv, host pageHost) *partsPage {
 	return p
 }
 
-// showRow fills a list row with r.
+// showRow fills a list row with r. Each label is refreshed once: a
+// refresh lays its text out again, the most of a keystroke's cost.
 func (p *partsPage) showRow(r partRow, o fyne.CanvasObject) {
-	title, subLabel := twoLineRow(o)
-	subLabel.Importance = widget.MediumImportance
-	defer subLabel.Refresh()
+	title, sub := twoLineRow(o)
+	title.Text, sub.Text, sub.Importance = p.rowText(r)
+	title.Refresh()
+	sub.Refresh()
+}
+
+// rowText is a row's title, detail and the detail's importance.
+func (p *partsPage) rowText(r partRow) (title, sub string, importance widget.Importance) {
 	if r.request != nil {
-		title.SetText(r.request.Number + " · " + r.request.Product.Brand + " " + r.request.Product.Model)
-		subLabel.SetText(r.request.StatusReason + " · " + timeText(r.request.UpdatedAt))
-		return
+		return r.request.Number + " · " + r.request.Product.Brand + " " + r.request.Product.Model,
+			r.request.StatusReason + " · " + timeText(r.request.UpdatedAt), widget.MediumImportance
 	}
-	title.SetText(partName(r.part))
-	sub := string(r.part.Number)
+	importance = widget.MediumImportance
+	sub = string(r.part.Number)
 	switch {
 	case r.where != "":
 		sub += " · " + lang.X("parts.qty_at", "{{.Qty}} at {{.Where}}", map[string]any{"Qty": r.qty, "Where": r.where})
@@ -197,9 +202,9 @@ func (p *partsPage) showRow(r partRow, o fyne.CanvasObject) {
 		// The ledger keeps every fact, so a count can go below zero: a
 		// part fitted before the move that brought it was recorded.
 		sub += " · " + lang.X("parts.negative", "Below zero: a move not yet reconciled. Count the part; dispatch corrects the stock after sync.")
-		subLabel.Importance = widget.DangerImportance
+		importance = widget.DangerImportance
 	}
-	subLabel.SetText(sub)
+	return partName(r.part), sub, importance
 }
 
 // currencyOf is the currency prices show in: the one of the technician's
@@ -227,6 +232,33 @@ func (p *partsPage) modeName() string {
 	return "stock"
 }
 
+// coalescer keeps to one background load at a time, so that typing, or a
+// scanner's burst of keys, does not start a search per key: a load asked
+// for while one runs is remembered, and when the running one ends its
+// answer is dropped and only the latest runs. Owned by the UI goroutine.
+type coalescer struct{ running, again bool }
+
+// start reports whether to start a load now.
+func (c *coalescer) start() bool {
+	if c.running {
+		c.again = true
+		return false
+	}
+	c.running = true
+	return true
+}
+
+// done ends a load and reports whether its answer is current; when not,
+// the caller starts the latest.
+func (c *coalescer) done() bool {
+	c.running = false
+	if c.again {
+		c.again = false
+		return false
+	}
+	return true
+}
+
 // catalogLimit bounds a catalog page: more than a technician reads, few
 // enough to list at once; typing narrows it.
 const catalogLimit = 200
@@ -242,13 +274,15 @@ type partsAnswer struct {
 // load fills the list for the mode and query, in the background.
 func (p *partsPage) load() {
 	mode, q := p.modeName(), strings.TrimSpace(p.query.Text)
-	p.seq++
-	seq := p.seq
+	if !p.loads.start() {
+		return
+	}
 	p.status.SetText(lang.X("parts.loading", "Loading…"))
 	p.env.run(func() {
 		a, err := p.env.fetch(mode, q)
 		fyne.Do(func() {
-			if seq != p.seq {
+			if !p.loads.done() {
+				p.load() // the query changed meanwhile
 				return
 			}
 			if err != nil {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -366,5 +367,52 @@ func TestDefectiveReturnNamesItsTicket(t *testing.T) {
 	lines, _ := term.PartsRows()
 	if len(lines) != 1 || !strings.Contains(lines[0], "from "+tk.Number+" ("+tk.Customer.Name+")") {
 		t.Fatalf("defective returns of %s: %v (want ticket %s of %s)", p.Number, lines, tk.Number, tk.Customer.Name)
+	}
+}
+
+// TestTypingRunsOneSearchAtATime: keys typed while a catalog search runs
+// start none of their own; when it ends its answer is dropped and one
+// search runs for the text as it is now.
+func TestTypingRunsOneSearchAtATime(t *testing.T) {
+	test.NewTempApp(t)
+	deps, _ := openDemoWorld(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
+	var queue []func()
+	deps.Run = func(f func()) { queue = append(queue, f) }
+	drain := func() (ran int) {
+		for len(queue) > 0 {
+			f := queue[0]
+			queue = queue[1:]
+			f()
+			ran++
+		}
+		return ran
+	}
+	term := ui.NewTerminal(t.Context(), deps)
+	w := test.NewTempWindow(t, term.Object())
+	w.Resize(fyne.NewSize(1280, 800))
+	drain()
+	term.ShowParts("catalog", "")
+	drain()
+	for _, q := range []string{"d", "dr", "dra", "drai", "drain"} {
+		term.TypePartsQuery(q)
+	}
+	if len(queue) != 1 {
+		t.Fatalf("5 keys started %d searches, want 1", len(queue))
+	}
+	if ran := drain(); ran != 2 {
+		t.Errorf("%d searches ran, want 2: the first, then one for the latest text", ran)
+	}
+	want, err := deps.Parts.FindParts(t.Context(), app.PartFilter{Query: "drain", Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := term.PartsShown()
+	if len(got) != len(want) || len(want) == 0 {
+		t.Fatalf("after typing %q the page shows %d parts, the catalog has %d", "drain", len(got), len(want))
+	}
+	for _, p := range want {
+		if !slices.ContainsFunc(got, func(line string) bool { return strings.HasPrefix(line, string(p.Number)+" ") }) {
+			t.Errorf("%s missing from %v", p.Number, got)
+		}
 	}
 }

@@ -1,0 +1,64 @@
+package ui_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/fieldbench/fieldbench/app/demo"
+	"github.com/fieldbench/fieldbench/store"
+	"github.com/fieldbench/fieldbench/ui"
+)
+
+// BenchmarkCatalogKeystroke: one keystroke in the parts page's catalog
+// search on the full demo catalog (20,000 parts, as `make run`), from the
+// query's change to the page's rows: the search, its count when it stops
+// at the limit, the van's stock, and the list's refresh. The search runs
+// on each keystroke, without a debounce, so this is what typing costs.
+func BenchmarkCatalogKeystroke(b *testing.B) {
+	test.NewTempApp(b)
+	ctx := context.Background()
+	now := time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local)
+	db, err := store.Open(ctx, filepath.Join(b.TempDir(), "fb.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	size := demo.Default
+	size.Tickets = 500
+	if err := db.Load(ctx, demo.Generate(1, size, now)); err != nil {
+		b.Fatal(err)
+	}
+	if err := db.Optimize(ctx); err != nil {
+		b.Fatal(err)
+	}
+	deps := ui.Deps{
+		Tickets: store.NewTicketService(db), Parts: store.NewPartService(db), Warranty: store.NewWarrantyService(db),
+		Technician: demo.DemoTechnician, Now: func() time.Time { return now }, Run: func(f func()) { f() },
+	}
+	term := ui.NewTerminal(ctx, deps)
+	w := test.NewTempWindow(b, term.Object())
+	w.Resize(fyne.NewSize(1280, 800))
+	term.ShowParts("catalog", "")
+	if len(term.PartsShown()) != 200 {
+		b.Fatalf("first page: %d parts", len(term.PartsShown()))
+	}
+	// What a technician types, a key at a time: a part name in English
+	// and in Chinese, and a part number.
+	var steps []string
+	for _, word := range []string{"drain pump", "电池", "00209"} {
+		r := []rune(word)
+		for i := 1; i <= len(r); i++ {
+			steps = append(steps, string(r[:i]))
+		}
+	}
+	i := 0
+	for b.Loop() {
+		term.TypePartsQuery(steps[i%len(steps)])
+		i++
+	}
+}
