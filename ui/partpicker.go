@@ -29,8 +29,10 @@ type partPicker struct {
 	tk   app.Ticket
 	// stockLoc is where fitted parts come from; defectiveLoc takes the
 	// removed ones. stock is the quantity of each part at stockLoc.
+	// mine are the catalog entries of the parts in stock, read once.
 	stockLoc, defectiveLoc app.Location
 	stock                  map[app.PartNumber]int
+	mine                   []app.Part
 
 	query    *scanEntry
 	onlyMine *widget.Check
@@ -65,15 +67,19 @@ func openPartPicker(env partsEnv, host pickerHost, tk app.Ticket, query string, 
 	env.run(func() {
 		stockLoc, defectiveLoc, err := env.myLocations()
 		var stock map[app.PartNumber]int
+		var mine []app.Part
 		if err == nil {
 			stock, err = env.quantities(stockLoc.ID)
+		}
+		if err == nil {
+			mine, err = env.stockParts(stock, maxStockParts)
 		}
 		fyne.Do(func() {
 			if err != nil {
 				host.showError(err)
 				return
 			}
-			pp := &partPicker{env: env, host: host, tk: tk, stockLoc: stockLoc, defectiveLoc: defectiveLoc, stock: stock, chosen: -1, onClosed: onClosed}
+			pp := &partPicker{env: env, host: host, tk: tk, stockLoc: stockLoc, defectiveLoc: defectiveLoc, stock: stock, mine: mine, chosen: -1, onClosed: onClosed}
 			if pp.show(query) {
 				onOpen(pp)
 			}
@@ -115,7 +121,7 @@ func (pp *partPicker) show(query string) bool {
 				return
 			}
 			l := o.(*widget.Label)
-			l.SetText(pp.line(pp.found[i]))
+			l.Text = pp.line(pp.found[i])
 			// A part the van does not hold is shown low, so the eye
 			// finds the ones that can be fitted now.
 			l.Importance = widget.MediumImportance
@@ -178,7 +184,7 @@ func (pp *partPicker) search() {
 		return
 	}
 	pp.env.run(func() {
-		found, hidden, more, err := pp.env.pickParts(q, pp.tk.Product.Model, pp.stock, onlyMine, showAll)
+		found, hidden, more, err := pp.env.pickParts(q, pp.tk.Product.Model, pp.stock, pp.mine, onlyMine, showAll)
 		fyne.Do(func() {
 			if !pp.searches.done() {
 				pp.search() // the query changed meanwhile
@@ -210,13 +216,13 @@ func (pp *partPicker) search() {
 
 // pickParts finds the parts the dialog lists for q on a ticket for model:
 // those listed for the model, then the rest of the catalog that matches,
-// and every part of the technician's stock that matches (a catalog search
-// stops at its limit, and a part in the van must never be missed). With
+// and every part of the technician's stock (mine) that matches (a catalog
+// search stops at its limit, and a part in the van must never be missed). With
 // onlyMine only the parts in stock are kept. Unless showAll, parts not for
 // the model are left out when some are, and counted in hidden; more is
 // true when the catalog search stopped at its limit, so there may be more
 // than hidden. Parts in stock come first.
-func (e partsEnv) pickParts(q, model string, stock map[app.PartNumber]int, onlyMine, showAll bool) (parts []app.Part, hidden int, more bool, err error) {
+func (e partsEnv) pickParts(q, model string, stock map[app.PartNumber]int, mine []app.Part, onlyMine, showAll bool) (parts []app.Part, hidden int, more bool, err error) {
 	seen := map[app.PartNumber]bool{}
 	add := func(ps ...app.Part) {
 		for _, p := range ps {
@@ -243,11 +249,11 @@ func (e partsEnv) pickParts(q, model string, stock map[app.PartNumber]int, onlyM
 			add(ps...)
 		}
 	}
-	mine, err := e.stockParts(stock, q)
-	if err != nil {
-		return nil, 0, false, err
+	for _, p := range mine {
+		if q == "" || matchesPart(p, q) {
+			add(p)
+		}
 	}
-	add(mine...)
 
 	if model != "" && !showAll {
 		fits := slices.DeleteFunc(slices.Clone(parts), func(p app.Part) bool { return !p.Fits(model) })
@@ -256,15 +262,9 @@ func (e partsEnv) pickParts(q, model string, stock map[app.PartNumber]int, onlyM
 		if len(fits) > 0 {
 			hidden = len(parts) - len(fits)
 			parts = fits
-		} else {
-			more = false
 		}
-	} else {
-		more = false
 	}
-	if hidden == 0 {
-		more = false
-	}
+	more = more && hidden > 0
 	slices.SortStableFunc(parts, func(a, b app.Part) int {
 		return boolOrder(stock[a.Number] > 0, stock[b.Number] > 0)
 	})
@@ -344,7 +344,7 @@ func (pp *partPicker) fit() {
 		return
 	}
 	confirmAction(pp.host.window(), lang.X("parts.short_title", "Not enough in {{.Where}}", map[string]any{"Where": pp.stockLoc.Name}),
-		lang.X("parts.short", "{{.Where}} holds {{.Have}} of {{.Part}}: fitting {{.Qty}} puts it below zero, which dispatch must sort out after sync. Request the part instead, or fit it anyway if it really is in the van.",
+		lang.X("parts.short", "{{.Where}} holds {{.Have}} of {{.Part}}: fitting {{.Qty}} puts it below zero, which dispatch must sort out after sync. Request the part instead, or fit it anyway if you have it in hand.",
 			map[string]any{"Where": pp.stockLoc.Name, "Have": have, "Part": string(p.Number), "Qty": n}),
 		lang.X("parts.fit_anyway", "Fit anyway"), lang.X("parts.dont_fit", "Don't fit"), true, func() { pp.commitFit(p, fit) })
 }
@@ -377,10 +377,14 @@ func (t *Terminal) addPart(tk app.Ticket, query string) {
 	})
 }
 
-// stockParts returns the parts of stock with a positive quantity that
-// match q, by part number. A van holds tens to a few hundred different
-// parts, so each is read by its number.
-func (e partsEnv) stockParts(stock map[app.PartNumber]int, q string) ([]app.Part, error) {
+// maxStockParts bounds the parts of the technician's stock the add-part
+// dialog reads when it opens: a van holds tens to hundreds of different
+// parts, a store's shelf a few thousand.
+const maxStockParts = 5000
+
+// stockParts returns the catalog entries of the parts of stock with a
+// positive quantity, by part number, at most limit of them.
+func (e partsEnv) stockParts(stock map[app.PartNumber]int, limit int) ([]app.Part, error) {
 	numbers := make([]app.PartNumber, 0, len(stock))
 	for n, qty := range stock {
 		if qty > 0 {
@@ -389,7 +393,7 @@ func (e partsEnv) stockParts(stock map[app.PartNumber]int, q string) ([]app.Part
 	}
 	slices.Sort(numbers)
 	var out []app.Part
-	for _, n := range numbers {
+	for _, n := range numbers[:min(len(numbers), limit)] {
 		p, err := e.parts.Part(e.ctx, n)
 		if app.ErrorCode(err) == app.ENOTFOUND {
 			// Stock of a part the catalog on this device does not list
@@ -399,9 +403,7 @@ func (e partsEnv) stockParts(stock map[app.PartNumber]int, q string) ([]app.Part
 		if err != nil {
 			return nil, err
 		}
-		if q == "" || matchesPart(p, q) {
-			out = append(out, p)
-		}
+		out = append(out, p)
 	}
 	return out, nil
 }

@@ -38,9 +38,11 @@ func (t *Terminal) partsEnv() partsEnv {
 		country: t.deps.Country, now: t.deps.Now, run: t.deps.Run, keys: t.keys}
 }
 
-// myLocations returns the technician's own stock location (a van, or the
-// store's shelf for counter staff) and defective bin, from the locations
-// on the device.
+// myLocations returns the technician's own stock location and defective
+// bin, from the locations on the device: their van if they have one (a
+// field engineer who also belongs to a store fits parts from the van),
+// else their store's shelf; and the bin of the same owner, so that parts
+// removed from a van go into the van's bin, not the store's.
 func (e partsEnv) myLocations() (stock, defective app.Location, err error) {
 	locs, err := e.parts.Locations(e.ctx)
 	if err != nil {
@@ -50,16 +52,17 @@ func (e partsEnv) myLocations() (stock, defective app.Location, err error) {
 		return l.Owner == string(e.tech) || e.store != "" && l.Owner == string(e.store)
 	}
 	for _, l := range locs {
-		switch {
-		case !mine(l):
-		case l.Kind == app.LocationDefective && defective.ID == "":
-			defective = l
-		case (l.Kind == app.LocationVan || l.Kind == app.LocationStore) && (stock.ID == "" || l.Kind == app.LocationVan):
+		if mine(l) && (l.Kind == app.LocationVan || l.Kind == app.LocationStore) && (stock.ID == "" || l.Kind == app.LocationVan) {
 			stock = l
 		}
 	}
 	if stock.ID == "" {
 		return stock, defective, app.Errorf(app.ENOTFOUND, "parts.no_stock_location", "No van or store stock is assigned to you on this device. Sync, or ask dispatch to assign one.")
+	}
+	for _, l := range locs {
+		if l.Kind == app.LocationDefective && mine(l) && (defective.ID == "" || l.Owner == stock.Owner && defective.Owner != stock.Owner) {
+			defective = l
+		}
 	}
 	return stock, defective, nil
 }
@@ -436,7 +439,7 @@ func (e partsEnv) catalog(q string, stock app.Location, haveStock bool) (partsAn
 			for _, b := range bal {
 				numbers[b.Part] = b.Qty
 			}
-			mine, err := e.stockParts(numbers, "")
+			mine, err := e.stockParts(numbers, catalogLimit)
 			if err != nil {
 				return partsAnswer{}, err
 			}
