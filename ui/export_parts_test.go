@@ -53,3 +53,12 @@ func (t *Terminal) OpenPartCard(n string) bool {
 
 // TypePartsQuery sets the parts page's search text, as a keystroke does.
 func (t *Terminal) TypePartsQuery(q string) { t.parts.query.SetText(q) }
+
+// PickerChosen is the part number chosen in the add-part dialog, "" when
+// none is.
+func (t *Terminal) PickerChosen() string {
+	if p, err := t.partPicker.chosenPart(); err == nil {
+		return string(p.Number)
+	}
+	return ""
+}

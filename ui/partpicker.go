@@ -197,7 +197,11 @@ func (pp *partPicker) search() {
 			pp.found, pp.chosen = found, -1
 			pp.results.UnselectAll()
 			pp.results.Refresh()
-			if len(found) == 1 {
+			// A scanned or typed part number picks its part, even when
+			// longer numbers start with it.
+			if i := slices.IndexFunc(found, func(p app.Part) bool { return strings.EqualFold(string(p.Number), q) }); i >= 0 {
+				pp.results.Select(i)
+			} else if len(found) == 1 {
 				pp.results.Select(0)
 			}
 			switch {
