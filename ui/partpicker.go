@@ -120,15 +120,7 @@ func (pp *partPicker) show(query string) bool {
 			if i >= len(pp.found) {
 				return
 			}
-			l := o.(*widget.Label)
-			l.Text = pp.line(pp.found[i])
-			// A part the van does not hold is shown low, so the eye
-			// finds the ones that can be fitted now.
-			l.Importance = widget.MediumImportance
-			if pp.stock[pp.found[i].Number] <= 0 {
-				l.Importance = widget.LowImportance
-			}
-			l.Refresh()
+			o.(*widget.Label).SetText(pp.line(pp.found[i]))
 		})
 	pp.results.OnSelected = func(i widget.ListItemID) { pp.chosen = i }
 	pp.query.OnSubmitted = func(string) { pp.search() }
