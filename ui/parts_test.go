@@ -249,7 +249,7 @@ func TestFittingAPartNotInTheVanWarns(t *testing.T) {
 	term.ShowParts("stock", "")
 	lines, danger = term.PartsRows()
 	for i, l := range lines {
-		if danger[i] != strings.Contains(l, "not yet reconciled") || danger[i] && !strings.Contains(l, "-") {
+		if danger[i] != strings.Contains(l, "not yet reconciled") || danger[i] != strings.Contains(l, "Quantity -") {
 			t.Errorf("line %q: error colour %v", l, danger[i])
 		}
 	}
