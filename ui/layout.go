@@ -54,7 +54,7 @@ func (t *Terminal) buildPages(top fyne.CanvasObject, bottom fyne.CanvasObject) f
 	ticketsTab := container.NewTabItemWithIcon(lang.X("nav.tickets", "Tickets"), theme.ListIcon(), container.NewBorder(container.NewPadded(top), nil, nil, nil, t.ticketsPage))
 	t.tabs = container.NewAppTabs(ticketsTab)
 	if t.deps.Parts != nil {
-		t.parts = newPartsPage(t.partsEnv(), t)
+		t.parts = newPartsPage(t.partsEnv(), terminalParts{t})
 		t.tabs.Append(container.NewTabItemWithIcon(lang.X("nav.parts", "Parts"), theme.StorageIcon(), t.parts.root))
 	}
 	t.settings = newSettingsPage(t)

@@ -66,7 +66,7 @@ func loadPartCard(env partsEnv, host cardHost, n app.PartNumber) (*partCard, err
 // the catalog is searched for as text.
 func (t *Terminal) findPart(m scanner.Meaning, fallback bool) {
 	t.deps.Run(func() {
-		c, err := loadPartCard(t.partsEnv(), t, m.Part)
+		c, err := loadPartCard(t.partsEnv(), terminalParts{t}, m.Part)
 		fyne.Do(func() {
 			switch {
 			case app.ErrorCode(err) == app.ENOTFOUND && fallback:
@@ -141,23 +141,3 @@ func (c *partCard) actions() fyne.CanvasObject {
 	}))
 	return row
 }
-
-// workTicket is the ticket open beside the list when it is in progress and
-// this device may save work.
-func (t *Terminal) workTicket() (app.Ticket, bool) {
-	tk, ok := t.detail.ticket()
-	if !ok || t.deps.Commit == nil || tk.Status != app.StatusInProgress {
-		return app.Ticket{}, false
-	}
-	return tk, true
-}
-
-// hideDialog closes the part or label dialog, if one is open.
-func (t *Terminal) hideDialog() {
-	if t.dialog != nil {
-		t.dialog.Hide()
-	}
-}
-
-// showStock shows the parts page's own stock, searched for query.
-func (t *Terminal) showStock(query string) { t.ShowParts("stock", query) }

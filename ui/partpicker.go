@@ -58,8 +58,6 @@ type pickerHost interface {
 	showError(err error)
 }
 
-func (t *Terminal) window() fyne.Window { return t.win }
-
 // openPartPicker reads the technician's locations and stock off the UI
 // goroutine, then shows the add-part dialog for tk, searching for query.
 // onOpen receives the dialog once it shows, onClosed runs when it goes.
@@ -363,7 +361,7 @@ func (pp *partPicker) commitFit(p app.Part, fit *app.ConsumePart) {
 // fills it while it is open.
 func (t *Terminal) addPart(tk app.Ticket, query string) {
 	var open *partPicker
-	openPartPicker(t.partsEnv(), t, tk, query, func(pp *partPicker) {
+	openPartPicker(t.partsEnv(), terminalParts{t}, tk, query, func(pp *partPicker) {
 		open = pp
 		t.partPicker = pp
 	}, func() {

@@ -93,8 +93,46 @@ type pageHost interface {
 	showPartCard(n app.PartNumber)
 }
 
-func (t *Terminal) showPartCard(n app.PartNumber) {
-	t.findPart(scanner.Meaning{Kind: scanner.ScanPart, Part: n}, false)
+// terminalParts is the terminal as the parts screens see it: an adapter,
+// so that the terminal's own methods stay its own.
+type terminalParts struct{ t *Terminal }
+
+var (
+	_ pageHost   = terminalParts{}
+	_ pickerHost = terminalParts{}
+	_ cardHost   = terminalParts{}
+)
+
+func (h terminalParts) commit(cmd app.Command, done func()) { h.t.commit(cmd, done) }
+func (h terminalParts) showError(err error)                 { h.t.showError(err) }
+func (h terminalParts) window() fyne.Window                 { return h.t.win }
+func (h terminalParts) openTicket(id app.TicketID)          { h.t.openTicket(id) }
+func (h terminalParts) addPart(tk app.Ticket, query string) { h.t.addPart(tk, query) }
+func (h terminalParts) showStock(query string)              { h.t.ShowParts("stock", query) }
+
+func (h terminalParts) showDialog(title string, content fyne.CanvasObject) {
+	h.t.showDialog(title, content)
+}
+
+func (h terminalParts) showPartCard(n app.PartNumber) {
+	h.t.findPart(scanner.Meaning{Kind: scanner.ScanPart, Part: n}, false)
+}
+
+// hideDialog closes the part or label dialog, if one is open.
+func (h terminalParts) hideDialog() {
+	if h.t.dialog != nil {
+		h.t.dialog.Hide()
+	}
+}
+
+// workTicket is the ticket open beside the list when it is in progress and
+// this device may save work.
+func (h terminalParts) workTicket() (app.Ticket, bool) {
+	tk, ok := h.t.detail.ticket()
+	if !ok || h.t.deps.Commit == nil || tk.Status != app.StatusInProgress {
+		return app.Ticket{}, false
+	}
+	return tk, true
 }
 
 // partsPage is the parts and stock screen: the technician's own stock
