@@ -32,6 +32,9 @@ const (
 	// MaxListLen bounds a list inside one record (a part's compatible
 	// models, its prices, a rule set's rules and plans).
 	MaxListLen = 1000
+	// MaxRepairMinutes bounds one repair log entry: a day's work. Longer
+	// work is logged as several entries, one a day.
+	MaxRepairMinutes = 24 * 60
 )
 
 // tooLong refuses a text over max bytes.

@@ -110,21 +110,8 @@ func Transition(t Ticket, a Action, in TransitionInput) (Status, error) {
 			return "", Errorf(ECONFLICT, "transition.start_needs_arrival", "Mark yourself on site before starting work.")
 		}
 	case ActionComplete:
-		res := in.Resolution
-		if res == "" {
-			res = t.ResolutionCode
-		}
-		if res == "" {
-			return "", Errorf(EINVALID, "transition.complete_needs_resolution", "Choose a resolution code before completing.")
-		}
-		if !res.Valid() {
-			return "", Errorf(EINVALID, "ticket.invalid.resolution", "Unknown resolution code {{.Code}}.", "Code", string(res))
-		}
-		if in.RepairEntries == 0 && res != ResolutionNoFault && res != ResolutionNotRepaired {
-			return "", Errorf(EINVALID, "transition.complete_needs_repair", "Log at least one repair entry, or choose \"no fault found\".")
-		}
-		if strings.TrimSpace(t.Diagnosis) == "" && res != ResolutionNoFault {
-			return "", Errorf(EINVALID, "transition.complete_needs_diagnosis", "Enter a diagnosis before completing.")
+		if missing := CompleteMissing(t, in); len(missing) > 0 {
+			return "", missing[0]
 		}
 	case ActionWait:
 		if reason == "" {
@@ -136,6 +123,31 @@ func Transition(t Ticket, a Action, in TransitionInput) (Status, error) {
 		}
 	}
 	return e.to, nil
+}
+
+// CompleteMissing lists everything t still lacks to be completed with in,
+// in the order Transition checks it: the whole checklist at once, so a form
+// can show it before the technician confirms. A caller that holds a
+// diagnosis typed but not yet saved sets it on t first. Empty when Complete
+// is allowed.
+func CompleteMissing(t Ticket, in TransitionInput) []error {
+	res := in.Resolution
+	if res == "" {
+		res = t.ResolutionCode
+	}
+	var missing []error
+	if res == "" {
+		missing = append(missing, Errorf(EINVALID, "transition.complete_needs_resolution", "Choose a resolution code before completing."))
+	} else if !res.Valid() {
+		return []error{Errorf(EINVALID, "ticket.invalid.resolution", "Unknown resolution code {{.Code}}.", "Code", string(res))}
+	}
+	if in.RepairEntries == 0 && res != ResolutionNoFault && res != ResolutionNotRepaired {
+		missing = append(missing, Errorf(EINVALID, "transition.complete_needs_repair", "Log at least one repair entry, or choose \"no fault found\"."))
+	}
+	if strings.TrimSpace(t.Diagnosis) == "" && res != ResolutionNoFault {
+		missing = append(missing, Errorf(EINVALID, "transition.complete_needs_diagnosis", "Enter a diagnosis before completing."))
+	}
+	return missing
 }
 
 // ActionCheck says whether an action is allowed now and, if not, why.
