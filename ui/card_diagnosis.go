@@ -50,7 +50,9 @@ func (c *diagnosisCard) grow() {
 
 func (c *diagnosisCard) object() fyne.CanvasObject {
 	save := widget.NewButtonWithIcon(lang.X("diagnosis.save", "Save diagnosis"), theme.DocumentSaveIcon(), nil)
-	save.Disable()
+	if c.entry.Text == c.ticket.Diagnosis {
+		save.Disable()
+	}
 	c.entry.OnChanged = func(s string) {
 		c.grow()
 		if s != c.ticket.Diagnosis {

@@ -82,6 +82,7 @@ type TicketDetailView struct {
 	photos    *widget.Card
 	lastShown app.TicketID
 	scroll    *container.Scroll // the cards' scroll, nil with no ticket shown
+	diagnosis *diagnosisCard    // the shown ticket's, nil with none
 }
 
 // ticketView is what the background load computes for the detail pane.
@@ -170,7 +171,7 @@ func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
 		msg.Wrapping = fyne.TextWrapWord
 		v.root.Objects = []fyne.CanvasObject{msg}
 		v.root.Refresh()
-		v.scroll = nil
+		v.scroll, v.diagnosis = nil, nil
 		return
 	}
 	v.current = &tv
@@ -180,7 +181,7 @@ func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
 		offset = v.scroll.Offset
 	}
 	v.lastShown = id
-	cards, top, bar := v.render(tv)
+	cards, top, bar := v.render(tv, reload)
 	v.scroll = container.NewVScroll(cards)
 	v.scroll.Offset = offset
 	v.root.Objects = []fyne.CanvasObject{container.NewBorder(top, bar, nil, nil, v.scroll)}
@@ -231,7 +232,7 @@ func fields(pairs ...string) *fyne.Container {
 // render builds the cards in the scroll, a banner above them when the
 // ticket was cancelled under the technician, and the bar below them with
 // the state's primary action, which stays in view on a long ticket.
-func (v *TicketDetailView) render(tv ticketView) (cards, top, bar fyne.CanvasObject) {
+func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar fyne.CanvasObject) {
 	t := tv.detail.Ticket
 	title := widget.NewLabel(fmt.Sprintf("%s · %s", t.Number, statusText(t.Status)))
 	title.TextStyle.Bold = true
@@ -270,6 +271,11 @@ func (v *TicketDetailView) render(tv ticketView) (cards, top, bar fyne.CanvasObj
 	printBtn := widget.NewButtonWithIcon(lang.X("labels.print", "Print labels"), theme.DocumentPrintIcon(), func() { v.host.printLabels(tv) })
 	sections := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, printBtn, title)}
 	diagnosis := newDiagnosisCard(v.host, v.keys, t, v.wheelTarget)
+	if old := v.diagnosis; reload && old != nil && old.typed() != old.ticket.Diagnosis {
+		// A save elsewhere on the ticket reloads it: keep what is typed.
+		diagnosis.entry.SetText(old.typed())
+	}
+	v.diagnosis = diagnosis
 	flow := &workflowCard{save: v.host, ask: v.host, keys: v.keys, actor: v.deps.Actor, detail: tv.detail, typedDiagnosis: diagnosis.typed}
 	primary, rest := flow.actions(v.deps.Commit != nil)
 	sections = append(sections, rest)
