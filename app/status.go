@@ -158,7 +158,8 @@ type ActionCheck struct {
 }
 
 // AvailableActions evaluates every action that can start from t's status, so
-// the UI can show the allowed buttons and explain the others. Guards that
+// the UI can show the allowed buttons and explain the others; the travel
+// steps of an on-site visit are left out for other tickets. Guards that
 // need the person's input (a reason, a resolution) count as allowed here:
 // the form will ask for it.
 func AvailableActions(t Ticket, repairEntries int) []ActionCheck {
@@ -171,6 +172,9 @@ func AvailableActions(t Ticket, repairEntries int) []ActionCheck {
 		}
 		if !reachable {
 			continue
+		}
+		if (a == ActionDepart || a == ActionArrive) && t.Kind != KindOnSite {
+			continue // never possible for this ticket: nothing to explain
 		}
 		in := TransitionInput{RepairEntries: repairEntries, Reason: "given in the form"}
 		_, err := Transition(t, a, in)

@@ -135,6 +135,11 @@ func TestAvailableActions(t *testing.T) {
 			}
 		}
 	}
+	for _, c := range app.AvailableActions(app.Ticket{Kind: app.KindCarryIn, Status: app.StatusAssigned}, 0) {
+		if c.Action == app.ActionDepart || c.Action == app.ActionArrive {
+			t.Errorf("a carry-in is offered the travel step %s", c.Action)
+		}
+	}
 }
 
 func TestValidStep(t *testing.T) {

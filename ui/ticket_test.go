@@ -547,3 +547,40 @@ func TestCancelledByDispatchStaysReadable(t *testing.T) {
 		}
 	}
 }
+
+// goneTickets is the store's ticket service with some tickets taken off
+// the device, as a sync does with one reassigned to someone else.
+type goneTickets struct {
+	app.TicketService
+	gone map[app.TicketID]bool
+}
+
+func (g goneTickets) TicketDetail(ctx context.Context, id app.TicketID) (app.TicketDetail, error) {
+	if g.gone[id] {
+		return app.TicketDetail{}, app.Errorf(app.ENOTFOUND, "ticket.not_found", "Ticket not found.")
+	}
+	return g.TicketService.TicketDetail(ctx, id)
+}
+
+// TestTicketTakenOffTheDeviceSaysWhy: the open ticket that a sync took
+// off the device says what happened and what to do, rather than a bare
+// "not found".
+func TestTicketTakenOffTheDeviceSaysWhy(t *testing.T) {
+	gone := map[app.TicketID]bool{}
+	term, _, ds, _ := ticketTerminal(t, func(d *ui.Deps) {
+		d.Tickets = goneTickets{TicketService: d.Tickets, gone: gone}
+	})
+	tk := assignedTicket(t, ds, app.KindOnSite, 0)
+	other := assignedTicket(t, ds, app.KindOnSite, 1)
+	gone[other.ID] = true
+	term.Detail().Show(other.ID)
+	if shown := labels(term.Detail().Object()); strings.Contains(shown, "dispatch reassigned or cancelled it") {
+		t.Fatalf("a ticket never shown is said to be taken away:\n%s", shown)
+	}
+	term.Detail().Show(tk.ID)
+	gone[tk.ID] = true
+	term.Detail().Show(tk.ID) // as after the sync that took it
+	if shown := labels(term.Detail().Object()); !strings.Contains(shown, "dispatch reassigned or cancelled it") {
+		t.Fatalf("the ticket taken off the device shows:\n%s", shown)
+	}
+}
