@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -299,16 +300,36 @@ func TestDiagnosisPassesTheWheel(t *testing.T) {
 	scroll := cardsScroll(t, detail)
 	scroll.Refresh()
 	d := fyne.CurrentApp().Driver()
-	// Bring the field into view, with room to scroll on below it.
-	scroll.ScrollToOffset(fyne.NewPos(0, d.AbsolutePositionForObject(entry).Y-d.AbsolutePositionForObject(scroll).Y-40))
-	if !visible(w, entry) {
-		t.Fatalf("the diagnosis is not in view (at %v)", d.AbsolutePositionForObject(entry))
+	// Bring the field into view, 60 below the top of the cards.
+	inCards := d.AbsolutePositionForObject(entry).Y - d.AbsolutePositionForObject(scroll.Content).Y
+	scroll.ScrollToOffset(fyne.NewPos(0, inCards-60))
+	if top, y := d.AbsolutePositionForObject(scroll).Y, d.AbsolutePositionForObject(entry).Y; y < top || y+60 > top+scroll.Size().Height {
+		t.Fatalf("the diagnosis is not in view (at %v, the cards from %v)", y, top)
 	}
 	before := scroll.Offset.Y
 	at := d.AbsolutePositionForObject(entry).Add(fyne.NewPos(30, 30))
 	test.Scroll(w.Canvas(), at, 0, -80)
 	if scroll.Offset.Y <= before {
 		t.Fatalf("the wheel over the diagnosis left the ticket at %v (was %v)", scroll.Offset.Y, before)
+	}
+	// Taps, clicks and focus still reach the field under the pointer: the
+	// driver gives them to the last drawn object there that takes them.
+	at = d.AbsolutePositionForObject(entry).Add(fyne.NewPos(30, 30))
+	for name, takes := range map[string]func(fyne.CanvasObject) bool{
+		"tap":   func(o fyne.CanvasObject) bool { _, ok := o.(fyne.Tappable); return ok },
+		"click": func(o fyne.CanvasObject) bool { _, ok := o.(desktop.Mouseable); return ok },
+		"focus": func(o fyne.CanvasObject) bool { _, ok := o.(fyne.Focusable); return ok },
+	} {
+		var top fyne.CanvasObject
+		walk(w.Canvas().Content(), func(o fyne.CanvasObject) {
+			p, s := d.AbsolutePositionForObject(o), o.Size()
+			if o.Visible() && takes(o) && at.X >= p.X && at.Y >= p.Y && at.X < p.X+s.Width && at.Y < p.Y+s.Height {
+				top = o
+			}
+		})
+		if top == nil || entryOf(top) != entry {
+			t.Errorf("a %s on the diagnosis goes to %T", name, top)
+		}
 	}
 }
 
