@@ -680,7 +680,7 @@ func (c *AttachPhoto) Validate() error {
 	if err := CheckPhotoBytes(p.Size); err != nil {
 		return err
 	}
-	return tooLong("photo.caption", p.Caption, 500)
+	return CheckCaption(p.Caption)
 }
 
 func (c *AttachPhoto) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {

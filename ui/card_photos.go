@@ -83,6 +83,10 @@ func (c *photosCard) add() {
 		if text == "" {
 			text = filepath.Base(p)
 		}
+		if err := app.CheckCaption(text); err != nil {
+			c.show.showError(err) // before the picture is stored: nothing changes
+			return
+		}
 		c.files.attachPhotoAs(tk, text, "repair", func() (io.ReadCloser, error) { return os.Open(p) })
 	})
 }
