@@ -84,6 +84,11 @@ var edges = map[Action]edge{
 	ActionReopen:   {[]Status{StatusCompleted, StatusCannotComplete}, StatusAssigned},
 }
 
+// To is the status action a leads to, "" for an unknown action. Whether a
+// may be taken now is Transition's to say; a view showing a step already
+// saved needs only where it led.
+func (a Action) To() Status { return edges[a].to }
+
 // Transition is the ticket state machine as a pure function: it returns the
 // status that action a leads to from t's status, or an *Error whose message
 // a technician can read, saying why the action is not allowed now.

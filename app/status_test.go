@@ -58,8 +58,8 @@ func TestTransition(t *testing.T) {
 				if err != nil {
 					t.Fatalf("unexpected error: %v", err)
 				}
-				if got != tc.want {
-					t.Fatalf("status = %s, want %s", got, tc.want)
+				if got != tc.want || tc.action.To() != tc.want {
+					t.Fatalf("status = %s (To %s), want %s", got, tc.action.To(), tc.want)
 				}
 				return
 			}

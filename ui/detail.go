@@ -189,18 +189,16 @@ func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
 	v.host.detailChanged()
 }
 
-// applyTransition puts the status a saved step leads to on screen.
+// applyTransition puts the status a saved step leads to on screen. The
+// store took the step, so its guards held there; the view may lag behind
+// (a diagnosis saved just before), so they are not asked again here.
 func (v *TicketDetailView) applyTransition(tr *app.TransitionTicket) {
-	if v.current == nil || v.current.detail.Ticket.ID != tr.Ticket {
+	if v.current == nil || v.current.detail.Ticket.ID != tr.Ticket || tr.Action.To() == "" {
 		return
 	}
 	tv := *v.current
 	t := tv.detail.Ticket
-	to, err := app.Transition(t, tr.Action, app.TransitionInput{RepairEntries: len(tv.detail.Repairs), Resolution: tr.Resolution, Reason: tr.Reason})
-	if err != nil {
-		return // the store took it; the reload shows what it made of it
-	}
-	t.Status, t.StatusReason = to, strings.TrimSpace(tr.Reason)
+	t.Status, t.StatusReason = tr.Action.To(), strings.TrimSpace(tr.Reason)
 	if tr.Resolution != "" {
 		t.ResolutionCode = tr.Resolution
 	}
