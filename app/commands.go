@@ -479,7 +479,7 @@ func (c *LogRepair) Validate() error {
 	if strings.TrimSpace(e.Action) == "" {
 		return Errorf(EINVALID, "repair.needs_action", "Describe what you did.")
 	}
-	if e.Minutes < 0 || e.Minutes > 24*60 {
+	if e.Minutes < 0 || e.Minutes > MaxRepairMinutes {
 		return Errorf(EINVALID, "repair.bad_minutes", "Minutes must be between 0 and 1440.")
 	}
 	return tooLong("entry.action", e.Action, MaxReasonLen)
@@ -680,7 +680,7 @@ func (c *AttachPhoto) Validate() error {
 	if err := CheckPhotoBytes(p.Size); err != nil {
 		return err
 	}
-	return tooLong("photo.caption", p.Caption, 500)
+	return CheckCaption(p.Caption)
 }
 
 func (c *AttachPhoto) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {

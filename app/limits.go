@@ -32,7 +32,16 @@ const (
 	// MaxListLen bounds a list inside one record (a part's compatible
 	// models, its prices, a rule set's rules and plans).
 	MaxListLen = 1000
+	// MaxCaptionLen bounds a photo's caption, in bytes.
+	MaxCaptionLen = 500
+	// MaxRepairMinutes bounds one repair log entry: a day's work. Longer
+	// work is logged as several entries, one a day.
+	MaxRepairMinutes = 24 * 60
 )
+
+// CheckCaption refuses a photo caption over MaxCaptionLen: the device
+// checks it before it stores the picture, the mutation again.
+func CheckCaption(caption string) error { return tooLong("photo.caption", caption, MaxCaptionLen) }
 
 // tooLong refuses a text over max bytes.
 func tooLong(field, value string, max int) error {

@@ -40,6 +40,9 @@ func TestValidateBounds(t *testing.T) {
 		f(rs)
 		return rs
 	}
+	captioned := func(caption string) *app.AttachPhoto {
+		return &app.AttachPhoto{Photo: app.Photo{ID: "ph-1", Ticket: "t-1", SHA256: strings.Repeat("ab", 32), Size: 1000, Mime: "image/jpeg", Caption: caption}}
+	}
 	huge := strings.Repeat("x", 20<<20)
 	tests := map[string]struct {
 		v   interface{ Validate() error }
@@ -48,6 +51,8 @@ func TestValidateBounds(t *testing.T) {
 		"AdjustAtBound":          {move(app.MoveAdjust, app.MaxQty), ""},
 		"AdjustNegativeAtBound":  {move(app.MoveAdjust, -app.MaxQty), ""},
 		"AdjustMaxInt64":         {move(app.MoveAdjust, math.MaxInt64), "stock.qty_out_of_range"},
+		"CaptionAtBound":         {captioned(strings.Repeat("x", app.MaxCaptionLen)), ""},
+		"CaptionOverBound":       {captioned(strings.Repeat("x", app.MaxCaptionLen+1)), "mutation.too_long"},
 		"AdjustMinInt64":         {move(app.MoveAdjust, math.MinInt64), "stock.qty_out_of_range"},
 		"ReceiveOverBound":       {move(app.MoveReceive, app.MaxQty+1), "stock.qty_out_of_range"},
 		"ReceiveHugeReason":      {&app.StockMovement{ID: "m1", Kind: app.MoveReceive, Part: "P-1", To: "v", Qty: 1, Reason: huge}, "stock.invalid"},

@@ -84,6 +84,11 @@ var edges = map[Action]edge{
 	ActionReopen:   {[]Status{StatusCompleted, StatusCannotComplete}, StatusAssigned},
 }
 
+// To is the status action a leads to, "" for an unknown action. Whether a
+// may be taken now is Transition's to say; a view showing a step already
+// saved needs only where it led.
+func (a Action) To() Status { return edges[a].to }
+
 // Transition is the ticket state machine as a pure function: it returns the
 // status that action a leads to from t's status, or an *Error whose message
 // a technician can read, saying why the action is not allowed now.
@@ -110,21 +115,8 @@ func Transition(t Ticket, a Action, in TransitionInput) (Status, error) {
 			return "", Errorf(ECONFLICT, "transition.start_needs_arrival", "Mark yourself on site before starting work.")
 		}
 	case ActionComplete:
-		res := in.Resolution
-		if res == "" {
-			res = t.ResolutionCode
-		}
-		if res == "" {
-			return "", Errorf(EINVALID, "transition.complete_needs_resolution", "Choose a resolution code before completing.")
-		}
-		if !res.Valid() {
-			return "", Errorf(EINVALID, "ticket.invalid.resolution", "Unknown resolution code {{.Code}}.", "Code", string(res))
-		}
-		if in.RepairEntries == 0 && res != ResolutionNoFault && res != ResolutionNotRepaired {
-			return "", Errorf(EINVALID, "transition.complete_needs_repair", "Log at least one repair entry, or choose \"no fault found\".")
-		}
-		if strings.TrimSpace(t.Diagnosis) == "" && res != ResolutionNoFault {
-			return "", Errorf(EINVALID, "transition.complete_needs_diagnosis", "Enter a diagnosis before completing.")
+		if missing := CompleteMissing(t, in); len(missing) > 0 {
+			return "", missing[0]
 		}
 	case ActionWait:
 		if reason == "" {
@@ -138,6 +130,31 @@ func Transition(t Ticket, a Action, in TransitionInput) (Status, error) {
 	return e.to, nil
 }
 
+// CompleteMissing lists everything t still lacks to be completed with in,
+// in the order Transition checks it: the whole checklist at once, so a form
+// can show it before the technician confirms. A caller that holds a
+// diagnosis typed but not yet saved sets it on t first. Empty when Complete
+// is allowed.
+func CompleteMissing(t Ticket, in TransitionInput) []error {
+	res := in.Resolution
+	if res == "" {
+		res = t.ResolutionCode
+	}
+	var missing []error
+	if res == "" {
+		missing = append(missing, Errorf(EINVALID, "transition.complete_needs_resolution", "Choose a resolution code before completing."))
+	} else if !res.Valid() {
+		return []error{Errorf(EINVALID, "ticket.invalid.resolution", "Unknown resolution code {{.Code}}.", "Code", string(res))}
+	}
+	if in.RepairEntries == 0 && res != ResolutionNoFault && res != ResolutionNotRepaired {
+		missing = append(missing, Errorf(EINVALID, "transition.complete_needs_repair", "Log at least one repair entry, or choose \"no fault found\"."))
+	}
+	if strings.TrimSpace(t.Diagnosis) == "" && res != ResolutionNoFault {
+		missing = append(missing, Errorf(EINVALID, "transition.complete_needs_diagnosis", "Enter a diagnosis before completing."))
+	}
+	return missing
+}
+
 // ActionCheck says whether an action is allowed now and, if not, why.
 type ActionCheck struct {
 	Action  Action
@@ -146,7 +163,8 @@ type ActionCheck struct {
 }
 
 // AvailableActions evaluates every action that can start from t's status, so
-// the UI can show the allowed buttons and explain the others. Guards that
+// the UI can show the allowed buttons and explain the others; the travel
+// steps of an on-site visit are left out for other tickets. Guards that
 // need the person's input (a reason, a resolution) count as allowed here:
 // the form will ask for it.
 func AvailableActions(t Ticket, repairEntries int) []ActionCheck {
@@ -159,6 +177,9 @@ func AvailableActions(t Ticket, repairEntries int) []ActionCheck {
 		}
 		if !reachable {
 			continue
+		}
+		if (a == ActionDepart || a == ActionArrive) && t.Kind != KindOnSite {
+			continue // never possible for this ticket: nothing to explain
 		}
 		in := TransitionInput{RepairEntries: repairEntries, Reason: "given in the form"}
 		_, err := Transition(t, a, in)

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -57,8 +58,8 @@ func TestTransition(t *testing.T) {
 				if err != nil {
 					t.Fatalf("unexpected error: %v", err)
 				}
-				if got != tc.want {
-					t.Fatalf("status = %s, want %s", got, tc.want)
+				if got != tc.want || tc.action.To() != tc.want {
+					t.Fatalf("status = %s (To %s), want %s", got, tc.action.To(), tc.want)
 				}
 				return
 			}
@@ -134,6 +135,11 @@ func TestAvailableActions(t *testing.T) {
 			}
 		}
 	}
+	for _, c := range app.AvailableActions(app.Ticket{Kind: app.KindCarryIn, Status: app.StatusAssigned}, 0) {
+		if c.Action == app.ActionDepart || c.Action == app.ActionArrive {
+			t.Errorf("a carry-in is offered the travel step %s", c.Action)
+		}
+	}
 }
 
 func TestValidStep(t *testing.T) {
@@ -154,4 +160,51 @@ func TestValidStep(t *testing.T) {
 			t.Errorf("ValidStep(%s, %s) = %v, want %v", tc.from, tc.to, got, tc.want)
 		}
 	}
+}
+
+// TestCompleteMissing: the checklist names everything missing at once, and
+// Transition refuses with its first item.
+func TestCompleteMissing(t *testing.T) {
+	bare := app.Ticket{Kind: app.KindCarryIn, Status: app.StatusInProgress}
+	diagnosed := app.Ticket{Kind: app.KindCarryIn, Status: app.StatusInProgress, Diagnosis: "pump blocked"}
+	tests := map[string]struct {
+		ticket app.Ticket
+		in     app.TransitionInput
+		want   []string
+	}{
+		"Everything":           {ticket: bare, want: []string{"transition.complete_needs_resolution", "transition.complete_needs_repair", "transition.complete_needs_diagnosis"}},
+		"RepairAndDiagnosis":   {ticket: bare, in: app.TransitionInput{Resolution: app.ResolutionRepaired}, want: []string{"transition.complete_needs_repair", "transition.complete_needs_diagnosis"}},
+		"NoFaultNeedsNothing":  {ticket: bare, in: app.TransitionInput{Resolution: app.ResolutionNoFault}},
+		"NotRepairedDiagnosis": {ticket: bare, in: app.TransitionInput{Resolution: app.ResolutionNotRepaired}, want: []string{"transition.complete_needs_diagnosis"}},
+		"OnlyResolution":       {ticket: diagnosed, in: app.TransitionInput{RepairEntries: 1}, want: []string{"transition.complete_needs_resolution"}},
+		"Complete":             {ticket: diagnosed, in: app.TransitionInput{RepairEntries: 1, Resolution: app.ResolutionRepaired}},
+		"UnknownCode":          {ticket: diagnosed, in: app.TransitionInput{Resolution: "fixed-ish"}, want: []string{"ticket.invalid.resolution"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			missing := app.CompleteMissing(tc.ticket, tc.in)
+			var got []string
+			for _, err := range missing {
+				got = append(got, keyOf(err))
+			}
+			if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+				t.Fatalf("missing %v, want %v", got, tc.want)
+			}
+			_, err := app.Transition(tc.ticket, app.ActionComplete, tc.in)
+			switch {
+			case len(tc.want) == 0 && err != nil:
+				t.Fatalf("Transition refused with nothing missing: %v", err)
+			case len(tc.want) > 0 && keyOf(err) != tc.want[0]:
+				t.Fatalf("Transition refused with %q, want the first item %q", keyOf(err), tc.want[0])
+			}
+		})
+	}
+}
+
+// keyOf is err's translation key, "" for nil or another error type.
+func keyOf(err error) string {
+	if e := app.AsError(err); e != nil {
+		return e.Key
+	}
+	return ""
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"io"
 	"net/url"
 	"strings"
 	"time"
@@ -19,17 +20,69 @@ import (
 	"github.com/fieldbench/fieldbench/app"
 )
 
-// TicketDetailView shows one ticket and its warranty decision.
+// The detail view and its cards reach the screen around them through
+// small interfaces, not the *Terminal: each card holds what it uses, and a
+// test or another screen can stand in for the rest.
+
+// committer saves one user action, a named mutation, on the device. done,
+// if set, runs on the UI goroutine once it is saved; the ticket, the list
+// and the sync line reload after it.
+type committer interface {
+	commit(cmd app.Command, done func())
+}
+
+// dialogs shows what a card asks or tells over the screen.
+type dialogs interface {
+	// showError says what went wrong and what to do next.
+	showError(err error)
+	// ask shows a small form and runs ok with it when confirmed; its
+	// buttons say confirm and "Cancel".
+	ask(title, confirm string, items []*widget.FormItem, ok func())
+	// askWith is ask whose dismiss button says keep.
+	askWith(title, confirm, keep string, items []*widget.FormItem, ok func())
+	// confirm asks before an action that cannot be taken back
+	// (confirmAction).
+	confirm(title, message, doLabel, keepLabel string, destructive bool, ok func())
+	// showDialog shows content with a Close button.
+	showDialog(title string, content fyne.CanvasObject)
+}
+
+// photoFiles attaches pictures from files to a ticket.
+type photoFiles interface {
+	// browsePhoto lets the user choose a picture file and gives its path.
+	browsePhoto(got func(path string))
+	// attachPhotoAs stores the picture open reads and records it on tk
+	// with caption (app.Photo's, bounded by app).
+	attachPhotoAs(tk app.Ticket, caption, kind string, open func() (io.ReadCloser, error))
+}
+
+// detailHost is what the detail view needs of the screen around it.
+type detailHost interface {
+	committer
+	dialogs
+	photoFiles
+	partAdder
+	// printLabels shows the ticket's labels to print.
+	printLabels(tv ticketView)
+	// detailChanged is told when the pane was rebuilt: memory to trim.
+	detailChanged()
+}
+
+// TicketDetailView shows one ticket and its warranty decision, the state's
+// primary action pinned below it, and the cards to work on it.
 type TicketDetailView struct {
 	ctx  context.Context
 	deps Deps
-	term *Terminal // for the print dialog
+	host detailHost
+	keys *wedgeKeys
 	root *fyne.Container
 	// Owned by the UI goroutine.
 	shown     app.TicketID
 	current   *ticketView // what is on screen; nil while loading or failed
 	photos    *widget.Card
 	lastShown app.TicketID
+	scroll    *container.Scroll // the cards' scroll, nil with no ticket shown
+	diagnosis *diagnosisCard    // the shown ticket's, nil with none
 }
 
 // ticketView is what the background load computes for the detail pane.
@@ -41,8 +94,8 @@ type ticketView struct {
 	decErr   error
 }
 
-func newTicketDetailView(ctx context.Context, deps Deps, term *Terminal) *TicketDetailView {
-	v := &TicketDetailView{ctx: ctx, deps: deps, term: term}
+func newTicketDetailView(ctx context.Context, deps Deps, host detailHost, keys *wedgeKeys) *TicketDetailView {
+	v := &TicketDetailView{ctx: ctx, deps: deps, host: host, keys: keys}
 	placeholder := widget.NewLabel(lang.X("ticket.select", "Select a ticket to see its details."))
 	v.root = container.NewStack(container.NewCenter(placeholder))
 	return v
@@ -66,11 +119,9 @@ func (v *TicketDetailView) load(id app.TicketID) (ticketView, error) {
 		return ticketView{}, err
 	}
 	tv := ticketView{detail: d, parts: map[app.PartNumber]app.Part{}, thumbs: map[string]image.Image{}}
-	if v.term != nil {
-		for _, p := range d.Photos {
-			if img := v.term.loadThumbnail(p.SHA256); img != nil {
-				tv.thumbs[p.SHA256] = img
-			}
+	for _, p := range d.Photos {
+		if img := loadThumbnail(v.ctx, v.deps.Photos, p.SHA256); img != nil {
+			tv.thumbs[p.SHA256] = img
 		}
 	}
 	if p := &tv.detail.Ticket.Product; p.ManufactureDate.IsZero() {
@@ -107,28 +158,52 @@ func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
 	if id != v.shown {
 		return // another ticket was chosen meanwhile
 	}
+	reload := v.lastShown == id
 	v.current, v.photos = nil, nil
 	if err != nil {
-		msg := widget.NewLabel(errorText(err))
+		text := errorText(err)
+		if reload && app.ErrorCode(err) == app.ENOTFOUND {
+			// The ticket was on screen a moment ago: sync took it off the
+			// device. Say so rather than show a bare "not found".
+			text = lang.X("ticket.gone", "This ticket is no longer on this device: dispatch reassigned or cancelled it. Choose another ticket from the list.")
+		}
+		msg := widget.NewLabel(text)
 		msg.Wrapping = fyne.TextWrapWord
 		v.root.Objects = []fyne.CanvasObject{msg}
 		v.root.Refresh()
+		v.scroll, v.diagnosis = nil, nil
 		return
 	}
 	v.current = &tv
 	// Keep the scroll position when the same ticket reloads after a save.
 	var offset fyne.Position
-	if old, ok := v.root.Objects[0].(*container.Scroll); ok && v.lastShown == id {
-		offset = old.Offset
+	if v.scroll != nil && reload {
+		offset = v.scroll.Offset
 	}
 	v.lastShown = id
-	scroll := container.NewVScroll(v.render(tv))
-	scroll.Offset = offset
-	v.root.Objects = []fyne.CanvasObject{scroll}
+	cards, top, bar := v.render(tv, reload)
+	v.scroll = container.NewVScroll(cards)
+	v.scroll.Offset = offset
+	v.root.Objects = []fyne.CanvasObject{container.NewBorder(top, bar, nil, nil, v.scroll)}
 	v.root.Refresh()
-	if v.term != nil {
-		v.term.trimmer.changed()
+	v.host.detailChanged()
+}
+
+// applyTransition puts the status a saved step leads to on screen. The
+// store took the step, so its guards held there; the view may lag behind
+// (a diagnosis saved just before), so they are not asked again here.
+func (v *TicketDetailView) applyTransition(tr *app.TransitionTicket) {
+	if v.current == nil || v.current.detail.Ticket.ID != tr.Ticket || tr.Action.To() == "" {
+		return
 	}
+	tv := *v.current
+	t := tv.detail.Ticket
+	t.Status, t.StatusReason = tr.Action.To(), strings.TrimSpace(tr.Reason)
+	if tr.Resolution != "" {
+		t.ResolutionCode = tr.Resolution
+	}
+	tv.detail.Ticket = t
+	v.apply(t.ID, tv, nil)
 }
 
 // fields lays out label/value pairs in two aligned columns.
@@ -152,7 +227,10 @@ func fields(pairs ...string) *fyne.Container {
 	return c
 }
 
-func (v *TicketDetailView) render(tv ticketView) fyne.CanvasObject {
+// render builds the cards in the scroll, a banner above them when the
+// ticket was cancelled under the technician, and the bar below them with
+// the state's primary action, which stays in view on a long ticket.
+func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar fyne.CanvasObject) {
 	t := tv.detail.Ticket
 	title := widget.NewLabel(fmt.Sprintf("%s · %s", t.Number, statusText(t.Status)))
 	title.TextStyle.Bold = true
@@ -188,21 +266,61 @@ func (v *TicketDetailView) render(tv ticketView) fyne.CanvasObject {
 		}
 	}
 
-	printBtn := widget.NewButtonWithIcon(lang.X("labels.print", "Print labels"), theme.DocumentPrintIcon(), func() { v.term.printLabels(tv) })
+	printBtn := widget.NewButtonWithIcon(lang.X("labels.print", "Print labels"), theme.DocumentPrintIcon(), func() { v.host.printLabels(tv) })
 	sections := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, printBtn, title)}
-	if v.term != nil {
-		sections = append(sections, v.term.workflow(tv.detail))
+	diagnosis := newDiagnosisCard(v.host, v.keys, t, v.wheelTarget)
+	if old := v.diagnosis; reload && old != nil && old.typed() != old.ticket.Diagnosis {
+		// A save elsewhere on the ticket reloads it: keep what is typed.
+		diagnosis.entry.SetText(old.typed())
 	}
+	v.diagnosis = diagnosis
+	flow := &workflowCard{save: v.host, ask: v.host, keys: v.keys, actor: v.deps.Actor, detail: tv.detail, typedDiagnosis: diagnosis.typed}
+	primary, rest := flow.actions(v.deps.Commit != nil)
+	sections = append(sections, rest)
 	sections = append(sections, widget.NewCard("", "", container.NewVBox(info, contact)))
 	sections = append(sections, widget.NewCard(lang.X("warranty.title", "Warranty"), "", v.renderDecision(tv)))
-	if v.term != nil {
-		if c := v.term.diagnosisCard(t); c != nil {
-			sections = append(sections, c)
-		}
-		v.photos = v.term.photosCard(tv.detail, tv.thumbs)
-		sections = append(sections, v.term.partsCard(tv), v.term.repairCard(tv.detail), v.photos, v.term.notesCard(tv.detail))
+	if v.deps.Commit != nil && t.Status.Open() {
+		sections = append(sections, diagnosis.object())
 	}
-	return container.NewVBox(sections...)
+	parts := &partsCard{adder: v.host, editable: v.deps.Commit != nil, tv: tv}
+	repairs := &repairCard{save: v.host, ask: v.host, keys: v.keys, now: v.deps.Now, editable: v.deps.Commit != nil, detail: tv.detail}
+	photos := &photosCard{ctx: v.ctx, files: v.host, show: v.host, keys: v.keys, lib: v.deps.Photos, run: v.deps.Run,
+		editable: v.deps.Commit != nil && v.deps.Photos != nil, detail: tv.detail, thumbs: tv.thumbs}
+	notes := &notesCard{save: v.host, keys: v.keys, editable: v.deps.Commit != nil, detail: tv.detail}
+	v.photos = photos.object()
+	sections = append(sections, parts.object(), repairs.object(), v.photos, notes.object())
+
+	if primary != nil {
+		bar = container.NewVBox(widget.NewSeparator(), container.NewPadded(primary))
+	}
+	if t.Status == app.StatusCancelled && !app.MayCancel(v.deps.Actor, t) {
+		top = cancelledBanner(t)
+	}
+	return container.NewVBox(sections...), top, bar
+}
+
+// cancelledBanner tells a technician that dispatch cancelled the ticket
+// on screen (only dispatch may cancel one of theirs, app.MayCancel), and
+// what to do now.
+func cancelledBanner(t app.Ticket) fyne.CanvasObject {
+	head := widget.NewLabel(lang.X("ticket.cancelled_by_dispatch", "Cancelled by dispatch"))
+	head.TextStyle.Bold = true
+	head.Importance = widget.DangerImportance
+	box := container.NewVBox(head)
+	if t.StatusReason != "" {
+		box.Add(lowLabel(t.StatusReason))
+	}
+	box.Add(lowLabel(lang.X("ticket.cancelled_next", "Stop work on it. What you recorded is kept and sent with the next sync.")))
+	return container.NewVBox(container.NewPadded(box), widget.NewSeparator())
+}
+
+// wheelTarget is the scroll that a card's own scrolling fields pass the
+// mouse wheel to.
+func (v *TicketDetailView) wheelTarget() fyne.Scrollable {
+	if v.scroll == nil {
+		return nil
+	}
+	return v.scroll
 }
 
 func windowText(t app.Ticket) string {

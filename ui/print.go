@@ -73,6 +73,24 @@ func EncodeLabels(labels []scanner.Printable, f LabelFormat) ([][]byte, error) {
 // printLabels shows the ticket's labels with a preview and saves the
 // chosen ones.
 func (t *Terminal) printLabels(tv ticketView) {
+	(&labelPrinter{win: t.win, status: t, run: t.deps.Run}).show(tv)
+}
+
+// statusLine shows one line of news or trouble below the screen.
+type statusLine interface {
+	setScanStatus(problem bool, text string)
+}
+
+// labelPrinter shows a ticket's labels and saves the chosen ones as files
+// to print.
+type labelPrinter struct {
+	win    fyne.Window // nil: nothing to show dialogs on
+	status statusLine
+	run    func(func()) // slow work off the UI goroutine (Deps.Run)
+}
+
+// show shows the ticket's labels with a preview and saves the chosen ones.
+func (p *labelPrinter) show(tv ticketView) {
 	labels := ticketLabels(tv.detail, tv.parts)
 	names := make([]string, len(labels))
 	for i, l := range labels {
@@ -127,12 +145,12 @@ func (t *Terminal) printLabels(tv ticketView) {
 			}
 		}
 		if len(picked) == 0 {
-			t.setScanStatus(true, lang.X("labels.none_chosen", "Choose at least one label to print."))
+			p.status.setScanStatus(true, lang.X("labels.none_chosen", "Choose at least one label to print."))
 			return
 		}
-		t.saveLabels(tv.detail.Ticket.Number, picked, f)
+		p.save(tv.detail.Ticket.Number, picked, f)
 	}
-	if t.win == nil {
+	if p.win == nil {
 		return
 	}
 	d := dialog.NewCustomConfirm(lang.X("labels.title", "Print labels"), lang.X("labels.save", "Save to print"), lang.X("dialog.cancel", "Cancel"),
@@ -140,27 +158,27 @@ func (t *Terminal) printLabels(tv ticketView) {
 			if ok {
 				save()
 			}
-		}, t.win)
-	d.Resize(dialogSize(t.win))
+		}, p.win)
+	d.Resize(dialogSize(p.win))
 	d.Show()
 }
 
-// saveLabels asks where to save and writes the files there.
-func (t *Terminal) saveLabels(number string, labels []scanner.Printable, f LabelFormat) {
+// save asks where to save and writes the files there.
+func (p *labelPrinter) save(number string, labels []scanner.Printable, f LabelFormat) {
 	ext := ".pdf"
 	if f == LabelsPNG {
 		ext = ".png"
 	}
 	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
-			t.setScanStatus(true, errorText(err))
+			p.status.setScanStatus(true, errorText(err))
 			return
 		}
 		if wc == nil {
 			return // cancelled
 		}
 		uri := wc.URI()
-		t.deps.Run(func() {
+		p.run(func() {
 			files, err := EncodeLabels(labels, f)
 			if err == nil {
 				err = writeLabelFiles(wc, uri, files, ext)
@@ -169,13 +187,13 @@ func (t *Terminal) saveLabels(number string, labels []scanner.Printable, f Label
 			}
 			fyne.Do(func() {
 				if err != nil {
-					t.setScanStatus(true, lang.X("labels.save_failed", "The labels could not be saved: {{.Error}}. Choose another folder and try again.", map[string]any{"Error": errorText(err)}))
+					p.status.setScanStatus(true, lang.X("labels.save_failed", "The labels could not be saved: {{.Error}}. Choose another folder and try again.", map[string]any{"Error": errorText(err)}))
 					return
 				}
-				t.setScanStatus(false, lang.XN("labels.saved", "Saved {{.Count}} labels to {{.Name}}. Open it and print at 100 % (actual size).", len(labels), map[string]any{"Count": len(labels), "Name": uri.Name()}))
+				p.status.setScanStatus(false, lang.XN("labels.saved", "Saved {{.Count}} labels to {{.Name}}. Open it and print at 100 % (actual size).", len(labels), map[string]any{"Count": len(labels), "Name": uri.Name()}))
 			})
 		})
-	}, t.win)
+	}, p.win)
 	d.SetFileName(strings.ReplaceAll("labels-"+number, "/", "-") + ext)
 	d.Show()
 }

@@ -118,7 +118,7 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 	deps.defaults()
 	t := &Terminal{deps: deps, ctx: ctx, keys: &wedgeKeys{wedge: deps.Wedge, now: deps.KeyClock}, trimmer: newMemoryTrimmer()}
 	context.AfterFunc(ctx, t.trimmer.stop)
-	t.detail = newTicketDetailView(ctx, deps, t)
+	t.detail = newTicketDetailView(ctx, deps, t, t.keys)
 	t.list = newTicketList(ctx, deps, t.keys, t.openTicket)
 
 	t.search = newScanEntry(t.keys)

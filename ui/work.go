@@ -1,38 +1,29 @@
 package ui
 
 import (
-	"bytes"
-	"fmt"
-	"image"
-	_ "image/gif" // photo thumbnails
-	_ "image/jpeg"
-	_ "image/png"
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	xdraw "golang.org/x/image/draw"
 
 	"github.com/fieldbench/fieldbench/app"
 )
 
-// This file is the work on a ticket: the workflow buttons the state
-// machine allows (and why the others are not), diagnosis and resolution,
-// the repair log, parts used, photos and notes. Every change is one named
-// mutation through Deps.Commit: saved on the device at once, sent by sync.
+// This file is what the ticket's cards (card_*.go) ask of the terminal:
+// saving, dialogs, part picking and attaching photos. Every change is one
+// named mutation through Deps.Commit: saved on the device at once, sent by
+// sync.
 
 // commit saves cmd in the background, then reloads the ticket and the
-// list. done, if set, runs on the UI goroutine after a successful save.
+// list. done, if set, runs on the UI goroutine after a successful save. A
+// workflow step's new state shows at once, before the reload: that reads
+// the ticket back from the store, which may wait behind a sync writing to
+// it.
 func (t *Terminal) commit(cmd app.Command, done func()) {
 	if t.deps.Commit == nil {
 		return
@@ -44,6 +35,9 @@ func (t *Terminal) commit(cmd app.Command, done func()) {
 			if err != nil {
 				t.showError(err)
 				return
+			}
+			if tr, ok := cmd.(*app.TransitionTicket); ok {
+				t.detail.applyTransition(tr)
 			}
 			if done != nil {
 				done()
@@ -71,10 +65,16 @@ func (t *Terminal) showError(err error) {
 
 // ask shows a small form and runs ok with it when confirmed.
 func (t *Terminal) ask(title, confirm string, items []*widget.FormItem, ok func()) {
+	t.askWith(title, confirm, lang.X("dialog.cancel", "Cancel"), items, ok)
+}
+
+// askWith is ask whose dismiss button says keep: beside "Cancel ticket",
+// a bare "Cancel" would be read as the same thing.
+func (t *Terminal) askWith(title, confirm, keep string, items []*widget.FormItem, ok func()) {
 	if t.win == nil {
 		return
 	}
-	d := dialog.NewForm(title, confirm, lang.X("dialog.cancel", "Cancel"), items, func(yes bool) {
+	d := dialog.NewForm(title, confirm, keep, items, func(yes bool) {
 		if yes {
 			ok()
 		}
@@ -82,6 +82,14 @@ func (t *Terminal) ask(title, confirm string, items []*widget.FormItem, ok func(
 	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.96, 560), 0))
 	d.Show()
 }
+
+// confirm asks before an action that cannot be taken back.
+func (t *Terminal) confirm(title, message, doLabel, keepLabel string, destructive bool, ok func()) {
+	confirmAction(t.win, title, message, doLabel, keepLabel, destructive, ok)
+}
+
+// detailChanged lets the memory trimmer know the detail pane was rebuilt.
+func (t *Terminal) detailChanged() { t.trimmer.changed() }
 
 func actionText(a app.Action) string {
 	switch a {
@@ -127,170 +135,6 @@ func resolutionText(r app.Resolution) string {
 	return string(r)
 }
 
-// workflow renders the buttons of the actions possible from the ticket's
-// status: enabled when the state machine allows them now, disabled with
-// the reason when a guard refuses them.
-func (t *Terminal) workflow(d app.TicketDetail) fyne.CanvasObject {
-	tk := d.Ticket
-	checks := app.AvailableActions(tk, len(d.Repairs))
-	box := container.NewVBox()
-	if len(checks) == 0 || t.deps.Commit == nil {
-		return box
-	}
-	buttons := container.NewGridWrap(fyne.NewSize(190, 48))
-	var why []string
-	primary := true
-	for _, c := range checks {
-		c := c
-		b := widget.NewButton(actionText(c.Action), func() { t.runAction(tk, c.Action) })
-		if !c.Allowed {
-			b.Disable()
-			why = append(why, actionText(c.Action)+": "+errorText(c.Reason))
-		} else if primary && c.Action != app.ActionCancel && c.Action != app.ActionFail {
-			b.Importance = widget.HighImportance
-			primary = false
-		}
-		buttons.Add(b)
-	}
-	box.Add(buttons)
-	for _, w := range why {
-		l := widget.NewLabel(w)
-		l.Wrapping = fyne.TextWrapWord
-		l.Importance = widget.LowImportance
-		box.Add(l)
-	}
-	return box
-}
-
-// runAction asks for what the action needs (a reason, a resolution) and
-// commits it.
-func (t *Terminal) runAction(tk app.Ticket, a app.Action) {
-	cmd := &app.TransitionTicket{Action: a, Ticket: tk.ID, Epoch: tk.Epoch}
-	switch a {
-	case app.ActionWait, app.ActionFail, app.ActionCancel, app.ActionReopen:
-		reason := newScanEntry(t.keys)
-		hint := lang.X("action.reason_hint", "Why: the customer and dispatch read this")
-		if a == app.ActionWait {
-			hint = lang.X("action.wait_hint", "Which parts, and what they are for")
-		}
-		reason.SetPlaceHolder(hint)
-		t.ask(actionText(a), actionText(a), []*widget.FormItem{widget.NewFormItem(lang.X("action.reason", "Reason"), reason)}, func() {
-			cmd.Reason = reason.Text
-			t.commit(cmd, nil)
-		})
-	case app.ActionComplete:
-		names := make([]string, len(app.Resolutions))
-		for i, r := range app.Resolutions {
-			names[i] = resolutionText(r)
-		}
-		res := widget.NewSelect(names, nil)
-		for i, r := range app.Resolutions {
-			if r == tk.ResolutionCode {
-				res.SetSelectedIndex(i)
-			}
-		}
-		t.ask(actionText(a), actionText(a), []*widget.FormItem{widget.NewFormItem(lang.X("ticket.resolution", "Resolution"), res)}, func() {
-			if i := res.SelectedIndex(); i >= 0 {
-				cmd.Resolution = app.Resolutions[i]
-			}
-			t.commit(cmd, nil)
-		})
-	default:
-		t.commit(cmd, nil)
-	}
-}
-
-// diagnosisCard edits the diagnosis; sent as a three-way-mergeable update.
-func (t *Terminal) diagnosisCard(tk app.Ticket) fyne.CanvasObject {
-	if t.deps.Commit == nil || !tk.Status.Open() {
-		return nil
-	}
-	e := widget.NewMultiLineEntry()
-	e.Wrapping = fyne.TextWrapWord
-	e.SetMinRowsVisible(2)
-	e.SetText(tk.Diagnosis)
-	e.SetPlaceHolder(lang.X("diagnosis.hint", "What you found: cause, tests done, readings"))
-	save := widget.NewButtonWithIcon(lang.X("diagnosis.save", "Save diagnosis"), theme.DocumentSaveIcon(), nil)
-	save.Disable()
-	e.OnChanged = func(s string) {
-		if s != tk.Diagnosis {
-			save.Enable()
-		} else {
-			save.Disable()
-		}
-	}
-	save.OnTapped = func() {
-		text, base := strings.TrimSpace(e.Text), tk.Diagnosis
-		t.commit(&app.UpdateTicket{Ticket: tk.ID, Set: app.TicketFields{Diagnosis: &text}, Base: app.TicketFields{Diagnosis: &base}}, nil)
-	}
-	return widget.NewCard(lang.X("ticket.diagnosis", "Diagnosis"), "", container.NewVBox(e, container.NewHBox(save)))
-}
-
-// repairCard lists the repair log and logs new entries.
-func (t *Terminal) repairCard(d app.TicketDetail) fyne.CanvasObject {
-	box := container.NewVBox()
-	for _, r := range d.Repairs {
-		l := widget.NewLabel(fmt.Sprintf("%s  %s (%d min)  %s", timeText(r.At), r.Action, r.Minutes, r.By))
-		l.Wrapping = fyne.TextWrapWord
-		box.Add(l)
-	}
-	if len(d.Repairs) == 0 {
-		box.Add(lowLabel(lang.X("repair.none", "Nothing logged yet.")))
-	}
-	if t.deps.Commit != nil && d.Ticket.Status != app.StatusClosed {
-		box.Add(container.NewHBox(widget.NewButtonWithIcon(lang.X("repair.add", "Log repair"), theme.ContentAddIcon(), func() { t.logRepair(d.Ticket) })))
-	}
-	return widget.NewCard(lang.X("ticket.repairs", "Repair log"), "", box)
-}
-
-func (t *Terminal) logRepair(tk app.Ticket) {
-	what := newScanEntry(t.keys)
-	what.SetPlaceHolder(lang.X("repair.what_hint", "e.g. replaced the drain pump"))
-	minutes := newScanEntry(t.keys)
-	minutes.SetText("30")
-	t.ask(lang.X("repair.add", "Log repair"), lang.X("work.save", "Save"), []*widget.FormItem{
-		widget.NewFormItem(lang.X("repair.what", "What you did"), what),
-		widget.NewFormItem(lang.X("repair.minutes", "Minutes"), minutes),
-	}, func() {
-		n, err := strconv.Atoi(strings.TrimSpace(minutes.Text))
-		if err != nil {
-			t.showError(app.Errorf(app.EINVALID, "repair.bad_minutes", "Minutes must be between 0 and 1440."))
-			return
-		}
-		t.commit(&app.LogRepair{Entry: app.RepairEntry{ID: app.NewID(), Ticket: tk.ID, Action: strings.TrimSpace(what.Text), Minutes: n}}, nil)
-	})
-}
-
-// partsCard lists the parts fitted and adds one: searched, scanned, or
-// picked from the technician's own stock.
-func (t *Terminal) partsCard(tv ticketView) fyne.CanvasObject {
-	d := tv.detail
-	box := container.NewVBox()
-	for _, u := range d.Parts {
-		name := string(u.Part)
-		if p, ok := tv.parts[u.Part]; ok {
-			name = partName(p) + " · " + string(u.Part)
-		}
-		line := fmt.Sprintf("%s × %d", name, u.Qty)
-		if u.Serial != "" {
-			line += "  S/N " + u.Serial
-		}
-		if u.DefectiveSerial != "" {
-			line += "  " + lang.X("parts.returned", "defective {{.Serial}} kept for return", map[string]any{"Serial": u.DefectiveSerial})
-		}
-		l := widget.NewLabel(line)
-		l.Wrapping = fyne.TextWrapWord
-		box.Add(l)
-	}
-	if len(d.Parts) == 0 {
-		box.Add(lowLabel(lang.X("parts.none", "No parts fitted.")))
-	}
-	if t.deps.Commit != nil && d.Ticket.Status.Open() {
-		box.Add(container.NewHBox(widget.NewButtonWithIcon(lang.X("parts.add", "Add part"), theme.ContentAddIcon(), func() { t.addPart(d.Ticket, "") })))
-	}
-	return widget.NewCard(lang.X("ticket.parts", "Parts"), "", box)
-}
-
 func partName(p app.Part) string {
 	if preferChinese() && p.NameZH != "" {
 		return p.NameZH
@@ -308,109 +152,44 @@ func lowLabel(s string) *widget.Label {
 	return l
 }
 
-// photosCard shows the ticket's photos as thumbnails with their upload
-// state, and adds photos from files (or dropped on the card).
-func (t *Terminal) photosCard(d app.TicketDetail, thumbs map[string]image.Image) *widget.Card {
-	grid := container.NewGridWrap(fyne.NewSize(128, 150))
-	for _, p := range d.Photos {
-		grid.Add(t.thumbnail(p, thumbs[p.SHA256]))
-	}
-	box := container.NewVBox()
-	if len(d.Photos) == 0 {
-		box.Add(lowLabel(lang.X("photos.none", "No photos. Add one, or drop a picture here.")))
-	} else {
-		box.Add(grid)
-	}
-	if t.deps.Commit != nil && t.deps.Photos != nil && d.Ticket.Status != app.StatusClosed {
-		box.Add(container.NewHBox(widget.NewButtonWithIcon(lang.X("photos.add", "Add photo"), theme.FileImageIcon(), func() { t.pickTicketPhoto(d.Ticket) })))
-	}
-	return widget.NewCard(lang.X("ticket.photos", "Photos"), "", box)
-}
-
-func photoStateText(state string) string {
-	switch state {
-	case app.PhotoVerified:
-		return lang.X("photos.state.verified", "Uploaded")
-	case app.PhotoUploading:
-		return lang.X("photos.state.uploading", "Uploading…")
-	}
-	return lang.X("photos.state.local", "On this device only")
-}
-
-func (t *Terminal) thumbnail(p app.Photo, thumb image.Image) fyne.CanvasObject {
-	img := canvas.NewImageFromResource(theme.FileImageIcon())
-	img.FillMode = canvas.ImageFillContain
-	img.SetMinSize(fyne.NewSize(120, 110))
-	if thumb != nil {
-		img.Image, img.Resource = thumb, nil
-	}
-	state := widget.NewLabel(photoStateText(p.State))
-	state.Truncation = fyne.TextTruncateEllipsis
-	state.Importance = widget.LowImportance
-	if p.State == app.PhotoVerified {
-		state.Importance = widget.SuccessImportance
-	}
-	return container.NewBorder(nil, state, nil, nil, img)
-}
-
-// thumbSize is the longer side of a photo's thumbnail, in pixels: twice
-// its size on screen, for high-density displays.
-const thumbSize = 240
-
-// loadThumbnail decodes a stored photo and shrinks it, off the UI
-// goroutine: a photo attached now is at most app.PhotoMaxSide pixels
-// wide, but one attached by an older build was stored as taken. Its
-// header is checked first (app.CheckPhotoPixels): a small file may
-// declare a gigabyte of pixels.
-func (t *Terminal) loadThumbnail(sha string) image.Image {
-	if t.deps.Photos == nil {
-		return nil
-	}
-	rc, err := t.deps.Photos.OpenPhoto(t.ctx, sha)
-	if err != nil {
-		return nil // not on this device (yet): the placeholder shows
-	}
-	data, err := io.ReadAll(io.LimitReader(rc, app.MaxPhotoBytes))
-	rc.Close()
-	if err != nil {
-		return nil
-	}
-	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
-	if err != nil || app.CheckPhotoPixels(cfg.Width, cfg.Height) != nil {
-		return nil // the placeholder shows
-	}
-	src, _, err := image.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil
-	}
-	b := src.Bounds()
-	w, h := b.Dx(), b.Dy()
-	if w <= thumbSize && h <= thumbSize {
-		return src
-	}
-	if w >= h {
-		w, h = thumbSize, max(1, h*thumbSize/w)
-	} else {
-		w, h = max(1, w*thumbSize/h), thumbSize
-	}
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	xdraw.ApproxBiLinear.Scale(dst, dst.Bounds(), src, b, xdraw.Src, nil)
-	return dst
-}
-
-// pickTicketPhoto attaches a photo chosen from the files.
-func (t *Terminal) pickTicketPhoto(tk app.Ticket) {
+// browsePhoto lets the user choose a picture file, in the pictures folder
+// when there is one, and gives its path.
+func (t *Terminal) browsePhoto(got func(path string)) {
 	if t.win == nil {
 		return
 	}
 	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
-		if err != nil || rc == nil {
+		if err != nil {
+			t.showError(app.Errorf(app.EINVALID, "scan.file_unreadable", "The file cannot be read. Choose it again or copy it to this device first.").WithCause(err))
 			return
 		}
-		t.attachPhoto(tk, rc.URI().Name(), func() (io.ReadCloser, error) { return rc, nil })
+		if rc == nil {
+			return // cancelled
+		}
+		rc.Close()
+		got(rc.URI().Path())
 	}, t.win)
 	d.SetFilter(storage.NewExtensionFileFilter(imageExtensions))
+	if dir := picturesDir(); dir != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+			d.SetLocation(l)
+		}
+	}
 	d.Show()
+}
+
+// picturesDir is where a camera or phone sync puts pictures on this
+// computer: ~/Pictures, or "" when there is none.
+func picturesDir() string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	dir := filepath.Join(home, "Pictures")
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return ""
+	}
+	return dir
 }
 
 // AttachPhoto adds the photo at path to the open ticket, as a drop on its
@@ -431,8 +210,13 @@ func (t *Terminal) attachPhoto(tk app.Ticket, name string, open func() (io.ReadC
 }
 
 // attachPhotoKind is attachPhoto for a photo of kind ("repair",
-// "condition", …).
+// "condition", …), captioned with its file name.
 func (t *Terminal) attachPhotoKind(tk app.Ticket, name, kind string, open func() (io.ReadCloser, error)) {
+	t.attachPhotoAs(tk, name, kind, open)
+}
+
+// attachPhotoAs is attachPhoto with the caption the user gave.
+func (t *Terminal) attachPhotoAs(tk app.Ticket, caption, kind string, open func() (io.ReadCloser, error)) {
 	t.deps.Run(func() {
 		rc, err := open()
 		if err != nil {
@@ -448,31 +232,7 @@ func (t *Terminal) attachPhotoKind(tk app.Ticket, name, kind string, open func()
 				t.showError(err)
 				return
 			}
-			t.commit(&app.AttachPhoto{Photo: app.Photo{ID: app.NewID(), Ticket: tk.ID, SHA256: f.SHA256, Size: f.Size, Mime: f.Mime, Caption: name, Kind: kind}}, nil)
+			t.commit(&app.AttachPhoto{Photo: app.Photo{ID: app.NewID(), Ticket: tk.ID, SHA256: f.SHA256, Size: f.Size, Mime: f.Mime, Caption: caption, Kind: kind}}, nil)
 		})
 	})
-}
-
-// notesCard lists notes and adds one.
-func (t *Terminal) notesCard(d app.TicketDetail) fyne.CanvasObject {
-	box := container.NewVBox()
-	for _, n := range d.Notes {
-		l := widget.NewLabel(fmt.Sprintf("%s  %s: %s", timeText(n.At), n.By, n.Text))
-		l.Wrapping = fyne.TextWrapWord
-		box.Add(l)
-	}
-	if t.deps.Commit != nil {
-		entry := newScanEntry(t.keys)
-		entry.SetPlaceHolder(lang.X("notes.hint", "Add a note for dispatch or the next visit"))
-		add := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() {
-			text := strings.TrimSpace(entry.Text)
-			if text == "" {
-				return
-			}
-			t.commit(&app.AddNote{Note: app.Note{ID: app.NewID(), Ticket: d.Ticket.ID, Text: text}}, nil)
-		})
-		entry.OnSubmitted = func(string) { add.OnTapped() }
-		box.Add(container.NewBorder(nil, nil, nil, add, entry))
-	}
-	return widget.NewCard(lang.X("ticket.notes", "Notes"), "", box)
 }

@@ -132,6 +132,7 @@ func TestWorkOnATicket(t *testing.T) {
 	tapButton(t, detail, "Log repair")
 	dlg := w.Canvas().Overlays().Top()
 	typeInto(t, dlg, "drain pump", "Replaced the mainboard")
+	typeInto(t, dlg, "0 to 1440", "30")
 	tapButton(t, dlg, "Save")
 	if r := ticketNow(t, deps, tk.ID).Repairs; len(r) != 1 || r[0].Action != "Replaced the mainboard" || r[0].Minutes != 30 {
 		t.Fatalf("repairs: %+v", r)

@@ -1,0 +1,98 @@
+package ui
+
+import (
+	"image/color"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// diagnosisCard edits the diagnosis; sent as a three-way-mergeable update.
+type diagnosisCard struct {
+	save   committer
+	ticket app.Ticket
+	entry  *widget.Entry
+	wheel  func() fyne.Scrollable
+}
+
+// Rows of the diagnosis entry: it grows with the lines typed, up to
+// maxDiagnosisRows, past which the text scrolls under the cursor.
+const (
+	minDiagnosisRows = 2
+	maxDiagnosisRows = 12
+)
+
+func newDiagnosisCard(save committer, keys *wedgeKeys, tk app.Ticket, wheel func() fyne.Scrollable) *diagnosisCard {
+	c := &diagnosisCard{save: save, ticket: tk, wheel: wheel}
+	c.entry = widget.NewMultiLineEntry()
+	c.entry.Wrapping = fyne.TextWrapWord
+	c.entry.SetText(tk.Diagnosis)
+	c.entry.SetPlaceHolder(lang.X("diagnosis.hint", "What you found: cause, tests done, readings"))
+	c.grow()
+	return c
+}
+
+// typed is the diagnosis as typed, saved or not.
+func (c *diagnosisCard) typed() string { return c.entry.Text }
+
+// grow fits the entry's rows to the lines typed.
+func (c *diagnosisCard) grow() {
+	rows := strings.Count(c.entry.Text, "\n") + 2
+	c.entry.SetMinRowsVisible(max(minDiagnosisRows, min(rows, maxDiagnosisRows)))
+}
+
+func (c *diagnosisCard) object() fyne.CanvasObject {
+	save := widget.NewButtonWithIcon(lang.X("diagnosis.save", "Save diagnosis"), theme.DocumentSaveIcon(), nil)
+	if c.entry.Text == c.ticket.Diagnosis {
+		save.Disable()
+	}
+	c.entry.OnChanged = func(s string) {
+		c.grow()
+		if s != c.ticket.Diagnosis {
+			save.Enable()
+		} else {
+			save.Disable()
+		}
+	}
+	save.OnTapped = func() {
+		text, base := strings.TrimSpace(c.entry.Text), c.ticket.Diagnosis
+		c.save.commit(&app.UpdateTicket{Ticket: c.ticket.ID, Set: app.TicketFields{Diagnosis: &text}, Base: app.TicketFields{Diagnosis: &base}}, nil)
+	}
+	field := container.NewStack(c.entry, newWheelPass(c.wheel))
+	return widget.NewCard(lang.X("ticket.diagnosis", "Diagnosis"), "", container.NewVBox(field, container.NewHBox(save)))
+}
+
+// wheelPass lies over a multi-line entry inside a scrolling page and hands
+// the mouse wheel to the page: a wrapping entry scrolls its own text and
+// would otherwise stop the page under the pointer. It takes nothing else,
+// so taps, selection and typing still reach the entry below it.
+type wheelPass struct {
+	widget.BaseWidget
+	to func() fyne.Scrollable
+}
+
+var _ fyne.Scrollable = (*wheelPass)(nil)
+
+func newWheelPass(to func() fyne.Scrollable) *wheelPass {
+	w := &wheelPass{to: to}
+	w.ExtendBaseWidget(w)
+	return w
+}
+
+// Scrolled passes the wheel to the page.
+func (w *wheelPass) Scrolled(ev *fyne.ScrollEvent) {
+	if s := w.to(); s != nil {
+		s.Scrolled(ev)
+	}
+}
+
+func (w *wheelPass) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
+}

@@ -1,0 +1,93 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// repairCard lists the repair log and logs new entries.
+type repairCard struct {
+	save     committer
+	ask      dialogs
+	keys     *wedgeKeys
+	now      func() time.Time
+	editable bool
+	detail   app.TicketDetail
+}
+
+func (c *repairCard) object() fyne.CanvasObject {
+	d := c.detail
+	box := container.NewVBox()
+	for _, r := range d.Repairs {
+		l := widget.NewLabel(fmt.Sprintf("%s  %s (%d min)  %s", timeText(r.At), r.Action, r.Minutes, r.By))
+		l.Wrapping = fyne.TextWrapWord
+		box.Add(l)
+	}
+	if len(d.Repairs) == 0 {
+		box.Add(lowLabel(lang.X("repair.none", "Nothing logged yet.")))
+	}
+	if c.editable && d.Ticket.Status != app.StatusClosed {
+		box.Add(container.NewHBox(widget.NewButtonWithIcon(lang.X("repair.add", "Log repair"), theme.ContentAddIcon(), c.logRepair)))
+	}
+	return widget.NewCard(lang.X("ticket.repairs", "Repair log"), "", box)
+}
+
+// logRepair asks what was done and for how long, offering the time since
+// work started.
+func (c *repairCard) logRepair() {
+	tk := c.detail.Ticket
+	what := newScanEntry(c.keys)
+	what.SetPlaceHolder(lang.X("repair.what_hint", "e.g. replaced the drain pump"))
+	minutes := newScanEntry(c.keys)
+	minutes.SetPlaceHolder(lang.X("repair.minutes_hint", "0 to 1440"))
+	item := widget.NewFormItem(lang.X("repair.minutes", "Minutes"), minutes)
+	if m, ok := suggestedMinutes(c.detail, c.now()); ok {
+		minutes.SetText(strconv.Itoa(m))
+		item.HintText = lang.X("repair.minutes_suggested", "Time since work started, less what is already logged since then.")
+	}
+	c.ask.ask(lang.X("repair.add", "Log repair"), lang.X("work.save", "Save"), []*widget.FormItem{
+		widget.NewFormItem(lang.X("repair.what", "What you did"), what),
+		item,
+	}, func() {
+		n, err := strconv.Atoi(strings.TrimSpace(minutes.Text))
+		if err != nil {
+			c.ask.showError(app.Errorf(app.EINVALID, "repair.bad_minutes", "Minutes must be between 0 and 1440."))
+			return
+		}
+		c.save.commit(&app.LogRepair{Entry: app.RepairEntry{ID: app.NewID(), Ticket: tk.ID, Action: strings.TrimSpace(what.Text), Minutes: n}}, nil)
+	})
+}
+
+// suggestedMinutes is the time worked since the ticket was started, less
+// the minutes of entries logged since then (so that a second entry does
+// not count the first one's time again), rounded up to 5 minutes and kept
+// within one entry's bound (app.MaxRepairMinutes). ok is false before work
+// started: then there is nothing to go by.
+func suggestedMinutes(d app.TicketDetail, now time.Time) (int, bool) {
+	started := d.Ticket.StartedAt
+	if started.IsZero() {
+		return 0, false
+	}
+	worked := now.Sub(started)
+	for _, r := range d.Repairs {
+		if !r.At.Before(started) {
+			worked -= time.Duration(r.Minutes) * time.Minute
+		}
+	}
+	if worked <= 0 {
+		return 0, true
+	}
+	const step = 5 * time.Minute
+	m := int((worked + step - 1) / step * step / time.Minute)
+	return min(m, app.MaxRepairMinutes), true
+}

@@ -1,0 +1,204 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// workflowCard is the ticket's workflow: the state's primary action, which
+// the detail view pins below the cards so that it never scrolls away, and
+// the other actions the state machine allows (and why some are refused
+// now), in the scrolling cards.
+type workflowCard struct {
+	save   committer
+	ask    dialogs
+	keys   *wedgeKeys
+	actor  app.Actor
+	detail app.TicketDetail
+	// typedDiagnosis is the diagnosis as typed in its card, saved or not:
+	// completing takes it.
+	typedDiagnosis func() string
+}
+
+// primaryOrder is the next step of each state, in preference order: the
+// first of them the state allows is the primary action. Waiting for parts,
+// failing and cancelling are never primary: they are the exceptions.
+var primaryOrder = []app.Action{app.ActionDepart, app.ActionArrive, app.ActionStart, app.ActionResume, app.ActionComplete, app.ActionClose, app.ActionReopen}
+
+// destructive reports whether a ends the ticket for good: it looks
+// different and is confirmed.
+func destructive(a app.Action) bool { return a == app.ActionCancel || a == app.ActionClose }
+
+// actions returns the primary action's button (nil when there is none)
+// and the card with the others. A read-only terminal shows neither.
+func (w *workflowCard) actions(editable bool) (primary *widget.Button, rest fyne.CanvasObject) {
+	box := container.NewVBox()
+	if !editable {
+		return nil, box
+	}
+	tk := w.detail.Ticket
+	var checks []app.ActionCheck
+	for _, c := range app.AvailableActions(tk, len(w.detail.Repairs)) {
+		if c.Action == app.ActionCancel && !app.MayCancel(w.actor, tk) {
+			continue // dispatch's decision: a field technician records "cannot complete"
+		}
+		if c.Action == app.ActionComplete {
+			// Completing shows the whole checklist of what is missing,
+			// typed text included: the button stays available for it.
+			c.Allowed, c.Reason = true, nil
+		}
+		checks = append(checks, c)
+	}
+	first := app.Action("")
+	for _, a := range primaryOrder {
+		for _, c := range checks {
+			if first == "" && c.Action == a && c.Allowed {
+				first = a
+			}
+		}
+	}
+	// The others wrap at one size; the primary, alone in the pinned bar,
+	// is wider, so a destructive action never sits beside it as its equal.
+	others := container.NewGridWrap(fyne.NewSize(190, 48))
+	var why []string
+	for _, c := range checks {
+		b := widget.NewButton(actionText(c.Action), func() { w.run(c.Action) })
+		switch {
+		case destructive(c.Action):
+			b.Importance = widget.DangerImportance
+		case c.Action == first:
+			b.Importance = widget.HighImportance
+		}
+		if !c.Allowed {
+			b.Disable()
+			why = append(why, actionText(c.Action)+": "+errorText(c.Reason))
+		}
+		if c.Action == first {
+			primary = b
+			continue
+		}
+		others.Add(b)
+	}
+	if len(others.Objects) > 0 {
+		box.Add(others)
+	}
+	for _, text := range why {
+		box.Add(lowLabel(text))
+	}
+	return primary, box
+}
+
+// run asks for what action a needs (a reason, a resolution, a
+// confirmation) and commits it.
+func (w *workflowCard) run(a app.Action) {
+	tk := w.detail.Ticket
+	cmd := &app.TransitionTicket{Action: a, Ticket: tk.ID, Epoch: tk.Epoch}
+	switch a {
+	case app.ActionCancel:
+		w.ask.confirm(lang.X("action.cancel_title", "Cancel ticket {{.Number}}?", map[string]any{"Number": tk.Number}),
+			lang.X("action.cancel_confirm", "A cancelled ticket cannot be reopened. The customer and dispatch read the reason you give next."),
+			actionText(a), lang.X("action.keep", "Keep ticket"), true, func() {
+				w.askReason(cmd, lang.X("action.keep", "Keep ticket"))
+			})
+	case app.ActionClose:
+		w.ask.confirm(lang.X("action.close_title", "Hand back and close {{.Number}}?", map[string]any{"Number": tk.Number}),
+			lang.X("action.close_confirm", "Hand the device back first. A closed ticket cannot be changed or reopened."),
+			actionText(a), lang.X("action.keep_open", "Keep it open"), true, func() { w.save.commit(cmd, nil) })
+	case app.ActionWait, app.ActionFail, app.ActionReopen:
+		w.askReason(cmd, lang.X("dialog.cancel", "Cancel"))
+	case app.ActionComplete:
+		w.complete(cmd)
+	default:
+		w.save.commit(cmd, nil)
+	}
+}
+
+// askReason asks why, then commits cmd with the reason.
+func (w *workflowCard) askReason(cmd *app.TransitionTicket, keep string) {
+	reason := newScanEntry(w.keys)
+	hint := lang.X("action.reason_hint", "Why: the customer and dispatch read this")
+	if cmd.Action == app.ActionWait {
+		hint = lang.X("action.wait_hint", "Which parts, and what they are for")
+	}
+	reason.SetPlaceHolder(hint)
+	w.ask.askWith(actionText(cmd.Action), actionText(cmd.Action), keep, []*widget.FormItem{widget.NewFormItem(lang.X("action.reason", "Reason"), reason)}, func() {
+		cmd.Reason = reason.Text
+		w.save.commit(cmd, nil)
+	})
+}
+
+// complete asks for the resolution beside the whole checklist of what
+// completing still needs (app.CompleteMissing), counting the diagnosis
+// as typed; confirmed, it saves a typed diagnosis first, then completes.
+func (w *workflowCard) complete(cmd *app.TransitionTicket) {
+	tk := w.detail.Ticket
+	names := make([]string, len(app.Resolutions))
+	for i, r := range app.Resolutions {
+		names[i] = resolutionText(r)
+	}
+	res := widget.NewSelect(names, nil)
+	checklist := container.NewVBox()
+	chosen := func() app.Resolution {
+		if i := res.SelectedIndex(); i >= 0 {
+			return app.Resolutions[i]
+		}
+		return ""
+	}
+	missing := func() []error {
+		t := tk
+		t.Diagnosis = w.typedDiagnosis()
+		return app.CompleteMissing(t, app.TransitionInput{RepairEntries: len(w.detail.Repairs), Resolution: chosen()})
+	}
+	refresh := func() {
+		checklist.RemoveAll()
+		m := missing()
+		for _, err := range m {
+			l := widget.NewLabel("• " + errorText(err))
+			l.Wrapping = fyne.TextWrapWord
+			l.Importance = widget.WarningImportance
+			checklist.Add(l)
+		}
+		if len(m) == 0 {
+			l := widget.NewLabel(lang.X("complete.ready", "Everything completing needs is there."))
+			l.Importance = widget.SuccessImportance
+			checklist.Add(l)
+		}
+	}
+	res.OnChanged = func(string) { refresh() }
+	for i, r := range app.Resolutions {
+		if r == tk.ResolutionCode {
+			res.SetSelectedIndex(i)
+		}
+	}
+	refresh()
+	items := []*widget.FormItem{
+		widget.NewFormItem(lang.X("ticket.resolution", "Resolution"), res),
+		widget.NewFormItem(lang.X("complete.checklist", "Still needed"), checklist),
+	}
+	w.ask.ask(actionText(app.ActionComplete), actionText(app.ActionComplete), items, func() {
+		if m := missing(); len(m) > 0 {
+			texts := make([]string, len(m))
+			for i, err := range m {
+				texts[i] = errorText(err)
+			}
+			w.ask.showError(app.Errorf(app.EINVALID, "complete.missing", "Not completed yet. Still needed: {{.Items}}", "Items", strings.Join(texts, " ")))
+			return
+		}
+		cmd.Resolution = chosen()
+		typed := strings.TrimSpace(w.typedDiagnosis())
+		if typed == strings.TrimSpace(tk.Diagnosis) {
+			w.save.commit(cmd, nil)
+			return
+		}
+		base := tk.Diagnosis
+		w.save.commit(&app.UpdateTicket{Ticket: tk.ID, Set: app.TicketFields{Diagnosis: &typed}, Base: app.TicketFields{Diagnosis: &base}}, func() {
+			w.save.commit(cmd, nil)
+		})
+	})
+}
