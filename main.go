@@ -163,7 +163,12 @@ func main() {
 		hc := fbsync.Link{Fingerprint: pairing.Fingerprint, AllowPlainHTTP: *insecureHTTP}.HTTPClient()
 		client := &fbsync.Client{BaseURL: pairing.Server, Token: pairing.Token, HTTP: hc}
 		engine := fbsync.NewEngine(db, client)
-		deps.Sync = fbsync.NewTerminalSync(engine, client, db)
+		ts, err := fbsync.NewTerminalSync(ctx, engine, client, db, deps.Tickets)
+		if err != nil {
+			closeAll()
+			return ui.Deps{}, nil, err
+		}
+		deps.Sync = ts
 		uploader, err := fbsync.NewPhotoUploader(db, store.NewPhotoStore(db), hc, pairing.Server, pairing.Token)
 		if err != nil {
 			closeAll()
@@ -175,7 +180,7 @@ func main() {
 			// The first sync downloads the technician's tickets, the
 			// catalog and the rules; show it as it goes.
 			var started atomic.Bool // the start screen is gone once the UI runs
-			engine.Watch(func(s fbsync.Status) {
+			engine.Watch(func(s app.SyncStatus) {
 				if s.Running && !started.Load() {
 					progress(lang.X("startup.first_sync", "Downloading your tickets and the parts catalog… {{.Rows}} records", map[string]any{"Rows": s.Pulled}))
 				}
@@ -188,6 +193,7 @@ func main() {
 				log.Printf("optimize store: %v", err)
 			}
 		}
+		engine.SetWorkOffline(a.Preferences().Bool(ui.WorkOfflinePreference))
 		syncCtx, stopSync := context.WithCancel(ctx)
 		engineDone := make(chan struct{})
 		go func() {
