@@ -76,18 +76,15 @@ func (in *conflictInbox) show(cs []app.Conflict, cc conflictContext, err error) 
 }
 
 // staleText says which of reassignment or cancellation made the work
-// stale, and dispatch's value, from the ticket as the last sync left it:
-// cancelled, or gone from the device or someone else's (reassigned).
-func staleText(c app.Conflict, tk app.Ticket, known bool) (what, theirs string) {
-	number := tk.Number
-	if number == "" {
-		number = string(c.Ticket)
-	}
-	if known && tk.Status == app.StatusCancelled {
+// stale, and dispatch's value: as the service says (Theirs), or for a
+// conflict from a service that does not say, from the ticket as the last
+// sync left it: cancelled, or gone from the device or someone else's.
+func staleText(c app.Conflict, number string, tk app.Ticket, known bool) (what, theirs string) {
+	if c.Theirs == app.StaleCancelled || c.Theirs == "" && known && tk.Status == app.StatusCancelled {
 		return lang.X("conflict.stale_cancelled", "Dispatch cancelled ticket {{.Number}} while you worked on it; your change was not applied.", map[string]any{"Number": number}),
 			statusText(app.StatusCancelled)
 	}
-	if !known || tk.Technician != c.Technician {
+	if c.Theirs == app.StaleReassigned || !known || tk.Technician != c.Technician {
 		return lang.X("conflict.stale_reassigned", "Dispatch reassigned ticket {{.Number}} to someone else while you worked on it; your change was not applied.", map[string]any{"Number": number}),
 			lang.X("conflict.stale_reassigned_value", "Assigned to another technician")
 	}
@@ -112,17 +109,19 @@ func (in *conflictInbox) card(c app.Conflict, cc conflictContext) fyne.CanvasObj
 			theirs = ""
 		}
 	}
+	number := tk.Number
+	if n, ok := c.Data["Number"].(string); number == "" && ok {
+		number = n // a ticket no longer on the device: the conflict names it
+	} else if number == "" {
+		number = string(c.Ticket)
+	}
 	if c.Kind == app.ConflictStaleEpoch {
-		text, theirs = staleText(c, tk, known)
+		text, theirs = staleText(c, number, tk, known)
 	}
 	what := widget.NewLabel(text)
 	what.Wrapping = fyne.TextWrapWord
 	what.TextStyle.Bold = true
 	box := container.NewVBox(what)
-	number := tk.Number
-	if number == "" {
-		number = string(c.Ticket) // a ticket no longer on the device
-	}
 	box.Add(fields(
 		lang.X("conflicts.ticket", "Ticket"), number,
 		lang.X("conflicts.field", "Field"), c.Field,

@@ -149,6 +149,9 @@ func (sw *syncWorld) assigned(t *testing.T, n int) []app.Ticket {
 	return out
 }
 
+// dispatcherName is who dispatches in these tests.
+const dispatcherName = "周敏 Zhou Min"
+
 // dispatch applies cmd on the service as a dispatcher.
 func (sw *syncWorld) dispatch(t *testing.T, cmd app.Command) {
 	t.Helper()
@@ -156,7 +159,7 @@ func (sw *syncWorld) dispatch(t *testing.T, cmd app.Command) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := sw.emb.DB.ApplyAdmin(t.Context(), central.Principal{Tenant: sw.emb.Tenant, Role: app.RoleDispatcher, Name: "dispatch"}, m); err != nil {
+	if err := sw.emb.DB.ApplyAdmin(t.Context(), central.Principal{Tenant: sw.emb.Tenant, Role: app.RoleDispatcher, Name: dispatcherName}, m); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -219,7 +222,7 @@ func TestSyncLineAndConflictInbox(t *testing.T) {
 	}
 	page := sw.openPage(t)
 	shown := labels(page)
-	for _, want := range []string{tk.Number, "Arrived", "Dispatch cancelled ticket " + tk.Number, "Cancelled", "Dispatch can still apply your change"} {
+	for _, want := range []string{tk.Number, "Arrived", "Dispatch cancelled ticket " + tk.Number, "Cancelled", "Changed by", dispatcherName, "Dispatch can still apply your change"} {
 		if !strings.Contains(shown, want) {
 			t.Errorf("inbox lacks %q:\n%s", want, shown)
 		}
@@ -492,6 +495,62 @@ func serverStatus(t *testing.T, sw *syncWorld, id app.TicketID) app.Status {
 		t.Fatal(err)
 	}
 	return d.Ticket.Status
+}
+
+// TestConflictCardsNameThings: a card says reassigned (and by whom) when
+// dispatch gave the ticket to someone else, and names the van, not its
+// ID, when stock went below zero.
+func TestConflictCardsNameThings(t *testing.T) {
+	sw := newSyncWorld(t, nil, nil)
+	ctx := t.Context()
+	tks := sw.assigned(t, 2)
+	moved, fitted := tks[0], tks[1]
+	var other app.TechnicianID
+	for _, tech := range sw.ds.Technicians {
+		if tech.ID != sw.me.ID && tech.Van != "" {
+			other = tech.ID
+		}
+	}
+	// Offline, the technician sets off to a ticket dispatch gives away,
+	// and fits more of a part than the van holds.
+	sw.dispatch(t, &app.AssignTicket{Ticket: moved.ID, Technician: other})
+	sw.term.Detail().Show(moved.ID)
+	tapButton(t, sw.term.Detail().Object(), "On my way")
+	van := sw.me.Van
+	bal, err := sw.deps.Parts.Balances(ctx, van)
+	if err != nil || len(bal) == 0 {
+		t.Fatalf("the van holds %v (%v)", bal, err)
+	}
+	b := bal[0]
+	if _, err := sw.deps.Commit.Commit(ctx, sw.deps.Actor, &app.ConsumePart{Used: app.PartUsed{ID: app.NewID(), Ticket: fitted.ID, Part: b.Part, Qty: b.Qty + 1, Serial: "S-1", From: van}}); err != nil {
+		t.Fatal(err)
+	}
+	sw.syncOnce(t)
+	var vanName string
+	locs, err := sw.deps.Parts.Locations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range locs {
+		if l.ID == van {
+			vanName = l.Name
+		}
+	}
+	if vanName == "" || vanName == string(van) {
+		t.Fatalf("the van %s has no name of its own: %q", van, vanName)
+	}
+	shown := labels(sw.openPage(t))
+	for _, want := range []string{
+		"Dispatch reassigned ticket " + moved.Number + " to someone else", "Assigned to another technician", dispatcherName,
+		"Stock of " + string(b.Part) + " at " + vanName + " is now -1",
+	} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("the inbox lacks %q:\n%s", want, shown)
+		}
+	}
+	if strings.Contains(shown, string(van)) {
+		t.Errorf("the inbox shows the van's ID %s:\n%s", van, shown)
+	}
 }
 
 // terminalSync joins engine, client and store as main.go does.
