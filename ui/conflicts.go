@@ -18,12 +18,14 @@ import (
 type conflictInbox struct {
 	deps syncPageDeps
 	list *fyne.Container
-	// problem shows a failed decision on the page.
+	// problem shows a failed decision on the page; changed lays the page
+	// out again after the list changed.
 	problem func(string)
+	changed func()
 }
 
-func newConflictInbox(deps syncPageDeps, problem func(string)) *conflictInbox {
-	return &conflictInbox{deps: deps, list: container.NewVBox(), problem: problem}
+func newConflictInbox(deps syncPageDeps, problem func(string), changed func()) *conflictInbox {
+	return &conflictInbox{deps: deps, list: container.NewVBox(), problem: problem, changed: changed}
 }
 
 // conflictContext is what a card says beside the conflict record: the
@@ -61,6 +63,7 @@ func (in *conflictInbox) reload() {
 }
 
 func (in *conflictInbox) show(cs []app.Conflict, cc conflictContext, err error) {
+	defer in.changed()
 	in.list.RemoveAll()
 	if err != nil {
 		in.list.Add(widget.NewLabel(errorText(err)))

@@ -32,6 +32,7 @@ type syncPage struct {
 	notices *fyne.Container
 	unsent  *fyne.Container
 	inbox   *conflictInbox
+	scroll  *container.Scroll
 	dialog  dialog.Dialog
 }
 
@@ -55,7 +56,7 @@ func openSyncPage(deps syncPageDeps, feed *syncFeed) *syncPage {
 	p.errL.Importance = widget.DangerImportance
 	p.notices = container.NewVBox()
 	p.unsent = container.NewVBox()
-	p.inbox = newConflictInbox(deps, p.showProblem)
+	p.inbox = newConflictInbox(deps, p.showProblem, p.relayout)
 	body := container.NewVBox(
 		container.NewHBox(p.now, p.offline),
 		lowLabel(lang.X("sync.work_offline_help", "Working offline keeps everything on this device and sends nothing until you turn it off.")),
@@ -64,7 +65,8 @@ func openSyncPage(deps syncPageDeps, feed *syncFeed) *syncPage {
 		heading(lang.X("sync.unsent_title", "Changes not sent yet")), p.unsent,
 	)
 	win := deps.Window()
-	d := dialog.NewCustom(lang.X("sync.title", "Sync"), lang.X("dialog.close", "Close"), container.NewVScroll(body), win)
+	p.scroll = container.NewVScroll(body)
+	d := dialog.NewCustom(lang.X("sync.title", "Sync"), lang.X("dialog.close", "Close"), p.scroll, win)
 	stop := feed.listen(p.show)
 	d.SetOnClosed(stop)
 	d.Resize(fyne.NewSize(min(win.Canvas().Size().Width*0.96, 720), win.Canvas().Size().Height*0.9))
@@ -112,6 +114,15 @@ func (p *syncPage) show(prev, st app.SyncStatus) {
 	}
 }
 
+// relayout lays the page out again after a list under it changed: a
+// container sizes only itself when items are added.
+func (p *syncPage) relayout() {
+	if p.scroll != nil {
+		p.scroll.Content.Refresh()
+		p.scroll.Refresh()
+	}
+}
+
 func (p *syncPage) showProblem(text string) {
 	p.errL.SetText(text)
 	if text == "" {
@@ -123,6 +134,7 @@ func (p *syncPage) showProblem(text string) {
 
 // showNotices lists the unread notices with a button that reads them.
 func (p *syncPage) showNotices(n int) {
+	defer p.relayout()
 	p.notices.RemoveAll()
 	if n == 0 {
 		return
@@ -166,6 +178,7 @@ func (p *syncPage) reloadUnsent(pending int) {
 }
 
 func (p *syncPage) showUnsent(rows []unsentRow, pending int, err error) {
+	defer p.relayout()
 	p.unsent.RemoveAll()
 	switch {
 	case err != nil:
