@@ -168,6 +168,10 @@ func main() {
 			closeAll()
 			return ui.Deps{}, nil, err
 		}
+		if err := ts.KeepNotices(filepath.Join(abs, "notices.json")); err != nil {
+			closeAll()
+			return ui.Deps{}, nil, err
+		}
 		deps.Sync = ts
 		uploader, err := fbsync.NewPhotoUploader(db, store.NewPhotoStore(db), hc, pairing.Server, pairing.Token)
 		if err != nil {
@@ -210,6 +214,10 @@ func main() {
 			stopSync()
 			<-engineDone
 			if err := db.Wipe(ctx); err != nil {
+				return err
+			}
+			// The notices name customers too: read or not, they go.
+			if err := ts.ReadNotices(); err != nil {
 				return err
 			}
 			if err := fbsync.ForgetPairing(pairingPath); err != nil {

@@ -54,11 +54,11 @@ const (
 // Notice tells the technician that dispatch took a ticket away from them:
 // the ticket leaves their list, and the notice says why until they read it.
 type Notice struct {
-	Kind     NoticeKind
-	Ticket   TicketID
-	Number   string // the ticket's number, "" when the device did not know it
-	Customer string
-	At       time.Time // when the sync brought it
+	Kind     NoticeKind `json:"kind"`
+	Ticket   TicketID   `json:"ticket"`
+	Number   string     `json:"number,omitempty"` // "" when the device did not know the ticket
+	Customer string     `json:"customer,omitempty"`
+	At       time.Time  `json:"at"` // when the sync brought it
 }
 
 // MaxNotices bounds the unread notices kept: past it the oldest go.
@@ -94,5 +94,5 @@ type SyncService interface {
 	// Notices returns the unread dispatch notices, newest first.
 	Notices() []Notice
 	// ReadNotices marks every notice read.
-	ReadNotices()
+	ReadNotices() error
 }

@@ -2,6 +2,11 @@ package sync
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"io/fs"
+	"os"
 	"slices"
 	gosync "sync"
 	"time"
@@ -38,9 +43,12 @@ type TerminalSync struct {
 	conflicts int
 	// recount: a count failed, so the next page counts again whatever it
 	// holds.
-	recount  bool
-	notices  []app.Notice // unread, oldest first
-	watchers []func(app.SyncStatus)
+	recount bool
+	notices []app.Notice // unread, oldest first
+	// noticePath keeps the notices across restarts; "" keeps them in
+	// memory only.
+	noticePath string
+	watchers   []func(app.SyncStatus)
 }
 
 var (
@@ -81,6 +89,14 @@ func (t *TerminalSync) fromEngine(s app.SyncStatus) {
 	}
 	t.engineSeq = s.Seq
 	t.cur = s
+	if s.Revoked && len(t.notices) > 0 {
+		// The device's data was erased; the notices name its customers.
+		// A failure to remove their file shows as the status's error.
+		t.notices = nil
+		if err := t.saveNoticesLocked(); err != nil {
+			t.cur.Err = errors.Join(s.Err, err)
+		}
+	}
 	t.publishLocked()
 }
 
@@ -159,10 +175,73 @@ func (t *TerminalSync) Notices() []app.Notice {
 }
 
 // ReadNotices forgets the notices and publishes the status.
-func (t *TerminalSync) ReadNotices() {
+func (t *TerminalSync) ReadNotices() error {
 	t.mu.Lock()
 	t.notices = nil
+	err := t.saveNoticesLocked()
 	t.publishLocked()
+	return err
+}
+
+// maxNoticeFile bounds the notices file read: MaxNotices notices take a
+// few tens of KB.
+const maxNoticeFile = 1 << 20
+
+// KeepNotices keeps the unread notices in the file at path, so that they
+// stay until read across restarts, and loads those it holds. The file
+// names customers: it is readable by its owner only, and is removed when
+// the notices are read or the device is revoked.
+func (t *TerminalSync) KeepNotices(path string) error {
+	f, err := os.Open(path)
+	var kept []app.Notice
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return app.Errorf(app.EINTERNAL, "sync.notices_unreadable", "Cannot read the dispatch notices in {{.Path}}. Check the data folder's permissions.", "Path", path).WithCause(err)
+	default:
+		raw, rerr := io.ReadAll(io.LimitReader(f, maxNoticeFile+1))
+		f.Close()
+		if rerr == nil && len(raw) > maxNoticeFile {
+			rerr = errors.New("too large")
+		}
+		if rerr == nil {
+			rerr = json.Unmarshal(raw, &kept)
+		}
+		if rerr != nil {
+			return app.Errorf(app.ECORRUPT, "sync.notices_damaged", "The dispatch notices in {{.Path}} are damaged. Delete the file: only the notices are lost, and the tickets show the change.", "Path", path).WithCause(rerr)
+		}
+	}
+	t.mu.Lock()
+	t.noticePath = path
+	t.notices = append(t.notices, kept...)
+	if n := len(t.notices) - app.MaxNotices; n > 0 {
+		t.notices = slices.Clone(t.notices[n:])
+	}
+	t.publishLocked()
+	return nil
+}
+
+// saveNoticesLocked writes the notices to their file, or removes it when
+// none are left.
+func (t *TerminalSync) saveNoticesLocked() error {
+	if t.noticePath == "" {
+		return nil
+	}
+	var err error
+	if len(t.notices) == 0 {
+		if err = os.Remove(t.noticePath); errors.Is(err, fs.ErrNotExist) {
+			err = nil
+		}
+	} else {
+		var raw []byte
+		if raw, err = json.Marshal(t.notices); err == nil {
+			err = writePrivate(t.noticePath, raw)
+		}
+	}
+	if err != nil {
+		return app.Errorf(app.EINTERNAL, "sync.notices_unsaved", "Cannot save the dispatch notices in {{.Path}}. Check that the disk has room.", "Path", t.noticePath).WithCause(err)
+	}
+	return nil
 }
 
 // BeforePull turns what dispatch did into notices while the device still
@@ -216,10 +295,11 @@ func (t *TerminalSync) BeforePull(ctx context.Context, page *app.PullPage) error
 		}
 	}
 	if n := len(t.notices) - app.MaxNotices; n > 0 {
-		t.notices = append([]app.Notice(nil), t.notices[n:]...)
+		t.notices = slices.Clone(t.notices[n:])
 	}
+	err := t.saveNoticesLocked()
 	t.publishLocked()
-	return nil
+	return err
 }
 
 // AfterPull counts the open conflicts again when the page brought

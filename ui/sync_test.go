@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -36,6 +37,7 @@ type syncWorld struct {
 	w       fyne.Window
 	me      app.Technician
 	ds      app.Dataset // the world the service was seeded with
+	notices string      // the file that keeps the notices
 }
 
 // countingReplica counts the engine's reads of the sync state.
@@ -109,6 +111,10 @@ func newSyncWorld(t *testing.T, counted *countingStore, wrap func(app.SyncServic
 	}
 	tsync, err := fbsync.NewTerminalSync(ctx, sw.engine, sw.client, ts, store.NewTicketService(db))
 	if err != nil {
+		t.Fatal(err)
+	}
+	sw.notices = filepath.Join(dir, "notices.json")
+	if err := tsync.KeepNotices(sw.notices); err != nil {
 		t.Fatal(err)
 	}
 	sw.svc = tsync
@@ -397,6 +403,17 @@ func TestDispatchNotices(t *testing.T) {
 			t.Errorf("the sync page lacks %q:\n%s", want, shown)
 		}
 	}
+	// They outlast a restart, in a file only this user reads.
+	if fi, err := os.Stat(sw.notices); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the notices file: %v, %v", fi, err)
+	}
+	restarted := terminalSync(t, fbsync.NewEngine(sw.db, sw.client), sw.client, sw.db)
+	if err := restarted.KeepNotices(sw.notices); err != nil {
+		t.Fatal(err)
+	}
+	if ns := restarted.Notices(); len(ns) != 2 || ns[1].Ticket != cancelled.ID || ns[0].Ticket != moved.ID {
+		t.Errorf("after a restart the notices are %+v", ns)
+	}
 	// Another sync brings nothing new: the notices stay, once each.
 	sw.syncOnce(t)
 	if n := strings.Count(labels(sw.w.Canvas().Overlays().Top()), "was cancelled by dispatch"); n != 1 {
@@ -408,6 +425,9 @@ func TestDispatchNotices(t *testing.T) {
 	}
 	if shown := labels(sw.w.Canvas().Overlays().Top()); strings.Contains(shown, "by dispatch") {
 		t.Errorf("the page keeps read notices:\n%s", shown)
+	}
+	if _, err := os.Stat(sw.notices); !os.IsNotExist(err) {
+		t.Errorf("the notices file stays after reading: %v", err)
 	}
 }
 

@@ -145,7 +145,11 @@ func (p *syncPage) showNotices(n int) {
 		l.Wrapping = fyne.TextWrapWord
 		p.notices.Add(l)
 	}
-	p.notices.Add(container.NewHBox(widget.NewButton(lang.X("notice.read", "Mark as read"), p.deps.Sync.ReadNotices)))
+	p.notices.Add(container.NewHBox(widget.NewButton(lang.X("notice.read", "Mark as read"), func() {
+		if err := p.deps.Sync.ReadNotices(); err != nil {
+			p.showProblem(errorText(err))
+		}
+	})))
 }
 
 // unsentRow is one unsent change as the page lists it.
