@@ -264,8 +264,8 @@ type syncParts struct {
 	root   fyne.CanvasObject
 }
 
-// newSyncParts builds the line and the banner over page's service; the
-// page opens in win once it is set.
+// newSyncParts builds the line and the banner over page's service; a tap
+// opens the page once the terminal has a window.
 func newSyncParts(page syncPageDeps) *syncParts {
 	s := &syncParts{svc: page.Sync, page: page}
 	if s.svc == nil {
@@ -278,7 +278,9 @@ func newSyncParts(page syncPageDeps) *syncParts {
 	s.banner = newNoticeBanner(s.openPage)
 	s.feed.listen(func(prev, cur app.SyncStatus) {
 		s.line.show(s.feed)
-		if cur.Notices != prev.Notices || prev.Seq == cur.Seq {
+		// Read from memory, not the store: the count alone could stay
+		// the same while one notice replaces another.
+		if cur.Notices > 0 || prev.Notices > 0 || prev.Seq == cur.Seq {
 			var ns []app.Notice
 			if cur.Notices > 0 {
 				ns = s.svc.Notices()

@@ -33,12 +33,11 @@ type syncPage struct {
 	unsent  *fyne.Container
 	inbox   *conflictInbox
 	scroll  *container.Scroll
-	dialog  dialog.Dialog
 }
 
 // openSyncPage shows the page over the window until it is closed,
 // following feed meanwhile.
-func openSyncPage(deps syncPageDeps, feed *syncFeed) *syncPage {
+func openSyncPage(deps syncPageDeps, feed *syncFeed) {
 	p := &syncPage{deps: deps, feed: feed}
 	p.now = widget.NewButtonWithIcon(lang.X("sync.now", "Sync now"), theme.ViewRefreshIcon(), deps.Sync.SyncNow)
 	p.now.Importance = widget.HighImportance
@@ -70,9 +69,7 @@ func openSyncPage(deps syncPageDeps, feed *syncFeed) *syncPage {
 	stop := feed.listen(p.show)
 	d.SetOnClosed(stop)
 	d.Resize(fyne.NewSize(min(win.Canvas().Size().Width*0.96, 720), win.Canvas().Size().Height*0.9))
-	p.dialog = d
 	d.Show()
-	return p
 }
 
 // show follows a status; the lists are read again only when their counts
