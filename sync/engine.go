@@ -37,6 +37,10 @@ type Engine struct {
 	trigger chan struct{}
 	// resume wakes Run when work offline is turned off.
 	resume chan struct{}
+	// countMu is held from reading the replica's counts to publishing
+	// them, so that counts are published in the order they were read: a
+	// Recount that read before a round cannot publish after it.
+	countMu gosync.Mutex
 
 	mu       gosync.Mutex
 	status   app.SyncStatus
@@ -124,6 +128,8 @@ func (e *Engine) update(fn func(*app.SyncStatus)) {
 // was saved on the device, and publishes them. The engine counts them
 // itself after every round; this is for the time between.
 func (e *Engine) Recount(ctx context.Context) error {
+	e.countMu.Lock()
+	defer e.countMu.Unlock()
 	st, err := e.replica.SyncState(ctx)
 	if err != nil {
 		return err
@@ -235,6 +241,8 @@ func (e *Engine) SyncOnce(ctx context.Context) (err error) {
 			e.failures = 0
 		}
 		e.mu.Unlock()
+		e.countMu.Lock()
+		defer e.countMu.Unlock()
 		st, serr := e.replica.SyncState(context.WithoutCancel(ctx))
 		e.update(func(s *app.SyncStatus) {
 			s.Running, s.Err, s.Revoked = false, err, IsRevoked(err)
@@ -248,7 +256,12 @@ func (e *Engine) SyncOnce(ctx context.Context) (err error) {
 	pushOnly := e.failures >= e.ForcePushAfter
 	e.mu.Unlock()
 	for round := 0; round < maxRounds; round++ {
+		e.countMu.Lock()
 		st, err := e.replica.SyncState(ctx)
+		if err == nil {
+			e.update(func(s *app.SyncStatus) { s.Pending = st.Pending })
+		}
+		e.countMu.Unlock()
 		if err != nil {
 			return err
 		}
@@ -256,7 +269,6 @@ func (e *Engine) SyncOnce(ctx context.Context) (err error) {
 		if err != nil {
 			return err
 		}
-		e.update(func(s *app.SyncStatus) { s.Pending = st.Pending })
 		req := &Request{Protocol: ProtocolVersion, Epoch: st.Epoch, Acked: st.AckedSeq, Push: pending,
 			Cursor: st.Cursor, MaxBytes: e.PageBytes, NoPull: pushOnly && len(pending) > 0}
 		resp, err := e.tr.Sync(ctx, req)

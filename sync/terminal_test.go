@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	gosync "sync"
 	"testing"
 	"time"
 
@@ -96,5 +97,105 @@ func TestKeepNotices(t *testing.T) {
 				t.Errorf("notices after reading: %+v", ts.Notices())
 			}
 		})
+	}
+}
+
+// slowDevice is a replica with one unsent change that the transport
+// accepts; hold, when set, stalls the next SyncState after its read.
+type slowDevice struct {
+	emptyDevice
+	mu      gosync.Mutex
+	pending int
+	hold    chan struct{}
+}
+
+func (d *slowDevice) SyncState(context.Context) (app.SyncState, error) {
+	d.mu.Lock()
+	st := app.SyncState{Pending: d.pending, LastSeq: 1, Epoch: "e"}
+	if d.pending == 0 {
+		st.AckedSeq = 1
+	}
+	hold := d.hold
+	d.hold = nil
+	d.mu.Unlock()
+	if hold != nil {
+		<-hold
+	}
+	return st, nil
+}
+
+func (d *slowDevice) Pending(context.Context, int) ([]app.Mutation, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.pending == 0 {
+		return nil, nil
+	}
+	return []app.Mutation{{ID: "m1", Name: "note.add", Version: 1, Seq: 1}}, nil
+}
+
+func (d *slowDevice) ApplyPull(_ context.Context, p app.PullPage) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if p.Acked >= 1 {
+		d.pending = 0
+	}
+	return nil
+}
+
+// acceptAll acknowledges whatever is pushed.
+type acceptAll struct{}
+
+func (acceptAll) Sync(_ context.Context, req *Request) (*Response, error) {
+	acked := req.Acked
+	for _, m := range req.Push {
+		acked = max(acked, m.Seq)
+	}
+	return &Response{Epoch: "e", Acked: acked, Cursor: "c"}, nil
+}
+
+// TestRecountCannotOutliveASync: a recount that read one change waiting
+// just before a sync sent it must not publish "1 waiting" after the sync
+// published 0; the screen would keep it until the next sync.
+func TestRecountCannotOutliveASync(t *testing.T) {
+	dev := &slowDevice{pending: 1}
+	e := NewEngine(dev, acceptAll{})
+	hold := make(chan struct{})
+	dev.mu.Lock()
+	dev.hold = hold
+	dev.mu.Unlock()
+	recounted := make(chan error, 1)
+	go func() { recounted <- e.Recount(t.Context()) }()
+	// The recount has read "1 waiting" and stalls; the sync runs as far
+	// as it may in 200 ms.
+	for {
+		dev.mu.Lock()
+		stalled := dev.hold == nil
+		dev.mu.Unlock()
+		if stalled {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	synced := make(chan error, 1)
+	go func() { synced <- e.SyncOnce(t.Context()) }()
+	select {
+	case err := <-synced:
+		synced <- err
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(hold)
+	if err := <-recounted; err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-synced:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the sync did not end in 10 s")
+	}
+	if st := e.Status(); st.Pending != 0 || st.Running {
+		t.Fatalf("after the sync the engine says %d waiting, running %v; want 0", st.Pending, st.Running)
 	}
 }
