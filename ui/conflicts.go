@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"maps"
 	"strings"
 
@@ -16,7 +17,7 @@ import (
 // that says what happened in the technician's words and offers the
 // decisions that make sense for its kind.
 type conflictInbox struct {
-	deps syncPageDeps
+	deps conflictDeps
 	list *fyne.Container
 	// problem shows a failed decision on the page; changed lays the page
 	// out again after the list changed.
@@ -24,7 +25,30 @@ type conflictInbox struct {
 	changed func()
 }
 
-func newConflictInbox(deps syncPageDeps, problem func(string), changed func()) *conflictInbox {
+// conflictService is the inbox's share of sync: the conflicts and the
+// decision on one.
+type conflictService interface {
+	OpenConflicts(ctx context.Context) ([]app.Conflict, error)
+	ResolveConflict(ctx context.Context, id, resolution string) error
+}
+
+// locationNamer gives the stock locations' names.
+type locationNamer interface {
+	Locations(ctx context.Context) ([]app.Location, error)
+}
+
+// conflictDeps is what the inbox needs.
+type conflictDeps struct {
+	Conflicts conflictService
+	Tickets   app.TicketService
+	Locations locationNamer // nil: locations shown by their IDs
+	Ctx       context.Context
+	Run       func(func())
+	Window    func() fyne.Window
+	Notify    func(failed bool, text string)
+}
+
+func newConflictInbox(deps conflictDeps, problem func(string), changed func()) *conflictInbox {
 	return &conflictInbox{deps: deps, list: container.NewVBox(), problem: problem, changed: changed}
 }
 
@@ -40,7 +64,7 @@ type conflictContext struct {
 func (in *conflictInbox) reload() {
 	d := in.deps
 	d.Run(func() {
-		cs, err := d.Sync.OpenConflicts(d.Ctx)
+		cs, err := d.Conflicts.OpenConflicts(d.Ctx)
 		cc := conflictContext{tickets: map[app.TicketID]app.Ticket{}, locations: map[app.LocationID]string{}}
 		for _, c := range cs {
 			if _, ok := cc.tickets[c.Ticket]; c.Ticket == "" || ok {
@@ -50,9 +74,9 @@ func (in *conflictInbox) reload() {
 				cc.tickets[c.Ticket] = td.Ticket
 			}
 		}
-		if d.Parts != nil && len(cs) > 0 {
+		if d.Locations != nil && len(cs) > 0 {
 			// Without the names a card shows the IDs: not worth failing for.
-			if locs, lerr := d.Parts.Locations(d.Ctx); lerr == nil {
+			if locs, lerr := d.Locations.Locations(d.Ctx); lerr == nil {
 				for _, l := range locs {
 					cc.locations[l.ID] = l.Name
 				}
@@ -142,7 +166,7 @@ func (in *conflictInbox) card(c app.Conflict, cc conflictContext) fyne.CanvasObj
 		send := func() {
 			b.Disable()
 			in.deps.Run(func() {
-				err := in.deps.Sync.ResolveConflict(in.deps.Ctx, c.ID, resolution)
+				err := in.deps.Conflicts.ResolveConflict(in.deps.Ctx, c.ID, resolution)
 				fyne.Do(func() { in.resolved(b, err) })
 			})
 		}

@@ -55,7 +55,11 @@ func openSyncPage(deps syncPageDeps, feed *syncFeed) {
 	p.errL.Importance = widget.DangerImportance
 	p.notices = container.NewVBox()
 	p.unsent = container.NewVBox()
-	p.inbox = newConflictInbox(deps, p.showProblem, p.relayout)
+	cd := conflictDeps{Conflicts: deps.Sync, Tickets: deps.Tickets, Ctx: deps.Ctx, Run: deps.Run, Window: deps.Window, Notify: deps.Notify}
+	if deps.Parts != nil {
+		cd.Locations = deps.Parts
+	}
+	p.inbox = newConflictInbox(cd, p.showProblem, p.relayout)
 	body := container.NewVBox(
 		container.NewHBox(p.now, p.offline),
 		lowLabel(lang.X("sync.work_offline_help", "Working offline keeps everything on this device and sends nothing until you turn it off.")),
