@@ -58,7 +58,8 @@ type Notice struct {
 	Ticket   TicketID   `json:"ticket"`
 	Number   string     `json:"number,omitempty"` // "" when the device did not know the ticket
 	Customer string     `json:"customer,omitempty"`
-	At       time.Time  `json:"at"` // when the sync brought it
+	By       string     `json:"by,omitempty"` // who did it, when the sync says (a cancellation's EpochBy)
+	At       time.Time  `json:"at"`           // when the sync brought it
 }
 
 // MaxNotices bounds the unread notices kept: past it the oldest go.

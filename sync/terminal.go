@@ -253,7 +253,7 @@ func (t *TerminalSync) BeforePull(ctx context.Context, page *app.PullPage) error
 		return nil
 	}
 	var found []app.Notice
-	check := func(id app.TicketID, kind app.NoticeKind) error {
+	check := func(id app.TicketID, kind app.NoticeKind, by string) error {
 		lctx, cancel := context.WithTimeout(ctx, lookupTimeout)
 		defer cancel()
 		d, err := t.tickets.TicketDetail(lctx, id)
@@ -262,25 +262,26 @@ func (t *TerminalSync) BeforePull(ctx context.Context, page *app.PullPage) error
 		case err != nil && app.AsError(err).Key == "lease.locked":
 			// Past the lease the store hides the ticket; the notice
 			// still says which one, by its ID.
-			found = append(found, app.Notice{Kind: kind, Ticket: id, At: page.At})
+			found = append(found, app.Notice{Kind: kind, Ticket: id, By: by, At: page.At})
 		case err != nil:
 			return err
 		case kind == app.NoticeCancelled && d.Ticket.Status == app.StatusCancelled:
 			// Known already: a later change to a cancelled ticket.
 		default:
-			found = append(found, app.Notice{Kind: kind, Ticket: id, Number: d.Ticket.Number, Customer: d.Ticket.Customer.Name, At: page.At})
+			found = append(found, app.Notice{Kind: kind, Ticket: id, Number: d.Ticket.Number, Customer: d.Ticket.Customer.Name, By: by, At: page.At})
 		}
 		return nil
 	}
 	for _, tk := range page.Data.Tickets {
 		if tk.Ticket.Status == app.StatusCancelled {
-			if err := check(tk.Ticket.ID, app.NoticeCancelled); err != nil {
+			if err := check(tk.Ticket.ID, app.NoticeCancelled, tk.Ticket.EpochBy); err != nil {
 				return err
 			}
 		}
 	}
 	for _, id := range page.Data.GoneTickets {
-		if err := check(id, app.NoticeReassigned); err != nil {
+		// A gone ticket comes without its row: who is not known here.
+		if err := check(id, app.NoticeReassigned, ""); err != nil {
 			return err
 		}
 	}

@@ -396,7 +396,7 @@ func TestDispatchNotices(t *testing.T) {
 	page := sw.openPage(t)
 	shown = labels(page)
 	for _, want := range []string{
-		"Ticket " + cancelled.Number + " (" + cancelled.Customer.Name + ") was cancelled by dispatch.",
+		"Ticket " + cancelled.Number + " (" + cancelled.Customer.Name + ") was cancelled by dispatch (" + dispatcherName + ").",
 		"Ticket " + moved.Number + " (" + moved.Customer.Name + ") was reassigned by dispatch",
 	} {
 		if !strings.Contains(shown, want) {

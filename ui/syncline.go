@@ -216,7 +216,10 @@ func noticeText(n app.Notice) string {
 	if n.Customer != "" {
 		number += " (" + n.Customer + ")"
 	}
-	if n.Kind == app.NoticeCancelled {
+	switch {
+	case n.Kind == app.NoticeCancelled && n.By != "":
+		return lang.X("notice.cancelled_by", "Ticket {{.Ticket}} was cancelled by dispatch ({{.By}}).", map[string]any{"Ticket": number, "By": n.By})
+	case n.Kind == app.NoticeCancelled:
 		return lang.X("notice.cancelled", "Ticket {{.Ticket}} was cancelled by dispatch.", map[string]any{"Ticket": number})
 	}
 	return lang.X("notice.reassigned", "Ticket {{.Ticket}} was reassigned by dispatch to someone else.", map[string]any{"Ticket": number})
