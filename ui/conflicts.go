@@ -108,8 +108,11 @@ func (in *conflictInbox) show(cs []app.Conflict, cc conflictContext, err error) 
 // sync left it: cancelled, or gone from the device or someone else's.
 func staleText(c app.Conflict, number string, tk app.Ticket, known bool) (what, theirs string) {
 	if c.Theirs == app.StaleCancelled || c.Theirs == "" && known && tk.Status == app.StatusCancelled {
-		return lang.X("conflict.stale_cancelled", "Dispatch cancelled ticket {{.Number}} while you worked on it; your change was not applied.", map[string]any{"Number": number}),
-			statusText(app.StatusCancelled)
+		theirs = statusText(app.StatusCancelled)
+		if known && tk.Status == app.StatusCancelled && tk.StatusReason != "" {
+			theirs += " · " + tk.StatusReason // dispatch's reason
+		}
+		return lang.X("conflict.stale_cancelled", "Dispatch cancelled ticket {{.Number}} while you worked on it; your change was not applied.", map[string]any{"Number": number}), theirs
 	}
 	if c.Theirs == app.StaleReassigned || !known || tk.Technician != c.Technician {
 		return lang.X("conflict.stale_reassigned", "Dispatch reassigned ticket {{.Number}} to someone else while you worked on it; your change was not applied.", map[string]any{"Number": number}),

@@ -228,7 +228,7 @@ func TestSyncLineAndConflictInbox(t *testing.T) {
 	}
 	page := sw.openPage(t)
 	shown := labels(page)
-	for _, want := range []string{tk.Number, "Arrived", "Dispatch cancelled ticket " + tk.Number, "Cancelled", "Changed by", dispatcherName, "Dispatch can still apply your change"} {
+	for _, want := range []string{tk.Number, "Arrived", "Dispatch cancelled ticket " + tk.Number, "Cancelled · customer called off", "Changed by", dispatcherName, "Dispatch can still apply your change"} {
 		if !strings.Contains(shown, want) {
 			t.Errorf("inbox lacks %q:\n%s", want, shown)
 		}
