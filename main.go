@@ -163,7 +163,16 @@ func main() {
 		hc := fbsync.Link{Fingerprint: pairing.Fingerprint, AllowPlainHTTP: *insecureHTTP}.HTTPClient()
 		client := &fbsync.Client{BaseURL: pairing.Server, Token: pairing.Token, HTTP: hc}
 		engine := fbsync.NewEngine(db, client)
-		deps.Sync = fbsync.NewTerminalSync(engine, client, db)
+		ts, err := fbsync.NewTerminalSync(ctx, engine, client, db, deps.Tickets)
+		if err != nil {
+			closeAll()
+			return ui.Deps{}, nil, err
+		}
+		if err := ts.KeepNotices(filepath.Join(abs, "notices.json")); err != nil {
+			closeAll()
+			return ui.Deps{}, nil, err
+		}
+		deps.Sync = ts
 		uploader, err := fbsync.NewPhotoUploader(db, store.NewPhotoStore(db), hc, pairing.Server, pairing.Token)
 		if err != nil {
 			closeAll()
@@ -175,7 +184,7 @@ func main() {
 			// The first sync downloads the technician's tickets, the
 			// catalog and the rules; show it as it goes.
 			var started atomic.Bool // the start screen is gone once the UI runs
-			engine.Watch(func(s fbsync.Status) {
+			engine.Watch(func(s app.SyncStatus) {
 				if s.Running && !started.Load() {
 					progress(lang.X("startup.first_sync", "Downloading your tickets and the parts catalog… {{.Rows}} records", map[string]any{"Rows": s.Pulled}))
 				}
@@ -188,6 +197,7 @@ func main() {
 				log.Printf("optimize store: %v", err)
 			}
 		}
+		engine.SetWorkOffline(a.Preferences().Bool(ui.WorkOfflinePreference))
 		syncCtx, stopSync := context.WithCancel(ctx)
 		engineDone := make(chan struct{})
 		go func() {
@@ -204,6 +214,10 @@ func main() {
 			stopSync()
 			<-engineDone
 			if err := db.Wipe(ctx); err != nil {
+				return err
+			}
+			// The notices name customers too: read or not, they go.
+			if err := ts.ReadNotices(); err != nil {
 				return err
 			}
 			if err := fbsync.ForgetPairing(pairingPath); err != nil {

@@ -150,6 +150,7 @@ func (c *AssignTicket) Apply(ctx context.Context, tx MutationTx, actor Actor, no
 	}
 	t.Technician, t.Store = c.Technician, c.Store
 	t.Epoch++
+	t.EpochBy = actor.Name
 	t.Status = StatusAssigned // a new assignee starts from the beginning
 	t.UpdatedAt = now
 	return tx.SaveTicket(ctx, t)
@@ -434,6 +435,7 @@ func (c *TransitionTicket) Apply(ctx context.Context, tx MutationTx, actor Actor
 		t.CompletedAt = now
 	case ActionCancel:
 		t.Epoch++ // work still in flight on devices must be reviewed
+		t.EpochBy = actor.Name
 	case ActionReopen:
 		t.CompletedAt = time.Time{}
 	}

@@ -46,6 +46,13 @@ const (
 	ResolveDismissed    = "dismissed"     // acknowledged, nothing to change
 )
 
+// What a stale_epoch conflict's Theirs says dispatch did to the ticket.
+// They cross the wire: never rename them.
+const (
+	StaleCancelled  = "cancelled"  // the ticket is cancelled
+	StaleReassigned = "reassigned" // the assignment the work was done on ended otherwise
+)
+
 // ValidResolution reports whether r is one of the resolutions above.
 func ValidResolution(r string) bool {
 	switch r {

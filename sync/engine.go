@@ -10,33 +10,6 @@ import (
 	"github.com/fieldbench/fieldbench/app"
 )
 
-// Status is what the UI shows of sync.
-type Status struct {
-	Pending     int       // mutations waiting to be sent
-	PhotoBytes  int64     // photo bytes waiting to be uploaded
-	LastSuccess time.Time // zero before the first complete sync
-	// Lease is the device's lease (the days from the server, the last
-	// complete sync): past it the store locks the ticket data until a
-	// sync completes, which this engine keeps trying.
-	Lease   app.Lease
-	Running bool
-	// Err is the last sync's failure (nil after a success). Offline
-	// failures are retried by the engine; others need a person.
-	Err error
-	// PhotoErr is the last photo upload round's failure; photos are
-	// retried with every sync.
-	PhotoErr error
-	// Revoked says the server removed this device; its data was wiped.
-	Revoked bool
-	// NextTry is when the engine will try again after a failure.
-	NextTry time.Time
-	// Up and Down are the bytes sent and received since the app started.
-	Up, Down int64
-	// Pulled counts the rows received by the running sync, for the
-	// progress of a first sync.
-	Pulled int
-}
-
 // Engine syncs a replica with the central service in the background: after
 // a local commit, periodically, on demand, and with exponential backoff
 // and jitter after a failure.
@@ -62,12 +35,19 @@ type Engine struct {
 	Rand  *rand.Rand
 
 	trigger chan struct{}
+	// resume wakes Run when work offline is turned off.
+	resume chan struct{}
+	// countMu is held from reading the replica's counts to publishing
+	// them, so that counts are published in the order they were read: a
+	// Recount that read before a round cannot publish after it.
+	countMu gosync.Mutex
 
 	mu       gosync.Mutex
-	status   Status
+	status   app.SyncStatus
 	failures int
 	retryIn  time.Duration // the backoff after the last failure
-	watchers []func(Status)
+	watchers []func(app.SyncStatus)
+	observer PullObserver
 }
 
 // NewEngine returns an engine for replica over tr.
@@ -80,6 +60,7 @@ func NewEngine(replica app.Replica, tr Transport) *Engine {
 		Clock:          app.SystemClock,
 		Rand:           rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0x5eed)),
 		trigger:        make(chan struct{}, 1),
+		resume:         make(chan struct{}, 1),
 	}
 }
 
@@ -94,9 +75,26 @@ type PhotoSender interface {
 // data sync.
 func (e *Engine) SetPhotoSender(p PhotoSender) { e.photos = p }
 
-// Watch calls fn with every status change, from the engine's goroutine;
-// a UI must hop to its own thread (fyne.Do).
-func (e *Engine) Watch(fn func(Status)) {
+// PullObserver sees every pulled page: BeforePull while the replica still
+// holds what the page replaces, AfterPull once it is applied. Both run on
+// the engine's goroutine and must be quick; an error fails the sync
+// (BeforePull's before the page is applied).
+type PullObserver interface {
+	BeforePull(ctx context.Context, page *app.PullPage) error
+	AfterPull(ctx context.Context, page *app.PullPage) error
+}
+
+// SetPullObserver makes o see every pulled page; set it before Run.
+func (e *Engine) SetPullObserver(o PullObserver) {
+	e.mu.Lock()
+	e.observer = o
+	e.mu.Unlock()
+}
+
+// Watch calls fn with every status change, from the goroutine that made
+// it (mostly the engine's): a UI must hop to its own thread (fyne.Do) and
+// keep the status with the highest Seq.
+func (e *Engine) Watch(fn func(app.SyncStatus)) {
 	e.mu.Lock()
 	e.watchers = append(e.watchers, fn)
 	s := e.status
@@ -105,27 +103,61 @@ func (e *Engine) Watch(fn func(Status)) {
 }
 
 // Status returns the current status.
-func (e *Engine) Status() Status {
+func (e *Engine) Status() app.SyncStatus {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.status
 }
 
-func (e *Engine) update(fn func(*Status)) {
+func (e *Engine) update(fn func(*app.SyncStatus)) {
 	e.mu.Lock()
 	fn(&e.status)
 	if c, ok := e.tr.(*Client); ok {
 		e.status.Up, e.status.Down = c.Traffic()
 	}
-	s, ws := e.status, append([]func(Status){}, e.watchers...)
+	e.status.Offline = app.ErrorCode(e.status.Err) == app.EOFFLINE
+	e.status.Seq++
+	s, ws := e.status, append([]func(app.SyncStatus){}, e.watchers...)
 	e.mu.Unlock()
 	for _, w := range ws {
 		w(s)
 	}
 }
 
+// Recount reads the replica's unsent changes and lease again, after work
+// was saved on the device, and publishes them. The engine counts them
+// itself after every round; this is for the time between.
+func (e *Engine) Recount(ctx context.Context) error {
+	e.countMu.Lock()
+	defer e.countMu.Unlock()
+	st, err := e.replica.SyncState(ctx)
+	if err != nil {
+		return err
+	}
+	e.update(func(s *app.SyncStatus) { s.Pending, s.LastSuccess, s.Lease = st.Pending, st.LastSuccess, st.Lease() })
+	return nil
+}
+
+// SetWorkOffline stops network sync (on) until it is called with false,
+// which syncs at once. A sync already running finishes.
+func (e *Engine) SetWorkOffline(on bool) {
+	e.update(func(s *app.SyncStatus) { s.WorkOffline = on })
+	if !on {
+		select {
+		case e.resume <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func (e *Engine) workOffline() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.status.WorkOffline
+}
+
 // Trigger asks for a sync soon: after a local commit, or when the user
-// pulls to refresh. It never blocks.
+// pulls to refresh. It never blocks; while working offline it is ignored.
 func (e *Engine) Trigger() {
 	select {
 	case e.trigger <- struct{}{}:
@@ -145,6 +177,13 @@ func (e *Engine) Run(ctx context.Context) error {
 		case <-timer.C:
 		case <-e.trigger:
 			timer.Stop()
+		case <-e.resume:
+			timer.Stop()
+		}
+		if e.workOffline() {
+			// Nothing runs until SetWorkOffline(false) sends on resume;
+			// triggers meanwhile are dropped.
+			continue
 		}
 		err := e.SyncOnce(ctx)
 		if IsRevoked(err) {
@@ -190,7 +229,7 @@ const maxRounds = 10_000
 // pulls a page. It returns the first failure; what was done before it is
 // kept.
 func (e *Engine) SyncOnce(ctx context.Context) (err error) {
-	e.update(func(s *Status) { s.Running, s.Pulled = true, 0 })
+	e.update(func(s *app.SyncStatus) { s.Running, s.Pulled = true, 0 })
 	defer func() {
 		e.mu.Lock()
 		var next time.Time
@@ -202,8 +241,10 @@ func (e *Engine) SyncOnce(ctx context.Context) (err error) {
 			e.failures = 0
 		}
 		e.mu.Unlock()
+		e.countMu.Lock()
+		defer e.countMu.Unlock()
 		st, serr := e.replica.SyncState(context.WithoutCancel(ctx))
-		e.update(func(s *Status) {
+		e.update(func(s *app.SyncStatus) {
 			s.Running, s.Err, s.Revoked = false, err, IsRevoked(err)
 			if serr == nil {
 				s.Pending, s.LastSuccess, s.Lease = st.Pending, st.LastSuccess, st.Lease()
@@ -215,7 +256,12 @@ func (e *Engine) SyncOnce(ctx context.Context) (err error) {
 	pushOnly := e.failures >= e.ForcePushAfter
 	e.mu.Unlock()
 	for round := 0; round < maxRounds; round++ {
+		e.countMu.Lock()
 		st, err := e.replica.SyncState(ctx)
+		if err == nil {
+			e.update(func(s *app.SyncStatus) { s.Pending = st.Pending })
+		}
+		e.countMu.Unlock()
 		if err != nil {
 			return err
 		}
@@ -223,7 +269,6 @@ func (e *Engine) SyncOnce(ctx context.Context) (err error) {
 		if err != nil {
 			return err
 		}
-		e.update(func(s *Status) { s.Pending = st.Pending })
 		req := &Request{Protocol: ProtocolVersion, Epoch: st.Epoch, Acked: st.AckedSeq, Push: pending,
 			Cursor: st.Cursor, MaxBytes: e.PageBytes, NoPull: pushOnly && len(pending) > 0}
 		resp, err := e.tr.Sync(ctx, req)
@@ -244,10 +289,23 @@ func (e *Engine) SyncOnce(ctx context.Context) (err error) {
 		if resp.Data != nil {
 			page.Data = *resp.Data
 		}
+		e.mu.Lock()
+		obs := e.observer
+		e.mu.Unlock()
+		if obs != nil {
+			if err := obs.BeforePull(ctx, &page); err != nil {
+				return err
+			}
+		}
 		if err := e.replica.ApplyPull(ctx, page); err != nil {
 			return err
 		}
-		e.update(func(s *Status) { s.Pulled += page.Data.Rows() })
+		if obs != nil {
+			if err := obs.AfterPull(ctx, &page); err != nil {
+				return err
+			}
+		}
+		e.update(func(s *app.SyncStatus) { s.Pulled += page.Data.Rows() })
 		morePush := len(pending) == e.PushBatch || resp.ResendFrom > 0 || resp.Acked < st.AckedSeq
 		if req.NoPull {
 			pushOnly = false // pushed; now try a normal round
@@ -264,9 +322,9 @@ func (e *Engine) SyncOnce(ctx context.Context) (err error) {
 	// cannot take yet (or a network that drops during a long upload) must
 	// not mark the data sync failed. The next sync tries again.
 	perr := e.photos.UploadAll(ctx, func(done, total int64) {
-		e.update(func(s *Status) { s.PhotoBytes = total - done })
+		e.update(func(s *app.SyncStatus) { s.PhotoBytes = total - done })
 	})
-	e.update(func(s *Status) { s.PhotoErr = perr })
+	e.update(func(s *app.SyncStatus) { s.PhotoErr = perr })
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}

@@ -46,7 +46,13 @@ func (p Pairing) Save(path string) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".pairing-*")
+	return writePrivate(path, raw)
+}
+
+// writePrivate replaces the file at path with raw, atomically (a crash
+// leaves the old file or the new one) and readable by its owner only.
+func writePrivate(path string, raw []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
 	if err != nil {
 		return err
 	}

@@ -100,7 +100,7 @@ func TestLockedScreen(t *testing.T) {
 	deps := ui.Deps{
 		Tickets: store.NewTicketService(db), Parts: store.NewPartService(db), Warranty: store.NewWarrantyService(db),
 		Technician: me.ID, Country: me.Country, SerialRules: rules, Commit: store.NewCommitter(db), Photos: store.NewPhotoStore(db),
-		Actor: app.Actor{Role: app.RoleTechnician, Technician: me.ID, Name: me.Name}, Sync: fbsync.NewTerminalSync(engine, client, db),
+		Actor: app.Actor{Role: app.RoleTechnician, Technician: me.ID, Name: me.Name}, Sync: terminalSync(t, engine, client, db),
 		Now: clock, Run: func(f func()) { f() },
 	}
 	term := ui.NewTerminal(ctx, deps)

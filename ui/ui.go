@@ -101,7 +101,7 @@ type Terminal struct {
 	trimmer     *memoryTrimmer
 
 	search     *scanEntry
-	sync       *syncLine
+	sync       *syncParts
 	scanStatus *widget.Label
 	scanBar    *fyne.Container
 
@@ -141,8 +141,11 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 	t.scanBar = container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), nil, t.scanStatus)
 	t.scanBar.Hide()
 	t.lock = newLockScreen(t)
-	t.sync = newSyncLine(t)
+	t.sync = newSyncParts(t.syncPageDeps())
 	t.root = t.buildPages(top, container.NewVBox(t.scanBar, widget.NewSeparator(), t.sync.root))
+	if t.sync.feed != nil {
+		t.sync.feed.listen(t.syncChanged)
+	}
 	t.listen(ctx)
 	return t
 }

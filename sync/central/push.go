@@ -282,7 +282,9 @@ func (st *serverTx) afterApply(ctx context.Context, p Principal, m app.Mutation,
 				ID: "cf-" + m.ID + "-stock-" + mv.ID, Kind: app.ConflictNegativeStock, Ticket: ticket, Technician: p.Technician,
 				Mutation: m.ID, Name: m.FullName(), Device: p.Device, Field: string(mv.Part), Theirs: fmt.Sprint(bal),
 				Code: app.ECONFLICT, Key: "conflict.negative_stock",
-				Message: fmt.Sprintf("Stock of %s at %s is now %d: count it and correct the books.", mv.Part, mv.From, bal),
+				// A template like every conflict's: the device fills in
+				// the location's name, which it knows and this ID is not.
+				Message: "Stock of {{.Part}} at {{.Location}} is now {{.Balance}}: count it and correct the books.",
 				Data:    map[string]any{"Part": string(mv.Part), "Location": string(mv.From), "Balance": bal}, At: now,
 			})
 		}

@@ -358,6 +358,9 @@ func (s *serverTx) balance(ctx context.Context, loc app.LocationID, part app.Par
 // device chooses) is taken, as when another device used the same mutation
 // ID, the server mints one.
 func (s *serverTx) addConflict(ctx context.Context, c *app.Conflict) error {
+	if err := s.describeStale(ctx, c); err != nil {
+		return err
+	}
 	err := s.insertFact(ctx, kindConflict, c.ID, string(c.Ticket), c)
 	if app.ErrorCode(err) == app.ECONFLICT {
 		c.ID = "cf-" + app.NewID()

@@ -111,13 +111,13 @@ func TestEngineReportsProgressAndRecovers(t *testing.T) {
 	w := newEngineWorld(t)
 	e := fbsync.NewEngine(w.store, w.client)
 	e.MinBackoff, e.MaxBackoff, e.Interval = 10*time.Millisecond, 50*time.Millisecond, time.Hour
-	statuses := make(chan fbsync.Status, 1000)
-	e.Watch(func(s fbsync.Status) { statuses <- s })
+	statuses := make(chan app.SyncStatus, 1000)
+	e.Watch(func(s app.SyncStatus) { statuses <- s })
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- e.Run(ctx) }()
-	waitFor := func(what string, ok func(fbsync.Status) bool) fbsync.Status {
+	waitFor := func(what string, ok func(app.SyncStatus) bool) app.SyncStatus {
 		t.Helper()
 		deadline := time.After(20 * time.Second)
 		for {
@@ -131,21 +131,21 @@ func TestEngineReportsProgressAndRecovers(t *testing.T) {
 			}
 		}
 	}
-	waitFor("the first sync succeeded", func(s fbsync.Status) bool { return !s.Running && s.Err == nil && !s.LastSuccess.IsZero() })
+	waitFor("the first sync succeeded", func(s app.SyncStatus) bool { return !s.Running && s.Err == nil && !s.LastSuccess.IsZero() })
 
 	w.setDown(true)
 	w.note(t, "n-offline")
 	e.Trigger()
-	s := waitFor("the failure is reported", func(s fbsync.Status) bool { return !s.Running && s.Err != nil })
+	s := waitFor("the failure is reported", func(s app.SyncStatus) bool { return !s.Running && s.Err != nil })
 	if app.ErrorCode(s.Err) != app.EOFFLINE || s.Pending != 1 || s.NextTry.IsZero() {
 		t.Fatalf("offline status = %+v, want EOFFLINE, 1 pending and a next try", s)
 	}
 	// Retries back off on their own; the work is still queued.
-	waitFor("a retry", func(s fbsync.Status) bool { return s.Running })
+	waitFor("a retry", func(s app.SyncStatus) bool { return s.Running })
 
 	w.setDown(false)
 	e.Trigger()
-	waitFor("the note was sent", func(s fbsync.Status) bool { return !s.Running && s.Err == nil && s.Pending == 0 })
+	waitFor("the note was sent", func(s app.SyncStatus) bool { return !s.Running && s.Err == nil && s.Pending == 0 })
 	if d, err := w.db.TicketDetail(context.Background(), "t", w.ticket); err != nil || len(d.Notes) != 1 {
 		t.Fatalf("server has %d notes (%v), want the note sent once", len(d.Notes), err)
 	}

@@ -1,0 +1,251 @@
+package ui
+
+import (
+	"context"
+	"maps"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// conflictInbox lists the conflicts that need a decision, each as a card
+// that says what happened in the technician's words and offers the
+// decisions that make sense for its kind.
+type conflictInbox struct {
+	deps conflictDeps
+	list *fyne.Container
+	// problem shows a failed decision on the page; changed lays the page
+	// out again after the list changed.
+	problem func(string)
+	changed func()
+}
+
+// conflictService is the inbox's share of sync: the conflicts and the
+// decision on one.
+type conflictService interface {
+	OpenConflicts(ctx context.Context) ([]app.Conflict, error)
+	ResolveConflict(ctx context.Context, id, resolution string) error
+}
+
+// locationNamer gives the stock locations' names.
+type locationNamer interface {
+	Locations(ctx context.Context) ([]app.Location, error)
+}
+
+// conflictDeps is what the inbox needs.
+type conflictDeps struct {
+	Conflicts conflictService
+	Tickets   app.TicketService
+	Locations locationNamer // nil: locations shown by their IDs
+	Ctx       context.Context
+	Run       func(func())
+	Window    func() fyne.Window
+	Notify    func(failed bool, text string)
+}
+
+func newConflictInbox(deps conflictDeps, problem func(string), changed func()) *conflictInbox {
+	return &conflictInbox{deps: deps, list: container.NewVBox(), problem: problem, changed: changed}
+}
+
+// conflictContext is what a card says beside the conflict record: the
+// ticket as the device knows it (absent when it left the device) and the
+// stock locations' names.
+type conflictContext struct {
+	tickets   map[app.TicketID]app.Ticket
+	locations map[app.LocationID]string
+}
+
+// reload reads the open conflicts and what their cards name.
+func (in *conflictInbox) reload() {
+	d := in.deps
+	d.Run(func() {
+		cs, err := d.Conflicts.OpenConflicts(d.Ctx)
+		cc := conflictContext{tickets: map[app.TicketID]app.Ticket{}, locations: map[app.LocationID]string{}}
+		for _, c := range cs {
+			if _, ok := cc.tickets[c.Ticket]; c.Ticket == "" || ok {
+				continue
+			}
+			if td, terr := d.Tickets.TicketDetail(d.Ctx, c.Ticket); terr == nil {
+				cc.tickets[c.Ticket] = td.Ticket
+			}
+		}
+		if d.Locations != nil && len(cs) > 0 {
+			// Without the names a card shows the IDs: not worth failing for.
+			if locs, lerr := d.Locations.Locations(d.Ctx); lerr == nil {
+				for _, l := range locs {
+					cc.locations[l.ID] = l.Name
+				}
+			}
+		}
+		fyne.Do(func() { in.show(cs, cc, err) })
+	})
+}
+
+func (in *conflictInbox) show(cs []app.Conflict, cc conflictContext, err error) {
+	defer in.changed()
+	in.list.RemoveAll()
+	if err != nil {
+		in.list.Add(widget.NewLabel(errorText(err)))
+		return
+	}
+	if len(cs) == 0 {
+		in.list.Add(lowLabel(lang.X("conflicts.none", "No conflicts: everything you saved was accepted.")))
+		return
+	}
+	for _, c := range cs {
+		in.list.Add(in.card(c, cc))
+	}
+}
+
+// staleText says which of reassignment or cancellation made the work
+// stale, and dispatch's value: as the service says (Theirs), or for a
+// conflict from a service that does not say, from the ticket as the last
+// sync left it: cancelled, or gone from the device or someone else's.
+func staleText(c app.Conflict, number string, tk app.Ticket, known bool) (what, theirs string) {
+	if c.Theirs == app.StaleCancelled || c.Theirs == "" && known && tk.Status == app.StatusCancelled {
+		theirs = statusText(app.StatusCancelled)
+		if known && tk.Status == app.StatusCancelled && tk.StatusReason != "" {
+			theirs += " · " + tk.StatusReason // dispatch's reason
+		}
+		return lang.X("conflict.stale_cancelled", "Dispatch cancelled ticket {{.Number}} while you worked on it; your change was not applied.", map[string]any{"Number": number}), theirs
+	}
+	if c.Theirs == app.StaleReassigned || !known || tk.Technician != c.Technician {
+		return lang.X("conflict.stale_reassigned", "Dispatch reassigned ticket {{.Number}} to someone else while you worked on it; your change was not applied.", map[string]any{"Number": number}),
+			lang.X("conflict.stale_reassigned_value", "Assigned to another technician")
+	}
+	// Reassigned and given back, or rescheduled: the epoch moved on.
+	return lang.X(c.Key, c.Message, c.Data), ""
+}
+
+// card shows one conflict: what happened, both values, who and when, and
+// the resolutions that make sense for its kind.
+func (in *conflictInbox) card(c app.Conflict, cc conflictContext) fyne.CanvasObject {
+	tk, known := cc.tickets[c.Ticket]
+	data := maps.Clone(c.Data)
+	if loc, ok := data["Location"].(string); ok && cc.locations[app.LocationID(loc)] != "" {
+		data["Location"] = cc.locations[app.LocationID(loc)]
+	}
+	text := lang.X(c.Key, c.Message, data)
+	ours, theirs := c.Ours, c.Theirs
+	if c.Kind != app.ConflictField {
+		// A refused change holds the mutation's arguments: name the change.
+		ours = mutationText(c.Name)
+		if c.Kind != app.ConflictClock && c.Kind != app.ConflictNegativeStock {
+			theirs = ""
+		}
+	}
+	number := tk.Number
+	if n, ok := c.Data["Number"].(string); number == "" && ok {
+		number = n // a ticket no longer on the device: the conflict names it
+	} else if number == "" {
+		number = string(c.Ticket)
+	}
+	if c.Kind == app.ConflictStaleEpoch {
+		text, theirs = staleText(c, number, tk, known)
+	}
+	what := widget.NewLabel(text)
+	what.Wrapping = fyne.TextWrapWord
+	what.TextStyle.Bold = true
+	box := container.NewVBox(what)
+	box.Add(fields(
+		lang.X("conflicts.ticket", "Ticket"), number,
+		lang.X("conflicts.field", "Field"), c.Field,
+		lang.X("conflicts.ours", "Yours"), ours,
+		lang.X("conflicts.theirs", "Theirs"), theirs,
+		lang.X("conflicts.theirs_by", "Changed by"), c.TheirsBy,
+		lang.X("conflicts.when", "When"), timeText(c.At),
+	))
+	choices := container.NewHBox()
+	add := func(label, resolution string, important bool, confirm func(ok func())) {
+		b := widget.NewButton(label, nil)
+		if important {
+			b.Importance = widget.HighImportance
+		}
+		send := func() {
+			b.Disable()
+			in.deps.Run(func() {
+				err := in.deps.Conflicts.ResolveConflict(in.deps.Ctx, c.ID, resolution)
+				fyne.Do(func() { in.resolved(b, err) })
+			})
+		}
+		b.OnTapped = func() {
+			if confirm == nil {
+				send()
+				return
+			}
+			confirm(send)
+		}
+		choices.Add(b)
+	}
+	// A technician keeps or gives up their own value; applying a refused
+	// change after all is dispatch's call, so such conflicts stay open
+	// for dispatch until the technician drops the change.
+	switch c.Kind {
+	case app.ConflictField:
+		// Mine may be the value dispatch replaced: put it back.
+		add(lang.X("conflicts.keep_mine", "Keep mine"), app.ResolveAcceptOurs, true, nil)
+		add(lang.X("conflicts.take_theirs", "Take theirs"), app.ResolveAcceptTheirs, false, nil)
+	case app.ConflictRejected, app.ConflictStaleEpoch:
+		box.Add(lowLabel(lang.X("conflicts.dispatch_decides", "Dispatch can still apply your change: leave this open for them, or drop it.")))
+		drop := lang.X("conflicts.drop", "Drop my change")
+		add(drop, app.ResolveDismissed, false, func(ok func()) {
+			// Dropping cannot be taken back: dispatch no longer sees it.
+			confirmAction(in.deps.Window(), drop,
+				lang.X("conflicts.drop_confirm", "Your change ({{.Change}}) will be discarded for good and dispatch can no longer apply it.", map[string]any{"Change": ours}),
+				drop, lang.X("conflicts.keep_open", "Leave it for dispatch"), true, ok)
+		})
+	default:
+		add(lang.X("conflicts.acknowledge", "Acknowledge"), app.ResolveDismissed, true, nil)
+	}
+	box.Add(choices)
+	return widget.NewCard("", "", box)
+}
+
+// resolved reports a decision's outcome; UI goroutine.
+func (in *conflictInbox) resolved(b *widget.Button, err error) {
+	if err == nil {
+		in.deps.Notify(false, lang.X("conflicts.resolved", "Decision sent; the next sync brings the result."))
+		return
+	}
+	b.Enable()
+	msg := errorText(err)
+	if app.ErrorCode(err) == app.EOFFLINE && app.AsError(err).Key != "sync.work_offline_decide" {
+		msg = lang.X("conflicts.offline", "Deciding a conflict needs a connection to the server. Try again when you are online.")
+	}
+	in.deps.Notify(true, msg)
+	in.problem(msg)
+}
+
+// mutationText names a change for a person, from its mutation name such as
+// "ticket.complete.v1".
+func mutationText(full string) string {
+	name := full
+	if i := strings.LastIndex(name, ".v"); i > 0 {
+		name = name[:i]
+	}
+	if a, ok := strings.CutPrefix(name, "ticket."); ok {
+		for _, x := range app.Actions {
+			if string(x) == a {
+				return actionText(x)
+			}
+		}
+	}
+	switch name {
+	case "ticket.update":
+		return lang.X("change.update", "Edit of the ticket")
+	case "repair.log":
+		return lang.X("repair.add", "Log repair")
+	case "stock.consume":
+		return lang.X("parts.fit", "Fit part")
+	case "photo.attach":
+		return lang.X("photos.add", "Add photo")
+	case "note.add":
+		return lang.X("change.note", "Note")
+	}
+	return name
+}

@@ -1,0 +1,369 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// The sync line sits at the bottom of every screen and says, in one line,
+// whether the technician's work has reached the server: synced, N changes
+// waiting, offline since when, photos going up, conflicts to decide. A tap
+// on it opens the sync page: sync now, work offline, the last error in
+// plain words, dispatch's notices, the unsent changes and the conflict
+// inbox. Above it a banner stays while dispatch's notices are unread.
+
+// syncSource is what the sync line's feed reads.
+type syncSource interface {
+	SyncStatus() app.SyncStatus
+	WatchSync(fn func(app.SyncStatus))
+}
+
+// syncFeed keeps the newest status on the UI goroutine and hands each
+// newer one to its listeners. Statuses come from several goroutines and
+// may arrive out of order: an older one (a lower Seq) is dropped, so a
+// "Syncing…" read before a sync ended cannot stay on screen after it.
+type syncFeed struct {
+	now          func() time.Time
+	cur          app.SyncStatus
+	offlineSince time.Time // when the network went, zero while it is there
+	listeners    map[int]func(prev, cur app.SyncStatus)
+	next         int
+}
+
+func newSyncFeed(src syncSource, now func() time.Time) *syncFeed {
+	f := &syncFeed{now: now, listeners: map[int]func(prev, cur app.SyncStatus){}}
+	f.take(src.SyncStatus())
+	src.WatchSync(func(st app.SyncStatus) { fyne.Do(func() { f.publish(st) }) })
+	return f
+}
+
+func (f *syncFeed) take(st app.SyncStatus) {
+	if st.Offline && f.offlineSince.IsZero() {
+		f.offlineSince = f.now()
+	} else if !st.Offline && st.Err == nil {
+		f.offlineSince = time.Time{}
+	}
+	f.cur = st
+}
+
+// summary is the status in one line.
+func (f *syncFeed) summary() string { return syncSummary(f.cur, f.now(), f.offlineSince) }
+
+// publish takes a status; UI goroutine.
+func (f *syncFeed) publish(st app.SyncStatus) {
+	if st.Seq <= f.cur.Seq {
+		return
+	}
+	prev := f.cur
+	f.take(st)
+	for i := range f.next {
+		if fn, ok := f.listeners[i]; ok {
+			fn(prev, st)
+		}
+	}
+}
+
+// listen calls fn with the current status at once and with every newer
+// one until the returned func is called.
+func (f *syncFeed) listen(fn func(prev, cur app.SyncStatus)) (stop func()) {
+	id := f.next
+	f.next++
+	f.listeners[id] = fn
+	fn(f.cur, f.cur)
+	return func() { delete(f.listeners, id) }
+}
+
+// syncLine is the status line: a tap opens the sync page.
+type syncLine struct {
+	widget.BaseWidget
+	onTap func()
+
+	icon *widget.Icon
+	text *widget.Label
+	bar  *widget.ProgressBarInfinite
+	open *widget.Button
+}
+
+var _ fyne.Tappable = (*syncLine)(nil)
+
+func newSyncLine(onTap func()) *syncLine {
+	s := &syncLine{onTap: onTap}
+	s.icon = widget.NewIcon(theme.ConfirmIcon())
+	s.text = widget.NewLabel("")
+	s.text.Truncation = fyne.TextTruncateEllipsis
+	s.bar = widget.NewProgressBarInfinite()
+	s.bar.Stop()
+	s.bar.Hide()
+	// The button says the line can be tapped; both open the page.
+	s.open = widget.NewButtonWithIcon(lang.X("sync.open", "Sync"), theme.ViewRefreshIcon(), onTap)
+	if onTap == nil {
+		s.icon.SetResource(theme.WarningIcon())
+		s.text.SetText(lang.X("sync.local_only", "Not connected to a server: work stays on this device."))
+		s.open.Hide()
+	}
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// CreateRenderer lays out icon, text (or the progress bar) and button.
+func (s *syncLine) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewBorder(nil, nil, s.icon, s.open, container.NewStack(s.bar, s.text)))
+}
+
+// Tapped opens the sync page.
+func (s *syncLine) Tapped(*fyne.PointEvent) {
+	if s.onTap != nil {
+		s.onTap()
+	}
+}
+
+// show shows the feed's status; UI goroutine.
+func (s *syncLine) show(f *syncFeed) {
+	st := f.cur
+	s.text.SetText(f.summary())
+	icon, importance := theme.ConfirmIcon(), widget.SuccessImportance
+	switch {
+	case st.Revoked || st.Conflicts > 0 || st.Err != nil && !st.Offline:
+		icon, importance = theme.ErrorIcon(), widget.DangerImportance
+	case st.WorkOffline || st.Offline || st.Pending > 0 || st.PhotoBytes > 0:
+		icon, importance = theme.UploadIcon(), widget.WarningImportance
+	}
+	s.icon.SetResource(icon)
+	s.text.Importance = importance
+	s.text.Refresh()
+	if !st.WorkOffline && (st.Running || st.PhotoBytes > 0 && st.PhotoErr == nil && !st.Offline) {
+		s.bar.Show()
+		s.bar.Start()
+	} else {
+		s.bar.Stop()
+		s.bar.Hide()
+	}
+}
+
+// syncSummary is the one line. It says "all work synced" only when
+// nothing waits: no change, no photo, no conflict.
+func syncSummary(st app.SyncStatus, now, offlineSince time.Time) string {
+	var text string
+	switch {
+	case st.Revoked:
+		return lang.X("sync.revoked", "This device was removed by the administrator and its data erased. Pair it again to work.")
+	case st.WorkOffline:
+		text = lang.X("sync.work_offline_line", "Offline by choice")
+	case st.Running && st.LastSuccess.IsZero():
+		text = lang.X("sync.first", "Downloading your tickets…")
+	case st.Running:
+		text = lang.X("sync.running", "Syncing…")
+	case st.Offline:
+		text = lang.X("sync.offline_since", "Offline since {{.Time}}", map[string]any{"Time": offlineSince.Local().Format("15:04")})
+	case st.Err != nil:
+		text = errorText(st.Err)
+	case st.LastSuccess.IsZero():
+		text = lang.X("sync.never", "Not synced yet")
+	case st.Pending == 0 && st.PhotoBytes == 0 && st.Conflicts == 0:
+		text = lang.X("sync.synced", "All work synced · {{.Time}}", map[string]any{"Time": agoText(st.LastSuccess, now)})
+	default:
+		text = lang.X("sync.last", "Last sync {{.Time}}", map[string]any{"Time": agoText(st.LastSuccess, now)})
+	}
+	if st.Pending > 0 {
+		text += " · " + lang.XN("sync.pending", "{{.Count}} changes waiting", st.Pending, map[string]any{"Count": st.Pending})
+	}
+	if st.PhotoBytes > 0 {
+		text += " · " + lang.X("sync.photos", "sending photos: {{.Size}} left", map[string]any{"Size": sizeText(st.PhotoBytes)})
+	}
+	if st.Conflicts > 0 {
+		text += " · " + lang.XN("sync.conflicts", "{{.Count}} conflicts need a decision", st.Conflicts, map[string]any{"Count": st.Conflicts})
+	}
+	return text
+}
+
+// agoText says when, relative to now for the last day.
+func agoText(t, now time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return lang.X("time.just_now", "just now")
+	case d < 24*time.Hour:
+		return lang.X("time.ago", "{{.Duration}} ago", map[string]any{"Duration": shortDuration(d)})
+	}
+	return timeText(t)
+}
+
+func sizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// noticeText says what dispatch did to a ticket.
+func noticeText(n app.Notice) string {
+	number := n.Number
+	if number == "" {
+		number = string(n.Ticket)
+	}
+	if n.Customer != "" {
+		number += " (" + n.Customer + ")"
+	}
+	switch {
+	case n.Kind == app.NoticeCancelled && n.By != "":
+		return lang.X("notice.cancelled_by", "Ticket {{.Ticket}} was cancelled by dispatch ({{.By}}).", map[string]any{"Ticket": number, "By": n.By})
+	case n.Kind == app.NoticeCancelled:
+		return lang.X("notice.cancelled", "Ticket {{.Ticket}} was cancelled by dispatch.", map[string]any{"Ticket": number})
+	}
+	return lang.X("notice.reassigned", "Ticket {{.Ticket}} was reassigned by dispatch to someone else.", map[string]any{"Ticket": number})
+}
+
+// noticeBanner stays above the sync line while dispatch's notices are
+// unread: the newest, and how many more, with a button to read them.
+type noticeBanner struct {
+	text *widget.Label
+	root *fyne.Container
+}
+
+func newNoticeBanner(open func()) *noticeBanner {
+	b := &noticeBanner{text: widget.NewLabel("")}
+	b.text.Wrapping = fyne.TextWrapWord
+	b.text.Importance = widget.WarningImportance
+	read := widget.NewButton(lang.X("notice.open", "Read"), open)
+	b.root = container.NewBorder(nil, nil, widget.NewIcon(theme.WarningIcon()), read, b.text)
+	b.root.Hide()
+	return b
+}
+
+// show shows the newest of notices, or hides the banner when none.
+func (b *noticeBanner) show(notices []app.Notice) {
+	if len(notices) == 0 {
+		b.root.Hide()
+		return
+	}
+	text := noticeText(notices[0])
+	if len(notices) > 1 {
+		text += " " + lang.XN("notice.more", "{{.Count}} more notices.", len(notices)-1, map[string]any{"Count": len(notices) - 1})
+	}
+	b.text.SetText(text)
+	b.root.Show()
+}
+
+// syncParts is the terminal's sync surface: the feed of statuses, the
+// line, the notice banner and the page they open.
+type syncParts struct {
+	svc    app.SyncService // nil when not paired
+	feed   *syncFeed
+	line   *syncLine
+	banner *noticeBanner
+	page   syncPageDeps
+	root   fyne.CanvasObject
+}
+
+// newSyncParts builds the line and the banner over page's service; a tap
+// opens the page once the terminal has a window.
+func newSyncParts(page syncPageDeps) *syncParts {
+	s := &syncParts{svc: page.Sync, page: page}
+	if s.svc == nil {
+		s.line = newSyncLine(nil)
+		s.root = s.line
+		return s
+	}
+	s.feed = newSyncFeed(s.svc, page.Now)
+	s.line = newSyncLine(s.openPage)
+	s.banner = newNoticeBanner(s.openPage)
+	s.feed.listen(func(prev, cur app.SyncStatus) {
+		s.line.show(s.feed)
+		// Read from memory, not the store: the count alone could stay
+		// the same while one notice replaces another.
+		if cur.Notices > 0 || prev.Notices > 0 || prev.Seq == cur.Seq {
+			var ns []app.Notice
+			if cur.Notices > 0 {
+				ns = s.svc.Notices()
+			}
+			s.banner.show(ns)
+		}
+	})
+	s.root = container.NewVBox(s.banner.root, s.line)
+	return s
+}
+
+// openPage opens the sync page.
+func (s *syncParts) openPage() {
+	if s.svc == nil || s.page.Window() == nil {
+		return
+	}
+	openSyncPage(s.page, s.feed)
+}
+
+// refresh counts the unsent changes again, after the terminal saved
+// something; the feed brings the result.
+func (s *syncParts) refresh() {
+	if s.svc == nil {
+		return
+	}
+	s.page.Run(func() {
+		if err := s.svc.Recount(s.page.Ctx); err != nil {
+			fyne.Do(func() { s.page.Notify(true, errorText(err)) })
+		}
+	})
+}
+
+// syncChanged is the terminal's part of a new status: the lock, the
+// list's badges, the open ticket, and the "saved" note the sync made
+// stale; UI goroutine.
+func (t *Terminal) syncChanged(prev, st app.SyncStatus) {
+	changedCounts := st.Pending != prev.Pending || st.Conflicts != prev.Conflicts
+	synced := !st.LastSuccess.Equal(prev.LastSuccess) && !prev.LastSuccess.IsZero()
+	unlocked := t.lock.apply(st.Lease)
+	if changedCounts || synced || unlocked {
+		t.list.Reload() // badges, and what the sync brought
+	}
+	if synced || unlocked {
+		// The open ticket may have changed on the server, and its photos
+		// may now be uploaded.
+		if tk, ok := t.detail.ticket(); ok {
+			t.detail.Show(tk.ID)
+		}
+	}
+	if prev.Pending > 0 && st.Pending == 0 && t.scanStatus.Text == lang.X("work.saved", "Saved on this device. It is sent with the next sync.") {
+		// The note said the work waits for the sync; it no longer does.
+		t.scanBar.Hide()
+	}
+}
+
+// syncPageDeps is what the sync page and its conflict inbox need.
+type syncPageDeps struct {
+	Sync    app.SyncService
+	Tickets app.TicketService
+	Parts   app.PartService // nil: locations shown by their IDs
+	Ctx     context.Context
+	Run     func(func())
+	Now     func() time.Time
+	Window  func() fyne.Window
+	// Notify shows a short outcome in the terminal's bar.
+	Notify func(failed bool, text string)
+	// WorkOffline remembers the technician's choice for the next start.
+	WorkOffline func(on bool)
+}
+
+// syncPageDeps is the sync page's share of the terminal's dependencies.
+func (t *Terminal) syncPageDeps() syncPageDeps {
+	return syncPageDeps{
+		Sync: t.deps.Sync, Tickets: t.deps.Tickets, Parts: t.deps.Parts, Ctx: t.ctx, Run: t.deps.Run, Now: t.deps.Now,
+		Window: func() fyne.Window { return t.win },
+		Notify: t.setScanStatus,
+		WorkOffline: func(on bool) {
+			if a := fyne.CurrentApp(); a != nil {
+				a.Preferences().SetBool(WorkOfflinePreference, on)
+			}
+		},
+	}
+}

@@ -1,0 +1,57 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/assets"
+)
+
+// TestSyncSummary: the line says "all work synced" only when nothing
+// waits, and a conflict, work offline or a failure never reads as synced.
+func TestSyncSummary(t *testing.T) {
+	if err := lang.AddTranslationsFS(assets.Translations(), "translations"); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	last := now.Add(-5 * time.Minute)
+	offline := app.Errorf(app.EOFFLINE, "sync.offline", "Cannot reach the server. Your work is saved on this device and will be sent when the connection is back.")
+	cases := []struct {
+		name      string
+		st        app.SyncStatus
+		want, not []string
+	}{
+		{"synced", app.SyncStatus{LastSuccess: last}, []string{"All work synced · 5 min ago"}, []string{"waiting", "conflict"}},
+		{"a conflict", app.SyncStatus{LastSuccess: last, Conflicts: 1}, []string{"Last sync 5 min ago", "1 conflict needs a decision"}, []string{"All work synced"}},
+		{"work waiting", app.SyncStatus{LastSuccess: last, Pending: 2}, []string{"Last sync 5 min ago · 2 changes waiting"}, []string{"All work synced"}},
+		{"photos waiting", app.SyncStatus{LastSuccess: last, PhotoBytes: 2048}, []string{"sending photos: 2 KB left"}, []string{"All work synced"}},
+		{"offline by choice", app.SyncStatus{LastSuccess: last, WorkOffline: true, Pending: 1}, []string{"Offline by choice · 1 change waiting"}, []string{"All work synced", "Syncing"}},
+		{"offline by choice while a sync ends", app.SyncStatus{LastSuccess: last, WorkOffline: true, Running: true}, []string{"Offline by choice"}, []string{"Syncing"}},
+		{"running", app.SyncStatus{LastSuccess: last, Running: true}, []string{"Syncing…"}, []string{"All work synced"}},
+		{"first sync", app.SyncStatus{Running: true}, []string{"Downloading your tickets…"}, nil},
+		{"never", app.SyncStatus{}, []string{"Not synced yet"}, []string{"All work synced"}},
+		{"offline", app.SyncStatus{LastSuccess: last, Err: offline, Offline: true, Pending: 1}, []string{"Offline since", "1 change waiting"}, []string{"All work synced"}},
+		{"failed", app.SyncStatus{LastSuccess: last, Err: errors.New("boom")}, []string{"Internal error"}, []string{"All work synced"}},
+		{"revoked", app.SyncStatus{Revoked: true, Conflicts: 3}, []string{"removed by the administrator"}, []string{"conflict"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got := syncSummary(tc.st, now, now.Add(-time.Hour))
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("%q lacks %q", got, w)
+				}
+			}
+			for _, n := range tc.not {
+				if strings.Contains(got, n) {
+					t.Errorf("%q says %q", got, n)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,206 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// WorkOfflinePreference keeps the technician's "Work offline" choice
+// across starts; main.go gives it to the sync engine before it runs.
+const WorkOfflinePreference = "sync.work_offline"
+
+// maxUnsentShown bounds the unsent changes listed on the sync page; the
+// line above the list says how many there are in all.
+const maxUnsentShown = 200
+
+// syncPage is the sync screen: sync now, work offline, the status and
+// the last error in plain words, dispatch's notices, the conflict inbox
+// and the unsent changes.
+type syncPage struct {
+	deps    syncPageDeps
+	feed    *syncFeed
+	now     *widget.Button
+	offline *widget.Check
+	status  *widget.Label
+	errL    *widget.Label
+	notices *fyne.Container
+	unsent  *fyne.Container
+	inbox   *conflictInbox
+	scroll  *container.Scroll
+}
+
+// openSyncPage shows the page over the window until it is closed,
+// following feed meanwhile.
+func openSyncPage(deps syncPageDeps, feed *syncFeed) {
+	p := &syncPage{deps: deps, feed: feed}
+	p.now = widget.NewButtonWithIcon(lang.X("sync.now", "Sync now"), theme.ViewRefreshIcon(), deps.Sync.SyncNow)
+	p.now.Importance = widget.HighImportance
+	p.offline = widget.NewCheck(lang.X("sync.work_offline", "Work offline"), func(on bool) {
+		if on == feed.cur.WorkOffline {
+			return // the check shows the status, not a choice
+		}
+		deps.WorkOffline(on)
+		deps.Sync.SetWorkOffline(on)
+	})
+	p.status = widget.NewLabel("")
+	p.status.Wrapping = fyne.TextWrapWord
+	p.errL = widget.NewLabel("")
+	p.errL.Wrapping = fyne.TextWrapWord
+	p.errL.Importance = widget.DangerImportance
+	p.notices = container.NewVBox()
+	p.unsent = container.NewVBox()
+	cd := conflictDeps{Conflicts: deps.Sync, Tickets: deps.Tickets, Ctx: deps.Ctx, Run: deps.Run, Window: deps.Window, Notify: deps.Notify}
+	if deps.Parts != nil {
+		cd.Locations = deps.Parts
+	}
+	p.inbox = newConflictInbox(cd, p.showProblem, p.relayout)
+	body := container.NewVBox(
+		container.NewHBox(p.now, p.offline),
+		lowLabel(lang.X("sync.work_offline_help", "Working offline keeps everything on this device and sends nothing until you turn it off.")),
+		p.status, p.errL, p.notices,
+		heading(lang.X("conflicts.title", "Conflicts")), p.inbox.list,
+		heading(lang.X("sync.unsent_title", "Changes not sent yet")), p.unsent,
+	)
+	win := deps.Window()
+	p.scroll = container.NewVScroll(body)
+	d := dialog.NewCustom(lang.X("sync.title", "Sync"), lang.X("dialog.close", "Close"), p.scroll, win)
+	stop := feed.listen(p.show)
+	d.SetOnClosed(stop)
+	d.Resize(fyne.NewSize(min(win.Canvas().Size().Width*0.96, 720), win.Canvas().Size().Height*0.9))
+	d.Show()
+}
+
+// show follows a status; the lists are read again only when their counts
+// changed (or on opening, when prev is cur).
+func (p *syncPage) show(prev, st app.SyncStatus) {
+	first := prev.Seq == st.Seq
+	p.offline.SetChecked(st.WorkOffline)
+	if st.WorkOffline {
+		p.now.Disable()
+	} else {
+		p.now.Enable()
+	}
+	lines := lang.X("sync.detail", "Changes waiting: {{.Pending}} · photos waiting: {{.Photos}} · sent {{.Up}}, received {{.Down}} since start", map[string]any{
+		"Pending": st.Pending, "Photos": sizeText(st.PhotoBytes), "Up": sizeText(st.Up), "Down": sizeText(st.Down)})
+	if !st.LastSuccess.IsZero() {
+		lines = lang.X("sync.last_success", "Last complete sync: {{.Time}}", map[string]any{"Time": timeText(st.LastSuccess)}) + "\n" + lines
+	}
+	// The line's summary first, so page and line never disagree.
+	p.status.SetText(p.feed.summary() + "\n" + lines)
+	var problem string
+	if st.Err != nil && !st.WorkOffline {
+		problem = errorText(st.Err)
+		if !st.NextTry.IsZero() {
+			problem += " " + lang.X("sync.next_try", "Next try at {{.Time}}.", map[string]any{"Time": st.NextTry.Local().Format("15:04")})
+		}
+	}
+	if st.PhotoErr != nil {
+		problem += "\n" + lang.X("sync.photo_error", "Photos: {{.Error}}", map[string]any{"Error": errorText(st.PhotoErr)})
+	}
+	p.showProblem(problem)
+	if first || st.Notices != prev.Notices {
+		p.showNotices(st.Notices)
+	}
+	if first || st.Conflicts != prev.Conflicts || !st.LastSuccess.Equal(prev.LastSuccess) {
+		p.inbox.reload()
+	}
+	if first || st.Pending != prev.Pending {
+		p.reloadUnsent(st.Pending)
+	}
+}
+
+// relayout lays the page out again after a list under it changed: a
+// container sizes only itself when items are added.
+func (p *syncPage) relayout() {
+	if p.scroll != nil {
+		p.scroll.Content.Refresh()
+		p.scroll.Refresh()
+	}
+}
+
+func (p *syncPage) showProblem(text string) {
+	p.errL.SetText(text)
+	if text == "" {
+		p.errL.Hide()
+	} else {
+		p.errL.Show()
+	}
+}
+
+// showNotices lists the unread notices with a button that reads them.
+func (p *syncPage) showNotices(n int) {
+	defer p.relayout()
+	p.notices.RemoveAll()
+	if n == 0 {
+		return
+	}
+	p.notices.Add(heading(lang.X("notice.title", "From dispatch")))
+	for _, x := range p.deps.Sync.Notices() {
+		l := widget.NewLabel(noticeText(x) + " · " + timeText(x.At))
+		l.Wrapping = fyne.TextWrapWord
+		p.notices.Add(l)
+	}
+	p.notices.Add(container.NewHBox(widget.NewButton(lang.X("notice.read", "Mark as read"), func() {
+		if err := p.deps.Sync.ReadNotices(); err != nil {
+			p.showProblem(errorText(err))
+		}
+	})))
+}
+
+// unsentRow is one unsent change as the page lists it.
+type unsentRow struct{ ticket, what, when string }
+
+// reloadUnsent lists the unsent changes: ticket, what, when.
+func (p *syncPage) reloadUnsent(pending int) {
+	d := p.deps
+	d.Run(func() {
+		ms, err := d.Sync.UnsentChanges(d.Ctx, maxUnsentShown)
+		var rows []unsentRow
+		numbers := map[app.TicketID]string{}
+		for _, m := range ms {
+			r := unsentRow{what: mutationText(m.FullName()), when: timeText(m.At)}
+			if cmd, derr := app.DecodeMutation(m); derr == nil {
+				if id := app.TicketOf(cmd); id != "" {
+					if _, ok := numbers[id]; !ok {
+						numbers[id] = string(id) // a ticket no longer on the device
+						if td, terr := d.Tickets.TicketDetail(d.Ctx, id); terr == nil {
+							numbers[id] = td.Ticket.Number
+						}
+					}
+					r.ticket = numbers[id]
+				}
+			}
+			rows = append(rows, r)
+		}
+		fyne.Do(func() { p.showUnsent(rows, pending, err) })
+	})
+}
+
+func (p *syncPage) showUnsent(rows []unsentRow, pending int, err error) {
+	defer p.relayout()
+	p.unsent.RemoveAll()
+	switch {
+	case err != nil:
+		p.unsent.Add(widget.NewLabel(errorText(err)))
+		return
+	case len(rows) == 0:
+		p.unsent.Add(lowLabel(lang.X("sync.unsent_none", "Nothing waits: the server has everything you saved.")))
+		return
+	}
+	for _, r := range rows {
+		ticket := r.ticket
+		if ticket == "" {
+			ticket = "—"
+		}
+		p.unsent.Add(container.NewGridWithColumns(3, widget.NewLabel(ticket), widget.NewLabel(r.what), lowLabel(r.when)))
+	}
+	if pending > len(rows) {
+		p.unsent.Add(lowLabel(lang.XN("sync.unsent_more", "and {{.Count}} more changes", pending-len(rows), map[string]any{"Count": pending - len(rows)})))
+	}
+}
