@@ -113,8 +113,8 @@ func under(root, o fyne.CanvasObject) bool {
 	return found
 }
 
-// visible reports whether o lies wholly within the window.
-func visible(w fyne.Window, o fyne.CanvasObject) bool {
+// inWindow reports whether o lies wholly within the window.
+func inWindow(w fyne.Window, o fyne.CanvasObject) bool {
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(o)
 	size, win := o.Size(), w.Canvas().Size()
 	return o.Visible() && pos.X >= 0 && pos.Y >= 0 && pos.X+size.Width <= win.Width && pos.Y+size.Height <= win.Height
@@ -199,7 +199,7 @@ func TestPrimaryActionStaysInView(t *testing.T) {
 			}
 			for _, end := range []func(){scroll.ScrollToTop, scroll.ScrollToBottom} {
 				end()
-				if !visible(w, b) {
+				if !inWindow(w, b) {
 					t.Errorf("%q is out of view at %v", tc.primary, fyne.CurrentApp().Driver().AbsolutePositionForObject(b))
 				}
 			}
