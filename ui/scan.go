@@ -426,7 +426,7 @@ func (t *Terminal) offerPickUp(tk app.Ticket) {
 		}
 	}, t.win)
 	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.94, 480), 0))
-	d.Show()
+	t.present(d, nil)
 }
 
 // partSearchInFront is the part search box the user sees: the add-part

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -101,6 +102,11 @@ type Terminal struct {
 	trimmer     *memoryTrimmer
 
 	search     *scanEntry
+	liveQuery  string      // what the list was last asked to search for
+	stopSearch func() bool // cancels the search waiting for typing to pause
+	// after runs f on the UI goroutine after d, and returns what cancels
+	// it; tests step it by hand.
+	after      func(d time.Duration, f func()) (stop func() bool)
 	sync       *syncLine
 	scanStatus *widget.Label
 	scanBar    *fyne.Container
@@ -110,6 +116,22 @@ type Terminal struct {
 	checkIn    *checkInForm  // the open check-in form, if any
 	partPicker *partPicker   // the open add-part dialog, if any
 	dialog     dialog.Dialog // the open part or label dialog, if any
+	dialogs    []*shownDialog
+	shortcuts  map[string]func() // the page shortcuts by ShortcutName
+}
+
+// shownDialog is a dialog the terminal opened, open until it closes.
+// Fyne's dialogs take no keys: the terminal gives them Escape and Enter.
+type shownDialog struct {
+	d dialog.Dialog
+	// overlay is the dialog's pop-up: Escape and Enter act only while it
+	// is in front (a file chooser opened from it is not ours).
+	overlay fyne.CanvasObject
+	// submit is what Enter does; nil for dialogs that only say or ask
+	// (Enter must not confirm what cannot be taken back).
+	submit func()
+	// focus is what had the focus on the page when the dialog opened.
+	focus fyne.Focusable
 }
 
 // NewTerminal builds the main screen. ctx bounds every background load and
@@ -117,18 +139,16 @@ type Terminal struct {
 func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 	deps.defaults()
 	t := &Terminal{deps: deps, ctx: ctx, keys: &wedgeKeys{wedge: deps.Wedge, now: deps.KeyClock}, trimmer: newMemoryTrimmer()}
+	t.keys.shell = t
 	context.AfterFunc(ctx, t.trimmer.stop)
 	t.detail = newTicketDetailView(ctx, deps, t)
 	t.list = newTicketList(ctx, deps, t.keys, t.openTicket)
 
 	t.search = newScanEntry(t.keys)
 	t.search.SetPlaceHolder(lang.X("search.placeholder", "Search or scan: ticket, customer, phone, serial, part"))
-	t.search.OnSubmitted = func(q string) { t.list.SetQuery(q) }
-	t.search.OnChanged = func(q string) {
-		if strings.TrimSpace(q) == "" {
-			t.list.SetQuery("")
-		}
-	}
+	t.after = func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, func() { fyne.Do(f) }).Stop }
+	t.search.OnSubmitted = func(string) { t.searchNow(true) }
+	t.search.OnChanged = func(string) { t.searchSoon() }
 	photo := t.newIconButton(lang.X("scan.photo", "Scan photo"), theme.FileImageIcon(), t.pickPhoto)
 	actions := container.NewHBox(photo)
 	if deps.Commit != nil {
@@ -150,6 +170,44 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 // Object is the screen's root.
 func (t *Terminal) Object() fyne.CanvasObject { return t.root }
 
+// Ticket search runs as the user types, once typing pauses for
+// searchDelay: a word typed is one search, not one a letter. A scanner's
+// burst typed into the box comes back out before the pause ends, so it
+// searches nothing. Queries are cut to maxQueryRunes: numbers, phones,
+// serials and names are far shorter, and each word costs the store a
+// match.
+const (
+	searchDelay   = 150 * time.Millisecond
+	maxQueryRunes = 100
+)
+
+// searchSoon searches once typing pauses.
+func (t *Terminal) searchSoon() {
+	if t.stopSearch != nil {
+		t.stopSearch()
+	}
+	t.stopSearch = t.after(searchDelay, func() { t.searchNow(false) })
+}
+
+// searchNow lists what the search box holds. Unless forced (Enter), a text
+// searched already is not searched again: a scan that listed its own
+// tickets keeps them when the box gets its text back.
+func (t *Terminal) searchNow(force bool) {
+	if t.stopSearch != nil {
+		t.stopSearch()
+		t.stopSearch = nil
+	}
+	q := strings.TrimSpace(t.search.Text)
+	if r := []rune(q); len(r) > maxQueryRunes {
+		q = string(r[:maxQueryRunes])
+	}
+	if q == t.liveQuery && !force {
+		return
+	}
+	t.liveQuery = q
+	t.list.SetQuery(q)
+}
+
 // Attach connects the terminal to its window: scans typed while nothing
 // has the focus, photos dropped on the window, Ctrl+V, and the dialogs.
 func (t *Terminal) Attach(w fyne.Window) {
@@ -161,7 +219,9 @@ func (t *Terminal) Attach(w fyne.Window) {
 			t.deps.Sync.SyncNow()
 			return
 		}
-		t.keys.enter(ev, nil)
+		if !t.keys.enter(ev, nil) {
+			t.keys.toShell(ev, true)
+		}
 	})
 	t.addShortcuts(c)
 	w.SetOnDropped(t.Drop)
@@ -193,7 +253,87 @@ func (t *Terminal) showDialog(title string, content fyne.CanvasObject) {
 	})
 	d.Resize(dialogSize(t.win))
 	t.dialog = d
+	t.present(d, nil)
+}
+
+// present shows d and keeps it until it closes, so that Escape closes it
+// and, when submit is set, Enter submits it.
+func (t *Terminal) present(d dialog.Dialog, submit func()) {
+	c := t.win.Canvas()
+	sd := &shownDialog{d: d, submit: submit, focus: c.Focused()}
+	if len(t.dialogs) > 0 {
+		sd.focus = t.dialogs[len(t.dialogs)-1].focus
+	}
+	d.SetOnClosed(func() { t.dialogClosed(sd) })
 	d.Show()
+	sd.overlay = c.Overlays().Top()
+	t.dialogs = append(t.dialogs, sd)
+}
+
+// dialogClosed forgets a closed dialog and gives the keys back to the page.
+// Fyne tells a field in a closing dialog nothing: it keeps the focus it
+// had and the wedge keeps the keys typed into it. The page's field, which
+// lost its focus to the dialog unawares, takes it back, and the wedge
+// starts afresh.
+func (t *Terminal) dialogClosed(sd *shownDialog) {
+	t.dialogs = slices.DeleteFunc(t.dialogs, func(o *shownDialog) bool { return o == sd })
+	if len(t.dialogs) > 0 || t.win == nil {
+		return
+	}
+	t.keys.wedge.Reset()
+	c := t.win.Canvas()
+	if o, ok := sd.focus.(fyne.CanvasObject); ok && o.Visible() {
+		c.Focus(sd.focus)
+	} else {
+		c.Unfocus()
+	}
+}
+
+// forgetDialogs drops the open dialogs without closing them, when the
+// lock screen has taken them off the canvas.
+func (t *Terminal) forgetDialogs() {
+	t.checkIn, t.partPicker, t.dialog, t.dialogs = nil, nil, nil, nil
+}
+
+// topDialog is the dialog in front, if the terminal opened it.
+func (t *Terminal) topDialog() *shownDialog {
+	if len(t.dialogs) == 0 || t.win == nil {
+		return nil
+	}
+	sd := t.dialogs[len(t.dialogs)-1]
+	if t.win.Canvas().Overlays().Top() != sd.overlay {
+		return nil
+	}
+	return sd
+}
+
+// escape closes the dialog in front, as its Cancel or Close button does.
+func (t *Terminal) escape() bool {
+	sd := t.topDialog()
+	if sd == nil {
+		return false
+	}
+	sd.d.Hide()
+	return true
+}
+
+// submit submits the form in front, which checks its entries first.
+func (t *Terminal) submit() bool {
+	sd := t.topDialog()
+	if sd == nil || sd.submit == nil {
+		return false
+	}
+	sd.submit()
+	return true
+}
+
+// shortcut runs a page shortcut.
+func (t *Terminal) shortcut(s fyne.Shortcut) bool {
+	fn, ok := t.shortcuts[s.ShortcutName()]
+	if ok {
+		fn()
+	}
+	return ok
 }
 
 // dialogSize fits a dialog to the window: most of a phone's screen, a
@@ -229,8 +369,13 @@ func (t *Terminal) SearchText() string { return t.search.Text }
 // pages, Ctrl+R (or F5 with nothing focused) sync now.
 func (t *Terminal) addShortcuts(c fyne.Canvas) {
 	ctrl := fyne.KeyModifierShortcutDefault
+	t.shortcuts = map[string]func(){}
+	// The canvas gets a shortcut only while no entry has the focus; our
+	// entries pass the same ones on (scanEntry.TypedShortcut).
 	add := func(key fyne.KeyName, fn func()) {
-		c.AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: ctrl}, func(fyne.Shortcut) { fn() })
+		s := &desktop.CustomShortcut{KeyName: key, Modifier: ctrl}
+		t.shortcuts[s.ShortcutName()] = fn
+		c.AddShortcut(s, func(fyne.Shortcut) { fn() })
 	}
 	add(fyne.KeyF, func() {
 		t.tabs.SelectIndex(0)

@@ -18,10 +18,26 @@ import (
 // Enter as a scan, the widget drops the Enter and takes the burst's
 // characters back out of its text.
 
-// wedgeKeys is the shared wedge and its clock.
+// wedgeKeys is the shared wedge and its clock, and the shell that takes
+// the keys a focused field has no use for.
 type wedgeKeys struct {
 	wedge *scanner.KeyboardWedge
 	now   func() time.Time
+	// shell is the terminal; nil on the first-run screen, which has no
+	// dialogs or pages.
+	shell keyShell
+}
+
+// keyShell is what the terminal does with keys the focused field passes
+// on. A focused entry gets every key and shortcut first and Fyne does not
+// pass on those it ignores, so our entries hand them over themselves.
+type keyShell interface {
+	// escape closes the top dialog; false when there is none.
+	escape() bool
+	// submit submits the top dialog's form; false when it has none.
+	submit() bool
+	// shortcut runs a page shortcut (Ctrl+1 …); false when s is not one.
+	shortcut(s fyne.Shortcut) bool
 }
 
 func (k *wedgeKeys) rune(r rune) bool {
@@ -40,8 +56,29 @@ func (k *wedgeKeys) enter(ev *fyne.KeyEvent, taken func()) bool {
 	return k.wedge.Enter(k.now(), taken)
 }
 
-// scanEntry is the single-line Entry of every form: a scanner's burst
-// typed into it becomes a scan, and its text is left as it was.
+// toShell gives Escape, and Enter when the field submits nothing itself,
+// to the shell; it reports whether the shell took the key.
+func (k *wedgeKeys) toShell(ev *fyne.KeyEvent, enterSubmits bool) bool {
+	if k == nil || k.shell == nil {
+		return false
+	}
+	switch ev.Name {
+	case fyne.KeyEscape:
+		return k.shell.escape()
+	case fyne.KeyReturn, fyne.KeyEnter:
+		return enterSubmits && k.shell.submit()
+	}
+	return false
+}
+
+// shortcut hands a shortcut to the shell; it reports whether the shell
+// took it.
+func (k *wedgeKeys) shortcut(s fyne.Shortcut) bool {
+	return k != nil && k.shell != nil && k.shell.shortcut(s)
+}
+
+// scanEntry is the Entry of every form: a scanner's burst typed into it
+// becomes a scan, and its text is left as it was.
 type scanEntry struct {
 	widget.Entry
 	keys *wedgeKeys
@@ -52,6 +89,15 @@ type scanEntry struct {
 func newScanEntry(keys *wedgeKeys) *scanEntry {
 	e := &scanEntry{keys: keys}
 	e.ExtendBaseWidget(e)
+	return e
+}
+
+// newScanMultiLineEntry is a scanEntry for text of several lines, where
+// Enter breaks the line.
+func newScanMultiLineEntry(keys *wedgeKeys) *scanEntry {
+	e := newScanEntry(keys)
+	e.MultiLine = true
+	e.Wrapping = fyne.TextWrapWord
 	return e
 }
 
@@ -70,7 +116,21 @@ func (e *scanEntry) TypedKey(ev *fyne.KeyEvent) {
 	if e.keys.enter(ev, func() { e.SetText(e.beforeBurst) }) {
 		return
 	}
+	// A field with its own OnSubmitted (the search box) or lines to break
+	// keeps its Enter; the fields of a form submit the form.
+	if e.keys.toShell(ev, !e.MultiLine && e.OnSubmitted == nil) {
+		return
+	}
 	e.Entry.TypedKey(ev)
+}
+
+// TypedShortcut runs the terminal's page shortcuts even while the entry
+// has the focus; the entry keeps its own (copy, paste, undo …).
+func (e *scanEntry) TypedShortcut(s fyne.Shortcut) {
+	if e.keys.shortcut(s) {
+		return
+	}
+	e.Entry.TypedShortcut(s)
 }
 
 // FocusLost forgets a burst in progress: its keys went elsewhere.

@@ -80,7 +80,7 @@ func (t *Terminal) ask(title, confirm string, items []*widget.FormItem, ok func(
 		}
 	}, t.win)
 	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.96, 560), 0))
-	d.Show()
+	t.present(d, d.Submit)
 }
 
 func actionText(a app.Action) string {
