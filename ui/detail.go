@@ -194,6 +194,7 @@ func (v *TicketDetailView) render(tv ticketView) fyne.CanvasObject {
 		sections = append(sections, v.term.workflow(tv.detail))
 	}
 	sections = append(sections, widget.NewCard("", "", container.NewVBox(info, contact)))
+	sections = append(sections, checkInCard(t)...)
 	sections = append(sections, widget.NewCard(lang.X("warranty.title", "Warranty"), "", v.renderDecision(tv)))
 	if v.term != nil {
 		if c := v.term.diagnosisCard(t); c != nil {

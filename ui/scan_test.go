@@ -65,6 +65,7 @@ func scanTerminal(t *testing.T) (*ui.Terminal, fyne.Window, *keyboard, app.Datas
 	kb := &keyboard{clock: now}
 	deps.KeyClock = kb.now
 	term := ui.NewTerminal(t.Context(), deps)
+	term.ManualSearch()
 	w := test.NewTempWindow(t, term.Object())
 	w.Resize(fyne.NewSize(1280, 800))
 	term.Attach(w)

@@ -130,8 +130,6 @@ type shownDialog struct {
 	// submit is what Enter does; nil for dialogs that only say or ask
 	// (Enter must not confirm what cannot be taken back).
 	submit func()
-	// focus is what had the focus on the page when the dialog opened.
-	focus fyne.Focusable
 }
 
 // NewTerminal builds the main screen. ctx bounds every background load and
@@ -146,7 +144,15 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 
 	t.search = newScanEntry(t.keys)
 	t.search.SetPlaceHolder(lang.X("search.placeholder", "Search or scan: ticket, customer, phone, serial, part"))
-	t.after = func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, func() { fyne.Do(f) }).Stop }
+	t.after = func(d time.Duration, f func()) func() bool {
+		return time.AfterFunc(d, func() {
+			fyne.Do(func() {
+				if ctx.Err() == nil { // the terminal is gone
+					f()
+				}
+			})
+		}).Stop
+	}
 	t.search.OnSubmitted = func(string) { t.searchNow(true) }
 	t.search.OnChanged = func(string) { t.searchSoon() }
 	photo := t.newIconButton(lang.X("scan.photo", "Scan photo"), theme.FileImageIcon(), t.pickPhoto)
@@ -259,34 +265,16 @@ func (t *Terminal) showDialog(title string, content fyne.CanvasObject) {
 // present shows d and keeps it until it closes, so that Escape closes it
 // and, when submit is set, Enter submits it.
 func (t *Terminal) present(d dialog.Dialog, submit func()) {
-	c := t.win.Canvas()
-	sd := &shownDialog{d: d, submit: submit, focus: c.Focused()}
-	if len(t.dialogs) > 0 {
-		sd.focus = t.dialogs[len(t.dialogs)-1].focus
-	}
+	sd := &shownDialog{d: d, submit: submit}
 	d.SetOnClosed(func() { t.dialogClosed(sd) })
 	d.Show()
-	sd.overlay = c.Overlays().Top()
+	sd.overlay = t.win.Canvas().Overlays().Top()
 	t.dialogs = append(t.dialogs, sd)
 }
 
-// dialogClosed forgets a closed dialog and gives the keys back to the page.
-// Fyne tells a field in a closing dialog nothing: it keeps the focus it
-// had and the wedge keeps the keys typed into it. The page's field, which
-// lost its focus to the dialog unawares, takes it back, and the wedge
-// starts afresh.
+// dialogClosed forgets a closed dialog.
 func (t *Terminal) dialogClosed(sd *shownDialog) {
 	t.dialogs = slices.DeleteFunc(t.dialogs, func(o *shownDialog) bool { return o == sd })
-	if len(t.dialogs) > 0 || t.win == nil {
-		return
-	}
-	t.keys.wedge.Reset()
-	c := t.win.Canvas()
-	if o, ok := sd.focus.(fyne.CanvasObject); ok && o.Visible() {
-		c.Focus(sd.focus)
-	} else {
-		c.Unfocus()
-	}
 }
 
 // forgetDialogs drops the open dialogs without closing them, when the

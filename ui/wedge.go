@@ -14,9 +14,13 @@ import (
 // canvas only when nothing is focused; there is no hook that sees every
 // key. So every widget of ours that takes keys feeds them to one
 // scanner.KeyboardWedge first: the entries (scanEntry), the ticket list
-// (scanList) and the canvas itself (Terminal.Attach). When a burst ends in
-// Enter as a scan, the widget drops the Enter and takes the burst's
-// characters back out of its text.
+// (scanList), the drop-downs (scanSelect), the tick boxes (scanCheck) and
+// the canvas itself (Terminal.Attach). When a burst ends in Enter as a
+// scan, the widget drops the Enter and takes the burst's characters back
+// out of its text. A widget that took the focus and fed nothing to the
+// wedge would swallow every scan silently: a drop-down keeps the focus
+// after its menu closes, so the scan right after choosing a product
+// category, a view or a sort went nowhere.
 
 // wedgeKeys is the shared wedge and its clock, and the shell that takes
 // the keys a focused field has no use for.
@@ -167,4 +171,65 @@ func (l *scanList) TypedKey(ev *fyne.KeyEvent) {
 		return
 	}
 	l.List.TypedKey(ev)
+}
+
+// scanSelect is a drop-down. A tap focuses it on desktops, and it keeps
+// the focus when its menu closes: a scan must still reach the wedge.
+type scanSelect struct {
+	widget.Select
+	keys *wedgeKeys
+}
+
+func newScanSelect(keys *wedgeKeys, options []string, changed func(string)) *scanSelect {
+	s := &scanSelect{keys: keys}
+	s.Options, s.OnChanged = options, changed
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// TypedRune feeds the wedge; a drop-down has no use for letters.
+func (s *scanSelect) TypedRune(r rune) {
+	s.keys.rune(r)
+	s.Select.TypedRune(r)
+}
+
+// TypedKey ends a scan on Enter; Escape and Enter go to the dialog.
+func (s *scanSelect) TypedKey(ev *fyne.KeyEvent) {
+	if s.keys.enter(ev, nil) || s.keys.toShell(ev, true) {
+		return
+	}
+	s.Select.TypedKey(ev)
+}
+
+// scanCheck is a tick box, focused by a tap on desktops like scanSelect.
+type scanCheck struct {
+	widget.Check
+	keys *wedgeKeys
+	// beforeBurst is the box's state when the current burst began: a
+	// space in a scanned code toggles it.
+	beforeBurst bool
+}
+
+func newScanCheck(keys *wedgeKeys, label string) *scanCheck {
+	c := &scanCheck{keys: keys}
+	c.Text = label
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// TypedRune feeds the wedge, then the box (a space toggles it).
+func (c *scanCheck) TypedRune(r rune) {
+	if c.keys.rune(r) {
+		c.beforeBurst = c.Checked
+	}
+	c.Check.TypedRune(r)
+}
+
+// TypedKey ends a scan on Enter, leaving the box as it was; Escape and
+// Enter go to the dialog.
+func (c *scanCheck) TypedKey(ev *fyne.KeyEvent) {
+	if c.keys.enter(ev, func() { c.SetChecked(c.beforeBurst) }) || c.keys.toShell(ev, true) {
+		return
+	}
+	c.Check.TypedKey(ev)
 }
