@@ -180,3 +180,9 @@ func (l *TicketList) Query() string { return l.search }
 
 // ShellTabs are the terminal's pages.
 func (t *Terminal) ShellTabs() *container.AppTabs { return t.tabs }
+
+// Category is the form's product drop-down.
+func (c *CheckIn) Category() fyne.Tappable { return c.f.category }
+
+// ViewSelect is the list's drop-down of views.
+func (l *TicketList) ViewSelect() fyne.Tappable { return l.views }
