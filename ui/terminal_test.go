@@ -3,6 +3,7 @@ package ui_test
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -336,5 +337,69 @@ func TestPageShortcutsWorkWithAFieldFocused(t *testing.T) {
 	shortcut(w, ctrl(fyne.KeyN))
 	if term.CheckInForm() == nil {
 		t.Fatal("Ctrl+N with the search box focused opened no check-in form")
+	}
+}
+
+// TestTodayGroupsOverdueAndRowsSayWhenAndWhere: Today's list puts what is
+// overdue under its own heading, first; each row says when the visit is
+// and where, on a desktop and on a phone.
+func TestTodayGroupsOverdueAndRowsSayWhenAndWhere(t *testing.T) {
+	term, w, _, _, deps := scanTerminal(t)
+	now := deps.Now()
+	dayStart := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	late := func(tk app.Ticket) bool {
+		end := tk.WindowEnd
+		if end.IsZero() {
+			end = tk.WindowStart
+		}
+		return (!end.IsZero() && end.Before(dayStart)) || (!tk.ResolveBy.IsZero() && tk.ResolveBy.Before(now))
+	}
+	for _, size := range []fyne.Size{fyne.NewSize(1280, 800), fyne.NewSize(400, 800)} {
+		w.Resize(size)
+		term.List().SetView(app.ViewToday)
+		rows, tickets := term.List().Rows(), term.List().Tickets()
+		if len(rows) != len(tickets)+2 || rows[0] != "Overdue" {
+			t.Fatalf("%v: want headings Overdue and Today around %d tickets, got rows:\n%s", size, len(tickets), strings.Join(rows, "\n"))
+		}
+		heading, i := "", 0
+		var place int
+		for _, r := range rows {
+			if r == "Overdue" || r == "Today" {
+				heading = r
+				continue
+			}
+			tk := tickets[i]
+			i++
+			if late(tk) != (heading == "Overdue") {
+				t.Errorf("%v: %s (window %v–%v, resolve by %v) under %q", size, tk.Number, tk.WindowStart, tk.WindowEnd, tk.ResolveBy, heading)
+			}
+			if !strings.HasPrefix(r, tk.Number) {
+				t.Errorf("%v: row %q is not %s", size, r, tk.Number)
+			}
+			if !tk.WindowStart.IsZero() && !strings.Contains(r, tk.WindowStart.Local().Format("15:04")) {
+				t.Errorf("%v: row %q lacks the visit's start %s", size, r, tk.WindowStart.Local().Format("15:04"))
+			}
+			if a := strings.TrimSpace(tk.Customer.Address); a != "" {
+				place++
+				if !strings.Contains(r, a) {
+					t.Errorf("%v: row %q lacks the address %q", size, r, a)
+				}
+			}
+		}
+		if place == 0 || !slices.Contains(rows, "Today") {
+			t.Fatalf("%v: the demo's Today has no address or no ticket for today: the test proves nothing", size)
+		}
+		// A tap on a heading opens nothing; on a ticket, that ticket.
+		term.List().Select(0)
+		if !strings.Contains(labels(term.Detail().Object()), tickets[0].Number) {
+			t.Errorf("%v: selecting the first ticket did not open %s", size, tickets[0].Number)
+		}
+	}
+	// Other lists have no headings.
+	term.List().SetView(app.ViewUpcoming)
+	for _, r := range term.List().Rows() {
+		if r == "Overdue" || r == "Today" {
+			t.Errorf("Upcoming has the heading %q", r)
+		}
 	}
 }
