@@ -105,6 +105,25 @@ func (t *Terminal) offerCheckIn(m scanner.Meaning) {
 	t.present(d, nil)
 }
 
+// offerPickUp is the counter's pick-up: the claim tag of a finished
+// carried-in device was scanned, so offer to hand it back, with what to
+// check first. Closing the ticket cannot be taken back: both buttons say
+// what they do.
+func (t *Terminal) offerPickUp(tk app.Ticket) {
+	if t.win == nil || t.deps.Commit == nil {
+		return
+	}
+	check := lang.X("pickup.check", "Check the customer's phone ends in {{.Ref}} before handing the device back.", map[string]any{"Ref": scanner.ClaimTagFor(tk).CustomerRef})
+	if tk.Condition.Accessories != "" {
+		check += "\n" + lang.X("pickup.accessories", "Give back: {{.Items}}.", map[string]any{"Items": tk.Condition.Accessories})
+	}
+	title := lang.X("pickup.title", "Pick-up of {{.Number}}", map[string]any{"Number": tk.Number})
+	d := confirmAction(t.win, title, check, lang.X("action.close", "Hand back and close"), lang.X("pickup.not_yet", "Not yet"), false, func() {
+		t.commit(&app.TransitionTicket{Action: app.ActionClose, Ticket: tk.ID, Epoch: tk.Epoch}, nil)
+	})
+	t.track(d, nil)
+}
+
 // openCheckIn opens the check-in form, with the scanned device if any; a
 // form already open keeps what was typed and gets the device.
 func (t *Terminal) openCheckIn(m scanner.Meaning) {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/scanner"
 )
@@ -70,6 +72,16 @@ func TestCounterCheckInToPickUp(t *testing.T) {
 		if !strings.Contains(shown, want) {
 			t.Errorf("pick-up dialog lacks %q:\n%s", want, shown)
 		}
+	}
+	// Escape, like "Not yet", hands nothing back.
+	press(w, fyne.KeyEscape)
+	if got := ticketNow(t, deps, tk.ID).Ticket.Status; got != app.StatusCompleted || len(w.Canvas().Overlays().List()) != 0 {
+		t.Fatalf("after Escape the ticket is %s with %d dialogs open", got, len(w.Canvas().Overlays().List()))
+	}
+	term.HandleScan(scanner.Scan{Source: scanner.SourceWedge, Code: scanner.Code{Text: text}})
+	dlg = w.Canvas().Overlays().Top()
+	if !strings.Contains(labels(dlg), "Not yet") {
+		t.Errorf("the pick-up's other button does not say what it does:\n%s", labels(dlg))
 	}
 	tapButton(t, dlg, "Hand back and close")
 	if got := ticketNow(t, deps, tk.ID).Ticket.Status; got != app.StatusClosed {

@@ -84,6 +84,7 @@ type Terminal struct {
 	deps   Deps
 	ctx    context.Context
 	keys   *wedgeKeys
+	router *scanRouter
 	list   *TicketList
 	detail *TicketDetailView
 	split  *container.Split
@@ -139,6 +140,8 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 	t := &Terminal{deps: deps, ctx: ctx, keys: &wedgeKeys{wedge: deps.Wedge, now: deps.KeyClock}, trimmer: newMemoryTrimmer()}
 	t.keys.shell = t
 	context.AfterFunc(ctx, t.trimmer.stop)
+	t.router = &scanRouter{ctx: ctx, tickets: deps.Tickets, parts: deps.Parts, tech: deps.Technician, now: deps.Now, run: deps.Run,
+		canCheckIn: deps.Commit != nil, desk: t}
 	t.detail = newTicketDetailView(ctx, deps, t)
 	t.list = newTicketList(ctx, deps, t.keys, t.openTicket)
 
@@ -265,10 +268,17 @@ func (t *Terminal) showDialog(title string, content fyne.CanvasObject) {
 // present shows d and keeps it until it closes, so that Escape closes it
 // and, when submit is set, Enter submits it.
 func (t *Terminal) present(d dialog.Dialog, submit func()) {
-	sd := &shownDialog{d: d, submit: submit}
-	d.SetOnClosed(func() { t.dialogClosed(sd) })
 	d.Show()
-	sd.overlay = t.win.Canvas().Overlays().Top()
+	t.track(d, submit)
+}
+
+// track keeps d, just shown, until it closes.
+func (t *Terminal) track(d dialog.Dialog, submit func()) {
+	if d == nil {
+		return
+	}
+	sd := &shownDialog{d: d, submit: submit, overlay: t.win.Canvas().Overlays().Top()}
+	d.SetOnClosed(func() { t.dialogClosed(sd) })
 	t.dialogs = append(t.dialogs, sd)
 }
 
