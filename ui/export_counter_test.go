@@ -186,3 +186,37 @@ func (c *CheckIn) Category() fyne.Tappable { return c.f.category }
 
 // ViewSelect is the list's drop-down of views.
 func (l *TicketList) ViewSelect() fyne.Tappable { return l.views }
+
+// Search is the search box.
+func (t *Terminal) Search() fyne.Focusable { return t.search }
+
+// List is the ticket list.
+func (t *Terminal) List() *TicketList { return t.list }
+
+// Detail is the detail pane.
+func (t *Terminal) Detail() *TicketDetailView { return t.detail }
+
+// SearchText is the search box's text.
+func (t *Terminal) SearchText() string { return t.search.Text }
+
+// ScanStatus is the scan bar's text.
+func (t *Terminal) ScanStatus() string { return t.scanStatus.Text }
+
+// Compact reports whether the terminal shows the phone arrangement.
+func (t *Terminal) Compact() bool { return t.compact }
+
+// Tickets returns what the list shows, in its order.
+func (l *TicketList) Tickets() []app.Ticket { return l.tickets }
+
+// Select selects the i-th ticket as a tap would.
+func (l *TicketList) Select(i int) {
+	for r, row := range l.rows {
+		if row.ticket == i {
+			l.list.Select(r)
+			return
+		}
+	}
+}
+
+// Focusable is the list widget, which takes keys once tapped.
+func (l *TicketList) Focusable() fyne.Focusable { return l.list }

@@ -342,9 +342,6 @@ func (t *Terminal) setScanStatus(failed bool, text string) {
 	t.scanBar.Show()
 }
 
-// ScanStatus is the scan bar's text, for tests.
-func (t *Terminal) ScanStatus() string { return t.scanStatus.Text }
-
 // ScanImage decodes a photo in the background and acts on its code.
 func (t *Terminal) ScanImage(name string, open func() (io.ReadCloser, error)) {
 	t.setScanStatus(false, lang.X("scan.reading_photo", "Reading the code in {{.Name}}…", map[string]any{"Name": name}))

@@ -218,19 +218,6 @@ func (l *TicketList) apply(v app.TicketView, search string, tickets []app.Ticket
 	}
 }
 
-// Tickets returns what the list shows, in its order, for tests.
-func (l *TicketList) Tickets() []app.Ticket { return l.tickets }
-
-// Select selects the i-th ticket as a tap would.
-func (l *TicketList) Select(i int) {
-	for r, row := range l.rows {
-		if row.ticket == i {
-			l.list.Select(r)
-			return
-		}
-	}
-}
-
 // Reveal shows ticket tk selected in the list, by its number as a search
 // would find it: a ticket just checked in may be on no view yet. The
 // caller opens the ticket itself.
@@ -395,6 +382,3 @@ func rowPlaceText(t app.Ticket, now time.Time) string {
 	}
 	return strings.Join(parts, " · ")
 }
-
-// Focusable is the list widget, which takes keys once tapped, for tests.
-func (l *TicketList) Focusable() fyne.Focusable { return l.list }

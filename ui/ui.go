@@ -341,15 +341,6 @@ func dialogSize(w fyne.Window) fyne.Size {
 	return fyne.NewSize(min(s.Width*0.94, 560), min(s.Height*0.9, 640))
 }
 
-// Search is the search box, for tests.
-func (t *Terminal) Search() fyne.Focusable { return t.search }
-
-// List is the ticket list, for tests and keyboard shortcuts.
-func (t *Terminal) List() *TicketList { return t.list }
-
-// Detail is the detail pane, for tests.
-func (t *Terminal) Detail() *TicketDetailView { return t.detail }
-
 // Title is the window title.
 func Title() string { return lang.X("app.title", "Fieldbench") }
 
@@ -358,9 +349,6 @@ func heading(text string) *widget.Label {
 	l.TextStyle.Bold = true
 	return l
 }
-
-// SearchText is the search box's text, for tests.
-func (t *Terminal) SearchText() string { return t.search.Text }
 
 // addShortcuts gives a desktop keyboard the common tasks: Ctrl+F search,
 // Ctrl+N check in, Ctrl+P print the open ticket's labels, Ctrl+1/2/3 the
