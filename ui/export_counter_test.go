@@ -220,3 +220,7 @@ func (l *TicketList) Select(i int) {
 
 // Focusable is the list widget, which takes keys once tapped.
 func (l *TicketList) Focusable() fyne.Focusable { return l.list }
+
+// LiquidBox is the form's "Liquid damage" tick box, and whether it is
+// ticked.
+func (c *CheckIn) LiquidBox() (fyne.Tappable, bool) { return c.f.liquid, c.f.liquid.Checked }

@@ -443,6 +443,14 @@ func TestScanRightAfterChoosingFromADropDown(t *testing.T) {
 	if form.Serial() != "356938035643809" || !strings.Contains(term.ScanStatus(), "356938035643809") {
 		t.Fatalf("scan after choosing the product: serial %q, scan bar %q", form.Serial(), term.ScanStatus())
 	}
+	// A tick box keeps the focus too; a space in the scanned code does not
+	// toggle it.
+	box, _ := form.LiquidBox()
+	test.Tap(box)
+	scanKeys(w, kb, "SN 4711 B")
+	if _, ticked := form.LiquidBox(); !ticked || form.Serial() != "SN 4711 B" {
+		t.Fatalf("scan after ticking a box: ticked %v, serial %q, scan bar %q", ticked, form.Serial(), term.ScanStatus())
+	}
 	press(w, fyne.KeyEscape)
 
 	// On the list: a view, then a claim tag.

@@ -103,7 +103,7 @@ type Terminal struct {
 	trimmer     *memoryTrimmer
 
 	search     *scanEntry
-	liveQuery  string      // what the list was last asked to search for
+	liveQuery  string      // the search box's text last searched
 	stopSearch func() bool // cancels the search waiting for typing to pause
 	// after runs f on the UI goroutine after d, and returns what cancels
 	// it; tests step it by hand.
