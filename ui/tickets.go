@@ -22,7 +22,7 @@ const pageSize = 200
 // TicketList shows one of the technician's standard views.
 type TicketList struct {
 	ctx      context.Context
-	deps     Deps
+	deps     listDeps
 	onSelect func(app.TicketID)
 
 	views   *scanSelect
@@ -52,13 +52,32 @@ type TicketList struct {
 	heights   bool         // rows have heights of their own
 }
 
+// listDeps is what the ticket list reads.
+type listDeps struct {
+	tickets app.TicketService
+	// badges marks tickets with unsent work or a conflict; nil when the
+	// device is not paired.
+	badges ticketBadges
+	tech   app.TechnicianID
+	now    func() time.Time
+	run    func(func())
+	// onReady is called once, when the first list is on screen.
+	onReady func()
+}
+
+// ticketBadges is the part of the sync status the list shows on its rows.
+type ticketBadges interface {
+	UnsentTickets(ctx context.Context) (map[app.TicketID]int, error)
+	OpenConflicts(ctx context.Context) ([]app.Conflict, error)
+}
+
 // ticketRow is a row of the list: a group's heading, or a ticket.
 type ticketRow struct {
 	heading string
 	ticket  int // index in tickets; -1 for a heading
 }
 
-func newTicketList(ctx context.Context, deps Deps, keys *wedgeKeys, onSelect func(app.TicketID)) *TicketList {
+func newTicketList(ctx context.Context, deps listDeps, keys *wedgeKeys, onSelect func(app.TicketID)) *TicketList {
 	l := &TicketList{ctx: ctx, deps: deps, onSelect: onSelect, view: app.ViewToday}
 	l.viewIDs = []app.TicketView{app.ViewToday, app.ViewUpcoming, app.ViewWaitingParts, app.ViewDone}
 	names := []string{
@@ -159,7 +178,7 @@ func (l *TicketList) SetQuery(q string) {
 
 // Reload fetches the current view or search in the background and shows it.
 func (l *TicketList) Reload() {
-	f := app.TicketFilter{View: l.view, Technician: l.deps.Technician, Now: l.deps.Now(), Sort: l.sort, Limit: pageSize}
+	f := app.TicketFilter{View: l.view, Technician: l.deps.tech, Now: l.deps.now(), Sort: l.sort, Limit: pageSize}
 	if l.view == app.ViewDone && l.sort == app.SortAppointment {
 		f.Sort = "" // done: most recent first
 	}
@@ -168,14 +187,14 @@ func (l *TicketList) Reload() {
 	}
 	l.status.SetText(lang.X("tickets.loading", "Loading tickets…"))
 	view, search := l.view, l.search
-	l.deps.Run(func() {
-		tickets, total, err := l.deps.Tickets.FindTickets(l.ctx, f)
+	l.deps.run(func() {
+		tickets, total, err := l.deps.tickets.FindTickets(l.ctx, f)
 		var unsent map[app.TicketID]int
 		flagged := map[app.TicketID]bool{}
-		if err == nil && l.deps.Sync != nil {
+		if err == nil && l.deps.badges != nil {
 			// Badges: best effort; the list is useful without them.
-			unsent, _ = l.deps.Sync.UnsentTickets(l.ctx)
-			if cs, err := l.deps.Sync.OpenConflicts(l.ctx); err == nil {
+			unsent, _ = l.deps.badges.UnsentTickets(l.ctx)
+			if cs, err := l.deps.badges.OpenConflicts(l.ctx); err == nil {
 				for _, c := range cs {
 					flagged[c.Ticket] = true
 				}
@@ -197,15 +216,15 @@ func (l *TicketList) apply(v app.TicketView, search string, tickets []app.Ticket
 		return
 	}
 	l.total = total
-	l.tickets, l.rows = groupRows(tickets, v == app.ViewToday && search == "", l.deps.Now())
+	l.tickets, l.rows = groupRows(tickets, v == app.ViewToday && search == "", l.deps.now())
 	l.list.UnselectAll()
 	l.selected = ""
 	l.setRowHeights()
 	l.list.Refresh()
 	l.selectRevealed()
-	if l.deps.OnReady != nil {
-		ready := l.deps.OnReady
-		l.deps.OnReady = nil // once: the first list on screen
+	if l.deps.onReady != nil {
+		ready := l.deps.onReady
+		l.deps.onReady = nil // once: the first list on screen
 		ready()
 	}
 	switch {
@@ -344,7 +363,7 @@ func (l *TicketList) showTicket(o fyne.CanvasObject, t app.Ticket) {
 	title.SetText(fmt.Sprintf("%s · %s", t.Number, t.Customer.Name))
 	sub := fmt.Sprintf("%s %s · %s", t.Product.Brand, t.Product.Model, statusText(t.Status))
 	subLabel.Importance = widget.MediumImportance
-	now := l.deps.Now()
+	now := l.deps.now()
 	if t.Status.Open() {
 		if s := slaText(t.ResolveBy, now); s != "" {
 			sub += " · " + s

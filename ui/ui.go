@@ -143,7 +143,8 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 	t.router = &scanRouter{ctx: ctx, tickets: deps.Tickets, parts: deps.Parts, tech: deps.Technician, now: deps.Now, run: deps.Run,
 		canCheckIn: deps.Commit != nil, desk: t}
 	t.detail = newTicketDetailView(ctx, deps, t)
-	t.list = newTicketList(ctx, deps, t.keys, t.openTicket)
+	t.list = newTicketList(ctx, listDeps{tickets: deps.Tickets, badges: deps.Sync, tech: deps.Technician, now: deps.Now, run: deps.Run, onReady: deps.OnReady},
+		t.keys, t.openTicket)
 
 	t.search = newScanEntry(t.keys)
 	t.search.SetPlaceHolder(lang.X("search.placeholder", "Search or scan: ticket, customer, phone, serial, part"))
