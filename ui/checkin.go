@@ -30,7 +30,6 @@ import (
 type checkInForm struct {
 	deps  checkInDeps
 	desk  counterDesk
-	keys  *wedgeKeys
 	win   fyne.Window
 	form  *widget.Form
 	body  *fyne.Container // the dialog's content
@@ -75,11 +74,9 @@ type checkInDeps struct {
 	run     func(func())
 }
 
-// counterDesk is what the check-in form asks of the terminal: to show its
-// dialog (so that Escape and Enter reach it), and to take over the ticket
-// once it is saved.
+// counterDesk is what the check-in form asks of the terminal: to take
+// over the ticket once it is saved (the terminal shows the form's dialog).
 type counterDesk interface {
-	present(d dialog.Dialog, submit func())
 	checkedIn(tk app.Ticket, photos []photoFile)
 }
 
@@ -153,7 +150,7 @@ func (t *Terminal) openCheckIn(m scanner.Meaning) {
 }
 
 func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyne.Window) *checkInForm {
-	f := &checkInForm{deps: deps, desk: desk, keys: keys, win: win, fieldErrs: map[fyne.CanvasObject]*widget.Label{}}
+	f := &checkInForm{deps: deps, desk: desk, win: win, fieldErrs: map[fyne.CanvasObject]*widget.Label{}}
 	entry := func(placeholder string) *scanEntry {
 		e := newScanEntry(keys)
 		e.SetPlaceHolder(placeholder)
