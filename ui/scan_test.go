@@ -474,6 +474,24 @@ func TestTicketSearchIsLive(t *testing.T) {
 	name := []rune(tk.Customer.Name)
 	word := string(name[:min(len(name), 3)])
 
+	// One letter matches everything: the list stays on its view; one
+	// Chinese character is a word.
+	kb.typeSlowly(search, "F", false)
+	term.FireSearch()
+	if term.List().Query() != "" {
+		t.Fatalf("a single letter searched %q", term.List().Query())
+	}
+	shortcut(w, &fyne.ShortcutSelectAll{})
+	press(w, fyne.KeyBackspace)
+	kb.typeSlowly(search, "王", false)
+	term.FireSearch()
+	if term.List().Query() != "王" {
+		t.Fatalf("a Chinese character searched %q", term.List().Query())
+	}
+	shortcut(w, &fyne.ShortcutSelectAll{})
+	press(w, fyne.KeyBackspace)
+	term.FireSearch()
+
 	// Typing searches once it pauses, without Enter; one search for the
 	// word, not one a letter.
 	kb.typeSlowly(search, word, false)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -181,11 +182,14 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 func (t *Terminal) Object() fyne.CanvasObject { return t.root }
 
 // Ticket search runs as the user types, once typing pauses for
-// searchDelay: a word typed is one search, not one a letter. A scanner's
-// burst typed into the box comes back out before the pause ends, so it
-// searches nothing. Queries are cut to maxQueryRunes: numbers, phones,
-// serials and names are far shorter, and each word costs the store a
-// match.
+// searchDelay: a word typed is one search, not one a letter (a search
+// takes 2 to 35 ms on the 5,000 tickets of the full demo world). A
+// scanner's burst typed into the box comes back out before the pause
+// ends, so it searches nothing. A single letter matches every ticket, so
+// it leaves the list on its view until a second one comes (a Chinese
+// character searches alone); Enter searches whatever the box holds.
+// Queries are cut to maxQueryRunes: numbers, phones, serials and names
+// are far shorter, and each word costs the store a match.
 const (
 	searchDelay   = 150 * time.Millisecond
 	maxQueryRunes = 100
@@ -208,8 +212,12 @@ func (t *Terminal) searchNow(force bool) {
 		t.stopSearch = nil
 	}
 	q := strings.TrimSpace(t.search.Text)
-	if r := []rune(q); len(r) > maxQueryRunes {
+	r := []rune(q)
+	if len(r) > maxQueryRunes {
 		q = string(r[:maxQueryRunes])
+	}
+	if len(r) == 1 && !unicode.Is(unicode.Han, r[0]) && !force {
+		q = ""
 	}
 	if q == t.liveQuery && !force {
 		return
