@@ -530,6 +530,14 @@ func TestTicketSearchIsLive(t *testing.T) {
 	if term.List().Query() != "" {
 		t.Errorf("emptied box: list still searches %q", term.List().Query())
 	}
+	// Leaving the search on the list (another view) empties the box.
+	kb.typeSlowly(search, word, false)
+	term.FireSearch()
+	term.List().SetView(app.ViewUpcoming)
+	term.FireSearch()
+	if term.SearchText() != "" || term.List().Query() != "" {
+		t.Errorf("after choosing a view: box %q, list searches %q", term.SearchText(), term.List().Query())
+	}
 	long := strings.Repeat("ab ", 100)
 	kb.typeSlowly(search, long, false)
 	term.FireSearch()

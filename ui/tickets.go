@@ -49,7 +49,10 @@ type TicketList struct {
 	// opens that ticket.
 	revealing bool
 	selected  app.TicketID // "" when no row is selected
-	heights   bool         // rows have heights of their own
+	// onSearchLeft empties the search box when the user leaves the search
+	// here (its clear button, another view).
+	onSearchLeft func()
+	heights      bool // rows have heights of their own
 }
 
 // listDeps is what the ticket list reads.
@@ -125,7 +128,10 @@ func newTicketList(ctx context.Context, deps listDeps, keys *wedgeKeys, onSelect
 	l.status.Wrapping = fyne.TextWrapWord
 	l.queryL = widget.NewLabel("")
 	l.queryL.Truncation = fyne.TextTruncateEllipsis
-	clearSearch := widget.NewButtonWithIcon("", theme.CancelIcon(), func() { l.SetQuery("") })
+	clearSearch := widget.NewButtonWithIcon("", theme.CancelIcon(), func() {
+		l.SetQuery("")
+		l.searchLeft()
+	})
 	l.query = container.NewBorder(nil, nil, nil, clearSearch, l.queryL)
 	l.query.Hide()
 	sortIDs := []app.TicketSort{app.SortAppointment, app.SortSLA, app.SortPriority}
@@ -158,8 +164,16 @@ func (l *TicketList) SetView(v app.TicketView) {
 		l.search = ""
 		l.query.Hide()
 		l.root.Refresh()
+		l.searchLeft()
 	}
 	l.Reload()
+}
+
+// searchLeft tells the search box that the user left the search.
+func (l *TicketList) searchLeft() {
+	if l.onSearchLeft != nil {
+		l.onSearchLeft()
+	}
 }
 
 // SetQuery lists every ticket on the device that matches q (number,

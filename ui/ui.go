@@ -159,6 +159,10 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 		}).Stop
 	}
 	t.search.OnSubmitted = func(string) { t.searchNow(true) }
+	t.list.onSearchLeft = func() {
+		t.liveQuery = ""
+		t.search.SetText("")
+	}
 	t.search.OnChanged = func(string) { t.searchSoon() }
 	photo := t.newIconButton(lang.X("scan.photo", "Scan photo"), theme.FileImageIcon(), t.pickPhoto)
 	actions := container.NewHBox(photo)
