@@ -143,6 +143,11 @@ func TestCheckInFormSaysWhatIsWrongWhereItIs(t *testing.T) {
 	if got := term.List().SelectedID(); got != tk.ID {
 		t.Errorf("list selects %q, want the new %s (%q); before it was %s", got, tk.Number, tk.ID, before.Number)
 	}
+	// A reload (as after a sync) keeps it selected.
+	term.List().Reload()
+	if got := term.List().SelectedID(); got != tk.ID {
+		t.Errorf("after a reload the list selects %q, want %s", got, tk.Number)
+	}
 	shown := labels(term.Detail().Object())
 	for _, want := range []string{tk.Number, "At check-in", "Liquid damage, Opened or repaired elsewhere", "charger"} {
 		if !strings.Contains(shown, want) {

@@ -45,8 +45,8 @@ type TicketList struct {
 	flagged map[app.TicketID]bool // tickets with an open conflict
 	// reveal is a ticket to select once the list shows it.
 	reveal app.TicketID
-	// revealing is set while the list selects a row itself: the caller
-	// opens that ticket.
+	// revealing is set while the list selects a row itself: that ticket
+	// is open already.
 	revealing bool
 	selected  app.TicketID // "" when no row is selected
 	// onSearchLeft empties the search box when the user leaves the search
@@ -229,13 +229,19 @@ func (l *TicketList) apply(v app.TicketView, search string, tickets []app.Ticket
 		l.status.SetText(errorText(err))
 		return
 	}
+	// The selected ticket stays selected when the list reloads (a sync,
+	// a save), unless a ticket to reveal takes its place.
+	keep := l.selected
+	if l.reveal != "" {
+		keep, l.reveal = l.reveal, ""
+	}
 	l.total = total
 	l.tickets, l.rows = groupRows(tickets, v == app.ViewToday && search == "", l.deps.now())
 	l.list.UnselectAll()
 	l.selected = ""
 	l.setRowHeights()
 	l.list.Refresh()
-	l.selectRevealed()
+	l.selectQuietly(keep)
 	if l.deps.onReady != nil {
 		ready := l.deps.onReady
 		l.deps.onReady = nil // once: the first list on screen
@@ -259,14 +265,14 @@ func (l *TicketList) Reveal(tk app.Ticket) {
 	l.SetQuery(tk.Number)
 }
 
-// selectRevealed selects the ticket to reveal once it is listed.
-func (l *TicketList) selectRevealed() {
-	if l.reveal == "" {
+// selectQuietly selects ticket id's row, if listed, without opening the
+// ticket: it is open already.
+func (l *TicketList) selectQuietly(id app.TicketID) {
+	if id == "" {
 		return
 	}
 	for r, row := range l.rows {
-		if row.ticket >= 0 && l.tickets[row.ticket].ID == l.reveal {
-			l.reveal = ""
+		if row.ticket >= 0 && l.tickets[row.ticket].ID == id {
 			l.revealing = true
 			l.list.Select(r)
 			l.revealing = false
@@ -375,7 +381,10 @@ func (l *TicketList) showTicket(o fyne.CanvasObject, t app.Ticket) {
 	lines.Show()
 	title, subLabel, where := lines.Objects[0].(*widget.Label), lines.Objects[1].(*widget.Label), lines.Objects[2].(*widget.Label)
 	title.SetText(fmt.Sprintf("%s · %s", t.Number, t.Customer.Name))
-	sub := fmt.Sprintf("%s %s · %s", t.Product.Brand, t.Product.Model, statusText(t.Status))
+	sub := statusText(t.Status)
+	if device := strings.TrimSpace(t.Product.Brand + " " + t.Product.Model); device != "" {
+		sub = device + " · " + sub
+	}
 	subLabel.Importance = widget.MediumImportance
 	now := l.deps.now()
 	if t.Status.Open() {
