@@ -2,6 +2,8 @@ package ui
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"image"
 	"io"
 	"strings"
@@ -11,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -22,33 +25,59 @@ import (
 // checkInForm is the counter's check-in of a carried-in device. While it
 // is open, a scanned serial or IMEI goes into its serial field, and the
 // brand and manufacture date are read from the serial when a rule knows
-// it.
+// it. Its buttons and its message stay in view below the fields, which
+// scroll; a field's own problem shows under the field.
 type checkInForm struct {
-	t        *Terminal
-	form     *widget.Form
+	deps  checkInDeps
+	desk  counterDesk
+	win   fyne.Window
+	form  *widget.Form
+	body  *fyne.Container // the dialog's content
+	fixed *fyne.Container // the message and the buttons, under the scroll
+
 	customer *scanEntry
 	phone    *scanEntry
-	category *widget.Select
+	category *scanSelect
 	brand    *scanEntry
 	model    *scanEntry
 	serial   *scanEntry
 	made     *widget.Label
 	bought   *scanEntry
 	proof    *scanEntry
-	fault    *widget.Entry
-	liquid   *widget.Check
-	damage   *widget.Check
-	opened   *widget.Check
+	fault    *scanEntry
+	liquid   *scanCheck
+	damage   *scanCheck
+	opened   *scanCheck
 	kit      *scanEntry
 	photos   *widget.Label
-	problem  *widget.Label
+	problem  *widget.Label // what went wrong, in view above the buttons
+	submitB  *widget.Button
 	dialog   dialog.Dialog
+	// fieldErrs are the labels under the fields, by the field they follow.
+	fieldErrs map[fyne.CanvasObject]*widget.Label
 
 	categories []app.Category
 	// manufactured is what the serial says, kept with the ticket.
 	manufactured time.Time
 	// photoFiles are condition photos to attach once the ticket exists.
 	photoFiles []photoFile
+}
+
+// checkInDeps is what a check-in needs to build and save a ticket.
+type checkInDeps struct {
+	ctx     context.Context
+	commit  app.Committer
+	actor   app.Actor
+	country string
+	rules   scanner.SerialRules
+	now     func() time.Time
+	run     func(func())
+}
+
+// counterDesk is what the check-in form asks of the terminal: to take
+// over the ticket once it is saved (the terminal shows the form's dialog).
+type counterDesk interface {
+	checkedIn(tk app.Ticket, photos []photoFile)
 }
 
 // photoFile is a picture chosen before its ticket exists.
@@ -70,17 +99,60 @@ func (t *Terminal) offerCheckIn(m scanner.Meaning) {
 		}
 	}, t.win)
 	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.94, 480), 0))
-	d.Show()
+	t.present(d, nil)
 }
 
-// openCheckIn opens the check-in form, with the scanned device if any.
-func (t *Terminal) openCheckIn(m scanner.Meaning) {
-	if t.deps.Commit == nil {
+// offerPickUp is the counter's pick-up: the claim tag of a finished
+// carried-in device was scanned, so offer to hand it back, with what to
+// check first. Closing the ticket cannot be taken back: both buttons say
+// what they do.
+func (t *Terminal) offerPickUp(tk app.Ticket) {
+	if t.win == nil || t.deps.Commit == nil {
 		return
 	}
-	f := &checkInForm{t: t}
+	check := lang.X("pickup.check", "Check the customer's phone ends in {{.Ref}} before handing the device back.", map[string]any{"Ref": scanner.ClaimTagFor(tk).CustomerRef})
+	if tk.Condition.Accessories != "" {
+		check += "\n" + lang.X("pickup.accessories", "Give back: {{.Items}}.", map[string]any{"Items": tk.Condition.Accessories})
+	}
+	title := lang.X("pickup.title", "Pick-up of {{.Number}}", map[string]any{"Number": tk.Number})
+	d := confirmAction(t.win, title, check, lang.X("action.close", "Hand back and close"), lang.X("pickup.not_yet", "Not yet"), false, func() {
+		t.commit(&app.TransitionTicket{Action: app.ActionClose, Ticket: tk.ID, Epoch: tk.Epoch}, nil)
+	})
+	t.track(d, nil)
+}
+
+// openCheckIn opens the check-in form, with the scanned device if any; a
+// form already open keeps what was typed and gets the device.
+func (t *Terminal) openCheckIn(m scanner.Meaning) {
+	if t.deps.Commit == nil || t.win == nil {
+		return
+	}
+	if t.checkIn != nil {
+		if m.Kind == scanner.ScanDevice {
+			t.checkIn.fillSerial(m)
+		}
+		return
+	}
+	deps := checkInDeps{ctx: t.ctx, commit: t.deps.Commit, actor: t.deps.Actor, country: t.deps.Country,
+		rules: t.deps.SerialRules, now: t.deps.Now, run: t.deps.Run}
+	f := newCheckInForm(deps, t, t.keys, t.win)
+	if m.Kind == scanner.ScanDevice {
+		f.fillSerial(m)
+	}
+	f.dialog.SetOnClosed(func() {
+		if t.checkIn == f {
+			t.checkIn = nil
+		}
+	})
+	t.checkIn = f
+	t.present(f.dialog, f.submit)
+	t.win.Canvas().Focus(f.customer)
+}
+
+func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyne.Window) *checkInForm {
+	f := &checkInForm{deps: deps, desk: desk, win: win, fieldErrs: map[fyne.CanvasObject]*widget.Label{}}
 	entry := func(placeholder string) *scanEntry {
-		e := newScanEntry(t.keys)
+		e := newScanEntry(keys)
 		e.SetPlaceHolder(placeholder)
 		return e
 	}
@@ -93,7 +165,7 @@ func (t *Terminal) openCheckIn(m scanner.Meaning) {
 	}
 	// No default: the category picks the warranty rules, and a guess
 	// would judge a fridge by a phone's.
-	f.category = widget.NewSelect(names, nil)
+	f.category = newScanSelect(keys, names, nil)
 	f.category.PlaceHolder = lang.X("checkin.category_hint", "Choose…")
 	f.brand = entry("")
 	f.model = entry("")
@@ -105,13 +177,13 @@ func (t *Terminal) openCheckIn(m scanner.Meaning) {
 	f.made.Hide()
 	f.bought = entry(lang.X("checkin.date_hint", "YYYY-MM-DD, from the invoice"))
 	f.proof = entry(lang.X("checkin.proof_hint", "Invoice or receipt number"))
-	f.fault = widget.NewMultiLineEntry()
+	// A scan typed into the fault is a scan too, not text.
+	f.fault = newScanMultiLineEntry(keys)
 	f.fault.SetPlaceHolder(lang.X("checkin.fault_hint", "What the customer says is wrong"))
 	f.fault.SetMinRowsVisible(3)
-	f.fault.Wrapping = fyne.TextWrapWord
-	f.liquid = widget.NewCheck(lang.X("checkin.liquid", "Liquid damage"), nil)
-	f.damage = widget.NewCheck(lang.X("checkin.physical", "Cracks, dents or bends"), nil)
-	f.opened = widget.NewCheck(lang.X("checkin.opened", "Opened or repaired elsewhere"), nil)
+	f.liquid = newScanCheck(keys, lang.X("checkin.liquid", "Liquid damage"))
+	f.damage = newScanCheck(keys, lang.X("checkin.physical", "Cracks, dents or bends"))
+	f.opened = newScanCheck(keys, lang.X("checkin.opened", "Opened or repaired elsewhere"))
 	f.kit = entry(lang.X("checkin.accessories_hint", "e.g. charger, case, SIM tray"))
 	f.photos = lowLabel(lang.X("checkin.no_photos", "No condition photos yet."))
 	addPhoto := widget.NewButtonWithIcon(lang.X("photos.add", "Add photo"), theme.FileImageIcon(), f.pickPhoto)
@@ -120,39 +192,37 @@ func (t *Terminal) openCheckIn(m scanner.Meaning) {
 	f.problem.Wrapping = fyne.TextWrapWord
 	f.problem.Hide()
 
+	item := func(label string, field fyne.CanvasObject, below ...fyne.CanvasObject) *widget.FormItem {
+		errL := widget.NewLabel("")
+		errL.Importance = widget.DangerImportance
+		errL.Wrapping = fyne.TextWrapWord
+		errL.Hide()
+		f.fieldErrs[field] = errL
+		return widget.NewFormItem(label, container.NewVBox(append(append([]fyne.CanvasObject{field}, below...), errL)...))
+	}
 	f.form = widget.NewForm(
-		widget.NewFormItem(lang.X("checkin.customer", "Customer"), f.customer),
-		widget.NewFormItem(lang.X("checkin.phone", "Phone"), f.phone),
-		widget.NewFormItem(lang.X("checkin.category", "Product"), f.category),
-		widget.NewFormItem(lang.X("checkin.brand", "Brand"), f.brand),
-		widget.NewFormItem(lang.X("checkin.model", "Model"), f.model),
-		widget.NewFormItem(lang.X("ticket.serial", "Serial / IMEI"), container.NewVBox(f.serial, f.made)),
-		widget.NewFormItem(lang.X("checkin.bought", "Purchase date"), f.bought),
-		widget.NewFormItem(lang.X("checkin.proof", "Proof of purchase"), f.proof),
-		widget.NewFormItem(lang.X("ticket.fault", "Reported fault"), f.fault),
+		item(lang.X("checkin.customer", "Customer"), f.customer),
+		item(lang.X("checkin.phone", "Phone"), f.phone),
+		item(lang.X("checkin.category", "Product"), f.category),
+		item(lang.X("checkin.brand", "Brand"), f.brand),
+		item(lang.X("checkin.model", "Model"), f.model),
+		item(lang.X("ticket.serial", "Serial / IMEI"), f.serial, f.made),
+		item(lang.X("checkin.bought", "Purchase date"), f.bought),
+		item(lang.X("checkin.proof", "Proof of purchase"), f.proof),
+		item(lang.X("ticket.fault", "Reported fault"), f.fault),
 		widget.NewFormItem(lang.X("checkin.condition", "Condition"), container.NewVBox(f.liquid, f.damage, f.opened)),
-		widget.NewFormItem(lang.X("checkin.accessories", "Left with the device"), f.kit),
+		item(lang.X("checkin.accessories", "Left with the device"), f.kit),
 		widget.NewFormItem(lang.X("ticket.photos", "Photos"), container.NewVBox(f.photos, container.NewHBox(addPhoto))),
 	)
-	f.form.SubmitText = lang.X("checkin.submit", "Check in")
-	f.form.OnSubmit = f.submit
-	f.form.CancelText = lang.X("dialog.cancel", "Cancel")
-	f.form.OnCancel = func() { f.dialog.Hide() }
-
-	if m.Kind == scanner.ScanDevice {
-		f.fillSerial(m)
-	}
-	d := dialog.NewCustomWithoutButtons(lang.X("checkin.title", "Check in a device"), container.NewVScroll(container.NewVBox(f.problem, f.form)), t.win)
-	d.SetOnClosed(func() {
-		if t.checkIn == f {
-			t.checkIn = nil
-		}
-	})
-	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.96, 640), min(t.win.Canvas().Size().Height*0.94, 760)))
-	f.dialog = d
-	t.checkIn = f
-	d.Show()
-	t.win.Canvas().Focus(f.customer)
+	cancel := widget.NewButtonWithIcon(lang.X("dialog.cancel", "Cancel"), theme.CancelIcon(), func() { f.dialog.Hide() })
+	f.submitB = widget.NewButtonWithIcon(lang.X("checkin.submit", "Check in"), theme.ConfirmIcon(), f.submit)
+	f.submitB.Importance = widget.HighImportance
+	f.fixed = container.NewVBox(f.problem, container.NewHBox(layout.NewSpacer(), cancel, f.submitB))
+	f.body = container.NewBorder(nil, f.fixed, nil, nil, container.NewVScroll(f.form))
+	f.dialog = dialog.NewCustomWithoutButtons(lang.X("checkin.title", "Check in a device"), f.body, win)
+	size := win.Canvas().Size()
+	f.dialog.Resize(fyne.NewSize(min(size.Width*0.96, 640), min(size.Height*0.94, 760)))
+	return f
 }
 
 func (f *checkInForm) selectedCategory() app.Category {
@@ -177,7 +247,7 @@ func (f *checkInForm) readSerial() {
 	f.manufactured = time.Time{}
 	f.made.SetText("")
 	f.made.Hide()
-	info, ok := f.t.deps.SerialRules.MatchAny(f.serial.Text, f.t.deps.Now())
+	info, ok := f.deps.rules.MatchAny(f.serial.Text, f.deps.now())
 	if !ok {
 		return
 	}
@@ -191,13 +261,14 @@ func (f *checkInForm) readSerial() {
 	}
 }
 
-// ticket builds the ticket from the form, or says what to correct.
-func (f *checkInForm) ticket(now time.Time) (app.Ticket, error) {
+// ticket builds the ticket from the form, or says what to correct and in
+// which field (nil when the problem is no one field's).
+func (f *checkInForm) ticket(now time.Time) (app.Ticket, fyne.CanvasObject, error) {
 	t := app.Ticket{
 		ID:      app.TicketID(app.NewID()),
 		Number:  app.NewTicketNumber(now),
 		Kind:    app.KindCarryIn,
-		Country: f.t.deps.Country,
+		Country: f.deps.country,
 		Product: app.Product{
 			Category:        f.selectedCategory(),
 			Brand:           strings.TrimSpace(f.brand.Text),
@@ -217,98 +288,108 @@ func (f *checkInForm) ticket(now time.Time) (app.Ticket, error) {
 	if s := strings.TrimSpace(f.bought.Text); s != "" {
 		d, err := time.ParseInLocation(time.DateOnly, s, time.Local)
 		if err != nil {
-			return app.Ticket{}, app.Errorf(app.EINVALID, "checkin.bad_date", "Write the purchase date as YYYY-MM-DD, for example {{.Example}}.", "Example", now.Format(time.DateOnly))
+			return app.Ticket{}, f.bought, app.Errorf(app.EINVALID, "checkin.bad_date", "Write the purchase date as YYYY-MM-DD, for example {{.Example}}.", "Example", now.Format(time.DateOnly))
 		}
 		t.Product.PurchaseDate = d.UTC()
 	}
 	if t.Product.Category == "" {
-		return app.Ticket{}, app.Errorf(app.EINVALID, "checkin.no_category", "Choose the kind of product: it decides which warranty rules apply.")
+		return app.Ticket{}, f.category, app.Errorf(app.EINVALID, "checkin.no_category", "Choose the kind of product: it decides which warranty rules apply.")
 	}
 	if t.Product.Serial == "" {
-		return app.Ticket{}, app.Errorf(app.EINVALID, "checkin.no_serial", "Scan or type the device's serial number or IMEI: the tag and the warranty depend on it.")
+		return app.Ticket{}, f.serial, app.Errorf(app.EINVALID, "checkin.no_serial", "Scan or type the device's serial number or IMEI: the tag and the warranty depend on it.")
 	}
 	if t.Fault == "" {
-		return app.Ticket{}, app.Errorf(app.EINVALID, "checkin.no_fault", "Write down the fault the customer reports.")
+		return app.Ticket{}, f.fault, app.Errorf(app.EINVALID, "checkin.no_fault", "Write down the fault the customer reports.")
 	}
-	return t, t.Validate()
+	if err := t.Validate(); err != nil {
+		return app.Ticket{}, f.fieldOf(err), err
+	}
+	return t, nil, nil
 }
 
+// fieldOf finds the field a ticket's validation error is about, from its
+// key or the field it names; nil when it is about none of the form's.
+func (f *checkInForm) fieldOf(err error) fyne.CanvasObject {
+	var e *app.Error
+	if !errors.As(err, &e) {
+		return nil
+	}
+	if e.Key == "ticket.invalid.customer" {
+		return f.customer
+	}
+	name, _ := e.Data["Field"].(string)
+	byName := map[string]fyne.CanvasObject{
+		"customer.name": f.customer, "customer.phone": f.phone, "product.brand": f.brand, "product.model": f.model,
+		"product.serial": f.serial, "product.proof_of_purchase": f.proof, "condition.accessories": f.kit, "fault": f.fault,
+	}
+	if e.Key == "ticket.invalid.purchase_future" {
+		return f.bought
+	}
+	return byName[name]
+}
+
+// showProblem says what is wrong: in view above the buttons, and under
+// the field it is about, which gets the focus.
+func (f *checkInForm) showProblem(field fyne.CanvasObject, err error) {
+	f.clearProblems()
+	text := errorText(err)
+	f.problem.SetText(text)
+	f.problem.Show()
+	if l := f.fieldErrs[field]; l != nil {
+		l.SetText(text)
+		l.Show()
+	}
+	if fo, ok := field.(fyne.Focusable); ok && f.win != nil {
+		f.win.Canvas().Focus(fo)
+	}
+}
+
+func (f *checkInForm) clearProblems() {
+	f.problem.Hide()
+	for _, l := range f.fieldErrs {
+		l.Hide()
+	}
+}
+
+// submit saves the ticket when the form is complete, or says what to
+// correct; Enter in a field does the same as the button.
 func (f *checkInForm) submit() {
-	t := f.t
-	tk, err := f.ticket(t.deps.Now())
+	if f.submitB.Disabled() {
+		return // saving
+	}
+	tk, field, err := f.ticket(f.deps.now())
 	if err != nil {
-		f.problem.SetText(errorText(err))
-		f.problem.Show()
+		f.showProblem(field, err)
 		return
 	}
-	f.problem.Hide()
-	f.form.Disable()
-	t.deps.Run(func() {
-		_, err := t.deps.Commit.Commit(t.ctx, t.deps.Actor, &app.CreateTicket{Ticket: tk})
+	f.clearProblems()
+	f.submitB.Disable()
+	photos := f.photoFiles
+	f.deps.run(func() {
+		_, err := f.deps.commit.Commit(f.deps.ctx, f.deps.actor, &app.CreateTicket{Ticket: tk})
 		fyne.Do(func() {
-			f.form.Enable()
+			f.submitB.Enable()
 			if err != nil {
-				f.problem.SetText(errorText(err))
-				f.problem.Show()
+				f.showProblem(f.fieldOf(err), err)
 				return
 			}
 			f.dialog.Hide()
-			t.list.SetQuery(tk.Number)
-			t.openTicket(tk.ID)
-			for _, p := range f.photoFiles {
-				data := p.data
-				t.attachPhotoKind(tk, p.name, "condition", func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
-			}
-			t.setScanStatus(false, lang.X("checkin.done", "Checked in as {{.Number}}. Print its claim tag from the ticket.", map[string]any{"Number": tk.Number}))
+			f.desk.checkedIn(tk, photos)
 		})
 	})
 }
 
-// CheckInForm is the open check-in form, for tests; nil when closed.
-func (t *Terminal) CheckInForm() *CheckIn {
-	if t.checkIn == nil {
-		return nil
+// checkedIn shows a ticket just checked in, selected in the list, and
+// attaches its condition photos.
+func (t *Terminal) checkedIn(tk app.Ticket, photos []photoFile) {
+	t.list.Reveal(tk)
+	t.openTicket(tk.ID)
+	for _, p := range photos {
+		data := p.data
+		t.attachPhotoKind(tk, p.name, "condition", func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
 	}
-	return &CheckIn{f: t.checkIn}
+	t.setScanStatus(false, lang.X("checkin.done", "Checked in as {{.Number}}. Print its claim tag from the ticket.", map[string]any{"Number": tk.Number}))
 }
-
-// CheckIn lets tests fill and submit the check-in form.
-type CheckIn struct{ f *checkInForm }
-
-// Fill sets the form's fields; category is an app.Category or "".
-func (c *CheckIn) Fill(category app.Category, customer, phone, brand, model, bought, proof, fault string) {
-	for i, k := range c.f.categories {
-		if k == category {
-			c.f.category.SetSelectedIndex(i)
-		}
-	}
-	c.f.customer.SetText(customer)
-	c.f.phone.SetText(phone)
-	if brand != "" {
-		c.f.brand.SetText(brand)
-	}
-	c.f.model.SetText(model)
-	c.f.bought.SetText(bought)
-	c.f.proof.SetText(proof)
-	c.f.fault.SetText(fault)
-}
-
-// Serial is the serial field's text.
-func (c *CheckIn) Serial() string { return c.f.serial.Text }
-
-// Brand is the brand field's text.
-func (c *CheckIn) Brand() string { return c.f.brand.Text }
-
-// Problem is the form's error message, "" when none shows.
-func (c *CheckIn) Problem() string {
-	if !c.f.problem.Visible() {
-		return ""
-	}
-	return c.f.problem.Text
-}
-
-// Submit presses the form's submit button.
-func (c *CheckIn) Submit() { c.f.submit() }
 
 // periodText names a manufacture period as precisely as the serial gave
 // it: "2018-03" for a month, "2018" for a year, a day otherwise.
@@ -324,7 +405,6 @@ func periodText(t time.Time, precision string) string {
 
 // pickPhoto adds a condition photo, read now and attached with the ticket.
 func (f *checkInForm) pickPhoto() {
-	t := f.t
 	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil || rc == nil {
 			return
@@ -343,33 +423,21 @@ func (f *checkInForm) pickPhoto() {
 			err = app.CheckPhotoPixels(cfg.Width, cfg.Height)
 		}
 		if err != nil {
-			f.problem.SetText(errorText(err))
-			f.problem.Show()
+			f.showProblem(f.photos, err)
 			return
 		}
-		f.AddPhoto(rc.URI().Name(), data)
-	}, t.win)
+		f.addPhoto(rc.URI().Name(), data)
+	}, f.win)
 	d.SetFilter(storage.NewExtensionFileFilter(imageExtensions))
 	d.Show()
 }
 
-// AddPhoto queues a condition photo for the ticket being checked in.
-func (f *checkInForm) AddPhoto(name string, data []byte) {
+// addPhoto queues a condition photo for the ticket being checked in.
+func (f *checkInForm) addPhoto(name string, data []byte) {
 	f.photoFiles = append(f.photoFiles, photoFile{name: name, data: data})
 	names := make([]string, len(f.photoFiles))
 	for i, p := range f.photoFiles {
 		names[i] = p.name
 	}
 	f.photos.SetText(strings.Join(names, ", "))
-}
-
-// AddPhoto queues a condition photo, as the form's photo button does.
-func (c *CheckIn) AddPhoto(name string, data []byte) { c.f.AddPhoto(name, data) }
-
-// SetCondition ticks the condition boxes and fills the accessories.
-func (c *CheckIn) SetCondition(liquid, damage, opened bool, accessories string) {
-	c.f.liquid.SetChecked(liquid)
-	c.f.damage.SetChecked(damage)
-	c.f.opened.SetChecked(opened)
-	c.f.kit.SetText(accessories)
 }

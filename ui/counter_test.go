@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/scanner"
 )
@@ -71,8 +73,88 @@ func TestCounterCheckInToPickUp(t *testing.T) {
 			t.Errorf("pick-up dialog lacks %q:\n%s", want, shown)
 		}
 	}
+	// Escape, like "Not yet", hands nothing back.
+	press(w, fyne.KeyEscape)
+	if got := ticketNow(t, deps, tk.ID).Ticket.Status; got != app.StatusCompleted || len(w.Canvas().Overlays().List()) != 0 {
+		t.Fatalf("after Escape the ticket is %s with %d dialogs open", got, len(w.Canvas().Overlays().List()))
+	}
+	term.HandleScan(scanner.Scan{Source: scanner.SourceWedge, Code: scanner.Code{Text: text}})
+	dlg = w.Canvas().Overlays().Top()
+	if !strings.Contains(labels(dlg), "Not yet") {
+		t.Errorf("the pick-up's other button does not say what it does:\n%s", labels(dlg))
+	}
 	tapButton(t, dlg, "Hand back and close")
 	if got := ticketNow(t, deps, tk.ID).Ticket.Status; got != app.StatusClosed {
 		t.Fatalf("after pick-up the ticket is %s", got)
+	}
+}
+
+// TestCheckInFormSaysWhatIsWrongWhereItIs: the form's errors show under
+// the field they are about and above the buttons, which stay out of the
+// scroll; the ticket checked in opens selected in the list, with what
+// was noted at the counter.
+func TestCheckInFormSaysWhatIsWrongWhereItIs(t *testing.T) {
+	term, _, _, _, deps := scanTerminal(t)
+	tapButton(t, term.Object(), "Check in")
+	form := term.CheckInForm()
+	if !form.Pinned() {
+		t.Fatal("the Check in button or the message scrolls with the fields")
+	}
+	for _, tc := range []struct {
+		name                     string
+		category                 app.Category
+		bought, fault, wantField string
+		want                     string
+	}{
+		{"no category", "", "", "Screen flickers", "category", "kind of product"},
+		{"bad date", app.CategoryPhone, "31/12/2025", "Screen flickers", "bought", "YYYY-MM-DD"},
+		{"no serial", app.CategoryPhone, "", "Screen flickers", "serial", "serial number or IMEI"},
+	} {
+		form.Fill(tc.category, "Li Na", "+86 139 1234 5678", "Xiaomi", "Redmi Note 13", tc.bought, "", tc.fault)
+		form.Submit()
+		if got := form.FieldProblem(tc.wantField); !strings.Contains(got, tc.want) || form.Problem() != got {
+			t.Errorf("%s: under %s %q, above the buttons %q; want %q in both", tc.name, tc.wantField, got, form.Problem(), tc.want)
+		}
+		for _, other := range []string{"customer", "category", "serial", "bought", "fault"} {
+			if other != tc.wantField && form.FieldProblem(other) != "" {
+				t.Errorf("%s: %s also shows %q", tc.name, other, form.FieldProblem(other))
+			}
+		}
+	}
+	if _, n, _ := deps.Tickets.FindTickets(context.Background(), app.TicketFilter{Query: "Li Na"}); n != 0 {
+		t.Fatalf("%d tickets saved from refused forms", n)
+	}
+
+	// Before: another ticket is open. After the check-in, the new one is.
+	before := term.List().Tickets()[0]
+	term.List().Select(0)
+	term.HandleScan(scanner.Scan{Code: scanner.Code{Text: "356938035643817"}})
+	form.Fill(app.CategoryPhone, "Li Na", "+86 139 1234 5678", "Xiaomi", "Redmi Note 13", "", "", "Screen flickers")
+	form.SetCondition(true, false, true, "charger")
+	form.Submit()
+	if p := form.Problem(); p != "" {
+		t.Fatalf("check-in refused: %s", p)
+	}
+	found, n, err := deps.Tickets.FindTickets(context.Background(), app.TicketFilter{Query: "356938035643817"})
+	if err != nil || n != 1 {
+		t.Fatalf("checked-in tickets: %d, %v", n, err)
+	}
+	tk := found[0]
+	if got := term.List().SelectedID(); got != tk.ID {
+		t.Errorf("list selects %q, want the new %s (%q); before it was %s", got, tk.Number, tk.ID, before.Number)
+	}
+	// A reload (as after a sync) keeps it selected.
+	term.List().Reload()
+	if got := term.List().SelectedID(); got != tk.ID {
+		t.Errorf("after a reload the list selects %q, want %s", got, tk.Number)
+	}
+	shown := labels(term.Detail().Object())
+	for _, want := range []string{tk.Number, "At check-in", "Liquid damage, Opened or repaired elsewhere", "charger"} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("the new ticket's detail lacks %q:\n%s", want, shown)
+		}
+	}
+	if strings.Contains(shown, before.Number) {
+		t.Errorf("the detail still shows %s", before.Number)
 	}
 }

@@ -278,6 +278,7 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	primary, rest := flow.actions(v.deps.Commit != nil)
 	sections = append(sections, rest)
 	sections = append(sections, widget.NewCard("", "", container.NewVBox(info, contact)))
+	sections = append(sections, checkInCard(t)...)
 	sections = append(sections, widget.NewCard(lang.X("warranty.title", "Warranty"), "", v.renderDecision(tv)))
 	if v.deps.Commit != nil && t.Status.Open() {
 		sections = append(sections, diagnosis.object())

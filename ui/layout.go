@@ -136,6 +136,3 @@ func (t *Terminal) newIconButton(text string, icon fyne.Resource, tapped func())
 	t.iconButtons = append(t.iconButtons, b)
 	return b.Button
 }
-
-// Compact reports whether the terminal shows the phone arrangement.
-func (t *Terminal) Compact() bool { return t.compact }

@@ -64,7 +64,7 @@ func (l *lockScreen) apply(lease app.Lease) (unlocked bool) {
 		for _, o := range ov.List() {
 			ov.Remove(o)
 		}
-		l.t.checkIn, l.t.partPicker, l.t.dialog = nil, nil, nil
+		l.t.forgetDialogs()
 	}
 	l.message.SetText(errorText(err))
 	l.last.SetText(lang.X("lock.last_sync", "Last complete sync: {{.Time}}", map[string]any{"Time": timeText(lease.LastContact)}))

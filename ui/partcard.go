@@ -70,7 +70,7 @@ func (t *Terminal) findPart(m scanner.Meaning, fallback bool) {
 		fyne.Do(func() {
 			switch {
 			case app.ErrorCode(err) == app.ENOTFOUND && fallback:
-				t.findText(scanner.Meaning{Kind: scanner.ScanText, Text: string(m.Part)})
+				t.router.findText(scanner.Meaning{Kind: scanner.ScanText, Text: string(m.Part)})
 			case err != nil:
 				t.setScanStatus(err != nil, errorText(err))
 			default:

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -39,52 +40,87 @@ func (t *Terminal) HandleScan(s scanner.Scan) {
 			t.setScanStatus(err != nil, lang.X("scan.unreadable", "Scanned “{{.Text}}”: {{.Error}}", map[string]any{"Text": clipText(s.Code.Text), "Error": errorText(err)}))
 			return
 		}
-		t.route(m)
+		t.router.route(m)
 	})
 }
 
+// scanRouter decides what a scan does, by the rules above, and says in
+// the scan bar what it did.
+type scanRouter struct {
+	ctx     context.Context
+	tickets app.TicketService
+	parts   app.PartService
+	tech    app.TechnicianID
+	now     func() time.Time
+	run     func(func())
+	// canCheckIn is set when the terminal may save (check in a device).
+	canCheckIn bool
+	desk       scanDesk
+}
+
+// scanDesk is what a scan acts on: what is in front of the user, and
+// what the terminal opens.
+type scanDesk interface {
+	// say shows the outcome in the scan bar.
+	say(failed bool, text string)
+	openTicket(id app.TicketID)
+	// listTickets lists the tickets a text finds.
+	listTickets(query string)
+	// partSearchInFront: the part search box in front, if any.
+	partSearchInFront() *scanEntry
+	// checkInForm is the open check-in form, if any.
+	checkInForm() *checkInForm
+	// ticketAtBench is the ticket in front being worked on, with no dialog
+	// over it: a part scanned is for it.
+	ticketAtBench() (app.Ticket, bool)
+	addPart(tk app.Ticket, part string)
+	findPart(m scanner.Meaning, fallback bool)
+	offerCheckIn(m scanner.Meaning)
+	offerPickUp(tk app.Ticket)
+}
+
 // route runs on the UI goroutine.
-func (t *Terminal) route(m scanner.Meaning) {
+func (r *scanRouter) route(m scanner.Meaning) {
+	d := r.desk
 	// A part search in front takes a part label or plain text: the add-part
 	// dialog first, then the parts page.
-	if search := t.partSearchInFront(); search != nil && (m.Kind == scanner.ScanPart || m.Kind == scanner.ScanText) {
+	if search := d.partSearchInFront(); search != nil && (m.Kind == scanner.ScanPart || m.Kind == scanner.ScanText) {
 		q := string(m.Part)
 		if q == "" {
 			q = m.Text
 		}
 		search.SetText(q)
-		t.setScanStatus(false, lang.X("scan.part_search", "Scanned {{.Part}}: looking it up.", map[string]any{"Part": q}))
+		d.say(false, lang.X("scan.part_search", "Scanned {{.Part}}: looking it up.", map[string]any{"Part": q}))
 		return
 	}
 	// An open ticket being worked on takes a part label as a part to fit.
-	if tk, ok := t.detail.ticket(); ok && m.Kind == scanner.ScanPart && t.partPicker == nil && t.checkIn == nil && t.deps.Commit != nil &&
-		(tk.Status == app.StatusInProgress || tk.Status == app.StatusOnSite) && (!t.compact || t.ticketsPage.Objects[0] == t.detailPage) {
-		t.addPart(tk, string(m.Part))
-		t.setScanStatus(false, lang.X("scan.part_for_ticket", "Scanned part {{.Part}} for ticket {{.Number}}.", map[string]any{"Part": string(m.Part), "Number": tk.Number}))
+	if tk, ok := d.ticketAtBench(); ok && m.Kind == scanner.ScanPart {
+		d.addPart(tk, string(m.Part))
+		d.say(false, lang.X("scan.part_for_ticket", "Scanned part {{.Part}} for ticket {{.Number}}.", map[string]any{"Part": string(m.Part), "Number": tk.Number}))
 		return
 	}
-	if t.checkIn != nil && (m.Kind == scanner.ScanDevice || m.Kind == scanner.ScanText) {
-		t.checkIn.fillSerial(m)
-		t.setScanStatus(false, lang.X("scan.filled_serial", "Scanned {{.Serial}} into the check-in form.", map[string]any{"Serial": t.checkIn.serial.Text}))
+	if f := d.checkInForm(); f != nil && (m.Kind == scanner.ScanDevice || m.Kind == scanner.ScanText) {
+		f.fillSerial(m)
+		d.say(false, lang.X("scan.filled_serial", "Scanned {{.Serial}} into the check-in form.", map[string]any{"Serial": f.serial.Text}))
 		return
 	}
 	switch m.Kind {
 	case scanner.ScanTicket:
-		t.openScannedTicket(m)
+		r.openScannedTicket(m)
 	case scanner.ScanDevice:
-		t.findDevice(m)
+		r.findDevice(m)
 	case scanner.ScanPart:
-		t.findPart(m, true)
+		d.findPart(m, true)
 	case scanner.ScanPairing:
-		t.setScanStatus(true, lang.X("scan.already_paired", "This device is already paired. Sign out in the settings first to pair it again."))
+		d.say(true, lang.X("scan.already_paired", "This device is already paired. Sign out in the settings first to pair it again."))
 	default:
-		t.findText(m)
+		r.findText(m)
 	}
 }
 
-func (t *Terminal) openScannedTicket(m scanner.Meaning) {
-	t.deps.Run(func() {
-		d, err := t.deps.Tickets.TicketDetail(t.ctx, m.Ticket)
+func (r *scanRouter) openScannedTicket(m scanner.Meaning) {
+	r.run(func() {
+		dt, err := r.tickets.TicketDetail(r.ctx, m.Ticket)
 		fyne.Do(func() {
 			number := m.TicketNumber
 			if number == "" {
@@ -92,39 +128,39 @@ func (t *Terminal) openScannedTicket(m scanner.Meaning) {
 			}
 			switch {
 			case app.ErrorCode(err) == app.ENOTFOUND:
-				t.setScanStatus(err != nil, lang.X("scan.ticket_not_here", "Ticket {{.Number}} is not on this device. Sync, or ask dispatch to assign it to you.", map[string]any{"Number": number}))
+				r.desk.say(true, lang.X("scan.ticket_not_here", "Ticket {{.Number}} is not on this device. Sync, or ask dispatch to assign it to you.", map[string]any{"Number": number}))
 			case err != nil:
-				t.setScanStatus(err != nil, errorText(err))
+				r.desk.say(true, errorText(err))
 			default:
-				t.openTicket(d.Ticket.ID)
-				t.setScanStatus(false, lang.X("scan.opened_ticket", "Scanned claim tag {{.Number}}: ticket opened.", map[string]any{"Number": d.Ticket.Number}))
-				if tk := d.Ticket; tk.Kind == app.KindCarryIn && (tk.Status == app.StatusCompleted || tk.Status == app.StatusCannotComplete) {
-					t.offerPickUp(tk)
+				r.desk.openTicket(dt.Ticket.ID)
+				r.desk.say(false, lang.X("scan.opened_ticket", "Scanned claim tag {{.Number}}: ticket opened.", map[string]any{"Number": dt.Ticket.Number}))
+				if tk := dt.Ticket; tk.Kind == app.KindCarryIn && (tk.Status == app.StatusCompleted || tk.Status == app.StatusCannotComplete) {
+					r.desk.offerPickUp(tk)
 				}
 			}
 		})
 	})
 }
 
-func (t *Terminal) findDevice(m scanner.Meaning) {
-	f := app.TicketFilter{Technician: t.deps.Technician, Query: m.Serial, Now: t.deps.Now(), Limit: pageSize}
-	t.deps.Run(func() {
-		tickets, total, err := t.deps.Tickets.FindTickets(t.ctx, f)
+func (r *scanRouter) findDevice(m scanner.Meaning) {
+	f := app.TicketFilter{Technician: r.tech, Query: m.Serial, Now: r.now(), Limit: pageSize}
+	r.run(func() {
+		tickets, total, err := r.tickets.FindTickets(r.ctx, f)
 		fyne.Do(func() {
 			switch {
 			case err != nil:
-				t.setScanStatus(err != nil, errorText(err))
+				r.desk.say(true, errorText(err))
 			case total == 1:
-				t.openTicket(tickets[0].ID)
-				t.setScanStatus(false, lang.X("scan.device_ticket", "Scanned {{.Serial}}: its ticket {{.Number}} opened.", map[string]any{"Serial": m.Serial, "Number": tickets[0].Number}))
+				r.desk.openTicket(tickets[0].ID)
+				r.desk.say(false, lang.X("scan.device_ticket", "Scanned {{.Serial}}: its ticket {{.Number}} opened.", map[string]any{"Serial": m.Serial, "Number": tickets[0].Number}))
 			case total > 1:
-				t.list.SetQuery(m.Serial)
-				t.setScanStatus(false, lang.X("scan.device_tickets", "Scanned {{.Serial}}: {{.Count}} tickets listed.", map[string]any{"Serial": m.Serial, "Count": total}))
-			case t.deps.Commit != nil:
-				t.setScanStatus(false, lang.X("scan.device_new", "Scanned {{.Serial}}: no ticket for this device yet.", map[string]any{"Serial": m.Serial}))
-				t.offerCheckIn(m)
+				r.desk.listTickets(m.Serial)
+				r.desk.say(false, lang.X("scan.device_tickets", "Scanned {{.Serial}}: {{.Count}} tickets listed.", map[string]any{"Serial": m.Serial, "Count": total}))
+			case r.canCheckIn:
+				r.desk.say(false, lang.X("scan.device_new", "Scanned {{.Serial}}: no ticket for this device yet.", map[string]any{"Serial": m.Serial}))
+				r.desk.offerCheckIn(m)
 			default:
-				t.setScanStatus(false, lang.X("scan.device_none", "Scanned {{.Serial}}: no ticket for it on this device.", map[string]any{"Serial": m.Serial}))
+				r.desk.say(false, lang.X("scan.device_none", "Scanned {{.Serial}}: no ticket for it on this device.", map[string]any{"Serial": m.Serial}))
 			}
 		})
 	})
@@ -132,31 +168,46 @@ func (t *Terminal) findDevice(m scanner.Meaning) {
 
 // findText searches tickets, then parts, for a scanned text that is
 // nothing we recognise.
-func (t *Terminal) findText(m scanner.Meaning) {
-	f := app.TicketFilter{Technician: t.deps.Technician, Query: m.Text, Now: t.deps.Now(), Limit: pageSize}
-	t.deps.Run(func() {
-		tickets, total, err := t.deps.Tickets.FindTickets(t.ctx, f)
+func (r *scanRouter) findText(m scanner.Meaning) {
+	f := app.TicketFilter{Technician: r.tech, Query: m.Text, Now: r.now(), Limit: pageSize}
+	r.run(func() {
+		tickets, total, err := r.tickets.FindTickets(r.ctx, f)
 		var parts []app.Part
 		if err == nil && total == 0 {
-			parts, err = t.deps.Parts.FindParts(t.ctx, app.PartFilter{Query: m.Text, Limit: 2})
+			parts, err = r.parts.FindParts(r.ctx, app.PartFilter{Query: m.Text, Limit: 2})
 		}
 		fyne.Do(func() {
 			switch {
 			case err != nil:
-				t.setScanStatus(err != nil, errorText(err))
+				r.desk.say(true, errorText(err))
 			case total == 1:
-				t.openTicket(tickets[0].ID)
-				t.setScanStatus(false, lang.X("scan.text_ticket", "Scanned “{{.Text}}”: ticket {{.Number}} opened.", map[string]any{"Text": clipText(m.Text), "Number": tickets[0].Number}))
+				r.desk.openTicket(tickets[0].ID)
+				r.desk.say(false, lang.X("scan.text_ticket", "Scanned “{{.Text}}”: ticket {{.Number}} opened.", map[string]any{"Text": clipText(m.Text), "Number": tickets[0].Number}))
 			case total > 1:
-				t.list.SetQuery(m.Text)
-				t.setScanStatus(false, lang.X("scan.text_tickets", "Scanned “{{.Text}}”: {{.Count}} tickets listed.", map[string]any{"Text": clipText(m.Text), "Count": total}))
+				r.desk.listTickets(m.Text)
+				r.desk.say(false, lang.X("scan.text_tickets", "Scanned “{{.Text}}”: {{.Count}} tickets listed.", map[string]any{"Text": clipText(m.Text), "Count": total}))
 			case len(parts) == 1:
-				t.findPart(scanner.Meaning{Kind: scanner.ScanPart, Part: parts[0].Number}, false)
+				r.desk.findPart(scanner.Meaning{Kind: scanner.ScanPart, Part: parts[0].Number}, false)
 			default:
-				t.setScanStatus(true, lang.X("scan.nothing", "Scanned “{{.Text}}”: no ticket or part on this device matches it.", map[string]any{"Text": clipText(m.Text)}))
+				r.desk.say(true, lang.X("scan.nothing", "Scanned “{{.Text}}”: no ticket or part on this device matches it.", map[string]any{"Text": clipText(m.Text)}))
 			}
 		})
 	})
+}
+
+// The terminal is the scan router's desk.
+
+func (t *Terminal) say(failed bool, text string) { t.setScanStatus(failed, text) }
+
+func (t *Terminal) listTickets(query string) { t.list.SetQuery(query) }
+
+func (t *Terminal) checkInForm() *checkInForm { return t.checkIn }
+
+func (t *Terminal) ticketAtBench() (app.Ticket, bool) {
+	tk, ok := t.detail.ticket()
+	inFront := !t.compact || t.ticketsPage.Objects[0] == t.detailPage
+	return tk, ok && t.partPicker == nil && t.checkIn == nil && t.deps.Commit != nil &&
+		(tk.Status == app.StatusInProgress || tk.Status == app.StatusOnSite) && inFront
 }
 
 // setScanStatus shows the outcome of the last scan.
@@ -170,9 +221,6 @@ func (t *Terminal) setScanStatus(failed bool, text string) {
 	t.scanStatus.Refresh()
 	t.scanBar.Show()
 }
-
-// ScanStatus is the scan bar's text, for tests.
-func (t *Terminal) ScanStatus() string { return t.scanStatus.Text }
 
 // ScanImage decodes a photo in the background and acts on its code.
 func (t *Terminal) ScanImage(name string, open func() (io.ReadCloser, error)) {
@@ -314,28 +362,6 @@ func within(pos fyne.Position, o fyne.CanvasObject) bool {
 	}
 	at, size := d.AbsolutePositionForObject(o), o.Size()
 	return pos.X >= at.X && pos.Y >= at.Y && pos.X < at.X+size.Width && pos.Y < at.Y+size.Height
-}
-
-// offerPickUp is the counter's pick-up: the claim tag of a finished
-// carried-in device was scanned, so offer to hand it back, with what to
-// check first.
-func (t *Terminal) offerPickUp(tk app.Ticket) {
-	if t.win == nil || t.deps.Commit == nil {
-		return
-	}
-	check := lang.X("pickup.check", "Check the customer's phone ends in {{.Ref}} before handing the device back.", map[string]any{"Ref": scanner.ClaimTagFor(tk).CustomerRef})
-	if tk.Condition.Accessories != "" {
-		check += "\n" + lang.X("pickup.accessories", "Give back: {{.Items}}.", map[string]any{"Items": tk.Condition.Accessories})
-	}
-	msg := widget.NewLabel(check)
-	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm(lang.X("pickup.title", "Pick-up of {{.Number}}", map[string]any{"Number": tk.Number}), lang.X("action.close", "Hand back and close"), lang.X("dialog.cancel", "Cancel"), msg, func(ok bool) {
-		if ok {
-			t.commit(&app.TransitionTicket{Action: app.ActionClose, Ticket: tk.ID, Epoch: tk.Epoch}, nil)
-		}
-	}, t.win)
-	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.94, 480), 0))
-	d.Show()
 }
 
 // partSearchInFront is the part search box the user sees: the add-part

@@ -65,6 +65,7 @@ func scanTerminal(t *testing.T) (*ui.Terminal, fyne.Window, *keyboard, app.Datas
 	kb := &keyboard{clock: now}
 	deps.KeyClock = kb.now
 	term := ui.NewTerminal(t.Context(), deps)
+	term.ManualSearch()
 	w := test.NewTempWindow(t, term.Object())
 	w.Resize(fyne.NewSize(1280, 800))
 	term.Attach(w)
@@ -391,4 +392,156 @@ func tapButton(t *testing.T, o fyne.CanvasObject, text string) {
 		t.Fatalf("no button %q", text)
 	}
 	test.Tap(found)
+}
+
+// tapText taps the tappable object in o that shows text, such as an item
+// of a drop-down's menu.
+func tapText(t *testing.T, o fyne.CanvasObject, text string) {
+	t.Helper()
+	var find func(fyne.CanvasObject) fyne.Tappable
+	find = func(o fyne.CanvasObject) fyne.Tappable {
+		if tp, ok := o.(fyne.Tappable); ok && strings.TrimSpace(labels(o)) == text {
+			return tp
+		}
+		switch o := o.(type) {
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				if tp := find(c); tp != nil {
+					return tp
+				}
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(o).Objects() {
+				if tp := find(c); tp != nil {
+					return tp
+				}
+			}
+		}
+		return nil
+	}
+	tp := find(o)
+	if tp == nil {
+		t.Fatalf("nothing to tap shows %q", text)
+	}
+	test.Tap(tp)
+}
+
+// A drop-down keeps the focus after its menu closes; the scan right after
+// choosing from it used to vanish there without a message.
+func TestScanRightAfterChoosingFromADropDown(t *testing.T) {
+	term, w, kb, ds, deps := scanTerminal(t)
+
+	// In the check-in form: the product's kind, then the device's IMEI.
+	tapButton(t, term.Object(), "Check in")
+	form := term.CheckInForm()
+	test.Tap(form.Category())
+	tapText(t, w.Canvas().Overlays().Top(), "Phone")
+	if _, ok := w.Canvas().Focused().(fyne.Tappable); !ok || w.Canvas().Focused() != form.Category().(fyne.Focusable) {
+		t.Fatalf("after choosing, the focus is on %T", w.Canvas().Focused())
+	}
+	scanKeys(w, kb, "356938035643809")
+	if form.Serial() != "356938035643809" || !strings.Contains(term.ScanStatus(), "356938035643809") {
+		t.Fatalf("scan after choosing the product: serial %q, scan bar %q", form.Serial(), term.ScanStatus())
+	}
+	// A tick box keeps the focus too; a space in the scanned code does not
+	// toggle it.
+	box, _ := form.LiquidBox()
+	test.Tap(box)
+	scanKeys(w, kb, "SN 4711 B")
+	if _, ticked := form.LiquidBox(); !ticked || form.Serial() != "SN 4711 B" {
+		t.Fatalf("scan after ticking a box: ticked %v, serial %q, scan bar %q", ticked, form.Serial(), term.ScanStatus())
+	}
+	press(w, fyne.KeyEscape)
+
+	// On the list: a view, then a claim tag.
+	tk := myTicket(t, ds, deps)
+	test.Tap(term.List().ViewSelect())
+	tapText(t, w.Canvas().Overlays().Top(), "Upcoming")
+	if w.Canvas().Focused() != term.List().ViewSelect().(fyne.Focusable) {
+		t.Fatalf("after choosing a view, the focus is on %T", w.Canvas().Focused())
+	}
+	scanKeys(w, kb, claimTagText(t, tk))
+	if !strings.Contains(term.ScanStatus(), tk.Number) || !strings.Contains(labels(term.Detail().Object()), tk.Number) {
+		t.Fatalf("scan after choosing a view: scan bar %q", term.ScanStatus())
+	}
+}
+
+func TestTicketSearchIsLive(t *testing.T) {
+	term, w, kb, ds, deps := scanTerminal(t)
+	tk := myTicket(t, ds, deps)
+	search := term.Search()
+	w.Canvas().Focus(search)
+	name := []rune(tk.Customer.Name)
+	word := string(name[:min(len(name), 3)])
+
+	// One letter matches everything: the list stays on its view; one
+	// Chinese character is a word.
+	kb.typeSlowly(search, "F", false)
+	term.FireSearch()
+	if term.List().Query() != "" {
+		t.Fatalf("a single letter searched %q", term.List().Query())
+	}
+	shortcut(w, &fyne.ShortcutSelectAll{})
+	press(w, fyne.KeyBackspace)
+	kb.typeSlowly(search, "王", false)
+	term.FireSearch()
+	if term.List().Query() != "王" {
+		t.Fatalf("a Chinese character searched %q", term.List().Query())
+	}
+	shortcut(w, &fyne.ShortcutSelectAll{})
+	press(w, fyne.KeyBackspace)
+	term.FireSearch()
+
+	// Typing searches once it pauses, without Enter; one search for the
+	// word, not one a letter.
+	kb.typeSlowly(search, word, false)
+	if term.List().Query() != "" {
+		t.Fatalf("searched %q before the typing paused", term.List().Query())
+	}
+	if !term.FireSearch() || term.FireSearch() {
+		t.Fatal("want exactly one search waiting after typing a word")
+	}
+	if term.List().Query() != word {
+		t.Fatalf("list searches %q, want %q", term.List().Query(), word)
+	}
+	found := false
+	for _, r := range term.List().Tickets() {
+		found = found || r.ID == tk.ID
+	}
+	if !found {
+		t.Errorf("%q does not list %s", word, tk.Number)
+	}
+
+	// A scan into the box opens its ticket; the box and the list keep the
+	// search.
+	other := term.List().Tickets()[len(term.List().Tickets())-1]
+	kb.scan(search, claimTagText(t, other))
+	term.FireSearch()
+	if term.SearchText() != word || term.List().Query() != word || !strings.Contains(labels(term.Detail().Object()), other.Number) {
+		t.Errorf("after a scan: box %q, list %q, scan bar %q", term.SearchText(), term.List().Query(), term.ScanStatus())
+	}
+
+	// Emptied, the box gives the list its view back; a long paste is cut
+	// to a bounded query.
+	w.Canvas().Focus(search)
+	shortcut(w, &fyne.ShortcutSelectAll{})
+	press(w, fyne.KeyBackspace)
+	term.FireSearch()
+	if term.List().Query() != "" {
+		t.Errorf("emptied box: list still searches %q", term.List().Query())
+	}
+	// Leaving the search on the list (another view) empties the box.
+	kb.typeSlowly(search, word, false)
+	term.FireSearch()
+	term.List().SetView(app.ViewUpcoming)
+	term.FireSearch()
+	if term.SearchText() != "" || term.List().Query() != "" {
+		t.Errorf("after choosing a view: box %q, list searches %q", term.SearchText(), term.List().Query())
+	}
+	long := strings.Repeat("ab ", 100)
+	kb.typeSlowly(search, long, false)
+	term.FireSearch()
+	if n := len([]rune(term.List().Query())); n == 0 || n > 100 {
+		t.Errorf("a %d-character text searched as %d characters", len(long), n)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -21,12 +22,12 @@ const pageSize = 200
 // TicketList shows one of the technician's standard views.
 type TicketList struct {
 	ctx      context.Context
-	deps     Deps
+	deps     listDeps
 	onSelect func(app.TicketID)
 
-	views   *widget.Select
+	views   *scanSelect
 	viewIDs []app.TicketView
-	sorts   *widget.Select
+	sorts   *scanSelect
 	sort    app.TicketSort
 	list    *scanList
 	query   *fyne.Container // "results for …" with a clear button
@@ -35,15 +36,51 @@ type TicketList struct {
 	root    fyne.CanvasObject
 
 	// Owned by the UI goroutine; changed only in apply.
-	tickets []app.Ticket
+	tickets []app.Ticket // in the order shown
+	rows    []ticketRow  // headings and tickets, as the list shows them
 	total   int
 	view    app.TicketView
 	search  string // when set, the list shows search results, not the view
 	unsent  map[app.TicketID]int
 	flagged map[app.TicketID]bool // tickets with an open conflict
+	// reveal is a ticket to select once the list shows it.
+	reveal app.TicketID
+	// revealing is set while the list selects a row itself: that ticket
+	// is open already.
+	revealing bool
+	selected  app.TicketID // "" when no row is selected
+	// onSearchLeft empties the search box when the user leaves the search
+	// here (its clear button, another view).
+	onSearchLeft func()
+	heights      bool // rows have heights of their own
 }
 
-func newTicketList(ctx context.Context, deps Deps, keys *wedgeKeys, onSelect func(app.TicketID)) *TicketList {
+// listDeps is what the ticket list reads.
+type listDeps struct {
+	tickets app.TicketService
+	// badges marks tickets with unsent work or a conflict; nil when the
+	// device is not paired.
+	badges ticketBadges
+	tech   app.TechnicianID
+	now    func() time.Time
+	run    func(func())
+	// onReady is called once, when the first list is on screen.
+	onReady func()
+}
+
+// ticketBadges is the part of the sync status the list shows on its rows.
+type ticketBadges interface {
+	UnsentTickets(ctx context.Context) (map[app.TicketID]int, error)
+	OpenConflicts(ctx context.Context) ([]app.Conflict, error)
+}
+
+// ticketRow is a row of the list: a group's heading, or a ticket.
+type ticketRow struct {
+	heading string
+	ticket  int // index in tickets; -1 for a heading
+}
+
+func newTicketList(ctx context.Context, deps listDeps, keys *wedgeKeys, onSelect func(app.TicketID)) *TicketList {
 	l := &TicketList{ctx: ctx, deps: deps, onSelect: onSelect, view: app.ViewToday}
 	l.viewIDs = []app.TicketView{app.ViewToday, app.ViewUpcoming, app.ViewWaitingParts, app.ViewDone}
 	names := []string{
@@ -52,7 +89,7 @@ func newTicketList(ctx context.Context, deps Deps, keys *wedgeKeys, onSelect fun
 		lang.X("tickets.view.waiting_parts", "Waiting for parts"),
 		lang.X("tickets.view.done", "Done"),
 	}
-	l.views = widget.NewSelect(names, func(s string) {
+	l.views = newScanSelect(keys, names, func(s string) {
 		for i, n := range names {
 			if n == s {
 				l.SetView(l.viewIDs[i])
@@ -60,47 +97,45 @@ func newTicketList(ctx context.Context, deps Deps, keys *wedgeKeys, onSelect fun
 		}
 	})
 	l.list = newScanList(keys,
-		func() int { return len(l.tickets) },
-		func() fyne.CanvasObject { return newTwoLineRow("FB-0000-000000 · Customer", "Brand Model · Status") },
+		func() int { return len(l.rows) },
+		newTicketRowObject,
 		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i >= len(l.tickets) {
+			if i >= len(l.rows) {
 				return
 			}
-			t := l.tickets[i]
-			title, subLabel := twoLineRow(o)
-			title.SetText(fmt.Sprintf("%s · %s", t.Number, t.Customer.Name))
-			sub := fmt.Sprintf("%s %s · %s", t.Product.Brand, t.Product.Model, statusText(t.Status))
-			subLabel.Importance = widget.MediumImportance
-			if t.Status.Open() {
-				if s := slaText(t.ResolveBy, l.deps.Now()); s != "" {
-					sub += " · " + s
-					subLabel.Importance = slaImportance(t.ResolveBy, l.deps.Now())
-				}
+			if r := l.rows[i]; r.ticket < 0 {
+				showHeading(o, r.heading)
+			} else {
+				l.showTicket(o, l.tickets[r.ticket])
 			}
-			if n := l.unsent[t.ID]; n > 0 {
-				sub += " · " + lang.XN("tickets.unsent", "{{.Count}} unsent", n, map[string]any{"Count": n})
-			}
-			if l.flagged[t.ID] {
-				sub += " · " + lang.X("tickets.conflict", "conflict")
-				subLabel.Importance = widget.DangerImportance
-			}
-			subLabel.SetText(sub)
 		},
 	)
 	l.list.OnSelected = func(i widget.ListItemID) {
-		if i < len(l.tickets) && l.onSelect != nil {
-			l.onSelect(l.tickets[i].ID)
+		if i >= len(l.rows) {
+			return
+		}
+		if l.rows[i].ticket < 0 {
+			l.list.Unselect(i) // a heading
+			return
+		}
+		l.selected = l.tickets[l.rows[i].ticket].ID
+		if !l.revealing && l.onSelect != nil {
+			l.onSelect(l.selected)
 		}
 	}
+	l.list.OnUnselected = func(widget.ListItemID) { l.selected = "" }
 	l.status = widget.NewLabel("")
 	l.status.Wrapping = fyne.TextWrapWord
 	l.queryL = widget.NewLabel("")
 	l.queryL.Truncation = fyne.TextTruncateEllipsis
-	clearSearch := widget.NewButtonWithIcon("", theme.CancelIcon(), func() { l.SetQuery("") })
+	clearSearch := widget.NewButtonWithIcon("", theme.CancelIcon(), func() {
+		l.SetQuery("")
+		l.searchLeft()
+	})
 	l.query = container.NewBorder(nil, nil, nil, clearSearch, l.queryL)
 	l.query.Hide()
 	sortIDs := []app.TicketSort{app.SortAppointment, app.SortSLA, app.SortPriority}
-	l.sorts = widget.NewSelect([]string{
+	l.sorts = newScanSelect(keys, []string{
 		lang.X("tickets.sort.appointment", "By appointment"),
 		lang.X("tickets.sort.sla", "By SLA"),
 		lang.X("tickets.sort.priority", "By priority"),
@@ -129,8 +164,16 @@ func (l *TicketList) SetView(v app.TicketView) {
 		l.search = ""
 		l.query.Hide()
 		l.root.Refresh()
+		l.searchLeft()
 	}
 	l.Reload()
+}
+
+// searchLeft tells the search box that the user left the search.
+func (l *TicketList) searchLeft() {
+	if l.onSearchLeft != nil {
+		l.onSearchLeft()
+	}
 }
 
 // SetQuery lists every ticket on the device that matches q (number,
@@ -149,7 +192,7 @@ func (l *TicketList) SetQuery(q string) {
 
 // Reload fetches the current view or search in the background and shows it.
 func (l *TicketList) Reload() {
-	f := app.TicketFilter{View: l.view, Technician: l.deps.Technician, Now: l.deps.Now(), Sort: l.sort, Limit: pageSize}
+	f := app.TicketFilter{View: l.view, Technician: l.deps.tech, Now: l.deps.now(), Sort: l.sort, Limit: pageSize}
 	if l.view == app.ViewDone && l.sort == app.SortAppointment {
 		f.Sort = "" // done: most recent first
 	}
@@ -158,14 +201,14 @@ func (l *TicketList) Reload() {
 	}
 	l.status.SetText(lang.X("tickets.loading", "Loading tickets…"))
 	view, search := l.view, l.search
-	l.deps.Run(func() {
-		tickets, total, err := l.deps.Tickets.FindTickets(l.ctx, f)
+	l.deps.run(func() {
+		tickets, total, err := l.deps.tickets.FindTickets(l.ctx, f)
 		var unsent map[app.TicketID]int
 		flagged := map[app.TicketID]bool{}
-		if err == nil && l.deps.Sync != nil {
+		if err == nil && l.deps.badges != nil {
 			// Badges: best effort; the list is useful without them.
-			unsent, _ = l.deps.Sync.UnsentTickets(l.ctx)
-			if cs, err := l.deps.Sync.OpenConflicts(l.ctx); err == nil {
+			unsent, _ = l.deps.badges.UnsentTickets(l.ctx)
+			if cs, err := l.deps.badges.OpenConflicts(l.ctx); err == nil {
 				for _, c := range cs {
 					flagged[c.Ticket] = true
 				}
@@ -186,12 +229,22 @@ func (l *TicketList) apply(v app.TicketView, search string, tickets []app.Ticket
 		l.status.SetText(errorText(err))
 		return
 	}
-	l.tickets, l.total = tickets, total
+	// The selected ticket stays selected when the list reloads (a sync,
+	// a save), unless a ticket to reveal takes its place.
+	keep := l.selected
+	if l.reveal != "" {
+		keep, l.reveal = l.reveal, ""
+	}
+	l.total = total
+	l.tickets, l.rows = groupRows(tickets, v == app.ViewToday && search == "", l.deps.now())
 	l.list.UnselectAll()
+	l.selected = ""
+	l.setRowHeights()
 	l.list.Refresh()
-	if l.deps.OnReady != nil {
-		ready := l.deps.OnReady
-		l.deps.OnReady = nil // once: the first list on screen
+	l.selectQuietly(keep)
+	if l.deps.onReady != nil {
+		ready := l.deps.onReady
+		l.deps.onReady = nil // once: the first list on screen
 		ready()
 	}
 	switch {
@@ -204,11 +257,170 @@ func (l *TicketList) apply(v app.TicketView, search string, tickets []app.Ticket
 	}
 }
 
-// Tickets returns what the list shows, for tests.
-func (l *TicketList) Tickets() []app.Ticket { return l.tickets }
+// Reveal shows ticket tk selected in the list, by its number as a search
+// would find it: a ticket just checked in may be on no view yet. The
+// caller opens the ticket itself.
+func (l *TicketList) Reveal(tk app.Ticket) {
+	l.reveal = tk.ID
+	l.SetQuery(tk.Number)
+}
 
-// Select selects the i-th ticket as a tap would.
-func (l *TicketList) Select(i int) { l.list.Select(i) }
+// selectQuietly selects ticket id's row, if listed, without opening the
+// ticket: it is open already.
+func (l *TicketList) selectQuietly(id app.TicketID) {
+	if id == "" {
+		return
+	}
+	for r, row := range l.rows {
+		if row.ticket >= 0 && l.tickets[row.ticket].ID == id {
+			l.revealing = true
+			l.list.Select(r)
+			l.revealing = false
+			return
+		}
+	}
+}
 
-// Focusable is the list widget, which takes keys once tapped, for tests.
-func (l *TicketList) Focusable() fyne.Focusable { return l.list }
+// groupRows orders the tickets as shown and makes the rows. Today's list
+// puts what is overdue (its visit was on an earlier day, or its deadline
+// has passed) first under its own heading; other lists have no headings.
+func groupRows(tickets []app.Ticket, grouped bool, now time.Time) ([]app.Ticket, []ticketRow) {
+	rows := make([]ticketRow, 0, len(tickets)+2)
+	if !grouped {
+		for i := range tickets {
+			rows = append(rows, ticketRow{ticket: i})
+		}
+		return tickets, rows
+	}
+	y, m, d := now.Date()
+	dayStart := time.Date(y, m, d, 0, 0, 0, 0, now.Location())
+	var late, today []app.Ticket
+	for _, t := range tickets {
+		if overdue(t, dayStart, now) {
+			late = append(late, t)
+		} else {
+			today = append(today, t)
+		}
+	}
+	ordered := append(late, today...)
+	add := func(heading string, from, n int) {
+		if n == 0 {
+			return
+		}
+		rows = append(rows, ticketRow{heading: heading, ticket: -1})
+		for i := from; i < from+n; i++ {
+			rows = append(rows, ticketRow{ticket: i})
+		}
+	}
+	add(lang.X("tickets.group.overdue", "Overdue"), 0, len(late))
+	add(lang.X("tickets.group.today", "Today"), len(late), len(today))
+	return ordered, rows
+}
+
+// overdue reports whether an open ticket's visit was due before today or
+// its resolution deadline has passed.
+func overdue(t app.Ticket, dayStart, now time.Time) bool {
+	visitEnd := t.WindowEnd
+	if visitEnd.IsZero() {
+		visitEnd = t.WindowStart
+	}
+	return (!visitEnd.IsZero() && visitEnd.Before(dayStart)) || (!t.ResolveBy.IsZero() && t.ResolveBy.Before(now))
+}
+
+// setRowHeights makes heading rows as tall as a heading, not a ticket.
+// Fyne keeps a row's height by its index: once set, every row's is.
+func (l *TicketList) setRowHeights() {
+	for _, row := range l.rows {
+		l.heights = l.heights || row.ticket < 0
+	}
+	if !l.heights {
+		return
+	}
+	headingH := widget.NewLabel("Overdue").MinSize().Height
+	ticketH := newTicketRowObject().MinSize().Height
+	for r, row := range l.rows {
+		if row.ticket < 0 {
+			l.list.SetItemHeight(r, headingH)
+		} else {
+			l.list.SetItemHeight(r, ticketH)
+		}
+	}
+}
+
+// A list row holds both a heading and a ticket's three lines; each row
+// shows one of them. Line one: number and customer; two: device, status,
+// deadline and badges; three: the visit's window and the address.
+func newTicketRowObject() fyne.CanvasObject {
+	heading := widget.NewLabel("")
+	heading.TextStyle.Bold = true
+	heading.Importance = widget.HighImportance
+	heading.Hide()
+	title := widget.NewLabel("FB-0000-000000 · Customer")
+	title.TextStyle.Bold = true
+	title.Truncation = fyne.TextTruncateEllipsis
+	sub := widget.NewLabel("Brand Model · Status")
+	sub.Truncation = fyne.TextTruncateEllipsis
+	where := widget.NewLabel("00:00–00:00 · Address")
+	where.Truncation = fyne.TextTruncateEllipsis
+	where.Importance = widget.LowImportance
+	return container.NewStack(heading, container.NewVBox(title, sub, where))
+}
+
+func showHeading(o fyne.CanvasObject, text string) {
+	row := o.(*fyne.Container)
+	heading := row.Objects[0].(*widget.Label)
+	heading.SetText(text)
+	heading.Show()
+	row.Objects[1].Hide()
+}
+
+func (l *TicketList) showTicket(o fyne.CanvasObject, t app.Ticket) {
+	row := o.(*fyne.Container)
+	row.Objects[0].Hide()
+	lines := row.Objects[1].(*fyne.Container)
+	lines.Show()
+	title, subLabel, where := lines.Objects[0].(*widget.Label), lines.Objects[1].(*widget.Label), lines.Objects[2].(*widget.Label)
+	title.SetText(fmt.Sprintf("%s · %s", t.Number, t.Customer.Name))
+	sub := statusText(t.Status)
+	if device := strings.TrimSpace(t.Product.Brand + " " + t.Product.Model); device != "" {
+		sub = device + " · " + sub
+	}
+	subLabel.Importance = widget.MediumImportance
+	now := l.deps.now()
+	if t.Status.Open() {
+		if s := slaText(t.ResolveBy, now); s != "" {
+			sub += " · " + s
+			subLabel.Importance = slaImportance(t.ResolveBy, now)
+		}
+	}
+	if n := l.unsent[t.ID]; n > 0 {
+		sub += " · " + lang.XN("tickets.unsent", "{{.Count}} unsent", n, map[string]any{"Count": n})
+	}
+	if l.flagged[t.ID] {
+		sub += " · " + lang.X("tickets.conflict", "conflict")
+		subLabel.Importance = widget.DangerImportance
+	}
+	subLabel.SetText(sub)
+	where.SetText(rowPlaceText(t, now))
+}
+
+// rowPlaceText is a row's third line: when the visit is (the hours alone
+// for today) and where, as far as the ticket says.
+func rowPlaceText(t app.Ticket, now time.Time) string {
+	var parts []string
+	if !t.WindowStart.IsZero() {
+		start := t.WindowStart.Local()
+		w := start.Format("15:04")
+		if !t.WindowEnd.IsZero() {
+			w += "–" + t.WindowEnd.Local().Format("15:04")
+		}
+		if y, m, d := start.Date(); y != now.Local().Year() || m != now.Local().Month() || d != now.Local().Day() {
+			w = dateText(start) + " " + w
+		}
+		parts = append(parts, w)
+	}
+	if a := strings.TrimSpace(strings.Join(strings.Fields(t.Customer.Address+" "+t.Customer.City), " ")); a != "" {
+		parts = append(parts, a)
+	}
+	return strings.Join(parts, " · ")
+}

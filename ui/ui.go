@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -83,6 +85,7 @@ type Terminal struct {
 	deps   Deps
 	ctx    context.Context
 	keys   *wedgeKeys
+	router *scanRouter
 	list   *TicketList
 	detail *TicketDetailView
 	split  *container.Split
@@ -101,6 +104,11 @@ type Terminal struct {
 	trimmer     *memoryTrimmer
 
 	search     *scanEntry
+	liveQuery  string      // the search box's text last searched
+	stopSearch func() bool // cancels the search waiting for typing to pause
+	// after runs f on the UI goroutine after d, and returns what cancels
+	// it; tests step it by hand.
+	after      func(d time.Duration, f func()) (stop func() bool)
 	sync       *syncParts
 	scanStatus *widget.Label
 	scanBar    *fyne.Container
@@ -110,6 +118,20 @@ type Terminal struct {
 	checkIn    *checkInForm  // the open check-in form, if any
 	partPicker *partPicker   // the open add-part dialog, if any
 	dialog     dialog.Dialog // the open part or label dialog, if any
+	dialogs    []*shownDialog
+	shortcuts  map[string]func() // the page shortcuts by ShortcutName
+}
+
+// shownDialog is a dialog the terminal opened, open until it closes.
+// Fyne's dialogs take no keys: the terminal gives them Escape and Enter.
+type shownDialog struct {
+	d dialog.Dialog
+	// overlay is the dialog's pop-up: Escape and Enter act only while it
+	// is in front (a file chooser opened from it is not ours).
+	overlay fyne.CanvasObject
+	// submit is what Enter does; nil for dialogs that only say or ask
+	// (Enter must not confirm what cannot be taken back).
+	submit func()
 }
 
 // NewTerminal builds the main screen. ctx bounds every background load and
@@ -117,18 +139,31 @@ type Terminal struct {
 func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 	deps.defaults()
 	t := &Terminal{deps: deps, ctx: ctx, keys: &wedgeKeys{wedge: deps.Wedge, now: deps.KeyClock}, trimmer: newMemoryTrimmer()}
+	t.keys.shell = t
 	context.AfterFunc(ctx, t.trimmer.stop)
+	t.router = &scanRouter{ctx: ctx, tickets: deps.Tickets, parts: deps.Parts, tech: deps.Technician, now: deps.Now, run: deps.Run,
+		canCheckIn: deps.Commit != nil, desk: t}
 	t.detail = newTicketDetailView(ctx, deps, t, t.keys)
-	t.list = newTicketList(ctx, deps, t.keys, t.openTicket)
+	t.list = newTicketList(ctx, listDeps{tickets: deps.Tickets, badges: deps.Sync, tech: deps.Technician, now: deps.Now, run: deps.Run, onReady: deps.OnReady},
+		t.keys, t.openTicket)
 
 	t.search = newScanEntry(t.keys)
 	t.search.SetPlaceHolder(lang.X("search.placeholder", "Search or scan: ticket, customer, phone, serial, part"))
-	t.search.OnSubmitted = func(q string) { t.list.SetQuery(q) }
-	t.search.OnChanged = func(q string) {
-		if strings.TrimSpace(q) == "" {
-			t.list.SetQuery("")
-		}
+	t.after = func(d time.Duration, f func()) func() bool {
+		return time.AfterFunc(d, func() {
+			fyne.Do(func() {
+				if ctx.Err() == nil { // the terminal is gone
+					f()
+				}
+			})
+		}).Stop
 	}
+	t.search.OnSubmitted = func(string) { t.searchNow(true) }
+	t.list.onSearchLeft = func() {
+		t.liveQuery = ""
+		t.search.SetText("")
+	}
+	t.search.OnChanged = func(string) { t.searchSoon() }
 	photo := t.newIconButton(lang.X("scan.photo", "Scan photo"), theme.FileImageIcon(), t.pickPhoto)
 	actions := container.NewHBox(photo)
 	if deps.Commit != nil {
@@ -153,6 +188,51 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 // Object is the screen's root.
 func (t *Terminal) Object() fyne.CanvasObject { return t.root }
 
+// Ticket search runs as the user types, once typing pauses for
+// searchDelay: a word typed is one search, not one a letter (a search
+// takes 2 to 35 ms on the 5,000 tickets of the full demo world). A
+// scanner's burst typed into the box comes back out before the pause
+// ends, so it searches nothing. A single letter matches every ticket, so
+// it leaves the list on its view until a second one comes (a Chinese
+// character searches alone); Enter searches whatever the box holds.
+// Queries are cut to maxQueryRunes: numbers, phones, serials and names
+// are far shorter, and each word costs the store a match.
+const (
+	searchDelay   = 150 * time.Millisecond
+	maxQueryRunes = 100
+)
+
+// searchSoon searches once typing pauses.
+func (t *Terminal) searchSoon() {
+	if t.stopSearch != nil {
+		t.stopSearch()
+	}
+	t.stopSearch = t.after(searchDelay, func() { t.searchNow(false) })
+}
+
+// searchNow lists what the search box holds. Unless forced (Enter), a text
+// searched already is not searched again: a scan that listed its own
+// tickets keeps them when the box gets its text back.
+func (t *Terminal) searchNow(force bool) {
+	if t.stopSearch != nil {
+		t.stopSearch()
+		t.stopSearch = nil
+	}
+	q := strings.TrimSpace(t.search.Text)
+	r := []rune(q)
+	if len(r) > maxQueryRunes {
+		q = string(r[:maxQueryRunes])
+	}
+	if len(r) == 1 && !unicode.Is(unicode.Han, r[0]) && !force {
+		q = ""
+	}
+	if q == t.liveQuery && !force {
+		return
+	}
+	t.liveQuery = q
+	t.list.SetQuery(q)
+}
+
 // Attach connects the terminal to its window: scans typed while nothing
 // has the focus, photos dropped on the window, Ctrl+V, and the dialogs.
 func (t *Terminal) Attach(w fyne.Window) {
@@ -164,7 +244,9 @@ func (t *Terminal) Attach(w fyne.Window) {
 			t.deps.Sync.SyncNow()
 			return
 		}
-		t.keys.enter(ev, nil)
+		if !t.keys.enter(ev, nil) {
+			t.keys.toShell(ev, true)
+		}
 	})
 	t.addShortcuts(c)
 	w.SetOnDropped(t.Drop)
@@ -196,7 +278,76 @@ func (t *Terminal) showDialog(title string, content fyne.CanvasObject) {
 	})
 	d.Resize(dialogSize(t.win))
 	t.dialog = d
+	t.present(d, nil)
+}
+
+// present shows d and keeps it until it closes, so that Escape closes it
+// and, when submit is set, Enter submits it.
+func (t *Terminal) present(d dialog.Dialog, submit func()) {
 	d.Show()
+	t.track(d, submit)
+}
+
+// track keeps d, just shown, until it closes.
+func (t *Terminal) track(d dialog.Dialog, submit func()) {
+	if d == nil {
+		return
+	}
+	sd := &shownDialog{d: d, submit: submit, overlay: t.win.Canvas().Overlays().Top()}
+	d.SetOnClosed(func() { t.dialogClosed(sd) })
+	t.dialogs = append(t.dialogs, sd)
+}
+
+// dialogClosed forgets a closed dialog.
+func (t *Terminal) dialogClosed(sd *shownDialog) {
+	t.dialogs = slices.DeleteFunc(t.dialogs, func(o *shownDialog) bool { return o == sd })
+}
+
+// forgetDialogs drops the open dialogs without closing them, when the
+// lock screen has taken them off the canvas.
+func (t *Terminal) forgetDialogs() {
+	t.checkIn, t.partPicker, t.dialog, t.dialogs = nil, nil, nil, nil
+}
+
+// topDialog is the dialog in front, if the terminal opened it.
+func (t *Terminal) topDialog() *shownDialog {
+	if len(t.dialogs) == 0 || t.win == nil {
+		return nil
+	}
+	sd := t.dialogs[len(t.dialogs)-1]
+	if t.win.Canvas().Overlays().Top() != sd.overlay {
+		return nil
+	}
+	return sd
+}
+
+// escape closes the dialog in front, as its Cancel or Close button does.
+func (t *Terminal) escape() bool {
+	sd := t.topDialog()
+	if sd == nil {
+		return false
+	}
+	sd.d.Hide()
+	return true
+}
+
+// submit submits the form in front, which checks its entries first.
+func (t *Terminal) submit() bool {
+	sd := t.topDialog()
+	if sd == nil || sd.submit == nil {
+		return false
+	}
+	sd.submit()
+	return true
+}
+
+// shortcut runs a page shortcut.
+func (t *Terminal) shortcut(s fyne.Shortcut) bool {
+	fn, ok := t.shortcuts[s.ShortcutName()]
+	if ok {
+		fn()
+	}
+	return ok
 }
 
 // dialogSize fits a dialog to the window: most of a phone's screen, a
@@ -205,15 +356,6 @@ func dialogSize(w fyne.Window) fyne.Size {
 	s := w.Canvas().Size()
 	return fyne.NewSize(min(s.Width*0.94, 560), min(s.Height*0.9, 640))
 }
-
-// Search is the search box, for tests.
-func (t *Terminal) Search() fyne.Focusable { return t.search }
-
-// List is the ticket list, for tests and keyboard shortcuts.
-func (t *Terminal) List() *TicketList { return t.list }
-
-// Detail is the detail pane, for tests.
-func (t *Terminal) Detail() *TicketDetailView { return t.detail }
 
 // Title is the window title.
 func Title() string { return lang.X("app.title", "Fieldbench") }
@@ -224,16 +366,18 @@ func heading(text string) *widget.Label {
 	return l
 }
 
-// SearchText is the search box's text, for tests.
-func (t *Terminal) SearchText() string { return t.search.Text }
-
 // addShortcuts gives a desktop keyboard the common tasks: Ctrl+F search,
 // Ctrl+N check in, Ctrl+P print the open ticket's labels, Ctrl+1/2/3 the
 // pages, Ctrl+R (or F5 with nothing focused) sync now.
 func (t *Terminal) addShortcuts(c fyne.Canvas) {
 	ctrl := fyne.KeyModifierShortcutDefault
+	t.shortcuts = map[string]func(){}
+	// The canvas gets a shortcut only while no entry has the focus; our
+	// entries pass the same ones on (scanEntry.TypedShortcut).
 	add := func(key fyne.KeyName, fn func()) {
-		c.AddShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: ctrl}, func(fyne.Shortcut) { fn() })
+		s := &desktop.CustomShortcut{KeyName: key, Modifier: ctrl}
+		t.shortcuts[s.ShortcutName()] = fn
+		c.AddShortcut(s, func(fyne.Shortcut) { fn() })
 	}
 	add(fyne.KeyF, func() {
 		t.tabs.SelectIndex(0)

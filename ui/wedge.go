@@ -14,14 +14,34 @@ import (
 // canvas only when nothing is focused; there is no hook that sees every
 // key. So every widget of ours that takes keys feeds them to one
 // scanner.KeyboardWedge first: the entries (scanEntry), the ticket list
-// (scanList) and the canvas itself (Terminal.Attach). When a burst ends in
-// Enter as a scan, the widget drops the Enter and takes the burst's
-// characters back out of its text.
+// (scanList), the drop-downs (scanSelect), the tick boxes (scanCheck) and
+// the canvas itself (Terminal.Attach). When a burst ends in Enter as a
+// scan, the widget drops the Enter and takes the burst's characters back
+// out of its text. A widget that took the focus and fed nothing to the
+// wedge would swallow every scan silently: a drop-down keeps the focus
+// after its menu closes, so the scan right after choosing a product
+// category, a view or a sort went nowhere.
 
-// wedgeKeys is the shared wedge and its clock.
+// wedgeKeys is the shared wedge and its clock, and the shell that takes
+// the keys a focused field has no use for.
 type wedgeKeys struct {
 	wedge *scanner.KeyboardWedge
 	now   func() time.Time
+	// shell is the terminal; nil on the first-run screen, which has no
+	// dialogs or pages.
+	shell keyShell
+}
+
+// keyShell is what the terminal does with keys the focused field passes
+// on. A focused entry gets every key and shortcut first and Fyne does not
+// pass on those it ignores, so our entries hand them over themselves.
+type keyShell interface {
+	// escape closes the top dialog; false when there is none.
+	escape() bool
+	// submit submits the top dialog's form; false when it has none.
+	submit() bool
+	// shortcut runs a page shortcut (Ctrl+1 …); false when s is not one.
+	shortcut(s fyne.Shortcut) bool
 }
 
 func (k *wedgeKeys) rune(r rune) bool {
@@ -40,8 +60,29 @@ func (k *wedgeKeys) enter(ev *fyne.KeyEvent, taken func()) bool {
 	return k.wedge.Enter(k.now(), taken)
 }
 
-// scanEntry is the single-line Entry of every form: a scanner's burst
-// typed into it becomes a scan, and its text is left as it was.
+// toShell gives Escape, and Enter when the field submits nothing itself,
+// to the shell; it reports whether the shell took the key.
+func (k *wedgeKeys) toShell(ev *fyne.KeyEvent, enterSubmits bool) bool {
+	if k == nil || k.shell == nil {
+		return false
+	}
+	switch ev.Name {
+	case fyne.KeyEscape:
+		return k.shell.escape()
+	case fyne.KeyReturn, fyne.KeyEnter:
+		return enterSubmits && k.shell.submit()
+	}
+	return false
+}
+
+// shortcut hands a shortcut to the shell; it reports whether the shell
+// took it.
+func (k *wedgeKeys) shortcut(s fyne.Shortcut) bool {
+	return k != nil && k.shell != nil && k.shell.shortcut(s)
+}
+
+// scanEntry is the Entry of every form: a scanner's burst typed into it
+// becomes a scan, and its text is left as it was.
 type scanEntry struct {
 	widget.Entry
 	keys *wedgeKeys
@@ -52,6 +93,15 @@ type scanEntry struct {
 func newScanEntry(keys *wedgeKeys) *scanEntry {
 	e := &scanEntry{keys: keys}
 	e.ExtendBaseWidget(e)
+	return e
+}
+
+// newScanMultiLineEntry is a scanEntry for text of several lines, where
+// Enter breaks the line.
+func newScanMultiLineEntry(keys *wedgeKeys) *scanEntry {
+	e := newScanEntry(keys)
+	e.MultiLine = true
+	e.Wrapping = fyne.TextWrapWord
 	return e
 }
 
@@ -70,7 +120,21 @@ func (e *scanEntry) TypedKey(ev *fyne.KeyEvent) {
 	if e.keys.enter(ev, func() { e.SetText(e.beforeBurst) }) {
 		return
 	}
+	// A field with its own OnSubmitted (the search box) or lines to break
+	// keeps its Enter; the fields of a form submit the form.
+	if e.keys.toShell(ev, !e.MultiLine && e.OnSubmitted == nil) {
+		return
+	}
 	e.Entry.TypedKey(ev)
+}
+
+// TypedShortcut runs the terminal's page shortcuts even while the entry
+// has the focus; the entry keeps its own (copy, paste, undo …).
+func (e *scanEntry) TypedShortcut(s fyne.Shortcut) {
+	if e.keys.shortcut(s) {
+		return
+	}
+	e.Entry.TypedShortcut(s)
 }
 
 // FocusLost forgets a burst in progress: its keys went elsewhere.
@@ -107,4 +171,65 @@ func (l *scanList) TypedKey(ev *fyne.KeyEvent) {
 		return
 	}
 	l.List.TypedKey(ev)
+}
+
+// scanSelect is a drop-down. A tap focuses it on desktops, and it keeps
+// the focus when its menu closes: a scan must still reach the wedge.
+type scanSelect struct {
+	widget.Select
+	keys *wedgeKeys
+}
+
+func newScanSelect(keys *wedgeKeys, options []string, changed func(string)) *scanSelect {
+	s := &scanSelect{keys: keys}
+	s.Options, s.OnChanged = options, changed
+	s.ExtendBaseWidget(s)
+	return s
+}
+
+// TypedRune feeds the wedge; a drop-down has no use for letters.
+func (s *scanSelect) TypedRune(r rune) {
+	s.keys.rune(r)
+	s.Select.TypedRune(r)
+}
+
+// TypedKey ends a scan on Enter; Escape and Enter go to the dialog.
+func (s *scanSelect) TypedKey(ev *fyne.KeyEvent) {
+	if s.keys.enter(ev, nil) || s.keys.toShell(ev, true) {
+		return
+	}
+	s.Select.TypedKey(ev)
+}
+
+// scanCheck is a tick box, focused by a tap on desktops like scanSelect.
+type scanCheck struct {
+	widget.Check
+	keys *wedgeKeys
+	// beforeBurst is the box's state when the current burst began: a
+	// space in a scanned code toggles it.
+	beforeBurst bool
+}
+
+func newScanCheck(keys *wedgeKeys, label string) *scanCheck {
+	c := &scanCheck{keys: keys}
+	c.Text = label
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// TypedRune feeds the wedge, then the box (a space toggles it).
+func (c *scanCheck) TypedRune(r rune) {
+	if c.keys.rune(r) {
+		c.beforeBurst = c.Checked
+	}
+	c.Check.TypedRune(r)
+}
+
+// TypedKey ends a scan on Enter, leaving the box as it was; Escape and
+// Enter go to the dialog.
+func (c *scanCheck) TypedKey(ev *fyne.KeyEvent) {
+	if c.keys.enter(ev, func() { c.SetChecked(c.beforeBurst) }) || c.keys.toShell(ev, true) {
+		return
+	}
+	c.Check.TypedKey(ev)
 }

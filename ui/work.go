@@ -80,7 +80,7 @@ func (t *Terminal) askWith(title, confirm, keep string, items []*widget.FormItem
 		}
 	}, t.win)
 	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.96, 560), 0))
-	d.Show()
+	t.present(d, d.Submit)
 }
 
 // confirm asks before an action that cannot be taken back.

@@ -1,0 +1,46 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// checkInCard shows what the counter recorded when the device came in:
+// the damage seen, which bears on warranty, and what the customer left
+// with it, which goes back at pick-up. It is nothing (no card) for a
+// ticket with none of it, as most on-site visits are.
+func checkInCard(t app.Ticket) []fyne.CanvasObject {
+	c := t.Condition
+	var seen []string
+	if c.LiquidDamage {
+		seen = append(seen, lang.X("checkin.liquid", "Liquid damage"))
+	}
+	if c.PhysicalDamage {
+		seen = append(seen, lang.X("checkin.physical", "Cracks, dents or bends"))
+	}
+	if c.UnauthorizedRepair {
+		seen = append(seen, lang.X("checkin.opened", "Opened or repaired elsewhere"))
+	}
+	if t.Kind != app.KindCarryIn && len(seen) == 0 && c.Accessories == "" && c.Notes == "" {
+		return nil
+	}
+	condition := lang.X("checkin.no_damage", "No damage noted")
+	if len(seen) > 0 {
+		condition = strings.Join(seen, ", ")
+	}
+	kit := c.Accessories
+	if kit == "" && t.Kind == app.KindCarryIn {
+		kit = lang.X("checkin.nothing_left", "Nothing but the device")
+	}
+	info := fields(
+		lang.X("checkin.condition", "Condition"), condition,
+		lang.X("checkin.accessories", "Left with the device"), kit,
+		lang.X("checkin.notes", "Notes"), c.Notes,
+	)
+	return []fyne.CanvasObject{widget.NewCard(lang.X("checkin.card", "At check-in"), "", info)}
+}
