@@ -23,7 +23,7 @@ import (
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/app/demo"
 	"github.com/fieldbench/fieldbench/assets"
-	"github.com/fieldbench/fieldbench/cmd/uibench/ready"
+	"github.com/fieldbench/fieldbench/internal/ready"
 	"github.com/fieldbench/fieldbench/scanner"
 	"github.com/fieldbench/fieldbench/store"
 	fbsync "github.com/fieldbench/fieldbench/sync"

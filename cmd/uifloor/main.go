@@ -23,7 +23,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/fieldbench/fieldbench/cmd/uibench/ready"
+	"github.com/fieldbench/fieldbench/internal/ready"
 )
 
 const rows = 10000
