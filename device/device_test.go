@@ -257,7 +257,10 @@ func TestDemo(t *testing.T) {
 	}
 	// The service has a new port: sync reaches it.
 	s.Sync.SyncNow()
-	waitFor(t, "a sync on the new port", func() bool { st := s.Sync.SyncStatus(); return !st.LastSuccess.IsZero() && st.Err == nil && !st.Running })
+	waitFor(t, "a sync on the new port", func() bool {
+		st := s.Sync.SyncStatus()
+		return !st.LastSuccess.IsZero() && st.Err == nil && !st.Running
+	})
 }
 
 // TestBadSerialRulesFile: a serial-rules.json that does not parse stops

@@ -7,4 +7,4 @@ import (
 	"fyne.io/fyne/v2/lang"
 )
 
-func main() { fmt.Println(lang.X("x", "ok")) }
+func main() { fmt.Println(lang.SystemLocale()) }

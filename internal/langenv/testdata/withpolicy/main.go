@@ -9,4 +9,4 @@ import (
 	_ "github.com/fieldbench/fieldbench/internal/langenv"
 )
 
-func main() { fmt.Println(lang.X("x", "ok")) }
+func main() { fmt.Println(lang.SystemLocale()) }
