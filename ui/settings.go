@@ -4,6 +4,7 @@ import (
 	"context"
 	"io/fs"
 	"path/filepath"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -149,7 +150,7 @@ func newSettingsPage(ctx context.Context, deps Deps, host settingsHost) *setting
 	form := widget.NewForm(
 		widget.NewFormItem(lang.X("settings.language", "Language"), container.NewVBox(language, changed)),
 		widget.NewFormItem(lang.X("settings.server", "Server"), wrapLabel(server)),
-		widget.NewFormItem(lang.X("settings.technician", "Technician"), wrapLabel(deps.Actor.Name)),
+		widget.NewFormItem(lang.X("settings.technician", "Technician"), mixedScriptText(deps.Actor.Name)),
 		widget.NewFormItem(lang.X("settings.storage", "Storage used"), s.storage),
 		widget.NewFormItem(lang.X("settings.photos", "Photos"), container.NewVBox(originals,
 			lowLabel(lang.X("settings.keep_originals_hint", "Photos are sent shrunk to {{.Pixels}} pixels, without their location. An original stays on this device only, until you sign out.", map[string]any{"Pixels": app.PhotoMaxSide})))),
@@ -176,6 +177,40 @@ func (s *settingsPage) restart() {
 		return
 	}
 	s.rebuild()
+}
+
+// mixedScriptText shows a name such as "王磊 Wang Lei" as one run of text
+// per script. Fyne draws a line that mixes Chinese with Latin letters in
+// an image as tall as the Latin font's line but on the Chinese font's
+// taller baseline, which cuts the descenders ("g" of Wang): each run on
+// its own is drawn whole.
+func mixedScriptText(s string) *widget.RichText {
+	var segs []widget.RichTextSegment
+	for _, run := range scriptRuns(s) {
+		segs = append(segs, &widget.TextSegment{Text: run, Style: widget.RichTextStyleInline})
+	}
+	return widget.NewRichText(segs...)
+}
+
+// scriptRuns splits s where it changes between Han characters and the
+// rest; a space belongs to the run before it.
+func scriptRuns(s string) []string {
+	var runs []string
+	start, han := 0, false
+	for i, r := range s {
+		h := unicode.Is(unicode.Han, r)
+		if i > start && h != han && !unicode.IsSpace(r) {
+			runs = append(runs, s[start:i])
+			start = i
+		}
+		if !unicode.IsSpace(r) {
+			han = h
+		}
+	}
+	if start < len(s) {
+		runs = append(runs, s[start:])
+	}
+	return runs
 }
 
 func wrapLabel(s string) *widget.Label {
