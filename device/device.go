@@ -287,7 +287,12 @@ func (d *Device) run(engine *fbsync.Engine) {
 		if engine.Run(ctx) == nil {
 			d.mu.Lock()
 			d.pairing, d.revoked = fbsync.Pairing{}, true
+			if d.stopped == stopped { // not stopping meanwhile: it has stopped
+				d.stop, d.stopped = nil, nil
+				d.engine.Store(nil)
+			}
 			d.mu.Unlock()
+			stop()
 			// Nothing to show it to: the engine's status says Revoked, and
 			// a pairing file left behind is refused by the server anyway.
 			_ = fbsync.ForgetPairing(d.pairingPath())

@@ -220,6 +220,20 @@ func TestRevokedDeviceForgetsItsPairing(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "pairing.json")); !os.IsNotExist(err) {
 		t.Errorf("revoked: the pairing file is still there: %v", err)
 	}
+
+	// The administrator pairs the device again.
+	if code, err = emb.PairingCode(ctx, demo.DemoTechnician); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Pair(ctx, emb.URL, code, ""); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = d.Start(ctx, func(app.StartProgress) {}); err != nil {
+		t.Fatalf("start after a revocation and a new pairing: %v", err)
+	}
+	if myTickets(t, s) == 0 || d.Revoked() {
+		t.Errorf("paired again after a revocation: %d tickets, revoked %v", myTickets(t, s), d.Revoked())
+	}
 }
 
 // TestDemo: a build without the demo refuses it; with it, the first start
