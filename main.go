@@ -48,6 +48,9 @@ func main() {
 	if (*server == "") != (*pairCode == "") {
 		fail("-server and -pair go together")
 	}
+	if !ui.KnownLanguage(*language) {
+		fail("-lang: %q is not one of en, zh, fr, es, pt", *language)
+	}
 
 	a := fyneapp.NewWithID(appID)
 	if err := ui.SetLanguage(a, *language); err != nil {

@@ -42,6 +42,17 @@ var Languages = []struct{ Code, Name string }{
 	{"pt", "Português"},
 }
 
+// KnownLanguage reports whether code is one of Languages ("" is the
+// system's).
+func KnownLanguage(code string) bool {
+	for _, l := range Languages {
+		if l.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
 // languageInEffect is the code of the language the screens show ("" for
 // the system's): what SetLanguage or a restart applied, not what the
 // preference holds since.

@@ -27,3 +27,13 @@ func TestScriptRuns(t *testing.T) {
 		})
 	}
 }
+
+// TestKnownLanguage: -lang takes the codes the settings offer, nothing
+// else.
+func TestKnownLanguage(t *testing.T) {
+	for code, want := range map[string]bool{"": true, "en": true, "zh": true, "fr": true, "es": true, "pt": true, "de": false, "zh-Hans": false, "EN": false, "x y": false} {
+		if got := KnownLanguage(code); got != want {
+			t.Errorf("KnownLanguage(%q) = %v, want %v", code, got, want)
+		}
+	}
+}
