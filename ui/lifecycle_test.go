@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -236,5 +237,32 @@ func TestFirstRunLanguageAppliesAtOnce(t *testing.T) {
 	}
 	if got := a.Preferences().String(ui.LanguagePreference); got != "fr" {
 		t.Errorf("preference %q after choosing Français", got)
+	}
+}
+
+// TestStartFailureOffersTryAgain: a start that fails says why and waits
+// for the user, who tries again once the cause is gone.
+func TestStartFailureOffersTryAgain(t *testing.T) {
+	test.NewTempApp(t)
+	loadTranslations(t)
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(800, 600))
+	deps := openDemo(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
+	var tries atomic.Int32
+	ui.Start(t.Context(), w, func(context.Context, func(app.StartProgress)) (ui.Deps, error) {
+		if tries.Add(1) == 1 {
+			return ui.Deps{}, app.Errorf(app.ELOCKED, "store.locked", "Your Fieldbench data is in use by another Fieldbench window or program. Close the other Fieldbench window, then try again.")
+		}
+		return deps, nil
+	})
+	eventually(t, "the failure shown", func() bool { return strings.Contains(labels(w.Content()), "in use by another") })
+	time.Sleep(50 * time.Millisecond) // nothing retries by itself
+	if tries.Load() != 1 {
+		t.Fatalf("%d tries before the user asked", tries.Load())
+	}
+	tapButton(t, w.Content(), "Try again")
+	eventually(t, "the terminal after trying again", func() bool { return find[*container.AppTabs](w.Content()) != nil })
+	if tries.Load() != 2 {
+		t.Errorf("%d tries, want 2", tries.Load())
 	}
 }

@@ -103,20 +103,23 @@ func startText(p app.StartProgress) string {
 // startScreen is the progress screen of a start: the step's text, and a
 // bar that moves on with each step (the steps a start skips are jumped).
 type startScreen struct {
-	msg  *widget.Label
-	bar  *widget.ProgressBar
-	root fyne.CanvasObject
+	msg   *widget.Label
+	bar   *widget.ProgressBar
+	retry *widget.Button // shown after a failure
+	root  fyne.CanvasObject
 }
 
 func newStartScreen() *startScreen {
-	s := &startScreen{msg: widget.NewLabel(""), bar: widget.NewProgressBar()}
+	s := &startScreen{msg: widget.NewLabel(""), bar: widget.NewProgressBar(), retry: widget.NewButton(lang.X("startup.try_again", "Try again"), nil)}
+	s.retry.Importance = widget.HighImportance
+	s.retry.Hide()
 	s.msg.Alignment = fyne.TextAlignCenter
 	s.msg.Wrapping = fyne.TextWrapWord
 	s.bar.TextFormatter = func() string { return "" }
 	s.show(app.StartProgress{Step: app.StartOpening})
 	// Full width with spacers above and below, not a Center container: a
 	// wrapping label in a Center shrinks to its narrowest, one word a line.
-	s.root = container.NewPadded(container.NewVBox(layout.NewSpacer(), s.msg, container.NewPadded(s.bar), layout.NewSpacer()))
+	s.root = container.NewPadded(container.NewVBox(layout.NewSpacer(), s.msg, container.NewPadded(s.bar), container.NewCenter(s.retry), layout.NewSpacer()))
 	return s
 }
 
@@ -138,8 +141,12 @@ func start(ctx context.Context, w fyne.Window, open Opener) *startScreen {
 		deps, err := open(ctx, func(p app.StartProgress) { fyne.Do(func() { s.show(p) }) })
 		fyne.Do(func() {
 			if err != nil {
+				// The message says what to fix (close the other window,
+				// free some space...); the user says when it is done.
 				s.msg.SetText(errorText(err))
 				s.bar.Hide()
+				s.retry.OnTapped = func() { start(ctx, w, open) }
+				s.retry.Show()
 				return
 			}
 			showTerminal(ctx, w, deps)
