@@ -91,9 +91,9 @@ func main() {
 	}
 	switch {
 	case *demoMode:
-		life.Open = life.Demo
+		life.Launch = life.Demo
 	case *server != "":
-		life.Open = open(func(ctx context.Context, progress func(app.StartProgress)) (device.Session, error) {
+		life.Launch = open(func(ctx context.Context, progress func(app.StartProgress)) (device.Session, error) {
 			progress(app.StartProgress{Step: app.StartPairing})
 			if err := dev.Pair(ctx, *server, *pairCode, *fingerprint); err != nil {
 				return device.Session{}, err

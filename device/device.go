@@ -24,6 +24,10 @@ type DemoService interface {
 	Close() error
 }
 
+// DemoTenant is the demo service's one tenant; a pairing with it is
+// saved with this tenant, which tells it from a real service's.
+const DemoTenant = "demo"
+
 // DemoStarter starts the demo service in dir (creating its world on the
 // first start), reporting StartDemoServer and StartDemoWorld.
 type DemoStarter func(ctx context.Context, dir string, progress func(app.StartStep)) (DemoService, error)
@@ -108,6 +112,12 @@ func (d *Device) HasDemo() bool { return d.opt.Demo != nil }
 // server and saves it, pinning the certificate's SHA-256 fingerprint when
 // there is one ("" for an address typed by hand).
 func (d *Device) Pair(ctx context.Context, server, code, fingerprint string) error {
+	return d.pair(ctx, server, code, fingerprint, "")
+}
+
+// pair is Pair, saving the tenant ("" for a real service, which does not
+// say it).
+func (d *Device) pair(ctx context.Context, server, code, fingerprint, tenant string) error {
 	fp, err := fbsync.NormalizeFingerprint(fingerprint)
 	if err != nil {
 		return err
@@ -117,7 +127,7 @@ func (d *Device) Pair(ctx context.Context, server, code, fingerprint string) err
 	if err != nil {
 		return err
 	}
-	p := fbsync.Pairing{Server: server, Device: resp.Device, Token: resp.Token, Technician: resp.Technician, Fingerprint: fp}
+	p := fbsync.Pairing{Server: server, Device: resp.Device, Token: resp.Token, Technician: resp.Technician, Fingerprint: fp, Tenant: tenant}
 	if err := p.Save(d.pairingPath()); err != nil {
 		return app.Errorf(app.EINTERNAL, "device.save_pairing", "Cannot save the pairing in {{.Path}}. Check the disk and its permissions, then pair again.", "Path", d.dir).WithCause(err)
 	}
@@ -130,14 +140,18 @@ func (d *Device) Pair(ctx context.Context, server, code, fingerprint string) err
 // StartDemo starts the demo service (unless it runs), pairs with it as the
 // demo technician unless the device is paired with it already, then
 // Starts. The service listens on a new port on every start, so the saved
-// pairing's address is replaced for this run only.
+// pairing's address is replaced for this run only. A device paired with
+// a real service is refused: its data is not the demo's to mix with.
 func (d *Device) StartDemo(ctx context.Context, progress func(app.StartProgress)) (Session, error) {
 	if d.opt.Demo == nil {
 		return Session{}, app.Errorf(app.EINVALID, "device.no_demo", "This build of Fieldbench has no demo. Pair with your company's service, or build the app with -tags demo.")
 	}
 	d.mu.Lock()
-	svc := d.demo
+	svc, p := d.demo, d.pairing
 	d.mu.Unlock()
+	if p.Token != "" && p.Tenant != DemoTenant {
+		return Session{}, app.Errorf(app.ECONFLICT, "device.paired_elsewhere", "This device is paired with {{.Server}}. To try the demo, start the app without -demo and sign out in the settings first, or use another data folder (-data).", "Server", p.Server)
+	}
 	if svc == nil {
 		s, err := d.opt.Demo(ctx, filepath.Join(d.dir, "central"), func(s app.StartStep) { progress(app.StartProgress{Step: s}) })
 		if err != nil {
@@ -151,7 +165,7 @@ func (d *Device) StartDemo(ctx context.Context, progress func(app.StartProgress)
 		progress(app.StartProgress{Step: app.StartPairing})
 		code, err := svc.PairingCode(ctx)
 		if err == nil {
-			err = d.Pair(ctx, svc.URL(), code, "")
+			err = d.pair(ctx, svc.URL(), code, "", DemoTenant)
 		}
 		if err != nil {
 			return Session{}, err

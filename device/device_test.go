@@ -275,6 +275,23 @@ func TestDemo(t *testing.T) {
 		st := s.Sync.SyncStatus()
 		return !st.LastSuccess.IsZero() && st.Err == nil && !st.Running
 	})
+
+	// A device paired with a real service does not become a demo.
+	emb := startCentral(t)
+	code, err := emb.PairingCode(ctx, demo.DemoTechnician)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paired := newDevice(t, t.TempDir(), opt)
+	if err := paired.Pair(ctx, emb.URL, code, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := paired.StartDemo(ctx, func(app.StartProgress) {}); app.ErrorCode(err) != app.ECONFLICT {
+		t.Errorf("StartDemo on a device paired with a real service: %v, want %s", err, app.ECONFLICT)
+	}
+	if p, err := fbsync.LoadPairing(filepath.Join(paired.Dir(), "pairing.json")); err != nil || p.Server != emb.URL {
+		t.Errorf("the real pairing after a refused demo: %+v, %v", p, err)
+	}
 }
 
 // TestBadSerialRulesFile: a serial-rules.json that does not parse stops

@@ -266,3 +266,37 @@ func TestStartFailureOffersTryAgain(t *testing.T) {
 		t.Errorf("%d tries, want 2", tries.Load())
 	}
 }
+
+// TestPairingAfterSignOutOpensTheDevice: the app launched into the demo
+// (-demo), signed out and paired with a real service from the first-run
+// screen opens the device as paired, not the demo again.
+func TestPairingAfterSignOutOpensTheDevice(t *testing.T) {
+	test.NewTempApp(t)
+	deps := openDemo(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
+	deps.SignOut = func(context.Context) error { return nil }
+	var launched, opened atomic.Int32
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1280, 800))
+	ui.Run(t.Context(), w, ui.Lifecycle{
+		Pair: func(context.Context, string, string, string) error { return nil },
+		Launch: func(context.Context, func(app.StartProgress)) (ui.Deps, error) {
+			launched.Add(1)
+			return deps, nil
+		},
+		Open: func(context.Context, func(app.StartProgress)) (ui.Deps, error) {
+			opened.Add(1)
+			return deps, nil
+		},
+	})
+	eventually(t, "the launched terminal", func() bool { return find[*container.AppTabs](w.Content()) != nil })
+	tapButton(t, settingsPage(t, w), "Sign out of this device")
+	tapButton(t, w.Canvas().Overlays().Top(), "Sign out")
+	eventually(t, "the first-run screen", func() bool { return strings.Contains(labels(w.Content()), "Welcome to Fieldbench") })
+	typeInto(t, w.Content(), "https://service.example.com", "https://central.example.com")
+	typeInto(t, w.Content(), "XXXX-XXXX-XXXX", "ABCD-EFGH-JKLM")
+	tapButton(t, w.Content(), "Pair this device")
+	eventually(t, "the terminal after pairing", func() bool { return find[*container.AppTabs](w.Content()) != nil })
+	if launched.Load() != 1 || opened.Load() != 1 {
+		t.Errorf("launch opened %d times, the paired device %d; want once each", launched.Load(), opened.Load())
+	}
+}

@@ -25,8 +25,12 @@ type Lifecycle struct {
 	// Pair exchanges a pairing code for this device's account (see
 	// FirstRunActions.Pair).
 	Pair func(ctx context.Context, server, code, fingerprint string) error
-	// Open opens the device as it is (paired, or read-only).
+	// Open opens the device as it is (paired, or read-only): after the
+	// first-run screen paired it, and at launch unless Launch is set.
 	Open Opener
+	// Launch, if set, opens at launch instead of Open (-demo, or -server
+	// with -pair).
+	Launch Opener
 	// Demo opens the demo; nil when the build has none, which hides it.
 	Demo Opener
 	// OnReady is the first terminal's Deps.OnReady.
@@ -38,9 +42,12 @@ type Lifecycle struct {
 // screen again.
 func Run(ctx context.Context, w fyne.Window, l Lifecycle) {
 	r := &runner{ctx: ctx, w: w, l: l}
-	if l.FirstRun {
+	switch {
+	case l.FirstRun:
 		r.firstRun()
-	} else {
+	case l.Launch != nil:
+		r.start(l.Launch)
+	default:
 		r.start(l.Open)
 	}
 }

@@ -10,9 +10,6 @@ import (
 	"github.com/fieldbench/fieldbench/sync/central"
 )
 
-// tenant is the embedded service's one tenant.
-const tenant = "demo"
-
 // Service is a running demo service.
 type Service struct{ emb *central.Embedded }
 
@@ -23,7 +20,7 @@ var _ device.DemoService = (*Service)(nil)
 func Starter(seed int64, size demo.Size) device.DemoStarter {
 	return func(ctx context.Context, dir string, progress func(app.StartStep)) (device.DemoService, error) {
 		progress(app.StartDemoServer)
-		emb, err := central.StartEmbedded(ctx, dir, tenant, func() app.Dataset {
+		emb, err := central.StartEmbedded(ctx, dir, device.DemoTenant, func() app.Dataset {
 			progress(app.StartDemoWorld)
 			return demo.Generate(seed, size, time.Now())
 		}, nil)
