@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	gosync "sync"
 	"sync/atomic"
 	"time"
@@ -149,7 +150,7 @@ func (d *Device) StartDemo(ctx context.Context, progress func(app.StartProgress)
 	d.mu.Lock()
 	svc, p := d.demo, d.pairing
 	d.mu.Unlock()
-	if p.Token != "" && p.Tenant != DemoTenant {
+	if p.Token != "" && !demoPairing(p) {
 		return Session{}, app.Errorf(app.ECONFLICT, "device.paired_elsewhere", "This device is paired with {{.Server}}. To try the demo, start the app without -demo and sign out in the settings first, or use another data folder (-data).", "Server", p.Server)
 	}
 	if svc == nil {
@@ -175,6 +176,13 @@ func (d *Device) StartDemo(ctx context.Context, progress func(app.StartProgress)
 	d.pairing.Server = svc.URL()
 	d.mu.Unlock()
 	return d.Start(ctx, progress)
+}
+
+// demoPairing reports whether p is a pairing with the demo service. Those
+// saved before the tenant was recorded are told by the address only the
+// demo service uses: plain HTTP on 127.0.0.1.
+func demoPairing(p fbsync.Pairing) bool {
+	return p.Tenant == DemoTenant || (p.Tenant == "" && strings.HasPrefix(p.Server, "http://127.0.0.1:"))
 }
 
 // Session is what the screens need of a started device, as app

@@ -277,20 +277,36 @@ func TestDemo(t *testing.T) {
 	})
 
 	// A device paired with a real service does not become a demo.
-	emb := startCentral(t)
-	code, err := emb.PairingCode(ctx, demo.DemoTechnician)
-	if err != nil {
+	real := fbsync.Pairing{Server: "https://central.example.com", Device: "dev-1", Token: "secret", Technician: app.Technician{ID: demo.DemoTechnician}}
+	realDir := t.TempDir()
+	if err := real.Save(filepath.Join(realDir, "pairing.json")); err != nil {
 		t.Fatal(err)
 	}
-	paired := newDevice(t, t.TempDir(), opt)
-	if err := paired.Pair(ctx, emb.URL, code, ""); err != nil {
-		t.Fatal(err)
-	}
+	paired := newDevice(t, realDir, opt)
 	if _, err := paired.StartDemo(ctx, func(app.StartProgress) {}); app.ErrorCode(err) != app.ECONFLICT {
 		t.Errorf("StartDemo on a device paired with a real service: %v, want %s", err, app.ECONFLICT)
 	}
-	if p, err := fbsync.LoadPairing(filepath.Join(paired.Dir(), "pairing.json")); err != nil || p.Server != emb.URL {
+	if p, err := fbsync.LoadPairing(filepath.Join(realDir, "pairing.json")); err != nil || p != real {
 		t.Errorf("the real pairing after a refused demo: %+v, %v", p, err)
+	}
+
+	// A demo pairing saved before the tenant was recorded is still the
+	// demo's.
+	path := filepath.Join(dir, "pairing.json")
+	p, err := fbsync.LoadPairing(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p.Tenant = ""
+	if err := p.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	d = newDevice(t, dir, opt)
+	if s, err = d.StartDemo(ctx, func(app.StartProgress) {}); err != nil || myTickets(t, s) != n {
+		t.Errorf("a demo pairing without its tenant: %v, %d tickets, want %d", err, myTickets(t, s), n)
 	}
 }
 
