@@ -35,12 +35,18 @@ type Lifecycle struct {
 	Demo Opener
 	// OnReady is the first terminal's Deps.OnReady.
 	OnReady func()
+	// Run runs opening and pairing off the UI goroutine (default: a
+	// goroutine; tests run them inline, or wait for them).
+	Run func(func())
 }
 
 // Run shows the device's screens in w: the first-run screen of an
 // unpaired device, then the terminal; after signing out, the first-run
 // screen again.
 func Run(ctx context.Context, w fyne.Window, l Lifecycle) {
+	if l.Run == nil {
+		l.Run = func(f func()) { go f() }
+	}
 	r := &runner{ctx: ctx, w: w, l: l}
 	switch {
 	case l.FirstRun:
@@ -59,7 +65,7 @@ type runner struct {
 }
 
 func (r *runner) firstRun() {
-	actions := FirstRunActions{Pair: r.l.Pair, Done: func() { r.start(r.l.Open) }}
+	actions := FirstRunActions{Pair: r.l.Pair, Done: func() { r.start(r.l.Open) }, Run: r.l.Run}
 	if r.l.Demo != nil {
 		actions.Demo = func() { r.start(r.l.Demo) }
 	}
@@ -71,7 +77,7 @@ func (r *runner) firstRun() {
 // start opens with open; a session that signs out returns to the
 // first-run screen, so the device can be paired again.
 func (r *runner) start(open Opener) {
-	start(r.ctx, r.w, func(ctx context.Context, progress func(app.StartProgress)) (Deps, error) {
+	start(r.ctx, r.w, r.l.Run, func(ctx context.Context, progress func(app.StartProgress)) (Deps, error) {
 		deps, err := open(ctx, progress)
 		if err != nil {
 			return deps, err
@@ -139,12 +145,15 @@ func (s *startScreen) show(p app.StartProgress) {
 // Start shows a progress screen in w while open runs, then the terminal, or
 // the error with what to do next. Nothing is retried behind the user's back:
 // a store that cannot be opened is left untouched.
-func Start(ctx context.Context, w fyne.Window, open Opener) { start(ctx, w, open) }
+func Start(ctx context.Context, w fyne.Window, open Opener) {
+	start(ctx, w, func(f func()) { go f() }, open)
+}
 
-func start(ctx context.Context, w fyne.Window, open Opener) *startScreen {
+// start is Start with run running open off the UI goroutine.
+func start(ctx context.Context, w fyne.Window, run func(func()), open Opener) *startScreen {
 	s := newStartScreen()
 	w.SetContent(s.root)
-	go func() {
+	run(func() {
 		deps, err := open(ctx, func(p app.StartProgress) { fyne.Do(func() { s.show(p) }) })
 		fyne.Do(func() {
 			if err != nil {
@@ -152,13 +161,13 @@ func start(ctx context.Context, w fyne.Window, open Opener) *startScreen {
 				// free some space...); the user says when it is done.
 				s.msg.SetText(errorText(err))
 				s.bar.Hide()
-				s.retry.OnTapped = func() { start(ctx, w, open) }
+				s.retry.OnTapped = func() { start(ctx, w, run, open) }
 				s.retry.Show()
 				return
 			}
 			showTerminal(ctx, w, deps)
 		})
-	}()
+	})
 	return s
 }
 
