@@ -19,7 +19,7 @@ APT_PACKAGES := gcc libgl1-mesa-dev xorg-dev xvfb fonts-noto-cjk imagemagick xdo
 BARCODE_TESTDATA ?= ../shared/testdata/barcodes/zxing-blackbox
 BENCHTIME ?= 1x
 
-.PHONY: setup run test test-race bench bench-ui accuracy fuzz sim vet build screenshots clean conformance
+.PHONY: setup run test test-race bench bench-ui accuracy fuzz sim vet build build-demo screenshots clean conformance
 
 setup:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -30,14 +30,21 @@ setup:
 	@$(GO) version >/dev/null || { echo "Go is missing: install Go 1.26 from https://go.dev/dl/"; exit 1; }
 	$(GO) mod download
 
+# bin/fieldbench is the technician's binary: no demo service, no central
+# service linked. bin/fieldbench-demo adds the demo (-tags demo), as make
+# run does, for the screenshots.
 build: setup
 	$(GO) build -o bin/fieldbench .
 
+build-demo: setup
+	$(GO) build -tags demo -o bin/fieldbench-demo .
+
 run: setup
-	$(GO) run . -demo
+	$(GO) run -tags demo . -demo
 
 vet: setup
 	$(GO) vet ./...
+	$(GO) vet -tags demo .
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 
@@ -75,8 +82,8 @@ bench-ui: build
 # The README's screenshots: phone, tablet and desktop, English and Chinese,
 # each on its own Xvfb (about a minute: each language's first start creates
 # and syncs the demo world).
-screenshots: build
-	$(GO) run ./cmd/screenshots -out docs/screenshots -bin bin/fieldbench
+screenshots: build-demo
+	$(GO) run ./cmd/screenshots -out docs/screenshots -bin bin/fieldbench-demo
 
 accuracy: setup
 	BARCODE_TESTDATA="$(abspath $(BARCODE_TESTDATA))" $(GO) run ./cmd/accuracy

@@ -41,6 +41,12 @@ var layerRules = []struct {
 		why: "scanner decodes images and formats labels; the UI wires it"},
 	{pkg: "ui/...", forbidden: []string{"modernc.org/", module + "/store", module + "/sync"},
 		why: "ui sees app interfaces, scanner and assets, never storage or sync types"},
+	{pkg: "device", forbidden: []string{"fyne.io/", module + "/ui", module + "/assets", module + "/sync/central", module + "/cmd/"},
+		why: "device is the terminal's lifecycle without a screen, and links no central service (the demo's is device/demoserver)"},
+	{pkg: "internal/langenv", onlyStd: true, forbidden: []string{module + "/"},
+		why: "langenv must initialise before Fyne's lang: it imports only os and strings (see its doc)"},
+	{pkg: "ui/...", forbidden: []string{module + "/device", module + "/internal/ready"},
+		why: "ui gets the device's services as app interfaces from main"},
 	{pkg: "assets/...", forbidden: []string{module + "/app", module + "/store", module + "/sync", module + "/scanner", module + "/ui"},
 		why: "assets only embeds files for Fyne"},
 }
@@ -102,6 +108,52 @@ func TestLayerDependencies(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestTechnicianBinaryLinksNoCentralService: the demo service (the whole
+// central service, pgx and tusd) is linked only with -tags demo, and the
+// app imports nothing of cmd/. The demo build is checked too, so the test
+// sees the packages it looks for when they are there.
+func TestTechnicianBinaryLinksNoCentralService(t *testing.T) {
+	deps := func(tags string) []string {
+		out, err := exec.Command("go", "list", "-tags", tags, "-deps", ".").Output()
+		if err != nil {
+			t.Fatalf("go list -tags %q -deps .: %v", tags, err)
+		}
+		return strings.Fields(string(out))
+	}
+	has := func(pkgs []string, prefix string) bool {
+		for _, p := range pkgs {
+			if strings.HasPrefix(p, prefix) {
+				return true
+			}
+		}
+		return false
+	}
+	tests := map[string]struct {
+		tags    string
+		prefix  string
+		present bool
+	}{
+		"DefaultNoPgx":     {tags: "", prefix: "github.com/jackc/pgx", present: false},
+		"DefaultNoTusd":    {tags: "", prefix: "github.com/tus/tusd", present: false},
+		"DefaultNoCentral": {tags: "", prefix: module + "/sync/central", present: false},
+		"DefaultNoCmd":     {tags: "", prefix: module + "/cmd/", present: false},
+		"DemoHasPgx":       {tags: "demo", prefix: "github.com/jackc/pgx", present: true},
+		"DemoHasCentral":   {tags: "demo", prefix: module + "/sync/central", present: true},
+		"DemoNoCmd":        {tags: "demo", prefix: module + "/cmd/", present: false},
+	}
+	built := map[string][]string{}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			if built[tt.tags] == nil {
+				built[tt.tags] = deps(tt.tags)
+			}
+			if got := has(built[tt.tags], tt.prefix); got != tt.present {
+				t.Errorf("go list -tags %q -deps . lists %s: %v, want %v", tt.tags, tt.prefix, got, tt.present)
+			}
+		})
 	}
 }
 

@@ -45,6 +45,7 @@ type FirstRun struct {
 	problem *widget.Label
 	root    fyne.CanvasObject
 	wedge   *scanner.KeyboardWedge
+	win     fyne.Window // set by Attach
 	// scanned is the pairing QR Code last scanned: its fingerprint is
 	// pinned while the server field still holds its address.
 	scanned scanner.Meaning
@@ -75,33 +76,17 @@ func NewFirstRun(ctx context.Context, actions FirstRunActions) *FirstRun {
 	f.problem.Importance = widget.DangerImportance
 	f.problem.Hide()
 
-	names := make([]string, len(Languages))
-	for i, l := range Languages {
-		names[i] = l.Name
-	}
-	names[0] = lang.X("settings.language_system", "As the system")
-	language := widget.NewSelect(names, nil)
-	language.SetSelectedIndex(0)
-	if a := fyne.CurrentApp(); a != nil {
-		for i, l := range Languages {
-			if l.Code == a.Preferences().String(LanguagePreference) {
-				language.SetSelectedIndex(i)
-			}
-		}
-	}
-	note := lowLabel(lang.X("settings.language_restart", "The new language shows when the app starts again."))
-	note.Hide()
+	language := languageSelect()
 	language.OnChanged = func(string) {
-		if i := language.SelectedIndex(); i >= 0 {
-			fyne.CurrentApp().Preferences().SetString(LanguagePreference, Languages[i].Code)
-			note.Show()
+		if i := language.SelectedIndex(); i >= 0 && Languages[i].Code != languageInEffect {
+			f.useLanguage(Languages[i].Code)
 		}
 	}
 
 	form := widget.NewForm(
 		widget.NewFormItem(lang.X("settings.server", "Server"), f.server),
 		widget.NewFormItem(lang.X("firstrun.code", "Pairing code"), f.code),
-		widget.NewFormItem(lang.X("settings.language", "Language"), container.NewVBox(language, note)),
+		widget.NewFormItem(lang.X("settings.language", "Language"), language),
 	)
 	box := container.NewVBox(title, intro, form, f.problem, container.NewHBox(layout.NewSpacer(), f.pair))
 	if actions.Demo != nil {
@@ -123,9 +108,31 @@ func (f *FirstRun) Object() fyne.CanvasObject { return f.root }
 // Attach lets a hardware scanner's burst reach the screen when nothing has
 // the focus.
 func (f *FirstRun) Attach(w fyne.Window) {
+	f.win = w
 	keys := &wedgeKeys{wedge: f.wedge, now: timeNow}
 	w.Canvas().SetOnTypedRune(func(r rune) { keys.rune(r) })
 	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) { keys.enter(ev, nil) })
+}
+
+// useLanguage shows the screen again in the language chosen at once (no
+// work to lose yet), keeping what was typed, and remembers the choice.
+func (f *FirstRun) useLanguage(code string) {
+	if a := fyne.CurrentApp(); a != nil {
+		a.Preferences().SetString(LanguagePreference, code)
+	}
+	if err := useLanguage(code); err != nil {
+		f.showProblem(errorText(err))
+		return
+	}
+	if f.win == nil {
+		return
+	}
+	n := NewFirstRun(f.ctx, f.actions)
+	n.Fill(f.server.Text, f.code.Text)
+	n.scanned = f.scanned
+	f.wedge.Listen(nil)
+	f.win.SetContent(n.Object())
+	n.Attach(f.win)
 }
 
 // Scanned fills the form from a scanned pairing QR Code's text.

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
@@ -16,15 +18,27 @@ import (
 // show. The store refuses the ticket reads meanwhile; this screen is what
 // the technician sees instead of errors.
 type lockScreen struct {
-	t       *Terminal
+	host    lockHost
+	now     func() time.Time
 	message *widget.Label
 	last    *widget.Label
 	root    *fyne.Container
 	locked  bool // UI goroutine
 }
 
-func newLockScreen(t *Terminal) *lockScreen {
-	l := &lockScreen{t: t}
+// lockHost is what the locked screen needs of the terminal.
+type lockHost interface {
+	window() fyne.Window // nil before Attach
+	// pages is what the locked screen hides (the tabs), nil before they
+	// are built.
+	pages() fyne.CanvasObject
+	// dropCustomerDialogs closes the dialogs that show customer data.
+	dropCustomerDialogs()
+}
+
+// newLockScreen builds the screen; sync is nil on an unpaired device.
+func newLockScreen(sync app.SyncService, now func() time.Time, host lockHost) *lockScreen {
+	l := &lockScreen{host: host, now: now}
 	icon := widget.NewIcon(theme.VisibilityOffIcon())
 	title := widget.NewLabelWithStyle(lang.X("lock.title", "Customer data is locked"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.Wrapping = fyne.TextWrapWord
@@ -35,8 +49,8 @@ func newLockScreen(t *Terminal) *lockScreen {
 	l.last.Alignment = fyne.TextAlignCenter
 	l.last.Wrapping = fyne.TextWrapWord
 	syncNow := widget.NewButtonWithIcon(lang.X("lock.sync_now", "Sync now"), theme.ViewRefreshIcon(), func() {
-		if t.deps.Sync != nil {
-			t.deps.Sync.SyncNow()
+		if sync != nil {
+			sync.SyncNow()
 		}
 	})
 	syncNow.Importance = widget.HighImportance
@@ -50,21 +64,15 @@ func newLockScreen(t *Terminal) *lockScreen {
 // apply shows or hides the screen for a lease at now; UI goroutine. It
 // reports whether the device just unlocked, so the pages reload.
 func (l *lockScreen) apply(lease app.Lease) (unlocked bool) {
-	err := lease.Check(l.t.deps.Now())
+	err := lease.Check(l.now())
 	was := l.locked
 	l.locked = err != nil
 	l.showPages()
 	if !l.locked {
 		return was
 	}
-	if !was && l.t.win != nil {
-		// Dialogs (a ticket's part, the check-in form) show customer data
-		// too. A form not yet saved is not work yet: it goes with them.
-		ov := l.t.win.Canvas().Overlays()
-		for _, o := range ov.List() {
-			ov.Remove(o)
-		}
-		l.t.forgetDialogs()
+	if !was {
+		l.host.dropCustomerDialogs()
 	}
 	l.message.SetText(errorText(err))
 	l.last.SetText(lang.X("lock.last_sync", "Last complete sync: {{.Time}}", map[string]any{"Time": timeText(lease.LastContact)}))
@@ -81,13 +89,35 @@ func (l *lockScreen) showPages() {
 	} else {
 		l.root.Hide()
 	}
-	if tabs := l.t.tabs; tabs != nil && tabs.Visible() == l.locked {
+	if pages := l.host.pages(); pages != nil && pages.Visible() == l.locked {
 		if l.locked {
-			tabs.Hide()
+			pages.Hide()
 		} else {
-			tabs.Show()
+			pages.Show()
 		}
 	}
+}
+
+// pages is the tabs the locked screen hides, nil before they are built.
+func (t *Terminal) pages() fyne.CanvasObject {
+	if t.tabs == nil {
+		return nil
+	}
+	return t.tabs
+}
+
+// dropCustomerDialogs closes the dialogs: they (a ticket's part, the
+// check-in form) show customer data too. A form not yet saved is not work
+// yet: it goes with them.
+func (t *Terminal) dropCustomerDialogs() {
+	if t.win == nil {
+		return
+	}
+	ov := t.win.Canvas().Overlays()
+	for _, o := range ov.List() {
+		ov.Remove(o)
+	}
+	t.forgetDialogs()
 }
 
 // Locked reports whether the locked screen covers the pages; for tests.

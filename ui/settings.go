@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"context"
 	"io/fs"
 	"path/filepath"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -10,10 +12,12 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/assets"
+	"github.com/fieldbench/fieldbench/internal/langenv"
 )
 
 // LanguagePreference is the app preference holding the chosen language
-// ("" for the system's); main reads it at start.
+// ("" for the system's); SetLanguage reads it at start.
 const LanguagePreference = "language"
 
 // KeepOriginalsPreference is the app preference that keeps, beside each
@@ -38,41 +42,110 @@ var Languages = []struct{ Code, Name string }{
 	{"pt", "Português"},
 }
 
-// settingsPage shows the language, the server, the storage used, and
-// signing out.
-type settingsPage struct {
-	t       *Terminal
-	storage *widget.Label
-	root    fyne.CanvasObject
+// KnownLanguage reports whether code is one of Languages ("" is the
+// system's).
+func KnownLanguage(code string) bool {
+	for _, l := range Languages {
+		if l.Code == code {
+			return true
+		}
+	}
+	return false
 }
 
-func newSettingsPage(t *Terminal) *settingsPage {
-	s := &settingsPage{t: t}
+// languageInEffect is the code of the language the screens show ("" for
+// the system's): what SetLanguage or a restart applied, not what the
+// preference holds since.
+var languageInEffect string
+
+// SetLanguage applies the language policy before the first screen: code
+// (the -lang flag) if given, else the language chosen in the settings,
+// else the system's (English for a C locale, see internal/langenv).
+func SetLanguage(a fyne.App, code string) error {
+	if code == "" {
+		code = a.Preferences().String(LanguagePreference)
+	}
+	return useLanguage(code)
+}
+
+// useLanguage makes code the screens' language. Fyne's lang reads the
+// environment again when translations are added, so they are added again;
+// screens built before keep their words until rebuilt.
+func useLanguage(code string) error {
+	langenv.Use(code)
+	languageInEffect = code
+	if err := lang.AddTranslationsFS(assets.Translations(), "translations"); err != nil {
+		return app.Errorf(app.EINTERNAL, "settings.translations", "Cannot load the translations. Reinstall the app.").WithCause(err)
+	}
+	return nil
+}
+
+// languageSelect lists Languages by their own names, the language in
+// effect selected.
+func languageSelect() *widget.Select {
 	names := make([]string, len(Languages))
 	for i, l := range Languages {
 		names[i] = l.Name
 	}
 	names[0] = lang.X("settings.language_system", "As the system")
-	language := widget.NewSelect(names, nil)
-	current := ""
-	if a := fyne.CurrentApp(); a != nil {
-		current = a.Preferences().String(LanguagePreference)
-	}
+	sel := widget.NewSelect(names, nil)
 	for i, l := range Languages {
-		if l.Code == current {
-			language.SetSelectedIndex(i)
+		if l.Code == languageInEffect {
+			sel.SetSelectedIndex(i)
 		}
 	}
-	note := lowLabel("")
-	note.Hide()
+	return sel
+}
+
+// settingsHost is what the settings page needs of the terminal.
+type settingsHost interface {
+	window() fyne.Window // nil before Attach
+	showError(err error)
+}
+
+// window is the terminal's window, nil before Attach.
+func (t *Terminal) window() fyne.Window { return t.win }
+
+// settingsPage shows the language, the server, the storage used, and
+// signing out.
+type settingsPage struct {
+	ctx     context.Context
+	deps    Deps
+	host    settingsHost
+	storage *widget.Label
+	root    fyne.CanvasObject
+	// rebuild builds the terminal again in the language chosen; nil when
+	// the terminal was not built by Start (tests), which hides "Restart now".
+	rebuild func()
+	chosen  string // the language chosen, to apply on restart
+}
+
+func newSettingsPage(ctx context.Context, deps Deps, host settingsHost) *settingsPage {
+	s := &settingsPage{ctx: ctx, deps: deps, host: host, chosen: languageInEffect}
+	language := languageSelect()
+	note := lowLabel(lang.X("settings.language_restart", "The new language shows when the app starts again."))
+	restart := widget.NewButton(lang.X("settings.restart_now", "Restart now"), s.restart)
+	restart.Importance = widget.HighImportance
+	restart.Hide()
+	changed := container.NewVBox(note, container.NewHBox(restart))
+	changed.Hide()
 	language.OnChanged = func(string) {
 		i := language.SelectedIndex()
 		if i < 0 {
 			return
 		}
-		fyne.CurrentApp().Preferences().SetString(LanguagePreference, Languages[i].Code)
-		note.SetText(lang.X("settings.language_restart", "The new language shows when the app starts again."))
-		note.Show()
+		s.chosen = Languages[i].Code
+		if a := fyne.CurrentApp(); a != nil {
+			a.Preferences().SetString(LanguagePreference, s.chosen)
+		}
+		if s.rebuild != nil {
+			restart.Show()
+		}
+		if s.chosen == languageInEffect {
+			changed.Hide()
+		} else {
+			changed.Show()
+		}
 	}
 	originals := widget.NewCheck(lang.X("settings.keep_originals", "Keep the original of each photo on this device"), func(on bool) {
 		if a := fyne.CurrentApp(); a != nil {
@@ -80,21 +153,21 @@ func newSettingsPage(t *Terminal) *settingsPage {
 		}
 	})
 	originals.SetChecked(keepOriginals())
-	s.storage = widget.NewLabel("")
-	server := t.deps.Server
+	s.storage = wrapLabel("")
+	server := deps.Server
 	if server == "" {
 		server = lang.X("settings.no_server", "Not paired with a server")
 	}
 	form := widget.NewForm(
-		widget.NewFormItem(lang.X("settings.language", "Language"), container.NewVBox(language, note)),
+		widget.NewFormItem(lang.X("settings.language", "Language"), container.NewVBox(language, changed)),
 		widget.NewFormItem(lang.X("settings.server", "Server"), wrapLabel(server)),
-		widget.NewFormItem(lang.X("settings.technician", "Technician"), wrapLabel(t.deps.Actor.Name)),
+		widget.NewFormItem(lang.X("settings.technician", "Technician"), mixedScriptText(deps.Actor.Name)),
 		widget.NewFormItem(lang.X("settings.storage", "Storage used"), s.storage),
 		widget.NewFormItem(lang.X("settings.photos", "Photos"), container.NewVBox(originals,
 			lowLabel(lang.X("settings.keep_originals_hint", "Photos are sent shrunk to {{.Pixels}} pixels, without their location. An original stays on this device only, until you sign out.", map[string]any{"Pixels": app.PhotoMaxSide})))),
 	)
 	box := container.NewVBox(form)
-	if t.deps.SignOut != nil {
+	if deps.SignOut != nil {
 		out := widget.NewButton(lang.X("settings.sign_out", "Sign out of this device"), s.signOut)
 		out.Importance = widget.DangerImportance
 		box.Add(container.NewHBox(out))
@@ -102,6 +175,53 @@ func newSettingsPage(t *Terminal) *settingsPage {
 	}
 	s.root = container.NewVScroll(container.NewPadded(box))
 	return s
+}
+
+// restart shows the screens again in the language chosen, on the same
+// data: nothing is closed, no work is lost.
+func (s *settingsPage) restart() {
+	if s.rebuild == nil {
+		return
+	}
+	if err := useLanguage(s.chosen); err != nil {
+		s.host.showError(err)
+		return
+	}
+	s.rebuild()
+}
+
+// mixedScriptText shows a name such as "王磊 Wang Lei" as one run of text
+// per script. Fyne draws a line that mixes Chinese with Latin letters in
+// an image as tall as the Latin font's line but on the Chinese font's
+// taller baseline, which cuts the descenders ("g" of Wang): each run on
+// its own is drawn whole.
+func mixedScriptText(s string) *widget.RichText {
+	var segs []widget.RichTextSegment
+	for _, run := range scriptRuns(s) {
+		segs = append(segs, &widget.TextSegment{Text: run, Style: widget.RichTextStyleInline})
+	}
+	return widget.NewRichText(segs...)
+}
+
+// scriptRuns splits s where it changes between Han characters and the
+// rest; a space belongs to the run before it.
+func scriptRuns(s string) []string {
+	var runs []string
+	start, han := 0, false
+	for i, r := range s {
+		h := unicode.Is(unicode.Han, r)
+		if i > start && h != han && !unicode.IsSpace(r) {
+			runs = append(runs, s[start:i])
+			start = i
+		}
+		if !unicode.IsSpace(r) {
+			han = h
+		}
+	}
+	if start < len(s) {
+		runs = append(runs, s[start:])
+	}
+	return runs
 }
 
 func wrapLabel(s string) *widget.Label {
@@ -112,15 +232,14 @@ func wrapLabel(s string) *widget.Label {
 
 // load measures the data folder.
 func (s *settingsPage) load() {
-	t := s.t
-	if t.deps.DataDir == "" {
+	if s.deps.DataDir == "" {
 		s.storage.SetText("—")
 		return
 	}
 	s.storage.SetText(lang.X("parts.loading", "Loading…"))
-	t.deps.Run(func() {
+	s.deps.Run(func() {
 		var total int64
-		err := filepath.WalkDir(t.deps.DataDir, func(_ string, d fs.DirEntry, err error) error {
+		err := filepath.WalkDir(s.deps.DataDir, func(_ string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return nil // a file removed meanwhile
 			}
@@ -134,7 +253,7 @@ func (s *settingsPage) load() {
 				s.storage.SetText(errorText(err))
 				return
 			}
-			s.storage.SetText(lang.X("settings.storage_value", "{{.Size}} in {{.Path}}", map[string]any{"Size": sizeText(total), "Path": t.deps.DataDir}))
+			s.storage.SetText(lang.X("settings.storage_value", "{{.Size}} in {{.Path}}", map[string]any{"Size": sizeText(total), "Path": s.deps.DataDir}))
 		})
 	})
 }
@@ -142,20 +261,20 @@ func (s *settingsPage) load() {
 // signOut erases the device's data, after one confirmation, or two when
 // unsent work would be lost.
 func (s *settingsPage) signOut() {
-	t := s.t
-	if t.win == nil {
+	win := s.host.window()
+	if win == nil {
 		return
 	}
 	pending := 0
-	if t.deps.Sync != nil {
-		pending = t.deps.Sync.SyncStatus().Pending
+	if s.deps.Sync != nil {
+		pending = s.deps.Sync.SyncStatus().Pending
 	}
 	doIt := func() {
-		t.deps.Run(func() {
-			err := t.deps.SignOut(t.ctx)
+		s.deps.Run(func() {
+			err := s.deps.SignOut(s.ctx)
 			fyne.Do(func() {
 				if err != nil {
-					t.showError(err)
+					s.host.showError(err)
 				}
 			})
 		})
@@ -163,14 +282,14 @@ func (s *settingsPage) signOut() {
 	title := lang.X("settings.sign_out", "Sign out of this device")
 	keep := lang.X("settings.stay_signed_in", "Stay signed in")
 	if pending == 0 {
-		confirmAction(t.win, title, lang.X("settings.sign_out_confirm", "All your work has been sent. Erase this device's copy and sign out?"),
+		confirmAction(win, title, lang.X("settings.sign_out_confirm", "All your work has been sent. Erase this device's copy and sign out?"),
 			lang.X("settings.sign_out_do", "Sign out"), keep, true, doIt)
 		return
 	}
 	first := lang.XN("settings.sign_out_unsent", "{{.Count}} changes have not been sent and will be lost. Sync first. Sign out anyway?", pending, map[string]any{"Count": pending})
-	confirmAction(t.win, title, first, lang.X("settings.sign_out_do", "Sign out"), keep, true, func() {
+	confirmAction(win, title, first, lang.X("settings.sign_out_do", "Sign out"), keep, true, func() {
 		second := lang.XN("settings.sign_out_really", "Really erase {{.Count}} unsent changes? This cannot be undone.", pending, map[string]any{"Count": pending})
-		confirmAction(t.win, title, second, lang.X("settings.erase", "Erase and sign out"), keep, true, doIt)
+		confirmAction(win, title, second, lang.X("settings.erase", "Erase and sign out"), keep, true, doIt)
 	})
 }
 

@@ -8,37 +8,190 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
 )
 
-// Opener opens the local data and returns the screens' dependencies and a
-// function that releases them. It reports long steps through progress and
-// runs off the UI goroutine.
-type Opener func(ctx context.Context, progress func(string)) (Deps, func(), error)
+// Opener opens the local data and returns the screens' dependencies. It
+// reports its steps through progress and runs off the UI goroutine. A
+// paired device's Deps carry SignOut.
+type Opener func(ctx context.Context, progress func(app.StartProgress)) (Deps, error)
+
+// Lifecycle is the device's life as the screens drive it; main builds it
+// from package device.
+type Lifecycle struct {
+	// FirstRun starts at the first-run screen (an unpaired device).
+	FirstRun bool
+	// Pair exchanges a pairing code for this device's account (see
+	// FirstRunActions.Pair).
+	Pair func(ctx context.Context, server, code, fingerprint string) error
+	// Open opens the device as it is (paired, or read-only): after the
+	// first-run screen paired it, and at launch unless Launch is set.
+	Open Opener
+	// Launch, if set, opens at launch instead of Open (-demo, or -server
+	// with -pair).
+	Launch Opener
+	// Demo opens the demo; nil when the build has none, which hides it.
+	Demo Opener
+	// OnReady is the first terminal's Deps.OnReady.
+	OnReady func()
+	// Run runs opening and pairing off the UI goroutine (default: a
+	// goroutine; tests run them inline, or wait for them).
+	Run func(func())
+}
+
+// Run shows the device's screens in w: the first-run screen of an
+// unpaired device, then the terminal; after signing out, the first-run
+// screen again.
+func Run(ctx context.Context, w fyne.Window, l Lifecycle) {
+	if l.Run == nil {
+		l.Run = func(f func()) { go f() }
+	}
+	r := &runner{ctx: ctx, w: w, l: l}
+	switch {
+	case l.FirstRun:
+		r.firstRun()
+	case l.Launch != nil:
+		r.start(l.Launch)
+	default:
+		r.start(l.Open)
+	}
+}
+
+type runner struct {
+	ctx context.Context
+	w   fyne.Window
+	l   Lifecycle
+}
+
+func (r *runner) firstRun() {
+	actions := FirstRunActions{Pair: r.l.Pair, Done: func() { r.start(r.l.Open) }, Run: r.l.Run}
+	if r.l.Demo != nil {
+		actions.Demo = func() { r.start(r.l.Demo) }
+	}
+	fr := NewFirstRun(r.ctx, actions)
+	r.w.SetContent(fr.Object())
+	fr.Attach(r.w)
+}
+
+// start opens with open; a session that signs out returns to the
+// first-run screen, so the device can be paired again.
+func (r *runner) start(open Opener) {
+	start(r.ctx, r.w, r.l.Run, func(ctx context.Context, progress func(app.StartProgress)) (Deps, error) {
+		deps, err := open(ctx, progress)
+		if err != nil {
+			return deps, err
+		}
+		deps.OnReady, r.l.OnReady = r.l.OnReady, nil
+		if signOut := deps.SignOut; signOut != nil {
+			deps.SignOut = func(ctx context.Context) error {
+				if err := signOut(ctx); err != nil {
+					return err
+				}
+				fyne.Do(r.firstRun)
+				return nil
+			}
+		}
+		return deps, nil
+	})
+}
+
+// startText says what a start is doing.
+func startText(p app.StartProgress) string {
+	switch p.Step {
+	case app.StartDemoServer:
+		return lang.X("startup.demo_server", "Starting the demo server…")
+	case app.StartDemoWorld:
+		return lang.X("startup.demo", "Creating the demo world…")
+	case app.StartPairing:
+		return lang.X("startup.pairing", "Pairing with the server…")
+	case app.StartFirstSync:
+		return lang.X("startup.first_sync", "Downloading your tickets and the parts catalog… {{.Rows}} records", map[string]any{"Rows": p.Rows})
+	case app.StartOptimizing:
+		return lang.X("startup.optimizing", "Preparing the search…")
+	}
+	return lang.X("startup.opening", "Opening your data…")
+}
+
+// startScreen is the progress screen of a start: the step's text, and a
+// bar that moves on with each step (the steps a start skips are jumped).
+type startScreen struct {
+	msg   *widget.Label
+	bar   *widget.ProgressBar
+	retry *widget.Button // shown after a failure
+	root  fyne.CanvasObject
+}
+
+func newStartScreen() *startScreen {
+	s := &startScreen{msg: widget.NewLabel(""), bar: widget.NewProgressBar(), retry: widget.NewButton(lang.X("startup.try_again", "Try again"), nil)}
+	s.retry.Importance = widget.HighImportance
+	s.retry.Hide()
+	s.msg.Alignment = fyne.TextAlignCenter
+	s.msg.Wrapping = fyne.TextWrapWord
+	s.bar.TextFormatter = func() string { return "" }
+	s.show(app.StartProgress{Step: app.StartOpening})
+	// Full width with spacers above and below, not a Center container: a
+	// wrapping label in a Center shrinks to its narrowest, one word a line.
+	s.root = container.NewPadded(container.NewVBox(layout.NewSpacer(), s.msg, container.NewPadded(s.bar), container.NewCenter(s.retry), layout.NewSpacer()))
+	return s
+}
+
+// show shows a step; UI goroutine.
+func (s *startScreen) show(p app.StartProgress) {
+	s.msg.SetText(startText(p))
+	s.bar.SetValue(float64(p.Step) / float64(app.StartSteps))
+}
 
 // Start shows a progress screen in w while open runs, then the terminal, or
 // the error with what to do next. Nothing is retried behind the user's back:
 // a store that cannot be opened is left untouched.
 func Start(ctx context.Context, w fyne.Window, open Opener) {
-	msg := widget.NewLabel(lang.X("startup.opening", "Opening your data…"))
-	msg.Alignment = fyne.TextAlignCenter
-	msg.Wrapping = fyne.TextWrapWord
-	bar := widget.NewProgressBarInfinite()
-	// Full width with spacers above and below, not a Center container: a
-	// wrapping label in a Center shrinks to its narrowest, one word a line.
-	w.SetContent(container.NewPadded(container.NewVBox(layout.NewSpacer(), msg, container.NewPadded(bar), layout.NewSpacer())))
-	go func() {
-		deps, release, err := open(ctx, func(s string) { fyne.Do(func() { msg.SetText(s) }) })
+	start(ctx, w, func(f func()) { go f() }, open)
+}
+
+// start is Start with run running open off the UI goroutine.
+func start(ctx context.Context, w fyne.Window, run func(func()), open Opener) *startScreen {
+	s := newStartScreen()
+	w.SetContent(s.root)
+	run(func() {
+		deps, err := open(ctx, func(p app.StartProgress) { fyne.Do(func() { s.show(p) }) })
 		fyne.Do(func() {
-			bar.Stop()
 			if err != nil {
-				msg.SetText(errorText(err))
-				bar.Hide()
+				// The message says what to fix (close the other window,
+				// free some space...); the user says when it is done.
+				s.msg.SetText(errorText(err))
+				s.bar.Hide()
+				s.retry.OnTapped = func() { start(ctx, w, run, open) }
+				s.retry.Show()
 				return
 			}
-			w.SetOnClosed(release)
-			t := NewTerminal(ctx, deps)
-			t.Attach(w)
-			w.SetContent(t.Object())
+			showTerminal(ctx, w, deps)
 		})
-	}()
+	})
+	return s
+}
+
+// showTerminal shows a terminal on deps in w. It can rebuild itself in
+// place (after a language change): the old one's context ends with it.
+func showTerminal(ctx context.Context, w fyne.Window, deps Deps) *Terminal {
+	tctx, cancel := context.WithCancel(ctx)
+	orig := deps
+	if signOut := deps.SignOut; signOut != nil {
+		deps.SignOut = func(ctx context.Context) error {
+			err := signOut(ctx)
+			if err == nil {
+				cancel()
+			}
+			return err
+		}
+	}
+	t := NewTerminal(tctx, deps)
+	t.settings.rebuild = func() {
+		cancel()
+		orig.OnReady = nil // once, for the first terminal
+		showTerminal(ctx, w, orig).ShowSettings()
+	}
+	t.Attach(w)
+	w.SetContent(t.Object())
+	return t
 }

@@ -175,7 +175,7 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 	t.scanStatus.Wrapping = fyne.TextWrapWord
 	t.scanBar = container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), nil, t.scanStatus)
 	t.scanBar.Hide()
-	t.lock = newLockScreen(t)
+	t.lock = newLockScreen(deps.Sync, deps.Now, t)
 	t.sync = newSyncParts(t.syncPageDeps())
 	t.root = t.buildPages(top, container.NewVBox(t.scanBar, widget.NewSeparator(), t.sync.root))
 	if t.sync.feed != nil {

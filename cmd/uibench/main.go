@@ -40,7 +40,7 @@ import (
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/app/demo"
 	"github.com/fieldbench/fieldbench/cmd/internal/xvfb"
-	"github.com/fieldbench/fieldbench/cmd/uibench/ready"
+	"github.com/fieldbench/fieldbench/internal/ready"
 	"github.com/fieldbench/fieldbench/store"
 )
 

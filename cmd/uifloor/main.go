@@ -4,7 +4,7 @@
 // same machine in the same run (issue 5).
 //
 // It takes the terminal's -window-size and -ready-file flags and writes the
-// same "ready_ms=… rss_kb=…" line (package cmd/uibench/ready) once the list
+// same "ready_ms=… rss_kb=…" line (package internal/ready) once the list
 // is on screen.
 //
 //	go build -o bin/uifloor ./cmd/uifloor
@@ -23,7 +23,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/fieldbench/fieldbench/cmd/uibench/ready"
+	"github.com/fieldbench/fieldbench/internal/ready"
 )
 
 const rows = 10000

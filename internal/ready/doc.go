@@ -7,6 +7,6 @@
 // signal: cmd/uibench and cmd/screenshots wait for it, and cmd/uibench reads
 // the line with Parse and the app's memory again later with ResidentKB.
 //
-// It is not under cmd/internal because the terminal's main package, at the
-// module's root, imports it.
+// It is under the module's internal/, not cmd/, because the terminal's main
+// package imports it and nothing of the app imports cmd/.
 package ready

@@ -1,0 +1,23 @@
+package app
+
+// StartStep is one step of opening the terminal on a device, in the order
+// they run; a start skips the steps it does not need (the demo's, or the
+// first sync of a device that synced before).
+type StartStep int
+
+const (
+	StartOpening    StartStep = iota // opening the data folder and its store
+	StartDemoServer                  // starting the demo service on the device
+	StartDemoWorld                   // creating the demo world (the demo's first start)
+	StartPairing                     // exchanging a pairing code for the device's account
+	StartFirstSync                   // downloading the technician's tickets and the catalog
+	StartOptimizing                  // indexing what the first sync downloaded
+	StartSteps                       // the number of steps, for a progress bar
+)
+
+// StartProgress is where a start is: its step, and for StartFirstSync the
+// records received so far (the server does not say how many will come).
+type StartProgress struct {
+	Step StartStep
+	Rows int
+}

@@ -1,0 +1,340 @@
+package device_test
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/app/demo"
+	"github.com/fieldbench/fieldbench/device"
+	"github.com/fieldbench/fieldbench/device/demoserver"
+	fbsync "github.com/fieldbench/fieldbench/sync"
+	"github.com/fieldbench/fieldbench/sync/central"
+)
+
+// small is a world that syncs in well under a second.
+var small = demo.Size{Models: 5, Parts: 40, Tickets: 30, Technicians: 2}
+
+// startCentral runs a real central service on loopback with a small demo
+// world.
+func startCentral(t *testing.T) *central.Embedded {
+	t.Helper()
+	emb, err := central.StartEmbedded(t.Context(), filepath.Join(t.TempDir(), "central"), "demo", func() app.Dataset {
+		return demo.Generate(3, small, time.Now())
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { emb.Close() })
+	return emb
+}
+
+// fastEngine retries within the test's time.
+func fastEngine(e *fbsync.Engine) {
+	e.MinBackoff, e.MaxBackoff, e.Interval = 10*time.Millisecond, 50*time.Millisecond, 50*time.Millisecond
+}
+
+func newDevice(t *testing.T, dir string, opt device.Options) *device.Device {
+	t.Helper()
+	opt.Engine = fastEngine
+	opt.SerialRules = []byte(`[]`)
+	d, err := device.New(dir, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+// steps records the distinct steps reported, in order, and the most rows.
+type steps struct {
+	seen []app.StartStep
+	rows int
+}
+
+func (s *steps) progress(p app.StartProgress) {
+	if len(s.seen) == 0 || s.seen[len(s.seen)-1] != p.Step {
+		s.seen = append(s.seen, p.Step)
+	}
+	s.rows = max(s.rows, p.Rows)
+}
+
+func myTickets(t *testing.T, s device.Session) int {
+	t.Helper()
+	_, n, err := s.Tickets.FindTickets(t.Context(), app.TicketFilter{Technician: demo.DemoTechnician, Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// waitFor polls cond every 10 ms for at most 10 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("after 10 s: %s", what)
+}
+
+// TestPairStartSignOutAndPairAgain is a device's whole life against a
+// real central service and a real SQLite store: a wrong code changes
+// nothing, pairing saves the account, the first sync reports its steps and
+// records, work saved reaches the server, signing out erases everything,
+// and the device pairs again.
+func TestPairStartSignOutAndPairAgain(t *testing.T) {
+	ctx := t.Context()
+	emb := startCentral(t)
+	dir := t.TempDir()
+	d := newDevice(t, dir, device.Options{})
+	if d.Paired() || d.HasDemo() {
+		t.Fatalf("a new device: paired %v, has demo %v", d.Paired(), d.HasDemo())
+	}
+
+	if err := d.Pair(ctx, emb.URL, "ABCD-EFGH-JKLM", ""); app.ErrorCode(err) != app.EUNAUTHORIZED && app.ErrorCode(err) != app.ENOTFOUND {
+		t.Errorf("a wrong code: %v (%s)", err, app.ErrorCode(err))
+	}
+	if err := d.Pair(ctx, emb.URL, "ABCD-EFGH-JKLM", "not-a-fingerprint"); app.ErrorCode(err) != app.EINVALID {
+		t.Errorf("a bad fingerprint: %v, want %s", err, app.EINVALID)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "pairing.json")); !os.IsNotExist(err) || d.Paired() {
+		t.Fatalf("refused pairings left a pairing (paired %v, file: %v)", d.Paired(), err)
+	}
+
+	code, err := emb.PairingCode(ctx, demo.DemoTechnician)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Pair(ctx, emb.URL, code, ""); err != nil {
+		t.Fatal(err)
+	}
+	var st steps
+	s, err := d.Start(ctx, st.progress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []app.StartStep{app.StartOpening, app.StartFirstSync, app.StartOptimizing}
+	if !slices.Equal(st.seen, want) || st.rows == 0 {
+		t.Errorf("first start reported steps %v with at most %d rows, want %v with rows", st.seen, st.rows, want)
+	}
+	if s.Technician.ID != demo.DemoTechnician || s.Commit == nil || s.Sync == nil || s.Server != emb.URL {
+		t.Fatalf("session %+v", s)
+	}
+	n := myTickets(t, s)
+	if n == 0 {
+		t.Fatal("the first sync brought no tickets")
+	}
+	if _, err := d.Start(ctx, st.progress); app.ErrorCode(err) != app.ECONFLICT {
+		t.Errorf("a second Start while running: %v, want %s", err, app.ECONFLICT)
+	}
+
+	// Work saved wakes the engine, which sends it.
+	list, _, err := s.Tickets.FindTickets(ctx, app.TicketFilter{Technician: demo.DemoTechnician, Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Commit.Commit(ctx, s.Actor, &app.AddNote{Note: app.Note{ID: app.NewID(), Ticket: list[0].ID, Text: "called the customer"}}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the note is sent", func() bool { st := s.Sync.SyncStatus(); return st.Pending == 0 && !st.Running && st.Err == nil })
+
+	// A later start of a synced device does no first sync.
+	var again steps
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	d = newDevice(t, dir, device.Options{})
+	if !d.Paired() {
+		t.Fatal("the pairing did not survive a restart")
+	}
+	if s, err = d.Start(ctx, again.progress); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(again.seen, []app.StartStep{app.StartOpening}) || myTickets(t, s) != n {
+		t.Errorf("second start: steps %v, %d tickets; want only opening and %d tickets", again.seen, myTickets(t, s), n)
+	}
+
+	if err := d.SignOut(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if d.Paired() || myTickets(t, s) != 0 {
+		t.Errorf("after sign-out: paired %v, %d tickets left", d.Paired(), myTickets(t, s))
+	}
+	if _, err := os.Stat(filepath.Join(dir, "pairing.json")); !os.IsNotExist(err) {
+		t.Errorf("after sign-out the pairing file is still there: %v", err)
+	}
+
+	code, err = emb.PairingCode(ctx, demo.DemoTechnician)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Pair(ctx, emb.URL, code, ""); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = d.Start(ctx, func(app.StartProgress) {}); err != nil {
+		t.Fatal(err)
+	}
+	if got := myTickets(t, s); got != n {
+		t.Errorf("paired again: %d tickets, want %d", got, n)
+	}
+}
+
+// TestRevokedDeviceForgetsItsPairing: when the administrator revokes the
+// device, background sync wipes the store and the pairing goes.
+func TestRevokedDeviceForgetsItsPairing(t *testing.T) {
+	ctx := t.Context()
+	emb := startCentral(t)
+	dir := t.TempDir()
+	d := newDevice(t, dir, device.Options{})
+	code, err := emb.PairingCode(ctx, demo.DemoTechnician)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Pair(ctx, emb.URL, code, ""); err != nil {
+		t.Fatal(err)
+	}
+	s, err := d.Start(ctx, func(app.StartProgress) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if myTickets(t, s) == 0 {
+		t.Fatal("no tickets before the revocation")
+	}
+	devs, err := emb.DB.Devices(ctx, emb.Tenant)
+	if err != nil || len(devs) != 1 {
+		t.Fatalf("devices %v, %v", devs, err)
+	}
+	if err := emb.DB.RevokeDevice(ctx, emb.Tenant, devs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	s.Sync.SyncNow()
+	waitFor(t, "the device sees its revocation", d.Revoked)
+	if d.Paired() || myTickets(t, s) != 0 || !s.Sync.SyncStatus().Revoked {
+		t.Errorf("revoked: paired %v, %d tickets, status %+v", d.Paired(), myTickets(t, s), s.Sync.SyncStatus())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "pairing.json")); !os.IsNotExist(err) {
+		t.Errorf("revoked: the pairing file is still there: %v", err)
+	}
+
+	// The administrator pairs the device again.
+	if code, err = emb.PairingCode(ctx, demo.DemoTechnician); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Pair(ctx, emb.URL, code, ""); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = d.Start(ctx, func(app.StartProgress) {}); err != nil {
+		t.Fatalf("start after a revocation and a new pairing: %v", err)
+	}
+	if myTickets(t, s) == 0 || d.Revoked() {
+		t.Errorf("paired again after a revocation: %d tickets, revoked %v", myTickets(t, s), d.Revoked())
+	}
+}
+
+// TestDemo: a build without the demo refuses it; with it, the first start
+// creates the world, pairs and syncs, and a later start reuses both.
+func TestDemo(t *testing.T) {
+	ctx := t.Context()
+	if _, err := newDevice(t, t.TempDir(), device.Options{}).StartDemo(ctx, func(app.StartProgress) {}); app.ErrorCode(err) != app.EINVALID {
+		t.Errorf("StartDemo without a demo: %v, want %s", err, app.EINVALID)
+	}
+
+	dir := t.TempDir()
+	opt := device.Options{Demo: demoserver.Starter(5, small)}
+	d := newDevice(t, dir, opt)
+	var first steps
+	s, err := d.StartDemo(ctx, first.progress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []app.StartStep{app.StartDemoServer, app.StartDemoWorld, app.StartPairing, app.StartOpening, app.StartFirstSync, app.StartOptimizing}
+	if !slices.Equal(first.seen, want) || myTickets(t, s) == 0 {
+		t.Errorf("demo's first start: steps %v, %d tickets; want %v and tickets", first.seen, myTickets(t, s), want)
+	}
+	n := myTickets(t, s)
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	d = newDevice(t, dir, opt)
+	var second steps
+	if s, err = d.StartDemo(ctx, second.progress); err != nil {
+		t.Fatal(err)
+	}
+	if want := []app.StartStep{app.StartDemoServer, app.StartOpening}; !slices.Equal(second.seen, want) || myTickets(t, s) != n {
+		t.Errorf("demo's second start: steps %v, %d tickets; want %v and %d", second.seen, myTickets(t, s), want, n)
+	}
+	// The service has a new port: sync reaches it.
+	s.Sync.SyncNow()
+	waitFor(t, "a sync on the new port", func() bool {
+		st := s.Sync.SyncStatus()
+		return !st.LastSuccess.IsZero() && st.Err == nil && !st.Running
+	})
+
+	// A device paired with a real service does not become a demo.
+	real := fbsync.Pairing{Server: "https://central.example.com", Device: "dev-1", Token: "secret", Technician: app.Technician{ID: demo.DemoTechnician}}
+	realDir := t.TempDir()
+	if err := real.Save(filepath.Join(realDir, "pairing.json")); err != nil {
+		t.Fatal(err)
+	}
+	paired := newDevice(t, realDir, opt)
+	if _, err := paired.StartDemo(ctx, func(app.StartProgress) {}); app.ErrorCode(err) != app.ECONFLICT {
+		t.Errorf("StartDemo on a device paired with a real service: %v, want %s", err, app.ECONFLICT)
+	}
+	if p, err := fbsync.LoadPairing(filepath.Join(realDir, "pairing.json")); err != nil || p != real {
+		t.Errorf("the real pairing after a refused demo: %+v, %v", p, err)
+	}
+
+	// A demo pairing saved before the tenant was recorded is still the
+	// demo's.
+	path := filepath.Join(dir, "pairing.json")
+	p, err := fbsync.LoadPairing(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	p.Tenant = ""
+	if err := p.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	d = newDevice(t, dir, opt)
+	if s, err = d.StartDemo(ctx, func(app.StartProgress) {}); err != nil || myTickets(t, s) != n {
+		t.Errorf("a demo pairing without its tenant: %v, %d tickets, want %d", err, myTickets(t, s), n)
+	}
+}
+
+// TestBadSerialRulesFile: a serial-rules.json that does not parse stops
+// the start with the file named, and changes nothing.
+func TestBadSerialRulesFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "serial-rules.json"), []byte(`{not json`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d := newDevice(t, dir, device.Options{})
+	_, err := d.Start(t.Context(), func(app.StartProgress) {})
+	if app.ErrorCode(err) != app.EINVALID {
+		t.Errorf("a bad rules file: %v, want %s", err, app.EINVALID)
+	}
+	if data, _ := os.ReadFile(filepath.Join(dir, "serial-rules.json")); string(data) != `{not json` {
+		t.Errorf("the bad file was changed: %q", data)
+	}
+}
+
+// TestNewRefusesADamagedPairing: a damaged pairing file is an error to
+// show, not an unpaired device that would pair over it.
+func TestNewRefusesADamagedPairing(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "pairing.json"), []byte(`{"server":""}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := device.New(dir, device.Options{}); app.ErrorCode(err) != app.ECORRUPT {
+		t.Errorf("a damaged pairing file: %v, want %s", err, app.ECORRUPT)
+	}
+}

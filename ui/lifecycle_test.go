@@ -1,0 +1,244 @@
+package ui_test
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/ui"
+)
+
+// find returns the first object under o of type T, or nil.
+func find[T fyne.CanvasObject](o fyne.CanvasObject) T {
+	var found T
+	var done bool
+	walk(o, func(c fyne.CanvasObject) {
+		if x, ok := c.(T); ok && !done {
+			found, done = x, true
+		}
+	})
+	return found
+}
+
+// settingsPage shows the terminal's settings in w and returns them.
+func settingsPage(t *testing.T, w fyne.Window) fyne.CanvasObject {
+	t.Helper()
+	tabs := find[*container.AppTabs](w.Content())
+	if tabs == nil {
+		t.Fatalf("no pages:\n%s", labels(w.Content()))
+	}
+	last := tabs.Items[len(tabs.Items)-1]
+	tabs.Select(last)
+	return last.Content
+}
+
+// inline runs opening and pairing on the test's goroutine: the test
+// driver's fyne.Do runs inline too, so nothing touches the widgets
+// concurrently.
+func inline(f func()) { f() }
+
+// TestStartShowsEachStep: the start screen says what it is doing and its
+// bar moves on with each step, from empty (not full from the start).
+func TestStartShowsEachStep(t *testing.T) {
+	test.NewTempApp(t)
+	loadTranslations(t)
+	w := test.NewTempWindow(t, nil)
+	step := make(chan app.StartProgress)
+	shown := make(chan struct{}) // a step is on screen
+	done := make(chan struct{})  // the start is over
+	deps := openDemo(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
+	ui.Run(t.Context(), w, ui.Lifecycle{
+		Open: func(ctx context.Context, progress func(app.StartProgress)) (ui.Deps, error) {
+			for p := range step {
+				progress(p)
+				shown <- struct{}{}
+			}
+			return deps, nil
+		},
+		// The opening blocks on the test: it runs on its own goroutine,
+		// and the test reads the screen only while it waits.
+		Run: func(f func()) {
+			go func() {
+				defer close(done)
+				f()
+			}()
+		},
+	})
+	bar := func() float64 { return find[*widget.ProgressBar](w.Content()).Value }
+	if got := bar(); got != 0 || !strings.Contains(labels(w.Content()), "Opening your data") {
+		t.Errorf("at the start: bar %.2f, text %q", got, labels(w.Content()))
+	}
+	last := bar()
+	for _, tt := range []struct {
+		p    app.StartProgress
+		text string
+	}{
+		{app.StartProgress{Step: app.StartDemoServer}, "Starting the demo server"},
+		{app.StartProgress{Step: app.StartDemoWorld}, "Creating the demo world"},
+		{app.StartProgress{Step: app.StartFirstSync, Rows: 120}, "120 records"},
+		{app.StartProgress{Step: app.StartFirstSync, Rows: 4500}, "4500 records"},
+		{app.StartProgress{Step: app.StartOptimizing}, "Preparing the search"},
+	} {
+		step <- tt.p
+		<-shown
+		if !strings.Contains(labels(w.Content()), tt.text) {
+			t.Errorf("step %v shows %q, want %q", tt.p, labels(w.Content()), tt.text)
+		}
+		if got := bar(); got < last || got >= 1 {
+			t.Errorf("%s: bar at %.2f after %.2f", tt.text, got, last)
+		}
+		last = bar()
+	}
+	close(step)
+	<-done
+	if find[*container.AppTabs](w.Content()) == nil {
+		t.Errorf("no terminal after the start:\n%s", labels(w.Content()))
+	}
+}
+
+// TestLanguageInEffectAndRestartNow: with -lang en the settings show
+// English even when 简体中文 was chosen before; choosing another language
+// offers "Restart now", which shows the terminal in it at once, on the
+// same data.
+func TestLanguageInEffectAndRestartNow(t *testing.T) {
+	a := test.NewTempApp(t)
+	loadTranslations(t)
+	t.Setenv("LANGUAGE", "en")
+	a.Preferences().SetString(ui.LanguagePreference, "zh")
+	if err := ui.SetLanguage(a, "en"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ui.SetLanguage(a, "en") })
+	deps := openDemo(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1280, 800))
+	ui.Run(t.Context(), w, ui.Lifecycle{Run: inline, Open: func(context.Context, func(app.StartProgress)) (ui.Deps, error) { return deps, nil }})
+
+	sel := find[*widget.Select](settingsPage(t, w))
+	if sel.Selected != "English" {
+		t.Errorf("with -lang en the settings show %q", sel.Selected)
+	}
+	if b := button(settingsPage(t, w), "Restart now"); b != nil && b.Visible() {
+		t.Error("Restart now offered before a change")
+	}
+	sel.SetSelected("简体中文")
+	if got := a.Preferences().String(ui.LanguagePreference); got != "zh" {
+		t.Errorf("preference %q after choosing 简体中文", got)
+	}
+	tapButton(t, settingsPage(t, w), "Restart now")
+	if !strings.Contains(labels(w.Content()), "设置") {
+		t.Errorf("after Restart now:\n%s", labels(w.Content()))
+	}
+	if sel := find[*widget.Select](settingsPage(t, w)); sel == nil || sel.Selected != "简体中文" {
+		t.Errorf("after restarting in Chinese the settings show %v", sel)
+	}
+}
+
+// TestFirstRunLanguageAppliesAtOnce: on the first-run screen a language
+// chosen shows at once, and what was typed stays.
+func TestFirstRunLanguageAppliesAtOnce(t *testing.T) {
+	a := test.NewTempApp(t)
+	loadTranslations(t)
+	t.Setenv("LANGUAGE", "en")
+	if err := ui.SetLanguage(a, "en"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ui.SetLanguage(a, "en") })
+	w := test.NewTempWindow(t, nil)
+	ui.Run(t.Context(), w, ui.Lifecycle{FirstRun: true, Run: inline, Pair: func(context.Context, string, string, string) error { return nil }})
+	typeInto(t, w.Content(), "https://service.example.com", "https://central.example.com")
+	find[*widget.Select](w.Content()).SetSelected("Français")
+	if !strings.Contains(labels(w.Content()), "Bienvenue dans Fieldbench") {
+		t.Fatalf("after choosing Français:\n%s", labels(w.Content()))
+	}
+	server := ""
+	walk(w.Content(), func(c fyne.CanvasObject) {
+		if e := entryOf(c); e != nil && e.PlaceHolder == "https://service.example.com" {
+			server = e.Text
+		}
+	})
+	if server != "https://central.example.com" {
+		t.Errorf("the server typed was lost: %q", server)
+	}
+	if got := a.Preferences().String(ui.LanguagePreference); got != "fr" {
+		t.Errorf("preference %q after choosing Français", got)
+	}
+}
+
+// TestStartFailureOffersTryAgain: a start that fails says why and waits
+// for the user, who tries again once the cause is gone.
+func TestStartFailureOffersTryAgain(t *testing.T) {
+	test.NewTempApp(t)
+	loadTranslations(t)
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(800, 600))
+	deps := openDemo(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
+	tries := 0
+	ui.Run(t.Context(), w, ui.Lifecycle{Run: inline, Open: func(context.Context, func(app.StartProgress)) (ui.Deps, error) {
+		if tries++; tries == 1 {
+			return ui.Deps{}, app.Errorf(app.ELOCKED, "store.locked", "Your Fieldbench data is in use by another Fieldbench window or program. Close the other Fieldbench window, then try again.")
+		}
+		return deps, nil
+	}})
+	if !strings.Contains(labels(w.Content()), "in use by another") || tries != 1 {
+		t.Fatalf("after %d tries:\n%s", tries, labels(w.Content()))
+	}
+	tapButton(t, w.Content(), "Try again")
+	if find[*container.AppTabs](w.Content()) == nil || tries != 2 {
+		t.Errorf("after trying again (%d tries):\n%s", tries, labels(w.Content()))
+	}
+}
+
+// TestSignOutReturnsToFirstRun: signing out lands on the first-run screen
+// (not a black window); the app launched into the demo (-demo), signed
+// out and paired with a real service from there opens the device as
+// paired, not the demo again. (device's tests sign out for real.)
+func TestSignOutReturnsToFirstRun(t *testing.T) {
+	test.NewTempApp(t)
+	deps := openDemo(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
+	deps.SignOut = func(context.Context) error { return nil }
+	var launched, opened atomic.Int32
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1280, 800))
+	paired := 0
+	ui.Run(t.Context(), w, ui.Lifecycle{
+		Run: inline,
+		Pair: func(context.Context, string, string, string) error {
+			paired++
+			return nil
+		},
+		Launch: func(context.Context, func(app.StartProgress)) (ui.Deps, error) {
+			launched.Add(1)
+			return deps, nil
+		},
+		Open: func(context.Context, func(app.StartProgress)) (ui.Deps, error) {
+			opened.Add(1)
+			return deps, nil
+		},
+	})
+	tapButton(t, settingsPage(t, w), "Sign out of this device")
+	tapButton(t, w.Canvas().Overlays().Top(), "Sign out")
+	if !strings.Contains(labels(w.Content()), "Welcome to Fieldbench") {
+		t.Fatalf("after signing out:\n%s", labels(w.Content()))
+	}
+	if strings.Contains(labels(w.Content()), "Try the demo") {
+		t.Error("the first-run screen offers a demo the build does not have")
+	}
+	typeInto(t, w.Content(), "https://service.example.com", "https://central.example.com")
+	typeInto(t, w.Content(), "XXXX-XXXX-XXXX", "ABCD-EFGH-JKLM")
+	tapButton(t, w.Content(), "Pair this device")
+	if find[*container.AppTabs](w.Content()) == nil || paired != 1 {
+		t.Fatalf("after pairing (%d pairings):\n%s", paired, labels(w.Content()))
+	}
+	if launched.Load() != 1 || opened.Load() != 1 {
+		t.Errorf("launch opened %d times, the paired device %d; want once each", launched.Load(), opened.Load())
+	}
+}
