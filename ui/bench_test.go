@@ -2,8 +2,10 @@ package ui_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,6 +24,12 @@ import (
 // software painter (Capture), not a GPU: the figures are the app's own
 // layout and drawing work per frame.
 func benchTerminal(b *testing.B) (*ui.Terminal, fyne.Window, ui.Deps) {
+	return benchTerminalWith(b, nil)
+}
+
+// benchTerminalWith is benchTerminal with deps changed before the
+// terminal is built.
+func benchTerminalWith(b *testing.B, change func(*ui.Deps, *store.DB)) (*ui.Terminal, fyne.Window, ui.Deps) {
 	b.Helper()
 	test.NewTempApp(b)
 	ctx := context.Background()
@@ -37,6 +45,9 @@ func benchTerminal(b *testing.B) (*ui.Terminal, fyne.Window, ui.Deps) {
 	deps := ui.Deps{
 		Tickets: store.NewTicketService(db), Parts: store.NewPartService(db), Warranty: store.NewWarrantyService(db),
 		Technician: demo.DemoTechnician, Now: func() time.Time { return now }, Run: func(f func()) { f() },
+	}
+	if change != nil {
+		change(&deps, db)
 	}
 	term := ui.NewTerminal(ctx, deps)
 	w := test.NewTempWindow(b, term.Object())
@@ -97,4 +108,95 @@ func BenchmarkMemoryTrim(b *testing.B) {
 	for b.Loop() {
 		debug.FreeOSMemory()
 	}
+}
+
+// BenchmarkCompleteToShown: from tapping the pinned Complete, choosing the
+// resolution and confirming, until the detail pane and the ticket list
+// both show the ticket completed and the frame is drawn, over 10,000
+// tickets. The saves run inline (Deps.Run), so the figure is the app's
+// own work: the commit to SQLite, the list's and the detail's reloads,
+// layout and one frame; the app runs the same work on a goroutine.
+func BenchmarkCompleteToShown(b *testing.B) {
+	ctx := context.Background()
+	me := app.Actor{Role: app.RoleTechnician, Technician: demo.DemoTechnician}
+	term, w, deps := benchTerminalWith(b, func(d *ui.Deps, db *store.DB) {
+		d.Commit, d.Actor = store.NewCommitter(db), me
+	})
+	term.Attach(w) // the dialogs need the window
+	commit := func(cmd app.Command) {
+		if _, err := deps.Commit.Commit(ctx, me, cmd); err != nil {
+			b.Fatalf("%T: %v", cmd, err)
+		}
+	}
+	model := term.List().Tickets()[0]
+	// inProgress checks in a carry-in, starts it and logs its repair and
+	// diagnosis: all Complete needs besides the resolution.
+	inProgress := func(n int) app.Ticket {
+		tk := model
+		tk.ID, tk.Number = app.TicketID(app.NewID()), fmt.Sprintf("FB-B-%06d", n)
+		tk.Product.Serial = fmt.Sprintf("QB%09d", n)
+		tk.Kind, tk.Status, tk.Epoch, tk.Diagnosis, tk.ResolutionCode = app.KindCarryIn, "", 0, "", ""
+		tk.WindowStart, tk.WindowEnd = time.Time{}, time.Time{}
+		commit(&app.CreateTicket{Ticket: tk})
+		saved, err := deps.Tickets.TicketDetail(ctx, tk.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		commit(&app.TransitionTicket{Action: app.ActionStart, Ticket: tk.ID, Epoch: saved.Ticket.Epoch})
+		commit(&app.LogRepair{Entry: app.RepairEntry{ID: app.NewID(), Ticket: tk.ID, Action: "Replaced the mainboard", Minutes: 40}})
+		diag := "Mainboard short"
+		commit(&app.UpdateTicket{Ticket: tk.ID, Set: app.TicketFields{Diagnosis: &diag}})
+		return tk
+	}
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		tk := inProgress(i)
+		term.List().Reload()
+		term.Detail().Show(tk.ID)
+		w.Canvas().Capture()
+		complete := findButton(term.Detail().Object(), "Complete")
+		if complete == nil {
+			b.Fatal("no Complete on an in-progress ticket")
+		}
+		b.StartTimer()
+
+		test.Tap(complete)
+		dlg := w.Canvas().Overlays().Top()
+		walk(dlg, func(o fyne.CanvasObject) {
+			if s, ok := o.(*widget.Select); ok {
+				s.SetSelected("Repaired")
+			}
+		})
+		confirm := findButton(dlg, "Complete")
+		if confirm == nil {
+			b.Fatal("no Complete in the dialog")
+		}
+		test.Tap(confirm)
+		w.Canvas().Capture()
+
+		b.StopTimer()
+		if got, err := deps.Tickets.TicketDetail(ctx, tk.ID); err != nil || got.Ticket.Status != app.StatusCompleted {
+			b.Fatalf("not completed: %v %v", got.Ticket.Status, err)
+		}
+		if !strings.Contains(labels(term.Detail().Object()), tk.Number+" · Completed") {
+			b.Fatalf("the detail does not show %s completed", tk.Number)
+		}
+		for _, row := range term.List().Tickets() {
+			if row.ID == tk.ID && row.Status != app.StatusCompleted {
+				b.Fatalf("the list still shows %s as %s", tk.Number, row.Status)
+			}
+		}
+		b.StartTimer()
+	}
+}
+
+// findButton is the first button under o reading text.
+func findButton(o fyne.CanvasObject, text string) *widget.Button {
+	var found *widget.Button
+	walk(o, func(c fyne.CanvasObject) {
+		if b, ok := c.(*widget.Button); ok && b.Text == text && found == nil && b.Visible() {
+			found = b
+		}
+	})
+	return found
 }
