@@ -78,17 +78,22 @@ type ExtendedPlan struct {
 // RuleSet is the warranty rules, rates and taxes of one country, versioned
 // as server-owned reference data. A decision records the version it used.
 type RuleSet struct {
-	ID          string         `json:"id"` // e.g. "CN"
-	Version     int            `json:"version"`
-	Country     string         `json:"country"`
-	Currency    string         `json:"currency"`
-	TaxBasisPts int            `json:"tax_basis_points"` // 1300 = 13 %
-	TaxName     string         `json:"tax_name"`         // "VAT", "增值税"
-	LabourRate  Money          `json:"labour_rate"`      // per hour
-	CallOutFee  Money          `json:"call_out_fee"`     // on-site visits
-	Rules       []WarrantyRule `json:"rules"`
-	Plans       []ExtendedPlan `json:"plans,omitempty"`
-	EffectiveAt time.Time      `json:"effective_at"`
+	ID      string `json:"id"` // e.g. "CN"
+	Version int    `json:"version"`
+	// Names is the rule set's name for people, by language tag ("en",
+	// "zh-Hans"): server data, so the server carries each language. The
+	// English one is required; rule sets stored before names existed have
+	// none, and NameFor falls back to the ID for them.
+	Names       map[string]string `json:"names,omitempty"`
+	Country     string            `json:"country"`
+	Currency    string            `json:"currency"`
+	TaxBasisPts int               `json:"tax_basis_points"` // 1300 = 13 %
+	TaxName     string            `json:"tax_name"`         // "VAT", "增值税"
+	LabourRate  Money             `json:"labour_rate"`      // per hour
+	CallOutFee  Money             `json:"call_out_fee"`     // on-site visits
+	Rules       []WarrantyRule    `json:"rules"`
+	Plans       []ExtendedPlan    `json:"plans,omitempty"`
+	EffectiveAt time.Time         `json:"effective_at"`
 }
 
 // ChargeKind is what a charge line is for.
@@ -194,6 +199,9 @@ func (rs *RuleSet) Validate() error {
 	case rs.TaxBasisPts > 10000:
 		return bad("the tax rate is above 100 %")
 	}
+	if err := checkNames(rs.Names, bad); err != nil {
+		return err
+	}
 	if err := checkRuleSet(*rs); err != nil {
 		return err
 	}
@@ -263,6 +271,104 @@ func (rs *RuleSet) Validate() error {
 		}
 	}
 	return nil
+}
+
+// NameFor returns the rule set's name in the language tag lang (as the
+// user's locale gives it: "zh-Hans-CN", "zh_CN", "fr"): the name of the
+// tag itself, else of its shortest prefix, else of another tag of the
+// same language (a "zh-CN" user reads "zh-Hans"), else the English name,
+// else the ID. Tags compare without regard to case.
+func (rs RuleSet) NameFor(lang string) string {
+	if len(rs.Names) == 0 {
+		return rs.ID
+	}
+	want := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(lang), "_", "-"))
+	name := func(tag string) (string, bool) {
+		for t, n := range rs.Names {
+			if strings.EqualFold(t, tag) {
+				return n, true
+			}
+		}
+		return "", false
+	}
+	for tag := want; tag != ""; {
+		if n, ok := name(tag); ok {
+			return n
+		}
+		i := strings.LastIndexByte(tag, '-')
+		if i < 0 {
+			break
+		}
+		tag = tag[:i]
+	}
+	// Another tag of the same language: the smallest, so the choice does
+	// not depend on the map's order.
+	primary, _, _ := strings.Cut(want, "-")
+	best := ""
+	for t := range rs.Names {
+		p, _, _ := strings.Cut(strings.ToLower(t), "-")
+		if primary != "" && p == primary && (best == "" || t < best) {
+			best = t
+		}
+	}
+	if best != "" {
+		return rs.Names[best]
+	}
+	if n, ok := name("en"); ok {
+		return n
+	}
+	return rs.ID
+}
+
+// checkNames refuses a set of names without an English one, over
+// MaxNameLangs languages, with a tag that is not a language tag (or
+// appears twice in another case), or with a name that is empty, too long
+// or not one line of text.
+func checkNames(names map[string]string, bad func(string) error) error {
+	if len(names) > MaxNameLangs {
+		return bad("it has names in more than " + strconv.Itoa(MaxNameLangs) + " languages")
+	}
+	seen := map[string]bool{}
+	for tag, name := range names {
+		if !validLangTag(tag) {
+			return bad("the name language " + strconv.Quote(tag) + " is not a language tag such as en or zh-Hans")
+		}
+		if seen[strings.ToLower(tag)] {
+			return bad("the name language " + strconv.Quote(tag) + " appears twice")
+		}
+		seen[strings.ToLower(tag)] = true
+		if strings.TrimSpace(name) == "" {
+			return bad("the name in " + strconv.Quote(tag) + " is empty")
+		}
+		if err := checkName("names."+tag, name); err != nil {
+			return err
+		}
+	}
+	if !seen["en"] {
+		return bad("it needs an English name (names.en)")
+	}
+	return nil
+}
+
+// validLangTag reports whether s looks like a BCP 47 language tag: a
+// language of 2 or 3 letters, then subtags of 1 to 8 letters or digits,
+// joined by '-', 35 bytes at most.
+func validLangTag(s string) bool {
+	if len(s) > 35 {
+		return false
+	}
+	for i, sub := range strings.Split(s, "-") {
+		if len(sub) < 1 || len(sub) > 8 || i == 0 && (len(sub) < 2 || len(sub) > 3) {
+			return false
+		}
+		for _, c := range sub {
+			letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+			if !letter && (i == 0 || c < '0' || c > '9') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // checkPeriods says what is wrong with a period map, or "".

@@ -36,8 +36,15 @@ func RuleSets() []app.RuleSet {
 
 func cn() app.RuleSet {
 	return app.RuleSet{
-		ID:          "CN",
-		Version:     1,
+		ID:      "CN",
+		Version: 1,
+		Names: map[string]string{
+			"en":      "China three guarantees (三包)",
+			"zh-Hans": "中国三包规定",
+			"fr":      "Trois garanties de Chine (三包)",
+			"es":      "Tres garantías de China (三包)",
+			"pt":      "Três garantias da China (三包)",
+		},
 		Country:     "CN",
 		Currency:    "CNY",
 		TaxBasisPts: 1300,
@@ -151,8 +158,15 @@ func de() app.RuleSet {
 		}
 	}
 	return app.RuleSet{
-		ID:          "DE",
-		Version:     1,
+		ID:      "DE",
+		Version: 1,
+		Names: map[string]string{
+			"en":      "German legal guarantee (EU 2019/771)",
+			"zh-Hans": "德国法定保修（欧盟 2019/771 指令）",
+			"fr":      "Garantie légale allemande (UE 2019/771)",
+			"es":      "Garantía legal alemana (UE 2019/771)",
+			"pt":      "Garantia legal alemã (UE 2019/771)",
+		},
 		Country:     "DE",
 		Currency:    "EUR",
 		TaxBasisPts: 1900,
@@ -203,8 +217,15 @@ func ng() app.RuleSet {
 		}
 	}
 	return app.RuleSet{
-		ID:          "NG",
-		Version:     1,
+		ID:      "NG",
+		Version: 1,
+		Names: map[string]string{
+			"en":      "Nigerian manufacturer warranty (FCCPA 2018)",
+			"zh-Hans": "尼日利亚制造商保修（2018 年联邦竞争与消费者保护法）",
+			"fr":      "Garantie constructeur au Nigeria (FCCPA 2018)",
+			"es":      "Garantía del fabricante en Nigeria (FCCPA 2018)",
+			"pt":      "Garantia do fabricante na Nigéria (FCCPA 2018)",
+		},
 		Country:     "NG",
 		Currency:    "NGN",
 		TaxBasisPts: 750,
