@@ -100,6 +100,12 @@ func TestValidateBounds(t *testing.T) {
 		"RulesNameTagTwice":      {rules(func(rs *app.RuleSet) { rs.Names["ZH-hans"] = "x" }), "warranty.invalid"},
 		"RulesNamesAtBound":      {rules(func(rs *app.RuleSet) { addNames(rs.Names, app.MaxNameLangs) }), ""},
 		"RulesNamesOverBound":    {rules(func(rs *app.RuleSet) { addNames(rs.Names, app.MaxNameLangs+1) }), "warranty.invalid"},
+		"RulesLegalBasisTexts":   {rules(func(rs *app.RuleSet) { legal(rs, map[string]string{"zh-Hans": "三包", "fr": "Trois garanties"}) }), ""},
+		"RulesLegalBasisNoEN":    {rules(func(rs *app.RuleSet) { legal(rs, map[string]string{"zh-Hans": "三包"}); rs.Rules[0].LegalBasis = "" }), "warranty.invalid"},
+		"RulesLegalBasisBadTag":  {rules(func(rs *app.RuleSet) { legal(rs, map[string]string{"zh_Hans": "三包"}) }), "warranty.invalid"},
+		"RulesLegalBasisEmpty":   {rules(func(rs *app.RuleSet) { legal(rs, map[string]string{"fr": ""}) }), "warranty.invalid"},
+		"RulesLegalBasisLong":    {rules(func(rs *app.RuleSet) { legal(rs, map[string]string{"fr": strings.Repeat("x", app.MaxNameLen+1)}) }), "mutation.too_long"},
+		"RulesLegalBasisTooMany": {rules(func(rs *app.RuleSet) { m := map[string]string{}; addNames(m, app.MaxNameLangs+1); legal(rs, m) }), "warranty.invalid"},
 		"RulesHugeLegalBasis":    {rules(func(rs *app.RuleSet) { rs.Rules[0].LegalBasis = huge }), "mutation.too_long"},
 		"TicketHugeFault":        {&app.Ticket{ID: "t", Number: "N", Kind: app.KindOnSite, Product: app.Product{Category: app.CategoryPhone}, Customer: app.Customer{Name: "C"}, Priority: app.PriorityNormal, Status: app.StatusAssigned, Fault: huge}, "mutation.too_long"},
 		"TicketFaultAtBound":     {&app.Ticket{ID: "t", Number: "N", Kind: app.KindOnSite, Product: app.Product{Category: app.CategoryPhone}, Customer: app.Customer{Name: "C"}, Priority: app.PriorityNormal, Status: app.StatusAssigned, Fault: strings.Repeat("f", app.MaxTextLen)}, ""},
@@ -116,6 +122,43 @@ func TestValidateBounds(t *testing.T) {
 			e := app.AsError(err)
 			if e == nil || e.Code != app.EINVALID || e.Key != tc.key {
 				t.Fatalf("got %v (%+v), want EINVALID %s", err, e, tc.key)
+			}
+		})
+	}
+}
+
+// legal gives the first rule an English legal basis and texts in other
+// languages.
+func legal(rs *app.RuleSet, texts map[string]string) {
+	rs.Rules[0].LegalBasis = "China three guarantees"
+	rs.Rules[0].LegalBasisTexts = texts
+}
+
+// TestLegalBasisFor: the legal basis of the rule Decide would apply, in
+// the user's language, else English; none when no rule matches.
+func TestLegalBasisFor(t *testing.T) {
+	rs := app.RuleSet{ID: "CN", Rules: []app.WarrantyRule{
+		{Category: app.CategoryPhone, LegalBasis: "Phones", LegalBasisTexts: map[string]string{"zh-Hans": "手机", "fr": "Téléphones"}},
+		{Category: app.CategoryPhone, Brand: "Huawei", LegalBasis: "Huawei promise", LegalBasisTexts: map[string]string{"zh-Hans": "华为承诺"}},
+		{Category: app.CategoryPC, LegalBasis: "Computers"},
+	}}
+	tests := []struct {
+		name    string
+		product app.Product
+		lang    string
+		want    string
+	}{
+		{"GeneralRuleChinese", app.Product{Category: app.CategoryPhone, Brand: "Xiaomi"}, "zh-Hans-CN", "手机"},
+		{"GeneralRuleFrench", app.Product{Category: app.CategoryPhone, Brand: "Xiaomi"}, "fr", "Téléphones"},
+		{"BrandRuleWins", app.Product{Category: app.CategoryPhone, Brand: "huawei"}, "zh-CN", "华为承诺"},
+		{"BrandRuleNoFrenchIsEnglish", app.Product{Category: app.CategoryPhone, Brand: "Huawei"}, "fr", "Huawei promise"},
+		{"NoTextsIsEnglish", app.Product{Category: app.CategoryPC}, "zh", "Computers"},
+		{"NoRule", app.Product{Category: app.CategoryServer}, "zh", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := rs.LegalBasisFor(tc.product, tc.lang); got != tc.want {
+				t.Errorf("LegalBasisFor(%+v, %q) = %q, want %q", tc.product, tc.lang, got, tc.want)
 			}
 		})
 	}

@@ -61,6 +61,9 @@ type WarrantyRule struct {
 	Remedies         []RemedyWindow `json:"remedies,omitempty"`
 	Exclusions       []Exclusion    `json:"exclusions,omitempty"`
 	LegalBasis       string         `json:"legal_basis,omitempty"` // e.g. "China three guarantees", "EU 2019/771"
+	// LegalBasisTexts is LegalBasis in other languages, by language tag,
+	// bounded as RuleSet.Names; LegalBasis stays the English text.
+	LegalBasisTexts map[string]string `json:"legal_basis_texts,omitempty"`
 }
 
 // ExtendedPlan is an extended warranty bought on top of the rule's cover.
@@ -199,8 +202,11 @@ func (rs *RuleSet) Validate() error {
 	case rs.TaxBasisPts > 10000:
 		return bad("the tax rate is above 100 %")
 	}
-	if err := checkNames(rs.Names, bad); err != nil {
+	if err := checkNames("names", rs.Names, bad); err != nil {
 		return err
+	}
+	if !hasTag(rs.Names, "en") {
+		return bad("it needs an English name (names.en)")
 	}
 	if err := checkRuleSet(*rs); err != nil {
 		return err
@@ -224,6 +230,12 @@ func (rs *RuleSet) Validate() error {
 			if err := checkName(f[0], f[1]); err != nil {
 				return err
 			}
+		}
+		if err := checkNames("legal_basis_texts", r.LegalBasisTexts, bad); err != nil {
+			return err
+		}
+		if len(r.LegalBasisTexts) > 0 && r.LegalBasis == "" {
+			return bad("a rule has legal_basis_texts without the English legal_basis")
 		}
 		if why := checkPeriods(r.Periods); why != "" {
 			return bad(why)
@@ -279,12 +291,36 @@ func (rs *RuleSet) Validate() error {
 // same language (a "zh-CN" user reads "zh-Hans"), else the English name,
 // else the ID. Tags compare without regard to case.
 func (rs RuleSet) NameFor(lang string) string {
-	if len(rs.Names) == 0 {
-		return rs.ID
+	if n, ok := textFor(rs.Names, lang); ok {
+		return n
+	}
+	return rs.ID
+}
+
+// LegalBasisFor returns the legal basis of the rule Decide applies to p,
+// in the language tag lang as NameFor picks it, else in English; "" when
+// no rule matches.
+func (rs RuleSet) LegalBasisFor(p Product, lang string) string {
+	r := matchRule(rs.Rules, p)
+	if r == nil {
+		return ""
+	}
+	if t, ok := textFor(r.LegalBasisTexts, lang); ok {
+		return t
+	}
+	return r.LegalBasis
+}
+
+// textFor picks from texts by language tag the text of lang, else of its
+// shortest prefix, else of another tag of the same language, else the
+// English one; false when none fits.
+func textFor(texts map[string]string, lang string) (string, bool) {
+	if len(texts) == 0 {
+		return "", false
 	}
 	want := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(lang), "_", "-"))
-	name := func(tag string) (string, bool) {
-		for t, n := range rs.Names {
+	of := func(tag string) (string, bool) {
+		for t, n := range texts {
 			if strings.EqualFold(t, tag) {
 				return n, true
 			}
@@ -292,8 +328,8 @@ func (rs RuleSet) NameFor(lang string) string {
 		return "", false
 	}
 	for tag := want; tag != ""; {
-		if n, ok := name(tag); ok {
-			return n
+		if n, ok := of(tag); ok {
+			return n, true
 		}
 		i := strings.LastIndexByte(tag, '-')
 		if i < 0 {
@@ -305,49 +341,53 @@ func (rs RuleSet) NameFor(lang string) string {
 	// not depend on the map's order.
 	primary, _, _ := strings.Cut(want, "-")
 	best := ""
-	for t := range rs.Names {
+	for t := range texts {
 		p, _, _ := strings.Cut(strings.ToLower(t), "-")
 		if primary != "" && p == primary && (best == "" || t < best) {
 			best = t
 		}
 	}
 	if best != "" {
-		return rs.Names[best]
+		return texts[best], true
 	}
-	if n, ok := name("en"); ok {
-		return n
-	}
-	return rs.ID
+	return of("en")
 }
 
-// checkNames refuses a set of names without an English one, over
+// checkNames refuses texts by language tag (names, legal bases) over
 // MaxNameLangs languages, with a tag that is not a language tag (or
-// appears twice in another case), or with a name that is empty, too long
-// or not one line of text.
-func checkNames(names map[string]string, bad func(string) error) error {
-	if len(names) > MaxNameLangs {
-		return bad("it has names in more than " + strconv.Itoa(MaxNameLangs) + " languages")
+// appears twice in another case), or with a text that is empty, too long
+// or not one line.
+func checkNames(field string, texts map[string]string, bad func(string) error) error {
+	if len(texts) > MaxNameLangs {
+		return bad(field + " has more than " + strconv.Itoa(MaxNameLangs) + " languages")
 	}
 	seen := map[string]bool{}
-	for tag, name := range names {
+	for tag, text := range texts {
 		if !validLangTag(tag) {
-			return bad("the name language " + strconv.Quote(tag) + " is not a language tag such as en or zh-Hans")
+			return bad(field + ": " + strconv.Quote(tag) + " is not a language tag such as en or zh-Hans")
 		}
 		if seen[strings.ToLower(tag)] {
-			return bad("the name language " + strconv.Quote(tag) + " appears twice")
+			return bad(field + ": the language " + strconv.Quote(tag) + " appears twice")
 		}
 		seen[strings.ToLower(tag)] = true
-		if strings.TrimSpace(name) == "" {
-			return bad("the name in " + strconv.Quote(tag) + " is empty")
+		if strings.TrimSpace(text) == "" {
+			return bad(field + ": the text in " + strconv.Quote(tag) + " is empty")
 		}
-		if err := checkName("names."+tag, name); err != nil {
+		if err := checkName(field+"."+tag, text); err != nil {
 			return err
 		}
 	}
-	if !seen["en"] {
-		return bad("it needs an English name (names.en)")
-	}
 	return nil
+}
+
+// hasTag reports whether texts has the language tag, in any case.
+func hasTag(texts map[string]string, tag string) bool {
+	for t := range texts {
+		if strings.EqualFold(t, tag) {
+			return true
+		}
+	}
+	return false
 }
 
 // validLangTag reports whether s looks like a BCP 47 language tag: a
