@@ -150,12 +150,17 @@ func (v *TicketDetailView) load(id app.TicketID) (ticketView, error) {
 	if err != nil {
 		tv.decErr = err
 	} else {
-		// The rule set is server data named in each language; app's
-		// reasons carry its ID, the user reads its name.
-		tv.rules = rs.NameFor(lang.SystemLocale().String())
+		// The rule set and its legal bases are server data in each
+		// language; app's reasons carry the ID and the English basis, the
+		// user reads them in their language.
+		locale := lang.SystemLocale().String()
+		tv.rules = rs.NameFor(locale)
 		for _, r := range dec.Reasons {
 			if r.Data["RuleSet"] == rs.ID {
 				r.Data["RuleSet"] = tv.rules
+			}
+			if _, ok := r.Data["LegalBasis"]; ok {
+				r.Data["LegalBasis"] = rs.LegalBasisFor(tv.detail.Ticket.Product, locale)
 			}
 		}
 		tv.decision = &dec

@@ -13,8 +13,8 @@ import (
 )
 
 // TestRuleSetNameInUserLanguage: the warranty decision names the rule set
-// in the user's language (the server's names), not by its ID or in
-// English.
+// and its legal basis in the user's language (the server's texts), not by
+// its ID or in English.
 func TestRuleSetNameInUserLanguage(t *testing.T) {
 	tests := []struct {
 		lang      string
@@ -37,11 +37,23 @@ func TestRuleSetNameInUserLanguage(t *testing.T) {
 			term := ui.NewTerminal(context.Background(), deps)
 			w := test.NewTempWindow(t, term.Object())
 			w.Resize(fyne.NewSize(1280, 800))
-			if len(term.List().Tickets()) == 0 {
+			today := term.List().Tickets()
+			if len(today) == 0 {
 				t.Fatal("the demo technician has no tickets today")
 			}
 			term.List().Select(0)
 			shown := labels(term.Detail().Object())
+			// The legal basis of the rule that applies, in the user's
+			// language (English stays English).
+			rs, err := deps.Warranty.RuleSet(t.Context(), today[0].Country)
+			if err != nil {
+				t.Fatal(err)
+			}
+			english := rs.LegalBasisFor(today[0].Product, "en")
+			basis := rs.LegalBasisFor(today[0].Product, tc.lang)
+			if english == "" || !strings.Contains(shown, basis) || tc.lang != "en" && (basis == english || strings.Contains(shown, english)) {
+				t.Errorf("the legal basis in %s is %q (English %q); shown:\n%s", tc.lang, basis, english, shown)
+			}
 			if !strings.Contains(shown, tc.want) || !strings.Contains(shown, tc.rulesLine) {
 				t.Errorf("the decision does not name the rules %q (line %q):\n%s", tc.want, tc.rulesLine, shown)
 			}
