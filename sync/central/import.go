@@ -319,7 +319,8 @@ func (db *DB) checkStockRefs(ctx context.Context, tenant string, ms []app.StockM
 // main_months, battery_months, accessory_months, no_proof_grace_days,
 // refund_days, exchange_days, exclusions (";"-separated), legal_basis,
 // and the rule set's name in each language as name_<tag> (name_en,
-// name_zh-Hans, ...; app requires name_en).
+// name_zh-Hans, ...; app requires name_en), and the rule's legal basis
+// in other languages as legal_basis_<tag>.
 func parseRulesCSV(data []byte) ([]app.RuleSet, error) {
 	var sets []app.RuleSet
 	index := map[string]int{}
@@ -359,6 +360,14 @@ func parseRulesCSV(data []byte) ([]app.RuleSet, error) {
 		}
 		rule := app.WarrantyRule{Category: app.Category(strings.ToLower(f["category"])), Brand: f["brand"], Model: f["model"],
 			Periods: map[app.ComponentClass]app.Period{}, LegalBasis: f["legal_basis"]}
+		for col, v := range f {
+			if tag, ok := strings.CutPrefix(col, "legal_basis_"); ok && v != "" {
+				if rule.LegalBasisTexts == nil {
+					rule.LegalBasisTexts = map[string]string{}
+				}
+				rule.LegalBasisTexts[tag] = v
+			}
+		}
 		if !rule.Category.Valid() {
 			return rowError("unknown category %q", f["category"])
 		}
