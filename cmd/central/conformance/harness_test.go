@@ -724,6 +724,11 @@ type ruleSet struct {
 	Version int               `json:"version"`
 	Country string            `json:"country"`
 	Names   map[string]string `json:"names"`
+	Rules   []struct {
+		Category        string            `json:"category"`
+		LegalBasis      string            `json:"legal_basis"`
+		LegalBasisTexts map[string]string `json:"legal_basis_texts"`
+	} `json:"rules"`
 }
 
 type movement struct {

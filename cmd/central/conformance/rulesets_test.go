@@ -7,8 +7,8 @@ import (
 	"testing"
 )
 
-// A rule set imported with its names in several languages reaches the
-// technician's device with every name (PROTOCOL.md, "A rule set" and the
+// A rule set imported with its names and legal bases in several languages
+// reaches the technician's device with every text (PROTOCOL.md, "A rule set" and the
 // rules CSV); a file without an English name is refused and changes
 // nothing; a higher version replaces the names.
 func TestRuleSetNamesReachTheDevice(t *testing.T) {
@@ -22,8 +22,8 @@ func TestRuleSetNamesReachTheDevice(t *testing.T) {
 
 		id := name("rules")
 		csv := func(version int, names string) []byte {
-			return []byte(fmt.Sprintf("rule_set,version,country,currency,category,unit_months,name_en,name_zh-Hans,name_fr\n"+
-				"%s,%d,%s,CNY,phone,12,%s\n%s,%d,%s,CNY,pc,24,%s\n", id, version, country, names, id, version, country, names))
+			return []byte(fmt.Sprintf("rule_set,version,country,currency,category,unit_months,legal_basis,legal_basis_zh-Hans,name_en,name_zh-Hans,name_fr\n"+
+				"%s,%d,%s,CNY,phone,12,Phone law,手机法规,%s\n%s,%d,%s,CNY,pc,24,PC law,,%s\n", id, version, country, names, id, version, country, names))
 		}
 		var rows struct {
 			Rows int `json:"rows"`
@@ -36,6 +36,10 @@ func TestRuleSetNamesReachTheDevice(t *testing.T) {
 		want := map[string]string{"en": "Three guarantees", "zh-hans": "三包", "fr": "Trois garanties"}
 		if len(got.RuleSets) != 1 || got.RuleSets[0].ID != id || got.RuleSets[0].Version != 1 || !maps.Equal(got.RuleSets[0].Names, want) {
 			t.Fatalf("pulled rule sets %+v, want %s v1 named %v", got.RuleSets, id, want)
+		}
+		if rules := got.RuleSets[0].Rules; len(rules) != 2 || rules[0].LegalBasis != "Phone law" || !maps.Equal(rules[0].LegalBasisTexts, map[string]string{"zh-hans": "手机法规"}) ||
+			rules[1].LegalBasis != "PC law" || len(rules[1].LegalBasisTexts) != 0 {
+			t.Errorf("pulled rules %+v, want the phone rule's legal basis in English and Chinese, the PC rule's in English", rules)
 		}
 		cursor = next
 
