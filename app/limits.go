@@ -32,6 +32,9 @@ const (
 	// MaxListLen bounds a list inside one record (a part's compatible
 	// models, its prices, a rule set's rules and plans).
 	MaxListLen = 1000
+	// MaxNameLangs bounds the languages of one name the server gives in
+	// several (a rule set's names).
+	MaxNameLangs = 10
 	// MaxCaptionLen bounds a photo's caption, in bytes.
 	MaxCaptionLen = 500
 	// MaxRepairMinutes bounds one repair log entry: a day's work. Longer

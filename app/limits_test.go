@@ -34,6 +34,7 @@ func TestValidateBounds(t *testing.T) {
 	}
 	rules := func(f func(*app.RuleSet)) *app.RuleSet {
 		rs := &app.RuleSet{ID: "CN", Version: 1, Country: "CN", Currency: "CNY", TaxBasisPts: 1300,
+			Names:      map[string]string{"en": "China three guarantees", "zh-Hans": "中国三包"},
 			LabourRate: app.Money{Amount: 6000, Currency: "CNY"},
 			Rules: []app.WarrantyRule{{Category: app.CategoryPhone, Periods: map[app.ComponentClass]app.Period{app.ClassUnit: {Months: 12}},
 				Remedies: []app.RemedyWindow{{Remedy: app.RemedyRefund, Days: 7}}, Exclusions: []app.Exclusion{app.ExcludeLiquid}}}}
@@ -84,6 +85,27 @@ func TestValidateBounds(t *testing.T) {
 		"RulesPeriodOverflow":    {rules(func(rs *app.RuleSet) { rs.Rules[0].Periods[app.ClassUnit] = app.Period{Months: math.MaxInt32} }), "warranty.invalid"},
 		"RulesTaxOver100":        {rules(func(rs *app.RuleSet) { rs.TaxBasisPts = 10001 }), "warranty.invalid"},
 		"RulesRateOverflow":      {rules(func(rs *app.RuleSet) { rs.LabourRate.Amount = math.MaxInt64 }), "money.out_of_range"},
+		"RulesNoNames":           {rules(func(rs *app.RuleSet) { rs.Names = nil }), "warranty.invalid"},
+		"RulesNoEnglishName":     {rules(func(rs *app.RuleSet) { delete(rs.Names, "en") }), "warranty.invalid"},
+		"RulesEnglishUpperCase":  {rules(func(rs *app.RuleSet) { rs.Names = map[string]string{"EN": "China"} }), ""},
+		"RulesEmptyName":         {rules(func(rs *app.RuleSet) { rs.Names["fr"] = " " }), "warranty.invalid"},
+		"RulesNameAtBound":       {rules(func(rs *app.RuleSet) { rs.Names["fr"] = strings.Repeat("é", app.MaxNameLen/2) }), ""},
+		"RulesNameOverBound":     {rules(func(rs *app.RuleSet) { rs.Names["fr"] = strings.Repeat("x", app.MaxNameLen+1) }), "mutation.too_long"},
+		"RulesNameControl":       {rules(func(rs *app.RuleSet) { rs.Names["fr"] = "a\nb" }), "field.control_chars"},
+		"RulesNameNotUTF8":       {rules(func(rs *app.RuleSet) { rs.Names["fr"] = "\xff" }), "field.control_chars"},
+		"RulesNameBadTag":        {rules(func(rs *app.RuleSet) { rs.Names["chinese!"] = "x" }), "warranty.invalid"},
+		"RulesNameEmptyTag":      {rules(func(rs *app.RuleSet) { rs.Names[""] = "x" }), "warranty.invalid"},
+		"RulesNameDigitLanguage": {rules(func(rs *app.RuleSet) { rs.Names["e1"] = "x" }), "warranty.invalid"},
+		"RulesNameLongTag":       {rules(func(rs *app.RuleSet) { rs.Names["en-"+strings.Repeat("abcdefgh-", 4)+"x"] = "x" }), "warranty.invalid"},
+		"RulesNameTagTwice":      {rules(func(rs *app.RuleSet) { rs.Names["ZH-hans"] = "x" }), "warranty.invalid"},
+		"RulesNamesAtBound":      {rules(func(rs *app.RuleSet) { addNames(rs.Names, app.MaxNameLangs) }), ""},
+		"RulesNamesOverBound":    {rules(func(rs *app.RuleSet) { addNames(rs.Names, app.MaxNameLangs+1) }), "warranty.invalid"},
+		"RulesLegalBasisTexts":   {rules(func(rs *app.RuleSet) { legal(rs, map[string]string{"zh-Hans": "三包", "fr": "Trois garanties"}) }), ""},
+		"RulesLegalBasisNoEN":    {rules(func(rs *app.RuleSet) { legal(rs, map[string]string{"zh-Hans": "三包"}); rs.Rules[0].LegalBasis = "" }), "warranty.invalid"},
+		"RulesLegalBasisBadTag":  {rules(func(rs *app.RuleSet) { legal(rs, map[string]string{"zh_Hans": "三包"}) }), "warranty.invalid"},
+		"RulesLegalBasisEmpty":   {rules(func(rs *app.RuleSet) { legal(rs, map[string]string{"fr": ""}) }), "warranty.invalid"},
+		"RulesLegalBasisLong":    {rules(func(rs *app.RuleSet) { legal(rs, map[string]string{"fr": strings.Repeat("x", app.MaxNameLen+1)}) }), "mutation.too_long"},
+		"RulesLegalBasisTooMany": {rules(func(rs *app.RuleSet) { m := map[string]string{}; addNames(m, app.MaxNameLangs+1); legal(rs, m) }), "warranty.invalid"},
 		"RulesHugeLegalBasis":    {rules(func(rs *app.RuleSet) { rs.Rules[0].LegalBasis = huge }), "mutation.too_long"},
 		"TicketHugeFault":        {&app.Ticket{ID: "t", Number: "N", Kind: app.KindOnSite, Product: app.Product{Category: app.CategoryPhone}, Customer: app.Customer{Name: "C"}, Priority: app.PriorityNormal, Status: app.StatusAssigned, Fault: huge}, "mutation.too_long"},
 		"TicketFaultAtBound":     {&app.Ticket{ID: "t", Number: "N", Kind: app.KindOnSite, Product: app.Product{Category: app.CategoryPhone}, Customer: app.Customer{Name: "C"}, Priority: app.PriorityNormal, Status: app.StatusAssigned, Fault: strings.Repeat("f", app.MaxTextLen)}, ""},
@@ -100,6 +122,84 @@ func TestValidateBounds(t *testing.T) {
 			e := app.AsError(err)
 			if e == nil || e.Code != app.EINVALID || e.Key != tc.key {
 				t.Fatalf("got %v (%+v), want EINVALID %s", err, e, tc.key)
+			}
+		})
+	}
+}
+
+// legal gives the first rule an English legal basis and texts in other
+// languages.
+func legal(rs *app.RuleSet, texts map[string]string) {
+	rs.Rules[0].LegalBasis = "China three guarantees"
+	rs.Rules[0].LegalBasisTexts = texts
+}
+
+// TestLegalBasisFor: the legal basis of the rule Decide would apply, in
+// the user's language, else English; none when no rule matches.
+func TestLegalBasisFor(t *testing.T) {
+	rs := app.RuleSet{ID: "CN", Rules: []app.WarrantyRule{
+		{Category: app.CategoryPhone, LegalBasis: "Phones", LegalBasisTexts: map[string]string{"zh-Hans": "手机", "fr": "Téléphones"}},
+		{Category: app.CategoryPhone, Brand: "Huawei", LegalBasis: "Huawei promise", LegalBasisTexts: map[string]string{"zh-Hans": "华为承诺"}},
+		{Category: app.CategoryPC, LegalBasis: "Computers"},
+	}}
+	tests := []struct {
+		name    string
+		product app.Product
+		lang    string
+		want    string
+	}{
+		{"GeneralRuleChinese", app.Product{Category: app.CategoryPhone, Brand: "Xiaomi"}, "zh-Hans-CN", "手机"},
+		{"GeneralRuleFrench", app.Product{Category: app.CategoryPhone, Brand: "Xiaomi"}, "fr", "Téléphones"},
+		{"BrandRuleWins", app.Product{Category: app.CategoryPhone, Brand: "huawei"}, "zh-CN", "华为承诺"},
+		{"BrandRuleNoFrenchIsEnglish", app.Product{Category: app.CategoryPhone, Brand: "Huawei"}, "fr", "Huawei promise"},
+		{"NoTextsIsEnglish", app.Product{Category: app.CategoryPC}, "zh", "Computers"},
+		{"NoRule", app.Product{Category: app.CategoryServer}, "zh", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := rs.LegalBasisFor(tc.product, tc.lang); got != tc.want {
+				t.Errorf("LegalBasisFor(%+v, %q) = %q, want %q", tc.product, tc.lang, got, tc.want)
+			}
+		})
+	}
+}
+
+// addNames fills names up to n languages with made-up tags "xa", "xb", ...
+func addNames(names map[string]string, n int) {
+	for c := 'a'; len(names) < n; c++ {
+		names["x"+string(c)] = "name " + string(c)
+	}
+}
+
+// TestRuleSetNameFor: the user's language, then a prefix, then another
+// tag of the language, then English, then the ID.
+func TestRuleSetNameFor(t *testing.T) {
+	all := map[string]string{"en": "China three guarantees", "zh-Hans": "中国三包", "fr": "Trois garanties (Chine)", "pt-BR": "Três garantias (China)", "pt-PT": "Três garantias"}
+	tests := []struct {
+		name  string
+		names map[string]string
+		lang  string
+		want  string
+	}{
+		{"Exact", all, "fr", "Trois garanties (Chine)"},
+		{"ExactOtherCase", all, "ZH-HANS", "中国三包"},
+		{"LongerTag", all, "zh-Hans-CN", "中国三包"},
+		{"Underscore", all, "fr_FR", "Trois garanties (Chine)"},
+		{"SameLanguageOtherScript", all, "zh-CN", "中国三包"},
+		{"BareLanguage", all, "zh", "中国三包"},
+		{"SameLanguageSmallestTag", all, "pt", "Três garantias (China)"},
+		{"RegionPicksItsOwn", all, "pt-PT", "Três garantias"},
+		{"UnknownFallsBackToEnglish", all, "de-DE", "China three guarantees"},
+		{"EmptyLangFallsBackToEnglish", all, "", "China three guarantees"},
+		{"EnglishUpperCase", map[string]string{"EN": "China"}, "es", "China"},
+		{"OldRowWithoutNames", nil, "zh-Hans", "CN"},
+		{"NoEnglishFallsBackToID", map[string]string{"fr": "Chine"}, "es", "CN"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rs := app.RuleSet{ID: "CN", Names: tc.names}
+			if got := rs.NameFor(tc.lang); got != tc.want {
+				t.Errorf("NameFor(%q) = %q, want %q", tc.lang, got, tc.want)
 			}
 		})
 	}

@@ -61,6 +61,9 @@ type WarrantyRule struct {
 	Remedies         []RemedyWindow `json:"remedies,omitempty"`
 	Exclusions       []Exclusion    `json:"exclusions,omitempty"`
 	LegalBasis       string         `json:"legal_basis,omitempty"` // e.g. "China three guarantees", "EU 2019/771"
+	// LegalBasisTexts is LegalBasis in other languages, by language tag,
+	// bounded as RuleSet.Names; LegalBasis stays the English text.
+	LegalBasisTexts map[string]string `json:"legal_basis_texts,omitempty"`
 }
 
 // ExtendedPlan is an extended warranty bought on top of the rule's cover.
@@ -78,17 +81,22 @@ type ExtendedPlan struct {
 // RuleSet is the warranty rules, rates and taxes of one country, versioned
 // as server-owned reference data. A decision records the version it used.
 type RuleSet struct {
-	ID          string         `json:"id"` // e.g. "CN"
-	Version     int            `json:"version"`
-	Country     string         `json:"country"`
-	Currency    string         `json:"currency"`
-	TaxBasisPts int            `json:"tax_basis_points"` // 1300 = 13 %
-	TaxName     string         `json:"tax_name"`         // "VAT", "增值税"
-	LabourRate  Money          `json:"labour_rate"`      // per hour
-	CallOutFee  Money          `json:"call_out_fee"`     // on-site visits
-	Rules       []WarrantyRule `json:"rules"`
-	Plans       []ExtendedPlan `json:"plans,omitempty"`
-	EffectiveAt time.Time      `json:"effective_at"`
+	ID      string `json:"id"` // e.g. "CN"
+	Version int    `json:"version"`
+	// Names is the rule set's name for people, by language tag ("en",
+	// "zh-Hans"): server data, so the server carries each language. The
+	// English one is required; rule sets stored before names existed have
+	// none, and NameFor falls back to the ID for them.
+	Names       map[string]string `json:"names,omitempty"`
+	Country     string            `json:"country"`
+	Currency    string            `json:"currency"`
+	TaxBasisPts int               `json:"tax_basis_points"` // 1300 = 13 %
+	TaxName     string            `json:"tax_name"`         // "VAT", "增值税"
+	LabourRate  Money             `json:"labour_rate"`      // per hour
+	CallOutFee  Money             `json:"call_out_fee"`     // on-site visits
+	Rules       []WarrantyRule    `json:"rules"`
+	Plans       []ExtendedPlan    `json:"plans,omitempty"`
+	EffectiveAt time.Time         `json:"effective_at"`
 }
 
 // ChargeKind is what a charge line is for.
@@ -194,6 +202,12 @@ func (rs *RuleSet) Validate() error {
 	case rs.TaxBasisPts > 10000:
 		return bad("the tax rate is above 100 %")
 	}
+	if err := checkNames("names", rs.Names, bad); err != nil {
+		return err
+	}
+	if !hasTag(rs.Names, "en") {
+		return bad("it needs an English name (names.en)")
+	}
 	if err := checkRuleSet(*rs); err != nil {
 		return err
 	}
@@ -216,6 +230,12 @@ func (rs *RuleSet) Validate() error {
 			if err := checkName(f[0], f[1]); err != nil {
 				return err
 			}
+		}
+		if err := checkNames("legal_basis_texts", r.LegalBasisTexts, bad); err != nil {
+			return err
+		}
+		if len(r.LegalBasisTexts) > 0 && r.LegalBasis == "" {
+			return bad("a rule has legal_basis_texts without the English legal_basis")
 		}
 		if why := checkPeriods(r.Periods); why != "" {
 			return bad(why)
@@ -263,6 +283,132 @@ func (rs *RuleSet) Validate() error {
 		}
 	}
 	return nil
+}
+
+// NameFor returns the rule set's name in the language tag lang (as the
+// user's locale gives it: "zh-Hans-CN", "zh_CN", "fr"): the name of the
+// tag itself, else of its shortest prefix, else of another tag of the
+// same language (a "zh-CN" user reads "zh-Hans"), else the English name,
+// else the ID. Tags compare without regard to case.
+func (rs RuleSet) NameFor(lang string) string {
+	if n, ok := textFor(rs.Names, lang); ok {
+		return n
+	}
+	return rs.ID
+}
+
+// LegalBasisFor returns the legal basis of the rule Decide applies to p,
+// in the language tag lang as NameFor picks it, else in English; "" when
+// no rule matches.
+func (rs RuleSet) LegalBasisFor(p Product, lang string) string {
+	r := matchRule(rs.Rules, p)
+	if r == nil {
+		return ""
+	}
+	if t, ok := textFor(r.LegalBasisTexts, lang); ok {
+		return t
+	}
+	return r.LegalBasis
+}
+
+// textFor picks from texts by language tag the text of lang, else of its
+// shortest prefix, else of another tag of the same language, else the
+// English one; false when none fits.
+func textFor(texts map[string]string, lang string) (string, bool) {
+	if len(texts) == 0 {
+		return "", false
+	}
+	want := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(lang), "_", "-"))
+	of := func(tag string) (string, bool) {
+		for t, n := range texts {
+			if strings.EqualFold(t, tag) {
+				return n, true
+			}
+		}
+		return "", false
+	}
+	for tag := want; tag != ""; {
+		if n, ok := of(tag); ok {
+			return n, true
+		}
+		i := strings.LastIndexByte(tag, '-')
+		if i < 0 {
+			break
+		}
+		tag = tag[:i]
+	}
+	// Another tag of the same language: the smallest, so the choice does
+	// not depend on the map's order.
+	primary, _, _ := strings.Cut(want, "-")
+	best := ""
+	for t := range texts {
+		p, _, _ := strings.Cut(strings.ToLower(t), "-")
+		if primary != "" && p == primary && (best == "" || t < best) {
+			best = t
+		}
+	}
+	if best != "" {
+		return texts[best], true
+	}
+	return of("en")
+}
+
+// checkNames refuses texts by language tag (names, legal bases) over
+// MaxNameLangs languages, with a tag that is not a language tag (or
+// appears twice in another case), or with a text that is empty, too long
+// or not one line.
+func checkNames(field string, texts map[string]string, bad func(string) error) error {
+	if len(texts) > MaxNameLangs {
+		return bad(field + " has more than " + strconv.Itoa(MaxNameLangs) + " languages")
+	}
+	seen := map[string]bool{}
+	for tag, text := range texts {
+		if !validLangTag(tag) {
+			return bad(field + ": " + strconv.Quote(tag) + " is not a language tag such as en or zh-Hans")
+		}
+		if seen[strings.ToLower(tag)] {
+			return bad(field + ": the language " + strconv.Quote(tag) + " appears twice")
+		}
+		seen[strings.ToLower(tag)] = true
+		if strings.TrimSpace(text) == "" {
+			return bad(field + ": the text in " + strconv.Quote(tag) + " is empty")
+		}
+		if err := checkName(field+"."+tag, text); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// hasTag reports whether texts has the language tag, in any case.
+func hasTag(texts map[string]string, tag string) bool {
+	for t := range texts {
+		if strings.EqualFold(t, tag) {
+			return true
+		}
+	}
+	return false
+}
+
+// validLangTag reports whether s looks like a BCP 47 language tag: a
+// language of 2 or 3 letters, then subtags of 1 to 8 letters or digits,
+// joined by '-', 35 bytes at most.
+func validLangTag(s string) bool {
+	if len(s) > 35 {
+		return false
+	}
+	for i, sub := range strings.Split(s, "-") {
+		if len(sub) < 1 || len(sub) > 8 || i == 0 && (len(sub) < 2 || len(sub) > 3) {
+			return false
+		}
+		for _, c := range sub {
+			letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+			if !letter && (i == 0 || c < '0' || c > '9') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // checkPeriods says what is wrong with a period map, or "".

@@ -91,6 +91,7 @@ type ticketView struct {
 	thumbs   map[string]image.Image // photo thumbnails by SHA-256
 	parts    map[app.PartNumber]app.Part
 	decision *app.Decision
+	rules    string // the rule set's name in the user's language
 	decErr   error
 }
 
@@ -149,6 +150,19 @@ func (v *TicketDetailView) load(id app.TicketID) (ticketView, error) {
 	if err != nil {
 		tv.decErr = err
 	} else {
+		// The rule set and its legal bases are server data in each
+		// language; app's reasons carry the ID and the English basis, the
+		// user reads them in their language.
+		locale := lang.SystemLocale().String()
+		tv.rules = rs.NameFor(locale)
+		for _, r := range dec.Reasons {
+			if r.Data["RuleSet"] == rs.ID {
+				r.Data["RuleSet"] = tv.rules
+			}
+			if _, ok := r.Data["LegalBasis"]; ok {
+				r.Data["LegalBasis"] = rs.LegalBasisFor(tv.detail.Ticket.Product, locale)
+			}
+		}
 		tv.decision = &dec
 	}
 	return tv, nil
@@ -401,7 +415,7 @@ func (v *TicketDetailView) renderDecision(tv ticketView) fyne.CanvasObject {
 	total := widget.NewLabel(lang.X("warranty.total", "Customer pays {{.Total}} (incl. {{.Tax}} tax)", map[string]any{"Total": moneyText(d.Total), "Tax": moneyText(d.Tax)}))
 	total.TextStyle.Bold = true
 	box.Add(total)
-	rules := widget.NewLabel(lang.X("warranty.rules_version", "Rules {{.RuleSet}} v{{.Version}}", map[string]any{"RuleSet": d.RuleSet, "Version": d.RuleSetVersion}))
+	rules := widget.NewLabel(lang.X("warranty.rules_version", "Rules {{.RuleSet}} v{{.Version}}", map[string]any{"RuleSet": tv.rules, "Version": d.RuleSetVersion}))
 	rules.Importance = widget.LowImportance
 	box.Add(rules)
 	return box

@@ -717,3 +717,34 @@ func BenchmarkGenerateDefault(b *testing.B) {
 	}
 	b.ReportMetric(float64(rows), "rows")
 }
+
+// TestRuleSetNames: every demo rule set is named in each of the app's
+// languages, each name its own (not an English copy), and the Chinese
+// name in Chinese characters; so is every rule's legal basis.
+func TestRuleSetNames(t *testing.T) {
+	for _, rs := range RuleSets() {
+		en := rs.Names["en"]
+		if en == "" {
+			t.Errorf("%s: no English name", rs.ID)
+		}
+		for _, tag := range []string{"zh-Hans", "fr", "es", "pt"} {
+			n := rs.Names[tag]
+			if n == "" || n == en {
+				t.Errorf("%s: name in %s is %q (English %q)", rs.ID, tag, n, en)
+			}
+			if got := rs.NameFor(tag); got != n {
+				t.Errorf("%s: NameFor(%s) = %q, want %q", rs.ID, tag, got, n)
+			}
+		}
+		if !strings.ContainsFunc(rs.Names["zh-Hans"], func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+			t.Errorf("%s: the Chinese name %q has no Chinese characters", rs.ID, rs.Names["zh-Hans"])
+		}
+		for _, r := range rs.Rules {
+			for _, tag := range []string{"zh-Hans", "fr", "es", "pt"} {
+				if got := r.LegalBasisTexts[tag]; got == "" || got == r.LegalBasis {
+					t.Errorf("%s %s: legal basis in %s is %q (English %q)", rs.ID, r.Category, tag, got, r.LegalBasis)
+				}
+			}
+		}
+	}
+}

@@ -31,13 +31,82 @@ func cnRemedies() []app.RemedyWindow {
 // simplified: China's three guarantees (三包), the EU two-year legal
 // guarantee, and Nigerian manufacturer warranties. Money is in minor units.
 func RuleSets() []app.RuleSet {
-	return []app.RuleSet{cn(), de(), ng()}
+	sets := []app.RuleSet{cn(), de(), ng()}
+	for _, rs := range sets {
+		for i := range rs.Rules {
+			rs.Rules[i].LegalBasisTexts = legalBasisTexts(rs.Rules[i].LegalBasis)
+		}
+	}
+	return sets
+}
+
+// legalBasisTexts returns the demo legal basis en in the app's other
+// languages (a fresh map), nil for a text it does not know.
+func legalBasisTexts(en string) map[string]string {
+	t, ok := map[string][4]string{ // zh-Hans, fr, es, pt
+		"China three guarantees for mobile phones (移动电话机商品修理更换退货责任规定)": {
+			"移动电话机商品修理更换退货责任规定（三包）",
+			"Trois garanties de Chine pour les téléphones mobiles (移动电话机商品修理更换退货责任规定)",
+			"Tres garantías de China para teléfonos móviles (移动电话机商品修理更换退货责任规定)",
+			"Três garantias da China para celulares (移动电话机商品修理更换退货责任规定)"},
+		"China three guarantees for household appliances (部分商品修理更换退货责任规定)": {
+			"部分商品修理更换退货责任规定（家用电器三包）",
+			"Trois garanties de Chine pour l'électroménager (部分商品修理更换退货责任规定)",
+			"Tres garantías de China para electrodomésticos (部分商品修理更换退货责任规定)",
+			"Três garantias da China para eletrodomésticos (部分商品修理更换退货责任规定)"},
+		"China three guarantees; Haier 5-year main-part promise": {
+			"中国三包；海尔主要部件 5 年保修承诺",
+			"Trois garanties de Chine ; promesse Haier de 5 ans sur les pièces principales",
+			"Tres garantías de China; promesa de Haier de 5 años en las piezas principales",
+			"Três garantias da China; promessa Haier de 5 anos nas peças principais"},
+		"China three guarantees; Haier 10-year inverter compressor promise": {
+			"中国三包；海尔变频压缩机 10 年保修承诺",
+			"Trois garanties de Chine ; promesse Haier de 10 ans sur le compresseur inverter",
+			"Tres garantías de China; promesa de Haier de 10 años en el compresor inverter",
+			"Três garantias da China; promessa Haier de 10 anos no compressor inverter"},
+		"China three guarantees for microcomputers (微型计算机商品修理更换退货责任规定)": {
+			"微型计算机商品修理更换退货责任规定（三包）",
+			"Trois garanties de Chine pour les micro-ordinateurs (微型计算机商品修理更换退货责任规定)",
+			"Tres garantías de China para microcomputadoras (微型计算机商品修理更换退货责任规定)",
+			"Três garantias da China para microcomputadores (微型计算机商品修理更换退货责任规定)"},
+		"Manufacturer warranty (business product, outside 三包)": {
+			"制造商保修（商用产品，不属于三包范围）",
+			"Garantie constructeur (produit professionnel, hors 三包)",
+			"Garantía del fabricante (producto profesional, fuera de 三包)",
+			"Garantia do fabricante (produto empresarial, fora do 三包)"},
+		"EU Directive 2019/771 legal guarantee (BGB §§ 434 ff., 438)": {
+			"欧盟第 2019/771 号指令法定保修（德国民法典第 434 条及以下、第 438 条）",
+			"Garantie légale de la directive UE 2019/771 (BGB §§ 434 et s., 438)",
+			"Garantía legal de la Directiva UE 2019/771 (BGB §§ 434 y ss., 438)",
+			"Garantia legal da Diretiva UE 2019/771 (BGB §§ 434 e segs., 438)"},
+		"Manufacturer warranty (business product)": {
+			"制造商保修（商用产品）",
+			"Garantie constructeur (produit professionnel)",
+			"Garantía del fabricante (producto profesional)",
+			"Garantia do fabricante (produto empresarial)"},
+		"Manufacturer warranty; Federal Competition and Consumer Protection Act 2018": {
+			"制造商保修；2018 年联邦竞争与消费者保护法",
+			"Garantie constructeur ; loi fédérale de 2018 sur la concurrence et la protection des consommateurs",
+			"Garantía del fabricante; Ley Federal de Competencia y Protección del Consumidor de 2018",
+			"Garantia do fabricante; Lei Federal de Concorrência e Proteção do Consumidor de 2018"},
+	}[en]
+	if !ok {
+		return nil
+	}
+	return map[string]string{"zh-Hans": t[0], "fr": t[1], "es": t[2], "pt": t[3]}
 }
 
 func cn() app.RuleSet {
 	return app.RuleSet{
-		ID:          "CN",
-		Version:     1,
+		ID:      "CN",
+		Version: 1,
+		Names: map[string]string{
+			"en":      "China three guarantees (三包)",
+			"zh-Hans": "中国三包规定",
+			"fr":      "Trois garanties de Chine (三包)",
+			"es":      "Tres garantías de China (三包)",
+			"pt":      "Três garantias da China (三包)",
+		},
 		Country:     "CN",
 		Currency:    "CNY",
 		TaxBasisPts: 1300,
@@ -151,8 +220,15 @@ func de() app.RuleSet {
 		}
 	}
 	return app.RuleSet{
-		ID:          "DE",
-		Version:     1,
+		ID:      "DE",
+		Version: 1,
+		Names: map[string]string{
+			"en":      "German legal guarantee (EU 2019/771)",
+			"zh-Hans": "德国法定保修（欧盟 2019/771 指令）",
+			"fr":      "Garantie légale allemande (UE 2019/771)",
+			"es":      "Garantía legal alemana (UE 2019/771)",
+			"pt":      "Garantia legal alemã (UE 2019/771)",
+		},
 		Country:     "DE",
 		Currency:    "EUR",
 		TaxBasisPts: 1900,
@@ -203,8 +279,15 @@ func ng() app.RuleSet {
 		}
 	}
 	return app.RuleSet{
-		ID:          "NG",
-		Version:     1,
+		ID:      "NG",
+		Version: 1,
+		Names: map[string]string{
+			"en":      "Nigerian manufacturer warranty (FCCPA 2018)",
+			"zh-Hans": "尼日利亚制造商保修（2018 年联邦竞争与消费者保护法）",
+			"fr":      "Garantie constructeur au Nigeria (FCCPA 2018)",
+			"es":      "Garantía del fabricante en Nigeria (FCCPA 2018)",
+			"pt":      "Garantia do fabricante na Nigéria (FCCPA 2018)",
+		},
 		Country:     "NG",
 		Currency:    "NGN",
 		TaxBasisPts: 750,

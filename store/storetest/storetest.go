@@ -605,6 +605,21 @@ func testRuleSet(t *testing.T, s Stores) {
 	}
 	_, err := s.Warranty.RuleSet(t.Context(), "FR")
 	wantCode(t, err, app.ENOTFOUND)
+	// The names come back in every language the server sent.
+	rs, err := s.Warranty.RuleSet(t.Context(), "CN")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ lang, want string }{
+		{"en", "China three guarantees 2026"},
+		{"zh-Hans-CN", "中国三包 2026"},
+		{"fr", "Trois garanties (Chine) 2026"},
+		{"es", "China three guarantees 2026"}, // not sent: English
+	} {
+		if got := rs.NameFor(tc.lang); got != tc.want {
+			t.Errorf("NameFor(%s) = %q, want %q (names %v)", tc.lang, got, tc.want, rs.Names)
+		}
+	}
 }
 
 func testPhotos(t *testing.T, s Stores) {

@@ -118,9 +118,9 @@ func World() app.Dataset {
 			{ID: DupMovement, Kind: app.MoveAdjust, Part: BatteryP50, To: StoreSH, Qty: -1, Reason: "count", At: at(-4, 9)},
 		},
 		RuleSets: []app.RuleSet{
-			{ID: "CN-2025", Version: 1, Country: "CN", Currency: "CNY", TaxBasisPts: 1300, TaxName: "VAT", LabourRate: cny(12000)},
-			{ID: "CN-2026", Version: 2, Country: "CN", Currency: "CNY", TaxBasisPts: 1300, TaxName: "VAT", LabourRate: cny(15000)},
-			{ID: "DE-2026", Version: 1, Country: "DE", Currency: "EUR", TaxBasisPts: 1900, TaxName: "MwSt", LabourRate: app.Money{Amount: 9000, Currency: "EUR"}},
+			{ID: "CN-2025", Version: 1, Names: map[string]string{"en": "China 2025", "zh-Hans": "中国 2025"}, Country: "CN", Currency: "CNY", TaxBasisPts: 1300, TaxName: "VAT", LabourRate: cny(12000)},
+			{ID: "CN-2026", Version: 2, Names: map[string]string{"en": "China three guarantees 2026", "zh-Hans": "中国三包 2026", "fr": "Trois garanties (Chine) 2026"}, Country: "CN", Currency: "CNY", TaxBasisPts: 1300, TaxName: "VAT", LabourRate: cny(15000)},
+			{ID: "DE-2026", Version: 1, Names: map[string]string{"en": "German legal guarantee 2026"}, Country: "DE", Currency: "EUR", TaxBasisPts: 1900, TaxName: "MwSt", LabourRate: app.Money{Amount: 9000, Currency: "EUR"}},
 		},
 		Tickets: []app.TicketDetail{
 			{Ticket: t1},

@@ -230,8 +230,9 @@ func FuzzImportCSV(f *testing.F) {
 		"\xef\xbb\xbfnumber,name_en,class\nX-1,\"Cable, 1 m\",accessory\n\nX-2,x,unit\n",
 		"number,name_en,class,prices\nOK-1,a,unit,CNY 1.00\nBAD-1,b,gadget,\nOK-1,c,unit,\nBAD-3,d,unit,CNY ten\n",
 		"location,part,qty,serial,reason,id\nvan-a,BAT-1,5,,delivery,\nvan-a,BAT-1,0,,,\nvan-a,BAT-1,-3,,,x\n",
-		"rule_set,version,country,currency,tax_basis_points,labour_rate,category,brand,unit_months,main_months,exclusions,refund_days\n" +
-			"cn-2026,1,CN,CNY,1300,CNY 80.00,phone,,12,24,liquid;physical,7\ncn-2026,1,CN,CNY,1300,,pc,Acme,24,,,\ncn-2026,2,CN,CNY,1300,,pc,,24,,,\n",
+		"rule_set,version,country,currency,tax_basis_points,labour_rate,category,brand,unit_months,main_months,exclusions,refund_days,name_en,name_zh-Hans\n" +
+			"cn-2026,1,CN,CNY,1300,CNY 80.00,phone,,12,24,liquid;physical,7,China,中国\ncn-2026,1,CN,CNY,1300,,pc,Acme,24,,,,China,中国\ncn-2026,2,CN,CNY,1300,,pc,,24,,,,China,\n",
+		"rule_set,version,country,currency,category,unit_months,name_en,NAME_en\nX,1,CN,CNY,phone,12,a,b\n",
 		"number,name_en\n1,2,3\n",
 		"",
 		"\n\n\n",

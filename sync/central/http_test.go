@@ -1517,7 +1517,7 @@ func TestHTTPImportCSV(t *testing.T) {
 		"StockBadQuantity":          {"stock", "location,part,qty\nvan-a,BAT-1,0\nvan-a,BAT-1,-3\nvan-a,BAT-1,many\n", "import.refused", []string{"line 2", "line 3", "line 4"}, nil},
 		"PartsNotUTF8":              {"parts", "number,name_en,name_zh,class\nX-1,Charger,\xb3\xe4\xb5\xe7\xc6\xf7,accessory\n", "import.not_utf8", nil, nil},
 		"StockNotUTF8":              {"stock", "location,part,qty,reason\nvan-a,BAT-1,1,\xff\xfe\n", "import.not_utf8", nil, nil},
-		"RulesBadCountry":           {"rules", "rule_set,version,country,currency,category,unit_months\nrs-1,1,China,CNY,phone,12\n", "import.refused", []string{"line 2"}, nil},
+		"RulesBadCountry":           {"rules", "rule_set,version,country,currency,category,unit_months,name_en\nrs-1,1,China,CNY,phone,12,China\n", "import.refused", []string{"line 2"}, nil},
 	}
 	for name, tc := range refused {
 		t.Run(name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -80,8 +81,15 @@ func csvRows(data []byte, required []string, row func(line int, f map[string]str
 	if err != nil {
 		return app.Errorf(app.EINVALID, "import.bad_csv", "The file is not valid CSV: {{.Detail}}", "Detail", err.Error())
 	}
+	seen := make(map[string]bool, len(header))
 	for i := range header {
 		header[i] = strings.ToLower(strings.TrimSpace(header[i]))
+		// A column named twice would lose one of its values without a
+		// word; unnamed columns (a spreadsheet's trailing ones) are unread.
+		if header[i] != "" && seen[header[i]] {
+			return app.Errorf(app.EINVALID, "import.duplicate_column", "The file's first row names the column {{.Column}} twice (names are read without regard to case); keep one and import the file again.", "Column", header[i])
+		}
+		seen[header[i]] = true
 	}
 	var missing []string
 	for _, h := range required {
@@ -309,11 +317,14 @@ func (db *DB) checkStockRefs(ctx context.Context, tenant string, ms []app.StockM
 // Columns: rule_set, version, country, currency, tax_basis_points, tax_name,
 // labour_rate, call_out_fee, category, brand, model, unit_months,
 // main_months, battery_months, accessory_months, no_proof_grace_days,
-// refund_days, exchange_days, exclusions (";"-separated), legal_basis.
+// refund_days, exchange_days, exclusions (";"-separated), legal_basis,
+// and the rule set's name in each language as name_<tag> (name_en,
+// name_zh-Hans, ...; app requires name_en), and the rule's legal basis
+// in other languages as legal_basis_<tag>.
 func parseRulesCSV(data []byte) ([]app.RuleSet, error) {
 	var sets []app.RuleSet
 	index := map[string]int{}
-	err := csvRows(data, []string{"rule_set", "version", "country", "currency", "category", "unit_months"}, func(line int, f map[string]string) error {
+	err := csvRows(data, []string{"rule_set", "version", "country", "currency", "name_en", "category", "unit_months"}, func(line int, f map[string]string) error {
 		version, err := parseInt("version", f["version"], 1, 1<<30)
 		if err != nil {
 			return err
@@ -327,6 +338,16 @@ func parseRulesCSV(data []byte) ([]app.RuleSet, error) {
 		if rs.ID == "" || len(rs.Country) != 2 {
 			return rowError("rule_set and a two-letter country are required")
 		}
+		for col, v := range f {
+			// The header is lower-cased, so tags arrive as "zh-hans":
+			// app compares tags without regard to case.
+			if tag, ok := strings.CutPrefix(col, "name_"); ok && v != "" {
+				if rs.Names == nil {
+					rs.Names = map[string]string{}
+				}
+				rs.Names[tag] = v
+			}
+		}
 		if s := f["labour_rate"]; s != "" {
 			if rs.LabourRate, err = parseMoney("labour_rate", s, cur); err != nil {
 				return err
@@ -339,6 +360,14 @@ func parseRulesCSV(data []byte) ([]app.RuleSet, error) {
 		}
 		rule := app.WarrantyRule{Category: app.Category(strings.ToLower(f["category"])), Brand: f["brand"], Model: f["model"],
 			Periods: map[app.ComponentClass]app.Period{}, LegalBasis: f["legal_basis"]}
+		for col, v := range f {
+			if tag, ok := strings.CutPrefix(col, "legal_basis_"); ok && v != "" {
+				if rule.LegalBasisTexts == nil {
+					rule.LegalBasisTexts = map[string]string{}
+				}
+				rule.LegalBasisTexts[tag] = v
+			}
+		}
 		if !rule.Category.Valid() {
 			return rowError("unknown category %q", f["category"])
 		}
@@ -381,8 +410,8 @@ func parseRulesCSV(data []byte) ([]app.RuleSet, error) {
 			i = len(sets) - 1
 		} else {
 			prev := sets[i]
-			if prev.Version != rs.Version || prev.Country != rs.Country || prev.Currency != rs.Currency || prev.TaxBasisPts != rs.TaxBasisPts {
-				return rowError("rule set %s has other version, country, currency or tax on an earlier row", rs.ID)
+			if prev.Version != rs.Version || prev.Country != rs.Country || prev.Currency != rs.Currency || prev.TaxBasisPts != rs.TaxBasisPts || !maps.Equal(prev.Names, rs.Names) {
+				return rowError("rule set %s has other version, country, currency, tax or names on an earlier row", rs.ID)
 			}
 		}
 		sets[i].Rules = append(sets[i].Rules, rule)

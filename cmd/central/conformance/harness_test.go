@@ -714,6 +714,21 @@ type page struct {
 	Movements []movement `json:"movements"`
 	Conflicts []conflict `json:"conflicts"`
 	Gone      []string   `json:"gone_tickets"`
+	RuleSets  []ruleSet  `json:"rule_sets"`
+}
+
+// ruleSet is the part of a pulled rule set the cases check (PROTOCOL.md,
+// "A rule set").
+type ruleSet struct {
+	ID      string            `json:"id"`
+	Version int               `json:"version"`
+	Country string            `json:"country"`
+	Names   map[string]string `json:"names"`
+	Rules   []struct {
+		Category        string            `json:"category"`
+		LegalBasis      string            `json:"legal_basis"`
+		LegalBasisTexts map[string]string `json:"legal_basis_texts"`
+	} `json:"rules"`
 }
 
 type movement struct {
@@ -803,6 +818,7 @@ func (d *device) pullFrom(t *testing.T, cursor string) (page, string) {
 			all.Movements = append(all.Movements, p.Movements...)
 			all.Conflicts = append(all.Conflicts, p.Conflicts...)
 			all.Gone = append(all.Gone, p.Gone...)
+			all.RuleSets = append(all.RuleSets, p.RuleSets...)
 		}
 		cursor = out.Cursor
 		if !out.More {

@@ -1,0 +1,67 @@
+package ui_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/fieldbench/fieldbench/ui"
+)
+
+// TestRuleSetNameInUserLanguage: the warranty decision names the rule set
+// and its legal basis in the user's language (the server's texts), not by
+// its ID or in English.
+func TestRuleSetNameInUserLanguage(t *testing.T) {
+	tests := []struct {
+		lang      string
+		want      string // the CN demo rule set's name in lang
+		rulesLine string // the version line, translated
+		notWanted []string
+	}{
+		{"zh", "中国三包规定", "规则 中国三包规定 第 1 版", []string{"China three guarantees (三包)", "规则 CN "}},
+		{"fr", "Trois garanties de Chine (三包)", "", []string{"China three guarantees (三包)"}},
+		{"en", "China three guarantees (三包)", "Rules China three guarantees (三包) v1", []string{"Rules CN v1"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.lang, func(t *testing.T) {
+			a := test.NewTempApp(t)
+			if err := ui.SetLanguage(a, tc.lang); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { ui.SetLanguage(a, "en") })
+			deps := openDemo(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
+			term := ui.NewTerminal(context.Background(), deps)
+			w := test.NewTempWindow(t, term.Object())
+			w.Resize(fyne.NewSize(1280, 800))
+			today := term.List().Tickets()
+			if len(today) == 0 {
+				t.Fatal("the demo technician has no tickets today")
+			}
+			term.List().Select(0)
+			shown := labels(term.Detail().Object())
+			// The legal basis of the rule that applies, in the user's
+			// language (English stays English).
+			rs, err := deps.Warranty.RuleSet(t.Context(), today[0].Country)
+			if err != nil {
+				t.Fatal(err)
+			}
+			english := rs.LegalBasisFor(today[0].Product, "en")
+			basis := rs.LegalBasisFor(today[0].Product, tc.lang)
+			if english == "" || !strings.Contains(shown, basis) || tc.lang != "en" && (basis == english || strings.Contains(shown, english)) {
+				t.Errorf("the legal basis in %s is %q (English %q); shown:\n%s", tc.lang, basis, english, shown)
+			}
+			if !strings.Contains(shown, tc.want) || !strings.Contains(shown, tc.rulesLine) {
+				t.Errorf("the decision does not name the rules %q (line %q):\n%s", tc.want, tc.rulesLine, shown)
+			}
+			for _, no := range tc.notWanted {
+				if strings.Contains(shown, no) {
+					t.Errorf("the decision shows %q:\n%s", no, shown)
+				}
+			}
+		})
+	}
+}
