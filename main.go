@@ -64,8 +64,7 @@ func main() {
 		*dataDir = a.Storage().RootURI().Path()
 	}
 	dev, err := device.New(*dataDir, device.Options{AllowPlainHTTP: *insecureHTTP, Demo: startDemo,
-		WorkOffline: func() bool { return a.Preferences().Bool(ui.WorkOfflinePreference) },
-		Viewer:      app.TechnicianID(os.Getenv("FIELDBENCH_TECHNICIAN")), SerialRules: assets.SerialRules})
+		Viewer: app.TechnicianID(os.Getenv("FIELDBENCH_TECHNICIAN")), SerialRules: assets.SerialRules})
 	if err != nil {
 		fail("%s", err)
 	}

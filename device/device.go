@@ -3,6 +3,7 @@ package device
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,9 +51,6 @@ type Options struct {
 	SerialRules []byte
 	// Engine adjusts each new sync engine (tests shorten its waits).
 	Engine func(*fbsync.Engine)
-	// WorkOffline reports, at each Start, whether the user chose to work
-	// offline: the engine then sends nothing until told otherwise.
-	WorkOffline func() bool
 }
 
 // Device is the terminal's data folder and its life: New, then Pair (or
@@ -99,6 +97,19 @@ func New(dir string, opt Options) (*Device, error) {
 }
 
 func (d *Device) pairingPath() string { return filepath.Join(d.dir, "pairing.json") }
+
+// workOfflinePath is the file whose existence says the user chose to work
+// offline.
+func (d *Device) workOfflinePath() string { return filepath.Join(d.dir, "work-offline") }
+
+// forgetWorkOffline removes the work-offline choice with the pairing it
+// was made under.
+func (d *Device) forgetWorkOffline() error {
+	if err := os.Remove(d.workOfflinePath()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return app.Errorf(app.EINTERNAL, "device.forget_offline", "Cannot remove {{.Path}}. Check its permissions, then sign out again.", "Path", d.workOfflinePath()).WithCause(err)
+	}
+	return nil
+}
 
 // Dir is the data folder, absolute.
 func (d *Device) Dir() string { return d.dir }
@@ -260,8 +271,11 @@ func (d *Device) Start(ctx context.Context, progress func(app.StartProgress)) (S
 	if st.Cursor == "" {
 		d.firstSync(ctx, db, engine, progress)
 	}
-	if d.opt.WorkOffline != nil {
-		engine.SetWorkOffline(d.opt.WorkOffline())
+	// The user's choice to work offline, kept in the data folder, holds
+	// from the start: only the first sync of a new pairing ignores it,
+	// and a new pairing has none (sign-out removes it).
+	if err := ts.KeepWorkOffline(d.workOfflinePath()); err != nil {
+		return Session{}, err
 	}
 	d.mu.Lock()
 	d.sync = ts
@@ -335,6 +349,7 @@ func (d *Device) run(engine *fbsync.Engine) {
 			// Nothing to show it to: the engine's status says Revoked, and
 			// a pairing file left behind is refused by the server anyway.
 			_ = fbsync.ForgetPairing(d.pairingPath())
+			_ = d.forgetWorkOffline()
 		}
 	}()
 }
@@ -394,6 +409,9 @@ func (d *Device) SignOut(ctx context.Context) error {
 		if err := ts.ReadNotices(); err != nil {
 			return err
 		}
+	}
+	if err := d.forgetWorkOffline(); err != nil {
+		return err
 	}
 	if err := fbsync.ForgetPairing(d.pairingPath()); err != nil {
 		return app.Errorf(app.EINTERNAL, "device.forget_pairing", "Cannot remove the pairing file in {{.Path}}. Check its permissions, then sign out again.", "Path", d.dir).WithCause(err)

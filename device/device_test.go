@@ -143,6 +143,10 @@ func TestPairStartSignOutAndPairAgain(t *testing.T) {
 	}
 	waitFor(t, "the note is sent", func() bool { st := s.Sync.SyncStatus(); return st.Pending == 0 && !st.Running && st.Err == nil })
 
+	// The choice to work offline belongs to the data folder: it holds
+	// across a restart, and goes with the sign-out.
+	s.Sync.SetWorkOffline(true)
+
 	// A later start of a synced device does no first sync.
 	var again steps
 	if err := d.Close(); err != nil {
@@ -157,6 +161,9 @@ func TestPairStartSignOutAndPairAgain(t *testing.T) {
 	}
 	if !slices.Equal(again.seen, []app.StartStep{app.StartOpening}) || myTickets(t, s) != n {
 		t.Errorf("second start: steps %v, %d tickets; want only opening and %d tickets", again.seen, myTickets(t, s), n)
+	}
+	if !s.Sync.SyncStatus().WorkOffline {
+		t.Error("the choice to work offline did not survive a restart")
 	}
 
 	if err := d.SignOut(ctx); err != nil {
@@ -181,6 +188,9 @@ func TestPairStartSignOutAndPairAgain(t *testing.T) {
 	}
 	if got := myTickets(t, s); got != n {
 		t.Errorf("paired again: %d tickets, want %d", got, n)
+	}
+	if s.Sync.SyncStatus().WorkOffline {
+		t.Error("paired again after sign-out, the device still works offline")
 	}
 }
 

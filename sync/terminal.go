@@ -48,7 +48,10 @@ type TerminalSync struct {
 	// noticePath keeps the notices across restarts; "" keeps them in
 	// memory only.
 	noticePath string
-	watchers   []func(app.SyncStatus)
+	// offlinePath marks, by existing, that the user chose to work
+	// offline; "" keeps the choice in memory only.
+	offlinePath string
+	watchers    []func(app.SyncStatus)
 }
 
 var (
@@ -131,8 +134,41 @@ func (t *TerminalSync) Recount(ctx context.Context) error { return t.engine.Reco
 // SyncNow asks the engine to sync at once.
 func (t *TerminalSync) SyncNow() { t.engine.Trigger() }
 
-// SetWorkOffline stops or resumes the engine's network sync.
-func (t *TerminalSync) SetWorkOffline(on bool) { t.engine.SetWorkOffline(on) }
+// SetWorkOffline stops or resumes the engine's network sync, and keeps the
+// choice in the data folder when KeepWorkOffline named a file: a choice
+// belongs to the device's data, not to the app, so another data folder or
+// a new pairing after sign-out starts online.
+func (t *TerminalSync) SetWorkOffline(on bool) {
+	t.mu.Lock()
+	path := t.offlinePath
+	t.mu.Unlock()
+	if path != "" {
+		var err error
+		if on {
+			err = writePrivate(path, []byte("the technician chose to work offline\n"))
+		} else if err = os.Remove(path); errors.Is(err, fs.ErrNotExist) {
+			err = nil
+		}
+		// The choice still holds for this run; the next start finds the
+		// file as it could be left, which at worst asks again.
+		_ = err
+	}
+	t.engine.SetWorkOffline(on)
+}
+
+// KeepWorkOffline keeps the work-offline choice in the file at path and
+// applies the choice it holds.
+func (t *TerminalSync) KeepWorkOffline(path string) error {
+	_, err := os.Stat(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return app.Errorf(app.EINTERNAL, "sync.offline_unreadable", "Cannot read {{.Path}}. Check the data folder's permissions.", "Path", path).WithCause(err)
+	}
+	t.mu.Lock()
+	t.offlinePath = path
+	t.mu.Unlock()
+	t.engine.SetWorkOffline(err == nil)
+	return nil
+}
 
 // OpenConflicts lists the conflicts on the device that need a decision.
 func (t *TerminalSync) OpenConflicts(ctx context.Context) ([]app.Conflict, error) {
