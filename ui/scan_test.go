@@ -545,3 +545,32 @@ func TestTicketSearchIsLive(t *testing.T) {
 		t.Errorf("a %d-character text searched as %d characters", len(long), n)
 	}
 }
+
+// TestScanWhileTypingTheDiagnosis: a claim tag scanned while the diagnosis
+// has the focus opens its ticket, and the diagnosis keeps only what was
+// typed. The field used to take the burst as text.
+func TestScanWhileTypingTheDiagnosis(t *testing.T) {
+	term, w, kb, ds, deps := scanTerminal(t)
+	tagged := myTicket(t, ds, deps)
+	tk := carryIn(t, ds, deps, 0)
+	commitAll(t, deps, deps.Actor, &app.TransitionTicket{Action: app.ActionStart, Ticket: tk.ID, Epoch: tk.Epoch})
+	term.Detail().Show(tk.ID)
+	var field fyne.Focusable
+	walk(term.Detail().Object(), func(o fyne.CanvasObject) {
+		if e := entryOf(o); e != nil && strings.Contains(e.PlaceHolder, "What you found") {
+			field, _ = o.(fyne.Focusable)
+		}
+	})
+	if field == nil {
+		t.Fatal("no diagnosis entry")
+	}
+	w.Canvas().Focus(field)
+	kb.typeSlowly(field, "Fan seized", false)
+	scanKeys(w, kb, claimTagText(t, tagged))
+	if got := entryOf(field.(fyne.CanvasObject)).Text; got != "Fan seized" {
+		t.Errorf("the diagnosis holds %q after the scan, want the typed %q", got, "Fan seized")
+	}
+	if !strings.Contains(term.ScanStatus(), tagged.Number) || !strings.Contains(labels(term.Detail().Object()), tagged.Number) {
+		t.Errorf("the scanned tag did not open %s; scan bar %q", tagged.Number, term.ScanStatus())
+	}
+}
