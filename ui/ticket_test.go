@@ -384,7 +384,7 @@ func TestCompleteShowsTheChecklistAndTakesTheTypedDiagnosis(t *testing.T) {
 		t.Fatalf("with a typed diagnosis and a repair, the checklist shows:\n%s", shown)
 	}
 	walk(dlg, func(o fyne.CanvasObject) {
-		if s, ok := o.(*widget.Select); ok {
+		if s := selectOf(o); s != nil {
 			s.SetSelected("Repaired")
 		}
 	})
@@ -425,7 +425,7 @@ func TestCompletedShowsAtOnce(t *testing.T) {
 	tapButton(t, term.Detail().Object(), "Complete")
 	dlg := w.Canvas().Overlays().Top()
 	walk(dlg, func(o fyne.CanvasObject) {
-		if s, ok := o.(*widget.Select); ok {
+		if s := selectOf(o); s != nil {
 			s.SetSelected("Repaired")
 		}
 	})
