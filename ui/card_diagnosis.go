@@ -18,8 +18,10 @@ import (
 type diagnosisCard struct {
 	save   committer
 	ticket app.Ticket
-	entry  *widget.Entry
-	wheel  func() fyne.Scrollable
+	// entry feeds the scanner's wedge like every field: a scan while the
+	// diagnosis has the focus acts, and leaves its text as typed.
+	entry *scanEntry
+	wheel func() fyne.Scrollable
 }
 
 // Rows of the diagnosis entry: it grows with the lines typed, up to
@@ -31,8 +33,7 @@ const (
 
 func newDiagnosisCard(save committer, keys *wedgeKeys, tk app.Ticket, wheel func() fyne.Scrollable) *diagnosisCard {
 	c := &diagnosisCard{save: save, ticket: tk, wheel: wheel}
-	c.entry = widget.NewMultiLineEntry()
-	c.entry.Wrapping = fyne.TextWrapWord
+	c.entry = newScanMultiLineEntry(keys)
 	c.entry.SetText(tk.Diagnosis)
 	c.entry.SetPlaceHolder(lang.X("diagnosis.hint", "What you found: cause, tests done, readings"))
 	c.grow()

@@ -142,7 +142,10 @@ func (w *workflowCard) complete(cmd *app.TransitionTicket) {
 	for i, r := range app.Resolutions {
 		names[i] = resolutionText(r)
 	}
-	res := widget.NewSelect(names, nil)
+	// A scanSelect: it keeps the focus after its menu closes, and a
+	// scan must still reach the wedge (wedge.go).
+	res := newScanSelect(w.keys, names, nil)
+	res.PlaceHolder = lang.X("complete.resolution_hint", "Choose…")
 	checklist := container.NewVBox()
 	chosen := func() app.Resolution {
 		if i := res.SelectedIndex(); i >= 0 {

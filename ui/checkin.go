@@ -380,8 +380,10 @@ func (f *checkInForm) submit() {
 }
 
 // checkedIn shows a ticket just checked in, selected in the list, and
-// attaches its condition photos.
+// attaches its condition photos. The sync line counts it as waiting, as
+// it does every saved change (Terminal.commit).
 func (t *Terminal) checkedIn(tk app.Ticket, photos []photoFile) {
+	t.sync.refresh()
 	t.list.Reveal(tk)
 	t.openTicket(tk.ID)
 	for _, p := range photos {

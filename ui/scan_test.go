@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -543,5 +544,86 @@ func TestTicketSearchIsLive(t *testing.T) {
 	term.FireSearch()
 	if n := len([]rune(term.List().Query())); n == 0 || n > 100 {
 		t.Errorf("a %d-character text searched as %d characters", len(long), n)
+	}
+}
+
+// TestScanWhileTypingTheDiagnosis: a claim tag scanned while the diagnosis
+// has the focus opens its ticket, and the diagnosis keeps only what was
+// typed. The field used to take the burst as text.
+func TestScanWhileTypingTheDiagnosis(t *testing.T) {
+	term, w, kb, ds, deps := scanTerminal(t)
+	tagged := myTicket(t, ds, deps)
+	tk := carryIn(t, ds, deps, 0)
+	commitAll(t, deps, deps.Actor, &app.TransitionTicket{Action: app.ActionStart, Ticket: tk.ID, Epoch: tk.Epoch})
+	term.Detail().Show(tk.ID)
+	var field fyne.Focusable
+	walk(term.Detail().Object(), func(o fyne.CanvasObject) {
+		if e := entryOf(o); e != nil && strings.Contains(e.PlaceHolder, "What you found") {
+			field, _ = o.(fyne.Focusable)
+		}
+	})
+	if field == nil {
+		t.Fatal("no diagnosis entry")
+	}
+	w.Canvas().Focus(field)
+	kb.typeSlowly(field, "Fan seized", false)
+	scanKeys(w, kb, claimTagText(t, tagged))
+	if got := entryOf(field.(fyne.CanvasObject)).Text; got != "Fan seized" {
+		t.Errorf("the diagnosis holds %q after the scan, want the typed %q", got, "Fan seized")
+	}
+	if !strings.Contains(term.ScanStatus(), tagged.Number) || !strings.Contains(labels(term.Detail().Object()), tagged.Number) {
+		t.Errorf("the scanned tag did not open %s; scan bar %q", tagged.Number, term.ScanStatus())
+	}
+}
+
+// selectOf returns the drop-down of o: a widget.Select, or one of ours
+// that embeds it.
+func selectOf(o fyne.CanvasObject) *widget.Select {
+	if s, ok := o.(*widget.Select); ok {
+		return s
+	}
+	v := reflect.ValueOf(o)
+	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
+		return nil
+	}
+	f := v.Elem().FieldByName("Select")
+	if !f.IsValid() || f.Type() != reflect.TypeOf(widget.Select{}) {
+		return nil
+	}
+	return f.Addr().Interface().(*widget.Select)
+}
+
+// TestScanAfterChoosingTheResolution: the resolution's drop-down in the
+// Complete dialog says what to do in the user's words (not Fyne's
+// "(Select one)"), and, holding the focus after its menu closes, passes a
+// scan on instead of swallowing it.
+func TestScanAfterChoosingTheResolution(t *testing.T) {
+	term, w, kb, ds, deps := scanTerminal(t)
+	tagged := myTicket(t, ds, deps)
+	tk := carryIn(t, ds, deps, 0)
+	commitAll(t, deps, deps.Actor, &app.TransitionTicket{Action: app.ActionStart, Ticket: tk.ID, Epoch: tk.Epoch})
+	term.Detail().Show(tk.ID)
+	tapButton(t, term.Detail().Object(), "Complete")
+	dlg := w.Canvas().Overlays().Top()
+	var res fyne.CanvasObject
+	walk(dlg, func(o fyne.CanvasObject) {
+		if selectOf(o) != nil {
+			res = o
+		}
+	})
+	if res == nil {
+		t.Fatal("no resolution drop-down in the Complete dialog")
+	}
+	if got := selectOf(res).PlaceHolder; got != "Choose…" {
+		t.Errorf("the resolution drop-down shows %q before a choice, want %q", got, "Choose…")
+	}
+	test.Tap(res.(fyne.Tappable))
+	tapText(t, w.Canvas().Overlays().Top(), "Repaired")
+	if w.Canvas().Focused() != res.(fyne.Focusable) {
+		t.Fatalf("after choosing, the focus is on %T", w.Canvas().Focused())
+	}
+	scanKeys(w, kb, claimTagText(t, tagged))
+	if !strings.Contains(term.ScanStatus(), tagged.Number) {
+		t.Errorf("a scan after choosing the resolution went nowhere; scan bar %q", term.ScanStatus())
 	}
 }

@@ -582,3 +582,27 @@ func terminalSync(t testing.TB, e *fbsync.Engine, c *fbsync.Client, db *store.DB
 	}
 	return ts
 }
+
+// TestCheckInCountsAsWaiting: a device checked in at the counter is work
+// waiting to be sent, on the sync line at once like any other change.
+func TestCheckInCountsAsWaiting(t *testing.T) {
+	sw := newSyncWorld(t, nil, nil)
+	term := sw.term
+	if s := term.SyncText(); !strings.Contains(s, "All work synced") {
+		t.Fatalf("sync line after the first sync: %q", s)
+	}
+	tapButton(t, term.Object(), "Check in")
+	form := term.CheckInForm()
+	if form == nil {
+		t.Fatal("no check-in form")
+	}
+	term.HandleScan(scanner.Scan{Code: scanner.Code{Text: "356938035643809"}})
+	form.Fill(app.CategoryPhone, "Li Na", "+86 139 1234 5678", "Xiaomi", "Redmi Note 13", "", "", "Screen flickers")
+	form.Submit()
+	if p := form.Problem(); p != "" {
+		t.Fatalf("check-in refused: %s", p)
+	}
+	if s := term.SyncText(); !strings.Contains(s, "1 change waiting") || strings.Contains(s, "All work synced") {
+		t.Fatalf("sync line after a check-in: %q", s)
+	}
+}
