@@ -54,7 +54,7 @@ type partPicker struct {
 // pickerHost is what the add-part dialog asks of the terminal.
 type pickerHost interface {
 	commitHost
-	window() fyne.Window
+	dialogTracker
 	showError(err error)
 }
 
@@ -148,7 +148,7 @@ func (pp *partPicker) show(query string) bool {
 	pp.dialog.SetButtons([]fyne.CanvasObject{cancel, request, fit})
 	pp.dialog.SetOnClosed(pp.onClosed)
 	pp.dialog.Resize(fyne.NewSize(min(win.Canvas().Size().Width*0.96, 640), min(win.Canvas().Size().Height*0.94, 720)))
-	pp.dialog.Show()
+	pp.host.present(pp.dialog, nil)
 	pp.query.SetText(query)
 	if query == "" {
 		pp.search()
@@ -337,7 +337,7 @@ func (pp *partPicker) fit() {
 		pp.commitFit(p, fit)
 		return
 	}
-	confirmAction(pp.host.window(), lang.X("parts.short_title", "Not enough in {{.Where}}", map[string]any{"Where": pp.stockLoc.Name}),
+	confirmAction(pp.host, lang.X("parts.short_title", "Not enough in {{.Where}}", map[string]any{"Where": pp.stockLoc.Name}),
 		lang.X("parts.short", "{{.Where}} holds {{.Have}} of {{.Part}}: fitting {{.Qty}} puts it below zero, which dispatch must sort out after sync. Request the part instead, or fit it anyway if you have it in hand.",
 			map[string]any{"Where": pp.stockLoc.Name, "Have": have, "Part": string(p.Number), "Qty": n}),
 		lang.X("parts.fit_anyway", "Fit anyway"), lang.X("parts.dont_fit", "Don't fit"), true, func() { pp.commitFit(p, fit) })

@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -103,12 +104,13 @@ var (
 	_ cardHost   = terminalParts{}
 )
 
-func (h terminalParts) commit(cmd app.Command, done func()) { h.t.commit(cmd, done) }
-func (h terminalParts) showError(err error)                 { h.t.showError(err) }
-func (h terminalParts) window() fyne.Window                 { return h.t.win }
-func (h terminalParts) openTicket(id app.TicketID)          { h.t.openTicket(id) }
-func (h terminalParts) addPart(tk app.Ticket, query string) { h.t.addPart(tk, query) }
-func (h terminalParts) showStock(query string)              { h.t.ShowParts("stock", query) }
+func (h terminalParts) commit(cmd app.Command, done func())    { h.t.commit(cmd, done) }
+func (h terminalParts) showError(err error)                    { h.t.showError(err) }
+func (h terminalParts) window() fyne.Window                    { return h.t.win }
+func (h terminalParts) present(d dialog.Dialog, submit func()) { h.t.present(d, submit) }
+func (h terminalParts) openTicket(id app.TicketID)             { h.t.openTicket(id) }
+func (h terminalParts) addPart(tk app.Ticket, query string)    { h.t.addPart(tk, query) }
+func (h terminalParts) showStock(query string)                 { h.t.ShowParts("stock", query) }
 
 func (h terminalParts) showDialog(title string, content fyne.CanvasObject) {
 	h.t.showDialog(title, content)

@@ -73,7 +73,7 @@ func EncodeLabels(labels []scanner.Printable, f LabelFormat) ([][]byte, error) {
 // printLabels shows the ticket's labels with a preview and saves the
 // chosen ones.
 func (t *Terminal) printLabels(tv ticketView) {
-	(&labelPrinter{win: t.win, status: t, run: t.deps.Run}).show(tv)
+	(&labelPrinter{dialogs: t, status: t, run: t.deps.Run}).show(tv)
 }
 
 // statusLine shows one line of news or trouble below the screen.
@@ -84,9 +84,9 @@ type statusLine interface {
 // labelPrinter shows a ticket's labels and saves the chosen ones as files
 // to print.
 type labelPrinter struct {
-	win    fyne.Window // nil: nothing to show dialogs on
-	status statusLine
-	run    func(func()) // slow work off the UI goroutine (Deps.Run)
+	dialogs dialogTracker
+	status  statusLine
+	run     func(func()) // slow work off the UI goroutine (Deps.Run)
 }
 
 // show shows the ticket's labels with a preview and saves the chosen ones.
@@ -150,7 +150,8 @@ func (p *labelPrinter) show(tv ticketView) {
 		}
 		p.save(tv.detail.Ticket.Number, picked, f)
 	}
-	if p.win == nil {
+	win := p.dialogs.window()
+	if win == nil {
 		return
 	}
 	d := dialog.NewCustomConfirm(lang.X("labels.title", "Print labels"), lang.X("labels.save", "Save to print"), lang.X("dialog.cancel", "Cancel"),
@@ -158,9 +159,9 @@ func (p *labelPrinter) show(tv ticketView) {
 			if ok {
 				save()
 			}
-		}, p.win)
-	d.Resize(dialogSize(p.win))
-	d.Show()
+		}, win)
+	d.Resize(dialogSize(win))
+	p.dialogs.present(d, nil)
 }
 
 // save asks where to save and writes the files there.
@@ -193,7 +194,7 @@ func (p *labelPrinter) save(number string, labels []scanner.Printable, f LabelFo
 				p.status.setScanStatus(false, lang.XN("labels.saved", "Saved {{.Count}} labels to {{.Name}}. Open it and print at 100 % (actual size).", len(labels), map[string]any{"Count": len(labels), "Name": uri.Name()}))
 			})
 		})
-	}, p.win)
+	}, p.dialogs.window())
 	d.SetFileName(strings.ReplaceAll("labels-"+number, "/", "-") + ext)
 	d.Show()
 }

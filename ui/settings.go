@@ -99,7 +99,7 @@ func languageSelect() *widget.Select {
 
 // settingsHost is what the settings page needs of the terminal.
 type settingsHost interface {
-	window() fyne.Window // nil before Attach
+	dialogTracker
 	showError(err error)
 }
 
@@ -261,8 +261,7 @@ func (s *settingsPage) load() {
 // signOut erases the device's data, after one confirmation, or two when
 // unsent work would be lost.
 func (s *settingsPage) signOut() {
-	win := s.host.window()
-	if win == nil {
+	if s.host.window() == nil {
 		return
 	}
 	pending := 0
@@ -282,14 +281,14 @@ func (s *settingsPage) signOut() {
 	title := lang.X("settings.sign_out", "Sign out of this device")
 	keep := lang.X("settings.stay_signed_in", "Stay signed in")
 	if pending == 0 {
-		confirmAction(win, title, lang.X("settings.sign_out_confirm", "All your work has been sent. Erase this device's copy and sign out?"),
+		confirmAction(s.host, title, lang.X("settings.sign_out_confirm", "All your work has been sent. Erase this device's copy and sign out?"),
 			lang.X("settings.sign_out_do", "Sign out"), keep, true, doIt)
 		return
 	}
 	first := lang.XN("settings.sign_out_unsent", "{{.Count}} changes have not been sent and will be lost. Sync first. Sign out anyway?", pending, map[string]any{"Count": pending})
-	confirmAction(win, title, first, lang.X("settings.sign_out_do", "Sign out"), keep, true, func() {
+	confirmAction(s.host, title, first, lang.X("settings.sign_out_do", "Sign out"), keep, true, func() {
 		second := lang.XN("settings.sign_out_really", "Really erase {{.Count}} unsent changes? This cannot be undone.", pending, map[string]any{"Count": pending})
-		confirmAction(win, title, second, lang.X("settings.erase", "Erase and sign out"), keep, true, doIt)
+		confirmAction(s.host, title, second, lang.X("settings.erase", "Erase and sign out"), keep, true, doIt)
 	})
 }
 

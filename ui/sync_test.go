@@ -241,6 +241,13 @@ func TestSyncLineAndConflictInbox(t *testing.T) {
 	if confirm == page {
 		t.Fatal("dropping a change asked nothing")
 	}
+	// Escape keeps the change, as "Leave it for dispatch" does.
+	press(sw.w, fyne.KeyEscape)
+	if top := sw.w.Canvas().Overlays().Top(); top != page {
+		t.Fatal("Escape did not close the confirmation back to the sync page")
+	}
+	tapButton(t, page, "Drop my change")
+	confirm = sw.w.Canvas().Overlays().Top()
 	tapButton(t, confirm, "Drop my change")
 	sw.syncOnce(t)
 	if s := term.SyncText(); strings.Contains(s, "conflict") {
@@ -251,6 +258,10 @@ func TestSyncLineAndConflictInbox(t *testing.T) {
 	}
 	if d := ticketNow(t, sw.deps, tk.ID); d.Ticket.Status != app.StatusCancelled {
 		t.Errorf("ticket %s after sync, want cancelled", d.Ticket.Status)
+	}
+	press(sw.w, fyne.KeyEscape)
+	if n := len(sw.w.Canvas().Overlays().List()); n != 0 {
+		t.Errorf("Escape left the sync page open: %d overlays", n)
 	}
 }
 

@@ -297,7 +297,7 @@ func newSyncParts(page syncPageDeps) *syncParts {
 
 // openPage opens the sync page.
 func (s *syncParts) openPage() {
-	if s.svc == nil || s.page.Window() == nil {
+	if s.svc == nil || s.page.Dialogs.window() == nil {
 		return
 	}
 	openSyncPage(s.page, s.feed)
@@ -347,7 +347,7 @@ type syncPageDeps struct {
 	Ctx     context.Context
 	Run     func(func())
 	Now     func() time.Time
-	Window  func() fyne.Window
+	Dialogs dialogTracker
 	// Notify shows a short outcome in the terminal's bar.
 	Notify func(failed bool, text string)
 	// WorkOffline remembers the technician's choice for the next start.
@@ -358,8 +358,8 @@ type syncPageDeps struct {
 func (t *Terminal) syncPageDeps() syncPageDeps {
 	return syncPageDeps{
 		Sync: t.deps.Sync, Tickets: t.deps.Tickets, Parts: t.deps.Parts, Ctx: t.ctx, Run: t.deps.Run, Now: t.deps.Now,
-		Window: func() fyne.Window { return t.win },
-		Notify: t.setScanStatus,
+		Dialogs: t,
+		Notify:  t.setScanStatus,
 		WorkOffline: func(on bool) {
 			if a := fyne.CurrentApp(); a != nil {
 				a.Preferences().SetBool(WorkOfflinePreference, on)

@@ -55,7 +55,7 @@ func openSyncPage(deps syncPageDeps, feed *syncFeed) {
 	p.errL.Importance = widget.DangerImportance
 	p.notices = container.NewVBox()
 	p.unsent = container.NewVBox()
-	cd := conflictDeps{Conflicts: deps.Sync, Tickets: deps.Tickets, Ctx: deps.Ctx, Run: deps.Run, Window: deps.Window, Notify: deps.Notify}
+	cd := conflictDeps{Conflicts: deps.Sync, Tickets: deps.Tickets, Ctx: deps.Ctx, Run: deps.Run, Dialogs: deps.Dialogs, Notify: deps.Notify}
 	if deps.Parts != nil {
 		cd.Locations = deps.Parts
 	}
@@ -67,13 +67,13 @@ func openSyncPage(deps syncPageDeps, feed *syncFeed) {
 		heading(lang.X("conflicts.title", "Conflicts")), p.inbox.list,
 		heading(lang.X("sync.unsent_title", "Changes not sent yet")), p.unsent,
 	)
-	win := deps.Window()
+	win := deps.Dialogs.window()
 	p.scroll = container.NewVScroll(body)
 	d := dialog.NewCustom(lang.X("sync.title", "Sync"), lang.X("dialog.close", "Close"), p.scroll, win)
 	stop := feed.listen(p.show)
 	d.SetOnClosed(stop)
 	d.Resize(fyne.NewSize(min(win.Canvas().Size().Width*0.96, 720), win.Canvas().Size().Height*0.9))
-	d.Show()
+	deps.Dialogs.present(d, nil)
 }
 
 // show follows a status; the lists are read again only when their counts
