@@ -18,7 +18,7 @@ import (
 type diagnosisCard struct {
 	save   committer
 	ticket app.Ticket
-	entry  *widget.Entry
+	entry  *scanEntry
 	wheel  func() fyne.Scrollable
 }
 
@@ -31,8 +31,7 @@ const (
 
 func newDiagnosisCard(save committer, keys *wedgeKeys, tk app.Ticket, wheel func() fyne.Scrollable) *diagnosisCard {
 	c := &diagnosisCard{save: save, ticket: tk, wheel: wheel}
-	c.entry = widget.NewMultiLineEntry()
-	c.entry.Wrapping = fyne.TextWrapWord
+	c.entry = newScanMultiLineEntry(keys)
 	c.entry.SetText(tk.Diagnosis)
 	c.entry.SetPlaceHolder(lang.X("diagnosis.hint", "What you found: cause, tests done, readings"))
 	c.grow()

@@ -142,7 +142,7 @@ func (w *workflowCard) complete(cmd *app.TransitionTicket) {
 	for i, r := range app.Resolutions {
 		names[i] = resolutionText(r)
 	}
-	res := widget.NewSelect(names, nil)
+	res := newScanSelect(w.keys, names, nil)
 	checklist := container.NewVBox()
 	chosen := func() app.Resolution {
 		if i := res.SelectedIndex(); i >= 0 {

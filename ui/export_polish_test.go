@@ -1,6 +1,9 @@
 package ui
 
-import "fyne.io/fyne/v2"
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+)
 
 // ShowError shows err as the terminal does when an action fails.
 func (t *Terminal) ShowError(err error) { t.showError(err) }
@@ -9,4 +12,36 @@ func (t *Terminal) ShowError(err error) { t.showError(err) }
 func IsPhotoThumb(o fyne.CanvasObject) bool {
 	_, ok := o.(*photoThumb)
 	return ok
+}
+
+// SelectOf is the drop-down o is or extends; nil when it is none.
+func SelectOf(o fyne.CanvasObject) *widget.Select {
+	switch s := o.(type) {
+	case *scanSelect:
+		return &s.Select
+	case *widget.Select:
+		return s
+	}
+	return nil
+}
+
+// CheckOf is the tick box o is or extends; nil when it is none.
+func CheckOf(o fyne.CanvasObject) *widget.Check {
+	switch c := o.(type) {
+	case *scanCheck:
+		return &c.Check
+	case *widget.Check:
+		return c
+	}
+	return nil
+}
+
+// FeedsWedge reports whether o is one of the widgets that hand a
+// scanner's keys to the wedge.
+func FeedsWedge(o fyne.CanvasObject) bool {
+	switch o.(type) {
+	case *scanEntry, *scanSelect, *scanCheck, *scanList:
+		return true
+	}
+	return false
 }

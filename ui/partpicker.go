@@ -35,11 +35,11 @@ type partPicker struct {
 	mine                   []app.Part
 
 	query    *scanEntry
-	onlyMine *widget.Check
+	onlyMine *scanCheck
 	qty      *scanEntry
 	serial   *scanEntry
 	removed  *scanEntry
-	results  *widget.List
+	results  *scanList
 	hidden   *widget.Button // "N more parts not for this model: show all"
 	dialog   *dialog.CustomDialog
 	onClosed func()
@@ -100,7 +100,8 @@ func (pp *partPicker) show(query string) bool {
 	pp.serial.SetPlaceHolder(lang.X("parts.serial_hint", "Serial of the new part, if it has one"))
 	pp.removed = newScanEntry(keys)
 	pp.removed.SetPlaceHolder(lang.X("parts.defective_hint", "Serial of the removed part, when it goes back"))
-	pp.onlyMine = widget.NewCheck(lang.X("parts.only_mine", "Only parts in my stock"), func(bool) { pp.search() })
+	pp.onlyMine = newScanCheck(keys, lang.X("parts.only_mine", "Only parts in my stock"))
+	pp.onlyMine.OnChanged = func(bool) { pp.search() }
 	pp.hidden = widget.NewButton("", func() {
 		pp.showAll = true
 		pp.search()
@@ -108,7 +109,7 @@ func (pp *partPicker) show(query string) bool {
 	pp.hidden.Importance = widget.LowImportance
 	pp.hidden.Hide()
 
-	pp.results = widget.NewList(func() int { return len(pp.found) },
+	pp.results = newScanList(keys, func() int { return len(pp.found) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("part")
 			l.Truncation = fyne.TextTruncateEllipsis

@@ -73,7 +73,7 @@ func EncodeLabels(labels []scanner.Printable, f LabelFormat) ([][]byte, error) {
 // printLabels shows the ticket's labels with a preview and saves the
 // chosen ones.
 func (t *Terminal) printLabels(tv ticketView) {
-	(&labelPrinter{dialogs: t, status: t, run: t.deps.Run}).show(tv)
+	(&labelPrinter{dialogs: t, keys: t.keys, status: t, run: t.deps.Run}).show(tv)
 }
 
 // statusLine shows one line of news or trouble below the screen.
@@ -85,6 +85,7 @@ type statusLine interface {
 // to print.
 type labelPrinter struct {
 	dialogs dialogTracker
+	keys    *wedgeKeys // the tick boxes and the drop-down feed the scanner's wedge
 	status  statusLine
 	run     func(func()) // slow work off the UI goroutine (Deps.Run)
 }
@@ -101,8 +102,13 @@ func (p *labelPrinter) show(tv ticketView) {
 			names[i] = lang.X("labels.return", "Return label {{.Part}} {{.Serial}}", map[string]any{"Part": string(l.Part), "Serial": l.Serial})
 		}
 	}
-	chosen := widget.NewCheckGroup(names, nil)
-	chosen.SetSelected(names)
+	chosen := make([]*scanCheck, len(names))
+	boxes := container.NewVBox()
+	for i, n := range names {
+		chosen[i] = newScanCheck(p.keys, n)
+		chosen[i].SetChecked(true)
+		boxes.Add(chosen[i])
+	}
 
 	formats := []LabelFormat{LabelsRoll, LabelsA4, LabelsPNG}
 	formatNames := []string{
@@ -110,9 +116,8 @@ func (p *labelPrinter) show(tv ticketView) {
 		lang.X("labels.format.a4", "PDF on an A4 sheet (3 × 9 labels)"),
 		lang.X("labels.format.png", "PNG image (one file a label)"),
 	}
-	format := widget.NewRadioGroup(formatNames, nil)
-	format.Required = true
-	format.SetSelected(formatNames[0])
+	format := newScanSelect(p.keys, formatNames, nil)
+	format.SetSelectedIndex(0)
 
 	content := container.NewVBox()
 	if img, err := scanner.RenderLabel(labels[0], scanner.Label62x29); err == nil {
@@ -125,24 +130,20 @@ func (p *labelPrinter) show(tv ticketView) {
 	note.Wrapping = fyne.TextWrapWord
 	note.Importance = widget.LowImportance
 	content.Add(note)
-	content.Add(chosen)
+	content.Add(boxes)
 	content.Add(heading(lang.X("labels.format", "Save as")))
 	content.Add(format)
 
 	save := func() {
 		var picked []scanner.Printable
-		for i, n := range names {
-			for _, s := range chosen.Selected {
-				if s == n {
-					picked = append(picked, labels[i])
-				}
+		for i, box := range chosen {
+			if box.Checked {
+				picked = append(picked, labels[i])
 			}
 		}
 		f := LabelsRoll
-		for i, n := range formatNames {
-			if n == format.Selected {
-				f = formats[i]
-			}
+		if i := format.SelectedIndex(); i >= 0 {
+			f = formats[i]
 		}
 		if len(picked) == 0 {
 			p.status.setScanStatus(true, lang.X("labels.none_chosen", "Choose at least one label to print."))

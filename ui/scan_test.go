@@ -325,6 +325,11 @@ func TestPrintLabelsFromTheTicket(t *testing.T) {
 		t.Fatal("no print dialog")
 	}
 	shown := labels(top)
+	walk(top, func(o fyne.CanvasObject) {
+		if s := ui.SelectOf(o); s != nil {
+			shown += "\n" + strings.Join(s.Options, "\n") // the formats
+		}
+	})
 	for _, want := range []string{"Claim tag " + tk.Number, "62 mm", "A4", "PNG", "never a name"} {
 		if !strings.Contains(shown, want) {
 			t.Errorf("print dialog lacks %q:\n%s", want, shown)

@@ -82,13 +82,13 @@ func useLanguage(code string) error {
 
 // languageSelect lists Languages by their own names, the language in
 // effect selected.
-func languageSelect() *widget.Select {
+func languageSelect(keys *wedgeKeys) *scanSelect {
 	names := make([]string, len(Languages))
 	for i, l := range Languages {
 		names[i] = l.Name
 	}
 	names[0] = lang.X("settings.language_system", "As the system")
-	sel := widget.NewSelect(names, nil)
+	sel := newScanSelect(keys, names, nil)
 	for i, l := range Languages {
 		if l.Code == languageInEffect {
 			sel.SetSelectedIndex(i)
@@ -120,9 +120,9 @@ type settingsPage struct {
 	chosen  string // the language chosen, to apply on restart
 }
 
-func newSettingsPage(ctx context.Context, deps Deps, host settingsHost) *settingsPage {
+func newSettingsPage(ctx context.Context, deps Deps, host settingsHost, keys *wedgeKeys) *settingsPage {
 	s := &settingsPage{ctx: ctx, deps: deps, host: host, chosen: languageInEffect}
-	language := languageSelect()
+	language := languageSelect(keys)
 	note := lowLabel(lang.X("settings.language_restart", "The new language shows when the app starts again."))
 	restart := widget.NewButton(lang.X("settings.restart_now", "Restart now"), s.restart)
 	restart.Importance = widget.HighImportance
@@ -147,11 +147,12 @@ func newSettingsPage(ctx context.Context, deps Deps, host settingsHost) *setting
 			changed.Show()
 		}
 	}
-	originals := widget.NewCheck(lang.X("settings.keep_originals", "Keep the original of each photo on this device"), func(on bool) {
+	originals := newScanCheck(keys, lang.X("settings.keep_originals", "Keep the original of each photo on this device"))
+	originals.OnChanged = func(on bool) {
 		if a := fyne.CurrentApp(); a != nil {
 			a.Preferences().SetBool(KeepOriginalsPreference, on)
 		}
-	})
+	}
 	originals.SetChecked(keepOriginals())
 	s.storage = wrapLabel("")
 	server := deps.Server

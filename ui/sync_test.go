@@ -463,7 +463,7 @@ func TestWorkOffline(t *testing.T) {
 	page := sw.openPage(t)
 	var check *widget.Check
 	walk(page, func(o fyne.CanvasObject) {
-		if c, ok := o.(*widget.Check); ok && c.Text == "Work offline" {
+		if c := ui.CheckOf(o); c != nil && c.Text == "Work offline" {
 			check = c
 		}
 	})

@@ -348,6 +348,8 @@ type syncPageDeps struct {
 	Run     func(func())
 	Now     func() time.Time
 	Dialogs dialogTracker
+	// Keys is the scanner's wedge: the page's tick box feeds it.
+	Keys *wedgeKeys
 	// Notify shows a short outcome in the terminal's bar.
 	Notify func(failed bool, text string)
 	// WorkOffline remembers the technician's choice for the next start.
@@ -359,6 +361,7 @@ func (t *Terminal) syncPageDeps() syncPageDeps {
 	return syncPageDeps{
 		Sync: t.deps.Sync, Tickets: t.deps.Tickets, Parts: t.deps.Parts, Ctx: t.ctx, Run: t.deps.Run, Now: t.deps.Now,
 		Dialogs: t,
+		Keys:    t.keys,
 		Notify:  t.setScanStatus,
 		WorkOffline: func(on bool) {
 			if a := fyne.CurrentApp(); a != nil {

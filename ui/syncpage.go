@@ -26,7 +26,7 @@ type syncPage struct {
 	deps    syncPageDeps
 	feed    *syncFeed
 	now     *widget.Button
-	offline *widget.Check
+	offline *scanCheck
 	status  *widget.Label
 	errL    *widget.Label
 	notices *fyne.Container
@@ -41,13 +41,14 @@ func openSyncPage(deps syncPageDeps, feed *syncFeed) {
 	p := &syncPage{deps: deps, feed: feed}
 	p.now = widget.NewButtonWithIcon(lang.X("sync.now", "Sync now"), theme.ViewRefreshIcon(), deps.Sync.SyncNow)
 	p.now.Importance = widget.HighImportance
-	p.offline = widget.NewCheck(lang.X("sync.work_offline", "Work offline"), func(on bool) {
+	p.offline = newScanCheck(deps.Keys, lang.X("sync.work_offline", "Work offline"))
+	p.offline.OnChanged = func(on bool) {
 		if on == feed.cur.WorkOffline {
 			return // the check shows the status, not a choice
 		}
 		deps.WorkOffline(on)
 		deps.Sync.SetWorkOffline(on)
-	})
+	}
 	p.status = widget.NewLabel("")
 	p.status.Wrapping = fyne.TextWrapWord
 	p.errL = widget.NewLabel("")

@@ -288,9 +288,10 @@ func TestDiagnosisPassesTheWheel(t *testing.T) {
 	term.Detail().Show(tk.ID)
 	detail := term.Detail().Object()
 	var entry *widget.Entry
+	var field fyne.CanvasObject // the widget on the canvas: entry may be embedded in it
 	walk(detail, func(o fyne.CanvasObject) {
 		if e := entryOf(o); e != nil && strings.Contains(e.PlaceHolder, "What you found") {
-			entry = e
+			entry, field = e, o
 		}
 	})
 	if entry == nil {
@@ -301,20 +302,20 @@ func TestDiagnosisPassesTheWheel(t *testing.T) {
 	scroll.Refresh()
 	d := fyne.CurrentApp().Driver()
 	// Bring the field into view, 60 below the top of the cards.
-	inCards := d.AbsolutePositionForObject(entry).Y - d.AbsolutePositionForObject(scroll.Content).Y
+	inCards := d.AbsolutePositionForObject(field).Y - d.AbsolutePositionForObject(scroll.Content).Y
 	scroll.ScrollToOffset(fyne.NewPos(0, inCards-60))
-	if top, y := d.AbsolutePositionForObject(scroll).Y, d.AbsolutePositionForObject(entry).Y; y < top || y+60 > top+scroll.Size().Height {
+	if top, y := d.AbsolutePositionForObject(scroll).Y, d.AbsolutePositionForObject(field).Y; y < top || y+60 > top+scroll.Size().Height {
 		t.Fatalf("the diagnosis is not in view (at %v, the cards from %v)", y, top)
 	}
 	before := scroll.Offset.Y
-	at := d.AbsolutePositionForObject(entry).Add(fyne.NewPos(30, 30))
+	at := d.AbsolutePositionForObject(field).Add(fyne.NewPos(30, 30))
 	test.Scroll(w.Canvas(), at, 0, -80)
 	if scroll.Offset.Y <= before {
 		t.Fatalf("the wheel over the diagnosis left the ticket at %v (was %v)", scroll.Offset.Y, before)
 	}
 	// Taps, clicks and focus still reach the field under the pointer: the
 	// driver gives them to the last drawn object there that takes them.
-	at = d.AbsolutePositionForObject(entry).Add(fyne.NewPos(30, 30))
+	at = d.AbsolutePositionForObject(field).Add(fyne.NewPos(30, 30))
 	for name, takes := range map[string]func(fyne.CanvasObject) bool{
 		"tap":   func(o fyne.CanvasObject) bool { _, ok := o.(fyne.Tappable); return ok },
 		"click": func(o fyne.CanvasObject) bool { _, ok := o.(desktop.Mouseable); return ok },
@@ -382,7 +383,7 @@ func TestCompleteShowsTheChecklistAndTakesTheTypedDiagnosis(t *testing.T) {
 		t.Fatalf("with a typed diagnosis and a repair, the checklist shows:\n%s", shown)
 	}
 	walk(dlg, func(o fyne.CanvasObject) {
-		if s, ok := o.(*widget.Select); ok {
+		if s := ui.SelectOf(o); s != nil {
 			s.SetSelected("Repaired")
 		}
 	})
@@ -423,7 +424,7 @@ func TestCompletedShowsAtOnce(t *testing.T) {
 	tapButton(t, term.Detail().Object(), "Complete")
 	dlg := w.Canvas().Overlays().Top()
 	walk(dlg, func(o fyne.CanvasObject) {
-		if s, ok := o.(*widget.Select); ok {
+		if s := ui.SelectOf(o); s != nil {
 			s.SetSelected("Repaired")
 		}
 	})
