@@ -3,6 +3,8 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
 )
 
 // ShowError shows err as the terminal does when an action fails.
@@ -45,3 +47,12 @@ func FeedsWedge(o fyne.CanvasObject) bool {
 	}
 	return false
 }
+
+// Commit saves cmd as the ticket cards do.
+func (t *Terminal) Commit(cmd app.Command) { t.commit(cmd, nil) }
+
+// ScanBarShown reports whether the note below the screen shows.
+func (t *Terminal) ScanBarShown() bool { return t.scanBar.Visible() }
+
+// Say shows a note below the screen, as a scan does.
+func (t *Terminal) Say(text string) { t.say(false, text) }

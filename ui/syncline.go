@@ -333,9 +333,9 @@ func (t *Terminal) syncChanged(prev, st app.SyncStatus) {
 			t.detail.Show(tk.ID)
 		}
 	}
-	if prev.Pending > 0 && st.Pending == 0 && t.scanStatus.Text == lang.X("work.saved", "Saved on this device. It is sent with the next sync.") {
+	if prev.Pending > 0 && st.Pending == 0 {
 		// The note said the work waits for the sync; it no longer does.
-		t.scanBar.Hide()
+		t.clearStatus(statusWaitsForSync)
 	}
 }
 

@@ -112,6 +112,7 @@ type Terminal struct {
 	sync       *syncParts
 	scanStatus *widget.Label
 	scanBar    *fyne.Container
+	statusKind statusKind // what scanStatus says
 
 	// Owned by the UI goroutine.
 	win        fyne.Window   // set by Attach; dialogs need it
