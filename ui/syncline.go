@@ -323,6 +323,12 @@ func (t *Terminal) syncChanged(prev, st app.SyncStatus) {
 	changedCounts := st.Pending != prev.Pending || st.Conflicts != prev.Conflicts
 	synced := !st.LastSuccess.Equal(prev.LastSuccess) && !prev.LastSuccess.IsZero()
 	unlocked := t.lock.apply(st.Lease)
+	// The count can stay the same while a sync resolves one conflict and
+	// brings another; with no conflict before or after, the inbox is
+	// empty still.
+	if st.Conflicts != prev.Conflicts || synced && (st.Conflicts > 0 || prev.Conflicts > 0) {
+		t.list.conflictsChanged()
+	}
 	if changedCounts || synced || unlocked {
 		t.list.Reload() // badges, and what the sync brought
 	}
