@@ -322,7 +322,7 @@ func (s *syncParts) refresh() {
 func (t *Terminal) syncChanged(prev, st app.SyncStatus) {
 	changedCounts := st.Pending != prev.Pending || st.Conflicts != prev.Conflicts
 	synced := !st.LastSuccess.Equal(prev.LastSuccess) && !prev.LastSuccess.IsZero()
-	unlocked := t.lock.apply(st.Lease)
+	unlocked := t.lock.apply(st)
 	// The count can stay the same while a sync resolves one conflict and
 	// brings another; with no conflict before or after, the inbox is
 	// empty still.
@@ -366,13 +366,26 @@ type syncPageDeps struct {
 func (t *Terminal) syncPageDeps() syncPageDeps {
 	return syncPageDeps{
 		Sync: t.deps.Sync, Tickets: t.deps.Tickets, Parts: t.deps.Parts, Ctx: t.ctx, Run: t.deps.Run, Now: t.deps.Now,
-		Dialogs: t,
-		Keys:    t.keys,
-		Notify:  t.setScanStatus,
-		WorkOffline: func(on bool) {
-			if a := fyne.CurrentApp(); a != nil {
-				a.Preferences().SetBool(WorkOfflinePreference, on)
-			}
-		},
+		Dialogs:     t,
+		Keys:        t.keys,
+		Notify:      t.setScanStatus,
+		WorkOffline: rememberWorkOffline,
 	}
+}
+
+// rememberWorkOffline keeps the technician's "Work offline" choice for
+// the next start.
+func rememberWorkOffline(on bool) {
+	if a := fyne.CurrentApp(); a != nil {
+		a.Preferences().SetBool(WorkOfflinePreference, on)
+	}
+}
+
+// setWorkOffline turns working offline on or off, and remembers it.
+func (t *Terminal) setWorkOffline(on bool) {
+	if t.deps.Sync == nil {
+		return
+	}
+	rememberWorkOffline(on)
+	t.deps.Sync.SetWorkOffline(on)
 }
