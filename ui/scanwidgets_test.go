@@ -42,19 +42,16 @@ func TestEveryFocusableWidgetFeedsTheWedge(t *testing.T) {
 			}
 			n := 0
 			walk(o, func(c fyne.CanvasObject) {
-				f, ok := c.(fyne.Focusable)
-				if !ok || !c.Visible() {
+				if _, ok := c.(fyne.Focusable); !ok || !c.Visible() {
 					return
 				}
-				switch c.(type) {
-				case *widget.Button, *widget.Hyperlink:
-					return
-				}
-				if ui.FeedsWedge(c) {
+				switch {
+				case ui.FeedsWedge(c):
 					n++
-					return
+				case isButton(c):
+				default:
+					t.Errorf("%T takes the focus and swallows scans", c)
 				}
-				t.Errorf("%T takes the focus and swallows scans", f)
 			})
 			if n == 0 {
 				t.Errorf("no field on %s", s.name)
@@ -118,4 +115,36 @@ func TestScanRightAfterTheTicketsFields(t *testing.T) {
 	if !strings.Contains(term.ScanStatus(), tk.Number) {
 		t.Fatalf("scan after the resolution drop-down: scan bar %q", term.ScanStatus())
 	}
+}
+
+// TestSyncPageFeedsTheWedge: the sync page's tick box and its conflict
+// inbox take no scan away either.
+func TestSyncPageFeedsTheWedge(t *testing.T) {
+	sw := newSyncWorld(t, nil, nil)
+	page := sw.openPage(t)
+	n := 0
+	walk(page, func(c fyne.CanvasObject) {
+		if _, ok := c.(fyne.Focusable); !ok || !c.Visible() {
+			return
+		}
+		switch {
+		case ui.FeedsWedge(c):
+			n++
+		case isButton(c):
+		default:
+			t.Errorf("%T takes the focus and swallows scans", c)
+		}
+	})
+	if n == 0 {
+		t.Error("the sync page has no Work offline box")
+	}
+}
+
+// isButton reports whether o is a button: a tap does not focus one.
+func isButton(o fyne.CanvasObject) bool {
+	switch o.(type) {
+	case *widget.Button, *widget.Hyperlink:
+		return true
+	}
+	return false
 }

@@ -311,8 +311,8 @@ func TestSyncStatusIsPublishedCheaply(t *testing.T) {
 	}
 	conflicts0 = counted.conflicts.Load()
 	sw.syncOnce(t)
-	// Once by the service, and by the list once for each count that
-	// changed (pending, conflicts, last sync): not once per chunk.
+	// Once by the service, and by the list once as the conflicts
+	// changed (not on each of its reloads): not once per chunk.
 	if n := counted.conflicts.Load() - conflicts0; n < 1 || n > 4 {
 		t.Errorf("a sync of 500 photo chunks that brought a conflict read the inbox %d times, want 1 to 4", n)
 	}
