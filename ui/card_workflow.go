@@ -74,6 +74,10 @@ func (w *workflowCard) actions(editable bool) (primary *widget.Button, rest fyne
 			b.Importance = widget.DangerImportance
 		case c.Action == first:
 			b.Importance = widget.HighImportance
+		default:
+			// Waiting for parts, cannot complete, reopen: the exceptions,
+			// which must not look like the next step.
+			b.Importance = widget.LowImportance
 		}
 		if !c.Allowed {
 			b.Disable()

@@ -115,10 +115,9 @@ func (t *Terminal) offerPickUp(tk app.Ticket) {
 		check += "\n" + lang.X("pickup.accessories", "Give back: {{.Items}}.", map[string]any{"Items": tk.Condition.Accessories})
 	}
 	title := lang.X("pickup.title", "Pick-up of {{.Number}}", map[string]any{"Number": tk.Number})
-	d := confirmAction(t.win, title, check, lang.X("action.close", "Hand back and close"), lang.X("pickup.not_yet", "Not yet"), false, func() {
+	confirmAction(t, title, check, lang.X("action.close", "Hand back and close"), lang.X("pickup.not_yet", "Not yet"), false, func() {
 		t.commit(&app.TransitionTicket{Action: app.ActionClose, Ticket: tk.ID, Epoch: tk.Epoch}, nil)
 	})
-	t.track(d, nil)
 }
 
 // openCheckIn opens the check-in form, with the scanned device if any; a

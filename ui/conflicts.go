@@ -44,7 +44,7 @@ type conflictDeps struct {
 	Locations locationNamer // nil: locations shown by their IDs
 	Ctx       context.Context
 	Run       func(func())
-	Window    func() fyne.Window
+	Dialogs   dialogTracker
 	Notify    func(failed bool, text string)
 }
 
@@ -195,7 +195,7 @@ func (in *conflictInbox) card(c app.Conflict, cc conflictContext) fyne.CanvasObj
 		drop := lang.X("conflicts.drop", "Drop my change")
 		add(drop, app.ResolveDismissed, false, func(ok func()) {
 			// Dropping cannot be taken back: dispatch no longer sees it.
-			confirmAction(in.deps.Window(), drop,
+			confirmAction(in.deps.Dialogs, drop,
 				lang.X("conflicts.drop_confirm", "Your change ({{.Change}}) will be discarded for good and dispatch can no longer apply it.", map[string]any{"Change": ours}),
 				drop, lang.X("conflicts.keep_open", "Leave it for dispatch"), true, ok)
 		})

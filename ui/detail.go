@@ -249,6 +249,9 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	title := widget.NewLabel(fmt.Sprintf("%s · %s", t.Number, statusText(t.Status)))
 	title.TextStyle.Bold = true
 	title.SizeName = "headingText"
+	// The number and status wrap on a phone rather than run under the
+	// button beside them: the button goes below.
+	title.Wrapping = fyne.TextWrapWord
 
 	info := fields(
 		lang.X("ticket.kind", "Kind"), kindText(t.Kind),
@@ -281,7 +284,7 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	}
 
 	printBtn := widget.NewButtonWithIcon(lang.X("labels.print", "Print labels"), theme.DocumentPrintIcon(), func() { v.host.printLabels(tv) })
-	sections := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, printBtn, title)}
+	sections := []fyne.CanvasObject{title, container.NewHBox(printBtn)}
 	diagnosis := newDiagnosisCard(v.host, v.keys, t, v.wheelTarget)
 	if old := v.diagnosis; reload && old != nil && old.typed() != old.ticket.Diagnosis {
 		// A save elsewhere on the ticket reloads it: keep what is typed.

@@ -76,7 +76,7 @@ func NewFirstRun(ctx context.Context, actions FirstRunActions) *FirstRun {
 	f.problem.Importance = widget.DangerImportance
 	f.problem.Hide()
 
-	language := languageSelect()
+	language := languageSelect(keys)
 	language.OnChanged = func(string) {
 		if i := language.SelectedIndex(); i >= 0 && Languages[i].Code != languageInEffect {
 			f.useLanguage(Languages[i].Code)

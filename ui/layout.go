@@ -57,7 +57,7 @@ func (t *Terminal) buildPages(top fyne.CanvasObject, bottom fyne.CanvasObject) f
 		t.parts = newPartsPage(t.partsEnv(), terminalParts{t})
 		t.tabs.Append(container.NewTabItemWithIcon(lang.X("nav.parts", "Parts"), theme.StorageIcon(), t.parts.root))
 	}
-	t.settings = newSettingsPage(t.ctx, t.deps, t)
+	t.settings = newSettingsPage(t.ctx, t.deps, t, t.keys)
 	t.tabs.Append(container.NewTabItemWithIcon(lang.X("nav.settings", "Settings"), theme.SettingsIcon(), t.settings.root))
 	t.tabs.OnSelected = func(ti *container.TabItem) {
 		if t.parts != nil && ti.Content == t.parts.root {

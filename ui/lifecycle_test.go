@@ -28,6 +28,17 @@ func find[T fyne.CanvasObject](o fyne.CanvasObject) T {
 	return found
 }
 
+// findSelect returns the first drop-down under o, or nil.
+func findSelect(o fyne.CanvasObject) *widget.Select {
+	var found *widget.Select
+	walk(o, func(c fyne.CanvasObject) {
+		if s := ui.SelectOf(c); s != nil && found == nil {
+			found = s
+		}
+	})
+	return found
+}
+
 // settingsPage shows the terminal's settings in w and returns them.
 func settingsPage(t *testing.T, w fyne.Window) fyne.CanvasObject {
 	t.Helper()
@@ -122,7 +133,7 @@ func TestLanguageInEffectAndRestartNow(t *testing.T) {
 	w.Resize(fyne.NewSize(1280, 800))
 	ui.Run(t.Context(), w, ui.Lifecycle{Run: inline, Open: func(context.Context, func(app.StartProgress)) (ui.Deps, error) { return deps, nil }})
 
-	sel := find[*widget.Select](settingsPage(t, w))
+	sel := findSelect(settingsPage(t, w))
 	if sel.Selected != "English" {
 		t.Errorf("with -lang en the settings show %q", sel.Selected)
 	}
@@ -137,7 +148,7 @@ func TestLanguageInEffectAndRestartNow(t *testing.T) {
 	if !strings.Contains(labels(w.Content()), "设置") {
 		t.Errorf("after Restart now:\n%s", labels(w.Content()))
 	}
-	if sel := find[*widget.Select](settingsPage(t, w)); sel == nil || sel.Selected != "简体中文" {
+	if sel := findSelect(settingsPage(t, w)); sel == nil || sel.Selected != "简体中文" {
 		t.Errorf("after restarting in Chinese the settings show %v", sel)
 	}
 }
@@ -155,7 +166,7 @@ func TestFirstRunLanguageAppliesAtOnce(t *testing.T) {
 	w := test.NewTempWindow(t, nil)
 	ui.Run(t.Context(), w, ui.Lifecycle{FirstRun: true, Run: inline, Pair: func(context.Context, string, string, string) error { return nil }})
 	typeInto(t, w.Content(), "https://service.example.com", "https://central.example.com")
-	find[*widget.Select](w.Content()).SetSelected("Français")
+	findSelect(w.Content()).SetSelected("Français")
 	if !strings.Contains(labels(w.Content()), "Bienvenue dans Fieldbench") {
 		t.Fatalf("after choosing Français:\n%s", labels(w.Content()))
 	}

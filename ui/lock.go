@@ -22,8 +22,13 @@ type lockScreen struct {
 	now     func() time.Time
 	message *widget.Label
 	last    *widget.Label
-	root    *fyne.Container
-	locked  bool // UI goroutine
+	// offline says the technician chose to work offline, which no sync
+	// can unlock: syncNow would do nothing, so goOnline stands instead.
+	offline  *widget.Label
+	syncNow  *widget.Button
+	goOnline *widget.Button
+	root     *fyne.Container
+	locked   bool // UI goroutine
 }
 
 // lockHost is what the locked screen needs of the terminal.
@@ -34,6 +39,8 @@ type lockHost interface {
 	pages() fyne.CanvasObject
 	// dropCustomerDialogs closes the dialogs that show customer data.
 	dropCustomerDialogs()
+	// setWorkOffline turns working offline on or off, and remembers it.
+	setWorkOffline(on bool)
 }
 
 // newLockScreen builds the screen; sync is nil on an unpaired device.
@@ -48,23 +55,33 @@ func newLockScreen(sync app.SyncService, now func() time.Time, host lockHost) *l
 	l.last = lowLabel("")
 	l.last.Alignment = fyne.TextAlignCenter
 	l.last.Wrapping = fyne.TextWrapWord
-	syncNow := widget.NewButtonWithIcon(lang.X("lock.sync_now", "Sync now"), theme.ViewRefreshIcon(), func() {
+	l.syncNow = widget.NewButtonWithIcon(lang.X("lock.sync_now", "Sync now"), theme.ViewRefreshIcon(), func() {
 		if sync != nil {
 			sync.SyncNow()
 		}
 	})
-	syncNow.Importance = widget.HighImportance
+	l.syncNow.Importance = widget.HighImportance
+	l.offline = widget.NewLabel(lang.X("lock.work_offline", "You chose to work offline, so Sync now does nothing. Go back online to sync and unlock."))
+	l.offline.Wrapping = fyne.TextWrapWord
+	l.offline.Alignment = fyne.TextAlignCenter
+	l.offline.Importance = widget.WarningImportance
+	l.goOnline = widget.NewButtonWithIcon(lang.X("lock.go_online", "Go back online"), theme.ViewRefreshIcon(), func() { host.setWorkOffline(false) })
+	l.goOnline.Importance = widget.HighImportance
+	l.showOffline(false)
 	box := container.NewVBox(container.NewCenter(container.NewGridWrap(fyne.NewSquareSize(64), icon)),
-		title, l.message, l.last, container.NewCenter(syncNow))
+		title, l.message, l.last, l.offline, container.NewCenter(container.NewHBox(l.syncNow, l.goOnline)))
 	l.root = container.NewPadded(container.New(columnLayout{width: 480}, box))
 	l.root.Hide()
 	return l
 }
 
-// apply shows or hides the screen for a lease at now; UI goroutine. It
-// reports whether the device just unlocked, so the pages reload.
-func (l *lockScreen) apply(lease app.Lease) (unlocked bool) {
+// apply shows or hides the screen for the status's lease at now; UI
+// goroutine. It reports whether the device just unlocked, so the pages
+// reload.
+func (l *lockScreen) apply(st app.SyncStatus) (unlocked bool) {
+	lease := st.Lease
 	err := lease.Check(l.now())
+	l.showOffline(st.WorkOffline)
 	was := l.locked
 	l.locked = err != nil
 	l.showPages()
@@ -78,6 +95,20 @@ func (l *lockScreen) apply(lease app.Lease) (unlocked bool) {
 	l.last.SetText(lang.X("lock.last_sync", "Last complete sync: {{.Time}}", map[string]any{"Time": timeText(lease.LastContact)}))
 	l.root.Refresh() // lay the column out again for the new text
 	return false
+}
+
+// showOffline offers Sync now, or while working offline by choice says
+// why it would do nothing and offers Go back online.
+func (l *lockScreen) showOffline(on bool) {
+	if on {
+		l.syncNow.Hide()
+		l.offline.Show()
+		l.goOnline.Show()
+	} else {
+		l.syncNow.Show()
+		l.offline.Hide()
+		l.goOnline.Hide()
+	}
 }
 
 // showPages shows either the pages or the locked screen. The pages are

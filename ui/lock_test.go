@@ -162,6 +162,30 @@ func TestLockedScreen(t *testing.T) {
 		}
 		f.Close()
 	}
+	// Working offline by choice, Sync now would do nothing: the screen
+	// says so and offers Go back online instead.
+	syncNow, back := button(term.Object(), lang.X("lock.sync_now", "Sync now")), button(term.Object(), lang.X("lock.go_online", "Go back online"))
+	if syncNow == nil || back == nil {
+		t.Fatalf("the locked screen's buttons: Sync now %v, Go back online %v", syncNow, back)
+	}
+	offers := func(sync, online bool) {
+		t.Helper()
+		if syncNow.Visible() != sync || back.Visible() != online {
+			t.Errorf("the locked screen offers Sync now %v, Go back online %v; want %v, %v:\n%s",
+				syncNow.Visible(), back.Visible(), sync, online, visibleText(term.Object()))
+		}
+	}
+	offers(true, false)
+	deps.Sync.SetWorkOffline(true)
+	offers(false, true)
+	if shown := visibleText(term.Object()); !strings.Contains(shown, lang.X("lock.work_offline", "You chose to work offline, so Sync now does nothing. Go back online to sync and unlock.")) {
+		t.Errorf("working offline, the locked screen does not say why Sync now cannot help:\n%s", shown)
+	}
+	test.Tap(back)
+	if deps.Sync.SyncStatus().WorkOffline || fyne.CurrentApp().Preferences().Bool(ui.WorkOfflinePreference) {
+		t.Error("Go back online left the device working offline")
+	}
+	offers(true, false)
 	if _, _, err := deps.Tickets.FindTickets(ctx, app.TicketFilter{}); app.AsError(err).Key != "lease.locked" {
 		t.Errorf("locked, the store still answers tickets: %v", err)
 	}

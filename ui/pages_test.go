@@ -153,6 +153,11 @@ func TestSignOutWithUnsentWorkNeedsTwoConfirmations(t *testing.T) {
 	if calls.Load() != 0 {
 		t.Fatal("signed out after No")
 	}
+	signOut()
+	press(w, fyne.KeyEscape)
+	if n := len(w.Canvas().Overlays().List()); n != 0 || calls.Load() != 0 {
+		t.Fatalf("Escape on the confirmation: %d overlays, %d sign-outs", n, calls.Load())
+	}
 	tapButton(t, signOut(), "Sign out")
 	second := w.Canvas().Overlays().Top()
 	if !strings.Contains(labels(second), "Really erase 3 unsent changes") {

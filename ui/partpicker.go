@@ -35,11 +35,11 @@ type partPicker struct {
 	mine                   []app.Part
 
 	query    *scanEntry
-	onlyMine *widget.Check
+	onlyMine *scanCheck
 	qty      *scanEntry
 	serial   *scanEntry
 	removed  *scanEntry
-	results  *widget.List
+	results  *scanList
 	hidden   *widget.Button // "N more parts not for this model: show all"
 	dialog   *dialog.CustomDialog
 	onClosed func()
@@ -54,7 +54,7 @@ type partPicker struct {
 // pickerHost is what the add-part dialog asks of the terminal.
 type pickerHost interface {
 	commitHost
-	window() fyne.Window
+	dialogTracker
 	showError(err error)
 }
 
@@ -100,7 +100,8 @@ func (pp *partPicker) show(query string) bool {
 	pp.serial.SetPlaceHolder(lang.X("parts.serial_hint", "Serial of the new part, if it has one"))
 	pp.removed = newScanEntry(keys)
 	pp.removed.SetPlaceHolder(lang.X("parts.defective_hint", "Serial of the removed part, when it goes back"))
-	pp.onlyMine = widget.NewCheck(lang.X("parts.only_mine", "Only parts in my stock"), func(bool) { pp.search() })
+	pp.onlyMine = newScanCheck(keys, lang.X("parts.only_mine", "Only parts in my stock"))
+	pp.onlyMine.OnChanged = func(bool) { pp.search() }
 	pp.hidden = widget.NewButton("", func() {
 		pp.showAll = true
 		pp.search()
@@ -108,7 +109,7 @@ func (pp *partPicker) show(query string) bool {
 	pp.hidden.Importance = widget.LowImportance
 	pp.hidden.Hide()
 
-	pp.results = widget.NewList(func() int { return len(pp.found) },
+	pp.results = newScanList(keys, func() int { return len(pp.found) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("part")
 			l.Truncation = fyne.TextTruncateEllipsis
@@ -148,7 +149,7 @@ func (pp *partPicker) show(query string) bool {
 	pp.dialog.SetButtons([]fyne.CanvasObject{cancel, request, fit})
 	pp.dialog.SetOnClosed(pp.onClosed)
 	pp.dialog.Resize(fyne.NewSize(min(win.Canvas().Size().Width*0.96, 640), min(win.Canvas().Size().Height*0.94, 720)))
-	pp.dialog.Show()
+	pp.host.present(pp.dialog, nil)
 	pp.query.SetText(query)
 	if query == "" {
 		pp.search()
@@ -337,7 +338,7 @@ func (pp *partPicker) fit() {
 		pp.commitFit(p, fit)
 		return
 	}
-	confirmAction(pp.host.window(), lang.X("parts.short_title", "Not enough in {{.Where}}", map[string]any{"Where": pp.stockLoc.Name}),
+	confirmAction(pp.host, lang.X("parts.short_title", "Not enough in {{.Where}}", map[string]any{"Where": pp.stockLoc.Name}),
 		lang.X("parts.short", "{{.Where}} holds {{.Have}} of {{.Part}}: fitting {{.Qty}} puts it below zero, which dispatch must sort out after sync. Request the part instead, or fit it anyway if you have it in hand.",
 			map[string]any{"Where": pp.stockLoc.Name, "Have": have, "Part": string(p.Number), "Qty": n}),
 		lang.X("parts.fit_anyway", "Fit anyway"), lang.X("parts.dont_fit", "Don't fit"), true, func() { pp.commitFit(p, fit) })

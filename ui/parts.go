@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -103,12 +104,13 @@ var (
 	_ cardHost   = terminalParts{}
 )
 
-func (h terminalParts) commit(cmd app.Command, done func()) { h.t.commit(cmd, done) }
-func (h terminalParts) showError(err error)                 { h.t.showError(err) }
-func (h terminalParts) window() fyne.Window                 { return h.t.win }
-func (h terminalParts) openTicket(id app.TicketID)          { h.t.openTicket(id) }
-func (h terminalParts) addPart(tk app.Ticket, query string) { h.t.addPart(tk, query) }
-func (h terminalParts) showStock(query string)              { h.t.ShowParts("stock", query) }
+func (h terminalParts) commit(cmd app.Command, done func())    { h.t.commit(cmd, done) }
+func (h terminalParts) showError(err error)                    { h.t.showError(err) }
+func (h terminalParts) window() fyne.Window                    { return h.t.win }
+func (h terminalParts) present(d dialog.Dialog, submit func()) { h.t.present(d, submit) }
+func (h terminalParts) openTicket(id app.TicketID)             { h.t.openTicket(id) }
+func (h terminalParts) addPart(tk app.Ticket, query string)    { h.t.addPart(tk, query) }
+func (h terminalParts) showStock(query string)                 { h.t.ShowParts("stock", query) }
 
 func (h terminalParts) showDialog(title string, content fyne.CanvasObject) {
 	h.t.showDialog(title, content)
@@ -142,9 +144,9 @@ func (h terminalParts) workTicket() (app.Ticket, bool) {
 type partsPage struct {
 	env    partsEnv
 	host   pageHost
-	mode   *widget.RadioGroup
+	mode   *scanSelect // a drop-down, not radio buttons: a radio button keeps the focus a tap gave it and swallows a scan
 	query  *scanEntry
-	list   *widget.List
+	list   *scanList
 	status *widget.Label
 	root   fyne.CanvasObject
 
@@ -177,15 +179,13 @@ func newPartsPage(env partsEnv, host pageHost) *partsPage {
 		lang.X("parts.mode.defective", "Defective returns"),
 		lang.X("parts.mode.requests", "Requests"),
 	}
-	p.mode = widget.NewRadioGroup(names, nil)
-	p.mode.Horizontal = true
-	p.mode.Required = true
-	p.mode.SetSelected(names[0])
+	p.mode = newScanSelect(env.keys, names, nil)
+	p.mode.SetSelectedIndex(0)
 	p.mode.OnChanged = func(string) { p.load() }
 	p.query = newScanEntry(env.keys)
 	p.query.SetPlaceHolder(lang.X("parts.search_hint", "Part number, name (中文 or English), or scan its label"))
 	p.query.OnChanged = func(string) { p.load() }
-	p.list = widget.NewList(func() int { return len(p.rows) },
+	p.list = newScanList(env.keys, func() int { return len(p.rows) },
 		func() fyne.CanvasObject { return newTwoLineRow("part name", "number · stock") },
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			if i < len(p.rows) {
@@ -265,10 +265,8 @@ func currencyOf(country string) string {
 }
 
 func (p *partsPage) modeName() string {
-	for i, n := range p.mode.Options {
-		if n == p.mode.Selected {
-			return partModes[i]
-		}
+	if i := p.mode.SelectedIndex(); i >= 0 {
+		return partModes[i]
 	}
 	return "stock"
 }
@@ -552,7 +550,7 @@ func (t *Terminal) ShowParts(mode, query string) {
 	t.tabs.SelectIndex(1)
 	for i, m := range partModes {
 		if m == mode {
-			t.parts.mode.SetSelected(t.parts.mode.Options[i])
+			t.parts.mode.SetSelectedIndex(i)
 		}
 	}
 	t.parts.query.SetText(query)

@@ -75,7 +75,7 @@ func check(t *testing.T, o fyne.CanvasObject, text string) *widget.Check {
 	t.Helper()
 	var found *widget.Check
 	walk(o, func(c fyne.CanvasObject) {
-		if ch, ok := c.(*widget.Check); ok && ch.Text == text && found == nil {
+		if ch := ui.CheckOf(c); ch != nil && ch.Text == text && found == nil {
 			found = ch
 		}
 	})

@@ -179,7 +179,7 @@ func TestAttachKeepsOriginalsWhenAsked(t *testing.T) {
 	term.ShowSettings()
 	var box *widget.Check
 	walk(term.Object(), func(o fyne.CanvasObject) {
-		if c, ok := o.(*widget.Check); ok && strings.Contains(c.Text, "Keep the original") {
+		if c := ui.CheckOf(o); c != nil && strings.Contains(c.Text, "Keep the original") {
 			box = c
 		}
 	})

@@ -73,7 +73,7 @@ func EncodeLabels(labels []scanner.Printable, f LabelFormat) ([][]byte, error) {
 // printLabels shows the ticket's labels with a preview and saves the
 // chosen ones.
 func (t *Terminal) printLabels(tv ticketView) {
-	(&labelPrinter{win: t.win, status: t, run: t.deps.Run}).show(tv)
+	(&labelPrinter{dialogs: t, keys: t.keys, status: t, run: t.deps.Run}).show(tv)
 }
 
 // statusLine shows one line of news or trouble below the screen.
@@ -84,9 +84,10 @@ type statusLine interface {
 // labelPrinter shows a ticket's labels and saves the chosen ones as files
 // to print.
 type labelPrinter struct {
-	win    fyne.Window // nil: nothing to show dialogs on
-	status statusLine
-	run    func(func()) // slow work off the UI goroutine (Deps.Run)
+	dialogs dialogTracker
+	keys    *wedgeKeys // the tick boxes and the drop-down feed the scanner's wedge
+	status  statusLine
+	run     func(func()) // slow work off the UI goroutine (Deps.Run)
 }
 
 // show shows the ticket's labels with a preview and saves the chosen ones.
@@ -101,8 +102,13 @@ func (p *labelPrinter) show(tv ticketView) {
 			names[i] = lang.X("labels.return", "Return label {{.Part}} {{.Serial}}", map[string]any{"Part": string(l.Part), "Serial": l.Serial})
 		}
 	}
-	chosen := widget.NewCheckGroup(names, nil)
-	chosen.SetSelected(names)
+	chosen := make([]*scanCheck, len(names))
+	boxes := container.NewVBox()
+	for i, n := range names {
+		chosen[i] = newScanCheck(p.keys, n)
+		chosen[i].SetChecked(true)
+		boxes.Add(chosen[i])
+	}
 
 	formats := []LabelFormat{LabelsRoll, LabelsA4, LabelsPNG}
 	formatNames := []string{
@@ -110,9 +116,8 @@ func (p *labelPrinter) show(tv ticketView) {
 		lang.X("labels.format.a4", "PDF on an A4 sheet (3 × 9 labels)"),
 		lang.X("labels.format.png", "PNG image (one file a label)"),
 	}
-	format := widget.NewRadioGroup(formatNames, nil)
-	format.Required = true
-	format.SetSelected(formatNames[0])
+	format := newScanSelect(p.keys, formatNames, nil)
+	format.SetSelectedIndex(0)
 
 	content := container.NewVBox()
 	if img, err := scanner.RenderLabel(labels[0], scanner.Label62x29); err == nil {
@@ -125,24 +130,20 @@ func (p *labelPrinter) show(tv ticketView) {
 	note.Wrapping = fyne.TextWrapWord
 	note.Importance = widget.LowImportance
 	content.Add(note)
-	content.Add(chosen)
+	content.Add(boxes)
 	content.Add(heading(lang.X("labels.format", "Save as")))
 	content.Add(format)
 
 	save := func() {
 		var picked []scanner.Printable
-		for i, n := range names {
-			for _, s := range chosen.Selected {
-				if s == n {
-					picked = append(picked, labels[i])
-				}
+		for i, box := range chosen {
+			if box.Checked {
+				picked = append(picked, labels[i])
 			}
 		}
 		f := LabelsRoll
-		for i, n := range formatNames {
-			if n == format.Selected {
-				f = formats[i]
-			}
+		if i := format.SelectedIndex(); i >= 0 {
+			f = formats[i]
 		}
 		if len(picked) == 0 {
 			p.status.setScanStatus(true, lang.X("labels.none_chosen", "Choose at least one label to print."))
@@ -150,7 +151,8 @@ func (p *labelPrinter) show(tv ticketView) {
 		}
 		p.save(tv.detail.Ticket.Number, picked, f)
 	}
-	if p.win == nil {
+	win := p.dialogs.window()
+	if win == nil {
 		return
 	}
 	d := dialog.NewCustomConfirm(lang.X("labels.title", "Print labels"), lang.X("labels.save", "Save to print"), lang.X("dialog.cancel", "Cancel"),
@@ -158,9 +160,9 @@ func (p *labelPrinter) show(tv ticketView) {
 			if ok {
 				save()
 			}
-		}, p.win)
-	d.Resize(dialogSize(p.win))
-	d.Show()
+		}, win)
+	d.Resize(dialogSize(win))
+	p.dialogs.present(d, nil)
 }
 
 // save asks where to save and writes the files there.
@@ -193,7 +195,7 @@ func (p *labelPrinter) save(number string, labels []scanner.Printable, f LabelFo
 				p.status.setScanStatus(false, lang.XN("labels.saved", "Saved {{.Count}} labels to {{.Name}}. Open it and print at 100 % (actual size).", len(labels), map[string]any{"Count": len(labels), "Name": uri.Name()}))
 			})
 		})
-	}, p.win)
+	}, p.dialogs.window())
 	d.SetFileName(strings.ReplaceAll("labels-"+number, "/", "-") + ext)
 	d.Show()
 }

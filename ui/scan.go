@@ -210,16 +210,45 @@ func (t *Terminal) ticketAtBench() (app.Ticket, bool) {
 		(tk.Status == app.StatusInProgress || tk.Status == app.StatusOnSite) && inFront
 }
 
-// setScanStatus shows the outcome of the last scan.
+// statusKind is what the line below the screen says. What clears a note
+// asks for its kind, never its text: the text is translated, and may
+// carry a number or a name.
+type statusKind int
+
+const (
+	statusNews         statusKind = iota // the outcome of a scan or an action
+	statusProblem                        // something failed; the text says what to do
+	statusWaitsForSync                   // work saved on the device, not sent yet
+)
+
+// setScanStatus shows the outcome of the last scan or action.
 func (t *Terminal) setScanStatus(failed bool, text string) {
-	t.scanStatus.SetText(text)
+	kind := statusNews
 	if failed {
+		kind = statusProblem
+	}
+	t.showStatus(kind, text)
+}
+
+// showStatus shows a note of kind below the screen.
+func (t *Terminal) showStatus(kind statusKind, text string) {
+	t.statusKind = kind
+	t.scanStatus.SetText(text)
+	if kind == statusProblem {
 		t.scanStatus.Importance = widget.DangerImportance
 	} else {
 		t.scanStatus.Importance = widget.MediumImportance
 	}
 	t.scanStatus.Refresh()
 	t.scanBar.Show()
+}
+
+// clearStatus hides the note if it is of kind.
+func (t *Terminal) clearStatus(kind statusKind) {
+	if t.statusKind == kind && t.scanBar.Visible() {
+		t.scanBar.Hide()
+		t.scanStatus.SetText("")
+	}
 }
 
 // ScanImage decodes a photo in the background and acts on its code.

@@ -7,7 +7,6 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -326,6 +325,11 @@ func TestPrintLabelsFromTheTicket(t *testing.T) {
 		t.Fatal("no print dialog")
 	}
 	shown := labels(top)
+	walk(top, func(o fyne.CanvasObject) {
+		if s := ui.SelectOf(o); s != nil {
+			shown += "\n" + strings.Join(s.Options, "\n") // the formats
+		}
+	})
 	for _, want := range []string{"Claim tag " + tk.Number, "62 mm", "A4", "PNG", "never a name"} {
 		if !strings.Contains(shown, want) {
 			t.Errorf("print dialog lacks %q:\n%s", want, shown)
@@ -576,23 +580,6 @@ func TestScanWhileTypingTheDiagnosis(t *testing.T) {
 	}
 }
 
-// selectOf returns the drop-down of o: a widget.Select, or one of ours
-// that embeds it.
-func selectOf(o fyne.CanvasObject) *widget.Select {
-	if s, ok := o.(*widget.Select); ok {
-		return s
-	}
-	v := reflect.ValueOf(o)
-	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
-		return nil
-	}
-	f := v.Elem().FieldByName("Select")
-	if !f.IsValid() || f.Type() != reflect.TypeOf(widget.Select{}) {
-		return nil
-	}
-	return f.Addr().Interface().(*widget.Select)
-}
-
 // TestScanAfterChoosingTheResolution: the resolution's drop-down in the
 // Complete dialog says what to do in the user's words (not Fyne's
 // "(Select one)"), and, holding the focus after its menu closes, passes a
@@ -607,14 +594,14 @@ func TestScanAfterChoosingTheResolution(t *testing.T) {
 	dlg := w.Canvas().Overlays().Top()
 	var res fyne.CanvasObject
 	walk(dlg, func(o fyne.CanvasObject) {
-		if selectOf(o) != nil {
+		if ui.SelectOf(o) != nil {
 			res = o
 		}
 	})
 	if res == nil {
 		t.Fatal("no resolution drop-down in the Complete dialog")
 	}
-	if got := selectOf(res).PlaceHolder; got != "Choose…" {
+	if got := ui.SelectOf(res).PlaceHolder; got != "Choose…" {
 		t.Errorf("the resolution drop-down shows %q before a choice, want %q", got, "Choose…")
 	}
 	test.Tap(res.(fyne.Tappable))

@@ -82,13 +82,13 @@ func useLanguage(code string) error {
 
 // languageSelect lists Languages by their own names, the language in
 // effect selected.
-func languageSelect() *widget.Select {
+func languageSelect(keys *wedgeKeys) *scanSelect {
 	names := make([]string, len(Languages))
 	for i, l := range Languages {
 		names[i] = l.Name
 	}
 	names[0] = lang.X("settings.language_system", "As the system")
-	sel := widget.NewSelect(names, nil)
+	sel := newScanSelect(keys, names, nil)
 	for i, l := range Languages {
 		if l.Code == languageInEffect {
 			sel.SetSelectedIndex(i)
@@ -99,7 +99,7 @@ func languageSelect() *widget.Select {
 
 // settingsHost is what the settings page needs of the terminal.
 type settingsHost interface {
-	window() fyne.Window // nil before Attach
+	dialogTracker
 	showError(err error)
 }
 
@@ -120,9 +120,9 @@ type settingsPage struct {
 	chosen  string // the language chosen, to apply on restart
 }
 
-func newSettingsPage(ctx context.Context, deps Deps, host settingsHost) *settingsPage {
+func newSettingsPage(ctx context.Context, deps Deps, host settingsHost, keys *wedgeKeys) *settingsPage {
 	s := &settingsPage{ctx: ctx, deps: deps, host: host, chosen: languageInEffect}
-	language := languageSelect()
+	language := languageSelect(keys)
 	note := lowLabel(lang.X("settings.language_restart", "The new language shows when the app starts again."))
 	restart := widget.NewButton(lang.X("settings.restart_now", "Restart now"), s.restart)
 	restart.Importance = widget.HighImportance
@@ -147,11 +147,12 @@ func newSettingsPage(ctx context.Context, deps Deps, host settingsHost) *setting
 			changed.Show()
 		}
 	}
-	originals := widget.NewCheck(lang.X("settings.keep_originals", "Keep the original of each photo on this device"), func(on bool) {
+	originals := newScanCheck(keys, lang.X("settings.keep_originals", "Keep the original of each photo on this device"))
+	originals.OnChanged = func(on bool) {
 		if a := fyne.CurrentApp(); a != nil {
 			a.Preferences().SetBool(KeepOriginalsPreference, on)
 		}
-	})
+	}
 	originals.SetChecked(keepOriginals())
 	s.storage = wrapLabel("")
 	server := deps.Server
@@ -261,8 +262,7 @@ func (s *settingsPage) load() {
 // signOut erases the device's data, after one confirmation, or two when
 // unsent work would be lost.
 func (s *settingsPage) signOut() {
-	win := s.host.window()
-	if win == nil {
+	if s.host.window() == nil {
 		return
 	}
 	pending := 0
@@ -282,14 +282,14 @@ func (s *settingsPage) signOut() {
 	title := lang.X("settings.sign_out", "Sign out of this device")
 	keep := lang.X("settings.stay_signed_in", "Stay signed in")
 	if pending == 0 {
-		confirmAction(win, title, lang.X("settings.sign_out_confirm", "All your work has been sent. Erase this device's copy and sign out?"),
+		confirmAction(s.host, title, lang.X("settings.sign_out_confirm", "All your work has been sent. Erase this device's copy and sign out?"),
 			lang.X("settings.sign_out_do", "Sign out"), keep, true, doIt)
 		return
 	}
 	first := lang.XN("settings.sign_out_unsent", "{{.Count}} changes have not been sent and will be lost. Sync first. Sign out anyway?", pending, map[string]any{"Count": pending})
-	confirmAction(win, title, first, lang.X("settings.sign_out_do", "Sign out"), keep, true, func() {
+	confirmAction(s.host, title, first, lang.X("settings.sign_out_do", "Sign out"), keep, true, func() {
 		second := lang.XN("settings.sign_out_really", "Really erase {{.Count}} unsent changes? This cannot be undone.", pending, map[string]any{"Count": pending})
-		confirmAction(win, title, second, lang.X("settings.erase", "Erase and sign out"), keep, true, doIt)
+		confirmAction(s.host, title, second, lang.X("settings.erase", "Erase and sign out"), keep, true, doIt)
 	})
 }
 

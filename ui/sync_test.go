@@ -241,6 +241,13 @@ func TestSyncLineAndConflictInbox(t *testing.T) {
 	if confirm == page {
 		t.Fatal("dropping a change asked nothing")
 	}
+	// Escape keeps the change, as "Leave it for dispatch" does.
+	press(sw.w, fyne.KeyEscape)
+	if top := sw.w.Canvas().Overlays().Top(); top != page {
+		t.Fatal("Escape did not close the confirmation back to the sync page")
+	}
+	tapButton(t, page, "Drop my change")
+	confirm = sw.w.Canvas().Overlays().Top()
 	tapButton(t, confirm, "Drop my change")
 	sw.syncOnce(t)
 	if s := term.SyncText(); strings.Contains(s, "conflict") {
@@ -251,6 +258,10 @@ func TestSyncLineAndConflictInbox(t *testing.T) {
 	}
 	if d := ticketNow(t, sw.deps, tk.ID); d.Ticket.Status != app.StatusCancelled {
 		t.Errorf("ticket %s after sync, want cancelled", d.Ticket.Status)
+	}
+	press(sw.w, fyne.KeyEscape)
+	if n := len(sw.w.Canvas().Overlays().List()); n != 0 {
+		t.Errorf("Escape left the sync page open: %d overlays", n)
 	}
 }
 
@@ -300,8 +311,8 @@ func TestSyncStatusIsPublishedCheaply(t *testing.T) {
 	}
 	conflicts0 = counted.conflicts.Load()
 	sw.syncOnce(t)
-	// Once by the service, and by the list once for each count that
-	// changed (pending, conflicts, last sync): not once per chunk.
+	// Once by the service, and by the list once as the conflicts
+	// changed (not on each of its reloads): not once per chunk.
 	if n := counted.conflicts.Load() - conflicts0; n < 1 || n > 4 {
 		t.Errorf("a sync of 500 photo chunks that brought a conflict read the inbox %d times, want 1 to 4", n)
 	}
@@ -452,7 +463,7 @@ func TestWorkOffline(t *testing.T) {
 	page := sw.openPage(t)
 	var check *widget.Check
 	walk(page, func(o fyne.CanvasObject) {
-		if c, ok := o.(*widget.Check); ok && c.Text == "Work offline" {
+		if c := ui.CheckOf(o); c != nil && c.Text == "Work offline" {
 			check = c
 		}
 	})

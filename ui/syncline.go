@@ -297,7 +297,7 @@ func newSyncParts(page syncPageDeps) *syncParts {
 
 // openPage opens the sync page.
 func (s *syncParts) openPage() {
-	if s.svc == nil || s.page.Window() == nil {
+	if s.svc == nil || s.page.Dialogs.window() == nil {
 		return
 	}
 	openSyncPage(s.page, s.feed)
@@ -322,7 +322,13 @@ func (s *syncParts) refresh() {
 func (t *Terminal) syncChanged(prev, st app.SyncStatus) {
 	changedCounts := st.Pending != prev.Pending || st.Conflicts != prev.Conflicts
 	synced := !st.LastSuccess.Equal(prev.LastSuccess) && !prev.LastSuccess.IsZero()
-	unlocked := t.lock.apply(st.Lease)
+	unlocked := t.lock.apply(st)
+	// The count can stay the same while a sync resolves one conflict and
+	// brings another; with no conflict before or after, the inbox is
+	// empty still.
+	if st.Conflicts != prev.Conflicts || synced && (st.Conflicts > 0 || prev.Conflicts > 0) {
+		t.list.conflictsChanged()
+	}
 	if changedCounts || synced || unlocked {
 		t.list.Reload() // badges, and what the sync brought
 	}
@@ -333,9 +339,9 @@ func (t *Terminal) syncChanged(prev, st app.SyncStatus) {
 			t.detail.Show(tk.ID)
 		}
 	}
-	if prev.Pending > 0 && st.Pending == 0 && t.scanStatus.Text == lang.X("work.saved", "Saved on this device. It is sent with the next sync.") {
+	if prev.Pending > 0 && st.Pending == 0 {
 		// The note said the work waits for the sync; it no longer does.
-		t.scanBar.Hide()
+		t.clearStatus(statusWaitsForSync)
 	}
 }
 
@@ -347,7 +353,9 @@ type syncPageDeps struct {
 	Ctx     context.Context
 	Run     func(func())
 	Now     func() time.Time
-	Window  func() fyne.Window
+	Dialogs dialogTracker
+	// Keys is the scanner's wedge: the page's tick box feeds it.
+	Keys *wedgeKeys
 	// Notify shows a short outcome in the terminal's bar.
 	Notify func(failed bool, text string)
 	// WorkOffline remembers the technician's choice for the next start.
@@ -358,12 +366,26 @@ type syncPageDeps struct {
 func (t *Terminal) syncPageDeps() syncPageDeps {
 	return syncPageDeps{
 		Sync: t.deps.Sync, Tickets: t.deps.Tickets, Parts: t.deps.Parts, Ctx: t.ctx, Run: t.deps.Run, Now: t.deps.Now,
-		Window: func() fyne.Window { return t.win },
-		Notify: t.setScanStatus,
-		WorkOffline: func(on bool) {
-			if a := fyne.CurrentApp(); a != nil {
-				a.Preferences().SetBool(WorkOfflinePreference, on)
-			}
-		},
+		Dialogs:     t,
+		Keys:        t.keys,
+		Notify:      t.setScanStatus,
+		WorkOffline: rememberWorkOffline,
 	}
+}
+
+// rememberWorkOffline keeps the technician's "Work offline" choice for
+// the next start.
+func rememberWorkOffline(on bool) {
+	if a := fyne.CurrentApp(); a != nil {
+		a.Preferences().SetBool(WorkOfflinePreference, on)
+	}
+}
+
+// setWorkOffline turns working offline on or off, and remembers it.
+func (t *Terminal) setWorkOffline(on bool) {
+	if t.deps.Sync == nil {
+		return
+	}
+	rememberWorkOffline(on)
+	t.deps.Sync.SetWorkOffline(on)
 }

@@ -26,7 +26,7 @@ type syncPage struct {
 	deps    syncPageDeps
 	feed    *syncFeed
 	now     *widget.Button
-	offline *widget.Check
+	offline *scanCheck
 	status  *widget.Label
 	errL    *widget.Label
 	notices *fyne.Container
@@ -41,13 +41,14 @@ func openSyncPage(deps syncPageDeps, feed *syncFeed) {
 	p := &syncPage{deps: deps, feed: feed}
 	p.now = widget.NewButtonWithIcon(lang.X("sync.now", "Sync now"), theme.ViewRefreshIcon(), deps.Sync.SyncNow)
 	p.now.Importance = widget.HighImportance
-	p.offline = widget.NewCheck(lang.X("sync.work_offline", "Work offline"), func(on bool) {
+	p.offline = newScanCheck(deps.Keys, lang.X("sync.work_offline", "Work offline"))
+	p.offline.OnChanged = func(on bool) {
 		if on == feed.cur.WorkOffline {
 			return // the check shows the status, not a choice
 		}
 		deps.WorkOffline(on)
 		deps.Sync.SetWorkOffline(on)
-	})
+	}
 	p.status = widget.NewLabel("")
 	p.status.Wrapping = fyne.TextWrapWord
 	p.errL = widget.NewLabel("")
@@ -55,7 +56,7 @@ func openSyncPage(deps syncPageDeps, feed *syncFeed) {
 	p.errL.Importance = widget.DangerImportance
 	p.notices = container.NewVBox()
 	p.unsent = container.NewVBox()
-	cd := conflictDeps{Conflicts: deps.Sync, Tickets: deps.Tickets, Ctx: deps.Ctx, Run: deps.Run, Window: deps.Window, Notify: deps.Notify}
+	cd := conflictDeps{Conflicts: deps.Sync, Tickets: deps.Tickets, Ctx: deps.Ctx, Run: deps.Run, Dialogs: deps.Dialogs, Notify: deps.Notify}
 	if deps.Parts != nil {
 		cd.Locations = deps.Parts
 	}
@@ -67,13 +68,13 @@ func openSyncPage(deps syncPageDeps, feed *syncFeed) {
 		heading(lang.X("conflicts.title", "Conflicts")), p.inbox.list,
 		heading(lang.X("sync.unsent_title", "Changes not sent yet")), p.unsent,
 	)
-	win := deps.Window()
+	win := deps.Dialogs.window()
 	p.scroll = container.NewVScroll(body)
 	d := dialog.NewCustom(lang.X("sync.title", "Sync"), lang.X("dialog.close", "Close"), p.scroll, win)
 	stop := feed.listen(p.show)
 	d.SetOnClosed(stop)
 	d.Resize(fyne.NewSize(min(win.Canvas().Size().Width*0.96, 720), win.Canvas().Size().Height*0.9))
-	d.Show()
+	deps.Dialogs.present(d, nil)
 }
 
 // show follows a status; the lists are read again only when their counts

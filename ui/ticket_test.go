@@ -287,12 +287,11 @@ func TestDiagnosisPassesTheWheel(t *testing.T) {
 	commitAll(t, deps, deps.Actor, append(manyNotes(tk.ID, 25), &app.TransitionTicket{Action: app.ActionStart, Ticket: tk.ID, Epoch: tk.Epoch})...)
 	term.Detail().Show(tk.ID)
 	detail := term.Detail().Object()
-	// field is the widget on the canvas, entry its text field.
-	var field fyne.CanvasObject
 	var entry *widget.Entry
+	var field fyne.CanvasObject // the widget on the canvas: entry may be embedded in it
 	walk(detail, func(o fyne.CanvasObject) {
 		if e := entryOf(o); e != nil && strings.Contains(e.PlaceHolder, "What you found") {
-			field, entry = o, e
+			entry, field = e, o
 		}
 	})
 	if entry == nil {
@@ -384,7 +383,7 @@ func TestCompleteShowsTheChecklistAndTakesTheTypedDiagnosis(t *testing.T) {
 		t.Fatalf("with a typed diagnosis and a repair, the checklist shows:\n%s", shown)
 	}
 	walk(dlg, func(o fyne.CanvasObject) {
-		if s := selectOf(o); s != nil {
+		if s := ui.SelectOf(o); s != nil {
 			s.SetSelected("Repaired")
 		}
 	})
@@ -425,7 +424,7 @@ func TestCompletedShowsAtOnce(t *testing.T) {
 	tapButton(t, term.Detail().Object(), "Complete")
 	dlg := w.Canvas().Overlays().Top()
 	walk(dlg, func(o fyne.CanvasObject) {
-		if s := selectOf(o); s != nil {
+		if s := ui.SelectOf(o); s != nil {
 			s.SetSelected("Repaired")
 		}
 	})

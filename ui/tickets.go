@@ -43,6 +43,10 @@ type TicketList struct {
 	search  string // when set, the list shows search results, not the view
 	unsent  map[app.TicketID]int
 	flagged map[app.TicketID]bool // tickets with an open conflict
+	// conflictsRead says flagged is as the inbox is: reading and decoding
+	// every conflict on each reload costs more than the list, so it is
+	// read again only when the sync says the inbox may have changed.
+	conflictsRead bool
 	// reveal is a ticket to select once the list shows it.
 	reveal app.TicketID
 	// revealing is set while the list selects a row itself: that ticket
@@ -190,6 +194,9 @@ func (l *TicketList) SetQuery(q string) {
 	l.Reload()
 }
 
+// conflictsChanged has the next reload read the conflicts again.
+func (l *TicketList) conflictsChanged() { l.conflictsRead = false }
+
 // Reload fetches the current view or search in the background and shows it.
 func (l *TicketList) Reload() {
 	f := app.TicketFilter{View: l.view, Technician: l.deps.tech, Now: l.deps.now(), Sort: l.sort, Limit: pageSize}
@@ -201,21 +208,33 @@ func (l *TicketList) Reload() {
 	}
 	l.status.SetText(lang.X("tickets.loading", "Loading tickets…"))
 	view, search := l.view, l.search
+	// Marked read now: a reload started meanwhile need not read them too.
+	// A failed read marks them unread again.
+	readConflicts := !l.conflictsRead
+	l.conflictsRead = true
 	l.deps.run(func() {
 		tickets, total, err := l.deps.tickets.FindTickets(l.ctx, f)
 		var unsent map[app.TicketID]int
-		flagged := map[app.TicketID]bool{}
+		var flagged map[app.TicketID]bool
 		if err == nil && l.deps.badges != nil {
 			// Badges: best effort; the list is useful without them.
 			unsent, _ = l.deps.badges.UnsentTickets(l.ctx)
-			if cs, err := l.deps.badges.OpenConflicts(l.ctx); err == nil {
-				for _, c := range cs {
-					flagged[c.Ticket] = true
+			if readConflicts {
+				if cs, err := l.deps.badges.OpenConflicts(l.ctx); err == nil {
+					flagged = map[app.TicketID]bool{}
+					for _, c := range cs {
+						flagged[c.Ticket] = true
+					}
 				}
 			}
 		}
 		fyne.Do(func() {
-			l.unsent, l.flagged = unsent, flagged
+			l.unsent = unsent
+			if flagged != nil {
+				l.flagged = flagged
+			} else if readConflicts {
+				l.conflictsRead = false
+			}
 			l.apply(view, search, tickets, total, err)
 		})
 	})

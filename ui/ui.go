@@ -112,6 +112,7 @@ type Terminal struct {
 	sync       *syncParts
 	scanStatus *widget.Label
 	scanBar    *fyne.Container
+	statusKind statusKind // what scanStatus says
 
 	// Owned by the UI goroutine.
 	win        fyne.Window   // set by Attach; dialogs need it
@@ -285,14 +286,6 @@ func (t *Terminal) showDialog(title string, content fyne.CanvasObject) {
 // and, when submit is set, Enter submits it.
 func (t *Terminal) present(d dialog.Dialog, submit func()) {
 	d.Show()
-	t.track(d, submit)
-}
-
-// track keeps d, just shown, until it closes.
-func (t *Terminal) track(d dialog.Dialog, submit func()) {
-	if d == nil {
-		return
-	}
 	sd := &shownDialog{d: d, submit: submit, overlay: t.win.Canvas().Overlays().Top()}
 	d.SetOnClosed(func() { t.dialogClosed(sd) })
 	t.dialogs = append(t.dialogs, sd)

@@ -20,7 +20,9 @@ import (
 // out of its text. A widget that took the focus and fed nothing to the
 // wedge would swallow every scan silently: a drop-down keeps the focus
 // after its menu closes, so the scan right after choosing a product
-// category, a view or a sort went nowhere.
+// category, a view or a sort went nowhere. Fyne's radio and check groups
+// focus items of their own that cannot be wrapped, so the screens use
+// drop-downs and single tick boxes instead.
 
 // wedgeKeys is the shared wedge and its clock, and the shell that takes
 // the keys a focused field has no use for.

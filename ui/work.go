@@ -42,7 +42,7 @@ func (t *Terminal) commit(cmd app.Command, done func()) {
 			if done != nil {
 				done()
 			}
-			t.setScanStatus(false, lang.X("work.saved", "Saved on this device. It is sent with the next sync."))
+			t.showStatus(statusWaitsForSync, lang.X("work.saved", "Saved on this device. It is sent with the next sync."))
 			t.sync.refresh()
 			t.detail.Show(id)
 			t.list.Reload()
@@ -60,7 +60,7 @@ func (t *Terminal) showError(err error) {
 	l.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustom(lang.X("error.title", "Not saved"), lang.X("dialog.close", "Close"), l, t.win)
 	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.94, 480), 0))
-	d.Show()
+	t.present(d, nil)
 }
 
 // ask shows a small form and runs ok with it when confirmed.
@@ -85,7 +85,7 @@ func (t *Terminal) askWith(title, confirm, keep string, items []*widget.FormItem
 
 // confirm asks before an action that cannot be taken back.
 func (t *Terminal) confirm(title, message, doLabel, keepLabel string, destructive bool, ok func()) {
-	confirmAction(t.win, title, message, doLabel, keepLabel, destructive, ok)
+	confirmAction(t, title, message, doLabel, keepLabel, destructive, ok)
 }
 
 // detailChanged lets the memory trimmer know the detail pane was rebuilt.

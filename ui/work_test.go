@@ -197,7 +197,7 @@ func TestWorkOnATicket(t *testing.T) {
 	tapButton(t, term.Detail().Object(), "Complete")
 	dlg = w.Canvas().Overlays().Top()
 	walk(dlg, func(c fyne.CanvasObject) {
-		if s := selectOf(c); s != nil {
+		if s := ui.SelectOf(c); s != nil {
 			s.SetSelected("Repaired")
 		}
 	})
