@@ -182,7 +182,7 @@ func TestLockedScreen(t *testing.T) {
 		t.Errorf("working offline, the locked screen does not say why Sync now cannot help:\n%s", shown)
 	}
 	test.Tap(back)
-	if deps.Sync.SyncStatus().WorkOffline || fyne.CurrentApp().Preferences().Bool(ui.WorkOfflinePreference) {
+	if deps.Sync.SyncStatus().WorkOffline {
 		t.Error("Go back online left the device working offline")
 	}
 	offers(true, false)

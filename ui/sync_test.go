@@ -471,8 +471,8 @@ func TestWorkOffline(t *testing.T) {
 		t.Fatalf("no Work offline switch:\n%s", labels(page))
 	}
 	test.Tap(check)
-	if !fyne.CurrentApp().Preferences().Bool(ui.WorkOfflinePreference) {
-		t.Error("the choice is not remembered")
+	if !sw.svc.SyncStatus().WorkOffline {
+		t.Error("the switch did not take the device offline")
 	}
 	tk := sw.assigned(t, 1)[0]
 	sw.term.Detail().Show(tk.ID)
@@ -513,8 +513,8 @@ func TestWorkOffline(t *testing.T) {
 	}
 	test.Tap(check)
 	test.Tap(check)
-	if fyne.CurrentApp().Preferences().Bool(ui.WorkOfflinePreference) {
-		t.Error("the choice to go back online is not remembered")
+	if sw.svc.SyncStatus().WorkOffline {
+		t.Error("the switch did not bring the device back online")
 	}
 }
 

@@ -358,34 +358,23 @@ type syncPageDeps struct {
 	Keys *wedgeKeys
 	// Notify shows a short outcome in the terminal's bar.
 	Notify func(failed bool, text string)
-	// WorkOffline remembers the technician's choice for the next start.
-	WorkOffline func(on bool)
 }
 
 // syncPageDeps is the sync page's share of the terminal's dependencies.
 func (t *Terminal) syncPageDeps() syncPageDeps {
 	return syncPageDeps{
 		Sync: t.deps.Sync, Tickets: t.deps.Tickets, Parts: t.deps.Parts, Ctx: t.ctx, Run: t.deps.Run, Now: t.deps.Now,
-		Dialogs:     t,
-		Keys:        t.keys,
-		Notify:      t.setScanStatus,
-		WorkOffline: rememberWorkOffline,
+		Dialogs: t,
+		Keys:    t.keys,
+		Notify:  t.setScanStatus,
 	}
 }
 
-// rememberWorkOffline keeps the technician's "Work offline" choice for
-// the next start.
-func rememberWorkOffline(on bool) {
-	if a := fyne.CurrentApp(); a != nil {
-		a.Preferences().SetBool(WorkOfflinePreference, on)
-	}
-}
-
-// setWorkOffline turns working offline on or off, and remembers it.
+// setWorkOffline turns working offline on or off; the sync service keeps
+// the choice with the device's data.
 func (t *Terminal) setWorkOffline(on bool) {
 	if t.deps.Sync == nil {
 		return
 	}
-	rememberWorkOffline(on)
 	t.deps.Sync.SetWorkOffline(on)
 }

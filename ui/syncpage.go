@@ -11,10 +11,6 @@ import (
 	"github.com/fieldbench/fieldbench/app"
 )
 
-// WorkOfflinePreference keeps the technician's "Work offline" choice
-// across starts; main.go gives it to the sync engine before it runs.
-const WorkOfflinePreference = "sync.work_offline"
-
 // maxUnsentShown bounds the unsent changes listed on the sync page; the
 // line above the list says how many there are in all.
 const maxUnsentShown = 200
@@ -46,8 +42,7 @@ func openSyncPage(deps syncPageDeps, feed *syncFeed) {
 		if on == feed.cur.WorkOffline {
 			return // the check shows the status, not a choice
 		}
-		deps.WorkOffline(on)
-		deps.Sync.SetWorkOffline(on)
+		deps.Sync.SetWorkOffline(on) // kept with the device's data
 	}
 	p.status = widget.NewLabel("")
 	p.status.Wrapping = fyne.TextWrapWord
