@@ -143,9 +143,13 @@ func (db *DB) openSQLite(ctx context.Context) error {
 	}
 	wq := url.Values{}
 	for k, v := range q {
-		wq[k] = v
+		wq[k] = append([]string(nil), v...) // a copy: wq gets pragmas of its own
 	}
 	wq.Set("_txlock", "immediate")
+	// A 64 MiB page cache for the one writer (SQLite's default is 2 MB):
+	// loading the demo world spilled the default cache to the file
+	// mid-transaction, rewriting the same index pages many times.
+	wq.Add("_pragma", "cache_size(-65536)")
 	var err error
 	if db.write, err = sql.Open("sqlite", sqliteDSN(path, wq)); err != nil {
 		return err
