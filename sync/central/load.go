@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -17,11 +18,23 @@ import (
 const bulkRows = 500
 
 // bulkInsert runs "head VALUES (...), (...) tail" over rows, bulkRows at a
-// time; every row has the same number of columns.
-func (db *DB) bulkInsert(ctx context.Context, tx *sql.Tx, head, tail string, rows [][]any) error {
+// time; every row has the same number of columns. Rows must not repeat a
+// key. They are written in the order of their first key columns (strings):
+// each multi-row statement then touches a few neighbouring index pages,
+// not one page per row, and SQLite copies every page a statement touches
+// into its statement journal.
+func (db *DB) bulkInsert(ctx context.Context, tx *sql.Tx, head string, key int, tail string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
+	slices.SortFunc(rows, func(a, b []any) int {
+		for i := range key {
+			if c := strings.Compare(a[i].(string), b[i].(string)); c != 0 {
+				return c
+			}
+		}
+		return 0
+	})
 	tuple := "(?" + strings.Repeat(", ?", len(rows[0])-1) + ")"
 	for start := 0; start < len(rows); start += bulkRows {
 		chunk := rows[start:min(start+bulkRows, len(rows))]
@@ -65,11 +78,11 @@ func (db *DB) loadReference(ctx context.Context, tx *sql.Tx, tenant string, vers
 		changes = append(changes, []any{r.scope, r.kind, r.id, version, kindOrder(r.kind), 0})
 	}
 	if err := db.bulkInsert(ctx, tx, `INSERT INTO entities (tenant, kind, id, ticket_id, data)`,
-		`ON CONFLICT (tenant, kind, id) DO UPDATE SET ticket_id = excluded.ticket_id, data = excluded.data`, entities); err != nil {
+		3, `ON CONFLICT (tenant, kind, id) DO UPDATE SET ticket_id = excluded.ticket_id, data = excluded.data`, entities); err != nil {
 		return err
 	}
 	return db.bulkInsert(ctx, tx, `INSERT INTO changes (scope, kind, id, version, ord, gone)`,
-		`ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`, changes)
+		3, `ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`, changes)
 }
 
 // loadMovements records movements as AddMovement does (the movement, a
@@ -104,14 +117,14 @@ func (db *DB) loadMovements(ctx context.Context, tx *sql.Tx, tenant string, vers
 			changes = append(changes, []any{stockScope(tenant, loc), kindMovement, m.ID, version, kindOrder(kindMovement), 0})
 		}
 	}
-	if err := db.bulkInsert(ctx, tx, `INSERT INTO entities (tenant, kind, id, ticket_id, data)`, ``, entities); err != nil {
+	if err := db.bulkInsert(ctx, tx, `INSERT INTO entities (tenant, kind, id, ticket_id, data)`, 3, ``, entities); err != nil {
 		return err
 	}
-	if err := db.bulkInsert(ctx, tx, `INSERT INTO ledger (tenant, movement, location, part, delta)`, ``, ledger); err != nil {
+	if err := db.bulkInsert(ctx, tx, `INSERT INTO ledger (tenant, movement, location, part, delta)`, 3, ``, ledger); err != nil {
 		return err
 	}
 	return db.bulkInsert(ctx, tx, `INSERT INTO changes (scope, kind, id, version, ord, gone)`,
-		`ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`, changes)
+		3, `ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`, changes)
 }
 
 // knownIDs returns which of the movements' IDs the tenant already has,

@@ -233,3 +233,34 @@ func firstDiff(got, want []string) string {
 	}
 	return ""
 }
+
+// BenchmarkLoadDemoWorld loads the default demo world into a new SQLite
+// central database, with LoadDataset and with the one-by-one load it
+// replaced (go test -run '^$' -bench LoadDemoWorld -benchtime 1x
+// ./sync/central/).
+func BenchmarkLoadDemoWorld(b *testing.B) {
+	ds := demo.Generate(1, demo.Default, testNow)
+	for _, bc := range []struct {
+		name string
+		load func(context.Context, *DB, string, app.Dataset) error
+	}{
+		{"bulk", func(ctx context.Context, db *DB, tenant string, ds app.Dataset) error {
+			return db.LoadDataset(ctx, tenant, ds)
+		}},
+		{"one-by-one", loadOneByOne},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				db, err := OpenDB(b.Context(), Config{DataDir: b.TempDir()})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := bc.load(b.Context(), db, tenant, ds); err != nil {
+					b.Fatal(err)
+				}
+				db.Close()
+			}
+			b.ReportMetric(float64(ds.Rows()), "rows")
+		})
+	}
+}
