@@ -598,13 +598,19 @@ func (pg *page) openingBalances(ctx context.Context, scopes []string, version in
 		}
 	}
 	for _, b := range bal {
-		if ms, ok := sourced[b.loc][b.part]; ok {
-			pg.data.Movements = append(pg.data.Movements, ms...)
-			pg.used += 120 * len(ms)
-			continue
+		ms, ok := sourced[b.loc][b.part]
+		if !ok {
+			ms = []app.StockMovement{opening(version, b.loc, b.part, b.qty, now)}
 		}
-		pg.data.Movements = append(pg.data.Movements, opening(version, b.loc, b.part, b.qty, now))
-		pg.used += 120
+		for _, m := range ms {
+			// Counted at their size, as the page's other entities are.
+			data, err := json.Marshal(m)
+			if err != nil {
+				return fmt.Errorf("encode opening %s: %w", m.ID, err)
+			}
+			pg.used += len(data)
+			pg.data.Movements = append(pg.data.Movements, m)
+		}
 	}
 	return nil
 }
