@@ -75,6 +75,9 @@ func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) er
 		if err := db.loadMovements(ctx, tx, tenant, version, ds.Movements); err != nil {
 			return err
 		}
+		if bulk, err := db.loadNewTickets(ctx, tx, tenant, version, ds.Tickets); err != nil || bulk {
+			return err
+		}
 		st := &serverTx{db: db, tx: tx, tenant: tenant, version: version}
 		for _, d := range ds.Tickets {
 			if err := st.SaveTicket(ctx, d.Ticket); err != nil {

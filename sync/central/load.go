@@ -91,7 +91,11 @@ func (db *DB) loadReference(ctx context.Context, tx *sql.Tx, tenant string, vers
 // was most of its load time. A movement whose ID the server or an earlier
 // movement of the list has is skipped, as AddMovement's ECONFLICT is.
 func (db *DB) loadMovements(ctx context.Context, tx *sql.Tx, tenant string, version int64, ms []app.StockMovement) error {
-	known, err := db.knownIDs(ctx, tx, tenant, kindMovement, ms)
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		ids[i] = m.ID
+	}
+	known, err := db.knownIDs(ctx, tx, tenant, kindMovement, ids)
 	if err != nil {
 		return err
 	}
@@ -127,16 +131,16 @@ func (db *DB) loadMovements(ctx context.Context, tx *sql.Tx, tenant string, vers
 		3, `ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`, changes)
 }
 
-// knownIDs returns which of the movements' IDs the tenant already has,
+// knownIDs returns which of ids the tenant has an entity of kind for,
 // one query per bulkRows IDs.
-func (db *DB) knownIDs(ctx context.Context, tx *sql.Tx, tenant, kind string, ms []app.StockMovement) (map[string]bool, error) {
-	known := make(map[string]bool, len(ms))
-	for start := 0; start < len(ms); start += bulkRows {
-		chunk := ms[start:min(start+bulkRows, len(ms))]
+func (db *DB) knownIDs(ctx context.Context, tx *sql.Tx, tenant, kind string, ids []string) (map[string]bool, error) {
+	known := make(map[string]bool, len(ids))
+	for start := 0; start < len(ids); start += bulkRows {
+		chunk := ids[start:min(start+bulkRows, len(ids))]
 		args := make([]any, 0, len(chunk)+2)
 		args = append(args, tenant, kind)
-		for _, m := range chunk {
-			args = append(args, m.ID)
+		for _, id := range chunk {
+			args = append(args, id)
 		}
 		rows, err := tx.QueryContext(ctx, db.q(`SELECT id FROM entities WHERE tenant = ? AND kind = ? AND id IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`), args...)
 		if err != nil {
@@ -156,4 +160,144 @@ func (db *DB) knownIDs(ctx context.Context, tx *sql.Tx, tenant, kind string, ms 
 		}
 	}
 	return known, nil
+}
+
+// fact is a ticket's fact as loadNewTickets writes it.
+type fact struct {
+	kind, id string
+	ticket   app.TicketID
+	v        any
+	sha256   string // a photo's, for photo_hashes
+}
+
+// detailFacts lists a ticket detail's facts in the order LoadDataset
+// writes them, photos marked pending as AddPhoto marks them.
+func detailFacts(d app.TicketDetail) []fact {
+	var fs []fact
+	for _, r := range d.Repairs {
+		fs = append(fs, fact{kindRepair, r.ID, r.Ticket, r, ""})
+	}
+	for _, p := range d.Parts {
+		fs = append(fs, fact{kindPartUsed, p.ID, p.Ticket, p, ""})
+	}
+	for _, p := range d.Photos {
+		p.State = app.PhotoPending
+		fs = append(fs, fact{kindPhoto, p.ID, p.Ticket, p, p.SHA256})
+	}
+	for _, n := range d.Notes {
+		fs = append(fs, fact{kindNote, n.ID, n.Ticket, n, ""})
+	}
+	return fs
+}
+
+// loadNewTickets writes tickets with their facts in multi-row statements,
+// leaving the same rows SaveTicket and addTicketFact would: when every
+// ticket is new to the tenant and listed once, no fact of the tenant names
+// one of them yet, and every fact names its own detail's ticket (the
+// initial dataset), nothing needs reading back, so none is. It returns
+// false, having written nothing, for any other dataset, which LoadDataset
+// then writes one row at a time.
+func (db *DB) loadNewTickets(ctx context.Context, tx *sql.Tx, tenant string, version int64, ds []app.TicketDetail) (bool, error) {
+	if len(ds) == 0 {
+		return true, nil
+	}
+	ids := make([]string, len(ds))
+	listed := make(map[string]bool, len(ds))
+	byKind := map[string][]string{}
+	for i, d := range ds {
+		ids[i] = string(d.Ticket.ID)
+		if listed[ids[i]] {
+			return false, nil
+		}
+		listed[ids[i]] = true
+		for _, f := range detailFacts(d) {
+			if f.ticket != d.Ticket.ID {
+				return false, nil
+			}
+			byKind[f.kind] = append(byKind[f.kind], f.id)
+		}
+	}
+	if known, err := db.knownIDs(ctx, tx, tenant, kindTicket, ids); err != nil || len(known) > 0 {
+		return false, err
+	}
+	for start := 0; start < len(ids); start += bulkRows {
+		chunk := ids[start:min(start+bulkRows, len(ids))]
+		args := []any{tenant}
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, db.q(`SELECT count(*) FROM entities WHERE tenant = ? AND kind IN ('repair', 'part_used', 'photo', 'note')
+			AND ticket_id IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`), args...).Scan(&n); err != nil {
+			return false, transient(err)
+		}
+		if n > 0 {
+			return false, nil
+		}
+	}
+	known := map[string]map[string]bool{}
+	for kind, ids := range byKind {
+		var err error
+		if known[kind], err = db.knownIDs(ctx, tx, tenant, kind, ids); err != nil {
+			return false, err
+		}
+	}
+	at := db.now().UnixNano()
+	var entities, history, changes, hashes [][]any
+	for _, d := range ds {
+		t := d.Ticket
+		if err := t.Validate(); err != nil {
+			return false, fmt.Errorf("ticket %s: %w", t.Number, err)
+		}
+		data, err := json.Marshal(t)
+		if err != nil {
+			return false, fmt.Errorf("encode %s %s: %w", kindTicket, t.ID, err)
+		}
+		entities = append(entities, []any{tenant, kindTicket, string(t.ID), string(t.ID), string(data)})
+		// SaveTicket's history row, from the zero ticket of a new one.
+		if t.Status != "" || t.Epoch != 0 {
+			history = append(history, []any{tenant, string(t.ID), version, "", string(t.Status), t.Epoch, at})
+		}
+		scopes := ticketScopes(tenant, t)
+		for _, sc := range scopes {
+			changes = append(changes, []any{sc, kindTicket, string(t.ID), version, kindOrder(kindTicket), 0})
+		}
+		for _, f := range detailFacts(d) {
+			if f.id == "" {
+				return false, app.FactWithoutID(f.kind)
+			}
+			if known[f.kind][f.id] {
+				continue // addTicketFact's ECONFLICT, which LoadDataset skips
+			}
+			known[f.kind][f.id] = true
+			data, err := json.Marshal(f.v)
+			if err != nil {
+				return false, fmt.Errorf("encode %s %s: %w", f.kind, f.id, err)
+			}
+			entities = append(entities, []any{tenant, f.kind, f.id, string(t.ID), string(data)})
+			for _, sc := range scopes {
+				changes = append(changes, []any{sc, f.kind, f.id, version, kindOrder(f.kind), 0})
+			}
+			if f.kind == kindPhoto {
+				hashes = append(hashes, []any{tenant, f.sha256, f.id, ""})
+			}
+		}
+	}
+	for _, b := range []struct {
+		head string
+		key  int
+		tail string
+		rows [][]any
+	}{
+		{`INSERT INTO entities (tenant, kind, id, ticket_id, data)`, 3, ``, entities},
+		{`INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at)`, 2, ``, history},
+		{`INSERT INTO changes (scope, kind, id, version, ord, gone)`, 3,
+			`ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`, changes},
+		{`INSERT INTO photo_hashes (tenant, sha256, photo, device)`, 3, `ON CONFLICT DO NOTHING`, hashes},
+	} {
+		if err := db.bulkInsert(ctx, tx, b.head, b.key, b.tail, b.rows); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
 }

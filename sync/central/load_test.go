@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -87,10 +88,10 @@ func loadOneByOne(ctx context.Context, db *DB, tenant string, ds app.Dataset) er
 }
 
 // dumpTables lists every row of the tables a load writes, sorted.
-func dumpTables(t *testing.T, db *DB) []string {
+func dumpTables(t *testing.T, q querier) []string {
 	t.Helper()
 	var out []string
-	for _, q := range []string{
+	for _, query := range []string{
 		`SELECT tenant, kind, id, ticket_id, data FROM entities`,
 		`SELECT tenant, movement, location, part, delta FROM ledger`,
 		`SELECT scope, kind, id, version, ord, gone FROM changes`,
@@ -99,7 +100,7 @@ func dumpTables(t *testing.T, db *DB) []string {
 		`SELECT id, v FROM counter`,
 		`SELECT id, name FROM tenants`,
 	} {
-		rows, err := db.read.QueryContext(t.Context(), q)
+		rows, err := q.QueryContext(t.Context(), query)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -113,7 +114,7 @@ func dumpTables(t *testing.T, db *DB) []string {
 			if err := rows.Scan(ptrs...); err != nil {
 				t.Fatal(err)
 			}
-			line := q[7:20]
+			line := query[7:20]
 			for _, v := range vals {
 				line += "\x1f" + v.String
 			}
@@ -129,8 +130,9 @@ func dumpTables(t *testing.T, db *DB) []string {
 }
 
 // loadWorlds are the datasets loaded one after the other: the demo world,
-// then a second load that repeats some of it (reference data replaced,
-// known movements skipped) and lists a part and a movement twice.
+// a second load that repeats some of it (reference data replaced, known
+// movements skipped) and lists a part and a movement twice, and a third
+// with a known ticket reassigned and a new one listed twice.
 func loadWorlds() []app.Dataset {
 	now := testNow
 	world := demo.Generate(7, demo.Size{Models: 5, Parts: 300, Tickets: 120, Technicians: 3}, now)
@@ -143,7 +145,15 @@ func loadWorlds() []app.Dataset {
 	}
 	again.Parts[0].NameEN += " (renamed)"
 	again.Parts[2].NameEN += " (renamed twice)"
-	return []app.Dataset{world, again}
+	// Tickets the server has, or listed twice: written one row at a time.
+	moved := world.Tickets[0]
+	moved.Ticket.Technician, moved.Ticket.Epoch = world.Technicians[1].ID, moved.Ticket.Epoch+1
+	fresh := app.TicketDetail{Ticket: world.Tickets[1].Ticket}
+	fresh.Ticket.ID, fresh.Ticket.Number = "tk-fresh", "FB-FRESH"
+	twice := fresh
+	twice.Notes = []app.Note{{ID: "note-fresh", Ticket: "tk-fresh", Text: "called", At: now}}
+	known := app.Dataset{Tickets: []app.TicketDetail{moved, fresh, twice}}
+	return []app.Dataset{world, again, known}
 }
 
 // TestLoadDatasetBulkSame loads the demo world and a second, overlapping
@@ -170,7 +180,7 @@ func TestLoadDatasetBulkSame(t *testing.T) {
 			if err := loadOneByOne(ctx, one, tenant, ds); err != nil {
 				t.Fatalf("load %d one by one: %v", i, err)
 			}
-			got, want := dumpTables(t, bulk), dumpTables(t, one)
+			got, want := dumpTables(t, bulk.read), dumpTables(t, one.read)
 			if d := firstDiff(got, want); d != "" {
 				t.Fatalf("load %d: the bulk load differs from the one-by-one load (%d rows against %d):\n%s", i, len(got), len(want), d)
 			}
@@ -199,7 +209,7 @@ func TestLoadDatasetBulkSame(t *testing.T) {
 			}
 		}
 
-		before := dumpTables(t, bulk)
+		before := dumpTables(t, bulk.read)
 		for _, bad := range []app.StockMovement{
 			{ID: "", Kind: app.MoveReceive, Part: "P", To: "L", Qty: 1, At: testNow},
 			{ID: "mv-bad", Kind: app.MoveReceive, Part: "P", To: "L", Qty: 0, At: testNow},
@@ -211,7 +221,7 @@ func TestLoadDatasetBulkSame(t *testing.T) {
 				t.Errorf("a dataset with movement %+v: %v, want EINVALID", bad, err)
 			}
 		}
-		if d := firstDiff(dumpTables(t, bulk), before); d != "" {
+		if d := firstDiff(dumpTables(t, bulk.read), before); d != "" {
 			t.Errorf("a refused dataset changed the database:\n%s", d)
 		}
 	})
@@ -263,4 +273,53 @@ func BenchmarkLoadDemoWorld(b *testing.B) {
 			b.ReportMetric(float64(ds.Rows()), "rows")
 		})
 	}
+}
+
+// TestLoadNewTicketsDecides: the bulk ticket path takes the initial
+// dataset and leaves anything that needs reading back (a known ticket, a
+// ticket listed twice, a fact naming another detail's ticket) to the
+// one-by-one path, having written nothing.
+func TestLoadNewTicketsDecides(t *testing.T) {
+	worlds := loadWorlds()
+	world, known := worlds[0], worlds[2]
+	other := world.Tickets[2]
+	other.Notes = []app.Note{{ID: "note-other", Ticket: world.Tickets[3].Ticket.ID, Text: "x", At: testNow}}
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		ctx := t.Context()
+		if err := db.LoadDataset(ctx, tenant, app.Dataset{Technicians: world.Technicians, Locations: world.Locations,
+			Tickets: world.Tickets[:1]}); err != nil {
+			t.Fatal(err)
+		}
+		errRollback := errors.New("rollback")
+		for _, tc := range []struct {
+			name    string
+			tickets []app.TicketDetail
+			want    bool
+		}{
+			{"New", world.Tickets[1:], true},
+			{"None", nil, true},
+			{"Known", world.Tickets[:2], false},
+			{"ListedTwice", known.Tickets[1:], false},
+			{"FactOfAnotherTicket", []app.TicketDetail{world.Tickets[3], other}, false},
+		} {
+			var got bool
+			err := db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+				before := dumpTables(t, tx)
+				var err error
+				if got, err = db.loadNewTickets(ctx, tx, tenant, version, tc.tickets); err != nil {
+					return err
+				}
+				if after := dumpTables(t, tx); !got && firstDiff(after, before) != "" {
+					t.Errorf("%s: declining the bulk path wrote rows", tc.name)
+				}
+				return errRollback
+			})
+			if err != errRollback {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			if got != tc.want {
+				t.Errorf("%s: bulk path %v, want %v", tc.name, got, tc.want)
+			}
+		}
+	})
 }
