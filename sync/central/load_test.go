@@ -244,10 +244,10 @@ func firstDiff(got, want []string) string {
 	return ""
 }
 
-// BenchmarkLoadDemoWorld loads the default demo world into a new SQLite
-// central database, with LoadDataset and with the one-by-one load it
-// replaced (go test -run '^$' -bench LoadDemoWorld -benchtime 1x
-// ./sync/central/).
+// BenchmarkLoadDemoWorld loads the default demo world into a new central
+// database, SQLite and PostgreSQL, with LoadDataset and with the
+// one-by-one load it replaced (go test -run '^$' -bench LoadDemoWorld
+// -benchtime 1x ./sync/central/).
 func BenchmarkLoadDemoWorld(b *testing.B) {
 	ds := demo.Generate(1, demo.Default, testNow)
 	for _, bc := range []struct {
@@ -259,19 +259,25 @@ func BenchmarkLoadDemoWorld(b *testing.B) {
 		}},
 		{"one-by-one", loadOneByOne},
 	} {
-		b.Run(bc.name, func(b *testing.B) {
-			for b.Loop() {
-				db, err := OpenDB(b.Context(), Config{DataDir: b.TempDir()})
-				if err != nil {
-					b.Fatal(err)
+		for _, backend := range []string{"sqlite", "postgres"} {
+			b.Run(bc.name+"/"+backend, func(b *testing.B) {
+				for b.Loop() {
+					cfg := Config{DataDir: b.TempDir()}
+					if backend == "postgres" {
+						cfg.Postgres = pgtest.ForTest(b)
+					}
+					db, err := OpenDB(b.Context(), cfg)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if err := bc.load(b.Context(), db, tenant, ds); err != nil {
+						b.Fatal(err)
+					}
+					db.Close()
 				}
-				if err := bc.load(b.Context(), db, tenant, ds); err != nil {
-					b.Fatal(err)
-				}
-				db.Close()
-			}
-			b.ReportMetric(float64(ds.Rows()), "rows")
-		})
+				b.ReportMetric(float64(ds.Rows()), "rows")
+			})
+		}
 	}
 }
 
