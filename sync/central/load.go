@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -12,17 +13,19 @@ import (
 )
 
 // bulkRows is how many rows one multi-row INSERT of a dataset load
-// writes: 500 rows of at most 6 columns stay far below SQLite's 32,766
-// and PostgreSQL's 65,535 bound parameters, and make a statement's
+// writes at most: 512 rows of at most 7 columns stay far below SQLite's
+// 32,766 and PostgreSQL's 65,535 bound parameters, and make a statement's
 // compilation and round trip a small share of its cost.
-const bulkRows = 500
+const bulkRows = 512
 
-// bulkInsert runs "head VALUES (...), (...) tail" over rows, bulkRows at a
-// time; every row has the same number of columns. Rows must not repeat a
-// key. They are written in the order of their first key columns (strings):
-// each multi-row statement then touches a few neighbouring index pages,
-// not one page per row, and SQLite copies every page a statement touches
-// into its statement journal.
+// bulkInsert runs "head VALUES (...), (...) tail" over rows; every row has
+// the same number of columns, and no two rows the key of an ON CONFLICT DO
+// UPDATE tail (PostgreSQL refuses to update a row twice in one statement).
+// Rows are written in the order of their first key columns (strings):
+// each statement then touches a few neighbouring index pages, not one
+// page per row, and SQLite copies every page a statement touches into its
+// statement journal. Statements hold a power of two of rows (chunkLen), so
+// db.q caches at most ten rebound forms of each.
 func (db *DB) bulkInsert(ctx context.Context, tx *sql.Tx, head string, key int, tail string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
@@ -36,13 +39,15 @@ func (db *DB) bulkInsert(ctx context.Context, tx *sql.Tx, head string, key int, 
 		return 0
 	})
 	tuple := "(?" + strings.Repeat(", ?", len(rows[0])-1) + ")"
-	for start := 0; start < len(rows); start += bulkRows {
-		chunk := rows[start:min(start+bulkRows, len(rows))]
-		args := make([]any, 0, len(chunk)*len(rows[0]))
+	for len(rows) > 0 {
+		n := chunkLen(len(rows))
+		chunk := rows[:n]
+		rows = rows[n:]
+		args := make([]any, 0, n*len(chunk[0]))
 		for _, r := range chunk {
 			args = append(args, r...)
 		}
-		q := head + " VALUES " + tuple + strings.Repeat(", "+tuple, len(chunk)-1) + " " + tail
+		q := head + " VALUES " + tuple + strings.Repeat(", "+tuple, n-1) + " " + tail
 		if _, err := tx.ExecContext(ctx, db.q(q), args...); err != nil {
 			return transient(err)
 		}
@@ -50,16 +55,19 @@ func (db *DB) bulkInsert(ctx context.Context, tx *sql.Tx, head string, key int, 
 	return nil
 }
 
+// chunkLen is how many of n rows or IDs the next statement takes: at most
+// bulkRows, a power of two.
+func chunkLen(n int) int { return min(bulkRows, 1<<(bits.Len(uint(n))-1)) }
+
 // reference is one row of server-owned reference data to load.
 type reference struct {
 	kind, id, scope string
 	v               any
 }
 
-// loadReference writes reference data as putReference does, in multi-row
-// statements: each entity replaces the row with its key, and a key given
-// twice keeps its last value (PostgreSQL refuses one statement updating a
-// row twice).
+// loadReference writes reference data in multi-row statements: each
+// entity replaces the row with its key and gets a change row in its
+// scope; a key given twice keeps its last value.
 func (db *DB) loadReference(ctx context.Context, tx *sql.Tx, tenant string, version int64, refs []reference) error {
 	last := make(map[entityKey]int, len(refs))
 	for i, r := range refs {
@@ -132,11 +140,12 @@ func (db *DB) loadMovements(ctx context.Context, tx *sql.Tx, tenant string, vers
 }
 
 // knownIDs returns which of ids the tenant has an entity of kind for,
-// one query per bulkRows IDs.
+// bulkRows IDs at most per query.
 func (db *DB) knownIDs(ctx context.Context, tx *sql.Tx, tenant, kind string, ids []string) (map[string]bool, error) {
 	known := make(map[string]bool, len(ids))
-	for start := 0; start < len(ids); start += bulkRows {
-		chunk := ids[start:min(start+bulkRows, len(ids))]
+	for start, n := 0, 0; start < len(ids); start += n {
+		n = chunkLen(len(ids) - start)
+		chunk := ids[start : start+n]
 		args := make([]any, 0, len(chunk)+2)
 		args = append(args, tenant, kind)
 		for _, id := range chunk {
@@ -220,8 +229,9 @@ func (db *DB) loadNewTickets(ctx context.Context, tx *sql.Tx, tenant string, ver
 	if known, err := db.knownIDs(ctx, tx, tenant, kindTicket, ids); err != nil || len(known) > 0 {
 		return false, err
 	}
-	for start := 0; start < len(ids); start += bulkRows {
-		chunk := ids[start:min(start+bulkRows, len(ids))]
+	for start, n := 0, 0; start < len(ids); start += n {
+		n = chunkLen(len(ids) - start)
+		chunk := ids[start : start+n]
 		args := []any{tenant}
 		for _, id := range chunk {
 			args = append(args, id)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/app/demo"
@@ -261,6 +262,7 @@ func BenchmarkLoadDemoWorld(b *testing.B) {
 	} {
 		for _, backend := range []string{"sqlite", "postgres"} {
 			b.Run(bc.name+"/"+backend, func(b *testing.B) {
+				var cpu time.Duration
 				for b.Loop() {
 					cfg := Config{DataDir: b.TempDir()}
 					if backend == "postgres" {
@@ -270,12 +272,17 @@ func BenchmarkLoadDemoWorld(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
+					start := cpuTime()
 					if err := bc.load(b.Context(), db, tenant, ds); err != nil {
 						b.Fatal(err)
 					}
+					cpu += cpuTime() - start
 					db.Close()
 				}
 				b.ReportMetric(float64(ds.Rows()), "rows")
+				if cpu > 0 {
+					b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
+				}
 			})
 		}
 	}
