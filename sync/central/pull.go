@@ -669,38 +669,42 @@ const maxSourcedOpenings = 20
 // returned part came from. It reads the bin's arrivals of those parts,
 // no more than the bin's ledger.
 func (pg *page) sourcedOpenings(ctx context.Context, bin string, need map[string]int64, version int64) (map[string][]app.StockMovement, error) {
-	args := []any{pg.tenant, bin}
-	for _, part := range slices.Sorted(maps.Keys(need)) {
-		args = append(args, part)
-	}
-	rows, err := pg.tx.QueryContext(ctx, pg.db.q(`SELECT l.part, l.delta, e.data FROM ledger l
-		JOIN entities e ON e.tenant = l.tenant AND e.kind = 'movement' AND e.id = l.movement
-		WHERE l.tenant = ? AND l.location = ? AND l.delta > 0 AND l.part IN (?`+strings.Repeat(", ?", len(need)-1)+`)`), args...)
-	if err != nil {
-		return nil, transient(err)
-	}
 	type arrival struct {
 		delta int64
 		m     app.StockMovement
 	}
 	var arrivals []arrival
-	for rows.Next() {
-		var a arrival
-		var part, data string
-		if err := rows.Scan(&part, &a.delta, &data); err != nil {
-			rows.Close()
+	parts := slices.Sorted(maps.Keys(need))
+	for start := 0; start < len(parts); start += fetchBatch {
+		chunk := parts[start:min(start+fetchBatch, len(parts))]
+		args := []any{pg.tenant, bin}
+		for _, part := range chunk {
+			args = append(args, part)
+		}
+		rows, err := pg.tx.QueryContext(ctx, pg.db.q(`SELECT l.movement, l.part, l.delta, e.data FROM ledger l
+			JOIN entities e ON e.tenant = l.tenant AND e.kind = 'movement' AND e.id = l.movement
+			WHERE l.tenant = ? AND l.location = ? AND l.delta > 0 AND l.part IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`), args...)
+		if err != nil {
 			return nil, transient(err)
 		}
-		if err := json.Unmarshal([]byte(data), &a.m); err != nil {
-			rows.Close()
-			return nil, app.Errorf(app.ECORRUPT, "central.corrupt_entity", "The server's {{.Kind}} {{.ID}} is unreadable.", "Kind", kindMovement, "ID", a.m.ID).WithCause(err)
+		for rows.Next() {
+			var a arrival
+			var id, part, data string
+			if err := rows.Scan(&id, &part, &a.delta, &data); err != nil {
+				rows.Close()
+				return nil, transient(err)
+			}
+			if err := json.Unmarshal([]byte(data), &a.m); err != nil {
+				rows.Close()
+				return nil, app.Errorf(app.ECORRUPT, "central.corrupt_entity", "The server's {{.Kind}} {{.ID}} is unreadable.", "Kind", kindMovement, "ID", id).WithCause(err)
+			}
+			a.m.Part = app.PartNumber(part)
+			arrivals = append(arrivals, a)
 		}
-		a.m.Part = app.PartNumber(part)
-		arrivals = append(arrivals, a)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, transient(err)
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, transient(err)
+		}
 	}
 	slices.SortFunc(arrivals, func(a, b arrival) int { return cmp.Or(b.m.At.Compare(a.m.At), cmp.Compare(a.m.ID, b.m.ID)) })
 	left := maps.Clone(need)
