@@ -47,7 +47,9 @@ func (db *DB) PutLocations(ctx context.Context, tenant string, ls []app.Location
 // replaces rows with the same key, tickets with their facts are written
 // as they are, and movements go through the ledger (a known movement ID is
 // skipped). It seeds the demo world and serves the imports. Invalid
-// reference data is refused before anything is written.
+// reference data is refused before anything is written. Reference data,
+// movements and the tickets of an initial dataset go in multi-row
+// statements (load.go): one row at a time, the demo world took seconds.
 func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) error {
 	if err := validateReference(ds); err != nil {
 		return err
@@ -56,35 +58,29 @@ func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) er
 		return err
 	}
 	return db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
-		st := &serverTx{db: db, tx: tx, tenant: tenant, version: version}
+		refs := make([]reference, 0, len(ds.Technicians)+len(ds.Locations)+len(ds.Parts)+len(ds.RuleSets))
 		for _, t := range ds.Technicians {
-			if err := st.putReference(ctx, kindTechnician, string(t.ID), techScope(tenant, t.ID), t); err != nil {
-				return err
-			}
+			refs = append(refs, reference{kindTechnician, string(t.ID), techScope(tenant, t.ID), t})
 		}
 		for _, l := range ds.Locations {
-			if err := l.Validate(); err != nil {
-				return err
-			}
-			if err := st.putReference(ctx, kindLocation, string(l.ID), catalogScope(tenant), l); err != nil {
-				return err
-			}
+			refs = append(refs, reference{kindLocation, string(l.ID), catalogScope(tenant), l})
 		}
 		for _, p := range ds.Parts {
-			if err := st.putReference(ctx, kindPart, string(p.Number), catalogScope(tenant), p); err != nil {
-				return err
-			}
+			refs = append(refs, reference{kindPart, string(p.Number), catalogScope(tenant), p})
 		}
 		for _, rs := range ds.RuleSets {
-			if err := st.putReference(ctx, kindRuleSet, rs.ID, rulesScope(tenant, strings.ToUpper(rs.Country)), rs); err != nil {
-				return err
-			}
+			refs = append(refs, reference{kindRuleSet, rs.ID, rulesScope(tenant, strings.ToUpper(rs.Country)), rs})
 		}
-		for _, m := range ds.Movements {
-			if err := st.AddMovement(ctx, m); err != nil && app.ErrorCode(err) != app.ECONFLICT {
-				return err
-			}
+		if err := db.loadReference(ctx, tx, tenant, version, refs); err != nil {
+			return err
 		}
+		if err := db.loadMovements(ctx, tx, tenant, version, ds.Movements); err != nil {
+			return err
+		}
+		if bulk, err := db.loadNewTickets(ctx, tx, tenant, version, ds.Tickets); err != nil || bulk {
+			return err
+		}
+		st := &serverTx{db: db, tx: tx, tenant: tenant, version: version}
 		for _, d := range ds.Tickets {
 			if err := st.SaveTicket(ctx, d.Ticket); err != nil {
 				return fmt.Errorf("ticket %s: %w", d.Ticket.Number, err)

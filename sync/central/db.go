@@ -143,9 +143,17 @@ func (db *DB) openSQLite(ctx context.Context) error {
 	}
 	wq := url.Values{}
 	for k, v := range q {
-		wq[k] = v
+		wq[k] = append([]string(nil), v...) // a copy: wq gets pragmas of its own
 	}
 	wq.Set("_txlock", "immediate")
+	// A 64 MiB page cache for the one writer (SQLite's default is 2 MB):
+	// loading the demo world spilled the default cache to the file
+	// mid-transaction, rewriting the same index pages many times. The
+	// statement journals (a multi-row statement's undo) are kept in
+	// memory: in a temporary file they cost a write call per page, 0.5 s
+	// of the demo world's load before LoadDataset sorted its rows.
+	wq.Add("_pragma", "cache_size(-65536)")
+	wq.Add("_pragma", "temp_store(MEMORY)")
 	var err error
 	if db.write, err = sql.Open("sqlite", sqliteDSN(path, wq)); err != nil {
 		return err

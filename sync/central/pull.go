@@ -11,9 +11,11 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/fieldbench/fieldbench/app"
 )
@@ -538,7 +540,9 @@ func CursorPosition(s string) (epoch string, version int64, ok bool) {
 // openingBalances puts into the page, for each stock location in scopes,
 // one adjustment per part holding the location's balance as of version
 // (the snapshot being read). Their IDs name the version, so a later first
-// pull's openings never collide with these.
+// pull's openings never collide with these. A defective bin's balance is
+// split by the movements its units arrived with (sourcedOpenings), so the
+// device can name the ticket each returned part was removed on.
 func (pg *page) openingBalances(ctx context.Context, scopes []string, version int64) error {
 	prefix := pg.tenant + "/stock:"
 	var locs []any
@@ -550,25 +554,229 @@ func (pg *page) openingBalances(ctx context.Context, scopes []string, version in
 	if len(locs) == 0 {
 		return nil
 	}
+	defective, err := pg.defectiveBins(ctx, locs)
+	if err != nil {
+		return err
+	}
 	rows, err := pg.tx.QueryContext(ctx, pg.db.q(`SELECT location, part, CAST(sum(delta) AS BIGINT) FROM ledger
 		WHERE tenant = ? AND location IN (?`+strings.Repeat(", ?", len(locs)-1)+`)
 		GROUP BY location, part HAVING sum(delta) <> 0 ORDER BY location, part`), append([]any{pg.tenant}, locs...)...)
 	if err != nil {
 		return transient(err)
 	}
-	defer rows.Close()
-	now := pg.db.now()
+	type balance struct {
+		loc, part string
+		qty       int64
+	}
+	var bal []balance
 	for rows.Next() {
-		var loc, part string
-		var qty int64
-		if err := rows.Scan(&loc, &part, &qty); err != nil {
+		var b balance
+		if err := rows.Scan(&b.loc, &b.part, &b.qty); err != nil {
+			rows.Close()
 			return transient(err)
 		}
-		sum := sha256.Sum256([]byte(strconv.FormatInt(version, 10) + "\x00" + loc + "\x00" + part))
-		m := app.StockMovement{ID: "open-" + hex.EncodeToString(sum[:12]), Kind: app.MoveAdjust, Part: app.PartNumber(part),
-			To: app.LocationID(loc), Qty: int(qty), Reason: "opening balance", At: now, Recorded: "central"}
-		pg.data.Movements = append(pg.data.Movements, m)
-		pg.used += 120
+		bal = append(bal, b)
 	}
-	return transient(rows.Err())
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return transient(err)
+	}
+	now := pg.db.now()
+	need := map[string]map[string]int64{} // defective bin, part: units
+	for _, b := range bal {
+		if defective[b.loc] && b.qty > 0 {
+			if need[b.loc] == nil {
+				need[b.loc] = map[string]int64{}
+			}
+			need[b.loc][b.part] = b.qty
+		}
+	}
+	sourced := map[string]map[string][]app.StockMovement{}
+	for bin, parts := range need {
+		if sourced[bin], err = pg.sourcedOpenings(ctx, bin, parts, version); err != nil {
+			return err
+		}
+	}
+	for _, b := range bal {
+		ms, ok := sourced[b.loc][b.part]
+		if !ok {
+			ms = []app.StockMovement{opening(version, b.loc, b.part, b.qty, now)}
+		}
+		for _, m := range ms {
+			// Counted at their size, as the page's other entities are.
+			data, err := json.Marshal(m)
+			if err != nil {
+				return fmt.Errorf("encode opening %s: %w", m.ID, err)
+			}
+			pg.used += len(data)
+			pg.data.Movements = append(pg.data.Movements, m)
+		}
+	}
+	return nil
+}
+
+// opening is the adjustment that gives a device qty of part at loc as of
+// version, sourced from no movement in particular.
+func opening(version int64, loc, part string, qty int64, at time.Time) app.StockMovement {
+	return app.StockMovement{ID: openingID(version, loc, part, ""), Kind: app.MoveAdjust, Part: app.PartNumber(part),
+		To: app.LocationID(loc), Qty: int(qty), Reason: "opening balance", At: at, Recorded: "central"}
+}
+
+// openingID names an opening by the snapshot's version, its location and
+// part, and the movement it stands for ("" for a location's whole
+// balance of the part).
+func openingID(version int64, loc, part, source string) string {
+	key := strconv.FormatInt(version, 10) + "\x00" + loc + "\x00" + part
+	if source != "" {
+		key += "\x00" + source
+	}
+	sum := sha256.Sum256([]byte(key))
+	return "open-" + hex.EncodeToString(sum[:12])
+}
+
+// defectiveBins says which of locs are defective-returns bins.
+func (pg *page) defectiveBins(ctx context.Context, locs []any) (map[string]bool, error) {
+	rows, err := pg.tx.QueryContext(ctx, pg.db.q(`SELECT id, data FROM entities WHERE tenant = ? AND kind = 'location' AND id IN (?`+
+		strings.Repeat(", ?", len(locs)-1)+`)`), append([]any{pg.tenant}, locs...)...)
+	if err != nil {
+		return nil, transient(err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id, data string
+		if err := rows.Scan(&id, &data); err != nil {
+			return nil, transient(err)
+		}
+		var l app.Location
+		if err := json.Unmarshal([]byte(data), &l); err != nil {
+			return nil, app.Errorf(app.ECORRUPT, "central.corrupt_entity", "The server's {{.Kind}} {{.ID}} is unreadable.", "Kind", kindLocation, "ID", id).WithCause(err)
+		}
+		out[id] = l.Kind == app.LocationDefective
+	}
+	return out, transient(rows.Err())
+}
+
+// maxSourcedOpenings bounds the openings of one part of a defective bin
+// that name their source; older units arrive as one opening without.
+// The parts page names a part's latest three sources.
+const maxSourcedOpenings = 20
+
+// sourcedOpenings splits the units of each part in a defective bin (need,
+// all positive) among the movements they arrived with, latest first: one
+// opening per movement, with its ticket, serial, reason and time, so a
+// device that never saw those movements can still name the ticket each
+// returned part came from. It reads the bin's arrivals of those parts,
+// no more than the bin's ledger.
+func (pg *page) sourcedOpenings(ctx context.Context, bin string, need map[string]int64, version int64) (map[string][]app.StockMovement, error) {
+	type arrival struct {
+		delta int64
+		m     app.StockMovement
+	}
+	var arrivals []arrival
+	parts := slices.Sorted(maps.Keys(need))
+	for start := 0; start < len(parts); start += fetchBatch {
+		chunk := parts[start:min(start+fetchBatch, len(parts))]
+		args := []any{pg.tenant, bin}
+		for _, part := range chunk {
+			args = append(args, part)
+		}
+		rows, err := pg.tx.QueryContext(ctx, pg.db.q(`SELECT l.movement, l.part, l.delta, e.data FROM ledger l
+			JOIN entities e ON e.tenant = l.tenant AND e.kind = 'movement' AND e.id = l.movement
+			WHERE l.tenant = ? AND l.location = ? AND l.delta > 0 AND l.part IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`), args...)
+		if err != nil {
+			return nil, transient(err)
+		}
+		for rows.Next() {
+			var a arrival
+			var id, part, data string
+			if err := rows.Scan(&id, &part, &a.delta, &data); err != nil {
+				rows.Close()
+				return nil, transient(err)
+			}
+			if err := json.Unmarshal([]byte(data), &a.m); err != nil {
+				rows.Close()
+				return nil, app.Errorf(app.ECORRUPT, "central.corrupt_entity", "The server's {{.Kind}} {{.ID}} is unreadable.", "Kind", kindMovement, "ID", id).WithCause(err)
+			}
+			a.m.Part = app.PartNumber(part)
+			arrivals = append(arrivals, a)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, transient(err)
+		}
+	}
+	slices.SortFunc(arrivals, func(a, b arrival) int { return cmp.Or(b.m.At.Compare(a.m.At), cmp.Compare(a.m.ID, b.m.ID)) })
+	left := maps.Clone(need)
+	out := map[string][]app.StockMovement{}
+	for _, a := range arrivals {
+		part := string(a.m.Part)
+		n := left[part]
+		if n <= 0 {
+			continue
+		}
+		if len(out[part]) == maxSourcedOpenings {
+			// The units left arrived with this movement or before it.
+			out[part] = append(out[part], opening(version, bin, part, n, a.m.At))
+			left[part] = 0
+			continue
+		}
+		q := min(n, a.delta)
+		out[part] = append(out[part], app.StockMovement{ID: openingID(version, bin, part, a.m.ID), Kind: app.MoveAdjust, Part: a.m.Part,
+			To: app.LocationID(bin), Qty: int(q), Serial: a.m.Serial, Ticket: a.m.Ticket, Reason: a.m.Reason, At: a.m.At, Recorded: a.m.Recorded})
+		left[part] = n - q
+	}
+	// A balance is at most the sum of its arrivals: nothing is left over.
+	return out, pg.nameOpenings(ctx, out)
+}
+
+// nameOpenings gives each sourced opening a reason, which an adjustment
+// needs: its movement's own, else its ticket's number (the device shows
+// it for a ticket it does not hold), else "opening balance".
+func (pg *page) nameOpenings(ctx context.Context, openings map[string][]app.StockMovement) error {
+	var ids []any
+	seen := map[app.TicketID]bool{}
+	for _, ms := range openings {
+		for _, m := range ms {
+			if m.Reason == "" && m.Ticket != "" && !seen[m.Ticket] {
+				seen[m.Ticket] = true
+				ids = append(ids, string(m.Ticket))
+			}
+		}
+	}
+	numbers := map[app.TicketID]string{}
+	for start := 0; start < len(ids); start += fetchBatch {
+		chunk := ids[start:min(start+fetchBatch, len(ids))]
+		rows, err := pg.tx.QueryContext(ctx, pg.db.q(`SELECT id, data FROM entities WHERE tenant = ? AND kind = 'ticket' AND id IN (?`+
+			strings.Repeat(", ?", len(chunk)-1)+`)`), append([]any{pg.tenant}, chunk...)...)
+		if err != nil {
+			return transient(err)
+		}
+		for rows.Next() {
+			var id, data string
+			var t app.Ticket
+			if err := rows.Scan(&id, &data); err != nil {
+				rows.Close()
+				return transient(err)
+			}
+			if json.Unmarshal([]byte(data), &t) == nil {
+				numbers[app.TicketID(id)] = t.Number
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return transient(err)
+		}
+	}
+	for _, ms := range openings {
+		for i := range ms {
+			if ms[i].Reason == "" {
+				ms[i].Reason = numbers[ms[i].Ticket]
+			}
+			if ms[i].Reason == "" {
+				ms[i].Reason = "opening balance"
+			}
+		}
+	}
+	return nil
 }

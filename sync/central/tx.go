@@ -387,12 +387,3 @@ func (s *serverTx) emitConflict(ctx context.Context, c app.Conflict) error {
 	}
 	return nil
 }
-
-// putReference writes server-owned reference data (parts, locations, rule
-// sets, technicians) and emits it in its scope.
-func (s *serverTx) putReference(ctx context.Context, kind, id, scope string, v any) error {
-	if err := s.put(ctx, kind, id, "", v); err != nil {
-		return err
-	}
-	return s.emit(ctx, scope, kind, id, false)
-}

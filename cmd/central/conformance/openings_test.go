@@ -1,0 +1,132 @@
+package conformance
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+)
+
+// openingMovement is a pulled movement with the fields a defective bin's
+// opening keeps (PROTOCOL.md, Pull: a defective bin is the exception).
+type openingMovement struct {
+	ID     string    `json:"id"`
+	Kind   string    `json:"kind"`
+	Part   string    `json:"part"`
+	From   string    `json:"from"`
+	To     string    `json:"to"`
+	Qty    int       `json:"qty"`
+	Serial string    `json:"serial"`
+	Ticket string    `json:"ticket"`
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
+}
+
+// firstPullMovements pulls from an empty cursor until nothing more is
+// waiting and returns the movements of every page.
+func (d *device) firstPullMovements(t *testing.T) []openingMovement {
+	t.Helper()
+	var all []openingMovement
+	cursor := ""
+	for range maxPages {
+		a := d.sync(t, map[string]any{"v": 1, "c": cursor})
+		if a.status != http.StatusOK {
+			t.Fatalf("pull: HTTP %d %s", a.status, a.body)
+		}
+		var out struct {
+			Data *struct {
+				Movements []openingMovement `json:"movements"`
+			} `json:"d"`
+			Cursor string `json:"c"`
+			More   bool   `json:"m"`
+		}
+		if err := json.Unmarshal(a.body, &out); err != nil {
+			t.Fatalf("pull answer %s: %v", a.body, err)
+		}
+		if out.Data != nil {
+			all = append(all, out.Data.Movements...)
+		}
+		if cursor = out.Cursor; !out.More {
+			return all
+		}
+	}
+	t.Fatalf("pull did not end within %d pages", maxPages)
+	return nil
+}
+
+// A new device's first pull names, for each unit in its technician's
+// defective bin, the ticket the part was removed on: one opening per
+// return, the latest first, keeping its ticket, serial and time, with the
+// ticket's number as the reason where the return gave none. A part in the
+// van still arrives as one opening without a ticket. The openings sum to
+// the server's balances.
+func TestFirstPullNamesDefectiveReturns(t *testing.T) {
+	onEachDB(t, func(t *testing.T, s *service) {
+		const stock = 4
+		tc := s.addFieldTech(t, "returns", stock)
+		bin := name("returns-bin")
+		s.adminOK(t, "PUT", "/v1/admin/locations/"+bin, map[string]any{"id": bin, "kind": "defective", "name": "Returns of " + tc.id, "owner": tc.id}, nil)
+		older, newer := s.newTicket(t, tc.id, ""), s.newTicket(t, tc.id, "")
+		dev := s.pair(t, tc.id)
+		base := time.Now().UTC().Add(-2 * time.Hour).Truncate(time.Second)
+		returns := []struct {
+			ticket ticketView
+			qty    int
+			serial string
+			reason string
+			at     time.Time
+		}{
+			{older, 1, "D-OLD", older.Number, base},
+			{newer, 2, "D-NEW", "", base.Add(time.Hour)},
+		}
+		for _, r := range returns {
+			m := map[string]any{"id": newID(), "kind": "return_defective", "part": partFilter, "to": bin, "qty": r.qty,
+				"serial": r.serial, "ticket": r.ticket.ID, "at": r.at.Format(time.RFC3339)}
+			if r.reason != "" {
+				m["reason"] = r.reason
+			}
+			if x, rejected := dev.pushOne(t, dev.mut("stock.return_defective", map[string]any{"movement": m})); rejected {
+				t.Fatalf("return on %s refused: %+v", r.ticket.Number, x)
+			}
+		}
+
+		fresh := s.pair(t, tc.id) // a second device: its first sync
+		got := fresh.firstPullMovements(t)
+		var inBin []openingMovement
+		sum := map[string]int{}
+		for _, m := range got {
+			if m.Kind != "adjust" || m.From != "" {
+				t.Errorf("first pull sent %+v, want only opening adjustments", m)
+			}
+			sum[m.To+" "+m.Part] += m.Qty
+			if m.To == bin {
+				inBin = append(inBin, m)
+			}
+			if m.To == tc.van && m.Ticket != "" {
+				t.Errorf("the van's opening %+v names a ticket", m)
+			}
+		}
+		want := []struct {
+			ticket, reason, serial string
+			qty                    int
+			at                     time.Time
+		}{
+			{newer.ID, newer.Number, "D-NEW", 2, base.Add(time.Hour)},
+			{older.ID, older.Number, "D-OLD", 1, base},
+		}
+		if len(inBin) != len(want) {
+			t.Fatalf("the bin's openings are %+v, want one per return", inBin)
+		}
+		for i, w := range want {
+			m := inBin[i]
+			if m.Part != partFilter || m.Ticket != w.ticket || m.Reason != w.reason || m.Serial != w.serial || m.Qty != w.qty || !m.At.Equal(w.at) {
+				t.Errorf("opening %d of the bin = %+v, want ticket %s, reason %q, serial %s, qty %d at %v", i, m, w.ticket, w.reason, w.serial, w.qty, w.at)
+			}
+		}
+		for _, c := range []struct{ loc, part string }{{bin, partFilter}, {tc.van, partFilter}, {tc.van, partBelt}} {
+			if b := s.balance(t, c.loc, c.part); sum[c.loc+" "+c.part] != b {
+				t.Errorf("the openings of %s at %s sum to %d, the server's balance is %d", c.part, c.loc, sum[c.loc+" "+c.part], b)
+			}
+		}
+	})
+}
