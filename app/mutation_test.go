@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"maps"
 	"strings"
 	"testing"
@@ -24,6 +25,7 @@ type memTx struct {
 	moves     map[string]app.StockMovement
 	photos    map[string]app.Photo
 	notes     map[string]app.Note
+	saved     *memTx // at the open savepoint
 }
 
 func newMemTx() *memTx {
@@ -39,6 +41,31 @@ func (m *memTx) clone() *memTx {
 	return &memTx{tickets: maps.Clone(m.tickets), parts: maps.Clone(m.parts), locations: maps.Clone(m.locations),
 		repairs: maps.Clone(m.repairs), used: maps.Clone(m.used), moves: maps.Clone(m.moves),
 		photos: maps.Clone(m.photos), notes: maps.Clone(m.notes)}
+}
+
+var _ app.Savepoints = (*memTx)(nil)
+
+func (m *memTx) Savepoint(context.Context) error {
+	m.saved = m.clone()
+	return nil
+}
+
+func (m *memTx) RollbackToSavepoint(context.Context) error {
+	if m.saved == nil {
+		return errors.New("memTx: no savepoint")
+	}
+	saved := m.saved
+	*m = *saved.clone()
+	m.saved = saved
+	return nil
+}
+
+func (m *memTx) ReleaseSavepoint(context.Context) error {
+	if m.saved == nil {
+		return errors.New("memTx: no savepoint")
+	}
+	m.saved = nil
+	return nil
 }
 
 func notFound(what string) error {

@@ -334,9 +334,6 @@ func (db *DB) replay(ctx context.Context, tx *sql.Tx, q replayRow) error {
 	if err != nil {
 		return nil // it decoded at Commit; if this build cannot, the server decides
 	}
-	if _, err := tx.ExecContext(ctx, `SAVEPOINT replay`); err != nil {
-		return db.sqlError(err)
-	}
 	mtx := &mutationTx{db: db, tx: tx, seq: q.m.Seq, replay: true}
 	actor := replayActor(ctx, mtx, q)
 	if actor.Role == app.RoleTechnician {
@@ -348,17 +345,11 @@ func (db *DB) replay(ctx context.Context, tx *sql.Tx, q replayRow) error {
 			return db.sqlError(err)
 		}
 	}
-	err = cmd.Apply(ctx, mtx, actor, q.m.At)
-	if err != nil && !app.Refused(err) {
-		return err // writeTx rolls back the whole page
+	err = app.ApplyOrRollback(ctx, mtx, func() error { return cmd.Apply(ctx, mtx, actor, q.m.At) })
+	if app.Refused(err) {
+		return nil // left in the outbox for the server to decide
 	}
-	if err != nil {
-		if _, err := tx.ExecContext(ctx, `ROLLBACK TO replay`); err != nil {
-			return db.sqlError(err)
-		}
-	}
-	_, err = tx.ExecContext(ctx, `RELEASE replay`)
-	return db.sqlError(err)
+	return err // writeTx rolls back the whole page
 }
 
 // replayActor is who committed q. For rows committed before the outbox

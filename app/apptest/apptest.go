@@ -33,6 +33,7 @@ func RunMutationTx(t *testing.T, open func(t *testing.T) Tx) {
 		{"MovementValidates", testMovementValidates},
 		{"Mutations", testMutations},
 		{"MutationRefusals", testMutationRefusals},
+		{"Savepoints", testSavepoints},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
 	}
@@ -616,5 +617,84 @@ func testMutationRefusals(t *testing.T, open func(t *testing.T) Tx) {
 				})
 			}
 		})
+	}
+}
+
+// testSavepoints: app.ApplyOrRollback on the implementation's savepoints,
+// as a pushed batch or a replayed queue uses them: a refused step leaves
+// nothing of what it wrote, the steps around it keep theirs in the same
+// transaction, and any other error comes back as it is.
+func testSavepoints(t *testing.T, open func(t *testing.T) Tx) {
+	tx := open(t)
+	ctx := t.Context()
+	refusal := app.Errorf(app.ECONFLICT, "test.refused", "Refused by the test.")
+	var before app.Ticket
+	in(t, tx, func(mtx app.MutationTx) (err error) { before, err = mtx.Ticket(ctx, TAssigned); return err })
+	steps := []struct {
+		note string
+		err  error
+	}{{"n-kept-1", nil}, {"n-refused", refusal}, {"n-kept-2", nil}}
+	in(t, tx, func(mtx app.MutationTx) error {
+		sp, ok := mtx.(app.Savepoints)
+		if !ok {
+			t.Fatalf("%T does not implement app.Savepoints", mtx)
+		}
+		for _, s := range steps {
+			err := app.ApplyOrRollback(ctx, sp, func() error {
+				tk := before
+				tk.Diagnosis = "written by " + s.note
+				if err := mtx.SaveTicket(ctx, tk); err != nil {
+					return err
+				}
+				if err := mtx.AddNote(ctx, app.Note{ID: s.note, Ticket: TAssigned, Text: s.note, At: Now}); err != nil {
+					return err
+				}
+				return s.err
+			})
+			if !errors.Is(err, s.err) {
+				t.Errorf("step %s: ApplyOrRollback = %v, want %v", s.note, err, s.err)
+			}
+		}
+		return nil
+	})
+	look(t, tx, func(mtx app.MutationTx) {
+		for _, s := range steps {
+			err := mtx.AddNote(ctx, app.Note{ID: s.note, Ticket: TAssigned, Text: "again", At: Now})
+			if s.err == nil {
+				wantCode(t, "note "+s.note+" of a kept step added again", err, app.ECONFLICT, "fact.exists")
+			} else if err != nil {
+				t.Errorf("note %s of the refused step was kept: adding it again = %v", s.note, err)
+			}
+		}
+		after, err := mtx.Ticket(ctx, TAssigned)
+		if err == nil && after.Diagnosis != "written by n-kept-2" {
+			t.Errorf("diagnosis = %q after the steps, want the last kept step's", after.Diagnosis)
+		}
+	})
+	// Any other error is the caller's to abort the transaction with.
+	err := tx(ctx, func(mtx app.MutationTx) error {
+		return app.ApplyOrRollback(ctx, mtx.(app.Savepoints), func() error {
+			if err := mtx.AddNote(ctx, app.Note{ID: "n-aborted", Ticket: TAssigned, Text: "x", At: Now}); err != nil {
+				return err
+			}
+			return errAbort
+		})
+	})
+	if !errors.Is(err, errAbort) {
+		t.Fatalf("ApplyOrRollback with a storage error = %v, want it as it is", err)
+	}
+	look(t, tx, func(mtx app.MutationTx) {
+		if err := mtx.AddNote(ctx, app.Note{ID: "n-aborted", Ticket: TAssigned, Text: "x", At: Now}); err != nil {
+			t.Errorf("the aborted transaction's note was kept: adding it again = %v", err)
+		}
+	})
+}
+
+// look runs fn in a transaction of tx that is rolled back, so what fn
+// tries leaves nothing.
+func look(t *testing.T, tx Tx, fn func(tx app.MutationTx)) {
+	t.Helper()
+	if err := tx(t.Context(), func(mtx app.MutationTx) error { fn(mtx); return errAbort }); !errors.Is(err, errAbort) {
+		t.Fatal(err)
 	}
 }

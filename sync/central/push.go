@@ -28,12 +28,6 @@ type PushResult struct {
 // before its timestamps are flagged.
 const maxClockSkew = 10 * time.Minute
 
-// rejection is a business-rule refusal of a pushed mutation: it consumes
-// the seq and becomes a conflict; it never stops the queue.
-type rejection struct{ err error }
-
-func (r rejection) Error() string { return r.err.Error() }
-
 // Push applies a device's mutations exactly once and in seq order, in one
 // transaction with a savepoint per mutation: a business refusal rolls back
 // just that mutation's effects and stores a conflict in their place, and
@@ -118,58 +112,48 @@ func (db *DB) pushOne(ctx context.Context, st *serverTx, p Principal, m app.Muta
 			return nil, nil
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `SAVEPOINT push`); err != nil {
-		return nil, transient(err)
-	}
 	st.moved = nil
-	status, err := db.applyPushed(ctx, st, p, m)
-	var rej rejection
-	if errors.As(err, &rej) {
-		if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT push`); err != nil {
-			return nil, transient(err)
-		}
+	var status string
+	err := app.ApplyOrRollback(ctx, st, func() (err error) {
+		status, err = db.applyPushed(ctx, st, p, m)
+		return err
+	})
+	if err != nil && !app.Refused(err) {
+		return nil, err
+	}
+	if err != nil {
+		// A business refusal: it consumes the seq and becomes a conflict
+		// that holds the mutation; it never stops the queue.
 		if !validID {
 			// Refused for it; its trace needs a key of its own, which
 			// a missing ID (or the same overlong one again) is not.
 			m.ID = "invalid-" + app.NewID()
 		}
-		c := db.rejectionConflict(p, m, rej.err)
+		c := db.rejectionConflict(p, m, err)
 		if err := st.addConflict(ctx, &c); err != nil {
 			return nil, err
 		}
 		if err := db.recordApplied(ctx, tx, st.version, p, m, "rejected", c.ID); err != nil {
 			return nil, err
 		}
-		if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT push`); err != nil {
-			return nil, transient(err)
-		}
 		return &fbsync.Rejection{Seq: m.Seq, Code: c.Code, Key: c.Key, Message: c.Message, Conflict: c.ID}, nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	if err := db.recordApplied(ctx, tx, st.version, p, m, status, ""); err != nil {
-		return nil, err
-	}
-	if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT push`); err != nil {
-		return nil, transient(err)
-	}
-	return nil, nil
+	return nil, db.recordApplied(ctx, tx, st.version, p, m, status, "")
 }
 
 // validMutationID bounds the mutation IDs devices mint (UUIDs).
 func validMutationID(id string) bool { return id != "" && len(id) <= 64 }
 
 // applyPushed runs the mutation as the device's technician, with the
-// server-side checks around it. A business refusal comes back as a
-// rejection.
+// server-side checks around it. A business refusal comes back as an error
+// app.Refused recognises.
 func (db *DB) applyPushed(ctx context.Context, st *serverTx, p Principal, m app.Mutation) (string, error) {
 	if !validMutationID(m.ID) {
-		return "", rejection{app.Errorf(app.EINVALID, "sync.bad_mutation_id", "A pushed change has no valid ID.")}
+		return "", app.Errorf(app.EINVALID, "sync.bad_mutation_id", "A pushed change has no valid ID.")
 	}
 	cmd, err := app.DecodeMutation(m)
 	if err != nil {
-		return "", rejection{err}
+		return "", err
 	}
 	now := db.now()
 	actor := app.Actor{Role: app.RoleTechnician, Technician: p.Technician, Store: st.tech.Store, Name: p.Name}
@@ -183,9 +167,6 @@ func (db *DB) applyPushed(ctx context.Context, st *serverTx, p Principal, m app.
 		}
 	}
 	if err := cmd.Apply(ctx, st, actor, now); err != nil {
-		if app.Refused(err) {
-			return "", rejection{err}
-		}
 		return "", err
 	}
 	if err := st.checkStockScope(); err != nil {
@@ -322,9 +303,9 @@ func (st *serverTx) checkTicketScope(ctx context.Context, cmd app.Command) error
 		return err
 	}
 	if was {
-		return rejection{app.StaleWork(t)}
+		return app.StaleWork(t)
 	}
-	return rejection{notFound(kindTicket, string(id))}
+	return notFound(kindTicket, string(id))
 }
 
 // wasInScope reports whether ticket id was ever in the pushing device's
@@ -358,7 +339,7 @@ func (st *serverTx) checkStockScope() error {
 			loc = m.To
 		}
 		if !slices.Contains(st.scopes, stockScope(st.tenant, loc)) {
-			return rejection{app.Errorf(app.EFORBIDDEN, "stock.not_your_location", "Stock location {{.Location}} is not yours; ask dispatch to move its stock.", "Location", string(loc))}
+			return app.Errorf(app.EFORBIDDEN, "stock.not_your_location", "Stock location {{.Location}} is not yours; ask dispatch to move its stock.", "Location", string(loc))
 		}
 	}
 	return nil

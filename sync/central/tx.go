@@ -69,6 +69,25 @@ type serverTx struct {
 	stmts map[string]*sql.Stmt
 }
 
+var _ app.Savepoints = (*serverTx)(nil)
+
+// Savepoint, RollbackToSavepoint and ReleaseSavepoint give app's
+// ApplyOrRollback one mutation's savepoint in a pushed batch.
+func (s *serverTx) Savepoint(ctx context.Context) error {
+	_, err := s.tx.ExecContext(ctx, `SAVEPOINT mutation`)
+	return transient(err)
+}
+
+func (s *serverTx) RollbackToSavepoint(ctx context.Context) error {
+	_, err := s.tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT mutation`)
+	return transient(err)
+}
+
+func (s *serverTx) ReleaseSavepoint(ctx context.Context) error {
+	_, err := s.tx.ExecContext(ctx, `RELEASE SAVEPOINT mutation`)
+	return transient(err)
+}
+
 func (s *serverTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st, ok := s.stmts[query]; ok {
 		return st, nil
