@@ -433,7 +433,8 @@ func TestContractRules(t *testing.T) {
 		{"FieldTechnicianCannotCancel", "", tech, cancel("t1"), app.EFORBIDDEN, "ticket.cancel_dispatch_only"},
 		{"CounterCancelsOwnCarryIn", "", counter, cancel("t1"), "", ""},
 		{"CounterCancelsStoreCarryIn", "", counter, cancel("t3"), "", ""},
-		{"CounterCannotCancelOtherStoresCarryIn", "", counter, cancel("t4"), app.EFORBIDDEN, "ticket.cancel_dispatch_only"},
+		// Another store's ticket is outside the counter's scope altogether.
+		{"CounterCannotCancelOtherStoresCarryIn", "", counter, cancel("t4"), app.EFORBIDDEN, "ticket.not_yours"},
 		{"CounterCannotCancelOnSiteVisit", "", counter, cancel("t5"), app.EFORBIDDEN, "ticket.cancel_dispatch_only"},
 		{"DispatcherCancels", "", disp, cancel("t2"), "", ""},
 		{"FieldTechnicianFailsWithReason", app.StatusInProgress, tech, &app.TransitionTicket{Action: app.ActionFail, Ticket: "t1", Epoch: 1, Reason: "customer absent"}, "", ""},

@@ -34,6 +34,7 @@ func RunMutationTx(t *testing.T, open func(t *testing.T) Tx) {
 		{"Mutations", testMutations},
 		{"MutationRefusals", testMutationRefusals},
 		{"Savepoints", testSavepoints},
+		{"TicketScope", testTicketScope},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
 	}
@@ -696,5 +697,59 @@ func look(t *testing.T, tx Tx, fn func(tx app.MutationTx)) {
 	t.Helper()
 	if err := tx(t.Context(), func(mtx app.MutationTx) error { fn(mtx); return errAbort }); !errors.Is(err, errAbort) {
 		t.Fatal(err)
+	}
+}
+
+// testTicketScope: the ticket-scope rule (app.CheckTicketScope) as every
+// implementation applies it: a technician works on their own tickets,
+// counter staff also on their store's unassigned ones, dispatch on any; a
+// refusal changes nothing. Apply holds the ticket (the device's copy; the
+// central service checks what it knows before Apply), so a ticket outside
+// the actor's scope is "not yours" here.
+func testTicketScope(t *testing.T, open func(t *testing.T) Tx) {
+	note := func(id app.TicketID) app.Command {
+		return &app.AddNote{Note: app.Note{ID: "n-" + string(id), Ticket: id, Text: "seen", At: Now}}
+	}
+	start := func(id app.TicketID) app.Command {
+		return &app.TransitionTicket{Action: app.ActionStart, Ticket: id, Epoch: 1}
+	}
+	otherClerk := app.Actor{Role: app.RoleTechnician, Technician: Other, Store: "store-2", Name: "Bo Chen"}
+	tests := []struct {
+		name   string
+		actor  app.Actor
+		ticket app.TicketID
+		cmd    func(app.TicketID) app.Command
+		key    string // "" when applied
+	}{
+		{"technician on their ticket", TechActor, TAssigned, note, ""},
+		{"technician on a colleague's", TechActor, TOther, note, "ticket.not_yours"},
+		{"field technician on a store's", TechActor, TCounter, note, "ticket.not_yours"},
+		{"clerk on their store's", ClerkActor, TCounter, note, ""},
+		{"clerk starts their store's", ClerkActor, TCounter, start, ""},
+		{"clerk on a technician's", ClerkActor, TOther, note, "ticket.not_yours"},
+		{"another store's clerk", otherClerk, TCounter, start, "ticket.not_yours"},
+		{"dispatch on any", DispatchActor, TOther, note, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tx := open(t)
+			var before app.Ticket
+			in(t, tx, func(mtx app.MutationTx) (err error) { before, err = mtx.Ticket(t.Context(), tc.ticket); return err })
+			err := apply(t, tx, tc.actor, tc.cmd(tc.ticket))
+			if tc.key == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			wantCode(t, "work outside the actor's scope", err, app.EFORBIDDEN, tc.key)
+			look(t, tx, func(mtx app.MutationTx) {
+				after, err := mtx.Ticket(t.Context(), tc.ticket)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sameTicket(t, "ticket after refused work", after, before)
+			})
+		})
 	}
 }

@@ -157,7 +157,7 @@ func (db *DB) applyPushed(ctx context.Context, st *serverTx, p Principal, m app.
 	}
 	now := db.now()
 	actor := app.Actor{Role: app.RoleTechnician, Technician: p.Technician, Store: st.tech.Store, Name: p.Name}
-	if err := st.checkTicketScope(ctx, cmd); err != nil {
+	if err := st.checkTicketScope(ctx, actor, cmd); err != nil {
 		return "", err
 	}
 	var pre []app.Conflict
@@ -278,12 +278,11 @@ func (st *serverTx) afterApply(ctx context.Context, p Principal, m app.Mutation,
 	return out, nil
 }
 
-// checkTicketScope refuses a device's work on a ticket outside its scopes
-// (the technician's tickets, and those assigned to the technician's store
-// alone). A ticket that was in them once (reassigned since) is stale work,
-// kept for dispatch; one that never was gets the answer a missing ticket
-// gets, so a device learns nothing of tickets that are not its business.
-func (st *serverTx) checkTicketScope(ctx context.Context, cmd app.Command) error {
+// checkTicketScope applies app's ticket-scope rule to a device's work,
+// knowing from the change log whether the ticket was ever in the device's
+// scopes: one that was (reassigned since) is stale work, kept for
+// dispatch; one that never was gets the answer a missing ticket gets.
+func (st *serverTx) checkTicketScope(ctx context.Context, actor app.Actor, cmd app.Command) error {
 	id := app.TicketOf(cmd)
 	if _, create := cmd.(*app.CreateTicket); create || id == "" {
 		return nil
@@ -295,17 +294,13 @@ func (st *serverTx) checkTicketScope(ctx context.Context, cmd app.Command) error
 		}
 		return err
 	}
-	if t.Technician == st.tech.ID || t.Technician == "" && t.Store != "" && t.Store == st.tech.Store {
-		return nil
-	}
-	was, err := st.wasInScope(ctx, id)
-	if err != nil {
-		return err
-	}
-	if was {
-		return app.StaleWork(t)
-	}
-	return notFound(kindTicket, string(id))
+	return app.CheckTicketScope(actor, t, func() (app.TicketPast, error) {
+		was, err := st.wasInScope(ctx, id)
+		if was {
+			return app.PastInScope, err
+		}
+		return app.PastNever, err
+	})
 }
 
 // wasInScope reports whether ticket id was ever in the pushing device's

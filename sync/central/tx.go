@@ -131,7 +131,7 @@ func (s *serverTx) get(ctx context.Context, kind, id string, v any) error {
 	var data string
 	err := s.queryRow(ctx, (`SELECT data FROM entities WHERE tenant = ? AND kind = ? AND id = ?`), s.tenant, kind, id).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
-		return notFound(kind, id)
+		return app.NotFound(kind, id)
 	}
 	if err != nil {
 		return transient(err)
@@ -140,12 +140,6 @@ func (s *serverTx) get(ctx context.Context, kind, id string, v any) error {
 		return app.Errorf(app.ECORRUPT, "central.corrupt_entity", "The server's {{.Kind}} {{.ID}} is unreadable.", "Kind", kind, "ID", id).WithCause(err)
 	}
 	return nil
-}
-
-// notFound is the answer about an entity that is not there, and about a
-// ticket outside a device's scopes: the two must not differ.
-func notFound(kind, id string) error {
-	return app.Errorf(app.ENOTFOUND, "central.not_found", "No {{.Kind}} {{.ID}} on the server.", "Kind", kind, "ID", id)
 }
 
 // put inserts or replaces an entity.
