@@ -628,7 +628,7 @@ func testMutationRefusals(t *testing.T, open func(t *testing.T) Tx) {
 func testSavepoints(t *testing.T, open func(t *testing.T) Tx) {
 	tx := open(t)
 	ctx := t.Context()
-	refusal := app.Errorf(app.ECONFLICT, "test.refused", "Refused by the test.")
+	refusal := app.FactExists("note", "n-refused") // any business refusal
 	var before app.Ticket
 	in(t, tx, func(mtx app.MutationTx) (err error) { before, err = mtx.Ticket(ctx, TAssigned); return err })
 	steps := []struct {

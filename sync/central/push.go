@@ -160,6 +160,9 @@ func (db *DB) applyPushed(ctx context.Context, st *serverTx, p Principal, m app.
 	if err := st.checkTicketScope(ctx, actor, cmd); err != nil {
 		return "", err
 	}
+	if err := st.checkNewIDs(ctx, cmd); err != nil {
+		return "", err
+	}
 	var pre []app.Conflict
 	if u, ok := cmd.(*app.UpdateTicket); ok {
 		if pre, err = st.fieldConflicts(ctx, p, m, u, now); err != nil {
@@ -301,6 +304,29 @@ func (st *serverTx) checkTicketScope(ctx context.Context, actor app.Actor, cmd a
 		}
 		return app.PastNever, err
 	})
+}
+
+// checkNewIDs refuses a device's new records whose IDs are taken already,
+// with one answer whoever holds the ID, of whatever kind, in the device's
+// scopes or outside them (app.IDUnusable). A new ticket's ID must also be
+// fresh (app.FreshID): ticket IDs from dispatch and imports may be
+// guessable (an order number), and an ID that is not fresh gets the same
+// answer as a taken one, so a guess never tells whether such a ticket
+// exists.
+func (st *serverTx) checkNewIDs(ctx context.Context, cmd app.Command) error {
+	for _, r := range app.NewRecords(cmd) {
+		if r.Kind == kindTicket && !app.FreshID(r.ID) {
+			return app.IDUnusable(r.Kind, r.ID)
+		}
+		var n int
+		if err := st.queryRow(ctx, `SELECT count(*) FROM entities WHERE tenant = ? AND kind = ? AND id = ?`, st.tenant, r.Kind, r.ID).Scan(&n); err != nil {
+			return transient(err)
+		}
+		if n > 0 {
+			return app.IDUnusable(r.Kind, r.ID)
+		}
+	}
+	return nil
 }
 
 // wasInScope reports whether ticket id was ever in the pushing device's
