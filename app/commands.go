@@ -209,7 +209,7 @@ func (c *ScheduleTicket) Apply(ctx context.Context, tx MutationTx, actor Actor, 
 // TicketFields are the ticket fields a technician may edit. Nil fields are
 // left alone. Diagnosis, resolution, condition, labour and device details
 // are the technician's; customer phone and address are shared with
-// dispatch (see SYNC.md ownership).
+// dispatch (see docs/SYNC-DESIGN.md, "Policies per entity").
 type TicketFields struct {
 	Diagnosis       *string     `json:"diagnosis,omitempty"`
 	ResolutionCode  *Resolution `json:"resolution_code,omitempty"`

@@ -101,7 +101,7 @@ type Ticket struct {
 	WindowEnd      time.Time    `json:"window_end,omitzero"`
 	Technician     TechnicianID `json:"technician,omitempty"`
 	Store          StoreID      `json:"store,omitempty"`
-	Epoch          int          `json:"epoch"` // bumped by reassign and cancel; see SYNC.md
+	Epoch          int          `json:"epoch"` // bumped by reassign and cancel; see docs/PROTOCOL.md
 	Status         Status       `json:"status"`
 	Diagnosis      string       `json:"diagnosis,omitempty"`
 	ResolutionCode Resolution   `json:"resolution_code,omitempty"`

@@ -206,7 +206,7 @@ func (db *DB) Cursor(ctx context.Context) (string, error) {
 }
 
 // refuseLeftScope keeps a ticket that left this device's scopes read-only
-// (SYNC.md's safety valve): it stays only until the work already recorded
+// (docs/SYNC-DESIGN.md's safety valve): it stays only until the work already recorded
 // on it is confirmed, and new work would go to someone else's ticket.
 func refuseLeftScope(ctx context.Context, tx *sql.Tx, cmd app.Command) error {
 	id := app.TicketOf(cmd)

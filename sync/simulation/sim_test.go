@@ -733,7 +733,7 @@ func (s *sim) quiesce() {
 	}
 }
 
-// check verifies SYNC.md's invariants at quiescence.
+// check verifies docs/SYNC-DESIGN.md's invariants at quiescence.
 func (s *sim) check() {
 	t := s.t
 	ctx := s.ctx
