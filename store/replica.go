@@ -453,8 +453,11 @@ func (db *DB) PhotosToUpload(ctx context.Context) ([]app.Photo, error) {
 }
 
 // SetPhotoState records the sync engine's progress on a photo upload:
-// "uploading" when it starts, "local" when it gives up for now. Only the
-// server makes a photo verified, through ApplyPull. EINVALID for any other
+// "uploading" when it starts, "local" when it gives up for now, "verified"
+// when the server answered that it holds the bytes and checked their hash
+// (the fact a pull brings later, recorded at once by the uploader). Only
+// the server's answer makes a photo verified: the uploader sets it from
+// that answer, and ApplyPull from a pulled page. EINVALID for any other
 // state, ENOTFOUND for an unknown photo, ECONFLICT for a photo not waiting
 // for upload (verified meanwhile, or pulled from the server): drop it from
 // the queue. The photo's file is never touched.
