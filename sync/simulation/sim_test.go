@@ -498,7 +498,7 @@ func (s *sim) sync(d *device) {
 func (s *sim) act(d *device) {
 	tickets := store.NewTicketService(d.db)
 	list, _, err := tickets.FindTickets(s.ctx, app.TicketFilter{Technician: d.tech, Limit: 500})
-	if e := app.AsError(err); e != nil && e.Key == "lease.locked" {
+	if app.ErrorCode(err) == app.ELEASE {
 		// Offline past the lease (a long partition): the app shows its
 		// locked screen, so the technician records nothing until a sync
 		// unlocks it.
