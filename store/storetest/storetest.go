@@ -41,7 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"TicketDetail", testTicketDetail},
 		{"CommitWorkflow", testCommitWorkflow},
 		{"CommitRollsBack", testCommitRollsBack},
-		{"OutboxAcknowledge", testOutboxAcknowledge},
+		{"OutboxAcknowledgedByPull", testOutboxAcknowledge},
 		{"Balances", testBalances},
 		{"FindParts", testFindParts},
 		{"Part", testPart},
