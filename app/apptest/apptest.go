@@ -487,6 +487,7 @@ func testMutations(t *testing.T, open func(t *testing.T) Tx) {
 				t.Fatalf("the case of %s builds %s v%d", name, n, v)
 			}
 			checkTicketOf(t, cmd, c.ticket)
+			checkNewRecords(t, cmd)
 			tx := open(t)
 			switch {
 			case c.ticket == "":
@@ -509,6 +510,46 @@ func testMutations(t *testing.T, open func(t *testing.T) Tx) {
 			t.Errorf("apptest has a case for %s, which is not registered", name)
 		}
 	}
+}
+
+// checkNewRecords fails when the command's arguments hold a record with
+// an "id" (a new ticket or fact) that app.NewRecords does not list: the
+// central service would not check that ID before applying a device's
+// mutation.
+func checkNewRecords(t *testing.T, cmd app.Command) {
+	t.Helper()
+	args, err := json.Marshal(cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	if err := json.Unmarshal(args, &v); err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, r := range app.NewRecords(cmd) {
+		if r.Kind == "" || r.ID == "" {
+			t.Errorf("app.NewRecords lists %+v for %s", r, args)
+		}
+		listed[r.ID] = true
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if id, ok := v["id"].(string); ok && !listed[id] {
+				t.Errorf("the arguments %s hold a record %q that app.NewRecords does not list", args, id)
+			}
+			for _, x := range v {
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	walk(v)
 }
 
 // checkTicketOf fails when the command's arguments name a ticket of the
