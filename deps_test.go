@@ -29,6 +29,8 @@ var layerRules = []struct {
 		why: "the MutationTx conformance suite sees only app, so the fake, the store and the central service all run it"},
 	{pkg: "...", forbidden: []string{module + "/app/apptest"},
 		why: "app/apptest is a test helper: only tests import it"},
+	{pkg: "...", forbidden: []string{module + "/internal/phototest"},
+		why: "internal/phototest is a test helper: only tests import it"},
 	{pkg: "store/...", forbidden: []string{"fyne.io/", module + "/sync", module + "/scanner", module + "/ui"},
 		why: "store implements app on SQLite and knows nothing of the UI or the other adapters"},
 	{pkg: "sync", forbidden: []string{"fyne.io/", "modernc.org/sqlite", module + "/store", module + "/scanner", module + "/ui", module + "/sync/central"},

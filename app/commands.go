@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 )
@@ -56,16 +55,18 @@ func needRole(actor Actor, roles ...Role) error {
 	return Errorf(EFORBIDDEN, "mutation.forbidden_role", "Only a {{.Role}} may do this.", "Role", string(roles[0]))
 }
 
-// ticketInScope loads a ticket a technician records work on and checks
-// the technician may touch it. A ticket assigned to no technician passes:
-// the central service checks that it is the technician's store's.
+// ticketInScope loads a ticket a technician records work on and applies
+// the ticket-scope rule (CheckTicketScope) as a side holding the ticket:
+// the device's copy holds only tickets that are or were in its scopes, and
+// the central service has run the rule with its own knowledge before
+// Apply.
 func ticketInScope(ctx context.Context, tx MutationTx, actor Actor, id TicketID) (Ticket, error) {
 	t, err := tx.Ticket(ctx, id)
 	if err != nil {
 		return Ticket{}, err
 	}
-	if actor.Role == RoleTechnician && t.Technician != actor.Technician && t.Technician != "" {
-		return Ticket{}, Errorf(EFORBIDDEN, "ticket.not_yours", "Ticket {{.Number}} is assigned to someone else.", "Number", t.Number)
+	if err := CheckTicketScope(actor, t, func() (TicketPast, error) { return PastHeld, nil }); err != nil {
+		return Ticket{}, err
 	}
 	return t, nil
 }
@@ -209,7 +210,7 @@ func (c *ScheduleTicket) Apply(ctx context.Context, tx MutationTx, actor Actor, 
 // TicketFields are the ticket fields a technician may edit. Nil fields are
 // left alone. Diagnosis, resolution, condition, labour and device details
 // are the technician's; customer phone and address are shared with
-// dispatch (see SYNC.md ownership).
+// dispatch (see docs/SYNC-DESIGN.md, "Policies per entity").
 type TicketFields struct {
 	Diagnosis       *string     `json:"diagnosis,omitempty"`
 	ResolutionCode  *Resolution `json:"resolution_code,omitempty"`
@@ -392,18 +393,6 @@ func (c *TransitionTicket) Validate() error {
 	return tooLong("reason", c.Reason, MaxReasonLen)
 }
 
-// ErrStaleEpoch is the code detail of work done on an assignment that has
-// since changed: a transition on a stale epoch, or work on a ticket that
-// was the technician's and went to someone else.
-var ErrStaleEpoch = errors.New("stale assignment epoch")
-
-// StaleWork is the refusal of work on ticket t done on an assignment that
-// has since changed; the central service files it as a stale_epoch
-// conflict for dispatch to review.
-func StaleWork(t Ticket) *Error {
-	return Errorf(ECONFLICT, "ticket.stale_epoch", "Ticket {{.Number}} was reassigned or cancelled while you worked on it; dispatch will review your work.", "Number", t.Number).WithCause(ErrStaleEpoch)
-}
-
 func (c *TransitionTicket) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {
 	t, err := ticketInScope(ctx, tx, actor, c.Ticket)
 	if err != nil {
@@ -412,8 +401,8 @@ func (c *TransitionTicket) Apply(ctx context.Context, tx MutationTx, actor Actor
 	if c.Action == ActionCancel && !MayCancel(actor, t) {
 		return Errorf(EFORBIDDEN, "ticket.cancel_dispatch_only", "Only dispatch can cancel ticket {{.Number}}. If you cannot do the work, mark it \"cannot complete\" and give the reason.", "Number", t.Number)
 	}
-	if actor.Role == RoleTechnician && c.Epoch != t.Epoch {
-		return StaleWork(t)
+	if err := CheckEpoch(actor, t, c.Epoch); err != nil {
+		return err
 	}
 	n, err := tx.CountRepairs(ctx, t.ID)
 	if err != nil {
@@ -443,21 +432,6 @@ func (c *TransitionTicket) Apply(ctx context.Context, tx MutationTx, actor Actor
 	t.StatusReason = strings.TrimSpace(c.Reason)
 	t.UpdatedAt = now
 	return tx.SaveTicket(ctx, t)
-}
-
-// MayCancel reports whether actor may cancel t. Cancellation is
-// dispatcher-owned; the one exception is counter staff, who cancel a
-// carry-in of their own store (one they checked in, or one assigned to
-// the store) when the customer takes the device back. A field technician
-// who cannot do the work records "cannot complete" with a reason instead.
-func MayCancel(actor Actor, t Ticket) bool {
-	if actor.Role != RoleTechnician {
-		return true
-	}
-	if !actor.CounterStaff() || t.Kind != KindCarryIn {
-		return false
-	}
-	return t.Store == actor.Store || t.Store == "" && t.Technician == actor.Technician
 }
 
 // LogRepair appends a repair log entry. Evidence is accepted on any of the

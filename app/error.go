@@ -22,6 +22,7 @@ const (
 	ECORRUPT      = "corrupt"      // a file is damaged
 	ETOONEW       = "too_new"      // a file or message is from a newer app version
 	ETHROTTLED    = "throttled"    // too many attempts: wait (Data "Seconds") and try again
+	ELEASE        = "lease"        // the device has not reached the server within its lease: its customer data stays locked until it syncs
 )
 
 // Error is Fieldbench's one error type. Key names a translation (the UI

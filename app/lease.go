@@ -45,13 +45,13 @@ func (l Lease) Locked(now time.Time) bool {
 	return !e.IsZero() && !now.Before(e)
 }
 
-// Check returns EFORBIDDEN "lease.locked" when the device is locked at
+// Check returns ELEASE (key "lease.locked") when the device is locked at
 // now, nil otherwise. The message says what to do.
 func (l Lease) Check(now time.Time) error {
 	if !l.Locked(now) {
 		return nil
 	}
-	return Errorf(EFORBIDDEN, "lease.locked",
+	return Errorf(ELEASE, "lease.locked",
 		"This device has not reached the server for more than {{.Days}} days, so customer data is locked. Connect to the network and sync to unlock it; your unsent work is kept and will be sent.",
 		"Days", l.Days)
 }

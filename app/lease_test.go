@@ -27,8 +27,8 @@ func TestLease(t *testing.T) {
 			t.Errorf("%s: Locked = %v, want %v", tt.name, got, tt.locked)
 		}
 		err := tt.lease.Check(tt.now)
-		if tt.locked && (ErrorCode(err) != EFORBIDDEN || AsError(err).Key != "lease.locked") {
-			t.Errorf("%s: Check = %v, want EFORBIDDEN lease.locked", tt.name, err)
+		if tt.locked && (ErrorCode(err) != ELEASE || AsError(err).Key != "lease.locked") {
+			t.Errorf("%s: Check = %v, want ELEASE lease.locked", tt.name, err)
 		}
 		if !tt.locked && err != nil {
 			t.Errorf("%s: Check = %v", tt.name, err)

@@ -50,15 +50,13 @@ type Committer interface {
 }
 
 // Outbox is the queue of committed mutations not yet acknowledged by the
-// central service.
+// central service. The server's acknowledgement arrives with a pulled page
+// (Replica.ApplyPull).
 type Outbox interface {
 	// Pending returns up to limit unacknowledged mutations in seq order.
 	Pending(ctx context.Context, limit int) ([]Mutation, error)
 	// PendingCount returns how many mutations wait to be sent.
 	PendingCount(ctx context.Context) (int, error)
-	// Acknowledge marks every mutation up to and including seq as accepted
-	// by the server.
-	Acknowledge(ctx context.Context, seq int64) error
 }
 
 // PhotoStore keeps photo bytes as files named by their SHA-256.

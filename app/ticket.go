@@ -101,7 +101,7 @@ type Ticket struct {
 	WindowEnd      time.Time    `json:"window_end,omitzero"`
 	Technician     TechnicianID `json:"technician,omitempty"`
 	Store          StoreID      `json:"store,omitempty"`
-	Epoch          int          `json:"epoch"`              // bumped by reassign and cancel; see SYNC.md
+	Epoch          int          `json:"epoch"`              // bumped by reassign and cancel; see docs/PROTOCOL.md
 	EpochBy        string       `json:"epoch_by,omitempty"` // who last bumped Epoch: stale work's conflict names them
 	Status         Status       `json:"status"`
 	Diagnosis      string       `json:"diagnosis,omitempty"`

@@ -120,15 +120,14 @@ func TestLoadAfterCommit(t *testing.T) {
 	}
 }
 
-// TestLoadIsAtomic: a bad record anywhere leaves nothing of the dataset,
-// and Pull keeps its cursor with the data.
+// TestLoadIsAtomic: a bad record anywhere leaves nothing of the dataset.
 func TestLoadIsAtomic(t *testing.T) {
 	db := mustOpen(t)
 	w := storetest.World()
 	w.Tickets = append(w.Tickets, app.TicketDetail{Ticket: app.Ticket{Number: "no id"}})
-	err := db.Pull(t.Context(), w, "cursor-1")
+	err := db.Load(t.Context(), w)
 	if app.ErrorCode(err) != app.EINVALID {
-		t.Fatalf("Pull of a bad dataset: %v", err)
+		t.Fatalf("Load of a bad dataset: %v", err)
 	}
 	var n int
 	for _, table := range []string{"tickets", "parts", "parts_fts", "movements", "technicians", "rule_sets"} {
@@ -137,14 +136,8 @@ func TestLoadIsAtomic(t *testing.T) {
 			t.Errorf("%s has %d rows after a failed load", table, n)
 		}
 	}
-	if c, _ := db.Cursor(t.Context()); c != "" {
-		t.Errorf("cursor = %q after a failed pull", c)
-	}
-	if err := db.Pull(t.Context(), storetest.World(), "cursor-2"); err != nil {
+	if err := db.Load(t.Context(), storetest.World()); err != nil {
 		t.Fatal(err)
-	}
-	if c, _ := db.Cursor(t.Context()); c != "cursor-2" {
-		t.Errorf("cursor = %q, want cursor-2", c)
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()

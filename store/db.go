@@ -58,14 +58,16 @@ type DB struct {
 	afterCommit func()
 }
 
+// readConns is the size of the read pool: lists, search and the sync
+// engine's reads run beside each other.
+const readConns = 4
+
 // Option configures Open.
 type Option func(*options)
 
 type options struct {
 	clock       app.Clock
 	busyTimeout time.Duration
-	photoDir    string
-	readConns   int
 	fullCheck   bool
 	afterCommit func()
 }
@@ -82,13 +84,6 @@ func WithClock(c app.Clock) Option { return func(o *options) { o.clock = c } }
 // WithBusyTimeout sets how long a statement waits for a lock held by
 // another process before failing with ELOCKED (default 5s).
 func WithBusyTimeout(d time.Duration) Option { return func(o *options) { o.busyTimeout = d } }
-
-// WithPhotoDir sets where photo files live (default: "photos" beside the
-// database file).
-func WithPhotoDir(dir string) Option { return func(o *options) { o.photoDir = dir } }
-
-// WithReadConns sets the size of the read pool (default 4).
-func WithReadConns(n int) Option { return func(o *options) { o.readConns = n } }
 
 // WithFullCheck makes Open run PRAGMA quick_check over the whole file.
 // It reads every page (about a second for 100,000 parts), so by default
@@ -107,7 +102,7 @@ func WithFullCheck() Option { return func(o *options) { o.fullCheck = true } }
 //     store, or fails the integrity check;
 //   - ETOONEW when the schema is newer than this build knows.
 func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
-	o := options{clock: app.SystemClock, busyTimeout: 5 * time.Second, readConns: 4}
+	o := options{clock: app.SystemClock, busyTimeout: 5 * time.Second}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -115,12 +110,6 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		return nil, app.Errorf(app.EINVALID, "store.path_relative", "The data file path {{.Path}} is not absolute; Fieldbench cannot tell where to keep your data.", "Path", path)
 	}
 	path = filepath.Clean(path)
-	if o.photoDir == "" {
-		o.photoDir = filepath.Join(filepath.Dir(path), "photos")
-	}
-	if o.readConns < 1 {
-		o.readConns = 1
-	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, openFailed(path, err)
 	}
@@ -139,7 +128,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		}
 		return nil, openFailed(path, err)
 	}
-	db := &DB{path: path, photoDir: o.photoDir, clock: o.clock, lock: lock, afterCommit: o.afterCommit}
+	db := &DB{path: path, photoDir: filepath.Join(filepath.Dir(path), "photos"), clock: o.clock, lock: lock, afterCommit: o.afterCommit}
 	// A file that exists is checked even when empty: SQLite would take a
 	// zero-length file for a new database and delete a -wal beside it,
 	// which may hold the last commits of a store whose main file was lost.
@@ -213,8 +202,8 @@ func (db *DB) open(ctx context.Context, o options, exists bool) error {
 	if db.read, err = sql.Open("sqlite", dsn(db.path, rq)); err != nil {
 		return openFailed(db.path, err)
 	}
-	db.read.SetMaxOpenConns(o.readConns)
-	db.read.SetMaxIdleConns(o.readConns)
+	db.read.SetMaxOpenConns(readConns)
+	db.read.SetMaxIdleConns(readConns)
 	removeTempPhotos(db.photoDir)
 	return nil
 }

@@ -28,7 +28,8 @@
 // the mutation to the outbox with the next gapless seq and a persisted
 // hybrid logical clock reading. synchronous=FULL makes it durable when
 // Commit returns; any error rolls both back. Server-owned data arrives
-// through DB.Load and DB.Pull, in one transaction per dataset.
+// through DB.Load (a dataset) and DB.ApplyPull (a pulled page), each in one
+// transaction.
 //
 // # Sync
 //

@@ -21,8 +21,8 @@ func TestLeaseLocksAndUnlocks(t *testing.T) {
 		_, _, ferr := tickets.FindTickets(ctx, app.TicketFilter{})
 		_, derr := tickets.TicketDetail(ctx, storetest.T1)
 		for _, err := range []error{ferr, derr} {
-			if want && (app.ErrorCode(err) != app.EFORBIDDEN || app.AsError(err).Key != "lease.locked") {
-				t.Fatalf("%s: %v, want EFORBIDDEN lease.locked", when, err)
+			if want && (app.ErrorCode(err) != app.ELEASE || app.AsError(err).Key != "lease.locked") {
+				t.Fatalf("%s: %v, want ELEASE lease.locked", when, err)
 			}
 			if !want && err != nil {
 				t.Fatalf("%s: %v", when, err)

@@ -28,19 +28,6 @@ func (db *DB) Load(ctx context.Context, ds app.Dataset) error {
 	return db.writeTx(ctx, func(tx *sql.Tx) error { return db.load(ctx, tx, ds) })
 }
 
-// Pull is Load plus the server cursor that follows the dataset, in the same
-// transaction: after a crash the next pull resumes exactly after the last
-// page that was saved.
-func (db *DB) Pull(ctx context.Context, ds app.Dataset, cursor string) error {
-	return db.writeTx(ctx, func(tx *sql.Tx) error {
-		if err := db.load(ctx, tx, ds); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE device SET cursor = ? WHERE id = 1`, cursor)
-		return db.sqlError(err)
-	})
-}
-
 // loader holds the prepared statements of one Load; each is compiled once
 // per transaction instead of once per row. Its statements run without
 // cancellation (the driver starts a watcher goroutine per statement for a

@@ -25,6 +25,25 @@ type mutationTx struct {
 	replay bool
 }
 
+var _ app.Savepoints = (*mutationTx)(nil)
+
+// Savepoint, RollbackToSavepoint and ReleaseSavepoint give app's
+// ApplyOrRollback one replayed mutation's savepoint (see rebase).
+func (m *mutationTx) Savepoint(ctx context.Context) error {
+	_, err := m.tx.ExecContext(ctx, `SAVEPOINT mutation`)
+	return m.db.sqlError(err)
+}
+
+func (m *mutationTx) RollbackToSavepoint(ctx context.Context) error {
+	_, err := m.tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT mutation`)
+	return m.db.sqlError(err)
+}
+
+func (m *mutationTx) ReleaseSavepoint(ctx context.Context) error {
+	_, err := m.tx.ExecContext(ctx, `RELEASE SAVEPOINT mutation`)
+	return m.db.sqlError(err)
+}
+
 func (m *mutationTx) Ticket(ctx context.Context, id app.TicketID) (app.Ticket, error) {
 	t, err := getTicket(ctx, m.tx, id)
 	return t, m.db.sqlError(err)

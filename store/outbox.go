@@ -172,28 +172,8 @@ func (o *Outbox) PendingCount(ctx context.Context) (int, error) {
 	return n, o.db.sqlError(err)
 }
 
-// Acknowledge marks every mutation up to and including seq as accepted by
-// the server. Acknowledging an old seq again is a no-op; a seq this device
-// never handed out is EINVALID (the server is confused about who we are).
-func (o *Outbox) Acknowledge(ctx context.Context, seq int64) error {
-	return o.db.writeTx(ctx, func(tx *sql.Tx) error {
-		var last, acked int64
-		if err := tx.QueryRowContext(ctx, `SELECT last_seq, acked_seq FROM device WHERE id = 1`).Scan(&last, &acked); err != nil {
-			return o.db.sqlError(err)
-		}
-		if seq > last {
-			return errAckAhead(seq, last)
-		}
-		if seq <= acked {
-			return nil
-		}
-		_, err := tx.ExecContext(ctx, `UPDATE device SET acked_seq = ? WHERE id = 1`, seq)
-		return o.db.sqlError(err)
-	})
-}
-
-// errAckAhead refuses an acknowledgement of a seq this device never handed
-// out: the server is confused about who we are.
+// errAckAhead refuses an acknowledgement (a pulled page's Acked) of a seq
+// this device never handed out: the server is confused about who we are.
 func errAckAhead(seq, last int64) error {
 	return app.Errorf(app.EINVALID, "outbox.ack_ahead", "The server confirmed change {{.Seq}}, but this device has only made {{.Last}}. Re-pair this device with the server.", "Seq", seq, "Last", last)
 }
@@ -206,7 +186,7 @@ func (db *DB) Cursor(ctx context.Context) (string, error) {
 }
 
 // refuseLeftScope keeps a ticket that left this device's scopes read-only
-// (SYNC.md's safety valve): it stays only until the work already recorded
+// (docs/SYNC-DESIGN.md's safety valve): it stays only until the work already recorded
 // on it is confirmed, and new work would go to someone else's ticket.
 func refuseLeftScope(ctx context.Context, tx *sql.Tx, cmd app.Command) error {
 	id := app.TicketOf(cmd)

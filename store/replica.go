@@ -334,9 +334,6 @@ func (db *DB) replay(ctx context.Context, tx *sql.Tx, q replayRow) error {
 	if err != nil {
 		return nil // it decoded at Commit; if this build cannot, the server decides
 	}
-	if _, err := tx.ExecContext(ctx, `SAVEPOINT replay`); err != nil {
-		return db.sqlError(err)
-	}
 	mtx := &mutationTx{db: db, tx: tx, seq: q.m.Seq, replay: true}
 	actor := replayActor(ctx, mtx, q)
 	if actor.Role == app.RoleTechnician {
@@ -348,17 +345,11 @@ func (db *DB) replay(ctx context.Context, tx *sql.Tx, q replayRow) error {
 			return db.sqlError(err)
 		}
 	}
-	err = cmd.Apply(ctx, mtx, actor, q.m.At)
-	if err != nil && !app.Refused(err) {
-		return err // writeTx rolls back the whole page
+	err = app.ApplyOrRollback(ctx, mtx, func() error { return cmd.Apply(ctx, mtx, actor, q.m.At) })
+	if app.Refused(err) {
+		return nil // left in the outbox for the server to decide
 	}
-	if err != nil {
-		if _, err := tx.ExecContext(ctx, `ROLLBACK TO replay`); err != nil {
-			return db.sqlError(err)
-		}
-	}
-	_, err = tx.ExecContext(ctx, `RELEASE replay`)
-	return db.sqlError(err)
+	return err // writeTx rolls back the whole page
 }
 
 // replayActor is who committed q. For rows committed before the outbox
@@ -462,8 +453,11 @@ func (db *DB) PhotosToUpload(ctx context.Context) ([]app.Photo, error) {
 }
 
 // SetPhotoState records the sync engine's progress on a photo upload:
-// "uploading" when it starts, "local" when it gives up for now. Only the
-// server makes a photo verified, through ApplyPull. EINVALID for any other
+// "uploading" when it starts, "local" when it gives up for now, "verified"
+// when the server answered that it holds the bytes and checked their hash
+// (the fact a pull brings later, recorded at once by the uploader). Only
+// the server's answer makes a photo verified: the uploader sets it from
+// that answer, and ApplyPull from a pulled page. EINVALID for any other
 // state, ENOTFOUND for an unknown photo, ECONFLICT for a photo not waiting
 // for upload (verified meanwhile, or pulled from the server): drop it from
 // the queue. The photo's file is never touched.

@@ -3,115 +3,18 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
-	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/internal/phototest"
 )
-
-// cameraJPEG makes a w×h JPEG that compresses like a phone photo: smooth
-// light, edges, fine texture and sensor noise.
-func cameraJPEG(tb testing.TB, w, h, quality int) []byte {
-	tb.Helper()
-	img := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
-	seed := uint32(2463534242)
-	noise := func() int {
-		seed ^= seed << 13
-		seed ^= seed >> 17
-		seed ^= seed << 5
-		return int(seed%13) - 6
-	}
-	clamp := func(v int) uint8 { return uint8(max(0, min(255, v))) }
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			v := 60 + 120*x/w + 40*y/h
-			if (x/(w/7)+y/(h/5))%3 == 0 { // objects with edges
-				v -= 45
-			}
-			v += int(12 * math.Sin(float64(x)/7) * math.Cos(float64(y)/11)) // texture
-			img.Y[img.YOffset(x, y)] = clamp(v + noise())
-		}
-	}
-	for y := 0; y < h/2; y++ {
-		for x := 0; x < w/2; x++ {
-			i := y*img.CStride + x
-			img.Cb[i] = clamp(128 + 30*x/(w/2) - 15 + noise()/2)
-			img.Cr[i] = clamp(128 + 25*y/(h/2) - 12 + noise()/2)
-		}
-	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: quality}); err != nil {
-		tb.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-// gpsLatitude is the latitude withEXIF records (48°51'24" N), as the
-// three big- or little-endian RATIONALs a camera writes: the test looks
-// for these bytes in what the store keeps.
-func gpsLatitude(order binary.AppendByteOrder) []byte {
-	var b []byte
-	for _, v := range []uint32{48, 1, 51, 1, 24, 1} {
-		b = order.AppendUint32(b, v)
-	}
-	return b
-}
-
-// withEXIF inserts an APP1 Exif segment after the SOI marker, in big- or
-// little-endian TIFF, as a phone writes it: the orientation o (0 for
-// none), the camera's make and a GPS IFD with the latitude.
-func withEXIF(jpg []byte, o uint16, bigEndian bool) []byte {
-	var order binary.AppendByteOrder = binary.LittleEndian
-	tiff := []byte("II*\x00")
-	if bigEndian {
-		order, tiff = binary.BigEndian, []byte("MM\x00*")
-	}
-	const ifd0, entries = 8, 3
-	gpsIFD := uint32(ifd0 + 2 + 12*entries + 4)
-	latAt := gpsIFD + 2 + 12*2 + 4
-	tiff = order.AppendUint32(tiff, ifd0)
-	tiff = order.AppendUint16(tiff, entries)
-	entry := func(tag, typ uint16, count, value uint32, short bool) {
-		tiff = order.AppendUint16(tiff, tag)
-		tiff = order.AppendUint16(tiff, typ)
-		tiff = order.AppendUint32(tiff, count)
-		if short {
-			tiff = order.AppendUint16(tiff, uint16(value))
-			tiff = order.AppendUint16(tiff, 0)
-		} else {
-			tiff = order.AppendUint32(tiff, value)
-		}
-	}
-	entry(0x010f, 3, 1, 7, true) // not ASCII, but a tag before the orientation
-	if o != 0 {
-		entry(0x0112, 3, 1, uint32(o), true)
-	} else {
-		entry(0x0131, 3, 1, 0, true)
-	}
-	entry(0x8825, 4, 1, gpsIFD, false) // GPSInfo
-	tiff = order.AppendUint32(tiff, 0)
-	tiff = order.AppendUint16(tiff, 2)
-	tiff = append(tiff, order.AppendUint16(order.AppendUint16(nil, 0x0001), 2)...) // GPSLatitudeRef, ASCII
-	tiff = order.AppendUint32(tiff, 2)
-	tiff = append(tiff, 'N', 0, 0, 0)
-	entry(0x0002, 5, 3, latAt, false) // GPSLatitude, 3 RATIONAL
-	tiff = order.AppendUint32(tiff, 0)
-	tiff = append(tiff, gpsLatitude(order)...)
-	seg := append([]byte("Exif\x00\x00"), tiff...)
-	out := append([]byte{}, jpg[:2]...)
-	out = append(out, 0xff, 0xe1, byte((len(seg)+2)>>8), byte(len(seg)+2))
-	out = append(out, seg...)
-	return append(out, jpg[2:]...)
-}
 
 // checkNoMetadata fails when stored bytes keep an EXIF block or the GPS
 // latitude.
@@ -121,7 +24,7 @@ func checkNoMetadata(t *testing.T, name string, stored []byte) {
 		t.Errorf("%s: the stored photo keeps its EXIF block", name)
 	}
 	for _, order := range []binary.AppendByteOrder{binary.BigEndian, binary.LittleEndian} {
-		if bytes.Contains(stored, gpsLatitude(order)) {
+		if bytes.Contains(stored, phototest.GPSLatitude(order)) {
 			t.Errorf("%s: the stored photo keeps the GPS latitude", name)
 		}
 	}
@@ -131,7 +34,7 @@ func checkNoMetadata(t *testing.T, name string, stored []byte) {
 // the store, leaves as a 1600x1200 JPEG of a few hundred KB without its
 // metadata; the original is kept only when asked for.
 func TestImportPhotoShrinks(t *testing.T) {
-	src := withEXIF(cameraJPEG(t, 4000, 3000, 95), 1, false)
+	src := phototest.WithEXIF(phototest.CameraJPEG(t, 4000, 3000, 95), 1, false)
 	for _, keep := range []bool{false, true} {
 		db := mustOpen(t)
 		ps := NewPhotoStore(db)
@@ -183,8 +86,8 @@ func TestImportPhotoShrinks(t *testing.T) {
 // JPEG loses only its metadata (the image data is copied as it is), a
 // PNG or GIF is re-encoded as PNG.
 func TestImportPhotoSmall(t *testing.T) {
-	plain := cameraJPEG(t, 1600, 900, 90)
-	tagged := withEXIF(plain, 0, true)
+	plain := phototest.CameraJPEG(t, 1600, 900, 90)
+	tagged := phototest.WithEXIF(plain, 0, true)
 	gray := image.NewGray(image.Rect(0, 0, 300, 200))
 	for i := range gray.Pix {
 		gray.Pix[i] = uint8(i % 251)
@@ -267,7 +170,7 @@ func TestImportPhotoOrientation(t *testing.T) {
 		src := quadrants(sz.w, sz.h)
 		for o, want := range upright {
 			for _, big := range []bool{false, true} {
-				jpg := withEXIF(src, o, big)
+				jpg := phototest.WithEXIF(src, o, big)
 				if got := exifOrientation(jpg); got != int(o) {
 					t.Fatalf("exifOrientation = %d, want %d", got, o)
 				}
@@ -308,37 +211,11 @@ func diff(a uint32, b uint8) uint32 {
 	return uint32(b) - a
 }
 
-// pngBomb is a PNG whose header declares w×h 8-bit grey pixels, followed by
-// a few bytes of image data: small as a file, w×h bytes once decoded.
-func pngBomb(w, h uint32) []byte {
-	chunk := func(out []byte, typ string, data []byte) []byte {
-		out = binary.BigEndian.AppendUint32(out, uint32(len(data)))
-		body := append([]byte(typ), data...)
-		out = append(out, body...)
-		return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(body))
-	}
-	ihdr := binary.BigEndian.AppendUint32(nil, w)
-	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
-	ihdr = append(ihdr, 8, 0, 0, 0, 0) // 8-bit grey, deflate, no filter, no interlace
-	out := chunk([]byte("\x89PNG\r\n\x1a\n"), "IHDR", ihdr)
-	out = chunk(out, "IDAT", []byte{0x78, 0x9c, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01})
-	return chunk(out, "IEND", nil)
-}
-
-// allocated returns the bytes fn allocates.
-func allocated(fn func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	fn()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
-
 // TestImportPhotoRefuses: bad input gets a clear error and stores
 // nothing; an image bomb is refused on its header, before a pixel is
 // decoded (decoding 16000x16000 grey would allocate 256 MB).
 func TestImportPhotoRefuses(t *testing.T) {
-	camera := cameraJPEG(t, 64, 48, 80)
+	camera := phototest.CameraJPEG(t, 64, 48, 80)
 	tests := []struct {
 		name string
 		in   []byte
@@ -349,15 +226,15 @@ func TestImportPhotoRefuses(t *testing.T) {
 		{"not an image", []byte("%PDF-1.7 a scanned invoice"), app.EINVALID, "scan.file_format"},
 		{"truncated JPEG", camera[:len(camera)/2], app.ECORRUPT, "scan.file_corrupt"},
 		{"truncated header", camera[:20], app.ECORRUPT, "scan.file_corrupt"},
-		{"PNG bomb 16000x16000", pngBomb(16000, 16000), app.EINVALID, "photo.too_many_pixels"},
-		{"PNG 0x0", pngBomb(0, 0), app.ECORRUPT, "scan.file_corrupt"},
-		{"PNG just over the limit", pngBomb(app.MaxPhotoPixels/1000+1, 1000), app.EINVALID, "photo.too_many_pixels"},
+		{"PNG bomb 16000x16000", phototest.PNGBomb(16000, 16000), app.EINVALID, "photo.too_many_pixels"},
+		{"PNG 0x0", phototest.PNGBomb(0, 0), app.ECORRUPT, "scan.file_corrupt"},
+		{"PNG just over the limit", phototest.PNGBomb(app.MaxPhotoPixels/1000+1, 1000), app.EINVALID, "photo.too_many_pixels"},
 	}
 	db := mustOpen(t)
 	ps := NewPhotoStore(db)
 	for _, tt := range tests {
 		var err error
-		n := allocated(func() { _, err = ps.ImportPhoto(t.Context(), bytes.NewReader(tt.in), true) })
+		n := phototest.Allocated(func() { _, err = ps.ImportPhoto(t.Context(), bytes.NewReader(tt.in), true) })
 		if e := app.AsError(err); app.ErrorCode(err) != tt.code || e.Key != tt.key {
 			t.Errorf("%s: %v, want %s %s", tt.name, err, tt.code, tt.key)
 		}
@@ -374,9 +251,9 @@ func FuzzExifOrientation(f *testing.F) {
 	var buf bytes.Buffer
 	jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 8, 8)), nil)
 	for o := uint16(0); o <= 9; o++ {
-		f.Add(withEXIF(buf.Bytes(), o, o%2 == 0))
+		f.Add(phototest.WithEXIF(buf.Bytes(), o, o%2 == 0))
 	}
-	f.Add(withEXIF(buf.Bytes(), 6, true)[:30])
+	f.Add(phototest.WithEXIF(buf.Bytes(), 6, true)[:30])
 	f.Add([]byte("\xff\xd8\xff\xff\xff\xe1\x00\x02"))
 	f.Add([]byte("\xff\xd8\xff\xe1\xff\xff"))
 	f.Add(buf.Bytes())
@@ -428,8 +305,8 @@ func BenchmarkImportPhoto(b *testing.B) {
 		name string
 		data []byte
 	}{
-		{"camera-like", withEXIF(cameraJPEG(b, 4000, 3000, 95), 1, false)},
-		{"high-detail", withEXIF(noisyJPEG(b, 4000, 3000), 6, true)},
+		{"camera-like", phototest.WithEXIF(phototest.CameraJPEG(b, 4000, 3000, 95), 1, false)},
+		{"high-detail", phototest.WithEXIF(noisyJPEG(b, 4000, 3000), 6, true)},
 	} {
 		b.Run(src.name, func(b *testing.B) {
 			ps := NewPhotoStore(mustOpen(b))

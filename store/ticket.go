@@ -40,8 +40,8 @@ const (
 // start of a word (a single letter narrows nothing). f.Now defaults to the
 // store's clock, f.Location to f.Now's. The default order is by
 // appointment, and most recently updated first for ViewDone. An unknown
-// view or sort is EINVALID; a device past its lease, EFORBIDDEN
-// "lease.locked".
+// view or sort is EINVALID; a device past its lease, ELEASE
+// ("lease.locked").
 func (s *TicketService) FindTickets(ctx context.Context, f app.TicketFilter) ([]app.Ticket, int, error) {
 	if err := s.db.checkLease(ctx); err != nil {
 		return nil, 0, err
@@ -248,8 +248,8 @@ func onlyDigits(s string) string {
 }
 
 // TicketDetail returns a ticket with its repairs, parts, photos and notes in
-// time order; ENOTFOUND when there is no such ticket, EFORBIDDEN
-// "lease.locked" on a device past its lease.
+// time order; ENOTFOUND when there is no such ticket, ELEASE
+// ("lease.locked") on a device past its lease.
 func (s *TicketService) TicketDetail(ctx context.Context, id app.TicketID) (app.TicketDetail, error) {
 	if err := s.db.checkLease(ctx); err != nil {
 		return app.TicketDetail{}, err

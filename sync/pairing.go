@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"path/filepath"
 
 	"github.com/fieldbench/fieldbench/app"
 )
@@ -46,33 +45,7 @@ func (p Pairing) Save(path string) error {
 	if err != nil {
 		return err
 	}
-	return writePrivate(path, raw)
-}
-
-// writePrivate replaces the file at path with raw, atomically (a crash
-// leaves the old file or the new one) and readable by its owner only.
-func writePrivate(path string, raw []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(raw); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return app.WriteFileAtomic(path, raw)
 }
 
 // ForgetPairing removes the pairing file (after a revocation).

@@ -145,7 +145,7 @@ func (t *TerminalSync) SetWorkOffline(on bool) {
 	if path != "" {
 		var err error
 		if on {
-			err = writePrivate(path, []byte("the technician chose to work offline\n"))
+			err = app.WriteFileAtomic(path, []byte("the technician chose to work offline\n"))
 		} else if err = os.Remove(path); errors.Is(err, fs.ErrNotExist) {
 			err = nil
 		}
@@ -271,7 +271,7 @@ func (t *TerminalSync) saveNoticesLocked() error {
 	} else {
 		var raw []byte
 		if raw, err = json.Marshal(t.notices); err == nil {
-			err = writePrivate(t.noticePath, raw)
+			err = app.WriteFileAtomic(t.noticePath, raw)
 		}
 	}
 	if err != nil {

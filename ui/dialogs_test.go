@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/internal/phototest"
 	"github.com/fieldbench/fieldbench/ui"
 )
 
@@ -17,7 +18,7 @@ func TestEscapeClosesEveryDialog(t *testing.T) {
 	term, w, _, ds, deps := scanTerminal(t)
 	overlays := func() int { return len(w.Canvas().Overlays().List()) }
 	tk := workingTicket(t, term, ds, deps)
-	term.AttachPhoto(writeFile(t, "board.jpg", noisyJPEG(t, 320, 240)))
+	term.AttachPhoto(writeFile(t, "board.jpg", phototest.CameraJPEG(t, 320, 240, 92)))
 	term.Detail().Show(tk.ID)
 	before := ticketNow(t, deps, tk.ID)
 	stock := vanStock(t, deps)

@@ -4,14 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"hash/crc32"
-	"image"
 	"image/jpeg"
 	"io"
 	"os"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -22,78 +19,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/internal/phototest"
 	"github.com/fieldbench/fieldbench/ui"
 )
-
-// noisyJPEG makes a w×h JPEG with sensor-like noise, which compresses
-// like a camera photo (several MB at 12 MP).
-func noisyJPEG(t *testing.T, w, h int) []byte {
-	t.Helper()
-	img := image.NewYCbCr(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
-	seed := uint32(2463534242)
-	for i := range img.Y {
-		seed ^= seed << 13
-		seed ^= seed >> 17
-		seed ^= seed << 5
-		img.Y[i] = uint8(90 + i%97 + int(seed%23))
-	}
-	for i := range img.Cb {
-		img.Cb[i], img.Cr[i] = uint8(110+i%31), uint8(120+i%17)
-	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 92}); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-// latitude is the GPS latitude withGPS writes (48°51'24"), as big-endian
-// RATIONALs.
-var latitude = []byte{0, 0, 0, 48, 0, 0, 0, 1, 0, 0, 0, 51, 0, 0, 0, 1, 0, 0, 0, 24, 0, 0, 0, 1}
-
-// withGPS inserts an EXIF block as a phone writes one: orientation 6
-// (turn clockwise to show) and a GPS IFD holding the latitude.
-func withGPS(jpg []byte) []byte {
-	be := binary.BigEndian
-	tiff := []byte("MM\x00*\x00\x00\x00\x08")
-	tiff = be.AppendUint16(tiff, 2)
-	tiff = append(tiff, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0) // orientation 6
-	gps := uint32(8 + 2 + 2*12 + 4)
-	tiff = append(tiff, 0x88, 0x25, 0, 4, 0, 0, 0, 1)
-	tiff = be.AppendUint32(tiff, gps)
-	tiff = be.AppendUint32(tiff, 0)
-	tiff = be.AppendUint16(tiff, 1)
-	tiff = append(tiff, 0, 2, 0, 5, 0, 0, 0, 3) // GPSLatitude, 3 RATIONAL
-	tiff = be.AppendUint32(tiff, gps+2+12+4)
-	tiff = be.AppendUint32(tiff, 0)
-	tiff = append(tiff, latitude...)
-	seg := append([]byte("Exif\x00\x00"), tiff...)
-	out := append([]byte{0xff, 0xd8, 0xff, 0xe1}, byte((len(seg)+2)>>8), byte(len(seg)+2))
-	out = append(out, seg...)
-	return append(out, jpg[2:]...)
-}
-
-// pngBomb is a small PNG whose header declares w×h grey pixels.
-func pngBomb(w, h uint32) []byte {
-	chunk := func(out []byte, typ string, data []byte) []byte {
-		out = binary.BigEndian.AppendUint32(out, uint32(len(data)))
-		body := append([]byte(typ), data...)
-		return binary.BigEndian.AppendUint32(append(out, body...), crc32.ChecksumIEEE(body))
-	}
-	ihdr := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, w), h)
-	ihdr = append(ihdr, 8, 0, 0, 0, 0)
-	out := chunk([]byte("\x89PNG\r\n\x1a\n"), "IHDR", ihdr)
-	out = chunk(out, "IDAT", []byte{0x78, 0x9c, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01})
-	return chunk(out, "IEND", nil)
-}
-
-func allocated(fn func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	fn()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
 
 func writeFile(t *testing.T, name string, data []byte) string {
 	t.Helper()
@@ -112,7 +40,7 @@ func TestAttachShrinksPhoto(t *testing.T) {
 	term, _, _, ds, deps := scanTerminal(t)
 	tk := myTicket(t, ds, deps)
 	term.Detail().Show(tk.ID)
-	src := withGPS(noisyJPEG(t, 4000, 3000))
+	src := phototest.WithEXIF(phototest.CameraJPEG(t, 4000, 3000, 95), 6, true)
 	if len(src) < 3<<20 {
 		t.Fatalf("the source is %d KB, not like a camera photo", len(src)>>10)
 	}
@@ -143,7 +71,7 @@ func TestAttachShrinksPhoto(t *testing.T) {
 	if len(stored) > 600<<10 {
 		t.Errorf("stored %d KB, want at most 600 KB", len(stored)>>10)
 	}
-	if bytes.Contains(stored, []byte("Exif")) || bytes.Contains(stored, latitude) {
+	if bytes.Contains(stored, []byte("Exif")) || bytes.Contains(stored, phototest.GPSLatitude(binary.BigEndian)) {
 		t.Error("the stored photo keeps its EXIF block or its location")
 	}
 }
@@ -173,7 +101,7 @@ func TestAttachKeepsOriginalsWhenAsked(t *testing.T) {
 	term.Attach(w)
 	tk := myTicket(t, ds, deps)
 	term.Detail().Show(tk.ID)
-	photo := writeFile(t, "board.jpg", noisyJPEG(t, 640, 480))
+	photo := writeFile(t, "board.jpg", phototest.CameraJPEG(t, 640, 480, 92))
 	term.AttachPhoto(photo)
 
 	term.ShowSettings()
@@ -208,10 +136,10 @@ func TestPhotoBombs(t *testing.T) {
 	term, w, _, ds, deps := scanTerminal(t)
 	tk := myTicket(t, ds, deps)
 	term.Detail().Show(tk.ID)
-	bomb := pngBomb(16000, 16000)
+	bomb := phototest.PNGBomb(16000, 16000)
 	before := len(ticketNow(t, deps, tk.ID).Photos)
 	path := writeFile(t, "bomb.png", bomb)
-	if n := allocated(func() { term.AttachPhoto(path) }); n > 64<<20 {
+	if n := phototest.Allocated(func() { term.AttachPhoto(path) }); n > 64<<20 {
 		t.Errorf("refusing the bomb allocated %d MB", n>>20)
 	}
 	if got := len(ticketNow(t, deps, tk.ID).Photos); got != before {
@@ -230,7 +158,7 @@ func TestPhotoBombs(t *testing.T) {
 	if _, err := deps.Commit.Commit(t.Context(), deps.Actor, &app.AttachPhoto{Photo: app.Photo{ID: app.NewID(), Ticket: tk.ID, SHA256: sum, Size: size, Mime: "image/png"}}); err != nil {
 		t.Fatal(err)
 	}
-	if n := allocated(func() { term.Detail().Show(tk.ID) }); n > 64<<20 {
+	if n := phototest.Allocated(func() { term.Detail().Show(tk.ID) }); n > 64<<20 {
 		t.Errorf("showing the ticket with the bomb allocated %d MB", n>>20)
 	}
 	if got := len(ticketNow(t, deps, tk.ID).Photos); got != before+1 {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/app/demo"
+	"github.com/fieldbench/fieldbench/internal/phototest"
 	"github.com/fieldbench/fieldbench/ui"
 )
 
@@ -466,7 +467,7 @@ func TestAddPhotoByPathWithCaption(t *testing.T) {
 	term.Detail().Show(tk.ID)
 	dir := t.TempDir()
 	jpg := filepath.Join(dir, "board.jpg")
-	if err := os.WriteFile(jpg, noisyJPEG(t, 2000, 1500), 0o600); err != nil {
+	if err := os.WriteFile(jpg, phototest.CameraJPEG(t, 2000, 1500, 92), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	text := filepath.Join(dir, "notes.txt")

@@ -33,6 +33,8 @@ func RunMutationTx(t *testing.T, open func(t *testing.T) Tx) {
 		{"MovementValidates", testMovementValidates},
 		{"Mutations", testMutations},
 		{"MutationRefusals", testMutationRefusals},
+		{"Savepoints", testSavepoints},
+		{"TicketScope", testTicketScope},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
 	}
@@ -485,6 +487,7 @@ func testMutations(t *testing.T, open func(t *testing.T) Tx) {
 				t.Fatalf("the case of %s builds %s v%d", name, n, v)
 			}
 			checkTicketOf(t, cmd, c.ticket)
+			checkNewRecords(t, cmd)
 			tx := open(t)
 			switch {
 			case c.ticket == "":
@@ -507,6 +510,46 @@ func testMutations(t *testing.T, open func(t *testing.T) Tx) {
 			t.Errorf("apptest has a case for %s, which is not registered", name)
 		}
 	}
+}
+
+// checkNewRecords fails when the command's arguments hold a record with
+// an "id" (a new ticket or fact) that app.NewRecords does not list: the
+// central service would not check that ID before applying a device's
+// mutation.
+func checkNewRecords(t *testing.T, cmd app.Command) {
+	t.Helper()
+	args, err := json.Marshal(cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	if err := json.Unmarshal(args, &v); err != nil {
+		t.Fatal(err)
+	}
+	listed := map[string]bool{}
+	for _, r := range app.NewRecords(cmd) {
+		if r.Kind == "" || r.ID == "" {
+			t.Errorf("app.NewRecords lists %+v for %s", r, args)
+		}
+		listed[r.ID] = true
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if id, ok := v["id"].(string); ok && !listed[id] {
+				t.Errorf("the arguments %s hold a record %q that app.NewRecords does not list", args, id)
+			}
+			for _, x := range v {
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	walk(v)
 }
 
 // checkTicketOf fails when the command's arguments name a ticket of the
@@ -615,6 +658,139 @@ func testMutationRefusals(t *testing.T, open func(t *testing.T) Tx) {
 					return err
 				})
 			}
+		})
+	}
+}
+
+// testSavepoints: app.ApplyOrRollback on the implementation's savepoints,
+// as a pushed batch or a replayed queue uses them: a refused step leaves
+// nothing of what it wrote, the steps around it keep theirs in the same
+// transaction, and any other error comes back as it is.
+func testSavepoints(t *testing.T, open func(t *testing.T) Tx) {
+	tx := open(t)
+	ctx := t.Context()
+	refusal := app.FactExists("note", "n-refused") // any business refusal
+	var before app.Ticket
+	in(t, tx, func(mtx app.MutationTx) (err error) { before, err = mtx.Ticket(ctx, TAssigned); return err })
+	steps := []struct {
+		note string
+		err  error
+	}{{"n-kept-1", nil}, {"n-refused", refusal}, {"n-kept-2", nil}}
+	in(t, tx, func(mtx app.MutationTx) error {
+		sp, ok := mtx.(app.Savepoints)
+		if !ok {
+			t.Fatalf("%T does not implement app.Savepoints", mtx)
+		}
+		for _, s := range steps {
+			err := app.ApplyOrRollback(ctx, sp, func() error {
+				tk := before
+				tk.Diagnosis = "written by " + s.note
+				if err := mtx.SaveTicket(ctx, tk); err != nil {
+					return err
+				}
+				if err := mtx.AddNote(ctx, app.Note{ID: s.note, Ticket: TAssigned, Text: s.note, At: Now}); err != nil {
+					return err
+				}
+				return s.err
+			})
+			if !errors.Is(err, s.err) {
+				t.Errorf("step %s: ApplyOrRollback = %v, want %v", s.note, err, s.err)
+			}
+		}
+		return nil
+	})
+	look(t, tx, func(mtx app.MutationTx) {
+		for _, s := range steps {
+			err := mtx.AddNote(ctx, app.Note{ID: s.note, Ticket: TAssigned, Text: "again", At: Now})
+			if s.err == nil {
+				wantCode(t, "note "+s.note+" of a kept step added again", err, app.ECONFLICT, "fact.exists")
+			} else if err != nil {
+				t.Errorf("note %s of the refused step was kept: adding it again = %v", s.note, err)
+			}
+		}
+		after, err := mtx.Ticket(ctx, TAssigned)
+		if err == nil && after.Diagnosis != "written by n-kept-2" {
+			t.Errorf("diagnosis = %q after the steps, want the last kept step's", after.Diagnosis)
+		}
+	})
+	// Any other error is the caller's to abort the transaction with.
+	err := tx(ctx, func(mtx app.MutationTx) error {
+		return app.ApplyOrRollback(ctx, mtx.(app.Savepoints), func() error {
+			if err := mtx.AddNote(ctx, app.Note{ID: "n-aborted", Ticket: TAssigned, Text: "x", At: Now}); err != nil {
+				return err
+			}
+			return errAbort
+		})
+	})
+	if !errors.Is(err, errAbort) {
+		t.Fatalf("ApplyOrRollback with a storage error = %v, want it as it is", err)
+	}
+	look(t, tx, func(mtx app.MutationTx) {
+		if err := mtx.AddNote(ctx, app.Note{ID: "n-aborted", Ticket: TAssigned, Text: "x", At: Now}); err != nil {
+			t.Errorf("the aborted transaction's note was kept: adding it again = %v", err)
+		}
+	})
+}
+
+// look runs fn in a transaction of tx that is rolled back, so what fn
+// tries leaves nothing.
+func look(t *testing.T, tx Tx, fn func(tx app.MutationTx)) {
+	t.Helper()
+	if err := tx(t.Context(), func(mtx app.MutationTx) error { fn(mtx); return errAbort }); !errors.Is(err, errAbort) {
+		t.Fatal(err)
+	}
+}
+
+// testTicketScope: the ticket-scope rule (app.CheckTicketScope) as every
+// implementation applies it: a technician works on their own tickets,
+// counter staff also on their store's unassigned ones, dispatch on any; a
+// refusal changes nothing. Apply holds the ticket (the device's copy; the
+// central service checks what it knows before Apply), so a ticket outside
+// the actor's scope is "not yours" here.
+func testTicketScope(t *testing.T, open func(t *testing.T) Tx) {
+	note := func(id app.TicketID) app.Command {
+		return &app.AddNote{Note: app.Note{ID: "n-" + string(id), Ticket: id, Text: "seen", At: Now}}
+	}
+	start := func(id app.TicketID) app.Command {
+		return &app.TransitionTicket{Action: app.ActionStart, Ticket: id, Epoch: 1}
+	}
+	otherClerk := app.Actor{Role: app.RoleTechnician, Technician: Other, Store: "store-2", Name: "Bo Chen"}
+	tests := []struct {
+		name   string
+		actor  app.Actor
+		ticket app.TicketID
+		cmd    func(app.TicketID) app.Command
+		key    string // "" when applied
+	}{
+		{"technician on their ticket", TechActor, TAssigned, note, ""},
+		{"technician on a colleague's", TechActor, TOther, note, "ticket.not_yours"},
+		{"field technician on a store's", TechActor, TCounter, note, "ticket.not_yours"},
+		{"clerk on their store's", ClerkActor, TCounter, note, ""},
+		{"clerk starts their store's", ClerkActor, TCounter, start, ""},
+		{"clerk on a technician's", ClerkActor, TOther, note, "ticket.not_yours"},
+		{"another store's clerk", otherClerk, TCounter, start, "ticket.not_yours"},
+		{"dispatch on any", DispatchActor, TOther, note, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tx := open(t)
+			var before app.Ticket
+			in(t, tx, func(mtx app.MutationTx) (err error) { before, err = mtx.Ticket(t.Context(), tc.ticket); return err })
+			err := apply(t, tx, tc.actor, tc.cmd(tc.ticket))
+			if tc.key == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			wantCode(t, "work outside the actor's scope", err, app.EFORBIDDEN, tc.key)
+			look(t, tx, func(mtx app.MutationTx) {
+				after, err := mtx.Ticket(t.Context(), tc.ticket)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sameTicket(t, "ticket after refused work", after, before)
+			})
 		})
 	}
 }

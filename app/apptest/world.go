@@ -13,6 +13,9 @@ var Now = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 const (
 	Tech  app.TechnicianID = "tech-1" // the technician who acts
 	Other app.TechnicianID = "tech-2" // a colleague
+	Clerk app.TechnicianID = "tech-3" // counter staff of Store
+
+	Store app.StoreID = "store-1"
 
 	Van   app.LocationID = "van-1" // Tech's van, holding stock
 	Van2  app.LocationID = "van-2" // Other's van
@@ -32,6 +35,8 @@ const (
 	TCompleted  app.TicketID = "tk-completed"
 	// TOther is assigned to Other.
 	TOther app.TicketID = "tk-other"
+	// TCounter is a carry-in assigned to Store and to no technician.
+	TCounter app.TicketID = "tk-counter"
 	// TMissing is in no world: mutations naming it must be refused.
 	TMissing app.TicketID = "tk-missing"
 )
@@ -40,6 +45,7 @@ const (
 var (
 	TechActor     = app.Actor{Role: app.RoleTechnician, Technician: Tech, Name: "Ana Li"}
 	DispatchActor = app.Actor{Role: app.RoleDispatcher, Name: "Dispatch"}
+	ClerkActor    = app.Actor{Role: app.RoleTechnician, Technician: Clerk, Store: Store, Name: "Cai Yun"}
 )
 
 // World is the data every subtest starts from. An implementation loads it
@@ -64,10 +70,13 @@ func World() app.Dataset {
 		}
 		return app.TicketDetail{Ticket: t}
 	}
+	counter := ticket(TCounter, 8, app.KindCarryIn, app.StatusAssigned, "")
+	counter.Ticket.Store = Store
 	return app.Dataset{
 		Technicians: []app.Technician{
 			{ID: Tech, Name: "Ana Li", Country: "CN", Van: Van},
 			{ID: Other, Name: "Bo Chen", Country: "CN", Van: Van2},
+			{ID: Clerk, Name: "Cai Yun", Country: "CN", Store: Store},
 		},
 		Locations: []app.Location{
 			{ID: Van, Kind: app.LocationVan, Name: "Van 1", Owner: string(Tech)},
@@ -91,6 +100,7 @@ func World() app.Dataset {
 			ticket(TWaiting, 5, app.KindCarryIn, app.StatusWaitingParts, Tech),
 			ticket(TCompleted, 6, app.KindCarryIn, app.StatusCompleted, Tech),
 			ticket(TOther, 7, app.KindCarryIn, app.StatusAssigned, Other),
+			counter,
 		},
 	}
 }

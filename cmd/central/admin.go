@@ -359,29 +359,8 @@ func adminToken(tokenFile, dir string) (string, error) {
 	return strings.TrimSpace(string(raw)), nil
 }
 
-// writeSecret writes a token to path, readable by its owner only, through
-// a temporary file and a rename: the old token stays whole until the new
-// one is in place.
+// writeSecret writes a token to path, readable by its owner only; the old
+// token stays whole until the new one is in place (app.WriteFileAtomic).
 func writeSecret(path, tok string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".token-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.WriteString(tok + "\n"); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return app.WriteFileAtomic(path, []byte(tok+"\n"))
 }

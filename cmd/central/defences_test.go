@@ -38,36 +38,7 @@ var plainListening = regexp.MustCompile(`^central: listening on (http://\S+)$`)
 // (tested on its own) does not change, and they speak raw HTTP/1.1.
 func startCentral(t *testing.T, bin string, args ...string) *killProc {
 	t.Helper()
-	p := &killProc{cmd: exec.Command(bin, append(args, "-plain-http", "-addr", "127.0.0.1:0")...), done: make(chan struct{})}
-	p.cmd.Stderr = p
-	stdout, err := p.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	urls := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := plainListening.FindStringSubmatch(sc.Text()); m != nil {
-				urls <- m[1]
-			}
-		}
-		io.Copy(io.Discard, stdout)
-		p.cmd.Wait()
-		close(p.done)
-	}()
-	t.Cleanup(func() { p.kill() })
-	select {
-	case p.url = <-urls:
-	case <-p.done:
-		t.Fatalf("central exited before listening: %s", p.log())
-	case <-time.After(30 * time.Second):
-		t.Fatalf("central did not say where it listens: %s", p.log())
-	}
-	return p
+	return launch(t, bin, append(args, "-plain-http", "-addr", "127.0.0.1:0"), plainListening, false)
 }
 
 // runCentral runs bin to its end (a start expected to fail) and returns

@@ -27,7 +27,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -239,7 +238,7 @@ func bootstrap(ctx context.Context, db *central.DB, dir, tenant string, log *slo
 	tmp := path + ".new"
 	if b, err := os.ReadFile(tmp); err == nil {
 		if p, err := db.Authenticate(ctx, strings.TrimSpace(string(b))); err == nil && p.Tenant == tenant && p.Role == app.RoleDispatcher {
-			return tokenFileError(path, publishToken(tmp, path))
+			return tokenFileError(path, app.PublishFile(tmp, path))
 		}
 	}
 	// Tokens without the file: the operator moved it away on purpose;
@@ -250,13 +249,13 @@ func bootstrap(ctx context.Context, db *central.DB, dir, tenant string, log *slo
 		return nil
 	}
 	err = db.CreateTenantAdmin(ctx, tenant, "admin", func(tok string) error {
-		return tokenFileError(tmp, writeSynced(tmp, []byte(tok+"\n")))
+		return tokenFileError(tmp, app.WriteSyncedFile(tmp, []byte(tok+"\n")))
 	})
 	if err != nil {
 		os.Remove(tmp)
 		return err
 	}
-	if err := publishToken(tmp, path); err != nil {
+	if err := app.PublishFile(tmp, path); err != nil {
 		return tokenFileError(path, err)
 	}
 	log.Info("created tenant and admin token", "tenant", tenant, "token_file", path)
@@ -268,44 +267,6 @@ func tokenFileError(path string, err error) error {
 		return nil
 	}
 	return app.Errorf(app.EINTERNAL, "central.token_file", "Cannot write the admin token to {{.Path}}: {{.Detail}}. Check the data directory's owner and free space, then start again.", "Path", path, "Detail", err.Error()).WithCause(err)
-}
-
-// writeSynced writes a 0600 file and flushes it to disk.
-func writeSynced(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	if err := f.Chmod(0o600); err != nil { // a file left by an earlier attempt
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-// publishToken renames tmp to path and flushes the directory, so the
-// rename survives a power cut.
-func publishToken(tmp, path string) error {
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	if runtime.GOOS == "windows" { // directories cannot be opened for syncing
-		return nil
-	}
-	d, err := os.Open(filepath.Dir(path))
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
 
 func createAdmin(ctx context.Context, db *central.DB, tenant, name string) (string, error) {

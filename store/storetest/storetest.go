@@ -41,7 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"TicketDetail", testTicketDetail},
 		{"CommitWorkflow", testCommitWorkflow},
 		{"CommitRollsBack", testCommitRollsBack},
-		{"OutboxAcknowledge", testOutboxAcknowledge},
+		{"OutboxAcknowledgedByPull", testOutboxAcknowledge},
 		{"Balances", testBalances},
 		{"FindParts", testFindParts},
 		{"Arrivals", testArrivals},
@@ -410,16 +410,19 @@ func testCommitRollsBack(t *testing.T, s Stores) {
 	}
 }
 
+// ack acknowledges every mutation up to seq as the server does: with a
+// pulled page's Acked.
+func ack(ctx context.Context, s Stores, seq int64) error {
+	return s.Replica.ApplyPull(ctx, app.PullPage{Epoch: "storetest", Acked: seq, At: Now})
+}
+
 func testOutboxAcknowledge(t *testing.T, s Stores) {
 	ctx := t.Context()
 	for i := range 3 {
 		commit(t, s, ana, &app.AddNote{Note: app.Note{ID: "n-ack-" + string(rune('a'+i)), Ticket: T8, Text: "note"}})
 	}
-	if err := s.Outbox.Acknowledge(ctx, 2); err != nil {
+	if err := ack(ctx, s, 2); err != nil {
 		t.Fatal(err)
-	}
-	if err := s.Outbox.Acknowledge(ctx, 1); err != nil {
-		t.Fatalf("acknowledging an older seq again: %v", err)
 	}
 	p, err := s.Outbox.Pending(ctx, 10)
 	if err != nil {
@@ -428,8 +431,8 @@ func testOutboxAcknowledge(t *testing.T, s Stores) {
 	if len(p) != 1 || p[0].Seq != 3 || pendingCount(t, s) != 1 {
 		t.Errorf("pending after ack 2 = %+v", p)
 	}
-	wantCode(t, s.Outbox.Acknowledge(ctx, 4), app.EINVALID)
-	if err := s.Outbox.Acknowledge(ctx, 3); err != nil {
+	wantCode(t, ack(ctx, s, 4), app.EINVALID)
+	if err := ack(ctx, s, 3); err != nil {
 		t.Fatal(err)
 	}
 	if n := pendingCount(t, s); n != 0 {
@@ -462,7 +465,7 @@ func testBalances(t *testing.T, s Stores) {
 		t.Errorf("store battery = %v, want 0 with -1 pending", got[BatteryP50])
 	}
 	commit(t, s, ana, &app.ConsumePart{Used: app.PartUsed{ID: "u-2", Ticket: T2, Part: BatteryP50, Qty: 2, From: VanAna}})
-	if err := s.Outbox.Acknowledge(ctx, 2); err != nil {
+	if err := ack(ctx, s, 2); err != nil {
 		t.Fatal(err)
 	}
 	if got := balances(t, s, VanAna); got[BatteryP50] != [2]int{-2, -2} {

@@ -24,7 +24,7 @@ func (db *DB) readEntity(ctx context.Context, tenant, kind, id string, v any) er
 	var data string
 	err := db.read.QueryRowContext(ctx, db.q(`SELECT data FROM entities WHERE tenant = ? AND kind = ? AND id = ?`), tenant, kind, id).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
-		return app.Errorf(app.ENOTFOUND, "central.not_found", "No {{.Kind}} {{.ID}} on the server.", "Kind", kind, "ID", id)
+		return app.NotFound(kind, id)
 	}
 	if err != nil {
 		return transient(err)
@@ -304,7 +304,7 @@ func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution s
 			return err
 		}
 		if p.Role == app.RoleTechnician && c.Technician != p.Technician {
-			return notFound(kindConflict, id) // another technician's is none of this one's business
+			return app.NotFound(kindConflict, id) // another technician's is none of this one's business
 		}
 		if p.Role == app.RoleTechnician && resolution == app.ResolveAcceptOurs && c.Kind != app.ConflictField {
 			// Applying refused work after all is dispatch's call; a shared
@@ -419,7 +419,7 @@ func (db *DB) AppliedBy(ctx context.Context, tenant string, dev app.DeviceID) ([
 	if err := db.read.QueryRowContext(ctx, db.q(`SELECT count(*) FROM devices WHERE tenant = ? AND id = ?`), tenant, string(dev)).Scan(&n); err != nil {
 		return nil, transient(err)
 	} else if n == 0 {
-		return nil, notFound("device", string(dev)) // not an empty list: the device is not this tenant's
+		return nil, app.NotFound("device", string(dev)) // not an empty list: the device is not this tenant's
 	}
 	rows, err := db.read.QueryContext(ctx, db.q(`SELECT a.mutation, a.seq, a.name, a.status, a.conflict, a.at, a.version FROM applied a
 		JOIN devices d ON d.id = a.device WHERE d.tenant = ? AND a.device = ? ORDER BY a.seq`), tenant, string(dev))

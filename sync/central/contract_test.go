@@ -252,7 +252,7 @@ func TestTechnicianCannotOpenTicketForAnotherStore(t *testing.T) {
 		w := newWorld(t, db)
 		c, _, _ := counterWorld(t, db, w)
 		tk := w.ticketA
-		tk.ID, tk.Number, tk.Technician, tk.Store = "tk-new", "C-1", "", "store-9"
+		tk.ID, tk.Number, tk.Technician, tk.Store = app.TicketID(app.NewID()), "C-1", "", "store-9"
 		res := push(t, db, w.a, mut(t, 1, &app.CreateTicket{Ticket: tk}))
 		if len(res.Rejected) != 1 || res.Rejected[0].Key != "ticket.store_not_yours" {
 			t.Fatalf("push = %+v, want ticket.store_not_yours", res)
@@ -399,4 +399,70 @@ func TestAppliedIsRekeyedPerDevice(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Issue 10.6: a device's new record whose ID is taken gets one answer
+// whoever holds the ID, in its scopes or not; a new ticket whose ID is not
+// fresh gets the same, taken or not, so guessing an order number tells
+// nothing. Nothing is written.
+func TestTakenIDsAnswerAlike(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		w := newWorld(t, db)
+		newTicket := func(id string) *app.CreateTicket {
+			tk := w.ticketA
+			tk.ID, tk.Number = app.TicketID(id), "NEW-1"
+			return &app.CreateTicket{Ticket: tk}
+		}
+		repair := func(id string) *app.LogRepair {
+			return &app.LogRepair{Entry: app.RepairEntry{ID: id, Ticket: w.ticketA.ID, Action: "x", Minutes: 1}}
+		}
+		bTicket, bRepair, aTicket, aRepair := app.NewID(), app.NewID(), app.NewID(), app.NewID()
+		if res := push(t, db, w.b, mut(t, 1, newTicket(bTicket)), mut(t, 2, &app.LogRepair{Entry: app.RepairEntry{ID: bRepair, Ticket: w.ticketB.ID, Action: "x", Minutes: 1}})); len(res.Rejected) != 0 {
+			t.Fatalf("B's records were refused: %+v", res)
+		}
+		if res := push(t, db, w.a, mut(t, 1, newTicket(aTicket)), mut(t, 2, repair(aRepair))); len(res.Rejected) != 0 {
+			t.Fatalf("A's records were refused: %+v", res)
+		}
+		tests := []struct {
+			name string
+			cmd  app.Command
+			id   string
+		}{
+			{"ticket with another technician's fresh ID", newTicket(bTicket), bTicket},
+			{"ticket with the device's own ticket ID", newTicket(aTicket), aTicket},
+			{"ticket with a guessable ID that exists", newTicket(string(w.ticketB.ID)), string(w.ticketB.ID)},
+			{"ticket with a guessable ID that does not", newTicket("tk-zz"), "tk-zz"},
+			{"repair with another technician's repair ID", repair(bRepair), bRepair},
+			{"repair with the device's own repair ID", repair(aRepair), aRepair},
+		}
+		var first string
+		seq := int64(2)
+		for _, tc := range tests {
+			seq++
+			res := push(t, db, w.a, mut(t, seq, tc.cmd))
+			if len(res.Rejected) != 1 {
+				t.Fatalf("%s: push = %+v, want one refusal", tc.name, res)
+			}
+			x := res.Rejected[0]
+			if x.Code != app.ECONFLICT || x.Key != "mutation.id_unusable" {
+				t.Errorf("%s: refused %s %s, want conflict mutation.id_unusable", tc.name, x.Code, x.Key)
+			}
+			kind := app.NewRecords(tc.cmd)[0].Kind
+			answer := strings.ReplaceAll(strings.ReplaceAll(x.Message, tc.id, "ID"), kind, "KIND")
+			if first == "" {
+				first = answer
+			} else if answer != first {
+				t.Errorf("%s: answer %q differs from %q", tc.name, answer, first)
+			}
+		}
+		if d := detail(t, db, w.ticketB.ID); len(d.Repairs) != 1 || d.Ticket.Number != w.ticketB.Number {
+			t.Errorf("B's ticket changed: %+v", d)
+		}
+		if d := detail(t, db, w.ticketA.ID); len(d.Repairs) != 1 {
+			t.Errorf("A's ticket has %d repairs, want its one", len(d.Repairs))
+		}
+		if _, err := db.TicketDetail(context.Background(), tenant, "tk-zz"); app.ErrorCode(err) != app.ENOTFOUND {
+			t.Errorf("the guessable ticket was created: %v", err)
+		}
+	})
 }

@@ -319,7 +319,7 @@ var fuzzAdminSeeds = map[int][]string{
 	},
 }
 
-// fuzzFingerprint sums what any admin write changes: the version counter
+// fingerprint sums what any admin write changes: the version counter
 // every write transaction takes, and the rows of the tables written
 // outside it (pairings).
 func (c *fuzzCentral) fingerprint(tb testing.TB) string {

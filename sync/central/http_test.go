@@ -374,7 +374,7 @@ func (f *httpFixture) pullAll(tb testing.TB, d *httpDevice, cursor string) (app.
 	return all, cursor
 }
 
-// httpTables reads every row of every table of the central database, each
+// tables reads every row of every table of the central database, each
 // row as its columns joined by "|", sorted per table. Comparing two reads
 // shows any write, committed by any path.
 func (f *httpFixture) tables(tb testing.TB) map[string][]string {

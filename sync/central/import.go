@@ -28,7 +28,8 @@ const (
 // maxImportErrors bounds the row errors listed for a refused file.
 const maxImportErrors = 50
 
-// ImportError lists every bad row of a refused file with its line number.
+// importError is the refusal of a file, listing every bad row with its
+// line number.
 func importError(rows []string) error {
 	return app.Errorf(app.EINVALID, "import.refused", "The file was refused; nothing was imported. Fix these rows and import it again:\n{{.Rows}}", "Rows", strings.Join(rows, "\n"))
 }

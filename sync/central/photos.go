@@ -78,7 +78,8 @@ func (db *DB) PhotoAllowed(ctx context.Context, p Principal, sha string) (size i
 
 // MarkPhotoVerified records that the bytes of sha arrived and their hash
 // was checked: every photo with that hash turns "verified", and the change
-// reaches the devices, which may then shrink their local copies.
+// reaches the devices, whose upload queues then let it go (the device
+// shrank the photo when it was attached; its file stays).
 func (db *DB) MarkPhotoVerified(ctx context.Context, tenant, sha string) error {
 	return db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
 		st := &serverTx{db: db, tx: tx, tenant: tenant, version: version}

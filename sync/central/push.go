@@ -28,12 +28,6 @@ type PushResult struct {
 // before its timestamps are flagged.
 const maxClockSkew = 10 * time.Minute
 
-// rejection is a business-rule refusal of a pushed mutation: it consumes
-// the seq and becomes a conflict; it never stops the queue.
-type rejection struct{ err error }
-
-func (r rejection) Error() string { return r.err.Error() }
-
 // Push applies a device's mutations exactly once and in seq order, in one
 // transaction with a savepoint per mutation: a business refusal rolls back
 // just that mutation's effects and stores a conflict in their place, and
@@ -118,62 +112,55 @@ func (db *DB) pushOne(ctx context.Context, st *serverTx, p Principal, m app.Muta
 			return nil, nil
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `SAVEPOINT push`); err != nil {
-		return nil, transient(err)
-	}
 	st.moved = nil
-	status, err := db.applyPushed(ctx, st, p, m)
-	var rej rejection
-	if errors.As(err, &rej) {
-		if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT push`); err != nil {
-			return nil, transient(err)
-		}
+	var status string
+	err := app.ApplyOrRollback(ctx, st, func() (err error) {
+		status, err = db.applyPushed(ctx, st, p, m)
+		return err
+	})
+	if err != nil && !app.Refused(err) {
+		return nil, err
+	}
+	if err != nil {
+		// A business refusal: it consumes the seq and becomes a conflict
+		// that holds the mutation; it never stops the queue.
 		if !validID {
 			// Refused for it; its trace needs a key of its own, which
 			// a missing ID (or the same overlong one again) is not.
 			m.ID = "invalid-" + app.NewID()
 		}
-		c := db.rejectionConflict(p, m, rej.err)
+		c := db.rejectionConflict(p, m, err)
 		if err := st.addConflict(ctx, &c); err != nil {
 			return nil, err
 		}
 		if err := db.recordApplied(ctx, tx, st.version, p, m, "rejected", c.ID); err != nil {
 			return nil, err
 		}
-		if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT push`); err != nil {
-			return nil, transient(err)
-		}
 		return &fbsync.Rejection{Seq: m.Seq, Code: c.Code, Key: c.Key, Message: c.Message, Conflict: c.ID}, nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	if err := db.recordApplied(ctx, tx, st.version, p, m, status, ""); err != nil {
-		return nil, err
-	}
-	if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT push`); err != nil {
-		return nil, transient(err)
-	}
-	return nil, nil
+	return nil, db.recordApplied(ctx, tx, st.version, p, m, status, "")
 }
 
 // validMutationID bounds the mutation IDs devices mint (UUIDs).
 func validMutationID(id string) bool { return id != "" && len(id) <= 64 }
 
 // applyPushed runs the mutation as the device's technician, with the
-// server-side checks around it. A business refusal comes back as a
-// rejection.
+// server-side checks around it. A business refusal comes back as an error
+// app.Refused recognises.
 func (db *DB) applyPushed(ctx context.Context, st *serverTx, p Principal, m app.Mutation) (string, error) {
 	if !validMutationID(m.ID) {
-		return "", rejection{app.Errorf(app.EINVALID, "sync.bad_mutation_id", "A pushed change has no valid ID.")}
+		return "", app.Errorf(app.EINVALID, "sync.bad_mutation_id", "A pushed change has no valid ID.")
 	}
 	cmd, err := app.DecodeMutation(m)
 	if err != nil {
-		return "", rejection{err}
+		return "", err
 	}
 	now := db.now()
 	actor := app.Actor{Role: app.RoleTechnician, Technician: p.Technician, Store: st.tech.Store, Name: p.Name}
-	if err := st.checkTicketScope(ctx, cmd); err != nil {
+	if err := st.checkTicketScope(ctx, actor, cmd); err != nil {
+		return "", err
+	}
+	if err := st.checkNewIDs(ctx, cmd); err != nil {
 		return "", err
 	}
 	var pre []app.Conflict
@@ -183,9 +170,6 @@ func (db *DB) applyPushed(ctx context.Context, st *serverTx, p Principal, m app.
 		}
 	}
 	if err := cmd.Apply(ctx, st, actor, now); err != nil {
-		if app.Refused(err) {
-			return "", rejection{err}
-		}
 		return "", err
 	}
 	if err := st.checkStockScope(); err != nil {
@@ -299,12 +283,11 @@ func (st *serverTx) afterApply(ctx context.Context, p Principal, m app.Mutation,
 	return out, nil
 }
 
-// checkTicketScope refuses a device's work on a ticket outside its scopes
-// (the technician's tickets, and those assigned to the technician's store
-// alone). A ticket that was in them once (reassigned since) is stale work,
-// kept for dispatch; one that never was gets the answer a missing ticket
-// gets, so a device learns nothing of tickets that are not its business.
-func (st *serverTx) checkTicketScope(ctx context.Context, cmd app.Command) error {
+// checkTicketScope applies app's ticket-scope rule to a device's work,
+// knowing from the change log whether the ticket was ever in the device's
+// scopes: one that was (reassigned since) is stale work, kept for
+// dispatch; one that never was gets the answer a missing ticket gets.
+func (st *serverTx) checkTicketScope(ctx context.Context, actor app.Actor, cmd app.Command) error {
 	id := app.TicketOf(cmd)
 	if _, create := cmd.(*app.CreateTicket); create || id == "" {
 		return nil
@@ -316,17 +299,36 @@ func (st *serverTx) checkTicketScope(ctx context.Context, cmd app.Command) error
 		}
 		return err
 	}
-	if t.Technician == st.tech.ID || t.Technician == "" && t.Store != "" && t.Store == st.tech.Store {
-		return nil
+	return app.CheckTicketScope(actor, t, func() (app.TicketPast, error) {
+		was, err := st.wasInScope(ctx, id)
+		if was {
+			return app.PastInScope, err
+		}
+		return app.PastNever, err
+	})
+}
+
+// checkNewIDs refuses a device's new records whose IDs are taken already,
+// with one answer whoever holds the ID, of whatever kind, in the device's
+// scopes or outside them (app.IDUnusable). A new ticket's ID must also be
+// fresh (app.FreshID): ticket IDs from dispatch and imports may be
+// guessable (an order number), and an ID that is not fresh gets the same
+// answer as a taken one, so a guess never tells whether such a ticket
+// exists.
+func (st *serverTx) checkNewIDs(ctx context.Context, cmd app.Command) error {
+	for _, r := range app.NewRecords(cmd) {
+		if r.Kind == kindTicket && !app.FreshID(r.ID) {
+			return app.IDUnusable(r.Kind, r.ID)
+		}
+		var n int
+		if err := st.queryRow(ctx, `SELECT count(*) FROM entities WHERE tenant = ? AND kind = ? AND id = ?`, st.tenant, r.Kind, r.ID).Scan(&n); err != nil {
+			return transient(err)
+		}
+		if n > 0 {
+			return app.IDUnusable(r.Kind, r.ID)
+		}
 	}
-	was, err := st.wasInScope(ctx, id)
-	if err != nil {
-		return err
-	}
-	if was {
-		return rejection{app.StaleWork(t)}
-	}
-	return rejection{notFound(kindTicket, string(id))}
+	return nil
 }
 
 // wasInScope reports whether ticket id was ever in the pushing device's
@@ -360,7 +362,7 @@ func (st *serverTx) checkStockScope() error {
 			loc = m.To
 		}
 		if !slices.Contains(st.scopes, stockScope(st.tenant, loc)) {
-			return rejection{app.Errorf(app.EFORBIDDEN, "stock.not_your_location", "Stock location {{.Location}} is not yours; ask dispatch to move its stock.", "Location", string(loc))}
+			return app.Errorf(app.EFORBIDDEN, "stock.not_your_location", "Stock location {{.Location}} is not yours; ask dispatch to move its stock.", "Location", string(loc))
 		}
 	}
 	return nil

@@ -69,6 +69,25 @@ type serverTx struct {
 	stmts map[string]*sql.Stmt
 }
 
+var _ app.Savepoints = (*serverTx)(nil)
+
+// Savepoint, RollbackToSavepoint and ReleaseSavepoint give app's
+// ApplyOrRollback one mutation's savepoint in a pushed batch.
+func (s *serverTx) Savepoint(ctx context.Context) error {
+	_, err := s.tx.ExecContext(ctx, `SAVEPOINT mutation`)
+	return transient(err)
+}
+
+func (s *serverTx) RollbackToSavepoint(ctx context.Context) error {
+	_, err := s.tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT mutation`)
+	return transient(err)
+}
+
+func (s *serverTx) ReleaseSavepoint(ctx context.Context) error {
+	_, err := s.tx.ExecContext(ctx, `RELEASE SAVEPOINT mutation`)
+	return transient(err)
+}
+
 func (s *serverTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st, ok := s.stmts[query]; ok {
 		return st, nil
@@ -112,7 +131,7 @@ func (s *serverTx) get(ctx context.Context, kind, id string, v any) error {
 	var data string
 	err := s.queryRow(ctx, (`SELECT data FROM entities WHERE tenant = ? AND kind = ? AND id = ?`), s.tenant, kind, id).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
-		return notFound(kind, id)
+		return app.NotFound(kind, id)
 	}
 	if err != nil {
 		return transient(err)
@@ -121,12 +140,6 @@ func (s *serverTx) get(ctx context.Context, kind, id string, v any) error {
 		return app.Errorf(app.ECORRUPT, "central.corrupt_entity", "The server's {{.Kind}} {{.ID}} is unreadable.", "Kind", kind, "ID", id).WithCause(err)
 	}
 	return nil
-}
-
-// notFound is the answer about an entity that is not there, and about a
-// ticket outside a device's scopes: the two must not differ.
-func notFound(kind, id string) error {
-	return app.Errorf(app.ENOTFOUND, "central.not_found", "No {{.Kind}} {{.ID}} on the server.", "Kind", kind, "ID", id)
 }
 
 // put inserts or replaces an entity.

@@ -1,11 +1,11 @@
 // Package simulation holds the deterministic simulation of Fieldbench's
-// sync (docs/PROTOCOL.md, SYNC.md "How it is tested"): the real central
+// sync (docs/PROTOCOL.md, docs/SYNC-DESIGN.md "How it is tested"): the real central
 // service and several real device engines on real SQLite files, driven by
 // one seeded random generator through an in-memory network that drops,
 // duplicates, delays and replays requests and loses answers after the
 // server committed, with partitions of up to 30 simulated days, device
 // crashes at named points, clock skew and a server restored from an
-// earlier backup. At quiescence it checks the invariants of SYNC.md.
+// earlier backup. At quiescence it checks the invariants of docs/SYNC-DESIGN.md.
 //
 // The package has only tests; `go test ./sync/simulation -seeds N` runs N
 // seeds and a failure prints the seed to replay with -seed.

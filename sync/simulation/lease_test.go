@@ -37,8 +37,8 @@ func TestLeaseLocksAndUnlocks(t *testing.T) {
 	locked := func(when string, want bool) {
 		t.Helper()
 		_, n, err := tickets.FindTickets(ctx, app.TicketFilter{Limit: 10})
-		if want && (app.ErrorCode(err) != app.EFORBIDDEN || app.AsError(err).Key != "lease.locked") {
-			t.Fatalf("%s: FindTickets = %d, %v; want EFORBIDDEN lease.locked", when, n, err)
+		if want && (app.ErrorCode(err) != app.ELEASE || app.AsError(err).Key != "lease.locked") {
+			t.Fatalf("%s: FindTickets = %d, %v; want ELEASE lease.locked", when, n, err)
 		}
 		if !want && (err != nil || n != 1) {
 			t.Fatalf("%s: FindTickets = %d, %v; want the one ticket", when, n, err)

@@ -196,6 +196,13 @@ func (s *sim) newID(prefix string) string {
 	return fmt.Sprintf("%s-%d-%d", prefix, s.seed, s.ids)
 }
 
+// newTicketID is a fresh ID (app.FreshID, which the central service
+// requires of a device's new ticket) that the seed determines.
+func (s *sim) newTicketID() string {
+	s.ids++
+	return fmt.Sprintf("%08x-0000-4000-8000-%012x", uint32(s.seed), s.ids)
+}
+
 func newSim(t *testing.T, seed uint64, steps int) *sim {
 	s := &sim{t: t, seed: seed, steps: steps, rng: rand.New(rand.NewPCG(seed, 0xfb)), ctx: context.Background(), dir: simDir(t),
 		now: time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC), stock: map[[2]string]int{}, faults: true, snapshotAt: -1, restoreAt: -1}
@@ -283,7 +290,7 @@ func (s *sim) newTicket(tech app.TechnicianID) app.Ticket {
 	if s.rng.IntN(2) == 0 {
 		kind = app.KindOnSite
 	}
-	return app.Ticket{ID: app.TicketID(s.newID("tk")), Number: s.newID("FB"), Kind: kind, Country: "CN",
+	return app.Ticket{ID: app.TicketID(s.newTicketID()), Number: s.newID("FB"), Kind: kind, Country: "CN",
 		Product:  app.Product{Category: app.CategoryAppliance, Brand: "Haier", Model: "W1"},
 		Customer: app.Customer{Name: "Customer", Phone: "100"}, Priority: app.PriorityNormal, Technician: tech}
 }
@@ -491,7 +498,7 @@ func (s *sim) sync(d *device) {
 func (s *sim) act(d *device) {
 	tickets := store.NewTicketService(d.db)
 	list, _, err := tickets.FindTickets(s.ctx, app.TicketFilter{Technician: d.tech, Limit: 500})
-	if e := app.AsError(err); e != nil && e.Key == "lease.locked" {
+	if app.ErrorCode(err) == app.ELEASE {
 		// Offline past the lease (a long partition): the app shows its
 		// locked screen, so the technician records nothing until a sync
 		// unlocks it.
@@ -726,7 +733,7 @@ func (s *sim) quiesce() {
 	}
 }
 
-// check verifies SYNC.md's invariants at quiescence.
+// check verifies docs/SYNC-DESIGN.md's invariants at quiescence.
 func (s *sim) check() {
 	t := s.t
 	ctx := s.ctx

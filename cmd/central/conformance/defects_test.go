@@ -267,12 +267,35 @@ func TestRefusalsDoNotRevealWhatExists(t *testing.T) {
 			number := name("GUESS")
 			foreign, fc := refuse(t, "ticket.create with another technician's ticket ID", dev.mut("ticket.create", createArgs(theirs.ID, number, "")))
 			own, _ := refuse(t, "ticket.create with the device's own ticket ID", dev.mut("ticket.create", createArgs(mine.ID, number, "")))
+			// The IDs were the device's own input; everything else must match.
+			foreign.Msg = strings.ReplaceAll(foreign.Msg, theirs.ID, "ID")
+			own.Msg = strings.ReplaceAll(own.Msg, mine.ID, "ID")
 			same(t, foreign, own, "ticket.create")
 			if fc.Kind == "stale_epoch" {
 				t.Errorf("a guessed ticket ID was filed as stale_epoch")
 			}
 			if dev.pullAll(t).hasTicket(theirs.ID) {
 				t.Errorf("the guessed ticket reached the guessing device")
+			}
+		})
+		t.Run("ticket.create with a guessable ID", func(t *testing.T) {
+			// PROTOCOL.md, Push: a device's new ticket needs a fresh UUID;
+			// any other ID gets the answer a taken one gets, so guessing
+			// dispatch's order numbers tells nothing.
+			order := name("ORD")
+			s.newTicketWithID(t, order, owner.id, "")
+			number := name("GUESS")
+			taken, _ := refuse(t, "ticket.create with an order number that exists", dev.mut("ticket.create", createArgs(order, number, "")))
+			free := order + "-9"
+			untaken, _ := refuse(t, "ticket.create with an order number that does not exist", dev.mut("ticket.create", createArgs(free, number, "")))
+			fresh, _ := refuse(t, "ticket.create with another technician's fresh ID", dev.mut("ticket.create", createArgs(theirs.ID, number, "")))
+			taken.Msg = strings.ReplaceAll(taken.Msg, order, "ID")
+			untaken.Msg = strings.ReplaceAll(untaken.Msg, free, "ID")
+			fresh.Msg = strings.ReplaceAll(fresh.Msg, theirs.ID, "ID")
+			same(t, taken, untaken, "ticket.create with an order number")
+			same(t, taken, fresh, "ticket.create with a taken ID")
+			if d := s.ticket(t, order); d.Ticket.Technician != owner.id {
+				t.Errorf("the order's ticket went to %q", d.Ticket.Technician)
 			}
 		})
 		t.Run("a fact with another device's ID", func(t *testing.T) {

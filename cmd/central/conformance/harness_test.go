@@ -513,7 +513,14 @@ func (s *service) balance(t *testing.T, location, part string) int {
 // (a carry-in one for the store when techID is empty) and returns its ID.
 func (s *service) newTicket(t *testing.T, techID, store string) ticketView {
 	t.Helper()
-	tk := ticketView{ID: newID(), Number: name("CF"), Technician: techID, Store: store,
+	return s.newTicketWithID(t, newID(), techID, store)
+}
+
+// newTicketWithID is newTicket with an ID dispatch chose (an order
+// number, say).
+func (s *service) newTicketWithID(t *testing.T, id, techID, store string) ticketView {
+	t.Helper()
+	tk := ticketView{ID: id, Number: name("CF"), Technician: techID, Store: store,
 		Customer: customer{Name: "Customer " + techID + store, Phone: "13800000000", Address: "1 Old Road"}}
 	kind := "on_site"
 	if techID == "" {
