@@ -186,7 +186,7 @@ func TestLockedScreen(t *testing.T) {
 		t.Error("Go back online left the device working offline")
 	}
 	offers(true, false)
-	if _, _, err := deps.Tickets.FindTickets(ctx, app.TicketFilter{}); app.AsError(err).Key != "lease.locked" {
+	if _, _, err := deps.Tickets.FindTickets(ctx, app.TicketFilter{}); app.ErrorCode(err) != app.ELEASE {
 		t.Errorf("locked, the store still answers tickets: %v", err)
 	}
 	if st := deps.Sync.SyncStatus(); st.Pending != 1 {
