@@ -18,7 +18,7 @@ type statusSync struct {
 	st app.SyncStatus
 }
 
-func (s statusSync) SyncStatus() app.SyncStatus     { return s.st }
+func (s statusSync) SyncStatus() app.SyncStatus   { return s.st }
 func (statusSync) WatchSync(func(app.SyncStatus)) {}
 func (statusSync) SyncNow()                       {}
 func (statusSync) OpenConflicts(context.Context) ([]app.Conflict, error) {
