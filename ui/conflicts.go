@@ -236,6 +236,20 @@ func mutationText(full string) string {
 		}
 	}
 	switch name {
+	case "ticket.create":
+		return lang.X("change.create", "Check-in")
+	case "ticket.assign":
+		return lang.X("change.assign", "Assignment")
+	case "ticket.schedule":
+		return lang.X("change.schedule", "Appointment")
+	case "stock.return_defective":
+		return lang.X("change.return_defective", "Defective part returned")
+	case "stock.receive":
+		return lang.X("change.receive", "Stock received")
+	case "stock.transfer":
+		return lang.X("change.transfer", "Stock transfer")
+	case "stock.adjust":
+		return lang.X("change.adjust", "Stock count")
 	case "ticket.update":
 		return lang.X("change.update", "Edit of the ticket")
 	case "repair.log":
