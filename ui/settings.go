@@ -101,6 +101,9 @@ func languageSelect(keys *wedgeKeys) *scanSelect {
 type settingsHost interface {
 	dialogTracker
 	showError(err error)
+	// showSyncPage opens the sync page: newcomers look for "Work
+	// offline" and "Sync now" in the settings.
+	showSyncPage()
 }
 
 // window is the terminal's window, nil before Attach.
@@ -167,6 +170,11 @@ func newSettingsPage(ctx context.Context, deps Deps, host settingsHost, keys *we
 		widget.NewFormItem(lang.X("settings.photos", "Photos"), container.NewVBox(originals,
 			lowLabel(lang.X("settings.keep_originals_hint", "Photos are sent shrunk to {{.Pixels}} pixels, without their location. An original stays on this device only, until you sign out.", map[string]any{"Pixels": app.PhotoMaxSide})))),
 	)
+	if deps.Sync != nil {
+		open := widget.NewButton(lang.X("settings.open_sync", "Open the sync page"), host.showSyncPage)
+		form.Append(lang.X("settings.sync", "Sync"), container.NewVBox(container.NewHBox(open),
+			lowLabel(lang.X("settings.sync_hint", "Sync now, work offline, and see what is waiting to be sent."))))
+	}
 	box := container.NewVBox(form)
 	if deps.SignOut != nil {
 		out := widget.NewButton(lang.X("settings.sign_out", "Sign out of this device"), s.signOut)

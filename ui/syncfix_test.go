@@ -75,3 +75,47 @@ func TestSignOutCountsConflictsAsUnsettled(t *testing.T) {
 		})
 	}
 }
+
+// TestSettingsOpenTheSyncPage: a newcomer looks for Work offline in the
+// settings (liveday finding 6); the settings open the sync page.
+func TestSettingsOpenTheSyncPage(t *testing.T) {
+	sw := newSyncWorld(t, nil, nil)
+	sw.term.ShowSettings()
+	before := len(sw.w.Canvas().Overlays().List())
+	tapButton(t, sw.term.Object(), "Open the sync page")
+	if n := len(sw.w.Canvas().Overlays().List()); n != before+1 {
+		t.Fatalf("%d overlays after the tap, want %d", n, before+1)
+	}
+	if page := labels(sw.w.Canvas().Overlays().Top()); !strings.Contains(page, "Work offline") || !strings.Contains(page, "Changes not sent yet") {
+		t.Fatalf("the settings opened no sync page:\n%s", page)
+	}
+}
+
+// TestSavedNoteSaysWhenWorkIsSent: while working offline by choice, work
+// saved is sent when the technician goes back online, not "with the next
+// sync", which does not come (liveday finding 6).
+func TestSavedNoteSaysWhenWorkIsSent(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		offline     bool
+		want, wrong string
+	}{
+		{"Online", false, "It is sent with the next sync", "go back online"},
+		{"WorkingOffline", true, "It is sent when you go back online", "next sync"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sw := newSyncWorld(t, nil, nil)
+			sw.svc.SetWorkOffline(tc.offline)
+			if got := sw.svc.SyncStatus().WorkOffline; got != tc.offline {
+				t.Fatalf("working offline %v, want %v", got, tc.offline)
+			}
+			tk := sw.assigned(t, 1)[0]
+			sw.term.Detail().Show(tk.ID)
+			tapButton(t, sw.term.Detail().Object(), "On my way")
+			note := sw.term.ScanStatus()
+			if !strings.Contains(note, tc.want) || strings.Contains(note, tc.wrong) {
+				t.Fatalf("saved note %q, want %q in it and not %q", note, tc.want, tc.wrong)
+			}
+		})
+	}
+}
