@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/ui"
@@ -117,5 +118,61 @@ func TestSavedNoteSaysWhenWorkIsSent(t *testing.T) {
 				t.Fatalf("saved note %q, want %q in it and not %q", note, tc.want, tc.wrong)
 			}
 		})
+	}
+}
+
+// TestCancelledTicketIsOneCard: a dispatcher's cancel refuses every step
+// the technician took since; the inbox shows them on one card for the
+// ticket, names the fields of the edit, says the facts were kept, and
+// drops them all with one confirmed, red button (liveday finding 5).
+func TestCancelledTicketIsOneCard(t *testing.T) {
+	sw := newSyncWorld(t, nil, nil)
+	term := sw.term
+	tk := sw.assigned(t, 1)[0]
+	sw.dispatch(t, &app.TransitionTicket{Action: app.ActionCancel, Ticket: tk.ID, Epoch: tk.Epoch, Reason: "customer called off"})
+	term.Detail().Show(tk.ID)
+	tapButton(t, term.Detail().Object(), "On my way")
+	term.Detail().Show(tk.ID)
+	tapButton(t, term.Detail().Object(), "Arrived")
+	diagnosis := "compressor relay burnt"
+	if _, err := sw.deps.Commit.Commit(t.Context(), sw.deps.Actor, &app.UpdateTicket{Ticket: tk.ID, Set: app.TicketFields{Diagnosis: &diagnosis}}); err != nil {
+		t.Fatal(err)
+	}
+	sw.syncOnce(t)
+	if s := term.SyncText(); !strings.Contains(s, "3 conflicts need a decision") {
+		t.Fatalf("sync line after the refused changes: %q", s)
+	}
+	page := sw.openPage(t)
+	shown := labels(page)
+	for _, want := range []string{"Ticket " + tk.Number + ": 3 of your changes were not applied", "On my way", "Arrived",
+		"Edit of the ticket: Diagnosis", "Cancelled · customer called off", "were kept: they are facts"} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("inbox lacks %q:\n%s", want, shown)
+		}
+	}
+	if n := strings.Count(shown, "Drop all my changes on this ticket"); n != 1 {
+		t.Errorf("%d drop-all buttons, want 1:\n%s", n, shown)
+	}
+	all := button(page, "Drop all my changes on this ticket")
+	if all == nil || all.Importance != widget.DangerImportance {
+		t.Fatalf("drop-all should be a red button: %v", all)
+	}
+	tapButton(t, page, "Drop all my changes on this ticket")
+	confirm := sw.w.Canvas().Overlays().Top()
+	if confirm == page || !strings.Contains(labels(confirm), "Your 3 changes on ticket "+tk.Number) {
+		t.Fatalf("dropping all asked nothing, or not about the 3 changes:\n%s", labels(confirm))
+	}
+	tapButton(t, confirm, "Leave it for dispatch")
+	if open, err := sw.svc.OpenConflicts(t.Context()); err != nil || len(open) != 3 {
+		t.Fatalf("after leaving them: %d open (%v), want 3", len(open), err)
+	}
+	tapButton(t, page, "Drop all my changes on this ticket")
+	tapButton(t, sw.w.Canvas().Overlays().Top(), "Drop all 3 changes")
+	sw.syncOnce(t)
+	if s := term.SyncText(); strings.Contains(s, "conflict") {
+		t.Errorf("sync line after dropping all: %q", s)
+	}
+	if shown := labels(sw.w.Canvas().Overlays().Top()); !strings.Contains(shown, "No conflicts") {
+		t.Errorf("inbox after dropping all:\n%s", shown)
 	}
 }
