@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"maps"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -33,6 +34,13 @@ type conflictService interface {
 	ResolveConflict(ctx context.Context, id, resolution string) error
 }
 
+// changeTimer gives when changes were saved on this device, by mutation
+// ID; a conflict's own time is when the server refused the change. A sync
+// service without it shows that time.
+type changeTimer interface {
+	MutationTimes(ctx context.Context, ids []string) (map[string]time.Time, error)
+}
+
 // locationNamer gives the stock locations' names.
 type locationNamer interface {
 	Locations(ctx context.Context) ([]app.Location, error)
@@ -59,6 +67,7 @@ func newConflictInbox(deps conflictDeps, problem func(string), changed func()) *
 type conflictContext struct {
 	tickets   map[app.TicketID]app.Ticket
 	locations map[app.LocationID]string
+	done      map[string]time.Time // when each change was saved, by mutation ID
 }
 
 // reload reads the open conflicts and what their cards name.
@@ -73,6 +82,19 @@ func (in *conflictInbox) reload() {
 			}
 			if td, terr := d.Tickets.TicketDetail(d.Ctx, c.Ticket); terr == nil {
 				cc.tickets[c.Ticket] = td.Ticket
+			}
+		}
+		if ct, ok := d.Conflicts.(changeTimer); ok && len(cs) > 0 {
+			ids := make([]string, 0, len(cs))
+			for _, c := range cs {
+				if c.Mutation != "" {
+					ids = append(ids, c.Mutation)
+				}
+			}
+			// Without them a card shows the server's time: not worth
+			// failing for.
+			if done, terr := ct.MutationTimes(d.Ctx, ids); terr == nil {
+				cc.done = done
 			}
 		}
 		if d.Locations != nil && len(cs) > 0 {
@@ -268,6 +290,10 @@ func (in *conflictInbox) change(c app.Conflict, cc conflictContext) fyne.CanvasO
 	}
 	number := ticketNumber(c, cc)
 	theirsBy := c.TheirsBy
+	when := c.At
+	if at, ok := cc.done[c.Mutation]; ok {
+		when = at // when the technician did it, maybe offline long before
+	}
 	if c.Kind == app.ConflictStaleEpoch {
 		text, theirs = staleText(c, number, tk, known)
 	} else if c.Kind == app.ConflictRejected && known && tk.Status == app.StatusCancelled {
@@ -291,7 +317,7 @@ func (in *conflictInbox) change(c app.Conflict, cc conflictContext) fyne.CanvasO
 		lang.X("conflicts.ours", "Yours"), ours,
 		lang.X("conflicts.theirs", "Theirs"), theirs,
 		lang.X("conflicts.theirs_by", "Changed by"), theirsBy,
-		lang.X("conflicts.when", "When"), timeText(c.At),
+		lang.X("conflicts.when", "When"), timeText(when),
 	))
 	choices := container.NewHBox()
 	add := func(label, resolution string, important bool, confirm func(ok func())) {
