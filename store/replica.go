@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/fieldbench/fieldbench/app"
 )
@@ -504,6 +505,41 @@ func (db *DB) OpenConflicts(ctx context.Context) ([]app.Conflict, error) {
 			return nil, app.Errorf(app.ECORRUPT, "store.conflict_damaged", "A sync conflict record on this device is damaged. Sync to download it again.").WithCause(err)
 		}
 		out = append(out, c)
+	}
+	return out, db.sqlError(rows.Err())
+}
+
+// maxMutationTimes bounds the IDs one MutationTimes call reads: one
+// query's parameters.
+const maxMutationTimes = 500
+
+// MutationTimes gives when each of the mutations ids was saved on this
+// device, from the outbox, which keeps sent rows for audit: a refused
+// change's conflict carries the server's time, and the technician asks
+// when they did the work. IDs not in the outbox (another device's) are
+// left out; at most maxMutationTimes IDs are read.
+func (db *DB) MutationTimes(ctx context.Context, ids []string) (map[string]time.Time, error) {
+	out := map[string]time.Time{}
+	ids = ids[:min(len(ids), maxMutationTimes)]
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT id, at FROM outbox WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	if err != nil {
+		return nil, db.sqlError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var at int64
+		if err := rows.Scan(&id, &at); err != nil {
+			return nil, db.sqlError(err)
+		}
+		out[id] = time.Unix(0, at).UTC()
 	}
 	return out, db.sqlError(rows.Err())
 }

@@ -124,9 +124,11 @@ func (e *Engine) update(fn func(*app.SyncStatus)) {
 	}
 }
 
-// Recount reads the replica's unsent changes and lease again, after work
-// was saved on the device, and publishes them. The engine counts them
-// itself after every round; this is for the time between.
+// Recount reads the replica's unsent changes, photo bytes and lease
+// again, after work was saved on the device, and publishes them. The
+// engine counts them itself after every round; this is for the time
+// between. Without it a photo taken offline showed "0 B waiting": the
+// photo bytes were only counted while an upload ran.
 func (e *Engine) Recount(ctx context.Context) error {
 	e.countMu.Lock()
 	defer e.countMu.Unlock()
@@ -134,7 +136,18 @@ func (e *Engine) Recount(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	e.update(func(s *app.SyncStatus) { s.Pending, s.LastSuccess, s.Lease = st.Pending, st.LastSuccess, st.Lease() })
+	var photoBytes int64
+	if e.photos != nil {
+		if photoBytes, err = e.photos.BytesToUpload(ctx); err != nil {
+			return err
+		}
+	}
+	e.update(func(s *app.SyncStatus) {
+		s.Pending, s.LastSuccess, s.Lease = st.Pending, st.LastSuccess, st.Lease()
+		if e.photos != nil {
+			s.PhotoBytes = photoBytes
+		}
+	})
 	return nil
 }
 

@@ -20,6 +20,7 @@ type TerminalStore interface {
 	OpenConflicts(ctx context.Context) ([]app.Conflict, error)
 	UnsentTickets(ctx context.Context) (map[app.TicketID]int, error)
 	Pending(ctx context.Context, limit int) ([]app.Mutation, error)
+	MutationTimes(ctx context.Context, ids []string) (map[string]time.Time, error)
 }
 
 // TerminalSync is app.SyncService over the engine, the client and the
@@ -173,6 +174,13 @@ func (t *TerminalSync) KeepWorkOffline(path string) error {
 // OpenConflicts lists the conflicts on the device that need a decision.
 func (t *TerminalSync) OpenConflicts(ctx context.Context) ([]app.Conflict, error) {
 	return t.store.OpenConflicts(ctx)
+}
+
+// MutationTimes gives when the changes ids were saved on this device: the
+// conflict inbox shows when the work was done, not when the server
+// refused it.
+func (t *TerminalSync) MutationTimes(ctx context.Context, ids []string) (map[string]time.Time, error) {
+	return t.store.MutationTimes(ctx, ids)
 }
 
 // ResolveConflict records the decision on the central service and syncs,

@@ -25,6 +25,9 @@ func (emptyDevice) UnsentTickets(context.Context) (map[app.TicketID]int, error) 
 	return nil, nil
 }
 func (emptyDevice) Pending(context.Context, int) ([]app.Mutation, error) { return nil, nil }
+func (emptyDevice) MutationTimes(context.Context, []string) (map[string]time.Time, error) {
+	return nil, nil
+}
 
 // TestKeepNotices: unread notices outlast a restart in a private file;
 // a damaged or oversized file is refused and left alone; reading them

@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
+	"encoding/json"
 	"maps"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -32,6 +34,13 @@ type conflictService interface {
 	ResolveConflict(ctx context.Context, id, resolution string) error
 }
 
+// changeTimer gives when changes were saved on this device, by mutation
+// ID; a conflict's own time is when the server refused the change. A sync
+// service without it shows that time.
+type changeTimer interface {
+	MutationTimes(ctx context.Context, ids []string) (map[string]time.Time, error)
+}
+
 // locationNamer gives the stock locations' names.
 type locationNamer interface {
 	Locations(ctx context.Context) ([]app.Location, error)
@@ -58,6 +67,7 @@ func newConflictInbox(deps conflictDeps, problem func(string), changed func()) *
 type conflictContext struct {
 	tickets   map[app.TicketID]app.Ticket
 	locations map[app.LocationID]string
+	done      map[string]time.Time // when each change was saved, by mutation ID
 }
 
 // reload reads the open conflicts and what their cards name.
@@ -72,6 +82,19 @@ func (in *conflictInbox) reload() {
 			}
 			if td, terr := d.Tickets.TicketDetail(d.Ctx, c.Ticket); terr == nil {
 				cc.tickets[c.Ticket] = td.Ticket
+			}
+		}
+		if ct, ok := d.Conflicts.(changeTimer); ok && len(cs) > 0 {
+			ids := make([]string, 0, len(cs))
+			for _, c := range cs {
+				if c.Mutation != "" {
+					ids = append(ids, c.Mutation)
+				}
+			}
+			// Without them a card shows the server's time: not worth
+			// failing for.
+			if done, terr := ct.MutationTimes(d.Ctx, ids); terr == nil {
+				cc.done = done
 			}
 		}
 		if d.Locations != nil && len(cs) > 0 {
@@ -97,9 +120,132 @@ func (in *conflictInbox) show(cs []app.Conflict, cc conflictContext, err error) 
 		in.list.Add(lowLabel(lang.X("conflicts.none", "No conflicts: everything you saved was accepted.")))
 		return
 	}
-	for _, c := range cs {
-		in.list.Add(in.card(c, cc))
+	for _, g := range groupByTicket(cs) {
+		in.list.Add(in.ticketCard(g, cc))
 	}
+}
+
+// groupByTicket puts the conflicts of one ticket together, in the order
+// their tickets first come: a dispatcher's cancel refuses every step the
+// technician took since, and each is one decision about one ticket.
+// Conflicts about no ticket stay apart.
+func groupByTicket(cs []app.Conflict) [][]app.Conflict {
+	var groups [][]app.Conflict
+	at := map[app.TicketID]int{}
+	for _, c := range cs {
+		if i, ok := at[c.Ticket]; ok && c.Ticket != "" {
+			groups[i] = append(groups[i], c)
+			continue
+		}
+		at[c.Ticket] = len(groups)
+		groups = append(groups, []app.Conflict{c})
+	}
+	return groups
+}
+
+// droppable reports whether the technician's decision on c is to drop
+// their change (the refused kinds), which "Drop all" does at once.
+func droppable(c app.Conflict) bool {
+	return c.Kind == app.ConflictRejected || c.Kind == app.ConflictStaleEpoch
+}
+
+// ticketCard shows the conflicts of one ticket: each change with its own
+// decisions and, when several of the ticket's changes were refused, one
+// button that drops them all.
+func (in *conflictInbox) ticketCard(g []app.Conflict, cc conflictContext) fyne.CanvasObject {
+	box := container.NewVBox()
+	var drop []app.Conflict
+	cancelled := false
+	for i, c := range g {
+		if i > 0 {
+			box.Add(widget.NewSeparator())
+		}
+		box.Add(in.change(c, cc))
+		if droppable(c) {
+			drop = append(drop, c)
+		}
+		tk, known := cc.tickets[c.Ticket]
+		cancelled = cancelled || c.Kind == app.ConflictStaleEpoch && c.Theirs == app.StaleCancelled || known && tk.Status == app.StatusCancelled
+	}
+	if cancelled && len(drop) > 0 {
+		// PROTOCOL.md: evidence on a cancelled ticket still the
+		// technician's is applied; only the steps and edits are refused.
+		box.Add(lowLabel(lang.X("conflicts.facts_kept", "Parts you fitted, repairs you logged, photos and notes on this ticket were kept: they are facts, not among these changes.")))
+	}
+	if len(drop) < 2 {
+		return widget.NewCard("", "", box)
+	}
+	number := ticketNumber(drop[0], cc)
+	title := lang.X("conflicts.drop_all", "Drop all my changes on this ticket")
+	all := widget.NewButton(title, nil)
+	all.Importance = widget.DangerImportance
+	all.OnTapped = func() {
+		// Dropping cannot be taken back: dispatch no longer sees them.
+		confirmAction(in.deps.Dialogs, title,
+			lang.XN("conflicts.drop_all_confirm", "Your {{.Count}} changes on ticket {{.Number}} will be discarded for good and dispatch can no longer apply them.", len(drop), map[string]any{"Count": len(drop), "Number": number}),
+			lang.X("conflicts.drop_all_do", "Drop all {{.Count}} changes", map[string]any{"Count": len(drop)}), lang.X("conflicts.keep_open", "Leave it for dispatch"), true, func() {
+				all.Disable()
+				in.deps.Run(func() {
+					var err error
+					for _, c := range drop {
+						if err = in.deps.Conflicts.ResolveConflict(in.deps.Ctx, c.ID, app.ResolveDismissed); err != nil {
+							break // the same failure would stop the next: say it once
+						}
+					}
+					fyne.Do(func() { in.resolved(all, err) })
+				})
+			})
+	}
+	head := widget.NewLabel(lang.XN("conflicts.ticket_changes", "Ticket {{.Number}}: {{.Count}} of your changes were not applied.", len(drop), map[string]any{"Count": len(drop), "Number": number}))
+	head.Wrapping = fyne.TextWrapWord
+	head.TextStyle.Bold = true
+	return widget.NewCard("", "", container.NewVBox(head, box, container.NewHBox(all)))
+}
+
+// ticketNumber is the number of c's ticket as the device knows it, else
+// as the conflict names it, else its ID.
+func ticketNumber(c app.Conflict, cc conflictContext) string {
+	if tk, ok := cc.tickets[c.Ticket]; ok && tk.Number != "" {
+		return tk.Number
+	}
+	if n, ok := c.Data["Number"].(string); ok && n != "" {
+		return n // a ticket no longer on the device: the conflict names it
+	}
+	return string(c.Ticket)
+}
+
+// editedFields names the fields a refused ticket.update set, from the
+// mutation it keeps: "Edit of the ticket" alone does not say which.
+func editedFields(c app.Conflict) string {
+	if !strings.HasPrefix(c.Name, "ticket.update.") || c.Ours == "" {
+		return ""
+	}
+	var u app.UpdateTicket
+	if json.Unmarshal([]byte(c.Ours), &u) != nil {
+		return ""
+	}
+	s := u.Set
+	var names []string
+	for _, f := range []struct {
+		set  bool
+		name string
+	}{
+		{s.Diagnosis != nil, lang.X("ticket.diagnosis", "Diagnosis")},
+		{s.ResolutionCode != nil, lang.X("ticket.resolution", "Resolution")},
+		{s.Condition != nil, lang.X("checkin.condition", "Condition")},
+		{s.LabourMinutes != nil, lang.X("warranty.line.labour", "Labour")},
+		{s.Serial != nil, lang.X("ticket.serial", "Serial / IMEI")},
+		{s.PurchaseDate != nil, lang.X("ticket.purchased", "Purchased")},
+		{s.ProofOfPurchase != nil, lang.X("checkin.proof", "Proof of purchase")},
+		{s.ManufactureDate != nil, lang.X("conflicts.manufacture_date", "Manufacture date")},
+		{s.CustomerPhone != nil, lang.X("checkin.phone", "Phone")},
+		{s.CustomerAddress != nil, lang.X("ticket.address", "Address")},
+	} {
+		if f.set {
+			names = append(names, f.name)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // staleText says which of reassignment or cancellation made the work
@@ -122,9 +268,9 @@ func staleText(c app.Conflict, number string, tk app.Ticket, known bool) (what, 
 	return lang.X(c.Key, c.Message, c.Data), ""
 }
 
-// card shows one conflict: what happened, both values, who and when, and
-// the resolutions that make sense for its kind.
-func (in *conflictInbox) card(c app.Conflict, cc conflictContext) fyne.CanvasObject {
+// change shows one conflict: what happened, both values, who and when,
+// and the resolutions that make sense for its kind.
+func (in *conflictInbox) change(c app.Conflict, cc conflictContext) fyne.CanvasObject {
 	tk, known := cc.tickets[c.Ticket]
 	data := maps.Clone(c.Data)
 	if loc, ok := data["Location"].(string); ok && cc.locations[app.LocationID(loc)] != "" {
@@ -135,18 +281,31 @@ func (in *conflictInbox) card(c app.Conflict, cc conflictContext) fyne.CanvasObj
 	if c.Kind != app.ConflictField {
 		// A refused change holds the mutation's arguments: name the change.
 		ours = mutationText(c.Name)
+		if f := editedFields(c); f != "" {
+			ours += ": " + f
+		}
 		if c.Kind != app.ConflictClock && c.Kind != app.ConflictNegativeStock {
 			theirs = ""
 		}
 	}
-	number := tk.Number
-	if n, ok := c.Data["Number"].(string); number == "" && ok {
-		number = n // a ticket no longer on the device: the conflict names it
-	} else if number == "" {
-		number = string(c.Ticket)
+	number := ticketNumber(c, cc)
+	theirsBy := c.TheirsBy
+	when := c.At
+	if at, ok := cc.done[c.Mutation]; ok {
+		when = at // when the technician did it, maybe offline long before
 	}
 	if c.Kind == app.ConflictStaleEpoch {
 		text, theirs = staleText(c, number, tk, known)
+	} else if c.Kind == app.ConflictRejected && known && tk.Status == app.StatusCancelled {
+		// Refused because dispatch cancelled the ticket meanwhile: say
+		// what dispatch did and who, as for the refused steps beside it.
+		theirs = statusText(app.StatusCancelled)
+		if tk.StatusReason != "" {
+			theirs += " · " + tk.StatusReason
+		}
+		if theirsBy == "" {
+			theirsBy = tk.EpochBy
+		}
 	}
 	what := widget.NewLabel(text)
 	what.Wrapping = fyne.TextWrapWord
@@ -157,8 +316,8 @@ func (in *conflictInbox) card(c app.Conflict, cc conflictContext) fyne.CanvasObj
 		lang.X("conflicts.field", "Field"), c.Field,
 		lang.X("conflicts.ours", "Yours"), ours,
 		lang.X("conflicts.theirs", "Theirs"), theirs,
-		lang.X("conflicts.theirs_by", "Changed by"), c.TheirsBy,
-		lang.X("conflicts.when", "When"), timeText(c.At),
+		lang.X("conflicts.theirs_by", "Changed by"), theirsBy,
+		lang.X("conflicts.when", "When"), timeText(when),
 	))
 	choices := container.NewHBox()
 	add := func(label, resolution string, important bool, confirm func(ok func())) {
@@ -203,7 +362,7 @@ func (in *conflictInbox) card(c app.Conflict, cc conflictContext) fyne.CanvasObj
 		add(lang.X("conflicts.acknowledge", "Acknowledge"), app.ResolveDismissed, true, nil)
 	}
 	box.Add(choices)
-	return widget.NewCard("", "", box)
+	return box
 }
 
 // resolved reports a decision's outcome; UI goroutine.
@@ -236,6 +395,20 @@ func mutationText(full string) string {
 		}
 	}
 	switch name {
+	case "ticket.create":
+		return lang.X("change.create", "Check-in")
+	case "ticket.assign":
+		return lang.X("change.assign", "Assignment")
+	case "ticket.schedule":
+		return lang.X("change.schedule", "Appointment")
+	case "stock.return_defective":
+		return lang.X("change.return_defective", "Defective part returned")
+	case "stock.receive":
+		return lang.X("change.receive", "Stock received")
+	case "stock.transfer":
+		return lang.X("change.transfer", "Stock transfer")
+	case "stock.adjust":
+		return lang.X("change.adjust", "Stock count")
 	case "ticket.update":
 		return lang.X("change.update", "Edit of the ticket")
 	case "repair.log":

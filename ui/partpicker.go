@@ -128,7 +128,8 @@ func (pp *partPicker) show(query string) bool {
 		pp.search()
 	}
 
-	form := container.NewVBox(pp.query, container.NewHBox(pp.onlyMine, pp.hidden))
+	form := container.NewVBox(pp.query, container.NewHBox(pp.onlyMine, pp.hidden),
+		lowLabel(lang.X("parts.stock_heading", "Stock in {{.Where}}:", map[string]any{"Where": pp.stockLoc.Name})))
 	bottom := container.NewVBox(
 		widget.NewForm(
 			widget.NewFormItem(lang.X("parts.qty", "Quantity"), pp.qty),
@@ -158,10 +159,11 @@ func (pp *partPicker) show(query string) bool {
 	return true
 }
 
-// line is a result's text: number, name and how many the van holds.
+// line is a result's text: number, name and how many the van holds; the
+// heading above the results names the van once.
 func (pp *partPicker) line(p app.Part) string {
 	return fmt.Sprintf("%s · %s · %s", p.Number, partName(p),
-		lang.X("parts.in_stock", "{{.Qty}} in {{.Where}}", map[string]any{"Qty": pp.stock[p.Number], "Where": pp.stockLoc.Name}))
+		lang.X("parts.qty_in_stock", "{{.Qty}} in stock", map[string]any{"Qty": pp.stock[p.Number]}))
 }
 
 func (pp *partPicker) close() {
@@ -340,7 +342,7 @@ func (pp *partPicker) fit() {
 	}
 	confirmAction(pp.host, lang.X("parts.short_title", "Not enough in {{.Where}}", map[string]any{"Where": pp.stockLoc.Name}),
 		lang.X("parts.short", "{{.Where}} holds {{.Have}} of {{.Part}}: fitting {{.Qty}} puts it below zero, which dispatch must sort out after sync. Request the part instead, or fit it anyway if you have it in hand.",
-			map[string]any{"Where": pp.stockLoc.Name, "Have": have, "Part": string(p.Number), "Qty": n}),
+			map[string]any{"Where": pp.stockLoc.Name, "Have": have, "Part": partName(p) + " (" + string(p.Number) + ")", "Qty": n}),
 		lang.X("parts.fit_anyway", "Fit anyway"), lang.X("parts.dont_fit", "Don't fit"), true, func() { pp.commitFit(p, fit) })
 }
 

@@ -101,6 +101,9 @@ func languageSelect(keys *wedgeKeys) *scanSelect {
 type settingsHost interface {
 	dialogTracker
 	showError(err error)
+	// showSyncPage opens the sync page: newcomers look for "Work
+	// offline" and "Sync now" in the settings.
+	showSyncPage()
 }
 
 // window is the terminal's window, nil before Attach.
@@ -167,6 +170,11 @@ func newSettingsPage(ctx context.Context, deps Deps, host settingsHost, keys *we
 		widget.NewFormItem(lang.X("settings.photos", "Photos"), container.NewVBox(originals,
 			lowLabel(lang.X("settings.keep_originals_hint", "Photos are sent shrunk to {{.Pixels}} pixels, without their location. An original stays on this device only, until you sign out.", map[string]any{"Pixels": app.PhotoMaxSide})))),
 	)
+	if deps.Sync != nil {
+		open := widget.NewButton(lang.X("settings.open_sync", "Open the sync page"), host.showSyncPage)
+		form.Append(lang.X("settings.sync", "Sync"), container.NewVBox(container.NewHBox(open),
+			lowLabel(lang.X("settings.sync_hint", "Sync now, work offline, and see what is waiting to be sent."))))
+	}
 	box := container.NewVBox(form)
 	if deps.SignOut != nil {
 		out := widget.NewButton(lang.X("settings.sign_out", "Sign out of this device"), s.signOut)
@@ -259,15 +267,17 @@ func (s *settingsPage) load() {
 	})
 }
 
-// signOut erases the device's data, after one confirmation, or two when
-// unsent work would be lost.
+// signOut erases the device's data, after one confirmation when all
+// work is settled; unsent changes and conflicts still awaiting a decision
+// (what the technician changed in them is on this device only) each get
+// their own confirmation, then a last one.
 func (s *settingsPage) signOut() {
 	if s.host.window() == nil {
 		return
 	}
-	pending := 0
+	var st app.SyncStatus
 	if s.deps.Sync != nil {
-		pending = s.deps.Sync.SyncStatus().Pending
+		st = s.deps.Sync.SyncStatus()
 	}
 	doIt := func() {
 		s.deps.Run(func() {
@@ -281,16 +291,32 @@ func (s *settingsPage) signOut() {
 	}
 	title := lang.X("settings.sign_out", "Sign out of this device")
 	keep := lang.X("settings.stay_signed_in", "Stay signed in")
-	if pending == 0 {
+	var steps []string
+	if st.Pending > 0 {
+		steps = append(steps, lang.XN("settings.sign_out_unsent", "{{.Count}} changes have not been sent and will be lost. Sync first. Sign out anyway?", st.Pending, map[string]any{"Count": st.Pending}))
+	}
+	if st.Conflicts > 0 {
+		steps = append(steps, lang.XN("settings.sign_out_conflicts", "{{.Count}} conflicts still await your decision: what you changed in them is lost. Decide them on the sync page first. Sign out anyway?", st.Conflicts, map[string]any{"Count": st.Conflicts}))
+	}
+	switch {
+	case len(steps) == 0:
 		confirmAction(s.host, title, lang.X("settings.sign_out_confirm", "All your work has been sent. Erase this device's copy and sign out?"),
 			lang.X("settings.sign_out_do", "Sign out"), keep, true, doIt)
 		return
+	case st.Pending > 0:
+		steps = append(steps, lang.XN("settings.sign_out_really", "Really erase {{.Count}} unsent changes? This cannot be undone.", st.Pending, map[string]any{"Count": st.Pending}))
+	default:
+		steps = append(steps, lang.XN("settings.sign_out_really_conflicts", "Really drop {{.Count}} undecided conflicts? This cannot be undone.", st.Conflicts, map[string]any{"Count": st.Conflicts}))
 	}
-	first := lang.XN("settings.sign_out_unsent", "{{.Count}} changes have not been sent and will be lost. Sync first. Sign out anyway?", pending, map[string]any{"Count": pending})
-	confirmAction(s.host, title, first, lang.X("settings.sign_out_do", "Sign out"), keep, true, func() {
-		second := lang.XN("settings.sign_out_really", "Really erase {{.Count}} unsent changes? This cannot be undone.", pending, map[string]any{"Count": pending})
-		confirmAction(s.host, title, second, lang.X("settings.erase", "Erase and sign out"), keep, true, doIt)
-	})
+	var ask func(i int)
+	ask = func(i int) {
+		if i == len(steps)-1 {
+			confirmAction(s.host, title, steps[i], lang.X("settings.erase", "Erase and sign out"), keep, true, doIt)
+			return
+		}
+		confirmAction(s.host, title, steps[i], lang.X("settings.sign_out_do", "Sign out"), keep, true, func() { ask(i + 1) })
+	}
+	ask(0)
 }
 
 // ShowSettings opens the settings page.

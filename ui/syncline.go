@@ -303,6 +303,16 @@ func (s *syncParts) openPage() {
 	openSyncPage(s.page, s.feed)
 }
 
+// savedText is the note after work was saved: while the technician works
+// offline by choice nothing is sent until they go back online, so "with
+// the next sync" would promise what does not happen.
+func (s *syncParts) savedText() string {
+	if s.feed != nil && s.feed.cur.WorkOffline {
+		return lang.X("work.saved_offline", "Saved on this device. It is sent when you go back online (Work offline is on).")
+	}
+	return lang.X("work.saved", "Saved on this device. It is sent with the next sync.")
+}
+
 // refresh counts the unsent changes again, after the terminal saved
 // something; the feed brings the result.
 func (s *syncParts) refresh() {
@@ -369,6 +379,9 @@ func (t *Terminal) syncPageDeps() syncPageDeps {
 		Notify:  t.setScanStatus,
 	}
 }
+
+// showSyncPage opens the sync page, from the settings.
+func (t *Terminal) showSyncPage() { t.sync.openPage() }
 
 // setWorkOffline turns working offline on or off; the sync service keeps
 // the choice with the device's data.

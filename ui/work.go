@@ -42,7 +42,7 @@ func (t *Terminal) commit(cmd app.Command, done func()) {
 			if done != nil {
 				done()
 			}
-			t.showStatus(statusWaitsForSync, lang.X("work.saved", "Saved on this device. It is sent with the next sync."))
+			t.showStatus(statusWaitsForSync, t.sync.savedText())
 			t.sync.refresh()
 			t.detail.Show(id)
 			t.list.Reload()

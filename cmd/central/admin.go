@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -75,6 +76,42 @@ func (c *adminClient) json(ctx context.Context, method, path string, in, out any
 		}
 	}
 	return c.call(ctx, method, path, "application/json", body, out)
+}
+
+// ticketID resolves a ticket the dispatcher named by its ID or by its
+// human number (what the terminal shows, e.g. "FB-2026-002700"): people
+// copy the number from the screen, while the API is keyed by ID.
+func (c *adminClient) ticketID(ctx context.Context, idOrNumber string) (app.TicketID, error) {
+	var d app.TicketDetail
+	err := c.json(ctx, http.MethodGet, "/v1/admin/tickets/"+url.PathEscape(idOrNumber), nil, &d)
+	if err == nil {
+		return d.Ticket.ID, nil
+	}
+	if app.ErrorCode(err) != app.ENOTFOUND {
+		return "", err
+	}
+	var ts []app.Ticket
+	if err := c.json(ctx, http.MethodGet, "/v1/admin/tickets", nil, &ts); err != nil {
+		return "", err
+	}
+	for _, t := range ts {
+		if strings.EqualFold(t.Number, idOrNumber) {
+			return t.ID, nil
+		}
+	}
+	return "", app.Errorf(app.ENOTFOUND, "central.no_ticket", "No ticket with the ID or number {{.Ticket}} on the server; list them with central admin tickets.", "Ticket", idOrNumber)
+}
+
+// mutationName splits a mutation's name as the dispatcher gave it, with or
+// without its version: "ticket.update" and "ticket.update.v1" are both
+// version 1 of ticket.update (the error log and conflicts show the second).
+func mutationName(full string) (string, int) {
+	if i := strings.LastIndex(full, ".v"); i > 0 {
+		if v, err := strconv.Atoi(full[i+2:]); err == nil && v >= 1 {
+			return full[:i], v
+		}
+	}
+	return full, 1
 }
 
 func (c *adminClient) mutate(ctx context.Context, name string, args any) error {
@@ -190,10 +227,14 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		return c.json(ctx, http.MethodGet, "/v1/admin/tickets"+q, nil, nil)
 	case "ticket":
-		if err := need(args, 1, "ticket ID"); err != nil {
+		if err := need(args, 1, "ticket ID|NUMBER"); err != nil {
 			return err
 		}
-		return c.json(ctx, http.MethodGet, "/v1/admin/tickets/"+url.PathEscape(args[0]), nil, nil)
+		id, err := c.ticketID(ctx, args[0])
+		if err != nil {
+			return err
+		}
+		return c.json(ctx, http.MethodGet, "/v1/admin/tickets/"+url.PathEscape(string(id)), nil, nil)
 	case "create-ticket":
 		if err := need(args, 1, "create-ticket FILE.json"); err != nil {
 			return err
@@ -214,9 +255,17 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 		if err := need(args, 2, "assign TICKET TECHNICIAN"); err != nil {
 			return err
 		}
-		return c.mutate(ctx, "ticket.assign", app.AssignTicket{Ticket: app.TicketID(args[0]), Technician: app.TechnicianID(args[1])})
+		tk, err := c.ticketID(ctx, args[0])
+		if err != nil {
+			return err
+		}
+		return c.mutate(ctx, "ticket.assign", app.AssignTicket{Ticket: tk, Technician: app.TechnicianID(args[1])})
 	case "schedule":
 		if err := need(args, 3, "schedule TICKET START END (RFC 3339 times)"); err != nil {
+			return err
+		}
+		tk, err := c.ticketID(ctx, args[0])
+		if err != nil {
 			return err
 		}
 		start, err1 := time.Parse(time.RFC3339, args[1])
@@ -224,12 +273,16 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 		if err1 != nil || err2 != nil {
 			return app.Errorf(app.EINVALID, "central.bad_time", "Give times like 2026-11-27T09:00:00+08:00.")
 		}
-		return c.mutate(ctx, "ticket.schedule", app.ScheduleTicket{Ticket: app.TicketID(args[0]), WindowStart: start, WindowEnd: end})
+		return c.mutate(ctx, "ticket.schedule", app.ScheduleTicket{Ticket: tk, WindowStart: start, WindowEnd: end})
 	case "cancel":
 		if err := need(args, 2, "cancel TICKET REASON"); err != nil {
 			return err
 		}
-		return c.mutate(ctx, "ticket.cancel", app.TransitionTicket{Action: app.ActionCancel, Ticket: app.TicketID(args[0]), Epoch: 1, Reason: args[1]})
+		tk, err := c.ticketID(ctx, args[0])
+		if err != nil {
+			return err
+		}
+		return c.mutate(ctx, "ticket.cancel", app.TransitionTicket{Action: app.ActionCancel, Ticket: tk, Epoch: 1, Reason: args[1]})
 	case "customer":
 		// Dispatch edits the shared customer fields with the value it
 		// showed as base, so a technician's change made meanwhile is kept
@@ -242,8 +295,12 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 		if err := cfs.Parse(args[3:]); err != nil {
 			return err
 		}
+		tk, err := c.ticketID(ctx, args[0])
+		if err != nil {
+			return err
+		}
 		var d app.TicketDetail
-		if err := c.json(ctx, http.MethodGet, "/v1/admin/tickets/"+url.PathEscape(args[0]), nil, &d); err != nil {
+		if err := c.json(ctx, http.MethodGet, "/v1/admin/tickets/"+url.PathEscape(string(tk)), nil, &d); err != nil {
 			return err
 		}
 		u := app.UpdateTicket{Ticket: d.Ticket.ID}
@@ -269,7 +326,8 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 		if err := need(args, 2, "mutate NAME ARGS_JSON"); err != nil {
 			return err
 		}
-		return c.json(ctx, http.MethodPost, "/v1/admin/mutations", central.AdminMutation{Name: args[0], Version: 1, Args: json.RawMessage(args[1])}, nil)
+		name, version := mutationName(args[0])
+		return c.json(ctx, http.MethodPost, "/v1/admin/mutations", central.AdminMutation{Name: name, Version: version, Args: json.RawMessage(args[1])}, nil)
 	case "import":
 		if err := need(args, 2, "import parts|stock|rules FILE.csv"); err != nil {
 			return err

@@ -84,15 +84,16 @@ const usage = `central: Fieldbench's central service.
       location ID KIND NAME [OWNER]
       pair TECHNICIAN [-qr FILE.png]
       devices | revoke DEVICE
-      tickets [TECHNICIAN] | ticket ID
+      tickets [TECHNICIAN] | ticket TICKET
       create-ticket FILE.json | assign TICKET TECHNICIAN | schedule TICKET START END | cancel TICKET REASON
       customer TICKET phone|address VALUE [-base SHOWN]
-      mutate NAME ARGS_JSON
+      mutate NAME[.vN] ARGS_JSON     (version 1 when not given)
       import parts|stock|rules FILE.csv
       conflicts [-all] | resolve CONFLICT accept_ours|accept_theirs|dismissed
       balances [LOCATION]
       tokens | token-create NAME [-o FILE] | token-rotate NAME [-o FILE] | token-revoke NAME
 
+  TICKET is a ticket's ID or its number (FB-2026-002700).
   The admin token comes from -token-file, $FIELDBENCH_TOKEN, or DIR/admin-token.
 `
 

@@ -2,6 +2,9 @@ package demoserver
 
 import (
 	"context"
+	"errors"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -27,6 +30,10 @@ func Starter(seed int64, size demo.Size) device.DemoStarter {
 		if err != nil {
 			return nil, err
 		}
+		if err := keepAdminToken(ctx, emb.DB, dir, device.DemoTenant); err != nil {
+			emb.Close()
+			return nil, err
+		}
 		return &Service{emb: emb}, nil
 	}
 }
@@ -41,3 +48,67 @@ func (s *Service) PairingCode(ctx context.Context) (string, error) {
 
 // Close stops the service.
 func (s *Service) Close() error { return s.emb.Close() }
+
+// TokenFile is the admin token's file in the demo service's directory,
+// where `central admin -data DIR` looks for it: with it, whoever runs the
+// demo can play dispatch against it (README, "Playing dispatch").
+const TokenFile = "admin-token"
+
+// adminTokenName names the demo's admin token in `central admin tokens`.
+const adminTokenName = "demo-admin"
+
+// keepAdminToken makes sure dir holds a working admin token of tenant,
+// readable by its owner only, as `central init` leaves one. A missing
+// file (deleted, or a demo folder made before the demo wrote one) gets a
+// new token: the demo's own token is rotated, since nobody else holds it.
+func keepAdminToken(ctx context.Context, db *central.DB, dir, tenant string) error {
+	path := filepath.Join(dir, TokenFile)
+	if fi, err := os.Stat(path); err == nil {
+		return os.Chmod(path, fi.Mode().Perm()&0o700)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return tokenError(path, err)
+	}
+	ts, err := db.AdminTokens(ctx, tenant)
+	if err != nil {
+		return err
+	}
+	for _, t := range ts {
+		if t.Name == adminTokenName && t.RevokedAt.IsZero() {
+			tok, err := db.RotateAdminToken(ctx, tenant, adminTokenName)
+			if err != nil {
+				return err
+			}
+			return tokenError(path, writeSecret(path, tok))
+		}
+	}
+	tok, err := db.CreateAdminToken(ctx, tenant, adminTokenName)
+	if err != nil {
+		return err
+	}
+	return tokenError(path, writeSecret(path, tok))
+}
+
+// writeSecret writes tok to path, mode 0600, through a temporary file so
+// a crash leaves no half-written token.
+func writeSecret(path, tok string) error {
+	tmp := path + ".new"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.WriteString(tok + "\n"); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+func tokenError(path string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return app.Errorf(app.EINTERNAL, "central.token_file", "Cannot write the admin token to {{.Path}}: {{.Detail}}. Check the data directory's owner and free space, then start again.", "Path", path, "Detail", err.Error()).WithCause(err)
+}
