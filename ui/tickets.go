@@ -57,6 +57,9 @@ type TicketList struct {
 	// here (its clear button, another view).
 	onSearchLeft func()
 	heights      bool // rows have heights of their own
+	// headingH and ticketH are a heading's and a ticket row's heights,
+	// measured once.
+	headingH, ticketH float32
 }
 
 // listDeps is what the ticket list reads.
@@ -255,10 +258,15 @@ func (l *TicketList) apply(v app.TicketView, search string, tickets []app.Ticket
 		keep, l.reveal = l.reveal, ""
 	}
 	l.total = total
-	l.tickets, l.rows = groupRows(tickets, v == app.ViewToday && search == "", l.deps.now())
+	ordered, rows := groupRows(tickets, v == app.ViewToday && search == "", l.deps.now())
 	l.list.UnselectAll()
 	l.selected = ""
-	l.setRowHeights()
+	// Each changed row height refreshes the whole list in Fyne: set them
+	// while it shows no rows, so that the rows are laid out (and their
+	// text shaped) once, by the Refresh below, not once per height.
+	l.tickets, l.rows = nil, nil
+	l.setRowHeights(rows)
+	l.tickets, l.rows = ordered, rows
 	l.list.Refresh()
 	l.selectQuietly(keep)
 	if l.deps.onReady != nil {
@@ -348,20 +356,22 @@ func overdue(t app.Ticket, dayStart, now time.Time) bool {
 
 // setRowHeights makes heading rows as tall as a heading, not a ticket.
 // Fyne keeps a row's height by its index: once set, every row's is.
-func (l *TicketList) setRowHeights() {
-	for _, row := range l.rows {
+func (l *TicketList) setRowHeights(rows []ticketRow) {
+	for _, row := range rows {
 		l.heights = l.heights || row.ticket < 0
 	}
 	if !l.heights {
 		return
 	}
-	headingH := widget.NewLabel("Overdue").MinSize().Height
-	ticketH := newTicketRowObject().MinSize().Height
-	for r, row := range l.rows {
+	if l.headingH == 0 {
+		l.headingH = widget.NewLabel("Overdue").MinSize().Height
+		l.ticketH = newTicketRowObject().MinSize().Height
+	}
+	for r, row := range rows {
 		if row.ticket < 0 {
-			l.list.SetItemHeight(r, headingH)
+			l.list.SetItemHeight(r, l.headingH)
 		} else {
-			l.list.SetItemHeight(r, ticketH)
+			l.list.SetItemHeight(r, l.ticketH)
 		}
 	}
 }
