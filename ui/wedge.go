@@ -62,6 +62,16 @@ func (k *wedgeKeys) enter(ev *fyne.KeyEvent, taken func()) bool {
 	return k.wedge.Enter(k.now(), taken)
 }
 
+// enterLabel passes Enter, when it ends text that ends in a Fieldbench
+// label, to the wedge as a scan whatever the key timing; taken gets the
+// text before the label.
+func (k *wedgeKeys) enterLabel(ev *fyne.KeyEvent, text string, taken func(before string)) bool {
+	if k == nil || k.wedge == nil || (ev.Name != fyne.KeyReturn && ev.Name != fyne.KeyEnter) {
+		return false
+	}
+	return k.wedge.EnterLabel(text, k.now(), taken)
+}
+
 // toShell gives Escape, and Enter when the field submits nothing itself,
 // to the shell; it reports whether the shell took the key.
 func (k *wedgeKeys) toShell(ev *fyne.KeyEvent, enterSubmits bool) bool {
@@ -120,6 +130,11 @@ func (e *scanEntry) TypedKey(ev *fyne.KeyEvent) {
 	// The burst's characters come out before the scan acts: it may fill
 	// this very field.
 	if e.keys.enter(ev, func() { e.SetText(e.beforeBurst) }) {
+		return
+	}
+	// Keys handed over late by a busy UI look typed; a label is a scan
+	// all the same.
+	if e.keys.enterLabel(ev, e.Text, e.SetText) {
 		return
 	}
 	// A field with its own OnSubmitted (the search box) or lines to break
