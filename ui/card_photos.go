@@ -67,27 +67,28 @@ func (c *photosCard) add() {
 	caption := newScanEntry(c.keys)
 	caption.SetPlaceHolder(lang.X("photos.caption_hint", "What it shows, e.g. burnt connector (optional)"))
 	c.show.ask(lang.X("photos.add", "Add photo"), lang.X("photos.attach", "Attach photo"), []*widget.FormItem{
-		widget.NewFormItem(lang.X("photos.path", "Picture"), container.NewBorder(nil, nil, nil, browse, path)),
-		widget.NewFormItem(lang.X("photos.caption", "Caption"), caption),
-	}, func() {
+		widget.NewFormItem(lang.X("photos.path", "Picture"), container.NewBorder(nil, nil, nil, browse, path.withProblem())),
+		widget.NewFormItem(lang.X("photos.caption", "Caption"), caption.withProblem()),
+	}, func() error {
 		p := strings.TrimSpace(path.Text)
 		if p == "" {
-			c.show.showError(app.Errorf(app.EINVALID, "photos.no_path", "Type the path of a picture, or choose one with Browse."))
-			return
+			return &fieldError{path, app.Errorf(app.EINVALID, "photos.no_path", "Type the path of a picture, or choose one with Browse.")}
 		}
 		if !isImageName(p) {
-			c.show.showError(app.Errorf(app.EINVALID, "photos.not_image", "Choose a JPEG, PNG or GIF picture."))
-			return
+			return &fieldError{path, app.Errorf(app.EINVALID, "photos.not_image", "Choose a JPEG, PNG or GIF picture.")}
+		}
+		if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
+			return &fieldError{path, app.Errorf(app.ENOTFOUND, "photos.no_file", "There is no picture at this path. Check the path, or choose the picture with Browse.")}
 		}
 		text := strings.TrimSpace(caption.Text)
 		if text == "" {
 			text = filepath.Base(p)
 		}
 		if err := app.CheckCaption(text); err != nil {
-			c.show.showError(err) // before the picture is stored: nothing changes
-			return
+			return &fieldError{caption, err} // before the picture is stored: nothing changes
 		}
 		c.files.attachPhotoAs(tk, text, "repair", func() (io.ReadCloser, error) { return os.Open(p) })
+		return nil
 	})
 }
 

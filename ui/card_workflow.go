@@ -131,9 +131,10 @@ func (w *workflowCard) askReason(cmd *app.TransitionTicket, keep string) {
 		hint = lang.X("action.wait_hint", "Which parts, and what they are for")
 	}
 	reason.SetPlaceHolder(hint)
-	w.ask.askWith(actionText(cmd.Action), actionText(cmd.Action), keep, []*widget.FormItem{widget.NewFormItem(lang.X("action.reason", "Reason"), reason)}, func() {
+	w.ask.askWith(actionText(cmd.Action), actionText(cmd.Action), keep, []*widget.FormItem{widget.NewFormItem(lang.X("action.reason", "Reason"), reason)}, func() error {
 		cmd.Reason = reason.Text
 		w.save.commit(cmd, nil)
+		return nil
 	})
 }
 
@@ -188,24 +189,20 @@ func (w *workflowCard) complete(cmd *app.TransitionTicket) {
 		widget.NewFormItem(lang.X("ticket.resolution", "Resolution"), res),
 		widget.NewFormItem(lang.X("complete.checklist", "Still needed"), checklist),
 	}
-	w.ask.ask(actionText(app.ActionComplete), actionText(app.ActionComplete), items, func() {
-		if m := missing(); len(m) > 0 {
-			texts := make([]string, len(m))
-			for i, err := range m {
-				texts[i] = errorText(err)
-			}
-			w.ask.showError(app.Errorf(app.EINVALID, "complete.missing", "Not completed yet. Still needed: {{.Items}}", "Items", strings.Join(texts, " ")))
-			return
+	w.ask.ask(actionText(app.ActionComplete), actionText(app.ActionComplete), items, func() error {
+		if len(missing()) > 0 {
+			return errShown // the checklist in the dialog lists what is missing
 		}
 		cmd.Resolution = chosen()
 		typed := strings.TrimSpace(w.typedDiagnosis())
 		if typed == strings.TrimSpace(tk.Diagnosis) {
 			w.save.commit(cmd, nil)
-			return
+			return nil
 		}
 		base := tk.Diagnosis
 		w.save.commit(&app.UpdateTicket{Ticket: tk.ID, Set: app.TicketFields{Diagnosis: &typed}, Base: app.TicketFields{Diagnosis: &base}}, func() {
 			w.save.commit(cmd, nil)
 		})
+		return nil
 	})
 }

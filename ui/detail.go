@@ -36,10 +36,11 @@ type dialogs interface {
 	// showError says what went wrong and what to do next.
 	showError(err error)
 	// ask shows a small form and runs ok with it when confirmed; its
-	// buttons say confirm and "Cancel".
-	ask(title, confirm string, items []*widget.FormItem, ok func())
+	// buttons say confirm and "Cancel". When ok refuses with a
+	// *fieldError or errShown, the form stays open with what was typed.
+	ask(title, confirm string, items []*widget.FormItem, ok func() error)
 	// askWith is ask whose dismiss button says keep.
-	askWith(title, confirm, keep string, items []*widget.FormItem, ok func())
+	askWith(title, confirm, keep string, items []*widget.FormItem, ok func() error)
 	// confirm asks before an action that cannot be taken back
 	// (confirmAction).
 	confirm(title, message, doLabel, keepLabel string, destructive bool, ok func())

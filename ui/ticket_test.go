@@ -480,7 +480,7 @@ func TestAddPhotoByPathWithCaption(t *testing.T) {
 	}{
 		{name: "ErrNoPath", path: "  ", wantErr: "Type the path of a picture"},
 		{name: "ErrNotAPicture", path: text, wantErr: "Choose a JPEG, PNG or GIF picture."},
-		{name: "ErrMissingFile", path: filepath.Join(dir, "gone.jpg"), wantErr: "The file cannot be read"},
+		{name: "ErrMissingFile", path: filepath.Join(dir, "gone.jpg"), wantErr: "There is no picture at this path"},
 		{name: "ErrCaptionTooLong", path: jpg, caption: strings.Repeat("x", 501), wantErr: "longer than 500"},
 		{name: "OK", path: jpg, caption: "Burnt connector", wantCaption: "Burnt connector"},
 		{name: "OKNoCaption", path: jpg, wantCaption: "board.jpg"},

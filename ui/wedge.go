@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/scanner"
@@ -100,6 +101,9 @@ type scanEntry struct {
 	keys *wedgeKeys
 	// beforeBurst is the text when the current burst of keys began.
 	beforeBurst string
+	// problem shows what is wrong with the text; nil unless withProblem
+	// built the entry into a dialog.
+	problem *widget.Label
 }
 
 func newScanEntry(keys *wedgeKeys) *scanEntry {
@@ -152,6 +156,37 @@ func (e *scanEntry) TypedShortcut(s fyne.Shortcut) {
 		return
 	}
 	e.Entry.TypedShortcut(s)
+}
+
+// withProblem is the entry for a dialog's form, with room under it for
+// what is wrong (showProblem). Not Fyne's validation: a form disables its
+// confirm button on a validation error and marks every valid field with a
+// tick, while our checks run on confirm, in the domain's words.
+func (e *scanEntry) withProblem() fyne.CanvasObject {
+	e.problem = widget.NewLabel("")
+	e.problem.Importance = widget.DangerImportance
+	e.problem.Wrapping = fyne.TextWrapWord
+	e.problem.Hide()
+	return container.NewVBox(e, e.problem)
+}
+
+// showProblem says under the entry (built withProblem) what is wrong,
+// until its text changes.
+func (e *scanEntry) showProblem(err error) {
+	if e.problem == nil {
+		return
+	}
+	e.problem.SetText(errorText(err))
+	e.problem.Show()
+	changed := e.OnChanged
+	e.OnChanged = func(s string) {
+		e.problem.SetText("")
+		e.problem.Hide()
+		e.OnChanged = changed
+		if changed != nil {
+			changed(s)
+		}
+	}
 }
 
 // FocusLost forgets a burst in progress: its keys went elsewhere.
