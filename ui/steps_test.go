@@ -1,0 +1,73 @@
+package ui_test
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// finish takes tk from assigned to completed, through the visit's steps
+// when it is one.
+func finish(tk app.Ticket) []app.Command {
+	var cmds []app.Command
+	step := func(a app.Action, res app.Resolution) {
+		cmds = append(cmds, &app.TransitionTicket{Action: a, Ticket: tk.ID, Epoch: tk.Epoch, Resolution: res})
+	}
+	if tk.Kind == app.KindOnSite {
+		step(app.ActionDepart, "")
+		step(app.ActionArrive, "")
+	}
+	step(app.ActionStart, "")
+	diag, base := "Fan seized", tk.Diagnosis
+	cmds = append(cmds,
+		&app.UpdateTicket{Ticket: tk.ID, Set: app.TicketFields{Diagnosis: &diag}, Base: app.TicketFields{Diagnosis: &base}},
+		&app.LogRepair{Entry: app.RepairEntry{ID: app.NewID(), Ticket: tk.ID, Action: "Freed the fan", Minutes: 20}})
+	step(app.ActionComplete, app.ResolutionRepaired)
+	return cmds
+}
+
+// TestTicketShowsItsNextStep: the ticket page offers the state's next
+// step, pinned and blue, without refused later steps above it, and names
+// closing for what it is: a visit is closed, a carry-in is handed back,
+// in the same colour as the counter's pick-up (not the red of a
+// cancellation).
+func TestTicketShowsItsNextStep(t *testing.T) {
+	term, _, ds, deps := ticketTerminal(t, nil)
+	visit := assignedTicket(t, ds, app.KindOnSite, 0)
+	done := assignedTicket(t, ds, app.KindOnSite, 1)
+	commitAll(t, deps, deps.Actor, finish(done)...)
+	bench := carryIn(t, ds, deps, 0)
+	commitAll(t, deps, deps.Actor, finish(bench)...)
+	tests := []struct {
+		name    string
+		ticket  app.Ticket
+		primary string
+		absent  []string
+	}{
+		{"AssignedVisit", visit, "On my way", []string{"Start work", "Complete"}},
+		{"CompletedVisit", done, "Close visit", []string{"Hand back and close"}},
+		{"CompletedCarryIn", bench, "Hand back and close", []string{"Close visit"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			term.Detail().Show(tc.ticket.ID)
+			page := term.Detail().Object()
+			b := button(page, tc.primary)
+			if b == nil {
+				t.Fatalf("no %q button:\n%s", tc.primary, labels(page))
+			}
+			if b.Importance != widget.HighImportance || b.Disabled() {
+				t.Errorf("%q has importance %v (disabled %v), want the primary's", tc.primary, b.Importance, b.Disabled())
+			}
+			shown := labels(page)
+			for _, a := range tc.absent {
+				if button(page, a) != nil || strings.Contains(shown, a+":") {
+					t.Errorf("%q is offered or explained on this ticket:\n%s", a, shown)
+				}
+			}
+		})
+	}
+}
