@@ -1,0 +1,43 @@
+package ui_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/scanner"
+)
+
+// TestCheckInProblemsGoWhenFixed: choosing the kind of product takes
+// back "choose the kind of product" at once, and a purchase date after
+// today is refused in the counter's words: the invoice has the date.
+func TestCheckInProblemsGoWhenFixed(t *testing.T) {
+	term, _, _, _, deps := scanTerminal(t)
+	tapButton(t, term.Object(), "Check in")
+	form := term.CheckInForm()
+	form.Fill("", "Li Na", "+86 139 1234 5678", "Xiaomi", "Redmi Note 13", "", "", "Screen flickers")
+	form.Submit()
+	if !strings.Contains(form.FieldProblem("category"), "kind of product") {
+		t.Fatalf("no category: under it %q", form.FieldProblem("category"))
+	}
+	form.Fill(app.CategoryPhone, "Li Na", "+86 139 1234 5678", "Xiaomi", "Redmi Note 13", "", "", "Screen flickers")
+	if got, top := form.FieldProblem("category"), form.Problem(); got != "" || top != "" {
+		t.Errorf("after choosing a product: under it %q, above the buttons %q", got, top)
+	}
+
+	term.HandleScan(scanner.Scan{Code: scanner.Code{Text: "356938035643817"}})
+	for _, tc := range []struct{ bought, want string }{
+		{"2026-07-01", "cannot be in the future; use the date on the invoice"},
+		{"2030-01-01", "cannot be in the future; use the date on the invoice"},
+	} {
+		form.Fill(app.CategoryPhone, "Li Na", "+86 139 1234 5678", "Xiaomi", "Redmi Note 13", tc.bought, "", "Screen flickers")
+		form.Submit()
+		if got := form.FieldProblem("bought"); !strings.Contains(got, tc.want) {
+			t.Errorf("bought %s: under the date %q, want %q", tc.bought, got, tc.want)
+		}
+	}
+	if _, n, _ := deps.Tickets.FindTickets(context.Background(), app.TicketFilter{Query: "356938035643817"}); n != 0 {
+		t.Fatalf("%d tickets saved from refused forms", n)
+	}
+}
