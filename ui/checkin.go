@@ -394,7 +394,8 @@ func (f *checkInForm) submit() {
 
 // checkedIn shows a ticket just checked in, selected in the list, and
 // attaches its condition photos. The sync line counts it as waiting, as
-// it does every saved change (Terminal.commit).
+// it does every saved change (Terminal.commit). The claim tag's print
+// dialog opens at once: the customer waits at the counter for it.
 func (t *Terminal) checkedIn(tk app.Ticket, photos []photoFile) {
 	t.sync.refresh()
 	t.list.Reveal(tk)
@@ -403,7 +404,8 @@ func (t *Terminal) checkedIn(tk app.Ticket, photos []photoFile) {
 		data := p.data
 		t.attachPhotoKind(tk, p.name, "condition", func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
 	}
-	t.setScanStatus(false, lang.X("checkin.done", "Checked in as {{.Number}}. Print its claim tag from the ticket.", map[string]any{"Number": tk.Number}))
+	t.setScanStatus(false, lang.X("checkin.done", "Checked in as {{.Number}}. Save its claim tag to print it now.", map[string]any{"Number": tk.Number}))
+	t.printLabels(ticketView{detail: app.TicketDetail{Ticket: tk}})
 }
 
 // periodText names a manufacture period as precisely as the serial gave

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/scanner"
 )
@@ -39,5 +41,27 @@ func TestCheckInProblemsGoWhenFixed(t *testing.T) {
 	}
 	if _, n, _ := deps.Tickets.FindTickets(context.Background(), app.TicketFilter{Query: "356938035643817"}); n != 0 {
 		t.Fatalf("%d tickets saved from refused forms", n)
+	}
+}
+
+// TestCheckInOpensTheClaimTag: the claim tag's print dialog opens as the
+// check-in is saved; the customer waits at the counter for it.
+func TestCheckInOpensTheClaimTag(t *testing.T) {
+	term, w, _, _, deps := scanTerminal(t)
+	term.HandleScan(scanner.Scan{Code: scanner.Code{Text: "356938035643817"}})
+	tapButton(t, w.Canvas().Overlays().Top(), "Check in")
+	form := term.CheckInForm()
+	form.Fill(app.CategoryPhone, "Li Na", "+86 139 1234 5678", "Xiaomi", "Redmi Note 13", "", "", "Screen flickers")
+	form.Submit()
+	found, n, err := deps.Tickets.FindTickets(context.Background(), app.TicketFilter{Query: "356938035643817"})
+	if err != nil || n != 1 {
+		t.Fatalf("checked-in tickets: %d, %v (form says %q)", n, err, form.Problem())
+	}
+	var top fyne.CanvasObject = w.Canvas().Overlays().Top()
+	if top == nil || !strings.Contains(labels(top), "Claim tag "+found[0].Number) {
+		t.Fatalf("no claim tag dialog after the check-in: %v", top)
+	}
+	if !strings.Contains(term.ScanStatus(), found[0].Number) {
+		t.Errorf("scan bar: %q", term.ScanStatus())
 	}
 }
