@@ -1,9 +1,11 @@
 package ui_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -69,5 +71,28 @@ func TestTicketShowsItsNextStep(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestDispatchNotesComeBeforeTheWork: the notes are read before the
+// work (the machine is on the balcony), right under the customer and
+// the fault, not at the bottom under the photos.
+func TestDispatchNotesComeBeforeTheWork(t *testing.T) {
+	term, _, ds, deps := ticketTerminal(t, nil)
+	tk := assignedTicket(t, ds, app.KindOnSite, 0)
+	commitAll(t, deps, deps.Actor, &app.AddNote{Note: app.Note{ID: app.NewID(), Ticket: tk.ID, Text: "The machine is on the balcony"}})
+	term.Detail().Show(tk.ID)
+	var titles []string
+	walk(term.Detail().Object(), func(o fyne.CanvasObject) {
+		if c, ok := o.(*widget.Card); ok {
+			titles = append(titles, c.Title)
+		}
+	})
+	notes, photos := slices.Index(titles, "Notes"), slices.Index(titles, "Photos")
+	if notes < 0 || photos < 0 || notes > photos || notes != 1 || titles[0] != "" {
+		t.Errorf("cards in order %q: want the notes right after the customer and fault", titles)
+	}
+	if !strings.Contains(labels(term.Detail().Object()), "The machine is on the balcony") {
+		t.Error("the note is not shown")
 	}
 }
