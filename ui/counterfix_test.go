@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -63,5 +64,29 @@ func TestCheckInOpensTheClaimTag(t *testing.T) {
 	}
 	if !strings.Contains(term.ScanStatus(), found[0].Number) {
 		t.Errorf("scan bar: %q", term.ScanStatus())
+	}
+}
+
+// TestScannedTicketIsTheOneHighlighted: a ticket opened by a scan is the
+// one highlighted in the list; the ticket tapped before it is not.
+func TestScannedTicketIsTheOneHighlighted(t *testing.T) {
+	term, _, _, ds, deps := scanTerminal(t)
+	tk := myTicket(t, ds, deps)
+	rows := term.List().Tickets()
+	other := slices.IndexFunc(rows, func(r app.Ticket) bool { return r.ID != tk.ID })
+	if other < 0 {
+		t.Fatal("no other ticket listed")
+	}
+	term.List().Select(other)
+	if term.List().SelectedID() != rows[other].ID {
+		t.Fatalf("tapped %s, selected %s", rows[other].ID, term.List().SelectedID())
+	}
+	term.HandleScan(scanner.Scan{Source: scanner.SourceWedge, Code: scanner.Code{Text: claimTagText(t, tk)}})
+	want := app.TicketID("")
+	if slices.ContainsFunc(term.List().Tickets(), func(r app.Ticket) bool { return r.ID == tk.ID }) {
+		want = tk.ID
+	}
+	if got := term.List().SelectedID(); got != want {
+		t.Errorf("after scanning %s the list highlights %q, want %q", tk.Number, got, want)
 	}
 }
