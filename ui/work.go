@@ -52,9 +52,12 @@ func (t *Terminal) commit(cmd app.Command, done func()) {
 }
 
 // showError tells the user what went wrong and what to do, in a dialog.
+// Not in the status line as well: there it stayed red after the dialog
+// closed and the problem was fixed. Without a window the status line is
+// all there is.
 func (t *Terminal) showError(err error) {
-	t.setScanStatus(true, errorText(err))
 	if t.win == nil {
+		t.setScanStatus(true, errorText(err))
 		return
 	}
 	l := widget.NewLabel(errorText(err))
