@@ -40,7 +40,7 @@ type photosCard struct {
 
 func (c *photosCard) object() *widget.Card {
 	d := c.detail
-	grid := container.NewGridWrap(fyne.NewSize(128, 150))
+	grid := container.NewGridWrap(fyne.NewSize(160, 190))
 	for _, p := range d.Photos {
 		grid.Add(newPhotoThumb(p, c.thumbs[p.SHA256], func() { c.open(p) }))
 	}
@@ -130,13 +130,19 @@ func newPhotoThumb(p app.Photo, thumb image.Image, tapped func()) *photoThumb {
 	if thumb != nil {
 		img.Image, img.Resource = thumb, nil
 	}
+	// The caption says what the photo shows: one line, the rest in the
+	// photo opened large. The state is read whole ("On this device
+	// only" says it is not sent yet), in the small size so it fits.
+	caption := widget.NewLabel(p.Caption)
+	caption.Truncation = fyne.TextTruncateEllipsis
 	state := widget.NewLabel(photoStateText(p.State))
-	state.Truncation = fyne.TextTruncateEllipsis
+	state.Wrapping = fyne.TextWrapWord
+	state.SizeName = theme.SizeNameCaptionText
 	state.Importance = widget.LowImportance
 	if p.State == app.PhotoVerified {
 		state.Importance = widget.SuccessImportance
 	}
-	t := &photoThumb{content: container.NewBorder(nil, state, nil, nil, img), tapped: tapped}
+	t := &photoThumb{content: container.NewBorder(nil, container.NewVBox(caption, state), nil, nil, img), tapped: tapped}
 	t.ExtendBaseWidget(t)
 	return t
 }

@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/scanner"
 )
 
 // finish takes tk from assigned to completed, through the visit's steps
@@ -95,4 +97,41 @@ func TestDispatchNotesComeBeforeTheWork(t *testing.T) {
 	if !strings.Contains(labels(term.Detail().Object()), "The machine is on the balcony") {
 		t.Error("the note is not shown")
 	}
+}
+
+// TestPhotoThumbShowsCaptionAndState: a thumbnail shows what the photo
+// is of and its whole upload state; "On this device…" used to be cut.
+func TestPhotoThumbShowsCaptionAndState(t *testing.T) {
+	term, _, ds, deps := ticketTerminal(t, nil)
+	tk := assignedTicket(t, ds, app.KindOnSite, 0)
+	png, err := scanner.LabelPNG(scanner.PartLabel{Part: "X"}, scanner.Label62x29)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, size, err := deps.Photos.PutPhoto(t.Context(), bytes.NewReader(png))
+	if err != nil {
+		t.Fatal(err)
+	}
+	commitAll(t, deps, deps.Actor, &app.AttachPhoto{Photo: app.Photo{ID: app.NewID(), Ticket: tk.ID, SHA256: sum, Size: size, Mime: "image/png", Caption: "Burnt connector"}})
+	term.Detail().Show(tk.ID)
+	var card *widget.Card
+	walk(term.Detail().Object(), func(o fyne.CanvasObject) {
+		if c, ok := o.(*widget.Card); ok && c.Title == "Photos" {
+			card = c
+		}
+	})
+	if card == nil {
+		t.Fatal("no Photos card")
+	}
+	shown := labels(card)
+	for _, want := range []string{"Burnt connector", "On this device only"} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("the thumbnail does not show %q whole:\n%s", want, shown)
+		}
+	}
+	walk(card, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && l.Text == "On this device only" && l.Truncation != fyne.TextTruncateOff {
+			t.Error("the upload state is cut to fit")
+		}
+	})
 }
