@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -372,6 +373,28 @@ func ParseLabel(s string) (Label, error) {
 		return Label{}, err
 	}
 	return l, nil
+}
+
+// CutLabel splits text into what comes before a Fieldbench label that
+// ends it, and the label: the earliest "FB" from which the rest reads as
+// a label (or as one of a newer version, which Interpret explains). ok is
+// false when text ends in no label.
+func CutLabel(text string) (before, label string, ok bool) {
+	text = strings.TrimRightFunc(text, unicode.IsSpace)
+	for i := 0; i < len(text); {
+		j := strings.Index(text[i:], "FB")
+		if j < 0 {
+			break
+		}
+		i += j
+		if len(text)-i <= maxLabelBytes {
+			if _, err := ParseLabel(text[i:]); err == nil || app.ErrorCode(err) == app.ETOONEW {
+				return text[:i], text[i:], true
+			}
+		}
+		i += 2
+	}
+	return text, "", false
 }
 
 func labelErr(msg string, kv ...any) *app.Error {

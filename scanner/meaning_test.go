@@ -291,3 +291,34 @@ func FuzzParseGS1(f *testing.F) {
 		g.ExpiryDate() // must not panic
 	})
 }
+
+// TestCutLabel: Enter after text that ends in a Fieldbench label is a
+// scan whatever the timing, so the label must be found exactly: what came
+// before it stays in the field, and text that merely looks like one is
+// left alone.
+func TestCutLabel(t *testing.T) {
+	const tag = "FB1|T|0193a5b2-7c1e-7f00-8a4e-2d1b9c0f4e11|n=FB-2026-004211"
+	cases := []struct {
+		name, text, before, label string
+		ok                        bool
+	}{
+		{"whole text", tag, "", tag, true},
+		{"after typed text", "hel" + tag, "hel", tag, true},
+		{"trailing newline", "Fan seized\n" + tag + "\n", "Fan seized\n", tag, true},
+		{"part label", "FB-1 FB1|P|EB-BA505ABU|r=FB-2026-004211|s=R58N12ABCDE", "FB-1 ", "FB1|P|EB-BA505ABU|r=FB-2026-004211|s=R58N12ABCDE", true},
+		{"newer version", "x FB9|T|abc", "x ", "FB9|T|abc", true},
+		{"ticket number only", "FB-2026-004211", "FB-2026-004211", "", false},
+		{"broken tail", tag + "|done", tag + "|done", "", false},
+		{"unknown kind", "FB1|Q|abc", "FB1|Q|abc", "", false},
+		{"damaged", "FB1|T|", "FB1|T|", "", false},
+		{"empty", "", "", "", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before, label, ok := scanner.CutLabel(c.text)
+			if before != c.before || label != c.label || ok != c.ok {
+				t.Errorf("CutLabel(%q) = %q, %q, %v; want %q, %q, %v", c.text, before, label, ok, c.before, c.label, c.ok)
+			}
+		})
+	}
+}

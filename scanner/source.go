@@ -180,6 +180,32 @@ func (k *KeyboardWedge) Enter(at time.Time, taken func()) bool {
 	return true
 }
 
+// EnterLabel is Enter for a field whose text ends in a Fieldbench label
+// that came too slowly to pass for a scan: on a busy device the UI hands
+// a scanner's keys over late and far apart. Nobody types a label by
+// hand, so the label is a scan whatever the timing: taken (if not nil)
+// gets the text before it, to put back in the field, then the scan is
+// emitted and EnterLabel returns true. It returns false, taking nothing,
+// when the text ends in no label or no one listens.
+func (k *KeyboardWedge) EnterLabel(text string, at time.Time, taken func(before string)) bool {
+	before, label, ok := CutLabel(text)
+	if !ok {
+		return false
+	}
+	k.mu.Lock()
+	k.detector.Flush()
+	emit := k.emit
+	k.mu.Unlock()
+	if emit == nil {
+		return false
+	}
+	if taken != nil {
+		taken(before)
+	}
+	emit(Scan{Source: SourceWedge, Code: Code{Text: label}, At: at})
+	return true
+}
+
 // Reset forgets a burst in progress, as when the focus moves.
 func (k *KeyboardWedge) Reset() {
 	k.mu.Lock()

@@ -22,6 +22,10 @@ type diagnosisCard struct {
 	// diagnosis has the focus acts, and leaves its text as typed.
 	entry *scanEntry
 	wheel func() fyne.Scrollable
+	// rows is the entry's height in rows: set again only when it changes,
+	// because every resize lays the whole ticket out again, and on a busy
+	// device that per-key work pushed a scanner's keys apart.
+	rows int
 }
 
 // Rows of the diagnosis entry: it grows with the lines typed, up to
@@ -45,8 +49,11 @@ func (c *diagnosisCard) typed() string { return c.entry.Text }
 
 // grow fits the entry's rows to the lines typed.
 func (c *diagnosisCard) grow() {
-	rows := strings.Count(c.entry.Text, "\n") + 2
-	c.entry.SetMinRowsVisible(max(minDiagnosisRows, min(rows, maxDiagnosisRows)))
+	rows := max(minDiagnosisRows, min(strings.Count(c.entry.Text, "\n")+2, maxDiagnosisRows))
+	if rows != c.rows {
+		c.rows = rows
+		c.entry.SetMinRowsVisible(rows)
+	}
 }
 
 func (c *diagnosisCard) object() fyne.CanvasObject {

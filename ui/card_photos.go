@@ -40,7 +40,7 @@ type photosCard struct {
 
 func (c *photosCard) object() *widget.Card {
 	d := c.detail
-	grid := container.NewGridWrap(fyne.NewSize(128, 150))
+	grid := container.NewGridWrap(fyne.NewSize(160, 190))
 	for _, p := range d.Photos {
 		grid.Add(newPhotoThumb(p, c.thumbs[p.SHA256], func() { c.open(p) }))
 	}
@@ -67,27 +67,28 @@ func (c *photosCard) add() {
 	caption := newScanEntry(c.keys)
 	caption.SetPlaceHolder(lang.X("photos.caption_hint", "What it shows, e.g. burnt connector (optional)"))
 	c.show.ask(lang.X("photos.add", "Add photo"), lang.X("photos.attach", "Attach photo"), []*widget.FormItem{
-		widget.NewFormItem(lang.X("photos.path", "Picture"), container.NewBorder(nil, nil, nil, browse, path)),
-		widget.NewFormItem(lang.X("photos.caption", "Caption"), caption),
-	}, func() {
+		widget.NewFormItem(lang.X("photos.path", "Picture"), container.NewBorder(nil, nil, nil, browse, path.withProblem())),
+		widget.NewFormItem(lang.X("photos.caption", "Caption"), caption.withProblem()),
+	}, func() error {
 		p := strings.TrimSpace(path.Text)
 		if p == "" {
-			c.show.showError(app.Errorf(app.EINVALID, "photos.no_path", "Type the path of a picture, or choose one with Browse."))
-			return
+			return &fieldError{path, app.Errorf(app.EINVALID, "photos.no_path", "Type the path of a picture, or choose one with Browse.")}
 		}
 		if !isImageName(p) {
-			c.show.showError(app.Errorf(app.EINVALID, "photos.not_image", "Choose a JPEG, PNG or GIF picture."))
-			return
+			return &fieldError{path, app.Errorf(app.EINVALID, "photos.not_image", "Choose a JPEG, PNG or GIF picture.")}
+		}
+		if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
+			return &fieldError{path, app.Errorf(app.ENOTFOUND, "photos.no_file", "There is no picture at this path. Check the path, or choose the picture with Browse.")}
 		}
 		text := strings.TrimSpace(caption.Text)
 		if text == "" {
 			text = filepath.Base(p)
 		}
 		if err := app.CheckCaption(text); err != nil {
-			c.show.showError(err) // before the picture is stored: nothing changes
-			return
+			return &fieldError{caption, err} // before the picture is stored: nothing changes
 		}
 		c.files.attachPhotoAs(tk, text, "repair", func() (io.ReadCloser, error) { return os.Open(p) })
+		return nil
 	})
 }
 
@@ -129,13 +130,19 @@ func newPhotoThumb(p app.Photo, thumb image.Image, tapped func()) *photoThumb {
 	if thumb != nil {
 		img.Image, img.Resource = thumb, nil
 	}
+	// The caption says what the photo shows: one line, the rest in the
+	// photo opened large. The state is read whole ("On this device
+	// only" says it is not sent yet), in the small size so it fits.
+	caption := widget.NewLabel(p.Caption)
+	caption.Truncation = fyne.TextTruncateEllipsis
 	state := widget.NewLabel(photoStateText(p.State))
-	state.Truncation = fyne.TextTruncateEllipsis
+	state.Wrapping = fyne.TextWrapWord
+	state.SizeName = theme.SizeNameCaptionText
 	state.Importance = widget.LowImportance
 	if p.State == app.PhotoVerified {
 		state.Importance = widget.SuccessImportance
 	}
-	t := &photoThumb{content: container.NewBorder(nil, state, nil, nil, img), tapped: tapped}
+	t := &photoThumb{content: container.NewBorder(nil, container.NewVBox(caption, state), nil, nil, img), tapped: tapped}
 	t.ExtendBaseWidget(t)
 	return t
 }

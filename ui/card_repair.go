@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -50,21 +51,31 @@ func (c *repairCard) logRepair() {
 	what.SetPlaceHolder(lang.X("repair.what_hint", "e.g. replaced the drain pump"))
 	minutes := newScanEntry(c.keys)
 	minutes.SetPlaceHolder(lang.X("repair.minutes_hint", "0 to 1440"))
-	item := widget.NewFormItem(lang.X("repair.minutes", "Minutes"), minutes)
+	item := widget.NewFormItem(lang.X("repair.minutes", "Minutes"), minutes.withProblem())
 	if m, ok := suggestedMinutes(c.detail, c.now()); ok {
 		minutes.SetText(strconv.Itoa(m))
 		item.HintText = lang.X("repair.minutes_suggested", "Time since work started, less what is already logged since then.")
 	}
 	c.ask.ask(lang.X("repair.add", "Log repair"), lang.X("work.save", "Save"), []*widget.FormItem{
-		widget.NewFormItem(lang.X("repair.what", "What you did"), what),
+		widget.NewFormItem(lang.X("repair.what", "What you did"), what.withProblem()),
 		item,
-	}, func() {
+	}, func() error {
 		n, err := strconv.Atoi(strings.TrimSpace(minutes.Text))
 		if err != nil {
-			c.ask.showError(app.Errorf(app.EINVALID, "repair.bad_minutes", "Minutes must be between 0 and 1440."))
-			return
+			n = -1 // refused below, with the domain's words
 		}
-		c.save.commit(&app.LogRepair{Entry: app.RepairEntry{ID: app.NewID(), Ticket: tk.ID, Action: strings.TrimSpace(what.Text), Minutes: n}}, nil)
+		cmd := &app.LogRepair{Entry: app.RepairEntry{ID: app.NewID(), Ticket: tk.ID, Action: strings.TrimSpace(what.Text), Minutes: n}}
+		// The command's own check, before the dialog closes: the field
+		// at fault is marked and nothing typed is lost.
+		if err := cmd.Validate(); err != nil {
+			field := what
+			if ae := (*app.Error)(nil); errors.As(err, &ae) && ae.Key == "repair.bad_minutes" {
+				field = minutes
+			}
+			return &fieldError{field: field, err: err}
+		}
+		c.save.commit(cmd, nil)
+		return nil
 	})
 }
 

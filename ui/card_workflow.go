@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -31,9 +32,28 @@ type workflowCard struct {
 // failing and cancelling are never primary: they are the exceptions.
 var primaryOrder = []app.Action{app.ActionDepart, app.ActionArrive, app.ActionStart, app.ActionResume, app.ActionComplete, app.ActionClose, app.ActionReopen}
 
-// destructive reports whether a ends the ticket for good: it looks
-// different and is confirmed.
-func destructive(a app.Action) bool { return a == app.ActionCancel || a == app.ActionClose }
+// destructive reports whether a throws the ticket's work away: it looks
+// different and is confirmed. Closing is the ordinary end (the device
+// handed back, the visit signed off): confirmed, as it cannot be undone,
+// but blue, as the counter's pick-up shows it.
+func destructive(a app.Action) bool { return a == app.ActionCancel }
+
+// stepText names action a on ticket tk: closing a visit hands nothing
+// back.
+func stepText(tk app.Ticket, a app.Action) string {
+	if a == app.ActionClose && tk.Kind == app.KindOnSite {
+		return lang.X("action.close_visit", "Close visit")
+	}
+	return actionText(a)
+}
+
+// later reports whether a comes after step in the order of next steps:
+// refused now, it is no news while step is the thing to do (a disabled
+// "Start work" above the pinned "On my way" only misleads).
+func later(a, step app.Action) bool {
+	ia, is := slices.Index(primaryOrder, a), slices.Index(primaryOrder, step)
+	return step != "" && ia > is && is >= 0
+}
 
 // actions returns the primary action's button (nil when there is none)
 // and the card with the others. A read-only terminal shows neither.
@@ -68,7 +88,10 @@ func (w *workflowCard) actions(editable bool) (primary *widget.Button, rest fyne
 	others := container.NewGridWrap(fyne.NewSize(190, 48))
 	var why []string
 	for _, c := range checks {
-		b := widget.NewButton(actionText(c.Action), func() { w.run(c.Action) })
+		if !c.Allowed && later(c.Action, first) {
+			continue
+		}
+		b := widget.NewButton(stepText(tk, c.Action), func() { w.run(c.Action) })
 		switch {
 		case destructive(c.Action):
 			b.Importance = widget.DangerImportance
@@ -81,7 +104,7 @@ func (w *workflowCard) actions(editable bool) (primary *widget.Button, rest fyne
 		}
 		if !c.Allowed {
 			b.Disable()
-			why = append(why, actionText(c.Action)+": "+errorText(c.Reason))
+			why = append(why, stepText(tk, c.Action)+": "+errorText(c.Reason))
 		}
 		if c.Action == first {
 			primary = b
@@ -111,9 +134,13 @@ func (w *workflowCard) run(a app.Action) {
 				w.askReason(cmd, lang.X("action.keep", "Keep ticket"))
 			})
 	case app.ActionClose:
-		w.ask.confirm(lang.X("action.close_title", "Hand back and close {{.Number}}?", map[string]any{"Number": tk.Number}),
-			lang.X("action.close_confirm", "Hand the device back first. A closed ticket cannot be changed or reopened."),
-			actionText(a), lang.X("action.keep_open", "Keep it open"), true, func() { w.save.commit(cmd, nil) })
+		title := lang.X("action.close_title", "Hand back and close {{.Number}}?", map[string]any{"Number": tk.Number})
+		msg := lang.X("action.close_confirm", "Hand the device back first. A closed ticket cannot be changed or reopened.")
+		if tk.Kind == app.KindOnSite {
+			title = lang.X("action.close_visit_title", "Close visit {{.Number}}?", map[string]any{"Number": tk.Number})
+			msg = lang.X("action.close_visit_confirm", "Close it once the customer has signed off the work. A closed ticket cannot be changed or reopened.")
+		}
+		w.ask.confirm(title, msg, stepText(tk, a), lang.X("action.keep_open", "Keep it open"), false, func() { w.save.commit(cmd, nil) })
 	case app.ActionWait, app.ActionFail, app.ActionReopen:
 		w.askReason(cmd, lang.X("dialog.cancel", "Cancel"))
 	case app.ActionComplete:
@@ -131,9 +158,10 @@ func (w *workflowCard) askReason(cmd *app.TransitionTicket, keep string) {
 		hint = lang.X("action.wait_hint", "Which parts, and what they are for")
 	}
 	reason.SetPlaceHolder(hint)
-	w.ask.askWith(actionText(cmd.Action), actionText(cmd.Action), keep, []*widget.FormItem{widget.NewFormItem(lang.X("action.reason", "Reason"), reason)}, func() {
+	w.ask.askWith(actionText(cmd.Action), actionText(cmd.Action), keep, []*widget.FormItem{widget.NewFormItem(lang.X("action.reason", "Reason"), reason)}, func() error {
 		cmd.Reason = reason.Text
 		w.save.commit(cmd, nil)
+		return nil
 	})
 }
 
@@ -188,24 +216,20 @@ func (w *workflowCard) complete(cmd *app.TransitionTicket) {
 		widget.NewFormItem(lang.X("ticket.resolution", "Resolution"), res),
 		widget.NewFormItem(lang.X("complete.checklist", "Still needed"), checklist),
 	}
-	w.ask.ask(actionText(app.ActionComplete), actionText(app.ActionComplete), items, func() {
-		if m := missing(); len(m) > 0 {
-			texts := make([]string, len(m))
-			for i, err := range m {
-				texts[i] = errorText(err)
-			}
-			w.ask.showError(app.Errorf(app.EINVALID, "complete.missing", "Not completed yet. Still needed: {{.Items}}", "Items", strings.Join(texts, " ")))
-			return
+	w.ask.ask(actionText(app.ActionComplete), actionText(app.ActionComplete), items, func() error {
+		if len(missing()) > 0 {
+			return errShown // the checklist in the dialog lists what is missing
 		}
 		cmd.Resolution = chosen()
 		typed := strings.TrimSpace(w.typedDiagnosis())
 		if typed == strings.TrimSpace(tk.Diagnosis) {
 			w.save.commit(cmd, nil)
-			return
+			return nil
 		}
 		base := tk.Diagnosis
 		w.save.commit(&app.UpdateTicket{Ticket: tk.ID, Set: app.TicketFields{Diagnosis: &typed}, Base: app.TicketFields{Diagnosis: &base}}, func() {
 			w.save.commit(cmd, nil)
 		})
+		return nil
 	})
 }

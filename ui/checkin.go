@@ -166,6 +166,9 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	// would judge a fridge by a phone's.
 	f.category = newScanSelect(keys, names, nil)
 	f.category.PlaceHolder = lang.X("checkin.category_hint", "Choose…")
+	// Choosing is the fix for "choose the kind of product": the red
+	// words go at once, not at the next submit.
+	f.category.OnChanged = func(string) { f.clearProblem(f.category) }
 	f.brand = entry("")
 	f.model = entry("")
 	f.serial = entry(lang.X("checkin.serial_hint", "Scan or type the serial or IMEI"))
@@ -301,6 +304,11 @@ func (f *checkInForm) ticket(now time.Time) (app.Ticket, fyne.CanvasObject, erro
 		return app.Ticket{}, f.fault, app.Errorf(app.EINVALID, "checkin.no_fault", "Write down the fault the customer reports.")
 	}
 	if err := t.Validate(); err != nil {
+		if e := (*app.Error)(nil); errors.As(err, &e) && e.Key == "ticket.invalid.purchase_future" {
+			// At the counter the ticket opens now: a later date is in
+			// the future, and the invoice has the right one.
+			return app.Ticket{}, f.bought, app.Errorf(app.EINVALID, "checkin.purchase_future", "The purchase date cannot be in the future; use the date on the invoice.").WithCause(err)
+		}
 		return app.Ticket{}, f.fieldOf(err), err
 	}
 	return t, nil, nil
@@ -321,9 +329,6 @@ func (f *checkInForm) fieldOf(err error) fyne.CanvasObject {
 		"customer.name": f.customer, "customer.phone": f.phone, "product.brand": f.brand, "product.model": f.model,
 		"product.serial": f.serial, "product.proof_of_purchase": f.proof, "condition.accessories": f.kit, "fault": f.fault,
 	}
-	if e.Key == "ticket.invalid.purchase_future" {
-		return f.bought
-	}
 	return byName[name]
 }
 
@@ -340,6 +345,15 @@ func (f *checkInForm) showProblem(field fyne.CanvasObject, err error) {
 	}
 	if fo, ok := field.(fyne.Focusable); ok && f.win != nil {
 		f.win.Canvas().Focus(fo)
+	}
+}
+
+// clearProblem takes back the problem shown under field, and the same
+// words above the buttons.
+func (f *checkInForm) clearProblem(field fyne.CanvasObject) {
+	if l := f.fieldErrs[field]; l != nil && l.Visible() {
+		l.Hide()
+		f.problem.Hide()
 	}
 }
 
@@ -380,7 +394,8 @@ func (f *checkInForm) submit() {
 
 // checkedIn shows a ticket just checked in, selected in the list, and
 // attaches its condition photos. The sync line counts it as waiting, as
-// it does every saved change (Terminal.commit).
+// it does every saved change (Terminal.commit). The claim tag's print
+// dialog opens at once: the customer waits at the counter for it.
 func (t *Terminal) checkedIn(tk app.Ticket, photos []photoFile) {
 	t.sync.refresh()
 	t.list.Reveal(tk)
@@ -389,7 +404,8 @@ func (t *Terminal) checkedIn(tk app.Ticket, photos []photoFile) {
 		data := p.data
 		t.attachPhotoKind(tk, p.name, "condition", func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
 	}
-	t.setScanStatus(false, lang.X("checkin.done", "Checked in as {{.Number}}. Print its claim tag from the ticket.", map[string]any{"Number": tk.Number}))
+	t.setScanStatus(false, lang.X("checkin.done", "Checked in as {{.Number}}. Save its claim tag to print it now.", map[string]any{"Number": tk.Number}))
+	t.printLabels(ticketView{detail: app.TicketDetail{Ticket: tk}})
 }
 
 // periodText names a manufacture period as precisely as the serial gave

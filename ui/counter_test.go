@@ -34,6 +34,7 @@ func TestCounterCheckInToPickUp(t *testing.T) {
 	if p := form.Problem(); p != "" {
 		t.Fatalf("check-in refused: %s", p)
 	}
+	press(w, fyne.KeyEscape) // the claim tag's print dialog (TestCheckInOpensTheClaimTag)
 	found, n, err := deps.Tickets.FindTickets(ctx, app.TicketFilter{Query: "356938035643809"})
 	if err != nil || n != 1 {
 		t.Fatalf("checked-in tickets: %d, %v", n, err)

@@ -36,10 +36,11 @@ type dialogs interface {
 	// showError says what went wrong and what to do next.
 	showError(err error)
 	// ask shows a small form and runs ok with it when confirmed; its
-	// buttons say confirm and "Cancel".
-	ask(title, confirm string, items []*widget.FormItem, ok func())
+	// buttons say confirm and "Cancel". When ok refuses with a
+	// *fieldError or errShown, the form stays open with what was typed.
+	ask(title, confirm string, items []*widget.FormItem, ok func() error)
 	// askWith is ask whose dismiss button says keep.
-	askWith(title, confirm, keep string, items []*widget.FormItem, ok func())
+	askWith(title, confirm, keep string, items []*widget.FormItem, ok func() error)
 	// confirm asks before an action that cannot be taken back
 	// (confirmAction).
 	confirm(title, message, doLabel, keepLabel string, destructive bool, ok func())
@@ -295,6 +296,10 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	primary, rest := flow.actions(v.deps.Commit != nil)
 	sections = append(sections, rest)
 	sections = append(sections, widget.NewCard("", "", container.NewVBox(info, contact)))
+	// Dispatch's notes (the machine is on the balcony, ring twice) are
+	// read before the work, under the customer and the fault.
+	notes := &notesCard{save: v.host, keys: v.keys, editable: v.deps.Commit != nil, detail: tv.detail}
+	sections = append(sections, notes.object())
 	sections = append(sections, checkInCard(t)...)
 	sections = append(sections, widget.NewCard(lang.X("warranty.title", "Warranty"), "", v.renderDecision(tv)))
 	if v.deps.Commit != nil && t.Status.Open() {
@@ -304,9 +309,8 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	repairs := &repairCard{save: v.host, ask: v.host, keys: v.keys, now: v.deps.Now, editable: v.deps.Commit != nil, detail: tv.detail}
 	photos := &photosCard{ctx: v.ctx, files: v.host, show: v.host, keys: v.keys, lib: v.deps.Photos, run: v.deps.Run,
 		editable: v.deps.Commit != nil && v.deps.Photos != nil, detail: tv.detail, thumbs: tv.thumbs}
-	notes := &notesCard{save: v.host, keys: v.keys, editable: v.deps.Commit != nil, detail: tv.detail}
 	v.photos = photos.object()
-	sections = append(sections, parts.object(), repairs.object(), v.photos, notes.object())
+	sections = append(sections, parts.object(), repairs.object(), v.photos)
 
 	if primary != nil {
 		bar = container.NewVBox(widget.NewSeparator(), container.NewPadded(primary))

@@ -192,7 +192,13 @@ func (p *labelPrinter) save(number string, labels []scanner.Printable, f LabelFo
 					p.status.setScanStatus(true, lang.X("labels.save_failed", "The labels could not be saved: {{.Error}}. Choose another folder and try again.", map[string]any{"Error": errorText(err)}))
 					return
 				}
-				p.status.setScanStatus(false, lang.XN("labels.saved", "Saved {{.Count}} labels to {{.Name}}. Open it and print at 100 % (actual size).", len(labels), map[string]any{"Count": len(labels), "Name": uri.Name()}))
+				// The whole path: the file dialog may have been left in
+				// a folder the user never looks in.
+				where := uri.String()
+				if uri.Scheme() == "file" {
+					where = uri.Path()
+				}
+				p.status.setScanStatus(false, lang.XN("labels.saved", "Saved {{.Count}} labels to {{.Name}}. Open it and print at 100 % (actual size).", len(labels), map[string]any{"Count": len(labels), "Name": where}))
 			})
 		})
 	}, p.dialogs.window())

@@ -614,3 +614,53 @@ func TestScanAfterChoosingTheResolution(t *testing.T) {
 		t.Errorf("a scan after choosing the resolution went nowhere; scan bar %q", term.ScanStatus())
 	}
 }
+
+// TestLabelKeyedSlowlyIsStillAScan: on a busy device the UI hands a
+// scanner's keys over far apart, so they look typed. Text ending in a
+// Fieldbench label at Enter is a scan all the same, in the search box and
+// in the diagnosis; what was typed before it stays.
+func TestLabelKeyedSlowlyIsStillAScan(t *testing.T) {
+	term, w, kb, ds, deps := scanTerminal(t)
+	tagged := myTicket(t, ds, deps)
+	tk := carryIn(t, ds, deps, 0)
+	commitAll(t, deps, deps.Actor, &app.TransitionTicket{Action: app.ActionStart, Ticket: tk.ID, Epoch: tk.Epoch})
+	term.Detail().Show(tk.ID)
+	var diagnosis fyne.Focusable
+	walk(term.Detail().Object(), func(o fyne.CanvasObject) {
+		if e := entryOf(o); e != nil && strings.Contains(e.PlaceHolder, "What you found") {
+			diagnosis, _ = o.(fyne.Focusable)
+		}
+	})
+	if diagnosis == nil {
+		t.Fatal("no diagnosis entry")
+	}
+	cases := []struct {
+		name  string
+		field fyne.Focusable
+		text  func() string
+		typed string
+	}{
+		{"search box", term.Search(), term.SearchText, "hel"},
+		{"diagnosis", diagnosis, func() string { return entryOf(diagnosis.(fyne.CanvasObject)).Text }, "Fan seized"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			term.Detail().Show(tk.ID)
+			w.Canvas().Focus(c.field)
+			kb.typeSlowly(c.field, c.typed, false)
+			kb.typeSlowly(c.field, claimTagText(t, tagged), true)
+			if got := c.text(); got != c.typed {
+				t.Errorf("the field holds %q after the slow scan, want the typed %q", got, c.typed)
+			}
+			if !strings.Contains(term.ScanStatus(), tagged.Number) || !strings.Contains(labels(term.Detail().Object()), tagged.Number) {
+				t.Errorf("the slowly keyed tag did not open %s; scan bar %q", tagged.Number, term.ScanStatus())
+			}
+		})
+	}
+	// Slow typing that is no label stays typing.
+	w.Canvas().Focus(term.Search())
+	kb.typeSlowly(term.Search(), "FB-2026", true)
+	if got := term.SearchText(); got != "helFB-2026" {
+		t.Errorf("search box holds %q, want the typed text", got)
+	}
+}

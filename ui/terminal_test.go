@@ -239,6 +239,11 @@ func TestEscapeClosesDialogsAndEnterSubmitsForms(t *testing.T) {
 	if _, n, err := deps.Tickets.FindTickets(ctx, app.TicketFilter{Query: serial}); err != nil || n != 1 {
 		t.Fatalf("tickets with serial %s after Enter: %d, %v", serial, n, err)
 	}
+	// The claim tag's print dialog opened with the check-in.
+	if overlays() != 1 {
+		t.Fatalf("%d dialogs after the check-in, want the claim tag's", overlays())
+	}
+	press(w, fyne.KeyEscape)
 
 	// Enter in the fault breaks the line; it does not submit.
 	tapButton(t, term.Object(), "Check in")

@@ -133,10 +133,9 @@ func TestPrimaryActionStaysInView(t *testing.T) {
 		kind    app.TicketKind
 		steps   func(tk app.Ticket) []app.Command
 		primary string
-		danger  bool
 		inCards []string
 	}{
-		{name: "OnSiteAssigned", kind: app.KindOnSite, primary: "On my way", inCards: []string{"Start work"}},
+		{name: "OnSiteAssigned", kind: app.KindOnSite, primary: "On my way"},
 		{name: "OnSite", kind: app.KindOnSite, primary: "Start work", inCards: []string{"Cannot complete"},
 			steps: func(tk app.Ticket) []app.Command {
 				return []app.Command{
@@ -156,7 +155,7 @@ func TestPrimaryActionStaysInView(t *testing.T) {
 					&app.TransitionTicket{Action: app.ActionWait, Ticket: tk.ID, Epoch: tk.Epoch, Reason: "battery"},
 				}
 			}},
-		{name: "Completed", kind: app.KindCarryIn, primary: "Hand back and close", danger: true, inCards: []string{"Reopen"},
+		{name: "Completed", kind: app.KindCarryIn, primary: "Hand back and close", inCards: []string{"Reopen"},
 			steps: func(tk app.Ticket) []app.Command {
 				diag := "battery swollen"
 				return []app.Command{
@@ -191,12 +190,8 @@ func TestPrimaryActionStaysInView(t *testing.T) {
 			if under(scroll, b) {
 				t.Fatalf("%q scrolls with the cards", tc.primary)
 			}
-			want := widget.HighImportance
-			if tc.danger {
-				want = widget.DangerImportance
-			}
-			if b.Disabled() || b.Importance != want {
-				t.Errorf("%q: disabled %v, importance %v, want enabled with %v", tc.primary, b.Disabled(), b.Importance, want)
+			if b.Disabled() || b.Importance != widget.HighImportance {
+				t.Errorf("%q: disabled %v, importance %v, want enabled and high", tc.primary, b.Disabled(), b.Importance)
 			}
 			for _, end := range []func(){scroll.ScrollToTop, scroll.ScrollToBottom} {
 				end()
@@ -481,7 +476,7 @@ func TestAddPhotoByPathWithCaption(t *testing.T) {
 	}{
 		{name: "ErrNoPath", path: "  ", wantErr: "Type the path of a picture"},
 		{name: "ErrNotAPicture", path: text, wantErr: "Choose a JPEG, PNG or GIF picture."},
-		{name: "ErrMissingFile", path: filepath.Join(dir, "gone.jpg"), wantErr: "The file cannot be read"},
+		{name: "ErrMissingFile", path: filepath.Join(dir, "gone.jpg"), wantErr: "There is no picture at this path"},
 		{name: "ErrCaptionTooLong", path: jpg, caption: strings.Repeat("x", 501), wantErr: "longer than 500"},
 		{name: "OK", path: jpg, caption: "Burnt connector", wantCaption: "Burnt connector"},
 		{name: "OKNoCaption", path: jpg, wantCaption: "board.jpg"},

@@ -292,6 +292,18 @@ func (l *TicketList) Reveal(tk app.Ticket) {
 	l.SetQuery(tk.Number)
 }
 
+// showing marks ticket id as the one open when something other than the
+// list opened it (a scan, the parts page, a check-in): its row is
+// selected if listed, and no other ticket stays highlighted beside it.
+func (l *TicketList) showing(id app.TicketID) {
+	if id == l.selected {
+		return
+	}
+	l.list.UnselectAll()
+	l.selected = ""
+	l.selectQuietly(id)
+}
+
 // selectQuietly selects ticket id's row, if listed, without opening the
 // ticket: it is open already.
 func (l *TicketList) selectQuietly(id app.TicketID) {

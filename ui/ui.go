@@ -258,6 +258,7 @@ func (t *Terminal) Attach(w fyne.Window) {
 
 // openTicket shows a ticket: beside the list, or on a phone in its place.
 func (t *Terminal) openTicket(id app.TicketID) {
+	t.list.showing(id)
 	t.detail.Show(id)
 	t.showDetail()
 }

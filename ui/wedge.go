@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/scanner"
@@ -62,6 +63,16 @@ func (k *wedgeKeys) enter(ev *fyne.KeyEvent, taken func()) bool {
 	return k.wedge.Enter(k.now(), taken)
 }
 
+// enterLabel passes Enter, when it ends text that ends in a Fieldbench
+// label, to the wedge as a scan whatever the key timing; taken gets the
+// text before the label.
+func (k *wedgeKeys) enterLabel(ev *fyne.KeyEvent, text string, taken func(before string)) bool {
+	if k == nil || k.wedge == nil || (ev.Name != fyne.KeyReturn && ev.Name != fyne.KeyEnter) {
+		return false
+	}
+	return k.wedge.EnterLabel(text, k.now(), taken)
+}
+
 // toShell gives Escape, and Enter when the field submits nothing itself,
 // to the shell; it reports whether the shell took the key.
 func (k *wedgeKeys) toShell(ev *fyne.KeyEvent, enterSubmits bool) bool {
@@ -90,6 +101,9 @@ type scanEntry struct {
 	keys *wedgeKeys
 	// beforeBurst is the text when the current burst of keys began.
 	beforeBurst string
+	// problem shows what is wrong with the text; nil unless withProblem
+	// built the entry into a dialog.
+	problem *widget.Label
 }
 
 func newScanEntry(keys *wedgeKeys) *scanEntry {
@@ -122,6 +136,11 @@ func (e *scanEntry) TypedKey(ev *fyne.KeyEvent) {
 	if e.keys.enter(ev, func() { e.SetText(e.beforeBurst) }) {
 		return
 	}
+	// Keys handed over late by a busy UI look typed; a label is a scan
+	// all the same.
+	if e.keys.enterLabel(ev, e.Text, e.SetText) {
+		return
+	}
 	// A field with its own OnSubmitted (the search box) or lines to break
 	// keeps its Enter; the fields of a form submit the form.
 	if e.keys.toShell(ev, !e.MultiLine && e.OnSubmitted == nil) {
@@ -137,6 +156,37 @@ func (e *scanEntry) TypedShortcut(s fyne.Shortcut) {
 		return
 	}
 	e.Entry.TypedShortcut(s)
+}
+
+// withProblem is the entry for a dialog's form, with room under it for
+// what is wrong (showProblem). Not Fyne's validation: a form disables its
+// confirm button on a validation error and marks every valid field with a
+// tick, while our checks run on confirm, in the domain's words.
+func (e *scanEntry) withProblem() fyne.CanvasObject {
+	e.problem = widget.NewLabel("")
+	e.problem.Importance = widget.DangerImportance
+	e.problem.Wrapping = fyne.TextWrapWord
+	e.problem.Hide()
+	return container.NewVBox(e, e.problem)
+}
+
+// showProblem says under the entry (built withProblem) what is wrong,
+// until its text changes.
+func (e *scanEntry) showProblem(err error) {
+	if e.problem == nil {
+		return
+	}
+	e.problem.SetText(errorText(err))
+	e.problem.Show()
+	changed := e.OnChanged
+	e.OnChanged = func(s string) {
+		e.problem.SetText("")
+		e.problem.Hide()
+		e.OnChanged = changed
+		if changed != nil {
+			changed(s)
+		}
+	}
 }
 
 // FocusLost forgets a burst in progress: its keys went elsewhere.

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -51,9 +52,12 @@ func (t *Terminal) commit(cmd app.Command, done func()) {
 }
 
 // showError tells the user what went wrong and what to do, in a dialog.
+// Not in the status line as well: there it stayed red after the dialog
+// closed and the problem was fixed. Without a window the status line is
+// all there is.
 func (t *Terminal) showError(err error) {
-	t.setScanStatus(true, errorText(err))
 	if t.win == nil {
+		t.setScanStatus(true, errorText(err))
 		return
 	}
 	l := widget.NewLabel(errorText(err))
@@ -64,19 +68,38 @@ func (t *Terminal) showError(err error) {
 }
 
 // ask shows a small form and runs ok with it when confirmed.
-func (t *Terminal) ask(title, confirm string, items []*widget.FormItem, ok func()) {
+func (t *Terminal) ask(title, confirm string, items []*widget.FormItem, ok func() error) {
 	t.askWith(title, confirm, lang.X("dialog.cancel", "Cancel"), items, ok)
 }
 
 // askWith is ask whose dismiss button says keep: beside "Cancel ticket",
 // a bare "Cancel" would be read as the same thing.
-func (t *Terminal) askWith(title, confirm, keep string, items []*widget.FormItem, ok func()) {
+func (t *Terminal) askWith(title, confirm, keep string, items []*widget.FormItem, ok func() error) {
 	if t.win == nil {
 		return
 	}
-	d := dialog.NewForm(title, confirm, keep, items, func(yes bool) {
-		if yes {
-			ok()
+	var d *dialog.FormDialog
+	d = dialog.NewForm(title, confirm, keep, items, func(yes bool) {
+		if !yes {
+			return
+		}
+		// Fyne has closed the form by now: a refusal shows it again,
+		// with what was typed, rather than lose the typing to an error
+		// box.
+		var fe *fieldError
+		switch err := ok(); {
+		case err == nil:
+			return
+		case errors.As(err, &fe):
+			fe.field.showProblem(fe.err)
+		case errors.Is(err, errShown):
+		default:
+			t.showError(err)
+			return
+		}
+		t.present(d, d.Submit)
+		if fe != nil {
+			t.win.Canvas().Focus(fe.field)
 		}
 	}, t.win)
 	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.96, 560), 0))
@@ -90,6 +113,20 @@ func (t *Terminal) confirm(title, message, doLabel, keepLabel string, destructiv
 
 // detailChanged lets the memory trimmer know the detail pane was rebuilt.
 func (t *Terminal) detailChanged() { t.trimmer.changed() }
+
+// fieldError refuses a dialog's form for one field: the form stays open
+// and shows err under the field (built withProblem).
+type fieldError struct {
+	field *scanEntry
+	err   error
+}
+
+func (e *fieldError) Error() string { return e.err.Error() }
+func (e *fieldError) Unwrap() error { return e.err }
+
+// errShown refuses a dialog's form whose content already says why (the
+// Complete checklist): the form stays open and nothing more is said.
+var errShown = errors.New("refused: the dialog says why")
 
 func actionText(a app.Action) string {
 	switch a {

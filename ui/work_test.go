@@ -111,12 +111,13 @@ func TestWorkOnATicket(t *testing.T) {
 	term.Detail().Show(tk.ID)
 	detail := term.Detail().Object()
 
-	// Start is refused before arrival, with the reason shown.
-	if b := button(detail, "Start work"); b == nil || !b.Disabled() {
-		t.Fatalf("Start work should be shown disabled before arrival: %v", b)
+	// Start is a later step before arrival: not offered, not explained,
+	// while "On my way" is the thing to do.
+	if b := button(detail, "Start work"); b != nil {
+		t.Fatalf("Start work is offered before arrival (disabled %v)", b.Disabled())
 	}
-	if !strings.Contains(labels(detail), "Mark yourself on site") {
-		t.Errorf("the reason Start is refused is not shown:\n%s", labels(detail))
+	if strings.Contains(labels(detail), "Mark yourself on site") {
+		t.Errorf("a refused later step is explained:\n%s", labels(detail))
 	}
 	for _, step := range []struct {
 		button string
