@@ -99,8 +99,9 @@ func (w *workflowCard) actions(editable bool) (primary *widget.Button, rest fyne
 			b.Importance = widget.HighImportance
 		default:
 			// Waiting for parts, cannot complete, reopen: the exceptions,
-			// which must not look like the next step.
-			b.Importance = widget.LowImportance
+			// which must not look like the next step, yet must still look
+			// like buttons (a low-importance one draws as bare text).
+			b.Importance = widget.MediumImportance
 		}
 		if !c.Allowed {
 			b.Disable()

@@ -59,8 +59,8 @@ func TestTicketHeaderAndActionsOnAPhone(t *testing.T) {
 				t.Errorf("the pinned Complete is %v wide, want at least %v", complete.Size().Width, want)
 			}
 			for _, name := range []string{"Wait for parts", "Cannot complete"} {
-				if b := button(detail, name); b == nil || b.Importance != widget.LowImportance {
-					t.Errorf("%s: %v, want a low-importance button", name, b)
+				if b := button(detail, name); b == nil || b.Importance != widget.MediumImportance {
+					t.Errorf("%s: %v, want a plain (medium-importance) button beside the blue primary", name, b)
 				}
 			}
 		})

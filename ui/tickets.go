@@ -403,7 +403,6 @@ func newTicketRowObject() fyne.CanvasObject {
 	sub.Truncation = fyne.TextTruncateEllipsis
 	where := widget.NewLabel("00:00–00:00 · Address")
 	where.Truncation = fyne.TextTruncateEllipsis
-	where.Importance = widget.LowImportance
 	return container.NewStack(heading, container.NewVBox(title, sub, where))
 }
 

@@ -34,13 +34,15 @@ func newMemoryTrimmer() *memoryTrimmer {
 }
 
 // changed notes a screen change; the trim waits for trimAfter without one.
-func (m *memoryTrimmer) changed() {
+func (m *memoryTrimmer) changed() { m.schedule(m.after) }
+
+// schedule trims after wait, or later if one ran within m.every.
+func (m *memoryTrimmer) schedule(wait time.Duration) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.timer != nil {
 		m.timer.Stop()
 	}
-	wait := m.after
 	if next := m.last.Add(m.every); time.Until(next) > wait {
 		wait = time.Until(next)
 	}
@@ -51,6 +53,10 @@ func (m *memoryTrimmer) changed() {
 		m.trim()
 	})
 }
+
+// settled notes a screen that has settled: the trim follows at once (in
+// the background), unless one ran within trimEvery.
+func (m *memoryTrimmer) settled() { m.schedule(0) }
 
 // stop cancels a pending trim.
 func (m *memoryTrimmer) stop() {

@@ -38,3 +38,26 @@ func TestMemoryTrimWaitsForTheScreenToSettle(t *testing.T) {
 		t.Errorf("%d trims, want 2", n.Load())
 	}
 }
+
+// TestSettledScreenTrimsAtOnce: the first list on screen trims without
+// waiting for a second of stillness, and still keeps the trims' distance.
+func TestSettledScreenTrimsAtOnce(t *testing.T) {
+	done := make(chan time.Time, 2)
+	m := &memoryTrimmer{after: time.Hour, every: 200 * time.Millisecond, trim: func() { done <- time.Now() }}
+	m.settled()
+	var at time.Time
+	select {
+	case at = <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("a settled screen was not trimmed")
+	}
+	m.settled() // right after a trim: waits for the distance
+	select {
+	case at2 := <-done:
+		if at2.Sub(at) < m.every {
+			t.Errorf("trims %v apart, want at least %v", at2.Sub(at), m.every)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the second settle never trimmed")
+	}
+}

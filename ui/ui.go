@@ -145,7 +145,7 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 	t.router = &scanRouter{ctx: ctx, tickets: deps.Tickets, parts: deps.Parts, tech: deps.Technician, now: deps.Now, run: deps.Run,
 		canCheckIn: deps.Commit != nil, desk: t}
 	t.detail = newTicketDetailView(ctx, deps, t, t.keys)
-	t.list = newTicketList(ctx, listDeps{tickets: deps.Tickets, badges: deps.Sync, tech: deps.Technician, now: deps.Now, run: deps.Run, onReady: deps.OnReady},
+	t.list = newTicketList(ctx, listDeps{tickets: deps.Tickets, badges: deps.Sync, tech: deps.Technician, now: deps.Now, run: deps.Run, onReady: t.firstListShown},
 		t.keys, t.openTicket)
 
 	t.search = newScanEntry(t.keys)
@@ -184,6 +184,17 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 	}
 	t.listen(ctx)
 	return t
+}
+
+// firstListShown runs once, when the first ticket list is on screen: the
+// start has settled, so its garbage (the store's first reads, the first
+// text shaped) is handed back at once rather than held until a ticket is
+// opened.
+func (t *Terminal) firstListShown() {
+	t.trimmer.settled()
+	if t.deps.OnReady != nil {
+		t.deps.OnReady()
+	}
 }
 
 // Object is the screen's root.
