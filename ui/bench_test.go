@@ -163,7 +163,7 @@ func BenchmarkCompleteToShown(b *testing.B) {
 		test.Tap(complete)
 		dlg := w.Canvas().Overlays().Top()
 		walk(dlg, func(o fyne.CanvasObject) {
-			if s, ok := o.(*widget.Select); ok {
+			if s := ui.SelectOf(o); s != nil {
 				s.SetSelected("Repaired")
 			}
 		})
