@@ -138,7 +138,7 @@ func (p *syncPage) showNotices(n int) {
 	}
 	p.notices.Add(heading(lang.X("notice.title", "From dispatch")))
 	for _, x := range p.deps.Sync.Notices() {
-		l := widget.NewLabel(noticeText(x) + " · " + timeText(x.At))
+		l := widget.NewLabel(timeText(x.At) + " · " + noticeText(x)) // the time first: the notice ends its sentence
 		l.Wrapping = fyne.TextWrapWord
 		p.notices.Add(l)
 	}
