@@ -51,6 +51,8 @@ var layerRules = []struct {
 		why: "ui gets the device's services as app interfaces from main"},
 	{pkg: "assets/...", forbidden: []string{module + "/app", module + "/store", module + "/sync", module + "/scanner", module + "/ui"},
 		why: "assets only embeds files for Fyne"},
+	{pkg: "assets/translations", onlyStd: true, forbidden: []string{module + "/"},
+		why: "the service and the report write text for people without Fyne"},
 }
 
 type listedPackage struct {

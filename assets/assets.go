@@ -1,17 +1,17 @@
 package assets
 
 import (
-	"embed"
-	"io/fs"
+	_ "embed"
+	"errors"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/fieldbench/fieldbench/assets/translations"
 )
 
 //go:embed icon.png
 var iconPNG []byte
-
-//go:embed translations/*.json
-var translations embed.FS
 
 // SerialRules is the built-in list of brand serial-number schemes (see
 // scanner.SerialRule), read when the device has no list of its own.
@@ -22,19 +22,20 @@ var SerialRules []byte
 // Icon is the application icon.
 var Icon = fyne.NewStaticResource("icon.png", iconPNG)
 
-// Translations returns the translation files; pass it to
-// lang.AddTranslationsFS(Translations(), "translations").
-func Translations() embed.FS { return translations }
+// AddTranslations gives Fyne's lang every language of package
+// translations. Fyne reads the environment's language again each time, so
+// a change of language calls it again.
+func AddTranslations() error {
+	var errs []error
+	for _, l := range translations.Languages() {
+		data, err := translations.File(l)
+		if err == nil {
+			err = lang.AddTranslationsForLocale(data, fyne.Locale(l))
+		}
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
 
 // Languages lists the translated languages, as file names without ".json".
-func Languages() []string {
-	entries, err := fs.ReadDir(translations, "translations")
-	if err != nil {
-		return nil
-	}
-	var out []string
-	for _, e := range entries {
-		out = append(out, e.Name()[:len(e.Name())-len(".json")])
-	}
-	return out
-}
+func Languages() []string { return translations.Languages() }

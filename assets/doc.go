@@ -1,7 +1,6 @@
-// Package assets embeds Fieldbench's icon and translations for Fyne.
+// Package assets embeds Fieldbench's icon and serial-number rules, and
+// binds the translations of package assets/translations to Fyne's lang.
 //
-// Translations live in translations/<lang>.json (go-i18n's flat format, as
-// read by fyne's lang.AddTranslationsFS); every user-facing key of every
-// layer must be in en.json and zh-Hans.json, which TestTranslationsComplete in
-// package ui checks.
+// Every user-facing key of every layer must be in all five translation
+// files, which TestTranslationsComplete in package ui checks.
 package assets

@@ -74,7 +74,7 @@ func SetLanguage(a fyne.App, code string) error {
 func useLanguage(code string) error {
 	langenv.Use(code)
 	languageInEffect = code
-	if err := lang.AddTranslationsFS(assets.Translations(), "translations"); err != nil {
+	if err := assets.AddTranslations(); err != nil {
 		return app.Errorf(app.EINTERNAL, "settings.translations", "Cannot load the translations. Reinstall the app.").WithCause(err)
 	}
 	return nil

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2/lang"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/assets"
@@ -15,7 +14,7 @@ import (
 // TestSyncSummary: the line says "all work synced" only when nothing
 // waits, and a conflict, work offline or a failure never reads as synced.
 func TestSyncSummary(t *testing.T) {
-	if err := lang.AddTranslationsFS(assets.Translations(), "translations"); err != nil {
+	if err := assets.AddTranslations(); err != nil {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)

@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -135,7 +134,7 @@ var translationsOnce sync.Once
 // forms are chosen by count.
 func loadTranslations(t *testing.T) {
 	translationsOnce.Do(func() {
-		if err := lang.AddTranslationsFS(assets.Translations(), "translations"); err != nil {
+		if err := assets.AddTranslations(); err != nil {
 			t.Fatal(err)
 		}
 	})

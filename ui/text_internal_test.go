@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2/lang"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/assets"
@@ -17,7 +16,7 @@ func TestLocaleFormats(t *testing.T) {
 	t.Cleanup(func() {
 		// Back to English for the tests that follow in this binary.
 		os.Setenv("LANGUAGE", "en")
-		lang.AddTranslationsFS(assets.Translations(), "translations")
+		assets.AddTranslations()
 	})
 	for _, tc := range []struct {
 		lang, cny, eur, date string
@@ -31,7 +30,7 @@ func TestLocaleFormats(t *testing.T) {
 		t.Run(tc.lang, func(t *testing.T) {
 			t.Setenv("LANGUAGE", tc.lang)
 			os.Setenv("LANG", "")
-			if err := lang.AddTranslationsFS(assets.Translations(), "translations"); err != nil {
+			if err := assets.AddTranslations(); err != nil {
 				t.Fatal(err)
 			}
 			if got := moneyText(app.Money{Amount: 123450, Currency: "CNY"}); got != tc.cny {

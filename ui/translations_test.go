@@ -24,7 +24,8 @@ type message struct {
 }
 
 // collectMessages finds every translation key in the module's non-test Go
-// files: lang.X/XN calls, app.Errorf calls, and Key/Message literals
+// files: lang.X/XN calls, app.Errorf calls, translations.Catalog's
+// Text/Plural calls, and Key/Message literals
 // (app.Reason). Keys built at run time cannot be found and are avoided.
 func collectMessages(t *testing.T, root string) map[string]message {
 	t.Helper()
@@ -97,6 +98,17 @@ func collectMessages(t *testing.T, root string) map[string]message {
 					e, ok2 := lit(2)
 					if ok1 && ok2 {
 						add(fset, n.Pos(), k, e, false)
+					}
+				default:
+					// A translations.Catalog's Text(key, english, data) and
+					// Plural(key, english, count, data), on any receiver:
+					// the layers that write text without a screen.
+					if fn, ok := n.Fun.(*ast.SelectorExpr); ok && (fn.Sel.Name == "Text" || fn.Sel.Name == "Plural") && len(n.Args) >= 3 {
+						k, ok1 := lit(0)
+						e, ok2 := lit(1)
+						if ok1 && ok2 {
+							add(fset, n.Pos(), k, e, fn.Sel.Name == "Plural")
+						}
 					}
 				}
 			case *ast.CompositeLit:

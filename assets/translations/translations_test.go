@@ -1,0 +1,97 @@
+package translations
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestFilesParse(t *testing.T) {
+	if err := Check(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"en", "es", "fr", "pt", "zh-Hans"}
+	got := Languages()
+	if len(got) != len(want) {
+		t.Fatalf("Languages() = %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("Languages() = %v, want %v", got, want)
+		}
+	}
+}
+
+func TestMatch(t *testing.T) {
+	for _, tc := range []struct{ tag, want string }{
+		{"", "en"},
+		{"en", "en"},
+		{"en-GB", "en"},
+		{"zh", "zh-Hans"},
+		{"zh-CN", "zh-Hans"},
+		{"zh_Hans_CN", "zh-Hans"},
+		{"zh-TW", "zh-Hans"},
+		{"ZH-HANS", "zh-Hans"},
+		{"pt-BR", "pt"},
+		{"fr-CA", "fr"},
+		{"es-419", "es"},
+		{"de-DE", "en"},
+		{"x", "en"},
+	} {
+		if got := Match(tc.tag); got != tc.want {
+			t.Errorf("Match(%q) = %q, want %q", tc.tag, got, tc.want)
+		}
+	}
+}
+
+func TestText(t *testing.T) {
+	zh := For("zh-CN")
+	if zh.Lang() != "zh-Hans" {
+		t.Fatalf("For(zh-CN).Lang() = %q", zh.Lang())
+	}
+	// A key of the real files, filled with data.
+	en := For("en").Text("action.close_title", "x", map[string]any{"Number": "T-1"})
+	if en != "Hand back and close T-1?" {
+		t.Errorf("en text = %q", en)
+	}
+	if got := zh.Text("action.close_title", "x", map[string]any{"Number": "T-1"}); got == en || got == "x" || !strings.Contains(got, "T-1") {
+		t.Errorf("zh text = %q, want a Chinese text naming T-1", got)
+	}
+	// A key no language has falls back to the given English, filled.
+	if got := zh.Text("no.such.key", "Ticket {{.Number}}", map[string]any{"Number": "7"}); got != "Ticket 7" {
+		t.Errorf("fallback = %q", got)
+	}
+	// Missing data leaves no "<no value>" in text for people.
+	if got := For("en").Text("no.such.key", "Ticket {{.Number}}.", nil); got != "Ticket ." {
+		t.Errorf("missing data = %q", got)
+	}
+}
+
+func TestPlural(t *testing.T) {
+	key := "conflicts.ticket_changes"
+	for _, tc := range []struct {
+		lang  string
+		count int
+		form  string
+	}{
+		{"en", 1, "one"}, {"en", 0, "other"}, {"en", 2, "other"},
+		{"fr", 0, "one"}, {"fr", 1, "one"}, {"fr", 2, "other"},
+		{"pt", 1, "one"}, {"es", 1, "one"}, {"es", 0, "other"},
+		{"zh-Hans", 1, "other"},
+	} {
+		c := For(tc.lang)
+		want := c.msgs[key].plural[tc.form]
+		if want == "" {
+			want = c.msgs[key].plural["other"]
+		}
+		got := c.Plural(key, "x", tc.count, map[string]any{"Number": "N"})
+		if got == "" || got == "x" {
+			t.Errorf("%s/%d: %q", tc.lang, tc.count, got)
+			continue
+		}
+		want = strings.NewReplacer("{{.Number}}", "N", "{{.Count}}", strconv.Itoa(tc.count)).Replace(want)
+		if got != want {
+			t.Errorf("%s/%d: got %q, want form %q (%q)", tc.lang, tc.count, got, tc.form, want)
+		}
+	}
+}
