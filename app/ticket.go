@@ -56,6 +56,13 @@ type Customer struct {
 	Phone   string `json:"phone"`
 	Address string `json:"address,omitempty"`
 	City    string `json:"city,omitempty"`
+	// Email receives customer notices when the service sends mail; ""
+	// when the customer gave none.
+	Email string `json:"email,omitempty"`
+	// Language is the BCP 47 tag of the language the customer reads
+	// ("zh-CN", "pt-BR"): their report, receipts and notices are written
+	// in it. "" is the country's or the service's default.
+	Language string `json:"language,omitempty"`
 }
 
 // Product identifies the device being repaired.
@@ -191,6 +198,10 @@ func (t *Ticket) Validate() error {
 		return Errorf(EINVALID, "ticket.invalid.resolution", "Unknown resolution code {{.Code}}.", "Code", string(t.ResolutionCode))
 	case !t.Product.PurchaseDate.IsZero() && !t.CreatedAt.IsZero() && t.Product.PurchaseDate.After(t.CreatedAt):
 		return Errorf(EINVALID, "ticket.invalid.purchase_future", "The purchase date is after the ticket was opened.")
+	case t.Customer.Email != "" && !ValidEmail(t.Customer.Email):
+		return Errorf(EINVALID, "ticket.invalid.email", "{{.Email}} is not an email address; correct it or leave it empty.", "Email", t.Customer.Email)
+	case t.Customer.Language != "" && !ValidLanguageTag(t.Customer.Language):
+		return Errorf(EINVALID, "ticket.invalid.language", "{{.Language}} is not a language tag such as zh-CN or pt-BR.", "Language", t.Customer.Language)
 	}
 	for _, f := range []struct{ name, v string }{
 		{"customer.name", t.Customer.Name}, {"customer.phone", t.Customer.Phone}, {"customer.address", t.Customer.Address},
@@ -247,4 +258,46 @@ func NewTicketNumber(now time.Time) string {
 	var b [3]byte
 	rand.Read(b[:]) // never fails: Go aborts the program if the OS cannot supply randomness
 	return fmt.Sprintf("C-%s-%X", now.Format("060102"), b[:])
+}
+
+// ValidEmail reports whether s is a plausible single email address: one
+// "@" with text on both sides, a dot in the domain, no spaces, commas or
+// control characters, at most 254 bytes (RFC 5321). Delivery is the proof;
+// this only refuses what cannot be one address.
+func ValidEmail(s string) bool {
+	if len(s) > 254 || !utf8.ValidString(s) {
+		return false
+	}
+	local, domain, ok := strings.Cut(s, "@")
+	if !ok || local == "" || domain == "" || strings.Contains(domain, "@") || !strings.Contains(domain, ".") ||
+		strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsControl(r) || r == ',' || r == ';' || r == '<' || r == '>' {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidLanguageTag reports whether s has the form of a BCP 47 tag: 1 to 8
+// letters, then subtags of 1 to 8 letters or digits joined by "-", at most
+// 35 bytes.
+func ValidLanguageTag(s string) bool {
+	if s == "" || len(s) > 35 {
+		return false
+	}
+	for i, sub := range strings.Split(s, "-") {
+		if sub == "" || len(sub) > 8 {
+			return false
+		}
+		for _, r := range sub {
+			letter := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+			if !letter && (i == 0 || r < '0' || r > '9') {
+				return false
+			}
+		}
+	}
+	return true
 }
