@@ -12,9 +12,18 @@ type NewRecord struct {
 	ID   string
 }
 
+// RecordCreator is a command that creates records of its own kinds
+// (payments, signatures...): it names them, each under a kind of its own.
+type RecordCreator interface {
+	NewRecords() []NewRecord
+}
+
 // NewRecords lists the records cmd creates. The central service checks
 // their IDs before it applies a device's mutation (IDUnusable).
 func NewRecords(cmd Command) []NewRecord {
+	if c, ok := cmd.(RecordCreator); ok {
+		return c.NewRecords()
+	}
 	switch c := cmd.(type) {
 	case *CreateTicket:
 		return []NewRecord{{"ticket", string(c.Ticket.ID)}}
