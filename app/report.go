@@ -1,0 +1,311 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"slices"
+	"time"
+)
+
+// StatusChange is one workflow step taken on a ticket, with the device's
+// wall time of the action: the history the report reads time on site from.
+type StatusChange struct {
+	Action Action    `json:"action"`
+	At     time.Time `json:"at"`
+}
+
+// TicketHistory reads the workflow steps taken on a ticket, oldest first.
+// The device store implements it from its own mutation log.
+type TicketHistory interface {
+	TicketHistory(ctx context.Context, id TicketID) ([]StatusChange, error)
+}
+
+// ReportPayment is a payment taken on a ticket as the report shows it.
+type ReportPayment struct {
+	Receipt   string    `json:"receipt"`
+	Kind      string    `json:"kind"`   // e.g. "deposit", "final"
+	Method    string    `json:"method"` // e.g. "cash", "card"
+	Amount    Money     `json:"amount"`
+	Reference string    `json:"reference,omitempty"`
+	At        time.Time `json:"at"`
+}
+
+// ReportInput is what a service report is built from: the ticket as the
+// device holds it, the catalog entries of its parts, its warranty decision
+// (nil when none was made), its status history and payments.
+type ReportInput struct {
+	Detail     TicketDetail
+	Catalog    map[PartNumber]Part
+	Decision   *Decision
+	History    []StatusChange
+	Payments   []ReportPayment
+	Provider   string // the service provider's name, printed as the brand
+	Technician string // the technician's name
+}
+
+// ReportRepair is one line of the repair log on the report.
+type ReportRepair struct {
+	Action  string    `json:"action"`
+	Minutes int       `json:"minutes"`
+	At      time.Time `json:"at"`
+}
+
+// ReportPart is a part fitted, with its catalog names.
+type ReportPart struct {
+	Number          PartNumber `json:"number"`
+	NameEN          string     `json:"name_en"`
+	NameZH          string     `json:"name_zh"`
+	Qty             int        `json:"qty"`
+	Serial          string     `json:"serial"`
+	DefectiveSerial string     `json:"defective_serial"`
+	ReturnNeeded    bool       `json:"return_needed"`
+}
+
+// ReportPhoto is a photo on the report, by the SHA-256 of its bytes.
+type ReportPhoto struct {
+	SHA256  string `json:"sha256"`
+	Kind    string `json:"kind"`
+	Caption string `json:"caption"`
+}
+
+// ReportReason is a warranty reason: its translation key and data (the
+// English template is not part of the reported facts).
+type ReportReason struct {
+	Key     string         `json:"key"`
+	Message string         `json:"-"`
+	Data    map[string]any `json:"data"`
+}
+
+// ReportWarranty is the part of a warranty decision the report states.
+type ReportWarranty struct {
+	Coverage       Coverage       `json:"coverage"`
+	Remedy         Remedy         `json:"remedy"`
+	Lines          []ChargeLine   `json:"lines"`
+	Subtotal       Money          `json:"subtotal"`
+	Tax            Money          `json:"tax"`
+	Total          Money          `json:"total"`
+	Reasons        []ReportReason `json:"reasons"`
+	RuleSet        string         `json:"rule_set"`
+	RuleSetVersion int            `json:"rule_set_version"`
+}
+
+// ServiceReport is a service report's facts in canonical form: times in
+// UTC to the second, lists in a fixed order, no signature (the customer
+// signs these facts; see Digest).
+type ServiceReport struct {
+	Provider   string          `json:"provider"`
+	Technician string          `json:"technician"`
+	TicketID   TicketID        `json:"ticket_id"`
+	Number     string          `json:"number"`
+	Kind       TicketKind      `json:"kind"`
+	Status     Status          `json:"status"`
+	Country    string          `json:"country"`
+	Customer   Customer        `json:"customer"`
+	Product    Product         `json:"product"`
+	Fault      string          `json:"fault"`
+	Diagnosis  string          `json:"diagnosis"`
+	Resolution Resolution      `json:"resolution"`
+	Condition  Condition       `json:"condition"`
+	Opened     time.Time       `json:"opened"`
+	Completed  time.Time       `json:"completed"`
+	Repairs    []ReportRepair  `json:"repairs"`
+	Parts      []ReportPart    `json:"parts"`
+	Photos     []ReportPhoto   `json:"photos"`
+	Warranty   *ReportWarranty `json:"warranty"`
+	// TravelMinutes is the time from departure to arrival; WorkMinutes
+	// from arrival (or start, at a counter) to completion, summed over
+	// reopened visits.
+	TravelMinutes int             `json:"travel_minutes"`
+	WorkMinutes   int             `json:"work_minutes"`
+	Payments      []ReportPayment `json:"payments"`
+}
+
+// canonTime is t in UTC to the second, so the device and the server, which
+// may keep different precisions, state the same instant.
+func canonTime(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Time{}
+	}
+	return t.UTC().Truncate(time.Second)
+}
+
+// BuildServiceReport puts in canonical form the facts of a ticket a report
+// states: repairs and parts in the order they were recorded (then by ID),
+// photos by time (signature pictures left out: the signature is not a
+// reported fact), payments by time then receipt.
+func BuildServiceReport(in ReportInput) ServiceReport {
+	t := in.Detail.Ticket
+	r := ServiceReport{
+		Provider: in.Provider, Technician: in.Technician,
+		TicketID: t.ID, Number: t.Number, Kind: t.Kind, Status: t.Status, Country: t.Country,
+		Customer: t.Customer, Product: t.Product, Fault: t.Fault, Diagnosis: t.Diagnosis,
+		Resolution: t.ResolutionCode, Condition: t.Condition,
+		Opened: canonTime(t.CreatedAt), Completed: canonTime(t.CompletedAt),
+	}
+	r.Product.PurchaseDate = canonTime(r.Product.PurchaseDate)
+	r.Product.ManufactureDate = canonTime(r.Product.ManufactureDate)
+	r.Product.PlanStart = canonTime(r.Product.PlanStart)
+
+	repairs := slices.Clone(in.Detail.Repairs)
+	slices.SortStableFunc(repairs, func(a, b RepairEntry) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return compareString(a.ID, b.ID)
+	})
+	for _, e := range repairs {
+		r.Repairs = append(r.Repairs, ReportRepair{Action: e.Action, Minutes: e.Minutes, At: canonTime(e.At)})
+	}
+
+	parts := slices.Clone(in.Detail.Parts)
+	slices.SortStableFunc(parts, func(a, b PartUsed) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return compareString(a.ID, b.ID)
+	})
+	for _, p := range parts {
+		c := in.Catalog[p.Part]
+		r.Parts = append(r.Parts, ReportPart{Number: p.Part, NameEN: c.NameEN, NameZH: c.NameZH, Qty: p.Qty,
+			Serial: p.Serial, DefectiveSerial: p.DefectiveSerial, ReturnNeeded: c.ReturnNeeded})
+	}
+
+	photos := slices.Clone(in.Detail.Photos)
+	slices.SortStableFunc(photos, func(a, b Photo) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return compareString(a.ID, b.ID)
+	})
+	for _, p := range photos {
+		if p.Kind == "signature" {
+			continue
+		}
+		r.Photos = append(r.Photos, ReportPhoto{SHA256: p.SHA256, Kind: p.Kind, Caption: p.Caption})
+	}
+
+	if d := in.Decision; d != nil {
+		w := &ReportWarranty{Coverage: d.Coverage, Remedy: d.Remedy, Lines: slices.Clone(d.Lines),
+			Subtotal: d.Subtotal, Tax: d.Tax, Total: d.Total, RuleSet: d.RuleSet, RuleSetVersion: d.RuleSetVersion}
+		for _, x := range d.Reasons {
+			w.Reasons = append(w.Reasons, ReportReason{Key: x.Key, Message: x.Message, Data: x.Data})
+		}
+		r.Warranty = w
+	}
+
+	r.TravelMinutes, r.WorkMinutes = timeOnSite(in.History, t)
+
+	for _, p := range in.Payments {
+		p.At = canonTime(p.At)
+		r.Payments = append(r.Payments, p)
+	}
+	slices.SortStableFunc(r.Payments, func(a, b ReportPayment) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		return compareString(a.Receipt, b.Receipt)
+	})
+	return r
+}
+
+func compareString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// timeOnSite sums, in whole minutes, travel (depart to the next arrive)
+// and work (arrive, or start when there was no arrival, to the next
+// complete or fail) over the history. Without history (a ticket made
+// elsewhere) work is the ticket's start to completion.
+func timeOnSite(h []StatusChange, t Ticket) (travel, work int) {
+	if len(h) == 0 {
+		if !t.StartedAt.IsZero() && t.CompletedAt.After(t.StartedAt) {
+			work = int(t.CompletedAt.Sub(t.StartedAt) / time.Minute)
+		}
+		return 0, work
+	}
+	h = slices.Clone(h)
+	slices.SortStableFunc(h, func(a, b StatusChange) int { return a.At.Compare(b.At) })
+	var departed, working time.Time
+	var tr, wk time.Duration
+	for _, c := range h {
+		switch c.Action {
+		case ActionDepart:
+			departed = c.At
+		case ActionArrive:
+			if !departed.IsZero() {
+				tr += c.At.Sub(departed)
+				departed = time.Time{}
+			}
+			working = c.At
+		case ActionStart:
+			if working.IsZero() {
+				working = c.At
+			}
+		case ActionComplete, ActionFail:
+			if !working.IsZero() {
+				wk += c.At.Sub(working)
+				working = time.Time{}
+			}
+		}
+	}
+	return int(tr / time.Minute), int(wk / time.Minute)
+}
+
+// Digest is the report's identity: the lower-case hex SHA-256 of the
+// report encoded as JSON by encoding/json, with the fields in the order
+// ServiceReport declares them (nested structs likewise; maps with sorted
+// keys), times in UTC to the second as RFC 3339, amounts in minor units.
+// Photos count by their SHA-256; the signature is not inside, so the
+// signature is given to these exact facts. The device and the central
+// service compute the same digest from the same facts; any changed fact
+// changes it. docs/PROTOCOL.md ("Service report") states the encoding.
+func (r ServiceReport) Digest() string {
+	c := r.canonical()
+	b, err := json.Marshal(c)
+	if err != nil {
+		// Only a value in a reason's data that JSON cannot hold gets here
+		// (a channel, a function): a programming error in a rule.
+		panic("app: service report cannot be encoded: " + err.Error())
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// canonical returns r with every time in UTC to the second and every
+// empty list nil (encoded as null), whoever built it.
+func (r ServiceReport) canonical() ServiceReport {
+	r.Opened, r.Completed = canonTime(r.Opened), canonTime(r.Completed)
+	r.Product.PurchaseDate = canonTime(r.Product.PurchaseDate)
+	r.Product.ManufactureDate = canonTime(r.Product.ManufactureDate)
+	r.Product.PlanStart = canonTime(r.Product.PlanStart)
+	r.Parts, r.Photos = nilIfEmpty(r.Parts), nilIfEmpty(r.Photos)
+	if r.Warranty != nil {
+		w := *r.Warranty
+		w.Lines, w.Reasons = nilIfEmpty(w.Lines), nilIfEmpty(w.Reasons)
+		r.Warranty = &w
+	}
+	r.Repairs = nilIfEmpty(slices.Clone(r.Repairs))
+	for i := range r.Repairs {
+		r.Repairs[i].At = canonTime(r.Repairs[i].At)
+	}
+	r.Payments = nilIfEmpty(slices.Clone(r.Payments))
+	for i := range r.Payments {
+		r.Payments[i].At = canonTime(r.Payments[i].At)
+	}
+	return r
+}
+
+func nilIfEmpty[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
