@@ -14,12 +14,13 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # xdotool to tap the app under Xvfb (make screenshots, make bench-ui),
 # x11-apps for xwd's quick captures (make bench-ui), PostgreSQL for the
 # central service's tests (sync/central/pgtest starts its own servers; the
-# package's service is not used).
-APT_PACKAGES := gcc libgl1-mesa-dev xorg-dev xvfb fonts-noto-cjk imagemagick xdotool x11-apps postgresql
+# package's service is not used), poppler-utils for the report's tests
+# (pdftotext, pdftoppm, pdffonts, pdfimages read the PDFs back).
+APT_PACKAGES := gcc libgl1-mesa-dev xorg-dev xvfb fonts-noto-cjk imagemagick xdotool x11-apps postgresql poppler-utils
 BARCODE_TESTDATA ?= ../shared/testdata/barcodes/zxing-blackbox
 BENCHTIME ?= 1x
 
-.PHONY: setup run test test-race bench bench-ui accuracy fuzz sim vet build build-demo screenshots clean conformance
+.PHONY: setup run test test-race bench bench-ui accuracy fuzz sim vet build build-demo screenshots clean conformance examples
 
 setup:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -85,6 +86,12 @@ bench-ui: build
 screenshots: build-demo
 	$(GO) run ./cmd/screenshots -out docs/screenshots -bin bin/fieldbench-demo
 
+# The example documents of docs/examples, from the demo world: the service
+# report in English and Chinese (four photos, a signature) and an intake
+# receipt.
+examples: setup
+	$(GO) run ./cmd/examples -out docs/examples
+
 accuracy: setup
 	BARCODE_TESTDATA="$(abspath $(BARCODE_TESTDATA))" $(GO) run ./cmd/accuracy
 
@@ -112,6 +119,7 @@ fuzz: setup
 	$(GO) test -run '^$$' -fuzz FuzzParseLabel -fuzztime $(FUZZTIME) ./scanner/
 	$(GO) test -run '^$$' -fuzz FuzzParseGS1 -fuzztime $(FUZZTIME) ./scanner/
 	$(GO) test -run '^$$' -fuzz FuzzDecodeBytes -fuzztime $(FUZZTIME) ./scanner/
+	$(GO) test -run '^$$' -fuzz FuzzWrap -fuzztime $(FUZZTIME) ./report/
 
 clean:
 	rm -rf bin

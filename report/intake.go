@@ -72,7 +72,12 @@ func IntakeReceipt(ctx context.Context, w io.Writer, in Intake, opts Options) er
 	if strings.TrimSpace(accessories) == "" {
 		accessories = c.Text("report.none", "none", nil)
 	}
-	condition := conditionText(c, t.Condition)
+	// The flags only: the technician's notes may hold what the customer
+	// said in confidence, such as the device's passcode, and the receipt
+	// leaves the counter.
+	k := t.Condition
+	k.Notes = ""
+	condition := conditionText(c, k)
 	if condition == "" {
 		condition = c.Text("report.no_damage", "no visible damage noted", nil)
 	}

@@ -47,6 +47,10 @@ func newDoc(title, lang string, created time.Time, footer string) *doc {
 	p.SetMargins(margin, margin, margin)
 	p.SetAutoPageBreak(false, 0)
 	p.SetCompression(true)
+	// Fonts in a fixed order. fpdf orders images by width only, so two
+	// thumbnails of one width may swap places in the file between runs:
+	// the file's bytes are not the report's identity, its digest is.
+	p.SetCatalogSort(true)
 	p.SetCreationDate(created)
 	p.SetModificationDate(created)
 	p.SetTitle(title, true)

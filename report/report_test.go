@@ -184,3 +184,205 @@ func TestServiceReportEveryKindAndLanguage(t *testing.T) {
 		}
 	}
 }
+
+// writeReport writes r's report to a file in dir and returns its path.
+func writeReport(t testing.TB, dir, name string, r app.ServiceReport, opts Options) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := ServiceReport(context.Background(), &b, r, opts); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestChineseReportRenders: the Chinese report, rendered by poppler, has
+// ink where its Chinese text is, and its fonts are embedded as subsets.
+func TestChineseReportRenders(t *testing.T) {
+	needTool(t, "pdftoppm")
+	needTool(t, "pdffonts")
+	ds, tickets := demoTickets(t)
+	d := tickets[app.KindOnSite]
+	d.Ticket.Customer.Language = "zh-CN"
+	d.Ticket.Fault = "空调不制冷，噪音很大"
+	dir := t.TempDir()
+	path := writeReport(t, dir, "zh.pdf", app.BuildServiceReport(demo.ReportInput(ds, d)), Options{})
+
+	out, err := exec.Command("pdffonts", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdffonts: %v\n%s", err, out)
+	}
+	for _, name := range []string{"GoRegular", "DroidSansFallback"} {
+		found := false
+		for _, l := range strings.Split(string(out), "\n") {
+			f := strings.Fields(l)
+			// name type... emb sub uni: the three yes/no columns.
+			if len(f) >= 6 && strings.HasSuffix(f[0], "+"+name) {
+				found = true
+				if n := len(f); f[n-5] != "yes" || f[n-4] != "yes" {
+					t.Errorf("font %s is not embedded as a subset:\n%s", name, l)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("pdffonts lists no %s:\n%s", name, out)
+		}
+	}
+
+	if err := exec.Command("pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", path, filepath.Join(dir, "page")).Run(); err != nil {
+		t.Fatalf("pdftoppm: %v", err)
+	}
+	f, err := os.Open(filepath.Join(dir, "page-1.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The title 维修服务报告 sits below the provider's name at the top
+	// left: its band must hold dark pixels (not blank, not missing-glyph
+	// boxes only, which are thin outlines), and the page must be mostly
+	// white paper.
+	b := img.Bounds()
+	dark, total := 0, 0
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			total++
+			if (r+g+bl)/3 < 0x8000 {
+				dark++
+			}
+		}
+	}
+	if dark < total/200 || dark > total/3 {
+		t.Errorf("page 1 has %d dark pixels of %d: blank or black", dark, total)
+	}
+	text := squash(pdftotext(t, path))
+	for _, w := range []string{"维修服务报告", "空调不制冷，噪音很大", "更换配件"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("the Chinese report lacks %q", w)
+		}
+	}
+}
+
+// TestChangedTicketAfterSigning: the report signed is identified by its
+// digest; the same ticket changed afterwards gives another identifier,
+// printed and in the QR Code, so the signed copy no longer matches.
+func TestChangedTicketAfterSigning(t *testing.T) {
+	needTool(t, "pdftotext")
+	ds, tickets := demoTickets(t)
+	d := tickets[app.KindCarryIn]
+	signed := app.BuildServiceReport(demo.ReportInput(ds, d))
+	dir := t.TempDir()
+	text := squash(pdftotext(t, writeReport(t, dir, "signed.pdf", signed, Options{Signature: Signature{PNG: signaturePNG(t), Name: "x", At: demoNow}})))
+	if !strings.Contains(text, squash(shortDigest(signed.Digest()))) || !strings.Contains(text, ReportID(signed)) {
+		t.Fatalf("the report does not print its digest %s and identifier %s", signed.Digest(), ReportID(signed))
+	}
+	d.Parts[0].Qty++
+	changed := app.BuildServiceReport(demo.ReportInput(ds, d))
+	if ReportID(changed) == ReportID(signed) {
+		t.Fatal("a part quantity changed after signing leaves the report identifier unchanged")
+	}
+	if strings.Contains(squash(pdftotext(t, writeReport(t, dir, "changed.pdf", changed, Options{}))), ReportID(signed)) {
+		t.Fatal("the changed report carries the signed report's identifier")
+	}
+}
+
+func TestServiceReportRefusesBadSignature(t *testing.T) {
+	ds, tickets := demoTickets(t)
+	r := app.BuildServiceReport(demo.ReportInput(ds, tickets[app.KindMailIn]))
+	for _, c := range []struct {
+		name string
+		sig  Signature
+		code string
+	}{
+		{"not a PNG", Signature{PNG: []byte("GIF89a not a png")}, "report.signature_not_png"},
+		{"a JPEG", Signature{PNG: phototest.CameraJPEG(t, 40, 20, 80)}, "report.signature_not_png"},
+		{"too big", Signature{PNG: make([]byte, MaxSignatureBytes+1)}, "report.signature_too_big"},
+	} {
+		var b bytes.Buffer
+		err := ServiceReport(context.Background(), &b, r, Options{Signature: c.sig})
+		if e := app.AsError(err); e == nil || e.Key != c.code {
+			t.Errorf("%s: err = %v, want %s", c.name, err, c.code)
+		}
+		if b.Len() != 0 {
+			t.Errorf("%s: %d bytes written with the error", c.name, b.Len())
+		}
+	}
+}
+
+func TestServiceReportPhotosBounded(t *testing.T) {
+	needTool(t, "pdftotext")
+	ds, tickets := demoTickets(t)
+	d := tickets[app.KindOnSite]
+	photos := withPhotos(t, &d, MaxPhotos+2)
+	// One photo the device does not hold: named, not an error.
+	d.Photos = append(d.Photos, app.Photo{ID: app.NewID(), SHA256: strings.Repeat("ab", 32), Kind: "repair", At: d.Ticket.CreatedAt})
+	r := app.BuildServiceReport(demo.ReportInput(ds, d))
+	path := writeReport(t, t.TempDir(), "photos.pdf", r, Options{Photos: photos})
+	text := squash(pdftotext(t, path))
+	// The missing photo is the oldest (it sorts first): shown as named.
+	c := translations.For("en")
+	for _, want := range []string{c.Plural("report.more_photos", "and {{.Count}} more photos on the ticket", 3, nil),
+		c.Text("report.photo_missing", "Photo not on this device", nil)} {
+		if !strings.Contains(text, squash(want)) {
+			t.Errorf("the report does not say %q", want)
+		}
+	}
+	out, err := exec.Command("pdfimages", "-list", path).Output()
+	if err != nil {
+		t.Fatalf("pdfimages: %v", err)
+	}
+	jpegs := 0
+	for _, l := range strings.Split(string(out), "\n") {
+		f := strings.Fields(l)
+		if len(f) > 8 && f[8] == "jpeg" {
+			jpegs++
+			if w, h := f[3], f[4]; w != "480" && h != "480" {
+				t.Errorf("a thumbnail is %sx%s, want %d on its longer side", w, h, ThumbSide)
+			}
+		}
+	}
+	if jpegs != MaxPhotos-1 {
+		t.Errorf("%d thumbnails, want %d\n%s", jpegs, MaxPhotos-1, out)
+	}
+}
+
+func TestIntakeReceipt(t *testing.T) {
+	needTool(t, "pdftotext")
+	_, tickets := demoTickets(t)
+	tk := tickets[app.KindCarryIn].Ticket
+	tk.Condition = app.Condition{PhysicalDamage: true, Accessories: "charger, case", Notes: "passcode 482913"}
+	for lang, tag := range languages {
+		t.Run(lang, func(t *testing.T) {
+			tk := tk
+			tk.Customer.Language = tag
+			dep := &app.ReportPayment{Receipt: "D-7", Kind: "deposit", Method: "cash", Amount: app.Money{Amount: 5000, Currency: "CNY"}}
+			var b bytes.Buffer
+			if err := IntakeReceipt(context.Background(), &b, Intake{Ticket: tk, Provider: "Acme Repair", PromisedBy: demoNow, Deposit: dep}, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(t.TempDir(), "intake.pdf")
+			if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			text := squash(pdftotext(t, path))
+			c := translations.For(tag)
+			for _, w := range []string{tk.Number, tk.Customer.Name, tk.Product.Serial, tk.Fault, "charger, case", "Acme Repair",
+				c.Text("report.intake_title", "Intake receipt", nil), c.Text("report.physical_damage", "physical damage", nil),
+				money(c.Lang(), dep.Amount), "2026-12-04"} {
+				if !strings.Contains(text, squash(w)) {
+					t.Errorf("the receipt lacks %q", w)
+				}
+			}
+			if strings.Contains(text, "482913") {
+				t.Error("the receipt prints the technician's notes, which hold the passcode")
+			}
+		})
+	}
+}

@@ -33,8 +33,8 @@ type Options struct {
 	// Location is the zone times are printed in; nil is UTC.
 	Location *time.Location
 	// Created is the document's creation time in its metadata; zero is
-	// the report's completion (or opening) time, so the same facts give
-	// the same file.
+	// the report's completion (or opening) time, so the metadata carries
+	// no clock of the device.
 	Created time.Time
 }
 

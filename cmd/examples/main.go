@@ -67,7 +67,8 @@ func run(dir string) error {
 		sum := hex.EncodeToString(s[:])
 		photos[sum] = b
 		onSite.Photos = append(onSite.Photos, app.Photo{ID: app.NewID(), Ticket: onSite.Ticket.ID, SHA256: sum, Size: int64(len(b)),
-			Mime: "image/jpeg", Kind: "repair", Caption: fmt.Sprintf("%s %d", onSite.Ticket.Product.Model, i+1), At: onSite.Ticket.CompletedAt})
+			Mime: "image/jpeg", Kind: "repair", Caption: fmt.Sprintf("%s %d", onSite.Ticket.Product.Model, i+1),
+			At: onSite.Ticket.CompletedAt.Add(time.Duration(i-4) * time.Minute)})
 	}
 	sig, err := signature()
 	if err != nil {

@@ -1,0 +1,36 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/app/demo"
+)
+
+// benchReport writes the service report of the demo's on-site ticket in
+// lang, with photos of the device's size (1600x1200 JPEG) and a
+// signature, and reports the PDF's size.
+func benchReport(b *testing.B, tag string, photos int) {
+	ds, tickets := demoTickets(b)
+	d := tickets[app.KindOnSite]
+	d.Ticket.Customer.Language = tag
+	src := withPhotos(b, &d, photos)
+	r := app.BuildServiceReport(demo.ReportInput(ds, d))
+	opts := Options{Photos: src, Signature: Signature{PNG: signaturePNG(b), Name: d.Ticket.Customer.Name, At: demoNow}}
+	var buf bytes.Buffer
+	b.ResetTimer()
+	for b.Loop() {
+		buf.Reset()
+		if err := ServiceReport(context.Background(), &buf, r, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes/report")
+}
+
+func BenchmarkServiceReportEN(b *testing.B)        { benchReport(b, "en", 0) }
+func BenchmarkServiceReportZH(b *testing.B)        { benchReport(b, "zh-CN", 0) }
+func BenchmarkServiceReportENPhotos4(b *testing.B) { benchReport(b, "en", 4) }
+func BenchmarkServiceReportZHPhotos4(b *testing.B) { benchReport(b, "zh-CN", 4) }
