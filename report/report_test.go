@@ -54,7 +54,7 @@ type photoMap map[string][]byte
 func (m photoMap) OpenPhoto(_ context.Context, sum string) (io.ReadCloser, error) {
 	b, ok := m[sum]
 	if !ok {
-		return nil, app.Errorf(app.ENOTFOUND, "photo.not_found", "No such photo.")
+		return nil, app.Errorf(app.ENOTFOUND, "photo.not_found", "The photo is not on this device. Sync to download it.")
 	}
 	return io.NopCloser(bytes.NewReader(b)), nil
 }
