@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -14,12 +13,6 @@ import (
 type StatusChange struct {
 	Action Action    `json:"action"`
 	At     time.Time `json:"at"`
-}
-
-// TicketHistory reads the workflow steps taken on a ticket, oldest first.
-// The device store implements it from its own mutation log.
-type TicketHistory interface {
-	TicketHistory(ctx context.Context, id TicketID) ([]StatusChange, error)
 }
 
 // ReportPayment is a payment taken on a ticket as the report shows it.

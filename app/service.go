@@ -43,6 +43,13 @@ type WarrantyService interface {
 	RuleSet(ctx context.Context, country string) (RuleSet, error)
 }
 
+// TicketHistory reads the workflow steps taken on a ticket, oldest first,
+// for the service report's time on site. The device store implements it
+// from its own mutation log, so it holds the steps taken on this device.
+type TicketHistory interface {
+	TicketHistory(ctx context.Context, id TicketID) ([]StatusChange, error)
+}
+
 // Committer applies a user's action locally and queues it for sync, in one
 // transaction: when Commit returns nil, the action is saved on the device.
 type Committer interface {
