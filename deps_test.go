@@ -53,7 +53,7 @@ var layerRules = []struct {
 		why: "assets only embeds files for Fyne"},
 	{pkg: "assets/translations", onlyStd: true, forbidden: []string{module + "/"},
 		why: "the service and the report write text for people without Fyne"},
-	{pkg: "assets/fonts", onlyStd: true, allow: []string{"golang.org/x/image/font"}, forbidden: []string{"fyne.io/", module + "/"},
+	{pkg: "assets/fonts", onlyStd: true, allow: []string{"golang.org/x/image/", "golang.org/x/text/"}, forbidden: []string{"fyne.io/", module + "/"},
 		why: "the report's fonts are embedded without Fyne, for the device and the service alike"},
 	{pkg: "report", forbidden: []string{"fyne.io/", module + "/store", module + "/sync", module + "/scanner", module + "/ui", module + "/device"},
 		why: "the report is written from app values alone, on the device and the service alike, without Fyne"},
