@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
@@ -313,6 +315,43 @@ func TestServiceReportRefusesBadSignature(t *testing.T) {
 		if b.Len() != 0 {
 			t.Errorf("%s: %d bytes written with the error", c.name, b.Len())
 		}
+	}
+}
+
+// TestServiceReportPictures: an interlaced PNG signature (which fpdf
+// cannot read as it is) is accepted; a photo whose bytes are not a
+// picture is a clear error and nothing is written.
+func TestServiceReportPictures(t *testing.T) {
+	ds, tickets := demoTickets(t)
+	d := tickets[app.KindOnSite]
+	// A 1x1 image is laid out alike interlaced (Adam7's first pass is its
+	// one pixel) or not: set IHDR's interlace byte and its CRC.
+	one := image.NewNRGBA(image.Rect(0, 0, 1, 1))
+	one.Set(0, 0, color.NRGBA{0, 0, 120, 255})
+	var enc bytes.Buffer
+	if err := png.Encode(&enc, one); err != nil {
+		t.Fatal(err)
+	}
+	interlaced := enc.Bytes()
+	interlaced[28] = 1 // 8 signature + 8 length and type + 12: the interlace method
+	binary.BigEndian.PutUint32(interlaced[29:33], crc32.ChecksumIEEE(interlaced[12:29]))
+	if _, err := png.Decode(bytes.NewReader(interlaced)); err != nil {
+		t.Fatalf("the interlaced PNG is broken: %v", err)
+	}
+	var b bytes.Buffer
+	if err := ServiceReport(context.Background(), &b, app.BuildServiceReport(demo.ReportInput(ds, d)), Options{Signature: Signature{PNG: interlaced, Name: "x"}}); err != nil {
+		t.Fatalf("an interlaced PNG signature: %v", err)
+	}
+
+	photos := withPhotos(t, &d, 1)
+	photos[d.Photos[len(d.Photos)-1].SHA256] = []byte("\xff\xd8 not really a JPEG")
+	b.Reset()
+	err := ServiceReport(context.Background(), &b, app.BuildServiceReport(demo.ReportInput(ds, d)), Options{Photos: photos})
+	if e := app.AsError(err); e == nil || e.Key != "report.bad_photo" {
+		t.Errorf("a broken photo: err = %v, want report.bad_photo", err)
+	}
+	if b.Len() != 0 {
+		t.Errorf("%d bytes written with the error", b.Len())
 	}
 }
 

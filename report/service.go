@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"image"
+	"image/png"
 	"io"
 	"strconv"
 	"strings"
@@ -169,7 +170,7 @@ func ServiceReport(ctx context.Context, w io.Writer, r app.ServiceReport, opts O
 		}
 		d.y += 1.5
 		cols := []float64{contentW - 30 - 12 - 32 - 32, 12, 32, 32, 30}
-		d.row(cols[:5], []string{c.Text("report.item", "Item", nil), c.Text("report.qty", "Qty", nil),
+		d.row(cols, []string{c.Text("report.item", "Item", nil), c.Text("report.qty", "Qty", nil),
 			c.Text("report.price", "Price", nil), c.Text("report.you_pay", "You pay", nil), ""}, true)
 		names := map[app.PartNumber]string{}
 		for _, p := range r.Parts {
@@ -259,7 +260,8 @@ func photos(ctx context.Context, d *doc, c *translations.Catalog, list []app.Rep
 				jpg, err = thumbnail(rc)
 				rc.Close()
 				if err != nil {
-					return fmt.Errorf("report: photo %s: %w", p.SHA256, err)
+					return app.Errorf(app.EINVALID, "report.bad_photo", "A photo of the ticket ({{.Caption}}) cannot be read; take it again or remove it, then make the report again.",
+						"Caption", p.Caption).WithCause(err)
 				}
 			case app.ErrorCode(err) == app.ENOTFOUND:
 			default:
@@ -307,11 +309,22 @@ func signature(d *doc, c *translations.Catalog, s Signature, when func(time.Time
 	case len(s.PNG) > MaxSignatureBytes:
 		return app.Errorf(app.EINVALID, "report.signature_too_big", "The signature picture is over {{.Limit}} KB; ask the customer to sign again.", "Limit", MaxSignatureBytes>>10)
 	}
+	notPNG := app.Errorf(app.EINVALID, "report.signature_not_png", "The signature is not a PNG picture; ask the customer to sign again.")
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(s.PNG))
 	if err != nil || format != "png" {
-		return app.Errorf(app.EINVALID, "report.signature_not_png", "The signature is not a PNG picture; ask the customer to sign again.")
+		return notPNG
 	}
 	if err := app.CheckPhotoPixels(cfg.Width, cfg.Height); err != nil {
+		return err
+	}
+	// Encoded again, since fpdf cannot read interlaced PNG and a signature
+	// pad may write one.
+	img, err := png.Decode(bytes.NewReader(s.PNG))
+	if err != nil {
+		return notPNG.WithCause(err)
+	}
+	var clean bytes.Buffer
+	if err := png.Encode(&clean, img); err != nil {
 		return err
 	}
 	h := 25.0
@@ -320,7 +333,7 @@ func signature(d *doc, c *translations.Catalog, s Signature, when func(time.Time
 		w, h = 90, 90*float64(cfg.Height)/float64(cfg.Width)
 	}
 	d.need(h + 10)
-	d.image("signature", "PNG", s.PNG, margin, d.y+1, w, h)
+	d.image("signature", "PNG", clean.Bytes(), margin, d.y+1, w, h)
 	d.y += h + 2
 	d.pdf.SetDrawColor(120, 120, 120)
 	d.pdf.Line(margin, d.y, margin+90, d.y)
