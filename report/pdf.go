@@ -168,15 +168,14 @@ func (d *doc) row(widths []float64, cells []string, bold bool) {
 	d.y += float64(n)*lh + 0.8
 }
 
-// fields writes label: value pairs, the labels in a column of their own.
+// fields writes label: value pairs, the labels in a column of their own;
+// a pair without a value is left out.
 func (d *doc) fields(pairs [][2]string) {
 	for _, p := range pairs {
 		if strings.TrimSpace(p[1]) == "" {
 			continue
 		}
-		d.pdf.SetTextColor(90, 90, 90)
 		labels := d.lines(p[0], 46)
-		d.pdf.SetTextColor(0, 0, 0)
 		values := d.lines(p[1], contentW-48)
 		n := max(len(labels), len(values))
 		lh := d.lineH()
