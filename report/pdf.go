@@ -19,6 +19,8 @@ const (
 	contentW     = pageW - 2*margin
 	footerH      = 10.0
 	lineGap      = 1.4 // leading added to a line's font size
+	// defaultLineWidth is fpdf's line width (0.567 pt), for rules.
+	defaultLineWidth = 0.2
 )
 
 // The fonts' family names in fpdf. fpdf names an embedded font "utf8" and
@@ -109,11 +111,22 @@ func (d *doc) width(s string) float64 {
 	return w
 }
 
-// textAt writes one line with its baseline at y, run by run.
+// textAt writes one line with its baseline at y, run by run. Droid Sans
+// Fallback has no bold face: bold Chinese is filled and stroked.
 func (d *doc) textAt(x, y float64, s string) {
 	for _, r := range splitRuns(s) {
 		d.setFont(r.face)
+		fakeBold := d.bold && r.face == fonts.FaceCJK
+		if fakeBold {
+			d.pdf.SetTextRenderingMode(2)
+			d.pdf.SetLineWidth(d.size * 0.008)
+			d.pdf.SetDrawColor(0, 0, 0)
+		}
 		d.pdf.Text(x, y, r.text)
+		if fakeBold {
+			d.pdf.SetTextRenderingMode(0)
+			d.pdf.SetLineWidth(defaultLineWidth)
+		}
 		x += d.pdf.GetStringWidth(r.text)
 	}
 }
