@@ -139,8 +139,10 @@ func (s *signOff) record() {
 		return
 	}
 	tk := s.detail.Ticket
+	// The time of signing is the device's: the server applies the
+	// mutation later, maybe days later for a device offline.
 	sig := app.Signature{ID: app.NewID(), Ticket: tk.ID, Signer: strings.TrimSpace(s.name.Text), Role: signerRoles[max(s.role.SelectedIndex(), 0)],
-		Digest: s.report.Digest, Strokes: strokes, Photo: app.NewID()}
+		At: s.t.deps.Now().UTC(), Digest: s.report.Digest, Strokes: strokes, Photo: app.NewID()}
 	if err := sig.Validate(); err != nil {
 		s.t.showError(err) // before the picture is stored: nothing changes
 		return
@@ -181,7 +183,7 @@ func (s *signOff) askRefusal() {
 		widget.NewFormItem(lang.X("action.reason", "Reason"), reason.withProblem()),
 	}, func() error {
 		sig := app.Signature{ID: app.NewID(), Ticket: s.detail.Ticket.ID, Signer: strings.TrimSpace(s.name.Text), Role: signerRoles[max(s.role.SelectedIndex(), 0)],
-			Digest: s.report.Digest, Refused: true, ReasonKind: app.NoSignRefused, Reason: strings.TrimSpace(reason.Text)}
+			At: s.t.deps.Now().UTC(), Digest: s.report.Digest, Refused: true, ReasonKind: app.NoSignRefused, Reason: strings.TrimSpace(reason.Text)}
 		if kind.SelectedIndex() == 1 {
 			sig.ReasonKind = app.NoSignAbsent
 		}
