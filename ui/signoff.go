@@ -139,10 +139,11 @@ func (s *signOff) record() {
 		return
 	}
 	tk := s.detail.Ticket
-	// The time of signing is the device's: the server applies the
-	// mutation later, maybe days later for a device offline.
+	// The time of signing and the technician are the device's: the
+	// server applies the mutation later (days later, for a device
+	// offline), as the device's account.
 	sig := app.Signature{ID: app.NewID(), Ticket: tk.ID, Signer: strings.TrimSpace(s.name.Text), Role: signerRoles[max(s.role.SelectedIndex(), 0)],
-		At: s.t.deps.Now().UTC(), Digest: s.report.Digest, Strokes: strokes, Photo: app.NewID()}
+		At: s.t.deps.Now().UTC(), By: s.t.deps.Actor.Name, Digest: s.report.Digest, Strokes: strokes, Photo: app.NewID()}
 	if err := sig.Validate(); err != nil {
 		s.t.showError(err) // before the picture is stored: nothing changes
 		return
@@ -183,7 +184,7 @@ func (s *signOff) askRefusal() {
 		widget.NewFormItem(lang.X("action.reason", "Reason"), reason.withProblem()),
 	}, func() error {
 		sig := app.Signature{ID: app.NewID(), Ticket: s.detail.Ticket.ID, Signer: strings.TrimSpace(s.name.Text), Role: signerRoles[max(s.role.SelectedIndex(), 0)],
-			At: s.t.deps.Now().UTC(), Digest: s.report.Digest, Refused: true, ReasonKind: app.NoSignRefused, Reason: strings.TrimSpace(reason.Text)}
+			At: s.t.deps.Now().UTC(), By: s.t.deps.Actor.Name, Digest: s.report.Digest, Refused: true, ReasonKind: app.NoSignRefused, Reason: strings.TrimSpace(reason.Text)}
 		if kind.SelectedIndex() == 1 {
 			sig.ReasonKind = app.NoSignAbsent
 		}

@@ -134,7 +134,7 @@ func TestSignOffRecordsSignatureAndPicture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sig.Digest != reportDigest || sig.Signer != "Chen Jing" || sig.Role != app.SignerRepresentative || sig.Refused ||
+	if sig.Digest != reportDigest || sig.Signer != "Chen Jing" || sig.Role != app.SignerRepresentative || sig.Refused || sig.By != deps.Actor.Name ||
 		!slices.EqualFunc(got, strokes, func(a, b app.Stroke) bool { return slices.Equal(a, b) }) || !app.FreshID(sig.ID) {
 		t.Errorf("recorded %+v, want the pad's strokes signed by Chen Jing as representative over the report's digest", sig)
 	}
