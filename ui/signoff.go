@@ -116,7 +116,8 @@ func (s *signOff) content() fyne.CanvasObject {
 		widget.NewFormItem(lang.X("sign.role", "As"), s.role),
 	)
 	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), func() { s.dialog.Hide() })
-	buttons := container.NewGridWrap(fyne.NewSize(190, 48), s.sign, s.clear, s.refuse, cancel)
+	// The refusal's text is long in every language: a row of its own.
+	buttons := container.NewVBox(container.NewGridWithColumns(3, s.sign, s.clear, cancel), s.refuse)
 	return container.NewBorder(container.NewVBox(what, form), buttons, nil, nil, s.pad)
 }
 

@@ -169,8 +169,6 @@ func (p *signPad) MinSize() fyne.Size {
 func (p *signPad) CreateRenderer() fyne.WidgetRenderer {
 	p.ExtendBaseWidget(p)
 	r := &signPadRenderer{pad: p, bg: canvas.NewRectangle(color.White)}
-	r.bg.StrokeColor = theme.Color(theme.ColorNameInputBorder)
-	r.bg.StrokeWidth = 1
 	r.ink = canvas.NewRaster(func(w, h int) image.Image {
 		img, err := signimg.Render(p.strokes, w, h)
 		if err != nil {
@@ -214,7 +212,6 @@ func (r *signPadRenderer) MinSize() fyne.Size { return r.pad.MinSize() }
 
 func (r *signPadRenderer) Refresh() {
 	r.hint.Hidden = !r.pad.Empty()
-	r.bg.StrokeColor = theme.Color(theme.ColorNameInputBorder)
 	r.Layout(r.pad.Size())
 	canvas.Refresh(r.ink)
 	canvas.Refresh(r.hint)
