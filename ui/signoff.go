@@ -154,15 +154,17 @@ func (s *signOff) record() {
 		s.t.showError(err)
 		return
 	}
-	s.dialog.Hide()
 	t := s.t
 	t.deps.Run(func() {
+		// Stored as made (PutPhoto, not ImportPhoto): the picture is
+		// drawn here, small and without metadata, and must stay a PNG.
 		sha, size, err := t.deps.Photos.PutPhoto(t.ctx, bytes.NewReader(pic))
 		fyne.Do(func() {
 			if err != nil {
-				t.showError(err)
+				t.showError(err) // the sign-off stays open, its strokes kept
 				return
 			}
+			s.dialog.Hide()
 			photo := app.Photo{ID: sig.Photo, Ticket: tk.ID, SHA256: sha, Size: size, Mime: "image/png", Kind: "signature",
 				Caption: lang.X("sign.caption", "Signature of {{.Name}}", map[string]any{"Name": sig.Signer})}
 			t.commit(&app.AttachPhoto{Photo: photo}, func() {
