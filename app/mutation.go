@@ -85,10 +85,12 @@ type MutationTx interface {
 	AddPartUsed(ctx context.Context, p PartUsed) error
 	AddPhoto(ctx context.Context, p Photo) error
 	AddNote(ctx context.Context, n Note) error
+	AddSignature(ctx context.Context, s Signature) error
 }
 
 // FactWithoutID is the error of a MutationTx asked to record a fact
-// (kind: "movement", "repair", "part_used", "photo", "note") that has no ID.
+// (kind: "movement", "repair", "part_used", "photo", "note",
+// "signature") that has no ID.
 func FactWithoutID(kind string) *Error {
 	return Errorf(EINVALID, "fact.without_id", "The {{.Kind}} has no ID; update the app, and report it to support if it happens again.", "Kind", kind)
 }

@@ -82,4 +82,6 @@ type TicketDetail struct {
 	Parts   []PartUsed    `json:"parts"`
 	Photos  []Photo       `json:"photos"`
 	Notes   []Note        `json:"notes"`
+	// Signatures are the customer's sign-offs and refusals, oldest first.
+	Signatures []Signature `json:"signatures,omitempty"`
 }

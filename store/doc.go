@@ -41,8 +41,8 @@
 // applied again on top, in seq order, as whoever committed them and at the
 // time they were committed, each in a savepoint: one the new state refuses
 // stays queued for the server to decide, and the view shows the server's
-// state. Facts (repairs, parts used, photos, notes, movements) are never
-// deleted by a pull, so a replay skips the ones it finds. A ticket with
+// state. Facts (repairs, parts used, photos, notes, signatures, movements)
+// are never deleted by a pull, so a replay skips the ones it finds. A ticket with
 // unsent work (a pending mutation or a photo not yet verified) is never
 // dropped, by a reset or by leaving the scope; it is marked left_scope and
 // dropped once the work is confirmed. PhotosToUpload and SetPhotoState are

@@ -233,6 +233,14 @@ func (l *loader) load(ds app.Dataset) error {
 			return err
 		}
 	}
+	for _, sg := range ds.Signatures {
+		if err := l.next(); err != nil {
+			return err
+		}
+		if err := l.signature(sg); err != nil {
+			return err
+		}
+	}
 	for _, c := range ds.Conflicts {
 		if err := l.next(); err != nil {
 			return err
@@ -352,6 +360,12 @@ func (l *loader) ticket(d app.TicketDetail) (ticketIndex, error) {
 			return ti, err
 		}
 	}
+	for _, sg := range d.Signatures {
+		sg.Ticket = t.ID
+		if err := l.signature(sg); err != nil {
+			return ti, err
+		}
+	}
 	return ti, nil
 }
 
@@ -410,6 +424,20 @@ func (l *loader) note(n app.Note) error {
 	}
 	if _, err := l.exec(noteLoad, noteArgs(n)...); err != nil {
 		return fmt.Errorf("load note %s: %w", n.ID, err)
+	}
+	return nil
+}
+
+func (l *loader) signature(s app.Signature) error {
+	if s.ID == "" {
+		return missing("signature")
+	}
+	args, err := signatureArgs(s)
+	if err != nil {
+		return err
+	}
+	if _, err := l.exec(signatureLoad, args...); err != nil {
+		return fmt.Errorf("load signature %s: %w", s.ID, err)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -104,6 +105,14 @@ func (m *mutationTx) AddNote(ctx context.Context, n app.Note) error {
 	return m.addFact(ctx, "note", n.ID, n.Ticket, noteInsert, append(noteArgs(n), m.seqArg())...)
 }
 
+func (m *mutationTx) AddSignature(ctx context.Context, s app.Signature) error {
+	args, err := signatureArgs(s)
+	if err != nil {
+		return err
+	}
+	return m.addFact(ctx, "signature", s.ID, s.Ticket, signatureInsert, append(args, m.seqArg())...)
+}
+
 // addFact inserts an append-only fact of a kind ("movement", "repair",
 // ...); an ID seen before is ECONFLICT, except in a replay. A fact on a
 // ticket (ticket not "") that is not here is ENOTFOUND, as tx.Ticket says.
@@ -166,6 +175,10 @@ const (
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
 	noteLoad = `INSERT INTO notes (id, ticket_id, text, at, by, pulled)
 		VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET pulled = 1`
+	signatureInsert = `INSERT INTO signatures (id, ticket_id, at, data, outbox_seq)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
+	signatureLoad = `INSERT INTO signatures (id, ticket_id, at, data, pulled)
+		VALUES (?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET pulled = 1`
 )
 
 // seqArg is the outbox seq of the mutation being applied, for the
@@ -215,4 +228,12 @@ func photoArgs(p app.Photo) []any {
 
 func noteArgs(n app.Note) []any {
 	return []any{n.ID, string(n.Ticket), n.Text, nsec(n.At), n.By}
+}
+
+func signatureArgs(s app.Signature) ([]any, error) {
+	data, err := json.Marshal(s)
+	if err != nil {
+		return nil, fmt.Errorf("encode signature %s: %w", s.ID, err)
+	}
+	return []any{s.ID, string(s.Ticket), nsec(s.At), string(data)}, nil
 }

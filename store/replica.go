@@ -30,7 +30,8 @@ const unsentWork = `(tickets.id IN (SELECT ticket_id FROM outbox
 
 // deleteTickets deletes the tickets matching where, with their search
 // entries (the index is contentless, so nothing deletes them for us) and,
-// through the foreign keys, their repairs, parts used, photos and notes.
+// through the foreign keys, their repairs, parts used, photos, notes and
+// signatures.
 // Photo files stay: they are content-addressed and may serve another row.
 func deleteTickets(ctx context.Context, q execer, where string, args ...any) error {
 	if _, err := q.ExecContext(ctx, `DELETE FROM tickets_fts WHERE rowid IN (SELECT rid FROM tickets WHERE `+where+`)`, args...); err != nil {
@@ -185,12 +186,14 @@ func resetServerRows(ctx context.Context, tx *sql.Tx) error {
 		`DELETE FROM repairs WHERE outbox_seq IS NULL`,
 		`DELETE FROM parts_used WHERE outbox_seq IS NULL`,
 		`DELETE FROM notes WHERE outbox_seq IS NULL`,
+		`DELETE FROM signatures WHERE outbox_seq IS NULL`,
 		`DELETE FROM photos WHERE outbox_seq IS NULL AND state NOT IN (` + photoUnsent + `)`,
 		// The new epoch has to send the kept facts again to confirm them.
 		`UPDATE repairs SET pulled = 0`,
 		`UPDATE parts_used SET pulled = 0`,
 		`UPDATE photos SET pulled = 0`,
 		`UPDATE notes SET pulled = 0`,
+		`UPDATE signatures SET pulled = 0`,
 		`UPDATE movements SET pulled = 0`,
 		`DELETE FROM conflicts`,
 		// Movements made here and still pending stay: they count in the
@@ -217,7 +220,7 @@ func resetServerRows(ctx context.Context, tx *sql.Tx) error {
 // conflict holds it whole. Photo files are never deleted.
 func (db *DB) dropRefused(ctx context.Context, tx *sql.Tx) error {
 	const acked = `(SELECT acked_seq FROM device WHERE id = 1)`
-	for _, table := range []string{"repairs", "parts_used", "photos", "notes", "movements"} {
+	for _, table := range []string{"repairs", "parts_used", "photos", "notes", "signatures", "movements"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE outbox_seq <= `+acked+` AND pulled = 0
 			AND EXISTS (SELECT 1 FROM outbox o JOIN conflicts c ON c.id = 'cf-' || o.id WHERE o.seq = `+table+`.outbox_seq)`); err != nil {
 			return db.sqlError(fmt.Errorf("drop refused %s: %w", table, err))
@@ -381,7 +384,7 @@ func (db *DB) Wipe(ctx context.Context) error {
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
 		for _, q := range []string{
 			`DELETE FROM conflicts`,
-			`DELETE FROM tickets`, // repairs, parts used, photos and notes cascade
+			`DELETE FROM tickets`, // repairs, parts used, photos, notes and signatures cascade
 			`INSERT INTO tickets_fts (tickets_fts) VALUES ('delete-all')`,
 			`DELETE FROM movements`,
 			`DELETE FROM parts`, // part_models cascade

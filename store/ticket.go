@@ -247,8 +247,8 @@ func onlyDigits(s string) string {
 	}, s)
 }
 
-// TicketDetail returns a ticket with its repairs, parts, photos and notes in
-// time order; ENOTFOUND when there is no such ticket, ELEASE
+// TicketDetail returns a ticket with its repairs, parts, photos, notes and
+// signatures in time order; ENOTFOUND when there is no such ticket, ELEASE
 // ("lease.locked") on a device past its lease.
 func (s *TicketService) TicketDetail(ctx context.Context, id app.TicketID) (app.TicketDetail, error) {
 	if err := s.db.checkLease(ctx); err != nil {
@@ -270,7 +270,10 @@ func (s *TicketService) TicketDetail(ctx context.Context, id app.TicketID) (app.
 		if d.Photos, err = ticketPhotos(ctx, tx, id); err != nil {
 			return err
 		}
-		d.Notes, err = ticketNotes(ctx, tx, id)
+		if d.Notes, err = ticketNotes(ctx, tx, id); err != nil {
+			return err
+		}
+		d.Signatures, err = ticketSignatures(ctx, tx, id)
 		return err
 	})
 	if err != nil {
@@ -478,6 +481,27 @@ func ticketNotes(ctx context.Context, q rowQueryer, id app.TicketID) ([]app.Note
 		}
 		n.At = fromNsec(at)
 		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+func ticketSignatures(ctx context.Context, q rowQueryer, id app.TicketID) ([]app.Signature, error) {
+	rows, err := q.QueryContext(ctx, `SELECT data FROM signatures WHERE ticket_id = ? ORDER BY at, id`, string(id))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []app.Signature
+	for rows.Next() {
+		var data []byte
+		if err := rows.Scan(&data); err != nil {
+			return nil, err
+		}
+		var s app.Signature
+		if err := json.Unmarshal(data, &s); err != nil {
+			return nil, app.Errorf(app.ECORRUPT, "store.corrupt_signature", "A signature on this device is unreadable. Sync, then tell support if the ticket still shows this.").WithCause(err)
+		}
+		out = append(out, s)
 	}
 	return out, rows.Err()
 }

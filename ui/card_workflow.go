@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -25,6 +26,8 @@ type workflowCard struct {
 	// typedDiagnosis is the diagnosis as typed in its card, saved or not:
 	// completing takes it.
 	typedDiagnosis func() string
+	// signOff opens the customer's sign-off (signoff.go); nil hides it.
+	signOff func()
 }
 
 // primaryOrder is the next step of each state, in preference order: the
@@ -59,6 +62,9 @@ func later(a, step app.Action) bool {
 // and the card with the others. A read-only terminal shows neither.
 func (w *workflowCard) actions(editable bool) (primary *widget.Button, rest fyne.CanvasObject) {
 	box := container.NewVBox()
+	if line := signatureLine(w.detail); line != "" {
+		box.Add(lowLabel(line))
+	}
 	if !editable {
 		return nil, box
 	}
@@ -118,6 +124,9 @@ func (w *workflowCard) actions(editable bool) (primary *widget.Button, rest fyne
 	}
 	for _, text := range why {
 		box.Add(lowLabel(text))
+	}
+	if w.signOff != nil {
+		box.Add(container.NewHBox(widget.NewButtonWithIcon(lang.X("sign.open", "Customer sign-off"), theme.DocumentCreateIcon(), w.signOff)))
 	}
 	return primary, box
 }

@@ -419,6 +419,8 @@ func mutationText(full string) string {
 		return lang.X("photos.add", "Add photo")
 	case "note.add":
 		return lang.X("change.note", "Note")
+	case "signature.record":
+		return lang.X("change.signature", "Customer sign-off")
 	}
 	return name
 }

@@ -67,6 +67,10 @@ type detailHost interface {
 	printLabels(tv ticketView)
 	// detailChanged is told when the pane was rebuilt: memory to trim.
 	detailChanged()
+	// signOffPossible says whether openSignOff can take the customer's
+	// sign-off of the ticket's report.
+	signOffPossible(d app.TicketDetail) bool
+	openSignOff(d app.TicketDetail)
 }
 
 // TicketDetailView shows one ticket and its warranty decision, the state's
@@ -293,6 +297,9 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	}
 	v.diagnosis = diagnosis
 	flow := &workflowCard{save: v.host, ask: v.host, keys: v.keys, actor: v.deps.Actor, detail: tv.detail, typedDiagnosis: diagnosis.typed}
+	if t.Status == app.StatusCompleted && v.host.signOffPossible(tv.detail) {
+		flow.signOff = func() { v.host.openSignOff(tv.detail) }
+	}
 	primary, rest := flow.actions(v.deps.Commit != nil)
 	sections = append(sections, rest)
 	sections = append(sections, widget.NewCard("", "", container.NewVBox(info, contact)))

@@ -38,6 +38,9 @@ type Deps struct {
 	Store app.StoreID
 	// Photos keeps photo files; nil hides adding photos.
 	Photos app.PhotoLibrary
+	// ReportToSign builds a ticket's service report as the customer signs
+	// it (its digest and total); nil hides the customer's sign-off.
+	ReportToSign func(ctx context.Context, id app.TicketID) (ReportToSign, error)
 	// Sync is the sync status and conflict inbox; nil when the device is
 	// not paired with a server.
 	Sync app.SyncService
@@ -90,6 +93,9 @@ type Terminal struct {
 	detail *TicketDetailView
 	split  *container.Split
 	root   fyne.CanvasObject
+
+	// signing is the sign-off on screen, the last shown.
+	signing *signOff
 
 	tabs        *container.AppTabs
 	ticketsPage *fyne.Container // the split, or in compact mode the list or the ticket

@@ -260,6 +260,9 @@ var facts = []fact{
 	{"note", func(ctx context.Context, tx app.MutationTx, id string, tk app.TicketID) error {
 		return tx.AddNote(ctx, app.Note{ID: id, Ticket: tk, Text: "customer called", At: Now})
 	}},
+	{"signature", func(ctx context.Context, tx app.MutationTx, id string, tk app.TicketID) error {
+		return tx.AddSignature(ctx, signature(id, tk))
+	}},
 	{"movement", func(ctx context.Context, tx app.MutationTx, id string, tk app.TicketID) error {
 		return tx.AddMovement(ctx, app.StockMovement{ID: id, Kind: app.MoveConsume, Part: Battery, From: Van, Qty: 1, Ticket: tk, At: Now})
 	}},
@@ -469,6 +472,20 @@ var mutationCases = map[string]mutationCase{
 	"note.add.v1": {actor: TechActor, ticket: TAssigned, cmd: func(id app.TicketID) app.Command {
 		return &app.AddNote{Note: app.Note{ID: "n-1", Ticket: id, Text: "customer called"}}
 	}, check: recorded("note", "n-1")},
+	"signature.record.v1": {actor: TechActor, ticket: TAssigned, cmd: func(id app.TicketID) app.Command {
+		return &app.RecordSignature{Signature: signature("sig-1", id)}
+	}, check: recorded("signature", "sig-1")},
+}
+
+// signature is a valid signed sign-off: a short stroke, its picture
+// named, a digest of the report.
+func signature(id string, tk app.TicketID) app.Signature {
+	strokes, err := app.EncodeStrokes([]app.Stroke{{{X: 10, Y: 20}, {X: 30, Y: 25}, {X: 50, Y: 22}}})
+	if err != nil {
+		panic(err)
+	}
+	return app.Signature{ID: id, Ticket: tk, Signer: "Mei Wang", Role: app.SignerCustomer, At: Now,
+		Digest: strings.Repeat("5e", 32), Strokes: strokes, Photo: "ph-" + id}
 }
 
 // testMutations applies every registered mutation on the world and checks

@@ -105,6 +105,11 @@ func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) er
 					return err
 				}
 			}
+			for _, sg := range d.Signatures {
+				if err := st.AddSignature(ctx, sg); err != nil && app.ErrorCode(err) != app.ECONFLICT {
+					return err
+				}
+			}
 		}
 		return nil
 	})
@@ -210,7 +215,7 @@ func (db *DB) TicketDetail(ctx context.Context, tenant string, id app.TicketID) 
 	if err := db.readEntity(ctx, tenant, kindTicket, string(id), &d.Ticket); err != nil {
 		return d, err
 	}
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT kind, data FROM entities WHERE tenant = ? AND ticket_id = ? AND kind IN ('repair', 'part_used', 'photo', 'note')`), tenant, string(id))
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT kind, data FROM entities WHERE tenant = ? AND ticket_id = ? AND kind IN ('repair', 'part_used', 'photo', 'note', 'signature')`), tenant, string(id))
 	if err != nil {
 		return d, transient(err)
 	}
@@ -230,6 +235,8 @@ func (db *DB) TicketDetail(ctx context.Context, tenant string, id app.TicketID) 
 			derr = appendJSON(data, &d.Photos, nil, nil)
 		case kindNote:
 			derr = appendJSON(data, &d.Notes, nil, nil)
+		case kindSignature:
+			derr = appendJSON(data, &d.Signatures, nil, nil)
 		}
 		if derr != nil {
 			return d, derr
@@ -239,6 +246,7 @@ func (db *DB) TicketDetail(ctx context.Context, tenant string, id app.TicketID) 
 	slices.SortFunc(d.Parts, func(a, b app.PartUsed) int { return a.At.Compare(b.At) })
 	slices.SortFunc(d.Photos, func(a, b app.Photo) int { return a.At.Compare(b.At) })
 	slices.SortFunc(d.Notes, func(a, b app.Note) int { return a.At.Compare(b.At) })
+	slices.SortFunc(d.Signatures, func(a, b app.Signature) int { return a.At.Compare(b.At) })
 	return d, transient(rows.Err())
 }
 

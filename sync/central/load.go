@@ -196,6 +196,9 @@ func detailFacts(d app.TicketDetail) []fact {
 	for _, n := range d.Notes {
 		fs = append(fs, fact{kindNote, n.ID, n.Ticket, n, ""})
 	}
+	for _, sg := range d.Signatures {
+		fs = append(fs, fact{kindSignature, sg.ID, sg.Ticket, sg, ""})
+	}
 	return fs
 }
 

@@ -18,6 +18,7 @@ const (
 	kindPartUsed   = "part_used"
 	kindPhoto      = "photo"
 	kindNote       = "note"
+	kindSignature  = "signature"
 	kindPart       = "part"
 	kindLocation   = "location"
 	kindMovement   = "movement"
@@ -357,6 +358,13 @@ func (s *serverTx) AddPhoto(ctx context.Context, p app.Photo) error {
 
 func (s *serverTx) AddNote(ctx context.Context, n app.Note) error {
 	return s.addTicketFact(ctx, kindNote, n.ID, n.Ticket, n)
+}
+
+// AddSignature stores a signature with the digest as the device signed
+// it: the server does not build the report, so it cannot check the digest
+// yet (see docs/PROTOCOL.md, "Signatures").
+func (s *serverTx) AddSignature(ctx context.Context, sg app.Signature) error {
+	return s.addTicketFact(ctx, kindSignature, sg.ID, sg.Ticket, sg)
 }
 
 // balance sums a part's ledger at a location.

@@ -1,0 +1,221 @@
+package ui
+
+import (
+	"bytes"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/internal/signimg"
+)
+
+// ReportToSign is what the customer signs: the service report's digest
+// (64 lower-case hex digits, computed from the report's data as the
+// central service computes it) and its total as the report prints it.
+type ReportToSign struct {
+	Digest string
+	Total  string
+}
+
+// signOffPossible reports whether the terminal can take a sign-off of
+// ticket d: it knows how to build the report, keeps photos, may record
+// work, and the ticket is not closed.
+func (t *Terminal) signOffPossible(d app.TicketDetail) bool {
+	return t.deps.ReportToSign != nil && t.deps.Photos != nil && t.deps.Commit != nil && d.Ticket.Status != app.StatusClosed
+}
+
+// openSignOff builds the ticket's report off the UI goroutine, then shows
+// the sign-off for it.
+func (t *Terminal) openSignOff(d app.TicketDetail) {
+	if !t.signOffPossible(d) || t.win == nil {
+		return
+	}
+	t.deps.Run(func() {
+		r, err := t.deps.ReportToSign(t.ctx, d.Ticket.ID)
+		if err == nil && !app.ValidDigest(r.Digest) {
+			err = app.Errorf(app.EINTERNAL, "sign.bad_digest", "The service report could not be prepared for signing. Sync, then try again; tell support if it keeps happening.")
+		}
+		fyne.Do(func() {
+			if err != nil {
+				t.showError(err)
+				return
+			}
+			t.showSignOff(newSignOff(t, d, r))
+		})
+	})
+}
+
+// signOff is the sign-off page: what is signed, who signs, the pad, and
+// the buttons to sign, to record a refusal or absence, or to start over.
+type signOff struct {
+	t      *Terminal
+	detail app.TicketDetail
+	report ReportToSign
+	name   *scanEntry
+	role   *scanSelect
+	pad    *signPad
+	sign   *widget.Button
+	refuse *widget.Button
+	clear  *widget.Button
+	dialog dialog.Dialog
+}
+
+var signerRoles = []app.SignerRole{app.SignerCustomer, app.SignerRepresentative}
+
+func signerRoleText(r app.SignerRole) string {
+	if r == app.SignerRepresentative {
+		return lang.X("sign.role.representative", "Their representative")
+	}
+	return lang.X("sign.role.customer", "Customer")
+}
+
+func newSignOff(t *Terminal, d app.TicketDetail, r ReportToSign) *signOff {
+	s := &signOff{t: t, detail: d, report: r}
+	s.name = newScanEntry(t.keys)
+	s.name.SetText(d.Ticket.Customer.Name)
+	s.name.SetPlaceHolder(lang.X("sign.name_hint", "Name of the person signing"))
+	s.name.OnChanged = func(string) { s.update() }
+	names := make([]string, len(signerRoles))
+	for i, r := range signerRoles {
+		names[i] = signerRoleText(r)
+	}
+	s.role = newScanSelect(t.keys, names, nil)
+	s.role.SetSelectedIndex(0)
+	s.pad = newSignPad(s.update)
+	s.sign = widget.NewButtonWithIcon(lang.X("sign.sign", "Sign"), theme.ConfirmIcon(), s.record)
+	s.sign.Importance = widget.HighImportance
+	s.clear = widget.NewButtonWithIcon(lang.X("sign.clear", "Clear"), theme.ContentClearIcon(), s.pad.Clear)
+	s.refuse = widget.NewButton(lang.X("sign.refuse", "Customer refuses or is absent"), s.askRefusal)
+	s.update()
+	return s
+}
+
+// update enables Sign once there is a signature and a name.
+func (s *signOff) update() {
+	if s.pad.Empty() || strings.TrimSpace(s.name.Text) == "" {
+		s.sign.Disable()
+	} else {
+		s.sign.Enable()
+	}
+}
+
+func (s *signOff) content() fyne.CanvasObject {
+	tk := s.detail.Ticket
+	short := s.report.Digest[:12]
+	what := widget.NewLabel(lang.X("sign.what", "Service report of ticket {{.Number}}, total {{.Total}}. Report code {{.Digest}}.",
+		map[string]any{"Number": tk.Number, "Total": s.report.Total, "Digest": short}))
+	what.Wrapping = fyne.TextWrapWord
+	form := widget.NewForm(
+		widget.NewFormItem(lang.X("sign.name", "Signed by"), s.name),
+		widget.NewFormItem(lang.X("sign.role", "As"), s.role),
+	)
+	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), func() { s.dialog.Hide() })
+	// The refusal's text is long in every language: a row of its own.
+	buttons := container.NewVBox(container.NewGridWithColumns(3, s.sign, s.clear, cancel), s.refuse)
+	return container.NewBorder(container.NewVBox(what, form), buttons, nil, nil, s.pad)
+}
+
+func (t *Terminal) showSignOff(s *signOff) {
+	d := dialog.NewCustomWithoutButtons(lang.X("sign.title", "Customer sign-off"), s.content(), t.win)
+	s.dialog = d
+	size := dialogSize(t.win)
+	d.Resize(fyne.NewSize(size.Width, max(size.Height, 520)))
+	t.signing = s
+	t.present(d, nil)
+}
+
+// record stores the signature's picture, then records it as a photo of
+// kind "signature" and the signature that names it, in that order: the
+// signature is never sent before its picture's record.
+func (s *signOff) record() {
+	strokes, err := app.EncodeStrokes(s.pad.Strokes())
+	if err != nil {
+		s.t.showError(err)
+		return
+	}
+	tk := s.detail.Ticket
+	// The time of signing and the technician are the device's: the
+	// server applies the mutation later (days later, for a device
+	// offline), as the device's account.
+	sig := app.Signature{ID: app.NewID(), Ticket: tk.ID, Signer: strings.TrimSpace(s.name.Text), Role: signerRoles[max(s.role.SelectedIndex(), 0)],
+		At: s.t.deps.Now().UTC(), By: s.t.deps.Actor.Name, Digest: s.report.Digest, Strokes: strokes, Photo: app.NewID()}
+	if err := sig.Validate(); err != nil {
+		s.t.showError(err) // before the picture is stored: nothing changes
+		return
+	}
+	pic, err := signimg.PNG(s.pad.Strokes())
+	if err != nil {
+		s.t.showError(err)
+		return
+	}
+	t := s.t
+	t.deps.Run(func() {
+		// Stored as made (PutPhoto, not ImportPhoto): the picture is
+		// drawn here, small and without metadata, and must stay a PNG.
+		sha, size, err := t.deps.Photos.PutPhoto(t.ctx, bytes.NewReader(pic))
+		fyne.Do(func() {
+			if err != nil {
+				t.showError(err) // the sign-off stays open, its strokes kept
+				return
+			}
+			s.dialog.Hide()
+			photo := app.Photo{ID: sig.Photo, Ticket: tk.ID, SHA256: sha, Size: size, Mime: "image/png", Kind: "signature",
+				Caption: lang.X("sign.caption", "Signature of {{.Name}}", map[string]any{"Name": sig.Signer})}
+			t.commit(&app.AttachPhoto{Photo: photo}, func() {
+				t.commit(&app.RecordSignature{Signature: sig}, nil)
+			})
+		})
+	})
+}
+
+// askRefusal asks whether the customer refused or was absent, and why,
+// then, confirmed, records it: the report stays unsigned.
+func (s *signOff) askRefusal() {
+	kinds := []string{lang.X("sign.kind.refused", "Refused to sign"), lang.X("sign.kind.absent", "Nobody there to sign")}
+	kind := newScanSelect(s.t.keys, kinds, nil)
+	kind.SetSelectedIndex(0)
+	reason := newScanEntry(s.t.keys)
+	reason.SetPlaceHolder(lang.X("sign.reason_hint", "What happened: dispatch and the customer read this"))
+	s.t.askWith(lang.X("sign.refuse", "Customer refuses or is absent"), lang.X("sign.record_refusal", "Record"), lang.X("dialog.cancel", "Cancel"), []*widget.FormItem{
+		widget.NewFormItem(lang.X("sign.kind", "What happened"), kind),
+		widget.NewFormItem(lang.X("action.reason", "Reason"), reason.withProblem()),
+	}, func() error {
+		sig := app.Signature{ID: app.NewID(), Ticket: s.detail.Ticket.ID, Signer: strings.TrimSpace(s.name.Text), Role: signerRoles[max(s.role.SelectedIndex(), 0)],
+			At: s.t.deps.Now().UTC(), By: s.t.deps.Actor.Name, Digest: s.report.Digest, Refused: true, ReasonKind: app.NoSignRefused, Reason: strings.TrimSpace(reason.Text)}
+		if kind.SelectedIndex() == 1 {
+			sig.ReasonKind = app.NoSignAbsent
+		}
+		if err := sig.Validate(); err != nil {
+			return &fieldError{reason, err}
+		}
+		s.t.confirm(lang.X("sign.refuse_title", "Record the report as not signed?"),
+			lang.X("sign.refuse_confirm", "The report of ticket {{.Number}} stays unsigned, with your reason. A signature can still be taken later.", map[string]any{"Number": s.detail.Ticket.Number}),
+			lang.X("sign.record_refusal", "Record"), lang.X("sign.keep_signing", "Back to signing"), false, func() {
+				s.dialog.Hide()
+				s.t.commit(&app.RecordSignature{Signature: sig}, nil)
+			})
+		return nil
+	})
+}
+
+// signatureLine says how the ticket's report was last signed off: by
+// whom and when, or why it was not; "" before any sign-off.
+func signatureLine(d app.TicketDetail) string {
+	if len(d.Signatures) == 0 {
+		return ""
+	}
+	s := d.Signatures[len(d.Signatures)-1]
+	if !s.Refused {
+		return lang.X("sign.signed_by", "Signed by {{.Name}} ({{.Role}}) on {{.Time}}", map[string]any{"Name": s.Signer, "Role": signerRoleText(s.Role), "Time": timeText(s.At)})
+	}
+	if s.ReasonKind == app.NoSignAbsent {
+		return lang.X("sign.absent_line", "Not signed, nobody there ({{.Time}}): {{.Reason}}", map[string]any{"Time": timeText(s.At), "Reason": s.Reason})
+	}
+	return lang.X("sign.refused_line", "Not signed, the customer refused ({{.Time}}): {{.Reason}}", map[string]any{"Time": timeText(s.At), "Reason": s.Reason})
+}
