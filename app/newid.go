@@ -14,6 +14,7 @@ type NewRecord struct {
 
 // RecordCreator is a command that creates records of its own kinds
 // (payments, signatures...): it names them, each under a kind of its own.
+// Sent by a device, each needs a FreshID, as every kind does.
 type RecordCreator interface {
 	NewRecords() []NewRecord
 }
