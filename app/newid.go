@@ -14,6 +14,7 @@ type NewRecord struct {
 
 // RecordCreator is a command that creates records of its own kinds
 // (payments, signatures...): it names them, each under a kind of its own.
+// Sent by a device, each needs a FreshID, as every kind does.
 type RecordCreator interface {
 	NewRecords() []NewRecord
 }
@@ -46,7 +47,11 @@ func NewRecords(cmd Command) []NewRecord {
 
 // FreshID reports whether id has the form NewID mints: a UUID in its
 // lower-case 36-character text form, which cannot be found by guessing.
-// The central service takes a device's new ticket only with such an ID.
+// The central service takes a device's new records (tickets and facts)
+// only with such IDs; dispatch and imports may keep their own (an order
+// number). The device's store does not check it: the app mints NewID for
+// every record, and the check guards what a guess could learn from the
+// server, which the server alone can answer.
 func FreshID(id string) bool {
 	if len(id) != 36 || strings.ToLower(id) != id {
 		return false
@@ -57,7 +62,7 @@ func FreshID(id string) bool {
 
 // IDUnusable is the central service's one answer to a device's new record
 // whose ID is taken already, by anything, in the device's scopes or outside
-// them, and to a new ticket whose ID is not a FreshID: it names only what
+// them, and to a new record whose ID is not a FreshID: it names only what
 // the device sent, and never says whose the ID is, or where.
 func IDUnusable(kind, id string) *Error {
 	return Errorf(ECONFLICT, "mutation.id_unusable", "The {{.Kind}} ID {{.ID}} cannot be used for a new record; the app gives every record a fresh ID: update it, and tell dispatch if this happens again.", "Kind", kind, "ID", id)

@@ -5,6 +5,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	gosync "sync"
 	"testing"
@@ -118,7 +119,8 @@ func TestLockedScreen(t *testing.T) {
 
 	// Offline, a note is saved; then 29 days pass, then 31.
 	link.set(true)
-	if _, err := deps.Commit.Commit(ctx, deps.Actor, &app.AddNote{Note: app.Note{ID: "n-lost", Ticket: list[0].ID, Text: "customer away until Monday"}}); err != nil {
+	lost := app.NewID()
+	if _, err := deps.Commit.Commit(ctx, deps.Actor, &app.AddNote{Note: app.Note{ID: lost, Ticket: list[0].ID, Text: "customer away until Monday"}}); err != nil {
 		t.Fatal(err)
 	}
 	// A dialog open when the lock comes (here the check-in form) closes.
@@ -209,7 +211,7 @@ func TestLockedScreen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(d.Notes) == 0 || d.Notes[len(d.Notes)-1].ID != "n-lost" {
+	if !slices.ContainsFunc(d.Notes, func(n app.Note) bool { return n.ID == lost }) {
 		t.Errorf("the server lacks the note saved while offline: %+v", d.Notes)
 	}
 }

@@ -229,8 +229,8 @@ func TestServeRefusesOverflowingQuantities(t *testing.T) {
 	}
 	// A device's overflowing movement is rejected into a conflict, and
 	// the batch goes on.
-	big := httpMutationFor(t, 1, "stock.receive", app.MoveStock{Movement: app.StockMovement{ID: "rcv-big", Part: killPart, To: killVan, Qty: math.MaxInt}})
-	note := httpMutationFor(t, 2, "note.add", app.AddNote{Note: app.Note{ID: "nt-after", Ticket: killTicket, Text: "after"}})
+	big := httpMutationFor(t, 1, "stock.receive", app.MoveStock{Movement: app.StockMovement{ID: app.NewID(), Part: killPart, To: killVan, Qty: math.MaxInt}})
+	note := httpMutationFor(t, 2, "note.add", app.AddNote{Note: app.Note{ID: app.NewID(), Ticket: killTicket, Text: "after"}})
 	resp, err := clients[0].Sync(ctx, &fbsync.Request{Protocol: fbsync.ProtocolVersion, Push: []app.Mutation{big, note}})
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 	"github.com/fieldbench/fieldbench/app"
 	fbsync "github.com/fieldbench/fieldbench/sync"
 	"github.com/fieldbench/fieldbench/sync/central"
+	"github.com/google/uuid"
 )
 
 // The crash test runs the real binary: it is killed with SIGKILL while
@@ -207,14 +208,15 @@ func killSeed(t *testing.T, p *killProc, dir string, n int) []*fbsync.Client {
 
 // killOutbox is one device's outbox: mutations with consecutive seqs from
 // 1, cycling through repair.log, note.add and stock.consume on the ticket,
-// whose records have IDs that name the device and the seq. facts maps each
-// mutation ID to its record's ID.
+// whose records have fresh IDs that the device and the seq determine (a
+// device's new records need lower-case UUIDs). facts maps each mutation ID
+// to its record's ID.
 func killOutbox(t *testing.T, dev string, n int, facts map[string]string) []app.Mutation {
 	t.Helper()
 	out := make([]app.Mutation, n)
 	for i := range out {
 		seq := int64(i + 1)
-		id := fmt.Sprintf("%s-%05d", dev, seq)
+		id := uuid.NewSHA1(uuid.NameSpaceURL, fmt.Appendf(nil, "%s-%05d", dev, seq)).String()
 		var cmd app.Command
 		switch i % 3 {
 		case 0:

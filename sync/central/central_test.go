@@ -12,6 +12,7 @@ import (
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/sync/central/pgtest"
+	"github.com/google/uuid"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -138,6 +139,12 @@ func start(id app.TicketID, epoch int) app.Command {
 	return &app.TransitionTicket{Action: app.ActionStart, Ticket: id, Epoch: epoch}
 }
 
+// fid is the fresh ID (app.FreshID) a test names label by: a device's
+// new records must have one, and the same label gives the same ID.
+func fid(label string) string {
+	return uuid.NewSHA1(uuid.NameSpaceURL, []byte(label)).String()
+}
+
 func repair(id string, ticket app.TicketID, minutes int) app.Command {
 	return &app.LogRepair{Entry: app.RepairEntry{ID: id, Ticket: ticket, Action: "replaced battery", Minutes: minutes}}
 }
@@ -191,7 +198,7 @@ func ticketIDs(ds app.Dataset) []app.TicketID {
 func TestPushExactlyOnce(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, db *DB) {
 		w := newWorld(t, db)
-		batch := []app.Mutation{mut(t, 1, start(w.ticketA.ID, 1)), mut(t, 2, repair("r1", w.ticketA.ID, 30))}
+		batch := []app.Mutation{mut(t, 1, start(w.ticketA.ID, 1)), mut(t, 2, repair(fid("r1"), w.ticketA.ID, 30))}
 		for range 3 { // the device retries after lost answers
 			if res := push(t, db, w.a, batch...); res.Acked != 2 || len(res.Rejected) != 0 {
 				t.Fatalf("push = %+v, want acked 2 without rejections", res)
@@ -229,15 +236,15 @@ func TestPushByDeviceRevokedMeanwhile(t *testing.T) {
 func TestPushGapAsksToResend(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, db *DB) {
 		w := newWorld(t, db)
-		push(t, db, w.a, mut(t, 1, note("n1", w.ticketA.ID)))
-		res := push(t, db, w.a, mut(t, 3, note("n3", w.ticketA.ID)))
+		push(t, db, w.a, mut(t, 1, note(fid("n1"), w.ticketA.ID)))
+		res := push(t, db, w.a, mut(t, 3, note(fid("n3"), w.ticketA.ID)))
 		if res.Acked != 1 || res.ResendFrom != 2 {
 			t.Fatalf("push after a gap = %+v, want acked 1, resend from 2", res)
 		}
 		if n := len(detail(t, db, w.ticketA.ID).Notes); n != 1 {
 			t.Fatalf("%d notes; the mutation after the gap must not apply", n)
 		}
-		if _, err := db.Push(context.Background(), w.a, []app.Mutation{mut(t, 2, note("n2", w.ticketA.ID)), mut(t, 4, note("n4", w.ticketA.ID))}); app.ErrorCode(err) != app.EINVALID {
+		if _, err := db.Push(context.Background(), w.a, []app.Mutation{mut(t, 2, note(fid("n2"), w.ticketA.ID)), mut(t, 4, note(fid("n4"), w.ticketA.ID))}); app.ErrorCode(err) != app.EINVALID {
 			t.Fatalf("non-contiguous batch: err %v, want invalid", err)
 		}
 	})
@@ -248,7 +255,7 @@ func TestRejectionBecomesConflictAndQueueGoesOn(t *testing.T) {
 		w := newWorld(t, db)
 		// Completing an assigned ticket skips the state machine's steps.
 		complete := &app.TransitionTicket{Action: app.ActionComplete, Ticket: w.ticketA.ID, Epoch: 1, Resolution: app.ResolutionRepaired}
-		res := push(t, db, w.a, mut(t, 1, complete), mut(t, 2, note("n1", w.ticketA.ID)))
+		res := push(t, db, w.a, mut(t, 1, complete), mut(t, 2, note(fid("n1"), w.ticketA.ID)))
 		if res.Acked != 2 || len(res.Rejected) != 1 || res.Rejected[0].Seq != 1 || res.Rejected[0].Conflict == "" {
 			t.Fatalf("push = %+v, want seq 1 rejected with a conflict and acked 2", res)
 		}
@@ -277,7 +284,7 @@ func TestWorkAfterCancelRaisesStaleEpoch(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, db *DB) {
 		w := newWorld(t, db)
 		ctx := context.Background()
-		push(t, db, w.a, mut(t, 1, start(w.ticketA.ID, 1)), mut(t, 2, repair("r1", w.ticketA.ID, 20)))
+		push(t, db, w.a, mut(t, 1, start(w.ticketA.ID, 1)), mut(t, 2, repair(fid("r1"), w.ticketA.ID, 20)))
 		cancel := mut(t, 0, &app.TransitionTicket{Action: app.ActionCancel, Ticket: w.ticketA.ID, Epoch: 1, Reason: "customer cancelled"})
 		if err := db.ApplyAdmin(ctx, w.dispatch, cancel); err != nil {
 			t.Fatal(err)
@@ -302,7 +309,7 @@ func TestConsumptionBelowZeroIsAcceptedWithConflict(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, db *DB) {
 		w := newWorld(t, db)
 		ctx := context.Background()
-		used := &app.ConsumePart{Used: app.PartUsed{ID: "u1", Ticket: w.ticketA.ID, Part: "BAT-1", Qty: 7, From: "van-a"}}
+		used := &app.ConsumePart{Used: app.PartUsed{ID: fid("u1"), Ticket: w.ticketA.ID, Part: "BAT-1", Qty: 7, From: "van-a"}}
 		res := push(t, db, w.a, mut(t, 1, used))
 		if len(res.Rejected) != 0 || res.Acked != 1 {
 			t.Fatalf("push = %+v; consumption is a fact and must be accepted", res)
@@ -366,9 +373,9 @@ func TestPullSeesOnlyOwnScopes(t *testing.T) {
 			t.Fatalf("A pulled %d parts, %d locations; want the catalog (2, 3)", len(ds.Parts), len(ds.Locations))
 		}
 		_, cur, _ := pullAll(t, db, w.a, "", DefaultPageBytes)
-		push(t, db, w.a, mut(t, 1, &app.ConsumePart{Used: app.PartUsed{ID: "u-1", Ticket: w.ticketA.ID, Part: "BAT-1", Qty: 2, From: "van-a"}}))
+		push(t, db, w.a, mut(t, 1, &app.ConsumePart{Used: app.PartUsed{ID: fid("u-1"), Ticket: w.ticketA.ID, Part: "BAT-1", Qty: 2, From: "van-a"}}))
 		next, _, _ := pullAll(t, db, w.a, cur, DefaultPageBytes)
-		if m := next.Movements; len(m) != 1 || m[0].ID != "u-1" {
+		if m := next.Movements; len(m) != 1 || m[0].ID != fid("u-1") {
 			t.Fatalf("A's next pull brought movements %+v, want the consumption u-1", m)
 		}
 	})
@@ -378,7 +385,7 @@ func TestReassignMovesTicketWithItsFacts(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, db *DB) {
 		w := newWorld(t, db)
 		ctx := context.Background()
-		push(t, db, w.a, mut(t, 1, start(w.ticketA.ID, 1)), mut(t, 2, repair("r1", w.ticketA.ID, 10)))
+		push(t, db, w.a, mut(t, 1, start(w.ticketA.ID, 1)), mut(t, 2, repair(fid("r1"), w.ticketA.ID, 10)))
 		_, curA, _ := pullAll(t, db, w.a, "", DefaultPageBytes)
 		_, curB, _ := pullAll(t, db, w.b, "", DefaultPageBytes)
 		if err := db.ApplyAdmin(ctx, w.dispatch, mut(t, 0, &app.AssignTicket{Ticket: w.ticketA.ID, Technician: "tech-b"})); err != nil {
@@ -411,7 +418,7 @@ func TestPullPagesAreBoundedAndComplete(t *testing.T) {
 		}
 		var notes []app.Mutation
 		for i := range 50 {
-			notes = append(notes, mut(t, int64(i+1), note(fmt.Sprintf("n%02d", i), w.ticketA.ID)))
+			notes = append(notes, mut(t, int64(i+1), note(fid(fmt.Sprintf("n%02d", i)), w.ticketA.ID)))
 		}
 		push(t, db, w.a, notes...)
 		// The ticket changes after its notes: its own row comes after them
@@ -495,7 +502,7 @@ func TestDispatchAcceptsWorkOnReassignedTicket(t *testing.T) {
 		if err := db.ApplyAdmin(ctx, w.dispatch, mut(t, 0, &app.AssignTicket{Ticket: w.ticketA.ID, Technician: "tech-b"})); err != nil {
 			t.Fatal(err)
 		}
-		res := push(t, db, w.a, mut(t, 1, note("late", w.ticketA.ID)))
+		res := push(t, db, w.a, mut(t, 1, note(fid("late"), w.ticketA.ID)))
 		if len(res.Rejected) != 1 {
 			t.Fatalf("push = %+v, want the note on a reassigned ticket held as a conflict", res)
 		}
@@ -526,7 +533,7 @@ func TestConcurrentPushesApplyOnce(t *testing.T) {
 		w := newWorld(t, db)
 		var batch []app.Mutation
 		for i := range 20 {
-			batch = append(batch, mut(t, int64(i+1), repair(fmt.Sprintf("r%02d", i), w.ticketA.ID, 1)))
+			batch = append(batch, mut(t, int64(i+1), repair(fid(fmt.Sprintf("r%02d", i)), w.ticketA.ID, 1)))
 		}
 		var wg gosync.WaitGroup
 		errs := make(chan error, 4)
@@ -560,11 +567,11 @@ func TestStockOutsideOwnLocationsIsRefused(t *testing.T) {
 			cmd    app.Command
 			refuse bool
 		}{
-			{"consume from a colleague's van", &app.ConsumePart{Used: app.PartUsed{ID: "u-b", Ticket: w.ticketA.ID, Part: "BAT-1", Qty: 1, From: "van-b"}}, true},
-			{"take a colleague's stock", &app.MoveStock{Kind: app.MoveTransfer, Movement: app.StockMovement{ID: "tr-b", Part: "BAT-1", From: "van-b", To: "van-a", Qty: 1}}, true},
-			{"adjust a colleague's van", &app.MoveStock{Kind: app.MoveAdjust, Movement: app.StockMovement{ID: "adj-b", Part: "BAT-1", To: "van-b", Qty: -5}}, true},
-			{"consume from the own van", &app.ConsumePart{Used: app.PartUsed{ID: "u-a", Ticket: w.ticketA.ID, Part: "BAT-1", Qty: 1, From: "van-a"}}, false},
-			{"send stock back to the warehouse", &app.MoveStock{Kind: app.MoveTransfer, Movement: app.StockMovement{ID: "tr-wh", Part: "BAT-1", From: "van-a", To: "wh", Qty: 1}}, false},
+			{"consume from a colleague's van", &app.ConsumePart{Used: app.PartUsed{ID: fid("u-b"), Ticket: w.ticketA.ID, Part: "BAT-1", Qty: 1, From: "van-b"}}, true},
+			{"take a colleague's stock", &app.MoveStock{Kind: app.MoveTransfer, Movement: app.StockMovement{ID: fid("tr-b"), Part: "BAT-1", From: "van-b", To: "van-a", Qty: 1}}, true},
+			{"adjust a colleague's van", &app.MoveStock{Kind: app.MoveAdjust, Movement: app.StockMovement{ID: fid("adj-b"), Part: "BAT-1", To: "van-b", Qty: -5}}, true},
+			{"consume from the own van", &app.ConsumePart{Used: app.PartUsed{ID: fid("u-a"), Ticket: w.ticketA.ID, Part: "BAT-1", Qty: 1, From: "van-a"}}, false},
+			{"send stock back to the warehouse", &app.MoveStock{Kind: app.MoveTransfer, Movement: app.StockMovement{ID: fid("tr-wh"), Part: "BAT-1", From: "van-a", To: "wh", Qty: 1}}, false},
 		} {
 			before, _ := db.Balances(ctx, tenant, "")
 			res := push(t, db, w.a, mut(t, res0(t, db, w.a)+1, tc.cmd))
@@ -603,7 +610,7 @@ func TestUnassignedTicketIsNotEveryonesTicket(t *testing.T) {
 		if err := db.LoadDataset(ctx, tenant, app.Dataset{Tickets: []app.TicketDetail{{Ticket: counter}}}); err != nil {
 			t.Fatal(err)
 		}
-		res := push(t, db, w.a, mut(t, 1, note("n-store", counter.ID)), mut(t, 2, &app.TransitionTicket{Action: app.ActionCancel, Ticket: counter.ID, Epoch: 1, Reason: "x"}))
+		res := push(t, db, w.a, mut(t, 1, note(fid("n-store"), counter.ID)), mut(t, 2, &app.TransitionTicket{Action: app.ActionCancel, Ticket: counter.ID, Epoch: 1, Reason: "x"}))
 		if len(res.Rejected) != 2 {
 			t.Fatalf("push on another store's ticket = %+v, want both refused", res)
 		}

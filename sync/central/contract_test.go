@@ -54,10 +54,10 @@ func TestPartFittedOnCancelledTicketLeavesTheVan(t *testing.T) {
 		}
 		// Offline, the technician started, repaired, fitted a part and
 		// completed on epoch 1.
-		used := &app.ConsumePart{Used: app.PartUsed{ID: "u1", Ticket: w.ticketA.ID, Part: "BAT-1", Qty: 1, From: "van-a"}}
+		used := &app.ConsumePart{Used: app.PartUsed{ID: fid("u1"), Ticket: w.ticketA.ID, Part: "BAT-1", Qty: 1, From: "van-a"}}
 		complete := &app.TransitionTicket{Action: app.ActionComplete, Ticket: w.ticketA.ID, Epoch: 1, Resolution: app.ResolutionRepaired}
-		res := push(t, db, w.a, mut(t, 1, start(w.ticketA.ID, 1)), mut(t, 2, repair("r1", w.ticketA.ID, 20)), mut(t, 3, used),
-			mut(t, 4, note("n1", w.ticketA.ID)), mut(t, 5, complete))
+		res := push(t, db, w.a, mut(t, 1, start(w.ticketA.ID, 1)), mut(t, 2, repair(fid("r1"), w.ticketA.ID, 20)), mut(t, 3, used),
+			mut(t, 4, note(fid("n1"), w.ticketA.ID)), mut(t, 5, complete))
 		var refused []int64
 		for _, r := range res.Rejected {
 			refused = append(refused, r.Seq)
@@ -80,7 +80,7 @@ func TestPartFittedOnCancelledTicketLeavesTheVan(t *testing.T) {
 		if err := db.LoadDataset(ctx, tenant, app.Dataset{Tickets: []app.TicketDetail{{Ticket: closed}}}); err != nil {
 			t.Fatal(err)
 		}
-		res = push(t, db, w.a, mut(t, 6, &app.ConsumePart{Used: app.PartUsed{ID: "u2", Ticket: closed.ID, Part: "BAT-1", Qty: 1, From: "van-a"}}))
+		res = push(t, db, w.a, mut(t, 6, &app.ConsumePart{Used: app.PartUsed{ID: fid("u2"), Ticket: closed.ID, Part: "BAT-1", Qty: 1, From: "van-a"}}))
 		if len(res.Rejected) != 1 || res.Rejected[0].Key != "stock.consume_closed" {
 			t.Fatalf("push on a closed ticket = %+v, want stock.consume_closed", res)
 		}
@@ -229,9 +229,9 @@ func TestDeviceCannotCreateStock(t *testing.T) {
 			key   string // "" when applied
 			after int    // van-a's batteries afterwards
 		}{
-			{"Receive", &app.MoveStock{Kind: app.MoveReceive, Movement: app.StockMovement{ID: "rcv-x", Part: "BAT-1", To: "van-a", Qty: 1500}}, "stock.receive_dispatch_only", 5},
-			{"AdjustUp", &app.MoveStock{Kind: app.MoveAdjust, Movement: app.StockMovement{ID: "adj-up", Part: "BAT-1", To: "van-a", Qty: 1500, Reason: "found"}}, "stock.gain_dispatch_only", 5},
-			{"RecordLoss", &app.MoveStock{Kind: app.MoveAdjust, Movement: app.StockMovement{ID: "adj-down", Part: "BAT-1", To: "van-a", Qty: -1, Reason: "dropped"}}, "", 4},
+			{"Receive", &app.MoveStock{Kind: app.MoveReceive, Movement: app.StockMovement{ID: fid("rcv-x"), Part: "BAT-1", To: "van-a", Qty: 1500}}, "stock.receive_dispatch_only", 5},
+			{"AdjustUp", &app.MoveStock{Kind: app.MoveAdjust, Movement: app.StockMovement{ID: fid("adj-up"), Part: "BAT-1", To: "van-a", Qty: 1500, Reason: "found"}}, "stock.gain_dispatch_only", 5},
+			{"RecordLoss", &app.MoveStock{Kind: app.MoveAdjust, Movement: app.StockMovement{ID: fid("adj-down"), Part: "BAT-1", To: "van-a", Qty: -1, Reason: "dropped"}}, "", 4},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				res := push(t, db, w.a, mut(t, res0(t, db, w.a)+1, tc.cmd))
@@ -282,10 +282,10 @@ func TestRefusalsRevealNothing(t *testing.T) {
 			t.Fatal(err)
 		}
 		res := push(t, db, w.a,
-			mut(t, 1, note("n-missing", "tk-missing")),
-			mut(t, 2, note("n-b", w.ticketB.ID)),
+			mut(t, 1, note(fid("n-missing"), "tk-missing")),
+			mut(t, 2, note(fid("n-b"), w.ticketB.ID)),
 			mut(t, 3, &app.TransitionTicket{Action: app.ActionStart, Ticket: w.ticketB.ID, Epoch: 1}),
-			mut(t, 4, note("n-was-mine", w.ticketA.ID)))
+			mut(t, 4, note(fid("n-was-mine"), w.ticketA.ID)))
 		if len(res.Rejected) != 4 {
 			t.Fatalf("push = %+v, want all four refused", res)
 		}
@@ -321,12 +321,12 @@ func TestMutationIDsArePerDevice(t *testing.T) {
 		ctx := context.Background()
 		// Both devices refused (a note on a ticket that does not exist)
 		// under one mutation ID, then both applied under another.
-		refusedA := mut(t, 1, note("n-a1", "tk-missing"))
+		refusedA := mut(t, 1, note(fid("n-a1"), "tk-missing"))
 		refusedB := refusedA
-		refusedB.Args = mut(t, 1, note("n-b1", "tk-missing-too")).Args
-		okA := mut(t, 2, note("n-a2", w.ticketA.ID))
+		refusedB.Args = mut(t, 1, note(fid("n-b1"), "tk-missing-too")).Args
+		okA := mut(t, 2, note(fid("n-a2"), w.ticketA.ID))
 		okB := okA
-		okB.Args = mut(t, 2, note("n-b2", w.ticketB.ID)).Args
+		okB.Args = mut(t, 2, note(fid("n-b2"), w.ticketB.ID)).Args
 		resA := push(t, db, w.a, refusedA, okA)
 		resB := push(t, db, w.b, refusedB, okB)
 		if len(resA.Rejected) != 1 || len(resB.Rejected) != 1 || resB.Acked != 2 {
@@ -336,7 +336,7 @@ func TestMutationIDsArePerDevice(t *testing.T) {
 			t.Fatalf("both refusals share conflict %s", resA.Rejected[0].Conflict)
 		}
 		ca, cb := conflictByID(t, db, resA.Rejected[0].Conflict), conflictByID(t, db, resB.Rejected[0].Conflict)
-		if ca.Technician != "tech-a" || ca.Device != w.a.Device || !strings.Contains(ca.Ours, "n-a1") || cb.Technician != "tech-b" || !strings.Contains(cb.Ours, "n-b1") {
+		if ca.Technician != "tech-a" || ca.Device != w.a.Device || !strings.Contains(ca.Ours, fid("n-a1")) || cb.Technician != "tech-b" || !strings.Contains(cb.Ours, fid("n-b1")) {
 			t.Fatalf("conflicts %+v / %+v, want each device's own", ca, cb)
 		}
 		if n := len(detail(t, db, w.ticketB.ID).Notes); n != 1 {
@@ -402,9 +402,9 @@ func TestAppliedIsRekeyedPerDevice(t *testing.T) {
 }
 
 // Issue 10.6: a device's new record whose ID is taken gets one answer
-// whoever holds the ID, in its scopes or not; a new ticket whose ID is not
-// fresh gets the same, taken or not, so guessing an order number tells
-// nothing. Nothing is written.
+// whoever holds the ID, in its scopes or not; a new ticket or fact whose ID
+// is not fresh (a lower-case UUID) gets the same, taken or not, so guessing
+// an order number or an imported ID tells nothing. Nothing is written.
 func TestTakenIDsAnswerAlike(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, db *DB) {
 		w := newWorld(t, db)
@@ -416,6 +416,13 @@ func TestTakenIDsAnswerAlike(t *testing.T) {
 		repair := func(id string) *app.LogRepair {
 			return &app.LogRepair{Entry: app.RepairEntry{ID: id, Ticket: w.ticketA.ID, Action: "x", Minutes: 1}}
 		}
+		transfer := func(id string) *app.MoveStock {
+			return &app.MoveStock{Kind: app.MoveTransfer, Movement: app.StockMovement{ID: id, Part: "BAT-1", From: "van-a", To: "wh", Qty: 1}}
+		}
+		consume := func(id string) *app.ConsumePart {
+			return &app.ConsumePart{Used: app.PartUsed{ID: id, Ticket: w.ticketA.ID, Part: "BAT-1", Qty: 1, From: "van-a"}}
+		}
+		upper := strings.ToUpper(app.NewID())
 		bTicket, bRepair, aTicket, aRepair := app.NewID(), app.NewID(), app.NewID(), app.NewID()
 		if res := push(t, db, w.b, mut(t, 1, newTicket(bTicket)), mut(t, 2, &app.LogRepair{Entry: app.RepairEntry{ID: bRepair, Ticket: w.ticketB.ID, Action: "x", Minutes: 1}})); len(res.Rejected) != 0 {
 			t.Fatalf("B's records were refused: %+v", res)
@@ -434,7 +441,13 @@ func TestTakenIDsAnswerAlike(t *testing.T) {
 			{"ticket with a guessable ID that does not", newTicket("tk-zz"), "tk-zz"},
 			{"repair with another technician's repair ID", repair(bRepair), bRepair},
 			{"repair with the device's own repair ID", repair(aRepair), aRepair},
+			{"repair with a guessable ID that does not exist", repair("rp-zz"), "rp-zz"},
+			{"movement with an imported ID that exists", transfer("rcv-b"), "rcv-b"},
+			{"movement with a guessable ID that does not exist", transfer("rcv-zz"), "rcv-zz"},
+			{"part used with an upper-case fresh ID", consume(upper), upper},
+			{"note with an upper-case fresh ID", &app.AddNote{Note: app.Note{ID: upper, Ticket: w.ticketA.ID, Text: "x"}}, upper},
 		}
+		van := balanceOf(t, db, "van-a", "BAT-1")
 		var first string
 		seq := int64(2)
 		for _, tc := range tests {
@@ -458,8 +471,11 @@ func TestTakenIDsAnswerAlike(t *testing.T) {
 		if d := detail(t, db, w.ticketB.ID); len(d.Repairs) != 1 || d.Ticket.Number != w.ticketB.Number {
 			t.Errorf("B's ticket changed: %+v", d)
 		}
-		if d := detail(t, db, w.ticketA.ID); len(d.Repairs) != 1 {
-			t.Errorf("A's ticket has %d repairs, want its one", len(d.Repairs))
+		if got := balanceOf(t, db, "van-a", "BAT-1"); got != van {
+			t.Errorf("A's van holds %d batteries, want %d: a refused movement moved stock", got, van)
+		}
+		if d := detail(t, db, w.ticketA.ID); len(d.Repairs) != 1 || len(d.Parts) != 0 || len(d.Notes) != 0 {
+			t.Errorf("A's ticket has %d repairs, %d parts used, %d notes; want its one repair and nothing else", len(d.Repairs), len(d.Parts), len(d.Notes))
 		}
 		if _, err := db.TicketDetail(context.Background(), tenant, "tk-zz"); app.ErrorCode(err) != app.ENOTFOUND {
 			t.Errorf("the guessable ticket was created: %v", err)

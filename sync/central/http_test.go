@@ -22,6 +22,7 @@ import (
 	"github.com/fieldbench/fieldbench/app"
 	fbsync "github.com/fieldbench/fieldbench/sync"
 	"github.com/fieldbench/fieldbench/sync/central"
+	"github.com/google/uuid"
 )
 
 // The HTTP tests run the real handler behind a real HTTP server on a
@@ -79,6 +80,12 @@ func (d *httpDevice) mut(tb testing.TB, name string, args any) app.Mutation {
 	tb.Helper()
 	d.seq++
 	return httpMutation(tb, d.seq, name, args)
+}
+
+// fid is the fresh ID (app.FreshID) a test names label by: a device's
+// new records must have one, and the same label gives the same ID.
+func fid(label string) string {
+	return uuid.NewSHA1(uuid.NameSpaceURL, []byte(label)).String()
 }
 
 func httpMutation(tb testing.TB, seq int64, name string, args any) app.Mutation {
@@ -651,9 +658,9 @@ func TestHTTPPullHoldsOnlyOwnScopes(t *testing.T) {
 	// B works on its ticket and van first: a leaking scope would show it
 	// to A or C.
 	r := f.push(t, f.b,
-		f.b.mut(t, "repair.log", app.LogRepair{Entry: app.RepairEntry{ID: "rp-b2", Ticket: httpTicketB1, Action: "replaced the port", Minutes: 20}}),
-		f.b.mut(t, "stock.consume", app.ConsumePart{Used: app.PartUsed{ID: "use-b2", Ticket: httpTicketB1, Part: httpBattery, Qty: 1, From: httpVanB}}),
-		f.b.mut(t, "note.add", app.AddNote{Note: app.Note{ID: "nt-b2", Ticket: httpTicketB1, Text: "called the customer"}}),
+		f.b.mut(t, "repair.log", app.LogRepair{Entry: app.RepairEntry{ID: fid("rp-b2"), Ticket: httpTicketB1, Action: "replaced the port", Minutes: 20}}),
+		f.b.mut(t, "stock.consume", app.ConsumePart{Used: app.PartUsed{ID: fid("use-b2"), Ticket: httpTicketB1, Part: httpBattery, Qty: 1, From: httpVanB}}),
+		f.b.mut(t, "note.add", app.AddNote{Note: app.Note{ID: fid("nt-b2"), Ticket: httpTicketB1, Text: "called the customer"}}),
 	)
 	if r.Acked != 3 || len(r.Rejected) != 0 {
 		t.Fatalf("B's own work: %+v", r)
@@ -673,7 +680,7 @@ func TestHTTPPullHoldsOnlyOwnScopes(t *testing.T) {
 			Tickets:     []string{"tk-b1/T1-B1", "tk-b2/T1-B2", "tk-same/T1-SAME"},
 			Technicians: []string{"tech-b"}, Locations: t1Locations, Parts: t1Parts,
 			Movements: []string{"open:van-b/BAT-1=9", "open:van-b/SCR-1=5"},
-			Repairs:   []string{"rp-b1", "rp-b2"}, PartsUsed: []string{"use-b2"}, Photos: []string{"ph-b1"}, Notes: []string{"nt-b1", "nt-b2"},
+			Repairs:   []string{"rp-b1", fid("rp-b2")}, PartsUsed: []string{fid("use-b2")}, Photos: []string{"ph-b1"}, Notes: []string{"nt-b1", fid("nt-b2")},
 		}},
 		"TechnicianCOfOtherTenant": {f.c, httpPulled{
 			Tickets:     []string{"tk-c1/T2-C1", "tk-same/T2-SAME"},
@@ -695,7 +702,7 @@ func TestHTTPPullHoldsOnlyOwnScopes(t *testing.T) {
 
 	// More work by B, by dispatch on B's ticket and on t2: the incremental
 	// pulls of A and C must stay empty of it.
-	r = f.push(t, f.b, f.b.mut(t, "note.add", app.AddNote{Note: app.Note{ID: "nt-b3", Ticket: httpTicketB1, Text: "parts ordered"}}))
+	r = f.push(t, f.b, f.b.mut(t, "note.add", app.AddNote{Note: app.Note{ID: fid("nt-b3"), Ticket: httpTicketB1, Text: "parts ordered"}}))
 	if r.Acked != 4 || len(r.Rejected) != 0 {
 		t.Fatalf("B's note: %+v", r)
 	}
@@ -729,13 +736,13 @@ func TestHTTPTechnicianCannotTouchOthersTickets(t *testing.T) {
 		"UpdateSharedField": {"ticket.update", app.UpdateTicket{Ticket: httpTicketB1,
 			Set: app.TicketFields{CustomerPhone: httpPtr("000")}, Base: app.TicketFields{CustomerPhone: httpPtr("+86 21 5555 0101")}}},
 		"UpdateTicketWhoseIDExistsInOtherTenant": {"ticket.update", app.UpdateTicket{Ticket: httpTicketSame, Set: app.TicketFields{Diagnosis: httpPtr("x")}}},
-		"LogRepair":                              {"repair.log", app.LogRepair{Entry: app.RepairEntry{ID: "rp-by-a", Ticket: httpTicketB1, Action: "billed B's ticket", Minutes: 600}}},
-		"ConsumeFromOwnVan":                      {"stock.consume", app.ConsumePart{Used: app.PartUsed{ID: "use-by-a-1", Ticket: httpTicketB1, Part: httpBattery, Qty: 1, From: httpVanA}}},
-		"ConsumeFromTheirVan":                    {"stock.consume", app.ConsumePart{Used: app.PartUsed{ID: "use-by-a-2", Ticket: httpTicketB1, Part: httpScreen, Qty: 2, From: httpVanB}}},
-		"AddNote":                                {"note.add", app.AddNote{Note: app.Note{ID: "nt-by-a", Ticket: httpTicketB1, Text: "A was here"}}},
-		"AttachPhoto": {"photo.attach", app.AttachPhoto{Photo: app.Photo{ID: "ph-by-a", Ticket: httpTicketB1,
+		"LogRepair":                              {"repair.log", app.LogRepair{Entry: app.RepairEntry{ID: fid("rp-by-a"), Ticket: httpTicketB1, Action: "billed B's ticket", Minutes: 600}}},
+		"ConsumeFromOwnVan":                      {"stock.consume", app.ConsumePart{Used: app.PartUsed{ID: fid("use-by-a-1"), Ticket: httpTicketB1, Part: httpBattery, Qty: 1, From: httpVanA}}},
+		"ConsumeFromTheirVan":                    {"stock.consume", app.ConsumePart{Used: app.PartUsed{ID: fid("use-by-a-2"), Ticket: httpTicketB1, Part: httpScreen, Qty: 2, From: httpVanB}}},
+		"AddNote":                                {"note.add", app.AddNote{Note: app.Note{ID: fid("nt-by-a"), Ticket: httpTicketB1, Text: "A was here"}}},
+		"AttachPhoto": {"photo.attach", app.AttachPhoto{Photo: app.Photo{ID: fid("ph-by-a"), Ticket: httpTicketB1,
 			SHA256: strings.Repeat("cd", 32), Size: 2048, Mime: "image/jpeg", Kind: "condition"}}},
-		"ReturnDefectiveOnTheirTicket": {"stock.return_defective", app.ReturnDefective{Movement: app.StockMovement{ID: "ret-by-a", Part: httpBattery, To: httpVanADef, Qty: 1, Ticket: httpTicketB1}}},
+		"ReturnDefectiveOnTheirTicket": {"stock.return_defective", app.ReturnDefective{Movement: app.StockMovement{ID: fid("ret-by-a"), Part: httpBattery, To: httpVanADef, Qty: 1, Ticket: httpTicketB1}}},
 		"StartTheirTicket":             {"ticket.start", app.TransitionTicket{Ticket: httpTicketB2, Epoch: 1}},
 		"CancelTheirTicket":            {"ticket.cancel", app.TransitionTicket{Ticket: httpTicketB2, Epoch: 1, Reason: "not mine anyway"}},
 		"FailTheirTicket":              {"ticket.fail", app.TransitionTicket{Ticket: httpTicketB1, Epoch: 1, Reason: "gave up"}},
@@ -866,7 +873,7 @@ func TestHTTPAdminSeesOnlyOwnTenant(t *testing.T) {
 	f := newHTTPFixture(t)
 	// t1 gets a conflict and some pushes, so every t1 list has something
 	// to leak.
-	m := f.a.mut(t, "note.add", app.AddNote{Note: app.Note{ID: "nt-x", Ticket: httpTicketB1, Text: "x"}})
+	m := f.a.mut(t, "note.add", app.AddNote{Note: app.Note{ID: fid("nt-x"), Ticket: httpTicketB1, Text: "x"}})
 	if r := f.push(t, f.a, m); len(r.Rejected) != 1 {
 		t.Fatalf("want a rejection, got %+v", r)
 	}
@@ -941,14 +948,14 @@ func TestHTTPAdminSeesOnlyOwnTenant(t *testing.T) {
 		})
 	}
 	// A was not revoked by t2's administrator.
-	if r := f.push(t, f.a, f.a.mut(t, "note.add", app.AddNote{Note: app.Note{ID: "nt-a", Ticket: httpTicketA1, Text: "still here"}})); r.Acked != f.a.seq || len(r.Rejected) != 0 {
+	if r := f.push(t, f.a, f.a.mut(t, "note.add", app.AddNote{Note: app.Note{ID: fid("nt-a"), Ticket: httpTicketA1, Text: "still here"}})); r.Acked != f.a.seq || len(r.Rejected) != 0 {
 		t.Errorf("A after t2's revoke: %+v", r)
 	}
 }
 
 func TestHTTPResolveConflictNeedsTheRightPerson(t *testing.T) {
 	f := newHTTPFixture(t)
-	m := f.a.mut(t, "note.add", app.AddNote{Note: app.Note{ID: "nt-x", Ticket: httpTicketB1, Text: "x"}})
+	m := f.a.mut(t, "note.add", app.AddNote{Note: app.Note{ID: fid("nt-x"), Ticket: httpTicketB1, Text: "x"}})
 	if r := f.push(t, f.a, m); len(r.Rejected) != 1 {
 		t.Fatalf("want a rejection, got %+v", r)
 	}
@@ -999,7 +1006,7 @@ func TestHTTPResolveConflictNeedsTheRightPerson(t *testing.T) {
 func TestHTTPRevokedDeviceIsRefused(t *testing.T) {
 	f := newHTTPFixture(t)
 	b2 := f.pair(t, httpT1, httpTechB)
-	if r := f.push(t, b2, b2.mut(t, "note.add", app.AddNote{Note: app.Note{ID: "nt-b2-1", Ticket: httpTicketB1, Text: "before"}})); r.Acked != 1 {
+	if r := f.push(t, b2, b2.mut(t, "note.add", app.AddNote{Note: app.Note{ID: fid("nt-b2-1"), Ticket: httpTicketB1, Text: "before"}})); r.Acked != 1 {
 		t.Fatalf("push before revoke: %+v", r)
 	}
 	f.okJSON(t, f.call(t, "POST", "/v1/admin/devices/"+string(b2.ID)+"/revoke", f.admin[httpT1], nil, nil), nil)
@@ -1009,9 +1016,9 @@ func TestHTTPRevokedDeviceIsRefused(t *testing.T) {
 		body         []byte
 	}{
 		"Push": {"POST", "/v1/sync", httpJSON(t, fbsync.Request{Protocol: 1, Push: []app.Mutation{
-			httpMutation(t, 2, "note.add", app.AddNote{Note: app.Note{ID: "nt-b2-2", Ticket: httpTicketB1, Text: "after"}})}})},
+			httpMutation(t, 2, "note.add", app.AddNote{Note: app.Note{ID: fid("nt-b2-2"), Ticket: httpTicketB1, Text: "after"}})}})},
 		"Replay": {"POST", "/v1/sync", httpJSON(t, fbsync.Request{Protocol: 1, Push: []app.Mutation{
-			httpMutation(t, 1, "note.add", app.AddNote{Note: app.Note{ID: "nt-b2-3", Ticket: httpTicketB1, Text: "again"}})}})},
+			httpMutation(t, 1, "note.add", app.AddNote{Note: app.Note{ID: fid("nt-b2-3"), Ticket: httpTicketB1, Text: "again"}})}})},
 		"Pull":    {"POST", "/v1/sync", httpJSON(t, fbsync.Request{Protocol: 1})},
 		"Resolve": {"POST", "/v1/conflicts/cf-x/resolve", httpJSON(t, fbsync.ResolveRequest{Resolution: "dismissed"})},
 	}
@@ -1032,7 +1039,7 @@ func TestHTTPRevokedDeviceIsRefused(t *testing.T) {
 		t.Errorf("B1 has notes %+v, want nt-b1 and nt-b2-1 only", d.Notes)
 	}
 	// B's other device is not affected.
-	if r := f.push(t, f.b, f.b.mut(t, "note.add", app.AddNote{Note: app.Note{ID: "nt-b-ok", Ticket: httpTicketB1, Text: "fine"}})); r.Acked != 1 {
+	if r := f.push(t, f.b, f.b.mut(t, "note.add", app.AddNote{Note: app.Note{ID: fid("nt-b-ok"), Ticket: httpTicketB1, Text: "fine"}})); r.Acked != 1 {
 		t.Errorf("B's other device: %+v", r)
 	}
 }
@@ -1064,7 +1071,7 @@ func TestHTTPForgedTokensAreUnauthorized(t *testing.T) {
 		"VeryLong":          "Bearer " + strings.Repeat("x", 10000),
 	}
 	push := httpJSON(t, fbsync.Request{Protocol: 1, Push: []app.Mutation{
-		httpMutation(t, 1, "note.add", app.AddNote{Note: app.Note{ID: "nt-forged", Ticket: httpTicketA1, Text: "forged"}})}})
+		httpMutation(t, 1, "note.add", app.AddNote{Note: app.Note{ID: fid("nt-forged"), Ticket: httpTicketA1, Text: "forged"}})}})
 	endpoints := map[string]struct {
 		method, path string
 		body         []byte
@@ -1149,7 +1156,7 @@ func TestHTTPBadRequestsWriteNothing(t *testing.T) {
 	f := newHTTPFixture(t)
 	tokA, admin := f.a.Token, f.admin[httpT1]
 	note := func(seq int64) app.Mutation {
-		return httpMutation(t, seq, "note.add", app.AddNote{Note: app.Note{ID: fmt.Sprintf("nt-bad-%d", seq), Ticket: httpTicketA1, Text: "note"}})
+		return httpMutation(t, seq, "note.add", app.AddNote{Note: app.Note{ID: fid(fmt.Sprintf("nt-bad-%d", seq)), Ticket: httpTicketA1, Text: "note"}})
 	}
 	push := func(muts ...app.Mutation) []byte { return httpJSON(t, fbsync.Request{Protocol: 1, Push: muts}) }
 	valid := push(note(1))
@@ -1303,12 +1310,12 @@ func TestHTTPPushIsExactlyOnceAndInOrder(t *testing.T) {
 	f := newHTTPFixture(t)
 	a := f.a
 	note := func(seq int64) app.Mutation {
-		return httpMutation(t, seq, "note.add", app.AddNote{Note: app.Note{ID: fmt.Sprintf("nt-seq-%d", seq), Ticket: httpTicketA2, Text: fmt.Sprintf("note %d", seq)}})
+		return httpMutation(t, seq, "note.add", app.AddNote{Note: app.Note{ID: fid(fmt.Sprintf("nt-seq-%d", seq)), Ticket: httpTicketA2, Text: fmt.Sprintf("note %d", seq)}})
 	}
 	muts := []app.Mutation{
 		httpMutation(t, 1, "ticket.start", app.TransitionTicket{Ticket: httpTicketA1, Epoch: 1}),
-		httpMutation(t, 2, "repair.log", app.LogRepair{Entry: app.RepairEntry{ID: "rp-seq-2", Ticket: httpTicketA1, Action: "cleaned the port", Minutes: 15}}),
-		httpMutation(t, 3, "stock.consume", app.ConsumePart{Used: app.PartUsed{ID: "use-seq-3", Ticket: httpTicketA1, Part: httpBattery, Qty: 2, From: httpVanA}}),
+		httpMutation(t, 2, "repair.log", app.LogRepair{Entry: app.RepairEntry{ID: fid("rp-seq-2"), Ticket: httpTicketA1, Action: "cleaned the port", Minutes: 15}}),
+		httpMutation(t, 3, "stock.consume", app.ConsumePart{Used: app.PartUsed{ID: fid("use-seq-3"), Ticket: httpTicketA1, Part: httpBattery, Qty: 2, From: httpVanA}}),
 	}
 	for seq := int64(4); seq <= 8; seq++ {
 		muts = append(muts, note(seq))
@@ -1353,7 +1360,7 @@ func TestHTTPPushIsExactlyOnceAndInOrder(t *testing.T) {
 		{"AllReplayed", muts, 8, 0, false, nil},
 		{"EmptyPush", nil, 8, 0, false, nil},
 		// A seq at or below last_seq is a replay even under another ID.
-		{"ReplayedSeqWithNewID", []app.Mutation{httpMutation(t, 8, "note.add", app.AddNote{Note: app.Note{ID: "nt-seq-8-again", Ticket: httpTicketA2, Text: "again"}})}, 8, 0, false, nil},
+		{"ReplayedSeqWithNewID", []app.Mutation{httpMutation(t, 8, "note.add", app.AddNote{Note: app.Note{ID: fid("nt-seq-8-again"), Ticket: httpTicketA2, Text: "again"}})}, 8, 0, false, nil},
 		// A re-push after a server restore: a known mutation ID under a new
 		// seq consumes the seq and applies nothing.
 		{"KnownIDUnderNewSeq", []app.Mutation{httpWithSeq(muts[1], 9), httpWithSeq(muts[4], 10)}, 10, 0, false, nil},
@@ -1452,7 +1459,7 @@ func TestHTTPUndecodableMutationsAreRejectedNotBlocking(t *testing.T) {
 		})
 	}
 	// The queue goes on: the next good mutation applies.
-	r := f.push(t, f.a, f.a.mut(t, "note.add", app.AddNote{Note: app.Note{ID: "nt-after", Ticket: httpTicketA1, Text: "after the bad ones"}}))
+	r := f.push(t, f.a, f.a.mut(t, "note.add", app.AddNote{Note: app.Note{ID: fid("nt-after"), Ticket: httpTicketA1, Text: "after the bad ones"}}))
 	if r.Acked != f.a.seq || len(r.Rejected) != 0 {
 		t.Errorf("good mutation after the bad ones: %+v", r)
 	}

@@ -308,16 +308,15 @@ func (st *serverTx) checkTicketScope(ctx context.Context, actor app.Actor, cmd a
 	})
 }
 
-// checkNewIDs refuses a device's new records whose IDs are taken already,
-// with one answer whoever holds the ID, of whatever kind, in the device's
-// scopes or outside them (app.IDUnusable). A new ticket's ID must also be
-// fresh (app.FreshID): ticket IDs from dispatch and imports may be
-// guessable (an order number), and an ID that is not fresh gets the same
-// answer as a taken one, so a guess never tells whether such a ticket
-// exists.
+// checkNewIDs refuses a device's new records whose IDs are not fresh
+// (app.FreshID) or are taken already, with one answer whoever holds
+// the ID, of whatever kind, in the device's scopes or outside them
+// (app.IDUnusable). IDs from dispatch and imports may be guessable (an
+// order number); an ID that is not fresh gets the answer a taken one gets,
+// so a guess never tells whether such a record exists.
 func (st *serverTx) checkNewIDs(ctx context.Context, cmd app.Command) error {
 	for _, r := range app.NewRecords(cmd) {
-		if r.Kind == kindTicket && !app.FreshID(r.ID) {
+		if !app.FreshID(r.ID) {
 			return app.IDUnusable(r.Kind, r.ID)
 		}
 		var n int

@@ -95,13 +95,17 @@ func (w *engineWorld) setDown(down bool) {
 	w.mu.Unlock()
 }
 
-func (w *engineWorld) note(t *testing.T, id string) {
+// note saves a note on the ticket, as the app does (with a fresh ID), and
+// returns its ID.
+func (w *engineWorld) note(t *testing.T) string {
 	t.Helper()
+	id := app.NewID()
 	_, err := store.NewCommitter(w.store).Commit(context.Background(), app.Actor{Role: app.RoleTechnician, Technician: "tech-1", Name: "Wang Lei"},
 		&app.AddNote{Note: app.Note{ID: id, Ticket: w.ticket, Text: "called the customer"}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return id
 }
 
 // TestEngineReportsProgressAndRecovers: offline, the work waits and the
@@ -134,7 +138,7 @@ func TestEngineReportsProgressAndRecovers(t *testing.T) {
 	waitFor("the first sync succeeded", func(s app.SyncStatus) bool { return !s.Running && s.Err == nil && !s.LastSuccess.IsZero() })
 
 	w.setDown(true)
-	w.note(t, "n-offline")
+	w.note(t)
 	e.Trigger()
 	s := waitFor("the failure is reported", func(s app.SyncStatus) bool { return !s.Running && s.Err != nil })
 	if app.ErrorCode(s.Err) != app.EOFFLINE || s.Pending != 1 || s.NextTry.IsZero() {
@@ -167,7 +171,7 @@ func TestRevokedDeviceIsWiped(t *testing.T) {
 	if err := e.SyncOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
-	w.note(t, "n-1")
+	w.note(t)
 	if err := w.db.RevokeDevice(ctx, "t", w.device); err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +208,7 @@ func TestForcedPushWhenPullsFail(t *testing.T) {
 	}
 	e := fbsync.NewEngine(w.store, &pullBreaker{c: w.client})
 	e.ForcePushAfter = 2
-	w.note(t, "n-1")
+	w.note(t)
 	for range 2 {
 		if err := e.SyncOnce(ctx); err == nil {
 			t.Fatal("sync with a broken pull succeeded")
@@ -391,8 +395,9 @@ func (w *restoreWorld) commit(tech app.TechnicianID, cmd app.Command) app.Mutati
 }
 
 // attach stores a photo's bytes on tech's device and attaches it.
-func (w *restoreWorld) attach(tech app.TechnicianID, ticket app.TicketID, id string) app.Photo {
+func (w *restoreWorld) attach(tech app.TechnicianID, ticket app.TicketID) app.Photo {
 	w.t.Helper()
+	id := app.NewID()
 	raw := bytes.Repeat([]byte("jpeg bytes of "+id+" "), 200)
 	sha, size, err := store.NewPhotoStore(w.devs[tech].store).PutPhoto(w.ctx, bytes.NewReader(raw))
 	if err != nil {
@@ -450,10 +455,10 @@ func TestEngineRestoreResendsPhotos(t *testing.T) {
 		// pending (seeds 1580, 1012).
 		"VerifiedBeforeTheRestore": func(w *restoreWorld) app.Photo {
 			w.takeBackup()
-			p := w.attach(techA, ticketA, "p-1")
+			p := w.attach(techA, ticketA)
 			w.sync(techA)
 			w.restore()
-			w.commit(techA, &app.AddNote{Note: app.Note{ID: "n-1", Ticket: ticketA2, Text: "on another ticket"}})
+			w.commit(techA, &app.AddNote{Note: app.Note{ID: app.NewID(), Ticket: ticketA2, Text: "on another ticket"}})
 			w.devs[techA].engine.ForcePushAfter = 0 // push first, as after failed pulls
 			return p
 		},
@@ -464,7 +469,7 @@ func TestEngineRestoreResendsPhotos(t *testing.T) {
 		"RefusedBeforeTheRestore": func(w *restoreWorld) app.Photo {
 			w.takeBackup()
 			w.assign(ticketA, techB)
-			p := w.attach(techA, ticketA, "p-1")
+			p := w.attach(techA, ticketA)
 			w.sync(techA)
 			if d, err := store.NewTicketService(w.devs[techA].store).TicketDetail(w.ctx, ticketA); err == nil && len(d.Photos) != 0 {
 				w.t.Fatalf("the refused photo is still in A's view: %+v", d.Photos)
@@ -477,7 +482,7 @@ func TestEngineRestoreResendsPhotos(t *testing.T) {
 		// photo pending: A must send the bytes anyway (seed 693).
 		"TicketLeavesAfterTheRestore": func(w *restoreWorld) app.Photo {
 			w.takeBackup()
-			p := w.attach(techA, ticketA, "p-1")
+			p := w.attach(techA, ticketA)
 			w.sync(techA)
 			w.restore()
 			// The first request learns the restore, the second re-pushes.
@@ -528,8 +533,8 @@ func TestEngineRestoreDropsRefusedFacts(t *testing.T) {
 	w.takeBackup()
 	w.assign(ticketA, techB)
 	w.sync(techB)
-	repair := w.commit(techB, &app.LogRepair{Entry: app.RepairEntry{ID: "r-b", Ticket: ticketA, Action: "replaced the pump", Minutes: 30}})
-	part := w.commit(techB, &app.ConsumePart{Used: app.PartUsed{ID: "u-b", Ticket: ticketA, Part: "P-1", Qty: 1, From: "van-tech-b"}})
+	repair := w.commit(techB, &app.LogRepair{Entry: app.RepairEntry{ID: app.NewID(), Ticket: ticketA, Action: "replaced the pump", Minutes: 30}})
+	part := w.commit(techB, &app.ConsumePart{Used: app.PartUsed{ID: app.NewID(), Ticket: ticketA, Part: "P-1", Qty: 1, From: "van-tech-b"}})
 	w.sync(techB)
 	w.assign(ticketA, techA)
 	w.sync(techA)
@@ -537,11 +542,12 @@ func TestEngineRestoreDropsRefusedFacts(t *testing.T) {
 		t.Fatalf("A pulled ticket A with repairs %+v and parts %+v (%v); want B's", d.Repairs, d.Parts, err)
 	}
 	var notes []string
-	for i := range 6 {
-		id := fmt.Sprintf("n:n-a%d", i)
-		w.commit(techA, &app.AddNote{Note: app.Note{ID: id[2:], Ticket: ticketA, Text: "customer called"}})
-		notes = append(notes, id)
+	for range 6 {
+		id := app.NewID()
+		w.commit(techA, &app.AddNote{Note: app.Note{ID: id, Ticket: ticketA, Text: "customer called"}})
+		notes = append(notes, "n:"+id)
 	}
+	slices.Sort(notes) // as factIDs lists them
 	w.sync(techA)
 	// The restored server lacks A's notes too: they are pending again and
 	// go one a request, so A keeps the ticket through the reset and still

@@ -112,7 +112,7 @@ func TestTwoInstancesOnPostgres(t *testing.T) {
 				if !tk.Status.Open() {
 					continue
 				}
-				cmd := &app.LogRepair{Entry: app.RepairEntry{ID: fmt.Sprintf("r-%s-%d", tk.ID, round), Ticket: tk.ID, Action: "work", Minutes: 5}}
+				cmd := &app.LogRepair{Entry: app.RepairEntry{ID: app.NewID(), Ticket: tk.ID, Action: "work", Minutes: 5}}
 				if _, err := store.NewCommitter(d.db).Commit(ctx, app.Actor{Role: app.RoleTechnician, Technician: d.tech, Name: string(d.tech)}, cmd); err != nil {
 					t.Fatal(err)
 				}

@@ -58,7 +58,7 @@ func TestLeaseLocksAndUnlocks(t *testing.T) {
 
 	// Offline: work is saved, days pass, the syncs fail.
 	w.setDown(true)
-	w.note(t, "n-offline")
+	offline := w.note(t)
 	advance(6 * 24 * time.Hour)
 	if err := e.SyncOnce(ctx); app.ErrorCode(err) != app.EOFFLINE {
 		t.Fatalf("offline sync = %v", err)
@@ -69,7 +69,7 @@ func TestLeaseLocksAndUnlocks(t *testing.T) {
 		t.Fatalf("offline sync = %v", err)
 	}
 	locked("seven days and an hour offline", true)
-	w.note(t, "n-locked") // saving still works: nothing is lost
+	lockedNote := w.note(t) // saving still works: nothing is lost
 	if st, err := w.store.SyncState(ctx); err != nil || st.Pending != 2 {
 		t.Fatalf("while locked %d changes wait (%v), want 2", st.Pending, err)
 	}
@@ -91,7 +91,7 @@ func TestLeaseLocksAndUnlocks(t *testing.T) {
 	for _, n := range d.Notes {
 		got[n.ID] = true
 	}
-	if !got["n-offline"] || !got["n-locked"] {
+	if !got[offline] || !got[lockedNote] {
 		t.Errorf("the server has notes %v, want both saved while offline", got)
 	}
 }

@@ -196,9 +196,11 @@ func (s *sim) newID(prefix string) string {
 	return fmt.Sprintf("%s-%d-%d", prefix, s.seed, s.ids)
 }
 
-// newTicketID is a fresh ID (app.FreshID, which the central service
-// requires of a device's new ticket) that the seed determines.
-func (s *sim) newTicketID() string {
+// freshID is a fresh ID (app.FreshID, which the central service requires
+// of a device's new tickets and facts) that the seed and the count of IDs
+// so far determine, so a seed replays exactly. newID makes the rest:
+// dispatch's own IDs (order numbers, receipts) and field values.
+func (s *sim) freshID() string {
 	s.ids++
 	return fmt.Sprintf("%08x-0000-4000-8000-%012x", uint32(s.seed), s.ids)
 }
@@ -290,7 +292,7 @@ func (s *sim) newTicket(tech app.TechnicianID) app.Ticket {
 	if s.rng.IntN(2) == 0 {
 		kind = app.KindOnSite
 	}
-	return app.Ticket{ID: app.TicketID(s.newTicketID()), Number: s.newID("FB"), Kind: kind, Country: "CN",
+	return app.Ticket{ID: app.TicketID(s.freshID()), Number: s.newID("FB"), Kind: kind, Country: "CN",
 		Product:  app.Product{Category: app.CategoryAppliance, Brand: "Haier", Model: "W1"},
 		Customer: app.Customer{Name: "Customer", Phone: "100"}, Priority: app.PriorityNormal, Technician: tech}
 }
@@ -535,7 +537,7 @@ func (s *sim) act(d *device) {
 		if err != nil {
 			s.t.Fatal(err)
 		}
-		cmd = &app.AttachPhoto{Photo: app.Photo{ID: s.newID("photo"), Ticket: t.ID, SHA256: sha, Size: size, Mime: "image/jpeg", Kind: "repair"}}
+		cmd = &app.AttachPhoto{Photo: app.Photo{ID: s.freshID(), Ticket: t.ID, SHA256: sha, Size: size, Mime: "image/jpeg", Kind: "repair"}}
 	case 0, 1:
 		var allowed []app.Action
 		for _, c := range app.AvailableActions(t, len(detail.Repairs)) {
@@ -549,12 +551,12 @@ func (s *sim) act(d *device) {
 		a := allowed[s.rng.IntN(len(allowed))]
 		cmd = &app.TransitionTicket{Action: a, Ticket: t.ID, Epoch: t.Epoch, Reason: "simulated", Resolution: app.ResolutionRepaired}
 	case 2:
-		cmd = &app.LogRepair{Entry: app.RepairEntry{ID: s.newID("rep"), Ticket: t.ID, Action: "simulated repair", Minutes: 1 + s.rng.IntN(60)}}
+		cmd = &app.LogRepair{Entry: app.RepairEntry{ID: s.freshID(), Ticket: t.ID, Action: "simulated repair", Minutes: 1 + s.rng.IntN(60)}}
 	case 3:
-		cmd = &app.AddNote{Note: app.Note{ID: s.newID("note"), Ticket: t.ID, Text: "simulated note"}}
+		cmd = &app.AddNote{Note: app.Note{ID: s.freshID(), Ticket: t.ID, Text: "simulated note"}}
 	case 4:
 		part := s.parts[s.rng.IntN(len(s.parts))]
-		cmd = &app.ConsumePart{Used: app.PartUsed{ID: s.newID("use"), Ticket: t.ID, Part: part, Qty: 1 + s.rng.IntN(3), From: d.van}}
+		cmd = &app.ConsumePart{Used: app.PartUsed{ID: s.freshID(), Ticket: t.ID, Part: part, Qty: 1 + s.rng.IntN(3), From: d.van}}
 	case 5:
 		diag := s.newID("diagnosis")
 		u := &app.UpdateTicket{Ticket: t.ID, Set: app.TicketFields{Diagnosis: &diag}}

@@ -1,7 +1,9 @@
 package conformance
 
 import (
+	"encoding/json"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -308,6 +310,106 @@ func TestRefusalsDoNotRevealWhatExists(t *testing.T) {
 		})
 		if d := s.ticket(t, theirs.ID); len(d.Repairs) != 1 || d.Ticket.Technician != owner.id || d.Ticket.Number != theirs.Number {
 			t.Errorf("the guesses changed the owner's ticket: %+v", d)
+		}
+	})
+}
+
+// PROTOCOL.md, Push: every record a device creates needs a fresh ID (a
+// lower-case UUID). A fact with any other ID, taken (dispatch's own
+// receipt number) or free, or an upper-case UUID, gets the one answer a
+// taken UUID gets, body for body, and changes nothing; a fresh UUID is
+// applied.
+func TestDeviceFactIDsMustBeFresh(t *testing.T) {
+	onEachDB(t, func(t *testing.T, s *service) {
+		tc := s.addFieldTech(t, "minter", 10)
+		dev := s.pair(t, tc.id)
+		receipt := name("RCV")
+		s.dispatchOK(t, "stock.receive", map[string]any{"movement": map[string]any{"id": receipt, "kind": "receive", "part": partBelt, "to": tc.van, "qty": 5}})
+		loss := func(id string) mutation {
+			return dev.mut("stock.adjust", map[string]any{"movement": map[string]any{"id": id, "kind": "adjust", "part": partBelt, "to": tc.van, "qty": -1, "reason": "dropped"}})
+		}
+		// rejected pushes m alone and returns its rejection as the wire
+		// carries it, with the ID the device sent replaced by "ID", and
+		// its stored conflict.
+		rejected := func(t *testing.T, what, id string, m mutation) (map[string]any, conflict) {
+			t.Helper()
+			a := dev.sync(t, map[string]any{"v": 1, "p": []mutation{m}, "np": true})
+			if a.status != http.StatusOK {
+				t.Fatalf("%s: HTTP %d %s", what, a.status, a.body)
+			}
+			var out struct {
+				Acked    int64            `json:"a"`
+				Rejected []map[string]any `json:"x"`
+			}
+			if err := json.Unmarshal(a.body, &out); err != nil {
+				t.Fatalf("%s: answer %s: %v", what, a.body, err)
+			}
+			if out.Acked != m.Seq || len(out.Rejected) != 1 {
+				t.Fatalf("%s: answer %s, want seq %d acknowledged and refused", what, a.body, m.Seq)
+			}
+			x := out.Rejected[0]
+			cfID, _ := x["cf"].(string)
+			c, ok := s.conflictByID(t, cfID)
+			if !ok {
+				t.Fatalf("%s: the refusal %s names no stored conflict", what, a.body)
+			}
+			if x["code"] != "conflict" || x["key"] != "mutation.id_unusable" || c.Key != "mutation.id_unusable" || c.Kind != "rejected" {
+				t.Errorf("%s: refused with %v %v (conflict %s %s), want conflict mutation.id_unusable", what, x["code"], x["key"], c.Kind, c.Key)
+			}
+			msg, _ := x["msg"].(string)
+			if !strings.Contains(msg, id) {
+				t.Errorf("%s: the answer %q does not name the ID the device sent", what, msg)
+			}
+			x["msg"] = strings.ReplaceAll(msg, id, "ID")
+			c.Message = strings.ReplaceAll(c.Message, id, "ID")
+			// These differ by nature: the seq, the conflict's own ID.
+			delete(x, "s")
+			delete(x, "cf")
+			return x, c
+		}
+
+		fresh := newID()
+		before := s.balance(t, tc.van, partBelt)
+		if x, ok := dev.pushOne(t, loss(fresh)); ok {
+			t.Fatalf("a loss with a fresh UUID was refused: %+v", x)
+		}
+		if got := s.balance(t, tc.van, partBelt); got != before-1 {
+			t.Fatalf("van balance %d after a loss with a fresh UUID, want %d", got, before-1)
+		}
+		want, wantConflict := rejected(t, "a taken fresh UUID", fresh, loss(fresh))
+		free := receipt + "-9"
+		upper := strings.ToUpper(newID())
+		tests := []struct{ name, id string }{
+			{"dispatch's receipt number, taken", receipt},
+			{"a receipt number that is free", free},
+			{"an upper-case UUID", upper},
+			{"a short name", "m1"},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				was := s.balance(t, tc.van, partBelt)
+				got, gotConflict := rejected(t, tt.name, tt.id, loss(tt.id))
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("answer %v, want the taken UUID's %v", got, want)
+				}
+				if gotConflict.Code != wantConflict.Code || gotConflict.Key != wantConflict.Key || gotConflict.Message != wantConflict.Message || gotConflict.Kind != wantConflict.Kind {
+					t.Errorf("conflict %s %s %s %q, want the taken UUID's %s %s %s %q", gotConflict.Kind, gotConflict.Code, gotConflict.Key, gotConflict.Message,
+						wantConflict.Kind, wantConflict.Code, wantConflict.Key, wantConflict.Message)
+				}
+				if now := s.balance(t, tc.van, partBelt); now != was {
+					t.Errorf("van balance %d after the refused loss, want %d", now, was)
+				}
+			})
+		}
+		// A repair and a note: every kind of fact, not only movements.
+		tk := s.newTicket(t, tc.id, "")
+		for _, m := range []mutation{dev.mut("repair.log", repairArgs("rp-1", tk.ID, 5)), dev.mut("note.add", noteArgs(strings.ToUpper(newID()), tk.ID))} {
+			if x, ok := dev.pushOne(t, m); !ok || x.Key != "mutation.id_unusable" {
+				t.Errorf("%s with an ID that is not fresh: refused %v %+v, want mutation.id_unusable", m.Name, ok, x)
+			}
+		}
+		if d := s.ticket(t, tk.ID); len(d.Repairs) != 0 || len(d.Notes) != 0 {
+			t.Errorf("the refused facts reached the ticket: %d repairs, %d notes", len(d.Repairs), len(d.Notes))
 		}
 	})
 }
