@@ -188,7 +188,9 @@ type claimCSV struct {
 }
 
 func newClaimCSV(w io.Writer, lang string) *claimCSV {
-	return &claimCSV{w: w, cw: csv.NewWriter(w), tr: translations.For(lang)}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true // RFC 4180
+	return &claimCSV{w: w, cw: cw, tr: translations.For(lang)}
 }
 
 func (c *claimCSV) writeHeader() error {

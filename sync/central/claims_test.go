@@ -383,6 +383,9 @@ func TestClaimsExport(t *testing.T) {
 		if res.StatusCode != 200 || !bytes.HasPrefix(body, []byte(utf8BOM)) {
 			t.Fatalf("CSV: %d, starts %q", res.StatusCode, body[:min(20, len(body))])
 		}
+		if !bytes.Contains(body, []byte("\r\n")) {
+			t.Fatal("CSV lines do not end in CRLF (RFC 4180)")
+		}
 		rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(body, []byte(utf8BOM)))).ReadAll()
 		if err != nil {
 			t.Fatal(err)
