@@ -175,7 +175,13 @@ func ShippedReturns(moves []StockMovement, kind func(LocationID) LocationKind) m
 			}
 			return n
 		}
-		var loose []StockMovement // transfers without a serial of a return
+		var loose []StockMovement  // transfers without a serial of a return
+		named := map[string]bool{} // serials some transfer names
+		for _, t := range ts {
+			if t.Serial != "" {
+				named[t.Serial] = true
+			}
+		}
 		for _, t := range ts {
 			i := slices.IndexFunc(rs, func(r StockMovement) bool { return t.Serial != "" && r.Serial == t.Serial })
 			if i < 0 {
@@ -187,23 +193,19 @@ func ShippedReturns(moves []StockMovement, kind func(LocationID) LocationKind) m
 				loose = append(loose, t)
 			}
 		}
+		first := 0 // returns before it are shipped or wait for their serial's transfer
 		for _, t := range loose {
 			n := t.Qty
-			for i := range rs {
-				if n == 0 {
-					break
-				}
-				if rs[i].Serial != "" && t.Serial == "" && serialShippedLater(ts, rs[i].Serial) {
+			for i := first; i < len(rs) && n > 0; i++ {
+				if rs[i].Serial != "" && named[rs[i].Serial] {
 					continue // its own serial's transfer ships it
 				}
 				n -= ship(i, t, n)
 			}
+			for first < len(rs) && (left[first] == 0 || rs[first].Serial != "" && named[rs[first].Serial]) {
+				first++
+			}
 		}
 	}
 	return out
-}
-
-// serialShippedLater reports whether a transfer in ts names serial.
-func serialShippedLater(ts []StockMovement, serial string) bool {
-	return slices.ContainsFunc(ts, func(t StockMovement) bool { return t.Serial == serial })
 }

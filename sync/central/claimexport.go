@@ -49,8 +49,9 @@ func (db *DB) checkExportSize(ctx context.Context, tenant string, f ClaimFilter)
 // eachClaim calls fn for every claim f selects, page by page.
 func (db *DB) eachClaim(ctx context.Context, tenant string, f ClaimFilter, fn func(Claim) error) error {
 	f.After, f.Limit = "", maxClaimPage
+	ev := newEvidenceReader(db, tenant)
 	for {
-		page, err := db.Claims(ctx, tenant, f)
+		page, err := db.claimsPage(ctx, tenant, f, ev)
 		if err != nil {
 			return err
 		}

@@ -271,6 +271,12 @@ func scanClaim(r rowScanner) (Claim, error) {
 // Claims lists one page of a tenant's claims, oldest close first, with
 // their evidence.
 func (db *DB) Claims(ctx context.Context, tenant string, f ClaimFilter) (ClaimPage, error) {
+	return db.claimsPage(ctx, tenant, f, newEvidenceReader(db, tenant))
+}
+
+// claimsPage is Claims with the evidence read by ev, which an export
+// shares between its pages.
+func (db *DB) claimsPage(ctx context.Context, tenant string, f ClaimFilter, ev *evidenceReader) (ClaimPage, error) {
 	if f.After != "" {
 		if _, _, err := parseClaimCursor(f.After); err != nil {
 			return ClaimPage{}, err
@@ -305,7 +311,6 @@ func (db *DB) Claims(ctx context.Context, tenant string, f ClaimFilter) (ClaimPa
 		page.Claims = page.Claims[:limit]
 		page.Next = claimCursor(page.Claims[limit-1])
 	}
-	ev := newEvidenceReader(db, tenant)
 	for i := range page.Claims {
 		if err := ev.fill(ctx, &page.Claims[i]); err != nil {
 			return page, err
@@ -421,10 +426,18 @@ type evidenceReader struct {
 	tenant string
 	kinds  map[app.LocationID]app.LocationKind
 	parts  map[app.PartNumber]app.Part
+	// bins holds what became of each return into a bin, by bin and part:
+	// one read of the bin's ledger serves every claim of a page.
+	bins map[binPart]map[string]app.ReturnShipment
+}
+
+type binPart struct {
+	bin  app.LocationID
+	part app.PartNumber
 }
 
 func newEvidenceReader(db *DB, tenant string) *evidenceReader {
-	return &evidenceReader{db: db, tenant: tenant, parts: map[app.PartNumber]app.Part{}}
+	return &evidenceReader{db: db, tenant: tenant, parts: map[app.PartNumber]app.Part{}, bins: map[binPart]map[string]app.ReturnShipment{}}
 }
 
 func (e *evidenceReader) fill(ctx context.Context, c *Claim) error {
@@ -515,7 +528,7 @@ type ticketReturn struct {
 
 // shipments finds the defective returns recorded on a ticket, by part,
 // and whether each has left its bin for a warehouse (app.ShippedReturns),
-// reading every movement of the bins and parts concerned.
+// reading every movement of the bins and parts concerned once per reader.
 func (e *evidenceReader) shipments(ctx context.Context, ticket app.TicketID) (map[app.PartNumber][]ticketReturn, error) {
 	returns, err := e.movements(ctx, `SELECT data FROM entities WHERE tenant = ? AND kind = 'movement' AND ticket_id = ?`, e.tenant, string(ticket))
 	if err != nil {
@@ -530,28 +543,19 @@ func (e *evidenceReader) shipments(ctx context.Context, ticket app.TicketID) (ma
 			return nil, err
 		}
 	}
-	type binPart struct {
-		bin  app.LocationID
-		part app.PartNumber
-	}
-	var all []app.StockMovement
-	seen := map[binPart]bool{}
-	for _, r := range returns {
-		k := binPart{r.To, r.Part}
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		ms, err := e.movements(ctx, `SELECT e.data FROM ledger l JOIN entities e ON e.tenant = l.tenant AND e.kind = 'movement' AND e.id = l.movement
-			WHERE l.tenant = ? AND l.location = ? AND l.part = ?`, e.tenant, string(r.To), string(r.Part))
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, ms...)
-	}
-	ships := app.ShippedReturns(all, func(l app.LocationID) app.LocationKind { return e.kinds[l] })
 	out := map[app.PartNumber][]ticketReturn{}
 	for _, r := range returns {
+		k := binPart{r.To, r.Part}
+		ships, ok := e.bins[k]
+		if !ok {
+			ms, err := e.movements(ctx, `SELECT e.data FROM ledger l JOIN entities e ON e.tenant = l.tenant AND e.kind = 'movement' AND e.id = l.movement
+				WHERE l.tenant = ? AND l.location = ? AND l.part = ?`, e.tenant, string(r.To), string(r.Part))
+			if err != nil {
+				return nil, err
+			}
+			ships = app.ShippedReturns(ms, func(l app.LocationID) app.LocationKind { return e.kinds[l] })
+			e.bins[k] = ships
+		}
 		out[r.Part] = append(out[r.Part], ticketReturn{ReturnShipment: ships[r.ID], id: r.ID, qty: r.Qty})
 	}
 	return out, nil
