@@ -167,8 +167,9 @@ func parseClaimCursor(s string) (int64, string, error) {
 // called once per close; a second close of the same ticket (which the
 // state machine does not allow) would still not make a second claim.
 // A ticket whose country has no rule set, or whose decision fails (a part
-// without a price in the rule set's currency), yields no claim: there is
-// no decision to claim on, on the device either.
+// without a price in the rule set's currency, or missing from the
+// catalog), yields no claim: there is no decision to claim on, on the
+// device either.
 func (s *serverTx) makeClaim(ctx context.Context, t app.Ticket) error {
 	rs, ok, err := s.ruleSetFor(ctx, t.Country)
 	if err != nil || !ok {
@@ -197,6 +198,9 @@ func (s *serverTx) makeClaim(ctx context.Context, t app.Ticket) error {
 	var parts []app.UsedPart
 	for _, u := range used {
 		p, err := s.Part(ctx, u.Part)
+		if app.ErrorCode(err) == app.ENOTFOUND {
+			return nil // a part the catalog lacks cannot be priced: no decision
+		}
 		if err != nil {
 			return err
 		}
@@ -225,7 +229,7 @@ func (s *serverTx) makeClaim(ctx context.Context, t app.Ticket) error {
 // ruleSetFor finds the rule set of a country: the highest version of the
 // tenant's rule sets for it.
 func (s *serverTx) ruleSetFor(ctx context.Context, country string) (app.RuleSet, bool, error) {
-	rows, err := s.tx.QueryContext(ctx, s.db.q(`SELECT data FROM entities WHERE tenant = ? AND kind = 'rule_set'`), s.tenant)
+	rows, err := s.tx.QueryContext(ctx, s.db.q(`SELECT id, data FROM entities WHERE tenant = ? AND kind = 'rule_set'`), s.tenant)
 	if err != nil {
 		return app.RuleSet{}, false, transient(err)
 	}
@@ -233,13 +237,13 @@ func (s *serverTx) ruleSetFor(ctx context.Context, country string) (app.RuleSet,
 	var best app.RuleSet
 	found := false
 	for rows.Next() {
-		var data string
-		if err := rows.Scan(&data); err != nil {
+		var id, data string
+		if err := rows.Scan(&id, &data); err != nil {
 			return best, false, transient(err)
 		}
 		var rs app.RuleSet
 		if err := json.Unmarshal([]byte(data), &rs); err != nil {
-			return best, false, app.Errorf(app.ECORRUPT, "central.corrupt_entity", "The server's {{.Kind}} {{.ID}} is unreadable.", "Kind", kindRuleSet, "ID", "?").WithCause(err)
+			return best, false, app.Errorf(app.ECORRUPT, "central.corrupt_entity", "The server's {{.Kind}} {{.ID}} is unreadable.", "Kind", kindRuleSet, "ID", id).WithCause(err)
 		}
 		if strings.EqualFold(rs.Country, country) && (!found || rs.Version > best.Version) {
 			best, found = rs, true
