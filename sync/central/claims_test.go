@@ -39,6 +39,7 @@ type claimWorld struct {
 const (
 	claimIn  app.TicketID = "tk-in"
 	claimOut app.TicketID = "tk-out"
+	claimIn2 app.TicketID = "tk-in2"
 	screen                = app.PartNumber("SCR-1")
 )
 
@@ -67,7 +68,7 @@ func newClaimWorld(t *testing.T, db *DB) *claimWorld {
 		Movements: []app.StockMovement{{ID: "rcv-a", Kind: app.MoveReceive, Part: screen, To: "van-a", Qty: 5, At: testNow}},
 		RuleSets:  []app.RuleSet{cn},
 		Tickets: []app.TicketDetail{ticket(claimIn, "FB-IN", testNow.AddDate(0, -5, 0), "=HYPERLINK(\"http://x\")"),
-			ticket(claimOut, "FB-OUT", testNow.AddDate(-3, 0, 0), "panel failed")},
+			ticket(claimOut, "FB-OUT", testNow.AddDate(-3, 0, 0), "panel failed"), ticket(claimIn2, "FB-IN2", testNow.AddDate(0, -1, 0), "panel failed")},
 	}
 	if err := db.LoadDataset(ctx, tenant, ds); err != nil {
 		t.Fatal(err)
@@ -301,6 +302,37 @@ func TestClaimStateMachine(t *testing.T) {
 		}
 		if _, err := db.UpdateClaim(ctx, w.a, id, app.ClaimSubmit, app.ClaimUpdate{}); app.ErrorCode(err) != app.EFORBIDDEN {
 			t.Fatalf("a technician's device changed a claim: %v", err)
+		}
+	})
+}
+
+// TestClaimPages: a list in pages of one has every claim once, in close
+// order, and says when it is done.
+func TestClaimPages(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		w := newClaimWorld(t, db)
+		for _, id := range []app.TicketID{claimIn, claimIn2} {
+			w.repairWithScreen(t, id)
+			w.push(t, act(app.ActionClose, id, ""))
+		}
+		var got []app.TicketID
+		f := ClaimFilter{Limit: 1}
+		for range 3 {
+			page, err := db.Claims(context.Background(), tenant, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page.Claims) != 1 {
+				t.Fatalf("a page of %d claims, want 1", len(page.Claims))
+			}
+			got = append(got, page.Claims[0].Ticket)
+			if page.Next == "" {
+				break
+			}
+			f.After = page.Next
+		}
+		if len(got) != 2 || got[0] == got[1] {
+			t.Fatalf("pages held %v, want the two claims once each", got)
 		}
 	})
 }
