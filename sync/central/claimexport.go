@@ -239,6 +239,27 @@ func (c *claimCSV) stateName(s app.ClaimState) string {
 	return string(s)
 }
 
+// missingName names a piece of missing evidence for people.
+func (c *claimCSV) missingName(name string) string {
+	switch name {
+	case missingSerial:
+		return c.tr.Text("claims.missing.serial", "serial number", nil)
+	case missingSerialPhoto:
+		return c.tr.Text("claims.missing.serial_photo", "photo of the serial plate", nil)
+	case missingDiagnosis:
+		return c.tr.Text("claims.missing.diagnosis", "diagnosis", nil)
+	case missingPhotos:
+		return c.tr.Text("claims.missing.photos", "photos of the fault or repair", nil)
+	case missingSignature:
+		return c.tr.Text("claims.missing.signature", "customer's signature", nil)
+	case missingReport:
+		return c.tr.Text("claims.missing.report", "signed service report", nil)
+	case missingFiles:
+		return c.tr.Text("claims.missing.files_not_uploaded", "files not yet uploaded", nil)
+	}
+	return name
+}
+
 func (c *claimCSV) yesNo(b bool) string {
 	if b {
 		return c.tr.Text("claims.yes", "yes", nil)
@@ -262,13 +283,17 @@ func (c *claimCSV) write(cl Claim) error {
 		returns = append(returns, p.Returns...)
 		shipments = append(shipments, p.Shipments...)
 	}
+	missing := make([]string, len(cl.Flags.MissingEvidence))
+	for i, m := range cl.Flags.MissingEvidence {
+		missing[i] = c.missingName(m)
+	}
 	paid := ""
 	if cl.State == app.ClaimPaid {
 		paid = decimal(cl.Paid.Amount)
 	}
 	row := []string{cl.ID, cl.Number, cl.Brand, cl.Model, cl.Evidence.Serial, cl.Country, cl.Period, cl.ClosedAt.Format("2006-01-02"),
 		cl.Evidence.Fault, cl.Evidence.Diagnosis, strings.Join(parts, "; "), strings.Join(returns, "; "), strings.Join(shipments, "; "),
-		c.yesNo(cl.Flags.DefectiveNotShipped), strings.Join(cl.Flags.MissingEvidence, "; "), cl.Amount.Currency, decimal(cl.Amount.Amount),
+		c.yesNo(cl.Flags.DefectiveNotShipped), strings.Join(missing, "; "), cl.Amount.Currency, decimal(cl.Amount.Amount),
 		c.stateName(cl.State), cl.BrandRef, paid, cl.Reason}
 	for i, cell := range row {
 		row[i] = defuse(cell)

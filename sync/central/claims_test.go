@@ -432,7 +432,7 @@ func TestClaimsExport(t *testing.T) {
 		want := map[string]string{"Ticket": "FB-IN", "Marque": "Huawei", "Numéro de série": "SN-FB-IN", "Période": "2026-11",
 			"Montant réclamé": "860.00", "Devise": "CNY", "État": "Prête", "Pièce défectueuse non expédiée": "oui",
 			"Diagnostic": `'=HYPERLINK("http://x")`, "Pièces posées": "SCR-1 x1 (D-tk-in)",
-			"Justificatifs manquants": "signature; files_not_uploaded"}
+			"Justificatifs manquants": "signature du client; fichiers pas encore envoyés"}
 		for h, v := range want {
 			if col[h] != v {
 				t.Errorf("column %q = %q, want %q (row %q)", h, col[h], v, col)
