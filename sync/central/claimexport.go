@@ -18,8 +18,8 @@ import (
 
 // maxClaimExport bounds one export: a brand's claims of a month or a
 // quarter fit; a larger selection is refused before anything is written,
-// so the administrator narrows the period.
-const maxClaimExport = 20_000
+// so the administrator narrows the period. A variable for the tests.
+var maxClaimExport = 20_000
 
 // utf8BOM starts the CSV: spreadsheet programs read a file without it in
 // the system's code page and garble names in Chinese or accents.

@@ -468,6 +468,17 @@ func TestClaimsExport(t *testing.T) {
 			}
 		}
 
+		// Over the bound, both exports are refused before any byte.
+		maxClaimExport = 0
+		t.Cleanup(func() { maxClaimExport = 20_000 })
+		for _, format := range []string{"csv", "zip"} {
+			res, body = get("/v1/admin/claims/export." + format)
+			var e struct{ Key string }
+			if json.Unmarshal(body, &e); res.StatusCode != 400 || e.Key != "claim.export_too_large" {
+				t.Fatalf("%s over the bound: %d %.200s", format, res.StatusCode, body)
+			}
+		}
+
 		res, body = get("/v1/admin/claims/export.csv?from=13-2026")
 		var e struct{ Key string }
 		if json.Unmarshal(body, &e); res.StatusCode != 400 || e.Key != "claim.bad_month" {
