@@ -50,11 +50,7 @@ func (c *adminClient) call(ctx context.Context, method, path, contentType string
 		return err
 	}
 	if res.StatusCode/100 != 2 {
-		var e fbsync.Error
-		if json.Unmarshal(raw, &e) == nil && e.Code != "" {
-			return &app.Error{Code: e.Code, Key: e.Key, Message: e.Message}
-		}
-		return fmt.Errorf("HTTP %d: %s", res.StatusCode, raw)
+		return errorAnswer(res.StatusCode, raw)
 	}
 	if out == nil {
 		var v any
@@ -65,6 +61,15 @@ func (c *adminClient) call(ctx context.Context, method, path, contentType string
 		return nil
 	}
 	return json.Unmarshal(raw, out)
+}
+
+// errorAnswer reads the error of a refused request.
+func errorAnswer(status int, raw []byte) error {
+	var e fbsync.Error
+	if json.Unmarshal(raw, &e) == nil && e.Code != "" {
+		return &app.Error{Code: e.Code, Key: e.Key, Message: e.Message}
+	}
+	return fmt.Errorf("HTTP %d: %s", status, raw)
 }
 
 func (c *adminClient) json(ctx context.Context, method, path string, in, out any) error {
@@ -386,6 +391,8 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		return c.json(ctx, http.MethodPost, "/v1/admin/tokens/"+url.PathEscape(args[0])+"/revoke", nil, nil)
+	case "claims":
+		return claimsCmd(ctx, c, args, stdout)
 	case "balances":
 		q := ""
 		if len(args) > 0 {

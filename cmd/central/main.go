@@ -92,6 +92,9 @@ const usage = `central: Fieldbench's central service.
       conflicts [-all] | resolve CONFLICT accept_ours|accept_theirs|dismissed
       balances [LOCATION]
       tokens | token-create NAME [-o FILE] | token-rotate NAME [-o FILE] | token-revoke NAME
+      claims list [-brand B] [-from YYYY-MM] [-to YYYY-MM] [-state S] | claims show CLAIM
+      claims submit CLAIM [-ref REF] | claims paid CLAIM AMOUNT [-ref REF] | claims reject CLAIM REASON
+      claims export csv|zip FILE [-brand B] [-from YYYY-MM] [-to YYYY-MM] [-state S] [-lang L]
 
   TICKET is a ticket's ID or its number (FB-2026-002700).
   The admin token comes from -token-file, $FIELDBENCH_TOKEN, or DIR/admin-token.

@@ -105,6 +105,11 @@ func NewServer(db *DB, log *slog.Logger) *Server {
 	s.mux.HandleFunc("POST /v1/admin/tokens", s.admin(s.handleCreateAdminToken))
 	s.mux.HandleFunc("POST /v1/admin/tokens/{name}/rotate", s.admin(s.handleRotateAdminToken))
 	s.mux.HandleFunc("POST /v1/admin/tokens/{name}/revoke", s.admin(s.handleRevokeAdminToken))
+	s.mux.HandleFunc("GET /v1/admin/claims", s.admin(s.handleClaims))
+	s.mux.HandleFunc("GET /v1/admin/claims/export.csv", s.admin(s.handleClaimsCSV))
+	s.mux.HandleFunc("GET /v1/admin/claims/export.zip", s.admin(s.handleClaimsZIP))
+	s.mux.HandleFunc("GET /v1/admin/claims/{id}", s.admin(s.handleClaim))
+	s.mux.HandleFunc("POST /v1/admin/claims/{id}/{action}", s.admin(s.handleClaimAction))
 	if err := s.mountPhotos(); err != nil {
 		log.Error("photo uploads are off", "err", err)
 	}

@@ -177,3 +177,31 @@ CREATE TABLE IF NOT EXISTS history (
 	at          BIGINT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS history_ticket ON history (tenant, ticket, version);
+
+-- Brand warranty claims (claims.go): one per closed ticket whose warranty
+-- decision leaves a share to the brand, made in the transaction that closes
+-- the ticket (UNIQUE (tenant, ticket): never two). lines is the JSON of
+-- the claim's []app.ClaimLine as decided at the close; amount and paid are
+-- minor units of currency; times are unix nanoseconds.
+CREATE TABLE IF NOT EXISTS claims (
+	tenant           TEXT NOT NULL,
+	id               TEXT NOT NULL,
+	ticket           TEXT NOT NULL,
+	brand            TEXT NOT NULL,
+	country          TEXT NOT NULL,
+	period           TEXT NOT NULL,
+	closed_at        BIGINT NOT NULL,
+	rule_set         TEXT NOT NULL,
+	rule_set_version BIGINT NOT NULL,
+	currency         TEXT NOT NULL,
+	amount           BIGINT NOT NULL,
+	lines            TEXT NOT NULL,
+	state            TEXT NOT NULL,
+	reason           TEXT NOT NULL DEFAULT '',
+	paid             BIGINT NOT NULL DEFAULT 0,
+	brand_ref        TEXT NOT NULL DEFAULT '',
+	updated_at       BIGINT NOT NULL,
+	PRIMARY KEY (tenant, id),
+	UNIQUE (tenant, ticket)
+);
+CREATE INDEX IF NOT EXISTS claims_list ON claims (tenant, closed_at, id);

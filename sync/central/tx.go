@@ -224,6 +224,11 @@ func (s *serverTx) SaveTicket(ctx context.Context, t app.Ticket) error {
 			return transient(err)
 		}
 	}
+	if t.Status == app.StatusClosed && old.Status != app.StatusClosed {
+		if err := s.makeClaim(ctx, t); err != nil {
+			return err
+		}
+	}
 	before, after := ticketScopes(s.tenant, old), ticketScopes(s.tenant, t)
 	var children []entityKey
 	for _, sc := range after {
