@@ -82,4 +82,7 @@ type TicketDetail struct {
 	Parts   []PartUsed    `json:"parts"`
 	Photos  []Photo       `json:"photos"`
 	Notes   []Note        `json:"notes"`
+	// Payments and Estimates: money taken and offered (see payment.go).
+	Payments  []Payment  `json:"payments,omitempty"`
+	Estimates []Estimate `json:"estimates,omitempty"`
 }

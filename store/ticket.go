@@ -247,8 +247,8 @@ func onlyDigits(s string) string {
 	}, s)
 }
 
-// TicketDetail returns a ticket with its repairs, parts, photos and notes in
-// time order; ENOTFOUND when there is no such ticket, ELEASE
+// TicketDetail returns a ticket with its repairs, parts, photos, notes,
+// payments and estimates in time order; ENOTFOUND when there is no such ticket, ELEASE
 // ("lease.locked") on a device past its lease.
 func (s *TicketService) TicketDetail(ctx context.Context, id app.TicketID) (app.TicketDetail, error) {
 	if err := s.db.checkLease(ctx); err != nil {
@@ -270,7 +270,13 @@ func (s *TicketService) TicketDetail(ctx context.Context, id app.TicketID) (app.
 		if d.Photos, err = ticketPhotos(ctx, tx, id); err != nil {
 			return err
 		}
-		d.Notes, err = ticketNotes(ctx, tx, id)
+		if d.Notes, err = ticketNotes(ctx, tx, id); err != nil {
+			return err
+		}
+		if d.Payments, err = ticketPayments(ctx, tx, id); err != nil {
+			return err
+		}
+		d.Estimates, err = ticketEstimates(ctx, tx, id)
 		return err
 	})
 	if err != nil {

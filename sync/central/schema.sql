@@ -177,3 +177,44 @@ CREATE TABLE IF NOT EXISTS history (
 	at          BIGINT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS history_ticket ON history (tenant, ticket, version);
+
+-- Money (app/payment.go): payments and estimates are entities (kinds
+-- "payment" and "estimate"); receipts keeps every receipt number of a
+-- tenant once, the first payment that carried it. A later payment with the
+-- same number is recorded all the same, with a duplicate_receipt conflict.
+CREATE TABLE IF NOT EXISTS receipts (
+	tenant  TEXT NOT NULL,
+	receipt TEXT NOT NULL,
+	payment TEXT NOT NULL,
+	device  TEXT NOT NULL DEFAULT '',
+	PRIMARY KEY (tenant, receipt)
+);
+
+-- Each device's receipt prefix, unique in its tenant: "D" and the
+-- tenant's device number, given at pairing, or at the next sync of a
+-- device paired before receipts existed.
+CREATE TABLE IF NOT EXISTS receipt_prefixes (
+	tenant TEXT NOT NULL,
+	device TEXT NOT NULL UNIQUE,
+	num    BIGINT NOT NULL,
+	PRIMARY KEY (tenant, num)
+);
+
+-- Cash handed in: a technician's cash payments and refunds (by receipt)
+-- that someone at the office received. A receipt is handed in once.
+CREATE TABLE IF NOT EXISTS cash_handovers (
+	tenant      TEXT NOT NULL,
+	id          TEXT NOT NULL,
+	technician  TEXT NOT NULL,
+	received_by TEXT NOT NULL,
+	amount      BIGINT NOT NULL,
+	currency    TEXT NOT NULL,
+	at          BIGINT NOT NULL,
+	PRIMARY KEY (tenant, id)
+);
+CREATE TABLE IF NOT EXISTS cash_handed (
+	tenant   TEXT NOT NULL,
+	payment  TEXT NOT NULL,
+	handover TEXT NOT NULL,
+	PRIMARY KEY (tenant, payment)
+);
