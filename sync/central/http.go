@@ -433,6 +433,9 @@ func (s *Server) Sync(ctx context.Context, p Principal, req fbsync.Request) (fbs
 	}
 	resp.Acked, resp.ResendFrom, resp.Rejected = pushed.Acked, pushed.ResendFrom, pushed.Rejected
 	resp.ServerTime, resp.LeaseDays = s.db.now().UnixMilli(), s.LeaseDays
+	if resp.ReceiptPrefix, err = s.db.ReceiptPrefix(ctx, p.Tenant, p.Device); err != nil {
+		return resp, err
+	}
 	if req.NoPull {
 		resp.Epoch, err = s.db.Epoch(ctx)
 		resp.Cursor, resp.More = req.Cursor, true
@@ -475,6 +478,10 @@ func (s *Server) handlePair(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if resp.Epoch, err = s.db.Epoch(r.Context()); err != nil {
+		writeError(w, err)
+		return
+	}
+	if resp.ReceiptPrefix, err = s.db.ReceiptPrefix(r.Context(), d.Tenant, d.ID); err != nil {
 		writeError(w, err)
 		return
 	}

@@ -2,7 +2,10 @@ package central
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -78,6 +81,32 @@ func (s *serverTx) Estimates(ctx context.Context, id app.TicketID) ([]app.Estima
 	err := s.ticketEntities(ctx, kindEstimate, id, func(data string) error { return appendJSON(data, &out, nil, nil) })
 	slices.SortFunc(out, func(a, b app.Estimate) int { return cmpAtID(a.At.Compare(b.At), a.ID, b.ID) })
 	return out, err
+}
+
+// ReceiptPrefix returns a device's receipt prefix, "D" and its number in
+// the tenant, giving it the next number on first use: at pairing, or at
+// the first sync of a device paired before receipts existed. The write
+// transaction holds the counter row, so two devices never get one number.
+func (db *DB) ReceiptPrefix(ctx context.Context, tenant string, device app.DeviceID) (string, error) {
+	var num int64
+	err := db.read.QueryRowContext(ctx, db.q(`SELECT num FROM receipt_prefixes WHERE device = ?`), string(device)).Scan(&num)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = db.writeTx(ctx, func(tx *sql.Tx, _ int64) error {
+			err := tx.QueryRowContext(ctx, db.q(`SELECT num FROM receipt_prefixes WHERE device = ?`), string(device)).Scan(&num)
+			if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if err := tx.QueryRowContext(ctx, db.q(`SELECT coalesce(max(num), 0) + 1 FROM receipt_prefixes WHERE tenant = ?`), tenant).Scan(&num); err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, db.q(`INSERT INTO receipt_prefixes (tenant, device, num) VALUES (?, ?, ?)`), tenant, string(device), num)
+			return err
+		})
+	}
+	if err != nil {
+		return "", transient(err)
+	}
+	return "D" + strconv.FormatInt(num, 10), nil
 }
 
 func cmpAtID(at int, a, b string) int {
