@@ -100,6 +100,8 @@ func NewServer(db *DB, log *slog.Logger) *Server {
 	s.mux.HandleFunc("GET /v1/admin/devices/{id}/applied", s.admin(s.handleApplied))
 	s.mux.HandleFunc("GET /v1/admin/conflicts", s.admin(s.handleConflicts))
 	s.mux.HandleFunc("GET /v1/admin/balances", s.admin(s.handleBalances))
+	s.mux.HandleFunc("GET /v1/admin/cash", s.admin(s.handleCash))
+	s.mux.HandleFunc("POST /v1/admin/cash/handovers", s.admin(s.handleHandover))
 	s.mux.HandleFunc("POST /v1/admin/import/{what}", s.admin(s.handleImport))
 	s.mux.HandleFunc("GET /v1/admin/tokens", s.admin(s.handleAdminTokens))
 	s.mux.HandleFunc("POST /v1/admin/tokens", s.admin(s.handleCreateAdminToken))

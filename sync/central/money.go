@@ -20,8 +20,8 @@ const (
 	kindEstimate = "estimate"
 )
 
-// AddPayment records a payment, deposit or refund, and its receipt
-// number. A number another payment of the tenant has already is not a
+// AddPayment records a payment, deposit or refund, indexed by its receipt
+// number and the technician who took it. A number another payment of the tenant has already is not a
 // refusal: the money was taken, so the payment is recorded, and a
 // duplicate_receipt conflict tells the office to reissue the receipt.
 func (s *serverTx) AddPayment(ctx context.Context, p app.Payment) error {
@@ -31,19 +31,18 @@ func (s *serverTx) AddPayment(ctx context.Context, p app.Payment) error {
 	if err := s.addTicketFact(ctx, kindPayment, p.ID, p.Ticket, p); err != nil {
 		return err
 	}
-	res, err := s.exec(ctx, `INSERT INTO receipts (tenant, receipt, payment, device) VALUES (?, ?, ?, ?)
-		ON CONFLICT (tenant, receipt) DO NOTHING`, s.tenant, p.Receipt, p.ID, string(s.device))
-	if err != nil {
-		return transient(err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return transient(err)
-	} else if n == 1 {
-		return nil
-	}
 	var first string
-	if err := s.queryRow(ctx, `SELECT payment FROM receipts WHERE tenant = ? AND receipt = ?`, s.tenant, p.Receipt).Scan(&first); err != nil {
+	err := s.queryRow(ctx, `SELECT payment FROM payment_index WHERE tenant = ? AND receipt = ? LIMIT 1`, s.tenant, p.Receipt).Scan(&first)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return transient(err)
+	}
+	if _, err := s.exec(ctx, `INSERT INTO payment_index (tenant, payment, ticket, receipt, kind, method, amount, currency, at, device, technician)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, s.tenant, p.ID, string(p.Ticket), p.Receipt, string(p.Kind), string(p.Method),
+		p.Amount.Amount, p.Amount.Currency, p.At.UnixNano(), string(s.device), string(s.tech.ID)); err != nil {
+		return transient(err)
+	}
+	if first == "" {
+		return nil
 	}
 	e := app.DuplicateReceipt(p.Receipt)
 	return s.addConflict(ctx, &app.Conflict{

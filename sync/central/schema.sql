@@ -179,16 +179,28 @@ CREATE TABLE IF NOT EXISTS history (
 CREATE INDEX IF NOT EXISTS history_ticket ON history (tenant, ticket, version);
 
 -- Money (app/payment.go): payments and estimates are entities (kinds
--- "payment" and "estimate"); receipts keeps every receipt number of a
--- tenant once, the first payment that carried it. A later payment with the
--- same number is recorded all the same, with a duplicate_receipt conflict.
-CREATE TABLE IF NOT EXISTS receipts (
-	tenant  TEXT NOT NULL,
-	receipt TEXT NOT NULL,
-	payment TEXT NOT NULL,
-	device  TEXT NOT NULL DEFAULT '',
-	PRIMARY KEY (tenant, receipt)
+-- "payment" and "estimate"). payment_index holds what the office asks of
+-- a payment: its receipt number (a number already there raises a
+-- duplicate_receipt conflict; the payment is recorded all the same), the
+-- device and technician who took it (none when dispatch recorded it), and
+-- the cash hand-in that covered it ('' until handed in).
+CREATE TABLE IF NOT EXISTS payment_index (
+	tenant     TEXT NOT NULL,
+	payment    TEXT NOT NULL,
+	ticket     TEXT NOT NULL,
+	receipt    TEXT NOT NULL,
+	kind       TEXT NOT NULL,
+	method     TEXT NOT NULL,
+	amount     BIGINT NOT NULL,
+	currency   TEXT NOT NULL,
+	at         BIGINT NOT NULL,
+	device     TEXT NOT NULL DEFAULT '',
+	technician TEXT NOT NULL DEFAULT '',
+	handover   TEXT NOT NULL DEFAULT '',
+	PRIMARY KEY (tenant, payment)
 );
+CREATE INDEX IF NOT EXISTS payment_index_receipt ON payment_index (tenant, receipt);
+CREATE INDEX IF NOT EXISTS payment_index_cash ON payment_index (tenant, technician, handover);
 
 -- Each device's receipt prefix, unique in its tenant: "D" and the
 -- tenant's device number, given at pairing, or at the next sync of a
@@ -200,8 +212,8 @@ CREATE TABLE IF NOT EXISTS receipt_prefixes (
 	PRIMARY KEY (tenant, num)
 );
 
--- Cash handed in: a technician's cash payments and refunds (by receipt)
--- that someone at the office received. A receipt is handed in once.
+-- Cash a technician handed in, and who at the office received it; the
+-- payments it covered name it in payment_index.handover.
 CREATE TABLE IF NOT EXISTS cash_handovers (
 	tenant      TEXT NOT NULL,
 	id          TEXT NOT NULL,
@@ -211,10 +223,4 @@ CREATE TABLE IF NOT EXISTS cash_handovers (
 	currency    TEXT NOT NULL,
 	at          BIGINT NOT NULL,
 	PRIMARY KEY (tenant, id)
-);
-CREATE TABLE IF NOT EXISTS cash_handed (
-	tenant   TEXT NOT NULL,
-	payment  TEXT NOT NULL,
-	handover TEXT NOT NULL,
-	PRIMARY KEY (tenant, payment)
 );
