@@ -33,13 +33,13 @@ type CashDue struct {
 
 // Handover records cash a technician handed in at the office.
 type Handover struct {
-	ID         string           `json:"id"`
+	ID         string           `json:"id,omitempty"`
 	Technician app.TechnicianID `json:"technician"`
 	ReceivedBy string           `json:"received_by"`
 	Amount     int64            `json:"amount"`
 	Currency   string           `json:"currency"`
 	Receipts   []string         `json:"receipts"`
-	At         time.Time        `json:"at"`
+	At         time.Time        `json:"at,omitzero"`
 }
 
 // maxHandoverReceipts bounds the receipts of one hand-in: a month of a
