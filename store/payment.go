@@ -173,3 +173,30 @@ func (db *DB) ReceiptPrefix(ctx context.Context) (string, error) {
 	err := db.read.QueryRowContext(ctx, `SELECT receipt_prefix FROM device WHERE id = 1`).Scan(&p)
 	return p, db.sqlError(err)
 }
+
+var _ app.PaymentService = (*PaymentService)(nil)
+
+// PaymentService implements app.PaymentService.
+type PaymentService struct{ db *DB }
+
+// NewPaymentService returns the payment service of db.
+func NewPaymentService(db *DB) *PaymentService { return &PaymentService{db: db} }
+
+// Payments lists a ticket's payments; ELEASE ("lease.locked") on a device
+// past its lease, as for the rest of the customer's data.
+func (s *PaymentService) Payments(ctx context.Context, ticket app.TicketID) ([]app.Payment, error) {
+	if err := s.db.checkLease(ctx); err != nil {
+		return nil, err
+	}
+	ps, err := ticketPayments(ctx, s.db.read, ticket)
+	return ps, s.db.sqlError(err)
+}
+
+// Estimates lists a ticket's estimates, as Payments.
+func (s *PaymentService) Estimates(ctx context.Context, ticket app.TicketID) ([]app.Estimate, error) {
+	if err := s.db.checkLease(ctx); err != nil {
+		return nil, err
+	}
+	es, err := ticketEstimates(ctx, s.db.read, ticket)
+	return es, s.db.sqlError(err)
+}

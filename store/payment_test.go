@@ -83,9 +83,19 @@ func TestReceiptNumbers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ps, err := NewPaymentService(db).Payments(ctx, storetest.T2)
+	if err != nil || len(ps) != len(d.Payments) {
+		t.Fatalf("PaymentService lists %d payments, %v; the ticket %d", len(ps), err, len(d.Payments))
+	}
 	var receipts []string
 	for _, p := range d.Payments {
 		receipts = append(receipts, p.Receipt)
+	}
+	if _, err := c.Commit(ctx, payer, &app.IssueEstimate{Estimate: app.Estimate{ID: app.NewID(), Ticket: storetest.T2, Amount: app.Money{Amount: 30000, Currency: "CNY"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if es, err := NewPaymentService(db).Estimates(ctx, storetest.T2); err != nil || len(es) != 1 || es[0].By != payer.Name {
+		t.Errorf("Estimates = %+v, %v; want the one issued", es, err)
 	}
 	if strings.Join(receipts, " ") != "D7-1 D7-2 D7-3" || app.BalanceDue(app.Money{Currency: "CNY"}, d.Payments).Amount != 0 {
 		t.Errorf("payments on the ticket: %v, balance %v", receipts, app.BalanceDue(app.Money{Currency: "CNY"}, d.Payments))
