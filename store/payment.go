@@ -22,8 +22,12 @@ const (
 	estimateSave = `INSERT INTO estimates (id, ticket_id, at, data, outbox_seq) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET at = excluded.at, data = excluded.data,
 		outbox_seq = coalesce(excluded.outbox_seq, estimates.outbox_seq)`
+	// A pulled estimate does not replace one this device changed by a
+	// mutation the server has not acknowledged (a decision still to
+	// send): the server's copy predates it.
 	estimateLoad = `INSERT INTO estimates (id, ticket_id, at, data, pulled) VALUES (?, ?, ?, ?, 1)
-		ON CONFLICT (id) DO UPDATE SET at = excluded.at, data = excluded.data, pulled = 1`
+		ON CONFLICT (id) DO UPDATE SET at = excluded.at, data = excluded.data, pulled = 1
+		WHERE estimates.outbox_seq IS NULL OR estimates.outbox_seq <= (SELECT acked_seq FROM device WHERE id = 1)`
 )
 
 func paymentArgs(p app.Payment) []any {

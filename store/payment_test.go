@@ -143,3 +143,43 @@ func TestReceiptKill9(t *testing.T) {
 		db.Close()
 	}
 }
+
+// TestPulledEstimateKeepsPendingDecision: a page carrying the server's
+// undecided copy of an estimate does not undo a decision this device has
+// not sent yet; once acknowledged, the server's copy is taken.
+func TestPulledEstimateKeepsPendingDecision(t *testing.T) {
+	db := mustOpen(t, WithClock(fixedClock(storetest.Now)))
+	ctx := t.Context()
+	if err := db.Load(ctx, storetest.World()); err != nil {
+		t.Fatal(err)
+	}
+	issued := app.Estimate{ID: app.NewID(), Ticket: storetest.T2, Amount: app.Money{Amount: 30000, Currency: "CNY"}, At: storetest.Now, By: "Ana Li"}
+	if err := db.ApplyPull(ctx, app.PullPage{Data: app.Dataset{Estimates: []app.Estimate{issued}}, At: storetest.Now}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := NewCommitter(db).Commit(ctx, payer, &app.DecideEstimate{Ticket: storetest.T2, Estimate: issued.ID, Decision: app.EstimateApproved, Customer: "Li Na"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	decision := func() string {
+		es, err := NewPaymentService(db).Estimates(ctx, storetest.T2)
+		if err != nil || len(es) != 1 {
+			t.Fatalf("estimates %+v, %v", es, err)
+		}
+		return es[0].Decision
+	}
+	if err := db.ApplyPull(ctx, app.PullPage{Data: app.Dataset{Estimates: []app.Estimate{issued}}, At: storetest.Now}); err != nil {
+		t.Fatal(err)
+	}
+	if got := decision(); got != app.EstimateApproved {
+		t.Fatalf("a pulled copy undid the pending decision: %q", got)
+	}
+	declined := issued
+	declined.Decision, declined.ApprovedBy, declined.DecidedAt = app.EstimateDeclined, "Li Na", storetest.Now
+	if err := db.ApplyPull(ctx, app.PullPage{Acked: m.Seq, Data: app.Dataset{Estimates: []app.Estimate{declined}}, At: storetest.Now}); err != nil {
+		t.Fatal(err)
+	}
+	if got := decision(); got != app.EstimateDeclined {
+		t.Fatalf("after the acknowledgement the server's copy was not taken: %q", got)
+	}
+}
