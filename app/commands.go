@@ -373,6 +373,11 @@ type TransitionTicket struct {
 	Epoch      int        `json:"epoch"`
 	Reason     string     `json:"reason,omitempty"`
 	Resolution Resolution `json:"resolution,omitempty"`
+	// Balance (close only) is what the customer still owed as the device
+	// computed it; UnpaidReason says why a positive balance is left
+	// unpaid (see checkClosingBalance). An older client sends neither.
+	Balance      *Money `json:"balance,omitempty"`
+	UnpaidReason string `json:"unpaid_reason,omitempty"`
 }
 
 func (c *TransitionTicket) MutationName() (string, int) { return "ticket." + string(c.Action), 1 }
@@ -389,6 +394,12 @@ func (c *TransitionTicket) Validate() error {
 	}
 	if c.Resolution != "" && !c.Resolution.Valid() {
 		return Errorf(EINVALID, "ticket.invalid.resolution", "Unknown resolution code {{.Code}}.", "Code", string(c.Resolution))
+	}
+	if c.Action != ActionClose && (c.Balance != nil || c.UnpaidReason != "") {
+		return Errorf(EINVALID, "ticket.balance_close_only", "A balance is sent only when closing a ticket.")
+	}
+	if err := checkClosingBalance(c.Balance, c.UnpaidReason, c.Reason); err != nil {
+		return err
 	}
 	return tooLong("reason", c.Reason, MaxReasonLen)
 }
@@ -425,8 +436,14 @@ func (c *TransitionTicket) Apply(ctx context.Context, tx MutationTx, actor Actor
 	case ActionCancel:
 		t.Epoch++ // work still in flight on devices must be reviewed
 		t.EpochBy = actor.Name
+	case ActionClose:
+		// The device's balance is trusted: its rule set may differ from
+		// the server's offline, and a job closed with the customer gone
+		// cannot be refused after the fact (docs/PROTOCOL.md).
+		t.ClosedBalance, t.UnpaidReason = c.Balance, c.UnpaidReason
 	case ActionReopen:
 		t.CompletedAt = time.Time{}
+		t.ClosedBalance, t.UnpaidReason = nil, ""
 	}
 	t.Status = to
 	t.StatusReason = strings.TrimSpace(c.Reason)

@@ -41,9 +41,9 @@ func (t *Technician) Validate() error {
 //
 // A pulled page carries changed tickets in Tickets (usually without their
 // children) and facts added since the cursor in the loose lists (Repairs,
-// PartsUsed, Photos, Notes, Signatures); the server puts a fact's ticket in
-// the same page whenever the device may not have it yet, so a fact never
-// arrives before its ticket.
+// PartsUsed, Photos, Notes, Signatures, Payments, Estimates); the server puts a
+// fact's ticket in the same page whenever the device may not have it yet,
+// so a fact never arrives before its ticket.
 type Dataset struct {
 	Technicians []Technician    `json:"technicians,omitempty"`
 	Locations   []Location      `json:"locations,omitempty"`
@@ -56,7 +56,10 @@ type Dataset struct {
 	Photos      []Photo         `json:"photos,omitempty"`
 	Notes       []Note          `json:"notes,omitempty"`
 	Signatures  []Signature     `json:"signatures,omitempty"`
-	Conflicts   []Conflict      `json:"conflicts,omitempty"`
+	Payments    []Payment       `json:"payments,omitempty"`
+	// Estimates are sent again when decided: a known one is replaced.
+	Estimates []Estimate `json:"estimates,omitempty"`
+	Conflicts []Conflict `json:"conflicts,omitempty"`
 	// GoneTickets left the device's scopes (reassigned to someone else, or
 	// deleted on the server): the device drops them with their children,
 	// except while it still has unsent work on them.
@@ -67,9 +70,9 @@ type Dataset struct {
 func (d *Dataset) Rows() int {
 	n := len(d.Technicians) + len(d.Locations) + len(d.Parts) + len(d.Movements) + len(d.RuleSets)
 	for _, t := range d.Tickets {
-		n += 1 + len(t.Repairs) + len(t.Parts) + len(t.Photos) + len(t.Notes) + len(t.Signatures)
+		n += 1 + len(t.Repairs) + len(t.Parts) + len(t.Photos) + len(t.Notes) + len(t.Signatures) + len(t.Payments) + len(t.Estimates)
 	}
-	n += len(d.Repairs) + len(d.PartsUsed) + len(d.Photos) + len(d.Notes) + len(d.Signatures) + len(d.Conflicts) + len(d.GoneTickets)
+	n += len(d.Repairs) + len(d.PartsUsed) + len(d.Photos) + len(d.Notes) + len(d.Signatures) + len(d.Payments) + len(d.Estimates) + len(d.Conflicts) + len(d.GoneTickets)
 	return n
 }
 

@@ -86,11 +86,22 @@ type MutationTx interface {
 	AddPhoto(ctx context.Context, p Photo) error
 	AddNote(ctx context.Context, n Note) error
 	AddSignature(ctx context.Context, s Signature) error
+	// AddPayment records a payment, deposit or refund: a fact like the
+	// others (Payment.Validate is EINVALID and writes nothing).
+	AddPayment(ctx context.Context, p Payment) error
+	// Payments lists a ticket's payments in recording order (none for a
+	// ticket that is not there).
+	Payments(ctx context.Context, ticket TicketID) ([]Payment, error)
+	// SaveEstimate inserts or replaces an estimate (its decision comes
+	// later); ENOTFOUND when its ticket is not there.
+	SaveEstimate(ctx context.Context, e Estimate) error
+	// Estimates lists a ticket's estimates in issue order.
+	Estimates(ctx context.Context, ticket TicketID) ([]Estimate, error)
 }
 
 // FactWithoutID is the error of a MutationTx asked to record a fact
-// (kind: "movement", "repair", "part_used", "photo", "note",
-// "signature") that has no ID.
+// (kind: "movement", "repair", "part_used", "photo", "note", "signature",
+// "payment", "estimate") that has no ID.
 func FactWithoutID(kind string) *Error {
 	return Errorf(EINVALID, "fact.without_id", "The {{.Kind}} has no ID; update the app, and report it to support if it happens again.", "Kind", kind)
 }

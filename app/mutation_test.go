@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +27,8 @@ type memTx struct {
 	photos    map[string]app.Photo
 	notes     map[string]app.Note
 	sigs      map[string]app.Signature
+	payments  map[string]app.Payment
+	estimates map[string]app.Estimate
 	saved     *memTx // at the open savepoint
 }
 
@@ -34,6 +37,7 @@ func newMemTx() *memTx {
 		tickets: map[app.TicketID]app.Ticket{}, parts: map[app.PartNumber]app.Part{}, locations: map[app.LocationID]app.Location{},
 		repairs: map[string]app.RepairEntry{}, used: map[string]app.PartUsed{}, moves: map[string]app.StockMovement{},
 		photos: map[string]app.Photo{}, notes: map[string]app.Note{}, sigs: map[string]app.Signature{},
+		payments: map[string]app.Payment{}, estimates: map[string]app.Estimate{},
 	}
 }
 
@@ -41,7 +45,8 @@ func newMemTx() *memTx {
 func (m *memTx) clone() *memTx {
 	return &memTx{tickets: maps.Clone(m.tickets), parts: maps.Clone(m.parts), locations: maps.Clone(m.locations),
 		repairs: maps.Clone(m.repairs), used: maps.Clone(m.used), moves: maps.Clone(m.moves),
-		photos: maps.Clone(m.photos), notes: maps.Clone(m.notes), sigs: maps.Clone(m.sigs)}
+		photos: maps.Clone(m.photos), notes: maps.Clone(m.notes), sigs: maps.Clone(m.sigs),
+		payments: maps.Clone(m.payments), estimates: maps.Clone(m.estimates)}
 }
 
 var _ app.Savepoints = (*memTx)(nil)
@@ -130,6 +135,48 @@ func (m *memTx) AddNote(_ context.Context, x app.Note) error {
 }
 func (m *memTx) AddSignature(_ context.Context, x app.Signature) error {
 	return addFact(m.sigs, "signature", x.ID, x, x.Ticket, m.tickets)
+}
+
+func (m *memTx) AddPayment(_ context.Context, x app.Payment) error {
+	if err := x.Validate(); err != nil {
+		return err
+	}
+	return addFact(m.payments, "payment", x.ID, x, x.Ticket, m.tickets)
+}
+func (m *memTx) Payments(_ context.Context, id app.TicketID) ([]app.Payment, error) {
+	return ofTicket(m.payments, id, func(p app.Payment) (app.TicketID, time.Time, string) { return p.Ticket, p.At, p.ID }), nil
+}
+func (m *memTx) SaveEstimate(_ context.Context, x app.Estimate) error {
+	if x.ID == "" {
+		return app.FactWithoutID("estimate")
+	}
+	if _, ok := m.tickets[x.Ticket]; !ok {
+		return notFound("ticket")
+	}
+	m.estimates[x.ID] = x
+	return nil
+}
+func (m *memTx) Estimates(_ context.Context, id app.TicketID) ([]app.Estimate, error) {
+	return ofTicket(m.estimates, id, func(e app.Estimate) (app.TicketID, time.Time, string) { return e.Ticket, e.At, e.ID }), nil
+}
+
+// ofTicket lists the facts of a ticket ordered by time, then ID.
+func ofTicket[T any](facts map[string]T, id app.TicketID, key func(T) (app.TicketID, time.Time, string)) []T {
+	out := []T{}
+	for _, x := range facts {
+		if tk, _, _ := key(x); tk == id {
+			out = append(out, x)
+		}
+	}
+	slices.SortFunc(out, func(a, b T) int {
+		_, at, aid := key(a)
+		_, bt, bid := key(b)
+		if c := at.Compare(bt); c != 0 {
+			return c
+		}
+		return strings.Compare(aid, bid)
+	})
+	return out
 }
 
 // addFact appends a fact to facts; tickets, when not nil, must hold its

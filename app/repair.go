@@ -84,4 +84,7 @@ type TicketDetail struct {
 	Notes   []Note        `json:"notes"`
 	// Signatures are the customer's sign-offs and refusals, oldest first.
 	Signatures []Signature `json:"signatures,omitempty"`
+	// Payments and Estimates: money taken and offered (see payment.go).
+	Payments  []Payment  `json:"payments,omitempty"`
+	Estimates []Estimate `json:"estimates,omitempty"`
 }

@@ -72,6 +72,9 @@ type PullPage struct {
 	// LeaseDays is the lease the server gives (1 to MaxLeaseDays); 0
 	// keeps the device's.
 	LeaseDays int
+	// ReceiptPrefix is the device's receipt prefix (ValidReceiptPrefix),
+	// "" from a server that gives none.
+	ReceiptPrefix string
 }
 
 // Replica is the device's local copy as the sync engine sees it: the outbox

@@ -37,6 +37,16 @@ type PartService interface {
 	Arrivals(ctx context.Context, loc LocationID, parts []PartNumber, limit int) ([]StockMovement, error)
 }
 
+// PaymentService reads the money of a ticket on this device: its
+// payments and estimates, in time order (none for an unknown ticket).
+// They are recorded through Committer (payment.record, payment.refund,
+// estimate.issue, estimate.decide), which numbers a payment's receipt in
+// the same transaction and writes it into the command (Receipted).
+type PaymentService interface {
+	Payments(ctx context.Context, ticket TicketID) ([]Payment, error)
+	Estimates(ctx context.Context, ticket TicketID) ([]Estimate, error)
+}
+
 // WarrantyService gives the warranty rule set of a country.
 type WarrantyService interface {
 	// RuleSet returns ENOTFOUND when the country has none on this device.

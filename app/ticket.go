@@ -120,6 +120,11 @@ type Ticket struct {
 	UpdatedAt      time.Time    `json:"updated_at"`
 	StartedAt      time.Time    `json:"started_at,omitzero"`
 	CompletedAt    time.Time    `json:"completed_at,omitzero"`
+	// ClosedBalance is what the customer still owed when the ticket was
+	// closed, as the closing device computed it (nil when it sent none);
+	// UnpaidReason says why a positive one was left unpaid.
+	ClosedBalance *Money `json:"closed_balance,omitempty"`
+	UnpaidReason  string `json:"unpaid_reason,omitempty"`
 }
 
 // Resolution says how a ticket ended.

@@ -21,6 +21,7 @@ const (
 // runChild is the body of a child process:
 //   - "commit": load the conformance world, then commit notes forever,
 //     printing each seq after Commit returns (the parent kills it);
+//   - "pay": the same with cash payments, printing each receipt number;
 //   - "hold": open the store, print "open", and wait to be killed.
 func runChild(mode string) int {
 	ctx := context.Background()
@@ -50,6 +51,27 @@ func runChild(mode string) int {
 			}
 			// Acknowledge to the parent only after Commit returned.
 			fmt.Fprintln(out, m.Seq)
+			out.Flush()
+		}
+	case "pay":
+		if err := db.Load(ctx, storetest.World()); err != nil {
+			fmt.Fprintln(os.Stderr, "load:", err)
+			return 2
+		}
+		if _, err := db.write.ExecContext(ctx, `UPDATE device SET receipt_prefix = 'D7' WHERE id = 1`); err != nil {
+			fmt.Fprintln(os.Stderr, "prefix:", err)
+			return 2
+		}
+		c := NewCommitter(db)
+		actor := app.Actor{Role: app.RoleTechnician, Technician: storetest.Ana, Name: "Ana Li"}
+		for {
+			cmd := &app.RecordPayment{Payment: app.Payment{ID: app.NewID(), Ticket: storetest.T2, Kind: app.PaymentPayment,
+				Method: app.MethodCash, Amount: app.Money{Amount: 100, Currency: "CNY"}}}
+			if _, err := c.Commit(ctx, actor, cmd); err != nil {
+				fmt.Fprintln(os.Stderr, "commit:", err)
+				return 2
+			}
+			fmt.Fprintln(out, cmd.Payment.Receipt)
 			out.Flush()
 		}
 	}

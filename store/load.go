@@ -241,6 +241,22 @@ func (l *loader) load(ds app.Dataset) error {
 			return err
 		}
 	}
+	for _, p := range ds.Payments {
+		if err := l.next(); err != nil {
+			return err
+		}
+		if err := l.payment(p); err != nil {
+			return err
+		}
+	}
+	for _, e := range ds.Estimates {
+		if err := l.next(); err != nil {
+			return err
+		}
+		if err := l.estimate(e); err != nil {
+			return err
+		}
+	}
 	for _, c := range ds.Conflicts {
 		if err := l.next(); err != nil {
 			return err
@@ -363,6 +379,18 @@ func (l *loader) ticket(d app.TicketDetail) (ticketIndex, error) {
 	for _, sg := range d.Signatures {
 		sg.Ticket = t.ID
 		if err := l.signature(sg); err != nil {
+			return ti, err
+		}
+	}
+	for _, p := range d.Payments {
+		p.Ticket = t.ID
+		if err := l.payment(p); err != nil {
+			return ti, err
+		}
+	}
+	for _, e := range d.Estimates {
+		e.Ticket = t.ID
+		if err := l.estimate(e); err != nil {
 			return ti, err
 		}
 	}

@@ -35,24 +35,44 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 		return app.Mutation{}, app.Errorf(app.EINVALID, "mutation.nil", "No action to save.")
 	}
 	now := db.now()
-	m, err := app.NewMutation(cmd, now)
-	if err != nil {
-		return app.Mutation{}, err
-	}
+	var m app.Mutation
+	var queued app.Command
 	// Apply what the outbox will carry, decoded from its bytes, not the
 	// caller's value: the server decodes the same bytes, so device and
 	// server run the same command on the same input, and a command that
 	// does not survive its own encoding fails here, not on the server.
-	queued, err := app.DecodeMutation(m)
-	if err != nil {
-		return app.Mutation{}, err
+	encode := func() error {
+		var err error
+		if m, err = app.NewMutation(cmd, now); err != nil {
+			return err
+		}
+		queued, err = app.DecodeMutation(m)
+		return err
+	}
+	// A command with a receipt is numbered, and so encoded, in the
+	// transaction that records it (nextReceipt).
+	receipted, numbered := cmd.(app.Receipted)
+	if !numbered {
+		if err := encode(); err != nil {
+			return app.Mutation{}, err
+		}
 	}
 	// The transaction ends with ctx (database/sql rolls it back), but its
 	// statements run without: the driver starts a watcher goroutine per
 	// statement for a cancellable context, which costs more than the small
 	// statements of one action.
 	sctx := context.WithoutCancel(ctx)
-	err = db.writeTx(ctx, func(tx *sql.Tx) error {
+	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+		if numbered {
+			n, err := nextReceipt(sctx, tx)
+			if err != nil {
+				return db.sqlError(err)
+			}
+			receipted.SetReceipt(n)
+			if err := encode(); err != nil {
+				return err
+			}
+		}
 		var last int64
 		var clock hlc
 		// The device ID is read with the seq: Wipe may mint a new one.

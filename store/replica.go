@@ -111,6 +111,11 @@ func (db *DB) ApplyPull(ctx context.Context, page app.PullPage) error {
 				return db.sqlError(err)
 			}
 		}
+		if page.ReceiptPrefix != "" {
+			if err := setReceiptPrefix(sctx, tx, page.ReceiptPrefix); err != nil {
+				return db.sqlError(err)
+			}
+		}
 		if _, err := tx.ExecContext(sctx, `UPDATE device SET acked_seq = ?, epoch = ? WHERE id = 1`, page.Acked, page.Epoch); err != nil {
 			return db.sqlError(err)
 		}
@@ -187,6 +192,8 @@ func resetServerRows(ctx context.Context, tx *sql.Tx) error {
 		`DELETE FROM parts_used WHERE outbox_seq IS NULL`,
 		`DELETE FROM notes WHERE outbox_seq IS NULL`,
 		`DELETE FROM signatures WHERE outbox_seq IS NULL`,
+		`DELETE FROM payments WHERE outbox_seq IS NULL`,
+		`DELETE FROM estimates WHERE outbox_seq IS NULL`,
 		`DELETE FROM photos WHERE outbox_seq IS NULL AND state NOT IN (` + photoUnsent + `)`,
 		// The new epoch has to send the kept facts again to confirm them.
 		`UPDATE repairs SET pulled = 0`,
@@ -194,6 +201,8 @@ func resetServerRows(ctx context.Context, tx *sql.Tx) error {
 		`UPDATE photos SET pulled = 0`,
 		`UPDATE notes SET pulled = 0`,
 		`UPDATE signatures SET pulled = 0`,
+		`UPDATE payments SET pulled = 0`,
+		`UPDATE estimates SET pulled = 0`,
 		`UPDATE movements SET pulled = 0`,
 		`DELETE FROM conflicts`,
 		// Movements made here and still pending stay: they count in the
@@ -220,7 +229,7 @@ func resetServerRows(ctx context.Context, tx *sql.Tx) error {
 // conflict holds it whole. Photo files are never deleted.
 func (db *DB) dropRefused(ctx context.Context, tx *sql.Tx) error {
 	const acked = `(SELECT acked_seq FROM device WHERE id = 1)`
-	for _, table := range []string{"repairs", "parts_used", "photos", "notes", "signatures", "movements"} {
+	for _, table := range []string{"repairs", "parts_used", "photos", "notes", "signatures", "payments", "estimates", "movements"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE outbox_seq <= `+acked+` AND pulled = 0
 			AND EXISTS (SELECT 1 FROM outbox o JOIN conflicts c ON c.id = 'cf-' || o.id WHERE o.seq = `+table+`.outbox_seq)`); err != nil {
 			return db.sqlError(fmt.Errorf("drop refused %s: %w", table, err))
@@ -399,7 +408,7 @@ func (db *DB) Wipe(ctx context.Context) error {
 			}
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE device SET device_id = ?, last_seq = 0, acked_seq = 0, cursor = '', epoch = '',
-			last_success = NULL, lease_days = ? WHERE id = 1`, string(id), app.DefaultLeaseDays)
+			last_success = NULL, lease_days = ?, receipt_prefix = '' WHERE id = 1`, string(id), app.DefaultLeaseDays)
 		return db.sqlError(err)
 	})
 	if err != nil {

@@ -247,9 +247,9 @@ func onlyDigits(s string) string {
 	}, s)
 }
 
-// TicketDetail returns a ticket with its repairs, parts, photos, notes and
-// signatures in time order; ENOTFOUND when there is no such ticket, ELEASE
-// ("lease.locked") on a device past its lease.
+// TicketDetail returns a ticket with its repairs, parts, photos, notes,
+// signatures, payments and estimates in time order; ENOTFOUND when there is
+// no such ticket, ELEASE ("lease.locked") on a device past its lease.
 func (s *TicketService) TicketDetail(ctx context.Context, id app.TicketID) (app.TicketDetail, error) {
 	if err := s.db.checkLease(ctx); err != nil {
 		return app.TicketDetail{}, err
@@ -274,6 +274,13 @@ func (s *TicketService) TicketDetail(ctx context.Context, id app.TicketID) (app.
 			return err
 		}
 		d.Signatures, err = ticketSignatures(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if d.Payments, err = ticketPayments(ctx, tx, id); err != nil {
+			return err
+		}
+		d.Estimates, err = ticketEstimates(ctx, tx, id)
 		return err
 	})
 	if err != nil {

@@ -293,7 +293,8 @@ func (e *Engine) SyncOnce(ctx context.Context) (err error) {
 			}
 			return err
 		}
-		page := app.PullPage{Epoch: resp.Epoch, Acked: resp.Acked, Reset: resp.Reset, Cursor: resp.Cursor, At: e.Clock.Now(), LeaseDays: resp.LeaseDays}
+		page := app.PullPage{Epoch: resp.Epoch, Acked: resp.Acked, Reset: resp.Reset, Cursor: resp.Cursor, At: e.Clock.Now(), LeaseDays: resp.LeaseDays,
+			ReceiptPrefix: resp.ReceiptPrefix}
 		if req.NoPull {
 			page.Cursor = st.Cursor
 		} else {

@@ -32,6 +32,10 @@ type Response struct {
 	Reset      bool         `json:"rs,omitempty"` // the cursor is from another epoch: drop server rows and pull again
 	ServerTime int64        `json:"t"`            // unix ms, for the device's clock-offset display
 	LeaseDays  int          `json:"ld,omitempty"` // days the device may go without a complete sync before it locks its data
+	// ReceiptPrefix is the device's receipt prefix, unique in its tenant
+	// (app.ReceiptNumber); every answer carries it, so a device paired
+	// before receipts existed gets one at its next sync.
+	ReceiptPrefix string `json:"rp,omitempty"`
 }
 
 // Rejection tells the device that a pushed mutation was refused by business
@@ -66,6 +70,8 @@ type PairResponse struct {
 	Token      string         `json:"token"`
 	Technician app.Technician `json:"technician"`
 	Epoch      string         `json:"epoch"`
+	// ReceiptPrefix is the device's receipt prefix (as in Response).
+	ReceiptPrefix string `json:"receipt_prefix"`
 }
 
 // ResolveRequest is the body of POST /v1/conflicts/{id}/resolve.

@@ -35,6 +35,7 @@ func RunMutationTx(t *testing.T, open func(t *testing.T) Tx) {
 		{"MutationRefusals", testMutationRefusals},
 		{"Savepoints", testSavepoints},
 		{"TicketScope", testTicketScope},
+		{"Money", testMoney},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
 	}
@@ -263,6 +264,11 @@ var facts = []fact{
 	{"signature", func(ctx context.Context, tx app.MutationTx, id string, tk app.TicketID) error {
 		return tx.AddSignature(ctx, signature(id, tk))
 	}},
+	{"payment", func(ctx context.Context, tx app.MutationTx, id string, tk app.TicketID) error {
+		p := Deposit(id, tk, 100)
+		p.At = Now
+		return tx.AddPayment(ctx, p)
+	}},
 	{"movement", func(ctx context.Context, tx app.MutationTx, id string, tk app.TicketID) error {
 		return tx.AddMovement(ctx, app.StockMovement{ID: id, Kind: app.MoveConsume, Part: Battery, From: Van, Qty: 1, Ticket: tk, At: Now})
 	}},
@@ -351,6 +357,9 @@ type mutationCase struct {
 	cmd func(ticket app.TicketID) app.Command
 	// check looks at the effects, in a transaction after the mutation's.
 	check func(t *testing.T, ctx context.Context, tx app.MutationTx)
+	// setup, when set, is applied (as actor) before the mutation: what
+	// it needs on the world ticket (a payment for a refund, say).
+	setup []app.Command
 }
 
 func transition(a app.Action, reason string, res app.Resolution) func(app.TicketID) app.Command {
@@ -475,6 +484,24 @@ var mutationCases = map[string]mutationCase{
 	"signature.record.v1": {actor: TechActor, ticket: TAssigned, cmd: func(id app.TicketID) app.Command {
 		return &app.RecordSignature{Signature: signature("sig-1", id)}
 	}, check: recorded("signature", "sig-1")},
+	"payment.record.v1": {actor: TechActor, ticket: TCompleted, cmd: func(id app.TicketID) app.Command {
+		return &app.RecordPayment{Payment: Deposit("pay-1", id, 5000)}
+	}, check: both(recorded("payment", "pay-1"), wantPaid(TCompleted, 5000))},
+	"payment.refund.v1": {actor: TechActor, ticket: TCompleted,
+		setup: []app.Command{&app.RecordPayment{Payment: Deposit("pay-1", TCompleted, 5000)}},
+		cmd: func(id app.TicketID) app.Command {
+			p := Deposit("ref-1", id, 2000)
+			p.Kind, p.Receipt = app.PaymentRefund, "T1-2"
+			return &app.RefundPayment{Payment: p}
+		}, check: both(recorded("payment", "ref-1"), wantPaid(TCompleted, 3000))},
+	"estimate.issue.v1": {actor: TechActor, ticket: TInProgress, cmd: func(id app.TicketID) app.Command {
+		return &app.IssueEstimate{Estimate: app.Estimate{ID: "est-1", Ticket: id, Amount: app.Money{Amount: 30000, Currency: "CNY"}, Note: "new screen"}}
+	}, check: wantEstimate(TInProgress, "est-1", app.EstimatePending, "Ana Li")},
+	"estimate.decide.v1": {actor: TechActor, ticket: TInProgress,
+		setup: []app.Command{&app.IssueEstimate{Estimate: app.Estimate{ID: "est-1", Ticket: TInProgress, Amount: app.Money{Amount: 30000, Currency: "CNY"}}}},
+		cmd: func(id app.TicketID) app.Command {
+			return &app.DecideEstimate{Ticket: id, Estimate: "est-1", Decision: app.EstimateApproved, Customer: "Li Na"}
+		}, check: wantEstimate(TInProgress, "est-1", app.EstimateApproved, "Li Na")},
 }
 
 // signature is a valid signed sign-off: a short stroke, its picture
@@ -486,6 +513,46 @@ func signature(id string, tk app.TicketID) app.Signature {
 	}
 	return app.Signature{ID: id, Ticket: tk, Signer: "Mei Wang", Role: app.SignerCustomer, At: Now,
 		Digest: strings.Repeat("5e", 32), Strokes: strokes, Photo: "ph-" + id}
+}
+
+// Deposit is a cash deposit of amount fen (CNY) on ticket, receipt T1-1.
+func Deposit(id string, ticket app.TicketID, amount int64) app.Payment {
+	return app.Payment{ID: id, Ticket: ticket, Kind: app.PaymentDeposit, Method: app.MethodCash,
+		Amount: app.Money{Amount: amount, Currency: "CNY"}, Receipt: "T1-1"}
+}
+
+// wantPaid checks what Payments lists as paid on a ticket, in CNY.
+func wantPaid(ticket app.TicketID, paid int64) func(t *testing.T, ctx context.Context, tx app.MutationTx) {
+	return func(t *testing.T, ctx context.Context, tx app.MutationTx) {
+		t.Helper()
+		ps, err := tx.Payments(ctx, ticket)
+		if got := app.Paid(ps, "CNY"); err != nil || got != paid {
+			t.Errorf("paid on %s: %d (%+v), %v; want %d", ticket, got, ps, err, paid)
+		}
+		for _, p := range ps {
+			if !p.At.Equal(Now) || p.By != TechActor.Name {
+				t.Errorf("payment %s recorded at %v by %q; want %v by %q", p.ID, p.At, p.By, Now, TechActor.Name)
+			}
+		}
+	}
+}
+
+// wantEstimate checks the one estimate of a ticket.
+func wantEstimate(ticket app.TicketID, id, decision, by string) func(t *testing.T, ctx context.Context, tx app.MutationTx) {
+	return func(t *testing.T, ctx context.Context, tx app.MutationTx) {
+		t.Helper()
+		es, err := tx.Estimates(ctx, ticket)
+		if err != nil || len(es) != 1 || es[0].ID != id || es[0].Decision != decision || !es[0].At.Equal(Now) {
+			t.Fatalf("estimates of %s = %+v, %v; want %s %q at %v", ticket, es, err, id, decision, Now)
+		}
+		if decision == app.EstimatePending {
+			if es[0].By != by {
+				t.Errorf("estimate by %q, want %q", es[0].By, by)
+			}
+		} else if es[0].ApprovedBy != by || !es[0].DecidedAt.Equal(Now) {
+			t.Errorf("decided by %q at %v, want %q at %v", es[0].ApprovedBy, es[0].DecidedAt, by, Now)
+		}
+	}
 }
 
 // testMutations applies every registered mutation on the world and checks
@@ -506,6 +573,11 @@ func testMutations(t *testing.T, open func(t *testing.T) Tx) {
 			checkTicketOf(t, cmd, c.ticket)
 			checkNewRecords(t, cmd)
 			tx := open(t)
+			for _, s := range c.setup {
+				if err := apply(t, tx, c.actor, s); err != nil {
+					t.Fatalf("setup %T: %v", s, err)
+				}
+			}
 			switch {
 			case c.ticket == "":
 			case name == "ticket.create.v1":
@@ -810,4 +882,50 @@ func testTicketScope(t *testing.T, open func(t *testing.T) Tx) {
 			})
 		})
 	}
+}
+
+// testMoney: Payments lists a ticket's payments in time order, an invalid
+// payment writes nothing, SaveEstimate replaces an estimate by its ID and
+// needs its ticket, and Estimates lists them in issue order.
+func testMoney(t *testing.T, open func(t *testing.T) Tx) {
+	tx := open(t)
+	ctx := t.Context()
+	in(t, tx, func(tx app.MutationTx) error {
+		late, early := Deposit("pay-late", TCompleted, 300), Deposit("pay-early", TCompleted, 200)
+		late.At, early.At = Now, Now.Add(-time.Minute)
+		for _, p := range []app.Payment{late, early} {
+			if err := tx.AddPayment(ctx, p); err != nil {
+				return err
+			}
+		}
+		bad := Deposit("pay-bad", TCompleted, -5)
+		bad.At = Now
+		wantCode(t, "a negative payment", tx.AddPayment(ctx, bad), app.EINVALID, "payment.invalid.amount")
+		ps, err := tx.Payments(ctx, TCompleted)
+		if err != nil || len(ps) != 2 || ps[0].ID != "pay-early" || ps[1].ID != "pay-late" || ps[1].Amount != late.Amount {
+			t.Errorf("Payments = %+v, %v; want pay-early then pay-late", ps, err)
+		}
+		if ps, err := tx.Payments(ctx, TMissing); err != nil || len(ps) != 0 {
+			t.Errorf("Payments of a missing ticket = %+v, %v; want none", ps, err)
+		}
+		e := app.Estimate{ID: "est-a", Ticket: TInProgress, Amount: app.Money{Amount: 100, Currency: "CNY"}, At: Now}
+		wantCode(t, "an estimate on a missing ticket", tx.SaveEstimate(ctx, app.Estimate{ID: "est-x", Ticket: TMissing, Amount: e.Amount, At: Now}), app.ENOTFOUND, "")
+		e2 := e
+		e2.ID, e2.At = "est-b", Now.Add(time.Minute)
+		if err := tx.SaveEstimate(ctx, e2); err != nil {
+			return err
+		}
+		if err := tx.SaveEstimate(ctx, e); err != nil {
+			return err
+		}
+		e.Decision, e.ApprovedBy, e.DecidedAt = app.EstimateDeclined, "Li Na", Now
+		return tx.SaveEstimate(ctx, e)
+	})
+	in(t, tx, func(tx app.MutationTx) error {
+		es, err := tx.Estimates(ctx, TInProgress)
+		if err != nil || len(es) != 2 || es[0].ID != "est-a" || es[0].Decision != app.EstimateDeclined || es[0].ApprovedBy != "Li Na" || !es[0].DecidedAt.Equal(Now) || es[1].ID != "est-b" {
+			t.Errorf("Estimates = %+v, %v; want est-a declined by Li Na, then est-b", es, err)
+		}
+		return nil
+	})
 }

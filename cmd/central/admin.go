@@ -399,6 +399,23 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 			q = "?location=" + url.QueryEscape(args[0])
 		}
 		return c.json(ctx, http.MethodGet, "/v1/admin/balances"+q, nil, nil)
+	case "cash":
+		q := ""
+		if len(args) > 0 {
+			q = "?technician=" + url.QueryEscape(args[0])
+		}
+		return c.json(ctx, http.MethodGet, "/v1/admin/cash"+q, nil, nil)
+	case "cash-handover":
+		const what = "cash-handover TECHNICIAN RECEIVED_BY AMOUNT CURRENCY RECEIPT..."
+		if err := need(args, 5, what); err != nil {
+			return err
+		}
+		amount, err := strconv.ParseInt(args[2], 10, 64)
+		if err != nil {
+			return app.Errorf(app.EINVALID, "central.usage", "Usage: central admin {{.What}}", "What", what+" (AMOUNT in minor units, e.g. 4000 for 40.00)")
+		}
+		return c.json(ctx, http.MethodPost, "/v1/admin/cash/handovers", central.Handover{
+			Technician: app.TechnicianID(args[0]), ReceivedBy: args[1], Amount: amount, Currency: args[3], Receipts: args[4:]}, nil)
 	}
 	return app.Errorf(app.EINVALID, "central.unknown_command", "Unknown admin command {{.Command}}; run central help.", "Command", cmd)
 }

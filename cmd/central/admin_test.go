@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/sync/central"
@@ -72,5 +73,73 @@ func TestAdminNamesTicketsAndMutationsAsShown(t *testing.T) {
 				t.Fatalf("address %q, want %q", d.Ticket.Customer.Address, tc.address)
 			}
 		})
+	}
+}
+
+// TestAdminCash: the office lists a technician's cash and records its
+// hand-in from the command line; a hand-in that does not add up is
+// refused and changes nothing.
+func TestAdminCash(t *testing.T) {
+	ctx := t.Context()
+	db, err := central.OpenDB(ctx, central.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tk := app.Ticket{ID: "tk-1", Number: "FB-2026-002700", Kind: app.KindCarryIn, Country: "CN", Technician: "tech-1", Epoch: 1, Status: app.StatusAssigned,
+		Priority: app.PriorityNormal, Customer: app.Customer{Name: "Li Na", Phone: "111"}, Product: app.Product{Category: app.CategoryPhone}}
+	if err := db.LoadDataset(ctx, "default", app.Dataset{Technicians: []app.Technician{{ID: "tech-1", Name: "Wang", Country: "CN"}},
+		Tickets: []app.TicketDetail{{Ticket: tk}}}); err != nil {
+		t.Fatal(err)
+	}
+	code, _, err := db.CreatePairing(ctx, "default", "tech-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev, _, err := db.Pair(ctx, code, "tablet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix, err := db.ReceiptPrefix(ctx, "default", dev.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := app.NewMutation(&app.RecordPayment{Payment: app.Payment{ID: app.NewID(), Ticket: "tk-1", Kind: app.PaymentDeposit, Method: app.MethodCash,
+		Amount: app.Money{Amount: 4000, Currency: "CNY"}, Receipt: prefix + "-1"}}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Seq = 1
+	if res, err := db.Push(ctx, central.Principal{Tenant: "default", Role: app.RoleTechnician, Name: "Wang", Device: dev.ID, Technician: "tech-1"}, []app.Mutation{m}); err != nil || len(res.Rejected) != 0 {
+		t.Fatalf("push: %+v, %v", res, err)
+	}
+	token, err := db.CreateAdminToken(ctx, "default", "dispatch")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(central.NewServer(db, nil))
+	defer srv.Close()
+	run := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		err := admin(ctx, append([]string{"-server", srv.URL, "-token-file", tokenFile(t, token)}, args...), &out)
+		return out.String(), err
+	}
+	if out, err := run("cash", "tech-1"); err != nil || !strings.Contains(out, `"amount": 4000`) || !strings.Contains(out, prefix+"-1") {
+		t.Fatalf("cash: %s, %v", out, err)
+	}
+	for _, bad := range [][]string{
+		{"cash-handover", "tech-1", "Office Wu", "5000", "CNY", prefix + "-1"},
+		{"cash-handover", "tech-1", "Office Wu", "40.00", "CNY", prefix + "-1"},
+		{"cash-handover", "tech-1", "Office Wu", "4000"},
+	} {
+		if _, err := run(bad...); app.ErrorCode(err) == "" {
+			t.Errorf("%v: accepted", bad)
+		}
+	}
+	if out, err := run("cash-handover", "tech-1", "Office Wu", "4000", "CNY", prefix+"-1"); err != nil || !strings.Contains(out, `"received_by": "Office Wu"`) {
+		t.Fatalf("cash-handover: %s, %v", out, err)
+	}
+	if out, err := run("cash", "tech-1"); err != nil || strings.TrimSpace(out) != "[]" {
+		t.Fatalf("cash after the hand-in: %s, %v", out, err)
 	}
 }

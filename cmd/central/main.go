@@ -91,6 +91,8 @@ const usage = `central: Fieldbench's central service.
       import parts|stock|rules FILE.csv
       conflicts [-all] | resolve CONFLICT accept_ours|accept_theirs|dismissed
       balances [LOCATION]
+      cash [TECHNICIAN]              cash taken and not handed in, with its receipts
+      cash-handover TECHNICIAN RECEIVED_BY AMOUNT CURRENCY RECEIPT...   (AMOUNT in minor units: fen, cents)
       tokens | token-create NAME [-o FILE] | token-rotate NAME [-o FILE] | token-revoke NAME
       claims list [-brand B] [-from YYYY-MM] [-to YYYY-MM] [-state S] | claims show CLAIM
       claims submit CLAIM [-ref REF] | claims paid CLAIM AMOUNT [-ref REF] | claims reject CLAIM REASON

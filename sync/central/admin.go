@@ -110,6 +110,16 @@ func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) er
 					return err
 				}
 			}
+			for _, p := range d.Payments {
+				if err := st.AddPayment(ctx, p); err != nil && app.ErrorCode(err) != app.ECONFLICT {
+					return err
+				}
+			}
+			for _, e := range d.Estimates {
+				if err := st.SaveEstimate(ctx, e); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	})
@@ -211,11 +221,12 @@ func (db *DB) Tickets(ctx context.Context, tenant string, tech app.TechnicianID)
 
 // TicketDetail returns a ticket with its facts in recording order.
 func (db *DB) TicketDetail(ctx context.Context, tenant string, id app.TicketID) (app.TicketDetail, error) {
-	d := app.TicketDetail{Repairs: []app.RepairEntry{}, Parts: []app.PartUsed{}, Photos: []app.Photo{}, Notes: []app.Note{}}
+	d := app.TicketDetail{Repairs: []app.RepairEntry{}, Parts: []app.PartUsed{}, Photos: []app.Photo{}, Notes: []app.Note{},
+		Payments: []app.Payment{}, Estimates: []app.Estimate{}}
 	if err := db.readEntity(ctx, tenant, kindTicket, string(id), &d.Ticket); err != nil {
 		return d, err
 	}
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT kind, data FROM entities WHERE tenant = ? AND ticket_id = ? AND kind IN ('repair', 'part_used', 'photo', 'note', 'signature')`), tenant, string(id))
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT kind, data FROM entities WHERE tenant = ? AND ticket_id = ? AND kind IN ('repair', 'part_used', 'photo', 'note', 'signature', 'payment', 'estimate')`), tenant, string(id))
 	if err != nil {
 		return d, transient(err)
 	}
@@ -237,6 +248,10 @@ func (db *DB) TicketDetail(ctx context.Context, tenant string, id app.TicketID) 
 			derr = appendJSON(data, &d.Notes, nil, nil)
 		case kindSignature:
 			derr = appendJSON(data, &d.Signatures, nil, nil)
+		case kindPayment:
+			derr = appendJSON(data, &d.Payments, nil, nil)
+		case kindEstimate:
+			derr = appendJSON(data, &d.Estimates, nil, nil)
 		}
 		if derr != nil {
 			return d, derr
@@ -247,6 +262,8 @@ func (db *DB) TicketDetail(ctx context.Context, tenant string, id app.TicketID) 
 	slices.SortFunc(d.Photos, func(a, b app.Photo) int { return a.At.Compare(b.At) })
 	slices.SortFunc(d.Notes, func(a, b app.Note) int { return a.At.Compare(b.At) })
 	slices.SortFunc(d.Signatures, func(a, b app.Signature) int { return a.At.Compare(b.At) })
+	slices.SortFunc(d.Payments, func(a, b app.Payment) int { return cmpAtID(a.At.Compare(b.At), a.ID, b.ID) })
+	slices.SortFunc(d.Estimates, func(a, b app.Estimate) int { return cmpAtID(a.At.Compare(b.At), a.ID, b.ID) })
 	return d, transient(rows.Err())
 }
 

@@ -100,6 +100,8 @@ func NewServer(db *DB, log *slog.Logger) *Server {
 	s.mux.HandleFunc("GET /v1/admin/devices/{id}/applied", s.admin(s.handleApplied))
 	s.mux.HandleFunc("GET /v1/admin/conflicts", s.admin(s.handleConflicts))
 	s.mux.HandleFunc("GET /v1/admin/balances", s.admin(s.handleBalances))
+	s.mux.HandleFunc("GET /v1/admin/cash", s.admin(s.handleCash))
+	s.mux.HandleFunc("POST /v1/admin/cash/handovers", s.admin(s.handleHandover))
 	s.mux.HandleFunc("POST /v1/admin/import/{what}", s.admin(s.handleImport))
 	s.mux.HandleFunc("GET /v1/admin/tokens", s.admin(s.handleAdminTokens))
 	s.mux.HandleFunc("POST /v1/admin/tokens", s.admin(s.handleCreateAdminToken))
@@ -438,6 +440,9 @@ func (s *Server) Sync(ctx context.Context, p Principal, req fbsync.Request) (fbs
 	}
 	resp.Acked, resp.ResendFrom, resp.Rejected = pushed.Acked, pushed.ResendFrom, pushed.Rejected
 	resp.ServerTime, resp.LeaseDays = s.db.now().UnixMilli(), s.LeaseDays
+	if resp.ReceiptPrefix, err = s.db.ReceiptPrefix(ctx, p.Tenant, p.Device); err != nil {
+		return resp, err
+	}
 	if req.NoPull {
 		resp.Epoch, err = s.db.Epoch(ctx)
 		resp.Cursor, resp.More = req.Cursor, true
@@ -480,6 +485,10 @@ func (s *Server) handlePair(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if resp.Epoch, err = s.db.Epoch(r.Context()); err != nil {
+		writeError(w, err)
+		return
+	}
+	if resp.ReceiptPrefix, err = s.db.ReceiptPrefix(r.Context(), d.Tenant, d.ID); err != nil {
 		writeError(w, err)
 		return
 	}

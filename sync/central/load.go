@@ -222,6 +222,9 @@ func (db *DB) loadNewTickets(ctx context.Context, tx *sql.Tx, tenant string, ver
 			return false, nil
 		}
 		listed[ids[i]] = true
+		if len(d.Payments) > 0 || len(d.Estimates) > 0 {
+			return false, nil // their receipts and estimates are written one by one
+		}
 		for _, f := range detailFacts(d) {
 			if f.ticket != d.Ticket.ID {
 				return false, nil

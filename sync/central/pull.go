@@ -56,7 +56,7 @@ func kindOrder(kind string) int {
 		return 0
 	case kindTicket:
 		return 1
-	case kindRepair, kindPartUsed, kindPhoto, kindNote, kindSignature:
+	case kindRepair, kindPartUsed, kindPhoto, kindNote, kindSignature, kindPayment, kindEstimate:
 		return 2
 	case kindMovement:
 		return 3
@@ -441,6 +441,10 @@ func (pg *page) add(ctx context.Context, k changeRow, first bool) error {
 		derr = appendJSON(data, &d.Notes, func(v app.Note) app.TicketID { return v.Ticket }, &pg.facts)
 	case kindSignature:
 		derr = appendJSON(data, &d.Signatures, func(v app.Signature) app.TicketID { return v.Ticket }, &pg.facts)
+	case kindPayment:
+		derr = appendJSON(data, &d.Payments, func(v app.Payment) app.TicketID { return v.Ticket }, &pg.facts)
+	case kindEstimate:
+		derr = appendJSON(data, &d.Estimates, func(v app.Estimate) app.TicketID { return v.Ticket }, &pg.facts)
 	case kindPart:
 		derr = appendJSON(data, &d.Parts, nil, nil)
 	case kindLocation:

@@ -205,3 +205,50 @@ CREATE TABLE IF NOT EXISTS claims (
 	UNIQUE (tenant, ticket)
 );
 CREATE INDEX IF NOT EXISTS claims_list ON claims (tenant, closed_at, id);
+
+-- Money (app/payment.go): payments and estimates are entities (kinds
+-- "payment" and "estimate"). payment_index holds what the office asks of
+-- a payment: its receipt number (a number already there raises a
+-- duplicate_receipt conflict; the payment is recorded all the same), the
+-- device and technician who took it (none when dispatch recorded it), and
+-- the cash hand-in that covered it ('' until handed in).
+CREATE TABLE IF NOT EXISTS payment_index (
+	tenant     TEXT NOT NULL,
+	payment    TEXT NOT NULL,
+	ticket     TEXT NOT NULL,
+	receipt    TEXT NOT NULL,
+	kind       TEXT NOT NULL,
+	method     TEXT NOT NULL,
+	amount     BIGINT NOT NULL,
+	currency   TEXT NOT NULL,
+	at         BIGINT NOT NULL,
+	device     TEXT NOT NULL DEFAULT '',
+	technician TEXT NOT NULL DEFAULT '',
+	handover   TEXT NOT NULL DEFAULT '',
+	PRIMARY KEY (tenant, payment)
+);
+CREATE INDEX IF NOT EXISTS payment_index_receipt ON payment_index (tenant, receipt);
+CREATE INDEX IF NOT EXISTS payment_index_cash ON payment_index (tenant, technician, handover);
+
+-- Each device's receipt prefix, unique in its tenant: "D" and the
+-- tenant's device number, given at pairing, or at the next sync of a
+-- device paired before receipts existed.
+CREATE TABLE IF NOT EXISTS receipt_prefixes (
+	tenant TEXT NOT NULL,
+	device TEXT NOT NULL UNIQUE,
+	num    BIGINT NOT NULL,
+	PRIMARY KEY (tenant, num)
+);
+
+-- Cash a technician handed in, and who at the office received it; the
+-- payments it covered name it in payment_index.handover.
+CREATE TABLE IF NOT EXISTS cash_handovers (
+	tenant      TEXT NOT NULL,
+	id          TEXT NOT NULL,
+	technician  TEXT NOT NULL,
+	received_by TEXT NOT NULL,
+	amount      BIGINT NOT NULL,
+	currency    TEXT NOT NULL,
+	at          BIGINT NOT NULL,
+	PRIMARY KEY (tenant, id)
+);

@@ -269,9 +269,10 @@ func (s *serverTx) SaveTicket(ctx context.Context, t app.Ticket) error {
 
 type entityKey struct{ kind, id string }
 
-// children lists a ticket's facts (repairs, parts used, photos, notes).
+// children lists a ticket's facts (repairs, parts used, photos, notes,
+// payments, estimates).
 func (s *serverTx) children(ctx context.Context, id app.TicketID) ([]entityKey, error) {
-	rows, err := s.tx.QueryContext(ctx, s.db.q(`SELECT kind, id FROM entities WHERE tenant = ? AND ticket_id = ? AND kind IN ('repair', 'part_used', 'photo', 'note')`), s.tenant, string(id))
+	rows, err := s.tx.QueryContext(ctx, s.db.q(`SELECT kind, id FROM entities WHERE tenant = ? AND ticket_id = ? AND kind IN ('repair', 'part_used', 'photo', 'note', 'payment', 'estimate')`), s.tenant, string(id))
 	if err != nil {
 		return nil, transient(err)
 	}
