@@ -85,10 +85,13 @@ type MutationTx interface {
 	AddPartUsed(ctx context.Context, p PartUsed) error
 	AddPhoto(ctx context.Context, p Photo) error
 	AddNote(ctx context.Context, n Note) error
+	// AddNotice records a customer notice (a fact like the others: the
+	// central service's sender later changes its delivery state).
+	AddNotice(ctx context.Context, n CustomerNotice) error
 }
 
 // FactWithoutID is the error of a MutationTx asked to record a fact
-// (kind: "movement", "repair", "part_used", "photo", "note") that has no ID.
+// (kind: "movement", "repair", "part_used", "photo", "note", "notice") that has no ID.
 func FactWithoutID(kind string) *Error {
 	return Errorf(EINVALID, "fact.without_id", "The {{.Kind}} has no ID; update the app, and report it to support if it happens again.", "Kind", kind)
 }

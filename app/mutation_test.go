@@ -25,6 +25,7 @@ type memTx struct {
 	moves     map[string]app.StockMovement
 	photos    map[string]app.Photo
 	notes     map[string]app.Note
+	notices   map[string]app.CustomerNotice
 	saved     *memTx // at the open savepoint
 }
 
@@ -32,7 +33,7 @@ func newMemTx() *memTx {
 	return &memTx{
 		tickets: map[app.TicketID]app.Ticket{}, parts: map[app.PartNumber]app.Part{}, locations: map[app.LocationID]app.Location{},
 		repairs: map[string]app.RepairEntry{}, used: map[string]app.PartUsed{}, moves: map[string]app.StockMovement{},
-		photos: map[string]app.Photo{}, notes: map[string]app.Note{},
+		photos: map[string]app.Photo{}, notes: map[string]app.Note{}, notices: map[string]app.CustomerNotice{},
 	}
 }
 
@@ -40,7 +41,7 @@ func newMemTx() *memTx {
 func (m *memTx) clone() *memTx {
 	return &memTx{tickets: maps.Clone(m.tickets), parts: maps.Clone(m.parts), locations: maps.Clone(m.locations),
 		repairs: maps.Clone(m.repairs), used: maps.Clone(m.used), moves: maps.Clone(m.moves),
-		photos: maps.Clone(m.photos), notes: maps.Clone(m.notes)}
+		photos: maps.Clone(m.photos), notes: maps.Clone(m.notes), notices: maps.Clone(m.notices)}
 }
 
 var _ app.Savepoints = (*memTx)(nil)
@@ -126,6 +127,9 @@ func (m *memTx) AddPhoto(_ context.Context, x app.Photo) error {
 }
 func (m *memTx) AddNote(_ context.Context, x app.Note) error {
 	return addFact(m.notes, "note", x.ID, x, x.Ticket, m.tickets)
+}
+func (m *memTx) AddNotice(_ context.Context, x app.CustomerNotice) error {
+	return addFact(m.notices, "notice", x.ID, x, x.Ticket, m.tickets)
 }
 
 // addFact appends a fact to facts; tickets, when not nil, must hold its

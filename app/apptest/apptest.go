@@ -260,6 +260,9 @@ var facts = []fact{
 	{"note", func(ctx context.Context, tx app.MutationTx, id string, tk app.TicketID) error {
 		return tx.AddNote(ctx, app.Note{ID: id, Ticket: tk, Text: "customer called", At: Now})
 	}},
+	{"notice", func(ctx context.Context, tx app.MutationTx, id string, tk app.TicketID) error {
+		return tx.AddNotice(ctx, app.CustomerNotice{ID: id, Ticket: tk, Kind: app.NoticeReadyForPickup, State: app.NoticeQueued, At: Now})
+	}},
 	{"movement", func(ctx context.Context, tx app.MutationTx, id string, tk app.TicketID) error {
 		return tx.AddMovement(ctx, app.StockMovement{ID: id, Kind: app.MoveConsume, Part: Battery, From: Van, Qty: 1, Ticket: tk, At: Now})
 	}},
@@ -469,6 +472,9 @@ var mutationCases = map[string]mutationCase{
 	"note.add.v1": {actor: TechActor, ticket: TAssigned, cmd: func(id app.TicketID) app.Command {
 		return &app.AddNote{Note: app.Note{ID: "n-1", Ticket: id, Text: "customer called"}}
 	}, check: recorded("note", "n-1")},
+	"notice.send.v1": {actor: TechActor, ticket: TEnRoute, cmd: func(id app.TicketID) app.Command {
+		return &app.SendNotice{Notice: app.CustomerNotice{ID: "nc-1", Ticket: id, Kind: app.NoticeOnMyWay, At: Now, ETA: Now.Add(30 * time.Minute)}}
+	}, check: recorded("notice", "nc-1")},
 }
 
 // testMutations applies every registered mutation on the world and checks
