@@ -56,7 +56,7 @@ func kindOrder(kind string) int {
 		return 0
 	case kindTicket:
 		return 1
-	case kindRepair, kindPartUsed, kindPhoto, kindNote:
+	case kindRepair, kindPartUsed, kindPhoto, kindNote, kindNotice:
 		return 2
 	case kindMovement:
 		return 3
@@ -439,6 +439,8 @@ func (pg *page) add(ctx context.Context, k changeRow, first bool) error {
 		derr = appendJSON(data, &d.Photos, func(v app.Photo) app.TicketID { return v.Ticket }, &pg.facts)
 	case kindNote:
 		derr = appendJSON(data, &d.Notes, func(v app.Note) app.TicketID { return v.Ticket }, &pg.facts)
+	case kindNotice:
+		derr = appendJSON(data, &d.CustomerNotices, func(v app.CustomerNotice) app.TicketID { return v.Ticket }, &pg.facts)
 	case kindPart:
 		derr = appendJSON(data, &d.Parts, nil, nil)
 	case kindLocation:
