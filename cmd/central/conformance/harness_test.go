@@ -195,10 +195,10 @@ func verifyPinned(raw [][]byte, _ [][]*x509.Certificate) error {
 // service is one central service under test and what the tests need to
 // reach it.
 type service struct {
-	db    string // "sqlite" or "postgres"
-	dir   string // -data
-	dsn   string // -postgres, "" on SQLite
-	admin string // the admin token the first start wrote to dir/admin-token
+	db    string   // "sqlite" or "postgres"
+	dir   string   // -data
+	dsn   string   // -postgres, "" on SQLite
+	admin string   // the admin token the first start wrote to dir/admin-token
 	flags []string // more flags of every start
 	proc  *proc
 
