@@ -3,6 +3,7 @@ package ui
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -25,6 +26,11 @@ type workflowCard struct {
 	// typedDiagnosis is the diagnosis as typed in its card, saved or not:
 	// completing takes it.
 	typedDiagnosis func() string
+	// notify offers the customer notices (card_notices.go); notices are
+	// the ticket's, shown with their state.
+	notify  bool
+	notices []app.CustomerNoticeView
+	now     func() time.Time
 }
 
 // primaryOrder is the next step of each state, in preference order: the
@@ -58,7 +64,7 @@ func later(a, step app.Action) bool {
 // actions returns the primary action's button (nil when there is none)
 // and the card with the others. A read-only terminal shows neither.
 func (w *workflowCard) actions(editable bool) (primary *widget.Button, rest fyne.CanvasObject) {
-	box := container.NewVBox()
+	box := container.NewVBox(w.noticeBox(editable))
 	if !editable {
 		return nil, box
 	}
