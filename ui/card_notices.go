@@ -126,7 +126,7 @@ func noticeFailureText(code string) string {
 }
 
 // noticeBox is the notices' part of the workflow card: the buttons, then
-// the lines.
+// the lines; nil when it has neither.
 func (w *workflowCard) noticeBox(editable bool) fyne.CanvasObject {
 	box := container.NewVBox()
 	if editable && w.notify {
@@ -136,6 +136,9 @@ func (w *workflowCard) noticeBox(editable bool) fyne.CanvasObject {
 	}
 	for _, l := range noticeLines(w.notices) {
 		box.Add(l)
+	}
+	if len(box.Objects) == 0 {
+		return nil
 	}
 	return box
 }

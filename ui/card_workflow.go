@@ -64,7 +64,10 @@ func later(a, step app.Action) bool {
 // actions returns the primary action's button (nil when there is none)
 // and the card with the others. A read-only terminal shows neither.
 func (w *workflowCard) actions(editable bool) (primary *widget.Button, rest fyne.CanvasObject) {
-	box := container.NewVBox(w.noticeBox(editable))
+	box := container.NewVBox()
+	if notices := w.noticeBox(editable); notices != nil {
+		box.Add(notices)
+	}
 	if !editable {
 		return nil, box
 	}
