@@ -71,6 +71,30 @@ type CustomerNotice struct {
 	SentAt    time.Time `json:"sent_at,omitzero"`
 }
 
+// countryLanguages are the languages customers of a country read when
+// they named none, as BCP 47 tags.
+var countryLanguages = map[string]string{
+	"CN": "zh-CN", "SG": "zh-SG", "TW": "zh-TW", "HK": "zh-HK",
+	"FR": "fr-FR", "BE": "fr-BE", "LU": "fr-LU", "MC": "fr-MC", "SN": "fr-SN", "CI": "fr-CI",
+	"ES": "es-ES", "MX": "es-MX", "AR": "es-AR", "CO": "es-CO", "CL": "es-CL", "PE": "es-PE",
+	"PT": "pt-PT", "BR": "pt-BR", "AO": "pt-AO", "MZ": "pt-MZ",
+	"DE": "de-DE", "NG": "en-NG", "GB": "en-GB", "US": "en-US",
+}
+
+// CustomerLanguage is the BCP 47 tag of the language text for the
+// ticket's customer is written in (notices, reports, receipts): the
+// customer's own, else their ticket's country's, else English. The
+// writer's catalog picks its nearest language for it.
+func (t Ticket) CustomerLanguage() string {
+	if t.Customer.Language != "" {
+		return t.Customer.Language
+	}
+	if l, ok := countryLanguages[strings.ToUpper(t.Country)]; ok {
+		return l
+	}
+	return "en"
+}
+
 // NoticeAllowed returns nil when a notice of kind may be sent on t now:
 // "on my way" for an on-site ticket that is assigned or en route (the
 // technician has not arrived), "ready for pick-up" for a carry-in ticket

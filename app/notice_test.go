@@ -78,3 +78,21 @@ func TestSendNotice(t *testing.T) {
 		})
 	}
 }
+
+func TestCustomerLanguage(t *testing.T) {
+	for _, tc := range []struct {
+		country, language, want string
+	}{
+		{"CN", "", "zh-CN"},
+		{"cn", "", "zh-CN"},
+		{"BR", "", "pt-BR"},
+		{"FR", "en-GB", "en-GB"}, // the customer's own first
+		{"XX", "", "en"},
+		{"", "", "en"},
+	} {
+		tk := app.Ticket{Country: tc.country, Customer: app.Customer{Language: tc.language}}
+		if got := tk.CustomerLanguage(); got != tc.want {
+			t.Errorf("country %q, language %q: %q, want %q", tc.country, tc.language, got, tc.want)
+		}
+	}
+}

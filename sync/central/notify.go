@@ -328,34 +328,12 @@ func (n *Notifier) update(ctx context.Context, q queuedNotice, notice app.Custom
 	})
 }
 
-// countryLanguages gives the language of a ticket's country when the
-// customer named none; other countries get English.
-var countryLanguages = map[string]string{
-	"CN": "zh-Hans", "TW": "zh-Hans", "SG": "zh-Hans",
-	"FR": "fr", "BE": "fr", "LU": "fr", "MC": "fr", "SN": "fr", "CI": "fr",
-	"ES": "es", "MX": "es", "AR": "es", "CO": "es", "CL": "es", "PE": "es",
-	"PT": "pt", "BR": "pt", "AO": "pt", "MZ": "pt",
-}
-
-// noticeLanguage is the customer's language, else their ticket's
-// country's, else English.
-func noticeLanguage(t app.Ticket) string {
-	if t.Customer.Language != "" {
-		return t.Customer.Language
-	}
-	if l, ok := countryLanguages[strings.ToUpper(t.Country)]; ok {
-		return l
-	}
-	return "en"
-}
-
 // renderNotice writes the notice's subject and text in the customer's
 // language. The service knows no time zone for a ticket, so the text
 // gives the ETA in UTC; the webhook also carries the exact instant, for a
 // receiver that knows the customer's zone.
 func renderNotice(n app.CustomerNotice, t app.Ticket) noticeMessage {
-	lang := noticeLanguage(t)
-	c := translations.For(lang)
+	c := translations.For(t.CustomerLanguage())
 	device := strings.TrimSpace(t.Product.Brand + " " + t.Product.Model)
 	data := map[string]any{"Number": t.Number, "Customer": t.Customer.Name, "By": n.By, "Device": device, "ETA": n.ETA.UTC().Format("15:04 UTC")}
 	m := noticeMessage{Notice: n, Ticket: t, Language: c.Lang()}
