@@ -144,6 +144,12 @@ func startHook(t *testing.T, script ...int) *hook {
 	return h
 }
 
+func (h *hook) badSignatures() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.badSigs
+}
+
 func (h *hook) received() []WebhookBody {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -289,8 +295,8 @@ func TestNotices(t *testing.T) {
 			if len(mb.received()) != 0 {
 				t.Fatal("a customer without an email got a mail")
 			}
-			if len(bodies) != 3 || h.badSigs != 0 {
-				t.Fatalf("the webhook got %d bodies, %d with a bad signature; want 3 signed", len(bodies), h.badSigs)
+			if len(bodies) != 3 || h.badSignatures() != 0 {
+				t.Fatalf("the webhook got %d bodies, %d with a bad signature; want 3 signed", len(bodies), h.badSignatures())
 			}
 			b := bodies[2]
 			if b.Notice != cmd.Notice.ID || b.Ticket != "FB-10" || b.Kind != "on_my_way" || b.Phone != "+86 138 0013 8000" || b.Language != "zh-Hans" ||
