@@ -59,7 +59,10 @@ type Dataset struct {
 	Payments    []Payment       `json:"payments,omitempty"`
 	// Estimates are sent again when decided: a known one is replaced.
 	Estimates []Estimate `json:"estimates,omitempty"`
-	Conflicts []Conflict `json:"conflicts,omitempty"`
+	// CustomerNotices carry customer notices with their delivery state: a notice
+	// comes again each time the central service's sender changes it.
+	CustomerNotices []CustomerNotice `json:"customer_notices,omitempty"`
+	Conflicts       []Conflict       `json:"conflicts,omitempty"`
 	// GoneTickets left the device's scopes (reassigned to someone else, or
 	// deleted on the server): the device drops them with their children,
 	// except while it still has unsent work on them.
@@ -72,7 +75,7 @@ func (d *Dataset) Rows() int {
 	for _, t := range d.Tickets {
 		n += 1 + len(t.Repairs) + len(t.Parts) + len(t.Photos) + len(t.Notes) + len(t.Signatures) + len(t.Payments) + len(t.Estimates)
 	}
-	n += len(d.Repairs) + len(d.PartsUsed) + len(d.Photos) + len(d.Notes) + len(d.Signatures) + len(d.Payments) + len(d.Estimates) + len(d.Conflicts) + len(d.GoneTickets)
+	n += len(d.Repairs) + len(d.PartsUsed) + len(d.Photos) + len(d.Notes) + len(d.Signatures) + len(d.Payments) + len(d.Estimates) + len(d.CustomerNotices) + len(d.Conflicts) + len(d.GoneTickets)
 	return n
 }
 

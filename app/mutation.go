@@ -97,11 +97,14 @@ type MutationTx interface {
 	SaveEstimate(ctx context.Context, e Estimate) error
 	// Estimates lists a ticket's estimates in issue order.
 	Estimates(ctx context.Context, ticket TicketID) ([]Estimate, error)
+	// AddNotice records a customer notice (a fact like the others: the
+	// central service's sender later changes its delivery state).
+	AddNotice(ctx context.Context, n CustomerNotice) error
 }
 
 // FactWithoutID is the error of a MutationTx asked to record a fact
 // (kind: "movement", "repair", "part_used", "photo", "note", "signature",
-// "payment", "estimate") that has no ID.
+// "payment", "estimate", "notice") that has no ID.
 func FactWithoutID(kind string) *Error {
 	return Errorf(EINVALID, "fact.without_id", "The {{.Kind}} has no ID; update the app, and report it to support if it happens again.", "Kind", kind)
 }

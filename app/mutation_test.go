@@ -29,6 +29,7 @@ type memTx struct {
 	sigs      map[string]app.Signature
 	payments  map[string]app.Payment
 	estimates map[string]app.Estimate
+	notices   map[string]app.CustomerNotice
 	saved     *memTx // at the open savepoint
 }
 
@@ -38,6 +39,7 @@ func newMemTx() *memTx {
 		repairs: map[string]app.RepairEntry{}, used: map[string]app.PartUsed{}, moves: map[string]app.StockMovement{},
 		photos: map[string]app.Photo{}, notes: map[string]app.Note{}, sigs: map[string]app.Signature{},
 		payments: map[string]app.Payment{}, estimates: map[string]app.Estimate{},
+		notices: map[string]app.CustomerNotice{},
 	}
 }
 
@@ -46,7 +48,7 @@ func (m *memTx) clone() *memTx {
 	return &memTx{tickets: maps.Clone(m.tickets), parts: maps.Clone(m.parts), locations: maps.Clone(m.locations),
 		repairs: maps.Clone(m.repairs), used: maps.Clone(m.used), moves: maps.Clone(m.moves),
 		photos: maps.Clone(m.photos), notes: maps.Clone(m.notes), sigs: maps.Clone(m.sigs),
-		payments: maps.Clone(m.payments), estimates: maps.Clone(m.estimates)}
+		payments: maps.Clone(m.payments), estimates: maps.Clone(m.estimates), notices: maps.Clone(m.notices)}
 }
 
 var _ app.Savepoints = (*memTx)(nil)
@@ -133,6 +135,10 @@ func (m *memTx) AddPhoto(_ context.Context, x app.Photo) error {
 func (m *memTx) AddNote(_ context.Context, x app.Note) error {
 	return addFact(m.notes, "note", x.ID, x, x.Ticket, m.tickets)
 }
+func (m *memTx) AddNotice(_ context.Context, x app.CustomerNotice) error {
+	return addFact(m.notices, "notice", x.ID, x, x.Ticket, m.tickets)
+}
+
 func (m *memTx) AddSignature(_ context.Context, x app.Signature) error {
 	return addFact(m.sigs, "signature", x.ID, x, x.Ticket, m.tickets)
 }

@@ -257,6 +257,14 @@ func (l *loader) load(ds app.Dataset) error {
 			return err
 		}
 	}
+	for _, n := range ds.CustomerNotices {
+		if err := l.next(); err != nil {
+			return err
+		}
+		if err := l.notice(n); err != nil {
+			return err
+		}
+	}
 	for _, c := range ds.Conflicts {
 		if err := l.next(); err != nil {
 			return err

@@ -194,6 +194,7 @@ func resetServerRows(ctx context.Context, tx *sql.Tx) error {
 		`DELETE FROM signatures WHERE outbox_seq IS NULL`,
 		`DELETE FROM payments WHERE outbox_seq IS NULL`,
 		`DELETE FROM estimates WHERE outbox_seq IS NULL`,
+		`DELETE FROM customer_notices WHERE outbox_seq IS NULL`,
 		`DELETE FROM photos WHERE outbox_seq IS NULL AND state NOT IN (` + photoUnsent + `)`,
 		// The new epoch has to send the kept facts again to confirm them.
 		`UPDATE repairs SET pulled = 0`,
@@ -203,6 +204,7 @@ func resetServerRows(ctx context.Context, tx *sql.Tx) error {
 		`UPDATE signatures SET pulled = 0`,
 		`UPDATE payments SET pulled = 0`,
 		`UPDATE estimates SET pulled = 0`,
+		`UPDATE customer_notices SET pulled = 0`,
 		`UPDATE movements SET pulled = 0`,
 		`DELETE FROM conflicts`,
 		// Movements made here and still pending stay: they count in the
@@ -229,7 +231,7 @@ func resetServerRows(ctx context.Context, tx *sql.Tx) error {
 // conflict holds it whole. Photo files are never deleted.
 func (db *DB) dropRefused(ctx context.Context, tx *sql.Tx) error {
 	const acked = `(SELECT acked_seq FROM device WHERE id = 1)`
-	for _, table := range []string{"repairs", "parts_used", "photos", "notes", "signatures", "payments", "estimates", "movements"} {
+	for _, table := range []string{"repairs", "parts_used", "photos", "notes", "signatures", "payments", "estimates", "customer_notices", "movements"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE outbox_seq <= `+acked+` AND pulled = 0
 			AND EXISTS (SELECT 1 FROM outbox o JOIN conflicts c ON c.id = 'cf-' || o.id WHERE o.seq = `+table+`.outbox_seq)`); err != nil {
 			return db.sqlError(fmt.Errorf("drop refused %s: %w", table, err))

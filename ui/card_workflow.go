@@ -3,6 +3,7 @@ package ui
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -28,6 +29,11 @@ type workflowCard struct {
 	typedDiagnosis func() string
 	// signOff opens the customer's sign-off (signoff.go); nil hides it.
 	signOff func()
+	// notify offers the customer notices (card_notices.go); notices are
+	// the ticket's, shown with their state.
+	notify  bool
+	notices []app.CustomerNoticeView
+	now     func() time.Time
 }
 
 // primaryOrder is the next step of each state, in preference order: the
@@ -64,6 +70,9 @@ func (w *workflowCard) actions(editable bool) (primary *widget.Button, rest fyne
 	box := container.NewVBox()
 	if line := signatureLine(w.detail); line != "" {
 		box.Add(lowLabel(line))
+	}
+	if notices := w.noticeBox(editable); notices != nil {
+		box.Add(notices)
 	}
 	if !editable {
 		return nil, box

@@ -411,6 +411,8 @@ func mutationText(full string) string {
 		return lang.X("change.adjust", "Stock count")
 	case "ticket.update":
 		return lang.X("change.update", "Edit of the ticket")
+	case "notice.send":
+		return lang.X("change.notice", "Customer notice")
 	case "repair.log":
 		return lang.X("repair.add", "Log repair")
 	case "stock.consume":

@@ -98,6 +98,7 @@ type ticketView struct {
 	decision *app.Decision
 	rules    string // the rule set's name in the user's language
 	decErr   error
+	notices  []app.CustomerNoticeView
 }
 
 func newTicketDetailView(ctx context.Context, deps Deps, host detailHost, keys *wedgeKeys) *TicketDetailView {
@@ -125,6 +126,11 @@ func (v *TicketDetailView) load(id app.TicketID) (ticketView, error) {
 		return ticketView{}, err
 	}
 	tv := ticketView{detail: d, parts: map[app.PartNumber]app.Part{}, thumbs: map[string]image.Image{}}
+	if v.deps.Notices != nil {
+		if tv.notices, err = v.deps.Notices.Notices(v.ctx, id); err != nil {
+			return ticketView{}, err
+		}
+	}
 	for _, p := range d.Photos {
 		if img := loadThumbnail(v.ctx, v.deps.Photos, p.SHA256); img != nil {
 			tv.thumbs[p.SHA256] = img
@@ -296,7 +302,8 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		diagnosis.entry.SetText(old.typed())
 	}
 	v.diagnosis = diagnosis
-	flow := &workflowCard{save: v.host, ask: v.host, keys: v.keys, actor: v.deps.Actor, detail: tv.detail, typedDiagnosis: diagnosis.typed}
+	flow := &workflowCard{save: v.host, ask: v.host, keys: v.keys, actor: v.deps.Actor, detail: tv.detail, typedDiagnosis: diagnosis.typed,
+		notify: v.deps.Notices != nil, notices: tv.notices, now: v.deps.Now}
 	if t.Status == app.StatusCompleted && v.host.signOffPossible(tv.detail) {
 		flow.signOff = func() { v.host.openSignOff(tv.detail) }
 	}

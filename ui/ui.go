@@ -36,6 +36,9 @@ type Deps struct {
 	// Store is the technician's repair store, if they work a counter: its
 	// stock is theirs too.
 	Store app.StoreID
+	// Notices lists a ticket's customer notices; nil hides notifying
+	// customers.
+	Notices app.NoticeService
 	// Photos keeps photo files; nil hides adding photos.
 	Photos app.PhotoLibrary
 	// ReportToSign builds a ticket's service report as the customer signs

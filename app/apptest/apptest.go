@@ -269,6 +269,9 @@ var facts = []fact{
 		p.At = Now
 		return tx.AddPayment(ctx, p)
 	}},
+	{"notice", func(ctx context.Context, tx app.MutationTx, id string, tk app.TicketID) error {
+		return tx.AddNotice(ctx, app.CustomerNotice{ID: id, Ticket: tk, Kind: app.NoticeReadyForPickup, State: app.NoticeQueued, At: Now})
+	}},
 	{"movement", func(ctx context.Context, tx app.MutationTx, id string, tk app.TicketID) error {
 		return tx.AddMovement(ctx, app.StockMovement{ID: id, Kind: app.MoveConsume, Part: Battery, From: Van, Qty: 1, Ticket: tk, At: Now})
 	}},
@@ -502,6 +505,9 @@ var mutationCases = map[string]mutationCase{
 		cmd: func(id app.TicketID) app.Command {
 			return &app.DecideEstimate{Ticket: id, Estimate: "est-1", Decision: app.EstimateApproved, Customer: "Li Na"}
 		}, check: wantEstimate(TInProgress, "est-1", app.EstimateApproved, "Li Na")},
+	"notice.send.v1": {actor: TechActor, ticket: TEnRoute, cmd: func(id app.TicketID) app.Command {
+		return &app.SendNotice{Notice: app.CustomerNotice{ID: "nc-1", Ticket: id, Kind: app.NoticeOnMyWay, At: Now, ETA: Now.Add(30 * time.Minute)}}
+	}, check: recorded("notice", "nc-1")},
 }
 
 // signature is a valid signed sign-off: a short stroke, its picture

@@ -76,6 +76,8 @@ const usage = `central: Fieldbench's central service.
       serving: -max-conns N (1000) connections at once, -max-conns-per-ip N (100),
       -read-timeout D (10s) for headers and small bodies (sync 6x, imports 30x; slower: 408)
       -lease-days N: days a device may go without a complete sync before it locks its data (30)
+      customer notices: -smtp-host H [-smtp-port 587] [-smtp-user U -smtp-password-file F] -smtp-from ADDR
+      [-smtp-timeout 20s]; -webhook-url URL -webhook-secret-file F [-webhook-timeout 10s]; -notice-attempts N (6)
   central init -data DIR | -postgres URL [-tenant T] [-name NAME]
   central restore-epoch -data DIR | -postgres URL
   central backup -data DIR FILE                   consistent copy of a running SQLite service
@@ -126,7 +128,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	leaseDays := fs.Int("lease-days", app.DefaultLeaseDays, "days a device may go without a complete sync before it locks its customer data")
 	var lim limits
 	lim.register(fs)
+	var nf notifyFlags
+	nf.register(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	notifyCfg, err := nf.config()
+	if err != nil {
 		return err
 	}
 	if err := app.CheckLeaseDays(*leaseDays); err != nil {
@@ -141,6 +149,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer db.Close()
+	notifyCfg.Log = log
+	notifier, err := central.NewNotifier(db, notifyCfg)
+	if err != nil {
+		return err
+	}
+	if notifyCfg.SMTP == nil && notifyCfg.Webhook == nil {
+		log.Warn("notices: neither -smtp-host nor -webhook-url is set: customer notices end in state no_channel")
+	}
 	if dbf.data != "" {
 		if err := bootstrap(ctx, db, dbf.data, "default", log); err != nil {
 			return err
@@ -170,6 +186,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	hs := newHTTPServer(srv, lim)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	go notifier.Run(ctx)
 	go func() {
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -174,6 +174,7 @@ func pullAll(t *testing.T, db *DB, p Principal, cursor string, maxBytes int) (ap
 		all.PartsUsed = append(all.PartsUsed, d.PartsUsed...)
 		all.Photos = append(all.Photos, d.Photos...)
 		all.Notes = append(all.Notes, d.Notes...)
+		all.CustomerNotices = append(all.CustomerNotices, d.CustomerNotices...)
 		all.Conflicts = append(all.Conflicts, d.Conflicts...)
 		all.GoneTickets = append(all.GoneTickets, d.GoneTickets...)
 		cursor = res.Cursor

@@ -56,7 +56,7 @@ func kindOrder(kind string) int {
 		return 0
 	case kindTicket:
 		return 1
-	case kindRepair, kindPartUsed, kindPhoto, kindNote, kindSignature, kindPayment, kindEstimate:
+	case kindRepair, kindPartUsed, kindPhoto, kindNote, kindSignature, kindPayment, kindEstimate, kindNotice:
 		return 2
 	case kindMovement:
 		return 3
@@ -445,6 +445,8 @@ func (pg *page) add(ctx context.Context, k changeRow, first bool) error {
 		derr = appendJSON(data, &d.Payments, func(v app.Payment) app.TicketID { return v.Ticket }, &pg.facts)
 	case kindEstimate:
 		derr = appendJSON(data, &d.Estimates, func(v app.Estimate) app.TicketID { return v.Ticket }, &pg.facts)
+	case kindNotice:
+		derr = appendJSON(data, &d.CustomerNotices, func(v app.CustomerNotice) app.TicketID { return v.Ticket }, &pg.facts)
 	case kindPart:
 		derr = appendJSON(data, &d.Parts, nil, nil)
 	case kindLocation:

@@ -252,3 +252,16 @@ CREATE TABLE IF NOT EXISTS cash_handovers (
 	at          BIGINT NOT NULL,
 	PRIMARY KEY (tenant, id)
 );
+
+-- Customer notices (notice.send): the sender's durable queue. The notice
+-- itself is an entity of kind "notice"; a row here means it is not
+-- delivered yet. next_at (unix ms) is when an instance may try it next:
+-- an instance claims a row by moving next_at past its attempt's timeout,
+-- so after a crash another instance (or the restarted one) resumes it.
+CREATE TABLE IF NOT EXISTS notice_queue (
+	tenant  TEXT NOT NULL,
+	notice  TEXT NOT NULL,
+	next_at BIGINT NOT NULL,
+	PRIMARY KEY (tenant, notice)
+);
+CREATE INDEX IF NOT EXISTS notice_queue_due ON notice_queue (next_at);

@@ -25,6 +25,7 @@ const (
 	kindRuleSet    = "rule_set"
 	kindTechnician = "technician"
 	kindConflict   = "conflict"
+	kindNotice     = "notice"
 )
 
 // Scopes name what a device pulls. The server computes a device's scopes

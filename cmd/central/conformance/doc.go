@@ -8,8 +8,9 @@
 // Every case runs on both databases. The world (technicians, locations,
 // parts, stock, pairings, tickets) is set up through the documented admin
 // API, each case with its own technicians and tickets on one server per
-// database; the cases that kill the service or restore its epoch get
-// servers of their own.
+// database; the cases that kill the service, restore its epoch or need
+// flags of their own (a webhook for customer notices) get servers of their
+// own.
 //
 //	go test -count=1 ./cmd/central/conformance/
 package conformance

@@ -195,10 +195,11 @@ func verifyPinned(raw [][]byte, _ [][]*x509.Certificate) error {
 // service is one central service under test and what the tests need to
 // reach it.
 type service struct {
-	db    string // "sqlite" or "postgres"
-	dir   string // -data
-	dsn   string // -postgres, "" on SQLite
-	admin string // the admin token the first start wrote to dir/admin-token
+	db    string   // "sqlite" or "postgres"
+	dir   string   // -data
+	dsn   string   // -postgres, "" on SQLite
+	admin string   // the admin token the first start wrote to dir/admin-token
+	flags []string // more flags of every start
 	proc  *proc
 
 	partsOnce gosync.Once
@@ -208,14 +209,14 @@ func (s *service) url() string { return s.proc.url }
 
 // newService starts a central service on a fresh database of kind db.
 // Its process lives until TestMain ends, or until the test kills it.
-func newService(t *testing.T, db string) *service {
+func newService(t *testing.T, db string, flags ...string) *service {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "conformance-data-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	dataDirs.add(dir)
-	s := &service{db: db, dir: dir}
+	s := &service{db: db, dir: dir, flags: flags}
 	if db == "postgres" {
 		s.dsn = newPostgresDB(t)
 	}
@@ -235,6 +236,7 @@ func (s *service) start(t *testing.T) {
 	if s.dsn != "" {
 		args = append(args, "-postgres", s.dsn)
 	}
+	args = append(args, s.flags...)
 	p := &proc{cmd: exec.Command(binary, args...), done: make(chan struct{})}
 	p.cmd.Stderr = p
 	stdout, err := p.cmd.StdoutPipe()
