@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
@@ -12,9 +13,10 @@ import (
 
 // checkInCard shows what the counter recorded when the device came in:
 // the damage seen, which bears on warranty, and what the customer left
-// with it, which goes back at pick-up. It is nothing (no card) for a
-// ticket with none of it, as most on-site visits are.
-func checkInCard(t app.Ticket) []fyne.CanvasObject {
+// with it, which goes back at pick-up, and the day promised to the
+// customer, flagged once an open ticket is past it. It is nothing (no
+// card) for a ticket with none of it, as most on-site visits are.
+func checkInCard(t app.Ticket, now time.Time) []fyne.CanvasObject {
 	c := t.Condition
 	var seen []string
 	if c.LiquidDamage {
@@ -26,7 +28,7 @@ func checkInCard(t app.Ticket) []fyne.CanvasObject {
 	if c.UnauthorizedRepair {
 		seen = append(seen, lang.X("checkin.opened", "Opened or repaired elsewhere"))
 	}
-	if t.Kind != app.KindCarryIn && len(seen) == 0 && c.Accessories == "" && c.Notes == "" {
+	if t.Kind != app.KindCarryIn && len(seen) == 0 && c.Accessories == "" && c.Notes == "" && t.PromisedAt.IsZero() {
 		return nil
 	}
 	condition := lang.X("checkin.no_damage", "No damage noted")
@@ -37,7 +39,16 @@ func checkInCard(t app.Ticket) []fyne.CanvasObject {
 	if kit == "" && t.Kind == app.KindCarryIn {
 		kit = lang.X("checkin.nothing_left", "Nothing but the device")
 	}
+	var promised string
+	switch {
+	case t.PromisedAt.IsZero():
+	case t.Status.Open() && now.After(t.PromisedAt):
+		promised = lang.X("checkin.promise_late", "{{.Date}}: late, call the customer with a new date", map[string]any{"Date": weekdayText(t.PromisedAt.Local().Weekday()) + " " + dateText(t.PromisedAt)})
+	default:
+		promised = weekdayText(t.PromisedAt.Local().Weekday()) + " " + dateText(t.PromisedAt)
+	}
 	info := fields(
+		lang.X("ticket.promised", "Promised for"), promised,
 		lang.X("checkin.condition", "Condition"), condition,
 		lang.X("checkin.accessories", "Left with the device"), kit,
 		lang.X("checkin.notes", "Notes"), c.Notes,
