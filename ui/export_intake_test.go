@@ -1,0 +1,37 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+
+	"github.com/fieldbench/fieldbench/scanner"
+)
+
+// What the intake's tests reach for: the phone look-up and the promise.
+
+// SetPhone types a phone number into the form's phone field.
+func (c *CheckIn) SetPhone(phone string) { c.f.phone.SetText(phone) }
+
+// Phone is the phone field's text.
+func (c *CheckIn) Phone() string { return c.f.phone.Text }
+
+// Customer is the customer field's text.
+func (c *CheckIn) Customer() string { return c.f.customer.Text }
+
+// Model is the model field's text.
+func (c *CheckIn) Model() string { return c.f.model.Text }
+
+// Known is what the phone look-up shows under the phone field.
+func (c *CheckIn) Known() fyne.CanvasObject { return c.f.known }
+
+// PromiseOptions are the promise select's choices, "none" first.
+func (c *CheckIn) PromiseOptions() []string { return c.f.promise.Options }
+
+// SetPromise chooses the i-th option of the promise select (0: none).
+func (c *CheckIn) SetPromise(i int) { c.f.promise.SetSelectedIndex(i) }
+
+// FocusPhone gives the phone field the focus, as a tap on it does.
+func (c *CheckIn) FocusPhone() { c.f.win.Canvas().Focus(c.f.phone) }
+
+// FillScan puts a scan into the form as the scan router does, and
+// returns what it put.
+func (c *CheckIn) FillScan(m scanner.Meaning) string { return c.f.fillScan(m) }
