@@ -269,7 +269,9 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	f.body = container.NewBorder(nil, f.fixed, nil, nil, container.NewVScroll(f.form))
 	f.dialog = dialog.NewCustomWithoutButtons(lang.X("checkin.title", "Check in a device"), f.body, win)
 	size := win.Canvas().Size()
-	f.dialog.Resize(fyne.NewSize(min(size.Width*0.96, 640), min(size.Height*0.94, 760)))
+	// Up to 1,000 high: a tall tablet shows the intake down to the
+	// condition without scrolling.
+	f.dialog.Resize(fyne.NewSize(min(size.Width*0.96, 640), min(size.Height*0.94, 1000)))
 	return f
 }
 
@@ -389,8 +391,11 @@ func (f *checkInForm) pickCustomer(c app.Customer) {
 }
 
 // pickDevice fills the customer and the device; the serial's rules run as
-// they would for a scan.
+// they would for a scan. The list goes: the form's fields, not a list of
+// twenty devices, are what the counter reads next (on a phone they would
+// sit below it).
 func (f *checkInForm) pickDevice(c app.Customer, p app.Product) {
+	f.known.RemoveAll()
 	f.pickCustomer(c)
 	for i, k := range f.categories {
 		if k == p.Category {

@@ -79,6 +79,9 @@ func TestIntakeReturningCustomer(t *testing.T) {
 		button += " · " + dev.Product.Serial
 	}
 	tapButton(t, form.Known(), button)
+	if labels(form.Known()) != "" {
+		t.Errorf("the list stays after a device was picked: %q", labels(form.Known()))
+	}
 	if form.Customer() != known.Customer.Name || form.Serial() != dev.Product.Serial || form.Brand() != dev.Product.Brand || form.Model() != dev.Product.Model {
 		t.Fatalf("after the tap: customer %q, %q %q %q; want %q, %+v", form.Customer(), form.Brand(), form.Model(), form.Serial(), known.Customer.Name, dev.Product)
 	}
