@@ -152,3 +152,39 @@ func TestIntakeLookUpUnknownAndScanned(t *testing.T) {
 		t.Errorf("a 2-digit phone shows %q", labels(form.Known()))
 	}
 }
+
+// TestListFlagsBrokenPromise: an open carry-in past the day promised says
+// so in the list; one still within it does not.
+func TestListFlagsBrokenPromise(t *testing.T) {
+	term, w, kb, _, deps := scanTerminal(t)
+	now := deps.Now()
+	for _, tc := range []struct {
+		name     string
+		promised time.Time
+		late     bool
+	}{
+		{"Late Customer", now.Add(-2 * time.Hour), true},
+		{"Waiting Customer", now.Add(48 * time.Hour), false},
+	} {
+		tk := app.Ticket{ID: app.TicketID(app.NewID()), Number: app.NewTicketNumber(now), Kind: app.KindCarryIn, Country: deps.Country,
+			Product: app.Product{Category: app.CategoryPhone, Brand: "Xiaomi", Model: "Redmi 12", Serial: "PROMISE" + strings.Fields(tc.name)[0]},
+			Customer: app.Customer{Name: tc.name, Phone: "+86 139 0000 1111"}, Fault: "No sound", Priority: app.PriorityNormal,
+			Status: app.StatusAssigned, CreatedAt: now.Add(-72 * time.Hour), PromisedAt: tc.promised}
+		if _, err := deps.Commit.Commit(context.Background(), deps.Actor, &app.CreateTicket{Ticket: tk}); err != nil {
+			t.Fatal(err)
+		}
+		w.Canvas().Focus(term.Search())
+		for term.SearchText() != "" {
+			term.Search().TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
+		}
+		kb.typeSlowly(term.Search(), tk.Number, false)
+		term.FireSearch()
+		rows := strings.Join(term.List().Rows(), "\n")
+		if !strings.Contains(rows, tc.name) {
+			t.Fatalf("%s is not listed:\n%s", tc.name, rows)
+		}
+		if got := strings.Contains(rows, "past the promised day"); got != tc.late {
+			t.Errorf("%s: flagged %v, want %v:\n%s", tc.name, got, tc.late, rows)
+		}
+	}
+}
