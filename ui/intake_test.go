@@ -167,7 +167,7 @@ func TestListFlagsBrokenPromise(t *testing.T) {
 		{"Waiting Customer", now.Add(48 * time.Hour), false},
 	} {
 		tk := app.Ticket{ID: app.TicketID(app.NewID()), Number: app.NewTicketNumber(now), Kind: app.KindCarryIn, Country: deps.Country,
-			Product: app.Product{Category: app.CategoryPhone, Brand: "Xiaomi", Model: "Redmi 12", Serial: "PROMISE" + strings.Fields(tc.name)[0]},
+			Product:  app.Product{Category: app.CategoryPhone, Brand: "Xiaomi", Model: "Redmi 12", Serial: "PROMISE" + strings.Fields(tc.name)[0]},
 			Customer: app.Customer{Name: tc.name, Phone: "+86 139 0000 1111"}, Fault: "No sound", Priority: app.PriorityNormal,
 			Status: app.StatusAssigned, CreatedAt: now.Add(-72 * time.Hour), PromisedAt: tc.promised}
 		if _, err := deps.Commit.Commit(context.Background(), deps.Actor, &app.CreateTicket{Ticket: tk}); err != nil {
