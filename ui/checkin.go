@@ -172,6 +172,9 @@ func (t *Terminal) openCheckIn(m scanner.Meaning) {
 		if t.checkIn == f {
 			t.checkIn = nil
 		}
+		if f.stopLookup != nil { // no look-up for a form gone
+			f.stopLookup()
+		}
 	})
 	t.checkIn = f
 	t.present(f.dialog, f.submit)
