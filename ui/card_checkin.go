@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -15,8 +16,10 @@ import (
 // the damage seen, which bears on warranty, and what the customer left
 // with it, which goes back at pick-up, and the day promised to the
 // customer, flagged once an open ticket is past it. It is nothing (no
-// card) for a ticket with none of it, as most on-site visits are.
-func checkInCard(t app.Ticket, now time.Time) []fyne.CanvasObject {
+// card) for a ticket with none of it, as most on-site visits are. With
+// save, an open carry-in's promise can be moved (ticket.update): the
+// repair runs late, the customer is called and told a new day.
+func checkInCard(t app.Ticket, now time.Time, save committer, keys *wedgeKeys) []fyne.CanvasObject {
 	c := t.Condition
 	var seen []string
 	if c.LiquidDamage {
@@ -53,5 +56,19 @@ func checkInCard(t app.Ticket, now time.Time) []fyne.CanvasObject {
 		lang.X("checkin.accessories", "Left with the device"), kit,
 		lang.X("checkin.notes", "Notes"), c.Notes,
 	)
-	return []fyne.CanvasObject{widget.NewCard(lang.X("checkin.card", "At check-in"), "", info)}
+	body := fyne.CanvasObject(info)
+	if save != nil && t.Kind == app.KindCarryIn && t.Status.Open() {
+		days, opts := promiseChoices(now)
+		move := newScanSelect(keys, opts, nil)
+		move.PlaceHolder = lang.X("checkin.promise_move", "Move the promise…")
+		move.OnChanged = func(string) {
+			var day time.Time
+			if i := move.SelectedIndex(); i > 0 {
+				day = days[i-1].UTC()
+			}
+			save.commit(&app.UpdateTicket{Ticket: t.ID, Set: app.TicketFields{PromisedAt: &day}}, nil)
+		}
+		body = container.NewVBox(info, move)
+	}
+	return []fyne.CanvasObject{widget.NewCard(lang.X("checkin.card", "At check-in"), "", body)}
 }

@@ -224,13 +224,8 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	f.kit = entry(lang.X("checkin.accessories_hint", "e.g. charger, case, SIM tray"))
 	// A select, not a calendar: a counter promises within two weeks, and
 	// a tap on a named day is quicker and surer than typing a date.
-	today := f.deps.now().Local()
-	days := []string{lang.X("checkin.no_promise", "No date promised")}
-	for i := range promiseDays {
-		d := time.Date(today.Year(), today.Month(), today.Day()+i, 23, 59, 0, 0, time.Local)
-		f.promiseDays = append(f.promiseDays, d)
-		days = append(days, promiseDayText(d, i))
-	}
+	var days []string
+	f.promiseDays, days = promiseChoices(f.deps.now())
 	f.promise = newScanSelect(keys, days, nil)
 	f.promise.SetSelectedIndex(0)
 	f.photos = lowLabel(lang.X("checkin.no_photos", "No condition photos yet."))
@@ -409,6 +404,21 @@ func (f *checkInForm) pickDevice(c app.Customer, p app.Product) {
 	f.model.SetText(p.Model)
 	f.serial.SetText(p.Serial) // OnChanged reads the date from the serial
 	f.clearProblem(f.serial)
+}
+
+// promiseChoices are the days a promise can be made for, from now's day
+// on, each at its last minute on the counter's calendar (a promise for
+// today made in the evening is still after the check-in), and the
+// select's options: "none", then the days.
+func promiseChoices(now time.Time) ([]time.Time, []string) {
+	today := now.Local()
+	days := make([]time.Time, promiseDays)
+	opts := []string{lang.X("checkin.no_promise", "No date promised")}
+	for i := range days {
+		days[i] = time.Date(today.Year(), today.Month(), today.Day()+i, 23, 59, 0, 0, time.Local)
+		opts = append(opts, promiseDayText(days[i], i))
+	}
+	return days, opts
 }
 
 // promiseDayText names the i-th day from today in the promise select.

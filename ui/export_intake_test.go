@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 
 	"github.com/fieldbench/fieldbench/scanner"
 )
@@ -35,3 +36,32 @@ func (c *CheckIn) FocusPhone() { c.f.win.Canvas().Focus(c.f.phone) }
 // FillScan puts a scan into the form as the scan router does, and
 // returns what it put.
 func (c *CheckIn) FillScan(m scanner.Meaning) string { return c.f.fillScan(m) }
+
+// MovePromise chooses the i-th option (0: none) of the open ticket's
+// "Move the promise" select, as a tap would; false when it shows none.
+func (v *TicketDetailView) MovePromise(i int) bool {
+	var found *scanSelect
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case *scanSelect:
+			if o.PlaceHolder == "Move the promise…" {
+				found = o
+			}
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(o).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(v.root)
+	if found == nil {
+		return false
+	}
+	found.SetSelectedIndex(i)
+	return true
+}

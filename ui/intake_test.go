@@ -123,6 +123,18 @@ func TestIntakeReturningCustomer(t *testing.T) {
 	if !strings.Contains(detail, "Promised for") || !strings.Contains(detail, want.Format("2 Jan 2006")) {
 		t.Errorf("the detail lacks the promise of %s:\n%s", want.Format("2 Jan 2006"), detail)
 	}
+
+	// The repair runs late: the counter moves the promise on the ticket.
+	if !term.Detail().MovePromise(5) {
+		t.Fatal("no way to move the promise on the open carry-in")
+	}
+	moved := ticketNow(t, deps, tk.ID).Ticket.PromisedAt.Local()
+	if wantDay := want.AddDate(0, 0, 2); moved.YearDay() != wantDay.YearDay() {
+		t.Fatalf("moved to %v, want the day %v", moved, wantDay.Format(time.DateOnly))
+	}
+	if !term.Detail().MovePromise(0) || !ticketNow(t, deps, tk.ID).Ticket.PromisedAt.IsZero() {
+		t.Fatal("the promise cannot be withdrawn")
+	}
 }
 
 // TestIntakeLookUpUnknownAndScanned: a number no ticket has says so; a
