@@ -222,6 +222,9 @@ type TicketFields struct {
 	ManufactureDate *time.Time  `json:"manufacture_date,omitempty"`
 	CustomerPhone   *string     `json:"customer_phone,omitempty"`
 	CustomerAddress *string     `json:"customer_address,omitempty"`
+	// PromisedAt moves (or, zero, withdraws) the date promised to the
+	// customer: the counter's when the repair runs late, or dispatch's.
+	PromisedAt *time.Time `json:"promised_at,omitempty"`
 }
 
 // UpdateTicket edits fields. Base holds the values the device saw, for the
@@ -280,6 +283,9 @@ func (c *UpdateTicket) Apply(ctx context.Context, tx MutationTx, actor Actor, no
 	c.Set.applyTo(&t)
 	if !t.Product.PurchaseDate.IsZero() && t.Product.PurchaseDate.After(now) {
 		return Errorf(EINVALID, "ticket.invalid.purchase_future", "The purchase date is after the ticket was opened.")
+	}
+	if err := CheckPromise(t.CreatedAt, t.PromisedAt); err != nil {
+		return err
 	}
 	t.UpdatedAt = now
 	return tx.SaveTicket(ctx, t)
@@ -361,6 +367,9 @@ func (s TicketFields) applyTo(t *Ticket) {
 	}
 	if s.CustomerAddress != nil {
 		t.Customer.Address = *s.CustomerAddress
+	}
+	if s.PromisedAt != nil {
+		t.PromisedAt = *s.PromisedAt
 	}
 }
 

@@ -14,6 +14,12 @@ type TicketService interface {
 	// TicketDetail returns a ticket with its repairs, parts, photos and
 	// notes; ENOTFOUND when there is no such ticket.
 	TicketDetail(ctx context.Context, id TicketID) (TicketDetail, error)
+	// KnownCustomers returns the customers whose phone number's digits
+	// hold PhoneLookupKey(phone) (at least MinPhoneDigits digits typed,
+	// else EINVALID)
+	// with the devices they brought, as GroupKnownDevices groups them:
+	// the counter's look-up of a returning customer.
+	KnownCustomers(ctx context.Context, phone string) ([]KnownCustomer, error)
 }
 
 // PartService reads the parts catalog and stock.

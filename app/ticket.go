@@ -125,6 +125,27 @@ type Ticket struct {
 	// UnpaidReason says why a positive one was left unpaid.
 	ClosedBalance *Money `json:"closed_balance,omitempty"`
 	UnpaidReason  string `json:"unpaid_reason,omitempty"`
+	// PromisedAt is when the counter told the customer the device will be
+	// ready (CheckPromise); zero when no promise was made.
+	PromisedAt time.Time `json:"promised_at,omitzero"`
+}
+
+// MaxPromiseDays bounds a promised date: a promise further than this from
+// the check-in is a typing mistake, not a plan.
+const MaxPromiseDays = 90
+
+// CheckPromise refuses a promised date before the ticket was opened or
+// more than MaxPromiseDays after it. A zero promise (none made) passes.
+func CheckPromise(created, promised time.Time) error {
+	switch {
+	case promised.IsZero() || created.IsZero():
+		return nil
+	case promised.Before(created):
+		return Errorf(EINVALID, "ticket.invalid.promise_past", "The promised date is before the ticket was opened; choose a later day.")
+	case promised.Sub(created) > MaxPromiseDays*24*time.Hour:
+		return Errorf(EINVALID, "ticket.invalid.promise_far", "The promised date is more than {{.Days}} days after the ticket was opened; choose an earlier day.", "Days", MaxPromiseDays)
+	}
+	return nil
 }
 
 // Resolution says how a ticket ended.
@@ -207,6 +228,9 @@ func (t *Ticket) Validate() error {
 		return Errorf(EINVALID, "ticket.invalid.email", "{{.Email}} is not an email address; correct it or leave it empty.", "Email", t.Customer.Email)
 	case t.Customer.Language != "" && !ValidLanguageTag(t.Customer.Language):
 		return Errorf(EINVALID, "ticket.invalid.language", "{{.Language}} is not a language tag such as zh-CN or pt-BR.", "Language", t.Customer.Language)
+	}
+	if err := CheckPromise(t.CreatedAt, t.PromisedAt); err != nil {
+		return err
 	}
 	for _, f := range []struct{ name, v string }{
 		{"customer.name", t.Customer.Name}, {"customer.phone", t.Customer.Phone}, {"customer.address", t.Customer.Address},

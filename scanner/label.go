@@ -22,18 +22,20 @@ import (
 
 // ClaimTag is what a repair counter sticks on a carried-in device and the
 // customer keeps a copy of: the ticket number and a QR Code of its label,
-// the check-in date and a short customer reference. Never the customer's
-// name or full phone number: tags lie on open shelves.
+// the check-in date, the date promised and a short customer reference.
+// Never the customer's name, full phone number or device passcode: tags
+// lie on open shelves.
 type ClaimTag struct {
 	Ticket      app.TicketID
 	Number      string // e.g. "FB-2026-004211"
 	CheckedIn   time.Time
-	CustomerRef string // e.g. "…0000", the phone's last four digits
+	Promised    time.Time // zero when no date was promised
+	CustomerRef string    // e.g. "…0000", the phone's last four digits
 }
 
 // ClaimTagFor builds the claim tag of a ticket.
 func ClaimTagFor(t app.Ticket) ClaimTag {
-	return ClaimTag{Ticket: t.ID, Number: t.Number, CheckedIn: t.CreatedAt, CustomerRef: customerRef(t.Customer.Phone)}
+	return ClaimTag{Ticket: t.ID, Number: t.Number, CheckedIn: t.CreatedAt, Promised: t.PromisedAt, CustomerRef: customerRef(t.Customer.Phone)}
 }
 
 // customerRef is the last four digits of a phone number, enough for the
@@ -60,8 +62,13 @@ func (c ClaimTag) Label() Label {
 // lines are the tag's printed text, beside the QR Code.
 func (c ClaimTag) lines() []string {
 	out := []string{c.Number}
-	if !c.CheckedIn.IsZero() {
-		out = append(out, c.CheckedIn.Format("2006-01-02"))
+	// Days on the counter's calendar, where the promise was chosen; the
+	// arrow needs no language: checked in → ready.
+	switch {
+	case !c.CheckedIn.IsZero() && !c.Promised.IsZero():
+		out = append(out, c.CheckedIn.Local().Format(time.DateOnly)+" → "+c.Promised.Local().Format(time.DateOnly))
+	case !c.CheckedIn.IsZero():
+		out = append(out, c.CheckedIn.Local().Format(time.DateOnly))
 	}
 	if c.CustomerRef != "" {
 		out = append(out, c.CustomerRef)

@@ -158,3 +158,29 @@ func BenchmarkLabelRoundTrip(b *testing.B) {
 		}
 	}
 }
+
+// TestClaimTagPromise: the tag shows the day promised beside the check-in
+// day, on the counter's calendar, and only the dates.
+func TestClaimTagPromise(t *testing.T) {
+	in := time.Date(2026, 11, 27, 10, 30, 0, 0, time.Local)
+	for _, tc := range []struct {
+		name     string
+		promised time.Time
+		want     string
+	}{
+		{"none", time.Time{}, "2026-11-27"},
+		{"a week on", time.Date(2026, 12, 4, 23, 59, 0, 0, time.Local), "2026-11-27 → 2026-12-04"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tag := scanner.ClaimTagFor(app.Ticket{ID: "t", Number: "FB-1", CreatedAt: in.UTC(), PromisedAt: tc.promised.UTC(),
+				Customer: app.Customer{Phone: "+86 138 1234 5678"}})
+			lines := scanner.Lines(tag)
+			if len(lines) != 3 || lines[1] != tc.want {
+				t.Fatalf("lines %q, want the dates %q", lines, tc.want)
+			}
+			if _, err := scanner.RenderLabel(tag, scanner.Label62x29); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}

@@ -218,7 +218,7 @@ func ticketOrder(f app.TicketFilter) (string, error) {
 func ticketMatchExpr(words []string) string {
 	var terms []string
 	for _, w := range words {
-		digits := onlyDigits(w)
+		digits := app.PhoneDigits(w)
 		hasLetter := strings.ContainsFunc(w, unicode.IsLetter)
 		var term string
 		switch {
@@ -236,15 +236,6 @@ func ticketMatchExpr(words []string) string {
 		}
 	}
 	return strings.Join(terms, " AND ")
-}
-
-func onlyDigits(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, s)
 }
 
 // TicketDetail returns a ticket with its repairs, parts, photos, notes,
@@ -385,8 +376,8 @@ func indexTicket(ctx context.Context, q execer, ti ticketIndex) error {
 		}
 	}
 	_, err := q.ExecContext(ctx, `INSERT INTO tickets_fts (rowid, number, customer_name, phone_digits, serial, short)
-		VALUES (?, ?, ?, ?, ?, ?)`, ti.rid, t.Number, t.Customer.Name, onlyDigits(t.Customer.Phone),
-		t.Product.Serial, shortGrams(t.Number, t.Customer.Name, onlyDigits(t.Customer.Phone), t.Product.Serial))
+		VALUES (?, ?, ?, ?, ?, ?)`, ti.rid, t.Number, t.Customer.Name, app.PhoneDigits(t.Customer.Phone),
+		t.Product.Serial, shortGrams(t.Number, t.Customer.Name, app.PhoneDigits(t.Customer.Phone), t.Product.Serial))
 	if err != nil {
 		return fmt.Errorf("index ticket %s: %w", t.Number, err)
 	}
@@ -405,7 +396,7 @@ func ticketArgs(t app.Ticket) ([]any, error) {
 	}
 	return []any{string(t.ID), t.Number, nullStr(t.Technician), nullStr(t.Store), string(t.Status), open, int(t.Priority),
 		nsec(t.WindowStart), nsec(t.WindowEnd), nsec(t.RespondBy), nsec(t.ResolveBy),
-		t.Customer.Name, t.Customer.Phone, onlyDigits(t.Customer.Phone), t.Product.Serial,
+		t.Customer.Name, t.Customer.Phone, app.PhoneDigits(t.Customer.Phone), t.Product.Serial,
 		nsec(t.CreatedAt), nsec(t.UpdatedAt), nsec(t.CompletedAt), data}, nil
 }
 

@@ -22,11 +22,16 @@ import (
 	"github.com/fieldbench/fieldbench/scanner"
 )
 
-// checkInForm is the counter's check-in of a carried-in device. While it
-// is open, a scanned serial or IMEI goes into its serial field, and the
-// brand and manufacture date are read from the serial when a rule knows
-// it. Its buttons and its message stay in view below the fields, which
-// scroll; a field's own problem shows under the field.
+// checkInForm is the counter's check-in of a carried-in device, in the
+// order the counter asks: the phone first, which finds a returning
+// customer's earlier devices (a tap fills the form), then the customer,
+// the device, the fault, its condition, what was left with it, the day
+// promised and photos. While it is open, a scanned serial or IMEI goes
+// into its serial field, and the brand and manufacture date are read from
+// the serial when a rule knows it; a scanned phone number goes into the
+// empty phone field when it has the focus. Its buttons and its message
+// stay in view below the fields, which scroll; a field's own problem
+// shows under the field.
 type checkInForm struct {
 	deps  checkInDeps
 	desk  counterDesk
@@ -37,6 +42,7 @@ type checkInForm struct {
 
 	customer *scanEntry
 	phone    *scanEntry
+	known    *fyne.Container // the look-up's customers and devices, under the phone
 	category *scanSelect
 	brand    *scanEntry
 	model    *scanEntry
@@ -49,6 +55,7 @@ type checkInForm struct {
 	damage   *scanCheck
 	opened   *scanCheck
 	kit      *scanEntry
+	promise  *scanSelect // "no date" then the next promiseDays days
 	photos   *widget.Label
 	problem  *widget.Label // what went wrong, in view above the buttons
 	submitB  *widget.Button
@@ -57,6 +64,16 @@ type checkInForm struct {
 	fieldErrs map[fyne.CanvasObject]*widget.Label
 
 	categories []app.Category
+	// promiseDays are the days the promise select offers, after "none".
+	promiseDays []time.Time
+	// lookups counts the phone look-ups begun: an answer is shown only if
+	// no later one began. stopLookup cancels the one waiting for typing
+	// to pause.
+	lookups    int
+	stopLookup func() bool
+	// picked is the known customer last tapped: their email, language and
+	// address go with the ticket while the name is still theirs.
+	picked *app.Customer
 	// manufactured is what the serial says, kept with the ticket.
 	manufactured time.Time
 	// photoFiles are condition photos to attach once the ticket exists.
@@ -67,12 +84,24 @@ type checkInForm struct {
 type checkInDeps struct {
 	ctx     context.Context
 	commit  app.Committer
+	tickets app.TicketService // the customer look-up; nil for none
 	actor   app.Actor
 	country string
 	rules   scanner.SerialRules
 	now     func() time.Time
 	run     func(func())
+	// after runs f on the UI goroutine after d, and returns what cancels
+	// it (Terminal.after).
+	after func(d time.Duration, f func()) (stop func() bool)
 }
+
+// The phone look-up runs once typing pauses for lookupDelay (a number is
+// typed in bursts of digits); promiseDays are the days a counter can
+// promise from the form (the one after the next weekend and then some).
+const (
+	lookupDelay = 300 * time.Millisecond
+	promiseDays = 14
+)
 
 // counterDesk is what the check-in form asks of the terminal: to take
 // over the ticket once it is saved (the terminal shows the form's dialog).
@@ -132,8 +161,9 @@ func (t *Terminal) openCheckIn(m scanner.Meaning) {
 		}
 		return
 	}
-	deps := checkInDeps{ctx: t.ctx, commit: t.deps.Commit, actor: t.deps.Actor, country: t.deps.Country,
-		rules: t.deps.SerialRules, now: t.deps.Now, run: t.deps.Run}
+	deps := checkInDeps{ctx: t.ctx, commit: t.deps.Commit, tickets: t.deps.Tickets, actor: t.deps.Actor, country: t.deps.Country,
+		rules: t.deps.SerialRules, now: t.deps.Now, run: t.deps.Run,
+		after: func(d time.Duration, f func()) func() bool { return t.after(d, f) }}
 	f := newCheckInForm(deps, t, t.keys, t.win)
 	if m.Kind == scanner.ScanDevice {
 		f.fillSerial(m)
@@ -142,10 +172,13 @@ func (t *Terminal) openCheckIn(m scanner.Meaning) {
 		if t.checkIn == f {
 			t.checkIn = nil
 		}
+		if f.stopLookup != nil { // no look-up for a form gone
+			f.stopLookup()
+		}
 	})
 	t.checkIn = f
 	t.present(f.dialog, f.submit)
-	t.win.Canvas().Focus(f.customer)
+	t.win.Canvas().Focus(f.phone)
 }
 
 func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyne.Window) *checkInForm {
@@ -157,6 +190,8 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	}
 	f.customer = entry(lang.X("checkin.customer_hint", "As on their ID or invoice"))
 	f.phone = entry(lang.X("checkin.phone_hint", "For the pick-up call"))
+	f.phone.OnChanged = func(string) { f.lookUpSoon() }
+	f.known = container.NewVBox()
 	f.categories = []app.Category{app.CategoryPhone, app.CategoryAppliance, app.CategoryPC, app.CategoryServer}
 	names := make([]string, len(f.categories))
 	for i, c := range f.categories {
@@ -187,6 +222,12 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	f.damage = newScanCheck(keys, lang.X("checkin.physical", "Cracks, dents or bends"))
 	f.opened = newScanCheck(keys, lang.X("checkin.opened", "Opened or repaired elsewhere"))
 	f.kit = entry(lang.X("checkin.accessories_hint", "e.g. charger, case, SIM tray"))
+	// A select, not a calendar: a counter promises within two weeks, and
+	// a tap on a named day is quicker and surer than typing a date.
+	var days []string
+	f.promiseDays, days = promiseChoices(f.deps.now())
+	f.promise = newScanSelect(keys, days, nil)
+	f.promise.SetSelectedIndex(0)
 	f.photos = lowLabel(lang.X("checkin.no_photos", "No condition photos yet."))
 	addPhoto := widget.NewButtonWithIcon(lang.X("photos.add", "Add photo"), theme.FileImageIcon(), f.pickPhoto)
 	f.problem = widget.NewLabel("")
@@ -203,8 +244,8 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 		return widget.NewFormItem(label, container.NewVBox(append(append([]fyne.CanvasObject{field}, below...), errL)...))
 	}
 	f.form = widget.NewForm(
+		item(lang.X("checkin.phone", "Phone"), f.phone, f.known),
 		item(lang.X("checkin.customer", "Customer"), f.customer),
-		item(lang.X("checkin.phone", "Phone"), f.phone),
 		item(lang.X("checkin.category", "Product"), f.category),
 		item(lang.X("checkin.brand", "Brand"), f.brand),
 		item(lang.X("checkin.model", "Model"), f.model),
@@ -214,6 +255,9 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 		item(lang.X("ticket.fault", "Reported fault"), f.fault),
 		widget.NewFormItem(lang.X("checkin.condition", "Condition"), container.NewVBox(f.liquid, f.damage, f.opened)),
 		item(lang.X("checkin.accessories", "Left with the device"), f.kit),
+		item(lang.X("ticket.promised", "Promised for"), f.promise),
+		// The deposit (payment.record) goes here, after the promise it
+		// secures, once payments are merged.
 		widget.NewFormItem(lang.X("ticket.photos", "Photos"), container.NewVBox(f.photos, container.NewHBox(addPhoto))),
 	)
 	cancel := widget.NewButtonWithIcon(lang.X("dialog.cancel", "Cancel"), theme.CancelIcon(), func() { f.dialog.Hide() })
@@ -223,7 +267,9 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	f.body = container.NewBorder(nil, f.fixed, nil, nil, container.NewVScroll(f.form))
 	f.dialog = dialog.NewCustomWithoutButtons(lang.X("checkin.title", "Check in a device"), f.body, win)
 	size := win.Canvas().Size()
-	f.dialog.Resize(fyne.NewSize(min(size.Width*0.96, 640), min(size.Height*0.94, 760)))
+	// Up to 1,000 high: a tall tablet shows the intake down to the
+	// condition without scrolling.
+	f.dialog.Resize(fyne.NewSize(min(size.Width*0.96, 640), min(size.Height*0.94, 1000)))
 	return f
 }
 
@@ -234,6 +280,34 @@ func (f *checkInForm) selectedCategory() app.Category {
 	return ""
 }
 
+// fillScan puts a scan into the form and returns the text it put: a
+// phone number into the empty phone field that has the focus (the
+// customer's card, a "tel:" code), anything else into the serial.
+func (f *checkInForm) fillScan(m scanner.Meaning) string {
+	if m.Kind == scanner.ScanText && f.win != nil && f.win.Canvas().Focused() == f.phone && strings.TrimSpace(f.phone.Text) == "" {
+		if phone, ok := phoneText(m.Text); ok {
+			f.phone.SetText(phone) // OnChanged looks the customer up
+			return phone
+		}
+	}
+	f.fillSerial(m)
+	return f.serial.Text
+}
+
+// phoneText is a scanned text as a phone number: digits, spaces and
+// "+-()." only, with at least app.MinPhoneDigits digits, after an optional
+// "tel:".
+func phoneText(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if len(s) > 4 && strings.EqualFold(s[:4], "tel:") {
+		s = s[4:]
+	}
+	if len(app.PhoneDigits(s)) < app.MinPhoneDigits || strings.ContainsFunc(s, func(r rune) bool { return !strings.ContainsRune("0123456789 +-().", r) }) {
+		return "", false
+	}
+	return s, true
+}
+
 // fillSerial puts a scanned serial into the form.
 func (f *checkInForm) fillSerial(m scanner.Meaning) {
 	serial := m.Serial
@@ -241,6 +315,141 @@ func (f *checkInForm) fillSerial(m scanner.Meaning) {
 		serial = m.Text
 	}
 	f.serial.SetText(serial) // OnChanged reads the brand and date
+}
+
+// lookUpSoon looks the phone's customer up once typing pauses; with too
+// few digits to look up, it takes back what an earlier number found.
+func (f *checkInForm) lookUpSoon() {
+	f.lookups++
+	if f.stopLookup != nil {
+		f.stopLookup()
+		f.stopLookup = nil
+	}
+	if f.deps.tickets == nil || len(app.PhoneDigits(f.phone.Text)) < app.MinPhoneDigits {
+		f.known.RemoveAll()
+		return
+	}
+	f.stopLookup = f.deps.after(lookupDelay, f.lookUp)
+}
+
+// lookUp asks the store for the customers with the phone typed, off the
+// UI goroutine, and shows them unless the phone changed meanwhile.
+func (f *checkInForm) lookUp() {
+	f.stopLookup = nil
+	n, phone := f.lookups, f.phone.Text
+	f.deps.run(func() {
+		known, err := f.deps.tickets.KnownCustomers(f.deps.ctx, phone)
+		fyne.Do(func() {
+			if n == f.lookups {
+				f.showKnown(known, err)
+			}
+		})
+	})
+}
+
+// showKnown lists the customers found and their devices, each a button
+// that fills the form: a look-up that failed says so in the same place
+// and the counter types the rest.
+func (f *checkInForm) showKnown(known []app.KnownCustomer, err error) {
+	f.known.RemoveAll()
+	switch {
+	case err != nil:
+		f.known.Add(lowLabel(errorText(err)))
+		return
+	case len(known) == 0:
+		f.known.Add(lowLabel(lang.X("intake.unknown", "No earlier tickets with this number on this device.")))
+		return
+	}
+	f.known.Add(lowLabel(lang.X("intake.known", "Earlier visits: tap the customer or a device to fill the form.")))
+	for _, c := range known {
+		who := widget.NewButtonWithIcon(c.Customer.Name, theme.AccountIcon(), func() { f.pickCustomer(c.Customer) })
+		who.Alignment = widget.ButtonAlignLeading
+		f.known.Add(who)
+		for _, d := range c.Devices {
+			name := strings.TrimSpace(d.Product.Brand + " " + d.Product.Model)
+			if d.Product.Serial != "" {
+				name += " · " + d.Product.Serial
+			}
+			b := widget.NewButtonWithIcon(name, theme.ComputerIcon(), func() { f.pickDevice(c.Customer, d.Product) })
+			b.Alignment = widget.ButtonAlignLeading
+			b.Importance = widget.LowImportance
+			last := lowLabel(lang.X("intake.last_ticket", "Last: {{.Number}}, {{.Date}}, {{.Status}}",
+				map[string]any{"Number": d.Number, "Date": dateText(d.Opened), "Status": statusText(d.Status)}))
+			f.known.Add(container.NewVBox(b, last))
+		}
+	}
+}
+
+// pickCustomer fills the customer's name, and keeps their email, language
+// and address for the ticket.
+func (f *checkInForm) pickCustomer(c app.Customer) {
+	f.picked = &c
+	f.customer.SetText(c.Name)
+	f.clearProblem(f.customer)
+}
+
+// pickDevice fills the customer and the device; the serial's rules run as
+// they would for a scan. The list goes: the form's fields, not a list of
+// twenty devices, are what the counter reads next (on a phone they would
+// sit below it).
+func (f *checkInForm) pickDevice(c app.Customer, p app.Product) {
+	f.known.RemoveAll()
+	f.pickCustomer(c)
+	for i, k := range f.categories {
+		if k == p.Category {
+			f.category.SetSelectedIndex(i)
+		}
+	}
+	f.brand.SetText(p.Brand)
+	f.model.SetText(p.Model)
+	f.serial.SetText(p.Serial) // OnChanged reads the date from the serial
+	f.clearProblem(f.serial)
+}
+
+// promiseChoices are the days a promise can be made for, from now's day
+// on, each at its last minute on the counter's calendar (a promise for
+// today made in the evening is still after the check-in), and the
+// select's options: "none", then the days.
+func promiseChoices(now time.Time) ([]time.Time, []string) {
+	today := now.Local()
+	days := make([]time.Time, promiseDays)
+	opts := []string{lang.X("checkin.no_promise", "No date promised")}
+	for i := range days {
+		days[i] = time.Date(today.Year(), today.Month(), today.Day()+i, 23, 59, 0, 0, time.Local)
+		opts = append(opts, promiseDayText(days[i], i))
+	}
+	return days, opts
+}
+
+// promiseDayText names the i-th day from today in the promise select.
+func promiseDayText(d time.Time, i int) string {
+	day := weekdayText(d.Weekday()) + " " + dateText(d)
+	switch i {
+	case 0:
+		return lang.X("checkin.promise_today", "Today, {{.Day}}", map[string]any{"Day": day})
+	case 1:
+		return lang.X("checkin.promise_tomorrow", "Tomorrow, {{.Day}}", map[string]any{"Day": day})
+	}
+	return day
+}
+
+// weekdayText is a day of the week's short name.
+func weekdayText(d time.Weekday) string {
+	switch d {
+	case time.Monday:
+		return lang.X("weekday.mon", "Mon")
+	case time.Tuesday:
+		return lang.X("weekday.tue", "Tue")
+	case time.Wednesday:
+		return lang.X("weekday.wed", "Wed")
+	case time.Thursday:
+		return lang.X("weekday.thu", "Thu")
+	case time.Friday:
+		return lang.X("weekday.fri", "Fri")
+	case time.Saturday:
+		return lang.X("weekday.sat", "Sat")
+	}
+	return lang.X("weekday.sun", "Sun")
 }
 
 // readSerial reads brand and manufacture date from the serial, when a
@@ -279,13 +488,17 @@ func (f *checkInForm) ticket(now time.Time) (app.Ticket, fyne.CanvasObject, erro
 			ProofOfPurchase: strings.TrimSpace(f.proof.Text),
 			ManufactureDate: f.manufactured,
 		},
-		Customer: app.Customer{Name: strings.TrimSpace(f.customer.Text), Phone: strings.TrimSpace(f.phone.Text)},
-		Fault:    strings.TrimSpace(f.fault.Text),
+		Customer:   app.Customer{Name: strings.TrimSpace(f.customer.Text), Phone: strings.TrimSpace(f.phone.Text)},
+		PromisedAt: f.promised(),
+		Fault:      strings.TrimSpace(f.fault.Text),
 		Condition: app.Condition{LiquidDamage: f.liquid.Checked, PhysicalDamage: f.damage.Checked, UnauthorizedRepair: f.opened.Checked,
 			Accessories: strings.TrimSpace(f.kit.Text)},
 		Priority:  app.PriorityNormal,
 		Status:    app.StatusAssigned,
 		CreatedAt: now,
+	}
+	if p := f.picked; p != nil && strings.EqualFold(strings.TrimSpace(p.Name), t.Customer.Name) {
+		t.Customer.Email, t.Customer.Language, t.Customer.Address, t.Customer.City = p.Email, p.Language, p.Address, p.City
 	}
 	if s := strings.TrimSpace(f.bought.Text); s != "" {
 		d, err := time.ParseInLocation(time.DateOnly, s, time.Local)
@@ -314,6 +527,14 @@ func (f *checkInForm) ticket(now time.Time) (app.Ticket, fyne.CanvasObject, erro
 	return t, nil, nil
 }
 
+// promised is the day chosen in the promise select, zero for none.
+func (f *checkInForm) promised() time.Time {
+	if i := f.promise.SelectedIndex(); i > 0 {
+		return f.promiseDays[i-1].UTC()
+	}
+	return time.Time{}
+}
+
 // fieldOf finds the field a ticket's validation error is about, from its
 // key or the field it names; nil when it is about none of the form's.
 func (f *checkInForm) fieldOf(err error) fyne.CanvasObject {
@@ -321,8 +542,11 @@ func (f *checkInForm) fieldOf(err error) fyne.CanvasObject {
 	if !errors.As(err, &e) {
 		return nil
 	}
-	if e.Key == "ticket.invalid.customer" {
+	switch e.Key {
+	case "ticket.invalid.customer":
 		return f.customer
+	case "ticket.invalid.promise_past", "ticket.invalid.promise_far":
+		return f.promise
 	}
 	name, _ := e.Data["Field"].(string)
 	byName := map[string]fyne.CanvasObject{

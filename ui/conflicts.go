@@ -240,6 +240,7 @@ func editedFields(c app.Conflict) string {
 		{s.ManufactureDate != nil, lang.X("conflicts.manufacture_date", "Manufacture date")},
 		{s.CustomerPhone != nil, lang.X("checkin.phone", "Phone")},
 		{s.CustomerAddress != nil, lang.X("ticket.address", "Address")},
+		{s.PromisedAt != nil, lang.X("ticket.promised", "Promised for")},
 	} {
 		if f.set {
 			names = append(names, f.name)

@@ -314,7 +314,11 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	// read before the work, under the customer and the fault.
 	notes := &notesCard{save: v.host, keys: v.keys, editable: v.deps.Commit != nil, detail: tv.detail}
 	sections = append(sections, notes.object())
-	sections = append(sections, checkInCard(t)...)
+	var mover committer
+	if v.deps.Commit != nil {
+		mover = v.host
+	}
+	sections = append(sections, checkInCard(t, v.deps.Now(), mover, v.keys)...)
 	sections = append(sections, widget.NewCard(lang.X("warranty.title", "Warranty"), "", v.renderDecision(tv)))
 	if v.deps.Commit != nil && t.Status.Open() {
 		sections = append(sections, diagnosis.object())

@@ -100,8 +100,7 @@ func (r *scanRouter) route(m scanner.Meaning) {
 		return
 	}
 	if f := d.checkInForm(); f != nil && (m.Kind == scanner.ScanDevice || m.Kind == scanner.ScanText) {
-		f.fillSerial(m)
-		d.say(false, lang.X("scan.filled_serial", "Scanned {{.Serial}} into the check-in form.", map[string]any{"Serial": f.serial.Text}))
+		d.say(false, lang.X("scan.filled_serial", "Scanned {{.Serial}} into the check-in form.", map[string]any{"Serial": f.fillScan(m)}))
 		return
 	}
 	switch m.Kind {

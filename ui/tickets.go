@@ -432,6 +432,11 @@ func (l *TicketList) showTicket(o fyne.CanvasObject, t app.Ticket) {
 			sub += " · " + s
 			subLabel.Importance = slaImportance(t.ResolveBy, now)
 		}
+		// The customer was told a day: once it is gone, they call.
+		if !t.PromisedAt.IsZero() && now.After(t.PromisedAt) {
+			sub += " · " + lang.X("tickets.promise_late", "past the promised day")
+			subLabel.Importance = widget.DangerImportance
+		}
 	}
 	if n := l.unsent[t.ID]; n > 0 {
 		sub += " · " + lang.XN("tickets.unsent", "{{.Count}} unsent", n, map[string]any{"Count": n})

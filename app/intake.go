@@ -1,0 +1,103 @@
+package app
+
+import (
+	"strings"
+	"time"
+)
+
+// The counter's intake: who is at the counter, from the phone number they
+// give, and which of their devices came in before.
+
+// MinPhoneDigits is how many digits of a phone number a look-up needs:
+// fewer match too many customers to be of use, and show strangers' names.
+const MinPhoneDigits = 4
+
+// MaxKnownDevices bounds a customer look-up's answer: what a counter
+// reads at a glance, and a bound on the work of a look-up.
+const MaxKnownDevices = 20
+
+// PhoneLookupDigits is how many of a typed phone number's last digits a
+// look-up compares: a number is written with or without its country code
+// and trunk prefix ("+86 139…", "0139…", "139…"), but its last eight
+// digits are the subscriber's in any writing.
+const PhoneLookupDigits = 8
+
+// PhoneLookupKey is what a customer look-up searches the phone numbers
+// for: the last PhoneLookupDigits digits of what was typed.
+func PhoneLookupKey(phone string) string {
+	d := PhoneDigits(phone)
+	return d[max(0, len(d)-PhoneLookupDigits):]
+}
+
+// PhoneDigits is a phone number's digits alone, as phone numbers are
+// compared: "+86 139-1234 5678" is "8613912345678".
+func PhoneDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// KnownCustomer is a customer the device has tickets of, with the devices
+// they brought, newest first.
+type KnownCustomer struct {
+	Customer Customer // as on their latest ticket
+	Devices  []KnownDevice
+}
+
+// KnownDevice is one device a customer brought, and its latest ticket.
+type KnownDevice struct {
+	Product Product
+	Ticket  TicketID
+	Number  string
+	Status  Status
+	Opened  time.Time // the latest ticket's creation
+}
+
+// SameDevice reports whether a and b are one device: the same serial when
+// both have one, else the same category, brand and model without serial.
+func SameDevice(a, b Product) bool {
+	sa, sb := strings.ToUpper(strings.TrimSpace(a.Serial)), strings.ToUpper(strings.TrimSpace(b.Serial))
+	if sa != "" || sb != "" {
+		return sa == sb
+	}
+	return a.Category == b.Category && strings.EqualFold(strings.TrimSpace(a.Brand), strings.TrimSpace(b.Brand)) &&
+		strings.EqualFold(strings.TrimSpace(a.Model), strings.TrimSpace(b.Model))
+}
+
+// GroupKnownDevices folds tickets, newest first, into their customers (by
+// name, ignoring case and surrounding spaces) and each customer's
+// distinct devices, keeping each device's newest ticket, at most
+// MaxKnownDevices devices in all. Customers come in the order of their
+// newest ticket.
+func GroupKnownDevices(tickets []Ticket) []KnownCustomer {
+	var out []KnownCustomer
+	byName := map[string]int{}
+	n := 0
+	for _, t := range tickets {
+		if n == MaxKnownDevices {
+			break
+		}
+		name := strings.ToLower(strings.TrimSpace(t.Customer.Name))
+		i, ok := byName[name]
+		if !ok {
+			i = len(out)
+			byName[name] = i
+			out = append(out, KnownCustomer{Customer: t.Customer})
+		}
+		seen := false
+		for _, d := range out[i].Devices {
+			if SameDevice(d.Product, t.Product) {
+				seen = true
+				break
+			}
+		}
+		if !seen {
+			out[i].Devices = append(out[i].Devices, KnownDevice{Product: t.Product, Ticket: t.ID, Number: t.Number, Status: t.Status, Opened: t.CreatedAt})
+			n++
+		}
+	}
+	return out
+}

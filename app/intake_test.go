@@ -1,0 +1,73 @@
+package app_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+func TestPhoneLookupKey(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"+86 139 1234 5678", "12345678"},
+		{"0139-1234-5678", "12345678"},
+		{"5678", "5678"},
+		{"(021) 55", "02155"},
+		{"abc", ""},
+		{"", ""},
+	} {
+		if got := app.PhoneLookupKey(tc.in); got != tc.want {
+			t.Errorf("PhoneLookupKey(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestSameDevice(t *testing.T) {
+	p := func(cat app.Category, brand, model, serial string) app.Product {
+		return app.Product{Category: cat, Brand: brand, Model: model, Serial: serial}
+	}
+	for _, tc := range []struct {
+		name string
+		a, b app.Product
+		want bool
+	}{
+		{"same serial, any case", p("phone", "Xiaomi", "Mi 11", "sn-1"), p("phone", "XIAOMI", "Mi 11 Pro", " SN-1 "), true},
+		{"other serial", p("phone", "Xiaomi", "Mi 11", "SN-1"), p("phone", "Xiaomi", "Mi 11", "SN-2"), false},
+		{"one serial only", p("phone", "Xiaomi", "Mi 11", "SN-1"), p("phone", "Xiaomi", "Mi 11", ""), false},
+		{"no serials, same model", p("phone", "Xiaomi", "Mi Band", ""), p("phone", "xiaomi ", "mi band", ""), true},
+		{"no serials, other category", p("phone", "Haier", "X", ""), p("appliance", "Haier", "X", ""), false},
+	} {
+		if got := app.SameDevice(tc.a, tc.b); got != tc.want {
+			t.Errorf("%s: SameDevice = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestGroupKnownDevices(t *testing.T) {
+	tk := func(n int, name, serial string) app.Ticket {
+		return app.Ticket{ID: app.TicketID(fmt.Sprint("t", n)), Number: fmt.Sprint("C-", n), Customer: app.Customer{Name: name},
+			Product: app.Product{Category: app.CategoryPhone, Serial: serial}}
+	}
+	// Newest first, as the store gives them.
+	got := app.GroupKnownDevices([]app.Ticket{tk(5, "Li Na", "A"), tk(4, "Wang", "C"), tk(3, " li na", "B"), tk(2, "Li Na", "A")})
+	if len(got) != 2 || got[0].Customer.Name != "Li Na" || got[1].Customer.Name != "Wang" {
+		t.Fatalf("customers %+v", got)
+	}
+	if d := got[0].Devices; len(d) != 2 || d[0].Number != "C-5" || d[1].Number != "C-3" {
+		t.Fatalf("Li Na's devices %+v", d)
+	}
+	var many []app.Ticket
+	for i := range app.MaxKnownDevices + 5 {
+		many = append(many, tk(i, fmt.Sprint("c", i%3), fmt.Sprint("S", i)))
+	}
+	n := 0
+	for _, c := range app.GroupKnownDevices(many) {
+		n += len(c.Devices)
+	}
+	if n != app.MaxKnownDevices {
+		t.Fatalf("%d devices, want the bound %d", n, app.MaxKnownDevices)
+	}
+	if got := app.GroupKnownDevices(nil); len(got) != 0 {
+		t.Fatalf("no tickets: %+v", got)
+	}
+}

@@ -1,0 +1,4 @@
+package scanner
+
+// Lines are a label's printed lines of text.
+func Lines(p Printable) []string { return p.lines() }
