@@ -73,5 +73,3 @@ func TestUpdatePromise(t *testing.T) {
 		})
 	}
 }
-
-
