@@ -120,6 +120,7 @@ fuzz: setup
 	$(GO) test -run '^$$' -fuzz FuzzParseGS1 -fuzztime $(FUZZTIME) ./scanner/
 	$(GO) test -run '^$$' -fuzz FuzzDecodeBytes -fuzztime $(FUZZTIME) ./scanner/
 	$(GO) test -run '^$$' -fuzz FuzzWrap -fuzztime $(FUZZTIME) ./report/
+	$(GO) test -run '^$$' -fuzz FuzzDecodeStrokes -fuzztime $(FUZZTIME) ./app/
 
 clean:
 	rm -rf bin
