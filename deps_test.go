@@ -47,7 +47,7 @@ var layerRules = []struct {
 		why: "device is the terminal's lifecycle without a screen, and links no central service (the demo's is device/demoserver)"},
 	{pkg: "internal/langenv", onlyStd: true, forbidden: []string{module + "/"},
 		why: "langenv must initialise before Fyne's lang: it imports only os and strings (see its doc)"},
-	{pkg: "internal/signimg", onlyStd: true, allow: []string{"golang.org/x/image/", "github.com/google/uuid"}, forbidden: []string{module + "/store", module + "/sync", module + "/ui", module + "/assets"},
+	{pkg: "internal/signimg", onlyStd: true, allow: []string{"golang.org/x/image/", "golang.org/x/sys/cpu", "github.com/google/uuid"}, forbidden: []string{module + "/store", module + "/sync", module + "/ui", module + "/assets"},
 		why: "the signature renderer serves the sign-off, the report and the service alike: app, the standard library and x/image only"},
 	{pkg: "ui/...", forbidden: []string{module + "/device", module + "/internal/ready"},
 		why: "ui gets the device's services as app interfaces from main"},

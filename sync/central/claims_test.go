@@ -119,8 +119,8 @@ func act(a app.Action, id app.TicketID, reason string) app.Command {
 func (w *claimWorld) repairWithScreen(t *testing.T, id app.TicketID) {
 	t.Helper()
 	w.push(t, act(app.ActionStart, id, ""),
-		&app.ConsumePart{Used: app.PartUsed{ID: "use-" + string(id), Ticket: id, Part: screen, Qty: 1, From: "van-a", DefectiveSerial: "D-" + string(id), At: testNow}},
-		repair("rep-"+string(id), id, 30),
+		&app.ConsumePart{Used: app.PartUsed{ID: fid("use-" + string(id)), Ticket: id, Part: screen, Qty: 1, From: "van-a", DefectiveSerial: "D-" + string(id), At: testNow}},
+		repair(fid("rep-"+string(id)), id, 30),
 		act(app.ActionComplete, id, ""))
 }
 
@@ -130,7 +130,7 @@ func (w *claimWorld) attach(t *testing.T, id app.TicketID, kind, mime string, bo
 	t.Helper()
 	sum := sha256.Sum256(body)
 	sha := hex.EncodeToString(sum[:])
-	w.push(t, &app.AttachPhoto{Photo: app.Photo{ID: "ph-" + kind + "-" + string(id), Ticket: id, SHA256: sha, Size: int64(len(body)), Mime: mime, Kind: kind, At: testNow}})
+	w.push(t, &app.AttachPhoto{Photo: app.Photo{ID: fid("ph-" + kind + "-" + string(id)), Ticket: id, SHA256: sha, Size: int64(len(body)), Mime: mime, Kind: kind, At: testNow}})
 	if uploaded {
 		dir := filepath.Join(w.db.dir, "photos")
 		if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -234,8 +234,8 @@ func TestClaimFlagsAndEvidence(t *testing.T) {
 		}
 
 		// The removed screen goes to the van's bin: returned, not shipped.
-		w.push(t, &app.ReturnDefective{Movement: app.StockMovement{ID: "ret-1", Part: screen, To: "bin-a", Qty: 1, Serial: "D-tk-in", Ticket: claimIn, At: testNow}})
-		if c = claim(); !c.Flags.DefectiveNotShipped || !slices.Equal(c.Evidence.Parts[0].Returns, []string{"ret-1"}) {
+		w.push(t, &app.ReturnDefective{Movement: app.StockMovement{ID: fid("ret-1"), Part: screen, To: "bin-a", Qty: 1, Serial: "D-tk-in", Ticket: claimIn, At: testNow}})
+		if c = claim(); !c.Flags.DefectiveNotShipped || !slices.Equal(c.Evidence.Parts[0].Returns, []string{fid("ret-1")}) {
 			t.Fatalf("returned to the bin only, yet flags %+v parts %+v", c.Flags, c.Evidence.Parts)
 		}
 		// Back to the van is not toward the brand.
@@ -458,7 +458,7 @@ func TestClaimsExport(t *testing.T) {
 		}
 		id := allClaims(t, db, ClaimFilter{})[0].ID
 		folder := "FB-IN_" + id[:8] + "/"
-		wantFiles := map[string][]byte{folder + "serial-ph-serial-tk-in.jpg": jpeg, folder + "report-ph-report-tk-in.pdf": pdf}
+		wantFiles := map[string][]byte{folder + "serial-" + fid("ph-serial-tk-in") + ".jpg": jpeg, folder + "report-" + fid("ph-report-tk-in") + ".pdf": pdf}
 		if len(files) != len(wantFiles)+1 || !bytes.HasPrefix(files["claims.csv"], []byte(utf8BOM+"Claim,")) {
 			t.Fatalf("ZIP holds %d files, want claims.csv (in English) and %d photos", len(files), len(wantFiles))
 		}

@@ -204,9 +204,12 @@ func waitFile(ctx context.Context, path string, timeout time.Duration, p *proces
 	tick := time.NewTicker(2 * time.Millisecond)
 	defer tick.Stop()
 	for {
+		// Only a whole first line counts: a writer that does not rename
+		// into place may be caught between creating the file and writing.
 		if data, err := os.ReadFile(path); err == nil {
-			line, _, _ := strings.Cut(string(data), "\n")
-			return line, nil
+			if line, _, ok := strings.Cut(string(data), "\n"); ok {
+				return line, nil
+			}
 		}
 		select {
 		case <-tick.C:
