@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/assets"
 )
