@@ -15,6 +15,14 @@ type StatusChange struct {
 	At     time.Time `json:"at"`
 }
 
+// Kinds of the photos that are not pictures of the job: the customer's
+// signature drawn as PNG, and the signed service report filed as PDF
+// (mime application/pdf), both left out of a report's facts.
+const (
+	PhotoKindSignature = "signature"
+	PhotoKindReport    = "report"
+)
+
 // ReportPayment is a payment taken on a ticket as the report shows it.
 type ReportPayment struct {
 	Receipt   string    `json:"receipt"`
@@ -126,8 +134,9 @@ func canonTime(t time.Time) time.Time {
 
 // BuildServiceReport puts in canonical form the facts of a ticket a report
 // states: repairs and parts in the order they were recorded (then by ID),
-// photos by time (signature pictures left out: the signature is not a
-// reported fact), payments by time then receipt.
+// photos by time (signature pictures and filed reports left out: the
+// signature is not a reported fact, and the report filed after signing
+// must not change the facts it states), payments by time then receipt.
 func BuildServiceReport(in ReportInput) ServiceReport {
 	t := in.Detail.Ticket
 	r := ServiceReport{
@@ -173,7 +182,7 @@ func BuildServiceReport(in ReportInput) ServiceReport {
 		return compareString(a.ID, b.ID)
 	})
 	for _, p := range photos {
-		if p.Kind == "signature" {
+		if p.Kind == PhotoKindSignature || p.Kind == PhotoKindReport {
 			continue
 		}
 		r.Photos = append(r.Photos, ReportPhoto{SHA256: p.SHA256, Kind: p.Kind, Caption: p.Caption})
