@@ -71,6 +71,9 @@ type detailHost interface {
 	// sign-off of the ticket's report.
 	signOffPossible(d app.TicketDetail) bool
 	openSignOff(d app.TicketDetail)
+	// documentButtons are the buttons that write the ticket's documents
+	// (documents.go).
+	documentButtons(d app.TicketDetail) []fyne.CanvasObject
 }
 
 // TicketDetailView shows one ticket and its warranty decision, the state's
@@ -295,7 +298,7 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	}
 
 	printBtn := widget.NewButtonWithIcon(lang.X("labels.print", "Print labels"), theme.DocumentPrintIcon(), func() { v.host.printLabels(tv) })
-	sections := []fyne.CanvasObject{title, container.NewHBox(printBtn)}
+	sections := []fyne.CanvasObject{title, container.NewHBox(append([]fyne.CanvasObject{printBtn}, v.host.documentButtons(tv.detail)...)...)}
 	diagnosis := newDiagnosisCard(v.host, v.keys, t, v.wheelTarget)
 	if old := v.diagnosis; reload && old != nil && old.typed() != old.ticket.Diagnosis {
 		// A save elsewhere on the ticket reloads it: keep what is typed.

@@ -168,8 +168,29 @@ func (s *signOff) record() {
 			photo := app.Photo{ID: sig.Photo, Ticket: tk.ID, SHA256: sha, Size: size, Mime: "image/png", Kind: "signature",
 				Caption: lang.X("sign.caption", "Signature of {{.Name}}", map[string]any{"Name": sig.Signer})}
 			t.commit(&app.AttachPhoto{Photo: photo}, func() {
-				t.commit(&app.RecordSignature{Signature: sig}, nil)
+				t.commit(&app.RecordSignature{Signature: sig}, func() { t.fileSignedReport(tk.ID) })
 			})
+		})
+	})
+}
+
+// fileSignedReport files the report just signed on the ticket, for the
+// central service, off the UI goroutine. A failure is shown: the
+// signature stays recorded, and the report can be signed again.
+func (t *Terminal) fileSignedReport(id app.TicketID) {
+	if t.deps.Documents == nil {
+		return
+	}
+	t.deps.Run(func() {
+		err := t.deps.Documents.FileSignedReport(t.ctx, id)
+		fyne.Do(func() {
+			if err != nil {
+				t.showError(err)
+				return
+			}
+			if t.detail.shown == id {
+				t.detail.Show(id)
+			}
 		})
 	})
 }
