@@ -206,7 +206,7 @@ func TestSignedReportReachesClaim(t *testing.T) {
 // and the uploads of the signature's PNG and the report's PDF, in one
 // sync on a kept connection.
 func BenchmarkClosedJobWithReport(b *testing.B) {
-	for b.Loop() {
+	for range b.N {
 		b.StopTimer()
 		job := newClosedJob(b)
 		filed := job.work(b)
@@ -218,7 +218,6 @@ func BenchmarkClosedJobWithReport(b *testing.B) {
 		if err := job.engine.Status().PhotoErr; err != nil {
 			b.Fatal(err)
 		}
-		b.StopTimer()
 		b.ReportMetric(float64(job.meter.wire()), "wire-B")
 		b.ReportMetric(float64(job.meter.requests.Load()), "requests")
 		b.ReportMetric(float64(filed.Size), "report-pdf-B")
