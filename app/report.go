@@ -21,7 +21,13 @@ type StatusChange struct {
 const (
 	PhotoKindSignature = "signature"
 	PhotoKindReport    = "report"
+	MimePDF            = "application/pdf"
 )
+
+// IsDocument reports whether p is a document (the signed report's PDF)
+// rather than a picture: it has no thumbnail and is not decoded as an
+// image.
+func (p Photo) IsDocument() bool { return p.Kind == PhotoKindReport || p.Mime == MimePDF }
 
 // ReportPayment is a payment taken on a ticket as the report shows it.
 type ReportPayment struct {

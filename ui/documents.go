@@ -131,6 +131,29 @@ func (t *Terminal) offerDocument(title, file string, pdf []byte) {
 	t.present(d, nil)
 }
 
+// openFiledDocument reads a document filed on ticket tk off the UI
+// goroutine, then offers to open or save it.
+func (t *Terminal) openFiledDocument(tk app.Ticket, p app.Photo) {
+	if t.win == nil || t.deps.Photos == nil {
+		return
+	}
+	t.deps.Run(func() {
+		var b bytes.Buffer
+		rc, err := t.deps.Photos.OpenPhoto(t.ctx, p.SHA256)
+		if err == nil {
+			_, err = b.ReadFrom(io.LimitReader(rc, app.MaxPhotoBytes))
+			rc.Close()
+		}
+		fyne.Do(func() {
+			if err != nil {
+				t.showError(app.Errorf(app.ENOTFOUND, "photos.not_here", "This photo is not on this device. Sync, then open it again.").WithCause(err))
+				return
+			}
+			t.offerDocument(p.Caption, fileName(tk.Number)+"-signed.pdf", b.Bytes())
+		})
+	})
+}
+
 // writeDocument writes pdf to DATA/reports/file, readable by the device's
 // user only, and returns its path.
 func (t *Terminal) writeDocument(file string, pdf []byte) (string, error) {

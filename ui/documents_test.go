@@ -213,4 +213,51 @@ func TestSignOffFilesReport(t *testing.T) {
 	if text := pdfTextOf(t, path); !strings.Contains(text, tk.Number) || !strings.Contains(text, "Chen Jing") {
 		t.Errorf("the filed report lacks the ticket number or the signer:\n%s", text)
 	}
+
+	// The filed report is a document among the photos: tapped, it opens
+	// as a PDF, not as a picture.
+	term.Detail().Show(tk.ID)
+	thumb := tappableWithLabel(term.Object(), filed[0].Caption)
+	if thumb == nil {
+		t.Fatalf("no thumbnail captioned %q", filed[0].Caption)
+	}
+	thumb.Tapped(&fyne.PointEvent{})
+	tapButton(t, w.Canvas().Overlays().Top(), "Open")
+	saved, err := os.ReadFile(filepath.Join(deps.DataDir, "reports", tk.Number+"-signed.pdf"))
+	if err != nil || !bytes.Equal(saved, b) {
+		t.Fatalf("opening the filed report wrote %d bytes (%v), want the %d filed", len(saved), err, len(b))
+	}
+}
+
+// tappableWithLabel finds the tappable widget under o holding a label
+// whose text is text.
+func tappableWithLabel(o fyne.CanvasObject, text string) fyne.Tappable {
+	var found fyne.Tappable
+	var walk func(o fyne.CanvasObject, in fyne.Tappable)
+	walk = func(o fyne.CanvasObject, in fyne.Tappable) {
+		if found != nil {
+			return
+		}
+		if tp, ok := o.(fyne.Tappable); ok {
+			if _, isButton := o.(*widget.Button); !isButton {
+				in = tp
+			}
+		}
+		switch o := o.(type) {
+		case *widget.Label:
+			if o.Text == text && in != nil {
+				found = in
+			}
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c, in)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(o).Objects() {
+				walk(c, in)
+			}
+		}
+	}
+	walk(o, nil)
+	return found
 }

@@ -22,11 +22,6 @@ import (
 	"github.com/fieldbench/fieldbench/report"
 )
 
-// MimePDF is the type of the signed report filed on a ticket (a photo of
-// kind app.PhotoKindReport, as the central service's claim evidence looks
-// for it).
-const MimePDF = "application/pdf"
-
 // Builder reads what a ticket's documents state from the device's
 // services. Every field but Location is required.
 type Builder struct {
@@ -223,7 +218,7 @@ func (b Builder) FileSigned(ctx context.Context, c app.Committer, actor app.Acto
 			return p, nil
 		}
 	}
-	p := app.Photo{ID: app.NewID(), Ticket: id, SHA256: sha, Size: size, Mime: MimePDF, Kind: app.PhotoKindReport,
+	p := app.Photo{ID: app.NewID(), Ticket: id, SHA256: sha, Size: size, Mime: app.MimePDF, Kind: app.PhotoKindReport,
 		Caption: translations.For(r.Customer.Language).Text("reports.caption", "Service report {{.Number}}, signed", map[string]any{"Number": r.Number})}
 	if _, err := c.Commit(ctx, actor, &app.AttachPhoto{Photo: p}); err != nil {
 		return app.Photo{}, err

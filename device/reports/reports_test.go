@@ -127,7 +127,7 @@ func TestSignedReportOnStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if filed.Kind != app.PhotoKindReport || filed.Mime != reports.MimePDF || filed.Size <= 0 {
+	if filed.Kind != app.PhotoKindReport || filed.Mime != app.MimePDF || filed.Size <= 0 {
 		t.Fatalf("filed %+v, want a PDF of kind report", filed)
 	}
 	rc, err := b.Photos.OpenPhoto(t.Context(), filed.SHA256)

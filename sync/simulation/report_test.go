@@ -188,7 +188,7 @@ func TestSignedReportReachesClaim(t *testing.T) {
 			report = &ev.Files[i]
 		}
 	}
-	if report == nil || report.Mime != reports.MimePDF || report.SHA256 != filed.SHA256 || !report.Uploaded {
+	if report == nil || report.Mime != app.MimePDF || report.SHA256 != filed.SHA256 || !report.Uploaded {
 		t.Fatalf("the report's file on the server: %+v, want %s uploaded as PDF", report, filed.SHA256)
 	}
 	for _, f := range ev.Files {
