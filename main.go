@@ -133,8 +133,11 @@ type documents struct {
 }
 
 func (d documents) toSign(ctx context.Context, id app.TicketID) (ui.ReportToSign, error) {
-	digest, total, err := d.b.ToSign(ctx, id)
-	return ui.ReportToSign{Digest: digest, Total: total}, err
+	r, total, err := d.b.ToSign(ctx, id)
+	if err != nil {
+		return ui.ReportToSign{}, err
+	}
+	return ui.ReportToSign{Digest: r.Digest(), Total: total, Report: r.CanonicalJSON()}, nil
 }
 
 func (d documents) ServiceReport(ctx context.Context, w io.Writer, id app.TicketID) error {

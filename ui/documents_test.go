@@ -54,8 +54,8 @@ func docsTerminal(t *testing.T) (*ui.Terminal, fyne.Window, ui.Deps, app.Dataset
 		Photos: deps.Photos, Provider: demo.Provider, Technician: deps.Actor.Name}
 	deps.Documents = builderDocs{b: b, commit: deps.Commit, actor: deps.Actor}
 	deps.ReportToSign = func(ctx context.Context, id app.TicketID) (ui.ReportToSign, error) {
-		d, total, err := b.ToSign(ctx, id)
-		return ui.ReportToSign{Digest: d, Total: total}, err
+		r, total, err := b.ToSign(ctx, id)
+		return ui.ReportToSign{Digest: r.Digest(), Total: total, Report: r.CanonicalJSON()}, err
 	}
 	term := ui.NewTerminal(t.Context(), deps)
 	w := test.NewTempWindow(t, term.Object())

@@ -76,14 +76,9 @@ func (b Builder) Input(ctx context.Context, id app.TicketID) (app.ReportInput, e
 		return app.ReportInput{}, fmt.Errorf("report of ticket %s: history: %w", d.Ticket.Number, err)
 	}
 	for _, p := range d.Payments {
-		in.Payments = append(in.Payments, ReportPayment(p))
+		in.Payments = append(in.Payments, p.ForReport())
 	}
 	return in, nil
-}
-
-// ReportPayment is a payment as the report states it.
-func ReportPayment(p app.Payment) app.ReportPayment {
-	return app.ReportPayment{Receipt: p.Receipt, Kind: string(p.Kind), Method: string(p.Method), Amount: p.Amount, Reference: p.Reference, At: p.At}
 }
 
 // Report returns the service report of ticket id in canonical form.
@@ -95,18 +90,18 @@ func (b Builder) Report(ctx context.Context, id app.TicketID) (app.ServiceReport
 	return app.BuildServiceReport(in), nil
 }
 
-// ToSign returns what the customer signs for ticket id: the report's
-// digest and its total as the report prints it ("" without a warranty
+// ToSign returns what the customer signs for ticket id: the report (its
+// digest, and its canonical JSON, which the signature carries to the
+// server) and its total as the report prints it ("" without a warranty
 // decision).
-func (b Builder) ToSign(ctx context.Context, id app.TicketID) (digest, total string, err error) {
-	r, err := b.Report(ctx, id)
-	if err != nil {
-		return "", "", err
+func (b Builder) ToSign(ctx context.Context, id app.TicketID) (r app.ServiceReport, total string, err error) {
+	if r, err = b.Report(ctx, id); err != nil {
+		return app.ServiceReport{}, "", err
 	}
 	if r.Warranty != nil {
 		total = report.Money(r.Customer.Language, r.Warranty.Total)
 	}
-	return r.Digest(), total, nil
+	return r, total, nil
 }
 
 // ServicePDF writes ticket id's service report as PDF to w and returns the
@@ -180,7 +175,7 @@ func (b Builder) IntakePDF(ctx context.Context, w io.Writer, id app.TicketID) er
 	in := report.Intake{Ticket: d.Ticket, Provider: b.Provider, PromisedBy: d.Ticket.ResolveBy}
 	for _, p := range d.Payments {
 		if p.Kind == app.PaymentDeposit {
-			rp := ReportPayment(p)
+			rp := p.ForReport()
 			in.Deposit = &rp
 			break
 		}

@@ -106,9 +106,9 @@ func TestSignedReportOnStore(t *testing.T) {
 	}
 	db.Close()
 	db, b = open(t, path)
-	d2, total, err := b.ToSign(t.Context(), id)
-	if err != nil || d2 != digest {
-		t.Fatalf("after reopening: digest %s, %v; want %s", d2, err, digest)
+	r2, total, err := b.ToSign(t.Context(), id)
+	if err != nil || r2.Digest() != digest || app.ReportDigest(r2.CanonicalJSON()) != digest {
+		t.Fatalf("after reopening: digest %s, %v; want %s", r2.Digest(), err, digest)
 	}
 	if !strings.Contains(total, "CNY") {
 		t.Errorf("total to sign = %q, want an amount in CNY", total)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -106,8 +107,9 @@ func newClosedJob(tb testing.TB) *closedJob {
 
 // work does the job on the device, offline: start, a screen fitted, a
 // repair logged, completed, the customer's signature of the report, the
-// signed report filed, closed. It returns the filed report.
-func (job *closedJob) work(tb testing.TB) app.Photo {
+// signed report filed, then the commands of afterSigning, closed. It
+// returns the filed report.
+func (job *closedJob) work(tb testing.TB, afterSigning ...app.Command) app.Photo {
 	tb.Helper()
 	ctx := context.Background()
 	tech := app.Actor{Role: app.RoleTechnician, Technician: "tech-1", Name: "Wang Lei"}
@@ -127,7 +129,7 @@ func (job *closedJob) work(tb testing.TB) app.Photo {
 	photos := store.NewPhotoStore(job.store)
 	b := reports.Builder{Tickets: store.NewTicketService(job.store), Parts: store.NewPartService(job.store), Warranty: store.NewWarrantyService(job.store),
 		History: job.store, Photos: photos, Provider: "Fieldbench Test Service", Technician: tech.Name}
-	digest, _, err := b.ToSign(ctx, id)
+	signed, _, err := b.ToSign(ctx, id)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -146,11 +148,14 @@ func (job *closedJob) work(tb testing.TB) app.Photo {
 	}
 	sigPhoto := app.Photo{ID: app.NewID(), Ticket: id, SHA256: sha, Size: size, Mime: "image/png", Kind: app.PhotoKindSignature, Caption: "Signature of Li Na"}
 	do(&app.AttachPhoto{Photo: sigPhoto})
-	do(&app.RecordSignature{Signature: app.Signature{ID: app.NewID(), Ticket: id, Signer: "Li Na", Role: app.SignerCustomer, Digest: digest,
-		Strokes: enc, Photo: sigPhoto.ID, By: tech.Name}})
+	do(&app.RecordSignature{Signature: app.Signature{ID: app.NewID(), Ticket: id, Signer: "Li Na", Role: app.SignerCustomer, Digest: signed.Digest(),
+		Report: signed.CanonicalJSON(), Strokes: enc, Photo: sigPhoto.ID, By: tech.Name}})
 	filed, err := b.FileSigned(ctx, commit, tech, id)
 	if err != nil {
 		tb.Fatal(err)
+	}
+	for _, cmd := range afterSigning {
+		do(cmd)
 	}
 	do(&app.TransitionTicket{Action: app.ActionClose, Ticket: id, Epoch: 1})
 	return filed
@@ -159,11 +164,26 @@ func (job *closedJob) work(tb testing.TB) app.Photo {
 // TestSignedReportReachesClaim: a job closed on the device with its
 // signed report reaches a real central service over loopback: the
 // report's PDF is uploaded and verified like a photo, and the brand
-// claim made at the close has the report and the signature as evidence.
+// claim made at the close has the report and the signature as evidence,
+// and says whether the report signed matches the server's data.
 func TestSignedReportReachesClaim(t *testing.T) {
+	changed := "panel and backlight failed"
+	for _, tc := range []struct {
+		name    string
+		after   []app.Command
+		differs []string
+	}{
+		{"as signed", nil, nil},
+		{"diagnosis changed after signing", []app.Command{&app.UpdateTicket{Ticket: "tk-report", Set: app.TicketFields{Diagnosis: &changed}}}, []string{"diagnosis"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { signedReportReachesClaim(t, tc.after, tc.differs) })
+	}
+}
+
+func signedReportReachesClaim(t *testing.T, after []app.Command, differs []string) {
 	ctx := context.Background()
 	job := newClosedJob(t)
-	filed := job.work(t)
+	filed := job.work(t, after...)
 	job.meter.reset()
 	if err := job.engine.SyncOnce(ctx); err != nil {
 		t.Fatal(err)
@@ -181,6 +201,9 @@ func TestSignedReportReachesClaim(t *testing.T) {
 	ev := page.Claims[0].Evidence
 	if !ev.Report || !ev.Signature || ev.Photos[app.PhotoKindReport] != 1 {
 		t.Fatalf("evidence: report %v, signature %v, photos %v; want the report and the signature", ev.Report, ev.Signature, ev.Photos)
+	}
+	if ev.ReportMatches == nil || *ev.ReportMatches != (len(differs) == 0) || !slices.Equal(ev.ReportDiffers, differs) {
+		t.Errorf("report_matches %v, differs %v; want %v", ev.ReportMatches, ev.ReportDiffers, differs)
 	}
 	var report *central.ClaimFile
 	for i, f := range ev.Files {
