@@ -45,6 +45,8 @@ var layerRules = []struct {
 		why: "ui sees app interfaces, scanner and assets, never storage or sync types"},
 	{pkg: "device", forbidden: []string{"fyne.io/", module + "/ui", module + "/assets", module + "/sync/central", module + "/cmd/"},
 		why: "device is the terminal's lifecycle without a screen, and links no central service (the demo's is device/demoserver)"},
+	{pkg: "device/reports", forbidden: []string{"fyne.io/", module + "/ui", module + "/sync", module + "/cmd/"},
+		why: "the device's documents come from app services; main wires them to the screens"},
 	{pkg: "internal/langenv", onlyStd: true, forbidden: []string{module + "/"},
 		why: "langenv must initialise before Fyne's lang: it imports only os and strings (see its doc)"},
 	{pkg: "internal/signimg", onlyStd: true, allow: []string{"golang.org/x/image/", "golang.org/x/sys/cpu", "github.com/google/uuid"}, forbidden: []string{module + "/store", module + "/sync", module + "/ui", module + "/assets"},

@@ -8,6 +8,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/assets"
 	"github.com/fieldbench/fieldbench/device"
+	"github.com/fieldbench/fieldbench/device/reports"
 	"github.com/fieldbench/fieldbench/internal/ready"
 	"github.com/fieldbench/fieldbench/ui"
 )
@@ -113,7 +115,43 @@ func deps(dev *device.Device, s device.Session) ui.Deps {
 	if s.Sync != nil {
 		d.SignOut = dev.SignOut
 	}
+	if s.Photos != nil && s.Commit != nil {
+		b := reports.Builder{Tickets: s.Tickets, Parts: s.Parts, Warranty: s.Warranty, History: s.History, Photos: s.Photos,
+			Provider: s.Provider, Technician: s.Technician.Name, Location: time.Local}
+		docs := documents{b: b, commit: s.Commit, actor: s.Actor}
+		d.Documents = docs
+		d.ReportToSign = docs.toSign
+	}
 	return d
+}
+
+// documents hands the device's report builder to the screens.
+type documents struct {
+	b      reports.Builder
+	commit app.Committer
+	actor  app.Actor
+}
+
+func (d documents) toSign(ctx context.Context, id app.TicketID) (ui.ReportToSign, error) {
+	r, total, err := d.b.ToSign(ctx, id)
+	if err != nil {
+		return ui.ReportToSign{}, err
+	}
+	return ui.ReportToSign{Digest: r.Digest(), Total: total, Report: r.CanonicalJSON()}, nil
+}
+
+func (d documents) ServiceReport(ctx context.Context, w io.Writer, id app.TicketID) error {
+	_, err := d.b.ServicePDF(ctx, w, id)
+	return err
+}
+
+func (d documents) IntakeReceipt(ctx context.Context, w io.Writer, id app.TicketID) error {
+	return d.b.IntakePDF(ctx, w, id)
+}
+
+func (d documents) FileSignedReport(ctx context.Context, id app.TicketID) error {
+	_, err := d.b.FileSigned(ctx, d.commit, d.actor, id)
+	return err
 }
 
 // readyHook writes the start-up benchmark's ready file once the first

@@ -15,6 +15,20 @@ type StatusChange struct {
 	At     time.Time `json:"at"`
 }
 
+// Kinds of the photos that are not pictures of the job: the customer's
+// signature drawn as PNG, and the signed service report filed as PDF
+// (mime application/pdf), both left out of a report's facts.
+const (
+	PhotoKindSignature = "signature"
+	PhotoKindReport    = "report"
+	MimePDF            = "application/pdf"
+)
+
+// IsDocument reports whether p is a document (the signed report's PDF)
+// rather than a picture: it has no thumbnail and is not decoded as an
+// image.
+func (p Photo) IsDocument() bool { return p.Kind == PhotoKindReport || p.Mime == MimePDF }
+
 // ReportPayment is a payment taken on a ticket as the report shows it.
 type ReportPayment struct {
 	Receipt   string    `json:"receipt"`
@@ -23,6 +37,11 @@ type ReportPayment struct {
 	Amount    Money     `json:"amount"`
 	Reference string    `json:"reference,omitempty"`
 	At        time.Time `json:"at"`
+}
+
+// ForReport is the payment as a report states it.
+func (p Payment) ForReport() ReportPayment {
+	return ReportPayment{Receipt: p.Receipt, Kind: string(p.Kind), Method: string(p.Method), Amount: p.Amount, Reference: p.Reference, At: p.At}
 }
 
 // ReportInput is what a service report is built from: the ticket as the
@@ -126,8 +145,9 @@ func canonTime(t time.Time) time.Time {
 
 // BuildServiceReport puts in canonical form the facts of a ticket a report
 // states: repairs and parts in the order they were recorded (then by ID),
-// photos by time (signature pictures left out: the signature is not a
-// reported fact), payments by time then receipt.
+// photos by time (signature pictures and filed reports left out: the
+// signature is not a reported fact, and the report filed after signing
+// must not change the facts it states), payments by time then receipt.
 func BuildServiceReport(in ReportInput) ServiceReport {
 	t := in.Detail.Ticket
 	r := ServiceReport{
@@ -173,7 +193,7 @@ func BuildServiceReport(in ReportInput) ServiceReport {
 		return compareString(a.ID, b.ID)
 	})
 	for _, p := range photos {
-		if p.Kind == "signature" {
+		if p.Kind == PhotoKindSignature || p.Kind == PhotoKindReport {
 			continue
 		}
 		r.Photos = append(r.Photos, ReportPhoto{SHA256: p.SHA256, Kind: p.Kind, Caption: p.Caption})
@@ -261,15 +281,61 @@ func timeOnSite(h []StatusChange, t Ticket) (travel, work int) {
 // service compute the same digest from the same facts; any changed fact
 // changes it. docs/PROTOCOL.md ("Service report") states the encoding.
 func (r ServiceReport) Digest() string {
-	c := r.canonical()
-	b, err := json.Marshal(c)
+	return ReportDigest(r.CanonicalJSON())
+}
+
+// CanonicalJSON is the report's facts in the encoding its digest is the
+// SHA-256 of: what a signature carries as its report (Signature.Report).
+func (r ServiceReport) CanonicalJSON() string {
+	b, err := json.Marshal(r.canonical())
 	if err != nil {
 		// Only a value in a reason's data that JSON cannot hold gets here
 		// (a channel, a function): a programming error in a rule.
 		panic("app: service report cannot be encoded: " + err.Error())
 	}
-	sum := sha256.Sum256(b)
+	return string(b)
+}
+
+// ReportDigest is the digest of a report's canonical JSON.
+func ReportDigest(canonical string) string {
+	sum := sha256.Sum256([]byte(canonical))
 	return hex.EncodeToString(sum[:])
+}
+
+// MaxSignedReportBytes bounds the canonical report a signature carries: a
+// report's facts are 2-5 KB. With the strokes at their bound (16 KiB, 22
+// KB in base64) and the report's quotes escaped in its JSON string, the
+// signature.record mutation stays within its 64 KiB.
+const MaxSignedReportBytes = 32 << 10
+
+// ReportDifferences names the facts of a signed report that differ from
+// the ticket as another side holds it (the central service's data), by
+// their keys in the canonical form: "number", "customer", "product",
+// "fault", "diagnosis", "parts" (part numbers, quantities and serials),
+// "photos" (by SHA-256), "payments" (receipts and amounts). Facts only one
+// side computes (names from a catalog, the warranty decision, time on
+// site) are not compared. None is a report that matches.
+func ReportDifferences(signed, held ServiceReport) []string {
+	var out []string
+	add := func(name string, same bool) {
+		if !same {
+			out = append(out, name)
+		}
+	}
+	a, b := signed.canonical(), held.canonical()
+	add("number", a.Number == b.Number)
+	add("customer", a.Customer == b.Customer)
+	add("product", a.Product == b.Product)
+	add("fault", a.Fault == b.Fault)
+	add("diagnosis", a.Diagnosis == b.Diagnosis)
+	add("parts", slices.EqualFunc(a.Parts, b.Parts, func(x, y ReportPart) bool {
+		return x.Number == y.Number && x.Qty == y.Qty && x.Serial == y.Serial && x.DefectiveSerial == y.DefectiveSerial
+	}))
+	add("photos", slices.EqualFunc(a.Photos, b.Photos, func(x, y ReportPhoto) bool { return x.SHA256 == y.SHA256 }))
+	add("payments", slices.EqualFunc(a.Payments, b.Payments, func(x, y ReportPayment) bool {
+		return x.Receipt == y.Receipt && x.Amount == y.Amount
+	}))
+	return out
 }
 
 // canonical returns r with every time in UTC to the second and every

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/json"
 	"strings"
 	"time"
 )
@@ -68,6 +69,11 @@ type Signature struct {
 	Strokes    string     `json:"strokes,omitempty"`     // EncodeStrokes, when signed
 	Photo      string     `json:"photo,omitempty"`       // the signature PNG's photo ID, when signed
 	By         string     `json:"by,omitempty"`          // the technician who took it
+	// Report is the report's facts as signed, in canonical JSON
+	// (ServiceReport.CanonicalJSON), whose SHA-256 is Digest; "" from a
+	// device that does not send it. The server keeps it to compare with
+	// its own data; devices do not store it.
+	Report string `json:"report,omitempty"`
 }
 
 // ValidDigest reports whether d is a report digest: 64 lower-case hex
@@ -91,6 +97,9 @@ func (s *Signature) Validate() error {
 		return Errorf(EINVALID, "signature.bad_digest", "The report's digest is malformed; build the report again before signing.")
 	}
 	if err := checkName("signature.signer", s.Signer); err != nil {
+		return err
+	}
+	if err := s.checkReport(); err != nil {
 		return err
 	}
 	if s.Refused {
@@ -119,6 +128,39 @@ func (s *Signature) Validate() error {
 		return Errorf(EINVALID, "signature.empty", "The signature is empty: ask the customer to sign on the pad.")
 	}
 	return required("signature.photo", s.Photo)
+}
+
+// checkReport refuses a report that is not the one the digest names, or
+// not of this ticket: a signature's report is the evidence of what was
+// signed, so it must be exactly those facts.
+func (s *Signature) checkReport() error {
+	if s.Report == "" {
+		return nil
+	}
+	if len(s.Report) > MaxSignedReportBytes {
+		return Errorf(EINVALID, "signature.report_too_large", "The signed report is over {{.Limit}} KB; remove photos or parts recorded twice, then build the report again before signing.", "Limit", MaxSignedReportBytes>>10)
+	}
+	if ReportDigest(s.Report) != s.Digest {
+		return Errorf(EINVALID, "signature.report_mismatch", "The signed report does not match its digest: build the report again and ask the customer to sign again.")
+	}
+	r, err := s.SignedReport()
+	if err != nil {
+		return err
+	}
+	if r.TicketID != s.Ticket {
+		return Errorf(EINVALID, "signature.report_other_ticket", "The signed report is of another ticket: open this ticket's report and ask the customer to sign again.")
+	}
+	return nil
+}
+
+// SignedReport decodes the report the signature carries; EINVALID when it
+// is not a service report's JSON.
+func (s *Signature) SignedReport() (ServiceReport, error) {
+	var r ServiceReport
+	if err := json.Unmarshal([]byte(s.Report), &r); err != nil {
+		return ServiceReport{}, Errorf(EINVALID, "signature.bad_report", "The signed report is unreadable: build the report again and ask the customer to sign again.").WithCause(err)
+	}
+	return r, nil
 }
 
 // Point is a point of a stroke in the signature box (SignatureWidth x

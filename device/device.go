@@ -143,7 +143,7 @@ func (d *Device) pair(ctx context.Context, server, code, fingerprint, tenant str
 	if err != nil {
 		return err
 	}
-	p := fbsync.Pairing{Server: server, Device: resp.Device, Token: resp.Token, Technician: resp.Technician, Fingerprint: fp, Tenant: tenant}
+	p := fbsync.Pairing{Server: server, Device: resp.Device, Token: resp.Token, Technician: resp.Technician, Fingerprint: fp, Tenant: tenant, Provider: resp.Provider}
 	if err := p.Save(d.pairingPath()); err != nil {
 		return app.Errorf(app.EINTERNAL, "device.save_pairing", "Cannot save the pairing in {{.Path}}. Check the disk and its permissions, then pair again.", "Path", d.dir).WithCause(err)
 	}
@@ -204,13 +204,18 @@ func demoPairing(p fbsync.Pairing) bool {
 // interfaces. An unpaired device's session reads the store and saves
 // nothing: Commit, Photos and Sync are nil.
 type Session struct {
-	Tickets     app.TicketService
-	Parts       app.PartService
-	Warranty    app.WarrantyService
-	Commit      app.Committer
-	Photos      app.PhotoLibrary
-	Sync        app.SyncService
-	Notices     app.NoticeService // nil for an unpaired device: it sends none
+	Tickets  app.TicketService
+	Parts    app.PartService
+	Warranty app.WarrantyService
+	Commit   app.Committer
+	Photos   app.PhotoLibrary
+	Sync     app.SyncService
+	Notices  app.NoticeService // nil for an unpaired device: it sends none
+	History  app.TicketHistory
+	// Provider is the service provider's name from the pairing, which
+	// heads the customers' documents; "" when unpaired or paired before
+	// the server sent it.
+	Provider    string
 	Technician  app.Technician
 	Actor       app.Actor
 	Server      string
@@ -238,7 +243,7 @@ func (d *Device) Start(ctx context.Context, progress func(app.StartProgress)) (S
 	running := d.stop != nil
 	d.mu.Unlock()
 	s := Session{Tickets: store.NewTicketService(db), Parts: store.NewPartService(db), Warranty: store.NewWarrantyService(db),
-		DataDir: d.dir, SerialRules: rules}
+		History: db, DataDir: d.dir, SerialRules: rules}
 	if p.Token == "" {
 		s.Technician = app.Technician{ID: d.opt.Viewer}
 		return s, nil
@@ -283,7 +288,7 @@ func (d *Device) Start(ctx context.Context, progress func(app.StartProgress)) (S
 	d.mu.Unlock()
 	d.run(engine)
 	s.Commit, s.Photos, s.Sync, s.Notices = store.NewCommitter(db), photos, ts, db
-	s.Technician, s.Server = p.Technician, p.Server
+	s.Technician, s.Server, s.Provider = p.Technician, p.Server, p.Provider
 	s.Actor = app.Actor{Role: app.RoleTechnician, Technician: p.Technician.ID, Store: p.Technician.Store, Name: p.Technician.Name}
 	return s, nil
 }

@@ -125,6 +125,9 @@ func TestPairStartSignOutAndPairAgain(t *testing.T) {
 	if s.Technician.ID != demo.DemoTechnician || s.Commit == nil || s.Sync == nil || s.Server != emb.URL {
 		t.Fatalf("session %+v", s)
 	}
+	if s.Provider != "demo" || s.History == nil {
+		t.Errorf("session's provider %q (want the tenant's name, demo), history %v", s.Provider, s.History)
+	}
 	n := myTickets(t, s)
 	if n == 0 {
 		t.Fatal("the first sync brought no tickets")
@@ -265,6 +268,9 @@ func TestDemo(t *testing.T) {
 	want := []app.StartStep{app.StartDemoServer, app.StartDemoWorld, app.StartPairing, app.StartOpening, app.StartFirstSync, app.StartOptimizing}
 	if !slices.Equal(first.seen, want) || myTickets(t, s) == 0 {
 		t.Errorf("demo's first start: steps %v, %d tickets; want %v and tickets", first.seen, myTickets(t, s), want)
+	}
+	if s.Provider != demo.Provider {
+		t.Errorf("demo session's provider %q, want %q", s.Provider, demo.Provider)
 	}
 	n := myTickets(t, s)
 	if err := d.Close(); err != nil {

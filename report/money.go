@@ -4,7 +4,12 @@ import (
 	"strconv"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/assets/translations"
 )
+
+// Money formats m as a document in the language of tag (BCP 47, the
+// customer's) prints it, for screens that show the amount a customer signs.
+func Money(tag string, m app.Money) string { return money(translations.For(tag).Lang(), m) }
 
 // money formats m as the language writes amounts: digits grouped by
 // thousands, the decimal mark, and the ISO currency code, which every

@@ -17,6 +17,10 @@ type Pairing struct {
 	Token      string         `json:"token"`
 	Technician app.Technician `json:"technician"`
 	Tenant     string         `json:"tenant,omitempty"`
+	// Provider is the service provider's name the pairing answer gave,
+	// for the documents the device writes; "" for a pairing made before
+	// the answer carried it.
+	Provider string `json:"provider,omitempty"`
 	// Fingerprint pins the server's certificate (Link.Fingerprint); ""
 	// when the pairing QR Code carried none and the system's CAs decide.
 	Fingerprint string `json:"fingerprint,omitempty"`

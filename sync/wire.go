@@ -72,6 +72,9 @@ type PairResponse struct {
 	Epoch      string         `json:"epoch"`
 	// ReceiptPrefix is the device's receipt prefix (as in Response).
 	ReceiptPrefix string `json:"receipt_prefix"`
+	// Provider is the service provider's name (the tenant's), which the
+	// documents the device writes for customers are headed with.
+	Provider string `json:"provider,omitempty"`
 }
 
 // ResolveRequest is the body of POST /v1/conflicts/{id}/resolve.

@@ -36,6 +36,9 @@ type photosCard struct {
 	editable bool
 	detail   app.TicketDetail
 	thumbs   map[string]image.Image
+	// document opens a filed document (the signed report's PDF), which
+	// is no picture to show.
+	document func(tk app.Ticket, p app.Photo)
 }
 
 func (c *photosCard) object() *widget.Card {
@@ -94,6 +97,10 @@ func (c *photosCard) add() {
 
 // open shows photo p large in a dialog, read off the UI goroutine.
 func (c *photosCard) open(p app.Photo) {
+	if p.IsDocument() {
+		c.document(c.detail.Ticket, p)
+		return
+	}
 	c.run(func() {
 		img, err := readPhoto(c.ctx, c.lib, p.SHA256, 0)
 		fyne.Do(func() {
@@ -124,7 +131,11 @@ type photoThumb struct {
 var _ fyne.Tappable = (*photoThumb)(nil)
 
 func newPhotoThumb(p app.Photo, thumb image.Image, tapped func()) *photoThumb {
-	img := canvas.NewImageFromResource(theme.FileImageIcon())
+	icon := theme.FileImageIcon()
+	if p.IsDocument() {
+		icon = theme.DocumentIcon()
+	}
+	img := canvas.NewImageFromResource(icon)
 	img.FillMode = canvas.ImageFillContain
 	img.SetMinSize(fyne.NewSize(120, 110))
 	if thumb != nil {

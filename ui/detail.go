@@ -71,6 +71,12 @@ type detailHost interface {
 	// sign-off of the ticket's report.
 	signOffPossible(d app.TicketDetail) bool
 	openSignOff(d app.TicketDetail)
+	// documentButtons are the buttons that write the ticket's documents
+	// (documents.go).
+	documentButtons(d app.TicketDetail) []fyne.CanvasObject
+	// openFiledDocument offers to open or save a document filed on a
+	// ticket (the signed report).
+	openFiledDocument(tk app.Ticket, p app.Photo)
 }
 
 // TicketDetailView shows one ticket and its warranty decision, the state's
@@ -132,6 +138,9 @@ func (v *TicketDetailView) load(id app.TicketID) (ticketView, error) {
 		}
 	}
 	for _, p := range d.Photos {
+		if p.IsDocument() {
+			continue
+		}
 		if img := loadThumbnail(v.ctx, v.deps.Photos, p.SHA256); img != nil {
 			tv.thumbs[p.SHA256] = img
 		}
@@ -295,7 +304,7 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	}
 
 	printBtn := widget.NewButtonWithIcon(lang.X("labels.print", "Print labels"), theme.DocumentPrintIcon(), func() { v.host.printLabels(tv) })
-	sections := []fyne.CanvasObject{title, container.NewHBox(printBtn)}
+	sections := []fyne.CanvasObject{title, container.NewHBox(append([]fyne.CanvasObject{printBtn}, v.host.documentButtons(tv.detail)...)...)}
 	diagnosis := newDiagnosisCard(v.host, v.keys, t, v.wheelTarget)
 	if old := v.diagnosis; reload && old != nil && old.typed() != old.ticket.Diagnosis {
 		// A save elsewhere on the ticket reloads it: keep what is typed.
@@ -325,7 +334,7 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	}
 	parts := &partsCard{adder: v.host, editable: v.deps.Commit != nil, tv: tv}
 	repairs := &repairCard{save: v.host, ask: v.host, keys: v.keys, now: v.deps.Now, editable: v.deps.Commit != nil, detail: tv.detail}
-	photos := &photosCard{ctx: v.ctx, files: v.host, show: v.host, keys: v.keys, lib: v.deps.Photos, run: v.deps.Run,
+	photos := &photosCard{ctx: v.ctx, files: v.host, show: v.host, document: v.host.openFiledDocument, keys: v.keys, lib: v.deps.Photos, run: v.deps.Run,
 		editable: v.deps.Commit != nil && v.deps.Photos != nil, detail: tv.detail, thumbs: tv.thumbs}
 	v.photos = photos.object()
 	sections = append(sections, parts.object(), repairs.object(), v.photos)

@@ -21,6 +21,10 @@ import (
 type ReportToSign struct {
 	Digest string
 	Total  string
+	// Report is the report's canonical JSON, whose SHA-256 is Digest:
+	// the signature carries it so the central service can check what was
+	// signed against its own data.
+	Report string
 }
 
 // signOffPossible reports whether the terminal can take a sign-off of
@@ -144,7 +148,7 @@ func (s *signOff) record() {
 	// server applies the mutation later (days later, for a device
 	// offline), as the device's account.
 	sig := app.Signature{ID: app.NewID(), Ticket: tk.ID, Signer: strings.TrimSpace(s.name.Text), Role: signerRoles[max(s.role.SelectedIndex(), 0)],
-		At: s.t.deps.Now().UTC(), By: s.t.deps.Actor.Name, Digest: s.report.Digest, Strokes: strokes, Photo: app.NewID()}
+		At: s.t.deps.Now().UTC(), By: s.t.deps.Actor.Name, Digest: s.report.Digest, Report: s.report.Report, Strokes: strokes, Photo: app.NewID()}
 	if err := sig.Validate(); err != nil {
 		s.t.showError(err) // before the picture is stored: nothing changes
 		return
@@ -168,8 +172,29 @@ func (s *signOff) record() {
 			photo := app.Photo{ID: sig.Photo, Ticket: tk.ID, SHA256: sha, Size: size, Mime: "image/png", Kind: "signature",
 				Caption: lang.X("sign.caption", "Signature of {{.Name}}", map[string]any{"Name": sig.Signer})}
 			t.commit(&app.AttachPhoto{Photo: photo}, func() {
-				t.commit(&app.RecordSignature{Signature: sig}, nil)
+				t.commit(&app.RecordSignature{Signature: sig}, func() { t.fileSignedReport(tk.ID) })
 			})
+		})
+	})
+}
+
+// fileSignedReport files the report just signed on the ticket, for the
+// central service, off the UI goroutine. A failure is shown: the
+// signature stays recorded, and the report can be signed again.
+func (t *Terminal) fileSignedReport(id app.TicketID) {
+	if t.deps.Documents == nil {
+		return
+	}
+	t.deps.Run(func() {
+		err := t.deps.Documents.FileSignedReport(t.ctx, id)
+		fyne.Do(func() {
+			if err != nil {
+				t.showError(err)
+				return
+			}
+			if t.detail.shown == id {
+				t.detail.Show(id)
+			}
 		})
 	})
 }
@@ -187,7 +212,7 @@ func (s *signOff) askRefusal() {
 		widget.NewFormItem(lang.X("action.reason", "Reason"), reason.withProblem()),
 	}, func() error {
 		sig := app.Signature{ID: app.NewID(), Ticket: s.detail.Ticket.ID, Signer: strings.TrimSpace(s.name.Text), Role: signerRoles[max(s.role.SelectedIndex(), 0)],
-			At: s.t.deps.Now().UTC(), By: s.t.deps.Actor.Name, Digest: s.report.Digest, Refused: true, ReasonKind: app.NoSignRefused, Reason: strings.TrimSpace(reason.Text)}
+			At: s.t.deps.Now().UTC(), By: s.t.deps.Actor.Name, Digest: s.report.Digest, Report: s.report.Report, Refused: true, ReasonKind: app.NoSignRefused, Reason: strings.TrimSpace(reason.Text)}
 		if kind.SelectedIndex() == 1 {
 			sig.ReasonKind = app.NoSignAbsent
 		}

@@ -44,6 +44,9 @@ type Deps struct {
 	// ReportToSign builds a ticket's service report as the customer signs
 	// it (its digest and total); nil hides the customer's sign-off.
 	ReportToSign func(ctx context.Context, id app.TicketID) (ReportToSign, error)
+	// Documents writes a ticket's service report and intake receipt, and
+	// files the signed report after a sign-off; nil hides the documents.
+	Documents Documents
 	// Sync is the sync status and conflict inbox; nil when the device is
 	// not paired with a server.
 	Sync app.SyncService

@@ -30,6 +30,10 @@ func Starter(seed int64, size demo.Size) device.DemoStarter {
 		if err != nil {
 			return nil, err
 		}
+		if err := emb.DB.RenameTenant(ctx, device.DemoTenant, demo.Provider); err != nil {
+			emb.Close()
+			return nil, err
+		}
 		if err := keepAdminToken(ctx, emb.DB, dir, device.DemoTenant); err != nil {
 			emb.Close()
 			return nil, err

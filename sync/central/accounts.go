@@ -62,6 +62,32 @@ func (db *DB) CreateTenant(ctx context.Context, id, name string) error {
 	return transient(err)
 }
 
+// TenantName returns a tenant's name: the service provider's name its
+// devices head customers' documents with.
+func (db *DB) TenantName(ctx context.Context, tenant string) (string, error) {
+	var name string
+	err := db.read.QueryRowContext(ctx, db.q(`SELECT name FROM tenants WHERE id = ?`), tenant).Scan(&name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", app.Errorf(app.ENOTFOUND, "central.no_tenant", "The service provider {{.Tenant}} does not exist on this server. Check the tenant's ID.", "Tenant", tenant)
+	}
+	return name, transient(err)
+}
+
+// RenameTenant sets a tenant's name, as customers read it on documents.
+func (db *DB) RenameTenant(ctx context.Context, tenant, name string) error {
+	if strings.TrimSpace(name) == "" || len(name) > app.MaxNameLen {
+		return app.Errorf(app.EINVALID, "central.bad_tenant_name", "A service provider's name must be 1 to {{.Max}} bytes.", "Max", app.MaxNameLen)
+	}
+	res, err := db.write.ExecContext(ctx, db.q(`UPDATE tenants SET name = ? WHERE id = ?`), name, tenant)
+	if err != nil {
+		return transient(err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return app.Errorf(app.ENOTFOUND, "central.no_tenant", "The service provider {{.Tenant}} does not exist on this server. Check the tenant's ID.", "Tenant", tenant)
+	}
+	return nil
+}
+
 // CreateTenantAdmin creates tenant (when missing) and a dispatcher token
 // for it in one transaction, and calls keep with the token before the
 // commit: when keep fails, nothing is created, so a token that could not

@@ -51,7 +51,13 @@ type ClaimEvidence struct {
 	Photos      map[string]int `json:"photos"` // photos recorded on the ticket, by kind
 	Signature   bool           `json:"signature"`
 	Report      bool           `json:"report"`
-	Files       []ClaimFile    `json:"files"`
+	// ReportMatches compares the report the latest signature carries
+	// with the ticket as the server holds it (app.ReportDifferences):
+	// absent when the latest signature carries no report (or there is
+	// none); ReportDiffers names the facts that differ.
+	ReportMatches *bool       `json:"report_matches,omitempty"`
+	ReportDiffers []string    `json:"report_differs,omitempty"`
+	Files         []ClaimFile `json:"files"`
 }
 
 // ClaimPart is a part fitted on the ticket and what became of the part it
@@ -466,6 +472,21 @@ func (e *evidenceReader) fill(ctx context.Context, c *Claim) error {
 		up := p.State == app.PhotoVerified
 		notUploaded = notUploaded || !up
 		ev.Files = append(ev.Files, ClaimFile{Photo: p.ID, Kind: p.Kind, SHA256: p.SHA256, Mime: p.Mime, Size: p.Size, Uploaded: up})
+	}
+	if n := len(d.Signatures); n > 0 && d.Signatures[n-1].Report != "" {
+		// Accepted, the report's digest was checked (app.Signature's
+		// Validate): what it states is what the customer signed.
+		signed, err := d.Signatures[n-1].SignedReport()
+		if err != nil {
+			return err
+		}
+		in := app.ReportInput{Detail: d}
+		for _, p := range d.Payments {
+			in.Payments = append(in.Payments, p.ForReport())
+		}
+		ev.ReportDiffers = app.ReportDifferences(signed, app.BuildServiceReport(in))
+		matches := len(ev.ReportDiffers) == 0
+		ev.ReportMatches = &matches
 	}
 	shipped, err := e.shipments(ctx, c.Ticket)
 	if err != nil {

@@ -492,6 +492,10 @@ func (s *Server) handlePair(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
+	if resp.Provider, err = s.db.TenantName(r.Context(), d.Tenant); err != nil {
+		writeError(w, err)
+		return
+	}
 	s.log.Info("device paired", "device", d.ID, "technician", d.Technician)
 	writeJSON(w, r, resp)
 }

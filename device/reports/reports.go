@@ -1,0 +1,222 @@
+// Package reports builds a ticket's documents on the device, from its
+// local data: the service report's facts (app.ServiceReport, whose digest
+// the customer signs), the report as PDF with the photos and the latest
+// signature the device holds, the intake receipt of a carry-in ticket, and
+// the signed report filed on the ticket as a file fact (a photo of kind
+// "report", application/pdf) that the photo uploader sends to the central
+// service. It has no screen: main wires it to the terminal. It is apart
+// from package device because the documents need assets/translations and
+// assets/fonts, which device does not link.
+package reports
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/assets/translations"
+	"github.com/fieldbench/fieldbench/report"
+)
+
+// Builder reads what a ticket's documents state from the device's
+// services. Every field but Location is required.
+type Builder struct {
+	Tickets  app.TicketService
+	Parts    app.PartService
+	Warranty app.WarrantyService
+	History  app.TicketHistory
+	Photos   app.PhotoStore
+	// Provider is the service provider's name the documents are headed
+	// with; Technician is the name of the technician who works on this
+	// device.
+	Provider   string
+	Technician string
+	// Location is the zone the documents print times in; nil is UTC.
+	Location *time.Location
+}
+
+// Input gathers the facts of ticket id a service report states, as the
+// ticket screen shows them: the detail, the catalog entries of its parts,
+// the warranty decision under its country's rule set (none when the device
+// has no rule set for the country or it cannot decide: the report then
+// has no warranty section), the workflow steps taken on this device and
+// the payments.
+func (b Builder) Input(ctx context.Context, id app.TicketID) (app.ReportInput, error) {
+	d, err := b.Tickets.TicketDetail(ctx, id)
+	if err != nil {
+		return app.ReportInput{}, err
+	}
+	in := app.ReportInput{Detail: d, Catalog: map[app.PartNumber]app.Part{}, Provider: b.Provider, Technician: b.Technician}
+	var used []app.UsedPart
+	for _, u := range d.Parts {
+		p, ok := in.Catalog[u.Part]
+		if !ok {
+			if p, err = b.Parts.Part(ctx, u.Part); err != nil {
+				return app.ReportInput{}, fmt.Errorf("report of ticket %s: part %s: %w", d.Ticket.Number, u.Part, err)
+			}
+			in.Catalog[u.Part] = p
+		}
+		used = append(used, app.UsedPart{Part: p, Qty: u.Qty})
+	}
+	rs, err := b.Warranty.RuleSet(ctx, d.Ticket.Country)
+	switch {
+	case err == nil:
+		dec, err := app.Decide(rs, app.WarrantyInput{Ticket: d.Ticket, Parts: used, LabourMinutes: d.Ticket.LabourMinutes, On: d.Ticket.CreatedAt})
+		if err == nil {
+			in.Decision = &dec
+		}
+	case app.ErrorCode(err) != app.ENOTFOUND:
+		return app.ReportInput{}, fmt.Errorf("report of ticket %s: rule set: %w", d.Ticket.Number, err)
+	}
+	if in.History, err = b.History.TicketHistory(ctx, id); err != nil {
+		return app.ReportInput{}, fmt.Errorf("report of ticket %s: history: %w", d.Ticket.Number, err)
+	}
+	for _, p := range d.Payments {
+		in.Payments = append(in.Payments, p.ForReport())
+	}
+	return in, nil
+}
+
+// Report returns the service report of ticket id in canonical form.
+func (b Builder) Report(ctx context.Context, id app.TicketID) (app.ServiceReport, error) {
+	in, err := b.Input(ctx, id)
+	if err != nil {
+		return app.ServiceReport{}, err
+	}
+	return app.BuildServiceReport(in), nil
+}
+
+// ToSign returns what the customer signs for ticket id: the report (its
+// digest, and its canonical JSON, which the signature carries to the
+// server) and its total as the report prints it ("" without a warranty
+// decision).
+func (b Builder) ToSign(ctx context.Context, id app.TicketID) (r app.ServiceReport, total string, err error) {
+	if r, err = b.Report(ctx, id); err != nil {
+		return app.ServiceReport{}, "", err
+	}
+	if r.Warranty != nil {
+		total = report.Money(r.Customer.Language, r.Warranty.Total)
+	}
+	return r, total, nil
+}
+
+// ServicePDF writes ticket id's service report as PDF to w and returns the
+// report. The latest signature is printed only when it was given to this
+// report's digest: a report whose facts changed after signing prints as
+// not signed, since the signature is not theirs.
+func (b Builder) ServicePDF(ctx context.Context, w io.Writer, id app.TicketID) (app.ServiceReport, error) {
+	in, err := b.Input(ctx, id)
+	if err != nil {
+		return app.ServiceReport{}, err
+	}
+	r := app.BuildServiceReport(in)
+	sig, err := b.signature(ctx, in.Detail, r.Digest())
+	if err != nil {
+		return app.ServiceReport{}, err
+	}
+	opts := report.Options{Photos: b.Photos, Signature: sig, Location: b.Location}
+	if err := report.ServiceReport(ctx, w, r, opts); err != nil {
+		return app.ServiceReport{}, err
+	}
+	return r, nil
+}
+
+// signature is the ticket's sign-off as the report prints it: the
+// latest signature or refusal, when it was given to this digest; the zero
+// Signature (not signed) otherwise. A signed one carries its picture's
+// bytes, or none when the picture is not on the device (it then prints as
+// not signed rather than claim a signature it cannot show).
+func (b Builder) signature(ctx context.Context, d app.TicketDetail, digest string) (report.Signature, error) {
+	if len(d.Signatures) == 0 {
+		return report.Signature{}, nil
+	}
+	s := d.Signatures[len(d.Signatures)-1]
+	if s.Digest != digest {
+		return report.Signature{}, nil
+	}
+	if s.Refused {
+		return report.Signature{Name: s.Signer, At: s.At, Refused: s.Reason}, nil
+	}
+	i := slices.IndexFunc(d.Photos, func(p app.Photo) bool { return p.ID == s.Photo })
+	if i < 0 {
+		return report.Signature{}, nil
+	}
+	rc, err := b.Photos.OpenPhoto(ctx, d.Photos[i].SHA256)
+	if app.ErrorCode(err) == app.ENOTFOUND {
+		return report.Signature{}, nil
+	}
+	if err != nil {
+		return report.Signature{}, fmt.Errorf("report of ticket %s: signature picture: %w", d.Ticket.Number, err)
+	}
+	defer rc.Close()
+	// One byte over the bound, so report.ServiceReport refuses a picture
+	// too large instead of printing a truncated one.
+	pic, err := io.ReadAll(io.LimitReader(rc, report.MaxSignatureBytes+1))
+	if err != nil {
+		return report.Signature{}, fmt.Errorf("report of ticket %s: signature picture: %w", d.Ticket.Number, err)
+	}
+	return report.Signature{PNG: pic, Name: s.Signer, At: s.At}, nil
+}
+
+// IntakePDF writes the intake receipt of carry-in ticket id as PDF to w,
+// with the deposit taken at the counter, if any (the first deposit).
+func (b Builder) IntakePDF(ctx context.Context, w io.Writer, id app.TicketID) error {
+	d, err := b.Tickets.TicketDetail(ctx, id)
+	if err != nil {
+		return err
+	}
+	if d.Ticket.Kind != app.KindCarryIn {
+		return app.Errorf(app.EINVALID, "reports.not_carry_in", "Ticket {{.Number}} was not checked in at a counter, so it has no intake receipt. Print its service report instead.", "Number", d.Ticket.Number)
+	}
+	in := report.Intake{Ticket: d.Ticket, Provider: b.Provider, PromisedBy: d.Ticket.ResolveBy}
+	for _, p := range d.Payments {
+		if p.Kind == app.PaymentDeposit {
+			rp := p.ForReport()
+			in.Deposit = &rp
+			break
+		}
+	}
+	return report.IntakeReceipt(ctx, w, in, report.Options{Location: b.Location})
+}
+
+// FileSigned files the signed service report of ticket id on the ticket:
+// the PDF, as the customer signed it, is stored in the photo store and
+// attached as a photo of kind "report" (application/pdf), which the photo
+// uploader sends to the central service like any photo. It refuses
+// (ECONFLICT) when the latest signature was not given to the report as it
+// stands: the report's facts changed since, and the customer must sign
+// again. Filing the same report twice attaches it once.
+func (b Builder) FileSigned(ctx context.Context, c app.Committer, actor app.Actor, id app.TicketID) (app.Photo, error) {
+	var pdf bytes.Buffer
+	r, err := b.ServicePDF(ctx, &pdf, id)
+	if err != nil {
+		return app.Photo{}, err
+	}
+	d, err := b.Tickets.TicketDetail(ctx, id)
+	if err != nil {
+		return app.Photo{}, err
+	}
+	digest := r.Digest()
+	if n := len(d.Signatures); n == 0 || d.Signatures[n-1].Digest != digest {
+		return app.Photo{}, app.Errorf(app.ECONFLICT, "reports.not_signed", "The report of ticket {{.Number}} changed after it was signed, or was never signed: ask the customer to sign it again.", "Number", r.Number)
+	}
+	sha, size, err := b.Photos.PutPhoto(ctx, bytes.NewReader(pdf.Bytes()))
+	if err != nil {
+		return app.Photo{}, fmt.Errorf("report of ticket %s: %w", r.Number, err)
+	}
+	for _, p := range d.Photos {
+		if p.Kind == app.PhotoKindReport && p.SHA256 == sha {
+			return p, nil
+		}
+	}
+	p := app.Photo{ID: app.NewID(), Ticket: id, SHA256: sha, Size: size, Mime: app.MimePDF, Kind: app.PhotoKindReport,
+		Caption: translations.For(r.Customer.Language).Text("reports.caption", "Service report {{.Number}}, signed", map[string]any{"Number": r.Number})}
+	if _, err := c.Commit(ctx, actor, &app.AttachPhoto{Photo: p}); err != nil {
+		return app.Photo{}, err
+	}
+	return p, nil
+}

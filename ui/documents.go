@@ -1,0 +1,189 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// Documents writes a ticket's documents for the customer as PDF, in the
+// customer's language, from the device's data (main wires the device's
+// builder).
+type Documents interface {
+	// ServiceReport writes the ticket's service report, with its photos
+	// and the customer's signature when it was given to the report as
+	// it stands.
+	ServiceReport(ctx context.Context, w io.Writer, id app.TicketID) error
+	// IntakeReceipt writes a carry-in ticket's intake receipt.
+	IntakeReceipt(ctx context.Context, w io.Writer, id app.TicketID) error
+	// FileSignedReport files the signed report on the ticket, as a PDF
+	// the photo uploader sends to the central service.
+	FileSignedReport(ctx context.Context, id app.TicketID) error
+}
+
+// reportsDirMode and reportFileMode keep the customers' documents to the
+// device's user: they hold names, phone numbers and addresses.
+const (
+	reportsDirMode = 0o700
+	reportFileMode = 0o600
+)
+
+// documentButtons are the detail's buttons that make the ticket's
+// documents: the service report, and the intake receipt of a carry-in
+// ticket. None without Documents or a data folder to write to.
+func (t *Terminal) documentButtons(d app.TicketDetail) []fyne.CanvasObject {
+	if t.deps.Documents == nil || t.deps.DataDir == "" {
+		return nil
+	}
+	out := []fyne.CanvasObject{widget.NewButtonWithIcon(lang.X("doc.report", "Service report"), theme.DocumentIcon(), func() {
+		t.makeDocument(d.Ticket, lang.X("doc.report", "Service report"), d.Ticket.Number, t.deps.Documents.ServiceReport)
+	})}
+	if d.Ticket.Kind == app.KindCarryIn {
+		out = append(out, widget.NewButtonWithIcon(lang.X("doc.intake", "Intake receipt"), theme.DocumentIcon(), func() {
+			t.makeDocument(d.Ticket, lang.X("doc.intake", "Intake receipt"), d.Ticket.Number+"-intake", t.deps.Documents.IntakeReceipt)
+		}))
+	}
+	return out
+}
+
+// makeDocument writes a document off the UI goroutine (a report with
+// photos takes about a second), showing that it works meanwhile, then
+// offers to open or save it.
+func (t *Terminal) makeDocument(tk app.Ticket, title, name string, write func(context.Context, io.Writer, app.TicketID) error) {
+	if t.win == nil {
+		return
+	}
+	bar := widget.NewProgressBarInfinite()
+	wait := dialog.NewCustomWithoutButtons(title, container.NewVBox(widget.NewLabel(lang.X("doc.making", "Preparing the document of ticket {{.Number}}…", map[string]any{"Number": tk.Number})), bar), t.win)
+	t.present(wait, nil)
+	t.deps.Run(func() {
+		var b bytes.Buffer
+		err := write(t.ctx, &b, tk.ID)
+		fyne.Do(func() {
+			bar.Stop()
+			wait.Hide()
+			if err != nil {
+				t.showError(err)
+				return
+			}
+			t.offerDocument(title, fileName(name)+".pdf", b.Bytes())
+		})
+	})
+}
+
+// offerDocument shows a written document's buttons: open it in the
+// system's viewer (from a file in the data folder), or save it where the
+// user chooses.
+func (t *Terminal) offerDocument(title, file string, pdf []byte) {
+	var d *dialog.CustomDialog
+	open := widget.NewButtonWithIcon(lang.X("doc.open", "Open"), theme.FileIcon(), func() {
+		path, err := t.writeDocument(file, pdf)
+		if err != nil {
+			t.showError(err)
+			return
+		}
+		d.Hide()
+		u, err := url.Parse("file://" + filepath.ToSlash(path))
+		if err == nil {
+			err = fyne.CurrentApp().OpenURL(u)
+		}
+		if err != nil {
+			t.showError(app.Errorf(app.EINTERNAL, "doc.cannot_open", "No app on this device opens PDF files. Save the document instead and open it elsewhere.").WithCause(err))
+		}
+	})
+	save := widget.NewButtonWithIcon(lang.X("doc.save_as", "Save as…"), theme.DocumentSaveIcon(), func() {
+		d.Hide()
+		fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+			if err == nil && w == nil {
+				return // cancelled
+			}
+			if err == nil {
+				_, err = w.Write(pdf)
+				if cerr := w.Close(); err == nil {
+					err = cerr
+				}
+			}
+			if err != nil {
+				t.showError(app.Errorf(app.EINTERNAL, "doc.cannot_save", "The document could not be saved there. Choose another folder with free space.").WithCause(err))
+			}
+		}, t.win)
+		fd.SetFileName(file)
+		fd.Show()
+	})
+	open.Importance = widget.HighImportance
+	msg := widget.NewLabel(lang.X("doc.ready", "{{.File}} is ready ({{.KB}} KB).", map[string]any{"File": file, "KB": (len(pdf) + 1023) / 1024}))
+	msg.Wrapping = fyne.TextWrapWord
+	d = dialog.NewCustom(title, lang.X("dialog.close", "Close"), container.NewVBox(msg, container.NewHBox(open, save)), t.win)
+	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.94, 480), 0))
+	t.present(d, nil)
+}
+
+// openFiledDocument reads a document filed on ticket tk off the UI
+// goroutine, then offers to open or save it.
+func (t *Terminal) openFiledDocument(tk app.Ticket, p app.Photo) {
+	if t.win == nil || t.deps.Photos == nil {
+		return
+	}
+	t.deps.Run(func() {
+		var b bytes.Buffer
+		rc, err := t.deps.Photos.OpenPhoto(t.ctx, p.SHA256)
+		if err == nil {
+			_, err = b.ReadFrom(io.LimitReader(rc, app.MaxPhotoBytes))
+			rc.Close()
+		}
+		fyne.Do(func() {
+			if err != nil {
+				t.showError(app.Errorf(app.ENOTFOUND, "photos.not_here", "This photo is not on this device. Sync, then open it again.").WithCause(err))
+				return
+			}
+			t.offerDocument(p.Caption, fileName(tk.Number)+"-signed.pdf", b.Bytes())
+		})
+	})
+}
+
+// writeDocument writes pdf to DATA/reports/file, readable by the device's
+// user only, and returns its path.
+func (t *Terminal) writeDocument(file string, pdf []byte) (string, error) {
+	dir := filepath.Join(t.deps.DataDir, "reports")
+	path := filepath.Join(dir, file)
+	err := os.MkdirAll(dir, reportsDirMode)
+	if err == nil {
+		err = os.WriteFile(path, pdf, reportFileMode)
+	}
+	if err == nil {
+		// WriteFile keeps the mode of a file written before.
+		err = os.Chmod(path, reportFileMode)
+	}
+	if err != nil {
+		return "", app.Errorf(app.EINTERNAL, "doc.cannot_write", "The document could not be written to {{.Path}}. Free some space on the device, then try again.", "Path", dir).WithCause(err)
+	}
+	return path, nil
+}
+
+// fileName keeps a ticket number's letters, digits, '-' and '_' for a
+// file's name: numbers come from the server and must not name a path.
+func fileName(s string) string {
+	out := strings.Map(func(r rune) rune {
+		if r < 128 && (r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return r
+		}
+		return '_'
+	}, s)
+	if out == "" {
+		return "document"
+	}
+	return out
+}

@@ -1,0 +1,263 @@
+package ui_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/app/demo"
+	"github.com/fieldbench/fieldbench/device/reports"
+	"github.com/fieldbench/fieldbench/store"
+	"github.com/fieldbench/fieldbench/ui"
+)
+
+// builderDocs is main's wiring of the device's report builder, for tests.
+type builderDocs struct {
+	b      reports.Builder
+	commit app.Committer
+	actor  app.Actor
+}
+
+func (d builderDocs) ServiceReport(ctx context.Context, w io.Writer, id app.TicketID) error {
+	_, err := d.b.ServicePDF(ctx, w, id)
+	return err
+}
+
+func (d builderDocs) IntakeReceipt(ctx context.Context, w io.Writer, id app.TicketID) error {
+	return d.b.IntakePDF(ctx, w, id)
+}
+
+func (d builderDocs) FileSignedReport(ctx context.Context, id app.TicketID) error {
+	_, err := d.b.FileSigned(ctx, d.commit, d.actor, id)
+	return err
+}
+
+// docsTerminal opens the demo world with the device's report builder
+// wired as main wires it, and a data folder for the documents.
+func docsTerminal(t *testing.T) (*ui.Terminal, fyne.Window, ui.Deps, app.Dataset) {
+	t.Helper()
+	test.NewTempApp(t)
+	deps, ds := openDemoWorld(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
+	deps.DataDir = t.TempDir()
+	b := reports.Builder{Tickets: deps.Tickets, Parts: deps.Parts, Warranty: deps.Warranty, History: deps.Notices.(*store.DB),
+		Photos: deps.Photos, Provider: demo.Provider, Technician: deps.Actor.Name}
+	deps.Documents = builderDocs{b: b, commit: deps.Commit, actor: deps.Actor}
+	deps.ReportToSign = func(ctx context.Context, id app.TicketID) (ui.ReportToSign, error) {
+		r, total, err := b.ToSign(ctx, id)
+		return ui.ReportToSign{Digest: r.Digest(), Total: total, Report: r.CanonicalJSON()}, err
+	}
+	term := ui.NewTerminal(t.Context(), deps)
+	w := test.NewTempWindow(t, term.Object())
+	w.Resize(fyne.NewSize(1280, 800))
+	term.Attach(w)
+	return term, w, deps, ds
+}
+
+func pdfTextOf(t *testing.T, path string) string {
+	t.Helper()
+	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v", path, err)
+	}
+	return string(out)
+}
+
+// TestDocumentsOpenWritesPDF: the ticket's "Service report", then
+// "Open", writes DATA/reports/<number>.pdf, a PDF readable by the user
+// only that names the ticket; a carry-in ticket also writes its intake
+// receipt, and only it offers one.
+func TestDocumentsOpenWritesPDF(t *testing.T) {
+	term, w, deps, ds := docsTerminal(t)
+	var onSite app.Ticket
+	for _, d := range ds.Tickets {
+		if d.Ticket.Kind == app.KindOnSite && d.Ticket.Technician == demo.DemoTechnician {
+			onSite = d.Ticket
+			break
+		}
+	}
+	if onSite.ID == "" {
+		t.Fatal("the demo technician has no on-site ticket")
+	}
+	// The demo's technician works in the field: a counter's ticket is
+	// checked in here.
+	now := deps.Now()
+	carryIn := app.Ticket{ID: app.TicketID(app.NewID()), Number: app.NewTicketNumber(now), Kind: app.KindCarryIn, Country: deps.Country,
+		Product:  app.Product{Category: app.CategoryPhone, Brand: "Xiaomi", Model: "Redmi 12", Serial: "DOCS0001"},
+		Customer: app.Customer{Name: "Counter Customer", Phone: "+86 139 0000 1111"}, Fault: "No sound", Priority: app.PriorityNormal,
+		Status: app.StatusAssigned, CreatedAt: now.Add(-time.Hour)}
+	if _, err := deps.Commit.Commit(context.Background(), deps.Actor, &app.CreateTicket{Ticket: carryIn}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		tk     app.Ticket
+		button string
+		file   string
+	}{
+		{onSite, "Service report", onSite.Number + ".pdf"},
+		{carryIn, "Service report", carryIn.Number + ".pdf"},
+		{carryIn, "Intake receipt", carryIn.Number + "-intake.pdf"},
+	} {
+		term.Detail().Show(tc.tk.ID)
+		tapButton(t, term.Object(), tc.button)
+		dlg := w.Canvas().Overlays().Top()
+		if dlg == nil || !strings.Contains(labels(dlg), tc.file) {
+			t.Fatalf("%s of %s: the dialog does not name %s:\n%s", tc.button, tc.tk.Number, tc.file, labels(dlg))
+		}
+		tapButton(t, dlg, "Open")
+		path := filepath.Join(deps.DataDir, "reports", tc.file)
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatalf("%s of %s: %v", tc.button, tc.tk.Number, err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %v, want 0600", path, fi.Mode().Perm())
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(b, []byte("%PDF-")) {
+			t.Fatalf("%s is not a PDF: %q", path, b[:min(len(b), 8)])
+		}
+		if text := pdfTextOf(t, path); !strings.Contains(text, tc.tk.Number) {
+			t.Errorf("%s does not name ticket %s:\n%s", path, tc.tk.Number, text)
+		}
+	}
+	term.Detail().Show(onSite.ID)
+	if strings.Contains(buttonTexts(term.Object()), "Intake receipt") {
+		t.Error("an on-site ticket offers an intake receipt")
+	}
+}
+
+// buttonTexts lists the texts of the buttons under o.
+func buttonTexts(o fyne.CanvasObject) string {
+	var b strings.Builder
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case *widget.Button:
+			b.WriteString(o.Text + "\n")
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(o).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return b.String()
+}
+
+// TestSignOffFilesReport: signing a completed ticket's report files the
+// signed report on the ticket as a PDF of kind report, the photo the
+// central service's claim evidence looks for.
+func TestSignOffFilesReport(t *testing.T) {
+	term, w, deps, ds := docsTerminal(t)
+	var tk app.Ticket
+	for _, d := range ds.Tickets {
+		if d.Ticket.Technician == demo.DemoTechnician && d.Ticket.Status == app.StatusCompleted {
+			tk = d.Ticket
+			break
+		}
+	}
+	if tk.ID == "" {
+		t.Fatal("the demo technician has no completed ticket")
+	}
+	term.Detail().Show(tk.ID)
+	tapButton(t, term.Object(), "Customer sign-off")
+	if !term.SignOffShown() {
+		t.Fatal("the sign-off did not open")
+	}
+	pad := term.SignOffPad()
+	s := pad.Size()
+	drag(pad, fyne.NewPos(s.Width*0.1, s.Height*0.6), fyne.NewPos(s.Width*0.3, s.Height*0.3), fyne.NewPos(s.Width*0.5, s.Height*0.7))
+	term.SignOffName().SetText("Chen Jing")
+	test.Tap(term.SignOffButton("Sign"))
+	d := detailOf(t, deps, tk.ID)
+	var filed []app.Photo
+	for _, p := range d.Photos {
+		if p.Kind == app.PhotoKindReport {
+			filed = append(filed, p)
+		}
+	}
+	if len(d.Signatures) != 1 || len(filed) != 1 {
+		t.Fatalf("%d signatures and %d filed reports, want 1 and 1 (dialog: %s)", len(d.Signatures), len(filed), labels(w.Canvas().Overlays().Top()))
+	}
+	if filed[0].Mime != "application/pdf" {
+		t.Errorf("filed report's type %q", filed[0].Mime)
+	}
+	rc, err := deps.Photos.OpenPhoto(t.Context(), filed[0].SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	b, _ := io.ReadAll(rc)
+	path := filepath.Join(t.TempDir(), "filed.pdf")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if text := pdfTextOf(t, path); !strings.Contains(text, tk.Number) || !strings.Contains(text, "Chen Jing") {
+		t.Errorf("the filed report lacks the ticket number or the signer:\n%s", text)
+	}
+
+	// The filed report is a document among the photos: tapped, it opens
+	// as a PDF, not as a picture.
+	term.Detail().Show(tk.ID)
+	thumb := tappableWithLabel(term.Object(), filed[0].Caption)
+	if thumb == nil {
+		t.Fatalf("no thumbnail captioned %q", filed[0].Caption)
+	}
+	thumb.Tapped(&fyne.PointEvent{})
+	tapButton(t, w.Canvas().Overlays().Top(), "Open")
+	saved, err := os.ReadFile(filepath.Join(deps.DataDir, "reports", tk.Number+"-signed.pdf"))
+	if err != nil || !bytes.Equal(saved, b) {
+		t.Fatalf("opening the filed report wrote %d bytes (%v), want the %d filed", len(saved), err, len(b))
+	}
+}
+
+// tappableWithLabel finds the tappable widget under o holding a label
+// whose text is text.
+func tappableWithLabel(o fyne.CanvasObject, text string) fyne.Tappable {
+	var found fyne.Tappable
+	var walk func(o fyne.CanvasObject, in fyne.Tappable)
+	walk = func(o fyne.CanvasObject, in fyne.Tappable) {
+		if found != nil {
+			return
+		}
+		if tp, ok := o.(fyne.Tappable); ok {
+			if _, isButton := o.(*widget.Button); !isButton {
+				in = tp
+			}
+		}
+		switch o := o.(type) {
+		case *widget.Label:
+			if o.Text == text && in != nil {
+				found = in
+			}
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c, in)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(o).Objects() {
+				walk(c, in)
+			}
+		}
+	}
+	walk(o, nil)
+	return found
+}
