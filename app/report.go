@@ -368,3 +368,9 @@ func nilIfEmpty[T any](s []T) []T {
 	}
 	return s
 }
+
+// Language is the BCP 47 tag the report is written in: the customer's
+// language, else their country's (Ticket.CustomerLanguage).
+func (r ServiceReport) Language() string {
+	return Ticket{Customer: r.Customer, Country: r.Country}.CustomerLanguage()
+}

@@ -120,3 +120,22 @@ func TestTimeOnSiteTable(t *testing.T) {
 		}
 	}
 }
+
+// TestReportLanguage: the report is in the customer's language, else their
+// country's: a Chinese customer with no language set reads Chinese.
+func TestReportLanguage(t *testing.T) {
+	for _, tc := range []struct {
+		country, lang, want string
+	}{
+		{"CN", "", "zh-CN"},
+		{"CN", "en-GB", "en-GB"},
+		{"BR", "", "pt-BR"},
+		{"NG", "", "en-NG"},
+		{"XX", "", "en"},
+	} {
+		r := ServiceReport{Country: tc.country, Customer: Customer{Name: "x", Language: tc.lang}}
+		if got := r.Language(); got != tc.want {
+			t.Errorf("%s/%q: Language() = %q, want %q", tc.country, tc.lang, got, tc.want)
+		}
+	}
+}

@@ -24,7 +24,7 @@ type Intake struct {
 // at the counter, in their language, with a QR Code of the ticket number.
 func IntakeReceipt(ctx context.Context, w io.Writer, in Intake, opts Options) error {
 	t := in.Ticket
-	c := translations.For(t.Customer.Language)
+	c := translations.For(t.CustomerLanguage())
 	lang := c.Lang()
 	loc := opts.Location
 	if loc == nil {

@@ -47,7 +47,7 @@ func ReportID(r app.ServiceReport) string {
 
 // ServiceReport writes r as an A4 PDF in the customer's language to w.
 func ServiceReport(ctx context.Context, w io.Writer, r app.ServiceReport, opts Options) error {
-	c := translations.For(r.Customer.Language)
+	c := translations.For(r.Language())
 	lang := c.Lang()
 	loc := opts.Location
 	if loc == nil {

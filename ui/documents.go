@@ -101,7 +101,7 @@ func (t *Terminal) offerDocument(title, file string, pdf []byte) {
 			err = fyne.CurrentApp().OpenURL(u)
 		}
 		if err != nil {
-			t.showError(app.Errorf(app.EINTERNAL, "doc.cannot_open", "No app on this device opens PDF files. Save the document instead and open it elsewhere.").WithCause(err))
+			t.showProblem(lang.X("doc.cannot_open_title", "Cannot open the document"), app.Errorf(app.EINTERNAL, "doc.cannot_open_saved", "No app on this device opens PDF files. The document is saved as {{.Path}}; use \"Save as…\" to put it where another app or computer can open it.", "Path", path).WithCause(err))
 		}
 	})
 	save := widget.NewButtonWithIcon(lang.X("doc.save_as", "Save as…"), theme.DocumentSaveIcon(), func() {

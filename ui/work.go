@@ -56,13 +56,19 @@ func (t *Terminal) commit(cmd app.Command, done func()) {
 // closed and the problem was fixed. Without a window the status line is
 // all there is.
 func (t *Terminal) showError(err error) {
+	t.showProblem(lang.X("error.title", "Not saved"), err)
+}
+
+// showProblem is showError under another title, for what went wrong
+// without losing anything (a document that saved but cannot be opened).
+func (t *Terminal) showProblem(title string, err error) {
 	if t.win == nil {
 		t.setScanStatus(true, errorText(err))
 		return
 	}
 	l := widget.NewLabel(errorText(err))
 	l.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustom(lang.X("error.title", "Not saved"), lang.X("dialog.close", "Close"), l, t.win)
+	d := dialog.NewCustom(title, lang.X("dialog.close", "Close"), l, t.win)
 	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.94, 480), 0))
 	t.present(d, nil)
 }

@@ -214,7 +214,7 @@ func (b Builder) FileSigned(ctx context.Context, c app.Committer, actor app.Acto
 		}
 	}
 	p := app.Photo{ID: app.NewID(), Ticket: id, SHA256: sha, Size: size, Mime: app.MimePDF, Kind: app.PhotoKindReport,
-		Caption: translations.For(r.Customer.Language).Text("reports.caption", "Service report {{.Number}}, signed", map[string]any{"Number": r.Number})}
+		Caption: translations.For(r.Language()).Text("reports.caption", "Service report {{.Number}}, signed", map[string]any{"Number": r.Number})}
 	if _, err := c.Commit(ctx, actor, &app.AttachPhoto{Photo: p}); err != nil {
 		return app.Photo{}, err
 	}
