@@ -119,6 +119,9 @@ func (db *DB) ApplyPull(ctx context.Context, page app.PullPage) error {
 		if _, err := tx.ExecContext(sctx, `UPDATE device SET acked_seq = ?, epoch = ? WHERE id = 1`, page.Acked, page.Epoch); err != nil {
 			return db.sqlError(err)
 		}
+		if err := scrubPasscodes(sctx, db, tx); err != nil {
+			return db.sqlError(err)
+		}
 		if page.Acked < acked || (epoch != "" && page.Epoch != "" && page.Epoch != epoch) {
 			// The server was restored from a backup. Which of this
 			// device's photos it holds verified is unknown here: the
@@ -195,6 +198,9 @@ func resetServerRows(ctx context.Context, tx *sql.Tx) error {
 		`DELETE FROM payments WHERE outbox_seq IS NULL`,
 		`DELETE FROM estimates WHERE outbox_seq IS NULL`,
 		`DELETE FROM customer_notices WHERE outbox_seq IS NULL`,
+		// The new epoch sends every passcode again; one erased meanwhile
+		// must not stay. acked_seq is already the new epoch's.
+		`DELETE FROM passcodes WHERE outbox_seq IS NULL OR outbox_seq <= (SELECT acked_seq FROM device WHERE id = 1)`,
 		`DELETE FROM photos WHERE outbox_seq IS NULL AND state NOT IN (` + photoUnsent + `)`,
 		// The new epoch has to send the kept facts again to confirm them.
 		`UPDATE repairs SET pulled = 0`,
