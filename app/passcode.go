@@ -144,6 +144,10 @@ func (*SetPasscode) MutationName() (string, int) { return "ticket.passcode", 1 }
 
 func (c *SetPasscode) TicketRef() TicketID { return c.Ticket }
 
+// MayActOn replaces MayWorkOn for a passcode (OwnScope): counter staff
+// take it for a ticket already given to a colleague at the bench.
+func (c *SetPasscode) MayActOn(actor Actor, t Ticket) bool { return MayPasscode(actor, t) }
+
 func (c *SetPasscode) Validate() error {
 	if err := required("ticket", string(c.Ticket)); err != nil {
 		return err
