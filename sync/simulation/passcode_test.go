@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
+	pdfreport "github.com/fieldbench/fieldbench/report"
 	"github.com/fieldbench/fieldbench/store"
 	fbsync "github.com/fieldbench/fieldbench/sync"
 )
@@ -123,6 +125,7 @@ func TestPasscodeAcrossDevices(t *testing.T) {
 			t.Errorf("%s shows %q, want %q", c.d.actor.Name, got, c.want)
 		}
 	}
+	documentsOmit(t, counter, shop, pattern)
 	if stranger.holds(t, pattern) {
 		t.Errorf("another store's device holds the passcode")
 	}
@@ -142,6 +145,46 @@ func TestPasscodeAcrossDevices(t *testing.T) {
 	for _, d := range []*terminal{counter, colleague} {
 		if d.holds(t, pattern) {
 			t.Errorf("%s's database files still hold the passcode", d.actor.Name)
+		}
+	}
+}
+
+// documentsOmit builds, from the device's own data, the ticket's service
+// report and intake receipt, and fails when the text of either holds the
+// passcode, in its own form or as the bare digits of a pattern.
+func documentsOmit(t *testing.T, d *terminal, id app.TicketID, secret string) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Fatalf("pdftotext is missing: run `make setup` (it installs poppler-utils)")
+	}
+	detail, err := store.NewTicketService(d.store).TicketDetail(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep, rec bytes.Buffer
+	if err := pdfreport.ServiceReport(ctx, &rep, app.BuildServiceReport(app.ReportInput{Detail: detail, Provider: "Acme", Technician: d.actor.Name}), pdfreport.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := pdfreport.IntakeReceipt(ctx, &rec, pdfreport.Intake{Ticket: detail.Ticket, Provider: "Acme"}, pdfreport.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	digits := bytes.ReplaceAll([]byte(secret), []byte("-"), nil)
+	for name, pdf := range map[string][]byte{"service report": rep.Bytes(), "intake receipt": rec.Bytes()} {
+		path := filepath.Join(t.TempDir(), "doc.pdf")
+		if err := os.WriteFile(path, pdf, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext: %v", err)
+		}
+		text := bytes.Join(bytes.Fields(out), nil)
+		if !bytes.Contains(text, []byte(detail.Ticket.Number)) {
+			t.Fatalf("the %s's text lacks the ticket number: %s", name, out)
+		}
+		if bytes.Contains(text, []byte(secret)) || bytes.Contains(text, digits) || bytes.Contains(pdf, []byte(secret)) {
+			t.Errorf("the %s holds the passcode", name)
 		}
 	}
 }
