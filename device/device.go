@@ -210,7 +210,8 @@ type Session struct {
 	Commit      app.Committer
 	Photos      app.PhotoLibrary
 	Sync        app.SyncService
-	Notices     app.NoticeService // nil for an unpaired device: it sends none
+	Notices     app.NoticeService   // nil for an unpaired device: it sends none
+	Passcodes   app.PasscodeService // nil for an unpaired device: it takes none
 	Technician  app.Technician
 	Actor       app.Actor
 	Server      string
@@ -282,7 +283,7 @@ func (d *Device) Start(ctx context.Context, progress func(app.StartProgress)) (S
 	d.sync = ts
 	d.mu.Unlock()
 	d.run(engine)
-	s.Commit, s.Photos, s.Sync, s.Notices = store.NewCommitter(db), photos, ts, db
+	s.Commit, s.Photos, s.Sync, s.Notices, s.Passcodes = store.NewCommitter(db), photos, ts, db, db
 	s.Technician, s.Server = p.Technician, p.Server
 	s.Actor = app.Actor{Role: app.RoleTechnician, Technician: p.Technician.ID, Store: p.Technician.Store, Name: p.Technician.Name}
 	return s, nil
