@@ -38,7 +38,14 @@ func (m *mutationTx) SavePasscode(ctx context.Context, p app.Passcode) error {
 		}
 		return nil
 	}
-	_, err := m.tx.ExecContext(ctx, `INSERT INTO passcodes (ticket_id, kind, passcode, outbox_seq) VALUES (?, ?, ?, ?)
+	old, err := readPasscode(ctx, m.tx, p.Ticket)
+	if err != nil {
+		return m.db.sqlError(err)
+	}
+	if old.Secret != "" && old.Secret != p.Secret {
+		m.db.passcodeErased.Store(true) // the old one is replaced: erased
+	}
+	_, err = m.tx.ExecContext(ctx, `INSERT INTO passcodes (ticket_id, kind, passcode, outbox_seq) VALUES (?, ?, ?, ?)
 		ON CONFLICT (ticket_id) DO UPDATE SET kind = excluded.kind, passcode = excluded.passcode, outbox_seq = excluded.outbox_seq`,
 		string(p.Ticket), string(p.Kind), p.Secret, m.seqArg())
 	return m.db.sqlError(err)
@@ -82,12 +89,27 @@ func (l *loader) passcode(p app.Passcode) error {
 		}
 		return nil
 	}
-	if _, err := l.exec(`INSERT INTO passcodes (ticket_id, kind, passcode) VALUES (?, ?, ?)
-		ON CONFLICT (ticket_id) DO UPDATE SET kind = excluded.kind, passcode = excluded.passcode, outbox_seq = NULL WHERE `+notPending,
-		string(p.Ticket), string(p.Kind), p.Secret); err != nil {
+	res, err := l.exec(`INSERT INTO passcodes (ticket_id, kind, passcode) VALUES (?, ?, ?)
+		ON CONFLICT (ticket_id) DO UPDATE SET kind = excluded.kind, passcode = excluded.passcode, outbox_seq = NULL
+		WHERE (passcodes.passcode <> excluded.passcode OR passcodes.kind <> excluded.kind) AND `+notPending,
+		string(p.Ticket), string(p.Kind), p.Secret)
+	if err != nil {
 		return fmt.Errorf("load passcode of ticket %s: %w", p.Ticket, err)
 	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		// A new row or a replaced one: the replaced one is erased.
+		l.erased.Store(true)
+	}
 	return nil
+}
+
+// countPasscodes counts the passcodes on the device: ApplyPull compares
+// the counts before and after a page, as a gone ticket's passcode goes
+// with it (ON DELETE CASCADE) where no statement of this file sees it.
+func countPasscodes(ctx context.Context, tx *sql.Tx) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM passcodes`).Scan(&n)
+	return n, err
 }
 
 // scrubPasscodes overwrites the secret of every acknowledged

@@ -55,13 +55,14 @@ func (r *replica) passcode(id app.TicketID) app.Passcode {
 // outbox keeps the mutation with its secret redacted.
 func TestPasscodeLeavesNoBytes(t *testing.T) {
 	r := newReplica(t)
-	const mine, pulled = "counter-secret-4711", "pulled-secret-0815"
+	const mine, pulled, gone = "counter-secret-4711", "pulled-secret-0815", "gone-secret-2024"
 	m1 := r.commit(ana, &app.SetPasscode{Ticket: storetest.T5, Kind: app.PasscodeText, Secret: mine})
 	if p := r.passcode(storetest.T5); p.Secret != mine || p.Kind != app.PasscodeText {
 		t.Fatalf("after the commit: %+v", p)
 	}
 	r.apply(app.PullPage{Epoch: "e1", Acked: 0, Cursor: "c1", Data: app.Dataset{Passcodes: []app.Passcode{
 		{Ticket: storetest.T4, Kind: app.PasscodeText, Secret: pulled},
+		{Ticket: storetest.T2, Kind: app.PasscodeText, Secret: gone},
 		// The server's older passcode does not replace one still pending.
 		{Ticket: storetest.T5, Kind: app.PasscodePattern, Secret: "1-2-3-4"},
 	}}})
@@ -79,6 +80,9 @@ func TestPasscodeLeavesNoBytes(t *testing.T) {
 		t.Fatalf("after the close: %+v, want none", p)
 	}
 	r.apply(app.PullPage{Epoch: "e1", Acked: m2.Seq, Cursor: "c2", Data: app.Dataset{Passcodes: []app.Passcode{{Ticket: storetest.T4}}}})
+	// T2 leaves the device's scopes (reassigned): its passcode goes with
+	// the ticket, in a page that erases no other.
+	r.apply(app.PullPage{Epoch: "e1", Acked: m2.Seq, Cursor: "c3", Data: app.Dataset{GoneTickets: []app.TicketID{storetest.T2}}})
 	if p := r.passcode(storetest.T4); p.Secret != "" {
 		t.Fatalf("after the server's erasure: %+v, want none", p)
 	}
@@ -89,7 +93,10 @@ func TestPasscodeLeavesNoBytes(t *testing.T) {
 	if !strings.Contains(args, app.PasscodeRedacted) || strings.Contains(args, mine) {
 		t.Errorf("the acknowledged mutation's arguments: %s", args)
 	}
-	for _, s := range []string{mine, pulled} {
+	if r.has(storetest.T2) {
+		t.Fatal("the gone ticket is still on the device")
+	}
+	for _, s := range []string{mine, pulled, gone} {
 		if in := fileHolds(t, r.db, s); len(in) > 0 {
 			t.Errorf("%q is still in %v", s, in)
 		}
@@ -97,7 +104,7 @@ func TestPasscodeLeavesNoBytes(t *testing.T) {
 	if _, err := r.db.write.ExecContext(t.Context(), `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{mine, pulled} {
+	for _, s := range []string{mine, pulled, gone} {
 		if in := fileHolds(t, r.db, s); len(in) > 0 {
 			t.Errorf("after a checkpoint, %q is still in %v", s, in)
 		}

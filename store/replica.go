@@ -100,6 +100,10 @@ func (db *DB) ApplyPull(ctx context.Context, page app.PullPage) error {
 		if page.Acked > last {
 			return errAckAhead(page.Acked, last)
 		}
+		passcodes, err := countPasscodes(sctx, tx)
+		if err != nil {
+			return db.sqlError(err)
+		}
 		if page.Acked < 0 {
 			return app.Errorf(app.EINVALID, "outbox.ack_negative", "The server sent an invalid confirmation ({{.Seq}}); nothing was saved. Sync again, and contact support if it keeps happening.", "Seq", page.Acked)
 		}
@@ -154,6 +158,11 @@ func (db *DB) ApplyPull(ctx context.Context, page app.PullPage) error {
 		}
 		if _, err := tx.ExecContext(sctx, `UPDATE device SET cursor = ? WHERE id = 1`, page.Cursor); err != nil {
 			return db.sqlError(err)
+		}
+		if n, err := countPasscodes(sctx, tx); err != nil {
+			return db.sqlError(err)
+		} else if n < passcodes {
+			db.passcodeErased.Store(true)
 		}
 		if page.Complete {
 			if err := db.dropRefused(sctx, tx); err != nil {
