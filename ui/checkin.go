@@ -56,6 +56,10 @@ type checkInForm struct {
 	opened   *scanCheck
 	kit      *scanEntry
 	promise  *scanSelect // "no date" then the next promiseDays days
+	photos   *widget.Label
+	problem  *widget.Label // what went wrong, in view above the buttons
+	submitB  *widget.Button
+	dialog   dialog.Dialog
 	// passcode is the device's PIN or password, masked; with patternOn
 	// checked, pattern takes the unlock pattern instead. passBox holds them.
 	passcode  *widget.Entry
@@ -63,10 +67,6 @@ type checkInForm struct {
 	pattern   *patternPad
 	patternIs *widget.Label // the pattern's dots as numbers
 	passBox   *fyne.Container
-	photos    *widget.Label
-	problem   *widget.Label // what went wrong, in view above the buttons
-	submitB   *widget.Button
-	dialog    dialog.Dialog
 	// fieldErrs are the labels under the fields, by the field they follow.
 	fieldErrs map[fyne.CanvasObject]*widget.Label
 
