@@ -62,8 +62,8 @@ type checkInForm struct {
 	dialog   dialog.Dialog
 	// passcode is the device's PIN or password, masked; with patternOn
 	// checked, pattern takes the unlock pattern instead. passBox holds them.
-	passcode  *widget.Entry
-	patternOn *widget.Check
+	passcode  *scanEntry
+	patternOn *scanCheck
 	pattern   *patternPad
 	patternIs *widget.Label // the pattern's dots as numbers
 	passBox   *fyne.Container
@@ -235,15 +235,18 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	f.promiseDays, days = promiseChoices(f.deps.now())
 	f.promise = newScanSelect(keys, days, nil)
 	f.promise.SetSelectedIndex(0)
-	f.passcode = widget.NewPasswordEntry()
-	f.passcode.SetPlaceHolder(lang.X("checkin.passcode_hint", "Only if the customer gives it"))
+	// Masked, without the eye that reveals it: the customer stands across
+	// the counter, and the ticket shows it on request (passcodeCard).
+	f.passcode = entry(lang.X("checkin.passcode_hint", "Only if the customer gives it"))
+	f.passcode.Password = true
 	f.pattern = newPatternPad()
 	f.patternIs = lowLabel("")
 	f.pattern.OnChanged = func(dots []int) { f.patternIs.SetText(app.PatternText(dots)) }
 	clearPattern := widget.NewButton(lang.X("checkin.pattern_clear", "Clear"), f.pattern.Clear)
 	patternRow := container.NewVBox(container.NewHBox(f.pattern), container.NewHBox(f.patternIs, clearPattern))
 	patternRow.Hide()
-	f.patternOn = widget.NewCheck(lang.X("checkin.pattern", "Unlock pattern"), func(on bool) {
+	f.patternOn = newScanCheck(keys, lang.X("checkin.pattern", "Unlock pattern"))
+	f.patternOn.OnChanged = func(on bool) {
 		if on {
 			f.passcode.Hide()
 			patternRow.Show()
@@ -251,7 +254,7 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 			patternRow.Hide()
 			f.passcode.Show()
 		}
-	})
+	}
 	f.passBox = container.NewVBox(f.passcode, f.patternOn, patternRow)
 	f.photos = lowLabel(lang.X("checkin.no_photos", "No condition photos yet."))
 	addPhoto := widget.NewButtonWithIcon(lang.X("photos.add", "Add photo"), theme.FileImageIcon(), f.pickPhoto)
