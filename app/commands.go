@@ -457,7 +457,15 @@ func (c *TransitionTicket) Apply(ctx context.Context, tx MutationTx, actor Actor
 	t.Status = to
 	t.StatusReason = strings.TrimSpace(c.Reason)
 	t.UpdatedAt = now
-	return tx.SaveTicket(ctx, t)
+	if err := tx.SaveTicket(ctx, t); err != nil {
+		return err
+	}
+	if PasscodeClosed(to) {
+		// The device goes back to the customer (or no work will be done
+		// on it): its passcode has no more use here.
+		return tx.SavePasscode(ctx, Passcode{Ticket: t.ID})
+	}
+	return nil
 }
 
 // LogRepair appends a repair log entry. Evidence is accepted on any of the

@@ -62,7 +62,11 @@ type Dataset struct {
 	// CustomerNotices carry customer notices with their delivery state: a notice
 	// comes again each time the central service's sender changes it.
 	CustomerNotices []CustomerNotice `json:"customer_notices,omitempty"`
-	Conflicts       []Conflict       `json:"conflicts,omitempty"`
+	// Passcodes carry device passcodes, only to the devices of the
+	// ticket's store and technician; one with an empty Secret erases the
+	// ticket's (docs/PROTOCOL.md, "Device passcodes").
+	Passcodes []Passcode `json:"passcodes,omitempty"`
+	Conflicts []Conflict `json:"conflicts,omitempty"`
 	// GoneTickets left the device's scopes (reassigned to someone else, or
 	// deleted on the server): the device drops them with their children,
 	// except while it still has unsent work on them.
@@ -75,7 +79,7 @@ func (d *Dataset) Rows() int {
 	for _, t := range d.Tickets {
 		n += 1 + len(t.Repairs) + len(t.Parts) + len(t.Photos) + len(t.Notes) + len(t.Signatures) + len(t.Payments) + len(t.Estimates)
 	}
-	n += len(d.Repairs) + len(d.PartsUsed) + len(d.Photos) + len(d.Notes) + len(d.Signatures) + len(d.Payments) + len(d.Estimates) + len(d.CustomerNotices) + len(d.Conflicts) + len(d.GoneTickets)
+	n += len(d.Repairs) + len(d.PartsUsed) + len(d.Photos) + len(d.Notes) + len(d.Signatures) + len(d.Payments) + len(d.Estimates) + len(d.CustomerNotices) + len(d.Passcodes) + len(d.Conflicts) + len(d.GoneTickets)
 	return n
 }
 

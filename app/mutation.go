@@ -100,6 +100,14 @@ type MutationTx interface {
 	// AddNotice records a customer notice (a fact like the others: the
 	// central service's sender later changes its delivery state).
 	AddNotice(ctx context.Context, n CustomerNotice) error
+	// SavePasscode records a ticket's device passcode, replacing the one
+	// it had; an empty Secret erases it, leaving no copy of the old one
+	// in the database's files. It never writes the passcode into the
+	// ticket's own record.
+	SavePasscode(ctx context.Context, p Passcode) error
+	// Passcode returns a ticket's device passcode, an empty Secret when it
+	// has none; ENOTFOUND when the ticket does not exist.
+	Passcode(ctx context.Context, ticket TicketID) (Passcode, error)
 }
 
 // FactWithoutID is the error of a MutationTx asked to record a fact

@@ -30,6 +30,7 @@ type memTx struct {
 	payments  map[string]app.Payment
 	estimates map[string]app.Estimate
 	notices   map[string]app.CustomerNotice
+	passcodes map[app.TicketID]app.Passcode
 	saved     *memTx // at the open savepoint
 }
 
@@ -39,7 +40,7 @@ func newMemTx() *memTx {
 		repairs: map[string]app.RepairEntry{}, used: map[string]app.PartUsed{}, moves: map[string]app.StockMovement{},
 		photos: map[string]app.Photo{}, notes: map[string]app.Note{}, sigs: map[string]app.Signature{},
 		payments: map[string]app.Payment{}, estimates: map[string]app.Estimate{},
-		notices: map[string]app.CustomerNotice{},
+		notices: map[string]app.CustomerNotice{}, passcodes: map[app.TicketID]app.Passcode{},
 	}
 }
 
@@ -48,7 +49,8 @@ func (m *memTx) clone() *memTx {
 	return &memTx{tickets: maps.Clone(m.tickets), parts: maps.Clone(m.parts), locations: maps.Clone(m.locations),
 		repairs: maps.Clone(m.repairs), used: maps.Clone(m.used), moves: maps.Clone(m.moves),
 		photos: maps.Clone(m.photos), notes: maps.Clone(m.notes), sigs: maps.Clone(m.sigs),
-		payments: maps.Clone(m.payments), estimates: maps.Clone(m.estimates), notices: maps.Clone(m.notices)}
+		payments: maps.Clone(m.payments), estimates: maps.Clone(m.estimates), notices: maps.Clone(m.notices),
+		passcodes: maps.Clone(m.passcodes)}
 }
 
 var _ app.Savepoints = (*memTx)(nil)
@@ -137,6 +139,31 @@ func (m *memTx) AddNote(_ context.Context, x app.Note) error {
 }
 func (m *memTx) AddNotice(_ context.Context, x app.CustomerNotice) error {
 	return addFact(m.notices, "notice", x.ID, x, x.Ticket, m.tickets)
+}
+
+func (m *memTx) SavePasscode(_ context.Context, p app.Passcode) error {
+	if _, ok := m.tickets[p.Ticket]; !ok {
+		return notFound("ticket")
+	}
+	if err := app.ValidatePasscode(p.Kind, p.Secret); err != nil {
+		return err
+	}
+	if p.Secret == "" {
+		delete(m.passcodes, p.Ticket)
+		return nil
+	}
+	m.passcodes[p.Ticket] = p
+	return nil
+}
+
+func (m *memTx) Passcode(_ context.Context, id app.TicketID) (app.Passcode, error) {
+	if _, ok := m.tickets[id]; !ok {
+		return app.Passcode{}, notFound("ticket")
+	}
+	if p, ok := m.passcodes[id]; ok {
+		return p, nil
+	}
+	return app.Passcode{Ticket: id}, nil
 }
 
 func (m *memTx) AddSignature(_ context.Context, x app.Signature) error {

@@ -36,6 +36,13 @@ const (
 	PastNever
 )
 
+// OwnScope is a command with a ticket-scope rule of its own: when
+// MayActOn is true the side applying it skips CheckTicketScope, and the
+// command's Apply checks who may.
+type OwnScope interface {
+	MayActOn(actor Actor, t Ticket) bool
+}
+
 // CheckTicketScope is the refusal of actor's work on t, nil when MayWorkOn.
 // past is asked only then (the central service reads its change log):
 //   - PastHeld: ticket.not_yours, naming the ticket the technician sees;

@@ -204,14 +204,15 @@ func demoPairing(p fbsync.Pairing) bool {
 // interfaces. An unpaired device's session reads the store and saves
 // nothing: Commit, Photos and Sync are nil.
 type Session struct {
-	Tickets  app.TicketService
-	Parts    app.PartService
-	Warranty app.WarrantyService
-	Commit   app.Committer
-	Photos   app.PhotoLibrary
-	Sync     app.SyncService
-	Notices  app.NoticeService // nil for an unpaired device: it sends none
-	History  app.TicketHistory
+	Tickets   app.TicketService
+	Parts     app.PartService
+	Warranty  app.WarrantyService
+	Commit    app.Committer
+	Photos    app.PhotoLibrary
+	Sync      app.SyncService
+	Notices   app.NoticeService   // nil for an unpaired device: it sends none
+	Passcodes app.PasscodeService // nil for an unpaired device: it takes none
+	History   app.TicketHistory
 	// Provider is the service provider's name from the pairing, which
 	// heads the customers' documents; "" when unpaired or paired before
 	// the server sent it.
@@ -287,7 +288,7 @@ func (d *Device) Start(ctx context.Context, progress func(app.StartProgress)) (S
 	d.sync = ts
 	d.mu.Unlock()
 	d.run(engine)
-	s.Commit, s.Photos, s.Sync, s.Notices = store.NewCommitter(db), photos, ts, db
+	s.Commit, s.Photos, s.Sync, s.Notices, s.Passcodes = store.NewCommitter(db), photos, ts, db, db
 	s.Technician, s.Server, s.Provider = p.Technician, p.Server, p.Provider
 	s.Actor = app.Actor{Role: app.RoleTechnician, Technician: p.Technician.ID, Store: p.Technician.Store, Name: p.Technician.Name}
 	return s, nil

@@ -56,6 +56,10 @@ type DB struct {
 
 	// afterCommit is called after every successful Commit (WithAfterCommit).
 	afterCommit func()
+
+	// passcodeErased says a write erased a device passcode since the
+	// write-ahead log was last truncated (eraseWAL).
+	passcodeErased atomic.Bool
 }
 
 // readConns is the size of the read pool: lists, search and the sync
@@ -158,6 +162,10 @@ func (db *DB) open(ctx context.Context, o options, exists bool) error {
 	// synchronous=FULL: in WAL mode NORMAL can lose the last commits on
 	// power loss. A technician's "saved" must survive a dead battery.
 	q.Add("_pragma", "synchronous(FULL)")
+	// secure_delete: a deleted row's bytes are overwritten with zeros in
+	// the database file, not left in free space: an erased device passcode
+	// (passcode.go) must leave no copy on the device.
+	q.Add("_pragma", "secure_delete(1)")
 	// _txlock=immediate: take the write lock at BEGIN, so a write
 	// transaction that first reads cannot fail halfway with SQLITE_BUSY
 	// when it upgrades (the classic deferred-transaction deadlock).
@@ -461,6 +469,7 @@ func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return db.sqlError(err)
 	}
+	db.eraseWAL(ctx)
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/fieldbench/fieldbench/app"
 )
@@ -39,6 +40,8 @@ type loader struct {
 	rows  int
 	tx    *sql.Tx
 	stmts map[string]*sql.Stmt
+	// erased is set when the load deleted a passcode (DB.eraseWAL).
+	erased *atomic.Bool
 }
 
 // next counts a row and reports the caller's cancellation every 256 rows.
@@ -91,7 +94,7 @@ func (l *loader) close() {
 }
 
 func (db *DB) load(ctx context.Context, tx *sql.Tx, ds app.Dataset) error {
-	l := &loader{ctx: context.WithoutCancel(ctx), done: ctx, tx: tx, stmts: map[string]*sql.Stmt{}}
+	l := &loader{ctx: context.WithoutCancel(ctx), done: ctx, tx: tx, stmts: map[string]*sql.Stmt{}, erased: &db.passcodeErased}
 	defer l.close()
 	return db.sqlError(l.load(ds))
 }
@@ -262,6 +265,14 @@ func (l *loader) load(ds app.Dataset) error {
 			return err
 		}
 		if err := l.notice(n); err != nil {
+			return err
+		}
+	}
+	for _, p := range ds.Passcodes {
+		if err := l.next(); err != nil {
+			return err
+		}
+		if err := l.passcode(p); err != nil {
 			return err
 		}
 	}

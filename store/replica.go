@@ -100,6 +100,10 @@ func (db *DB) ApplyPull(ctx context.Context, page app.PullPage) error {
 		if page.Acked > last {
 			return errAckAhead(page.Acked, last)
 		}
+		passcodes, err := countPasscodes(sctx, tx)
+		if err != nil {
+			return db.sqlError(err)
+		}
 		if page.Acked < 0 {
 			return app.Errorf(app.EINVALID, "outbox.ack_negative", "The server sent an invalid confirmation ({{.Seq}}); nothing was saved. Sync again, and contact support if it keeps happening.", "Seq", page.Acked)
 		}
@@ -117,6 +121,9 @@ func (db *DB) ApplyPull(ctx context.Context, page app.PullPage) error {
 			}
 		}
 		if _, err := tx.ExecContext(sctx, `UPDATE device SET acked_seq = ?, epoch = ? WHERE id = 1`, page.Acked, page.Epoch); err != nil {
+			return db.sqlError(err)
+		}
+		if err := scrubPasscodes(sctx, db, tx); err != nil {
 			return db.sqlError(err)
 		}
 		if page.Acked < acked || (epoch != "" && page.Epoch != "" && page.Epoch != epoch) {
@@ -151,6 +158,11 @@ func (db *DB) ApplyPull(ctx context.Context, page app.PullPage) error {
 		}
 		if _, err := tx.ExecContext(sctx, `UPDATE device SET cursor = ? WHERE id = 1`, page.Cursor); err != nil {
 			return db.sqlError(err)
+		}
+		if n, err := countPasscodes(sctx, tx); err != nil {
+			return db.sqlError(err)
+		} else if n < passcodes {
+			db.passcodeErased.Store(true)
 		}
 		if page.Complete {
 			if err := db.dropRefused(sctx, tx); err != nil {
@@ -195,6 +207,9 @@ func resetServerRows(ctx context.Context, tx *sql.Tx) error {
 		`DELETE FROM payments WHERE outbox_seq IS NULL`,
 		`DELETE FROM estimates WHERE outbox_seq IS NULL`,
 		`DELETE FROM customer_notices WHERE outbox_seq IS NULL`,
+		// The new epoch sends every passcode again; one erased meanwhile
+		// must not stay. acked_seq is already the new epoch's.
+		`DELETE FROM passcodes WHERE outbox_seq IS NULL OR outbox_seq <= (SELECT acked_seq FROM device WHERE id = 1)`,
 		`DELETE FROM photos WHERE outbox_seq IS NULL AND state NOT IN (` + photoUnsent + `)`,
 		// The new epoch has to send the kept facts again to confirm them.
 		`UPDATE repairs SET pulled = 0`,

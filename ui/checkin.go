@@ -60,6 +60,13 @@ type checkInForm struct {
 	problem  *widget.Label // what went wrong, in view above the buttons
 	submitB  *widget.Button
 	dialog   dialog.Dialog
+	// passcode is the device's PIN or password, masked; with patternOn
+	// checked, pattern takes the unlock pattern instead. passBox holds them.
+	passcode  *scanEntry
+	patternOn *scanCheck
+	pattern   *patternPad
+	patternIs *widget.Label // the pattern's dots as numbers
+	passBox   *fyne.Container
 	// fieldErrs are the labels under the fields, by the field they follow.
 	fieldErrs map[fyne.CanvasObject]*widget.Label
 
@@ -228,6 +235,27 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	f.promiseDays, days = promiseChoices(f.deps.now())
 	f.promise = newScanSelect(keys, days, nil)
 	f.promise.SetSelectedIndex(0)
+	// Masked, without the eye that reveals it: the customer stands across
+	// the counter, and the ticket shows it on request (passcodeCard).
+	f.passcode = entry(lang.X("checkin.passcode_hint", "Only if the customer gives it"))
+	f.passcode.Password = true
+	f.pattern = newPatternPad()
+	f.patternIs = lowLabel("")
+	f.pattern.OnChanged = func(dots []int) { f.patternIs.SetText(app.PatternText(dots)) }
+	clearPattern := widget.NewButton(lang.X("checkin.pattern_clear", "Clear"), f.pattern.Clear)
+	patternRow := container.NewVBox(container.NewHBox(f.pattern), container.NewHBox(f.patternIs, clearPattern))
+	patternRow.Hide()
+	f.patternOn = newScanCheck(keys, lang.X("checkin.pattern", "Unlock pattern"))
+	f.patternOn.OnChanged = func(on bool) {
+		if on {
+			f.passcode.Hide()
+			patternRow.Show()
+		} else {
+			patternRow.Hide()
+			f.passcode.Show()
+		}
+	}
+	f.passBox = container.NewVBox(f.passcode, f.patternOn, patternRow)
 	f.photos = lowLabel(lang.X("checkin.no_photos", "No condition photos yet."))
 	addPhoto := widget.NewButtonWithIcon(lang.X("photos.add", "Add photo"), theme.FileImageIcon(), f.pickPhoto)
 	f.problem = widget.NewLabel("")
@@ -256,6 +284,7 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 		widget.NewFormItem(lang.X("checkin.condition", "Condition"), container.NewVBox(f.liquid, f.damage, f.opened)),
 		item(lang.X("checkin.accessories", "Left with the device"), f.kit),
 		item(lang.X("ticket.promised", "Promised for"), f.promise),
+		item(lang.X("checkin.passcode", "Passcode or pattern"), f.passBox),
 		// The deposit (payment.record) goes here, after the promise it
 		// secures, once payments are merged.
 		widget.NewFormItem(lang.X("ticket.photos", "Photos"), container.NewVBox(f.photos, container.NewHBox(addPhoto))),
@@ -599,21 +628,50 @@ func (f *checkInForm) submit() {
 		f.showProblem(field, err)
 		return
 	}
+	secret, err := f.passcodeOf(tk.ID)
+	if err != nil {
+		f.showProblem(f.passBox, err)
+		return
+	}
 	f.clearProblems()
 	f.submitB.Disable()
 	photos := f.photoFiles
 	f.deps.run(func() {
 		_, err := f.deps.commit.Commit(f.deps.ctx, f.deps.actor, &app.CreateTicket{Ticket: tk})
+		var perr error
+		if err == nil && secret != nil {
+			// Right after the ticket: it is checked already (passcodeOf),
+			// so only the disk can refuse it, and the ticket stands.
+			_, perr = f.deps.commit.Commit(f.deps.ctx, f.deps.actor, secret)
+		}
 		fyne.Do(func() {
 			f.submitB.Enable()
 			if err != nil {
 				f.showProblem(f.fieldOf(err), err)
 				return
 			}
+			f.passcode.SetText("")
+			f.pattern.Clear()
 			f.dialog.Hide()
 			f.desk.checkedIn(tk, photos)
+			if perr != nil {
+				dialog.ShowInformation(lang.X("checkin.passcode_not_saved", "Passcode not saved"), errorText(perr), f.win)
+			}
 		})
 	})
+}
+
+// passcodeOf is the ticket.passcode of what the passcode field holds,
+// checked; nil when it is empty.
+func (f *checkInForm) passcodeOf(id app.TicketID) (*app.SetPasscode, error) {
+	c := &app.SetPasscode{Ticket: id, Kind: app.PasscodeText, Secret: f.passcode.Text}
+	if f.patternOn.Checked {
+		c.Kind, c.Secret = app.PasscodePattern, app.PatternText(f.pattern.Dots())
+	}
+	if c.Secret == "" {
+		return nil, nil
+	}
+	return c, c.Validate()
 }
 
 // checkedIn shows a ticket just checked in, selected in the list, and

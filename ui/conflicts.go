@@ -414,6 +414,8 @@ func mutationText(full string) string {
 		return lang.X("change.update", "Edit of the ticket")
 	case "notice.send":
 		return lang.X("change.notice", "Customer notice")
+	case "ticket.passcode":
+		return lang.X("change.passcode", "Device passcode")
 	case "repair.log":
 		return lang.X("repair.add", "Log repair")
 	case "stock.consume":

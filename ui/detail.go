@@ -105,6 +105,7 @@ type ticketView struct {
 	rules    string // the rule set's name in the user's language
 	decErr   error
 	notices  []app.CustomerNoticeView
+	passcode app.Passcode // empty when none, or not the technician's to see
 }
 
 func newTicketDetailView(ctx context.Context, deps Deps, host detailHost, keys *wedgeKeys) *TicketDetailView {
@@ -134,6 +135,11 @@ func (v *TicketDetailView) load(id app.TicketID) (ticketView, error) {
 	tv := ticketView{detail: d, parts: map[app.PartNumber]app.Part{}, thumbs: map[string]image.Image{}}
 	if v.deps.Notices != nil {
 		if tv.notices, err = v.deps.Notices.Notices(v.ctx, id); err != nil {
+			return ticketView{}, err
+		}
+	}
+	if v.deps.Passcodes != nil && app.MayPasscode(v.deps.Actor, d.Ticket) {
+		if tv.passcode, err = v.deps.Passcodes.Passcode(v.ctx, v.deps.Actor, id); err != nil {
 			return ticketView{}, err
 		}
 	}
@@ -328,6 +334,7 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		mover = v.host
 	}
 	sections = append(sections, checkInCard(t, v.deps.Now(), mover, v.keys)...)
+	sections = append(sections, passcodeCard(tv.passcode)...)
 	sections = append(sections, widget.NewCard(lang.X("warranty.title", "Warranty"), "", v.renderDecision(tv)))
 	if v.deps.Commit != nil && t.Status.Open() {
 		sections = append(sections, diagnosis.object())

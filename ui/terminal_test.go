@@ -58,7 +58,7 @@ func openDemoWorld(t *testing.T, now time.Time) (ui.Deps, app.Dataset) {
 	return ui.Deps{
 		Tickets: store.NewTicketService(db), Parts: store.NewPartService(db), Warranty: store.NewWarrantyService(db),
 		Technician: me.ID, Country: me.Country, SerialRules: rules,
-		Commit: store.NewCommitter(db), Photos: store.NewPhotoStore(db), Notices: db, Actor: app.Actor{Role: app.RoleTechnician, Technician: me.ID, Name: me.Name},
+		Commit: store.NewCommitter(db), Photos: store.NewPhotoStore(db), Notices: db, Passcodes: db, Actor: app.Actor{Role: app.RoleTechnician, Technician: me.ID, Name: me.Name},
 		Now: func() time.Time { return now },
 		Run: func(f func()) { f() }, // inline: no sleeps in tests
 	}, ds

@@ -39,6 +39,9 @@ type Deps struct {
 	// Notices lists a ticket's customer notices; nil hides notifying
 	// customers.
 	Notices app.NoticeService
+	// Passcodes reads a ticket's device passcode; nil hides it on the
+	// ticket.
+	Passcodes app.PasscodeService
 	// Photos keeps photo files; nil hides adding photos.
 	Photos app.PhotoLibrary
 	// ReportToSign builds a ticket's service report as the customer signs

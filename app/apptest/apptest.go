@@ -36,6 +36,7 @@ func RunMutationTx(t *testing.T, open func(t *testing.T) Tx) {
 		{"Savepoints", testSavepoints},
 		{"TicketScope", testTicketScope},
 		{"Money", testMoney},
+		{"Passcodes", testPasscodes},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
 	}
@@ -505,6 +506,9 @@ var mutationCases = map[string]mutationCase{
 		cmd: func(id app.TicketID) app.Command {
 			return &app.DecideEstimate{Ticket: id, Estimate: "est-1", Decision: app.EstimateApproved, Customer: "Li Na"}
 		}, check: wantEstimate(TInProgress, "est-1", app.EstimateApproved, "Li Na")},
+	"ticket.passcode.v1": {actor: ClerkActor, ticket: TCounter, cmd: func(id app.TicketID) app.Command {
+		return &app.SetPasscode{Ticket: id, Kind: app.PasscodePattern, Secret: "1-5-9-6"}
+	}, check: wantPasscode(TCounter, app.PasscodePattern, "1-5-9-6")},
 	"notice.send.v1": {actor: TechActor, ticket: TEnRoute, cmd: func(id app.TicketID) app.Command {
 		return &app.SendNotice{Notice: app.CustomerNotice{ID: "nc-1", Ticket: id, Kind: app.NoticeOnMyWay, At: Now, ETA: Now.Add(30 * time.Minute)}}
 	}, check: recorded("notice", "nc-1")},
@@ -932,6 +936,70 @@ func testMoney(t *testing.T, open func(t *testing.T) Tx) {
 		if err != nil || len(es) != 2 || es[0].ID != "est-a" || es[0].Decision != app.EstimateDeclined || es[0].ApprovedBy != "Li Na" || !es[0].DecidedAt.Equal(Now) || es[1].ID != "est-b" {
 			t.Errorf("Estimates = %+v, %v; want est-a declined by Li Na, then est-b", es, err)
 		}
+		return nil
+	})
+}
+
+// wantPasscode checks a ticket's passcode ("" for none).
+func wantPasscode(ticket app.TicketID, kind app.PasscodeKind, secret string) func(t *testing.T, ctx context.Context, tx app.MutationTx) {
+	return func(t *testing.T, ctx context.Context, tx app.MutationTx) {
+		t.Helper()
+		got, err := tx.Passcode(ctx, ticket)
+		if err != nil || got.Ticket != ticket || got.Kind != kind || got.Secret != secret {
+			t.Errorf("passcode of %s = %+v, %v; want kind %q, %q", ticket, got, err, kind, secret)
+		}
+	}
+}
+
+// testPasscodes: SavePasscode keeps one passcode per ticket, replaces
+// it, erases it with an empty secret, never writes it into the ticket's
+// record, refuses a malformed one and a missing ticket; closing and
+// cancelling a ticket erase it.
+func testPasscodes(t *testing.T, open func(t *testing.T) Tx) {
+	tx := open(t)
+	ctx := t.Context()
+	in(t, tx, func(tx app.MutationTx) error {
+		wantPasscode(TCompleted, "", "")(t, ctx, tx)
+		_, err := tx.Passcode(ctx, TMissing)
+		wantCode(t, "Passcode(missing)", err, app.ENOTFOUND, "")
+		wantCode(t, "SavePasscode(missing)", tx.SavePasscode(ctx, app.Passcode{Ticket: TMissing, Kind: app.PasscodeText, Secret: "1234"}), app.ENOTFOUND, "")
+		wantCode(t, "a bad pattern", tx.SavePasscode(ctx, app.Passcode{Ticket: TCompleted, Kind: app.PasscodePattern, Secret: "1-1-2-3"}), app.EINVALID, "passcode.bad_pattern")
+		if err := tx.SavePasscode(ctx, app.Passcode{Ticket: TCompleted, Kind: app.PasscodeText, Secret: "0000"}); err != nil {
+			return err
+		}
+		if err := tx.SavePasscode(ctx, app.Passcode{Ticket: TCompleted, Kind: app.PasscodeText, Secret: "pw-4711"}); err != nil {
+			return err
+		}
+		wantPasscode(TCompleted, app.PasscodeText, "pw-4711")(t, ctx, tx)
+		return tx.SavePasscode(ctx, app.Passcode{Ticket: TInProgress, Kind: app.PasscodePattern, Secret: "3-5-7-8"})
+	})
+	in(t, tx, func(tx app.MutationTx) error {
+		wantPasscode(TCompleted, app.PasscodeText, "pw-4711")(t, ctx, tx)
+		wantPasscode(TInProgress, app.PasscodePattern, "3-5-7-8")(t, ctx, tx)
+		tk, err := tx.Ticket(ctx, TCompleted)
+		if err != nil {
+			return err
+		}
+		if b, _ := json.Marshal(tk); strings.Contains(string(b), "pw-4711") {
+			t.Errorf("the ticket's record holds its passcode: %s", b)
+		}
+		return nil
+	})
+	if err := apply(t, tx, TechActor, &app.TransitionTicket{Action: app.ActionClose, Ticket: TCompleted, Epoch: 1}); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	if err := apply(t, tx, DispatchActor, &app.TransitionTicket{Action: app.ActionCancel, Ticket: TInProgress, Epoch: 1, Reason: "customer took it back"}); err != nil {
+		t.Fatalf("cancel: %v", err)
+	}
+	in(t, tx, func(tx app.MutationTx) error {
+		wantPasscode(TCompleted, "", "")(t, ctx, tx)
+		wantPasscode(TInProgress, "", "")(t, ctx, tx)
+		// Erasing what is not there is no error: a close erases always.
+		return tx.SavePasscode(ctx, app.Passcode{Ticket: TCompleted})
+	})
+	wantCode(t, "a passcode on a closed ticket", apply(t, tx, TechActor, &app.SetPasscode{Ticket: TCompleted, Kind: app.PasscodeText, Secret: "1234"}), app.EINVALID, "passcode.ticket_closed")
+	in(t, tx, func(tx app.MutationTx) error {
+		wantPasscode(TCompleted, "", "")(t, ctx, tx)
 		return nil
 	})
 }

@@ -175,6 +175,7 @@ func pullAll(t *testing.T, db *DB, p Principal, cursor string, maxBytes int) (ap
 		all.Photos = append(all.Photos, d.Photos...)
 		all.Notes = append(all.Notes, d.Notes...)
 		all.CustomerNotices = append(all.CustomerNotices, d.CustomerNotices...)
+		all.Passcodes = append(all.Passcodes, d.Passcodes...)
 		all.Conflicts = append(all.Conflicts, d.Conflicts...)
 		all.GoneTickets = append(all.GoneTickets, d.GoneTickets...)
 		cursor = res.Cursor

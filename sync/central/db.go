@@ -138,7 +138,9 @@ func (db *DB) openSQLite(ctx context.Context) error {
 		}
 	}
 	q := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)"} {
+	// secure_delete: a deleted row's bytes are zeroed in the file, not
+	// left in free space: an erased device passcode must leave no copy.
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)", "secure_delete(1)"} {
 		q.Add("_pragma", p)
 	}
 	wq := url.Values{}

@@ -56,7 +56,7 @@ func kindOrder(kind string) int {
 		return 0
 	case kindTicket:
 		return 1
-	case kindRepair, kindPartUsed, kindPhoto, kindNote, kindSignature, kindPayment, kindEstimate, kindNotice:
+	case kindRepair, kindPartUsed, kindPhoto, kindNote, kindSignature, kindPayment, kindEstimate, kindNotice, kindPasscode:
 		return 2
 	case kindMovement:
 		return 3
@@ -364,7 +364,7 @@ func (pg *page) fetch(ctx context.Context, keys []changeRow) error {
 	pg.fetched = make(map[entityKey]string, len(keys))
 	byKind := map[string][]any{}
 	for _, k := range keys {
-		if !k.gone {
+		if !k.gone && k.Kind != kindPasscode { // not an entity: see addPasscode
 			byKind[k.Kind] = append(byKind[k.Kind], k.ID)
 		}
 	}
@@ -417,6 +417,9 @@ func (pg *page) add(ctx context.Context, k changeRow, first bool) error {
 			pg.used += len(k.ID) + 3
 		}
 		return nil
+	}
+	if k.Kind == kindPasscode {
+		return pg.addPasscode(ctx, k.ID, first)
 	}
 	data, ok, err := pg.load(ctx, k.Kind, k.ID)
 	if err != nil || !ok {

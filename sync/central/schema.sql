@@ -265,3 +265,18 @@ CREATE TABLE IF NOT EXISTS notice_queue (
 	PRIMARY KEY (tenant, notice)
 );
 CREATE INDEX IF NOT EXISTS notice_queue_due ON notice_queue (next_at);
+
+-- Device passcodes (ticket.passcode; docs/PROTOCOL.md, "Device
+-- passcodes"): at most one per ticket, never in the ticket's entity, so
+-- that no admin answer, export or claim, which read entities, can hold
+-- it. A row is deleted when the passcode is erased (an empty passcode, the
+-- ticket closed or cancelled); changes rows of kind "passcode" (ID: the
+-- ticket's) bring it, or its erasure, to the ticket's store and
+-- technician scopes only.
+CREATE TABLE IF NOT EXISTS ticket_passcodes (
+	tenant   TEXT NOT NULL,
+	ticket   TEXT NOT NULL,
+	kind     TEXT NOT NULL,
+	passcode TEXT NOT NULL,
+	PRIMARY KEY (tenant, ticket)
+);

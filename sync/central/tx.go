@@ -271,7 +271,7 @@ func (s *serverTx) SaveTicket(ctx context.Context, t app.Ticket) error {
 type entityKey struct{ kind, id string }
 
 // children lists a ticket's facts (repairs, parts used, photos, notes,
-// payments, estimates).
+// payments, estimates) and its device passcode.
 func (s *serverTx) children(ctx context.Context, id app.TicketID) ([]entityKey, error) {
 	rows, err := s.tx.QueryContext(ctx, s.db.q(`SELECT kind, id FROM entities WHERE tenant = ? AND ticket_id = ? AND kind IN ('repair', 'part_used', 'photo', 'note', 'payment', 'estimate')`), s.tenant, string(id))
 	if err != nil {
@@ -286,7 +286,17 @@ func (s *serverTx) children(ctx context.Context, id app.TicketID) ([]entityKey, 
 		}
 		out = append(out, k)
 	}
-	return out, transient(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, transient(err)
+	}
+	var n int
+	if err := s.queryRow(ctx, `SELECT count(*) FROM ticket_passcodes WHERE tenant = ? AND ticket = ?`, s.tenant, string(id)).Scan(&n); err != nil {
+		return nil, transient(err)
+	}
+	if n > 0 {
+		out = append(out, entityKey{kindPasscode, string(id)})
+	}
+	return out, nil
 }
 
 func (s *serverTx) CountRepairs(ctx context.Context, id app.TicketID) (int, error) {
