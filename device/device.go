@@ -211,6 +211,7 @@ type Session struct {
 	Photos      app.PhotoLibrary
 	Sync        app.SyncService
 	Notices     app.NoticeService // nil for an unpaired device: it sends none
+	Payments    app.PaymentService
 	Technician  app.Technician
 	Actor       app.Actor
 	Server      string
@@ -238,7 +239,7 @@ func (d *Device) Start(ctx context.Context, progress func(app.StartProgress)) (S
 	running := d.stop != nil
 	d.mu.Unlock()
 	s := Session{Tickets: store.NewTicketService(db), Parts: store.NewPartService(db), Warranty: store.NewWarrantyService(db),
-		DataDir: d.dir, SerialRules: rules}
+		Payments: store.NewPaymentService(db), DataDir: d.dir, SerialRules: rules}
 	if p.Token == "" {
 		s.Technician = app.Technician{ID: d.opt.Viewer}
 		return s, nil

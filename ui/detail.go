@@ -63,6 +63,7 @@ type detailHost interface {
 	dialogs
 	photoFiles
 	partAdder
+	moneyHost
 	// printLabels shows the ticket's labels to print.
 	printLabels(tv ticketView)
 	// detailChanged is told when the pane was rebuilt: memory to trim.
@@ -99,6 +100,9 @@ type ticketView struct {
 	rules    string // the rule set's name in the user's language
 	decErr   error
 	notices  []app.CustomerNoticeView
+	// payments and estimates are the ticket's money (Deps.Payments).
+	payments  []app.Payment
+	estimates []app.Estimate
 }
 
 func newTicketDetailView(ctx context.Context, deps Deps, host detailHost, keys *wedgeKeys) *TicketDetailView {
@@ -128,6 +132,14 @@ func (v *TicketDetailView) load(id app.TicketID) (ticketView, error) {
 	tv := ticketView{detail: d, parts: map[app.PartNumber]app.Part{}, thumbs: map[string]image.Image{}}
 	if v.deps.Notices != nil {
 		if tv.notices, err = v.deps.Notices.Notices(v.ctx, id); err != nil {
+			return ticketView{}, err
+		}
+	}
+	if v.deps.Payments != nil {
+		if tv.payments, err = v.deps.Payments.Payments(v.ctx, id); err != nil {
+			return ticketView{}, err
+		}
+		if tv.estimates, err = v.deps.Payments.Estimates(v.ctx, id); err != nil {
 			return ticketView{}, err
 		}
 	}
@@ -304,6 +316,11 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	v.diagnosis = diagnosis
 	flow := &workflowCard{save: v.host, ask: v.host, keys: v.keys, actor: v.deps.Actor, detail: tv.detail, typedDiagnosis: diagnosis.typed,
 		notify: v.deps.Notices != nil, notices: tv.notices, now: v.deps.Now}
+	var money *moneyCard
+	if v.deps.Payments != nil {
+		money = newMoneyCard(v.host, v.keys, v.deps.Commit != nil, tv)
+		flow.money = money
+	}
 	if t.Status == app.StatusCompleted && v.host.signOffPossible(tv.detail) {
 		flow.signOff = func() { v.host.openSignOff(tv.detail) }
 	}
@@ -320,6 +337,9 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	}
 	sections = append(sections, checkInCard(t, v.deps.Now(), mover, v.keys)...)
 	sections = append(sections, widget.NewCard(lang.X("warranty.title", "Warranty"), "", v.renderDecision(tv)))
+	if money != nil {
+		sections = append(sections, money.object())
+	}
 	if v.deps.Commit != nil && t.Status.Open() {
 		sections = append(sections, diagnosis.object())
 	}

@@ -39,6 +39,9 @@ type Deps struct {
 	// Notices lists a ticket's customer notices; nil hides notifying
 	// customers.
 	Notices app.NoticeService
+	// Payments reads a ticket's payments and estimates; nil hides the
+	// charges and payments card and closes without asking for money.
+	Payments app.PaymentService
 	// Photos keeps photo files; nil hides adding photos.
 	Photos app.PhotoLibrary
 	// ReportToSign builds a ticket's service report as the customer signs
