@@ -687,10 +687,7 @@ func (f *checkInForm) submit() {
 			if err != nil {
 				field := f.fieldOf(err)
 				if e := app.AsError(err); e != nil && (strings.HasPrefix(e.Key, "payment.") || strings.HasPrefix(e.Key, "money.")) {
-					field = f.deposit
-					if strings.Contains(e.Key, "reference") {
-						field = f.depositRef
-					}
+					field = f.deposit // its problem shows under the deposit's three fields
 				}
 				f.showProblem(field, err)
 				return
