@@ -85,20 +85,19 @@ func (c *moneyCard) object() fyne.CanvasObject {
 	cur := c.currency()
 	box := container.NewVBox()
 	paid := app.Money{Amount: app.Paid(c.payments, cur), Currency: cur}
-	var charges, balance string
+	var charges string
 	bal, known := c.balance()
 	if known {
-		charges, balance = moneyText(c.decision.Total), moneyText(bal)
+		charges = moneyText(c.decision.Total)
 	}
 	if cur != "" {
 		box.Add(fields(
 			lang.X("money.charges", "Charges"), charges,
 			lang.X("money.paid", "Paid"), moneyText(paid),
-			lang.X("money.balance", "Balance"), balance,
 		))
 	}
 	if known {
-		box.Add(balanceLabel(bal))
+		box.Add(balanceLabel(bal, c.detail.Ticket.Status.Open()))
 	}
 	for _, e := range c.estimates {
 		l := widget.NewLabel(estimateText(e))
@@ -141,15 +140,17 @@ func (c *moneyCard) object() fyne.CanvasObject {
 	return widget.NewCard(lang.X("money.title", "Charges and payments"), "", box)
 }
 
-// balanceLabel says where the customer stands: owing, owed a refund, or
-// settled.
-func balanceLabel(bal app.Money) *widget.Label {
+// balanceLabel says where the customer stands: owing (in red once the
+// work is done, when it is to be paid), owed a refund, or settled.
+func balanceLabel(bal app.Money, working bool) *widget.Label {
 	l := widget.NewLabel("")
 	l.TextStyle.Bold = true
 	switch {
 	case bal.Amount > 0:
 		l.SetText(lang.X("money.owed", "Still owed: {{.Amount}}", map[string]any{"Amount": moneyText(bal)}))
-		l.Importance = widget.DangerImportance
+		if !working {
+			l.Importance = widget.DangerImportance
+		}
 	case bal.Amount < 0:
 		l.SetText(lang.X("money.refund_due", "Paid {{.Amount}} more than the charges: refund it or keep it for more work.",
 			map[string]any{"Amount": moneyText(app.Money{Amount: -bal.Amount, Currency: bal.Currency})}))

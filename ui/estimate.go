@@ -22,7 +22,7 @@ func issueEstimate(host moneyHost, keys *wedgeKeys, tk app.Ticket, total app.Mon
 	note.SetPlaceHolder(lang.X("estimate.note_hint", "What the price covers, what may change it"))
 	note.SetMinRowsVisible(2)
 	items := []*widget.FormItem{
-		widget.NewFormItem(lang.X("payment.amount", "Amount"), amount.withProblem()),
+		widget.NewFormItem(lang.X("payment.amount_in", "Amount, {{.Currency}}", map[string]any{"Currency": total.Currency}), amount.withProblem()),
 		widget.NewFormItem(lang.X("estimate.note", "Note"), note.withProblem()),
 	}
 	host.ask(lang.X("estimate.title", "Estimate for {{.Number}}", map[string]any{"Number": tk.Number}), lang.X("estimate.issue_do", "Issue estimate"), items, func() error {

@@ -344,3 +344,42 @@ func TestCounterIntakeToPickUpWithPayment(t *testing.T) {
 		t.Errorf("payments after pick-up %+v; want the balance by mobile payment, receipt D12-2", ps)
 	}
 }
+
+// TestRefund: a refund is confirmed in red, bounded by what was paid,
+// and recorded with its own receipt.
+func TestRefund(t *testing.T) {
+	term, w, deps, db := moneyTerminal(t, "D12")
+	tk, _ := paidTicket(t, term, deps, "356938035643809")
+	const hint = "Amount in CNY, e.g. 67.80"
+	tapButton(t, term.Detail().Object(), "Take payment")
+	ui.TypeInFront(w, hint, "20")
+	tapButton(t, front(w), "Record payment")
+	press(w, fyne.KeyEscape)
+	for _, tc := range []struct {
+		amount string
+		want   string
+		n      int
+	}{
+		{"20.01", "more than the", 1},
+		{"5", "Receipt D12-2", 2},
+	} {
+		tapButton(t, term.Detail().Object(), "Refund")
+		ui.TypeInFront(w, hint, tc.amount)
+		tapButton(t, front(w), "Refund")
+		if s := labels(front(w)); !strings.Contains(s, "Refund ¥"+tc.amount) || !strings.Contains(s, "cannot be taken back") {
+			t.Fatalf("refund %s is not confirmed:\n%s", tc.amount, s)
+		}
+		tapButton(t, front(w), "Refund")
+		if s := labels(front(w)); !strings.Contains(s, tc.want) {
+			t.Errorf("refund %s: %q not shown:\n%s", tc.amount, tc.want, s)
+		}
+		if ps := paymentsOf(t, db, tk.ID); len(ps) != tc.n {
+			t.Fatalf("refund %s: %d payments, want %d", tc.amount, len(ps), tc.n)
+		}
+		press(w, fyne.KeyEscape)
+	}
+	ps := paymentsOf(t, db, tk.ID)
+	if ps[1].Kind != app.PaymentRefund || ps[1].Amount.Amount != 500 || app.Paid(ps, "CNY") != 1500 {
+		t.Errorf("payments after the refund %+v; want a refund of 5.00, 15.00 paid", ps)
+	}
+}

@@ -106,10 +106,12 @@ type paymentForm struct {
 	method *scanSelect
 	amount *scanEntry
 	ref    *scanEntry
+	// currency is what the amount is typed in.
+	currency string
 }
 
 func newPaymentForm(keys *wedgeKeys, prefill app.Money, kind app.PaymentKind) *paymentForm {
-	f := &paymentForm{}
+	f := &paymentForm{currency: prefill.Currency}
 	if kind != app.PaymentRefund {
 		f.kinds = []app.PaymentKind{app.PaymentPayment, app.PaymentDeposit}
 		names := []string{paymentKindText(app.PaymentPayment), paymentKindText(app.PaymentDeposit)}
@@ -141,7 +143,7 @@ func (f *paymentForm) items() []*widget.FormItem {
 	}
 	return append(items,
 		widget.NewFormItem(lang.X("payment.method", "Method"), f.method),
-		widget.NewFormItem(lang.X("payment.amount", "Amount"), f.amount.withProblem()),
+		widget.NewFormItem(lang.X("payment.amount_in", "Amount, {{.Currency}}", map[string]any{"Currency": f.currency}), f.amount.withProblem()),
 		widget.NewFormItem(lang.X("payment.reference", "Reference"), f.ref.withProblem()),
 	)
 }
@@ -214,9 +216,9 @@ func refundPayment(host moneyHost, keys *wedgeKeys, tk app.Ticket, paid app.Mone
 // write on the customer's copy.
 func showReceipt(host moneyHost, p app.Payment) {
 	data := map[string]any{"Receipt": p.Receipt, "Amount": moneyText(p.Amount), "Kind": paymentKindText(p.Kind), "Method": methodText(p.Method)}
-	l := widget.NewLabel(lang.X("payment.receipt_text", "{{.Kind}} of {{.Amount}} ({{.Method}}) recorded. Give the customer receipt number {{.Receipt}}.", data))
-	l.Wrapping = fyne.TextWrapWord
-	host.showDialog(lang.X("payment.receipt_title", "Receipt {{.Receipt}}", data), l)
+	host.choose(lang.X("payment.receipt_title", "Receipt {{.Receipt}}", data),
+		lang.X("payment.receipt_text", "{{.Kind}} of {{.Amount}} ({{.Method}}) recorded. Give the customer receipt number {{.Receipt}}.", data),
+		lang.X("dialog.close", "Close"))
 }
 
 // closeWithMoney closes tk through cmd (a ticket.close) with the balance
