@@ -81,6 +81,12 @@ func (c *moneyCard) estimateStep() (label string, run func()) {
 	return lang.X("estimate.issue", "Estimate"), func() { issueEstimate(c.host, c.keys, c.detail.Ticket, c.decision.Total) }
 }
 
+// shown reports whether the card has anything to say: a free repair
+// with no money taken shows none.
+func (c *moneyCard) shown() bool {
+	return len(c.payments) > 0 || len(c.estimates) > 0 || c.decision != nil && c.decision.Total.Amount != 0
+}
+
 func (c *moneyCard) object() fyne.CanvasObject {
 	cur := c.currency()
 	box := container.NewVBox()

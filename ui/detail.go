@@ -337,7 +337,7 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	}
 	sections = append(sections, checkInCard(t, v.deps.Now(), mover, v.keys)...)
 	sections = append(sections, widget.NewCard(lang.X("warranty.title", "Warranty"), "", v.renderDecision(tv)))
-	if money != nil {
+	if money != nil && money.shown() {
 		sections = append(sections, money.object())
 	}
 	if v.deps.Commit != nil && t.Status.Open() {

@@ -56,7 +56,7 @@ func decideEstimate(host moneyHost, keys *wedgeKeys, tk app.Ticket, e app.Estima
 	problem.Wrapping = fyne.TextWrapWord
 	problem.Hide()
 	answer.OnChanged = func(string) { problem.Hide() }
-	price := widget.NewLabel(estimateText(e))
+	price := widget.NewLabel(strings.TrimSpace(moneyText(e.Amount) + "\n" + e.Note))
 	price.Wrapping = fyne.TextWrapWord
 	items := []*widget.FormItem{
 		widget.NewFormItem(lang.X("estimate.price", "Estimate"), price),

@@ -383,3 +383,44 @@ func TestRefund(t *testing.T) {
 		t.Errorf("payments after the refund %+v; want a refund of 5.00, 15.00 paid", ps)
 	}
 }
+
+// TestFreeRepairShowsNoMoney: a repair in warranty with no money taken
+// has no charges card, and closes as before, recording nothing owed.
+func TestFreeRepairShowsNoMoney(t *testing.T) {
+	term, w, deps, _ := moneyTerminal(t, "D12")
+	ctx := context.Background()
+	now := deps.Now()
+	tk := app.Ticket{ID: app.TicketID(app.NewID()), Number: app.NewTicketNumber(now), Kind: app.KindCarryIn, Country: deps.Country,
+		Product: app.Product{Category: app.CategoryPhone, Brand: "Xiaomi", Model: "Redmi Note 13", Serial: "356938035643809",
+			PurchaseDate: now.AddDate(0, -2, 0).UTC(), ProofOfPurchase: "INV-1"},
+		Customer: app.Customer{Name: "Li Na", Phone: "+86 139 1234 5678"}, Fault: "Screen flickers",
+		Priority: app.PriorityNormal, Status: app.StatusAssigned, CreatedAt: now}
+	if _, err := deps.Commit.Commit(ctx, deps.Actor, &app.CreateTicket{Ticket: tk}); err != nil {
+		t.Fatal(err)
+	}
+	tk = ticketNow(t, deps, tk.ID).Ticket
+	diag := "Display connector loose"
+	for _, cmd := range []app.Command{
+		&app.TransitionTicket{Action: app.ActionStart, Ticket: tk.ID, Epoch: tk.Epoch},
+		&app.LogRepair{Entry: app.RepairEntry{ID: app.NewID(), Ticket: tk.ID, Action: "Reseated the connector", Minutes: 20}},
+		&app.UpdateTicket{Ticket: tk.ID, Set: app.TicketFields{Diagnosis: &diag}},
+		&app.TransitionTicket{Action: app.ActionComplete, Ticket: tk.ID, Epoch: tk.Epoch, Resolution: app.ResolutionRepaired},
+	} {
+		if _, err := deps.Commit.Commit(ctx, deps.Actor, cmd); err != nil {
+			t.Fatal(err)
+		}
+	}
+	term.Detail().Show(tk.ID)
+	if total, ok := term.Detail().Charges(); !ok || total.Amount != 0 {
+		t.Fatalf("charges %v (%v); the test needs a free repair", total, ok)
+	}
+	if s := labels(term.Detail().Object()); strings.Contains(s, "Charges and payments") {
+		t.Errorf("a free repair shows the charges card:\n%s", s)
+	}
+	tapButton(t, term.Detail().Object(), "Hand back and close")
+	tapButton(t, front(w), "Hand back and close")
+	got := ticketNow(t, deps, tk.ID).Ticket
+	if got.Status != app.StatusClosed || got.ClosedBalance == nil || got.ClosedBalance.Amount != 0 || got.UnpaidReason != "" {
+		t.Errorf("closed as %s, balance %v, unpaid %q; want closed with nothing owed", got.Status, got.ClosedBalance, got.UnpaidReason)
+	}
+}
