@@ -6,6 +6,7 @@ import (
 	"errors"
 	"image"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -282,11 +283,6 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	f.depositMethod = newScanSelect(keys, methodNames, nil)
 	f.depositMethod.SetSelectedIndex(0)
 	f.depositRef = entry(lang.X("payment.reference_hint", "Slip or transaction number (card, mobile)"))
-	if deps.warranty == nil {
-		f.deposit.Hide()
-		f.depositMethod.Hide()
-		f.depositRef.Hide()
-	}
 	f.photos = lowLabel(lang.X("checkin.no_photos", "No condition photos yet."))
 	addPhoto := widget.NewButtonWithIcon(lang.X("photos.add", "Add photo"), theme.FileImageIcon(), f.pickPhoto)
 	f.problem = widget.NewLabel("")
@@ -315,10 +311,13 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 		widget.NewFormItem(lang.X("checkin.condition", "Condition"), container.NewVBox(f.liquid, f.damage, f.opened)),
 		item(lang.X("checkin.accessories", "Left with the device"), f.kit),
 		item(lang.X("ticket.promised", "Promised for"), f.promise),
-		// The deposit, after the promise it secures.
-		item(lang.X("checkin.deposit", "Deposit"), f.deposit, f.depositMethod, f.depositRef),
 		widget.NewFormItem(lang.X("ticket.photos", "Photos"), container.NewVBox(f.photos, container.NewHBox(addPhoto))),
 	)
+	if deps.warranty != nil {
+		// The deposit, after the promise it secures, before the photos.
+		deposit := item(lang.X("checkin.deposit", "Deposit"), f.deposit, f.depositMethod, f.depositRef)
+		f.form.Items = slices.Insert(f.form.Items, len(f.form.Items)-1, deposit)
+	}
 	cancel := widget.NewButtonWithIcon(lang.X("dialog.cancel", "Cancel"), theme.CancelIcon(), func() { f.dialog.Hide() })
 	f.submitB = widget.NewButtonWithIcon(lang.X("checkin.submit", "Check in"), theme.ConfirmIcon(), f.submit)
 	f.submitB.Importance = widget.HighImportance
