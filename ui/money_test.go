@@ -424,3 +424,31 @@ func TestFreeRepairShowsNoMoney(t *testing.T) {
 		t.Errorf("closed as %s, balance %v, unpaid %q; want closed with nothing owed", got.Status, got.ClosedBalance, got.UnpaidReason)
 	}
 }
+
+// TestDepositWithoutReceiptPrefix: before its first sync the device
+// checks the device in all the same and says the deposit was not taken,
+// and what to do.
+func TestDepositWithoutReceiptPrefix(t *testing.T) {
+	term, w, deps, _ := moneyTerminal(t, "")
+	ctx := context.Background()
+	tapButton(t, term.Object(), "Check in")
+	form := term.CheckInForm()
+	term.HandleScan(scanner.Scan{Code: scanner.Code{Text: "356938035643809"}})
+	form.Fill(app.CategoryPhone, "Li Na", "+86 139 1234 5678", "Xiaomi", "Redmi Note 13", "", "", "Screen flickers")
+	form.SetDeposit("50", "Cash", "")
+	form.Submit()
+	if s := labels(front(w)); !strings.Contains(s, "sync once") {
+		t.Errorf("the deposit's refusal is not shown:\n%s", s)
+	}
+	found, n, err := deps.Tickets.FindTickets(ctx, app.TicketFilter{Query: "356938035643809"})
+	if err != nil || n != 1 {
+		t.Fatalf("checked-in tickets: %d, %v; the device is checked in without its deposit", n, err)
+	}
+	if s := term.ScanStatus(); strings.Contains(s, "deposit") {
+		t.Errorf("the message claims a deposit: %q", s)
+	}
+	ps, err := deps.Payments.Payments(ctx, found[0].ID)
+	if err != nil || len(ps) != 0 {
+		t.Errorf("payments %+v, %v; want none", ps, err)
+	}
+}
