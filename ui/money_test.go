@@ -234,7 +234,7 @@ func TestCloseRefusedWhileOwed(t *testing.T) {
 	}
 	tapButton(t, front(w), "Close without full payment")
 	tapButton(t, front(w), "Close unpaid")
-	if s := labels(front(w)); !strings.Contains(s, "say why the ticket closes unpaid") {
+	if s := labels(front(w)); !strings.Contains(s, "Choose why the ticket closes unpaid") {
 		t.Errorf("closing unpaid without a reason does not say why it is refused:\n%s", s)
 	}
 	if got := ticketNow(t, deps, tk.ID).Ticket.Status; got != app.StatusCompleted {

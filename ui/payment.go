@@ -286,9 +286,15 @@ func closeUnpaid(host moneyHost, keys *wedgeKeys, cmd *app.TransitionTicket, owe
 	}
 	host.askWith(lang.X("close.unpaid", "Close without full payment"), lang.X("close.unpaid_do", "Close unpaid"), lang.X("action.keep_open", "Keep it open"), items, func() error {
 		cmd.UnpaidReason, cmd.Reason = "", strings.TrimSpace(words.Text)
-		if i := why.SelectedIndex(); i >= 0 {
-			cmd.UnpaidReason = unpaidReasons[i]
+		i := why.SelectedIndex()
+		if i < 0 {
+			// app's refusal says to take the payment: this form is the
+			// other way, and only lacks the reason.
+			problem.SetText(lang.X("close.unpaid_choose", "Choose why the ticket closes unpaid."))
+			problem.Show()
+			return errShown
 		}
+		cmd.UnpaidReason = unpaidReasons[i]
 		if err := cmd.Validate(); err != nil {
 			if e := app.AsError(err); e != nil && e.Key == "ticket.unpaid_needs_reason" {
 				return &fieldError{words, err}
