@@ -424,14 +424,6 @@ func mutationText(full string) string {
 		return lang.X("change.note", "Note")
 	case "signature.record":
 		return lang.X("change.signature", "Customer sign-off")
-	case "payment.record":
-		return lang.X("change.payment", "Payment")
-	case "payment.refund":
-		return lang.X("change.refund", "Refund")
-	case "estimate.issue":
-		return lang.X("change.estimate", "Estimate")
-	case "estimate.decide":
-		return lang.X("change.estimate_answer", "Customer's answer to an estimate")
 	}
 	return name
 }
