@@ -211,12 +211,12 @@ type Session struct {
 	Photos      app.PhotoLibrary
 	Sync        app.SyncService
 	Notices     app.NoticeService // nil for an unpaired device: it sends none
-	Payments    app.PaymentService
 	Technician  app.Technician
 	Actor       app.Actor
 	Server      string
 	DataDir     string
 	SerialRules scanner.SerialRules
+	Payments    app.PaymentService // nil for an unpaired device: it takes none
 }
 
 // Start opens the store (on the first call), and for a paired device
@@ -239,7 +239,7 @@ func (d *Device) Start(ctx context.Context, progress func(app.StartProgress)) (S
 	running := d.stop != nil
 	d.mu.Unlock()
 	s := Session{Tickets: store.NewTicketService(db), Parts: store.NewPartService(db), Warranty: store.NewWarrantyService(db),
-		Payments: store.NewPaymentService(db), DataDir: d.dir, SerialRules: rules}
+		DataDir: d.dir, SerialRules: rules}
 	if p.Token == "" {
 		s.Technician = app.Technician{ID: d.opt.Viewer}
 		return s, nil
@@ -286,6 +286,7 @@ func (d *Device) Start(ctx context.Context, progress func(app.StartProgress)) (S
 	s.Commit, s.Photos, s.Sync, s.Notices = store.NewCommitter(db), photos, ts, db
 	s.Technician, s.Server = p.Technician, p.Server
 	s.Actor = app.Actor{Role: app.RoleTechnician, Technician: p.Technician.ID, Store: p.Technician.Store, Name: p.Technician.Name}
+	s.Payments = store.NewPaymentService(db)
 	return s, nil
 }
 
