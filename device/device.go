@@ -222,6 +222,7 @@ type Session struct {
 	Server      string
 	DataDir     string
 	SerialRules scanner.SerialRules
+	Payments    app.PaymentService // nil for an unpaired device: it takes none
 }
 
 // Start opens the store (on the first call), and for a paired device
@@ -291,6 +292,7 @@ func (d *Device) Start(ctx context.Context, progress func(app.StartProgress)) (S
 	s.Commit, s.Photos, s.Sync, s.Notices, s.Passcodes = store.NewCommitter(db), photos, ts, db, db
 	s.Technician, s.Server, s.Provider = p.Technician, p.Server, p.Provider
 	s.Actor = app.Actor{Role: app.RoleTechnician, Technician: p.Technician.ID, Store: p.Technician.Store, Name: p.Technician.Name}
+	s.Payments = store.NewPaymentService(db)
 	return s, nil
 }
 

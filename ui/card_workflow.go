@@ -34,6 +34,10 @@ type workflowCard struct {
 	notify  bool
 	notices []app.CustomerNoticeView
 	now     func() time.Time
+	// money is the ticket's charges and payments (card_money.go): closing
+	// asks for what is owed, paid work for the customer's approval. Nil
+	// when the terminal reads no payments.
+	money *moneyCard
 }
 
 // primaryOrder is the next step of each state, in preference order: the
@@ -78,6 +82,18 @@ func (w *workflowCard) actions(editable bool) (primary *widget.Button, rest fyne
 		return nil, box
 	}
 	tk := w.detail.Ticket
+	if w.money != nil && w.money.needsApproval() {
+		// A warning, not a block: the server does not enforce it, and a
+		// customer who agreed by phone must not leave a technician stuck
+		// offline. The step to the approval is one tap away.
+		warn := widget.NewLabel(lang.X("estimate.needed", "The customer has not approved the cost of {{.Total}}: issue an estimate and have them approve it before the repair.",
+			map[string]any{"Total": moneyText(w.money.decision.Total)}))
+		warn.Wrapping = fyne.TextWrapWord
+		warn.Importance = widget.WarningImportance
+		label, step := w.money.estimateStep()
+		box.Add(warn)
+		box.Add(container.NewHBox(widget.NewButton(label, step)))
+	}
 	var checks []app.ActionCheck
 	for _, c := range app.AvailableActions(tk, len(w.detail.Repairs)) {
 		if c.Action == app.ActionCancel && !app.MayCancel(w.actor, tk) {
@@ -141,8 +157,24 @@ func (w *workflowCard) actions(editable bool) (primary *widget.Button, rest fyne
 }
 
 // run asks for what action a needs (a reason, a resolution, a
-// confirmation) and commits it.
+// confirmation) and commits it; paid work without the customer's
+// approval is warned about first.
 func (w *workflowCard) run(a app.Action) {
+	if (a == app.ActionStart || a == app.ActionResume || a == app.ActionComplete) && w.money != nil && w.money.needsApproval() {
+		label, step := w.money.estimateStep()
+		w.money.host.choose(lang.X("estimate.needed_title", "No approved estimate"),
+			lang.X("estimate.needed_text", "The customer has not approved the cost of {{.Total}}. Have them approve an estimate first; go on without it only if they agreed another way.",
+				map[string]any{"Total": moneyText(w.money.decision.Total)}),
+			lang.X("dialog.cancel", "Cancel"),
+			choice{label, widget.HighImportance, step},
+			choice{lang.X("estimate.go_on", "Go on without approval"), widget.MediumImportance, func() { w.step(a) }})
+		return
+	}
+	w.step(a)
+}
+
+// step asks what action a needs and commits it.
+func (w *workflowCard) step(a app.Action) {
 	tk := w.detail.Ticket
 	cmd := &app.TransitionTicket{Action: a, Ticket: tk.ID, Epoch: tk.Epoch}
 	switch a {
@@ -159,7 +191,15 @@ func (w *workflowCard) run(a app.Action) {
 			title = lang.X("action.close_visit_title", "Close visit {{.Number}}?", map[string]any{"Number": tk.Number})
 			msg = lang.X("action.close_visit_confirm", "Close it once the customer has signed off the work. A closed ticket cannot be changed or reopened.")
 		}
-		w.ask.confirm(title, msg, stepText(tk, a), lang.X("action.keep_open", "Keep it open"), false, func() { w.save.commit(cmd, nil) })
+		if w.money == nil {
+			w.ask.confirm(title, msg, stepText(tk, a), lang.X("action.keep_open", "Keep it open"), false, func() { w.save.commit(cmd, nil) })
+			return
+		}
+		var owed *app.Money
+		if bal, ok := w.money.balance(); ok {
+			owed = &bal
+		}
+		closeWithMoney(w.money.host, w.keys, tk, cmd, owed, title, msg, stepText(tk, a))
 	case app.ActionWait, app.ActionFail, app.ActionReopen:
 		w.askReason(cmd, lang.X("dialog.cancel", "Cancel"))
 	case app.ActionComplete:

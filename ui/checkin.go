@@ -6,6 +6,7 @@ import (
 	"errors"
 	"image"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -70,6 +71,12 @@ type checkInForm struct {
 	// fieldErrs are the labels under the fields, by the field they follow.
 	fieldErrs map[fyne.CanvasObject]*widget.Label
 
+	// deposit is the optional deposit taken with the device: amount,
+	// method and reference (card, mobile).
+	deposit       *scanEntry
+	depositMethod *scanSelect
+	depositRef    *scanEntry
+
 	categories []app.Category
 	// promiseDays are the days the promise select offers, after "none".
 	promiseDays []time.Time
@@ -100,6 +107,10 @@ type checkInDeps struct {
 	// after runs f on the UI goroutine after d, and returns what cancels
 	// it (Terminal.after).
 	after func(d time.Duration, f func()) (stop func() bool)
+
+	// warranty gives the currency of a deposit: the country's rule
+	// set's; nil takes no deposit.
+	warranty app.WarrantyService
 }
 
 // The phone look-up runs once typing pauses for lookupDelay (a number is
@@ -113,7 +124,9 @@ const (
 // counterDesk is what the check-in form asks of the terminal: to take
 // over the ticket once it is saved (the terminal shows the form's dialog).
 type counterDesk interface {
-	checkedIn(tk app.Ticket, photos []photoFile)
+	// deposit is the deposit recorded with the ticket, nil for none;
+	// depositErr why the one asked for was not recorded.
+	checkedIn(tk app.Ticket, photos []photoFile, deposit *app.Payment, depositErr error)
 }
 
 // photoFile is a picture chosen before its ticket exists.
@@ -140,8 +153,9 @@ func (t *Terminal) offerCheckIn(m scanner.Meaning) {
 
 // offerPickUp is the counter's pick-up: the claim tag of a finished
 // carried-in device was scanned, so offer to hand it back, with what to
-// check first. Closing the ticket cannot be taken back: both buttons say
-// what they do.
+// check first, the money owed included. Closing the ticket cannot be
+// taken back: both buttons say what they do; money owed goes through the
+// close's payment (closeWithMoney).
 func (t *Terminal) offerPickUp(tk app.Ticket) {
 	if t.win == nil || t.deps.Commit == nil {
 		return
@@ -151,8 +165,38 @@ func (t *Terminal) offerPickUp(tk app.Ticket) {
 		check += "\n" + lang.X("pickup.accessories", "Give back: {{.Items}}.", map[string]any{"Items": tk.Condition.Accessories})
 	}
 	title := lang.X("pickup.title", "Pick-up of {{.Number}}", map[string]any{"Number": tk.Number})
-	confirmAction(t, title, check, lang.X("action.close", "Hand back and close"), lang.X("pickup.not_yet", "Not yet"), false, func() {
-		t.commit(&app.TransitionTicket{Action: app.ActionClose, Ticket: tk.ID, Epoch: tk.Epoch}, nil)
+	cmd := &app.TransitionTicket{Action: app.ActionClose, Ticket: tk.ID, Epoch: tk.Epoch}
+	if t.deps.Payments == nil {
+		confirmAction(t, title, check, lang.X("action.close", "Hand back and close"), lang.X("pickup.not_yet", "Not yet"), false, func() { t.commit(cmd, nil) })
+		return
+	}
+	// The balance is the detail view's: the same decision, the same
+	// payments.
+	t.deps.Run(func() {
+		tv, err := t.detail.load(tk.ID)
+		fyne.Do(func() {
+			if err != nil {
+				t.showError(err)
+				return
+			}
+			money := newMoneyCard(t, t.keys, true, tv)
+			bal, known := money.balance()
+			var owed *app.Money
+			if known {
+				owed = &bal
+				if bal.Amount > 0 {
+					check += "\n" + lang.X("pickup.owed", "Take the {{.Amount}} still owed.", map[string]any{"Amount": moneyText(bal)})
+				}
+			}
+			confirmAction(t, title, check, lang.X("action.close", "Hand back and close"), lang.X("pickup.not_yet", "Not yet"), false, func() {
+				if owed == nil || owed.Amount <= 0 {
+					cmd.Balance = owed
+					t.commit(cmd, nil)
+					return
+				}
+				closeWithMoney(t, t.keys, tk, cmd, owed, title, check, lang.X("action.close", "Hand back and close"))
+			})
+		})
 	})
 }
 
@@ -171,6 +215,9 @@ func (t *Terminal) openCheckIn(m scanner.Meaning) {
 	deps := checkInDeps{ctx: t.ctx, commit: t.deps.Commit, tickets: t.deps.Tickets, actor: t.deps.Actor, country: t.deps.Country,
 		rules: t.deps.SerialRules, now: t.deps.Now, run: t.deps.Run,
 		after: func(d time.Duration, f func()) func() bool { return t.after(d, f) }}
+	if t.deps.Payments != nil {
+		deps.warranty = t.deps.Warranty // deposits are taken where payments are read
+	}
 	f := newCheckInForm(deps, t, t.keys, t.win)
 	if m.Kind == scanner.ScanDevice {
 		f.fillSerial(m)
@@ -256,6 +303,14 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 		}
 	}
 	f.passBox = container.NewVBox(f.passcode, f.patternOn, patternRow)
+	f.deposit = entry(lang.X("checkin.deposit_hint", "Optional: amount taken now, e.g. 50"))
+	methodNames := make([]string, len(methods))
+	for i, m := range methods {
+		methodNames[i] = methodText(m)
+	}
+	f.depositMethod = newScanSelect(keys, methodNames, nil)
+	f.depositMethod.SetSelectedIndex(0)
+	f.depositRef = entry(lang.X("payment.reference_hint", "Slip or transaction number (card, mobile)"))
 	f.photos = lowLabel(lang.X("checkin.no_photos", "No condition photos yet."))
 	addPhoto := widget.NewButtonWithIcon(lang.X("photos.add", "Add photo"), theme.FileImageIcon(), f.pickPhoto)
 	f.problem = widget.NewLabel("")
@@ -285,10 +340,13 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 		item(lang.X("checkin.accessories", "Left with the device"), f.kit),
 		item(lang.X("ticket.promised", "Promised for"), f.promise),
 		item(lang.X("checkin.passcode", "Passcode or pattern"), f.passBox),
-		// The deposit (payment.record) goes here, after the promise it
-		// secures, once payments are merged.
 		widget.NewFormItem(lang.X("ticket.photos", "Photos"), container.NewVBox(f.photos, container.NewHBox(addPhoto))),
 	)
+	if deps.warranty != nil {
+		// The deposit, after the promise it secures, before the photos.
+		deposit := item(lang.X("checkin.deposit", "Deposit"), f.deposit, f.depositMethod, f.depositRef)
+		f.form.Items = slices.Insert(f.form.Items, len(f.form.Items)-1, deposit)
+	}
 	cancel := widget.NewButtonWithIcon(lang.X("dialog.cancel", "Cancel"), theme.CancelIcon(), func() { f.dialog.Hide() })
 	f.submitB = widget.NewButtonWithIcon(lang.X("checkin.submit", "Check in"), theme.ConfirmIcon(), f.submit)
 	f.submitB.Importance = widget.HighImportance
@@ -636,8 +694,27 @@ func (f *checkInForm) submit() {
 	f.clearProblems()
 	f.submitB.Disable()
 	photos := f.photoFiles
+	amount, ref := strings.TrimSpace(f.deposit.Text), strings.TrimSpace(f.depositRef.Text)
+	method := methods[max(f.depositMethod.SelectedIndex(), 0)]
 	f.deps.run(func() {
-		_, err := f.deps.commit.Commit(f.deps.ctx, f.deps.actor, &app.CreateTicket{Ticket: tk})
+		// The deposit is checked before the ticket is saved, so that a
+		// mistyped one changes nothing; it is recorded right after the
+		// ticket, as the Committer saves one command at a time.
+		var deposit *app.RecordPayment
+		var err error
+		if amount != "" && f.deps.warranty != nil {
+			deposit, err = f.depositOf(tk, amount, method, ref)
+		}
+		if err == nil {
+			_, err = f.deps.commit.Commit(f.deps.ctx, f.deps.actor, &app.CreateTicket{Ticket: tk})
+		}
+		var paid *app.Payment
+		var depositErr error
+		if err == nil && deposit != nil {
+			if _, depositErr = f.deps.commit.Commit(f.deps.ctx, f.deps.actor, deposit); depositErr == nil {
+				paid = &deposit.Payment
+			}
+		}
 		var perr error
 		if err == nil && secret != nil {
 			// Right after the ticket: it is checked already (passcodeOf),
@@ -647,13 +724,17 @@ func (f *checkInForm) submit() {
 		fyne.Do(func() {
 			f.submitB.Enable()
 			if err != nil {
-				f.showProblem(f.fieldOf(err), err)
+				field := f.fieldOf(err)
+				if e := app.AsError(err); e != nil && (strings.HasPrefix(e.Key, "payment.") || strings.HasPrefix(e.Key, "money.")) {
+					field = f.deposit // its problem shows under the deposit's three fields
+				}
+				f.showProblem(field, err)
 				return
 			}
 			f.passcode.SetText("")
 			f.pattern.Clear()
 			f.dialog.Hide()
-			f.desk.checkedIn(tk, photos)
+			f.desk.checkedIn(tk, photos, paid, depositErr)
 			if perr != nil {
 				dialog.ShowInformation(lang.X("checkin.passcode_not_saved", "Passcode not saved"), errorText(perr), f.win)
 			}
@@ -674,11 +755,29 @@ func (f *checkInForm) passcodeOf(id app.TicketID) (*app.SetPasscode, error) {
 	return c, c.Validate()
 }
 
+// depositOf is the deposit typed for tk, in its rule set's currency,
+// checked; run off the UI goroutine (it reads the rule set).
+func (f *checkInForm) depositOf(tk app.Ticket, amount string, method app.PaymentMethod, ref string) (*app.RecordPayment, error) {
+	rs, err := f.deps.warranty.RuleSet(f.deps.ctx, tk.Country)
+	if err != nil {
+		return nil, err
+	}
+	m, err := parseAmount(amount, rs.Currency)
+	if err != nil {
+		return nil, err
+	}
+	p := app.Payment{ID: app.NewID(), Ticket: tk.ID, Kind: app.PaymentDeposit, Method: method, Amount: m, Reference: ref}
+	if err := checkPayment(p); err != nil {
+		return nil, err
+	}
+	return &app.RecordPayment{Payment: p}, nil
+}
+
 // checkedIn shows a ticket just checked in, selected in the list, and
 // attaches its condition photos. The sync line counts it as waiting, as
 // it does every saved change (Terminal.commit). The claim tag's print
 // dialog opens at once: the customer waits at the counter for it.
-func (t *Terminal) checkedIn(tk app.Ticket, photos []photoFile) {
+func (t *Terminal) checkedIn(tk app.Ticket, photos []photoFile, deposit *app.Payment, depositErr error) {
 	t.sync.refresh()
 	t.list.Reveal(tk)
 	t.openTicket(tk.ID)
@@ -686,8 +785,17 @@ func (t *Terminal) checkedIn(tk app.Ticket, photos []photoFile) {
 		data := p.data
 		t.attachPhotoKind(tk, p.name, "condition", func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil })
 	}
-	t.setScanStatus(false, lang.X("checkin.done", "Checked in as {{.Number}}. Save its claim tag to print it now.", map[string]any{"Number": tk.Number}))
+	done := lang.X("checkin.done", "Checked in as {{.Number}}. Save its claim tag to print it now.", map[string]any{"Number": tk.Number})
+	if deposit != nil {
+		done = lang.X("checkin.done_deposit", "Checked in as {{.Number}} with a deposit of {{.Amount}}, receipt {{.Receipt}}. Save its claim tag to print it now.",
+			map[string]any{"Number": tk.Number, "Amount": moneyText(deposit.Amount), "Receipt": deposit.Receipt})
+	}
+	t.setScanStatus(false, done)
 	t.printLabels(ticketView{detail: app.TicketDetail{Ticket: tk}})
+	if depositErr != nil {
+		// The ticket is saved; the deposit can be taken on it again.
+		t.showError(depositErr)
+	}
 }
 
 // periodText names a manufacture period as precisely as the serial gave

@@ -63,6 +63,7 @@ type detailHost interface {
 	dialogs
 	photoFiles
 	partAdder
+	moneyHost
 	// printLabels shows the ticket's labels to print.
 	printLabels(tv ticketView)
 	// detailChanged is told when the pane was rebuilt: memory to trim.
@@ -106,6 +107,9 @@ type ticketView struct {
 	decErr   error
 	notices  []app.CustomerNoticeView
 	passcode app.Passcode // empty when none, or not the technician's to see
+	// payments and estimates are the ticket's money (Deps.Payments).
+	payments  []app.Payment
+	estimates []app.Estimate
 }
 
 func newTicketDetailView(ctx context.Context, deps Deps, host detailHost, keys *wedgeKeys) *TicketDetailView {
@@ -140,6 +144,14 @@ func (v *TicketDetailView) load(id app.TicketID) (ticketView, error) {
 	}
 	if v.deps.Passcodes != nil && app.MayPasscode(v.deps.Actor, d.Ticket) {
 		if tv.passcode, err = v.deps.Passcodes.Passcode(v.ctx, v.deps.Actor, id); err != nil {
+			return ticketView{}, err
+		}
+	}
+	if v.deps.Payments != nil {
+		if tv.payments, err = v.deps.Payments.Payments(v.ctx, id); err != nil {
+			return ticketView{}, err
+		}
+		if tv.estimates, err = v.deps.Payments.Estimates(v.ctx, id); err != nil {
 			return ticketView{}, err
 		}
 	}
@@ -319,6 +331,11 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	v.diagnosis = diagnosis
 	flow := &workflowCard{save: v.host, ask: v.host, keys: v.keys, actor: v.deps.Actor, detail: tv.detail, typedDiagnosis: diagnosis.typed,
 		notify: v.deps.Notices != nil, notices: tv.notices, now: v.deps.Now}
+	var money *moneyCard
+	if v.deps.Payments != nil {
+		money = newMoneyCard(v.host, v.keys, v.deps.Commit != nil, tv)
+		flow.money = money
+	}
 	if t.Status == app.StatusCompleted && v.host.signOffPossible(tv.detail) {
 		flow.signOff = func() { v.host.openSignOff(tv.detail) }
 	}
@@ -336,6 +353,9 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	sections = append(sections, checkInCard(t, v.deps.Now(), mover, v.keys)...)
 	sections = append(sections, passcodeCard(tv.passcode)...)
 	sections = append(sections, widget.NewCard(lang.X("warranty.title", "Warranty"), "", v.renderDecision(tv)))
+	if money != nil && money.shown() {
+		sections = append(sections, money.object())
+	}
 	if v.deps.Commit != nil && t.Status.Open() {
 		sections = append(sections, diagnosis.object())
 	}

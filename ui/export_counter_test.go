@@ -61,7 +61,8 @@ func (c *CheckIn) Problem() string {
 // FieldProblem is the message under a field ("customer", "category",
 // "serial", "bought", "fault"), "" when none shows.
 func (c *CheckIn) FieldProblem(field string) string {
-	objs := map[string]fyne.CanvasObject{"customer": c.f.customer, "category": c.f.category, "serial": c.f.serial, "bought": c.f.bought, "fault": c.f.fault}
+	objs := map[string]fyne.CanvasObject{"customer": c.f.customer, "category": c.f.category, "serial": c.f.serial, "bought": c.f.bought, "fault": c.f.fault,
+		"deposit": c.f.deposit}
 	l := c.f.fieldErrs[objs[field]]
 	if l == nil || !l.Visible() {
 		return ""

@@ -34,6 +34,13 @@ func openDemo(t *testing.T, now time.Time) ui.Deps {
 // terminal may save (check-ins) as the demo technician.
 func openDemoWorld(t *testing.T, now time.Time) (ui.Deps, app.Dataset) {
 	t.Helper()
+	deps, ds, _ := openDemoStore(t, now)
+	return deps, ds
+}
+
+// openDemoStore is openDemoWorld that also returns its store.
+func openDemoStore(t *testing.T, now time.Time) (ui.Deps, app.Dataset, *store.DB) {
+	t.Helper()
 	loadTranslations(t)
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "fb.db"), store.WithClock(app.ClockFunc(func() time.Time { return now })))
@@ -61,7 +68,7 @@ func openDemoWorld(t *testing.T, now time.Time) (ui.Deps, app.Dataset) {
 		Commit: store.NewCommitter(db), Photos: store.NewPhotoStore(db), Notices: db, Passcodes: db, Actor: app.Actor{Role: app.RoleTechnician, Technician: me.ID, Name: me.Name},
 		Now: func() time.Time { return now },
 		Run: func(f func()) { f() }, // inline: no sleeps in tests
-	}, ds
+	}, ds, db
 }
 
 func labels(o fyne.CanvasObject) string {

@@ -42,6 +42,9 @@ type Deps struct {
 	// Passcodes reads a ticket's device passcode; nil hides it on the
 	// ticket.
 	Passcodes app.PasscodeService
+	// Payments reads a ticket's payments and estimates; nil hides the
+	// charges and payments card and closes without asking for money.
+	Payments app.PaymentService
 	// Photos keeps photo files; nil hides adding photos.
 	Photos app.PhotoLibrary
 	// ReportToSign builds a ticket's service report as the customer signs

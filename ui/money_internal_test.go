@@ -1,0 +1,50 @@
+package ui
+
+import (
+	"testing"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// TestParseAmount: amounts typed in major units are read exactly into
+// minor units, with a dot or a comma; anything else is refused, bounded.
+func TestParseAmount(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"67.80", 6780, true},
+		{"67.8", 6780, true},
+		{"67,80", 6780, true},
+		{" 1200 ", 120000, true},
+		{"0.05", 5, true},
+		{"0", 0, true}, // zero parses; a payment of zero is app's to refuse
+		{"10000000000", 1000000000000, true},
+		{"10000000000.01", 0, false}, // past app.MaxAmount
+		{"", 0, false},
+		{".", 0, false},
+		{"5.", 0, false},
+		{".5", 0, false},
+		{"1.234", 0, false},
+		{"-5", 0, false},
+		{"+5", 0, false},
+		{"1e3", 0, false},
+		{"1 000", 0, false},
+		{"1,000.50", 0, false},
+		{"¥67.80", 0, false},
+		{"123456789012345678901", 0, false},
+		{"٦٧", 0, false}, // other digits are not read as ASCII ones
+	} {
+		got, err := parseAmount(tc.in, "CNY")
+		if tc.ok != (err == nil) || tc.ok && got != (app.Money{Amount: tc.want, Currency: "CNY"}) {
+			t.Errorf("parseAmount(%q) = %v, %v; want %d, ok %v", tc.in, got, err, tc.want, tc.ok)
+		}
+	}
+	for _, m := range []int64{1, 99, 100, 6780, 123456789} {
+		in := amountText(app.Money{Amount: m, Currency: "CNY"})
+		if got, err := parseAmount(in, "CNY"); err != nil || got.Amount != m {
+			t.Errorf("amountText(%d) = %q reads back as %v, %v", m, in, got, err)
+		}
+	}
+}

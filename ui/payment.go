@@ -1,0 +1,309 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// moneyHost is what the money dialogs need of the screen: to save, to
+// ask, and to offer a choice of actions.
+type moneyHost interface {
+	committer
+	dialogs
+	// choose shows message with a button per choice and keep, which
+	// does nothing; a choice's button closes the dialog, then runs.
+	choose(title, message, keep string, choices ...choice)
+}
+
+// choice is one of choose's actions.
+type choice struct {
+	label      string
+	importance widget.Importance
+	run        func()
+}
+
+func (t *Terminal) choose(title, message, keep string, choices ...choice) {
+	if t.win == nil {
+		return
+	}
+	text := widget.NewLabel(message)
+	text.Wrapping = fyne.TextWrapWord
+	box := container.NewVBox(text)
+	var d dialog.Dialog
+	for _, c := range choices {
+		b := widget.NewButton(c.label, func() {
+			d.Hide()
+			c.run()
+		})
+		b.Importance = c.importance
+		box.Add(b)
+	}
+	d = dialog.NewCustom(title, keep, box, t.win)
+	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.94, 480), 0))
+	t.present(d, nil)
+}
+
+// maxAmountText bounds a typed amount: 13 digits, a separator and two
+// decimals are already more than app.Money allows.
+const maxAmountText = 20
+
+// parseAmount reads an amount typed in the currency's major unit ("67.8",
+// "67,80", "1200") exactly into minor units: no floating point, at most
+// two decimals, a dot or a comma before them (the UI's languages write
+// either), no thousands separators (which one would be ambiguous).
+func parseAmount(text, currency string) (app.Money, error) {
+	bad := app.Errorf(app.EINVALID, "money.bad_amount", "Type the amount as a number with up to two decimals, such as 67.80.")
+	s := strings.TrimSpace(text)
+	if s == "" || len(s) > maxAmountText {
+		return app.Money{}, bad
+	}
+	whole, frac, found := strings.Cut(strings.ReplaceAll(s, ",", "."), ".")
+	if whole == "" || len(frac) > 2 || found && frac == "" {
+		return app.Money{}, bad
+	}
+	var amount int64
+	for _, r := range whole + (frac + "00")[:2] {
+		if r < '0' || r > '9' {
+			return app.Money{}, bad
+		}
+		amount = amount*10 + int64(r-'0')
+	}
+	m := app.Money{Amount: amount, Currency: currency}
+	if err := m.Validate(); err != nil {
+		return app.Money{}, err
+	}
+	return m, nil
+}
+
+// amountText is m as the amount field shows it: major units with two
+// decimals, no symbol, for parseAmount to read back.
+func amountText(m app.Money) string {
+	if m.Amount <= 0 {
+		return ""
+	}
+	return strings.TrimPrefix(m.String(), m.Currency+" ")
+}
+
+// checkPayment checks p as the store will, before it numbers the
+// receipt, so that a form shows what to correct under its field and a
+// refused payment uses no number.
+func checkPayment(p app.Payment) error {
+	p.Receipt = app.ReceiptNumber("D1", 1) // the store numbers it on commit
+	return p.Validate()
+}
+
+// paymentForm is the fields of a payment or refund.
+type paymentForm struct {
+	kind   *scanSelect // nil for a refund
+	kinds  []app.PaymentKind
+	method *scanSelect
+	amount *scanEntry
+	ref    *scanEntry
+	// currency is what the amount is typed in.
+	currency string
+}
+
+func newPaymentForm(keys *wedgeKeys, prefill app.Money, kind app.PaymentKind) *paymentForm {
+	f := &paymentForm{currency: prefill.Currency}
+	if kind != app.PaymentRefund {
+		f.kinds = []app.PaymentKind{app.PaymentPayment, app.PaymentDeposit}
+		names := []string{paymentKindText(app.PaymentPayment), paymentKindText(app.PaymentDeposit)}
+		f.kind = newScanSelect(keys, names, nil)
+		if kind == app.PaymentDeposit {
+			f.kind.SetSelectedIndex(1)
+		} else {
+			f.kind.SetSelectedIndex(0)
+		}
+	}
+	names := make([]string, len(methods))
+	for i, m := range methods {
+		names[i] = methodText(m)
+	}
+	f.method = newScanSelect(keys, names, nil)
+	f.method.SetSelectedIndex(0)
+	f.amount = newScanEntry(keys)
+	f.amount.SetText(amountText(prefill))
+	f.amount.SetPlaceHolder(lang.X("payment.amount_hint", "Amount in {{.Currency}}, e.g. 67.80", map[string]any{"Currency": prefill.Currency}))
+	f.ref = newScanEntry(keys)
+	f.ref.SetPlaceHolder(lang.X("payment.reference_hint", "Slip or transaction number (card, mobile)"))
+	return f
+}
+
+func (f *paymentForm) items() []*widget.FormItem {
+	var items []*widget.FormItem
+	if f.kind != nil {
+		items = append(items, widget.NewFormItem(lang.X("payment.kind", "Kind"), f.kind))
+	}
+	return append(items,
+		widget.NewFormItem(lang.X("payment.method", "Method"), f.method),
+		widget.NewFormItem(lang.X("payment.amount_in", "Amount, {{.Currency}}", map[string]any{"Currency": f.currency}), f.amount.withProblem()),
+		widget.NewFormItem(lang.X("payment.reference", "Reference"), f.ref.withProblem()),
+	)
+}
+
+// payment is the typed payment on tk, checked; a refusal names its
+// field.
+func (f *paymentForm) payment(tk app.Ticket, currency string, kind app.PaymentKind) (app.Payment, error) {
+	m, err := parseAmount(f.amount.Text, currency)
+	if err != nil {
+		return app.Payment{}, &fieldError{f.amount, err}
+	}
+	if f.kind != nil {
+		kind = f.kinds[f.kind.SelectedIndex()]
+	}
+	p := app.Payment{ID: app.NewID(), Ticket: tk.ID, Kind: kind, Method: methods[f.method.SelectedIndex()], Amount: m, Reference: strings.TrimSpace(f.ref.Text)}
+	if err := checkPayment(p); err != nil {
+		field := f.amount
+		if key := app.AsError(err); key != nil && strings.Contains(key.Key, "reference") {
+			field = f.ref
+		}
+		return app.Payment{}, &fieldError{field, err}
+	}
+	return p, nil
+}
+
+// takePayment asks for a payment on tk, its amount prefilled with owed
+// (when above zero) and in owed's currency, records it and shows its
+// receipt number; then, if set, runs with the payment recorded. A device
+// without a receipt prefix yet is refused by the store, whose error says
+// to sync once.
+func takePayment(host moneyHost, keys *wedgeKeys, tk app.Ticket, owed app.Money, kind app.PaymentKind, then func(app.Payment)) {
+	f := newPaymentForm(keys, owed, kind)
+	host.ask(lang.X("money.take", "Take payment"), lang.X("payment.record", "Record payment"), f.items(), func() error {
+		p, err := f.payment(tk, owed.Currency, kind)
+		if err != nil {
+			return err
+		}
+		cmd := &app.RecordPayment{Payment: p}
+		host.commit(cmd, func() {
+			showReceipt(host, cmd.Payment)
+			if then != nil {
+				then(cmd.Payment)
+			}
+		})
+		return nil
+	})
+}
+
+// refundPayment asks for a refund of at most paid on tk (the store
+// refuses more), confirms it, as money given back cannot be taken back,
+// and records it.
+func refundPayment(host moneyHost, keys *wedgeKeys, tk app.Ticket, paid app.Money) {
+	f := newPaymentForm(keys, paid, app.PaymentRefund)
+	host.ask(lang.X("money.refund", "Refund"), lang.X("money.refund", "Refund"), f.items(), func() error {
+		p, err := f.payment(tk, paid.Currency, app.PaymentRefund)
+		if err != nil {
+			return err
+		}
+		host.confirm(lang.X("payment.refund_title", "Refund {{.Amount}} to {{.Customer}}?", map[string]any{"Amount": moneyText(p.Amount), "Customer": tk.Customer.Name}),
+			lang.X("payment.refund_confirm", "Give the money back first. A refund is recorded with its own receipt and cannot be taken back."),
+			lang.X("money.refund", "Refund"), lang.X("payment.keep", "Do not refund"), true, func() {
+				cmd := &app.RefundPayment{Payment: p}
+				host.commit(cmd, func() { showReceipt(host, cmd.Payment) })
+			})
+		return nil
+	})
+}
+
+// showReceipt tells the receipt number of a payment just recorded, to
+// write on the customer's copy.
+func showReceipt(host moneyHost, p app.Payment) {
+	data := map[string]any{"Receipt": p.Receipt, "Amount": moneyText(p.Amount), "Kind": paymentKindText(p.Kind), "Method": methodText(p.Method)}
+	host.choose(lang.X("payment.receipt_title", "Receipt {{.Receipt}}", data),
+		lang.X("payment.receipt_text", "{{.Kind}} of {{.Amount}} ({{.Method}}) recorded. Give the customer receipt number {{.Receipt}}.", data),
+		lang.X("dialog.close", "Close"))
+}
+
+// closeWithMoney closes tk through cmd (a ticket.close) with the balance
+// the customer owes: nothing owed, it only confirms (title, message and
+// doLabel as the close says them); money owed, it says so and offers
+// taking the payment, then closing, or closing without full payment for
+// a reason. bal nil closes without a balance (the charges are unknown).
+func closeWithMoney(host moneyHost, keys *wedgeKeys, tk app.Ticket, cmd *app.TransitionTicket, bal *app.Money, title, message, doLabel string) {
+	cmd.Balance, cmd.UnpaidReason = bal, ""
+	if bal == nil || bal.Amount <= 0 {
+		host.confirm(title, message, doLabel, lang.X("action.keep_open", "Keep it open"), false, func() { host.commit(cmd, nil) })
+		return
+	}
+	owed := *bal
+	data := map[string]any{"Amount": moneyText(owed), "Number": tk.Number}
+	host.choose(lang.X("close.owed_title", "{{.Amount}} is still owed", data),
+		lang.X("close.owed_text", "The customer still owes {{.Amount}} on {{.Number}}. Take the payment, then close; or close without full payment and say why.", data),
+		lang.X("action.keep_open", "Keep it open"),
+		choice{lang.X("close.take_payment", "Take payment"), widget.HighImportance, func() {
+			takePayment(host, keys, tk, owed, app.PaymentPayment, func(p app.Payment) {
+				rest := owed
+				if p.Amount.Currency == owed.Currency {
+					rest.Amount -= p.Amount.Amount
+				}
+				// A part payment asks again, with what is left.
+				closeWithMoney(host, keys, tk, cmd, &rest, title, message, doLabel)
+			})
+		}},
+		choice{lang.X("close.unpaid", "Close without full payment"), widget.MediumImportance, func() { closeUnpaid(host, keys, cmd, owed) }})
+}
+
+// unpaidReasons are the reasons offered to close with money owed.
+var unpaidReasons = []string{app.UnpaidInvoiceLater, app.UnpaidGoodwill, app.UnpaidOther}
+
+func unpaidText(r string) string {
+	switch r {
+	case app.UnpaidInvoiceLater:
+		return lang.X("close.unpaid.invoice_later", "Invoice later")
+	case app.UnpaidGoodwill:
+		return lang.X("close.unpaid.goodwill", "Goodwill (waived)")
+	}
+	return lang.X("close.unpaid.other", "Other")
+}
+
+// closeUnpaid asks why the ticket closes with owed unpaid and closes it.
+func closeUnpaid(host moneyHost, keys *wedgeKeys, cmd *app.TransitionTicket, owed app.Money) {
+	names := make([]string, len(unpaidReasons))
+	for i, r := range unpaidReasons {
+		names[i] = unpaidText(r)
+	}
+	// No default: the office acts on the reason (an invoice to send).
+	why := newScanSelect(keys, names, nil)
+	why.PlaceHolder = lang.X("complete.resolution_hint", "Choose…")
+	words := newScanEntry(keys)
+	words.SetPlaceHolder(lang.X("close.unpaid_words_hint", "In words; required for Other"))
+	problem := widget.NewLabel("")
+	problem.Importance = widget.DangerImportance
+	problem.Wrapping = fyne.TextWrapWord
+	problem.Hide()
+	why.OnChanged = func(string) { problem.Hide() }
+	items := []*widget.FormItem{
+		widget.NewFormItem(lang.X("close.unpaid_owed", "Owed"), widget.NewLabel(moneyText(owed))),
+		widget.NewFormItem(lang.X("close.unpaid_why", "Why unpaid"), container.NewVBox(why, problem)),
+		widget.NewFormItem(lang.X("action.reason", "Reason"), words.withProblem()),
+	}
+	host.askWith(lang.X("close.unpaid", "Close without full payment"), lang.X("close.unpaid_do", "Close unpaid"), lang.X("action.keep_open", "Keep it open"), items, func() error {
+		cmd.UnpaidReason, cmd.Reason = "", strings.TrimSpace(words.Text)
+		i := why.SelectedIndex()
+		if i < 0 {
+			// app's refusal says to take the payment: this form is the
+			// other way, and only lacks the reason.
+			problem.SetText(lang.X("close.unpaid_choose", "Choose why the ticket closes unpaid."))
+			problem.Show()
+			return errShown
+		}
+		cmd.UnpaidReason = unpaidReasons[i]
+		if err := cmd.Validate(); err != nil {
+			if e := app.AsError(err); e != nil && e.Key == "ticket.unpaid_needs_reason" {
+				return &fieldError{words, err}
+			}
+			problem.SetText(errorText(err))
+			problem.Show()
+			return errShown
+		}
+		host.commit(cmd, nil)
+		return nil
+	})
+}
