@@ -248,8 +248,8 @@ func errKey(err error) string {
 }
 
 // TestEstimateDigest: the digest is the documented text's SHA-256 (the
-// example of docs/PROTOCOL.md, computed there with sha256sum), changes
-// with every fact the customer agrees to, and not with the answer.
+// example of docs/PROTOCOL.md, computed independently with sha256sum),
+// changes with every fact the customer agrees to, not with the answer.
 func TestEstimateDigest(t *testing.T) {
 	base := app.Estimate{ID: "0193a6c2-5d1e-7c41-9b0a-3f2e8d7c6b5a", Ticket: "t-1001", Amount: cny(30000), Note: "Display\nand labour"}
 	const want = "1aead2dae514028b182831e6bc66118095733575ac4c721240cc6c786e59b702"
