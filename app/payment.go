@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"strconv"
 	"strings"
 	"time"
@@ -277,10 +279,26 @@ type Estimate struct {
 	// ApprovedBy is the name of the customer who decided, as they typed
 	// or said it: the minimum proof of their consent.
 	ApprovedBy string `json:"approved_by,omitempty"`
-	// Signature is the ID of a file holding the customer's signature,
-	// when one was taken.
+	// Signature is the ID of the customer's signature over the estimate
+	// (a Signature whose Digest is the estimate's Digest), when one was
+	// taken.
 	Signature string    `json:"signature,omitempty"`
 	DecidedAt time.Time `json:"decided_at,omitzero"`
+}
+
+// Digest is what a customer signs to approve the estimate: the SHA-256,
+// in lower-case hex, of its canonical facts: the line
+// "fieldbench-estimate/1", then its ID, ticket, amount in minor units,
+// currency and note, each on a line of its own, the note last and
+// verbatim. IDs and currencies hold no line break, so the text is
+// unambiguous; its time, author and answer are left out, since they are
+// not what the customer agrees to. A signed estimate whose amount or note
+// changes no longer matches its signature.
+func (e Estimate) Digest() string {
+	text := strings.Join([]string{"fieldbench-estimate/1", e.ID, string(e.Ticket),
+		strconv.FormatInt(e.Amount.Amount, 10), e.Amount.Currency, e.Note}, "\n")
+	sum := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(sum[:])
 }
 
 // NeedsEstimateApproval reports whether the work priced by d needs the
@@ -371,8 +389,8 @@ type DecideEstimate struct {
 	Ticket   TicketID `json:"ticket"`
 	Estimate string   `json:"estimate"`
 	Decision string   `json:"decision"`
-	// Customer is the name of who decided (required); Signature the
-	// file of their signature (optional).
+	// Customer is the name of who decided (required); Signature the ID
+	// of their signature over the estimate (optional; see Estimate).
 	Customer  string    `json:"customer"`
 	Signature string    `json:"signature,omitempty"`
 	At        time.Time `json:"at,omitzero"`

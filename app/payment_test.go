@@ -246,3 +246,35 @@ func errKey(err error) string {
 	}
 	return ""
 }
+
+// TestEstimateDigest: the digest is the documented text's SHA-256 (the
+// example of docs/PROTOCOL.md, computed independently with sha256sum),
+// changes with every fact the customer agrees to, not with the answer.
+func TestEstimateDigest(t *testing.T) {
+	base := app.Estimate{ID: "0193a6c2-5d1e-7c41-9b0a-3f2e8d7c6b5a", Ticket: "t-1001", Amount: cny(30000), Note: "Display\nand labour"}
+	const want = "1aead2dae514028b182831e6bc66118095733575ac4c721240cc6c786e59b702"
+	if got := base.Digest(); got != want {
+		t.Fatalf("digest %s, want %s", got, want)
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(e *app.Estimate)
+		same bool
+	}{
+		{"amount grows", func(e *app.Estimate) { e.Amount.Amount = 30001 }, false},
+		{"currency", func(e *app.Estimate) { e.Amount.Currency = "EUR" }, false},
+		{"note", func(e *app.Estimate) { e.Note = "Display" }, false},
+		{"id", func(e *app.Estimate) { e.ID = "0193a6c2-5d1e-7c41-9b0a-3f2e8d7c6b5b" }, false},
+		{"ticket", func(e *app.Estimate) { e.Ticket = "t-1002" }, false},
+		{"decided", func(e *app.Estimate) {
+			e.Decision, e.ApprovedBy, e.Signature, e.DecidedAt = app.EstimateApproved, "Li Na", "s1", time.Unix(1, 0)
+		}, true},
+		{"issued by and at", func(e *app.Estimate) { e.By, e.At = "Wang", time.Unix(2, 0) }, true},
+	} {
+		e := base
+		tc.edit(&e)
+		if got := e.Digest(); (got == want) != tc.same || !app.ValidDigest(got) {
+			t.Errorf("%s: digest %s, same as before %v, want %v", tc.name, got, got == want, tc.same)
+		}
+	}
+}

@@ -1,15 +1,18 @@
 package ui
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/internal/signimg"
 )
 
 // issueEstimate asks for an estimate of the work on tk, its amount
@@ -44,17 +47,17 @@ func issueEstimate(host moneyHost, keys *wedgeKeys, tk app.Ticket, total app.Mon
 
 // decideEstimate records the customer's answer to e: they type their
 // name, the minimum proof of their consent (app.DecideEstimate), and
-// approve or decline.
+// approve or decline. An approval is signed on the pad as well, when the
+// terminal keeps pictures: the signature is over the estimate's digest,
+// so the approval names exactly the price and note offered. A decline
+// needs only the name.
 func decideEstimate(host moneyHost, keys *wedgeKeys, tk app.Ticket, e app.Estimate) {
 	name := newScanEntry(keys)
 	name.SetPlaceHolder(lang.X("estimate.name_hint", "The customer types their name"))
 	answers := []string{app.EstimateApproved, app.EstimateDeclined}
 	answer := widget.NewRadioGroup([]string{lang.X("estimate.approve", "Approve"), lang.X("estimate.decline", "Decline")}, nil)
 	answer.Horizontal = true
-	problem := widget.NewLabel("")
-	problem.Importance = widget.DangerImportance
-	problem.Wrapping = fyne.TextWrapWord
-	problem.Hide()
+	problem := newProblemLabel()
 	answer.OnChanged = func(string) { problem.Hide() }
 	price := widget.NewLabel(strings.TrimSpace(moneyText(e.Amount) + "\n" + e.Note))
 	price.Wrapping = fyne.TextWrapWord
@@ -62,6 +65,14 @@ func decideEstimate(host moneyHost, keys *wedgeKeys, tk app.Ticket, e app.Estima
 		widget.NewFormItem(lang.X("estimate.price", "Estimate"), price),
 		widget.NewFormItem(lang.X("estimate.answer_label", "Answer"), container.NewVBox(answer, problem)),
 		widget.NewFormItem(lang.X("estimate.customer", "Customer's name"), name.withProblem()),
+	}
+	var pad *signPad
+	signProblem := newProblemLabel()
+	if host.canSign() {
+		pad = newSignPad(signProblem.Hide)
+		clear := widget.NewButtonWithIcon(lang.X("sign.clear", "Clear"), theme.ContentClearIcon(), pad.Clear)
+		items = append(items, widget.NewFormItem(lang.X("estimate.signature", "Signature to approve"),
+			container.NewBorder(nil, container.NewVBox(signProblem, container.NewHBox(clear)), nil, nil, pad)))
 	}
 	host.askWith(lang.X("estimate.answer", "Customer's answer"), lang.X("estimate.record", "Record answer"), lang.X("estimate.later", "Later"), items, func() error {
 		cmd := &app.DecideEstimate{Ticket: tk.ID, Estimate: e.ID, Customer: strings.TrimSpace(name.Text)}
@@ -76,7 +87,81 @@ func decideEstimate(host moneyHost, keys *wedgeKeys, tk app.Ticket, e app.Estima
 			}
 			return &fieldError{name, err}
 		}
-		host.commit(cmd, nil)
+		if cmd.Decision != app.EstimateApproved || pad == nil {
+			host.commit(cmd, nil)
+			return nil
+		}
+		if pad.Empty() {
+			signProblem.SetText(lang.X("estimate.sign_to_approve", "Ask the customer to sign on the pad to approve; declining needs only their name."))
+			signProblem.Show()
+			return errShown
+		}
+		strokes, err := app.EncodeStrokes(pad.Strokes())
+		if err != nil {
+			return err
+		}
+		sig := app.Signature{ID: app.NewID(), Ticket: tk.ID, Signer: cmd.Customer, Role: app.SignerCustomer,
+			Digest: e.Digest(), Strokes: strokes, Photo: app.NewID()}
+		if err := sig.Validate(); err != nil {
+			return err
+		}
+		pic, err := signimg.PNG(pad.Strokes())
+		if err != nil {
+			return err
+		}
+		caption := lang.X("estimate.sign_caption", "Signature of {{.Name}} approving estimate {{.ID}} of {{.Amount}}",
+			map[string]any{"Name": sig.Signer, "ID": e.ID, "Amount": moneyText(e.Amount)})
+		if err := app.CheckCaption(caption); err != nil {
+			return &fieldError{name, err} // the name makes it long
+		}
+		host.approveSigned(sig, pic, caption, cmd)
 		return nil
+	})
+}
+
+func newProblemLabel() *widget.Label {
+	l := widget.NewLabel("")
+	l.Importance = widget.DangerImportance
+	l.Wrapping = fyne.TextWrapWord
+	l.Hide()
+	return l
+}
+
+// signedApprovals is what an estimate approved by signature needs of the
+// screen.
+type signedApprovals interface {
+	// canSign reports whether the terminal keeps pictures, so a
+	// signature can be taken.
+	canSign() bool
+	// approveSigned stores the signature's picture pic off the UI
+	// goroutine, then records it as a photo of kind "signature" with
+	// caption, the signature sig, and the approval cmd naming it, in that
+	// order: each is pushed after what it names.
+	approveSigned(sig app.Signature, pic []byte, caption string, cmd *app.DecideEstimate)
+}
+
+func (t *Terminal) canSign() bool { return t.deps.Photos != nil }
+
+func (t *Terminal) approveSigned(sig app.Signature, pic []byte, caption string, cmd *app.DecideEstimate) {
+	// The time and the technician are the device's, as in the sign-off:
+	// the server applies the mutations later, as the device's account.
+	sig.At, sig.By = t.deps.Now().UTC(), t.deps.Actor.Name
+	cmd.At, cmd.Signature = sig.At, sig.ID
+	t.deps.Run(func() {
+		// Stored as made (PutPhoto): the picture is drawn here and must
+		// stay a PNG.
+		sha, size, err := t.deps.Photos.PutPhoto(t.ctx, bytes.NewReader(pic))
+		fyne.Do(func() {
+			if err != nil {
+				// Nothing is recorded: the estimate stays pending, its
+				// answer one tap away on the ticket.
+				t.showError(err)
+				return
+			}
+			photo := app.Photo{ID: sig.Photo, Ticket: sig.Ticket, SHA256: sha, Size: size, Mime: "image/png", Kind: "signature", Caption: caption}
+			t.commit(&app.AttachPhoto{Photo: photo}, func() {
+				t.commit(&app.RecordSignature{Signature: sig}, func() { t.commit(cmd, nil) })
+			})
+		})
 	})
 }

@@ -117,13 +117,33 @@ func TestEstimateApproval(t *testing.T) {
 			t.Fatalf("a refused answer was saved: %+v", ests[0])
 		}
 	}
+	// An approval needs the customer's signature on the pad: without
+	// strokes it is refused, and nothing is recorded.
 	ui.ChooseInFront(w, "Approve")
 	ui.TypeInFront(w, "The customer types their name", "Li Na")
 	tapButton(t, front(w), "Record answer")
+	if !strings.Contains(labels(front(w)), "sign on the pad to approve") {
+		t.Errorf("an approval without a signature does not ask for one:\n%s", labels(front(w)))
+	}
+	if d := ticketNow(t, deps, tk.ID); len(d.Signatures) != 0 || len(d.Photos) != 0 {
+		t.Fatalf("an unsigned approval recorded %d signatures, %d photos", len(d.Signatures), len(d.Photos))
+	}
+	if ests, _ := store.NewPaymentService(db).Estimates(context.Background(), tk.ID); ests[0].Decision != app.EstimatePending {
+		t.Fatalf("an unsigned approval was saved: %+v", ests[0])
+	}
+	pad := ui.SignPadInFront(w)
+	if pad == nil {
+		t.Fatalf("no signature pad in the answer:\n%s", labels(front(w)))
+	}
+	s := pad.Size()
+	drag(pad, fyne.NewPos(s.Width*0.1, s.Height*0.6), fyne.NewPos(s.Width*0.2, s.Height*0.4), fyne.NewPos(s.Width*0.3, s.Height*0.7))
+	strokes := pad.Strokes()
+	tapButton(t, front(w), "Record answer")
 	ests, _ = store.NewPaymentService(db).Estimates(context.Background(), tk.ID)
-	if ests[0].Decision != app.EstimateApproved || ests[0].ApprovedBy != "Li Na" {
+	if ests[0].Decision != app.EstimateApproved || ests[0].ApprovedBy != "Li Na" || ests[0].Signature == "" {
 		t.Fatalf("estimate after approval: %+v", ests[0])
 	}
+	checkEstimateSignature(t, deps, ests[0], strokes)
 	detail = term.Detail().Object()
 	if s := labels(detail); strings.Contains(s, "has not approved") || !strings.Contains(s, "approved by Li Na") {
 		t.Errorf("after approval the ticket shows:\n%s", s)

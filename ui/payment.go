@@ -17,6 +17,7 @@ import (
 type moneyHost interface {
 	committer
 	dialogs
+	signedApprovals
 	// choose shows message with a button per choice and keep, which
 	// does nothing; a choice's button closes the dialog, then runs.
 	choose(title, message, keep string, choices ...choice)

@@ -1,0 +1,74 @@
+package ui_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/internal/signimg"
+	"github.com/fieldbench/fieldbench/store"
+	"github.com/fieldbench/fieldbench/ui"
+)
+
+// checkEstimateSignature checks that the approval of e names a signature
+// by its customer over e's digest, whose picture is a stored PNG of
+// strokes, recorded as a photo of kind signature naming e.
+func checkEstimateSignature(t *testing.T, deps ui.Deps, e app.Estimate, strokes []app.Stroke) {
+	t.Helper()
+	d := ticketNow(t, deps, e.Ticket)
+	i := slices.IndexFunc(d.Signatures, func(s app.Signature) bool { return s.ID == e.Signature })
+	if i < 0 {
+		t.Fatalf("the approval names signature %q, not on the ticket (%d signatures)", e.Signature, len(d.Signatures))
+	}
+	sig := d.Signatures[i]
+	enc, _ := app.EncodeStrokes(strokes)
+	if sig.Digest != e.Digest() || sig.Signer != e.ApprovedBy || sig.Role != app.SignerCustomer || sig.Refused || sig.Strokes != enc || !sig.At.Equal(e.DecidedAt) {
+		t.Errorf("signature %+v; want the customer's strokes over digest %s at %v", sig, e.Digest(), e.DecidedAt)
+	}
+	j := slices.IndexFunc(d.Photos, func(p app.Photo) bool { return p.ID == sig.Photo })
+	if j < 0 {
+		t.Fatalf("the signature's picture %q is not on the ticket", sig.Photo)
+	}
+	p := d.Photos[j]
+	if p.Kind != "signature" || p.Mime != "image/png" || !strings.Contains(p.Caption, e.ID) || !strings.Contains(p.Caption, "approving estimate") {
+		t.Errorf("picture recorded as %+v, want a PNG of kind signature naming estimate %s", p, e.ID)
+	}
+	rc, err := deps.Photos.OpenPhoto(context.Background(), p.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	data, _ := io.ReadAll(rc)
+	want, _ := signimg.PNG(strokes)
+	if !bytes.Equal(data, want) {
+		t.Errorf("the stored picture (%d bytes) is not the strokes' rendering (%d bytes)", len(data), len(want))
+	}
+}
+
+// TestEstimateDeclined: a decline needs only the customer's name, with
+// no signature: the pad is left empty and nothing but the answer is
+// recorded.
+func TestEstimateDeclined(t *testing.T) {
+	term, w, deps, db := moneyTerminal(t, "D12")
+	tk, total := paidTicket(t, term, deps, "356938035643809")
+	tapButton(t, term.Detail().Object(), "Estimate")
+	tapButton(t, front(w), "Issue estimate")
+	if ui.SignPadInFront(w) == nil {
+		t.Fatalf("no signature pad in the answer:\n%s", labels(front(w)))
+	}
+	if !ui.ChooseInFront(w, "Decline") || !ui.TypeInFront(w, "The customer types their name", "Li Na") {
+		t.Fatalf("no decline or name in the answer:\n%s", labels(front(w)))
+	}
+	tapButton(t, front(w), "Record answer")
+	ests, err := store.NewPaymentService(db).Estimates(context.Background(), tk.ID)
+	if err != nil || len(ests) != 1 || ests[0].Decision != app.EstimateDeclined || ests[0].ApprovedBy != "Li Na" || ests[0].Signature != "" || ests[0].Amount != total {
+		t.Fatalf("estimates after a decline: %+v, %v", ests, err)
+	}
+	if d := ticketNow(t, deps, tk.ID); len(d.Signatures) != 0 || len(d.Photos) != 0 {
+		t.Errorf("a decline recorded %d signatures, %d photos", len(d.Signatures), len(d.Photos))
+	}
+}
