@@ -327,3 +327,20 @@ func (c *RecordSignature) TicketRef() TicketID { return c.Signature.Ticket }
 func (c *RecordSignature) NewRecords() []NewRecord {
 	return []NewRecord{{"signature", c.Signature.ID}}
 }
+
+// SignOff is the ticket's sign-off of its service report: the latest
+// signature or refusal that is not a customer's approval of an estimate
+// (a signature whose digest is one of the ticket's estimates'). ok is
+// false when there is none.
+func SignOff(d TicketDetail) (s Signature, ok bool) {
+	approvals := map[string]bool{}
+	for _, e := range d.Estimates {
+		approvals[e.Digest()] = true
+	}
+	for i := len(d.Signatures) - 1; i >= 0; i-- {
+		if !approvals[d.Signatures[i].Digest] {
+			return d.Signatures[i], true
+		}
+	}
+	return Signature{}, false
+}

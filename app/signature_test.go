@@ -231,3 +231,28 @@ func TestRecordSignatureApply(t *testing.T) {
 		})
 	}
 }
+
+// TestSignOff: a customer's signed approval of an estimate is not the
+// report's sign-off, whichever came last.
+func TestSignOff(t *testing.T) {
+	est := app.Estimate{ID: "e1", Ticket: "t1", Amount: app.Money{Amount: 30000, Currency: "CNY"}, Note: "screen"}
+	report := app.Signature{ID: "s-report", Digest: strings.Repeat("ab", 32)}
+	approval := app.Signature{ID: "s-estimate", Digest: est.Digest()}
+	refusal := app.Signature{ID: "s-refused", Digest: strings.Repeat("cd", 32), Refused: true}
+	for _, tc := range []struct {
+		name string
+		sigs []app.Signature
+		want string // "" for none
+	}{
+		{"none", nil, ""},
+		{"only an approval", []app.Signature{approval}, ""},
+		{"approval after the sign-off", []app.Signature{report, approval}, "s-report"},
+		{"sign-off after the approval", []app.Signature{approval, report}, "s-report"},
+		{"a refusal last", []app.Signature{report, refusal, approval}, "s-refused"},
+	} {
+		got, ok := app.SignOff(app.TicketDetail{Signatures: tc.sigs, Estimates: []app.Estimate{est}})
+		if ok != (tc.want != "") || got.ID != tc.want {
+			t.Errorf("%s: SignOff = %q, %v; want %q", tc.name, got.ID, ok, tc.want)
+		}
+	}
+}

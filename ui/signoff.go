@@ -232,10 +232,10 @@ func (s *signOff) askRefusal() {
 // signatureLine says how the ticket's report was last signed off: by
 // whom and when, or why it was not; "" before any sign-off.
 func signatureLine(d app.TicketDetail) string {
-	if len(d.Signatures) == 0 {
+	s, ok := app.SignOff(d)
+	if !ok {
 		return ""
 	}
-	s := d.Signatures[len(d.Signatures)-1]
 	if !s.Refused {
 		return lang.X("sign.signed_by", "Signed by {{.Name}} ({{.Role}}) on {{.Time}}", map[string]any{"Name": s.Signer, "Role": signerRoleText(s.Role), "Time": timeText(s.At)})
 	}

@@ -1,12 +1,3 @@
-// Package reports builds a ticket's documents on the device, from its
-// local data: the service report's facts (app.ServiceReport, whose digest
-// the customer signs), the report as PDF with the photos and the latest
-// signature the device holds, the intake receipt of a carry-in ticket, and
-// the signed report filed on the ticket as a file fact (a photo of kind
-// "report", application/pdf) that the photo uploader sends to the central
-// service. It has no screen: main wires it to the terminal. It is apart
-// from package device because the documents need assets/translations and
-// assets/fonts, which device does not link.
 package reports
 
 import (
@@ -125,17 +116,14 @@ func (b Builder) ServicePDF(ctx context.Context, w io.Writer, id app.TicketID) (
 	return r, nil
 }
 
-// signature is the ticket's sign-off as the report prints it: the
+// signature is the ticket's sign-off (app.SignOff) as the report prints it: the
 // latest signature or refusal, when it was given to this digest; the zero
 // Signature (not signed) otherwise. A signed one carries its picture's
 // bytes, or none when the picture is not on the device (it then prints as
 // not signed rather than claim a signature it cannot show).
 func (b Builder) signature(ctx context.Context, d app.TicketDetail, digest string) (report.Signature, error) {
-	if len(d.Signatures) == 0 {
-		return report.Signature{}, nil
-	}
-	s := d.Signatures[len(d.Signatures)-1]
-	if s.Digest != digest {
+	s, ok := app.SignOff(d)
+	if !ok || s.Digest != digest {
 		return report.Signature{}, nil
 	}
 	if s.Refused {
@@ -201,7 +189,7 @@ func (b Builder) FileSigned(ctx context.Context, c app.Committer, actor app.Acto
 		return app.Photo{}, err
 	}
 	digest := r.Digest()
-	if n := len(d.Signatures); n == 0 || d.Signatures[n-1].Digest != digest {
+	if s, ok := app.SignOff(d); !ok || s.Digest != digest {
 		return app.Photo{}, app.Errorf(app.ECONFLICT, "reports.not_signed", "The report of ticket {{.Number}} changed after it was signed, or was never signed: ask the customer to sign it again.", "Number", r.Number)
 	}
 	sha, size, err := b.Photos.PutPhoto(ctx, bytes.NewReader(pdf.Bytes()))
