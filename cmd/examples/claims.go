@@ -1,7 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -9,10 +13,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/app/demo"
+	"github.com/fieldbench/fieldbench/report"
 	"github.com/fieldbench/fieldbench/sync/central"
 )
 
@@ -28,7 +34,8 @@ const maxExport = 1 << 20
 // office downloads them: a central service on a temporary folder loads
 // the demo world with a few in-warranty tickets, fitted with parts,
 // left completed; their technicians' devices close them (a push each,
-// which makes the claims), and the exports come from GET
+// which makes the claims; the first files and uploads its service report,
+// the ZIP's evidence), and the exports come from GET
 // /v1/admin/claims/export.csv and .zip over loopback HTTP.
 func claimsExport(ctx context.Context, ds app.Dataset, dir string) error {
 	ds, closing := reopenForClaims(ds)
@@ -49,9 +56,28 @@ func claimsExport(ctx context.Context, ds app.Dataset, dir string) error {
 	if err := db.LoadDataset(ctx, tenant, ds); err != nil {
 		return err
 	}
-	for _, t := range closing {
-		if err := closeAsDevice(ctx, db, tenant, t); err != nil {
+	// The first ticket's device files its service report before the
+	// close and uploads it after, so the ZIP shows a claim's evidence.
+	var pdf bytes.Buffer
+	first := ticketDetail(ds, closing[0].ID)
+	if err := report.ServiceReport(ctx, &pdf, app.BuildServiceReport(demo.ReportInput(ds, first)), report.Options{}); err != nil {
+		return err
+	}
+	sum := sha256.Sum256(pdf.Bytes())
+	filed := &app.AttachPhoto{Photo: app.Photo{ID: app.NewID(), Ticket: first.Ticket.ID, SHA256: hex.EncodeToString(sum[:]), Size: int64(pdf.Len()),
+		Mime: app.MimePDF, Kind: app.PhotoKindReport, Caption: "Service report " + first.Ticket.Number, At: now}}
+	var firstToken string
+	for i, t := range closing {
+		var before []app.Command
+		if i == 0 {
+			before = append(before, filed)
+		}
+		tok, err := closeAsDevice(ctx, db, tenant, t, before...)
+		if err != nil {
 			return fmt.Errorf("closing %s: %w", t.Number, err)
+		}
+		if i == 0 {
+			firstToken = tok
 		}
 	}
 	token, err := db.CreateAdminToken(ctx, tenant, "examples")
@@ -65,6 +91,9 @@ func claimsExport(ctx context.Context, ds app.Dataset, dir string) error {
 	srv := &http.Server{Handler: central.NewServer(db, nil), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(l)
 	defer srv.Close()
+	if err := upload(ctx, "http://"+l.Addr().String(), firstToken, pdf.Bytes()); err != nil {
+		return fmt.Errorf("uploading the service report of %s: %w", first.Ticket.Number, err)
+	}
 	for _, f := range []struct{ path, file string }{
 		{"/v1/admin/claims/export.csv?lang=en", "claims-export.csv"},
 		{"/v1/admin/claims/export.zip?lang=en", "claims-export.zip"},
@@ -104,34 +133,87 @@ func reopenForClaims(ds app.Dataset) (app.Dataset, []app.Ticket) {
 	return ds, out
 }
 
-// closeAsDevice pairs a device of t's technician and pushes the close of
-// t from it.
-func closeAsDevice(ctx context.Context, db *central.DB, tenant string, t app.Ticket) error {
+// closeAsDevice pairs a device of t's technician and pushes from it the
+// commands before, then the close of t; it returns the device's token.
+func closeAsDevice(ctx context.Context, db *central.DB, tenant string, t app.Ticket, before ...app.Command) (string, error) {
 	code, _, err := db.CreatePairing(ctx, tenant, t.Technician)
 	if err != nil {
-		return err
+		return "", err
 	}
 	_, tok, err := db.Pair(ctx, code, "examples")
 	if err != nil {
-		return err
+		return "", err
 	}
 	p, err := db.Authenticate(ctx, tok)
 	if err != nil {
-		return err
+		return "", err
 	}
-	m, err := app.NewMutation(&app.TransitionTicket{Action: app.ActionClose, Ticket: t.ID, Epoch: t.Epoch}, now)
-	if err != nil {
-		return err
+	var ms []app.Mutation
+	for i, c := range append(before, &app.TransitionTicket{Action: app.ActionClose, Ticket: t.ID, Epoch: t.Epoch}) {
+		m, err := app.NewMutation(c, now)
+		if err != nil {
+			return "", err
+		}
+		m.Seq = int64(i + 1)
+		ms = append(ms, m)
 	}
-	m.Seq = 1
-	res, err := db.Push(ctx, p, []app.Mutation{m})
+	res, err := db.Push(ctx, p, ms)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if len(res.Rejected) > 0 {
-		return fmt.Errorf("rejected: %+v", res.Rejected)
+		return "", fmt.Errorf("rejected: %+v", res.Rejected)
+	}
+	return tok, nil
+}
+
+// upload sends b to the service at base as a device does (tus 1.0, one
+// PATCH: docs/PROTOCOL.md, "Photos").
+func upload(ctx context.Context, base, token string, b []byte) error {
+	sum := sha256.Sum256(b)
+	meta := "sha256 " + base64.StdEncoding.EncodeToString([]byte(hex.EncodeToString(sum[:])))
+	do := func(method, url string, body []byte, h map[string]string) (*http.Response, error) {
+		req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Tus-Resumable", "1.0.0")
+		for k, v := range h {
+			req.Header.Set(k, v)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return nil, err
+		}
+		res.Body.Close()
+		return res, nil
+	}
+	res, err := do(http.MethodPost, base+"/v1/photos/", nil, map[string]string{"Upload-Length": strconv.Itoa(len(b)), "Upload-Metadata": meta})
+	if err != nil {
+		return err
+	}
+	if res.StatusCode != http.StatusCreated {
+		return fmt.Errorf("creating the upload: %s", res.Status)
+	}
+	res, err = do(http.MethodPatch, base+"/v1/photos/"+res.Header.Get("Location"), b,
+		map[string]string{"Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"})
+	if err != nil {
+		return err
+	}
+	if res.StatusCode != http.StatusNoContent {
+		return fmt.Errorf("uploading: %s", res.Status)
 	}
 	return nil
+}
+
+func ticketDetail(ds app.Dataset, id app.TicketID) app.TicketDetail {
+	for _, d := range ds.Tickets {
+		if d.Ticket.ID == id {
+			return d
+		}
+	}
+	return app.TicketDetail{}
 }
 
 // get writes the body of an admin GET of url to w.

@@ -14,7 +14,8 @@ import (
 // TestExamples writes the examples to a temporary folder: every document
 // is there, the payment receipt reads its number and amounts, and the
 // claims export holds a claim per ticket closed, as CSV and as a ZIP
-// under 1 MB with the same CSV.
+// under 1 MB with the same CSV and the service report uploaded for the
+// first claim.
 func TestExamples(t *testing.T) {
 	dir := t.TempDir()
 	if err := run(dir); err != nil {
@@ -58,8 +59,11 @@ func TestExamples(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	found := false
+	found, report := false, false
 	for _, f := range zr.File {
+		if strings.HasPrefix(f.Name, rows[1][1]+"_") && strings.HasSuffix(f.Name, ".pdf") {
+			report = true
+		}
 		if f.Name == "claims.csv" {
 			found = true
 			if f.UncompressedSize64 != uint64(len(csvBytes)) {
@@ -67,7 +71,7 @@ func TestExamples(t *testing.T) {
 			}
 		}
 	}
-	if !found {
-		t.Error("the ZIP has no claims.csv")
+	if !found || !report {
+		t.Errorf("the ZIP lacks claims.csv (%v) or the first claim's service report (%v)", found, report)
 	}
 }
