@@ -40,8 +40,8 @@ func benchReceipt(b *testing.B, tag string) {
 	_, tickets := demoTickets(b)
 	t := tickets[app.KindCarryIn].Ticket
 	t.Customer.Language = tag
-	total := app.Money{Amount: 16780, Currency: "CNY"}
-	r := Receipt{Ticket: t, Provider: demo.Provider, Total: &total, Paid: total,
+	total, owed := app.Money{Amount: 16780, Currency: "CNY"}, app.Money{Currency: "CNY"}
+	r := Receipt{Ticket: t, Provider: demo.Provider, Total: &total, Owed: &owed, Paid: total,
 		Payment: app.ReportPayment{Receipt: "D7-2", Kind: "payment", Method: "mobile", Reference: "WX1", Amount: app.Money{Amount: 6780, Currency: "CNY"}, At: demoNow}}
 	var buf bytes.Buffer
 	b.ResetTimer()

@@ -16,10 +16,11 @@ type Receipt struct {
 	Ticket   app.Ticket
 	Provider string
 	Payment  app.ReportPayment
-	// Total is the ticket's charges; nil when they are not known yet (no
-	// warranty decision): the receipt then states no total and no amount
-	// owed, rather than a wrong one.
-	Total *app.Money
+	// Total is the ticket's charges and Owed what the customer still owes
+	// after this payment (app.BalanceDue: negative when they paid more);
+	// both nil when the charges are not known yet (no warranty decision):
+	// the receipt then states neither, rather than a wrong one.
+	Total, Owed *app.Money
 	// Paid is what the customer has paid on the ticket with this payment
 	// and the ones before it, refunds deducted (app.Paid), in the
 	// payment's currency.
@@ -96,17 +97,12 @@ func PaymentReceipt(ctx context.Context, w io.Writer, r Receipt, opts Options) e
 	}
 	pairs = append(pairs, [2]string{c.Text("report.paid", "Paid so far", nil), money(lang, r.Paid)})
 	d.fields(pairs)
-	if r.Total != nil {
-		due := app.Money{Amount: r.Total.Amount - r.Paid.Amount, Currency: r.Total.Currency}
+	if r.Owed != nil {
 		d.bold = true
-		switch {
-		case r.Total.Currency != r.Paid.Currency:
-			// A ticket is charged in one currency (app.BalanceDue): a
-			// payment in another says nothing of what is owed.
-		case due.Amount < 0:
-			d.fields([][2]string{{c.Text("report.overpaid", "Paid above the charges", nil), money(lang, app.Money{Amount: -due.Amount, Currency: due.Currency})}})
-		default:
-			d.fields([][2]string{{c.Text("report.owed", "Still owed", nil), money(lang, due)}})
+		if r.Owed.Amount < 0 {
+			d.fields([][2]string{{c.Text("report.overpaid", "Paid above the charges", nil), money(lang, app.Money{Amount: -r.Owed.Amount, Currency: r.Owed.Currency})}})
+		} else {
+			d.fields([][2]string{{c.Text("report.owed", "Still owed", nil), money(lang, *r.Owed)}})
 		}
 		d.bold = false
 	} else {

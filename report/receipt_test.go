@@ -21,6 +21,7 @@ func TestPaymentReceipt(t *testing.T) {
 	_, tickets := demoTickets(t)
 	tk := tickets[app.KindCarryIn].Ticket
 	cny := func(a int64) app.Money { return app.Money{Amount: a, Currency: "CNY"} }
+	ptr := func(m app.Money) *app.Money { return &m }
 	total := cny(18780)
 	at := time.Date(2026, 12, 4, 10, 30, 0, 0, time.UTC)
 	for _, tc := range []struct {
@@ -31,11 +32,11 @@ func TestPaymentReceipt(t *testing.T) {
 		owed    app.Money
 	}{
 		{"pickup", Receipt{Payment: app.ReportPayment{Receipt: "TAB1-12", Kind: "payment", Method: "mobile", Reference: "WX4200017", Amount: cny(6780), At: at},
-			Total: &total, Paid: cny(12000)}, "CNY\u00a067.80", "report.owed", cny(6780)},
+			Total: &total, Owed: ptr(cny(6780)), Paid: cny(12000)}, "CNY\u00a067.80", "report.owed", cny(6780)},
 		{"settled", Receipt{Payment: app.ReportPayment{Receipt: "TAB1-13", Kind: "payment", Method: "cash", Amount: cny(6780), At: at},
-			Total: &total, Paid: cny(18780)}, "CNY\u00a067.80", "report.owed", cny(0)},
+			Total: &total, Owed: ptr(cny(0)), Paid: cny(18780)}, "CNY\u00a067.80", "report.owed", cny(0)},
 		{"refund", Receipt{Payment: app.ReportPayment{Receipt: "TAB2-3", Kind: "refund", Method: "cash", Amount: cny(1000), At: at},
-			Total: &total, Paid: cny(19780)}, "-CNY\u00a010.00", "report.overpaid", cny(1000)},
+			Total: &total, Owed: ptr(cny(-1000)), Paid: cny(19780)}, "-CNY\u00a010.00", "report.overpaid", cny(1000)},
 		{"deposit, no charges yet", Receipt{Payment: app.ReportPayment{Receipt: "TAB1-1", Kind: "deposit", Method: "card", Reference: "SLIP 88", Amount: cny(5000), At: at},
 			Paid: cny(5000)}, "CNY\u00a050.00", "", app.Money{}},
 	} {
@@ -109,7 +110,8 @@ func TestChineseReceiptRenders(t *testing.T) {
 	tk.Customer.Language = "zh-CN"
 	tk.Customer.Name = "王芳"
 	total := app.Money{Amount: 18780, Currency: "CNY"}
-	r := Receipt{Ticket: tk, Provider: "上海维修中心", Total: &total, Paid: total,
+	owed := app.Money{Currency: "CNY"}
+	r := Receipt{Ticket: tk, Provider: "上海维修中心", Total: &total, Owed: &owed, Paid: total,
 		Payment: app.ReportPayment{Receipt: "SH1-7", Kind: "payment", Method: "mobile", Reference: "WX1", Amount: app.Money{Amount: 6780, Currency: "CNY"}}}
 	var b bytes.Buffer
 	if err := PaymentReceipt(context.Background(), &b, r, Options{}); err != nil {

@@ -94,8 +94,8 @@ func run(dir string) error {
 	}
 	// The pick-up of the counter ticket: the rest of its charges, paid by
 	// mobile payment after the deposit.
-	total := app.Money{Amount: 16780, Currency: "CNY"}
-	receipt := report.Receipt{Ticket: c.Ticket, Provider: demo.Provider, Total: &total, Paid: total,
+	total, owed := app.Money{Amount: 16780, Currency: "CNY"}, app.Money{Currency: "CNY"}
+	receipt := report.Receipt{Ticket: c.Ticket, Provider: demo.Provider, Total: &total, Owed: &owed, Paid: total,
 		Payment: app.ReportPayment{Receipt: "D7-2", Kind: "payment", Method: "mobile", Reference: "4200001234202612041530",
 			Amount: app.Money{Amount: 6780, Currency: "CNY"}, At: now.Add(6 * time.Hour)}}
 	if err := write(filepath.Join(dir, "payment-receipt-en.pdf"), func(w io.Writer) error { return report.PaymentReceipt(ctx, w, receipt, report.Options{}) }); err != nil {

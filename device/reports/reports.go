@@ -193,8 +193,8 @@ func (b Builder) ReceiptPDF(ctx context.Context, w io.Writer, id app.TicketID, p
 	r := report.Receipt{Ticket: d.Ticket, Provider: b.Provider, Payment: p.ForReport(),
 		Paid: app.Money{Amount: app.Paid(d.Payments[:i+1], p.Amount.Currency), Currency: p.Amount.Currency}}
 	if in.Decision != nil {
-		total := in.Decision.Total
-		r.Total = &total
+		total, owed := in.Decision.Total, app.BalanceDue(in.Decision.Total, d.Payments[:i+1])
+		r.Total, r.Owed = &total, &owed
 	}
 	return report.PaymentReceipt(ctx, w, r, report.Options{Location: b.Location})
 }
