@@ -87,8 +87,9 @@ screenshots: build-demo
 	$(GO) run ./cmd/screenshots -out docs/screenshots -bin bin/fieldbench-demo
 
 # The example documents of docs/examples, from the demo world: the service
-# report in English and Chinese (four photos, a signature) and an intake
-# receipt.
+# report in English and Chinese (four photos, a signature), an intake
+# receipt, a payment receipt, and the claims export (CSV, ZIP) of a central
+# service run in process.
 examples: setup
 	$(GO) run ./cmd/examples -out docs/examples
 

@@ -149,6 +149,10 @@ func (d documents) IntakeReceipt(ctx context.Context, w io.Writer, id app.Ticket
 	return d.b.IntakePDF(ctx, w, id)
 }
 
+func (d documents) PaymentReceipt(ctx context.Context, w io.Writer, id app.TicketID, paymentID string) error {
+	return d.b.ReceiptPDF(ctx, w, id, paymentID)
+}
+
 func (d documents) FileSignedReport(ctx context.Context, id app.TicketID) error {
 	_, err := d.b.FileSigned(ctx, d.commit, d.actor, id)
 	return err

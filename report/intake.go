@@ -95,7 +95,7 @@ func IntakeReceipt(ctx context.Context, w io.Writer, in Intake, opts Options) er
 		d.fields([][2]string{
 			{c.Text("report.amount", "Amount", nil), money(lang, p.Amount)},
 			{c.Text("report.receipt", "Receipt", nil), p.Receipt},
-			{c.Text("report.method", "Method", nil), strings.TrimSpace(p.Method + " " + p.Reference)},
+			{c.Text("report.method", "Method", nil), strings.TrimSpace(methodText(c, app.PaymentMethod(p.Method)) + " " + p.Reference)},
 		})
 	}
 

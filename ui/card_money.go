@@ -116,7 +116,11 @@ func (c *moneyCard) object() fyne.CanvasObject {
 		if p.Kind == app.PaymentRefund {
 			l.Importance = widget.WarningImportance
 		}
-		box.Add(l)
+		if b := c.host.receiptButton(c.detail.Ticket, p); b != nil {
+			box.Add(container.NewBorder(nil, nil, nil, b, l))
+		} else {
+			box.Add(l)
+		}
 	}
 	if len(c.payments) == 0 && cur != "" {
 		box.Add(lowLabel(lang.X("money.none", "No payments yet.")))

@@ -29,6 +29,9 @@ type Documents interface {
 	ServiceReport(ctx context.Context, w io.Writer, id app.TicketID) error
 	// IntakeReceipt writes a carry-in ticket's intake receipt.
 	IntakeReceipt(ctx context.Context, w io.Writer, id app.TicketID) error
+	// PaymentReceipt writes the receipt of the ticket's payment
+	// paymentID, with what the customer still owes after it.
+	PaymentReceipt(ctx context.Context, w io.Writer, id app.TicketID, paymentID string) error
 	// FileSignedReport files the signed report on the ticket, as a PDF
 	// the photo uploader sends to the central service.
 	FileSignedReport(ctx context.Context, id app.TicketID) error
@@ -57,6 +60,19 @@ func (t *Terminal) documentButtons(d app.TicketDetail) []fyne.CanvasObject {
 		}))
 	}
 	return out
+}
+
+// receiptButton is a payment row's "Receipt" button (see moneyHost).
+func (t *Terminal) receiptButton(tk app.Ticket, p app.Payment) fyne.CanvasObject {
+	if t.deps.Documents == nil || t.deps.DataDir == "" {
+		return nil
+	}
+	title := lang.X("doc.receipt", "Receipt")
+	return widget.NewButtonWithIcon(title, theme.DocumentIcon(), func() {
+		t.makeDocument(tk, title, tk.Number+"-"+p.Receipt, func(ctx context.Context, w io.Writer, id app.TicketID) error {
+			return t.deps.Documents.PaymentReceipt(ctx, w, id, p.ID)
+		})
+	})
 }
 
 // makeDocument writes a document off the UI goroutine (a report with

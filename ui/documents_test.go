@@ -17,6 +17,7 @@ import (
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/app/demo"
+	"github.com/fieldbench/fieldbench/assets/translations"
 	"github.com/fieldbench/fieldbench/device/reports"
 	"github.com/fieldbench/fieldbench/store"
 	"github.com/fieldbench/fieldbench/ui"
@@ -36,6 +37,10 @@ func (d builderDocs) ServiceReport(ctx context.Context, w io.Writer, id app.Tick
 
 func (d builderDocs) IntakeReceipt(ctx context.Context, w io.Writer, id app.TicketID) error {
 	return d.b.IntakePDF(ctx, w, id)
+}
+
+func (d builderDocs) PaymentReceipt(ctx context.Context, w io.Writer, id app.TicketID, paymentID string) error {
+	return d.b.ReceiptPDF(ctx, w, id, paymentID)
 }
 
 func (d builderDocs) FileSignedReport(ctx context.Context, id app.TicketID) error {
@@ -260,4 +265,57 @@ func tappableWithLabel(o fyne.CanvasObject, text string) fyne.Tappable {
 	}
 	walk(o, nil)
 	return found
+}
+
+// TestPaymentReceiptButton: each payment row has a "Receipt" button that
+// writes DATA/reports/<number>-<receipt>.pdf, naming the receipt, the
+// amount and what is still owed after it; a ticket without payments has
+// none.
+func TestPaymentReceiptButton(t *testing.T) {
+	test.NewTempApp(t)
+	now := time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local)
+	deps, _, db := openDemoStore(t, now)
+	deps.Payments = store.NewPaymentService(db)
+	deps.DataDir = t.TempDir()
+	if err := db.ApplyPull(context.Background(), app.PullPage{ReceiptPrefix: "R5", At: now}); err != nil {
+		t.Fatal(err)
+	}
+	b := reports.Builder{Tickets: deps.Tickets, Parts: deps.Parts, Warranty: deps.Warranty, History: db,
+		Photos: deps.Photos, Provider: demo.Provider, Technician: deps.Actor.Name}
+	deps.Documents = builderDocs{b: b, commit: deps.Commit, actor: deps.Actor}
+	term := ui.NewTerminal(t.Context(), deps)
+	term.ManualSearch()
+	w := test.NewTempWindow(t, term.Object())
+	w.Resize(fyne.NewSize(1280, 800))
+	term.Attach(w)
+
+	tk, total := paidTicket(t, term, deps, "356938035643809")
+	if strings.Contains(buttonTexts(term.Detail().Object()), "Receipt\n") {
+		t.Fatal("a ticket without payments offers a receipt")
+	}
+	tapButton(t, term.Detail().Object(), "Take payment")
+	ui.TypeInFront(w, "Amount in CNY, e.g. 67.80", "10.50")
+	tapButton(t, front(w), "Record payment")
+	press(w, fyne.KeyEscape)
+
+	tapButton(t, term.Detail().Object(), "Receipt")
+	file := tk.Number + "-R5-1.pdf"
+	dlg := front(w)
+	if dlg == nil || !strings.Contains(labels(dlg), file) {
+		t.Fatalf("the dialog does not name %s:\n%s", file, labels(dlg))
+	}
+	tapButton(t, dlg, "Open")
+	path := filepath.Join(deps.DataDir, "reports", file)
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("%s: %v, %v; want a file readable by the user only", path, fi, err)
+	}
+	text := strings.ReplaceAll(pdfTextOf(t, path), "\u00a0", " ")
+	owed := app.Money{Amount: total.Amount - 1050, Currency: total.Currency}
+	// In the customer's language: the demo's country's, Chinese.
+	c := translations.For(tk.CustomerLanguage())
+	for _, want := range []string{"R5-1", tk.Number, "CNY 10.50", c.Text("report.owed", "", nil), "CNY " + ui.AmountText(owed)} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the receipt lacks %q:\n%s", want, text)
+		}
+	}
 }

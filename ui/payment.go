@@ -21,6 +21,9 @@ type moneyHost interface {
 	// choose shows message with a button per choice and keep, which
 	// does nothing; a choice's button closes the dialog, then runs.
 	choose(title, message, keep string, choices ...choice)
+	// receiptButton writes payment p's receipt, then offers to open or
+	// save it (documents.go); nil when the device cannot write documents.
+	receiptButton(tk app.Ticket, p app.Payment) fyne.CanvasObject
 }
 
 // choice is one of choose's actions.

@@ -1,7 +1,9 @@
 // Command examples writes the example documents of docs/examples from the
 // demo world (`make examples`): the service report of a demo ticket in
 // English and in Chinese, with four photos and a signature drawn from
-// synthetic pen strokes, and the intake receipt of a counter ticket.
+// synthetic pen strokes, the intake receipt of a counter ticket and the
+// receipt of its payment at pick-up, and the brand claims export (CSV and
+// ZIP) of a few demo tickets closed on an in-process central service.
 package main
 
 import (
@@ -86,8 +88,20 @@ func run(dir string) error {
 	c := *counter
 	c.Ticket.Customer.Language = "en-GB"
 	rec := report.Intake{Ticket: c.Ticket, Provider: demo.Provider, PromisedBy: c.Ticket.ResolveBy,
-		Deposit: &app.ReportPayment{Receipt: "D-0001", Kind: "deposit", Method: "cash", Amount: app.Money{Amount: 10000, Currency: "CNY"}, At: c.Ticket.CreatedAt}}
-	return write(filepath.Join(dir, "intake-receipt-en.pdf"), func(w io.Writer) error { return report.IntakeReceipt(ctx, w, rec, report.Options{}) })
+		Deposit: &app.ReportPayment{Receipt: "D7-1", Kind: "deposit", Method: "cash", Amount: app.Money{Amount: 10000, Currency: "CNY"}, At: c.Ticket.CreatedAt}}
+	if err := write(filepath.Join(dir, "intake-receipt-en.pdf"), func(w io.Writer) error { return report.IntakeReceipt(ctx, w, rec, report.Options{}) }); err != nil {
+		return err
+	}
+	// The pick-up of the counter ticket: the rest of its charges, paid by
+	// mobile payment after the deposit.
+	total, owed := app.Money{Amount: 16780, Currency: "CNY"}, app.Money{Currency: "CNY"}
+	receipt := report.Receipt{Ticket: c.Ticket, Provider: demo.Provider, Total: &total, Owed: &owed, Paid: total,
+		Payment: app.ReportPayment{Receipt: "D7-2", Kind: "payment", Method: "mobile", Reference: "4200001234202612041530",
+			Amount: app.Money{Amount: 6780, Currency: "CNY"}, At: now.Add(6 * time.Hour)}}
+	if err := write(filepath.Join(dir, "payment-receipt-en.pdf"), func(w io.Writer) error { return report.PaymentReceipt(ctx, w, receipt, report.Options{}) }); err != nil {
+		return err
+	}
+	return claimsExport(ctx, ds, dir)
 }
 
 func write(path string, f func(io.Writer) error) error {

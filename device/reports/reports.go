@@ -171,6 +171,31 @@ func (b Builder) IntakePDF(ctx context.Context, w io.Writer, id app.TicketID) er
 	return report.IntakeReceipt(ctx, w, in, report.Options{Location: b.Location})
 }
 
+// ReceiptPDF writes the receipt of payment paymentID of ticket id as PDF
+// to w: the payment, and where the customer stands after it (the ticket's
+// total when the device can price the work, what was paid up to and with
+// this payment, in the device's order of the payments, and what is still
+// owed). ENOTFOUND when the ticket has no such payment.
+func (b Builder) ReceiptPDF(ctx context.Context, w io.Writer, id app.TicketID, paymentID string) error {
+	in, err := b.Input(ctx, id)
+	if err != nil {
+		return err
+	}
+	d := in.Detail
+	i := slices.IndexFunc(d.Payments, func(p app.Payment) bool { return p.ID == paymentID })
+	if i < 0 {
+		return app.Errorf(app.ENOTFOUND, "reports.no_payment", "Ticket {{.Number}} has no such payment on this device. Sync, then print its receipt again.", "Number", d.Ticket.Number)
+	}
+	p := d.Payments[i]
+	r := report.Receipt{Ticket: d.Ticket, Provider: b.Provider, Payment: p.ForReport(),
+		Paid: app.Money{Amount: app.Paid(d.Payments[:i+1], p.Amount.Currency), Currency: p.Amount.Currency}}
+	if in.Decision != nil {
+		total, owed := in.Decision.Total, app.BalanceDue(in.Decision.Total, d.Payments[:i+1])
+		r.Total, r.Owed = &total, &owed
+	}
+	return report.PaymentReceipt(ctx, w, r, report.Options{Location: b.Location})
+}
+
 // FileSigned files the signed service report of ticket id on the ticket:
 // the PDF, as the customer signed it, is stored in the photo store and
 // attached as a photo of kind "report" (application/pdf), which the photo

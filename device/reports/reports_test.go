@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/assets/translations"
 	"github.com/fieldbench/fieldbench/device/reports"
 	"github.com/fieldbench/fieldbench/internal/signimg"
+	"github.com/fieldbench/fieldbench/report"
 	"github.com/fieldbench/fieldbench/store"
 	"github.com/fieldbench/fieldbench/store/storetest"
 )
@@ -213,5 +215,82 @@ func TestIntakeReceipt(t *testing.T) {
 		if text := pdfText(t, out.Bytes()); !strings.Contains(text, "FB-2026-000008") {
 			t.Errorf("the receipt lacks the ticket number:\n%s", text)
 		}
+	}
+}
+
+// TestPaymentReceipts: the intake receipt shows the deposit taken at
+// check-in; each payment's receipt shows its number, its amount and
+// where the customer stands after it (the later payment not counted on
+// the earlier receipt); a payment the ticket does not have is ENOTFOUND,
+// with nothing written.
+func TestPaymentReceipts(t *testing.T) {
+	db, b := open(t, filepath.Join(t.TempDir(), "fieldbench.db"))
+	if err := db.Load(t.Context(), storetest.World()); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ApplyPull(t.Context(), app.PullPage{ReceiptPrefix: "D7", At: storetest.Now}); err != nil {
+		t.Fatal(err)
+	}
+	id := storetest.T8
+	cny := func(a int64) app.Money { return app.Money{Amount: a, Currency: "CNY"} }
+	deposit := app.Payment{ID: app.NewID(), Ticket: id, Kind: app.PaymentDeposit, Method: app.MethodCash, Amount: cny(5000)}
+	pickup := app.Payment{ID: app.NewID(), Ticket: id, Kind: app.PaymentPayment, Method: app.MethodMobile, Reference: "WX4200017", Amount: cny(6780)}
+	commit(t, db, &app.RecordPayment{Payment: deposit})
+	commit(t, db, &app.RecordPayment{Payment: pickup})
+
+	in, err := b.Input(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tag := in.Detail.Ticket.CustomerLanguage()
+	c := translations.For(tag)
+	amount := func(m app.Money) string { return strings.ReplaceAll(report.Money(tag, m), "\u00a0", " ") }
+	text := func(pdf []byte) string { return strings.ReplaceAll(pdfText(t, pdf), "\u00a0", " ") }
+
+	var intake bytes.Buffer
+	if err := b.IntakePDF(t.Context(), &intake, id); err != nil {
+		t.Fatal(err)
+	}
+	if s := text(intake.Bytes()); !strings.Contains(s, "D7-1") || !strings.Contains(s, amount(cny(5000))) {
+		t.Errorf("the intake receipt lacks the deposit D7-1 of %s:\n%s", amount(cny(5000)), s)
+	}
+
+	for _, tc := range []struct {
+		payment string
+		want    []string
+		paid    int64
+	}{
+		{deposit.ID, []string{"D7-1", c.Text("payment.kind.deposit", "", nil), c.Text("payment.method.cash", "", nil), amount(cny(5000))}, 5000},
+		{pickup.ID, []string{"D7-2", c.Text("payment.method.mobile", "", nil), "WX4200017", amount(cny(6780))}, 11780},
+	} {
+		var out bytes.Buffer
+		if err := b.ReceiptPDF(t.Context(), &out, id, tc.payment); err != nil {
+			t.Fatal(err)
+		}
+		s := text(out.Bytes())
+		want := append(tc.want, "FB-2026-000008", "Test Service Co", c.Text("report.paid", "", nil), amount(cny(tc.paid)))
+		if in.Decision != nil {
+			owed := in.Decision.Total.Amount - tc.paid
+			label := c.Text("report.owed", "", nil)
+			if owed < 0 {
+				label, owed = c.Text("report.overpaid", "", nil), -owed
+			}
+			want = append(want, c.Text("report.total", "", nil), amount(in.Decision.Total), label, amount(cny(owed)))
+		} else {
+			want = append(want, c.Text("report.total_unknown", "", nil))
+		}
+		for _, w := range want {
+			if !strings.Contains(s, w) {
+				t.Errorf("receipt of %s lacks %q:\n%s", tc.want[0], w, s)
+			}
+		}
+		if tc.paid == 5000 && strings.Contains(s, amount(cny(11780))) {
+			t.Errorf("the deposit's receipt counts the later payment:\n%s", s)
+		}
+	}
+
+	var out bytes.Buffer
+	if err := b.ReceiptPDF(t.Context(), &out, id, app.NewID()); app.ErrorCode(err) != app.ENOTFOUND || out.Len() != 0 {
+		t.Errorf("receipt of a payment the ticket lacks: %v, %d bytes; want ENOTFOUND and none", err, out.Len())
 	}
 }
