@@ -329,13 +329,12 @@ func (n *Notifier) update(ctx context.Context, q queuedNotice, notice app.Custom
 }
 
 // renderNotice writes the notice's subject and text in the customer's
-// language. The service knows no time zone for a ticket, so the text
-// gives the ETA in UTC; the webhook also carries the exact instant, for a
-// receiver that knows the customer's zone.
+// language. The ETA is the clock time in the offset the device sent it
+// with (etaText); the webhook also carries the exact instant.
 func renderNotice(n app.CustomerNotice, t app.Ticket) noticeMessage {
 	c := translations.For(t.CustomerLanguage())
 	device := strings.TrimSpace(t.Product.Brand + " " + t.Product.Model)
-	data := map[string]any{"Number": t.Number, "Customer": t.Customer.Name, "By": n.By, "Device": device, "ETA": n.ETA.UTC().Format("15:04 UTC")}
+	data := map[string]any{"Number": t.Number, "Customer": t.Customer.Name, "By": n.By, "Device": device, "ETA": etaText(n.ETA)}
 	m := noticeMessage{Notice: n, Ticket: t, Language: c.Lang()}
 	switch n.Kind {
 	case app.NoticeOnMyWay:
@@ -346,4 +345,15 @@ func renderNotice(n app.CustomerNotice, t app.Ticket) noticeMessage {
 		m.Text = c.Text("notice.body.ready_for_pickup", "Hello {{.Customer}}, your {{.Device}} is ready for pick-up. Please bring your claim tag for ticket {{.Number}}.", data)
 	}
 	return m
+}
+
+// etaText is an ETA as the customer reads it: the clock time in the
+// offset the device sent (the technician's local time, at the visit's
+// place, which the service knows no zone for), or "HH:MM UTC" for an ETA
+// sent in UTC, which may not be the customer's time.
+func etaText(eta time.Time) string {
+	if _, offset := eta.Zone(); offset != 0 {
+		return eta.Format("15:04")
+	}
+	return eta.UTC().Format("15:04 UTC")
 }

@@ -451,3 +451,32 @@ func TestNotifyConfigRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestNoticeETAText: the text gives the ETA in the offset the device sent
+// (its local time, at the visit), and says UTC only for an ETA in UTC.
+func TestNoticeETAText(t *testing.T) {
+	instant := time.Date(2026, 12, 5, 9, 45, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		eta  time.Time
+		want string
+	}{
+		{instant.In(time.FixedZone("", 8*3600)), "17:45"},
+		{instant.In(time.FixedZone("", -3*3600)), "06:45"},
+		{instant, "09:45 UTC"},
+	} {
+		if got := etaText(tc.eta); got != tc.want {
+			t.Errorf("etaText(%v) = %q, want %q", tc.eta, got, tc.want)
+		}
+		// The same through the wire's JSON, as the server stores it.
+		var back struct{ ETA time.Time }
+		raw, _ := json.Marshal(struct{ ETA time.Time }{tc.eta})
+		if err := json.Unmarshal(raw, &back); err != nil || etaText(back.ETA) != tc.want {
+			t.Errorf("after JSON %s: %q, %v; want %q", raw, etaText(back.ETA), err, tc.want)
+		}
+		tk := app.Ticket{Number: "FB-1", Country: "CN", Customer: app.Customer{Name: "李娜"}}
+		m := renderNotice(app.CustomerNotice{Kind: app.NoticeOnMyWay, ETA: tc.eta, By: "王伟"}, tk)
+		if !strings.Contains(m.Text, tc.want) {
+			t.Errorf("notice text %q does not give the ETA as %q", m.Text, tc.want)
+		}
+	}
+}
