@@ -188,6 +188,11 @@ func (w *workflowCard) step(a app.Action) {
 		if tk.Kind == app.KindOnSite {
 			title = lang.X("action.close_visit_title", "Close visit {{.Number}}?", map[string]any{"Number": tk.Number})
 			msg = lang.X("action.close_visit_confirm", "Close it once the customer has signed off the work. A closed ticket cannot be changed or reopened.")
+			// Once signed (or the refusal recorded), "once the customer has
+			// signed off" sends the technician looking for a step already done.
+			if line := signatureLine(w.detail); line != "" {
+				msg = lang.X("action.close_visit_signed", "{{.Signature}}. A closed ticket cannot be changed or reopened.", map[string]any{"Signature": line})
+			}
 		}
 		if w.money == nil {
 			w.ask.confirm(title, msg, stepText(tk, a), lang.X("action.keep_open", "Keep it open"), false, func() { w.save.commit(cmd, nil) })
