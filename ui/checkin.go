@@ -586,6 +586,13 @@ func (f *checkInForm) ticket(now time.Time) (app.Ticket, fyne.CanvasObject, erro
 	}
 	if p := f.picked; p != nil && strings.EqualFold(strings.TrimSpace(p.Name), t.Customer.Name) {
 		t.Customer.Email, t.Customer.Language, t.Customer.Address, t.Customer.City = p.Email, p.Language, p.Address, p.City
+		// The phone field holds what found them, often its last four
+		// digits: the ticket keeps their whole number, the one the
+		// pick-up call and the notices go to. A number typed that is not
+		// theirs stays as typed.
+		if key := app.PhoneLookupKey(t.Customer.Phone); key != "" && strings.HasSuffix(app.PhoneDigits(p.Phone), key) {
+			t.Customer.Phone = p.Phone
+		}
 	}
 	if s := strings.TrimSpace(f.bought.Text); s != "" {
 		d, err := time.ParseInLocation(time.DateOnly, s, time.Local)
