@@ -288,6 +288,9 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	f.passcode.Password = true
 	f.pattern = newPatternPad()
 	f.patternIs = lowLabel("")
+	// Beside Clear a wrapping label gets no width: "1-4-7" ran down one
+	// character a line. Nine dots and their dashes fit on one.
+	f.patternIs.Wrapping = fyne.TextWrapOff
 	f.pattern.OnChanged = func(dots []int) { f.patternIs.SetText(app.PatternText(dots)) }
 	clearPattern := widget.NewButton(lang.X("checkin.pattern_clear", "Clear"), f.pattern.Clear)
 	patternRow := container.NewVBox(container.NewHBox(f.pattern), container.NewHBox(f.patternIs, clearPattern))
