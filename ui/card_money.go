@@ -59,6 +59,46 @@ func (c *moneyCard) needsApproval() bool {
 	return c.decision != nil && c.detail.Ticket.Status.Open() && app.NeedsEstimateApproval(*c.decision, c.estimates)
 }
 
+// approvedEstimate is the customer's latest approved estimate; nil when
+// they approved none.
+func (c *moneyCard) approvedEstimate() *app.Estimate {
+	var last *app.Estimate
+	for i, e := range c.estimates {
+		if e.Decision == app.EstimateApproved && (last == nil || e.DecidedAt.After(last.DecidedAt)) {
+			last = &c.estimates[i]
+		}
+	}
+	return last
+}
+
+// approvalBanner is the ticket's warning while the work needs approval.
+// A customer who approved a smaller estimate did approve something: told
+// "has not approved", a technician who just recorded their answer thinks
+// it was lost, so the text names what they approved and what it costs now.
+func (c *moneyCard) approvalBanner() string {
+	total := moneyText(c.decision.Total)
+	if e := c.approvedEstimate(); e != nil {
+		return lang.X("estimate.exceeded", "The customer approved {{.Approved}}; the cost is now {{.Total}}: issue a new estimate and have them approve it before going on.",
+			map[string]any{"Approved": moneyText(e.Amount), "Total": total})
+	}
+	return lang.X("estimate.needed", "The customer has not approved the cost of {{.Total}}: issue an estimate and have them approve it before the repair.",
+		map[string]any{"Total": total})
+}
+
+// approvalQuestion is the title and text of the warning before paid work
+// starts, resumes or completes without approval (see approvalBanner).
+func (c *moneyCard) approvalQuestion() (title, text string) {
+	total := moneyText(c.decision.Total)
+	if e := c.approvedEstimate(); e != nil {
+		return lang.X("estimate.exceeded_title", "Cost above the approved estimate"),
+			lang.X("estimate.exceeded_text", "The customer approved {{.Approved}}; the cost is now {{.Total}}. Have them approve a new estimate first; go on without it only if they agreed another way.",
+				map[string]any{"Approved": moneyText(e.Amount), "Total": total})
+	}
+	return lang.X("estimate.needed_title", "No approved estimate"),
+		lang.X("estimate.needed_text", "The customer has not approved the cost of {{.Total}}. Have them approve an estimate first; go on without it only if they agreed another way.",
+			map[string]any{"Total": total})
+}
+
 // pendingEstimate is the estimate waiting for the customer's answer, the
 // latest issued; nil when none waits.
 func (c *moneyCard) pendingEstimate() *app.Estimate {

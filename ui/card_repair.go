@@ -81,12 +81,14 @@ func (c *repairCard) logRepair() {
 
 // suggestedMinutes is the time worked since the ticket was started, less
 // the minutes of entries logged since then (so that a second entry does
-// not count the first one's time again), rounded up to 5 minutes and kept
-// within one entry's bound (app.MaxRepairMinutes). ok is false before work
-// started: then there is nothing to go by.
+// not count the first one's time again), rounded up to 5 minutes. ok is
+// false before work started, and when it started more than a working day
+// (suggestSpan) ago: work paused overnight or left open, the clock says
+// nothing about the minutes worked, and an offered 1440 gets saved by
+// whoever trusts the form.
 func suggestedMinutes(d app.TicketDetail, now time.Time) (int, bool) {
 	started := d.Ticket.StartedAt
-	if started.IsZero() {
+	if started.IsZero() || now.Sub(started) > suggestSpan {
 		return 0, false
 	}
 	worked := now.Sub(started)
@@ -99,6 +101,10 @@ func suggestedMinutes(d app.TicketDetail, now time.Time) (int, bool) {
 		return 0, true
 	}
 	const step = 5 * time.Minute
-	m := int((worked + step - 1) / step * step / time.Minute)
-	return min(m, app.MaxRepairMinutes), true
+	return int((worked + step - 1) / step * step / time.Minute), true
 }
+
+// suggestSpan is the longest time since work started that suggestedMinutes
+// offers as worked: a long working day, within one entry's bound
+// (app.MaxRepairMinutes).
+const suggestSpan = 12 * time.Hour

@@ -24,7 +24,9 @@ func TestSuggestedMinutes(t *testing.T) {
 		"LessLoggedSince":      {started: started, repairs: []app.RepairEntry{entry(started.Add(20*time.Minute), 20)}, now: started.Add(47 * time.Minute), want: 30, ok: true},
 		"LoggedBeforeIgnored":  {started: started, repairs: []app.RepairEntry{entry(started.Add(-time.Hour), 60)}, now: started.Add(47 * time.Minute), want: 50, ok: true},
 		"MoreLoggedThanWorked": {started: started, repairs: []app.RepairEntry{entry(started, 90)}, now: started.Add(47 * time.Minute), want: 0, ok: true},
-		"BoundedToOneEntry":    {started: started, now: started.Add(3 * 24 * time.Hour), want: app.MaxRepairMinutes, ok: true},
+		"AWorkingDay":          {started: started, now: started.Add(12 * time.Hour), want: 720, ok: true},
+		"StartedYesterday":     {started: started, now: started.Add(12*time.Hour + time.Minute), ok: false},
+		"StartedDaysAgo":       {started: started, now: started.Add(3 * 24 * time.Hour), ok: false},
 		"ClockBehind":          {started: started, now: started.Add(-time.Hour), want: 0, ok: true},
 	}
 	for name, tc := range tests {

@@ -86,8 +86,7 @@ func (w *workflowCard) actions(editable bool) (primary *widget.Button, rest fyne
 		// A warning, not a block: the server does not enforce it, and a
 		// customer who agreed by phone must not leave a technician stuck
 		// offline. The step to the approval is one tap away.
-		warn := widget.NewLabel(lang.X("estimate.needed", "The customer has not approved the cost of {{.Total}}: issue an estimate and have them approve it before the repair.",
-			map[string]any{"Total": moneyText(w.money.decision.Total)}))
+		warn := widget.NewLabel(w.money.approvalBanner())
 		warn.Wrapping = fyne.TextWrapWord
 		warn.Importance = widget.WarningImportance
 		label, step := w.money.estimateStep()
@@ -162,9 +161,8 @@ func (w *workflowCard) actions(editable bool) (primary *widget.Button, rest fyne
 func (w *workflowCard) run(a app.Action) {
 	if (a == app.ActionStart || a == app.ActionResume || a == app.ActionComplete) && w.money != nil && w.money.needsApproval() {
 		label, step := w.money.estimateStep()
-		w.money.host.choose(lang.X("estimate.needed_title", "No approved estimate"),
-			lang.X("estimate.needed_text", "The customer has not approved the cost of {{.Total}}. Have them approve an estimate first; go on without it only if they agreed another way.",
-				map[string]any{"Total": moneyText(w.money.decision.Total)}),
+		title, text := w.money.approvalQuestion()
+		w.money.host.choose(title, text,
 			lang.X("dialog.cancel", "Cancel"),
 			choice{label, widget.HighImportance, step},
 			choice{lang.X("estimate.go_on", "Go on without approval"), widget.MediumImportance, func() { w.step(a) }})
@@ -190,6 +188,11 @@ func (w *workflowCard) step(a app.Action) {
 		if tk.Kind == app.KindOnSite {
 			title = lang.X("action.close_visit_title", "Close visit {{.Number}}?", map[string]any{"Number": tk.Number})
 			msg = lang.X("action.close_visit_confirm", "Close it once the customer has signed off the work. A closed ticket cannot be changed or reopened.")
+			// Once signed (or the refusal recorded), "once the customer has
+			// signed off" sends the technician looking for a step already done.
+			if line := signatureLine(w.detail); line != "" {
+				msg = lang.X("action.close_visit_signed", "{{.Signature}}. A closed ticket cannot be changed or reopened.", map[string]any{"Signature": line})
+			}
 		}
 		if w.money == nil {
 			w.ask.confirm(title, msg, stepText(tk, a), lang.X("action.keep_open", "Keep it open"), false, func() { w.save.commit(cmd, nil) })

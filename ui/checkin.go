@@ -288,6 +288,9 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	f.passcode.Password = true
 	f.pattern = newPatternPad()
 	f.patternIs = lowLabel("")
+	// Beside Clear a wrapping label gets no width: "1-4-7" ran down one
+	// character a line. Nine dots and their dashes fit on one.
+	f.patternIs.Wrapping = fyne.TextWrapOff
 	f.pattern.OnChanged = func(dots []int) { f.patternIs.SetText(app.PatternText(dots)) }
 	clearPattern := widget.NewButton(lang.X("checkin.pattern_clear", "Clear"), f.pattern.Clear)
 	patternRow := container.NewVBox(container.NewHBox(f.pattern), container.NewHBox(f.patternIs, clearPattern))
@@ -586,6 +589,13 @@ func (f *checkInForm) ticket(now time.Time) (app.Ticket, fyne.CanvasObject, erro
 	}
 	if p := f.picked; p != nil && strings.EqualFold(strings.TrimSpace(p.Name), t.Customer.Name) {
 		t.Customer.Email, t.Customer.Language, t.Customer.Address, t.Customer.City = p.Email, p.Language, p.Address, p.City
+		// The phone field holds what found them, often its last four
+		// digits: the ticket keeps their whole number, the one the
+		// pick-up call and the notices go to. A number typed that is not
+		// theirs stays as typed.
+		if key := app.PhoneLookupKey(t.Customer.Phone); key != "" && strings.HasSuffix(app.PhoneDigits(p.Phone), key) {
+			t.Customer.Phone = p.Phone
+		}
 	}
 	if s := strings.TrimSpace(f.bought.Text); s != "" {
 		d, err := time.ParseInLocation(time.DateOnly, s, time.Local)

@@ -20,6 +20,8 @@ type patternPad struct {
 	widget.BaseWidget
 	dots     []int
 	readOnly bool
+	// dragging is true from a drag's first event to its end.
+	dragging bool
 	// OnChanged is called after a dot is added or the pad cleared.
 	OnChanged func(dots []int)
 }
@@ -86,8 +88,20 @@ func (p *patternPad) add(pos fyne.Position) {
 }
 
 func (p *patternPad) Tapped(ev *fyne.PointEvent) { p.add(ev.Position) }
-func (p *patternPad) Dragged(ev *fyne.DragEvent) { p.add(ev.Position) }
-func (p *patternPad) DragEnd()                   {}
+
+// Dragged adds the dot under the finger. A drag's first event comes only
+// once the finger has moved, from the dot it was pressed on: that dot,
+// where the event's own move started, is added first, or a pattern drawn
+// from dot 1 to 7 through 4 is recorded as 4-7.
+func (p *patternPad) Dragged(ev *fyne.DragEvent) {
+	if !p.dragging {
+		p.dragging = true
+		p.add(ev.Position.Subtract(ev.Dragged))
+	}
+	p.add(ev.Position)
+}
+
+func (p *patternPad) DragEnd() { p.dragging = false }
 
 func (p *patternPad) CreateRenderer() fyne.WidgetRenderer {
 	r := &patternRenderer{pad: p}

@@ -1,0 +1,71 @@
+package ui_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/app/demo"
+	"github.com/fieldbench/fieldbench/ui"
+)
+
+// TestCloseVisitAfterSignOff: closing a completed visit asks for the
+// customer's sign-off until it is taken, then names it instead of
+// sending the technician back for a step already done.
+func TestCloseVisitAfterSignOff(t *testing.T) {
+	test.NewTempApp(t)
+	deps, ds := openDemoWorld(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
+	var tk app.Ticket
+	for _, d := range ds.Tickets {
+		if d.Ticket.Technician == demo.DemoTechnician && d.Ticket.Status == app.StatusCompleted && d.Ticket.Kind == app.KindOnSite {
+			tk = d.Ticket
+			break
+		}
+	}
+	if tk.ID == "" {
+		t.Fatal("the demo technician has no completed on-site visit")
+	}
+	deps.ReportToSign = func(context.Context, app.TicketID) (ui.ReportToSign, error) {
+		return ui.ReportToSign{Digest: reportDigest, Total: "¥ 180.00"}, nil
+	}
+	term := ui.NewTerminal(t.Context(), deps)
+	w := test.NewTempWindow(t, term.Object())
+	w.Resize(fyne.NewSize(1280, 800))
+	term.Attach(w)
+	term.Detail().Show(tk.ID)
+
+	for _, tc := range []struct {
+		name          string
+		sign          bool
+		want, wantNot string
+	}{
+		{"NotSigned", false, "once the customer has signed off", "Signed by"},
+		{"Signed", true, "Signed by Chen Jing (Customer)", "once the customer has signed off"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.sign {
+				tapButton(t, term.Object(), "Customer sign-off")
+				pad := term.SignOffPad()
+				s := pad.Size()
+				drag(pad, fyne.NewPos(s.Width*0.1, s.Height*0.6), fyne.NewPos(s.Width*0.5, s.Height*0.3), fyne.NewPos(s.Width*0.8, s.Height*0.6))
+				term.SignOffName().SetText("Chen Jing")
+				term.SignOffRole(app.SignerCustomer)
+				test.Tap(term.SignOffButton("Sign"))
+			}
+			tapButton(t, term.Detail().Object(), "Close visit")
+			shown := labels(front(w))
+			if !strings.Contains(shown, tc.want) || strings.Contains(shown, tc.wantNot) || !strings.Contains(shown, "cannot be changed or reopened") {
+				t.Errorf("the close confirmation says:\n%s\nwant %q, not %q", shown, tc.want, tc.wantNot)
+			}
+			tapButton(t, front(w), "Keep it open")
+			if got := detailOf(t, deps, tk.ID).Ticket.Status; got != app.StatusCompleted {
+				t.Errorf("Keep it open left the ticket %s", got)
+			}
+		})
+	}
+}
