@@ -26,33 +26,16 @@ func IntakeReceipt(ctx context.Context, w io.Writer, in Intake, opts Options) er
 	t := in.Ticket
 	c := translations.For(t.CustomerLanguage())
 	lang := c.Lang()
-	loc := opts.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	when := func(x time.Time) string {
-		if x.IsZero() {
-			return ""
-		}
-		return x.In(loc).Format("2006-01-02 15:04")
-	}
+	when := opts.timeText
 	created := opts.Created
 	if created.IsZero() {
 		created = t.CreatedAt
 	}
 	title := c.Text("report.intake_title", "Intake receipt", nil)
 	d := newDoc(title+" "+t.Number, lang, created, title+" "+t.Number)
-	if err := d.qr("qr", t.Number, pageW-margin-28, margin, 28); err != nil {
+	if err := d.masthead(in.Provider, title, t.Number); err != nil {
 		return err
 	}
-	d.size, d.bold = 16, true
-	d.y += d.lineH()
-	d.textAt(margin, d.y, in.Provider)
-	d.size = 13
-	d.y += d.lineH()
-	d.textAt(margin, d.y, title)
-	d.size, d.bold = 10, false
-	d.y += 2
 	d.fields([][2]string{
 		{c.Text("report.ticket", "Ticket", nil), t.Number},
 		{c.Text("report.service", "Service", nil), kindText(c, t.Kind)},

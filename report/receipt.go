@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/assets/translations"
@@ -38,30 +37,18 @@ func PaymentReceipt(ctx context.Context, w io.Writer, r Receipt, opts Options) e
 	p := r.Payment
 	c := translations.For(t.CustomerLanguage())
 	lang := c.Lang()
-	loc := opts.Location
-	if loc == nil {
-		loc = time.UTC
-	}
 	created := opts.Created
 	if created.IsZero() {
 		created = p.At
 	}
 	title := c.Text("report.receipt_title", "Payment receipt", nil)
 	d := newDoc(title+" "+p.Receipt, lang, created, title+" "+p.Receipt)
-	if err := d.qr("qr", p.Receipt, pageW-margin-28, margin, 28); err != nil {
+	if err := d.masthead(r.Provider, title, p.Receipt); err != nil {
 		return err
 	}
-	d.size, d.bold = 16, true
-	d.y += d.lineH()
-	d.textAt(margin, d.y, r.Provider)
-	d.size = 13
-	d.y += d.lineH()
-	d.textAt(margin, d.y, title)
-	d.size, d.bold = 10, false
-	d.y += 2
 	d.fields([][2]string{
 		{c.Text("report.receipt_number", "Receipt number", nil), p.Receipt},
-		{c.Text("report.when", "When", nil), p.At.In(loc).Format("2006-01-02 15:04")},
+		{c.Text("report.when", "When", nil), opts.timeText(p.At)},
 		{c.Text("report.ticket", "Ticket", nil), t.Number},
 	})
 	d.y = max(d.y, margin+30)

@@ -39,6 +39,40 @@ type Options struct {
 	Created time.Time
 }
 
+// location is the zone times are printed in.
+func (o Options) location() *time.Location {
+	if o.Location == nil {
+		return time.UTC
+	}
+	return o.Location
+}
+
+// timeText prints a time of a document: ISO dates read the same in every
+// language the documents are in; the zero time prints as nothing.
+func (o Options) timeText(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(o.location()).Format("2006-01-02 15:04")
+}
+
+// masthead writes what every document opens with: the provider as the
+// brand, the title, and a QR Code of qr in the top right corner.
+func (d *doc) masthead(provider, title, qr string) error {
+	if err := d.qr("qr", qr, pageW-margin-28, margin, 28); err != nil {
+		return err
+	}
+	d.size, d.bold = 16, true
+	d.y += d.lineH()
+	d.textAt(margin, d.y, provider)
+	d.size = 13
+	d.y += d.lineH()
+	d.textAt(margin, d.y, title)
+	d.size, d.bold = 10, false
+	d.y += 2
+	return nil
+}
+
 // ReportID is the identifier a report's QR Code carries:
 // "FBR1:<ticket number>:<the first 16 hex digits of the digest>".
 func ReportID(r app.ServiceReport) string {
@@ -49,17 +83,7 @@ func ReportID(r app.ServiceReport) string {
 func ServiceReport(ctx context.Context, w io.Writer, r app.ServiceReport, opts Options) error {
 	c := translations.For(r.Language())
 	lang := c.Lang()
-	loc := opts.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	when := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		// ISO dates read the same in every language the report is in.
-		return t.In(loc).Format("2006-01-02 15:04")
-	}
+	when := opts.timeText
 	created := opts.Created
 	if created.IsZero() {
 		created = r.Completed
@@ -72,18 +96,9 @@ func ServiceReport(ctx context.Context, w io.Writer, r app.ServiceReport, opts O
 	title := c.Text("report.title", "Service report", nil)
 	d := newDoc(title+" "+r.Number, lang, created, c.Text("report.footer", "Report {{.ID}}", map[string]any{"ID": id}))
 
-	// Heading: the provider as the brand, the title, the QR Code.
-	if err := d.qr("qr", id, pageW-margin-28, margin, 28); err != nil {
+	if err := d.masthead(r.Provider, title, id); err != nil {
 		return err
 	}
-	d.size, d.bold = 16, true
-	d.y += d.lineH()
-	d.textAt(margin, d.y, r.Provider)
-	d.size = 13
-	d.y += d.lineH()
-	d.textAt(margin, d.y, title)
-	d.size, d.bold = 10, false
-	d.y += 2
 	d.fields([][2]string{
 		{c.Text("report.ticket", "Ticket", nil), r.Number},
 		{c.Text("report.service", "Service", nil), kindText(c, r.Kind)},
