@@ -353,6 +353,15 @@ func TestCounterIntakeToPickUpWithPayment(t *testing.T) {
 	ui.ChooseInFront(w, "Mobile payment")
 	ui.TypeInFront(w, "Slip or transaction number (card, mobile)", "WX-20260618-0042")
 	tapButton(t, front(w), "Record payment")
+	// The receipt number first, for the customer's copy; the close only
+	// when the technician goes on.
+	if s := labels(front(w)); !strings.Contains(s, "Receipt D12-2") {
+		t.Fatalf("the receipt is not in front after the payment:\n%s", s)
+	}
+	if got := ticketNow(t, deps, tk.ID).Ticket.Status; got != app.StatusCompleted {
+		t.Fatalf("closed before the receipt was seen: %s", got)
+	}
+	tapButton(t, front(w), "Continue")
 	// Paid in full: the close asks once more, as any close does.
 	tapButton(t, front(w), "Hand back and close")
 	got := ticketNow(t, deps, tk.ID).Ticket

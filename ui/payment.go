@@ -187,10 +187,14 @@ func takePayment(host moneyHost, keys *wedgeKeys, tk app.Ticket, owed app.Money,
 		}
 		cmd := &app.RecordPayment{Payment: p}
 		host.commit(cmd, func() {
-			showReceipt(host, cmd.Payment)
-			if then != nil {
-				then(cmd.Payment)
+			if then == nil {
+				showReceipt(host, cmd.Payment)
+				return
 			}
+			// The receipt number first, for the customer's copy; what
+			// comes next (the close) only when the technician goes on.
+			showReceipt(host, cmd.Payment, choice{label: lang.X("payment.continue", "Continue"), importance: widget.HighImportance,
+				run: func() { then(cmd.Payment) }})
 		})
 		return nil
 	})
@@ -217,12 +221,12 @@ func refundPayment(host moneyHost, keys *wedgeKeys, tk app.Ticket, paid app.Mone
 }
 
 // showReceipt tells the receipt number of a payment just recorded, to
-// write on the customer's copy.
-func showReceipt(host moneyHost, p app.Payment) {
+// write on the customer's copy; next, if given, is the way on.
+func showReceipt(host moneyHost, p app.Payment, next ...choice) {
 	data := map[string]any{"Receipt": p.Receipt, "Amount": moneyText(p.Amount), "Kind": paymentKindText(p.Kind), "Method": methodText(p.Method)}
 	host.choose(lang.X("payment.receipt_title", "Receipt {{.Receipt}}", data),
 		lang.X("payment.receipt_text", "{{.Kind}} of {{.Amount}} ({{.Method}}) recorded. Give the customer receipt number {{.Receipt}}.", data),
-		lang.X("dialog.close", "Close"))
+		lang.X("dialog.close", "Close"), next...)
 }
 
 // closeWithMoney closes tk through cmd (a ticket.close) with the balance
