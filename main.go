@@ -50,9 +50,11 @@ func main() {
 	if (*server == "") != (*pairCode == "") {
 		fail("-server and -pair go together")
 	}
-	if !ui.KnownLanguage(*language) {
-		fail("-lang: %q is not one of en, zh, fr, es, pt", *language)
+	code, ok := ui.LanguageCode(*language)
+	if !ok {
+		fail("-lang: %q is not one of en, zh (zh-Hans), fr, es, pt", *language)
 	}
+	*language = code
 
 	a := fyneapp.NewWithID(appID)
 	if err := ui.SetLanguage(a, *language); err != nil {

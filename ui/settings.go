@@ -4,6 +4,7 @@ import (
 	"context"
 	"io/fs"
 	"path/filepath"
+	"strings"
 	"unicode"
 
 	"fyne.io/fyne/v2"
@@ -51,6 +52,19 @@ func KnownLanguage(code string) bool {
 		}
 	}
 	return false
+}
+
+// LanguageCode is the code of Languages that serves a BCP 47 tag as
+// people and the translation files write it ("zh-Hans", "zh_CN", "pt-BR",
+// "EN"): its primary language; ok is false for a language the terminal
+// does not speak.
+func LanguageCode(tag string) (code string, ok bool) {
+	primary, _, _ := strings.Cut(strings.ReplaceAll(strings.TrimSpace(tag), "_", "-"), "-")
+	primary = strings.ToLower(primary)
+	if primary == "" && strings.TrimSpace(tag) != "" {
+		return "", false
+	}
+	return primary, KnownLanguage(primary)
 }
 
 // languageInEffect is the code of the language the screens show ("" for

@@ -44,3 +44,21 @@ func TestLocaleFormats(t *testing.T) {
 		})
 	}
 }
+
+// TestLanguageCode: -lang takes a language as people and the translation
+// files write it, and refuses one the terminal does not speak.
+func TestLanguageCode(t *testing.T) {
+	for _, tc := range []struct {
+		tag, want string
+		ok        bool
+	}{
+		{"", "", true}, {"en", "en", true}, {"zh", "zh", true}, {"zh-Hans", "zh", true}, {"zh_CN", "zh", true},
+		{"pt-BR", "pt", true}, {"FR", "fr", true}, {"es-419", "es", true},
+		{"de", "de", false}, {"-", "", false}, {"klingon", "klingon", false},
+	} {
+		got, ok := LanguageCode(tc.tag)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("LanguageCode(%q) = %q, %v; want %q, %v", tc.tag, got, ok, tc.want, tc.ok)
+		}
+	}
+}
