@@ -344,9 +344,12 @@ func (t *Terminal) syncChanged(prev, st app.SyncStatus) {
 	}
 	if synced || unlocked {
 		// The open ticket may have changed on the server, and its photos
-		// may now be uploaded.
-		if tk, ok := t.detail.ticket(); ok {
-			t.detail.Show(tk.ID)
+		// may now be uploaded. The one asked for, not the one still on
+		// screen: a ticket just opened (a check-in) is loading while the
+		// sync its saving started ends, and reloading the one before
+		// would take the screen back to it.
+		if id := t.detail.shown; id != "" {
+			t.detail.Show(id)
 		}
 	}
 	if prev.Pending > 0 && st.Pending == 0 {
