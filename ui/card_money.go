@@ -201,6 +201,11 @@ func balanceLabel(bal app.Money, working bool) *widget.Label {
 		if !working {
 			l.Importance = widget.DangerImportance
 		}
+	case bal.Amount < 0 && working:
+		// A deposit before the work is priced is money held, not a
+		// refund to give: the charges come with the repair.
+		l.SetText(lang.X("money.held", "{{.Amount}} paid in advance: it counts against the charges once the work is done.",
+			map[string]any{"Amount": moneyText(app.Money{Amount: -bal.Amount, Currency: bal.Currency})}))
 	case bal.Amount < 0:
 		l.SetText(lang.X("money.refund_due", "Paid {{.Amount}} more than the charges: refund it or keep it for more work.",
 			map[string]any{"Amount": moneyText(app.Money{Amount: -bal.Amount, Currency: bal.Currency})}))

@@ -306,6 +306,10 @@ func TestCounterIntakeToPickUpWithPayment(t *testing.T) {
 	if s := term.ScanStatus(); !strings.Contains(s, "receipt D12-1") {
 		t.Errorf("the check-in message lacks the deposit's receipt: %q", s)
 	}
+	// Before the work is priced, a deposit is money held, not a refund due.
+	if s := labels(term.Detail().Object()); !strings.Contains(s, "¥50.00 paid in advance") || strings.Contains(s, "refund it") {
+		t.Errorf("the new ticket's charges card does not hold the deposit:\n%s", s)
+	}
 	found, n, err := deps.Tickets.FindTickets(ctx, app.TicketFilter{Query: "356938035643809"})
 	if err != nil || n != 1 {
 		t.Fatalf("checked-in tickets: %d, %v", n, err)
