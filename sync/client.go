@@ -2,6 +2,7 @@ package sync
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"encoding/json"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	gosync "sync"
 	"sync/atomic"
@@ -32,6 +34,9 @@ type Client struct {
 	// plain HTTP beyond loopback). The app puts its Link's client here;
 	// tests and the simulation their own transports.
 	HTTP *http.Client
+	// App is the app's version, sent in the Fieldbench-App header
+	// (default: the build's module version, BuildVersion).
+	App string
 
 	up, down atomic.Int64
 	mu       gosync.Mutex
@@ -76,6 +81,17 @@ func (c *Client) Resolve(ctx context.Context, conflict, resolution string) error
 	return c.do(ctx, http.MethodPost, "/v1/conflicts/"+url.PathEscape(conflict)+"/resolve", ResolveRequest{Resolution: resolution}, nil)
 }
 
+// BuildVersion is the version Go stamped on this binary's main module
+// (a tag, or a pseudo-version naming the commit, "+dirty" when built from
+// changed files); "" when it has none, as in tests.
+var BuildVersion = gosync.OnceValue(func() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok || bi.Main.Version == "(devel)" {
+		return ""
+	}
+	return bi.Main.Version
+})
+
 // errOffline is what every network failure becomes: the work is safe on
 // the device, and sync tries again by itself.
 func errOffline(cause error) error {
@@ -108,6 +124,9 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	}
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	if v := cmp.Or(c.App, BuildVersion()); ValidAppVersion(v) {
+		req.Header.Set(AppVersionHeader, v)
 	}
 	c.up.Add(int64(len(body)))
 	hc := c.HTTP

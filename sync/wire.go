@@ -8,6 +8,27 @@ import (
 // versions it no longer serves but still takes their uploads.
 const ProtocolVersion = 1
 
+// AppVersionHeader names the app's version in every request of a device
+// (Client.App): the office sees which devices run which build.
+const AppVersionHeader = "Fieldbench-App"
+
+// MaxAppVersion bounds the app version a device sends.
+const MaxAppVersion = 64
+
+// ValidAppVersion reports whether v can be sent as the app's version: 1
+// to MaxAppVersion printable ASCII characters without spaces.
+func ValidAppVersion(v string) bool {
+	if v == "" || len(v) > MaxAppVersion {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		if v[i] <= ' ' || v[i] > '~' {
+			return false
+		}
+	}
+	return true
+}
+
 // Request is the body of POST /v1/sync: push and pull in one round trip.
 // Keys are short because every byte counts on 2G; gzip does the rest.
 type Request struct {

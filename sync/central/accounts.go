@@ -35,6 +35,12 @@ type Device struct {
 	// ClockOffsetMS is server time minus the device's clock at its last
 	// push: a large value explains odd timestamps in its records.
 	ClockOffsetMS int64 `json:"clock_offset_ms"`
+	// App and Protocol are the app version (the Fieldbench-App header)
+	// and protocol version of its latest sync, LastSync that sync's time
+	// (to the minute); empty until it syncs.
+	App      string    `json:"app,omitempty"`
+	Protocol int       `json:"protocol,omitempty"`
+	LastSync time.Time `json:"last_sync,omitzero"`
 }
 
 // hashToken is what the database keeps of a token or pairing code: a
@@ -335,7 +341,9 @@ func (db *DB) RevokeDevice(ctx context.Context, tenant string, id app.DeviceID) 
 
 // Devices lists a tenant's devices.
 func (db *DB) Devices(ctx context.Context, tenant string) ([]Device, error) {
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT id, tenant, technician, name, last_seq, clock_offset_ms, created_at, last_seen, revoked_at FROM devices WHERE tenant = ? ORDER BY created_at`), tenant)
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT d.id, d.tenant, d.technician, d.name, d.last_seq, d.clock_offset_ms, d.created_at, d.last_seen, d.revoked_at,
+		COALESCE(i.app, ''), COALESCE(i.protocol, 0), COALESCE(i.at, 0)
+		FROM devices d LEFT JOIN device_info i ON i.device = d.id WHERE d.tenant = ? ORDER BY d.created_at, d.id`), tenant)
 	if err != nil {
 		return nil, transient(err)
 	}
@@ -343,10 +351,14 @@ func (db *DB) Devices(ctx context.Context, tenant string) ([]Device, error) {
 	out := []Device{}
 	for rows.Next() {
 		var d Device
-		var created, seen int64
+		var created, seen, synced int64
 		var revoked sql.NullInt64
-		if err := rows.Scan(&d.ID, &d.Tenant, &d.Technician, &d.Name, &d.LastSeq, &d.ClockOffsetMS, &created, &seen, &revoked); err != nil {
+		if err := rows.Scan(&d.ID, &d.Tenant, &d.Technician, &d.Name, &d.LastSeq, &d.ClockOffsetMS, &created, &seen, &revoked,
+			&d.App, &d.Protocol, &synced); err != nil {
 			return nil, transient(err)
+		}
+		if synced > 0 {
+			d.LastSync = time.Unix(0, synced).UTC()
 		}
 		d.CreatedAt = time.Unix(0, created).UTC()
 		if seen > 0 {

@@ -411,8 +411,17 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request, p Principal)
 		writeError(w, err)
 		return
 	}
+	appVersion := r.Header.Get(fbsync.AppVersionHeader)
+	if err := checkAppVersion(appVersion); err != nil {
+		writeError(w, err)
+		return
+	}
 	resp, err := s.Sync(r.Context(), p, req)
 	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if err := s.db.recordDeviceInfo(r.Context(), p.Device, appVersion, req.Protocol); err != nil {
 		writeError(w, err)
 		return
 	}

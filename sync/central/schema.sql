@@ -280,3 +280,15 @@ CREATE TABLE IF NOT EXISTS ticket_passcodes (
 	passcode TEXT NOT NULL,
 	PRIMARY KEY (tenant, ticket)
 );
+
+-- The office console's data (stockdata.go, deviceinfo.go): what each
+-- device said of itself at its latest sync: the app's version (the
+-- Fieldbench-App header, '' from an app that sends none) and the
+-- protocol version of the request; at is that sync's time, kept to
+-- within a minute (deviceInfoEvery).
+CREATE TABLE IF NOT EXISTS device_info (
+	device   TEXT PRIMARY KEY,
+	app      TEXT NOT NULL DEFAULT '',
+	protocol BIGINT NOT NULL DEFAULT 0,
+	at       BIGINT NOT NULL
+);
