@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/app/demo"
 	"github.com/fieldbench/fieldbench/sync/central/pgtest"
 )
 
@@ -370,4 +371,136 @@ func TestDefectiveReturns(t *testing.T) {
 			t.Fatalf("after shipping FB-IN's screen: %+v, %v", got, err)
 		}
 	})
+}
+
+// TestConsoleDataOfTheDemoWorld reads the demo world as the console
+// would: every location's ledger, walked page by page, adds up to its
+// balances, and the waiting tickets are those the world has waiting.
+func TestConsoleDataOfTheDemoWorld(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		ds := demo.Generate(7, demo.Size{Models: 5, Parts: 300, Tickets: 120, Technicians: 3}, testNow)
+		if err := db.LoadDataset(ctx, tenant, ds); err != nil {
+			t.Fatal(err)
+		}
+		locs, err := db.Locations(ctx, tenant)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(locs) != len(ds.Locations) {
+			t.Fatalf("%d locations, want %d", len(locs), len(ds.Locations))
+		}
+		lines := 0
+		for _, l := range locs {
+			bs, err := db.Balances(ctx, tenant, l.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			after := map[app.PartNumber]int{}
+			for _, b := range bs {
+				after[b.Part] = b.Qty
+			}
+			before := ""
+			for {
+				page, err := db.Ledger(ctx, LedgerQuery{Tenant: tenant, Location: l.ID, Limit: 50, Before: before})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(page) == 0 {
+					break
+				}
+				for _, ln := range page {
+					if ln.Balance != after[ln.Part] {
+						t.Fatalf("%s, %s: line %s says %d, want %d", l.ID, ln.Part, ln.Movement, ln.Balance, after[ln.Part])
+					}
+					after[ln.Part] -= ln.Delta
+				}
+				lines += len(page)
+				before = page[len(page)-1].Cursor()
+			}
+			for part, n := range after {
+				if n != 0 {
+					t.Fatalf("%s, %s: %d left before the first line", l.ID, part, n)
+				}
+			}
+		}
+		if lines < len(ds.Movements) {
+			t.Fatalf("%d ledger lines for %d movements", lines, len(ds.Movements))
+		}
+		var want []app.TicketID
+		for _, d := range ds.Tickets {
+			if d.Ticket.Status == app.StatusWaitingParts {
+				want = append(want, d.Ticket.ID)
+			}
+		}
+		if len(want) == 0 {
+			t.Fatal("the demo world has no ticket waiting for parts: the test would prove nothing")
+		}
+		waits, err := db.WaitingForParts(ctx, tenant, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []app.TicketID
+		for _, w := range waits {
+			got = append(got, w.Ticket)
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Fatalf("waiting %v, want %v", got, want)
+		}
+		if _, err := db.DefectiveReturns(ctx, tenant, ""); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// BenchmarkConsoleStockData reads, on SQLite with the default demo world,
+// the first ledger page of the location with the most movements, the
+// negative balances, the tickets waiting for parts and the defective
+// returns.
+func BenchmarkConsoleStockData(b *testing.B) {
+	ctx := context.Background()
+	db, err := OpenDB(ctx, Config{DataDir: b.TempDir(), Clock: app.ClockFunc(func() time.Time { return testNow })})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	ds := demo.Generate(1, demo.Default, testNow)
+	if err := db.LoadDataset(ctx, tenant, ds); err != nil {
+		b.Fatal(err)
+	}
+	count := map[app.LocationID]int{}
+	for _, m := range ds.Movements {
+		count[m.From]++
+		count[m.To]++
+	}
+	delete(count, "")
+	var busiest app.LocationID
+	for l, n := range count {
+		if n > count[busiest] {
+			busiest = l
+		}
+	}
+	b.Logf("%d movements; the busiest location, %s, has %d", len(ds.Movements), busiest, count[busiest])
+	for _, c := range []struct {
+		name string
+		fn   func() error
+	}{
+		{"Ledger", func() error {
+			_, err := db.Ledger(ctx, LedgerQuery{Tenant: tenant, Location: busiest, Limit: 100})
+			return err
+		}},
+		{"NegativeBalances", func() error { _, err := db.NegativeBalances(ctx, tenant, ""); return err }},
+		{"WaitingForParts", func() error { _, err := db.WaitingForParts(ctx, tenant, ""); return err }},
+		{"DefectiveReturns", func() error { _, err := db.DefectiveReturns(ctx, tenant, ""); return err }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				if err := c.fn(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
