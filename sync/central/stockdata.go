@@ -14,10 +14,11 @@ import (
 	"github.com/fieldbench/fieldbench/app"
 )
 
-// The office console's stock, devices and ticket pages read what they show
-// through the methods of this file. Each is scoped to a tenant and, when
-// store is not "", to one store (storeView): a location or ticket outside
-// the scope is answered as one that does not exist.
+// The office console's stock and ticket pages read what they show through
+// the methods of this file. Each is scoped to a tenant and, when store is
+// not "", to one store (storeView): a list leaves out what lies outside
+// the scope, and a location asked for by ID there is answered as one that
+// does not exist.
 
 // MaxLedgerLines bounds one page of Ledger.
 const MaxLedgerLines = 1000
@@ -76,7 +77,8 @@ func newerFirst(aAt time.Time, aID string, bAt time.Time, bID string) int {
 // running balance of its part after it: the newest line's balance is the
 // number Balances shows. The running balance needs every movement of the
 // location (and part), so a page reads them all and returns Limit of
-// them; a location holds one row per movement that touched it.
+// them: 175 ms on SQLite for the demo world's busiest warehouse, 9,699
+// movements (BenchmarkConsoleStockData).
 func (db *DB) Ledger(ctx context.Context, q LedgerQuery) ([]LedgerLine, error) {
 	if q.Limit < 1 || q.Limit > MaxLedgerLines {
 		return nil, app.Errorf(app.EINVALID, "central.ledger_limit", "Ask for 1 to {{.Max}} ledger lines at a time.", "Max", MaxLedgerLines)
@@ -510,7 +512,7 @@ type DefectiveReturn struct {
 	TicketNumber string
 	Technician   app.TechnicianID // the ticket's
 	By           string           // who recorded the return
-	Location     app.LocationID   // the bin holding it
+	Location     app.LocationID   // the bin it was returned to
 	LocationName string
 	Since        time.Time
 	Claim        string // the brand claim of its ticket, which lists it; "" when none
