@@ -30,7 +30,8 @@ func newStockWorld(t *testing.T, db *DB) *stockWorld {
 		Technicians: []app.Technician{{ID: "tech-s", Name: "S", Country: "CN", Store: "s1"}},
 		Locations: []app.Location{{ID: "shelf-s1", Kind: app.LocationStore, Name: "Store 1 shelf", Owner: "s1"},
 			{ID: "bin-s1", Kind: app.LocationDefective, Name: "Store 1 returns", Owner: "s1"},
-			{ID: "bin-a", Kind: app.LocationDefective, Name: "Van A returns", Owner: "tech-a"}},
+			{ID: "bin-a", Kind: app.LocationDefective, Name: "Van A returns", Owner: "tech-a"},
+			{ID: "bag-s", Kind: app.LocationVan, Name: "S's bag", Owner: "tech-s"}},
 		Movements: []app.StockMovement{{ID: "rcv-s", Kind: app.MoveReceive, Part: "SCR-1", To: "shelf-s1", Qty: 2, At: testNow.Add(-time.Hour), Recorded: "clerk"}},
 		Tickets:   []app.TicketDetail{{Ticket: w.ticketS}},
 	}
@@ -210,6 +211,44 @@ func TestLedgerRefusals(t *testing.T) {
 		lines, err := db.Ledger(ctx, LedgerQuery{Tenant: tenant, Location: "shelf-s1", Limit: 5, Store: "s1"})
 		if err != nil || len(lines) != 1 || lines[0].Movement != "rcv-s" || lines[0].By != "clerk" {
 			t.Fatalf("the store's own shelf: %+v, %v", lines, err)
+		}
+	})
+}
+
+func TestStoreLocations(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		newStockWorld(t, db)
+		if err := db.LoadDataset(ctx, "t2", app.Dataset{Locations: []app.Location{{ID: "shelf-t2", Kind: app.LocationStore, Name: "Shelf", Owner: "s1"}}}); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			tenant string
+			store  app.StoreID
+			want   []app.LocationID
+		}{
+			// The store's own locations and those of its technician S.
+			{tenant, "s1", []app.LocationID{"bag-s", "bin-s1", "shelf-s1"}},
+			{tenant, "", []app.LocationID{"bag-s", "bin-a", "bin-s1", "shelf-s1", "van-a", "van-b", "wh"}},
+			{tenant, "s2", nil},
+			{"t2", "s1", []app.LocationID{"shelf-t2"}},
+			{"t3", "", nil},
+		} {
+			ls, err := db.StoreLocations(ctx, c.tenant, c.store)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []app.LocationID
+			for _, l := range ls {
+				got = append(got, l.ID)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Fatalf("%s/%s: %v, want %v", c.tenant, c.store, got, c.want)
+			}
+		}
+		all, err := db.Locations(ctx, tenant)
+		if err != nil || len(all) != 7 || all[0].ID != "bag-s" || all[0].Name != "S's bag" {
+			t.Fatalf("Locations: %+v, %v", all, err)
 		}
 	})
 }
