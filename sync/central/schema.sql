@@ -317,7 +317,9 @@ CREATE TABLE IF NOT EXISTS ticket_index (
 );
 CREATE INDEX IF NOT EXISTS ticket_index_due ON ticket_index (tenant, open, resolve_by, window_start, number, id);
 CREATE INDEX IF NOT EXISTS ticket_index_all ON ticket_index (tenant, resolve_by, window_start, number, id);
-CREATE INDEX IF NOT EXISTS ticket_index_tech ON ticket_index (tenant, technician, open, resolve_by);
+CREATE INDEX IF NOT EXISTS ticket_index_tech ON ticket_index (tenant, technician, resolve_by, window_start, number, id);
+CREATE INDEX IF NOT EXISTS ticket_index_load ON ticket_index (tenant, open, technician, resolve_by);
+CREATE INDEX IF NOT EXISTS ticket_index_status ON ticket_index (tenant, status);
 CREATE INDEX IF NOT EXISTS ticket_index_store ON ticket_index (tenant, store, open, resolve_by, window_start, number, id);
 CREATE INDEX IF NOT EXISTS ticket_index_number ON ticket_index (tenant, number_fold);
 CREATE INDEX IF NOT EXISTS ticket_index_serial ON ticket_index (tenant, serial_fold);
