@@ -260,6 +260,8 @@ func (q *BoardQuery) validate() (*boardCursor, error) {
 		return nil, app.Errorf(app.EINVALID, "board.no_tenant", "The board needs a tenant; sign in again.")
 	case q.Limit < 0 || q.Limit > BoardMaxLimit:
 		return nil, app.Errorf(app.EINVALID, "board.bad_limit", "Show 1 to {{.Max}} tickets per page.", "Max", BoardMaxLimit)
+	case (q.Technician != "" && !app.ValidID(string(q.Technician))) || (q.Store != "" && !app.ValidID(string(q.Store))):
+		return nil, app.Errorf(app.EINVALID, "board.bad_filter", "The technician or store of the filter is not one of the tenant's; choose it from the list.")
 	case q.Technician != "" && q.Unassigned:
 		return nil, app.Errorf(app.EINVALID, "board.tech_and_unassigned", "Choose either a technician or the unassigned tickets, not both.")
 	case !q.From.IsZero() && !q.To.IsZero() && !q.To.After(q.From):

@@ -204,6 +204,8 @@ func TestBoardRefusesBadQueries(t *testing.T) {
 			{"CursorNotBase64", BoardQuery{Tenant: tenant, After: "%%%"}, "board.bad_cursor"},
 			{"CursorNotJSON", BoardQuery{Tenant: tenant, After: "bm90IGpzb24"}, "board.bad_cursor"},
 			{"CursorTooLong", BoardQuery{Tenant: tenant, After: strings.Repeat("A", boardMaxCursor+1)}, "board.bad_cursor"},
+			{"TechnicianNotAnID", BoardQuery{Tenant: tenant, Technician: app.TechnicianID(strings.Repeat("t", app.MaxIDLen+1))}, "board.bad_filter"},
+			{"StoreNotAnID", BoardQuery{Tenant: tenant, Store: "s\x00"}, "board.bad_filter"},
 			{"TechnicianAndUnassigned", BoardQuery{Tenant: tenant, Technician: "tech-a", Unassigned: true}, "board.tech_and_unassigned"},
 			{"PeriodBackwards", BoardQuery{Tenant: tenant, From: testNow, To: testNow.Add(-time.Hour)}, "board.bad_period"},
 			{"PeriodEmpty", BoardQuery{Tenant: tenant, From: testNow, To: testNow}, "board.bad_period"},

@@ -34,7 +34,8 @@ const (
 type Event struct {
 	Tenant string `json:"tenant"`
 	Kind   string `json:"kind"`
-	// Tickets are the tickets an EventTickets concerns.
+	// Tickets are the tickets an EventTickets concerns. Every
+	// subscriber gets the same slice: read it, do not change it.
 	Tickets []app.TicketID `json:"tickets,omitempty"`
 	// Device is the device whose push (or pairing, or revocation) it
 	// was; "" for the office's own writes.
@@ -53,8 +54,10 @@ type subscriber struct {
 	ch chan Event
 }
 
-// Subscribe returns the events of tenant's committed writes until cancel
-// is called (which closes the channel; calling it again does nothing).
+// Subscribe returns the events of tenant's writes committed by this
+// process (another instance on the same PostgreSQL publishes its own)
+// until cancel is called, which closes the channel (calling it again
+// does nothing).
 // A subscriber that does not keep up never slows a write: when its
 // eventBuffer events are waiting, they are replaced by one EventReload.
 // More than MaxSubscribers subscribers of one tenant is ETHROTTLED.
