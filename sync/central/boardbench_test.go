@@ -83,3 +83,65 @@ func seedBoard(tb testing.TB, db *DB, open, closed, techs int) {
 		tb.Fatal(err)
 	}
 }
+
+// BenchmarkBoardLive is what a device's sync costs until the board shows
+// it, in process: the push of one note on a ticket of that board, its
+// event reaching a subscriber, and the board's first page read again.
+func BenchmarkBoardLive(b *testing.B) {
+	const open, closed, techs = 10_000, 20_000, 500
+	for _, backend := range []string{"sqlite", "postgres"} {
+		cfg := Config{DataDir: b.TempDir(), Clock: app.ClockFunc(func() time.Time { return testNow })}
+		if backend == "postgres" {
+			cfg.Postgres = pgtest.ForTest(b)
+		}
+		db, err := OpenDB(context.Background(), cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		seedBoard(b, db, open, closed, techs)
+		ctx := context.Background()
+		code, _, err := db.CreatePairing(ctx, tenant, "tech-000")
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, tok, err := db.Pair(ctx, code, "tablet")
+		if err != nil {
+			b.Fatal(err)
+		}
+		dev, err := db.Authenticate(ctx, tok)
+		if err != nil {
+			b.Fatal(err)
+		}
+		events, cancel, err := db.Subscribe(tenant)
+		if err != nil {
+			b.Fatal(err)
+		}
+		seq := int64(0)
+		b.Run(backend+"/push-to-board", func(b *testing.B) {
+			for b.Loop() {
+				seq++
+				m, err := app.NewMutation(&app.AddNote{Note: app.Note{ID: fid(fmt.Sprintf("live-%d", seq)), Ticket: "tk-fb-000000", Text: "on my way"}}, testNow)
+				if err != nil {
+					b.Fatal(err)
+				}
+				m.Seq = seq
+				if _, err := db.Push(ctx, dev, []app.Mutation{m}); err != nil {
+					b.Fatal(err)
+				}
+				select {
+				case e := <-events:
+					if e.Kind != EventTickets || len(e.Tickets) != 1 || e.Tickets[0] != "tk-fb-000000" {
+						b.Fatalf("event %+v", e)
+					}
+				case <-time.After(10 * time.Second):
+					b.Fatal("no event within 10s")
+				}
+				if _, err := db.Board(ctx, BoardQuery{Tenant: tenant, Open: true}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		cancel()
+		db.Close()
+	}
+}
