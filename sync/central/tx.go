@@ -427,7 +427,8 @@ func (s *serverTx) putConflict(ctx context.Context, c app.Conflict) error {
 	return s.emitConflict(ctx, c)
 }
 
-// emitConflict emits a conflict to the technician concerned.
+// emitConflict emits a conflict to the technician concerned, and notes
+// it for the office's events.
 func (s *serverTx) emitConflict(ctx context.Context, c app.Conflict) error {
 	s.changed.conflict()
 	if c.Technician != "" {
