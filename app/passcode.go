@@ -130,7 +130,7 @@ func MayPasscode(actor Actor, t Ticket) bool {
 // PasscodeClosed reports whether t's status is final, where its passcode
 // is erased and no new one is taken: the device went back to the customer
 // (closed), or no work will be done on it (cancelled).
-func PasscodeClosed(s Status) bool { return s == StatusClosed || s == StatusCancelled }
+func PasscodeClosed(s Status) bool { return s.Terminal() }
 
 // SetPasscode records or, with an empty Passcode, erases the passcode of
 // a ticket's device.

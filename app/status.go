@@ -39,6 +39,12 @@ func (s Status) Open() bool {
 	return true
 }
 
+// Terminal reports whether a ticket in status s is over for good (closed
+// or cancelled): only a terminal ticket leaves the office's board of open
+// work, since a completed or failed one still waits on a close or on
+// dispatch.
+func (s Status) Terminal() bool { return s == StatusClosed || s == StatusCancelled }
+
 // Action is a workflow step a person takes on a ticket.
 type Action string
 

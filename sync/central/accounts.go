@@ -303,6 +303,7 @@ func (db *DB) Pair(ctx context.Context, code, name string) (Device, string, erro
 	if err != nil {
 		return Device{}, "", err
 	}
+	db.publish(d.Tenant, d.ID, &changeSet{devices: true})
 	return d, tok, nil
 }
 
@@ -336,6 +337,7 @@ func (db *DB) RevokeDevice(ctx context.Context, tenant string, id app.DeviceID) 
 	if n, _ := res.RowsAffected(); n == 0 {
 		return app.Errorf(app.ENOTFOUND, "central.no_device", "There is no active device {{.ID}}.", "ID", string(id))
 	}
+	db.publish(tenant, id, &changeSet{devices: true})
 	return nil
 }
 

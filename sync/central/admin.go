@@ -57,7 +57,9 @@ func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) er
 	if err := db.CreateTenant(ctx, tenant, tenant); err != nil {
 		return err
 	}
-	return db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+	var cs changeSet
+	err := db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+		cs = changeSet{}
 		refs := make([]reference, 0, len(ds.Technicians)+len(ds.Locations)+len(ds.Parts)+len(ds.RuleSets))
 		for _, t := range ds.Technicians {
 			refs = append(refs, reference{kindTechnician, string(t.ID), techScope(tenant, t.ID), t})
@@ -74,13 +76,13 @@ func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) er
 		if err := db.loadReference(ctx, tx, tenant, version, refs); err != nil {
 			return err
 		}
-		if err := db.loadMovements(ctx, tx, tenant, version, ds.Movements); err != nil {
+		if err := db.loadMovements(ctx, tx, tenant, version, ds.Movements, &cs); err != nil {
 			return err
 		}
-		if bulk, err := db.loadNewTickets(ctx, tx, tenant, version, ds.Tickets); err != nil || bulk {
+		if bulk, err := db.loadNewTickets(ctx, tx, tenant, version, ds.Tickets, &cs); err != nil || bulk {
 			return err
 		}
-		st := &serverTx{db: db, tx: tx, tenant: tenant, version: version}
+		st := &serverTx{db: db, tx: tx, tenant: tenant, version: version, changed: &cs}
 		for _, d := range ds.Tickets {
 			if err := st.SaveTicket(ctx, d.Ticket); err != nil {
 				return fmt.Errorf("ticket %s: %w", d.Ticket.Number, err)
@@ -123,6 +125,11 @@ func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) er
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	db.publish(tenant, "", &cs)
+	return nil
 }
 
 // validateReference checks the technicians, locations, parts and rule
@@ -165,8 +172,10 @@ func (db *DB) ApplyAdmin(ctx context.Context, p Principal, m app.Mutation) error
 	if err != nil {
 		return err
 	}
-	return db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
-		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, version: version}
+	var cs changeSet
+	err = db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+		cs = changeSet{}
+		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, version: version, changed: &cs}
 		now := db.now()
 		var clashes []app.FieldClash
 		var before app.Ticket
@@ -193,6 +202,11 @@ func (db *DB) ApplyAdmin(ctx context.Context, p Principal, m app.Mutation) error
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	db.publish(p.Tenant, "", &cs)
+	return nil
 }
 
 // Tickets lists a tenant's tickets, optionally one technician's.
@@ -323,8 +337,10 @@ func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution s
 	if !app.ValidResolution(resolution) {
 		return c, app.Errorf(app.EINVALID, "conflict.bad_resolution", "Unknown resolution {{.Resolution}}.", "Resolution", resolution)
 	}
+	var cs changeSet
 	err := db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
-		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, version: version}
+		cs = changeSet{}
+		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, version: version, changed: &cs}
 		if err := st.get(ctx, kindConflict, id, &c); err != nil {
 			return err
 		}
@@ -373,6 +389,9 @@ func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution s
 		c.ResolvedAt, c.Resolution, c.ResolvedBy = now, resolution, p.Name
 		return st.putConflict(ctx, c)
 	})
+	if err == nil {
+		db.publish(p.Tenant, "", &cs)
+	}
 	return c, err
 }
 

@@ -43,6 +43,7 @@ type DB struct {
 	clock   app.Clock
 	dir     string // data directory (photos live here); "" on PostgreSQL without one
 	rebound gosync.Map
+	hub     hub // the events of committed writes (events.go)
 }
 
 // Config says where the central database lives.
@@ -254,6 +255,9 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	if err := db.migrateApplied(ctx, conn); err != nil {
 		return fmt.Errorf("migrate applied: %w", err)
+	}
+	if err := db.fillTicketIndex(ctx, conn); err != nil {
+		return fmt.Errorf("migrate ticket index: %w", err)
 	}
 	if _, err := conn.ExecContext(ctx, db.q(`INSERT INTO counter (id, v) VALUES (1, 0) ON CONFLICT (id) DO NOTHING`)); err != nil {
 		return fmt.Errorf("migrate counter: %w", err)

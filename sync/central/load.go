@@ -98,7 +98,7 @@ func (db *DB) loadReference(ctx context.Context, tx *sql.Tx, tenant string, vers
 // scope), in multi-row statements: one by one, the demo world's ledger
 // was most of its load time. A movement whose ID the server or an earlier
 // movement of the list has is skipped, as AddMovement's ECONFLICT is.
-func (db *DB) loadMovements(ctx context.Context, tx *sql.Tx, tenant string, version int64, ms []app.StockMovement) error {
+func (db *DB) loadMovements(ctx context.Context, tx *sql.Tx, tenant string, version int64, ms []app.StockMovement, cs *changeSet) error {
 	ids := make([]string, len(ms))
 	for i, m := range ms {
 		ids[i] = m.ID
@@ -116,6 +116,7 @@ func (db *DB) loadMovements(ctx context.Context, tx *sql.Tx, tenant string, vers
 			continue
 		}
 		known[m.ID] = true
+		cs.movement()
 		data, err := json.Marshal(m)
 		if err != nil {
 			return fmt.Errorf("encode %s %s: %w", kindMovement, m.ID, err)
@@ -208,8 +209,9 @@ func detailFacts(d app.TicketDetail) []fact {
 // one of them yet, and every fact names its own detail's ticket (the
 // initial dataset), nothing needs reading back, so none is. It returns
 // false, having written nothing, for any other dataset, which LoadDataset
-// then writes one row at a time.
-func (db *DB) loadNewTickets(ctx context.Context, tx *sql.Tx, tenant string, version int64, ds []app.TicketDetail) (bool, error) {
+// then writes one row at a time. The tickets' ticket_index rows are
+// written too, and the tickets listed in cs.
+func (db *DB) loadNewTickets(ctx context.Context, tx *sql.Tx, tenant string, version int64, ds []app.TicketDetail, cs *changeSet) (bool, error) {
 	if len(ds) == 0 {
 		return true, nil
 	}
@@ -259,7 +261,7 @@ func (db *DB) loadNewTickets(ctx context.Context, tx *sql.Tx, tenant string, ver
 		}
 	}
 	at := db.now().UnixNano()
-	var entities, history, changes, hashes [][]any
+	var entities, history, changes, hashes, index [][]any
 	for _, d := range ds {
 		t := d.Ticket
 		if err := t.Validate(); err != nil {
@@ -270,6 +272,7 @@ func (db *DB) loadNewTickets(ctx context.Context, tx *sql.Tx, tenant string, ver
 			return false, fmt.Errorf("encode %s %s: %w", kindTicket, t.ID, err)
 		}
 		entities = append(entities, []any{tenant, kindTicket, string(t.ID), string(t.ID), string(data)})
+		index = append(index, ticketIndexRow(tenant, t, at))
 		// SaveTicket's history row, from the zero ticket of a new one.
 		if t.Status != "" || t.Epoch != 0 {
 			history = append(history, []any{tenant, string(t.ID), version, "", string(t.Status), t.Epoch, at})
@@ -310,10 +313,14 @@ func (db *DB) loadNewTickets(ctx context.Context, tx *sql.Tx, tenant string, ver
 		{`INSERT INTO changes (scope, kind, id, version, ord, gone)`, 3,
 			`ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`, changes},
 		{`INSERT INTO photo_hashes (tenant, sha256, photo, device)`, 3, `ON CONFLICT DO NOTHING`, hashes},
+		{`INSERT INTO ticket_index (` + ticketIndexCols + `)`, 2, ``, index},
 	} {
 		if err := db.bulkInsert(ctx, tx, b.head, b.key, b.tail, b.rows); err != nil {
 			return false, err
 		}
+	}
+	for _, d := range ds {
+		cs.ticket(d.Ticket.ID)
 	}
 	return true, nil
 }

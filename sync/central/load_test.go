@@ -98,6 +98,7 @@ func dumpTables(t *testing.T, q querier) []string {
 		`SELECT scope, kind, id, version, ord, gone FROM changes`,
 		`SELECT tenant, ticket, version, from_status, to_status, epoch, at FROM history`,
 		`SELECT tenant, sha256, photo, device FROM photo_hashes`,
+		`SELECT ` + ticketIndexCols + ` FROM ticket_index`,
 		`SELECT id, v FROM counter`,
 		`SELECT id, name FROM tenants`,
 	} {
@@ -319,7 +320,7 @@ func TestLoadNewTicketsDecides(t *testing.T) {
 			err := db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
 				before := dumpTables(t, tx)
 				var err error
-				if got, err = db.loadNewTickets(ctx, tx, tenant, version, tc.tickets); err != nil {
+				if got, err = db.loadNewTickets(ctx, tx, tenant, version, tc.tickets, nil); err != nil {
 					return err
 				}
 				if after := dumpTables(t, tx); !got && firstDiff(after, before) != "" {

@@ -72,6 +72,7 @@ func (s *serverTx) SaveEstimate(ctx context.Context, e app.Estimate) error {
 	if err := s.put(ctx, kindEstimate, e.ID, string(e.Ticket), e); err != nil {
 		return err
 	}
+	s.changed.ticket(e.Ticket)
 	return s.emitAll(ctx, ticketScopes(s.tenant, t), kindEstimate, e.ID)
 }
 

@@ -43,8 +43,9 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 			return res, app.Errorf(app.EINVALID, "sync.not_contiguous", "Pushed changes must be in order without gaps (seq {{.Seq}} follows {{.Prev}}).", "Seq", m.Seq, "Prev", muts[i-1].Seq)
 		}
 	}
+	var cs changeSet
 	err := db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
-		res = PushResult{}
+		res, cs = PushResult{}, changeSet{}
 		var revoked sql.NullInt64
 		err := tx.QueryRowContext(ctx, db.q(`SELECT last_seq, revoked_at FROM devices WHERE id = ?`), string(p.Device)).Scan(&res.Acked, &revoked)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -56,7 +57,7 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 		if err != nil {
 			return transient(err)
 		}
-		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, version: version, device: p.Device}
+		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, version: version, device: p.Device, changed: &cs}
 		if len(muts) > 0 {
 			if st.tech, st.scopes, err = db.technicianScopes(ctx, tx, p); err != nil {
 				return err
@@ -91,6 +92,7 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 	if err != nil {
 		return PushResult{}, err
 	}
+	db.publish(p.Tenant, p.Device, &cs)
 	return res, nil
 }
 

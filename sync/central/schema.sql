@@ -292,3 +292,46 @@ CREATE TABLE IF NOT EXISTS device_info (
 	protocol BIGINT NOT NULL DEFAULT 0,
 	at       BIGINT NOT NULL
 );
+
+-- Office console, the board (board.go): one row per ticket with what the
+-- board filters, sorts and shows, written in the transaction that writes
+-- the ticket's entity (SaveTicket, LoadDataset's bulk path) and filled
+-- from the entities when a database made before it is opened. Times are
+-- unix nanoseconds of the server's UTC, 9223372036854775807 when the
+-- ticket has none (it sorts last and overlaps no period). open is 0 for a
+-- closed or cancelled ticket. The *_fold columns are the lower-cased
+-- values searches compare with, so that both databases fold case alike;
+-- customer_phone holds the phone's digits only.
+CREATE TABLE IF NOT EXISTS ticket_index (
+	tenant         TEXT NOT NULL,
+	id             TEXT NOT NULL,
+	number         TEXT NOT NULL,
+	number_fold    TEXT NOT NULL,
+	status         TEXT NOT NULL,
+	open           INTEGER NOT NULL,
+	kind           TEXT NOT NULL,
+	priority       INTEGER NOT NULL,
+	technician     TEXT NOT NULL,
+	store          TEXT NOT NULL,
+	window_start   BIGINT NOT NULL,
+	window_end     BIGINT NOT NULL,
+	respond_by     BIGINT NOT NULL,
+	resolve_by     BIGINT NOT NULL,
+	customer_name  TEXT NOT NULL,
+	name_fold      TEXT NOT NULL,
+	customer_phone TEXT NOT NULL,
+	serial         TEXT NOT NULL,
+	serial_fold    TEXT NOT NULL,
+	brand          TEXT NOT NULL,
+	model          TEXT NOT NULL,
+	updated_at     BIGINT NOT NULL,
+	PRIMARY KEY (tenant, id)
+);
+CREATE INDEX IF NOT EXISTS ticket_index_due ON ticket_index (tenant, open, resolve_by, window_start, number, id);
+CREATE INDEX IF NOT EXISTS ticket_index_all ON ticket_index (tenant, resolve_by, window_start, number, id);
+CREATE INDEX IF NOT EXISTS ticket_index_tech ON ticket_index (tenant, technician, resolve_by, window_start, number, id);
+CREATE INDEX IF NOT EXISTS ticket_index_load ON ticket_index (tenant, open, technician, resolve_by);
+CREATE INDEX IF NOT EXISTS ticket_index_status ON ticket_index (tenant, status);
+CREATE INDEX IF NOT EXISTS ticket_index_store ON ticket_index (tenant, store, open, resolve_by, window_start, number, id);
+CREATE INDEX IF NOT EXISTS ticket_index_number ON ticket_index (tenant, number_fold);
+CREATE INDEX IF NOT EXISTS ticket_index_serial ON ticket_index (tenant, serial_fold);

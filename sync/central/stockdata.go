@@ -262,11 +262,6 @@ func allEntities[T any](ctx context.Context, db *DB, tenant, kind, contains stri
 	return out, transient(rows.Err())
 }
 
-// likeEscape makes s match itself in a LIKE pattern with ESCAPE '\'.
-func likeEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
-}
-
 // PartsByNumber returns the catalog entries of ids, by number; a number
 // not in the catalog is left out.
 func (db *DB) PartsByNumber(ctx context.Context, tenant string, ids []app.PartNumber) (map[app.PartNumber]app.Part, error) {

@@ -65,6 +65,9 @@ type serverTx struct {
 	device app.DeviceID
 	tech   app.Technician
 	scopes []string
+	// changed collects what the transaction changed, for the events
+	// published after it commits (nil: none are).
+	changed *changeSet
 	// stmts holds the statements prepared in this transaction: the driver
 	// for SQLite would otherwise compile each statement on every call,
 	// which was a quarter of a push's time.
@@ -219,6 +222,10 @@ func (s *serverTx) SaveTicket(ctx context.Context, t app.Ticket) error {
 	if err := s.put(ctx, kindTicket, string(t.ID), string(t.ID), t); err != nil {
 		return err
 	}
+	if err := s.indexTicket(ctx, t); err != nil {
+		return err
+	}
+	s.changed.ticket(t.ID)
 	if old.Status != t.Status || old.Epoch != t.Epoch {
 		if _, err := s.exec(ctx, (`INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
 			s.tenant, string(t.ID), s.version, string(old.Status), string(t.Status), t.Epoch, s.db.now().UnixNano()); err != nil {
@@ -339,6 +346,7 @@ func (s *serverTx) AddMovement(ctx context.Context, m app.StockMovement) error {
 		}
 	}
 	s.moved = append(s.moved, m)
+	s.changed.movement()
 	return nil
 }
 
@@ -351,6 +359,7 @@ func (s *serverTx) addTicketFact(ctx context.Context, kind, id string, ticket ap
 	if err := s.insertFact(ctx, kind, id, string(ticket), v); err != nil {
 		return err
 	}
+	s.changed.ticket(ticket)
 	return s.emitAll(ctx, ticketScopes(s.tenant, t), kind, id)
 }
 
@@ -418,8 +427,10 @@ func (s *serverTx) putConflict(ctx context.Context, c app.Conflict) error {
 	return s.emitConflict(ctx, c)
 }
 
-// emitConflict emits a conflict to the technician concerned.
+// emitConflict emits a conflict to the technician concerned, and notes
+// it for the office's events.
 func (s *serverTx) emitConflict(ctx context.Context, c app.Conflict) error {
+	s.changed.conflict()
 	if c.Technician != "" {
 		return s.emit(ctx, techScope(s.tenant, c.Technician), kindConflict, c.ID, false)
 	}

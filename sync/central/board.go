@@ -1,0 +1,496 @@
+package central
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// The board's bounds: a page holds BoardDefaultLimit tickets unless the
+// query asks for 1 to BoardMaxLimit; a search is at most boardMaxSearch
+// characters, and a phone search needs boardMinPhoneDigits digits (fewer
+// match half the customers).
+const (
+	BoardDefaultLimit   = 200
+	BoardMaxLimit       = 500
+	boardMaxSearch      = 100
+	boardMinPhoneDigits = 4
+	boardMaxCursor      = 1024
+)
+
+// noTime is how ticket_index stores a time the ticket does not have: it
+// sorts after every real time and overlaps no period.
+const noTime = math.MaxInt64
+
+// indexTime is t as ticket_index stores it (unix nanoseconds; times
+// UnixNano cannot hold are clamped to its range).
+func indexTime(t time.Time) int64 {
+	switch {
+	case t.IsZero():
+		return noTime
+	case t.Year() >= 2262:
+		return noTime - 1
+	case t.Year() <= 1678:
+		return math.MinInt64 + 1
+	}
+	return t.UnixNano()
+}
+
+func fromIndexTime(n int64) time.Time {
+	if n == noTime {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+// phoneDigits keeps a phone's digits only: "+49 (30) 123-45" and
+// "004930 12345" are searched alike.
+func phoneDigits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+const ticketIndexCols = `tenant, id, number, number_fold, status, open, kind, priority, technician, store,
+	window_start, window_end, respond_by, resolve_by, customer_name, name_fold, customer_phone,
+	serial, serial_fold, brand, model, updated_at`
+
+// ticketIndexRow is t's ticket_index row, written at server time at.
+func ticketIndexRow(tenant string, t app.Ticket, at int64) []any {
+	open := 1
+	if t.Status.Terminal() {
+		open = 0
+	}
+	return []any{tenant, string(t.ID), t.Number, strings.ToLower(t.Number), string(t.Status), open, string(t.Kind),
+		int(t.Priority), string(t.Technician), string(t.Store),
+		indexTime(t.WindowStart), indexTime(t.WindowEnd), indexTime(t.RespondBy), indexTime(t.ResolveBy),
+		t.Customer.Name, strings.ToLower(t.Customer.Name), phoneDigits(t.Customer.Phone),
+		t.Product.Serial, strings.ToLower(t.Product.Serial), t.Product.Brand, t.Product.Model, at}
+}
+
+// indexTicket writes t's ticket_index row in the transaction that writes
+// its entity.
+func (s *serverTx) indexTicket(ctx context.Context, t app.Ticket) error {
+	row := ticketIndexRow(s.tenant, t, s.db.now().UnixNano())
+	_, err := s.exec(ctx, `INSERT INTO ticket_index (`+ticketIndexCols+`) VALUES (?`+strings.Repeat(", ?", len(row)-1)+`)
+		ON CONFLICT (tenant, id) DO UPDATE SET number = excluded.number, number_fold = excluded.number_fold,
+		status = excluded.status, open = excluded.open, kind = excluded.kind, priority = excluded.priority,
+		technician = excluded.technician, store = excluded.store, window_start = excluded.window_start,
+		window_end = excluded.window_end, respond_by = excluded.respond_by, resolve_by = excluded.resolve_by,
+		customer_name = excluded.customer_name, name_fold = excluded.name_fold, customer_phone = excluded.customer_phone,
+		serial = excluded.serial, serial_fold = excluded.serial_fold, brand = excluded.brand, model = excluded.model,
+		updated_at = excluded.updated_at`, row...)
+	return transient(err)
+}
+
+// fillTicketIndex indexes the tickets a database made before ticket_index
+// holds without a row, bulkRows at a time; run at every open, it finds
+// none once they are indexed. Their last write's time is their last
+// status change's, else the ticket's own UpdatedAt.
+func (db *DB) fillTicketIndex(ctx context.Context, conn *sql.Conn) error {
+	for {
+		n, err := db.fillTicketIndexChunk(ctx, conn)
+		if err != nil || n < bulkRows {
+			return err
+		}
+	}
+}
+
+func (db *DB) fillTicketIndexChunk(ctx context.Context, conn *sql.Conn) (int, error) {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, db.q(`SELECT e.tenant, e.data, (SELECT max(h.at) FROM history h WHERE h.tenant = e.tenant AND h.ticket = e.id)
+		FROM entities e WHERE e.kind = 'ticket'
+		AND NOT EXISTS (SELECT 1 FROM ticket_index i WHERE i.tenant = e.tenant AND i.id = e.id) LIMIT ?`), bulkRows)
+	if err != nil {
+		return 0, err
+	}
+	var add [][]any
+	for rows.Next() {
+		var tenant, data string
+		var at sql.NullInt64
+		if err := rows.Scan(&tenant, &data, &at); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		var t app.Ticket
+		if err := json.Unmarshal([]byte(data), &t); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("index ticket: %w", err)
+		}
+		if !at.Valid {
+			at.Int64 = t.UpdatedAt.UnixNano()
+		}
+		add = append(add, ticketIndexRow(tenant, t, at.Int64))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if err := db.bulkInsert(ctx, tx, `INSERT INTO ticket_index (`+ticketIndexCols+`)`, 2, `ON CONFLICT (tenant, id) DO NOTHING`, add); err != nil {
+		return 0, err
+	}
+	return len(add), tx.Commit()
+}
+
+// BoardQuery says which of a tenant's tickets the office's board shows.
+type BoardQuery struct {
+	Tenant string
+	// Store limits the board to one store's tickets ("" = the whole
+	// tenant); a store manager's board always sets it.
+	Store app.StoreID
+	// Technician limits it to one technician's tickets, Unassigned to
+	// those without one (not both).
+	Technician app.TechnicianID
+	Unassigned bool
+	// Statuses limits it to these statuses (none = all).
+	Statuses []app.Status
+	// Open keeps only tickets that are not closed or cancelled.
+	Open bool
+	// From and To keep the tickets whose visit window overlaps [From, To)
+	// or whose response or resolution is due in it; a zero bound is open.
+	From, To time.Time
+	// Search matches a ticket number (exact or prefix), the customer's
+	// name (a part of it, any case), phone (the query's digits, at least
+	// 4, as a part of the phone's digits) or a serial number (prefix, any
+	// case). '%' and '_' match themselves.
+	Search string
+	// Limit is the page size, 1 to BoardMaxLimit (0 = BoardDefaultLimit).
+	Limit int
+	// After is the Next of the page before ("" = the first page).
+	After string
+}
+
+// Board is one page of the board.
+type Board struct {
+	// Tickets are ordered by the SLA due first: resolve-by, then the
+	// window's start, then the number; tickets without come last.
+	Tickets []BoardTicket `json:"tickets"`
+	// Next is the cursor of the next page, "" on the last.
+	Next string `json:"next,omitempty"`
+	// Total is how many tickets the query matches, on every page.
+	Total int `json:"total"`
+	// ByStatus counts the tickets the query matches per status, ignoring
+	// its Statuses and Open (the status filter's own counts).
+	ByStatus map[app.Status]int `json:"by_status"`
+	// ByTechnician counts each technician's open tickets, and those
+	// past their resolve-by, in the query's tenant and store (the other
+	// filters do not apply): the dispatcher's view of everyone's load.
+	// Technicians without an open ticket are not listed.
+	ByTechnician []TechnicianCount `json:"by_technician"`
+}
+
+// TechnicianCount is a technician's load on the board.
+type TechnicianCount struct {
+	ID      app.TechnicianID `json:"id"`
+	Name    string           `json:"name"`
+	Open    int              `json:"open"`
+	Overdue int              `json:"overdue"`
+}
+
+// BoardTicket is a ticket as the board shows it (a ticket_index row).
+type BoardTicket struct {
+	ID            app.TicketID     `json:"id"`
+	Number        string           `json:"number"`
+	Status        app.Status       `json:"status"`
+	Open          bool             `json:"open"`
+	Kind          app.TicketKind   `json:"kind"`
+	Priority      app.Priority     `json:"priority"`
+	Technician    app.TechnicianID `json:"technician,omitempty"`
+	Store         app.StoreID      `json:"store,omitempty"`
+	WindowStart   time.Time        `json:"window_start,omitzero"`
+	WindowEnd     time.Time        `json:"window_end,omitzero"`
+	RespondBy     time.Time        `json:"respond_by,omitzero"`
+	ResolveBy     time.Time        `json:"resolve_by,omitzero"`
+	CustomerName  string           `json:"customer_name"`
+	CustomerPhone string           `json:"customer_phone"` // digits only
+	Serial        string           `json:"serial,omitempty"`
+	Brand         string           `json:"brand"`
+	Model         string           `json:"model"`
+	UpdatedAt     time.Time        `json:"updated_at"`
+}
+
+// boardCursor is the position of a page's last ticket in the board's
+// order, sent base64url-encoded JSON: opaque to the client.
+type boardCursor struct {
+	ResolveBy   int64  `json:"r"`
+	WindowStart int64  `json:"w"`
+	Number      string `json:"n"`
+	ID          string `json:"i"`
+}
+
+func (c boardCursor) String() string {
+	b, _ := json.Marshal(c) // a struct of ints and strings always encodes
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func parseBoardCursor(s string) (boardCursor, error) {
+	var c boardCursor
+	bad := app.Errorf(app.EINVALID, "board.bad_cursor", "The page cursor is not one this server gave: load the board again from the first page.")
+	if len(s) > boardMaxCursor {
+		return c, bad
+	}
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || json.Unmarshal(b, &c) != nil || !app.ValidID(c.ID) {
+		return c, bad
+	}
+	return c, nil
+}
+
+// validate checks q and sets its default limit.
+func (q *BoardQuery) validate() (*boardCursor, error) {
+	switch {
+	case q.Tenant == "":
+		return nil, app.Errorf(app.EINVALID, "board.no_tenant", "The board needs a tenant; sign in again.")
+	case q.Limit < 0 || q.Limit > BoardMaxLimit:
+		return nil, app.Errorf(app.EINVALID, "board.bad_limit", "Show 1 to {{.Max}} tickets per page.", "Max", BoardMaxLimit)
+	case (q.Technician != "" && !app.ValidID(string(q.Technician))) || (q.Store != "" && !app.ValidID(string(q.Store))):
+		return nil, app.Errorf(app.EINVALID, "board.bad_filter", "The technician or store of the filter is not one of the tenant's; choose it from the list.")
+	case q.Technician != "" && q.Unassigned:
+		return nil, app.Errorf(app.EINVALID, "board.tech_and_unassigned", "Choose either a technician or the unassigned tickets, not both.")
+	case !q.From.IsZero() && !q.To.IsZero() && !q.To.After(q.From):
+		return nil, app.Errorf(app.EINVALID, "board.bad_period", "The period ends before it starts; choose an end after the start.")
+	case utf8.RuneCountInString(q.Search) > boardMaxSearch:
+		return nil, app.Errorf(app.EINVALID, "board.search_too_long", "Search with at most {{.Max}} characters.", "Max", boardMaxSearch)
+	case len(q.Statuses) > len(app.Statuses):
+		return nil, app.Errorf(app.EINVALID, "board.bad_status", "Unknown status {{.Status}}; choose one of the listed statuses.", "Status", "")
+	}
+	for _, s := range q.Statuses {
+		if !s.Valid() {
+			return nil, app.Errorf(app.EINVALID, "board.bad_status", "Unknown status {{.Status}}; choose one of the listed statuses.", "Status", string(s))
+		}
+	}
+	if q.Limit == 0 {
+		q.Limit = BoardDefaultLimit
+	}
+	if q.After == "" {
+		return nil, nil
+	}
+	c, err := parseBoardCursor(q.After)
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// likeEscape makes s match itself in a LIKE pattern with ESCAPE '\'.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// boardWhere is the WHERE clause of q's tickets; statuses says whether
+// q's Statuses and Open apply.
+func (db *DB) boardWhere(q BoardQuery, statuses bool) (string, []any) {
+	w := []string{"tenant = ?"}
+	args := []any{q.Tenant}
+	if q.Store != "" {
+		w, args = append(w, "store = ?"), append(args, string(q.Store))
+	}
+	if q.Technician != "" {
+		w, args = append(w, "technician = ?"), append(args, string(q.Technician))
+	}
+	if q.Unassigned {
+		w = append(w, "technician = ''")
+	}
+	if statuses && q.Open {
+		w = append(w, "open = 1")
+	}
+	if statuses && len(q.Statuses) > 0 {
+		w = append(w, "status IN (?"+strings.Repeat(", ?", len(q.Statuses)-1)+")")
+		for _, s := range q.Statuses {
+			args = append(args, string(s))
+		}
+	}
+	if !q.From.IsZero() || !q.To.IsZero() {
+		from, to := int64(math.MinInt64), int64(noTime)
+		if !q.From.IsZero() {
+			from = indexTime(q.From)
+		}
+		if !q.To.IsZero() {
+			to = indexTime(q.To)
+		}
+		w = append(w, "((window_start < ? AND window_end > ?) OR (respond_by >= ? AND respond_by < ?) OR (resolve_by >= ? AND resolve_by < ?))")
+		args = append(args, to, from, from, to, from, to)
+	}
+	if s := strings.TrimSpace(q.Search); s != "" {
+		fold := likeEscape(strings.ToLower(s))
+		or := []string{`number_fold LIKE ? ESCAPE '\'`, `name_fold LIKE ? ESCAPE '\'`, `serial_fold LIKE ? ESCAPE '\'`}
+		args = append(args, fold+"%", "%"+fold+"%", fold+"%")
+		if d := phoneDigits(s); len(d) >= boardMinPhoneDigits {
+			or = append(or, `customer_phone LIKE ?`)
+			args = append(args, "%"+d+"%")
+		}
+		w = append(w, "("+strings.Join(or, " OR ")+")")
+	}
+	return strings.Join(w, " AND "), args
+}
+
+// collate orders text by its bytes on both databases: SQLite's default,
+// and PostgreSQL's "C" whatever the database's locale.
+func (db *DB) collate() string {
+	if db.dialect == dialectPostgres {
+		return ` COLLATE "C"`
+	}
+	return ""
+}
+
+// Board returns a page of a tenant's tickets for the office's board,
+// with its counts. The query is checked first (EINVALID); every answer
+// is read from ticket_index, in one read transaction.
+func (db *DB) Board(ctx context.Context, q BoardQuery) (Board, error) {
+	after, err := q.validate()
+	if err != nil {
+		return Board{}, err
+	}
+	tx, err := db.read.BeginTx(ctx, nil)
+	if err != nil {
+		return Board{}, transient(err)
+	}
+	defer tx.Rollback()
+	var b Board
+	where, args := db.boardWhere(q, true)
+	if err := tx.QueryRowContext(ctx, db.q(`SELECT count(*) FROM ticket_index WHERE `+where), args...).Scan(&b.Total); err != nil {
+		return Board{}, transient(err)
+	}
+	page, pageArgs := where, slices.Clone(args)
+	if after != nil {
+		c := db.collate()
+		page += ` AND (resolve_by > ? OR (resolve_by = ? AND (window_start > ? OR (window_start = ? AND (number` + c + ` > ? OR (number` + c + ` = ? AND id` + c + ` > ?))))))`
+		pageArgs = append(pageArgs, after.ResolveBy, after.ResolveBy, after.WindowStart, after.WindowStart, after.Number, after.Number, after.ID)
+	}
+	if b.Tickets, err = db.boardTickets(ctx, tx, page, append(pageArgs, q.Limit+1)); err != nil {
+		return Board{}, err
+	}
+	if len(b.Tickets) > q.Limit {
+		b.Tickets = b.Tickets[:q.Limit]
+		last := b.Tickets[q.Limit-1]
+		b.Next = boardCursor{indexTime(last.ResolveBy), indexTime(last.WindowStart), last.Number, string(last.ID)}.String()
+	}
+	if b.ByStatus, err = db.boardByStatus(ctx, tx, q); err != nil {
+		return Board{}, err
+	}
+	if b.ByTechnician, err = db.boardByTechnician(ctx, tx, q); err != nil {
+		return Board{}, err
+	}
+	return b, nil
+}
+
+func (db *DB) boardTickets(ctx context.Context, tx *sql.Tx, where string, args []any) ([]BoardTicket, error) {
+	c := db.collate()
+	rows, err := tx.QueryContext(ctx, db.q(`SELECT id, number, status, open, kind, priority, technician, store,
+		window_start, window_end, respond_by, resolve_by, customer_name, customer_phone, serial, brand, model, updated_at
+		FROM ticket_index WHERE `+where+` ORDER BY resolve_by, window_start, number`+c+`, id`+c+` LIMIT ?`), args...)
+	if err != nil {
+		return nil, transient(err)
+	}
+	defer rows.Close()
+	out := []BoardTicket{}
+	for rows.Next() {
+		var t BoardTicket
+		var open int
+		var ws, we, rs, rv, up int64
+		if err := rows.Scan(&t.ID, &t.Number, &t.Status, &open, &t.Kind, &t.Priority, &t.Technician, &t.Store,
+			&ws, &we, &rs, &rv, &t.CustomerName, &t.CustomerPhone, &t.Serial, &t.Brand, &t.Model, &up); err != nil {
+			return nil, transient(err)
+		}
+		t.Open = open == 1
+		t.WindowStart, t.WindowEnd, t.RespondBy, t.ResolveBy = fromIndexTime(ws), fromIndexTime(we), fromIndexTime(rs), fromIndexTime(rv)
+		t.UpdatedAt = time.Unix(0, up).UTC()
+		out = append(out, t)
+	}
+	return out, transient(rows.Err())
+}
+
+func (db *DB) boardByStatus(ctx context.Context, tx *sql.Tx, q BoardQuery) (map[app.Status]int, error) {
+	where, args := db.boardWhere(q, false)
+	rows, err := tx.QueryContext(ctx, db.q(`SELECT status, count(*) FROM ticket_index WHERE `+where+` GROUP BY status`), args...)
+	if err != nil {
+		return nil, transient(err)
+	}
+	defer rows.Close()
+	out := map[app.Status]int{}
+	for rows.Next() {
+		var s app.Status
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, transient(err)
+		}
+		out[s] = n
+	}
+	return out, transient(rows.Err())
+}
+
+func (db *DB) boardByTechnician(ctx context.Context, tx *sql.Tx, q BoardQuery) ([]TechnicianCount, error) {
+	where, args := db.boardWhere(BoardQuery{Tenant: q.Tenant, Store: q.Store}, false)
+	rows, err := tx.QueryContext(ctx, db.q(`SELECT technician, count(*), sum(CASE WHEN resolve_by < ? THEN 1 ELSE 0 END)
+		FROM ticket_index WHERE `+where+` AND open = 1 AND technician <> '' GROUP BY technician`), append([]any{db.now().UnixNano()}, args...)...)
+	if err != nil {
+		return nil, transient(err)
+	}
+	out := []TechnicianCount{}
+	for rows.Next() {
+		var c TechnicianCount
+		if err := rows.Scan(&c.ID, &c.Open, &c.Overdue); err != nil {
+			rows.Close()
+			return nil, transient(err)
+		}
+		out = append(out, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, transient(err)
+	}
+	names := map[string]string{}
+	for start, n := 0, 0; start < len(out); start += n {
+		n = chunkLen(len(out) - start)
+		ids := []any{q.Tenant}
+		for _, c := range out[start : start+n] {
+			ids = append(ids, string(c.ID))
+		}
+		rows, err := tx.QueryContext(ctx, db.q(`SELECT id, data FROM entities WHERE tenant = ? AND kind = 'technician' AND id IN (?`+strings.Repeat(", ?", n-1)+`)`), ids...)
+		if err != nil {
+			return nil, transient(err)
+		}
+		for rows.Next() {
+			var id, data string
+			var t app.Technician
+			if err := rows.Scan(&id, &data); err != nil {
+				rows.Close()
+				return nil, transient(err)
+			}
+			if json.Unmarshal([]byte(data), &t) == nil {
+				names[id] = t.Name
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, transient(err)
+		}
+	}
+	for i := range out {
+		out[i].Name = names[string(out[i].ID)]
+	}
+	slices.SortFunc(out, func(a, b TechnicianCount) int {
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
+		}
+		return strings.Compare(string(a.ID), string(b.ID))
+	})
+	return out, nil
+}

@@ -1,0 +1,147 @@
+package central
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/sync/central/pgtest"
+)
+
+// BenchmarkBoard reads the board of a tenant with 10,000 open tickets
+// spread over 500 technicians and 20,000 closed ones: the first page of
+// 200 open tickets with its counts, and a search by phone digits.
+func BenchmarkBoard(b *testing.B) {
+	const open, closed, techs = 10_000, 20_000, 500
+	for _, backend := range []string{"sqlite", "postgres"} {
+		cfg := Config{DataDir: b.TempDir(), Clock: app.ClockFunc(func() time.Time { return testNow })}
+		if backend == "postgres" {
+			cfg.Postgres = pgtest.ForTest(b)
+		}
+		db, err := OpenDB(context.Background(), cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		seedBoard(b, db, open, closed, techs)
+		for _, tc := range []struct {
+			name string
+			q    BoardQuery
+			want int
+		}{
+			{"first-page", BoardQuery{Tenant: tenant, Open: true}, open},
+			// 1 in 1,000 phones holds "7777" (seedBoard).
+			{"phone-search", BoardQuery{Tenant: tenant, Search: "77 77"}, (open + closed) / 1000},
+		} {
+			b.Run(backend+"/"+tc.name, func(b *testing.B) {
+				var size int
+				for b.Loop() {
+					page, err := db.Board(b.Context(), tc.q)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if page.Total != tc.want {
+						b.Fatalf("total %d, want %d", page.Total, tc.want)
+					}
+					j, _ := json.Marshal(page)
+					size = len(j)
+				}
+				b.ReportMetric(float64(size), "json-bytes")
+			})
+		}
+		db.Close()
+	}
+}
+
+// seedBoard loads techs technicians and open+closed tickets in one
+// dataset (the bulk path). Ticket i's phone holds "7777" when i is a
+// multiple of 1,000, and never otherwise.
+func seedBoard(tb testing.TB, db *DB, open, closed, techs int) {
+	tb.Helper()
+	var ds app.Dataset
+	for i := range techs {
+		ds.Technicians = append(ds.Technicians, app.Technician{ID: app.TechnicianID(fmt.Sprintf("tech-%03d", i)), Name: fmt.Sprintf("Technician %03d", i), Country: "CN"})
+	}
+	for i := range open + closed {
+		status := app.StatusAssigned
+		if i >= open {
+			status = app.StatusClosed
+		}
+		// No digit 7 but in the chosen phones.
+		phone := "+86 138 " + strings.ReplaceAll(fmt.Sprintf("%08d", i), "7", "8")
+		if i%1000 == 0 {
+			phone = fmt.Sprintf("+86 139 7777 %04d", i/1000)
+		}
+		tk := boardTicket(fmt.Sprintf("FB-%06d", i), status, app.TechnicianID(fmt.Sprintf("tech-%03d", i%techs)), "",
+			time.Duration(i%(14*24))*time.Hour-48*time.Hour, time.Duration(i%(7*24))*time.Hour, fmt.Sprintf("Customer %d", i), phone, fmt.Sprintf("SN%08d", i))
+		ds.Tickets = append(ds.Tickets, app.TicketDetail{Ticket: tk})
+	}
+	if err := db.LoadDataset(context.Background(), tenant, ds); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// BenchmarkBoardLive is what a device's sync costs until the board shows
+// it, in process: the push of one note on a ticket of that board, its
+// event reaching a subscriber, and the board's first page read again.
+func BenchmarkBoardLive(b *testing.B) {
+	const open, closed, techs = 10_000, 20_000, 500
+	for _, backend := range []string{"sqlite", "postgres"} {
+		cfg := Config{DataDir: b.TempDir(), Clock: app.ClockFunc(func() time.Time { return testNow })}
+		if backend == "postgres" {
+			cfg.Postgres = pgtest.ForTest(b)
+		}
+		db, err := OpenDB(context.Background(), cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		seedBoard(b, db, open, closed, techs)
+		ctx := context.Background()
+		code, _, err := db.CreatePairing(ctx, tenant, "tech-000")
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, tok, err := db.Pair(ctx, code, "tablet")
+		if err != nil {
+			b.Fatal(err)
+		}
+		dev, err := db.Authenticate(ctx, tok)
+		if err != nil {
+			b.Fatal(err)
+		}
+		events, cancel, err := db.Subscribe(tenant)
+		if err != nil {
+			b.Fatal(err)
+		}
+		seq := int64(0)
+		b.Run(backend+"/push-to-board", func(b *testing.B) {
+			for b.Loop() {
+				seq++
+				m, err := app.NewMutation(&app.AddNote{Note: app.Note{ID: fid(fmt.Sprintf("live-%d", seq)), Ticket: "tk-fb-000000", Text: "on my way"}}, testNow)
+				if err != nil {
+					b.Fatal(err)
+				}
+				m.Seq = seq
+				if _, err := db.Push(ctx, dev, []app.Mutation{m}); err != nil {
+					b.Fatal(err)
+				}
+				select {
+				case e := <-events:
+					if e.Kind != EventTickets || len(e.Tickets) != 1 || e.Tickets[0] != "tk-fb-000000" {
+						b.Fatalf("event %+v", e)
+					}
+				case <-time.After(10 * time.Second):
+					b.Fatal("no event within 10s")
+				}
+				if _, err := db.Board(ctx, BoardQuery{Tenant: tenant, Open: true}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		cancel()
+		db.Close()
+	}
+}
