@@ -8,6 +8,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,7 +27,9 @@ type message struct {
 // collectMessages finds every translation key in the module's non-test Go
 // files: lang.X/XN calls, app.Errorf calls, translations.Catalog's
 // Text/Plural calls, and Key/Message literals
-// (app.Reason). Keys built at run time cannot be found and are avoided.
+// (app.Reason); the office console's c.flash calls and the {{T "key"
+// "English"}} calls of its templates (sync/console/templates/*.html). Keys
+// built at run time cannot be found and are avoided.
 func collectMessages(t *testing.T, root string) map[string]message {
 	t.Helper()
 	out := map[string]message{}
@@ -49,6 +52,20 @@ func collectMessages(t *testing.T, root string) map[string]message {
 		}
 		if d.IsDir() && strings.HasPrefix(d.Name(), ".") && path != root {
 			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(path, ".html") && filepath.Base(filepath.Dir(path)) == "templates" &&
+			filepath.Base(filepath.Dir(filepath.Dir(path))) == "console" {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			fset := token.NewFileSet()
+			f := fset.AddFile(path, -1, len(b))
+			f.SetLinesForContent(b)
+			for _, m := range templateT.FindAllSubmatchIndex(b, -1) {
+				add(fset, f.Pos(m[0]), string(b[m[2]:m[3]]), string(b[m[4]:m[5]]), false)
+			}
+			return nil
 		}
 		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 			return nil
@@ -86,6 +103,12 @@ func collectMessages(t *testing.T, root string) map[string]message {
 					e, ok2 := lit(1)
 					if ok1 && ok2 {
 						add(fset, n.Pos(), k, e, name == "lang.XN")
+					}
+				case "c.flash": // the office console's message after a POST
+					k, ok1 := lit(3)
+					e, ok2 := lit(4)
+					if ok1 && ok2 {
+						add(fset, n.Pos(), k, e, false)
 					}
 				case "e.reason": // app's warranty decision reasons
 					k, ok1 := lit(0)
@@ -143,6 +166,11 @@ func collectMessages(t *testing.T, root string) map[string]message {
 	}
 	return out
 }
+
+// templateT is a translated text in a console template, {{T "key"
+// "English"}} or {{T "key" "English {{.X}}" .}}: the key and the English
+// as Go string literals, which html/template parses them as.
+var templateT = regexp.MustCompile(`\{\{-?\s*T\s+("[^"\\]*(?:\\.[^"\\]*)*")\s+("[^"\\]*(?:\\.[^"\\]*)*")`)
 
 func readTranslations(t *testing.T, path string) map[string]any {
 	t.Helper()

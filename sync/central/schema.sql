@@ -335,3 +335,46 @@ CREATE INDEX IF NOT EXISTS ticket_index_status ON ticket_index (tenant, status);
 CREATE INDEX IF NOT EXISTS ticket_index_store ON ticket_index (tenant, store, open, resolve_by, window_start, number, id);
 CREATE INDEX IF NOT EXISTS ticket_index_number ON ticket_index (tenant, number_fold);
 CREATE INDEX IF NOT EXISTS ticket_index_serial ON ticket_index (tenant, serial_fold);
+
+-- The office console (sync/console; docs/PROTOCOL.md, "The office
+-- console"): people who sign in with a password, their sessions and the
+-- record of what they changed. login is unique across the service, so
+-- sign-in needs no tenant. password_hash is an argon2id PHC string.
+-- locked_until and the time columns are unix milliseconds (0: none).
+CREATE TABLE IF NOT EXISTS console_users (
+	login         TEXT PRIMARY KEY,
+	tenant        TEXT NOT NULL,
+	name          TEXT NOT NULL,
+	role          TEXT NOT NULL,
+	store         TEXT NOT NULL DEFAULT '',
+	password_hash TEXT NOT NULL,
+	failed        INTEGER NOT NULL DEFAULT 0,
+	locked_until  BIGINT NOT NULL DEFAULT 0,
+	language      TEXT NOT NULL DEFAULT '',
+	created_at    BIGINT NOT NULL,
+	disabled_at   BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS console_users_tenant ON console_users (tenant, login);
+-- A session is kept as the SHA-256 of its ID: a stolen backup holds no
+-- working cookie. flash is a message to show once on its next page.
+CREATE TABLE IF NOT EXISTS console_sessions (
+	id_hash    TEXT PRIMARY KEY,
+	tenant     TEXT NOT NULL,
+	login      TEXT NOT NULL,
+	csrf       TEXT NOT NULL,
+	created_at BIGINT NOT NULL,
+	last_seen  BIGINT NOT NULL,
+	expires_at BIGINT NOT NULL,
+	flash      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS console_sessions_login ON console_sessions (login);
+CREATE TABLE IF NOT EXISTS console_audit (
+	id     TEXT PRIMARY KEY,
+	tenant TEXT NOT NULL,
+	login  TEXT NOT NULL,
+	at     BIGINT NOT NULL,
+	action TEXT NOT NULL,
+	target TEXT NOT NULL,
+	detail TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS console_audit_tenant ON console_audit (tenant, at);

@@ -1,0 +1,239 @@
+package console
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+	"unicode/utf8"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/assets/translations"
+	"github.com/fieldbench/fieldbench/sync/central"
+)
+
+// Options configure a Console.
+type Options struct {
+	// Secure says the console is served over TLS: the session cookie is
+	// then Secure and named with the "__Host-" prefix, which browsers
+	// accept only from a secure origin, for the whole host.
+	Secure bool
+	// Now is the clock of the console's own decisions (throttles, shown
+	// times); default time.Now. Session expiry follows the database's clock.
+	Now func() time.Time
+	// Log receives server failures (5xx), each with its request ID; default
+	// slog.Default().
+	Log *slog.Logger
+}
+
+// Console is the office console, an http.Handler to mount at the service's
+// root.
+type Console struct {
+	db     *central.DB
+	opt    Options
+	log    *slog.Logger
+	mux    *http.ServeMux
+	paths  map[string]bool // the GET paths routed, for the navigation
+	pages  map[string]*pageTemplate
+	static map[string]staticFile
+	signin *throttle
+}
+
+// New returns the console over db.
+func New(db *central.DB, opt Options) (*Console, error) {
+	if db == nil {
+		return nil, errors.New("console: no database")
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Log == nil {
+		opt.Log = slog.Default()
+	}
+	c := &Console{db: db, opt: opt, log: opt.Log, mux: http.NewServeMux(), paths: map[string]bool{}, signin: newThrottle(opt.Now)}
+	var err error
+	if c.static, err = loadStatic(); err != nil {
+		return nil, err
+	}
+	if c.pages, err = c.loadPages(); err != nil {
+		return nil, err
+	}
+	c.routes()
+	return c, nil
+}
+
+// requestIDKey keys the request ID in a request's context.
+type requestIDKey struct{}
+
+// ServeHTTP answers every console request: it gives the request an ID
+// (logged with failures, shown on the error page), sets the security
+// headers and dispatches to the routes.
+func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	id := hex.EncodeToString(b[:])
+	h := w.Header()
+	h.Set("X-Request-Id", id)
+	// Scripts, styles and images only from the console itself (no inline
+	// script, so an injected tag does not run); no framing (clickjacking).
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	if c.opt.Secure {
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
+	c.mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+}
+
+func requestID(r *http.Request) string {
+	id, _ := r.Context().Value(requestIDKey{}).(string)
+	return id
+}
+
+// Session is a signed-in console user, as each handler sees them.
+type Session struct {
+	Tenant      string
+	Login, Name string
+	Role        Role
+	Store       app.StoreID // the store manager's store, else ""
+	Lang        string      // BCP 47: the user's choice, else the browser's
+	CSRF        string      // the token every form and non-GET request carries
+	T           *translations.Catalog
+
+	id    string // the session ID, from the cookie
+	flash string // the message to show once on the next page
+}
+
+// Principal is who the console acts as for central.DB.ApplyAdmin: the
+// tenant's dispatch, named after the console user so that the ticket's
+// history and conflicts say who did it.
+func (s *Session) Principal() central.Principal {
+	return central.Principal{Tenant: s.Tenant, Role: app.RoleDispatcher, Name: "console:" + s.Login}
+}
+
+// sees reports whether the session may see a ticket: all of its tenant's
+// (the database reads only those), or a store manager's store's.
+func (s *Session) sees(t app.Ticket) bool {
+	return s.Role != RoleStoreManager || t.Store == s.Store
+}
+
+// errNoTicket is the answer for a ticket that is missing or outside the
+// session's scope alike, so that a refusal never reveals that it exists.
+func errNoTicket(id app.TicketID) error {
+	return app.Errorf(app.ENOTFOUND, "console.ticket.not_found", "There is no ticket {{.ID}} here. Check the number, or look for it on the board.", "ID", string(id))
+}
+
+// ticket returns a ticket the session may see, else ENOTFOUND.
+func (c *Console) ticket(ctx context.Context, s *Session, id app.TicketID) (app.TicketDetail, error) {
+	d, err := c.db.TicketDetail(ctx, s.Tenant, id)
+	if app.ErrorCode(err) == app.ENOTFOUND || (err == nil && !s.sees(d.Ticket)) {
+		return app.TicketDetail{}, errNoTicket(id)
+	}
+	return d, err
+}
+
+// tickets lists the tickets the session may see.
+func (c *Console) tickets(ctx context.Context, s *Session) ([]app.Ticket, error) {
+	all, err := c.db.Tickets(ctx, s.Tenant, "")
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, t := range all {
+		if s.sees(t) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// redacter is a command whose arguments hold a secret (a device passcode):
+// the audit keeps its redacted copy.
+type redacter interface{ Redacted() app.Command }
+
+// maxAuditDetail bounds an audit record's detail (the mutation's arguments).
+const maxAuditDetail = 4096
+
+// apply runs a named mutation from the console as db.ApplyAdmin does, with
+// the same refusals as the API, and records it in the audit. A store
+// manager acts only on tickets of their store: a ticket of another store
+// is refused as missing, and a mutation on no ticket (stock) as forbidden.
+//
+// The audit record is written after the mutation commits, in the same
+// request: ApplyAdmin owns its transaction. Should the audit write fail,
+// the error page says so while the change stands.
+func (c *Console) apply(ctx context.Context, s *Session, m app.Mutation) error {
+	cmd, err := app.DecodeMutation(m)
+	if err != nil {
+		return err
+	}
+	target := app.TicketOf(cmd)
+	if s.Role == RoleStoreManager {
+		switch ct := cmd.(type) {
+		case *app.CreateTicket:
+			if ct.Ticket.Store != s.Store {
+				return app.Errorf(app.EFORBIDDEN, "console.store_only", "You manage store {{.Store}}: create and change only its tickets.", "Store", string(s.Store))
+			}
+		default:
+			if target == "" {
+				return errForbidden
+			}
+			if _, err := c.ticket(ctx, s, target); err != nil {
+				return err
+			}
+		}
+	}
+	if err := c.db.ApplyAdmin(ctx, s.Principal(), m); err != nil {
+		return err
+	}
+	if r, ok := cmd.(redacter); ok {
+		cmd = r.Redacted()
+	}
+	detail, err := json.Marshal(cmd)
+	if err != nil {
+		return err
+	}
+	return c.audit(ctx, s, m.FullName(), string(target), string(detail))
+}
+
+// audit records a change made by the session's user. detail is cut to
+// maxAuditDetail bytes (at a character boundary).
+func (c *Console) audit(ctx context.Context, s *Session, action, target, detail string) error {
+	if len(detail) > maxAuditDetail {
+		detail = detail[:maxAuditDetail]
+		for !utf8.ValidString(detail) {
+			detail = detail[:len(detail)-1]
+		}
+	}
+	return c.db.RecordAudit(ctx, central.AuditRecord{Tenant: s.Tenant, Login: s.Login, Action: action, Target: target, Detail: detail})
+}
+
+var errForbidden = app.Errorf(app.EFORBIDDEN, "console.forbidden", "Your role may not do this. Ask an administrator of your console if you need it.")
+
+// statusOf maps an error to the HTTP status of its app.Error code.
+func statusOf(err error) int {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return http.StatusRequestEntityTooLarge
+	}
+	switch app.ErrorCode(err) {
+	case app.EINVALID:
+		return http.StatusBadRequest
+	case app.EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case app.EFORBIDDEN:
+		return http.StatusForbidden
+	case app.ENOTFOUND:
+		return http.StatusNotFound
+	case app.ECONFLICT:
+		return http.StatusConflict
+	case app.ETHROTTLED:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}

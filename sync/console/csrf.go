@@ -1,0 +1,78 @@
+package console
+
+import (
+	"crypto/subtle"
+	"mime"
+	"net/http"
+	"net/url"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// Bounds of a request body the CSRF check reads: forms are small; a
+// multipart form (a CSV import) may carry a file.
+const (
+	maxFormBytes      = 1 << 20
+	maxMultipartBytes = 32 << 20
+	multipartMemory   = 8 << 20 // parts beyond this go to temporary files
+)
+
+var errCSRF = app.Errorf(app.EFORBIDDEN, "console.csrf", "This form has expired or did not come from the console. Go back, reload the page and try again.")
+
+// checkCSRF refuses a state-changing request that did not come from a
+// console page: one the browser marks as cross-site (Sec-Fetch-Site) or
+// from another origin (Origin), or one without the session's token, in
+// the form field "csrf" or the header X-CSRF-Token, compared in constant
+// time. It parses the form (bounded), so handlers read r.Form as usual.
+func (c *Console) checkCSRF(w http.ResponseWriter, r *http.Request, s *Session) error {
+	if !sameOrigin(r) {
+		return errCSRF
+	}
+	token := r.Header.Get("X-CSRF-Token")
+	if token == "" {
+		ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if ct == "multipart/form-data" {
+			r.Body = http.MaxBytesReader(w, r.Body, maxMultipartBytes)
+			if err := r.ParseMultipartForm(multipartMemory); err != nil {
+				return formError(err)
+			}
+		} else {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+			if err := r.ParseForm(); err != nil {
+				return formError(err)
+			}
+		}
+		token = r.PostFormValue("csrf")
+	}
+	if token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(s.CSRF)) != 1 {
+		return errCSRF
+	}
+	return nil
+}
+
+func formError(err error) error {
+	if _, ok := err.(*http.MaxBytesError); ok {
+		return err
+	}
+	return app.Errorf(app.EINVALID, "console.bad_form", "The form could not be read. Reload the page and try again.").WithCause(err)
+}
+
+// sameOrigin reports whether a request comes from a page of this host, as
+// far as the browser tells: Sec-Fetch-Site "same-origin" (or "none", typed
+// by the user), else an Origin naming this host. A request with neither
+// header (an old browser, a script) is left to the token.
+func sameOrigin(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "same-origin", "none":
+		return true
+	case "":
+	default:
+		return false
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	return err == nil && u.Host == r.Host
+}

@@ -1,0 +1,220 @@
+package console
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"fmt"
+	"html"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/assets/translations"
+	"github.com/fieldbench/fieldbench/report"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// pageTemplate is a page's template set: layout.html with the page's file.
+type pageTemplate struct{ t *template.Template }
+
+// loadPages parses every templates/<page>.html with layout.html. The
+// functions are placeholders here; render binds them to the session.
+func (c *Console) loadPages() (map[string]*pageTemplate, error) {
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*pageTemplate{}
+	for _, name := range names {
+		page := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
+		if page == "layout" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(c.funcs(nil, translations.For(translations.Fallback))).
+			ParseFS(templateFiles, "templates/layout.html", name)
+		if err != nil {
+			return nil, fmt.Errorf("console: template %s: %w", page, err)
+		}
+		pages[page] = &pageTemplate{t: t}
+	}
+	return pages, nil
+}
+
+// funcs are the templates' functions for one session (s may be nil: the
+// sign-in and error pages without one):
+//
+//	{{T "console.x" "English"}}, {{T "console.x" "Hello {{.Name}}" .}}  translate
+//	{{csrf}}              the hidden CSRF input every POST form carries
+//	{{may "dispatch"}}    whether the session's role has a permission
+//	{{date .At}}, {{datetime .At}}, {{clock .At}}   a time in the tenant's zone
+//	{{money .Total}}      an app.Money as the session's language writes it
+//	{{static "console.css"}}  a static file's URL, with its content hash
+//
+// Times are shown in UTC for now: tenants have no time zone setting yet.
+// Dates are written 2006-01-02 in every language, which all five read
+// without month names to translate.
+func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap {
+	loc := time.UTC
+	in := func(t time.Time) time.Time { return t.In(loc) }
+	return template.FuncMap{
+		"T": func(key, english string, data ...any) string {
+			var d any
+			if len(data) > 0 {
+				d = data[0]
+			}
+			return cat.Text(key, english, d)
+		},
+		"csrf": func() template.HTML {
+			if s == nil {
+				return ""
+			}
+			return template.HTML(`<input type="hidden" name="csrf" value="` + html.EscapeString(s.CSRF) + `">`)
+		},
+		"may": func(p string) bool { return s != nil && s.Role.may(perm(p)) },
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return in(t).Format("2006-01-02")
+		},
+		"datetime": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return in(t).Format("2006-01-02 15:04")
+		},
+		"clock": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return in(t).Format("15:04")
+		},
+		"money":  func(m app.Money) string { return report.Money(cat.Lang(), m) },
+		"static": c.staticURL,
+		"lang":   func() string { return cat.Lang() },
+	}
+}
+
+// navItem is a link of the console's navigation, shown to roles with Perm
+// once a GET route serves Href.
+type navItem struct {
+	Href    string
+	Key     string
+	Message string
+	Perm    perm
+	Current bool
+}
+
+// navigation lists the console's pages in menu order.
+var navigation = []navItem{
+	{Href: "/board", Key: "console.nav.board", Message: "Board", Perm: permView},
+	{Href: "/conflicts", Key: "console.nav.conflicts", Message: "Conflicts", Perm: permView},
+	{Href: "/people", Key: "console.nav.people", Message: "People and devices", Perm: permPeople},
+	{Href: "/stock", Key: "console.nav.stock", Message: "Stock", Perm: permStock},
+	{Href: "/imports", Key: "console.nav.imports", Message: "Imports", Perm: permImport},
+	{Href: "/numbers", Key: "console.nav.numbers", Message: "Numbers", Perm: permNumbers},
+	{Href: "/users", Key: "console.nav.users", Message: "Users", Perm: permUsers},
+}
+
+// roleLabel is a role's name on screen.
+type roleLabel struct{ Key, Message string }
+
+var roleLabels = map[Role]roleLabel{
+	RoleDispatcher:    {Key: "console.role.dispatcher", Message: "Dispatcher"},
+	RoleStoreManager:  {Key: "console.role.store_manager", Message: "Store manager"},
+	RolePartsClerk:    {Key: "console.role.parts_clerk", Message: "Parts clerk"},
+	RoleAdministrator: {Key: "console.role.administrator", Message: "Administrator"},
+}
+
+// language is an entry of the language switcher, named in itself.
+type language struct {
+	Tag, Name string
+	Current   bool
+}
+
+var languageNames = map[string]string{"en": "English", "zh-Hans": "简体中文", "fr": "Français", "es": "Español", "pt": "Português"}
+
+// view is what layout.html renders; a page's template finds its own data
+// in .Data.
+type view struct {
+	S          *Session
+	TenantName string
+	RoleName   string
+	Nav        []navItem
+	Languages  []language
+	Path       string // the request's path and query, for forms that come back here
+	Flash      string
+	Data       any
+}
+
+// render writes page (templates/<page>.html inside layout.html) with data
+// and status, for the session's user. Nothing is written when the
+// template fails, so the caller's error page can still answer.
+func (c *Console) render(w http.ResponseWriter, r *http.Request, s *Session, status int, page string, data any) error {
+	return c.renderAs(w, r, s, s.T, status, page, data)
+}
+
+func (c *Console) renderAs(w http.ResponseWriter, r *http.Request, s *Session, cat *translations.Catalog, status int, page string, data any) error {
+	pt, ok := c.pages[page]
+	if !ok {
+		return fmt.Errorf("console: no template %q", page)
+	}
+	t, err := pt.t.Clone()
+	if err != nil {
+		return err
+	}
+	t.Funcs(c.funcs(s, cat))
+	v := view{S: s, Path: r.URL.RequestURI(), Data: data}
+	for _, l := range translations.Languages() {
+		v.Languages = append(v.Languages, language{Tag: l, Name: languageNames[l], Current: l == cat.Lang()})
+	}
+	if s != nil {
+		v.TenantName, err = c.db.TenantName(r.Context(), s.Tenant)
+		if err != nil {
+			return err
+		}
+		l := roleLabels[s.Role]
+		v.RoleName = cat.Text(l.Key, l.Message, nil)
+		for _, n := range navigation {
+			if c.paths[n.Href] && s.Role.may(n.Perm) {
+				n.Current = r.URL.Path == n.Href || strings.HasPrefix(r.URL.Path, n.Href+"/")
+				v.Nav = append(v.Nav, n)
+			}
+		}
+		if s.flash != "" {
+			v.Flash = s.flash
+			if err := c.db.SetConsoleFlash(context.WithoutCancel(r.Context()), s.id, ""); err != nil {
+				return err
+			}
+		}
+	}
+	var b bytes.Buffer
+	if err := t.ExecuteTemplate(&b, "layout", v); err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Language", cat.Lang())
+	w.WriteHeader(status)
+	_, err = w.Write(b.Bytes())
+	return err
+}
+
+// flash keeps a message, in the session's language, to show once on the
+// session's next page: the answer to a POST that redirects (POST, redirect,
+// GET). It is kept with the session on the server, so it is never read
+// from what the browser sends.
+func (c *Console) flash(w http.ResponseWriter, r *http.Request, s *Session, key, english string, data ...any) error {
+	var d any
+	if len(data) > 0 {
+		d = data[0]
+	}
+	return c.db.SetConsoleFlash(r.Context(), s.id, s.T.Text(key, english, d))
+}

@@ -1,0 +1,55 @@
+package console
+
+// Role is what a console user may do. The roles and their permissions are
+// defined in one place, the permissions table below (see doc.go).
+type Role string
+
+// The console's roles.
+const (
+	RoleDispatcher    Role = "dispatcher"    // plans the day: the board, tickets, conflicts
+	RoleStoreManager  Role = "store_manager" // the board and tickets of one store
+	RolePartsClerk    Role = "parts_clerk"   // stock, part requests, returns, stock imports
+	RoleAdministrator Role = "administrator" // everything, and the tenant's console users
+)
+
+// Roles lists the console's roles in the order forms offer them.
+var Roles = []Role{RoleDispatcher, RoleStoreManager, RolePartsClerk, RoleAdministrator}
+
+// Valid reports whether r is one of Roles.
+func (r Role) Valid() bool {
+	_, ok := permissions[r]
+	return ok
+}
+
+// perm is a permission a route requires.
+type perm string
+
+const (
+	permView     perm = "view"     // the board, tickets and conflicts, read only
+	permDispatch perm = "dispatch" // create, assign, reschedule, cancel, reopen; decide conflicts
+	permStock    perm = "stock"    // stock movements, part requests, defective returns
+	permPeople   perm = "people"   // technicians, stores, vans; pair and revoke devices
+	permImport   perm = "import"   // CSV imports
+	permNumbers  perm = "numbers"  // the figures pages
+	permUsers    perm = "users"    // console users and the audit
+)
+
+// permissions is the single table of who may do what. A store manager's
+// permissions are further limited to their store's tickets (Console.apply
+// and the pages' scoping); nobody sees another tenant.
+var permissions = map[Role][]perm{
+	RoleDispatcher:    {permView, permDispatch, permPeople, permNumbers},
+	RoleStoreManager:  {permView, permDispatch, permNumbers},
+	RolePartsClerk:    {permView, permStock, permImport},
+	RoleAdministrator: {permView, permDispatch, permStock, permPeople, permImport, permNumbers, permUsers},
+}
+
+// may reports whether the role has permission p.
+func (r Role) may(p perm) bool {
+	for _, q := range permissions[r] {
+		if q == p {
+			return true
+		}
+	}
+	return false
+}
