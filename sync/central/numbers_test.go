@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/sync/central/pgtest"
 )
 
 // numbersT0 is the morning the hand-made histories start from.
@@ -315,11 +316,6 @@ func TestPercent(t *testing.T) {
 // (one in ten reopened and visited again) and a part used.
 func BenchmarkNumbers(b *testing.B) {
 	const tickets, techs, stores = 30000, 500, 20
-	db, err := OpenDB(context.Background(), Config{DataDir: b.TempDir(), Clock: app.ClockFunc(func() time.Time { return testNow })})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
 	ctx := context.Background()
 	ds := app.Dataset{Parts: []app.Part{{Number: "BAT-1", NameEN: "Battery", Class: app.ClassBattery}}}
 	for i := range techs {
@@ -345,10 +341,29 @@ func BenchmarkNumbers(b *testing.B) {
 			prev = s
 		}
 	}
+	for _, backend := range []string{"sqlite", "postgres"} {
+		b.Run(backend, func(b *testing.B) {
+			cfg := Config{DataDir: b.TempDir(), Clock: app.ClockFunc(func() time.Time { return testNow })}
+			if backend == "postgres" {
+				cfg.Postgres = pgtest.ForTest(b)
+			}
+			db, err := OpenDB(ctx, cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			benchNumbers(b, db, ds, history, NumbersQuery{Tenant: "t1", From: from, To: from.AddDate(0, 1, 0)}, tickets, techs)
+		})
+	}
+}
+
+// benchNumbers loads ds with its history and times Numbers(q).
+func benchNumbers(b *testing.B, db *DB, ds app.Dataset, history [][]any, q NumbersQuery, tickets, techs int) {
+	ctx := context.Background()
 	if err := db.LoadDataset(ctx, "t1", ds); err != nil {
 		b.Fatal(err)
 	}
-	err = db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+	err := db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM history`); err != nil {
 			return err
 		}
@@ -357,7 +372,6 @@ func BenchmarkNumbers(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	q := NumbersQuery{Tenant: "t1", From: from, To: from.AddDate(0, 1, 0)}
 	var n Numbers
 	for b.Loop() {
 		if n, err = db.Numbers(ctx, q); err != nil {
@@ -367,5 +381,5 @@ func BenchmarkNumbers(b *testing.B) {
 	if n.Tenant.Closed != tickets || len(n.ByTechnician) != techs {
 		b.Fatalf("%d closed by %d technicians, want %d by %d", n.Tenant.Closed, len(n.ByTechnician), tickets, techs)
 	}
-	b.ReportMetric(tickets, "tickets")
+	b.ReportMetric(float64(tickets), "tickets")
 }
