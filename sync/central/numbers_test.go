@@ -383,3 +383,79 @@ func benchNumbers(b *testing.B, db *DB, ds app.Dataset, history [][]any, q Numbe
 	}
 	b.ReportMetric(float64(tickets), "tickets")
 }
+
+// TestNumbersFromPushedWork checks the figures against a history written
+// the real way: a device pushing each step of an on-site visit as the
+// server's clock moves on.
+func TestNumbersFromPushedWork(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			ctx := context.Background()
+			now := testNow
+			cfg := Config{DataDir: t.TempDir(), Clock: app.ClockFunc(func() time.Time { return now })}
+			if backend == "postgres" {
+				cfg.Postgres = pgtest.ForTest(t)
+			}
+			db, err := OpenDB(ctx, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			tk := app.Ticket{ID: "tk-visit", Number: "FB-9", Kind: app.KindOnSite, Country: "CN",
+				Product:  app.Product{Category: app.CategoryPhone, Brand: "Huawei", Model: "P60"},
+				Customer: app.Customer{Name: "Li Na", Phone: "138", Address: "1 Road"}, Diagnosis: "battery worn",
+				Priority: app.PriorityNormal, Technician: "tech-a", Epoch: 1, Status: app.StatusAssigned,
+				RespondBy: testNow.Add(hour), ResolveBy: testNow.Add(hour), CreatedAt: testNow.Add(-hour), UpdatedAt: testNow.Add(-hour)}
+			err = db.LoadDataset(ctx, tenant, app.Dataset{
+				Technicians: []app.Technician{{ID: "tech-a", Name: "Ana", Country: "CN", Van: "van-a"}},
+				Locations:   []app.Location{{ID: "van-a", Kind: app.LocationVan, Name: "Van A", Owner: "tech-a"}},
+				Parts:       []app.Part{{Number: "BAT-1", NameEN: "Battery", Class: app.ClassBattery, Models: []string{"P60"}}},
+				Movements:   []app.StockMovement{{ID: "rcv-a", Kind: app.MoveReceive, Part: "BAT-1", To: "van-a", Qty: 5, At: testNow}},
+				Tickets:     []app.TicketDetail{{Ticket: tk}},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			dev := pairDevice(t, db, "tech-a")
+			seq := int64(0)
+			at := func(d time.Duration, cmds ...app.Command) {
+				t.Helper()
+				now = testNow.Add(d)
+				for _, c := range cmds {
+					seq++
+					if res := push(t, db, dev, mut(t, seq, c)); len(res.Rejected) > 0 {
+						t.Fatalf("rejected: %+v", res.Rejected)
+					}
+				}
+			}
+			at(0, act(app.ActionDepart, tk.ID, ""))
+			at(30*time.Minute, act(app.ActionArrive, tk.ID, "")) // answered within the hour
+			at(35*time.Minute, act(app.ActionStart, tk.ID, ""),
+				&app.ConsumePart{Used: app.PartUsed{ID: fid("u-visit"), Ticket: tk.ID, Part: "BAT-1", Qty: 2, From: "van-a", At: testNow}},
+				repair(fid("r-visit"), tk.ID, 60))
+			at(hour+35*time.Minute, act(app.ActionComplete, tk.ID, "")) // resolved after resolve_by
+			at(2*hour, act(app.ActionClose, tk.ID, ""))
+
+			got, err := db.Numbers(ctx, NumbersQuery{Tenant: tenant, From: testNow.Add(-hour), To: testNow.Add(day)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// On site from the arrival (+30m) to the completion (+1h35).
+			want := figs(1, 0, 1, 1, 1, 1, hour+5*time.Minute, 1, hour+5*time.Minute, 2)
+			if got.Tenant != want {
+				t.Errorf("\n got %+v\nwant %+v", got.Tenant, want)
+			}
+			if len(got.ByTechnician) != 1 || got.ByTechnician[0].Name != "Ana" || got.ByTechnician[0].Figures != want {
+				t.Errorf("by technician %+v, want Ana's %+v", got.ByTechnician, want)
+			}
+			if !reflect.DeepEqual(got.PartsUsed, []PartCount{{"BAT-1", 2}}) {
+				t.Errorf("parts %+v, want 2 BAT-1", got.PartsUsed)
+			}
+			// Closed at +2h: a period ending at the close leaves it out.
+			got, err = db.Numbers(ctx, NumbersQuery{Tenant: tenant, From: testNow.Add(-hour), To: testNow.Add(2 * hour)})
+			if err != nil || got.Tenant.Closed != 0 {
+				t.Errorf("a period ending at the close: %+v, %v; want nothing closed", got.Tenant, err)
+			}
+		})
+	}
+}
