@@ -236,10 +236,11 @@ type numbersTicket struct {
 // those of the status history: when the server applied each step, so a
 // step taken offline counts when the device synced it. The ticket's
 // kind, respond_by, resolve_by, technician and store are read from its
-// record as it is now. It reads in three queries whatever the number of
-// tickets (history, tickets, parts used), each joined to the tickets
-// closed in the period; an unknown tenant or store has no tickets, never
-// an error. EINVALID when q is not valid (NumbersQuery.Validate).
+// record as it is now. It reads in four queries whatever the number of
+// tickets (history, tickets and parts used, each joined to the tickets
+// closed in the period, then the technicians' names); an unknown tenant or
+// store has no tickets, never an error. EINVALID when q is not valid
+// (NumbersQuery.Validate).
 func (db *DB) Numbers(ctx context.Context, q NumbersQuery) (Numbers, error) {
 	if err := q.Validate(); err != nil {
 		return Numbers{}, err
