@@ -277,7 +277,7 @@ func (db *DB) Numbers(ctx context.Context, q NumbersQuery) (Numbers, error) {
 	rows.Close()
 
 	tickets := make(map[string]*numbersTicket, len(runs))
-	if err := db.eachEntity(ctx, `SELECT id, data FROM entities WHERE tenant = ? AND kind = 'ticket' AND id IN (`+closedIn+`)`, q, func(id string, data []byte) error {
+	if err := db.eachEntity(ctx, `SELECT id, id, data FROM entities WHERE tenant = ? AND kind = 'ticket' AND id IN (`+closedIn+`)`, q, func(id, _ string, data []byte) error {
 		if runs[id] == nil {
 			return nil // closed after the history was read
 		}
@@ -294,13 +294,13 @@ func (db *DB) Numbers(ctx context.Context, q NumbersQuery) (Numbers, error) {
 	}
 
 	units := map[app.PartNumber]int{}
-	if err := db.eachEntity(ctx, `SELECT ticket_id, data FROM entities WHERE tenant = ? AND kind = 'part_used' AND ticket_id IN (`+closedIn+`)`, q, func(ticket string, data []byte) error {
+	if err := db.eachEntity(ctx, `SELECT id, ticket_id, data FROM entities WHERE tenant = ? AND kind = 'part_used' AND ticket_id IN (`+closedIn+`)`, q, func(id, ticket string, data []byte) error {
 		if tickets[ticket] == nil {
 			return nil
 		}
 		var p app.PartUsed
 		if err := json.Unmarshal(data, &p); err != nil {
-			return app.Errorf(app.ECORRUPT, "central.corrupt_entity", "The server's {{.Kind}} {{.ID}} is unreadable.", "Kind", kindPartUsed, "ID", ticket).WithCause(err)
+			return app.Errorf(app.ECORRUPT, "central.corrupt_entity", "The server's {{.Kind}} {{.ID}} is unreadable.", "Kind", kindPartUsed, "ID", id).WithCause(err)
 		}
 		runs[ticket].parts += p.Qty
 		units[p.Part] += p.Qty
@@ -374,20 +374,20 @@ func (db *DB) Numbers(ctx context.Context, q NumbersQuery) (Numbers, error) {
 }
 
 // eachEntity runs query, whose placeholders are the tenant and then
-// closedIn's, and hands each row's key and data to fn.
-func (db *DB) eachEntity(ctx context.Context, query string, q NumbersQuery, fn func(key string, data []byte) error) error {
+// closedIn's, and hands each row's entity ID, ticket and data to fn.
+func (db *DB) eachEntity(ctx context.Context, query string, q NumbersQuery, fn func(id, ticket string, data []byte) error) error {
 	rows, err := db.read.QueryContext(ctx, db.q(query), q.Tenant, q.Tenant, q.From.UnixNano(), q.To.UnixNano())
 	if err != nil {
 		return transient(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var key string
+		var id, ticket string
 		var data []byte
-		if err := rows.Scan(&key, &data); err != nil {
+		if err := rows.Scan(&id, &ticket, &data); err != nil {
 			return transient(err)
 		}
-		if err := fn(key, data); err != nil {
+		if err := fn(id, ticket, data); err != nil {
 			return err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -456,6 +457,26 @@ func TestNumbersFromPushedWork(t *testing.T) {
 			if err != nil || got.Tenant.Closed != 0 {
 				t.Errorf("a period ending at the close: %+v, %v; want nothing closed", got.Tenant, err)
 			}
+		})
+	}
+}
+
+// TestNumbersNamesAnUnreadableRecord: a ticket or part-used record that
+// does not decode stops the figures with ECORRUPT naming it, rather than
+// leaving it out of a total.
+func TestNumbersNamesAnUnreadableRecord(t *testing.T) {
+	for _, c := range []struct{ kind, id string }{{"ticket", "tk1"}, {"part_used", "u-tk2-SCR-1"}} {
+		t.Run(c.kind, func(t *testing.T) {
+			forEachBackend(t, func(t *testing.T, db *DB) {
+				loadNumbersWorld(t, db)
+				if _, err := db.write.ExecContext(context.Background(), db.q(`UPDATE entities SET data = '{' WHERE kind = ? AND id = ?`), c.kind, c.id); err != nil {
+					t.Fatal(err)
+				}
+				_, err := db.Numbers(context.Background(), NumbersQuery{Tenant: "t1", From: numbersT0.Add(-day), To: numbersT0.Add(20 * day)})
+				if e := app.AsError(err); e == nil || e.Code != app.ECORRUPT || !strings.Contains(e.Error(), c.id) {
+					t.Fatalf("got %v, want %s naming %s", err, app.ECORRUPT, c.id)
+				}
+			})
 		})
 	}
 }
