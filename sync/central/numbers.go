@@ -29,7 +29,9 @@ type NumbersQuery struct {
 }
 
 // Figures are the office's figures over a set of tickets: those closed in
-// the period (see Numbers for where each time comes from). Every rate is a
+// the period (see Numbers for where each time comes from; a "move" is a
+// history row that changes the status, not an epoch bump that keeps it).
+// Every rate is a
 // numerator and its denominator, so a reader can check it and shows "no
 // data" rather than 0 % when the denominator is 0 (Percent).
 //
@@ -154,12 +156,15 @@ type ticketRun struct {
 	parts        int
 }
 
+// step takes one history row. A row that keeps the status records an
+// epoch bump (a reassignment), not a step: it is no arrival or completion.
 func (r *ticketRun) step(from, to app.Status, at time.Time) {
+	if from == to {
+		return
+	}
 	switch to {
 	case app.StatusClosed:
-		if from != app.StatusClosed {
-			r.closed = at
-		}
+		r.closed = at
 	case app.StatusCompleted:
 		r.completed = at
 	case app.StatusOnSite:

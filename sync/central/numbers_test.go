@@ -62,8 +62,10 @@ func numbersWorld() []numbersCase {
 	return []numbersCase{
 		// tk1: closed Nov 10 11:00; answered at +1h (<= 2h), resolved at
 		// +2h30 (<= 1 day); first-time fix; on site 1h30; 2 batteries.
+		// Its epoch was bumped on site and once completed (rows that keep
+		// the status): no second arrival, no later completion.
 		{"t1", handTicket("tk1", app.KindOnSite, "tech-a", "s1", 2*hour, day),
-			[]step{{Z, A, -day}, {A, E, 30 * time.Minute}, {E, O, hour}, {O, I, hour + 10*time.Minute}, {I, C, 2*hour + 30*time.Minute}, {C, X, 3 * hour}},
+			[]step{{Z, A, -day}, {A, E, 30 * time.Minute}, {E, O, hour}, {O, O, hour + 5*time.Minute}, {O, I, hour + 10*time.Minute}, {I, C, 2*hour + 30*time.Minute}, {C, C, 2*hour + 40*time.Minute}, {C, X, 3 * hour}},
 			map[app.PartNumber]int{"BAT-1": 2}},
 		// tk2: closed Nov 11 10:00; arrived at +2h (> 1h), completed the
 		// next day (> 4h); waited for parts; on site 2h -> 1d+1h = 23h; 1 screen.
