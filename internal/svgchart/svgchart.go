@@ -76,7 +76,7 @@ type ColumnChart struct {
 func Bars(c BarChart) []byte {
 	w, h := clampSize(c.Width), clampSize(c.Height)
 	bars := c.Bars[:min(len(c.Bars), MaxItems)]
-	var s svg
+	var s, values svg
 	s.open(w, h, c.Title, c.Desc)
 	top := 0.0
 	if c.HasTarget && c.TargetLabel != "" {
@@ -116,9 +116,12 @@ func Bars(c BarChart) []byte {
 			s.text(fit(b.Label, labelW))
 			s.printf(`</text>`)
 			s.printf(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`, f(plotX), f(y+(rowH-barH)/2), f(bw), f(barH), colourDark)
-			s.printf(`<text x="%s" y="%s">`, f(plotX+bw+4), f(mid))
-			s.text(fit(text, valueW-4))
-			s.printf(`</text></g>`)
+			s.printf(`</g>`)
+			// The values come after the target line, on a white halo, so
+			// that the line never crosses a value's text.
+			values.printf(`<text x="%s" y="%s" stroke="#fff" stroke-width="3" paint-order="stroke">`, f(plotX+bw+4), f(mid))
+			values.text(fit(text, valueW-4))
+			values.printf(`</text>`)
 		}
 	}
 	if c.HasTarget && full > 0 {
@@ -130,6 +133,7 @@ func Bars(c BarChart) []byte {
 			s.printf(`</text>`)
 		}
 	}
+	s.b.WriteString(values.b.String())
 	return s.close()
 }
 
