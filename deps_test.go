@@ -51,6 +51,8 @@ var layerRules = []struct {
 		why: "langenv must initialise before Fyne's lang: it imports only os and strings (see its doc)"},
 	{pkg: "internal/signimg", onlyStd: true, allow: []string{"golang.org/x/image/", "golang.org/x/sys/cpu", "github.com/google/uuid"}, forbidden: []string{module + "/store", module + "/sync", module + "/ui", module + "/assets"},
 		why: "the signature renderer serves the sign-off, the report and the service alike: app, the standard library and x/image only"},
+	{pkg: "internal/svgchart", onlyStd: true, forbidden: []string{module + "/"},
+		why: "the console's charts are drawn from numbers and labels the caller gives: the standard library only"},
 	{pkg: "ui/...", forbidden: []string{module + "/device", module + "/internal/ready"},
 		why: "ui gets the device's services as app interfaces from main"},
 	{pkg: "assets/...", forbidden: []string{module + "/app", module + "/store", module + "/sync", module + "/scanner", module + "/ui"},

@@ -1,0 +1,436 @@
+package central
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"slices"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// MaxNumbersDays bounds a period of the office's figures: a year, leap
+// day included, keeps the per-day table (and its chart) to at most 367 rows.
+const MaxNumbersDays = 366
+
+// topParts is how many parts Numbers.PartsUsed lists.
+const topParts = 20
+
+// NumbersQuery asks for the office's figures of one tenant, or of one of
+// its stores, over the period [From, To).
+type NumbersQuery struct {
+	Tenant string
+	Store  app.StoreID // "" = the whole tenant
+	From   time.Time
+	To     time.Time // after From, at most MaxNumbersDays later
+	// Zone is where the days of PerDay begin and end; nil is UTC.
+	Zone *time.Location
+}
+
+// Figures are the office's figures over a set of tickets: those closed in
+// the period (see Numbers for where each time comes from; a "move" is a
+// history row that changes the status, not an epoch bump that keeps it).
+// Every rate is a
+// numerator and its denominator, so a reader can check it and shows "no
+// data" rather than 0 % when the denominator is 0 (Percent).
+//
+//   - Closed: the tickets whose move to closed falls in the period.
+//   - SLAMet / SLADue: SLADue counts those with a resolve_by; SLAMet those
+//     of them whose last move to completed is at or before resolve_by. A
+//     ticket closed without ever being completed (closed after "cannot
+//     complete") is due and not met.
+//   - RespondMet / RespondDue: RespondDue counts those with a respond_by;
+//     RespondMet those of them answered at or before respond_by. An on-site
+//     ticket is answered at its first move to on_site (the arrival), a
+//     carry-in or mail-in ticket at its first move to in_progress (the
+//     start).
+//   - FirstTimeFix (over Closed): the closed tickets that never moved to
+//     cannot_complete, never to waiting_parts, were never reopened (moved
+//     from completed back to assigned) and moved to on_site at most once.
+//   - OnSite / OnSiteTickets / AvgOnSite: time on site as the service report
+//     counts it: each move to on_site starts a visit that ends at the next
+//     move to completed or cannot_complete (waiting for parts in between
+//     counts). OnSite sums the visits of the on-site tickets that had at
+//     least one ended visit, OnSiteTickets counts those tickets, AvgOnSite is
+//     OnSite / OnSiteTickets (0 when none).
+//   - PartsUsed: the units of the parts-used records on those tickets.
+type Figures struct {
+	Closed        int
+	SLAMet        int
+	SLADue        int
+	RespondMet    int
+	RespondDue    int
+	FirstTimeFix  int
+	OnSite        time.Duration
+	OnSiteTickets int
+	AvgOnSite     time.Duration
+	PartsUsed     int
+}
+
+// Percent is num/den as a percentage; ok is false when den is 0, where
+// there is no rate to show.
+func Percent(num, den int) (pct float64, ok bool) {
+	if den <= 0 {
+		return 0, false
+	}
+	return 100 * float64(num) / float64(den), true
+}
+
+// TechnicianFigures are the figures of the tickets a technician held when
+// they were closed. Name is "" when the technician's record is gone.
+type TechnicianFigures struct {
+	Technician app.TechnicianID
+	Name       string
+	Figures
+}
+
+// StoreFigures are the figures of the tickets of one store.
+type StoreFigures struct {
+	Store app.StoreID
+	Figures
+}
+
+// PartCount is how many units of a part were used.
+type PartCount struct {
+	Part  app.PartNumber
+	Units int
+}
+
+// DayFigures are the figures of the tickets closed on one day, which
+// begins at Day (midnight in the query's zone).
+type DayFigures struct {
+	Day time.Time
+	Figures
+}
+
+// Numbers are the office's figures over a period: the whole (tenant or
+// store), per technician (sorted by name, then ID; tickets closed without a
+// technician count only in the whole and their store), per store (sorted by
+// ID; tickets of no store are left out), the 20 parts used most (by units,
+// then part number) and one row per day of the period (every day, empty
+// ones too).
+type Numbers struct {
+	Tenant       Figures
+	ByTechnician []TechnicianFigures
+	ByStore      []StoreFigures
+	PartsUsed    []PartCount
+	PerDay       []DayFigures
+}
+
+// Validate refuses a query without a tenant, with a malformed store, or
+// whose period is missing, empty, reversed or longer than MaxNumbersDays.
+func (q NumbersQuery) Validate() error {
+	switch {
+	case q.Tenant == "":
+		return app.Errorf(app.EINVALID, "central.numbers.no_tenant", "Say whose figures to show: the tenant is missing.")
+	case q.Store != "" && !app.ValidID(string(q.Store)):
+		return app.Errorf(app.EINVALID, "central.numbers.bad_store", "That store is not one of yours; choose a store from the list.")
+	case q.From.IsZero() || q.To.IsZero():
+		return app.Errorf(app.EINVALID, "central.numbers.no_period", "Choose the first and the last day of the period.")
+	case !q.To.After(q.From):
+		return app.Errorf(app.EINVALID, "central.numbers.period_reversed", "The period ends before it starts; choose an end after the start.")
+	case q.To.Sub(q.From) > MaxNumbersDays*24*time.Hour:
+		return app.Errorf(app.EINVALID, "central.numbers.period_long", "The period is longer than {{.Days}} days; choose a shorter one.", "Days", MaxNumbersDays)
+	}
+	return nil
+}
+
+// closedIn selects the tickets of a tenant closed in [from, to): their one
+// move into closed (a status change that stays closed, an epoch bump, is
+// not a close). Its three placeholders are tenant, from, to.
+const closedIn = `SELECT c.ticket FROM history c WHERE c.tenant = ? AND c.to_status = 'closed' AND c.from_status <> 'closed' AND c.at >= ? AND c.at < ?`
+
+// ticketRun is what one closed ticket's history says, gathered in one pass
+// over its rows in server order.
+type ticketRun struct {
+	closed       time.Time // the move into closed
+	completed    time.Time // the last move to completed
+	arrived      time.Time // the first move to on_site
+	started      time.Time // the first move to in_progress
+	arrivals     int
+	notFirstTime bool // cannot_complete, waiting_parts or a reopen seen
+	visit        time.Time
+	onSite       time.Duration
+	visits       int // visits ended
+	parts        int
+}
+
+// step takes one history row. A row that keeps the status records an
+// epoch bump (a reassignment), not a step: it is no arrival or completion.
+func (r *ticketRun) step(from, to app.Status, at time.Time) {
+	if from == to {
+		return
+	}
+	switch to {
+	case app.StatusClosed:
+		r.closed = at
+	case app.StatusCompleted:
+		r.completed = at
+	case app.StatusOnSite:
+		r.arrivals++
+		if r.arrived.IsZero() {
+			r.arrived = at
+		}
+		r.visit = at
+	case app.StatusInProgress:
+		if r.started.IsZero() {
+			r.started = at
+		}
+	case app.StatusCannotComplete, app.StatusWaitingParts:
+		r.notFirstTime = true
+	case app.StatusAssigned:
+		if from == app.StatusCompleted || from == app.StatusCannotComplete {
+			r.notFirstTime = true
+		}
+	}
+	if (to == app.StatusCompleted || to == app.StatusCannotComplete) && !r.visit.IsZero() {
+		r.onSite += at.Sub(r.visit)
+		r.visits++
+		r.visit = time.Time{}
+	}
+}
+
+// add counts one closed ticket t, whose history gave r, into f.
+func (f *Figures) add(t *numbersTicket, r *ticketRun) {
+	f.Closed++
+	if !t.ResolveBy.IsZero() {
+		f.SLADue++
+		if !r.completed.IsZero() && !r.completed.After(t.ResolveBy) {
+			f.SLAMet++
+		}
+	}
+	if !t.RespondBy.IsZero() {
+		f.RespondDue++
+		answered := r.started
+		if t.Kind == app.KindOnSite {
+			answered = r.arrived
+		}
+		if !answered.IsZero() && !answered.After(t.RespondBy) {
+			f.RespondMet++
+		}
+	}
+	if !r.notFirstTime && r.arrivals <= 1 {
+		f.FirstTimeFix++
+	}
+	if t.Kind == app.KindOnSite && r.visits > 0 {
+		f.OnSite += r.onSite
+		f.OnSiteTickets++
+	}
+	f.PartsUsed += r.parts
+}
+
+func (f *Figures) finish() {
+	if f.OnSiteTickets > 0 {
+		f.AvgOnSite = f.OnSite / time.Duration(f.OnSiteTickets)
+	}
+}
+
+// numbersTicket is the part of a ticket's record the figures read.
+type numbersTicket struct {
+	Kind       app.TicketKind   `json:"kind"`
+	RespondBy  time.Time        `json:"respond_by"`
+	ResolveBy  time.Time        `json:"resolve_by"`
+	Technician app.TechnicianID `json:"technician"`
+	Store      app.StoreID      `json:"store"`
+}
+
+// Numbers computes the office's figures (Figures says what each one
+// counts) of the tickets closed in q's period, from the server's status
+// history (the history table) and the parts-used records. Its times are
+// those of the status history: when the server applied each step, so a
+// step taken offline counts when the device synced it. The ticket's
+// kind, respond_by, resolve_by, technician and store are read from its
+// record as it is now. It reads in four queries whatever the number of
+// tickets (history, tickets and parts used, each joined to the tickets
+// closed in the period, then the technicians' names); an unknown tenant or
+// store has no tickets, never an error. EINVALID when q is not valid
+// (NumbersQuery.Validate).
+func (db *DB) Numbers(ctx context.Context, q NumbersQuery) (Numbers, error) {
+	if err := q.Validate(); err != nil {
+		return Numbers{}, err
+	}
+	zone := q.Zone
+	if zone == nil {
+		zone = time.UTC
+	}
+	from, to := q.From.UnixNano(), q.To.UnixNano()
+	runs := map[string]*ticketRun{}
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT h.ticket, h.from_status, h.to_status, h.at FROM history h
+		WHERE h.tenant = ? AND h.ticket IN (`+closedIn+`) ORDER BY h.ticket, h.version, h.at`), q.Tenant, q.Tenant, from, to)
+	if err != nil {
+		return Numbers{}, transient(err)
+	}
+	defer rows.Close()
+	var cur string
+	var run *ticketRun
+	for rows.Next() {
+		var id, fromStatus, toStatus string
+		var at int64
+		if err := rows.Scan(&id, &fromStatus, &toStatus, &at); err != nil {
+			return Numbers{}, transient(err)
+		}
+		if id != cur || run == nil {
+			cur, run = id, &ticketRun{}
+			runs[id] = run
+		}
+		run.step(app.Status(fromStatus), app.Status(toStatus), time.Unix(0, at).UTC())
+	}
+	if err := rows.Err(); err != nil {
+		return Numbers{}, transient(err)
+	}
+	rows.Close()
+
+	tickets := make(map[string]*numbersTicket, len(runs))
+	if err := db.eachEntity(ctx, `SELECT id, id, data FROM entities WHERE tenant = ? AND kind = 'ticket' AND id IN (`+closedIn+`)`, q, func(id, _ string, data []byte) error {
+		if runs[id] == nil {
+			return nil // closed after the history was read
+		}
+		var t numbersTicket
+		if err := json.Unmarshal(data, &t); err != nil {
+			return app.Errorf(app.ECORRUPT, "central.corrupt_entity", "The server's {{.Kind}} {{.ID}} is unreadable.", "Kind", kindTicket, "ID", id).WithCause(err)
+		}
+		if q.Store == "" || t.Store == q.Store {
+			tickets[id] = &t
+		}
+		return nil
+	}); err != nil {
+		return Numbers{}, err
+	}
+
+	units := map[app.PartNumber]int{}
+	if err := db.eachEntity(ctx, `SELECT id, ticket_id, data FROM entities WHERE tenant = ? AND kind = 'part_used' AND ticket_id IN (`+closedIn+`)`, q, func(id, ticket string, data []byte) error {
+		if tickets[ticket] == nil {
+			return nil
+		}
+		var p app.PartUsed
+		if err := json.Unmarshal(data, &p); err != nil {
+			return app.Errorf(app.ECORRUPT, "central.corrupt_entity", "The server's {{.Kind}} {{.ID}} is unreadable.", "Kind", kindPartUsed, "ID", id).WithCause(err)
+		}
+		runs[ticket].parts += p.Qty
+		units[p.Part] += p.Qty
+		return nil
+	}); err != nil {
+		return Numbers{}, err
+	}
+
+	var out Numbers
+	days := periodDays(q.From, q.To, zone)
+	out.PerDay = make([]DayFigures, len(days))
+	for i, d := range days {
+		out.PerDay[i].Day = d
+	}
+	byTech := map[app.TechnicianID]*Figures{}
+	byStore := map[app.StoreID]*Figures{}
+	for id, t := range tickets {
+		r := runs[id]
+		out.Tenant.add(t, r)
+		if t.Technician != "" {
+			if byTech[t.Technician] == nil {
+				byTech[t.Technician] = &Figures{}
+			}
+			byTech[t.Technician].add(t, r)
+		}
+		if t.Store != "" {
+			if byStore[t.Store] == nil {
+				byStore[t.Store] = &Figures{}
+			}
+			byStore[t.Store].add(t, r)
+		}
+		// The last day beginning at or before the close is the close's day.
+		i, found := slices.BinarySearchFunc(days, r.closed, func(d, at time.Time) int { return d.Compare(at) })
+		if !found {
+			i--
+		}
+		if i >= 0 {
+			out.PerDay[i].add(t, r)
+		}
+	}
+	out.Tenant.finish()
+	for i := range out.PerDay {
+		out.PerDay[i].finish()
+	}
+	names, err := db.technicianNames(ctx, q.Tenant)
+	if err != nil {
+		return Numbers{}, err
+	}
+	for id, f := range byTech {
+		f.finish()
+		out.ByTechnician = append(out.ByTechnician, TechnicianFigures{Technician: id, Name: names[id], Figures: *f})
+	}
+	slices.SortFunc(out.ByTechnician, func(a, b TechnicianFigures) int {
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.Technician, b.Technician))
+	})
+	for id, f := range byStore {
+		f.finish()
+		out.ByStore = append(out.ByStore, StoreFigures{Store: id, Figures: *f})
+	}
+	slices.SortFunc(out.ByStore, func(a, b StoreFigures) int { return cmp.Compare(a.Store, b.Store) })
+	for p, n := range units {
+		out.PartsUsed = append(out.PartsUsed, PartCount{Part: p, Units: n})
+	}
+	slices.SortFunc(out.PartsUsed, func(a, b PartCount) int {
+		return cmp.Or(cmp.Compare(b.Units, a.Units), cmp.Compare(a.Part, b.Part))
+	})
+	if len(out.PartsUsed) > topParts {
+		out.PartsUsed = out.PartsUsed[:topParts]
+	}
+	return out, nil
+}
+
+// eachEntity runs query, whose placeholders are the tenant and then
+// closedIn's, and hands each row's entity ID, ticket and data to fn.
+func (db *DB) eachEntity(ctx context.Context, query string, q NumbersQuery, fn func(id, ticket string, data []byte) error) error {
+	rows, err := db.read.QueryContext(ctx, db.q(query), q.Tenant, q.Tenant, q.From.UnixNano(), q.To.UnixNano())
+	if err != nil {
+		return transient(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, ticket string
+		var data []byte
+		if err := rows.Scan(&id, &ticket, &data); err != nil {
+			return transient(err)
+		}
+		if err := fn(id, ticket, data); err != nil {
+			return err
+		}
+	}
+	return transient(rows.Err())
+}
+
+// technicianNames maps the tenant's technicians to their names.
+func (db *DB) technicianNames(ctx context.Context, tenant string) (map[app.TechnicianID]string, error) {
+	names := map[app.TechnicianID]string{}
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT id, data FROM entities WHERE tenant = ? AND kind = 'technician'`), tenant)
+	if err != nil {
+		return nil, transient(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var data []byte
+		if err := rows.Scan(&id, &data); err != nil {
+			return nil, transient(err)
+		}
+		var t app.Technician
+		if err := json.Unmarshal(data, &t); err != nil {
+			return nil, app.Errorf(app.ECORRUPT, "central.corrupt_entity", "The server's {{.Kind}} {{.ID}} is unreadable.", "Kind", kindTechnician, "ID", id).WithCause(err)
+		}
+		names[app.TechnicianID(id)] = t.Name
+	}
+	return names, transient(rows.Err())
+}
+
+// periodDays lists the midnights, in zone, of every day [from, to)
+// touches, the first being from's own day.
+func periodDays(from, to time.Time, zone *time.Location) []time.Time {
+	f := from.In(zone)
+	d := time.Date(f.Year(), f.Month(), f.Day(), 0, 0, 0, 0, zone)
+	var days []time.Time
+	for d.Before(to) {
+		days = append(days, d)
+		d = d.AddDate(0, 0, 1)
+	}
+	return days
+}
