@@ -1,0 +1,399 @@
+package console
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/assets/translations"
+	"github.com/fieldbench/fieldbench/sync/central"
+)
+
+// peoplePage is the people page's data: the technicians and stock
+// locations the session may see.
+type peoplePage struct {
+	Technicians []techRow
+	Locations   []app.Location
+}
+
+// techRow is a technician with the names of their store and van and their
+// active devices.
+type techRow struct {
+	app.Technician
+	StoreName, VanName string
+	LanguageName       string
+	Devices            []central.Device
+}
+
+// people lists the technicians, stores and vans. A store manager sees
+// their store's technicians, the store itself and the locations its
+// technicians use; everyone else of the tenant sees all.
+func (c *Console) people(w http.ResponseWriter, r *http.Request, s *Session) error {
+	techs, locs, err := c.peopleInScope(r.Context(), s)
+	if err != nil {
+		return err
+	}
+	devs, err := c.db.Devices(r.Context(), s.Tenant)
+	if err != nil {
+		return err
+	}
+	names := map[app.LocationID]string{}
+	for _, l := range locs {
+		names[l.ID] = l.Name
+	}
+	p := peoplePage{Locations: locs}
+	for _, t := range techs {
+		row := techRow{Technician: t, StoreName: names[app.LocationID(t.Store)], VanName: names[t.Van], LanguageName: languageNames[t.Language]}
+		for _, d := range devs {
+			if d.Technician == t.ID && d.RevokedAt.IsZero() {
+				row.Devices = append(row.Devices, d)
+			}
+		}
+		p.Technicians = append(p.Technicians, row)
+	}
+	return c.render(w, r, s, http.StatusOK, "people", p)
+}
+
+// peopleInScope returns the technicians and locations the session sees.
+func (c *Console) peopleInScope(ctx context.Context, s *Session) ([]app.Technician, []app.Location, error) {
+	techs, err := c.db.Technicians(ctx, s.Tenant)
+	if err != nil {
+		return nil, nil, err
+	}
+	locs, err := c.db.Locations(ctx, s.Tenant)
+	if err != nil {
+		return nil, nil, err
+	}
+	if s.Role != RoleStoreManager {
+		return techs, locs, nil
+	}
+	mine := techs[:0]
+	used := map[string]bool{string(s.Store): true}
+	for _, t := range techs {
+		if t.Store == s.Store {
+			mine = append(mine, t)
+			used[string(t.ID)], used[string(t.Van)] = true, true
+		}
+	}
+	var seen []app.Location
+	for _, l := range locs {
+		if used[string(l.ID)] || l.Owner != "" && used[l.Owner] {
+			seen = append(seen, l)
+		}
+	}
+	return mine, seen, nil
+}
+
+// version is what a form carries of the record it was drawn from: the
+// SHA-256 of its JSON, "" for a new one. Saving compares it with the
+// record as it is now, so that a form drawn before someone else's change
+// does not silently undo it.
+func version(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// option is an entry of a form's select.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// techForm is the technician form's data.
+type techForm struct {
+	New     bool
+	T       app.Technician
+	Base    string
+	Problem string            // a refusal that is no one field's (stale form)
+	Errors  map[string]string // field name -> message
+	Stores  []option
+	Vans    []option
+	Langs   []option
+}
+
+// errStaleForm answers a form drawn from a record that changed since.
+func errStaleForm(what, id string) error {
+	return app.Errorf(app.ECONFLICT, "console.people.stale", "{{.What}} {{.ID}} was changed by someone else since you opened this form. Open it again to see the current values, then make your change.", "What", what, "ID", id)
+}
+
+// errExists answers a new record whose ID is taken.
+func errExists(id string) error {
+	return app.Errorf(app.ECONFLICT, "console.people.exists", "{{.ID}} exists already. Choose another ID, or edit the existing one from the list.", "ID", id)
+}
+
+// errNoTechnician answers a technician that is missing or of another
+// tenant alike.
+func errNoTechnician(id string) error {
+	return app.Errorf(app.ENOTFOUND, "console.people.no_technician", "There is no technician {{.ID}} here. Pick one from the list of people.", "ID", id)
+}
+
+// errNoLocation answers a location that is missing or of another tenant.
+func errNoLocation(id string) error {
+	return app.Errorf(app.ENOTFOUND, "console.people.no_location", "There is no store or van {{.ID}} here. Pick one from the list of people.", "ID", id)
+}
+
+// technicianForm shows the form for a new technician (no id) or an
+// existing one.
+func (c *Console) technicianForm(w http.ResponseWriter, r *http.Request, s *Session) error {
+	f := techForm{New: true}
+	if id := r.URL.Query().Get("id"); id != "" {
+		t, err := c.db.Technician(r.Context(), s.Tenant, app.TechnicianID(id))
+		if app.ErrorCode(err) == app.ENOTFOUND {
+			return errNoTechnician(id)
+		} else if err != nil {
+			return err
+		}
+		f = techForm{T: t, Base: version(t)}
+	}
+	return c.renderTechForm(w, r, s, http.StatusOK, f)
+}
+
+func (c *Console) renderTechForm(w http.ResponseWriter, r *http.Request, s *Session, status int, f techForm) error {
+	locs, err := c.db.Locations(r.Context(), s.Tenant)
+	if err != nil {
+		return err
+	}
+	none := s.T.Text("console.people.none", "None", nil)
+	f.Stores = []option{{Value: "", Label: none, Selected: f.T.Store == ""}}
+	f.Vans = []option{{Value: "", Label: none, Selected: f.T.Van == ""}}
+	for _, l := range locs {
+		switch l.Kind {
+		case app.LocationStore:
+			f.Stores = append(f.Stores, option{Value: string(l.ID), Label: l.Name + " (" + string(l.ID) + ")", Selected: string(f.T.Store) == string(l.ID)})
+		case app.LocationVan:
+			f.Vans = append(f.Vans, option{Value: string(l.ID), Label: l.Name + " (" + string(l.ID) + ")", Selected: f.T.Van == l.ID})
+		}
+	}
+	f.Langs = []option{{Value: "", Label: s.T.Text("console.people.language_device", "As set on the device", nil), Selected: f.T.Language == ""}}
+	for _, l := range translations.Languages() {
+		f.Langs = append(f.Langs, option{Value: l, Label: languageNames[l], Selected: f.T.Language == l})
+	}
+	return c.render(w, r, s, status, "technician", f)
+}
+
+// saveTechnician adds or replaces a technician (db.PutTechnician, as PUT
+// /v1/admin/technicians/{id}). The record is checked by app's Validate;
+// its refusal is shown next to the field it names.
+func (c *Console) saveTechnician(w http.ResponseWriter, r *http.Request, s *Session) error {
+	ctx := r.Context()
+	field := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	f := techForm{New: r.PostFormValue("new") == "1", Base: r.PostFormValue("base"), Errors: map[string]string{}}
+	f.T = app.Technician{ID: app.TechnicianID(field("id")), Name: field("name"), Phone: field("phone"),
+		Country: strings.ToUpper(field("country")), Store: app.StoreID(field("store")), Van: app.LocationID(field("van")), Language: field("language")}
+	cur, err := c.db.Technician(ctx, s.Tenant, f.T.ID)
+	switch {
+	case app.ErrorCode(err) == app.ENOTFOUND && !f.New:
+		return errNoTechnician(string(f.T.ID))
+	case err != nil && app.ErrorCode(err) != app.ENOTFOUND:
+		return err
+	case err == nil && f.New:
+		f.Problem = translate(s, errExists(string(f.T.ID)))
+		return c.renderTechForm(w, r, s, http.StatusConflict, f)
+	case err == nil && version(cur) != f.Base:
+		f.Problem = translate(s, errStaleForm(s.T.Text("console.people.technician", "Technician", nil), string(f.T.ID)))
+		return c.renderTechForm(w, r, s, http.StatusConflict, f)
+	}
+	if err := c.checkTechnician(ctx, s, &f); err != nil {
+		return err
+	}
+	if len(f.Errors) > 0 {
+		return c.renderTechForm(w, r, s, http.StatusBadRequest, f)
+	}
+	if err := c.db.PutTechnician(ctx, s.Tenant, f.T); err != nil {
+		if app.ErrorCode(err) != app.EINVALID {
+			return err
+		}
+		f.Problem = translate(s, err)
+		return c.renderTechForm(w, r, s, http.StatusBadRequest, f)
+	}
+	detail, err := json.Marshal(f.T)
+	if err != nil {
+		return err
+	}
+	if err := c.audit(ctx, s, "technician.put", string(f.T.ID), string(detail)); err != nil {
+		return err
+	}
+	if err := c.flash(w, r, s, "console.people.technician_saved", "Technician {{.Name}} saved.", map[string]any{"Name": f.T.Name}); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/people", http.StatusSeeOther)
+	return nil
+}
+
+// checkTechnician fills f.Errors: app's Validate, whose refusal names one
+// field, and the store and van, which must be a store and a van of the
+// tenant.
+func (c *Console) checkTechnician(ctx context.Context, s *Session, f *techForm) error {
+	if err := f.T.Validate(); err != nil {
+		e := app.AsError(err)
+		f.Errors[techField(e)] = translate(s, err)
+		return nil
+	}
+	locs, err := c.db.Locations(ctx, s.Tenant)
+	if err != nil {
+		return err
+	}
+	isKind := func(id string, k app.LocationKind) bool {
+		return id == "" || slices.ContainsFunc(locs, func(l app.Location) bool { return string(l.ID) == id && l.Kind == k })
+	}
+	if !isKind(string(f.T.Store), app.LocationStore) {
+		f.Errors["store"] = s.T.Text("console.people.not_a_store", "There is no store {{.ID}}: pick one from the list, or add the store first.", map[string]any{"ID": string(f.T.Store)})
+	}
+	if !isKind(string(f.T.Van), app.LocationVan) {
+		f.Errors["van"] = s.T.Text("console.people.not_a_van", "There is no van {{.ID}}: pick one from the list, or add the van first.", map[string]any{"ID": string(f.T.Van)})
+	}
+	if f.T.Language != "" && !slices.Contains(translations.Languages(), f.T.Language) {
+		f.Errors["language"] = s.T.Text("console.people.bad_language", "Pick a language from the list.", nil)
+	}
+	return nil
+}
+
+// techField is the form field an app refusal of a technician is about.
+func techField(e *app.Error) string {
+	switch e.Key {
+	case "technician.invalid.id":
+		return "id"
+	case "technician.invalid.name":
+		return "name"
+	case "technician.invalid.country":
+		return "country"
+	case "mutation.bad_id":
+		return "store"
+	}
+	if f, ok := e.Data["Field"].(string); ok {
+		return f // name, phone or language (checkName)
+	}
+	return "id"
+}
+
+// translate is an error's message in the session's language.
+func translate(s *Session, err error) string {
+	e := app.AsError(err)
+	return s.T.Text(e.Key, e.Message, e.Data)
+}
+
+// locForm is the store or van form's data.
+type locForm struct {
+	New     bool
+	L       app.Location
+	Base    string
+	Problem string
+	Errors  map[string]string
+	Kinds   []option
+}
+
+// locationKinds are the kinds a location may have, as the form offers them.
+var locationKinds = []struct {
+	Kind         app.LocationKind
+	Key, Message string
+}{
+	{app.LocationStore, "console.people.kind_store", "Store"},
+	{app.LocationVan, "console.people.kind_van", "Van"},
+	{app.LocationWarehouse, "console.people.kind_warehouse", "Warehouse"},
+	{app.LocationDefective, "console.people.kind_defective", "Defective stock"},
+}
+
+// locationForm shows the form for a new store or van (no id) or an
+// existing location.
+func (c *Console) locationForm(w http.ResponseWriter, r *http.Request, s *Session) error {
+	f := locForm{New: true, L: app.Location{Kind: app.LocationKind(r.URL.Query().Get("kind"))}}
+	if id := r.URL.Query().Get("id"); id != "" {
+		l, err := c.location(r.Context(), s, id)
+		if err != nil {
+			return err
+		}
+		f = locForm{L: l, Base: version(l)}
+	}
+	return c.renderLocForm(w, r, s, http.StatusOK, f)
+}
+
+// location returns a location of the session's tenant, else ENOTFOUND.
+func (c *Console) location(ctx context.Context, s *Session, id string) (app.Location, error) {
+	locs, err := c.db.Locations(ctx, s.Tenant)
+	if err != nil {
+		return app.Location{}, err
+	}
+	for _, l := range locs {
+		if string(l.ID) == id {
+			return l, nil
+		}
+	}
+	return app.Location{}, errNoLocation(id)
+}
+
+func (c *Console) renderLocForm(w http.ResponseWriter, r *http.Request, s *Session, status int, f locForm) error {
+	for _, k := range locationKinds {
+		f.Kinds = append(f.Kinds, option{Value: string(k.Kind), Label: s.T.Text(k.Key, k.Message, nil), Selected: f.L.Kind == k.Kind})
+	}
+	return c.render(w, r, s, status, "location", f)
+}
+
+// saveLocation adds or replaces a stock location (db.PutLocations, as PUT
+// /v1/admin/locations/{id}).
+func (c *Console) saveLocation(w http.ResponseWriter, r *http.Request, s *Session) error {
+	ctx := r.Context()
+	field := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	f := locForm{New: r.PostFormValue("new") == "1", Base: r.PostFormValue("base"), Errors: map[string]string{}}
+	f.L = app.Location{ID: app.LocationID(field("id")), Kind: app.LocationKind(field("kind")), Name: field("name"), Owner: field("owner")}
+	cur, err := c.location(ctx, s, string(f.L.ID))
+	switch {
+	case app.ErrorCode(err) == app.ENOTFOUND && !f.New:
+		return err
+	case err != nil && app.ErrorCode(err) != app.ENOTFOUND:
+		return err
+	case err == nil && f.New:
+		f.Problem = translate(s, errExists(string(f.L.ID)))
+		return c.renderLocForm(w, r, s, http.StatusConflict, f)
+	case err == nil && version(cur) != f.Base:
+		f.Problem = translate(s, errStaleForm(s.T.Text("console.people.location", "Location", nil), string(f.L.ID)))
+		return c.renderLocForm(w, r, s, http.StatusConflict, f)
+	}
+	if err := f.L.Validate(); err != nil {
+		f.Errors[locField(app.AsError(err))] = translate(s, err)
+		return c.renderLocForm(w, r, s, http.StatusBadRequest, f)
+	}
+	if err := c.db.PutLocations(ctx, s.Tenant, []app.Location{f.L}); err != nil {
+		if app.ErrorCode(err) != app.EINVALID {
+			return err
+		}
+		f.Problem = translate(s, err)
+		return c.renderLocForm(w, r, s, http.StatusBadRequest, f)
+	}
+	detail, err := json.Marshal(f.L)
+	if err != nil {
+		return err
+	}
+	if err := c.audit(ctx, s, "location.put", string(f.L.ID), string(detail)); err != nil {
+		return err
+	}
+	if err := c.flash(w, r, s, "console.people.location_saved", "{{.Name}} saved.", map[string]any{"Name": f.L.Name}); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/people#locations", http.StatusSeeOther)
+	return nil
+}
+
+// locField is the form field an app refusal of a location is about.
+func locField(e *app.Error) string {
+	switch e.Key {
+	case "location.invalid.id":
+		return "id"
+	case "location.invalid.kind":
+		return "kind"
+	case "location.invalid.name":
+		return "name"
+	}
+	if f, ok := e.Data["Field"].(string); ok {
+		return f // name or owner (checkName)
+	}
+	return "id"
+}
