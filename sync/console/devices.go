@@ -14,18 +14,18 @@ import (
 	"github.com/fieldbench/fieldbench/sync/central"
 )
 
-// clockWarn is the clock offset beyond which the devices page marks a
+// devicesClockWarn is the clock offset beyond which the devices page marks a
 // device: its records' times are then visibly off.
-const clockWarn = 5 * time.Minute
+const devicesClockWarn = 5 * time.Minute
 
-// devicesPage is the devices page's data.
-type devicesPage struct {
-	Devices     []deviceRow
+// devicesList is the devices page's data.
+type devicesList struct {
+	Devices     []devicesRow
 	Technicians []app.Technician // the technicians a device may be paired for
 }
 
-// deviceRow is a device as the page shows it.
-type deviceRow struct {
+// devicesRow is a device as the page shows it.
+type devicesRow struct {
 	central.Device
 	TechName  string
 	SeenAgo   string // last seen, relative to now; "" when never
@@ -49,12 +49,12 @@ func (c *Console) devices(w http.ResponseWriter, r *http.Request, s *Session) er
 		names[t.ID] = t.Name
 	}
 	now := c.opt.Now()
-	p := devicesPage{Technicians: techs}
+	p := devicesList{Technicians: techs}
 	for _, d := range devs {
-		row := deviceRow{Device: d, TechName: names[d.Technician]}
+		row := devicesRow{Device: d, TechName: names[d.Technician]}
 		if !d.LastSeen.IsZero() {
-			row.SeenAgo = ago(s, now.Sub(d.LastSeen))
-			row.Offset, row.OffsetBad = offset(s, time.Duration(d.ClockOffsetMS)*time.Millisecond)
+			row.SeenAgo = devicesAgo(s, now.Sub(d.LastSeen))
+			row.Offset, row.OffsetBad = devicesOffset(s, time.Duration(d.ClockOffsetMS)*time.Millisecond)
 		}
 		p.Devices = append(p.Devices, row)
 	}
@@ -80,8 +80,8 @@ func (c *Console) devicesInScope(ctx context.Context, s *Session, techs []app.Te
 	return out, nil
 }
 
-// ago is a past duration in words, to the minute, hour or day.
-func ago(s *Session, d time.Duration) string {
+// devicesAgo is a past duration in words, to the minute, hour or day.
+func devicesAgo(s *Session, d time.Duration) string {
 	switch {
 	case d < time.Minute:
 		return s.T.Text("console.devices.just_now", "just now", nil)
@@ -93,39 +93,39 @@ func ago(s *Session, d time.Duration) string {
 	return s.T.Text("console.devices.days_ago", "{{.N}} days ago", map[string]any{"N": int(d / (24 * time.Hour))})
 }
 
-// offset is a device's clock offset (server time minus the device's) in
+// devicesOffset is a device's clock offset (server time minus the device's) in
 // words, and whether it is beyond clockWarn.
-func offset(s *Session, d time.Duration) (string, bool) {
+func devicesOffset(s *Session, d time.Duration) (string, bool) {
 	abs := d.Abs()
 	if abs < time.Second {
 		return s.T.Text("console.devices.clock_ok", "in step", nil), false
 	}
 	data := map[string]any{"Min": int(abs / time.Minute), "Sec": int(abs % time.Minute / time.Second)}
 	if d > 0 {
-		return s.T.Text("console.devices.clock_behind", "{{.Min}} min {{.Sec}} s behind", data), abs > clockWarn
+		return s.T.Text("console.devices.clock_behind", "{{.Min}} min {{.Sec}} s behind", data), abs > devicesClockWarn
 	}
-	return s.T.Text("console.devices.clock_ahead", "{{.Min}} min {{.Sec}} s ahead", data), abs > clockWarn
+	return s.T.Text("console.devices.clock_ahead", "{{.Min}} min {{.Sec}} s ahead", data), abs > devicesClockWarn
 }
 
-// errNoDevice answers a device that is missing or outside the session's
+// errPeopleNoDevice answers a device that is missing or outside the session's
 // scope alike.
-func errNoDevice(id string) error {
+func errPeopleNoDevice(id string) error {
 	return app.Errorf(app.ENOTFOUND, "console.devices.not_found", "There is no device {{.ID}} here. Pick one from the list of devices.", "ID", id)
 }
 
 // device returns a device the session may see, else errNoDevice.
-func (c *Console) device(ctx context.Context, s *Session, id string) (deviceRow, error) {
+func (c *Console) device(ctx context.Context, s *Session, id string) (devicesRow, error) {
 	techs, _, err := c.peopleInScope(ctx, s)
 	if err != nil {
-		return deviceRow{}, err
+		return devicesRow{}, err
 	}
 	devs, err := c.devicesInScope(ctx, s, techs)
 	if err != nil {
-		return deviceRow{}, err
+		return devicesRow{}, err
 	}
 	for _, d := range devs {
 		if string(d.ID) == id {
-			row := deviceRow{Device: d}
+			row := devicesRow{Device: d}
 			for _, t := range techs {
 				if t.ID == d.Technician {
 					row.TechName = t.Name
@@ -134,12 +134,12 @@ func (c *Console) device(ctx context.Context, s *Session, id string) (deviceRow,
 			return row, nil
 		}
 	}
-	return deviceRow{}, errNoDevice(id)
+	return devicesRow{}, errPeopleNoDevice(id)
 }
 
-// errRevokedAlready answers a revoke of a device revoked since the page
+// errPeopleRevoked answers a revoke of a device revoked since the page
 // was drawn.
-func errRevokedAlready(name string) error {
+func errPeopleRevoked(name string) error {
 	return app.Errorf(app.ECONFLICT, "console.devices.revoked_already", "Device {{.Name}} was revoked already. Reload the list of devices.", "Name", name)
 }
 
@@ -151,7 +151,7 @@ func (c *Console) confirmRevoke(w http.ResponseWriter, r *http.Request, s *Sessi
 		return err
 	}
 	if !d.RevokedAt.IsZero() {
-		return errRevokedAlready(d.Name)
+		return errPeopleRevoked(d.Name)
 	}
 	return c.render(w, r, s, http.StatusOK, "revoke", d)
 }
@@ -166,10 +166,10 @@ func (c *Console) revoke(w http.ResponseWriter, r *http.Request, s *Session) err
 		return err
 	}
 	if !d.RevokedAt.IsZero() {
-		return errRevokedAlready(d.Name)
+		return errPeopleRevoked(d.Name)
 	}
 	if err := c.db.RevokeDevice(ctx, s.Tenant, d.ID); app.ErrorCode(err) == app.ENOTFOUND {
-		return errRevokedAlready(d.Name) // revoked between the read and the write
+		return errPeopleRevoked(d.Name) // revoked between the read and the write
 	} else if err != nil {
 		return err
 	}
@@ -183,8 +183,8 @@ func (c *Console) revoke(w http.ResponseWriter, r *http.Request, s *Session) err
 	return nil
 }
 
-// pairingPage is a new pairing code as the screen shows it.
-type pairingPage struct {
+// devicesPairing is a new pairing code as the screen shows it.
+type devicesPairing struct {
 	Technician  app.Technician
 	Code        string
 	ExpiresAt   time.Time
@@ -206,7 +206,7 @@ func (c *Console) pair(w http.ResponseWriter, r *http.Request, s *Session) error
 	id := strings.TrimSpace(r.PostFormValue("technician"))
 	t, err := c.db.Technician(ctx, s.Tenant, app.TechnicianID(id))
 	if app.ErrorCode(err) == app.ENOTFOUND {
-		return errNoTechnician(id)
+		return errPeopleNoTechnician(id)
 	} else if err != nil {
 		return err
 	}
@@ -214,7 +214,7 @@ func (c *Console) pair(w http.ResponseWriter, r *http.Request, s *Session) error
 	if err != nil {
 		return err
 	}
-	p := pairingPage{Technician: t, Code: code, ExpiresAt: exp, Server: c.publicURL(r), Fingerprint: c.opt.Fingerprint}
+	p := devicesPairing{Technician: t, Code: code, ExpiresAt: exp, Server: c.publicURL(r), Fingerprint: c.opt.Fingerprint}
 	png, err := qrcode.Encode(central.PairingURI(p.Server, code, p.Fingerprint), qrcode.Medium, 320)
 	if err != nil {
 		return err

@@ -24,8 +24,8 @@ import (
 	"github.com/fieldbench/fieldbench/sync/central"
 )
 
-// pairTestDevice pairs a device of tech in tenant through the database.
-func pairTestDevice(t *testing.T, tc *testConsole, tenant string, tech app.TechnicianID, name string) (central.Device, string) {
+// peoplePairDevice pairs a device of tech in tenant through the database.
+func peoplePairDevice(t *testing.T, tc *testConsole, tenant string, tech app.TechnicianID, name string) (central.Device, string) {
 	t.Helper()
 	ctx := context.Background()
 	code, _, err := tc.db.CreatePairing(ctx, tenant, tech)
@@ -39,9 +39,9 @@ func pairTestDevice(t *testing.T, tc *testConsole, tenant string, tech app.Techn
 	return d, tok
 }
 
-// withAPI serves the central service's API beside the console on one
+// peopleWithAPI serves the central service's API beside the console on one
 // address, as cmd/central does, and returns its URL.
-func withAPI(t *testing.T, tc *testConsole) string {
+func peopleWithAPI(t *testing.T, tc *testConsole) string {
 	t.Helper()
 	mux := http.NewServeMux()
 	mux.Handle("/v1/", central.NewServer(tc.db, nil))
@@ -51,9 +51,9 @@ func withAPI(t *testing.T, tc *testConsole) string {
 	return tc.srv.URL
 }
 
-// apiPost posts v as JSON to the API with a bearer token ("" for none)
+// peopleAPIPost posts v as JSON to the API with a bearer token ("" for none)
 // and returns the status and body.
-func apiPost(t *testing.T, base, path, token string, v any) (int, []byte) {
+func peopleAPIPost(t *testing.T, base, path, token string, v any) (int, []byte) {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -79,9 +79,9 @@ func apiPost(t *testing.T, base, path, token string, v any) (int, []byte) {
 	return res.StatusCode, raw
 }
 
-// pushAt pushes one mutation stamped with the device's clock at at: the
+// peoplePushAt pushes one mutation stamped with the device's clock at at: the
 // server keeps the device's clock offset from it.
-func pushAt(t *testing.T, tc *testConsole, d central.Device, at time.Time) {
+func peoplePushAt(t *testing.T, tc *testConsole, d central.Device, at time.Time) {
 	t.Helper()
 	m := app.Mutation{ID: app.NewID(), Name: "ticket.start", Version: 1, Device: d.ID, Seq: 1, At: at, Args: json.RawMessage(`{"ticket":"tk-1"}`)}
 	p := central.Principal{Tenant: d.Tenant, Role: app.RoleTechnician, Device: d.ID, Technician: d.Technician}
@@ -95,11 +95,11 @@ func pushAt(t *testing.T, tc *testConsole, d central.Device, at time.Time) {
 // marked beyond five minutes.
 func TestDevicesPage(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, tc *testConsole) {
-		a, _ := pairTestDevice(t, tc, "t1", "tech-1", "Tablet A")
-		b, _ := pairTestDevice(t, tc, "t1", "tech-2", "Tablet B")
-		pairTestDevice(t, tc, "t2", "tech-1", "Tablet C")
-		pushAt(t, tc, a, testStart.Add(-10*time.Minute-5*time.Second)) // the device's clock is behind
-		pushAt(t, tc, b, testStart.Add(2*time.Minute))                 // ahead, within bounds
+		a, _ := peoplePairDevice(t, tc, "t1", "tech-1", "Tablet A")
+		b, _ := peoplePairDevice(t, tc, "t1", "tech-2", "Tablet B")
+		peoplePairDevice(t, tc, "t2", "tech-1", "Tablet C")
+		peoplePushAt(t, tc, a, testStart.Add(-10*time.Minute-5*time.Second)) // the device's clock is behind
+		peoplePushAt(t, tc, b, testStart.Add(2*time.Minute))                 // ahead, within bounds
 		tc.advance(3 * time.Hour)
 		row := func(body, name string) string {
 			m := regexp.MustCompile(`(?s)<tr[^>]*>\s*<th scope="row"><span class="device-name">` + name + `</span>.*?</tr>`).FindString(body)
@@ -160,18 +160,18 @@ func TestDevicesPage(t *testing.T) {
 // through the real API is refused; every refusal leaves it working.
 func TestRevokeDevice(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, tc *testConsole) {
-		api := withAPI(t, tc)
+		api := peopleWithAPI(t, tc)
 		code, _, err := tc.db.CreatePairing(context.Background(), "t1", "tech-1")
 		if err != nil {
 			t.Fatal(err)
 		}
-		status, raw := apiPost(t, api, "/v1/pair", "", fbsync.PairRequest{Code: code, DeviceName: "Field tablet"})
+		status, raw := peopleAPIPost(t, api, "/v1/pair", "", fbsync.PairRequest{Code: code, DeviceName: "Field tablet"})
 		var pr fbsync.PairResponse
 		if status != http.StatusOK || json.Unmarshal(raw, &pr) != nil {
 			t.Fatalf("pair: %d %s", status, raw)
 		}
 		syncStatus := func() int {
-			s, _ := apiPost(t, api, "/v1/sync", pr.Token, fbsync.Request{Protocol: 1})
+			s, _ := peopleAPIPost(t, api, "/v1/sync", pr.Token, fbsync.Request{Protocol: 1})
 			return s
 		}
 		if s := syncStatus(); s != http.StatusOK {
@@ -230,7 +230,7 @@ func TestRevokeDevice(t *testing.T) {
 		if _, body := admin.get(t, "/devices"); !strings.Contains(body, "Device Field tablet is revoked") || !strings.Contains(body, "Revoked") {
 			t.Errorf("no flash or state after revoking\n%s", body)
 		}
-		if a := lastAudit(t, tc, "t1"); a.Login != "admin@t1" || a.Action != "device.revoke" || a.Target != string(pr.Device) {
+		if a := peopleLastAudit(t, tc, "t1"); a.Login != "admin@t1" || a.Action != "device.revoke" || a.Target != string(pr.Device) {
 			t.Errorf("audit %+v", a)
 		}
 		// A second form drawn before the revoke is stale.
@@ -241,8 +241,8 @@ func TestRevokeDevice(t *testing.T) {
 }
 
 var (
-	qrImage  = regexp.MustCompile(`<img src="data:image/png;base64,([^"]+)"`)
-	pairCode = regexp.MustCompile(`<code class="pair-code">([^<]+)</code>`)
+	peopleQRImage  = regexp.MustCompile(`<img src="data:image/png;base64,([^"]+)"`)
+	peoplePairCode = regexp.MustCompile(`<code class="pair-code">([^<]+)</code>`)
 )
 
 // TestPairDevice: the pairing page shows the code and a QR Code holding
@@ -250,7 +250,7 @@ var (
 // device pairs with what it decodes from it through the real /v1/pair.
 func TestPairDevice(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, tc *testConsole) {
-		api := withAPI(t, tc)
+		api := peopleWithAPI(t, tc)
 		fp := strings.Repeat("ab12", 16)
 		tc.c.opt.Fingerprint = fp
 		disp := tc.signIn(t, "dispatcher@t1")
@@ -263,7 +263,7 @@ func TestPairDevice(t *testing.T) {
 				t.Errorf("pairing page lacks %q\n%s", want, body)
 			}
 		}
-		m, c := qrImage.FindStringSubmatch(body), pairCode.FindStringSubmatch(body)
+		m, c := peopleQRImage.FindStringSubmatch(body), peoplePairCode.FindStringSubmatch(body)
 		if m == nil || c == nil {
 			t.Fatalf("no QR Code or code\n%s", body)
 		}
@@ -288,15 +288,15 @@ func TestPairDevice(t *testing.T) {
 		if !ok || err != nil || q.Get("code") != c[1] || q.Get("server") != api || q.Get("fp") != fp {
 			t.Fatalf("QR Code holds %q; want the code %s, server %s, fp %s", res.GetText(), c[1], api, fp)
 		}
-		if a := lastAudit(t, tc, "t1"); a.Login != "dispatcher@t1" || a.Action != "device.pair" || a.Target != "tech-1" || strings.Contains(a.Detail, c[1]) {
+		if a := peopleLastAudit(t, tc, "t1"); a.Login != "dispatcher@t1" || a.Action != "device.pair" || a.Target != "tech-1" || strings.Contains(a.Detail, c[1]) {
 			t.Errorf("audit %+v", a)
 		}
-		status, out := apiPost(t, q.Get("server"), "/v1/pair", "", fbsync.PairRequest{Code: q.Get("code"), DeviceName: "Scanned tablet"})
+		status, out := peopleAPIPost(t, q.Get("server"), "/v1/pair", "", fbsync.PairRequest{Code: q.Get("code"), DeviceName: "Scanned tablet"})
 		var pr fbsync.PairResponse
 		if status != http.StatusOK || json.Unmarshal(out, &pr) != nil || pr.Technician.ID != "tech-1" || pr.Token == "" {
 			t.Fatalf("pair with the decoded code: %d %s", status, out)
 		}
-		if s, _ := apiPost(t, api, "/v1/sync", pr.Token, fbsync.Request{Protocol: 1}); s != http.StatusOK {
+		if s, _ := peopleAPIPost(t, api, "/v1/sync", pr.Token, fbsync.Request{Protocol: 1}); s != http.StatusOK {
 			t.Errorf("first sync of the paired device: %d", s)
 		}
 
@@ -326,7 +326,7 @@ func TestPairDevice(t *testing.T) {
 			} else {
 				status, body = c.cl.post(t, "/devices/pair", url.Values{"technician": {c.tech}})
 			}
-			if status != c.status || pairCode.MatchString(body) {
+			if status != c.status || peoplePairCode.MatchString(body) {
 				t.Errorf("%s: status %d, want %d, without a code\n%s", c.name, status, c.status, body)
 			}
 			if c.tech == "tech-only1" && body != strings.ReplaceAll(missing, "tech-zz", "tech-only1") {
@@ -349,20 +349,20 @@ func TestPeopleEscapesDeviceText(t *testing.T) {
 		if err := tc.db.PutLocations(ctx, "t1", []app.Location{{ID: "van-x", Kind: app.LocationVan, Name: script, Owner: img}}); err != nil {
 			t.Fatal(err)
 		}
-		d, _ := pairTestDevice(t, tc, "t1", "tech-x", script)
-		pairTestDevice(t, tc, "t1", "tech-x", img)
+		d, _ := peoplePairDevice(t, tc, "t1", "tech-x", script)
+		peoplePairDevice(t, tc, "t1", "tech-x", img)
 		disp := tc.signIn(t, "dispatcher@t1")
 		pages := []string{"/people", "/devices", "/devices/" + string(d.ID) + "/revoke", "/people/technician?id=tech-x", "/people/location?id=van-x"}
 		for _, p := range pages {
 			status, body := disp.get(t, p)
-			checkEscaped(t, p, status, body)
+			peopleEscaped(t, p, status, body)
 		}
 		status, body := disp.post(t, "/devices/pair", url.Values{"technician": {"tech-x"}})
-		checkEscaped(t, "pairing", status, body)
+		peopleEscaped(t, "pairing", status, body)
 	})
 }
 
-func checkEscaped(t *testing.T, page string, status int, body string) {
+func peopleEscaped(t *testing.T, page string, status int, body string) {
 	t.Helper()
 	if status != http.StatusOK {
 		t.Fatalf("%s: status %d\n%s", page, status, body)

@@ -14,16 +14,16 @@ import (
 	"github.com/fieldbench/fieldbench/sync/central"
 )
 
-// peoplePage is the people page's data: the technicians and stock
+// peopleList is the people page's data: the technicians and stock
 // locations the session may see.
-type peoplePage struct {
-	Technicians []techRow
+type peopleList struct {
+	Technicians []peopleTechRow
 	Locations   []app.Location
 }
 
-// techRow is a technician with the names of their store and van and their
+// peopleTechRow is a technician with the names of their store and van and their
 // active devices.
-type techRow struct {
+type peopleTechRow struct {
 	app.Technician
 	StoreName, VanName string
 	LanguageName       string
@@ -46,9 +46,9 @@ func (c *Console) people(w http.ResponseWriter, r *http.Request, s *Session) err
 	for _, l := range locs {
 		names[l.ID] = l.Name
 	}
-	p := peoplePage{Locations: locs}
+	p := peopleList{Locations: locs}
 	for _, t := range techs {
-		row := techRow{Technician: t, StoreName: names[app.LocationID(t.Store)], VanName: names[t.Van], LanguageName: languageNames[t.Language]}
+		row := peopleTechRow{Technician: t, StoreName: names[app.LocationID(t.Store)], VanName: names[t.Van], LanguageName: languageNames[t.Language]}
 		for _, d := range devs {
 			if d.Technician == t.ID && d.RevokedAt.IsZero() {
 				row.Devices = append(row.Devices, d)
@@ -89,11 +89,11 @@ func (c *Console) peopleInScope(ctx context.Context, s *Session) ([]app.Technici
 	return mine, seen, nil
 }
 
-// version is what a form carries of the record it was drawn from: the
+// peopleVersion is what a form carries of the record it was drawn from: the
 // SHA-256 of its JSON, "" for a new one. Saving compares it with the
 // record as it is now, so that a form drawn before someone else's change
 // does not silently undo it.
-func version(v any) string {
+func peopleVersion(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return ""
@@ -102,80 +102,80 @@ func version(v any) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// option is an entry of a form's select.
-type option struct {
+// peopleOption is an entry of a form's select.
+type peopleOption struct {
 	Value, Label string
 	Selected     bool
 }
 
-// techForm is the technician form's data.
-type techForm struct {
+// peopleTechForm is the technician form's data.
+type peopleTechForm struct {
 	New     bool
 	T       app.Technician
 	Base    string
 	Problem string            // a refusal that is no one field's (stale form)
 	Errors  map[string]string // field name -> message
-	Stores  []option
-	Vans    []option
-	Langs   []option
+	Stores  []peopleOption
+	Vans    []peopleOption
+	Langs   []peopleOption
 }
 
-// errStaleForm answers a form drawn from a record that changed since.
-func errStaleForm(what, id string) error {
+// errPeopleStale answers a form drawn from a record that changed since.
+func errPeopleStale(what, id string) error {
 	return app.Errorf(app.ECONFLICT, "console.people.stale", "{{.What}} {{.ID}} was changed by someone else since you opened this form. Open it again to see the current values, then make your change.", "What", what, "ID", id)
 }
 
-// errExists answers a new record whose ID is taken.
-func errExists(id string) error {
+// errPeopleExists answers a new record whose ID is taken.
+func errPeopleExists(id string) error {
 	return app.Errorf(app.ECONFLICT, "console.people.exists", "{{.ID}} exists already. Choose another ID, or edit the existing one from the list.", "ID", id)
 }
 
-// errNoTechnician answers a technician that is missing or of another
+// errPeopleNoTechnician answers a technician that is missing or of another
 // tenant alike.
-func errNoTechnician(id string) error {
+func errPeopleNoTechnician(id string) error {
 	return app.Errorf(app.ENOTFOUND, "console.people.no_technician", "There is no technician {{.ID}} here. Pick one from the list of people.", "ID", id)
 }
 
-// errNoLocation answers a location that is missing or of another tenant.
-func errNoLocation(id string) error {
+// errPeopleNoLocation answers a location that is missing or of another tenant.
+func errPeopleNoLocation(id string) error {
 	return app.Errorf(app.ENOTFOUND, "console.people.no_location", "There is no store or van {{.ID}} here. Pick one from the list of people.", "ID", id)
 }
 
 // technicianForm shows the form for a new technician (no id) or an
 // existing one.
 func (c *Console) technicianForm(w http.ResponseWriter, r *http.Request, s *Session) error {
-	f := techForm{New: true}
+	f := peopleTechForm{New: true}
 	if id := r.URL.Query().Get("id"); id != "" {
 		t, err := c.db.Technician(r.Context(), s.Tenant, app.TechnicianID(id))
 		if app.ErrorCode(err) == app.ENOTFOUND {
-			return errNoTechnician(id)
+			return errPeopleNoTechnician(id)
 		} else if err != nil {
 			return err
 		}
-		f = techForm{T: t, Base: version(t)}
+		f = peopleTechForm{T: t, Base: peopleVersion(t)}
 	}
 	return c.renderTechForm(w, r, s, http.StatusOK, f)
 }
 
-func (c *Console) renderTechForm(w http.ResponseWriter, r *http.Request, s *Session, status int, f techForm) error {
+func (c *Console) renderTechForm(w http.ResponseWriter, r *http.Request, s *Session, status int, f peopleTechForm) error {
 	locs, err := c.db.Locations(r.Context(), s.Tenant)
 	if err != nil {
 		return err
 	}
 	none := s.T.Text("console.people.none", "None", nil)
-	f.Stores = []option{{Value: "", Label: none, Selected: f.T.Store == ""}}
-	f.Vans = []option{{Value: "", Label: none, Selected: f.T.Van == ""}}
+	f.Stores = []peopleOption{{Value: "", Label: none, Selected: f.T.Store == ""}}
+	f.Vans = []peopleOption{{Value: "", Label: none, Selected: f.T.Van == ""}}
 	for _, l := range locs {
 		switch l.Kind {
 		case app.LocationStore:
-			f.Stores = append(f.Stores, option{Value: string(l.ID), Label: l.Name + " (" + string(l.ID) + ")", Selected: string(f.T.Store) == string(l.ID)})
+			f.Stores = append(f.Stores, peopleOption{Value: string(l.ID), Label: l.Name + " (" + string(l.ID) + ")", Selected: string(f.T.Store) == string(l.ID)})
 		case app.LocationVan:
-			f.Vans = append(f.Vans, option{Value: string(l.ID), Label: l.Name + " (" + string(l.ID) + ")", Selected: f.T.Van == l.ID})
+			f.Vans = append(f.Vans, peopleOption{Value: string(l.ID), Label: l.Name + " (" + string(l.ID) + ")", Selected: f.T.Van == l.ID})
 		}
 	}
-	f.Langs = []option{{Value: "", Label: s.T.Text("console.people.language_device", "As set on the device", nil), Selected: f.T.Language == ""}}
+	f.Langs = []peopleOption{{Value: "", Label: s.T.Text("console.people.language_device", "As set on the device", nil), Selected: f.T.Language == ""}}
 	for _, l := range translations.Languages() {
-		f.Langs = append(f.Langs, option{Value: l, Label: languageNames[l], Selected: f.T.Language == l})
+		f.Langs = append(f.Langs, peopleOption{Value: l, Label: languageNames[l], Selected: f.T.Language == l})
 	}
 	return c.render(w, r, s, status, "technician", f)
 }
@@ -186,20 +186,20 @@ func (c *Console) renderTechForm(w http.ResponseWriter, r *http.Request, s *Sess
 func (c *Console) saveTechnician(w http.ResponseWriter, r *http.Request, s *Session) error {
 	ctx := r.Context()
 	field := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
-	f := techForm{New: r.PostFormValue("new") == "1", Base: r.PostFormValue("base"), Errors: map[string]string{}}
+	f := peopleTechForm{New: r.PostFormValue("new") == "1", Base: r.PostFormValue("base"), Errors: map[string]string{}}
 	f.T = app.Technician{ID: app.TechnicianID(field("id")), Name: field("name"), Phone: field("phone"),
 		Country: strings.ToUpper(field("country")), Store: app.StoreID(field("store")), Van: app.LocationID(field("van")), Language: field("language")}
 	cur, err := c.db.Technician(ctx, s.Tenant, f.T.ID)
 	switch {
 	case app.ErrorCode(err) == app.ENOTFOUND && !f.New:
-		return errNoTechnician(string(f.T.ID))
+		return errPeopleNoTechnician(string(f.T.ID))
 	case err != nil && app.ErrorCode(err) != app.ENOTFOUND:
 		return err
 	case err == nil && f.New:
-		f.Problem = translate(s, errExists(string(f.T.ID)))
+		f.Problem = peopleMessage(s, errPeopleExists(string(f.T.ID)))
 		return c.renderTechForm(w, r, s, http.StatusConflict, f)
-	case err == nil && version(cur) != f.Base:
-		f.Problem = translate(s, errStaleForm(s.T.Text("console.people.technician", "Technician", nil), string(f.T.ID)))
+	case err == nil && peopleVersion(cur) != f.Base:
+		f.Problem = peopleMessage(s, errPeopleStale(s.T.Text("console.people.technician", "Technician", nil), string(f.T.ID)))
 		return c.renderTechForm(w, r, s, http.StatusConflict, f)
 	}
 	if err := c.checkTechnician(ctx, s, &f); err != nil {
@@ -212,7 +212,7 @@ func (c *Console) saveTechnician(w http.ResponseWriter, r *http.Request, s *Sess
 		if app.ErrorCode(err) != app.EINVALID {
 			return err
 		}
-		f.Problem = translate(s, err)
+		f.Problem = peopleMessage(s, err)
 		return c.renderTechForm(w, r, s, http.StatusBadRequest, f)
 	}
 	detail, err := json.Marshal(f.T)
@@ -232,10 +232,10 @@ func (c *Console) saveTechnician(w http.ResponseWriter, r *http.Request, s *Sess
 // checkTechnician fills f.Errors: app's Validate, whose refusal names one
 // field, and the store and van, which must be a store and a van of the
 // tenant.
-func (c *Console) checkTechnician(ctx context.Context, s *Session, f *techForm) error {
+func (c *Console) checkTechnician(ctx context.Context, s *Session, f *peopleTechForm) error {
 	if err := f.T.Validate(); err != nil {
 		e := app.AsError(err)
-		f.Errors[techField(e)] = translate(s, err)
+		f.Errors[peopleTechField(e)] = peopleMessage(s, err)
 		return nil
 	}
 	locs, err := c.db.Locations(ctx, s.Tenant)
@@ -257,8 +257,8 @@ func (c *Console) checkTechnician(ctx context.Context, s *Session, f *techForm) 
 	return nil
 }
 
-// techField is the form field an app refusal of a technician is about.
-func techField(e *app.Error) string {
+// peopleTechField is the form field an app refusal of a technician is about.
+func peopleTechField(e *app.Error) string {
 	switch e.Key {
 	case "technician.invalid.id":
 		return "id"
@@ -275,24 +275,24 @@ func techField(e *app.Error) string {
 	return "id"
 }
 
-// translate is an error's message in the session's language.
-func translate(s *Session, err error) string {
+// peopleMessage is an error's message in the session's language.
+func peopleMessage(s *Session, err error) string {
 	e := app.AsError(err)
 	return s.T.Text(e.Key, e.Message, e.Data)
 }
 
-// locForm is the store or van form's data.
-type locForm struct {
+// peopleLocForm is the store or van form's data.
+type peopleLocForm struct {
 	New     bool
 	L       app.Location
 	Base    string
 	Problem string
 	Errors  map[string]string
-	Kinds   []option
+	Kinds   []peopleOption
 }
 
-// locationKinds are the kinds a location may have, as the form offers them.
-var locationKinds = []struct {
+// peopleLocationKinds are the kinds a location may have, as the form offers them.
+var peopleLocationKinds = []struct {
 	Kind         app.LocationKind
 	Key, Message string
 }{
@@ -305,13 +305,13 @@ var locationKinds = []struct {
 // locationForm shows the form for a new store or van (no id) or an
 // existing location.
 func (c *Console) locationForm(w http.ResponseWriter, r *http.Request, s *Session) error {
-	f := locForm{New: true, L: app.Location{Kind: app.LocationKind(r.URL.Query().Get("kind"))}}
+	f := peopleLocForm{New: true, L: app.Location{Kind: app.LocationKind(r.URL.Query().Get("kind"))}}
 	if id := r.URL.Query().Get("id"); id != "" {
 		l, err := c.location(r.Context(), s, id)
 		if err != nil {
 			return err
 		}
-		f = locForm{L: l, Base: version(l)}
+		f = peopleLocForm{L: l, Base: peopleVersion(l)}
 	}
 	return c.renderLocForm(w, r, s, http.StatusOK, f)
 }
@@ -327,12 +327,12 @@ func (c *Console) location(ctx context.Context, s *Session, id string) (app.Loca
 			return l, nil
 		}
 	}
-	return app.Location{}, errNoLocation(id)
+	return app.Location{}, errPeopleNoLocation(id)
 }
 
-func (c *Console) renderLocForm(w http.ResponseWriter, r *http.Request, s *Session, status int, f locForm) error {
-	for _, k := range locationKinds {
-		f.Kinds = append(f.Kinds, option{Value: string(k.Kind), Label: s.T.Text(k.Key, k.Message, nil), Selected: f.L.Kind == k.Kind})
+func (c *Console) renderLocForm(w http.ResponseWriter, r *http.Request, s *Session, status int, f peopleLocForm) error {
+	for _, k := range peopleLocationKinds {
+		f.Kinds = append(f.Kinds, peopleOption{Value: string(k.Kind), Label: s.T.Text(k.Key, k.Message, nil), Selected: f.L.Kind == k.Kind})
 	}
 	return c.render(w, r, s, status, "location", f)
 }
@@ -342,7 +342,7 @@ func (c *Console) renderLocForm(w http.ResponseWriter, r *http.Request, s *Sessi
 func (c *Console) saveLocation(w http.ResponseWriter, r *http.Request, s *Session) error {
 	ctx := r.Context()
 	field := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
-	f := locForm{New: r.PostFormValue("new") == "1", Base: r.PostFormValue("base"), Errors: map[string]string{}}
+	f := peopleLocForm{New: r.PostFormValue("new") == "1", Base: r.PostFormValue("base"), Errors: map[string]string{}}
 	f.L = app.Location{ID: app.LocationID(field("id")), Kind: app.LocationKind(field("kind")), Name: field("name"), Owner: field("owner")}
 	cur, err := c.location(ctx, s, string(f.L.ID))
 	switch {
@@ -351,21 +351,21 @@ func (c *Console) saveLocation(w http.ResponseWriter, r *http.Request, s *Sessio
 	case err != nil && app.ErrorCode(err) != app.ENOTFOUND:
 		return err
 	case err == nil && f.New:
-		f.Problem = translate(s, errExists(string(f.L.ID)))
+		f.Problem = peopleMessage(s, errPeopleExists(string(f.L.ID)))
 		return c.renderLocForm(w, r, s, http.StatusConflict, f)
-	case err == nil && version(cur) != f.Base:
-		f.Problem = translate(s, errStaleForm(s.T.Text("console.people.location", "Location", nil), string(f.L.ID)))
+	case err == nil && peopleVersion(cur) != f.Base:
+		f.Problem = peopleMessage(s, errPeopleStale(s.T.Text("console.people.location", "Location", nil), string(f.L.ID)))
 		return c.renderLocForm(w, r, s, http.StatusConflict, f)
 	}
 	if err := f.L.Validate(); err != nil {
-		f.Errors[locField(app.AsError(err))] = translate(s, err)
+		f.Errors[peopleLocField(app.AsError(err))] = peopleMessage(s, err)
 		return c.renderLocForm(w, r, s, http.StatusBadRequest, f)
 	}
 	if err := c.db.PutLocations(ctx, s.Tenant, []app.Location{f.L}); err != nil {
 		if app.ErrorCode(err) != app.EINVALID {
 			return err
 		}
-		f.Problem = translate(s, err)
+		f.Problem = peopleMessage(s, err)
 		return c.renderLocForm(w, r, s, http.StatusBadRequest, f)
 	}
 	detail, err := json.Marshal(f.L)
@@ -382,8 +382,8 @@ func (c *Console) saveLocation(w http.ResponseWriter, r *http.Request, s *Sessio
 	return nil
 }
 
-// locField is the form field an app refusal of a location is about.
-func locField(e *app.Error) string {
+// peopleLocField is the form field an app refusal of a location is about.
+func peopleLocField(e *app.Error) string {
 	switch e.Key {
 	case "location.invalid.id":
 		return "id"

@@ -12,21 +12,21 @@ import (
 	"github.com/fieldbench/fieldbench/sync/central"
 )
 
-var baseField = regexp.MustCompile(`name="base" value="([^"]*)"`)
+var peopleBaseField = regexp.MustCompile(`name="base" value="([^"]*)"`)
 
-// formBase opens a form and returns the version it carries.
-func (cl *client) formBase(t *testing.T, path string) string {
+// peopleBase opens a form and returns the version it carries.
+func (cl *client) peopleBase(t *testing.T, path string) string {
 	t.Helper()
 	status, body := cl.get(t, path)
-	m := baseField.FindStringSubmatch(body)
+	m := peopleBaseField.FindStringSubmatch(body)
 	if status != http.StatusOK || m == nil {
 		t.Fatalf("GET %s: status %d, no base field\n%s", path, status, body)
 	}
 	return m[1]
 }
 
-// lastAudit is the newest audit record of tenant.
-func lastAudit(t *testing.T, tc *testConsole, tenant string) central.AuditRecord {
+// peopleLastAudit is the newest audit record of tenant.
+func peopleLastAudit(t *testing.T, tc *testConsole, tenant string) central.AuditRecord {
 	t.Helper()
 	recs, err := tc.db.Audit(context.Background(), tenant, 1)
 	if err != nil || len(recs) == 0 {
@@ -48,7 +48,7 @@ func TestPeoplePageScope(t *testing.T) {
 		if err := tc.db.PutLocations(ctx, "t1", []app.Location{{ID: "van-1", Kind: app.LocationVan, Name: "Van of One", Owner: "tech-1"}}); err != nil {
 			t.Fatal(err)
 		}
-		pairTestDevice(t, tc, "t1", "tech-1", "Tablet of One")
+		peoplePairDevice(t, tc, "t1", "tech-1", "Tablet of One")
 		for _, c := range []struct {
 			login    string
 			see, not []string
@@ -116,12 +116,12 @@ func TestSaveTechnician(t *testing.T) {
 		if _, body := admin.get(t, "/people"); !strings.Contains(body, "Technician Wang Wei saved.") {
 			t.Errorf("no flash after creating\n%s", body)
 		}
-		if a := lastAudit(t, tc, "t1"); a.Login != "admin@t1" || a.Action != "technician.put" || a.Target != "tech-3" {
+		if a := peopleLastAudit(t, tc, "t1"); a.Login != "admin@t1" || a.Action != "technician.put" || a.Target != "tech-3" {
 			t.Errorf("audit %+v", a)
 		}
 
 		// Edit, with the version the form was drawn from.
-		stale := disp.formBase(t, "/people/technician?id=tech-1")
+		stale := disp.peopleBase(t, "/people/technician?id=tech-1")
 		edit := url.Values{"id": {"tech-1"}, "name": {"Tech One"}, "phone": {"+86 1"}, "country": {"CN"}, "store": {"s1"}, "base": {stale}}
 		if status, body := disp.post(t, "/people/technician", edit); status != http.StatusSeeOther {
 			t.Fatalf("edit: status %d\n%s", status, body)
@@ -130,7 +130,7 @@ func TestSaveTechnician(t *testing.T) {
 		if edited.Phone != "+86 1" {
 			t.Fatalf("edited %+v", edited)
 		}
-		fresh := disp.formBase(t, "/people/technician?id=tech-1")
+		fresh := disp.peopleBase(t, "/people/technician?id=tech-1")
 
 		// Refusals: each leaves tech-1 and tech-3 as they are.
 		for _, c := range []struct {
@@ -141,18 +141,18 @@ func TestSaveTechnician(t *testing.T) {
 			status int
 			want   []string
 		}{
-			{"bad country", disp, with(edit, "base", fresh, "country", "China"), false, http.StatusBadRequest,
+			{"bad country", disp, peopleWith(edit, "base", fresh, "country", "China"), false, http.StatusBadRequest,
 				[]string{`id="t-country-err"`, "The country must be a two-letter code such as CN or DE, not CHINA.", `aria-invalid="true"`}},
-			{"no name", disp, with(edit, "base", fresh, "name", "  "), false, http.StatusBadRequest, []string{`id="t-name-err"`, "Give technician tech-1 a name."}},
-			{"unknown store", disp, with(edit, "base", fresh, "store", "s9"), false, http.StatusBadRequest, []string{`id="t-store-err"`, "There is no store s9"}},
-			{"a store as van", disp, with(edit, "base", fresh, "van", "s1"), false, http.StatusBadRequest, []string{`id="t-van-err"`, "There is no van s1"}},
-			{"bad language", disp, with(edit, "base", fresh, "language", "xx"), false, http.StatusBadRequest, []string{`id="t-language-err"`}},
-			{"control characters", disp, with(edit, "base", fresh, "phone", "1\x072"), false, http.StatusBadRequest, []string{`id="t-phone-err"`}},
-			{"stale form", disp, with(edit, "phone", "+86 2"), false, http.StatusConflict, []string{"was changed by someone else since you opened this form"}},
+			{"no name", disp, peopleWith(edit, "base", fresh, "name", "  "), false, http.StatusBadRequest, []string{`id="t-name-err"`, "Give technician tech-1 a name."}},
+			{"unknown store", disp, peopleWith(edit, "base", fresh, "store", "s9"), false, http.StatusBadRequest, []string{`id="t-store-err"`, "There is no store s9"}},
+			{"a store as van", disp, peopleWith(edit, "base", fresh, "van", "s1"), false, http.StatusBadRequest, []string{`id="t-van-err"`, "There is no van s1"}},
+			{"bad language", disp, peopleWith(edit, "base", fresh, "language", "xx"), false, http.StatusBadRequest, []string{`id="t-language-err"`}},
+			{"control characters", disp, peopleWith(edit, "base", fresh, "phone", "1\x072"), false, http.StatusBadRequest, []string{`id="t-phone-err"`}},
+			{"stale form", disp, peopleWith(edit, "phone", "+86 2"), false, http.StatusConflict, []string{"was changed by someone else since you opened this form"}},
 			{"new with a taken ID", admin, url.Values{"new": {"1"}, "id": {"tech-3"}, "name": {"Someone Else"}, "country": {"CN"}}, false, http.StatusConflict, []string{"tech-3 exists already"}},
-			{"parts clerk", tc.signIn(t, "clerk@t1"), with(edit, "base", fresh, "phone", "+86 3"), false, http.StatusForbidden, []string{"Your role may not do this"}},
-			{"store manager", tc.signIn(t, "manager@t1"), with(edit, "base", fresh, "phone", "+86 3"), false, http.StatusForbidden, []string{"Your role may not do this"}},
-			{"no CSRF token", disp, with(edit, "base", fresh, "phone", "+86 3"), true, http.StatusForbidden, []string{"This form has expired"}},
+			{"parts clerk", tc.signIn(t, "clerk@t1"), peopleWith(edit, "base", fresh, "phone", "+86 3"), false, http.StatusForbidden, []string{"Your role may not do this"}},
+			{"store manager", tc.signIn(t, "manager@t1"), peopleWith(edit, "base", fresh, "phone", "+86 3"), false, http.StatusForbidden, []string{"Your role may not do this"}},
+			{"no CSRF token", disp, peopleWith(edit, "base", fresh, "phone", "+86 3"), true, http.StatusForbidden, []string{"This form has expired"}},
 			{"another tenant", tc.signIn(t, "admin@t2"), url.Values{"id": {"tech-3"}, "name": {"Taken Over"}, "country": {"CN"}, "base": {"x"}}, false, http.StatusNotFound, []string{"There is no technician tech-3 here."}},
 			{"missing", disp, url.Values{"id": {"tech-zz"}, "name": {"Nobody"}, "country": {"CN"}, "base": {"x"}}, false, http.StatusNotFound, []string{"There is no technician tech-zz here."}},
 		} {
@@ -193,8 +193,8 @@ func TestSaveTechnician(t *testing.T) {
 	})
 }
 
-// with returns a copy of v with the pairs key, value set.
-func with(v url.Values, kv ...string) url.Values {
+// peopleWith returns a copy of v with the pairs key, value set.
+func peopleWith(v url.Values, kv ...string) url.Values {
 	out := url.Values{}
 	for k, vs := range v {
 		out[k] = append([]string(nil), vs...)
@@ -234,10 +234,10 @@ func TestSaveLocation(t *testing.T) {
 		if got, _ := loc("t1", "van-1"); got != van {
 			t.Fatalf("created %+v", got)
 		}
-		if a := lastAudit(t, tc, "t1"); a.Login != "dispatcher@t1" || a.Action != "location.put" || a.Target != "van-1" {
+		if a := peopleLastAudit(t, tc, "t1"); a.Login != "dispatcher@t1" || a.Action != "location.put" || a.Target != "van-1" {
 			t.Errorf("audit %+v", a)
 		}
-		stale := disp.formBase(t, "/people/location?id=s1")
+		stale := disp.peopleBase(t, "/people/location?id=s1")
 		edit := url.Values{"id": {"s1"}, "kind": {"store"}, "name": {"Store One, Main Street"}, "base": {stale}}
 		if status, body := disp.post(t, "/people/location", edit); status != http.StatusSeeOther {
 			t.Fatalf("edit: status %d\n%s", status, body)
@@ -246,7 +246,7 @@ func TestSaveLocation(t *testing.T) {
 		if s1.Name != "Store One, Main Street" {
 			t.Fatalf("edited %+v", s1)
 		}
-		fresh := disp.formBase(t, "/people/location?id=s1")
+		fresh := disp.peopleBase(t, "/people/location?id=s1")
 		for _, c := range []struct {
 			name   string
 			cl     *client
@@ -255,14 +255,14 @@ func TestSaveLocation(t *testing.T) {
 			status int
 			want   string
 		}{
-			{"bad kind", disp, with(edit, "base", fresh, "kind", "boat"), false, http.StatusBadRequest, `id="l-kind-err"`},
-			{"no name", disp, with(edit, "base", fresh, "name", ""), false, http.StatusBadRequest, `id="l-name-err"`},
-			{"bad owner", disp, with(edit, "base", fresh, "owner", "a\x01b"), false, http.StatusBadRequest, `id="l-owner-err"`},
-			{"stale form", disp, with(edit, "name", "Old Name"), false, http.StatusConflict, "was changed by someone else"},
+			{"bad kind", disp, peopleWith(edit, "base", fresh, "kind", "boat"), false, http.StatusBadRequest, `id="l-kind-err"`},
+			{"no name", disp, peopleWith(edit, "base", fresh, "name", ""), false, http.StatusBadRequest, `id="l-name-err"`},
+			{"bad owner", disp, peopleWith(edit, "base", fresh, "owner", "a\x01b"), false, http.StatusBadRequest, `id="l-owner-err"`},
+			{"stale form", disp, peopleWith(edit, "name", "Old Name"), false, http.StatusConflict, "was changed by someone else"},
 			{"new with a taken ID", disp, url.Values{"new": {"1"}, "id": {"van-1"}, "kind": {"van"}, "name": {"Other Van"}}, false, http.StatusConflict, "van-1 exists already"},
-			{"parts clerk", tc.signIn(t, "clerk@t1"), with(edit, "base", fresh), false, http.StatusForbidden, "Your role may not do this"},
-			{"store manager", tc.signIn(t, "manager@t1"), with(edit, "base", fresh), false, http.StatusForbidden, "Your role may not do this"},
-			{"no CSRF token", disp, with(edit, "base", fresh, "name", "X"), true, http.StatusForbidden, "This form has expired"},
+			{"parts clerk", tc.signIn(t, "clerk@t1"), peopleWith(edit, "base", fresh), false, http.StatusForbidden, "Your role may not do this"},
+			{"store manager", tc.signIn(t, "manager@t1"), peopleWith(edit, "base", fresh), false, http.StatusForbidden, "Your role may not do this"},
+			{"no CSRF token", disp, peopleWith(edit, "base", fresh, "name", "X"), true, http.StatusForbidden, "This form has expired"},
 			{"another tenant", tc.signIn(t, "admin@t2"), url.Values{"id": {"van-1"}, "kind": {"van"}, "name": {"Taken"}, "base": {"x"}}, false, http.StatusNotFound, "There is no store or van van-1 here."},
 		} {
 			var status int
