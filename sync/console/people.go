@@ -177,7 +177,23 @@ func (c *Console) renderTechForm(w http.ResponseWriter, r *http.Request, s *Sess
 	for _, l := range translations.Languages() {
 		f.Langs = append(f.Langs, peopleOption{Value: l, Label: languageNames[l], Selected: f.T.Language == l})
 	}
+	f.Stores = peopleKeep(f.Stores, string(f.T.Store))
+	f.Vans = peopleKeep(f.Vans, string(f.T.Van))
+	f.Langs = peopleKeep(f.Langs, f.T.Language)
 	return c.render(w, r, s, status, "technician", f)
+}
+
+// peopleKeep adds the record's value to a select that does not offer it
+// (a store deleted, a language set by an import), selected: otherwise the
+// browser would select the first entry, and saving would silently change
+// the value. Saving it as it is then says what is wrong with it.
+func peopleKeep(opts []peopleOption, value string) []peopleOption {
+	for _, o := range opts {
+		if o.Selected {
+			return opts
+		}
+	}
+	return append(opts, peopleOption{Value: value, Label: value, Selected: true})
 }
 
 // saveTechnician adds or replaces a technician (db.PutTechnician, as PUT

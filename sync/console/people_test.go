@@ -182,6 +182,18 @@ func TestSaveTechnician(t *testing.T) {
 			}
 		}
 
+		// A value the form's lists do not offer is kept, not replaced
+		// by the first entry.
+		if err := tc.db.PutTechnician(ctx, "t1", app.Technician{ID: "tech-4", Name: "Odd", Store: "gone", Language: "de"}); err != nil {
+			t.Fatal(err)
+		}
+		_, form := disp.get(t, "/people/technician?id=tech-4")
+		for _, w := range []string{`<option value="gone" selected>gone</option>`, `<option value="de" selected>de</option>`} {
+			if !strings.Contains(form, w) {
+				t.Errorf("the form of tech-4 lacks %s\n%s", w, form)
+			}
+		}
+
 		// The other tenant's technician answers as a missing one, on the
 		// form too.
 		other := tc.signIn(t, "admin@t2")
