@@ -28,6 +28,13 @@ type Options struct {
 	// Log receives server failures (5xx), each with its request ID; default
 	// slog.Default().
 	Log *slog.Logger
+	// PublicURL is the service's address put into pairing QR Codes, as
+	// central.Server.PublicURL; "" takes the address the browser used.
+	PublicURL string
+	// Fingerprint is the SHA-256 of the service's TLS certificate, put
+	// into pairing QR Codes for the device to pin, as
+	// central.Server.Fingerprint; "" when a public CA vouches for it.
+	Fingerprint string
 }
 
 // Console is the office console, an http.Handler to mount at the service's

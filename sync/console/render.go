@@ -115,7 +115,8 @@ type navItem struct {
 var navigation = []navItem{
 	{Href: "/board", Key: "console.nav.board", Message: "Board", Perm: permView},
 	{Href: "/conflicts", Key: "console.nav.conflicts", Message: "Conflicts", Perm: permView},
-	{Href: "/people", Key: "console.nav.people", Message: "People and devices", Perm: permPeople},
+	{Href: "/people", Key: "console.nav.people", Message: "People and devices", Perm: permView},
+	{Href: "/devices", Key: "console.nav.devices", Message: "Devices", Perm: permView},
 	{Href: "/stock", Key: "console.nav.stock", Message: "Stock", Perm: permStock},
 	{Href: "/imports", Key: "console.nav.imports", Message: "Imports", Perm: permImport},
 	{Href: "/numbers", Key: "console.nav.numbers", Message: "Numbers", Perm: permNumbers},

@@ -16,4 +16,13 @@ func (c *Console) routes() {
 		return nil
 	})
 	c.route("GET /board", permView, c.board)
+	c.route("GET /people", permView, c.people)
+	c.route("GET /people/technician", permPeople, c.technicianForm)
+	c.route("POST /people/technician", permPeople, c.saveTechnician)
+	c.route("GET /people/location", permPeople, c.locationForm)
+	c.route("POST /people/location", permPeople, c.saveLocation)
+	c.route("GET /devices", permView, c.devices)
+	c.route("POST /devices/pair", permPeople, c.pair)
+	c.route("GET /devices/{id}/revoke", permPeople, c.confirmRevoke)
+	c.route("POST /devices/{id}/revoke", permPeople, c.revoke)
 }
