@@ -105,11 +105,9 @@ func localNext(next string) string {
 	return next
 }
 
+// showSignIn shows the sign-in form, also to a browser with a session:
+// signing in as someone else replaces it.
 func (c *Console) showSignIn(w http.ResponseWriter, r *http.Request) error {
-	if s := c.optionalSession(r); s != nil {
-		http.Redirect(w, r, localNext(r.URL.Query().Get("next")), http.StatusSeeOther)
-		return nil
-	}
 	return c.signinForm(w, r, http.StatusOK, signinPage{Next: localNext(r.URL.Query().Get("next"))})
 }
 

@@ -120,6 +120,7 @@ var navigation = []navItem{
 	{Href: "/imports", Key: "console.nav.imports", Message: "Imports", Perm: permImport},
 	{Href: "/numbers", Key: "console.nav.numbers", Message: "Numbers", Perm: permNumbers},
 	{Href: "/users", Key: "console.nav.users", Message: "Users", Perm: permUsers},
+	{Href: "/audit", Key: "console.nav.audit", Message: "Audit", Perm: permUsers},
 }
 
 // roleLabel is a role's name on screen.

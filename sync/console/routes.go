@@ -16,4 +16,9 @@ func (c *Console) routes() {
 		return nil
 	})
 	c.route("GET /board", permView, c.board)
+	c.route("GET /users", permUsers, c.users)
+	c.route("POST /users", permUsers, c.createUser)
+	c.route("POST /users/{login}/disable", permUsers, c.disableUser)
+	c.route("POST /users/{login}/password", permUsers, c.setUserPassword)
+	c.route("GET /audit", permUsers, c.auditLog)
 }
