@@ -314,14 +314,9 @@ func (db *DB) CheckConsolePassword(ctx context.Context, login, password string) 
 	if err != nil {
 		return ConsoleUser{}, err
 	}
-	if !known {
-		return ConsoleUser{}, errBadSignIn
-	}
 	now := db.now()
-	if !u.DisabledAt.IsZero() || now.Before(u.LockedUntil) {
-		return ConsoleUser{}, errBadSignIn
-	}
-	if ok && hash != dummyHash {
+	usable := known && u.DisabledAt.IsZero() && !now.Before(u.LockedUntil)
+	if ok && usable && hash != dummyHash {
 		if u.Failed != 0 || !u.LockedUntil.IsZero() {
 			if _, err := db.write.ExecContext(ctx, db.q(`UPDATE console_users SET failed = 0, locked_until = 0 WHERE login = ?`), login); err != nil {
 				return ConsoleUser{}, transient(err)
@@ -330,12 +325,20 @@ func (db *DB) CheckConsolePassword(ctx context.Context, login, password string) 
 		}
 		return u, nil
 	}
-	// One statement, so that concurrent failures all count: the fifth
-	// locks and starts the count again.
-	if _, err := db.write.ExecContext(ctx, db.q(`UPDATE console_users SET
-		locked_until = CASE WHEN failed + 1 >= ? THEN ? ELSE locked_until END,
-		failed = CASE WHEN failed + 1 >= ? THEN 0 ELSE failed + 1 END
-		WHERE login = ?`), ConsoleMaxFailures, now.Add(ConsoleLockout).UnixMilli(), ConsoleMaxFailures, login); err != nil {
+	// Every refusal makes one write, so that its time does not tell an
+	// unknown login, a disabled or locked account and a wrong password
+	// apart: a commit is measurable beside the hashing. A wrong password
+	// of a usable account counts, in one statement so that concurrent
+	// failures all count: the fifth locks and starts the count again.
+	if usable {
+		_, err = db.write.ExecContext(ctx, db.q(`UPDATE console_users SET
+			locked_until = CASE WHEN failed + 1 >= ? THEN ? ELSE locked_until END,
+			failed = CASE WHEN failed + 1 >= ? THEN 0 ELSE failed + 1 END
+			WHERE login = ?`), ConsoleMaxFailures, now.Add(ConsoleLockout).UnixMilli(), ConsoleMaxFailures, login)
+	} else {
+		_, err = db.write.ExecContext(ctx, `UPDATE meta SET v = v WHERE k = 'epoch'`)
+	}
+	if err != nil {
 		return ConsoleUser{}, transient(err)
 	}
 	return ConsoleUser{}, errBadSignIn

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fieldbench/fieldbench/app"
 )
@@ -150,6 +151,47 @@ func TestAuditLimit(t *testing.T) {
 		}
 		if rs, _ := db.Audit(ctx, "t2", 0); len(rs) != 0 {
 			t.Errorf("t2: %+v", rs)
+		}
+	})
+}
+
+// TestSignInTimeDoesNotTellLogins: an unknown login, a disabled and a
+// locked account take as long to refuse as a wrong password (each hashes
+// once and writes once); the fastest of a few tries is compared, so a
+// busy machine does not decide.
+func TestSignInTimeDoesNotTellLogins(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		if err := db.CreateTenant(ctx, "t1", "t1"); err != nil {
+			t.Fatal(err)
+		}
+		for _, login := range []string{"wrong", "disabled", "locked"} {
+			if err := db.CreateConsoleUser(ctx, ConsoleUser{Login: login, Tenant: "t1", Name: login, Role: "dispatcher"}, "twelve chars"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.DisableConsoleUser(ctx, "t1", "disabled"); err != nil {
+			t.Fatal(err)
+		}
+		for range ConsoleMaxFailures {
+			db.CheckConsolePassword(ctx, "locked", "not the password")
+		}
+		fastest := func(login string) time.Duration {
+			best := time.Hour
+			for range 4 {
+				start := time.Now()
+				if _, err := db.CheckConsolePassword(ctx, login, "twelve chars!"); app.ErrorCode(err) != app.EUNAUTHORIZED {
+					t.Fatalf("%s: %v", login, err)
+				}
+				best = min(best, time.Since(start))
+			}
+			return best
+		}
+		wrong := fastest("wrong")
+		for _, login := range []string{"nobody", "disabled", "locked"} {
+			if d := fastest(login); d < wrong/2 || d > wrong*2 {
+				t.Errorf("%s refused in %v, a wrong password in %v", login, d, wrong)
+			}
 		}
 	})
 }
