@@ -360,6 +360,12 @@ type ConsoleSession struct {
 // database keeps its SHA-256.
 func (db *DB) CreateConsoleSession(ctx context.Context, tenant, login string) (string, ConsoleSession, error) {
 	now := db.now()
+	// Ended sessions nobody came back with are deleted here, so the table
+	// holds live sessions and at most the ended ones since the last sign-in.
+	if _, err := db.write.ExecContext(ctx, db.q(`DELETE FROM console_sessions WHERE expires_at <= ? OR last_seen <= ?`),
+		now.UnixMilli(), now.Add(-ConsoleSessionIdle).UnixMilli()); err != nil {
+		return "", ConsoleSession{}, transient(err)
+	}
 	id := randomToken(32)
 	s := ConsoleSession{Tenant: tenant, Login: login, CSRF: randomToken(32), CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(ConsoleSessionMax)}
 	_, err := db.write.ExecContext(ctx, db.q(`INSERT INTO console_sessions (id_hash, tenant, login, csrf, created_at, last_seen, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),

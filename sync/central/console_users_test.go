@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/sync/central/pgtest"
 )
 
 // TestPasswordHash: a PHC string of argon2id with its parameters and a
@@ -194,4 +195,43 @@ func TestSignInTimeDoesNotTellLogins(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestEndedSessionsArePurgedAtSignIn: a session left to expire is deleted
+// at the next sign-in of anyone, live ones are kept.
+func TestEndedSessionsArePurgedAtSignIn(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			ctx := context.Background()
+			now := testNow
+			cfg := Config{DataDir: t.TempDir(), Clock: app.ClockFunc(func() time.Time { return now })}
+			if backend == "postgres" {
+				cfg.Postgres = pgtest.ForTest(t)
+			}
+			db, err := OpenDB(ctx, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if err := db.CreateTenant(ctx, "t1", "t1"); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.CreateConsoleUser(ctx, ConsoleUser{Login: "a", Tenant: "t1", Name: "A", Role: "dispatcher"}, "twelve chars"); err != nil {
+				t.Fatal(err)
+			}
+			left, _, _ := db.CreateConsoleSession(ctx, "t1", "a")
+			now = now.Add(ConsoleSessionIdle - time.Minute)
+			kept, _, _ := db.CreateConsoleSession(ctx, "t1", "a")
+			now = now.Add(time.Minute)
+			if _, _, err := db.CreateConsoleSession(ctx, "t1", "a"); err != nil {
+				t.Fatal(err)
+			}
+			for id, want := range map[string]int{left: 0, kept: 1} {
+				var n int
+				if err := db.read.QueryRowContext(ctx, db.q(`SELECT count(*) FROM console_sessions WHERE id_hash = ?`), hashToken(id)).Scan(&n); err != nil || n != want {
+					t.Errorf("rows of a session: %d, %v; want %d", n, err, want)
+				}
+			}
+		})
+	}
 }
