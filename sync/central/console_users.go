@@ -243,7 +243,8 @@ func (db *DB) ConsoleUsers(ctx context.Context, tenant string) ([]ConsoleUser, e
 }
 
 // SetPassword replaces a console user's password, unlocks the account and
-// ends its sessions: whoever held one may have been the reason.
+// ends its sessions: whoever held one may have been the reason. A disabled
+// user's is refused (ECONFLICT).
 func (db *DB) SetPassword(ctx context.Context, tenant, login, password string) error {
 	if err := CheckPasswordRules(password); err != nil {
 		return err
@@ -256,14 +257,20 @@ func (db *DB) SetPassword(ctx context.Context, tenant, login, password string) e
 }
 
 // DisableConsoleUser stops a console user from signing in and ends their
-// sessions. The user stays, so the audit keeps naming them.
+// sessions. The user stays, so the audit keeps naming them. Disabling a
+// disabled user is refused (ECONFLICT).
 func (db *DB) DisableConsoleUser(ctx context.Context, tenant, login string) error {
-	return db.consoleUserWrite(ctx, tenant, login, `UPDATE console_users SET disabled_at = ? WHERE login = ? AND tenant = ? AND disabled_at = 0`, db.now().UnixMilli())
+	return db.consoleUserWrite(ctx, tenant, login, `UPDATE console_users SET disabled_at = ? WHERE login = ? AND tenant = ?`, db.now().UnixMilli())
 }
 
 func (db *DB) consoleUserWrite(ctx context.Context, tenant, login, update string, arg any) error {
-	if _, err := db.ConsoleUser(ctx, tenant, login); err != nil {
+	u, err := db.ConsoleUser(ctx, tenant, login)
+	if err != nil {
 		return err
+	}
+	if !u.DisabledAt.IsZero() {
+		// A page drawn before someone else disabled the user (a stale form).
+		return app.Errorf(app.ECONFLICT, "console.user.disabled", "{{.Login}} is disabled; a disabled user stays so. Add a new user instead.", "Login", login)
 	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {

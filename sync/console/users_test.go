@@ -87,6 +87,21 @@ func TestUsersPage(t *testing.T) {
 		if status, _ := clerk.get(t, "/board"); status != http.StatusSeeOther {
 			t.Errorf("a disabled user's session goes on: status %d", status)
 		}
+		// Forms drawn before the user was disabled are stale.
+		for _, c := range []struct {
+			path string
+			form url.Values
+		}{
+			{"/users/clerk@t1/disable", nil},
+			{"/users/clerk@t1/password", url.Values{"password": {"a new password!"}}},
+		} {
+			if status, body := admin.post(t, c.path, c.form); status != http.StatusConflict || !strings.Contains(body, "clerk@t1 is disabled") {
+				t.Errorf("%s on a disabled user: status %d", c.path, status)
+			}
+		}
+		if _, err := tc.db.CheckConsolePassword(ctx, "clerk@t1", "a new password!"); err == nil {
+			t.Error("a stale form set the disabled user's password")
+		}
 		rs, err := tc.db.Audit(ctx, "t1", 0)
 		if err != nil {
 			t.Fatal(err)
