@@ -193,3 +193,15 @@ func TestDeviceTextIsEscaped(t *testing.T) {
 		}
 	})
 }
+
+// TestDict: dict pairs keys and values, and refuses what is not pairs.
+func TestDict(t *testing.T) {
+	if m, err := dict("N", 1, "Of", "2"); err != nil || m["N"] != 1 || m["Of"] != "2" || len(m) != 2 {
+		t.Errorf("dict: %v %v", m, err)
+	}
+	for _, bad := range [][]any{{"N"}, {1, 2}} {
+		if _, err := dict(bad...); err == nil {
+			t.Errorf("dict(%v) accepted", bad)
+		}
+	}
+}

@@ -34,7 +34,6 @@ type userRow struct {
 	central.ConsoleUser
 	RoleName string
 	Locked   bool
-	Until    string // when a locked account opens again
 	Self     bool
 }
 
@@ -62,7 +61,7 @@ func (c *Console) usersAnswer(w http.ResponseWriter, r *http.Request, s *Session
 	for _, u := range us {
 		l := roleLabels[Role(u.Role)]
 		p.Users = append(p.Users, userRow{ConsoleUser: u, RoleName: s.T.Text(l.Key, l.Message, nil), Locked: now.Before(u.LockedUntil),
-			Until: u.LockedUntil.UTC().Format("2006-01-02 15:04"), Self: u.Login == s.Login})
+			Self: u.Login == s.Login})
 	}
 	for _, role := range Roles {
 		l := roleLabels[role]
