@@ -6,6 +6,10 @@
 //	central backup -data DIR FILE                 copy the SQLite database while serving
 //	central restore-epoch -data DIR | -postgres URL  after restoring a backup
 //	central admin COMMAND ...                     talk to a running service
+//	central console-user add|passwd|disable ...   the office console's users
+//
+// Everything but /v1/ and /healthz is the office console (sync/console),
+// for people signing in with a password in a browser.
 //
 // On its first start with a data directory the service creates the tenant
 // "default", writes an admin token named "admin" to DIR/admin-token and a
@@ -33,6 +37,7 @@ import (
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/sync/central"
+	"github.com/fieldbench/fieldbench/sync/console"
 	"golang.org/x/net/netutil"
 )
 
@@ -59,6 +64,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return backup(ctx, args[1:], stdout)
 		case "admin":
 			return admin(ctx, args[1:], stdout)
+		case "console-user":
+			return consoleUser(ctx, args[1:], stdout)
 		case "help", "-h", "-help", "--help":
 			fmt.Fprint(stdout, usage)
 			return nil
@@ -81,6 +88,9 @@ const usage = `central: Fieldbench's central service.
   central init -data DIR | -postgres URL [-tenant T] [-name NAME]
   central restore-epoch -data DIR | -postgres URL
   central backup -data DIR FILE                   consistent copy of a running SQLite service
+  central console-user add -data DIR | -postgres URL -tenant T -login L -name N -role R [-store S]
+  central console-user passwd|disable -data DIR | -postgres URL -tenant T -login L
+      a user of the office console (served at the service's root); the password is read from stdin
   central admin [-server URL] [-token-file FILE | -data DIR] [-fingerprint SHA256] [-insecure-http] COMMAND
       technician ID NAME COUNTRY [VAN] [-store STORE]
       location ID KIND NAME [OWNER]
@@ -183,7 +193,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		srv.PublicURL = scheme + "://" + ln.Addr().String()
 	}
 	srv.BodyTimeout = lim.readTimeout
-	hs := newHTTPServer(srv, lim)
+	con, err := console.New(db, console.Options{Secure: scheme == "https", Log: log})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	hs := newHTTPServer(withConsole(srv, con, lim.readTimeout*consoleBodyTimeouts), lim)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go notifier.Run(ctx)

@@ -149,8 +149,9 @@ func CheckPasswordRules(password string) error {
 
 func checkConsoleUser(u ConsoleUser) error {
 	switch {
-	case u.Login == "" || len(u.Login) > maxConsoleLoginLen || strings.TrimSpace(u.Login) != u.Login || !utf8.ValidString(u.Login) || strings.ContainsFunc(u.Login, func(r rune) bool { return r < ' ' || r == 0x7f }):
-		return app.Errorf(app.EINVALID, "console.user.login", "A login needs 1 to {{.Max}} characters (an email address or a name), without spaces at either end.", "Max", maxConsoleLoginLen)
+	case u.Login == "" || len(u.Login) > maxConsoleLoginLen || strings.TrimSpace(u.Login) != u.Login || !utf8.ValidString(u.Login) || strings.ContainsFunc(u.Login, func(r rune) bool { return r < ' ' || r == 0x7f }) || strings.ContainsAny(u.Login, `/?#%\`):
+		// The login names the user in the console's paths (/users/LOGIN/...).
+		return app.Errorf(app.EINVALID, "console.user.login", "A login needs 1 to {{.Max}} characters (an email address or a name), without spaces at either end and without / ? # % or backslash.", "Max", maxConsoleLoginLen)
 	case strings.TrimSpace(u.Name) == "" || utf8.RuneCountInString(u.Name) > maxConsoleNameLen:
 		return app.Errorf(app.EINVALID, "console.user.name", "Give the person's name, at most {{.Max}} characters.", "Max", maxConsoleNameLen)
 	case u.Tenant == "" || u.Role == "":
@@ -242,7 +243,8 @@ func (db *DB) ConsoleUsers(ctx context.Context, tenant string) ([]ConsoleUser, e
 }
 
 // SetPassword replaces a console user's password, unlocks the account and
-// ends its sessions: whoever held one may have been the reason.
+// ends its sessions: whoever held one may have been the reason. A disabled
+// user's is refused (ECONFLICT).
 func (db *DB) SetPassword(ctx context.Context, tenant, login, password string) error {
 	if err := CheckPasswordRules(password); err != nil {
 		return err
@@ -255,14 +257,20 @@ func (db *DB) SetPassword(ctx context.Context, tenant, login, password string) e
 }
 
 // DisableConsoleUser stops a console user from signing in and ends their
-// sessions. The user stays, so the audit keeps naming them.
+// sessions. The user stays, so the audit keeps naming them. Disabling a
+// disabled user is refused (ECONFLICT).
 func (db *DB) DisableConsoleUser(ctx context.Context, tenant, login string) error {
-	return db.consoleUserWrite(ctx, tenant, login, `UPDATE console_users SET disabled_at = ? WHERE login = ? AND tenant = ? AND disabled_at = 0`, db.now().UnixMilli())
+	return db.consoleUserWrite(ctx, tenant, login, `UPDATE console_users SET disabled_at = ? WHERE login = ? AND tenant = ?`, db.now().UnixMilli())
 }
 
 func (db *DB) consoleUserWrite(ctx context.Context, tenant, login, update string, arg any) error {
-	if _, err := db.ConsoleUser(ctx, tenant, login); err != nil {
+	u, err := db.ConsoleUser(ctx, tenant, login)
+	if err != nil {
 		return err
+	}
+	if !u.DisabledAt.IsZero() {
+		// A page drawn before someone else disabled the user (a stale form).
+		return app.Errorf(app.ECONFLICT, "console.user.disabled", "{{.Login}} is disabled; a disabled user stays so. Add a new user instead.", "Login", login)
 	}
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -313,14 +321,9 @@ func (db *DB) CheckConsolePassword(ctx context.Context, login, password string) 
 	if err != nil {
 		return ConsoleUser{}, err
 	}
-	if !known {
-		return ConsoleUser{}, errBadSignIn
-	}
 	now := db.now()
-	if !u.DisabledAt.IsZero() || now.Before(u.LockedUntil) {
-		return ConsoleUser{}, errBadSignIn
-	}
-	if ok && hash != dummyHash {
+	usable := known && u.DisabledAt.IsZero() && !now.Before(u.LockedUntil)
+	if ok && usable && hash != dummyHash {
 		if u.Failed != 0 || !u.LockedUntil.IsZero() {
 			if _, err := db.write.ExecContext(ctx, db.q(`UPDATE console_users SET failed = 0, locked_until = 0 WHERE login = ?`), login); err != nil {
 				return ConsoleUser{}, transient(err)
@@ -329,12 +332,20 @@ func (db *DB) CheckConsolePassword(ctx context.Context, login, password string) 
 		}
 		return u, nil
 	}
-	// One statement, so that concurrent failures all count: the fifth
-	// locks and starts the count again.
-	if _, err := db.write.ExecContext(ctx, db.q(`UPDATE console_users SET
-		locked_until = CASE WHEN failed + 1 >= ? THEN ? ELSE locked_until END,
-		failed = CASE WHEN failed + 1 >= ? THEN 0 ELSE failed + 1 END
-		WHERE login = ?`), ConsoleMaxFailures, now.Add(ConsoleLockout).UnixMilli(), ConsoleMaxFailures, login); err != nil {
+	// Every refusal makes one write, so that its time does not tell an
+	// unknown login, a disabled or locked account and a wrong password
+	// apart: a commit is measurable beside the hashing. A wrong password
+	// of a usable account counts, in one statement so that concurrent
+	// failures all count: the fifth locks and starts the count again.
+	if usable {
+		_, err = db.write.ExecContext(ctx, db.q(`UPDATE console_users SET
+			locked_until = CASE WHEN failed + 1 >= ? THEN ? ELSE locked_until END,
+			failed = CASE WHEN failed + 1 >= ? THEN 0 ELSE failed + 1 END
+			WHERE login = ?`), ConsoleMaxFailures, now.Add(ConsoleLockout).UnixMilli(), ConsoleMaxFailures, login)
+	} else {
+		_, err = db.write.ExecContext(ctx, `UPDATE meta SET v = v WHERE k = 'epoch'`)
+	}
+	if err != nil {
 		return ConsoleUser{}, transient(err)
 	}
 	return ConsoleUser{}, errBadSignIn
@@ -356,6 +367,12 @@ type ConsoleSession struct {
 // database keeps its SHA-256.
 func (db *DB) CreateConsoleSession(ctx context.Context, tenant, login string) (string, ConsoleSession, error) {
 	now := db.now()
+	// Ended sessions nobody came back with are deleted here, so the table
+	// holds live sessions and at most the ended ones since the last sign-in.
+	if _, err := db.write.ExecContext(ctx, db.q(`DELETE FROM console_sessions WHERE expires_at <= ? OR last_seen <= ?`),
+		now.UnixMilli(), now.Add(-ConsoleSessionIdle).UnixMilli()); err != nil {
+		return "", ConsoleSession{}, transient(err)
+	}
 	id := randomToken(32)
 	s := ConsoleSession{Tenant: tenant, Login: login, CSRF: randomToken(32), CreatedAt: now, LastSeen: now, ExpiresAt: now.Add(ConsoleSessionMax)}
 	_, err := db.write.ExecContext(ctx, db.q(`INSERT INTO console_sessions (id_hash, tenant, login, csrf, created_at, last_seen, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),

@@ -17,7 +17,8 @@ import (
 // Sign-in throttle per client address, on top of the per-account lockout
 // (central.ConsoleMaxFailures): one address gets signinBurst attempts and
 // then one every signinEvery, so it cannot try one password on many
-// logins. Addresses are kept in memory, per instance, at most
+// logins. An attempt takes its token before it is checked and a sign-in
+// that succeeds gives it back. Addresses are kept in memory, per instance, at most
 // signinSources: past that every new address waits (fails closed).
 const (
 	signinBurst   = 20
@@ -69,6 +70,16 @@ func (t *throttle) allow(src string) error {
 	return nil
 }
 
+// refund gives back the attempt of a sign-in that succeeded: an office
+// signing in from behind one address is not slowed down.
+func (t *throttle) refund(src string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if b, ok := t.buckets[src]; ok {
+		b.tokens = min(signinBurst, b.tokens+1)
+	}
+}
+
 func errSigninThrottled(wait time.Duration) error {
 	secs := int((wait + time.Second - 1) / time.Second)
 	return app.Errorf(app.ETHROTTLED, "console.signin.throttled", "Too many sign-in attempts from this network. Wait {{.Seconds}} seconds and try again.", "Seconds", max(secs, 1))
@@ -105,11 +116,9 @@ func localNext(next string) string {
 	return next
 }
 
+// showSignIn shows the sign-in form, also to a browser with a session:
+// signing in as someone else replaces it.
 func (c *Console) showSignIn(w http.ResponseWriter, r *http.Request) error {
-	if s := c.optionalSession(r); s != nil {
-		http.Redirect(w, r, localNext(r.URL.Query().Get("next")), http.StatusSeeOther)
-		return nil
-	}
 	return c.signinForm(w, r, http.StatusOK, signinPage{Next: localNext(r.URL.Query().Get("next"))})
 }
 
@@ -154,6 +163,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) error {
 		p.Error = cat.Text(e.Key, e.Message, e.Data)
 		return c.signinForm(w, r, statusOf(err), p)
 	}
+	c.signin.refund(clientAddr(r))
 	if !Role(u.Role).Valid() {
 		return app.Errorf(app.EINTERNAL, "console.user.bad_role", "This account has no valid role; ask an administrator to set it again.")
 	}

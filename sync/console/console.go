@@ -169,7 +169,8 @@ const maxAuditDetail = 4096
 // apply runs a named mutation from the console as db.ApplyAdmin does, with
 // the same refusals as the API, and records it in the audit. A store
 // manager acts only on tickets of their store: a ticket of another store
-// is refused as missing, and a mutation on no ticket (stock) as forbidden.
+// is refused as missing; a mutation on no ticket (stock), and creating a
+// ticket for or assigning one to another store, as forbidden.
 //
 // The audit record is written after the mutation commits, in the same
 // request: ApplyAdmin owns its transaction. Should the audit write fail,
@@ -181,10 +182,11 @@ func (c *Console) apply(ctx context.Context, s *Session, m app.Mutation) error {
 	}
 	target := app.TicketOf(cmd)
 	if s.Role == RoleStoreManager {
+		errStoreOnly := app.Errorf(app.EFORBIDDEN, "console.store_only", "You manage store {{.Store}}: create and change only its tickets.", "Store", string(s.Store))
 		switch ct := cmd.(type) {
 		case *app.CreateTicket:
 			if ct.Ticket.Store != s.Store {
-				return app.Errorf(app.EFORBIDDEN, "console.store_only", "You manage store {{.Store}}: create and change only its tickets.", "Store", string(s.Store))
+				return errStoreOnly
 			}
 		default:
 			if target == "" {
@@ -192,6 +194,10 @@ func (c *Console) apply(ctx context.Context, s *Session, m app.Mutation) error {
 			}
 			if _, err := c.ticket(ctx, s, target); err != nil {
 				return err
+			}
+			// An assignment sets the ticket's store: it stays the manager's.
+			if a, ok := ct.(*app.AssignTicket); ok && a.Store != s.Store {
+				return errStoreOnly
 			}
 		}
 	}

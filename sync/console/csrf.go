@@ -2,6 +2,7 @@ package console
 
 import (
 	"crypto/subtle"
+	"errors"
 	"mime"
 	"net/http"
 	"net/url"
@@ -23,24 +24,29 @@ var errCSRF = app.Errorf(app.EFORBIDDEN, "console.csrf", "This form has expired 
 // console page: one the browser marks as cross-site (Sec-Fetch-Site) or
 // from another origin (Origin), or one without the session's token, in
 // the form field "csrf" or the header X-CSRF-Token, compared in constant
-// time. It parses the form (bounded), so handlers read r.Form as usual.
+// time. It bounds the body (1 MiB, a multipart form 32 MiB) and parses the
+// form, so handlers read r.PostFormValue as usual.
 func (c *Console) checkCSRF(w http.ResponseWriter, r *http.Request, s *Session) error {
 	if !sameOrigin(r) {
 		return errCSRF
 	}
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	multipart := ct == "multipart/form-data"
+	if multipart {
+		r.Body = http.MaxBytesReader(w, r.Body, maxMultipartBytes)
+	} else {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	}
 	token := r.Header.Get("X-CSRF-Token")
 	if token == "" {
-		ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-		if ct == "multipart/form-data" {
-			r.Body = http.MaxBytesReader(w, r.Body, maxMultipartBytes)
-			if err := r.ParseMultipartForm(multipartMemory); err != nil {
-				return formError(err)
-			}
+		var err error
+		if multipart {
+			err = r.ParseMultipartForm(multipartMemory)
 		} else {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-			if err := r.ParseForm(); err != nil {
-				return formError(err)
-			}
+			err = r.ParseForm()
+		}
+		if err != nil {
+			return formError(err)
 		}
 		token = r.PostFormValue("csrf")
 	}
@@ -51,7 +57,8 @@ func (c *Console) checkCSRF(w http.ResponseWriter, r *http.Request, s *Session) 
 }
 
 func formError(err error) error {
-	if _, ok := err.(*http.MaxBytesError); ok {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
 		return err
 	}
 	return app.Errorf(app.EINVALID, "console.bad_form", "The form could not be read. Reload the page and try again.").WithCause(err)

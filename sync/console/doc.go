@@ -64,9 +64,11 @@
 //     for every input, tables with <th scope="col"> / <th scope="row">.
 //     Functions: T (translate), csrf (the hidden input every POST form
 //     needs), may "stock" (the role's permission), date, datetime, clock,
-//     money, static. No inline script or style attribute: the Content
-//     Security Policy refuses them; put a small script of your own in
-//     static/ and load it with {{static "stock.js"}}.
+//     money, static, and dict for a T with several values:
+//     {{T "console.x" "{{.N}} of {{.Of}}" (dict "N" .Done "Of" .All)}}.
+//     No inline script or style attribute: the Content Security Policy
+//     refuses them; put a small script of your own in static/ and load it
+//     with {{static "stock.js"}}.
 //
 //  4. Words: every text through {{T "console.stock.title" "Stock"}} in
 //     templates and s.T.Text("console.stock.x", "English", data) or

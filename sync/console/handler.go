@@ -1,6 +1,7 @@
 package console
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 
@@ -24,6 +25,12 @@ func (c *Console) route(pattern string, p perm, h handler) {
 		c.paths[path] = true
 	}
 	c.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		var s *Session
+		defer func() {
+			if v := recover(); v != nil { // a bug: logged with the request ID, answered 500
+				c.fail(w, r, s, fmt.Errorf("panic: %v", v))
+			}
+		}()
 		s, err := c.session(w, r)
 		if app.ErrorCode(err) == app.EUNAUTHORIZED {
 			c.toSignIn(w, r)

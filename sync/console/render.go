@@ -55,6 +55,7 @@ func (c *Console) loadPages() (map[string]*pageTemplate, error) {
 //	{{date .At}}, {{datetime .At}}, {{clock .At}}   a time in the tenant's zone
 //	{{money .Total}}      an app.Money as the session's language writes it
 //	{{static "console.css"}}  a static file's URL, with its content hash
+//	{{dict "Name" .X "N" 3}}  a map, the data of a T with several values
 //
 // Times are shown in UTC for now: tenants have no time zone setting yet.
 // Dates are written 2006-01-02 in every language, which all five read
@@ -97,8 +98,26 @@ func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap 
 		},
 		"money":  func(m app.Money) string { return report.Money(cat.Lang(), m) },
 		"static": c.staticURL,
+		"dict":   dict,
 		"lang":   func() string { return cat.Lang() },
 	}
+}
+
+// dict makes a map of key, value pairs for a template; the keys must be
+// strings, and a value without a key is an error (a broken template).
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, fmt.Errorf("dict: %d arguments, want key and value pairs", len(kv))
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
 }
 
 // navItem is a link of the console's navigation, shown to roles with Perm
@@ -121,6 +140,7 @@ var navigation = []navItem{
 	{Href: "/imports", Key: "console.nav.imports", Message: "Imports", Perm: permImport},
 	{Href: "/numbers", Key: "console.nav.numbers", Message: "Numbers", Perm: permNumbers},
 	{Href: "/users", Key: "console.nav.users", Message: "Users", Perm: permUsers},
+	{Href: "/audit", Key: "console.nav.audit", Message: "Audit", Perm: permUsers},
 }
 
 // roleLabel is a role's name on screen.

@@ -25,4 +25,9 @@ func (c *Console) routes() {
 	c.route("POST /devices/pair", permPeople, c.pair)
 	c.route("GET /devices/{id}/revoke", permPeople, c.confirmRevoke)
 	c.route("POST /devices/{id}/revoke", permPeople, c.revoke)
+	c.route("GET /users", permUsers, c.users)
+	c.route("POST /users", permUsers, c.createUser)
+	c.route("POST /users/{login}/disable", permUsers, c.disableUser)
+	c.route("POST /users/{login}/password", permUsers, c.setUserPassword)
+	c.route("GET /audit", permUsers, c.auditLog)
 }

@@ -57,12 +57,18 @@ func (c *Console) session(w http.ResponseWriter, r *http.Request) (*Session, err
 			return nil, err
 		}
 	}
+	return newSession(r, ck.Value, cs, u), nil
+}
+
+// newSession is the Session of a live session and its user: in the user's
+// language, else the browser's.
+func newSession(r *http.Request, id string, cs central.ConsoleSession, u central.ConsoleUser) *Session {
 	lang := u.Language
 	if lang == "" {
 		lang = acceptLanguage(r.Header.Get("Accept-Language"))
 	}
 	return &Session{Tenant: cs.Tenant, Login: u.Login, Name: u.Name, Role: Role(u.Role), Store: u.Store, Lang: lang, CSRF: cs.CSRF,
-		T: translations.For(lang), id: ck.Value, flash: cs.Flash}, nil
+		T: translations.For(lang), id: id, flash: cs.Flash}
 }
 
 // optionalSession is the request's session when there is a live one, for
@@ -77,12 +83,9 @@ func (c *Console) optionalSession(r *http.Request) *Session {
 	if err != nil {
 		return nil
 	}
-	lang := u.Language
-	if lang == "" {
-		lang = acceptLanguage(r.Header.Get("Accept-Language"))
-	}
-	return &Session{Tenant: cs.Tenant, Login: u.Login, Name: u.Name, Role: Role(u.Role), Store: u.Store, Lang: lang, CSRF: cs.CSRF,
-		T: translations.For(lang), id: ck.Value}
+	s := newSession(r, ck.Value, cs, u)
+	s.flash = "" // kept for the next page that shows it
+	return s
 }
 
 // acceptLanguage returns the browser's preferred language that the
