@@ -16,4 +16,7 @@ func (c *Console) routes() {
 		return nil
 	})
 	c.route("GET /board", permView, c.board)
+	c.route("GET /imports", permImport, c.imports)
+	c.route("GET /imports/{what}/example.csv", permImport, c.importExample)
+	c.route("POST /imports/{what}", permImport, c.importFile)
 }
