@@ -49,7 +49,7 @@ type RowError struct {
 // language (the console, the API's "rows") find it with errors.As.
 type ImportRefusal struct {
 	Rows []RowError // at most maxImportErrors
-	More bool       // more rows were bad than Rows lists
+	More bool       // checking stopped at the bound: rows after the last listed may be bad too
 	err  *app.Error
 }
 
@@ -70,10 +70,6 @@ func importError(rows []RowError, more bool) error {
 	return &ImportRefusal{Rows: rows, More: more,
 		err: app.Errorf(app.EINVALID, "import.refused", "The file was refused; nothing was imported. Fix these rows and import it again:\n{{.Rows}}", "Rows", strings.Join(lines, "\n"))}
 }
-
-// rowErr makes a row's reason an *app.Error: an error the validation of a
-// record returned as it is, any other as an internal one.
-func rowErr(err error) *app.Error { return app.AsError(err) }
 
 // Import loads a CSV file of parts, stock or warranty rules. Every row is
 // validated first; a file with any bad row is refused whole, with the line
@@ -175,7 +171,7 @@ func csvRows(data []byte, required []string, row func(line int, f map[string]str
 				f[h] = strings.TrimSpace(rec[i])
 			}
 			if err := row(line, f); err != nil {
-				bad = append(bad, RowError{Line: line, Err: rowErr(err)})
+				bad = append(bad, RowError{Line: line, Err: app.AsError(err)})
 			}
 		}
 		n++
