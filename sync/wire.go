@@ -75,6 +75,20 @@ type Error struct {
 	Key     string         `json:"key"`
 	Message string         `json:"msg"`
 	Data    map[string]any `json:"data,omitempty"`
+	// Rows are the bad rows of a refused import (key import.refused), in
+	// line order; the message lists them too, in English.
+	Rows []RowError `json:"rows,omitempty"`
+}
+
+// RowError is one refused row of an import: its line in the file (the
+// header is line 1) and why, as an Error's code, key, English message
+// and data.
+type RowError struct {
+	Line    int            `json:"line"`
+	Code    string         `json:"code"`
+	Key     string         `json:"key"`
+	Message string         `json:"msg"`
+	Data    map[string]any `json:"data,omitempty"`
 }
 
 // PairRequest is the body of POST /v1/pair: a one-time code from the

@@ -29,7 +29,7 @@ const (
 	maxSyncCompressed = 1 << 20
 	maxSyncBody       = 8 << 20
 	maxSmallBody      = 64 << 10
-	maxImportBody     = 32 << 20
+	maxImportBody     = MaxImportBytes
 	// gzipThreshold: smaller answers are sent as they are (gzip's header
 	// and trailer cost more than they save).
 	gzipThreshold = 1024
@@ -279,6 +279,12 @@ func writeError(w http.ResponseWriter, err error) {
 	}
 	e := app.AsError(err)
 	body := fbsync.Error{Code: e.Code, Key: e.Key, Message: e.Text(), Data: e.Data}
+	var refusal *ImportRefusal
+	if errors.As(err, &refusal) {
+		for _, r := range refusal.Rows {
+			body.Rows = append(body.Rows, fbsync.RowError{Line: r.Line, Code: r.Err.Code, Key: r.Err.Key, Message: r.Err.Text(), Data: r.Err.Data})
+		}
+	}
 	if status >= 500 {
 		if rw, ok := w.(*reqWriter); ok {
 			rw.logFailure(status, err)

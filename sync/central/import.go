@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -25,13 +26,49 @@ const (
 	ImportRules = "rules" // warranty rules, one row per rule
 )
 
+// ImportKinds lists what Import takes, in the order to offer them.
+var ImportKinds = []string{ImportParts, ImportStock, ImportRules}
+
+// MaxImportBytes bounds an import file, over the API and in the console.
+const MaxImportBytes = 32 << 20
+
 // maxImportErrors bounds the row errors listed for a refused file.
 const maxImportErrors = 50
 
+// RowError is why one row of an import file was refused: its line (the
+// header is line 1) and the reason, an app.Error its reader translates.
+type RowError struct {
+	Line int
+	Err  *app.Error
+}
+
+// ImportRefusal is a refused import file: every bad row, in line order.
+// Import returns it wrapped around the import.refused app.Error (which it
+// unwraps to, so app.ErrorCode and app.AsError see that error, whose English
+// message lists the rows); callers that show each row in the reader's
+// language (the console, the API's "rows") find it with errors.As.
+type ImportRefusal struct {
+	Rows []RowError // at most maxImportErrors
+	More bool       // checking stopped at the bound: rows after the last listed may be bad too
+	err  *app.Error
+}
+
+func (r *ImportRefusal) Error() string { return r.err.Error() }
+func (r *ImportRefusal) Unwrap() error { return r.err }
+
 // importError is the refusal of a file, listing every bad row with its
-// line number.
-func importError(rows []string) error {
-	return app.Errorf(app.EINVALID, "import.refused", "The file was refused; nothing was imported. Fix these rows and import it again:\n{{.Rows}}", "Rows", strings.Join(rows, "\n"))
+// line number; the English list is the error's data "Rows", as before
+// rows had a structure.
+func importError(rows []RowError, more bool) error {
+	lines := make([]string, 0, len(rows)+1)
+	for _, r := range rows {
+		lines = append(lines, fmt.Sprintf("line %d: %s", r.Line, r.Err.Text()))
+	}
+	if more {
+		lines = append(lines, "(more errors not shown)")
+	}
+	return &ImportRefusal{Rows: rows, More: more,
+		err: app.Errorf(app.EINVALID, "import.refused", "The file was refused; nothing was imported. Fix these rows and import it again:\n{{.Rows}}", "Rows", strings.Join(lines, "\n"))}
 }
 
 // Import loads a CSV file of parts, stock or warranty rules. Every row is
@@ -51,13 +88,12 @@ func (db *DB) Import(ctx context.Context, p Principal, what string, data []byte)
 		ds.Parts, err = parsePartsCSV(data)
 	case ImportStock:
 		var lines []int
-		if ds.Movements, lines, err = parseStockCSV(data, db.now()); err == nil {
-			err = db.checkStockRefs(ctx, p.Tenant, ds.Movements, lines)
-		}
+		ds.Movements, lines, err = parseStockCSV(data, db.now())
+		err = db.checkStockRefs(ctx, p.Tenant, ds.Movements, lines, err)
 	case ImportRules:
 		ds.RuleSets, err = parseRulesCSV(data)
 	default:
-		return 0, app.Errorf(app.ENOTFOUND, "import.unknown", "Unknown import {{.What}}: use parts, stock or rules.", "What", what)
+		return 0, errUnknownImport(what)
 	}
 	if err != nil {
 		return 0, err
@@ -77,7 +113,7 @@ func csvRows(data []byte, required []string, row func(line int, f map[string]str
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if err == io.EOF {
-		return app.Errorf(app.EINVALID, "import.empty", "The file is empty.")
+		return app.Errorf(app.EINVALID, "import.empty", "The file has nothing to import: it needs a first row naming the columns, then a row for each record.")
 	}
 	if err != nil {
 		return app.Errorf(app.EINVALID, "import.bad_csv", "The file is not valid CSV: {{.Detail}}", "Detail", err.Error())
@@ -101,24 +137,26 @@ func csvRows(data []byte, required []string, row func(line int, f map[string]str
 	if len(missing) > 0 {
 		return app.Errorf(app.EINVALID, "import.missing_columns", "The file's first row must name the columns; missing: {{.Columns}}.", "Columns", strings.Join(missing, ", "))
 	}
-	var bad []string
+	var bad []RowError
+	more := false
 	n := 0
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
 			break
 		}
+		if len(bad) >= maxImportErrors {
+			more = true
+			break
+		}
 		if err != nil {
 			// FieldPos may only be asked about a record that parsed.
-			line := 0
 			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				line = pe.Line
+			if !errors.As(err, &pe) {
+				return app.Errorf(app.EINVALID, "import.bad_csv", "The file is not valid CSV: {{.Detail}}", "Detail", err.Error())
 			}
-			bad = append(bad, fmt.Sprintf("line %d: %s", line, strings.TrimPrefix(err.Error(), "record on ")))
-			if len(bad) >= maxImportErrors {
-				break
-			}
+			// The record's first line is where to look for its quotes.
+			bad = append(bad, RowError{Line: pe.StartLine, Err: csvRowError(pe)})
 			continue
 		}
 		line, _ := r.FieldPos(0)
@@ -126,27 +164,23 @@ func csvRows(data []byte, required []string, row func(line int, f map[string]str
 			continue
 		}
 		if len(rec) != len(header) {
-			bad = append(bad, fmt.Sprintf("line %d: %d fields, the header has %d", line, len(rec), len(header)))
+			bad = append(bad, RowError{Line: line, Err: app.Errorf(app.EINVALID, "import.row.field_count", "This row has {{.Fields}} fields but the header has {{.Header}}: look for a missing or extra comma, or put a field holding a comma in quotes.", "Fields", len(rec), "Header", len(header))})
 		} else {
 			f := make(map[string]string, len(header))
 			for i, h := range header {
 				f[h] = strings.TrimSpace(rec[i])
 			}
 			if err := row(line, f); err != nil {
-				bad = append(bad, fmt.Sprintf("line %d: %s", line, app.ErrorMessage(err)))
+				bad = append(bad, RowError{Line: line, Err: app.AsError(err)})
 			}
 		}
 		n++
-		if len(bad) >= maxImportErrors {
-			bad = append(bad, "(more errors not shown)")
-			break
-		}
 	}
 	if len(bad) > 0 {
-		return importError(bad)
+		return importError(bad, more)
 	}
 	if n == 0 {
-		return app.Errorf(app.EINVALID, "import.empty", "The file is empty.")
+		return app.Errorf(app.EINVALID, "import.empty", "The file has nothing to import: it needs a first row naming the columns, then a row for each record.")
 	}
 	return nil
 }
@@ -160,8 +194,16 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func rowError(format string, args ...any) error {
-	return app.Errorf(app.EINVALID, "import.bad_row", "{{.Detail}}", "Detail", fmt.Sprintf(format, args...))
+// csvRowError is why a record is not CSV: its quotes, as encoding/csv
+// finds them.
+func csvRowError(pe *csv.ParseError) *app.Error {
+	switch {
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		return app.Errorf(app.EINVALID, "import.row.bare_quote", `A quote (") stands inside a field that does not start with one: put the whole field in quotes and write the quote inside it twice ("").`)
+	case errors.Is(pe.Err, csv.ErrQuote):
+		return app.Errorf(app.EINVALID, "import.row.quote", `A field in quotes does not end properly: close it with a quote before the next comma, and write a quote inside it twice ("").`)
+	}
+	return app.Errorf(app.EINVALID, "import.row.bad_csv", "This row is not valid CSV ({{.Detail}}): save the file again from your spreadsheet as CSV.", "Detail", pe.Err.Error())
 }
 
 func parseBool(name, s string) (bool, error) {
@@ -171,7 +213,7 @@ func parseBool(name, s string) (bool, error) {
 	case "1", "yes", "true", "y":
 		return true, nil
 	}
-	return false, rowError("%s must be yes or no, not %q", name, s)
+	return false, app.Errorf(app.EINVALID, "import.row.yes_no", `{{.Column}} must be yes or no, not "{{.Value}}".`, "Column", name, "Value", s)
 }
 
 func parseInt(name, s string, lo, hi int) (int, error) {
@@ -180,7 +222,7 @@ func parseInt(name, s string, lo, hi int) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < lo || n > hi {
-		return 0, rowError("%s must be a whole number from %d to %d, not %q", name, lo, hi, s)
+		return 0, app.Errorf(app.EINVALID, "import.row.whole_number", `{{.Column}} must be a whole number from {{.Min}} to {{.Max}}, not "{{.Value}}".`, "Column", name, "Min", lo, "Max", hi, "Value", s)
 	}
 	return n, nil
 }
@@ -193,17 +235,17 @@ func parseMoney(name, s, currency string) (app.Money, error) {
 	}
 	whole, frac, _ := strings.Cut(amount, ".")
 	if len(frac) > 2 {
-		return app.Money{}, rowError("%s has more than 2 decimals: %q", name, s)
+		return app.Money{}, app.Errorf(app.EINVALID, "import.row.money_decimals", `{{.Column}} has more than 2 decimals: "{{.Value}}". Round it to cents.`, "Column", name, "Value", s)
 	}
 	frac += strings.Repeat("0", 2-len(frac))
 	w, err1 := strconv.ParseInt(whole, 10, 64)
 	f, err2 := strconv.ParseInt(frac, 10, 64)
 	m := app.Money{Amount: w*100 + f, Currency: strings.ToUpper(cur)}
 	if err1 != nil || err2 != nil || w < 0 || w > 1e12 {
-		return app.Money{}, rowError("%s must be an amount like CNY 199.00, not %q", name, s)
+		return app.Money{}, app.Errorf(app.EINVALID, "import.row.money", `{{.Column}} must be an amount like CNY 199.00, not "{{.Value}}".`, "Column", name, "Value", s)
 	}
 	if err := m.Validate(); err != nil {
-		return app.Money{}, rowError("%s: %s", name, app.ErrorMessage(err))
+		return app.Money{}, err
 	}
 	return m, nil
 }
@@ -224,11 +266,11 @@ func splitList(s string) []string {
 func parsePartsCSV(data []byte) ([]app.Part, error) {
 	var parts []app.Part
 	seen := map[string]int{}
-	err := csvRows(data, []string{"number", "name_en", "class"}, func(line int, f map[string]string) error {
+	err := csvRows(data, requiredColumns(ImportParts), func(line int, f map[string]string) error {
 		p := app.Part{Number: app.PartNumber(f["number"]), NameEN: f["name_en"], NameZH: f["name_zh"], Category: f["category"],
 			Class: app.ComponentClass(strings.ToLower(f["class"])), Brand: f["brand"], Models: splitList(f["models"])}
 		if prev, dup := seen[strings.ToUpper(f["number"])]; dup {
-			return rowError("part %s is also on line %d", p.Number, prev)
+			return app.Errorf(app.EINVALID, "import.row.duplicate_part", "Part {{.Part}} is also on line {{.Line}}. Keep one of the two rows.", "Part", string(p.Number), "Line", prev)
 		}
 		seen[strings.ToUpper(f["number"])] = line
 		var err error
@@ -262,7 +304,7 @@ func parseStockCSV(data []byte, now time.Time) ([]app.StockMovement, []int, erro
 	fileID := hex.EncodeToString(sum[:8])
 	var ms []app.StockMovement
 	var lines []int
-	err := csvRows(data, []string{"location", "part", "qty"}, func(line int, f map[string]string) error {
+	err := csvRows(data, requiredColumns(ImportStock), func(line int, f map[string]string) error {
 		qty, err := parseInt("qty", f["qty"], 1, 1_000_000)
 		if err != nil {
 			return err
@@ -282,8 +324,19 @@ func parseStockCSV(data []byte, now time.Time) ([]app.StockMovement, []int, erro
 }
 
 // checkStockRefs refuses stock rows naming unknown parts or locations.
-func (db *DB) checkStockRefs(ctx context.Context, tenant string, ms []app.StockMovement, lines []int) error {
-	var bad []string
+// parsed is parseStockCSV's error: its bad rows join those found here, in
+// line order, so that one answer names every bad row; another error is
+// returned as it is.
+func (db *DB) checkStockRefs(ctx context.Context, tenant string, ms []app.StockMovement, lines []int, parsed error) error {
+	var bad []RowError
+	more := false
+	var refusal *ImportRefusal
+	if errors.As(parsed, &refusal) {
+		bad, more = refusal.Rows, refusal.More
+	} else if parsed != nil {
+		return parsed
+	}
+	found := 0
 	known := map[string]bool{}
 	for i, m := range ms {
 		for _, ref := range [][2]string{{kindPart, string(m.Part)}, {kindLocation, string(m.To)}} {
@@ -299,17 +352,32 @@ func (db *DB) checkStockRefs(ctx context.Context, tenant string, ms []app.StockM
 				known[key] = ok
 			}
 			if !ok {
-				bad = append(bad, fmt.Sprintf("line %d: unknown %s %s", lines[i], strings.ReplaceAll(ref[0], "_", " "), ref[1]))
+				bad = append(bad, RowError{Line: lines[i], Err: unknownRef(ref[0], ref[1])})
+				found++
 			}
 		}
-		if len(bad) >= maxImportErrors {
+		if found >= maxImportErrors {
+			more = more || i < len(ms)-1
 			break
 		}
 	}
-	if len(bad) > 0 {
-		return importError(bad)
+	if len(bad) == 0 {
+		return nil
 	}
-	return nil
+	slices.SortStableFunc(bad, func(a, b RowError) int { return a.Line - b.Line })
+	if len(bad) > maxImportErrors {
+		bad, more = bad[:maxImportErrors], true
+	}
+	return importError(bad, more)
+}
+
+// unknownRef is the reason of a stock row naming a part or a location
+// the tenant does not have.
+func unknownRef(kind, id string) *app.Error {
+	if kind == kindPart {
+		return app.Errorf(app.EINVALID, "import.row.unknown_part", "There is no part {{.Part}} in the catalog: correct the number, or import the part with the parts first.", "Part", id)
+	}
+	return app.Errorf(app.EINVALID, "import.row.unknown_location", "There is no location {{.Location}}: correct its ID (a store, van or warehouse the service knows).", "Location", id)
 }
 
 // parseRulesCSV reads warranty rules, one row per rule; the rule set's own
@@ -325,7 +393,7 @@ func (db *DB) checkStockRefs(ctx context.Context, tenant string, ms []app.StockM
 func parseRulesCSV(data []byte) ([]app.RuleSet, error) {
 	var sets []app.RuleSet
 	index := map[string]int{}
-	err := csvRows(data, []string{"rule_set", "version", "country", "currency", "name_en", "category", "unit_months"}, func(line int, f map[string]string) error {
+	err := csvRows(data, requiredColumns(ImportRules), func(line int, f map[string]string) error {
 		version, err := parseInt("version", f["version"], 1, 1<<30)
 		if err != nil {
 			return err
@@ -337,7 +405,7 @@ func parseRulesCSV(data []byte) ([]app.RuleSet, error) {
 		cur := strings.ToUpper(f["currency"])
 		rs := app.RuleSet{ID: f["rule_set"], Version: version, Country: strings.ToUpper(f["country"]), Currency: cur, TaxBasisPts: tax, TaxName: f["tax_name"]}
 		if rs.ID == "" || len(rs.Country) != 2 {
-			return rowError("rule_set and a two-letter country are required")
+			return app.Errorf(app.EINVALID, "import.row.rule_set_country", "Each row needs a rule_set and a two-letter country code (CN, DE, NG…).")
 		}
 		for col, v := range f {
 			// The header is lower-cased, so tags arrive as "zh-hans":
@@ -370,7 +438,7 @@ func parseRulesCSV(data []byte) ([]app.RuleSet, error) {
 			}
 		}
 		if !rule.Category.Valid() {
-			return rowError("unknown category %q", f["category"])
+			return app.Errorf(app.EINVALID, "import.row.category", `Unknown category "{{.Value}}": use phone, appliance, pc or server.`, "Value", f["category"])
 		}
 		for _, c := range app.ComponentClasses {
 			n, err := parseInt(string(c)+"_months", f[string(c)+"_months"], 0, 240)
@@ -399,7 +467,7 @@ func parseRulesCSV(data []byte) ([]app.RuleSet, error) {
 		for _, x := range splitList(f["exclusions"]) {
 			e := app.Exclusion(strings.ToLower(x))
 			if e != app.ExcludeLiquid && e != app.ExcludePhysical && e != app.ExcludeUnauthorized {
-				return rowError("unknown exclusion %q", x)
+				return app.Errorf(app.EINVALID, "import.row.exclusion", `Unknown exclusion "{{.Value}}": use liquid_damage, physical_damage or unauthorized_repair.`, "Value", x)
 			}
 			rule.Exclusions = append(rule.Exclusions, e)
 		}
@@ -412,7 +480,7 @@ func parseRulesCSV(data []byte) ([]app.RuleSet, error) {
 		} else {
 			prev := sets[i]
 			if prev.Version != rs.Version || prev.Country != rs.Country || prev.Currency != rs.Currency || prev.TaxBasisPts != rs.TaxBasisPts || !maps.Equal(prev.Names, rs.Names) {
-				return rowError("rule set %s has other version, country, currency, tax or names on an earlier row", rs.ID)
+				return app.Errorf(app.EINVALID, "import.row.rule_set_differs", "Rule set {{.RuleSet}} has another version, country, currency, tax or names on an earlier row: give all its rows the same.", "RuleSet", rs.ID)
 			}
 		}
 		sets[i].Rules = append(sets[i].Rules, rule)

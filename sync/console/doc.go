@@ -18,6 +18,7 @@
 //	stock                                       x             x
 //	people          x                                         x
 //	import                                      x             x
+//	rules                                                     x
 //	numbers         x            x                            x
 //	users                                                     x
 //

@@ -29,7 +29,8 @@ const (
 	permDispatch perm = "dispatch" // create, assign, reschedule, cancel, reopen; decide conflicts
 	permStock    perm = "stock"    // stock movements, part requests, defective returns
 	permPeople   perm = "people"   // technicians, stores, vans; pair and revoke devices
-	permImport   perm = "import"   // CSV imports
+	permImport   perm = "import"   // CSV imports of parts and stock
+	permRules    perm = "rules"    // CSV imports of warranty rules, which decide what customers pay
 	permNumbers  perm = "numbers"  // the figures pages
 	permUsers    perm = "users"    // console users and the audit
 )
@@ -41,7 +42,7 @@ var permissions = map[Role][]perm{
 	RoleDispatcher:    {permView, permDispatch, permPeople, permNumbers},
 	RoleStoreManager:  {permView, permDispatch, permNumbers},
 	RolePartsClerk:    {permView, permStock, permImport},
-	RoleAdministrator: {permView, permDispatch, permStock, permPeople, permImport, permNumbers, permUsers},
+	RoleAdministrator: {permView, permDispatch, permStock, permPeople, permImport, permRules, permNumbers, permUsers},
 }
 
 // may reports whether the role has permission p.

@@ -30,4 +30,7 @@ func (c *Console) routes() {
 	c.route("POST /users/{login}/disable", permUsers, c.disableUser)
 	c.route("POST /users/{login}/password", permUsers, c.setUserPassword)
 	c.route("GET /audit", permUsers, c.auditLog)
+	c.route("GET /imports", permImport, c.imports)
+	c.route("GET /imports/{what}/example.csv", permImport, c.importExample)
+	c.route("POST /imports/{what}", permImport, c.importFile)
 }

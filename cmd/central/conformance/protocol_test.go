@@ -514,6 +514,18 @@ func TestBadInput(t *testing.T) {
 			if got.status != 400 || e.Key != "import.refused" || !strings.Contains(string(got.body), "3") {
 				t.Errorf("HTTP %d %s, want 400 import.refused naming line 3", got.status, got.body)
 			}
+			var rows struct {
+				Rows []struct {
+					Line int    `json:"line"`
+					Code string `json:"code"`
+					Key  string `json:"key"`
+					Msg  string `json:"msg"`
+				} `json:"rows"`
+			}
+			if err := json.Unmarshal(got.body, &rows); err != nil || len(rows.Rows) != 1 || rows.Rows[0].Line != 3 || rows.Rows[0].Code != "invalid" ||
+				rows.Rows[0].Key != "import.row.whole_number" || !strings.Contains(rows.Rows[0].Msg, "many") {
+				t.Errorf("rows %+v (%v), want line 3's import.row.whole_number", rows.Rows, err)
+			}
 		})
 		// Pushed mutations that break the rules are not bad requests: the
 		// request succeeds and each becomes a conflict, consuming its seq.
