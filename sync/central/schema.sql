@@ -323,3 +323,7 @@ CREATE TABLE IF NOT EXISTS console_audit (
 	detail TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS console_audit_tenant ON console_audit (tenant, at);
+
+-- The console's ticket page: who made each step of a ticket's history
+-- (StepTechnicians finds a step's push by its transaction's version).
+CREATE INDEX IF NOT EXISTS applied_version ON applied (version);
