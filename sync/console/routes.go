@@ -16,4 +16,9 @@ func (c *Console) routes() {
 		return nil
 	})
 	c.route("GET /board", permView, c.board)
+	c.route("GET /tickets/{id}", permView, c.showTicket)
+	c.route("GET /tickets/{id}/photos/{photo}", permView, c.ticketPhoto)
+	c.route("POST /tickets/{id}/customer", permDispatch, c.updateCustomer)
+	c.route("GET /conflicts", permView, c.showConflicts)
+	c.route("POST /conflicts/{id}/resolve", permDispatch, c.resolveConflict)
 }
