@@ -214,11 +214,11 @@ func conflictOn(cat *translations.Catalog, cf app.Conflict, tickets map[app.Tick
 	switch cf.Kind {
 	case app.ConflictField:
 		if cf.Key == "conflict.field_dispatch" {
-			v.What = cat.Text("console.conflicts.what.field_dispatch", "{{.By}} changed {{.Field}} on ticket {{.Number}} without seeing the technician's value; the office's value is in force.", data)
+			v.What = cat.Text("console.conflicts.what.field_dispatch", "{{.By}} changed {{.Field}} on ticket {{.Number}} without seeing the technician's value; the office's value was applied.", data)
 			v.OursLabel = cat.Text("console.conflicts.value.technician", "Technician's value", nil)
 			v.TheirsLabel = cat.Text("console.conflicts.value.office", "Office's value", nil)
 		} else {
-			v.What = cat.Text("console.conflicts.what.field", "{{.Technician}} changed {{.Field}} on ticket {{.Number}} without seeing the value on the server; the technician's value is in force.", data)
+			v.What = cat.Text("console.conflicts.what.field", "{{.Technician}} changed {{.Field}} on ticket {{.Number}} without seeing the value on the server; the technician's value was applied.", data)
 			v.OursLabel = cat.Text("console.conflicts.value.technician", "Technician's value", nil)
 			v.TheirsLabel = cat.Text("console.conflicts.value.replaced", "Value it replaced", nil)
 		}

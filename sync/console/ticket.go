@@ -243,6 +243,19 @@ func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail
 	if t.Technician != "" {
 		p.Technician = names(t.Technician)
 	}
+	// Devices record who did it by technician ID: show their names.
+	by := func(id string) string {
+		if id == "" {
+			return ""
+		}
+		return names(app.TechnicianID(id))
+	}
+	for i := range p.Repairs {
+		p.Repairs[i].By = by(p.Repairs[i].By)
+	}
+	for i := range p.Notes {
+		p.Notes[i].By = by(p.Notes[i].By)
+	}
 	p.Store = string(t.Store)
 	open := t.Status.Open()
 	p.SLAs = []slaView{
@@ -271,7 +284,7 @@ func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail
 		if sg.Role == app.SignerRepresentative {
 			role = cat.Text("console.ticket.signer_representative", "representative", nil)
 		}
-		data := map[string]any{"Signer": sg.Signer, "Role": role, "By": sg.By, "Reason": sg.Reason, "At": c.when(sg.At)}
+		data := map[string]any{"Signer": sg.Signer, "Role": role, "By": by(sg.By), "Reason": sg.Reason, "At": c.when(sg.At)}
 		v := signatureView{Line: cat.Text("console.ticket.signed", "Signed by {{.Signer}} ({{.Role}}) on {{.At}}, taken by {{.By}}.", data),
 			Alt: cat.Text("console.ticket.signature_alt", "Signature of {{.Signer}}", data)}
 		if sg.Refused {
@@ -284,10 +297,10 @@ func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail
 	for _, pm := range d.Payments {
 		p.Payments = append(p.Payments, paymentView{Kind: textOf(cat, paymentKindTexts, pm.Kind, string(pm.Kind)),
 			Method: textOf(cat, paymentMethodTexts, pm.Method, string(pm.Method)), Amount: pm.Amount,
-			Reference: pm.Reference, Receipt: pm.Receipt, At: pm.At, By: pm.By})
+			Reference: pm.Reference, Receipt: pm.Receipt, At: pm.At, By: by(pm.By)})
 	}
 	for _, e := range d.Estimates {
-		v := estimateView{Amount: e.Amount, Note: e.Note, By: e.By, At: e.At, ApprovedBy: e.ApprovedBy, DecidedAt: e.DecidedAt,
+		v := estimateView{Amount: e.Amount, Note: e.Note, By: by(e.By), At: e.At, ApprovedBy: e.ApprovedBy, DecidedAt: e.DecidedAt,
 			Decision: cat.Text("console.ticket.estimate_pending", "Waiting for the customer's answer", nil)}
 		switch e.Decision {
 		case app.EstimateApproved:
@@ -301,7 +314,7 @@ func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail
 	if err != nil {
 		return p, err
 	}
-	by, err := c.db.StepTechnicians(ctx, s.Tenant, t.ID)
+	stepBy, err := c.db.StepTechnicians(ctx, s.Tenant, t.ID)
 	if err != nil {
 		return p, err
 	}
@@ -311,7 +324,7 @@ func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail
 		if st.From != "" {
 			v.From = statusOn(cat, st.From)
 		}
-		if tech, ok := by[st.Version]; ok {
+		if tech, ok := stepBy[st.Version]; ok {
 			v.By = names(tech)
 		}
 		p.History = append(p.History, v)

@@ -183,7 +183,10 @@ func TestTicketPageShowsWhatTheTechnicianRecorded(t *testing.T) {
 			}
 			for _, want := range []string{"FB-1", "Customer FB-1", "138 0000 0000", "1 Road", "Huawei P60", "In progress", "status-open",
 				"Replaced the battery", "Customer asked for the old battery", "Cracked back", "Not uploaded yet", "Signed service report (PDF)",
-				"Tech One", "The office", "<h1>"} {
+				// The history: created by the office, started on the device of tech-1.
+				`<span class="tp-status status-open">Assigned</span></td><td>The office</td>`,
+				`Assigned → <span class="tp-status status-open">In progress</span></td><td>Tech One</td>`,
+				"<h1>"} {
 				if !strings.Contains(body, want) {
 					t.Errorf("%s: ticket page lacks %q", login, want)
 				}
@@ -421,6 +424,51 @@ func TestTicketCustomerUpdate(t *testing.T) {
 			}
 			if c.status == http.StatusBadRequest && !strings.Contains(body, `name="base_phone" value="135 7777 8888"`) {
 				t.Errorf("%s: the form shown again lost the base it came with", c.name)
+			}
+		}
+	})
+}
+
+// TestTicketPageSLA: the SLA targets carry the terminal's countdown and
+// colour (app.SLAUrgency) while the ticket is open, and none once it is
+// done.
+func TestTicketPageSLA(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		now := tc.clock()
+		for _, c := range []struct {
+			name      string
+			status    app.Status
+			respond   time.Duration
+			resolve   time.Duration
+			want, not []string
+		}{
+			{"overdue and due soon", app.StatusAssigned, -90 * time.Minute, 3 * time.Hour,
+				[]string{`<span class="tp-sla sla-overdue">Overdue by 1 h</span>`, `<span class="tp-sla sla-soon">3 h left</span>`}, []string{"sla-ok"}},
+			{"on time", app.StatusInProgress, 30 * time.Hour, 72 * time.Hour,
+				[]string{`<span class="tp-sla sla-ok">30 h left</span>`, `<span class="tp-sla sla-ok">3 d left</span>`}, []string{"sla-overdue", "sla-soon"}},
+			{"completed: no countdown", app.StatusCompleted, -time.Hour, -time.Minute,
+				[]string{"status-done"}, []string{"tp-sla"}},
+		} {
+			id := app.TicketID(app.NewID())
+			tk := testDataset("t1").Tickets[0]
+			tk.Ticket.ID, tk.Ticket.Number, tk.Ticket.Status = id, "FB-SLA", c.status
+			tk.Ticket.RespondBy, tk.Ticket.ResolveBy = now.Add(c.respond), now.Add(c.resolve)
+			if err := tc.db.LoadDataset(context.Background(), "t1", app.Dataset{Tickets: []app.TicketDetail{tk}}); err != nil {
+				t.Fatal(err)
+			}
+			status, body := tc.signIn(t, "dispatcher@t1").get(t, "/tickets/"+string(id))
+			if status != http.StatusOK {
+				t.Fatalf("%s: status %d", c.name, status)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("%s: the page lacks %s", c.name, w)
+				}
+			}
+			for _, n := range c.not {
+				if strings.Contains(body, n) {
+					t.Errorf("%s: the page shows %s", c.name, n)
+				}
 			}
 		}
 	})
