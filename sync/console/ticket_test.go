@@ -168,6 +168,22 @@ func TestTicketPageShowsWhatTheTechnicianRecorded(t *testing.T) {
 		condition := dev.attachPhoto(t, "tk-1", "condition", "image/png", "Cracked back", testPNG, true)
 		pending := dev.attachPhoto(t, "tk-1", "repair", "image/png", "Not sent yet", []byte("not sent"), false)
 		report := dev.attachPhoto(t, "tk-1", "report", "application/pdf", "", []byte("%PDF-1.4 test report"), true)
+		sigPNG := append(append([]byte{}, testPNG...), 0) // other bytes than the condition photo's
+		sigPhoto := dev.attachPhoto(t, "tk-1", "signature", "image/png", "", sigPNG, true)
+		strokes, err := app.EncodeStrokes([]app.Stroke{{{X: 1, Y: 1}, {X: 40, Y: 20}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dev.mustApply(t, "signature.record", app.RecordSignature{Signature: app.Signature{ID: app.NewID(), Ticket: "tk-1", Signer: "Li Lei",
+			Role: app.SignerCustomer, At: tc.clock(), Digest: strings.Repeat("ab", 32), Strokes: strokes, Photo: sigPhoto, By: "tech-1"}})
+		prefix, err := tc.db.ReceiptPrefix(ctx, "t1", dev.p.Device)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dev.mustApply(t, "estimate.issue", app.IssueEstimate{Estimate: app.Estimate{ID: app.NewID(), Ticket: "tk-1", Amount: app.Money{Amount: 45000, Currency: "CNY"},
+			Note: "Battery and labour", At: tc.clock(), By: "tech-1"}})
+		dev.mustApply(t, "payment.record", app.RecordPayment{Payment: app.Payment{ID: app.NewID(), Ticket: "tk-1", Kind: app.PaymentDeposit, Method: app.MethodCash,
+			Amount: app.Money{Amount: 10000, Currency: "CNY"}, Receipt: prefix + "-1", At: tc.clock(), By: "tech-1"}})
 
 		// A dispatcher's reassignment: a step made by the office.
 		if err := tc.db.ApplyAdmin(ctx, central.Principal{Tenant: "t1", Role: app.RoleDispatcher, Name: "admin"},
@@ -186,6 +202,9 @@ func TestTicketPageShowsWhatTheTechnicianRecorded(t *testing.T) {
 				// The history: created by the office, started on the device of tech-1.
 				`<span class="tp-status status-open">Assigned</span></td><td>The office</td>`,
 				`Assigned → <span class="tp-status status-open">In progress</span></td><td>Tech One</td>`,
+				// Sign-off and money.
+				"Signed by Li Lei (customer)", `src="/tickets/tk-1/photos/` + sigPhoto + `"`, `alt="Signature of Li Lei"`,
+				"Battery and labour", "Waiting for the customer&#39;s answer", prefix + "-1", "Deposit", "Cash",
 				"<h1>"} {
 				if !strings.Contains(body, want) {
 					t.Errorf("%s: ticket page lacks %q", login, want)
