@@ -392,7 +392,10 @@ func (c *Console) ticketPhoto(w http.ResponseWriter, r *http.Request, s *Session
 		ctype = "application/octet-stream"
 		h.Set("Content-Disposition", "attachment")
 	} else if ctype == "application/pdf" {
-		h.Set("Content-Disposition", `inline; filename="`+safeFileName(ph.Ticket, ph.ID)+`.pdf"`)
+		// A download, opened in the system's viewer: the console's
+		// Content-Security-Policy (object-src 'none') keeps browsers'
+		// built-in PDF viewers from showing it inline.
+		h.Set("Content-Disposition", `attachment; filename="`+safeFileName(ph.Ticket, ph.ID)+`.pdf"`)
 	}
 	h.Set("Content-Type", ctype)
 	h.Set("Content-Length", strconv.FormatInt(ph.Size, 10))

@@ -135,9 +135,8 @@ var testPNG = []byte{0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00,
 	0x0c, 0x49, 0x44, 0x41, 0x54, 0x08, 0xd7, 0x63, 0xf8, 0xcf, 0xc0, 0x00, 0x00, 0x03, 0x01, 0x01, 0x00, 0x18, 0xdd, 0x8d,
 	0xb0, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82}
 
-// getRaw fetches path and returns the status, the Content-Type and the
-// body.
-func (cl *client) getRaw(t *testing.T, path string) (int, string, []byte) {
+// getRaw fetches path and returns the status, the headers and the body.
+func (cl *client) getRaw(t *testing.T, path string) (int, http.Header, []byte) {
 	t.Helper()
 	resp, err := cl.hc.Get(cl.tc.srv.URL + path)
 	if err != nil {
@@ -148,7 +147,7 @@ func (cl *client) getRaw(t *testing.T, path string) (int, string, []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return resp.StatusCode, resp.Header.Get("Content-Type"), b
+	return resp.StatusCode, resp.Header, b
 }
 
 var photoLink = regexp.MustCompile(`href="(/tickets/tk-1/photos/[^"]+)"`)
@@ -223,18 +222,28 @@ func TestTicketPageShowsWhatTheTechnicianRecorded(t *testing.T) {
 			links[m[1]] = true
 		}
 		for _, c := range []struct {
-			photo string
-			mime  string
-			data  []byte
-		}{{condition, "image/png", testPNG}, {report, "application/pdf", []byte("%PDF-1.4 test report")}} {
+			photo, mime, disposition string
+			data                     []byte
+		}{
+			{condition, "image/png", "", testPNG},
+			{report, "application/pdf", `attachment; filename="tk-1-` + report + `.pdf"`, []byte("%PDF-1.4 test report")},
+		} {
 			u := "/tickets/tk-1/photos/" + c.photo
 			if !links[u] {
 				t.Errorf("the page does not link %s", u)
 			}
-			status, ctype, got := cl.getRaw(t, u)
-			if status != http.StatusOK || ctype != c.mime || !bytes.Equal(got, c.data) {
-				t.Errorf("GET %s: status %d, type %q, %d bytes; want 200 %s with the uploaded bytes", u, status, ctype, len(got), c.mime)
+			status, h, got := cl.getRaw(t, u)
+			if status != http.StatusOK || h.Get("Content-Type") != c.mime || h.Get("Content-Disposition") != c.disposition || !bytes.Equal(got, c.data) {
+				t.Errorf("GET %s: status %d, type %q, disposition %q, %d bytes; want 200 %s %q with the uploaded bytes", u, status,
+					h.Get("Content-Type"), h.Get("Content-Disposition"), len(got), c.mime, c.disposition)
 			}
+		}
+		// A device may declare any type: what the browser would run is
+		// sent as a download of bytes.
+		html := dev.attachPhoto(t, "tk-1", "repair", "text/html", "", []byte(xssScript), true)
+		if status, h, _ := cl.getRaw(t, "/tickets/tk-1/photos/"+html); status != http.StatusOK ||
+			h.Get("Content-Type") != "application/octet-stream" || h.Get("Content-Disposition") != "attachment" {
+			t.Errorf("GET a photo declared text/html: status %d, type %q, disposition %q", status, h.Get("Content-Type"), h.Get("Content-Disposition"))
 		}
 		if links["/tickets/tk-1/photos/"+pending] {
 			t.Errorf("the page links the photo whose bytes never arrived")
