@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -130,10 +131,10 @@ func textOf[K comparable](cat *translations.Catalog, table map[K]textKey, k K, r
 // photoView is a photo of the ticket: a link to its bytes once the server
 // has them.
 type photoView struct {
-	ID, Kind, Caption string
-	At                time.Time
-	URL               string // "" while the bytes have not arrived
-	Image             bool   // a picture the browser shows (JPEG, PNG, GIF)
+	Kind, Caption string
+	At            time.Time
+	URL           string // "" while the bytes have not arrived
+	Image         bool   // a picture the browser shows (JPEG, PNG, GIF)
 }
 
 // viewableImages are the picture types shown inline; anything else (the
@@ -236,7 +237,7 @@ func (c *Console) showTicket(w http.ResponseWriter, r *http.Request, s *Session)
 func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail) (ticketPage, error) {
 	cat, t, now := s.T, d.Ticket, c.opt.Now()
 	p := ticketPage{T: t, Href: ticketHref(t.ID), Status: statusOn(cat, t.Status), Kind: textOf(cat, kindTexts, t.Kind, string(t.Kind)),
-		Repairs: d.Repairs, Parts: d.Parts, Notes: d.Notes,
+		Repairs: slices.Clone(d.Repairs), Parts: d.Parts, Notes: slices.Clone(d.Notes),
 		Phone: t.Customer.Phone, Address: t.Customer.Address, BasePhone: t.Customer.Phone, BaseAddress: t.Customer.Address,
 		Editable: s.Role.may(permDispatch) && t.Status != app.StatusClosed && t.Status != app.StatusCancelled}
 	names := c.technicianNames(ctx, s.Tenant)
@@ -265,7 +266,7 @@ func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail
 	photos := map[string]app.Photo{}
 	for _, ph := range d.Photos {
 		photos[ph.ID] = ph
-		v := photoView{ID: ph.ID, Kind: textOf(cat, photoKindTexts, ph.Kind, ph.Kind), Caption: ph.Caption, At: ph.At,
+		v := photoView{Kind: textOf(cat, photoKindTexts, ph.Kind, ph.Kind), Caption: ph.Caption, At: ph.At,
 			Image: viewableImages[ph.Mime]}
 		if ph.State == app.PhotoVerified {
 			v.URL = photoURL(t.ID, ph.ID)
@@ -422,8 +423,10 @@ func safeFileName(t app.TicketID, photo string) string {
 	}, string(t)+"-"+photo)
 }
 
-// maxCustomerField bounds a typed phone or address (app.MaxTextLen, the
-// mutation's own bound, is checked again by ticket.update).
+// maxCustomerField bounds the form's phone and address and their base
+// values: ticket.update's own bound on what it sets (app.MaxTextLen),
+// checked here first so that the refusal speaks of the form, and on the
+// base values, which the mutation carries unbounded.
 const maxCustomerField = app.MaxTextLen
 
 // updateCustomer is POST /tickets/{id}/customer: the customer's phone and
