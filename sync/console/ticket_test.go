@@ -20,12 +20,9 @@ import (
 	"github.com/fieldbench/fieldbench/sync/central"
 )
 
-// The two payloads of the XSS tests: a script element and an attribute
-// breaking out of its quotes.
-const (
-	xssScript = `<script>alert(1)</script>`
-	xssAttr   = `"><img src=x onerror=alert(1)>`
-)
+// ticketXSS are the payloads of the ticket page's XSS tests: a script
+// element and an attribute breaking out of its quotes.
+var ticketXSS = []string{`<script>alert(1)</script>`, `"><img src=x onerror=alert(1)>`}
 
 // device is a paired device of the test console's database, pushing as
 // its technician.
@@ -240,7 +237,7 @@ func TestTicketPageShowsWhatTheTechnicianRecorded(t *testing.T) {
 		}
 		// A device may declare any type: what the browser would run is
 		// sent as a download of bytes.
-		html := dev.attachPhoto(t, "tk-1", "repair", "text/html", "", []byte(xssScript), true)
+		html := dev.attachPhoto(t, "tk-1", "repair", "text/html", "", []byte(ticketXSS[0]), true)
 		if status, h, _ := cl.getRaw(t, "/tickets/tk-1/photos/"+html); status != http.StatusOK ||
 			h.Get("Content-Type") != "application/octet-stream" || h.Get("Content-Disposition") != "attachment" {
 			t.Errorf("GET a photo declared text/html: status %d, type %q, disposition %q", status, h.Get("Content-Type"), h.Get("Content-Disposition"))
@@ -299,7 +296,7 @@ func mustMutation(t *testing.T, cmd app.Command, at time.Time) app.Mutation {
 func TestTicketPageEscapesWhatDevicesWrite(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, tc *testConsole) {
 		ctx := context.Background()
-		for _, payload := range []string{xssScript, xssAttr} {
+		for _, payload := range ticketXSS {
 			tc.advance(time.Minute)
 			id := app.TicketID(app.NewID())
 			dev := tc.pairDevice(t, "t1", "tech-1")
