@@ -209,6 +209,9 @@ type ticketPage struct {
 	Estimates  []estimateView
 	History    []stepView
 	Conflicts  []ticketConflict
+	// Actions link to the board's pages for what dispatch may do to the
+	// ticket in its status (assign, reschedule, cancel, reopen).
+	Actions []actionLink
 	// Editable: the session may change the customer's phone and address
 	// (dispatch, and the ticket is neither closed nor cancelled).
 	Editable bool
@@ -220,6 +223,9 @@ type ticketPage struct {
 	BasePhone, BaseAddress string
 	Error                  string
 }
+
+// actionLink is a link to a page that acts on the ticket.
+type actionLink struct{ Href, Text string }
 
 // showTicket is GET /tickets/{id}: everything recorded on a ticket.
 func (c *Console) showTicket(w http.ResponseWriter, r *http.Request, s *Session) error {
@@ -240,6 +246,9 @@ func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail
 		Repairs: slices.Clone(d.Repairs), Parts: d.Parts, Notes: slices.Clone(d.Notes),
 		Phone: t.Customer.Phone, Address: t.Customer.Address, BasePhone: t.Customer.Phone, BaseAddress: t.Customer.Address,
 		Editable: s.Role.may(permDispatch) && t.Status != app.StatusClosed && t.Status != app.StatusCancelled}
+	if s.Role.may(permDispatch) {
+		p.Actions = ticketActions(cat, t, len(d.Repairs))
+	}
 	names := c.technicianNames(ctx, s.Tenant)
 	if t.Technician != "" {
 		p.Technician = names(t.Technician)
@@ -353,6 +362,29 @@ func (c *Console) when(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format("2006-01-02 15:04")
+}
+
+// ticketActions lists the dispatch actions the ticket's status allows,
+// as links to the pages that take them: assign and reschedule while it is
+// neither closed nor cancelled, cancel and reopen when the state machine
+// allows them.
+func ticketActions(cat *translations.Catalog, t app.Ticket, repairs int) []actionLink {
+	var out []actionLink
+	href := ticketHref(t.ID)
+	if t.Status != app.StatusClosed && t.Status != app.StatusCancelled {
+		out = append(out, actionLink{Href: href + "/assign", Text: cat.Text("console.ticket.assign", "Assign", nil)},
+			actionLink{Href: href + "/schedule", Text: cat.Text("console.ticket.schedule", "Reschedule", nil)})
+	}
+	for _, a := range app.AvailableActions(t, repairs) {
+		switch {
+		case !a.Allowed:
+		case a.Action == app.ActionCancel:
+			out = append(out, actionLink{Href: href + "/cancel", Text: cat.Text("console.ticket.cancel", "Cancel", nil)})
+		case a.Action == app.ActionReopen:
+			out = append(out, actionLink{Href: href + "/reopen", Text: cat.Text("console.ticket.reopen", "Reopen", nil)})
+		}
+	}
+	return out
 }
 
 // technicianNames returns a lookup of the tenant's technicians' names,

@@ -498,3 +498,41 @@ func TestTicketPageSLA(t *testing.T) {
 		}
 	})
 }
+
+// TestTicketPageActions: the page links to the board's action pages the
+// ticket's status allows, for roles that dispatch only.
+func TestTicketPageActions(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		for _, c := range []struct {
+			status    app.Status
+			login     string
+			want, not []string
+		}{
+			{app.StatusAssigned, "dispatcher@t1", []string{"assign", "schedule", "cancel"}, []string{"reopen"}},
+			{app.StatusCompleted, "manager@t1", []string{"assign", "schedule", "reopen"}, []string{"cancel"}},
+			{app.StatusCancelled, "dispatcher@t1", nil, []string{"assign", "schedule", "cancel", "reopen"}},
+			{app.StatusAssigned, "clerk@t1", nil, []string{"assign", "schedule", "cancel", "reopen"}},
+		} {
+			tk := testDataset("t1").Tickets[0]
+			id := app.TicketID(app.NewID())
+			tk.Ticket.ID, tk.Ticket.Number, tk.Ticket.Status = id, "FB-ACT", c.status
+			if err := tc.db.LoadDataset(context.Background(), "t1", app.Dataset{Tickets: []app.TicketDetail{tk}}); err != nil {
+				t.Fatal(err)
+			}
+			status, body := tc.signIn(t, c.login).get(t, "/tickets/"+string(id))
+			if status != http.StatusOK {
+				t.Fatalf("%s %s: status %d", c.login, c.status, status)
+			}
+			for _, a := range c.want {
+				if !strings.Contains(body, `href="/tickets/`+string(id)+`/`+a+`"`) {
+					t.Errorf("%s on a %s ticket: no link to %s", c.login, c.status, a)
+				}
+			}
+			for _, a := range c.not {
+				if strings.Contains(body, `href="/tickets/`+string(id)+`/`+a+`"`) {
+					t.Errorf("%s on a %s ticket: a link to %s", c.login, c.status, a)
+				}
+			}
+		}
+	})
+}
