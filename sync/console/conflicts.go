@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -73,13 +74,45 @@ var changeTexts = map[string]textKey{
 	"estimate.decide":        {Key: "change.estimate_decision", Message: "Customer's answer to an estimate"},
 }
 
-// changeText names the change a conflict holds ("ticket.complete.v1").
-func changeText(cat *translations.Catalog, full string) string {
+// changeText names the change a conflict holds (its mutation's full
+// name, "ticket.complete.v1", and its arguments): an edit of the ticket
+// with the fields it sets, as the terminal's card does.
+func changeText(cat *translations.Catalog, full, args string) string {
 	name := full
 	if i := strings.LastIndex(name, ".v"); i > 0 {
 		name = name[:i]
 	}
-	return textOf(cat, changeTexts, name, name)
+	text := textOf(cat, changeTexts, name, name)
+	var u app.UpdateTicket
+	if name != "ticket.update" || json.Unmarshal([]byte(args), &u) != nil {
+		return text
+	}
+	f := u.Set
+	var fields []string
+	for _, e := range []struct {
+		set  bool
+		text textKey
+	}{
+		{f.Diagnosis != nil, textKey{Key: "ticket.diagnosis", Message: "Diagnosis"}},
+		{f.ResolutionCode != nil, textKey{Key: "ticket.resolution", Message: "Resolution"}},
+		{f.Condition != nil, textKey{Key: "checkin.condition", Message: "Condition"}},
+		{f.LabourMinutes != nil, textKey{Key: "warranty.line.labour", Message: "Labour"}},
+		{f.Serial != nil, textKey{Key: "ticket.serial", Message: "Serial / IMEI"}},
+		{f.PurchaseDate != nil, textKey{Key: "ticket.purchased", Message: "Purchased"}},
+		{f.ProofOfPurchase != nil, textKey{Key: "checkin.proof", Message: "Proof of purchase"}},
+		{f.ManufactureDate != nil, textKey{Key: "conflicts.manufacture_date", Message: "Manufacture date"}},
+		{f.CustomerPhone != nil, textKey{Key: "checkin.phone", Message: "Phone"}},
+		{f.CustomerAddress != nil, textKey{Key: "ticket.address", Message: "Address"}},
+		{f.PromisedAt != nil, textKey{Key: "ticket.promised", Message: "Promised for"}},
+	} {
+		if e.set {
+			fields = append(fields, e.text.in(cat))
+		}
+	}
+	if len(fields) == 0 {
+		return text
+	}
+	return text + ": " + strings.Join(fields, ", ")
 }
 
 // decision is a button of a conflict: a resolution the protocol allows
@@ -208,7 +241,7 @@ func conflictOn(cat *translations.Catalog, cf app.Conflict, tickets map[app.Tick
 		v.Technician = tech
 	}
 	number := v.TicketNumber
-	change := changeText(cat, cf.Name)
+	change := changeText(cat, cf.Name, cf.Ours)
 	reason := cat.Text(cf.Key, cf.Message, cf.Data)
 	data := map[string]any{"Technician": tech, "Number": number, "Change": change, "Reason": reason, "Field": fieldText(cat, cf.Field), "By": cf.TheirsBy}
 	switch cf.Kind {

@@ -112,6 +112,13 @@ func TestConflictsInbox(t *testing.T) {
 		if status, body := tc.signIn(t, "dispatcher@t1").get(t, "/conflicts?state=nonsense"); status != http.StatusBadRequest || !strings.Contains(body, "choose one of the filters") {
 			t.Errorf("a bad filter: status %d\n%s", status, body)
 		}
+		// A held edit names the fields it sets.
+		if cf := tc.pairDevice(t, "t1", "tech-1").push(t, "ticket.update", app.UpdateTicket{Ticket: "tk-1", Set: app.TicketFields{Diagnosis: ptr("Swollen battery")}}); cf == "" {
+			t.Fatal("tech-1's edit of a ticket given to tech-2 was applied")
+		}
+		if _, body := tc.signIn(t, "dispatcher@t1").get(t, "/conflicts"); !strings.Contains(body, "Edit of the ticket: Diagnosis") {
+			t.Errorf("the inbox does not name the held edit's fields")
+		}
 		// The ticket page lists its conflicts, linking to each.
 		_, page := tc.signIn(t, "dispatcher@t1").get(t, "/tickets/tk-1")
 		if !strings.Contains(page, `href="/conflicts?state=open#cf-`+url.QueryEscape(field)+`"`) || !strings.Contains(page, "waiting for a decision") {
