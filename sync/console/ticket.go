@@ -71,20 +71,20 @@ func slaOn(cat *translations.Catalog, label string, target, now time.Time, open 
 	switch app.SLAUrgency(target, now) {
 	case app.SLAOverdue:
 		v.Class = "sla-overdue"
-		v.Left = cat.Text("sla.overdue", "Overdue by {{.Duration}}", map[string]any{"Duration": durationText(cat, now.Sub(target))})
+		v.Left = cat.Text("sla.overdue", "Overdue by {{.Duration}}", map[string]any{"Duration": slaDuration(cat, now.Sub(target))})
 	case app.SLADueSoon:
 		v.Class = "sla-soon"
-		v.Left = cat.Text("sla.left", "{{.Duration}} left", map[string]any{"Duration": durationText(cat, target.Sub(now))})
+		v.Left = cat.Text("sla.left", "{{.Duration}} left", map[string]any{"Duration": slaDuration(cat, target.Sub(now))})
 	default:
 		v.Class = "sla-ok"
-		v.Left = cat.Text("sla.left", "{{.Duration}} left", map[string]any{"Duration": durationText(cat, target.Sub(now))})
+		v.Left = cat.Text("sla.left", "{{.Duration}} left", map[string]any{"Duration": slaDuration(cat, target.Sub(now))})
 	}
 	return v
 }
 
-// durationText writes a duration as the terminal does: days from two
+// slaDuration writes a duration as the terminal does: days from two
 // days on, hours from one hour, else minutes.
-func durationText(cat *translations.Catalog, d time.Duration) string {
+func slaDuration(cat *translations.Catalog, d time.Duration) string {
 	switch {
 	case d >= 48*time.Hour:
 		return cat.Text("duration.days", "{{.N}} d", map[string]any{"N": int(d.Hours() / 24)})
