@@ -312,6 +312,8 @@ func (db *DB) migrateApplied(ctx context.Context, conn *sql.Conn) error {
 			`INSERT INTO applied (` + cols + `) SELECT ` + cols + ` FROM applied_by_mutation`,
 			`DROP TABLE applied_by_mutation`,
 			`CREATE INDEX applied_device ON applied (device, seq)`,
+			// Dropped with the old table: schema.sql made it before.
+			`CREATE INDEX IF NOT EXISTS applied_version ON applied (version)`,
 		}
 	}
 	for _, stmt := range stmts {

@@ -382,3 +382,7 @@ CREATE INDEX IF NOT EXISTS console_audit_tenant ON console_audit (tenant, at);
 -- Office figures (numbers.go): the tickets closed in a period are found by
 -- their move into closed in the status history.
 CREATE INDEX IF NOT EXISTS history_closed ON history (tenant, to_status, at);
+
+-- The console's ticket page: who made each step of a ticket's history
+-- (StepTechnicians finds a step's push by its transaction's version).
+CREATE INDEX IF NOT EXISTS applied_version ON applied (version);

@@ -33,4 +33,9 @@ func (c *Console) routes() {
 	c.route("GET /imports", permImport, c.imports)
 	c.route("GET /imports/{what}/example.csv", permImport, c.importExample)
 	c.route("POST /imports/{what}", permImport, c.importFile)
+	c.route("GET /tickets/{id}", permView, c.showTicket)
+	c.route("GET /tickets/{id}/photos/{photo}", permView, c.ticketPhoto)
+	c.route("POST /tickets/{id}/customer", permDispatch, c.updateCustomer)
+	c.route("GET /conflicts", permView, c.showConflicts)
+	c.route("POST /conflicts/{id}/resolve", permDispatch, c.resolveConflict)
 }

@@ -1,0 +1,377 @@
+package console
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/assets/translations"
+)
+
+// maxConflictsShown bounds the inbox's page: the oldest beyond it wait
+// until the newer are decided (the page says how many are left out).
+const maxConflictsShown = 200
+
+var conflictKindTexts = map[app.ConflictKind]textKey{
+	app.ConflictRejected:         {Key: "console.conflicts.kind.rejected", Message: "Change refused"},
+	app.ConflictStaleEpoch:       {Key: "console.conflicts.kind.stale_epoch", Message: "Work on a reassigned or cancelled ticket"},
+	app.ConflictField:            {Key: "console.conflicts.kind.field", Message: "Both sides changed a field"},
+	app.ConflictNegativeStock:    {Key: "console.conflicts.kind.negative_stock", Message: "Stock below zero"},
+	app.ConflictClock:            {Key: "console.conflicts.kind.clock", Message: "Device clock ahead"},
+	app.ConflictDuplicateReceipt: {Key: "console.conflicts.kind.duplicate_receipt", Message: "Receipt number used twice"},
+}
+
+func conflictKindText(cat *translations.Catalog, k app.ConflictKind) string {
+	return textOf(cat, conflictKindTexts, k, string(k))
+}
+
+var fieldTexts = map[string]textKey{
+	app.FieldCustomerPhone:   {Key: "console.conflicts.field.customer_phone", Message: "the customer's phone"},
+	app.FieldCustomerAddress: {Key: "console.conflicts.field.customer_address", Message: "the customer's address"},
+}
+
+func fieldText(cat *translations.Catalog, f string) string {
+	if f == "" {
+		return ""
+	}
+	return textOf(cat, fieldTexts, f, f)
+}
+
+// changeTexts name a held change by its mutation, as the terminal does.
+var changeTexts = map[string]textKey{
+	"ticket.depart":          {Key: "action.depart", Message: "On my way"},
+	"ticket.arrive":          {Key: "action.arrive", Message: "Arrived"},
+	"ticket.start":           {Key: "action.start", Message: "Start work"},
+	"ticket.wait_parts":      {Key: "action.wait_parts", Message: "Wait for parts"},
+	"ticket.resume":          {Key: "action.resume", Message: "Resume work"},
+	"ticket.complete":        {Key: "action.complete", Message: "Complete"},
+	"ticket.fail":            {Key: "action.fail", Message: "Cannot complete"},
+	"ticket.cancel":          {Key: "action.cancel", Message: "Cancel ticket"},
+	"ticket.close":           {Key: "action.close", Message: "Hand back and close"},
+	"ticket.reopen":          {Key: "action.reopen", Message: "Reopen"},
+	"ticket.create":          {Key: "change.create", Message: "Check-in"},
+	"ticket.assign":          {Key: "change.assign", Message: "Assignment"},
+	"ticket.schedule":        {Key: "change.schedule", Message: "Appointment"},
+	"ticket.update":          {Key: "change.update", Message: "Edit of the ticket"},
+	"ticket.passcode":        {Key: "change.passcode", Message: "Device passcode"},
+	"stock.return_defective": {Key: "change.return_defective", Message: "Defective part returned"},
+	"stock.receive":          {Key: "change.receive", Message: "Stock received"},
+	"stock.transfer":         {Key: "change.transfer", Message: "Stock transfer"},
+	"stock.adjust":           {Key: "change.adjust", Message: "Stock count"},
+	"stock.consume":          {Key: "parts.fit", Message: "Fit part"},
+	"notice.send":            {Key: "change.notice", Message: "Customer notice"},
+	"repair.log":             {Key: "repair.add", Message: "Log repair"},
+	"photo.attach":           {Key: "photos.add", Message: "Add photo"},
+	"note.add":               {Key: "change.note", Message: "Note"},
+	"signature.record":       {Key: "change.signature", Message: "Customer sign-off"},
+	"payment.record":         {Key: "change.payment", Message: "Payment"},
+	"payment.refund":         {Key: "change.refund", Message: "Refund"},
+	"estimate.issue":         {Key: "change.estimate", Message: "Estimate"},
+	"estimate.decide":        {Key: "change.estimate_decision", Message: "Customer's answer to an estimate"},
+}
+
+// changeText names the change a conflict holds (its mutation's full
+// name, "ticket.complete.v1", and its arguments): an edit of the ticket
+// with the fields it sets, as the terminal's card does.
+func changeText(cat *translations.Catalog, full, args string) string {
+	name := full
+	if i := strings.LastIndex(name, ".v"); i > 0 {
+		name = name[:i]
+	}
+	text := textOf(cat, changeTexts, name, name)
+	var u app.UpdateTicket
+	if name != "ticket.update" || json.Unmarshal([]byte(args), &u) != nil {
+		return text
+	}
+	f := u.Set
+	var fields []string
+	for _, e := range []struct {
+		set  bool
+		text textKey
+	}{
+		{f.Diagnosis != nil, textKey{Key: "ticket.diagnosis", Message: "Diagnosis"}},
+		{f.ResolutionCode != nil, textKey{Key: "ticket.resolution", Message: "Resolution"}},
+		{f.Condition != nil, textKey{Key: "checkin.condition", Message: "Condition"}},
+		{f.LabourMinutes != nil, textKey{Key: "warranty.line.labour", Message: "Labour"}},
+		{f.Serial != nil, textKey{Key: "ticket.serial", Message: "Serial / IMEI"}},
+		{f.PurchaseDate != nil, textKey{Key: "ticket.purchased", Message: "Purchased"}},
+		{f.ProofOfPurchase != nil, textKey{Key: "checkin.proof", Message: "Proof of purchase"}},
+		{f.ManufactureDate != nil, textKey{Key: "conflicts.manufacture_date", Message: "Manufacture date"}},
+		{f.CustomerPhone != nil, textKey{Key: "checkin.phone", Message: "Phone"}},
+		{f.CustomerAddress != nil, textKey{Key: "ticket.address", Message: "Address"}},
+		{f.PromisedAt != nil, textKey{Key: "ticket.promised", Message: "Promised for"}},
+	} {
+		if e.set {
+			fields = append(fields, e.text.in(cat))
+		}
+	}
+	if len(fields) == 0 {
+		return text
+	}
+	return text + ": " + strings.Join(fields, ", ")
+}
+
+// decision is a button of a conflict: a resolution the protocol allows
+// for its kind, in words.
+type decision struct {
+	Resolution, Text string
+	Primary          bool
+}
+
+// conflictView is one conflict of the inbox.
+type conflictView struct {
+	ID           string
+	Kind         string
+	What         string // what happened, in words
+	TicketHref   string // the ticket's page, "" when the session may not see it
+	TicketNumber string
+	Action       string // the decision form's URL
+	Technician   string
+	Device       app.DeviceID
+	At           time.Time
+	// Both sides: their labels and values ("" when the kind has none).
+	OursLabel, Ours     string
+	TheirsLabel, Theirs string
+	TheirsBy            string
+	Open                bool
+	Decisions           []decision
+	// A decided conflict: who, what and when.
+	DecidedBy, Decision string
+	DecidedAt           time.Time
+}
+
+// conflictsPage is the data of templates/conflicts.html.
+type conflictsPage struct {
+	State     string // "open", "decided" or "all"
+	Conflicts []conflictView
+	Total     int    // conflicts matching the filter, of which Conflicts shows the first maxConflictsShown
+	More      string // says how many are left out, when Total > len(Conflicts)
+	MayDecide bool
+	Error     string // a refused decision, in words
+}
+
+var conflictStates = map[string]bool{"open": true, "decided": true, "all": true}
+
+// showConflicts is GET /conflicts[?state=open|decided|all]: the inbox,
+// open conflicts first, newest first within each.
+func (c *Console) showConflicts(w http.ResponseWriter, r *http.Request, s *Session) error {
+	state := r.URL.Query().Get("state")
+	if state == "" {
+		state = "open"
+	}
+	if !conflictStates[state] {
+		return app.Errorf(app.EINVALID, "console.conflicts.bad_state", "Show open, decided or all conflicts: choose one of the filters.")
+	}
+	p, err := c.conflictsData(r.Context(), s, state)
+	if err != nil {
+		return err
+	}
+	return c.render(w, r, s, http.StatusOK, "conflicts", p)
+}
+
+// visibleConflicts lists the conflicts the session may see (a store
+// manager: those of their store's tickets), open first, and the session's
+// tickets by ID.
+func (c *Console) visibleConflicts(ctx context.Context, s *Session) ([]app.Conflict, map[app.TicketID]app.Ticket, error) {
+	ts, err := c.tickets(ctx, s)
+	if err != nil {
+		return nil, nil, err
+	}
+	tickets := make(map[app.TicketID]app.Ticket, len(ts))
+	for _, t := range ts {
+		tickets[t.ID] = t
+	}
+	all, err := c.db.Conflicts(ctx, s.Tenant, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	var open, decided []app.Conflict
+	for _, cf := range all {
+		if _, ok := tickets[cf.Ticket]; !ok && s.Role == RoleStoreManager {
+			continue
+		}
+		if cf.Open() {
+			open = append(open, cf)
+		} else {
+			decided = append(decided, cf)
+		}
+	}
+	return append(open, decided...), tickets, nil
+}
+
+func (c *Console) conflictsData(ctx context.Context, s *Session, state string) (conflictsPage, error) {
+	p := conflictsPage{State: state, MayDecide: s.Role.may(permDispatch)}
+	cs, tickets, err := c.visibleConflicts(ctx, s)
+	if err != nil {
+		return p, err
+	}
+	names := c.technicianNames(ctx, s.Tenant)
+	for _, cf := range cs {
+		if state == "open" && !cf.Open() || state == "decided" && cf.Open() {
+			continue
+		}
+		p.Total++
+		if len(p.Conflicts) < maxConflictsShown {
+			p.Conflicts = append(p.Conflicts, conflictOn(s.T, cf, tickets, names, p.MayDecide))
+		}
+	}
+	if p.Total > len(p.Conflicts) {
+		p.More = s.T.Text("console.conflicts.more", "Showing {{.Shown}} of {{.Total}}: decide these to see the rest.", map[string]any{"Shown": len(p.Conflicts), "Total": p.Total})
+	}
+	return p, nil
+}
+
+// conflictOn puts a conflict in words for the office: what happened, both
+// values, who and when, and the decisions the protocol allows for its
+// kind (docs/PROTOCOL.md, "Conflicts").
+func conflictOn(cat *translations.Catalog, cf app.Conflict, tickets map[app.TicketID]app.Ticket, names func(app.TechnicianID) string, mayDecide bool) conflictView {
+	v := conflictView{ID: cf.ID, Kind: conflictKindText(cat, cf.Kind), Device: cf.Device, At: cf.At,
+		Action:   "/conflicts/" + url.PathEscape(cf.ID) + "/resolve",
+		TheirsBy: cf.TheirsBy, Open: cf.Open(), DecidedBy: cf.ResolvedBy, DecidedAt: cf.ResolvedAt}
+	if t, ok := tickets[cf.Ticket]; ok {
+		v.TicketNumber, v.TicketHref = t.Number, ticketHref(t.ID)
+	}
+	tech := cat.Text("console.conflicts.a_technician", "A technician", nil)
+	if cf.Technician != "" {
+		tech = names(cf.Technician)
+		v.Technician = tech
+	}
+	number := v.TicketNumber
+	change := changeText(cat, cf.Name, cf.Ours)
+	reason := cat.Text(cf.Key, cf.Message, cf.Data)
+	data := map[string]any{"Technician": tech, "Number": number, "Change": change, "Reason": reason, "Field": fieldText(cat, cf.Field), "By": cf.TheirsBy}
+	switch cf.Kind {
+	case app.ConflictField:
+		if cf.Key == "conflict.field_dispatch" {
+			v.What = cat.Text("console.conflicts.what.field_dispatch", "{{.By}} changed {{.Field}} on ticket {{.Number}} without seeing the technician's value; the office's value was applied.", data)
+			v.OursLabel = cat.Text("console.conflicts.value.technician", "Technician's value", nil)
+			v.TheirsLabel = cat.Text("console.conflicts.value.office", "Office's value", nil)
+		} else {
+			v.What = cat.Text("console.conflicts.what.field", "{{.Technician}} changed {{.Field}} on ticket {{.Number}} without seeing the value on the server; the technician's value was applied.", data)
+			v.OursLabel = cat.Text("console.conflicts.value.technician", "Technician's value", nil)
+			v.TheirsLabel = cat.Text("console.conflicts.value.replaced", "Value it replaced", nil)
+		}
+		v.Ours, v.Theirs = cf.Ours, cf.Theirs
+	case app.ConflictStaleEpoch:
+		if cf.Theirs == app.StaleCancelled {
+			v.What = cat.Text("console.conflicts.what.stale_cancelled", "{{.Technician}} worked on ticket {{.Number}} after it was cancelled; their change is held until you decide.", data)
+			v.Theirs = textOf(cat, statusTexts, app.StatusCancelled, "cancelled")
+		} else {
+			v.What = cat.Text("console.conflicts.what.stale_reassigned", "{{.Technician}} worked on ticket {{.Number}} after it was reassigned; their change is held until you decide.", data)
+			v.Theirs = cat.Text("console.conflicts.reassigned", "Reassigned", nil)
+		}
+		v.OursLabel = cat.Text("console.conflicts.value.held", "Held change", nil)
+		v.TheirsLabel = cat.Text("console.conflicts.value.meanwhile", "Meanwhile", nil)
+		v.Ours = change
+	case app.ConflictRejected:
+		v.What = cat.Text("console.conflicts.what.rejected", "{{.Technician}}'s change was refused: {{.Reason}}", data)
+		v.OursLabel = cat.Text("console.conflicts.value.held", "Held change", nil)
+		v.Ours = change
+	case app.ConflictNegativeStock:
+		v.What = reason
+		v.TheirsLabel = cat.Text("console.conflicts.value.balance", "Balance", nil)
+		v.Theirs = cf.Theirs
+	case app.ConflictClock:
+		v.What = cat.Text("console.conflicts.what.clock", "{{.Technician}}'s device sent a time far ahead of the server's: check the times it recorded, and the device's clock.", data)
+		v.OursLabel = cat.Text("console.conflicts.value.device_time", "Device's time", nil)
+		v.TheirsLabel = cat.Text("console.conflicts.value.server_time", "Server's time", nil)
+		v.Ours, v.Theirs = cf.Ours, cf.Theirs
+	case app.ConflictDuplicateReceipt:
+		v.What = reason
+		v.OursLabel = cat.Text("console.conflicts.value.payment", "This payment", nil)
+		v.TheirsLabel = cat.Text("console.conflicts.value.first_payment", "First payment with the number", nil)
+		v.Ours, v.Theirs = cf.Ours, cf.Theirs
+	default:
+		v.What = reason
+	}
+	if !v.Open {
+		v.Decision = textOf(cat, resolutionTexts, cf.Resolution, cf.Resolution)
+		return v
+	}
+	if !mayDecide {
+		return v
+	}
+	switch cf.Kind {
+	case app.ConflictField:
+		v.Decisions = []decision{
+			{Resolution: app.ResolveAcceptOurs, Text: cat.Text("console.conflicts.use", "Use “{{.Value}}”", map[string]any{"Value": cf.Ours}), Primary: true},
+			{Resolution: app.ResolveAcceptTheirs, Text: cat.Text("console.conflicts.use", "Use “{{.Value}}”", map[string]any{"Value": cf.Theirs})},
+			{Resolution: app.ResolveDismissed, Text: cat.Text("console.conflicts.leave", "Leave the value in force", nil)},
+		}
+	case app.ConflictRejected, app.ConflictStaleEpoch:
+		if cf.Ours != "" {
+			v.Decisions = append(v.Decisions, decision{Resolution: app.ResolveAcceptOurs, Text: cat.Text("console.conflicts.apply", "Apply the change after all", nil), Primary: true})
+		}
+		v.Decisions = append(v.Decisions, decision{Resolution: app.ResolveDismissed, Text: cat.Text("console.conflicts.drop", "Drop the change", nil)})
+	default:
+		v.Decisions = []decision{{Resolution: app.ResolveDismissed, Text: cat.Text("console.conflicts.acknowledge", "Mark as handled", nil), Primary: true}}
+	}
+	return v
+}
+
+var resolutionTexts = map[string]textKey{
+	app.ResolveAcceptOurs:   {Key: "console.conflicts.resolution.accept_ours", Message: "Applied the device's side"},
+	app.ResolveAcceptTheirs: {Key: "console.conflicts.resolution.accept_theirs", Message: "Kept the server's side"},
+	app.ResolveDismissed:    {Key: "console.conflicts.resolution.dismissed", Message: "Closed without a change"},
+}
+
+// errNoConflict answers a conflict that is missing or outside the
+// session's scope alike.
+func errNoConflict(id string) error {
+	return app.Errorf(app.ENOTFOUND, "console.conflicts.not_found", "There is no conflict {{.ID}} here. Open the conflicts inbox and choose one listed there.", "ID", id)
+}
+
+// resolveConflict is POST /conflicts/{id}/resolve: dispatch's decision,
+// through central.DB.ResolveConflict as the API's POST
+// /v1/conflicts/{id}/resolve, with the same refusals (a conflict decided
+// meanwhile is 409 conflict.closed, shown on the inbox).
+func (c *Console) resolveConflict(w http.ResponseWriter, r *http.Request, s *Session) error {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	state := r.PostFormValue("state")
+	if !conflictStates[state] {
+		state = "open"
+	}
+	cs, _, err := c.visibleConflicts(ctx, s)
+	if err != nil {
+		return err
+	}
+	var found *app.Conflict
+	for i := range cs {
+		if cs[i].ID == id {
+			found = &cs[i]
+			break
+		}
+	}
+	if found == nil {
+		return errNoConflict(id)
+	}
+	resolution := r.PostFormValue("resolution")
+	_, err = c.db.ResolveConflict(ctx, s.Principal(), id, resolution)
+	if err == nil {
+		if err := c.audit(ctx, s, "conflict.resolve", id, resolution); err != nil {
+			return err
+		}
+		if err := c.flash(w, r, s, "console.conflicts.decided", "Decided. The technician's device gets the decision at its next sync."); err != nil {
+			return err
+		}
+		http.Redirect(w, r, "/conflicts?state="+url.QueryEscape(state), http.StatusSeeOther)
+		return nil
+	}
+	if !app.Refused(err) {
+		return err
+	}
+	// Refused (decided meanwhile, or the held change breaks a rule now):
+	// the inbox again, saying why.
+	p, perr := c.conflictsData(ctx, s, state)
+	if perr != nil {
+		return perr
+	}
+	e := app.AsError(err)
+	p.Error = s.T.Text(e.Key, e.Message, e.Data)
+	return c.render(w, r, s, statusOf(err), "conflicts", p)
+}

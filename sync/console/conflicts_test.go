@@ -1,0 +1,238 @@
+package console
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/sync/central"
+)
+
+// conflictWorld raises, through real pushes, the conflicts of the inbox
+// tests in t1:
+//
+//	field  tk-1 (s1): tech-1's device changed the phone unseen after dispatch did
+//	stale  tk-1 (s1): tech-1's device started work after dispatch gave it to tech-2
+//	other  tk-2 (s2): tech-2's device changed the address unseen
+//
+// and returns their IDs.
+func conflictWorld(t *testing.T, tc *testConsole) (field, stale, other string) {
+	t.Helper()
+	ctx := context.Background()
+	office := central.Principal{Tenant: "t1", Role: app.RoleDispatcher, Name: "office"}
+	dispatch := func(cmd app.Command) {
+		t.Helper()
+		tc.advance(time.Minute)
+		if err := tc.db.ApplyAdmin(ctx, office, mustMutation(t, cmd, tc.clock())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	one, two := tc.pairDevice(t, "t1", "tech-1"), tc.pairDevice(t, "t1", "tech-2")
+	dispatch(&app.UpdateTicket{Ticket: "tk-1", Set: app.TicketFields{CustomerPhone: ptr("139 0000 0001")}, Base: app.TicketFields{CustomerPhone: ptr("138 0000 0000")}})
+	tc.advance(time.Minute)
+	one.mustApply(t, "ticket.update", app.UpdateTicket{Ticket: "tk-1", Set: app.TicketFields{CustomerPhone: ptr("137 0000 0002")}, Base: app.TicketFields{CustomerPhone: ptr("138 0000 0000")}})
+	dispatch(&app.AssignTicket{Ticket: "tk-1", Technician: "tech-2", Store: "s1"})
+	tc.advance(time.Minute)
+	stale = one.push(t, "ticket.start", map[string]any{"ticket": "tk-1", "epoch": 1})
+	tc.advance(time.Minute)
+	two.mustApply(t, "ticket.update", app.UpdateTicket{Ticket: "tk-2", Set: app.TicketFields{CustomerAddress: ptr("3 Road")}, Base: app.TicketFields{CustomerAddress: ptr("0 Road")}})
+	cs, err := tc.db.Conflicts(ctx, "t1", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
+		switch {
+		case c.Kind == app.ConflictField && c.Ticket == "tk-1":
+			field = c.ID
+		case c.Kind == app.ConflictField && c.Ticket == "tk-2":
+			other = c.ID
+		}
+	}
+	if field == "" || stale == "" || other == "" || len(cs) != 3 {
+		t.Fatalf("the conflict world has conflicts %+v (stale %q)", cs, stale)
+	}
+	return field, stale, other
+}
+
+// TestConflictsInbox: each role sees the open conflicts of its scope with
+// what happened, both values, who and when, and the decisions the
+// protocol allows for dispatch; a store manager sees only their store's.
+func TestConflictsInbox(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		field, stale, other := conflictWorld(t, tc)
+		for _, c := range []struct {
+			login     string
+			see, not  []string
+			decisions bool
+		}{
+			{"dispatcher@t1", []string{field, stale, other}, nil, true},
+			{"admin@t1", []string{field, stale, other}, nil, true},
+			{"manager@t1", []string{field, stale}, []string{other}, true},
+			{"clerk@t1", []string{field, stale, other}, nil, false},
+			{"dispatcher@t2", nil, []string{field, stale, other}, true},
+		} {
+			status, body := tc.signIn(t, c.login).get(t, "/conflicts")
+			if status != http.StatusOK {
+				t.Fatalf("%s: GET /conflicts: status %d\n%s", c.login, status, body)
+			}
+			for _, id := range c.see {
+				if !strings.Contains(body, `id="cf-`+id+`"`) {
+					t.Errorf("%s: the inbox lacks %s", c.login, id)
+				}
+			}
+			for _, id := range c.not {
+				if strings.Contains(body, id) {
+					t.Errorf("%s: the inbox shows %s", c.login, id)
+				}
+			}
+			if got := strings.Contains(body, `name="resolution"`); got != (c.decisions && len(c.see) > 0) {
+				t.Errorf("%s: decisions shown %v", c.login, got)
+			}
+		}
+		_, body := tc.signIn(t, "dispatcher@t1").get(t, "/conflicts")
+		for _, want := range []string{
+			// The field conflict: what, both values, who, the three decisions.
+			"Tech One changed the customer&#39;s phone on ticket FB-1 without seeing the value on the server",
+			"137 0000 0002", "139 0000 0001", "Use “137 0000 0002”", "Use “139 0000 0001”", "Leave the value in force",
+			// The stale work: what dispatch did meanwhile and the held change.
+			"Tech One worked on ticket FB-1 after it was reassigned", "Start work", "Apply the change after all", "Drop the change",
+			`href="/tickets/tk-1"`,
+		} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the inbox lacks %q", want)
+			}
+		}
+		if i, j := strings.Index(body, "cf-"+stale), strings.Index(body, "cf-"+other); i < 0 || j < 0 || j > i {
+			t.Errorf("the inbox is not newest first")
+		}
+		if status, body := tc.signIn(t, "dispatcher@t1").get(t, "/conflicts?state=nonsense"); status != http.StatusBadRequest || !strings.Contains(body, "choose one of the filters") {
+			t.Errorf("a bad filter: status %d\n%s", status, body)
+		}
+		// A held edit names the fields it sets.
+		if cf := tc.pairDevice(t, "t1", "tech-1").push(t, "ticket.update", app.UpdateTicket{Ticket: "tk-1", Set: app.TicketFields{Diagnosis: ptr("Swollen battery")}}); cf == "" {
+			t.Fatal("tech-1's edit of a ticket given to tech-2 was applied")
+		}
+		if _, body := tc.signIn(t, "dispatcher@t1").get(t, "/conflicts"); !strings.Contains(body, "Edit of the ticket: Diagnosis") {
+			t.Errorf("the inbox does not name the held edit's fields")
+		}
+		// The ticket page lists its conflicts, linking to each.
+		_, page := tc.signIn(t, "dispatcher@t1").get(t, "/tickets/tk-1")
+		if !strings.Contains(page, `href="/conflicts?state=open#cf-`+url.QueryEscape(field)+`"`) || !strings.Contains(page, "waiting for a decision") {
+			t.Errorf("the ticket page does not link its open conflicts\n%s", page)
+		}
+	})
+}
+
+// TestConflictsResolve: dispatch decides with ResolveConflict as the
+// session's principal; the decision shows who and when; every refusal
+// changes nothing.
+func TestConflictsResolve(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		ctx := context.Background()
+		field, stale, other := conflictWorld(t, tc)
+		conflict := func(id string) app.Conflict {
+			t.Helper()
+			cs, err := tc.db.Conflicts(ctx, "t1", false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range cs {
+				if c.ID == id {
+					return c
+				}
+			}
+			t.Fatalf("no conflict %s", id)
+			return app.Conflict{}
+		}
+		path := func(id string) string { return "/conflicts/" + url.PathEscape(id) + "/resolve" }
+		take := url.Values{"resolution": {app.ResolveAcceptTheirs}, "state": {"open"}}
+
+		_, missing := tc.signIn(t, "manager@t1").post(t, path("cf-no-such"), take)
+		missing = mainOf(missing)
+		for _, c := range []struct {
+			name, login, id string
+			form            url.Values
+			noCSRF          bool
+			status          int
+			says            string
+		}{
+			{"parts clerk", "clerk@t1", field, take, false, http.StatusForbidden, "Your role may not do this"},
+			{"other tenant", "dispatcher@t2", field, take, false, http.StatusNotFound, "There is no conflict"},
+			{"another store's", "manager@t1", other, take, false, http.StatusNotFound, "There is no conflict"},
+			{"no CSRF token", "dispatcher@t1", field, take, true, http.StatusForbidden, ""},
+			{"unknown resolution", "dispatcher@t1", field, url.Values{"resolution": {"maybe"}}, false, http.StatusBadRequest, "Unknown resolution maybe"},
+		} {
+			cl := tc.signIn(t, c.login)
+			var status int
+			var body string
+			if c.noCSRF {
+				status, body = cl.postNoCSRF(t, path(c.id), c.form)
+			} else {
+				status, body = cl.post(t, path(c.id), c.form)
+			}
+			if status != c.status || !strings.Contains(body, c.says) {
+				t.Errorf("%s: status %d, want %d saying %q\n%s", c.name, status, c.status, c.says, body)
+			}
+			if status == http.StatusNotFound && mainOf(body) != strings.ReplaceAll(missing, "cf-no-such", c.id) {
+				t.Errorf("%s: the refusal differs from a missing conflict's\n%s", c.name, mainOf(body))
+			}
+			if !conflict(c.id).Open() {
+				t.Fatalf("%s: the conflict was decided", c.name)
+			}
+		}
+
+		// A store manager decides their store's field conflict: the
+		// phone becomes the office's value again.
+		cl := tc.signIn(t, "manager@t1")
+		if status, body := cl.post(t, path(field), take); status != http.StatusSeeOther || cl.location != "/conflicts?state=open" {
+			t.Fatalf("decide: status %d to %q\n%s", status, cl.location, body)
+		}
+		cf := conflict(field)
+		if cf.Open() || cf.Resolution != app.ResolveAcceptTheirs || cf.ResolvedBy != "console:manager@t1" {
+			t.Errorf("after deciding, the conflict is %+v", cf)
+		}
+		d, err := tc.db.TicketDetail(ctx, "t1", "tk-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Ticket.Customer.Phone != "139 0000 0001" {
+			t.Errorf("after taking the office's value the phone is %q", d.Ticket.Customer.Phone)
+		}
+		audit, err := tc.db.Audit(ctx, "t1", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(audit) == 0 || audit[0].Login != "manager@t1" || audit[0].Action != "conflict.resolve" || audit[0].Target != field || audit[0].Detail != app.ResolveAcceptTheirs {
+			t.Errorf("audit after deciding: %+v", audit)
+		}
+		_, body := cl.get(t, "/conflicts?state=open")
+		if !strings.Contains(body, "Decided.") || strings.Contains(body, `id="cf-`+field+`"`) {
+			t.Errorf("the open inbox after deciding lacks the flash or still lists the conflict")
+		}
+		_, body = cl.get(t, "/conflicts?state=decided")
+		if !strings.Contains(body, `id="cf-`+field+`"`) || !strings.Contains(body, "Kept the server&#39;s side · console:manager@t1") || strings.Contains(body, `id="cf-`+stale+`"`) {
+			t.Errorf("the decided inbox does not show who decided what\n%s", mainOf(body))
+		}
+
+		// A stale form: decided meanwhile, the API's 409 on the inbox.
+		status, body := tc.signIn(t, "dispatcher@t1").post(t, path(field), url.Values{"resolution": {app.ResolveAcceptOurs}})
+		if status != http.StatusConflict || !strings.Contains(body, "This conflict is already resolved.") || !strings.Contains(body, `<h1>Conflicts</h1>`) {
+			t.Errorf("deciding a decided conflict: status %d\n%s", status, mainOf(body))
+		}
+		if cf := conflict(field); cf.Resolution != app.ResolveAcceptTheirs {
+			t.Errorf("the second decision changed the first: %+v", cf)
+		}
+
+		// Applying the held work after all re-runs it, past the epoch.
+		if status, body := tc.signIn(t, "dispatcher@t1").post(t, path(stale), url.Values{"resolution": {app.ResolveAcceptOurs}}); status != http.StatusSeeOther {
+			t.Fatalf("apply the held work: status %d\n%s", status, mainOf(body))
+		}
+		if d, _ := tc.db.TicketDetail(ctx, "t1", "tk-1"); d.Ticket.Status != app.StatusInProgress {
+			t.Errorf("after applying the held start, tk-1 is %s", d.Ticket.Status)
+		}
+	})
+}
