@@ -193,7 +193,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		srv.PublicURL = scheme + "://" + ln.Addr().String()
 	}
 	srv.BodyTimeout = lim.readTimeout
-	con, err := console.New(db, console.Options{Secure: scheme == "https", Log: log})
+	// The console shows pairing QR Codes: the same address and certificate
+	// pin as the API's pairings.
+	con, err := console.New(db, console.Options{Secure: scheme == "https", Log: log, PublicURL: srv.PublicURL, Fingerprint: srv.Fingerprint})
 	if err != nil {
 		ln.Close()
 		return err
