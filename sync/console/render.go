@@ -116,7 +116,7 @@ var navigation = []navItem{
 	{Href: "/board", Key: "console.nav.board", Message: "Board", Perm: permView},
 	{Href: "/conflicts", Key: "console.nav.conflicts", Message: "Conflicts", Perm: permView},
 	{Href: "/people", Key: "console.nav.people", Message: "People and devices", Perm: permPeople},
-	{Href: "/stock", Key: "console.nav.stock", Message: "Stock", Perm: permStock},
+	{Href: "/stock", Key: "console.nav.stock", Message: "Stock", Perm: permView},
 	{Href: "/imports", Key: "console.nav.imports", Message: "Imports", Perm: permImport},
 	{Href: "/numbers", Key: "console.nav.numbers", Message: "Numbers", Perm: permNumbers},
 	{Href: "/users", Key: "console.nav.users", Message: "Users", Perm: permUsers},
