@@ -173,19 +173,23 @@ type ledgerRow struct {
 	TicketURL string
 }
 
+// stockText is a text of the stock pages: its key and English.
+type stockText struct{ Key, Message string }
+
 // movementKinds name the kinds of movement on screen.
-// (key, English); an unknown kind is shown as it is.
-var movementKinds = map[app.MovementKind][2]string{
-	app.MoveReceive:         {"console.stock.kind.receive", "Received"},
-	app.MoveTransfer:        {"console.stock.kind.transfer", "Transfer"},
-	app.MoveConsume:         {"console.stock.kind.consume", "Fitted on a ticket"},
-	app.MoveReturnDefective: {"console.stock.kind.return_defective", "Defective part returned"},
-	app.MoveAdjust:          {"console.stock.kind.adjust", "Count corrected"},
+var movementKinds = map[app.MovementKind]stockText{
+	app.MoveReceive:         {Key: "console.stock.kind.receive", Message: "Received"},
+	app.MoveTransfer:        {Key: "console.stock.kind.transfer", Message: "Transfer"},
+	app.MoveConsume:         {Key: "console.stock.kind.consume", Message: "Fitted on a ticket"},
+	app.MoveReturnDefective: {Key: "console.stock.kind.return_defective", Message: "Defective part returned"},
+	app.MoveAdjust:          {Key: "console.stock.kind.adjust", Message: "Count corrected"},
 }
 
+// movementKindText names a kind of movement; an unknown one is shown as
+// it is.
 func movementKindText(cat *translations.Catalog, k string) string {
 	if t, ok := movementKinds[app.MovementKind(k)]; ok {
-		return cat.Text(t[0], t[1], nil)
+		return cat.Text(t.Key, t.Message, nil)
 	}
 	return k
 }
