@@ -72,6 +72,18 @@ func stockFixture(t *testing.T, tc *testConsole) {
 	}
 }
 
+// signedIn returns a client per login, signing in once: the console
+// throttles sign-ins from one address.
+func signedIn(t *testing.T, tc *testConsole) func(login string) *client {
+	clients := map[string]*client{}
+	return func(login string) *client {
+		if clients[login] == nil {
+			clients[login] = tc.signIn(t, login)
+		}
+		return clients[login]
+	}
+}
+
 // balances is every balance of a tenant, to compare before and after.
 func balances(t *testing.T, tc *testConsole, tenant string) []app.Balance {
 	t.Helper()
@@ -112,6 +124,7 @@ func freshForm(t *testing.T, cl *client, path string) string {
 func TestStockPagesShowTheSessionsScope(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, tc *testConsole) {
 		stockFixture(t, tc)
+		as := signedIn(t, tc)
 		for _, c := range []struct {
 			login, path string
 			status      int
@@ -129,16 +142,17 @@ func TestStockPagesShowTheSessionsScope(t *testing.T) {
 			{"manager@t1", "/stock/van-1/P-2", 200, []string{"FB-1"}, []string{"Correct the count"}},
 			{"manager@t1", "/stock/wh/P-1", 404, []string{"There is no stock location wh here"}, []string{"+10"}},
 			{"clerk@t1", "/stock/t2-only/P-9", 404, []string{"There is no stock location t2-only here"}, []string{"+7"}},
-			{"clerk@t1", "/stock/requests", 200, []string{">FB-4<", ">FB-5<", "Van One", `name="part" value="P-1"`, "Ship"}, nil},
+			{"clerk@t1", "/stock/requests", 200, []string{">FB-4<", ">FB-5<", "Van One", `name="part" value="P-1"`, `name="from"><option value="wh">`, "Ship"}, []string{`<option value="bin-1">`}},
 			{"manager@t1", "/stock/requests", 200, []string{">FB-4<"}, []string{">FB-5<", "Ship<"}},
-			{"clerk@t1", "/stock/returns", 200, []string{"Huawei · Bin One (bin-1)", ">FB-1<", "Battery"}, nil},
-			{"clerk@t1", "/stock/negative", 200, []string{"Van One (van-1)", `class="neg" href="/stock/van-1/P-2">-2<`, `name="base" value="-2"`, "Transfer in"}, nil},
+			{"clerk@t1", "/stock/returns", 200, []string{"Huawei · Bin One (bin-1)", ">FB-1<", "Battery", `name="base_at" value="bin-1"`, `name="to"><option value="wh">`}, nil},
+			{"manager@t1", "/stock/returns", 200, []string{"Bin One (bin-1)"}, []string{"Ship to a warehouse"}},
+			{"clerk@t1", "/stock/negative", 200, []string{"Van One (van-1)", `class="neg" href="/stock/van-1/P-2">-2<`, `name="base" value="-2"`, `name="from"><option value="wh">`, "Transfer in"}, []string{`<option value="bin-1">`}},
 			{"manager@t1", "/stock/negative", 200, []string{"van-1"}, []string{"Correct the count<"}},
 			{"admin@t2", "/stock/negative", 200, []string{"No balance is below zero"}, []string{"van-1"}},
 			{"admin@t2", "/stock/requests", 200, []string{"No ticket is waiting for parts"}, []string{"FB-4"}},
 			{"admin@t2", "/stock/returns", 200, []string{"No defective part is waiting"}, []string{"bin-1"}},
 		} {
-			cl := tc.signIn(t, c.login)
+			cl := as(c.login)
 			status, body := cl.get(t, c.path)
 			if status != c.status {
 				t.Errorf("%s GET %s: status %d, want %d", c.login, c.path, status, c.status)
@@ -162,6 +176,7 @@ func TestStockPagesShowTheSessionsScope(t *testing.T) {
 func TestStockMovementsFromTheConsole(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, tc *testConsole) {
 		stockFixture(t, tc)
+		as := signedIn(t, tc)
 		for _, c := range []struct {
 			login, page, action string
 			form                url.Values
@@ -178,7 +193,7 @@ func TestStockMovementsFromTheConsole(t *testing.T) {
 			{"clerk@t1", "/stock/negative", "/stock/adjust", url.Values{"to": {"van-1"}, "part": {"P-2"}, "qty": {"2"}, "reason": {"found in the van"}, "base": {"-2"}, "back": {"/stock/negative"}},
 				"/stock/negative", map[[2]string]int{{"van-1", "P-2"}: 0}, "Corrected the count of P-2 at van-1 by 2."},
 		} {
-			cl := tc.signIn(t, c.login)
+			cl := as(c.login)
 			c.form.Set("id", freshForm(t, cl, c.page))
 			status, body := cl.post(t, c.action, c.form)
 			if status != http.StatusSeeOther || cl.location != c.to {
@@ -205,7 +220,7 @@ func TestStockMovementsFromTheConsole(t *testing.T) {
 			}
 		}
 		// The ledger names who moved the stock: the console user.
-		cl := tc.signIn(t, "clerk@t1")
+		cl := as("clerk@t1")
 		if _, body := cl.get(t, "/stock/van-1/P-1"); !strings.Contains(body, "console:dispatcher@t1") {
 			t.Errorf("the ledger of van-1 does not name the console user who moved the stock")
 		}
@@ -232,6 +247,23 @@ func TestStockShipsAPartRequest(t *testing.T) {
 	})
 }
 
+// TestStockShipsADefectiveReturn: shipping a return transfers it by its
+// serial from the bin to a warehouse, after which it no longer waits.
+func TestStockShipsADefectiveReturn(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		stockFixture(t, tc)
+		cl := tc.signIn(t, "clerk@t1")
+		form := url.Values{"id": {freshForm(t, cl, "/stock/returns")}, "from": {"bin-1"}, "to": {"wh"}, "part": {"P-1"}, "qty": {"1"},
+			"serial": {"SN-" + xssImg}, "base": {"1"}, "base_at": {"bin-1"}, "back": {"/stock/returns"}}
+		if status, body := cl.post(t, "/stock/transfer", form); status != http.StatusSeeOther || cl.location != "/stock/returns" {
+			t.Fatalf("ship the return: status %d to %q\n%s", status, cl.location, body)
+		}
+		if _, body := cl.get(t, "/stock/returns"); !strings.Contains(body, "No defective part is waiting") {
+			t.Errorf("the shipped return still waits")
+		}
+	})
+}
+
 // TestStockRefusals: every stock action refused changes nothing: a role
 // without stock, another tenant's or store's location or ticket (404, the
 // same answer as one that does not exist), no CSRF token, a stale form,
@@ -248,7 +280,8 @@ func TestStockRefusals(t *testing.T) {
 			return v
 		}
 		sent := move("", "to", "wh", "part", "P-1", "qty", "1")
-		clerk := tc.signIn(t, "clerk@t1")
+		as := signedIn(t, tc)
+		clerk := as("clerk@t1")
 		if status, _ := clerk.post(t, "/stock/receive", sent); status != http.StatusSeeOther {
 			t.Fatalf("the first receipt: status %d", status)
 		}
@@ -269,6 +302,8 @@ func TestStockRefusals(t *testing.T) {
 			{"stale ticket", "clerk@t1", "/stock/transfer", move("", "from", "wh", "to", "van-1", "part", "P-1", "qty", "1", "ticket", "tk-1", "epoch", "1"), false, 409, "Ticket FB-1 changed since you opened the page"},
 			{"stale balance", "clerk@t1", "/stock/adjust", move("", "to", "s1", "part", "P-1", "qty", "1", "reason", "count", "base", "4"), false, 409, "is now 5, not the 4 you saw"},
 			{"sent twice", "clerk@t1", "/stock/receive", sent, false, 409, "recorded already"},
+			{"return shipped meanwhile", "clerk@t1", "/stock/transfer", move("", "from", "bin-1", "to", "wh", "part", "P-1", "qty", "1", "base", "2", "base_at", "bin-1"), false, 409, "The balance of P-1 at bin-1 is now 1, not the 2 you saw"},
+			{"base at another tenant's", "clerk@t1", "/stock/transfer", move("", "from", "wh", "to", "s1", "part", "P-1", "qty", "1", "base", "7", "base_at", "t2-only"), false, 404, "There is no stock location t2-only here"},
 			{"not a form of ours", "clerk@t1", "/stock/receive", url.Values{"id": {"m-1"}, "to": {"wh"}, "part": {"P-1"}, "qty": {"1"}}, false, 400, "This form is out of date"},
 			{"no quantity", "clerk@t1", "/stock/receive", move("", "to", "wh", "part", "P-1", "qty", "many"), false, 400, "Enter a whole number of parts"},
 			{"zero", "clerk@t1", "/stock/transfer", move("", "from", "wh", "to", "s1", "part", "P-1", "qty", "0"), false, 400, "1 or more"},
@@ -279,7 +314,7 @@ func TestStockRefusals(t *testing.T) {
 			{"large adjustment", "clerk@t1", "/stock/adjust", move("", "to", "wh", "part", "P-1", "qty", "-50", "reason", "lost"), false, 200, "a large adjustment"},
 			{"below zero", "clerk@t1", "/stock/transfer", move("", "from", "s1", "to", "van-1", "part", "P-1", "qty", "6"), false, 200, "this transfer takes it to -1"},
 		} {
-			cl := tc.signIn(t, c.login)
+			cl := as(c.login)
 			before := balances(t, tc, "t1")
 			auditBefore, err := tc.db.Audit(context.Background(), "t1", 1000)
 			if err != nil {

@@ -23,10 +23,14 @@ type moveForm struct {
 	To     string
 	Qty    string
 	Reason string
-	// Base is the balance the page showed of Part at the location being
-	// corrected (an adjustment's, a reconciling transfer's destination):
-	// when it has changed since, the form is refused as stale.
-	Base string
+	// Base is the balance the page showed of Part at BaseAt (default To:
+	// an adjustment's location, a reconciling transfer's destination; a
+	// shipped return's bin): when it has changed since, the form is
+	// refused as stale.
+	Base   string
+	BaseAt string
+	// Serial names the unit a transfer carries (a defective return's).
+	Serial string
 	// Back is the stock page to return to after the movement.
 	Back string
 	// Ticket and Epoch name the ticket a transfer ships parts for (GET
@@ -60,7 +64,7 @@ func (f moveForm) Action() string { return "/stock/" + string(f.Kind) }
 func readMoveForm(r *http.Request, kind app.MovementKind) moveForm {
 	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	return moveForm{Kind: kind, ID: v("id"), Part: v("part"), From: v("from"), To: v("to"), Qty: v("qty"),
-		Reason: v("reason"), Base: v("base"), Back: v("back"), Ticket: v("ticket"), Epoch: v("epoch"), Confirm: r.PostFormValue("confirm") == "1"}
+		Reason: v("reason"), Base: v("base"), Back: v("back"), Ticket: v("ticket"), Epoch: v("epoch"), BaseAt: v("base_at"), Serial: v("serial"), Confirm: r.PostFormValue("confirm") == "1"}
 }
 
 // stockBack is where a movement form returns: its Back when that is one
@@ -103,13 +107,13 @@ func (c *Console) move(w http.ResponseWriter, r *http.Request, s *Session, f mov
 		return slices.ContainsFunc(locs, func(l app.Location) bool { return string(l.ID) == id })
 	}
 	// An unknown location is answered as a missing one, whoever's it is.
-	for _, id := range []string{f.From, f.To} {
+	for _, id := range []string{f.From, f.To, f.BaseAt} {
 		if id != "" && !known(id) {
 			f.Problem = s.T.Text("console.stock.no_location", "There is no stock location {{.ID}} here. Choose one from the list on the stock page.", map[string]any{"ID": id})
 			return again(http.StatusNotFound)
 		}
 	}
-	m := app.StockMovement{ID: f.ID, Kind: f.Kind, Part: app.PartNumber(f.Part), From: app.LocationID(f.From), To: app.LocationID(f.To), Reason: f.Reason}
+	m := app.StockMovement{ID: f.ID, Kind: f.Kind, Part: app.PartNumber(f.Part), From: app.LocationID(f.From), To: app.LocationID(f.To), Reason: f.Reason, Serial: f.Serial}
 	if !app.FreshID(f.ID) {
 		// Only a form the console drew carries a fresh ID.
 		f.ID = app.NewID()
@@ -167,6 +171,9 @@ func (c *Console) move(w http.ResponseWriter, r *http.Request, s *Session, f mov
 	// mutation's transaction, so a movement between the two is not seen;
 	// it catches a page left open while stock moved.
 	corrected := m.To
+	if f.BaseAt != "" {
+		corrected = app.LocationID(f.BaseAt)
+	}
 	if f.Base != "" {
 		base, err := strconv.Atoi(f.Base)
 		if err != nil {
@@ -180,7 +187,7 @@ func (c *Console) move(w http.ResponseWriter, r *http.Request, s *Session, f mov
 		if now != base {
 			f.Base = strconv.Itoa(now)
 			f.Problem = s.T.Text("console.stock.stale", "The balance of {{.Part}} at {{.Location}} is now {{.Now}}, not the {{.Shown}} you saw: stock moved meanwhile. Check the quantity below and send it again.",
-				map[string]any{"Part": f.Part, "Location": f.To, "Now": now, "Shown": base})
+				map[string]any{"Part": f.Part, "Location": string(corrected), "Now": now, "Shown": base})
 			return again(http.StatusConflict)
 		}
 	}

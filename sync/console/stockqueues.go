@@ -45,12 +45,7 @@ func (c *Console) requests(w http.ResponseWriter, r *http.Request, s *Session) e
 	if err != nil {
 		return err
 	}
-	p := requestsPage{}
-	for _, l := range locs {
-		if l.Kind == app.LocationWarehouse || l.Kind == app.LocationStore {
-			p.Warehouses = append(p.Warehouses, l)
-		}
-	}
+	p := requestsPage{Warehouses: sources(locs, "")}
 	if len(waits) > maxQueueShown {
 		p.More = len(waits) - maxQueueShown
 		waits = waits[:maxQueueShown]
@@ -88,8 +83,16 @@ type returnGroup struct {
 	Brand        string
 	Location     app.LocationID
 	LocationName string
-	Returns      []central.DefectiveReturn
+	Returns      []returnRow
 	Qty          int
+}
+
+// returnRow is a defective return with the form that ships it from its
+// bin to a warehouse (a transfer naming its serial), which carries the
+// bin's balance of the part as the page showed it.
+type returnRow struct {
+	central.DefectiveReturn
+	Ship moveForm
 }
 
 // returnsPage is the data of GET /stock/returns.
@@ -119,6 +122,17 @@ func (c *Console) returns(w http.ResponseWriter, r *http.Request, s *Session) er
 	if err != nil {
 		return err
 	}
+	var warehouses []app.Location
+	locs, err := c.db.StoreLocations(ctx, s.Tenant, stockScope(s))
+	if err != nil {
+		return err
+	}
+	for _, l := range locs {
+		if l.Kind == app.LocationWarehouse {
+			warehouses = append(warehouses, l)
+		}
+	}
+	bins := map[app.LocationID]map[app.PartNumber]int{}
 	index := map[[2]string]int{}
 	for _, d := range rs {
 		if part, ok := parts[d.Part]; ok {
@@ -131,10 +145,40 @@ func (c *Console) returns(w http.ResponseWriter, r *http.Request, s *Session) er
 			index[key] = i
 			p.Groups = append(p.Groups, returnGroup{Brand: key[0], Location: d.Location, LocationName: d.LocationName})
 		}
-		p.Groups[i].Returns = append(p.Groups[i].Returns, d)
+		if bins[d.Location] == nil {
+			bs, err := c.db.Balances(ctx, s.Tenant, d.Location)
+			if err != nil {
+				return err
+			}
+			bins[d.Location] = map[app.PartNumber]int{}
+			for _, b := range bs {
+				bins[d.Location][b.Part] = b.Qty
+			}
+		}
+		row := returnRow{DefectiveReturn: d}
+		if len(warehouses) > 0 {
+			row.Ship = moveForm{Kind: app.MoveTransfer, ID: app.NewID(), Part: string(d.Part), From: string(d.Location), Qty: strconv.Itoa(d.Qty), Serial: d.Serial,
+				Base: strconv.Itoa(bins[d.Location][d.Part]), BaseAt: string(d.Location), Back: "/stock/returns", Locations: warehouses}
+		}
+		p.Groups[i].Returns = append(p.Groups[i].Returns, row)
 		p.Groups[i].Qty += d.Qty
 	}
 	return c.render(w, r, s, http.StatusOK, "stock_returns", p)
+}
+
+// sources are the locations parts are shipped from, but not: the
+// warehouses, then the stores, then the vans; never a defective bin,
+// which holds no sellable stock.
+func sources(locs []app.Location, not app.LocationID) []app.Location {
+	var out []app.Location
+	for _, kind := range []app.LocationKind{app.LocationWarehouse, app.LocationStore, app.LocationVan} {
+		for _, l := range locs {
+			if l.Kind == kind && l.ID != not {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
 }
 
 // negativeRow is a balance below zero with its two reconciling forms.
@@ -172,12 +216,7 @@ func (c *Console) negative(w http.ResponseWriter, r *http.Request, s *Session) e
 	}
 	for _, b := range bs {
 		base, fix := strconv.Itoa(b.Qty), strconv.Itoa(-b.Qty)
-		var others []app.Location
-		for _, l := range locs {
-			if l.ID != b.Location {
-				others = append(others, l)
-			}
-		}
+		others := sources(locs, b.Location)
 		p.Rows = append(p.Rows, negativeRow{NamedBalance: b, Href: ledgerURL(b.Location, b.Part),
 			Adjust: moveForm{Kind: app.MoveAdjust, ID: app.NewID(), Part: string(b.Part), To: string(b.Location), Qty: fix, Base: base, Back: "/stock/negative"},
 			Transfer: moveForm{Kind: app.MoveTransfer, ID: app.NewID(), Part: string(b.Part), To: string(b.Location), Qty: fix, Base: base, Back: "/stock/negative",
