@@ -14,9 +14,10 @@ import (
 // /stock/negative). Each lists what the session's scope sees; the forms
 // on them post the movements of stockmove.go.
 
-// maxQueueShown bounds each queue's page; the page says how many more
-// there are.
-const maxQueueShown = 300
+// maxQueueShown bounds each queue's page, each row with its forms (the
+// demo world's returns page is 158 KB with 100); the page says how many
+// more there are.
+const maxQueueShown = 100
 
 // requestRow is a ticket waiting for parts, with the form that ships one
 // of its parts to the technician's van.
@@ -167,11 +168,13 @@ func (c *Console) returns(w http.ResponseWriter, r *http.Request, s *Session) er
 }
 
 // sources are the locations parts are shipped from, but not: the
-// warehouses, then the stores, then the vans; never a defective bin,
-// which holds no sellable stock.
+// warehouses, then the stores. Vans are left out, which keeps each form's
+// list short (the demo world has hundreds), and so are defective bins,
+// which hold no sellable stock; parts from either move with the transfer
+// form of the balances page.
 func sources(locs []app.Location, not app.LocationID) []app.Location {
 	var out []app.Location
-	for _, kind := range []app.LocationKind{app.LocationWarehouse, app.LocationStore, app.LocationVan} {
+	for _, kind := range []app.LocationKind{app.LocationWarehouse, app.LocationStore} {
 		for _, l := range locs {
 			if l.Kind == kind && l.ID != not {
 				out = append(out, l)
