@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -223,6 +224,33 @@ func TestStockMovementsFromTheConsole(t *testing.T) {
 		cl := as("clerk@t1")
 		if _, body := cl.get(t, "/stock/van-1/P-1"); !strings.Contains(body, "console:dispatcher@t1") {
 			t.Errorf("the ledger of van-1 does not name the console user who moved the stock")
+		}
+	})
+}
+
+// TestStockLedgerPages: a ledger longer than a page links to the older
+// movements, whose running balances go on where the first page stopped.
+func TestStockLedgerPages(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		stockFixture(t, tc)
+		var moves []app.StockMovement
+		for i := range ledgerPage + 5 {
+			moves = append(moves, app.StockMovement{ID: fmt.Sprintf("r-%03d", i), Kind: app.MoveReceive, Part: "P-2", To: "wh", Qty: 1,
+				At: testStart.Add(time.Duration(i) * time.Minute), Recorded: "import"})
+		}
+		if err := tc.db.LoadDataset(context.Background(), "t1", app.Dataset{Movements: moves}); err != nil {
+			t.Fatal(err)
+		}
+		cl := tc.signIn(t, "clerk@t1")
+		_, first := cl.get(t, "/stock/wh/P-2")
+		next := regexp.MustCompile(`<a href="(/stock/wh/P-2\?before=[^"]+)">Older movements</a>`).FindStringSubmatch(first)
+		if next == nil || strings.Count(first, "<td>Received</td>") != ledgerPage || !strings.Contains(first, `<td class="num">105</td>`) {
+			t.Fatalf("the first page: no link to older movements, or not %d lines from 105 down\n%s", ledgerPage, first)
+		}
+		status, second := cl.get(t, strings.ReplaceAll(next[1], "&amp;", "&"))
+		if status != http.StatusOK || strings.Count(second, "<td>Received</td>") != 5 || !strings.Contains(second, `<td class="num">5</td>`) ||
+			!strings.Contains(second, `<td class="num">1</td>`) || strings.Contains(second, "Older movements") {
+			t.Errorf("the second page: status %d, want the 5 oldest lines, balances 5 down to 1, and no further link\n%s", status, second)
 		}
 	})
 }
