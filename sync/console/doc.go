@@ -15,7 +15,7 @@
 //	permission  dispatcher  store_manager  parts_clerk  administrator
 //	view            x            x              x             x
 //	dispatch        x            x (own store)                x
-//	stock                                       x             x
+//	stock           x                           x             x
 //	people          x                                         x
 //	import                                      x             x
 //	rules                                                     x

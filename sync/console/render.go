@@ -136,7 +136,7 @@ var navigation = []navItem{
 	{Href: "/conflicts", Key: "console.nav.conflicts", Message: "Conflicts", Perm: permView},
 	{Href: "/people", Key: "console.nav.people", Message: "People and devices", Perm: permView},
 	{Href: "/devices", Key: "console.nav.devices", Message: "Devices", Perm: permView},
-	{Href: "/stock", Key: "console.nav.stock", Message: "Stock", Perm: permStock},
+	{Href: "/stock", Key: "console.nav.stock", Message: "Stock", Perm: permView},
 	{Href: "/imports", Key: "console.nav.imports", Message: "Imports", Perm: permImport},
 	{Href: "/numbers", Key: "console.nav.numbers", Message: "Numbers", Perm: permNumbers},
 	{Href: "/users", Key: "console.nav.users", Message: "Users", Perm: permUsers},

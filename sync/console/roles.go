@@ -25,7 +25,7 @@ func (r Role) Valid() bool {
 type perm string
 
 const (
-	permView     perm = "view"     // the board, tickets and conflicts, read only
+	permView     perm = "view"     // the board, tickets, conflicts and stock (a store manager's store's), read only
 	permDispatch perm = "dispatch" // create, assign, reschedule, cancel, reopen; decide conflicts
 	permStock    perm = "stock"    // stock movements, part requests, defective returns
 	permPeople   perm = "people"   // technicians, stores, vans; pair and revoke devices
@@ -39,7 +39,7 @@ const (
 // permissions are further limited to their store's tickets (Console.apply
 // and the pages' scoping); nobody sees another tenant.
 var permissions = map[Role][]perm{
-	RoleDispatcher:    {permView, permDispatch, permPeople, permNumbers},
+	RoleDispatcher:    {permView, permDispatch, permStock, permPeople, permNumbers},
 	RoleStoreManager:  {permView, permDispatch, permNumbers},
 	RolePartsClerk:    {permView, permStock, permImport},
 	RoleAdministrator: {permView, permDispatch, permStock, permPeople, permImport, permRules, permNumbers, permUsers},

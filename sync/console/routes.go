@@ -38,4 +38,12 @@ func (c *Console) routes() {
 	c.route("POST /tickets/{id}/customer", permDispatch, c.updateCustomer)
 	c.route("GET /conflicts", permView, c.showConflicts)
 	c.route("POST /conflicts/{id}/resolve", permDispatch, c.resolveConflict)
+	c.route("GET /stock", permView, c.stock)
+	c.route("GET /stock/requests", permView, c.requests)
+	c.route("GET /stock/returns", permView, c.returns)
+	c.route("GET /stock/negative", permView, c.negative)
+	c.route("GET /stock/{location}/{part}", permView, c.ledger)
+	c.route("POST /stock/receive", permStock, c.receive)
+	c.route("POST /stock/transfer", permStock, c.transfer)
+	c.route("POST /stock/adjust", permStock, c.adjust)
 }

@@ -1,0 +1,229 @@
+package console
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/sync/central"
+)
+
+// The stock pages' queues: tickets waiting for parts (GET
+// /stock/requests), defective returns waiting to go back to their brands
+// (GET /stock/returns) and balances below zero to reconcile (GET
+// /stock/negative). Each lists what the session's scope sees; the forms
+// on them post the movements of stockmove.go.
+
+// maxQueueShown bounds each queue's page, each row with its forms (the
+// demo world's returns page is 158 KB with 100); the page says how many
+// more there are.
+const maxQueueShown = 100
+
+// requestRow is a ticket waiting for parts, with the form that ships one
+// of its parts to the technician's van.
+type requestRow struct {
+	central.PartWait
+	Ship []moveForm // one per part the request names; none without a van
+}
+
+// requestsPage is the data of GET /stock/requests.
+type requestsPage struct {
+	Rows       []requestRow
+	More       int
+	Warehouses []app.Location
+}
+
+// requests lists the tickets waiting for parts, longest waiting first.
+// A request is today the ticket's wait reason, in which the terminal names
+// the part; records of their own come with the parts issue.
+func (c *Console) requests(w http.ResponseWriter, r *http.Request, s *Session) error {
+	ctx := r.Context()
+	waits, err := c.db.WaitingForParts(ctx, s.Tenant, stockScope(s))
+	if err != nil {
+		return err
+	}
+	locs, err := c.db.StoreLocations(ctx, s.Tenant, stockScope(s))
+	if err != nil {
+		return err
+	}
+	p := requestsPage{Warehouses: sources(locs, "")}
+	if len(waits) > maxQueueShown {
+		p.More = len(waits) - maxQueueShown
+		waits = waits[:maxQueueShown]
+	}
+	epochs := map[app.TicketID]int{}
+	for _, wt := range waits {
+		d, err := c.ticket(ctx, s, wt.Ticket)
+		if err != nil {
+			return err
+		}
+		epochs[wt.Ticket] = d.Ticket.Epoch
+	}
+	for _, wt := range waits {
+		row := requestRow{PartWait: wt}
+		if wt.Van != "" && len(p.Warehouses) > 0 {
+			parts := []string{}
+			for _, part := range wt.Parts {
+				parts = append(parts, string(part.Number))
+			}
+			if len(parts) == 0 {
+				parts = []string{""} // the reason names no known part: the form asks for it
+			}
+			for _, part := range parts {
+				row.Ship = append(row.Ship, moveForm{Kind: app.MoveTransfer, ID: app.NewID(), Part: part, To: string(wt.Van), Qty: "1",
+					Ticket: string(wt.Ticket), Epoch: strconv.Itoa(epochs[wt.Ticket]), Back: "/stock/requests", Locations: p.Warehouses})
+			}
+		}
+		p.Rows = append(p.Rows, row)
+	}
+	return c.render(w, r, s, http.StatusOK, "stock_requests", p)
+}
+
+// returnGroup is the defective returns of one brand in one bin.
+type returnGroup struct {
+	Brand        string
+	Location     app.LocationID
+	LocationName string
+	Returns      []returnRow
+	Qty          int
+}
+
+// returnRow is a defective return with the form that ships it from its
+// bin to a warehouse (a transfer naming its serial), which carries the
+// bin's balance of the part as the page showed it.
+type returnRow struct {
+	central.DefectiveReturn
+	Ship moveForm
+}
+
+// returnsPage is the data of GET /stock/returns.
+type returnsPage struct {
+	Groups []returnGroup
+	More   int
+}
+
+// returns lists the defective returns waiting to be shipped back, by
+// brand and bin, oldest first within each.
+func (c *Console) returns(w http.ResponseWriter, r *http.Request, s *Session) error {
+	ctx := r.Context()
+	rs, err := c.db.DefectiveReturns(ctx, s.Tenant, stockScope(s))
+	if err != nil {
+		return err
+	}
+	p := returnsPage{}
+	if len(rs) > maxQueueShown {
+		p.More = len(rs) - maxQueueShown
+		rs = rs[:maxQueueShown]
+	}
+	ids := make([]app.PartNumber, len(rs))
+	for i, d := range rs {
+		ids[i] = d.Part
+	}
+	parts, err := c.db.PartsByNumber(ctx, s.Tenant, ids)
+	if err != nil {
+		return err
+	}
+	var warehouses []app.Location
+	locs, err := c.db.StoreLocations(ctx, s.Tenant, stockScope(s))
+	if err != nil {
+		return err
+	}
+	for _, l := range locs {
+		if l.Kind == app.LocationWarehouse {
+			warehouses = append(warehouses, l)
+		}
+	}
+	bins := map[app.LocationID]map[app.PartNumber]int{}
+	index := map[[2]string]int{}
+	for _, d := range rs {
+		if part, ok := parts[d.Part]; ok {
+			d.PartName = partLabel(s.T, part)
+		}
+		key := [2]string{parts[d.Part].Brand, string(d.Location)}
+		i, ok := index[key]
+		if !ok {
+			i = len(p.Groups)
+			index[key] = i
+			p.Groups = append(p.Groups, returnGroup{Brand: key[0], Location: d.Location, LocationName: d.LocationName})
+		}
+		if bins[d.Location] == nil {
+			bs, err := c.db.Balances(ctx, s.Tenant, d.Location)
+			if err != nil {
+				return err
+			}
+			bins[d.Location] = map[app.PartNumber]int{}
+			for _, b := range bs {
+				bins[d.Location][b.Part] = b.Qty
+			}
+		}
+		row := returnRow{DefectiveReturn: d}
+		if len(warehouses) > 0 {
+			row.Ship = moveForm{Kind: app.MoveTransfer, ID: app.NewID(), Part: string(d.Part), From: string(d.Location), Qty: strconv.Itoa(d.Qty), Serial: d.Serial,
+				Base: strconv.Itoa(bins[d.Location][d.Part]), BaseAt: string(d.Location), Back: "/stock/returns", Locations: warehouses}
+		}
+		p.Groups[i].Returns = append(p.Groups[i].Returns, row)
+		p.Groups[i].Qty += d.Qty
+	}
+	return c.render(w, r, s, http.StatusOK, "stock_returns", p)
+}
+
+// sources are the locations parts are shipped from, but not: the
+// warehouses, then the stores. Vans are left out, which keeps each form's
+// list short (the demo world has hundreds), and so are defective bins,
+// which hold no sellable stock; parts from either move with the transfer
+// form of the balances page.
+func sources(locs []app.Location, not app.LocationID) []app.Location {
+	var out []app.Location
+	for _, kind := range []app.LocationKind{app.LocationWarehouse, app.LocationStore} {
+		for _, l := range locs {
+			if l.Kind == kind && l.ID != not {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}
+
+// negativeRow is a balance below zero with its two reconciling forms.
+type negativeRow struct {
+	central.NamedBalance
+	Href     string   // the ledger behind the balance
+	Adjust   moveForm // a count correction at the location
+	Transfer moveForm // parts brought from another location
+}
+
+// negativePage is the data of GET /stock/negative.
+type negativePage struct {
+	Rows []negativeRow
+	More int
+}
+
+// negative lists the balances below zero with a form to reconcile each:
+// an adjustment with its reason, or a transfer from another location.
+// Both carry the balance shown, so a balance that moved meanwhile refuses
+// the form as stale.
+func (c *Console) negative(w http.ResponseWriter, r *http.Request, s *Session) error {
+	ctx := r.Context()
+	bs, err := c.db.NegativeBalances(ctx, s.Tenant, stockScope(s))
+	if err != nil {
+		return err
+	}
+	locs, err := c.db.StoreLocations(ctx, s.Tenant, stockScope(s))
+	if err != nil {
+		return err
+	}
+	p := negativePage{}
+	if len(bs) > maxQueueShown {
+		p.More = len(bs) - maxQueueShown
+		bs = bs[:maxQueueShown]
+	}
+	for _, b := range bs {
+		base, fix := strconv.Itoa(b.Qty), strconv.Itoa(-b.Qty)
+		others := sources(locs, b.Location)
+		p.Rows = append(p.Rows, negativeRow{NamedBalance: b, Href: ledgerURL(b.Location, b.Part),
+			Adjust: moveForm{Kind: app.MoveAdjust, ID: app.NewID(), Part: string(b.Part), To: string(b.Location), Qty: fix, Base: base, Back: "/stock/negative"},
+			Transfer: moveForm{Kind: app.MoveTransfer, ID: app.NewID(), Part: string(b.Part), To: string(b.Location), Qty: fix, Base: base, Back: "/stock/negative",
+				Locations: others}})
+	}
+	return c.render(w, r, s, http.StatusOK, "stock_negative", p)
+}
