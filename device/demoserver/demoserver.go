@@ -54,6 +54,10 @@ func (s *Service) PairingCode(ctx context.Context) (string, error) {
 	return s.emb.PairingCode(ctx, demo.DemoTechnician)
 }
 
+// DB is the service's database, for tools that add to the demo world
+// (cmd/consoleshots adds console users).
+func (s *Service) DB() *central.DB { return s.emb.DB }
+
 // Close stops the service.
 func (s *Service) Close() error { return s.emb.Close() }
 
