@@ -9,9 +9,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -27,6 +33,121 @@ import (
 	"github.com/fieldbench/fieldbench/internal/browser"
 	"github.com/fieldbench/fieldbench/sync/central"
 )
+
+// raiseConflicts gives the conflicts and devices pages something to show,
+// as a working day does: the demo technician's tablet is paired and
+// pulls its tickets; dispatch cancels one of them; the tablet, still
+// unaware, pushes its departure and a note for it, which the service
+// refuses as conflicts.
+func raiseConflicts(ctx context.Context, svc *demoserver.Service, dir string) error {
+	code, err := svc.PairingCode(ctx)
+	if err != nil {
+		return err
+	}
+	var paired struct{ Token string }
+	if err := post(ctx, svc.URL()+"/v1/pair", "", map[string]any{"code": code, "device_name": "Galaxy Tab A9"}, &paired); err != nil {
+		return err
+	}
+	type ticket struct {
+		ID     string `json:"id"`
+		Status string `json:"status"`
+		Epoch  int    `json:"epoch"`
+	}
+	var open *ticket
+	cursor := ""
+	for range 100 {
+		var page struct {
+			D *struct {
+				Tickets []struct{ Ticket ticket } `json:"tickets"`
+			} `json:"d"`
+			C string `json:"c"`
+			M bool   `json:"m"`
+		}
+		if err := post(ctx, svc.URL()+"/v1/sync", paired.Token, map[string]any{"v": 1, "c": cursor}, &page); err != nil {
+			return err
+		}
+		if page.D != nil {
+			for _, t := range page.D.Tickets {
+				if t.Ticket.Status == "assigned" && open == nil {
+					open = &t.Ticket
+				}
+			}
+		}
+		if cursor = page.C; !page.M {
+			break
+		}
+	}
+	if open == nil {
+		return fmt.Errorf("the demo technician has no assigned ticket to raise a conflict on")
+	}
+	tok, err := os.ReadFile(filepath.Join(dir, demoserver.TokenFile))
+	if err != nil {
+		return err
+	}
+	cancel := map[string]any{"name": "ticket.cancel", "version": 1, "args": map[string]any{"ticket": open.ID, "epoch": open.Epoch, "reason": "The customer called: the machine works again."}}
+	if err := post(ctx, svc.URL()+"/v1/admin/mutations", strings.TrimSpace(string(tok)), cancel, nil); err != nil {
+		return err
+	}
+	now := time.Now().UTC().Format(time.RFC3339Nano)
+	push := []map[string]any{
+		{"id": newID(), "name": "ticket.depart", "version": 1, "seq": 1, "hlc": "hlc-1", "at": now, "args": map[string]any{"ticket": open.ID, "epoch": open.Epoch}},
+		{"id": newID(), "name": "note.add", "version": 1, "seq": 2, "hlc": "hlc-2", "at": now, "args": map[string]any{"note": map[string]any{"id": newID(), "ticket": open.ID, "text": "Customer asks to call 30 minutes before arrival."}}},
+	}
+	var answer struct {
+		X []json.RawMessage `json:"x"`
+	}
+	if err := post(ctx, svc.URL()+"/v1/sync", paired.Token, map[string]any{"v": 1, "p": push, "np": true}, &answer); err != nil {
+		return err
+	}
+	if len(answer.X) == 0 {
+		return fmt.Errorf("the stale pushes raised no conflict")
+	}
+	return nil
+}
+
+// post sends body as JSON with token as bearer and decodes a 2xx answer
+// into out (when not nil).
+func post(ctx context.Context, url, token string, body, out any) error {
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	rctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(rctx, http.MethodPost, url, bytes.NewReader(raw))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(res.Body, 16<<20))
+	if err != nil {
+		return err
+	}
+	if res.StatusCode/100 != 2 {
+		return fmt.Errorf("POST %s: HTTP %d %s", url, res.StatusCode, b)
+	}
+	if out == nil {
+		return nil
+	}
+	return json.Unmarshal(b, out)
+}
+
+func newID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
 
 // The screens: a tablet in landscape and a phone in portrait.
 var sizes = []struct{ w, h int }{{1280, 800}, {720, 1280}}
@@ -66,6 +187,9 @@ func run(ctx context.Context, out string) error {
 	defer ds.Close()
 	svc := ds.(*demoserver.Service)
 	base := svc.URL() + "/"
+	if err := raiseConflicts(sctx, svc, filepath.Join(dir, "central")); err != nil {
+		return err
+	}
 
 	b, stop, err := browser.Start(ctx)
 	if err != nil {
