@@ -250,3 +250,47 @@ func TestRevokeDevice(t *testing.T) {
 		t.Fatalf("the revoked device's sync: HTTP %d %s, want 401", status, raw)
 	}
 }
+
+// TestDeviceTextEscaped: text a device writes (a customer's name, a
+// fault, a note) holding markup is shown as text on the board and the
+// ticket page, in a real browser: no element is made of it and no script
+// of it runs.
+func TestDeviceTextEscaped(t *testing.T) {
+	store := name("e2e-store")
+	adminOK(t, "PUT", "/v1/admin/locations/"+store, map[string]any{"id": store, "kind": "store", "name": "Store " + store}, nil)
+	tech := name("e2e-counter")
+	adminOK(t, "PUT", "/v1/admin/technicians/"+tech, map[string]any{"id": tech, "name": "Counter " + tech, "country": "CN", "store": store}, nil)
+	dev := pair(t, tech)
+	dev.pullAll(t)
+	marker := name("Xavier")
+	customer := marker + ` <script>window.e2eXSS=1</script>"><img src=x id=e2e-xss onerror="window.e2eXSS=2">`
+	fault := `"><img src=x id=e2e-xss2 onerror="window.e2eXSS=3">`
+	id := newID()
+	args := map[string]any{"ticket": map[string]any{
+		"id": id, "number": name("E2E"), "kind": "carry_in", "country": "CN", "store": store,
+		"product":  map[string]any{"category": "phone", "brand": "Acme", "model": `<b id=e2e-bold>P1</b>`},
+		"customer": map[string]any{"name": customer, "phone": "13900000000"}, "fault": fault,
+	}}
+	if x, refused := dev.push(t, "ticket.create", args); refused {
+		t.Fatalf("the device's ticket was refused: %+v", x)
+	}
+	if x, refused := dev.push(t, "note.add", map[string]any{"note": map[string]any{"id": newID(), "ticket": id, "text": `<script>window.e2eXSS=4</script>`}}); refused {
+		t.Fatalf("the device's note was refused: %+v", x)
+	}
+	ctx := tab(t, dispatcher)
+	for _, tc := range []struct{ name, page string }{{"Board", "/board?q=" + marker}, {"Ticket", "/tickets/" + id}} {
+		page := tc.page
+		t.Run(tc.name, func(t *testing.T) {
+			must(t, browser.Run(ctx, chromedp.Navigate(svc.url+page)))
+			must(t, browser.WaitFor(ctx, `document.readyState === "complete"`))
+			if body := text(t, ctx, "main"); !strings.Contains(body, `<script>window.e2eXSS=1</script>`) {
+				t.Fatalf("the customer's name is not shown as text: %s", body)
+			}
+			made, err := browser.Get(ctx, chromedp.Evaluate[bool](`window.e2eXSS !== undefined || document.querySelector("#e2e-xss, #e2e-xss2, #e2e-bold") !== null`))
+			must(t, err)
+			if made {
+				t.Fatalf("markup a device wrote became elements or ran on %s", page)
+			}
+		})
+	}
+}
