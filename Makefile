@@ -55,7 +55,8 @@ vet: setup
 test: vet
 	# Includes the black-box conformance suite (./cmd/central/conformance):
 	# the built central service over HTTP, on SQLite and on a PostgreSQL it
-	# starts with sync/central/pgtest.
+	# starts with sync/central/pgtest; and the office console's end-to-end
+	# tests (./cmd/central/e2e) in Debian's headless Chromium.
 	$(GO) test -count=1 ./...
 	# The simulation again, deeper: at 300 steps a world lives long enough
 	# for a backup, reassignments and a restore to meet (issue 10's

@@ -25,6 +25,7 @@ import (
 
 // Bounds of every wait and read.
 const (
+	buildTimeout   = 10 * time.Minute // go build ./cmd/central on a loaded 2-core machine
 	startTimeout   = 60 * time.Second
 	requestTimeout = 20 * time.Second
 	maxAnswer      = 4 << 20
@@ -89,7 +90,9 @@ func runMain(m *testing.M) int {
 // the console users.
 func setUp(tmp string) error {
 	binary = filepath.Join(tmp, "central")
-	build := exec.Command("go", "build", "-o", binary, "github.com/fieldbench/fieldbench/cmd/central")
+	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
+	defer cancel()
+	build := exec.CommandContext(ctx, "go", "build", "-o", binary, "github.com/fieldbench/fieldbench/cmd/central")
 	if out, err := build.CombinedOutput(); err != nil {
 		return fmt.Errorf("go build ./cmd/central: %v\n%s", err, out)
 	}
