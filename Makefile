@@ -15,12 +15,15 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # x11-apps for xwd's quick captures (make bench-ui), PostgreSQL for the
 # central service's tests (sync/central/pgtest starts its own servers; the
 # package's service is not used), poppler-utils for the report's tests
-# (pdftotext, pdftoppm, pdffonts, pdfimages read the PDFs back).
-APT_PACKAGES := gcc libgl1-mesa-dev xorg-dev xvfb fonts-noto-cjk imagemagick xdotool x11-apps postgresql poppler-utils
+# (pdftotext, pdftoppm, pdffonts, pdfimages read the PDFs back), chromium
+# for the office console's end-to-end tests and screenshots (cmd/central/e2e,
+# make console-screenshots drive it headless with chromedp; Debian's build,
+# as nothing may be downloaded at run time).
+APT_PACKAGES := gcc libgl1-mesa-dev xorg-dev xvfb fonts-noto-cjk imagemagick xdotool x11-apps postgresql poppler-utils chromium
 BARCODE_TESTDATA ?= ../shared/testdata/barcodes/zxing-blackbox
 BENCHTIME ?= 1x
 
-.PHONY: setup run test test-race bench bench-ui accuracy fuzz sim vet build build-demo screenshots clean conformance examples
+.PHONY: setup run test test-race bench bench-ui accuracy fuzz sim vet build build-demo screenshots console-screenshots clean conformance examples
 
 setup:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -52,7 +55,8 @@ vet: setup
 test: vet
 	# Includes the black-box conformance suite (./cmd/central/conformance):
 	# the built central service over HTTP, on SQLite and on a PostgreSQL it
-	# starts with sync/central/pgtest.
+	# starts with sync/central/pgtest; and the office console's end-to-end
+	# tests (./cmd/central/e2e) in Debian's headless Chromium.
 	$(GO) test -count=1 ./...
 	# The simulation again, deeper: at 300 steps a world lives long enough
 	# for a backup, reassignments and a restore to meet (issue 10's
@@ -85,6 +89,12 @@ bench-ui: build
 # and syncs the demo world).
 screenshots: build-demo
 	$(GO) run ./cmd/screenshots -out docs/screenshots -bin bin/fieldbench-demo
+
+# The office console's pages at 1280x800 and 720x1280, in English and
+# Chinese, as docs/screenshots/console-<page>-<lang>-<size>.png: the demo's
+# central service with app/demo's world, in headless Chromium.
+console-screenshots: setup
+	$(GO) run ./cmd/consoleshots -out docs/screenshots
 
 # The example documents of docs/examples, from the demo world: the service
 # report in English and Chinese (four photos, a signature), an intake

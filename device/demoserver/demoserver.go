@@ -23,10 +23,10 @@ var _ device.DemoService = (*Service)(nil)
 func Starter(seed int64, size demo.Size) device.DemoStarter {
 	return func(ctx context.Context, dir string, progress func(app.StartStep)) (device.DemoService, error) {
 		progress(app.StartDemoServer)
-		emb, err := central.StartEmbedded(ctx, dir, device.DemoTenant, func() app.Dataset {
+		emb, err := central.StartEmbeddedWith(ctx, dir, device.DemoTenant, func() app.Dataset {
 			progress(app.StartDemoWorld)
 			return demo.Generate(seed, size, time.Now())
-		}, nil)
+		}, nil, withConsole)
 		if err != nil {
 			return nil, err
 		}
@@ -35,6 +35,10 @@ func Starter(seed int64, size demo.Size) device.DemoStarter {
 			return nil, err
 		}
 		if err := keepAdminToken(ctx, emb.DB, dir, device.DemoTenant); err != nil {
+			emb.Close()
+			return nil, err
+		}
+		if err := keepConsoleUser(ctx, emb.DB, dir, device.DemoTenant, emb.URL); err != nil {
 			emb.Close()
 			return nil, err
 		}
@@ -49,6 +53,10 @@ func (s *Service) URL() string { return s.emb.URL }
 func (s *Service) PairingCode(ctx context.Context) (string, error) {
 	return s.emb.PairingCode(ctx, demo.DemoTechnician)
 }
+
+// DB is the service's database, for tools that add to the demo world
+// (cmd/consoleshots adds console users).
+func (s *Service) DB() *central.DB { return s.emb.DB }
 
 // Close stops the service.
 func (s *Service) Close() error { return s.emb.Close() }
@@ -82,25 +90,25 @@ func keepAdminToken(ctx context.Context, db *central.DB, dir, tenant string) err
 			if err != nil {
 				return err
 			}
-			return tokenError(path, writeSecret(path, tok))
+			return tokenError(path, writeSecret(path, tok+"\n"))
 		}
 	}
 	tok, err := db.CreateAdminToken(ctx, tenant, adminTokenName)
 	if err != nil {
 		return err
 	}
-	return tokenError(path, writeSecret(path, tok))
+	return tokenError(path, writeSecret(path, tok+"\n"))
 }
 
-// writeSecret writes tok to path, mode 0600, through a temporary file so
-// a crash leaves no half-written token.
-func writeSecret(path, tok string) error {
+// writeSecret writes body (a token, the console's login) to path, mode
+// 0600, through a temporary file so a crash leaves no half-written secret.
+func writeSecret(path, body string) error {
 	tmp := path + ".new"
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
 	}
-	if _, err := f.WriteString(tok + "\n"); err != nil {
+	if _, err := f.WriteString(body); err != nil {
 		f.Close()
 		return err
 	}

@@ -26,6 +26,18 @@ type Embedded struct {
 // seed into tenant when the tenant has no technicians yet, and serves it
 // on a free loopback port until Close.
 func StartEmbedded(ctx context.Context, dir, tenant string, seed func() app.Dataset, log *slog.Logger) (*Embedded, error) {
+	return StartEmbeddedWith(ctx, dir, tenant, seed, log, nil)
+}
+
+// Wrap puts more beside the service's API on the embedded server: it gets
+// the database and the API's handler and returns the handler to serve.
+// The demo serves the office console this way; central cannot import the
+// console itself (the console builds on central).
+type Wrap func(db *DB, api http.Handler) (http.Handler, error)
+
+// StartEmbeddedWith is StartEmbedded serving wrap's handler (nil: the API
+// alone).
+func StartEmbeddedWith(ctx context.Context, dir, tenant string, seed func() app.Dataset, log *slog.Logger, wrap Wrap) (*Embedded, error) {
 	db, err := OpenDB(ctx, Config{DataDir: dir})
 	if err != nil {
 		return nil, err
@@ -50,7 +62,15 @@ func StartEmbedded(ctx context.Context, dir, tenant string, seed func() app.Data
 	e.URL = "http://" + ln.Addr().String()
 	s := NewServer(db, log)
 	s.PublicURL = e.URL
-	e.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	var h http.Handler = s
+	if wrap != nil {
+		if h, err = wrap(db, s); err != nil {
+			ln.Close()
+			db.Close()
+			return nil, err
+		}
+	}
+	e.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() { e.done <- e.srv.Serve(ln) }()
 	return e, nil
 }

@@ -1,0 +1,296 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/fieldbench/fieldbench/internal/browser"
+)
+
+// js quotes s as a JavaScript string.
+func js(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// must fails t with err.
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// text is the text of the first element matching the CSS selector, "" if
+// none.
+func text(t *testing.T, ctx context.Context, sel string) string {
+	t.Helper()
+	s, err := browser.Get(ctx, chromedp.Evaluate[string](`(function(){var e=document.querySelector(`+js(sel)+`);return e?e.textContent:""})()`))
+	must(t, err)
+	return s
+}
+
+// flash waits for the page's flash message (a POST's answer after its
+// redirect) and returns it.
+func flash(t *testing.T, ctx context.Context) string {
+	t.Helper()
+	if err := browser.WaitFor(ctx, `document.readyState === "complete" && (document.querySelector("main .flash") !== null || document.querySelector("main .error, main [role=alert]") !== null)`); err != nil {
+		t.Fatalf("no flash after the action: %v; the page says: %s", err, text(t, ctx, "main"))
+	}
+	if f := text(t, ctx, "main .flash"); f != "" {
+		return f
+	}
+	t.Fatalf("the action was refused: %s", text(t, ctx, "main"))
+	return ""
+}
+
+// TestSignIn: a wrong password keeps the sign-in page with its error; the
+// right one opens the board, whose menu the signed-in user sees.
+func TestSignIn(t *testing.T) {
+	ctx := tab(t, "")
+	for _, tc := range []struct {
+		name, password, wantPath string
+	}{
+		{"WrongPassword", "not the password at all", "/signin"},
+		{"RightPassword", password, "/board"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := browser.SignIn(ctx, svc.url, dispatcher, tc.password)
+			at, perr := browser.Path(ctx)
+			must(t, perr)
+			if at != tc.wantPath {
+				t.Fatalf("signing in ends on %s (%v), want %s", at, err, tc.wantPath)
+			}
+			if tc.wantPath == "/signin" {
+				if err == nil || !strings.Contains(text(t, ctx, "#signin-error"), "wrong") {
+					t.Fatalf("a wrong password: error %v, the page says %q", err, text(t, ctx, "#signin-error"))
+				}
+				return
+			}
+			must(t, err)
+			if h := text(t, ctx, "main h1"); h == "" {
+				t.Errorf("the board has no heading")
+			}
+			if nav := text(t, ctx, "header nav"); !strings.Contains(nav, "Board") {
+				t.Errorf("the menu %q does not name the board", nav)
+			}
+		})
+	}
+}
+
+// TestCreateAndAssign: a dispatcher creates a ticket with the board's form
+// (/tickets/new) for one technician, finds it on the board and assigns it
+// to another (/tickets/{id}/assign); the service holds both changes.
+func TestCreateAndAssign(t *testing.T) {
+	first, second := addTech(t, "e2e-first"), addTech(t, "e2e-second")
+	ctx := tab(t, dispatcher)
+	customer := name("Carla Create")
+	must(t, browser.Run(ctx,
+		chromedp.Navigate(svc.url+"/tickets/new"),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="name"]`), customer),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="phone"]`), "13912345678"),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="address"]`), "8 Garden Lane"),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="brand"]`), "Acme"),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="model"]`), "W1"),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="fault"]`), "drum does not turn"),
+		chromedp.SetValue(chromedp.CSS(`form[action="/tickets/new"] [name="technician"]`), first),
+		chromedp.Click(chromedp.CSS(`form[action="/tickets/new"] button[type="submit"]`)),
+	))
+	if f := flash(t, ctx); !strings.Contains(f, "created") {
+		t.Fatalf("after creating: %q", f)
+	}
+	must(t, browser.Run(ctx, chromedp.Navigate(svc.url+"/board?q="+strings.ReplaceAll(customer, " ", "+"))))
+	id, err := browser.Get(ctx, chromedp.Evaluate[string](`(function(){var c=Array.from(document.querySelectorAll("li.card[data-ticket]")).find(function(c){return c.textContent.indexOf(`+js(customer)+`)>=0});return c?c.dataset.ticket:""})()`))
+	must(t, err)
+	if id == "" {
+		t.Fatalf("the board searched for %q shows no card of it: %s", customer, text(t, ctx, "main"))
+	}
+	if tk := ticket(t, id); tk.Technician != first || tk.Status != "assigned" {
+		t.Fatalf("the created ticket: %+v, want assigned to %s", tk, first)
+	}
+	must(t, browser.Run(ctx,
+		chromedp.Navigate(svc.url+"/tickets/"+id+"/assign"),
+		chromedp.SetValue(chromedp.CSS(`form[action="/tickets/`+id+`/assign"] [name="technician"]`), second),
+		chromedp.Click(chromedp.CSS(`form[action="/tickets/`+id+`/assign"] button[type="submit"]`)),
+	))
+	if f := flash(t, ctx); !strings.Contains(f, "assigned") {
+		t.Fatalf("after assigning: %q", f)
+	}
+	if tk := ticket(t, id); tk.Technician != second {
+		t.Fatalf("after assigning: %+v, want assigned to %s", tk, second)
+	}
+}
+
+// TestDeviceSyncShowsLive: a device's push changes a ticket the board
+// shows; the board says so and shows the new status without a reload
+// (the page's own marker survives: no navigation happened).
+func TestDeviceSyncShowsLive(t *testing.T) {
+	tech := addTech(t, "e2e-live")
+	customer := name("Lena Live")
+	id := newTicket(t, tech, customer)
+	dev := pair(t, tech)
+	dev.pullAll(t)
+	ctx := tab(t, dispatcher)
+	card := `li.card[data-ticket=` + js(id) + `]`
+	must(t, browser.Run(ctx, chromedp.Navigate(svc.url+"/board?q="+strings.ReplaceAll(customer, " ", "+"))))
+	must(t, browser.WaitFor(ctx, `document.querySelector(`+js(card+` .st-assigned`)+`) !== null`))
+	_, err := browser.Get(ctx, chromedp.Evaluate[bool](`(window.e2eMarker = true)`))
+	must(t, err)
+	if x, refused := dev.push(t, "ticket.depart", map[string]any{"ticket": id, "epoch": 1}); refused {
+		t.Fatalf("the device's depart was refused: %+v", x)
+	}
+	if err := browser.WaitFor(ctx, `document.querySelector(`+js(card+` .st-en_route`)+`) !== null`); err != nil {
+		t.Fatalf("the board did not show the device's change: %v; the card: %s", err, text(t, ctx, card))
+	}
+	if kept, err := browser.Get(ctx, chromedp.Evaluate[bool](`window.e2eMarker === true`)); err != nil || !kept {
+		t.Fatalf("the board reloaded instead of updating in place (%v)", err)
+	}
+	if live := text(t, ctx, "#board-live"); live == "" {
+		t.Errorf("the board's live region says nothing of the update")
+	}
+}
+
+// TestConflictDecided: dispatch reassigns a ticket while its technician's
+// device is offline; the device's push on the old assignment raises a
+// conflict, which a dispatcher drops from the conflicts page.
+func TestConflictDecided(t *testing.T) {
+	away, other := addTech(t, "e2e-away"), addTech(t, "e2e-other")
+	id := newTicket(t, away, name("Conrad Conflict"))
+	dev := pair(t, away)
+	dev.pullAll(t)
+	adminOK(t, "POST", "/v1/admin/mutations", map[string]any{"name": "ticket.assign", "version": 1, "args": map[string]any{"ticket": id, "technician": other}}, nil)
+	x, refused := dev.push(t, "ticket.depart", map[string]any{"ticket": id, "epoch": 1})
+	if !refused || x.Conflict == "" {
+		t.Fatalf("the stale depart was not refused with a conflict: %+v", x)
+	}
+	ctx := tab(t, dispatcher)
+	item := `li#cf-` + x.Conflict
+	must(t, browser.Run(ctx,
+		chromedp.Navigate(svc.url+"/conflicts"),
+		chromedp.Click(chromedp.CSS(item+` form button[name="resolution"][value="dismissed"]`)),
+	))
+	if f := flash(t, ctx); f == "" {
+		t.Fatalf("no word after deciding")
+	}
+	var all []struct {
+		ID         string `json:"id"`
+		Resolution string `json:"resolution"`
+	}
+	adminOK(t, "GET", "/v1/admin/conflicts?all=1", nil, &all)
+	for _, c := range all {
+		if c.ID == x.Conflict {
+			if c.Resolution != "dismissed" {
+				t.Fatalf("conflict %s: resolution %q, want dismissed", c.ID, c.Resolution)
+			}
+			return
+		}
+	}
+	t.Fatalf("conflict %s is not listed", x.Conflict)
+}
+
+// TestImportBadRow: a parts CSV whose third line is bad is refused whole
+// on the imports page, which names line 3; the good row was not written.
+func TestImportBadRow(t *testing.T) {
+	good, bad := name("E2E-GOOD"), name("E2E-BAD")
+	csv := "number,name_en,class\n" + good + ",Door seal,unit\n" + bad + ",Drain pump,no-such-class\n"
+	path := filepath.Join(t.TempDir(), "parts.csv")
+	must(t, os.WriteFile(path, []byte(csv), 0o600))
+	ctx := tab(t, admin)
+	must(t, browser.Run(ctx,
+		chromedp.Navigate(svc.url+"/imports"),
+		chromedp.SetUploadFiles(chromedp.CSS(`form[action="/imports/parts"] input[type="file"][name="file"]`), []string{path}),
+		chromedp.Click(chromedp.CSS(`form[action="/imports/parts"] button[type="submit"]`)),
+	))
+	if err := browser.WaitFor(ctx, `document.readyState === "complete" && document.querySelector(".import-refused") !== null`); err != nil {
+		t.Fatalf("no refusal shown: %v; the page says: %s", err, text(t, ctx, "main"))
+	}
+	lines, err := browser.Get(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll(".import-refused tbody th[scope=row]")).map(function(th){return th.textContent.trim()})`))
+	must(t, err)
+	if len(lines) != 1 || lines[0] != "3" {
+		t.Fatalf("the refused rows' lines are %q, want [3]; the page says: %s", lines, text(t, ctx, ".import-refused"))
+	}
+	// Nothing was written: stock of the good row's part is refused as of
+	// an unknown part.
+	wh := name("e2e-wh")
+	adminOK(t, "PUT", "/v1/admin/locations/"+wh, map[string]any{"id": wh, "kind": "warehouse", "name": "Warehouse " + wh}, nil)
+	if status, raw := callRaw(t, "POST", "/v1/admin/import/stock", "location,part,qty\n"+wh+","+good+",1\n"); status != http.StatusBadRequest {
+		t.Fatalf("stock of %s, a part of the refused file: HTTP %d %s, want 400 (no such part)", good, status, raw)
+	}
+}
+
+// TestRevokeDevice: a dispatcher revokes a device from the devices page,
+// through its confirmation; the device's next sync is answered 401.
+func TestRevokeDevice(t *testing.T) {
+	tech := addTech(t, "e2e-revoke")
+	dev := pair(t, tech)
+	if status, raw := dev.syncStatus(t, map[string]any{"v": 1, "c": ""}); status != http.StatusOK {
+		t.Fatalf("the paired device's sync: HTTP %d %s", status, raw)
+	}
+	ctx := tab(t, dispatcher)
+	must(t, browser.Run(ctx,
+		chromedp.Navigate(svc.url+"/devices"),
+		chromedp.Click(chromedp.CSS(`a[href="/devices/`+dev.id+`/revoke"]`)),
+	))
+	must(t, browser.WaitFor(ctx, `document.readyState === "complete" && location.pathname === `+js("/devices/"+dev.id+"/revoke")))
+	if status, _ := dev.syncStatus(t, map[string]any{"v": 1, "c": ""}); status != http.StatusOK {
+		t.Fatalf("the confirmation page alone revoked the device: sync HTTP %d", status)
+	}
+	must(t, browser.Run(ctx, chromedp.Click(chromedp.CSS(`form[action="/devices/`+dev.id+`/revoke"] button[type="submit"]`))))
+	if f := flash(t, ctx); f == "" {
+		t.Fatalf("no word after revoking")
+	}
+	if status, raw := dev.syncStatus(t, map[string]any{"v": 1, "c": ""}); status != http.StatusUnauthorized {
+		t.Fatalf("the revoked device's sync: HTTP %d %s, want 401", status, raw)
+	}
+}
+
+// TestDeviceTextEscaped: text a device writes (a customer's name, a
+// fault, a note) holding markup is shown as text on the board and the
+// ticket page, in a real browser: no element is made of it and no script
+// of it runs.
+func TestDeviceTextEscaped(t *testing.T) {
+	store := name("e2e-store")
+	adminOK(t, "PUT", "/v1/admin/locations/"+store, map[string]any{"id": store, "kind": "store", "name": "Store " + store}, nil)
+	tech := name("e2e-counter")
+	adminOK(t, "PUT", "/v1/admin/technicians/"+tech, map[string]any{"id": tech, "name": "Counter " + tech, "country": "CN", "store": store}, nil)
+	dev := pair(t, tech)
+	dev.pullAll(t)
+	marker := name("Xavier")
+	customer := marker + ` <script>window.e2eXSS=1</script>"><img src=x id=e2e-xss onerror="window.e2eXSS=2">`
+	fault := `"><img src=x id=e2e-xss2 onerror="window.e2eXSS=3">`
+	id := newID()
+	args := map[string]any{"ticket": map[string]any{
+		"id": id, "number": name("E2E"), "kind": "carry_in", "country": "CN", "store": store,
+		"product":  map[string]any{"category": "phone", "brand": "Acme", "model": `<b id=e2e-bold>P1</b>`},
+		"customer": map[string]any{"name": customer, "phone": "13900000000"}, "fault": fault,
+	}}
+	if x, refused := dev.push(t, "ticket.create", args); refused {
+		t.Fatalf("the device's ticket was refused: %+v", x)
+	}
+	if x, refused := dev.push(t, "note.add", map[string]any{"note": map[string]any{"id": newID(), "ticket": id, "text": `<script>window.e2eXSS=4</script>`}}); refused {
+		t.Fatalf("the device's note was refused: %+v", x)
+	}
+	ctx := tab(t, dispatcher)
+	for _, tc := range []struct{ name, page string }{{"Board", "/board?q=" + marker}, {"Ticket", "/tickets/" + id}} {
+		page := tc.page
+		t.Run(tc.name, func(t *testing.T) {
+			must(t, browser.Run(ctx, chromedp.Navigate(svc.url+page)))
+			must(t, browser.WaitFor(ctx, `document.readyState === "complete"`))
+			if body := text(t, ctx, "main"); !strings.Contains(body, `<script>window.e2eXSS=1</script>`) {
+				t.Fatalf("the customer's name is not shown as text: %s", body)
+			}
+			made, err := browser.Get(ctx, chromedp.Evaluate[bool](`window.e2eXSS !== undefined || document.querySelector("#e2e-xss, #e2e-xss2, #e2e-bold") !== null`))
+			must(t, err)
+			if made {
+				t.Fatalf("markup a device wrote became elements or ran on %s", page)
+			}
+		})
+	}
+}
