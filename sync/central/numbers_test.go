@@ -482,3 +482,80 @@ func TestNumbersNamesAnUnreadableRecord(t *testing.T) {
 		})
 	}
 }
+
+// TestTechnicianNumbers: the tickets behind a technician's figures, each
+// with what it counts for (by hand from numbersWorld), and figures equal to
+// Numbers' for the same technician.
+func TestTechnicianNumbers(t *testing.T) {
+	nov1 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	dec1 := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) time.Time { return numbersT0.Add(d) }
+	tk1 := ClosedTicket{"tk1", "FB-tk1", "s1", app.KindOnSite, at(3 * hour),
+		TicketOutcome{SLADue: true, SLAMet: true, RespondDue: true, RespondMet: true, FirstTimeFix: true, OnSiteCounted: true, OnSite: 90 * time.Minute, PartsUsed: 2}}
+	tk2 := ClosedTicket{"tk2", "FB-tk2", "s1", app.KindOnSite, at(day + 2*hour),
+		TicketOutcome{SLADue: true, RespondDue: true, OnSiteCounted: true, OnSite: 23 * hour, PartsUsed: 1}}
+	tk5 := ClosedTicket{"tk5", "FB-tk5", "", app.KindOnSite, at(2 * hour),
+		TicketOutcome{SLADue: true, RespondDue: true, RespondMet: true, OnSiteCounted: true, OnSite: hour}}
+	tk3 := ClosedTicket{"tk3", "FB-tk3", "s2", app.KindOnSite, at(2*day + 4*hour),
+		TicketOutcome{SLADue: true, SLAMet: true, OnSiteCounted: true, OnSite: 3 * hour, PartsUsed: 3}}
+	tk8 := ClosedTicket{"tk8", "FB-tk8", "s1", app.KindCarryIn, at(3 * hour),
+		TicketOutcome{SLADue: true, SLAMet: true, RespondDue: true, RespondMet: true, FirstTimeFix: true, PartsUsed: 9}}
+	cases := []struct {
+		name string
+		q    NumbersQuery
+		tech app.TechnicianID
+		want []ClosedTicket
+	}{
+		{"Ana in November", NumbersQuery{Tenant: "t1", From: nov1, To: dec1}, "tech-a", []ClosedTicket{tk5, tk1, tk2}},
+		{"Ana in store s1", NumbersQuery{Tenant: "t1", Store: "s1", From: nov1, To: dec1}, "tech-a", []ClosedTicket{tk1, tk2}},
+		{"Bo in store s2", NumbersQuery{Tenant: "t1", Store: "s2", From: nov1, To: dec1}, "tech-b", []ClosedTicket{tk3}},
+		{"Ana of the other tenant", NumbersQuery{Tenant: "t2", From: nov1, To: dec1}, "tech-a", []ClosedTicket{tk8}},
+		{"Ana's first day only", NumbersQuery{Tenant: "t1", From: nov1, To: at(day)}, "tech-a", []ClosedTicket{tk5, tk1}},
+		{"unknown technician", NumbersQuery{Tenant: "t1", From: nov1, To: dec1}, "tech-z", nil},
+	}
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		loadNumbersWorld(t, db)
+		ctx := context.Background()
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				got, err := db.TechnicianNumbers(ctx, c.q, c.tech)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := range got.Tickets {
+					got.Tickets[i].Closed = got.Tickets[i].Closed.UTC()
+				}
+				if !reflect.DeepEqual(got.Tickets, c.want) {
+					t.Errorf("tickets:\n got %+v\nwant %+v", got.Tickets, c.want)
+				}
+				all, err := db.Numbers(ctx, c.q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var want Figures
+				for _, f := range all.ByTechnician {
+					if f.Technician == c.tech {
+						want = f.Figures
+					}
+				}
+				if got.Figures != want {
+					t.Errorf("figures:\n got %+v\nwant %+v (Numbers)", got.Figures, want)
+				}
+			})
+		}
+		for _, bad := range []struct {
+			q    NumbersQuery
+			tech app.TechnicianID
+			key  string
+		}{
+			{NumbersQuery{Tenant: "t1", From: nov1, To: dec1}, "tech\nA", "central.numbers.bad_technician"},
+			{NumbersQuery{Tenant: "t1", From: nov1, To: dec1}, "", "central.numbers.bad_technician"},
+			{NumbersQuery{Tenant: "t1", From: dec1, To: nov1}, "tech-a", "central.numbers.period_reversed"},
+		} {
+			_, err := db.TechnicianNumbers(ctx, bad.q, bad.tech)
+			if e := app.AsError(err); e == nil || e.Code != app.EINVALID || e.Key != bad.key {
+				t.Errorf("%q %+v: got %v, want %s", bad.tech, bad.q, err, bad.key)
+			}
+		}
+	})
+}
