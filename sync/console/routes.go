@@ -16,4 +16,7 @@ func (c *Console) routes() {
 		return nil
 	})
 	c.route("GET /board", permView, c.board)
+	c.route("GET /numbers", permNumbers, c.numbers)
+	c.route("GET /numbers.csv", permNumbers, c.numbersCSV)
+	c.route("GET /numbers/technicians/{id}", permNumbers, c.numbersTechnician)
 }
