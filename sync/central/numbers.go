@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -278,13 +279,21 @@ type closedSet struct {
 // readClosed reads the tickets closed in q's period (of q.Store if set, of
 // the technician tech if not ""), in three queries whatever their number:
 // history, tickets and parts used, each joined to the closed tickets. A
-// technician's tickets are found through ticket_index and kept only when
-// their record names the technician, as Numbers attributes them.
+// technician's tickets are found first, through ticket_index (a fourth
+// query), and kept only when their record names the technician, as
+// Numbers attributes them.
 func (db *DB) readClosed(ctx context.Context, q NumbersQuery, tech app.TechnicianID) (closedSet, error) {
 	closed, args := closedIn, []any{q.Tenant, q.From.UnixNano(), q.To.UnixNano()}
 	if tech != "" {
-		closed += ` AND c.ticket IN (SELECT i.id FROM ticket_index i WHERE i.tenant = ? AND i.technician = ?)`
-		args = append(args, q.Tenant, string(tech))
+		// The technician's closed tickets first, then their rows by ID:
+		// with them as a subquery of each of the three reads, one planner
+		// or the other read far more (5.7 s on SQLite for 60 of 30,000
+		// tickets, BenchmarkTechnicianNumbers; 0.16 s this way).
+		ids, err := db.technicianClosed(ctx, q, tech)
+		if err != nil || len(ids) == 0 {
+			return closedSet{runs: map[string]*ticketRun{}, tickets: map[string]*numbersTicket{}, units: map[app.PartNumber]int{}}, err
+		}
+		closed, args = "?"+strings.Repeat(", ?", len(ids)-1), ids
 	}
 	each := func(query string, fn func(id, ticket string, data []byte) error) error {
 		return db.eachEntity(ctx, query, append([]any{q.Tenant}, args...), fn)
@@ -493,6 +502,35 @@ func (db *DB) TechnicianNumbers(ctx context.Context, q NumbersQuery, tech app.Te
 		out.Tickets = out.Tickets[:MaxNumbersTickets]
 	}
 	return out, nil
+}
+
+// maxTechnicianClosed bounds the tickets of one technician TechnicianNumbers
+// reads, each a bound value of its queries (SQLite takes at most 32,766).
+const maxTechnicianClosed = 30000
+
+// technicianClosed lists the tickets closed in q's period whose index
+// gives them to tech (as bound values for an IN list). More than
+// maxTechnicianClosed is EINVALID.
+func (db *DB) technicianClosed(ctx context.Context, q NumbersQuery, tech app.TechnicianID) ([]any, error) {
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT DISTINCT c.ticket FROM history c JOIN ticket_index i ON i.tenant = c.tenant AND i.id = c.ticket
+		WHERE c.tenant = ? AND c.to_status = 'closed' AND c.from_status <> 'closed' AND c.at >= ? AND c.at < ? AND i.technician = ?`),
+		q.Tenant, q.From.UnixNano(), q.To.UnixNano(), string(tech))
+	if err != nil {
+		return nil, transient(err)
+	}
+	defer rows.Close()
+	var ids []any
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, transient(err)
+		}
+		if len(ids) == maxTechnicianClosed {
+			return nil, app.Errorf(app.EINVALID, "central.numbers.too_many", "More than {{.Max}} tickets were closed in this period; choose a shorter one.", "Max", maxTechnicianClosed)
+		}
+		ids = append(ids, id)
+	}
+	return ids, transient(rows.Err())
 }
 
 // eachEntity runs query with args and hands each row's entity ID, ticket

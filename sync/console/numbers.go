@@ -32,10 +32,10 @@ const dateForm = "2006-01-02"
 
 // numbersPresets are the periods offered as links, in order.
 var numbersPresets = []struct{ Value, Key, Message string }{
-	{"week", "console.numbers.preset.week", "This week"},
-	{"last7", "console.numbers.preset.last7", "Last 7 days"},
-	{"last30", "console.numbers.preset.last30", "Last 30 days"},
-	{"month", "console.numbers.preset.month", "This month"},
+	{Value: "week", Key: "console.numbers.preset.week", Message: "This week"},
+	{Value: "last7", Key: "console.numbers.preset.last7", Message: "Last 7 days"},
+	{Value: "last30", Key: "console.numbers.preset.last30", Message: "Last 30 days"},
+	{Value: "month", Key: "console.numbers.preset.month", Message: "This month"},
 }
 
 // numbersPeriod is the period of a figures page: whole days [From, To) in
