@@ -288,7 +288,7 @@ func (db *DB) readClosed(ctx context.Context, q NumbersQuery, tech app.Technicia
 		// The technician's closed tickets first, then their rows by ID:
 		// with them as a subquery of each of the three reads, one planner
 		// or the other read far more (5.7 s on SQLite for 60 of 30,000
-		// tickets, BenchmarkTechnicianNumbers; 0.16 s this way).
+		// tickets, BenchmarkTechnicianNumbers; 0.12 s this way).
 		ids, err := db.technicianClosed(ctx, q, tech)
 		if err != nil || len(ids) == 0 {
 			return closedSet{runs: map[string]*ticketRun{}, tickets: map[string]*numbersTicket{}, units: map[app.PartNumber]int{}}, err
