@@ -16,8 +16,8 @@ import (
 
 // Payloads a device or an import could write into a name or number.
 const (
-	xssScript = `<script>alert(1)</script>`
-	xssAttr   = `"><img src=x onerror=alert(1)>`
+	numbersScript = `<script>alert(1)</script>`
+	numbersAttr   = `"><img src=x onerror=alert(1)>`
 )
 
 // userLine is the page's header: who is signed in, their tenant, the
@@ -85,8 +85,8 @@ func numbersWorld(t *testing.T, tc *testConsole) {
 	t.Helper()
 	ctx := context.Background()
 	if err := tc.db.LoadDataset(ctx, "t1", app.Dataset{
-		Technicians: []app.Technician{{ID: "tech-3", Name: xssScript, Country: "CN", Store: "s2"}},
-		Locations:   []app.Location{{ID: "s3", Kind: app.LocationStore, Name: xssAttr}},
+		Technicians: []app.Technician{{ID: "tech-3", Name: numbersScript, Country: "CN", Store: "s2"}},
+		Locations:   []app.Location{{ID: "s3", Kind: app.LocationStore, Name: numbersAttr}},
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func numbersWorld(t *testing.T, tc *testConsole) {
 		{"t1", "tkA", "FB-A", app.KindCarryIn, "s1", "tech-1", 45 * time.Minute, 90 * time.Minute, []app.Action{S, C, F}},
 		{"t1", "tkB", "FB-B", app.KindCarryIn, "s1", "tech-1", 0, time.Hour, []app.Action{S, C, F}},
 		{"t1", "tkC", "FB-C", app.KindCarryIn, "s2", "tech-2", 0, 8 * time.Hour, []app.Action{S, W, R, C, F}},
-		{"t1", "tkD", xssAttr, app.KindOnSite, "s2", "tech-2", 7 * time.Hour, 12 * time.Hour, []app.Action{D, A, S, C, F}},
+		{"t1", "tkD", numbersAttr, app.KindOnSite, "s2", "tech-2", 7 * time.Hour, 12 * time.Hour, []app.Action{D, A, S, C, F}},
 		{"t2", "tkT2", "FB-T2", app.KindCarryIn, "s1", "tech-1", 0, time.Hour, []app.Action{S, C, F}},
 	}
 	for _, c := range tickets {
@@ -292,7 +292,7 @@ func TestCSVCell(t *testing.T) {
 func TestNumbersEscapesNames(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, tc *testConsole) {
 		numbersWorld(t, tc)
-		if err := tc.db.LoadDataset(context.Background(), "t1", app.Dataset{Technicians: []app.Technician{{ID: "tech-2", Name: xssScript, Country: "CN", Store: "s2"}}}); err != nil {
+		if err := tc.db.LoadDataset(context.Background(), "t1", app.Dataset{Technicians: []app.Technician{{ID: "tech-2", Name: numbersScript, Country: "CN", Store: "s2"}}}); err != nil {
 			t.Fatal(err)
 		}
 		cl := tc.signIn(t, "dispatcher@t1")
@@ -301,7 +301,7 @@ func TestNumbersEscapesNames(t *testing.T) {
 			if status != http.StatusOK {
 				t.Fatalf("%s: status %d", path, status)
 			}
-			for _, bad := range []string{xssScript, xssAttr, "<img"} {
+			for _, bad := range []string{numbersScript, numbersAttr, "<img"} {
 				if strings.Contains(body, bad) {
 					t.Errorf("%s: %q appears unescaped", path, bad)
 				}
