@@ -603,3 +603,32 @@ func TestTechnicianNumbers(t *testing.T) {
 		}
 	})
 }
+
+// TestTechnicianNumbersListsAtMostMax: a technician with more closed tickets
+// than MaxNumbersTickets gets the first by close listed and all counted.
+func TestTechnicianNumbersListsAtMostMax(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		ds := app.Dataset{Technicians: []app.Technician{{ID: "tech-a", Name: "Ana", Country: "CN"}}}
+		for i := range MaxNumbersTickets + 1 {
+			tk := handTicket(fmt.Sprintf("tk-%05d", i), app.KindCarryIn, "tech-a", "s1", 0, 0)
+			ds.Tickets = append(ds.Tickets, app.TicketDetail{Ticket: tk})
+		}
+		// The load writes each ticket's one history row, into closed, at
+		// the database's clock (testNow).
+		if err := db.LoadDataset(ctx, "t1", ds); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.TechnicianNumbers(ctx, NumbersQuery{Tenant: "t1", From: testNow.Add(-day), To: testNow.Add(day)}, "tech-a")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Closed != MaxNumbersTickets+1 || len(got.Tickets) != MaxNumbersTickets {
+			t.Fatalf("%d closed, %d listed; want %d and %d", got.Closed, len(got.Tickets), MaxNumbersTickets+1, MaxNumbersTickets)
+		}
+		// All closed at once: by ID then, and the last one left out.
+		if first, last := got.Tickets[0].Ticket, got.Tickets[len(got.Tickets)-1].Ticket; first != "tk-00000" || last != app.TicketID(fmt.Sprintf("tk-%05d", MaxNumbersTickets-1)) {
+			t.Errorf("listed %s to %s", first, last)
+		}
+	})
+}
