@@ -46,4 +46,7 @@ func (c *Console) routes() {
 	c.route("POST /stock/receive", permStock, c.receive)
 	c.route("POST /stock/transfer", permStock, c.transfer)
 	c.route("POST /stock/adjust", permStock, c.adjust)
+	c.route("GET /numbers", permNumbers, c.numbers)
+	c.route("GET /numbers.csv", permNumbers, c.numbersCSV)
+	c.route("GET /numbers/technicians/{id}", permNumbers, c.numbersTechnician)
 }
