@@ -45,6 +45,7 @@ type Console struct {
 	log    *slog.Logger
 	mux    *http.ServeMux
 	paths  map[string]bool // the GET paths routed, for the navigation
+	routed []routed        // every c.route, for the authorization matrix test
 	pages  map[string]*pageTemplate
 	static map[string]staticFile
 	signin *throttle

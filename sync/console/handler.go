@@ -9,6 +9,12 @@ import (
 	"github.com/fieldbench/fieldbench/assets/translations"
 )
 
+// routed is one route and the permission it needs.
+type routed struct {
+	pattern string
+	perm    perm
+}
+
 // handler is a console page or action. It returns an error rather than
 // answering one: route renders it as the translated error page with the
 // status of its code.
@@ -21,6 +27,7 @@ type handler func(w http.ResponseWriter, r *http.Request, s *Session) error
 // GET and HEAD checks the request comes from the console itself (CSRF,
 // 403); then runs h, rendering its error.
 func (c *Console) route(pattern string, p perm, h handler) {
+	c.routed = append(c.routed, routed{pattern, p})
 	if method, path, ok := cutMethod(pattern); ok && method == http.MethodGet {
 		c.paths[path] = true
 	}
