@@ -374,3 +374,42 @@ func peopleEscaped(t *testing.T, page string, status int, body string) {
 		t.Errorf("%s: the escaped text is missing\n%s", page, body)
 	}
 }
+
+// TestDevicesShowAppVersion: the app version a device sends at its sync
+// (the Fieldbench-App header) and the protocol it speaks are on its row;
+// a device that has said nothing shows "not said".
+func TestDevicesShowAppVersion(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		api := peopleWithAPI(t, tc)
+		_, tok := peoplePairDevice(t, tc, "t1", "tech-1", "Tablet V")
+		peoplePairDevice(t, tc, "t1", "tech-2", "Tablet Quiet")
+		req, err := http.NewRequest(http.MethodPost, api+"/v1/sync", strings.NewReader(`{"v":1}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Fieldbench-App", "1.4.2")
+		res, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("sync: %d", res.StatusCode)
+		}
+		status, body := tc.signIn(t, "dispatcher@t1").get(t, "/devices")
+		if status != http.StatusOK {
+			t.Fatalf("/devices: %d", status)
+		}
+		row := func(name string) string {
+			return regexp.MustCompile(`(?s)<span class="device-name">` + name + `</span>.*?</tr>`).FindString(body)
+		}
+		if r := row("Tablet V"); !strings.Contains(r, "1.4.2") || !strings.Contains(r, "protocol 1") {
+			t.Errorf("the synced device's row lacks its app and protocol:\n%s", r)
+		}
+		if r := row("Tablet Quiet"); !strings.Contains(r, "not said") {
+			t.Errorf("a device that never synced: %s", r)
+		}
+	})
+}
