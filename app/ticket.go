@@ -65,6 +65,44 @@ type Customer struct {
 	Language string `json:"language,omitempty"`
 }
 
+// PostalAddress is the customer's address and city on one line, in the
+// order the customer's language writes them, for every place that shows
+// it (the service report, the office console): Chinese, Japanese and
+// Korean go from the city down to the door without a separator, and the
+// street address there usually starts with its city already ("上海市…"
+// in 上海), which is not repeated; other languages put the city last,
+// after a comma. Without a language, a street address in Han, Hiragana,
+// Katakana or Hangul script counts as written in one of the three.
+func (c Customer) PostalAddress() string {
+	address, city := strings.TrimSpace(c.Address), strings.TrimSpace(c.City)
+	switch {
+	case city == "":
+		return address
+	case address == "":
+		return city
+	case !eastAsian(c.Language, address):
+		return address + ", " + city
+	case strings.Contains(address, city):
+		return address
+	}
+	return city + address
+}
+
+// eastAsian reports whether text in language lang (a BCP 47 tag, or "")
+// writes addresses from the largest place to the smallest.
+func eastAsian(lang, text string) bool {
+	if lang != "" {
+		base, _, _ := strings.Cut(strings.ToLower(lang), "-")
+		return base == "zh" || base == "ja" || base == "ko"
+	}
+	for _, r := range text {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+			return true
+		}
+	}
+	return false
+}
+
 // Product identifies the device being repaired.
 type Product struct {
 	Category        Category  `json:"category"`
