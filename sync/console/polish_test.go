@@ -1,11 +1,14 @@
 package console
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/fieldbench/fieldbench/app"
 )
 
 // inLanguage switches the client's session to lang, as the header's
@@ -83,6 +86,49 @@ func TestPeopleStoreOrVanPattern(t *testing.T) {
 					t.Errorf("%s: the %s table is not in a labelled scrolling region", c.lang, id)
 				}
 			}
+		}
+	})
+}
+
+// TestConflictsNameTheDeviceAndLinkNegativeStock: a conflict names the
+// device that raised it as the devices page does, and a negative-stock
+// conflict links to the page of negative balances; the raw device ID is
+// not shown.
+func TestConflictsNameTheDeviceAndLinkNegativeStock(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		ctx := context.Background()
+		if err := tc.db.LoadDataset(ctx, "t1", app.Dataset{
+			Parts:       []app.Part{{Number: "P-7", NameEN: "Battery", Category: "battery", Class: app.ClassBattery, Brand: "Huawei"}},
+			Locations:   []app.Location{{ID: "van-7", Kind: app.LocationVan, Name: "Van Seven", Owner: "tech-1"}},
+			Technicians: []app.Technician{{ID: "tech-1", Name: "Tech One", Country: "CN", Store: "s1", Van: "van-7"}},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		dev := tc.pairDevice(t, "t1", "tech-1")
+		dev.mustApply(t, "stock.consume", app.ConsumePart{Used: app.PartUsed{ID: app.NewID(), Ticket: "tk-1", Part: "P-7", Qty: 2, From: "van-7"}})
+		cs, err := tc.db.Conflicts(ctx, "t1", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) != 1 || cs[0].Kind != app.ConflictNegativeStock || cs[0].Device == "" {
+			t.Fatalf("the consume raised %+v, want one negative-stock conflict from the device", cs)
+		}
+		for _, login := range []string{"dispatcher@t1", "clerk@t1", "manager@t1"} {
+			status, body := tc.signIn(t, login).get(t, "/conflicts")
+			if status != http.StatusOK {
+				t.Fatalf("%s: status %d", login, status)
+			}
+			body = mainOf(body)
+			if !strings.Contains(body, "<dd>test device</dd>") || strings.Contains(body, string(cs[0].Device)) {
+				t.Errorf("%s: the conflict does not name the device \"test device\" (or shows its ID %s):\n%s", login, cs[0].Device, body)
+			}
+			if !strings.Contains(body, `<a href="/stock/negative">`) {
+				t.Errorf("%s: the negative-stock conflict does not link to /stock/negative:\n%s", login, body)
+			}
+		}
+		// Another tenant sees neither the conflict nor the device.
+		if _, body := tc.signIn(t, "dispatcher@t2").get(t, "/conflicts"); strings.Contains(body, "test device") || strings.Contains(body, "/stock/negative") {
+			t.Errorf("t2 sees t1's conflict:\n%s", mainOf(body))
 		}
 	})
 }
