@@ -132,3 +132,14 @@ func TestConflictsNameTheDeviceAndLinkNegativeStock(t *testing.T) {
 		}
 	})
 }
+
+func TestLanguageName(t *testing.T) {
+	for tag, want := range map[string]string{
+		"zh": "简体中文", "zh-CN": "简体中文", "zh-Hans": "简体中文", "pt-BR": "Português", "fr": "Français",
+		"en": "English", "en-NG": "English", "de": "de", "de-DE": "de-DE",
+	} {
+		if got := languageName(tag); got != want {
+			t.Errorf("languageName(%q) = %q, want %q", tag, got, want)
+		}
+	}
+}
