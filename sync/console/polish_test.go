@@ -143,3 +143,42 @@ func TestLanguageName(t *testing.T) {
 		}
 	}
 }
+
+// TestConflictsEscapeTheDeviceName: the device names itself when it pairs;
+// markup in that name is shown as text on the conflicts page.
+func TestConflictsEscapeTheDeviceName(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		ctx := context.Background()
+		for i, name := range []string{`<script>alert(1)</script>`, `"><img src=x onerror=alert(1)>`} {
+			code, _, err := tc.db.CreatePairing(ctx, "t1", "tech-1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, tok, err := tc.db.Pair(ctx, code, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := tc.db.Authenticate(ctx, tok)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dev := &device{tc: tc, p: p, tok: tok}
+			// A change of the phone on a base the server never had: a
+			// field conflict raised by this device.
+			base := "stale"
+			dev.mustApply(t, "ticket.update", app.UpdateTicket{Ticket: "tk-3", Set: app.TicketFields{CustomerPhone: ptr("137 0000 000" + string(rune('1'+i)))}, Base: app.TicketFields{CustomerPhone: &base}})
+		}
+		status, body := tc.signIn(t, "dispatcher@t1").get(t, "/conflicts")
+		if status != http.StatusOK {
+			t.Fatalf("status %d", status)
+		}
+		for _, w := range []string{"<dd>&lt;script&gt;alert(1)&lt;/script&gt;</dd>", "<dd>&#34;&gt;&lt;img src=x onerror=alert(1)&gt;</dd>"} {
+			if !strings.Contains(body, w) {
+				t.Errorf("the conflicts page lacks the escaped device name %s:\n%s", w, mainOf(body))
+			}
+		}
+		if strings.Contains(body, "<script>alert") || strings.Contains(body, "<img src=x") {
+			t.Errorf("a device's name is markup on the conflicts page:\n%s", mainOf(body))
+		}
+	})
+}
