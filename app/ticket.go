@@ -66,13 +66,14 @@ type Customer struct {
 }
 
 // PostalAddress is the customer's address and city on one line, in the
-// order the customer's language writes them, for every place that shows
-// it (the service report, the office console): Chinese, Japanese and
-// Korean go from the city down to the door without a separator, and the
-// street address there usually starts with its city already ("上海市…"
-// in 上海), which is not repeated; other languages put the city last,
-// after a comma. Without a language, a street address in Han, Hiragana,
-// Katakana or Hangul script counts as written in one of the three.
+// order the address is written, for every place that shows it (the
+// service report, the office console). An address in Chinese, Japanese or
+// Korean script goes from the city down to the door without a separator,
+// and there usually starts with its city already ("上海市…" in 上海),
+// which is not repeated; any other puts the city last, after a comma,
+// unless it already ends with it. The script decides, not the customer's
+// language: a Chinese reader's address in Lagos is still written the
+// Nigerian way.
 func (c Customer) PostalAddress() string {
 	address, city := strings.TrimSpace(c.Address), strings.TrimSpace(c.City)
 	switch {
@@ -80,21 +81,21 @@ func (c Customer) PostalAddress() string {
 		return address
 	case address == "":
 		return city
-	case !eastAsian(c.Language, address):
-		return address + ", " + city
-	case strings.Contains(address, city):
+	case eastAsian(address):
+		if strings.Contains(address, city) {
+			return address
+		}
+		return city + address
+	case strings.HasSuffix(address, city):
 		return address
 	}
-	return city + address
+	return address + ", " + city
 }
 
-// eastAsian reports whether text in language lang (a BCP 47 tag, or "")
-// writes addresses from the largest place to the smallest.
-func eastAsian(lang, text string) bool {
-	if lang != "" {
-		base, _, _ := strings.Cut(strings.ToLower(lang), "-")
-		return base == "zh" || base == "ja" || base == "ko"
-	}
+// eastAsian reports whether text is written in Han, Hiragana, Katakana
+// or Hangul script, whose addresses go from the largest place to the
+// smallest.
+func eastAsian(text string) bool {
 	for _, r := range text {
 		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
 			return true
