@@ -146,7 +146,7 @@ func (c *AssignTicket) Apply(ctx context.Context, tx MutationTx, actor Actor, no
 	if err != nil {
 		return err
 	}
-	if !t.Status.Open() {
+	if !MayReassign(t) {
 		return Errorf(ECONFLICT, "ticket.assign_closed", "Ticket {{.Number}} is {{.Status}} and cannot be reassigned.", "Number", t.Number, "Status", string(t.Status))
 	}
 	t.Technician, t.Store = c.Technician, c.Store
@@ -190,7 +190,7 @@ func (c *ScheduleTicket) Apply(ctx context.Context, tx MutationTx, actor Actor, 
 	if err != nil {
 		return err
 	}
-	if !t.Status.Open() {
+	if !MayReassign(t) {
 		return Errorf(ECONFLICT, "ticket.schedule_closed", "Ticket {{.Number}} is {{.Status}} and cannot be rescheduled.", "Number", t.Number, "Status", string(t.Status))
 	}
 	t.WindowStart, t.WindowEnd = c.WindowStart, c.WindowEnd

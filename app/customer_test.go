@@ -41,3 +41,38 @@ func TestValidLanguageTag(t *testing.T) {
 		}
 	}
 }
+
+func TestPostalAddress(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		c    Customer
+		want string
+	}{
+		{"chinese, city already in the address", Customer{Address: "上海市静安区延安中路907号", City: "上海", Language: "zh-CN"}, "上海市静安区延安中路907号"},
+		{"chinese, city not in the address", Customer{Address: "静安区延安中路907号", City: "上海", Language: "zh-Hans"}, "上海静安区延安中路907号"},
+		{"chinese script without a language", Customer{Address: "天河区天河路385号", City: "广州"}, "广州天河区天河路385号"},
+		{"japanese", Customer{Address: "渋谷区神南1-2-3", City: "東京都", Language: "ja"}, "東京都渋谷区神南1-2-3"},
+		{"german", Customer{Address: "Torstraße 12, 10119", City: "Berlin", Language: "de-DE"}, "Torstraße 12, 10119, Berlin"},
+		{"a chinese reader's address in lagos", Customer{Address: "98 Admiralty Way, Lekki Phase 1", City: "Lagos", Language: "zh-CN"}, "98 Admiralty Way, Lekki Phase 1, Lagos"},
+		{"latin address ending with its city", Customer{Address: "98 Admiralty Way, Lekki Phase 1, Lagos", City: "Lagos", Language: "en"}, "98 Admiralty Way, Lekki Phase 1, Lagos"},
+		{"latin script without a language", Customer{Address: "12 Allen Avenue", City: "Lagos"}, "12 Allen Avenue, Lagos"},
+		{"no city", Customer{Address: "  12 Allen Avenue ", Language: "en"}, "12 Allen Avenue"},
+		{"no address", Customer{City: "上海", Language: "zh"}, "上海"},
+		{"neither", Customer{Language: "zh"}, ""},
+	} {
+		if got := tc.c.PostalAddress(); got != tc.want {
+			t.Errorf("%s: PostalAddress() = %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestMayReassign(t *testing.T) {
+	for s, want := range map[Status]bool{
+		StatusAssigned: true, StatusEnRoute: true, StatusOnSite: true, StatusInProgress: true, StatusWaitingParts: true,
+		StatusCompleted: false, StatusCannotComplete: false, StatusCancelled: false, StatusClosed: false,
+	} {
+		if got := MayReassign(Ticket{Status: s}); got != want {
+			t.Errorf("MayReassign(%s) = %v, want %v", s, got, want)
+		}
+	}
+}

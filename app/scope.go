@@ -97,6 +97,12 @@ func NotFound(kind, id string) *Error {
 	return Errorf(ENOTFOUND, "central.not_found", "No {{.Kind}} {{.ID}} on the server.", "Kind", kind, "ID", id)
 }
 
+// MayReassign reports whether dispatch may still reassign or reschedule
+// t (ticket.assign, ticket.schedule): only while work can happen on it,
+// so not once it is completed or could not be completed (reopen it
+// first), and never once it is cancelled or closed.
+func MayReassign(t Ticket) bool { return t.Status.Open() }
+
 // MayCancel reports whether actor may cancel t. Cancellation is
 // dispatcher-owned; the one exception is counter staff, who cancel a
 // carry-in of their own store (one they checked in, or one assigned to

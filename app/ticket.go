@@ -65,6 +65,45 @@ type Customer struct {
 	Language string `json:"language,omitempty"`
 }
 
+// PostalAddress is the customer's address and city on one line, in the
+// order the address is written, for every place that shows it (the
+// service report, the office console). An address in Chinese, Japanese or
+// Korean script goes from the city down to the door without a separator,
+// and there usually starts with its city already ("上海市…" in 上海),
+// which is not repeated; any other puts the city last, after a comma,
+// unless it already ends with it. The script decides, not the customer's
+// language: a Chinese reader's address in Lagos is still written the
+// Nigerian way.
+func (c Customer) PostalAddress() string {
+	address, city := strings.TrimSpace(c.Address), strings.TrimSpace(c.City)
+	switch {
+	case city == "":
+		return address
+	case address == "":
+		return city
+	case eastAsian(address):
+		if strings.Contains(address, city) {
+			return address
+		}
+		return city + address
+	case strings.HasSuffix(address, city):
+		return address
+	}
+	return address + ", " + city
+}
+
+// eastAsian reports whether text is written in Han, Hiragana, Katakana
+// or Hangul script, whose addresses go from the largest place to the
+// smallest.
+func eastAsian(text string) bool {
+	for _, r := range text {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+			return true
+		}
+	}
+	return false
+}
+
 // Product identifies the device being repaired.
 type Product struct {
 	Category        Category  `json:"category"`

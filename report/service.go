@@ -112,7 +112,7 @@ func ServiceReport(ctx context.Context, w io.Writer, r app.ServiceReport, opts O
 	d.fields([][2]string{
 		{c.Text("report.name", "Name", nil), r.Customer.Name},
 		{c.Text("report.phone", "Phone", nil), r.Customer.Phone},
-		{c.Text("report.address", "Address", nil), strings.Trim(r.Customer.Address+", "+r.Customer.City, ", ")},
+		{c.Text("report.address", "Address", nil), r.Customer.PostalAddress()},
 	})
 
 	d.heading(c.Text("report.device", "Device", nil), 15)

@@ -131,7 +131,8 @@ type conflictView struct {
 	TicketNumber string
 	Action       string // the decision form's URL
 	Technician   string
-	Device       app.DeviceID
+	Device       string // the device's name, its ID when the service has no such device
+	StockHref    string // negative stock: the page listing every negative balance
 	At           time.Time
 	// Both sides: their labels and values ("" when the kind has none).
 	OursLabel, Ours     string
@@ -210,13 +211,21 @@ func (c *Console) conflictsData(ctx context.Context, s *Session, state string) (
 		return p, err
 	}
 	names := c.technicianNames(ctx, s.Tenant)
+	devs, err := c.db.Devices(ctx, s.Tenant)
+	if err != nil {
+		return p, err
+	}
+	devices := make(map[app.DeviceID]string, len(devs))
+	for _, d := range devs {
+		devices[d.ID] = d.Name
+	}
 	for _, cf := range cs {
 		if state == "open" && !cf.Open() || state == "decided" && cf.Open() {
 			continue
 		}
 		p.Total++
 		if len(p.Conflicts) < maxConflictsShown {
-			p.Conflicts = append(p.Conflicts, conflictOn(s.T, cf, tickets, names, p.MayDecide))
+			p.Conflicts = append(p.Conflicts, conflictOn(s.T, cf, tickets, names, devices, p.MayDecide))
 		}
 	}
 	if p.Total > len(p.Conflicts) {
@@ -228,10 +237,13 @@ func (c *Console) conflictsData(ctx context.Context, s *Session, state string) (
 // conflictOn puts a conflict in words for the office: what happened, both
 // values, who and when, and the decisions the protocol allows for its
 // kind (docs/PROTOCOL.md, "Conflicts").
-func conflictOn(cat *translations.Catalog, cf app.Conflict, tickets map[app.TicketID]app.Ticket, names func(app.TechnicianID) string, mayDecide bool) conflictView {
-	v := conflictView{ID: cf.ID, Kind: conflictKindText(cat, cf.Kind), Device: cf.Device, At: cf.At,
+func conflictOn(cat *translations.Catalog, cf app.Conflict, tickets map[app.TicketID]app.Ticket, names func(app.TechnicianID) string, devices map[app.DeviceID]string, mayDecide bool) conflictView {
+	v := conflictView{ID: cf.ID, Kind: conflictKindText(cat, cf.Kind), Device: string(cf.Device), At: cf.At,
 		Action:   "/conflicts/" + url.PathEscape(cf.ID) + "/resolve",
 		TheirsBy: cf.TheirsBy, Open: cf.Open(), DecidedBy: cf.ResolvedBy, DecidedAt: cf.ResolvedAt}
+	if n := devices[cf.Device]; n != "" {
+		v.Device = n
+	}
 	if t, ok := tickets[cf.Ticket]; ok {
 		v.TicketNumber, v.TicketHref = t.Number, ticketHref(t.ID)
 	}
@@ -273,6 +285,7 @@ func conflictOn(cat *translations.Catalog, cf app.Conflict, tickets map[app.Tick
 		v.Ours = change
 	case app.ConflictNegativeStock:
 		v.What = reason
+		v.StockHref = "/stock/negative"
 		v.TheirsLabel = cat.Text("console.conflicts.value.balance", "Balance", nil)
 		v.Theirs = cf.Theirs
 	case app.ConflictClock:

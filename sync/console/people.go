@@ -48,7 +48,7 @@ func (c *Console) people(w http.ResponseWriter, r *http.Request, s *Session) err
 	}
 	p := peopleList{Locations: locs}
 	for _, t := range techs {
-		row := peopleTechRow{Technician: t, StoreName: names[app.LocationID(t.Store)], VanName: names[t.Van], LanguageName: languageNames[t.Language]}
+		row := peopleTechRow{Technician: t, StoreName: names[app.LocationID(t.Store)], VanName: names[t.Van], LanguageName: languageName(t.Language)}
 		for _, d := range devs {
 			if d.Technician == t.ID && d.RevokedAt.IsZero() {
 				row.Devices = append(row.Devices, d)
@@ -57,6 +57,17 @@ func (c *Console) people(w http.ResponseWriter, r *http.Request, s *Session) err
 		p.Technicians = append(p.Technicians, row)
 	}
 	return c.render(w, r, s, http.StatusOK, "people", p)
+}
+
+// languageName names a technician's language by the translation their
+// device shows for it ("zh" and "zh-CN" are 简体中文); a tag without a
+// translation of its own stays as written ("de").
+func languageName(tag string) string {
+	m := translations.Match(tag)
+	if primary, _, _ := strings.Cut(strings.ToLower(tag), "-"); m == translations.Fallback && primary != translations.Fallback {
+		return tag
+	}
+	return languageNames[m]
 }
 
 // peopleInScope returns the technicians and locations the session sees.

@@ -134,7 +134,7 @@ type navItem struct {
 var navigation = []navItem{
 	{Href: "/board", Key: "console.nav.board", Message: "Board", Perm: permView},
 	{Href: "/conflicts", Key: "console.nav.conflicts", Message: "Conflicts", Perm: permView},
-	{Href: "/people", Key: "console.nav.people", Message: "People and devices", Perm: permView},
+	{Href: "/people", Key: "console.nav.people", Message: "People", Perm: permView},
 	{Href: "/devices", Key: "console.nav.devices", Message: "Devices", Perm: permView},
 	{Href: "/stock", Key: "console.nav.stock", Message: "Stock", Perm: permView},
 	{Href: "/imports", Key: "console.nav.imports", Message: "Imports", Perm: permImport},

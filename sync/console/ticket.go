@@ -266,7 +266,13 @@ func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail
 	for i := range p.Notes {
 		p.Notes[i].By = by(p.Notes[i].By)
 	}
-	p.Store = string(t.Store)
+	if t.Store != "" {
+		name, err := c.storeName(ctx, s.Tenant, t.Store)
+		if err != nil {
+			return ticketPage{}, err
+		}
+		p.Store = name
+	}
 	open := t.Status.Open()
 	p.SLAs = []slaView{
 		slaOn(cat, cat.Text("console.ticket.respond_by", "Respond by", nil), t.RespondBy, now, open),
@@ -365,13 +371,13 @@ func (c *Console) when(t time.Time) string {
 }
 
 // ticketActions lists the dispatch actions the ticket's status allows,
-// as links to the pages that take them: assign and reschedule while it is
-// neither closed nor cancelled, cancel and reopen when the state machine
-// allows them.
+// as links to the pages that take them: assign and reschedule while
+// app.MayReassign says ticket.assign and ticket.schedule take it, cancel
+// and reopen when the state machine allows them.
 func ticketActions(cat *translations.Catalog, t app.Ticket, repairs int) []actionLink {
 	var out []actionLink
 	href := ticketHref(t.ID)
-	if t.Status != app.StatusClosed && t.Status != app.StatusCancelled {
+	if app.MayReassign(t) {
 		out = append(out, actionLink{Href: href + "/assign", Text: cat.Text("console.ticket.assign", "Assign", nil)},
 			actionLink{Href: href + "/schedule", Text: cat.Text("console.ticket.schedule", "Reschedule", nil)})
 	}
@@ -385,6 +391,21 @@ func ticketActions(cat *translations.Catalog, t app.Ticket, repairs int) []actio
 		}
 	}
 	return out
+}
+
+// storeName is the name of the tenant's store id (its stock location of
+// kind store), or the ID when the store has no location.
+func (c *Console) storeName(ctx context.Context, tenant string, id app.StoreID) (string, error) {
+	locs, err := c.db.Locations(ctx, tenant)
+	if err != nil {
+		return "", err
+	}
+	for _, l := range locs {
+		if l.ID == app.LocationID(id) && l.Kind == app.LocationStore && l.Name != "" {
+			return l.Name, nil
+		}
+	}
+	return string(id), nil
 }
 
 // technicianNames returns a lookup of the tenant's technicians' names,

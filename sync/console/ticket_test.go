@@ -509,7 +509,12 @@ func TestTicketPageActions(t *testing.T) {
 			want, not []string
 		}{
 			{app.StatusAssigned, "dispatcher@t1", []string{"assign", "schedule", "cancel"}, []string{"reopen"}},
-			{app.StatusCompleted, "manager@t1", []string{"assign", "schedule", "reopen"}, []string{"cancel"}},
+			{app.StatusWaitingParts, "manager@t1", []string{"assign", "schedule", "cancel"}, []string{"reopen"}},
+			// ticket.assign and ticket.schedule refuse a completed or failed
+			// ticket until it is reopened: the page offers only reopen.
+			{app.StatusCompleted, "manager@t1", []string{"reopen"}, []string{"assign", "schedule", "cancel"}},
+			{app.StatusCannotComplete, "dispatcher@t1", []string{"reopen"}, []string{"assign", "schedule", "cancel"}},
+			{app.StatusClosed, "dispatcher@t1", nil, []string{"assign", "schedule", "cancel", "reopen"}},
 			{app.StatusCancelled, "dispatcher@t1", nil, []string{"assign", "schedule", "cancel", "reopen"}},
 			{app.StatusAssigned, "clerk@t1", nil, []string{"assign", "schedule", "cancel", "reopen"}},
 		} {
@@ -531,6 +536,52 @@ func TestTicketPageActions(t *testing.T) {
 			for _, a := range c.not {
 				if strings.Contains(body, `href="/tickets/`+string(id)+`/`+a+`"`) {
 					t.Errorf("%s on a %s ticket: a link to %s", c.login, c.status, a)
+				}
+			}
+		}
+	})
+}
+
+// TestTicketPageStoreAndAddress: the ticket's store shows by its name (its
+// ID when it has no location), and the customer's address in the order
+// of their language, the city not repeated in Chinese.
+func TestTicketPageStoreAndAddress(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		for _, c := range []struct {
+			name     string
+			store    app.StoreID
+			customer app.Customer
+			want     []string
+			not      []string
+		}{
+			{"chinese", "s1", app.Customer{Name: "何军", Address: "上海市静安区延安中路907号", City: "上海", Language: "zh-CN"},
+				[]string{"<dd>Store One</dd>", "<dd>上海市静安区延安中路907号</dd>"}, []string{"<dd>s1</dd>", ", 上海"}},
+			{"chinese without the city", "s2", app.Customer{Name: "王芳", Address: "静安区延安中路907号", City: "上海"},
+				[]string{"<dd>Store Two</dd>", "<dd>上海静安区延安中路907号</dd>"}, []string{"<dd>s2</dd>"}},
+			{"german", "s1", app.Customer{Name: "Anna Weber", Address: "Torstraße 12", City: "Berlin", Language: "de"},
+				[]string{"<dd>Torstraße 12, Berlin</dd>"}, nil},
+			{"a store without a location", "s-gone", app.Customer{Name: "Ada", Address: "1 Road"},
+				[]string{"<dd>s-gone</dd>", "<dd>1 Road</dd>"}, nil},
+		} {
+			tk := testDataset("t1").Tickets[0]
+			id := app.TicketID(app.NewID())
+			tk.Ticket.ID, tk.Ticket.Number, tk.Ticket.Store, tk.Ticket.Customer = id, "FB-ADDR", c.store, c.customer
+			if err := tc.db.LoadDataset(context.Background(), "t1", app.Dataset{Tickets: []app.TicketDetail{tk}}); err != nil {
+				t.Fatal(err)
+			}
+			status, body := tc.signIn(t, "dispatcher@t1").get(t, "/tickets/"+string(id))
+			if status != http.StatusOK {
+				t.Fatalf("%s: status %d", c.name, status)
+			}
+			body = mainOf(body)
+			for _, w := range c.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("%s: the page lacks %q", c.name, w)
+				}
+			}
+			for _, n := range c.not {
+				if strings.Contains(body, n) {
+					t.Errorf("%s: the page has %q", c.name, n)
 				}
 			}
 		}
