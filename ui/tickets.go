@@ -464,7 +464,7 @@ func rowPlaceText(t app.Ticket, now time.Time) string {
 		}
 		parts = append(parts, w)
 	}
-	if a := strings.TrimSpace(strings.Join(strings.Fields(t.Customer.Address+" "+t.Customer.City), " ")); a != "" {
+	if a := strings.TrimSpace(strings.Join(strings.Fields(t.Customer.PostalAddress()), " ")); a != "" {
 		parts = append(parts, a)
 	}
 	return strings.Join(parts, " · ")
