@@ -209,13 +209,13 @@ func categoryText(c app.Category) string {
 	return string(c)
 }
 
-// slaImportance colours an SLA: red when overdue, amber in its last four
-// hours, plain before.
+// slaImportance colours an SLA: red when overdue, amber in its last hours
+// (app.SLAWarning), plain before; the office console uses the same rule.
 func slaImportance(target, now time.Time) widget.Importance {
-	switch d := target.Sub(now); {
-	case d < 0:
+	switch app.SLAUrgency(target, now) {
+	case app.SLAOverdue:
 		return widget.DangerImportance
-	case d < 4*time.Hour:
+	case app.SLADueSoon:
 		return widget.WarningImportance
 	}
 	return widget.MediumImportance
