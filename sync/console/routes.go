@@ -16,4 +16,15 @@ func (c *Console) routes() {
 		return nil
 	})
 	c.route("GET /board", permView, c.board)
+	c.route("GET /board/events", permView, c.boardEvents)
+	c.route("GET /tickets/new", permDispatch, c.showNewTicket)
+	c.route("POST /tickets/new", permDispatch, c.createTicket)
+	c.route("GET /tickets/{id}/assign", permDispatch, c.showAction("assign"))
+	c.route("POST /tickets/{id}/assign", permDispatch, c.doAction("assign"))
+	c.route("GET /tickets/{id}/schedule", permDispatch, c.showAction("schedule"))
+	c.route("POST /tickets/{id}/schedule", permDispatch, c.doAction("schedule"))
+	c.route("GET /tickets/{id}/cancel", permDispatch, c.showAction("cancel"))
+	c.route("POST /tickets/{id}/cancel", permDispatch, c.doAction("cancel"))
+	c.route("GET /tickets/{id}/reopen", permDispatch, c.showAction("reopen"))
+	c.route("POST /tickets/{id}/reopen", permDispatch, c.doAction("reopen"))
 }
