@@ -27,4 +27,5 @@ func (c *Console) routes() {
 	c.route("POST /tickets/{id}/cancel", permDispatch, c.doAction("cancel"))
 	c.route("GET /tickets/{id}/reopen", permDispatch, c.showAction("reopen"))
 	c.route("POST /tickets/{id}/reopen", permDispatch, c.doAction("reopen"))
+	c.route("GET /technicians/{id}/day", permView, c.technicianDay)
 }
