@@ -166,16 +166,15 @@ func (c *Console) boardData(ctx context.Context, s *Session, values url.Values) 
 		names[t.ID] = t.Name
 	}
 	p := boardPage{Filter: f, Shown: len(b.Tickets), Total: b.Total, Now: now.Format("2006-01-02 15:04")}
-	T := s.T.Text
-	p.Views = options(f.View, [][2]string{{viewTechnician, T("console.board.by_technician", "By technician", nil)}, {viewStatus, T("console.board.by_status", "By status", nil)}})
-	p.Ranges = options(f.Range, [][2]string{{rangeAll, T("console.board.range_all", "All open", nil)}, {rangeToday, T("console.board.range_today", "Today", nil)},
-		{rangeWeek, T("console.board.range_week", "Next 7 days", nil)}, {rangeOverdue, T("console.board.range_overdue", "Overdue", nil)}})
-	st := [][2]string{{"", T("console.board.all_open", "All open", nil)}}
+	p.Views = options(f.View, [][2]string{{viewTechnician, s.T.Text("console.board.by_technician", "By technician", nil)}, {viewStatus, s.T.Text("console.board.by_status", "By status", nil)}})
+	p.Ranges = options(f.Range, [][2]string{{rangeAll, s.T.Text("console.board.range_all", "All open", nil)}, {rangeToday, s.T.Text("console.board.range_today", "Today", nil)},
+		{rangeWeek, s.T.Text("console.board.range_week", "Next 7 days", nil)}, {rangeOverdue, s.T.Text("console.board.range_overdue", "Overdue", nil)}})
+	st := [][2]string{{"", s.T.Text("console.board.all_open", "All open", nil)}}
 	for _, x := range app.Statuses {
-		st = append(st, [2]string{string(x), T("console.board.status_count", "{{.Status}} ({{.N}})", map[string]any{"Status": statusText(s.T, x), "N": b.ByStatus[x]})})
+		st = append(st, [2]string{string(x), s.T.Text("console.board.status_count", "{{.Status}} ({{.N}})", map[string]any{"Status": statusText(s.T, x), "N": b.ByStatus[x]})})
 	}
 	p.Statuses = options(f.Status, st)
-	tech := [][2]string{{"", T("console.board.everyone", "Everyone", nil)}, {unassignedFilter, T("console.board.unassigned", "Unassigned", nil)}}
+	tech := [][2]string{{"", s.T.Text("console.board.everyone", "Everyone", nil)}, {unassignedFilter, s.T.Text("console.board.unassigned", "Unassigned", nil)}}
 	counts := map[app.TechnicianID]central.TechnicianCount{}
 	for _, tc := range b.ByTechnician {
 		counts[tc.ID] = tc
@@ -196,7 +195,7 @@ func (c *Console) boardData(ctx context.Context, s *Session, values url.Values) 
 		if err != nil {
 			return boardPage{}, err
 		}
-		so := [][2]string{{"", T("console.board.all_stores", "All stores", nil)}}
+		so := [][2]string{{"", s.T.Text("console.board.all_stores", "All stores", nil)}}
 		for _, l := range locs {
 			if l.Kind == app.LocationStore {
 				so = append(so, [2]string{string(l.ID), l.Name})
@@ -222,7 +221,7 @@ func (c *Console) boardData(ctx context.Context, s *Session, values url.Values) 
 		}
 	} else {
 		if f.Technician == "" || f.Technician == unassignedFilter {
-			l := boardLane{ID: unassignedFilter, Title: T("console.board.unassigned", "Unassigned", nil)}
+			l := boardLane{ID: unassignedFilter, Title: s.T.Text("console.board.unassigned", "Unassigned", nil)}
 			for _, cd := range cards {
 				if cd.Technician == "" {
 					l.Cards = append(l.Cards, cd)

@@ -38,14 +38,6 @@ type actionPage struct {
 	Reason         string
 }
 
-// dispatchFlash is the flash of each action once it is done.
-var dispatchFlash = map[string][2]string{
-	"assign":   {"console.board.assigned", "Ticket {{.Number}} assigned."},
-	"schedule": {"console.board.scheduled", "Ticket {{.Number}} rescheduled."},
-	"cancel":   {"console.board.cancelled", "Ticket {{.Number}} cancelled."},
-	"reopen":   {"console.board.reopened", "Ticket {{.Number}} reopened."},
-}
-
 // showAction is GET /tickets/{id}/{assign,schedule,cancel,reopen}.
 func (c *Console) showAction(action string) handler {
 	return func(w http.ResponseWriter, r *http.Request, s *Session) error {
@@ -161,8 +153,7 @@ func (c *Console) doAction(action string) handler {
 			}
 		}
 		if err == nil {
-			f := dispatchFlash[action]
-			if err := c.flash(w, r, s, f[0], f[1], map[string]any{"Number": d.Ticket.Number}); err != nil {
+			if err := c.actionFlash(w, r, s, action, d.Ticket.Number); err != nil {
 				return err
 			}
 			http.Redirect(w, r, "/board", http.StatusSeeOther)
@@ -189,6 +180,20 @@ func (c *Console) doAction(action string) handler {
 		}
 		return c.render(w, r, s, statusOf(err), "ticketaction", p)
 	}
+}
+
+// actionFlash keeps the flash of a done action.
+func (c *Console) actionFlash(w http.ResponseWriter, r *http.Request, s *Session, action, number string) error {
+	n := map[string]any{"Number": number}
+	switch action {
+	case "assign":
+		return c.flash(w, r, s, "console.board.assigned", "Ticket {{.Number}} assigned.", n)
+	case "schedule":
+		return c.flash(w, r, s, "console.board.scheduled", "Ticket {{.Number}} rescheduled.", n)
+	case "cancel":
+		return c.flash(w, r, s, "console.board.cancelled", "Ticket {{.Number}} cancelled.", n)
+	}
+	return c.flash(w, r, s, "console.board.reopened", "Ticket {{.Number}} reopened.", n)
 }
 
 // actionCommand reads the form of action into its command.
