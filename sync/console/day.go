@@ -112,7 +112,7 @@ func (c *Console) technicianDay(w http.ResponseWriter, r *http.Request, s *Sessi
 		}
 		bl := dayBlock{boardCard: cd, Y: dayHead + row*dayRow, X: x(t.WindowStart), DueX: -1,
 			Label: t.Number + " · " + t.CustomerName}
-		bl.TextY = bl.Y + dayRow/2 + 5
+		bl.TextY = bl.Y + 23 // the baseline of 13-unit text in the 36-unit block
 		bl.W = max(x(t.WindowEnd)-bl.X, 4)
 		due := t.ResolveBy
 		if due.IsZero() {
