@@ -127,6 +127,7 @@ type boardPage struct {
 	Stores                []boardOption // empty for a store manager
 	Lanes                 []boardLane
 	Idle                  []boardOption // technicians without an open ticket (Value: ID, Label: name)
+	Elsewhere             []boardLane   // technicians with open tickets, none on this page
 	Shown, Total          int
 	Next, First, Refresh  string // URLs; Next "" on the last page
 	EventsURL             string
@@ -241,11 +242,15 @@ func (c *Console) boardData(ctx context.Context, s *Session, values url.Values) 
 					l.Cards = append(l.Cards, cd)
 				}
 			}
-			// A technician without open tickets and none on this page is
-			// listed once among the idle, not given an empty lane: 500
-			// empty lanes would bury the busy ones.
-			if n.Open == 0 && len(l.Cards) == 0 && f.Technician == "" {
-				p.Idle = append(p.Idle, boardOption{Value: string(t.ID), Label: t.Name})
+			// A technician with no ticket on this page is listed in a
+			// line, not given an empty lane: 500 empty lanes would bury
+			// the busy ones.
+			if len(l.Cards) == 0 && f.Technician == "" {
+				if n.Open == 0 {
+					p.Idle = append(p.Idle, boardOption{Value: string(t.ID), Label: t.Name})
+				} else {
+					p.Elsewhere = append(p.Elsewhere, l)
+				}
 				continue
 			}
 			p.Lanes = append(p.Lanes, l)

@@ -130,6 +130,12 @@ func TestBoardLanesFiltersAndSLA(t *testing.T) {
 				}
 			}
 		}
+		// A technician with open tickets but none on the page is a line
+		// with their counts, not an empty lane.
+		_, body = cl.get(t, "/board?range=overdue")
+		if lane(body, "Tech One") != "" || !strings.Contains(body, `<a href="/board?technician=tech-1">Tech One</a> <span class="lane-counts">1 open · 0 overdue</span>`) {
+			t.Errorf("Tech One on the overdue board:\n%s", body)
+		}
 		// The status view: one column per open status, with its count.
 		_, body = cl.get(t, "/board?view=status")
 		if l := lane(body, "Assigned"); !strings.Contains(l, "3 open") || !strings.Contains(l, "FB-1") {
