@@ -108,7 +108,8 @@ type boardLane struct {
 	ID            string // technician ID, unassignedFilter or a status
 	Title         string
 	Open, Overdue int
-	HasCounts     bool
+	HasCounts     bool   // a technician's lane: Open and Overdue are theirs
+	Total         int    // a status column: the tickets of that status the filters match
 	Day           string // the technician's day page, "" for others
 	Cards         []boardCard
 }
@@ -210,7 +211,7 @@ func (c *Console) boardData(ctx context.Context, s *Session, values url.Values) 
 	}
 	if f.View == viewStatus {
 		for _, x := range app.Statuses {
-			l := boardLane{ID: string(x), Title: statusText(s.T, x), Open: b.ByStatus[x], HasCounts: true}
+			l := boardLane{ID: string(x), Title: statusText(s.T, x), Total: b.ByStatus[x]}
 			for _, cd := range cards {
 				if cd.Status == x {
 					l.Cards = append(l.Cards, cd)

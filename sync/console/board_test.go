@@ -138,7 +138,7 @@ func TestBoardLanesFiltersAndSLA(t *testing.T) {
 		}
 		// The status view: one column per open status, with its count.
 		_, body = cl.get(t, "/board?view=status")
-		if l := lane(body, "Assigned"); !strings.Contains(l, "3 open") || !strings.Contains(l, "FB-1") {
+		if l := lane(body, "Assigned"); !strings.Contains(l, "3 tickets") || !strings.Contains(l, "FB-1") {
 			t.Errorf("the Assigned column:\n%s", l)
 		}
 		// The fragment is the lanes only, for board.js.
