@@ -207,7 +207,11 @@ func (c *Console) boardData(ctx context.Context, s *Session, values url.Values) 
 	}
 	cards := make([]boardCard, len(b.Tickets))
 	for i, t := range b.Tickets {
-		cards[i] = boardCardOf(s.T, t, names[t.Technician], now)
+		name := names[t.Technician]
+		if f.View != viewStatus {
+			name = "" // the lane says whose it is
+		}
+		cards[i] = boardCardOf(s.T, t, name, now)
 	}
 	if f.View == viewStatus {
 		for _, x := range app.Statuses {
