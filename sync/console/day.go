@@ -9,15 +9,15 @@ import (
 	"github.com/fieldbench/fieldbench/sync/central"
 )
 
-// The day's drawing: dayWidth units across, a row of dayRow units per
+// The day's drawing: dayWidth units across, a row of dayRowHeight units per
 // ticket under a dayHead-unit hour scale; the axis covers dayFirst to
 // dayLast o'clock at least, and widens to the day's windows.
 const (
-	dayWidth = 1000
-	dayRow   = 44
-	dayHead  = 28
-	dayFirst = 7
-	dayLast  = 20
+	dayWidth     = 1000
+	dayRowHeight = 44
+	dayHead      = 28
+	dayFirst     = 7
+	dayLast      = 20
 )
 
 // dayBlock is a ticket on the technician's day.
@@ -110,7 +110,7 @@ func (c *Console) technicianDay(w http.ResponseWriter, r *http.Request, s *Sessi
 			p.Unscheduled = append(p.Unscheduled, cd)
 			continue
 		}
-		bl := dayBlock{boardCard: cd, Y: dayHead + row*dayRow, X: x(t.WindowStart), DueX: -1,
+		bl := dayBlock{boardCard: cd, Y: dayHead + row*dayRowHeight, X: x(t.WindowStart), DueX: -1,
 			Label: t.Number + " · " + t.CustomerName}
 		bl.TextY = bl.Y + 23 // the baseline of 13-unit text in the 36-unit block
 		bl.W = max(x(t.WindowEnd)-bl.X, 4)
@@ -124,7 +124,7 @@ func (c *Console) technicianDay(w http.ResponseWriter, r *http.Request, s *Sessi
 		p.Blocks = append(p.Blocks, bl)
 		row++
 	}
-	p.Height = dayHead + max(row, 1)*dayRow
+	p.Height = dayHead + max(row, 1)*dayRowHeight
 	p.NowX = -1
 	if in(now, first, last) {
 		p.NowX = x(now)
