@@ -1,0 +1,615 @@
+package console
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/sync/central"
+)
+
+// dispatch applies cmd to tenant as the office's API would (a test's
+// stand-in for a dispatcher or device elsewhere).
+func (tc *testConsole) dispatch(t testing.TB, tenant string, cmd app.Command) {
+	t.Helper()
+	m, err := app.NewMutation(cmd, tc.clock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tc.db.ApplyAdmin(context.Background(), central.Principal{Tenant: tenant, Role: app.RoleDispatcher, Name: "test"}, m); err != nil {
+		t.Fatalf("%s: %v", m.FullName(), err)
+	}
+}
+
+func (tc *testConsole) ticketNow(t testing.TB, tenant string, id app.TicketID) app.Ticket {
+	t.Helper()
+	d, err := tc.db.TicketDetail(context.Background(), tenant, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.Ticket
+}
+
+// scheduleFixture gives t1's tickets windows and SLAs around testStart:
+// FB-1 today 10:00–12:00, due in 2 h (amber); FB-2 overdue by an hour
+// (red); FB-3 due in 3 days.
+func (tc *testConsole) scheduleFixture(t testing.TB) {
+	t.Helper()
+	for _, s := range []struct {
+		id        app.TicketID
+		from      time.Duration
+		resolveBy time.Duration
+	}{{"tk-1", time.Hour, 2 * time.Hour}, {"tk-2", -3 * time.Hour, -time.Hour}, {"tk-3", 48 * time.Hour, 72 * time.Hour}} {
+		tc.dispatch(t, "t1", &app.ScheduleTicket{Ticket: s.id, WindowStart: testStart.Add(s.from), WindowEnd: testStart.Add(s.from + 2*time.Hour), ResolveBy: testStart.Add(s.resolveBy)})
+	}
+}
+
+// cardClass finds the class of ticket number's card on a board page.
+func cardClass(body, number string) string {
+	m := regexp.MustCompile(`<li class="card ([^"]*)"[^>]*>\s*<p class="card-top"><a href="[^"]*" class="card-number">` + regexp.QuoteMeta(number) + `<`).FindStringSubmatch(body)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+// lane returns the HTML of the lane titled title (up to the next lane).
+func lane(body, title string) string {
+	loc := regexp.MustCompile(`<h2 id="lane-[^"]*">` + regexp.QuoteMeta(title)).FindStringIndex(body)
+	if loc == nil {
+		return ""
+	}
+	i := loc[0]
+	rest := body[i:]
+	if j := strings.Index(rest, "</section>"); j >= 0 {
+		rest = rest[:j]
+	}
+	return rest
+}
+
+func TestBoardLanesFiltersAndSLA(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		tc.scheduleFixture(t)
+		cl := tc.signIn(t, "dispatcher@t1")
+		status, body := cl.get(t, "/board")
+		if status != http.StatusOK {
+			t.Fatalf("/board: %d\n%s", status, body)
+		}
+		for number, class := range map[string]string{"FB-1": "sla-soon", "FB-2": "sla-overdue", "FB-3": "sla-ok"} {
+			if got := cardClass(body, number); got != class {
+				t.Errorf("%s's card has class %q, want %q", number, got, class)
+			}
+		}
+		if l := lane(body, "Tech One"); !strings.Contains(l, "FB-1") || !strings.Contains(l, "1 open · 0 overdue") || strings.Contains(l, "FB-2") {
+			t.Errorf("Tech One's lane:\n%s", l)
+		}
+		if l := lane(body, "Tech Two"); !strings.Contains(l, "FB-2") || !strings.Contains(l, "1 open · 1 overdue") {
+			t.Errorf("Tech Two's lane:\n%s", l)
+		}
+		if l := lane(body, "Unassigned"); !strings.Contains(l, "FB-3") || strings.Contains(l, "FB-1") {
+			t.Errorf("the unassigned lane:\n%s", l)
+		}
+		if !strings.Contains(body, "Overdue by 1 h 0 min") || !strings.Contains(body, "Due in 2 h 0 min") || !strings.Contains(body, "Due in 3 d 0 h") {
+			t.Errorf("countdowns missing:\n%s", body)
+		}
+		for _, c := range []struct {
+			query    string
+			see, not []string
+		}{
+			{"range=overdue", []string{"FB-2"}, []string{"FB-1", "FB-3"}},
+			{"range=today", []string{"FB-1", "FB-2"}, []string{"FB-3"}},
+			{"range=week", []string{"FB-1", "FB-2", "FB-3"}, nil},
+			{"technician=-", []string{"FB-3"}, []string{"FB-1", "FB-2"}},
+			{"technician=tech-2", []string{"FB-2"}, []string{"FB-1", "FB-3"}},
+			{"store=s2", []string{"FB-2"}, []string{"FB-1", "FB-3"}},
+			{"q=fb-1", []string{"FB-1"}, []string{"FB-2", "FB-3"}},
+			{"q=Customer+FB-3", []string{"FB-3"}, []string{"FB-1", "FB-2"}},
+			{"q=0000+0000", []string{"FB-1", "FB-2", "FB-3"}, nil},
+			{"status=assigned&view=status", []string{"FB-1", "FB-2", "FB-3"}, nil},
+			{"status=closed", nil, []string{"FB-1", "FB-2", "FB-3"}},
+		} {
+			status, body := cl.get(t, "/board?"+c.query)
+			if status != http.StatusOK {
+				t.Fatalf("/board?%s: %d\n%s", c.query, status, body)
+			}
+			for _, n := range c.see {
+				if !strings.Contains(body, ">"+n+"<") {
+					t.Errorf("/board?%s lacks %s", c.query, n)
+				}
+			}
+			for _, n := range c.not {
+				if strings.Contains(body, ">"+n+"<") {
+					t.Errorf("/board?%s shows %s", c.query, n)
+				}
+			}
+		}
+		// A technician with open tickets but none on the page is a line
+		// with their counts, not an empty lane.
+		_, body = cl.get(t, "/board?range=overdue")
+		if lane(body, "Tech One") != "" || !strings.Contains(body, `<a href="/board?technician=tech-1">Tech One</a> <span class="lane-counts">1 open · 0 overdue</span>`) {
+			t.Errorf("Tech One on the overdue board:\n%s", body)
+		}
+		// The status view: one column per open status, with its count.
+		_, body = cl.get(t, "/board?view=status")
+		if l := lane(body, "Assigned"); !strings.Contains(l, "3 tickets") || !strings.Contains(l, "FB-1") {
+			t.Errorf("the Assigned column:\n%s", l)
+		}
+		// The fragment is the lanes only, for board.js.
+		status, body = cl.get(t, "/board?range=overdue&fragment=1")
+		if status != http.StatusOK || strings.Contains(body, "<html") || !strings.Contains(body, ">FB-2<") || strings.Contains(body, ">FB-1<") {
+			t.Errorf("fragment: %d\n%s", status, body)
+		}
+		// Bad filters are refused in words, nothing shown.
+		for _, q := range []string{"status=bogus", "technician=a%0Ab", "after=garbage", "q=" + strings.Repeat("x", 101)} {
+			if status, body := cl.get(t, "/board?"+q); status != http.StatusBadRequest || strings.Contains(body, ">FB-1<") {
+				t.Errorf("/board?%s: status %d, want 400", q, status)
+			}
+		}
+		// A store manager sees their store only, whatever the URL asks.
+		mg := tc.signIn(t, "manager@t1")
+		_, body = mg.get(t, "/board?store=s2")
+		if strings.Contains(body, ">FB-2<") || !strings.Contains(body, ">FB-1<") || strings.Contains(body, `name="store"`) {
+			t.Errorf("store manager's board with store=s2:\n%s", body)
+		}
+	})
+}
+
+func TestBoardPages(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		var ds app.Dataset
+		for i := range central.BoardDefaultLimit + 5 {
+			ds.Tickets = append(ds.Tickets, app.TicketDetail{Ticket: app.Ticket{ID: app.TicketID(fmt.Sprintf("bulk-%03d", i)), Number: fmt.Sprintf("FB-B%03d", i),
+				Kind: app.KindOnSite, Product: app.Product{Category: app.CategoryPhone}, Customer: app.Customer{Name: "Bulk"}, Priority: app.PriorityNormal,
+				Status: app.StatusAssigned, Epoch: 1, Technician: "tech-1", Store: "s1", ResolveBy: testStart.Add(time.Duration(i) * time.Minute), CreatedAt: testStart, UpdatedAt: testStart}})
+		}
+		if err := tc.db.LoadDataset(context.Background(), "t1", ds); err != nil {
+			t.Fatal(err)
+		}
+		cl := tc.signIn(t, "dispatcher@t1")
+		_, body := cl.get(t, "/board?technician=tech-1")
+		if !strings.Contains(body, ">FB-B000<") || strings.Contains(body, ">FB-B204<") {
+			t.Fatalf("first page: FB-B000 missing or FB-B204 shown")
+		}
+		m := regexp.MustCompile(`<a href="(/board\?[^"]*after=[^"]*)">Next page</a>`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("no next page link")
+		}
+		next := strings.ReplaceAll(m[1], "&amp;", "&")
+		_, body = cl.get(t, next)
+		if !strings.Contains(body, ">FB-B204<") || strings.Contains(body, ">FB-B000<") || strings.Contains(body, "Next page") || !strings.Contains(body, "First page") {
+			t.Errorf("second page (%s) wrong:\n%s", next, body)
+		}
+	})
+}
+
+// sse is a test's reader of /board/events.
+type sse struct {
+	resp *http.Response
+	r    *bufio.Reader
+}
+
+func (cl *client) events(t *testing.T) *sse {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, cl.tc.srv.URL+"/board/events", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc := *cl.hc
+	hc.Timeout = 0 // the stream's own bounds end it; next's deadline bounds the test
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+		t.Fatalf("/board/events: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	return &sse{resp: resp, r: bufio.NewReader(resp.Body)}
+}
+
+// next returns the next event's name and data ("" and "" when the stream
+// ends), failing after 10 s. Comments (heartbeats) come back as ":".
+func (e *sse) next(t *testing.T) (string, string) {
+	t.Helper()
+	type ev struct{ name, data string }
+	got := make(chan ev, 1)
+	go func() {
+		var name, data string
+		for {
+			line, err := e.r.ReadString('\n')
+			if err != nil {
+				got <- ev{}
+				return
+			}
+			line = strings.TrimRight(line, "\n")
+			switch {
+			case line == "":
+				if name != "" || data != "" {
+					got <- ev{name, data}
+					return
+				}
+			case strings.HasPrefix(line, "retry: "):
+				name = "retry"
+			case strings.HasPrefix(line, ":"):
+				got <- ev{":", ""}
+				return
+			case strings.HasPrefix(line, "event: "):
+				name = strings.TrimPrefix(line, "event: ")
+			case strings.HasPrefix(line, "data: "):
+				data = strings.TrimPrefix(line, "data: ")
+			}
+		}
+	}()
+	select {
+	case x := <-got:
+		return x.name, x.data
+	case <-time.After(10 * time.Second):
+		t.Fatal("no event within 10 s")
+	}
+	return "", ""
+}
+
+func TestBoardEvents(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		dc := tc.signIn(t, "dispatcher@t1")
+		mg := tc.signIn(t, "manager@t1")
+		other := tc.signIn(t, "dispatcher@t2")
+		de, me, oe := dc.events(t), mg.events(t), other.events(t)
+		for _, e := range []*sse{de, me, oe} {
+			if name, _ := e.next(t); name != "retry" {
+				t.Fatalf("first frame %q", name)
+			}
+		}
+		// A change of store s2's ticket reaches the dispatcher, not the
+		// manager of s1; then one of s1's reaches both; t2 hears none.
+		tc.dispatch(t, "t1", &app.ScheduleTicket{Ticket: "tk-2", WindowStart: testStart, WindowEnd: testStart.Add(time.Hour)})
+		tc.dispatch(t, "t1", &app.ScheduleTicket{Ticket: "tk-1", WindowStart: testStart, WindowEnd: testStart.Add(time.Hour)})
+		if name, data := de.next(t); name != "tickets" || data != "FB-2" {
+			t.Errorf("dispatcher's first event %q %q, want tickets FB-2", name, data)
+		}
+		if name, data := de.next(t); name != "tickets" || data != "FB-1" {
+			t.Errorf("dispatcher's second event %q %q, want tickets FB-1", name, data)
+		}
+		if name, data := me.next(t); name != "tickets" || data != "FB-1" {
+			t.Errorf("store manager's event %q %q, want tickets FB-1 only", name, data)
+		}
+		tc.dispatch(t, "t2", &app.ScheduleTicket{Ticket: "tk-9", WindowStart: testStart, WindowEnd: testStart.Add(time.Hour)})
+		if name, data := oe.next(t); name != "tickets" || data != "FB-9" {
+			t.Errorf("t2's event %q %q, want only its own FB-9", name, data)
+		}
+	})
+}
+
+// TestBoardEventsEnd: the stream sends heartbeats, ends with its bounded
+// life, and ends once the session is signed out.
+func TestBoardEventsEnd(t *testing.T) {
+	hb, life := boardHeartbeat, boardStreamLife
+	t.Cleanup(func() { boardHeartbeat, boardStreamLife = hb, life })
+	boardHeartbeat, boardStreamLife = 50*time.Millisecond, 2*time.Second
+	tc := newTestConsole(t, "sqlite")
+	cl := tc.signIn(t, "dispatcher@t1")
+	e := cl.events(t)
+	e.next(t) // retry:
+	if name, _ := e.next(t); name != ":" {
+		t.Fatalf("want a heartbeat, got %q", name)
+	}
+	start := time.Now()
+	for {
+		name, _ := e.next(t)
+		if name == "" {
+			break
+		}
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("the stream lived %v past its bound", d)
+	}
+	e = cl.events(t)
+	e.next(t)
+	if status, _ := cl.post(t, "/signout", nil); status != http.StatusSeeOther {
+		t.Fatalf("sign out: %d", status)
+	}
+	for i := 0; ; i++ {
+		name, _ := e.next(t)
+		if name == "" {
+			break
+		}
+		if i > 3 {
+			t.Fatal("the stream outlives its session")
+		}
+	}
+	if status, _ := cl.get(t, "/board/events"); status != http.StatusSeeOther {
+		t.Errorf("events without a session: %d, want a redirect to sign in", status)
+	}
+}
+
+// shownFields reads the hidden epoch and shown of an action form.
+func shownFields(t *testing.T, body string) url.Values {
+	t.Helper()
+	e := regexp.MustCompile(`name="epoch" value="(\d+)"`).FindStringSubmatch(body)
+	s := regexp.MustCompile(`name="shown" value="(\d+)"`).FindStringSubmatch(body)
+	if e == nil || s == nil {
+		t.Fatalf("form without epoch and shown:\n%s", body)
+	}
+	return url.Values{"epoch": {e[1]}, "shown": {s[1]}}
+}
+
+func merge(a, b url.Values) url.Values {
+	out := url.Values{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
+
+func TestBoardActions(t *testing.T) {
+	window := url.Values{"date": {"2026-11-28"}, "start": {"09:00"}, "end": {"11:00"}, "priority": {"2"}}
+	actions := []struct {
+		action string
+		form   url.Values
+		bad    url.Values
+		check  func(t *testing.T, tk app.Ticket)
+		prep   func(t *testing.T, tc *testConsole) // brings tk-1 to a state the action starts from
+	}{
+		{action: "assign", form: url.Values{"technician": {"tech-2"}, "store": {"s1"}}, bad: url.Values{"technician": {"tech-x"}, "store": {"s1"}},
+			check: func(t *testing.T, tk app.Ticket) {
+				if tk.Technician != "tech-2" || tk.Epoch != 2 {
+					t.Errorf("after assign: %s epoch %d", tk.Technician, tk.Epoch)
+				}
+			}},
+		{action: "schedule", form: window, bad: url.Values{"date": {"2026-11-28"}, "start": {"11:00"}, "end": {"09:00"}, "priority": {"2"}},
+			check: func(t *testing.T, tk app.Ticket) {
+				if !tk.WindowStart.Equal(time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)) || tk.Priority != app.PriorityHigh {
+					t.Errorf("after schedule: %v %d", tk.WindowStart, tk.Priority)
+				}
+			}},
+		{action: "cancel", form: url.Values{"reason": {"customer called off"}}, bad: url.Values{"reason": {" "}},
+			check: func(t *testing.T, tk app.Ticket) {
+				if tk.Status != app.StatusCancelled || tk.StatusReason != "customer called off" {
+					t.Errorf("after cancel: %s %q", tk.Status, tk.StatusReason)
+				}
+			}},
+		{action: "reopen", form: url.Values{"reason": {"rework"}}, bad: url.Values{"reason": {""}},
+			prep: func(t *testing.T, tc *testConsole) {
+				tc.dispatch(t, "t1", &app.TransitionTicket{Action: app.ActionStart, Ticket: "tk-1", Epoch: 1})
+				tc.dispatch(t, "t1", &app.TransitionTicket{Action: app.ActionFail, Ticket: "tk-1", Epoch: 1, Reason: "no part"})
+			},
+			check: func(t *testing.T, tk app.Ticket) {
+				if tk.Status != app.StatusAssigned || tk.StatusReason != "rework" {
+					t.Errorf("after reopen: %s %q", tk.Status, tk.StatusReason)
+				}
+			}},
+	}
+	for _, backend := range []string{"sqlite", "postgres"} {
+		for _, a := range actions {
+			t.Run(backend+"/"+a.action, func(t *testing.T) {
+				tc := newTestConsole(t, backend)
+				if a.prep != nil {
+					a.prep(t, tc)
+				}
+				path := "/tickets/tk-1/" + a.action
+				dc := tc.signIn(t, "dispatcher@t1")
+				status, page := dc.get(t, path)
+				if status != http.StatusOK {
+					t.Fatalf("GET %s: %d\n%s", path, status, page)
+				}
+				shown := shownFields(t, page)
+				before := tc.ticketNow(t, "t1", "tk-1")
+				unchanged := func(what string) {
+					t.Helper()
+					if now := tc.ticketNow(t, "t1", "tk-1"); !now.UpdatedAt.Equal(before.UpdatedAt) || now.Epoch != before.Epoch {
+						t.Fatalf("%s changed the ticket", what)
+					}
+				}
+				// Refusals first: each changes nothing.
+				for _, r := range []struct {
+					login, path string
+					want        int
+				}{
+					{"clerk@t1", path, http.StatusForbidden},
+					{"dispatcher@t2", path, http.StatusNotFound},
+					{"manager@t1", "/tickets/tk-2/" + a.action, http.StatusNotFound},
+					{"dispatcher@t1", "/tickets/no-such/" + a.action, http.StatusNotFound},
+				} {
+					cl := tc.signIn(t, r.login)
+					if status, body := cl.post(t, r.path, merge(a.form, shown)); status != r.want {
+						t.Errorf("%s POST %s: %d, want %d\n%s", r.login, r.path, status, r.want, body)
+					}
+					if status, _ := cl.get(t, r.path); status != r.want {
+						t.Errorf("%s GET %s: %d, want %d", r.login, r.path, status, r.want)
+					}
+					unchanged(r.login)
+				}
+				// Another tenant's ticket is answered as a missing one.
+				if _, other := tc.signIn(t, "dispatcher@t2").get(t, path); !strings.Contains(other, "There is no ticket tk-1 here") {
+					t.Errorf("another tenant's ticket is not answered as a missing one:\n%s", other)
+				}
+				if status, _ := dc.postNoCSRF(t, path, merge(a.form, shown)); status != http.StatusForbidden {
+					t.Errorf("no CSRF: %d, want 403", status)
+				}
+				unchanged("no CSRF")
+				if status, body := dc.post(t, path, merge(a.bad, shown)); status != http.StatusBadRequest || !strings.Contains(body, `class="error"`) {
+					t.Errorf("bad input: %d, want 400 with the message\n%s", status, body)
+				}
+				unchanged("bad input")
+				stale := merge(shown, url.Values{"shown": {fmt.Sprint(before.UpdatedAt.UnixNano() - 1)}})
+				if status, body := dc.post(t, path, merge(a.form, stale)); status != http.StatusConflict || !strings.Contains(body, "has changed since you opened this form") {
+					t.Errorf("stale form: %d, want 409 and the explanation\n%s", status, body)
+				} else if got := shownFields(t, body); got.Get("shown") != shown.Get("shown") {
+					t.Errorf("the stale form is not drawn over the ticket as it is now")
+				}
+				unchanged("stale form")
+				// The action itself.
+				if status, body := dc.post(t, path, merge(a.form, shown)); status != http.StatusSeeOther || dc.location != "/board" {
+					t.Fatalf("POST %s: %d to %q\n%s", path, status, dc.location, body)
+				}
+				a.check(t, tc.ticketNow(t, "t1", "tk-1"))
+				if _, body := dc.get(t, "/board"); !strings.Contains(body, `class="flash"`) || !strings.Contains(body, "FB-1") {
+					t.Errorf("no flash after %s", a.action)
+				}
+				audit, err := tc.db.Audit(context.Background(), "t1", 10)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(audit) == 0 || audit[0].Login != "dispatcher@t1" || audit[0].Target != "tk-1" || !strings.HasPrefix(audit[0].Action, "ticket.") {
+					t.Errorf("audit: %+v", audit)
+				}
+				// The same form again is now stale.
+				if status, _ := dc.post(t, path, merge(a.form, shown)); status != http.StatusConflict {
+					t.Errorf("the old form sent again: %d, want 409", status)
+				}
+			})
+		}
+	}
+}
+
+func TestNewTicket(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		form := url.Values{"name": {"Li Lei"}, "phone": {"139 1234 5678"}, "address": {"2 Street"}, "category": {"phone"}, "brand": {"Huawei"},
+			"model": {"Mate 60"}, "serial": {"SN-NEW-1"}, "fault": {"no power"}, "kind": {"on_site"}, "priority": {"1"}, "store": {"s1"},
+			"technician": {"tech-1"}, "date": {"2026-11-27"}, "start": {"13:00"}, "end": {"15:00"}, "resolve_date": {"2026-11-28"}, "resolve_time": {"18:00"}}
+		dc := tc.signIn(t, "dispatcher@t1")
+		if status, body := dc.get(t, "/tickets/new"); status != http.StatusOK || !strings.Contains(body, `<label for="n-name">`) {
+			t.Fatalf("GET /tickets/new: %d", status)
+		}
+		count := func(tenant string) int {
+			ts, err := tc.db.Tickets(context.Background(), tenant, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(ts)
+		}
+		for _, r := range []struct {
+			name string
+			cl   *client
+			form url.Values
+			csrf bool
+			want int
+		}{
+			{"parts clerk", tc.signIn(t, "clerk@t1"), form, true, http.StatusForbidden},
+			{"no CSRF", dc, form, false, http.StatusForbidden},
+			{"no customer", dc, merge(form, url.Values{"name": {""}}), true, http.StatusBadRequest},
+			{"other tenant's technician", dc, merge(form, url.Values{"technician": {"tech-x"}}), true, http.StatusBadRequest},
+			{"no such store", dc, merge(form, url.Values{"store": {"wh"}}), true, http.StatusBadRequest},
+			{"bad window", dc, merge(form, url.Values{"end": {"12:00"}}), true, http.StatusBadRequest},
+			{"bad priority", dc, merge(form, url.Values{"priority": {"9"}}), true, http.StatusBadRequest},
+			{"manager, technician of another store", tc.signIn(t, "manager@t1"), merge(form, url.Values{"technician": {"tech-2"}}), true, http.StatusBadRequest},
+		} {
+			var status int
+			var body string
+			if r.csrf {
+				status, body = r.cl.post(t, "/tickets/new", r.form)
+			} else {
+				status, body = r.cl.postNoCSRF(t, "/tickets/new", r.form)
+			}
+			if status != r.want {
+				t.Errorf("%s: %d, want %d\n%s", r.name, status, r.want, body)
+			}
+			if status == http.StatusBadRequest && !strings.Contains(body, `value="Li Lei"`) && r.form.Get("name") != "" {
+				t.Errorf("%s: the refused form lost what was typed", r.name)
+			}
+			if n := count("t1"); n != 3 {
+				t.Fatalf("%s: t1 has %d tickets, want 3", r.name, n)
+			}
+		}
+		if status, body := dc.post(t, "/tickets/new", form); status != http.StatusSeeOther {
+			t.Fatalf("create: %d\n%s", status, body)
+		}
+		b, err := tc.db.Board(context.Background(), central.BoardQuery{Tenant: "t1", Search: "SN-NEW-1"})
+		if err != nil || len(b.Tickets) != 1 {
+			t.Fatalf("the new ticket is not on the board: %v %+v", err, b)
+		}
+		nt := tc.ticketNow(t, "t1", b.Tickets[0].ID)
+		if nt.Technician != "tech-1" || nt.Store != "s1" || nt.Priority != app.PriorityUrgent || nt.Customer.Phone != "139 1234 5678" ||
+			!nt.WindowStart.Equal(time.Date(2026, 11, 27, 13, 0, 0, 0, time.UTC)) || !nt.ResolveBy.Equal(time.Date(2026, 11, 28, 18, 0, 0, 0, time.UTC)) ||
+			!strings.HasPrefix(nt.Number, "D-261127-") {
+			t.Errorf("new ticket: %+v", nt)
+		}
+		// A store manager's ticket goes to their store whatever the form says.
+		mg := tc.signIn(t, "manager@t1")
+		if status, body := mg.post(t, "/tickets/new", merge(form, url.Values{"store": {"s2"}, "serial": {"SN-NEW-2"}})); status != http.StatusSeeOther {
+			t.Fatalf("manager create: %d\n%s", status, body)
+		}
+		b, _ = tc.db.Board(context.Background(), central.BoardQuery{Tenant: "t1", Search: "SN-NEW-2"})
+		if len(b.Tickets) != 1 || b.Tickets[0].Store != "s1" {
+			t.Errorf("manager's ticket: %+v", b.Tickets)
+		}
+		if n := count("t2"); n != 1 {
+			t.Errorf("t2 has %d tickets", n)
+		}
+	})
+}
+
+func TestTechnicianDay(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		tc.scheduleFixture(t)
+		dc := tc.signIn(t, "dispatcher@t1")
+		status, body := dc.get(t, "/technicians/tech-1/day?date=2026-11-27")
+		if status != http.StatusOK || !strings.Contains(body, "<rect") || !strings.Contains(body, "FB-1 · Customer FB-1") ||
+			!strings.Contains(body, `class="day-due"`) || !strings.Contains(body, `class="day-now"`) || strings.Contains(body, ">FB-2<") {
+			t.Fatalf("tech-1's day: %d\n%s", status, body)
+		}
+		if _, body := dc.get(t, "/technicians/tech-1/day?date=2026-11-26"); strings.Contains(body, "<rect") || !strings.Contains(body, "Nothing booked") {
+			t.Errorf("the day before holds tickets:\n%s", body)
+		}
+		for _, c := range []struct {
+			login, path string
+			want        int
+		}{
+			{"dispatcher@t1", "/technicians/tech-x/day", http.StatusNotFound},
+			{"manager@t1", "/technicians/tech-2/day", http.StatusNotFound},
+			{"manager@t1", "/technicians/tech-1/day", http.StatusOK},
+			{"clerk@t1", "/technicians/tech-1/day", http.StatusOK},
+			{"dispatcher@t1", "/technicians/tech-1/day?date=27.11.2026", http.StatusBadRequest},
+		} {
+			status, body := tc.signIn(t, c.login).get(t, c.path)
+			if status != c.want {
+				t.Errorf("%s %s: %d, want %d", c.login, c.path, status, c.want)
+			}
+			if c.want == http.StatusNotFound && !strings.Contains(body, "There is no technician") {
+				t.Errorf("%s %s: not the missing one's answer\n%s", c.login, c.path, body)
+			}
+		}
+	})
+}
+
+// TestBoardEscapesDeviceText: text a device can write shows as text on
+// every page of the board.
+func TestBoardEscapesDeviceText(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		for i, evil := range []string{`<script>alert(1)</script>`, `"><img src=x onerror=alert(1)>`} {
+			id := app.TicketID(fmt.Sprintf("tk-x%d", i))
+			ds := app.Dataset{Tickets: []app.TicketDetail{{Ticket: app.Ticket{ID: id, Number: fmt.Sprintf("FB-X%d", i), Kind: app.KindOnSite,
+				Product:  app.Product{Category: app.CategoryPhone, Brand: evil, Model: evil, Serial: "S" + fmt.Sprint(i)},
+				Customer: app.Customer{Name: evil, Phone: "1", Address: evil}, Fault: evil, Priority: app.PriorityNormal, Status: app.StatusAssigned,
+				Epoch: 1, Technician: "tech-1", Store: "s1", WindowStart: testStart, WindowEnd: testStart.Add(time.Hour), ResolveBy: testStart.Add(time.Hour),
+				CreatedAt: testStart, UpdatedAt: testStart}}}}
+			if err := tc.db.LoadDataset(context.Background(), "t1", ds); err != nil {
+				t.Fatal(err)
+			}
+			dc := tc.signIn(t, "dispatcher@t1")
+			for _, path := range []string{"/board", "/board?fragment=1", "/board?q=" + url.QueryEscape(evil), "/board?view=status",
+				"/technicians/tech-1/day?date=2026-11-27", "/tickets/" + string(id) + "/assign", "/tickets/" + string(id) + "/cancel"} {
+				status, body := dc.get(t, path)
+				if status != http.StatusOK {
+					t.Errorf("%s: %d", path, status)
+				}
+				if strings.Contains(body, "<script>alert") || strings.Contains(body, "<img src=x") {
+					t.Errorf("%s shows %q unescaped", path, evil)
+				}
+				if path != "/board?q="+url.QueryEscape(evil) && !strings.Contains(body, "alert(1)") {
+					t.Errorf("%s does not show the text at all", path)
+				}
+			}
+		}
+	})
+}

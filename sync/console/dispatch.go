@@ -1,0 +1,458 @@
+package console
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// The board's actions. Each sends the named mutation the JSON API takes
+// (POST /v1/admin/mutations) through Console.apply, so the API's rules and
+// refusals apply. The forms carry the ticket's epoch and last change as
+// they were shown (hidden fields epoch and shown): a ticket changed since
+// is refused with ECONFLICT and the form is drawn again over the ticket
+// as it is now.
+
+// actionPage is the data of ticketaction.html: one form of assign,
+// schedule, cancel or reopen for one ticket.
+type actionPage struct {
+	Action         string // "assign", "schedule", "cancel", "reopen"
+	Ticket         app.Ticket
+	TechnicianName string
+	Epoch          int
+	Shown          string
+	Error          string
+	Technicians    []boardOption
+	Stores         []boardOption
+	Priorities     []boardOption
+	Date, Start    string
+	End            string
+	ResolveDate    string
+	ResolveTime    string
+	Reason         string
+}
+
+// showAction is GET /tickets/{id}/{assign,schedule,cancel,reopen}.
+func (c *Console) showAction(action string) handler {
+	return func(w http.ResponseWriter, r *http.Request, s *Session) error {
+		d, err := c.ticket(r.Context(), s, app.TicketID(r.PathValue("id")))
+		if err != nil {
+			return err
+		}
+		p, err := c.actionData(r.Context(), s, action, d.Ticket)
+		if err != nil {
+			return err
+		}
+		return c.render(w, r, s, http.StatusOK, "ticketaction", p)
+	}
+}
+
+// actionData is the form of action over t as it is now.
+func (c *Console) actionData(ctx context.Context, s *Session, action string, t app.Ticket) (actionPage, error) {
+	p := actionPage{Action: action, Ticket: t, Epoch: t.Epoch, Shown: strconv.FormatInt(t.UpdatedAt.UnixNano(), 10)}
+	techs, err := c.db.Technicians(ctx, s.Tenant)
+	if err != nil {
+		return p, err
+	}
+	to := [][2]string{{"", s.T.Text("console.board.no_technician", "No technician (the store's queue)", nil)}}
+	for _, x := range techs {
+		if x.ID == t.Technician {
+			p.TechnicianName = x.Name
+		}
+		if s.Role != RoleStoreManager || x.Store == s.Store {
+			to = append(to, [2]string{string(x.ID), x.Name})
+		}
+	}
+	p.Technicians = options(string(t.Technician), to)
+	stores, err := c.storeOptions(ctx, s, string(t.Store))
+	if err != nil {
+		return p, err
+	}
+	p.Stores = stores
+	p.Priorities = priorityOptions(s, t.Priority)
+	if !t.WindowStart.IsZero() {
+		p.Date, p.Start = t.WindowStart.UTC().Format("2006-01-02"), t.WindowStart.UTC().Format("15:04")
+	}
+	if !t.WindowEnd.IsZero() {
+		p.End = t.WindowEnd.UTC().Format("15:04")
+	}
+	if !t.ResolveBy.IsZero() {
+		p.ResolveDate, p.ResolveTime = t.ResolveBy.UTC().Format("2006-01-02"), t.ResolveBy.UTC().Format("15:04")
+	}
+	return p, nil
+}
+
+// storeOptions lists the stores the session may choose: a store
+// manager's own, else every store of the tenant, with "none" first.
+func (c *Console) storeOptions(ctx context.Context, s *Session, selected string) ([]boardOption, error) {
+	locs, err := c.db.Locations(ctx, s.Tenant)
+	if err != nil {
+		return nil, err
+	}
+	var so [][2]string
+	if s.Role != RoleStoreManager {
+		so = append(so, [2]string{"", s.T.Text("console.board.no_store", "No store", nil)})
+	}
+	for _, l := range locs {
+		if l.Kind == app.LocationStore && (s.Role != RoleStoreManager || app.StoreID(l.ID) == s.Store) {
+			so = append(so, [2]string{string(l.ID), l.Name})
+		}
+	}
+	return options(selected, so), nil
+}
+
+func priorityOptions(s *Session, selected app.Priority) []boardOption {
+	if selected == 0 {
+		selected = app.PriorityNormal
+	}
+	return options(strconv.Itoa(int(selected)), [][2]string{
+		{"1", s.T.Text("console.board.priority_urgent", "Urgent", nil)}, {"2", s.T.Text("console.board.priority_high", "High", nil)},
+		{"3", s.T.Text("console.board.priority_normal", "Normal", nil)}, {"4", s.T.Text("console.board.priority_low", "Low", nil)}})
+}
+
+// errStale is the refusal of a form drawn over an older state of t.
+func errStale(t app.Ticket) error {
+	return app.Errorf(app.ECONFLICT, "console.board.stale", "Ticket {{.Number}} has changed since you opened this form: the technician or another dispatcher has moved it. Here it is now; check it and send the form again.", "Number", t.Number)
+}
+
+// checkShown refuses a form whose hidden epoch and shown do not match t.
+func checkShown(r *http.Request, t app.Ticket) error {
+	epoch, err1 := strconv.Atoi(r.PostFormValue("epoch"))
+	shown, err2 := strconv.ParseInt(r.PostFormValue("shown"), 10, 64)
+	if err1 != nil || err2 != nil {
+		return app.Errorf(app.EINVALID, "console.bad_form", "The form could not be read. Reload the page and try again.")
+	}
+	if epoch != t.Epoch || shown != t.UpdatedAt.UnixNano() {
+		return errStale(t)
+	}
+	return nil
+}
+
+// doAction is POST /tickets/{id}/{assign,schedule,cancel,reopen}: the
+// form's command, checked against the ticket shown, applied as the API's
+// mutation. A refusal the form can answer (bad input, a stale form, the
+// state machine's) draws the form again, over the ticket as it is now.
+func (c *Console) doAction(action string) handler {
+	return func(w http.ResponseWriter, r *http.Request, s *Session) error {
+		ctx := r.Context()
+		d, err := c.ticket(ctx, s, app.TicketID(r.PathValue("id")))
+		if err != nil {
+			return err
+		}
+		err = checkShown(r, d.Ticket)
+		if err == nil {
+			var cmd app.Command
+			if cmd, err = c.actionCommand(ctx, s, action, r, d.Ticket); err == nil {
+				err = c.applyCommand(ctx, s, cmd)
+			}
+		}
+		if err == nil {
+			if err := c.actionFlash(w, r, s, action, d.Ticket.Number); err != nil {
+				return err
+			}
+			http.Redirect(w, r, "/board", http.StatusSeeOther)
+			return nil
+		}
+		code := app.ErrorCode(err)
+		if code != app.EINVALID && code != app.ECONFLICT {
+			return err
+		}
+		now, rerr := c.ticket(ctx, s, d.Ticket.ID)
+		if rerr != nil {
+			return rerr
+		}
+		p, rerr := c.actionData(ctx, s, action, now.Ticket)
+		if rerr != nil {
+			return rerr
+		}
+		e := app.AsError(err)
+		p.Error = s.T.Text(e.Key, e.Message, e.Data)
+		if code == app.EINVALID {
+			// Keep what was typed; the hidden fields stay those shown.
+			p.Reason = r.PostFormValue("reason")
+			p.Epoch, p.Shown = d.Ticket.Epoch, strconv.FormatInt(d.Ticket.UpdatedAt.UnixNano(), 10)
+		}
+		return c.render(w, r, s, statusOf(err), "ticketaction", p)
+	}
+}
+
+// actionFlash keeps the flash of a done action.
+func (c *Console) actionFlash(w http.ResponseWriter, r *http.Request, s *Session, action, number string) error {
+	n := map[string]any{"Number": number}
+	switch action {
+	case "assign":
+		return c.flash(w, r, s, "console.board.assigned", "Ticket {{.Number}} assigned.", n)
+	case "schedule":
+		return c.flash(w, r, s, "console.board.scheduled", "Ticket {{.Number}} rescheduled.", n)
+	case "cancel":
+		return c.flash(w, r, s, "console.board.cancelled", "Ticket {{.Number}} cancelled.", n)
+	}
+	return c.flash(w, r, s, "console.board.reopened", "Ticket {{.Number}} reopened.", n)
+}
+
+// actionCommand reads the form of action into its command.
+func (c *Console) actionCommand(ctx context.Context, s *Session, action string, r *http.Request, t app.Ticket) (app.Command, error) {
+	switch action {
+	case "assign":
+		tech, store, err := c.assignee(ctx, s, r.PostFormValue("technician"), r.PostFormValue("store"))
+		if err != nil {
+			return nil, err
+		}
+		return &app.AssignTicket{Ticket: t.ID, Technician: tech, Store: store}, nil
+	case "schedule":
+		cmd := &app.ScheduleTicket{Ticket: t.ID}
+		var err error
+		if cmd.WindowStart, cmd.WindowEnd, err = formWindow(r); err != nil {
+			return nil, err
+		}
+		if cmd.ResolveBy, err = formResolveBy(r); err != nil {
+			return nil, err
+		}
+		if cmd.Priority, err = formPriority(r); err != nil {
+			return nil, err
+		}
+		return cmd, nil
+	case "cancel":
+		return &app.TransitionTicket{Action: app.ActionCancel, Ticket: t.ID, Epoch: t.Epoch, Reason: r.PostFormValue("reason")}, nil
+	case "reopen":
+		return &app.TransitionTicket{Action: app.ActionReopen, Ticket: t.ID, Epoch: t.Epoch, Reason: r.PostFormValue("reason")}, nil
+	}
+	return nil, errForbidden
+}
+
+// applyCommand sends cmd as its named mutation through Console.apply.
+func (c *Console) applyCommand(ctx context.Context, s *Session, cmd app.Command) error {
+	m, err := app.NewMutation(cmd, c.opt.Now())
+	if err != nil {
+		return err
+	}
+	return c.apply(ctx, s, m)
+}
+
+// assignee checks a technician and store chosen in a form: each one of
+// the tenant's (or none), a store manager's store their own.
+func (c *Console) assignee(ctx context.Context, s *Session, tech, store string) (app.TechnicianID, app.StoreID, error) {
+	bad := app.Errorf(app.EINVALID, "console.board.bad_assignee", "Choose the technician and the store from the lists.")
+	if s.Role == RoleStoreManager && store != string(s.Store) {
+		return "", "", app.Errorf(app.EFORBIDDEN, "console.store_only", "You manage store {{.Store}}: create and change only its tickets.", "Store", string(s.Store))
+	}
+	if tech != "" {
+		t, err := c.db.Technician(ctx, s.Tenant, app.TechnicianID(tech))
+		if app.ErrorCode(err) == app.ENOTFOUND || app.ErrorCode(err) == app.EINVALID {
+			return "", "", bad
+		} else if err != nil {
+			return "", "", err
+		}
+		if s.Role == RoleStoreManager && t.Store != s.Store {
+			return "", "", bad
+		}
+	}
+	if store != "" {
+		opts, err := c.storeOptions(ctx, s, store)
+		if err != nil {
+			return "", "", err
+		}
+		found := false
+		for _, o := range opts {
+			found = found || (o.Value == store && o.Selected)
+		}
+		if !found {
+			return "", "", bad
+		}
+	}
+	if tech == "" && store == "" {
+		return "", "", app.Errorf(app.EINVALID, "ticket.assign_needs_target", "Choose a technician or a store.")
+	}
+	return app.TechnicianID(tech), app.StoreID(store), nil
+}
+
+// formTime reads a date (YYYY-MM-DD) and a time (HH:MM) of a form, in UTC
+// as the console shows times; both empty is the zero time.
+func formTime(date, clock string) (time.Time, error) {
+	date, clock = strings.TrimSpace(date), strings.TrimSpace(clock)
+	if date == "" && clock == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.ParseInLocation("2006-01-02 15:04", date+" "+clock, time.UTC)
+	if err != nil {
+		return time.Time{}, app.Errorf(app.EINVALID, "console.board.bad_time", "Enter the date as 2026-11-27 and the time as 14:30.")
+	}
+	return t, nil
+}
+
+// formWindow reads the visit window: a date with a start and an end.
+func formWindow(r *http.Request) (time.Time, time.Time, error) {
+	from, err := formTime(r.PostFormValue("date"), r.PostFormValue("start"))
+	if err != nil {
+		return from, from, err
+	}
+	to, err := formTime(r.PostFormValue("date"), r.PostFormValue("end"))
+	if err != nil {
+		return from, to, err
+	}
+	if from.IsZero() || !to.After(from) {
+		return from, to, app.Errorf(app.EINVALID, "ticket.bad_window", "The appointment must end after it starts.")
+	}
+	return from, to, nil
+}
+
+func formResolveBy(r *http.Request) (time.Time, error) {
+	return formTime(r.PostFormValue("resolve_date"), r.PostFormValue("resolve_time"))
+}
+
+func formPriority(r *http.Request) (app.Priority, error) {
+	n, err := strconv.Atoi(r.PostFormValue("priority"))
+	if err != nil || n < int(app.PriorityUrgent) || n > int(app.PriorityLow) {
+		return 0, app.Errorf(app.EINVALID, "ticket.invalid.priority", "Priority must be 1 to 4.")
+	}
+	return app.Priority(n), nil
+}
+
+// newTicketPage is the data of ticketnew.html.
+type newTicketPage struct {
+	Error                         string
+	Name, Phone, Address          string
+	Brand, Model, Serial, Fault   string
+	Date, Start, End              string
+	ResolveDate, ResolveTime      string
+	Kinds, Categories, Priorities []boardOption
+	Stores, Technicians           []boardOption
+}
+
+func (c *Console) newTicketData(ctx context.Context, s *Session, r *http.Request) (newTicketPage, error) {
+	v := r.PostFormValue
+	p := newTicketPage{Name: v("name"), Phone: v("phone"), Address: v("address"), Brand: v("brand"), Model: v("model"), Serial: v("serial"),
+		Fault: v("fault"), Date: v("date"), Start: v("start"), End: v("end"), ResolveDate: v("resolve_date"), ResolveTime: v("resolve_time")}
+	kind := v("kind")
+	if kind == "" {
+		kind = string(app.KindOnSite)
+	}
+	var kinds, cats [][2]string
+	for _, k := range []app.TicketKind{app.KindOnSite, app.KindCarryIn, app.KindMailIn} {
+		kinds = append(kinds, [2]string{string(k), s.T.Text("kind."+string(k), string(k), nil)})
+	}
+	for _, x := range []app.Category{app.CategoryPhone, app.CategoryPC, app.CategoryAppliance, app.CategoryServer} {
+		cats = append(cats, [2]string{string(x), s.T.Text("category."+string(x), string(x), nil)})
+	}
+	p.Kinds, p.Categories = options(kind, kinds), options(v("category"), cats)
+	prio, _ := strconv.Atoi(v("priority"))
+	p.Priorities = priorityOptions(s, app.Priority(prio))
+	store := v("store")
+	if s.Role == RoleStoreManager {
+		store = string(s.Store)
+	}
+	var err error
+	if p.Stores, err = c.storeOptions(ctx, s, store); err != nil {
+		return p, err
+	}
+	techs, err := c.db.Technicians(ctx, s.Tenant)
+	if err != nil {
+		return p, err
+	}
+	to := [][2]string{{"", s.T.Text("console.board.no_technician", "No technician (the store's queue)", nil)}}
+	for _, x := range techs {
+		if s.Role != RoleStoreManager || x.Store == s.Store {
+			to = append(to, [2]string{string(x.ID), x.Name})
+		}
+	}
+	p.Technicians = options(v("technician"), to)
+	return p, nil
+}
+
+// showNewTicket is GET /tickets/new.
+func (c *Console) showNewTicket(w http.ResponseWriter, r *http.Request, s *Session) error {
+	p, err := c.newTicketData(r.Context(), s, r)
+	if err != nil {
+		return err
+	}
+	return c.render(w, r, s, http.StatusOK, "ticketnew", p)
+}
+
+// createTicket is POST /tickets/new: ticket.create with the customer,
+// device, fault, kind, priority, store, technician and visit window (the
+// API's one mutation takes them all).
+func (c *Console) createTicket(w http.ResponseWriter, r *http.Request, s *Session) error {
+	ctx := r.Context()
+	t, err := c.formTicket(ctx, s, r)
+	if err == nil {
+		err = c.applyCommand(ctx, s, &app.CreateTicket{Ticket: t})
+	}
+	if err == nil {
+		if err := c.flash(w, r, s, "console.board.created", "Ticket {{.Number}} created.", map[string]any{"Number": t.Number}); err != nil {
+			return err
+		}
+		http.Redirect(w, r, "/board", http.StatusSeeOther)
+		return nil
+	}
+	if code := app.ErrorCode(err); code != app.EINVALID && code != app.ECONFLICT {
+		return err
+	}
+	p, rerr := c.newTicketData(ctx, s, r)
+	if rerr != nil {
+		return rerr
+	}
+	e := app.AsError(err)
+	p.Error = s.T.Text(e.Key, e.Message, e.Data)
+	return c.render(w, r, s, statusOf(err), "ticketnew", p)
+}
+
+// formTicket reads the new-ticket form.
+func (c *Console) formTicket(ctx context.Context, s *Session, r *http.Request) (app.Ticket, error) {
+	v := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	store := v("store")
+	if s.Role == RoleStoreManager {
+		store = string(s.Store)
+	}
+	tech, st, err := c.assigneeOrNone(ctx, s, v("technician"), store)
+	if err != nil {
+		return app.Ticket{}, err
+	}
+	prio, err := formPriority(r)
+	if err != nil {
+		return app.Ticket{}, err
+	}
+	now := c.opt.Now().UTC()
+	t := app.Ticket{ID: app.TicketID(app.NewID()), Number: dispatchNumber(now), Kind: app.TicketKind(v("kind")),
+		Product:  app.Product{Category: app.Category(v("category")), Brand: v("brand"), Model: v("model"), Serial: v("serial")},
+		Customer: app.Customer{Name: v("name"), Phone: v("phone"), Address: v("address")}, Fault: v("fault"),
+		Priority: prio, Technician: tech, Store: st, CreatedAt: now}
+	if v("date") != "" || v("start") != "" || v("end") != "" {
+		if t.WindowStart, t.WindowEnd, err = formWindow(r); err != nil {
+			return app.Ticket{}, err
+		}
+	}
+	if t.ResolveBy, err = formResolveBy(r); err != nil {
+		return app.Ticket{}, err
+	}
+	if tech != "" {
+		x, err := c.db.Technician(ctx, s.Tenant, tech)
+		if err != nil {
+			return app.Ticket{}, err
+		}
+		t.Country = x.Country
+	}
+	return t, nil
+}
+
+// assigneeOrNone is assignee where a new ticket may have neither.
+func (c *Console) assigneeOrNone(ctx context.Context, s *Session, tech, store string) (app.TechnicianID, app.StoreID, error) {
+	if tech == "" && store == "" {
+		return "", "", nil
+	}
+	return c.assignee(ctx, s, tech, store)
+}
+
+// dispatchNumber mints the number of a ticket the office opens: "D", the
+// day and six random hex digits (as app.NewTicketNumber does for the
+// counter's "C" numbers), so a number says who opened the ticket.
+func dispatchNumber(now time.Time) string {
+	var b [3]byte
+	rand.Read(b[:]) // never fails: Go aborts the program if the OS cannot supply randomness
+	return fmt.Sprintf("D-%s-%X", now.Format("060102"), b[:])
+}
