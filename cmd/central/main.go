@@ -201,6 +201,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	hs := newHTTPServer(withConsole(srv, con, lim.readTimeout*consoleBodyTimeouts), lim)
+	hs.RegisterOnShutdown(con.Close) // the board's event streams end, so the shutdown does not wait for them
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go notifier.Run(ctx)

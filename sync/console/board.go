@@ -450,6 +450,8 @@ func (c *Console) boardEvents(w http.ResponseWriter, r *http.Request, s *Session
 			return nil
 		case <-life.C:
 			return nil
+		case <-c.closing:
+			return nil
 		case <-beat.C:
 			if _, _, err := c.db.LookupConsoleSession(ctx, s.id); err != nil {
 				// Signed out, expired or ended by an administrator: the

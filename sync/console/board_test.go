@@ -329,6 +329,26 @@ func TestBoardEventsEnd(t *testing.T) {
 	}
 }
 
+// TestBoardEventsEndAtShutdown: Close (the server shutting down) ends an
+// open stream at once, long before its heartbeat or its life would.
+func TestBoardEventsEndAtShutdown(t *testing.T) {
+	hb, life := boardHeartbeat, boardStreamLife
+	t.Cleanup(func() { boardHeartbeat, boardStreamLife = hb, life })
+	boardHeartbeat, boardStreamLife = time.Hour, time.Hour
+	tc := newTestConsole(t, "sqlite")
+	e := tc.signIn(t, "dispatcher@t1").events(t)
+	e.next(t) // retry:
+	start := time.Now()
+	tc.c.Close()
+	tc.c.Close() // twice is harmless: the server may call it more than once
+	if name, _ := e.next(t); name != "" {
+		t.Fatalf("after Close the stream sent %q", name)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("the stream ended %v after Close", d)
+	}
+}
+
 // shownFields reads the hidden epoch and shown of an action form.
 func shownFields(t *testing.T, body string) url.Values {
 	t.Helper()

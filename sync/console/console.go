@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -49,6 +50,17 @@ type Console struct {
 	pages  map[string]*pageTemplate
 	static map[string]staticFile
 	signin *throttle
+	// closing ends the open event streams when the server shuts down
+	// (Close): a stream would otherwise hold the shutdown for its life.
+	closing   chan struct{}
+	closeOnce sync.Once
+}
+
+// Close ends the console's open event streams; cmd/central calls it when
+// the HTTP server shuts down (http.Server.RegisterOnShutdown). Pages keep
+// being served until the server stops.
+func (c *Console) Close() {
+	c.closeOnce.Do(func() { close(c.closing) })
 }
 
 // New returns the console over db.
@@ -62,7 +74,7 @@ func New(db *central.DB, opt Options) (*Console, error) {
 	if opt.Log == nil {
 		opt.Log = slog.Default()
 	}
-	c := &Console{db: db, opt: opt, log: opt.Log, mux: http.NewServeMux(), paths: map[string]bool{}, signin: newThrottle(opt.Now)}
+	c := &Console{db: db, opt: opt, log: opt.Log, mux: http.NewServeMux(), paths: map[string]bool{}, signin: newThrottle(opt.Now), closing: make(chan struct{})}
 	var err error
 	if c.static, err = loadStatic(); err != nil {
 		return nil, err
