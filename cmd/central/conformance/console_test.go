@@ -710,3 +710,53 @@ func TestConsoleAudit(t *testing.T) {
 		}
 	})
 }
+
+// The console changes tickets as `console:<login>`. A ticket's history
+// (GET /v1/admin/tickets/{id}/history) lists statuses without who changed
+// them, and the console changes no status; where the API names the
+// writer of a console change is a `field` conflict's `theirs_by`: the
+// console saves a phone over a technician's unseen change.
+func TestConsoleChangesAsLogin(t *testing.T) {
+	onEachDB(t, func(t *testing.T, s *service) {
+		login := name("writer")
+		s.mustAddConsoleUser(t, "default", login, "dispatcher", "")
+		tc := s.addFieldTech(t, "console-field", 0)
+		dev := s.pair(t, tc.id)
+		tk := s.newTicket(t, tc.id, "")
+
+		b := s.browser()
+		b.mustSignIn(t, login)
+		form := b.customerForm(t, tk.ID, "13400000002") // shows the old phone
+		if x, rejected := dev.pushOne(t, dev.mut("ticket.update", map[string]any{
+			"ticket": tk.ID, "set": map[string]any{"customer_phone": "13400000001"}, "base": map[string]any{"customer_phone": tk.Customer.Phone},
+		})); rejected {
+			t.Fatalf("the technician's phone change was rejected: %+v", x)
+		}
+		if a := b.req(t, "POST", "/tickets/"+tk.ID+"/customer", form, b.sameOrigin()...); a.status/100 != 3 && a.status != http.StatusOK {
+			t.Fatalf("the console's change: HTTP %d %s", a.status, a.body)
+		}
+
+		var all []struct {
+			Ticket   string `json:"ticket"`
+			Kind     string `json:"kind"`
+			Field    string `json:"field"`
+			Key      string `json:"key"`
+			Theirs   string `json:"theirs"`
+			TheirsBy string `json:"theirs_by"`
+		}
+		s.adminOK(t, "GET", "/v1/admin/conflicts?all=1", nil, &all)
+		found := false
+		for _, c := range all {
+			if c.Ticket != tk.ID {
+				continue
+			}
+			found = true
+			if c.Kind != "field" || c.Key != "conflict.field_dispatch" || c.Theirs != "13400000002" || c.TheirsBy != "console:"+login {
+				t.Errorf("the conflict of the console's change is %+v; want a field conflict conflict.field_dispatch, theirs 13400000002 by console:%s", c, login)
+			}
+		}
+		if !found {
+			t.Errorf("the console's change over the technician's raised no conflict (phone now %q)", s.ticket(t, tk.ID).Ticket.Customer.Phone)
+		}
+	})
+}
