@@ -228,9 +228,10 @@ func refusal(a answer, echoed ...string) string {
 // onEachFreshDB runs fn on a new service per database: the sign-in
 // throttle counts per client address, and every case's client is
 // 127.0.0.1, so cases that fail sign-ins do not share a service.
-func onEachFreshDB(t *testing.T, fn func(t *testing.T, s *service)) {
+// flags are more flags of the service.
+func onEachFreshDB(t *testing.T, fn func(t *testing.T, s *service), flags ...string) {
 	for _, db := range []string{"sqlite", "postgres"} {
-		t.Run(db, func(t *testing.T) { fn(t, newService(t, db)) })
+		t.Run(db, func(t *testing.T) { fn(t, newService(t, db, flags...)) })
 	}
 }
 
@@ -349,39 +350,59 @@ func TestConsoleSignInThrottle(t *testing.T) {
 // SameSite=Lax, Path=/, and its value 32 random bytes in base64url.
 func TestConsoleSessionCookie(t *testing.T) {
 	onEachDB(t, func(t *testing.T, s *service) {
-		login := name("cookie")
-		s.mustAddConsoleUser(t, "default", login, "dispatcher", "")
-		b := s.browser()
-		a := b.signIn(t, login, consolePassword)
-		if a.status != http.StatusSeeOther {
-			t.Fatalf("sign-in: HTTP %d, want 303", a.status)
+		if !strings.HasPrefix(s.url(), "https://") {
+			t.Fatalf("the shared service is not on TLS: %s", s.url())
 		}
-		var session *http.Cookie
-		for _, line := range a.header.Values("Set-Cookie") {
-			c, err := http.ParseSetCookie(line)
-			if err != nil {
-				t.Fatalf("Set-Cookie %q: %v", line, err)
-			}
-			if strings.Contains(c.Name, "fb_console") {
-				session = c
-			}
-		}
-		if session == nil {
-			t.Fatalf("sign-in set no session cookie: %q", a.header.Values("Set-Cookie"))
-		}
-		if session.Name != "__Host-fb_console" || !session.HttpOnly || !session.Secure || session.SameSite != http.SameSiteLaxMode || session.Path != "/" || session.Domain != "" {
-			t.Errorf("the session cookie over TLS is %q; want __Host-fb_console, HttpOnly, Secure, SameSite=Lax, Path=/, no Domain", session.String())
-		}
-		if raw, err := base64.RawURLEncoding.DecodeString(session.Value); err != nil || len(raw) != 32 {
-			t.Errorf("the session ID %q is not 32 bytes in base64url (%d bytes, %v)", session.Value, len(raw), err)
-		}
-		// Random: another sign-in of the same user gets another ID.
-		b2 := s.browser()
-		b2.mustSignIn(t, login)
-		if c := b2.sessionCookie(); c == nil || c.Value == session.Value {
-			t.Errorf("two sign-ins got the same session ID %q", session.Value)
-		}
+		checkSessionCookie(t, s, "__Host-fb_console", true)
 	})
+}
+
+// Over plain HTTP (-plain-http, behind a proxy) the session cookie is
+// fb_console, not Secure, with the same other attributes.
+func TestConsoleSessionCookiePlainHTTP(t *testing.T) {
+	onEachFreshDB(t, func(t *testing.T, s *service) {
+		if !strings.HasPrefix(s.url(), "http://") {
+			t.Fatalf("-plain-http listens on %s", s.url())
+		}
+		checkSessionCookie(t, s, "fb_console", false)
+	}, "-plain-http")
+}
+
+// checkSessionCookie signs a new user in on s and checks the session
+// cookie the answer sets, and that a second sign-in gets another ID.
+func checkSessionCookie(t *testing.T, s *service, wantName string, wantSecure bool) {
+	t.Helper()
+	login := name("cookie")
+	s.mustAddConsoleUser(t, "default", login, "dispatcher", "")
+	a := s.browser().signIn(t, login, consolePassword)
+	if a.status != http.StatusSeeOther {
+		t.Fatalf("sign-in: HTTP %d, want 303", a.status)
+	}
+	var session *http.Cookie
+	for _, line := range a.header.Values("Set-Cookie") {
+		c, err := http.ParseSetCookie(line)
+		if err != nil {
+			t.Fatalf("Set-Cookie %q: %v", line, err)
+		}
+		if strings.Contains(c.Name, "fb_console") {
+			session = c
+		}
+	}
+	if session == nil {
+		t.Fatalf("sign-in set no session cookie: %q", a.header.Values("Set-Cookie"))
+	}
+	if session.Name != wantName || !session.HttpOnly || session.Secure != wantSecure || session.SameSite != http.SameSiteLaxMode || session.Path != "/" || session.Domain != "" {
+		t.Errorf("the session cookie is %q; want %s, HttpOnly, Secure %v, SameSite=Lax, Path=/, no Domain", session.String(), wantName, wantSecure)
+	}
+	if raw, err := base64.RawURLEncoding.DecodeString(session.Value); err != nil || len(raw) != 32 {
+		t.Errorf("the session ID %q is not 32 bytes in base64url (%d bytes, %v)", session.Value, len(raw), err)
+	}
+	// Random: another sign-in of the same user gets another ID.
+	b := s.browser()
+	b.mustSignIn(t, login)
+	if c := b.sessionCookie(); c == nil || c.Value == session.Value {
+		t.Errorf("two sign-ins got the same session ID %q", session.Value)
+	}
 }
 
 // Sign-in always makes a new session ID and ends the session of the cookie
