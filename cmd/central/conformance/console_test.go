@@ -729,6 +729,45 @@ func TestConsoleAudit(t *testing.T) {
 		if !found {
 			t.Errorf("the audit has no row of %s changing ticket %s:\n%s", dispatcher, tk.ID, a.body)
 		}
+
+		// A change to console users is recorded too; a refused one (a
+		// password of 11 characters) makes no user and no row.
+		users := adm.req(t, "GET", "/users", nil)
+		if users.status != http.StatusOK {
+			t.Fatalf("GET /users as an administrator: HTTP %d", users.status)
+		}
+		short, added := name("short"), name("added")
+		for _, c := range []struct {
+			login, password string
+			ok              bool
+		}{{short, "eleven-char", false}, {added, consolePassword, true}} {
+			form := hidden(t, users.body, "/users")
+			form.Set("login", c.login)
+			form.Set("name", "Added "+c.login)
+			form.Set("role", "parts_clerk")
+			form.Set("password", c.password)
+			a := adm.req(t, "POST", "/users", form, adm.sameOrigin()...)
+			if c.ok != (a.status/100 == 3 || a.status == http.StatusOK) || !c.ok && a.status/100 != 4 {
+				t.Errorf("POST /users of %s with a password of %d characters: HTTP %d", c.login, len(c.password), a.status)
+			}
+			signIn := s.browser().signIn(t, c.login, c.password)
+			if c.ok != (signIn.status == http.StatusSeeOther) {
+				t.Errorf("%s (password accepted %v) signing in: HTTP %d", c.login, c.ok, signIn.status)
+			}
+		}
+		audit := html.UnescapeString(string(adm.req(t, "GET", "/audit", nil).body))
+		if strings.Contains(audit, short) {
+			t.Errorf("the audit records the refused user %s", short)
+		}
+		found = false
+		for _, row := range auditRow.FindAllStringSubmatch(audit, -1) {
+			if strings.Contains(row[1], ">"+admin+"<") && strings.Contains(row[1], added) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("the audit has no row of %s adding %s:\n%s", admin, added, audit)
+		}
 	})
 }
 
