@@ -820,3 +820,45 @@ func TestConsoleChangesAsLogin(t *testing.T) {
 		}
 	})
 }
+
+// The sign-in form carries a token of its own, tied to the browser by the
+// fb_signin cookie, and is not taken cross-site: without either, the right
+// password gets 403 and no session.
+func TestConsoleSignInCSRF(t *testing.T) {
+	onEachDB(t, func(t *testing.T, s *service) {
+		login := name("signin-csrf")
+		s.mustAddConsoleUser(t, "default", login, "dispatcher", "")
+		for _, c := range []struct {
+			what   string
+			change func(b *browser, form url.Values) []string // the headers to send
+		}{
+			{"no token", func(b *browser, f url.Values) []string { f.Del("csrf"); return b.sameOrigin() }},
+			{"a wrong token", func(b *browser, f url.Values) []string { f.Set("csrf", "not-the-token"); return b.sameOrigin() }},
+			{"no fb_signin cookie", func(b *browser, f url.Values) []string { delete(b.cookies, "fb_signin"); return b.sameOrigin() }},
+			{"another browser's token", func(b *browser, f url.Values) []string {
+				other := s.browser().req(t, "GET", "/signin", nil)
+				f.Set("csrf", hidden(t, other.body, "/signin").Get("csrf"))
+				return b.sameOrigin()
+			}},
+			{"Sec-Fetch-Site: cross-site", func(b *browser, f url.Values) []string {
+				return []string{"Origin", s.url(), "Sec-Fetch-Site", "cross-site"}
+			}},
+			{"an Origin of another host", func(b *browser, f url.Values) []string { return []string{"Origin", "https://evil.example"} }},
+		} {
+			b := s.browser()
+			page := b.req(t, "GET", "/signin", nil)
+			form := hidden(t, page.body, "/signin")
+			form.Set("login", login)
+			form.Set("password", consolePassword)
+			header := c.change(b, form)
+			if a := b.req(t, "POST", "/signin", form, header...); a.status != http.StatusForbidden {
+				t.Errorf("signing in with %s: HTTP %d, want 403", c.what, a.status)
+			}
+			if b.sessionCookie() != nil || b.signedIn(t) {
+				t.Errorf("signing in with %s gave a session", c.what)
+			}
+		}
+		// The same browser, the form as it came: in.
+		s.browser().mustSignIn(t, login)
+	})
+}
