@@ -157,8 +157,8 @@ func (l *list[T]) list() []T {
 }
 
 // listening is the line the service prints once it accepts connections
-// (README, "The central service").
-var listening = regexp.MustCompile(`^central: listening on (https://\S+)$`)
+// (README, "The central service"): https, or http with -plain-http.
+var listening = regexp.MustCompile(`^central: listening on (https?://\S+)$`)
 
 // certificateLine is the line that gives the service's certificate
 // fingerprint, which a device pins (README, "The central service";
