@@ -98,6 +98,7 @@ type boardCard struct {
 	SLA            string // "overdue", "soon", "ok" or "" (no SLA, or not open)
 	Countdown      string // "Due in 2 h 10 min", "Overdue by 1 d 3 h"
 	Due            string // the SLA's date and time
+	MayReassign    bool   // ticket.assign and ticket.schedule take it (app.MayReassign)
 	MayCancel      bool
 	MayReopen      bool
 }
@@ -309,12 +310,16 @@ func statusText(cat *translations.Catalog, st app.Status) string {
 // the terminal's colours (app.SLAUrgency).
 func boardCardOf(cat *translations.Catalog, t central.BoardTicket, techName string, now time.Time) boardCard {
 	cd := boardCard{BoardTicket: t, TechnicianName: techName, Window: windowText(t.WindowStart, t.WindowEnd),
-		MayCancel: slices.Contains(cancellable, t.Status), MayReopen: slices.Contains(reopenable, t.Status)}
+		MayReassign: app.MayReassign(app.Ticket{Status: t.Status}),
+		MayCancel:   slices.Contains(cancellable, t.Status), MayReopen: slices.Contains(reopenable, t.Status)}
 	due := t.ResolveBy
 	if due.IsZero() {
 		due = t.RespondBy
 	}
-	if due.IsZero() || !t.Open {
+	// A completed or failed ticket waits on dispatch, not on the
+	// technician: its countdown would only alarm (the ticket page and the
+	// figures say whether its SLA was met).
+	if due.IsZero() || !t.Status.Open() {
 		return cd
 	}
 	cd.Due = due.UTC().Format("2006-01-02 15:04")

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/assets/translations"
 	"github.com/fieldbench/fieldbench/sync/central"
 )
 
@@ -632,4 +633,31 @@ func TestBoardEscapesDeviceText(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestBoardCardByStatus: a completed or failed ticket waits on dispatch:
+// no countdown however late, no assign or reschedule (app.MayReassign),
+// only reopen; an open one counts down and may be reassigned.
+func TestBoardCardByStatus(t *testing.T) {
+	cat := translations.For("en")
+	now := testStart
+	late := now.Add(-3 * time.Hour)
+	for _, c := range []struct {
+		status                       app.Status
+		sla                          string
+		reassign, cancel, reopenable bool
+	}{
+		{app.StatusInProgress, "overdue", true, true, false},
+		{app.StatusAssigned, "overdue", true, true, false},
+		{app.StatusCompleted, "", false, false, true},
+		{app.StatusCannotComplete, "", false, false, true},
+	} {
+		cd := boardCardOf(cat, central.BoardTicket{ID: "tk-9", Number: "FB-9", Status: c.status, Open: true, ResolveBy: late}, "", now)
+		if cd.SLA != c.sla || (cd.Countdown != "") != (c.sla != "") {
+			t.Errorf("%s: SLA %q countdown %q, want SLA %q", c.status, cd.SLA, cd.Countdown, c.sla)
+		}
+		if cd.MayReassign != c.reassign || cd.MayCancel != c.cancel || cd.MayReopen != c.reopenable {
+			t.Errorf("%s: reassign %v cancel %v reopen %v", c.status, cd.MayReassign, cd.MayCancel, cd.MayReopen)
+		}
+	}
 }
