@@ -263,7 +263,30 @@ func pagesOf(tab context.Context, base string) ([]pageRef, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []pageRef
+	// The pages behind the board's links and the stock queues, which the
+	// menu does not name: the forms a dispatcher fills most.
+	extra := map[string]string{}
+	for name, sel := range map[string]string{"ticket-cancel": `main a[href$="/cancel"]`, "day": `main a[href*="/day"]`} {
+		h, err := browser.Get(tab, chromedp.Evaluate[string](`(document.querySelector('`+sel+`') || {getAttribute: () => ''}).getAttribute('href') || ''`))
+		if err != nil {
+			return nil, err
+		}
+		extra[name] = h
+	}
+	if err := browser.Run(tab, chromedp.Navigate(base+"stock")); err != nil {
+		return nil, err
+	}
+	ledger, err := browser.Get(tab, chromedp.Evaluate[string](`(Array.from(document.querySelectorAll('main a[href^="/stock/"]')).map(a => a.getAttribute('href')).find(h => h.split('/').length === 4)) || ''`))
+	if err != nil {
+		return nil, err
+	}
+	var out, more []pageRef
+	for _, p := range []pageRef{{"ticket-new", "/tickets/new"}, {"ticket-cancel", extra["ticket-cancel"]}, {"day", extra["day"]},
+		{"stock-ledger", ledger}, {"stock-requests", "/stock/requests"}, {"stock-returns", "/stock/returns"}, {"stock-negative", "/stock/negative"}} {
+		if p.path != "" {
+			more = append(more, p)
+		}
+	}
 	for _, h := range append(hrefs, ticket) {
 		u, err := url.Parse(h)
 		if h == "" || err != nil || !strings.HasPrefix(u.Path, "/") {
@@ -275,5 +298,5 @@ func pagesOf(tab context.Context, base string) ([]pageRef, error) {
 		}
 		out = append(out, pageRef{name: name, path: u.Path})
 	}
-	return out, nil
+	return append(out, more...), nil
 }
