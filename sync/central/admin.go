@@ -82,7 +82,7 @@ func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) er
 		if bulk, err := db.loadNewTickets(ctx, tx, tenant, version, ds.Tickets, &cs); err != nil || bulk {
 			return err
 		}
-		st := &serverTx{db: db, tx: tx, tenant: tenant, version: version, changed: &cs}
+		st := &serverTx{db: db, tx: tx, tenant: tenant, version: version, changed: &cs, loading: true}
 		for _, d := range ds.Tickets {
 			if err := st.SaveTicket(ctx, d.Ticket); err != nil {
 				return fmt.Errorf("ticket %s: %w", d.Ticket.Number, err)
@@ -425,7 +425,7 @@ func (db *DB) TicketHistory(ctx context.Context, tenant string, id app.TicketID)
 	if err := db.readEntity(ctx, tenant, kindTicket, string(id), &t); err != nil {
 		return nil, err // an unknown ticket is 404, not an empty history
 	}
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT from_status, to_status, epoch, at, version FROM history WHERE tenant = ? AND ticket = ? ORDER BY version`), tenant, string(id))
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT from_status, to_status, epoch, at, version FROM history WHERE tenant = ? AND ticket = ? ORDER BY version, at`), tenant, string(id))
 	if err != nil {
 		return nil, transient(err)
 	}

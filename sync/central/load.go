@@ -1,6 +1,8 @@
 package central
 
 import (
+	"time"
+
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -273,9 +275,11 @@ func (db *DB) loadNewTickets(ctx context.Context, tx *sql.Tx, tenant string, ver
 		}
 		entities = append(entities, []any{tenant, kindTicket, string(t.ID), string(t.ID), string(data)})
 		index = append(index, ticketIndexRow(tenant, t, at))
-		// SaveTicket's history row, from the zero ticket of a new one.
+		// SaveTicket's history rows for a new ticket being loaded.
 		if t.Status != "" || t.Epoch != 0 {
-			history = append(history, []any{tenant, string(t.ID), version, "", string(t.Status), t.Epoch, at})
+			for _, h := range loadedSteps(t, time.Unix(0, at).UTC()) {
+				history = append(history, []any{tenant, string(t.ID), version, string(h.from), string(h.to), t.Epoch, h.at.UnixNano()})
+			}
 		}
 		scopes := ticketScopes(tenant, t)
 		for _, sc := range scopes {

@@ -27,7 +27,7 @@ func loadOneByOne(ctx context.Context, db *DB, tenant string, ds app.Dataset) er
 		return err
 	}
 	return db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
-		st := &serverTx{db: db, tx: tx, tenant: tenant, version: version}
+		st := &serverTx{db: db, tx: tx, tenant: tenant, version: version, loading: true}
 		ref := func(kind, id, scope string, v any) error {
 			if err := st.put(ctx, kind, id, "", v); err != nil {
 				return err

@@ -614,12 +614,12 @@ func TestTechnicianNumbersListsAtMostMax(t *testing.T) {
 			tk := handTicket(fmt.Sprintf("tk-%05d", i), app.KindCarryIn, "tech-a", "s1", 0, 0)
 			ds.Tickets = append(ds.Tickets, app.TicketDetail{Ticket: tk})
 		}
-		// The load writes each ticket's one history row, into closed, at
-		// the database's clock (testNow).
+		// The load writes each closed ticket's steps from its own times
+		// (loadedSteps): into closed at its last update, numbersT0.
 		if err := db.LoadDataset(ctx, "t1", ds); err != nil {
 			t.Fatal(err)
 		}
-		got, err := db.TechnicianNumbers(ctx, NumbersQuery{Tenant: "t1", From: testNow.Add(-day), To: testNow.Add(day)}, "tech-a")
+		got, err := db.TechnicianNumbers(ctx, NumbersQuery{Tenant: "t1", From: numbersT0.Add(-day), To: numbersT0.Add(day)}, "tech-a")
 		if err != nil {
 			t.Fatal(err)
 		}

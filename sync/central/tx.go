@@ -68,6 +68,9 @@ type serverTx struct {
 	// changed collects what the transaction changed, for the events
 	// published after it commits (nil: none are).
 	changed *changeSet
+	// loading is LoadDataset's: a new ticket gets the history its own
+	// times tell (loadedSteps), not one step at the load's time.
+	loading bool
 	// stmts holds the statements prepared in this transaction: the driver
 	// for SQLite would otherwise compile each statement on every call,
 	// which was a quarter of a push's time.
@@ -227,9 +230,15 @@ func (s *serverTx) SaveTicket(ctx context.Context, t app.Ticket) error {
 	}
 	s.changed.ticket(t.ID)
 	if old.Status != t.Status || old.Epoch != t.Epoch {
-		if _, err := s.exec(ctx, (`INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-			s.tenant, string(t.ID), s.version, string(old.Status), string(t.Status), t.Epoch, s.db.now().UnixNano()); err != nil {
-			return transient(err)
+		steps := []historyStep{{old.Status, t.Status, s.db.now()}}
+		if s.loading && old.Status == "" {
+			steps = loadedSteps(t, s.db.now())
+		}
+		for _, h := range steps {
+			if _, err := s.exec(ctx, (`INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+				s.tenant, string(t.ID), s.version, string(h.from), string(h.to), t.Epoch, h.at.UnixNano()); err != nil {
+				return transient(err)
+			}
 		}
 	}
 	if t.Status == app.StatusClosed && old.Status != app.StatusClosed {

@@ -1,0 +1,60 @@
+package central
+
+import (
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// historyStep is one row of a ticket's status history.
+type historyStep struct {
+	from, to app.Status
+	at       time.Time
+}
+
+// loadedSteps is the status history of a ticket that arrives as data (a
+// dataset or an import) instead of living through the service. A ticket
+// whose work is over (completed, could not be completed, closed,
+// cancelled) brings the steps its own times tell: created (assigned),
+// started (on site first, for on-site work: the arrival is not recorded
+// apart from the start), completed or failed, then its status at its last
+// update; so the office's figures (Numbers) count past work when it
+// happened. Any other ticket has the one step to its status at now, as a
+// ticket created through the service has.
+func loadedSteps(t app.Ticket, now time.Time) []historyStep {
+	if t.Status.Open() || t.CreatedAt.IsZero() {
+		return []historyStep{{"", t.Status, now}}
+	}
+	var out []historyStep
+	cur := app.Status("")
+	step := func(to app.Status, at time.Time) {
+		if at.IsZero() || to == cur {
+			return
+		}
+		if n := len(out); n > 0 && at.Before(out[n-1].at) {
+			at = out[n-1].at // times out of order: the steps keep their order
+		}
+		out = append(out, historyStep{cur, to, at})
+		cur = to
+	}
+	step(app.StatusAssigned, t.CreatedAt)
+	if !t.StartedAt.IsZero() {
+		if t.Kind == app.KindOnSite {
+			step(app.StatusOnSite, t.StartedAt)
+		}
+		step(app.StatusInProgress, t.StartedAt)
+	}
+	if !t.CompletedAt.IsZero() {
+		done := app.StatusCompleted
+		if t.Status == app.StatusCannotComplete {
+			done = app.StatusCannotComplete
+		}
+		step(done, t.CompletedAt)
+	}
+	last := t.UpdatedAt
+	if last.IsZero() {
+		last = now
+	}
+	step(t.Status, last)
+	return out
+}
