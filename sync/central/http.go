@@ -237,8 +237,9 @@ func (s *Server) any(h handler) http.HandlerFunc {
 	return s.authed([]app.Role{app.RoleTechnician, app.RoleDispatcher}, h)
 }
 
-// statusOf maps an app.Error code to an HTTP status.
-func statusOf(err error) int {
+// HTTPStatus maps an error to the HTTP status of its app.Error code: the
+// API's answers and the office console's pages share it.
+func HTTPStatus(err error) int {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return http.StatusRequestEntityTooLarge
@@ -273,7 +274,7 @@ var errSlowBody = errors.New("request body too slow")
 // writeError answers err. A 5xx is logged with its cause and the request
 // ID; the client sees only a generic message.
 func writeError(w http.ResponseWriter, err error) {
-	status := statusOf(err)
+	status := HTTPStatus(err)
 	if status == http.StatusRequestEntityTooLarge {
 		err = errTooLarge
 	}

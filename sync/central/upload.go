@@ -538,7 +538,7 @@ func syncDir(dir string) error {
 // tusError turns an error into a tusd error whose response has the JSON
 // body writeError gives.
 func tusError(err error) tus.Error {
-	status := statusOf(err)
+	status := HTTPStatus(err)
 	e := app.AsError(err)
 	body := fbsync.Error{Code: e.Code, Key: e.Key, Message: e.Text(), Data: e.Data}
 	if status == http.StatusInternalServerError {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/assets/translations"
+	"github.com/fieldbench/fieldbench/sync/central"
 )
 
 // Sign-in throttle per client address, on top of the per-account lockout
@@ -161,7 +162,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) error {
 		}
 		e := app.AsError(err)
 		p.Error = cat.Text(e.Key, e.Message, e.Data)
-		return c.signinForm(w, r, statusOf(err), p)
+		return c.signinForm(w, r, central.HTTPStatus(err), p)
 	}
 	c.signin.refund(clientAddr(r))
 	if !Role(u.Role).Valid() {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/assets/translations"
+	"github.com/fieldbench/fieldbench/sync/central"
 )
 
 // maxConflictsShown bounds the inbox's page: the oldest beyond it wait
@@ -386,5 +387,5 @@ func (c *Console) resolveConflict(w http.ResponseWriter, r *http.Request, s *Ses
 	}
 	e := app.AsError(err)
 	p.Error = s.T.Text(e.Key, e.Message, e.Data)
-	return c.render(w, r, s, statusOf(err), "conflicts", p)
+	return c.render(w, r, s, central.HTTPStatus(err), "conflicts", p)
 }

@@ -240,26 +240,3 @@ func (c *Console) audit(ctx context.Context, s *Session, action, target, detail 
 }
 
 var errForbidden = app.Errorf(app.EFORBIDDEN, "console.forbidden", "Your role may not do this. Ask an administrator of your console if you need it.")
-
-// statusOf maps an error to the HTTP status of its app.Error code.
-func statusOf(err error) int {
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return http.StatusRequestEntityTooLarge
-	}
-	switch app.ErrorCode(err) {
-	case app.EINVALID:
-		return http.StatusBadRequest
-	case app.EUNAUTHORIZED:
-		return http.StatusUnauthorized
-	case app.EFORBIDDEN:
-		return http.StatusForbidden
-	case app.ENOTFOUND:
-		return http.StatusNotFound
-	case app.ECONFLICT:
-		return http.StatusConflict
-	case app.ETHROTTLED:
-		return http.StatusTooManyRequests
-	}
-	return http.StatusInternalServerError
-}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/sync/central"
 )
 
 // The board's actions. Each sends the named mutation the JSON API takes
@@ -178,7 +179,7 @@ func (c *Console) doAction(action string) handler {
 			p.Reason = r.PostFormValue("reason")
 			p.Epoch, p.Shown = d.Ticket.Epoch, strconv.FormatInt(d.Ticket.UpdatedAt.UnixNano(), 10)
 		}
-		return c.render(w, r, s, statusOf(err), "ticketaction", p)
+		return c.render(w, r, s, central.HTTPStatus(err), "ticketaction", p)
 	}
 }
 
@@ -399,7 +400,7 @@ func (c *Console) createTicket(w http.ResponseWriter, r *http.Request, s *Sessio
 	}
 	e := app.AsError(err)
 	p.Error = s.T.Text(e.Key, e.Message, e.Data)
-	return c.render(w, r, s, statusOf(err), "ticketnew", p)
+	return c.render(w, r, s, central.HTTPStatus(err), "ticketnew", p)
 }
 
 // formTicket reads the new-ticket form.

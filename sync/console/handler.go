@@ -7,6 +7,7 @@ import (
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/assets/translations"
+	"github.com/fieldbench/fieldbench/sync/central"
 )
 
 // routed is one route and the permission it needs.
@@ -104,7 +105,7 @@ type errPage struct {
 // code. A server failure is logged with the request ID and its cause; the
 // page shows a generic message and the ID. s may be nil (no session).
 func (c *Console) fail(w http.ResponseWriter, r *http.Request, s *Session, err error) {
-	status := statusOf(err)
+	status := central.HTTPStatus(err)
 	p := errPage{Status: status}
 	cat := translations.For(acceptLanguage(r.Header.Get("Accept-Language")))
 	if s != nil {

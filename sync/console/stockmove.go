@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/sync/central"
 )
 
 // moveForm is a stock movement form: what was typed, kept to show again
@@ -215,7 +216,7 @@ func (c *Console) move(w http.ResponseWriter, r *http.Request, s *Session, f mov
 	name, version := (&app.MoveStock{Kind: f.Kind}).MutationName()
 	mut := app.Mutation{ID: app.NewID(), Name: name, Version: version, At: c.opt.Now().UTC(), Args: args}
 	if err := c.apply(ctx, s, mut); err != nil {
-		if status := statusOf(err); status < 500 && status != http.StatusForbidden {
+		if status := central.HTTPStatus(err); status < 500 && status != http.StatusForbidden {
 			f.Problem = refusalText(s, err)
 			return again(status)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/assets/translations"
+	"github.com/fieldbench/fieldbench/sync/central"
 )
 
 // textKey is a translated text: its key and English. Tables of them keep
@@ -542,5 +543,5 @@ func (c *Console) updateCustomer(w http.ResponseWriter, r *http.Request, s *Sess
 	e := app.AsError(refusal)
 	p.Phone, p.Address, p.BasePhone, p.BaseAddress = phone, address, basePhone, baseAddress
 	p.Error = s.T.Text(e.Key, e.Message, e.Data)
-	return c.render(w, r, s, statusOf(refusal), "ticket", p)
+	return c.render(w, r, s, central.HTTPStatus(refusal), "ticket", p)
 }
