@@ -66,7 +66,14 @@ type Dataset struct {
 	// ticket's store and technician; one with an empty Secret erases the
 	// ticket's (docs/PROTOCOL.md, "Device passcodes").
 	Passcodes []Passcode `json:"passcodes,omitempty"`
-	Conflicts []Conflict `json:"conflicts,omitempty"`
+	// PartRequests and Shipments are sent again whenever they change
+	// (decided, shipped, received): a known one is replaced.
+	PartRequests []PartRequest `json:"part_requests,omitempty"`
+	Shipments    []Shipment    `json:"shipments,omitempty"`
+	// LikelyParts carry, per open ticket, the parts the central service
+	// expects it to need; a ticket's list replaces the one held before.
+	LikelyParts []LikelyParts `json:"likely_parts,omitempty"`
+	Conflicts   []Conflict    `json:"conflicts,omitempty"`
 	// GoneTickets left the device's scopes (reassigned to someone else, or
 	// deleted on the server): the device drops them with their children,
 	// except while it still has unsent work on them.
@@ -79,7 +86,7 @@ func (d *Dataset) Rows() int {
 	for _, t := range d.Tickets {
 		n += 1 + len(t.Repairs) + len(t.Parts) + len(t.Photos) + len(t.Notes) + len(t.Signatures) + len(t.Payments) + len(t.Estimates)
 	}
-	n += len(d.Repairs) + len(d.PartsUsed) + len(d.Photos) + len(d.Notes) + len(d.Signatures) + len(d.Payments) + len(d.Estimates) + len(d.CustomerNotices) + len(d.Passcodes) + len(d.Conflicts) + len(d.GoneTickets)
+	n += len(d.Repairs) + len(d.PartsUsed) + len(d.Photos) + len(d.Notes) + len(d.Signatures) + len(d.Payments) + len(d.Estimates) + len(d.CustomerNotices) + len(d.Passcodes) + len(d.PartRequests) + len(d.Shipments) + len(d.LikelyParts) + len(d.Conflicts) + len(d.GoneTickets)
 	return n
 }
 

@@ -108,6 +108,22 @@ type MutationTx interface {
 	// Passcode returns a ticket's device passcode, an empty Secret when it
 	// has none; ENOTFOUND when the ticket does not exist.
 	Passcode(ctx context.Context, ticket TicketID) (Passcode, error)
+	// PartRequest returns a part request; ENOTFOUND (key
+	// part_request.not_found) when it is not there.
+	PartRequest(ctx context.Context, id string) (PartRequest, error)
+	// SavePartRequest inserts or replaces a part request (its state
+	// changes as the office decides and the part arrives). An invalid one
+	// (PartRequest.Validate) is EINVALID and writes nothing; ENOTFOUND
+	// when its ticket is not there.
+	SavePartRequest(ctx context.Context, r PartRequest) error
+	// PartRequests lists a ticket's part requests in request order.
+	PartRequests(ctx context.Context, ticket TicketID) ([]PartRequest, error)
+	// Shipment returns a shipment; ENOTFOUND (key shipment.not_found)
+	// when it is not there.
+	Shipment(ctx context.Context, id string) (Shipment, error)
+	// SaveShipment inserts or replaces a shipment (received later). An
+	// invalid one (Shipment.Validate) is EINVALID and writes nothing.
+	SaveShipment(ctx context.Context, s Shipment) error
 }
 
 // FactWithoutID is the error of a MutationTx asked to record a fact

@@ -31,6 +31,8 @@ type memTx struct {
 	estimates map[string]app.Estimate
 	notices   map[string]app.CustomerNotice
 	passcodes map[app.TicketID]app.Passcode
+	requests  map[string]app.PartRequest
+	shipments map[string]app.Shipment
 	saved     *memTx // at the open savepoint
 }
 
@@ -41,6 +43,7 @@ func newMemTx() *memTx {
 		photos: map[string]app.Photo{}, notes: map[string]app.Note{}, sigs: map[string]app.Signature{},
 		payments: map[string]app.Payment{}, estimates: map[string]app.Estimate{},
 		notices: map[string]app.CustomerNotice{}, passcodes: map[app.TicketID]app.Passcode{},
+		requests: map[string]app.PartRequest{}, shipments: map[string]app.Shipment{},
 	}
 }
 
@@ -50,7 +53,7 @@ func (m *memTx) clone() *memTx {
 		repairs: maps.Clone(m.repairs), used: maps.Clone(m.used), moves: maps.Clone(m.moves),
 		photos: maps.Clone(m.photos), notes: maps.Clone(m.notes), sigs: maps.Clone(m.sigs),
 		payments: maps.Clone(m.payments), estimates: maps.Clone(m.estimates), notices: maps.Clone(m.notices),
-		passcodes: maps.Clone(m.passcodes)}
+		passcodes: maps.Clone(m.passcodes), requests: maps.Clone(m.requests), shipments: maps.Clone(m.shipments)}
 }
 
 var _ app.Savepoints = (*memTx)(nil)
@@ -191,6 +194,41 @@ func (m *memTx) SaveEstimate(_ context.Context, x app.Estimate) error {
 }
 func (m *memTx) Estimates(_ context.Context, id app.TicketID) ([]app.Estimate, error) {
 	return ofTicket(m.estimates, id, func(e app.Estimate) (app.TicketID, time.Time, string) { return e.Ticket, e.At, e.ID }), nil
+}
+
+func (m *memTx) PartRequest(_ context.Context, id string) (app.PartRequest, error) {
+	r, ok := m.requests[id]
+	if !ok {
+		return r, app.Errorf(app.ENOTFOUND, "part_request.not_found", "Part request {{.ID}} was not found.", "ID", id)
+	}
+	return r, nil
+}
+func (m *memTx) SavePartRequest(_ context.Context, r app.PartRequest) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	if _, ok := m.tickets[r.Ticket]; !ok {
+		return notFound("ticket")
+	}
+	m.requests[r.ID] = r
+	return nil
+}
+func (m *memTx) PartRequests(_ context.Context, id app.TicketID) ([]app.PartRequest, error) {
+	return ofTicket(m.requests, id, func(r app.PartRequest) (app.TicketID, time.Time, string) { return r.Ticket, r.At, r.ID }), nil
+}
+func (m *memTx) Shipment(_ context.Context, id string) (app.Shipment, error) {
+	s, ok := m.shipments[id]
+	if !ok {
+		return s, app.Errorf(app.ENOTFOUND, "shipment.not_found", "Shipment {{.ID}} was not found.", "ID", id)
+	}
+	return s, nil
+}
+func (m *memTx) SaveShipment(_ context.Context, s app.Shipment) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	m.shipments[s.ID] = s
+	return nil
 }
 
 // ofTicket lists the facts of a ticket ordered by time, then ID.

@@ -153,6 +153,7 @@ const (
 	MoveReturnDefective MovementKind = "return_defective" // removed part sent back
 	MoveTransfer        MovementKind = "transfer"         // from one location to another
 	MoveAdjust          MovementKind = "adjust"           // count correction (signed)
+	MoveShip            MovementKind = "ship"             // leaves for a shipment: in transit, in no location
 )
 
 // StockMovement is one immutable ledger entry. Balances are sums of
@@ -170,6 +171,8 @@ type StockMovement struct {
 	Reason   string       `json:"reason,omitempty"`
 	At       time.Time    `json:"at"`
 	Recorded string       `json:"recorded_by,omitempty"`
+	// Shipment names the shipment a ship or receive movement belongs to.
+	Shipment string `json:"shipment,omitempty"`
 }
 
 // Validate checks a movement's shape against its kind.
@@ -186,6 +189,8 @@ func (m *StockMovement) Validate() error {
 		return bad("no part number")
 	case m.Qty > MaxQty || m.Qty < -MaxQty:
 		return Errorf(EINVALID, "stock.qty_out_of_range", "A stock movement moves at most {{.Max}} units; split larger counts.", "Max", MaxQty)
+	case m.Shipment != "" && !ValidID(m.Shipment):
+		return bad("the shipment ID is longer than 128 characters or holds control characters")
 	case len(m.Serial) > MaxIDLen || len(m.Reason) > MaxReasonLen || len(m.Recorded) > MaxNameLen || m.Ticket != "" && !ValidID(string(m.Ticket)):
 		return bad("the serial, reason, ticket or recorder is too long")
 	case m.Kind == MoveAdjust:
@@ -212,6 +217,10 @@ func (m *StockMovement) Validate() error {
 		// The removed part enters the defective bin; it never was sellable stock.
 		if m.To == "" || m.From != "" {
 			return bad("a defective return needs the defective bin as destination only")
+		}
+	case MoveShip:
+		if m.From == "" || m.To != "" || m.Shipment == "" {
+			return bad("shipping needs a source location and its shipment")
 		}
 	case MoveTransfer:
 		if m.From == "" || m.To == "" || m.From == m.To {
