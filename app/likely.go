@@ -1,6 +1,8 @@
 package app
 
 import (
+	"cmp"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -61,4 +63,69 @@ func (l LikelyParts) Validate() error {
 		}
 	}
 	return nil
+}
+
+// LoadThreshold is the probability from which a likely part counts as
+// needed by a ticket when planning what to load: below it a part is
+// worth a look on the ticket but not the room in the van.
+const LoadThreshold = 0.25
+
+// LoadLine is one part to think of before a day or a trip.
+type LoadLine struct {
+	Part PartNumber
+	// Tickets are the tickets ahead that likely need it (probability at
+	// least LoadThreshold), most likely first.
+	Tickets []TicketID
+	// Expected is the sum of those probabilities: how many of the tickets
+	// should need it, on average.
+	Expected float64
+	InVan    int // the van's balance
+	// ToLoad is one unit per ticket that likely needs it, less what the
+	// van holds: a technician days from a warehouse would rather carry a
+	// part home than miss it at the door.
+	ToLoad int
+}
+
+// LoadList sums the likely parts of the tickets ahead into what to load,
+// parts with something to load first, then by expected need.
+func LoadList(tickets []LikelyParts, inVan map[PartNumber]int) []LoadLine {
+	type ranked struct {
+		t TicketID
+		p float64
+	}
+	by := map[PartNumber][]ranked{}
+	var order []PartNumber
+	for _, lp := range tickets {
+		for _, p := range lp.Parts {
+			if p.Probability < LoadThreshold {
+				continue
+			}
+			if _, ok := by[p.Part]; !ok {
+				order = append(order, p.Part)
+			}
+			by[p.Part] = append(by[p.Part], ranked{lp.Ticket, p.Probability})
+		}
+	}
+	out := make([]LoadLine, 0, len(order))
+	for _, part := range order {
+		rs := by[part]
+		slices.SortStableFunc(rs, func(a, b ranked) int { return cmp.Compare(b.p, a.p) })
+		l := LoadLine{Part: part, InVan: inVan[part]}
+		for _, r := range rs {
+			l.Tickets = append(l.Tickets, r.t)
+			l.Expected += r.p
+		}
+		l.ToLoad = max(0, len(rs)-l.InVan)
+		out = append(out, l)
+	}
+	slices.SortStableFunc(out, func(a, b LoadLine) int {
+		if c := cmp.Compare(min(b.ToLoad, 1), min(a.ToLoad, 1)); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.Expected, a.Expected); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Part, b.Part)
+	})
+	return out
 }

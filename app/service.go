@@ -43,6 +43,31 @@ type PartService interface {
 	Arrivals(ctx context.Context, loc LocationID, parts []PartNumber, limit int) ([]StockMovement, error)
 }
 
+// SupplyService reads the parts on their way to this device's user: part
+// requests, shipments, and what the central service expects tickets to
+// need. They are changed through Committer (part.request,
+// part.cancel_request, shipment.send, shipment.receive).
+type SupplyService interface {
+	// PartRequests lists a ticket's part requests in request order.
+	PartRequests(ctx context.Context, ticket TicketID) ([]PartRequest, error)
+	// OpenPartRequests lists the requests on this device that still wait
+	// for their part (RequestState.Open), oldest first.
+	OpenPartRequests(ctx context.Context) ([]PartRequest, error)
+	// Shipments lists the shipments to or from the given locations: those
+	// in transit first (oldest first), then the latest received, at most
+	// limit in all.
+	Shipments(ctx context.Context, locs []LocationID, limit int) ([]Shipment, error)
+	// FindShipment finds a shipment by its ID or its tracking number (what
+	// a parcel label's barcode holds); ENOTFOUND when none matches.
+	FindShipment(ctx context.Context, code string) (Shipment, error)
+	// LikelyParts returns what the central service expects a ticket to
+	// need: an empty list when it sent none.
+	LikelyParts(ctx context.Context, ticket TicketID) (LikelyParts, error)
+	// LoadList is LoadList over the likely parts of the technician's open
+	// tickets whose window starts in [from, to), with the van's balances.
+	LoadList(ctx context.Context, tech TechnicianID, van LocationID, from, to time.Time) ([]LoadLine, error)
+}
+
 // PaymentService reads the money of a ticket on this device: its
 // payments and estimates, in time order (none for an unknown ticket).
 // They are recorded through Committer (payment.record, payment.refund,
