@@ -51,13 +51,30 @@ func TestPredict(t *testing.T) {
 			// 6 W1 tickets share "e4" (>= MinSupport): the model+symptom
 			// level. pump: (6 + 2*w1(6,9)) / (6+2) with w1(6,9) =
 			// (6 + 2*9/18)/12 = 7/12: 0.8958.
+			// bearing, fitted on W1 but never with "e4", follows with its
+			// prior share only: (0 + 2*w1(4,4)) / 8 = 0.0926.
 			name: "model and symptom", model: "W1", family: "acme/washer", symptom: "E4 not draining", k: 3,
-			want: []Prediction{{"pump", (6 + PriorWeight*w1(6, 9)) / (6 + PriorWeight), app.BasisModelSymptom, 6}},
+			want: []Prediction{
+				{"pump", (6 + PriorWeight*w1(6, 9)) / (6 + PriorWeight), app.BasisModelSymptom, 6},
+				{"bearing", PriorWeight * w1(4, 4) / (6 + PriorWeight), app.BasisModelSymptom, 6},
+			},
 		},
 		{
 			// "drain" alone matches the same 6 tickets.
-			name: "a shared word", model: "W1", family: "acme/washer", symptom: "won't drain", k: 3,
+			name: "a shared word", model: "W1", family: "acme/washer", symptom: "won't drain", k: 1,
 			want: []Prediction{{"pump", (6 + PriorWeight*w1(6, 9)) / (6 + PriorWeight), app.BasisModelSymptom, 6}},
+		},
+		{
+			// With fits, the family's parts that fit W1 are candidates too,
+			// at their prior share: belt (0 + 2*w1(0,3)) / 8 = 1/144;
+			// door-seal does not fit.
+			name: "fits adds the family's fitting parts", model: "W1", family: "acme/washer", symptom: "E4", k: 5,
+			fits: func(p string) bool { return p != "door-seal" },
+			want: []Prediction{
+				{"pump", (6 + PriorWeight*w1(6, 9)) / (6 + PriorWeight), app.BasisModelSymptom, 6},
+				{"bearing", PriorWeight * w1(4, 4) / (6 + PriorWeight), app.BasisModelSymptom, 6},
+				{"belt", PriorWeight * w1(0, 3) / (6 + PriorWeight), app.BasisModelSymptom, 6},
+			},
 		},
 		{
 			// Nobody reported "smoke": the model level, pump 6/10 and
