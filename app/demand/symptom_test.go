@@ -23,6 +23,8 @@ func TestSymptom(t *testing.T) {
 		{"chinese", "洗衣机不排水，显示E4", []string{"洗衣", "衣机", "机不", "不排", "排水", "显示", "e4"}},
 		{"chinese particles split", "不加热了", []string{"不加", "加热"}},
 		{"chinese lone character", "漏 水", []string{"漏", "水"}},
+		{"full-width code", "显示Ｅ－０４，不排水", []string{"显示", "e4", "不排", "排水"}},
+		{"full-width code, no hyphen", "代码Ｆ２１", []string{"代码", "f21"}},
 		{"french", "Le lave-linge ne démarre pas, code F21", []string{"lave", "linge", "ne", "demarre", "pas", "code", "f21"}},
 		{"french accents folded", "ne demarre pas", []string{"ne", "demarre", "pas"}},
 		{"spanish", "La lavadora no centrifuga y hace mucho ruido", []string{"lavadora", "no", "centrifuga", "hace", "mucho", "ruido"}},
