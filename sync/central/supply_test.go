@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fieldbench/fieldbench/app"
 )
@@ -427,6 +428,52 @@ func TestLikelyPartsReachTheTicketsDevices(t *testing.T) {
 		mustAdmin(t, db, w.dispatch, &app.AssignTicket{Ticket: w.ticketA.ID, Technician: "tech-b"})
 		if _, _, likely, _ := pullSupply(t, db, w.b); len(likely[w.ticketA.ID].Parts) != 1 {
 			t.Fatalf("the likely parts did not follow the ticket: %+v", likely)
+		}
+	})
+}
+
+// TestClaimShowsTheReturnShipment: a claim's returned part is shipped
+// once a return shipment carries it, and the claim names that shipment,
+// its carrier and tracking, in transit and then received.
+func TestClaimShowsTheReturnShipment(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		w := newClaimWorld(t, db)
+		w.repairWithScreen(t, claimIn)
+		w.push(t, act(app.ActionClose, claimIn, ""),
+			&app.ReturnDefective{Movement: app.StockMovement{ID: fid("ret-1"), Part: screen, To: "bin-a", Qty: 1, Serial: "D-tk-in", Ticket: claimIn, At: testNow}})
+		claim := func() ClaimPart {
+			t.Helper()
+			cs := allClaims(t, db, ClaimFilter{})
+			if len(cs) != 1 {
+				t.Fatalf("%d claims, want 1", len(cs))
+			}
+			c, err := db.Claim(ctx, tenant, cs[0].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(c.Evidence.Parts) != 1 {
+				t.Fatalf("parts %+v", c.Evidence.Parts)
+			}
+			if c.Flags.DefectiveNotShipped == c.Evidence.Parts[0].Shipped {
+				t.Fatalf("flag %v with the part shipped %v", c.Flags.DefectiveNotShipped, c.Evidence.Parts[0].Shipped)
+			}
+			return c.Evidence.Parts[0]
+		}
+		if p := claim(); p.Shipped || len(p.ReturnShipments) != 0 {
+			t.Fatalf("in the bin, yet %+v", p)
+		}
+		ship := fid("ship-ret")
+		w.push(t, &app.SendShipment{Shipment: app.Shipment{ID: ship, Kind: app.ShipmentReturn, From: "bin-a", To: "wh", Carrier: "SF Express", Tracking: "SF1234567999",
+			Lines: []app.ShipmentLine{{Part: screen, Qty: 1, Serial: "D-tk-in", Ticket: claimIn}}}})
+		want := ClaimShipment{ID: ship, Carrier: "SF Express", Tracking: "SF1234567999", State: app.ShipmentInTransit, At: testNow}
+		if p := claim(); !p.Shipped || !slices.Equal(p.Shipments, []string{ship + "/1"}) || !slices.Equal(p.ReturnShipments, []ClaimShipment{want}) {
+			t.Fatalf("shipped in a return, yet %+v", p)
+		}
+		w.dispatchDo(t, &app.ReceiveShipment{Shipment: ship, Receipt: app.Receipt{ID: "rc-wh", Lines: []app.ReceiptLine{{Part: screen, Qty: 1, Serial: "D-tk-in"}}, At: testNow.Add(48 * time.Hour)}})
+		want.State, want.ReceivedAt = app.ShipmentReceived, testNow.Add(48*time.Hour)
+		if p := claim(); !p.Shipped || !slices.Equal(p.ReturnShipments, []ClaimShipment{want}) {
+			t.Fatalf("received at the warehouse, yet %+v", p)
 		}
 	})
 }
