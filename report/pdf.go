@@ -46,13 +46,20 @@ type doc struct {
 }
 
 func newDoc(title, lang string, created time.Time, footer string) *doc {
-	return newDocSize(pageW, pageH, margin, title, lang, created, footer)
+	return newDocSize(fpdf.SizeType{}, margin, title, lang, created, footer)
 }
 
-// newDocSize starts a document on pages w by h mm with margin m (a label
-// is smaller than A4); an empty footer prints none.
-func newDocSize(w, h, m float64, title, lang string, created time.Time, footer string) *doc {
-	p := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", Size: fpdf.SizeType{Wd: w, Ht: h}})
+// newDocSize starts a document on pages of size (mm; zero: A4) with margin
+// m: a label is smaller than A4. An empty footer prints none.
+func newDocSize(size fpdf.SizeType, m float64, title, lang string, created time.Time, footer string) *doc {
+	// A4 by name, as fpdf knows it to the hundredth of a point: the same
+	// page in millimetres would move every coordinate by a rounding.
+	init := &fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"}
+	h := pageH
+	if size.Wd > 0 {
+		init.SizeStr, init.Size, h = "", size, size.Ht
+	}
+	p := fpdf.NewCustom(init)
 	p.SetMargins(m, m, m)
 	p.SetAutoPageBreak(false, 0)
 	p.SetCompression(true)

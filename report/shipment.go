@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"codeberg.org/go-pdf/fpdf"
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/assets/translations"
 )
@@ -104,7 +105,7 @@ func ShipmentLabel(ctx context.Context, w io.Writer, s Shipping, opts Options) e
 	sh := s.Shipment
 	c := translations.For(s.Language)
 	title := shipmentTitle(c, sh.Kind)
-	d := newDocSize(labelW, labelH, labelMargin, title+" "+sh.ID, c.Lang(), s.created(opts), "")
+	d := newDocSize(fpdf.SizeType{Wd: labelW, Ht: labelH}, labelMargin, title+" "+sh.ID, c.Lang(), s.created(opts), "")
 	x, right := labelMargin, labelW-labelMargin
 	rule := func() {
 		d.pdf.SetDrawColor(0, 0, 0)
