@@ -200,52 +200,59 @@ func (t *Trained) Predict(model, family string, symptom []string, fits func(part
 	// parts mostly fit other models: they are candidates only when fits
 	// says they fit this one, and at the family level itself when fits is
 	// nil.
-	seen := map[int32]bool{}
-	var cands []int32
-	for _, l := range levels[at:] {
-		for p := range l.count {
-			if seen[p] {
-				continue
-			}
-			if l.basis == app.BasisFamily && (fits == nil && chosen.basis != app.BasisFamily || fits != nil && !fits(t.parts[p])) {
-				continue
-			}
-			seen[p] = true
-			cands = append(cands, p)
-		}
-	}
 	type ranked struct {
 		p     int32
 		pr    float64
 		count int
 	}
-	rs := make([]ranked, 0, len(cands))
-	for _, p := range cands {
-		r := ranked{p: p, count: chosen.count[p]}
-		switch chosen.basis {
-		case app.BasisModelSymptom:
-			r.pr = blend(r.count, chosen.n, modP(p))
-		case app.BasisModel:
-			r.pr = modP(p)
-		default:
-			r.pr = famP(p)
-		}
-		rs = append(rs, r)
-	}
 	// Equal probabilities: the part seen more often at the chosen level,
 	// then by part number, so the order does not depend on map order.
-	slices.SortFunc(rs, func(a, b ranked) int {
-		if c := cmp.Compare(b.pr, a.pr); c != 0 {
-			return c
+	before := func(a, b ranked) bool {
+		if a.pr != b.pr {
+			return a.pr > b.pr
 		}
-		if c := cmp.Compare(b.count, a.count); c != 0 {
-			return c
+		if a.count != b.count {
+			return a.count > b.count
 		}
-		return cmp.Compare(t.parts[a.p], t.parts[b.p])
-	})
-	out := make([]Prediction, 0, min(len(rs), k))
-	for _, r := range rs[:min(len(rs), k)] {
-		out = append(out, Prediction{Part: t.parts[r.p], P: r.pr, Basis: chosen.basis, Support: chosen.n})
+		return t.parts[a.p] < t.parts[b.p]
+	}
+	// The k best, kept sorted as candidates arrive: k is a handful and
+	// the candidates a family's worth of parts, so this beats sorting
+	// them all.
+	best := make([]ranked, 0, k+1)
+	seen := make(map[int32]bool, len(chosen.count))
+	for _, l := range levels[at:] {
+		for p := range l.count {
+			if seen[p] {
+				continue
+			}
+			seen[p] = true
+			if l.basis == app.BasisFamily && (fits == nil && chosen.basis != app.BasisFamily || fits != nil && !fits(t.parts[p])) {
+				continue
+			}
+			r := ranked{p: p, count: chosen.count[p]}
+			switch chosen.basis {
+			case app.BasisModelSymptom:
+				r.pr = blend(r.count, chosen.n, modP(p))
+			case app.BasisModel:
+				r.pr = modP(p)
+			default:
+				r.pr = famP(p)
+			}
+			if len(best) == k && !before(r, best[k-1]) {
+				continue
+			}
+			i := len(best)
+			for i > 0 && before(r, best[i-1]) {
+				i--
+			}
+			best = slices.Insert(best, i, r)
+			best = best[:min(len(best), k)]
+		}
+	}
+	out := make([]Prediction, len(best))
+	for i, r := range best {
+		out[i] = Prediction{Part: t.parts[r.p], P: r.pr, Basis: chosen.basis, Support: chosen.n}
 	}
 	return out
 }
