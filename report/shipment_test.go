@@ -267,10 +267,10 @@ func TestShippingRefuses(t *testing.T) {
 	}
 }
 
-// TestShippingChineseRenders writes the Chinese label and packing list and
-// renders them, for a person to look at (testdata is not written: the PNGs
-// go to SHIPPING_PNG_DIR when set) and for the check that the Chinese
-// lines carry ink.
+// TestShippingChineseRenders writes the Chinese label and packing list,
+// reads their Chinese back and decodes their QR Codes from poppler's
+// renders; with SHIPPING_PNG_DIR set, the PDFs and renders stay there for
+// a person to look at.
 func TestShippingChineseRenders(t *testing.T) {
 	needTool(t, "pdftoppm")
 	dir := t.TempDir()
