@@ -1,6 +1,7 @@
 package demand
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"testing"
@@ -186,6 +187,32 @@ func TestMostUsed(t *testing.T) {
 			return a.Part == b.Part && a.Basis == b.Basis && a.Support == b.Support && math.Abs(a.P-b.P) < 1e-9
 		}) {
 			t.Errorf("MostUsed(%s, %s) = %+v, want %+v", tt.model, tt.family, got, tt.want)
+		}
+	}
+}
+
+// TestPredictConcurrent: a trained model answers many goroutines at once
+// (run with -race), each the same as alone.
+func TestPredictConcurrent(t *testing.T) {
+	tr := Train(history())
+	want := tr.Predict("W1", "acme/washer", []string{"e4"}, nil, 3)
+	errs := make(chan string, 8)
+	for range 8 {
+		go func() {
+			for range 200 {
+				got := tr.Predict("W1", "acme/washer", []string{"e4"}, nil, 3)
+				if !slices.Equal(got, want) {
+					errs <- fmt.Sprintf("%+v, want %+v", got, want)
+					return
+				}
+				tr.MostUsed("W2", "acme/washer", 2)
+			}
+			errs <- ""
+		}()
+	}
+	for range 8 {
+		if e := <-errs; e != "" {
+			t.Fatal(e)
 		}
 	}
 }
