@@ -340,6 +340,11 @@ const (
 )
 
 const (
+	// findShipmentQuery looks a code up as an ID (?1 as given, ?2
+	// folded) or a tracking number (?2), through the primary key and
+	// shipments_tracking.
+	findShipmentQuery = `SELECT data FROM shipments WHERE id = ?1 OR id = ?2 OR tracking_key = ?2
+		ORDER BY id IN (?1, ?2) DESC, at DESC, id LIMIT 1`
 	openRequestsQuery = `SELECT data FROM part_requests WHERE state IN ('requested', 'approved', 'shipped') ORDER BY at, id LIMIT ?`
 	// loadListQuery reads the likely parts of a technician's open tickets
 	// whose window starts in [?2, ?3), through tickets_technician.
@@ -396,9 +401,7 @@ func (s *SupplyService) FindShipment(ctx context.Context, code string) (app.Ship
 	if code == "" || len(code) > app.MaxIDLen {
 		return app.Shipment{}, errShipmentNotFound(code)
 	}
-	folded := trackingKey(code)
-	out, err := queryShipments(ctx, s.db.read, `SELECT data FROM shipments WHERE id = ?1 OR id = ?2 OR tracking_key = ?2
-		ORDER BY id IN (?1, ?2) DESC, at DESC, id LIMIT 1`, code, folded)
+	out, err := queryShipments(ctx, s.db.read, findShipmentQuery, code, trackingKey(code))
 	if err != nil {
 		return app.Shipment{}, s.db.sqlError(err)
 	}
