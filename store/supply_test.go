@@ -622,3 +622,30 @@ func TestPendingCancelOverPulledRequest(t *testing.T) {
 		t.Errorf("base = %+v, %v; want the server's copy", b, err)
 	}
 }
+
+// TestReturnShipmentLeavesBin: a return shipment's ship movement takes
+// the part out of the defective bin (in transit, in no location), and the
+// shipment is listed with the bin's.
+func TestReturnShipmentLeavesBin(t *testing.T) {
+	r := newSupplyReplica(t)
+	ctx := t.Context()
+	r.commit(ana, &app.ReturnDefective{Movement: app.StockMovement{ID: "d-1", Part: storetest.BatteryP50, To: storetest.DefectSH, Qty: 1, Ticket: storetest.T2}})
+	if b := r.balance(storetest.DefectSH, storetest.BatteryP50); b != [2]int{1, 1} {
+		t.Fatalf("bin after the return = %v, want 1 pending", b)
+	}
+	m := r.commit(dispatcher, &app.SendShipment{Shipment: app.Shipment{ID: "ret-1", Kind: app.ShipmentReturn, From: storetest.DefectSH, To: warehouse,
+		Lines: []app.ShipmentLine{{Part: storetest.BatteryP50, Qty: 1}}}})
+	for _, loc := range []app.LocationID{storetest.DefectSH, warehouse} {
+		if b := r.balance(loc, storetest.BatteryP50); b != [2]int{} {
+			t.Errorf("%s after the return shipment = %v, want nothing (in transit)", loc, b)
+		}
+	}
+	got, err := NewSupplyService(r.db).Shipments(ctx, []app.LocationID{storetest.DefectSH}, 5)
+	if err != nil || len(got) != 1 || got[0].ID != "ret-1" || got[0].State != app.ShipmentInTransit || got[0].By != dispatcher.Name {
+		t.Errorf("Shipments(bin) = %+v, %v; want ret-1 in transit", got, err)
+	}
+	if n := r.count(`SELECT count(*) FROM movements WHERE kind = 'ship' AND shipment = 'ret-1' AND from_loc = ? AND to_loc IS NULL AND outbox_seq = ?`,
+		string(storetest.DefectSH), m.Seq); n != 1 {
+		t.Errorf("%d ship movements of ret-1 from the bin, want 1", n)
+	}
+}
