@@ -543,6 +543,16 @@ func (s *sim) act(d *device) {
 	if len(open) == 0 {
 		return
 	}
+	if s.rng.IntN(4) == 0 {
+		// A parcel at the door is counted before anything else.
+		if on := s.inTransitTo(d); len(on) > 0 {
+			sh := on[s.rng.IntN(len(on))]
+			if m, ok := s.commit(d, s.receipt(sh)); ok {
+				s.logf("%s saves %s seq %d for shipment %s (%s)", d.name, m.FullName(), m.Seq, sh.ID, m.ID)
+			}
+			return
+		}
+	}
 	t := open[s.rng.IntN(len(open))]
 	detail, err := tickets.TicketDetail(s.ctx, t.ID)
 	if err != nil {

@@ -122,9 +122,10 @@ func (s *sim) receipt(sh app.Shipment) *app.ReceiveShipment {
 	return &app.ReceiveShipment{Shipment: sh.ID, Receipt: rc}
 }
 
-// receiveTwice: the technician's two devices both receive one shipment
-// before either syncs. The first receipt to reach the server wins; the
-// other becomes a conflict, and its stock leaves its device.
+// receiveTwice: the technician's two devices sync, then both receive one
+// shipment they hold before either syncs again. The first receipt to
+// reach the server wins; the other becomes a conflict, and its stock
+// leaves its device.
 func (s *sim) receiveTwice() {
 	var twins []*device
 	for _, d := range s.devices {
@@ -134,6 +135,9 @@ func (s *sim) receiveTwice() {
 	}
 	if len(twins) < 2 {
 		return
+	}
+	for _, d := range twins {
+		s.sync(d)
 	}
 	var both []app.Shipment
 	for _, sh := range s.inTransitTo(twins[0]) {
@@ -157,7 +161,7 @@ func (s *sim) receiveTwice() {
 // shipment), receiving returns at the warehouse.
 func (s *sim) dispatchSupply() {
 	var cmd app.Command
-	switch s.rng.IntN(3) {
+	switch s.rng.IntN(4) {
 	case 0:
 		var open []app.PartRequest
 		for _, r := range s.serverRequests() {
@@ -183,7 +187,7 @@ func (s *sim) dispatchSupply() {
 			d.Decision, d.Reason = app.DecisionReject, "no longer made"
 		}
 		cmd = d
-	case 1:
+	case 1, 2:
 		// Approved requests to one place, and now and then a requested
 		// one, which shipping approves.
 		byTo := map[app.LocationID][]app.PartRequest{}
@@ -203,7 +207,7 @@ func (s *sim) dispatchSupply() {
 			sh.Lines = append(sh.Lines, app.ShipmentLine{Part: r.Wanted(), Qty: r.Qty, Request: r.ID, Ticket: r.Ticket})
 		}
 		cmd = &app.SendShipment{Shipment: sh}
-	case 2:
+	case 3:
 		var returns []app.Shipment
 		for _, sh := range s.serverShipments() {
 			if sh.State == app.ShipmentInTransit && sh.To == warehouse {
