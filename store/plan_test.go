@@ -64,8 +64,8 @@ func TestQueryPlans(t *testing.T) {
 				"SEARCH lp USING INDEX sqlite_autoindex_likely_parts_1 (ticket_id=?)"}},
 		"TicketRequests": {ticketRequestsQuery, []any{"t-0001"},
 			[]string{"SEARCH part_requests USING INDEX part_requests_ticket (ticket_id=?)"}},
-		"FindShipment": {findShipmentQuery, []any{"SF-1", "sf-1"},
-			[]string{"MULTI-INDEX OR", "sqlite_autoindex_shipments_1 (id=?)", "sqlite_autoindex_shipments_1 (id=?)", "shipments_tracking (tracking_key=?)"}},
+		"FindShipment": {findShipmentQuery, []any{"sf-1"},
+			[]string{"MULTI-INDEX OR", "shipments_id_folded (<expr>=?)", "shipments_tracking (tracking_key=?)"}},
 		"OpenRequests": {openRequestsQuery, []any{100},
 			[]string{"SCAN part_requests USING INDEX part_requests_open"}},
 	} {

@@ -58,8 +58,17 @@ func requestArgs(r app.PartRequest) ([]any, string, error) {
 	return []any{r.ID, string(r.Ticket), string(r.State), nsec(r.At), string(data)}, string(data), nil
 }
 
-// trackingKey folds a tracking number as FindShipment compares it.
-func trackingKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+// trackingKey folds a tracking number (or an ID) as FindShipment compares
+// it: trimmed, ASCII letters in lower case, as SQLite's lower() folds the
+// IDs in shipments_id_folded.
+func trackingKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + ('a' - 'A')
+		}
+		return r
+	}, strings.TrimSpace(s))
+}
 
 // shipmentArgs are the columns of shipmentSave and shipmentLoad but the last.
 func shipmentArgs(s app.Shipment) ([]any, string, error) {
@@ -340,11 +349,10 @@ const (
 )
 
 const (
-	// findShipmentQuery looks a code up as an ID (?1 as given, ?2
-	// folded) or a tracking number (?2), through the primary key and
-	// shipments_tracking.
-	findShipmentQuery = `SELECT data FROM shipments WHERE id = ?1 OR id = ?2 OR tracking_key = ?2
-		ORDER BY id IN (?1, ?2) DESC, at DESC, id LIMIT 1`
+	// findShipmentQuery looks a folded code up as an ID or a tracking
+	// number, through shipments_id_folded and shipments_tracking.
+	findShipmentQuery = `SELECT data FROM shipments WHERE lower(id) = ?1 OR tracking_key = ?1
+		ORDER BY lower(id) = ?1 DESC, at DESC, id LIMIT 1`
 	openRequestsQuery = `SELECT data FROM part_requests WHERE state IN ('requested', 'approved', 'shipped') ORDER BY at, id LIMIT ?`
 	// loadListQuery reads the likely parts of a technician's open tickets
 	// whose window starts in [?2, ?3), through tickets_technician.
@@ -392,16 +400,18 @@ func (s *SupplyService) Shipments(ctx context.Context, locs []app.LocationID, li
 	return append(out, done...), s.db.sqlError(err)
 }
 
-// FindShipment matches the code, trimmed, against IDs as they are and
-// folded to lower case (a label may print them upper case), and against
-// tracking numbers folded; an ID wins over a tracking number, then the
-// latest shipped.
+// FindShipment matches the code, trimmed and in any case (a label may
+// print an ID upper case, a thumb types a tracking number lower case),
+// against IDs and tracking numbers; an ID wins over a tracking number,
+// then the latest shipped.
 func (s *SupplyService) FindShipment(ctx context.Context, code string) (app.Shipment, error) {
 	code = strings.TrimSpace(code)
-	if code == "" || len(code) > app.MaxIDLen {
+	// Longer than any ID or tracking number (app.MaxNameLen): no match,
+	// and no query.
+	if code == "" || len(code) > max(app.MaxIDLen, app.MaxNameLen) {
 		return app.Shipment{}, errShipmentNotFound(code)
 	}
-	out, err := queryShipments(ctx, s.db.read, findShipmentQuery, code, trackingKey(code))
+	out, err := queryShipments(ctx, s.db.read, findShipmentQuery, trackingKey(code))
 	if err != nil {
 		return app.Shipment{}, s.db.sqlError(err)
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -647,5 +648,48 @@ func TestReturnShipmentLeavesBin(t *testing.T) {
 	if n := r.count(`SELECT count(*) FROM movements WHERE kind = 'ship' AND shipment = 'ret-1' AND from_loc = ? AND to_loc IS NULL AND outbox_seq = ?`,
 		string(storetest.DefectSH), m.Seq); n != 1 {
 		t.Errorf("%d ship movements of ret-1 from the bin, want 1", n)
+	}
+}
+
+// TestFindShipment: a code matches an ID or a tracking number, trimmed
+// and in any case; an ID wins over a tracking
+// number, then the latest shipped.
+func TestFindShipment(t *testing.T) {
+	r := newSupplyReplica(t)
+	ship := func(id, tracking string, h int) app.Shipment {
+		s := serverShipment()
+		s.ID, s.Tracking, s.At = id, tracking, storetest.Now.Add(time.Duration(h)*time.Hour)
+		return s
+	}
+	r.apply(app.PullPage{Epoch: "e1", Cursor: "c1", Data: app.Dataset{Shipments: []app.Shipment{
+		ship("sh-old", "JD0001", 1),
+		ship("sh-new", "JD0001", 2),
+		ship("sh-x", "sh-old", 3), // a tracking number equal to another's ID
+		ship("Sh-Mixed", "", 0),
+	}}})
+	for _, tc := range []struct {
+		code, want string // want "" for not found
+	}{
+		{"sh-old", "sh-old"},
+		{" SH-OLD\t", "sh-old"},
+		{"jd0001", "sh-new"},
+		{"  JD0001 ", "sh-new"},
+		{"Sh-Mixed", "Sh-Mixed"},
+		{"sh-mixed", "Sh-Mixed"},
+		{"SH-X", "sh-x"},
+		{"JD0002", ""},
+		{"", ""},
+		{strings.Repeat("x", 300), ""},
+	} {
+		got, err := NewSupplyService(r.db).FindShipment(t.Context(), tc.code)
+		if tc.want == "" {
+			if app.ErrorCode(err) != app.ENOTFOUND {
+				t.Errorf("FindShipment(%q) = %s, %v; want not found", tc.code, got.ID, err)
+			}
+			continue
+		}
+		if err != nil || got.ID != tc.want {
+			t.Errorf("FindShipment(%q) = %s, %v; want %s", tc.code, got.ID, err, tc.want)
+		}
 	}
 }

@@ -25,7 +25,8 @@ CREATE INDEX part_requests_open ON part_requests (at, id) WHERE state IN ('reque
 
 -- Shipments, kept as part requests are (data, base, outbox_seq). They name
 -- no ticket: they stay when tickets go. tracking_key is the tracking
--- number folded (trimmed, lower case) for FindShipment; received_at the
+-- number folded (trimmed, ASCII lower case, as SQL's lower() folds the ID
+-- in shipments_id_folded) for FindShipment; received_at the
 -- receipt's time, for the latest received first.
 CREATE TABLE shipments (
 	id           TEXT PRIMARY KEY,
@@ -42,6 +43,7 @@ CREATE TABLE shipments (
 CREATE INDEX shipments_from ON shipments (from_loc, state, at);
 CREATE INDEX shipments_to ON shipments (to_loc, state, at);
 CREATE INDEX shipments_tracking ON shipments (tracking_key);
+CREATE INDEX shipments_id_folded ON shipments (lower(id));
 
 -- What the central service expects an open ticket to need, replaced whole
 -- by each list it sends for the ticket; only the server writes it.
