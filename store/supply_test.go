@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -691,5 +692,42 @@ func TestFindShipment(t *testing.T) {
 		if err != nil || got.ID != tc.want {
 			t.Errorf("FindShipment(%q) = %s, %v; want %s", tc.code, got.ID, err, tc.want)
 		}
+	}
+}
+
+// TestKill9Receive receives shipments in a child process killed with
+// SIGKILL at an arbitrary point: every receipt the child reported after
+// Commit returned is there after reopening, and each received shipment
+// has its one receive movement and its one outbox row: a receipt is
+// committed whole or not at all.
+func TestKill9Receive(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fieldbench.db")
+	c := startChild(t, "receive", path)
+	var acked []string
+	for range 30 {
+		line, err := c.out.ReadString('\n')
+		if err != nil {
+			t.Fatalf("child stopped after %d receipts: %v", len(acked), err)
+		}
+		acked = append(acked, strings.TrimSpace(line))
+	}
+	time.Sleep(time.Duration(rand.IntN(2000)) * time.Microsecond)
+	c.kill(t)
+
+	db := mustOpenPath(t, path, WithFullCheck())
+	r := &replica{t: t, db: db, now: storetest.Now}
+	for _, id := range acked {
+		if s := r.shipment(id); s.State != app.ShipmentReceived || s.Receipt == nil {
+			t.Errorf("acknowledged receipt of %s lost: %+v", id, s)
+		}
+	}
+	received := r.count(`SELECT count(*) FROM shipments WHERE state = 'received'`)
+	moves := r.count(`SELECT count(*) FROM movements WHERE kind = 'receive' AND shipment <> '' AND outbox_seq IS NOT NULL`)
+	queued := r.count(`SELECT count(*) FROM outbox WHERE name = 'shipment.receive'`)
+	if received < len(acked) || moves != received || queued != received {
+		t.Errorf("%d shipments received, %d receive movements, %d receipts queued; want equal, at least %d", received, moves, queued, len(acked))
+	}
+	if b := r.balance(storetest.VanAna, storetest.BatteryP50); b[1] != received {
+		t.Errorf("van batteries pending = %d, want %d", b[1], received)
 	}
 }
