@@ -731,3 +731,58 @@ func TestKill9Receive(t *testing.T) {
 		t.Errorf("van batteries pending = %d, want %d", b[1], received)
 	}
 }
+
+// TestPartRequestLists: PartRequests lists a ticket's requests in request
+// order, whatever their state; OpenPartRequests the requests of every
+// ticket that still wait for their part, oldest first.
+func TestPartRequestLists(t *testing.T) {
+	r := newSupplyReplica(t)
+	req := func(id string, ticket app.TicketID, st app.RequestState, h int) app.PartRequest {
+		p := serverRequest(st)
+		p.ID, p.Ticket, p.At = id, ticket, storetest.Now.Add(time.Duration(h)*time.Hour)
+		return p
+	}
+	r.apply(app.PullPage{Epoch: "e1", Cursor: "c1", Data: app.Dataset{PartRequests: []app.PartRequest{
+		req("pr-a", storetest.T4, app.RequestReceived, 1),
+		req("pr-b", storetest.T4, app.RequestShipped, 3),
+		req("pr-c", storetest.T2, app.RequestRequested, 2),
+		req("pr-d", storetest.T2, app.RequestRejected, 0),
+		req("pr-e", storetest.T1, app.RequestApproved, 5),
+		req("pr-f", storetest.T1, app.RequestCancelled, 4),
+		req("pr-g", storetest.T1, app.RequestShort, 6),
+		req("pr-h", storetest.T4, app.RequestRequested, 3),
+	}}})
+	supply := NewSupplyService(r.db)
+	ids := func(rs []app.PartRequest, err error) []string {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := []string{}
+		for _, x := range rs {
+			out = append(out, x.ID)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		ticket app.TicketID // "" for OpenPartRequests
+		want   []string
+	}{
+		{storetest.T4, []string{"pr-a", "pr-b", "pr-h"}},
+		{storetest.T2, []string{"pr-d", "pr-c"}},
+		{storetest.T1, []string{"pr-f", "pr-e", "pr-g"}},
+		{storetest.T8, []string{}},
+		{"t-nope", []string{}},
+		{"", []string{"pr-c", "pr-b", "pr-h", "pr-e"}},
+	} {
+		var got []string
+		if tc.ticket == "" {
+			got = ids(supply.OpenPartRequests(t.Context()))
+		} else {
+			got = ids(supply.PartRequests(t.Context(), tc.ticket))
+		}
+		if !equalStrings(got, tc.want) {
+			t.Errorf("requests of %q = %v, want %v", tc.ticket, got, tc.want)
+		}
+	}
+}
