@@ -73,11 +73,13 @@ func (db *DB) Pending(ctx context.Context, limit int) ([]app.Mutation, error) {
 //  2. page.Reset drops the server's rows: every ticket without unsent work
 //     (the kept ones are marked out of scope until the new epoch sends them
 //     again) and the facts the old server sent on the kept ones, the
-//     conflicts, and the movements the server has accepted.
+//     conflicts, the movements the server has accepted, the likely parts,
+//     and the part requests and shipments no pending mutation wrote last.
 //     Parts, locations, technicians and rule sets are kept, as the pull
 //     sends them again; the outbox is never touched;
 //  3. page.Data, as Load writes it;
-//  4. the rebase: the pending mutations on the page's tickets, and those on
+//  4. the rebase: the pending mutations on the page's tickets (part.*
+//     ones also on the tickets of the page's part requests), and those on
 //     no ticket, are applied again in seq order on the server's rows (see
 //     rebase);
 //  5. tickets out of scope whose work the server has now confirmed are
