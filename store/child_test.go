@@ -22,6 +22,8 @@ const (
 //   - "commit": load the conformance world, then commit notes forever,
 //     printing each seq after Commit returns (the parent kills it);
 //   - "pay": the same with cash payments, printing each receipt number;
+//   - "receive": the same with shipments: load one in transit to Ana's
+//     van, receive it, print its ID;
 //   - "hold": open the store, print "open", and wait to be killed.
 func runChild(mode string) int {
 	ctx := context.Background()
@@ -72,6 +74,31 @@ func runChild(mode string) int {
 				return 2
 			}
 			fmt.Fprintln(out, cmd.Payment.Receipt)
+			out.Flush()
+		}
+	case "receive":
+		world := storetest.World()
+		world.Locations = append(world.Locations, app.Location{ID: "wh-sh", Kind: app.LocationWarehouse, Name: "Warehouse"})
+		if err := db.Load(ctx, world); err != nil {
+			fmt.Fprintln(os.Stderr, "load:", err)
+			return 2
+		}
+		c := NewCommitter(db)
+		actor := app.Actor{Role: app.RoleTechnician, Technician: storetest.Ana, Name: "Ana Li"}
+		for i := 0; ; i++ {
+			id := fmt.Sprint("sh-", i)
+			s := app.Shipment{ID: id, Kind: app.ShipmentSupply, From: "wh-sh", To: storetest.VanAna, State: app.ShipmentInTransit,
+				Lines: []app.ShipmentLine{{Part: storetest.BatteryP50, Qty: 1}}, At: storetest.Now}
+			if err := db.Load(ctx, app.Dataset{Shipments: []app.Shipment{s}}); err != nil {
+				fmt.Fprintln(os.Stderr, "load shipment:", err)
+				return 2
+			}
+			cmd := &app.ReceiveShipment{Shipment: id, Receipt: app.Receipt{ID: app.NewID(), Lines: []app.ReceiptLine{{Part: storetest.BatteryP50, Qty: 1}}}}
+			if _, err := c.Commit(ctx, actor, cmd); err != nil {
+				fmt.Fprintln(os.Stderr, "commit:", err)
+				return 2
+			}
+			fmt.Fprintln(out, id)
 			out.Flush()
 		}
 	}
