@@ -135,7 +135,7 @@ func Run(ds app.Dataset, cfg Config) Result {
 			b.fitting[m] = append(b.fitting[m], p.Number)
 		}
 	}
-	res := Result{Split: cfg.Split.UTC(), TrainFrom: b.trainFro.UTC(), TestTo: b.testTo.UTC()}
+	res := Result{Split: cfg.Split, TrainFrom: b.trainFro, TestTo: b.testTo} // in the split's zone, where its days begin
 	trained, cases := b.train()
 	res.TrainCases = cases
 	for i := range ds.Tickets {

@@ -47,39 +47,55 @@ func main() {
 	}
 }
 
-func run(args []string, w io.Writer) error {
+// options are the command's flags.
+type options struct {
+	seed   int64
+	size   demo.Size
+	asJSON bool
+}
+
+func parse(args []string) (options, error) {
+	o := options{size: World}
 	fs := flag.NewFlagSet("partsbacktest", flag.ContinueOnError)
-	seed := fs.Int64("seed", 1, "the demo world's seed")
-	size := World
-	fs.IntVar(&size.Models, "models", size.Models, "product models in the world")
-	fs.IntVar(&size.Parts, "parts", size.Parts, "catalog parts")
-	fs.IntVar(&size.Tickets, "tickets", size.Tickets, "tickets over the two years")
-	fs.IntVar(&size.Technicians, "technicians", size.Technicians, "technicians (about half field, with a van)")
-	asJSON := fs.Bool("json", false, "print JSON instead of a Markdown table")
+	fs.Int64Var(&o.seed, "seed", 1, "the demo world's seed")
+	fs.IntVar(&o.size.Models, "models", o.size.Models, "product models in the world")
+	fs.IntVar(&o.size.Parts, "parts", o.size.Parts, "catalog parts")
+	fs.IntVar(&o.size.Tickets, "tickets", o.size.Tickets, "tickets over the two years")
+	fs.IntVar(&o.size.Technicians, "technicians", o.size.Technicians, "technicians (about half field, with a van)")
+	fs.BoolVar(&o.asJSON, "json", false, "print JSON instead of a Markdown report")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return o, err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q; see -h", fs.Arg(0))
+		return o, fmt.Errorf("unexpected argument %q; see -h", fs.Arg(0))
 	}
 	for _, f := range []struct {
 		name   string
 		v, max int
-	}{{"models", size.Models, maxModels}, {"parts", size.Parts, maxParts}, {"tickets", size.Tickets, maxTickets}, {"technicians", size.Technicians, maxTechnicians}} {
+	}{{"models", o.size.Models, maxModels}, {"parts", o.size.Parts, maxParts}, {"tickets", o.size.Tickets, maxTickets}, {"technicians", o.size.Technicians, maxTechnicians}} {
 		if f.v < 1 || f.v > f.max {
-			return fmt.Errorf("-%s %d: give 1 to %d", f.name, f.v, f.max)
+			return o, fmt.Errorf("-%s %d: give 1 to %d", f.name, f.v, f.max)
 		}
 	}
+	return o, nil
+}
+
+func run(args []string, w io.Writer) error {
+	o, err := parse(args)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
-	ds := demo.Generate(*seed, size, Now)
-	res := Run(ds, Config{Split: SplitFor(Now), Seed: *seed})
-	report := Report{Seed: *seed, Size: size, Now: Now.UTC(), Result: res.rounded()}
-	if *asJSON {
+	ds := demo.Generate(o.seed, o.size, Now)
+	res := Run(ds, Config{Split: SplitFor(Now), Seed: o.seed})
+	report := Report{Seed: o.seed, Size: o.size, Now: Now, Result: res.rounded()}
+	if o.asJSON {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(report)
-	}
-	if err := report.markdown(w); err != nil {
+		if err := enc.Encode(report); err != nil {
+			return err
+		}
+	} else if err := report.markdown(w); err != nil {
 		return err
 	}
 	// The run time goes to stderr: stdout is the same for a seed.
