@@ -90,13 +90,17 @@ func TestTinyWorld(t *testing.T) {
 		value float64
 	}{
 		"(a)": {2, -1}, // every part of M1 is drawn into 25 to 45 lines
+		// (a2): van-1 used only P1 in training: one unit. A takes it at
+		// 10:00 on day 0; the top-up is back at 10:00 on day 3, after
+		// that morning's count, so days 1 to 3 count nothing.
+		"(a2": {1, (100 + 3*0 + 178*100) / 182.0},
 		"(b)": {1, bValue},
 		// (c): on day 4's evening the van loads B's likely P2, which is
 		// there on day 5's morning (50 CNY more that day) and fitted.
 		"(c)": {2, bValue + 50/182.0},
 	}
 	if len(r.Availability) != len(want) {
-		t.Fatalf("policies %+v, want (a), (b), (c): (b) plans less than (a), so no cut version", r.Availability)
+		t.Fatalf("policies %+v, want (a), (a2), (b), (c): (b) plans less than (a), so no cut versions", r.Availability)
 	}
 	for _, a := range r.Availability {
 		w, ok := want[a.Policy[:3]]

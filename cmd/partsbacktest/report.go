@@ -48,8 +48,8 @@ func (rep Report) markdown(w io.Writer) error {
 		day(r.TrainFrom), day(r.Split), TrainWeeks, r.TrainCases, day(r.Split), day(r.TestTo), TestWeeks, r.TestTickets)
 
 	fmt.Fprintf(&b, "## First-visit parts availability\n\n")
-	fmt.Fprintf(&b, "%d vans, %d test on-site tickets that fitted parts. Lead time %s, service level %.2f, SBA alpha %.2f, weekly review.\n\n",
-		r.Vans, r.VanTickets, LeadTime, Service, Alpha)
+	fmt.Fprintf(&b, "%d vans, %d test on-site tickets that fitted parts. Lead time %d days, service level %.2f, SBA alpha %.2f, weekly review.\n\n",
+		r.Vans, r.VanTickets, int(LeadTime/(24*time.Hour)), Service, Alpha)
 	fmt.Fprintf(&b, "| policy | all parts in the van | rate | lines at start | average stock value, all vans (CNY) | per van (CNY) |\n|---|---:|---:|---:|---:|---:|\n")
 	for _, a := range r.Availability {
 		perVan := 0.0

@@ -78,11 +78,12 @@ func (b *backtest) availability(tr *demand.Trained) ([]PolicyFigure, int, int) {
 
 	current := b.currentPolicy(vanIDs, seen)
 	suggested := b.suggestedPolicy(vanIDs)
-	policies := []policy{current, suggested}
-	if scaled, ok := b.scaled(suggested, current); ok {
-		policies = append(policies, scaled)
-	}
+	policies := []policy{current, b.mostUsedPolicy(vanIDs, current), suggested}
 	policies = append(policies, policy{name: "(c) suggested levels + likely parts of the next day's tickets", levels: suggested.levels, loadLikely: true})
+	if scaled, ok := b.scaled(suggested, current); ok {
+		policies = append(policies, scaled,
+			policy{name: "(c') the cut levels + likely parts of the next day's tickets", levels: scaled.levels, loadLikely: true})
+	}
 
 	var out []PolicyFigure
 	for _, p := range policies {
@@ -132,6 +133,40 @@ func (b *backtest) currentPolicy(vans []app.LocationID, seen map[app.LocationID]
 			l.min = l.max - 1
 			lv[pn] = l
 		}
+	}
+	return p
+}
+
+// mostUsedPolicy is the plain baseline a dispatcher would reach for: one
+// unit of each part the van used most in the training months, most used
+// first, up to the current policy's value, topped up one for one.
+func (b *backtest) mostUsedPolicy(vans []app.LocationID, cur policy) policy {
+	keys, series := b.weekly()
+	p := policy{name: "(a2) plain baseline: one of each part the van used most, at the current policy's value, one for one", levels: map[app.LocationID]map[app.PartNumber]level{}, oneForOne: true}
+	used := map[app.LocationID][]lineKey{}
+	total := map[lineKey]float64{}
+	for _, k := range keys {
+		for _, q := range series[k][:TrainWeeks] {
+			total[k] += q
+		}
+		if total[k] > 0 {
+			used[k.loc] = append(used[k.loc], k)
+		}
+	}
+	for _, van := range vans {
+		ks := used[van]
+		slices.SortStableFunc(ks, func(x, y lineKey) int { return cmp.Compare(total[y], total[x]) })
+		budget := b.planned(cur.levels[van])
+		lv := map[app.PartNumber]level{}
+		var v int64
+		for _, k := range ks {
+			if v+b.price[k.part] > budget {
+				continue
+			}
+			v += b.price[k.part]
+			lv[k.part] = level{min: 0, max: 1}
+		}
+		p.levels[van] = lv
 	}
 	return p
 }
