@@ -34,6 +34,10 @@ const (
 	LeadTime = 3 * 24 * time.Hour
 	// Draws is the bootstrap's size: the method's default.
 	Draws = demand.DefaultDraws
+	// RegularWeeks is the number of training weeks with demand from which
+	// a series is also reported apart: four, one a quarter and a half, the
+	// fewest from which a smoothed interval is more than the first one.
+	RegularWeeks = 4
 	// TopK is how many likely parts count for the top-3 hit rate.
 	TopK = 3
 	// LoadAt is when the van is loaded for the next day's tickets, before
@@ -71,6 +75,11 @@ type Result struct {
 	Prediction     []HitFigure    `json:"prediction"`
 	Forecast       []ErrorFigure  `json:"forecast"`
 	ForecastSeries int            `json:"forecast_series"` // part x location series with demand in training
+	// ForecastRegular is the same over the series with demand in at
+	// least RegularWeeks training weeks: the methods on a history they
+	// can smooth.
+	ForecastRegular []ErrorFigure `json:"forecast_regular"`
+	RegularSeries   int           `json:"regular_series"`
 }
 
 // PolicyFigure is one stocking policy's first-visit availability.
@@ -144,7 +153,7 @@ func Run(ds app.Dataset, cfg Config) Result {
 		}
 	}
 	res.Prediction = b.hits(trained)
-	res.Forecast, res.ForecastSeries = b.forecasts()
+	res.Forecast, res.ForecastSeries, res.ForecastRegular, res.RegularSeries = b.forecasts()
 	res.Availability, res.Vans, res.VanTickets = b.availability(trained)
 	return res
 }
@@ -283,8 +292,8 @@ func (b *backtest) weekly() ([]lineKey, map[lineKey][]float64) {
 }
 
 // forecasts measures each method's MASE over the test weeks of every
-// series with demand in training.
-func (b *backtest) forecasts() ([]ErrorFigure, int) {
+// series with demand in training, and apart over the regular ones.
+func (b *backtest) forecasts() (all []ErrorFigure, n int, regular []ErrorFigure, nRegular int) {
 	keys, series := b.weekly()
 	methods := []struct {
 		name string
@@ -297,14 +306,23 @@ func (b *backtest) forecasts() ([]ErrorFigure, int) {
 		{"TSB", func(h []float64) float64 { return demand.TSB(h, Alpha, Beta).Rate }},
 	}
 	errs := make([][]float64, len(methods))
-	n := 0
+	regErrs := make([][]float64, len(methods))
 	for _, k := range keys {
 		s := series[k]
 		train, test := s[:TrainWeeks], s[TrainWeeks:]
-		if demand.MeanRate(train) == 0 {
+		weeks := 0
+		for _, q := range train {
+			if q > 0 {
+				weeks++
+			}
+		}
+		if weeks == 0 {
 			continue
 		}
 		n++
+		if weeks >= RegularWeeks {
+			nRegular++
+		}
 		for m, meth := range methods {
 			f := make([]float64, TestWeeks)
 			r := meth.rate(train)
@@ -313,14 +331,20 @@ func (b *backtest) forecasts() ([]ErrorFigure, int) {
 			}
 			if e, ok := demand.MASE(train, test, f); ok {
 				errs[m] = append(errs[m], e)
+				if weeks >= RegularWeeks {
+					regErrs[m] = append(regErrs[m], e)
+				}
 			}
 		}
 	}
-	out := make([]ErrorFigure, len(methods))
-	for m, meth := range methods {
-		out[m] = ErrorFigure{Method: meth.name, Series: len(errs[m]), Mean: mean(errs[m]), Median: median(errs[m])}
+	figures := func(errs [][]float64) []ErrorFigure {
+		out := make([]ErrorFigure, len(methods))
+		for m, meth := range methods {
+			out[m] = ErrorFigure{Method: meth.name, Series: len(errs[m]), Mean: mean(errs[m]), Median: median(errs[m])}
+		}
+		return out
 	}
-	return out, n
+	return figures(errs), n, figures(regErrs), nRegular
 }
 
 func mean(xs []float64) float64 {

@@ -130,10 +130,11 @@ func TestTinyWorld(t *testing.T) {
 
 	// Series with demand in training: van-1's P1 and the store's P2, not
 	// D's P3 (fitted after the split).
-	if r.ForecastSeries != 2 {
-		t.Errorf("forecast series %d, want 2", r.ForecastSeries)
+	// Both have demand in at least RegularWeeks weeks (78 and 10).
+	if r.ForecastSeries != 2 || r.RegularSeries != 2 {
+		t.Errorf("forecast series %d, regular %d: want 2 and 2", r.ForecastSeries, r.RegularSeries)
 	}
-	for _, f := range r.Forecast {
+	for _, f := range append(r.Forecast, r.ForecastRegular...) {
 		// van-1's P1 is 1 every training week: constant, so its MASE is
 		// undefined; only the store's P2 counts.
 		if f.Series != 1 {

@@ -28,9 +28,10 @@ func (r Result) rounded() Result {
 		p := &r.Prediction[i]
 		p.Top1, p.Top3 = round(p.Top1, 4), round(p.Top3, 4)
 	}
-	for i := range r.Forecast {
-		f := &r.Forecast[i]
-		f.Mean, f.Median = round(f.Mean, 3), round(f.Median, 3)
+	for _, fs := range [][]ErrorFigure{r.Forecast, r.ForecastRegular} {
+		for i := range fs {
+			fs[i].Mean, fs[i].Median = round(fs[i].Mean, 3), round(fs[i].Median, 3)
+		}
 	}
 	return r
 }
@@ -66,10 +67,15 @@ func (rep Report) markdown(w io.Writer) error {
 	}
 
 	fmt.Fprintf(&b, "\n## Forecast error per part and location\n\n%d weekly series (part x van or store) with demand in the training weeks, each forecast flat over the %d test weeks from the training weeks alone; MASE scales by the training weeks' one-step naive error (below 1 beats it).\n\n", r.ForecastSeries, TestWeeks)
-	fmt.Fprintf(&b, "| method | series with MASE | mean MASE | median MASE |\n|---|---:|---:|---:|\n")
-	for _, f := range r.Forecast {
-		fmt.Fprintf(&b, "| %s | %d | %.3f | %.3f |\n", f.Method, f.Series, f.Mean, f.Median)
+	table := func(fs []ErrorFigure) {
+		fmt.Fprintf(&b, "| method | series with MASE | mean MASE | median MASE |\n|---|---:|---:|---:|\n")
+		for _, f := range fs {
+			fmt.Fprintf(&b, "| %s | %d | %.3f | %.3f |\n", f.Method, f.Series, f.Mean, f.Median)
+		}
 	}
+	table(r.Forecast)
+	fmt.Fprintf(&b, "\nThe %d of them with demand in at least %d training weeks:\n\n", r.RegularSeries, RegularWeeks)
+	table(r.ForecastRegular)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
