@@ -134,6 +134,16 @@ func TestTinyWorld(t *testing.T) {
 	if r.ForecastSeries != 2 || r.RegularSeries != 2 {
 		t.Errorf("forecast series %d, regular %d: want 2 and 2", r.ForecastSeries, r.RegularSeries)
 	}
+	// The store's P2: one a week in training weeks 35 to 44, none in the
+	// test weeks. The naive forecast (0) is exact; the training mean,
+	// 10/78 a week, errs by that every week, against a naive in-sample
+	// error of 2 changes in 77 steps.
+	wantMASE := map[string]float64{"naive (last week)": 0, "mean of the training weeks": (10.0 / 78) / (2.0 / 77)}
+	for _, f := range r.Forecast {
+		if w, ok := wantMASE[f.Method]; ok && math.Abs(f.Mean-w) > 1e-9 {
+			t.Errorf("%s: MASE %v, want %v", f.Method, f.Mean, w)
+		}
+	}
 	for _, f := range append(r.Forecast, r.ForecastRegular...) {
 		// van-1's P1 is 1 every training week: constant, so its MASE is
 		// undefined; only the store's P2 counts.
