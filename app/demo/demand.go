@@ -72,3 +72,28 @@ func (w *world) popular(ps []int) int {
 // technician found a second problem. No prediction from the words can
 // get these right.
 const misled = 0.06
+
+// vagueShare is the share of tickets whose customer only says the product
+// is broken (vague): dispatch takes the call as it comes.
+const vagueShare = 0.15
+
+// vague are the words of a customer who does not say what is wrong, by
+// kind; only the words fields are used.
+var vague = [numKinds][]fault{
+	kPhone: {{zh: "手机坏了", de: "Handy kaputt", en: "Phone is broken"},
+		{zh: "手机有问题，请帮忙检测", de: "Handy funktioniert nicht richtig", en: "Phone not working properly, please check"}},
+	kWasher: {{zh: "洗衣机坏了", de: "Waschmaschine defekt", en: "Washing machine broken"},
+		{zh: "洗衣机不能用了", de: "Waschmaschine geht nicht mehr", en: "Washing machine stopped working"}},
+	kFridge: {{zh: "冰箱坏了", de: "Kühlschrank defekt", en: "Fridge broken"},
+		{zh: "冰箱有问题，请上门看看", de: "Kühlschrank funktioniert nicht richtig", en: "Problem with the fridge, please come and look"}},
+	kAC: {{zh: "空调坏了", de: "Klimaanlage defekt", en: "Air conditioner broken"},
+		{zh: "空调不好用了", de: "Klimaanlage funktioniert nicht richtig", en: "Air conditioner not working properly"}},
+	kDishwasher: {{zh: "洗碗机坏了", de: "Spülmaschine defekt", en: "Dishwasher broken"},
+		{zh: "洗碗机不能用了", de: "Spülmaschine geht nicht mehr", en: "Dishwasher stopped working"}},
+	kLaptop: {{zh: "笔记本坏了", de: "Laptop defekt", en: "Laptop broken"},
+		{zh: "笔记本有问题，请帮忙检测", de: "Laptop funktioniert nicht richtig", en: "Laptop not working properly, please check"}},
+	kDesktop: {{zh: "电脑坏了", de: "PC defekt", en: "Computer broken"},
+		{zh: "电脑不能用了", de: "PC geht nicht mehr", en: "Computer stopped working"}},
+	kServer: {{zh: "服务器故障，请尽快上门", de: "Server defekt, bitte dringend kommen", en: "Server fault, please come urgently"},
+		{zh: "服务器告警，需要检查", de: "Server meldet Fehler, bitte prüfen", en: "Server is alerting, needs a check"}},
+}

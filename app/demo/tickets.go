@@ -336,6 +336,16 @@ func words(f *fault, country string) string {
 	return f.en
 }
 
+// reported is what the customer says of fault f on a product of kind k:
+// the fault's own words, or in one ticket in vagueShare only that the
+// product is broken, which says nothing of the part.
+func (w *world) reported(f *fault, k kind, country string) string {
+	if w.r.chance(vagueShare) {
+		return words(&vague[k][w.r.n(len(vague[k]))], country)
+	}
+	return words(f, country)
+}
+
 // text returns the Chinese or the English version, by the ticket's
 // country: Chinese technicians write Chinese, the others English.
 func text(zh bool, cn, en string) string {
@@ -1079,7 +1089,7 @@ func (w *world) makeTicket(s *skel, number string) *app.TicketDetail {
 	tk := &d.Ticket
 	*tk = app.Ticket{
 		ID: app.TicketID(w.r.uuid()), Number: number, Kind: kind, Country: t.Country,
-		Customer: w.customer(t.city, business, kind), Fault: words(f, t.Country),
+		Customer: w.customer(t.city, business, kind), Fault: w.reported(f, m.kind, t.Country),
 		Priority: w.priority(m), Technician: t.ID, Epoch: 1, Status: app.StatusAssigned,
 		CreatedAt: s.created, UpdatedAt: s.created,
 	}
