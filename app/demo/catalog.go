@@ -684,7 +684,7 @@ func (w *world) buildParts() {
 // two parts in three fit only their own model, as 60-70 % of appliance
 // parts do (issue 15); main parts are more often specific to one model.
 func (w *world) compatible(m *model, pt *partType) []*model {
-	extra := []int{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 3}[w.r.n(20)]
+	extra := []int{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 3, 3}[w.r.n(20)]
 	if pt.class == app.ClassMain {
 		extra = []int{0, 0, 0, 0, 0, 0, 0, 0, 1, 2}[w.r.n(10)]
 	}

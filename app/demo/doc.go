@@ -27,7 +27,8 @@
 //     others by Zipf's law (the model ranked i has weight 1/i), a long
 //     tail of models seldom seen.
 //   - Parts: about two parts in three fit only their own model (main
-//     parts four in five), the others also fit one to three of the
+//     parts four in five; all of them in a world too small for a lineup
+//     to have two models), the others also fit one to three of the
 //     lineup's closest siblings. A part type has several variants per
 //     model (colours, capacities, revisions), and each part has a
 //     popularity drawn from a skewed distribution, so among a model's
