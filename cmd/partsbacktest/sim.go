@@ -22,12 +22,13 @@ type level struct {
 type policy struct {
 	name       string
 	levels     map[app.LocationID]map[app.PartNumber]level
-	oneForOne  bool // the current policy: top up each unit used
+	oneForOne  bool // top up each unit used (the current policy and the plain baseline)
 	loadLikely bool // also load the likely parts of the next day's tickets
 }
 
+// vanTicket is a test ticket of a van: when the technician arrived, the
+// parts it fitted, and what the likely-parts model said of it.
 type vanTicket struct {
-	d       *app.TicketDetail
 	arrive  time.Time
 	need    map[app.PartNumber]int
 	likely  app.LikelyParts
@@ -61,7 +62,7 @@ func (b *backtest) availability(tr *demand.Trained) ([]PolicyFigure, int, int) {
 		if !b.isTest(t) || t.Kind != app.KindOnSite || len(d.Parts) == 0 || t.StartedAt.IsZero() || !t.StartedAt.Before(b.testTo) {
 			continue
 		}
-		vt := &vanTicket{d: d, arrive: t.StartedAt, created: t.CreatedAt, need: map[app.PartNumber]int{}}
+		vt := &vanTicket{arrive: t.StartedAt, created: t.CreatedAt, need: map[app.PartNumber]int{}}
 		for _, u := range d.Parts {
 			vt.need[u.Part] += u.Qty
 		}
