@@ -23,7 +23,7 @@ APT_PACKAGES := gcc libgl1-mesa-dev xorg-dev xvfb fonts-noto-cjk imagemagick xdo
 BARCODE_TESTDATA ?= ../shared/testdata/barcodes/zxing-blackbox
 BENCHTIME ?= 1x
 
-.PHONY: setup run test test-race bench bench-ui accuracy fuzz sim vet build build-demo screenshots console-screenshots clean conformance examples
+.PHONY: setup run test test-race bench bench-ui accuracy fuzz sim vet build build-demo screenshots console-screenshots clean conformance examples parts-backtest
 
 setup:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -105,6 +105,13 @@ examples: setup
 
 accuracy: setup
 	BARCODE_TESTDATA="$(abspath $(BARCODE_TESTDATA))" $(GO) run ./cmd/accuracy
+
+# Issue 15's backtest of the parts planning on a demo world (18 months of
+# training, 6 of test): availability, likely-parts hit rates, MASE, as
+# Markdown (docs/BENCHMARKS.md, "Parts: backtest"). Seconds; not part of
+# make test. PARTS_BACKTEST_FLAGS passes -seed, -json or another size.
+parts-backtest: setup
+	$(GO) run ./cmd/partsbacktest $(PARTS_BACKTEST_FLAGS)
 
 # The sync simulation over more seeds than make test runs (200 at 80
 # steps, SIM_DEEP_SEEDS at 300): make sim SEEDS=10000 STEPS=300. A failure

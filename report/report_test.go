@@ -366,7 +366,7 @@ func TestServiceReportPhotosBounded(t *testing.T) {
 	path := writeReport(t, t.TempDir(), "photos.pdf", r, Options{Photos: photos})
 	text := squash(pdftotext(t, path))
 	// The missing photo is the oldest (it sorts first): shown as named.
-	c := translations.For("en")
+	c := translations.For(r.Language()) // the report is in the customer's language
 	for _, want := range []string{c.Plural("report.more_photos", "and {{.Count}} more photos on the ticket", 3, nil),
 		c.Text("report.photo_missing", "Photo not on this device", nil)} {
 		if !strings.Contains(text, squash(want)) {

@@ -45,6 +45,7 @@ type world struct {
 	parts    []app.Part
 	ptype    []*partType // the type of each part, by index
 	pmodel   []*model    // the model each part was made for, by index
+	pop      []int       // each part's popularity among its variants, by index (partPopularity)
 	partNums map[app.PartNumber]bool
 
 	techs     []*tech

@@ -12,6 +12,7 @@ type fault struct {
 	fixZH, fixEN   string // what is done when no part is fitted
 	liquid         bool
 	physical       bool
+	season         season // when it happens most; zero: all year
 }
 
 var faults = [numKinds][]fault{
@@ -83,11 +84,11 @@ var faults = [numKinds][]fault{
 		{weight: 3, zh: "衣服洗完有异味", de: "Wäsche riecht muffig", en: "Clothes smell bad after washing",
 			diagZH: "滚筒及洗涤剂盒霉菌滋生", diagEN: "Mould in the drum and detergent drawer",
 			fixZH: "筒自洁并清洗洗涤剂盒", fixEN: "Ran a drum clean and cleaned the detergent drawer"},
-		{weight: 3, zh: "洗衣机不加热", de: "Wäscht nur noch kalt", en: "Water doesn't heat", parts: l("heater", "ntc"),
+		{weight: 3, season: winter(0.7), zh: "洗衣机不加热", de: "Wäscht nur noch kalt", en: "Water doesn't heat", parts: l("heater", "ntc"),
 			diagZH: "加热管断路", diagEN: "Heating element open circuit"},
 	},
 	kFridge: {
-		{weight: 10, zh: "冰箱不制冷", de: "Kühlschrank kühlt nicht mehr", en: "Fridge is not cooling", parts: l("compressor", "main_board", "fan"),
+		{weight: 10, season: summer(0.4), zh: "冰箱不制冷", de: "Kühlschrank kühlt nicht mehr", en: "Fridge is not cooling", parts: l("compressor", "main_board", "fan"),
 			diagZH: "压缩机不启动", diagEN: "Compressor doesn't start"},
 		{weight: 6, zh: "冷藏室结冰", de: "Vereisung im Kühlteil", en: "Ice building up in the fridge", parts: l("defrost_heater", "temp_sensor"),
 			diagZH: "化霜加热器断路", diagEN: "Defrost heater open circuit",
@@ -105,20 +106,20 @@ var faults = [numKinds][]fault{
 			diagZH: "制冰机电机故障", diagEN: "Ice maker motor failed"},
 		{weight: 3, zh: "显示屏不亮", de: "Display bleibt dunkel", en: "Display panel is blank", parts: l("display_board", "main_board"),
 			diagZH: "显示板损坏", diagEN: "Display board failed"},
-		{weight: 3, zh: "冷冻室不够冷", de: "Gefrierfach wird nicht kalt genug", en: "Freezer not cold enough", parts: l("fan", "temp_sensor"),
+		{weight: 3, season: summer(0.4), zh: "冷冻室不够冷", de: "Gefrierfach wird nicht kalt genug", en: "Freezer not cold enough", parts: l("fan", "temp_sensor"),
 			diagZH: "冷冻风扇不转", diagEN: "Freezer fan not running",
 			fixZH: "清理冷凝器灰尘", fixEN: "Cleaned dust off the condenser"},
 	},
 	kAC: {
-		{weight: 10, zh: "空调不制冷", de: "Klimaanlage kühlt nicht", en: "Air conditioner not cooling", parts: l("refrigerant", "compressor", "capacitor"),
+		{weight: 10, season: summer(0.6), zh: "空调不制冷", de: "Klimaanlage kühlt nicht", en: "Air conditioner not cooling", parts: l("refrigerant", "compressor", "capacitor"),
 			diagZH: "冷媒泄漏，系统压力低", diagEN: "Refrigerant leak, low system pressure",
 			fixZH: "检漏补焊并加注冷媒", fixEN: "Repaired the leak and recharged refrigerant"},
-		{weight: 6, zh: "空调内机漏水", de: "Innengerät tropft", en: "Indoor unit is dripping water",
+		{weight: 6, season: summer(0.5), zh: "空调内机漏水", de: "Innengerät tropft", en: "Indoor unit is dripping water",
 			diagZH: "排水管堵塞", diagEN: "Condensate drain blocked",
 			fixZH: "疏通排水管", fixEN: "Cleared the condensate drain"},
 		{weight: 5, zh: "遥控器失灵", de: "Fernbedienung geht nicht", en: "Remote control doesn't work", parts: l("remote"),
 			diagZH: "遥控器损坏", diagEN: "Remote control faulty"},
-		{weight: 5, zh: "空调外机不转", de: "Außengerät läuft nicht an", en: "Outdoor unit doesn't run", parts: l("capacitor", "outdoor_fan_motor", "main_board"),
+		{weight: 5, season: summer(0.3), zh: "空调外机不转", de: "Außengerät läuft nicht an", en: "Outdoor unit doesn't run", parts: l("capacitor", "outdoor_fan_motor", "main_board"),
 			diagZH: "外机风机电容失效", diagEN: "Outdoor fan capacitor failed"},
 		{weight: 4, zh: "空调显示E1故障", de: "Fehlercode E1", en: "Error code E1 on the display", parts: l("temp_sensor", "indoor_board"),
 			diagZH: "管温传感器阻值异常", diagEN: "Pipe temperature sensor out of range"},
@@ -127,14 +128,14 @@ var faults = [numKinds][]fault{
 			fixZH: "清洗蒸发器和过滤网", fixEN: "Cleaned the evaporator and filters"},
 		{weight: 3, zh: "导风板不摆动", de: "Lamellen bewegen sich nicht", en: "Louver doesn't swing", parts: l("swing_motor"),
 			diagZH: "摆叶电机损坏", diagEN: "Swing motor failed"},
-		{weight: 3, zh: "制热效果差", de: "Heizt kaum", en: "Heating is weak", parts: l("expansion_valve", "indoor_fan_motor"),
+		{weight: 3, season: winter(0.8), zh: "制热效果差", de: "Heizt kaum", en: "Heating is weak", parts: l("expansion_valve", "indoor_fan_motor"),
 			diagZH: "电子膨胀阀卡滞", diagEN: "Electronic expansion valve sticking"},
 	},
 	kDishwasher: {
 		{weight: 8, zh: "洗碗机不排水", de: "Spülmaschine pumpt nicht ab", en: "Dishwasher doesn't drain", parts: l("drain_pump"),
 			diagZH: "排水泵损坏", diagEN: "Drain pump failed",
 			fixZH: "清洗过滤网及排水泵腔", fixEN: "Cleaned the filters and pump sump"},
-		{weight: 6, zh: "洗碗机不加热", de: "Geschirr wird nicht heiß", en: "Water doesn't heat up", parts: l("heater", "ntc"),
+		{weight: 6, season: winter(0.4), zh: "洗碗机不加热", de: "Geschirr wird nicht heiß", en: "Water doesn't heat up", parts: l("heater", "ntc"),
 			diagZH: "加热管断路", diagEN: "Heating element open circuit"},
 		{weight: 5, zh: "洗碗机漏水", de: "Läuft unten aus", en: "Leaking water onto the floor", parts: l("door_seal", "float_switch"),
 			diagZH: "门封老化", diagEN: "Door seal perished"},

@@ -191,15 +191,22 @@ func brandWeight(country string, cat app.Category, brand string) int {
 	return 0
 }
 
-// chooseModel picks the product of a technician's next ticket: field
-// technicians visit appliances, servers and some office PCs; counters
-// take phones and PCs.
-func (w *world) chooseModel(t *tech) *model {
+// chooseModel picks the product of a technician's next ticket, opened at
+// c: field technicians visit appliances, servers and some office PCs;
+// counters take phones and PCs. Appliance work follows the seasons
+// (seasonal), and within a lineup a few models sell, and so break, far
+// more than the rest (modelWeight).
+func (w *world) chooseModel(t *tech, c time.Time) *model {
 	var k kind
 	if t.field {
 		switch x := w.r.Float64(); {
 		case x < 0.80:
-			k = []kind{kWasher, kFridge, kAC, kDishwasher}[w.r.weighted([]int{35, 25, 25, 15})]
+			ks := []kind{kWasher, kFridge, kAC, kDishwasher}
+			weights := []int{35, 25, 25, 15}
+			for i, k := range ks {
+				weights[i] = int(float64(weights[i]) * 100 * seasonal(kindSeason[k], t.Country, c))
+			}
+			k = ks[w.r.weighted(weights)]
 		case x < 0.92:
 			k = kServer
 		case x < 0.98:
@@ -218,7 +225,12 @@ func (w *world) chooseModel(t *tech) *model {
 	brand := shares[w.r.weighted(weights)].brand
 	for li, lu := range lineups {
 		if lu.brand == brand && lu.kind == k && len(w.byLineup[li]) > 0 {
-			return pick(w.r, w.byLineup[li])
+			ms := w.byLineup[li]
+			mw := make([]int, len(ms))
+			for i := range ms {
+				mw[i] = modelWeight(i)
+			}
+			return ms[w.r.weighted(mw)]
 		}
 	}
 	// A small world may lack the lineup: any model of the kind, then of
@@ -261,7 +273,8 @@ func (w *world) partsFor(m *model, key string) []int {
 }
 
 // faultPart picks a part that fixes the fault on the model, preferring
-// the most likely part type; -1 when the catalog has none.
+// the most likely part type and, among the type's variants, the popular
+// ones; -1 when the catalog has none.
 func (w *world) faultPart(m *model, f *fault, skip ...string) int {
 	for i, key := range f.parts {
 		if slices.Contains(skip, key) {
@@ -271,7 +284,7 @@ func (w *world) faultPart(m *model, f *fault, skip ...string) int {
 			continue // sometimes it is the second suspect
 		}
 		if ps := w.partsFor(m, key); len(ps) > 0 {
-			return pick(w.r, ps)
+			return w.popular(ps)
 		}
 	}
 	for _, key := range f.parts {
@@ -279,20 +292,23 @@ func (w *world) faultPart(m *model, f *fault, skip ...string) int {
 			continue
 		}
 		if ps := w.partsFor(m, key); len(ps) > 0 {
-			return pick(w.r, ps)
+			return w.popular(ps)
 		}
 	}
 	return -1
 }
 
-// chooseFault picks a fault of the model's kind; needPart restricts it to
-// faults the catalog has a part for.
-func (w *world) chooseFault(m *model, needPart bool) *fault {
+// chooseFault picks a fault of the model's kind for a ticket opened at c
+// in a country, its weight following the fault's season; needPart
+// restricts it to faults the catalog has a part for.
+func (w *world) chooseFault(m *model, needPart bool, country string, c time.Time) *fault {
 	fs := faults[m.kind]
 	weights := make([]int, len(fs))
+	base := make([]int, len(fs))
 	found := false
 	for i := range fs {
-		weights[i] = fs[i].weight
+		base[i] = int(float64(fs[i].weight) * 100 * seasonal(fs[i].season, country, c))
+		weights[i] = base[i]
 		if needPart {
 			ok := false
 			for _, key := range fs[i].parts {
@@ -305,9 +321,7 @@ func (w *world) chooseFault(m *model, needPart bool) *fault {
 		found = found || weights[i] > 0
 	}
 	if !found {
-		for i := range fs {
-			weights[i] = fs[i].weight
-		}
+		weights = base
 	}
 	return &fs[w.r.weighted(weights)]
 }
@@ -320,6 +334,16 @@ func words(f *fault, country string) string {
 		return f.de
 	}
 	return f.en
+}
+
+// reported is what the customer says of fault f on a product of kind k:
+// the fault's own words, or in one ticket in vagueShare only that the
+// product is broken, which says nothing of the part.
+func (w *world) reported(f *fault, k kind, country string) string {
+	if w.r.chance(vagueShare) {
+		return words(&vague[k][w.r.n(len(vague[k]))], country)
+	}
+	return words(f, country)
 }
 
 // text returns the Chinese or the English version, by the ticket's
@@ -744,7 +768,11 @@ func (w *world) outcome(tk *app.Ticket, m *model, f *fault, zh bool) (app.Resolu
 	case app.ResolutionAdjusted:
 		steps = append(steps, step{fixText(f, zh), w.r.between(20, 60), -1})
 	case app.ResolutionRepaired:
-		if pi := w.faultPart(m, f); pi >= 0 {
+		pi := w.faultPart(m, f)
+		if pi >= 0 && w.r.chance(misled) {
+			pi = w.popular(m.parts)
+		}
+		if pi >= 0 {
 			steps = append(steps, w.partStep(pi, zh))
 			if w.r.chance(0.2) {
 				if pj := w.faultPart(m, f, w.ptype[pi].key); pj >= 0 {
@@ -1046,9 +1074,9 @@ func (w *world) addNotes(d *app.TicketDetail, t *tech, m *model) {
 // makeTicket writes one ticket with everything recorded on it.
 func (w *world) makeTicket(s *skel, number string) *app.TicketDetail {
 	t := s.tech
-	m := w.chooseModel(t)
+	m := w.chooseModel(t, s.created)
 	t.addModel(m)
-	f := w.chooseFault(m, s.plan == planWaiting)
+	f := w.chooseFault(m, s.plan == planWaiting, t.Country, s.created)
 	kind := app.KindOnSite
 	if !t.field {
 		kind = app.KindCarryIn
@@ -1061,7 +1089,7 @@ func (w *world) makeTicket(s *skel, number string) *app.TicketDetail {
 	tk := &d.Ticket
 	*tk = app.Ticket{
 		ID: app.TicketID(w.r.uuid()), Number: number, Kind: kind, Country: t.Country,
-		Customer: w.customer(t.city, business, kind), Fault: words(f, t.Country),
+		Customer: w.customer(t.city, business, kind), Fault: w.reported(f, m.kind, t.Country),
 		Priority: w.priority(m), Technician: t.ID, Epoch: 1, Status: app.StatusAssigned,
 		CreatedAt: s.created, UpdatedAt: s.created,
 	}

@@ -1,0 +1,382 @@
+package main
+
+import (
+	"cmp"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/app/demand"
+)
+
+// The backtest's settings. None is chosen by looking at the test months:
+// each is the textbook or the issue's value, fixed before the first run.
+const (
+	// TrainWeeks and TestWeeks are the issue's 18 and 6 months, in whole
+	// weeks so both halves are made of the same periods.
+	TrainWeeks = 78
+	TestWeeks  = 26
+	// Alpha is the smoothing constant of Croston, SBA and TSB (and of the
+	// stock levels' SBA rate): 0.1 is the low end of the 0.05-0.2 range the
+	// intermittent-demand literature recommends (Syntetos and Boylan), as
+	// a van's demand is sparse and noisy.
+	Alpha = 0.1
+	// Beta is TSB's smoothing of the demand probability, the same 0.1 for
+	// the same reason.
+	Beta = 0.1
+	// Service is the share of lead times the reorder point covers: the
+	// stock-level method's default, 0.9.
+	Service = demand.DefaultService
+	// LeadTime is how long a part takes from the warehouse to the van: the
+	// issue's "about three days" for a special part.
+	LeadTime = 3 * 24 * time.Hour
+	// Draws is the bootstrap's size: the method's default.
+	Draws = demand.DefaultDraws
+	// RegularWeeks is the number of training weeks with demand from which
+	// a series is also reported apart: four, one a quarter and a half, the
+	// fewest from which a smoothed interval is more than the first one.
+	RegularWeeks = 4
+	// TopK is how many likely parts count for the top-3 hit rate.
+	TopK = 3
+	// LoadAt is when the van is loaded for the next day's tickets, before
+	// the day starts: the evening before, at 18:00.
+	LoadAt = -6 * time.Hour
+)
+
+// Config places the split.
+type Config struct {
+	// Split is when the test months begin: tickets created from it on are
+	// test tickets, and every training figure is from before it.
+	// Its location is where days begin, for the daily stock value and
+	// loading the van the evening before.
+	Split time.Time
+	Seed  int64 // the current policy's assortment and the bootstrap
+}
+
+// SplitFor returns the split of a world generated at now: TestWeeks whole
+// weeks before the start of now's day, so the test ends where today begins.
+func SplitFor(now time.Time) time.Time {
+	y, m, d := now.Date()
+	return time.Date(y, m, d-7*TestWeeks, 0, 0, 0, 0, now.Location())
+}
+
+// Result is the backtest's report.
+type Result struct {
+	Split          time.Time      `json:"split"`
+	TrainFrom      time.Time      `json:"train_from"`
+	TestTo         time.Time      `json:"test_to"`
+	TrainCases     int            `json:"train_cases"`  // finished tickets before the split the likely-parts model learns from
+	TestTickets    int            `json:"test_tickets"` // tickets created in the test months
+	Vans           int            `json:"vans"`         // vans simulated
+	VanTickets     int            `json:"van_tickets"`  // test on-site tickets that fitted parts from a van
+	Availability   []PolicyFigure `json:"availability"`
+	Prediction     []HitFigure    `json:"prediction"`
+	Forecast       []ErrorFigure  `json:"forecast"`
+	ForecastSeries int            `json:"forecast_series"` // part x location series with demand in training
+	// ForecastRegular is the same over the series with demand in at
+	// least RegularWeeks training weeks: the methods on a history they
+	// can smooth.
+	ForecastRegular []ErrorFigure `json:"forecast_regular"`
+	RegularSeries   int           `json:"regular_series"`
+}
+
+// PolicyFigure is one stocking policy's first-visit availability.
+type PolicyFigure struct {
+	Policy    string  `json:"policy"`
+	Available int     `json:"available"` // van tickets whose parts were all in the van at arrival
+	Rate      float64 `json:"rate"`
+	// Value is the average value of the vans' stock together, in CNY,
+	// sampled at the start of every test day.
+	Value float64 `json:"value_cny"`
+	Lines int     `json:"lines"` // part x van lines the policy stocks at the start
+}
+
+// HitFigure is one prediction method's hit rates.
+type HitFigure struct {
+	Method  string  `json:"method"`
+	Tickets int     `json:"tickets"` // test tickets that fitted a part
+	Top1    float64 `json:"top1"`
+	Top3    float64 `json:"top3"`
+}
+
+// ErrorFigure is one forecast method's MASE over the series.
+type ErrorFigure struct {
+	Method string  `json:"method"`
+	Series int     `json:"series"` // series where MASE is defined
+	Mean   float64 `json:"mean"`
+	Median float64 `json:"median"`
+}
+
+// backtest holds the world as the backtest reads it.
+type backtest struct {
+	cfg      Config
+	testTo   time.Time
+	trainFro time.Time
+	ds       app.Dataset
+	price    map[app.PartNumber]int64 // CNY, in fen (integers, so sums do not depend on order)
+	parts    map[app.PartNumber]*app.Part
+	fitting  map[string][]app.PartNumber // model -> parts that fit it, in catalog order
+}
+
+// Run backtests a world: ds, split at cfg.Split. Nothing after the split
+// reaches a method's training or a policy's levels.
+func Run(ds app.Dataset, cfg Config) Result {
+	b := &backtest{
+		cfg:      cfg,
+		ds:       ds,
+		testTo:   cfg.Split.AddDate(0, 0, 7*TestWeeks),
+		trainFro: cfg.Split.AddDate(0, 0, -7*TrainWeeks),
+		price:    map[app.PartNumber]int64{},
+		parts:    map[app.PartNumber]*app.Part{},
+		fitting:  map[string][]app.PartNumber{},
+	}
+	for i := range ds.Parts {
+		p := &ds.Parts[i]
+		b.parts[p.Number] = p
+		for _, m := range p.Prices {
+			if m.Currency == "CNY" {
+				b.price[p.Number] = m.Amount
+			}
+		}
+		for _, m := range p.Models {
+			b.fitting[m] = append(b.fitting[m], p.Number)
+		}
+	}
+	res := Result{Split: cfg.Split, TrainFrom: b.trainFro, TestTo: b.testTo} // in the split's zone, where its days begin
+	trained, cases := b.train()
+	res.TrainCases = cases
+	for i := range ds.Tickets {
+		if b.isTest(&ds.Tickets[i].Ticket) {
+			res.TestTickets++
+		}
+	}
+	res.Prediction = b.hits(trained)
+	res.Forecast, res.ForecastSeries, res.ForecastRegular, res.RegularSeries = b.forecasts()
+	res.Availability, res.Vans, res.VanTickets = b.availability(trained)
+	return res
+}
+
+func (b *backtest) isTest(t *app.Ticket) bool {
+	return !t.CreatedAt.Before(b.cfg.Split) && t.CreatedAt.Before(b.testTo)
+}
+
+// isTrain reports whether a ticket is training history: opened and
+// finished before the split. A ticket opened before the split and still
+// open after it is in neither half.
+func (b *backtest) isTrain(d *app.TicketDetail) bool {
+	t := &d.Ticket
+	if !t.CreatedAt.Before(b.cfg.Split) || t.CreatedAt.Before(b.trainFro) {
+		return false
+	}
+	if t.Status != app.StatusClosed && t.Status != app.StatusCompleted {
+		return false
+	}
+	if !t.CompletedAt.Before(b.cfg.Split) {
+		return false
+	}
+	for _, u := range d.Parts {
+		if !u.At.Before(b.cfg.Split) {
+			return false
+		}
+	}
+	return true
+}
+
+func family(t *app.Ticket) string { return t.Product.Brand + "/" + string(t.Product.Category) }
+
+// train learns the likely-parts model from the training tickets.
+func (b *backtest) train() (*demand.Trained, int) {
+	var cases []demand.Case
+	for i := range b.ds.Tickets {
+		d := &b.ds.Tickets[i]
+		if !b.isTrain(d) {
+			continue
+		}
+		c := demand.Case{Model: d.Ticket.Product.Model, Family: family(&d.Ticket), Symptom: demand.Symptom(d.Ticket.Fault)}
+		for _, u := range d.Parts {
+			c.Parts = append(c.Parts, string(u.Part))
+		}
+		cases = append(cases, c)
+	}
+	return demand.Train(cases), len(cases)
+}
+
+// fits reports whether a part fits a model, by the catalog.
+func (b *backtest) fits(model string) func(string) bool {
+	return func(part string) bool {
+		p := b.parts[app.PartNumber(part)]
+		return p != nil && slices.Contains(p.Models, model)
+	}
+}
+
+// hits measures Predict against MostUsed on the test tickets that fitted
+// a part.
+func (b *backtest) hits(tr *demand.Trained) []HitFigure {
+	figs := []HitFigure{{Method: "likely parts (demand.Predict)"}, {Method: "most used for the model (demand.MostUsed)"}}
+	var top1, top3 [2]int
+	for i := range b.ds.Tickets {
+		d := &b.ds.Tickets[i]
+		if !b.isTest(&d.Ticket) || len(d.Parts) == 0 {
+			continue
+		}
+		fitted := map[string]bool{}
+		for _, u := range d.Parts {
+			fitted[string(u.Part)] = true
+		}
+		t := &d.Ticket
+		preds := [2][]demand.Prediction{
+			tr.Predict(t.Product.Model, family(t), demand.Symptom(t.Fault), b.fits(t.Product.Model), TopK),
+			tr.MostUsed(t.Product.Model, family(t), TopK),
+		}
+		for m, ps := range preds {
+			figs[m].Tickets++
+			for j, p := range ps {
+				if fitted[p.Part] {
+					if j == 0 {
+						top1[m]++
+					}
+					top3[m]++
+					break
+				}
+			}
+		}
+	}
+	for m := range figs {
+		figs[m].Top1 = ratio(top1[m], figs[m].Tickets)
+		figs[m].Top3 = ratio(top3[m], figs[m].Tickets)
+	}
+	return figs
+}
+
+func ratio(a, n int) float64 {
+	if n == 0 {
+		return 0
+	}
+	return float64(a) / float64(n)
+}
+
+type lineKey struct {
+	loc  app.LocationID
+	part app.PartNumber
+}
+
+// weekly returns every part x location's weekly consumption over the
+// training and the test weeks, in the order the lines first appear.
+func (b *backtest) weekly() ([]lineKey, map[lineKey][]float64) {
+	series := map[lineKey][]float64{}
+	var keys []lineKey
+	for i := range b.ds.Tickets {
+		for _, u := range b.ds.Tickets[i].Parts {
+			if u.At.Before(b.trainFro) || !u.At.Before(b.testTo) || u.From == "" {
+				continue
+			}
+			k := lineKey{u.From, u.Part}
+			s, ok := series[k]
+			if !ok {
+				s = make([]float64, TrainWeeks+TestWeeks)
+				series[k] = s
+				keys = append(keys, k)
+			}
+			s[int(u.At.Sub(b.trainFro)/(7*24*time.Hour))] += float64(u.Qty)
+		}
+	}
+	slices.SortFunc(keys, func(a, c lineKey) int {
+		if x := cmp.Compare(a.loc, c.loc); x != 0 {
+			return x
+		}
+		return cmp.Compare(a.part, c.part)
+	})
+	return keys, series
+}
+
+// forecasts measures each method's MASE over the test weeks of every
+// series with demand in training, and apart over the regular ones.
+func (b *backtest) forecasts() (all []ErrorFigure, n int, regular []ErrorFigure, nRegular int) {
+	keys, series := b.weekly()
+	methods := []struct {
+		name string
+		rate func([]float64) float64
+	}{
+		{"naive (last week)", demand.Naive},
+		{"mean of the training weeks", demand.MeanRate},
+		{"Croston", func(h []float64) float64 { return demand.Croston(h, Alpha).Rate }},
+		{"SBA", func(h []float64) float64 { return demand.SBA(h, Alpha).Rate }},
+		{"TSB", func(h []float64) float64 { return demand.TSB(h, Alpha, Beta).Rate }},
+	}
+	errs := make([][]float64, len(methods))
+	regErrs := make([][]float64, len(methods))
+	for _, k := range keys {
+		s := series[k]
+		train, test := s[:TrainWeeks], s[TrainWeeks:]
+		weeks := 0
+		for _, q := range train {
+			if q > 0 {
+				weeks++
+			}
+		}
+		if weeks == 0 {
+			continue
+		}
+		n++
+		if weeks >= RegularWeeks {
+			nRegular++
+		}
+		for m, meth := range methods {
+			f := make([]float64, TestWeeks)
+			r := meth.rate(train)
+			for i := range f {
+				f[i] = r
+			}
+			if e, ok := demand.MASE(train, test, f); ok {
+				errs[m] = append(errs[m], e)
+				if weeks >= RegularWeeks {
+					regErrs[m] = append(regErrs[m], e)
+				}
+			}
+		}
+	}
+	figures := func(errs [][]float64) []ErrorFigure {
+		out := make([]ErrorFigure, len(methods))
+		for m, meth := range methods {
+			out[m] = ErrorFigure{Method: meth.name, Series: len(errs[m]), Mean: mean(errs[m]), Median: median(errs[m])}
+		}
+		return out
+	}
+	return figures(errs), n, figures(regErrs), nRegular
+}
+
+func mean(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	var s float64
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// round keeps figures to a fixed precision, so the report reads the same
+// on every machine.
+func round(x float64, digits int) float64 {
+	p := math.Pow(10, float64(digits))
+	return math.Round(x*p) / p
+}
+
+// newRand is the backtest's own seeded source (the assortment of the
+// current policy).
+func newRand(seed int64) *rand.Rand { return rand.New(rand.NewPCG(uint64(seed), 0x70617274)) }
