@@ -247,6 +247,10 @@ func TestSupplyRefusals(t *testing.T) {
 			Lines: []app.ShipmentLine{{Part: "SCR-1", Qty: 1, Request: req}}}})
 		// A defective screen in A's bin, for the returns.
 		mustApply(t, db, w.a, &app.ReturnDefective{Movement: app.StockMovement{ID: fid("ret-a"), Part: "SCR-1", To: "bin-a", Qty: 1, Serial: "D-1", Ticket: w.ticketA.ID, At: testNow}})
+		// A shipment A received already, whose receipt's ID is taken.
+		mustAdmin(t, db, w.dispatch, &app.SendShipment{Shipment: app.Shipment{ID: "s-a2", Kind: app.ShipmentSupply, From: "wh", To: "van-a",
+			Lines: []app.ShipmentLine{{Part: "SCR-1", Qty: 1}}}})
+		mustApply(t, db, w.a, &app.ReceiveShipment{Shipment: "s-a2", Receipt: app.Receipt{ID: fid("rc-a2"), Lines: []app.ReceiptLine{{Part: "SCR-1", Qty: 1}}}})
 		// A request still to decide.
 		mustApply(t, db, w.a, &app.RequestPart{Request: app.PartRequest{ID: fid("req-c"), Ticket: w.ticketA.ID, Part: "SCR-1", Qty: 1, Urgency: app.UrgencyNormal, To: "van-a"}})
 		ret := func(id string) app.Command {
@@ -270,6 +274,9 @@ func TestSupplyRefusals(t *testing.T) {
 			{"ship supplies", w.a, &app.SendShipment{Shipment: app.Shipment{ID: fid("s-x"), Kind: app.ShipmentSupply, From: "van-a", To: "van-b", Lines: []app.ShipmentLine{{Part: "BAT-1", Qty: 1}}}}, "shipment.supply_dispatch_only"},
 			{"return from another's bin", w.b, ret(fid("s-rb")), "stock.not_your_location"},
 			{"a shipment ID that is not fresh", w.a, ret("s-a"), "mutation.id_unusable"},
+			{"a receipt ID used before", w.a, &app.ReceiveShipment{Shipment: ship, Receipt: app.Receipt{ID: fid("rc-a2"), Lines: []app.ReceiptLine{{Part: "SCR-1", Qty: 1}}}}, "mutation.id_unusable"},
+			{"a receipt ID that is not fresh", w.a, &app.ReceiveShipment{Shipment: ship, Receipt: app.Receipt{ID: "rc-1", Lines: []app.ReceiptLine{{Part: "SCR-1", Qty: 1}}}}, "mutation.id_unusable"},
+			{"receive a shipment received already", w.a, &app.ReceiveShipment{Shipment: "s-a2", Receipt: app.Receipt{ID: fid("rc-a3")}}, "shipment.already_received"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				before := mustJSONc(db.dumpSupply(t))
