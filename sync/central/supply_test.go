@@ -484,3 +484,28 @@ func TestClaimShowsTheReturnShipment(t *testing.T) {
 		}
 	})
 }
+
+// TestRequestReachesADeviceOnlyWithItsTicket: dispatch asks for a part to
+// A's van for B's ticket; the shipment reaches A's device, the request
+// does not (the device holds no request without its ticket) until the
+// ticket is reassigned to A, and then comes with it.
+func TestRequestReachesADeviceOnlyWithItsTicket(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		w := newSupplyWorld(t, db)
+		req := "req-for-b"
+		mustAdmin(t, db, w.dispatch, &app.RequestPart{Request: app.PartRequest{ID: req, Ticket: w.ticketB.ID, Part: "SCR-1", Qty: 1, Urgency: app.UrgencyNormal, To: "van-a"}})
+		mustAdmin(t, db, w.dispatch, &app.SendShipment{Shipment: app.Shipment{ID: "s-b", Kind: app.ShipmentSupply, From: "wh", To: "van-a",
+			Lines: []app.ShipmentLine{{Part: "SCR-1", Qty: 1, Request: req}}}})
+		reqs, ships, _, tickets := pullSupply(t, db, w.a)
+		if _, ok := reqs[req]; ok || tickets[w.ticketB.ID] || ships["s-b"].State != app.ShipmentInTransit {
+			t.Fatalf("A's device pulled requests %+v, tickets %v, shipments %+v", reqs, tickets, ships)
+		}
+		if reqs, _, _, _ := pullSupply(t, db, w.b); reqs[req].State != app.RequestShipped {
+			t.Fatalf("B's device pulled %+v", reqs)
+		}
+		mustAdmin(t, db, w.dispatch, &app.AssignTicket{Ticket: w.ticketB.ID, Technician: "tech-a"})
+		if reqs, _, _, tickets := pullSupply(t, db, w.a); reqs[req].State != app.RequestShipped || !tickets[w.ticketB.ID] {
+			t.Fatalf("after the reassignment A's device pulled %+v, tickets %v", reqs, tickets)
+		}
+	})
+}
