@@ -231,6 +231,19 @@ func TestRequestToShortReceipt(t *testing.T) {
 		if err != nil || len(page.Requests) != 1 || page.Requests[0].ID != again || page.Requests[0].TicketNumber != "FB-1" || page.Requests[0].ToName != "Van A" {
 			t.Fatalf("open requests: %+v, %v", page, err)
 		}
+
+		// Withdrawn: by the technician's device, and by dispatch.
+		mustApply(t, db, w.a, &app.CancelPartRequest{Request: again, Ticket: w.ticketA.ID, Reason: "fixed without it"})
+		if r := requestOf(t, db, again); r.State != app.RequestCancelled || r.Reason != "fixed without it" || r.DecidedBy != w.a.Name {
+			t.Fatalf("cancelled by the device: %+v", r)
+		}
+		third := fid("req-3")
+		mustAdmin(t, db, w.dispatch, &app.RequestPart{Request: app.PartRequest{ID: third, Ticket: w.ticketA.ID, Part: "BAT-1", Qty: 1, Urgency: app.UrgencyNormal, To: "van-a"}})
+		mustAdmin(t, db, w.dispatch, &app.CancelPartRequest{Request: third, Ticket: w.ticketA.ID, Reason: "ordered twice"})
+		reqs, _, _, _ = pullSupply(t, db, w.a)
+		if reqs[again].State != app.RequestCancelled || reqs[third].State != app.RequestCancelled || reqs[third].RequestedBy != w.dispatch.Name {
+			t.Fatalf("A's device pulled %+v and %+v", reqs[again], reqs[third])
+		}
 	})
 }
 
