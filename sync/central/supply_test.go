@@ -522,3 +522,34 @@ func TestRequestReachesADeviceOnlyWithItsTicket(t *testing.T) {
 		}
 	})
 }
+
+// TestLoadDatasetWritesSupply: a world loaded as data (the demo's) keeps
+// its part requests, shipments and likely parts, in their scopes; an
+// invalid one refuses the load.
+func TestLoadDatasetWritesSupply(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		ds := app.Dataset{
+			PartRequests: []app.PartRequest{{ID: "pr-l", Ticket: w.ticketA.ID, Part: "SCR-1", Qty: 1, Urgency: app.UrgencyNormal, To: "van-a", State: app.RequestShipped, Shipment: "s-l", At: testNow}},
+			Shipments: []app.Shipment{{ID: "s-l", Kind: app.ShipmentSupply, From: "wh", To: "van-a", State: app.ShipmentInTransit, At: testNow,
+				Lines: []app.ShipmentLine{{Part: "SCR-1", Qty: 1, Request: "pr-l"}}}},
+			LikelyParts: []app.LikelyParts{{Ticket: w.ticketA.ID, Parts: []app.LikelyPart{{Part: "SCR-1", Probability: 0.4, Basis: app.BasisModelSymptom, Support: 3}}, At: testNow}},
+		}
+		if err := db.LoadDataset(ctx, tenant, ds); err != nil {
+			t.Fatal(err)
+		}
+		reqs, ships, likely, _ := pullSupply(t, db, w.a)
+		if reqs["pr-l"].State != app.RequestShipped || ships["s-l"].State != app.ShipmentInTransit || len(likely[w.ticketA.ID].Parts) != 1 {
+			t.Fatalf("A's device pulled %+v, %+v, %+v", reqs, ships, likely)
+		}
+		bad := app.Dataset{Shipments: []app.Shipment{{ID: "s-bad", Kind: app.ShipmentSupply, From: "wh", To: "wh", State: app.ShipmentInTransit,
+			Lines: []app.ShipmentLine{{Part: "SCR-1", Qty: 1}}}}}
+		if err := db.LoadDataset(ctx, tenant, bad); app.AsError(err).Key != "shipment.same_location" {
+			t.Fatalf("an invalid shipment loaded: %v", err)
+		}
+		if _, err := db.Shipment(ctx, tenant, "s-bad"); app.ErrorCode(err) != app.ENOTFOUND {
+			t.Fatalf("the refused load wrote its shipment: %v", err)
+		}
+	})
+}
