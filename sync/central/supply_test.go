@@ -553,3 +553,27 @@ func TestLoadDatasetWritesSupply(t *testing.T) {
 		}
 	})
 }
+
+// TestReturnBeyondTheBinIsShippedWithAConflict: a device's return of more
+// than its bin holds is applied (the parcel left) and raises a
+// negative_stock conflict for the office, as a consumption does.
+func TestReturnBeyondTheBinIsShippedWithAConflict(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		w := newSupplyWorld(t, db)
+		res := pushCmd(t, db, w.a, &app.SendShipment{Shipment: app.Shipment{ID: fid("s-over"), Kind: app.ShipmentReturn, From: "bin-a", To: "wh",
+			Lines: []app.ShipmentLine{{Part: "SCR-1", Qty: 2}}}})
+		if len(res.Rejected) != 0 {
+			t.Fatalf("refused: %+v", res.Rejected)
+		}
+		if bin := balance(t, db, "bin-a", "SCR-1"); bin != -2 {
+			t.Fatalf("the bin holds %d, want -2", bin)
+		}
+		cs, err := db.Conflicts(context.Background(), tenant, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) != 1 || cs[0].Kind != app.ConflictNegativeStock || cs[0].Technician != "tech-a" {
+			t.Fatalf("conflicts %+v", cs)
+		}
+	})
+}
