@@ -2,6 +2,7 @@ package central
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -178,29 +179,43 @@ func TestSignInTimeDoesNotTellLogins(t *testing.T) {
 		}
 		// The logins take turns, so a busy spell of the machine slows them
 		// all; the fastest of each is compared, within a factor of 3 (the
-		// hashing skipped would make it a factor of 20 and more).
+		// hashing skipped would make it a factor of 20 and more). A
+		// machine busy with other work (another test's PostgreSQL
+		// flushing) can still slow one login's every round: a measurement
+		// that fails is taken again, up to three times, and the test fails
+		// when all three do, as skipped work always would.
 		logins := []string{"wrong", "nobody", "disabled", "locked"}
-		fastest := map[string]time.Duration{}
-		for range 6 {
-			// Unlocked again: "wrong" stays a counted wrong password.
-			if err := db.SetPassword(ctx, "t1", "wrong", "twelve chars"); err != nil {
-				t.Fatal(err)
+		var failures []string
+		for range 3 {
+			fastest := map[string]time.Duration{}
+			for range 6 {
+				// Unlocked again: "wrong" stays a counted wrong password.
+				if err := db.SetPassword(ctx, "t1", "wrong", "twelve chars"); err != nil {
+					t.Fatal(err)
+				}
+				for _, login := range logins {
+					start := time.Now()
+					if _, err := db.CheckConsolePassword(ctx, login, "twelve chars!"); app.ErrorCode(err) != app.EUNAUTHORIZED {
+						t.Fatalf("%s: %v", login, err)
+					}
+					if d := time.Since(start); fastest[login] == 0 || d < fastest[login] {
+						fastest[login] = d
+					}
+				}
 			}
-			for _, login := range logins {
-				start := time.Now()
-				if _, err := db.CheckConsolePassword(ctx, login, "twelve chars!"); app.ErrorCode(err) != app.EUNAUTHORIZED {
-					t.Fatalf("%s: %v", login, err)
+			failures = failures[:0]
+			wrong := fastest["wrong"]
+			for _, login := range logins[1:] {
+				if d := fastest[login]; d < wrong/3 || d > wrong*3 {
+					failures = append(failures, fmt.Sprintf("%s refused in %v, a wrong password in %v", login, d, wrong))
 				}
-				if d := time.Since(start); fastest[login] == 0 || d < fastest[login] {
-					fastest[login] = d
-				}
+			}
+			if len(failures) == 0 {
+				return
 			}
 		}
-		wrong := fastest["wrong"]
-		for _, login := range logins[1:] {
-			if d := fastest[login]; d < wrong/3 || d > wrong*3 {
-				t.Errorf("%s refused in %v, a wrong password in %v", login, d, wrong)
-			}
+		for _, f := range failures {
+			t.Error(f)
 		}
 	})
 }
