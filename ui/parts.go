@@ -31,12 +31,15 @@ type partsEnv struct {
 	now     func() time.Time
 	run     func(func())
 	keys    *wedgeKeys
+	// supply is Deps.Supply: nil requests a part by the ticket's wait
+	// reason alone.
+	supply app.SupplyService
 }
 
 // partsEnv is the terminal's, for its parts screens.
 func (t *Terminal) partsEnv() partsEnv {
 	return partsEnv{ctx: t.ctx, parts: t.deps.Parts, tickets: t.deps.Tickets, tech: t.deps.Technician, store: t.deps.Store,
-		country: t.deps.Country, now: t.deps.Now, run: t.deps.Run, keys: t.keys}
+		country: t.deps.Country, now: t.deps.Now, run: t.deps.Run, keys: t.keys, supply: t.deps.Supply}
 }
 
 // myLocations returns the technician's own stock location and defective
@@ -111,6 +114,9 @@ func (h terminalParts) present(d dialog.Dialog, submit func()) { h.t.present(d, 
 func (h terminalParts) openTicket(id app.TicketID)             { h.t.openTicket(id) }
 func (h terminalParts) addPart(tk app.Ticket, query string)    { h.t.addPart(tk, query) }
 func (h terminalParts) showStock(query string)                 { h.t.ShowParts("stock", query) }
+func (h terminalParts) requestPart(tk app.Ticket, p app.Part, n int, to app.Location) {
+	h.t.requestPart(tk, p, n, to)
+}
 
 func (h terminalParts) showDialog(title string, content fyne.CanvasObject) {
 	h.t.showDialog(title, content)

@@ -45,6 +45,9 @@ type Deps struct {
 	// Payments reads a ticket's payments and estimates; nil hides the
 	// charges and payments card and closes without asking for money.
 	Payments app.PaymentService
+	// Supply reads part requests, shipments and likely parts; nil hides
+	// requesting parts as records, parts on the way and what to load.
+	Supply app.SupplyService
 	// Photos keeps photo files; nil hides adding photos.
 	Photos app.PhotoLibrary
 	// ReportToSign builds a ticket's service report as the customer signs
