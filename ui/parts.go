@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -154,7 +155,9 @@ type partsPage struct {
 	query  *scanEntry
 	list   *scanList
 	status *widget.Label
-	root   fyne.CanvasObject
+	// shipBack opens the ship-back dialog, in the defective returns.
+	shipBack *widget.Button
+	root     fyne.CanvasObject
 
 	// Owned by the UI goroutine.
 	rows  []partRow
@@ -177,7 +180,9 @@ type partRow struct {
 // Part page modes.
 var partModes = []string{"stock", "catalog", "defective", "requests"}
 
-func newPartsPage(env partsEnv, host pageHost) *partsPage {
+// newPartsPage builds the page; returns, when set, ships the defective
+// bin back (nil: the device cannot save, or has no shipments).
+func newPartsPage(env partsEnv, host pageHost, returns returnHost) *partsPage {
 	p := &partsPage{env: env, host: host}
 	names := []string{
 		lang.X("parts.mode.stock", "My stock"),
@@ -187,7 +192,18 @@ func newPartsPage(env partsEnv, host pageHost) *partsPage {
 	}
 	p.mode = newScanSelect(env.keys, names, nil)
 	p.mode.SetSelectedIndex(0)
-	p.mode.OnChanged = func(string) { p.load() }
+	p.shipBack = widget.NewButtonWithIcon(lang.X("returns.open", "Ship back…"), theme.MailSendIcon(), func() {
+		openReturnForm(env, returns, p.load)
+	})
+	p.shipBack.Hide()
+	p.mode.OnChanged = func(string) {
+		if returns != nil && p.modeName() == "defective" {
+			p.shipBack.Show()
+		} else {
+			p.shipBack.Hide()
+		}
+		p.load()
+	}
 	p.query = newScanEntry(env.keys)
 	p.query.SetPlaceHolder(lang.X("parts.search_hint", "Part number, name (中文 or English), or scan its label"))
 	p.query.OnChanged = func(string) { p.load() }
@@ -209,7 +225,7 @@ func newPartsPage(env partsEnv, host pageHost) *partsPage {
 		p.list.UnselectAll()
 	}
 	p.status = lowLabel("")
-	p.root = container.NewBorder(container.NewPadded(container.NewVBox(p.query, p.mode)), p.status, nil, nil, p.list)
+	p.root = container.NewBorder(container.NewPadded(container.NewVBox(p.query, p.mode)), container.NewBorder(nil, nil, nil, p.shipBack, p.status), nil, nil, p.list)
 	return p
 }
 

@@ -117,6 +117,9 @@ type Terminal struct {
 	detailPage  *fyne.Container
 	backBar     *fyne.Container
 	parts       *partsPage
+	onway       *onWayPage // nil without Deps.Supply
+	onwayTab    *container.TabItem
+	receiver    *receiveFlow // the open receive dialog, if any
 	settings    *settingsPage
 	lock        *lockScreen
 	iconButtons []*iconButton
@@ -204,6 +207,7 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 		t.sync.feed.listen(t.syncChanged)
 	}
 	t.listen(ctx)
+	t.countOnWay()
 	return t
 }
 
@@ -332,7 +336,7 @@ func (t *Terminal) dialogClosed(sd *shownDialog) {
 // forgetDialogs drops the open dialogs without closing them, when the
 // lock screen has taken them off the canvas.
 func (t *Terminal) forgetDialogs() {
-	t.checkIn, t.partPicker, t.dialog, t.dialogs = nil, nil, nil, nil
+	t.checkIn, t.partPicker, t.dialog, t.dialogs, t.receiver = nil, nil, nil, nil, nil
 }
 
 // topDialog is the dialog in front, if the terminal opened it.
