@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -299,7 +300,7 @@ func (p *onWayPage) open(s app.Shipment) {
 				p.host.showError(err)
 				return
 			}
-			r := newReceiveFlow(p.host, s, names, p.load)
+			r := newReceiveFlow(p.env, p.host, s, names, p.load)
 			r.show()
 		})
 	})
@@ -319,6 +320,7 @@ func (t *Terminal) ShowOnWay() {
 // says in words what differs from what was shipped before the receipt is
 // saved (shipment.receive).
 type receiveFlow struct {
+	env   partsEnv
 	host  onWayHost
 	ship  app.Shipment
 	names map[app.PartNumber]app.Part
@@ -343,8 +345,8 @@ type countLine struct {
 // not count a thousand parts.
 const maxCount = app.MaxQty
 
-func newReceiveFlow(host onWayHost, s app.Shipment, names map[app.PartNumber]app.Part, done func()) *receiveFlow {
-	r := &receiveFlow{host: host, ship: s, names: names, done: done}
+func newReceiveFlow(env partsEnv, host onWayHost, s app.Shipment, names map[app.PartNumber]app.Part, done func()) *receiveFlow {
+	r := &receiveFlow{env: env, host: host, ship: s, names: names, done: done}
 	for _, l := range s.Lines {
 		r.lines = append(r.lines, countLine{part: l.Part, serial: l.Serial, shipped: l.Qty})
 	}
@@ -491,6 +493,29 @@ func differenceText(d app.Difference, names map[app.PartNumber]app.Part) string 
 // differences.
 func (r *receiveFlow) review() {
 	lines := r.receipt()
+	// A part scanned that the shipment does not list is named from the
+	// catalog here, not while scanning: a count reads nothing.
+	names := maps.Clone(r.names)
+	r.env.run(func() {
+		var err error
+		for _, l := range lines {
+			if err = r.env.namePart(names, l.Part); err != nil {
+				break
+			}
+		}
+		fyne.Do(func() {
+			if err != nil {
+				r.host.showError(err)
+				return
+			}
+			r.names = names
+			r.confirm(lines)
+		})
+	})
+}
+
+// confirm shows the review of lines and saves them when confirmed.
+func (r *receiveFlow) confirm(lines []app.ReceiptLine) {
 	diffs := app.Differences(r.ship.Lines, lines)
 	msg := lang.X("receive.all_arrived", "Everything shipped arrived.")
 	if len(diffs) > 0 {
