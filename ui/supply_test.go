@@ -595,3 +595,51 @@ func TestLoadListSumsTheTicketsAhead(t *testing.T) {
 		t.Fatalf("the line did not open its ticket:\n%s", shown)
 	}
 }
+
+// TestWaitingTicketSaysWhenItsPartsArrived: a ticket waiting for parts
+// says "parts arrived" in the list and on the ticket once every request
+// still wanted arrived in full, and not before.
+func TestWaitingTicketSaysWhenItsPartsArrived(t *testing.T) {
+	cases := []struct {
+		name   string
+		states []app.RequestState
+		want   bool
+	}{
+		{"all arrived", []app.RequestState{app.RequestReceived, app.RequestReceived}, true},
+		{"one arrived, one rejected", []app.RequestState{app.RequestReceived, app.RequestRejected}, true},
+		{"one still shipped", []app.RequestState{app.RequestReceived, app.RequestShipped}, false},
+		{"short", []app.RequestState{app.RequestShort}, false},
+		{"only cancelled", []app.RequestState{app.RequestCancelled}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := newSupplyWorld(t)
+			tk := workingTicket(t, s.term, s.ds, s.deps)
+			if _, err := s.deps.Commit.Commit(t.Context(), s.deps.Actor, &app.TransitionTicket{Action: app.ActionWait, Ticket: tk.ID, Epoch: tk.Epoch, Reason: "needs parts"}); err != nil {
+				t.Fatal(err)
+			}
+			part := s.ds.Parts[0]
+			var reqs []app.PartRequest
+			for i, st := range c.states {
+				r := app.PartRequest{ID: fmt.Sprint("r", i), Ticket: tk.ID, Part: part.Number, Qty: 1, Urgency: app.UrgencyNormal, To: demoVan, At: s.now, State: st, Reason: "why"}
+				if st == app.RequestReceived {
+					r.Received = 1
+				}
+				if st == app.RequestShipped {
+					r.Shipment = "ship-x"
+				}
+				reqs = append(reqs, r)
+			}
+			s.pull(t, app.Dataset{PartRequests: reqs})
+			s.term.List().SetQuery(tk.Number)
+			rows := strings.Join(s.term.List().Rows(), "\n")
+			if got := strings.Contains(rows, "parts arrived: resume"); got != c.want {
+				t.Errorf("list badge %v, want %v:\n%s", got, c.want, rows)
+			}
+			s.term.Detail().Show(tk.ID)
+			if got := strings.Contains(labels(s.term.Detail().Object()), "Parts arrived: resume the work."); got != c.want {
+				t.Errorf("ticket says parts arrived %v, want %v", got, c.want)
+			}
+		})
+	}
+}

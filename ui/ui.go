@@ -169,7 +169,7 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 	t.router = &scanRouter{ctx: ctx, tickets: deps.Tickets, parts: deps.Parts, tech: deps.Technician, now: deps.Now, run: deps.Run,
 		canCheckIn: deps.Commit != nil, desk: t}
 	t.detail = newTicketDetailView(ctx, deps, t, t.keys)
-	t.list = newTicketList(ctx, listDeps{tickets: deps.Tickets, badges: deps.Sync, tech: deps.Technician, now: deps.Now, run: deps.Run, onReady: t.firstListShown},
+	t.list = newTicketList(ctx, listDeps{tickets: deps.Tickets, badges: deps.Sync, supply: deps.Supply, tech: deps.Technician, now: deps.Now, run: deps.Run, onReady: t.firstListShown},
 		t.keys, t.openTicket)
 
 	t.search = newScanEntry(t.keys)
