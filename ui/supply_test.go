@@ -643,3 +643,36 @@ func TestWaitingTicketSaysWhenItsPartsArrived(t *testing.T) {
 		})
 	}
 }
+
+// TestGoldenSupplyScreens pins the markup of the screens of parts that
+// arrive: a ticket with its requests and likely parts, the parts on the
+// way page, a receipt being counted, and the page on a phone.
+func TestGoldenSupplyScreens(t *testing.T) {
+	local := time.Local
+	time.Local = time.UTC
+	t.Cleanup(func() { time.Local = local })
+
+	s := newSupplyWorld(t)
+	tk := workingTicket(t, s.term, s.ds, s.deps)
+	parts := s.missingParts(t, tk.Product.Model, 3)
+	s.pull(t, app.Dataset{
+		PartRequests: []app.PartRequest{
+			{ID: "req-a", Ticket: tk.ID, Part: parts[0].Number, Qty: 1, Urgency: app.UrgencyUrgent, To: demoVan, At: s.now, State: app.RequestShipped, Shipment: "ship-g"},
+			{ID: "req-b", Ticket: tk.ID, Part: parts[1].Number, Qty: 2, Urgency: app.UrgencyNormal, To: demoVan, At: s.now, State: app.RequestRequested, Note: "for the second unit"},
+		},
+		LikelyParts: []app.LikelyParts{{Ticket: tk.ID, At: s.now, Parts: []app.LikelyPart{{Part: parts[2].Number, Probability: 0.62, Basis: app.BasisModelSymptom, Support: 40}}}},
+	})
+	s.inTransit(t, "ship-g", "SF900777", app.ShipmentLine{Part: parts[0].Number, Qty: 1, Request: "req-a", Ticket: tk.ID})
+	s.term.Detail().Show(tk.ID)
+	test.AssertRendersToMarkup(t, "ticket_supply_desktop.xml", s.w.Canvas())
+
+	s.term.ShowOnWay()
+	test.AssertRendersToMarkup(t, "onway_desktop.xml", s.w.Canvas())
+
+	scanKeys(s.w, s.kb, "SF900777")
+	test.AssertRendersToMarkup(t, "receive_desktop.xml", s.w.Canvas())
+	press(s.w, fyne.KeyEscape)
+
+	s.w.Resize(fyne.NewSize(720, 1280))
+	test.AssertRendersToMarkup(t, "onway_phone.xml", s.w.Canvas())
+}
