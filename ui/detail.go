@@ -376,7 +376,7 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	v.photos = photos.object()
 	sections = append(sections, parts.object())
 	if tv.supply != nil {
-		reqs := &requestsCard{ask: v.host, save: v.host, req: v.host, keys: v.keys, editable: v.deps.Commit != nil, ticket: t, sv: tv.supply}
+		reqs := &requestsCard{ask: v.host, save: v.host, req: v.host, adder: v.host, keys: v.keys, editable: v.deps.Commit != nil, ticket: t, sv: tv.supply}
 		sections = append(sections, reqs.object())
 	}
 	sections = append(sections, repairs.object(), v.photos)

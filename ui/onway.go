@@ -202,13 +202,17 @@ func (p *onWayPage) render() {
 	for _, s := range out {
 		p.body.Add(wrapped(p.shipmentText(s)))
 	}
+	byID := map[string]app.Shipment{}
+	for _, s := range v.shipments {
+		byID[s.ID] = s
+	}
 	section(lang.X("onway.requests", "Open requests"), lang.X("onway.requests_none", "No open part requests."), len(v.requests))
 	for _, r := range v.requests {
 		number := v.numbers[r.Ticket]
 		if number == "" {
 			number = string(r.Ticket)
 		}
-		text := fmt.Sprintf("%s · %s × %d · %s", number, namedPart(v.names, r.Wanted()), r.Qty, requestStateText(r, v.names, nil))
+		text := fmt.Sprintf("%s · %s × %d · %s", number, namedPart(v.names, r.Wanted()), r.Qty, requestStateText(r, v.names, byID))
 		b := widget.NewButton(text, func() { p.host.openTicket(r.Ticket) })
 		b.Alignment = widget.ButtonAlignLeading
 		b.Importance = widget.LowImportance
@@ -218,7 +222,10 @@ func (p *onWayPage) render() {
 	for _, s := range done {
 		p.body.Add(wrapped(p.shipmentText(s)))
 	}
-	p.status.SetText(lang.XN("onway.count", "{{.Count}} shipments on their way to you", len(in), map[string]any{"Count": len(in)}))
+	p.status.SetText("")
+	if len(in) > 0 {
+		p.status.SetText(lang.XN("onway.count", "{{.Count}} shipments on their way to you", len(in), map[string]any{"Count": len(in)}))
+	}
 }
 
 // shipmentText says what a shipment is and where it stands.

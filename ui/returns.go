@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -41,6 +42,10 @@ type returnForm struct {
 	bin   app.Location
 	stock []returnStock
 	dests []app.Location
+	// usual is the index in dests of the warehouse the technician's
+	// parts last came from, -1 when none did: the device knows every
+	// warehouse of the tenant, and the first of them may be abroad.
+	usual int
 	done  func()
 }
 
@@ -65,14 +70,14 @@ func openReturnForm(env partsEnv, host returnHost, done func()) {
 }
 
 func (e partsEnv) loadReturn() (*returnForm, error) {
-	_, bin, err := e.myLocations()
+	stock, bin, err := e.myLocations()
 	if err != nil {
 		return nil, err
 	}
 	if bin.ID == "" {
 		return nil, app.Errorf(app.ENOTFOUND, "parts.no_defective_bin", "No defective-returns bin is assigned to you on this device.")
 	}
-	f := &returnForm{env: e, bin: bin}
+	f := &returnForm{env: e, bin: bin, usual: -1}
 	locs, err := e.parts.Locations(e.ctx)
 	if err != nil {
 		return nil, err
@@ -84,6 +89,21 @@ func (e partsEnv) loadReturn() (*returnForm, error) {
 	}
 	if len(f.dests) == 0 {
 		return nil, app.Errorf(app.ENOTFOUND, "returns.no_warehouse", "No warehouse is known on this device to ship returns to. Sync, or ask the office where to send them.")
+	}
+	if len(f.dests) == 1 {
+		f.usual = 0
+	} else if e.supply != nil {
+		// Shipments come in transit first, then the latest received.
+		ships, err := e.supply.Shipments(e.ctx, []app.LocationID{stock.ID}, maxShipmentsShown)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range ships {
+			if i := slices.IndexFunc(f.dests, func(l app.Location) bool { return l.ID == s.From }); i >= 0 && s.Kind == app.ShipmentSupply {
+				f.usual = i
+				break
+			}
+		}
 	}
 	bal, err := e.parts.Balances(e.ctx, bin.ID)
 	if err != nil {
@@ -152,7 +172,10 @@ func (f *returnForm) show() {
 		names[i] = l.Name
 	}
 	dest := widget.NewSelect(names, nil)
-	dest.SetSelectedIndex(0)
+	dest.PlaceHolder = lang.X("returns.choose_to", "Choose the warehouse")
+	if f.usual >= 0 {
+		dest.SetSelectedIndex(f.usual)
+	}
 	carrier := widget.NewEntry()
 	carrier.SetPlaceHolder(lang.X("returns.carrier_hint", "Courier, or the office's own van"))
 	tracking := widget.NewEntry()
@@ -172,7 +195,11 @@ func (f *returnForm) show() {
 				units += f.stock[i].qty
 			}
 		}
-		to := f.dests[max(dest.SelectedIndex(), 0)]
+		if dest.SelectedIndex() < 0 {
+			f.host.showError(app.Errorf(app.EINVALID, "returns.no_destination", "Choose the warehouse to ship the parts to; ask the office if you do not know which."))
+			return
+		}
+		to := f.dests[dest.SelectedIndex()]
 		cmd := &app.SendShipment{Shipment: app.Shipment{ID: app.NewID(), Kind: app.ShipmentReturn, From: f.bin.ID, To: to.ID,
 			Carrier: strings.TrimSpace(carrier.Text), Tracking: strings.TrimSpace(tracking.Text), Lines: lines}}
 		if err := cmd.Validate(); err != nil {

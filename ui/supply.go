@@ -166,6 +166,7 @@ type requestsCard struct {
 	ask      dialogs
 	save     committer
 	req      requester
+	adder    partAdder
 	keys     *wedgeKeys
 	editable bool
 	ticket   app.Ticket
@@ -208,6 +209,11 @@ func (c *requestsCard) object() fyne.CanvasObject {
 	}
 	if len(sv.requests) == 0 {
 		box.Add(lowLabel(lang.X("request.none", "No parts requested.")))
+	}
+	if c.editable && c.ticket.Status.Open() {
+		// A part is chosen in the add-part dialog, searched or scanned;
+		// its "request it" opens the request form.
+		box.Add(container.NewHBox(widget.NewButtonWithIcon(lang.X("request.new", "Request a part"), theme.MailSendIcon(), func() { c.adder.addPart(c.ticket, "") })))
 	}
 	if len(sv.likely.Parts) > 0 {
 		box.Add(widget.NewSeparator())

@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/scanner"
@@ -476,6 +477,18 @@ func TestShipBackFromTheDefectiveBin(t *testing.T) {
 	if text := labels(dlg); !strings.Contains(text, string(part.Number)+") · 2 in the bin") {
 		t.Fatalf("the ship-back dialog:\n%s", text)
 	}
+	// The device knows every warehouse of the tenant: none is chosen for
+	// a technician whose parts never came from one.
+	tapButton(t, dlg, "Ship back")
+	if text := labels(s.w.Canvas().Overlays().Top()); !strings.Contains(text, "Choose the warehouse to ship the parts to") {
+		t.Fatalf("shipping with no warehouse chosen:\n%s", text)
+	}
+	press(s.w, fyne.KeyEscape)
+	walk(dlg, func(o fyne.CanvasObject) {
+		if sel, ok := o.(*widget.Select); ok {
+			sel.SetSelected("华东中心仓 Shanghai Central Warehouse")
+		}
+	})
 	typeInto(t, dlg, "Courier", "DHL")
 	typeInto(t, dlg, "courier's label", "JD0001")
 	tapButton(t, dlg, "Ship back")
@@ -494,7 +507,7 @@ func TestShipBackFromTheDefectiveBin(t *testing.T) {
 		t.Fatalf("outbox holds %d shipment.send, want 1", len(got))
 	}
 	sh := got[0].(*app.SendShipment).Shipment
-	if sh.Kind != app.ShipmentReturn || sh.From != bin || sh.Carrier != "DHL" || sh.Tracking != "JD0001" {
+	if sh.Kind != app.ShipmentReturn || sh.From != bin || sh.To != "wh-cn" || sh.Carrier != "DHL" || sh.Tracking != "JD0001" {
 		t.Fatalf("shipment %+v", sh)
 	}
 	var serials []string
