@@ -350,6 +350,9 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		flow.signOff = func() { v.host.openSignOff(tv.detail) }
 	}
 	primary, rest := flow.actions(v.deps.Commit != nil)
+	if b := arrivedBanner(t, tv.supply); b != nil {
+		sections = append(sections, b)
+	}
 	sections = append(sections, rest)
 	sections = append(sections, widget.NewCard("", "", container.NewVBox(info, contact)))
 	// Dispatch's notes (the machine is on the balcony, ring twice) are

@@ -155,6 +155,18 @@ func likelyText(p float64) string {
 	return lang.X("likely.unlikely", "unlikely, {{.Percent}} %", map[string]any{"Percent": pct})
 }
 
+// arrivedBanner says, at the top of a waiting ticket, that all its parts
+// arrived; nil otherwise.
+func arrivedBanner(t app.Ticket, sv *supplyView) fyne.CanvasObject {
+	if sv == nil || t.Status != app.StatusWaitingParts || !partsArrived(sv.requests) {
+		return nil
+	}
+	l := widget.NewLabel(lang.X("request.arrived_resume", "Parts arrived: resume the work."))
+	l.TextStyle.Bold = true
+	l.Importance = widget.SuccessImportance
+	return l
+}
+
 // requester opens the request form for a part of a ticket.
 type requester interface {
 	requestPart(tk app.Ticket, p app.Part, n int, to app.Location)
@@ -176,12 +188,6 @@ type requestsCard struct {
 func (c *requestsCard) object() fyne.CanvasObject {
 	box := container.NewVBox()
 	sv := c.sv
-	if c.ticket.Status == app.StatusWaitingParts && partsArrived(sv.requests) {
-		l := widget.NewLabel(lang.X("request.arrived_resume", "Parts arrived: resume the work."))
-		l.TextStyle.Bold = true
-		l.Importance = widget.SuccessImportance
-		box.Add(l)
-	}
 	for _, r := range sv.requests {
 		head := fmt.Sprintf("%s × %d", namedPart(sv.names, r.Part), r.Qty)
 		if r.Urgency == app.UrgencyUrgent {

@@ -689,3 +689,23 @@ func TestGoldenSupplyScreens(t *testing.T) {
 	s.w.Resize(fyne.NewSize(720, 1280))
 	test.AssertRendersToMarkup(t, "onway_phone.xml", s.w.Canvas())
 }
+
+// TestReceivingWithNoTicketOpenLeavesThePaneAlone: work saved from the
+// parts-on-the-way page with no ticket open reloaded the empty ticket pane
+// as a ticket that had left the device.
+func TestReceivingWithNoTicketOpenLeavesThePaneAlone(t *testing.T) {
+	s := newSupplyWorld(t)
+	part := s.ds.Parts[0]
+	s.inTransit(t, "ship-n", "TRK-N", app.ShipmentLine{Part: part.Number, Qty: 1})
+	s.term.ShowOnWay()
+	scanKeys(s.w, s.kb, "TRK-N")
+	scanKeys(s.w, s.kb, partLabelText(t, part.Number))
+	tapButton(t, s.w.Canvas().Overlays().Top(), "Review")
+	tapButton(t, s.w.Canvas().Overlays().Top(), "Confirm receipt")
+	if len(s.pending(t, "shipment.receive")) != 1 {
+		t.Fatal("the receipt was not saved")
+	}
+	if shown := labels(s.term.Detail().Object()); !strings.Contains(shown, "Select a ticket to see its details.") {
+		t.Fatalf("the empty ticket pane now says:\n%s", shown)
+	}
+}
