@@ -223,6 +223,9 @@ type Session struct {
 	DataDir     string
 	SerialRules scanner.SerialRules
 	Payments    app.PaymentService // nil for an unpaired device: it takes none
+	// Supply reads part requests, shipments and likely parts; nil for an
+	// unpaired device, which has none.
+	Supply app.SupplyService
 }
 
 // Start opens the store (on the first call), and for a paired device
@@ -293,6 +296,7 @@ func (d *Device) Start(ctx context.Context, progress func(app.StartProgress)) (S
 	s.Technician, s.Server, s.Provider = p.Technician, p.Server, p.Provider
 	s.Actor = app.Actor{Role: app.RoleTechnician, Technician: p.Technician.ID, Store: p.Technician.Store, Name: p.Technician.Name}
 	s.Payments = store.NewPaymentService(db)
+	s.Supply = store.NewSupplyService(db)
 	return s, nil
 }
 

@@ -434,6 +434,16 @@ func mutationText(full string) string {
 		return lang.X("change.estimate", "Estimate")
 	case "estimate.decide":
 		return lang.X("change.estimate_decision", "Customer's answer to an estimate")
+	case "part.request":
+		return lang.X("change.part_request", "Part request")
+	case "part.cancel_request":
+		return lang.X("change.part_cancel", "Part request cancelled")
+	case "part.decide_request":
+		return lang.X("change.part_decision", "Office's answer to a part request")
+	case "shipment.send":
+		return lang.X("change.shipment_send", "Parts shipped")
+	case "shipment.receive":
+		return lang.X("change.shipment_receive", "Parcel received")
 	}
 	return name
 }

@@ -63,6 +63,7 @@ type detailHost interface {
 	dialogs
 	photoFiles
 	partAdder
+	requester
 	moneyHost
 	// printLabels shows the ticket's labels to print.
 	printLabels(tv ticketView)
@@ -110,6 +111,9 @@ type ticketView struct {
 	// payments and estimates are the ticket's money (Deps.Payments).
 	payments  []app.Payment
 	estimates []app.Estimate
+	// supply is the ticket's part requests and likely parts; nil without
+	// Deps.Supply.
+	supply *supplyView
 }
 
 func newTicketDetailView(ctx context.Context, deps Deps, host detailHost, keys *wedgeKeys) *TicketDetailView {
@@ -152,6 +156,12 @@ func (v *TicketDetailView) load(id app.TicketID) (ticketView, error) {
 			return ticketView{}, err
 		}
 		if tv.estimates, err = v.deps.Payments.Estimates(v.ctx, id); err != nil {
+			return ticketView{}, err
+		}
+	}
+	if v.deps.Supply != nil {
+		env := partsEnv{ctx: v.ctx, parts: v.deps.Parts, tickets: v.deps.Tickets, tech: v.deps.Technician, store: v.deps.Store}
+		if tv.supply, err = env.loadSupply(v.deps.Supply, id); err != nil {
 			return ticketView{}, err
 		}
 	}
@@ -340,6 +350,9 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		flow.signOff = func() { v.host.openSignOff(tv.detail) }
 	}
 	primary, rest := flow.actions(v.deps.Commit != nil)
+	if b := arrivedBanner(t, tv.supply); b != nil {
+		sections = append(sections, b)
+	}
 	sections = append(sections, rest)
 	sections = append(sections, widget.NewCard("", "", container.NewVBox(info, contact)))
 	// Dispatch's notes (the machine is on the balcony, ring twice) are
@@ -364,7 +377,12 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	photos := &photosCard{ctx: v.ctx, files: v.host, show: v.host, document: v.host.openFiledDocument, keys: v.keys, lib: v.deps.Photos, run: v.deps.Run,
 		editable: v.deps.Commit != nil && v.deps.Photos != nil, detail: tv.detail, thumbs: tv.thumbs}
 	v.photos = photos.object()
-	sections = append(sections, parts.object(), repairs.object(), v.photos)
+	sections = append(sections, parts.object())
+	if tv.supply != nil {
+		reqs := &requestsCard{ask: v.host, save: v.host, req: v.host, adder: v.host, keys: v.keys, editable: v.deps.Commit != nil, ticket: t, sv: tv.supply}
+		sections = append(sections, reqs.object())
+	}
+	sections = append(sections, repairs.object(), v.photos)
 
 	if primary != nil {
 		bar = container.NewVBox(widget.NewSeparator(), container.NewPadded(primary))

@@ -54,14 +54,26 @@ func (t *Terminal) buildPages(top fyne.CanvasObject, bottom fyne.CanvasObject) f
 	ticketsTab := container.NewTabItemWithIcon(lang.X("nav.tickets", "Tickets"), theme.ListIcon(), container.NewBorder(container.NewPadded(top), nil, nil, nil, t.ticketsPage))
 	t.tabs = container.NewAppTabs(ticketsTab)
 	if t.deps.Parts != nil {
-		t.parts = newPartsPage(t.partsEnv(), terminalParts{t})
+		var returns returnHost
+		if t.deps.Supply != nil && t.deps.Commit != nil {
+			returns = terminalParts{t}
+		}
+		t.parts = newPartsPage(t.partsEnv(), terminalParts{t}, returns)
 		t.tabs.Append(container.NewTabItemWithIcon(lang.X("nav.parts", "Parts"), theme.StorageIcon(), t.parts.root))
+	}
+	if t.deps.Supply != nil && t.deps.Parts != nil {
+		t.onway = newOnWayPage(t.partsEnv(), terminalParts{t})
+		t.onwayTab = container.NewTabItemWithIcon(onWayTitle(0), theme.MailReplyIcon(), t.onway.root)
+		t.tabs.Append(t.onwayTab)
 	}
 	t.settings = newSettingsPage(t.ctx, t.deps, t, t.keys)
 	t.tabs.Append(container.NewTabItemWithIcon(lang.X("nav.settings", "Settings"), theme.SettingsIcon(), t.settings.root))
 	t.tabs.OnSelected = func(ti *container.TabItem) {
 		if t.parts != nil && ti.Content == t.parts.root {
 			t.parts.load()
+		}
+		if t.onway != nil && ti.Content == t.onway.root {
+			t.onway.load()
 		}
 		if ti.Content == t.settings.root {
 			t.settings.load()

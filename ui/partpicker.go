@@ -55,6 +55,7 @@ type partPicker struct {
 type pickerHost interface {
 	commitHost
 	dialogTracker
+	requester
 	showError(err error)
 }
 
@@ -300,6 +301,10 @@ func (pp *partPicker) request() {
 		n = 1
 	}
 	pp.close()
+	if pp.env.supply != nil {
+		pp.host.requestPart(pp.tk, p, n, pp.stockLoc)
+		return
+	}
 	requestPart(pp.host, pp.tk, p, n)
 }
 

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -31,12 +32,15 @@ type partsEnv struct {
 	now     func() time.Time
 	run     func(func())
 	keys    *wedgeKeys
+	// supply is Deps.Supply: nil requests a part by the ticket's wait
+	// reason alone.
+	supply app.SupplyService
 }
 
 // partsEnv is the terminal's, for its parts screens.
 func (t *Terminal) partsEnv() partsEnv {
 	return partsEnv{ctx: t.ctx, parts: t.deps.Parts, tickets: t.deps.Tickets, tech: t.deps.Technician, store: t.deps.Store,
-		country: t.deps.Country, now: t.deps.Now, run: t.deps.Run, keys: t.keys}
+		country: t.deps.Country, now: t.deps.Now, run: t.deps.Run, keys: t.keys, supply: t.deps.Supply}
 }
 
 // myLocations returns the technician's own stock location and defective
@@ -111,6 +115,9 @@ func (h terminalParts) present(d dialog.Dialog, submit func()) { h.t.present(d, 
 func (h terminalParts) openTicket(id app.TicketID)             { h.t.openTicket(id) }
 func (h terminalParts) addPart(tk app.Ticket, query string)    { h.t.addPart(tk, query) }
 func (h terminalParts) showStock(query string)                 { h.t.ShowParts("stock", query) }
+func (h terminalParts) requestPart(tk app.Ticket, p app.Part, n int, to app.Location) {
+	h.t.requestPart(tk, p, n, to)
+}
 
 func (h terminalParts) showDialog(title string, content fyne.CanvasObject) {
 	h.t.showDialog(title, content)
@@ -148,7 +155,9 @@ type partsPage struct {
 	query  *scanEntry
 	list   *scanList
 	status *widget.Label
-	root   fyne.CanvasObject
+	// shipBack opens the ship-back dialog, in the defective returns.
+	shipBack *widget.Button
+	root     fyne.CanvasObject
 
 	// Owned by the UI goroutine.
 	rows  []partRow
@@ -171,7 +180,9 @@ type partRow struct {
 // Part page modes.
 var partModes = []string{"stock", "catalog", "defective", "requests"}
 
-func newPartsPage(env partsEnv, host pageHost) *partsPage {
+// newPartsPage builds the page; returns, when set, ships the defective
+// bin back (nil: the device cannot save, or has no shipments).
+func newPartsPage(env partsEnv, host pageHost, returns returnHost) *partsPage {
 	p := &partsPage{env: env, host: host}
 	names := []string{
 		lang.X("parts.mode.stock", "My stock"),
@@ -181,7 +192,18 @@ func newPartsPage(env partsEnv, host pageHost) *partsPage {
 	}
 	p.mode = newScanSelect(env.keys, names, nil)
 	p.mode.SetSelectedIndex(0)
-	p.mode.OnChanged = func(string) { p.load() }
+	p.shipBack = widget.NewButtonWithIcon(lang.X("returns.open", "Ship back…"), theme.MailSendIcon(), func() {
+		openReturnForm(env, returns, p.load)
+	})
+	p.shipBack.Hide()
+	p.mode.OnChanged = func(string) {
+		if returns != nil && p.modeName() == "defective" {
+			p.shipBack.Show()
+		} else {
+			p.shipBack.Hide()
+		}
+		p.load()
+	}
 	p.query = newScanEntry(env.keys)
 	p.query.SetPlaceHolder(lang.X("parts.search_hint", "Part number, name (中文 or English), or scan its label"))
 	p.query.OnChanged = func(string) { p.load() }
@@ -203,7 +225,7 @@ func newPartsPage(env partsEnv, host pageHost) *partsPage {
 		p.list.UnselectAll()
 	}
 	p.status = lowLabel("")
-	p.root = container.NewBorder(container.NewPadded(container.NewVBox(p.query, p.mode)), p.status, nil, nil, p.list)
+	p.root = container.NewBorder(container.NewPadded(container.NewVBox(p.query, p.mode)), container.NewBorder(nil, nil, nil, p.shipBack, p.status), nil, nil, p.list)
 	return p
 }
 

@@ -66,6 +66,13 @@ type scanDesk interface {
 	openTicket(id app.TicketID)
 	// listTickets lists the tickets a text finds.
 	listTickets(query string)
+	// receiverInFront is the receive dialog in front, if any: a scan
+	// counts a part of the parcel.
+	receiverInFront() *receiveFlow
+	// parcelSearchInFront reports whether the parts-on-the-way page is in
+	// front: a scan there is a parcel's label.
+	parcelSearchInFront() bool
+	findParcel(code string)
 	// partSearchInFront: the part search box in front, if any.
 	partSearchInFront() *scanEntry
 	// checkInForm is the open check-in form, if any.
@@ -82,6 +89,17 @@ type scanDesk interface {
 // route runs on the UI goroutine.
 func (r *scanRouter) route(m scanner.Meaning) {
 	d := r.desk
+	// A parcel being received counts what is scanned, whatever it looks
+	// like: a part number can read as a serial or plain text.
+	if rf := d.receiverInFront(); rf != nil && m.Kind != scanner.ScanTicket {
+		d.say(false, rf.scan(m))
+		return
+	}
+	if d.parcelSearchInFront() && m.Kind != scanner.ScanTicket {
+		d.findParcel(m.Text)
+		d.say(false, lang.X("scan.parcel", "Scanned {{.Code}}: looking for the parcel.", map[string]any{"Code": clipText(m.Text)}))
+		return
+	}
 	// A part search in front takes a part label or plain text: the add-part
 	// dialog first, then the parts page.
 	if search := d.partSearchInFront(); search != nil && (m.Kind == scanner.ScanPart || m.Kind == scanner.ScanText) {
@@ -391,6 +409,25 @@ func within(pos fyne.Position, o fyne.CanvasObject) bool {
 	at, size := d.AbsolutePositionForObject(o), o.Size()
 	return pos.X >= at.X && pos.Y >= at.Y && pos.X < at.X+size.Width && pos.Y < at.Y+size.Height
 }
+
+// receiverInFront is the receive dialog when it is the dialog in front.
+func (t *Terminal) receiverInFront() *receiveFlow {
+	if t.receiver == nil || t.win == nil {
+		return nil
+	}
+	if sd := t.topDialog(); sd == nil || sd.d != t.receiver.d {
+		return nil // the review, or an error, is in front
+	}
+	return t.receiver
+}
+
+// parcelSearchInFront reports whether the parts-on-the-way page shows
+// with no dialog over it.
+func (t *Terminal) parcelSearchInFront() bool {
+	return t.onway != nil && t.tabs.Selected() == t.onwayTab && (t.win == nil || t.win.Canvas().Overlays().Top() == nil)
+}
+
+func (t *Terminal) findParcel(code string) { t.onway.find(code) }
 
 // partSearchInFront is the part search box the user sees: the add-part
 // dialog's, or the parts page's; nil when neither is in front.

@@ -343,6 +343,10 @@ func (t *Terminal) syncChanged(prev, st app.SyncStatus) {
 		t.list.Reload() // badges, and what the sync brought
 	}
 	if synced || unlocked {
+		t.countOnWay()
+		if t.onway != nil && t.tabs.Selected() == t.onwayTab {
+			t.onway.load()
+		}
 		// The open ticket may have changed on the server, and its photos
 		// may now be uploaded. The one asked for, not the one still on
 		// screen: a ticket just opened (a check-in) is loading while the

@@ -43,6 +43,7 @@ type TicketList struct {
 	search  string // when set, the list shows search results, not the view
 	unsent  map[app.TicketID]int
 	flagged map[app.TicketID]bool // tickets with an open conflict
+	arrived map[app.TicketID]bool // waiting tickets whose parts all arrived
 	// conflictsRead says flagged is as the inbox is: reading and decoding
 	// every conflict on each reload costs more than the list, so it is
 	// read again only when the sync says the inbox may have changed.
@@ -68,6 +69,9 @@ type listDeps struct {
 	// badges marks tickets with unsent work or a conflict; nil when the
 	// device is not paired.
 	badges ticketBadges
+	// supply tells a waiting ticket whose parts all arrived; nil
+	// without part requests.
+	supply app.SupplyService
 	tech   app.TechnicianID
 	now    func() time.Time
 	run    func(func())
@@ -231,8 +235,22 @@ func (l *TicketList) Reload() {
 				}
 			}
 		}
+		var arrived map[app.TicketID]bool
+		if err == nil && l.deps.supply != nil {
+			// Best effort too: only the waiting tickets on the page are
+			// read, at most pageSize.
+			arrived = map[app.TicketID]bool{}
+			for _, t := range tickets {
+				if t.Status != app.StatusWaitingParts {
+					continue
+				}
+				if reqs, err := l.deps.supply.PartRequests(l.ctx, t.ID); err == nil && partsArrived(reqs) {
+					arrived[t.ID] = true
+				}
+			}
+		}
 		fyne.Do(func() {
-			l.unsent = unsent
+			l.unsent, l.arrived = unsent, arrived
 			if flagged != nil {
 				l.flagged = flagged
 			} else if readConflicts {
@@ -440,6 +458,12 @@ func (l *TicketList) showTicket(o fyne.CanvasObject, t app.Ticket) {
 	}
 	if n := l.unsent[t.ID]; n > 0 {
 		sub += " · " + lang.XN("tickets.unsent", "{{.Count}} unsent", n, map[string]any{"Count": n})
+	}
+	if l.arrived[t.ID] {
+		sub += " · " + lang.X("tickets.parts_arrived", "parts arrived: resume")
+		if subLabel.Importance == widget.MediumImportance {
+			subLabel.Importance = widget.SuccessImportance
+		}
 	}
 	if l.flagged[t.ID] {
 		sub += " · " + lang.X("tickets.conflict", "conflict")

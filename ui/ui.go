@@ -45,6 +45,9 @@ type Deps struct {
 	// Payments reads a ticket's payments and estimates; nil hides the
 	// charges and payments card and closes without asking for money.
 	Payments app.PaymentService
+	// Supply reads part requests, shipments and likely parts; nil hides
+	// requesting parts as records, parts on the way and what to load.
+	Supply app.SupplyService
 	// Photos keeps photo files; nil hides adding photos.
 	Photos app.PhotoLibrary
 	// ReportToSign builds a ticket's service report as the customer signs
@@ -114,6 +117,9 @@ type Terminal struct {
 	detailPage  *fyne.Container
 	backBar     *fyne.Container
 	parts       *partsPage
+	onway       *onWayPage // nil without Deps.Supply
+	onwayTab    *container.TabItem
+	receiver    *receiveFlow // the open receive dialog, if any
 	settings    *settingsPage
 	lock        *lockScreen
 	iconButtons []*iconButton
@@ -163,7 +169,7 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 	t.router = &scanRouter{ctx: ctx, tickets: deps.Tickets, parts: deps.Parts, tech: deps.Technician, now: deps.Now, run: deps.Run,
 		canCheckIn: deps.Commit != nil, desk: t}
 	t.detail = newTicketDetailView(ctx, deps, t, t.keys)
-	t.list = newTicketList(ctx, listDeps{tickets: deps.Tickets, badges: deps.Sync, tech: deps.Technician, now: deps.Now, run: deps.Run, onReady: t.firstListShown},
+	t.list = newTicketList(ctx, listDeps{tickets: deps.Tickets, badges: deps.Sync, supply: deps.Supply, tech: deps.Technician, now: deps.Now, run: deps.Run, onReady: t.firstListShown},
 		t.keys, t.openTicket)
 
 	t.search = newScanEntry(t.keys)
@@ -201,6 +207,7 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 		t.sync.feed.listen(t.syncChanged)
 	}
 	t.listen(ctx)
+	t.countOnWay()
 	return t
 }
 
@@ -329,7 +336,7 @@ func (t *Terminal) dialogClosed(sd *shownDialog) {
 // forgetDialogs drops the open dialogs without closing them, when the
 // lock screen has taken them off the canvas.
 func (t *Terminal) forgetDialogs() {
-	t.checkIn, t.partPicker, t.dialog, t.dialogs = nil, nil, nil, nil
+	t.checkIn, t.partPicker, t.dialog, t.dialogs, t.receiver = nil, nil, nil, nil, nil
 }
 
 // topDialog is the dialog in front, if the terminal opened it.

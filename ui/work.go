@@ -45,7 +45,11 @@ func (t *Terminal) commit(cmd app.Command, done func()) {
 			}
 			t.showStatus(statusWaitsForSync, t.sync.savedText())
 			t.sync.refresh()
-			t.detail.Show(id)
+			if id != "" {
+				// Work saved with no ticket open (a parcel received, a
+				// return shipped) has no ticket to reload.
+				t.detail.Show(id)
+			}
 			t.list.Reload()
 		})
 	})

@@ -1,0 +1,589 @@
+package ui
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/scanner"
+)
+
+// maxShipmentsShown bounds the shipments the page reads: those in transit
+// come first, then the latest received.
+const maxShipmentsShown = 50
+
+// onWayHost is what the parts-on-the-way page asks of the terminal.
+type onWayHost interface {
+	committer
+	dialogTracker
+	showError(err error)
+	openTicket(id app.TicketID)
+	// receiving is told of the receive dialog open, nil when it closes: a
+	// scan counts a part into it.
+	receiving(r *receiveFlow)
+	// inTransit is told how many shipments are on their way to me.
+	inTransit(n int)
+}
+
+// onWayPage lists the shipments on their way to and from the
+// technician's locations, their open part requests and what arrived
+// lately; a parcel's label, scanned or typed, opens its receipt.
+type onWayPage struct {
+	env    partsEnv
+	host   onWayHost
+	code   *scanEntry
+	body   *fyne.Container
+	status *widget.Label
+	root   fyne.CanvasObject
+
+	// Owned by the UI goroutine.
+	loads    coalescer
+	shown    onWayView
+	loadList *loadList // the last what-to-load dialog opened
+}
+
+// onWayView is what a load reads.
+type onWayView struct {
+	mine      map[app.LocationID]app.Location // the technician's own
+	all       map[app.LocationID]app.Location
+	shipments []app.Shipment
+	requests  []app.PartRequest
+	numbers   map[app.TicketID]string
+	names     map[app.PartNumber]app.Part
+}
+
+func newOnWayPage(env partsEnv, host onWayHost) *onWayPage {
+	p := &onWayPage{env: env, host: host}
+	p.code = newScanEntry(env.keys)
+	p.code.SetPlaceHolder(lang.X("onway.code_hint", "Scan the parcel label, or type its tracking number"))
+	p.code.OnSubmitted = func(s string) { p.find(s) }
+	find := widget.NewButtonWithIcon(lang.X("onway.receive", "Receive"), theme.DownloadIcon(), func() { p.find(p.code.Text) })
+	find.Importance = widget.HighImportance
+	p.body = container.NewVBox()
+	p.status = lowLabel("")
+	load := widget.NewButtonWithIcon(lang.X("load.title", "What to load"), theme.ListIcon(), func() { p.loadList = openLoadList(env, host) })
+	top := container.NewPadded(container.NewVBox(container.NewBorder(nil, nil, nil, find, p.code), container.NewHBox(load)))
+	p.root = container.NewBorder(top, p.status, nil, nil, container.NewVScroll(p.body))
+	return p
+}
+
+// load reads the page in the background.
+func (p *onWayPage) load() {
+	if !p.loads.start() {
+		return
+	}
+	p.status.SetText(lang.X("parts.loading", "Loading…"))
+	p.env.run(func() {
+		v, err := p.env.fetchOnWay()
+		fyne.Do(func() {
+			if !p.loads.done() {
+				p.load()
+				return
+			}
+			if err != nil {
+				p.status.SetText(errorText(err))
+				return
+			}
+			p.shown = v
+			p.render()
+		})
+	})
+}
+
+// fetchOnWay reads the shipments to and from the technician's locations
+// and their open requests.
+func (e partsEnv) fetchOnWay() (onWayView, error) {
+	v := onWayView{mine: map[app.LocationID]app.Location{}, all: map[app.LocationID]app.Location{}, numbers: map[app.TicketID]string{}, names: map[app.PartNumber]app.Part{}}
+	locs, err := e.parts.Locations(e.ctx)
+	if err != nil {
+		return v, err
+	}
+	var ids []app.LocationID
+	for _, l := range locs {
+		v.all[l.ID] = l
+		if l.Owner != "" && (l.Owner == string(e.tech) || e.store != "" && l.Owner == string(e.store)) {
+			v.mine[l.ID] = l
+			ids = append(ids, l.ID)
+		}
+	}
+	if len(ids) > 0 {
+		if v.shipments, err = e.supply.Shipments(e.ctx, ids, maxShipmentsShown); err != nil {
+			return v, err
+		}
+	}
+	if v.requests, err = e.supply.OpenPartRequests(e.ctx); err != nil {
+		return v, err
+	}
+	for _, r := range v.requests {
+		if _, ok := v.numbers[r.Ticket]; ok {
+			continue
+		}
+		d, err := e.tickets.TicketDetail(e.ctx, r.Ticket)
+		switch {
+		case err == nil:
+			v.numbers[r.Ticket] = d.Ticket.Number
+		case app.ErrorCode(err) != app.ENOTFOUND:
+			return v, err
+		}
+		if err := e.namePart(v.names, r.Wanted()); err != nil {
+			return v, err
+		}
+	}
+	return v, nil
+}
+
+// namePart reads part n's catalog entry into names; a part the catalog
+// on this device does not list yet is named by its number.
+func (e partsEnv) namePart(names map[app.PartNumber]app.Part, n app.PartNumber) error {
+	if _, ok := names[n]; ok {
+		return nil
+	}
+	p, err := e.parts.Part(e.ctx, n)
+	if app.ErrorCode(err) == app.ENOTFOUND {
+		p, err = app.Part{Number: n, NameEN: string(n)}, nil
+	}
+	names[n] = p
+	return err
+}
+
+// incoming reports whether s is in transit to one of my locations.
+func (v onWayView) incoming(s app.Shipment) bool {
+	_, ok := v.mine[s.To]
+	return ok && s.State == app.ShipmentInTransit
+}
+
+// locationName is a location's name, or its ID when the device does not
+// know it.
+func (v onWayView) locationName(id app.LocationID) string {
+	if l, ok := v.all[id]; ok {
+		return l.Name
+	}
+	return string(id)
+}
+
+// render shows the page's sections.
+func (p *onWayPage) render() {
+	v := p.shown
+	var in, out, done []app.Shipment
+	for _, s := range v.shipments {
+		switch {
+		case v.incoming(s):
+			in = append(in, s)
+		case s.State == app.ShipmentInTransit:
+			out = append(out, s)
+		default:
+			done = append(done, s)
+		}
+	}
+	p.host.inTransit(len(in))
+	p.body.RemoveAll()
+	section := func(title string, empty string, n int) {
+		p.body.Add(heading(title))
+		if n == 0 {
+			p.body.Add(lowLabel(empty))
+		}
+	}
+	section(lang.X("onway.incoming", "On the way to me"), lang.X("onway.incoming_none", "Nothing is on its way to you."), len(in))
+	for _, s := range in {
+		p.body.Add(container.NewBorder(nil, nil, nil,
+			widget.NewButtonWithIcon(lang.X("onway.receive", "Receive"), theme.DownloadIcon(), func() { p.open(s) }),
+			wrapped(p.shipmentText(s))))
+	}
+	section(lang.X("onway.outgoing", "Sent back"), lang.X("onway.outgoing_none", "No returns on their way."), len(out))
+	for _, s := range out {
+		p.body.Add(wrapped(p.shipmentText(s)))
+	}
+	byID := map[string]app.Shipment{}
+	for _, s := range v.shipments {
+		byID[s.ID] = s
+	}
+	section(lang.X("onway.requests", "Open requests"), lang.X("onway.requests_none", "No open part requests."), len(v.requests))
+	for _, r := range v.requests {
+		number := v.numbers[r.Ticket]
+		if number == "" {
+			number = string(r.Ticket)
+		}
+		text := fmt.Sprintf("%s · %s × %d · %s", number, namedPart(v.names, r.Wanted()), r.Qty, requestStateText(r, v.names, byID))
+		b := widget.NewButton(text, func() { p.host.openTicket(r.Ticket) })
+		b.Alignment = widget.ButtonAlignLeading
+		b.Importance = widget.LowImportance
+		p.body.Add(b)
+	}
+	section(lang.X("onway.received", "Received lately"), lang.X("onway.received_none", "Nothing received lately."), len(done))
+	for _, s := range done {
+		p.body.Add(wrapped(p.shipmentText(s)))
+	}
+	p.status.SetText("")
+	if len(in) > 0 {
+		p.status.SetText(lang.XN("onway.count", "{{.Count}} shipments on their way to you", len(in), map[string]any{"Count": len(in)}))
+	}
+}
+
+// shipmentText says what a shipment is and where it stands.
+func (p *onWayPage) shipmentText(s app.Shipment) string {
+	v := p.shown
+	units := 0
+	for _, l := range s.Lines {
+		units += l.Qty
+	}
+	via := strings.TrimSpace(s.Carrier + " " + s.Tracking)
+	if via == "" {
+		via = s.ID
+	}
+	var text string
+	switch {
+	case s.State == app.ShipmentReceived:
+		text = lang.X("onway.received_line", "{{.Via}} · received {{.When}}", map[string]any{"Via": via, "When": timeText(s.Receipt.At)})
+		if n := len(s.Receipt.Differences); n > 0 {
+			text += " · " + lang.XN("onway.differences", "{{.Count}} differences reported", n, map[string]any{"Count": n})
+		}
+	case v.incoming(s):
+		text = lang.X("onway.incoming_line", "{{.Via}} · from {{.From}} · shipped {{.When}}", map[string]any{"Via": via, "From": v.locationName(s.From), "When": timeText(s.At)})
+	default:
+		text = lang.X("onway.outgoing_line", "{{.Via}} · to {{.To}} · shipped {{.When}}", map[string]any{"Via": via, "To": v.locationName(s.To), "When": timeText(s.At)})
+	}
+	return text + " · " + lang.XN("onway.units", "{{.Count}} parts", units, map[string]any{"Count": units})
+}
+
+func wrapped(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// find looks a parcel up by what its label holds (the shipment's ID) or
+// its tracking number, and opens its receipt.
+func (p *onWayPage) find(code string) {
+	code = strings.TrimSpace(code)
+	if code == "" {
+		p.host.showError(app.Errorf(app.EINVALID, "onway.no_code", "Scan the parcel's label, or type its tracking number."))
+		return
+	}
+	p.env.run(func() {
+		s, err := p.env.supply.FindShipment(p.env.ctx, code)
+		fyne.Do(func() {
+			switch {
+			case app.ErrorCode(err) == app.ENOTFOUND:
+				p.host.showError(app.Errorf(app.ENOTFOUND, "onway.unknown_parcel", "No shipment on this device has the code {{.Code}}. Sync, then scan it again; if it is still unknown, call the office.", "Code", code))
+			case err != nil:
+				p.host.showError(err)
+			default:
+				p.code.SetText("")
+				p.open(s)
+			}
+		})
+	})
+}
+
+// open starts receiving s, or says why it cannot be.
+func (p *onWayPage) open(s app.Shipment) {
+	switch {
+	case s.State == app.ShipmentReceived:
+		p.host.showError(app.Errorf(app.ECONFLICT, "onway.already_received", "This parcel was received on {{.When}}; its parts are in stock already.", "When", timeText(s.Receipt.At)))
+		return
+	case p.shown.mine != nil && !p.shown.incoming(s):
+		p.host.showError(app.Errorf(app.EINVALID, "onway.not_for_me", "This parcel goes to {{.To}}, not to you: give it to its addressee.", "To", p.shown.locationName(s.To)))
+		return
+	}
+	p.env.run(func() {
+		names := map[app.PartNumber]app.Part{}
+		var err error
+		for _, l := range s.Lines {
+			if err = p.env.namePart(names, l.Part); err != nil {
+				break
+			}
+		}
+		fyne.Do(func() {
+			if err != nil {
+				p.host.showError(err)
+				return
+			}
+			r := newReceiveFlow(p.env, p.host, s, names, p.load)
+			r.show()
+		})
+	})
+}
+
+// ShowOnWay opens the parts-on-the-way page, for tests and the keyboard.
+func (t *Terminal) ShowOnWay() {
+	if t.onway == nil {
+		return
+	}
+	t.tabs.Select(t.onwayTab)
+	t.onway.load()
+}
+
+// receiveFlow counts a parcel's parts as they come out of the box: each
+// scan of a part's label counts one, +/- correct a line, and a review
+// says in words what differs from what was shipped before the receipt is
+// saved (shipment.receive).
+type receiveFlow struct {
+	env   partsEnv
+	host  onWayHost
+	ship  app.Shipment
+	names map[app.PartNumber]app.Part
+	lines []countLine
+	rows  *fyne.Container
+	note  *widget.Label
+	d     dialog.Dialog
+	close func()
+	done  func()
+}
+
+// countLine is one line of the count: a line of the shipment, or a part
+// that arrived though the shipment does not list it (shipped 0).
+type countLine struct {
+	part    app.PartNumber
+	serial  string
+	shipped int
+	counted int
+}
+
+// maxCount bounds what one line counts: a scanner stuck on repeat does
+// not count a thousand parts.
+const maxCount = app.MaxQty
+
+func newReceiveFlow(env partsEnv, host onWayHost, s app.Shipment, names map[app.PartNumber]app.Part, done func()) *receiveFlow {
+	r := &receiveFlow{env: env, host: host, ship: s, names: names, done: done}
+	for _, l := range s.Lines {
+		r.lines = append(r.lines, countLine{part: l.Part, serial: l.Serial, shipped: l.Qty})
+	}
+	return r
+}
+
+// scan counts one unit of what a scan names, and says what it counted. It
+// runs on the UI goroutine and reads nothing, so a burst of scans counts
+// each one once, in order.
+func (r *receiveFlow) scan(m scanner.Meaning) string {
+	code := strings.TrimSpace(string(m.Part))
+	if code == "" {
+		code = m.Text
+	}
+	serial := m.PartSerial
+	i := -1
+	if serial != "" {
+		i = slices.IndexFunc(r.lines, func(l countLine) bool { return l.serial == serial })
+	}
+	if i < 0 {
+		i = slices.IndexFunc(r.lines, func(l countLine) bool { return strings.EqualFold(string(l.part), code) && l.counted < l.shipped })
+	}
+	if i < 0 {
+		// More than shipped: the last line of the part takes the extra.
+		for j := range r.lines {
+			if strings.EqualFold(string(r.lines[j].part), code) {
+				i = j
+			}
+		}
+	}
+	if i < 0 {
+		if len(r.lines) >= app.MaxShipmentLines || !app.ValidID(code) {
+			return lang.X("receive.unreadable", "Scanned “{{.Code}}”: not a part of this parcel. Scan the part's own label.", map[string]any{"Code": clipText(code)})
+		}
+		r.lines = append(r.lines, countLine{part: app.PartNumber(code), serial: serial})
+		i = len(r.lines) - 1
+	}
+	if r.lines[i].counted < maxCount {
+		r.lines[i].counted++
+	}
+	r.refresh()
+	l := r.lines[i]
+	if l.shipped == 0 {
+		return lang.X("receive.scanned_extra", "Scanned {{.Part}}: not in this shipment, counted apart.", map[string]any{"Part": string(l.part)})
+	}
+	return lang.X("receive.scanned", "Scanned {{.Part}}: {{.Counted}} of {{.Shipped}}.", map[string]any{"Part": string(l.part), "Counted": l.counted, "Shipped": l.shipped})
+}
+
+// show opens the receive dialog.
+func (r *receiveFlow) show() {
+	win := r.host.window()
+	if win == nil {
+		return
+	}
+	r.rows = container.NewVBox()
+	via := strings.TrimSpace(r.ship.Carrier + " " + r.ship.Tracking)
+	if via == "" {
+		via = r.ship.ID
+	}
+	r.note = lowLabel(lang.X("receive.how", "Scan each part's label as it comes out of the box, or use + and −."))
+	r.note.Wrapping = fyne.TextWrapWord
+	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), func() { r.close() })
+	review := widget.NewButtonWithIcon(lang.X("receive.review", "Review"), theme.ConfirmIcon(), r.review)
+	review.Importance = widget.HighImportance
+	body := container.NewBorder(r.note, nil, nil, nil, container.NewVScroll(r.rows))
+	d := dialog.NewCustomWithoutButtons(lang.X("receive.title", "Receive {{.Via}}", map[string]any{"Via": via}), body, win)
+	d.SetButtons([]fyne.CanvasObject{cancel, review})
+	r.d, r.close = d, d.Hide
+	d.SetOnClosed(func() { r.host.receiving(nil) })
+	d.Resize(dialogSize(win))
+	r.refresh()
+	r.host.present(d, nil)
+	r.host.receiving(r)
+}
+
+// refresh shows the count.
+func (r *receiveFlow) refresh() {
+	if r.rows == nil {
+		return
+	}
+	r.rows.RemoveAll()
+	for i := range r.lines {
+		l := r.lines[i]
+		text := namedPart(r.names, l.part)
+		if l.serial != "" {
+			text += "  S/N " + l.serial
+		}
+		var count string
+		if l.shipped == 0 {
+			count = lang.X("receive.count_extra", "{{.Counted}} counted · not in this shipment", map[string]any{"Counted": l.counted})
+		} else {
+			count = lang.X("receive.count", "{{.Counted}} of {{.Shipped}} counted", map[string]any{"Counted": l.counted, "Shipped": l.shipped})
+		}
+		label := wrapped(text + "\n" + count)
+		switch {
+		case l.counted == l.shipped:
+			label.Importance = widget.SuccessImportance
+		case l.counted > l.shipped:
+			label.Importance = widget.WarningImportance
+		}
+		minus := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { r.add(i, -1) })
+		plus := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { r.add(i, 1) })
+		r.rows.Add(container.NewBorder(nil, nil, nil, container.NewHBox(minus, plus), label))
+	}
+}
+
+// add changes a line's count by n, within 0 and maxCount.
+func (r *receiveFlow) add(i, n int) {
+	r.lines[i].counted = min(max(r.lines[i].counted+n, 0), maxCount)
+	r.refresh()
+}
+
+// receipt is the count as receipt lines: a serialized line counted once
+// keeps its serial.
+func (r *receiveFlow) receipt() []app.ReceiptLine {
+	var out []app.ReceiptLine
+	for _, l := range r.lines {
+		if l.counted == 0 {
+			continue
+		}
+		rl := app.ReceiptLine{Part: l.part, Qty: l.counted}
+		if l.counted == 1 {
+			rl.Serial = l.serial
+		}
+		out = append(out, rl)
+	}
+	return out
+}
+
+// differenceText says one difference in plain words.
+func differenceText(d app.Difference, names map[app.PartNumber]app.Part) string {
+	part := namedPart(names, d.Part)
+	switch d.Kind {
+	case app.DifferenceShort:
+		return lang.X("receive.diff.short", "{{.Part}}: {{.Received}} of {{.Shipped}} arrived, {{.Missing}} missing.", map[string]any{"Part": part, "Received": d.Received, "Shipped": d.Shipped, "Missing": d.Shipped - d.Received})
+	case app.DifferenceExtra:
+		return lang.X("receive.diff.extra", "{{.Part}}: {{.Received}} arrived, {{.Shipped}} shipped, {{.Extra}} more than shipped.", map[string]any{"Part": part, "Received": d.Received, "Shipped": d.Shipped, "Extra": d.Received - d.Shipped})
+	}
+	return lang.X("receive.diff.wrong", "{{.Part}}: {{.Received}} arrived but is not in this shipment.", map[string]any{"Part": part, "Received": d.Received})
+}
+
+// review says what differs from the shipment and, confirmed, saves the
+// receipt: what was counted enters the stock, and the office sees the
+// differences.
+func (r *receiveFlow) review() {
+	lines := r.receipt()
+	// A part scanned that the shipment does not list is named from the
+	// catalog here, not while scanning: a count reads nothing.
+	names := maps.Clone(r.names)
+	r.env.run(func() {
+		var err error
+		for _, l := range lines {
+			if err = r.env.namePart(names, l.Part); err != nil {
+				break
+			}
+		}
+		fyne.Do(func() {
+			if err != nil {
+				r.host.showError(err)
+				return
+			}
+			r.names = names
+			r.confirm(lines)
+		})
+	})
+}
+
+// confirm shows the review of lines and saves them when confirmed.
+func (r *receiveFlow) confirm(lines []app.ReceiptLine) {
+	diffs := app.Differences(r.ship.Lines, lines)
+	msg := lang.X("receive.all_arrived", "Everything shipped arrived.")
+	if len(diffs) > 0 {
+		texts := make([]string, len(diffs))
+		for i, d := range diffs {
+			texts[i] = "• " + differenceText(d, r.names)
+		}
+		msg = lang.X("receive.differences", "What you counted differs from the shipment:") + "\n" + strings.Join(texts, "\n") + "\n" +
+			lang.X("receive.differences_next", "Only what you counted goes into your stock; the office is told of the rest.")
+	}
+	confirmAction(r.host, lang.X("receive.confirm_title", "Save this receipt?"), msg, lang.X("receive.confirm", "Confirm receipt"),
+		lang.X("receive.back", "Back to counting"), false, func() {
+			cmd := &app.ReceiveShipment{Shipment: r.ship.ID, Receipt: app.Receipt{ID: app.NewID(), Lines: lines}}
+			if err := cmd.Validate(); err != nil {
+				r.host.showError(err)
+				return
+			}
+			r.close()
+			r.host.commit(cmd, r.done)
+		})
+}
+
+// onWayTitle is the page's tab title with the count of parcels on their
+// way to me: a tab has no badge of its own.
+func onWayTitle(n int) string {
+	if n == 0 {
+		return lang.X("nav.onway", "On the way")
+	}
+	return lang.X("nav.onway_count", "On the way ({{.Count}})", map[string]any{"Count": n})
+}
+
+func (h terminalParts) receiving(r *receiveFlow) { h.t.receiver = r }
+
+func (h terminalParts) inTransit(n int) {
+	t := h.t
+	if t.onwayTab == nil || t.onwayTab.Text == onWayTitle(n) {
+		return
+	}
+	t.onwayTab.Text = onWayTitle(n)
+	t.tabs.Refresh()
+}
+
+// countOnWay counts the parcels on their way to me, for the tab's title.
+func (t *Terminal) countOnWay() {
+	if t.onway == nil {
+		return
+	}
+	env, host := t.onway.env, terminalParts{t}
+	t.deps.Run(func() {
+		v, err := env.fetchOnWay()
+		fyne.Do(func() {
+			if err != nil {
+				return // the page says why when opened
+			}
+			n := 0
+			for _, s := range v.shipments {
+				if v.incoming(s) {
+					n++
+				}
+			}
+			host.inTransit(n)
+		})
+	})
+}

@@ -1,0 +1,711 @@
+package ui_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/scanner"
+	"github.com/fieldbench/fieldbench/store"
+	"github.com/fieldbench/fieldbench/ui"
+)
+
+// supplyWorld is a terminal on the demo world with the store's
+// SupplyService, and what its tests pull and check.
+type supplyWorld struct {
+	term   *ui.Terminal
+	w      fyne.Window
+	kb     *keyboard
+	ds     app.Dataset
+	deps   ui.Deps
+	db     *store.DB
+	now    time.Time
+	cursor int
+}
+
+func newSupplyWorld(t *testing.T) *supplyWorld {
+	t.Helper()
+	test.NewTempApp(t)
+	now := time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local)
+	deps, ds, db := openDemoStore(t, now)
+	deps.Supply = store.NewSupplyService(db)
+	kb := &keyboard{clock: now}
+	deps.KeyClock = kb.now
+	term := ui.NewTerminal(t.Context(), deps)
+	term.ManualSearch()
+	w := test.NewTempWindow(t, term.Object())
+	w.Resize(fyne.NewSize(1280, 800))
+	term.Attach(w)
+	return &supplyWorld{term: term, w: w, kb: kb, ds: ds, deps: deps, db: db, now: now}
+}
+
+// pull applies a page from the server that acknowledges the outbox.
+func (s *supplyWorld) pull(t *testing.T, d app.Dataset) {
+	t.Helper()
+	st, err := s.db.SyncState(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.cursor++
+	if err := s.db.ApplyPull(t.Context(), app.PullPage{Epoch: "e1", Acked: st.LastSeq, Cursor: fmt.Sprint("c", s.cursor), Data: d, At: s.now}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// pending is the outbox's mutations of name.
+func (s *supplyWorld) pending(t *testing.T, name string) []app.Command {
+	t.Helper()
+	ms, err := s.db.Pending(t.Context(), 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []app.Command
+	for _, m := range ms {
+		if m.Name != name {
+			continue
+		}
+		c, err := app.DecodeMutation(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// missingParts are parts listed for model that the demo van lacks.
+func (s *supplyWorld) missingParts(t *testing.T, model string, n int) []app.Part {
+	t.Helper()
+	stock := vanStock(t, s.deps)
+	var out []app.Part
+	for _, p := range s.ds.Parts {
+		if stock[p.Number] == 0 && p.Fits(model) && p.NameEN != "" && len(out) < n {
+			out = append(out, p)
+		}
+	}
+	if len(out) < n {
+		t.Fatalf("the demo world has %d parts for %s the van lacks, want %d", len(out), model, n)
+	}
+	return out
+}
+
+func (s *supplyWorld) requests(t *testing.T, id app.TicketID) []app.PartRequest {
+	t.Helper()
+	rs, err := s.deps.Supply.PartRequests(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+func partLabelText(t *testing.T, n app.PartNumber) string {
+	t.Helper()
+	text, err := scanner.FormatLabel(scanner.PartLabel{Part: n}.Label())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return text
+}
+
+// TestRequestedPartShowsEachStateItMovesThrough: a part requested from the
+// add-part dialog is a part.request to the van, the ticket waits for it,
+// and the ticket says in words where the request stands as pulled pages
+// approve, ship and receive it.
+func TestRequestedPartShowsEachStateItMovesThrough(t *testing.T) {
+	s := newSupplyWorld(t)
+	tk := workingTicket(t, s.term, s.ds, s.deps)
+	part := s.missingParts(t, tk.Product.Model, 1)[0]
+
+	dlg := openPicker(t, s.term, s.w)
+	typeInto(t, dlg, "Part number", string(part.Number))
+	tapButton(t, dlg, "Not in stock: request it")
+	form := s.w.Canvas().Overlays().Top()
+	if text := labels(form); !strings.Contains(text, "Request a part for "+tk.Number) || !strings.Contains(text, "Van ") {
+		t.Fatalf("the request form does not name the ticket and the van:\n%s", text)
+	}
+	typeInto(t, form, "For the office", "customer waits at home")
+	tapButton(t, form, "Request part")
+
+	reqs := s.requests(t, tk.ID)
+	if len(reqs) != 1 || reqs[0].Part != part.Number || reqs[0].Qty != 1 || reqs[0].To != demoVan || reqs[0].State != app.RequestRequested || reqs[0].Note != "customer waits at home" {
+		t.Fatalf("requests after the form: %+v", reqs)
+	}
+	if got := s.pending(t, "part.request"); len(got) != 1 {
+		t.Fatalf("outbox holds %d part.request, want 1", len(got))
+	}
+	if st := ticketNow(t, s.deps, tk.ID).Ticket; st.Status != app.StatusWaitingParts || !strings.Contains(st.StatusReason, string(part.Number)) {
+		t.Fatalf("the ticket does not wait for the part: %s %q", st.Status, st.StatusReason)
+	}
+	shown := labels(s.term.Detail().Object())
+	for _, want := range []string{"Part requests", part.NameEN, "Requested: waiting for the office", "customer waits at home"} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("the ticket lacks %q:\n%s", want, shown)
+		}
+	}
+	if !strings.Contains(buttonTexts(s.term.Detail().Object()), "Cancel request") {
+		t.Error("a requested part cannot be cancelled")
+	}
+
+	r := reqs[0]
+	ship := app.Shipment{ID: "ship-1", Kind: app.ShipmentSupply, From: "wh-cn", To: demoVan, Carrier: "SF Express", Tracking: "SF1234567890",
+		Lines: []app.ShipmentLine{{Part: part.Number, Qty: 1, Request: r.ID, Ticket: tk.ID}}, State: app.ShipmentInTransit, At: s.now, By: "Dispatch"}
+	steps := []struct {
+		name  string
+		apply func(*app.PartRequest)
+		ships []app.Shipment
+		want  string
+		gone  string
+	}{
+		{"approved", func(r *app.PartRequest) { r.State = app.RequestApproved }, nil, "Approved: the office will ship it", "Requested:"},
+		{"shipped", func(r *app.PartRequest) { r.State, r.Shipment = app.RequestShipped, ship.ID }, []app.Shipment{ship}, "Shipped: SF Express SF1234567890", "Approved:"},
+		{"short", func(r *app.PartRequest) { r.State, r.Qty, r.Received = app.RequestShort, 3, 1 }, nil, "Short: 1 of 3 arrived", "Shipped:"},
+	}
+	for _, st := range steps {
+		st.apply(&r)
+		s.pull(t, app.Dataset{PartRequests: []app.PartRequest{r}, Shipments: st.ships})
+		s.term.Detail().Show(tk.ID)
+		shown := labels(s.term.Detail().Object())
+		if !strings.Contains(shown, st.want) || strings.Contains(shown, st.gone) {
+			t.Errorf("%s: want %q and not %q:\n%s", st.name, st.want, st.gone, shown)
+		}
+		if strings.Contains(buttonTexts(s.term.Detail().Object()), "Cancel request") != (r.State == app.RequestApproved) {
+			t.Errorf("%s: Cancel request offered wrongly", st.name)
+		}
+	}
+}
+
+// TestRequestStatesInWords: each state of a request reads as what the
+// technician needs to know.
+func TestRequestStatesInWords(t *testing.T) {
+	s := newSupplyWorld(t)
+	tk := workingTicket(t, s.term, s.ds, s.deps)
+	parts := s.missingParts(t, tk.Product.Model, 2)
+	base := app.PartRequest{Ticket: tk.ID, Part: parts[0].Number, Qty: 2, Urgency: app.UrgencyUrgent, To: demoVan, At: s.now}
+	cases := []struct {
+		state  app.RequestState
+		set    func(*app.PartRequest)
+		want   string
+		cancel bool
+	}{
+		{app.RequestRequested, nil, "Requested: waiting for the office", true},
+		{app.RequestApproved, func(r *app.PartRequest) { r.Substitute, r.Reason = parts[1].Number, "the old one is discontinued" },
+			"Substitute approved: " + parts[1].NameEN + " (" + string(parts[1].Number) + ") instead, because the old one is discontinued", true},
+		{app.RequestRejected, func(r *app.PartRequest) { r.Reason = "repair is not economical" }, "Rejected: repair is not economical", false},
+		{app.RequestReceived, func(r *app.PartRequest) { r.Received = 2 }, "Arrived", false},
+		{app.RequestCancelled, func(r *app.PartRequest) { r.Reason = "customer declined" }, "Cancelled: customer declined", false},
+	}
+	for i, c := range cases {
+		r := base
+		r.ID = fmt.Sprint("req-", i)
+		r.State = c.state
+		if c.set != nil {
+			c.set(&r)
+		}
+		s.pull(t, app.Dataset{PartRequests: []app.PartRequest{r}})
+		s.term.Detail().Show(tk.ID)
+		shown := labels(s.term.Detail().Object())
+		if !strings.Contains(shown, c.want) {
+			t.Errorf("%s: want %q:\n%s", c.state, c.want, shown)
+		}
+		if !strings.Contains(shown, "urgent") {
+			t.Errorf("%s: the urgency is not shown", c.state)
+		}
+		// Each case leaves its request cancelled or closed before the
+		// next, so the ticket shows one Cancel request at most.
+		if got := strings.Count(buttonTexts(s.term.Detail().Object()), "Cancel request"); (got == 1) != c.cancel {
+			t.Errorf("%s: %d Cancel request buttons, cancellable %v", c.state, got, c.cancel)
+		}
+		if c.cancel {
+			r.State, r.Reason = app.RequestCancelled, "next case"
+			s.pull(t, app.Dataset{PartRequests: []app.PartRequest{r}})
+		}
+	}
+}
+
+// TestCancelARequestAsksWhyAndSendsIt: cancelling asks for a reason and
+// can be kept; confirmed, it sends part.cancel_request.
+func TestCancelARequestAsksWhyAndSendsIt(t *testing.T) {
+	s := newSupplyWorld(t)
+	tk := workingTicket(t, s.term, s.ds, s.deps)
+	part := s.missingParts(t, tk.Product.Model, 1)[0]
+	if _, err := s.deps.Commit.Commit(t.Context(), s.deps.Actor, &app.RequestPart{Request: app.PartRequest{ID: app.NewID(), Ticket: tk.ID, Part: part.Number, Qty: 1, Urgency: app.UrgencyNormal, To: demoVan}}); err != nil {
+		t.Fatal(err)
+	}
+	s.term.Detail().Show(tk.ID)
+	tapButton(t, s.term.Detail().Object(), "Cancel request")
+	ask := s.w.Canvas().Overlays().Top()
+	tapButton(t, ask, "Keep request")
+	if rs := s.requests(t, tk.ID); rs[0].State != app.RequestRequested {
+		t.Fatalf("kept, yet %s", rs[0].State)
+	}
+	tapButton(t, s.term.Detail().Object(), "Cancel request")
+	ask = s.w.Canvas().Overlays().Top()
+	tapButton(t, ask, "Cancel request")
+	if rs := s.requests(t, tk.ID); rs[0].State != app.RequestRequested {
+		t.Fatalf("cancelled without a reason: %s", rs[0].State)
+	}
+	ask = s.w.Canvas().Overlays().Top()
+	typeInto(t, ask, "no longer needed", "fixed it without the part")
+	tapButton(t, ask, "Cancel request")
+	rs := s.requests(t, tk.ID)
+	if rs[0].State != app.RequestCancelled || rs[0].Reason != "fixed it without the part" {
+		t.Fatalf("after cancelling: %+v", rs[0])
+	}
+	if got := s.pending(t, "part.cancel_request"); len(got) != 1 {
+		t.Fatalf("outbox holds %d part.cancel_request, want 1", len(got))
+	}
+	if shown := labels(s.term.Detail().Object()); !strings.Contains(shown, "Cancelled: fixed it without the part") {
+		t.Fatalf("the ticket does not show the cancellation:\n%s", shown)
+	}
+}
+
+// TestLikelyPartsSayHowLikelyAndOfferARequest: the ticket lists its likely
+// parts in words and percent with the van's balance, and "Request it"
+// only for one the van lacks.
+func TestLikelyPartsSayHowLikelyAndOfferARequest(t *testing.T) {
+	s := newSupplyWorld(t)
+	tk := workingTicket(t, s.term, s.ds, s.deps)
+	lacks := s.missingParts(t, tk.Product.Model, 1)[0]
+	var has app.Part
+	for n, q := range vanStock(t, s.deps) {
+		if q > 0 {
+			has, _ = s.deps.Parts.Part(t.Context(), n)
+			break
+		}
+	}
+	s.pull(t, app.Dataset{LikelyParts: []app.LikelyParts{{Ticket: tk.ID, At: s.now, Parts: []app.LikelyPart{
+		{Part: lacks.Number, Probability: 0.62, Basis: app.BasisModelSymptom, Support: 40},
+		{Part: has.Number, Probability: 0.8, Basis: app.BasisModel, Support: 90},
+	}}}})
+	s.term.Detail().Show(tk.ID)
+	shown := labels(s.term.Detail().Object())
+	stock := vanStock(t, s.deps)
+	for _, want := range []string{"Likely needed", lacks.NameEN + " (" + string(lacks.Number) + ") · likely, 62 % · 0 in Van ",
+		fmt.Sprintf("(%s) · very likely, 80 %% · %d in Van ", has.Number, stock[has.Number])} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("the ticket lacks %q:\n%s", want, shown)
+		}
+	}
+	if n := strings.Count(buttonTexts(s.term.Detail().Object()), "Request it"); n != 1 {
+		t.Fatalf("%d Request it buttons, want 1 (the part the van lacks)", n)
+	}
+	tapButton(t, s.term.Detail().Object(), "Request it")
+	form := s.w.Canvas().Overlays().Top()
+	check(t, form, "Put the ticket in waiting for parts").SetChecked(false)
+	tapButton(t, form, "Request part")
+	if rs := s.requests(t, tk.ID); len(rs) != 1 || rs[0].Part != lacks.Number {
+		t.Fatalf("requests: %+v", rs)
+	}
+	if st := ticketNow(t, s.deps, tk.ID).Ticket.Status; st != app.StatusInProgress {
+		t.Fatalf("the ticket was left in progress on the form, yet is %s", st)
+	}
+}
+
+// inTransit pulls a supply shipment of lines to the demo van.
+func (s *supplyWorld) inTransit(t *testing.T, id, tracking string, lines ...app.ShipmentLine) app.Shipment {
+	t.Helper()
+	sh := app.Shipment{ID: id, Kind: app.ShipmentSupply, From: "wh-cn", To: demoVan, Carrier: "SF Express", Tracking: tracking,
+		Lines: lines, State: app.ShipmentInTransit, At: s.now.Add(-time.Hour), By: "Dispatch"}
+	s.pull(t, app.Dataset{Shipments: []app.Shipment{sh}})
+	return sh
+}
+
+// TestReceiveByScanningWithAShortfall: the parcel's label opens its
+// receipt, a burst of part scans counts each scan once, the review says
+// what is short in words, and the confirmed receipt is a shipment.receive
+// of what was counted, which enters the van's stock.
+func TestReceiveByScanningWithAShortfall(t *testing.T) {
+	s := newSupplyWorld(t)
+	tk := workingTicket(t, s.term, s.ds, s.deps)
+	parts := s.missingParts(t, tk.Product.Model, 3)
+	a, b, stray := parts[0], parts[1], parts[2]
+	sh := s.inTransit(t, "ship-7", "SF900001", app.ShipmentLine{Part: a.Number, Qty: 4}, app.ShipmentLine{Part: b.Number, Qty: 1})
+	s.term.ShowOnWay()
+	if got := s.term.OnWayTitle(); got != "On the way (1)" {
+		t.Errorf("tab title %q, want the count of parcels to me", got)
+	}
+	page := labels(s.term.OnWayPage())
+	if !strings.Contains(page, "SF Express SF900001 · from ") || !strings.Contains(page, "5 parts") {
+		t.Fatalf("the page does not list the parcel:\n%s", page)
+	}
+
+	scanKeys(s.w, s.kb, "sf900001") // the tracking number, as a courier's barcode gives it
+	if !s.term.Receiving() {
+		t.Fatalf("scanning the tracking number opened no receipt; scan bar %q", s.term.ScanStatus())
+	}
+	dlg := s.w.Canvas().Overlays().Top()
+	// Three of the four a's come out of the box, scanned in one burst,
+	// and a part that is not in the parcel.
+	for range 3 {
+		scanKeys(s.w, s.kb, partLabelText(t, a.Number))
+	}
+	scanKeys(s.w, s.kb, partLabelText(t, stray.Number))
+	text := labels(dlg)
+	for _, want := range []string{"3 of 4 counted", "0 of 1 counted", "1 counted · not in this shipment"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the count lacks %q:\n%s", want, text)
+		}
+	}
+	tapButton(t, dlg, "Review")
+	review := s.w.Canvas().Overlays().Top()
+	text = labels(review)
+	for _, want := range []string{
+		a.NameEN + " (" + string(a.Number) + "): 3 of 4 arrived, 1 missing.",
+		b.NameEN + " (" + string(b.Number) + "): 0 of 1 arrived, 1 missing.",
+		stray.NameEN + " (" + string(stray.Number) + "): 1 arrived but is not in this shipment.",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the review lacks %q:\n%s", want, text)
+		}
+	}
+	tapButton(t, review, "Back to counting")
+	if len(s.pending(t, "shipment.receive")) != 0 {
+		t.Fatal("going back to counting saved the receipt")
+	}
+	before := vanStock(t, s.deps)
+	tapButton(t, dlg, "Review")
+	tapButton(t, s.w.Canvas().Overlays().Top(), "Confirm receipt")
+
+	got := s.pending(t, "shipment.receive")
+	if len(got) != 1 {
+		t.Fatalf("outbox holds %d shipment.receive, want 1", len(got))
+	}
+	rc := got[0].(*app.ReceiveShipment)
+	want := []app.ReceiptLine{{Part: a.Number, Qty: 3}, {Part: stray.Number, Qty: 1}}
+	if rc.Shipment != sh.ID || !slices.Equal(rc.Receipt.Lines, want) {
+		t.Fatalf("receipt %s %+v, want %+v", rc.Shipment, rc.Receipt.Lines, want)
+	}
+	after := vanStock(t, s.deps)
+	if after[a.Number]-before[a.Number] != 3 || after[b.Number] != before[b.Number] || after[stray.Number]-before[stray.Number] != 1 {
+		t.Fatalf("van balance changed by a %d, b %d, stray %d", after[a.Number]-before[a.Number], after[b.Number]-before[b.Number], after[stray.Number]-before[stray.Number])
+	}
+	if s.term.Receiving() {
+		t.Error("the receive dialog is still open")
+	}
+	page = labels(s.term.OnWayPage())
+	if !strings.Contains(page, "Nothing is on its way to you.") || !strings.Contains(page, "SF Express SF900001 · received ") || !strings.Contains(page, "3 differences reported") {
+		t.Errorf("the page after receiving:\n%s", page)
+	}
+	if got := s.term.OnWayTitle(); got != "On the way" {
+		t.Errorf("tab title %q after receiving", got)
+	}
+}
+
+// TestScannerBurstCountsEveryScanOnce: scans of the same label in one fast
+// burst each count one, up to the line's bound.
+func TestScannerBurstCountsEveryScanOnce(t *testing.T) {
+	for _, n := range []int{1, 2, 7, 25} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			s := newSupplyWorld(t)
+			part := s.ds.Parts[0]
+			s.inTransit(t, "ship-b", "TRK-B", app.ShipmentLine{Part: part.Number, Qty: 10})
+			s.term.ShowOnWay()
+			scanKeys(s.w, s.kb, "TRK-B")
+			dlg := s.w.Canvas().Overlays().Top()
+			code := partLabelText(t, part.Number)
+			s.kb.clock = s.kb.clock.Add(time.Second)
+			s.kb.step = 5 * time.Millisecond
+			for range n {
+				// No pause between scans: the scanner's keys run on.
+				for _, r := range code {
+					s.w.Canvas().OnTypedRune()(r)
+				}
+				press(s.w, fyne.KeyReturn)
+			}
+			if want := fmt.Sprintf("%d of 10 counted", n); !strings.Contains(labels(dlg), want) {
+				t.Fatalf("after %d scans, want %q:\n%s", n, want, labels(dlg))
+			}
+		})
+	}
+}
+
+// TestUnknownParcelSaysWhatToDo: a label no shipment on the device has is
+// refused in words, and nothing opens.
+func TestUnknownParcelSaysWhatToDo(t *testing.T) {
+	s := newSupplyWorld(t)
+	s.term.ShowOnWay()
+	scanKeys(s.w, s.kb, "NOPE-123")
+	if s.term.Receiving() {
+		t.Fatal("an unknown parcel opened a receipt")
+	}
+	if text := labels(s.w.Canvas().Overlays().Top()); !strings.Contains(text, "No shipment on this device has the code NOPE-123. Sync, then scan it again") {
+		t.Fatalf("the refusal:\n%s", text)
+	}
+}
+
+// TestShipBackFromTheDefectiveBin: the bin's parts ship back to a
+// warehouse as a return with each unit's serial and ticket; the bin is
+// empty after, and the shipment shows as sent back.
+func TestShipBackFromTheDefectiveBin(t *testing.T) {
+	s := newSupplyWorld(t)
+	tk := workingTicket(t, s.term, s.ds, s.deps)
+	_, bin := myBins(t, s.deps)
+	inBin, units := map[app.PartNumber]int{}, 0
+	bal, err := s.deps.Parts.Balances(t.Context(), bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range bal {
+		inBin[b.Part] = b.Qty
+		units += max(b.Qty, 0)
+	}
+	var part app.Part
+	for _, p := range s.ds.Parts {
+		if inBin[p.Number] == 0 {
+			part = p
+			break
+		}
+	}
+	units += 2
+	for _, serial := range []string{"DEF-1", "DEF-2"} {
+		if _, err := s.deps.Commit.Commit(t.Context(), s.deps.Actor, &app.ReturnDefective{Movement: app.StockMovement{ID: app.NewID(), Part: part.Number, To: bin,
+			Qty: 1, Serial: serial, Ticket: tk.ID, Reason: tk.Number}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.term.ShowParts("defective", "")
+	tapButton(t, s.term.Object(), "Ship back…")
+	dlg := s.w.Canvas().Overlays().Top()
+	if text := labels(dlg); !strings.Contains(text, string(part.Number)+") · 2 in the bin") {
+		t.Fatalf("the ship-back dialog:\n%s", text)
+	}
+	// The device knows every warehouse of the tenant: none is chosen for
+	// a technician whose parts never came from one.
+	tapButton(t, dlg, "Ship back")
+	if text := labels(s.w.Canvas().Overlays().Top()); !strings.Contains(text, "Choose the warehouse to ship the parts to") {
+		t.Fatalf("shipping with no warehouse chosen:\n%s", text)
+	}
+	press(s.w, fyne.KeyEscape)
+	walk(dlg, func(o fyne.CanvasObject) {
+		if sel, ok := o.(*widget.Select); ok {
+			sel.SetSelected("华东中心仓 Shanghai Central Warehouse")
+		}
+	})
+	typeInto(t, dlg, "Courier", "DHL")
+	typeInto(t, dlg, "courier's label", "JD0001")
+	tapButton(t, dlg, "Ship back")
+	confirm := s.w.Canvas().Overlays().Top()
+	if text := labels(confirm); !strings.Contains(text, fmt.Sprint(units, " parts leave your defective bin for ")) {
+		t.Fatalf("the confirmation:\n%s", text)
+	}
+	tapButton(t, confirm, "Keep in the bin")
+	if len(s.pending(t, "shipment.send")) != 0 {
+		t.Fatal("kept in the bin, yet shipped")
+	}
+	tapButton(t, dlg, "Ship back")
+	tapButton(t, s.w.Canvas().Overlays().Top(), "Ship back")
+	got := s.pending(t, "shipment.send")
+	if len(got) != 1 {
+		t.Fatalf("outbox holds %d shipment.send, want 1", len(got))
+	}
+	sh := got[0].(*app.SendShipment).Shipment
+	if sh.Kind != app.ShipmentReturn || sh.From != bin || sh.To != "wh-cn" || sh.Carrier != "DHL" || sh.Tracking != "JD0001" {
+		t.Fatalf("shipment %+v", sh)
+	}
+	var serials []string
+	shipped := 0
+	for _, l := range sh.Lines {
+		shipped += l.Qty
+		if l.Part != part.Number {
+			continue
+		}
+		serials = append(serials, l.Serial)
+		if l.Qty != 1 || l.Ticket != tk.ID {
+			t.Errorf("line %+v", l)
+		}
+	}
+	slices.Sort(serials)
+	if shipped != units {
+		t.Errorf("%d units shipped, the bin held %d", shipped, units)
+	}
+	if !slices.Equal(serials, []string{"DEF-1", "DEF-2"}) {
+		t.Errorf("serials %v", serials)
+	}
+	if bal, err = s.deps.Parts.Balances(t.Context(), bin); err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range bal {
+		if b.Qty > 0 {
+			t.Errorf("the bin still holds %d of %s", b.Qty, b.Part)
+		}
+	}
+	s.term.ShowOnWay()
+	if page := labels(s.term.OnWayPage()); !strings.Contains(page, "DHL JD0001 · to ") {
+		t.Fatalf("the return is not shown as sent back:\n%s", page)
+	}
+}
+
+// myBins are the demo technician's van and defective bin.
+func myBins(t *testing.T, deps ui.Deps) (van, bin app.LocationID) {
+	t.Helper()
+	locs, err := deps.Parts.Locations(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range locs {
+		if l.Owner == string(deps.Technician) && l.Kind == app.LocationDefective {
+			bin = l.ID
+		}
+	}
+	if bin == "" {
+		t.Fatal("no defective bin of the demo technician")
+	}
+	return demoVan, bin
+}
+
+// TestLoadListSumsTheTicketsAhead: what to load for the next days sums
+// the likely parts of their tickets, less what the van holds, and a line
+// opens its tickets.
+func TestLoadListSumsTheTicketsAhead(t *testing.T) {
+	s := newSupplyWorld(t)
+	today := time.Date(2026, 6, 18, 0, 0, 0, 0, time.Local)
+	var ahead []app.Ticket
+	for _, d := range s.ds.Tickets {
+		tk := d.Ticket
+		if tk.Technician == s.deps.Technician && tk.Status.Open() && !tk.WindowStart.Before(today) && tk.WindowStart.Before(today.AddDate(0, 0, 3)) {
+			ahead = append(ahead, tk)
+		}
+	}
+	if len(ahead) < 2 {
+		t.Fatalf("the demo technician has %d tickets in the next 3 days, want 2", len(ahead))
+	}
+	var lacks []app.Part
+	stock := vanStock(t, s.deps)
+	for _, p := range s.ds.Parts {
+		if stock[p.Number] == 0 && p.NameEN != "" {
+			lacks = append(lacks, p)
+			break
+		}
+	}
+	s.pull(t, app.Dataset{LikelyParts: []app.LikelyParts{
+		{Ticket: ahead[0].ID, At: s.now, Parts: []app.LikelyPart{{Part: lacks[0].Number, Probability: 0.7, Basis: app.BasisModel, Support: 30}}},
+		{Ticket: ahead[1].ID, At: s.now, Parts: []app.LikelyPart{{Part: lacks[0].Number, Probability: 0.5, Basis: app.BasisModel, Support: 30}}},
+	}})
+	s.term.ShowOnWay()
+	tapButton(t, s.term.OnWayPage(), "What to load")
+	s.term.SetLoadRange(2) // the next 3 days
+	rows, status := s.term.LoadListShown()
+	text := labels(rows)
+	want := fmt.Sprintf("Load 2 · 0 in the van · expected 1.2 · %s, %s", ahead[0].Number, ahead[1].Number)
+	if !strings.Contains(text, lacks[0].NameEN) || !strings.Contains(text, want) {
+		t.Fatalf("tomorrow's list lacks %q:\n%s", want, text)
+	}
+	if !strings.HasPrefix(status, "2 parts to load into Van ") {
+		t.Errorf("status %q", status)
+	}
+	tapButton(t, rows, "")
+	pick := s.w.Canvas().Overlays().Top()
+	tapButton(t, pick, ahead[1].Number)
+	if shown := labels(s.term.Detail().Object()); !strings.Contains(shown, ahead[1].Number) {
+		t.Fatalf("the line did not open its ticket:\n%s", shown)
+	}
+}
+
+// TestWaitingTicketSaysWhenItsPartsArrived: a ticket waiting for parts
+// says "parts arrived" in the list and on the ticket once every request
+// still wanted arrived in full, and not before.
+func TestWaitingTicketSaysWhenItsPartsArrived(t *testing.T) {
+	cases := []struct {
+		name   string
+		states []app.RequestState
+		want   bool
+	}{
+		{"all arrived", []app.RequestState{app.RequestReceived, app.RequestReceived}, true},
+		{"one arrived, one rejected", []app.RequestState{app.RequestReceived, app.RequestRejected}, true},
+		{"one still shipped", []app.RequestState{app.RequestReceived, app.RequestShipped}, false},
+		{"short", []app.RequestState{app.RequestShort}, false},
+		{"only cancelled", []app.RequestState{app.RequestCancelled}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := newSupplyWorld(t)
+			tk := workingTicket(t, s.term, s.ds, s.deps)
+			if _, err := s.deps.Commit.Commit(t.Context(), s.deps.Actor, &app.TransitionTicket{Action: app.ActionWait, Ticket: tk.ID, Epoch: tk.Epoch, Reason: "needs parts"}); err != nil {
+				t.Fatal(err)
+			}
+			part := s.ds.Parts[0]
+			var reqs []app.PartRequest
+			for i, st := range c.states {
+				r := app.PartRequest{ID: fmt.Sprint("r", i), Ticket: tk.ID, Part: part.Number, Qty: 1, Urgency: app.UrgencyNormal, To: demoVan, At: s.now, State: st, Reason: "why"}
+				if st == app.RequestReceived {
+					r.Received = 1
+				}
+				if st == app.RequestShipped {
+					r.Shipment = "ship-x"
+				}
+				reqs = append(reqs, r)
+			}
+			s.pull(t, app.Dataset{PartRequests: reqs})
+			s.term.List().SetQuery(tk.Number)
+			rows := strings.Join(s.term.List().Rows(), "\n")
+			if got := strings.Contains(rows, "parts arrived: resume"); got != c.want {
+				t.Errorf("list badge %v, want %v:\n%s", got, c.want, rows)
+			}
+			s.term.Detail().Show(tk.ID)
+			if got := strings.Contains(labels(s.term.Detail().Object()), "Parts arrived: resume the work."); got != c.want {
+				t.Errorf("ticket says parts arrived %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+// TestGoldenSupplyScreens pins the markup of the screens of parts that
+// arrive: a ticket with its requests and likely parts, the parts on the
+// way page, a receipt being counted, and the page on a phone.
+func TestGoldenSupplyScreens(t *testing.T) {
+	local := time.Local
+	time.Local = time.UTC
+	t.Cleanup(func() { time.Local = local })
+
+	s := newSupplyWorld(t)
+	tk := workingTicket(t, s.term, s.ds, s.deps)
+	parts := s.missingParts(t, tk.Product.Model, 3)
+	s.pull(t, app.Dataset{
+		PartRequests: []app.PartRequest{
+			{ID: "req-a", Ticket: tk.ID, Part: parts[0].Number, Qty: 1, Urgency: app.UrgencyUrgent, To: demoVan, At: s.now, State: app.RequestShipped, Shipment: "ship-g"},
+			{ID: "req-b", Ticket: tk.ID, Part: parts[1].Number, Qty: 2, Urgency: app.UrgencyNormal, To: demoVan, At: s.now, State: app.RequestRequested, Note: "for the second unit"},
+		},
+		LikelyParts: []app.LikelyParts{{Ticket: tk.ID, At: s.now, Parts: []app.LikelyPart{{Part: parts[2].Number, Probability: 0.62, Basis: app.BasisModelSymptom, Support: 40}}}},
+	})
+	s.inTransit(t, "ship-g", "SF900777", app.ShipmentLine{Part: parts[0].Number, Qty: 1, Request: "req-a", Ticket: tk.ID})
+	s.term.Detail().Show(tk.ID)
+	test.AssertRendersToMarkup(t, "ticket_supply_desktop.xml", s.w.Canvas())
+
+	s.term.ShowOnWay()
+	test.AssertRendersToMarkup(t, "onway_desktop.xml", s.w.Canvas())
+
+	scanKeys(s.w, s.kb, "SF900777")
+	test.AssertRendersToMarkup(t, "receive_desktop.xml", s.w.Canvas())
+	press(s.w, fyne.KeyEscape)
+
+	s.w.Resize(fyne.NewSize(720, 1280))
+	test.AssertRendersToMarkup(t, "onway_phone.xml", s.w.Canvas())
+}
+
+// TestReceivingWithNoTicketOpenLeavesThePaneAlone: work saved from the
+// parts-on-the-way page with no ticket open reloaded the empty ticket pane
+// as a ticket that had left the device.
+func TestReceivingWithNoTicketOpenLeavesThePaneAlone(t *testing.T) {
+	s := newSupplyWorld(t)
+	part := s.ds.Parts[0]
+	s.inTransit(t, "ship-n", "TRK-N", app.ShipmentLine{Part: part.Number, Qty: 1})
+	s.term.ShowOnWay()
+	scanKeys(s.w, s.kb, "TRK-N")
+	scanKeys(s.w, s.kb, partLabelText(t, part.Number))
+	tapButton(t, s.w.Canvas().Overlays().Top(), "Review")
+	tapButton(t, s.w.Canvas().Overlays().Top(), "Confirm receipt")
+	if len(s.pending(t, "shipment.receive")) != 1 {
+		t.Fatal("the receipt was not saved")
+	}
+	if shown := labels(s.term.Detail().Object()); !strings.Contains(shown, "Select a ticket to see its details.") {
+		t.Fatalf("the empty ticket pane now says:\n%s", shown)
+	}
+}
