@@ -228,7 +228,7 @@ func (b *backtest) hits(tr *demand.Trained) []HitFigure {
 		t := &d.Ticket
 		preds := [2][]demand.Prediction{
 			tr.Predict(t.Product.Model, family(t), demand.Symptom(t.Fault), b.fits(t.Product.Model), TopK),
-			tr.MostUsed(t.Product.Model, family(t), TopK),
+			tr.MostUsed(t.Product.Model, family(t), b.fits(t.Product.Model), TopK),
 		}
 		for m, ps := range preds {
 			figs[m].Tickets++
