@@ -28,6 +28,11 @@ const (
 	// MaxMinChance keeps the threshold below certainty: at 1 no part
 	// would ever be stocked.
 	MaxMinChance = 0.99
+	// DefaultHoldingRate is what holding stock costs a period, as a share
+	// of its value: 25 % a year, the textbook figure for capital, space
+	// and obsolescence, in weekly periods.
+	DefaultHoldingRate = 0.25 / 52
+	MaxHoldingRate     = 1
 )
 
 // LevelParams are the settings of StockLevels.
@@ -42,8 +47,16 @@ type LevelParams struct {
 	// LeadTime periods a part needs to be stocked at all, (0, MaxMinChance];
 	// below it Min and Max are 0 and the part comes by request.
 	MinChance float64
-	Seed      int64 // the bootstrap's seed: the same seed gives the same levels
-	Draws     int   // bootstrap draws, up to MaxDraws
+	// UnitCost is the value of one unit and MissCost what it costs when a
+	// visit finds the part missing (a second visit), in one currency.
+	// When both are positive a part is stocked only when the visit it is
+	// expected to save pays for holding it: Chance*MissCost is at least
+	// UnitCost*HoldingRate*(Review+LeadTime). Either zero: no cost rule.
+	UnitCost    float64
+	MissCost    float64
+	HoldingRate float64 // a period's holding cost per unit of value, (0, MaxHoldingRate]
+	Seed        int64   // the bootstrap's seed: the same seed gives the same levels
+	Draws       int     // bootstrap draws, up to MaxDraws
 }
 
 // normal fills defaults and clamps the bounds.
@@ -64,11 +77,31 @@ func (p LevelParams) normal() LevelParams {
 		p.MinChance = DefaultMinChance
 	}
 	p.MinChance = min(p.MinChance, MaxMinChance)
+	if !(p.HoldingRate > 0) {
+		p.HoldingRate = DefaultHoldingRate
+	}
+	p.HoldingRate = min(p.HoldingRate, MaxHoldingRate)
+	if !(p.UnitCost > 0) || !(p.MissCost > 0) || math.IsInf(p.UnitCost, 0) || math.IsInf(p.MissCost, 0) {
+		p.UnitCost, p.MissCost = 0, 0
+	}
 	if p.Draws <= 0 {
 		p.Draws = DefaultDraws
 	}
 	p.Draws = min(p.Draws, MaxDraws)
 	return p
+}
+
+// Stocks reports whether a part whose chance of a demand over Review +
+// LeadTime is chance earns its place: chance at least MinChance and, with
+// costs, the expected saving at least the holding cost (see LevelParams).
+// StockLevels applies it; a caller comparing settings over levels already
+// computed applies it to their Chance.
+func (p LevelParams) Stocks(chance float64) bool {
+	p = p.normal()
+	if chance < p.MinChance {
+		return false
+	}
+	return p.UnitCost == 0 || chance*p.MissCost >= p.UnitCost*p.HoldingRate*float64(p.Review+p.LeadTime)
 }
 
 // Levels are the suggested stock levels of one part at one location. Min
@@ -92,12 +125,16 @@ type Levels struct {
 // into the probability of a demand in a period, q = Rate/Size (at most 1),
 // and the sizes of the history's demands. Chance = 1-(1-q)^(Review+LeadTime)
 // is the probability the part is needed at all before a new order could
-// arrive; below MinChance the part is not stocked (Min = Max = 0). Else Min
-// is the Service quantile of demand over Review+LeadTime periods, estimated
-// by a seeded bootstrap (each draw: in each period a demand with
-// probability q, its size drawn from the history's non-zero demands), and
-// rounded up to whole units; Max is Min + ceil(Rate*Review), at least
-// Min+1. A history without demand gives 0, 0.
+// arrive; a part that does not earn its place (Stocks: below MinChance, or
+// with costs, a saving below its holding cost) is not stocked (Min = Max =
+// 0). Else let C be the Service quantile of demand over Review+LeadTime
+// periods, estimated by a seeded bootstrap (each draw: in each period a
+// demand with probability q, its size drawn from the history's non-zero
+// demands), rounded up to whole units. Min is C-1 (at least 0): a review
+// orders when the position is at Min or below, so a position of Min+1 = C
+// is the highest that waits a review plus a lead time. Max is Min +
+// ceil(Rate*Review), at least Min+1, so an order always restores at least
+// C. A history without demand gives 0, 0.
 func StockLevels(history []float64, p LevelParams) Levels {
 	p = p.normal()
 	h := clean(history)
@@ -112,7 +149,7 @@ func StockLevels(history []float64, p LevelParams) Levels {
 	q := min(f.Rate/f.Size, 1)
 	horizon := p.Review + p.LeadTime
 	l.Chance = 1 - math.Pow(1-q, float64(horizon))
-	if l.Chance < p.MinChance {
+	if !p.Stocks(l.Chance) {
 		return l
 	}
 	var sizes []float64
@@ -136,7 +173,11 @@ func StockLevels(history []float64, p LevelParams) Levels {
 	k := int(math.Ceil(p.Service*float64(p.Draws))) - 1
 	// The sums are of whole units in practice; the small allowance keeps
 	// float noise in fractional histories from adding a unit.
-	l.Min = int(math.Ceil(sums[max(k, 0)] - 1e-9))
+	cover := int(math.Ceil(sums[max(k, 0)] - 1e-9))
+	// An order is placed at a review that finds the position at Min or
+	// below, and arrives LeadTime later; a position of Min+1 waits for the
+	// next review, so it is Min+1 that must last Review + LeadTime.
+	l.Min = max(cover-1, 0)
 	l.Max = l.Min + max(int(math.Ceil(f.Rate*float64(p.Review)-1e-9)), 1)
 	return l
 }

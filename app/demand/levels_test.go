@@ -41,6 +41,10 @@ func TestStockLevels(t *testing.T) {
 		p.Method, p.Beta = MethodTSB, 0.1
 		return p
 	}
+	withCost := func(p LevelParams, unit, miss float64) LevelParams {
+		p.UnitCost, p.MissCost, p.HoldingRate = unit, miss, 0.01
+		return p
+	}
 	tests := []struct {
 		name     string
 		h        []float64
@@ -52,38 +56,48 @@ func TestStockLevels(t *testing.T) {
 		// A steady part: SBA's rate 2*(1-0.05) = 1.9, q = 0.95. Over review
 		// + lead time (2 weeks) it uses 4 with probability 0.9025, 2 with
 		// 0.095 and 0 with 0.0025: the 0.9 quantile is 4, the two weeks'
-		// use, not the lead time's 2. Max = 4 + ceil(1.9*1) = 6.
-		{"steady, SBA", constant, sba(1, 1, 0.9, 0.5), 4, 6, 1.9, 1 - 0.05*0.05},
+		// use, not the lead time's 2. Min 3: a position of 4 waits for the
+		// next review and lasts until its order arrives. Max = 3 +
+		// ceil(1.9*1) = 5.
+		{"steady, SBA", constant, sba(1, 1, 0.9, 0.5), 3, 5, 1.9, 1 - 0.05*0.05},
 		// TSB: the probability starts at 1 and stays there; the rate is 2.
-		{"steady, TSB", constant, tsb(1, 1, 0.9, 0.5), 4, 6, 2, 1},
-		// Without a review period Min covers the lead time alone: q = 0.95
-		// of 2, the 0.9 quantile 2; Max is still Min+1.
-		{"steady, no review", constant, sba(1, 0, 0.9, 0.5), 2, 3, 1.9, 0.95},
-		// A lead time of 3 and a review of 2: five weeks, 10.
-		{"steady, 5 weeks", constant, sba(3, 2, 0.9, 0.5), 10, 14, 1.9, 1 - math.Pow(0.05, 5)},
+		{"steady, TSB", constant, tsb(1, 1, 0.9, 0.5), 3, 5, 2, 1},
+		// Without a review period the lead time alone: the 0.9 quantile of
+		// a week is 2, Min 1; Max is still Min+1.
+		{"steady, no review", constant, sba(1, 0, 0.9, 0.5), 1, 2, 1.9, 0.95},
+		// A lead time of 3 and a review of 2: five weeks, 10; Min 9, Max 9
+		// + ceil(1.9*2).
+		{"steady, 5 weeks", constant, sba(3, 2, 0.9, 0.5), 9, 13, 1.9, 1 - math.Pow(0.05, 5)},
 		// Two weeks of the alternating part: 0 with 0.525^2 = 0.2756, 3
 		// with 2*0.475*0.525 = 0.4988, 6 with 0.2256. The chance of a
 		// demand, 0.7244, passes 0.5; the 0.9 quantile is 6, the 0.7 one
-		// 3. Max adds ceil(1.425) = 2.
-		{"alternate, 90 %", alternate, sba(1, 1, 0.9, 0.5), 6, 8, 1.425, 1 - 0.525*0.525},
-		{"alternate, 70 %", alternate, sba(1, 1, 0.7, 0.5), 3, 5, 1.425, 1 - 0.525*0.525},
+		// 3: Min 5 and 2. Max adds ceil(1.425) = 2.
+		{"alternate, 90 %", alternate, sba(1, 1, 0.9, 0.5), 5, 7, 1.425, 1 - 0.525*0.525},
+		{"alternate, 70 %", alternate, sba(1, 1, 0.7, 0.5), 2, 4, 1.425, 1 - 0.525*0.525},
 		// A threshold above its chance: not stocked, the part comes by
 		// request.
 		{"alternate, threshold 0.8", alternate, sba(1, 1, 0.9, 0.8), 0, 0, 1.425, 1 - 0.525*0.525},
+		// With costs: holding a unit of 100 for the two weeks at 1 % a week
+		// costs 2; the expected saving is 0.7244 of the miss cost, 2.17 at
+		// 3 (stocked), 1.81 at 2.5 (not).
+		{"alternate, worth its cost", alternate, withCost(sba(1, 1, 0.9, 0.5), 100, 3), 5, 7, 1.425, 1 - 0.525*0.525},
+		{"alternate, not worth its cost", alternate, withCost(sba(1, 1, 0.9, 0.5), 100, 2.5), 0, 0, 1.425, 1 - 0.525*0.525},
+		// A miss cost without a unit cost is no cost rule.
+		{"alternate, no unit cost", alternate, withCost(sba(1, 1, 0.9, 0.5), 0, 2.5), 5, 7, 1.425, 1 - 0.525*0.525},
 		// Used once in 78 weeks: SBA's interval is 10 (the position of the
 		// only demand), q = 0.095, a chance of 1-0.905^2 = 0.181 in two
 		// weeks: below 0.5, not stocked.
 		{"once in 78 weeks, SBA", once, sba(1, 1, 0.9, 0.5), 0, 0, 0.095, 1 - 0.905*0.905},
-		// At a threshold of 0.1 SBA would stock it (Min 1: the 0.9
-		// quantile of a demand with probability 0.181 is one unit)...
-		{"once in 78 weeks, SBA, threshold 0.1", once, sba(1, 1, 0.9, 0.1), 1, 2, 0.095, 1 - 0.905*0.905},
+		// At a threshold of 0.1 SBA would stock it (the 0.9 quantile of a
+		// demand with probability 0.181 is one unit: Min 0, Max 1)...
+		{"once in 78 weeks, SBA, threshold 0.1", once, sba(1, 1, 0.9, 0.1), 0, 1, 0.095, 1 - 0.905*0.905},
 		// ... but TSB has faded it: the probability set to 1/10 at week 10
 		// decays by 0.9 in each of the 68 silent weeks after.
 		{"once in 78 weeks, TSB, threshold 0.1", once, tsb(1, 1, 0.9, 0.1), 0, 0, 0.1 * math.Pow(0.9, 68), 1 - math.Pow(1-0.1*math.Pow(0.9, 68), 2)},
 		// A part that stopped being used half-way: SBA still sees a weekly
 		// part (q = 0.95) and stocks it; TSB's probability, 1 at week 39,
 		// is 0.9^39 = 0.0164 now: not stocked.
-		{"stopped, SBA", stopped, sba(1, 1, 0.9, 0.5), 2, 3, 0.95, 1 - 0.05*0.05},
+		{"stopped, SBA", stopped, sba(1, 1, 0.9, 0.5), 1, 2, 0.95, 1 - 0.05*0.05},
 		{"stopped, TSB", stopped, tsb(1, 1, 0.9, 0.5), 0, 0, math.Pow(0.9, 39), 1 - math.Pow(1-math.Pow(0.9, 39), 2)},
 		{"all zero", []float64{0, 0, 0, 0}, sba(3, 2, 0.9, 0.5), 0, 0, 0, 0},
 		{"empty", nil, tsb(3, 2, 0.9, 0.5), 0, 0, 0, 0},
@@ -91,7 +105,7 @@ func TestStockLevels(t *testing.T) {
 		// is MaxService, review -5 is 0, a threshold of 5 is MaxMinChance
 		// (the steady part's 0.95 is below it).
 		{"clamped", constant, LevelParams{LeadTime: 0, Review: -5, Service: 2, Method: MethodSBA, MinChance: 5}, 0, 0, 1.9, 0.95},
-		{"clamped, threshold 0.9", constant, LevelParams{LeadTime: 0, Review: -5, Service: 2, Method: MethodSBA, MinChance: 0.9}, 2, 3, 1.9, 0.95},
+		{"clamped, threshold 0.9", constant, LevelParams{LeadTime: 0, Review: -5, Service: 2, Method: MethodSBA, MinChance: 0.9}, 1, 2, 1.9, 0.95},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
