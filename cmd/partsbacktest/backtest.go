@@ -170,12 +170,12 @@ type backtest struct {
 	cfg        Config
 	trainWeeks int // weeks before the split that are training
 	testWeeks  int // weeks from the split that are simulated
-	testTo   time.Time
-	trainFro time.Time
-	ds       app.Dataset
-	price    map[app.PartNumber]int64 // CNY, in fen (integers, so sums do not depend on order)
-	parts    map[app.PartNumber]*app.Part
-	fitting  map[string][]app.PartNumber // model -> parts that fit it, in catalog order
+	testTo     time.Time
+	trainFro   time.Time
+	ds         app.Dataset
+	price      map[app.PartNumber]int64 // CNY, in fen (integers, so sums do not depend on order)
+	parts      map[app.PartNumber]*app.Part
+	fitting    map[string][]app.PartNumber // model -> parts that fit it, in catalog order
 }
 
 // Run backtests a world: ds, split at cfg.Split. Nothing after the split
