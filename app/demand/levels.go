@@ -18,13 +18,16 @@ const (
 	MaxDraws       = 10000
 	MaxLeadTime    = 104 // periods: two years of weeks
 	MaxReview      = 104
-	// DefaultMethod and DefaultMinChance are what the parts backtest
-	// chose on its validation months (cmd/partsbacktest, docs/BENCHMARKS.md
-	// "Parts: backtest"): the forecast and the threshold that gave the
-	// most first-visit availability at no more stock value than the
-	// demo's current van stock.
+	// DefaultMethod, DefaultBeta and DefaultMinChance are what the parts
+	// backtest chose on its validation weeks (cmd/partsbacktest,
+	// docs/BENCHMARKS.md "Parts: backtest"): the forecast and the
+	// threshold that, with a miss cost, gave the most first-visit
+	// availability at no more stock value than the demo's current van
+	// stock. The threshold is low because the miss cost does the work;
+	// without costs it stocks nearly every part used in the last year.
 	DefaultMethod    = MethodTSB
-	DefaultMinChance = 0.5
+	DefaultBeta      = 0.02
+	DefaultMinChance = 0.01
 	// MaxMinChance keeps the threshold below certainty: at 1 no part
 	// would ever be stocked.
 	MaxMinChance = 0.99
@@ -41,7 +44,7 @@ type LevelParams struct {
 	Review   int     // periods between two looks at the levels, 0 to MaxReview
 	Service  float64 // the share of review + lead time intervals the Min covers, e.g. 0.9
 	Alpha    float64 // the smoothing constant of the size (and SBA's interval), (0, 1]
-	Beta     float64 // TSB's smoothing of the probability of a demand, (0, 1]
+	Beta     float64 // TSB's smoothing of the probability of a demand, (0, 1]; 0 is DefaultBeta
 	Method   string  // MethodSBA or MethodTSB; anything else is DefaultMethod
 	// MinChance is the probability of at least one demand over Review +
 	// LeadTime periods a part needs to be stocked at all, (0, MaxMinChance];
@@ -68,6 +71,9 @@ func (p LevelParams) normal() LevelParams {
 		p.Service = DefaultService
 	default:
 		p.Service = min(max(p.Service, MinService), MaxService)
+	}
+	if p.Beta == 0 {
+		p.Beta = DefaultBeta
 	}
 	p.Alpha, p.Beta = smoothing(p.Alpha), smoothing(p.Beta)
 	if p.Method != MethodSBA && p.Method != MethodTSB {

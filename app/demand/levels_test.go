@@ -41,6 +41,7 @@ func TestStockLevels(t *testing.T) {
 		p.Method, p.Beta = MethodTSB, 0.1
 		return p
 	}
+	stoppedP := (1 - 0.5*math.Pow(0.9, 38)) * math.Pow(0.9, 39)
 	withCost := func(p LevelParams, unit, miss float64) LevelParams {
 		p.UnitCost, p.MissCost, p.HoldingRate = unit, miss, 0.01
 		return p
@@ -91,14 +92,16 @@ func TestStockLevels(t *testing.T) {
 		// At a threshold of 0.1 SBA would stock it (the 0.9 quantile of a
 		// demand with probability 0.181 is one unit: Min 0, Max 1)...
 		{"once in 78 weeks, SBA, threshold 0.1", once, sba(1, 1, 0.9, 0.1), 0, 1, 0.095, 1 - 0.905*0.905},
-		// ... but TSB has faded it: the probability set to 1/10 at week 10
-		// decays by 0.9 in each of the 68 silent weeks after.
-		{"once in 78 weeks, TSB, threshold 0.1", once, tsb(1, 1, 0.9, 0.1), 0, 0, 0.1 * math.Pow(0.9, 68), 1 - math.Pow(1-0.1*math.Pow(0.9, 68), 2)},
+		// ... but TSB has faded it: the probability set to 1/78 (one week
+		// in 78) at week 10 decays by 0.9 in each of the 68 silent weeks
+		// after.
+		{"once in 78 weeks, TSB, threshold 0.1", once, tsb(1, 1, 0.9, 0.1), 0, 0, math.Pow(0.9, 68) / 78, 1 - math.Pow(1-math.Pow(0.9, 68)/78, 2)},
 		// A part that stopped being used half-way: SBA still sees a weekly
-		// part (q = 0.95) and stocks it; TSB's probability, 1 at week 39,
-		// is 0.9^39 = 0.0164 now: not stocked.
+		// part (q = 0.95) and stocks it; TSB's probability, 0.5 at week 1,
+		// 1-0.5*0.9^38 at week 39, is 0.0163 after 39 silent weeks: not
+		// stocked.
 		{"stopped, SBA", stopped, sba(1, 1, 0.9, 0.5), 1, 2, 0.95, 1 - 0.05*0.05},
-		{"stopped, TSB", stopped, tsb(1, 1, 0.9, 0.5), 0, 0, math.Pow(0.9, 39), 1 - math.Pow(1-math.Pow(0.9, 39), 2)},
+		{"stopped, TSB", stopped, tsb(1, 1, 0.9, 0.5), 0, 0, stoppedP, 1 - math.Pow(1-stoppedP, 2)},
 		{"all zero", []float64{0, 0, 0, 0}, sba(3, 2, 0.9, 0.5), 0, 0, 0, 0},
 		{"empty", nil, tsb(3, 2, 0.9, 0.5), 0, 0, 0, 0},
 		// Out-of-bounds settings are clamped: lead time 0 is 1, service 2
@@ -121,7 +124,7 @@ func TestStockLevels(t *testing.T) {
 // method the default one.
 func TestStockLevelsDefaults(t *testing.T) {
 	h := weeks(20, map[int]float64{1: 1, 4: 2, 6: 1, 9: 1, 12: 1, 15: 3, 17: 1, 19: 1})
-	want := StockLevels(h, LevelParams{LeadTime: 1, Review: 1, Service: DefaultService, Alpha: DefaultAlpha, Beta: DefaultAlpha,
+	want := StockLevels(h, LevelParams{LeadTime: 1, Review: 1, Service: DefaultService, Alpha: DefaultAlpha, Beta: DefaultBeta,
 		Method: DefaultMethod, MinChance: DefaultMinChance, Draws: DefaultDraws})
 	for _, p := range []LevelParams{{LeadTime: 1, Review: 1}, {LeadTime: 1, Review: 1, Method: "holt-winters", MinChance: math.NaN(), Alpha: -1}} {
 		if got := StockLevels(h, p); got != want {

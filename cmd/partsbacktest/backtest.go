@@ -60,11 +60,14 @@ const (
 // that holding it must pay for.
 var (
 	ValidationMethods = []Forecaster{{demand.MethodSBA, 0}, {demand.MethodTSB, Beta}, {demand.MethodTSB, 0.05}, {demand.MethodTSB, 0.02}}
-	ValidationChances = []float64{0.01, 0.05, 0.1}
-	// ValidationMissCosts are what a missed first visit costs, in CNY
-	// (0: no cost rule), from a fraction of a technician's second trip
-	// to several.
-	ValidationMissCosts = []float64{10, 15, 20, 25, 30, 50, 75, 100}
+	ValidationChances = []float64{0.01, 0.02, 0.05}
+	// ValidationMissCosts are what a missed first visit is taken to cost,
+	// in CNY, against holding stock at 25 % of its value a year
+	// (demand.DefaultHoldingRate). Together they set how much value a
+	// van holds: the validation finds the cost at which the van's stock is
+	// worth what the current policy's is, which the issue's target asks
+	// for, rather than a real second trip's price.
+	ValidationMissCosts = []float64{10, 20, 30, 40, 50, 75, 100}
 )
 
 // Config places the split.
@@ -120,7 +123,8 @@ type Forecaster struct {
 	Beta   float64 `json:"beta,omitempty"`
 }
 
-func (f Forecaster) String() string {
+// label names the method in the report.
+func (f Forecaster) label() string {
 	if f.Method == demand.MethodTSB {
 		return fmt.Sprintf("%s (beta %.2f)", f.Method, f.Beta)
 	}

@@ -41,6 +41,35 @@ func (r Result) rounded() Result {
 	return r
 }
 
+// bestWithin keeps, for each method and threshold in the order they
+// come, the most available candidate whose value is within budget.
+func bestWithin(cs []Candidate, budget float64) []Candidate {
+	type key struct {
+		f Forecaster
+		c float64
+	}
+	var order []key
+	best := map[key]Candidate{}
+	for _, c := range cs {
+		k := key{c.Forecaster, c.MinChance}
+		if c.Value > budget {
+			continue
+		}
+		b, ok := best[k]
+		if !ok {
+			order = append(order, k)
+		}
+		if !ok || c.Available > b.Available {
+			best[k] = c
+		}
+	}
+	out := make([]Candidate, len(order))
+	for i, k := range order {
+		out[i] = best[k]
+	}
+	return out
+}
+
 func pct(x float64) string { return fmt.Sprintf("%.1f %%", 100*x) }
 
 func (rep Report) markdown(w io.Writer) error {
@@ -54,8 +83,8 @@ func (rep Report) markdown(w io.Writer) error {
 		day(r.TrainFrom), day(r.Split), TrainWeeks, r.TrainCases, day(r.Split), day(r.TestTo), TestWeeks, r.TestTickets)
 
 	fmt.Fprintf(&b, "## First-visit parts availability\n\n")
-	fmt.Fprintf(&b, "%d vans, %d test on-site tickets that fitted parts. Lead time %d days, service level %.2f over review + lead time, alpha %.2f (and TSB's beta %.2f), weekly review; the method and threshold chosen on the validation weeks (below), levels refit on all %d training weeks.\n\n",
-		r.Vans, r.VanTickets, int(LeadTime/(24*time.Hour)), Service, Alpha, Beta, TrainWeeks)
+	fmt.Fprintf(&b, "%d vans, %d test on-site tickets that fitted parts. Lead time %d days, weekly review, service level %.2f over review + lead time, alpha %.2f; the forecast, the threshold and the miss cost chosen on the validation weeks (below), the levels refit on all %d training weeks.\n\n",
+		r.Vans, r.VanTickets, int(LeadTime/(24*time.Hour)), Service, Alpha, TrainWeeks)
 	fmt.Fprintf(&b, "| policy | all parts in the van | rate | lines at start | average stock value, all vans (CNY) | per van (CNY) |\n|---|---:|---:|---:|---:|---:|\n")
 	for _, a := range r.Availability {
 		perVan := 0.0
@@ -68,16 +97,14 @@ func (rep Report) markdown(w io.Writer) error {
 	fmt.Fprintf(&b, "\n### How the suggested levels' setting was chosen\n\n")
 	fmt.Fprintf(&b, "Levels from the first %d training weeks, simulated on the last %d (tickets created %s to %s, %d van tickets that fitted parts), against the current policy's average value over the same weeks, %.0f CNY. Chosen: the most available at no more than that value.\n\n",
 		TrainWeeks-ValidationWeeks, ValidationWeeks, day(r.ValidationFrom), day(r.Split), r.ValidationTickets, r.ValidationBudget)
+	fmt.Fprintf(&b, "Of the %d candidates (`-json` lists them all), the most available within that value for each method and threshold:\n\n", len(r.Validation))
 	fmt.Fprintf(&b, "| method | stocked at a chance of | miss cost (CNY) | all parts in the van | rate | lines at start | average stock value (CNY) | chosen |\n|---|---:|---:|---:|---:|---:|---:|---|\n")
-	for _, c := range r.Validation {
-		mark, miss := "", "none"
+	for _, c := range bestWithin(r.Validation, r.ValidationBudget) {
+		mark := ""
 		if c.Forecaster == r.Chosen.Forecaster && c.MinChance == r.Chosen.MinChance && c.MissCost == r.Chosen.MissCost {
 			mark = "yes"
 		}
-		if c.MissCost > 0 {
-			miss = fmt.Sprintf("%.0f", c.MissCost)
-		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %d of %d | %s | %d | %.0f | %s |\n", c.Forecaster, pct(c.MinChance), miss, c.Available, r.ValidationTickets, pct(c.Rate), c.Lines, c.Value, mark)
+		fmt.Fprintf(&b, "| %s | %s | %.0f | %d of %d | %s | %d | %.0f | %s |\n", c.label(), pct(c.MinChance), c.MissCost, c.Available, r.ValidationTickets, pct(c.Rate), c.Lines, c.Value, mark)
 	}
 	fmt.Fprintf(&b, "\nThe methods' MASE on the same validation weeks (all series with demand in the first %d weeks):\n\n", TrainWeeks-ValidationWeeks)
 	fmt.Fprintf(&b, "| method | series with MASE | mean MASE | median MASE |\n|---|---:|---:|---:|\n")

@@ -240,7 +240,7 @@ func (b *backtest) mostUsedPolicy(vans []app.LocationID, cur policy) policy {
 type setting struct {
 	Forecaster
 	minChance float64
-	missCost  float64 // CNY; 0 is no cost rule
+	missCost  float64 // CNY
 }
 
 // params are demand.StockLevels' settings for one part: weekly review, the
@@ -277,11 +277,8 @@ func (b *backtest) allLevels(vans []app.LocationID, method Forecaster) map[lineK
 // suggestedPolicy keeps of all, a method's levels, the lines s's rule
 // stocks (demand.LevelParams.Stocks).
 func (b *backtest) suggestedPolicy(vans []app.LocationID, s setting, all map[lineKey]demand.Levels) policy {
-	name := fmt.Sprintf("(b) suggested min/max (demand.StockLevels: %s, stocked at a chance of %s)", s.Forecaster, pct(s.minChance))
-	if s.missCost > 0 {
-		name = fmt.Sprintf("(b) suggested min/max (demand.StockLevels: %s, stocked at a chance of %s and when a miss at %.0f CNY pays for holding it)", s.Forecaster, pct(s.minChance), s.missCost)
-	}
-	p := policy{name: name + ", weekly review", levels: map[app.LocationID]map[app.PartNumber]level{}}
+	p := policy{name: fmt.Sprintf("(b) suggested min/max (demand.StockLevels: %s; stocked at a chance of %s when a miss at %.0f CNY pays for holding it), weekly review", s.label(), pct(s.minChance), s.missCost),
+		levels: map[app.LocationID]map[app.PartNumber]level{}}
 	for _, van := range vans {
 		p.levels[van] = map[app.PartNumber]level{}
 	}
