@@ -41,6 +41,10 @@ func TestStockLevels(t *testing.T) {
 		p.Method, p.Beta = MethodTSB, 0.1
 		return p
 	}
+	lastWeek := weeks(78, map[int]float64{77: 1})
+	chosen := func(price float64) LevelParams {
+		return LevelParams{LeadTime: 1, Review: 1, UnitCost: price, MissCost: 75, Method: DefaultMethod}
+	}
 	stoppedP := (1 - 0.5*math.Pow(0.9, 38)) * math.Pow(0.9, 39)
 	withCost := func(p LevelParams, unit, miss float64) LevelParams {
 		p.UnitCost, p.MissCost, p.HoldingRate = unit, miss, 0.01
@@ -102,6 +106,22 @@ func TestStockLevels(t *testing.T) {
 		// stocked.
 		{"stopped, SBA", stopped, sba(1, 1, 0.9, 0.5), 1, 2, 0.95, 1 - 0.05*0.05},
 		{"stopped, TSB", stopped, tsb(1, 1, 0.9, 0.5), 0, 0, stoppedP, 1 - math.Pow(1-stoppedP, 2)},
+		// The defaults (TSB, beta 0.02, a chance of 1 %) with the
+		// backtest's chosen miss cost of 75 and weekly review, one week's
+		// lead time: holding a unit two weeks costs price*0.25/52*2.
+		// Once in 78 weeks, in week 10: the probability 1/78 faded by
+		// 0.98^68 gives a chance of 0.65 % in two weeks: not stocked,
+		// whatever the price.
+		{"once in 78 weeks, defaults", once, chosen(300), 0, 0, math.Pow(0.98, 68) / 78, 1 - math.Pow(1-math.Pow(0.98, 68)/78, 2)},
+		// Once, in the last week: 1/78, a chance of 2.55 %, worth 1.91 of
+		// a 75 miss; a 300 part costs 2.88 to hold: not stocked...
+		{"once, last week, 300", lastWeek, chosen(300), 0, 0, 1.0 / 78, 1 - math.Pow(77.0/78, 2)},
+		// ... a 50 part 0.48: stocked, one unit (the 0.9 quantile of a
+		// 2.55 % chance is 0).
+		{"once, last week, 50", lastWeek, chosen(50), 0, 1, 1.0 / 78, 1 - math.Pow(77.0/78, 2)},
+		// The steady part with the defaults: TSB's rate 2, Min 3 (4 lasts
+		// the two weeks), Max 5; its chance, 1, pays for any price here.
+		{"steady, defaults", constant, chosen(3000), 3, 5, 2, 1},
 		{"all zero", []float64{0, 0, 0, 0}, sba(3, 2, 0.9, 0.5), 0, 0, 0, 0},
 		{"empty", nil, tsb(3, 2, 0.9, 0.5), 0, 0, 0, 0},
 		// Out-of-bounds settings are clamped: lead time 0 is 1, service 2
