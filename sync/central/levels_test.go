@@ -10,7 +10,6 @@ import (
 	"github.com/fieldbench/fieldbench/app"
 )
 
-
 // loadLevelsWorld loads stock histories with known answers (testNow is
 // "now"):
 //   - van-a and van-b (vans: lead time 1 week) each consumed 2 units of P
