@@ -45,7 +45,7 @@ const (
 type RefreshStats struct {
 	Cases     int // finished tickets trained on
 	Open      int // open tickets looked at
-	Written   int // lists written because they changed (or left a scope)
+	Written   int // lists written because they changed
 	Unchanged int
 }
 
@@ -258,18 +258,15 @@ func sameLikely(a, b app.LikelyParts) bool {
 }
 
 // likelyPage computes the lists of one page of open tickets and writes,
-// in one transaction, those that changed or are missing from one of the
-// ticket's scopes (the ticket moved to another technician or store).
+// in one transaction, those that changed. A list follows its ticket to
+// another technician or store with the ticket's other children
+// (SaveTicket), so an unchanged list needs no write.
 func (db *DB) likelyPage(ctx context.Context, tenant string, m *likelyModel, ids []string, now time.Time, st *RefreshStats) error {
 	tickets, err := entitiesByID[app.Ticket](ctx, db, tenant, kindTicket, ids)
 	if err != nil {
 		return err
 	}
 	old, err := entitiesByID[app.LikelyParts](ctx, db, tenant, kindLikelyParts, slices.Clone(ids))
-	if err != nil {
-		return err
-	}
-	emitted, err := db.likelyScopes(ctx, tenant, ids)
 	if err != nil {
 		return err
 	}
@@ -282,7 +279,7 @@ func (db *DB) likelyPage(ctx context.Context, tenant string, m *likelyModel, ids
 		st.Open++
 		l := m.predict(t, now)
 		prev, had := old[id]
-		if had && sameLikely(prev, l) && inAll(emitted[id], ticketScopes(tenant, t)) {
+		if had && sameLikely(prev, l) {
 			st.Unchanged++
 			continue
 		}
@@ -299,9 +296,8 @@ func (db *DB) likelyPage(ctx context.Context, tenant string, m *likelyModel, ids
 			err := s.get(ctx, kindLikelyParts, string(l.Ticket), &cur)
 			switch {
 			case err == nil && sameLikely(cur, l):
-				// Written meanwhile (another instance's run): keep its
-				// time, but see that it reached every scope.
-				l = cur
+				st.Unchanged++ // written meanwhile by another instance's run
+				continue
 			case err != nil && app.ErrorCode(err) != app.ENOTFOUND:
 				return err
 			}
@@ -317,40 +313,6 @@ func (db *DB) likelyPage(ctx context.Context, tenant string, m *likelyModel, ids
 	}
 	db.publish(tenant, "", &cs)
 	return nil
-}
-
-// likelyScopes reads the scopes each ticket's likely parts were sent to.
-func (db *DB) likelyScopes(ctx context.Context, tenant string, ids []string) (map[string][]string, error) {
-	args := []any{kindLikelyParts}
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT id, scope FROM changes WHERE kind = ? AND gone = 0 AND id IN (?`+
-		strings.Repeat(", ?", len(ids)-1)+`)`), args...)
-	if err != nil {
-		return nil, transient(err)
-	}
-	defer rows.Close()
-	out := map[string][]string{}
-	for rows.Next() {
-		var id, scope string
-		if err := rows.Scan(&id, &scope); err != nil {
-			return nil, transient(err)
-		}
-		if strings.HasPrefix(scope, tenant+"/") { // another tenant's ticket of the same ID
-			out[id] = append(out[id], scope)
-		}
-	}
-	return out, transient(rows.Err())
-}
-
-func inAll(have, want []string) bool {
-	for _, w := range want {
-		if !slices.Contains(have, w) {
-			return false
-		}
-	}
-	return true
 }
 
 // DefaultLikelyEvery is how often the central command runs the job.

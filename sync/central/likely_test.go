@@ -147,6 +147,13 @@ func TestRefreshLikelyParts(t *testing.T) {
 			t.Fatalf("scopes: open-a in tech-a's at %d, or in tech-b's, or open-c missing from tech-b's", va)
 		}
 
+		// tech-a's device pulls its two tickets' lists, not tech-b's.
+		dev := pairDevice(t, db, "tech-a")
+		lists, cursor := pullLikely(t, db, dev, "")
+		if len(lists) != 2 || lists["open-a"].Parts[0].Part != "X" || lists["open-b"].Parts[0].Part != "Z" {
+			t.Fatalf("tech-a's device pulled %+v, want the lists of open-a and open-b", lists)
+		}
+
 		// Nothing changed: nothing is written, the change log stays.
 		st, err = db.RefreshLikelyParts(ctx, tenant, testNow.Add(time.Hour))
 		if err != nil {
@@ -161,8 +168,12 @@ func TestRefreshLikelyParts(t *testing.T) {
 		if a2, _ := likelyList(t, db, "open-a"); !a2.At.Equal(testNow) {
 			t.Errorf("unchanged list rewritten at %v", a2.At)
 		}
+		if again, _ := pullLikely(t, db, dev, cursor); len(again) != 0 {
+			t.Errorf("the device pulled unchanged lists again: %+v", again)
+		}
 
-		// The ticket moves to tech-b: its list follows it at the next run.
+		// The ticket moves to tech-b: its list goes with it, and the next
+		// run has nothing to write.
 		err = db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
 			s := &serverTx{db: db, tx: tx, tenant: tenant, version: version}
 			tk, err := s.Ticket(ctx, "open-a")
@@ -179,8 +190,30 @@ func TestRefreshLikelyParts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.Written != 1 || likelyVersion(t, db, techScope(tenant, "tech-b"), "open-a") == 0 {
+		if st.Written != 0 || likelyVersion(t, db, techScope(tenant, "tech-b"), "open-a") == 0 {
 			t.Errorf("after reassignment: %+v, list in tech-b's scope at %d", st, likelyVersion(t, db, techScope(tenant, "tech-b"), "open-a"))
 		}
 	})
+}
+
+// pullLikely pulls a device's pages from cursor to the end and returns
+// the likely-parts lists they held, by ticket, and the last cursor.
+func pullLikely(t *testing.T, db *DB, p Principal, cursor string) (map[app.TicketID]app.LikelyParts, string) {
+	t.Helper()
+	out := map[app.TicketID]app.LikelyParts{}
+	for range 100 {
+		res, err := db.Pull(context.Background(), p, cursor, DefaultPageBytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range res.Data.LikelyParts {
+			out[l.Ticket] = l
+		}
+		cursor = res.Cursor
+		if !res.More {
+			return out, cursor
+		}
+	}
+	t.Fatal("pull did not end in 100 pages")
+	return nil, ""
 }
