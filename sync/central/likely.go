@@ -74,17 +74,20 @@ func (db *DB) RefreshLikelyParts(ctx context.Context, tenant string, now time.Ti
 		return RefreshStats{}, err
 	}
 	st := RefreshStats{Cases: m.cases}
+	return st, db.predictOpen(ctx, tenant, m, now, false, &st)
+}
+
+// predictOpen writes the lists of the tenant's open tickets, or, when
+// newOnly, of those that have none yet, a page at a time.
+func (db *DB) predictOpen(ctx context.Context, tenant string, m *likelyModel, now time.Time, newOnly bool, st *RefreshStats) error {
 	after := ""
 	for {
-		ids, err := db.openTicketPage(ctx, tenant, after)
-		if err != nil {
-			return st, err
+		ids, err := db.openTicketPage(ctx, tenant, after, newOnly)
+		if err != nil || len(ids) == 0 {
+			return err
 		}
-		if len(ids) == 0 {
-			return st, nil
-		}
-		if err := db.likelyPage(ctx, tenant, m, ids, now, &st); err != nil {
-			return st, err
+		if err := db.likelyPage(ctx, tenant, m, ids, now, st); err != nil {
+			return err
 		}
 		after = ids[len(ids)-1]
 	}
@@ -209,10 +212,15 @@ func (db *DB) partsUsedOf(ctx context.Context, tenant string, tickets []string) 
 }
 
 // openTicketPage lists up to likelyPage IDs of the tenant's open tickets
-// after the ID after, in ID order.
-func (db *DB) openTicketPage(ctx context.Context, tenant, after string) ([]string, error) {
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT id FROM ticket_index WHERE tenant = ? AND status NOT IN (?, ?, ?) AND id > ?
-		ORDER BY id LIMIT ?`), tenant, string(app.StatusCompleted), string(app.StatusClosed), string(app.StatusCancelled), after, likelyPage)
+// after the ID after, in ID order; when newOnly, only those without a
+// list.
+func (db *DB) openTicketPage(ctx context.Context, tenant, after string, newOnly bool) ([]string, error) {
+	q := `SELECT id FROM ticket_index t WHERE tenant = ? AND status NOT IN (?, ?, ?) AND id > ?`
+	if newOnly {
+		q += ` AND NOT EXISTS (SELECT 1 FROM entities e WHERE e.tenant = t.tenant AND e.kind = 'likely_parts' AND e.id = t.id)`
+	}
+	rows, err := db.read.QueryContext(ctx, db.q(q+` ORDER BY id LIMIT ?`), tenant, string(app.StatusCompleted), string(app.StatusClosed),
+		string(app.StatusCancelled), after, likelyPage)
 	if err != nil {
 		return nil, transient(err)
 	}
@@ -315,43 +323,71 @@ func (db *DB) likelyPage(ctx context.Context, tenant string, m *likelyModel, ids
 	return nil
 }
 
-// DefaultLikelyEvery is how often the central command runs the job.
+// DefaultLikelyEvery is how often the central command retrains and
+// refreshes every open ticket's list.
 const DefaultLikelyEvery = 15 * time.Minute
 
-// RunLikelyParts runs RefreshLikelyParts for every tenant, one at a
-// time, now and then every every, until ctx ends. A failed tenant is
-// logged and retried at the next run; the log holds counts only.
+// likelyNewEvery is how often, between two refreshes, tickets created
+// since get their list from the last refresh's model: a dispatcher who
+// creates a ticket sees its likely parts on the technician's device within
+// about a minute, without a retraining per ticket. A ticket created on
+// another instance sharing the database is found all the same.
+const likelyNewEvery = time.Minute
+
+// RunLikelyParts runs RefreshLikelyParts for every tenant, one at a time,
+// now and then every every, and in between gives new tickets their list
+// every likelyNewEvery (or every, when shorter), until ctx ends. A failed
+// tenant is logged and tried again at the next run; the log holds counts
+// only, never data.
 func (db *DB) RunLikelyParts(ctx context.Context, every time.Duration, log *slog.Logger) {
-	t := time.NewTicker(every)
-	defer t.Stop()
+	models := map[string]*likelyModel{}
+	tick := time.NewTicker(min(every, likelyNewEvery))
+	defer tick.Stop()
+	var last time.Time
 	for {
-		db.refreshAllLikely(ctx, log)
+		full := last.IsZero() || time.Since(last) >= every
+		if full {
+			last = time.Now()
+		}
+		db.likelyRun(ctx, models, full, log)
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-tick.C:
 		}
 	}
 }
 
-func (db *DB) refreshAllLikely(ctx context.Context, log *slog.Logger) {
+// likelyRun is one pass over the tenants: a full refresh (retraining), or
+// the new tickets' lists from each tenant's last model.
+func (db *DB) likelyRun(ctx context.Context, models map[string]*likelyModel, full bool, log *slog.Logger) {
 	tenants, err := db.tenantIDs(ctx)
 	if err != nil {
 		log.Error("likely parts: list tenants", "err", err)
 		return
 	}
 	for _, tenant := range tenants {
-		start := time.Now()
-		st, err := db.RefreshLikelyParts(ctx, tenant, db.now())
-		if ctx.Err() != nil {
+		start, now := time.Now(), db.now()
+		var st RefreshStats
+		m := models[tenant]
+		var err error
+		if full || m == nil {
+			if m, err = db.trainLikely(ctx, tenant, now); err == nil {
+				models[tenant], st.Cases = m, m.cases
+			}
+		}
+		if err == nil {
+			err = db.predictOpen(ctx, tenant, m, now, !full, &st)
+		}
+		switch {
+		case ctx.Err() != nil:
 			return
-		}
-		if err != nil {
+		case err != nil:
 			log.Error("likely parts", "tenant", tenant, "err", err)
-			continue
+		case full || st.Open > 0:
+			log.Info("likely parts", "tenant", tenant, "full", full, "cases", st.Cases, "open", st.Open, "written", st.Written,
+				"unchanged", st.Unchanged, "took", time.Since(start).Round(time.Millisecond))
 		}
-		log.Info("likely parts", "tenant", tenant, "cases", st.Cases, "open", st.Open, "written", st.Written,
-			"unchanged", st.Unchanged, "took", time.Since(start).Round(time.Millisecond))
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -216,4 +218,50 @@ func pullLikely(t *testing.T, db *DB, p Principal, cursor string) (map[app.Ticke
 	}
 	t.Fatal("pull did not end in 100 pages")
 	return nil, ""
+}
+
+// TestLikelyRun runs the job's passes: a full one, then a ticket created
+// after it gets its list at the next short pass, which looks at no other
+// ticket; the log holds counts and no customer's data.
+func TestLikelyRun(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		loadLikelyWorld(t, db)
+		var logs strings.Builder
+		log := slog.New(slog.NewTextHandler(&logs, nil))
+		models := map[string]*likelyModel{}
+		db.likelyRun(ctx, models, true, log)
+		if _, ok := likelyList(t, db, "open-a"); !ok || models[tenant] == nil {
+			t.Fatalf("the full pass wrote no list for open-a, or kept no model")
+		}
+		err := db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+			s := &serverTx{db: db, tx: tx, tenant: tenant, version: version}
+			return s.SaveTicket(ctx, likelyTicket("new-a", "tech-a", "Cool", "A", "No cooling", app.StatusAssigned))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		logs.Reset()
+		db.likelyRun(ctx, models, false, log)
+		if l, ok := likelyList(t, db, "new-a"); !ok || len(l.Parts) == 0 || l.Parts[0].Part != "X" {
+			t.Errorf("new ticket's list %+v (stored %v), want X first", l, ok)
+		}
+		line := logs.String()
+		for _, want := range []string{"full=false", "open=1", "written=1"} {
+			if !strings.Contains(line, want) {
+				t.Errorf("log %q lacks %q", line, want)
+			}
+		}
+		for _, secret := range []string{"Li Na", "138", "cooling", "new-a"} {
+			if strings.Contains(line, secret) {
+				t.Errorf("log %q holds %q", line, secret)
+			}
+		}
+		// Nothing new: the short pass writes and logs nothing.
+		logs.Reset()
+		db.likelyRun(ctx, models, false, log)
+		if logs.Len() != 0 {
+			t.Errorf("idle short pass logged %q", logs.String())
+		}
+	})
 }
