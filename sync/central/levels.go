@@ -354,37 +354,58 @@ func (f *flow) add(m app.StockMovement, delta int, now time.Time) {
 
 // sources finds each location's replenishment source (see
 // ReplenishmentSource): the warehouse that sent it the most units by
-// transfer or shipment, ties to the smaller ID.
+// transfer or shipment, ties to the smaller ID. It reads the locations'
+// arrivals only, fetchBatch locations a query.
 func (db *DB) sources(ctx context.Context, tenant string, view storeView, locs []app.LocationID) (map[app.LocationID]app.LocationID, error) {
-	want := map[app.LocationID]bool{}
-	for _, l := range locs {
-		want[l] = true
-	}
 	sent := map[app.LocationID]map[app.LocationID]int{} // to, warehouse: units
 	count := func(from, to app.LocationID, qty int) {
-		if want[to] && view.locations[from].Kind == app.LocationWarehouse {
+		if view.locations[from].Kind == app.LocationWarehouse {
 			if sent[to] == nil {
 				sent[to] = map[app.LocationID]int{}
 			}
 			sent[to][from] += qty
 		}
 	}
-	transfers, err := allEntities[app.StockMovement](ctx, db, tenant, kindMovement, `"kind":"`+string(app.MoveTransfer)+`"`)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range transfers {
-		if m.Kind == app.MoveTransfer {
-			count(m.From, m.To, m.Qty)
+	for start := 0; start < len(locs); start += fetchBatch {
+		chunk := locs[start:min(start+fetchBatch, len(locs))]
+		in := `(?` + strings.Repeat(", ?", len(chunk)-1) + `)`
+		args := []any{tenant}
+		for _, l := range chunk {
+			args = append(args, string(l))
 		}
-	}
-	shipments, err := allEntities[app.Shipment](ctx, db, tenant, kindShipment, "")
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range shipments {
-		for _, l := range s.Lines {
-			count(s.From, s.To, l.Qty)
+		rows, err := db.read.QueryContext(ctx, db.q(`SELECT e.id, e.data FROM ledger l
+			JOIN entities e ON e.tenant = l.tenant AND e.kind = 'movement' AND e.id = l.movement
+			WHERE l.tenant = ? AND l.delta > 0 AND l.location IN `+in+` AND e.data LIKE ?`), append(args, `%"kind":"transfer"%`)...)
+		if err != nil {
+			return nil, transient(err)
+		}
+		for rows.Next() {
+			var id, data string
+			var m app.StockMovement
+			if err := rows.Scan(&id, &data); err != nil {
+				rows.Close()
+				return nil, transient(err)
+			}
+			if err := json.Unmarshal([]byte(data), &m); err != nil {
+				rows.Close()
+				return nil, corruptEntity(kindMovement, id, err)
+			}
+			if m.Kind == app.MoveTransfer {
+				count(m.From, m.To, m.Qty)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, transient(err)
+		}
+		ss, err := db.shipmentsWhere(ctx, tenant, `to_loc IN `+in, args[1:]...)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range ss {
+			for _, l := range s.Lines {
+				count(s.From, s.To, l.Qty)
+			}
 		}
 	}
 	var warehouses []app.LocationID
@@ -408,10 +429,41 @@ func (db *DB) sources(ctx context.Context, tenant string, view storeView, locs [
 	return out, nil
 }
 
+// shipmentsWhere reads the tenant's shipments whose shipment_index row
+// matches cond (a fixed condition with placeholders for args).
+func (db *DB) shipmentsWhere(ctx context.Context, tenant, cond string, args ...any) ([]app.Shipment, error) {
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT id FROM shipment_index WHERE tenant = ? AND `+cond), append([]any{tenant}, args...)...)
+	if err != nil {
+		return nil, transient(err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, transient(err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, transient(err)
+	}
+	byID, err := entitiesByID[app.Shipment](ctx, db, tenant, kindShipment, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]app.Shipment, 0, len(byID))
+	for _, s := range byID {
+		out = append(out, s)
+	}
+	return out, nil
+}
+
 // inTransit sums, per destination and part, the units of the tenant's
 // shipments in transit.
 func (db *DB) inTransit(ctx context.Context, tenant string) (map[flowKey]int, error) {
-	ss, err := allEntities[app.Shipment](ctx, db, tenant, kindShipment, `"state":"`+string(app.ShipmentInTransit)+`"`)
+	ss, err := db.shipmentsWhere(ctx, tenant, `state = ?`, string(app.ShipmentInTransit))
 	if err != nil {
 		return nil, err
 	}

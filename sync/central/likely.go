@@ -118,7 +118,7 @@ func (db *DB) trainLikely(ctx context.Context, tenant string, now time.Time) (*l
 	if err := rows.Err(); err != nil {
 		return nil, transient(err)
 	}
-	tickets, err := entitiesByID[app.Ticket](ctx, db, tenant, kindTicket, ids)
+	tickets, err := entitiesByID[pastTicket](ctx, db, tenant, kindTicket, slices.Clone(ids))
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +141,7 @@ func (db *DB) trainLikely(ctx context.Context, tenant string, now time.Time) (*l
 		if at.Before(since) {
 			continue
 		}
-		c := likelyCase(t)
+		c := likelyCase(t.Product, t.Fault)
 		for _, p := range used[t.ID] {
 			if !slices.Contains(c.Parts, string(p)) {
 				c.Parts = append(c.Parts, string(p))
@@ -157,13 +157,23 @@ func (db *DB) trainLikely(ctx context.Context, tenant string, now time.Time) (*l
 	return &likelyModel{trained: demand.Train(cases), parts: parts, cases: len(cases)}, nil
 }
 
+// pastTicket is what training reads of a finished ticket's JSON: tens
+// of thousands of them are decoded per run, customers and all otherwise.
+type pastTicket struct {
+	ID          app.TicketID `json:"id"`
+	Product     app.Product  `json:"product"`
+	Fault       string       `json:"fault"`
+	UpdatedAt   time.Time    `json:"updated_at"`
+	CompletedAt time.Time    `json:"completed_at"`
+}
+
 // likelyCase is what the model knows of a ticket before its visit. Model
 // and family are folded as the catalog's Fits compares models.
-func likelyCase(t app.Ticket) demand.Case {
+func likelyCase(p app.Product, fault string) demand.Case {
 	return demand.Case{
-		Model:   strings.ToLower(strings.TrimSpace(t.Product.Model)),
-		Family:  strings.ToLower(strings.TrimSpace(t.Product.Brand)) + "/" + string(t.Product.Category),
-		Symptom: demand.Symptom(t.Fault),
+		Model:   strings.ToLower(strings.TrimSpace(p.Model)),
+		Family:  strings.ToLower(strings.TrimSpace(p.Brand)) + "/" + string(p.Category),
+		Symptom: demand.Symptom(fault),
 	}
 }
 
@@ -215,11 +225,14 @@ func (db *DB) partsUsedOf(ctx context.Context, tenant string, tickets []string) 
 // after the ID after, in ID order; when newOnly, only those without a
 // list.
 func (db *DB) openTicketPage(ctx context.Context, tenant, after string, newOnly bool) ([]string, error) {
-	q := `SELECT id FROM ticket_index t WHERE tenant = ? AND status NOT IN (?, ?, ?) AND id > ?`
+	// Keyset pages in byte order on both databases (collate), as the
+	// next page starts after the last ID of this one.
+	c := db.collate()
+	q := `SELECT id FROM ticket_index t WHERE tenant = ? AND status NOT IN (?, ?, ?) AND id` + c + ` > ?`
 	if newOnly {
 		q += ` AND NOT EXISTS (SELECT 1 FROM entities e WHERE e.tenant = t.tenant AND e.kind = 'likely_parts' AND e.id = t.id)`
 	}
-	rows, err := db.read.QueryContext(ctx, db.q(q+` ORDER BY id LIMIT ?`), tenant, string(app.StatusCompleted), string(app.StatusClosed),
+	rows, err := db.read.QueryContext(ctx, db.q(q+` ORDER BY id`+c+` LIMIT ?`), tenant, string(app.StatusCompleted), string(app.StatusClosed),
 		string(app.StatusCancelled), after, likelyPage)
 	if err != nil {
 		return nil, transient(err)
@@ -241,7 +254,7 @@ func (db *DB) openTicketPage(ctx context.Context, tenant, after string, newOnly 
 // percent (what a device shows), so that a retraining that moves a
 // probability by a hair rewrites no list.
 func (m *likelyModel) predict(t app.Ticket, now time.Time) app.LikelyParts {
-	c := likelyCase(t)
+	c := likelyCase(t.Product, t.Fault)
 	fits := func(part string) bool {
 		p, ok := m.parts[app.PartNumber(part)]
 		return ok && p.Fits(t.Product.Model)
@@ -270,7 +283,7 @@ func sameLikely(a, b app.LikelyParts) bool {
 // another technician or store with the ticket's other children
 // (SaveTicket), so an unchanged list needs no write.
 func (db *DB) likelyPage(ctx context.Context, tenant string, m *likelyModel, ids []string, now time.Time, st *RefreshStats) error {
-	tickets, err := entitiesByID[app.Ticket](ctx, db, tenant, kindTicket, ids)
+	tickets, err := entitiesByID[app.Ticket](ctx, db, tenant, kindTicket, slices.Clone(ids))
 	if err != nil {
 		return err
 	}
