@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"log/slog"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -49,12 +50,12 @@ type RefreshStats struct {
 	Unchanged int
 }
 
-// likelyOpen reports whether a ticket of status s gets a list: not yet
-// completed, closed or cancelled (a ticket that could not be completed
-// waits for another visit, which the list helps plan).
-func likelyOpen(s app.Status) bool {
-	return s != app.StatusCompleted && s != app.StatusClosed && s != app.StatusCancelled
-}
+// likelyDone are the statuses of tickets that get no list: every other
+// ticket does (one that could not be completed waits for another visit,
+// which the list helps plan).
+var likelyDone = []any{string(app.StatusCompleted), string(app.StatusClosed), string(app.StatusCancelled)}
+
+func likelyOpen(s app.Status) bool { return !slices.Contains(likelyDone, any(string(s))) }
 
 // likelyModel is a tenant's trained model with the catalog entries of the
 // parts it knows.
@@ -74,7 +75,8 @@ func (db *DB) RefreshLikelyParts(ctx context.Context, tenant string, now time.Ti
 		return RefreshStats{}, err
 	}
 	st := RefreshStats{Cases: m.cases}
-	return st, db.predictOpen(ctx, tenant, m, now, false, &st)
+	err = db.predictOpen(ctx, tenant, m, now, false, &st)
+	return st, err
 }
 
 // predictOpen writes the lists of the tenant's open tickets, or, when
@@ -143,7 +145,7 @@ func (db *DB) trainLikely(ctx context.Context, tenant string, now time.Time) (*l
 		}
 		cases = append(cases, c)
 	}
-	parts, err := db.PartsByNumber(ctx, tenant, slicesKeys(known))
+	parts, err := db.PartsByNumber(ctx, tenant, slices.Collect(maps.Keys(known)))
 	if err != nil {
 		return nil, err
 	}
@@ -168,14 +170,6 @@ func likelyCase(p app.Product, fault string) demand.Case {
 		Family:  strings.ToLower(strings.TrimSpace(p.Brand)) + "/" + string(p.Category),
 		Symptom: demand.Symptom(fault),
 	}
-}
-
-func slicesKeys[K comparable](m map[K]bool) []K {
-	out := make([]K, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }
 
 // scanEntities runs query (rows of id, data; "?" placeholders for args)
@@ -211,8 +205,8 @@ func (db *DB) openTicketPage(ctx context.Context, tenant, after string, newOnly 
 	if newOnly {
 		q += ` AND NOT EXISTS (SELECT 1 FROM entities e WHERE e.tenant = t.tenant AND e.kind = 'likely_parts' AND e.id = t.id)`
 	}
-	rows, err := db.read.QueryContext(ctx, db.q(q+` ORDER BY id`+c+` LIMIT ?`), tenant, string(app.StatusCompleted), string(app.StatusClosed),
-		string(app.StatusCancelled), after, likelyPage)
+	args := append(append([]any{tenant}, likelyDone...), after, likelyPage)
+	rows, err := db.read.QueryContext(ctx, db.q(q+` ORDER BY id`+c+` LIMIT ?`), args...)
 	if err != nil {
 		return nil, transient(err)
 	}
