@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/app/demo"
 )
 
 // loadLevelsWorld loads stock histories with known answers (testNow is
@@ -18,18 +19,27 @@ import (
 //   - the store's shelf store-s (lead time 2 weeks) consumed 2 Q a week;
 //   - van-a holds D since 181 days (van-b consumed D a month ago), E since
 //     179 days, and F, whose last unit left 200 days ago;
-//   - O was consumed at van-a only more than a year ago.
+//   - O was consumed at van-a only more than a year ago;
+//   - van-b holds G since 200 days, never used anywhere.
+//
+// Only China has a rule set (currency CNY): tech-a is in China, tech-b in
+// Germany, whose parts are valued at their first price (EUR).
 func loadLevelsWorld(t *testing.T, db *DB) {
 	t.Helper()
 	ds := app.Dataset{
-		Technicians: []app.Technician{{ID: "tech-a", Name: "A", Country: "CN", Van: "van-a"}, {ID: "tech-b", Name: "B", Country: "CN", Van: "van-b"},
+		Technicians: []app.Technician{{ID: "tech-a", Name: "A", Country: "CN", Van: "van-a"}, {ID: "tech-b", Name: "B", Country: "DE", Van: "van-b"},
 			{ID: "tech-s", Name: "S", Country: "CN", Store: "store-s"}},
 		Locations: []app.Location{{ID: "van-a", Kind: app.LocationVan, Name: "Van A", Owner: "tech-a"},
 			{ID: "van-b", Kind: app.LocationVan, Name: "Van B", Owner: "tech-b"},
 			{ID: "store-s", Kind: app.LocationStore, Name: "Store S", Owner: "store-s"},
 			{ID: "wh-cn", Kind: app.LocationWarehouse, Name: "Warehouse CN"}, {ID: "wh-de", Kind: app.LocationWarehouse, Name: "Warehouse DE"}},
 	}
-	for _, n := range []app.PartNumber{"P", "Q", "D", "E", "F", "O"} {
+	for _, rs := range demo.RuleSets() {
+		if rs.Country == "CN" {
+			ds.RuleSets = append(ds.RuleSets, rs)
+		}
+	}
+	for _, n := range []app.PartNumber{"P", "Q", "D", "E", "F", "O", "G"} {
 		ds.Parts = append(ds.Parts, app.Part{Number: n, NameEN: "Part " + string(n), Class: app.ClassMain, Models: []string{"A"},
 			Prices: []app.Money{{Amount: 1500, Currency: "EUR"}, {Amount: 12000, Currency: "CNY"}}})
 	}
@@ -43,7 +53,7 @@ func loadLevelsWorld(t *testing.T, db *DB) {
 		ds.Movements = append(ds.Movements, m)
 	}
 	year := testNow.Add(-400 * day)
-	for _, part := range []app.PartNumber{"P", "Q", "D", "E", "F", "O"} {
+	for _, part := range []app.PartNumber{"P", "Q", "D", "E", "F", "O", "G"} {
 		move(app.MoveReceive, part, "", "wh-cn", 500, year)
 	}
 	// A little from wh-de, so that the source is the one that sent most.
@@ -70,6 +80,7 @@ func loadLevelsWorld(t *testing.T, db *DB) {
 	move(app.MoveConsume, "F", "van-a", "", 1, testNow.Add(-200*day))
 	move(app.MoveTransfer, "O", "wh-cn", "van-a", 1, testNow.Add(-390*day))
 	move(app.MoveConsume, "O", "van-a", "", 1, testNow.Add(-380*day))
+	move(app.MoveTransfer, "G", "wh-cn", "van-b", 1, testNow.Add(-200*day))
 	ctx := context.Background()
 	if err := db.LoadDataset(ctx, tenant, ds); err != nil {
 		t.Fatal(err)
@@ -175,14 +186,16 @@ func TestDormantStock(t *testing.T) {
 			// F's last unit left 200 days ago and nobody used one since:
 			// back to the warehouse. E arrived 179 days ago: not yet.
 			{"now", testNow, []row{
-				{"van-a", "D", 2, app.Money{Amount: 3000, Currency: "EUR"}, DormantTransfer, "van-b"},
-				{"van-a", "F", 1, app.Money{Amount: 1500, Currency: "EUR"}, DormantReturn, "wh-cn"},
+				{"van-a", "D", 2, app.Money{Amount: 24000, Currency: "CNY"}, DormantTransfer, "van-b"},
+				{"van-a", "F", 1, app.Money{Amount: 12000, Currency: "CNY"}, DormantReturn, "wh-cn"},
+				{"van-b", "G", 1, app.Money{Amount: 1500, Currency: "EUR"}, DormantReturn, "wh-cn"},
 			}},
 			// Two days later E is past 180 days too.
 			{"in two days", testNow.Add(2 * day), []row{
-				{"van-a", "E", 3, app.Money{Amount: 4500, Currency: "EUR"}, DormantReturn, "wh-cn"},
-				{"van-a", "D", 2, app.Money{Amount: 3000, Currency: "EUR"}, DormantTransfer, "van-b"},
-				{"van-a", "F", 1, app.Money{Amount: 1500, Currency: "EUR"}, DormantReturn, "wh-cn"},
+				{"van-a", "E", 3, app.Money{Amount: 36000, Currency: "CNY"}, DormantReturn, "wh-cn"},
+				{"van-a", "D", 2, app.Money{Amount: 24000, Currency: "CNY"}, DormantTransfer, "van-b"},
+				{"van-a", "F", 1, app.Money{Amount: 12000, Currency: "CNY"}, DormantReturn, "wh-cn"},
+				{"van-b", "G", 1, app.Money{Amount: 1500, Currency: "EUR"}, DormantReturn, "wh-cn"},
 			}},
 		} {
 			got, err := db.DormantStock(ctx, tenant, "", c.now)
