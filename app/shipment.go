@@ -334,6 +334,13 @@ type ReceiveShipment struct {
 
 func (*ReceiveShipment) MutationName() (string, int) { return "shipment.receive", 1 }
 
+// NewRecords names the receipt: its ID is the stem of the receive
+// movements' IDs, so the central service checks it as it checks any new
+// record's.
+func (c *ReceiveShipment) NewRecords() []NewRecord {
+	return []NewRecord{{"receipt", c.Receipt.ID}}
+}
+
 func (c *ReceiveShipment) Validate() error {
 	if err := required("shipment", c.Shipment); err != nil {
 		return err

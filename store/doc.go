@@ -51,6 +51,19 @@
 // ticket reads refuse with "lease.locked" until a pull completes; the
 // outbox and Commit are untouched.
 //
+// # Parts on their way
+//
+// Part requests and shipments (SupplyService, supply.go) are server rows
+// that mutations change, kept as tickets are: the view beside the server's
+// copy (base). A pull writes the server's copy over the view and replays
+// the pending mutations on it: part.* with their ticket (also when only
+// the request came), shipment.* with the other ticket-less work; once a
+// pull is complete, a view still holding a refused change returns to its
+// base, a request or shipment created here and refused goes, and so do
+// the receive movements of a refused shipment.receive (their conflict
+// keeps the work). Likely parts are the server's alone: a ticket's list
+// replaces the one held.
+//
 // # Photos
 //
 // PhotoStore keeps photo files named by their SHA-256 beside the

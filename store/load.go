@@ -16,7 +16,8 @@ import (
 // or a page of pulled changes. Technicians, locations, parts, rule sets,
 // conflicts and tickets replace the rows with the same key (a rule set only
 // by an equal or newer version); a ticket's row becomes the server's copy
-// (its base) and back in scope. Stock movements, repairs, parts used and
+// (its base) and back in scope, and so does a part request's or a
+// shipment's; a ticket's likely parts replace the list held before. Stock movements, repairs, parts used and
 // notes with a known ID are skipped, so loading the same dataset twice
 // changes nothing; a movement made here keeps its outbox seq, so it counts
 // as pending until the server acknowledges that seq. A known photo only
@@ -273,6 +274,30 @@ func (l *loader) load(ds app.Dataset) error {
 			return err
 		}
 		if err := l.passcode(p); err != nil {
+			return err
+		}
+	}
+	for _, r := range ds.PartRequests {
+		if err := l.next(); err != nil {
+			return err
+		}
+		if err := l.partRequest(r); err != nil {
+			return err
+		}
+	}
+	for _, sh := range ds.Shipments {
+		if err := l.next(); err != nil {
+			return err
+		}
+		if err := l.shipment(sh); err != nil {
+			return err
+		}
+	}
+	for _, lp := range ds.LikelyParts {
+		if err := l.next(); err != nil {
+			return err
+		}
+		if err := l.likelyParts(lp); err != nil {
 			return err
 		}
 	}

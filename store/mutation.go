@@ -143,10 +143,10 @@ func (m *mutationTx) addFact(ctx context.Context, kind, id string, ticket app.Ti
 // on a fact this device recorded first, so a refused fact can be told from
 // an accepted one (see dropRefused in replica.go).
 const (
-	movementInsert = `INSERT INTO movements (id, kind, part, from_loc, to_loc, qty, serial, ticket_id, reason, at, recorded_by, outbox_seq)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
-	movementLoad = `INSERT INTO movements (id, kind, part, from_loc, to_loc, qty, serial, ticket_id, reason, at, recorded_by, outbox_seq, pulled)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET pulled = 1`
+	movementInsert = `INSERT INTO movements (id, kind, part, from_loc, to_loc, qty, serial, ticket_id, reason, at, recorded_by, shipment, outbox_seq)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
+	movementLoad = `INSERT INTO movements (id, kind, part, from_loc, to_loc, qty, serial, ticket_id, reason, at, recorded_by, shipment, outbox_seq, pulled)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET pulled = 1`
 	repairInsert = `INSERT INTO repairs (id, ticket_id, action, minutes, at, by, outbox_seq)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
 	repairLoad = `INSERT INTO repairs (id, ticket_id, action, minutes, at, by, pulled)
@@ -211,7 +211,7 @@ func movementArgs(m app.StockMovement, seq int64) []any {
 		s = seq
 	}
 	return []any{m.ID, string(m.Kind), string(m.Part), nullStr(m.From), nullStr(m.To), m.Qty, m.Serial,
-		string(m.Ticket), m.Reason, nsec(m.At), m.Recorded, s}
+		string(m.Ticket), m.Reason, nsec(m.At), m.Recorded, m.Shipment, s}
 }
 
 func repairArgs(r app.RepairEntry) []any {

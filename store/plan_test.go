@@ -3,6 +3,7 @@ package store
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/store/storetest"
@@ -58,6 +59,15 @@ func TestQueryPlans(t *testing.T) {
 			[]string{"SCAN photos USING INDEX photos_unsent"}},
 		"OpenConflicts": {openConflictsQuery, nil,
 			[]string{"SCAN conflicts USING INDEX conflicts_open"}},
+		"LoadList": {loadListQuery, []any{string(storetest.Ana), storetest.Now.UnixNano(), storetest.Now.Add(48 * time.Hour).UnixNano()},
+			[]string{"SEARCH t USING INDEX tickets_technician (technician=? AND is_open=? AND window_start>? AND window_start<?)",
+				"SEARCH lp USING INDEX sqlite_autoindex_likely_parts_1 (ticket_id=?)"}},
+		"TicketRequests": {ticketRequestsQuery, []any{"t-0001"},
+			[]string{"SEARCH part_requests USING INDEX part_requests_ticket (ticket_id=?)"}},
+		"FindShipment": {findShipmentQuery, []any{"SF-1", "sf-1"},
+			[]string{"MULTI-INDEX OR", "sqlite_autoindex_shipments_1 (id=?)", "sqlite_autoindex_shipments_1 (id=?)", "shipments_tracking (tracking_key=?)"}},
+		"OpenRequests": {openRequestsQuery, []any{100},
+			[]string{"SCAN part_requests USING INDEX part_requests_open"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			rows, err := db.read.Query(`EXPLAIN QUERY PLAN `+tc.query, tc.args...)

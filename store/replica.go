@@ -150,7 +150,7 @@ func (db *DB) ApplyPull(ctx context.Context, page app.PullPage) error {
 		if err := db.load(ctx, tx, page.Data); err != nil {
 			return err
 		}
-		if err := db.rebase(ctx, tx, page.Data.Tickets); err != nil {
+		if err := db.rebase(ctx, tx, page.Data); err != nil {
 			return err
 		}
 		if err := deleteTickets(sctx, tx, `tickets.left_scope = 1 AND NOT `+unsentWork); err != nil {
@@ -222,6 +222,15 @@ func resetServerRows(ctx context.Context, tx *sql.Tx) error {
 		`UPDATE customer_notices SET pulled = 0`,
 		`UPDATE movements SET pulled = 0`,
 		`DELETE FROM conflicts`,
+		// Part requests and shipments are server rows but those a pending
+		// mutation wrote last: those stay, as their work is still to be
+		// sent, without a server copy until the new epoch sends one.
+		// Likely parts come from the server alone.
+		`DELETE FROM part_requests WHERE outbox_seq IS NULL OR outbox_seq <= (SELECT acked_seq FROM device WHERE id = 1)`,
+		`UPDATE part_requests SET base = NULL`,
+		`DELETE FROM shipments WHERE outbox_seq IS NULL OR outbox_seq <= (SELECT acked_seq FROM device WHERE id = 1)`,
+		`UPDATE shipments SET base = NULL`,
+		`DELETE FROM likely_parts`,
 		// Movements made here and still pending stay: they count in the
 		// balances until the new server accepts them.
 		`DELETE FROM movements WHERE outbox_seq IS NULL OR outbox_seq <= (SELECT acked_seq FROM device WHERE id = 1)`,
@@ -251,6 +260,9 @@ func (db *DB) dropRefused(ctx context.Context, tx *sql.Tx) error {
 			AND EXISTS (SELECT 1 FROM outbox o JOIN conflicts c ON c.id = 'cf-' || o.id WHERE o.seq = `+table+`.outbox_seq)`); err != nil {
 			return db.sqlError(fmt.Errorf("drop refused %s: %w", table, err))
 		}
+	}
+	if err := dropRefusedSupply(ctx, tx); err != nil {
+		return db.sqlError(err)
 	}
 	// Tickets created here whose creation was refused.
 	if err := deleteTickets(ctx, tx, `tickets.base IS NULL AND NOT `+unsentWork+`
@@ -318,10 +330,18 @@ type replayRow struct {
 // until then the technician sees the server's state, with the facts they
 // recorded. Errors other than business rules (storage, cancellation) fail
 // the whole page.
-func (db *DB) rebase(ctx context.Context, tx *sql.Tx, pulled []app.TicketDetail) error {
-	onPage := make(map[string]bool, len(pulled))
-	for _, d := range pulled {
+//
+// A part request pulled without its ticket was written over by the
+// server's copy all the same: the pending part.* mutations of its ticket
+// are replayed on it too (and only those: the ticket's row was not).
+func (db *DB) rebase(ctx context.Context, tx *sql.Tx, page app.Dataset) error {
+	onPage := make(map[string]bool, len(page.Tickets))
+	for _, d := range page.Tickets {
 		onPage[string(d.Ticket.ID)] = true
+	}
+	requestOnPage := make(map[string]bool, len(page.PartRequests))
+	for _, r := range page.PartRequests {
+		requestOnPage[string(r.Ticket)] = true
 	}
 	// Read the queue first: a statement cannot run on the transaction's
 	// connection while its rows are open.
@@ -338,7 +358,7 @@ func (db *DB) rebase(ctx context.Context, tx *sql.Tx, pulled []app.TicketDetail)
 			rows.Close()
 			return db.sqlError(err)
 		}
-		if !q.ticket.Valid || onPage[q.ticket.String] {
+		if !q.ticket.Valid || onPage[q.ticket.String] || requestOnPage[q.ticket.String] && strings.HasPrefix(q.m.Name, "part.") {
 			replays = append(replays, q)
 		}
 	}
@@ -410,7 +430,8 @@ func (db *DB) Wipe(ctx context.Context) error {
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
 		for _, q := range []string{
 			`DELETE FROM conflicts`,
-			`DELETE FROM tickets`, // repairs, parts used, photos, notes and signatures cascade
+			`DELETE FROM tickets`, // repairs, parts used, photos, notes, signatures, part requests and likely parts cascade
+			`DELETE FROM shipments`,
 			`INSERT INTO tickets_fts (tickets_fts) VALUES ('delete-all')`,
 			`DELETE FROM movements`,
 			`DELETE FROM parts`, // part_models cascade

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -37,6 +38,8 @@ func RunMutationTx(t *testing.T, open func(t *testing.T) Tx) {
 		{"TicketScope", testTicketScope},
 		{"Money", testMoney},
 		{"Passcodes", testPasscodes},
+		{"PartRequests", testPartRequests},
+		{"Shipments", testShipments},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
 	}
@@ -361,9 +364,11 @@ type mutationCase struct {
 	cmd func(ticket app.TicketID) app.Command
 	// check looks at the effects, in a transaction after the mutation's.
 	check func(t *testing.T, ctx context.Context, tx app.MutationTx)
-	// setup, when set, is applied (as actor) before the mutation: what
-	// it needs on the world ticket (a payment for a refund, say).
-	setup []app.Command
+	// setup, when set, is applied (as setupActor, else actor) before the
+	// mutation: what it needs on the world ticket (a payment for a
+	// refund, say).
+	setup      []app.Command
+	setupActor *app.Actor
 }
 
 func transition(a app.Action, reason string, res app.Resolution) func(app.TicketID) app.Command {
@@ -512,6 +517,79 @@ var mutationCases = map[string]mutationCase{
 	"notice.send.v1": {actor: TechActor, ticket: TEnRoute, cmd: func(id app.TicketID) app.Command {
 		return &app.SendNotice{Notice: app.CustomerNotice{ID: "nc-1", Ticket: id, Kind: app.NoticeOnMyWay, At: Now, ETA: Now.Add(30 * time.Minute)}}
 	}, check: recorded("notice", "nc-1")},
+	"part.request.v1": {actor: TechActor, ticket: TWaiting, cmd: func(id app.TicketID) app.Command {
+		return &app.RequestPart{Request: Request("pr-1", id)}
+	}, check: wantRequest("pr-1", TWaiting, app.RequestRequested, "", 0)},
+	"part.cancel_request.v1": {actor: TechActor, ticket: TWaiting,
+		setup: []app.Command{&app.RequestPart{Request: Request("pr-1", TWaiting)}},
+		cmd: func(id app.TicketID) app.Command {
+			return &app.CancelPartRequest{Request: "pr-1", Ticket: id, Reason: "found one in the van"}
+		}, check: wantRequest("pr-1", TWaiting, app.RequestCancelled, "", 0)},
+	"part.decide_request.v1": {actor: DispatchActor, ticket: TWaiting,
+		setup: []app.Command{&app.RequestPart{Request: Request("pr-1", TWaiting)}},
+		cmd: func(id app.TicketID) app.Command {
+			return &app.DecidePartRequest{Request: "pr-1", Ticket: id, Decision: app.DecisionSubstitute, Part: Battery2, Reason: "BAT-1 discontinued"}
+		}, check: wantRequest("pr-1", TWaiting, app.RequestApproved, Battery2, 0)},
+	"shipment.send.v1": {actor: DispatchActor,
+		setup: []app.Command{&app.RequestPart{Request: Request("pr-1", TWaiting)}},
+		cmd: func(app.TicketID) app.Command {
+			return &app.SendShipment{Shipment: Supply("sh-1", "pr-1")}
+		}, check: both(recorded("movement", "sh-1/1"), wantRequest("pr-1", TWaiting, app.RequestShipped, "", 0),
+			wantShipment("sh-1", app.ShipmentInTransit, nil))},
+	"shipment.receive.v1": {actor: TechActor, setupActor: &DispatchActor,
+		setup: []app.Command{&app.RequestPart{Request: Request("pr-1", TWaiting)}, &app.SendShipment{Shipment: Supply("sh-1", "pr-1")}},
+		cmd: func(app.TicketID) app.Command {
+			return &app.ReceiveShipment{Shipment: "sh-1", Receipt: app.Receipt{ID: "rc-1", Lines: []app.ReceiptLine{{Part: Battery, Qty: 1}}}}
+		}, check: both(recorded("movement", "rc-1/1"), wantRequest("pr-1", TWaiting, app.RequestShort, "", 1),
+			wantShipment("sh-1", app.ShipmentReceived, []app.Difference{{Kind: app.DifferenceShort, Part: Battery, Shipped: 2, Received: 1}}))},
+}
+
+// Request is a normal request of 2 batteries for ticket, to Tech's van.
+func Request(id string, ticket app.TicketID) app.PartRequest {
+	return app.PartRequest{ID: id, Ticket: ticket, Part: Battery, Qty: 2, Urgency: app.UrgencyNormal, To: Van, Note: "customer waits"}
+}
+
+// Supply is a shipment from the warehouse to Tech's van carrying the
+// request's 2 batteries (the request's ticket left out: a shipment names
+// no ticket of its own, so it replays with the device's ticket-less work).
+func Supply(id, request string) app.Shipment {
+	return app.Shipment{ID: id, Kind: app.ShipmentSupply, From: Depot, To: Van, Carrier: "SF Express", Tracking: "SF1234567890",
+		Lines: []app.ShipmentLine{{Part: Battery, Qty: 2, Request: request}}}
+}
+
+// wantRequest checks a part request's state, substitute and units received.
+func wantRequest(id string, ticket app.TicketID, state app.RequestState, sub app.PartNumber, received int) func(t *testing.T, ctx context.Context, tx app.MutationTx) {
+	return func(t *testing.T, ctx context.Context, tx app.MutationTx) {
+		t.Helper()
+		r, err := tx.PartRequest(ctx, id)
+		if err != nil || r.Ticket != ticket || r.State != state || r.Substitute != sub || r.Received != received {
+			t.Errorf("request %s = %+v, %v; want %s on %s, substitute %q, %d received", id, r, err, state, ticket, sub, received)
+		}
+		rs, err := tx.PartRequests(ctx, ticket)
+		if err != nil || len(rs) != 1 || rs[0].ID != id {
+			t.Errorf("PartRequests(%s) = %+v, %v; want %s alone", ticket, rs, err, id)
+		}
+	}
+}
+
+// wantShipment checks a shipment's state and its receipt's differences.
+func wantShipment(id string, state app.ShipmentState, diffs []app.Difference) func(t *testing.T, ctx context.Context, tx app.MutationTx) {
+	return func(t *testing.T, ctx context.Context, tx app.MutationTx) {
+		t.Helper()
+		s, err := tx.Shipment(ctx, id)
+		if err != nil || s.State != state || !s.At.Equal(Now) || s.By != DispatchActor.Name {
+			t.Fatalf("shipment %s = %+v, %v; want %s, shipped at %v by %s", id, s, err, state, Now, DispatchActor.Name)
+		}
+		if state == app.ShipmentInTransit {
+			if s.Receipt != nil {
+				t.Errorf("shipment %s in transit holds a receipt %+v", id, s.Receipt)
+			}
+			return
+		}
+		if s.Receipt == nil || s.Receipt.By != TechActor.Name || !slices.Equal(s.Receipt.Differences, diffs) {
+			t.Errorf("shipment %s receipt = %+v; want by %s with differences %+v", id, s.Receipt, TechActor.Name, diffs)
+		}
+	}
 }
 
 // signature is a valid signed sign-off: a short stroke, its picture
@@ -583,8 +661,12 @@ func testMutations(t *testing.T, open func(t *testing.T) Tx) {
 			checkTicketOf(t, cmd, c.ticket)
 			checkNewRecords(t, cmd)
 			tx := open(t)
+			setupActor := c.actor
+			if c.setupActor != nil {
+				setupActor = *c.setupActor
+			}
 			for _, s := range c.setup {
-				if err := apply(t, tx, c.actor, s); err != nil {
+				if err := apply(t, tx, setupActor, s); err != nil {
 					t.Fatalf("setup %T: %v", s, err)
 				}
 			}

@@ -24,6 +24,9 @@ const (
 
 	Battery   app.PartNumber = "BAT-1" // not serialized
 	Mainboard app.PartNumber = "MB-1"  // serialized
+	// Battery2 fits the world tickets' model too: the office may approve
+	// it instead of Battery.
+	Battery2 app.PartNumber = "BAT-2"
 
 	// Tech's tickets, one per status a mutation starts from, carry-in
 	// unless said otherwise, all at assignment epoch 1.
@@ -87,10 +90,13 @@ func World() app.Dataset {
 		Parts: []app.Part{
 			{Number: Battery, NameEN: "Battery", Class: app.ClassBattery, Models: []string{"P60"}},
 			{Number: Mainboard, NameEN: "Mainboard", Class: app.ClassMain, Models: []string{"P60"}, Serialized: true, ReturnNeeded: true},
+			{Number: Battery2, NameEN: "Battery, high capacity", Class: app.ClassBattery, Models: []string{"P60", "P60 Pro"}},
 		},
 		Movements: []app.StockMovement{
 			{ID: "rcv-1", Kind: app.MoveReceive, Part: Battery, To: Van, Qty: 5, At: Now.Add(-48 * time.Hour)},
 			{ID: "rcv-2", Kind: app.MoveReceive, Part: Mainboard, To: Van, Qty: 1, Serial: "MB-SN-1", At: Now.Add(-48 * time.Hour)},
+			{ID: "rcv-3", Kind: app.MoveReceive, Part: Battery2, To: Depot, Qty: 20, At: Now.Add(-48 * time.Hour)},
+			{ID: "rcv-4", Kind: app.MoveReceive, Part: Battery, To: Depot, Qty: 20, At: Now.Add(-48 * time.Hour)},
 		},
 		Tickets: []app.TicketDetail{
 			ticket(TAssigned, 1, app.KindCarryIn, app.StatusAssigned, Tech),

@@ -142,11 +142,15 @@ type sim struct {
 	server *central.DB
 	http   *central.Server
 	// dispatch is the back office's principal.
-	dispatch central.Principal
-	devices  []*device
-	parts    []app.PartNumber
+	dispatch   central.Principal
+	adminToken string // dispatch's, for the admin API's reads
+	devices    []*device
+	parts      []app.PartNumber
 	// initial stock per location and part, and what dispatch received since.
 	stock, stockAtSnapshot map[[2]string]int
+	// dispatchReceived counts dispatch's receipts per shipment (returns
+	// at the warehouse), as stock counts its movements.
+	dispatchReceived, receivedAtSnapshot map[string]int
 	// delayed holds copies of requests that will reach the server again
 	// later (a retransmission stuck in the network).
 	delayed []delayedRequest
@@ -170,6 +174,7 @@ type device struct {
 	name    string
 	tech    app.TechnicianID
 	van     app.LocationID
+	def     app.LocationID // the technician's defective bin
 	id      app.DeviceID
 	token   string
 	path    string
@@ -207,7 +212,7 @@ func (s *sim) freshID() string {
 
 func newSim(t *testing.T, seed uint64, steps int) *sim {
 	s := &sim{t: t, seed: seed, steps: steps, rng: rand.New(rand.NewPCG(seed, 0xfb)), ctx: context.Background(), dir: simDir(t),
-		now: time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC), stock: map[[2]string]int{}, faults: true, snapshotAt: -1, restoreAt: -1}
+		now: time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC), stock: map[[2]string]int{}, dispatchReceived: map[string]int{}, faults: true, snapshotAt: -1, restoreAt: -1}
 	var err error
 	if s.server, err = central.OpenDB(s.ctx, central.Config{DataDir: filepath.Join(s.dir, "server"), Clock: app.ClockFunc(func() time.Time { return s.now })}); err != nil {
 		t.Fatal(err)
@@ -228,14 +233,23 @@ func (s *sim) seedWorld() {
 	for i := range 4 {
 		p := app.PartNumber(fmt.Sprintf("PART-%d", i))
 		s.parts = append(s.parts, p)
-		ds.Parts = append(ds.Parts, app.Part{Number: p, NameEN: fmt.Sprintf("Part %d", i), Class: app.ClassMain})
+		// Every part but the last fits the tickets' model W1: dispatch
+		// substitutes among those.
+		var models []string
+		if i < 3 {
+			models = []string{"W1"}
+		}
+		ds.Parts = append(ds.Parts, app.Part{Number: p, NameEN: fmt.Sprintf("Part %d", i), Class: app.ClassMain, Models: models})
+		ds.Movements = append(ds.Movements, app.StockMovement{ID: s.newID("rcv"), Kind: app.MoveReceive, Part: p, To: warehouse, Qty: 50, At: s.now})
+		s.stock[[2]string{string(warehouse), string(p)}] += 50
 	}
-	ds.Locations = append(ds.Locations, app.Location{ID: "wh", Kind: app.LocationWarehouse, Name: "Warehouse"})
+	ds.Locations = append(ds.Locations, app.Location{ID: warehouse, Kind: app.LocationWarehouse, Name: "Warehouse"})
 	for i := range n {
 		tech := app.TechnicianID(fmt.Sprintf("tech-%d", i))
 		van := app.LocationID(fmt.Sprintf("van-%d", i))
 		ds.Technicians = append(ds.Technicians, app.Technician{ID: tech, Name: string(tech), Country: "CN", Van: van})
-		ds.Locations = append(ds.Locations, app.Location{ID: van, Kind: app.LocationVan, Name: string(van), Owner: string(tech)})
+		ds.Locations = append(ds.Locations, app.Location{ID: van, Kind: app.LocationVan, Name: string(van), Owner: string(tech)},
+			app.Location{ID: defectiveBin(tech), Kind: app.LocationDefective, Name: "Defective " + string(tech), Owner: string(tech)})
 		for _, p := range s.parts {
 			ds.Movements = append(ds.Movements, app.StockMovement{ID: s.newID("rcv"), Kind: app.MoveReceive, Part: p, To: van, Qty: 5, At: s.now})
 			s.stock[[2]string{string(van), string(p)}] += 5
@@ -253,11 +267,19 @@ func (s *sim) seedWorld() {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.adminToken = tok
 	if s.dispatch, err = s.server.Authenticate(s.ctx, tok); err != nil {
 		t.Fatal(err)
 	}
-	for i, tech := range ds.Technicians {
-		d := &device{name: fmt.Sprintf("dev%d", i), tech: tech.ID, van: tech.Van, path: filepath.Join(s.dir, fmt.Sprintf("dev%d.db", i))}
+	techs := ds.Technicians
+	if s.rng.IntN(2) == 0 {
+		// The first technician works on two devices (a tablet and a
+		// phone): they share the van, and may both receive one shipment
+		// while offline.
+		techs = append(techs, techs[0])
+	}
+	for i, tech := range techs {
+		d := &device{name: fmt.Sprintf("dev%d", i), tech: tech.ID, van: tech.Van, def: defectiveBin(tech.ID), path: filepath.Join(s.dir, fmt.Sprintf("dev%d.db", i))}
 		code, _, err := s.server.CreatePairing(s.ctx, tenant, tech.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -470,6 +492,8 @@ func (s *sim) step(i int) {
 		s.replayDelayed()
 	case x < 93:
 		s.now = s.now.Add(time.Duration(1+s.rng.IntN(72)) * time.Hour)
+	case x < 96:
+		s.receiveTwice()
 	default:
 		d.offline = time.Time{}
 		s.sync(d)
@@ -519,13 +543,27 @@ func (s *sim) act(d *device) {
 	if len(open) == 0 {
 		return
 	}
+	if s.rng.IntN(4) == 0 {
+		// A parcel at the door is counted before anything else.
+		if on := s.inTransitTo(d); len(on) > 0 {
+			sh := on[s.rng.IntN(len(on))]
+			if m, ok := s.commit(d, s.receipt(sh)); ok {
+				s.logf("%s saves %s seq %d for shipment %s (%s)", d.name, m.FullName(), m.Seq, sh.ID, m.ID)
+			}
+			return
+		}
+	}
 	t := open[s.rng.IntN(len(open))]
 	detail, err := tickets.TicketDetail(s.ctx, t.ID)
 	if err != nil {
 		s.t.Fatal(err)
 	}
 	var cmd app.Command
-	switch s.rng.IntN(7) {
+	switch x := s.rng.IntN(11); x {
+	case 7, 8, 9, 10:
+		if cmd = s.supplyCommand(d, t, x-7); cmd == nil {
+			return
+		}
 	case 6:
 		// A photo: the bytes go into the device's photo store first, the
 		// metadata through the outbox, the bytes later by upload.
@@ -566,22 +604,36 @@ func (s *sim) act(d *device) {
 		}
 		cmd = u
 	}
-	m, err := store.NewCommitter(d.db).Commit(s.ctx, app.Actor{Role: app.RoleTechnician, Technician: d.tech, Name: string(d.tech)}, cmd)
-	if err != nil {
-		if app.ErrorCode(err) == app.EINTERNAL {
-			s.t.Fatalf("%s: commit: %v", d.name, err)
-		}
-		return // refused on the device: nothing was saved
+	m, ok := s.commit(d, cmd)
+	if !ok {
+		return
 	}
-	d.committed = append(d.committed, m)
 	s.logf("%s saves %s seq %d on %s (%s)", d.name, m.FullName(), m.Seq, t.Number, m.ID)
 	if p, ok := cmd.(*app.AttachPhoto); ok {
 		s.logf("%s: photo %s is %s", d.name, p.Photo.ID, p.Photo.SHA256[:8])
 	}
 }
 
+// commit saves cmd on d as its technician; false when the device refused
+// it (nothing was saved).
+func (s *sim) commit(d *device, cmd app.Command) (app.Mutation, bool) {
+	m, err := store.NewCommitter(d.db).Commit(s.ctx, app.Actor{Role: app.RoleTechnician, Technician: d.tech, Name: string(d.tech)}, cmd)
+	if err != nil {
+		if app.ErrorCode(err) == app.EINTERNAL {
+			s.t.Fatalf("%s: commit %T: %v", d.name, cmd, err)
+		}
+		return app.Mutation{}, false
+	}
+	d.committed = append(d.committed, m)
+	return m, true
+}
+
 // dispatchAct is the back office at work on the server.
 func (s *sim) dispatchAct() {
+	if s.rng.IntN(2) == 0 {
+		s.dispatchSupply()
+		return
+	}
 	all, err := s.server.Tickets(s.ctx, tenant, "")
 	if err != nil {
 		s.t.Fatal(err)
@@ -643,6 +695,7 @@ func (s *sim) takeSnapshot() {
 	// Dispatch's receipts after the backup are server-side actions that
 	// the restore loses (devices re-push only their own work).
 	s.stockAtSnapshot = maps.Clone(s.stock)
+	s.receivedAtSnapshot = maps.Clone(s.dispatchReceived)
 	s.logf("server backup taken")
 }
 
@@ -659,6 +712,7 @@ func (s *sim) restore() {
 	s.http = central.NewServer(s.server, nil)
 	s.delayed = nil // requests in flight died with the old server
 	s.stock = s.stockAtSnapshot
+	s.dispatchReceived = s.receivedAtSnapshot
 	s.logf("server restored from backup")
 }
 
@@ -805,6 +859,7 @@ func (s *sim) check() {
 	s.checkEffects(applied)
 	s.checkStock(applied)
 	s.checkHistories(applied, byID)
+	s.checkSupply(applied, byID)
 }
 
 // checkProjection: 3. a device's rows equal the server's projection of its
@@ -850,27 +905,31 @@ func (s *sim) checkProjection(d *device) {
 			t.Errorf("%s: photos of %s differ: device %s, server %s", d.name, w.Number, a, b)
 		}
 	}
-	sb, err := s.server.Balances(ctx, tenant, d.van)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lb, err := store.NewPartService(d.db).Balances(ctx, d.van)
-	if err != nil {
-		t.Fatal(err)
-	}
-	server := map[app.PartNumber]int{}
-	for _, b := range sb {
-		server[b.Part] = b.Qty
-	}
-	for _, b := range lb {
-		if b.Qty != server[b.Part] || b.Pending != 0 {
-			t.Errorf("%s: %s at %s is %d (%d pending) on the device, %d on the server", d.name, b.Part, d.van, b.Qty, b.Pending, server[b.Part])
+	// Its van and its defective bin: a receipt or a return shipment the
+	// server refused leaves no trace in either.
+	for _, loc := range []app.LocationID{d.van, d.def} {
+		sb, err := s.server.Balances(ctx, tenant, loc)
+		if err != nil {
+			t.Fatal(err)
 		}
-		delete(server, b.Part)
-	}
-	for p, q := range server {
-		if q != 0 {
-			t.Errorf("%s: the device lacks %s at %s (%d on the server)", d.name, p, d.van, q)
+		lb, err := store.NewPartService(d.db).Balances(ctx, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		server := map[app.PartNumber]int{}
+		for _, b := range sb {
+			server[b.Part] = b.Qty
+		}
+		for _, b := range lb {
+			if b.Qty != server[b.Part] || b.Pending != 0 {
+				t.Errorf("%s: %s at %s is %d (%d pending) on the device, %d on the server", d.name, b.Part, loc, b.Qty, b.Pending, server[b.Part])
+			}
+			delete(server, b.Part)
+		}
+		for p, q := range server {
+			if q != 0 {
+				t.Errorf("%s: the device lacks %s at %s (%d on the server)", d.name, p, loc, q)
+			}
 		}
 	}
 }
@@ -989,8 +1048,11 @@ func (s *sim) checkStock(applied map[string]central.Applied) {
 		want[k] = v
 	}
 	for _, x := range s.devicesMutations(applied) {
-		if c, ok := x.cmd.(*app.ConsumePart); ok && x.a.Status == "applied" {
-			want[[2]string{string(c.Used.From), string(c.Used.Part)}] -= c.Used.Qty
+		if x.a.Status != "applied" {
+			continue
+		}
+		for k, v := range s.stockEffect(x.cmd) {
+			want[k] += v
 		}
 	}
 	bs, err := s.server.Balances(s.ctx, tenant, "")
@@ -1003,7 +1065,7 @@ func (s *sim) checkStock(applied map[string]central.Applied) {
 	}
 	for k, v := range want {
 		if got[k] != v {
-			s.t.Errorf("stock of %s at %s is %d, want %d (initial + receipts - applied consumption)", k[1], k[0], got[k], v)
+			s.t.Errorf("stock of %s at %s is %d, want %d (initial + dispatch's receipts and shipments + applied device movements)", k[1], k[0], got[k], v)
 		}
 	}
 }

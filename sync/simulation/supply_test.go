@@ -1,0 +1,465 @@
+package simulation
+
+import (
+	"encoding/json"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/store"
+	"github.com/fieldbench/fieldbench/sync/central"
+)
+
+// Parts that arrive (docs/PROTOCOL.md, "Parts on their way"): technicians
+// request parts for their open tickets and cancel them, dispatch decides
+// and ships them from the warehouse, devices receive what arrives (short
+// or with a wrong part, sometimes twice from two devices of one
+// technician) and ship their defective bin back, which dispatch receives.
+
+// warehouse is where dispatch ships from and returns go.
+const warehouse app.LocationID = "wh"
+
+// defectiveBin is a technician's bin of removed parts awaiting return.
+func defectiveBin(tech app.TechnicianID) app.LocationID {
+	return app.LocationID("def-" + string(tech))
+}
+
+// supplyCommand is a technician's supply work around ticket t: 0 requests
+// a part for it, 1 cancels one of its requests (one that shipped already
+// is refused on the device), 2 receives a shipment on its way to the van,
+// 3 puts a removed part into the defective bin or ships the bin back. Nil
+// when there is nothing to do.
+func (s *sim) supplyCommand(d *device, t app.Ticket, what int) app.Command {
+	supply := store.NewSupplyService(d.db)
+	switch what {
+	case 0:
+		urgency := app.UrgencyNormal
+		if s.rng.IntN(3) == 0 {
+			urgency = app.UrgencyUrgent
+		}
+		return &app.RequestPart{Request: app.PartRequest{ID: s.freshID(), Ticket: t.ID, Part: s.parts[s.rng.IntN(len(s.parts))],
+			Qty: 1 + s.rng.IntN(3), Urgency: urgency, To: d.van}}
+	case 1:
+		rs, err := supply.PartRequests(s.ctx, t.ID)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		if len(rs) == 0 {
+			return nil
+		}
+		return &app.CancelPartRequest{Request: rs[s.rng.IntN(len(rs))].ID, Ticket: t.ID, Reason: "the customer found the part"}
+	case 2:
+		on := s.inTransitTo(d)
+		if len(on) == 0 {
+			return nil
+		}
+		return s.receipt(on[s.rng.IntN(len(on))])
+	}
+	if s.rng.IntN(2) == 0 {
+		return &app.ReturnDefective{Movement: app.StockMovement{ID: s.freshID(), Part: s.parts[s.rng.IntN(len(s.parts))], To: d.def, Qty: 1, Ticket: t.ID}}
+	}
+	bs, err := store.NewPartService(d.db).Balances(s.ctx, d.def)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	var lines []app.ShipmentLine
+	for _, b := range bs {
+		if b.Qty > 0 {
+			lines = append(lines, app.ShipmentLine{Part: b.Part, Qty: b.Qty})
+		}
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	return &app.SendShipment{Shipment: app.Shipment{ID: s.freshID(), Kind: app.ShipmentReturn, From: d.def, To: warehouse,
+		Carrier: "SF Express", Tracking: s.newID("SF"), Lines: lines}}
+}
+
+// inTransitTo lists the shipments on their way to d's van as d knows them.
+func (s *sim) inTransitTo(d *device) []app.Shipment {
+	all, err := store.NewSupplyService(d.db).Shipments(s.ctx, []app.LocationID{d.van}, maxShipments)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	var out []app.Shipment
+	for _, sh := range all {
+		if sh.State == app.ShipmentInTransit && sh.To == d.van {
+			out = append(out, sh)
+		}
+	}
+	return out
+}
+
+// maxShipments bounds the shipments a check reads of one location: a
+// world of 300 steps ships far fewer.
+const maxShipments = 200
+
+// receipt counts a shipment on arrival: as shipped, or one unit short, or
+// with a part that was not shipped.
+func (s *sim) receipt(sh app.Shipment) *app.ReceiveShipment {
+	var lines []app.ReceiptLine
+	for _, l := range sh.Lines {
+		lines = append(lines, app.ReceiptLine{Part: l.Part, Qty: l.Qty, Serial: l.Serial})
+	}
+	rc := app.Receipt{ID: s.freshID()}
+	switch s.rng.IntN(4) {
+	case 0:
+		i := s.rng.IntN(len(lines))
+		if lines[i].Qty > 1 {
+			lines[i].Qty--
+		} else {
+			lines = slices.Delete(lines, i, i+1)
+		}
+		rc.Note = "one unit missing"
+	case 1:
+		lines = append(lines, app.ReceiptLine{Part: s.parts[s.rng.IntN(len(s.parts))], Qty: 1})
+		rc.Note = "an extra part in the box"
+	}
+	rc.Lines = lines
+	return &app.ReceiveShipment{Shipment: sh.ID, Receipt: rc}
+}
+
+// receiveTwice: the technician's two devices sync, then both receive one
+// shipment they hold before either syncs again. The first receipt to
+// reach the server wins; the other becomes a conflict, and its stock
+// leaves its device.
+func (s *sim) receiveTwice() {
+	var twins []*device
+	for _, d := range s.devices {
+		if d.tech == s.devices[0].tech {
+			twins = append(twins, d)
+		}
+	}
+	if len(twins) < 2 {
+		return
+	}
+	for _, d := range twins {
+		s.sync(d)
+	}
+	var both []app.Shipment
+	for _, sh := range s.inTransitTo(twins[0]) {
+		if slices.ContainsFunc(s.inTransitTo(twins[1]), func(o app.Shipment) bool { return o.ID == sh.ID }) {
+			both = append(both, sh)
+		}
+	}
+	if len(both) == 0 {
+		return
+	}
+	sh := both[s.rng.IntN(len(both))]
+	for _, d := range twins {
+		if m, ok := s.commit(d, s.receipt(sh)); ok {
+			s.logf("%s saves %s seq %d for shipment %s (%s)", d.name, m.FullName(), m.Seq, sh.ID, m.ID)
+		}
+	}
+}
+
+// dispatchSupply is the office at work on part requests and shipments:
+// deciding requests, shipping approved ones (several to one place in one
+// shipment), receiving returns at the warehouse.
+func (s *sim) dispatchSupply() {
+	var cmd app.Command
+	switch s.rng.IntN(4) {
+	case 0:
+		var open []app.PartRequest
+		for _, r := range s.serverRequests() {
+			if r.State == app.RequestRequested || r.State == app.RequestApproved {
+				open = append(open, r)
+			}
+		}
+		if len(open) == 0 {
+			return
+		}
+		r := open[s.rng.IntN(len(open))]
+		d := &app.DecidePartRequest{Request: r.ID, Ticket: r.Ticket, Decision: app.DecisionApprove}
+		switch x := s.rng.IntN(4); x {
+		case 0, 1:
+		case 2:
+			// Any other part: the last fits no ticket's model, and is
+			// refused as a substitute.
+			d.Decision, d.Reason = app.DecisionSubstitute, "the newer revision"
+			for d.Part == "" || d.Part == r.Part {
+				d.Part = s.parts[s.rng.IntN(len(s.parts))]
+			}
+		case 3:
+			d.Decision, d.Reason = app.DecisionReject, "no longer made"
+		}
+		cmd = d
+	case 1, 2:
+		// Approved requests to one place, and now and then a requested
+		// one, which shipping approves.
+		byTo := map[app.LocationID][]app.PartRequest{}
+		for _, r := range s.serverRequests() {
+			if r.State == app.RequestApproved || r.State == app.RequestRequested && s.rng.IntN(4) == 0 {
+				byTo[r.To] = append(byTo[r.To], r)
+			}
+		}
+		if len(byTo) == 0 {
+			return
+		}
+		tos := slices.Sorted(maps.Keys(byTo))
+		to := tos[s.rng.IntN(len(tos))]
+		rs := byTo[to][:min(len(byTo[to]), 1+s.rng.IntN(3))]
+		sh := app.Shipment{ID: s.newID("SHP"), Kind: app.ShipmentSupply, From: warehouse, To: to, Carrier: "DHL", Tracking: s.newID("JD")}
+		for _, r := range rs {
+			sh.Lines = append(sh.Lines, app.ShipmentLine{Part: r.Wanted(), Qty: r.Qty, Request: r.ID, Ticket: r.Ticket})
+		}
+		cmd = &app.SendShipment{Shipment: sh}
+	case 3:
+		var returns []app.Shipment
+		for _, sh := range s.serverShipments() {
+			if sh.State == app.ShipmentInTransit && sh.To == warehouse {
+				returns = append(returns, sh)
+			}
+		}
+		if len(returns) == 0 {
+			return
+		}
+		cmd = s.receipt(returns[s.rng.IntN(len(returns))])
+	}
+	m, err := app.NewMutation(cmd, s.now)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if err := s.server.ApplyAdmin(s.ctx, s.dispatch, m); err != nil {
+		if app.ErrorCode(err) == app.EINTERNAL {
+			s.t.Fatalf("dispatch %s: %v", m.FullName(), err)
+		}
+		s.logf("dispatch %s refused: %v", m.FullName(), err)
+		return
+	}
+	for k, v := range s.stockEffect(cmd) {
+		s.stock[k] += v
+	}
+	if rc, ok := cmd.(*app.ReceiveShipment); ok {
+		s.dispatchReceived[rc.Shipment]++
+	}
+	s.logf("dispatch %s", m.FullName())
+}
+
+// stockEffect is what an applied command adds to (or takes from) each
+// location's balance of each part: shipping takes from the sender at
+// once, and the receiver gains what was counted on arrival; in between
+// the parts are in no location.
+func (s *sim) stockEffect(cmd app.Command) map[[2]string]int {
+	out := map[[2]string]int{}
+	switch c := cmd.(type) {
+	case *app.ConsumePart:
+		out[[2]string{string(c.Used.From), string(c.Used.Part)}] -= c.Used.Qty
+	case *app.ReturnDefective:
+		out[[2]string{string(c.Movement.To), string(c.Movement.Part)}] += c.Movement.Qty
+	case *app.SendShipment:
+		for _, l := range c.Shipment.Lines {
+			out[[2]string{string(c.Shipment.From), string(l.Part)}] -= l.Qty
+		}
+	case *app.ReceiveShipment:
+		sh := s.serverShipment(c.Shipment)
+		for _, l := range c.Receipt.Lines {
+			out[[2]string{string(sh.To), string(l.Part)}] += l.Qty
+		}
+	}
+	return out
+}
+
+// checkSupply: after convergence, every shipment was received at most
+// once, and by the receipt the server holds; a request's state agrees
+// with its shipment's; a second receipt of a shipment became a conflict;
+// and each device holds the server's copy of every request of its tickets
+// and every shipment to or from its locations.
+func (s *sim) checkSupply(applied map[string]central.Applied, conflicts map[string]app.Conflict) {
+	t := s.t
+	shipments := map[string]app.Shipment{}
+	for _, sh := range s.serverShipments() {
+		shipments[sh.ID] = sh
+	}
+	receipts := maps.Clone(s.dispatchReceived)
+	for _, x := range s.devicesMutations(applied) {
+		c, ok := x.cmd.(*app.ReceiveShipment)
+		if !ok {
+			continue
+		}
+		sh, known := shipments[c.Shipment]
+		switch {
+		case x.a.Status == "applied":
+			receipts[c.Shipment]++
+			if sh.Receipt == nil || sh.Receipt.ID != c.Receipt.ID {
+				t.Errorf("%s of shipment %s was applied, but the server holds receipt %+v", x.m.FullName(), c.Shipment, sh.Receipt)
+			}
+		case known && sh.State == app.ShipmentReceived && sh.Receipt.ID != c.Receipt.ID:
+			if key := conflicts[x.a.Conflict].Key; key != "shipment.already_received" {
+				t.Errorf("a second receipt of shipment %s raised conflict %q, want shipment.already_received", c.Shipment, key)
+			}
+		}
+	}
+	for id, sh := range shipments {
+		n := receipts[id]
+		switch {
+		case n > 1:
+			t.Errorf("shipment %s was received %d times", id, n)
+		case sh.State == app.ShipmentReceived && n != 1:
+			t.Errorf("shipment %s is received, but %d receipts of it were applied", id, n)
+		case sh.State == app.ShipmentInTransit && (n != 0 || sh.Receipt != nil):
+			t.Errorf("shipment %s is in transit with %d receipts applied (receipt %+v)", id, n, sh.Receipt)
+		}
+		if sh.Receipt != nil {
+			if want := app.Differences(sh.Lines, sh.Receipt.Lines); mustJSON(want) != mustJSON(sh.Receipt.Differences) {
+				t.Errorf("shipment %s records differences %+v, want %+v", id, sh.Receipt.Differences, want)
+			}
+		}
+	}
+	byTicket := map[app.TicketID][]app.PartRequest{}
+	for _, r := range s.serverRequests() {
+		byTicket[r.Ticket] = append(byTicket[r.Ticket], r)
+		sh, ok := shipments[r.Shipment]
+		carries := ok && slices.ContainsFunc(sh.Lines, func(l app.ShipmentLine) bool { return l.Request == r.ID })
+		switch r.State {
+		case app.RequestShipped:
+			if !carries || sh.State != app.ShipmentInTransit || r.Received != 0 {
+				t.Errorf("request %s is shipped, its shipment %q is %q (carries it: %v), %d received", r.ID, r.Shipment, sh.State, carries, r.Received)
+			}
+		case app.RequestReceived, app.RequestShort:
+			if !carries || sh.State != app.ShipmentReceived || r.Received < 0 || r.Received > r.Qty || (r.State == app.RequestReceived) != (r.Received == r.Qty) {
+				t.Errorf("request %s is %s with %d of %d received; its shipment %q is %q (carries it: %v)", r.ID, r.State, r.Received, r.Qty, r.Shipment, sh.State, carries)
+			}
+		default:
+			if r.Shipment != "" || r.Received != 0 {
+				t.Errorf("request %s is %s, yet names shipment %q with %d received", r.ID, r.State, r.Shipment, r.Received)
+			}
+		}
+	}
+	for _, d := range s.devices {
+		supply := store.NewSupplyService(d.db)
+		mine, err := s.server.Tickets(s.ctx, tenant, d.tech)
+		if err != nil {
+			t.Fatal(err)
+		}
+		locs := []app.LocationID{d.van, d.def}
+		// The requests of its tickets, and those on their way to its van
+		// for a ticket that is someone else's now.
+		tickets := map[app.TicketID]bool{}
+		for _, tk := range mine {
+			tickets[tk.ID] = true
+		}
+		for id, rs := range byTicket {
+			if slices.ContainsFunc(rs, func(r app.PartRequest) bool { return slices.Contains(locs, r.To) }) {
+				tickets[id] = true
+			}
+		}
+		for _, id := range slices.Sorted(maps.Keys(tickets)) {
+			want := byTicket[id]
+			if !slices.ContainsFunc(mine, func(tk app.Ticket) bool { return tk.ID == id }) {
+				want = slices.DeleteFunc(slices.Clone(want), func(r app.PartRequest) bool { return !slices.Contains(locs, r.To) })
+			}
+			got, err := supply.PartRequests(s.ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a, b := mustJSON(nonNil(got)), mustJSON(nonNil(want)); a != b {
+				t.Errorf("%s: the part requests of ticket %s differ from the server's:\ndevice %s\nserver %s", d.name, id, a, b)
+			}
+		}
+		got, err := supply.Shipments(s.ctx, locs, maxShipments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]app.Shipment{}
+		for id, sh := range shipments {
+			if slices.Contains(locs, sh.From) || slices.Contains(locs, sh.To) {
+				want[id] = sh
+			}
+		}
+		for _, sh := range got {
+			if w, ok := want[sh.ID]; !ok {
+				t.Errorf("%s holds shipment %s, which the server does not send it", d.name, sh.ID)
+			} else if a, b := mustJSON(sh), mustJSON(w); a != b {
+				t.Errorf("%s: shipment %s differs from the server's:\ndevice %s\nserver %s", d.name, sh.ID, a, b)
+			}
+			delete(want, sh.ID)
+		}
+		for id := range want {
+			t.Errorf("%s lacks shipment %s", d.name, id)
+		}
+	}
+}
+
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
+}
+
+// serverRequests lists every part request on the server, as dispatch
+// reads them (docs/PROTOCOL.md, "The office").
+func (s *sim) serverRequests() []app.PartRequest {
+	var out []app.PartRequest
+	s.adminPages("/v1/admin/part-requests", func(raw []byte) (string, error) {
+		var page struct {
+			Requests []app.PartRequest `json:"requests"`
+			Next     string            `json:"next"`
+		}
+		err := json.Unmarshal(raw, &page)
+		out = append(out, page.Requests...)
+		return page.Next, err
+	})
+	return out
+}
+
+// serverShipments lists every shipment on the server.
+func (s *sim) serverShipments() []app.Shipment {
+	var out []app.Shipment
+	s.adminPages("/v1/admin/shipments", func(raw []byte) (string, error) {
+		var page struct {
+			Shipments []app.Shipment `json:"shipments"`
+			Next      string         `json:"next"`
+		}
+		err := json.Unmarshal(raw, &page)
+		out = append(out, page.Shipments...)
+		return page.Next, err
+	})
+	return out
+}
+
+// serverShipment is one shipment as the server holds it.
+func (s *sim) serverShipment(id string) app.Shipment {
+	var sh app.Shipment
+	if err := json.Unmarshal(s.admin("/v1/admin/shipments/"+url.PathEscape(id)), &sh); err != nil {
+		s.t.Fatal(err)
+	}
+	return sh
+}
+
+// maxAdminPages bounds the pages of one admin list: 500 a page is more
+// than a world of 300 steps makes.
+const maxAdminPages = 20
+
+// adminPages reads every page of an admin list, 500 at a time.
+func (s *sim) adminPages(path string, page func([]byte) (next string, err error)) {
+	after := ""
+	for range maxAdminPages {
+		next, err := page(s.admin(path + "?limit=500&after=" + url.QueryEscape(after)))
+		if err != nil {
+			s.t.Fatalf("%s: %v", path, err)
+		}
+		if next == "" {
+			return
+		}
+		after = next
+	}
+	s.t.Fatalf("%s: more than %d pages", path, maxAdminPages)
+}
+
+// admin is an admin GET on the server as dispatch; anything but 200 fails
+// the world.
+func (s *sim) admin(path string) []byte {
+	r := httptest.NewRequest(http.MethodGet, path, nil)
+	r.Header.Set("Authorization", "Bearer "+s.adminToken)
+	w := httptest.NewRecorder()
+	s.http.ServeHTTP(w, r)
+	if w.Code != http.StatusOK {
+		s.t.Fatalf("GET %s: HTTP %d %s", path, w.Code, w.Body)
+	}
+	return w.Body.Bytes()
+}
