@@ -48,6 +48,12 @@
 // Max adds the expected use over one review period, so an order is not
 // placed at every review.
 //
+// Croston and SBA update only in periods with demand, so a part that
+// stopped being used keeps the rate it had: StockLevels gives it a Max of
+// at least 1 for as long as its history holds a demand. Finding such
+// dormant stock is the caller's job (by the weeks since the last
+// movement), and TSB is the forecast that fades with the silence.
+//
 // # Likely parts
 //
 // Train learns, from past tickets (Case), how often each part was fitted

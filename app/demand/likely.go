@@ -142,8 +142,11 @@ func blend(c, n int, prior float64) float64 {
 //
 // Each level's probability is blended with the next broader level's (see
 // blend); the family level's prior is 0, as a part never fitted in the
-// family is no evidence of need. Parts are those the chosen level has seen;
-// ties go to the part with more support, then by part number.
+// family is no evidence of need. Every prediction carries the chosen
+// level's basis and support. The candidates are the chosen level's parts,
+// then the broader levels' ones it has not seen, at their prior share, so
+// a list is not cut short because the specific history is small; a
+// family's part is a candidate for a model only when fits says it fits.
 func (t *Trained) Predict(model, family string, symptom []string, fits func(part string) bool, k int) []Prediction {
 	k = min(k, maxK)
 	if t == nil || k <= 0 {
@@ -183,42 +186,75 @@ func (t *Trained) Predict(model, family string, symptom []string, fits func(part
 	if len(levels) == 0 {
 		return nil
 	}
-	chosen := levels[0]
-	for _, l := range levels {
+	at := 0
+	for i, l := range levels {
 		if l.n >= MinSupport {
-			chosen = l
+			at = i
 			break
 		}
 	}
-	out := make([]Prediction, 0, len(chosen.count))
-	support := make(map[string]int, len(chosen.count))
-	for p, c := range chosen.count {
-		name := t.parts[p]
-		var pr float64
-		switch chosen.basis {
-		case app.BasisModelSymptom:
-			pr = blend(c, chosen.n, modP(p))
-		case app.BasisModel:
-			pr = modP(p)
-		default:
-			if fits != nil && !fits(name) {
+	chosen := levels[at]
+	// The candidates are the chosen level's parts and, below them, the
+	// broader levels' (a part fitted for this model but never with this
+	// symptom still has a chance, the blend's prior share). A family's
+	// parts mostly fit other models: they are candidates only when fits
+	// says they fit this one, and at the family level itself when fits is
+	// nil.
+	type ranked struct {
+		p     int32
+		pr    float64
+		count int
+	}
+	// Equal probabilities: the part seen more often at the chosen level,
+	// then by part number, so the order does not depend on map order.
+	before := func(a, b ranked) bool {
+		if a.pr != b.pr {
+			return a.pr > b.pr
+		}
+		if a.count != b.count {
+			return a.count > b.count
+		}
+		return t.parts[a.p] < t.parts[b.p]
+	}
+	// The k best, kept sorted as candidates arrive: k is a handful and
+	// the candidates a family's worth of parts, so this beats sorting
+	// them all.
+	best := make([]ranked, 0, k+1)
+	seen := make(map[int32]bool, len(chosen.count))
+	for _, l := range levels[at:] {
+		for p := range l.count {
+			if seen[p] {
 				continue
 			}
-			pr = famP(p)
+			seen[p] = true
+			if l.basis == app.BasisFamily && (fits == nil && chosen.basis != app.BasisFamily || fits != nil && !fits(t.parts[p])) {
+				continue
+			}
+			r := ranked{p: p, count: chosen.count[p]}
+			switch chosen.basis {
+			case app.BasisModelSymptom:
+				r.pr = blend(r.count, chosen.n, modP(p))
+			case app.BasisModel:
+				r.pr = modP(p)
+			default:
+				r.pr = famP(p)
+			}
+			if len(best) == k && !before(r, best[k-1]) {
+				continue
+			}
+			i := len(best)
+			for i > 0 && before(r, best[i-1]) {
+				i--
+			}
+			best = slices.Insert(best, i, r)
+			best = best[:min(len(best), k)]
 		}
-		support[name] = c
-		out = append(out, Prediction{Part: name, P: pr, Basis: chosen.basis, Support: chosen.n})
 	}
-	slices.SortFunc(out, func(a, b Prediction) int {
-		if c := cmp.Compare(b.P, a.P); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(support[b.Part], support[a.Part]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Part, b.Part)
-	})
-	return out[:min(len(out), k)]
+	out := make([]Prediction, len(best))
+	for i, r := range best {
+		out[i] = Prediction{Part: t.parts[r.p], P: r.pr, Basis: chosen.basis, Support: chosen.n}
+	}
+	return out
 }
 
 // sharing is the group of g's cases that share at least one of tokens, nil

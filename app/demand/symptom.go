@@ -20,8 +20,9 @@ const (
 //     are one word, as customers type both), split on anything that is not a
 //     letter or digit, and stop words and one-letter words dropped;
 //   - a fault code (one to three Latin letters then digits: E4, F21, "E-4",
-//     "E 4" when the letter is a capital, E04) becomes lower case with the
-//     hyphen and leading zeros removed: "e4", "f21";
+//     "E 4" when the letter is a capital, E04, and full width as Chinese
+//     input methods type it, "Ｅ－４") becomes lower case with the hyphen
+//     and leading zeros removed: "e4", "f21";
 //   - bare numbers are dropped (quantities and dates, not symptoms);
 //   - Chinese, which has no spaces, becomes character bigrams ("不加热" gives
 //     "不加", "加热"), the usual way to match Chinese without a dictionary;
@@ -62,8 +63,13 @@ func Symptom(text string) []string {
 		kind = 0
 	}
 	for _, r := range text {
-		if r == utf8.RuneError {
+		switch {
+		case r == utf8.RuneError || r == '\u3000': // the ideographic space
 			r = ' '
+		case r >= '！' && r <= '～':
+			// Full width, as a Chinese input method types "Ｅ－４":
+			// read as ASCII.
+			r -= '！' - '!'
 		}
 		switch {
 		case unicode.Is(unicode.Han, r) && !chineseStop[r]:
