@@ -273,7 +273,9 @@ func (db *DB) likelyPage(ctx context.Context, tenant string, m *likelyModel, ids
 		st.Open++
 		l := m.predict(t, now)
 		prev, had := old[id]
-		if had && sameLikely(prev, l) {
+		// Nothing known and nothing sent: a device shows no list either
+		// way, so a tenant without history writes nothing.
+		if had && sameLikely(prev, l) || !had && len(l.Parts) == 0 {
 			st.Unchanged++
 			continue
 		}
@@ -370,7 +372,7 @@ func (db *DB) likelyRun(ctx context.Context, models map[string]*likelyModel, ful
 			return
 		case err != nil:
 			log.Error("likely parts", "tenant", tenant, "err", err)
-		case full || st.Open > 0:
+		case full || st.Written > 0:
 			log.Info("likely parts", "tenant", tenant, "full", full, "cases", st.Cases, "open", st.Open, "written", st.Written,
 				"unchanged", st.Unchanged, "took", time.Since(start).Round(time.Millisecond))
 		}
