@@ -315,11 +315,13 @@ func (db *DB) likelyPage(ctx context.Context, tenant string, m *likelyModel, ids
 // refreshes every open ticket's list.
 const DefaultLikelyEvery = 15 * time.Minute
 
-// likelyNewEvery is how often, between two refreshes, tickets created
-// since get their list from the last refresh's model: a dispatcher who
-// creates a ticket sees its likely parts on the technician's device within
-// about a minute, without a retraining per ticket. A ticket created on
-// another instance sharing the database is found all the same.
+// likelyNewEvery is how often, between two refreshes, the open tickets
+// without a list (new ones, and those nothing is known of, which cost a
+// prediction and no write) are given one from the last refresh's model:
+// a dispatcher who creates a ticket sees its likely parts on the
+// technician's device within about a minute, without a retraining per
+// ticket. A ticket created on another instance sharing the database is
+// found all the same.
 const likelyNewEvery = time.Minute
 
 // RunLikelyParts runs RefreshLikelyParts for every tenant, one at a time,
