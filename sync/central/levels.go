@@ -25,16 +25,18 @@ const (
 	// that a seasonal part's busy months are in it (an air conditioner's
 	// compressor in July).
 	levelWeeks = 52
-	// levelService is the share of lead times the Min covers without a
-	// stock-out: 90 %, the usual target for service parts in a van,
-	// where a miss costs a second visit but room is short.
+	// levelService is the share of review + lead time intervals the
+	// levels cover without a stock-out: 90 %, the usual target for
+	// service parts in a van, where a miss costs a second visit but room
+	// is short.
 	levelService = 0.9
-	// levelAlpha smooths SBA's rate and interval: 0.1, the value
+	// levelAlpha smooths the size of a demand: 0.1, the value
 	// Syntetos and Boylan tested on intermittent series, slow enough that
 	// one busy week does not double a van's stock.
 	levelAlpha = 0.1
-	// levelDraws bounds the bootstrap of lead-time demand: 1,000 draws
-	// give the 90 % quantile to within a unit for the rates vans see.
+	// levelDraws bounds the bootstrap of demand over review + lead time:
+	// 1,000 draws give the 90 % quantile to within a unit for the rates
+	// vans see.
 	levelDraws = 1000
 	// reviewWeeks is how often the office reviews proposals: weekly.
 	reviewWeeks = 1
@@ -83,8 +85,9 @@ type StockLevel struct {
 // StockLevels suggests, for every part consumed in the last levelWeeks
 // weeks at a van or store that store sees (every one of the tenant when
 // store is ""), a Min and Max from its weekly consumption
-// (app/demand.StockLevels: SBA's rate and a bootstrap of lead-time
-// demand), with the balance, what is in transit to it, and a
+// (app/demand.StockLevels with its defaults: TSB's rate and a bootstrap
+// of demand over review + lead time, parts unlikely to be asked for not
+// stocked), with the balance, what is in transit to it, and a
 // replenishment proposal. Ordered by location, then part.
 func (db *DB) StockLevels(ctx context.Context, tenant string, store app.StoreID, now time.Time) ([]StockLevel, error) {
 	fl, err := db.readFlows(ctx, tenant, store, now)

@@ -15,7 +15,7 @@ import (
 // "now"):
 //   - van-a and van-b (vans: lead time 1 week) each consumed 2 units of P
 //     every week for a year, restocked from wh-cn, and hold 1 now; a
-//     shipment of 2 P is in transit to van-b;
+//     shipment of 3 P is in transit to van-b;
 //   - the store's shelf store-s (lead time 2 weeks) consumed 2 Q a week;
 //   - van-a holds D since 181 days (van-b consumed D a month ago), E since
 //     179 days, and F, whose last unit left 200 days ago;
@@ -88,7 +88,7 @@ func loadLevelsWorld(t *testing.T, db *DB) {
 	err := db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
 		s := &serverTx{db: db, tx: tx, tenant: tenant, version: version}
 		for _, sh := range []app.Shipment{
-			{ID: "sh-1", Kind: app.ShipmentSupply, From: "wh-cn", To: "van-b", Lines: []app.ShipmentLine{{Part: "P", Qty: 2}}, State: app.ShipmentInTransit, At: testNow.Add(-day)},
+			{ID: "sh-1", Kind: app.ShipmentSupply, From: "wh-cn", To: "van-b", Lines: []app.ShipmentLine{{Part: "P", Qty: 3}}, State: app.ShipmentInTransit, At: testNow.Add(-day)},
 			// Received already: not in transit.
 			{ID: "sh-0", Kind: app.ShipmentSupply, From: "wh-cn", To: "van-a", Lines: []app.ShipmentLine{{Part: "P", Qty: 1}}, State: app.ShipmentReceived, At: testNow.Add(-9 * day),
 				Receipt: &app.Receipt{ID: "rc-0", Lines: []app.ReceiptLine{{Part: "P", Qty: 1}}, At: testNow.Add(-8 * day)}},
@@ -118,18 +118,24 @@ func TestStockLevels(t *testing.T) {
 			lead, min, max, balance, transit, order int
 			source                                  app.LocationID
 		}
-		// A constant 2 a week: SBA's rate 2*(1-0.1/2) = 1.9; Min covers the
-		// lead time's demand (2 a week), Max adds ceil(1.9) for the week's
-		// review. van-a has 1 <= Min: order up to 4; van-b has 1 + 2 in
-		// transit > Min: none. A part used in one week of the 52 (F at van-a,
-		// D at van-b) has Min 0 and Max 1: van-b, holding no D, orders one.
-		// E was never consumed, O more than a year ago: no level.
+		// A constant 2 a week (app/demand's defaults: TSB): the rate is 2
+		// and every week has a demand, so review + lead time (2 weeks at a
+		// van) uses 4: Min 3, as a position of 4 lasts until an order
+		// placed at the next review arrives; Max adds ceil(2) for the
+		// week's review. van-a has 1 <= Min: order up to 5; van-b has 1 + 3
+		// in transit > Min: none. The store's lead time is 2 weeks: 3 weeks
+		// use 6, Min 5, Max 7. A part used in one week of the 52 (F at
+		// van-a 200 days ago, D at van-b 30 days ago) keeps a chance of a
+		// demand above the default 1 % in two weeks (TSB's 1/52, faded by
+		// 0.98 a week: 2.2 % and 3.5 %), one unit at most: Min 0 and Max 1;
+		// van-b, holding no D, orders one. E was never consumed, O more than
+		// a year ago: no level.
 		want := []row{
-			{"store-s", "Q", 2, 4, 6, 1, 0, 5, "wh-cn"},
+			{"store-s", "Q", 2, 5, 7, 1, 0, 6, "wh-cn"},
 			{"van-a", "F", 1, 0, 1, 1, 0, 0, "wh-cn"},
-			{"van-a", "P", 1, 2, 4, 1, 0, 3, "wh-cn"},
+			{"van-a", "P", 1, 3, 5, 1, 0, 4, "wh-cn"},
 			{"van-b", "D", 1, 0, 1, 0, 0, 1, "wh-cn"},
-			{"van-b", "P", 1, 2, 4, 1, 2, 0, "wh-cn"},
+			{"van-b", "P", 1, 3, 5, 1, 3, 0, "wh-cn"},
 		}
 		if len(got) != len(want) {
 			t.Fatalf("%d levels, want %d: %+v", len(got), len(want), got)
@@ -141,7 +147,7 @@ func TestStockLevels(t *testing.T) {
 				t.Errorf("level %d: %+v, want %+v", i, r, w)
 			}
 		}
-		if p := got[2]; p.Rate < 1.89 || p.Rate > 1.91 || p.Method == "" || len(p.Weekly) != levelWeeks || p.Weekly[0] != 2 || p.PartName != "Part P" || p.LocationName != "Van A" {
+		if p := got[2]; p.Rate != 2 || p.Method == "" || len(p.Weekly) != levelWeeks || p.Weekly[0] != 2 || p.PartName != "Part P" || p.LocationName != "Van A" {
 			t.Errorf("van-a P: %+v", p)
 		}
 
