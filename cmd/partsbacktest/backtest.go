@@ -13,22 +13,25 @@ import (
 )
 
 // The backtest's settings. None is chosen by looking at the test months:
-// each is the textbook or the value, fixed before the first run.
+// each is the textbook or the value, fixed before the first run,
+// except the stock levels' forecast, threshold and miss cost, which are
+// chosen on validation weeks inside the training months (below).
 const (
 	// TrainWeeks and TestWeeks are the 18 and 6 months, in whole
 	// weeks so both halves are made of the same periods.
 	TrainWeeks = 78
 	TestWeeks  = 26
 	// Alpha is the smoothing constant of Croston, SBA and TSB (and of the
-	// stock levels' SBA rate): 0.1 is the low end of the 0.05-0.2 range the
+	// stock levels' forecast): 0.1 is the low end of the 0.05-0.2 range the
 	// intermittent-demand literature recommends (Syntetos and Boylan), as
 	// a van's demand is sparse and noisy.
 	Alpha = 0.1
-	// Beta is TSB's smoothing of the demand probability, the same 0.1 for
-	// the same reason.
+	// Beta is TSB's smoothing of the demand probability in the
+	// forecast-error table, the same 0.1 for the same reason; the stock
+	// levels try slower ones too (ValidationMethods).
 	Beta = 0.1
-	// Service is the share of lead times the reorder point covers: the
-	// stock-level method's default, 0.9.
+	// Service is the share of review + lead time intervals the levels
+	// cover: the stock-level method's default, 0.9.
 	Service = demand.DefaultService
 	// LeadTime is how long a part takes from the warehouse to the van: the
 	// issue's "about three days" for a special part.
