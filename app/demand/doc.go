@@ -21,13 +21,13 @@
 //   - SBA, the Syntetos-Boylan approximation (2005), multiplies Croston's
 //     rate by (1 - alpha/2): Croston's ratio of two smoothed values is
 //     biased upwards, and this factor removes most of the bias. It is the
-//     method the stock levels use, because it is the one the intermittent
-//     demand literature recommends most often and needs only one parameter.
+//     method the intermittent demand literature recommends most often.
 //   - TSB, Teunter-Syntetos-Babai (2011), smooths the probability of a
 //     demand in every period, not only in periods with demand, so the
 //     forecast of a part that stopped being used decays towards zero
 //     instead of staying at its last level forever: the method for dormant
-//     and obsolete parts.
+//     and obsolete parts. The probability starts at the history's share
+//     of periods with demand.
 //   - Naive (last period) and MeanRate (the plain mean) are the baselines
 //     every method must beat, and MASE (Hyndman and Koehler, 2006) is the
 //     error measure that compares them: it scales the mean absolute error
@@ -37,22 +37,48 @@
 //
 // # Stock levels
 //
-// StockLevels turns a history into a reorder point (Min) and an order-up-to
-// level (Max). The rate is SBA's. Min is not rate*lead time plus a normal
-// safety stock: lead-time demand of an intermittent part is far from normal
-// (mostly zero, sometimes two or three), so Min is the service quantile of
-// lead-time demand estimated by a bootstrap in the manner of Willemain,
-// Smart and Schwarz (2004): draw LeadTime periods from the history with
-// replacement, zeros included, sum them, repeat Draws times, and take the
-// quantile. The draw is seeded, so the same history gives the same levels.
-// Max adds the expected use over one review period, so an order is not
-// placed at every review.
+// StockLevels decides, for one part at one location, whether the part is
+// stocked at all and, if so, a reorder point (Min) and an order-up-to
+// level (Max), for a location that reviews every Review periods and
+// waits LeadTime periods for an order. Three choices, and why:
 //
-// Croston and SBA update only in periods with demand, so a part that
-// stopped being used keeps the rate it had: StockLevels gives it a Max of
-// at least 1 for as long as its history holds a demand. Finding such
-// dormant stock is the caller's job (by the weeks since the last
-// movement), and TSB is the forecast that fades with the silence.
+//   - The forecast is TSB's by default, SBA's on request. Croston and SBA
+//     update only in periods with demand, so a part used in a few weeks a
+//     year ago keeps its rate for ever, and a van stocking every part it
+//     ever used holds ten times the value it needs (the parts backtest's
+//     first run). TSB fades a silent part; its beta of 0.02 fades it over
+//     about a hundred silent weeks rather than twenty (0.1), which on the
+//     backtest's validation weeks kept more availability per yuan than
+//     both SBA and a faster TSB. The forecast splits into the
+//     probability of a demand in a period, q = Rate/Size, and the sizes.
+//   - Lead-time demand of an intermittent part is far from normal (mostly
+//     zero, sometimes two or three), so Min is not rate*time plus a normal
+//     safety stock but read off a seeded bootstrap in the manner of
+//     Willemain, Smart and Schwarz (2004): each draw walks Review+LeadTime
+//     periods, each with a demand at probability q whose size is drawn
+//     from the history's demands; the Service quantile of the sums is the
+//     cover C. The interval is review plus lead time, not the lead time
+//     alone: a position just above Min waits for the next review and then
+//     for the order, so Min = C-1 and a position of C is what must last.
+//     Max adds the expected use over one review (at least one unit).
+//   - A part earns its place only when it is likely to be asked for and
+//     worth holding: its chance of at least one demand over review + lead
+//     time, 1-(1-q)^(Review+LeadTime), must reach MinChance, and, given
+//     the unit's value and what a missed first visit costs, the expected
+//     saving (chance times the miss cost) must pay for holding the unit
+//     over that time (value times HoldingRate, 25 % a year by default).
+//     This is the newsvendor's marginal rule for the first unit: it
+//     stocks a cheap part on a smaller chance than a dear one, which is
+//     what availability per yuan of a van asks for. A part that does not
+//     earn its place has Min = Max = 0: it comes by request.
+//
+// The defaults (TSB with beta 0.02, MinChance 1 %) and the backtest's
+// miss cost (75 CNY against 25 % a year) were chosen by the parts
+// backtest on validation weeks inside its training months, by
+// availability at no more stock value than the demo's current van stock;
+// docs/BENCHMARKS.md has the figures. The miss cost has no default: it
+// is in the unit's currency, and without it the threshold alone decides,
+// which stocks nearly every part used in the last year.
 //
 // # Likely parts
 //

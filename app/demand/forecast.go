@@ -114,23 +114,34 @@ func SBA(history []float64, alpha float64) Forecast {
 }
 
 // TSB is the Teunter-Syntetos-Babai (2011) method. The first non-zero
-// demand, in period i (1-based), sets the size to its value and the
-// probability of demand to 1/i; in every later period the probability
-// moves by beta towards 1 (demand) or 0 (none), and the size by alpha
-// towards the demand when there is one. Rate is probability*size, so a part
-// that stops being used fades out. Interval is 1/probability. alpha and
-// beta outside (0, 1] are 0.1.
+// demand sets the size to its value and the probability of demand to the
+// history's share of periods with demand; in every later period the
+// probability moves by beta towards 1 (demand) or 0 (none), and the size
+// by alpha towards the demand when there is one. Rate is
+// probability*size, so a part that stops being used fades out. Interval is
+// 1/probability. alpha and beta outside (0, 1] are 0.1.
+//
+// The share, not 1/i for a first demand in period i: with 1/i a part used
+// once, in the first period, would start certain and, at a slow beta,
+// still look like a weekly part a year later.
 func TSB(history []float64, alpha, beta float64) Forecast {
 	alpha, beta = smoothing(alpha), smoothing(beta)
 	f := Forecast{Method: MethodTSB}
+	h := clean(history)
+	demands := 0
+	for _, d := range h {
+		if d > 0 {
+			demands++
+		}
+	}
 	var p float64
 	seen := false
-	for i, d := range clean(history) {
+	for _, d := range h {
 		switch {
 		case !seen && d == 0:
 			continue
 		case !seen:
-			f.Size, p, seen = d, 1/float64(i+1), true
+			f.Size, p, seen = d, float64(demands)/float64(len(h)), true
 		case d > 0:
 			p += beta * (1 - p)
 			f.Size += alpha * (d - f.Size)

@@ -63,16 +63,22 @@ func TestCrostonSBA(t *testing.T) {
 
 // TSB on [0 3 0 0 2 0 1], alpha = beta = 0.5, on paper:
 //
-//	period 2: size 3, probability 1/2
-//	period 3, 4: no demand: probability 1/4, 1/8
-//	period 5: demand 2: probability 1/8+0.5(7/8) = 9/16, size 2.5
-//	period 6: probability 9/32
-//	period 7: demand 1: probability 9/32+0.5(23/32) = 41/64, size 1.75
-//	rate 41/64 * 1.75 = 1.12109375
+//	period 2: size 3, probability 3/7 (three of the seven periods)
+//	period 3, 4: no demand: probability 3/14, 3/28
+//	period 5: demand 2: probability 3/28+0.5(25/28) = 31/56, size 2.5
+//	period 6: probability 31/112
+//	period 7: demand 1: probability 31/112+0.5(81/112) = 143/224, size 1.75
+//	rate 143/224 * 1.75 = 1.1171875
 func TestTSB(t *testing.T) {
 	f := TSB([]float64{0, 3, 0, 0, 2, 0, 1}, 0.5, 0.5)
-	if !near(f.Rate, 1.12109375) || !near(f.Size, 1.75) || !near(f.Interval, 64.0/41) || f.Method != MethodTSB {
-		t.Fatalf("TSB = %+v, want rate 1.12109375 size 1.75 interval 64/41", f)
+	if !near(f.Rate, 1.1171875) || !near(f.Size, 1.75) || !near(f.Interval, 224.0/143) || f.Method != MethodTSB {
+		t.Fatalf("TSB = %+v, want rate 1.1171875 size 1.75 interval 224/143", f)
+	}
+	// One demand, in the first of 78 periods: the probability starts at
+	// 1/78, not 1, and fades from there.
+	once := append([]float64{1}, make([]float64, 77)...)
+	if f := TSB(once, 0.1, 0.02); !near(f.Rate, math.Pow(0.98, 77)/78) {
+		t.Fatalf("TSB of one early demand %v, want 0.98^77/78 = %v", f.Rate, math.Pow(0.98, 77)/78)
 	}
 	if f := TSB(nil, 0.5, 0.5); f.Rate != 0 || f.Interval != 0 {
 		t.Fatalf("TSB of nothing = %+v", f)
@@ -85,9 +91,10 @@ func TestTSB(t *testing.T) {
 	if !near(cr.Rate, 1) {
 		t.Fatalf("Croston of a dormant part %v, want 1 (it does not see the silence)", cr.Rate)
 	}
-	// probability 1 then 20 times *0.8: 0.8^20.
-	if !near(tsb.Rate, math.Pow(0.8, 20)) {
-		t.Fatalf("TSB of a dormant part %v, want 0.8^20 = %v", tsb.Rate, math.Pow(0.8, 20))
+	// probability 8/28 at the first week, 7 demands bring it to
+	// 1-(20/28)*0.8^7, then 20 times *0.8.
+	if want := (1 - 20.0/28*math.Pow(0.8, 7)) * math.Pow(0.8, 20); !near(tsb.Rate, want) {
+		t.Fatalf("TSB of a dormant part %v, want %v", tsb.Rate, want)
 	}
 }
 

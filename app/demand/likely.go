@@ -284,8 +284,12 @@ func (g *group) sharing(tokens []string) *group {
 
 // MostUsed is the baseline Predict is measured against: the k parts fitted
 // most often for this model (for the family when the model has no history),
-// P their share of that level's tickets.
-func (t *Trained) MostUsed(model, family string, k int) []Prediction {
+// P their share of that level's tickets. At the family level only parts
+// for which fits(part) is true count (fits nil: all), as in Predict: a
+// family's most used part mostly fits its other models, and a baseline
+// that suggests a part that cannot be fitted is weaker than a dispatcher
+// reading the catalog.
+func (t *Trained) MostUsed(model, family string, fits func(part string) bool, k int) []Prediction {
 	k = min(k, maxK)
 	if t == nil || k <= 0 {
 		return nil
@@ -299,6 +303,9 @@ func (t *Trained) MostUsed(model, family string, k int) []Prediction {
 	}
 	out := make([]Prediction, 0, len(g.count))
 	for p, c := range g.count {
+		if basis == app.BasisFamily && fits != nil && !fits(t.parts[p]) {
+			continue
+		}
 		out = append(out, Prediction{Part: t.parts[p], P: float64(c) / float64(g.n), Basis: basis, Support: g.n})
 	}
 	slices.SortFunc(out, func(a, b Prediction) int {

@@ -163,26 +163,35 @@ func TestPredictOneCase(t *testing.T) {
 		t.Fatalf("Predict = %+v, want %+v", got, want)
 	}
 	var nilModel *Trained
-	if nilModel.Predict("M", "", nil, nil, 5) != nil || nilModel.MostUsed("M", "", 5) != nil {
+	if nilModel.Predict("M", "", nil, nil, 5) != nil || nilModel.MostUsed("M", "", nil, 5) != nil {
 		t.Fatal("a nil model predicts something")
 	}
 }
 
 func TestMostUsed(t *testing.T) {
 	tr := Train(history())
+	noPump := func(p string) bool { return p != "pump" }
 	tests := []struct {
 		model, family string
+		fits          func(string) bool
 		k             int
 		want          []Prediction
 	}{
-		{"W1", "acme/washer", 5, []Prediction{{"pump", 0.6, app.BasisModel, 10}, {"bearing", 0.4, app.BasisModel, 10}}},
+		{"W1", "acme/washer", nil, 5, []Prediction{{"pump", 0.6, app.BasisModel, 10}, {"bearing", 0.4, app.BasisModel, 10}}},
+		// The model's own history is not filtered: its parts were fitted
+		// to it.
+		{"W1", "acme/washer", noPump, 1, []Prediction{{"pump", 0.6, app.BasisModel, 10}}},
 		// Equal shares: by part number.
-		{"W2", "acme/washer", 5, []Prediction{{"belt", 0.6, app.BasisModel, 5}, {"pump", 0.6, app.BasisModel, 5}}},
-		{"W9", "acme/washer", 2, []Prediction{{"pump", 9.0 / 16, app.BasisFamily, 16}, {"bearing", 4.0 / 16, app.BasisFamily, 16}}},
-		{"W9", "none", 2, nil},
+		{"W2", "acme/washer", nil, 5, []Prediction{{"belt", 0.6, app.BasisModel, 5}, {"pump", 0.6, app.BasisModel, 5}}},
+		{"W9", "acme/washer", nil, 2, []Prediction{{"pump", 9.0 / 16, app.BasisFamily, 16}, {"bearing", 4.0 / 16, app.BasisFamily, 16}}},
+		// The family's most used part does not fit W9: the next two, at
+		// their share of the family's 16 tickets.
+		{"W9", "acme/washer", noPump, 2, []Prediction{{"bearing", 4.0 / 16, app.BasisFamily, 16}, {"belt", 3.0 / 16, app.BasisFamily, 16}}},
+		{"W9", "acme/washer", func(string) bool { return false }, 2, []Prediction{}},
+		{"W9", "none", nil, 2, nil},
 	}
 	for _, tt := range tests {
-		got := tr.MostUsed(tt.model, tt.family, tt.k)
+		got := tr.MostUsed(tt.model, tt.family, tt.fits, tt.k)
 		if !slices.EqualFunc(got, tt.want, func(a, b Prediction) bool {
 			return a.Part == b.Part && a.Basis == b.Basis && a.Support == b.Support && math.Abs(a.P-b.P) < 1e-9
 		}) {
@@ -205,7 +214,7 @@ func TestPredictConcurrent(t *testing.T) {
 					errs <- fmt.Sprintf("%+v, want %+v", got, want)
 					return
 				}
-				tr.MostUsed("W2", "acme/washer", 2)
+				tr.MostUsed("W2", "acme/washer", nil, 2)
 			}
 			errs <- ""
 		}()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -12,28 +13,37 @@ import (
 )
 
 // The backtest's settings. None is chosen by looking at the test months:
-// each is the textbook or the issue's value, fixed before the first run.
+// each is the textbook or the issue's value, fixed before the first run,
+// except the stock levels' forecast, threshold and miss cost, which are
+// chosen on validation weeks inside the training months (below).
 const (
 	// TrainWeeks and TestWeeks are the issue's 18 and 6 months, in whole
 	// weeks so both halves are made of the same periods.
 	TrainWeeks = 78
 	TestWeeks  = 26
 	// Alpha is the smoothing constant of Croston, SBA and TSB (and of the
-	// stock levels' SBA rate): 0.1 is the low end of the 0.05-0.2 range the
+	// stock levels' forecast): 0.1 is the low end of the 0.05-0.2 range the
 	// intermittent-demand literature recommends (Syntetos and Boylan), as
 	// a van's demand is sparse and noisy.
 	Alpha = 0.1
-	// Beta is TSB's smoothing of the demand probability, the same 0.1 for
-	// the same reason.
+	// Beta is TSB's smoothing of the demand probability in the
+	// forecast-error table, the same 0.1 for the same reason; the stock
+	// levels try slower ones too (ValidationMethods).
 	Beta = 0.1
-	// Service is the share of lead times the reorder point covers: the
-	// stock-level method's default, 0.9.
+	// Service is the share of review + lead time intervals the levels
+	// cover: the stock-level method's default, 0.9.
 	Service = demand.DefaultService
 	// LeadTime is how long a part takes from the warehouse to the van: the
 	// issue's "about three days" for a special part.
 	LeadTime = 3 * 24 * time.Hour
 	// Draws is the bootstrap's size: the method's default.
 	Draws = demand.DefaultDraws
+	// ValidationWeeks is the end of the training weeks the stock-level
+	// method's choices are made on: levels from the first
+	// TrainWeeks-ValidationWeeks weeks, simulated on the last
+	// ValidationWeeks, all before the split. Six months, the test's
+	// length, so a half year's season is in both.
+	ValidationWeeks = 26
 	// RegularWeeks is the number of training weeks with demand from which
 	// a series is also reported apart: four, one a quarter and a half, the
 	// fewest from which a smoothed interval is more than the first one.
@@ -43,6 +53,24 @@ const (
 	// LoadAt is when the van is loaded for the next day's tickets, before
 	// the day starts: the evening before, at 18:00.
 	LoadAt = -6 * time.Hour
+)
+
+// The stock-level choices tried on the validation months: the forecast
+// whose rate and probability of demand the levels use (SBA, and TSB with
+// Beta and with slower fades: 0.1 forgets a part in about 20 silent
+// weeks, 0.02 in about 100), the chance of a demand over review + lead
+// time a part needs to be stocked, and the cost of a missed first visit
+// that holding it must pay for.
+var (
+	ValidationMethods = []Forecaster{{demand.MethodSBA, 0}, {demand.MethodTSB, Beta}, {demand.MethodTSB, 0.05}, {demand.MethodTSB, 0.02}}
+	ValidationChances = []float64{0.01, 0.02, 0.05}
+	// ValidationMissCosts are what a missed first visit is taken to cost,
+	// in CNY, against holding stock at 25 % of its value a year
+	// (demand.DefaultHoldingRate). Together they set how much value a
+	// van holds: the validation finds the cost at which the van's stock is
+	// worth what the current policy's is, which the issue's target asks
+	// for, rather than a real second trip's price.
+	ValidationMissCosts = []float64{10, 20, 30, 40, 50, 75, 100}
 )
 
 // Config places the split.
@@ -80,6 +108,41 @@ type Result struct {
 	// can smooth.
 	ForecastRegular []ErrorFigure `json:"forecast_regular"`
 	RegularSeries   int           `json:"regular_series"`
+	// Validation is how the stock-level method and threshold were chosen:
+	// each candidate's levels from the training weeks before
+	// ValidationFrom, simulated on the ValidationWeeks after it, against
+	// the current policy's value over the same weeks (ValidationBudget).
+	ValidationFrom    time.Time     `json:"validation_from"`
+	ValidationTickets int           `json:"validation_tickets"`
+	ValidationBudget  float64       `json:"validation_budget_cny"`
+	Validation        []Candidate   `json:"validation"`
+	Chosen            Candidate     `json:"chosen"`
+	ValidationError   []ErrorFigure `json:"validation_forecast"` // the methods' MASE on the validation weeks
+}
+
+// Forecaster is a forecast method and, for TSB, its beta.
+type Forecaster struct {
+	Method string  `json:"method"`
+	Beta   float64 `json:"beta,omitempty"`
+}
+
+// label names the method in the report.
+func (f Forecaster) label() string {
+	if f.Method == demand.MethodTSB {
+		return fmt.Sprintf("%s (beta %.2f)", f.Method, f.Beta)
+	}
+	return f.Method
+}
+
+// Candidate is one stock-level setting's figure on the validation months.
+type Candidate struct {
+	Forecaster
+	MinChance float64 `json:"min_chance"`
+	MissCost  float64 `json:"miss_cost_cny"`
+	Available int     `json:"available"`
+	Rate      float64 `json:"rate"`
+	Value     float64 `json:"value_cny"`
+	Lines     int     `json:"lines"`
 }
 
 // PolicyFigure is one stocking policy's first-visit availability.
@@ -111,26 +174,54 @@ type ErrorFigure struct {
 
 // backtest holds the world as the backtest reads it.
 type backtest struct {
-	cfg      Config
-	testTo   time.Time
-	trainFro time.Time
-	ds       app.Dataset
-	price    map[app.PartNumber]int64 // CNY, in fen (integers, so sums do not depend on order)
-	parts    map[app.PartNumber]*app.Part
-	fitting  map[string][]app.PartNumber // model -> parts that fit it, in catalog order
+	cfg        Config
+	trainWeeks int // weeks before the split that are training
+	testWeeks  int // weeks from the split that are simulated
+	testTo     time.Time
+	trainFro   time.Time
+	ds         app.Dataset
+	price      map[app.PartNumber]int64 // CNY, in fen (integers, so sums do not depend on order)
+	parts      map[app.PartNumber]*app.Part
+	fitting    map[string][]app.PartNumber // model -> parts that fit it, in catalog order
 }
 
 // Run backtests a world: ds, split at cfg.Split. Nothing after the split
 // reaches a method's training or a policy's levels.
 func Run(ds app.Dataset, cfg Config) Result {
+	b := newBacktest(ds, cfg, TrainWeeks, TestWeeks)
+	res := Result{Split: cfg.Split, TrainFrom: b.trainFro, TestTo: b.testTo} // in the split's zone, where its days begin
+	// The validation backtest ends at the split: it reads the training
+	// weeks only.
+	v := newBacktest(ds, Config{Split: b.trainFro.AddDate(0, 0, 7*(TrainWeeks-ValidationWeeks)), Seed: cfg.Seed}, TrainWeeks-ValidationWeeks, ValidationWeeks)
+	res.ValidationFrom = v.cfg.Split
+	res.Validation, res.Chosen, res.ValidationBudget, res.ValidationTickets = v.validate()
+	res.ValidationError, _, _, _ = v.forecasts()
+	trained, cases := b.train()
+	res.TrainCases = cases
+	for i := range ds.Tickets {
+		if b.isTest(&ds.Tickets[i].Ticket) {
+			res.TestTickets++
+		}
+	}
+	res.Prediction = b.hits(trained)
+	res.Forecast, res.ForecastSeries, res.ForecastRegular, res.RegularSeries = b.forecasts()
+	res.Availability, res.Vans, res.VanTickets = b.availability(trained, res.Chosen)
+	return res
+}
+
+// newBacktest reads a world split at cfg.Split, trainWeeks before it and
+// testWeeks after.
+func newBacktest(ds app.Dataset, cfg Config, trainWeeks, testWeeks int) *backtest {
 	b := &backtest{
-		cfg:      cfg,
-		ds:       ds,
-		testTo:   cfg.Split.AddDate(0, 0, 7*TestWeeks),
-		trainFro: cfg.Split.AddDate(0, 0, -7*TrainWeeks),
-		price:    map[app.PartNumber]int64{},
-		parts:    map[app.PartNumber]*app.Part{},
-		fitting:  map[string][]app.PartNumber{},
+		cfg:        cfg,
+		trainWeeks: trainWeeks,
+		testWeeks:  testWeeks,
+		ds:         ds,
+		testTo:     cfg.Split.AddDate(0, 0, 7*testWeeks),
+		trainFro:   cfg.Split.AddDate(0, 0, -7*trainWeeks),
+		price:      map[app.PartNumber]int64{},
+		parts:      map[app.PartNumber]*app.Part{},
+		fitting:    map[string][]app.PartNumber{},
 	}
 	for i := range ds.Parts {
 		p := &ds.Parts[i]
@@ -144,18 +235,7 @@ func Run(ds app.Dataset, cfg Config) Result {
 			b.fitting[m] = append(b.fitting[m], p.Number)
 		}
 	}
-	res := Result{Split: cfg.Split, TrainFrom: b.trainFro, TestTo: b.testTo} // in the split's zone, where its days begin
-	trained, cases := b.train()
-	res.TrainCases = cases
-	for i := range ds.Tickets {
-		if b.isTest(&ds.Tickets[i].Ticket) {
-			res.TestTickets++
-		}
-	}
-	res.Prediction = b.hits(trained)
-	res.Forecast, res.ForecastSeries, res.ForecastRegular, res.RegularSeries = b.forecasts()
-	res.Availability, res.Vans, res.VanTickets = b.availability(trained)
-	return res
+	return b
 }
 
 func (b *backtest) isTest(t *app.Ticket) bool {
@@ -228,7 +308,7 @@ func (b *backtest) hits(tr *demand.Trained) []HitFigure {
 		t := &d.Ticket
 		preds := [2][]demand.Prediction{
 			tr.Predict(t.Product.Model, family(t), demand.Symptom(t.Fault), b.fits(t.Product.Model), TopK),
-			tr.MostUsed(t.Product.Model, family(t), TopK),
+			tr.MostUsed(t.Product.Model, family(t), b.fits(t.Product.Model), TopK),
 		}
 		for m, ps := range preds {
 			figs[m].Tickets++
@@ -275,7 +355,7 @@ func (b *backtest) weekly() ([]lineKey, map[lineKey][]float64) {
 			k := lineKey{u.From, u.Part}
 			s, ok := series[k]
 			if !ok {
-				s = make([]float64, TrainWeeks+TestWeeks)
+				s = make([]float64, b.trainWeeks+b.testWeeks)
 				series[k] = s
 				keys = append(keys, k)
 			}
@@ -309,7 +389,7 @@ func (b *backtest) forecasts() (all []ErrorFigure, n int, regular []ErrorFigure,
 	regErrs := make([][]float64, len(methods))
 	for _, k := range keys {
 		s := series[k]
-		train, test := s[:TrainWeeks], s[TrainWeeks:]
+		train, test := s[:b.trainWeeks], s[b.trainWeeks:]
 		weeks := 0
 		for _, q := range train {
 			if q > 0 {
@@ -324,7 +404,7 @@ func (b *backtest) forecasts() (all []ErrorFigure, n int, regular []ErrorFigure,
 			nRegular++
 		}
 		for m, meth := range methods {
-			f := make([]float64, TestWeeks)
+			f := make([]float64, b.testWeeks)
 			r := meth.rate(train)
 			for i := range f {
 				f[i] = r

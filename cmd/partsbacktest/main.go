@@ -3,7 +3,9 @@
 // months of training and 6 of test by ticket creation time, trains every
 // method on the first part only, and reports on the second: first-visit
 // parts availability of the vans under the demo's current stocking and
-// under the suggested min/max levels (app/demand.StockLevels), the
+// under the suggested min/max levels (app/demand.StockLevels, their
+// forecast, threshold and miss cost chosen on the last 26 training weeks
+// with levels from the first 52), the
 // likely-parts prediction's hit rates against the most used parts, and
 // the forecast error (MASE) of Croston, SBA and TSB against the naive
 // forecast. `make parts-backtest` runs it; docs/BENCHMARKS.md ("Parts:

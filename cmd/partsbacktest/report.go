@@ -28,12 +28,46 @@ func (r Result) rounded() Result {
 		p := &r.Prediction[i]
 		p.Top1, p.Top3 = round(p.Top1, 4), round(p.Top3, 4)
 	}
-	for _, fs := range [][]ErrorFigure{r.Forecast, r.ForecastRegular} {
+	for i := range r.Validation {
+		c := &r.Validation[i]
+		c.Rate, c.Value = round(c.Rate, 4), round(c.Value, 0)
+	}
+	r.Chosen.Rate, r.Chosen.Value, r.ValidationBudget = round(r.Chosen.Rate, 4), round(r.Chosen.Value, 0), round(r.ValidationBudget, 0)
+	for _, fs := range [][]ErrorFigure{r.Forecast, r.ForecastRegular, r.ValidationError} {
 		for i := range fs {
 			fs[i].Mean, fs[i].Median = round(fs[i].Mean, 3), round(fs[i].Median, 3)
 		}
 	}
 	return r
+}
+
+// bestWithin keeps, for each method and threshold in the order they
+// come, the most available candidate whose value is within budget.
+func bestWithin(cs []Candidate, budget float64) []Candidate {
+	type key struct {
+		f Forecaster
+		c float64
+	}
+	var order []key
+	best := map[key]Candidate{}
+	for _, c := range cs {
+		k := key{c.Forecaster, c.MinChance}
+		if c.Value > budget {
+			continue
+		}
+		b, ok := best[k]
+		if !ok {
+			order = append(order, k)
+		}
+		if !ok || c.Available > b.Available {
+			best[k] = c
+		}
+	}
+	out := make([]Candidate, len(order))
+	for i, k := range order {
+		out[i] = best[k]
+	}
+	return out
 }
 
 func pct(x float64) string { return fmt.Sprintf("%.1f %%", 100*x) }
@@ -49,8 +83,8 @@ func (rep Report) markdown(w io.Writer) error {
 		day(r.TrainFrom), day(r.Split), TrainWeeks, r.TrainCases, day(r.Split), day(r.TestTo), TestWeeks, r.TestTickets)
 
 	fmt.Fprintf(&b, "## First-visit parts availability\n\n")
-	fmt.Fprintf(&b, "%d vans, %d test on-site tickets that fitted parts. Lead time %d days, service level %.2f, SBA alpha %.2f, weekly review.\n\n",
-		r.Vans, r.VanTickets, int(LeadTime/(24*time.Hour)), Service, Alpha)
+	fmt.Fprintf(&b, "%d vans, %d test on-site tickets that fitted parts. Lead time %d days, weekly review, service level %.2f over review + lead time, alpha %.2f; the forecast, the threshold and the miss cost chosen on the validation weeks (below), the levels refit on all %d training weeks.\n\n",
+		r.Vans, r.VanTickets, int(LeadTime/(24*time.Hour)), Service, Alpha, TrainWeeks)
 	fmt.Fprintf(&b, "| policy | all parts in the van | rate | lines at start | average stock value, all vans (CNY) | per van (CNY) |\n|---|---:|---:|---:|---:|---:|\n")
 	for _, a := range r.Availability {
 		perVan := 0.0
@@ -58,6 +92,24 @@ func (rep Report) markdown(w io.Writer) error {
 			perVan = a.Value / float64(r.Vans)
 		}
 		fmt.Fprintf(&b, "| %s | %d of %d | %s | %d | %.0f | %.0f |\n", a.Policy, a.Available, r.VanTickets, pct(a.Rate), a.Lines, a.Value, perVan)
+	}
+
+	fmt.Fprintf(&b, "\n### How the suggested levels' setting was chosen\n\n")
+	fmt.Fprintf(&b, "Levels from the first %d training weeks, simulated on the last %d (tickets created %s to %s, %d van tickets that fitted parts), against the current policy's average value over the same weeks, %.0f CNY. Chosen: the most available at no more than that value.\n\n",
+		TrainWeeks-ValidationWeeks, ValidationWeeks, day(r.ValidationFrom), day(r.Split), r.ValidationTickets, r.ValidationBudget)
+	fmt.Fprintf(&b, "Of the %d candidates (`-json` lists them all), the most available within that value for each method and threshold:\n\n", len(r.Validation))
+	fmt.Fprintf(&b, "| method | stocked at a chance of | miss cost (CNY) | all parts in the van | rate | lines at start | average stock value (CNY) | chosen |\n|---|---:|---:|---:|---:|---:|---:|---|\n")
+	for _, c := range bestWithin(r.Validation, r.ValidationBudget) {
+		mark := ""
+		if c.Forecaster == r.Chosen.Forecaster && c.MinChance == r.Chosen.MinChance && c.MissCost == r.Chosen.MissCost {
+			mark = "yes"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %.0f | %d of %d | %s | %d | %.0f | %s |\n", c.label(), pct(c.MinChance), c.MissCost, c.Available, r.ValidationTickets, pct(c.Rate), c.Lines, c.Value, mark)
+	}
+	fmt.Fprintf(&b, "\nThe methods' MASE on the same validation weeks (all series with demand in the first %d weeks):\n\n", TrainWeeks-ValidationWeeks)
+	fmt.Fprintf(&b, "| method | series with MASE | mean MASE | median MASE |\n|---|---:|---:|---:|\n")
+	for _, f := range r.ValidationError {
+		fmt.Fprintf(&b, "| %s | %d | %.3f | %.3f |\n", f.Method, f.Series, f.Mean, f.Median)
 	}
 
 	fmt.Fprintf(&b, "\n## Likely-parts prediction\n\nTest tickets that fitted a part; a hit is a predicted part that was fitted.\n\n")

@@ -2,6 +2,8 @@ package main
 
 import (
 	"cmp"
+	"fmt"
+	"math"
 	"slices"
 	"time"
 
@@ -35,8 +37,19 @@ type vanTicket struct {
 	created time.Time
 }
 
-// availability simulates each van over the test months under each policy.
-func (b *backtest) availability(tr *demand.Trained) ([]PolicyFigure, int, int) {
+// vanWorld is what the availability simulation reads: the vans, their
+// tickets in the test weeks, and the models each van's technician saw in
+// the training weeks.
+type vanWorld struct {
+	vans    []app.LocationID
+	tickets map[app.LocationID][]*vanTicket
+	seen    map[app.LocationID][]string // models seen in training, in order
+	n       int                         // tickets
+}
+
+// vans gathers the vans' test tickets; tr, when not nil, gives each
+// its likely parts.
+func (b *backtest) vans(tr *demand.Trained) vanWorld {
 	vans := map[app.TechnicianID]app.LocationID{}
 	var vanIDs []app.LocationID
 	for _, t := range b.ds.Technicians {
@@ -59,7 +72,10 @@ func (b *backtest) availability(tr *demand.Trained) ([]PolicyFigure, int, int) {
 		if !t.CreatedAt.Before(b.trainFro) && t.CreatedAt.Before(b.cfg.Split) && !slices.Contains(seen[van], t.Product.Model) {
 			seen[van] = append(seen[van], t.Product.Model)
 		}
-		if !b.isTest(t) || t.Kind != app.KindOnSite || len(d.Parts) == 0 || t.StartedAt.IsZero() || !t.StartedAt.Before(b.testTo) {
+		if !b.isTest(t) || t.Kind != app.KindOnSite || len(d.Parts) == 0 || t.StartedAt.IsZero() || !t.StartedAt.Before(b.testTo) ||
+			slices.ContainsFunc(d.Parts, func(u app.PartUsed) bool { return !u.At.Before(b.testTo) }) {
+			// A part fitted after the simulated weeks is outside them (on
+			// the validation months: in the test months).
 			continue
 		}
 		vt := &vanTicket{arrive: t.StartedAt, created: t.CreatedAt, need: map[app.PartNumber]int{}}
@@ -76,9 +92,65 @@ func (b *backtest) availability(tr *demand.Trained) ([]PolicyFigure, int, int) {
 	for _, ts := range tickets {
 		slices.SortStableFunc(ts, func(a, c *vanTicket) int { return a.arrive.Compare(c.arrive) })
 	}
+	return vanWorld{vans: vanIDs, tickets: tickets, seen: seen, n: nTickets}
+}
 
-	current := b.currentPolicy(vanIDs, seen)
-	suggested := b.suggestedPolicy(vanIDs)
+// validate simulates every candidate stock-level setting on the weeks
+// after b's split and chooses the one with the highest first-visit
+// availability at no more average stock value than the current policy
+// over the same weeks (equal availability: the lower value); when none
+// is that cheap, the cheapest. It returns the candidates, the choice, the
+// current policy's value and the tickets simulated.
+func (b *backtest) validate() ([]Candidate, Candidate, float64, int) {
+	w := b.vans(nil)
+	current := b.currentPolicy(w.vans, w.seen)
+	budget := b.run(w, current).Value
+	var cands []Candidate
+	for _, m := range ValidationMethods {
+		all := b.allLevels(w.vans, m)
+		for _, c := range ValidationChances {
+			for _, miss := range ValidationMissCosts {
+				f := b.run(w, b.suggestedPolicy(w.vans, setting{m, c, miss}, all))
+				cands = append(cands, Candidate{Forecaster: m, MinChance: c, MissCost: miss, Available: f.Available, Rate: f.Rate, Value: f.Value, Lines: f.Lines})
+			}
+		}
+	}
+	var best Candidate
+	found := false
+	for _, c := range cands {
+		switch {
+		case c.Value > budget:
+			continue
+		case !found, c.Available > best.Available, c.Available == best.Available && c.Value < best.Value:
+			best, found = c, true
+		}
+	}
+	if !found {
+		best = slices.MinFunc(cands, func(x, y Candidate) int { return cmp.Compare(x.Value, y.Value) })
+	}
+	return cands, best, budget, w.n
+}
+
+// run simulates every van under one policy.
+func (b *backtest) run(w vanWorld, p policy) PolicyFigure {
+	f := PolicyFigure{Policy: p.name}
+	for _, van := range w.vans {
+		avail, value := b.simulate(p, van, w.tickets[van])
+		f.Available += avail
+		f.Value += value
+		f.Lines += len(p.levels[van])
+	}
+	f.Rate = ratio(f.Available, w.n)
+	return f
+}
+
+// availability simulates each van over the test months under each policy,
+// the suggested levels with the setting chosen on the validation months.
+func (b *backtest) availability(tr *demand.Trained, chosen Candidate) ([]PolicyFigure, int, int) {
+	w := b.vans(tr)
+	vanIDs := w.vans
+	current := b.currentPolicy(vanIDs, w.seen)
+	suggested := b.suggestedPolicy(vanIDs, setting{chosen.Forecaster, chosen.MinChance, chosen.MissCost}, b.allLevels(vanIDs, chosen.Forecaster))
 	policies := []policy{current, b.mostUsedPolicy(vanIDs, current), suggested}
 	policies = append(policies, policy{name: "(c) suggested levels + likely parts of the next day's tickets", levels: suggested.levels, loadLikely: true})
 	if scaled, ok := b.scaled(suggested, current); ok {
@@ -88,17 +160,9 @@ func (b *backtest) availability(tr *demand.Trained) ([]PolicyFigure, int, int) {
 
 	var out []PolicyFigure
 	for _, p := range policies {
-		f := PolicyFigure{Policy: p.name}
-		for _, van := range vanIDs {
-			avail, value := b.simulate(p, van, tickets[van])
-			f.Available += avail
-			f.Value += value
-			f.Lines += len(p.levels[van])
-		}
-		f.Rate = ratio(f.Available, nTickets)
-		out = append(out, f)
+		out = append(out, b.run(w, p))
 	}
-	return out, len(vanIDs), nTickets
+	return out, len(vanIDs), w.n
 }
 
 // currentPolicy is the demo's van stock as app/demo lays it out: 25 to
@@ -147,7 +211,7 @@ func (b *backtest) mostUsedPolicy(vans []app.LocationID, cur policy) policy {
 	used := map[app.LocationID][]lineKey{}
 	total := map[lineKey]float64{}
 	for _, k := range keys {
-		for _, q := range series[k][:TrainWeeks] {
+		for _, q := range series[k][:b.trainWeeks] {
 			total[k] += q
 		}
 		if total[k] > 0 {
@@ -172,25 +236,55 @@ func (b *backtest) mostUsedPolicy(vans []app.LocationID, cur policy) policy {
 	return p
 }
 
-// suggestedPolicy is demand.StockLevels per part and van from the van's
-// weekly use in the training months, reviewed weekly.
-func (b *backtest) suggestedPolicy(vans []app.LocationID) policy {
+// setting is one choice of the suggested levels' method and rule.
+type setting struct {
+	Forecaster
+	minChance float64
+	missCost  float64 // CNY
+}
+
+// params are demand.StockLevels' settings for one part: weekly review, the
+// lead time in weeks rounded up (three days is one period), the part's
+// CNY price as the unit cost.
+func (b *backtest) params(s setting, part app.PartNumber) demand.LevelParams {
+	lead := int((LeadTime + 7*24*time.Hour - 1) / (7 * 24 * time.Hour))
+	return demand.LevelParams{LeadTime: lead, Review: 1, Service: Service, Alpha: Alpha, Beta: s.Beta,
+		Method: s.Method, MinChance: s.minChance, UnitCost: float64(b.price[part]) / 100, MissCost: s.missCost,
+		Seed: b.cfg.Seed, Draws: Draws}
+}
+
+// allLevels are demand.StockLevels per part and van from the van's weekly
+// use in the training weeks, with method's rate and every part with a
+// chance of demand stocked: the levels of a stocked part do not depend on
+// the rule (the bootstrap's draws are the same), so a setting's levels are
+// these filtered by its rule (suggestedPolicy), computed once per method.
+func (b *backtest) allLevels(vans []app.LocationID, method Forecaster) map[lineKey]demand.Levels {
 	keys, series := b.weekly()
-	p := policy{name: "(b) suggested min/max (demand.StockLevels), weekly review", levels: map[app.LocationID]map[app.PartNumber]level{}}
+	out := map[lineKey]demand.Levels{}
+	for _, k := range keys {
+		if !slices.Contains(vans, k.loc) {
+			continue
+		}
+		p := b.params(setting{Forecaster: method, minChance: math.SmallestNonzeroFloat64}, k.part)
+		p.UnitCost = 0
+		if l := demand.StockLevels(series[k][:b.trainWeeks], p); l.Max > 0 {
+			out[k] = l
+		}
+	}
+	return out
+}
+
+// suggestedPolicy keeps of all, a method's levels, the lines s's rule
+// stocks (demand.LevelParams.Stocks).
+func (b *backtest) suggestedPolicy(vans []app.LocationID, s setting, all map[lineKey]demand.Levels) policy {
+	p := policy{name: fmt.Sprintf("(b) suggested min/max (demand.StockLevels: %s; stocked at a chance of %s when a miss at %.0f CNY pays for holding it), weekly review", s.label(), pct(s.minChance), s.missCost),
+		levels: map[app.LocationID]map[app.PartNumber]level{}}
 	for _, van := range vans {
 		p.levels[van] = map[app.PartNumber]level{}
 	}
-	// The lead time in weeks, rounded up: three days is one period.
-	lead := int((LeadTime + 7*24*time.Hour - 1) / (7 * 24 * time.Hour))
-	for _, k := range keys {
-		lv, ok := p.levels[k.loc]
-		if !ok {
-			continue
-		}
-		train := series[k][:TrainWeeks]
-		l := demand.StockLevels(train, demand.LevelParams{LeadTime: lead, Review: 1, Service: Service, Alpha: Alpha, Seed: b.cfg.Seed, Draws: Draws})
-		if l.Max > 0 {
-			lv[k.part] = level{min: l.Min, max: l.Max, rate: l.Rate}
+	for k, l := range all {
+		if b.params(s, k.part).Stocks(l.Chance) {
+			p.levels[k.loc][k.part] = level{min: l.Min, max: l.Max, rate: l.Rate}
 		}
 	}
 	return p
