@@ -8,8 +8,7 @@ import (
 	"github.com/fieldbench/fieldbench/sync/central"
 )
 
-// The stock pages' queues: tickets waiting for parts (GET
-// /stock/requests), defective returns waiting to go back to their brands
+// The stock pages' queues: defective returns waiting to go back to their brands
 // (GET /stock/returns) and balances below zero to reconcile (GET
 // /stock/negative). Each lists what the session's scope sees; the forms
 // on them post the movements of stockmove.go.
@@ -18,66 +17,6 @@ import (
 // demo world's returns page is 158 KB with 100); the page says how many
 // more there are.
 const maxQueueShown = 100
-
-// requestRow is a ticket waiting for parts, with the form that ships one
-// of its parts to the technician's van.
-type requestRow struct {
-	central.PartWait
-	Ship []moveForm // one per part the request names; none without a van
-}
-
-// requestsPage is the data of GET /stock/requests.
-type requestsPage struct {
-	Rows       []requestRow
-	More       int
-	Warehouses []app.Location
-}
-
-// requests lists the tickets waiting for parts, longest waiting first.
-// A request is today the ticket's wait reason, in which the terminal names
-// the part; records of their own come with the parts issue.
-func (c *Console) requests(w http.ResponseWriter, r *http.Request, s *Session) error {
-	ctx := r.Context()
-	waits, err := c.db.WaitingForParts(ctx, s.Tenant, stockScope(s))
-	if err != nil {
-		return err
-	}
-	locs, err := c.db.StoreLocations(ctx, s.Tenant, stockScope(s))
-	if err != nil {
-		return err
-	}
-	p := requestsPage{Warehouses: sources(locs, "")}
-	if len(waits) > maxQueueShown {
-		p.More = len(waits) - maxQueueShown
-		waits = waits[:maxQueueShown]
-	}
-	epochs := map[app.TicketID]int{}
-	for _, wt := range waits {
-		d, err := c.ticket(ctx, s, wt.Ticket)
-		if err != nil {
-			return err
-		}
-		epochs[wt.Ticket] = d.Ticket.Epoch
-	}
-	for _, wt := range waits {
-		row := requestRow{PartWait: wt}
-		if wt.Van != "" && len(p.Warehouses) > 0 {
-			parts := []string{}
-			for _, part := range wt.Parts {
-				parts = append(parts, string(part.Number))
-			}
-			if len(parts) == 0 {
-				parts = []string{""} // the reason names no known part: the form asks for it
-			}
-			for _, part := range parts {
-				row.Ship = append(row.Ship, moveForm{Kind: app.MoveTransfer, ID: app.NewID(), Part: part, To: string(wt.Van), Qty: "1",
-					Ticket: string(wt.Ticket), Epoch: strconv.Itoa(epochs[wt.Ticket]), Back: "/stock/requests", Locations: p.Warehouses})
-			}
-		}
-		p.Rows = append(p.Rows, row)
-	}
-	return c.render(w, r, s, http.StatusOK, "stock_requests", p)
-}
 
 // returnGroup is the defective returns of one brand in one bin.
 type returnGroup struct {
