@@ -122,20 +122,25 @@ func ClaimTransition(from ClaimState, a ClaimAction, u ClaimUpdate, currency str
 }
 
 // ReturnShipment is what became of the defective part of one return:
-// which transfers carried it on from the defective bin toward the brand.
+// which movements carried it on from the defective bin toward the brand.
 type ReturnShipment struct {
-	Shipped   bool     // all of the return's quantity left the bin for a warehouse
-	Transfers []string // the IDs of the transfers that carried it
+	Shipped   bool     // all of the return's quantity left the bin on its way to the brand
+	Transfers []string // the IDs of the movements (transfers, ship movements) that carried it
+	// Shipments are the shipments whose ship movements carried it, in the
+	// order they did.
+	Shipments []string
 }
 
 // ShippedReturns says which defective returns have been shipped on. A
 // return (kind return_defective) puts the removed part into a defective
-// bin; it is shipped once transfers out of that bin to a location of kind
-// warehouse (where returns are packed for the brand) carry its whole
-// quantity. A transfer naming a serial ships the return of that serial;
-// the other transferred units ship the bin's oldest unshipped returns of
-// the part first (by time, then ID). moves are the movements into and out
-// of the bins concerned, in any order; kind gives a location's kind.
+// bin; it is shipped once movements out of that bin carry its whole
+// quantity on: ship movements (a shipment leaving a defective bin is a
+// return, SendShipment), or transfers to a location of kind warehouse
+// (where returns are packed for the brand). A movement naming a serial
+// ships the return of that serial; the other units moved ship the bin's
+// oldest unshipped returns of the part first (by time, then ID). moves are
+// the movements into and out of the bins concerned, in any order; kind
+// gives a location's kind.
 func ShippedReturns(moves []StockMovement, kind func(LocationID) LocationKind) map[string]ReturnShipment {
 	type key struct {
 		bin  LocationID
@@ -147,7 +152,7 @@ func ShippedReturns(moves []StockMovement, kind func(LocationID) LocationKind) m
 		switch {
 		case m.Kind == MoveReturnDefective:
 			returns[key{m.To, m.Part}] = append(returns[key{m.To, m.Part}], m)
-		case m.Kind == MoveTransfer && kind(m.To) == LocationWarehouse:
+		case m.Kind == MoveTransfer && kind(m.To) == LocationWarehouse, m.Kind == MoveShip:
 			transfers[key{m.From, m.Part}] = append(transfers[key{m.From, m.Part}], m)
 		}
 	}
@@ -170,6 +175,9 @@ func ShippedReturns(moves []StockMovement, kind func(LocationID) LocationKind) m
 				left[i] -= n
 				s := out[rs[i].ID]
 				s.Transfers = append(s.Transfers, t.ID)
+				if t.Shipment != "" && !slices.Contains(s.Shipments, t.Shipment) {
+					s.Shipments = append(s.Shipments, t.Shipment)
+				}
 				s.Shipped = left[i] == 0
 				out[rs[i].ID] = s
 			}

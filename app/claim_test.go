@@ -116,19 +116,30 @@ func TestShippedReturns(t *testing.T) {
 	xfer := func(id string, part app.PartNumber, to app.LocationID, qty int, serial string, h int) app.StockMovement {
 		return app.StockMovement{ID: id, Kind: app.MoveTransfer, Part: part, From: "bin", To: to, Qty: qty, Serial: serial, At: at(h)}
 	}
+	ship := func(id string, part app.PartNumber, qty int, serial, shipment string, h int) app.StockMovement {
+		return app.StockMovement{ID: id, Kind: app.MoveShip, Part: part, From: "bin", Qty: qty, Serial: serial, Shipment: shipment, At: at(h)}
+	}
 	tests := []struct {
 		name  string
 		moves []app.StockMovement
 		want  map[string]bool // return ID -> shipped
+		// shipments names, per return, the shipments that carried it.
+		shipments map[string][]string
 	}{
-		{"NotShippedYet", []app.StockMovement{ret("r1", "P", 1, "", 1)}, map[string]bool{"r1": false}},
-		{"ShippedToWarehouse", []app.StockMovement{ret("r1", "P", 1, "", 1), xfer("t1", "P", "wh", 1, "", 2)}, map[string]bool{"r1": true}},
-		{"BackToAVanIsNotShipped", []app.StockMovement{ret("r1", "P", 1, "", 1), xfer("t1", "P", "van", 1, "", 2)}, map[string]bool{"r1": false}},
-		{"OldestFirst", []app.StockMovement{ret("r2", "P", 1, "", 3), ret("r1", "P", 1, "", 1), xfer("t1", "P", "wh", 1, "", 4)}, map[string]bool{"r1": true, "r2": false}},
-		{"SerialShipsItsOwn", []app.StockMovement{ret("r1", "P", 1, "S1", 1), ret("r2", "P", 1, "S2", 2), xfer("t1", "P", "wh", 1, "S2", 3)}, map[string]bool{"r1": false, "r2": true}},
-		{"PartlyShipped", []app.StockMovement{ret("r1", "P", 3, "", 1), xfer("t1", "P", "wh", 2, "", 2)}, map[string]bool{"r1": false}},
-		{"OtherPartDoesNotShip", []app.StockMovement{ret("r1", "P", 1, "", 1), xfer("t1", "Q", "wh", 1, "", 2)}, map[string]bool{"r1": false}},
-		{"TwoTransfersShipOne", []app.StockMovement{ret("r1", "P", 2, "", 1), xfer("t1", "P", "wh", 1, "", 2), xfer("t2", "P", "wh", 1, "", 3)}, map[string]bool{"r1": true}},
+		{"ShipmentShips", []app.StockMovement{ret("r1", "P", 1, "", 1), ship("s1/1", "P", 1, "", "s1", 2)}, map[string]bool{"r1": true}, map[string][]string{"r1": {"s1"}}},
+		{"ShipmentSerialShipsItsOwn", []app.StockMovement{ret("r1", "P", 1, "S1", 1), ret("r2", "P", 1, "S2", 2), ship("s1/1", "P", 1, "S2", "s1", 3)},
+			map[string]bool{"r1": false, "r2": true}, map[string][]string{"r2": {"s1"}}},
+		{"ShipmentAndTransferTogether", []app.StockMovement{ret("r1", "P", 2, "", 1), xfer("t1", "P", "wh", 1, "", 2), ship("s1/1", "P", 1, "", "s1", 3)},
+			map[string]bool{"r1": true}, map[string][]string{"r1": {"s1"}}},
+		{"ShipmentOfOtherPart", []app.StockMovement{ret("r1", "P", 1, "", 1), ship("s1/1", "Q", 1, "", "s1", 2)}, map[string]bool{"r1": false}, nil},
+		{"NotShippedYet", []app.StockMovement{ret("r1", "P", 1, "", 1)}, map[string]bool{"r1": false}, nil},
+		{"ShippedToWarehouse", []app.StockMovement{ret("r1", "P", 1, "", 1), xfer("t1", "P", "wh", 1, "", 2)}, map[string]bool{"r1": true}, nil},
+		{"BackToAVanIsNotShipped", []app.StockMovement{ret("r1", "P", 1, "", 1), xfer("t1", "P", "van", 1, "", 2)}, map[string]bool{"r1": false}, nil},
+		{"OldestFirst", []app.StockMovement{ret("r2", "P", 1, "", 3), ret("r1", "P", 1, "", 1), xfer("t1", "P", "wh", 1, "", 4)}, map[string]bool{"r1": true, "r2": false}, nil},
+		{"SerialShipsItsOwn", []app.StockMovement{ret("r1", "P", 1, "S1", 1), ret("r2", "P", 1, "S2", 2), xfer("t1", "P", "wh", 1, "S2", 3)}, map[string]bool{"r1": false, "r2": true}, nil},
+		{"PartlyShipped", []app.StockMovement{ret("r1", "P", 3, "", 1), xfer("t1", "P", "wh", 2, "", 2)}, map[string]bool{"r1": false}, nil},
+		{"OtherPartDoesNotShip", []app.StockMovement{ret("r1", "P", 1, "", 1), xfer("t1", "Q", "wh", 1, "", 2)}, map[string]bool{"r1": false}, nil},
+		{"TwoTransfersShipOne", []app.StockMovement{ret("r1", "P", 2, "", 1), xfer("t1", "P", "wh", 1, "", 2), xfer("t2", "P", "wh", 1, "", 3)}, map[string]bool{"r1": true}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -142,6 +153,9 @@ func TestShippedReturns(t *testing.T) {
 				}
 				if want && len(got[id].Transfers) == 0 {
 					t.Fatalf("return %s shipped without a transfer named", id)
+				}
+				if !slices.Equal(got[id].Shipments, tc.shipments[id]) {
+					t.Fatalf("return %s carried by shipments %v, want %v", id, got[id].Shipments, tc.shipments[id])
 				}
 			}
 		})

@@ -267,6 +267,11 @@ func (c *SendShipment) Apply(ctx context.Context, tx MutationTx, actor Actor, no
 			return notYourLocation(s.From)
 		}
 	}
+	if from.Kind == LocationDefective && s.Kind != ShipmentReturn {
+		// So that whatever leaves a defective bin in a shipment is a
+		// return on its way to the brand (ShippedReturns counts it).
+		return Errorf(EINVALID, "shipment.defective_returns_only", "Parts leave a defective bin only in a return shipment; choose the kind return.")
+	}
 	if s.Kind == ShipmentReturn && to.Kind == LocationVan {
 		return Errorf(EINVALID, "shipment.return_to_van", "Defective parts go back to a warehouse or the brand, not to a van.")
 	}

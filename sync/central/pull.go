@@ -56,9 +56,11 @@ func kindOrder(kind string) int {
 		return 0
 	case kindTicket:
 		return 1
-	case kindRepair, kindPartUsed, kindPhoto, kindNote, kindSignature, kindPayment, kindEstimate, kindNotice, kindPasscode:
+	case kindRepair, kindPartUsed, kindPhoto, kindNote, kindSignature, kindPayment, kindEstimate, kindNotice, kindPasscode,
+		kindPartRequest, kindLikelyParts:
 		return 2
-	case kindMovement:
+	case kindMovement, kindShipment:
+		// A shipment after the requests it ships, with its movements.
 		return 3
 	}
 	return 4 // conflicts, and kinds added later
@@ -450,6 +452,12 @@ func (pg *page) add(ctx context.Context, k changeRow, first bool) error {
 		derr = appendJSON(data, &d.Estimates, func(v app.Estimate) app.TicketID { return v.Ticket }, &pg.facts)
 	case kindNotice:
 		derr = appendJSON(data, &d.CustomerNotices, func(v app.CustomerNotice) app.TicketID { return v.Ticket }, &pg.facts)
+	case kindPartRequest:
+		derr = appendJSON(data, &d.PartRequests, func(v app.PartRequest) app.TicketID { return v.Ticket }, &pg.facts)
+	case kindLikelyParts:
+		derr = appendJSON(data, &d.LikelyParts, func(v app.LikelyParts) app.TicketID { return v.Ticket }, &pg.facts)
+	case kindShipment:
+		derr = appendJSON(data, &d.Shipments, nil, nil)
 	case kindPart:
 		derr = appendJSON(data, &d.Parts, nil, nil)
 	case kindLocation:

@@ -386,3 +386,26 @@ CREATE INDEX IF NOT EXISTS history_closed ON history (tenant, to_status, at);
 -- The console's ticket page: who made each step of a ticket's history
 -- (StepTechnicians finds a step's push by its transaction's version).
 CREATE INDEX IF NOT EXISTS applied_version ON applied (version);
+
+-- Parts on their way (supply.go): part requests and shipments are
+-- entities; these index what the admin lists filter and order by.
+CREATE TABLE IF NOT EXISTS part_request_index (
+	tenant TEXT NOT NULL,
+	id     TEXT NOT NULL,
+	ticket TEXT NOT NULL,
+	state  TEXT NOT NULL,
+	at     BIGINT NOT NULL,
+	PRIMARY KEY (tenant, id)
+);
+CREATE INDEX IF NOT EXISTS part_request_index_at ON part_request_index (tenant, at, id);
+CREATE TABLE IF NOT EXISTS shipment_index (
+	tenant   TEXT NOT NULL,
+	id       TEXT NOT NULL,
+	kind     TEXT NOT NULL,
+	state    TEXT NOT NULL,
+	from_loc TEXT NOT NULL,
+	to_loc   TEXT NOT NULL,
+	at       BIGINT NOT NULL,
+	PRIMARY KEY (tenant, id)
+);
+CREATE INDEX IF NOT EXISTS shipment_index_at ON shipment_index (tenant, at, id);

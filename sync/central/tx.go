@@ -287,9 +287,10 @@ func (s *serverTx) SaveTicket(ctx context.Context, t app.Ticket) error {
 type entityKey struct{ kind, id string }
 
 // children lists a ticket's facts (repairs, parts used, photos, notes,
-// payments, estimates) and its device passcode.
+// payments, estimates, part requests, likely parts) and its device
+// passcode.
 func (s *serverTx) children(ctx context.Context, id app.TicketID) ([]entityKey, error) {
-	rows, err := s.tx.QueryContext(ctx, s.db.q(`SELECT kind, id FROM entities WHERE tenant = ? AND ticket_id = ? AND kind IN ('repair', 'part_used', 'photo', 'note', 'payment', 'estimate')`), s.tenant, string(id))
+	rows, err := s.tx.QueryContext(ctx, s.db.q(`SELECT kind, id FROM entities WHERE tenant = ? AND ticket_id = ? AND kind IN ('repair', 'part_used', 'photo', 'note', 'payment', 'estimate', 'part_request', 'likely_parts')`), s.tenant, string(id))
 	if err != nil {
 		return nil, transient(err)
 	}

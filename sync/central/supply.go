@@ -1,0 +1,121 @@
+package central
+
+import (
+	"context"
+	"slices"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// Parts on their way on the server (docs/PROTOCOL.md, "Parts on their
+// way"): part requests, shipments and likely parts are entities. A request
+// is in its ticket's scopes and the stock scope of the location it is for;
+// a shipment in the stock scopes of both its ends; a ticket's likely parts
+// (entity ID: the ticket's) in its ticket's scopes. part_request_index and
+// shipment_index hold what the admin lists filter and order by.
+
+const (
+	kindPartRequest = "part_request"
+	kindShipment    = "shipment"
+	// kindLikelyParts is written by the planning job (SaveLikelyParts).
+	kindLikelyParts = "likely_parts"
+)
+
+func (s *serverTx) PartRequest(ctx context.Context, id string) (app.PartRequest, error) {
+	var r app.PartRequest
+	err := s.get(ctx, kindPartRequest, id, &r)
+	if app.ErrorCode(err) == app.ENOTFOUND {
+		err = errRequestNotFound(id)
+	}
+	return r, err
+}
+
+func errRequestNotFound(id string) error {
+	return app.Errorf(app.ENOTFOUND, "part_request.not_found", "Part request {{.ID}} was not found.", "ID", id)
+}
+
+func errShipmentNotFound(id string) error {
+	return app.Errorf(app.ENOTFOUND, "shipment.not_found", "Shipment {{.ID}} was not found.", "ID", id)
+}
+
+// SavePartRequest writes a request and sends it (again) to its ticket's
+// scopes and to the stock scope of its destination, whose devices expect
+// the part.
+func (s *serverTx) SavePartRequest(ctx context.Context, r app.PartRequest) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	t, err := s.Ticket(ctx, r.Ticket)
+	if err != nil {
+		return err
+	}
+	if err := s.put(ctx, kindPartRequest, r.ID, string(r.Ticket), r); err != nil {
+		return err
+	}
+	if _, err := s.exec(ctx, `INSERT INTO part_request_index (tenant, id, ticket, state, at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (tenant, id) DO UPDATE SET ticket = excluded.ticket, state = excluded.state, at = excluded.at`,
+		s.tenant, r.ID, string(r.Ticket), string(r.State), r.At.UnixNano()); err != nil {
+		return transient(err)
+	}
+	s.changed.ticket(r.Ticket)
+	scopes := ticketScopes(s.tenant, t)
+	if sc := stockScope(s.tenant, r.To); !slices.Contains(scopes, sc) {
+		scopes = append(scopes, sc)
+	}
+	return s.emitAll(ctx, scopes, kindPartRequest, r.ID)
+}
+
+func (s *serverTx) PartRequests(ctx context.Context, id app.TicketID) ([]app.PartRequest, error) {
+	out := []app.PartRequest{}
+	err := s.ticketEntities(ctx, kindPartRequest, id, func(data string) error { return appendJSON(data, &out, nil, nil) })
+	slices.SortFunc(out, func(a, b app.PartRequest) int { return cmpAtID(a.At.Compare(b.At), a.ID, b.ID) })
+	return out, err
+}
+
+func (s *serverTx) Shipment(ctx context.Context, id string) (app.Shipment, error) {
+	var sh app.Shipment
+	err := s.get(ctx, kindShipment, id, &sh)
+	if app.ErrorCode(err) == app.ENOTFOUND {
+		err = errShipmentNotFound(id)
+	}
+	return sh, err
+}
+
+// SaveShipment writes a shipment and sends it (again) to the stock scopes
+// of both its ends: the sender sees it leave, the receiver sees it come.
+func (s *serverTx) SaveShipment(ctx context.Context, sh app.Shipment) error {
+	if err := sh.Validate(); err != nil {
+		return err
+	}
+	if err := s.put(ctx, kindShipment, sh.ID, "", sh); err != nil {
+		return err
+	}
+	if _, err := s.exec(ctx, `INSERT INTO shipment_index (tenant, id, kind, state, from_loc, to_loc, at) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (tenant, id) DO UPDATE SET kind = excluded.kind, state = excluded.state, from_loc = excluded.from_loc,
+		to_loc = excluded.to_loc, at = excluded.at`,
+		s.tenant, sh.ID, string(sh.Kind), string(sh.State), string(sh.From), string(sh.To), sh.At.UnixNano()); err != nil {
+		return transient(err)
+	}
+	s.changed.movement()
+	return s.emitAll(ctx, []string{stockScope(s.tenant, sh.From), stockScope(s.tenant, sh.To)}, kindShipment, sh.ID)
+}
+
+// SaveLikelyParts replaces a ticket's likely parts and sends them to its
+// scopes. The planning job calls it; no mutation does.
+func (s *serverTx) SaveLikelyParts(ctx context.Context, l app.LikelyParts) error {
+	if err := l.Validate(); err != nil {
+		return err
+	}
+	t, err := s.Ticket(ctx, l.Ticket)
+	if err != nil {
+		return err
+	}
+	if l.Parts == nil {
+		l.Parts = []app.LikelyPart{}
+	}
+	if err := s.put(ctx, kindLikelyParts, string(l.Ticket), string(l.Ticket), l); err != nil {
+		return err
+	}
+	s.changed.ticket(l.Ticket)
+	return s.emitAll(ctx, ticketScopes(s.tenant, t), kindLikelyParts, string(l.Ticket))
+}
