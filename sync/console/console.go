@@ -183,8 +183,9 @@ const maxAuditDetail = 4096
 // apply runs a named mutation from the console as db.ApplyAdmin does, with
 // the same refusals as the API, and records it in the audit. A store
 // manager acts only on tickets of their store: a ticket of another store
-// is refused as missing; a mutation on no ticket (stock), and creating a
-// ticket for or assigning one to another store, as forbidden.
+// is refused as missing; a shipment from or to a location outside their
+// store's, as missing; another mutation on no ticket (stock), and
+// creating a ticket for or assigning one to another store, as forbidden.
 //
 // The audit record is written after the mutation commits, in the same
 // request: ApplyAdmin owns its transaction. Should the audit write fail,

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/sync/central"
@@ -22,7 +21,7 @@ import (
 // only in their wait reason, from terminals older than part requests, are
 // listed below as "waiting without a request".
 
-// maxClosedShown bounds the requests listed as decided or done.
+// maxClosedShown bounds the requests listed as arrived short.
 const maxClosedShown = 50
 
 // requestRow is a part request as the page shows it.
@@ -63,19 +62,44 @@ type partRequestsPage struct {
 	Open    []requestRow
 	Ship    []shipGroup
 	Closed  []requestRow
-	More    int // open requests not shown
+	More    int  // open requests not shown
+	Unread  bool // more open requests than a page reads
 	Waits   []waitRow
 	Sources []app.Location
 	Problem string // the API's refusal of the last action
 }
 
-// visibleRequests lists the part requests of the tickets the session
-// sees, with those tickets.
-func (c *Console) visibleRequests(ctx context.Context, s *Session) ([]app.PartRequest, map[app.TicketID]app.Ticket, error) {
-	all, err := c.db.PartRequestsList(ctx, s.Tenant)
-	if err != nil {
-		return nil, nil, err
+// supplyReadPage is the page size of the supply lists read;
+// maxRequestsRead bounds the requests one page of the console reads.
+const (
+	supplyReadPage  = 500
+	maxRequestsRead = 2000
+)
+
+// readRequests reads the tenant's requests matching f, up to
+// maxRequestsRead, and reports whether more were left unread.
+func (c *Console) readRequests(ctx context.Context, s *Session, f central.PartRequestFilter) ([]central.PartRequestView, bool, error) {
+	var out []central.PartRequestView
+	f.Limit = supplyReadPage
+	for {
+		page, err := c.db.PartRequestsList(ctx, s.Tenant, f)
+		if err != nil {
+			return nil, false, err
+		}
+		out = append(out, page.Requests...)
+		if page.Next == "" {
+			return out, false, nil
+		}
+		if len(out) >= maxRequestsRead {
+			return out, true, nil
+		}
+		f.After = page.Next
 	}
+}
+
+// visibleRequests keeps the requests of the tickets the session sees,
+// and returns those tickets.
+func (c *Console) visibleRequests(ctx context.Context, s *Session, all []central.PartRequestView) ([]central.PartRequestView, map[app.TicketID]app.Ticket, error) {
 	ts, err := c.tickets(ctx, s)
 	if err != nil {
 		return nil, nil, err
@@ -99,15 +123,24 @@ func errNoRequest(id string) error {
 	return app.Errorf(app.ENOTFOUND, "console.requests.not_found", "There is no part request {{.ID}} here. Open the part requests again.", "ID", id)
 }
 
-// requestByID returns a request the session sees, else ENOTFOUND.
-func (c *Console) requestByID(ctx context.Context, s *Session, id string) (app.PartRequest, error) {
-	rs, _, err := c.visibleRequests(ctx, s)
+// requestOf returns a request of a ticket the session sees, whatever its
+// state, else ENOTFOUND. Forms name the request with its ticket.
+func (c *Console) requestOf(ctx context.Context, s *Session, ticket app.TicketID, id string) (app.PartRequest, error) {
+	if ticket == "" || !app.ValidID(string(ticket)) {
+		return app.PartRequest{}, errNoRequest(id)
+	}
+	if _, err := c.ticket(ctx, s, ticket); app.ErrorCode(err) == app.ENOTFOUND {
+		return app.PartRequest{}, errNoRequest(id)
+	} else if err != nil {
+		return app.PartRequest{}, err
+	}
+	rs, _, err := c.readRequests(ctx, s, central.PartRequestFilter{Ticket: ticket})
 	if err != nil {
 		return app.PartRequest{}, err
 	}
 	for _, r := range rs {
 		if r.ID == id {
-			return r, nil
+			return r.PartRequest, nil
 		}
 	}
 	return app.PartRequest{}, errNoRequest(id)
@@ -121,9 +154,21 @@ func (c *Console) requests(w http.ResponseWriter, r *http.Request, s *Session) e
 // action when problem is set.
 func (c *Console) renderRequests(w http.ResponseWriter, r *http.Request, s *Session, status int, problem string) error {
 	ctx := r.Context()
-	rs, tickets, err := c.visibleRequests(ctx, s)
+	open, more, err := c.readRequests(ctx, s, central.PartRequestFilter{State: central.RequestStateOpen})
 	if err != nil {
 		return err
+	}
+	short, _, err := c.readRequests(ctx, s, central.PartRequestFilter{State: string(app.RequestShort)})
+	if err != nil {
+		return err
+	}
+	views, tickets, err := c.visibleRequests(ctx, s, append(open, short...))
+	if err != nil {
+		return err
+	}
+	rs := make([]app.PartRequest, len(views))
+	for i, v := range views {
+		rs[i] = v.PartRequest
 	}
 	locs, err := c.db.StoreLocations(ctx, s.Tenant, stockScope(s))
 	if err != nil {
@@ -133,7 +178,7 @@ func (c *Console) renderRequests(w http.ResponseWriter, r *http.Request, s *Sess
 	for _, l := range locs {
 		locName[l.ID] = l.Name
 	}
-	p := partRequestsPage{Sources: sources(locs, ""), Problem: problem}
+	p := partRequestsPage{Sources: sources(locs, ""), Problem: problem, Unread: more}
 	slices.SortStableFunc(rs, func(a, b app.PartRequest) int {
 		return cmp.Or(boolOrder(a.State.Open(), b.State.Open()), boolOrder(a.Urgency == app.UrgencyUrgent, b.Urgency == app.UrgencyUrgent),
 			a.At.Compare(b.At), strings.Compare(a.ID, b.ID))
@@ -198,8 +243,6 @@ func (c *Console) renderRequests(w http.ResponseWriter, r *http.Request, s *Sess
 			}
 		}
 	}
-	// Closed requests, newest decision first.
-	slices.SortStableFunc(p.Closed, func(a, b requestRow) int { return lastChange(b.PartRequest).Compare(lastChange(a.PartRequest)) })
 	waits, err := c.db.WaitingForParts(ctx, s.Tenant, stockScope(s))
 	if err != nil {
 		return err
@@ -239,17 +282,6 @@ func boolOrder(a, b bool) int {
 	return 1
 }
 
-// lastChange is when a request last changed.
-func lastChange(r app.PartRequest) time.Time {
-	t := r.At
-	for _, u := range []time.Time{r.DecidedAt, r.ReceivedAt} {
-		if u.After(t) {
-			t = u
-		}
-	}
-	return t
-}
-
 // send applies a mutation from a supply page; a refusal the user can act
 // on (the API's answer below 500, but a role's 403 or a missing object's
 // 404, which are the error pages) draws the page again with it.
@@ -274,7 +306,7 @@ func (c *Console) send(ctx context.Context, s *Session, cmd app.Command, again f
 // or shipped meanwhile gets the API's refusal.
 func (c *Console) decideRequest(w http.ResponseWriter, r *http.Request, s *Session) error {
 	ctx := r.Context()
-	q, err := c.requestByID(ctx, s, r.PathValue("id"))
+	q, err := c.requestOf(ctx, s, app.TicketID(r.PostFormValue("ticket")), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -334,18 +366,13 @@ func (c *Console) shipRequests(w http.ResponseWriter, r *http.Request, s *Sessio
 	if len(ids) == 0 || len(ids) > app.MaxShipmentLines {
 		return again(http.StatusBadRequest, s.T.Text("console.requests.choose", "Tick the requests to ship (at most {{.Max}}), then ship.", map[string]any{"Max": app.MaxShipmentLines}))
 	}
-	rs, _, err := c.visibleRequests(ctx, s)
-	if err != nil {
-		return err
-	}
 	sh := app.Shipment{ID: id, Kind: app.ShipmentSupply, From: from, To: to,
 		Carrier: strings.TrimSpace(r.PostFormValue("carrier")), Tracking: strings.TrimSpace(r.PostFormValue("tracking"))}
 	for _, rid := range ids {
-		i := slices.IndexFunc(rs, func(q app.PartRequest) bool { return q.ID == rid })
-		if i < 0 {
-			return errNoRequest(rid)
+		q, err := c.requestOf(ctx, s, app.TicketID(r.PostFormValue("ticket."+rid)), rid)
+		if err != nil {
+			return err
 		}
-		q := rs[i]
 		sh.Lines = append(sh.Lines, app.ShipmentLine{Part: q.Wanted(), Qty: q.Qty, Request: q.ID, Ticket: q.Ticket})
 	}
 	if ok, err := c.send(ctx, s, &app.SendShipment{Shipment: sh}, again); !ok {

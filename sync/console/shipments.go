@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/sync/central"
 )
 
 // The shipments pages: the list in transit and received, filtered by kind,
@@ -24,12 +25,15 @@ import (
 // maxShipmentsShown bounds the shipments listed on one page.
 const maxShipmentsShown = 200
 
+// maxShipmentsRead bounds the shipments one list reads, in pages of
+// supplyReadPage; the page says when more were left unread.
+const maxShipmentsRead = 2000
+
 // shipmentRow is a shipment as the list shows it.
 type shipmentRow struct {
-	app.Shipment
-	FromName, ToName string
-	Units            int
-	Differences      int
+	central.ShipmentView
+	Units       int
+	Differences int
 }
 
 // shipmentsPage is the data of GET /stock/shipments.
@@ -38,33 +42,28 @@ type shipmentsPage struct {
 	Locations             []app.Location
 	Rows                  []shipmentRow
 	More                  int
+	Unread                bool // more shipments match than one list reads
 }
 
-// visibleShipments lists the shipments the session sees: all of the
-// tenant's, a store manager's those from or to their store's locations;
-// with the names of the locations seen.
-func (c *Console) visibleShipments(ctx context.Context, s *Session) ([]app.Shipment, map[app.LocationID]app.Location, error) {
-	all, err := c.db.Shipments(ctx, s.Tenant)
-	if err != nil {
-		return nil, nil, err
-	}
+// sees reports whether a shipment is the session's business: from or to
+// one of the locations it sees.
+func seesShipment(locs map[app.LocationID]app.Location, sh app.Shipment) bool {
+	_, from := locs[sh.From]
+	_, to := locs[sh.To]
+	return from || to
+}
+
+// locationsSeen are the stock locations the session sees, by ID.
+func (c *Console) locationsSeen(ctx context.Context, s *Session) (map[app.LocationID]app.Location, error) {
 	locs, err := c.db.StoreLocations(ctx, s.Tenant, stockScope(s))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	seen := make(map[app.LocationID]app.Location, len(locs))
 	for _, l := range locs {
 		seen[l.ID] = l
 	}
-	out := all[:0]
-	for _, sh := range all {
-		_, from := seen[sh.From]
-		_, to := seen[sh.To]
-		if from || to {
-			out = append(out, sh)
-		}
-	}
-	return out, seen, nil
+	return seen, nil
 }
 
 // errNoShipment answers a shipment that is missing or outside the
@@ -73,34 +72,62 @@ func errNoShipment(id string) error {
 	return app.Errorf(app.ENOTFOUND, "console.shipments.not_found", "There is no shipment {{.ID}} here. Look for it in the list of shipments.", "ID", id)
 }
 
-// shipment returns a shipment the session sees, else ENOTFOUND.
-func (c *Console) shipment(ctx context.Context, s *Session, id string) (app.Shipment, map[app.LocationID]app.Location, error) {
-	all, locs, err := c.visibleShipments(ctx, s)
+// shipment returns a shipment the session sees, else ENOTFOUND, with the
+// locations the session sees.
+func (c *Console) shipment(ctx context.Context, s *Session, id string) (central.ShipmentView, map[app.LocationID]app.Location, error) {
+	locs, err := c.locationsSeen(ctx, s)
 	if err != nil {
-		return app.Shipment{}, nil, err
+		return central.ShipmentView{}, nil, err
 	}
-	for _, sh := range all {
-		if sh.ID == id {
-			return sh, locs, nil
-		}
+	sh, err := c.db.Shipment(ctx, s.Tenant, id)
+	if app.ErrorCode(err) == app.ENOTFOUND || err == nil && !seesShipment(locs, sh.Shipment) {
+		return central.ShipmentView{}, nil, errNoShipment(id)
 	}
-	return app.Shipment{}, nil, errNoShipment(id)
+	return sh, locs, err
 }
 
 func (c *Console) shipments(w http.ResponseWriter, r *http.Request, s *Session) error {
 	ctx := r.Context()
 	q := r.URL.Query()
 	p := shipmentsPage{Kind: q.Get("kind"), State: q.Get("state"), Location: q.Get("location")}
-	all, locs, err := c.visibleShipments(ctx, s)
+	f, err := central.ParseShipmentFilter(url.Values{"kind": {p.Kind}, "state": {p.State}, "location": {p.Location}})
 	if err != nil {
 		return err
+	}
+	locs, err := c.locationsSeen(ctx, s)
+	if err != nil {
+		return err
+	}
+	if _, ok := locs[f.Location]; f.Location != "" && !ok {
+		return errNoLocation(p.Location)
 	}
 	for _, l := range locs {
 		p.Locations = append(p.Locations, l)
 	}
 	slices.SortFunc(p.Locations, func(a, b app.Location) int { return strings.Compare(a.Name, b.Name) })
+	var all []central.ShipmentView
+	f.Limit = supplyReadPage
+	for {
+		page, err := c.db.Shipments(ctx, s.Tenant, f)
+		if err != nil {
+			return err
+		}
+		for _, sh := range page.Shipments {
+			if seesShipment(locs, sh.Shipment) {
+				all = append(all, sh)
+			}
+		}
+		if page.Next == "" {
+			break
+		}
+		if len(all) >= maxShipmentsRead {
+			p.Unread = true
+			break
+		}
+		f.After = page.Next
+	}
 	// In transit first, oldest first: what to chase; then received, newest first.
-	slices.SortStableFunc(all, func(a, b app.Shipment) int {
+	slices.SortStableFunc(all, func(a, b central.ShipmentView) int {
 		if a.State != b.State {
 			return boolOrder(a.State == app.ShipmentInTransit, b.State == app.ShipmentInTransit)
 		}
@@ -110,15 +137,11 @@ func (c *Console) shipments(w http.ResponseWriter, r *http.Request, s *Session) 
 		return cmp.Or(b.At.Compare(a.At), strings.Compare(a.ID, b.ID))
 	})
 	for _, sh := range all {
-		if p.Kind != "" && string(sh.Kind) != p.Kind || p.State != "" && string(sh.State) != p.State ||
-			p.Location != "" && string(sh.From) != p.Location && string(sh.To) != p.Location {
-			continue
-		}
 		if len(p.Rows) >= maxShipmentsShown {
 			p.More++
 			continue
 		}
-		row := shipmentRow{Shipment: sh, FromName: cmp.Or(locs[sh.From].Name, string(sh.From)), ToName: cmp.Or(locs[sh.To].Name, string(sh.To))}
+		row := shipmentRow{ShipmentView: sh}
 		for _, l := range sh.Lines {
 			row.Units += l.Qty
 		}
@@ -148,11 +171,10 @@ type differenceRow struct {
 
 // shipmentPage is the data of GET /stock/shipments/{id}.
 type shipmentPage struct {
-	app.Shipment
-	FromName, ToName string
-	Lines            []shipmentLineRow
-	Received         []shipmentLineRow // the receipt's lines
-	Differences      []differenceRow
+	central.ShipmentView
+	Lines       []shipmentLineRow
+	Received    []shipmentLineRow // the receipt's lines
+	Differences []differenceRow
 	// Receivable: in transit to a location received in the office (not a
 	// van, whose technician scans it in).
 	Receivable bool
@@ -171,8 +193,8 @@ func (c *Console) renderShipment(w http.ResponseWriter, r *http.Request, s *Sess
 	if err != nil {
 		return err
 	}
-	p := shipmentPage{Shipment: sh, FromName: cmp.Or(locs[sh.From].Name, string(sh.From)), ToName: cmp.Or(locs[sh.To].Name, string(sh.To)),
-		Receivable: sh.State == app.ShipmentInTransit && locs[sh.To].Kind != app.LocationVan && locs[sh.To].ID != "",
+	p := shipmentPage{ShipmentView: sh,
+		Receivable: sh.State == app.ShipmentInTransit && locs[sh.To].ID != "" && locs[sh.To].Kind != app.LocationVan,
 		ReceiptID:  app.NewID(), Problem: problem}
 	numbers := []app.PartNumber{}
 	for _, l := range sh.Lines {
@@ -187,6 +209,7 @@ func (c *Console) renderShipment(w http.ResponseWriter, r *http.Request, s *Sess
 	if err != nil {
 		return err
 	}
+	// The names in the session's language (the view's are English).
 	name := func(n app.PartNumber) string {
 		if part, ok := parts[n]; ok {
 			return partLabel(s.T, part)
