@@ -46,6 +46,7 @@ func (c *Console) routes() {
 	c.route("GET /stock/shipments/{id}", permView, c.showShipment)
 	c.route("POST /stock/shipments/{id}/receive", permSupply, c.receiveShipment)
 	c.route("GET /stock/returns", permView, c.returns)
+	c.route("POST /stock/returns/ship", permSupply, c.shipReturns)
 	c.route("GET /stock/negative", permView, c.negative)
 	c.route("GET /stock/{location}/{part}", permView, c.ledger)
 	c.route("POST /stock/receive", permStock, c.receive)

@@ -382,3 +382,88 @@ func TestSupplyPagesEscapeDeviceText(t *testing.T) {
 		}
 	})
 }
+
+// TestReturnShipment: the ticked returns of a bin leave in one return
+// shipment to a warehouse, each line with its serial and ticket, and no
+// longer wait; the warehouse receives it in the console. A return shipped
+// meanwhile, another store's or tenant's bin, and a form without its
+// CSRF token are refused and ship nothing.
+func TestReturnShipment(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		stockFixture(t, tc)
+		as := signedIn(t, tc)
+		cl := as("clerk@t1")
+		_, page := cl.get(t, "/stock/returns")
+		m := regexp.MustCompile(`id="rs-([0-9a-f-]{36})"`).FindStringSubmatch(page)
+		if m == nil || !strings.Contains(page, `name="return" value="m-5" checked`) {
+			t.Fatalf("no return shipment form\n%s", page)
+		}
+		ship := url.Values{"id": {m[1]}, "from": {"bin-1"}, "to": {"wh"}, "carrier": {"DHL"}, "tracking": {"RET-1"}, "return": {"m-5"}}
+		before := balances(t, tc, "t1")
+		for _, c := range []struct {
+			name, login string
+			form        url.Values
+			noCSRF      bool
+			status      int
+			say         string
+		}{
+			{"no CSRF token", "clerk@t1", ship, true, 403, "did not come from the console"},
+			{"store manager to the warehouse", "manager@t1", ship, false, 404, "There is no stock location wh here"},
+			{"other tenant", "admin@t2", ship, false, 404, "There is no stock location"},
+			{"nothing ticked", "clerk@t1", url.Values{"id": {m[1]}, "from": {"bin-1"}, "to": {"wh"}}, false, 400, "Tick the returns to ship"},
+			{"not in this bin", "clerk@t1", url.Values{"id": {m[1]}, "from": {"bin-1"}, "to": {"wh"}, "return": {"m-1"}}, false, 409, "shipped meanwhile or is no longer in this bin"},
+		} {
+			var status int
+			var body string
+			if c.noCSRF {
+				status, body = as(c.login).postNoCSRF(t, "/stock/returns/ship", c.form)
+			} else {
+				status, body = as(c.login).post(t, "/stock/returns/ship", c.form)
+			}
+			if status != c.status || !strings.Contains(body, c.say) {
+				t.Errorf("%s: status %d, want %d saying %q", c.name, status, c.status, c.say)
+			}
+		}
+		if after := balances(t, tc, "t1"); !reflect.DeepEqual(before, after) {
+			t.Fatalf("refused return shipments moved stock")
+		}
+		if status, body := cl.post(t, "/stock/returns/ship", ship); status != http.StatusSeeOther || cl.location != "/stock/shipments/"+m[1] {
+			t.Fatalf("ship the return: status %d to %q\n%s", status, cl.location, body)
+		}
+		if got := balanceOf(t, tc, "bin-1", "P-1"); got != 0 {
+			t.Errorf("bin-1 holds %d of P-1 after the return shipped, want 0", got)
+		}
+		if _, body := cl.get(t, "/stock/returns"); !strings.Contains(body, "No defective part is waiting") {
+			t.Errorf("the shipped return still waits")
+		}
+		// Shipped meanwhile: the same return ticked on an old page.
+		if status, body := cl.post(t, "/stock/returns/ship", url.Values{"id": {app.NewID()}, "from": {"bin-1"}, "to": {"wh"}, "return": {"m-5"}}); status != http.StatusConflict || !strings.Contains(body, "shipped meanwhile") {
+			t.Errorf("a return shipped twice: status %d", status)
+		}
+		sh, err := tc.db.Shipment(context.Background(), "t1", m[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sh.Kind != app.ShipmentReturn || len(sh.Lines) != 1 || sh.Lines[0].Ticket != "tk-1" || sh.Lines[0].Serial != "SN-"+xssImg || sh.Tracking != "RET-1" {
+			t.Errorf("the return shipment: %+v", sh.Shipment)
+		}
+		status, page := cl.get(t, "/stock/shipments/"+m[1])
+		if status != http.StatusOK || !strings.Contains(page, "Defective returns") || !strings.Contains(page, `<a href="/tickets/tk-1">FB-1</a>`) || strings.Contains(page, "<img src=x") {
+			t.Errorf("the return shipment's page: status %d\n%s", status, page)
+		}
+		rid := regexp.MustCompile(`name="receipt" value="([^"]+)"`).FindStringSubmatch(page)
+		if rid == nil {
+			t.Fatal("no receive form at the warehouse")
+		}
+		before2 := balanceOf(t, tc, "wh", "P-1")
+		if status, body := cl.post(t, "/stock/shipments/"+m[1]+"/receive", url.Values{"receipt": {rid[1]}, "qty-0": {"1"}}); status != http.StatusSeeOther {
+			t.Fatalf("receive the return: status %d\n%s", status, body)
+		}
+		if got := balanceOf(t, tc, "wh", "P-1"); got != before2+1 {
+			t.Errorf("wh holds %d of P-1 after receiving the return, want %d", got, before2+1)
+		}
+		if _, body := cl.get(t, "/stock/shipments/"+m[1]); !strings.Contains(body, "Everything shipped arrived.") {
+			t.Errorf("the received return shows differences")
+		}
+	})
+}
