@@ -12,4 +12,10 @@
 // "FBR1:<ticket number>:<first 16 hex digits of the digest>", where the
 // digest is app.ServiceReport.Digest: the report's facts, without the
 // signature (docs/PROTOCOL.md, "Service report").
+//
+// It also writes the papers of a shipment of parts, in the language of
+// whoever ships it: the parcel's 100 x 150 mm label (ShipmentLabel), with
+// a QR Code of the shipment's ID that the receiving device scans, and the
+// A4 packing list inside (PackingList), headed as defective parts returned
+// under warranty for a return.
 package report

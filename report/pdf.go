@@ -38,6 +38,7 @@ var families = []struct{ family, pdfName string }{
 // text settings.
 type doc struct {
 	pdf    *fpdf.Fpdf
+	ph, m  float64 // page height and margin, mm
 	y      float64
 	size   float64 // font size in points
 	bold   bool
@@ -45,8 +46,21 @@ type doc struct {
 }
 
 func newDoc(title, lang string, created time.Time, footer string) *doc {
-	p := fpdf.New("P", "mm", "A4", "")
-	p.SetMargins(margin, margin, margin)
+	return newDocSize(fpdf.SizeType{}, margin, title, lang, created, footer)
+}
+
+// newDocSize starts a document on pages of size (mm; zero: A4) with margin
+// m: a label is smaller than A4. An empty footer prints none.
+func newDocSize(size fpdf.SizeType, m float64, title, lang string, created time.Time, footer string) *doc {
+	// A4 by name, as fpdf knows it to the hundredth of a point: the same
+	// page in millimetres would move every coordinate by a rounding.
+	init := &fpdf.InitType{OrientationStr: "P", UnitStr: "mm", SizeStr: "A4"}
+	h := pageH
+	if size.Wd > 0 {
+		init.SizeStr, init.Size, h = "", size, size.Ht
+	}
+	p := fpdf.NewCustom(init)
+	p.SetMargins(m, m, m)
 	p.SetAutoPageBreak(false, 0)
 	p.SetCompression(true)
 	// Fonts in a fixed order. fpdf orders images by width only, so two
@@ -62,12 +76,15 @@ func newDoc(title, lang string, created time.Time, footer string) *doc {
 	p.AddUTF8FontFromBytes(families[0].family, "", fonts.Regular())
 	p.AddUTF8FontFromBytes(families[1].family, "", fonts.Bold())
 	p.AddUTF8FontFromBytes(families[2].family, "", fonts.CJK())
-	d := &doc{pdf: p, size: 10, footer: footer}
+	d := &doc{pdf: p, ph: h, m: m, size: 10, footer: footer}
 	p.SetFooterFunc(func() {
+		if d.footer == "" {
+			return
+		}
 		d.pdf.SetTextColor(110, 110, 110)
 		old, oldBold := d.size, d.bold
 		d.size, d.bold = 7, false
-		d.textAt(margin, pageH-margin+4, fmt.Sprintf("%s · %d", d.footer, p.PageNo()))
+		d.textAt(m, h-m+4, fmt.Sprintf("%s · %d", d.footer, p.PageNo()))
 		d.size, d.bold = old, oldBold
 		d.pdf.SetTextColor(0, 0, 0)
 	})
@@ -77,7 +94,7 @@ func newDoc(title, lang string, created time.Time, footer string) *doc {
 
 func (d *doc) newPage() {
 	d.pdf.AddPage()
-	d.y = margin
+	d.y = d.m
 }
 
 // lineH is the height of a line of the current size, in mm.
@@ -85,7 +102,7 @@ func (d *doc) lineH() float64 { return (d.size + lineGap) * 25.4 / 72 }
 
 // need starts a new page unless h mm fit above the footer.
 func (d *doc) need(h float64) {
-	if d.y+h > pageH-margin-footerH {
+	if d.y+h > d.ph-d.m-footerH {
 		d.newPage()
 	}
 }

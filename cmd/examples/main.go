@@ -2,8 +2,9 @@
 // demo world (`make examples`): the service report of a demo ticket in
 // English and in Chinese, with four photos and a signature drawn from
 // synthetic pen strokes, the intake receipt of a counter ticket and the
-// receipt of its payment at pick-up, and the brand claims export (CSV and
-// ZIP) of a few demo tickets closed on an in-process central service.
+// receipt of its payment at pick-up, a return of defective parts' label
+// (Chinese) and packing list (English), and the brand claims export (CSV
+// and ZIP) of a few demo tickets closed on an in-process central service.
 package main
 
 import (
@@ -99,6 +100,9 @@ func run(dir string) error {
 		Payment: app.ReportPayment{Receipt: "D7-2", Kind: "payment", Method: "mobile", Reference: "4200001234202612041530",
 			Amount: app.Money{Amount: 6780, Currency: "CNY"}, At: now.Add(6 * time.Hour)}}
 	if err := write(filepath.Join(dir, "payment-receipt-en.pdf"), func(w io.Writer) error { return report.PaymentReceipt(ctx, w, receipt, report.Options{}) }); err != nil {
+		return err
+	}
+	if err := shippingExamples(ctx, ds, dir); err != nil {
 		return err
 	}
 	return claimsExport(ctx, ds, dir)

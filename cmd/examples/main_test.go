@@ -21,7 +21,7 @@ func TestExamples(t *testing.T) {
 	if err := run(dir); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"service-report-en.pdf", "service-report-zh.pdf", "intake-receipt-en.pdf", "payment-receipt-en.pdf"} {
+	for _, f := range []string{"service-report-en.pdf", "service-report-zh.pdf", "intake-receipt-en.pdf", "payment-receipt-en.pdf", "shipment-label-zh.pdf", "packing-list-en.pdf"} {
 		b, err := os.ReadFile(filepath.Join(dir, f))
 		if err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
 			t.Errorf("%s: %v, not a PDF", f, err)
