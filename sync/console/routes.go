@@ -44,6 +44,8 @@ func (c *Console) routes() {
 	c.route("POST /stock/requests/ship", permSupply, c.shipRequests)
 	c.route("GET /stock/shipments", permView, c.shipments)
 	c.route("GET /stock/shipments/{id}", permView, c.showShipment)
+	c.route("GET /stock/shipments/{id}/label.pdf", permView, c.shipmentLabel)
+	c.route("GET /stock/shipments/{id}/packing-list.pdf", permView, c.packingList)
 	c.route("POST /stock/shipments/{id}/receive", permSupply, c.receiveShipment)
 	c.route("GET /stock/returns", permView, c.returns)
 	c.route("POST /stock/returns/ship", permSupply, c.shipReturns)

@@ -1,8 +1,10 @@
 package console
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -10,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/report"
 	"github.com/fieldbench/fieldbench/sync/central"
 )
 
@@ -293,4 +296,54 @@ func (c *Console) receiveShipment(w http.ResponseWriter, r *http.Request, s *Ses
 	}
 	http.Redirect(w, r, "/stock/shipments/"+url.PathEscape(sh.ID), http.StatusSeeOther)
 	return nil
+}
+
+// shipmentLabel and packingList answer a shipment's label (100 x 150 mm)
+// and packing list (A4) as PDF, from package report, in the session's
+// language: the office prints them to pack the parcel.
+func (c *Console) shipmentLabel(w http.ResponseWriter, r *http.Request, s *Session) error {
+	return c.shipmentPDF(w, r, s, "label", report.ShipmentLabel)
+}
+
+func (c *Console) packingList(w http.ResponseWriter, r *http.Request, s *Session) error {
+	return c.shipmentPDF(w, r, s, "packing-list", report.PackingList)
+}
+
+func (c *Console) shipmentPDF(w http.ResponseWriter, r *http.Request, s *Session, what string,
+	write func(context.Context, io.Writer, report.Shipping, report.Options) error) error {
+	ctx := r.Context()
+	sh, _, err := c.shipment(ctx, s, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	tenant, err := c.db.TenantName(ctx, s.Tenant)
+	if err != nil {
+		return err
+	}
+	doc := report.Shipping{Shipment: sh.Shipment, Provider: tenant, From: report.Place{Name: sh.FromName}, To: report.Place{Name: sh.ToName},
+		Tickets: map[app.TicketID]string{}, Language: s.Lang}
+	numbers := []app.PartNumber{}
+	for _, l := range sh.Lines {
+		numbers = append(numbers, l.Part)
+		if l.Ticket != "" {
+			if d, err := c.ticket(ctx, s, l.Ticket); err == nil {
+				doc.Tickets[l.Ticket] = d.Ticket.Number
+			} else if app.ErrorCode(err) != app.ENOTFOUND {
+				return err
+			}
+		}
+	}
+	if doc.Parts, err = c.db.PartsByNumber(ctx, s.Tenant, numbers); err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if err := write(ctx, &b, doc, report.Options{}); err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/pdf")
+	h.Set("Content-Disposition", `attachment; filename="`+safeFileName("shipment", sh.ID+"-"+what)+`.pdf"`)
+	h.Set("Cache-Control", "no-store")
+	_, err = w.Write(b.Bytes())
+	return err
 }

@@ -451,6 +451,18 @@ func TestReturnShipment(t *testing.T) {
 		if status != http.StatusOK || !strings.Contains(page, "Defective returns") || !strings.Contains(page, `<a href="/tickets/tk-1">FB-1</a>`) || strings.Contains(page, "<img src=x") {
 			t.Errorf("the return shipment's page: status %d\n%s", status, page)
 		}
+		for _, doc := range []string{"label.pdf", "packing-list.pdf"} {
+			path := "/stock/shipments/" + m[1] + "/" + doc
+			if !strings.Contains(page, `href="`+path+`"`) {
+				t.Errorf("the shipment's page does not link %s", doc)
+			}
+			if status, body := cl.get(t, path); status != http.StatusOK || !strings.HasPrefix(body, "%PDF-") {
+				t.Errorf("GET %s: status %d, %d bytes, not a PDF", path, status, len(body))
+			}
+			if status, _ := as("admin@t2").get(t, path); status != http.StatusNotFound {
+				t.Errorf("another tenant's GET %s: status %d, want 404", path, status)
+			}
+		}
 		rid := regexp.MustCompile(`name="receipt" value="([^"]+)"`).FindStringSubmatch(page)
 		if rid == nil {
 			t.Fatal("no receive form at the warehouse")
