@@ -140,8 +140,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	lim.register(fs)
 	var nf notifyFlags
 	nf.register(fs)
+	likelyEvery := fs.Duration("likely-every", central.DefaultLikelyEvery, "how often to recompute every open ticket's likely parts (0: never; new tickets get theirs every minute between)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if e := *likelyEvery; e != 0 && (e < time.Minute || e > 24*time.Hour) {
+		return app.Errorf(app.EINVALID, "central.likely_every", "-likely-every must be 0 (off) or between 1m and 24h, such as 15m.")
 	}
 	notifyCfg, err := nf.config()
 	if err != nil {
@@ -205,6 +209,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go notifier.Run(ctx)
+	if *likelyEvery > 0 {
+		go db.RunLikelyParts(ctx, *likelyEvery, log)
+	}
 	go func() {
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
