@@ -48,6 +48,8 @@ func (c *Console) routes() {
 	c.route("GET /stock/shipments/{id}/packing-list.pdf", permView, c.packingList)
 	c.route("POST /stock/shipments/{id}/receive", permSupply, c.receiveShipment)
 	c.route("GET /stock/returns", permView, c.returns)
+	c.route("GET /stock/replenish", permView, c.replenish)
+	c.route("POST /stock/replenish/ship", permSupply, c.shipReplenishment)
 	c.route("POST /stock/returns/ship", permSupply, c.shipReturns)
 	c.route("GET /stock/negative", permView, c.negative)
 	c.route("GET /stock/{location}/{part}", permView, c.ledger)

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -476,6 +477,61 @@ func TestReturnShipment(t *testing.T) {
 		}
 		if _, body := cl.get(t, "/stock/shipments/"+m[1]); !strings.Contains(body, "Everything shipped arrived.") {
 			t.Errorf("the received return shows differences")
+		}
+	})
+}
+
+// TestReplenishment: a van below its suggested minimum is proposed an
+// order up to its maximum, shipped from its warehouse on approval; a
+// proposal changed since the page was drawn is refused as stale; a part
+// idle for half a year is listed as dormant with its suggested action.
+func TestReplenishment(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		stockFixture(t, tc)
+		if err := tc.db.LoadDataset(context.Background(), "t1", app.Dataset{Movements: []app.StockMovement{
+			{ID: "m-old", Kind: app.MoveReceive, Part: "P-X", To: "s2", Qty: 3, At: testStart.AddDate(0, 0, -200), Recorded: "import"}}}); err != nil {
+			t.Fatal(err)
+		}
+		as := signedIn(t, tc)
+		cl := as("clerk@t1")
+		status, page := cl.get(t, "/stock/replenish")
+		m := regexp.MustCompile(`name="id" value="([0-9a-f-]{36})"><input type="hidden" name="to" value="van-1">`).FindStringSubmatch(page)
+		order := regexp.MustCompile(`name="order.P-2" value="(\d+)"`).FindStringSubmatch(page)
+		if status != http.StatusOK || m == nil || order == nil {
+			t.Fatalf("no proposal for van-1's P-2: status %d\n%s", status, page)
+		}
+		for _, want := range []string{"Dormant stock", "Store Two", "&lt;script&gt;alert(1)&lt;/script&gt;", "/stock?location=s2&amp;q=P-X"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the page lacks %q", want)
+			}
+		}
+		if strings.Contains(page, "<script>alert") {
+			t.Errorf("a part's name is not escaped")
+		}
+		if _, body := as("manager@t1").get(t, "/stock/replenish"); strings.Contains(body, "Store Two") {
+			t.Errorf("the manager of s1 sees s2's dormant stock")
+		}
+		n, _ := strconv.Atoi(order[1])
+		ship := url.Values{"id": {m[1]}, "to": {"van-1"}, "from": {"wh"}, "part": {"P-2"}, "order.P-2": {order[1]}}
+		stale := url.Values{"id": {app.NewID()}, "to": {"van-1"}, "from": {"wh"}, "part": {"P-2"}, "order.P-2": {strconv.Itoa(n + 1)}}
+		before := balances(t, tc, "t1")
+		if status, body := cl.post(t, "/stock/replenish/ship", stale); status != http.StatusConflict || !strings.Contains(body, "changed since you opened the page") {
+			t.Errorf("a stale proposal: status %d", status)
+		}
+		if status, _ := cl.postNoCSRF(t, "/stock/replenish/ship", ship); status != http.StatusForbidden {
+			t.Errorf("without the CSRF token: status %d", status)
+		}
+		if status, _ := as("admin@t2").post(t, "/stock/replenish/ship", ship); status != http.StatusNotFound {
+			t.Errorf("another tenant: status %d", status)
+		}
+		if after := balances(t, tc, "t1"); !reflect.DeepEqual(before, after) {
+			t.Fatalf("refused proposals moved stock")
+		}
+		if status, body := cl.post(t, "/stock/replenish/ship", ship); status != http.StatusSeeOther || cl.location != "/stock/shipments/"+m[1] {
+			t.Fatalf("ship the proposal: status %d to %q\n%s", status, cl.location, body)
+		}
+		if got := balanceOf(t, tc, "wh", "P-2"); got != -n {
+			t.Errorf("wh holds %d of P-2 after shipping %d, want %d", got, n, -n)
 		}
 	})
 }
