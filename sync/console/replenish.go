@@ -66,10 +66,31 @@ func (c *Console) renderReplenish(w http.ResponseWriter, r *http.Request, s *Ses
 		return err
 	}
 	p := replenishPage{Sources: sources(all, ""), Problem: problem}
+	numbers := []app.PartNumber{}
+	for _, l := range levels {
+		if l.Order > 0 {
+			numbers = append(numbers, l.Part)
+		}
+	}
+	idle, err := c.db.DormantStock(ctx, s.Tenant, stockScope(s), now)
+	if err != nil {
+		return err
+	}
+	for _, d := range idle {
+		numbers = append(numbers, d.Part)
+	}
+	// The parts' names in the session's language (the levels' are English).
+	parts, err := c.db.PartsByNumber(ctx, s.Tenant, numbers)
+	if err != nil {
+		return err
+	}
 	index := map[app.LocationID]int{}
 	for _, l := range levels {
 		if l.Order <= 0 {
 			continue
+		}
+		if part, ok := parts[l.Part]; ok {
+			l.PartName = partLabel(s.T, part)
 		}
 		i, ok := index[l.Location]
 		if !ok {
@@ -85,11 +106,10 @@ func (c *Console) renderReplenish(w http.ResponseWriter, r *http.Request, s *Ses
 			p.Groups[i].Lines = append(p.Groups[i].Lines, l)
 		}
 	}
-	idle, err := c.db.DormantStock(ctx, s.Tenant, stockScope(s), now)
-	if err != nil {
-		return err
-	}
 	for _, d := range idle {
+		if part, ok := parts[d.Part]; ok {
+			d.PartName = partLabel(s.T, part)
+		}
 		if len(p.Dormant) >= maxQueueShown {
 			p.MoreIdle++
 			continue
