@@ -183,7 +183,6 @@ type shipmentPage struct {
 	Receivable bool
 	ReceiptID  string // minted with the page: a form sent twice is one receipt
 	Problem    string
-	Extra      string // the typed extra part, shown again with a refusal
 }
 
 func (c *Console) showShipment(w http.ResponseWriter, r *http.Request, s *Session) error {

@@ -302,6 +302,19 @@ func TestShipmentReceiveAtAStore(t *testing.T) {
 		if status, _ := as("admin@t2").get(t, "/stock/shipments/sh-1"); status != http.StatusNotFound {
 			t.Errorf("another tenant opens the shipment: %d, want 404", status)
 		}
+		for _, c := range []struct {
+			path   string
+			status int
+			say    string
+		}{
+			{"/stock/shipments?kind=bogus", 400, "Unknown shipment kind bogus"},
+			{"/stock/shipments?location=t2-only", 404, "There is no stock location t2-only here"},
+			{"/stock/shipments?kind=supply&location=s1", 200, "/stock/shipments/sh-1"},
+		} {
+			if status, body := as("clerk@t1").get(t, c.path); status != c.status || !strings.Contains(body, c.say) {
+				t.Errorf("GET %s: status %d, want %d saying %q", c.path, status, c.status, c.say)
+			}
+		}
 		if _, body := as("clerk@t1").get(t, "/stock/shipments?state=received"); strings.Contains(body, "sh-1") {
 			t.Errorf("the received filter lists a shipment in transit")
 		}
