@@ -33,8 +33,14 @@ type requestRow struct {
 	SubName      string // Substitute's
 	ToName       string
 	StateText    string
-	Decidable    bool       // requested or approved: the office may still answer
-	Substitutes  []app.Part // parts that fit the ticket's model, but Part
+	Decidable    bool         // requested or approved: the office may still answer
+	Substitutes  []substitute // parts that fit the ticket's model, but Part
+}
+
+// substitute is a part offered instead of the one requested.
+type substitute struct {
+	Number app.PartNumber
+	Label  string // its name in the session's language
 }
 
 // Urgent reports whether the request is urgent.
@@ -217,7 +223,7 @@ func (c *Console) renderRequests(w http.ResponseWriter, r *http.Request, s *Sess
 		if row.Decidable {
 			for _, f := range fitting[t.Product.Model] {
 				if f.Number != q.Part {
-					row.Substitutes = append(row.Substitutes, f)
+					row.Substitutes = append(row.Substitutes, substitute{Number: f.Number, Label: partLabel(s.T, f)})
 				}
 			}
 		}

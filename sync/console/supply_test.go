@@ -548,3 +548,31 @@ func TestReplenishment(t *testing.T) {
 		}
 	})
 }
+
+// TestStoreManagerShipsWithinTheStore: a store manager answers their
+// store's request and ships it from the store's shelf to the van, the
+// store's own locations.
+func TestStoreManagerShipsWithinTheStore(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		supplyFixture(t, tc)
+		cl := tc.signIn(t, "manager@t1")
+		if status, body := cl.post(t, "/stock/requests/rq-1/decide", url.Values{"state": {"requested"}, "ticket": {"tk-4"}, "decision": {"approve"}}); status != http.StatusSeeOther {
+			t.Fatalf("approve: status %d\n%s", status, body)
+		}
+		_, page := cl.get(t, "/stock/requests")
+		m := shipmentID.FindStringSubmatch(page)
+		if m == nil || strings.Contains(page, `<option value="wh">`) {
+			t.Fatalf("the manager's ship form: missing, or offers the warehouse\n%s", page)
+		}
+		before := balanceOf(t, tc, "s1", "P-1")
+		if status, body := cl.post(t, "/stock/requests/ship", url.Values{"id": {m[1]}, "to": {"van-1"}, "from": {"s1"}, "request": {"rq-1"}, "ticket.rq-1": {"tk-4"}}); status != http.StatusSeeOther {
+			t.Fatalf("ship: status %d\n%s", status, body)
+		}
+		if got := balanceOf(t, tc, "s1", "P-1"); got != before-1 {
+			t.Errorf("s1 holds %d of P-1, want %d", got, before-1)
+		}
+		if r := requestState(t, tc, "rq-1"); r.State != app.RequestShipped {
+			t.Errorf("rq-1: %s, want shipped", r.State)
+		}
+	})
+}
