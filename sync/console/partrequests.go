@@ -12,14 +12,15 @@ import (
 	"github.com/fieldbench/fieldbench/sync/central"
 )
 
-// The part requests page (GET /stock/requests): every part request the
-// session sees, open ones first (urgent first, then oldest), with the
-// office's answers: approve, approve a substitute that fits the ticket's
+// The part requests page (GET /stock/requests): the open part requests
+// the session sees (urgent first, then oldest), with the office's
+// answers: approve, approve a substitute that fits the ticket's
 // model, reject (POST /stock/requests/{id}/decide, part.decide_request),
 // and ship the approved requests for one destination together (POST
 // /stock/requests/ship, shipment.send). Tickets that wait for parts named
 // only in their wait reason, from terminals older than part requests, are
-// listed below as "waiting without a request".
+// listed below as "waiting without a request", and the requests whose
+// shipment arrived short last, linked to the shipment to settle.
 
 // maxClosedShown bounds the requests listed as arrived short.
 const maxClosedShown = 50

@@ -27,7 +27,7 @@ type perm string
 const (
 	permView     perm = "view"     // the board, tickets, conflicts and stock (a store manager's store's), read only
 	permDispatch perm = "dispatch" // create, assign, reschedule, cancel, reopen; decide conflicts
-	permStock    perm = "stock"    // stock movements, part requests, defective returns
+	permStock    perm = "stock"    // stock movements: receive, transfer, adjust (a defective return's and a waiting ticket's transfers too)
 	permSupply   perm = "supply"   // answer part requests, send and receive shipments (a store manager: their store's)
 	permPeople   perm = "people"   // technicians, stores, vans; pair and revoke devices
 	permImport   perm = "import"   // CSV imports of parts and stock
