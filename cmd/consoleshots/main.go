@@ -282,7 +282,8 @@ func pagesOf(tab context.Context, base string) ([]pageRef, error) {
 	}
 	var out, more []pageRef
 	for _, p := range []pageRef{{"ticket-new", "/tickets/new"}, {"ticket-cancel", extra["ticket-cancel"]}, {"day", extra["day"]},
-		{"stock-ledger", ledger}, {"stock-requests", "/stock/requests"}, {"stock-returns", "/stock/returns"}, {"stock-negative", "/stock/negative"}} {
+		{"stock-ledger", ledger}, {"stock-requests", "/stock/requests"}, {"stock-shipments", "/stock/shipments"}, {"stock-returns", "/stock/returns"},
+		{"stock-replenish", "/stock/replenish"}, {"stock-negative", "/stock/negative"}} {
 		if p.path != "" {
 			more = append(more, p)
 		}

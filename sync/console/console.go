@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -182,8 +183,9 @@ const maxAuditDetail = 4096
 // apply runs a named mutation from the console as db.ApplyAdmin does, with
 // the same refusals as the API, and records it in the audit. A store
 // manager acts only on tickets of their store: a ticket of another store
-// is refused as missing; a mutation on no ticket (stock), and creating a
-// ticket for or assigning one to another store, as forbidden.
+// is refused as missing; a shipment from or to a location outside their
+// store's, as missing; another mutation on no ticket (stock), and
+// creating a ticket for or assigning one to another store, as forbidden.
 //
 // The audit record is written after the mutation commits, in the same
 // request: ApplyAdmin owns its transaction. Should the audit write fail,
@@ -200,6 +202,16 @@ func (c *Console) apply(ctx context.Context, s *Session, m app.Mutation) error {
 		case *app.CreateTicket:
 			if ct.Ticket.Store != s.Store {
 				return errStoreOnly
+			}
+		case *app.SendShipment:
+			// A store manager ships between their store's locations,
+			// for their store's tickets.
+			if err := c.storeShipment(ctx, s, ct.Shipment); err != nil {
+				return err
+			}
+		case *app.ReceiveShipment:
+			if _, _, err := c.shipment(ctx, s, ct.Shipment); err != nil {
+				return err
 			}
 		default:
 			if target == "" {
@@ -225,6 +237,29 @@ func (c *Console) apply(ctx context.Context, s *Session, m app.Mutation) error {
 		return err
 	}
 	return c.audit(ctx, s, m.FullName(), string(target), string(detail))
+}
+
+// storeShipment refuses a shipment a store manager may not send: one
+// from or to a location outside their store's (as missing), or with a
+// line for a ticket of another store.
+func (c *Console) storeShipment(ctx context.Context, s *Session, sh app.Shipment) error {
+	locs, err := c.db.StoreLocations(ctx, s.Tenant, s.Store)
+	if err != nil {
+		return err
+	}
+	for _, id := range []app.LocationID{sh.From, sh.To} {
+		if !slices.ContainsFunc(locs, func(l app.Location) bool { return l.ID == id }) {
+			return errNoLocation(string(id))
+		}
+	}
+	for _, l := range sh.Lines {
+		if l.Ticket != "" {
+			if _, err := c.ticket(ctx, s, l.Ticket); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // audit records a change made by the session's user. detail is cut to

@@ -16,6 +16,7 @@
 //	view            x            x              x             x
 //	dispatch        x            x (own store)                x
 //	stock           x                           x             x
+//	supply          x            x (own store)  x             x
 //	people          x                                         x
 //	import                                      x             x
 //	rules                                                     x

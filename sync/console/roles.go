@@ -27,7 +27,8 @@ type perm string
 const (
 	permView     perm = "view"     // the board, tickets, conflicts and stock (a store manager's store's), read only
 	permDispatch perm = "dispatch" // create, assign, reschedule, cancel, reopen; decide conflicts
-	permStock    perm = "stock"    // stock movements, part requests, defective returns
+	permStock    perm = "stock"    // stock movements: receive, transfer, adjust (a defective return's and a waiting ticket's transfers too)
+	permSupply   perm = "supply"   // answer part requests, send and receive shipments (a store manager: their store's)
 	permPeople   perm = "people"   // technicians, stores, vans; pair and revoke devices
 	permImport   perm = "import"   // CSV imports of parts and stock
 	permRules    perm = "rules"    // CSV imports of warranty rules, which decide what customers pay
@@ -39,10 +40,10 @@ const (
 // permissions are further limited to their store's tickets (Console.apply
 // and the pages' scoping); nobody sees another tenant.
 var permissions = map[Role][]perm{
-	RoleDispatcher:    {permView, permDispatch, permStock, permPeople, permNumbers},
-	RoleStoreManager:  {permView, permDispatch, permNumbers},
-	RolePartsClerk:    {permView, permStock, permImport},
-	RoleAdministrator: {permView, permDispatch, permStock, permPeople, permImport, permRules, permNumbers, permUsers},
+	RoleDispatcher:    {permView, permDispatch, permStock, permSupply, permPeople, permNumbers},
+	RoleStoreManager:  {permView, permDispatch, permSupply, permNumbers},
+	RolePartsClerk:    {permView, permStock, permSupply, permImport},
+	RoleAdministrator: {permView, permDispatch, permStock, permSupply, permPeople, permImport, permRules, permNumbers, permUsers},
 }
 
 // may reports whether the role has permission p.

@@ -150,7 +150,7 @@ func TestStockPagesShowTheSessionsScope(t *testing.T) {
 			{"clerk@t1", "/stock/negative", 200, []string{"Van One (van-1)", `class="neg" href="/stock/van-1/P-2">-2<`, `name="base" value="-2"`, `name="from"><option value="wh">`, "Transfer in"}, []string{`<option value="bin-1">`}},
 			{"manager@t1", "/stock/negative", 200, []string{"van-1"}, []string{"Correct the count<"}},
 			{"admin@t2", "/stock/negative", 200, []string{"No balance is below zero"}, []string{"van-1"}},
-			{"admin@t2", "/stock/requests", 200, []string{"No ticket is waiting for parts"}, []string{"FB-4"}},
+			{"admin@t2", "/stock/requests", 200, []string{"No part request is open"}, []string{"FB-4"}},
 			{"admin@t2", "/stock/returns", 200, []string{"No defective part is waiting"}, []string{"bin-1"}},
 		} {
 			cl := as(c.login)

@@ -2,14 +2,15 @@ package console
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/sync/central"
 )
 
-// The stock pages' queues: tickets waiting for parts (GET
-// /stock/requests), defective returns waiting to go back to their brands
+// The stock pages' queues: defective returns waiting to go back to their brands
 // (GET /stock/returns) and balances below zero to reconcile (GET
 // /stock/negative). Each lists what the session's scope sees; the forms
 // on them post the movements of stockmove.go.
@@ -19,66 +20,6 @@ import (
 // more there are.
 const maxQueueShown = 100
 
-// requestRow is a ticket waiting for parts, with the form that ships one
-// of its parts to the technician's van.
-type requestRow struct {
-	central.PartWait
-	Ship []moveForm // one per part the request names; none without a van
-}
-
-// requestsPage is the data of GET /stock/requests.
-type requestsPage struct {
-	Rows       []requestRow
-	More       int
-	Warehouses []app.Location
-}
-
-// requests lists the tickets waiting for parts, longest waiting first.
-// A request is today the ticket's wait reason, in which the terminal names
-// the part; records of their own come with the parts issue.
-func (c *Console) requests(w http.ResponseWriter, r *http.Request, s *Session) error {
-	ctx := r.Context()
-	waits, err := c.db.WaitingForParts(ctx, s.Tenant, stockScope(s))
-	if err != nil {
-		return err
-	}
-	locs, err := c.db.StoreLocations(ctx, s.Tenant, stockScope(s))
-	if err != nil {
-		return err
-	}
-	p := requestsPage{Warehouses: sources(locs, "")}
-	if len(waits) > maxQueueShown {
-		p.More = len(waits) - maxQueueShown
-		waits = waits[:maxQueueShown]
-	}
-	epochs := map[app.TicketID]int{}
-	for _, wt := range waits {
-		d, err := c.ticket(ctx, s, wt.Ticket)
-		if err != nil {
-			return err
-		}
-		epochs[wt.Ticket] = d.Ticket.Epoch
-	}
-	for _, wt := range waits {
-		row := requestRow{PartWait: wt}
-		if wt.Van != "" && len(p.Warehouses) > 0 {
-			parts := []string{}
-			for _, part := range wt.Parts {
-				parts = append(parts, string(part.Number))
-			}
-			if len(parts) == 0 {
-				parts = []string{""} // the reason names no known part: the form asks for it
-			}
-			for _, part := range parts {
-				row.Ship = append(row.Ship, moveForm{Kind: app.MoveTransfer, ID: app.NewID(), Part: part, To: string(wt.Van), Qty: "1",
-					Ticket: string(wt.Ticket), Epoch: strconv.Itoa(epochs[wt.Ticket]), Back: "/stock/requests", Locations: p.Warehouses})
-			}
-		}
-		p.Rows = append(p.Rows, row)
-	}
-	return c.render(w, r, s, http.StatusOK, "stock_requests", p)
-}
-
 // returnGroup is the defective returns of one brand in one bin.
 type returnGroup struct {
 	Brand        string
@@ -86,6 +27,10 @@ type returnGroup struct {
 	LocationName string
 	Returns      []returnRow
 	Qty          int
+	// ShipmentID is the return shipment the group's form sends, minted
+	// with the page; Warehouses are where it may go.
+	ShipmentID string
+	Warehouses []app.Location
 }
 
 // returnRow is a defective return with the form that ships it from its
@@ -98,19 +43,24 @@ type returnRow struct {
 
 // returnsPage is the data of GET /stock/returns.
 type returnsPage struct {
-	Groups []returnGroup
-	More   int
+	Groups  []returnGroup
+	More    int
+	Problem string // the refusal of the last return shipment
 }
 
 // returns lists the defective returns waiting to be shipped back, by
 // brand and bin, oldest first within each.
 func (c *Console) returns(w http.ResponseWriter, r *http.Request, s *Session) error {
+	return c.renderReturns(w, r, s, http.StatusOK, "")
+}
+
+func (c *Console) renderReturns(w http.ResponseWriter, r *http.Request, s *Session, status int, problem string) error {
 	ctx := r.Context()
 	rs, err := c.db.DefectiveReturns(ctx, s.Tenant, stockScope(s))
 	if err != nil {
 		return err
 	}
-	p := returnsPage{}
+	p := returnsPage{Problem: problem}
 	if len(rs) > maxQueueShown {
 		p.More = len(rs) - maxQueueShown
 		rs = rs[:maxQueueShown]
@@ -144,7 +94,7 @@ func (c *Console) returns(w http.ResponseWriter, r *http.Request, s *Session) er
 		if !ok {
 			i = len(p.Groups)
 			index[key] = i
-			p.Groups = append(p.Groups, returnGroup{Brand: key[0], Location: d.Location, LocationName: d.LocationName})
+			p.Groups = append(p.Groups, returnGroup{Brand: key[0], Location: d.Location, LocationName: d.LocationName, ShipmentID: app.NewID(), Warehouses: warehouses})
 		}
 		if bins[d.Location] == nil {
 			bs, err := c.db.Balances(ctx, s.Tenant, d.Location)
@@ -164,7 +114,7 @@ func (c *Console) returns(w http.ResponseWriter, r *http.Request, s *Session) er
 		p.Groups[i].Returns = append(p.Groups[i].Returns, row)
 		p.Groups[i].Qty += d.Qty
 	}
-	return c.render(w, r, s, http.StatusOK, "stock_returns", p)
+	return c.render(w, r, s, status, "stock_returns", p)
 }
 
 // sources are the locations parts are shipped from, but not: the
@@ -226,4 +176,53 @@ func (c *Console) negative(w http.ResponseWriter, r *http.Request, s *Session) e
 				Locations: others}})
 	}
 	return c.render(w, r, s, http.StatusOK, "stock_negative", p)
+}
+
+// shipReturns builds a return shipment (shipment.send, kind return) from
+// a defective bin to a warehouse, of the returns ticked on the returns
+// page, each line carrying its part, serial, ticket and claim. A return
+// shipped on meanwhile (by another form, or a technician's own return
+// shipment) is refused as stale: the page is drawn again without it.
+func (c *Console) shipReturns(w http.ResponseWriter, r *http.Request, s *Session) error {
+	ctx := r.Context()
+	id, from, to := r.PostFormValue("id"), app.LocationID(r.PostFormValue("from")), app.LocationID(r.PostFormValue("to"))
+	ids := r.PostForm["return"]
+	again := func(status int, problem string) error { return c.renderReturns(w, r, s, status, problem) }
+	if !app.FreshID(id) {
+		return again(http.StatusBadRequest, s.T.Text("console.returns.form_expired", "This form is out of date. Tick the returns again and ship.", nil))
+	}
+	locs, err := c.locationsSeen(ctx, s)
+	if err != nil {
+		return err
+	}
+	for _, l := range []app.LocationID{from, to} {
+		if _, ok := locs[l]; !ok {
+			return errNoLocation(string(l))
+		}
+	}
+	if len(ids) == 0 || len(ids) > app.MaxShipmentLines {
+		return again(http.StatusBadRequest, s.T.Text("console.returns.choose", "Tick the returns to ship (at most {{.Max}}), then ship.", map[string]any{"Max": app.MaxShipmentLines}))
+	}
+	rs, err := c.db.DefectiveReturns(ctx, s.Tenant, stockScope(s))
+	if err != nil {
+		return err
+	}
+	sh := app.Shipment{ID: id, Kind: app.ShipmentReturn, From: from, To: to,
+		Carrier: strings.TrimSpace(r.PostFormValue("carrier")), Tracking: strings.TrimSpace(r.PostFormValue("tracking"))}
+	for _, mid := range ids {
+		i := slices.IndexFunc(rs, func(d central.DefectiveReturn) bool { return d.Movement == mid && d.Location == from })
+		if i < 0 {
+			return again(http.StatusConflict, s.T.Text("console.returns.stale", "A return you ticked was shipped meanwhile or is no longer in this bin. Check the list below and ship again.", nil))
+		}
+		d := rs[i]
+		sh.Lines = append(sh.Lines, app.ShipmentLine{Part: d.Part, Qty: d.Qty, Serial: d.Serial, Ticket: d.Ticket, Claim: d.Claim})
+	}
+	if ok, err := c.send(ctx, s, &app.SendShipment{Shipment: sh}, again); !ok {
+		return err
+	}
+	if err := c.flash(w, r, s, "console.returns.shipped", "Shipped {{.N}} returns to {{.To}}.", map[string]any{"N": len(sh.Lines), "To": locs[to].Name}); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/stock/shipments/"+id, http.StatusSeeOther)
+	return nil
 }

@@ -1,0 +1,103 @@
+package e2e
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/fieldbench/fieldbench/internal/browser"
+)
+
+// TestPartRequestShipped: a device requests a part for its ticket (a real
+// push); a dispatcher approves it on the part requests page and ships it
+// from the warehouse with a carrier and tracking number; the shipment's
+// packing list downloads as a PDF; the device's next pull has the request
+// shipped on that shipment.
+func TestPartRequestShipped(t *testing.T) {
+	tech := addTech(t, "e2e-parts")
+	van, wh, part := name("e2e-parts-van"), name("e2e-parts-wh"), name("E2E-PUMP")
+	adminOK(t, "PUT", "/v1/admin/locations/"+van, map[string]any{"id": van, "kind": "van", "name": "Van " + van, "owner": tech}, nil)
+	adminOK(t, "PUT", "/v1/admin/locations/"+wh, map[string]any{"id": wh, "kind": "warehouse", "name": "Warehouse " + wh}, nil)
+	if status, raw := callRaw(t, "POST", "/v1/admin/import/parts", "number,name_en,class\n"+part+",Drain pump,unit\n"); status != http.StatusOK {
+		t.Fatalf("import the part: HTTP %d %s", status, raw)
+	}
+	if status, raw := callRaw(t, "POST", "/v1/admin/import/stock", "location,part,qty\n"+wh+","+part+",5\n"); status != http.StatusOK {
+		t.Fatalf("stock the warehouse: HTTP %d %s", status, raw)
+	}
+	id := newTicket(t, tech, name("Paula Parts"))
+	dev := pair(t, tech)
+	dev.pullAll(t)
+	rq := newID()
+	if x, refused := dev.push(t, "part.request", map[string]any{"request": map[string]any{"id": rq, "ticket": id, "part": part, "qty": 1,
+		"urgency": "urgent", "to": van, "note": "needed <b>today</b>", "at": "2026-12-04T10:00:00Z"}}); refused {
+		t.Fatalf("the device's request was refused: %+v", x)
+	}
+	ctx := tab(t, dispatcher)
+	approve := `form[action="/stock/requests/` + rq + `/decide"]:has(input[name="decision"][value="approve"]) button`
+	must(t, browser.Run(ctx, chromedp.Navigate(svc.url+"/stock/requests"), chromedp.Click(chromedp.CSS(approve))))
+	if f := flash(t, ctx); !strings.Contains(f, "Approved") {
+		t.Fatalf("after approving: %q", f)
+	}
+	form := `form.ship-form:has(input[name="to"][value="` + van + `"])`
+	must(t, browser.Run(ctx,
+		chromedp.SetValue(chromedp.CSS(form+` select[name="from"]`), wh),
+		chromedp.SendKeys(chromedp.CSS(form+` input[name="carrier"]`), "SF Express"),
+		chromedp.SendKeys(chromedp.CSS(form+` input[name="tracking"]`), "SF-E2E-1"),
+		chromedp.Click(chromedp.CSS(form+` button[type="submit"]`)),
+	))
+	// The approval's flash is on the page until the shipment's page replaces it.
+	if err := browser.WaitFor(ctx, `location.pathname.startsWith("/stock/shipments/")`); err != nil {
+		t.Fatalf("shipping did not lead to the shipment's page: %v; the page says: %s", err, text(t, ctx, "main"))
+	}
+	if f := flash(t, ctx); !strings.Contains(f, "Shipped 1 requests") {
+		t.Fatalf("after shipping: %q", f)
+	}
+	path, err := browser.Path(ctx)
+	must(t, err)
+	if !strings.HasPrefix(path, "/stock/shipments/") {
+		t.Fatalf("after shipping the browser is at %s, want the shipment's page", path)
+	}
+	// The packing list, fetched with the browser's session.
+	head, err := browser.Get(ctx, chromedp.Evaluate[string](`fetch(location.pathname + "/packing-list.pdf").then(r => r.ok ? r.text() : "HTTP " + r.status).then(s => s.slice(0, 5))`, chromedp.EvalAwaitPromise))
+	must(t, err)
+	if head != "%PDF-" {
+		t.Errorf("the packing list begins %q, not as a PDF", head)
+	}
+	// The device's pull brings its request, shipped.
+	state, shipment := "", ""
+	cursor := ""
+	for range maxPages {
+		status, raw := dev.syncStatus(t, map[string]any{"v": 1, "c": cursor})
+		var out struct {
+			D *struct {
+				Requests []struct {
+					ID       string `json:"id"`
+					State    string `json:"state"`
+					Shipment string `json:"shipment"`
+				} `json:"part_requests"`
+			} `json:"d"`
+			Cursor string `json:"c"`
+			More   bool   `json:"m"`
+		}
+		if status != http.StatusOK || json.Unmarshal(raw, &out) != nil {
+			t.Fatalf("pull: HTTP %d %s", status, raw)
+		}
+		if out.D != nil {
+			for _, r := range out.D.Requests {
+				if r.ID == rq {
+					state, shipment = r.State, r.Shipment
+				}
+			}
+		}
+		if !out.More {
+			break
+		}
+		cursor = out.Cursor
+	}
+	if state != "shipped" || "/stock/shipments/"+shipment != path {
+		t.Fatalf("the device pulled its request as %q on shipment %q, want shipped on %s", state, shipment, path)
+	}
+}
