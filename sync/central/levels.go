@@ -87,7 +87,9 @@ type StockLevel struct {
 // store is ""), a Min and Max from its weekly consumption
 // (app/demand.StockLevels with its defaults: TSB's rate and a bootstrap
 // of demand over review + lead time, parts unlikely to be asked for not
-// stocked), with the balance, what is in transit to it, and a
+// stocked, nor parts whose chance of a demand does not pay for holding
+// them against the second visit a missing part costs: levelCosts), with
+// the balance, what is in transit to it, and a
 // replenishment proposal. Ordered by location, then part.
 func (db *DB) StockLevels(ctx context.Context, tenant string, store app.StoreID, now time.Time) ([]StockLevel, error) {
 	fl, err := db.readFlows(ctx, tenant, store, now)
@@ -98,17 +100,23 @@ func (db *DB) StockLevels(ctx context.Context, tenant string, store app.StoreID,
 	if err != nil {
 		return nil, err
 	}
+	costs, err := db.locationCosts(ctx, tenant, fl.view)
+	if err != nil {
+		return nil, err
+	}
 	out := []StockLevel{}
 	for k, f := range fl.at {
 		if !f.consumed {
 			continue
 		}
+		unit, miss := costs.of(k.loc, fl.parts[k.part])
 		l := fl.view.locations[k.loc]
 		lv := StockLevel{Location: k.loc, LocationName: l.Name, LocationKind: l.Kind, Part: k.part,
 			Weekly: slices.Clone(f.weekly[:]), LeadWeeks: LeadWeeks(l.Kind), Balance: f.balance,
 			InTransit: transit[k], Source: fl.source(k.loc)}
 		got := demand.StockLevels(lv.Weekly, demand.LevelParams{LeadTime: lv.LeadWeeks, Review: reviewWeeks,
-			Service: levelService, Alpha: levelAlpha, Seed: levelSeed(k), Draws: levelDraws})
+			Service: levelService, Alpha: levelAlpha, Seed: levelSeed(k), Draws: levelDraws,
+			UnitCost: unit, MissCost: miss})
 		lv.Rate, lv.Method, lv.Min, lv.Max = got.Rate, got.Method, got.Min, got.Max
 		if have := lv.Balance + lv.InTransit; have <= lv.Min && lv.Max > have {
 			lv.Order = lv.Max - have
@@ -512,6 +520,48 @@ func (db *DB) recentConsumers(ctx context.Context, tenant string, from time.Time
 		out[m.Part][m.From] += m.Qty
 	}
 	return out, nil
+}
+
+// levelCosts prices the stocking rule of app/demand.StockLevels for each
+// location: a unit at the part's price in the location's currency, and a
+// missed first visit at the call-out fee of the location's country (the
+// second visit the missing part costs), both in the same currency's minor
+// unit. Where either is unknown (no rule set for the country, no price in
+// its currency) the part gets no cost rule, only the chance threshold.
+type levelCosts struct {
+	currency map[app.LocationID]string
+	callOut  map[string]app.Money // by currency
+}
+
+func (c levelCosts) of(loc app.LocationID, p app.Part) (unit, miss float64) {
+	cur := c.currency[loc]
+	fee, ok := c.callOut[cur]
+	if !ok || fee.Amount <= 0 {
+		return 0, 0
+	}
+	price, ok := p.Price(cur)
+	if !ok || price.Amount <= 0 {
+		return 0, 0
+	}
+	return float64(price.Amount), float64(fee.Amount)
+}
+
+func (db *DB) locationCosts(ctx context.Context, tenant string, view storeView) (levelCosts, error) {
+	currency, err := db.locationCurrencies(ctx, tenant, view)
+	if err != nil {
+		return levelCosts{}, err
+	}
+	rs, err := allEntities[app.RuleSet](ctx, db, tenant, kindRuleSet, "")
+	if err != nil {
+		return levelCosts{}, err
+	}
+	c := levelCosts{currency: currency, callOut: map[string]app.Money{}}
+	for _, r := range rs {
+		if r.CallOutFee.Currency == r.Currency && r.CallOutFee.Amount > 0 {
+			c.callOut[r.Currency] = r.CallOutFee
+		}
+	}
+	return c, nil
 }
 
 // locationCurrencies gives each location of view the currency of its

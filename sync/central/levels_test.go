@@ -127,12 +127,17 @@ func TestStockLevels(t *testing.T) {
 		// use 6, Min 5, Max 7. A part used in one week of the 52 (F at
 		// van-a 200 days ago, D at van-b 30 days ago) keeps a chance of a
 		// demand above the default 1 % in two weeks (TSB's 1/52, faded by
-		// 0.98 a week: 2.2 % and 3.5 %), one unit at most: Min 0 and Max 1;
-		// van-b, holding no D, orders one. E was never consumed, O more than
-		// a year ago: no level.
+		// 0.98 a week: 2.2 % and 3.5 %). At van-a, in China, the cost rule
+		// applies (the CN rule set's call-out fee, 50 CNY, prices the
+		// second visit a missing part costs): 2.2 % of 5,000 fen (110)
+		// does not pay for holding a 12,000-fen part two weeks at 25 % a
+		// year (115.4), so F gets Min 0, Max 0. van-b is in Germany, whose
+		// rule set this tenant lacks: no cost rule, one unit at most (Min
+		// 0, Max 1), and holding no D it orders one. E was never consumed,
+		// O more than a year ago: no level.
 		want := []row{
 			{"store-s", "Q", 2, 5, 7, 1, 0, 6, "wh-cn"},
-			{"van-a", "F", 1, 0, 1, 1, 0, 0, "wh-cn"},
+			{"van-a", "F", 1, 0, 0, 1, 0, 0, "wh-cn"},
 			{"van-a", "P", 1, 3, 5, 1, 0, 4, "wh-cn"},
 			{"van-b", "D", 1, 0, 1, 0, 0, 1, "wh-cn"},
 			{"van-b", "P", 1, 3, 5, 1, 3, 0, "wh-cn"},
