@@ -105,6 +105,7 @@ const usage = `central: Fieldbench's central service.
       balances [LOCATION]
       cash [TECHNICIAN]              cash taken and not handed in, with its receipts
       cash-handover TECHNICIAN RECEIVED_BY AMOUNT CURRENCY RECEIPT...   (AMOUNT in minor units: fen, cents)
+      part-requests [STATE|open] | shipments [LOCATION] | shipment ID   (the first page; decide, ship and receive with mutate)
       tokens | token-create NAME [-o FILE] | token-rotate NAME [-o FILE] | token-revoke NAME
       claims list [-brand B] [-from YYYY-MM] [-to YYYY-MM] [-state S] | claims show CLAIM
       claims submit CLAIM [-ref REF] | claims paid CLAIM AMOUNT [-ref REF] | claims reject CLAIM REASON
@@ -140,8 +141,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	lim.register(fs)
 	var nf notifyFlags
 	nf.register(fs)
+	likelyEvery := fs.Duration("likely-every", central.DefaultLikelyEvery, "how often to recompute every open ticket's likely parts (0: never; new tickets get theirs every minute between)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if e := *likelyEvery; e != 0 && (e < time.Minute || e > 24*time.Hour) {
+		return app.Errorf(app.EINVALID, "central.likely_every", "-likely-every must be 0 (off) or between 1m and 24h, such as 15m.")
 	}
 	notifyCfg, err := nf.config()
 	if err != nil {
@@ -205,6 +210,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go notifier.Run(ctx)
+	if *likelyEvery > 0 {
+		go db.RunLikelyParts(ctx, *likelyEvery, log)
+	}
 	go func() {
 		<-ctx.Done()
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

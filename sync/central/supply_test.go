@@ -231,6 +231,19 @@ func TestRequestToShortReceipt(t *testing.T) {
 		if err != nil || len(page.Requests) != 1 || page.Requests[0].ID != again || page.Requests[0].TicketNumber != "FB-1" || page.Requests[0].ToName != "Van A" {
 			t.Fatalf("open requests: %+v, %v", page, err)
 		}
+
+		// Withdrawn: by the technician's device, and by dispatch.
+		mustApply(t, db, w.a, &app.CancelPartRequest{Request: again, Ticket: w.ticketA.ID, Reason: "fixed without it"})
+		if r := requestOf(t, db, again); r.State != app.RequestCancelled || r.Reason != "fixed without it" || r.DecidedBy != w.a.Name {
+			t.Fatalf("cancelled by the device: %+v", r)
+		}
+		third := fid("req-3")
+		mustAdmin(t, db, w.dispatch, &app.RequestPart{Request: app.PartRequest{ID: third, Ticket: w.ticketA.ID, Part: "BAT-1", Qty: 1, Urgency: app.UrgencyNormal, To: "van-a"}})
+		mustAdmin(t, db, w.dispatch, &app.CancelPartRequest{Request: third, Ticket: w.ticketA.ID, Reason: "ordered twice"})
+		reqs, _, _, _ = pullSupply(t, db, w.a)
+		if reqs[again].State != app.RequestCancelled || reqs[third].State != app.RequestCancelled || reqs[third].RequestedBy != w.dispatch.Name {
+			t.Fatalf("A's device pulled %+v and %+v", reqs[again], reqs[third])
+		}
 	})
 }
 
@@ -247,6 +260,10 @@ func TestSupplyRefusals(t *testing.T) {
 			Lines: []app.ShipmentLine{{Part: "SCR-1", Qty: 1, Request: req}}}})
 		// A defective screen in A's bin, for the returns.
 		mustApply(t, db, w.a, &app.ReturnDefective{Movement: app.StockMovement{ID: fid("ret-a"), Part: "SCR-1", To: "bin-a", Qty: 1, Serial: "D-1", Ticket: w.ticketA.ID, At: testNow}})
+		// A shipment A received already, whose receipt's ID is taken.
+		mustAdmin(t, db, w.dispatch, &app.SendShipment{Shipment: app.Shipment{ID: "s-a2", Kind: app.ShipmentSupply, From: "wh", To: "van-a",
+			Lines: []app.ShipmentLine{{Part: "SCR-1", Qty: 1}}}})
+		mustApply(t, db, w.a, &app.ReceiveShipment{Shipment: "s-a2", Receipt: app.Receipt{ID: fid("rc-a2"), Lines: []app.ReceiptLine{{Part: "SCR-1", Qty: 1}}}})
 		// A request still to decide.
 		mustApply(t, db, w.a, &app.RequestPart{Request: app.PartRequest{ID: fid("req-c"), Ticket: w.ticketA.ID, Part: "SCR-1", Qty: 1, Urgency: app.UrgencyNormal, To: "van-a"}})
 		ret := func(id string) app.Command {
@@ -270,6 +287,9 @@ func TestSupplyRefusals(t *testing.T) {
 			{"ship supplies", w.a, &app.SendShipment{Shipment: app.Shipment{ID: fid("s-x"), Kind: app.ShipmentSupply, From: "van-a", To: "van-b", Lines: []app.ShipmentLine{{Part: "BAT-1", Qty: 1}}}}, "shipment.supply_dispatch_only"},
 			{"return from another's bin", w.b, ret(fid("s-rb")), "stock.not_your_location"},
 			{"a shipment ID that is not fresh", w.a, ret("s-a"), "mutation.id_unusable"},
+			{"a receipt ID used before", w.a, &app.ReceiveShipment{Shipment: ship, Receipt: app.Receipt{ID: fid("rc-a2"), Lines: []app.ReceiptLine{{Part: "SCR-1", Qty: 1}}}}, "mutation.id_unusable"},
+			{"a receipt ID that is not fresh", w.a, &app.ReceiveShipment{Shipment: ship, Receipt: app.Receipt{ID: "rc-1", Lines: []app.ReceiptLine{{Part: "SCR-1", Qty: 1}}}}, "mutation.id_unusable"},
+			{"receive a shipment received already", w.a, &app.ReceiveShipment{Shipment: "s-a2", Receipt: app.Receipt{ID: fid("rc-a3")}}, "shipment.already_received"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				before := mustJSONc(db.dumpSupply(t))
@@ -474,6 +494,62 @@ func TestClaimShowsTheReturnShipment(t *testing.T) {
 		want.State, want.ReceivedAt = app.ShipmentReceived, testNow.Add(48*time.Hour)
 		if p := claim(); !p.Shipped || !slices.Equal(p.ReturnShipments, []ClaimShipment{want}) {
 			t.Fatalf("received at the warehouse, yet %+v", p)
+		}
+	})
+}
+
+// TestRequestReachesADeviceOnlyWithItsTicket: dispatch asks for a part to
+// A's van for B's ticket; the shipment reaches A's device, the request
+// does not (the device holds no request without its ticket) until the
+// ticket is reassigned to A, and then comes with it.
+func TestRequestReachesADeviceOnlyWithItsTicket(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		w := newSupplyWorld(t, db)
+		req := "req-for-b"
+		mustAdmin(t, db, w.dispatch, &app.RequestPart{Request: app.PartRequest{ID: req, Ticket: w.ticketB.ID, Part: "SCR-1", Qty: 1, Urgency: app.UrgencyNormal, To: "van-a"}})
+		mustAdmin(t, db, w.dispatch, &app.SendShipment{Shipment: app.Shipment{ID: "s-b", Kind: app.ShipmentSupply, From: "wh", To: "van-a",
+			Lines: []app.ShipmentLine{{Part: "SCR-1", Qty: 1, Request: req}}}})
+		reqs, ships, _, tickets := pullSupply(t, db, w.a)
+		if _, ok := reqs[req]; ok || tickets[w.ticketB.ID] || ships["s-b"].State != app.ShipmentInTransit {
+			t.Fatalf("A's device pulled requests %+v, tickets %v, shipments %+v", reqs, tickets, ships)
+		}
+		if reqs, _, _, _ := pullSupply(t, db, w.b); reqs[req].State != app.RequestShipped {
+			t.Fatalf("B's device pulled %+v", reqs)
+		}
+		mustAdmin(t, db, w.dispatch, &app.AssignTicket{Ticket: w.ticketB.ID, Technician: "tech-a"})
+		if reqs, _, _, tickets := pullSupply(t, db, w.a); reqs[req].State != app.RequestShipped || !tickets[w.ticketB.ID] {
+			t.Fatalf("after the reassignment A's device pulled %+v, tickets %v", reqs, tickets)
+		}
+	})
+}
+
+// TestLoadDatasetWritesSupply: a world loaded as data (the demo's) keeps
+// its part requests, shipments and likely parts, in their scopes; an
+// invalid one refuses the load.
+func TestLoadDatasetWritesSupply(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		ds := app.Dataset{
+			PartRequests: []app.PartRequest{{ID: "pr-l", Ticket: w.ticketA.ID, Part: "SCR-1", Qty: 1, Urgency: app.UrgencyNormal, To: "van-a", State: app.RequestShipped, Shipment: "s-l", At: testNow}},
+			Shipments: []app.Shipment{{ID: "s-l", Kind: app.ShipmentSupply, From: "wh", To: "van-a", State: app.ShipmentInTransit, At: testNow,
+				Lines: []app.ShipmentLine{{Part: "SCR-1", Qty: 1, Request: "pr-l"}}}},
+			LikelyParts: []app.LikelyParts{{Ticket: w.ticketA.ID, Parts: []app.LikelyPart{{Part: "SCR-1", Probability: 0.4, Basis: app.BasisModelSymptom, Support: 3}}, At: testNow}},
+		}
+		if err := db.LoadDataset(ctx, tenant, ds); err != nil {
+			t.Fatal(err)
+		}
+		reqs, ships, likely, _ := pullSupply(t, db, w.a)
+		if reqs["pr-l"].State != app.RequestShipped || ships["s-l"].State != app.ShipmentInTransit || len(likely[w.ticketA.ID].Parts) != 1 {
+			t.Fatalf("A's device pulled %+v, %+v, %+v", reqs, ships, likely)
+		}
+		bad := app.Dataset{Shipments: []app.Shipment{{ID: "s-bad", Kind: app.ShipmentSupply, From: "wh", To: "wh", State: app.ShipmentInTransit,
+			Lines: []app.ShipmentLine{{Part: "SCR-1", Qty: 1}}}}}
+		if err := db.LoadDataset(ctx, tenant, bad); app.AsError(err).Key != "shipment.same_location" {
+			t.Fatalf("an invalid shipment loaded: %v", err)
+		}
+		if _, err := db.Shipment(ctx, tenant, "s-bad"); app.ErrorCode(err) != app.ENOTFOUND {
+			t.Fatalf("the refused load wrote its shipment: %v", err)
 		}
 	})
 }
