@@ -18,9 +18,11 @@ import (
 // them.
 //
 // They draw from a random source of their own (supplyStream), taken after
-// the rest of the world is built, so that adding them changed nothing
-// else: the tickets, stock and parts demand the parts backtest reads are
-// what they were. Its first draw is the tracking number of the demo
+// the rest of the world is built, so that the tickets and the parts fitted
+// on them (all the parts backtest reads) are what they were without them;
+// the ledger gains the shipments' movements and the warehouses' deliveries
+// ahead of them, and loses the adjustments that took the returned or kept
+// defective parts out of their bins. Its first draw is the tracking number of the demo
 // technician's parcel, so that number depends on the seed only, not on
 // the world's size or time: the README names the one of `make run`.
 
@@ -351,8 +353,9 @@ func (w *world) receive(s *app.Shipment, lines []app.ReceiptLine, at time.Time, 
 // returns leaves t's newest defective parts in the bin (at least three,
 // so "ship back" can be tried), and sends the next older ones back to the
 // country's warehouse: two in a parcel on its way, three in one the
-// warehouse received. These replace the adjustments that took them out of
-// the bin when the demo had no shipments.
+// warehouse received. The adjustments that took these parts out of the
+// bin (fitPart's "Shipped to" the brand) are dropped: the parts stay in
+// the bin, or leave it in the return shipment.
 func (w *world) returns(t *tech, drop map[string]bool) {
 	var ds []defect
 	for _, d := range w.defects {
