@@ -35,6 +35,7 @@ func Generate(seed int64, size Size, now time.Time) app.Dataset {
 // world is the generator's state while it builds a dataset.
 type world struct {
 	r     rng
+	seed  int64
 	size  Size
 	now   time.Time      // the caller's now, to the minute
 	loc   *time.Location // where days begin, for appointment slots
@@ -57,6 +58,13 @@ type world struct {
 	tickets []*app.TicketDetail
 	moves   []app.StockMovement
 	demands []demand // warehouse issues, so receipts can precede them
+
+	// Parts on their way (supply.go).
+	waits        []waiting
+	defects      []defect
+	partIdx      map[app.PartNumber]int
+	partRequests []*app.PartRequest
+	shipments    []*app.Shipment
 }
 
 func newWorld(seed int64, size Size, now time.Time) *world {
@@ -67,6 +75,7 @@ func newWorld(seed int64, size Size, now time.Time) *world {
 	loc := now.Location()
 	return &world{
 		r:         newRNG(seed),
+		seed:      seed,
 		size:      size,
 		now:       now.Truncate(time.Minute).In(loc),
 		loc:       loc,
@@ -83,6 +92,7 @@ func (w *world) build() app.Dataset {
 	w.buildTickets()
 	w.stockLocations()
 	w.stockWarehouses()
+	w.buildSupply()
 	return w.dataset()
 }
 
@@ -104,6 +114,17 @@ func (w *world) dataset() app.Dataset {
 		}
 		return cmp.Compare(a.ID, b.ID)
 	})
+	for _, r := range w.partRequests {
+		r.At, r.DecidedAt, r.ReceivedAt = r.At.UTC(), r.DecidedAt.UTC(), r.ReceivedAt.UTC()
+		ds.PartRequests = append(ds.PartRequests, *r)
+	}
+	for _, s := range w.shipments {
+		s.At = s.At.UTC()
+		if s.Receipt != nil {
+			s.Receipt.At = s.Receipt.At.UTC()
+		}
+		ds.Shipments = append(ds.Shipments, *s)
+	}
 	ds.Tickets = make([]app.TicketDetail, len(w.tickets))
 	for i, d := range w.tickets {
 		utcDetail(d)

@@ -119,6 +119,7 @@ func TestReferentialIntegrity(t *testing.T) {
 var (
 	numberRE = regexp.MustCompile(`^FB-20\d\d-\d{6}$`)
 	uuidRE   = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	lineIDRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/[1-9][0-9]*$`)
 )
 
 // checkValid checks every record on its own: Validate, ID formats, and
@@ -161,7 +162,9 @@ func checkValidAt(t *testing.T, ds app.Dataset, now time.Time) {
 		if m.At.After(now) {
 			t.Errorf("movement %s at %v is in the future", m.ID, m.At)
 		}
-		if !uuidRE.MatchString(m.ID) {
+		// A shipment's ship and receive movements are named as the
+		// mutations name them: the shipment's or receipt's ID and the line.
+		if id := m.ID; !uuidRE.MatchString(id) && (m.Shipment == "" || !lineIDRE.MatchString(id)) {
 			t.Errorf("movement ID %q is not a UUID", m.ID)
 		}
 	}
@@ -464,6 +467,7 @@ func TestAnyTimeOfDay(t *testing.T) {
 			checkIntegrity(t, ds)
 			checkPaths(t, ds)
 			checkDemo(t, ds, now)
+			checkSupply(t, ds, now)
 		})
 	}
 }

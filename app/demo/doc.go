@@ -63,4 +63,25 @@
 // current policy what the working stock is: a fixed assortment of lines
 // drawn the same way, each unit topped up from the warehouse after it is
 // used.
+//
+// # Parts on their way
+//
+// The demo technician and the next three technicians (supplyTechs) have
+// part requests on their tickets waiting for parts, for the part each
+// ticket's status names: the demo technician one in every state (and two
+// shipped), the others one per waiting ticket. Shipped ones travel in
+// supply shipments from the country's warehouse with a carrier and a
+// tracking number, one parcel on its way and an earlier one received
+// with one requested part missing (a short difference). Each of these
+// technicians' defective bins keeps its newest defective parts (three at
+// least, with their tickets, and serials where the part has one); the
+// next two are in a return shipment on its way to the warehouse, the three
+// before them in one the warehouse received. The ledger holds what the
+// mutations book: ship movements out of the sender, receive movements of
+// what was counted, and the warehouse's delivery from the brand before it
+// ships; the returns replace the adjustments that otherwise book a
+// defective part's shipment to the brand. These records draw from a
+// random source of their own, so the tickets and the parts fitted on them
+// are as they were before. Likely parts are not generated: the central
+// service computes them.
 package demo

@@ -848,12 +848,15 @@ func (w *world) fitPart(d *app.TicketDetail, t *tech, pi int, at, ordered time.T
 			Serial: u.DefectiveSerial, Ticket: d.Ticket.ID, At: at.Add(time.Minute), Recorded: t.Name,
 		}
 		w.moves = append(w.moves, ret)
+		df := defect{tech: t, ticket: d.Ticket.ID, part: pi, qty: u.Qty, serial: u.DefectiveSerial, at: ret.At}
 		if ship := ret.At.Add(w.r.minutes(5*1440, 14*1440)); ship.Before(w.now.Add(-time.Hour)) {
+			df.adjust = w.r.uuid()
 			w.moves = append(w.moves, app.StockMovement{
-				ID: w.r.uuid(), Kind: app.MoveAdjust, Part: p.Number, To: t.defective, Qty: -u.Qty, Serial: u.DefectiveSerial,
+				ID: df.adjust, Kind: app.MoveAdjust, Part: p.Number, To: t.defective, Qty: -u.Qty, Serial: u.DefectiveSerial,
 				Reason: fmt.Sprintf("Shipped to %s, RMA %s-%s", p.Brand, t.Country, w.r.digits(8)), At: ship, Recorded: w.clerk[t.Country],
 			})
 		}
+		w.defects = append(w.defects, df)
 	}
 }
 
@@ -1010,6 +1013,7 @@ func (w *world) waitForParts(d *app.TicketDetail, t *tech, m *model, f *fault, s
 	reason := text(zh, fmt.Sprintf("等待配件，预计%d天到货", eta), fmt.Sprintf("Waiting for a part, ETA %d days", eta))
 	action := text(zh, "检测："+f.diagZH+"，已订购配件", "Diagnosed: "+f.diagEN+"; part ordered")
 	if pi := w.faultPart(m, f); pi >= 0 {
+		w.waits = append(w.waits, waiting{d: d, tech: t, m: m, part: pi})
 		p := &w.parts[pi]
 		reason = text(zh, fmt.Sprintf("等待配件 %s %s，预计%d天到货", p.Number, p.NameZH, eta),
 			fmt.Sprintf("Waiting for part %s %s, ETA %d days", p.Number, p.NameEN, eta))

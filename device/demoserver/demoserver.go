@@ -3,6 +3,7 @@ package demoserver
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -14,7 +15,12 @@ import (
 )
 
 // Service is a running demo service.
-type Service struct{ emb *central.Embedded }
+type Service struct {
+	emb *central.Embedded
+	// stop ends the likely-parts job; done is closed when it has.
+	stop context.CancelFunc
+	done chan struct{}
+}
 
 var _ device.DemoService = (*Service)(nil)
 
@@ -42,7 +48,21 @@ func Starter(seed int64, size demo.Size) device.DemoStarter {
 			emb.Close()
 			return nil, err
 		}
-		return &Service{emb: emb}, nil
+		// Likely parts are the planning job's, as in cmd/central. Its first
+		// pass ends before the device pairs, so the first sync brings every
+		// open ticket's list; then it runs on as the service's does, for
+		// the tickets dispatch creates.
+		if _, err := emb.DB.RefreshLikelyParts(ctx, device.DemoTenant, time.Now()); err != nil {
+			emb.Close()
+			return nil, err
+		}
+		jobCtx, stop := context.WithCancel(context.Background())
+		svc := &Service{emb: emb, stop: stop, done: make(chan struct{})}
+		go func() {
+			defer close(svc.done)
+			emb.DB.RunLikelyParts(jobCtx, central.DefaultLikelyEvery, slog.Default())
+		}()
+		return svc, nil
 	}
 }
 
@@ -58,8 +78,12 @@ func (s *Service) PairingCode(ctx context.Context) (string, error) {
 // (cmd/consoleshots adds console users).
 func (s *Service) DB() *central.DB { return s.emb.DB }
 
-// Close stops the service.
-func (s *Service) Close() error { return s.emb.Close() }
+// Close stops the likely-parts job, then the service.
+func (s *Service) Close() error {
+	s.stop()
+	<-s.done
+	return s.emb.Close()
+}
 
 // TokenFile is the admin token's file in the demo service's directory,
 // where `central admin -data DIR` looks for it: with it, whoever runs the

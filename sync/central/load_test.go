@@ -84,7 +84,8 @@ func loadOneByOne(ctx context.Context, db *DB, tenant string, ds app.Dataset) er
 				}
 			}
 		}
-		return nil
+		// The demo world's part requests and shipments, one at a time too.
+		return st.loadSupply(ctx, ds)
 	})
 }
 
