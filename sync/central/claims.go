@@ -69,8 +69,21 @@ type ClaimPart struct {
 	DefectiveSerial string         `json:"defective_serial,omitempty"`
 	ReturnNeeded    bool           `json:"return_needed"`
 	Returns         []string       `json:"returns"`   // the return_defective movements of the removed part
-	Shipments       []string       `json:"shipments"` // the transfers that carried it on to a warehouse
+	Shipments       []string       `json:"shipments"` // the movements (transfers, ship movements) that carried it on
 	Shipped         bool           `json:"shipped"`
+	// ReturnShipments are the shipments that carried it, in the order
+	// they did.
+	ReturnShipments []ClaimShipment `json:"return_shipments"`
+}
+
+// ClaimShipment is a shipment that carried a claim's defective part.
+type ClaimShipment struct {
+	ID         string            `json:"id"`
+	Carrier    string            `json:"carrier,omitempty"`
+	Tracking   string            `json:"tracking,omitempty"`
+	State      app.ShipmentState `json:"state"`
+	At         time.Time         `json:"at"`
+	ReceivedAt time.Time         `json:"received_at,omitzero"`
 }
 
 // ClaimFile is a photo or file recorded on the ticket; Uploaded says the
@@ -439,6 +452,8 @@ type evidenceReader struct {
 	// bins holds what became of each return into a bin, by bin and part:
 	// one read of the bin's ledger serves every claim of a page.
 	bins map[binPart]map[string]app.ReturnShipment
+	// carriers holds the shipments read, by ID.
+	carriers map[string]ClaimShipment
 }
 
 type binPart struct {
@@ -447,7 +462,8 @@ type binPart struct {
 }
 
 func newEvidenceReader(db *DB, tenant string) *evidenceReader {
-	return &evidenceReader{db: db, tenant: tenant, parts: map[app.PartNumber]app.Part{}, bins: map[binPart]map[string]app.ReturnShipment{}}
+	return &evidenceReader{db: db, tenant: tenant, parts: map[app.PartNumber]app.Part{}, bins: map[binPart]map[string]app.ReturnShipment{},
+		carriers: map[string]ClaimShipment{}}
 }
 
 func (e *evidenceReader) fill(ctx context.Context, c *Claim) error {
@@ -498,12 +514,22 @@ func (e *evidenceReader) fill(ctx context.Context, c *Claim) error {
 		if err != nil {
 			return err
 		}
-		cp := ClaimPart{Part: u.Part, Qty: u.Qty, Serial: u.Serial, DefectiveSerial: u.DefectiveSerial, ReturnNeeded: part.ReturnNeeded, Returns: []string{}, Shipments: []string{}}
+		cp := ClaimPart{Part: u.Part, Qty: u.Qty, Serial: u.Serial, DefectiveSerial: u.DefectiveSerial, ReturnNeeded: part.ReturnNeeded, Returns: []string{}, Shipments: []string{}, ReturnShipments: []ClaimShipment{}}
 		returned := 0
 		cp.Shipped = true
 		for _, r := range shipped[u.Part] {
 			cp.Returns = append(cp.Returns, r.id)
 			cp.Shipments = append(cp.Shipments, r.Transfers...)
+			for _, id := range r.ReturnShipment.Shipments {
+				if slices.ContainsFunc(cp.ReturnShipments, func(c ClaimShipment) bool { return c.ID == id }) {
+					continue
+				}
+				sh, err := e.shipment(ctx, id)
+				if err != nil {
+					return err
+				}
+				cp.ReturnShipments = append(cp.ReturnShipments, sh)
+			}
 			returned += r.qty
 			cp.Shipped = cp.Shipped && r.Shipped
 		}
@@ -531,6 +557,23 @@ func (e *evidenceReader) fill(ctx context.Context, c *Claim) error {
 	}
 	c.Evidence, c.Flags = ev, flags
 	return nil
+}
+
+// shipment reads a shipment that carried a returned part.
+func (e *evidenceReader) shipment(ctx context.Context, id string) (ClaimShipment, error) {
+	if c, ok := e.carriers[id]; ok {
+		return c, nil
+	}
+	var s app.Shipment
+	if err := e.db.readEntity(ctx, e.tenant, kindShipment, id, &s); err != nil {
+		return ClaimShipment{}, err
+	}
+	c := ClaimShipment{ID: s.ID, Carrier: s.Carrier, Tracking: s.Tracking, State: s.State, At: s.At}
+	if s.Receipt != nil {
+		c.ReceivedAt = s.Receipt.At
+	}
+	e.carriers[id] = c
+	return c, nil
 }
 
 func (e *evidenceReader) part(ctx context.Context, n app.PartNumber) (app.Part, error) {

@@ -496,6 +496,7 @@ func appendJSON[T any](data string, list *[]T, ticketOf func(T) app.TicketID, fa
 // the device may not have it yet, and a fact must never arrive before its
 // ticket. A ticket whose row is at or before the page's end is in this
 // page or an earlier one. One query looks up all of the page's tickets.
+// A part request whose ticket is in none of the scopes is left out.
 func (pg *page) parents(ctx context.Context, scopes []string, end position) error {
 	var ids []any
 	seen := map[app.TicketID]bool{}
@@ -509,6 +510,7 @@ func (pg *page) parents(ctx context.Context, scopes []string, end position) erro
 		return nil
 	}
 	var later []app.TicketID
+	held := map[app.TicketID]bool{} // tickets with a live row in the scopes
 	for start := 0; start < len(ids); start += fetchBatch {
 		chunk := ids[start:min(start+fetchBatch, len(ids))]
 		args := make([]any, 0, len(scopes)+len(chunk))
@@ -528,6 +530,7 @@ func (pg *page) parents(ctx context.Context, scopes []string, end position) erro
 				rows.Close()
 				return transient(err)
 			}
+			held[app.TicketID(id)] = true
 			if (position{Version: v, Kind: kindTicket, ID: id}).compare(end) > 0 {
 				later = append(later, app.TicketID(id))
 			}
@@ -537,6 +540,12 @@ func (pg *page) parents(ctx context.Context, scopes []string, end position) erro
 			return transient(err)
 		}
 	}
+	// A part request is also in the stock scope of the location it is
+	// for, where its ticket may be another's: it reaches a device only
+	// with its ticket, which the device's store requires.
+	pg.data.PartRequests = slices.DeleteFunc(pg.data.PartRequests, func(r app.PartRequest) bool {
+		return !pg.tickets[r.Ticket] && !held[r.Ticket]
+	})
 	slices.Sort(later)
 	for _, id := range later {
 		if err := pg.add(ctx, changeRow{position: position{Kind: kindTicket, ID: string(id)}}, true); err != nil {

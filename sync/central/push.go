@@ -326,8 +326,14 @@ func (st *serverTx) checkNewIDs(ctx context.Context, cmd app.Command) error {
 		if !app.FreshID(r.ID) {
 			return app.IDUnusable(r.Kind, r.ID)
 		}
+		kind, id := r.Kind, r.ID
+		if kind == kindReceipt {
+			// A receipt is kept on its shipment; its ID is taken when
+			// its first receive movement's is (app.ReceiveShipment).
+			kind, id = kindMovement, r.ID+"/1"
+		}
 		var n int
-		if err := st.queryRow(ctx, `SELECT count(*) FROM entities WHERE tenant = ? AND kind = ? AND id = ?`, st.tenant, r.Kind, r.ID).Scan(&n); err != nil {
+		if err := st.queryRow(ctx, `SELECT count(*) FROM entities WHERE tenant = ? AND kind = ? AND id = ?`, st.tenant, kind, id).Scan(&n); err != nil {
 			return transient(err)
 		}
 		if n > 0 {

@@ -19,6 +19,9 @@ const (
 	kindShipment    = "shipment"
 	// kindLikelyParts is written by the planning job (SaveLikelyParts).
 	kindLikelyParts = "likely_parts"
+	// kindReceipt names a receipt's ID among a mutation's new records; a
+	// receipt is no entity of its own.
+	kindReceipt = "receipt"
 )
 
 func (s *serverTx) PartRequest(ctx context.Context, id string) (app.PartRequest, error) {

@@ -724,6 +724,9 @@ type page struct {
 	Conflicts []conflict `json:"conflicts"`
 	Gone      []string   `json:"gone_tickets"`
 	RuleSets  []ruleSet  `json:"rule_sets"`
+	// PartRequests and Shipments: PROTOCOL.md, "Parts on their way".
+	PartRequests []partRequest `json:"part_requests"`
+	Shipments    []shipment    `json:"shipments"`
 }
 
 // ruleSet is the part of a pulled rule set the cases check (PROTOCOL.md,
@@ -828,6 +831,8 @@ func (d *device) pullFrom(t *testing.T, cursor string) (page, string) {
 			all.Conflicts = append(all.Conflicts, p.Conflicts...)
 			all.Gone = append(all.Gone, p.Gone...)
 			all.RuleSets = append(all.RuleSets, p.RuleSets...)
+			all.PartRequests = append(all.PartRequests, p.PartRequests...)
+			all.Shipments = append(all.Shipments, p.Shipments...)
 		}
 		cursor = out.Cursor
 		if !out.More {
