@@ -546,3 +546,28 @@ func TestSupplyAdminReads(t *testing.T) {
 		}
 	})
 }
+
+// A device's new part request, shipment and receipt each need a fresh
+// lower-case UUID never used before (PROTOCOL.md, Push and "Receiving").
+func TestSupplyNewRecordIDs(t *testing.T) {
+	onEachDB(t, func(t *testing.T, s *service) {
+		w := s.supplyWorld(t)
+		w.dev.pushRefused(t, w.dev.mut("part.request", requestArgs("REQ-1", w.tk.ID, partFilter, w.tc.van, 1)), "mutation.id_unusable")
+		s.importStock(t, w.bin, partBelt, 2)
+		w.dev.pushRefused(t, w.dev.mut("shipment.send", shipArgs("RET-1", "return", w.bin, w.wh, shipmentLine{Part: partBelt, Qty: 1})), "mutation.id_unusable")
+		first, second := newID(), newID()
+		s.dispatchOK(t, "shipment.send", shipArgs(first, "supply", w.wh, w.tc.van, shipmentLine{Part: partFilter, Qty: 1}))
+		s.dispatchOK(t, "shipment.send", shipArgs(second, "supply", w.wh, w.tc.van, shipmentLine{Part: partFilter, Qty: 1}))
+		notFresh := receiveArgs(first, partFilter, 1)
+		notFresh["receipt"].(map[string]any)["id"] = "RCPT-1"
+		w.dev.pushRefused(t, w.dev.mut("shipment.receive", notFresh), "mutation.id_unusable")
+		used := receiveArgs(first, partFilter, 1)
+		w.dev.pushApplied(t, w.dev.mut("shipment.receive", used))
+		again := receiveArgs(second, partFilter, 1)
+		again["receipt"].(map[string]any)["id"] = used["receipt"].(map[string]any)["id"]
+		w.dev.pushRefused(t, w.dev.mut("shipment.receive", again), "mutation.id_unusable")
+		if sh := s.shipment(t, second); sh.State != "in_transit" {
+			t.Errorf("the shipment a reused receipt ID named is %s, want in_transit", sh.State)
+		}
+	})
+}
