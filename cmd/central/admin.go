@@ -391,6 +391,23 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		return c.json(ctx, http.MethodPost, "/v1/admin/tokens/"+url.PathEscape(args[0])+"/revoke", nil, nil)
+	case "part-requests":
+		q := ""
+		if len(args) > 0 {
+			q = "?state=" + url.QueryEscape(args[0])
+		}
+		return c.json(ctx, http.MethodGet, "/v1/admin/part-requests"+q, nil, nil)
+	case "shipments":
+		q := ""
+		if len(args) > 0 {
+			q = "?location=" + url.QueryEscape(args[0])
+		}
+		return c.json(ctx, http.MethodGet, "/v1/admin/shipments"+q, nil, nil)
+	case "shipment":
+		if err := need(args, 1, "shipment ID"); err != nil {
+			return err
+		}
+		return c.json(ctx, http.MethodGet, "/v1/admin/shipments/"+url.PathEscape(args[0]), nil, nil)
 	case "claims":
 		return claimsCmd(ctx, c, args, stdout)
 	case "balances":

@@ -105,6 +105,7 @@ const usage = `central: Fieldbench's central service.
       balances [LOCATION]
       cash [TECHNICIAN]              cash taken and not handed in, with its receipts
       cash-handover TECHNICIAN RECEIVED_BY AMOUNT CURRENCY RECEIPT...   (AMOUNT in minor units: fen, cents)
+      part-requests [STATE|open] | shipments [LOCATION] | shipment ID   (the first page; decide, ship and receive with mutate)
       tokens | token-create NAME [-o FILE] | token-rotate NAME [-o FILE] | token-revoke NAME
       claims list [-brand B] [-from YYYY-MM] [-to YYYY-MM] [-state S] | claims show CLAIM
       claims submit CLAIM [-ref REF] | claims paid CLAIM AMOUNT [-ref REF] | claims reject CLAIM REASON

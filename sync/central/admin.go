@@ -44,9 +44,9 @@ func (db *DB) PutLocations(ctx context.Context, tenant string, ls []app.Location
 }
 
 // LoadDataset writes server-owned data in one transaction: reference data
-// replaces rows with the same key, tickets with their facts are written
-// as they are, and movements go through the ledger (a known movement ID is
-// skipped). It seeds the demo world and serves the imports. Invalid
+// replaces rows with the same key, tickets with their facts, part
+// requests, shipments and likely parts are written as they are, and
+// movements go through the ledger (a known movement ID is skipped). It seeds the demo world and serves the imports. Invalid
 // reference data is refused before anything is written. Reference data,
 // movements and the tickets of an initial dataset go in multi-row
 // statements (load.go): one row at a time, the demo world took seconds.
@@ -79,56 +79,90 @@ func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) er
 		if err := db.loadMovements(ctx, tx, tenant, version, ds.Movements, &cs); err != nil {
 			return err
 		}
-		if bulk, err := db.loadNewTickets(ctx, tx, tenant, version, ds.Tickets, &cs); err != nil || bulk {
+		bulk, err := db.loadNewTickets(ctx, tx, tenant, version, ds.Tickets, &cs)
+		if err != nil {
 			return err
 		}
 		st := &serverTx{db: db, tx: tx, tenant: tenant, version: version, changed: &cs, loading: true}
-		for _, d := range ds.Tickets {
-			if err := st.SaveTicket(ctx, d.Ticket); err != nil {
-				return fmt.Errorf("ticket %s: %w", d.Ticket.Number, err)
-			}
-			for _, r := range d.Repairs {
-				if err := st.AddRepair(ctx, r); err != nil && app.ErrorCode(err) != app.ECONFLICT {
-					return err
-				}
-			}
-			for _, p := range d.Parts {
-				if err := st.AddPartUsed(ctx, p); err != nil && app.ErrorCode(err) != app.ECONFLICT {
-					return err
-				}
-			}
-			for _, p := range d.Photos {
-				if err := st.AddPhoto(ctx, p); err != nil && app.ErrorCode(err) != app.ECONFLICT {
-					return err
-				}
-			}
-			for _, n := range d.Notes {
-				if err := st.AddNote(ctx, n); err != nil && app.ErrorCode(err) != app.ECONFLICT {
-					return err
-				}
-			}
-			for _, sg := range d.Signatures {
-				if err := st.AddSignature(ctx, sg); err != nil && app.ErrorCode(err) != app.ECONFLICT {
-					return err
-				}
-			}
-			for _, p := range d.Payments {
-				if err := st.AddPayment(ctx, p); err != nil && app.ErrorCode(err) != app.ECONFLICT {
-					return err
-				}
-			}
-			for _, e := range d.Estimates {
-				if err := st.SaveEstimate(ctx, e); err != nil {
-					return err
-				}
+		if !bulk {
+			if err := st.loadTickets(ctx, ds.Tickets); err != nil {
+				return err
 			}
 		}
-		return nil
+		return st.loadSupply(ctx, ds)
 	})
 	if err != nil {
 		return err
 	}
 	db.publish(tenant, "", &cs)
+	return nil
+}
+
+// loadSupply writes a dataset's part requests, shipments and likely parts
+// as they are, after its tickets: their ship and receive movements, if
+// any, come with the dataset's movements.
+func (st *serverTx) loadSupply(ctx context.Context, ds app.Dataset) error {
+	for _, r := range ds.PartRequests {
+		if err := st.SavePartRequest(ctx, r); err != nil {
+			return fmt.Errorf("part request %s: %w", r.ID, err)
+		}
+	}
+	for _, sh := range ds.Shipments {
+		if err := st.SaveShipment(ctx, sh); err != nil {
+			return fmt.Errorf("shipment %s: %w", sh.ID, err)
+		}
+	}
+	for _, l := range ds.LikelyParts {
+		if err := st.SaveLikelyParts(ctx, l); err != nil {
+			return fmt.Errorf("likely parts of %s: %w", l.Ticket, err)
+		}
+	}
+	return nil
+}
+
+// loadTickets writes tickets with their facts one at a time, a known
+// fact skipped.
+func (st *serverTx) loadTickets(ctx context.Context, tickets []app.TicketDetail) error {
+	for _, d := range tickets {
+		if err := st.SaveTicket(ctx, d.Ticket); err != nil {
+			return fmt.Errorf("ticket %s: %w", d.Ticket.Number, err)
+		}
+		for _, r := range d.Repairs {
+			if err := st.AddRepair(ctx, r); err != nil && app.ErrorCode(err) != app.ECONFLICT {
+				return err
+			}
+		}
+		for _, p := range d.Parts {
+			if err := st.AddPartUsed(ctx, p); err != nil && app.ErrorCode(err) != app.ECONFLICT {
+				return err
+			}
+		}
+		for _, p := range d.Photos {
+			if err := st.AddPhoto(ctx, p); err != nil && app.ErrorCode(err) != app.ECONFLICT {
+				return err
+			}
+		}
+		for _, n := range d.Notes {
+			if err := st.AddNote(ctx, n); err != nil && app.ErrorCode(err) != app.ECONFLICT {
+				return err
+			}
+		}
+		for _, sg := range d.Signatures {
+			if err := st.AddSignature(ctx, sg); err != nil && app.ErrorCode(err) != app.ECONFLICT {
+				return err
+			}
+		}
+		for _, p := range d.Payments {
+			if err := st.AddPayment(ctx, p); err != nil && app.ErrorCode(err) != app.ECONFLICT {
+				return err
+			}
+		}
+		for _, e := range d.Estimates {
+			if err := st.SaveEstimate(ctx, e); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
 

@@ -231,6 +231,19 @@ func TestRequestToShortReceipt(t *testing.T) {
 		if err != nil || len(page.Requests) != 1 || page.Requests[0].ID != again || page.Requests[0].TicketNumber != "FB-1" || page.Requests[0].ToName != "Van A" {
 			t.Fatalf("open requests: %+v, %v", page, err)
 		}
+
+		// Withdrawn: by the technician's device, and by dispatch.
+		mustApply(t, db, w.a, &app.CancelPartRequest{Request: again, Ticket: w.ticketA.ID, Reason: "fixed without it"})
+		if r := requestOf(t, db, again); r.State != app.RequestCancelled || r.Reason != "fixed without it" || r.DecidedBy != w.a.Name {
+			t.Fatalf("cancelled by the device: %+v", r)
+		}
+		third := fid("req-3")
+		mustAdmin(t, db, w.dispatch, &app.RequestPart{Request: app.PartRequest{ID: third, Ticket: w.ticketA.ID, Part: "BAT-1", Qty: 1, Urgency: app.UrgencyNormal, To: "van-a"}})
+		mustAdmin(t, db, w.dispatch, &app.CancelPartRequest{Request: third, Ticket: w.ticketA.ID, Reason: "ordered twice"})
+		reqs, _, _, _ = pullSupply(t, db, w.a)
+		if reqs[again].State != app.RequestCancelled || reqs[third].State != app.RequestCancelled || reqs[third].RequestedBy != w.dispatch.Name {
+			t.Fatalf("A's device pulled %+v and %+v", reqs[again], reqs[third])
+		}
 	})
 }
 
@@ -506,6 +519,61 @@ func TestRequestReachesADeviceOnlyWithItsTicket(t *testing.T) {
 		mustAdmin(t, db, w.dispatch, &app.AssignTicket{Ticket: w.ticketB.ID, Technician: "tech-a"})
 		if reqs, _, _, tickets := pullSupply(t, db, w.a); reqs[req].State != app.RequestShipped || !tickets[w.ticketB.ID] {
 			t.Fatalf("after the reassignment A's device pulled %+v, tickets %v", reqs, tickets)
+		}
+	})
+}
+
+// TestLoadDatasetWritesSupply: a world loaded as data (the demo's) keeps
+// its part requests, shipments and likely parts, in their scopes; an
+// invalid one refuses the load.
+func TestLoadDatasetWritesSupply(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		ds := app.Dataset{
+			PartRequests: []app.PartRequest{{ID: "pr-l", Ticket: w.ticketA.ID, Part: "SCR-1", Qty: 1, Urgency: app.UrgencyNormal, To: "van-a", State: app.RequestShipped, Shipment: "s-l", At: testNow}},
+			Shipments: []app.Shipment{{ID: "s-l", Kind: app.ShipmentSupply, From: "wh", To: "van-a", State: app.ShipmentInTransit, At: testNow,
+				Lines: []app.ShipmentLine{{Part: "SCR-1", Qty: 1, Request: "pr-l"}}}},
+			LikelyParts: []app.LikelyParts{{Ticket: w.ticketA.ID, Parts: []app.LikelyPart{{Part: "SCR-1", Probability: 0.4, Basis: app.BasisModelSymptom, Support: 3}}, At: testNow}},
+		}
+		if err := db.LoadDataset(ctx, tenant, ds); err != nil {
+			t.Fatal(err)
+		}
+		reqs, ships, likely, _ := pullSupply(t, db, w.a)
+		if reqs["pr-l"].State != app.RequestShipped || ships["s-l"].State != app.ShipmentInTransit || len(likely[w.ticketA.ID].Parts) != 1 {
+			t.Fatalf("A's device pulled %+v, %+v, %+v", reqs, ships, likely)
+		}
+		bad := app.Dataset{Shipments: []app.Shipment{{ID: "s-bad", Kind: app.ShipmentSupply, From: "wh", To: "wh", State: app.ShipmentInTransit,
+			Lines: []app.ShipmentLine{{Part: "SCR-1", Qty: 1}}}}}
+		if err := db.LoadDataset(ctx, tenant, bad); app.AsError(err).Key != "shipment.same_location" {
+			t.Fatalf("an invalid shipment loaded: %v", err)
+		}
+		if _, err := db.Shipment(ctx, tenant, "s-bad"); app.ErrorCode(err) != app.ENOTFOUND {
+			t.Fatalf("the refused load wrote its shipment: %v", err)
+		}
+	})
+}
+
+// TestReturnBeyondTheBinIsShippedWithAConflict: a device's return of more
+// than its bin holds is applied (the parcel left) and raises a
+// negative_stock conflict for the office, as a consumption does.
+func TestReturnBeyondTheBinIsShippedWithAConflict(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		w := newSupplyWorld(t, db)
+		res := pushCmd(t, db, w.a, &app.SendShipment{Shipment: app.Shipment{ID: fid("s-over"), Kind: app.ShipmentReturn, From: "bin-a", To: "wh",
+			Lines: []app.ShipmentLine{{Part: "SCR-1", Qty: 2}}}})
+		if len(res.Rejected) != 0 {
+			t.Fatalf("refused: %+v", res.Rejected)
+		}
+		if bin := balance(t, db, "bin-a", "SCR-1"); bin != -2 {
+			t.Fatalf("the bin holds %d, want -2", bin)
+		}
+		cs, err := db.Conflicts(context.Background(), tenant, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs) != 1 || cs[0].Kind != app.ConflictNegativeStock || cs[0].Technician != "tech-a" {
+			t.Fatalf("conflicts %+v", cs)
 		}
 	})
 }
