@@ -93,8 +93,8 @@ func (s *sim) inTransitTo(d *device) []app.Shipment {
 	return out
 }
 
-// maxShipments bounds the shipments a check reads of one location: a
-// world of 300 steps ships far fewer.
+// maxShipments bounds the shipments read of a device's locations: a world
+// of 300 steps ships far fewer, and the check says when one ships more.
 const maxShipments = 200
 
 // receipt counts a shipment on arrival: as shipped, or one unit short, or
@@ -358,6 +358,9 @@ func (s *sim) checkSupply(applied map[string]central.Applied, conflicts map[stri
 		got, err := supply.Shipments(s.ctx, locs, maxShipments)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if len(got) == maxShipments {
+			t.Fatalf("%s holds %d shipments or more, more than the check reads: raise maxShipments", d.name, maxShipments)
 		}
 		want := map[string]app.Shipment{}
 		for id, sh := range shipments {
