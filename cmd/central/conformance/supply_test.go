@@ -546,3 +546,56 @@ func TestSupplyAdminReads(t *testing.T) {
 		}
 	})
 }
+
+// A device's new part request, shipment and receipt each need a fresh
+// lower-case UUID never used before (PROTOCOL.md, Push and "Receiving").
+func TestSupplyNewRecordIDs(t *testing.T) {
+	onEachDB(t, func(t *testing.T, s *service) {
+		w := s.supplyWorld(t)
+		w.dev.pushRefused(t, w.dev.mut("part.request", requestArgs("REQ-1", w.tk.ID, partFilter, w.tc.van, 1)), "mutation.id_unusable")
+		s.importStock(t, w.bin, partBelt, 2)
+		w.dev.pushRefused(t, w.dev.mut("shipment.send", shipArgs("RET-1", "return", w.bin, w.wh, shipmentLine{Part: partBelt, Qty: 1})), "mutation.id_unusable")
+		first, second := newID(), newID()
+		s.dispatchOK(t, "shipment.send", shipArgs(first, "supply", w.wh, w.tc.van, shipmentLine{Part: partFilter, Qty: 1}))
+		s.dispatchOK(t, "shipment.send", shipArgs(second, "supply", w.wh, w.tc.van, shipmentLine{Part: partFilter, Qty: 1}))
+		notFresh := receiveArgs(first, partFilter, 1)
+		notFresh["receipt"].(map[string]any)["id"] = "RCPT-1"
+		w.dev.pushRefused(t, w.dev.mut("shipment.receive", notFresh), "mutation.id_unusable")
+		used := receiveArgs(first, partFilter, 1)
+		w.dev.pushApplied(t, w.dev.mut("shipment.receive", used))
+		again := receiveArgs(second, partFilter, 1)
+		again["receipt"].(map[string]any)["id"] = used["receipt"].(map[string]any)["id"]
+		w.dev.pushRefused(t, w.dev.mut("shipment.receive", again), "mutation.id_unusable")
+		if sh := s.shipment(t, second); sh.State != "in_transit" {
+			t.Errorf("the shipment a reused receipt ID named is %s, want in_transit", sh.State)
+		}
+	})
+}
+
+// A request reaches a device only with its ticket: one to this van for
+// another technician's ticket is left out, while the shipment carrying its
+// part arrives; reassigned here, the ticket brings its request along.
+func TestRequestOnlyWithTicket(t *testing.T) {
+	onEachDB(t, func(t *testing.T, s *service) {
+		w := s.supplyWorld(t)
+		theirs := s.newTicket(t, w.others.id, "")
+		req, ship := newID(), newID()
+		s.dispatchOK(t, "part.request", requestArgs(req, theirs.ID, partFilter, w.tc.van, 1))
+		s.dispatchOK(t, "shipment.send", shipArgs(ship, "supply", w.wh, w.tc.van, shipmentLine{Part: partFilter, Qty: 1, Request: req, Ticket: theirs.ID}))
+		p, cursor := w.dev.pullFrom(t, "")
+		if slices.ContainsFunc(p.PartRequests, func(r partRequest) bool { return r.ID == req }) || p.hasTicket(theirs.ID) {
+			t.Errorf("the van's device pulled the request (or the ticket) of another technician's ticket: %+v", p.PartRequests)
+		}
+		if !slices.ContainsFunc(p.Shipments, func(sh shipment) bool { return sh.ID == ship }) {
+			t.Errorf("the van's device lacks the shipment on its way to the van: %+v", p.Shipments)
+		}
+		if o := w.odev.pullAll(t); !slices.ContainsFunc(o.PartRequests, func(r partRequest) bool { return r.ID == req }) {
+			t.Errorf("the ticket's technician lacks its request: %+v", o.PartRequests)
+		}
+		s.dispatchOK(t, "ticket.assign", map[string]any{"ticket": theirs.ID, "technician": w.tc.id})
+		p, _ = w.dev.pullFrom(t, cursor)
+		if !p.hasTicket(theirs.ID) || !slices.ContainsFunc(p.PartRequests, func(r partRequest) bool { return r.ID == req && r.State == "shipped" }) {
+			t.Errorf("reassigned here, the ticket came with requests %+v (ticket pulled: %v)", p.PartRequests, p.hasTicket(theirs.ID))
+		}
+	})
+}
