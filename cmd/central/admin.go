@@ -127,6 +127,15 @@ func (c *adminClient) mutate(ctx context.Context, name string, args any) error {
 	return c.json(ctx, http.MethodPost, "/v1/admin/mutations", central.AdminMutation{Name: name, Version: 1, Args: raw}, nil)
 }
 
+// filter is the query of a list command's optional first argument: the
+// value of the list's filter name, or nothing.
+func filter(name string, args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	return "?" + name + "=" + url.QueryEscape(args[0])
+}
+
 func need(args []string, n int, what string) error {
 	if len(args) < n {
 		return app.Errorf(app.EINVALID, "central.usage", "Usage: central admin {{.What}}", "What", what)
@@ -226,11 +235,7 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		return c.json(ctx, http.MethodPost, "/v1/admin/devices/"+url.PathEscape(args[0])+"/revoke", nil, nil)
 	case "tickets":
-		q := ""
-		if len(args) > 0 {
-			q = "?technician=" + url.QueryEscape(args[0])
-		}
-		return c.json(ctx, http.MethodGet, "/v1/admin/tickets"+q, nil, nil)
+		return c.json(ctx, http.MethodGet, "/v1/admin/tickets"+filter("technician", args), nil, nil)
 	case "ticket":
 		if err := need(args, 1, "ticket ID|NUMBER"); err != nil {
 			return err
@@ -392,17 +397,9 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		return c.json(ctx, http.MethodPost, "/v1/admin/tokens/"+url.PathEscape(args[0])+"/revoke", nil, nil)
 	case "part-requests":
-		q := ""
-		if len(args) > 0 {
-			q = "?state=" + url.QueryEscape(args[0])
-		}
-		return c.json(ctx, http.MethodGet, "/v1/admin/part-requests"+q, nil, nil)
+		return c.json(ctx, http.MethodGet, "/v1/admin/part-requests"+filter("state", args), nil, nil)
 	case "shipments":
-		q := ""
-		if len(args) > 0 {
-			q = "?location=" + url.QueryEscape(args[0])
-		}
-		return c.json(ctx, http.MethodGet, "/v1/admin/shipments"+q, nil, nil)
+		return c.json(ctx, http.MethodGet, "/v1/admin/shipments"+filter("location", args), nil, nil)
 	case "shipment":
 		if err := need(args, 1, "shipment ID"); err != nil {
 			return err
@@ -411,17 +408,9 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 	case "claims":
 		return claimsCmd(ctx, c, args, stdout)
 	case "balances":
-		q := ""
-		if len(args) > 0 {
-			q = "?location=" + url.QueryEscape(args[0])
-		}
-		return c.json(ctx, http.MethodGet, "/v1/admin/balances"+q, nil, nil)
+		return c.json(ctx, http.MethodGet, "/v1/admin/balances"+filter("location", args), nil, nil)
 	case "cash":
-		q := ""
-		if len(args) > 0 {
-			q = "?technician=" + url.QueryEscape(args[0])
-		}
-		return c.json(ctx, http.MethodGet, "/v1/admin/cash"+q, nil, nil)
+		return c.json(ctx, http.MethodGet, "/v1/admin/cash"+filter("technician", args), nil, nil)
 	case "cash-handover":
 		const what = "cash-handover TECHNICIAN RECEIVED_BY AMOUNT CURRENCY RECEIPT..."
 		if err := need(args, 5, what); err != nil {
