@@ -119,6 +119,7 @@ func deps(dev *device.Device, s device.Session) ui.Deps {
 	}
 	if s.Photos != nil && s.Commit != nil {
 		b := reports.Builder{Tickets: s.Tickets, Parts: s.Parts, Warranty: s.Warranty, History: s.History, Photos: s.Photos,
+			Supply: s.Supply, Language: s.Technician.DocumentLanguage(),
 			Provider: s.Provider, Technician: s.Technician.Name, Location: time.Local}
 		docs := documents{b: b, commit: s.Commit, actor: s.Actor}
 		d.Documents = docs
@@ -158,6 +159,14 @@ func (d documents) PaymentReceipt(ctx context.Context, w io.Writer, id app.Ticke
 func (d documents) FileSignedReport(ctx context.Context, id app.TicketID) error {
 	_, err := d.b.FileSigned(ctx, d.commit, d.actor, id)
 	return err
+}
+
+func (d documents) ShipmentLabel(ctx context.Context, w io.Writer, shipment string) error {
+	return d.b.ShipmentLabelPDF(ctx, w, shipment)
+}
+
+func (d documents) PackingList(ctx context.Context, w io.Writer, shipment string) error {
+	return d.b.PackingListPDF(ctx, w, shipment)
 }
 
 // readyHook writes the start-up benchmark's ready file once the first

@@ -86,10 +86,24 @@ var countryLanguages = map[string]string{
 // customer's own, else their ticket's country's, else English. The
 // writer's catalog picks its nearest language for it.
 func (t Ticket) CustomerLanguage() string {
-	if t.Customer.Language != "" {
-		return t.Customer.Language
+	return readerLanguage(t.Customer.Language, t.Country)
+}
+
+// DocumentLanguage is the BCP 47 tag of the language the technician's own
+// documents (a parcel's label and packing list) are written in, chosen as
+// a customer's are: the technician's own, else their country's, else
+// English.
+func (t Technician) DocumentLanguage() string {
+	return readerLanguage(t.Language, t.Country)
+}
+
+// readerLanguage is a reader's own language, else their country's, else
+// English.
+func readerLanguage(own, country string) string {
+	if own != "" {
+		return own
 	}
-	if l, ok := countryLanguages[strings.ToUpper(t.Country)]; ok {
+	if l, ok := countryLanguages[strings.ToUpper(country)]; ok {
 		return l
 	}
 	return "en"

@@ -94,5 +94,10 @@ func TestCustomerLanguage(t *testing.T) {
 		if got := tk.CustomerLanguage(); got != tc.want {
 			t.Errorf("country %q, language %q: %q, want %q", tc.country, tc.language, got, tc.want)
 		}
+		// A technician's documents choose their language by the same rule.
+		tech := app.Technician{Country: tc.country, Language: tc.language}
+		if got := tech.DocumentLanguage(); got != tc.want {
+			t.Errorf("technician of country %q, language %q: %q, want %q", tc.country, tc.language, got, tc.want)
+		}
 	}
 }

@@ -20,8 +20,8 @@ import (
 )
 
 // Documents writes a ticket's documents for the customer as PDF, in the
-// customer's language, from the device's data (main wires the device's
-// builder).
+// customer's language, and a shipment's papers, in the technician's, from
+// the device's data (main wires the device's builder).
 type Documents interface {
 	// ServiceReport writes the ticket's service report, with its photos
 	// and the customer's signature when it was given to the report as
@@ -35,6 +35,10 @@ type Documents interface {
 	// FileSignedReport files the signed report on the ticket, as a PDF
 	// the photo uploader sends to the central service.
 	FileSignedReport(ctx context.Context, id app.TicketID) error
+	// ShipmentLabel writes the parcel label of the shipment with this ID.
+	ShipmentLabel(ctx context.Context, w io.Writer, shipment string) error
+	// PackingList writes the packing list of the shipment with this ID.
+	PackingList(ctx context.Context, w io.Writer, shipment string) error
 }
 
 // reportsDirMode and reportFileMode keep the customers' documents to the
@@ -79,15 +83,22 @@ func (t *Terminal) receiptButton(tk app.Ticket, p app.Payment) fyne.CanvasObject
 // photos takes about a second), showing that it works meanwhile, then
 // offers to open or save it.
 func (t *Terminal) makeDocument(tk app.Ticket, title, name string, write func(context.Context, io.Writer, app.TicketID) error) {
+	making := lang.X("doc.making", "Preparing the document of ticket {{.Number}}…", map[string]any{"Number": tk.Number})
+	t.makeFile(title, making, name, func(ctx context.Context, w io.Writer) error { return write(ctx, w, tk.ID) })
+}
+
+// makeFile is makeDocument of any document: making says what is being
+// prepared, name is the file's name without ".pdf".
+func (t *Terminal) makeFile(title, making, name string, write func(context.Context, io.Writer) error) {
 	if t.win == nil {
 		return
 	}
 	bar := widget.NewProgressBarInfinite()
-	wait := dialog.NewCustomWithoutButtons(title, container.NewVBox(widget.NewLabel(lang.X("doc.making", "Preparing the document of ticket {{.Number}}…", map[string]any{"Number": tk.Number})), bar), t.win)
+	wait := dialog.NewCustomWithoutButtons(title, container.NewVBox(widget.NewLabel(making), bar), t.win)
 	t.present(wait, nil)
 	t.deps.Run(func() {
 		var b bytes.Buffer
-		err := write(t.ctx, &b, tk.ID)
+		err := write(t.ctx, &b)
 		fyne.Do(func() {
 			bar.Stop()
 			wait.Hide()
@@ -189,8 +200,9 @@ func (t *Terminal) writeDocument(file string, pdf []byte) (string, error) {
 	return path, nil
 }
 
-// fileName keeps a ticket number's letters, digits, '-' and '_' for a
-// file's name: numbers come from the server and must not name a path.
+// fileName keeps a ticket or tracking number's letters, digits, '-' and
+// '_' for a file's name: numbers come from the server or a courier's
+// label and must not name a path.
 func fileName(s string) string {
 	out := strings.Map(func(r rune) rune {
 		if r < 128 && (r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {

@@ -32,6 +32,9 @@ type onWayHost interface {
 	receiving(r *receiveFlow)
 	// inTransit is told how many shipments are on their way to me.
 	inTransit(n int)
+	// shipmentPapers are the buttons that print a shipment's label and
+	// packing list, none when the device cannot write them.
+	shipmentPapers(s app.Shipment) []fyne.CanvasObject
 }
 
 // onWayPage lists the shipments on their way to and from the
@@ -194,13 +197,11 @@ func (p *onWayPage) render() {
 	}
 	section(lang.X("onway.incoming", "On the way to me"), lang.X("onway.incoming_none", "Nothing is on its way to you."), len(in))
 	for _, s := range in {
-		p.body.Add(container.NewBorder(nil, nil, nil,
-			widget.NewButtonWithIcon(lang.X("onway.receive", "Receive"), theme.DownloadIcon(), func() { p.open(s) }),
-			wrapped(p.shipmentText(s))))
+		p.body.Add(p.shipmentRow(s, widget.NewButtonWithIcon(lang.X("onway.receive", "Receive"), theme.DownloadIcon(), func() { p.open(s) })))
 	}
 	section(lang.X("onway.outgoing", "Sent back"), lang.X("onway.outgoing_none", "No returns on their way."), len(out))
 	for _, s := range out {
-		p.body.Add(wrapped(p.shipmentText(s)))
+		p.body.Add(p.shipmentRow(s))
 	}
 	byID := map[string]app.Shipment{}
 	for _, s := range v.shipments {
@@ -226,6 +227,20 @@ func (p *onWayPage) render() {
 	if len(in) > 0 {
 		p.status.SetText(lang.XN("onway.count", "{{.Count}} shipments on their way to you", len(in), map[string]any{"Count": len(in)}))
 	}
+}
+
+// shipmentRow is a shipment's text with its buttons at the right: its
+// papers' when the device writes them, then extra.
+func (p *onWayPage) shipmentRow(s app.Shipment, extra ...fyne.CanvasObject) fyne.CanvasObject {
+	buttons := append(p.host.shipmentPapers(s), extra...)
+	text := wrapped(p.shipmentText(s))
+	switch len(buttons) {
+	case 0:
+		return text
+	case 1:
+		return container.NewBorder(nil, nil, nil, buttons[0], text)
+	}
+	return container.NewBorder(nil, nil, nil, container.NewHBox(buttons...), text)
 }
 
 // shipmentText says what a shipment is and where it stands.

@@ -25,6 +25,8 @@ type returnHost interface {
 	committer
 	dialogTracker
 	showError(err error)
+	// shipped is told of a return just saved, to offer its papers.
+	shipped(s app.Shipment)
 }
 
 // returnStock is a part in the bin and the units it holds, newest first,
@@ -210,7 +212,12 @@ func (f *returnForm) show() {
 			lang.XN("returns.confirm", "{{.Count}} parts leave your defective bin for {{.To}} now; the shipment shows under On the way until it arrives.", units, map[string]any{"Count": units, "To": to.Name}),
 			lang.X("returns.send", "Ship back"), lang.X("returns.keep", "Keep in the bin"), false, func() {
 				d.Hide()
-				f.host.commit(cmd, f.done)
+				f.host.commit(cmd, func() {
+					if f.done != nil {
+						f.done()
+					}
+					f.host.shipped(cmd.Shipment)
+				})
 			})
 	})
 	send.Importance = widget.HighImportance

@@ -14,13 +14,19 @@ import (
 )
 
 // Builder reads what a ticket's documents state from the device's
-// services. Every field but Location is required.
+// services. Every field but Location, Supply and Language is required;
+// the shipping papers need Supply and Language too.
 type Builder struct {
 	Tickets  app.TicketService
 	Parts    app.PartService
 	Warranty app.WarrantyService
 	History  app.TicketHistory
 	Photos   app.PhotoStore
+	Supply   app.SupplyService
+	// Language is the BCP 47 tag the technician's own documents (a
+	// parcel's label and packing list) are written in: see
+	// app.Technician.DocumentLanguage.
+	Language string
 	// Provider is the service provider's name the documents are headed
 	// with; Technician is the name of the technician who works on this
 	// device.
@@ -232,4 +238,75 @@ func (b Builder) FileSigned(ctx context.Context, c app.Committer, actor app.Acto
 		return app.Photo{}, err
 	}
 	return p, nil
+}
+
+// ShipmentLabelPDF writes the parcel label of shipment id (its ID or
+// tracking number, as app.SupplyService.FindShipment finds it) as PDF to
+// w, in the technician's language.
+func (b Builder) ShipmentLabelPDF(ctx context.Context, w io.Writer, id string) error {
+	s, err := b.shipping(ctx, id)
+	if err != nil {
+		return err
+	}
+	return report.ShipmentLabel(ctx, w, s, report.Options{Location: b.Location})
+}
+
+// PackingListPDF writes the packing list of shipment id as PDF to w, in
+// the technician's language.
+func (b Builder) PackingListPDF(ctx context.Context, w io.Writer, id string) error {
+	s, err := b.shipping(ctx, id)
+	if err != nil {
+		return err
+	}
+	return report.PackingList(ctx, w, s, report.Options{Location: b.Location})
+}
+
+// shipping reads what shipment id's papers print from the device: the
+// shipment, its ends' names, its parts' catalog entries and its tickets'
+// numbers. A location, part or ticket this device does not hold prints
+// by its ID, as the papers print an unknown one; any other failure to
+// read is returned.
+func (b Builder) shipping(ctx context.Context, id string) (report.Shipping, error) {
+	sh, err := b.Supply.FindShipment(ctx, id)
+	if err != nil {
+		return report.Shipping{}, err
+	}
+	s := report.Shipping{Shipment: sh, Provider: b.Provider, Language: b.Language,
+		Parts: map[app.PartNumber]app.Part{}, Tickets: map[app.TicketID]string{}}
+	locs, err := b.Parts.Locations(ctx)
+	if err != nil {
+		return report.Shipping{}, fmt.Errorf("papers of shipment %s: locations: %w", sh.Label(), err)
+	}
+	for _, l := range locs {
+		switch l.ID {
+		case sh.From:
+			s.From.Name = l.Name
+		case sh.To:
+			s.To.Name = l.Name
+		}
+	}
+	for _, l := range sh.Lines {
+		if _, ok := s.Parts[l.Part]; !ok {
+			// Not found, the zero part is kept: it prints by its number
+			// and is not read again for the next line.
+			p, err := b.Parts.Part(ctx, l.Part)
+			if err != nil && app.ErrorCode(err) != app.ENOTFOUND {
+				return report.Shipping{}, fmt.Errorf("papers of shipment %s: part %s: %w", sh.Label(), l.Part, err)
+			} else if err != nil {
+				p = app.Part{}
+			}
+			s.Parts[l.Part] = p
+		}
+		if _, ok := s.Tickets[l.Ticket]; !ok && l.Ticket != "" {
+			// Likewise, an empty number prints the ticket by its ID.
+			d, err := b.Tickets.TicketDetail(ctx, l.Ticket)
+			if err != nil && app.ErrorCode(err) != app.ENOTFOUND {
+				return report.Shipping{}, fmt.Errorf("papers of shipment %s: ticket %s: %w", sh.Label(), l.Ticket, err)
+			} else if err != nil {
+				d = app.TicketDetail{}
+			}
+			s.Tickets[l.Ticket] = d.Ticket.Number
+		}
+	}
+	return s, nil
 }
