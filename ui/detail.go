@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -268,6 +267,10 @@ func (v *TicketDetailView) applyTransition(tr *app.TransitionTicket) {
 	v.apply(t.ID, tv, nil)
 }
 
+// fieldNoWrapWidth is the widest value fields leaves unwrapped: what the
+// value column keeps on a 360 px phone beside the longest label.
+const fieldNoWrapWidth = 160
+
 // fields lays out label/value pairs in two aligned columns.
 func fields(pairs ...string) *fyne.Container {
 	c := container.New(layout.NewFormLayout())
@@ -279,8 +282,9 @@ func fields(pairs ...string) *fyne.Container {
 		l.Importance = widget.LowImportance
 		val := widget.NewLabel(pairs[i+1])
 		// Wrapping costs a text layout per width change; short values
-		// (most of them) never need it.
-		if utf8.RuneCountInString(pairs[i+1]) > 32 {
+		// (most of them) never need it. Short is measured, not counted:
+		// a Chinese address of 23 characters is as wide as 40 Latin ones.
+		if fyne.MeasureText(pairs[i+1], theme.TextSize(), val.TextStyle).Width > fieldNoWrapWidth {
 			val.Wrapping = fyne.TextWrapWord
 		}
 		c.Add(l)

@@ -6,8 +6,11 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app/demo"
 )
 
 // TestTicketHeaderAndActionsOnAPhone: on a phone the ticket's title stays
@@ -64,5 +67,34 @@ func TestTicketHeaderAndActionsOnAPhone(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestEveryDemoTicketFitsAPhone: no ticket of the demo technician needs
+// more than a phone's width: a long value (a Chinese address, as wide as
+// twice its characters in Latin) wraps instead of widening the detail,
+// which would cut the title and push the buttons off the screen.
+func TestEveryDemoTicketFitsAPhone(t *testing.T) {
+	term, w, ds, _ := ticketTerminal(t, nil)
+	const phone = 360
+	w.Resize(fyne.NewSize(phone, 640))
+	shown := 0
+	for _, d := range ds.Tickets {
+		if d.Ticket.Technician != demo.DemoTechnician {
+			continue
+		}
+		term.Detail().Show(d.Ticket.ID)
+		shown++
+		walk(term.Detail().Object(), func(o fyne.CanvasObject) {
+			if _, line := o.(*canvas.Text); line {
+				return // a line of a wrapping label, which the label's own size bounds
+			}
+			if min := o.MinSize().Width; min > phone {
+				t.Errorf("%s: a %T needs %v px, more than a %v px phone", d.Ticket.Number, o, min, phone)
+			}
+		})
+	}
+	if shown < 30 {
+		t.Fatalf("%d tickets of the demo technician shown, want the demo's day and history", shown)
 	}
 }

@@ -214,10 +214,11 @@ func (p *onWayPage) render() {
 			number = string(r.Ticket)
 		}
 		text := fmt.Sprintf("%s · %s × %d · %s", number, namedPart(v.names, r.Wanted()), r.Qty, requestStateText(r, v.names, byID))
-		b := widget.NewButton(text, func() { p.host.openTicket(r.Ticket) })
-		b.Alignment = widget.ButtonAlignLeading
+		// The text wraps beside its button: a button's label does not,
+		// and a substitute's reason would widen the page past a phone.
+		b := widget.NewButtonWithIcon(lang.X("onway.open_ticket", "Open ticket"), theme.NavigateNextIcon(), func() { p.host.openTicket(r.Ticket) })
 		b.Importance = widget.LowImportance
-		p.body.Add(b)
+		p.body.Add(container.NewBorder(nil, nil, nil, b, wrapped(text)))
 	}
 	section(lang.X("onway.received", "Received lately"), lang.X("onway.received_none", "Nothing received lately."), len(done))
 	for _, s := range done {

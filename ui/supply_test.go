@@ -309,6 +309,20 @@ func TestLikelyPartsSayHowLikelyAndOfferARequest(t *testing.T) {
 	}
 }
 
+// incoming counts the world's shipments in transit to the demo
+// technician's van or defective bin: the parcels the On the way tab counts.
+func (s *supplyWorld) incoming(t *testing.T) int {
+	t.Helper()
+	van, bin := myBins(t, s.deps)
+	n := 0
+	for _, sh := range s.ds.Shipments {
+		if sh.State == app.ShipmentInTransit && (sh.To == van || sh.To == bin) {
+			n++
+		}
+	}
+	return n
+}
+
 // inTransit pulls a supply shipment of lines to the demo van.
 func (s *supplyWorld) inTransit(t *testing.T, id, tracking string, lines ...app.ShipmentLine) app.Shipment {
 	t.Helper()
@@ -327,10 +341,11 @@ func TestReceiveByScanningWithAShortfall(t *testing.T) {
 	tk := workingTicket(t, s.term, s.ds, s.deps)
 	parts := s.missingParts(t, tk.Product.Model, 3)
 	a, b, stray := parts[0], parts[1], parts[2]
+	already := s.incoming(t) // the demo's parcels on their way to the van
 	sh := s.inTransit(t, "ship-7", "SF900001", app.ShipmentLine{Part: a.Number, Qty: 4}, app.ShipmentLine{Part: b.Number, Qty: 1})
 	s.term.ShowOnWay()
-	if got := s.term.OnWayTitle(); got != "On the way (1)" {
-		t.Errorf("tab title %q, want the count of parcels to me", got)
+	if got, want := s.term.OnWayTitle(), fmt.Sprintf("On the way (%d)", already+1); got != want {
+		t.Errorf("tab title %q, want %q: the count of parcels to me", got, want)
 	}
 	page := labels(s.term.OnWayPage())
 	if !strings.Contains(page, "SF Express SF900001 · from ") || !strings.Contains(page, "5 parts") {
@@ -391,11 +406,18 @@ func TestReceiveByScanningWithAShortfall(t *testing.T) {
 		t.Error("the receive dialog is still open")
 	}
 	page = labels(s.term.OnWayPage())
-	if !strings.Contains(page, "Nothing is on its way to you.") || !strings.Contains(page, "SF Express SF900001 · received ") || !strings.Contains(page, "3 differences reported") {
+	if strings.Contains(page, "SF Express SF900001 · from ") || !strings.Contains(page, "SF Express SF900001 · received ") || !strings.Contains(page, "3 differences reported") {
 		t.Errorf("the page after receiving:\n%s", page)
 	}
-	if got := s.term.OnWayTitle(); got != "On the way" {
-		t.Errorf("tab title %q after receiving", got)
+	if already == 0 && !strings.Contains(page, "Nothing is on its way to you.") {
+		t.Errorf("nothing else was on its way, yet the page does not say so:\n%s", page)
+	}
+	title := "On the way"
+	if already > 0 {
+		title = fmt.Sprintf("On the way (%d)", already)
+	}
+	if got := s.term.OnWayTitle(); got != title {
+		t.Errorf("tab title %q after receiving, want %q", got, title)
 	}
 }
 
@@ -477,8 +499,30 @@ func TestShipBackFromTheDefectiveBin(t *testing.T) {
 	if text := labels(dlg); !strings.Contains(text, string(part.Number)+") · 2 in the bin") {
 		t.Fatalf("the ship-back dialog:\n%s", text)
 	}
-	// The device knows every warehouse of the tenant: none is chosen for
-	// a technician whose parts never came from one.
+	// The device knows every warehouse of the tenant: the form offers the
+	// one the van's parts came from (the demo's parcels come from one),
+	// and shipping with none chosen asks for one.
+	van, _ := myBins(t, s.deps)
+	sources := map[string]bool{"": true} // none, when no parcel came
+	locs, err := s.deps.Parts.Locations(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sh := range s.ds.Shipments {
+		for _, l := range locs {
+			if sh.Kind == app.ShipmentSupply && sh.To == van && l.ID == sh.From {
+				sources[l.Name] = true
+			}
+		}
+	}
+	walk(dlg, func(o fyne.CanvasObject) {
+		if sel, ok := o.(*widget.Select); ok {
+			if !sources[sel.Selected] {
+				t.Errorf("the form offers %q, where the van's parts never came from", sel.Selected)
+			}
+			sel.ClearSelected()
+		}
+	})
 	tapButton(t, dlg, "Ship back")
 	if text := labels(s.w.Canvas().Overlays().Top()); !strings.Contains(text, "Choose the warehouse to ship the parts to") {
 		t.Fatalf("shipping with no warehouse chosen:\n%s", text)

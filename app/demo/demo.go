@@ -20,7 +20,8 @@ type Size struct {
 var Default = Size{Models: 200, Parts: 20000, Tickets: 5000, Technicians: 12}
 
 // DemoTechnician is the technician `make run` signs in as: 王磊 Wang Lei, a
-// field technician in Shanghai with a van and a full day of work.
+// field technician in Shanghai with a van and a full day of work, and
+// recent visits finished but not yet closed (demoCompleted), to sign off.
 const DemoTechnician app.TechnicianID = "tech-demo"
 
 // Generate builds the demo world for a seed and size, as it stands at now.

@@ -409,7 +409,7 @@ func checkDemo(t *testing.T, ds app.Dataset, now time.Time) {
 		ay, am, ad := at.In(now.Location()).Date()
 		return ay == y && am == m && ad == d
 	}
-	var open, today, upcoming, waiting, overdue, done int
+	var open, today, upcoming, waiting, overdue, done, completed int
 	for _, dt := range ds.Tickets {
 		tk := dt.Ticket
 		if tk.Technician != DemoTechnician {
@@ -417,6 +417,9 @@ func checkDemo(t *testing.T, ds app.Dataset, now time.Time) {
 		}
 		if !tk.Status.Open() {
 			done++
+			if tk.Status == app.StatusCompleted && tk.Kind == app.KindOnSite && tk.CompletedAt.Before(now) {
+				completed++
+			}
 			continue
 		}
 		open++
@@ -444,6 +447,10 @@ func checkDemo(t *testing.T, ds app.Dataset, now time.Time) {
 	}
 	if done < 30 {
 		t.Errorf("done = %d, want a history", done)
+	}
+	// make run signs off and reports on a finished visit.
+	if completed < demoCompleted {
+		t.Errorf("completed on-site visits = %d, want at least %d to sign off", completed, demoCompleted)
 	}
 }
 
@@ -750,5 +757,34 @@ func TestRuleSetNames(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestDemoVisitsToSignOff: in small worlds too, where history alone
+// seldom leaves a recent visit open, the demo technician has finished
+// on-site visits still to sign off and close.
+func TestDemoVisitsToSignOff(t *testing.T) {
+	for _, tc := range []struct {
+		seed int64
+		size Size
+		now  time.Time
+	}{
+		{7, Size{Models: 20, Parts: 300, Tickets: 300, Technicians: 3}, time.Date(2026, 6, 18, 10, 0, 0, 0, time.UTC)},
+		{1, Size{Models: 10, Parts: 100, Tickets: 120, Technicians: 2}, time.Date(2025, 1, 2, 8, 0, 0, 0, testNow.Location())},
+		{42, Size{Models: 20, Parts: 300, Tickets: 300, Technicians: 5}, time.Date(2025, 12, 24, 16, 30, 0, 0, testNow.Location())},
+	} {
+		t.Run(tc.now.Format(time.RFC3339), func(t *testing.T) {
+			ds := Generate(tc.seed, tc.size, tc.now)
+			completed := 0
+			for _, d := range ds.Tickets {
+				tk := d.Ticket
+				if tk.Technician == DemoTechnician && tk.Status == app.StatusCompleted && tk.Kind == app.KindOnSite && tk.CompletedAt.Before(tc.now) {
+					completed++
+				}
+			}
+			if completed < demoCompleted {
+				t.Errorf("completed on-site visits = %d, want at least %d", completed, demoCompleted)
+			}
+		})
 	}
 }

@@ -20,7 +20,13 @@ const (
 	planUpcoming         // an appointment after today
 	planWaiting          // waiting for parts
 	planUnscheduled      // new, not yet given a window
+	planCompleted        // the demo technician's recent work, done but not yet closed
 )
+
+// demoCompleted is how many of the demo technician's past visits are done
+// but not yet closed, so that `make run` always has a visit to sign off
+// and report on: history alone leaves one only by chance.
+const demoCompleted = 2
 
 // skel is a ticket before its details: who, what kind of work, and when
 // it was opened, which orders the ticket numbers.
@@ -42,8 +48,12 @@ func (w *world) buildTickets() {
 			skels = append(skels, &skel{tech: t, plan: p, index: idx[p], created: w.createdFor(p)})
 			idx[p]++
 		}
-		for range n - k {
-			skels = append(skels, &skel{tech: t, plan: planHistory, created: w.createdFor(planHistory)})
+		for i := range n - k {
+			p := planHistory
+			if t.ID == DemoTechnician && i < demoCompleted {
+				p = planCompleted
+			}
+			skels = append(skels, &skel{tech: t, plan: p, created: w.createdFor(p)})
 		}
 	}
 	slices.SortStableFunc(skels, func(a, b *skel) int { return a.created.Compare(b.created) })
@@ -140,6 +150,8 @@ func (w *world) createdFor(p plan) time.Time {
 		return now.Add(-w.r.minutes(3*1440, 14*1440))
 	case planUnscheduled:
 		return now.Add(-w.r.minutes(10, 20*60))
+	case planCompleted:
+		return w.day(now).Add(-w.r.minutes(1440, 3*1440)) // the visit was in the last days
 	}
 	// History: two days to two years ago, more of it recent (the business
 	// grows), opened during the working day.
@@ -594,8 +606,9 @@ var (
 )
 
 // history writes a past ticket: opened, visited or checked in, worked,
-// and closed, completed, cancelled or stopped.
-func (w *world) history(d *app.TicketDetail, t *tech, m *model, f *fault) {
+// and closed, completed, cancelled or stopped; a done one is finished and
+// left completed, waiting for its close.
+func (w *world) history(d *app.TicketDetail, t *tech, m *model, f *fault, done bool) {
 	tk := &d.Ticket
 	zh := t.Country == "CN"
 	onSite := tk.Kind == app.KindOnSite
@@ -614,6 +627,9 @@ func (w *world) history(d *app.TicketDetail, t *tech, m *model, f *fault) {
 	tk.RespondBy, tk.ResolveBy = c.Add(respond), c.Add(resolve)
 
 	x := w.r.Float64()
+	if done {
+		x = 1 // neither cancelled nor stopped
+	}
 	var steps []step
 	var res app.Resolution
 	status := app.StatusClosed
@@ -716,7 +732,7 @@ func (w *world) history(d *app.TicketDetail, t *tech, m *model, f *fault) {
 		tk.CompletedAt = tl.end
 		tk.Status = app.StatusClosed
 		keep := map[bool]float64{true: 0.25, false: 0.7}[onSite] // counters wait for the pick-up
-		if tl.end.After(w.now.Add(-5*24*time.Hour)) && w.r.chance(keep) {
+		if done || tl.end.After(w.now.Add(-5*24*time.Hour)) && w.r.chance(keep) {
 			tk.Status, tk.UpdatedAt = app.StatusCompleted, tl.end
 		}
 	}
@@ -1101,8 +1117,8 @@ func (w *world) makeTicket(s *skel, number string) *app.TicketDetail {
 		tk.Store = t.store.id
 	}
 	tk.Product = w.product(m, s.created, t.Country, business)
-	if s.plan == planHistory {
-		w.history(d, t, m, f)
+	if s.plan == planHistory || s.plan == planCompleted {
+		w.history(d, t, m, f, s.plan == planCompleted)
 	} else {
 		w.open(d, s, m, f)
 	}
