@@ -111,3 +111,28 @@ func BenchmarkDecodePhoto12MP(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDecodeScene1MP decodes a 1-megapixel camera-like scene with no
+// code in it (issue 16): what a camera pointed at the wrong thing sends.
+func BenchmarkDecodeScene1MP(b *testing.B) {
+	img := scene1MP(b, false)
+	for _, bench := range []struct {
+		name string
+		opts scanner.Options
+	}{
+		{"NoCode", scanner.Options{}},
+		{"NoCode/TryHarder", scanner.Options{TryHarder: true}},
+	} {
+		b.Run(bench.name, func(b *testing.B) {
+			var ds []time.Duration
+			for b.Loop() {
+				start := time.Now()
+				if _, err := scanner.Decode(b.Context(), img, bench.opts); !errors.Is(err, scanner.ErrNotFound) {
+					b.Fatalf("err = %v, want ErrNotFound", err)
+				}
+				ds = append(ds, time.Since(start))
+			}
+			reportLatency(b, ds)
+		})
+	}
+}

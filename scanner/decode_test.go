@@ -585,3 +585,133 @@ func TestDecodeConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// scene1MP returns a deterministic 1152 x 864 camera-like scene, JPEG
+// round-tripped: light falling across a wall, a few objects with hard
+// edges and shading, a disc, diagonal cables, lines of text-like strokes
+// on a sheet of paper, and sensor noise. With codes, a QR Code and an
+// EAN-13 are printed on the paper among the text.
+func scene1MP(tb testing.TB, codes bool) image.Image {
+	tb.Helper()
+	const w, h = 1152, 864
+	rng := rand.New(rand.NewPCG(16, 1))
+	lum := make([]int, w*h)
+	for y := range h {
+		for x := range w {
+			lum[y*w+x] = 70 + 110*x/w + 40*y/h // the wall, lit from the right
+		}
+	}
+	fill := func(r image.Rectangle, f func(x, y int) int) {
+		r = r.Intersect(image.Rect(0, 0, w, h))
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				lum[y*w+x] = f(x, y)
+			}
+		}
+	}
+	// Boxes and a device on the bench: flat faces shaded by a gradient.
+	for range 7 {
+		x, y := rng.IntN(w-200), rng.IntN(h-150)
+		bw, bh := 80+rng.IntN(220), 60+rng.IntN(160)
+		base, slope := 30+rng.IntN(160), rng.IntN(60)-30
+		fill(image.Rect(x, y, x+bw, y+bh), func(px, _ int) int { return base + slope*(px-x)/bw })
+	}
+	// A disc (a roll of tape) and two cables crossing the scene.
+	cx, cy, rad := 880, 250, 90
+	fill(image.Rect(cx-rad, cy-rad, cx+rad, cy+rad), func(x, y int) int {
+		if d := (x-cx)*(x-cx) + (y-cy)*(y-cy); d < rad*rad && d > rad*rad/4 {
+			return 40 + (x-cx+rad)/3
+		}
+		return lum[y*w+x]
+	})
+	for k := range 2 {
+		for x := range w {
+			y0 := 600 + k*120 + (x*x/3000+x/5)%90 - 45
+			fill(image.Rect(x, y0, x+1, y0+7), func(int, int) int { return 25 })
+		}
+	}
+	// A sheet of paper with lines of text-like strokes.
+	paper := image.Rect(140, 180, 640, 700)
+	fill(paper, func(x, y int) int { return 200 + 20*x/w })
+	for line := paper.Min.Y + 30; line < paper.Max.Y-30; line += 22 {
+		x := paper.Min.X + 30
+		for x < paper.Max.X-60 {
+			word := 3 + rng.IntN(7)
+			for range word {
+				gw := 5 + rng.IntN(4) // one letter: strokes up, across, round
+				for s := range 1 + rng.IntN(3) {
+					sx := x + s*gw/3
+					top := line + rng.IntN(4)
+					fill(image.Rect(sx, top, sx+2, line+12), func(int, int) int { return 45 })
+				}
+				if rng.IntN(2) == 0 {
+					fill(image.Rect(x, line+rng.IntN(10), x+gw, line+rng.IntN(10)+2), func(int, int) int { return 45 })
+				}
+				x += gw + 2
+			}
+			x += 8 + rng.IntN(6)
+		}
+	}
+	if codes {
+		put := func(src *image.Gray, at image.Point) {
+			b := src.Bounds()
+			fill(image.Rect(at.X, at.Y, at.X+b.Dx(), at.Y+b.Dy()), func(x, y int) int {
+				return int(src.Pix[(y-at.Y)*src.Stride+x-at.X])*160/255 + 45
+			})
+		}
+		put(qrImage(tb, "FB1|T-2026-00016|scene", 4), image.Pt(700, 420))
+		m, err := oned.NewEAN13Writer().Encode("4006381333931", gozxing.BarcodeFormat_EAN_13, 0, 1, nil)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		put(pad(matrixImage(m, 2, 60), 20), image.Pt(250, 560))
+	}
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for i, v := range lum {
+		v = min(255, max(0, v+rng.IntN(17)-8))
+		img.Pix[4*i], img.Pix[4*i+1], img.Pix[4*i+2], img.Pix[4*i+3] = uint8(v), uint8(max(0, v-8)), uint8(max(0, v-20)), 255
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85}); err != nil {
+		tb.Fatal(err)
+	}
+	out, err := jpeg.Decode(&buf)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
+}
+
+// TestDecodeScene: the camera-like scene without a code is ErrNotFound in
+// both modes; with a QR Code and an EAN-13 printed on it, both read.
+func TestDecodeScene(t *testing.T) {
+	empty, coded := scene1MP(t, false), scene1MP(t, true)
+	tests := []struct {
+		name    string
+		img     image.Image
+		formats []scanner.Format
+		want    string // "" for ErrNotFound
+	}{
+		{"NoCode", empty, nil, ""},
+		{"NoCode/QROnly", empty, []scanner.Format{scanner.QRCode}, ""},
+		{"NoCode/EANOnly", empty, []scanner.Format{scanner.EAN13}, ""},
+		{"QR", coded, []scanner.Format{scanner.QRCode}, "FB1|T-2026-00016|scene"},
+		{"EAN", coded, []scanner.Format{scanner.EAN13}, "4006381333931"},
+	}
+	for _, tt := range tests {
+		for _, hard := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/TryHarder=%v", tt.name, hard), func(t *testing.T) {
+				c, err := scanner.Decode(t.Context(), tt.img, scanner.Options{TryHarder: hard, Formats: tt.formats})
+				if tt.want == "" {
+					if !errors.Is(err, scanner.ErrNotFound) {
+						t.Fatalf("got %+v, %v; want ErrNotFound", c, err)
+					}
+					return
+				}
+				if err != nil || c.Text != tt.want {
+					t.Fatalf("got %q, %v; want %q", c.Text, err, tt.want)
+				}
+			})
+		}
+	}
+}
