@@ -67,7 +67,9 @@
 //     rather than binarised again.
 //  4. Data Matrix and QR Code on the whole image turned 180 and 90
 //     degrees: both detectors search in one direction from where they
-//     start, and find symbols turned round that they missed.
+//     start, and find symbols turned round that they missed. Data Matrix
+//     reads the whole image's bits turned, not binarised again; QR Code
+//     is skipped when the passes before saw not one finder pattern.
 //  5. Without TryHarder, the linear readers on the whole image turned 90,
 //     270 and 180 degrees: barcodes held sideways, and the same 15 rows
 //     falling on other pixels. (Under TryHarder step 1 scans every row of
