@@ -587,8 +587,8 @@ func TestDecodeConcurrent(t *testing.T) {
 }
 
 // scene1MP returns a deterministic 1152 x 864 camera-like scene, JPEG
-// round-tripped: light falling across a wall, a few objects with hard
-// edges and shading, a disc, diagonal cables, lines of text-like strokes
+// round-tripped: light falling across a wall, a few coloured objects
+// with hard edges and shading, a disc, diagonal cables, lines of text-like strokes
 // on a sheet of paper, and sensor noise. With codes, a QR Code and an
 // EAN-13 are printed on the paper among the text.
 func scene1MP(tb testing.TB, codes bool) image.Image {
@@ -596,6 +596,7 @@ func scene1MP(tb testing.TB, codes bool) image.Image {
 	const w, h = 1152, 864
 	rng := rand.New(rand.NewPCG(16, 1))
 	lum := make([]int, w*h)
+	tint := make([][3]int8, w*h) // colour against grey, per channel
 	for y := range h {
 		for x := range w {
 			lum[y*w+x] = 70 + 110*x/w + 40*y/h // the wall, lit from the right
@@ -609,12 +610,17 @@ func scene1MP(tb testing.TB, codes bool) image.Image {
 			}
 		}
 	}
-	// Boxes and a device on the bench: flat faces shaded by a gradient.
+	// Coloured boxes and a device on the bench: flat faces shaded by a
+	// gradient.
 	for range 7 {
 		x, y := rng.IntN(w-200), rng.IntN(h-150)
 		bw, bh := 80+rng.IntN(220), 60+rng.IntN(160)
 		base, slope := 30+rng.IntN(160), rng.IntN(60)-30
-		fill(image.Rect(x, y, x+bw, y+bh), func(px, _ int) int { return base + slope*(px-x)/bw })
+		c := [3]int8{int8(rng.IntN(61) - 30), int8(rng.IntN(61) - 30), int8(rng.IntN(61) - 30)}
+		fill(image.Rect(x, y, x+bw, y+bh), func(px, py int) int {
+			tint[py*w+px] = c
+			return base + slope*(px-x)/bw
+		})
 	}
 	// A disc (a roll of tape) and two cables crossing the scene.
 	cx, cy, rad := 880, 250, 90
@@ -668,8 +674,12 @@ func scene1MP(tb testing.TB, codes bool) image.Image {
 	}
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for i, v := range lum {
-		v = min(255, max(0, v+rng.IntN(17)-8))
-		img.Pix[4*i], img.Pix[4*i+1], img.Pix[4*i+2], img.Pix[4*i+3] = uint8(v), uint8(max(0, v-8)), uint8(max(0, v-20)), 255
+		v += rng.IntN(17) - 8
+		c := tint[i]
+		for k, cast := range [3]int{0, -8, -20} { // a warm cast
+			img.Pix[4*i+k] = uint8(min(255, max(0, v+cast+int(c[k]))))
+		}
+		img.Pix[4*i+3] = 255
 	}
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85}); err != nil {
