@@ -157,12 +157,26 @@ func (v *view) cropBits(r image.Rectangle) *view {
 	if err != nil {
 		return c
 	}
+	// Whole 32-bit words at a time: bit x of the crop's row is bit
+	// r.Min.X+x of the parent's.
+	var src *gozxing.BitArray
+	dst := gozxing.NewBitArray(r.Dx())
+	out := dst.GetBitArray()
+	sh := uint(r.Min.X % 32)
 	for y := range r.Dy() {
-		for x := range r.Dx() {
-			if parent.Get(r.Min.X+x, r.Min.Y+y) {
-				m.Set(x, y)
+		src = parent.GetRow(r.Min.Y+y, src)
+		in := src.GetBitArray()[r.Min.X/32:]
+		for i := range out {
+			word := in[i] >> sh
+			if sh != 0 && i+1 < len(in) {
+				word |= in[i+1] << (32 - sh)
 			}
+			out[i] = word
 		}
+		if n := r.Dx() % 32; n != 0 {
+			out[len(out)-1] &= 1<<n - 1
+		}
+		m.SetRow(y, dst)
 	}
 	c.bitmap, _ = gozxing.NewBinaryBitmap(&fixedBinarizer{gozxing.NewHybridBinarizer(c.src), m})
 	return c

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"image"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -249,6 +250,56 @@ func TestBlobs(t *testing.T) {
 	for _, r := range got {
 		if image.Rect(600, 500, 700, 600).In(r.Inset(-1)) && !symbol.In(r) {
 			t.Errorf("blob %v is the solid block", r)
+		}
+	}
+}
+
+// TestCropAndTurnBits: the bits cut and turned word by word are the
+// parent's, pixel for pixel, at every offset within a word and odd sizes.
+func TestCropAndTurnBits(t *testing.T) {
+	const w, h = 101, 67
+	rng := rand.New(rand.NewPCG(3, 5))
+	pix := make([]byte, w*h)
+	for i := range pix {
+		pix[i] = byte(rng.IntN(256))
+	}
+	v := newView(&luminanceSource{pix: pix, stride: w, width: w, height: h}, 1, image.Point{})
+	parent, err := v.bitmap.GetBlackMatrix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []image.Rectangle{
+		image.Rect(0, 0, w, h), image.Rect(1, 2, 40, 30), image.Rect(31, 5, 64, 66),
+		image.Rect(32, 0, 101, 67), image.Rect(63, 10, 65, 12), image.Rect(17, 1, 100, 9),
+	} {
+		m, err := v.cropBits(r).bitmap.GetBlackMatrix()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for y := range r.Dy() {
+			for x := range r.Dx() {
+				if m.Get(x, y) != parent.Get(r.Min.X+x, r.Min.Y+y) {
+					t.Fatalf("crop %v: bit %d,%d differs", r, x, y)
+				}
+			}
+		}
+	}
+	for _, deg := range []int{90, 180, 270} {
+		tv := v.turnedBits(v.turned(deg))
+		m, err := tv.bitmap.GetBlackMatrix()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.GetWidth() != tv.src.width || m.GetHeight() != tv.src.height {
+			t.Fatalf("turned %d: %dx%d bits for a %dx%d view", deg, m.GetWidth(), m.GetHeight(), tv.src.width, tv.src.height)
+		}
+		for y := range h {
+			for x := range w {
+				tx, ty := rotatePoint(float64(x), float64(y), w, h, deg)
+				if m.Get(int(tx), int(ty)) != parent.Get(x, y) {
+					t.Fatalf("turned %d: bit %d,%d differs", deg, x, y)
+				}
+			}
 		}
 	}
 }
