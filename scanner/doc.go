@@ -69,7 +69,8 @@
 //     degrees: both detectors search in one direction from where they
 //     start, and find symbols turned round that they missed. Data Matrix
 //     reads the whole image's bits turned, not binarised again; QR Code
-//     is skipped when the passes before saw not one finder pattern.
+//     is skipped when the passes before saw fewer than three finder
+//     patterns.
 //  5. Without TryHarder, the linear readers on the whole image turned 90,
 //     270 and 180 degrees: barcodes held sideways, and the same 15 rows
 //     falling on other pixels. (Under TryHarder step 1 scans every row of
@@ -81,7 +82,9 @@
 //     rendering that weights blue more, (R+2G+B)/4, gozxing's own
 //     weighting: some codes separate from their paper there and not in
 //     BT.601. The linear readers are left out, because every pass of
-//     theirs over a QR Code is one more chance to misread it.
+//     theirs over a QR Code is one more chance to misread it. A grey or
+//     evenly tinted image, where that rendering is BT.601's shifted by a
+//     constant, skips it.
 //
 // # Votes
 //

@@ -366,10 +366,10 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 			add(lazy(func() *view { return whole().turnedBits(t()) }), d.dm, d.hints)
 			// A QR Code needs three finder patterns, and a pattern is
 			// the same 1:1:3:1:1 across and down at any quarter turn: when
-			// the upright passes saw not one, the turned ones will not see
-			// three.
+			// the upright passes saw fewer than three, the turned ones
+			// will not find a code.
 			steps = append(steps, func() (Code, bool) {
-				if d.qr == nil || d.finders == 0 {
+				if d.qr == nil || d.finders < 3 {
 					return Code{}, false
 				}
 				return d.read(t(), d.qr, d.hints)
