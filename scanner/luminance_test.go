@@ -246,3 +246,59 @@ func BenchmarkLuminance12MP(b *testing.B) {
 		}
 	})
 }
+
+// TestBlueLuminanceSkipped: the blue-weighted rendering is made for an
+// image with colour in it, and skipped where it would be BT.601's shifted
+// by a constant: grey, or one tint all over.
+func TestBlueLuminanceSkipped(t *testing.T) {
+	const w, h = 64, 48
+	rng := rand.New(rand.NewPCG(9, 9))
+	paint := func(tint func(x, y int) [3]int) image.Image {
+		img := image.NewRGBA(image.Rect(0, 0, w, h))
+		for y := range h {
+			for x := range w {
+				v := rng.IntN(200) + 28
+				c := tint(x, y)
+				img.SetRGBA(x, y, color.RGBA{uint8(v + c[0]), uint8(v + c[1]), uint8(v + c[2]), 255})
+			}
+		}
+		return img
+	}
+	viaJPEG := func(img image.Image) image.Image {
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 90}); err != nil {
+			t.Fatal(err)
+		}
+		out, err := jpeg.Decode(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	grey := func(int, int) [3]int { return [3]int{} }
+	warm := func(int, int) [3]int { return [3]int{20, 10, -20} }
+	blueBox := func(x, y int) [3]int { // blue print on the left half
+		if x < w/2 {
+			return [3]int{-25, -10, 25}
+		}
+		return [3]int{}
+	}
+	tests := []struct {
+		name string
+		img  image.Image
+		made bool
+	}{
+		{"GreyRGBA", paint(grey), false},
+		{"WarmRGBA", paint(warm), false},
+		{"BlueBoxRGBA", paint(blueBox), true},
+		{"WarmJPEG", viaJPEG(paint(warm)), false},
+		{"BlueBoxJPEG", viaJPEG(paint(blueBox)), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := newBlueLuminanceSource(tt.img) != nil; got != tt.made {
+				t.Errorf("made = %v, want %v", got, tt.made)
+			}
+		})
+	}
+}
