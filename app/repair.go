@@ -87,4 +87,7 @@ type TicketDetail struct {
 	// Payments and Estimates: money taken and offered (see payment.go).
 	Payments  []Payment  `json:"payments,omitempty"`
 	Estimates []Estimate `json:"estimates,omitempty"`
+	// Away, set only by the server on a closed or cancelled ticket it sent
+	// without its facts, counts what stayed behind (historyaway.go).
+	Away *HistoryAway `json:"away,omitempty"`
 }
