@@ -6,7 +6,10 @@ import (
 
 // itfReader reads Interleaved 2 of 5 on one row, as ZXing Java's
 // ITFReader does (gozxing's oned/itf_reader.go ports it line by line),
-// less two ways in which a symbol zxing-cpp reads is lost:
+// but for three ways in which the port loses a symbol. (zxing-cpp, going
+// by its source, reads the first and the third: it sorts bars into narrow
+// and wide against a threshold, and takes a start pattern with a quiet
+// zone anywhere in the row.)
 //
 //   - A digit whose 2x-wide and 3x-wide forms fit its bars equally well.
 //     Java tries the ten digits with wide bars twice as wide as narrow
@@ -18,8 +21,9 @@ import (
 //   - Floating point. Java computes the fit in float (32 bits), gozxing in
 //     float64, so the two break exact ties differently: of all the bar
 //     widths of one digit up to 24 pixels, 6,210 combinations decode in
-//     one and not the other (none of them with evenly printed bars). Here
-//     the fit is compared exactly, in integers.
+//     one and not the other, though none whose narrow bars differ by at
+//     most a pixel and wide bars likewise. Here the fit is compared
+//     exactly, in integers, so only a true tie is one.
 //   - Clutter beside the symbol. Java takes the first start pattern from
 //     the left (and end pattern from the right) and gives the row up when
 //     it lacks a quiet zone, so a mark beside the code on the same rows (a
