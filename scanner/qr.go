@@ -21,7 +21,8 @@ import (
 // pass for the pattern; the grid is then sampled askew and Reed-Solomon
 // rejects it, although the grid through the implied corner reads.
 // (qrcode-1/14.png of ZXing's blackbox set, at every rotation: the
-// detector takes a spot 5 modules from the real pattern.) ZXing's own
+// detector takes a spot about 6 modules from where the finder patterns
+// put the pattern.) ZXing's own
 // detector samples without the alignment pattern only when it finds
 // none; here a grid that fails through it is sampled again without it.
 // The second grid has to pass the same Reed-Solomon check, so it adds no
