@@ -60,6 +60,9 @@ type DB struct {
 	// passcodeErased says a write erased a device passcode since the
 	// write-ahead log was last truncated (eraseWAL).
 	passcodeErased atomic.Bool
+
+	// stmts are the writer's prepared statements of the commit path.
+	stmts stmtCache
 }
 
 // readConns is the size of the read pool: lists, search and the sync
@@ -435,7 +438,7 @@ func (db *DB) Close() error {
 		db.read = nil
 	}
 	if db.write != nil {
-		errs = append(errs, db.write.Close())
+		errs = append(errs, db.stmts.close(), db.write.Close())
 		db.write = nil
 	}
 	if db.lock != nil {

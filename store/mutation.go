@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -21,7 +20,7 @@ var _ app.MutationTx = (*mutationTx)(nil)
 // writing, and the ticket's counters are recomputed on the server's row.
 type mutationTx struct {
 	db     *DB
-	tx     *sql.Tx
+	tx     stmtTx
 	seq    int64
 	replay bool
 }
