@@ -1,0 +1,92 @@
+package store
+
+import (
+	"database/sql"
+	"testing"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/store/storetest"
+)
+
+// TestCommitSearchEntry: a user action that changes what ticket search
+// indexes rewrites the ticket's entry (the new value is found, the old one
+// no longer); one that does not keeps the entry as it is, writing nothing
+// to the index.
+func TestCommitSearchEntry(t *testing.T) {
+	str := func(s string) *string { return &s }
+	cases := map[string]struct {
+		cmd     func(phone string) app.Command
+		found   string // a query that must find T8 afterwards ("139" is in its old phone only)
+		gone    string // a query that must no longer find it ("" for none)
+		reindex bool   // the index is written
+	}{
+		"StatusChange": {
+			cmd: func(string) app.Command {
+				return &app.TransitionTicket{Action: app.ActionStart, Ticket: storetest.T8, Epoch: 1}
+			},
+			found: "139 0008",
+		},
+		"Diagnosis": {
+			cmd: func(string) app.Command {
+				return &app.UpdateTicket{Ticket: storetest.T8, Set: app.TicketFields{Diagnosis: str("screen cable loose")}}
+			},
+			found: "139 0008",
+		},
+		"Serial": {
+			cmd: func(string) app.Command {
+				return &app.UpdateTicket{Ticket: storetest.T8, Set: app.TicketFields{Serial: str("SN-NEW-4711")}}
+			},
+			found:   "NEW-4711",
+			reindex: true,
+		},
+		"Phone": {
+			cmd: func(seen string) app.Command {
+				return &app.UpdateTicket{Ticket: storetest.T8, Set: app.TicketFields{CustomerPhone: str("+86 (21) 5555-0100")}, Base: app.TicketFields{CustomerPhone: &seen}}
+			},
+			found:   "5555 0100",
+			gone:    "139 0008",
+			reindex: true,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			db := mustOpen(t, WithClock(fixedClock(storetest.Now)))
+			if err := db.Load(t.Context(), storetest.World()); err != nil {
+				t.Fatal(err)
+			}
+			var phone string
+			if err := db.read.QueryRow(`SELECT customer_phone FROM tickets WHERE id = ?`, string(storetest.T8)).Scan(&phone); err != nil {
+				t.Fatal(err)
+			}
+			before := indexBlocks(t, db.read)
+			ana := app.Actor{Role: app.RoleTechnician, Technician: storetest.Ana, Name: "Ana Li"}
+			if _, err := NewCommitter(db).Commit(t.Context(), ana, tc.cmd(phone)); err != nil {
+				t.Fatal(err)
+			}
+			if after := indexBlocks(t, db.read); (after != before) != tc.reindex {
+				t.Errorf("index blocks %d -> %d, want rewritten %v", before, after, tc.reindex)
+			}
+			tickets := NewTicketService(db)
+			got, total, err := tickets.FindTickets(t.Context(), app.TicketFilter{Query: tc.found})
+			if err != nil || total != 1 || got[0].ID != storetest.T8 {
+				t.Errorf("search %q: %v of %d, %v; want T8 alone", tc.found, got, total, err)
+			}
+			if tc.gone != "" {
+				if _, total, err := tickets.FindTickets(t.Context(), app.TicketFilter{Query: tc.gone}); err != nil || total != 0 {
+					t.Errorf("search %q for the old value: %d found, %v; want none", tc.gone, total, err)
+				}
+			}
+		})
+	}
+}
+
+// indexBlocks counts the ticket search index's stored blocks: writing an
+// entry adds one, whatever else the index does.
+func indexBlocks(t *testing.T, q *sql.DB) int {
+	t.Helper()
+	var n int
+	if err := q.QueryRow(`SELECT count(*) FROM tickets_fts_data`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
