@@ -1,8 +1,11 @@
 package store
 
 import (
+	"context"
 	"database/sql"
+	"errors"
 	"testing"
+	"time"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/store/storetest"
@@ -89,4 +92,32 @@ func indexBlocks(t *testing.T, q *sql.DB) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestCommitWaitsForWriterWithinContext: a Commit queued behind another
+// write gives up when its context ends, saving nothing, and commits once
+// the writer is free.
+func TestCommitWaitsForWriterWithinContext(t *testing.T) {
+	db := mustOpen(t, WithClock(fixedClock(storetest.Now)))
+	if err := db.Load(t.Context(), storetest.World()); err != nil {
+		t.Fatal(err)
+	}
+	ana := app.Actor{Role: app.RoleTechnician, Technician: storetest.Ana, Name: "Ana Li"}
+	busy, err := db.write.Conn(t.Context()) // another write holding the writer
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	_, err = NewCommitter(db).Commit(ctx, ana, &app.AddNote{Note: app.Note{ID: "n-wait", Ticket: storetest.T2, Text: "waited"}})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Commit behind a busy writer: %v, want the context's deadline", err)
+	}
+	busy.Close()
+	if n, err := NewOutbox(db).PendingCount(t.Context()); err != nil || n != 0 {
+		t.Errorf("outbox after the abandoned commit: %d, %v; want 0", n, err)
+	}
+	if _, err := NewCommitter(db).Commit(t.Context(), ana, &app.AddNote{Note: app.Note{ID: "n-wait", Ticket: storetest.T2, Text: "waited"}}); err != nil {
+		t.Errorf("Commit once the writer is free: %v", err)
+	}
 }

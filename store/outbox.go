@@ -28,6 +28,8 @@ func NewCommitter(db *DB) *Committer { return &Committer{db: db} }
 // data and the outbox unchanged. Validation and business-rule errors come
 // back as the command's own *app.Error. The outbox row also records the
 // ticket the command acts on and the actor, for rebase (see ApplyPull).
+// ctx bounds the wait for the store's writer (behind a long pull, say);
+// once the transaction has begun, it runs to its end.
 func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command) (app.Mutation, error) {
 	db := c.db
 	if cmd == nil {
@@ -56,12 +58,12 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 			return app.Mutation{}, err
 		}
 	}
-	// The transaction ends with ctx (database/sql rolls it back), but its
-	// statements run without: the driver starts a watcher goroutine per
-	// statement for a cancellable context, which costs more than the small
-	// statements of one action.
+	// ctx bounds the wait for the writer (actionTx); the statements run
+	// without it: the driver starts a watcher goroutine per statement for a
+	// cancellable context, which costs more than the small statements of
+	// one action.
 	sctx := context.WithoutCancel(ctx)
-	err := db.writeTx(ctx, func(sqltx *sql.Tx) error {
+	err := db.actionTx(ctx, func(sqltx *sql.Tx) error {
 		tx := stmtTx{Tx: sqltx, cache: &db.stmts}
 		if numbered {
 			n, err := nextReceipt(sctx, sqltx)
