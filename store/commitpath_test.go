@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -119,5 +121,66 @@ func TestCommitWaitsForWriterWithinContext(t *testing.T) {
 	}
 	if _, err := NewCommitter(db).Commit(t.Context(), ana, &app.AddNote{Note: app.Note{ID: "n-wait", Ticket: storetest.T2, Text: "waited"}}); err != nil {
 		t.Errorf("Commit once the writer is free: %v", err)
+	}
+}
+
+// TestStmtCache: the statements of a user action are prepared once, after
+// the first action of their kind, and reused by the next; the cache stays
+// within its bound; they survive a Wipe (VACUUM) and are closed with the
+// store.
+func TestStmtCache(t *testing.T) {
+	db := mustOpen(t, WithClock(fixedClock(storetest.Now)))
+	if err := db.Load(t.Context(), storetest.World()); err != nil {
+		t.Fatal(err)
+	}
+	c := NewCommitter(db)
+	ana := app.Actor{Role: app.RoleTechnician, Technician: storetest.Ana, Name: "Ana Li"}
+	note := func(id string) app.Command {
+		return &app.AddNote{Note: app.Note{ID: id, Ticket: storetest.T2, Text: "checked the port"}}
+	}
+	cached := func() (int, int) {
+		db.stmts.mu.Lock()
+		defer db.stmts.mu.Unlock()
+		return len(db.stmts.stmts), len(db.stmts.missed)
+	}
+	if _, err := c.Commit(t.Context(), ana, note("n-1")); err != nil {
+		t.Fatal(err)
+	}
+	first, missed := cached()
+	for _, q := range []string{commitHead, noteInsert, outboxInsert} {
+		if db.stmts.stmts[q] == nil {
+			t.Errorf("not prepared after the first note: %.40s", q)
+		}
+	}
+	if missed != 0 {
+		t.Errorf("%d statements still to prepare after the commit", missed)
+	}
+	if _, err := c.Commit(t.Context(), ana, note("n-2")); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := cached(); again != first {
+		t.Errorf("a second note prepared %d more statements", again-first)
+	}
+	for i := range 2 * maxCachedStmts {
+		db.stmts.lookup(fmt.Sprintf("SELECT %d", i))
+	}
+	if n, m := cached(); n+m > maxCachedStmts {
+		t.Errorf("cache holds %d statements and %d to prepare, bound %d", n, m, maxCachedStmts)
+	}
+	if err := db.Wipe(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Load(t.Context(), storetest.World()); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := c.Commit(t.Context(), ana, note("n-3")); err != nil || m.Seq != 1 {
+		t.Errorf("note after Wipe: seq %d, %v; want 1", m.Seq, err)
+	}
+	stmt := db.stmts.stmts[noteInsert]
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := stmt.Exec(); err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Errorf("a cached statement after Close: %v, want closed", err)
 	}
 }
