@@ -184,3 +184,32 @@ func TestStmtCache(t *testing.T) {
 		t.Errorf("a cached statement after Close: %v, want closed", err)
 	}
 }
+
+// TestStmtCacheDoesNotWaitForWriter: preparing what a commit ran for the
+// first time gives up within its bound when another write holds the
+// writer, leaving the statement to a later commit.
+func TestStmtCacheDoesNotWaitForWriter(t *testing.T) {
+	db := mustOpen(t, WithClock(fixedClock(storetest.Now)))
+	const q = `SELECT last_seq FROM device WHERE id = 1`
+	db.stmts.lookup(q)
+	busy, err := db.write.Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), prepareWait)
+	defer cancel()
+	start := time.Now()
+	db.stmts.prepareMissed(ctx, db.write)
+	if took := time.Since(start); took > time.Second {
+		t.Errorf("prepareMissed behind a busy writer took %v", took)
+	}
+	if db.stmts.stmts[q] != nil {
+		t.Error("prepared while another write held the writer")
+	}
+	busy.Close()
+	db.stmts.lookup(q) // a later run of the statement
+	db.stmts.prepareMissed(t.Context(), db.write)
+	if db.stmts.stmts[q] == nil {
+		t.Error("not prepared once the writer was free")
+	}
+}

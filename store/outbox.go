@@ -104,8 +104,12 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 		return app.Mutation{}, err
 	}
 	// The statements this commit ran for the first time are prepared now
-	// that the writer's connection is free.
-	db.stmts.prepareMissed(sctx, db.write)
+	// that the writer's connection is free. If another write took it
+	// meanwhile (a pull's page, say), the action, already saved, does not
+	// wait for it: a later commit prepares them.
+	pctx, cancel := context.WithTimeout(sctx, prepareWait)
+	db.stmts.prepareMissed(pctx, db.write)
+	cancel()
 	if db.afterCommit != nil {
 		db.afterCommit()
 	}

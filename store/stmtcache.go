@@ -5,11 +5,16 @@ import (
 	"database/sql"
 	"slices"
 	"sync"
+	"time"
 )
 
 // maxCachedStmts bounds the writer connection's prepared statements: the
 // commit path runs a few dozen distinct statements, every one a constant.
 const maxCachedStmts = 96
+
+// prepareWait bounds how long a Commit waits for the writer, after its
+// action is saved, to prepare the statements it ran for the first time.
+const prepareWait = 20 * time.Millisecond
 
 // stmtCache keeps statements prepared on the writer connection for its
 // whole life. modernc's driver otherwise parses and plans every statement
@@ -39,9 +44,9 @@ func (c *stmtCache) lookup(q string) *sql.Stmt {
 
 // prepareMissed prepares on w the statements that ran without one. It
 // needs w's connection: call it with no transaction open. A statement that
-// fails to prepare stays uncached and runs as before, preparing at each
-// call, so its error is the statement's to report when it runs, not this
-// cache's.
+// fails to prepare, or is not reached before ctx ends, stays uncached and
+// runs as before, preparing at each call, until a later prepareMissed: its
+// error is the statement's to report when it runs, not this cache's.
 func (c *stmtCache) prepareMissed(ctx context.Context, w *sql.DB) {
 	c.mu.Lock()
 	missed := c.missed
