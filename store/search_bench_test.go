@@ -110,7 +110,8 @@ func buildGrowthStore(ctx context.Context, path string, nParts int) ([]app.Part,
 }
 
 // listFilters are the lists the terminal's ticket list shows (ui's
-// TicketList.Reload): each view in each order, for tech.
+// TicketList.Reload): each view in each order, for tech, and the search
+// that lists every ticket.
 func listFilters(tech app.TechnicianID) map[string]app.TicketFilter {
 	out := map[string]app.TicketFilter{}
 	for _, v := range []app.TicketView{app.ViewToday, app.ViewUpcoming, app.ViewWaitingParts, app.ViewDone} {
@@ -122,6 +123,9 @@ func listFilters(tech app.TechnicianID) map[string]app.TicketFilter {
 			out[string(v)+"_"+string(s)] = f
 		}
 	}
+	// A single letter typed in the search box narrows nothing: every
+	// ticket of the technician, in appointment order.
+	out["search_one_letter"] = app.TicketFilter{Technician: tech, Query: "s", Now: genNow, Limit: uiPage}
 	return out
 }
 

@@ -369,7 +369,7 @@ func decodeTicket(data []byte) (app.Ticket, error) {
 // is not the server's copy (Load sets base after it).
 const ticketUpsert = `INSERT INTO tickets (id, number, technician, store, status, is_open, priority,
 	window_start, window_end, respond_by, resolve_by, customer_name, customer_phone, phone_digits,
-	serial, created_at, updated_at, completed_at, data, list_state, ws_key, rb_key)
+	serial, created_at, updated_at, completed_at, list_state, ws_key, rb_key, data)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET number = excluded.number, technician = excluded.technician,
 	store = excluded.store, status = excluded.status, is_open = excluded.is_open,
@@ -451,8 +451,8 @@ func ticketArgs(t app.Ticket) ([]any, error) {
 	return []any{string(t.ID), t.Number, nullStr(t.Technician), nullStr(t.Store), string(t.Status), open, int(t.Priority),
 		nsec(t.WindowStart), nsec(t.WindowEnd), nsec(t.RespondBy), nsec(t.ResolveBy),
 		t.Customer.Name, t.Customer.Phone, app.PhoneDigits(t.Customer.Phone), t.Product.Serial,
-		nsec(t.CreatedAt), nsec(t.UpdatedAt), nsec(t.CompletedAt), data,
-		state, sortKey(t.WindowStart), sortKey(t.ResolveBy)}, nil
+		nsec(t.CreatedAt), nsec(t.UpdatedAt), nsec(t.CompletedAt),
+		state, sortKey(t.WindowStart), sortKey(t.ResolveBy), data}, nil
 }
 
 // The list_state of a ticket row (0009_ticket_lists.sql).

@@ -229,7 +229,8 @@ func TestMigrateTicketLists(t *testing.T) {
 		// The row as the previous schema's ticketUpsert wrote it.
 		res, err := raw.Exec(`INSERT INTO tickets (id, number, technician, store, status, is_open, priority,
 			window_start, window_end, respond_by, resolve_by, customer_name, customer_phone, phone_digits,
-			serial, created_at, updated_at, completed_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args[:19]...)
+			serial, created_at, updated_at, completed_at, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			append(args[:18:18], args[len(args)-1])...)
 		if err != nil {
 			t.Fatal(err)
 		}
