@@ -72,7 +72,7 @@ func TestQueryPlans(t *testing.T) {
 			t.Fatal(err)
 		}
 		listCases["List"+name] = planCase{listPageQuery(w, o), append(a, 50, 0), []string{"SEARCH tickets USING COVERING INDEX " + l.idx}, []string{"TEMP B-TREE"}}
-		listCases["Count"+name] = planCase{listCountQuery(w), a, []string{"SEARCH tickets USING COVERING INDEX"}, nil}
+		listCases["Count"+name] = planCase{listCountQuery(w), a, []string{"SEARCH tickets USING COVERING INDEX tickets_list_appointment (technician=? AND list_state=?)"}, []string{"MULTI-INDEX"}}
 	}
 	cases := map[string]planCase{
 		"PartPrefix": {partsByPrefix + byNumber, []any{"hb-", "hb-\xff", 50},

@@ -150,7 +150,12 @@ func listPageQuery(where, order string) string {
 	return `SELECT rid FROM tickets WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
 }
 
-func listCountQuery(where string) string { return `SELECT count(*) FROM tickets WHERE ` + where }
+// listCountQuery counts a list on one index range: left free, SQLite
+// counts "due today" as the union of three index searches, deduplicated,
+// several times slower than reading the list's range once.
+func listCountQuery(where string) string {
+	return `SELECT count(*) FROM tickets INDEXED BY tickets_list_appointment WHERE ` + where
+}
 
 func searchPageQuery(where, order string) string {
 	return `SELECT rid, count(*) OVER () FROM tickets INDEXED BY tickets_search WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
