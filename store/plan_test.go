@@ -53,6 +53,7 @@ func TestQueryPlans(t *testing.T) {
 		"TodayPrio":    {app.TicketFilter{View: app.ViewToday, Sort: app.SortPriority}, "tickets_list_priority (technician=? AND list_state=?)"},
 		"WaitingAppt":  {app.TicketFilter{View: app.ViewWaitingParts, Sort: app.SortAppointment}, "tickets_list_appointment (technician=? AND list_state=?)"},
 		"UpcomingAppt": {app.TicketFilter{View: app.ViewUpcoming}, "tickets_list_appointment (technician=? AND list_state=?)"},
+		"AllOneLetter": {app.TicketFilter{Query: "s"}, "tickets_list_all (technician=?)"},
 	}
 	type planCase struct {
 		query string
@@ -72,7 +73,11 @@ func TestQueryPlans(t *testing.T) {
 			t.Fatal(err)
 		}
 		listCases["List"+name] = planCase{listPageQuery(w, o), append(a, 50, 0), []string{"SEARCH tickets USING COVERING INDEX " + l.idx}, []string{"TEMP B-TREE"}}
-		listCases["Count"+name] = planCase{listCountQuery(w), a, []string{"SEARCH tickets USING COVERING INDEX tickets_list_appointment (technician=? AND list_state=?)"}, []string{"MULTI-INDEX"}}
+		countIdx := "tickets_list_appointment (technician=? AND list_state=?)"
+		if l.f.View == app.ViewAll {
+			countIdx = "tickets_list_appointment (technician=?)"
+		}
+		listCases["Count"+name] = planCase{listCountQuery(w), a, []string{"SEARCH tickets USING COVERING INDEX " + countIdx}, []string{"MULTI-INDEX"}}
 	}
 	cases := map[string]planCase{
 		"PartPrefix": {partsByPrefix + byNumber, []any{"hb-", "hb-\xff", 50},

@@ -28,6 +28,9 @@ CREATE INDEX tickets_list_appointment ON tickets (technician, list_state, ws_key
 CREATE INDEX tickets_list_sla ON tickets (technician, list_state, rb_key, priority, ws_key, number);
 CREATE INDEX tickets_list_priority ON tickets (technician, list_state, priority, rb_key, ws_key, number);
 CREATE INDEX tickets_list_updated ON tickets (technician, list_state, updated_at DESC, number);
+-- Every ticket of a technician in appointment order: a search for a
+-- single letter, which narrows nothing.
+CREATE INDEX tickets_list_all ON tickets (technician, ws_key, rb_key, priority, number);
 
 -- Search: every column a search filters and sorts its matches on, by row:
 -- each match found by tickets_fts is one seek in this index, not a page
