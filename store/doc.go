@@ -75,8 +75,11 @@
 //
 // Numbered migrations in migrations/*.sql are embedded and applied in
 // order, one transaction each; PRAGMA user_version is the number applied.
-// Tickets keep their full JSON beside indexed columns for lists; stock is a
-// ledger of movements whose sums are the balances; parts and tickets are
+// Tickets keep their full JSON beside indexed columns: each list the
+// terminal shows is one range of a covering index in its order, and a
+// search filters and sorts its matches in a covering index
+// (0009_ticket_lists.sql); only the page's tickets are read from the rows.
+// Stock is a ledger of movements whose sums are the balances; parts and tickets are
 // searched with FTS5 trigram indexes ("Search tokens" in part.go explains
 // how 1-2 character Chinese words and model filters are found). Load writes
 // the search index in many small segments: call DB.Optimize after a first

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -34,41 +35,85 @@ func TestQueryPlans(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, tc := range map[string]struct {
+	mwhere, margs, err := db.ticketWhere(app.TicketFilter{Query: "王伟", Technician: storetest.Ana, View: app.ViewToday, Now: storetest.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each list the terminal shows is one index range in the order asked,
+	// without a sort, and its count reads an index only.
+	lists := map[string]struct {
+		f   app.TicketFilter
+		idx string
+	}{
+		"Today":        {app.TicketFilter{View: app.ViewToday}, "tickets_list_appointment (technician=? AND list_state=?)"},
+		"UpcomingSLA":  {app.TicketFilter{View: app.ViewUpcoming, Sort: app.SortSLA}, "tickets_list_sla (technician=? AND list_state=?)"},
+		"WaitingPrio":  {app.TicketFilter{View: app.ViewWaitingParts, Sort: app.SortPriority}, "tickets_list_priority (technician=? AND list_state=?)"},
+		"Done":         {app.TicketFilter{View: app.ViewDone}, "tickets_list_updated (technician=? AND list_state=?)"},
+		"DoneSLA":      {app.TicketFilter{View: app.ViewDone, Sort: app.SortSLA}, "tickets_list_sla (technician=? AND list_state=?)"},
+		"TodayPrio":    {app.TicketFilter{View: app.ViewToday, Sort: app.SortPriority}, "tickets_list_priority (technician=? AND list_state=?)"},
+		"WaitingAppt":  {app.TicketFilter{View: app.ViewWaitingParts, Sort: app.SortAppointment}, "tickets_list_appointment (technician=? AND list_state=?)"},
+		"UpcomingAppt": {app.TicketFilter{View: app.ViewUpcoming}, "tickets_list_appointment (technician=? AND list_state=?)"},
+		"AllOneLetter": {app.TicketFilter{Query: "s"}, "tickets_list_all (technician=?)"},
+	}
+	type planCase struct {
 		query string
 		args  []any
 		want  []string // substrings of the plan, in order
-	}{
+		none  []string // substrings the plan must not have
+	}
+	listCases := map[string]planCase{}
+	for name, l := range lists {
+		l.f.Technician, l.f.Now = storetest.Ana, storetest.Now
+		w, a, err := db.ticketWhere(l.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := ticketOrder(l.f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		listCases["List"+name] = planCase{listPageQuery(w, o), append(a, 50, 0), []string{"SEARCH tickets USING COVERING INDEX " + l.idx}, []string{"TEMP B-TREE"}}
+		countIdx := "tickets_list_appointment (technician=? AND list_state=?)"
+		if l.f.View == app.ViewAll {
+			countIdx = "tickets_list_appointment (technician=?)"
+		}
+		listCases["Count"+name] = planCase{listCountQuery(w), a, []string{"SEARCH tickets USING COVERING INDEX " + countIdx}, []string{"MULTI-INDEX"}}
+	}
+	cases := map[string]planCase{
 		"PartPrefix": {partsByPrefix + byNumber, []any{"hb-", "hb-\xff", 50},
-			[]string{"SEARCH p USING INDEX sqlite_autoindex_parts_1 (number>? AND number<?)"}},
+			[]string{"SEARCH p USING INDEX sqlite_autoindex_parts_1 (number>? AND number<?)"}, nil},
 		"PartPrefixModel": {partsByPrefix + ofModel + byNumber, []any{"hb-", "hb-\xff", "p50", 50},
-			[]string{"SEARCH p USING INDEX sqlite_autoindex_parts_1 (number>? AND number<?)"}},
+			[]string{"SEARCH p USING INDEX sqlite_autoindex_parts_1 (number>? AND number<?)"}, nil},
 		"PartSearch": {partsMatching, []any{`"battery"`},
-			[]string{"SCAN f VIRTUAL TABLE", "SEARCH p USING INTEGER PRIMARY KEY"}},
+			[]string{"SCAN f VIRTUAL TABLE", "SEARCH p USING INTEGER PRIMARY KEY"}, nil},
 		"PartModel": {partsOfModel, []any{"p50", 50},
-			[]string{"SEARCH m USING PRIMARY KEY (model=?)", "SEARCH p USING INTEGER PRIMARY KEY"}},
-		"TicketsToday": {ticketPageQuery(where, order), append(args, 50, 0),
-			[]string{"SEARCH tickets USING INDEX tickets_technician (technician=? AND is_open=?)"}},
-		"TicketSearch": {ticketPageQuery(swhere, order), append(sargs, 50, 0),
-			[]string{"SEARCH tickets USING INTEGER PRIMARY KEY (rowid=?)", "SCAN tickets_fts VIRTUAL TABLE"}},
+			[]string{"SEARCH m USING PRIMARY KEY (model=?)", "SEARCH p USING INTEGER PRIMARY KEY"}, nil},
+		"TicketsToday": {listPageQuery(where, order), append(args, 50, 0),
+			[]string{"SEARCH tickets USING COVERING INDEX tickets_list_appointment (technician=? AND list_state=?)"}, nil},
+		"TicketSearch": {searchPageQuery(swhere, order), append(sargs, 50, 0),
+			[]string{"SEARCH tickets USING COVERING INDEX tickets_search (rid=?)", "SCAN tickets_fts VIRTUAL TABLE"}, nil},
+		"TicketSearchMine": {searchPageQuery(mwhere, order), append(margs, 50, 0),
+			[]string{"SEARCH tickets USING COVERING INDEX tickets_search (rid=? AND technician=? AND list_state=?)", "SCAN tickets_fts VIRTUAL TABLE"}, nil},
 		"Balances": {balancesQuery, []any{"van-ana"},
-			[]string{"SEARCH movements USING COVERING INDEX movements_to (to_loc=?)", "SEARCH movements USING COVERING INDEX movements_from (from_loc=?)"}},
+			[]string{"SEARCH movements USING COVERING INDEX movements_to (to_loc=?)", "SEARCH movements USING COVERING INDEX movements_from (from_loc=?)"}, nil},
 		"Pending": {pendingQuery, []any{100},
-			[]string{"SEARCH outbox USING INTEGER PRIMARY KEY (rowid>?)"}},
+			[]string{"SEARCH outbox USING INTEGER PRIMARY KEY (rowid>?)"}, nil},
 		"PhotosToUpload": {photosToUploadQuery, nil,
-			[]string{"SCAN photos USING INDEX photos_unsent"}},
+			[]string{"SCAN photos USING INDEX photos_unsent"}, nil},
 		"OpenConflicts": {openConflictsQuery, nil,
-			[]string{"SCAN conflicts USING INDEX conflicts_open"}},
+			[]string{"SCAN conflicts USING INDEX conflicts_open"}, nil},
 		"LoadList": {loadListQuery, []any{string(storetest.Ana), storetest.Now.UnixNano(), storetest.Now.Add(48 * time.Hour).UnixNano()},
 			[]string{"SEARCH t USING INDEX tickets_technician (technician=? AND is_open=? AND window_start>? AND window_start<?)",
-				"SEARCH lp USING INDEX sqlite_autoindex_likely_parts_1 (ticket_id=?)"}},
+				"SEARCH lp USING INDEX sqlite_autoindex_likely_parts_1 (ticket_id=?)"}, nil},
 		"TicketRequests": {ticketRequestsQuery, []any{"t-0001"},
-			[]string{"SEARCH part_requests USING INDEX part_requests_ticket (ticket_id=?)"}},
+			[]string{"SEARCH part_requests USING INDEX part_requests_ticket (ticket_id=?)"}, nil},
 		"FindShipment": {findShipmentQuery, []any{"sf-1"},
-			[]string{"MULTI-INDEX OR", "shipments_id_folded (<expr>=?)", "shipments_tracking (tracking_key=?)"}},
+			[]string{"MULTI-INDEX OR", "shipments_id_folded (<expr>=?)", "shipments_tracking (tracking_key=?)"}, nil},
 		"OpenRequests": {openRequestsQuery, []any{100},
-			[]string{"SCAN part_requests USING INDEX part_requests_open"}},
-	} {
+			[]string{"SCAN part_requests USING INDEX part_requests_open"}, nil},
+	}
+	maps.Copy(cases, listCases)
+	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			rows, err := db.read.Query(`EXPLAIN QUERY PLAN `+tc.query, tc.args...)
 			if err != nil {
@@ -92,6 +137,11 @@ func TestQueryPlans(t *testing.T) {
 					t.Fatalf("plan lacks %q:\n%s", w, all)
 				}
 				rest = rest[i+len(w):]
+			}
+			for _, w := range tc.none {
+				if strings.Contains(all, w) {
+					t.Fatalf("plan has %q:\n%s", w, all)
+				}
 			}
 		})
 	}

@@ -18,6 +18,7 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	cleanupBenchFixture()
+	cleanupGrowthStores()
 	os.Exit(code)
 }
 

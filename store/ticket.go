@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -64,36 +66,18 @@ func (s *TicketService) FindTickets(ctx context.Context, f app.TicketFilter) ([]
 	out := []app.Ticket{}
 	var total int
 	err = s.db.readTx(ctx, func(tx *sql.Tx) error {
-		// The page's row IDs with the total in one pass over the small
-		// columns (a search is evaluated once, not again for a count);
-		// the JSON of the page's tickets only, second.
-		rows, err := tx.QueryContext(ctx, ticketPageQuery(where, order), append(args, limit, offset)...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
 		var rids []any
-		for rows.Next() {
-			var rid int64
-			if err := rows.Scan(&rid, &total); err != nil {
-				return err
-			}
-			rids = append(rids, rid)
+		var err error
+		if strings.Contains(where, ftsMatch) {
+			rids, total, err = searchPage(ctx, tx, where, order, args, limit, offset)
+		} else {
+			rids, total, err = listPage(ctx, tx, where, order, args, limit, offset)
 		}
-		if err := rows.Err(); err != nil {
+		if err != nil || len(rids) == 0 {
 			return err
 		}
-		if len(rids) == 0 {
-			if offset == 0 {
-				return nil
-			}
-			// Past the end: the window saw no row to count.
-			return tx.QueryRowContext(ctx, `SELECT count(*) FROM tickets WHERE `+where, args...).Scan(&total)
-		}
-		if out, err = ticketsByRID(ctx, tx, rids); err != nil {
-			return err
-		}
-		return nil
+		out, err = ticketsByRID(ctx, tx, rids)
+		return err
 	})
 	if err != nil {
 		return nil, 0, s.db.sqlError(err)
@@ -101,10 +85,80 @@ func (s *TicketService) FindTickets(ctx context.Context, f app.TicketFilter) ([]
 	return out, total, nil
 }
 
-// ticketPageQuery returns the row IDs of a page of tickets with the
-// number of tickets matching where.
-func ticketPageQuery(where, order string) string {
-	return `SELECT rid, count(*) OVER () FROM tickets WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
+// ftsMatch is the condition of a search in ticketWhere.
+const ftsMatch = `rid IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ?)`
+
+// listPage returns the row IDs of a page of a list and the number of
+// tickets in it: the page is the first rows of the index of the order
+// (see 0009_ticket_lists.sql), read in order and stopped at the limit;
+// the count reads the list's range of an index, never the table.
+func listPage(ctx context.Context, tx *sql.Tx, where, order string, args []any, limit, offset int) ([]any, int, error) {
+	rows, err := tx.QueryContext(ctx, listPageQuery(where, order), append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var rids []any
+	for rows.Next() {
+		var rid int64
+		if err := rows.Scan(&rid); err != nil {
+			return nil, 0, err
+		}
+		rids = append(rids, rid)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if n := len(rids); (n > 0 || offset == 0) && n < limit {
+		return rids, offset + n, nil // the list ends on this page
+	}
+	var total int
+	err = tx.QueryRowContext(ctx, listCountQuery(where), args...).Scan(&total)
+	return rids, total, err
+}
+
+// searchPage returns the row IDs of a page of a search with the number of
+// tickets matching, in one pass over the matches (the search is evaluated
+// once, not again for a count), each read from the index tickets_search.
+func searchPage(ctx context.Context, tx *sql.Tx, where, order string, args []any, limit, offset int) ([]any, int, error) {
+	rows, err := tx.QueryContext(ctx, searchPageQuery(where, order), append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var rids []any
+	var total int
+	for rows.Next() {
+		var rid int64
+		if err := rows.Scan(&rid, &total); err != nil {
+			return nil, 0, err
+		}
+		rids = append(rids, rid)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	if len(rids) == 0 && offset > 0 {
+		// Past the end: the window saw no row to count.
+		err = tx.QueryRowContext(ctx, listCountQuery(where), args...).Scan(&total)
+	}
+	return rids, total, err
+}
+
+// The queries of FindTickets (plan_test.go pins their plans).
+func listPageQuery(where, order string) string {
+	return `SELECT rid FROM tickets WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
+}
+
+// listCountQuery counts a list on one index range: left free, SQLite
+// counts "due today" as the union of three index searches, deduplicated,
+// several times slower than reading the list's range once.
+func listCountQuery(where string) string {
+	return `SELECT count(*) FROM tickets INDEXED BY tickets_list_appointment WHERE ` + where
+}
+
+func searchPageQuery(where, order string) string {
+	return `SELECT rid, count(*) OVER () FROM tickets INDEXED BY tickets_search WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
 }
 
 // ticketsByRID reads and decodes tickets, in the order of rids.
@@ -158,26 +212,27 @@ func (db *DB) ticketWhere(f app.TicketFilter) (string, []any, error) {
 	y, m, d := now.In(loc).Date()
 	dayEnd := time.Date(y, m, d+1, 0, 0, 0, 0, loc).UnixNano()
 	// due: the appointment starts or the resolution is due before the end
-	// of today (overdue included), or the ticket has no schedule at all.
-	// coalesce keeps it two-valued, so NOT due is exactly the rest.
-	const due = "(coalesce(window_start < ?, 0) OR coalesce(resolve_by < ?, 0) OR (window_start IS NULL AND resolve_by IS NULL))"
+	// of today (overdue included), or the ticket has no schedule at all;
+	// ws_key and rb_key hold NULL as the largest value (0009_ticket_lists),
+	// so the test is two-valued and NOT due is exactly the rest.
+	const due = "(ws_key < ? OR rb_key < ? OR (ws_key = 9223372036854775807 AND rb_key = 9223372036854775807))"
 	switch f.View {
 	case app.ViewAll:
 	case app.ViewToday:
-		conds = append(conds, "is_open = 1", "status <> 'waiting_parts'", due)
+		conds = append(conds, "list_state = "+strconv.Itoa(listOpen), due)
 		args = append(args, dayEnd, dayEnd)
 	case app.ViewUpcoming:
-		conds = append(conds, "is_open = 1", "status <> 'waiting_parts'", "NOT "+due)
+		conds = append(conds, "list_state = "+strconv.Itoa(listOpen), "NOT "+due)
 		args = append(args, dayEnd, dayEnd)
 	case app.ViewWaitingParts:
-		conds = append(conds, "is_open = 1", "status = 'waiting_parts'")
+		conds = append(conds, "list_state = "+strconv.Itoa(listWaiting))
 	case app.ViewDone:
-		conds = append(conds, "is_open = 0")
+		conds = append(conds, "list_state = "+strconv.Itoa(listDone))
 	default:
 		return "", nil, app.Errorf(app.EINVALID, "tickets.bad_view", "Unknown ticket list {{.View}}.", "View", string(f.View))
 	}
 	if match := ticketMatchExpr(queryWords(f.Query)); match != "" {
-		conds = append(conds, `rid IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ?)`)
+		conds = append(conds, ftsMatch)
 		args = append(args, match)
 	}
 	if len(conds) == 0 {
@@ -186,13 +241,13 @@ func (db *DB) ticketWhere(f app.TicketFilter) (string, []any, error) {
 	return strings.Join(conds, " AND "), args, nil
 }
 
-// ticketOrder returns the ORDER BY of a list. Unscheduled tickets go last
-// in appointment and SLA order; the number, then the row, break ties so
-// pages never overlap.
+// ticketOrder returns the ORDER BY of a list, each the order of an index
+// of 0009_ticket_lists. Unscheduled tickets go last in appointment and SLA
+// order (ws_key and rb_key hold NULL as the largest value); the number,
+// then the row, break ties so pages never overlap.
 func ticketOrder(f app.TicketFilter) (string, error) {
 	const (
-		appointment = "window_start NULLS LAST, resolve_by NULLS LAST"
-		sla         = "resolve_by NULLS LAST"
+		appointment = "ws_key, rb_key, priority"
 		ties        = ", number, rid"
 	)
 	switch f.Sort {
@@ -200,13 +255,13 @@ func ticketOrder(f app.TicketFilter) (string, error) {
 		if f.View == app.ViewDone {
 			return "updated_at DESC" + ties, nil
 		}
-		return appointment + ", priority" + ties, nil
+		return appointment + ties, nil
 	case app.SortAppointment:
-		return appointment + ", priority" + ties, nil
+		return appointment + ties, nil
 	case app.SortSLA:
-		return sla + ", priority, window_start NULLS LAST" + ties, nil
+		return "rb_key, priority, ws_key" + ties, nil
 	case app.SortPriority:
-		return "priority, " + sla + ", window_start NULLS LAST" + ties, nil
+		return "priority, rb_key, ws_key" + ties, nil
 	}
 	return "", app.Errorf(app.EINVALID, "tickets.bad_sort", "Unknown ticket order {{.Sort}}.", "Sort", string(f.Sort))
 }
@@ -319,8 +374,8 @@ func decodeTicket(data []byte) (app.Ticket, error) {
 // is not the server's copy (Load sets base after it).
 const ticketUpsert = `INSERT INTO tickets (id, number, technician, store, status, is_open, priority,
 	window_start, window_end, respond_by, resolve_by, customer_name, customer_phone, phone_digits,
-	serial, created_at, updated_at, completed_at, data)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	serial, created_at, updated_at, completed_at, list_state, ws_key, rb_key, data)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET number = excluded.number, technician = excluded.technician,
 	store = excluded.store, status = excluded.status, is_open = excluded.is_open,
 	priority = excluded.priority, window_start = excluded.window_start,
@@ -328,7 +383,8 @@ ON CONFLICT (id) DO UPDATE SET number = excluded.number, technician = excluded.t
 	resolve_by = excluded.resolve_by, customer_name = excluded.customer_name,
 	customer_phone = excluded.customer_phone, phone_digits = excluded.phone_digits,
 	serial = excluded.serial, created_at = excluded.created_at, updated_at = excluded.updated_at,
-	completed_at = excluded.completed_at, data = excluded.data`
+	completed_at = excluded.completed_at, data = excluded.data, list_state = excluded.list_state,
+	ws_key = excluded.ws_key, rb_key = excluded.rb_key`
 
 // execer runs statements; *sql.Tx and the loader implement it.
 type execer interface {
@@ -402,14 +458,34 @@ func ticketArgs(t app.Ticket) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode ticket %s: %w", t.ID, err)
 	}
-	open := 0
+	open, state := 0, listDone
 	if t.Status.Open() {
-		open = 1
+		open, state = 1, listOpen
+		if t.Status == app.StatusWaitingParts {
+			state = listWaiting
+		}
 	}
 	return []any{string(t.ID), t.Number, nullStr(t.Technician), nullStr(t.Store), string(t.Status), open, int(t.Priority),
 		nsec(t.WindowStart), nsec(t.WindowEnd), nsec(t.RespondBy), nsec(t.ResolveBy),
 		t.Customer.Name, t.Customer.Phone, app.PhoneDigits(t.Customer.Phone), t.Product.Serial,
-		nsec(t.CreatedAt), nsec(t.UpdatedAt), nsec(t.CompletedAt), data}, nil
+		nsec(t.CreatedAt), nsec(t.UpdatedAt), nsec(t.CompletedAt),
+		state, sortKey(t.WindowStart), sortKey(t.ResolveBy), data}, nil
+}
+
+// The list_state of a ticket row (0009_ticket_lists.sql).
+const (
+	listDone    = 0
+	listOpen    = 1 // today or upcoming
+	listWaiting = 2
+)
+
+// sortKey is the ws_key or rb_key of a time: its nsec, the zero time the
+// largest value, so that it sorts last.
+func sortKey(t time.Time) int64 {
+	if t.IsZero() {
+		return math.MaxInt64
+	}
+	return t.UnixNano()
 }
 
 func ticketRepairs(ctx context.Context, q rowQueryer, id app.TicketID) ([]app.RepairEntry, error) {

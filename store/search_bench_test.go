@@ -1,0 +1,296 @@
+package store
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// The benchmarks of issue 16: ticket search at 10,000 tickets with the
+// page the terminal asks for, every ticket list the terminal shows at
+// 100,000 tickets, and the growth of part search and ticket lists with
+// the catalog (10k, 100k and, with -growth1m, 1M parts).
+
+var growth1M = flag.Bool("growth1m", false, "BenchmarkGrowth also builds and measures a store of 1,000,000 parts (minutes)")
+
+// uiPage is the page the terminal's ticket list asks for (ui's pageSize).
+const uiPage = 200
+
+// Growth stores: growthTickets tickets on every store, a quarter of them
+// the counter's (growthCounter, a technician who holds many), the rest
+// spread over field technicians such as growthField.
+const (
+	growthTickets = 100_000
+	growthCounter = app.TechnicianID("tech-000")
+	growthField   = app.TechnicianID("tech-001")
+)
+
+// growthStores are built once per size and run, in one temporary directory
+// that TestMain removes.
+var growthStores struct {
+	mu    sync.Mutex
+	dir   string
+	paths map[int]string
+	parts map[int][]app.Part
+}
+
+func cleanupGrowthStores() {
+	if growthStores.dir != "" {
+		os.RemoveAll(growthStores.dir)
+	}
+}
+
+// growthStore returns the path of a store of nParts parts and
+// growthTickets tickets, building it on first use.
+func growthStore(b *testing.B, nParts int) (string, []app.Part) {
+	b.Helper()
+	g := &growthStores
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if p, ok := g.paths[nParts]; ok {
+		return p, g.parts[nParts]
+	}
+	if g.dir == "" {
+		dir, err := os.MkdirTemp("", "fieldbench-growth-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		g.dir, g.paths, g.parts = dir, map[int]string{}, map[int][]app.Part{}
+	}
+	path := filepath.Join(g.dir, fmt.Sprintf("parts-%d.db", nParts))
+	start := time.Now()
+	parts, err := buildGrowthStore(b.Context(), path, nParts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	fmt.Fprintf(os.Stderr, "growth store: %d parts, %d tickets built in %v\n", nParts, growthTickets, time.Since(start).Round(time.Millisecond))
+	g.paths[nParts], g.parts[nParts] = path, parts
+	return path, parts
+}
+
+func buildGrowthStore(ctx context.Context, path string, nParts int) ([]app.Part, error) {
+	db, err := Open(ctx, path, WithClock(fixedClock(genNow)))
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	r := rand.New(rand.NewPCG(5, uint64(nParts)))
+	techs, locs := genTechnicians(benchTechs)
+	if err := db.Load(ctx, app.Dataset{Technicians: techs, Locations: locs}); err != nil {
+		return nil, err
+	}
+	parts := genParts(r, nParts)
+	for i := 0; i < len(parts); i += 10_000 {
+		if err := db.Load(ctx, app.Dataset{Parts: parts[i:min(i+10_000, len(parts))]}); err != nil {
+			return nil, err
+		}
+	}
+	tickets := genTickets(r, growthTickets, benchTechs, "g", parts)
+	for i := range tickets {
+		if i%4 == 0 {
+			tickets[i].Ticket.Technician = growthCounter
+		}
+	}
+	for i := 0; i < len(tickets); i += 5_000 {
+		if err := db.Load(ctx, app.Dataset{Tickets: tickets[i:min(i+5_000, len(tickets))]}); err != nil {
+			return nil, err
+		}
+	}
+	return parts, db.Optimize(ctx)
+}
+
+// listFilters are the lists the terminal's ticket list shows (ui's
+// TicketList.Reload): each view in each order, for tech, and the search
+// that lists every ticket.
+func listFilters(tech app.TechnicianID) map[string]app.TicketFilter {
+	out := map[string]app.TicketFilter{}
+	for _, v := range []app.TicketView{app.ViewToday, app.ViewUpcoming, app.ViewWaitingParts, app.ViewDone} {
+		for _, s := range []app.TicketSort{app.SortAppointment, app.SortSLA, app.SortPriority} {
+			f := app.TicketFilter{View: v, Technician: tech, Now: genNow, Sort: s, Limit: uiPage}
+			if v == app.ViewDone && s == app.SortAppointment {
+				f.Sort = "" // done: most recent first, as the terminal asks
+			}
+			out[string(v)+"_"+string(s)] = f
+		}
+	}
+	// A single letter typed in the search box narrows nothing: every
+	// ticket of the technician, in appointment order.
+	out["search_one_letter"] = app.TicketFilter{Technician: tech, Query: "s", Now: genNow, Limit: uiPage}
+	return out
+}
+
+// benchFilters runs each filter set as a sub-benchmark and reports p50 and
+// p95 over its filters, taken in turn.
+func benchFilters(b *testing.B, ts *TicketService, sets map[string][]app.TicketFilter) {
+	for _, name := range sortedKeys(sets) {
+		fs := sets[name]
+		b.Run(name, func(b *testing.B) {
+			ds := make([]time.Duration, 0, b.N)
+			cpu := processCPU()
+			for i := range b.N {
+				start := time.Now()
+				if _, _, err := ts.FindTickets(b.Context(), fs[i%len(fs)]); err != nil {
+					b.Fatal(err)
+				}
+				ds = append(ds, time.Since(start))
+			}
+			reportCPU(b, cpu)
+			reportPercentiles(b, ds)
+		})
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// BenchmarkTicketSearch is the terminal's ticket search on the 10,000-ticket
+// store (target p95 <= 5 ms): the page the terminal shows, over a fixed set
+// of queries per kind, across the device ("all") and as the terminal asks,
+// within the technician's tickets ("mine").
+func BenchmarkTicketSearch(b *testing.B) {
+	db, err := Open(b.Context(), benchFixture(b), WithClock(fixedClock(genNow)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	queries := map[string][]string{
+		// About 1,000 tickets each.
+		"one_char_zh": {"王", "李", "张", "刘", "陈"},
+		// A word in every ticket: every customer name, every number.
+		"every_ticket": {"customer", "FB-2026", "fb"},
+		"name_en":      {"Smith", "Müller", "garcia", "Rossi customer 12"},
+		"name_zh":      {"王 customer 1", "陈 12"},
+	}
+	for _, d := range bench.tickets[:20] {
+		t := d.Ticket
+		digits := app.PhoneDigits(t.Customer.Phone)
+		queries["phone"] = append(queries["phone"], t.Customer.Phone, digits[len(digits)-8:])
+		queries["number"] = append(queries["number"], t.Number, t.Number[len(t.Number)-6:])
+		queries["serial"] = append(queries["serial"], t.Product.Serial, strings.ToLower(t.Product.Serial[4:]))
+	}
+	sets := map[string][]app.TicketFilter{}
+	for kind, qs := range queries {
+		for _, q := range qs {
+			sets["all_"+kind] = append(sets["all_"+kind], app.TicketFilter{Query: q, Now: genNow, Limit: uiPage})
+			sets["mine_"+kind] = append(sets["mine_"+kind], app.TicketFilter{Query: q, Technician: benchMe, Now: genNow, Limit: uiPage})
+		}
+	}
+	benchFilters(b, NewTicketService(db), sets)
+}
+
+// BenchmarkTicketLists is every list the terminal shows on a store of
+// 100,000 tickets (target <= 2 ms): the counter's (25,000 tickets) and a
+// field technician's (about 1,500).
+func BenchmarkTicketLists(b *testing.B) {
+	path, _ := growthStore(b, 10_000)
+	db, err := Open(b.Context(), path, WithClock(fixedClock(genNow)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	sets := map[string][]app.TicketFilter{}
+	for who, tech := range map[string]app.TechnicianID{"counter": growthCounter, "field": growthField} {
+		for name, f := range listFilters(tech) {
+			sets[who+"_"+name] = []app.TicketFilter{f}
+		}
+	}
+	benchFilters(b, NewTicketService(db), sets)
+}
+
+// BenchmarkGrowth measures part search and the ticket lists on stores of
+// 10,000, 100,000 and (with -growth1m) 1,000,000 parts, each with 100,000
+// tickets. Run it alone: go test -run '^$' -bench Growth -growth1m ./store/
+func BenchmarkGrowth(b *testing.B) {
+	sizes := []int{10_000, 100_000}
+	if *growth1M {
+		sizes = append(sizes, 1_000_000)
+	}
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("parts=%s", sizeName(n)), func(b *testing.B) {
+			path, parts := growthStore(b, n)
+			db, err := Open(b.Context(), path, WithClock(fixedClock(genNow)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			ps := NewPartService(db)
+			var prefixes []string
+			for _, p := range parts[:200] {
+				n := string(p.Number)
+				prefixes = append(prefixes, strings.ToLower(n[:5+len(prefixes)%4]))
+			}
+			for _, tc := range []struct {
+				name    string
+				filters []app.PartFilter
+			}{
+				{"part_prefix", filters(prefixes, "")},
+				{"part_words", filters([]string{"huawei battery", "samsung display", "haier pump", "dell keyboard", "black charger"}, "")},
+				{"part_chinese", filters([]string{"电池", "主板", "华为", "压缩机", "屏幕总成", "华为 电池"}, "")},
+				{"part_model_word", filters([]string{"电池", "battery", "display", "主板"}, "Mate 60")},
+			} {
+				b.Run(tc.name, func(b *testing.B) {
+					ds := make([]time.Duration, 0, b.N)
+					found := 0
+					for i := range b.N {
+						f := tc.filters[i%len(tc.filters)]
+						f.Limit = 50
+						start := time.Now()
+						got, err := ps.FindParts(b.Context(), f)
+						ds = append(ds, time.Since(start))
+						if err != nil {
+							b.Fatal(err)
+						}
+						found += len(got)
+					}
+					if found == 0 {
+						b.Fatal("no results")
+					}
+					reportPercentiles(b, ds)
+				})
+			}
+			ts := NewTicketService(db)
+			var all []app.TicketFilter
+			for _, tech := range []app.TechnicianID{growthCounter, growthField} {
+				for _, k := range sortedKeys(listFilters(tech)) {
+					all = append(all, listFilters(tech)[k])
+				}
+			}
+			benchFilters(b, ts, map[string][]app.TicketFilter{"ticket_lists": all})
+		})
+	}
+}
+
+func sizeName(n int) string {
+	switch {
+	case n >= 1_000_000 && n%1_000_000 == 0:
+		return fmt.Sprint(n/1_000_000, "M")
+	case n >= 1_000 && n%1_000 == 0:
+		return fmt.Sprint(n/1_000, "k")
+	}
+	return fmt.Sprint(n)
+}
+
+// reportCPU adds the process's CPU time per operation since start: on a
+// machine shared with other work the wall clock also counts the time the
+// benchmark waited for a core, the CPU time does not.
+func reportCPU(b *testing.B, start time.Duration) {
+	if start > 0 {
+		b.ReportMetric(float64((processCPU()-start).Microseconds())/float64(b.N), "cpu-µs/op")
+	}
+}
