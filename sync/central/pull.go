@@ -85,7 +85,10 @@ type cursor struct {
 
 func (c cursor) String() string {
 	raw := c.Epoch + "\x00" + strconv.FormatUint(uint64(c.Scopes), 36) + "\x00" + strconv.FormatInt(c.At.Version, 36) + "\x00" + c.At.Kind + "\x00" + c.At.ID +
-		"\x00" + strconv.FormatInt(c.Opening, 36) + "\x00" + strconv.FormatInt(c.Cutoff, 36)
+		"\x00" + strconv.FormatInt(c.Opening, 36)
+	if c.Cutoff != 0 { // only during a pull from the start: every later sync sends the cursor
+		raw += "\x00" + strconv.FormatInt(c.Cutoff, 36)
+	}
 	return base64.RawURLEncoding.EncodeToString([]byte(raw))
 }
 
@@ -103,7 +106,7 @@ func parseCursor(s string) (cursor, error) {
 		return cursor{}, errBadCursor
 	}
 	f := strings.Split(string(raw), "\x00")
-	if len(f) == 6 { // a cursor from before history on demand: no cutoff
+	if len(f) == 6 { // no cutoff: no pull from the start under way
 		f = append(f, "0")
 	}
 	if len(f) != 7 {
