@@ -95,6 +95,9 @@ type TicketDetailView struct {
 	lastShown app.TicketID
 	scroll    *container.Scroll // the cards' scroll, nil with no ticket shown
 	diagnosis *diagnosisCard    // the shown ticket's, nil with none
+	// historyLoads are the shown ticket's "Load history" buttons, none
+	// when its history is on the device.
+	historyLoads []*historyLoad
 }
 
 // ticketView is what the background load computes for the detail pane.
@@ -113,6 +116,8 @@ type ticketView struct {
 	// supply is the ticket's part requests and likely parts; nil without
 	// Deps.Supply.
 	supply *supplyView
+	// historyErr is why asking for the history away failed (card_history.go).
+	historyErr error
 }
 
 func newTicketDetailView(ctx context.Context, deps Deps, host detailHost, keys *wedgeKeys) *TicketDetailView {
@@ -140,6 +145,9 @@ func (v *TicketDetailView) load(id app.TicketID) (ticketView, error) {
 		return ticketView{}, err
 	}
 	tv := ticketView{detail: d, parts: map[app.PartNumber]app.Part{}, thumbs: map[string]image.Image{}}
+	if err := v.loadHistoryAway(&tv); err != nil {
+		return ticketView{}, err
+	}
 	if v.deps.Notices != nil {
 		if tv.notices, err = v.deps.Notices.Notices(v.ctx, id); err != nil {
 			return ticketView{}, err
@@ -220,7 +228,7 @@ func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
 		return // another ticket was chosen meanwhile
 	}
 	reload := v.lastShown == id
-	v.current, v.photos = nil, nil
+	v.current, v.photos, v.historyLoads = nil, nil, nil
 	if err != nil {
 		text := errorText(err)
 		if reload && app.ErrorCode(err) == app.ENOTFOUND {
@@ -246,6 +254,7 @@ func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
 	v.scroll = container.NewVScroll(cards)
 	v.scroll.Offset = offset
 	v.root.Objects = []fyne.CanvasObject{container.NewBorder(top, bar, nil, nil, v.scroll)}
+	v.showHistoryState()
 	v.root.Refresh()
 	v.host.detailChanged()
 }
@@ -370,7 +379,13 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	sections = append(sections, checkInCard(t, v.deps.Now(), mover, v.keys)...)
 	sections = append(sections, passcodeCard(tv.passcode)...)
 	sections = append(sections, widget.NewCard(lang.X("warranty.title", "Warranty"), "", v.renderDecision(tv)))
-	if money != nil && money.shown() {
+	away := tv.detail.Away
+	switch {
+	case money != nil && away != nil && (away.Payments > 0 || away.Estimates > 0 || away.PartsUsed > 0 && money.shown()):
+		// What was charged, paid and owed would be wrong without them.
+		sections = append(sections, widget.NewCard(lang.X("money.title", "Charges and payments"), "",
+			v.historyNote(lang.X("history.money_away", "The payments, estimates or parts of this ticket are still on the server: what was charged, paid and owed shows once its history is here.")).box))
+	case money != nil && money.shown():
 		sections = append(sections, money.object())
 	}
 	if v.deps.Commit != nil && t.Status.Open() {
@@ -380,13 +395,26 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	repairs := &repairCard{save: v.host, ask: v.host, keys: v.keys, now: v.deps.Now, editable: v.deps.Commit != nil, detail: tv.detail}
 	photos := &photosCard{ctx: v.ctx, files: v.host, show: v.host, document: v.host.openFiledDocument, keys: v.keys, lib: v.deps.Photos, run: v.deps.Run,
 		editable: v.deps.Commit != nil && v.deps.Photos != nil, detail: tv.detail, thumbs: tv.thumbs}
-	v.photos = photos.object()
-	sections = append(sections, parts.object())
+	if away != nil {
+		// The history's card stands where the parts, repairs and photos
+		// would be; those that came since it was kept back still show,
+		// but none says "nothing" while the rest is on the server.
+		sections = append(sections, v.historyCard(*away))
+	}
+	if away == nil || len(tv.detail.Parts) > 0 {
+		sections = append(sections, parts.object())
+	}
 	if tv.supply != nil {
 		reqs := &requestsCard{ask: v.host, save: v.host, req: v.host, adder: v.host, keys: v.keys, editable: v.deps.Commit != nil, ticket: t, sv: tv.supply}
 		sections = append(sections, reqs.object())
 	}
-	sections = append(sections, repairs.object(), v.photos)
+	if away == nil || len(tv.detail.Repairs) > 0 {
+		sections = append(sections, repairs.object())
+	}
+	if away == nil || len(tv.detail.Photos) > 0 {
+		v.photos = photos.object()
+		sections = append(sections, v.photos)
+	}
 
 	if primary != nil {
 		bar = container.NewVBox(widget.NewSeparator(), container.NewPadded(primary))
@@ -465,6 +493,11 @@ func (v *TicketDetailView) renderDecision(tv ticketView) fyne.CanvasObject {
 		l := widget.NewLabel("• " + reasonText(r))
 		l.Wrapping = fyne.TextWrapWord
 		box.Add(l)
+	}
+	if a := tv.detail.Away; a != nil && a.PartsUsed > 0 {
+		// Without the parts used the lines and the total would be wrong.
+		box.Add(v.historyNote(lang.X("history.total_away", "The parts used on this ticket are still on the server: its charges and total show once its history is here.")).box)
+		return box
 	}
 	if len(d.Lines) > 0 {
 		grid := container.NewGridWithColumns(3)
