@@ -75,6 +75,24 @@ type PullPage struct {
 	// ReceiptPrefix is the device's receipt prefix (ValidReceiptPrefix),
 	// "" from a server that gives none.
 	ReceiptPrefix string
+	// HistoryAsked are the tickets whose history the request asked for
+	// (HistoryReplica); History holds the facts of those answered whole,
+	// HistoryOf names them, and HistoryMore says the answer's byte bound
+	// left some out (ask again). Applied with the page, after Data.
+	HistoryAsked []TicketID
+	History      Dataset
+	HistoryOf    []TicketID
+	HistoryMore  bool
+}
+
+// HistoryReplica is a Replica that keeps closed tickets' history on demand
+// (HistoryService): the sync engine asks for the history of the tickets it
+// names with its next request.
+type HistoryReplica interface {
+	Replica
+	// HistoryRequested returns up to limit tickets whose history is asked
+	// for.
+	HistoryRequested(ctx context.Context, limit int) ([]TicketID, error)
 }
 
 // Replica is the device's local copy as the sync engine sees it: the outbox

@@ -100,6 +100,12 @@ func (db *DB) load(ctx context.Context, tx *sql.Tx, ds app.Dataset) error {
 	return db.sqlError(l.load(ds))
 }
 
+func (db *DB) loadHistory(ctx context.Context, tx *sql.Tx, page app.PullPage) error {
+	l := &loader{ctx: context.WithoutCancel(ctx), done: ctx, tx: tx, stmts: map[string]*sql.Stmt{}, erased: &db.passcodeErased}
+	defer l.close()
+	return db.sqlError(l.history(page))
+}
+
 func missing(what string) error {
 	return app.Errorf(app.EINVALID, "store.load_missing_key", "The downloaded data has a {{.What}} without an ID; nothing was saved. Sync again, and contact support if it keeps happening.", "What", what)
 }
@@ -394,6 +400,9 @@ func (l *loader) ticket(d app.TicketDetail) (ticketIndex, error) {
 	// pending mutations on top of data, and base keeps what it saw.
 	if _, err := l.exec(`UPDATE tickets SET base = data, left_scope = 0 WHERE rid = ?`, ti.rid); err != nil {
 		return ti, fmt.Errorf("load ticket %s: %w", t.Number, err)
+	}
+	if err := l.away(t.ID, d.Away); err != nil {
+		return ti, err
 	}
 	// Children belong to the ticket they are listed under.
 	for _, r := range d.Repairs {

@@ -77,7 +77,8 @@ func (db *DB) Pending(ctx context.Context, limit int) ([]app.Mutation, error) {
 //     and the part requests and shipments no pending mutation wrote last.
 //     Parts, locations, technicians and rule sets are kept, as the pull
 //     sends them again; the outbox is never touched;
-//  3. page.Data, as Load writes it;
+//  3. page.Data, as Load writes it, then the histories answered
+//     (page.History, see loader.history);
 //  4. the rebase: the pending mutations on the page's tickets (part.*
 //     ones also on the tickets of the page's part requests), and those on
 //     no ticket, are applied again in seq order on the server's rows (see
@@ -150,6 +151,9 @@ func (db *DB) ApplyPull(ctx context.Context, page app.PullPage) error {
 			}
 		}
 		if err := db.load(ctx, tx, page.Data); err != nil {
+			return err
+		}
+		if err := db.loadHistory(ctx, tx, page); err != nil {
 			return err
 		}
 		if err := db.rebase(ctx, tx, page.Data); err != nil {
@@ -233,6 +237,10 @@ func resetServerRows(ctx context.Context, tx *sql.Tx) error {
 		`DELETE FROM shipments WHERE outbox_seq IS NULL OR outbox_seq <= (SELECT acked_seq FROM device WHERE id = 1)`,
 		`UPDATE shipments SET base = NULL`,
 		`DELETE FROM likely_parts`,
+		// The new epoch says again what it keeps back of each ticket
+		// it sends; a request for history is made again when the ticket
+		// is opened.
+		`DELETE FROM history_away`,
 		// Movements made here and still pending stay: they count in the
 		// balances until the new server accepts them.
 		`DELETE FROM movements WHERE outbox_seq IS NULL OR outbox_seq <= (SELECT acked_seq FROM device WHERE id = 1)`,

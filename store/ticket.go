@@ -239,7 +239,8 @@ func ticketMatchExpr(words []string) string {
 }
 
 // TicketDetail returns a ticket with its repairs, parts, photos, notes,
-// signatures, payments and estimates in time order; ENOTFOUND when there is
+// signatures, payments and estimates in time order, and what the server
+// still holds of its history (Away); ENOTFOUND when there is
 // no such ticket, ELEASE ("lease.locked") on a device past its lease.
 func (s *TicketService) TicketDetail(ctx context.Context, id app.TicketID) (app.TicketDetail, error) {
 	if err := s.db.checkLease(ctx); err != nil {
@@ -271,7 +272,10 @@ func (s *TicketService) TicketDetail(ctx context.Context, id app.TicketID) (app.
 		if d.Payments, err = ticketPayments(ctx, tx, id); err != nil {
 			return err
 		}
-		d.Estimates, err = ticketEstimates(ctx, tx, id)
+		if d.Estimates, err = ticketEstimates(ctx, tx, id); err != nil {
+			return err
+		}
+		d.Away, err = historyAway(ctx, tx, id)
 		return err
 	})
 	if err != nil {
