@@ -26,10 +26,14 @@ import (
 // opened, the answer rides the next sync (bounded by
 // app.MaxHistoryPerSync tickets a request) and arrives in seconds, and a
 // technician who opened an old ticket almost always wants what was done
-// on it. Offline nothing is asked until the button is pressed: a request
-// would wait for the network, and tickets merely glanced at would all
-// load on a slow reconnection. The screen never waits for the history:
-// the sync that brings it reloads the ticket (Terminal.syncChanged).
+// on it. It asks once a ticket while the app runs, and never on a reload:
+// a sync the server answers without it (a ticket no longer in the
+// device's scopes) clears the mark, and asking again at the reload that
+// sync causes would sync for ever. Offline nothing is asked until the
+// button is pressed: a request would wait for the network, and tickets
+// merely glanced at would all load on a slow reconnection. The screen
+// never waits for the history: the sync that brings it reloads the ticket
+// (Terminal.syncChanged).
 
 // historyAwayText is what the server holds, only the counts that are not
 // zero: "3 repairs, 2 parts used, 4 photos".
@@ -47,6 +51,7 @@ func historyAwayText(a app.HistoryAway) string {
 	add(a.Signatures, lang.XN("history.signatures", "{{.Count}} signatures", a.Signatures, map[string]any{"Count": a.Signatures}))
 	add(a.Payments, lang.XN("history.payments", "{{.Count}} payments", a.Payments, map[string]any{"Count": a.Payments}))
 	add(a.Estimates, lang.XN("history.estimates", "{{.Count}} estimates", a.Estimates, map[string]any{"Count": a.Estimates}))
+	add(a.Notices, lang.XN("history.notices", "{{.Count}} messages to the customer", a.Notices, map[string]any{"Count": a.Notices}))
 	return lang.X("history.on_server", "History on the server: {{.Counts}}",
 		map[string]any{"Counts": strings.Join(parts, lang.X("history.separator", ", "))})
 }
@@ -192,9 +197,9 @@ func historyOnline(s app.SyncService) bool {
 }
 
 // loadHistoryAway reads what the server still holds of the ticket's
-// history into tv.detail.Away, and asks for it when the device is online
-// (see the top of this file); off the UI goroutine.
-func (v *TicketDetailView) loadHistoryAway(tv *ticketView) error {
+// history into tv.detail.Away and, when auto and the device is online,
+// asks for it (see the top of this file); off the UI goroutine.
+func (v *TicketDetailView) loadHistoryAway(tv *ticketView, auto bool) error {
 	if v.deps.History == nil {
 		return nil // Away as the ticket service gave it
 	}
@@ -204,9 +209,10 @@ func (v *TicketDetailView) loadHistoryAway(tv *ticketView) error {
 		return err
 	}
 	tv.detail.Away = a
-	if a == nil || a.Requested || !historyOnline(v.deps.Sync) {
+	if a == nil || a.Requested || !auto || !historyOnline(v.deps.Sync) {
 		return nil
 	}
+	tv.historyAsked = true
 	if err := v.deps.History.RequestHistory(v.ctx, id); err != nil {
 		// The screen shows the ticket with the button and why asking
 		// failed: pressing it asks again.

@@ -98,6 +98,9 @@ type TicketDetailView struct {
 	// historyLoads are the shown ticket's "Load history" buttons, none
 	// when its history is on the device.
 	historyLoads []*historyLoad
+	// historyAsked are the tickets whose opening asked for their history
+	// (card_history.go): once a ticket while the app runs.
+	historyAsked map[app.TicketID]bool
 }
 
 // ticketView is what the background load computes for the detail pane.
@@ -118,10 +121,12 @@ type ticketView struct {
 	supply *supplyView
 	// historyErr is why asking for the history away failed (card_history.go).
 	historyErr error
+	// historyAsked: opening the ticket asked for its history.
+	historyAsked bool
 }
 
 func newTicketDetailView(ctx context.Context, deps Deps, host detailHost, keys *wedgeKeys) *TicketDetailView {
-	v := &TicketDetailView{ctx: ctx, deps: deps, host: host, keys: keys}
+	v := &TicketDetailView{ctx: ctx, deps: deps, host: host, keys: keys, historyAsked: map[app.TicketID]bool{}}
 	placeholder := widget.NewLabel(lang.X("ticket.select", "Select a ticket to see its details."))
 	v.root = container.NewStack(container.NewCenter(placeholder))
 	return v
@@ -133,19 +138,27 @@ func (v *TicketDetailView) Object() fyne.CanvasObject { return v.root }
 // Show loads ticket id in the background and shows it.
 func (v *TicketDetailView) Show(id app.TicketID) {
 	v.shown = id
+	// Opening a ticket may ask for its history; reloading it never does
+	// (card_history.go).
+	auto := id != v.lastShown && !v.historyAsked[id]
 	v.deps.Run(func() {
-		tv, err := v.load(id)
-		fyne.Do(func() { v.apply(id, tv, err) })
+		tv, err := v.load(id, auto)
+		fyne.Do(func() {
+			if tv.historyAsked {
+				v.historyAsked[id] = true
+			}
+			v.apply(id, tv, err)
+		})
 	})
 }
 
-func (v *TicketDetailView) load(id app.TicketID) (ticketView, error) {
+func (v *TicketDetailView) load(id app.TicketID, autoHistory bool) (ticketView, error) {
 	d, err := v.deps.Tickets.TicketDetail(v.ctx, id)
 	if err != nil {
 		return ticketView{}, err
 	}
 	tv := ticketView{detail: d, parts: map[app.PartNumber]app.Part{}, thumbs: map[string]image.Image{}}
-	if err := v.loadHistoryAway(&tv); err != nil {
+	if err := v.loadHistoryAway(&tv, autoHistory); err != nil {
 		return ticketView{}, err
 	}
 	if v.deps.Notices != nil {
