@@ -79,7 +79,8 @@ type historyLoad struct {
 }
 
 func newHistoryLoad(load func()) *historyLoad {
-	h := &historyLoad{wait: lowLabel(""), problem: widget.NewLabel("")}
+	h := &historyLoad{wait: widget.NewLabel(""), problem: widget.NewLabel("")}
+	h.wait.Wrapping = fyne.TextWrapWord
 	h.problem.Wrapping = fyne.TextWrapWord
 	h.problem.Importance = widget.DangerImportance
 	h.problem.Hide()
@@ -127,15 +128,22 @@ func (v *TicketDetailView) historyCard(a app.HistoryAway) fyne.CanvasObject {
 }
 
 // historyNote is a note of the screen that needs the history, with its
-// own "Load history" button; text "" for the button alone.
+// own "Load history" button; text "" for the history card's button, the
+// screen's main one: the notes' buttons are quieter, so that a phone
+// showing three of them shows one to press.
 func (v *TicketDetailView) historyNote(text string) *historyLoad {
 	var load func()
 	if v.deps.History != nil {
 		load = v.requestHistory
 	}
 	h := newHistoryLoad(load)
+	if h.button != nil && text == "" {
+		h.button.Importance = widget.HighImportance
+	}
 	if text != "" {
-		h.box.Objects = append([]fyne.CanvasObject{lowLabel(text)}, h.box.Objects...)
+		note := widget.NewLabel(text)
+		note.Wrapping = fyne.TextWrapWord
+		h.box.Objects = append([]fyne.CanvasObject{note}, h.box.Objects...)
 	}
 	v.historyLoads = append(v.historyLoads, h)
 	return h

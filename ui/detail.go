@@ -381,6 +381,15 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	}
 	sections = append(sections, rest)
 	sections = append(sections, widget.NewCard("", "", container.NewVBox(info, contact)))
+	away := tv.detail.Away
+	if away != nil {
+		// The history's card comes under the ticket's facts, in view on a
+		// phone: on an old ticket the history is what the technician
+		// opened it for. The parts, repairs and photos that came since it
+		// was kept back still show in their cards below, but none says
+		// "nothing" while the rest is on the server.
+		sections = append(sections, v.historyCard(*away))
+	}
 	// Dispatch's notes (the machine is on the balcony, ring twice) are
 	// read before the work, under the customer and the fault.
 	notes := &notesCard{save: v.host, keys: v.keys, editable: v.deps.Commit != nil, detail: tv.detail}
@@ -392,7 +401,6 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	sections = append(sections, checkInCard(t, v.deps.Now(), mover, v.keys)...)
 	sections = append(sections, passcodeCard(tv.passcode)...)
 	sections = append(sections, widget.NewCard(lang.X("warranty.title", "Warranty"), "", v.renderDecision(tv)))
-	away := tv.detail.Away
 	switch {
 	case money != nil && away != nil && (away.Payments > 0 || away.Estimates > 0 || away.PartsUsed > 0 && money.shown()):
 		// What was charged, paid and owed would be wrong without them.
@@ -408,12 +416,6 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	repairs := &repairCard{save: v.host, ask: v.host, keys: v.keys, now: v.deps.Now, editable: v.deps.Commit != nil, detail: tv.detail}
 	photos := &photosCard{ctx: v.ctx, files: v.host, show: v.host, document: v.host.openFiledDocument, keys: v.keys, lib: v.deps.Photos, run: v.deps.Run,
 		editable: v.deps.Commit != nil && v.deps.Photos != nil, detail: tv.detail, thumbs: tv.thumbs}
-	if away != nil {
-		// The history's card stands where the parts, repairs and photos
-		// would be; those that came since it was kept back still show,
-		// but none says "nothing" while the rest is on the server.
-		sections = append(sections, v.historyCard(*away))
-	}
 	if away == nil || len(tv.detail.Parts) > 0 {
 		sections = append(sections, parts.object())
 	}
