@@ -54,7 +54,8 @@ type DB struct {
 
 	lock *fileLock
 
-	// afterCommit is called after every successful Commit (WithAfterCommit).
+	// afterCommit is called after every successful Commit and history
+	// request (WithAfterCommit).
 	afterCommit func()
 
 	// passcodeErased says a write erased a device passcode since the
@@ -76,9 +77,10 @@ type options struct {
 	afterCommit func()
 }
 
-// WithAfterCommit sets a function called after every successful Commit,
-// outside the transaction: the app wakes its sync engine with it, so saved
-// work leaves at once when there is a network. It must not block.
+// WithAfterCommit sets a function called after every successful Commit
+// and RequestHistory that marked a ticket, outside the transaction: the app
+// wakes its sync engine with it, so saved work leaves, and asked-for
+// history comes, at once when there is a network. It must not block.
 func WithAfterCommit(fn func()) Option { return func(o *options) { o.afterCommit = fn } }
 
 // WithClock sets the clock that stamps mutations, HLCs and "today"

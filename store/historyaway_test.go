@@ -101,7 +101,7 @@ func TestHistoryAway(t *testing.T) {
 				t.Fatal(err)
 			}
 			before := r.detail(storetest.T5) // what the world's first pull gave
-			for range 2 { // the same answer twice changes nothing
+			for range 2 {                    // the same answer twice changes nothing
 				r.apply(historyAnswer(false, storetest.T5))
 				d := r.detail(storetest.T5)
 				if d.Away != nil || len(d.Repairs) != len(before.Repairs)+2 || len(d.Notes) != len(before.Notes)+1 {
@@ -223,4 +223,3 @@ func TestMigrate0010(t *testing.T) {
 		t.Errorf("user_version %d, want %d", version, n)
 	}
 }
-

@@ -284,6 +284,14 @@ func (e *Engine) SyncOnce(ctx context.Context) (err error) {
 		}
 		req := &Request{Protocol: ProtocolVersion, Epoch: st.Epoch, Acked: st.AckedSeq, Push: pending,
 			Cursor: st.Cursor, MaxBytes: e.PageBytes, NoPull: pushOnly && len(pending) > 0}
+		if hr, ok := e.replica.(app.HistoryReplica); ok && !req.NoPull {
+			// The histories the technician opened ride this request; the
+			// answer comes with its page (docs/PROTOCOL.md, "History on
+			// demand").
+			if req.History, err = hr.HistoryRequested(ctx, app.MaxHistoryPerSync); err != nil {
+				return err
+			}
+		}
 		resp, err := e.tr.Sync(ctx, req)
 		if err != nil {
 			if IsRevoked(err) {
@@ -303,6 +311,10 @@ func (e *Engine) SyncOnce(ctx context.Context) (err error) {
 		if resp.Data != nil {
 			page.Data = *resp.Data
 		}
+		page.HistoryAsked, page.HistoryOf, page.HistoryMore = req.History, resp.HistoryOf, resp.HistoryMore
+		if resp.History != nil {
+			page.History = *resp.History
+		}
 		e.mu.Lock()
 		obs := e.observer
 		e.mu.Unlock()
@@ -319,13 +331,16 @@ func (e *Engine) SyncOnce(ctx context.Context) (err error) {
 				return err
 			}
 		}
-		e.update(func(s *app.SyncStatus) { s.Pulled += page.Data.Rows() })
+		e.update(func(s *app.SyncStatus) { s.Pulled += page.Data.Rows() + page.History.Rows() })
 		morePush := len(pending) == e.PushBatch || resp.ResendFrom > 0 || resp.Acked < st.AckedSeq
+		// An answer cut by its bound, or a full list asked, leaves
+		// histories to ask for: each round answers at least one.
+		moreHistory := resp.HistoryMore || len(req.History) == app.MaxHistoryPerSync && len(resp.HistoryOf) > 0
 		if req.NoPull {
 			pushOnly = false // pushed; now try a normal round
 			continue
 		}
-		if !resp.More && !morePush {
+		if !resp.More && !morePush && !moreHistory {
 			break
 		}
 	}

@@ -39,6 +39,10 @@ type Request struct {
 	Cursor   string         `json:"c,omitempty"`  // opaque; "" pulls from the start
 	MaxBytes int            `json:"mb,omitempty"` // bound of the pulled page, uncompressed
 	NoPull   bool           `json:"np,omitempty"` // push only (e.g. a push forced while pulls fail)
+	// History asks for the history of closed tickets the device holds
+	// without it (app.HistoryAway), at most app.MaxHistoryPerSync; it is
+	// answered with the pull, not with NoPull.
+	History []app.TicketID `json:"h,omitempty"`
 }
 
 // Response answers a Request.
@@ -57,6 +61,13 @@ type Response struct {
 	// (app.ReceiptNumber); every answer carries it, so a device paired
 	// before receipts existed gets one at its next sync.
 	ReceiptPrefix string `json:"rp,omitempty"`
+	// History holds the facts of the asked tickets answered whole,
+	// HistoryOf names them; HistoryMore says the answer's byte bound left
+	// some out (ask again). An asked ticket outside the device's scopes is
+	// not answered.
+	History     *app.Dataset   `json:"hd,omitempty"`
+	HistoryOf   []app.TicketID `json:"hf,omitempty"`
+	HistoryMore bool           `json:"hm,omitempty"`
 }
 
 // Rejection tells the device that a pushed mutation was refused by business

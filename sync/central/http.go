@@ -453,6 +453,9 @@ func (s *Server) Sync(ctx context.Context, p Principal, req fbsync.Request) (fbs
 	if _, err := parseCursor(req.Cursor); err != nil { // before the push: a refused request writes nothing
 		return resp, err
 	}
+	if err := app.CheckHistoryRequest(req.History); err != nil {
+		return resp, err
+	}
 	pushed, err := s.db.Push(ctx, p, req.Push)
 	if err != nil {
 		return resp, err
@@ -474,6 +477,14 @@ func (s *Server) Sync(ctx context.Context, p Principal, req fbsync.Request) (fbs
 	resp.Epoch, resp.Cursor, resp.More, resp.Reset = page.Epoch, page.Cursor, page.More, page.Reset
 	if !page.Data.Empty() {
 		resp.Data = &page.Data
+	}
+	hist, err := s.db.History(ctx, p, req.History, req.MaxBytes)
+	if err != nil {
+		return resp, err
+	}
+	resp.HistoryOf, resp.HistoryMore = hist.Of, hist.More
+	if len(hist.Of) > 0 {
+		resp.History = &hist.Data
 	}
 	return resp, nil
 }

@@ -67,18 +67,22 @@ func kindOrder(kind string) int {
 }
 
 // cursor is what the device keeps between pulls: the epoch it belongs to,
-// a hash of the scope set it covers, the position reached, and the version
-// up to which the stock ledger reached the device as opening balances.
+// a hash of the scope set it covers, the position reached, the version
+// up to which the stock ledger reached the device as opening balances,
+// and, while a pull from the start is under way, the history cutoff
+// (unix seconds, app.HistoryCutoff of its first page; 0 after it): the
+// closed tickets whose history it keeps back (historyaway.go).
 type cursor struct {
 	Epoch   string
 	Scopes  uint32
 	At      position
 	Opening int64
+	Cutoff  int64
 }
 
 func (c cursor) String() string {
 	raw := c.Epoch + "\x00" + strconv.FormatUint(uint64(c.Scopes), 36) + "\x00" + strconv.FormatInt(c.At.Version, 36) + "\x00" + c.At.Kind + "\x00" + c.At.ID +
-		"\x00" + strconv.FormatInt(c.Opening, 36)
+		"\x00" + strconv.FormatInt(c.Opening, 36) + "\x00" + strconv.FormatInt(c.Cutoff, 36)
 	return base64.RawURLEncoding.EncodeToString([]byte(raw))
 }
 
@@ -96,16 +100,20 @@ func parseCursor(s string) (cursor, error) {
 		return cursor{}, errBadCursor
 	}
 	f := strings.Split(string(raw), "\x00")
-	if len(f) != 6 {
+	if len(f) == 6 { // a cursor from before history on demand: no cutoff
+		f = append(f, "0")
+	}
+	if len(f) != 7 {
 		return cursor{}, errBadCursor
 	}
 	sc, err1 := strconv.ParseUint(f[1], 36, 32)
 	v, err2 := strconv.ParseInt(f[2], 36, 64)
 	o, err3 := strconv.ParseInt(f[5], 36, 64)
-	if err1 != nil || err2 != nil || err3 != nil || v < 0 || o < 0 {
+	co, err4 := strconv.ParseInt(f[6], 36, 64)
+	if err1 != nil || err2 != nil || err3 != nil || err4 != nil || v < 0 || o < 0 {
 		return cursor{}, errBadCursor
 	}
-	return cursor{Epoch: f[0], Scopes: uint32(sc), At: position{v, f[3], f[4]}, Opening: o}, nil
+	return cursor{Epoch: f[0], Scopes: uint32(sc), At: position{v, f[3], f[4]}, Opening: o, Cutoff: co}, nil
 }
 
 // Scopes computes what a device pulls from the server's own data: its
@@ -247,6 +255,11 @@ func (db *DB) Pull(ctx context.Context, p Principal, cursorText string, maxBytes
 		if err := pg.openingBalances(ctx, scopes, cur.Opening); err != nil {
 			return res, err
 		}
+		cur.Cutoff = app.HistoryCutoff(db.now()).Unix()
+	}
+	pg.opening, pg.scopes = cur.Opening, scopes
+	if cur.Cutoff != 0 {
+		pg.cutoff = time.Unix(cur.Cutoff, 0)
 	}
 	keys, more, err := db.nextChanges(ctx, tx, scopes, cur.At, cur.Opening)
 	if err != nil {
@@ -257,6 +270,9 @@ func (db *DB) Pull(ctx context.Context, p Principal, cursorText string, maxBytes
 	for start := 0; start < len(keys) && !full; start += fetchBatch {
 		chunk := keys[start:min(start+fetchBatch, len(keys))]
 		if err := pg.fetch(ctx, chunk); err != nil {
+			return res, err
+		}
+		if err := pg.judge(ctx, chunk); err != nil {
 			return res, err
 		}
 		for i, k := range chunk {
@@ -273,8 +289,17 @@ func (db *DB) Pull(ctx context.Context, p Principal, cursorText string, maxBytes
 	if err := pg.parents(ctx, scopes, at); err != nil {
 		return res, err
 	}
+	if err := pg.awayCounts(ctx); err != nil {
+		return res, err
+	}
+	if err := pg.wholeAgain(ctx); err != nil {
+		return res, err
+	}
+	if !more {
+		cur.Cutoff = 0 // the pull from the start is done
+	}
 	res.Data, res.More = pg.data, more
-	res.Cursor = cursor{Epoch: res.Epoch, Scopes: hash, At: at, Opening: cur.Opening}.String()
+	res.Cursor = cursor{Epoch: res.Epoch, Scopes: hash, At: at, Opening: cur.Opening, Cutoff: cur.Cutoff}.String()
 	return res, nil
 }
 
@@ -358,12 +383,22 @@ type page struct {
 	tickets map[app.TicketID]bool // tickets in the page
 	facts   []app.TicketID        // tickets whose facts are in the page
 	fetched map[entityKey]string  // entity JSON read ahead by fetch
+	// The history kept back (historyaway.go): set while a pull from the
+	// start is under way (cutoff not zero).
+	opening  int64
+	cutoff   time.Time
+	scopes   []string
+	ticketOf map[entityKey]app.TicketID // of the fetched facts
+	keep     map[app.TicketID]bool      // tickets judged: their history stays back
+	away     []int                      // indexes in data.Tickets of tickets sent without history
+	whole    []app.TicketID             // tickets that changed during the pull, sent with their history
 }
 
 // fetch reads the current JSON of a batch of changed entities, one query
 // per kind. The IN list is built of placeholders only.
 func (pg *page) fetch(ctx context.Context, keys []changeRow) error {
 	pg.fetched = make(map[entityKey]string, len(keys))
+	pg.ticketOf = make(map[entityKey]app.TicketID, len(keys))
 	byKind := map[string][]any{}
 	for _, k := range keys {
 		if !k.gone && k.Kind != kindPasscode { // not an entity: see addPasscode
@@ -372,18 +407,19 @@ func (pg *page) fetch(ctx context.Context, keys []changeRow) error {
 	}
 	for kind, ids := range byKind {
 		args := append([]any{pg.tenant, kind}, ids...)
-		q := `SELECT id, data FROM entities WHERE tenant = ? AND kind = ? AND id IN (?` + strings.Repeat(", ?", len(ids)-1) + `)`
+		q := `SELECT id, ticket_id, data FROM entities WHERE tenant = ? AND kind = ? AND id IN (?` + strings.Repeat(", ?", len(ids)-1) + `)`
 		rows, err := pg.tx.QueryContext(ctx, pg.db.q(q), args...)
 		if err != nil {
 			return transient(err)
 		}
 		for rows.Next() {
-			var id, data string
-			if err := rows.Scan(&id, &data); err != nil {
+			var id, ticket, data string
+			if err := rows.Scan(&id, &ticket, &data); err != nil {
 				rows.Close()
 				return transient(err)
 			}
 			pg.fetched[entityKey{kind, id}] = data
+			pg.ticketOf[entityKey{kind, id}] = app.TicketID(ticket)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -423,6 +459,9 @@ func (pg *page) add(ctx context.Context, k changeRow, first bool) error {
 	if k.Kind == kindPasscode {
 		return pg.addPasscode(ctx, k.ID, first)
 	}
+	if pg.keptBack(k) {
+		return nil
+	}
 	data, ok, err := pg.load(ctx, k.Kind, k.ID)
 	if err != nil || !ok {
 		return err
@@ -435,6 +474,7 @@ func (pg *page) add(ctx context.Context, k changeRow, first bool) error {
 		if derr = json.Unmarshal([]byte(data), &t); derr == nil && !pg.tickets[t.ID] {
 			pg.tickets[t.ID] = true
 			d.Tickets = append(d.Tickets, app.TicketDetail{Ticket: t})
+			pg.judged(t, k.Version, len(d.Tickets)-1)
 		}
 	case kindRepair:
 		derr = appendJSON(data, &d.Repairs, func(v app.RepairEntry) app.TicketID { return v.Ticket }, &pg.facts)
@@ -509,7 +549,7 @@ func (pg *page) parents(ctx context.Context, scopes []string, end position) erro
 	if len(ids) == 0 {
 		return nil
 	}
-	var later []app.TicketID
+	var later []position
 	held := map[app.TicketID]bool{} // tickets with a live row in the scopes
 	for start := 0; start < len(ids); start += fetchBatch {
 		chunk := ids[start:min(start+fetchBatch, len(ids))]
@@ -531,8 +571,8 @@ func (pg *page) parents(ctx context.Context, scopes []string, end position) erro
 				return transient(err)
 			}
 			held[app.TicketID(id)] = true
-			if (position{Version: v, Kind: kindTicket, ID: id}).compare(end) > 0 {
-				later = append(later, app.TicketID(id))
+			if at := (position{Version: v, Kind: kindTicket, ID: id}); at.compare(end) > 0 {
+				later = append(later, at)
 			}
 		}
 		rows.Close()
@@ -546,9 +586,9 @@ func (pg *page) parents(ctx context.Context, scopes []string, end position) erro
 	pg.data.PartRequests = slices.DeleteFunc(pg.data.PartRequests, func(r app.PartRequest) bool {
 		return !pg.tickets[r.Ticket] && !held[r.Ticket]
 	})
-	slices.Sort(later)
-	for _, id := range later {
-		if err := pg.add(ctx, changeRow{position: position{Kind: kindTicket, ID: string(id)}}, true); err != nil {
+	slices.SortFunc(later, func(a, b position) int { return cmp.Compare(a.ID, b.ID) })
+	for _, at := range later {
+		if err := pg.add(ctx, changeRow{position: at}, true); err != nil {
 			return err
 		}
 	}
