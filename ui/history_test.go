@@ -398,3 +398,53 @@ func TestGoldenHistoryCard(t *testing.T) {
 		})
 	}
 }
+
+// TestHistoryLoadsWithARealSync: against the central service on
+// loopback, a first sync brings an old closed ticket of the technician
+// without its history; opening it online asks for it, and the next sync
+// brings it and the screen shows its repairs without being opened again.
+func TestHistoryLoadsWithARealSync(t *testing.T) {
+	sw := newSyncWorld(t, nil, nil)
+	ctx := t.Context()
+	var tk app.TicketDetail
+	var away *app.HistoryAway
+	for _, d := range sw.ds.Tickets {
+		if d.Ticket.Technician != sw.me.ID || !d.Ticket.Status.Terminal() || len(d.Repairs) == 0 {
+			continue
+		}
+		a, err := sw.db.HistoryAway(ctx, d.Ticket.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a != nil {
+			tk, away = d, a
+			break
+		}
+	}
+	if away == nil {
+		t.Fatal("the first sync kept back the history of none of the technician's closed tickets with repairs")
+	}
+	if away.Repairs != len(tk.Repairs) || away.PartsUsed != len(tk.Parts) {
+		t.Errorf("away %+v, but the ticket has %d repairs and %d parts", away, len(tk.Repairs), len(tk.Parts))
+	}
+	detail := sw.term.Detail()
+	detail.Show(tk.Ticket.ID)
+	shown := shownWithButtons(detail.Object())
+	wantShown(t, shown, awayCounts(*away), "Loading with the next sync…")
+	for _, r := range tk.Repairs {
+		wantHidden(t, shown, r.Action)
+	}
+	if a, err := sw.db.HistoryAway(ctx, tk.Ticket.ID); err != nil || a == nil || !a.Requested {
+		t.Fatalf("opened online: HistoryAway = %+v, %v; want requested", a, err)
+	}
+
+	sw.syncOnce(t)
+	shown = shownWithButtons(detail.Object())
+	wantHidden(t, shown, "History on the server", "Loading with the next sync", "[Load history]")
+	for _, r := range tk.Repairs {
+		wantShown(t, shown, r.Action)
+	}
+	if a, err := sw.db.HistoryAway(ctx, tk.Ticket.ID); err != nil || a != nil {
+		t.Fatalf("after the sync HistoryAway = %+v, %v; want nil", a, err)
+	}
+}
