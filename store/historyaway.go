@@ -101,12 +101,15 @@ func (db *DB) HistoryRequested(ctx context.Context, limit int) ([]app.TicketID, 
 const awayLoad = `INSERT INTO history_away (ticket_id, data) VALUES (?, ?)
 	ON CONFLICT (ticket_id) DO UPDATE SET data = excluded.data`
 
-func (l *loader) away(id app.TicketID, h *app.HistoryAway) error {
+func (l *loader) away(t app.Ticket, h *app.HistoryAway) error {
+	id := t.ID
 	if h == nil || h.Total() == 0 {
+		if !t.Status.Open() {
+			return nil
+		}
 		// A ticket reopened while its history is away needs it at hand:
 		// ask for it at the next sync.
-		if _, err := l.exec(`UPDATE history_away SET requested = 1 WHERE ticket_id = ? AND requested = 0
-			AND EXISTS (SELECT 1 FROM tickets WHERE id = ? AND is_open = 1)`, string(id), string(id)); err != nil {
+		if _, err := l.exec(`UPDATE history_away SET requested = 1 WHERE ticket_id = ? AND requested = 0`, string(id)); err != nil {
 			return fmt.Errorf("load ticket %s: %w", id, err)
 		}
 		return nil

@@ -401,7 +401,7 @@ func (l *loader) ticket(d app.TicketDetail) (ticketIndex, error) {
 	if _, err := l.exec(`UPDATE tickets SET base = data, left_scope = 0 WHERE rid = ?`, ti.rid); err != nil {
 		return ti, fmt.Errorf("load ticket %s: %w", t.Number, err)
 	}
-	if err := l.away(t.ID, d.Away); err != nil {
+	if err := l.away(t, d.Away); err != nil {
 		return ti, err
 	}
 	// Children belong to the ticket they are listed under.

@@ -29,6 +29,9 @@ const (
 	MaxPageBytes     = 4 << 20
 	// pullBatch is how many change rows are read per scope per step.
 	pullBatch = 2000
+	// maxBatchesPerPage bounds the steps of one page: the change rows it
+	// reads are at most this many pullBatches per scope.
+	maxBatchesPerPage = 8
 )
 
 // position is a place in the change log: changes are pulled in
@@ -82,7 +85,10 @@ type cursor struct {
 
 func (c cursor) String() string {
 	raw := c.Epoch + "\x00" + strconv.FormatUint(uint64(c.Scopes), 36) + "\x00" + strconv.FormatInt(c.At.Version, 36) + "\x00" + c.At.Kind + "\x00" + c.At.ID +
-		"\x00" + strconv.FormatInt(c.Opening, 36) + "\x00" + strconv.FormatInt(c.Cutoff, 36)
+		"\x00" + strconv.FormatInt(c.Opening, 36)
+	if c.Cutoff != 0 { // only during a pull from the start: every later sync sends the cursor
+		raw += "\x00" + strconv.FormatInt(c.Cutoff, 36)
+	}
 	return base64.RawURLEncoding.EncodeToString([]byte(raw))
 }
 
@@ -100,7 +106,7 @@ func parseCursor(s string) (cursor, error) {
 		return cursor{}, errBadCursor
 	}
 	f := strings.Split(string(raw), "\x00")
-	if len(f) == 6 { // a cursor from before history on demand: no cutoff
+	if len(f) == 6 { // no cutoff: no pull from the start under way
 		f = append(f, "0")
 	}
 	if len(f) != 7 {
@@ -261,29 +267,34 @@ func (db *DB) Pull(ctx context.Context, p Principal, cursorText string, maxBytes
 	if cur.Cutoff != 0 {
 		pg.cutoff = time.Unix(cur.Cutoff, 0)
 	}
-	keys, more, err := db.nextChanges(ctx, tx, scopes, cur.At, cur.Opening)
-	if err != nil {
-		return res, err
-	}
 	at := cur.At
-	full := false
-	for start := 0; start < len(keys) && !full; start += fetchBatch {
-		chunk := keys[start:min(start+fetchBatch, len(keys))]
-		if err := pg.fetch(ctx, chunk); err != nil {
+	full, more, seen := false, true, 0
+	// A batch of change rows may leave the page short of its budget
+	// (small rows, or history kept back): the next batch fills it, up to
+	// maxBatchesPerPage.
+	for batch := 0; more && !full && batch < maxBatchesPerPage; batch++ {
+		var keys []changeRow
+		if keys, more, err = db.nextChanges(ctx, tx, scopes, at, cur.Opening); err != nil {
 			return res, err
 		}
-		if err := pg.judge(ctx, chunk); err != nil {
-			return res, err
-		}
-		for i, k := range chunk {
-			if pg.used >= pg.budget && start+i > 0 {
-				more, full = true, true
-				break
-			}
-			if err := pg.add(ctx, k, first); err != nil {
+		for start := 0; start < len(keys) && !full; start += fetchBatch {
+			chunk := keys[start:min(start+fetchBatch, len(keys))]
+			if err := pg.fetch(ctx, chunk); err != nil {
 				return res, err
 			}
-			at = k.position
+			if err := pg.judge(ctx, chunk); err != nil {
+				return res, err
+			}
+			for _, k := range chunk {
+				if pg.used >= pg.budget && seen > 0 {
+					more, full = true, true
+					break
+				}
+				if err := pg.add(ctx, k, first); err != nil {
+					return res, err
+				}
+				at, seen = k.position, seen+1
+			}
 		}
 	}
 	if err := pg.parents(ctx, scopes, at); err != nil {

@@ -132,6 +132,10 @@ var errCrash = errors.New("simulated crash")
 
 // sim is one simulated world.
 type sim struct {
+	// old are the tickets the world starts with closed long ago, loaded
+	// with their history rather than made by mutations: the checks of
+	// what mutations made leave them out.
+	old    map[app.TicketID]bool
 	t      *testing.T
 	seed   uint64
 	steps  int
@@ -259,6 +263,19 @@ func (s *sim) seedWorld() {
 			d.Ticket.Status, d.Ticket.Epoch, d.Ticket.CreatedAt, d.Ticket.UpdatedAt = app.StatusAssigned, 1, s.now, s.now
 			ds.Tickets = append(ds.Tickets, d)
 		}
+		// A ticket closed two months ago: first pulls keep its history
+		// back (docs/PROTOCOL.md, "History on demand").
+		old := app.TicketDetail{Ticket: s.newTicket(tech)}
+		closed := s.now.AddDate(0, -2, 0)
+		old.Ticket.Status, old.Ticket.Epoch, old.Ticket.CreatedAt, old.Ticket.UpdatedAt, old.Ticket.CompletedAt = app.StatusClosed, 1, closed.AddDate(0, 0, -2), closed, closed
+		old.Repairs = []app.RepairEntry{{ID: s.newID("old-r"), Ticket: old.Ticket.ID, Action: "replaced pump", At: closed},
+			{ID: s.newID("old-r"), Ticket: old.Ticket.ID, Action: "tested", At: closed}}
+		old.Notes = []app.Note{{ID: s.newID("old-n"), Ticket: old.Ticket.ID, Text: "collected", At: closed}}
+		ds.Tickets = append(ds.Tickets, old)
+		if s.old == nil {
+			s.old = map[app.TicketID]bool{}
+		}
+		s.old[old.Ticket.ID] = true
 	}
 	if err := s.server.LoadDataset(s.ctx, tenant, ds); err != nil {
 		t.Fatal(err)
@@ -534,11 +551,23 @@ func (s *sim) act(d *device) {
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	var open []app.Ticket
+	var open, done []app.Ticket
 	for _, t := range list {
 		if t.Status.Open() {
 			open = append(open, t)
+		} else {
+			done = append(done, t)
 		}
+	}
+	if len(done) > 0 && s.rng.IntN(8) == 0 {
+		// The technician opens a closed ticket: its history, when away,
+		// is asked for with the next sync (offline, it waits).
+		t := done[s.rng.IntN(len(done))]
+		if err := d.db.RequestHistory(s.ctx, t.ID); err != nil {
+			s.t.Fatalf("%s: request history of %s: %v", d.name, t.Number, err)
+		}
+		s.logf("%s opens closed ticket %s", d.name, t.Number)
+		return
 	}
 	if len(open) == 0 {
 		return
@@ -783,6 +812,22 @@ func (s *sim) quiesce() {
 		}
 	}
 	for _, d := range s.devices {
+		if s.rng.IntN(2) == 0 {
+			// This technician opens every closed ticket before the last
+			// sync: it brings all their histories.
+			list, _, err := store.NewTicketService(d.db).FindTickets(s.ctx, app.TicketFilter{Limit: 10000})
+			if err != nil {
+				s.t.Fatal(err)
+			}
+			for _, t := range list {
+				if !t.Status.Open() {
+					if err := d.db.RequestHistory(s.ctx, t.ID); err != nil {
+						s.t.Fatalf("%s: request history of %s: %v", d.name, t.Number, err)
+					}
+				}
+			}
+			s.logf("%s opens every closed ticket", d.name)
+		}
 		if err := d.engine.SyncOnce(s.ctx); err != nil {
 			s.t.Fatalf("%s: final sync: %v", d.name, err)
 		}
@@ -898,6 +943,12 @@ func (s *sim) checkProjection(d *device) {
 		if a, b := mustJSON(ld.Ticket), mustJSON(sd.Ticket); a != b {
 			t.Errorf("%s: ticket %s differs from the server's:\ndevice %s\nserver %s", d.name, w.Number, a, b)
 		}
+		if ld.Away != nil {
+			// The history is on the server only: the device holds the
+			// rest, and the counts are what it lacks.
+			s.checkAway(d, w.Number, ld, sd)
+			continue
+		}
 		if a, b := factIDs(ld), factIDs(sd); a != b {
 			t.Errorf("%s: facts of %s differ: device %s, server %s", d.name, w.Number, a, b)
 		}
@@ -932,6 +983,33 @@ func (s *sim) checkProjection(d *device) {
 			}
 		}
 	}
+}
+
+// checkAway: a ticket held without its history holds a part of the
+// server's facts, and its counts are exactly the rest.
+func (s *sim) checkAway(d *device, number string, local, server app.TicketDetail) {
+	lacks := func(kind string, local, server []string, away int) {
+		for _, id := range local {
+			if !slices.Contains(server, id) {
+				s.t.Errorf("%s: %s %s of %s is not on the server", d.name, kind, id, number)
+			}
+		}
+		if got := len(server) - len(local); got != away {
+			s.t.Errorf("%s: %s lacks %d %s, its counts say %d", d.name, number, got, kind, away)
+		}
+	}
+	ids := func(n int, id func(int) string) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = id(i)
+		}
+		return out
+	}
+	a := local.Away
+	lacks("repairs", ids(len(local.Repairs), func(i int) string { return local.Repairs[i].ID }), ids(len(server.Repairs), func(i int) string { return server.Repairs[i].ID }), a.Repairs)
+	lacks("parts used", ids(len(local.Parts), func(i int) string { return local.Parts[i].ID }), ids(len(server.Parts), func(i int) string { return server.Parts[i].ID }), a.PartsUsed)
+	lacks("notes", ids(len(local.Notes), func(i int) string { return local.Notes[i].ID }), ids(len(server.Notes), func(i int) string { return server.Notes[i].ID }), a.Notes)
+	lacks("photos", ids(len(local.Photos), func(i int) string { return local.Photos[i].ID }), ids(len(server.Photos), func(i int) string { return server.Photos[i].ID }), a.Photos)
 }
 
 // photoStates lists a ticket's photos with their upload states.
@@ -1022,6 +1100,9 @@ func (s *sim) checkEffects(applied map[string]central.Applied) {
 		s.t.Fatal(err)
 	}
 	for _, t := range all {
+		if s.old[t.ID] {
+			continue
+		}
 		d, err := s.server.TicketDetail(s.ctx, tenant, t.ID)
 		if err != nil {
 			s.t.Fatal(err)
@@ -1080,6 +1161,9 @@ func (s *sim) checkHistories(applied map[string]central.Applied, conflicts map[s
 		s.t.Fatal(err)
 	}
 	for _, t := range all {
+		if s.old[t.ID] {
+			continue
+		}
 		h, err := s.server.TicketHistory(s.ctx, tenant, t.ID)
 		if err != nil {
 			s.t.Fatal(err)
