@@ -226,6 +226,9 @@ type Session struct {
 	// Supply reads part requests, shipments and likely parts; nil for an
 	// unpaired device, which has none.
 	Supply app.SupplyService
+	// Away reads and asks for the history the server kept back of closed
+	// tickets; nil for an unpaired device, whose tickets are whole.
+	Away app.HistoryService
 }
 
 // Start opens the store (on the first call), and for a paired device
@@ -297,6 +300,7 @@ func (d *Device) Start(ctx context.Context, progress func(app.StartProgress)) (S
 	s.Actor = app.Actor{Role: app.RoleTechnician, Technician: p.Technician.ID, Store: p.Technician.Store, Name: p.Technician.Name}
 	s.Payments = store.NewPaymentService(db)
 	s.Supply = store.NewSupplyService(db)
+	s.Away = db
 	return s, nil
 }
 

@@ -56,9 +56,10 @@ func benchTerminalWith(b *testing.B, change func(*ui.Deps, *store.DB)) (*ui.Term
 }
 
 // BenchmarkOpenTicket: tap a ticket in the list until its screen is drawn
-// (load from SQLite, warranty decision, layout, one frame).
+// (load from SQLite, what the server holds of its history, warranty
+// decision, layout, one frame).
 func BenchmarkOpenTicket(b *testing.B) {
-	term, w, _ := benchTerminal(b)
+	term, w, _ := benchTerminalWith(b, func(d *ui.Deps, db *store.DB) { d.History = db })
 	term.List().SetView(app.ViewDone)
 	tickets := term.List().Tickets()
 	if len(tickets) < 100 {

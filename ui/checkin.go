@@ -173,7 +173,7 @@ func (t *Terminal) offerPickUp(tk app.Ticket) {
 	// The balance is the detail view's: the same decision, the same
 	// payments.
 	t.deps.Run(func() {
-		tv, err := t.detail.load(tk.ID)
+		tv, err := t.detail.load(tk.ID, false)
 		fyne.Do(func() {
 			if err != nil {
 				t.showError(err)

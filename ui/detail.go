@@ -95,6 +95,12 @@ type TicketDetailView struct {
 	lastShown app.TicketID
 	scroll    *container.Scroll // the cards' scroll, nil with no ticket shown
 	diagnosis *diagnosisCard    // the shown ticket's, nil with none
+	// historyLoads are the shown ticket's "Load history" buttons, none
+	// when its history is on the device.
+	historyLoads []*historyLoad
+	// historyAsked are the tickets whose opening asked for their history
+	// (card_history.go): once a ticket while the app runs.
+	historyAsked map[app.TicketID]bool
 }
 
 // ticketView is what the background load computes for the detail pane.
@@ -113,10 +119,14 @@ type ticketView struct {
 	// supply is the ticket's part requests and likely parts; nil without
 	// Deps.Supply.
 	supply *supplyView
+	// historyErr is why asking for the history away failed (card_history.go).
+	historyErr error
+	// historyAsked: opening the ticket asked for its history.
+	historyAsked bool
 }
 
 func newTicketDetailView(ctx context.Context, deps Deps, host detailHost, keys *wedgeKeys) *TicketDetailView {
-	v := &TicketDetailView{ctx: ctx, deps: deps, host: host, keys: keys}
+	v := &TicketDetailView{ctx: ctx, deps: deps, host: host, keys: keys, historyAsked: map[app.TicketID]bool{}}
 	placeholder := widget.NewLabel(lang.X("ticket.select", "Select a ticket to see its details."))
 	v.root = container.NewStack(container.NewCenter(placeholder))
 	return v
@@ -128,18 +138,29 @@ func (v *TicketDetailView) Object() fyne.CanvasObject { return v.root }
 // Show loads ticket id in the background and shows it.
 func (v *TicketDetailView) Show(id app.TicketID) {
 	v.shown = id
+	// Opening a ticket may ask for its history; reloading it never does
+	// (card_history.go).
+	auto := id != v.lastShown && !v.historyAsked[id]
 	v.deps.Run(func() {
-		tv, err := v.load(id)
-		fyne.Do(func() { v.apply(id, tv, err) })
+		tv, err := v.load(id, auto)
+		fyne.Do(func() {
+			if tv.historyAsked {
+				v.historyAsked[id] = true
+			}
+			v.apply(id, tv, err)
+		})
 	})
 }
 
-func (v *TicketDetailView) load(id app.TicketID) (ticketView, error) {
+func (v *TicketDetailView) load(id app.TicketID, autoHistory bool) (ticketView, error) {
 	d, err := v.deps.Tickets.TicketDetail(v.ctx, id)
 	if err != nil {
 		return ticketView{}, err
 	}
 	tv := ticketView{detail: d, parts: map[app.PartNumber]app.Part{}, thumbs: map[string]image.Image{}}
+	if err := v.loadHistoryAway(&tv, autoHistory); err != nil {
+		return ticketView{}, err
+	}
 	if v.deps.Notices != nil {
 		if tv.notices, err = v.deps.Notices.Notices(v.ctx, id); err != nil {
 			return ticketView{}, err
@@ -220,7 +241,7 @@ func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
 		return // another ticket was chosen meanwhile
 	}
 	reload := v.lastShown == id
-	v.current, v.photos = nil, nil
+	v.current, v.photos, v.historyLoads = nil, nil, nil
 	if err != nil {
 		text := errorText(err)
 		if reload && app.ErrorCode(err) == app.ENOTFOUND {
@@ -246,6 +267,7 @@ func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
 	v.scroll = container.NewVScroll(cards)
 	v.scroll.Offset = offset
 	v.root.Objects = []fyne.CanvasObject{container.NewBorder(top, bar, nil, nil, v.scroll)}
+	v.showHistoryState()
 	v.root.Refresh()
 	v.host.detailChanged()
 }
@@ -359,6 +381,15 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	}
 	sections = append(sections, rest)
 	sections = append(sections, widget.NewCard("", "", container.NewVBox(info, contact)))
+	away := tv.detail.Away
+	if away != nil {
+		// The history's card comes under the ticket's facts, in view on a
+		// phone: on an old ticket the history is what the technician
+		// opened it for. The parts, repairs and photos that came since it
+		// was kept back still show in their cards below, but none says
+		// "nothing" while the rest is on the server.
+		sections = append(sections, v.historyCard(*away))
+	}
 	// Dispatch's notes (the machine is on the balcony, ring twice) are
 	// read before the work, under the customer and the fault.
 	notes := &notesCard{save: v.host, keys: v.keys, editable: v.deps.Commit != nil, detail: tv.detail}
@@ -370,7 +401,12 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	sections = append(sections, checkInCard(t, v.deps.Now(), mover, v.keys)...)
 	sections = append(sections, passcodeCard(tv.passcode)...)
 	sections = append(sections, widget.NewCard(lang.X("warranty.title", "Warranty"), "", v.renderDecision(tv)))
-	if money != nil && money.shown() {
+	switch {
+	case money != nil && away != nil && (away.Payments > 0 || away.Estimates > 0 || away.PartsUsed > 0 && money.shown()):
+		// What was charged, paid and owed would be wrong without them.
+		sections = append(sections, widget.NewCard(lang.X("money.title", "Charges and payments"), "",
+			v.historyNote(lang.X("history.money_away", "The payments, estimates or parts of this ticket are still on the server: what was charged, paid and owed shows once its history is here.")).box))
+	case money != nil && money.shown():
 		sections = append(sections, money.object())
 	}
 	if v.deps.Commit != nil && t.Status.Open() {
@@ -380,13 +416,20 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	repairs := &repairCard{save: v.host, ask: v.host, keys: v.keys, now: v.deps.Now, editable: v.deps.Commit != nil, detail: tv.detail}
 	photos := &photosCard{ctx: v.ctx, files: v.host, show: v.host, document: v.host.openFiledDocument, keys: v.keys, lib: v.deps.Photos, run: v.deps.Run,
 		editable: v.deps.Commit != nil && v.deps.Photos != nil, detail: tv.detail, thumbs: tv.thumbs}
-	v.photos = photos.object()
-	sections = append(sections, parts.object())
+	if away == nil || len(tv.detail.Parts) > 0 {
+		sections = append(sections, parts.object())
+	}
 	if tv.supply != nil {
 		reqs := &requestsCard{ask: v.host, save: v.host, req: v.host, adder: v.host, keys: v.keys, editable: v.deps.Commit != nil, ticket: t, sv: tv.supply}
 		sections = append(sections, reqs.object())
 	}
-	sections = append(sections, repairs.object(), v.photos)
+	if away == nil || len(tv.detail.Repairs) > 0 {
+		sections = append(sections, repairs.object())
+	}
+	if away == nil || len(tv.detail.Photos) > 0 {
+		v.photos = photos.object()
+		sections = append(sections, v.photos)
+	}
 
 	if primary != nil {
 		bar = container.NewVBox(widget.NewSeparator(), container.NewPadded(primary))
@@ -465,6 +508,11 @@ func (v *TicketDetailView) renderDecision(tv ticketView) fyne.CanvasObject {
 		l := widget.NewLabel("• " + reasonText(r))
 		l.Wrapping = fyne.TextWrapWord
 		box.Add(l)
+	}
+	if a := tv.detail.Away; a != nil && a.PartsUsed > 0 {
+		// Without the parts used the lines and the total would be wrong.
+		box.Add(v.historyNote(lang.X("history.total_away", "The parts used on this ticket are still on the server: its charges and total show once its history is here.")).box)
+		return box
 	}
 	if len(d.Lines) > 0 {
 		grid := container.NewGridWithColumns(3)

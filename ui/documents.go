@@ -55,13 +55,19 @@ func (t *Terminal) documentButtons(d app.TicketDetail) []fyne.CanvasObject {
 	if t.deps.Documents == nil || t.deps.DataDir == "" {
 		return nil
 	}
-	out := []fyne.CanvasObject{widget.NewButtonWithIcon(lang.X("doc.report", "Service report"), theme.DocumentIcon(), func() {
-		t.makeDocument(d.Ticket, lang.X("doc.report", "Service report"), d.Ticket.Number, t.deps.Documents.ServiceReport)
-	})}
+	// A ticket whose history is on the server would make a report
+	// without its repairs, parts, photos and signatures: say so instead.
+	action := func(title, name string, write func(context.Context, io.Writer, app.TicketID) error) func() {
+		if d.Away != nil {
+			return func() { t.historyNeeded(title, d) }
+		}
+		return func() { t.makeDocument(d.Ticket, title, name, write) }
+	}
+	out := []fyne.CanvasObject{widget.NewButtonWithIcon(lang.X("doc.report", "Service report"), theme.DocumentIcon(),
+		action(lang.X("doc.report", "Service report"), d.Ticket.Number, t.deps.Documents.ServiceReport))}
 	if d.Ticket.Kind == app.KindCarryIn {
-		out = append(out, widget.NewButtonWithIcon(lang.X("doc.intake", "Intake receipt"), theme.DocumentIcon(), func() {
-			t.makeDocument(d.Ticket, lang.X("doc.intake", "Intake receipt"), d.Ticket.Number+"-intake", t.deps.Documents.IntakeReceipt)
-		}))
+		out = append(out, widget.NewButtonWithIcon(lang.X("doc.intake", "Intake receipt"), theme.DocumentIcon(),
+			action(lang.X("doc.intake", "Intake receipt"), d.Ticket.Number+"-intake", t.deps.Documents.IntakeReceipt)))
 	}
 	return out
 }

@@ -51,6 +51,12 @@ func (r *countingReplica) SyncState(ctx context.Context) (app.SyncState, error) 
 	return r.Replica.SyncState(ctx)
 }
 
+// HistoryRequested hands on the store's history requests: the engine asks
+// for them only of a replica that has the method.
+func (r *countingReplica) HistoryRequested(ctx context.Context, limit int) ([]app.TicketID, error) {
+	return r.Replica.(app.HistoryReplica).HistoryRequested(ctx, limit)
+}
+
 // countingStore counts the terminal's reads of the conflict inbox and
 // the outbox.
 type countingStore struct {
@@ -125,7 +131,7 @@ func newSyncWorld(t *testing.T, counted *countingStore, wrap func(app.SyncServic
 	me := sw.me
 	sw.deps = ui.Deps{
 		Tickets: store.NewTicketService(db), Parts: store.NewPartService(db), Warranty: store.NewWarrantyService(db),
-		Technician: me.ID, Country: me.Country, SerialRules: rules, Commit: store.NewCommitter(db), Photos: store.NewPhotoStore(db),
+		Technician: me.ID, Country: me.Country, SerialRules: rules, Commit: store.NewCommitter(db), Photos: store.NewPhotoStore(db), History: db,
 		Actor: app.Actor{Role: app.RoleTechnician, Technician: me.ID, Name: me.Name}, Sync: sw.svc,
 		Run: func(f func()) { f() },
 	}

@@ -356,6 +356,10 @@ func (t *Terminal) syncChanged(prev, st app.SyncStatus) {
 			t.detail.Show(id)
 		}
 	}
+	if st.Offline != prev.Offline || st.WorkOffline != prev.WorkOffline {
+		// A history asked for says when it comes: now, or at reconnection.
+		t.detail.showHistoryState()
+	}
 	if prev.Pending > 0 && st.Pending == 0 {
 		// The note said the work waits for the sync; it no longer does.
 		t.clearStatus(statusWaitsForSync)

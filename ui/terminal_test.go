@@ -41,6 +41,13 @@ func openDemoWorld(t *testing.T, now time.Time) (ui.Deps, app.Dataset) {
 // openDemoStore is openDemoWorld that also returns its store.
 func openDemoStore(t *testing.T, now time.Time) (ui.Deps, app.Dataset, *store.DB) {
 	t.Helper()
+	return openDemoStoreWith(t, now, nil)
+}
+
+// openDemoStoreWith is openDemoStore whose world edit changes before the
+// store loads it.
+func openDemoStoreWith(t *testing.T, now time.Time, edit func(ds *app.Dataset)) (ui.Deps, app.Dataset, *store.DB) {
+	t.Helper()
 	loadTranslations(t)
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "fb.db"), store.WithClock(app.ClockFunc(func() time.Time { return now })))
@@ -49,6 +56,9 @@ func openDemoStore(t *testing.T, now time.Time) (ui.Deps, app.Dataset, *store.DB
 	}
 	t.Cleanup(func() { db.Close() })
 	ds := demo.Generate(7, demo.Size{Models: 20, Parts: 300, Tickets: 300, Technicians: 3}, now)
+	if edit != nil {
+		edit(&ds)
+	}
 	if err := db.Load(ctx, ds); err != nil {
 		t.Fatal(err)
 	}

@@ -48,6 +48,10 @@ type Deps struct {
 	// Supply reads part requests, shipments and likely parts; nil hides
 	// requesting parts as records, parts on the way and what to load.
 	Supply app.SupplyService
+	// History asks for a closed ticket's history that the server kept
+	// back (app.HistoryAway); nil shows what is away without offering to
+	// load it.
+	History app.HistoryService
 	// Photos keeps photo files; nil hides adding photos.
 	Photos app.PhotoLibrary
 	// ReportToSign builds a ticket's service report as the customer signs
