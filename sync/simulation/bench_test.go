@@ -473,7 +473,9 @@ func BenchmarkCompleteTicket(b *testing.B) {
 // applies through HTTP, from 8, 64 and 256 devices each pushing batches of
 // 10 at once, on the embedded SQLite (synchronous=FULL) and on PostgreSQL
 // with fsync and synchronous_commit on (pgtest.StartDurable): a commit
-// costs what it costs in production.
+// costs what it costs in production. "postgres-2" splits the devices
+// between two instances of the service on the same PostgreSQL (plain
+// HTTP), as a second instance would be added to carry more.
 func BenchmarkServerMutations(b *testing.B) {
 	var pg *pgtest.Server
 	runs := 0 // names each run's database: a sub-benchmark runs more than once
@@ -482,11 +484,11 @@ func BenchmarkServerMutations(b *testing.B) {
 			pg.Stop()
 		}
 	})
-	for _, backend := range []string{"sqlite", "postgres"} {
+	for _, backend := range []string{"sqlite", "postgres", "postgres-2"} {
 		for _, devices := range []int{8, 64, 256} {
 			b.Run(fmt.Sprintf("%s/devices=%d", backend, devices), func(b *testing.B) {
 				cfg := central.Config{DataDir: b.TempDir()}
-				if backend == "postgres" {
+				if backend != "sqlite" {
 					if pg == nil {
 						var err error
 						if pg, err = pgtest.StartDurable(context.Background(), ""); err != nil {
@@ -500,16 +502,27 @@ func BenchmarkServerMutations(b *testing.B) {
 					}
 					cfg.Postgres = dsn
 				}
-				benchServerMutations(b, cfg, devices)
+				benchServerMutations(b, cfg, devices, backend == "postgres-2")
 			})
 		}
 	}
 }
 
-func benchServerMutations(b *testing.B, cfg central.Config, devices int) {
+func benchServerMutations(b *testing.B, cfg central.Config, devices int, second bool) {
 	size := demo.Size{Models: 50, Parts: 500, Tickets: 400, Technicians: 8}
 	w := newBenchWorld(b, cfg, size)
 	ctx := context.Background()
+	urls := []string{w.url}
+	if second {
+		db, err := central.OpenDB(ctx, cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { db.Close() })
+		srv := httptest.NewServer(central.NewServer(db, nil))
+		b.Cleanup(srv.Close)
+		urls = append(urls, srv.URL)
+	}
 	ds := demo.Generate(1, size, time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC))
 	const batch = 10
 	type dev struct {
@@ -520,7 +533,7 @@ func benchServerMutations(b *testing.B, cfg central.Config, devices int) {
 	var devs []*dev
 	for i := range devices {
 		tech := ds.Technicians[i%len(ds.Technicians)].ID
-		d := &dev{client: &fbsync.Client{BaseURL: w.url, Token: w.pair(b, tech), HTTP: fbsync.Link{Fingerprint: w.fp}.HTTPClient()}}
+		d := &dev{client: &fbsync.Client{BaseURL: urls[i%len(urls)], Token: w.pair(b, tech), HTTP: fbsync.Link{Fingerprint: w.fp}.HTTPClient()}}
 		for _, t := range ds.Tickets {
 			if t.Ticket.Technician == tech && t.Ticket.Status.Open() {
 				d.ticket = t.Ticket.ID
