@@ -17,7 +17,8 @@ import (
 // the counter row, locked from the start of the database transaction to
 // its commit (a second instance on the same PostgreSQL waits for it), so
 // version order is commit order: a pull that has seen version v never
-// later finds a version below v committed (docs/PROTOCOL.md, "Versions").
+// later finds a version below v committed (docs/PROTOCOL.md, "Pull: scopes,
+// cursor, byte-bounded pages").
 // The writer takes what is queued when it is free and never waits for
 // more: a lone write commits at once, and a busy server's writes queue
 // while the previous group commits.
