@@ -390,6 +390,10 @@ func TestKill9KeepsAckedMutationsAndRetriesApplyOnce(t *testing.T) {
 		"AfterFirstAck":       {1, 0, 2},
 		"AfterFiftyAcks":      {50, 3 * time.Millisecond, 2},
 		"AfterFourHundredAck": {400, 7 * time.Millisecond, 3},
+		// Eight devices at once: their pushes commit in groups (one
+		// transaction, one flush), and the kill lands while groups are
+		// queued and committing.
+		"EightDevicesInGroups": {200, 5 * time.Millisecond, 8},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -266,7 +266,7 @@ func (db *DB) Pair(ctx context.Context, code, name string) (Device, string, erro
 	norm := normalizeCode(code)
 	tok := newToken()
 	var d Device
-	err := db.writeTx(ctx, func(tx *sql.Tx, _ int64) error {
+	err := db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, _ int64) error {
 		now := db.now()
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE pairings SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?
 			AND code_hash NOT IN (SELECT code_hash FROM pairing_guards WHERE locked_at IS NOT NULL)`),

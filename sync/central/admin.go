@@ -58,7 +58,7 @@ func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) er
 		return err
 	}
 	var cs changeSet
-	err := db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+	err := db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
 		cs = changeSet{}
 		refs := make([]reference, 0, len(ds.Technicians)+len(ds.Locations)+len(ds.Parts)+len(ds.RuleSets))
 		for _, t := range ds.Technicians {
@@ -207,7 +207,7 @@ func (db *DB) ApplyAdmin(ctx context.Context, p Principal, m app.Mutation) error
 		return err
 	}
 	var cs changeSet
-	err = db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+	err = db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
 		cs = changeSet{}
 		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, version: version, changed: &cs}
 		now := db.now()
@@ -372,7 +372,7 @@ func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution s
 		return c, app.Errorf(app.EINVALID, "conflict.bad_resolution", "Unknown resolution {{.Resolution}}.", "Resolution", resolution)
 	}
 	var cs changeSet
-	err := db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+	err := db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
 		cs = changeSet{}
 		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, version: version, changed: &cs}
 		if err := st.get(ctx, kindConflict, id, &c); err != nil {

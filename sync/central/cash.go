@@ -110,7 +110,7 @@ func (db *DB) RecordHandover(ctx context.Context, tenant string, h Handover) (Ha
 	if err := (app.Money{Amount: h.Amount, Currency: h.Currency}).Validate(); err != nil {
 		return h, err
 	}
-	err := db.writeTx(ctx, func(tx *sql.Tx, _ int64) error {
+	err := db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, _ int64) error {
 		due, err := cashDue(ctx, db, tx, tenant, h.Technician)
 		if err != nil {
 			return err

@@ -110,7 +110,7 @@ func seedClaims(tb testing.TB, db *DB, n int) {
 			tb.Fatal(err)
 		}
 	}
-	err := db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+	err := db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
 		st := &serverTx{db: db, tx: tx, tenant: tenant, version: version}
 		for _, d := range ds.Tickets {
 			if err := st.makeClaim(ctx, d.Ticket); err != nil {

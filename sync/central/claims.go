@@ -392,7 +392,7 @@ func (db *DB) UpdateClaim(ctx context.Context, p Principal, id string, a app.Cla
 		return Claim{}, app.Errorf(app.EFORBIDDEN, "auth.wrong_role", "This account may not do this.")
 	}
 	u.Reason, u.BrandRef = strings.TrimSpace(u.Reason), strings.TrimSpace(u.BrandRef)
-	err := db.writeTx(ctx, func(tx *sql.Tx, _ int64) error {
+	err := db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, _ int64) error {
 		c, err := scanClaim(tx.QueryRowContext(ctx, db.q(`SELECT `+claimColumns+` FROM claims WHERE tenant = ? AND id = ?`), p.Tenant, id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return app.NotFound("claim", id)

@@ -188,7 +188,7 @@ func TestClaimIsMadeOnceAtTheClose(t *testing.T) {
 			t.Fatalf("claim ID %q is not a UUID", c.ID)
 		}
 		// Were the close ever applied again, the claim would stay one.
-		err := db.writeTx(context.Background(), func(tx *sql.Tx, version int64) error {
+		err := db.writeTx(context.Background(), func(ctx context.Context, tx *sql.Tx, version int64) error {
 			st := &serverTx{db: db, tx: tx, tenant: tenant, version: version}
 			tk, err := st.Ticket(context.Background(), claimIn)
 			if err != nil {

@@ -44,6 +44,14 @@ type DB struct {
 	dir     string // data directory (photos live here); "" on PostgreSQL without one
 	rebound gosync.Map
 	hub     hub // the events of committed writes (events.go)
+
+	// The writer of group commit (group.go): queue holds the write
+	// transactions waiting for it; closing tells it to stop, and
+	// writerDone is closed once it has.
+	queue      chan *writeReq
+	closing    chan struct{}
+	writerDone chan struct{}
+	closeOnce  gosync.Once
 }
 
 // Config says where the central database lives.
@@ -89,6 +97,7 @@ func OpenDB(ctx context.Context, cfg Config) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	db.startWriter()
 	return db, nil
 }
 
@@ -197,8 +206,13 @@ func (db *DB) openPostgres(ctx context.Context, dsn string) error {
 	return nil
 }
 
-// Close closes the database.
+// Close closes the database once the write transaction group being
+// committed, if any, has ended; queued writes fail with errClosed.
 func (db *DB) Close() error {
+	if db.closing != nil {
+		db.closeOnce.Do(func() { close(db.closing) })
+		<-db.writerDone
+	}
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -370,28 +384,6 @@ func (db *DB) RestoreEpoch(ctx context.Context) (string, error) {
 
 // now is the server clock, the only one that decides order.
 func (db *DB) now() time.Time { return db.clock.Now().UTC() }
-
-// writeTx runs fn in one write transaction that first takes the next
-// change-log version (see the counter table), and commits when fn returns
-// nil.
-func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx, version int64) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return transient(err)
-	}
-	defer tx.Rollback()
-	var v int64
-	if err := tx.QueryRowContext(ctx, `UPDATE counter SET v = v + 1 WHERE id = 1 RETURNING v`).Scan(&v); err != nil {
-		return transient(err)
-	}
-	if err := fn(tx, v); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return transient(err)
-	}
-	return nil
-}
 
 // transient wraps a database failure as EINTERNAL: the device retries.
 func transient(err error) error {

@@ -85,7 +85,7 @@ func loadLevelsWorld(t *testing.T, db *DB) {
 	if err := db.LoadDataset(ctx, tenant, ds); err != nil {
 		t.Fatal(err)
 	}
-	err := db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+	err := db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
 		s := &serverTx{db: db, tx: tx, tenant: tenant, version: version}
 		for _, sh := range []app.Shipment{
 			{ID: "sh-1", Kind: app.ShipmentSupply, From: "wh-cn", To: "van-b", Lines: []app.ShipmentLine{{Part: "P", Qty: 3}}, State: app.ShipmentInTransit, At: testNow.Add(-day)},

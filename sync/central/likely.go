@@ -285,7 +285,7 @@ func (db *DB) likelyPage(ctx context.Context, tenant string, m *likelyModel, ids
 		return nil
 	}
 	var cs changeSet
-	err = db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+	err = db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
 		s := &serverTx{db: db, tx: tx, tenant: tenant, version: version, changed: &cs}
 		for _, l := range changed {
 			var cur app.LikelyParts

@@ -178,7 +178,7 @@ func TestRefreshLikelyParts(t *testing.T) {
 
 		// The ticket moves to tech-b: its list goes with it, and the next
 		// run has nothing to write.
-		err = db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+		err = db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
 			s := &serverTx{db: db, tx: tx, tenant: tenant, version: version}
 			tk, err := s.Ticket(ctx, "open-a")
 			if err != nil {
@@ -236,7 +236,7 @@ func TestLikelyRun(t *testing.T) {
 		if _, ok := likelyList(t, db, "open-a"); !ok || models[tenant] == nil {
 			t.Fatalf("the full pass wrote no list for open-a, or kept no model")
 		}
-		err := db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+		err := db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
 			s := &serverTx{db: db, tx: tx, tenant: tenant, version: version}
 			return s.SaveTicket(ctx, likelyTicket("new-a", "tech-a", "Cool", "A", "No cooling", app.StatusAssigned))
 		})

@@ -26,7 +26,7 @@ func loadOneByOne(ctx context.Context, db *DB, tenant string, ds app.Dataset) er
 	if err := db.CreateTenant(ctx, tenant, tenant); err != nil {
 		return err
 	}
-	return db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+	return db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
 		st := &serverTx{db: db, tx: tx, tenant: tenant, version: version, loading: true}
 		ref := func(kind, id, scope string, v any) error {
 			if err := st.put(ctx, kind, id, "", v); err != nil {
@@ -318,7 +318,7 @@ func TestLoadNewTicketsDecides(t *testing.T) {
 			{"FactOfAnotherTicket", []app.TicketDetail{world.Tickets[3], other}, false},
 		} {
 			var got bool
-			err := db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+			err := db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
 				before := dumpTables(t, tx)
 				var err error
 				if got, err = db.loadNewTickets(ctx, tx, tenant, version, tc.tickets, nil); err != nil {

@@ -91,7 +91,7 @@ func (db *DB) ReceiptPrefix(ctx context.Context, tenant string, device app.Devic
 	var num int64
 	err := db.read.QueryRowContext(ctx, db.q(`SELECT num FROM receipt_prefixes WHERE device = ?`), string(device)).Scan(&num)
 	if errors.Is(err, sql.ErrNoRows) {
-		err = db.writeTx(ctx, func(tx *sql.Tx, _ int64) error {
+		err = db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, _ int64) error {
 			err := tx.QueryRowContext(ctx, db.q(`SELECT num FROM receipt_prefixes WHERE device = ?`), string(device)).Scan(&num)
 			if !errors.Is(err, sql.ErrNoRows) {
 				return err

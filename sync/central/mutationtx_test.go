@@ -26,7 +26,7 @@ func TestMutationTxConformance(t *testing.T) {
 				t.Fatalf("load the world: %v", err)
 			}
 			return func(ctx context.Context, fn func(app.MutationTx) error) error {
-				return db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+				return db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
 					return fn(&serverTx{db: db, tx: tx, tenant: tenant, version: version})
 				})
 			}

@@ -131,7 +131,7 @@ func loadNumbersWorld(t *testing.T, db *DB) {
 			t.Fatal(err)
 		}
 	}
-	err := db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+	err := db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM history`); err != nil {
 			return err
 		}
@@ -412,7 +412,7 @@ func openNumbersBench(b *testing.B, backend string, ds app.Dataset, history [][]
 	if err := db.LoadDataset(ctx, "t1", ds); err != nil {
 		b.Fatal(err)
 	}
-	err = db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+	err = db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM history`); err != nil {
 			return err
 		}

@@ -44,7 +44,11 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 		}
 	}
 	var cs changeSet
-	err := db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+	n := 0
+	for _, m := range muts {
+		n += len(m.Args)
+	}
+	err := db.writeTxBytes(ctx, n, func(ctx context.Context, tx *sql.Tx, version int64) error {
 		res, cs = PushResult{}, changeSet{}
 		var revoked sql.NullInt64
 		err := tx.QueryRowContext(ctx, db.q(`SELECT last_seq, revoked_at FROM devices WHERE id = ?`), string(p.Device)).Scan(&res.Acked, &revoked)

@@ -427,7 +427,7 @@ func TestLikelyPartsReachTheTicketsDevices(t *testing.T) {
 		ctx := context.Background()
 		w := newSupplyWorld(t, db)
 		save := func(l app.LikelyParts) error {
-			return db.writeTx(ctx, func(tx *sql.Tx, version int64) error {
+			return db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
 				return (&serverTx{db: db, tx: tx, tenant: tenant, version: version}).SaveLikelyParts(ctx, l)
 			})
 		}

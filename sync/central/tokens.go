@@ -54,7 +54,7 @@ func (db *DB) CreateAdminToken(ctx context.Context, tenant, name string) (string
 		return "", err
 	}
 	tok := newToken()
-	err := db.writeTx(ctx, func(tx *sql.Tx, _ int64) error {
+	err := db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, _ int64) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, db.q(`SELECT count(*) FROM admin_tokens WHERE tenant = ? AND name = ?`), tenant, name).Scan(&n); err != nil {
 			return transient(err)
@@ -124,7 +124,7 @@ func (db *DB) RotateAdminToken(ctx context.Context, tenant, name string) (string
 func (db *DB) RevokeAdminToken(ctx context.Context, tenant, name string) error {
 	// writeTx serializes writers, so two revocations at once cannot both
 	// see another active token and leave none.
-	return db.writeTx(ctx, func(tx *sql.Tx, _ int64) error {
+	return db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, _ int64) error {
 		var active int
 		err := tx.QueryRowContext(ctx, db.q(`SELECT count(*) FROM admin_tokens WHERE tenant = ? AND revoked_at IS NULL`), tenant).Scan(&active)
 		if err != nil {

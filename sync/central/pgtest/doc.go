@@ -1,6 +1,6 @@
 // Package pgtest starts throwaway PostgreSQL servers for tests: initdb in a
 // temporary directory, postgres on 127.0.0.1 on a free port with trust
-// authentication and fsync off, stopped and removed at the end.
+// authentication and fsync off (StartDurable: on), stopped and removed at the end.
 //
 // Most tests want one server per test binary and a fresh database per test:
 //

@@ -38,6 +38,10 @@ type Server struct {
 	cmd    *exec.Cmd
 	exited chan struct{} // closed once postgres has exited
 
+	// durable keeps PostgreSQL's defaults fsync, synchronous_commit and
+	// full_page_writes on (StartDurable); otherwise they are off.
+	durable bool
+
 	stopOnce gosync.Once
 	stopErr  error
 }
@@ -51,7 +55,18 @@ type osUser struct{ uid, gid int }
 // failed Start. Running as root, the binaries run as the postgres user and
 // dir's parents under os.TempDir() are made searchable (o+x) for it; a
 // parent elsewhere that postgres cannot search is an error.
-func Start(ctx context.Context, dir string) (_ *Server, err error) {
+func Start(ctx context.Context, dir string) (*Server, error) {
+	return start(ctx, dir, false)
+}
+
+// StartDurable is Start with fsync, synchronous_commit and
+// full_page_writes on, as in production: for benchmarks of what a commit
+// costs, which the disposable settings of Start would hide.
+func StartDurable(ctx context.Context, dir string) (*Server, error) {
+	return start(ctx, dir, true)
+}
+
+func start(ctx context.Context, dir string, durable bool) (_ *Server, err error) {
 	bin, err := findBin()
 	if err != nil {
 		return nil, err
@@ -69,7 +84,7 @@ func Start(ctx context.Context, dir string) (_ *Server, err error) {
 			os.RemoveAll(dir)
 		}
 	}()
-	s := &Server{dir: dir, bin: bin}
+	s := &Server{dir: dir, bin: bin, durable: durable}
 	if os.Geteuid() == 0 {
 		if s.runAs, err = postgresUser(); err != nil {
 			return nil, err
@@ -123,11 +138,14 @@ func (s *Server) start(ctx context.Context, logf *os.File) error {
 		return fmt.Errorf("pgtest: %w", err)
 	}
 	s.port = port
-	s.cmd = s.command(logf, "postgres", "-D", s.dataDir(), "-p", strconv.Itoa(port),
+	args := []string{"-D", s.dataDir(), "-p", strconv.Itoa(port),
 		"-c", "listen_addresses=127.0.0.1",
-		"-c", "unix_socket_directories="+s.dir,
+		"-c", "unix_socket_directories=" + s.dir}
+	if !s.durable {
 		// Test data is disposable: trade durability for speed.
-		"-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+	}
+	s.cmd = s.command(logf, "postgres", args...)
 	if err := s.cmd.Start(); err != nil {
 		return s.failure("postgres", err, logStart)
 	}

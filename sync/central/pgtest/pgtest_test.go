@@ -127,3 +127,39 @@ func TestForTest(t *testing.T) {
 		t.Errorf("%s still exists after its test", dsns[0])
 	}
 }
+
+// StartDurable keeps what Start turns off for speed: a benchmark of
+// commits must pay for the flush to disk.
+func TestStartDurability(t *testing.T) {
+	tests := map[string]struct {
+		start func(context.Context, string) (*pgtest.Server, error)
+		want  string
+	}{
+		"Start":        {pgtest.Start, "off"},
+		"StartDurable": {pgtest.StartDurable, "on"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			ctx := t.Context()
+			srv, err := tc.start(ctx, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { srv.Stop() })
+			conn, err := pgx.Connect(ctx, srv.DSN("postgres"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close(ctx)
+			for _, setting := range []string{"fsync", "synchronous_commit", "full_page_writes"} {
+				var v string
+				if err := conn.QueryRow(ctx, "SHOW "+setting).Scan(&v); err != nil {
+					t.Fatal(err)
+				}
+				if v != tc.want {
+					t.Errorf("%s = %s, want %s", setting, v, tc.want)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,226 @@
+package central
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// Group commit. Every write transaction that takes a change-log version
+// (writeTx) goes to one writer goroutine per DB, which runs the ones
+// queued together in one database transaction, each in a savepoint of its
+// own, and commits them with one flush to disk. Versions are taken from
+// the counter row, locked from the start of the database transaction to
+// its commit (a second instance on the same PostgreSQL waits for it), so
+// version order is commit order: a pull that has seen version v never
+// later finds a version below v committed (docs/PROTOCOL.md, "Pull: scopes,
+// cursor, byte-bounded pages").
+// The writer takes what is queued when it is free and never waits for
+// more: a lone write commits at once, and a busy server's writes queue
+// while the previous group commits.
+const (
+	// maxGroup and maxGroupBytes bound one group: its members' work (and
+	// locks) are held until the last member's done, and a failed commit
+	// costs every member a retry.
+	maxGroup      = 64
+	maxGroupBytes = 4 << 20 // the pushed mutations' arguments
+	// writeQueue bounds the write transactions waiting for the writer;
+	// past it, callers wait (or give up with their context) to enqueue.
+	writeQueue = 1024
+	// groupTimeout bounds one group's database transaction: a member
+	// that started runs to its end whatever its caller's context says
+	// (its outcome must be known before anyone is answered).
+	groupTimeout = 2 * time.Minute
+)
+
+// Write request states: the writer and the caller race to move a queued
+// request on; whoever moves it first decides.
+const (
+	reqQueued int32 = iota
+	reqStarted
+	reqAbandoned
+)
+
+// writeReq is one caller's write transaction, queued for the writer.
+type writeReq struct {
+	ctx   context.Context
+	bytes int
+	fn    func(ctx context.Context, tx *sql.Tx, version int64) error
+	state atomic.Int32
+	done  chan error // buffered: the writer never waits for the caller
+}
+
+// startWriter starts the writer goroutine; Close stops it.
+func (db *DB) startWriter() {
+	db.queue = make(chan *writeReq, writeQueue)
+	db.closing = make(chan struct{})
+	db.writerDone = make(chan struct{})
+	go db.runWriter()
+}
+
+// writeTx runs fn in a write transaction with the next change-log version
+// and returns once what fn wrote is committed (nil) or rolled back (fn's
+// error, or the database's). fn must do its work with the ctx it is
+// given: its caller's values, without its cancellation, since fn shares
+// the transaction with other callers' writes. A caller whose ctx ends
+// while its write is still queued gets ctx's error and its fn never runs.
+func (db *DB) writeTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx, version int64) error) error {
+	return db.writeTxBytes(ctx, 0, fn)
+}
+
+// writeTxBytes is writeTx for a write carrying about n bytes of input
+// (a push's mutations), which bounds the size of its group.
+func (db *DB) writeTxBytes(ctx context.Context, n int, fn func(ctx context.Context, tx *sql.Tx, version int64) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	r := &writeReq{ctx: ctx, bytes: n, fn: fn, done: make(chan error, 1)}
+	select {
+	case db.queue <- r:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-db.closing:
+		return errClosed
+	}
+	select {
+	case err := <-r.done:
+		return err
+	case <-ctx.Done():
+		if r.state.CompareAndSwap(reqQueued, reqAbandoned) {
+			return ctx.Err()
+		}
+		// Started: its outcome is known only once its group ends.
+		return <-r.done
+	case <-db.writerDone:
+		if r.state.CompareAndSwap(reqQueued, reqAbandoned) {
+			return errClosed
+		}
+		return <-r.done
+	}
+}
+
+var errClosed = app.Errorf(app.EINTERNAL, "central.closing", "The central service is shutting down; try again shortly.")
+
+// runWriter takes the queued write transactions in groups until Close.
+func (db *DB) runWriter() {
+	defer close(db.writerDone)
+	for {
+		var first *writeReq
+		select {
+		case first = <-db.queue:
+		case <-db.closing:
+			return
+		}
+		group, bytes := []*writeReq{first}, first.bytes
+	gather:
+		for len(group) < maxGroup && bytes < maxGroupBytes {
+			select {
+			case r := <-db.queue:
+				group = append(group, r)
+				bytes += r.bytes
+			default:
+				break gather
+			}
+		}
+		run := group[:0]
+		for _, r := range group {
+			if r.state.CompareAndSwap(reqQueued, reqStarted) {
+				run = append(run, r)
+			}
+		}
+		if len(run) == 0 {
+			continue
+		}
+		errs := make([]error, len(run))
+		err := db.commitGroup(run, errs)
+		for i, r := range run {
+			if errs[i] == nil {
+				errs[i] = err
+			}
+			r.done <- errs[i]
+		}
+	}
+}
+
+// commitGroup runs the members' fns in one database transaction, giving
+// each the next version and its own savepoint, and commits. A member
+// whose fn fails is rolled back to its savepoint and gets its own error
+// in errs; the others go on. An error returned is the whole group's: no
+// member's work was committed (or, for a failed commit, none is known
+// to be), and every member without an error of its own gets it.
+func (db *DB) commitGroup(run []*writeReq, errs []error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), groupTimeout)
+	defer cancel()
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return transient(err)
+	}
+	defer tx.Rollback()
+	lock := `SELECT v FROM counter WHERE id = 1`
+	if db.dialect == dialectPostgres {
+		// Held to the commit: the writers of every instance take
+		// versions one group after the other.
+		lock += ` FOR UPDATE`
+	}
+	var last int64
+	if err := tx.QueryRowContext(ctx, lock).Scan(&last); err != nil {
+		return transient(err)
+	}
+	first := last
+	deadline, _ := ctx.Deadline()
+	alone := len(run) == 1
+	for i, r := range run {
+		mctx, cancel := context.WithDeadline(context.WithoutCancel(r.ctx), deadline)
+		if alone {
+			// Nothing to keep apart: fn's failure rolls back the whole
+			// transaction, without a savepoint's two statements.
+			err := runMember(mctx, tx, last+1, r.fn)
+			cancel()
+			if err != nil {
+				errs[i] = err
+				return err
+			}
+			last++
+			break
+		}
+		if _, err := tx.ExecContext(ctx, `SAVEPOINT write_tx`); err != nil {
+			cancel()
+			return transient(err)
+		}
+		err := runMember(mctx, tx, last+1, r.fn)
+		cancel()
+		if err != nil {
+			errs[i] = err
+			if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT write_tx`); err != nil {
+				return transient(err)
+			}
+		} else {
+			last++
+		}
+		if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT write_tx`); err != nil {
+			return transient(err)
+		}
+	}
+	if last == first {
+		return nil // every member failed and was rolled back: nothing to commit
+	}
+	if _, err := tx.ExecContext(ctx, db.q(`UPDATE counter SET v = ? WHERE id = 1`), last); err != nil {
+		return transient(err)
+	}
+	return transient(tx.Commit())
+}
+
+// runMember runs one member's fn, turning a panic into its error: the
+// writer serves every caller and must outlive one's bug.
+func runMember(ctx context.Context, tx *sql.Tx, version int64, fn func(ctx context.Context, tx *sql.Tx, version int64) error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = app.Errorf(app.EINTERNAL, "central.database", "The central database failed; try again shortly.").WithCause(fmt.Errorf("write transaction panicked: %v", p))
+		}
+	}()
+	return fn(ctx, tx, version)
+}
