@@ -512,7 +512,9 @@ func BenchmarkCompleteTicket(b *testing.B) {
 			&app.LogRepair{Entry: app.RepairEntry{ID: app.NewID(), Ticket: t.ID, Action: "Replaced the compressor relay and tested", Minutes: 45}},
 		}
 		for i := range 3 {
-			cmds = append(cmds, &app.ConsumePart{Used: app.PartUsed{ID: app.NewID(), Ticket: t.ID, Part: bal[i%len(bal)].Part, Qty: 1, From: "van-tech-demo"}})
+			// A serial for every part: the van holds serialized ones too.
+			cmds = append(cmds, &app.ConsumePart{Used: app.PartUsed{ID: app.NewID(), Ticket: t.ID, Part: bal[i%len(bal)].Part, Qty: 1, From: "van-tech-demo",
+				Serial: fmt.Sprintf("SN-BENCH-%d", i)}})
 		}
 		cmds = append(cmds, &app.TransitionTicket{Action: app.ActionComplete, Ticket: t.ID, Epoch: t.Epoch, Resolution: app.ResolutionRepaired})
 		commitAll(b, s, actor, cmds)
