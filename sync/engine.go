@@ -1,6 +1,7 @@
 package sync
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"math/rand/v2"
@@ -22,6 +23,13 @@ type Engine struct {
 	// the mutations per request.
 	PageBytes int
 	PushBatch int
+	// FirstPageBytes bounds the pages until the device's first sync
+	// completes (0: PageBytes). They are bigger: each page is compressed on its own, so
+	// a bigger one carries less per MB, and fewer pages are fewer round
+	// trips (docs/BENCHMARKS.md, "First sync bytes"). A first sync runs at
+	// pairing, usually on the office's network; on 2G a page lost to a
+	// dropped link costs about 40 s.
+	FirstPageBytes int
 	// Interval is the time between syncs when nothing happens.
 	Interval time.Duration
 	// MinBackoff and MaxBackoff bound the wait after a failure.
@@ -54,7 +62,7 @@ type Engine struct {
 func NewEngine(replica app.Replica, tr Transport) *Engine {
 	return &Engine{
 		replica: replica, tr: tr,
-		PageBytes: 1 << 20, PushBatch: 500,
+		PageBytes: 1 << 20, FirstPageBytes: 4 << 20, PushBatch: 500,
 		Interval: 5 * time.Minute, MinBackoff: 2 * time.Second, MaxBackoff: 10 * time.Minute,
 		ForcePushAfter: 3,
 		Clock:          app.SystemClock,
@@ -282,8 +290,12 @@ func (e *Engine) SyncOnce(ctx context.Context) (err error) {
 		if err != nil {
 			return err
 		}
+		pageBytes := e.PageBytes
+		if st.LastSuccess.IsZero() {
+			pageBytes = cmp.Or(e.FirstPageBytes, e.PageBytes)
+		}
 		req := &Request{Protocol: ProtocolVersion, Epoch: st.Epoch, Acked: st.AckedSeq, Push: pending,
-			Cursor: st.Cursor, MaxBytes: e.PageBytes, NoPull: pushOnly && len(pending) > 0}
+			Cursor: st.Cursor, MaxBytes: pageBytes, NoPull: pushOnly && len(pending) > 0}
 		if hr, ok := e.replica.(app.HistoryReplica); ok && !req.NoPull {
 			// The histories the technician opened ride this request; the
 			// answer comes with its page (docs/PROTOCOL.md, "History on

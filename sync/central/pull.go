@@ -27,12 +27,17 @@ const (
 	DefaultPageBytes = 1 << 20
 	MinPageBytes     = 16 << 10
 	MaxPageBytes     = 4 << 20
-	// pullBatch is how many change rows are read per scope per step.
-	pullBatch = 2000
 	// maxBatchesPerPage bounds the steps of one page: the change rows it
 	// reads are at most this many pullBatches per scope.
 	maxBatchesPerPage = 8
 )
+
+// pullBatch is how many change rows a page reads per scope per step: at
+// least 2,000, and enough for a page of small entities (a part is about
+// 340 bytes of JSON) to fill its budget, up to MaxPageBytes. A page cut
+// by this count rather than by its bytes compresses worse and costs one
+// more round trip.
+func pullBatch(budget int) int { return min(max(budget/256, 2000), MaxPageBytes/256) }
 
 // position is a place in the change log: changes are pulled in
 // (version, kindOrder(kind), kind, id) order. One entity in two scopes (a
@@ -274,7 +279,7 @@ func (db *DB) Pull(ctx context.Context, p Principal, cursorText string, maxBytes
 	// maxBatchesPerPage.
 	for batch := 0; more && !full && batch < maxBatchesPerPage; batch++ {
 		var keys []changeRow
-		if keys, more, err = db.nextChanges(ctx, tx, scopes, at, cur.Opening); err != nil {
+		if keys, more, err = db.nextChanges(ctx, tx, scopes, at, cur.Opening, pullBatch(maxBytes)); err != nil {
 			return res, err
 		}
 		for start := 0; start < len(keys) && !full; start += fetchBatch {
@@ -318,14 +323,14 @@ func (db *DB) Pull(ctx context.Context, p Principal, cursorText string, maxBytes
 // order, up to the point where every scope's rows are known. Movements up
 // to version opening are left out: the device has them as opening
 // balances.
-func (db *DB) nextChanges(ctx context.Context, tx *sql.Tx, scopes []string, from position, opening int64) ([]changeRow, bool, error) {
+func (db *DB) nextChanges(ctx context.Context, tx *sql.Tx, scopes []string, from position, opening int64, batch int) ([]changeRow, bool, error) {
 	var all []changeRow
 	var bound *position
 	for _, sc := range scopes {
 		rows, err := tx.QueryContext(ctx, db.q(`SELECT version, kind, id, gone FROM changes
 			WHERE scope = ? AND (version, ord, kind, id) > (?, ?, ?, ?) AND NOT (kind = 'movement' AND version <= ?)
 			ORDER BY version, ord, kind, id LIMIT ?`),
-			sc, from.Version, kindOrder(from.Kind), from.Kind, from.ID, opening, pullBatch)
+			sc, from.Version, kindOrder(from.Kind), from.Kind, from.ID, opening, batch)
 		if err != nil {
 			return nil, false, transient(err)
 		}
@@ -346,7 +351,7 @@ func (db *DB) nextChanges(ctx context.Context, tx *sql.Tx, scopes []string, from
 		if err := rows.Err(); err != nil {
 			return nil, false, transient(err)
 		}
-		if n == pullBatch && (bound == nil || last.compare(*bound) < 0) {
+		if n == batch && (bound == nil || last.compare(*bound) < 0) {
 			b := last
 			bound = &b
 		}

@@ -1,12 +1,17 @@
 package simulation
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	gosync "sync"
 	"sync/atomic"
@@ -19,6 +24,7 @@ import (
 	fbsync "github.com/fieldbench/fieldbench/sync"
 	"github.com/fieldbench/fieldbench/sync/central"
 	"github.com/fieldbench/fieldbench/sync/central/pgtest"
+	"github.com/klauspost/compress/zstd"
 )
 
 // The 2G link of the issue's anchor: about 100 kbit/s and a 600 ms round
@@ -40,6 +46,9 @@ const (
 var (
 	benchTLS   = flag.Bool("tls", false, "benchmarks: serve the central service over TLS, the device pinning its certificate")
 	benchFresh = flag.Bool("fresh", false, "benchmarks: every measured sync opens a new connection")
+	// -payloads FILE appends every answer's body, decompressed, to FILE:
+	// the data actually sent, to compare the wire with `xz -9e` of it.
+	benchPayloads = flag.String("payloads", "", "benchmarks: append every answer's decompressed body to this file")
 )
 
 // meter counts what crosses the TCP connections of one client: request
@@ -97,6 +106,40 @@ func (c *countingConn) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// dumpPayload appends res's body, decompressed, to the file at path and
+// leaves the body readable as it came.
+func dumpPayload(res *http.Response, path string) error {
+	raw, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil {
+		return err
+	}
+	res.Body = io.NopCloser(bytes.NewReader(raw))
+	plain := raw
+	switch res.Header.Get("Content-Encoding") {
+	case "zstd":
+		d, _ := zstd.NewReader(nil)
+		defer d.Close()
+		if plain, err = d.DecodeAll(raw, nil); err != nil {
+			return err
+		}
+	case "gzip":
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			return err
+		}
+		if plain, err = io.ReadAll(zr); err != nil {
+			return err
+		}
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(plain)
+	return errors.Join(err, f.Close())
+}
+
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
@@ -126,6 +169,9 @@ func (w *benchWorld) meteredClient(token string) (*fbsync.Client, *meter) {
 		res, err := rt.RoundTrip(r)
 		if err == nil && res.ProtoMajor == 2 {
 			m.h2.Add(1)
+		}
+		if err == nil && *benchPayloads != "" {
+			err = dumpPayload(res, *benchPayloads)
 		}
 		return res, err
 	})}
@@ -248,16 +294,23 @@ func report(b *testing.B, m *meter, cpu time.Duration) {
 	b.ReportMetric((m.linkTime() + cpu).Seconds(), "2G-s")
 }
 
-// firstSizes are the first syncs the issue names: a technician with 200
+// firstSizes are the first syncs the issues name: a technician with 200
 // active tickets, 20,000 parts and the warranty rules, and a heavy one
-// with 10,000 tickets and 50,000 parts (the PouchDB anchor's shape).
+// with 10,000 tickets and 50,000 parts (the PouchDB anchor's shape); with
+// 2,000 and (opt-in, -first50k: it takes minutes) 50,000 tickets of the
+// heavy one's kind for the growth table.
 var firstSizes = []struct {
-	name string
-	size demo.Size
+	name  string
+	size  demo.Size
+	optIn bool
 }{
-	{"technician", demo.Size{Models: 200, Parts: 20000, Tickets: 200, Technicians: 1}},
-	{"heavy", demo.Size{Models: 400, Parts: 50000, Tickets: 10000, Technicians: 1}},
+	{"technician", demo.Size{Models: 200, Parts: 20000, Tickets: 200, Technicians: 1}, false},
+	{"tickets-2k", demo.Size{Models: 400, Parts: 50000, Tickets: 2000, Technicians: 1}, false},
+	{"heavy", demo.Size{Models: 400, Parts: 50000, Tickets: 10000, Technicians: 1}, false},
+	{"tickets-50k", demo.Size{Models: 400, Parts: 50000, Tickets: 50000, Technicians: 1}, true},
 }
+
+var benchFirst50k = flag.Bool("first50k", false, "benchmarks: add FirstSync/tickets-50k (minutes)")
 
 // BenchmarkAnchorFirstPull: the first pull of the anchor's data shape.
 func BenchmarkAnchorFirstPull(b *testing.B) {
@@ -282,13 +335,18 @@ func BenchmarkAnchorFirstPull(b *testing.B) {
 
 // BenchmarkFirstSync: a new device pulls everything of its scopes.
 // apply-s is the wall time of the whole sync on loopback (server, wire and
-// local apply); 2G-s adds the modelled link time to it.
+// local apply); 2G-s adds the modelled link time to it; cpu-s is the CPU
+// time of the service and the device together, steadier than apply-s on
+// a shared machine.
 func BenchmarkFirstSync(b *testing.B) {
 	for _, fs := range firstSizes {
+		if fs.optIn && !*benchFirst50k {
+			continue
+		}
 		b.Run(fs.name, func(b *testing.B) {
 			w := newBenchWorld(b, central.Config{DataDir: b.TempDir()}, fs.size)
 			b.ResetTimer()
-			var wall time.Duration
+			var wall, cpu time.Duration
 			var m *meter
 			var rows int
 			for range b.N {
@@ -296,11 +354,11 @@ func BenchmarkFirstSync(b *testing.B) {
 				s, e, mm := w.device(b, w.pair(b, demo.DemoTechnician))
 				m = mm
 				b.StartTimer()
-				start := time.Now()
+				start, cpu0 := time.Now(), cpuTime()
 				if err := e.SyncOnce(context.Background()); err != nil {
 					b.Fatal(err)
 				}
-				wall = time.Since(start)
+				wall, cpu = time.Since(start), cpuTime()-cpu0
 				_, n, err := store.NewTicketService(s).FindTickets(context.Background(), app.TicketFilter{Limit: 1})
 				if err != nil {
 					b.Fatal(err)
@@ -309,6 +367,7 @@ func BenchmarkFirstSync(b *testing.B) {
 			}
 			report(b, m, wall)
 			b.ReportMetric(wall.Seconds(), "apply-s")
+			b.ReportMetric(cpu.Seconds(), "cpu-s")
 			b.ReportMetric(float64(rows), "tickets")
 		})
 	}
@@ -453,7 +512,9 @@ func BenchmarkCompleteTicket(b *testing.B) {
 			&app.LogRepair{Entry: app.RepairEntry{ID: app.NewID(), Ticket: t.ID, Action: "Replaced the compressor relay and tested", Minutes: 45}},
 		}
 		for i := range 3 {
-			cmds = append(cmds, &app.ConsumePart{Used: app.PartUsed{ID: app.NewID(), Ticket: t.ID, Part: bal[i%len(bal)].Part, Qty: 1, From: "van-tech-demo"}})
+			// A serial for every part: the van holds serialized ones too.
+			cmds = append(cmds, &app.ConsumePart{Used: app.PartUsed{ID: app.NewID(), Ticket: t.ID, Part: bal[i%len(bal)].Part, Qty: 1, From: "van-tech-demo",
+				Serial: fmt.Sprintf("SN-BENCH-%d", i)}})
 		}
 		cmds = append(cmds, &app.TransitionTicket{Action: app.ActionComplete, Ticket: t.ID, Epoch: t.Epoch, Resolution: app.ResolutionRepaired})
 		commitAll(b, s, actor, cmds)

@@ -9,7 +9,8 @@ import (
 
 // cpuTime is the CPU time (user and system) this process has used: on a
 // machine shared with other builds, a steadier measure than the wall
-// clock. PostgreSQL's own work is in its server processes, not here.
+// clock. The service and the device run in this one process;
+// PostgreSQL's own work is in its server processes, not here.
 func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {

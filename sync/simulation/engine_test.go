@@ -338,7 +338,7 @@ func newRestoreWorld(t *testing.T) *restoreWorld {
 		t.Cleanup(func() { d.store.Close() })
 		client := &fbsync.Client{BaseURL: srv.URL, Token: pair.Token}
 		d.engine = fbsync.NewEngine(d.store, client)
-		d.engine.PageBytes = central.MinPageBytes
+		d.engine.PageBytes, d.engine.FirstPageBytes = central.MinPageBytes, central.MinPageBytes
 		up, err := fbsync.NewPhotoUploader(d.store, store.NewPhotoStore(d.store), nil, srv.URL, pair.Token)
 		if err != nil {
 			t.Fatal(err)

@@ -93,7 +93,7 @@ func TestSignatureReachesCentral(t *testing.T) {
 	}
 	t.Cleanup(func() { other.Close() })
 	e2 := fbsync.NewEngine(other, &fbsync.Client{BaseURL: w.srv.URL, Token: pair.Token})
-	e2.PageBytes = central.MinPageBytes
+	e2.PageBytes, e2.FirstPageBytes = central.MinPageBytes, central.MinPageBytes
 	if err := e2.SyncOnce(ctx); err != nil {
 		t.Fatal(err)
 	}

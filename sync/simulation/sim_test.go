@@ -354,7 +354,7 @@ func (s *sim) open(d *device) {
 	d.engine.SetPhotoSender(up)
 	d.engine.Clock = clock
 	d.engine.Rand = rand.New(rand.NewPCG(s.seed, uint64(len(d.committed))))
-	d.engine.PageBytes = central.MinPageBytes // small pages: many of them
+	d.engine.PageBytes, d.engine.FirstPageBytes = central.MinPageBytes, central.MinPageBytes // small pages: many of them
 	d.engine.PushBatch = 1 + s.rng.IntN(8)
 }
 
