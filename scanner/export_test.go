@@ -1,4 +1,15 @@
 package scanner
 
+import "image"
+
 // Lines are a label's printed lines of text.
 func Lines(p Printable) []string { return p.lines() }
+
+// Glance is the first look at img's luminance, shrunk as Decode shrinks
+// it: finder patterns for QR Code, bars for the linear codes, an L for
+// Data Matrix.
+func Glance(img image.Image) (finders, bars, matrix bool) {
+	small, _ := newLuminanceSource(img).scaleDown(DefaultMaxDimension)
+	g := look(small)
+	return g.finders, g.bars, g.matrix
+}

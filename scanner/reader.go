@@ -283,9 +283,14 @@ func lazy(make func() *view) func() *view {
 // early costs no later work. The package documentation explains the order.
 func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.Point, linear bool) []func() (Code, bool) {
 	var steps []func() (Code, bool)
-	add := func(v func() *view, r gozxing.Reader, hints map[gozxing.DecodeHintType]any) {
+	// Every step is gated on the first look at its view (gate.go): a
+	// reader runs only when the look saw something it could read.
+	add := func(v func() *view, seen func() glance, r gozxing.Reader, hints map[gozxing.DecodeHintType]any) {
 		if r != nil {
 			steps = append(steps, func() (Code, bool) {
+				if !d.sees(seen(), r) {
+					return Code{}, false
+				}
 				if v := v(); v != nil {
 					return d.read(v, r, hints)
 				}
@@ -293,9 +298,12 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 			})
 		}
 	}
-	addLinear := func(v func() *view, scan rowScan) {
+	addLinear := func(v func() *view, seen func() glance, scan rowScan) {
 		if linear && len(d.rows) > 0 {
 			steps = append(steps, func() (Code, bool) {
+				if !seen().bars {
+					return Code{}, false
+				}
 				if v := v(); v != nil {
 					return d.readLinear(ctx, v, scan)
 				}
@@ -311,10 +319,12 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 	// The whole image, shrunk if large, and then for a large image its
 	// centre at full resolution: fine modules do not survive shrinking
 	// (gozxing needs about 2.7 pixels per module), and the user has most
-	// likely aimed at the code.
+	// likely aimed at the code. Each has its own first look.
 	small, f := full.scaleDown(d.opts.MaxDimension)
 	whole := lazy(func() *view { return newView(small, f, origin) })
+	wholeSeen := lazyLook(small)
 	views := []func() *view{whole}
+	seen := []func() glance{wholeSeen}
 	var fullView *view
 	var centre image.Rectangle
 	if f > 1 {
@@ -324,23 +334,24 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 		h := min(full.height, d.opts.MaxDimension*full.height/long)
 		centre = image.Rect(0, 0, w, h).Add(image.Pt((full.width-w)/2, (full.height-h)/2))
 		views = append(views, lazy(func() *view { return fullView.crop(centre) }))
+		seen = append(seen, lazyLookAt(full, centre))
 	}
-	for _, v := range views {
+	for i, v := range views {
 		if d.opts.Pure {
-			add(v, d.qr, d.pure)
-			add(v, d.dm, d.pure)
+			add(v, seen[i], d.qr, d.pure)
+			add(v, seen[i], d.dm, d.pure)
 		}
 		// Matrix codes first: a linear reader scanning every row of a QR
 		// Code can find a false EAN in its modules, never the reverse.
-		add(v, d.qr, d.hints)
-		add(v, d.dm, d.hints)
-		addLinear(v, rows)
+		add(v, seen[i], d.qr, d.hints)
+		add(v, seen[i], d.dm, d.hints)
+		addLinear(v, seen[i], rows)
 	}
 	if !d.opts.Pure {
 		// Some Data Matrix symbols defeat the detector but read fine as a
 		// pure barcode; a wrong guess fails the Reed-Solomon check.
-		for _, v := range views {
-			add(v, d.dm, d.pure)
+		for i, v := range views {
+			add(v, seen[i], d.dm, d.pure)
 		}
 	}
 	if d.want2D {
@@ -350,12 +361,18 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 		// to search twice.
 		for _, r := range quadrants(small.width, small.height) {
 			c := lazy(func() *view { return whole().cropBits(r) })
-			add(c, d.dm, d.hints)
-			add(c, d.qr, d.hints)
+			add(c, wholeSeen, d.dm, d.hints)
+			add(c, wholeSeen, d.qr, d.hints)
 		}
 		// Clusters of ink elsewhere in the image (a label with text and
 		// other codes): a crop around each puts a symbol in the middle.
-		steps = append(steps, func() (Code, bool) { return d.readBlobs(ctx, whole()) })
+		steps = append(steps, func() (Code, bool) {
+			g := wholeSeen()
+			if !d.sees(g, d.dm) && !d.sees(g, d.qr) {
+				return Code{}, false
+			}
+			return d.readBlobs(ctx, whole(), g)
+		})
 	}
 	// Both matrix detectors search in one direction from where they
 	// start, so a symbol they miss can turn up in the image turned around.
@@ -363,13 +380,13 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 	quarter := lazy(func() *view { return whole().turned(90) })
 	if d.want2D {
 		for _, t := range []func() *view{half, quarter} {
-			add(lazy(func() *view { return whole().turnedBits(t()) }), d.dm, d.hints)
+			add(lazy(func() *view { return whole().turnedBits(t()) }), wholeSeen, d.dm, d.hints)
 			// A QR Code needs three finder patterns, and a pattern is
 			// the same 1:1:3:1:1 across and down at any quarter turn: when
 			// the upright passes saw fewer than three, the turned ones
 			// will not find a code.
 			steps = append(steps, func() (Code, bool) {
-				if d.qr == nil || d.finders < 3 {
+				if d.qr == nil || d.finders < 3 || !wholeSeen().finders {
 					return Code{}, false
 				}
 				return d.read(t(), d.qr, d.hints)
@@ -381,23 +398,60 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 		// a view turned 90 degrees, read backwards, are those of one
 		// turned 270, but they fall on other pixels. (Under TryHarder,
 		// readLinear scans every row and turns each view itself.)
-		addLinear(quarter, quickRows)
-		addLinear(lazy(func() *view { return whole().turned(270) }), quickRows)
-		addLinear(half, quickRows)
+		addLinear(quarter, wholeSeen, quickRows)
+		addLinear(lazy(func() *view { return whole().turned(270) }), wholeSeen, quickRows)
+		addLinear(half, wholeSeen, quickRows)
 	}
 	if d.opts.TryHarder && fullView != nil {
 		// Small codes away from the centre of a large photo: the rest of
 		// it at full resolution, in overlapping tiles.
 		for _, r := range tiles(full.width, full.height, centre.Dx(), centre.Dy(), centre) {
 			c := lazy(func() *view { return fullView.crop(r) })
-			add(c, d.qr, d.hints)
-			add(c, d.dm, d.hints)
+			tileSeen := lazyLookAt(full, r)
+			add(c, tileSeen, d.qr, d.hints)
+			add(c, tileSeen, d.dm, d.hints)
 			// Every row of every tile would take seconds; a code big
 			// enough to matter crosses one of 31.
-			addLinear(c, tallRows)
+			addLinear(c, tileSeen, tallRows)
 		}
 	}
 	return steps
+}
+
+// sees says whether the first look g saw what reader r reads.
+func (d *decoder) sees(g glance, r gozxing.Reader) bool {
+	switch {
+	case r == nil:
+		return false
+	case r == d.qr:
+		return g.finders
+	case r == d.dm:
+		return g.matrix
+	}
+	return true
+}
+
+// lazyLook returns a function that looks at src on its first call and
+// then returns the same glance.
+func lazyLook(src *luminanceSource) func() glance {
+	var g glance
+	done := false
+	return func() glance {
+		if !done {
+			g, done = look(src), true
+		}
+		return g
+	}
+}
+
+// lazyLookAt is lazyLook for the part r of src; if r cannot be cut, the
+// look gates nothing.
+func lazyLookAt(src *luminanceSource, r image.Rectangle) func() glance {
+	c, err := src.crop(r)
+	if err != nil {
+		return func() glance { return seeAll }
+	}
+	return lazyLook(c)
 }
 
 // quadrants returns four overlapping crops, each 60% of the width and
@@ -442,9 +496,9 @@ func tiles(w, h, tw, th int, skip image.Rectangle) []image.Rectangle {
 	return out
 }
 
-// readBlobs runs the matrix readers on crops around the likeliest
-// clusters of ink in v.
-func (d *decoder) readBlobs(ctx context.Context, v *view) (Code, bool) {
+// readBlobs runs the matrix readers the first look g saw something for
+// on crops around the likeliest clusters of ink in v.
+func (d *decoder) readBlobs(ctx context.Context, v *view, g glance) (Code, bool) {
 	m, err := v.bitmap.GetBlackMatrix()
 	if err != nil {
 		return Code{}, false
@@ -455,7 +509,7 @@ func (d *decoder) readBlobs(ctx context.Context, v *view) (Code, bool) {
 			if ctx.Err() != nil {
 				return Code{}, false
 			}
-			if rd == nil || c == nil {
+			if !d.sees(g, rd) || c == nil {
 				continue
 			}
 			if code, ok := d.read(c, rd, d.hints); ok {
