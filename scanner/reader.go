@@ -6,6 +6,7 @@ import (
 	"image"
 	"math"
 	"math/bits"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -336,16 +337,24 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 		views = append(views, lazy(func() *view { return fullView.crop(centre) }))
 		seen = append(seen, lazyLookAt(full, centre))
 	}
+	// Below a megapixel the first pass of each reader over the whole
+	// view is cheap, and an image that reads there (most of ZXing's test
+	// images) would pay for the look for nothing: the look comes after it.
+	first := seen
+	if small.width*small.height < gateFirstPixels {
+		first = slices.Clone(seen)
+		first[0] = func() glance { return seeAll }
+	}
 	for i, v := range views {
 		if d.opts.Pure {
-			add(v, seen[i], d.qr, d.pure)
-			add(v, seen[i], d.dm, d.pure)
+			add(v, first[i], d.qr, d.pure)
+			add(v, first[i], d.dm, d.pure)
 		}
 		// Matrix codes first: a linear reader scanning every row of a QR
 		// Code can find a false EAN in its modules, never the reverse.
-		add(v, seen[i], d.qr, d.hints)
-		add(v, seen[i], d.dm, d.hints)
-		addLinear(v, seen[i], rows)
+		add(v, first[i], d.qr, d.hints)
+		add(v, first[i], d.dm, d.hints)
+		addLinear(v, first[i], rows)
 	}
 	if !d.opts.Pure {
 		// Some Data Matrix symbols defeat the detector but read fine as a
@@ -417,6 +426,11 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 	}
 	return steps
 }
+
+// gateFirstPixels is the size of view from which the first look comes
+// before the first pass of each reader too: a camera frame of 1024 x 768
+// or more.
+const gateFirstPixels = 1024 * 768
 
 // sees says whether the first look g saw what reader r reads.
 func (d *decoder) sees(g glance, r gozxing.Reader) bool {
