@@ -59,7 +59,9 @@
 // above and below (a linear code), and a Data Matrix's outline (a timing
 // edge, the solid leg opposite it, and the other leg and timing edge
 // joining them). Every step below runs only for a view whose look saw
-// something its reader reads; each test is looser than the reader it
+// something its reader reads (for a view under 1024 x 768, step 1 on the
+// whole image runs first, ungated: it is cheap there, and most images
+// that read, read in it); each test is looser than the reader it
 // stands for, and `make accuracy` reads the same images at every
 // rotation with and without it. Then, stopping at the first code:
 //
