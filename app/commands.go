@@ -424,9 +424,11 @@ func (c *TransitionTicket) Apply(ctx context.Context, tx MutationTx, actor Actor
 	if err := CheckEpoch(actor, t, c.Epoch); err != nil {
 		return err
 	}
-	n, err := tx.CountRepairs(ctx, t.ID)
-	if err != nil {
-		return err
+	var n int
+	if c.Action.CountsRepairs() {
+		if n, err = tx.CountRepairs(ctx, t.ID); err != nil {
+			return err
+		}
 	}
 	to, err := Transition(t, c.Action, TransitionInput{RepairEntries: n, Resolution: c.Resolution, Reason: c.Reason})
 	if err != nil {

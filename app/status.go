@@ -90,6 +90,11 @@ var edges = map[Action]edge{
 	ActionReopen:   {[]Status{StatusCompleted, StatusCannotComplete}, StatusAssigned},
 }
 
+// CountsRepairs reports whether Transition's guard for a reads
+// TransitionInput.RepairEntries (Complete's checklist does): a caller
+// counts the entries only then, sparing a query on every other step.
+func (a Action) CountsRepairs() bool { return a == ActionComplete }
+
 // To is the status action a leads to, "" for an unknown action. Whether a
 // may be taken now is Transition's to say; a view showing a step already
 // saved needs only where it led.

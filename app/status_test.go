@@ -208,3 +208,36 @@ func keyOf(err error) string {
 	}
 	return ""
 }
+
+// TestCountsRepairs: an action whose guard never reads the repair count
+// says so, so TransitionTicket.Apply may skip counting: for every action,
+// status, kind and resolution, Transition answers the same with no entry
+// and with one unless CountsRepairs; and Complete's answer does depend on
+// it.
+func TestCountsRepairs(t *testing.T) {
+	depends := map[app.Action]bool{}
+	for _, a := range app.Actions {
+		for _, s := range app.Statuses {
+			for _, kind := range []app.TicketKind{app.KindOnSite, app.KindCarryIn} {
+				for _, res := range []app.Resolution{"", app.ResolutionRepaired, app.ResolutionNoFault} {
+					tk := app.Ticket{Kind: kind, Status: s, Diagnosis: "pump blocked"}
+					in := app.TransitionInput{Resolution: res, Reason: "a reason"}
+					to0, err0 := app.Transition(tk, a, in)
+					in.RepairEntries = 1
+					to1, err1 := app.Transition(tk, a, in)
+					if to0 != to1 || app.ErrorMessage(err0) != app.ErrorMessage(err1) {
+						depends[a] = true
+					}
+				}
+			}
+		}
+	}
+	for _, a := range app.Actions {
+		if depends[a] && !a.CountsRepairs() {
+			t.Errorf("%s: Transition reads the repair count but CountsRepairs is false", a)
+		}
+	}
+	if !depends[app.ActionComplete] || !app.ActionComplete.CountsRepairs() {
+		t.Errorf("complete: depends on the repair count %v, CountsRepairs %v; want both", depends[app.ActionComplete], app.ActionComplete.CountsRepairs())
+	}
+}

@@ -37,6 +37,15 @@
 //     rectangle from the centre of the image, so a symbol away from the
 //     centre needs a crop around it: we try the four corner quadrants and
 //     crops around clusters of ink.
+//   - QR Code alignment. The detector maps the grid through the
+//     alignment pattern it finds, and a knot of data modules in a blurred
+//     photo can pass for one; when that grid fails Reed-Solomon, qr.go
+//     samples it again through the corner the finder patterns imply.
+//   - ITF. itf.go replaces gozxing's reader (a line-by-line port of
+//     Java's): a digit whose 2x- and 3x-wide forms fit equally is read,
+//     not refused; fits are compared exactly rather than in floating
+//     point; and a start or end pattern without its quiet zone (a mark
+//     beside the code) makes the search go on rather than give the row up.
 //   - Misreads. With TRY_HARDER the linear readers scan every row, and
 //     run before the QR Code reader they find false EAN and UPC codes in
 //     QR Code modules. Matrix readers always go first here, and linear

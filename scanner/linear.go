@@ -36,7 +36,7 @@ func newMultiRowDecoder(want map[Format]bool) multiRowDecoder {
 		rows = append(rows, oned.NewCode128Reader().(oned.RowDecoder))
 	}
 	if want[ITF] {
-		rows = append(rows, oned.NewITFReader().(oned.RowDecoder))
+		rows = append(rows, &itfReader{}) // itf.go: Java's ITFReader, corrected
 	}
 	return rows
 }

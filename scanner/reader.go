@@ -12,7 +12,6 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/datamatrix"
-	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/fieldbench/fieldbench/app"
 )
@@ -65,7 +64,7 @@ func newDecoder(opts Options) (*decoder, error) {
 		d.pure[k] = v
 	}
 	if d.want[QRCode] {
-		d.qr = qrcode.NewQRCodeReader()
+		d.qr = newQRReader()
 		d.qrHints = map[gozxing.DecodeHintType]any{
 			gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK: gozxing.ResultPointCallback(func(gozxing.ResultPoint) { d.finders++ }),
 		}

@@ -60,6 +60,9 @@ type DB struct {
 	// passcodeErased says a write erased a device passcode since the
 	// write-ahead log was last truncated (eraseWAL).
 	passcodeErased atomic.Bool
+
+	// stmts are the writer's prepared statements of the commit path.
+	stmts stmtCache
 }
 
 // readConns is the size of the read pool: lists, search and the sync
@@ -435,7 +438,7 @@ func (db *DB) Close() error {
 		db.read = nil
 	}
 	if db.write != nil {
-		errs = append(errs, db.write.Close())
+		errs = append(errs, db.stmts.close(), db.write.Close())
 		db.write = nil
 	}
 	if db.lock != nil {
@@ -462,6 +465,38 @@ func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return db.sqlError(err)
 	}
+	if err := db.runTx(tx, fn); err != nil {
+		return err
+	}
+	db.eraseWAL(ctx)
+	return nil
+}
+
+// actionTx is writeTx for one user action, a few small statements: ctx
+// bounds the wait for the writer, and a transaction once begun runs to its
+// end. database/sql watches the context of a transaction with a goroutine
+// per transaction and per query, which cost more than the statements.
+func (db *DB) actionTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return db.sqlError(err)
+	}
+	tx, err := conn.BeginTx(context.WithoutCancel(ctx), nil)
+	if err == nil {
+		err = db.runTx(tx, fn)
+	} else {
+		err = db.sqlError(err)
+	}
+	conn.Close() // back to the pool: eraseWAL needs it
+	if err != nil {
+		return err
+	}
+	db.eraseWAL(ctx)
+	return nil
+}
+
+// runTx runs fn in tx and commits; any error rolls everything back.
+func (db *DB) runTx(tx *sql.Tx, fn func(tx *sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback() // the error that caused it matters more
 		return err
@@ -469,7 +504,6 @@ func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return db.sqlError(err)
 	}
-	db.eraseWAL(ctx)
 	return nil
 }
 

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -21,7 +20,7 @@ var _ app.MutationTx = (*mutationTx)(nil)
 // writing, and the ticket's counters are recomputed on the server's row.
 type mutationTx struct {
 	db     *DB
-	tx     *sql.Tx
+	tx     stmtTx
 	seq    int64
 	replay bool
 }
@@ -51,13 +50,16 @@ func (m *mutationTx) Ticket(ctx context.Context, id app.TicketID) (app.Ticket, e
 }
 
 // SaveTicket checks the ticket's invariants before writing: whatever a
-// mutation does, no invalid ticket reaches the store or the outbox.
+// mutation does, no invalid ticket reaches the store or the outbox. Most
+// actions (a status change, a diagnosis) leave what search indexes as it
+// was: the entry is then kept, not deleted and written again, which was a
+// fifth of a status change's CPU and pages of the write-ahead log.
 func (m *mutationTx) SaveTicket(ctx context.Context, t app.Ticket) error {
 	if err := t.Validate(); err != nil {
 		return err
 	}
 	ti, err := saveTicket(ctx, m.tx, t)
-	if err == nil {
+	if err == nil && !ti.sameSearch {
 		err = indexTicket(ctx, m.tx, ti)
 	}
 	return m.db.sqlError(err)

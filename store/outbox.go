@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -29,6 +28,8 @@ func NewCommitter(db *DB) *Committer { return &Committer{db: db} }
 // data and the outbox unchanged. Validation and business-rule errors come
 // back as the command's own *app.Error. The outbox row also records the
 // ticket the command acts on and the actor, for rebase (see ApplyPull).
+// ctx bounds the wait for the store's writer (behind a long pull, say);
+// once the transaction has begun, it runs to its end.
 func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command) (app.Mutation, error) {
 	db := c.db
 	if cmd == nil {
@@ -57,14 +58,15 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 			return app.Mutation{}, err
 		}
 	}
-	// The transaction ends with ctx (database/sql rolls it back), but its
-	// statements run without: the driver starts a watcher goroutine per
-	// statement for a cancellable context, which costs more than the small
-	// statements of one action.
+	// ctx bounds the wait for the writer (actionTx); the statements run
+	// without it: the driver starts a watcher goroutine per statement for a
+	// cancellable context, which costs more than the small statements of
+	// one action.
 	sctx := context.WithoutCancel(ctx)
-	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+	err := db.actionTx(ctx, func(sqltx *sql.Tx) error {
+		tx := stmtTx{Tx: sqltx, cache: &db.stmts}
 		if numbered {
-			n, err := nextReceipt(sctx, tx)
+			n, err := nextReceipt(sctx, sqltx)
 			if err != nil {
 				return db.sqlError(err)
 			}
@@ -75,21 +77,22 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 		}
 		var last int64
 		var clock hlc
+		var left sql.NullInt64
+		var number sql.NullString
 		// The device ID is read with the seq: Wipe may mint a new one.
-		if err := tx.QueryRowContext(sctx, `SELECT device_id, last_seq, hlc_wall, hlc_logical FROM device WHERE id = 1`).Scan(&m.Device, &last, &clock.wall, &clock.logical); err != nil {
+		if err := tx.QueryRowContext(sctx, commitHead, nullStr(app.TicketOf(queued))).Scan(&m.Device, &last, &clock.wall, &clock.logical, &left, &number); err != nil {
 			return db.sqlError(err)
+		}
+		if err := refuseLeftScope(left.Int64, number.String); err != nil {
+			return err
 		}
 		m.Seq = last + 1
 		clock = clock.next(now)
 		m.HLC = clock.String()
-		if err := refuseLeftScope(sctx, tx, queued); err != nil {
-			return err
-		}
 		if err := queued.Apply(sctx, &mutationTx{db: db, tx: tx, seq: m.Seq}, actor, now); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(sctx, `INSERT INTO outbox (seq, id, name, version, args, hlc, at, ticket_id, actor_role, actor_technician, actor_name)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		if _, err := tx.ExecContext(sctx, outboxInsert,
 			m.Seq, m.ID, m.Name, m.Version, string(m.Args), m.HLC, m.At.UnixNano(), nullStr(app.TicketOf(queued)),
 			string(actor.Role), string(actor.Technician), actor.Name); err != nil {
 			return db.sqlError(err)
@@ -100,6 +103,13 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 	if err != nil {
 		return app.Mutation{}, err
 	}
+	// The statements this commit ran for the first time are prepared now
+	// that the writer's connection is free. If another write took it
+	// meanwhile (a pull's page, say), the action, already saved, does not
+	// wait for it: a later commit prepares them.
+	pctx, cancel := context.WithTimeout(sctx, prepareWait)
+	db.stmts.prepareMissed(pctx, db.write)
+	cancel()
 	if db.afterCommit != nil {
 		db.afterCommit()
 	}
@@ -205,23 +215,21 @@ func (db *DB) Cursor(ctx context.Context) (string, error) {
 	return c, db.sqlError(err)
 }
 
+// commitHead reads, in one statement, what Commit needs before it applies
+// a command: the device's ID, last seq and clock, and whether the ticket
+// the command acts on (NULL for none) left this device's scopes, with the
+// ticket's number for the message. A ticket that is not here reads as not
+// left: the command reports a missing ticket itself.
+const commitHead = `SELECT d.device_id, d.last_seq, d.hlc_wall, d.hlc_logical, t.left_scope, t.number
+	FROM device d LEFT JOIN tickets t ON t.id = ? WHERE d.id = 1`
+
+const outboxInsert = `INSERT INTO outbox (seq, id, name, version, args, hlc, at, ticket_id, actor_role, actor_technician, actor_name)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
 // refuseLeftScope keeps a ticket that left this device's scopes read-only
 // (docs/SYNC-DESIGN.md's safety valve): it stays only until the work already recorded
 // on it is confirmed, and new work would go to someone else's ticket.
-func refuseLeftScope(ctx context.Context, tx *sql.Tx, cmd app.Command) error {
-	id := app.TicketOf(cmd)
-	if id == "" {
-		return nil
-	}
-	var left int
-	var number string
-	err := tx.QueryRowContext(ctx, `SELECT left_scope, number FROM tickets WHERE id = ?`, string(id)).Scan(&left, &number)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil // the command reports a missing ticket itself
-	}
-	if err != nil {
-		return err
-	}
+func refuseLeftScope(left int64, number string) error {
 	if left != 0 {
 		return app.Errorf(app.ECONFLICT, "ticket.left_scope", "Ticket {{.Number}} was given to someone else; it is read-only until your earlier work on it has been sent.", "Number", number)
 	}

@@ -386,7 +386,7 @@ func (db *DB) replay(ctx context.Context, tx *sql.Tx, q replayRow) error {
 	if err != nil {
 		return nil // it decoded at Commit; if this build cannot, the server decides
 	}
-	mtx := &mutationTx{db: db, tx: tx, seq: q.m.Seq, replay: true}
+	mtx := &mutationTx{db: db, tx: stmtTx{Tx: tx, cache: &db.stmts}, seq: q.m.Seq, replay: true}
 	actor := replayActor(ctx, mtx, q)
 	if actor.Role == app.RoleTechnician {
 		// The outbox keeps who, not their store: counter staff's rights

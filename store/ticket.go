@@ -341,6 +341,9 @@ type ticketIndex struct {
 	rid      int64
 	ticket   app.Ticket
 	replaced bool // it had an index entry to delete
+	// sameSearch: the row it replaced had the same searchFields, so its
+	// index entry, written from them, is still the right one.
+	sameSearch bool
 }
 
 // saveTicket writes t's row and returns what indexTicket needs.
@@ -350,7 +353,8 @@ func saveTicket(ctx context.Context, q execer, t app.Ticket) (ticketIndex, error
 	if err != nil {
 		return ti, err
 	}
-	err = q.QueryRowContext(ctx, `SELECT rid FROM tickets WHERE id = ?`, string(t.ID)).Scan(&ti.rid)
+	var old [4]string
+	err = q.QueryRowContext(ctx, `SELECT rid, number, customer_name, phone_digits, serial FROM tickets WHERE id = ?`, string(t.ID)).Scan(&ti.rid, &old[0], &old[1], &old[2], &old[3])
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		res, err := q.ExecContext(ctx, ticketUpsert, args...)
@@ -363,23 +367,31 @@ func saveTicket(ctx context.Context, q execer, t app.Ticket) (ticketIndex, error
 		return ti, err
 	}
 	ti.replaced = true
+	ti.sameSearch = old == searchFields(t)
 	_, err = q.ExecContext(ctx, ticketUpsert, args...)
 	return ti, err
 }
 
+// searchFields are the values a ticket's search entry is made of, in the
+// order of tickets_fts's columns; ticketArgs stores each in the ticket's
+// row too, which lets saveTicket tell a save that leaves them as they were.
+// Whatever indexTicket indexes must come from here.
+func searchFields(t app.Ticket) [4]string {
+	return [4]string{t.Number, t.Customer.Name, app.PhoneDigits(t.Customer.Phone), t.Product.Serial}
+}
+
 // indexTicket writes the search entry of a saved ticket.
 func indexTicket(ctx context.Context, q execer, ti ticketIndex) error {
-	t := ti.ticket
+	f := searchFields(ti.ticket)
 	if ti.replaced {
 		if _, err := q.ExecContext(ctx, `DELETE FROM tickets_fts WHERE rowid = ?`, ti.rid); err != nil {
-			return fmt.Errorf("index ticket %s: %w", t.Number, err)
+			return fmt.Errorf("index ticket %s: %w", f[0], err)
 		}
 	}
 	_, err := q.ExecContext(ctx, `INSERT INTO tickets_fts (rowid, number, customer_name, phone_digits, serial, short)
-		VALUES (?, ?, ?, ?, ?, ?)`, ti.rid, t.Number, t.Customer.Name, app.PhoneDigits(t.Customer.Phone),
-		t.Product.Serial, shortGrams(t.Number, t.Customer.Name, app.PhoneDigits(t.Customer.Phone), t.Product.Serial))
+		VALUES (?, ?, ?, ?, ?, ?)`, ti.rid, f[0], f[1], f[2], f[3], shortGrams(f[0], f[1], f[2], f[3]))
 	if err != nil {
-		return fmt.Errorf("index ticket %s: %w", t.Number, err)
+		return fmt.Errorf("index ticket %s: %w", f[0], err)
 	}
 	return nil
 }
