@@ -15,7 +15,9 @@ import "slices"
 // every bar of a code; the Data Matrix detector follows the symbol's
 // solid L and its two timing edges. The Data Matrix test looks along rows
 // and columns only, so it sees a symbol turned by a quarter but not one
-// held at a slant.
+// held at a slant: the Data Matrix reader on the crops around clusters
+// of ink, where such a symbol reads, is not gated (reader.go;
+// TestLookKeepsSlantedCodes).
 
 // glance is what the first look saw in one rendering of the image.
 type glance struct {

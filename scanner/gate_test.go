@@ -8,6 +8,7 @@ import (
 	"image/color"
 	"image/draw"
 	"image/jpeg"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -135,5 +136,94 @@ func TestGlanceDropsNoCode(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// slant turns code clockwise by deg degrees about its centre, sampling
+// it bilinearly (as a camera held at an angle blurs module edges), onto
+// white paper large enough to hold all of it.
+func slant(code *image.Gray, deg float64) *image.Gray {
+	b := code.Bounds()
+	w, h := float64(b.Dx()), float64(b.Dy())
+	sin, cos := math.Sincos(deg * math.Pi / 180)
+	side := int(math.Ceil(w*math.Abs(cos)+h*math.Abs(sin))) + 2
+	tall := int(math.Ceil(w*math.Abs(sin)+h*math.Abs(cos))) + 2
+	out := image.NewGray(image.Rect(0, 0, side, tall))
+	at := func(x, y int) float64 {
+		if x < 0 || y < 0 || x >= b.Dx() || y >= b.Dy() {
+			return 255
+		}
+		return float64(code.Pix[y*code.Stride+x])
+	}
+	for y := range tall {
+		for x := range side {
+			// The point of code that lands on (x, y): turned back.
+			dx, dy := float64(x)-float64(side)/2, float64(y)-float64(tall)/2
+			sx, sy := cos*dx+sin*dy+w/2-0.5, -sin*dx+cos*dy+h/2-0.5
+			x0, y0 := int(math.Floor(sx)), int(math.Floor(sy))
+			fx, fy := sx-float64(x0), sy-float64(y0)
+			v := (at(x0, y0)*(1-fx)+at(x0+1, y0)*fx)*(1-fy) + (at(x0, y0+1)*(1-fx)+at(x0+1, y0+1)*fx)*fy
+			out.Pix[y*out.Stride+x] = uint8(v + 0.5)
+		}
+	}
+	return out
+}
+
+// square repeats the middle row of a linear code until it is as tall as
+// it is wide.
+func square(code *image.Gray) *image.Gray {
+	b := code.Bounds()
+	out := image.NewGray(image.Rect(0, 0, b.Dx(), b.Dx()))
+	mid := code.Pix[(b.Dy()/2)*code.Stride:][:b.Dx()]
+	for y := range b.Dx() {
+		copy(out.Pix[y*out.Stride:], mid)
+	}
+	return out
+}
+
+// TestLookKeepsSlantedCodes: a code printed on the textured scene and
+// held at a slant, which Decode read before the first look, it reads
+// with the look too, in both modes.
+func TestLookKeepsSlantedCodes(t *testing.T) {
+	dm, err := datamatrix.NewDataMatrixWriter().Encode("FB1|P-0042", gozxing.BarcodeFormat_DATA_MATRIX, 0, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		format scanner.Format
+		text   string
+		code   *image.Gray
+	}{
+		{scanner.QRCode, "FB1|T-2026-00016", qrImage(t, "FB1|T-2026-00016", 3)},
+		{scanner.DataMatrix, "FB1|P-0042", pad(matrixImage(dm, 4, 4), 12)},
+		// writeCode draws 3-pixel modules, as a camera sees a label at a
+		// hand's length; bars as tall as the code is wide let a row cross
+		// all of them at 45 degrees.
+		{scanner.EAN13, "4006381333931", square(writeCode(t, scanner.EAN13, "4006381333931"))},
+		{scanner.Code128, "SN-88213", square(writeCode(t, scanner.Code128, "SN-88213"))},
+	}
+	read := 0 // cases the decoder without the look reads
+	for _, tt := range tests {
+		for _, deg := range []float64{10, 20, 30, 45} {
+			img := onScene(t, slant(tt.code, deg), 0)
+			for _, hard := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/%v/TryHarder=%v", tt.format, deg, hard), func(t *testing.T) {
+					opts := scanner.Options{TryHarder: hard}
+					before, err := scanner.DecodeWithoutLook(t.Context(), img, opts)
+					if err != nil || before.Text != tt.text {
+						t.Logf("without the look: %q, %v (not read before either)", before.Text, err)
+						return
+					}
+					read++
+					if c, err := scanner.Decode(t.Context(), img, opts); err != nil || c.Text != tt.text {
+						t.Errorf("Decode = %q, %v; want %q, as without the look", c.Text, err, tt.text)
+					}
+				})
+			}
+		}
+	}
+	// Most of the cases must read, or the test compares nothing.
+	if read < 16 {
+		t.Errorf("without the look %d of 32 cases read; the test images are too hard to compare anything", read)
 	}
 }
