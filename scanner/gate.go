@@ -129,7 +129,18 @@ func newLooker(src *luminanceSource) *looker {
 			x0, x1 := bx*gateBlock, min(w, (bx+1)*gateBlock)
 			lo, hi, sum := byte(255), byte(0), 0
 			for y := y0; y < y1; y++ {
-				for _, v := range src.pix[(src.top+y)*src.stride+src.left+x0:][:x1-x0] {
+				line := src.pix[(src.top+y)*src.stride+src.left+x0:][:x1-x0]
+				if len(line) == gateBlock {
+					// Eight pixels at once, without a bounds check or a
+					// loop branch each: this was most of the look's
+					// block statistics.
+					p := (*[gateBlock]byte)(line)
+					lo = min(lo, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7])
+					hi = max(hi, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7])
+					sum += int(p[0]) + int(p[1]) + int(p[2]) + int(p[3]) + int(p[4]) + int(p[5]) + int(p[6]) + int(p[7])
+					continue
+				}
+				for _, v := range line {
 					lo, hi, sum = min(lo, v), max(hi, v), sum+int(v)
 				}
 			}
@@ -207,7 +218,14 @@ func lineRuns(line, thr []byte, runs []int32) []int32 {
 	runs = runs[:0]
 	black, n := false, int32(0)
 	for b, t := range thr {
-		for _, v := range line[b*gateBlock : min(len(line), (b+1)*gateBlock)] {
+		seg := line[b*gateBlock : min(len(line), (b+1)*gateBlock)]
+		if t == 0 && !black {
+			// A flat light block (most of a scene without a code) has
+			// no black pixel: the white run goes on.
+			n += int32(len(seg))
+			continue
+		}
+		for _, v := range seg {
 			if (v < t) != black {
 				runs = append(runs, n)
 				black, n = !black, 0
