@@ -3,6 +3,7 @@ package scanner_test
 import (
 	"errors"
 	"image"
+	"image/draw"
 	"slices"
 	"testing"
 	"time"
@@ -124,5 +125,19 @@ func benchNoCode(b *testing.B, img image.Image) {
 			}
 			reportLatency(b, ds)
 		})
+	}
+}
+
+// BenchmarkGlanceScene1MP is the first look alone on the 1-megapixel
+// scene of BenchmarkDecodeScene1MP, grey already, so that the look's own
+// CPU time is measured (issue 16).
+func BenchmarkGlanceScene1MP(b *testing.B) {
+	scene := scene1MP(b, false)
+	grey := image.NewGray(scene.Bounds())
+	draw.Draw(grey, grey.Bounds(), scene, scene.Bounds().Min, draw.Src)
+	for b.Loop() {
+		if finders, bars, matrix := scanner.Glance(grey); finders || bars || matrix {
+			b.Fatalf("glance = %v, %v, %v; want nothing seen", finders, bars, matrix)
+		}
 	}
 }

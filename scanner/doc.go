@@ -59,7 +59,22 @@
 // resolution, because gozxing needs about 2.7 pixels per module and fine
 // codes do not survive the shrinking, while the user has most likely
 // aimed at the code. Views are made and binarised only when a step needs
-// them. Then, stopping at the first code:
+// them.
+//
+// Before any reader runs, a first look (gate.go) binarises each view
+// against the means of 8 x 8 blocks and scans its rows and columns once
+// for what the readers need: three 1:1:3:1:1 finder patterns placed as a
+// QR Code's corners, a stretch of 20 or more bars and spaces that repeats
+// above and below (a linear code), and a Data Matrix's outline (a timing
+// edge, the solid leg opposite it, and the other leg and timing edge
+// joining them). Every step below runs only for a view whose look saw
+// something its reader reads (for a view under 1024 x 768, step 1 on the
+// whole image runs first, ungated: it is cheap there, and most images
+// that read, read in it), except the Data Matrix reader on the crops
+// around clusters of ink (step 3), which the look's rows and columns
+// cannot stand for when a symbol is held at a slant; each test is
+// looser than the reader it stands for, and `make accuracy` reads the
+// same images at every rotation with and without it. Then, stopping at the first code:
 //
 //  1. On each view: QR Code, then Data Matrix, then the linear readers.
 //     Matrix codes go first, in every mode: a linear reader scanning the
@@ -114,12 +129,12 @@
 // A view costs one binarisation and one run of each detector. A picture
 // of a code usually stops in step 1: a 12-megapixel photo with a code in
 // it takes about 50 ms, of which about 25 ms go to shrinking it. A
-// picture with nothing to find runs every step but those its first
-// passes rule out (step 4's QR Code without finder patterns, step 7 for
-// an evenly coloured image): about 70 ms for a 12-megapixel photo and
-// 150 ms under TryHarder (BenchmarkDecodePhoto12MP), 30 ms and 50 ms for
-// a 1-megapixel one (BenchmarkDecodeScene1MP). Options.Formats skips the
-// readers not needed.
+// picture with nothing to find stops at the first look of each rendering
+// unless it shows finder patterns, bars or a Data Matrix outline; the
+// look scans every pixel of the view twice (rows, then columns), and is
+// most of what such a picture costs (BenchmarkDecodeScene1MP,
+// BenchmarkDecodePhoto12MP; figures in docs/BENCHMARKS.md). Options.Formats
+// skips the readers not needed.
 //
 // The accuracy of all this against ZXing's own test images and thresholds
 // is measured by `make accuracy` (cmd/accuracy, package scannertest).

@@ -1,4 +1,29 @@
 package scanner
 
+import (
+	"context"
+	"image"
+)
+
 // Lines are a label's printed lines of text.
 func Lines(p Printable) []string { return p.lines() }
+
+// Glance is the first look at img's luminance, shrunk as Decode shrinks
+// it: finder patterns for QR Code, bars for the linear codes, an L for
+// Data Matrix.
+func Glance(img image.Image) (finders, bars, matrix bool) {
+	small, _ := newLuminanceSource(img).scaleDown(DefaultMaxDimension)
+	g := look(small)
+	return g.finders, g.bars, g.matrix
+}
+
+// DecodeWithoutLook is Decode with the first look turned off: every
+// reader pass runs, as before issue 16.
+func DecodeWithoutLook(ctx context.Context, img image.Image, opts Options) (Code, error) {
+	d, err := newDecoder(opts)
+	if err != nil {
+		return Code{}, err
+	}
+	d.blind = true
+	return d.decode(ctx, img)
+}

@@ -6,6 +6,7 @@ import (
 	"image"
 	"math"
 	"math/bits"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -32,6 +33,9 @@ type decoder struct {
 	finders int
 	// panicked is the first reader panic, reported when nothing is found.
 	panicked error
+	// blind turns the first look off (tests compare Decode with and
+	// without it).
+	blind bool
 }
 
 func newDecoder(opts Options) (*decoder, error) {
@@ -282,9 +286,14 @@ func lazy(make func() *view) func() *view {
 // early costs no later work. The package documentation explains the order.
 func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.Point, linear bool) []func() (Code, bool) {
 	var steps []func() (Code, bool)
-	add := func(v func() *view, r gozxing.Reader, hints map[gozxing.DecodeHintType]any) {
+	// Every step is gated on the first look at its view (gate.go): a
+	// reader runs only when the look saw something it could read.
+	add := func(v func() *view, seen func() glance, r gozxing.Reader, hints map[gozxing.DecodeHintType]any) {
 		if r != nil {
 			steps = append(steps, func() (Code, bool) {
+				if !d.sees(seen(), r) {
+					return Code{}, false
+				}
 				if v := v(); v != nil {
 					return d.read(v, r, hints)
 				}
@@ -292,9 +301,12 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 			})
 		}
 	}
-	addLinear := func(v func() *view, scan rowScan) {
+	addLinear := func(v func() *view, seen func() glance, scan rowScan) {
 		if linear && len(d.rows) > 0 {
 			steps = append(steps, func() (Code, bool) {
+				if !seen().bars {
+					return Code{}, false
+				}
 				if v := v(); v != nil {
 					return d.readLinear(ctx, v, scan)
 				}
@@ -310,10 +322,12 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 	// The whole image, shrunk if large, and then for a large image its
 	// centre at full resolution: fine modules do not survive shrinking
 	// (gozxing needs about 2.7 pixels per module), and the user has most
-	// likely aimed at the code.
+	// likely aimed at the code. Each has its own first look.
 	small, f := full.scaleDown(d.opts.MaxDimension)
 	whole := lazy(func() *view { return newView(small, f, origin) })
+	wholeSeen := d.lazyLook(small)
 	views := []func() *view{whole}
+	seen := []func() glance{wholeSeen}
 	var fullView *view
 	var centre image.Rectangle
 	if f > 1 {
@@ -323,23 +337,32 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 		h := min(full.height, d.opts.MaxDimension*full.height/long)
 		centre = image.Rect(0, 0, w, h).Add(image.Pt((full.width-w)/2, (full.height-h)/2))
 		views = append(views, lazy(func() *view { return fullView.crop(centre) }))
+		seen = append(seen, d.lazyLookAt(full, centre))
 	}
-	for _, v := range views {
+	// Below a megapixel the first pass of each reader over the whole
+	// view is cheap, and an image that reads there (most of ZXing's test
+	// images) would pay for the look for nothing: the look comes after it.
+	first := seen
+	if small.width*small.height < gateFirstPixels {
+		first = slices.Clone(seen)
+		first[0] = func() glance { return seeAll }
+	}
+	for i, v := range views {
 		if d.opts.Pure {
-			add(v, d.qr, d.pure)
-			add(v, d.dm, d.pure)
+			add(v, first[i], d.qr, d.pure)
+			add(v, first[i], d.dm, d.pure)
 		}
 		// Matrix codes first: a linear reader scanning every row of a QR
 		// Code can find a false EAN in its modules, never the reverse.
-		add(v, d.qr, d.hints)
-		add(v, d.dm, d.hints)
-		addLinear(v, rows)
+		add(v, first[i], d.qr, d.hints)
+		add(v, first[i], d.dm, d.hints)
+		addLinear(v, first[i], rows)
 	}
 	if !d.opts.Pure {
 		// Some Data Matrix symbols defeat the detector but read fine as a
 		// pure barcode; a wrong guess fails the Reed-Solomon check.
-		for _, v := range views {
-			add(v, d.dm, d.pure)
+		for i, v := range views {
+			add(v, seen[i], d.dm, d.pure)
 		}
 	}
 	if d.want2D {
@@ -349,12 +372,26 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 		// to search twice.
 		for _, r := range quadrants(small.width, small.height) {
 			c := lazy(func() *view { return whole().cropBits(r) })
-			add(c, d.dm, d.hints)
-			add(c, d.qr, d.hints)
+			add(c, wholeSeen, d.dm, d.hints)
+			add(c, wholeSeen, d.qr, d.hints)
 		}
 		// Clusters of ink elsewhere in the image (a label with text and
 		// other codes): a crop around each puts a symbol in the middle.
-		steps = append(steps, func() (Code, bool) { return d.readBlobs(ctx, whole()) })
+		steps = append(steps, func() (Code, bool) {
+			// The look finds a Data Matrix's L along rows and columns
+			// only, and the detector reads one held at a slant: the
+			// crops around clusters of ink are where such a symbol away
+			// from the centre reads, so they are not gated for Data
+			// Matrix.
+			g := wholeSeen()
+			if d.dm != nil {
+				g.matrix = true
+			}
+			if !d.sees(g, d.dm) && !d.sees(g, d.qr) {
+				return Code{}, false
+			}
+			return d.readBlobs(ctx, whole(), g)
+		})
 	}
 	// Both matrix detectors search in one direction from where they
 	// start, so a symbol they miss can turn up in the image turned around.
@@ -362,13 +399,13 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 	quarter := lazy(func() *view { return whole().turned(90) })
 	if d.want2D {
 		for _, t := range []func() *view{half, quarter} {
-			add(lazy(func() *view { return whole().turnedBits(t()) }), d.dm, d.hints)
+			add(lazy(func() *view { return whole().turnedBits(t()) }), wholeSeen, d.dm, d.hints)
 			// A QR Code needs three finder patterns, and a pattern is
 			// the same 1:1:3:1:1 across and down at any quarter turn: when
 			// the upright passes saw fewer than three, the turned ones
 			// will not find a code.
 			steps = append(steps, func() (Code, bool) {
-				if d.qr == nil || d.finders < 3 {
+				if d.qr == nil || d.finders < 3 || !wholeSeen().finders {
 					return Code{}, false
 				}
 				return d.read(t(), d.qr, d.hints)
@@ -380,23 +417,68 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 		// a view turned 90 degrees, read backwards, are those of one
 		// turned 270, but they fall on other pixels. (Under TryHarder,
 		// readLinear scans every row and turns each view itself.)
-		addLinear(quarter, quickRows)
-		addLinear(lazy(func() *view { return whole().turned(270) }), quickRows)
-		addLinear(half, quickRows)
+		addLinear(quarter, wholeSeen, quickRows)
+		addLinear(lazy(func() *view { return whole().turned(270) }), wholeSeen, quickRows)
+		addLinear(half, wholeSeen, quickRows)
 	}
 	if d.opts.TryHarder && fullView != nil {
 		// Small codes away from the centre of a large photo: the rest of
 		// it at full resolution, in overlapping tiles.
 		for _, r := range tiles(full.width, full.height, centre.Dx(), centre.Dy(), centre) {
 			c := lazy(func() *view { return fullView.crop(r) })
-			add(c, d.qr, d.hints)
-			add(c, d.dm, d.hints)
+			tileSeen := d.lazyLookAt(full, r)
+			add(c, tileSeen, d.qr, d.hints)
+			add(c, tileSeen, d.dm, d.hints)
 			// Every row of every tile would take seconds; a code big
 			// enough to matter crosses one of 31.
-			addLinear(c, tallRows)
+			addLinear(c, tileSeen, tallRows)
 		}
 	}
 	return steps
+}
+
+// gateFirstPixels is the size of view from which the first look comes
+// before the first pass of each reader too: a camera frame of 1024 x 768
+// or more.
+const gateFirstPixels = 1024 * 768
+
+// sees says whether the first look g saw what reader r reads.
+func (d *decoder) sees(g glance, r gozxing.Reader) bool {
+	switch {
+	case r == nil:
+		return false
+	case r == d.qr:
+		return g.finders
+	case r == d.dm:
+		return g.matrix
+	}
+	return true
+}
+
+// lazyLook returns a function that looks at src on its first call and
+// then returns the same glance.
+func (d *decoder) lazyLook(src *luminanceSource) func() glance {
+	if d.blind {
+		return func() glance { return seeAll }
+	}
+	var g glance
+	done := false
+	return func() glance {
+		if !done {
+			g, done = look(src), true
+		}
+		return g
+	}
+}
+
+// lazyLookAt is lazyLook for the part r of src; if r cannot be cut, the
+// look gates nothing.
+func (d *decoder) lazyLookAt(src *luminanceSource, r image.Rectangle) func() glance {
+	c, err := src.crop(r)
+	if err != nil {
+		return func() glance { return seeAll }
+	}
+	return d.lazyLook(c)
 }
 
 // quadrants returns four overlapping crops, each 60% of the width and
@@ -441,9 +523,9 @@ func tiles(w, h, tw, th int, skip image.Rectangle) []image.Rectangle {
 	return out
 }
 
-// readBlobs runs the matrix readers on crops around the likeliest
-// clusters of ink in v.
-func (d *decoder) readBlobs(ctx context.Context, v *view) (Code, bool) {
+// readBlobs runs the matrix readers the first look g saw something for
+// on crops around the likeliest clusters of ink in v.
+func (d *decoder) readBlobs(ctx context.Context, v *view, g glance) (Code, bool) {
 	m, err := v.bitmap.GetBlackMatrix()
 	if err != nil {
 		return Code{}, false
@@ -454,7 +536,7 @@ func (d *decoder) readBlobs(ctx context.Context, v *view) (Code, bool) {
 			if ctx.Err() != nil {
 				return Code{}, false
 			}
-			if rd == nil || c == nil {
+			if !d.sees(g, rd) || c == nil {
 				continue
 			}
 			if code, ok := d.read(c, rd, d.hints); ok {

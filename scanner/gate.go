@@ -1,0 +1,634 @@
+package scanner
+
+import "slices"
+
+// The first look (issue 16): before any gozxing detector runs, one pass
+// over a cheap binarisation of the whole view says which kinds of code
+// could be in the image at all. A camera pointed at the wrong thing sends
+// mostly such images, and without this they ran every step of the plan.
+//
+// Each test is meant to be looser than the reader it gates, so that it
+// drops no image a reader would have read (`make accuracy` reads the same
+// images at every rotation with and without it): gozxing's QR Code
+// detector needs three finder patterns that it confirms across and down;
+// the linear readers need one row (or, turned, one column) that crosses
+// every bar of a code; the Data Matrix detector follows the symbol's
+// solid L and its two timing edges. The Data Matrix test looks along rows
+// and columns only, so it sees a symbol turned by a quarter but not one
+// held at a slant: the Data Matrix reader on the crops around clusters
+// of ink, where such a symbol reads, is not gated (reader.go;
+// TestLookKeepsSlantedCodes).
+
+// glance is what the first look saw in one rendering of the image.
+type glance struct {
+	finders bool // three finder patterns that could be one QR Code's corners
+	bars    bool // a row or column of bars that could be a linear code
+	matrix  bool // a Data Matrix's outline: timing edges and the solid L
+}
+
+// seeAll is the glance that gates nothing.
+var seeAll = glance{finders: true, bars: true, matrix: true}
+
+const (
+	// gateBlock is the side of the blocks whose mean sets the threshold.
+	gateBlock = 8
+	// gateContrast is the least range of grey in a block for its mean to
+	// count, gozxing's HybridBinarizer's MIN_DYNAMIC_RANGE (raised for a
+	// noisy image): flatter blocks are paper or shadow, one colour.
+	gateContrast = 24
+	// gateMinSide: smaller images skip the look (gozxing binarises them
+	// globally, and they cost little to read).
+	gateMinSide = 40
+	// maxFinders bounds the finder-pattern candidates kept. An image with
+	// more is textured enough that the look says yes rather than
+	// searching further.
+	maxFinders = 48
+	// minBars is the fewest bars and spaces in a row for a linear code:
+	// the shortest code the readers return (a one-character Code 128) has
+	// 25, an EAN-13 59, and a blurred row may merge a few.
+	minBars = 20
+)
+
+// look binarises src against the mean of the blocks around each pixel
+// and scans its rows and columns once.
+func look(src *luminanceSource) glance {
+	w, h := src.width, src.height
+	if w < gateMinSide || h < gateMinSide {
+		return seeAll
+	}
+	l := newLooker(src)
+	var g glance
+	runs := make([]int32, 0, 256)
+	for y := range h {
+		line := src.pix[(src.top+y)*src.stride+src.left:][:w]
+		runs = lineRuns(line, l.thr[(y/gateBlock)*l.bw:][:l.bw], runs)
+		l.across.addBars(runs, y)
+		l.findFinders(runs, y)
+		l.legs(runs, y, false)
+	}
+	// Columns as rows, a strip of gateBlock columns at a time: the strip
+	// is copied turned into a buffer that stays in the cache (a column
+	// read straight down touches a cache line per pixel; a turned copy
+	// of the whole view was a quarter of the look's CPU time), and its
+	// columns share one column of thresholds.
+	strip := make([]byte, gateBlock*h)
+	thr := make([]byte, l.bh)
+	for bx := range l.bw {
+		x0 := bx * gateBlock
+		n := min(w, x0+gateBlock) - x0
+		for by := range l.bh {
+			thr[by] = l.thr[by*l.bw+bx]
+		}
+		for y := range h {
+			for i, v := range src.pix[(src.top+y)*src.stride+src.left+x0:][:n] {
+				strip[i*h+y] = v
+			}
+		}
+		for i := range n {
+			runs = lineRuns(strip[i*h:][:h], thr, runs)
+			l.down.addBars(runs, x0+i)
+			l.legs(runs, x0+i, true)
+		}
+	}
+	g.finders = l.tooMany || l.triple()
+	g.matrix = l.corner()
+	g.bars = l.across.tooMany || l.down.tooMany || l.across.barred() || l.down.barred()
+	return g
+}
+
+// looker holds one look's thresholds and what its scans found.
+type looker struct {
+	src     *luminanceSource
+	bw, bh  int
+	thr     []byte // per block: a pixel darker than this is black; 0 none
+	found   []finder
+	tooMany bool
+	across  edges // Data Matrix legs and timing edges along rows
+	down    edges // and along columns
+}
+
+type finder struct {
+	x, y, module float64
+}
+
+// leg is a solid black run, or a timing edge of n runs, along line at
+// from..to.
+type leg struct {
+	line, from, to, n int32
+}
+
+func newLooker(src *luminanceSource) *looker {
+	w, h := src.width, src.height
+	l := &looker{src: src, bw: (w + gateBlock - 1) / gateBlock, bh: (h + gateBlock - 1) / gateBlock}
+	mean := make([]int32, l.bw*l.bh)
+	spread := make([]uint8, l.bw*l.bh) // the range of grey in each block
+	var hist [256]int32
+	for by := range l.bh {
+		y0, y1 := by*gateBlock, min(h, (by+1)*gateBlock)
+		for bx := range l.bw {
+			x0, x1 := bx*gateBlock, min(w, (bx+1)*gateBlock)
+			lo, hi, sum := byte(255), byte(0), 0
+			for y := y0; y < y1; y++ {
+				line := src.pix[(src.top+y)*src.stride+src.left+x0:][:x1-x0]
+				if len(line) == gateBlock {
+					// Eight pixels at once, without a bounds check or a
+					// loop branch each: this was most of the look's
+					// block statistics.
+					p := (*[gateBlock]byte)(line)
+					lo = min(lo, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7])
+					hi = max(hi, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7])
+					sum += int(p[0]) + int(p[1]) + int(p[2]) + int(p[3]) + int(p[4]) + int(p[5]) + int(p[6]) + int(p[7])
+					continue
+				}
+				for _, v := range line {
+					lo, hi, sum = min(lo, v), max(hi, v), sum+int(v)
+				}
+			}
+			mean[by*l.bw+bx] = int32(sum / ((y1 - y0) * (x1 - x0)))
+			spread[by*l.bw+bx] = hi - lo
+			hist[hi-lo]++
+		}
+	}
+	// A block contrasts when its range of grey is well above the image's
+	// noise: twice the range of the quietest quarter of its blocks, at
+	// least the hybrid binarizer's 24, at most 64 (every code in the test
+	// sets has more).
+	quarter, p25 := int32(len(mean)/4), 0
+	for acc := int32(0); p25 < 255; p25++ {
+		if acc += hist[p25]; acc > quarter {
+			break
+		}
+	}
+	contrast := uint8(min(64, max(gateContrast, 5*p25/2)))
+	flat := make([]bool, l.bw*l.bh)
+	for i, r := range spread {
+		flat[i] = r < contrast
+	}
+	// Each block's threshold is the average mean of the contrasting
+	// blocks in the 5 x 5 around it, as the hybrid binarizer does. Where
+	// all 25 are flat (modules as large as the blocks and aligned with
+	// them, in a generated image), it is halfway between the darkest and
+	// the lightest when they differ enough, and otherwise the block is
+	// white.
+	l.thr = make([]byte, l.bw*l.bh)
+	for by := range l.bh {
+		for bx := range l.bw {
+			sum, n := int32(0), int32(0)
+			lo, hi := int32(255), int32(0)
+			for y := max(0, by-2); y <= min(l.bh-1, by+2); y++ {
+				i0, i1 := y*l.bw+max(0, bx-2), y*l.bw+min(l.bw-1, bx+2)+1
+				for i, m := range mean[i0:i1] {
+					if !flat[i0+i] {
+						sum, n = sum+m, n+1
+					}
+					lo, hi = min(lo, m), max(hi, m)
+				}
+			}
+			t := int32(0)
+			switch {
+			case n > 0:
+				t = sum / n
+			case hi-lo >= gateContrast:
+				t = (lo + hi + 1) / 2
+			}
+			// A flat block is one colour: its noise is not modules.
+			if i := by*l.bw + bx; flat[i] && t > 0 {
+				if mean[i] < t {
+					t = 255 // every pixel black: none is 255 in a dark block
+				} else {
+					t = 0
+				}
+			}
+			l.thr[by*l.bw+bx] = byte(t)
+		}
+	}
+	return l
+}
+
+// black says whether pixel (x, y) is black.
+func (l *looker) black(x, y int) bool {
+	s := l.src
+	return s.pix[(s.top+y)*s.stride+s.left+x] < l.thr[(y/gateBlock)*l.bw+x/gateBlock]
+}
+
+// lineRuns returns the run lengths of line, binarised against thr (one
+// threshold per gateBlock pixels), white first: runs[0] is the white
+// before the first black pixel (maybe 0), then black, white, ...
+func lineRuns(line, thr []byte, runs []int32) []int32 {
+	runs = runs[:0]
+	black, n := false, int32(0)
+	for b, t := range thr {
+		seg := line[b*gateBlock : min(len(line), (b+1)*gateBlock)]
+		if t == 0 && !black {
+			// A flat light block (most of a scene without a code) has
+			// no black pixel: the white run goes on.
+			n += int32(len(seg))
+			continue
+		}
+		for _, v := range seg {
+			if (v < t) != black {
+				runs = append(runs, n)
+				black, n = !black, 0
+			}
+			n++
+		}
+	}
+	return append(runs, n)
+}
+
+// bars appends to e.bars the stretches of runs (white first) that could
+// be a linear code: minBars or more consecutive bars and spaces, none
+// wider than a quiet zone relative to the narrowest (one module; the
+// widest element of every format is 4 modules, 6 with blur and
+// rounding), with both narrow and wide elements (every format has both;
+// a column through lines of text is evenly striped).
+func (e *edges) addBars(runs []int32, line int) {
+	start, pos, from := 1, int32(0), int32(0) // a stretch starts at a bar
+	lo, hi := int32(1<<30), int32(0)
+	flush := func(end int, to int32) {
+		if end-start >= minBars && 4*hi >= 7*lo {
+			e.bars = append(e.bars, leg{line: int32(line), from: from, to: to, n: int32(end - start)})
+		}
+	}
+	for i, r := range runs {
+		if i == 0 {
+			pos, from = r, r
+			continue
+		}
+		if i > start && r > 6*lo+2 {
+			flush(i, pos)
+			// The next stretch starts at this run if it is a bar, else
+			// at the next.
+			start, lo, hi, from = i+1, 1<<30, 0, pos+r
+			if i&1 == 1 {
+				start, lo, hi, from = i, r, r, pos
+			}
+			pos += r
+			continue
+		}
+		lo, hi = min(lo, r), max(hi, r)
+		pos += r
+	}
+	end := len(runs)
+	if end&1 == 1 { // the line ends white: a quiet zone, not an element
+		end--
+		pos -= runs[end]
+	}
+	flush(end, pos)
+	e.tooMany = e.tooMany || len(e.bars) > maxLegs
+}
+
+// barred says whether some stretch of bars has bars a few elements
+// above and below it too: a code's bars are taller than its elements are
+// wide, and lines of text are not evenly so.
+func (e *edges) barred() bool {
+	for _, b := range e.bars {
+		// Half way and all the way to two mean elements away on both
+		// sides (the shortest bars in the test sets are about ten modules
+		// tall): lines of text, evenly spaced, fail one of the four.
+		d := max(2, 2*(b.to-b.from)/b.n)
+		if e.barsOver(b.line-d, b) && e.barsOver(b.line+d, b) && e.barsOver(b.line-d/2, b) && e.barsOver(b.line+d/2, b) {
+			return true
+		}
+	}
+	return false
+}
+
+// barsOver says whether line has a stretch of bars overlapping half of
+// b's.
+func (e *edges) barsOver(line int32, b leg) bool {
+	i, _ := slices.BinarySearchFunc(e.bars, line, func(g leg, line int32) int { return int(g.line - line) })
+	for _, o := range e.bars[i:] {
+		if o.line != line {
+			return false
+		}
+		if min(o.to, b.to)-max(o.from, b.from) >= (b.to-b.from)/2 {
+			return true
+		}
+	}
+	return false
+}
+
+// findFinders looks along one row's runs for a finder pattern's
+// 1:1:3:1:1 (black, white, black three wide, white, black) and keeps
+// those that cross-check down the column through the middle.
+func (l *looker) findFinders(runs []int32, y int) {
+	if l.tooMany {
+		return
+	}
+	x := int32(0)
+	for i := 0; i+1 < len(runs); i++ {
+		// runs[i] starts at x; odd indexes are black.
+		if i&1 == 1 && i+4 < len(runs) {
+			if m, ok := finderRatio(runs[i : i+5]); ok {
+				cx := int(x + runs[i] + runs[i+1] + runs[i+2]/2)
+				if vm, vy, ok := l.crossDown(cx, y, int(runs[i]+runs[i+1]+runs[i+2]+runs[i+3]+runs[i+4])); ok && vm < 2*m && m < 2*vm {
+					l.addFinder(finder{x: float64(cx), y: vy, module: (m + vm) / 2})
+					if l.tooMany {
+						return
+					}
+				}
+			}
+		}
+		x += runs[i]
+	}
+}
+
+// finderRatio says whether five runs are 1:1:3:1:1, more loosely than
+// gozxing (which allows half a module on each run), and returns the
+// module size.
+func finderRatio(r []int32) (float64, bool) {
+	total := r[0] + r[1] + r[2] + r[3] + r[4]
+	if total < 7 {
+		return 0, false
+	}
+	m := float64(total) / 7
+	tol := 0.75*m + 1
+	for _, k := range []int{0, 1, 3, 4} {
+		if d := float64(r[k]) - m; d > tol || d < -tol {
+			return 0, false
+		}
+	}
+	if d := float64(r[2]) - 3*m; d > 2*tol || d < -2*tol {
+		return 0, false
+	}
+	return m, true
+}
+
+// crossDown counts the runs up and down the column x from the black pixel
+// (x, y), as gozxing's crossCheckVertical does, and returns the module
+// size and the middle of the centre run when they are 1:1:3:1:1. Runs
+// longer than the row's pattern (width across) end the search.
+func (l *looker) crossDown(x, y, width int) (float64, float64, bool) {
+	h := l.src.height
+	limit := 2*width + 2
+	var r [5]int32
+	// Up: the centre's upper part, a white run, a black run.
+	yy := y
+	for k, want := range []bool{true, false, true} {
+		for yy >= 0 && l.black(x, yy) == want && r[2-k] <= int32(limit) {
+			r[2-k]++
+			yy--
+		}
+		if r[2-k] == 0 || r[2-k] > int32(limit) {
+			return 0, 0, false
+		}
+	}
+	top := y - int(r[2]) + 1
+	// Down: the rest of the centre, white, black.
+	yy = y + 1
+	for k, want := range []bool{true, false, true} {
+		n := int32(0)
+		for yy < h && l.black(x, yy) == want && n <= int32(limit) {
+			n++
+			yy++
+		}
+		if k == 0 {
+			r[2] += n
+			continue
+		}
+		if n == 0 || n > int32(limit) {
+			return 0, 0, false
+		}
+		r[2+k] = n
+	}
+	m, ok := finderRatio(r[:])
+	return m, float64(top) + float64(r[2])/2, ok
+}
+
+// addFinder keeps f unless it is one already found, seen again on a
+// nearby row.
+func (l *looker) addFinder(f finder) {
+	for _, g := range l.found {
+		if dx, dy := f.x-g.x, f.y-g.y; dx*dx+dy*dy < 9*g.module*g.module {
+			return
+		}
+	}
+	if len(l.found) == maxFinders {
+		l.tooMany = true
+		return
+	}
+	l.found = append(l.found, f)
+}
+
+// triple says whether three of the finder patterns found could be one QR
+// Code's: modules within a factor 2 of each other, at least 8 modules
+// apart, two sides of the triangle within a factor 1.5 and the third
+// roughly their hypotenuse. gozxing asks for more; perspective and a
+// loose cross-check here make the bounds wide.
+func (l *looker) triple() bool {
+	f := l.found
+	for i := range f {
+		for j := i + 1; j < len(f); j++ {
+			for k := j + 1; k < len(f); k++ {
+				lo := min(f[i].module, f[j].module, f[k].module)
+				hi := max(f[i].module, f[j].module, f[k].module)
+				if hi > 2*lo {
+					continue
+				}
+				d := func(a, b finder) float64 { dx, dy := a.x-b.x, a.y-b.y; return dx*dx + dy*dy }
+				s := []float64{d(f[i], f[j]), d(f[j], f[k]), d(f[i], f[k])}
+				a, b, c := min(s[0], s[1], s[2]), s[0]+s[1]+s[2]-min(s[0], s[1], s[2])-max(s[0], s[1], s[2]), max(s[0], s[1], s[2])
+				// At least 8 modules apart (14 in the smallest symbol) and
+				// at most 250 (171 in the largest), in the largest module
+				// seen.
+				if a < 64*lo*lo || b > 250*250*hi*hi {
+					continue
+				}
+				if b > 2.25*a || c < 0.5*(a+b) || c > 1.6*(a+b) {
+					continue
+				}
+				return true
+			}
+		}
+	}
+	return false
+}
+
+const (
+	// minLeg is the shortest solid leg or timing edge of a Data Matrix,
+	// in pixels: 10 modules (the smallest symbol) of at least 1 pixel.
+	minLeg = 10
+	// minTiming is the fewest alternating runs taken for a timing edge:
+	// the smallest square symbol has 10 modules on each side, and a
+	// rectangular one at least 18 on its long side, but the white module
+	// at the end of an edge merges with the quiet zone.
+	minTiming = 9
+	// minShortTiming is the same for the short side of a rectangular
+	// symbol (8 modules), which only confirms an edge found first.
+	minShortTiming = 7
+	// maxLegs bounds the legs and edges kept per direction; an image
+	// with more says yes rather than searching further.
+	maxLegs = 1 << 15
+)
+
+// edges holds, for rows or columns, the solid black runs long enough to be
+// a Data Matrix's leg and the stretches of even, alternating runs that
+// could be its timing edge, in line order.
+type edges struct {
+	solid, timing []leg
+	bars          []leg // stretches that could be a linear code
+	tooMany       bool
+}
+
+// legs records the solid runs and timing stretches of one line.
+func (l *looker) legs(runs []int32, line int, vertical bool) {
+	e := &l.across
+	if vertical {
+		e = &l.down
+	}
+	if e.tooMany {
+		return
+	}
+	pos := int32(0)
+	start, sum := -1, int32(0) // the current even stretch: first run, total
+	flush := func(end int) {
+		if start >= 0 && end-start >= minShortTiming && sum >= minLeg {
+			e.timing = append(e.timing, leg{line: int32(line), from: startPos(runs, start), to: startPos(runs, start) + sum, n: int32(end - start)})
+		}
+	}
+	for i, r := range runs {
+		if i&1 == 1 && r >= minLeg {
+			e.solid = append(e.solid, leg{line: int32(line), from: pos, to: pos + r})
+		}
+		// An even stretch: every run within half a mean of the mean so
+		// far (plus a pixel of rounding). It starts at a black run.
+		if start >= 0 {
+			n := int32(i - start)
+			if d := r*n - sum; d > sum/2+n || -d > sum/2+n {
+				flush(i)
+				start = -1
+			}
+		}
+		if start < 0 && i&1 == 1 {
+			start, sum = i, 0
+		}
+		if start >= 0 {
+			sum += r
+		}
+		pos += r
+	}
+	if start >= 0 {
+		end := len(runs)
+		if end&1 == 1 { // the last run is white to the edge: not a module
+			sum -= runs[end-1]
+			end--
+		}
+		flush(end)
+	}
+	e.tooMany = len(e.solid) > maxLegs || len(e.timing) > maxLegs
+}
+
+// startPos returns where run i of a line starts.
+func startPos(runs []int32, i int) int32 {
+	p := int32(0)
+	for _, r := range runs[:i] {
+		p += r
+	}
+	return p
+}
+
+// corner says whether a timing edge has a solid leg parallel to it across
+// the symbol, as long and starting or ending with it: the two opposite
+// sides of a Data Matrix, at any quarter turn. A rectangular symbol's
+// height is between a quarter of its width (8 x 32) and four times it.
+func (l *looker) corner() bool {
+	return l.across.tooMany || l.down.tooMany || l.across.parallel(&l.down) || l.down.parallel(&l.across)
+}
+
+// parallel looks in e for a timing edge and a solid leg across the symbol
+// from it, joined at one end by a solid leg in across (the lines the
+// other way).
+func (e *edges) parallel(across *edges) bool {
+	for _, t := range e.timing {
+		s := t.to - t.from
+		// Modules under 1.5 pixels are noise to the Data Matrix reader
+		// too; and a timing edge is one module wide: three modules to
+		// either side, the line is not evenly striped over the same
+		// stretch (a column through lines of text is).
+		m := max(1, 3*s/t.n)
+		if t.n < minTiming || 2*s < 3*t.n || e.timingOver(t.line-m, t) || e.timingOver(t.line+m, t) {
+			continue
+		}
+		// Both ends of the leg within two modules (and a pixel of blur)
+		// of the edge's: the other two sides join them.
+		tol := 2*s/t.n + 1
+		// Solid legs are in line order: look at those up to four times s
+		// away, either side, and at least six modules (the short side of
+		// the smallest rectangular symbol is eight).
+		lo, hi := t.line-4*s-2, t.line+4*s+2
+		for _, g := range e.solid[e.firstAt(lo):] {
+			if g.line > hi {
+				break
+			}
+			if abs32(g.line-t.line) < 6*s/t.n || abs32(g.from-t.from) > tol || abs32(g.to-t.to) > tol {
+				continue
+			}
+			// A leg is one module thick: three modules (of the timing
+			// edge) to either side it is not solid. The side of a box is.
+			if e.solidOver(g.line-m, g) || e.solidOver(g.line+m, g) {
+				continue
+			}
+			// The L's other leg joins the two at one end, and the other
+			// timing edge at the other.
+			side := leg{from: min(t.line, g.line), to: max(t.line, g.line) + 1}
+			if !(across.near(across.solidOver, t.from, tol, side) && across.near(across.timingOver, t.to-1, tol, side) ||
+				across.near(across.solidOver, t.to-1, tol, side) && across.near(across.timingOver, t.from, tol, side)) {
+				continue
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// firstAt returns the index of the first solid leg on line or after.
+func (e *edges) firstAt(line int32) int {
+	i, _ := slices.BinarySearchFunc(e.solid, line, func(g leg, line int32) int { return int(g.line - line) })
+	return i
+}
+
+// near says whether over(line, span) holds for a line within tol of at.
+func (e *edges) near(over func(int32, leg) bool, at, tol int32, span leg) bool {
+	for line := at - tol; line <= at+tol; line++ {
+		if over(line, span) {
+			return true
+		}
+	}
+	return false
+}
+
+// timingOver says whether line has a timing edge covering most of t's
+// span.
+func (e *edges) timingOver(line int32, t leg) bool {
+	i, _ := slices.BinarySearchFunc(e.timing, line, func(g leg, line int32) int { return int(g.line - line) })
+	for _, o := range e.timing[i:] {
+		if o.line != line {
+			return false
+		}
+		if min(o.to, t.to)-max(o.from, t.from) >= (t.to-t.from)*4/5 {
+			return true
+		}
+	}
+	return false
+}
+
+// solidOver says whether line has a solid run covering most of g's span.
+func (e *edges) solidOver(line int32, g leg) bool {
+	for _, o := range e.solid[e.firstAt(line):] {
+		if o.line != line {
+			return false
+		}
+		if min(o.to, g.to)-max(o.from, g.from) >= (g.to-g.from)*4/5 {
+			return true
+		}
+	}
+	return false
+}
+
+func abs32(x int32) int32 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
