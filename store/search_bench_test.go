@@ -244,25 +244,7 @@ func BenchmarkGrowth(b *testing.B) {
 				{"part_chinese", filters([]string{"电池", "主板", "华为", "压缩机", "屏幕总成", "华为 电池"}, "")},
 				{"part_model_word", filters([]string{"电池", "battery", "display", "主板"}, "Mate 60")},
 			} {
-				b.Run(tc.name, func(b *testing.B) {
-					ds := make([]time.Duration, 0, b.N)
-					found := 0
-					for i := range b.N {
-						f := tc.filters[i%len(tc.filters)]
-						f.Limit = 50
-						start := time.Now()
-						got, err := ps.FindParts(b.Context(), f)
-						ds = append(ds, time.Since(start))
-						if err != nil {
-							b.Fatal(err)
-						}
-						found += len(got)
-					}
-					if found == 0 {
-						b.Fatal("no results")
-					}
-					reportPercentiles(b, ds)
-				})
+				b.Run(tc.name, func(b *testing.B) { benchPartFilters(b, ps, tc.filters, true) })
 			}
 			ts := NewTicketService(db)
 			var all []app.TicketFilter

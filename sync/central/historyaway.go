@@ -2,7 +2,6 @@ package central
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -325,13 +324,9 @@ func (db *DB) History(ctx context.Context, p Principal, ids []app.TicketID, maxB
 		return ans, err
 	}
 	maxBytes = min(max(maxBytes, MinPageBytes), MaxPageBytes)
-	opts := &sql.TxOptions{ReadOnly: true}
-	if db.dialect == dialectPostgres {
-		opts.Isolation = sql.LevelRepeatableRead
-	}
-	tx, err := db.read.BeginTx(ctx, opts)
+	tx, err := db.snapshotTx(ctx)
 	if err != nil {
-		return ans, transient(err)
+		return ans, err
 	}
 	defer tx.Rollback()
 	scopes, err := db.Scopes(ctx, tx, p)

@@ -223,13 +223,9 @@ func (db *DB) Pull(ctx context.Context, p Principal, cursorText string, maxBytes
 		return res, err
 	}
 	maxBytes = min(max(maxBytes, MinPageBytes), MaxPageBytes)
-	opts := &sql.TxOptions{ReadOnly: true}
-	if db.dialect == dialectPostgres {
-		opts.Isolation = sql.LevelRepeatableRead
-	}
-	tx, err := db.read.BeginTx(ctx, opts)
+	tx, err := db.snapshotTx(ctx)
 	if err != nil {
-		return res, transient(err)
+		return res, err
 	}
 	defer tx.Rollback()
 	if err := tx.QueryRowContext(ctx, `SELECT v FROM meta WHERE k = 'epoch'`).Scan(&res.Epoch); err != nil {
@@ -863,4 +859,16 @@ func (pg *page) nameOpenings(ctx context.Context, openings map[string][]app.Stoc
 		}
 	}
 	return nil
+}
+
+// snapshotTx begins a read-only transaction that sees one snapshot (on
+// PostgreSQL REPEATABLE READ; SQLite's read transactions do already): a
+// page or a history answer is consistent with itself.
+func (db *DB) snapshotTx(ctx context.Context) (*sql.Tx, error) {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if db.dialect == dialectPostgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := db.read.BeginTx(ctx, opts)
+	return tx, transient(err)
 }
