@@ -336,7 +336,7 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		lang.X("ticket.purchased", "Purchased"), purchaseText(t.Product),
 		lang.X("ticket.fault", "Reported fault"), t.Fault,
 		lang.X("ticket.appointment", "Appointment"), windowText(t),
-		lang.X("ticket.resolve_by", "Resolve by"), strings.TrimSpace(timeText(t.ResolveBy)+"  "+slaText(t.ResolveBy, v.deps.Now())),
+		lang.X("ticket.resolve_by", "Resolve by"), strings.TrimSpace(timeText(t.ResolveBy)+"  "+resolveByText(t, v.deps.Now())),
 		lang.X("ticket.diagnosis", "Diagnosis"), t.Diagnosis,
 		lang.X("ticket.status_reason", "Why"), t.StatusReason,
 		lang.X("ticket.opened", "Opened"), timeText(t.CreatedAt),

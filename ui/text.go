@@ -185,6 +185,22 @@ func slaText(target, now time.Time) string {
 	return lang.X("sla.left", "{{.Duration}} left", map[string]any{"Duration": shortDuration(d)})
 }
 
+// resolveByText is slaText for an open ticket. A ticket that is done is
+// judged at its completion, not now: a job finished in time a year ago is
+// not "overdue by a year". One cancelled or closed without completing has
+// no verdict.
+func resolveByText(t app.Ticket, now time.Time) string {
+	switch {
+	case t.Status.Open():
+		return slaText(t.ResolveBy, now)
+	case t.ResolveBy.IsZero() || t.CompletedAt.IsZero():
+		return ""
+	case !t.CompletedAt.After(t.ResolveBy):
+		return lang.X("sla.met", "Met")
+	}
+	return lang.X("sla.late", "Completed {{.Duration}} late", map[string]any{"Duration": shortDuration(t.CompletedAt.Sub(t.ResolveBy))})
+}
+
 func shortDuration(d time.Duration) string {
 	switch {
 	case d >= 48*time.Hour:

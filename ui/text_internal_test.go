@@ -62,3 +62,28 @@ func TestLanguageCode(t *testing.T) {
 		}
 	}
 }
+
+// TestResolveByText: an open ticket's deadline counts from now; a done
+// one is judged at its completion (a closed job finished in time is not
+// "overdue by a year"); one closed without completing gets no verdict.
+func TestResolveByText(t *testing.T) {
+	due := time.Date(2025, 12, 2, 18, 0, 0, 0, time.UTC)
+	now := due.Add(365 * 24 * time.Hour)
+	for _, tc := range []struct {
+		name      string
+		status    app.Status
+		completed time.Time
+		want      string
+	}{
+		{"open and late", app.StatusInProgress, time.Time{}, "Overdue by 365 d"},
+		{"closed in time", app.StatusClosed, due.Add(-3 * time.Hour), "Met"},
+		{"closed at the deadline", app.StatusClosed, due, "Met"},
+		{"completed late", app.StatusCompleted, due.Add(5 * time.Hour), "Completed 5 h late"},
+		{"cancelled", app.StatusCancelled, time.Time{}, ""},
+	} {
+		tk := app.Ticket{Status: tc.status, ResolveBy: due, CompletedAt: tc.completed}
+		if got := resolveByText(tk, now); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
