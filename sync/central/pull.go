@@ -321,7 +321,7 @@ func (db *DB) Pull(ctx context.Context, p Principal, cursorText string, maxBytes
 // (an import, a loaded world) share a version and go by ID, at random
 // for UUIDs: in order of creation, neighbours share their dates, their
 // numbers' prefixes and their deadlines' days, and the heavy first
-// sync's ticket pages compress 8 % smaller (docs/BENCHMARKS.md, "First
+// sync's ticket pages compress 7 % smaller (docs/BENCHMARKS.md, "First
 // sync bytes"). Nothing in a page depends on the order within a list.
 func sortTickets(ts []app.TicketDetail) {
 	slices.SortStableFunc(ts, func(a, b app.TicketDetail) int {
