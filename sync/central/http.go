@@ -38,7 +38,7 @@ const (
 // zstdEncoder compresses answers; EncodeAll is safe for concurrent use.
 // Answers of at least bestAbove bytes (the pages of a first sync, 4 MiB
 // of JSON each) take zstdBest: 3.8 % fewer bytes on the heavy first sync
-// for about five times the CPU (27 ms against 5 ms per MB on one core,
+// for three to five times the CPU (27 ms against 5 ms per MB on one core,
 // docs/BENCHMARKS.md "First sync bytes"), paid once per device; the
 // small answers of every later sync stay at the cheaper level.
 var (
