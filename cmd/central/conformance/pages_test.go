@@ -1,11 +1,13 @@
 package conformance
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // rawPage is a pulled page as its entities' JSON, list by list.
@@ -111,5 +113,55 @@ func TestPagesAreBoundedAndRepeatable(t *testing.T) {
 			t.Errorf("%d tickets of about 1.3 KB came in %d pages of at most 16 KiB", tickets, pages)
 		}
 		t.Logf("%d tickets in %d pages", tickets, pages)
+	})
+}
+
+// Within a page, tickets are in order of creation (created_at, then id),
+// whatever the order they were written in (PROTOCOL.md, "Pull"): here the
+// later a ticket is written, the earlier its created_at.
+func TestPageTicketsInOrderOfCreation(t *testing.T) {
+	onEachDB(t, func(t *testing.T, s *service) {
+		const tickets = 12
+		tc := s.addFieldTech(t, "order", 1)
+		dev := s.pair(t, tc.id)
+		base := time.Now().UTC().Truncate(time.Minute).Add(-time.Hour)
+		for i := range tickets {
+			s.dispatchOK(t, "ticket.create", map[string]any{"ticket": map[string]any{
+				"id": newID(), "number": name("OR"), "kind": "on_site", "country": "CN",
+				"product":  map[string]any{"category": "appliance", "brand": "Acme", "model": "W1"},
+				"customer": map[string]any{"name": "Ordered customer", "phone": "1"},
+				"fault":    "leaks", "technician": tc.id,
+				// Two tickets share each time: the ID decides between them.
+				"created_at": base.Add(-time.Duration(i/2) * time.Minute).Format(time.RFC3339),
+			}})
+		}
+		p := dev.pullRaw(t, "", 1<<20)
+		type key struct {
+			at time.Time
+			id string
+		}
+		var got []key
+		for _, raw := range p.Data["tickets"] {
+			var tk struct {
+				Ticket struct {
+					ID        string    `json:"id"`
+					CreatedAt time.Time `json:"created_at"`
+				} `json:"ticket"`
+			}
+			if err := json.Unmarshal(raw, &tk); err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, key{tk.Ticket.CreatedAt, tk.Ticket.ID})
+		}
+		if len(got) != tickets || p.More {
+			t.Fatalf("one page of 1 MiB holds %d tickets (more: %v), want all %d", len(got), p.More, tickets)
+		}
+		if !slices.IsSortedFunc(got, func(a, b key) int { return cmp.Or(a.at.Compare(b.at), cmp.Compare(a.id, b.id)) }) {
+			var order []string
+			for _, k := range got {
+				order = append(order, k.at.Format(time.RFC3339)+" "+k.id)
+			}
+			t.Errorf("tickets not in order of creation: %q", order)
+		}
 	})
 }
