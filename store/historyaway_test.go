@@ -204,9 +204,8 @@ func TestMigrate0010(t *testing.T) {
 		t.Fatal(err)
 	}
 	raw := rawDB(t, path)
-	// Back to 0009: 0010's table and the columns of 0011_ticket_rows go.
-	rawExec(t, raw, `DROP TABLE history_away`, `ALTER TABLE tickets DROP COLUMN brand`, `ALTER TABLE tickets DROP COLUMN model`,
-		`ALTER TABLE tickets DROP COLUMN address`, `ALTER TABLE tickets DROP COLUMN city`, `ALTER TABLE tickets DROP COLUMN promised_at`,
+	// Back to 0009: 0010's table and 0011_ticket_rows's column go.
+	rawExec(t, raw, `DROP TABLE history_away`, `ALTER TABLE tickets DROP COLUMN list_row`,
 		`DELETE FROM migrations WHERE name >= '0010'`, `PRAGMA user_version = 9`)
 	raw.Close()
 

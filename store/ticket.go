@@ -294,11 +294,10 @@ func ticketsByRID(ctx context.Context, q rowQueryer, rids []any) ([]app.Ticket, 
 	return out, nil
 }
 
-// ticketRowsByRID reads list rows from the ticket rows' columns, in the
+// ticketRowsByRID reads list rows from the ticket rows' list_row, in the
 // order of rids.
 func ticketRowsByRID(ctx context.Context, q rowQueryer, rids []any) ([]app.TicketRow, error) {
-	rows, err := q.QueryContext(ctx, `SELECT rid, id, number, customer_name, address, city, brand, model, status,
-		window_start, window_end, resolve_by, promised_at FROM tickets WHERE rid IN (?`+strings.Repeat(", ?", len(rids)-1)+`)`, rids...)
+	rows, err := q.QueryContext(ctx, `SELECT rid, list_row FROM tickets WHERE rid IN (?`+strings.Repeat(", ?", len(rids)-1)+`)`, rids...)
 	if err != nil {
 		return nil, err
 	}
@@ -306,13 +305,14 @@ func ticketRowsByRID(ctx context.Context, q rowQueryer, rids []any) ([]app.Ticke
 	byRID := make(map[int64]app.TicketRow, len(rids))
 	for rows.Next() {
 		var rid int64
-		var r app.TicketRow
-		var ws, we, rb, pa sql.NullInt64
-		if err := rows.Scan(&rid, &r.ID, &r.Number, &r.CustomerName, &r.Address, &r.City, &r.Brand, &r.Model, &r.Status,
-			&ws, &we, &rb, &pa); err != nil {
+		var data string
+		if err := rows.Scan(&rid, &data); err != nil {
 			return nil, err
 		}
-		r.WindowStart, r.WindowEnd, r.ResolveBy, r.PromisedAt = fromNsec(ws), fromNsec(we), fromNsec(rb), fromNsec(pa)
+		r, err := decodeListRow(data)
+		if err != nil {
+			return nil, app.Errorf(app.ECORRUPT, "store.ticket_damaged", "A ticket record on this device is damaged. Sync to download it again.").WithCause(err)
+		}
 		byRID[rid] = r
 	}
 	if err := rows.Err(); err != nil {
@@ -510,9 +510,8 @@ func decodeTicket(data []byte) (app.Ticket, error) {
 // is not the server's copy (Load sets base after it).
 const ticketUpsert = `INSERT INTO tickets (id, number, technician, store, status, is_open, priority,
 	window_start, window_end, respond_by, resolve_by, customer_name, customer_phone, phone_digits,
-	serial, created_at, updated_at, completed_at, list_state, ws_key, rb_key,
-	brand, model, address, city, promised_at, data)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	serial, created_at, updated_at, completed_at, list_state, ws_key, rb_key, list_row, data)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET number = excluded.number, technician = excluded.technician,
 	store = excluded.store, status = excluded.status, is_open = excluded.is_open,
 	priority = excluded.priority, window_start = excluded.window_start,
@@ -521,9 +520,7 @@ ON CONFLICT (id) DO UPDATE SET number = excluded.number, technician = excluded.t
 	customer_phone = excluded.customer_phone, phone_digits = excluded.phone_digits,
 	serial = excluded.serial, created_at = excluded.created_at, updated_at = excluded.updated_at,
 	completed_at = excluded.completed_at, data = excluded.data, list_state = excluded.list_state,
-	ws_key = excluded.ws_key, rb_key = excluded.rb_key, brand = excluded.brand,
-	model = excluded.model, address = excluded.address, city = excluded.city,
-	promised_at = excluded.promised_at`
+	ws_key = excluded.ws_key, rb_key = excluded.rb_key, list_row = excluded.list_row`
 
 // execer runs statements; *sql.Tx and the loader implement it.
 type execer interface {
@@ -597,6 +594,10 @@ func ticketArgs(t app.Ticket) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode ticket %s: %w", t.ID, err)
 	}
+	row, err := encodeListRow(t.Row())
+	if err != nil {
+		return nil, fmt.Errorf("encode ticket %s: %w", t.ID, err)
+	}
 	open, state := 0, listDone
 	if t.Status.Open() {
 		open, state = 1, listOpen
@@ -608,8 +609,7 @@ func ticketArgs(t app.Ticket) ([]any, error) {
 		nsec(t.WindowStart), nsec(t.WindowEnd), nsec(t.RespondBy), nsec(t.ResolveBy),
 		t.Customer.Name, t.Customer.Phone, app.PhoneDigits(t.Customer.Phone), t.Product.Serial,
 		nsec(t.CreatedAt), nsec(t.UpdatedAt), nsec(t.CompletedAt),
-		state, sortKey(t.WindowStart), sortKey(t.ResolveBy),
-		t.Product.Brand, t.Product.Model, t.Customer.Address, t.Customer.City, nsec(t.PromisedAt), data}, nil
+		state, sortKey(t.WindowStart), sortKey(t.ResolveBy), row, data}, nil
 }
 
 // The list_state of a ticket row (0009_ticket_lists.sql).

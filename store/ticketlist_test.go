@@ -325,6 +325,7 @@ func TestMigrateTicketRows(t *testing.T) {
 	all[1].Customer.Address, all[1].Customer.City = "", "" // nothing to copy
 	all[4].Customer.Address, all[4].Customer.City = "浦东新区世纪大道100号", "上海市"
 	all[6].Product.Brand, all[6].Product.Model = "", ""
+	all[8].Customer.Name = "Wang \"Bill\" \\ <&>\n\t\u2028 😀" // escapes in JSON
 	for _, tk := range all {
 		args, err := ticketArgs(tk)
 		if err != nil {
@@ -380,4 +381,33 @@ func TestMigrateTicketRows(t *testing.T) {
 		t.Errorf("%d migrated rows with a promised time, want %d", promised, wantPromised)
 	}
 	checkAgainstReference(t, db, all)
+}
+
+// TestListRow: a list row comes back from its list_row as it went in,
+// whatever its text holds, and a damaged list_row is an error.
+func TestListRow(t *testing.T) {
+	at := time.Date(2026, 6, 18, 10, 0, 0, 123456789, time.UTC)
+	for _, r := range []app.TicketRow{
+		{},
+		{ID: "t-1", Number: "FB-1", CustomerName: "王伟", Address: "浦东新区世纪大道100号", City: "上海市", Brand: "Huawei", Model: "P50",
+			Status: app.StatusAssigned, WindowStart: at, WindowEnd: at.Add(time.Hour), ResolveBy: at.Add(48 * time.Hour), PromisedAt: at.Add(-time.Hour)},
+		{ID: "t-2", Number: `a"b\c`, CustomerName: "<&> \n\t\u2028 😀 \x01", Address: `\"`, WindowStart: time.Unix(0, -5).UTC()},
+	} {
+		s, err := encodeListRow(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := decodeListRow(s)
+		if err != nil || got != r {
+			t.Errorf("%s:\n got %+v, %v\nwant %+v", s, got, err, r)
+		}
+	}
+	good, _ := encodeListRow(app.TicketRow{ID: "t-1", PromisedAt: at})
+	for _, bad := range []string{"", "[]", "{}", good[:len(good)-1], good + "]", strings.Replace(good, `"t-1"`, `1`, 1),
+		strings.Replace(good, "null", "nul", 1), strings.Replace(good, `"t-1"`, `"t-1`, 1), `["a"]`,
+		strings.Replace(good, "1781776800123456789", "99999999999999999999", 1)} {
+		if r, err := decodeListRow(bad); err == nil {
+			t.Errorf("%q decoded to %+v", bad, r)
+		}
+	}
 }
