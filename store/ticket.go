@@ -70,8 +70,8 @@ func (s *TicketService) FindTickets(ctx context.Context, f app.TicketFilter) ([]
 }
 
 // ListTickets returns FindTickets's page as list rows, read from the
-// ticket rows' columns (0011_ticket_rows.sql), and its count up to
-// app.TicketCountCap.
+// ticket rows' list_row (0011_ticket_rows.sql, listrow.go), and its count
+// up to app.TicketCountCap.
 func (s *TicketService) ListTickets(ctx context.Context, f app.TicketFilter) (app.TicketList, error) {
 	out := app.TicketList{Rows: []app.TicketRow{}}
 	countCap := s.countCap
