@@ -11,6 +11,11 @@ type TicketService interface {
 	// FindTickets returns one page of tickets matching f and the total
 	// number that match.
 	FindTickets(ctx context.Context, f TicketFilter) ([]Ticket, int, error)
+	// ListTickets returns the page FindTickets returns for f as a list
+	// shows it, and how many tickets match, counted up to TicketCountCap:
+	// the terminal's ticket list, which needs neither whole tickets nor
+	// an exact count of thousands.
+	ListTickets(ctx context.Context, f TicketFilter) (TicketList, error)
 	// TicketDetail returns a ticket with its repairs, parts, photos and
 	// notes; ENOTFOUND when there is no such ticket.
 	TicketDetail(ctx context.Context, id TicketID) (TicketDetail, error)

@@ -297,6 +297,50 @@ type TicketFilter struct {
 	Limit      int
 }
 
+// TicketCountCap is how far ListTickets counts: a list or search of more
+// tickets says "more than TicketCountCap" (TicketList.More) instead of
+// reading every match to count it.
+const TicketCountCap = 1000
+
+// TicketRow is a ticket as a list shows it: what the list's rows read,
+// kept in columns of the ticket's row, so a page is read without decoding
+// whole tickets.
+type TicketRow struct {
+	ID           TicketID
+	Number       string
+	CustomerName string
+	Address      string // Customer.Address
+	City         string // Customer.City
+	Brand        string // Product.Brand
+	Model        string // Product.Model
+	Status       Status
+	WindowStart  time.Time
+	WindowEnd    time.Time
+	ResolveBy    time.Time
+	PromisedAt   time.Time
+}
+
+// Row returns t as a list shows it.
+func (t Ticket) Row() TicketRow {
+	return TicketRow{ID: t.ID, Number: t.Number, CustomerName: t.Customer.Name, Address: t.Customer.Address,
+		City: t.Customer.City, Brand: t.Product.Brand, Model: t.Product.Model, Status: t.Status,
+		WindowStart: t.WindowStart, WindowEnd: t.WindowEnd, ResolveBy: t.ResolveBy, PromisedAt: t.PromisedAt}
+}
+
+// PostalAddress is the customer's Customer.PostalAddress.
+func (r TicketRow) PostalAddress() string {
+	return Customer{Address: r.Address, City: r.City}.PostalAddress()
+}
+
+// TicketList is one page of a ticket list as ListTickets returns it.
+type TicketList struct {
+	Rows []TicketRow
+	// Total is how many tickets match, at most TicketCountCap; More says
+	// that more than TicketCountCap match.
+	Total int
+	More  bool
+}
+
 // TicketView is one of the technician's standard lists.
 type TicketView string
 

@@ -26,16 +26,16 @@ func TestQueryPlans(t *testing.T) {
 	if err := db.Optimize(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	where, args, err := db.ticketWhere(app.TicketFilter{View: app.ViewToday, Technician: storetest.Ana, Now: storetest.Now})
+	where, args, _, err := db.ticketWhere(app.TicketFilter{View: app.ViewToday, Technician: storetest.Ana, Now: storetest.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	order, _ := ticketOrder(app.TicketFilter{})
-	swhere, sargs, err := db.ticketWhere(app.TicketFilter{Query: "王伟"})
+	swhere, sargs, smatch, err := db.ticketWhere(app.TicketFilter{Query: "王伟"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	mwhere, margs, err := db.ticketWhere(app.TicketFilter{Query: "王伟", Technician: storetest.Ana, View: app.ViewToday, Now: storetest.Now})
+	mwhere, margs, mmatch, err := db.ticketWhere(app.TicketFilter{Query: "王伟", Technician: storetest.Ana, View: app.ViewToday, Now: storetest.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,13 +46,13 @@ func TestQueryPlans(t *testing.T) {
 		idx string
 	}{
 		"Today":        {app.TicketFilter{View: app.ViewToday}, "tickets_list_appointment (technician=? AND list_state=?)"},
-		"UpcomingSLA":  {app.TicketFilter{View: app.ViewUpcoming, Sort: app.SortSLA}, "tickets_list_sla (technician=? AND list_state=?)"},
+		"UpcomingSLA":  {app.TicketFilter{View: app.ViewUpcoming, Sort: app.SortSLA}, "tickets_list_sla (technician=? AND list_state=? AND rb_key>?)"},
 		"WaitingPrio":  {app.TicketFilter{View: app.ViewWaitingParts, Sort: app.SortPriority}, "tickets_list_priority (technician=? AND list_state=?)"},
 		"Done":         {app.TicketFilter{View: app.ViewDone}, "tickets_list_updated (technician=? AND list_state=?)"},
 		"DoneSLA":      {app.TicketFilter{View: app.ViewDone, Sort: app.SortSLA}, "tickets_list_sla (technician=? AND list_state=?)"},
 		"TodayPrio":    {app.TicketFilter{View: app.ViewToday, Sort: app.SortPriority}, "tickets_list_priority (technician=? AND list_state=?)"},
 		"WaitingAppt":  {app.TicketFilter{View: app.ViewWaitingParts, Sort: app.SortAppointment}, "tickets_list_appointment (technician=? AND list_state=?)"},
-		"UpcomingAppt": {app.TicketFilter{View: app.ViewUpcoming}, "tickets_list_appointment (technician=? AND list_state=?)"},
+		"UpcomingAppt": {app.TicketFilter{View: app.ViewUpcoming}, "tickets_list_appointment (technician=? AND list_state=? AND ws_key>?)"},
 		"AllOneLetter": {app.TicketFilter{Query: "s"}, "tickets_list_all (technician=?)"},
 	}
 	type planCase struct {
@@ -64,7 +64,7 @@ func TestQueryPlans(t *testing.T) {
 	listCases := map[string]planCase{}
 	for name, l := range lists {
 		l.f.Technician, l.f.Now = storetest.Ana, storetest.Now
-		w, a, err := db.ticketWhere(l.f)
+		w, a, _, err := db.ticketWhere(l.f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,8 +74,13 @@ func TestQueryPlans(t *testing.T) {
 		}
 		listCases["List"+name] = planCase{listPageQuery(w, o), append(a, 50, 0), []string{"SEARCH tickets USING COVERING INDEX " + l.idx}, []string{"TEMP B-TREE"}}
 		countIdx := "tickets_list_appointment (technician=? AND list_state=?)"
-		if l.f.View == app.ViewAll {
+		switch l.f.View {
+		case app.ViewAll:
 			countIdx = "tickets_list_appointment (technician=?)"
+		case app.ViewUpcoming:
+			// Upcoming starts past today: a seek, not a read of what
+			// is due today.
+			countIdx = "tickets_list_appointment (technician=? AND list_state=? AND ws_key>?)"
 		}
 		listCases["Count"+name] = planCase{listCountQuery(w), a, []string{"SEARCH tickets USING COVERING INDEX " + countIdx}, []string{"MULTI-INDEX"}}
 	}
@@ -90,10 +95,18 @@ func TestQueryPlans(t *testing.T) {
 			[]string{"SEARCH m USING PRIMARY KEY (model=?)", "SEARCH p USING INTEGER PRIMARY KEY"}, nil},
 		"TicketsToday": {listPageQuery(where, order), append(args, 50, 0),
 			[]string{"SEARCH tickets USING COVERING INDEX tickets_list_appointment (technician=? AND list_state=?)"}, nil},
-		"TicketSearch": {searchPageQuery(swhere, order), append(sargs, 50, 0),
+		"TicketSearch": {searchPageQuery(swhere, order), append(sargs, smatch, 50, 0),
 			[]string{"SEARCH tickets USING COVERING INDEX tickets_search (rid=?)", "SCAN tickets_fts VIRTUAL TABLE"}, nil},
-		"TicketSearchMine": {searchPageQuery(mwhere, order), append(margs, 50, 0),
+		"TicketSearchMine": {searchPageQuery(mwhere, order), append(margs, mmatch, 50, 0),
 			[]string{"SEARCH tickets USING COVERING INDEX tickets_search (rid=? AND technician=? AND list_state=?)", "SCAN tickets_fts VIRTUAL TABLE"}, nil},
+		// A search in the default order is driven by the index of the
+		// search, in its order, without a sort: it stops at the page.
+		"TicketSearchNewest": {newestPageQuery(swhere), append(sargs, smatch, 50, 0),
+			[]string{"SCAN tickets_fts VIRTUAL TABLE", "SEARCH tickets USING COVERING INDEX tickets_search (rid=?)"}, []string{"TEMP B-TREE"}},
+		"TicketSearchNewestMine": {newestPageQuery(mwhere), append(margs, mmatch, 50, 0),
+			[]string{"SCAN tickets_fts VIRTUAL TABLE", "SEARCH tickets USING COVERING INDEX tickets_search (rid=? AND technician=? AND list_state=?)"}, []string{"TEMP B-TREE"}},
+		"TicketSearchNewestCount": {cappedCount(newestCountQuery(mwhere), app.TicketCountCap), append(margs, mmatch),
+			[]string{"SCAN tickets_fts VIRTUAL TABLE", "SEARCH tickets USING COVERING INDEX tickets_search (rid=? AND technician=? AND list_state=?)"}, nil},
 		"Balances": {balancesQuery, []any{"van-ana"},
 			[]string{"SEARCH movements USING COVERING INDEX movements_to (to_loc=?)", "SEARCH movements USING COVERING INDEX movements_from (from_loc=?)"}, nil},
 		"Pending": {pendingQuery, []any{100},

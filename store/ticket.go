@@ -18,7 +18,12 @@ import (
 var _ app.TicketService = (*TicketService)(nil)
 
 // TicketService implements app.TicketService on a DB.
-type TicketService struct{ db *DB }
+type TicketService struct {
+	db *DB
+	// countCap is where ListTickets stops counting; 0 is
+	// app.TicketCountCap (tests set a small one).
+	countCap int
+}
 
 // NewTicketService returns the ticket service of db.
 func NewTicketService(db *DB) *TicketService { return &TicketService{db: db} }
@@ -41,20 +46,67 @@ const (
 // words: 3+ characters anywhere, shorter ones as Chinese characters or the
 // start of a word (a single letter narrows nothing). f.Now defaults to the
 // store's clock, f.Location to f.Now's. The default order is by
-// appointment, and most recently updated first for ViewDone. An unknown
-// view or sort is EINVALID; a device past its lease, ELEASE
-// ("lease.locked").
+// appointment, and most recently updated first for ViewDone; a search
+// without f.Sort lists the ticket that came to this device last first
+// (the search index's order, so a search matching thousands stops at the
+// page). An unknown view or sort is EINVALID; a device past its lease,
+// ELEASE ("lease.locked").
 func (s *TicketService) FindTickets(ctx context.Context, f app.TicketFilter) ([]app.Ticket, int, error) {
-	if err := s.db.checkLease(ctx); err != nil {
-		return nil, 0, err
-	}
-	where, args, err := s.db.ticketWhere(f)
+	out := []app.Ticket{}
+	var total int
+	err := s.find(ctx, f, 0, func(tx *sql.Tx, rids []any, n int, _ bool) error {
+		total = n
+		if len(rids) == 0 {
+			return nil
+		}
+		var err error
+		out, err = ticketsByRID(ctx, tx, rids)
+		return err
+	})
 	if err != nil {
 		return nil, 0, err
+	}
+	return out, total, nil
+}
+
+// ListTickets returns FindTickets's page as list rows, read from the
+// ticket rows' list_row (0011_ticket_rows.sql, listrow.go), and its count
+// up to app.TicketCountCap.
+func (s *TicketService) ListTickets(ctx context.Context, f app.TicketFilter) (app.TicketList, error) {
+	out := app.TicketList{Rows: []app.TicketRow{}}
+	countCap := s.countCap
+	if countCap == 0 {
+		countCap = app.TicketCountCap
+	}
+	err := s.find(ctx, f, countCap, func(tx *sql.Tx, rids []any, n int, more bool) error {
+		out.Total, out.More = n, more
+		if len(rids) == 0 {
+			return nil
+		}
+		var err error
+		out.Rows, err = ticketRowsByRID(ctx, tx, rids)
+		return err
+	})
+	if err != nil {
+		return app.TicketList{}, err
+	}
+	return out, nil
+}
+
+// find runs f's page and count in one read transaction and hands the
+// page's row IDs, in order, to read with the count: exact when countCap is
+// 0, else at most countCap and more set when more tickets match.
+func (s *TicketService) find(ctx context.Context, f app.TicketFilter, countCap int, read func(tx *sql.Tx, rids []any, total int, more bool) error) error {
+	if err := s.db.checkLease(ctx); err != nil {
+		return err
+	}
+	where, args, match, err := s.db.ticketWhere(f)
+	if err != nil {
+		return err
 	}
 	order, err := ticketOrder(f)
 	if err != nil {
-		return nil, 0, err
+		return err
 	}
 	limit := f.Limit
 	if limit <= 0 {
@@ -63,63 +115,73 @@ func (s *TicketService) FindTickets(ctx context.Context, f app.TicketFilter) ([]
 	limit = min(limit, maxTicketLimit)
 	offset := max(f.Offset, 0)
 
-	out := []app.Ticket{}
-	var total int
 	err = s.db.readTx(ctx, func(tx *sql.Tx) error {
 		var rids []any
+		var total int
 		var err error
-		if strings.Contains(where, ftsMatch) {
-			rids, total, err = searchPage(ctx, tx, where, order, args, limit, offset)
-		} else {
-			rids, total, err = listPage(ctx, tx, where, order, args, limit, offset)
+		switch {
+		case match == "":
+			rids, total, err = listPage(ctx, tx, where, order, args, limit, offset, countCap)
+		case f.Sort == "":
+			rids, total, err = newestMatches(ctx, tx, where, append(args, match), limit, offset, countCap)
+		default:
+			rids, total, err = searchPage(ctx, tx, where, order, append(args, match), limit, offset)
 		}
-		if err != nil || len(rids) == 0 {
+		if err != nil {
 			return err
 		}
-		out, err = ticketsByRID(ctx, tx, rids)
-		return err
+		more := countCap > 0 && total > countCap
+		if more {
+			total = countCap
+		}
+		return read(tx, rids, total, more)
 	})
-	if err != nil {
-		return nil, 0, s.db.sqlError(err)
-	}
-	return out, total, nil
+	return s.db.sqlError(err)
 }
 
-// ftsMatch is the condition of a search in ticketWhere.
+// ftsMatch is the condition of a search in the queries of a search with
+// an order of ticketOrder: its argument follows those of the WHERE.
 const ftsMatch = `rid IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH ?)`
 
 // listPage returns the row IDs of a page of a list and the number of
-// tickets in it: the page is the first rows of the index of the order
-// (see 0009_ticket_lists.sql), read in order and stopped at the limit;
-// the count reads the list's range of an index, never the table.
-func listPage(ctx context.Context, tx *sql.Tx, where, order string, args []any, limit, offset int) ([]any, int, error) {
-	rows, err := tx.QueryContext(ctx, listPageQuery(where, order), append(args, limit, offset)...)
+// tickets in it (up to countCap+1 when countCap > 0): the page is the first
+// rows of the index of the order (see 0009_ticket_lists.sql), read in
+// order and stopped at the limit; the count reads the list's range of an
+// index, never the table, and stops past countCap.
+func listPage(ctx context.Context, tx *sql.Tx, where, order string, args []any, limit, offset, countCap int) ([]any, int, error) {
+	rids, err := queryRIDs(ctx, tx, listPageQuery(where, order), append(args, limit, offset)...)
 	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var rids []any
-	for rows.Next() {
-		var rid int64
-		if err := rows.Scan(&rid); err != nil {
-			return nil, 0, err
-		}
-		rids = append(rids, rid)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
 	if n := len(rids); (n > 0 || offset == 0) && n < limit {
 		return rids, offset + n, nil // the list ends on this page
 	}
 	var total int
-	err = tx.QueryRowContext(ctx, listCountQuery(where), args...).Scan(&total)
+	err = tx.QueryRowContext(ctx, cappedCount(listCountQuery(where), countCap), args...).Scan(&total)
 	return rids, total, err
 }
 
-// searchPage returns the row IDs of a page of a search with the number of
-// tickets matching, in one pass over the matches (the search is evaluated
-// once, not again for a count), each read from the index tickets_search.
+// newestMatches returns the row IDs of a page of a search in the order of
+// the search index, newest row first, and the number of matches (up to
+// countCap+1 when countCap > 0): FTS5 yields its matches in that order, so
+// neither the page nor a capped count visits every match.
+func newestMatches(ctx context.Context, tx *sql.Tx, where string, args []any, limit, offset, countCap int) ([]any, int, error) {
+	rids, err := queryRIDs(ctx, tx, newestPageQuery(where), append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	if n := len(rids); (n > 0 || offset == 0) && n < limit {
+		return rids, offset + n, nil // the matches end on this page
+	}
+	var total int
+	err = tx.QueryRowContext(ctx, cappedCount(newestCountQuery(where), countCap), args...).Scan(&total)
+	return rids, total, err
+}
+
+// searchPage returns the row IDs of a page of a search in an order of
+// ticketOrder with the number of tickets matching, in one pass over the
+// matches (the search is evaluated once, not again for a count), each
+// read from the index tickets_search.
 func searchPage(ctx context.Context, tx *sql.Tx, where, order string, args []any, limit, offset int) ([]any, int, error) {
 	rows, err := tx.QueryContext(ctx, searchPageQuery(where, order), append(args, limit, offset)...)
 	if err != nil {
@@ -140,9 +202,26 @@ func searchPage(ctx context.Context, tx *sql.Tx, where, order string, args []any
 	}
 	if len(rids) == 0 && offset > 0 {
 		// Past the end: the window saw no row to count.
-		err = tx.QueryRowContext(ctx, listCountQuery(where), args...).Scan(&total)
+		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM tickets INDEXED BY tickets_search WHERE `+where+` AND `+ftsMatch, args...).Scan(&total)
 	}
 	return rids, total, err
+}
+
+func queryRIDs(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]any, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var rids []any
+	for rows.Next() {
+		var rid int64
+		if err := rows.Scan(&rid); err != nil {
+			return nil, err
+		}
+		rids = append(rids, rid)
+	}
+	return rids, rows.Err()
 }
 
 // The queries of FindTickets (plan_test.go pins their plans).
@@ -157,8 +236,30 @@ func listCountQuery(where string) string {
 	return `SELECT count(*) FROM tickets INDEXED BY tickets_list_appointment WHERE ` + where
 }
 
+// cappedCount is a count query that stops at countCap+1 rows (0: counts
+// all): a count(*) over a subquery with a LIMIT.
+func cappedCount(count string, countCap int) string {
+	if countCap <= 0 {
+		return count
+	}
+	from := strings.TrimPrefix(count, `SELECT count(*) `)
+	return `SELECT count(*) FROM (SELECT 1 ` + from + ` LIMIT ` + strconv.Itoa(countCap+1) + `)`
+}
+
+// newestFrom is a search's matches joined to the columns its conditions
+// read: FTS5 drives the join, in its order of row IDs.
+const newestFrom = `FROM tickets_fts JOIN tickets INDEXED BY tickets_search ON tickets.rid = tickets_fts.rowid WHERE `
+
+func newestPageQuery(where string) string {
+	return `SELECT tickets.rid ` + newestFrom + where + ` AND tickets_fts MATCH ? ORDER BY tickets_fts.rowid DESC LIMIT ? OFFSET ?`
+}
+
+func newestCountQuery(where string) string {
+	return `SELECT count(*) ` + newestFrom + where + ` AND tickets_fts MATCH ?`
+}
+
 func searchPageQuery(where, order string) string {
-	return `SELECT rid, count(*) OVER () FROM tickets INDEXED BY tickets_search WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
+	return `SELECT rid, count(*) OVER () FROM tickets INDEXED BY tickets_search WHERE ` + where + ` AND ` + ftsMatch + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
 }
 
 // ticketsByRID reads and decodes tickets, in the order of rids.
@@ -193,8 +294,42 @@ func ticketsByRID(ctx context.Context, q rowQueryer, rids []any) ([]app.Ticket, 
 	return out, nil
 }
 
-// ticketWhere builds the WHERE clause of a ticket filter.
-func (db *DB) ticketWhere(f app.TicketFilter) (string, []any, error) {
+// ticketRowsByRID reads list rows from the ticket rows' list_row, in the
+// order of rids.
+func ticketRowsByRID(ctx context.Context, q rowQueryer, rids []any) ([]app.TicketRow, error) {
+	rows, err := q.QueryContext(ctx, `SELECT rid, list_row FROM tickets WHERE rid IN (?`+strings.Repeat(", ?", len(rids)-1)+`)`, rids...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byRID := make(map[int64]app.TicketRow, len(rids))
+	for rows.Next() {
+		var rid int64
+		var data string
+		if err := rows.Scan(&rid, &data); err != nil {
+			return nil, err
+		}
+		r, err := decodeListRow(data)
+		if err != nil {
+			return nil, app.Errorf(app.ECORRUPT, "store.ticket_damaged", "A ticket record on this device is damaged. Sync to download it again.").WithCause(err)
+		}
+		byRID[rid] = r
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]app.TicketRow, 0, len(rids))
+	for _, rid := range rids {
+		if r, ok := byRID[rid.(int64)]; ok {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// ticketWhere builds the WHERE clause of a ticket filter without its
+// search, and the search's FTS5 expression ("" for none).
+func (db *DB) ticketWhere(f app.TicketFilter) (string, []any, string, error) {
 	var conds []string
 	var args []any
 	if f.Technician != "" {
@@ -216,29 +351,30 @@ func (db *DB) ticketWhere(f app.TicketFilter) (string, []any, error) {
 	// ws_key and rb_key hold NULL as the largest value (0009_ticket_lists),
 	// so the test is two-valued and NOT due is exactly the rest.
 	const due = "(ws_key < ? OR rb_key < ? OR (ws_key = 9223372036854775807 AND rb_key = 9223372036854775807))"
+	// NOT due, written as ranges: the index of the order (by appointment
+	// or by SLA) and the count's then seek past today instead of reading
+	// the open tickets due today, most of the counter's, to skip them.
+	const notDue = "ws_key >= ? AND rb_key >= ? AND NOT (ws_key = 9223372036854775807 AND rb_key = 9223372036854775807)"
 	switch f.View {
 	case app.ViewAll:
 	case app.ViewToday:
 		conds = append(conds, "list_state = "+strconv.Itoa(listOpen), due)
 		args = append(args, dayEnd, dayEnd)
 	case app.ViewUpcoming:
-		conds = append(conds, "list_state = "+strconv.Itoa(listOpen), "NOT "+due)
+		conds = append(conds, "list_state = "+strconv.Itoa(listOpen), notDue)
 		args = append(args, dayEnd, dayEnd)
 	case app.ViewWaitingParts:
 		conds = append(conds, "list_state = "+strconv.Itoa(listWaiting))
 	case app.ViewDone:
 		conds = append(conds, "list_state = "+strconv.Itoa(listDone))
 	default:
-		return "", nil, app.Errorf(app.EINVALID, "tickets.bad_view", "Unknown ticket list {{.View}}.", "View", string(f.View))
+		return "", nil, "", app.Errorf(app.EINVALID, "tickets.bad_view", "Unknown ticket list {{.View}}.", "View", string(f.View))
 	}
-	if match := ticketMatchExpr(queryWords(f.Query)); match != "" {
-		conds = append(conds, ftsMatch)
-		args = append(args, match)
-	}
+	match := ticketMatchExpr(queryWords(f.Query))
 	if len(conds) == 0 {
-		return "1", args, nil
+		return "1", args, match, nil
 	}
-	return strings.Join(conds, " AND "), args, nil
+	return strings.Join(conds, " AND "), args, match, nil
 }
 
 // ticketOrder returns the ORDER BY of a list, each the order of an index
@@ -378,8 +514,8 @@ func decodeTicket(data []byte) (app.Ticket, error) {
 // is not the server's copy (Load sets base after it).
 const ticketUpsert = `INSERT INTO tickets (id, number, technician, store, status, is_open, priority,
 	window_start, window_end, respond_by, resolve_by, customer_name, customer_phone, phone_digits,
-	serial, created_at, updated_at, completed_at, list_state, ws_key, rb_key, data)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	serial, created_at, updated_at, completed_at, list_state, ws_key, rb_key, list_row, data)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET number = excluded.number, technician = excluded.technician,
 	store = excluded.store, status = excluded.status, is_open = excluded.is_open,
 	priority = excluded.priority, window_start = excluded.window_start,
@@ -388,7 +524,7 @@ ON CONFLICT (id) DO UPDATE SET number = excluded.number, technician = excluded.t
 	customer_phone = excluded.customer_phone, phone_digits = excluded.phone_digits,
 	serial = excluded.serial, created_at = excluded.created_at, updated_at = excluded.updated_at,
 	completed_at = excluded.completed_at, data = excluded.data, list_state = excluded.list_state,
-	ws_key = excluded.ws_key, rb_key = excluded.rb_key`
+	ws_key = excluded.ws_key, rb_key = excluded.rb_key, list_row = excluded.list_row`
 
 // execer runs statements; *sql.Tx and the loader implement it.
 type execer interface {
@@ -462,6 +598,10 @@ func ticketArgs(t app.Ticket) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode ticket %s: %w", t.ID, err)
 	}
+	row, err := encodeListRow(t.Row())
+	if err != nil {
+		return nil, fmt.Errorf("encode ticket %s: %w", t.ID, err)
+	}
 	open, state := 0, listDone
 	if t.Status.Open() {
 		open, state = 1, listOpen
@@ -473,7 +613,7 @@ func ticketArgs(t app.Ticket) ([]any, error) {
 		nsec(t.WindowStart), nsec(t.WindowEnd), nsec(t.RespondBy), nsec(t.ResolveBy),
 		t.Customer.Name, t.Customer.Phone, app.PhoneDigits(t.Customer.Phone), t.Product.Serial,
 		nsec(t.CreatedAt), nsec(t.UpdatedAt), nsec(t.CompletedAt),
-		state, sortKey(t.WindowStart), sortKey(t.ResolveBy), data}, nil
+		state, sortKey(t.WindowStart), sortKey(t.ResolveBy), row, data}, nil
 }
 
 // The list_state of a ticket row (0009_ticket_lists.sql).

@@ -14,7 +14,8 @@ import (
 )
 
 // refTickets is the reference FindTickets: the views, orders, pages and
-// totals of its documentation computed in Go over every ticket, with the
+// totals of its documentation computed in Go over every ticket (all in the
+// order they were loaded, which is their rows' order), with the
 // search's matches read straight from tickets_fts (the search's rules are
 // the index's; TestFindTicketsSearch covers them).
 func refTickets(t *testing.T, db *DB, all []app.Ticket, f app.TicketFilter) ([]app.TicketID, int) {
@@ -80,6 +81,8 @@ func refTickets(t *testing.T, db *DB, all []app.Ticket, f app.TicketFilter) ([]a
 	slices.SortFunc(in, func(a, b app.Ticket) int {
 		var c int
 		switch {
+		case match != nil && f.Sort == "":
+			return cmp.Compare(rowOf[b.ID], rowOf[a.ID]) // a search: the newest row first
 		case f.Sort == "" && f.View == app.ViewDone:
 			c = cmp.Compare(at(b.UpdatedAt)%(1<<63-1), at(a.UpdatedAt)%(1<<63-1)) // newest first, none last
 		case f.Sort == app.SortSLA:
@@ -123,6 +126,13 @@ func listTickets(n int) []app.Ticket {
 		case 7:
 			tk.Number = "FB-SAME" // ties broken by the row
 			tk.UpdatedAt = time.Time{}
+		case 2, 9:
+			// Promised days as the JSON keeps them: with a fraction of
+			// a second and an offset, or whole seconds in UTC.
+			tk.PromisedAt = genNow.Add(time.Duration(i)*time.Hour + 123456789*time.Nanosecond).In(time.FixedZone("", 8*3600))
+			if i%2 == 0 {
+				tk.PromisedAt = genNow.Add(time.Duration(i) * time.Minute).Truncate(time.Second).UTC()
+			}
 		}
 		out[i] = tk
 	}
@@ -162,7 +172,11 @@ func listFilterCases() []app.TicketFilter {
 func checkAgainstReference(t *testing.T, db *DB, all []app.Ticket) {
 	t.Helper()
 	ts := NewTicketService(db)
-	for _, f := range listFilterCases() {
+	byID := map[app.TicketID]app.Ticket{}
+	for _, tk := range all {
+		byID[tk.ID] = tk
+	}
+	for i, f := range listFilterCases() {
 		got, total, err := ts.FindTickets(t.Context(), f)
 		if err != nil {
 			t.Fatalf("%+v: %v", f, err)
@@ -176,7 +190,41 @@ func checkAgainstReference(t *testing.T, db *DB, all []app.Ticket) {
 			t.Fatalf("view %q sort %q tech %q query %q offset %d limit %d:\n got %d of %d: %v\nwant %d of %d: %v",
 				f.View, f.Sort, f.Technician, f.Query, f.Offset, f.Limit, len(ids), total, ids, len(want), wantTotal, want)
 		}
+		// ListTickets: the same page as rows equal to the tickets', and
+		// the count capped, in turn, at 30, at the number of matches and
+		// one below it.
+		for _, countCap := range [][]int{{30}, {max(wantTotal, 1)}, {max(wantTotal-1, 1)}}[i%3] {
+			lts := &TicketService{db: db, countCap: countCap}
+			list, err := lts.ListTickets(t.Context(), f)
+			if err != nil {
+				t.Fatalf("%+v: ListTickets: %v", f, err)
+			}
+			var rows []app.TicketRow
+			for _, id := range want {
+				rows = append(rows, leanRow(byID[id].Row()))
+			}
+			var got []app.TicketRow
+			for _, r := range list.Rows {
+				got = append(got, leanRow(r))
+			}
+			wantList := app.TicketList{Rows: rows, Total: min(wantTotal, countCap), More: wantTotal > countCap}
+			if !slices.Equal(got, rows) || list.Total != wantList.Total || list.More != wantList.More {
+				t.Fatalf("view %q sort %q tech %q query %q offset %d limit %d, cap %d: ListTickets\n got %d rows of %d (more %t): %+v\nwant %d rows of %d (more %t): %+v",
+					f.View, f.Sort, f.Technician, f.Query, f.Offset, f.Limit, countCap, len(got), list.Total, list.More, got, len(rows), wantList.Total, wantList.More, rows)
+			}
+		}
 	}
+}
+
+// leanRow drops what a time keeps beyond its instant (location,
+// monotonic reading), so rows compare with ==.
+func leanRow(r app.TicketRow) app.TicketRow {
+	for _, p := range []*time.Time{&r.WindowStart, &r.WindowEnd, &r.ResolveBy, &r.PromisedAt} {
+		if !p.IsZero() {
+			*p = time.Unix(0, p.UnixNano()).UTC()
+		}
+	}
+	return r
 }
 
 // TestFindTicketsReference compares every list and search with the
@@ -254,5 +302,112 @@ func TestMigrateTicketLists(t *testing.T) {
 		OR rb_key IS NOT coalesce(resolve_by, 9223372036854775807)
 		OR list_state IS NOT CASE WHEN is_open = 0 THEN 0 WHEN status = 'waiting_parts' THEN 2 ELSE 1 END`).Scan(&stale); err != nil || stale != 0 {
 		t.Fatalf("%d rows with list columns unlike their ticket, %v", stale, err)
+	}
+}
+
+// TestMigrateTicketRows opens a store written by the schema before
+// 0011_ticket_rows and checks that the upgrade fills the list row columns
+// of the tickets already there, promised times to the nanosecond.
+func TestMigrateTicketRows(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fieldbench.db")
+	raw := rawDB(t, path)
+	ms := migrations()
+	const before = 10
+	if ms[before].name != "0011_ticket_rows.sql" {
+		t.Fatalf("migration %d is %s", before+1, ms[before].name)
+	}
+	for i, m := range ms[:before] {
+		rawExec(t, raw, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`, m.sql,
+			fmt.Sprintf(`INSERT INTO migrations (name, applied_at) VALUES ('%s', 0)`, m.name),
+			fmt.Sprintf("PRAGMA application_id = %d", applicationID), fmt.Sprintf("PRAGMA user_version = %d", i+1))
+	}
+	all := listTickets(300)
+	all[1].Customer.Address, all[1].Customer.City = "", "" // nothing to copy
+	all[4].Customer.Address, all[4].Customer.City = "浦东新区世纪大道100号", "上海市"
+	all[6].Product.Brand, all[6].Product.Model = "", ""
+	all[8].Customer.Name = "Wang \"Bill\" \\ <&>\n\t\u2028 😀" // escapes in JSON
+	for _, tk := range all {
+		args, err := ticketArgs(tk)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The row as the previous schema's ticketUpsert wrote it.
+		res, err := raw.Exec(`INSERT INTO tickets (id, number, technician, store, status, is_open, priority,
+			window_start, window_end, respond_by, resolve_by, customer_name, customer_phone, phone_digits,
+			serial, created_at, updated_at, completed_at, list_state, ws_key, rb_key, data)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			append(args[:21:21], args[len(args)-1])...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rid, _ := res.LastInsertId()
+		if err := indexTicket(context.Background(), raw, ticketIndex{rid: rid, ticket: tk}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	db := mustOpenPath(t, path, WithClock(fixedClock(genNow)))
+	list, err := NewTicketService(db).ListTickets(t.Context(), app.TicketFilter{Now: genNow, Limit: maxTicketLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list.Rows) != len(all) || list.Total != len(all) || list.More {
+		t.Fatalf("%d rows of %d (more %t), want %d", len(list.Rows), list.Total, list.More, len(all))
+	}
+	byID := map[app.TicketID]app.Ticket{}
+	for _, tk := range all {
+		byID[tk.ID] = tk
+	}
+	promised := 0
+	for _, r := range list.Rows {
+		want := leanRow(byID[r.ID].Row())
+		if got := leanRow(r); got != want {
+			t.Errorf("migrated row\n got %+v\nwant %+v", got, want)
+		}
+		if !r.PromisedAt.IsZero() {
+			promised++
+		}
+	}
+	wantPromised := 0
+	for _, tk := range all {
+		if !tk.PromisedAt.IsZero() {
+			wantPromised++
+		}
+	}
+	if promised != wantPromised || promised == 0 {
+		t.Errorf("%d migrated rows with a promised time, want %d", promised, wantPromised)
+	}
+	checkAgainstReference(t, db, all)
+}
+
+// TestListRow: a list row comes back from its list_row as it went in,
+// whatever its text holds, and a damaged list_row is an error.
+func TestListRow(t *testing.T) {
+	at := time.Date(2026, 6, 18, 10, 0, 0, 123456789, time.UTC)
+	for _, r := range []app.TicketRow{
+		{},
+		{ID: "t-1", Number: "FB-1", CustomerName: "王伟", Address: "浦东新区世纪大道100号", City: "上海市", Brand: "Huawei", Model: "P50",
+			Status: app.StatusAssigned, WindowStart: at, WindowEnd: at.Add(time.Hour), ResolveBy: at.Add(48 * time.Hour), PromisedAt: at.Add(-time.Hour)},
+		{ID: "t-2", Number: `a"b\c`, CustomerName: "<&> \n\t\u2028 😀 \x01", Address: `\"`, WindowStart: time.Unix(0, -5).UTC()},
+	} {
+		s, err := encodeListRow(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := decodeListRow(s)
+		if err != nil || got != r {
+			t.Errorf("%s:\n got %+v, %v\nwant %+v", s, got, err, r)
+		}
+	}
+	good, _ := encodeListRow(app.TicketRow{ID: "t-1", PromisedAt: at})
+	for _, bad := range []string{"", "[]", "{}", good[:len(good)-1], good + "]", strings.Replace(good, `"t-1"`, `1`, 1),
+		strings.Replace(good, "null", "nul", 1), strings.Replace(good, `"t-1"`, `"t-1`, 1), `["a"]`,
+		strings.Replace(good, "1781776800123456789", "99999999999999999999", 1)} {
+		if r, err := decodeListRow(bad); err == nil {
+			t.Errorf("%q decoded to %+v", bad, r)
+		}
 	}
 }

@@ -129,7 +129,11 @@ func BenchmarkCompleteToShown(b *testing.B) {
 			b.Fatalf("%T: %v", cmd, err)
 		}
 	}
-	model := term.List().Tickets()[0]
+	first, err := deps.Tickets.TicketDetail(ctx, term.List().Tickets()[0].ID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	model := first.Ticket
 	// inProgress checks in a carry-in, starts it and logs its repair and
 	// diagnosis: all Complete needs besides the resolution.
 	inProgress := func(n int) app.Ticket {

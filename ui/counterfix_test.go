@@ -73,7 +73,7 @@ func TestScannedTicketIsTheOneHighlighted(t *testing.T) {
 	term, _, _, ds, deps := scanTerminal(t)
 	tk := myTicket(t, ds, deps)
 	rows := term.List().Tickets()
-	other := slices.IndexFunc(rows, func(r app.Ticket) bool { return r.ID != tk.ID })
+	other := slices.IndexFunc(rows, func(r app.TicketRow) bool { return r.ID != tk.ID })
 	if other < 0 {
 		t.Fatal("no other ticket listed")
 	}
@@ -83,7 +83,7 @@ func TestScannedTicketIsTheOneHighlighted(t *testing.T) {
 	}
 	term.HandleScan(scanner.Scan{Source: scanner.SourceWedge, Code: scanner.Code{Text: claimTagText(t, tk)}})
 	want := app.TicketID("")
-	if slices.ContainsFunc(term.List().Tickets(), func(r app.Ticket) bool { return r.ID == tk.ID }) {
+	if slices.ContainsFunc(term.List().Tickets(), func(r app.TicketRow) bool { return r.ID == tk.ID }) {
 		want = tk.ID
 	}
 	if got := term.List().SelectedID(); got != want {

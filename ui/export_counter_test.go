@@ -207,7 +207,7 @@ func (t *Terminal) ScanStatus() string { return t.scanStatus.Text }
 func (t *Terminal) Compact() bool { return t.compact }
 
 // Tickets returns what the list shows, in its order.
-func (l *TicketList) Tickets() []app.Ticket { return l.tickets }
+func (l *TicketList) Tickets() []app.TicketRow { return l.tickets }
 
 // Select selects the i-th ticket as a tap would.
 func (l *TicketList) Select(i int) {
@@ -225,3 +225,6 @@ func (l *TicketList) Focusable() fyne.Focusable { return l.list }
 // LiquidBox is the form's "Liquid damage" tick box, and whether it is
 // ticked.
 func (c *CheckIn) LiquidBox() (fyne.Tappable, bool) { return c.f.liquid, c.f.liquid.Checked }
+
+// Status is the line under the list: its count, or why it is empty.
+func (l *TicketList) Status() string { return l.status.Text }

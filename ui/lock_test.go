@@ -112,7 +112,7 @@ func TestLockedScreen(t *testing.T) {
 	if term.Locked() || len(list) == 0 {
 		t.Fatalf("after the first sync: locked %v, %d tickets", term.Locked(), len(list))
 	}
-	customer := list[0].Customer.Name
+	customer := list[0].CustomerName
 	if !strings.Contains(visibleText(term.Object()), customer) {
 		t.Fatalf("the list does not show %q", customer)
 	}

@@ -43,14 +43,18 @@ func TestRuleSetNameInUserLanguage(t *testing.T) {
 			}
 			term.List().Select(0)
 			shown := labels(term.Detail().Object())
-			// The legal basis of the rule that applies, in the user's
-			// language (English stays English).
-			rs, err := deps.Warranty.RuleSet(t.Context(), today[0].Country)
+			first, err := deps.Tickets.TicketDetail(t.Context(), today[0].ID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			english := rs.LegalBasisFor(today[0].Product, "en")
-			basis := rs.LegalBasisFor(today[0].Product, tc.lang)
+			// The legal basis of the rule that applies, in the user's
+			// language (English stays English).
+			rs, err := deps.Warranty.RuleSet(t.Context(), first.Ticket.Country)
+			if err != nil {
+				t.Fatal(err)
+			}
+			english := rs.LegalBasisFor(first.Ticket.Product, "en")
+			basis := rs.LegalBasisFor(first.Ticket.Product, tc.lang)
 			if english == "" || !strings.Contains(shown, basis) || tc.lang != "en" && (basis == english || strings.Contains(shown, english)) {
 				t.Errorf("the legal basis in %s is %q (English %q); shown:\n%s", tc.lang, basis, english, shown)
 			}

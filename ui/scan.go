@@ -162,7 +162,8 @@ func (r *scanRouter) openScannedTicket(m scanner.Meaning) {
 func (r *scanRouter) findDevice(m scanner.Meaning) {
 	f := app.TicketFilter{Technician: r.tech, Query: m.Serial, Now: r.now(), Limit: pageSize}
 	r.run(func() {
-		tickets, total, err := r.tickets.FindTickets(r.ctx, f)
+		page, err := r.tickets.ListTickets(r.ctx, f)
+		tickets, total := page.Rows, page.Total
 		fyne.Do(func() {
 			switch {
 			case err != nil:
@@ -170,6 +171,9 @@ func (r *scanRouter) findDevice(m scanner.Meaning) {
 			case total == 1:
 				r.desk.openTicket(tickets[0].ID)
 				r.desk.say(false, lang.X("scan.device_ticket", "Scanned {{.Serial}}: its ticket {{.Number}} opened.", map[string]any{"Serial": m.Serial, "Number": tickets[0].Number}))
+			case page.More:
+				r.desk.listTickets(m.Serial)
+				r.desk.say(false, lang.X("scan.device_tickets_capped", "Scanned {{.Serial}}: {{.Count}}+ tickets listed.", map[string]any{"Serial": m.Serial, "Count": total}))
 			case total > 1:
 				r.desk.listTickets(m.Serial)
 				r.desk.say(false, lang.X("scan.device_tickets", "Scanned {{.Serial}}: {{.Count}} tickets listed.", map[string]any{"Serial": m.Serial, "Count": total}))
@@ -188,7 +192,8 @@ func (r *scanRouter) findDevice(m scanner.Meaning) {
 func (r *scanRouter) findText(m scanner.Meaning) {
 	f := app.TicketFilter{Technician: r.tech, Query: m.Text, Now: r.now(), Limit: pageSize}
 	r.run(func() {
-		tickets, total, err := r.tickets.FindTickets(r.ctx, f)
+		page, err := r.tickets.ListTickets(r.ctx, f)
+		tickets, total := page.Rows, page.Total
 		var parts []app.Part
 		if err == nil && total == 0 {
 			parts, err = r.parts.FindParts(r.ctx, app.PartFilter{Query: m.Text, Limit: 2})
@@ -200,6 +205,9 @@ func (r *scanRouter) findText(m scanner.Meaning) {
 			case total == 1:
 				r.desk.openTicket(tickets[0].ID)
 				r.desk.say(false, lang.X("scan.text_ticket", "Scanned “{{.Text}}”: ticket {{.Number}} opened.", map[string]any{"Text": clipText(m.Text), "Number": tickets[0].Number}))
+			case page.More:
+				r.desk.listTickets(m.Text)
+				r.desk.say(false, lang.X("scan.text_tickets_capped", "Scanned “{{.Text}}”: {{.Count}}+ tickets listed.", map[string]any{"Text": clipText(m.Text), "Count": total}))
 			case total > 1:
 				r.desk.listTickets(m.Text)
 				r.desk.say(false, lang.X("scan.text_tickets", "Scanned “{{.Text}}”: {{.Count}} tickets listed.", map[string]any{"Text": clipText(m.Text), "Count": total}))

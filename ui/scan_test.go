@@ -519,7 +519,11 @@ func TestTicketSearchIsLive(t *testing.T) {
 
 	// A scan into the box opens its ticket; the box and the list keep the
 	// search.
-	other := term.List().Tickets()[len(term.List().Tickets())-1]
+	otherDetail, err := deps.Tickets.TicketDetail(t.Context(), term.List().Tickets()[len(term.List().Tickets())-1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := otherDetail.Ticket
 	kb.scan(search, claimTagText(t, other))
 	term.FireSearch()
 	if term.SearchText() != word || term.List().Query() != word || !strings.Contains(labels(term.Detail().Object()), other.Number) {

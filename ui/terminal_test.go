@@ -117,9 +117,14 @@ func TestTerminalShowsTicketsAndWarranty(t *testing.T) {
 	if len(today) == 0 {
 		t.Fatal("the demo technician has no tickets today")
 	}
-	for _, tk := range today {
-		if tk.Technician != demo.DemoTechnician || !tk.Status.Open() {
-			t.Fatalf("today shows %s (%s, %s)", tk.Number, tk.Technician, tk.Status)
+	for _, r := range today {
+		d, err := deps.Tickets.TicketDetail(t.Context(), r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tk := d.Ticket
+		if tk.Technician != demo.DemoTechnician || !r.Status.Open() || r.Status != tk.Status {
+			t.Fatalf("today shows %s (%s, %s; the ticket is %s)", r.Number, tk.Technician, r.Status, tk.Status)
 		}
 	}
 	term.List().Select(0)
@@ -370,7 +375,7 @@ func TestTodayGroupsOverdueAndRowsSayWhenAndWhere(t *testing.T) {
 	term, w, _, _, deps := scanTerminal(t)
 	now := deps.Now()
 	dayStart := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
-	late := func(tk app.Ticket) bool {
+	late := func(tk app.TicketRow) bool {
 		end := tk.WindowEnd
 		if end.IsZero() {
 			end = tk.WindowStart
@@ -402,7 +407,7 @@ func TestTodayGroupsOverdueAndRowsSayWhenAndWhere(t *testing.T) {
 			if !tk.WindowStart.IsZero() && !strings.Contains(r, tk.WindowStart.Local().Format("15:04")) {
 				t.Errorf("%v: row %q lacks the visit's start %s", size, r, tk.WindowStart.Local().Format("15:04"))
 			}
-			if a := strings.TrimSpace(tk.Customer.Address); a != "" {
+			if a := strings.TrimSpace(tk.Address); a != "" {
 				place++
 				if !strings.Contains(r, a) {
 					t.Errorf("%v: row %q lacks the address %q", size, r, a)

@@ -36,8 +36,8 @@ type TicketList struct {
 	root    fyne.CanvasObject
 
 	// Owned by the UI goroutine; changed only in apply.
-	tickets []app.Ticket // in the order shown
-	rows    []ticketRow  // headings and tickets, as the list shows them
+	tickets []app.TicketRow // in the order shown
+	rows    []ticketRow     // headings and tickets, as the list shows them
 	total   int
 	view    app.TicketView
 	search  string // when set, the list shows search results, not the view
@@ -220,7 +220,8 @@ func (l *TicketList) Reload() {
 	readConflicts := !l.conflictsRead
 	l.conflictsRead = true
 	l.deps.run(func() {
-		tickets, total, err := l.deps.tickets.FindTickets(l.ctx, f)
+		page, err := l.deps.tickets.ListTickets(l.ctx, f)
+		tickets := page.Rows
 		var unsent map[app.TicketID]int
 		var flagged map[app.TicketID]bool
 		if err == nil && l.deps.badges != nil {
@@ -256,12 +257,12 @@ func (l *TicketList) Reload() {
 			} else if readConflicts {
 				l.conflictsRead = false
 			}
-			l.apply(view, search, tickets, total, err)
+			l.apply(view, search, page, err)
 		})
 	})
 }
 
-func (l *TicketList) apply(v app.TicketView, search string, tickets []app.Ticket, total int, err error) {
+func (l *TicketList) apply(v app.TicketView, search string, page app.TicketList, err error) {
 	if v != l.view || search != l.search {
 		return // a newer view or search was chosen while this one loaded
 	}
@@ -275,6 +276,7 @@ func (l *TicketList) apply(v app.TicketView, search string, tickets []app.Ticket
 	if l.reveal != "" {
 		keep, l.reveal = l.reveal, ""
 	}
+	tickets, total := page.Rows, page.Total
 	l.total = total
 	ordered, rows := groupRows(tickets, v == app.ViewToday && search == "", l.deps.now())
 	l.list.UnselectAll()
@@ -295,6 +297,8 @@ func (l *TicketList) apply(v app.TicketView, search string, tickets []app.Ticket
 	switch {
 	case total == 0:
 		l.status.SetText(lang.X("tickets.none", "No tickets here."))
+	case page.More:
+		l.status.SetText(lang.X("tickets.count_capped", "Showing {{.Shown}} of {{.Total}}+ tickets", map[string]any{"Shown": len(tickets), "Total": total}))
 	case total > len(tickets):
 		l.status.SetText(lang.X("tickets.count_more", "Showing {{.Shown}} of {{.Total}} tickets", map[string]any{"Shown": len(tickets), "Total": total}))
 	default:
@@ -341,7 +345,7 @@ func (l *TicketList) selectQuietly(id app.TicketID) {
 // groupRows orders the tickets as shown and makes the rows. Today's list
 // puts what is overdue (its visit was on an earlier day, or its deadline
 // has passed) first under its own heading; other lists have no headings.
-func groupRows(tickets []app.Ticket, grouped bool, now time.Time) ([]app.Ticket, []ticketRow) {
+func groupRows(tickets []app.TicketRow, grouped bool, now time.Time) ([]app.TicketRow, []ticketRow) {
 	rows := make([]ticketRow, 0, len(tickets)+2)
 	if !grouped {
 		for i := range tickets {
@@ -351,7 +355,7 @@ func groupRows(tickets []app.Ticket, grouped bool, now time.Time) ([]app.Ticket,
 	}
 	y, m, d := now.Date()
 	dayStart := time.Date(y, m, d, 0, 0, 0, 0, now.Location())
-	var late, today []app.Ticket
+	var late, today []app.TicketRow
 	for _, t := range tickets {
 		if overdue(t, dayStart, now) {
 			late = append(late, t)
@@ -376,7 +380,7 @@ func groupRows(tickets []app.Ticket, grouped bool, now time.Time) ([]app.Ticket,
 
 // overdue reports whether an open ticket's visit was due before today or
 // its resolution deadline has passed.
-func overdue(t app.Ticket, dayStart, now time.Time) bool {
+func overdue(t app.TicketRow, dayStart, now time.Time) bool {
 	visitEnd := t.WindowEnd
 	if visitEnd.IsZero() {
 		visitEnd = t.WindowStart
@@ -432,15 +436,15 @@ func showHeading(o fyne.CanvasObject, text string) {
 	row.Objects[1].Hide()
 }
 
-func (l *TicketList) showTicket(o fyne.CanvasObject, t app.Ticket) {
+func (l *TicketList) showTicket(o fyne.CanvasObject, t app.TicketRow) {
 	row := o.(*fyne.Container)
 	row.Objects[0].Hide()
 	lines := row.Objects[1].(*fyne.Container)
 	lines.Show()
 	title, subLabel, where := lines.Objects[0].(*widget.Label), lines.Objects[1].(*widget.Label), lines.Objects[2].(*widget.Label)
-	title.SetText(fmt.Sprintf("%s · %s", t.Number, t.Customer.Name))
+	title.SetText(fmt.Sprintf("%s · %s", t.Number, t.CustomerName))
 	sub := statusText(t.Status)
-	if device := strings.TrimSpace(t.Product.Brand + " " + t.Product.Model); device != "" {
+	if device := strings.TrimSpace(t.Brand + " " + t.Model); device != "" {
 		sub = device + " · " + sub
 	}
 	subLabel.Importance = widget.MediumImportance
@@ -475,7 +479,7 @@ func (l *TicketList) showTicket(o fyne.CanvasObject, t app.Ticket) {
 
 // rowPlaceText is a row's third line: when the visit is (the hours alone
 // for today) and where, as far as the ticket says.
-func rowPlaceText(t app.Ticket, now time.Time) string {
+func rowPlaceText(t app.TicketRow, now time.Time) string {
 	var parts []string
 	if !t.WindowStart.IsZero() {
 		start := t.WindowStart.Local()
@@ -488,7 +492,7 @@ func rowPlaceText(t app.Ticket, now time.Time) string {
 		}
 		parts = append(parts, w)
 	}
-	if a := strings.TrimSpace(strings.Join(strings.Fields(t.Customer.PostalAddress()), " ")); a != "" {
+	if a := strings.TrimSpace(strings.Join(strings.Fields(t.PostalAddress()), " ")); a != "" {
 		parts = append(parts, a)
 	}
 	return strings.Join(parts, " · ")

@@ -273,7 +273,7 @@ func testTicketQuery(t *testing.T, s Stores) {
 		"nobody":          nil,          //
 		"100%":            nil,          // LIKE wildcards are literal
 		"FB-2026-00000_":  nil,          //
-		"Customer":        {T6, T7, T3}, // by appointment; T1's customer is 王伟
+		"Customer":        {T9, T8, T7}, // newest on the device first; T1's customer is 王伟
 	} {
 		f := app.TicketFilter{Query: q, Limit: 3}
 		got, _ := find(t, s, f)
