@@ -203,6 +203,10 @@ func newBlueLuminanceSource(img image.Image) *luminanceSource {
 				out[y*w+x] = byte(min(255, max(0, v)))
 			}
 		}
+	case *image.RGBA:
+		lo, hi = blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, true, out)
+	case *image.NRGBA:
+		lo, hi = blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, false, out)
 	default:
 		for y := range h {
 			for x := range w {
@@ -216,6 +220,41 @@ func newBlueLuminanceSource(img image.Image) *luminanceSource {
 		return nil
 	}
 	return &luminanceSource{pix: out, stride: w, width: w, height: h}
+}
+
+// blueFromRGBA writes into out the blue-weighted rendering of 8-bit RGBA
+// pixels, premultiplied or not, exactly as the At path of
+// newBlueLuminanceSource computes it (a PNG decodes to these types, and At
+// per pixel was most of the rendering's cost), and returns the least and
+// greatest difference from BT.601's luminance.
+func blueFromRGBA(pix []byte, stride, w, h int, premultiplied bool, out []byte) (lo, hi int) {
+	lo, hi = math.MaxInt, math.MinInt
+	for y := range h {
+		src := pix[y*stride : y*stride+4*w]
+		dst := out[y*w : y*w+w]
+		for x := range dst {
+			p := src[4*x : 4*x+4 : 4*x+4]
+			var v, lum byte
+			if p[3] == 0xff {
+				r, g, b := uint32(p[0])*0x101, uint32(p[1])*0x101, uint32(p[2])*0x101
+				v = byte((r + 2*g + b) / 4 >> 8)
+				lum = byte((lumR[p[0]] + lumG[p[1]] + lumB[p[2]] + 1<<15) >> 24)
+			} else {
+				r, g, b, a := uint32(p[0])*0x101, uint32(p[1])*0x101, uint32(p[2])*0x101, uint32(p[3])
+				if !premultiplied {
+					// As color.NRGBA's RGBA method.
+					r, g, b = r*a/0xff, g*a/0xff, b*a/0xff
+				}
+				a *= 0x101
+				v = byte(((r+2*g+b)/4 + 0xffff - a) >> 8)
+				lum = lum16(r, g, b, a)
+			}
+			dst[x] = v
+			d := int(v) - int(lum)
+			lo, hi = min(lo, d), max(hi, d)
+		}
+	}
+	return lo, hi
 }
 
 // chromaShift returns how far x and y shift right to index the chroma

@@ -302,3 +302,40 @@ func TestBlueLuminanceSkipped(t *testing.T) {
 		})
 	}
 }
+
+// opaqueType hides an image's concrete type, so that the luminance
+// functions take their general path, through At.
+type opaqueType struct{ image.Image }
+
+// TestBlueLuminanceFastPaths: the blue-weighted rendering of RGBA and
+// NRGBA pixels, read from Pix, is byte for byte what the general path
+// through At makes, transparent pixels and bounds not at 0,0 included,
+// and both skip the same evenly tinted image.
+func TestBlueLuminanceFastPaths(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	imgs := randomImages(rng, 41, 29)
+	tinted := image.NewNRGBA(image.Rect(0, 0, 16, 16))
+	for i := range tinted.Pix {
+		tinted.Pix[i] = []byte{120, 120, 120, 255}[i%4]
+	}
+	for _, tt := range []struct {
+		name string
+		img  image.Image
+		made bool
+	}{
+		{"RGBA", imgs["RGBA"], true},
+		{"NRGBA", imgs["NRGBA"], true},
+		{"RGBASubImage", imgs["RGBA"].(*image.RGBA).SubImage(image.Rect(5, 6, 30, 20)), true},
+		{"NRGBAGrey", tinted, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, want := newBlueLuminanceSource(tt.img), newBlueLuminanceSource(opaqueType{tt.img})
+			if (got != nil) != tt.made || (want != nil) != tt.made {
+				t.Fatalf("made = %v (general path %v), want %v", got != nil, want != nil, tt.made)
+			}
+			if got != nil && !bytes.Equal(got.GetMatrix(), want.GetMatrix()) {
+				t.Fatalf("fast path differs from the general path")
+			}
+		})
+	}
+}
