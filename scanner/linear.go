@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"context"
+	"math/bits"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/oned"
@@ -155,7 +156,7 @@ func (d *decoder) scanRows(ctx context.Context, v *view, scan rowScan, t *tally,
 			break
 		}
 		var err error
-		if row, err = v.bitmap.GetBlackRow(y, row); err != nil {
+		if row, err = v.bitmap.GetBlackRow(y, row); err != nil || bars(row) < minRowBars {
 			continue
 		}
 		for attempt := range 2 {
@@ -176,6 +177,26 @@ func (d *decoder) scanRows(ctx context.Context, v *view, scan rowScan, t *tally,
 		}
 	}
 	return Code{}, false
+}
+
+// minRowBars is the fewest bars in a row that some linear reader can read:
+// a Code 128 has 13 (start, one character, check, stop: an empty one is
+// refused), a Code 39 15, a UPC-E 17, an ITF 19, an EAN-8 22. Rows with
+// fewer fail every reader in both directions, and are not offered: each
+// refusal costs gozxing an exception with a stack trace, and under
+// TryHarder most rows of a picture without a code are refused.
+const minRowBars = 13
+
+// bars counts the runs of set bits (black) in row.
+func bars(row *gozxing.BitArray) int {
+	n, carry := 0, uint32(0)
+	for _, w := range row.GetBitArray() {
+		// A bar starts at each set bit whose left neighbour is clear:
+		// bit x of the row is bit x%32 of word x/32.
+		n += bits.OnesCount32(w &^ (w<<1 | carry))
+		carry = w >> 31
+	}
+	return n
 }
 
 // tally counts the rows that read each answer.
