@@ -108,7 +108,7 @@ func newView(src *luminanceSource, scale float64, origin image.Point) *view {
 	// The hybrid binarizer, as in ZXing's tests: local thresholds for the
 	// matrix readers, and the global-histogram row method for linear ones.
 	// The bitmap caches its matrix, so the readers of a view share it.
-	bm, _ := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
+	bm, _ := gozxing.NewBinaryBitmap(newHybridBinarizer(src))
 	return &view{src: src, scale: scale, origin: origin, bitmap: bm}
 }
 

@@ -1,0 +1,87 @@
+package scanner
+
+import (
+	"image"
+	"image/color"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// TestHybridBinarizerMatchesGozxing: our black matrix is gozxing's
+// HybridBinarizer's bit for bit: noise (every block contrasting), smooth
+// shading (every block flat, the neighbour rule), a mix, sizes that are not
+// a multiple of 8 (the last block overlaps) or 32, windows cut from a
+// larger plane, and images too small for the block method.
+func TestHybridBinarizerMatchesGozxing(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	paint := func(w, h int, f func(x, y int) uint8) *luminanceSource {
+		img := image.NewGray(image.Rect(0, 0, w, h))
+		for y := range h {
+			for x := range w {
+				img.SetGray(x, y, color.Gray{f(x, y)})
+			}
+		}
+		return newLuminanceSource(img)
+	}
+	noise := func(int, int) uint8 { return uint8(rng.IntN(256)) }
+	shade := func(x, y int) uint8 { return uint8((3*x + 2*y) % 256) }
+	mixed := func(x, y int) uint8 {
+		switch {
+		case (x/37+y/29)%3 == 0:
+			return uint8(rng.IntN(256)) // noise
+		case (x/11)%2 == 0:
+			return uint8(20 + rng.IntN(10)) // dark and flat
+		}
+		return uint8(200 + (x+y)%7) // light and flat
+	}
+	cut := func(s *luminanceSource, r image.Rectangle) *luminanceSource {
+		c, err := s.crop(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	tests := []struct {
+		name string
+		src  *luminanceSource
+	}{
+		{"Noise64x64", paint(64, 64, noise)},
+		{"Noise333x201", paint(333, 201, noise)},
+		{"Shade200x120", paint(200, 120, shade)},
+		{"Mixed517x389", paint(517, 389, mixed)},
+		{"Mixed40x40", paint(40, 40, mixed)},
+		{"MixedCrop", cut(paint(300, 260, mixed), image.Rect(13, 21, 290, 250))},
+		{"Small39x80", paint(39, 80, mixed)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want, err := gozxing.NewHybridBinarizer(tt.src).GetBlackMatrix()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := newHybridBinarizer(tt.src).GetBlackMatrix()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.GetWidth() != want.GetWidth() || got.GetHeight() != want.GetHeight() {
+				t.Fatalf("size %dx%d, want %dx%d", got.GetWidth(), got.GetHeight(), want.GetWidth(), want.GetHeight())
+			}
+			black := 0
+			for y := range want.GetHeight() {
+				for x := range want.GetWidth() {
+					if got.Get(x, y) != want.Get(x, y) {
+						t.Fatalf("pixel (%d, %d) is %v, gozxing's %v", x, y, got.Get(x, y), want.Get(x, y))
+					}
+					if want.Get(x, y) {
+						black++
+					}
+				}
+			}
+			if black == 0 || black == want.GetWidth()*want.GetHeight() {
+				t.Fatalf("%d black pixels: the image tests nothing", black)
+			}
+		})
+	}
+}
