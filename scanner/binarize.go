@@ -61,18 +61,16 @@ func (b *hybridBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 			p := pixels(xo, yo)
 			sum, lo, hi := 0, 0xff, 0
 			for yy := 0; yy < hybridBlock; yy++ {
-				row := (*[hybridBlock]byte)(p[yy*s.stride:])
-				for _, v := range row {
-					sum += int(v)
-					lo, hi = min(lo, int(v)), max(hi, int(v))
-				}
+				r := (*[hybridBlock]byte)(p[yy*s.stride:])
+				sum += int(r[0]) + int(r[1]) + int(r[2]) + int(r[3]) + int(r[4]) + int(r[5]) + int(r[6]) + int(r[7])
+				lo = min(lo, int(min(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7])))
+				hi = max(hi, int(max(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7])))
 				if hi-lo > hybridMinRange {
 					// Enough contrast: the rest of the block only adds to
 					// the sum, as gozxing's loop does.
 					for yy++; yy < hybridBlock; yy++ {
-						for _, v := range (*[hybridBlock]byte)(p[yy*s.stride:]) {
-							sum += int(v)
-						}
+						r := (*[hybridBlock]byte)(p[yy*s.stride:])
+						sum += int(r[0]) + int(r[1]) + int(r[2]) + int(r[3]) + int(r[4]) + int(r[5]) + int(r[6]) + int(r[7])
 					}
 				}
 			}
@@ -113,9 +111,8 @@ func (b *hybridBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 			for yy := range hybridBlock {
 				var m uint32
 				for i, v := range (*[hybridBlock]byte)(p[yy*s.stride:]) {
-					if int(v) <= t {
-						m |= 1 << i
-					}
+					// Branch-free: the comparison is a coin toss on noise.
+					m |= uint32((t-int(v))>>63+1) << i
 				}
 				row := words[(yo+yy)*rowSize:][:rowSize]
 				row[word] |= m << shift

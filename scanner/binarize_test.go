@@ -85,3 +85,36 @@ func TestHybridBinarizerMatchesGozxing(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkHybridBinarizer makes the black matrix of a 1152 x 864 image
+// (shaded, with patches of noise) with gozxing's HybridBinarizer and with
+// ours.
+func BenchmarkHybridBinarizer(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	img := image.NewGray(image.Rect(0, 0, 1152, 864))
+	for y := range 864 {
+		for x := range 1152 {
+			v := uint8(60 + (x+2*y)%150)
+			if (x/64+y/48)%4 == 0 {
+				v = uint8(rng.IntN(256))
+			}
+			img.Pix[y*img.Stride+x] = v
+		}
+	}
+	src := newLuminanceSource(img)
+	for _, bench := range []struct {
+		name string
+		make func() gozxing.Binarizer
+	}{
+		{"Gozxing", func() gozxing.Binarizer { return gozxing.NewHybridBinarizer(src) }},
+		{"Ours", func() gozxing.Binarizer { return newHybridBinarizer(src) }},
+	} {
+		b.Run(bench.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := bench.make().GetBlackMatrix(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

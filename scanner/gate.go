@@ -557,11 +557,15 @@ func (e *edges) parallel(across *edges) bool {
 		// away, either side, and at least six modules (the short side of
 		// the smallest rectangular symbol is eight).
 		lo, hi := t.line-4*s-2, t.line+4*s+2
+		gap := 6 * s / t.n
+		// Thousands of legs per edge in a picture with lines of text:
+		// the ends, which rule out most, are compared first.
+		from0, from1, to0, to1 := t.from-tol, t.from+tol, t.to-tol, t.to+tol
 		for _, g := range e.solid[e.firstAt(lo):] {
 			if g.line > hi {
 				break
 			}
-			if abs32(g.line-t.line) < 6*s/t.n || abs32(g.from-t.from) > tol || abs32(g.to-t.to) > tol {
+			if g.from < from0 || g.from > from1 || g.to < to0 || g.to > to1 || abs32(g.line-t.line) < gap {
 				continue
 			}
 			// A leg is one module thick: three modules (of the timing

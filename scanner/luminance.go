@@ -192,15 +192,17 @@ func newBlueLuminanceSource(img image.Image) *luminanceSource {
 	case *image.YCbCr:
 		// (R+2G+B)/4 = Y + 0.271 (Cb-128) - 0.007 (Cr-128) in JPEG's YCbCr.
 		hs, vs := chromaShift(m.SubsampleRatio)
+		cx := m.Rect.Min.X >> hs
 		for y := range h {
 			py := b.Min.Y + y
 			yrow := m.Y[m.YOffset(b.Min.X, py):][:w]
 			crow := m.Cb[(py>>vs-m.Rect.Min.Y>>vs)*m.CStride:]
+			dst := out[y*w:][:w]
 			for x, lum := range yrow {
-				cb := int(crow[(b.Min.X+x)>>hs-m.Rect.Min.X>>hs]) - 128
-				v := int(lum) + (cb*277)>>10
-				spread(v - int(lum))
-				out[y*w+x] = byte(min(255, max(0, v)))
+				// The difference from BT.601 depends on Cb alone.
+				d := int(cbBlue[crow[(b.Min.X+x)>>hs-cx]])
+				lo, hi = min(lo, d), max(hi, d)
+				dst[x] = byte(min(255, max(0, int(lum)+d)))
 			}
 		}
 	case *image.RGBA:
@@ -255,6 +257,16 @@ func blueFromRGBA(pix []byte, stride, w, h int, premultiplied bool, out []byte) 
 		}
 	}
 	return lo, hi
+}
+
+// cbBlue is what the blue-weighted rendering adds to a JPEG's Y for each
+// Cb: 0.271 (Cb-128), rounded down.
+var cbBlue [256]int16
+
+func init() {
+	for cb := range cbBlue {
+		cbBlue[cb] = int16(((cb - 128) * 277) >> 10)
+	}
 }
 
 // chromaShift returns how far x and y shift right to index the chroma
