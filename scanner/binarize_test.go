@@ -118,3 +118,65 @@ func BenchmarkHybridBinarizer(b *testing.B) {
 		})
 	}
 }
+
+// TestSWAR checks the eight-pixels-at-once helpers against a pixel at a
+// time, on the bytes where a borrow or a top bit could go wrong and on
+// random ones.
+func TestSWAR(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	edge := []byte{0, 1, 24, 25, 126, 127, 128, 129, 254, 255}
+	pick := func() byte {
+		if rng.IntN(2) == 0 {
+			return edge[rng.IntN(len(edge))]
+		}
+		return byte(rng.IntN(256))
+	}
+	word := func(b [8]byte) uint64 {
+		var w uint64
+		for i, v := range b {
+			w |= uint64(v) << (8 * i)
+		}
+		return w
+	}
+	for range 20000 {
+		var a, b [8]byte
+		for i := range a {
+			a[i], b[i] = pick(), pick()
+		}
+		var want uint32
+		for i := range a {
+			if a[i] <= b[i] {
+				want |= 1 << i
+			}
+		}
+		if got := highBits(atMost(word(a), word(b))); got != want {
+			t.Fatalf("atMost(%v, %v) = %08b, want %08b", a, b, got, want)
+		}
+		lo, hi := minMaxBytes(word(a), word(b))
+		for i := range a {
+			if byte(lo>>(8*i)) != min(a[i], b[i]) || byte(hi>>(8*i)) != max(a[i], b[i]) {
+				t.Fatalf("minMaxBytes(%v, %v) byte %d = %d, %d", a, b, i, byte(lo>>(8*i)), byte(hi>>(8*i)))
+			}
+		}
+	}
+	for range 2000 {
+		const stride = 11
+		p := make([]byte, 7*stride+8)
+		sum, lo, hi := 0, 255, 0
+		for y := range 8 {
+			for x := range 8 {
+				v := pick()
+				p[y*stride+x] = v
+				sum, lo, hi = sum+int(v), min(lo, int(v)), max(hi, int(v))
+			}
+		}
+		for i := range p {
+			if i%stride >= 8 {
+				p[i] = pick() // outside the block: must not count
+			}
+		}
+		if s, l, h := blockStats(p, stride); s != sum || l != lo || h != hi {
+			t.Fatalf("blockStats = %d, %d, %d, want %d, %d, %d", s, l, h, sum, lo, hi)
+		}
+	}
+}

@@ -127,25 +127,21 @@ func newLooker(src *luminanceSource) *looker {
 		y0, y1 := by*gateBlock, min(h, (by+1)*gateBlock)
 		for bx := range l.bw {
 			x0, x1 := bx*gateBlock, min(w, (bx+1)*gateBlock)
-			lo, hi, sum := byte(255), byte(0), 0
-			for y := y0; y < y1; y++ {
-				line := src.pix[(src.top+y)*src.stride+src.left+x0:][:x1-x0]
-				if len(line) == gateBlock {
-					// Eight pixels at once, without a bounds check or a
-					// loop branch each: this was most of the look's
-					// block statistics.
-					p := (*[gateBlock]byte)(line)
-					lo = min(lo, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7])
-					hi = max(hi, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7])
-					sum += int(p[0]) + int(p[1]) + int(p[2]) + int(p[3]) + int(p[4]) + int(p[5]) + int(p[6]) + int(p[7])
-					continue
-				}
-				for _, v := range line {
-					lo, hi, sum = min(lo, v), max(hi, v), sum+int(v)
+			var sum, lo, hi int
+			if x1-x0 == gateBlock && y1-y0 == gateBlock {
+				// A whole block, eight pixels to a word (binarize.go):
+				// this was most of the look's block statistics.
+				sum, lo, hi = blockStats(src.pix[(src.top+y0)*src.stride+src.left+x0:], src.stride)
+			} else {
+				lo = 255
+				for y := y0; y < y1; y++ {
+					for _, v := range src.pix[(src.top+y)*src.stride+src.left+x0:][:x1-x0] {
+						lo, hi, sum = min(lo, int(v)), max(hi, int(v)), sum+int(v)
+					}
 				}
 			}
 			mean[by*l.bw+bx] = int32(sum / ((y1 - y0) * (x1 - x0)))
-			spread[by*l.bw+bx] = hi - lo
+			spread[by*l.bw+bx] = uint8(hi - lo)
 			hist[hi-lo]++
 		}
 	}
