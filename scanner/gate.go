@@ -80,6 +80,12 @@ func look(src *luminanceSource) glance {
 			thr[by] = l.thr[by*l.bw+bx]
 		}
 		for y := range h {
+			if thr[y/gateBlock] == 0 {
+				// A flat light block: lineRuns never compares its
+				// pixels (every one is white), so they are not copied
+				// (most of a scene without a code).
+				continue
+			}
 			for i, v := range src.pix[(src.top+y)*src.stride+src.left+x0:][:n] {
 				strip[i*h+y] = v
 			}
@@ -215,9 +221,15 @@ func lineRuns(line, thr []byte, runs []int32) []int32 {
 	black, n := false, int32(0)
 	for b, t := range thr {
 		seg := line[b*gateBlock : min(len(line), (b+1)*gateBlock)]
-		if t == 0 && !black {
+		if t == 0 {
 			// A flat light block (most of a scene without a code) has
-			// no black pixel: the white run goes on.
+			// no black pixel: the white run goes on, after the black
+			// one before it ends. Its pixels are not read (look does
+			// not copy them).
+			if black {
+				runs = append(runs, n)
+				black, n = false, 0
+			}
 			n += int32(len(seg))
 			continue
 		}
