@@ -61,6 +61,7 @@ func BenchmarkDecode(b *testing.B) {
 			b.Run(name, func(b *testing.B) {
 				var ds []time.Duration
 				i := 0
+				cpu := cpuTime()
 				for b.Loop() {
 					s := samples[i%len(samples)]
 					i++
@@ -68,6 +69,7 @@ func BenchmarkDecode(b *testing.B) {
 					ds = append(ds, d)
 				}
 				reportLatency(b, ds)
+				reportCPU(b, cpuTime()-cpu, len(ds))
 			})
 		}
 	}
