@@ -301,14 +301,16 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 			})
 		}
 	}
-	addLinear := func(v func() *view, seen func() glance, scan rowScan) {
+	// look gates readLinear's turned pass under TryHarder: the step
+	// itself may run before the look (gateFirstPixels).
+	addLinear := func(v func() *view, seen func() glance, scan rowScan, look func() glance) {
 		if linear && len(d.rows) > 0 {
 			steps = append(steps, func() (Code, bool) {
 				if !seen().bars {
 					return Code{}, false
 				}
 				if v := v(); v != nil {
-					return d.readLinear(ctx, v, scan)
+					return d.readLinear(ctx, v, scan, look)
 				}
 				return Code{}, false
 			})
@@ -347,14 +349,6 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 		first = slices.Clone(seen)
 		first[0] = func() glance { return seeAll }
 	}
-	// Except the linear readers under TryHarder: every row and then every
-	// column is 10 to 30 ms on a 512 x 384 image (ZXing's test images)
-	// where the look is under a millisecond, and an image they cannot
-	// read paid it all.
-	linearFirst := first
-	if d.opts.TryHarder {
-		linearFirst = seen
-	}
 	for i, v := range views {
 		if d.opts.Pure {
 			add(v, first[i], d.qr, d.pure)
@@ -364,7 +358,7 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 		// Code can find a false EAN in its modules, never the reverse.
 		add(v, first[i], d.qr, d.hints)
 		add(v, first[i], d.dm, d.hints)
-		addLinear(v, linearFirst[i], rows)
+		addLinear(v, first[i], rows, seen[i])
 	}
 	if !d.opts.Pure {
 		// Some Data Matrix symbols defeat the detector but read fine as a
@@ -425,9 +419,9 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 		// a view turned 90 degrees, read backwards, are those of one
 		// turned 270, but they fall on other pixels. (Under TryHarder,
 		// readLinear scans every row and turns each view itself.)
-		addLinear(quarter, wholeSeen, quickRows)
-		addLinear(lazy(func() *view { return whole().turned(270) }), wholeSeen, quickRows)
-		addLinear(half, wholeSeen, quickRows)
+		addLinear(quarter, wholeSeen, quickRows, wholeSeen)
+		addLinear(lazy(func() *view { return whole().turned(270) }), wholeSeen, quickRows, wholeSeen)
+		addLinear(half, wholeSeen, quickRows, wholeSeen)
 	}
 	if d.opts.TryHarder && fullView != nil {
 		// Small codes away from the centre of a large photo: the rest of
@@ -439,7 +433,7 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 			add(c, tileSeen, d.dm, d.hints)
 			// Every row of every tile would take seconds; a code big
 			// enough to matter crosses one of 31.
-			addLinear(c, tileSeen, tallRows)
+			addLinear(c, tileSeen, tallRows, tileSeen)
 		}
 	}
 	return steps
