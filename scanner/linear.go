@@ -80,8 +80,8 @@ const (
 //
 // For allRows, the turned pass runs only when the first look at v, look,
 // saw bars: on a picture of a QR Code or of nothing, the upright rows of a
-// 512 x 384 image are done in a few milliseconds and the look in about one,
-// while the columns cost as much as the rows again. (The upright rows come
+// 512 x 384 image take a few milliseconds and the look one or two, while
+// the columns cost as much as the rows again. (The upright rows come
 // before the look, for the images that read there.)
 func (d *decoder) readLinear(ctx context.Context, v *view, scan rowScan, look func() glance) (c Code, ok bool) {
 	defer d.recover(&ok)
