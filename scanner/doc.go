@@ -70,8 +70,9 @@
 // joining them). Every step below runs only for a view whose look saw
 // something its reader reads (for a view under 1024 x 768, step 1 on the
 // whole image runs first, ungated: it is cheap there, and most images
-// that read, read in it), except the Data Matrix reader on the crops
-// around clusters of ink (step 3), which the look's rows and columns
+// that read, read in it; but under TryHarder the linear readers' turned
+// pass over every column waits for it), except the Data Matrix reader on
+// the crops around clusters of ink (step 3), which the look's rows and columns
 // cannot stand for when a symbol is held at a slant; each test is
 // looser than the reader it stands for, and `make accuracy` reads the
 // same images at every rotation with and without it. Then, stopping at the first code:
@@ -114,8 +115,9 @@
 //
 // The linear readers read rows from the middle outwards: 15 rows 1/32 of
 // the height apart (ZXing's normal mode), or every row under TryHarder,
-// each row both ways for codes upside down. Where ZXing returns the first
-// row that decodes, we count each row's answer as a vote and stop when
+// each row both ways for codes upside down; a row with fewer bars than the
+// shortest code (13, a one-character Code 128) is not offered to them.
+// Where ZXing returns the first row that decodes, we count each row's answer as a vote and stop when
 // one answer leads by 2 (by 3 under TryHarder, where neighbouring rows
 // see the same bars), or take the most voted answer when the rows run
 // out. One row can misread, typically an EAN-8 or UPC-E found inside the

@@ -80,6 +80,12 @@ func look(src *luminanceSource) glance {
 			thr[by] = l.thr[by*l.bw+bx]
 		}
 		for y := range h {
+			if thr[y/gateBlock] == 0 {
+				// A flat light block: lineRuns never compares its
+				// pixels (every one is white), so they are not copied
+				// (most of a scene without a code).
+				continue
+			}
 			for i, v := range src.pix[(src.top+y)*src.stride+src.left+x0:][:n] {
 				strip[i*h+y] = v
 			}
@@ -127,25 +133,21 @@ func newLooker(src *luminanceSource) *looker {
 		y0, y1 := by*gateBlock, min(h, (by+1)*gateBlock)
 		for bx := range l.bw {
 			x0, x1 := bx*gateBlock, min(w, (bx+1)*gateBlock)
-			lo, hi, sum := byte(255), byte(0), 0
-			for y := y0; y < y1; y++ {
-				line := src.pix[(src.top+y)*src.stride+src.left+x0:][:x1-x0]
-				if len(line) == gateBlock {
-					// Eight pixels at once, without a bounds check or a
-					// loop branch each: this was most of the look's
-					// block statistics.
-					p := (*[gateBlock]byte)(line)
-					lo = min(lo, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7])
-					hi = max(hi, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7])
-					sum += int(p[0]) + int(p[1]) + int(p[2]) + int(p[3]) + int(p[4]) + int(p[5]) + int(p[6]) + int(p[7])
-					continue
-				}
-				for _, v := range line {
-					lo, hi, sum = min(lo, v), max(hi, v), sum+int(v)
+			var sum, lo, hi int
+			if x1-x0 == gateBlock && y1-y0 == gateBlock {
+				// A whole block, eight pixels to a word (binarize.go):
+				// this was most of the look's block statistics.
+				sum, lo, hi = blockStats(src.pix[(src.top+y0)*src.stride+src.left+x0:], src.stride)
+			} else {
+				lo = 255
+				for y := y0; y < y1; y++ {
+					for _, v := range src.pix[(src.top+y)*src.stride+src.left+x0:][:x1-x0] {
+						lo, hi, sum = min(lo, int(v)), max(hi, int(v)), sum+int(v)
+					}
 				}
 			}
 			mean[by*l.bw+bx] = int32(sum / ((y1 - y0) * (x1 - x0)))
-			spread[by*l.bw+bx] = hi - lo
+			spread[by*l.bw+bx] = uint8(hi - lo)
 			hist[hi-lo]++
 		}
 	}
@@ -219,9 +221,15 @@ func lineRuns(line, thr []byte, runs []int32) []int32 {
 	black, n := false, int32(0)
 	for b, t := range thr {
 		seg := line[b*gateBlock : min(len(line), (b+1)*gateBlock)]
-		if t == 0 && !black {
+		if t == 0 {
 			// A flat light block (most of a scene without a code) has
-			// no black pixel: the white run goes on.
+			// no black pixel: the white run goes on, after the black
+			// one before it ends. Its pixels are not read (look does
+			// not copy them).
+			if black {
+				runs = append(runs, n)
+				black, n = false, 0
+			}
 			n += int32(len(seg))
 			continue
 		}
@@ -557,11 +565,15 @@ func (e *edges) parallel(across *edges) bool {
 		// away, either side, and at least six modules (the short side of
 		// the smallest rectangular symbol is eight).
 		lo, hi := t.line-4*s-2, t.line+4*s+2
+		gap := 6 * s / t.n
+		// Thousands of legs per edge in a picture with lines of text:
+		// the ends, which rule out most, are compared first.
+		from0, from1, to0, to1 := t.from-tol, t.from+tol, t.to-tol, t.to+tol
 		for _, g := range e.solid[e.firstAt(lo):] {
 			if g.line > hi {
 				break
 			}
-			if abs32(g.line-t.line) < 6*s/t.n || abs32(g.from-t.from) > tol || abs32(g.to-t.to) > tol {
+			if g.from < from0 || g.from > from1 || g.to < to0 || g.to > to1 || abs32(g.line-t.line) < gap {
 				continue
 			}
 			// A leg is one module thick: three modules (of the timing

@@ -192,17 +192,23 @@ func newBlueLuminanceSource(img image.Image) *luminanceSource {
 	case *image.YCbCr:
 		// (R+2G+B)/4 = Y + 0.271 (Cb-128) - 0.007 (Cr-128) in JPEG's YCbCr.
 		hs, vs := chromaShift(m.SubsampleRatio)
+		cx := m.Rect.Min.X >> hs
 		for y := range h {
 			py := b.Min.Y + y
 			yrow := m.Y[m.YOffset(b.Min.X, py):][:w]
 			crow := m.Cb[(py>>vs-m.Rect.Min.Y>>vs)*m.CStride:]
+			dst := out[y*w:][:w]
 			for x, lum := range yrow {
-				cb := int(crow[(b.Min.X+x)>>hs-m.Rect.Min.X>>hs]) - 128
-				v := int(lum) + (cb*277)>>10
-				spread(v - int(lum))
-				out[y*w+x] = byte(min(255, max(0, v)))
+				// The difference from BT.601 depends on Cb alone.
+				d := int(cbBlue[crow[(b.Min.X+x)>>hs-cx]])
+				lo, hi = min(lo, d), max(hi, d)
+				dst[x] = byte(min(255, max(0, int(lum)+d)))
 			}
 		}
+	case *image.RGBA:
+		lo, hi = blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, true, out)
+	case *image.NRGBA:
+		lo, hi = blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, false, out)
 	default:
 		for y := range h {
 			for x := range w {
@@ -216,6 +222,51 @@ func newBlueLuminanceSource(img image.Image) *luminanceSource {
 		return nil
 	}
 	return &luminanceSource{pix: out, stride: w, width: w, height: h}
+}
+
+// blueFromRGBA writes into out the blue-weighted rendering of 8-bit RGBA
+// pixels, premultiplied or not, exactly as the At path of
+// newBlueLuminanceSource computes it (a PNG decodes to these types, and At
+// per pixel was most of the rendering's cost), and returns the least and
+// greatest difference from BT.601's luminance.
+func blueFromRGBA(pix []byte, stride, w, h int, premultiplied bool, out []byte) (lo, hi int) {
+	lo, hi = math.MaxInt, math.MinInt
+	for y := range h {
+		src := pix[y*stride : y*stride+4*w]
+		dst := out[y*w : y*w+w]
+		for x := range dst {
+			p := src[4*x : 4*x+4 : 4*x+4]
+			var v, lum byte
+			if p[3] == 0xff {
+				r, g, b := uint32(p[0])*0x101, uint32(p[1])*0x101, uint32(p[2])*0x101
+				v = byte((r + 2*g + b) / 4 >> 8)
+				lum = byte((lumR[p[0]] + lumG[p[1]] + lumB[p[2]] + 1<<15) >> 24)
+			} else {
+				r, g, b, a := uint32(p[0])*0x101, uint32(p[1])*0x101, uint32(p[2])*0x101, uint32(p[3])
+				if !premultiplied {
+					// As color.NRGBA's RGBA method.
+					r, g, b = r*a/0xff, g*a/0xff, b*a/0xff
+				}
+				a *= 0x101
+				v = byte(((r+2*g+b)/4 + 0xffff - a) >> 8)
+				lum = lum16(r, g, b, a)
+			}
+			dst[x] = v
+			d := int(v) - int(lum)
+			lo, hi = min(lo, d), max(hi, d)
+		}
+	}
+	return lo, hi
+}
+
+// cbBlue is what the blue-weighted rendering adds to a JPEG's Y for each
+// Cb: 0.271 (Cb-128), rounded down.
+var cbBlue [256]int16
+
+func init() {
+	for cb := range cbBlue {
+		cbBlue[cb] = int16(((cb - 128) * 277) >> 10)
+	}
 }
 
 // chromaShift returns how far x and y shift right to index the chroma

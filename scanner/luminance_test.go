@@ -302,3 +302,83 @@ func TestBlueLuminanceSkipped(t *testing.T) {
 		})
 	}
 }
+
+// opaqueType hides an image's concrete type, so that the luminance
+// functions take their general path, through At.
+type opaqueType struct{ image.Image }
+
+// TestBlueLuminanceFastPaths: the blue-weighted rendering of RGBA and
+// NRGBA pixels, read from Pix, is byte for byte what the general path
+// through At makes, transparent pixels and bounds not at 0,0 included,
+// and both skip the same evenly tinted image.
+func TestBlueLuminanceFastPaths(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	imgs := randomImages(rng, 41, 29)
+	tinted := image.NewNRGBA(image.Rect(0, 0, 16, 16))
+	for i := range tinted.Pix {
+		tinted.Pix[i] = []byte{120, 120, 120, 255}[i%4]
+	}
+	for _, tt := range []struct {
+		name string
+		img  image.Image
+		made bool
+	}{
+		{"RGBA", imgs["RGBA"], true},
+		{"NRGBA", imgs["NRGBA"], true},
+		{"RGBASubImage", imgs["RGBA"].(*image.RGBA).SubImage(image.Rect(5, 6, 30, 20)), true},
+		{"NRGBAGrey", tinted, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, want := newBlueLuminanceSource(tt.img), newBlueLuminanceSource(opaqueType{tt.img})
+			if (got != nil) != tt.made || (want != nil) != tt.made {
+				t.Fatalf("made = %v (general path %v), want %v", got != nil, want != nil, tt.made)
+			}
+			if got != nil && !bytes.Equal(got.GetMatrix(), want.GetMatrix()) {
+				t.Fatalf("fast path differs from the general path")
+			}
+		})
+	}
+}
+
+// TestBlueLuminanceYCbCr: the blue-weighted rendering of a JPEG's planes is
+// Y + 0.271 (Cb-128) for each pixel's own Cb, at every chroma subsampling
+// and for a window not at 0,0.
+func TestBlueLuminanceYCbCr(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	r := image.Rect(3, 5, 3+45, 5+31)
+	for _, tt := range []struct {
+		name  string
+		ratio image.YCbCrSubsampleRatio
+		sub   image.Rectangle
+	}{
+		{"420", image.YCbCrSubsampleRatio420, r},
+		{"422", image.YCbCrSubsampleRatio422, r},
+		{"444", image.YCbCrSubsampleRatio444, r},
+		{"410", image.YCbCrSubsampleRatio410, r},
+		{"420SubImage", image.YCbCrSubsampleRatio420, image.Rect(8, 6, 40, 33)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := image.NewYCbCr(r, tt.ratio)
+			for _, p := range [][]byte{m.Y, m.Cb, m.Cr} {
+				for i := range p {
+					p[i] = byte(rng.IntN(256))
+				}
+			}
+			img := m.SubImage(tt.sub).(*image.YCbCr)
+			got := newBlueLuminanceSource(img)
+			if got == nil {
+				t.Fatal("not made for random colour")
+			}
+			b := img.Bounds()
+			for y := b.Min.Y; y < b.Max.Y; y++ {
+				for x := b.Min.X; x < b.Max.X; x++ {
+					c := img.YCbCrAt(x, y)
+					want := byte(min(255, max(0, int(c.Y)+((int(c.Cb)-128)*277)>>10)))
+					if v := got.pix[(y-b.Min.Y)*got.stride+x-b.Min.X]; v != want {
+						t.Fatalf("(%d, %d) = %d, want %d", x, y, v, want)
+					}
+				}
+			}
+		})
+	}
+}

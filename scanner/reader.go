@@ -108,7 +108,7 @@ func newView(src *luminanceSource, scale float64, origin image.Point) *view {
 	// The hybrid binarizer, as in ZXing's tests: local thresholds for the
 	// matrix readers, and the global-histogram row method for linear ones.
 	// The bitmap caches its matrix, so the readers of a view share it.
-	bm, _ := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(src))
+	bm, _ := gozxing.NewBinaryBitmap(newHybridBinarizer(src))
 	return &view{src: src, scale: scale, origin: origin, bitmap: bm}
 }
 
@@ -301,14 +301,16 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 			})
 		}
 	}
-	addLinear := func(v func() *view, seen func() glance, scan rowScan) {
+	// look gates readLinear's turned pass under TryHarder: the step
+	// itself may run before the look (gateFirstPixels).
+	addLinear := func(v func() *view, seen func() glance, scan rowScan, look func() glance) {
 		if linear && len(d.rows) > 0 {
 			steps = append(steps, func() (Code, bool) {
 				if !seen().bars {
 					return Code{}, false
 				}
 				if v := v(); v != nil {
-					return d.readLinear(ctx, v, scan)
+					return d.readLinear(ctx, v, scan, look)
 				}
 				return Code{}, false
 			})
@@ -356,7 +358,7 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 		// Code can find a false EAN in its modules, never the reverse.
 		add(v, first[i], d.qr, d.hints)
 		add(v, first[i], d.dm, d.hints)
-		addLinear(v, first[i], rows)
+		addLinear(v, first[i], rows, seen[i])
 	}
 	if !d.opts.Pure {
 		// Some Data Matrix symbols defeat the detector but read fine as a
@@ -417,9 +419,9 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 		// a view turned 90 degrees, read backwards, are those of one
 		// turned 270, but they fall on other pixels. (Under TryHarder,
 		// readLinear scans every row and turns each view itself.)
-		addLinear(quarter, wholeSeen, quickRows)
-		addLinear(lazy(func() *view { return whole().turned(270) }), wholeSeen, quickRows)
-		addLinear(half, wholeSeen, quickRows)
+		addLinear(quarter, wholeSeen, quickRows, wholeSeen)
+		addLinear(lazy(func() *view { return whole().turned(270) }), wholeSeen, quickRows, wholeSeen)
+		addLinear(half, wholeSeen, quickRows, wholeSeen)
 	}
 	if d.opts.TryHarder && fullView != nil {
 		// Small codes away from the centre of a large photo: the rest of
@@ -431,7 +433,7 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 			add(c, tileSeen, d.dm, d.hints)
 			// Every row of every tile would take seconds; a code big
 			// enough to matter crosses one of 31.
-			addLinear(c, tileSeen, tallRows)
+			addLinear(c, tileSeen, tallRows, tileSeen)
 		}
 	}
 	return steps

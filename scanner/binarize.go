@@ -1,0 +1,177 @@
+package scanner
+
+import (
+	"encoding/binary"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// hybridBinarizer makes gozxing's HybridBinarizer's black matrix, bit for
+// bit, at a fraction of the cost: gozxing sets each black pixel with a
+// method call and copies a cropped view's luminance first, which was most
+// of the binarisation of a picture without a code. Rows (the global
+// histogram method, for the linear readers) and images under 40 pixels a
+// side are gozxing's own.
+type hybridBinarizer struct {
+	gozxing.Binarizer // gozxing's HybridBinarizer over the same source
+	src               *luminanceSource
+	matrix            *gozxing.BitMatrix
+}
+
+func newHybridBinarizer(src *luminanceSource) *hybridBinarizer {
+	return &hybridBinarizer{Binarizer: gozxing.NewHybridBinarizer(src), src: src}
+}
+
+// CreateBinarizer implements gozxing.Binarizer.
+func (b *hybridBinarizer) CreateBinarizer(source gozxing.LuminanceSource) gozxing.Binarizer {
+	if s, ok := source.(*luminanceSource); ok {
+		return newHybridBinarizer(s)
+	}
+	return gozxing.NewHybridBinarizer(source)
+}
+
+// The constants of gozxing's HybridBinarizer.
+const (
+	hybridBlock      = gozxing.BLOCK_SIZE // pixels a side of a block
+	hybridMinSide    = gozxing.MINIMUM_DIMENSION
+	hybridMinRange   = gozxing.MIN_DYNAMIC_RANGE
+	hybridBlockShift = gozxing.BLOCK_SIZE_POWER
+)
+
+// GetBlackMatrix implements gozxing.Binarizer as gozxing's HybridBinarizer
+// does: each 8 x 8 block is thresholded at the average of the black
+// points of the 5 x 5 blocks around it. The last block of a row or column
+// is moved back to fit, so it overlaps the one before, and a pixel in
+// both is black if either block says so.
+func (b *hybridBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
+	if b.matrix != nil {
+		return b.matrix, nil
+	}
+	s := b.src
+	w, h := s.width, s.height
+	if w < hybridMinSide || h < hybridMinSide {
+		return b.Binarizer.GetBlackMatrix()
+	}
+	subW, subH := (w+hybridBlock-1)>>hybridBlockShift, (h+hybridBlock-1)>>hybridBlockShift
+	maxX, maxY := w-hybridBlock, h-hybridBlock
+	block := func(x, y int) (xo, yo int) { return min(x<<hybridBlockShift, maxX), min(y<<hybridBlockShift, maxY) }
+	pixels := func(xo, yo int) []byte { return s.pix[(s.top+yo)*s.stride+s.left+xo:] }
+
+	// calculateBlackPoints.
+	points := make([]int, subW*subH)
+	for y := range subH {
+		for x := range subW {
+			xo, yo := block(x, y)
+			// gozxing stops taking the least and greatest once they
+			// differ by more than the minimum range, and then uses only
+			// the sum: over the whole block they differ by more too, so
+			// the outcome is the same.
+			sum, lo, hi := blockStats(pixels(xo, yo), s.stride)
+			average := sum >> (2 * hybridBlockShift)
+			if hi-lo <= hybridMinRange {
+				// A flat block: half its darkest, unless the blocks above
+				// and to the left, already done, say it is light.
+				average = lo / 2
+				if y > 0 && x > 0 {
+					nb := (points[(y-1)*subW+x] + 2*points[y*subW+x-1] + points[(y-1)*subW+x-1]) / 4
+					if lo < nb {
+						average = nb
+					}
+				}
+			}
+			points[y*subW+x] = average
+		}
+	}
+
+	// calculateThresholdForBlock, eight pixels at a time into the words
+	// of the matrix's rows.
+	rowSize := (w + 31) / 32
+	words := make([]uint32, rowSize*h)
+	for y := range subH {
+		top := min(max(y, 2), subH-3)
+		for x := range subW {
+			left := min(max(x, 2), subW-3)
+			sum := 0
+			for z := top - 2; z <= top+2; z++ {
+				for _, v := range points[z*subW+left-2 : z*subW+left+3] {
+					sum += v
+				}
+			}
+			t := sum / 25
+			xo, yo := block(x, y)
+			p := pixels(xo, yo)
+			word, shift := xo/32, uint(xo%32)
+			tt := uint64(t) * lanes
+			for yy := range hybridBlock {
+				m := highBits(atMost(binary.LittleEndian.Uint64(p[yy*s.stride:]), tt))
+				row := words[(yo+yy)*rowSize:][:rowSize]
+				row[word] |= m << shift
+				if shift > 32-hybridBlock {
+					// Only the last, moved-back block can straddle words.
+					row[word+1] |= m >> (32 - shift)
+				}
+			}
+		}
+	}
+	m, err := gozxing.NewBitMatrix(w, h)
+	if err != nil {
+		return nil, err
+	}
+	row := gozxing.NewBitArray(w)
+	for y := range h {
+		copy(row.GetBitArray(), words[y*rowSize:(y+1)*rowSize])
+		m.SetRow(y, row)
+	}
+	b.matrix = m
+	return m, nil
+}
+
+// Eight pixels in a uint64, one per byte (SWAR): an 8 x 8 block is eight
+// loads, and its statistics and thresholds take a few operations per row
+// instead of a few per pixel with a branch each.
+const (
+	lanes    = 0x0101010101010101 // 1 in each byte
+	highBit  = 0x8080808080808080 // each byte's top bit
+	lowBits  = 0x7f7f7f7f7f7f7f7f // each byte's other bits
+	evenByte = 0x00ff00ff00ff00ff
+)
+
+// atMost sets the top bit of each byte of the result where a's byte is at
+// most b's, unsigned, and clears every other bit.
+func atMost(a, b uint64) uint64 {
+	// The low seven bits compared without a borrow crossing bytes, then
+	// the top bits decide where they differ.
+	low := ((b | highBit) - (a & lowBits)) & highBit
+	return (^a&b | ^(a^b)&low) & highBit
+}
+
+// highBits gathers the top bits of the bytes of m (as atMost leaves
+// them) into bits 0 to 7, byte i to bit i.
+func highBits(m uint64) uint32 {
+	return uint32(((m >> 7) * 0x0102040810204080) >> 56)
+}
+
+// minMaxBytes returns, byte by byte, the lesser and the greater of a and b.
+func minMaxBytes(a, b uint64) (lo, hi uint64) {
+	take := (atMost(a, b) >> 7) * 0xff // 0xff where a's byte is the lesser
+	return a&take | b&^take, b&take | a&^take
+}
+
+// blockStats returns the sum, least and greatest of the 8 x 8 pixels at
+// p, rows stride apart.
+func blockStats(p []byte, stride int) (sum, lo, hi int) {
+	row := binary.LittleEndian.Uint64(p)
+	mins, maxs := row, row
+	pairs := row&evenByte + row>>8&evenByte // four 16-bit sums
+	for y := 1; y < 8; y++ {
+		row = binary.LittleEndian.Uint64(p[y*stride:])
+		mins, _ = minMaxBytes(mins, row)
+		_, maxs = minMaxBytes(maxs, row)
+		pairs += row&evenByte + row>>8&evenByte // at most 16 x 255 a lane
+	}
+	for _, sh := range []uint{32, 16, 8} {
+		mins, _ = minMaxBytes(mins, mins>>sh)
+		_, maxs = minMaxBytes(maxs, maxs>>sh)
+	}
+	return int((pairs * 0x0001000100010001) >> 48), int(mins & 0xff), int(maxs & 0xff)
+}

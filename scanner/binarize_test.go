@@ -1,0 +1,182 @@
+package scanner
+
+import (
+	"image"
+	"image/color"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+)
+
+// TestHybridBinarizerMatchesGozxing: our black matrix is gozxing's
+// HybridBinarizer's bit for bit: noise (every block contrasting), smooth
+// shading (every block flat, the neighbour rule), a mix, sizes that are not
+// a multiple of 8 (the last block overlaps) or 32, windows cut from a
+// larger plane, and images too small for the block method.
+func TestHybridBinarizerMatchesGozxing(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	paint := func(w, h int, f func(x, y int) uint8) *luminanceSource {
+		img := image.NewGray(image.Rect(0, 0, w, h))
+		for y := range h {
+			for x := range w {
+				img.SetGray(x, y, color.Gray{f(x, y)})
+			}
+		}
+		return newLuminanceSource(img)
+	}
+	noise := func(int, int) uint8 { return uint8(rng.IntN(256)) }
+	shade := func(x, y int) uint8 { return uint8((3*x + 2*y) % 256) }
+	mixed := func(x, y int) uint8 {
+		switch {
+		case (x/37+y/29)%3 == 0:
+			return uint8(rng.IntN(256)) // noise
+		case (x/11)%2 == 0:
+			return uint8(20 + rng.IntN(10)) // dark and flat
+		}
+		return uint8(200 + (x+y)%7) // light and flat
+	}
+	cut := func(s *luminanceSource, r image.Rectangle) *luminanceSource {
+		c, err := s.crop(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	tests := []struct {
+		name string
+		src  *luminanceSource
+	}{
+		{"Noise64x64", paint(64, 64, noise)},
+		{"Noise333x201", paint(333, 201, noise)},
+		{"Shade200x120", paint(200, 120, shade)},
+		{"Mixed517x389", paint(517, 389, mixed)},
+		{"Mixed40x40", paint(40, 40, mixed)},
+		{"MixedCrop", cut(paint(300, 260, mixed), image.Rect(13, 21, 290, 250))},
+		{"Small39x80", paint(39, 80, mixed)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			want, err := gozxing.NewHybridBinarizer(tt.src).GetBlackMatrix()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := newHybridBinarizer(tt.src).GetBlackMatrix()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.GetWidth() != want.GetWidth() || got.GetHeight() != want.GetHeight() {
+				t.Fatalf("size %dx%d, want %dx%d", got.GetWidth(), got.GetHeight(), want.GetWidth(), want.GetHeight())
+			}
+			black := 0
+			for y := range want.GetHeight() {
+				for x := range want.GetWidth() {
+					if got.Get(x, y) != want.Get(x, y) {
+						t.Fatalf("pixel (%d, %d) is %v, gozxing's %v", x, y, got.Get(x, y), want.Get(x, y))
+					}
+					if want.Get(x, y) {
+						black++
+					}
+				}
+			}
+			if black == 0 || black == want.GetWidth()*want.GetHeight() {
+				t.Fatalf("%d black pixels: the image tests nothing", black)
+			}
+		})
+	}
+}
+
+// BenchmarkHybridBinarizer makes the black matrix of a 1152 x 864 image
+// (shaded, with patches of noise) with gozxing's HybridBinarizer and with
+// ours.
+func BenchmarkHybridBinarizer(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	img := image.NewGray(image.Rect(0, 0, 1152, 864))
+	for y := range 864 {
+		for x := range 1152 {
+			v := uint8(60 + (x+2*y)%150)
+			if (x/64+y/48)%4 == 0 {
+				v = uint8(rng.IntN(256))
+			}
+			img.Pix[y*img.Stride+x] = v
+		}
+	}
+	src := newLuminanceSource(img)
+	for _, bench := range []struct {
+		name string
+		make func() gozxing.Binarizer
+	}{
+		{"Gozxing", func() gozxing.Binarizer { return gozxing.NewHybridBinarizer(src) }},
+		{"Ours", func() gozxing.Binarizer { return newHybridBinarizer(src) }},
+	} {
+		b.Run(bench.name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := bench.make().GetBlackMatrix(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// TestSWAR checks the eight-pixels-at-once helpers against a pixel at a
+// time, on the bytes where a borrow or a top bit could go wrong and on
+// random ones.
+func TestSWAR(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	edge := []byte{0, 1, 24, 25, 126, 127, 128, 129, 254, 255}
+	pick := func() byte {
+		if rng.IntN(2) == 0 {
+			return edge[rng.IntN(len(edge))]
+		}
+		return byte(rng.IntN(256))
+	}
+	word := func(b [8]byte) uint64 {
+		var w uint64
+		for i, v := range b {
+			w |= uint64(v) << (8 * i)
+		}
+		return w
+	}
+	for range 20000 {
+		var a, b [8]byte
+		for i := range a {
+			a[i], b[i] = pick(), pick()
+		}
+		var want uint32
+		for i := range a {
+			if a[i] <= b[i] {
+				want |= 1 << i
+			}
+		}
+		if got := highBits(atMost(word(a), word(b))); got != want {
+			t.Fatalf("atMost(%v, %v) = %08b, want %08b", a, b, got, want)
+		}
+		lo, hi := minMaxBytes(word(a), word(b))
+		for i := range a {
+			if byte(lo>>(8*i)) != min(a[i], b[i]) || byte(hi>>(8*i)) != max(a[i], b[i]) {
+				t.Fatalf("minMaxBytes(%v, %v) byte %d = %d, %d", a, b, i, byte(lo>>(8*i)), byte(hi>>(8*i)))
+			}
+		}
+	}
+	for range 2000 {
+		const stride = 11
+		p := make([]byte, 7*stride+8)
+		sum, lo, hi := 0, 255, 0
+		for y := range 8 {
+			for x := range 8 {
+				v := pick()
+				p[y*stride+x] = v
+				sum, lo, hi = sum+int(v), min(lo, int(v)), max(hi, int(v))
+			}
+		}
+		for i := range p {
+			if i%stride >= 8 {
+				p[i] = pick() // outside the block: must not count
+			}
+		}
+		if s, l, h := blockStats(p, stride); s != sum || l != lo || h != hi {
+			t.Fatalf("blockStats = %d, %d, %d, want %d, %d, %d", s, l, h, sum, lo, hi)
+		}
+	}
+}
