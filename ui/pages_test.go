@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/app/demo"
@@ -230,4 +231,47 @@ func TestRequestAPartNotInStock(t *testing.T) {
 	if !found {
 		t.Errorf("requests list: %v", term.PartsShown())
 	}
+}
+
+// A search lists the latest tickets first whatever order the views use:
+// the header says so and the order's drop-down is off until the search is
+// left, by its clear button or by choosing a view.
+func TestSearchOrderShown(t *testing.T) {
+	term, _, _, ds, deps := scanTerminal(t)
+	tk := myTicket(t, ds, deps)
+	sorts := ticketSelects(term.List().Object())
+	if len(sorts) != 2 {
+		t.Fatalf("the list has %d drop-downs, want the view and the order", len(sorts))
+	}
+	order := sorts[1]
+	if order.Disabled() {
+		t.Fatal("the order is off before any search")
+	}
+	term.List().SetQuery(tk.Number)
+	if !order.Disabled() {
+		t.Error("the order is offered during a search, which ignores it")
+	}
+	if shown := labels(term.List().Object()); !strings.Contains(shown, "latest first") {
+		t.Errorf("the search does not say its order:\n%s", shown)
+	}
+	term.List().SetQuery("")
+	if order.Disabled() {
+		t.Error("the order stays off after the search is cleared")
+	}
+	term.List().SetQuery(tk.Number)
+	term.List().SetView(app.ViewDone)
+	if order.Disabled() {
+		t.Error("the order stays off after a view is chosen during a search")
+	}
+}
+
+// ticketSelects are the drop-downs under o, in layout order.
+func ticketSelects(o fyne.CanvasObject) []*widget.Select {
+	var found []*widget.Select
+	walk(o, func(c fyne.CanvasObject) {
+		if s := ui.SelectOf(c); s != nil {
+			found = append(found, s)
+		}
+	})
+	return found
 }

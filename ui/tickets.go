@@ -174,6 +174,7 @@ func (l *TicketList) SetView(v app.TicketView) {
 	if l.search != "" {
 		l.search = ""
 		l.query.Hide()
+		l.sorts.Enable()
 		l.root.Refresh()
 		l.searchLeft()
 	}
@@ -191,11 +192,15 @@ func (l *TicketList) searchLeft() {
 // customer, phone, serial), in any state; "" goes back to the view.
 func (l *TicketList) SetQuery(q string) {
 	l.search = strings.TrimSpace(q)
+	// A search lists the tickets that came to the device last first, in
+	// whatever order is chosen for the views: the order is not offered.
 	if l.search == "" {
 		l.query.Hide()
+		l.sorts.Enable()
 	} else {
-		l.queryL.SetText(lang.X("tickets.results_for", "Results for “{{.Query}}”", map[string]any{"Query": l.search}))
+		l.queryL.SetText(lang.X("tickets.results_for", "Results for “{{.Query}}”, latest first", map[string]any{"Query": l.search}))
 		l.query.Show()
+		l.sorts.Disable()
 	}
 	l.root.Refresh() // the header's height changed
 	l.Reload()
