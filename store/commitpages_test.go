@@ -1,8 +1,16 @@
 package store
 
 import (
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"os"
+	"reflect"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/store/storetest"
@@ -115,4 +123,221 @@ func countRows(t *testing.T, db *DB, table string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestSaveTicketWritesWhatMoved: a user action that saves a ticket leaves
+// the row and every index as a full write would (the row's columns are
+// ticketArgs of its data; the integrity check compares each index with
+// the rows), and writes to the write-ahead log only the ticket indexes
+// holding a column it moved. A save that changes another column (the
+// serial) writes them all, as every save did before.
+func TestSaveTicketWritesWhatMoved(t *testing.T) {
+	str := func(s string) *string { return &s }
+	lists := []string{"tickets_list_appointment", "tickets_list_priority", "tickets_list_sla", "tickets_list_updated", "tickets_search"}
+	cases := map[string]struct {
+		cmd     app.Command
+		indexes []string // the ticket indexes written, sorted; nil for all
+	}{
+		"WaitForParts": {&app.TransitionTicket{Action: app.ActionWait, Ticket: storetest.T2, Epoch: 1, Reason: "battery ordered"}, lists},
+		"Start":        {&app.TransitionTicket{Action: app.ActionStart, Ticket: storetest.T8, Epoch: 1}, []string{"tickets_list_updated", "tickets_search"}},
+		"Diagnosis":    {&app.UpdateTicket{Ticket: storetest.T2, Set: app.TicketFields{Diagnosis: str("cable loose")}}, []string{"tickets_list_updated", "tickets_search"}},
+		"Serial":       {&app.UpdateTicket{Ticket: storetest.T8, Set: app.TicketFields{Serial: str("SN-NEW-4711")}}, nil},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			db := mustOpen(t, WithClock(fixedClock(storetest.Now)))
+			if err := db.Load(t.Context(), storetest.World()); err != nil {
+				t.Fatal(err)
+			}
+			rawExec(t, db.write, `PRAGMA wal_checkpoint(TRUNCATE)`)
+			ana := app.Actor{Role: app.RoleTechnician, Technician: storetest.Ana, Name: "Ana Li"}
+			if _, err := NewCommitter(db).Commit(t.Context(), ana, tc.cmd); err != nil {
+				t.Fatal(err)
+			}
+			written := walBtrees(t, db)
+			var got, all []string
+			rows, err := db.read.Query(`SELECT name FROM pragma_index_list('tickets') WHERE origin = 'c' ORDER BY name`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var n string
+				if err := rows.Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				all = append(all, n)
+				if written[n] {
+					got = append(got, n)
+				}
+			}
+			rows.Close()
+			want := tc.indexes
+			if want == nil {
+				want = slices.DeleteFunc(all, func(n string) bool { return n == "tickets_left_scope" }) // left_scope is not assigned
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("ticket indexes written %v, want %v", got, want)
+			}
+			id := app.TicketOf(tc.cmd)
+			var data []byte
+			old := make([]any, len(ticketCols))
+			dest := []any{new(int64)}
+			for i := range old {
+				dest = append(dest, &old[i])
+			}
+			if err := db.read.QueryRow(ticketOld, string(id)).Scan(dest...); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.read.QueryRow(`SELECT data FROM tickets WHERE id = ?`, string(id)).Scan(&data); err != nil {
+				t.Fatal(err)
+			}
+			tk, err := decodeTicket(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			args, err := ticketArgs(tk)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, c := range ticketCols {
+				if !sameValue(old[i], args[i]) {
+					t.Errorf("column %s is %v, its data says %v", c, old[i], args[i])
+				}
+			}
+			var check string
+			if err := db.read.QueryRow(`PRAGMA integrity_check(tickets)`).Scan(&check); err != nil || check != "ok" {
+				t.Errorf("integrity check: %s, %v", check, err)
+			}
+		})
+	}
+}
+
+// TestTicketColsMatchUpsert: saveTicket compares a row with ticketArgs
+// column by column through ticketCols, which must name ticketUpsert's
+// columns in its order: a column added to one and not the other would
+// compare the wrong values.
+func TestTicketColsMatchUpsert(t *testing.T) {
+	cols := ticketUpsert[strings.Index(ticketUpsert, "(")+1 : strings.Index(ticketUpsert, ")")]
+	var got []string
+	for _, c := range strings.Split(cols, ",") {
+		got = append(got, strings.TrimSpace(c))
+	}
+	want := append(ticketCols[:], "data")
+	if !slices.Equal(got, want) {
+		t.Errorf("ticketUpsert's columns %v, ticketCols and data %v", got, want)
+	}
+	args, err := ticketArgs(storetest.World().Tickets[0].Ticket)
+	if err != nil || len(args) != len(want) {
+		t.Errorf("ticketArgs: %d values, %v; want %d", len(args), err, len(want))
+	}
+}
+
+// walBtrees names the tables and indexes with a page in db's write-ahead
+// log (dbstat maps each page to its b-tree).
+func walBtrees(t *testing.T, db *DB) map[string]bool {
+	t.Helper()
+	b, err := os.ReadFile(db.Path() + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pageSize int
+	if err := db.read.QueryRow(`PRAGMA page_size`).Scan(&pageSize); err != nil {
+		t.Fatal(err)
+	}
+	const walHeader, frameHeader = 32, 24
+	out := map[string]bool{}
+	for off := walHeader; off+frameHeader+pageSize <= len(b); off += frameHeader + pageSize {
+		var name string
+		err := db.read.QueryRow(`SELECT name FROM dbstat WHERE pageno = ?`, binary.BigEndian.Uint32(b[off:])).Scan(&name)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) { // a free page is in no b-tree
+			t.Fatal(err)
+		}
+		out[name] = true
+	}
+	return out
+}
+
+// TestActionReadsTicketAsWritten: the ticket an action reads is the row's
+// as it is now, also when an earlier action read it and something wrote
+// it since: a pull that gives it to another technician, or an action.
+func TestActionReadsTicketAsWritten(t *testing.T) {
+	ana := app.Actor{Role: app.RoleTechnician, Technician: storetest.Ana, Name: "Ana Li"}
+	cases := map[string]struct {
+		write    func(t *testing.T, db *DB)
+		wantCode string // of a note on T2 by Ana afterwards
+	}{
+		"Unchanged": {func(*testing.T, *DB) {}, ""},
+		"PulledToBo": {func(t *testing.T, db *DB) {
+			w := storetest.World()
+			for _, d := range w.Tickets {
+				if d.Ticket.ID == storetest.T2 {
+					d.Ticket.Technician = storetest.Bo
+					if err := db.Load(t.Context(), app.Dataset{Tickets: []app.TicketDetail{d}}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}, app.EFORBIDDEN},
+		"WaitingAfterAction": {func(t *testing.T, db *DB) {
+			if _, err := NewCommitter(db).Commit(t.Context(), ana, &app.TransitionTicket{Action: app.ActionWait, Ticket: storetest.T2, Epoch: 1, Reason: "battery ordered"}); err != nil {
+				t.Fatal(err)
+			}
+		}, ""},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			db := mustOpen(t, WithClock(fixedClock(storetest.Now)))
+			if err := db.Load(t.Context(), storetest.World()); err != nil {
+				t.Fatal(err)
+			}
+			c := NewCommitter(db)
+			if _, err := c.Commit(t.Context(), ana, &app.AddNote{Note: app.Note{ID: "n-1", Ticket: storetest.T2, Text: "first"}}); err != nil {
+				t.Fatal(err)
+			}
+			tc.write(t, db)
+			_, err := c.Commit(t.Context(), ana, &app.AddNote{Note: app.Note{ID: "n-2", Ticket: storetest.T2, Text: "second"}})
+			if app.ErrorCode(err) != tc.wantCode {
+				t.Errorf("a note afterwards: %v, want code %q", err, tc.wantCode)
+			}
+			// The status a resume reads is the row's: it resumes only a
+			// ticket waiting for parts.
+			_, err = c.Commit(t.Context(), ana, &app.TransitionTicket{Action: app.ActionResume, Ticket: storetest.T2, Epoch: 1})
+			if wantOK := name == "WaitingAfterAction"; (err == nil) != wantOK {
+				t.Errorf("resume afterwards: %v, want success %v", err, wantOK)
+			}
+		})
+	}
+}
+
+// TestCopyTicketIsDeep: copyTicket copies every reference a Ticket holds,
+// so a kept ticket and the copy an action changes share nothing. A
+// reference field added to Ticket (a slice, a map, a pointer) fails here
+// until copyTicket copies it. time.Time's *Location is never changed.
+func TestCopyTicketIsDeep(t *testing.T) {
+	var walk func(path string, ty reflect.Type)
+	walk = func(path string, ty reflect.Type) {
+		switch ty.Kind() {
+		case reflect.Struct:
+			if ty == reflect.TypeFor[time.Time]() {
+				return
+			}
+			for i := range ty.NumField() {
+				walk(path+"."+ty.Field(i).Name, ty.Field(i).Type)
+			}
+		case reflect.Pointer:
+			if path != ".ClosedBalance" {
+				t.Errorf("Ticket%s is a pointer copyTicket does not copy", path)
+			}
+			walk(path+"*", ty.Elem())
+		case reflect.Slice, reflect.Map, reflect.Interface, reflect.Chan, reflect.Func, reflect.UnsafePointer:
+			t.Errorf("Ticket%s is a %s copyTicket does not copy", path, ty.Kind())
+		}
+	}
+	walk("", reflect.TypeFor[app.Ticket]())
+	orig := app.Ticket{ID: "t-1", ClosedBalance: &app.Money{Amount: 5, Currency: "EUR"}}
+	cp := copyTicket(orig)
+	cp.ClosedBalance.Amount = 7
+	if orig.ClosedBalance.Amount != 5 {
+		t.Error("changing the copy's ClosedBalance changed the original's")
+	}
 }

@@ -44,9 +44,22 @@ func (m *mutationTx) ReleaseSavepoint(ctx context.Context) error {
 	return m.db.sqlError(err)
 }
 
+// Ticket decodes the ticket's row, or takes the value decoded last from
+// the same bytes (decodedTickets).
 func (m *mutationTx) Ticket(ctx context.Context, id app.TicketID) (app.Ticket, error) {
-	t, err := getTicket(ctx, m.tx, id)
-	return t, m.db.sqlError(err)
+	data, err := ticketData(ctx, m.tx, id)
+	if err != nil {
+		return app.Ticket{}, m.db.sqlError(err)
+	}
+	if t, ok := m.db.decoded.get(id, data); ok {
+		return t, nil
+	}
+	t, err := decodeTicket(data)
+	if err != nil {
+		return app.Ticket{}, err
+	}
+	m.db.decoded.put(id, data, t)
+	return t, nil
 }
 
 // SaveTicket checks the ticket's invariants before writing: whatever a
