@@ -341,3 +341,45 @@ func TestCopyTicketIsDeep(t *testing.T) {
 		t.Error("changing the copy's ClosedBalance changed the original's")
 	}
 }
+
+// TestMutationHeadTicket: the ticket row Commit read with the device row
+// serves the command's reads of it until the command saves the ticket;
+// a read after the save is the saved ticket, and a ticket that is not
+// here is ENOTFOUND, as from the row.
+func TestMutationHeadTicket(t *testing.T) {
+	db := mustOpen(t, WithClock(fixedClock(storetest.Now)))
+	if err := db.Load(t.Context(), storetest.World()); err != nil {
+		t.Fatal(err)
+	}
+	err := db.actionTx(t.Context(), func(sqltx *sql.Tx) error {
+		m := &mutationTx{db: db, tx: stmtTx{Tx: sqltx, cache: &db.stmts}}
+		m.head.id = storetest.T2
+		var err error
+		if m.head.data, err = ticketData(t.Context(), m.tx, storetest.T2); err != nil {
+			return err
+		}
+		first, err := m.Ticket(t.Context(), storetest.T2)
+		if err != nil || first.ID != storetest.T2 {
+			t.Errorf("first read: %v, %v", first.ID, err)
+		}
+		first.Diagnosis = "saved in this transaction"
+		if err := m.SaveTicket(t.Context(), first); err != nil {
+			return err
+		}
+		if m.head.data != nil {
+			t.Error("head kept after the ticket was saved")
+		}
+		again, err := m.Ticket(t.Context(), storetest.T2)
+		if err != nil || again.Diagnosis != first.Diagnosis {
+			t.Errorf("read after the save: diagnosis %q, %v; want %q", again.Diagnosis, err, first.Diagnosis)
+		}
+		m.head.id, m.head.data = "t-missing", nil
+		if _, err := m.Ticket(t.Context(), "t-missing"); app.ErrorCode(err) != app.ENOTFOUND {
+			t.Errorf("a missing ticket: %v, want %s", err, app.ENOTFOUND)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

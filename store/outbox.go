@@ -82,8 +82,10 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 		var lastHLC string
 		var left sql.NullInt64
 		var number sql.NullString
+		mtx := &mutationTx{db: db, tx: tx}
+		mtx.head.id = app.TicketOf(queued)
 		// The device ID is read with the seq: Wipe may mint a new one.
-		if err := tx.QueryRowContext(sctx, commitHead, nullStr(app.TicketOf(queued))).Scan(&m.Device, &last, &kept.wall, &kept.logical, &lastHLC, &left, &number); err != nil {
+		if err := tx.QueryRowContext(sctx, commitHead, nullStr(mtx.head.id)).Scan(&m.Device, &last, &kept.wall, &kept.logical, &lastHLC, &left, &number, &mtx.head.data); err != nil {
 			return db.sqlError(err)
 		}
 		if err := refuseLeftScope(left.Int64, number.String); err != nil {
@@ -96,7 +98,8 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 		m.Seq = last + 1
 		clock = clock.next(now)
 		m.HLC = clock.String()
-		if err := queued.Apply(sctx, &mutationTx{db: db, tx: tx, seq: m.Seq}, actor, now); err != nil {
+		mtx.seq = m.Seq
+		if err := queued.Apply(sctx, mtx, actor, now); err != nil {
 			return err
 		}
 		// The outbox row is also the device's last seq and clock reading
@@ -252,10 +255,10 @@ const lastSeq = `max(device.last_seq, coalesce((SELECT max(seq) FROM outbox), 0)
 // commitHead reads, in one statement, what Commit needs before it applies
 // a command: the device's ID, last seq and the two halves of its clock
 // (laterClock), and whether the ticket the command acts on (NULL for none)
-// left this device's scopes, with the ticket's number for the message. A
-// ticket that is not here reads as not left: the command reports a missing
-// ticket itself.
-const commitHead = `SELECT device_id, ` + lastSeq + `, hlc_wall, hlc_logical, ` + lastHLC + `, t.left_scope, t.number
+// left this device's scopes, with the ticket's number for the message and
+// its JSON for the command's read (mutationTx.head). A ticket that is not
+// here reads as not left: the command reports a missing ticket itself.
+const commitHead = `SELECT device_id, ` + lastSeq + `, hlc_wall, hlc_logical, ` + lastHLC + `, t.left_scope, t.number, t.data
 	FROM device LEFT JOIN tickets t ON t.id = ? WHERE device.id = 1`
 
 // lastHLC is the outbox's last HLC, "" when it is empty: with the device
