@@ -53,8 +53,9 @@ func (m *mutationTx) ReleaseSavepoint(ctx context.Context) error {
 	return m.db.sqlError(err)
 }
 
-// Ticket decodes the ticket's row, or takes the value decoded last from
-// the same bytes (decodedTickets).
+// Ticket decodes the ticket's row (head's bytes, when it is the ticket
+// Commit read), or takes the value decoded last from the same bytes
+// (decodedTickets).
 func (m *mutationTx) Ticket(ctx context.Context, id app.TicketID) (app.Ticket, error) {
 	data := m.head.data
 	if id != m.head.id || data == nil {
