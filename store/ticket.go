@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -470,13 +471,26 @@ var ticketOld = `SELECT rid, ` + strings.Join(ticketCols[:], ", ") + ` FROM tick
 // ticketSearchCols are the positions in ticketCols of searchFields's
 // values, in its order: a save that leaves them as they were keeps the
 // ticket's search entry.
-var ticketSearchCols = [4]int{1, 11, 13, 14}
+var ticketSearchCols = ticketColPositions("number", "customer_name", "phone_digits", "serial")
 
-// ticketMoves are the positions in ticketCols of the columns a status
-// change or an edit of a ticket moves: status, is_open, updated_at,
-// completed_at and list_state. At most 32 sets of them, so at most 32
-// texts of moveUpdate, each prepared once.
-var ticketMoves = [...]int{4, 5, 16, 17, 18}
+// ticketMoves are the positions in ticketCols, in its order, of the
+// columns a status change or an edit of a ticket moves. At most 32 sets of
+// them, so at most 32 texts of moveUpdate, each prepared once.
+var ticketMoves = ticketColPositions("status", "is_open", "updated_at", "completed_at", "list_state")
+
+// ticketColPositions returns the positions of names in ticketCols. The
+// names are constants of this file: one missing is a build's mistake.
+func ticketColPositions(names ...string) []int {
+	out := make([]int, len(names))
+	for k, n := range names {
+		i := slices.Index(ticketCols[:], n)
+		if i < 0 {
+			panic("store: no ticket column " + n)
+		}
+		out[k] = i
+	}
+	return out
+}
 
 // moveSet returns, as a bit per ticketMoves position, which of those
 // columns args changes from old; ok is false when it changes another
@@ -526,7 +540,7 @@ func moveArgs(set uint, args []any) []any {
 
 // sameValue compares a column as the driver read it (int64, string or
 // nil) with the value ticketArgs would write (int, int64, string or nil).
-// Anything else reads as changed, which costs only the narrower write.
+// Anything else reads as changed, which costs only a wider write.
 func sameValue(read, arg any) bool {
 	switch a := arg.(type) {
 	case int:
