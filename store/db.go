@@ -64,6 +64,9 @@ type DB struct {
 
 	// stmts are the writer's prepared statements of the commit path.
 	stmts stmtCache
+
+	// decoded are the tickets the commit path decoded last.
+	decoded decodedTickets
 }
 
 // readConns is the size of the read pool: lists, search and the sync

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -76,28 +78,36 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 			}
 		}
 		var last int64
-		var clock hlc
+		var kept hlc
+		var lastHLC string
 		var left sql.NullInt64
 		var number sql.NullString
+		mtx := &mutationTx{db: db, tx: tx}
+		mtx.head.id = app.TicketOf(queued)
 		// The device ID is read with the seq: Wipe may mint a new one.
-		if err := tx.QueryRowContext(sctx, commitHead, nullStr(app.TicketOf(queued))).Scan(&m.Device, &last, &clock.wall, &clock.logical, &left, &number); err != nil {
+		if err := tx.QueryRowContext(sctx, commitHead, nullStr(mtx.head.id)).Scan(&m.Device, &last, &kept.wall, &kept.logical, &lastHLC, &left, &number, &mtx.head.data); err != nil {
 			return db.sqlError(err)
 		}
 		if err := refuseLeftScope(left.Int64, number.String); err != nil {
 			return err
 		}
+		clock, err := laterClock(kept, lastHLC)
+		if err != nil {
+			return errCorrupt(db.path).WithCause(err)
+		}
 		m.Seq = last + 1
 		clock = clock.next(now)
 		m.HLC = clock.String()
-		if err := queued.Apply(sctx, &mutationTx{db: db, tx: tx, seq: m.Seq}, actor, now); err != nil {
+		mtx.seq = m.Seq
+		if err := queued.Apply(sctx, mtx, actor, now); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(sctx, outboxInsert,
+		// The outbox row is also the device's last seq and clock reading
+		// (lastSeq): the device row is not written, one page of the
+		// write-ahead log less per action.
+		_, err = tx.ExecContext(sctx, outboxInsert,
 			m.Seq, m.ID, m.Name, m.Version, string(m.Args), m.HLC, m.At.UnixNano(), nullStr(app.TicketOf(queued)),
-			string(actor.Role), string(actor.Technician), actor.Name); err != nil {
-			return db.sqlError(err)
-		}
-		_, err := tx.ExecContext(sctx, `UPDATE device SET last_seq = ?, hlc_wall = ?, hlc_logical = ? WHERE id = 1`, m.Seq, clock.wall, clock.logical)
+			string(actor.Role), string(actor.Technician), actor.Name)
 		return db.sqlError(err)
 	})
 	if err != nil {
@@ -142,6 +152,26 @@ func (h hlc) next(now time.Time) hlc {
 // String is the fixed-width form stored in the outbox, e.g.
 // "1773133200000.00002"; strings compare like clocks.
 func (h hlc) String() string { return fmt.Sprintf("%013d.%05d", h.wall, h.logical) }
+
+// laterClock is the clock's last reading: the later of kept, the device
+// row's (what Wipe kept of a deleted outbox, or what an earlier build
+// wrote at each commit), and last, the outbox's last row's HLC ("" when
+// the outbox is empty). A last that is not String's form is damage.
+func laterClock(kept hlc, last string) (hlc, error) {
+	if last == "" {
+		return kept, nil
+	}
+	w, l, ok := strings.Cut(last, ".")
+	wall, err1 := strconv.ParseInt(w, 10, 64)
+	logical, err2 := strconv.ParseInt(l, 10, 64)
+	if !ok || err1 != nil || err2 != nil || len(w) < 13 || len(l) != 5 || wall < 0 || logical < 0 {
+		return hlc{}, fmt.Errorf("outbox clock %q is not a hybrid logical clock reading", last)
+	}
+	if h := (hlc{wall: wall, logical: logical}); h.wall > kept.wall || h.wall == kept.wall && h.logical > kept.logical {
+		return h, nil
+	}
+	return kept, nil
+}
 
 // Outbox implements app.Outbox over the outbox table.
 type Outbox struct{ db *DB }
@@ -215,13 +245,25 @@ func (db *DB) Cursor(ctx context.Context) (string, error) {
 	return c, db.sqlError(err)
 }
 
+// lastSeq is the last outbox seq handed out, for a query on the device
+// row. Commit does not write it to the row: the outbox's last row holds it
+// (seq is the outbox's rowid, so max(seq) is one step down its b-tree).
+// device.last_seq is a floor: 0 after a Wipe, which empties the outbox, or
+// what an earlier build wrote there at each commit.
+const lastSeq = `max(device.last_seq, coalesce((SELECT max(seq) FROM outbox), 0))`
+
 // commitHead reads, in one statement, what Commit needs before it applies
-// a command: the device's ID, last seq and clock, and whether the ticket
-// the command acts on (NULL for none) left this device's scopes, with the
-// ticket's number for the message. A ticket that is not here reads as not
-// left: the command reports a missing ticket itself.
-const commitHead = `SELECT d.device_id, d.last_seq, d.hlc_wall, d.hlc_logical, t.left_scope, t.number
-	FROM device d LEFT JOIN tickets t ON t.id = ? WHERE d.id = 1`
+// a command: the device's ID, last seq and the two halves of its clock
+// (laterClock), and whether the ticket the command acts on (NULL for none)
+// left this device's scopes, with the ticket's number for the message and
+// its JSON for the command's read (mutationTx.head). A ticket that is not
+// here reads as not left: the command reports a missing ticket itself.
+const commitHead = `SELECT device_id, ` + lastSeq + `, hlc_wall, hlc_logical, ` + lastHLC + `, t.left_scope, t.number, t.data
+	FROM device LEFT JOIN tickets t ON t.id = ? WHERE device.id = 1`
+
+// lastHLC is the outbox's last HLC, "" when it is empty: with the device
+// row's hlc_wall and hlc_logical, the clock's last reading (laterClock).
+const lastHLC = `coalesce((SELECT hlc FROM outbox ORDER BY seq DESC LIMIT 1), '')`
 
 const outboxInsert = `INSERT INTO outbox (seq, id, name, version, args, hlc, at, ticket_id, actor_role, actor_technician, actor_name)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`

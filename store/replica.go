@@ -45,7 +45,7 @@ func deleteTickets(ctx context.Context, q execer, where string, args ...any) err
 func (db *DB) SyncState(ctx context.Context) (app.SyncState, error) {
 	var s app.SyncState
 	var last sql.NullInt64
-	err := db.read.QueryRowContext(ctx, `SELECT device_id, last_seq, acked_seq, cursor, epoch, last_success, lease_days,
+	err := db.read.QueryRowContext(ctx, `SELECT device_id, `+lastSeq+`, acked_seq, cursor, epoch, last_success, lease_days,
 		(SELECT count(*) FROM outbox WHERE seq > device.acked_seq) FROM device WHERE id = 1`).
 		Scan(&s.Device, &s.LastSeq, &s.AckedSeq, &s.Cursor, &s.Epoch, &last, &s.LeaseDays, &s.Pending)
 	if err != nil {
@@ -97,7 +97,7 @@ func (db *DB) ApplyPull(ctx context.Context, page app.PullPage) error {
 	return db.writeTx(ctx, func(tx *sql.Tx) error {
 		var last, acked int64
 		var epoch string
-		if err := tx.QueryRowContext(sctx, `SELECT last_seq, acked_seq, epoch FROM device WHERE id = 1`).Scan(&last, &acked, &epoch); err != nil {
+		if err := tx.QueryRowContext(sctx, `SELECT `+lastSeq+`, acked_seq, epoch FROM device WHERE id = 1`).Scan(&last, &acked, &epoch); err != nil {
 			return db.sqlError(err)
 		}
 		if page.Acked > last {
@@ -438,6 +438,17 @@ func replayActor(ctx context.Context, tx app.MutationTx, q replayRow) app.Actor 
 func (db *DB) Wipe(ctx context.Context) error {
 	id := app.DeviceID(app.NewID())
 	err := db.writeTx(ctx, func(tx *sql.Tx) error {
+		// The outbox's last row holds the clock's last reading: the device
+		// row keeps it before the outbox goes. A damaged reading is left
+		// behind: a Wipe is how a damaged store is left.
+		var clock hlc
+		var last string
+		if err := tx.QueryRowContext(ctx, `SELECT hlc_wall, hlc_logical, `+lastHLC+` FROM device WHERE id = 1`).Scan(&clock.wall, &clock.logical, &last); err != nil {
+			return db.sqlError(fmt.Errorf("wipe: %w", err))
+		}
+		if later, err := laterClock(clock, last); err == nil {
+			clock = later
+		}
 		for _, q := range []string{
 			`DELETE FROM conflicts`,
 			`DELETE FROM tickets`, // repairs, parts used, photos, notes, signatures, part requests and likely parts cascade
@@ -456,7 +467,8 @@ func (db *DB) Wipe(ctx context.Context) error {
 			}
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE device SET device_id = ?, last_seq = 0, acked_seq = 0, cursor = '', epoch = '',
-			last_success = NULL, lease_days = ?, receipt_prefix = '' WHERE id = 1`, string(id), app.DefaultLeaseDays)
+			last_success = NULL, lease_days = ?, receipt_prefix = '', hlc_wall = ?, hlc_logical = ? WHERE id = 1`,
+			string(id), app.DefaultLeaseDays, clock.wall, clock.logical)
 		return db.sqlError(err)
 	})
 	if err != nil {

@@ -1,0 +1,385 @@
+package store
+
+import (
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"os"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/store/storetest"
+)
+
+// TestCommitSeqAndClockFromOutbox: a Commit takes its seq and clock from
+// the outbox's last row and the device row, whichever is later, and writes
+// neither to the device row; a Wipe keeps the clock but starts the seq
+// again; a damaged clock in the outbox refuses the action and saves
+// nothing.
+func TestCommitSeqAndClockFromOutbox(t *testing.T) {
+	now := storetest.Now
+	ms := now.UnixMilli()
+	cases := map[string]struct {
+		setup    []string // raw statements on the loaded store
+		wipe     bool     // Wipe (and Load again) before the commit
+		wantSeq  int64
+		wantHLC  hlc
+		wantCode string // "" for success
+	}{
+		"FirstAction": {wantSeq: 1, wantHLC: hlc{ms, 0}},
+		"AfterOutbox": {
+			setup:   []string{`INSERT INTO outbox (seq, id, name, version, args, hlc, at) VALUES (7, 'm7', 'note.add', 1, '{}', '` + (hlc{ms + 5000, 3}).String() + `', 0)`},
+			wantSeq: 8, wantHLC: hlc{ms + 5000, 4},
+		},
+		"DeviceRowAhead": { // an earlier build's row, or what a Wipe kept
+			setup:   []string{`UPDATE device SET last_seq = 12, hlc_wall = ` + itoa(ms+9000) + `, hlc_logical = 2`},
+			wantSeq: 13, wantHLC: hlc{ms + 9000, 3},
+		},
+		"OutboxAheadOfDeviceRow": {
+			setup: []string{`UPDATE device SET last_seq = 3, hlc_wall = ` + itoa(ms+1000) + `, hlc_logical = 9`,
+				`INSERT INTO outbox (seq, id, name, version, args, hlc, at) VALUES (4, 'm4', 'note.add', 1, '{}', '` + (hlc{ms + 2000, 0}).String() + `', 0)`},
+			wantSeq: 5, wantHLC: hlc{ms + 2000, 1},
+		},
+		"EmptyOutboxClock": { // rows written by tests and tools carry ""
+			setup:   []string{`INSERT INTO outbox (seq, id, name, version, args, hlc, at) VALUES (2, 'm2', 'note.add', 1, '{}', '', 0)`},
+			wantSeq: 3, wantHLC: hlc{ms, 0},
+		},
+		"WipeKeepsClock": {
+			setup:   []string{`INSERT INTO outbox (seq, id, name, version, args, hlc, at) VALUES (40, 'm40', 'note.add', 1, '{}', '` + (hlc{ms + 7000, 5}).String() + `', 0)`},
+			wipe:    true,
+			wantSeq: 1, wantHLC: hlc{ms + 7000, 6},
+		},
+		"DamagedClock": {
+			setup:    []string{`INSERT INTO outbox (seq, id, name, version, args, hlc, at) VALUES (1, 'm1', 'note.add', 1, '{}', 'yesterday', 0)`},
+			wantCode: app.ECORRUPT,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			db := mustOpen(t, WithClock(fixedClock(now)))
+			if err := db.Load(t.Context(), storetest.World()); err != nil {
+				t.Fatal(err)
+			}
+			rawExec(t, db.write, tc.setup...)
+			if tc.wipe {
+				if err := db.Wipe(t.Context()); err != nil {
+					t.Fatal(err)
+				}
+				if err := db.Load(t.Context(), storetest.World()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			device := deviceRow(t, db)
+			outbox := countRows(t, db, "outbox")
+			ana := app.Actor{Role: app.RoleTechnician, Technician: storetest.Ana, Name: "Ana Li"}
+			m, err := NewCommitter(db).Commit(t.Context(), ana, &app.AddNote{Note: app.Note{ID: "n-" + name, Ticket: storetest.T2, Text: "checked"}})
+			if got := deviceRow(t, db); got != device {
+				t.Errorf("device row %q after the commit, was %q", got, device)
+			}
+			if tc.wantCode != "" {
+				if app.ErrorCode(err) != tc.wantCode {
+					t.Errorf("Commit: %v, want %s", err, tc.wantCode)
+				}
+				if n := countRows(t, db, "outbox"); n != outbox {
+					t.Errorf("outbox %d rows after a refused action, was %d", n, outbox)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Seq != tc.wantSeq || m.HLC != tc.wantHLC.String() {
+				t.Errorf("seq %d, HLC %s; want %d, %s", m.Seq, m.HLC, tc.wantSeq, tc.wantHLC)
+			}
+			st, err := db.SyncState(t.Context())
+			if err != nil || st.LastSeq != tc.wantSeq {
+				t.Errorf("SyncState: last seq %d, %v; want %d", st.LastSeq, err, tc.wantSeq)
+			}
+		})
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// deviceRow is the device row's columns that Commit used to write.
+func deviceRow(t *testing.T, db *DB) string {
+	t.Helper()
+	var s string
+	if err := db.read.QueryRow(`SELECT last_seq || '/' || hlc_wall || '/' || hlc_logical FROM device WHERE id = 1`).Scan(&s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func countRows(t *testing.T, db *DB, table string) int {
+	t.Helper()
+	var n int
+	if err := db.read.QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestSaveTicketWritesWhatMoved: a user action that saves a ticket leaves
+// the row and every index as a full write would (the row's columns are
+// ticketArgs of its data; the integrity check compares each index with
+// the rows), and writes to the write-ahead log only the ticket indexes
+// holding a column it moved. A save that changes another column (the
+// serial) writes them all, as every save did before.
+func TestSaveTicketWritesWhatMoved(t *testing.T) {
+	str := func(s string) *string { return &s }
+	lists := []string{"tickets_list_appointment", "tickets_list_priority", "tickets_list_sla", "tickets_list_updated", "tickets_search"}
+	cases := map[string]struct {
+		cmd     app.Command
+		indexes []string // the ticket indexes written, sorted; nil for all
+	}{
+		"WaitForParts": {&app.TransitionTicket{Action: app.ActionWait, Ticket: storetest.T2, Epoch: 1, Reason: "battery ordered"}, lists},
+		"Start":        {&app.TransitionTicket{Action: app.ActionStart, Ticket: storetest.T8, Epoch: 1}, []string{"tickets_list_updated", "tickets_search"}},
+		"Diagnosis":    {&app.UpdateTicket{Ticket: storetest.T2, Set: app.TicketFields{Diagnosis: str("cable loose")}}, []string{"tickets_list_updated", "tickets_search"}},
+		"Serial":       {&app.UpdateTicket{Ticket: storetest.T8, Set: app.TicketFields{Serial: str("SN-NEW-4711")}}, nil},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			db := mustOpen(t, WithClock(fixedClock(storetest.Now)))
+			if err := db.Load(t.Context(), storetest.World()); err != nil {
+				t.Fatal(err)
+			}
+			rawExec(t, db.write, `PRAGMA wal_checkpoint(TRUNCATE)`)
+			ana := app.Actor{Role: app.RoleTechnician, Technician: storetest.Ana, Name: "Ana Li"}
+			if _, err := NewCommitter(db).Commit(t.Context(), ana, tc.cmd); err != nil {
+				t.Fatal(err)
+			}
+			written := walBtrees(t, db)
+			var got, all []string
+			rows, err := db.read.Query(`SELECT name FROM pragma_index_list('tickets') WHERE origin = 'c' ORDER BY name`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+				var n string
+				if err := rows.Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				all = append(all, n)
+				if written[n] {
+					got = append(got, n)
+				}
+			}
+			rows.Close()
+			want := tc.indexes
+			if want == nil {
+				want = slices.DeleteFunc(all, func(n string) bool { return n == "tickets_left_scope" }) // left_scope is not assigned
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("ticket indexes written %v, want %v", got, want)
+			}
+			id := app.TicketOf(tc.cmd)
+			var data []byte
+			old := make([]any, len(ticketCols))
+			dest := []any{new(int64)}
+			for i := range old {
+				dest = append(dest, &old[i])
+			}
+			if err := db.read.QueryRow(ticketOld, string(id)).Scan(dest...); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.read.QueryRow(`SELECT data FROM tickets WHERE id = ?`, string(id)).Scan(&data); err != nil {
+				t.Fatal(err)
+			}
+			tk, err := decodeTicket(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			args, err := ticketArgs(tk)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, c := range ticketCols {
+				if !sameValue(old[i], args[i]) {
+					t.Errorf("column %s is %v, its data says %v", c, old[i], args[i])
+				}
+			}
+			var check string
+			if err := db.read.QueryRow(`PRAGMA integrity_check(tickets)`).Scan(&check); err != nil || check != "ok" {
+				t.Errorf("integrity check: %s, %v", check, err)
+			}
+		})
+	}
+}
+
+// TestTicketColsMatchUpsert: saveTicket compares a row with ticketArgs
+// column by column through ticketCols, which must name ticketUpsert's
+// columns in its order: a column added to one and not the other would
+// compare the wrong values.
+func TestTicketColsMatchUpsert(t *testing.T) {
+	cols := ticketUpsert[strings.Index(ticketUpsert, "(")+1 : strings.Index(ticketUpsert, ")")]
+	var got []string
+	for _, c := range strings.Split(cols, ",") {
+		got = append(got, strings.TrimSpace(c))
+	}
+	want := append(ticketCols[:], "data")
+	if !slices.Equal(got, want) {
+		t.Errorf("ticketUpsert's columns %v, ticketCols and data %v", got, want)
+	}
+	args, err := ticketArgs(storetest.World().Tickets[0].Ticket)
+	if err != nil || len(args) != len(want) {
+		t.Errorf("ticketArgs: %d values, %v; want %d", len(args), err, len(want))
+	}
+}
+
+// walBtrees names the tables and indexes with a page in db's write-ahead
+// log (dbstat maps each page to its b-tree).
+func walBtrees(t *testing.T, db *DB) map[string]bool {
+	t.Helper()
+	b, err := os.ReadFile(db.Path() + "-wal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pageSize int
+	if err := db.read.QueryRow(`PRAGMA page_size`).Scan(&pageSize); err != nil {
+		t.Fatal(err)
+	}
+	const walHeader, frameHeader = 32, 24
+	out := map[string]bool{}
+	for off := walHeader; off+frameHeader+pageSize <= len(b); off += frameHeader + pageSize {
+		var name string
+		err := db.read.QueryRow(`SELECT name FROM dbstat WHERE pageno = ?`, binary.BigEndian.Uint32(b[off:])).Scan(&name)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) { // a free page is in no b-tree
+			t.Fatal(err)
+		}
+		out[name] = true
+	}
+	return out
+}
+
+// TestActionReadsTicketAsWritten: the ticket an action reads is the row's
+// as it is now, also when an earlier action read it and something wrote
+// it since: a pull that gives it to another technician, or an action.
+func TestActionReadsTicketAsWritten(t *testing.T) {
+	ana := app.Actor{Role: app.RoleTechnician, Technician: storetest.Ana, Name: "Ana Li"}
+	cases := map[string]struct {
+		write    func(t *testing.T, db *DB)
+		wantCode string // of a note on T2 by Ana afterwards
+	}{
+		"Unchanged": {func(*testing.T, *DB) {}, ""},
+		"PulledToBo": {func(t *testing.T, db *DB) {
+			w := storetest.World()
+			for _, d := range w.Tickets {
+				if d.Ticket.ID == storetest.T2 {
+					d.Ticket.Technician = storetest.Bo
+					if err := db.Load(t.Context(), app.Dataset{Tickets: []app.TicketDetail{d}}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}, app.EFORBIDDEN},
+		"WaitingAfterAction": {func(t *testing.T, db *DB) {
+			if _, err := NewCommitter(db).Commit(t.Context(), ana, &app.TransitionTicket{Action: app.ActionWait, Ticket: storetest.T2, Epoch: 1, Reason: "battery ordered"}); err != nil {
+				t.Fatal(err)
+			}
+		}, ""},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			db := mustOpen(t, WithClock(fixedClock(storetest.Now)))
+			if err := db.Load(t.Context(), storetest.World()); err != nil {
+				t.Fatal(err)
+			}
+			c := NewCommitter(db)
+			if _, err := c.Commit(t.Context(), ana, &app.AddNote{Note: app.Note{ID: "n-1", Ticket: storetest.T2, Text: "first"}}); err != nil {
+				t.Fatal(err)
+			}
+			tc.write(t, db)
+			_, err := c.Commit(t.Context(), ana, &app.AddNote{Note: app.Note{ID: "n-2", Ticket: storetest.T2, Text: "second"}})
+			if app.ErrorCode(err) != tc.wantCode {
+				t.Errorf("a note afterwards: %v, want code %q", err, tc.wantCode)
+			}
+			// The status a resume reads is the row's: it resumes only a
+			// ticket waiting for parts.
+			_, err = c.Commit(t.Context(), ana, &app.TransitionTicket{Action: app.ActionResume, Ticket: storetest.T2, Epoch: 1})
+			if wantOK := name == "WaitingAfterAction"; (err == nil) != wantOK {
+				t.Errorf("resume afterwards: %v, want success %v", err, wantOK)
+			}
+		})
+	}
+}
+
+// TestCopyTicketIsDeep: copyTicket copies every reference a Ticket holds,
+// so a kept ticket and the copy an action changes share nothing. A
+// reference field added to Ticket (a slice, a map, a pointer) fails here
+// until copyTicket copies it. time.Time's *Location is never changed.
+func TestCopyTicketIsDeep(t *testing.T) {
+	var walk func(path string, ty reflect.Type)
+	walk = func(path string, ty reflect.Type) {
+		switch ty.Kind() {
+		case reflect.Struct:
+			if ty == reflect.TypeFor[time.Time]() {
+				return
+			}
+			for i := range ty.NumField() {
+				walk(path+"."+ty.Field(i).Name, ty.Field(i).Type)
+			}
+		case reflect.Pointer:
+			if path != ".ClosedBalance" {
+				t.Errorf("Ticket%s is a pointer copyTicket does not copy", path)
+			}
+			walk(path+"*", ty.Elem())
+		case reflect.Slice, reflect.Map, reflect.Interface, reflect.Chan, reflect.Func, reflect.UnsafePointer:
+			t.Errorf("Ticket%s is a %s copyTicket does not copy", path, ty.Kind())
+		}
+	}
+	walk("", reflect.TypeFor[app.Ticket]())
+	orig := app.Ticket{ID: "t-1", ClosedBalance: &app.Money{Amount: 5, Currency: "EUR"}}
+	cp := copyTicket(orig)
+	cp.ClosedBalance.Amount = 7
+	if orig.ClosedBalance.Amount != 5 {
+		t.Error("changing the copy's ClosedBalance changed the original's")
+	}
+}
+
+// TestMutationHeadTicket: the ticket row Commit read with the device row
+// serves the command's reads of it until the command saves the ticket;
+// a read after the save is the saved ticket, and a ticket that is not
+// here is ENOTFOUND, as from the row.
+func TestMutationHeadTicket(t *testing.T) {
+	db := mustOpen(t, WithClock(fixedClock(storetest.Now)))
+	if err := db.Load(t.Context(), storetest.World()); err != nil {
+		t.Fatal(err)
+	}
+	err := db.actionTx(t.Context(), func(sqltx *sql.Tx) error {
+		m := &mutationTx{db: db, tx: stmtTx{Tx: sqltx, cache: &db.stmts}}
+		m.head.id = storetest.T2
+		var err error
+		if m.head.data, err = ticketData(t.Context(), m.tx, storetest.T2); err != nil {
+			return err
+		}
+		first, err := m.Ticket(t.Context(), storetest.T2)
+		if err != nil || first.ID != storetest.T2 {
+			t.Errorf("first read: %v, %v", first.ID, err)
+		}
+		first.Diagnosis = "saved in this transaction"
+		if err := m.SaveTicket(t.Context(), first); err != nil {
+			return err
+		}
+		if m.head.data != nil {
+			t.Error("head kept after the ticket was saved")
+		}
+		again, err := m.Ticket(t.Context(), storetest.T2)
+		if err != nil || again.Diagnosis != first.Diagnosis {
+			t.Errorf("read after the save: diagnosis %q, %v; want %q", again.Diagnosis, err, first.Diagnosis)
+		}
+		m.head.id, m.head.data = "t-missing", nil
+		if _, err := m.Ticket(t.Context(), "t-missing"); app.ErrorCode(err) != app.ENOTFOUND {
+			t.Errorf("a missing ticket: %v, want %s", err, app.ENOTFOUND)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
