@@ -10,7 +10,7 @@ import (
 
 // maxCachedStmts bounds the writer connection's prepared statements: the
 // commit path runs a few dozen distinct statements, every one a constant
-// but moveUpdate's, at most 32 texts (a few in practice).
+// but moveUpdate's, at most 64 texts (a few in practice).
 const maxCachedStmts = 128
 
 // prepareWait bounds how long a Commit waits for the writer, after its

@@ -599,7 +599,7 @@ func saveTicket(ctx context.Context, q execer, t app.Ticket) (ticketIndex, error
 // ticketArgs's values up to the last but one.
 var ticketCols = [...]string{"id", "number", "technician", "store", "status", "is_open", "priority",
 	"window_start", "window_end", "respond_by", "resolve_by", "customer_name", "customer_phone", "phone_digits",
-	"serial", "created_at", "updated_at", "completed_at", "list_state", "ws_key", "rb_key"}
+	"serial", "created_at", "updated_at", "completed_at", "list_state", "ws_key", "rb_key", "list_row"}
 
 // ticketOld reads a ticket row's rid and ticketCols.
 var ticketOld = `SELECT rid, ` + strings.Join(ticketCols[:], ", ") + ` FROM tickets WHERE id = ?`
@@ -610,9 +610,10 @@ var ticketOld = `SELECT rid, ` + strings.Join(ticketCols[:], ", ") + ` FROM tick
 var ticketSearchCols = ticketColPositions("number", "customer_name", "phone_digits", "serial")
 
 // ticketMoves are the positions in ticketCols, in its order, of the
-// columns a status change or an edit of a ticket moves. At most 32 sets of
-// them, so at most 32 texts of moveUpdate, each prepared once.
-var ticketMoves = ticketColPositions("status", "is_open", "updated_at", "completed_at", "list_state")
+// columns a status change or an edit of a ticket moves; list_row shows the
+// status, so it moves with it. At most 64 sets of them, so at most 64 texts
+// of moveUpdate, each prepared once (maxCachedStmts leaves room for them).
+var ticketMoves = ticketColPositions("status", "is_open", "updated_at", "completed_at", "list_state", "list_row")
 
 // ticketColPositions returns the positions of names in ticketCols. The
 // names are constants of this file: one missing is a build's mistake.
