@@ -45,9 +45,10 @@ type DB struct {
 	rebound gosync.Map
 	hub     hub // the events of committed writes (events.go)
 
-	// The writer of group commit (group.go): queue holds the write
-	// transactions waiting for it; closing tells it to stop, and
-	// writerDone is closed once it has.
+	// The writer of group commit on SQLite (group.go): queue holds the
+	// write transactions waiting for it; closing tells it to stop (and
+	// refuses writes after Close on both databases), and writerDone is
+	// closed once it has stopped (nil on PostgreSQL: no writer).
 	queue      chan *writeReq
 	closing    chan struct{}
 	writerDone chan struct{}
@@ -207,10 +208,13 @@ func (db *DB) openPostgres(ctx context.Context, dsn string) error {
 }
 
 // Close closes the database once the write transaction group being
-// committed, if any, has ended; queued writes fail with errClosed.
+// committed, if any, has ended; queued writes, and every write after
+// Close on either database, fail with errClosed.
 func (db *DB) Close() error {
 	if db.closing != nil {
 		db.closeOnce.Do(func() { close(db.closing) })
+	}
+	if db.writerDone != nil {
 		<-db.writerDone
 	}
 	err := db.write.Close()
