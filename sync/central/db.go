@@ -53,6 +53,10 @@ type DB struct {
 	closing    chan struct{}
 	writerDone chan struct{}
 	closeOnce  gosync.Once
+
+	// prepared holds the hot path's statements prepared on SQLite's
+	// write connection (prepared.go); nil on PostgreSQL.
+	prepared map[string]*sql.Stmt
 }
 
 // Config says where the central database lives.
@@ -97,6 +101,10 @@ func OpenDB(ctx context.Context, cfg Config) (*DB, error) {
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if err := db.prepare(ctx); err != nil {
+		db.Close()
+		return nil, transient(err)
 	}
 	db.startWriter()
 	return db, nil
@@ -217,7 +225,11 @@ func (db *DB) Close() error {
 	if db.writerDone != nil {
 		<-db.writerDone
 	}
-	err := db.write.Close()
+	var err error
+	for _, st := range db.prepared {
+		err = errors.Join(err, st.Close())
+	}
+	err = errors.Join(err, db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}

@@ -184,7 +184,7 @@ func (db *DB) commitGroup(run []*writeReq, errs []error) error {
 	}
 	defer tx.Rollback()
 	var last int64
-	if err := tx.QueryRowContext(ctx, `SELECT v FROM counter WHERE id = 1`).Scan(&last); err != nil {
+	if err := db.txQueryRow(ctx, tx, qCounter).Scan(&last); err != nil {
 		return transient(err)
 	}
 	first := last
@@ -204,7 +204,7 @@ func (db *DB) commitGroup(run []*writeReq, errs []error) error {
 			last++
 			break
 		}
-		if _, err := tx.ExecContext(ctx, `SAVEPOINT write_tx`); err != nil {
+		if _, err := db.txExec(ctx, tx, qGroupSave); err != nil {
 			cancel()
 			return transient(err)
 		}
@@ -212,20 +212,20 @@ func (db *DB) commitGroup(run []*writeReq, errs []error) error {
 		cancel()
 		if err != nil {
 			errs[i] = err
-			if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT write_tx`); err != nil {
+			if _, err := db.txExec(ctx, tx, qGroupRollbck); err != nil {
 				return transient(err)
 			}
 		} else {
 			last++
 		}
-		if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT write_tx`); err != nil {
+		if _, err := db.txExec(ctx, tx, qGroupRelease); err != nil {
 			return transient(err)
 		}
 	}
 	if last == first {
 		return nil // every member failed and was rolled back: nothing to commit
 	}
-	if _, err := tx.ExecContext(ctx, db.q(`UPDATE counter SET v = ? WHERE id = 1`), last); err != nil {
+	if _, err := db.txExec(ctx, tx, qCounterSet, last); err != nil {
 		return transient(err)
 	}
 	return transient(tx.Commit())

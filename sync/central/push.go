@@ -51,7 +51,7 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 	err := db.writeTxBytes(ctx, n, func(ctx context.Context, tx *sql.Tx, version int64) error {
 		res, cs = PushResult{}, changeSet{}
 		var revoked sql.NullInt64
-		err := tx.QueryRowContext(ctx, db.q(`SELECT last_seq, revoked_at FROM devices WHERE id = ?`), string(p.Device)).Scan(&res.Acked, &revoked)
+		err := db.txQueryRow(ctx, tx, qDeviceSeq, string(p.Device)).Scan(&res.Acked, &revoked)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errUnauthorized
 		}
@@ -89,7 +89,7 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 		}
 		now := db.now()
 		last := muts[len(muts)-1]
-		_, err = tx.ExecContext(ctx, db.q(`UPDATE devices SET last_seq = ?, last_seen = ?, clock_offset_ms = ? WHERE id = ?`),
+		_, err = db.txExec(ctx, tx, qDeviceSeen,
 			res.Acked, now.UnixNano(), now.Sub(last.At).Milliseconds(), string(p.Device))
 		return transient(err)
 	})
@@ -111,7 +111,7 @@ func (db *DB) pushOne(ctx context.Context, st *serverTx, p Principal, m app.Muta
 	validID := validMutationID(m.ID)
 	if validID {
 		var n int
-		if err := tx.QueryRowContext(ctx, db.q(`SELECT count(*) FROM applied WHERE device = ? AND mutation = ?`), string(p.Device), m.ID).Scan(&n); err != nil {
+		if err := db.txQueryRow(ctx, tx, qApplied, string(p.Device), m.ID).Scan(&n); err != nil {
 			return nil, transient(err)
 		}
 		if n > 0 {
@@ -194,7 +194,7 @@ func (db *DB) applyPushed(ctx context.Context, st *serverTx, p Principal, m app.
 }
 
 func (db *DB) recordApplied(ctx context.Context, tx *sql.Tx, version int64, p Principal, m app.Mutation, status, conflict string) error {
-	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO applied (mutation, device, seq, name, status, conflict, at, device_at, hlc, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+	_, err := db.txExec(ctx, tx, qRecordApply,
 		m.ID, string(p.Device), m.Seq, m.FullName(), status, conflict, db.now().UnixNano(), m.At.UnixNano(), m.HLC, version)
 	return transient(err)
 }
@@ -337,7 +337,7 @@ func (st *serverTx) checkNewIDs(ctx context.Context, cmd app.Command) error {
 			kind, id = kindMovement, r.ID+"/1"
 		}
 		var n int
-		if err := st.queryRow(ctx, `SELECT count(*) FROM entities WHERE tenant = ? AND kind = ? AND id = ?`, st.tenant, kind, id).Scan(&n); err != nil {
+		if err := st.queryRow(ctx, qCountEntity, st.tenant, kind, id).Scan(&n); err != nil {
 			return transient(err)
 		}
 		if n > 0 {
@@ -357,7 +357,7 @@ func (st *serverTx) wasInScope(ctx context.Context, id app.TicketID) (bool, erro
 	}
 	for _, sc := range scopes {
 		var n int
-		if err := st.queryRow(ctx, `SELECT count(*) FROM changes WHERE scope = ? AND kind = ? AND id = ?`, sc, kindTicket, string(id)).Scan(&n); err != nil {
+		if err := st.queryRow(ctx, qWasInScope, sc, kindTicket, string(id)).Scan(&n); err != nil {
 			return false, transient(err)
 		}
 		if n > 0 {

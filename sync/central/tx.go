@@ -71,9 +71,11 @@ type serverTx struct {
 	// loading is LoadDataset's: a new ticket gets the history its own
 	// times tell (loadedSteps), not one step at the load's time.
 	loading bool
-	// stmts holds the statements prepared in this transaction: the driver
-	// for SQLite would otherwise compile each statement on every call,
-	// which was a quarter of a push's time (unused on PostgreSQL: see exec).
+	// stmts holds this transaction's statements on SQLite, borrowed from
+	// those prepared when the database opened (prepared.go) or prepared
+	// for it: the driver would otherwise compile each statement on every
+	// call, which was a quarter of a push's time (unused on PostgreSQL:
+	// see exec).
 	stmts map[string]*sql.Stmt
 }
 
@@ -82,17 +84,17 @@ var _ app.Savepoints = (*serverTx)(nil)
 // Savepoint, RollbackToSavepoint and ReleaseSavepoint give app's
 // ApplyOrRollback one mutation's savepoint in a pushed batch.
 func (s *serverTx) Savepoint(ctx context.Context) error {
-	_, err := s.tx.ExecContext(ctx, `SAVEPOINT mutation`)
+	_, err := s.exec(ctx, qSavepoint)
 	return transient(err)
 }
 
 func (s *serverTx) RollbackToSavepoint(ctx context.Context) error {
-	_, err := s.tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT mutation`)
+	_, err := s.exec(ctx, qRollbackTo)
 	return transient(err)
 }
 
 func (s *serverTx) ReleaseSavepoint(ctx context.Context) error {
-	_, err := s.tx.ExecContext(ctx, `RELEASE SAVEPOINT mutation`)
+	_, err := s.exec(ctx, qRelease)
 	return transient(err)
 }
 
@@ -100,9 +102,9 @@ func (s *serverTx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st, ok := s.stmts[query]; ok {
 		return st, nil
 	}
-	st, err := s.tx.PrepareContext(ctx, s.db.q(query))
+	st, err := s.db.txStmt(ctx, s.tx, query)
 	if err != nil {
-		return nil, transient(err)
+		return nil, err
 	}
 	if s.stmts == nil {
 		s.stmts = map[string]*sql.Stmt{}
@@ -146,7 +148,7 @@ func (r errRow) Scan(...any) error { return r.err }
 
 func (s *serverTx) get(ctx context.Context, kind, id string, v any) error {
 	var data string
-	err := s.queryRow(ctx, (`SELECT data FROM entities WHERE tenant = ? AND kind = ? AND id = ?`), s.tenant, kind, id).Scan(&data)
+	err := s.queryRow(ctx, qGetEntity, s.tenant, kind, id).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return app.NotFound(kind, id)
 	}
@@ -165,9 +167,7 @@ func (s *serverTx) put(ctx context.Context, kind, id, ticket string, v any) erro
 	if err != nil {
 		return fmt.Errorf("encode %s %s: %w", kind, id, err)
 	}
-	_, err = s.exec(ctx, (`INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (tenant, kind, id) DO UPDATE SET ticket_id = excluded.ticket_id, data = excluded.data`),
-		s.tenant, kind, id, ticket, string(data))
+	_, err = s.exec(ctx, qPutEntity, s.tenant, kind, id, ticket, string(data))
 	return transient(err)
 }
 
@@ -180,8 +180,7 @@ func (s *serverTx) insertFact(ctx context.Context, kind, id, ticket string, v an
 	if err != nil {
 		return fmt.Errorf("encode %s %s: %w", kind, id, err)
 	}
-	res, err := s.exec(ctx, (`INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (tenant, kind, id) DO NOTHING`), s.tenant, kind, id, ticket, string(data))
+	res, err := s.exec(ctx, qInsertFact, s.tenant, kind, id, ticket, string(data))
 	if err != nil {
 		return transient(err)
 	}
@@ -199,9 +198,7 @@ func (s *serverTx) emit(ctx context.Context, scope, kind, id string, gone bool) 
 	if gone {
 		g = 1
 	}
-	_, err := s.exec(ctx, (`INSERT INTO changes (scope, kind, id, version, ord, gone) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`),
-		scope, kind, id, s.version, kindOrder(kind), g)
+	_, err := s.exec(ctx, qEmit, scope, kind, id, s.version, kindOrder(kind), g)
 	return transient(err)
 }
 
