@@ -3,6 +3,9 @@ package central
 import (
 	"context"
 	"database/sql"
+	"math/bits"
+	"slices"
+	"strings"
 )
 
 // The statements of a push's hot path. On SQLite they are prepared once,
@@ -21,8 +24,6 @@ const (
 	qWasInScope   = `SELECT count(*) FROM changes WHERE scope = ? AND kind = ? AND id = ?`
 	qDeviceSeq    = `SELECT last_seq, revoked_at FROM devices WHERE id = ?`
 	qDeviceSeen   = `UPDATE devices SET last_seq = ?, last_seen = ?, clock_offset_ms = ? WHERE id = ?`
-	qApplied      = `SELECT count(*) FROM applied WHERE device = ? AND mutation = ?`
-	qRecordApply  = `INSERT INTO applied (mutation, device, seq, name, status, conflict, at, device_at, hlc, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qSavepoint    = `SAVEPOINT mutation`
 	qRollbackTo   = `ROLLBACK TO SAVEPOINT mutation`
 	qRelease      = `RELEASE SAVEPOINT mutation`
@@ -33,11 +34,35 @@ const (
 	qCounterSet   = `UPDATE counter SET v = ? WHERE id = 1`
 )
 
-var preparedQueries = []string{
-	qGetEntity, qCountEntity, qInsertFact, qPutEntity, qEmit, qWasInScope,
-	qDeviceSeq, qDeviceSeen, qApplied, qRecordApply,
-	qSavepoint, qRollbackTo, qRelease, qGroupSave, qGroupRollbck, qGroupRelease, qCounter, qCounterSet,
+// A push's rows for the applied table go in multi-row statements of
+// pushRows rows at most, in chunks of a power of two (pushChunk), so
+// that a few statements serve every batch size: a batch of 10 is one
+// of 8 rows and one of 2.
+const pushRows = 1 << pushRowsLog
+
+const pushRowsLog = 4
+
+// pushChunk is how many of n rows the next multi-row statement takes.
+func pushChunk(n int) int { return min(pushRows, 1<<(bits.Len(uint(n))-1)) }
+
+// qAppliedIn[k] and qAppliedRows[k] take 1<<k mutations: which of them
+// the device used before, and their applied rows.
+var qAppliedIn, qAppliedRows [pushRowsLog + 1]string
+
+func init() {
+	const tuple = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	for k := range qAppliedIn {
+		n := 1 << k
+		qAppliedIn[k] = `SELECT mutation FROM applied WHERE device = ? AND mutation IN (?` + strings.Repeat(`, ?`, n-1) + `)`
+		qAppliedRows[k] = `INSERT INTO applied (mutation, device, seq, name, status, conflict, at, device_at, hlc, version) VALUES ` + tuple + strings.Repeat(`, `+tuple, n-1)
+	}
 }
+
+var preparedQueries = slices.Concat([]string{
+	qGetEntity, qCountEntity, qInsertFact, qPutEntity, qEmit, qWasInScope,
+	qDeviceSeq, qDeviceSeen,
+	qSavepoint, qRollbackTo, qRelease, qGroupSave, qGroupRollbck, qGroupRelease, qCounter, qCounterSet,
+}, qAppliedIn[:], qAppliedRows[:])
 
 // prepare prepares preparedQueries on SQLite's write connection. It runs
 // before any transaction: with one connection, a Prepare on the DB while
@@ -77,6 +102,14 @@ func (db *DB) txExec(ctx context.Context, tx *sql.Tx, query string, args ...any)
 		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	}
 	return tx.ExecContext(ctx, db.q(query), args...)
+}
+
+// txQuery is txExec for a query returning rows.
+func (db *DB) txQuery(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Rows, error) {
+	if st := db.prepared[query]; st != nil {
+		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return tx.QueryContext(ctx, db.q(query), args...)
 }
 
 // txQueryRow is txExec for a query returning one row.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
 	"time"
 
@@ -67,6 +68,10 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 				return err
 			}
 		}
+		pb := &pushBatch{}
+		if pb.used, err = db.usedMutationIDs(ctx, tx, p.Device, muts, res.Acked); err != nil {
+			return err
+		}
 		for _, m := range muts {
 			if m.Seq <= res.Acked {
 				continue // a replay: its effects or conflict are stored
@@ -75,7 +80,7 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 				res.ResendFrom = res.Acked + 1
 				break
 			}
-			rej, err := db.pushOne(ctx, st, p, m)
+			rej, err := db.pushOne(ctx, st, pb, p, m)
 			if err != nil {
 				return err
 			}
@@ -86,6 +91,9 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 		}
 		if len(muts) == 0 {
 			return nil
+		}
+		if err := db.insertApplied(ctx, tx, pb.applied); err != nil {
+			return err
 		}
 		now := db.now()
 		last := muts[len(muts)-1]
@@ -100,23 +108,76 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 	return res, nil
 }
 
-// pushOne applies one mutation inside the batch's transaction. It returns
-// the rejection when the rules refused it.
-func (db *DB) pushOne(ctx context.Context, st *serverTx, p Principal, m app.Mutation) (*fbsync.Rejection, error) {
-	tx := st.tx
-	// A mutation ID this device used before under another seq (a re-push
-	// after a restore that kept this mutation): consume the seq, apply
-	// nothing; its applied row is the trace. IDs are the device's, so
-	// another device's mutation with the same ID is its own change.
-	validID := validMutationID(m.ID)
-	if validID {
-		var n int
-		if err := db.txQueryRow(ctx, tx, qApplied, string(p.Device), m.ID).Scan(&n); err != nil {
+// pushBatch is what a push keeps across its mutations: the mutation IDs
+// the device used, and the applied rows written at the push's end, in
+// multi-row statements (nothing in the push reads them back).
+type pushBatch struct {
+	used    map[string]bool
+	applied [][]any
+}
+
+// usedMutationIDs returns which valid mutation IDs of muts after seq
+// acked the device used before, in multi-row lookups.
+func (db *DB) usedMutationIDs(ctx context.Context, tx *sql.Tx, device app.DeviceID, muts []app.Mutation, acked int64) (map[string]bool, error) {
+	var ids []any
+	for _, m := range muts {
+		if m.Seq > acked && validMutationID(m.ID) {
+			ids = append(ids, m.ID)
+		}
+	}
+	used := map[string]bool{}
+	for len(ids) > 0 {
+		n := pushChunk(len(ids))
+		rows, err := db.txQuery(ctx, tx, qAppliedIn[bits.Len(uint(n))-1], append([]any{string(device)}, ids[:n]...)...)
+		if err != nil {
 			return nil, transient(err)
 		}
-		if n > 0 {
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, transient(err)
+			}
+			used[id] = true
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil, transient(err)
+		}
+		ids = ids[n:]
+	}
+	return used, nil
+}
+
+// insertApplied writes a push's applied rows.
+func (db *DB) insertApplied(ctx context.Context, tx *sql.Tx, rows [][]any) error {
+	for len(rows) > 0 {
+		n := pushChunk(len(rows))
+		args := make([]any, 0, n*len(rows[0]))
+		for _, r := range rows[:n] {
+			args = append(args, r...)
+		}
+		if _, err := db.txExec(ctx, tx, qAppliedRows[bits.Len(uint(n))-1], args...); err != nil {
+			return transient(err)
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+// pushOne applies one mutation inside the batch's transaction. It returns
+// the rejection when the rules refused it.
+func (db *DB) pushOne(ctx context.Context, st *serverTx, pb *pushBatch, p Principal, m app.Mutation) (*fbsync.Rejection, error) {
+	// A mutation ID this device used before under another seq (a re-push
+	// after a restore that kept this mutation, or twice in this push):
+	// consume the seq, apply nothing; its applied row is the trace. IDs
+	// are the device's, so another device's mutation with the same ID is
+	// its own change.
+	validID := validMutationID(m.ID)
+	if validID {
+		if pb.used[m.ID] {
 			return nil, nil
 		}
+		pb.used[m.ID] = true
 	}
 	st.moved = nil
 	var status string
@@ -139,12 +200,11 @@ func (db *DB) pushOne(ctx context.Context, st *serverTx, p Principal, m app.Muta
 		if err := st.addConflict(ctx, &c); err != nil {
 			return nil, err
 		}
-		if err := db.recordApplied(ctx, tx, st.version, p, m, "rejected", c.ID); err != nil {
-			return nil, err
-		}
+		pb.recordApplied(db, st.version, p, m, "rejected", c.ID)
 		return &fbsync.Rejection{Seq: m.Seq, Code: c.Code, Key: c.Key, Message: c.Message, Conflict: c.ID}, nil
 	}
-	return nil, db.recordApplied(ctx, tx, st.version, p, m, status, "")
+	pb.recordApplied(db, st.version, p, m, status, "")
+	return nil, nil
 }
 
 // validMutationID bounds the mutation IDs devices mint (UUIDs).
@@ -193,10 +253,8 @@ func (db *DB) applyPushed(ctx context.Context, st *serverTx, p Principal, m app.
 	return "applied", nil
 }
 
-func (db *DB) recordApplied(ctx context.Context, tx *sql.Tx, version int64, p Principal, m app.Mutation, status, conflict string) error {
-	_, err := db.txExec(ctx, tx, qRecordApply,
-		m.ID, string(p.Device), m.Seq, m.FullName(), status, conflict, db.now().UnixNano(), m.At.UnixNano(), m.HLC, version)
-	return transient(err)
+func (pb *pushBatch) recordApplied(db *DB, version int64, p Principal, m app.Mutation, status, conflict string) {
+	pb.applied = append(pb.applied, []any{m.ID, string(p.Device), m.Seq, m.FullName(), status, conflict, db.now().UnixNano(), m.At.UnixNano(), m.HLC, version})
 }
 
 // maxOurs bounds the copy of a rejected mutation's arguments kept in its
