@@ -62,7 +62,7 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 		if err != nil {
 			return transient(err)
 		}
-		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, version: version, device: p.Device, changed: &cs}
+		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, version: version, device: p.Device, changed: &cs, batch: true}
 		if len(muts) > 0 {
 			if st.tech, st.scopes, err = db.technicianScopes(ctx, tx, p); err != nil {
 				return err
@@ -91,6 +91,9 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 		}
 		if len(muts) == 0 {
 			return nil
+		}
+		if err := st.flushChanges(ctx); err != nil {
+			return err
 		}
 		if err := db.insertApplied(ctx, tx, pb.applied); err != nil {
 			return err
@@ -409,6 +412,9 @@ func (st *serverTx) checkNewIDs(ctx context.Context, cmd app.Command) error {
 // technician or store scope: the change log keeps a row (a "gone" row once
 // it left) for every entity that was in a scope.
 func (st *serverTx) wasInScope(ctx context.Context, id app.TicketID) (bool, error) {
+	if err := st.flushChanges(ctx); err != nil {
+		return false, err
+	}
 	scopes := []string{techScope(st.tenant, st.tech.ID)}
 	if st.tech.Store != "" {
 		scopes = append(scopes, storeScope(st.tenant, st.tech.Store))

@@ -1,7 +1,10 @@
 package central
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
+	"maps"
 	"testing"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -73,4 +76,88 @@ func btoi(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// TestPendingChanges: a push's change rows, kept and written in
+// multi-row statements, end as if each had been written at once: a row
+// emitted again keeps its last value, and a rollback to the savepoint
+// drops the rows emitted since it, written already or not.
+func TestPendingChanges(t *testing.T) {
+	type step struct {
+		op string // emit, gone, savepoint, flush, rollback
+		id string
+	}
+	tests := []struct {
+		name  string
+		steps []step
+		want  map[string]int // id: gone
+	}{
+		{"kept, then written", []step{{"emit", "a"}, {"emit", "b"}}, map[string]int{"a": 0, "b": 0}},
+		{"the last value of a row emitted twice", []step{{"emit", "a"}, {"gone", "a"}, {"emit", "b"}, {"gone", "b"}, {"emit", "b"}}, map[string]int{"a": 1, "b": 0}},
+		{"a rollback drops what was kept since the savepoint", []step{{"emit", "a"}, {"savepoint", ""}, {"emit", "b"}, {"rollback", ""}, {"emit", "c"}}, map[string]int{"a": 0, "c": 0}},
+		{"and what was written since", []step{{"emit", "a"}, {"savepoint", ""}, {"emit", "b"}, {"flush", ""}, {"emit", "c"}, {"rollback", ""}, {"emit", "d"}}, map[string]int{"a": 0, "d": 0}},
+		{"but keeps what was written before", []step{{"emit", "a"}, {"flush", ""}, {"savepoint", ""}, {"gone", "a"}, {"flush", ""}, {"rollback", ""}}, map[string]int{"a": 0}},
+		{"more than one statement's rows", func() []step {
+			var s []step
+			for i := range 37 {
+				s = append(s, step{"emit", fmt.Sprint(i)})
+			}
+			return s
+		}(), func() map[string]int {
+			m := map[string]int{}
+			for i := range 37 {
+				m[fmt.Sprint(i)] = 0
+			}
+			return m
+		}()},
+	}
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				scope := "pending-" + tc.name
+				err := db.writeTx(t.Context(), func(ctx context.Context, tx *sql.Tx, version int64) error {
+					st := &serverTx{db: db, tx: tx, tenant: tenant, version: version, changed: &changeSet{}, batch: true}
+					for _, s := range tc.steps {
+						var err error
+						switch s.op {
+						case "emit", "gone":
+							err = st.emit(ctx, scope, kindNote, s.id, s.op == "gone")
+						case "savepoint":
+							err = st.Savepoint(ctx)
+						case "flush":
+							err = st.flushChanges(ctx)
+						case "rollback":
+							if err = st.RollbackToSavepoint(ctx); err == nil {
+								err = st.ReleaseSavepoint(ctx)
+							}
+						}
+						if err != nil {
+							return err
+						}
+					}
+					return st.flushChanges(ctx)
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				rows, err := db.read.QueryContext(t.Context(), db.q(`SELECT id, gone FROM changes WHERE scope = ?`), scope)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer rows.Close()
+				got := map[string]int{}
+				for rows.Next() {
+					var id string
+					var gone int
+					if err := rows.Scan(&id, &gone); err != nil {
+						t.Fatal(err)
+					}
+					got[id] = gone
+				}
+				if !maps.Equal(got, tc.want) {
+					t.Errorf("change rows (id: gone) %v, want %v", got, tc.want)
+				}
+			})
+		}
+	})
 }

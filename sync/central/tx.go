@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -84,6 +85,22 @@ type serverTx struct {
 	// ticket it writes, and a rollback to a savepoint empties it. At
 	// most maxCachedTickets tickets (a job may read thousands).
 	tickets map[app.TicketID]app.Ticket
+	// batch (a push's) makes emit keep the change rows in pending, to be
+	// written in multi-row statements by flushChanges: before the change
+	// log is read (wasInScope) and when the push ends. pending[:flushed]
+	// are written; a rollback to the savepoint drops the rows kept since
+	// it (savedLen) and counts as unwritten those written since
+	// (savedFlushed).
+	batch                  bool
+	pending                []pendingChange
+	flushed                int
+	savedLen, savedFlushed int
+}
+
+// pendingChange is one row of the change log a push will write.
+type pendingChange struct {
+	scope, kind, id string
+	gone            int
 }
 
 const maxCachedTickets = 64
@@ -93,12 +110,14 @@ var _ app.Savepoints = (*serverTx)(nil)
 // Savepoint, RollbackToSavepoint and ReleaseSavepoint give app's
 // ApplyOrRollback one mutation's savepoint in a pushed batch.
 func (s *serverTx) Savepoint(ctx context.Context) error {
+	s.savedLen, s.savedFlushed = len(s.pending), s.flushed
 	_, err := s.exec(ctx, qSavepoint)
 	return transient(err)
 }
 
 func (s *serverTx) RollbackToSavepoint(ctx context.Context) error {
 	s.tickets = nil // what was saved since the savepoint is undone
+	s.pending, s.flushed = s.pending[:s.savedLen], s.savedFlushed
 	_, err := s.exec(ctx, qRollbackTo)
 	return transient(err)
 }
@@ -208,8 +227,42 @@ func (s *serverTx) emit(ctx context.Context, scope, kind, id string, gone bool) 
 	if gone {
 		g = 1
 	}
+	if s.batch {
+		s.pending = append(s.pending, pendingChange{scope, kind, id, g})
+		return nil
+	}
 	_, err := s.exec(ctx, qEmit, scope, kind, id, s.version, kindOrder(kind), g)
 	return transient(err)
+}
+
+// flushChanges writes the change rows emit kept since the last flush,
+// a row whose key comes again keeping its last value (one statement may
+// not change a row twice on PostgreSQL).
+func (s *serverTx) flushChanges(ctx context.Context) error {
+	rows := s.pending[s.flushed:]
+	last := make(map[pendingChange]int, len(rows))
+	for i, r := range rows {
+		last[pendingChange{r.scope, r.kind, r.id, 0}] = i
+	}
+	uniq := make([]pendingChange, 0, len(last))
+	for i, r := range rows {
+		if last[pendingChange{r.scope, r.kind, r.id, 0}] == i {
+			uniq = append(uniq, r)
+		}
+	}
+	for len(uniq) > 0 {
+		n := pushChunk(len(uniq))
+		args := make([]any, 0, 6*n)
+		for _, r := range uniq[:n] {
+			args = append(args, r.scope, r.kind, r.id, s.version, kindOrder(r.kind), r.gone)
+		}
+		if _, err := s.exec(ctx, qEmitRows[bits.Len(uint(n))-1], args...); err != nil {
+			return transient(err)
+		}
+		uniq = uniq[n:]
+	}
+	s.flushed = len(s.pending)
+	return nil
 }
 
 func (s *serverTx) emitAll(ctx context.Context, scopes []string, kind, id string) error {
