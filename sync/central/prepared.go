@@ -47,14 +47,16 @@ func pushChunk(n int) int { return min(pushRows, 1<<(bits.Len(uint(n))-1)) }
 
 // qAppliedIn[k] and qAppliedRows[k] take 1<<k mutations: which of them
 // the device used before, and their applied rows; qEmitRows[k] writes
-// 1<<k change rows as qEmit does one.
-var qAppliedIn, qAppliedRows, qEmitRows [pushRowsLog + 1]string
+// 1<<k change rows as qEmit does one; qTakenIn[k] finds which of 1<<k
+// IDs of one kind are taken.
+var qAppliedIn, qAppliedRows, qEmitRows, qTakenIn [pushRowsLog + 1]string
 
 func init() {
 	const applied, change = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, `(?, ?, ?, ?, ?, ?)`
 	for k := range qAppliedIn {
 		n := 1 << k
 		qAppliedIn[k] = `SELECT mutation FROM applied WHERE device = ? AND mutation IN (?` + strings.Repeat(`, ?`, n-1) + `)`
+		qTakenIn[k] = `SELECT id FROM entities WHERE tenant = ? AND kind = ? AND id IN (?` + strings.Repeat(`, ?`, n-1) + `)`
 		qAppliedRows[k] = `INSERT INTO applied (mutation, device, seq, name, status, conflict, at, device_at, hlc, version) VALUES ` + applied + strings.Repeat(`, `+applied, n-1)
 		qEmitRows[k] = `INSERT INTO changes (scope, kind, id, version, ord, gone) VALUES ` + change + strings.Repeat(`, `+change, n-1) +
 			` ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`
@@ -65,7 +67,7 @@ var preparedQueries = slices.Concat([]string{
 	qGetEntity, qCountEntity, qInsertFact, qPutEntity, qEmit, qWasInScope,
 	qDeviceSeq, qDeviceSeen,
 	qSavepoint, qRollbackTo, qRelease, qGroupSave, qGroupRollbck, qGroupRelease, qCounter, qCounterSet,
-}, qAppliedIn[:], qAppliedRows[:], qEmitRows[:])
+}, qAppliedIn[:], qAppliedRows[:], qEmitRows[:], qTakenIn[:])
 
 // prepare prepares preparedQueries on SQLite's write connection. It runs
 // before any transaction: with one connection, a Prepare on the DB while

@@ -72,6 +72,9 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 		if pb.used, err = db.usedMutationIDs(ctx, tx, p.Device, muts, res.Acked); err != nil {
 			return err
 		}
+		if err := st.lookUpNewIDs(ctx, pb, muts, res.Acked); err != nil {
+			return err
+		}
 		for _, m := range muts {
 			if m.Seq <= res.Acked {
 				continue // a replay: its effects or conflict are stored
@@ -117,6 +120,72 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 type pushBatch struct {
 	used    map[string]bool
 	applied [][]any
+	// cmds are the mutations decoded by lookUpNewIDs, by seq.
+	cmds map[int64]app.Command
+}
+
+// newIDKey is where checkNewIDs looks for a new record's ID.
+func newIDKey(r app.NewRecord) entityKey {
+	if r.Kind == kindReceipt {
+		// A receipt is kept on its shipment; its ID is taken when
+		// its first receive movement's is (app.ReceiveShipment).
+		return entityKey{kindMovement, r.ID + "/1"}
+	}
+	return entityKey{r.Kind, r.ID}
+}
+
+// lookUpNewIDs decodes the mutations after seq acked and looks up, per
+// kind in multi-row statements, which of their new records' fresh IDs
+// are taken, for checkNewIDs.
+func (st *serverTx) lookUpNewIDs(ctx context.Context, pb *pushBatch, muts []app.Mutation, acked int64) error {
+	pb.cmds = map[int64]app.Command{}
+	st.taken = map[entityKey]bool{}
+	byKind := map[string][]any{}
+	var kinds []string
+	for _, m := range muts {
+		if m.Seq <= acked || !validMutationID(m.ID) {
+			continue
+		}
+		cmd, err := app.DecodeMutation(m)
+		if err != nil {
+			continue // applyPushed refuses it
+		}
+		pb.cmds[m.Seq] = cmd
+		for _, r := range app.NewRecords(cmd) {
+			k := newIDKey(r)
+			if _, ok := st.taken[k]; ok || !app.FreshID(r.ID) {
+				continue
+			}
+			st.taken[k] = false
+			if byKind[k.kind] == nil {
+				kinds = append(kinds, k.kind)
+			}
+			byKind[k.kind] = append(byKind[k.kind], k.id)
+		}
+	}
+	for _, kind := range kinds {
+		ids := byKind[kind]
+		for len(ids) > 0 {
+			n := pushChunk(len(ids))
+			rows, err := st.db.txQuery(ctx, st.tx, qTakenIn[bits.Len(uint(n))-1], append([]any{st.tenant, kind}, ids[:n]...)...)
+			if err != nil {
+				return transient(err)
+			}
+			for rows.Next() {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return transient(err)
+				}
+				st.taken[entityKey{kind, id}] = true
+			}
+			if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+				return transient(err)
+			}
+			ids = ids[n:]
+		}
+	}
+	return nil
 }
 
 // usedMutationIDs returns which valid mutation IDs of muts after seq
@@ -185,7 +254,7 @@ func (db *DB) pushOne(ctx context.Context, st *serverTx, pb *pushBatch, p Princi
 	st.moved = nil
 	var status string
 	err := app.ApplyOrRollback(ctx, st, func() (err error) {
-		status, err = db.applyPushed(ctx, st, p, m)
+		status, err = db.applyPushed(ctx, st, pb.cmds[m.Seq], p, m)
 		return err
 	})
 	if err != nil && !app.Refused(err) {
@@ -215,14 +284,16 @@ func validMutationID(id string) bool { return id != "" && len(id) <= 64 }
 
 // applyPushed runs the mutation as the device's technician, with the
 // server-side checks around it. A business refusal comes back as an error
-// app.Refused recognises.
-func (db *DB) applyPushed(ctx context.Context, st *serverTx, p Principal, m app.Mutation) (string, error) {
+// app.Refused recognises. cmd is m decoded already, or nil.
+func (db *DB) applyPushed(ctx context.Context, st *serverTx, cmd app.Command, p Principal, m app.Mutation) (string, error) {
 	if !validMutationID(m.ID) {
 		return "", app.Errorf(app.EINVALID, "sync.bad_mutation_id", "A pushed change has no valid ID.")
 	}
-	cmd, err := app.DecodeMutation(m)
-	if err != nil {
-		return "", err
+	var err error
+	if cmd == nil {
+		if cmd, err = app.DecodeMutation(m); err != nil {
+			return "", err
+		}
 	}
 	now := db.now()
 	actor := app.Actor{Role: app.RoleTechnician, Technician: p.Technician, Store: st.tech.Store, Name: p.Name}
@@ -391,14 +462,17 @@ func (st *serverTx) checkNewIDs(ctx context.Context, cmd app.Command) error {
 		if !app.FreshID(r.ID) {
 			return app.IDUnusable(r.Kind, r.ID)
 		}
-		kind, id := r.Kind, r.ID
-		if kind == kindReceipt {
-			// A receipt is kept on its shipment; its ID is taken when
-			// its first receive movement's is (app.ReceiveShipment).
-			kind, id = kindMovement, r.ID+"/1"
+		k := newIDKey(r)
+		// Looked up when the push began, and not written since (entities
+		// are never deleted, so one taken then is taken now).
+		if taken, ok := st.taken[k]; ok && (taken || !st.written[k]) {
+			if taken {
+				return app.IDUnusable(r.Kind, r.ID)
+			}
+			continue
 		}
 		var n int
-		if err := st.queryRow(ctx, qCountEntity, st.tenant, kind, id).Scan(&n); err != nil {
+		if err := st.queryRow(ctx, qCountEntity, st.tenant, k.kind, k.id).Scan(&n); err != nil {
 			return transient(err)
 		}
 		if n > 0 {

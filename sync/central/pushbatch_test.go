@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"maps"
+	"slices"
 	"testing"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -156,6 +157,61 @@ func TestPendingChanges(t *testing.T) {
 				}
 				if !maps.Equal(got, tc.want) {
 					t.Errorf("change rows (id: gone) %v, want %v", got, tc.want)
+				}
+			})
+		}
+	})
+}
+
+// TestPushNewIDsLookedUpOnce: a push looks up its new records' IDs in
+// multi-row statements when it begins; an ID taken before the push, or
+// by an earlier mutation of the same push, is still refused, and one
+// written by a mutation that was then refused and rolled back is free.
+func TestPushNewIDsLookedUpOnce(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		w := newWorld(t, db)
+		push(t, db, w.a, mut(t, 1, start(w.ticketA.ID, 1)))
+		consume := func(id, from string) app.Command {
+			return &app.ConsumePart{Used: app.PartUsed{ID: id, Ticket: w.ticketA.ID, Part: "BAT-1", Qty: 1, From: app.LocationID(from)}}
+		}
+		tests := []struct {
+			name   string
+			before []app.Command // pushed first, by the same device
+			push   []app.Command
+			keys   []string // each mutation's rejection key, "" when applied
+		}{
+			{"taken before the push", []app.Command{note(fid("n-before"), w.ticketA.ID)},
+				[]app.Command{note(fid("n-before"), w.ticketA.ID), note(fid("n-other"), w.ticketA.ID)}, []string{"mutation.id_unusable", ""}},
+			{"taken earlier in the push", nil,
+				[]app.Command{note(fid("n-twice"), w.ticketA.ID), note(fid("n-twice"), w.ticketA.ID)}, []string{"", "mutation.id_unusable"}},
+			{"written by a refused mutation, free again", nil,
+				[]app.Command{consume(fid("pu-1"), "van-b"), consume(fid("pu-1"), "van-a")}, []string{"stock.not_your_location", ""}},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				dev := pairDevice(t, db, "tech-a")
+				seq := int64(0)
+				var muts []app.Mutation
+				for _, c := range tc.before {
+					seq++
+					muts = append(muts, mut(t, seq, c))
+				}
+				if len(muts) > 0 {
+					push(t, db, dev, muts...)
+				}
+				muts = muts[:0]
+				first := seq + 1
+				for _, c := range tc.push {
+					seq++
+					muts = append(muts, mut(t, seq, c))
+				}
+				res := push(t, db, dev, muts...)
+				got := make([]string, len(tc.push))
+				for _, r := range res.Rejected {
+					got[r.Seq-first] = r.Key
+				}
+				if res.Acked != seq || !slices.Equal(got, tc.keys) {
+					t.Errorf("push = acked %d, rejections %q; want acked %d, %q", res.Acked, got, seq, tc.keys)
 				}
 			})
 		}

@@ -93,6 +93,12 @@ type serverTx struct {
 	// (savedFlushed).
 	batch   bool
 	pending []pendingChange
+	// taken (a push's) holds, for the new records' IDs of the push's
+	// mutations, whether each was taken when the push began, looked up
+	// in multi-row statements; written lists the entities the push
+	// wrote since, which may have taken one (checkNewIDs).
+	taken   map[entityKey]bool
+	written map[entityKey]bool
 	// releasing (PostgreSQL): the mutation savepoint's release is due,
 	// sent with the next savepoint (see Savepoint).
 	releasing              bool
@@ -215,8 +221,20 @@ func (s *serverTx) put(ctx context.Context, kind, id, ticket string, v any) erro
 	if err != nil {
 		return fmt.Errorf("encode %s %s: %w", kind, id, err)
 	}
+	s.wrote(kind, id)
 	_, err = s.exec(ctx, qPutEntity, s.tenant, kind, id, ticket, string(data))
 	return transient(err)
+}
+
+// wrote notes, in a push, that the entity kind/id may exist now.
+func (s *serverTx) wrote(kind, id string) {
+	if s.taken == nil {
+		return
+	}
+	if s.written == nil {
+		s.written = map[entityKey]bool{}
+	}
+	s.written[entityKey{kind, id}] = true
 }
 
 // insertFact inserts an append-only fact; a known ID is ECONFLICT.
@@ -228,6 +246,7 @@ func (s *serverTx) insertFact(ctx context.Context, kind, id, ticket string, v an
 	if err != nil {
 		return fmt.Errorf("encode %s %s: %w", kind, id, err)
 	}
+	s.wrote(kind, id)
 	res, err := s.exec(ctx, qInsertFact, s.tenant, kind, id, ticket, string(data))
 	if err != nil {
 		return transient(err)
