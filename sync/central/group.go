@@ -66,7 +66,7 @@ type writeReq struct {
 }
 
 // startWriter starts the writer goroutine on SQLite; Close stops it.
-// On PostgreSQL it only readies Close's signal, which directTx heeds.
+// On PostgreSQL it only readies Close's signal, which writeTx heeds.
 func (db *DB) startWriter() {
 	db.closing = make(chan struct{})
 	if db.dialect == dialectPostgres {
