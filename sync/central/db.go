@@ -45,13 +45,18 @@ type DB struct {
 	rebound gosync.Map
 	hub     hub // the events of committed writes (events.go)
 
-	// The writer of group commit (group.go): queue holds the write
-	// transactions waiting for it; closing tells it to stop, and
-	// writerDone is closed once it has.
+	// The writer of group commit on SQLite (group.go): queue holds the
+	// write transactions waiting for it; closing tells it to stop (and
+	// refuses writes after Close on both databases), and writerDone is
+	// closed once it has stopped (nil on PostgreSQL: no writer).
 	queue      chan *writeReq
 	closing    chan struct{}
 	writerDone chan struct{}
 	closeOnce  gosync.Once
+
+	// prepared holds the hot path's statements prepared on SQLite's
+	// write connection (prepared.go); nil on PostgreSQL.
+	prepared map[string]*sql.Stmt
 }
 
 // Config says where the central database lives.
@@ -96,6 +101,10 @@ func OpenDB(ctx context.Context, cfg Config) (*DB, error) {
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if err := db.prepare(ctx); err != nil {
+		db.Close()
+		return nil, transient(err)
 	}
 	db.startWriter()
 	return db, nil
@@ -207,13 +216,20 @@ func (db *DB) openPostgres(ctx context.Context, dsn string) error {
 }
 
 // Close closes the database once the write transaction group being
-// committed, if any, has ended; queued writes fail with errClosed.
+// committed, if any, has ended; queued writes, and every write after
+// Close on either database, fail with errClosed.
 func (db *DB) Close() error {
 	if db.closing != nil {
 		db.closeOnce.Do(func() { close(db.closing) })
+	}
+	if db.writerDone != nil {
 		<-db.writerDone
 	}
-	err := db.write.Close()
+	var err error
+	for _, st := range db.prepared {
+		err = errors.Join(err, st.Close())
+	}
+	err = errors.Join(err, db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}

@@ -10,26 +10,29 @@ import (
 	"github.com/fieldbench/fieldbench/app"
 )
 
-// Group commit. Every write transaction that takes a change-log version
-// (writeTx) goes to one writer goroutine per DB, which runs the ones
-// queued together in one database transaction, each in a savepoint of its
-// own, and commits them with one flush to disk. Versions are taken from
-// the counter row, locked from the start of the database transaction to
-// its commit (a second instance on the same PostgreSQL waits for it), so
-// version order is commit order: a pull that has seen version v never
-// later finds a version below v committed (docs/PROTOCOL.md, "Pull: scopes,
-// cursor, byte-bounded pages").
+// Group commit, on SQLite. Every write transaction that takes a
+// change-log version (writeTx) goes to one writer goroutine per DB, which
+// runs the ones queued together in one database transaction, each in a
+// savepoint of its own, and commits them with one flush to disk. SQLite
+// has one writer at a time anyway (one write connection, immediate
+// transactions), so the versions the writer gives in order are committed
+// in that order: a pull that has seen version v never later finds a
+// version below v committed (docs/PROTOCOL.md, "Pull: scopes, cursor,
+// byte-bounded pages").
 // The writer takes what is queued when it is free and never waits for
 // more: a lone write commits at once, and a busy server's writes queue
 // while the previous group commits.
 //
-// On PostgreSQL each write runs in a transaction of its own instead
-// (directTx): there a group's statements wait for their answers one after
-// the other on one connection, and 8 devices pushed half as many mutations
-// a second through the writer as through their own transactions, which
-// queue on the counter row inside PostgreSQL (docs/BENCHMARKS.md, "Server
-// throughput"). Version order is commit order the same way: the counter
-// row is held from a write's first statement to its commit.
+// On PostgreSQL there is no writer: each write is a transaction of its
+// own (directTx), which takes its version with its first statement
+// (UPDATE counter ... RETURNING) and so holds the counter row's lock to
+// its commit; the next write, from this instance or another on the same
+// database, waits for that lock, so version order is commit order there
+// too. Through a writer, a group's statements waited for their answers
+// one after the other on one connection, and 8 devices pushed half as
+// many mutations a second as through their own transactions, which queue
+// on the counter row inside PostgreSQL (docs/BENCHMARKS.md, "Server
+// throughput").
 const (
 	// maxGroup and maxGroupBytes bound one group: its members' work (and
 	// locks) are held until the last member's done, and a failed commit
@@ -62,10 +65,14 @@ type writeReq struct {
 	done  chan error // buffered: the writer never waits for the caller
 }
 
-// startWriter starts the writer goroutine; Close stops it.
+// startWriter starts the writer goroutine on SQLite; Close stops it.
+// On PostgreSQL it only readies Close's signal, which writeTx heeds.
 func (db *DB) startWriter() {
-	db.queue = make(chan *writeReq, writeQueue)
 	db.closing = make(chan struct{})
+	if db.dialect == dialectPostgres {
+		return
+	}
+	db.queue = make(chan *writeReq, writeQueue)
 	db.writerDone = make(chan struct{})
 	go db.runWriter()
 }
@@ -85,6 +92,11 @@ func (db *DB) writeTx(ctx context.Context, fn func(ctx context.Context, tx *sql.
 func (db *DB) writeTxBytes(ctx context.Context, n int, fn func(ctx context.Context, tx *sql.Tx, version int64) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	select {
+	case <-db.closing:
+		return errClosed
+	default:
 	}
 	if db.dialect == dialectPostgres {
 		return db.directTx(ctx, fn)
@@ -171,14 +183,8 @@ func (db *DB) commitGroup(run []*writeReq, errs []error) error {
 		return transient(err)
 	}
 	defer tx.Rollback()
-	lock := `SELECT v FROM counter WHERE id = 1`
-	if db.dialect == dialectPostgres {
-		// Held to the commit: the writers of every instance take
-		// versions one group after the other.
-		lock += ` FOR UPDATE`
-	}
 	var last int64
-	if err := tx.QueryRowContext(ctx, lock).Scan(&last); err != nil {
+	if err := db.txQueryRow(ctx, tx, qCounter).Scan(&last); err != nil {
 		return transient(err)
 	}
 	first := last
@@ -198,7 +204,7 @@ func (db *DB) commitGroup(run []*writeReq, errs []error) error {
 			last++
 			break
 		}
-		if _, err := tx.ExecContext(ctx, `SAVEPOINT write_tx`); err != nil {
+		if _, err := db.txExec(ctx, tx, qGroupSave); err != nil {
 			cancel()
 			return transient(err)
 		}
@@ -206,20 +212,20 @@ func (db *DB) commitGroup(run []*writeReq, errs []error) error {
 		cancel()
 		if err != nil {
 			errs[i] = err
-			if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT write_tx`); err != nil {
+			if _, err := db.txExec(ctx, tx, qGroupRollbck); err != nil {
 				return transient(err)
 			}
 		} else {
 			last++
 		}
-		if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT write_tx`); err != nil {
+		if _, err := db.txExec(ctx, tx, qGroupRelease); err != nil {
 			return transient(err)
 		}
 	}
 	if last == first {
 		return nil // every member failed and was rolled back: nothing to commit
 	}
-	if _, err := tx.ExecContext(ctx, db.q(`UPDATE counter SET v = ? WHERE id = 1`), last); err != nil {
+	if _, err := db.txExec(ctx, tx, qCounterSet, last); err != nil {
 		return transient(err)
 	}
 	return transient(tx.Commit())
@@ -229,11 +235,6 @@ func (db *DB) commitGroup(run []*writeReq, errs []error) error {
 // version. fn gets ctx without its cancellation, as a group's member
 // does, bounded by groupTimeout.
 func (db *DB) directTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx, version int64) error) error {
-	select {
-	case <-db.closing:
-		return errClosed
-	default:
-	}
 	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), groupTimeout)
 	defer cancel()
 	tx, err := db.write.BeginTx(tctx, nil)

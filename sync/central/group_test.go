@@ -255,19 +255,44 @@ func TestGroupCommitMembers(t *testing.T) {
 	}
 }
 
-// TestGroupCommitClosed: a write after Close is refused with an error
-// that says to try again, and changes nothing.
+// TestGroupCommitClosed: on both databases a write after Close is
+// refused with the same error, which says to try again, its fn never
+// runs and the database is as Close left it.
 func TestGroupCommitClosed(t *testing.T) {
-	db, err := OpenDB(t.Context(), Config{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-	ran := false
-	err = db.writeTx(t.Context(), func(context.Context, *sql.Tx, int64) error { ran = true; return nil })
-	if app.ErrorCode(err) != app.EINTERNAL || ran {
-		t.Errorf("write after Close: %v (fn ran: %v), want %s and nothing run", err, ran, app.EINTERNAL)
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			cfg := Config{DataDir: t.TempDir()}
+			if backend == "postgres" {
+				cfg.Postgres = pgtest.ForTest(t)
+			}
+			db, err := OpenDB(t.Context(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := db.writeTx(t.Context(), func(ctx context.Context, tx *sql.Tx, version int64) error {
+				return writeChange(ctx, db, tx, "before-close", version)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Close(); err != nil {
+				t.Fatal(err)
+			}
+			ran := false
+			err = db.writeTx(t.Context(), func(context.Context, *sql.Tx, int64) error { ran = true; return nil })
+			if e := app.AsError(err); e == nil || e.Code != app.EINTERNAL || e.Key != "central.closing" || ran {
+				t.Errorf("write after Close: %v (fn ran: %v), want %s central.closing and nothing run", err, ran, app.EINTERNAL)
+			}
+			again := openTestDB(t, cfg)
+			var counter, changes int64
+			if err := again.read.QueryRowContext(t.Context(), `SELECT v FROM counter WHERE id = 1`).Scan(&counter); err != nil {
+				t.Fatal(err)
+			}
+			if err := again.read.QueryRowContext(t.Context(), again.q(`SELECT count(*) FROM changes WHERE scope = ?`), orderScope).Scan(&changes); err != nil {
+				t.Fatal(err)
+			}
+			if counter != 1 || changes != 1 {
+				t.Errorf("after a refused write: counter %d and %d changes, want 1 and 1 (the write before Close)", counter, changes)
+			}
+		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/bits"
 	"slices"
 	"time"
 
@@ -51,7 +52,7 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 	err := db.writeTxBytes(ctx, n, func(ctx context.Context, tx *sql.Tx, version int64) error {
 		res, cs = PushResult{}, changeSet{}
 		var revoked sql.NullInt64
-		err := tx.QueryRowContext(ctx, db.q(`SELECT last_seq, revoked_at FROM devices WHERE id = ?`), string(p.Device)).Scan(&res.Acked, &revoked)
+		err := db.txQueryRow(ctx, tx, qDeviceSeq, string(p.Device)).Scan(&res.Acked, &revoked)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errUnauthorized
 		}
@@ -61,11 +62,18 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 		if err != nil {
 			return transient(err)
 		}
-		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, version: version, device: p.Device, changed: &cs}
+		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, version: version, device: p.Device, changed: &cs, batch: true}
 		if len(muts) > 0 {
 			if st.tech, st.scopes, err = db.technicianScopes(ctx, tx, p); err != nil {
 				return err
 			}
+		}
+		pb := &pushBatch{}
+		if pb.used, err = db.usedMutationIDs(ctx, tx, p.Device, muts, res.Acked); err != nil {
+			return err
+		}
+		if err := st.lookUpNewIDs(ctx, pb, muts, res.Acked); err != nil {
+			return err
 		}
 		for _, m := range muts {
 			if m.Seq <= res.Acked {
@@ -75,7 +83,7 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 				res.ResendFrom = res.Acked + 1
 				break
 			}
-			rej, err := db.pushOne(ctx, st, p, m)
+			rej, err := db.pushOne(ctx, st, pb, p, m)
 			if err != nil {
 				return err
 			}
@@ -87,9 +95,15 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 		if len(muts) == 0 {
 			return nil
 		}
+		if err := st.flushChanges(ctx); err != nil {
+			return err
+		}
+		if err := db.insertApplied(ctx, tx, pb.applied); err != nil {
+			return err
+		}
 		now := db.now()
 		last := muts[len(muts)-1]
-		_, err = tx.ExecContext(ctx, db.q(`UPDATE devices SET last_seq = ?, last_seen = ?, clock_offset_ms = ? WHERE id = ?`),
+		_, err = db.txExec(ctx, tx, qDeviceSeen,
 			res.Acked, now.UnixNano(), now.Sub(last.At).Milliseconds(), string(p.Device))
 		return transient(err)
 	})
@@ -100,28 +114,147 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 	return res, nil
 }
 
-// pushOne applies one mutation inside the batch's transaction. It returns
-// the rejection when the rules refused it.
-func (db *DB) pushOne(ctx context.Context, st *serverTx, p Principal, m app.Mutation) (*fbsync.Rejection, error) {
-	tx := st.tx
-	// A mutation ID this device used before under another seq (a re-push
-	// after a restore that kept this mutation): consume the seq, apply
-	// nothing; its applied row is the trace. IDs are the device's, so
-	// another device's mutation with the same ID is its own change.
-	validID := validMutationID(m.ID)
-	if validID {
-		var n int
-		if err := tx.QueryRowContext(ctx, db.q(`SELECT count(*) FROM applied WHERE device = ? AND mutation = ?`), string(p.Device), m.ID).Scan(&n); err != nil {
+// pushBatch is what a push keeps across its mutations: the mutation IDs
+// the device used, and the applied rows written at the push's end, in
+// multi-row statements (nothing in the push reads them back).
+type pushBatch struct {
+	used    map[string]bool
+	applied [][]any
+	// cmds are the mutations decoded by lookUpNewIDs, by seq.
+	cmds map[int64]app.Command
+}
+
+// newIDKey is where checkNewIDs looks for a new record's ID.
+func newIDKey(r app.NewRecord) entityKey {
+	if r.Kind == kindReceipt {
+		// A receipt is kept on its shipment; its ID is taken when
+		// its first receive movement's is (app.ReceiveShipment).
+		return entityKey{kindMovement, r.ID + "/1"}
+	}
+	return entityKey{r.Kind, r.ID}
+}
+
+// lookUpNewIDs decodes the mutations after seq acked and looks up, per
+// kind in multi-row statements, which of their new records' fresh IDs
+// are taken, for checkNewIDs.
+func (st *serverTx) lookUpNewIDs(ctx context.Context, pb *pushBatch, muts []app.Mutation, acked int64) error {
+	pb.cmds = map[int64]app.Command{}
+	st.taken = map[entityKey]bool{}
+	byKind := map[string][]any{}
+	var kinds []string
+	for _, m := range muts {
+		if m.Seq <= acked || !validMutationID(m.ID) {
+			continue
+		}
+		cmd, err := app.DecodeMutation(m)
+		if err != nil {
+			continue // applyPushed refuses it
+		}
+		pb.cmds[m.Seq] = cmd
+		for _, r := range app.NewRecords(cmd) {
+			k := newIDKey(r)
+			if _, ok := st.taken[k]; ok || !app.FreshID(r.ID) {
+				continue
+			}
+			st.taken[k] = false
+			if byKind[k.kind] == nil {
+				kinds = append(kinds, k.kind)
+			}
+			byKind[k.kind] = append(byKind[k.kind], k.id)
+		}
+	}
+	for _, kind := range kinds {
+		ids := byKind[kind]
+		for len(ids) > 0 {
+			n := pushChunk(len(ids))
+			rows, err := st.db.txQuery(ctx, st.tx, qTakenIn[bits.Len(uint(n))-1], append([]any{st.tenant, kind}, ids[:n]...)...)
+			if err != nil {
+				return transient(err)
+			}
+			for rows.Next() {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return transient(err)
+				}
+				st.taken[entityKey{kind, id}] = true
+			}
+			if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+				return transient(err)
+			}
+			ids = ids[n:]
+		}
+	}
+	return nil
+}
+
+// usedMutationIDs returns which valid mutation IDs of muts after seq
+// acked the device used before, in multi-row lookups.
+func (db *DB) usedMutationIDs(ctx context.Context, tx *sql.Tx, device app.DeviceID, muts []app.Mutation, acked int64) (map[string]bool, error) {
+	var ids []any
+	for _, m := range muts {
+		if m.Seq > acked && validMutationID(m.ID) {
+			ids = append(ids, m.ID)
+		}
+	}
+	used := map[string]bool{}
+	for len(ids) > 0 {
+		n := pushChunk(len(ids))
+		rows, err := db.txQuery(ctx, tx, qAppliedIn[bits.Len(uint(n))-1], append([]any{string(device)}, ids[:n]...)...)
+		if err != nil {
 			return nil, transient(err)
 		}
-		if n > 0 {
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, transient(err)
+			}
+			used[id] = true
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil, transient(err)
+		}
+		ids = ids[n:]
+	}
+	return used, nil
+}
+
+// insertApplied writes a push's applied rows.
+func (db *DB) insertApplied(ctx context.Context, tx *sql.Tx, rows [][]any) error {
+	for len(rows) > 0 {
+		n := pushChunk(len(rows))
+		args := make([]any, 0, n*len(rows[0]))
+		for _, r := range rows[:n] {
+			args = append(args, r...)
+		}
+		if _, err := db.txExec(ctx, tx, qAppliedRows[bits.Len(uint(n))-1], args...); err != nil {
+			return transient(err)
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+// pushOne applies one mutation inside the batch's transaction. It returns
+// the rejection when the rules refused it.
+func (db *DB) pushOne(ctx context.Context, st *serverTx, pb *pushBatch, p Principal, m app.Mutation) (*fbsync.Rejection, error) {
+	// A mutation ID this device used before under another seq (a re-push
+	// after a restore that kept this mutation, or twice in this push):
+	// consume the seq, apply nothing; its applied row is the trace. IDs
+	// are the device's, so another device's mutation with the same ID is
+	// its own change.
+	validID := validMutationID(m.ID)
+	if validID {
+		if pb.used[m.ID] {
 			return nil, nil
 		}
+		pb.used[m.ID] = true
 	}
 	st.moved = nil
 	var status string
 	err := app.ApplyOrRollback(ctx, st, func() (err error) {
-		status, err = db.applyPushed(ctx, st, p, m)
+		status, err = db.applyPushed(ctx, st, pb.cmds[m.Seq], p, m)
 		return err
 	})
 	if err != nil && !app.Refused(err) {
@@ -139,12 +272,11 @@ func (db *DB) pushOne(ctx context.Context, st *serverTx, p Principal, m app.Muta
 		if err := st.addConflict(ctx, &c); err != nil {
 			return nil, err
 		}
-		if err := db.recordApplied(ctx, tx, st.version, p, m, "rejected", c.ID); err != nil {
-			return nil, err
-		}
+		pb.recordApplied(db, st.version, p, m, "rejected", c.ID)
 		return &fbsync.Rejection{Seq: m.Seq, Code: c.Code, Key: c.Key, Message: c.Message, Conflict: c.ID}, nil
 	}
-	return nil, db.recordApplied(ctx, tx, st.version, p, m, status, "")
+	pb.recordApplied(db, st.version, p, m, status, "")
+	return nil, nil
 }
 
 // validMutationID bounds the mutation IDs devices mint (UUIDs).
@@ -152,14 +284,16 @@ func validMutationID(id string) bool { return id != "" && len(id) <= 64 }
 
 // applyPushed runs the mutation as the device's technician, with the
 // server-side checks around it. A business refusal comes back as an error
-// app.Refused recognises.
-func (db *DB) applyPushed(ctx context.Context, st *serverTx, p Principal, m app.Mutation) (string, error) {
+// app.Refused recognises. cmd is m decoded already, or nil.
+func (db *DB) applyPushed(ctx context.Context, st *serverTx, cmd app.Command, p Principal, m app.Mutation) (string, error) {
 	if !validMutationID(m.ID) {
 		return "", app.Errorf(app.EINVALID, "sync.bad_mutation_id", "A pushed change has no valid ID.")
 	}
-	cmd, err := app.DecodeMutation(m)
-	if err != nil {
-		return "", err
+	var err error
+	if cmd == nil {
+		if cmd, err = app.DecodeMutation(m); err != nil {
+			return "", err
+		}
 	}
 	now := db.now()
 	actor := app.Actor{Role: app.RoleTechnician, Technician: p.Technician, Store: st.tech.Store, Name: p.Name}
@@ -193,10 +327,8 @@ func (db *DB) applyPushed(ctx context.Context, st *serverTx, p Principal, m app.
 	return "applied", nil
 }
 
-func (db *DB) recordApplied(ctx context.Context, tx *sql.Tx, version int64, p Principal, m app.Mutation, status, conflict string) error {
-	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO applied (mutation, device, seq, name, status, conflict, at, device_at, hlc, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		m.ID, string(p.Device), m.Seq, m.FullName(), status, conflict, db.now().UnixNano(), m.At.UnixNano(), m.HLC, version)
-	return transient(err)
+func (pb *pushBatch) recordApplied(db *DB, version int64, p Principal, m app.Mutation, status, conflict string) {
+	pb.applied = append(pb.applied, []any{m.ID, string(p.Device), m.Seq, m.FullName(), status, conflict, db.now().UnixNano(), m.At.UnixNano(), m.HLC, version})
 }
 
 // maxOurs bounds the copy of a rejected mutation's arguments kept in its
@@ -330,14 +462,17 @@ func (st *serverTx) checkNewIDs(ctx context.Context, cmd app.Command) error {
 		if !app.FreshID(r.ID) {
 			return app.IDUnusable(r.Kind, r.ID)
 		}
-		kind, id := r.Kind, r.ID
-		if kind == kindReceipt {
-			// A receipt is kept on its shipment; its ID is taken when
-			// its first receive movement's is (app.ReceiveShipment).
-			kind, id = kindMovement, r.ID+"/1"
+		k := newIDKey(r)
+		// Looked up when the push began, and not written since (entities
+		// are never deleted, so one taken then is taken now).
+		if taken, ok := st.taken[k]; ok && (taken || !st.written[k]) {
+			if taken {
+				return app.IDUnusable(r.Kind, r.ID)
+			}
+			continue
 		}
 		var n int
-		if err := st.queryRow(ctx, `SELECT count(*) FROM entities WHERE tenant = ? AND kind = ? AND id = ?`, st.tenant, kind, id).Scan(&n); err != nil {
+		if err := st.queryRow(ctx, qCountEntity, st.tenant, k.kind, k.id).Scan(&n); err != nil {
 			return transient(err)
 		}
 		if n > 0 {
@@ -351,13 +486,16 @@ func (st *serverTx) checkNewIDs(ctx context.Context, cmd app.Command) error {
 // technician or store scope: the change log keeps a row (a "gone" row once
 // it left) for every entity that was in a scope.
 func (st *serverTx) wasInScope(ctx context.Context, id app.TicketID) (bool, error) {
+	if err := st.flushChanges(ctx); err != nil {
+		return false, err
+	}
 	scopes := []string{techScope(st.tenant, st.tech.ID)}
 	if st.tech.Store != "" {
 		scopes = append(scopes, storeScope(st.tenant, st.tech.Store))
 	}
 	for _, sc := range scopes {
 		var n int
-		if err := st.queryRow(ctx, `SELECT count(*) FROM changes WHERE scope = ? AND kind = ? AND id = ?`, sc, kindTicket, string(id)).Scan(&n); err != nil {
+		if err := st.queryRow(ctx, qWasInScope, sc, kindTicket, string(id)).Scan(&n); err != nil {
 			return false, transient(err)
 		}
 		if n > 0 {

@@ -1,0 +1,126 @@
+package central
+
+import (
+	"context"
+	"database/sql"
+	"math/bits"
+	"slices"
+	"strings"
+)
+
+// The statements of a push's hot path. On SQLite they are prepared once,
+// when the database opens, on the one write connection, and each
+// transaction borrows them (Tx.StmtContext finds them prepared on its
+// connection): compiling a statement cost a push more than running it,
+// and per transaction a group of 64 pushes compiled each 64 times.
+// PostgreSQL needs none of this: pgx prepares and caches every statement
+// per connection itself.
+const (
+	qGetEntity    = `SELECT data FROM entities WHERE tenant = ? AND kind = ? AND id = ?`
+	qCountEntity  = `SELECT count(*) FROM entities WHERE tenant = ? AND kind = ? AND id = ?`
+	qInsertFact   = `INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, kind, id) DO NOTHING`
+	qPutEntity    = `INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, kind, id) DO UPDATE SET ticket_id = excluded.ticket_id, data = excluded.data`
+	qEmit         = `INSERT INTO changes (scope, kind, id, version, ord, gone) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`
+	qWasInScope   = `SELECT count(*) FROM changes WHERE scope = ? AND kind = ? AND id = ?`
+	qDeviceSeq    = `SELECT last_seq, revoked_at FROM devices WHERE id = ?`
+	qDeviceSeen   = `UPDATE devices SET last_seq = ?, last_seen = ?, clock_offset_ms = ? WHERE id = ?`
+	qSavepoint    = `SAVEPOINT mutation`
+	qRollbackTo   = `ROLLBACK TO SAVEPOINT mutation`
+	qRelease      = `RELEASE SAVEPOINT mutation`
+	qGroupSave    = `SAVEPOINT write_tx`
+	qGroupRollbck = `ROLLBACK TO SAVEPOINT write_tx`
+	qGroupRelease = `RELEASE SAVEPOINT write_tx`
+	qCounter      = `SELECT v FROM counter WHERE id = 1`
+	qCounterSet   = `UPDATE counter SET v = ? WHERE id = 1`
+)
+
+// A push's rows for the applied table go in multi-row statements of
+// pushRows rows at most, in chunks of a power of two (pushChunk), so
+// that a few statements serve every batch size: a batch of 10 is one
+// of 8 rows and one of 2.
+const pushRows = 1 << pushRowsLog
+
+const pushRowsLog = 4
+
+// pushChunk is how many of n rows the next multi-row statement takes.
+func pushChunk(n int) int { return min(pushRows, 1<<(bits.Len(uint(n))-1)) }
+
+// qAppliedIn[k] and qAppliedRows[k] take 1<<k mutations: which of them
+// the device used before, and their applied rows; qEmitRows[k] writes
+// 1<<k change rows as qEmit does one; qTakenIn[k] finds which of 1<<k
+// IDs of one kind are taken.
+var qAppliedIn, qAppliedRows, qEmitRows, qTakenIn [pushRowsLog + 1]string
+
+func init() {
+	const applied, change = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, `(?, ?, ?, ?, ?, ?)`
+	for k := range qAppliedIn {
+		n := 1 << k
+		qAppliedIn[k] = `SELECT mutation FROM applied WHERE device = ? AND mutation IN (?` + strings.Repeat(`, ?`, n-1) + `)`
+		qTakenIn[k] = `SELECT id FROM entities WHERE tenant = ? AND kind = ? AND id IN (?` + strings.Repeat(`, ?`, n-1) + `)`
+		qAppliedRows[k] = `INSERT INTO applied (mutation, device, seq, name, status, conflict, at, device_at, hlc, version) VALUES ` + applied + strings.Repeat(`, `+applied, n-1)
+		qEmitRows[k] = `INSERT INTO changes (scope, kind, id, version, ord, gone) VALUES ` + change + strings.Repeat(`, `+change, n-1) +
+			` ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`
+	}
+}
+
+var preparedQueries = slices.Concat([]string{
+	qGetEntity, qCountEntity, qInsertFact, qPutEntity, qEmit, qWasInScope,
+	qDeviceSeq, qDeviceSeen,
+	qSavepoint, qRollbackTo, qRelease, qGroupSave, qGroupRollbck, qGroupRelease, qCounter, qCounterSet,
+}, qAppliedIn[:], qAppliedRows[:], qEmitRows[:], qTakenIn[:])
+
+// prepare prepares preparedQueries on SQLite's write connection. It runs
+// before any transaction: with one connection, a Prepare on the DB while
+// a transaction holds it would wait for ever.
+func (db *DB) prepare(ctx context.Context) error {
+	if db.dialect != dialectSQLite {
+		return nil
+	}
+	db.prepared = make(map[string]*sql.Stmt, len(preparedQueries))
+	for _, q := range preparedQueries {
+		st, err := db.write.PrepareContext(ctx, q)
+		if err != nil {
+			return err
+		}
+		db.prepared[q] = st
+	}
+	return nil
+}
+
+// txStmt returns query as a statement of tx: on SQLite the one prepared
+// when the database opened, if query is one of them, else prepared now
+// for tx alone.
+func (db *DB) txStmt(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	if st := db.prepared[query]; st != nil {
+		return tx.StmtContext(ctx, st), nil
+	}
+	st, err := tx.PrepareContext(ctx, db.q(query))
+	if err != nil {
+		return nil, transient(err)
+	}
+	return st, nil
+}
+
+// txExec runs query in tx, through its prepared statement on SQLite.
+func (db *DB) txExec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	if st := db.prepared[query]; st != nil {
+		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, db.q(query), args...)
+}
+
+// txQuery is txExec for a query returning rows.
+func (db *DB) txQuery(ctx context.Context, tx *sql.Tx, query string, args ...any) (*sql.Rows, error) {
+	if st := db.prepared[query]; st != nil {
+		return tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return tx.QueryContext(ctx, db.q(query), args...)
+}
+
+// txQueryRow is txExec for a query returning one row.
+func (db *DB) txQueryRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
+	if st := db.prepared[query]; st != nil {
+		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return tx.QueryRowContext(ctx, db.q(query), args...)
+}
