@@ -413,3 +413,15 @@ func ValidLanguageTag(s string) bool {
 	}
 	return true
 }
+
+// Clone copies t whole, so that a copy kept in a cache (the device's and
+// the service's) never changes when a command changes the ticket it was
+// given: ClosedBalance is a Ticket's only reference (TestTicketCloneIsDeep
+// fails when a slice, map or pointer field is added and not copied here).
+func (t Ticket) Clone() Ticket {
+	if t.ClosedBalance != nil {
+		b := *t.ClosedBalance
+		t.ClosedBalance = &b
+	}
+	return t
+}

@@ -37,7 +37,7 @@ func (c *decodedTickets) get(id app.TicketID, data []byte) (app.Ticket, bool) {
 	if !ok || !bytes.Equal(d.data, data) {
 		return app.Ticket{}, false
 	}
-	return copyTicket(d.t), true
+	return d.t.Clone(), true
 }
 
 // put keeps t, decoded from data, which it must not be changed after.
@@ -54,16 +54,5 @@ func (c *decodedTickets) put(id app.TicketID, data []byte, t app.Ticket) {
 			break
 		}
 	}
-	c.m[id] = decodedTicket{data: data, t: copyTicket(t)}
-}
-
-// copyTicket copies t whole, so a command changing the ticket it read
-// never changes the kept one: ClosedBalance is a Ticket's only reference
-// (TestCopyTicketIsDeep checks that).
-func copyTicket(t app.Ticket) app.Ticket {
-	if t.ClosedBalance != nil {
-		b := *t.ClosedBalance
-		t.ClosedBalance = &b
-	}
-	return t
+	c.m[id] = decodedTicket{data: data, t: t.Clone()}
 }

@@ -314,7 +314,7 @@ func (s *serverTx) emitAll(ctx context.Context, scopes []string, kind, id string
 
 func (s *serverTx) Ticket(ctx context.Context, id app.TicketID) (app.Ticket, error) {
 	if t, ok := s.tickets[id]; ok {
-		return cloneTicket(t), nil
+		return t.Clone(), nil
 	}
 	var t app.Ticket
 	if err := s.get(ctx, kindTicket, string(id), &t); err != nil {
@@ -332,17 +332,7 @@ func (s *serverTx) cacheTicket(t app.Ticket) {
 	if s.tickets == nil {
 		s.tickets = map[app.TicketID]app.Ticket{}
 	}
-	s.tickets[t.ID] = cloneTicket(t)
-}
-
-// cloneTicket copies t with nothing shared: the cache's copy must not
-// change when a caller changes the ticket it was given.
-func cloneTicket(t app.Ticket) app.Ticket {
-	if t.ClosedBalance != nil {
-		b := *t.ClosedBalance
-		t.ClosedBalance = &b
-	}
-	return t
+	s.tickets[t.ID] = t.Clone()
 }
 
 // SaveTicket writes a ticket and moves it between scopes when its
