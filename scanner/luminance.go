@@ -206,9 +206,9 @@ func newBlueLuminanceSource(img image.Image) *luminanceSource {
 			}
 		}
 	case *image.RGBA:
-		lo, hi = blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, true, out)
+		lo, hi = blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, true, out, nil)
 	case *image.NRGBA:
-		lo, hi = blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, false, out)
+		lo, hi = blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, false, out, nil)
 	default:
 		for y := range h {
 			for x := range w {
@@ -224,12 +224,98 @@ func newBlueLuminanceSource(img image.Image) *luminanceSource {
 	return &luminanceSource{pix: out, stride: w, width: w, height: h}
 }
 
+// minColourEdges is how many edges only the blue-weighted rendering
+// has (colourEdges) that make it worth a look: the smallest code the
+// readers return, 21 modules, crosses at least one sampled row pair with
+// more than this many, and a scene's coloured objects show fewer.
+const minColourEdges = 16
+
+// colourEdges counts, up to limit, the edges that the blue-weighted
+// rendering of img has and BT.601's has not: pairs of pixels two apart,
+// across and down, on every eighth row, whose blue-weighted grey differs
+// by gateContrast or more (what the first look counts as contrast) while
+// their BT.601 grey differs by less. It reads an eighth of the rows
+// twice, so costs a small part of the rendering it decides on.
+func colourEdges(img image.Image, limit int) int {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w < 3 || h < 3 {
+		return 0
+	}
+	switch img.(type) {
+	case *image.Gray, *image.Gray16:
+		return 0
+	}
+	var grey, blue [2][]byte
+	for i := range 2 {
+		grey[i], blue[i] = make([]byte, w), make([]byte, w)
+	}
+	edge := func(g0, g1, b0, b1 byte) bool {
+		return absDiff(b0, b1) >= gateContrast && absDiff(g0, g1) < gateContrast
+	}
+	n := 0
+	for y := 0; y+2 < h; y += 8 {
+		for i := range 2 {
+			renderRow(img, b.Min.Y+y+2*i, grey[i], blue[i])
+		}
+		g, bl, g2, bl2 := grey[0], blue[0], grey[1], blue[1]
+		for x := range w {
+			if x+2 < w && edge(g[x], g[x+2], bl[x], bl[x+2]) {
+				n++
+			}
+			if edge(g[x], g2[x], bl[x], bl2[x]) {
+				n++
+			}
+		}
+		if n >= limit {
+			return n
+		}
+	}
+	return n
+}
+
+func absDiff(a, b byte) int {
+	if a > b {
+		return int(a - b)
+	}
+	return int(b - a)
+}
+
+// renderRow writes row y of img in BT.601 grey (as newLuminanceSource)
+// and in the blue-weighted rendering (as newBlueLuminanceSource).
+func renderRow(img image.Image, y int, grey, blue []byte) {
+	b := img.Bounds()
+	w := b.Dx()
+	switch m := img.(type) {
+	case *image.YCbCr:
+		hs, vs := chromaShift(m.SubsampleRatio)
+		cx := m.Rect.Min.X >> hs
+		yrow := m.Y[m.YOffset(b.Min.X, y):][:w]
+		crow := m.Cb[(y>>vs-m.Rect.Min.Y>>vs)*m.CStride:]
+		copy(grey, yrow)
+		for x, lum := range yrow {
+			blue[x] = byte(min(255, max(0, int(lum)+int(cbBlue[crow[(b.Min.X+x)>>hs-cx]]))))
+		}
+	case *image.RGBA:
+		blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, y):], m.Stride, w, 1, true, blue, grey)
+	case *image.NRGBA:
+		blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, y):], m.Stride, w, 1, false, blue, grey)
+	default:
+		for x := range w {
+			r, g, bl, a := img.At(b.Min.X+x, y).RGBA()
+			blue[x] = byte(((r+2*g+bl)/4 + 0xffff - a) >> 8)
+			grey[x] = lum16(r, g, bl, a)
+		}
+	}
+}
+
 // blueFromRGBA writes into out the blue-weighted rendering of 8-bit RGBA
 // pixels, premultiplied or not, exactly as the At path of
 // newBlueLuminanceSource computes it (a PNG decodes to these types, and At
 // per pixel was most of the rendering's cost), and returns the least and
-// greatest difference from BT.601's luminance.
-func blueFromRGBA(pix []byte, stride, w, h int, premultiplied bool, out []byte) (lo, hi int) {
+// greatest difference from BT.601's luminance; with grey, it writes that
+// luminance there too.
+func blueFromRGBA(pix []byte, stride, w, h int, premultiplied bool, out, grey []byte) (lo, hi int) {
 	lo, hi = math.MaxInt, math.MinInt
 	for y := range h {
 		src := pix[y*stride : y*stride+4*w]
@@ -252,6 +338,9 @@ func blueFromRGBA(pix []byte, stride, w, h int, premultiplied bool, out []byte) 
 				lum = lum16(r, g, b, a)
 			}
 			dst[x] = v
+			if grey != nil {
+				grey[y*w+x] = lum
+			}
 			d := int(v) - int(lum)
 			lo, hi = min(lo, d), max(hi, d)
 		}
