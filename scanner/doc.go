@@ -111,7 +111,7 @@
 //     evenly tinted image, where that rendering is BT.601's shifted by a
 //     constant, skips it; so does one where the first looks at BT.601's
 //     rendering saw nothing and the blue weighting adds fewer than 16
-//     edges of the look's contrast on every eighth row (a frame with no
+//     edges of the look's contrast on every sixteenth row (a frame with no
 //     code, where this second look was a third of the cost).
 //
 // # Votes

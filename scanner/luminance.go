@@ -225,17 +225,20 @@ func newBlueLuminanceSource(img image.Image) *luminanceSource {
 }
 
 // minColourEdges is how many edges only the blue-weighted rendering
-// has (colourEdges) that make it worth a look: the smallest code the
-// readers return, 21 modules, crosses at least one sampled row pair with
-// more than this many, and a scene's coloured objects show fewer.
+// has (colourEdges) that make it worth a look: a code in such ink has
+// one at each module edge of every sampled row it crosses, while the
+// coloured boxes of BenchmarkDecodeScene1MP's scene make 3
+// (TestColourCodesRead).
 const minColourEdges = 16
 
 // colourEdges counts, up to limit, the edges that the blue-weighted
 // rendering of img has and BT.601's has not: pairs of pixels two apart,
-// across and down, on every eighth row, whose blue-weighted grey differs
-// by gateContrast or more (what the first look counts as contrast) while
-// their BT.601 grey differs by less. It reads an eighth of the rows
-// twice, so costs a small part of the rendering it decides on.
+// across and down, whose blue-weighted grey differs by gateContrast or
+// more (what the first look counts as contrast) while their BT.601 grey
+// differs by less. It samples the even pixels of two rows in every
+// colourRowStep: every edge across a row lies between two even pixels
+// two apart, and a code the readers can read (21 modules or more, at 2
+// pixels or more a module) is taller than colourRowStep.
 func colourEdges(img image.Image, limit int) int {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
@@ -246,33 +249,37 @@ func colourEdges(img image.Image, limit int) int {
 	case *image.Gray, *image.Gray16:
 		return 0
 	}
+	n := (w + 1) / 2
 	var grey, blue [2][]byte
 	for i := range 2 {
-		grey[i], blue[i] = make([]byte, w), make([]byte, w)
+		grey[i], blue[i] = make([]byte, n), make([]byte, n)
 	}
 	edge := func(g0, g1, b0, b1 byte) bool {
 		return absDiff(b0, b1) >= gateContrast && absDiff(g0, g1) < gateContrast
 	}
-	n := 0
-	for y := 0; y+2 < h; y += 8 {
+	count := 0
+	for y := 0; y+2 < h; y += colourRowStep {
 		for i := range 2 {
-			renderRow(img, b.Min.Y+y+2*i, grey[i], blue[i])
+			renderEven(img, b.Min.Y+y+2*i, grey[i], blue[i])
 		}
 		g, bl, g2, bl2 := grey[0], blue[0], grey[1], blue[1]
-		for x := range w {
-			if x+2 < w && edge(g[x], g[x+2], bl[x], bl[x+2]) {
-				n++
+		for x := range n {
+			if x+1 < n && edge(g[x], g[x+1], bl[x], bl[x+1]) {
+				count++
 			}
 			if edge(g[x], g2[x], bl[x], bl2[x]) {
-				n++
+				count++
 			}
 		}
-		if n >= limit {
-			return n
+		if count >= limit {
+			return count
 		}
 	}
-	return n
+	return count
 }
+
+// colourRowStep is the distance between the row pairs colourEdges reads.
+const colourRowStep = 16
 
 func absDiff(a, b byte) int {
 	if a > b {
@@ -281,30 +288,40 @@ func absDiff(a, b byte) int {
 	return int(b - a)
 }
 
-// renderRow writes row y of img in BT.601 grey (as newLuminanceSource)
-// and in the blue-weighted rendering (as newBlueLuminanceSource).
-func renderRow(img image.Image, y int, grey, blue []byte) {
+// renderEven writes the even pixels of row y of img (x = 0, 2, 4... from
+// its left edge) in BT.601 grey, as newLuminanceSource renders them, and
+// in the blue-weighted rendering, as newBlueLuminanceSource does.
+func renderEven(img image.Image, y int, grey, blue []byte) {
 	b := img.Bounds()
-	w := b.Dx()
 	switch m := img.(type) {
 	case *image.YCbCr:
 		hs, vs := chromaShift(m.SubsampleRatio)
 		cx := m.Rect.Min.X >> hs
-		yrow := m.Y[m.YOffset(b.Min.X, y):][:w]
+		yrow := m.Y[m.YOffset(b.Min.X, y):][:b.Dx()]
 		crow := m.Cb[(y>>vs-m.Rect.Min.Y>>vs)*m.CStride:]
-		copy(grey, yrow)
-		for x, lum := range yrow {
-			blue[x] = byte(min(255, max(0, int(lum)+int(cbBlue[crow[(b.Min.X+x)>>hs-cx]]))))
+		for i := range grey {
+			lum := yrow[2*i]
+			grey[i] = lum
+			blue[i] = byte(min(255, max(0, int(lum)+int(cbBlue[crow[(b.Min.X+2*i)>>hs-cx]]))))
 		}
-	case *image.RGBA:
-		blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, y):], m.Stride, w, 1, true, blue, grey)
-	case *image.NRGBA:
-		blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, y):], m.Stride, w, 1, false, blue, grey)
+	case *image.RGBA, *image.NRGBA:
+		var pix []byte
+		premultiplied := false
+		switch m := m.(type) {
+		case *image.RGBA:
+			pix, premultiplied = m.Pix[m.PixOffset(b.Min.X, y):], true
+		case *image.NRGBA:
+			pix = m.Pix[m.PixOffset(b.Min.X, y):]
+		}
+		// Each even pixel as an image of one pixel.
+		for i := range grey {
+			blueFromRGBA(pix[8*i:], 0, 1, 1, premultiplied, blue[i:i+1], grey[i:i+1])
+		}
 	default:
-		for x := range w {
-			r, g, bl, a := img.At(b.Min.X+x, y).RGBA()
-			blue[x] = byte(((r+2*g+bl)/4 + 0xffff - a) >> 8)
-			grey[x] = lum16(r, g, bl, a)
+		for i := range grey {
+			r, g, bl, a := img.At(b.Min.X+2*i, y).RGBA()
+			blue[i] = byte(((r+2*g+bl)/4 + 0xffff - a) >> 8)
+			grey[i] = lum16(r, g, bl, a)
 		}
 	}
 }
