@@ -49,6 +49,10 @@ const (
 	minBars = 20
 )
 
+// The look's blocks are the hybrid binarizer's, so that they share their
+// statistics (blockGrid): this fails to compile if they differ.
+const _ = uint(gateBlock-hybridBlock) + uint(hybridBlock-gateBlock)
+
 // look binarises src against the mean of the blocks around each pixel
 // and scans its rows and columns once.
 func look(src *luminanceSource) glance {
@@ -129,16 +133,13 @@ func newLooker(src *luminanceSource) *looker {
 	mean := make([]int32, l.bw*l.bh)
 	spread := make([]uint8, l.bw*l.bh) // the range of grey in each block
 	var hist [256]int32
+	grid := src.blockGrid() // shared with the hybrid binarizer of src
 	for by := range l.bh {
 		y0, y1 := by*gateBlock, min(h, (by+1)*gateBlock)
 		for bx := range l.bw {
 			x0, x1 := bx*gateBlock, min(w, (bx+1)*gateBlock)
-			var sum, lo, hi int
-			if x1-x0 == gateBlock && y1-y0 == gateBlock {
-				// A whole block, eight pixels to a word (binarize.go):
-				// this was most of the look's block statistics.
-				sum, lo, hi = blockStats(src.pix[(src.top+y0)*src.stride+src.left+x0:], src.stride)
-			} else {
+			sum, lo, hi, whole := grid.at(bx, by)
+			if !whole {
 				lo = 255
 				for y := y0; y < y1; y++ {
 					for _, v := range src.pix[(src.top+y)*src.stride+src.left+x0:][:x1-x0] {

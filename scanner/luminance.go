@@ -25,6 +25,10 @@ type luminanceSource struct {
 	top    int
 	width  int
 	height int
+	// blocks caches the statistics of the whole 8 x 8 blocks, which the
+	// first look and the hybrid binarizer of the same source both take
+	// (blockGrid). A new source (a crop, a turn) starts without.
+	blocks *blockGrid
 }
 
 var _ gozxing.LuminanceSource = (*luminanceSource)(nil)
