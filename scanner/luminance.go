@@ -172,11 +172,11 @@ const blueSpread = 2
 // luminance that weights blue more: (R + 2G + B) / 4, the weighting of
 // gozxing's own source. Ink and paper that BT.601 renders too alike,
 // blue print on some packaging, can separate here; Decode tries it when
-// everything else has failed under TryHarder. It returns nil where it
-// would change next to nothing: images without colour, and those whose
-// colour is so even (a grey or uniformly tinted scene) that the two
-// renderings differ by a constant to within blueSpread grey levels,
-// which the binarizer's local thresholds follow.
+// everything else has failed and colourNeeded says it could show more.
+// It returns nil where it would change next to nothing: images without
+// colour, and those whose colour is so even (a grey or uniformly tinted
+// scene) that the two renderings differ by a constant to within
+// blueSpread grey levels, which the binarizer's local thresholds follow.
 func newBlueLuminanceSource(img image.Image) *luminanceSource {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
