@@ -59,14 +59,22 @@ func (b *hybridBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 
 	// calculateBlackPoints.
 	points := make([]int, subW*subH)
+	grid := s.blockGrid()
 	for y := range subH {
 		for x := range subW {
 			xo, yo := block(x, y)
 			// gozxing stops taking the least and greatest once they
 			// differ by more than the minimum range, and then uses only
 			// the sum: over the whole block they differ by more too, so
-			// the outcome is the same.
-			sum, lo, hi := blockStats(pixels(xo, yo), s.stride)
+			// the outcome is the same. A block moved back to fit is not
+			// one of the grid's.
+			sum, lo, hi, ok := 0, 0, 0, false
+			if xo == x<<hybridBlockShift && yo == y<<hybridBlockShift {
+				sum, lo, hi, ok = grid.at(x, y)
+			}
+			if !ok {
+				sum, lo, hi = blockStats(pixels(xo, yo), s.stride)
+			}
 			average := sum >> (2 * hybridBlockShift)
 			if hi-lo <= hybridMinRange {
 				// A flat block: half its darkest, unless the blocks above
@@ -174,4 +182,42 @@ func blockStats(p []byte, stride int) (sum, lo, hi int) {
 		_, maxs = minMaxBytes(maxs, maxs>>sh)
 	}
 	return int((pairs * 0x0001000100010001) >> 48), int(mins & 0xff), int(maxs & 0xff)
+}
+
+// blockGrid holds blockStats of each whole 8 x 8 block of a source, the
+// block at (x, y) covering pixels 8x to 8x+7 and 8y to 8y+7.
+type blockGrid struct {
+	w, h   int // whole blocks across and down
+	sum    []int32
+	lo, hi []uint8
+}
+
+// blockGrid returns s's grid of block statistics, made on the first
+// call: the first look and the hybrid binarizer of a view both need
+// them, and on a picture with no code they were a fifth of its cost.
+func (s *luminanceSource) blockGrid() *blockGrid {
+	if s.blocks != nil {
+		return s.blocks
+	}
+	w, h := s.width/hybridBlock, s.height/hybridBlock
+	g := &blockGrid{w: w, h: h, sum: make([]int32, w*h), lo: make([]uint8, w*h), hi: make([]uint8, w*h)}
+	for y := range h {
+		for x := range w {
+			sum, lo, hi := blockStats(s.pix[(s.top+y*hybridBlock)*s.stride+s.left+x*hybridBlock:], s.stride)
+			i := y*w + x
+			g.sum[i], g.lo[i], g.hi[i] = int32(sum), uint8(lo), uint8(hi)
+		}
+	}
+	s.blocks = g
+	return g
+}
+
+// at returns the statistics of whole block (x, y), and false when (x, y)
+// is not a whole block of the grid.
+func (g *blockGrid) at(x, y int) (sum, lo, hi int, ok bool) {
+	if x < 0 || y < 0 || x >= g.w || y >= g.h {
+		return 0, 0, 0, false
+	}
+	i := y*g.w + x
+	return int(g.sum[i]), int(g.lo[i]), int(g.hi[i]), true
 }

@@ -109,7 +109,10 @@
 //     BT.601. The linear readers are left out, because every pass of
 //     theirs over a QR Code is one more chance to misread it. A grey or
 //     evenly tinted image, where that rendering is BT.601's shifted by a
-//     constant, skips it.
+//     constant, skips it; so does one where the first looks at BT.601's
+//     rendering saw nothing and the blue weighting adds fewer than 16
+//     edges of the look's contrast on every sixteenth row (a frame with no
+//     code, where this second look was a third of the cost).
 //
 // # Votes
 //
@@ -131,10 +134,13 @@
 // A view costs one binarisation and one run of each detector. A picture
 // of a code usually stops in step 1: a 12-megapixel photo with a code in
 // it takes about 50 ms, of which about 25 ms go to shrinking it. A
-// picture with nothing to find stops at the first look of each rendering
-// unless it shows finder patterns, bars or a Data Matrix outline; the
-// look scans every pixel of the view twice (rows, then columns), and is
-// most of what such a picture costs (BenchmarkDecodeScene1MP,
+// picture with nothing to find stops at the first look (and the Data
+// Matrix reader on crops around clusters of ink, which the look does not
+// gate) unless it shows finder patterns, bars or a Data Matrix outline;
+// a colour picture is looked at again in the blue-weighted rendering
+// only when the blue weighting adds edges (step 7). The look scans every
+// pixel of the view twice (rows, then columns), and is most of what such
+// a picture costs (BenchmarkDecodeScene1MP,
 // BenchmarkDecodePhoto12MP; figures in docs/BENCHMARKS.md). Options.Formats
 // skips the readers not needed.
 //

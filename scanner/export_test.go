@@ -27,3 +27,10 @@ func DecodeWithoutLook(ctx context.Context, img image.Image, opts Options) (Code
 	d.blind = true
 	return d.decode(ctx, img)
 }
+
+// ColourEdges counts the edges only the blue-weighted rendering of img
+// has, and MinColourEdges is how many make Decode look at it when the
+// BT.601 looks saw nothing.
+func ColourEdges(img image.Image) int { return colourEdges(img, 1<<30) }
+
+const MinColourEdges = minColourEdges

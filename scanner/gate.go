@@ -49,6 +49,10 @@ const (
 	minBars = 20
 )
 
+// The look's blocks are the hybrid binarizer's, so that they share their
+// statistics (blockGrid): this fails to compile if they differ.
+const _ = uint(gateBlock-hybridBlock) + uint(hybridBlock-gateBlock)
+
 // look binarises src against the mean of the blocks around each pixel
 // and scans its rows and columns once.
 func look(src *luminanceSource) glance {
@@ -129,16 +133,13 @@ func newLooker(src *luminanceSource) *looker {
 	mean := make([]int32, l.bw*l.bh)
 	spread := make([]uint8, l.bw*l.bh) // the range of grey in each block
 	var hist [256]int32
+	grid := src.blockGrid() // shared with the hybrid binarizer of src
 	for by := range l.bh {
 		y0, y1 := by*gateBlock, min(h, (by+1)*gateBlock)
 		for bx := range l.bw {
 			x0, x1 := bx*gateBlock, min(w, (bx+1)*gateBlock)
-			var sum, lo, hi int
-			if x1-x0 == gateBlock && y1-y0 == gateBlock {
-				// A whole block, eight pixels to a word (binarize.go):
-				// this was most of the look's block statistics.
-				sum, lo, hi = blockStats(src.pix[(src.top+y0)*src.stride+src.left+x0:], src.stride)
-			} else {
+			sum, lo, hi, whole := grid.at(bx, by)
+			if !whole {
 				lo = 255
 				for y := y0; y < y1; y++ {
 					for _, v := range src.pix[(src.top+y)*src.stride+src.left+x0:][:x1-x0] {
@@ -477,6 +478,11 @@ type edges struct {
 	solid, timing []leg
 	bars          []leg // stretches that could be a linear code
 	tooMany       bool
+	// solidAt and timingAt index solid and timing by line (index): the
+	// outline search asks for a line's legs thousands of times in a
+	// picture with text, and a binary search each time was a tenth of
+	// the look.
+	solidAt, timingAt []int32
 }
 
 // legs records the solid runs and timing stretches of one line.
@@ -541,7 +547,37 @@ func startPos(runs []int32, i int) int32 {
 // sides of a Data Matrix, at any quarter turn. A rectangular symbol's
 // height is between a quarter of its width (8 x 32) and four times it.
 func (l *looker) corner() bool {
-	return l.across.tooMany || l.down.tooMany || l.across.parallel(&l.down) || l.down.parallel(&l.across)
+	if l.across.tooMany || l.down.tooMany {
+		return true
+	}
+	l.across.index(l.src.height)
+	l.down.index(l.src.width)
+	return l.across.parallel(&l.down) || l.down.parallel(&l.across)
+}
+
+// index makes solidAt and timingAt for lines 0 to lines-1.
+func (e *edges) index(lines int) {
+	e.solidAt, e.timingAt = lineIndex(e.solid, lines), lineIndex(e.timing, lines)
+}
+
+// lineIndex returns, for each line from 0 to lines, the index of the
+// first of legs (in line order) on that line or after.
+func lineIndex(legs []leg, lines int) []int32 {
+	at := make([]int32, lines+1)
+	i := 0
+	for line := range at {
+		for i < len(legs) && int(legs[i].line) < line {
+			i++
+		}
+		at[line] = int32(i)
+	}
+	return at
+}
+
+// legAt returns at's index for line: 0 before the first line, the last
+// entry (every leg's line is before it) after.
+func legAt(at []int32, line int32) int {
+	return int(at[min(max(line, 0), int32(len(at)-1))])
 }
 
 // parallel looks in e for a timing edge and a solid leg across the symbol
@@ -596,8 +632,7 @@ func (e *edges) parallel(across *edges) bool {
 
 // firstAt returns the index of the first solid leg on line or after.
 func (e *edges) firstAt(line int32) int {
-	i, _ := slices.BinarySearchFunc(e.solid, line, func(g leg, line int32) int { return int(g.line - line) })
-	return i
+	return legAt(e.solidAt, line)
 }
 
 // near says whether over(line, span) holds for a line within tol of at.
@@ -613,8 +648,7 @@ func (e *edges) near(over func(int32, leg) bool, at, tol int32, span leg) bool {
 // timingOver says whether line has a timing edge covering most of t's
 // span.
 func (e *edges) timingOver(line int32, t leg) bool {
-	i, _ := slices.BinarySearchFunc(e.timing, line, func(g leg, line int32) int { return int(g.line - line) })
-	for _, o := range e.timing[i:] {
+	for _, o := range e.timing[legAt(e.timingAt, line):] {
 		if o.line != line {
 			return false
 		}

@@ -25,6 +25,10 @@ type luminanceSource struct {
 	top    int
 	width  int
 	height int
+	// blocks caches the statistics of the whole 8 x 8 blocks, which the
+	// first look and the hybrid binarizer of the same source both take
+	// (blockGrid). A new source (a crop, a turn) starts without.
+	blocks *blockGrid
 }
 
 var _ gozxing.LuminanceSource = (*luminanceSource)(nil)
@@ -168,11 +172,11 @@ const blueSpread = 2
 // luminance that weights blue more: (R + 2G + B) / 4, the weighting of
 // gozxing's own source. Ink and paper that BT.601 renders too alike,
 // blue print on some packaging, can separate here; Decode tries it when
-// everything else has failed under TryHarder. It returns nil where it
-// would change next to nothing: images without colour, and those whose
-// colour is so even (a grey or uniformly tinted scene) that the two
-// renderings differ by a constant to within blueSpread grey levels,
-// which the binarizer's local thresholds follow.
+// everything else has failed and colourNeeded says it could show more.
+// It returns nil where it would change next to nothing: images without
+// colour, and those whose colour is so even (a grey or uniformly tinted
+// scene) that the two renderings differ by a constant to within
+// blueSpread grey levels, which the binarizer's local thresholds follow.
 func newBlueLuminanceSource(img image.Image) *luminanceSource {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
@@ -206,9 +210,9 @@ func newBlueLuminanceSource(img image.Image) *luminanceSource {
 			}
 		}
 	case *image.RGBA:
-		lo, hi = blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, true, out)
+		lo, hi = blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, true, out, nil)
 	case *image.NRGBA:
-		lo, hi = blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, false, out)
+		lo, hi = blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, false, out, nil)
 	default:
 		for y := range h {
 			for x := range w {
@@ -224,12 +228,115 @@ func newBlueLuminanceSource(img image.Image) *luminanceSource {
 	return &luminanceSource{pix: out, stride: w, width: w, height: h}
 }
 
+// minColourEdges is how many edges only the blue-weighted rendering
+// has (colourEdges) that make it worth a look: a code in such ink has
+// one at each module edge of every sampled row it crosses, while the
+// coloured boxes of BenchmarkDecodeScene1MP's scene make 3
+// (TestColourCodesRead).
+const minColourEdges = 16
+
+// colourEdges counts, up to limit, the edges that the blue-weighted
+// rendering of img has and BT.601's has not: pairs of pixels two apart,
+// across and down, whose blue-weighted grey differs by gateContrast or
+// more (what the first look counts as contrast) while their BT.601 grey
+// differs by less. It samples the even pixels of two rows in every
+// colourRowStep: every edge across a row lies between two even pixels
+// two apart, and a code the readers can read (21 modules or more, at 2
+// pixels or more a module) is taller than colourRowStep.
+func colourEdges(img image.Image, limit int) int {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w < 3 || h < 3 {
+		return 0
+	}
+	switch img.(type) {
+	case *image.Gray, *image.Gray16:
+		return 0
+	}
+	n := (w + 1) / 2
+	var grey, blue [2][]byte
+	for i := range 2 {
+		grey[i], blue[i] = make([]byte, n), make([]byte, n)
+	}
+	edge := func(g0, g1, b0, b1 byte) bool {
+		return absDiff(b0, b1) >= gateContrast && absDiff(g0, g1) < gateContrast
+	}
+	count := 0
+	for y := 0; y+2 < h; y += colourRowStep {
+		for i := range 2 {
+			renderEven(img, b.Min.Y+y+2*i, grey[i], blue[i])
+		}
+		g, bl, g2, bl2 := grey[0], blue[0], grey[1], blue[1]
+		for x := range n {
+			if x+1 < n && edge(g[x], g[x+1], bl[x], bl[x+1]) {
+				count++
+			}
+			if edge(g[x], g2[x], bl[x], bl2[x]) {
+				count++
+			}
+		}
+		if count >= limit {
+			return count
+		}
+	}
+	return count
+}
+
+// colourRowStep is the distance between the row pairs colourEdges reads.
+const colourRowStep = 16
+
+func absDiff(a, b byte) int {
+	if a > b {
+		return int(a - b)
+	}
+	return int(b - a)
+}
+
+// renderEven writes the even pixels of row y of img (x = 0, 2, 4... from
+// its left edge) in BT.601 grey, as newLuminanceSource renders them, and
+// in the blue-weighted rendering, as newBlueLuminanceSource does.
+func renderEven(img image.Image, y int, grey, blue []byte) {
+	b := img.Bounds()
+	switch m := img.(type) {
+	case *image.YCbCr:
+		hs, vs := chromaShift(m.SubsampleRatio)
+		cx := m.Rect.Min.X >> hs
+		yrow := m.Y[m.YOffset(b.Min.X, y):][:b.Dx()]
+		crow := m.Cb[(y>>vs-m.Rect.Min.Y>>vs)*m.CStride:]
+		for i := range grey {
+			lum := yrow[2*i]
+			grey[i] = lum
+			blue[i] = byte(min(255, max(0, int(lum)+int(cbBlue[crow[(b.Min.X+2*i)>>hs-cx]]))))
+		}
+	case *image.RGBA, *image.NRGBA:
+		var pix []byte
+		premultiplied := false
+		switch m := m.(type) {
+		case *image.RGBA:
+			pix, premultiplied = m.Pix[m.PixOffset(b.Min.X, y):], true
+		case *image.NRGBA:
+			pix = m.Pix[m.PixOffset(b.Min.X, y):]
+		}
+		// Each even pixel as an image of one pixel.
+		for i := range grey {
+			blueFromRGBA(pix[8*i:], 0, 1, 1, premultiplied, blue[i:i+1], grey[i:i+1])
+		}
+	default:
+		for i := range grey {
+			r, g, bl, a := img.At(b.Min.X+2*i, y).RGBA()
+			blue[i] = byte(((r+2*g+bl)/4 + 0xffff - a) >> 8)
+			grey[i] = lum16(r, g, bl, a)
+		}
+	}
+}
+
 // blueFromRGBA writes into out the blue-weighted rendering of 8-bit RGBA
 // pixels, premultiplied or not, exactly as the At path of
 // newBlueLuminanceSource computes it (a PNG decodes to these types, and At
 // per pixel was most of the rendering's cost), and returns the least and
-// greatest difference from BT.601's luminance.
-func blueFromRGBA(pix []byte, stride, w, h int, premultiplied bool, out []byte) (lo, hi int) {
+// greatest difference from BT.601's luminance; with grey, it writes that
+// luminance there too.
+func blueFromRGBA(pix []byte, stride, w, h int, premultiplied bool, out, grey []byte) (lo, hi int) {
 	lo, hi = math.MaxInt, math.MinInt
 	for y := range h {
 		src := pix[y*stride : y*stride+4*w]
@@ -252,6 +359,9 @@ func blueFromRGBA(pix []byte, stride, w, h int, premultiplied bool, out []byte) 
 				lum = lum16(r, g, b, a)
 			}
 			dst[x] = v
+			if grey != nil {
+				grey[y*w+x] = lum
+			}
 			d := int(v) - int(lum)
 			lo, hi = min(lo, d), max(hi, d)
 		}

@@ -36,6 +36,12 @@ type decoder struct {
 	// blind turns the first look off (tests compare Decode with and
 	// without it).
 	blind bool
+	// looks counts the first looks taken at the BT.601 rendering, and
+	// seen is what any of them saw: the blue-weighted rendering is made
+	// only when they saw something or its colour could show what they
+	// could not (colourNeeded).
+	looks int
+	seen  glance
 }
 
 func newDecoder(opts Options) (*decoder, error) {
@@ -234,7 +240,7 @@ func (d *decoder) decode(ctx context.Context, img image.Image) (Code, error) {
 	if c, ok := d.decodeSource(ctx, newLuminanceSource(img), img.Bounds().Min, true); ok {
 		return c, nil
 	}
-	if d.want2D && ctx.Err() == nil {
+	if d.want2D && ctx.Err() == nil && d.colourNeeded(img) {
 		// A second weighting of colour for matrix codes only: the linear
 		// readers care less, and every extra pass is a chance for them to
 		// misread the modules of a QR Code as a UPC-E.
@@ -251,6 +257,20 @@ func (d *decoder) decode(ctx context.Context, img image.Image) (Code, error) {
 		return Code{}, errReader.WithCause(d.panicked)
 	}
 	return Code{}, ErrNotFound
+}
+
+// colourNeeded says whether the blue-weighted rendering is worth making
+// and looking at once the BT.601 one has failed: when a look at it saw
+// something (a code its readers missed can read there: qrcode-1/18.png,
+// blue ink on a card, does), when no look was taken (the image is too
+// small, or the look is off), or when the image has edges that only the
+// blue weighting makes, ink that BT.601 renders like its paper (issue
+// 16: on a frame with no code the second look was a third of the time).
+func (d *decoder) colourNeeded(img image.Image) bool {
+	if d.looks == 0 || d.seen != (glance{}) {
+		return true
+	}
+	return colourEdges(img, minColourEdges) >= minColourEdges
 }
 
 // decodeSource runs the plan over one luminance rendering of the image,
@@ -468,6 +488,10 @@ func (d *decoder) lazyLook(src *luminanceSource) func() glance {
 	return func() glance {
 		if !done {
 			g, done = look(src), true
+			d.looks++
+			d.seen.finders = d.seen.finders || g.finders
+			d.seen.bars = d.seen.bars || g.bars
+			d.seen.matrix = d.seen.matrix || g.matrix
 		}
 		return g
 	}
