@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"database/sql"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strconv"
@@ -346,5 +348,97 @@ func TestMutationHeadTicket(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestMutationTicketAfterRollback: within one action, a read of the ticket
+// Commit read with the device row is the ticket as last written, however
+// often the action saved it and whatever a savepoint rolled back; after a
+// failed action, the next one reads the ticket as committed, never a value
+// only the failed one wrote.
+func TestMutationTicketAfterRollback(t *testing.T) {
+	type step struct {
+		op        string // "save", "savepoint", "rollback" or "read"
+		diagnosis string // saved, or wanted from the read ("": as loaded)
+	}
+	cases := map[string]struct {
+		steps []step
+		fail  bool   // the action fails after its steps
+		after string // the diagnosis the next action reads ("": as loaded)
+	}{
+		"SavedTwice": {steps: []step{{"save", "first"}, {"read", "first"}, {"save", "second"}, {"read", "second"}}, after: "second"},
+		"SaveRolledBack": {steps: []step{{"savepoint", ""}, {"save", "first"}, {"read", "first"}, {"rollback", ""}, {"read", ""}},
+			after: ""},
+		"SaveAfterRollback": {steps: []step{{"savepoint", ""}, {"save", "first"}, {"rollback", ""}, {"save", "second"}, {"read", "second"}},
+			after: "second"},
+		"FailedAction": {steps: []step{{"read", ""}, {"save", "first"}, {"read", "first"}}, fail: true, after: ""},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			db := mustOpen(t, WithClock(fixedClock(storetest.Now)))
+			if err := db.Load(t.Context(), storetest.World()); err != nil {
+				t.Fatal(err)
+			}
+			loaded, err := NewTicketService(db).TicketDetail(t.Context(), storetest.T2)
+			if err != nil || loaded.Ticket.Diagnosis == "" {
+				t.Fatalf("T2 as loaded: diagnosis %q, %v; the test needs one", loaded.Ticket.Diagnosis, err)
+			}
+			want := func(d string) string { return cmp.Or(d, loaded.Ticket.Diagnosis) }
+			errFail := errors.New("the action fails")
+			// action runs fn as Commit runs a command: head read first.
+			action := func(fn func(m *mutationTx) error) error {
+				return db.actionTx(t.Context(), func(sqltx *sql.Tx) error {
+					m := &mutationTx{db: db, tx: stmtTx{Tx: sqltx, cache: &db.stmts}}
+					m.head.id = storetest.T2
+					var err error
+					if m.head.data, err = ticketData(t.Context(), m.tx, storetest.T2); err != nil {
+						return err
+					}
+					return fn(m)
+				})
+			}
+			err = action(func(m *mutationTx) error {
+				for i, s := range tc.steps {
+					var err error
+					switch s.op {
+					case "save":
+						var tk app.Ticket
+						if tk, err = m.Ticket(t.Context(), storetest.T2); err == nil {
+							tk.Diagnosis = s.diagnosis
+							err = m.SaveTicket(t.Context(), tk)
+						}
+					case "savepoint":
+						err = m.Savepoint(t.Context())
+					case "rollback":
+						err = m.RollbackToSavepoint(t.Context())
+					case "read":
+						var tk app.Ticket
+						if tk, err = m.Ticket(t.Context(), storetest.T2); err == nil && tk.Diagnosis != want(s.diagnosis) {
+							t.Errorf("step %d: read diagnosis %q, want %q", i, tk.Diagnosis, want(s.diagnosis))
+						}
+					}
+					if err != nil {
+						return fmt.Errorf("step %d (%s): %w", i, s.op, err)
+					}
+				}
+				if tc.fail {
+					return errFail
+				}
+				return nil
+			})
+			if tc.fail != errors.Is(err, errFail) || !tc.fail && err != nil {
+				t.Fatalf("the action: %v (fail %t)", err, tc.fail)
+			}
+			err = action(func(m *mutationTx) error {
+				tk, err := m.Ticket(t.Context(), storetest.T2)
+				if err == nil && tk.Diagnosis != want(tc.after) {
+					t.Errorf("the next action reads diagnosis %q, want %q", tk.Diagnosis, want(tc.after))
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }
