@@ -33,7 +33,8 @@ func answerParts(n int) []app.Part {
 // TestAnswerCompression: an answer of at least bestAbove bytes (a first
 // sync's page) is compressed at zstd's best level and is smaller than at
 // the level of small answers; a smaller one keeps the cheaper level.
-// Either way the device decodes the same JSON.
+// Either way the device decodes the same JSON. While every best-level
+// slot is taken, a big answer is compressed at the cheaper level, at once.
 func TestAnswerCompression(t *testing.T) {
 	dec, err := zstd.NewReader(nil)
 	if err != nil {
@@ -41,21 +42,33 @@ func TestAnswerCompression(t *testing.T) {
 	}
 	defer dec.Close()
 	for _, tc := range []struct {
-		name  string
-		parts int
-		best  bool
+		name      string
+		parts     int
+		best      bool
+		slotsBusy bool
 	}{
-		{"idle-sized", 10, false},
-		{"just below", 4000, false},
-		{"first-sync page", 20000, true},
+		{"idle-sized", 10, false, false},
+		{"just below", 4000, false, false},
+		{"first-sync page", 20000, true, false},
+		{"first-sync page, best-level slots taken", 20000, false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.slotsBusy {
+				for range cap(bestSlots) {
+					bestSlots <- struct{}{}
+				}
+				defer func() {
+					for range cap(bestSlots) {
+						<-bestSlots
+					}
+				}()
+			}
 			v := app.Dataset{Parts: answerParts(tc.parts)}
 			body, err := json.Marshal(v)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if (len(body) >= bestAbove) != tc.best {
+			if (len(body) >= bestAbove) != (tc.best || tc.slotsBusy) {
 				t.Fatalf("the case's body is %d bytes: on the wrong side of %d", len(body), bestAbove)
 			}
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { writeJSON(w, r, v) }))

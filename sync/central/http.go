@@ -41,10 +41,33 @@ const (
 // for three to five times the CPU (27 ms against 5 ms per MB on one core,
 // docs/BENCHMARKS.md "First sync bytes"), paid once per device; the
 // small answers of every later sync stay at the cheaper level.
+//
+// The library keeps each encoder it has used, one per concurrent call, and
+// one at the best level holds about 50 MiB: zstdBest runs at most
+// bestSlots answers at once (about 100 MiB, whatever the cores), and a big
+// answer that finds both taken is compressed at the cheaper level rather
+// than wait.
 var (
 	zstdEncoder, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBetterCompression), zstd.WithWindowSize(8<<20))
-	zstdBest, _    = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression), zstd.WithWindowSize(8<<20))
+	zstdBest, _    = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression), zstd.WithWindowSize(8<<20),
+		zstd.WithEncoderConcurrency(cap(bestSlots)))
+	bestSlots = make(chan struct{}, 2)
 )
+
+// compressAnswer compresses an answer's body with zstd, at the best level
+// when it is big and a best-level slot is free.
+func compressAnswer(body []byte) []byte {
+	dst := make([]byte, 0, len(body)/4)
+	if len(body) >= bestAbove {
+		select {
+		case bestSlots <- struct{}{}:
+			defer func() { <-bestSlots }()
+			return zstdBest.EncodeAll(body, dst)
+		default:
+		}
+	}
+	return zstdEncoder.EncodeAll(body, dst)
+}
 
 // bestAbove is the size from which an answer is compressed with zstdBest:
 // above what a sync after the first one usually brings.
@@ -330,12 +353,8 @@ func writeJSON(w http.ResponseWriter, r *http.Request, v any) {
 	if len(body) >= gzipThreshold && strings.Contains(accept, "zstd") {
 		// zstd's window spans a whole page, where gzip's 32 KB window sees
 		// a few tickets: a first sync is about a third smaller.
-		enc := zstdEncoder
-		if len(body) >= bestAbove {
-			enc = zstdBest
-		}
 		w.Header().Set("Content-Encoding", "zstd")
-		w.Write(enc.EncodeAll(body, make([]byte, 0, len(body)/4)))
+		w.Write(compressAnswer(body))
 		return
 	}
 	if len(body) >= gzipThreshold && strings.Contains(accept, "gzip") {
