@@ -158,16 +158,7 @@ func (db *DB) knownIDs(ctx context.Context, tx *sql.Tx, tenant, kind string, ids
 		if err != nil {
 			return nil, transient(err)
 		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, transient(err)
-			}
-			known[id] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := scanIDs(rows, func(id string) { known[id] = true }); err != nil {
 			return nil, transient(err)
 		}
 	}

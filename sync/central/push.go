@@ -171,15 +171,7 @@ func (st *serverTx) lookUpNewIDs(ctx context.Context, pb *pushBatch, muts []app.
 			if err != nil {
 				return transient(err)
 			}
-			for rows.Next() {
-				var id string
-				if err := rows.Scan(&id); err != nil {
-					rows.Close()
-					return transient(err)
-				}
-				st.taken[entityKey{kind, id}] = true
-			}
-			if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			if err := scanIDs(rows, func(id string) { st.taken[entityKey{kind, id}] = true }); err != nil {
 				return transient(err)
 			}
 			ids = ids[n:]
@@ -204,15 +196,7 @@ func (db *DB) usedMutationIDs(ctx context.Context, tx *sql.Tx, device app.Device
 		if err != nil {
 			return nil, transient(err)
 		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, transient(err)
-			}
-			used[id] = true
-		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		if err := scanIDs(rows, func(id string) { used[id] = true }); err != nil {
 			return nil, transient(err)
 		}
 		ids = ids[n:]
@@ -520,4 +504,17 @@ func (st *serverTx) checkStockScope() error {
 		}
 	}
 	return nil
+}
+
+// scanIDs calls add with each row's one text column, and closes rows.
+func scanIDs(rows *sql.Rows, add func(id string)) error {
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		add(id)
+	}
+	return errors.Join(rows.Err(), rows.Close())
 }
