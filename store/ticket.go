@@ -189,9 +189,9 @@ var openPrioritiesQuery = `SELECT min(priority) FROM tickets WHERE technician = 
 // every priority there is. It lets "upcoming" by priority seek, per
 // priority, past the tickets whose SLA is due today in
 // tickets_list_priority (technician, list_state, priority, rb_key, ...),
-// where without it every open ticket due today, most of a counter's, is
-// read to be skipped. SQLite walks an IN list in order, so the page is
-// still read in the index's order, without a sort.
+// where without it they are read to be skipped (those due today by their
+// appointment alone still are). SQLite walks an IN list in order, so the
+// page is still read in the index's order, without a sort.
 func openPriorities(ctx context.Context, tx *sql.Tx, tech app.TechnicianID) (string, []any, error) {
 	var ps []any
 	last := int64(math.MinInt64)
