@@ -125,6 +125,21 @@ func TestQueryPlans(t *testing.T) {
 		"OpenRequests": {openRequestsQuery, []any{100},
 			[]string{"SCAN part_requests USING INDEX part_requests_open"}, nil},
 	}
+	// Upcoming by priority names every priority (openPriorities) and
+	// seeks past today's SLAs in each, in the index's order.
+	up := app.TicketFilter{View: app.ViewUpcoming, Sort: app.SortPriority, Technician: storetest.Ana, Now: storetest.Now}
+	uwhere, uargs, _, err := db.ticketWhere(up)
+	if err != nil {
+		t.Fatal(err)
+	}
+	uorder, err := ticketOrder(up)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases["ListUpcomingPrioByPriority"] = planCase{listPageQuery(uwhere+" AND priority IN (?, ?, ?, ?)", uorder), append(uargs, 1, 2, 3, 4, 50, 0),
+		[]string{"SEARCH tickets USING COVERING INDEX tickets_list_priority (technician=? AND list_state=? AND priority=? AND rb_key>?)"}, []string{"TEMP B-TREE"}}
+	cases["OpenPriorities"] = planCase{openPrioritiesQuery, []any{string(storetest.Ana), 1},
+		[]string{"SEARCH tickets USING COVERING INDEX tickets_list_priority (technician=? AND list_state=? AND priority>?)"}, nil}
 	maps.Copy(cases, listCases)
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

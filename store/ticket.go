@@ -121,8 +121,14 @@ func (s *TicketService) find(ctx context.Context, f app.TicketFilter, countCap i
 		var total int
 		var err error
 		switch {
+		case match == "" && f.View == app.ViewUpcoming && f.Sort == app.SortPriority && f.Technician != "":
+			var in string
+			var ps []any
+			if in, ps, err = openPriorities(ctx, tx, f.Technician); err == nil {
+				rids, total, err = listPage(ctx, tx, where, order, args, limit, offset, countCap, in, ps...)
+			}
 		case match == "":
-			rids, total, err = listPage(ctx, tx, where, order, args, limit, offset, countCap)
+			rids, total, err = listPage(ctx, tx, where, order, args, limit, offset, countCap, "")
 		case f.Sort == "":
 			rids, total, err = newestMatches(ctx, tx, where, append(args, match), limit, offset, countCap)
 		default:
@@ -148,9 +154,15 @@ const ftsMatch = `rid IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH 
 // tickets in it (up to countCap+1 when countCap > 0): the page is the first
 // rows of the index of the order (see 0009_ticket_lists.sql), read in
 // order and stopped at the limit; the count reads the list's range of an
-// index, never the table, and stops past countCap.
-func listPage(ctx context.Context, tx *sql.Tx, where, order string, args []any, limit, offset, countCap int) ([]any, int, error) {
-	rids, err := queryRIDs(ctx, tx, listPageQuery(where, order), append(args, limit, offset)...)
+// index, never the table, and stops past countCap. narrow, when not "",
+// is a condition the page's query adds, with its arguments narrowArgs,
+// that lets it seek (openPriorities); the count does without it.
+func listPage(ctx context.Context, tx *sql.Tx, where, order string, args []any, limit, offset, countCap int, narrow string, narrowArgs ...any) ([]any, int, error) {
+	pageWhere, pageArgs := where, slices.Clip(args)
+	if narrow != "" {
+		pageWhere, pageArgs = where+" AND "+narrow, append(pageArgs, narrowArgs...)
+	}
+	rids, err := queryRIDs(ctx, tx, listPageQuery(pageWhere, order), append(pageArgs, limit, offset)...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -160,6 +172,47 @@ func listPage(ctx context.Context, tx *sql.Tx, where, order string, args []any, 
 	var total int
 	err = tx.QueryRowContext(ctx, cappedCount(listCountQuery(where), countCap), args...).Scan(&total)
 	return rids, total, err
+}
+
+// maxOpenPriorities bounds the priorities openPriorities looks for: the
+// app knows four (app.PriorityUrgent to app.PriorityLow).
+const maxOpenPriorities = 8
+
+// openPrioritiesQuery is the next priority of a technician's open
+// tickets (list_state 1) above a given one: one seek in
+// tickets_list_priority (plan_test.go).
+var openPrioritiesQuery = `SELECT min(priority) FROM tickets WHERE technician = ? AND list_state = ` + strconv.Itoa(listOpen) + ` AND priority > ?`
+
+// openPriorities returns the condition "priority IN (...)" naming every
+// priority of tech's open tickets, and its arguments, or "" when there
+// are none or more than maxOpenPriorities. It changes no list: it names
+// every priority there is. It lets "upcoming" by priority seek, per
+// priority, past the tickets whose SLA is due today in
+// tickets_list_priority (technician, list_state, priority, rb_key, ...),
+// where without it they are read to be skipped (those due today by their
+// appointment alone still are). SQLite walks an IN list in order, so the
+// page is still read in the index's order, without a sort.
+func openPriorities(ctx context.Context, tx *sql.Tx, tech app.TechnicianID) (string, []any, error) {
+	var ps []any
+	last := int64(math.MinInt64)
+	for {
+		var p sql.NullInt64
+		if err := tx.QueryRowContext(ctx, openPrioritiesQuery, string(tech), last).Scan(&p); err != nil {
+			return "", nil, err
+		}
+		if !p.Valid {
+			break
+		}
+		if len(ps) == maxOpenPriorities {
+			return "", nil, nil
+		}
+		ps = append(ps, p.Int64)
+		last = p.Int64
+	}
+	if len(ps) == 0 {
+		return "", nil, nil
+	}
+	return "priority IN (?" + strings.Repeat(", ?", len(ps)-1) + ")", ps, nil
 }
 
 // newestMatches returns the row IDs of a page of a search in the order of
