@@ -26,8 +26,7 @@ func blobs(m *gozxing.BitMatrix, n int) []image.Rectangle {
 	}
 	// Black pixels per cell, from whole 32-bit words of each row: the
 	// first two steps of a population count leave each 4-bit cell's count
-	// in its own nibble (issue 16: counting cell by cell was half of
-	// blobs' time on a frame with no code).
+	// in its own nibble, so a word's eight cells take one count.
 	count := make([]uint16, gw*gh)
 	var row *gozxing.BitArray
 	for y := range h {
@@ -45,27 +44,16 @@ func blobs(m *gozxing.BitMatrix, n int) []image.Rectangle {
 			}
 		}
 	}
-	// Ink, dilated by one cell so the modules of one symbol join up:
-	// across each row, then down (the same as the 3 x 3 square at once).
-	across := make([]bool, gw*gh)
-	for y := range gh {
-		line, out := count[y*gw:][:gw], across[y*gw:][:gw]
-		for x, n := range line {
-			if n != 0 {
-				out[max(0, x-1)], out[x] = true, true
-				if x+1 < gw {
-					out[x+1] = true
-				}
-			}
-		}
-	}
+	// Ink, dilated by one cell so the modules of one symbol join up.
 	ink := make([]bool, gw*gh)
 	for y := range gh {
-		for dy := max(0, y-1); dy <= min(gh-1, y+1); dy++ {
-			out, in := ink[dy*gw:][:gw], across[y*gw:][:gw]
-			for x, on := range in {
-				if on {
-					out[x] = true
+		for x, n := range count[y*gw:][:gw] {
+			if n == 0 {
+				continue
+			}
+			for yy := max(0, y-1); yy <= min(gh-1, y+1); yy++ {
+				for xx := max(0, x-1); xx <= min(gw-1, x+1); xx++ {
+					ink[yy*gw+xx] = true
 				}
 			}
 		}

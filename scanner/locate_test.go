@@ -11,7 +11,7 @@ import (
 )
 
 // TestBlobsMatchCellByCell: blobs, counting cells from a word's nibbles
-// and dilating across then down, finds the same regions in the same order
+// and growing a cluster's box in integers, finds the same regions in the same order
 // as the cell-by-cell version it replaced (blobsCellByCell), on random
 // ink of several densities and sizes that do not fill whole words, and
 // on a label with a Data Matrix.
@@ -70,7 +70,7 @@ func TestBlobsMatchCellByCell(t *testing.T) {
 }
 
 // blobsCellByCell is blobs as it was before issue 16's third round: each
-// cell counted on its own, each ink cell dilated into its 3 x 3 square.
+// cell counted on its own, the box grown by image.Rectangle.Union.
 func blobsCellByCell(m *gozxing.BitMatrix, n int) []image.Rectangle {
 	w, h := m.GetWidth(), m.GetHeight()
 	gw, gh := (w+locateCell-1)/locateCell, (h+locateCell-1)/locateCell
