@@ -72,7 +72,7 @@
 // whole image runs first, ungated: it is cheap there, and most images
 // that read, read in it; but under TryHarder the linear readers' turned
 // pass over every column waits for it, and so do their upright rows past
-// the middle 32, which stop when it saw no bars and no row has read a
+// the middle 96, which stop when it saw no bars and no row has read a
 // code), except the Data Matrix reader on
 // the crops around clusters of ink (step 3), which the look's rows and columns
 // cannot stand for when a symbol is held at a slant; each test is

@@ -247,7 +247,8 @@ func TestTryHarderReadsPastTheLook(t *testing.T) {
 			for i := range page.Pix {
 				page.Pix[i] = 255
 			}
-			// 220 pixels below the middle: about 70 rows of 3 pixels out.
+			// 220 pixels below the middle: about 73 steps of 3 pixels out,
+			// past the first lookAfterRows rows (taken up and down in turn).
 			draw.Draw(page, code.Bounds().Add(image.Pt(20, 620)), code, image.Point{}, draw.Src)
 			c, err := scanner.Decode(t.Context(), page, scanner.Options{TryHarder: true})
 			if err != nil || c.Format != tt.format || c.Text != tt.text {
