@@ -75,6 +75,55 @@ func BenchmarkDecode(b *testing.B) {
 	}
 }
 
+// BenchmarkDecodeMisses decodes, under TryHarder as `make accuracy` does
+// (pure, then normal), the images of each of ZXing's blackbox sets at 0
+// degrees that it does not read: the try-harder tail (issue 16), where
+// every step of the plan runs. One op is one image, cycling through them.
+func BenchmarkDecodeMisses(b *testing.B) {
+	dir, err := scannertest.Dir()
+	if err != nil {
+		b.Skip(err)
+	}
+	thresholds, err := scannertest.LoadThresholds(dir)
+	if err != nil {
+		b.Skipf("no barcode test data: %v", err)
+	}
+	var sets []scannertest.Threshold
+	for _, t := range thresholds {
+		if !slices.ContainsFunc(sets, func(s scannertest.Threshold) bool { return s.Set == t.Set }) {
+			sets = append(sets, t)
+		}
+	}
+	for _, set := range sets {
+		samples, err := scannertest.LoadSet(dir, set.Set)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var misses []scannertest.Sample
+		for _, s := range samples {
+			if o, _, _, _ := scannertest.Check(b.Context(), s.Image, set.Format, s.Want, true); o != scannertest.Passed {
+				misses = append(misses, s)
+			}
+		}
+		if len(misses) == 0 {
+			continue
+		}
+		b.Run(set.Set, func(b *testing.B) {
+			var ds []time.Duration
+			i := 0
+			cpu := cpuTime()
+			for b.Loop() {
+				s := misses[i%len(misses)]
+				i++
+				_, _, _, d := scannertest.Check(b.Context(), s.Image, set.Format, s.Want, true)
+				ds = append(ds, d)
+			}
+			reportLatency(b, ds)
+			reportCPU(b, cpuTime()-cpu, len(ds))
+		})
+	}
+}
+
 // BenchmarkDecodePhoto12MP decodes a synthetic 12-megapixel camera photo
 // (JPEG decoding excluded), scanning it whole at full resolution and the
 // default way (shrunk to 1600 px, plus the full-resolution centre).

@@ -71,7 +71,9 @@
 // something its reader reads (for a view under 1024 x 768, step 1 on the
 // whole image runs first, ungated: it is cheap there, and most images
 // that read, read in it; but under TryHarder the linear readers' turned
-// pass over every column waits for it), except the Data Matrix reader on
+// pass over every column waits for it, and so do their upright rows past
+// the middle 96, which stop when it saw no bars and no row has read a
+// code), except the Data Matrix reader on
 // the crops around clusters of ink (step 3), which the look's rows and columns
 // cannot stand for when a symbol is held at a slant; each test is
 // looser than the reader it stands for, and `make accuracy` reads the

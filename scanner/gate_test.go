@@ -227,3 +227,33 @@ func TestLookKeepsSlantedCodes(t *testing.T) {
 		t.Errorf("without the look %d of 32 cases read; the test images are too hard to compare anything", read)
 	}
 }
+
+// TestTryHarderReadsPastTheLook: under TryHarder the rows far from the
+// middle run after the look (lookAfterRows), and a linear code only
+// they cross, at the bottom of a page blank in the middle, still reads.
+func TestTryHarderReadsPastTheLook(t *testing.T) {
+	for _, tt := range []struct {
+		format scanner.Format
+		text   string
+	}{
+		{scanner.EAN13, "4006381333931"},
+		{scanner.UPCA, "036000291452"},
+		{scanner.Code128, "SN-88213"},
+		{scanner.Code39, "FB-0042"},
+	} {
+		t.Run(string(tt.format), func(t *testing.T) {
+			code := writeCode(t, tt.format, tt.text)
+			page := image.NewGray(image.Rect(0, 0, 480, 800))
+			for i := range page.Pix {
+				page.Pix[i] = 255
+			}
+			// 220 pixels below the middle: about 73 steps of 3 pixels out,
+			// past the first lookAfterRows rows (taken up and down in turn).
+			draw.Draw(page, code.Bounds().Add(image.Pt(20, 620)), code, image.Point{}, draw.Src)
+			c, err := scanner.Decode(t.Context(), page, scanner.Options{TryHarder: true})
+			if err != nil || c.Format != tt.format || c.Text != tt.text {
+				t.Errorf("Decode = %s %q, %v; want %s %q", c.Format, c.Text, err, tt.format, tt.text)
+			}
+		})
+	}
+}

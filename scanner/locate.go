@@ -2,7 +2,6 @@ package scanner
 
 import (
 	"image"
-	"math/bits"
 	"slices"
 
 	"github.com/makiuchi-d/gozxing"
@@ -25,18 +24,22 @@ func blobs(m *gozxing.BitMatrix, n int) []image.Rectangle {
 	if gw < 8 || gh < 8 {
 		return nil
 	}
-	// Black pixels per cell, from whole 32-bit words of each row.
+	// Black pixels per cell, from whole 32-bit words of each row: the
+	// first two steps of a population count leave each 4-bit cell's count
+	// in its own nibble, so a word's eight cells take one count.
 	count := make([]uint16, gw*gh)
 	var row *gozxing.BitArray
 	for y := range h {
 		row = m.GetRow(y, row)
 		cells := count[(y/locateCell)*gw:][:gw]
 		for i, word := range row.GetBitArray() {
-			for k := 0; k < 32/locateCell && word != 0; k++ {
-				c := i*(32/locateCell) + k
-				if c < gw {
-					cells[c] += uint16(bits.OnesCount32(word & (1<<locateCell - 1)))
-				}
+			if word == 0 {
+				continue
+			}
+			word -= (word >> 1) & 0x55555555
+			word = word&0x33333333 + (word>>2)&0x33333333
+			for c := i * (32 / locateCell); word != 0 && c < gw; c++ {
+				cells[c] += uint16(word & 0xf)
 				word >>= locateCell
 			}
 		}
@@ -44,15 +47,13 @@ func blobs(m *gozxing.BitMatrix, n int) []image.Rectangle {
 	// Ink, dilated by one cell so the modules of one symbol join up.
 	ink := make([]bool, gw*gh)
 	for y := range gh {
-		for x := range gw {
-			if count[y*gw+x] == 0 {
+		for x, n := range count[y*gw:][:gw] {
+			if n == 0 {
 				continue
 			}
-			for dy := -1; dy <= 1; dy++ {
-				for dx := -1; dx <= 1; dx++ {
-					if xx, yy := x+dx, y+dy; xx >= 0 && xx < gw && yy >= 0 && yy < gh {
-						ink[yy*gw+xx] = true
-					}
+			for yy := max(0, y-1); yy <= min(gh-1, y+1); yy++ {
+				for xx := max(0, x-1); xx <= min(gw-1, x+1); xx++ {
+					ink[yy*gw+xx] = true
 				}
 			}
 		}
@@ -69,26 +70,35 @@ func blobs(m *gozxing.BitMatrix, n int) []image.Rectangle {
 		if !ink[start] || label[start] {
 			continue
 		}
-		b := blob{r: image.Rect(start%gw, start/gw, start%gw+1, start/gw+1)}
+		x0, y0, x1, y1 := start%gw, start/gw, start%gw+1, start/gw+1
+		black := 0
 		label[start] = true
 		stack = append(stack[:0], start)
 		for len(stack) > 0 {
 			c := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
 			x, y := c%gw, c/gw
-			b.r = b.r.Union(image.Rect(x, y, x+1, y+1))
-			b.black += int(count[c])
-			for _, d := range [4][2]int{{1, 0}, {-1, 0}, {0, 1}, {0, -1}} {
-				xx, yy := x+d[0], y+d[1]
-				if xx < 0 || xx >= gw || yy < 0 || yy >= gh {
-					continue
-				}
-				if i := yy*gw + xx; ink[i] && !label[i] {
-					label[i] = true
-					stack = append(stack, i)
-				}
+			x0, y0, x1, y1 = min(x0, x), min(y0, y), max(x1, x+1), max(y1, y+1)
+			black += int(count[c])
+			// The four neighbours, those inside the grid.
+			if x+1 < gw && ink[c+1] && !label[c+1] {
+				label[c+1] = true
+				stack = append(stack, c+1)
+			}
+			if x > 0 && ink[c-1] && !label[c-1] {
+				label[c-1] = true
+				stack = append(stack, c-1)
+			}
+			if y+1 < gh && ink[c+gw] && !label[c+gw] {
+				label[c+gw] = true
+				stack = append(stack, c+gw)
+			}
+			if y > 0 && ink[c-gw] && !label[c-gw] {
+				label[c-gw] = true
+				stack = append(stack, c-gw)
 			}
 		}
+		b := blob{r: image.Rect(x0, y0, x1, y1), black: black}
 		cw, ch := b.r.Dx(), b.r.Dy()
 		switch {
 		case cw < 6 || ch < 6: // under 24 px: too small to decode
