@@ -90,8 +90,8 @@ type serverTx struct {
 	// most maxCachedTickets tickets (a job may read thousands).
 	tickets map[app.TicketID]app.Ticket
 	// batch (a push's) makes emit keep the change rows in pending, to be
-	// written in multi-row statements by flushChanges: before the change
-	// log is read (wasInScope) and when the push ends. pending[:flushed]
+	// written in multi-row statements by flushChanges when the push ends
+	// (wasInScope looks up the unwritten ones here). pending[:flushed]
 	// are written; a rollback to the savepoint drops the rows kept since
 	// it (savedLen) and counts as unwritten those written since
 	// (savedFlushed).
