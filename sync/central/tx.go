@@ -258,15 +258,14 @@ func (s *serverTx) get(ctx context.Context, kind, id string, v any) error {
 // mutations create, whose ID was free when the push began and which it
 // did not write since) is only inserted: on PostgreSQL another push may
 // have created the same ID meanwhile (pushes run concurrently until they
-// take their version: lateTx), and gets the answer a taken ID gets, not
+// take their version: lateTx), and this one gets the answer a taken ID gets, not
 // the record.
 func (s *serverTx) put(ctx context.Context, kind, id, ticket string, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("encode %s %s: %w", kind, id, err)
 	}
-	k := entityKey{kind, id}
-	if taken, ok := s.taken[k]; ok && !taken && !s.written[k] {
+	if s.newRecord(kind, id) {
 		s.wrote(kind, id)
 		res, err := s.exec(ctx, qInsertFact, s.tenant, kind, id, ticket, string(data))
 		if err != nil {
@@ -282,6 +281,16 @@ func (s *serverTx) put(ctx context.Context, kind, id, ticket string, v any) erro
 	s.wrote(kind, id)
 	_, err = s.exec(ctx, qPutEntity, s.tenant, kind, id, ticket, string(data))
 	return transient(err)
+}
+
+// newRecord reports whether kind/id is a new record of the push whose
+// ID was free when the push began and which the push did not write
+// since: if it is taken now, a concurrent push took it (on PostgreSQL),
+// and the answer is the one a taken ID gets (app.IDUnusable).
+func (s *serverTx) newRecord(kind, id string) bool {
+	k := entityKey{kind, id}
+	taken, ok := s.taken[k]
+	return ok && !taken && !s.written[k]
 }
 
 // wrote notes, in a push, that the entity kind/id may exist now.
@@ -304,6 +313,7 @@ func (s *serverTx) insertFact(ctx context.Context, kind, id, ticket string, v an
 	if err != nil {
 		return fmt.Errorf("encode %s %s: %w", kind, id, err)
 	}
+	fresh := s.newRecord(kind, id)
 	s.wrote(kind, id)
 	res, err := s.exec(ctx, qInsertFact, s.tenant, kind, id, ticket, string(data))
 	if err != nil {
@@ -311,6 +321,8 @@ func (s *serverTx) insertFact(ctx context.Context, kind, id, ticket string, v an
 	}
 	if n, err := res.RowsAffected(); err != nil {
 		return transient(err)
+	} else if n == 0 && fresh {
+		return app.IDUnusable(kind, id)
 	} else if n == 0 {
 		return app.FactExists(kind, id)
 	}
