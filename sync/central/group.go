@@ -24,11 +24,14 @@ import (
 // while the previous group commits.
 //
 // On PostgreSQL there is no writer: each write is a transaction of its
-// own (directTx), which takes its version with its first statement
-// (UPDATE counter ... RETURNING) and so holds the counter row's lock to
-// its commit; the next write, from this instance or another on the same
-// database, waits for that lock, so version order is commit order there
-// too. Through a writer, a group's statements waited for their answers
+// own, which holds the counter row's lock from taking its version
+// (UPDATE counter ... RETURNING) to its commit; the next write, from this
+// instance or another on the same database, waits for that lock, so
+// version order is commit order there too. A push takes its version last
+// (lateTx), so pushes do their reads, checks and writes concurrently and
+// hold the lock only for their change rows, applied rows and commit;
+// other writes take it with their first statement (directTx). Through a
+// writer, a group's statements waited for their answers
 // one after the other on one connection, and 8 devices pushed half as
 // many mutations a second as through their own transactions, which queue
 // on the counter row inside PostgreSQL (docs/BENCHMARKS.md, "Server
@@ -231,6 +234,59 @@ func (db *DB) commitGroup(run []*writeReq, errs []error) error {
 	return transient(tx.Commit())
 }
 
+// takeVersion gives a late write (lateTx) its change-log version: the
+// first call takes it, later calls return the same.
+type takeVersion func(ctx context.Context) (int64, error)
+
+// lateTx is writeTxBytes for a write that needs its version only at its
+// end (a push): fn calls take when it does. On SQLite the group's writer
+// gives the version when fn starts, as writeTx does. On PostgreSQL fn
+// runs without the counter row's lock, concurrently with other writes,
+// and take locks the row (UPDATE counter ... RETURNING), which is then
+// held to the commit: version order stays commit order, and the lock is
+// held for what fn does after take, not for its whole work. fn must do
+// after take only what waits for no other write's row lock (writes to
+// the change log, which only holders of the counter write, and to rows
+// of its own already locked): a write holding the counter while waiting
+// for a row another write holds, which waits for the counter, would
+// deadlock (PostgreSQL ends one of them, and its caller is told to try
+// again).
+func (db *DB) lateTx(ctx context.Context, n int, fn func(ctx context.Context, tx *sql.Tx, take takeVersion) error) error {
+	if db.dialect != dialectPostgres {
+		return db.writeTxBytes(ctx, n, func(ctx context.Context, tx *sql.Tx, version int64) error {
+			return fn(ctx, tx, func(context.Context) (int64, error) { return version, nil })
+		})
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	select {
+	case <-db.closing:
+		return errClosed
+	default:
+	}
+	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), groupTimeout)
+	defer cancel()
+	tx, err := db.write.BeginTx(tctx, nil)
+	if err != nil {
+		return transient(err)
+	}
+	defer tx.Rollback()
+	var v int64
+	take := func(ctx context.Context) (int64, error) {
+		if v == 0 {
+			if err := tx.QueryRowContext(ctx, qCounterNext).Scan(&v); err != nil {
+				return 0, transient(err)
+			}
+		}
+		return v, nil
+	}
+	if err := runMember(tctx, tx, 0, func(ctx context.Context, tx *sql.Tx, _ int64) error { return fn(ctx, tx, take) }); err != nil {
+		return err
+	}
+	return transient(tx.Commit())
+}
+
 // directTx runs fn alone in a transaction that first takes the next
 // version. fn gets ctx without its cancellation, as a group's member
 // does, bounded by groupTimeout.
@@ -243,7 +299,7 @@ func (db *DB) directTx(ctx context.Context, fn func(ctx context.Context, tx *sql
 	}
 	defer tx.Rollback()
 	var v int64
-	if err := tx.QueryRowContext(tctx, `UPDATE counter SET v = v + 1 WHERE id = 1 RETURNING v`).Scan(&v); err != nil {
+	if err := tx.QueryRowContext(tctx, qCounterNext).Scan(&v); err != nil {
 		return transient(err)
 	}
 	if err := runMember(tctx, tx, v, fn); err != nil {

@@ -24,7 +24,7 @@ func writeChange(ctx context.Context, db *DB, tx *sql.Tx, id string, version int
 
 // TestGroupCommitVersionOrder: many goroutines write through group commit
 // (on PostgreSQL through two instances of the service sharing the
-// database) while a reader follows the change log as a pull does, with a
+// database), half of them taking their version late as pushes do (lateTx), while a reader follows the change log as a pull does, with a
 // cursor: no change ever commits at or below a version the reader has
 // already passed, every acknowledged write is there once, and no failed
 // one is.
@@ -57,7 +57,7 @@ func TestGroupCommitVersionOrder(t *testing.T) {
 					for i := range each {
 						id := fmt.Sprintf("w%d-%d", w, i)
 						fail := (w+i)%7 == 0
-						err := db.writeTx(t.Context(), func(ctx context.Context, tx *sql.Tx, version int64) error {
+						write := func(ctx context.Context, tx *sql.Tx, version int64) error {
 							if err := writeChange(ctx, db, tx, id, version); err != nil {
 								return err
 							}
@@ -65,7 +65,24 @@ func TestGroupCommitVersionOrder(t *testing.T) {
 								return errFail // after writing: its savepoint must undo it
 							}
 							return nil
-						})
+						}
+						var err error
+						if w%2 == 0 {
+							err = db.writeTx(t.Context(), write)
+						} else {
+							// A push's way: work first, the version last.
+							err = db.lateTx(t.Context(), 0, func(ctx context.Context, tx *sql.Tx, take takeVersion) error {
+								var n int
+								if err := tx.QueryRowContext(ctx, db.q(`SELECT count(*) FROM changes WHERE scope = ?`), orderScope).Scan(&n); err != nil {
+									return err
+								}
+								v, err := take(ctx)
+								if err != nil {
+									return err
+								}
+								return write(ctx, tx, v)
+							})
+						}
 						mu.Lock()
 						switch {
 						case fail && errors.Is(err, errFail):

@@ -16,22 +16,33 @@ import (
 // PostgreSQL needs none of this: pgx prepares and caches every statement
 // per connection itself.
 const (
-	qGetEntity    = `SELECT data FROM entities WHERE tenant = ? AND kind = ? AND id = ?`
-	qCountEntity  = `SELECT count(*) FROM entities WHERE tenant = ? AND kind = ? AND id = ?`
-	qInsertFact   = `INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, kind, id) DO NOTHING`
-	qPutEntity    = `INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, kind, id) DO UPDATE SET ticket_id = excluded.ticket_id, data = excluded.data`
-	qEmit         = `INSERT INTO changes (scope, kind, id, version, ord, gone) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`
-	qWasInScope   = `SELECT count(*) FROM changes WHERE scope = ? AND kind = ? AND id = ?`
-	qDeviceSeq    = `SELECT last_seq, revoked_at FROM devices WHERE id = ?`
-	qDeviceSeen   = `UPDATE devices SET last_seq = ?, last_seen = ?, clock_offset_ms = ? WHERE id = ?`
-	qSavepoint    = `SAVEPOINT mutation`
-	qRollbackTo   = `ROLLBACK TO SAVEPOINT mutation`
-	qRelease      = `RELEASE SAVEPOINT mutation`
-	qGroupSave    = `SAVEPOINT write_tx`
-	qGroupRollbck = `ROLLBACK TO SAVEPOINT write_tx`
-	qGroupRelease = `RELEASE SAVEPOINT write_tx`
-	qCounter      = `SELECT v FROM counter WHERE id = 1`
-	qCounterSet   = `UPDATE counter SET v = ? WHERE id = 1`
+	qGetEntity = `SELECT data FROM entities WHERE tenant = ? AND kind = ? AND id = ?`
+	// qGetEntityLock is qGetEntity in a push on PostgreSQL (serverTx.get).
+	qGetEntityLock = qGetEntity + ` FOR UPDATE`
+	qHistory       = `INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	qCountEntity   = `SELECT count(*) FROM entities WHERE tenant = ? AND kind = ? AND id = ?`
+	qInsertFact    = `INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, kind, id) DO NOTHING`
+	qPutEntity     = `INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, kind, id) DO UPDATE SET ticket_id = excluded.ticket_id, data = excluded.data`
+	qEmit          = `INSERT INTO changes (scope, kind, id, version, ord, gone) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`
+	qWasInScope    = `SELECT count(*) FROM changes WHERE scope = ? AND kind = ? AND id = ?`
+	qDeviceSeq     = `SELECT last_seq, revoked_at FROM devices WHERE id = ?`
+	// qDeviceSeqLock is qDeviceSeq in a push on PostgreSQL: it holds the
+	// device's row to the commit, so that two pushes of one device, which
+	// run concurrently there, apply its mutations once, one after the
+	// other.
+	qDeviceSeqLock = qDeviceSeq + ` FOR UPDATE`
+	qDeviceSeen    = `UPDATE devices SET last_seq = ?, last_seen = ?, clock_offset_ms = ? WHERE id = ?`
+	qSavepoint     = `SAVEPOINT mutation`
+	qRollbackTo    = `ROLLBACK TO SAVEPOINT mutation`
+	qRelease       = `RELEASE SAVEPOINT mutation`
+	qGroupSave     = `SAVEPOINT write_tx`
+	qGroupRollbck  = `ROLLBACK TO SAVEPOINT write_tx`
+	qGroupRelease  = `RELEASE SAVEPOINT write_tx`
+	qCounter       = `SELECT v FROM counter WHERE id = 1`
+	qCounterSet    = `UPDATE counter SET v = ? WHERE id = 1`
+	// qCounterNext takes the next version on PostgreSQL, locking the
+	// counter row to the commit (group.go).
+	qCounterNext = `UPDATE counter SET v = v + 1 WHERE id = 1 RETURNING v`
 )
 
 // A push's rows for the applied table go in multi-row statements of

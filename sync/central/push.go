@@ -49,10 +49,14 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 	for _, m := range muts {
 		n += len(m.Args)
 	}
-	err := db.writeTxBytes(ctx, n, func(ctx context.Context, tx *sql.Tx, version int64) error {
+	qSeq := qDeviceSeq
+	if db.dialect == dialectPostgres {
+		qSeq = qDeviceSeqLock
+	}
+	err := db.lateTx(ctx, n, func(ctx context.Context, tx *sql.Tx, take takeVersion) error {
 		res, cs = PushResult{}, changeSet{}
 		var revoked sql.NullInt64
-		err := db.txQueryRow(ctx, tx, qDeviceSeq, string(p.Device)).Scan(&res.Acked, &revoked)
+		err := db.txQueryRow(ctx, tx, qSeq, string(p.Device)).Scan(&res.Acked, &revoked)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errUnauthorized
 		}
@@ -62,7 +66,7 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 		if err != nil {
 			return transient(err)
 		}
-		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, version: version, device: p.Device, changed: &cs, batch: true}
+		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, take: take, device: p.Device, changed: &cs, batch: true}
 		if len(muts) > 0 {
 			if st.tech, st.scopes, err = db.technicianScopes(ctx, tx, p); err != nil {
 				return err
@@ -95,17 +99,18 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 		if len(muts) == 0 {
 			return nil
 		}
+		now := db.now()
+		last := muts[len(muts)-1]
+		if _, err := db.txExec(ctx, tx, qDeviceSeen,
+			res.Acked, now.UnixNano(), now.Sub(last.At).Milliseconds(), string(p.Device)); err != nil {
+			return transient(err)
+		}
+		// The rows that carry the version, last: on PostgreSQL taking it
+		// locks the counter row to the commit (lateTx).
 		if err := st.flushChanges(ctx); err != nil {
 			return err
 		}
-		if err := db.insertApplied(ctx, tx, pb.applied); err != nil {
-			return err
-		}
-		now := db.now()
-		last := muts[len(muts)-1]
-		_, err = db.txExec(ctx, tx, qDeviceSeen,
-			res.Acked, now.UnixNano(), now.Sub(last.At).Milliseconds(), string(p.Device))
-		return transient(err)
+		return db.insertApplied(ctx, tx, pb.applied, st.version)
 	})
 	if err != nil {
 		return PushResult{}, err
@@ -204,13 +209,14 @@ func (db *DB) usedMutationIDs(ctx context.Context, tx *sql.Tx, device app.Device
 	return used, nil
 }
 
-// insertApplied writes a push's applied rows.
-func (db *DB) insertApplied(ctx context.Context, tx *sql.Tx, rows [][]any) error {
+// insertApplied writes a push's applied rows at version.
+func (db *DB) insertApplied(ctx context.Context, tx *sql.Tx, rows [][]any, version int64) error {
 	for len(rows) > 0 {
 		n := pushChunk(len(rows))
-		args := make([]any, 0, n*len(rows[0]))
+		args := make([]any, 0, n*(len(rows[0])+1))
 		for _, r := range rows[:n] {
 			args = append(args, r...)
+			args = append(args, version)
 		}
 		if _, err := db.txExec(ctx, tx, qAppliedRows[bits.Len(uint(n))-1], args...); err != nil {
 			return transient(err)
@@ -256,10 +262,10 @@ func (db *DB) pushOne(ctx context.Context, st *serverTx, pb *pushBatch, p Princi
 		if err := st.addConflict(ctx, &c); err != nil {
 			return nil, err
 		}
-		pb.recordApplied(db, st.version, p, m, "rejected", c.ID)
+		pb.recordApplied(db, p, m, "rejected", c.ID)
 		return &fbsync.Rejection{Seq: m.Seq, Code: c.Code, Key: c.Key, Message: c.Message, Conflict: c.ID}, nil
 	}
-	pb.recordApplied(db, st.version, p, m, status, "")
+	pb.recordApplied(db, p, m, status, "")
 	return nil, nil
 }
 
@@ -311,8 +317,10 @@ func (db *DB) applyPushed(ctx context.Context, st *serverTx, cmd app.Command, p 
 	return "applied", nil
 }
 
-func (pb *pushBatch) recordApplied(db *DB, version int64, p Principal, m app.Mutation, status, conflict string) {
-	pb.applied = append(pb.applied, []any{m.ID, string(p.Device), m.Seq, m.FullName(), status, conflict, db.now().UnixNano(), m.At.UnixNano(), m.HLC, version})
+// recordApplied keeps m's applied row, but for its version, which
+// insertApplied adds.
+func (pb *pushBatch) recordApplied(db *DB, p Principal, m app.Mutation, status, conflict string) {
+	pb.applied = append(pb.applied, []any{m.ID, string(p.Device), m.Seq, m.FullName(), status, conflict, db.now().UnixNano(), m.At.UnixNano(), m.HLC})
 }
 
 // maxOurs bounds the copy of a rejected mutation's arguments kept in its
@@ -468,14 +476,18 @@ func (st *serverTx) checkNewIDs(ctx context.Context, cmd app.Command) error {
 
 // wasInScope reports whether ticket id was ever in the pushing device's
 // technician or store scope: the change log keeps a row (a "gone" row once
-// it left) for every entity that was in a scope.
+// it left) for every entity that was in a scope. The push's own rows not
+// written yet are looked up where they wait (writing them would take
+// the version early: lateTx).
 func (st *serverTx) wasInScope(ctx context.Context, id app.TicketID) (bool, error) {
-	if err := st.flushChanges(ctx); err != nil {
-		return false, err
-	}
 	scopes := []string{techScope(st.tenant, st.tech.ID)}
 	if st.tech.Store != "" {
 		scopes = append(scopes, storeScope(st.tenant, st.tech.Store))
+	}
+	for _, r := range st.pending[st.flushed:] {
+		if r.kind == kindTicket && r.id == string(id) && slices.Contains(scopes, r.scope) {
+			return true, nil
+		}
 	}
 	for _, sc := range scopes {
 		var n int

@@ -54,10 +54,14 @@ var _ app.MutationTx = (*serverTx)(nil)
 // serverTx is app.MutationTx over one central write transaction: every
 // write also records its change-log rows at the transaction's version.
 type serverTx struct {
-	db      *DB
-	tx      *sql.Tx
-	tenant  string
+	db     *DB
+	tx     *sql.Tx
+	tenant string
+	// version is the transaction's version; in a late write (a push:
+	// lateTx) it is 0 until take is called, at the push's end, and the
+	// rows that carry it wait in pending and history until then.
 	version int64
+	take    takeVersion
 	// moved lists the movements added by the mutation being applied, for
 	// the scope and negative-stock checks after it.
 	moved []app.StockMovement
@@ -86,13 +90,17 @@ type serverTx struct {
 	// most maxCachedTickets tickets (a job may read thousands).
 	tickets map[app.TicketID]app.Ticket
 	// batch (a push's) makes emit keep the change rows in pending, to be
-	// written in multi-row statements by flushChanges: before the change
-	// log is read (wasInScope) and when the push ends. pending[:flushed]
+	// written in multi-row statements by flushChanges when the push ends
+	// (wasInScope looks up the unwritten ones here). pending[:flushed]
 	// are written; a rollback to the savepoint drops the rows kept since
 	// it (savedLen) and counts as unwritten those written since
 	// (savedFlushed).
 	batch   bool
 	pending []pendingChange
+	// history holds a push's history rows (batch), written when the
+	// push ends; savedHist is its length at the savepoint.
+	history   []historyRow
+	savedHist int
 	// taken (a push's) holds, for the new records' IDs of the push's
 	// mutations, whether each was taken when the push began, looked up
 	// in multi-row statements; written lists the entities the push
@@ -104,6 +112,14 @@ type serverTx struct {
 	releasing              bool
 	flushed                int
 	savedLen, savedFlushed int
+}
+
+// historyRow is one row of a ticket's status history a push will write.
+type historyRow struct {
+	ticket   app.TicketID
+	from, to app.Status
+	epoch    int
+	at       int64
 }
 
 // pendingChange is one row of the change log a push will write.
@@ -127,7 +143,7 @@ var _ app.Savepoints = (*serverTx)(nil)
 // mutation's reads) run inside the released one, which changes nothing:
 // only a rollback to it could tell, and none comes.
 func (s *serverTx) Savepoint(ctx context.Context) error {
-	s.savedLen, s.savedFlushed = len(s.pending), s.flushed
+	s.savedLen, s.savedFlushed, s.savedHist = len(s.pending), s.flushed, len(s.history)
 	q := qSavepoint
 	if s.releasing {
 		q, s.releasing = qRelease+"; "+qSavepoint, false
@@ -138,7 +154,7 @@ func (s *serverTx) Savepoint(ctx context.Context) error {
 
 func (s *serverTx) RollbackToSavepoint(ctx context.Context) error {
 	s.tickets = nil // what was saved since the savepoint is undone
-	s.pending, s.flushed = s.pending[:s.savedLen], s.savedFlushed
+	s.pending, s.flushed, s.history = s.pending[:s.savedLen], s.savedFlushed, s.history[:s.savedHist]
 	_, err := s.exec(ctx, qRollbackTo)
 	return transient(err)
 }
@@ -200,9 +216,32 @@ type errRow struct{ err error }
 
 func (r errRow) Scan(...any) error { return r.err }
 
+// ver returns the transaction's version, taking it in a late write.
+func (s *serverTx) ver(ctx context.Context) (int64, error) {
+	if s.take != nil && s.version == 0 {
+		v, err := s.take(ctx)
+		if err != nil {
+			return 0, err
+		}
+		s.version = v
+	}
+	return s.version, nil
+}
+
+// get reads an entity. In a late write on PostgreSQL it locks the row to
+// the commit: such writes run concurrently, under READ COMMITTED, and
+// one that reads a ticket, decides and writes must not have another
+// change the ticket in between (its update would be lost, or a fact
+// added to a ticket that moved scopes would miss the new scope). Writes
+// that take the version first (writeTx) run one at a time and read
+// without it.
 func (s *serverTx) get(ctx context.Context, kind, id string, v any) error {
 	var data string
-	err := s.queryRow(ctx, qGetEntity, s.tenant, kind, id).Scan(&data)
+	q := qGetEntity
+	if s.take != nil && s.db.dialect == dialectPostgres {
+		q = qGetEntityLock
+	}
+	err := s.queryRow(ctx, q, s.tenant, kind, id).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return app.NotFound(kind, id)
 	}
@@ -215,15 +254,43 @@ func (s *serverTx) get(ctx context.Context, kind, id string, v any) error {
 	return nil
 }
 
-// put inserts or replaces an entity.
+// put inserts or replaces an entity. A push's new record (one its
+// mutations create, whose ID was free when the push began and which it
+// did not write since) is only inserted: on PostgreSQL another push may
+// have created the same ID meanwhile (pushes run concurrently until they
+// take their version: lateTx), and this one gets the answer a taken ID gets, not
+// the record.
 func (s *serverTx) put(ctx context.Context, kind, id, ticket string, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("encode %s %s: %w", kind, id, err)
 	}
+	if s.newRecord(kind, id) {
+		s.wrote(kind, id)
+		res, err := s.exec(ctx, qInsertFact, s.tenant, kind, id, ticket, string(data))
+		if err != nil {
+			return transient(err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return transient(err)
+		} else if n == 0 {
+			return app.IDUnusable(kind, id)
+		}
+		return nil
+	}
 	s.wrote(kind, id)
 	_, err = s.exec(ctx, qPutEntity, s.tenant, kind, id, ticket, string(data))
 	return transient(err)
+}
+
+// newRecord reports whether kind/id is a new record of the push whose
+// ID was free when the push began and which the push did not write
+// since: if it is taken now, a concurrent push took it (on PostgreSQL),
+// and the answer is the one a taken ID gets (app.IDUnusable).
+func (s *serverTx) newRecord(kind, id string) bool {
+	k := entityKey{kind, id}
+	taken, ok := s.taken[k]
+	return ok && !taken && !s.written[k]
 }
 
 // wrote notes, in a push, that the entity kind/id may exist now.
@@ -246,6 +313,7 @@ func (s *serverTx) insertFact(ctx context.Context, kind, id, ticket string, v an
 	if err != nil {
 		return fmt.Errorf("encode %s %s: %w", kind, id, err)
 	}
+	fresh := s.newRecord(kind, id)
 	s.wrote(kind, id)
 	res, err := s.exec(ctx, qInsertFact, s.tenant, kind, id, ticket, string(data))
 	if err != nil {
@@ -253,6 +321,8 @@ func (s *serverTx) insertFact(ctx context.Context, kind, id, ticket string, v an
 	}
 	if n, err := res.RowsAffected(); err != nil {
 		return transient(err)
+	} else if n == 0 && fresh {
+		return app.IDUnusable(kind, id)
 	} else if n == 0 {
 		return app.FactExists(kind, id)
 	}
@@ -269,14 +339,28 @@ func (s *serverTx) emit(ctx context.Context, scope, kind, id string, gone bool) 
 		s.pending = append(s.pending, pendingChange{scope, kind, id, g})
 		return nil
 	}
-	_, err := s.exec(ctx, qEmit, scope, kind, id, s.version, kindOrder(kind), g)
+	v, err := s.ver(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = s.exec(ctx, qEmit, scope, kind, id, v, kindOrder(kind), g)
 	return transient(err)
 }
 
 // flushChanges writes the change rows emit kept since the last flush,
 // a row whose key comes again keeping its last value (one statement may
-// not change a row twice on PostgreSQL).
+// not change a row twice on PostgreSQL), and the history rows kept.
 func (s *serverTx) flushChanges(ctx context.Context) error {
+	v, err := s.ver(ctx)
+	if err != nil {
+		return err
+	}
+	for _, h := range s.history {
+		if _, err := s.exec(ctx, qHistory, s.tenant, string(h.ticket), v, string(h.from), string(h.to), h.epoch, h.at); err != nil {
+			return transient(err)
+		}
+	}
+	s.history, s.savedHist = nil, 0
 	rows := s.pending[s.flushed:]
 	last := make(map[pendingChange]int, len(rows))
 	for i, r := range rows {
@@ -292,7 +376,7 @@ func (s *serverTx) flushChanges(ctx context.Context) error {
 		n := pushChunk(len(uniq))
 		args := make([]any, 0, 6*n)
 		for _, r := range uniq[:n] {
-			args = append(args, r.scope, r.kind, r.id, s.version, kindOrder(r.kind), r.gone)
+			args = append(args, r.scope, r.kind, r.id, v, kindOrder(r.kind), r.gone)
 		}
 		if _, err := s.exec(ctx, qEmitRows[bits.Len(uint(n))-1], args...); err != nil {
 			return transient(err)
@@ -362,8 +446,15 @@ func (s *serverTx) SaveTicket(ctx context.Context, t app.Ticket) error {
 			steps = loadedSteps(t, s.db.now())
 		}
 		for _, h := range steps {
-			if _, err := s.exec(ctx, (`INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-				s.tenant, string(t.ID), s.version, string(h.from), string(h.to), t.Epoch, h.at.UnixNano()); err != nil {
+			if s.batch {
+				s.history = append(s.history, historyRow{t.ID, h.from, h.to, t.Epoch, h.at.UnixNano()})
+				continue
+			}
+			v, err := s.ver(ctx)
+			if err != nil {
+				return err
+			}
+			if _, err := s.exec(ctx, qHistory, s.tenant, string(t.ID), v, string(h.from), string(h.to), t.Epoch, h.at.UnixNano()); err != nil {
 				return transient(err)
 			}
 		}

@@ -1,0 +1,145 @@
+package central
+
+import (
+	"context"
+	"fmt"
+	gosync "sync"
+	"testing"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// TestTwoDevicesPushToOneTicketAtOnce: two devices of one technician
+// push repairs to the same ticket at the same time, each repair adding
+// to the ticket's labour minutes (a read, a decision and a write of the
+// ticket). On PostgreSQL pushes run concurrently until they take their
+// version (lateTx): without the ticket's row lock one push's update of
+// the ticket would overwrite the other's and minutes would be lost.
+func TestTwoDevicesPushToOneTicketAtOnce(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		w := newWorld(t, db)
+		devices := []Principal{w.a, pairDevice(t, db, "tech-a")}
+		const rounds, batch = 12, 5
+		pushes := make([][][]app.Mutation, len(devices)) // by device, round
+		for d := range devices {
+			seq := int64(0)
+			for r := range rounds {
+				var muts []app.Mutation
+				for i := range batch {
+					seq++
+					muts = append(muts, mut(t, seq, repair(fid(fmt.Sprintf("d%d-r%d-%d", d, r, i)), w.ticketA.ID, 1+i)))
+				}
+				pushes[d] = append(pushes[d], muts)
+			}
+		}
+		var wg gosync.WaitGroup
+		errs := make(chan error, len(devices)*rounds)
+		for d, p := range devices {
+			wg.Go(func() {
+				for r, muts := range pushes[d] {
+					seq := muts[len(muts)-1].Seq
+					res, err := db.Push(context.Background(), p, muts)
+					if err != nil {
+						errs <- fmt.Errorf("device %d, round %d: %w", d, r, err)
+						return
+					}
+					if res.Acked != seq || len(res.Rejected) > 0 {
+						errs <- fmt.Errorf("device %d, round %d: acked %d, rejected %v; want %d and none", d, r, res.Acked, res.Rejected, seq)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		if t.Failed() {
+			return
+		}
+		want := len(devices) * rounds * (batch * (batch + 1) / 2)
+		d := detail(t, db, w.ticketA.ID)
+		if len(d.Repairs) != len(devices)*rounds*batch || d.Ticket.LabourMinutes != want {
+			t.Fatalf("%d repairs, %d minutes; want %d and %d", len(d.Repairs), d.Ticket.LabourMinutes, len(devices)*rounds*batch, want)
+		}
+	})
+}
+
+// TestPushesLockingTicketsInOppositeOrders: two devices push notes to
+// two tickets, one device to the first ticket then the second, the
+// other the other way round, at the same time. On PostgreSQL each
+// push locks each ticket it reads to its commit, so two such pushes
+// may wait for each other; PostgreSQL ends one, which must come back as
+// the transient answer a device retries on (docs/PROTOCOL.md), roll
+// back whole, and succeed when retried: every note is there once.
+func TestPushesLockingTicketsInOppositeOrders(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		w := newWorld(t, db)
+		second := w.ticketA
+		second.ID, second.Number = "tk-a2", "FB-3"
+		if err := db.LoadDataset(context.Background(), tenant, app.Dataset{Tickets: []app.TicketDetail{{Ticket: second}}}); err != nil {
+			t.Fatal(err)
+		}
+		devices := []Principal{w.a, pairDevice(t, db, "tech-a")}
+		orders := [][]app.TicketID{{w.ticketA.ID, second.ID}, {second.ID, w.ticketA.ID}}
+		const rounds, tries = 6, 5
+		var (
+			mu       gosync.Mutex
+			retried  int
+			failures []error
+		)
+		pushes := make([][][]app.Mutation, len(devices)) // by device, round
+		for d := range devices {
+			for r := range rounds {
+				var muts []app.Mutation
+				for i, tk := range orders[d] {
+					muts = append(muts, mut(t, int64(2*r+i+1), note(fid(fmt.Sprintf("d%d-r%d-%d", d, r, i)), tk)))
+				}
+				pushes[d] = append(pushes[d], muts)
+			}
+		}
+		var wg gosync.WaitGroup
+		for d, p := range devices {
+			wg.Go(func() {
+				for r, muts := range pushes[d] {
+					var err error
+					for try := range tries {
+						var res PushResult
+						if res, err = db.Push(context.Background(), p, muts); err == nil {
+							if res.Acked != int64(2*r+2) || len(res.Rejected) > 0 {
+								err = fmt.Errorf("acked %d, rejected %v; want %d and none", res.Acked, res.Rejected, 2*r+2)
+							}
+							break
+						}
+						if e := app.AsError(err); e.Code != app.EINTERNAL || e.Key != "central.database" || try == tries-1 {
+							break
+						}
+						mu.Lock()
+						retried++
+						mu.Unlock()
+					}
+					if err != nil {
+						mu.Lock()
+						failures = append(failures, fmt.Errorf("device %d, round %d: %w", d, r, err))
+						mu.Unlock()
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		for _, err := range failures {
+			t.Error(err)
+		}
+		if t.Failed() {
+			return
+		}
+		for _, tk := range []app.TicketID{w.ticketA.ID, second.ID} {
+			if n := len(detail(t, db, tk).Notes); n != len(devices)*rounds {
+				t.Errorf("ticket %s has %d notes, want %d", tk, n, len(devices)*rounds)
+			}
+		}
+		t.Logf("%d pushes retried after a transient failure", retried)
+	})
+}
