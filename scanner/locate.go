@@ -59,10 +59,6 @@ func blobs(m *gozxing.BitMatrix, n int) []image.Rectangle {
 		}
 	}
 
-	type blob struct {
-		r     image.Rectangle // in cells
-		black int             // black pixels inside
-	}
 	var found []blob
 	label := make([]bool, gw*gh) // visited
 	stack := make([]int, 0, 64)
@@ -98,7 +94,23 @@ func blobs(m *gozxing.BitMatrix, n int) []image.Rectangle {
 				stack = append(stack, c-gw)
 			}
 		}
-		b := blob{r: image.Rect(x0, y0, x1, y1), black: black}
+		found = append(found, blob{r: image.Rect(x0, y0, x1, y1), black: black})
+	}
+	return pickBlobs(found, gw, gh, w, h, n)
+}
+
+// blob is an ink cluster of blobs' grid.
+type blob struct {
+	r     image.Rectangle // in cells
+	black int             // black pixels inside
+}
+
+// pickBlobs returns, in pixels of a w x h image with margins, the n
+// largest of the clusters found on a gw x gh grid that could hold a code:
+// not too small, not the whole image, not a line, neither bare nor solid.
+func pickBlobs(found []blob, gw, gh, w, h, n int) []image.Rectangle {
+	var kept []blob
+	for _, b := range found {
 		cw, ch := b.r.Dx(), b.r.Dy()
 		switch {
 		case cw < 6 || ch < 6: // under 24 px: too small to decode
@@ -107,15 +119,15 @@ func blobs(m *gozxing.BitMatrix, n int) []image.Rectangle {
 		default:
 			fill := float64(b.black) / float64(cw*ch*locateCell*locateCell)
 			if fill > 0.2 && fill < 0.8 {
-				found = append(found, b)
+				kept = append(kept, b)
 			}
 		}
 	}
-	slices.SortStableFunc(found, func(a, b blob) int {
+	slices.SortStableFunc(kept, func(a, b blob) int {
 		return b.r.Dx()*b.r.Dy() - a.r.Dx()*a.r.Dy()
 	})
 	var out []image.Rectangle
-	for _, b := range found[:min(n, len(found))] {
+	for _, b := range kept[:min(n, len(kept))] {
 		r := image.Rectangle{b.r.Min.Mul(locateCell), b.r.Max.Mul(locateCell)}
 		margin := max(12, max(r.Dx(), r.Dy())/4)
 		out = append(out, r.Inset(-margin).Intersect(image.Rect(0, 0, w, h)))

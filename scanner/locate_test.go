@@ -69,7 +69,8 @@ func TestBlobsMatchCellByCell(t *testing.T) {
 	}
 }
 
-// blobsCellByCell is blobs as it was before issue 16's third round: each
+// blobsCellByCell is blobs's cluster finding as it was before issue 16's third round
+// (the choice among the clusters is pickBlobs, shared): each
 // cell counted on its own, the box grown by image.Rectangle.Union.
 func blobsCellByCell(m *gozxing.BitMatrix, n int) []image.Rectangle {
 	w, h := m.GetWidth(), m.GetHeight()
@@ -110,10 +111,6 @@ func blobsCellByCell(m *gozxing.BitMatrix, n int) []image.Rectangle {
 		}
 	}
 
-	type blob struct {
-		r     image.Rectangle // in cells
-		black int             // black pixels inside
-	}
 	var found []blob
 	label := make([]bool, gw*gh) // visited
 	stack := make([]int, 0, 64)
@@ -141,26 +138,7 @@ func blobsCellByCell(m *gozxing.BitMatrix, n int) []image.Rectangle {
 				}
 			}
 		}
-		cw, ch := b.r.Dx(), b.r.Dy()
-		switch {
-		case cw < 6 || ch < 6: // under 24 px: too small to decode
-		case cw > gw*9/10 && ch > gh*9/10: // the whole image: read already
-		case cw > 5*ch || ch > 5*cw: // a line of text, a rule
-		default:
-			fill := float64(b.black) / float64(cw*ch*locateCell*locateCell)
-			if fill > 0.2 && fill < 0.8 {
-				found = append(found, b)
-			}
-		}
+		found = append(found, b)
 	}
-	slices.SortStableFunc(found, func(a, b blob) int {
-		return b.r.Dx()*b.r.Dy() - a.r.Dx()*a.r.Dy()
-	})
-	var out []image.Rectangle
-	for _, b := range found[:min(n, len(found))] {
-		r := image.Rectangle{b.r.Min.Mul(locateCell), b.r.Max.Mul(locateCell)}
-		margin := max(12, max(r.Dx(), r.Dy())/4)
-		out = append(out, r.Inset(-margin).Intersect(image.Rect(0, 0, w, h)))
-	}
-	return out
+	return pickBlobs(found, gw, gh, w, h, n)
 }
