@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -306,5 +307,46 @@ func sizeName(n int) string {
 func reportCPU(b *testing.B, start time.Duration) {
 	if start > 0 {
 		b.ReportMetric(float64((processCPU()-start).Microseconds())/float64(b.N), "cpu-µs/op")
+	}
+}
+
+// BenchmarkMigrate0012 is the upgrade of a store by migration
+// 0012_ticket_search_technician: the ticket search index emptied and
+// rebuilt from the ticket rows, in one write transaction, on the store of
+// BenchmarkTicketSearch (10,000 tickets) and of BenchmarkTicketLists
+// (100,000). Each run leaves the index as the migration does.
+func BenchmarkMigrate0012(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		path func(b *testing.B) string
+	}{
+		{"tickets=10k", benchFixture},
+		{"tickets=100k", func(b *testing.B) string { p, _ := growthStore(b, 10_000); return p }},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			db, err := Open(b.Context(), tc.path(b), WithClock(fixedClock(genNow)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			ms := migrations()
+			step := ms[11]
+			if step.name != "0012_ticket_search_technician.sql" {
+				b.Fatalf("migration 12 is %s", step.name)
+			}
+			cpu := processCPU()
+			for b.Loop() {
+				err := db.writeTx(b.Context(), func(tx *sql.Tx) error {
+					if _, err := tx.ExecContext(b.Context(), step.sql); err != nil {
+						return err
+					}
+					return step.after(b.Context(), tx)
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, cpu)
+		})
 	}
 }
