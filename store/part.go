@@ -378,8 +378,9 @@ func getLocation(ctx context.Context, q rowQueryer, id app.LocationID) (app.Loca
 const pad = "\x01"
 
 // privateToken returns the search token of a key: three characters of the
-// private use area from a hash of it, one trigram, which no text and no
-// short gram holds.
+// private use area from a hash of it, one trigram, which short grams never
+// make and text seldom holds. Tokens may match what they do not stand for
+// (a collision, such a text), so every caller checks its candidates.
 func privateToken(key string) string {
 	h := fnv.New64a()
 	h.Write([]byte(key))
