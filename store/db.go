@@ -342,6 +342,14 @@ func (db *DB) Check(ctx context.Context) error {
 type migration struct {
 	name string
 	sql  string
+	// after, when set, runs in the migration's transaction after sql: a
+	// step SQL alone cannot do (migrationSteps).
+	after func(ctx context.Context, tx *sql.Tx) error
+}
+
+// migrationSteps are the Go steps of migrations, by file name.
+var migrationSteps = map[string]func(context.Context, *sql.Tx) error{
+	"0012_ticket_search_technician.sql": rebuildTicketSearch,
 }
 
 // migrations returns the embedded migrations in order; migration i (from 1)
@@ -358,7 +366,8 @@ func migrations() []migration {
 		if err != nil {
 			panic(err) // embedded at build time
 		}
-		out = append(out, migration{name: filepath.Base(n), sql: string(b)})
+		name := filepath.Base(n)
+		out = append(out, migration{name: name, sql: string(b), after: migrationSteps[name]})
 	}
 	return out
 }
@@ -378,6 +387,11 @@ func (db *DB) migrate(ctx context.Context, version int) error {
 			}
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return err
+			}
+			if m.after != nil {
+				if err := m.after(ctx, tx); err != nil {
+					return err
+				}
 			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, m.name, db.now().UnixNano()); err != nil {
 				return err

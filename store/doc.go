@@ -75,13 +75,16 @@
 //
 // Numbered migrations in migrations/*.sql are embedded and applied in
 // order, one transaction each; PRAGMA user_version is the number applied.
+// A migration may have a step in Go run in the same transaction
+// (migrationSteps: 0012 rebuilds the ticket search index).
 // Tickets keep their full JSON beside indexed columns: each list the
 // terminal shows is one range of a covering index in its order, and a
 // search filters and sorts its matches in a covering index
 // (0009_ticket_lists.sql); only the page's tickets are read from the rows.
 // Stock is a ledger of movements whose sums are the balances; parts and tickets are
 // searched with FTS5 trigram indexes ("Search tokens" in part.go explains
-// how 1-2 character Chinese words and model filters are found). Load writes
+// how 1-2 character Chinese words and model filters are found; a ticket's
+// entry holds its technician's token, ticketsearch.go). Load writes
 // the search index in many small segments: call DB.Optimize after a first
 // sync or a large pull.
 //

@@ -133,7 +133,7 @@ func (s *PartService) FindParts(ctx context.Context, f app.PartFilter) ([]app.Pa
 		if model != "" {
 			// The model's token narrows the match inside the index;
 			// add checks the model itself, as tokens may collide.
-			match += " AND " + quoteFTS(modelToken(model))
+			match += " AND " + quoteFTS(privateToken(model))
 		}
 		return add(partsMatching, match)
 	}()
@@ -368,7 +368,8 @@ func getLocation(ctx context.Context, q rowQueryer, id app.LocationID) (app.Loca
 // it and short words never match the text columns.
 //
 // The column also holds a token per compatible model: three characters of
-// the Unicode private use area derived from a hash of the model. A model
+// the Unicode private use area derived from a hash of the model
+// (privateToken; tickets_fts holds one for the ticket's technician). A model
 // filter is then one more trigram in the MATCH, which FTS5 intersects with
 // the words inside the index, where a separate model lookup would make the
 // search read every match of the words (6 ms instead of 1 for "battery" on
@@ -376,8 +377,11 @@ func getLocation(ctx context.Context, q rowQueryer, id app.LocationID) (app.Loca
 // so FindParts checks each candidate's models.
 const pad = "\x01"
 
-// modelToken returns the search token of a model key.
-func modelToken(key string) string {
+// privateToken returns the search token of a key: three characters of the
+// private use area from a hash of it, one trigram, which short grams never
+// make and text seldom holds. Tokens may match what they do not stand for
+// (a collision, such a text), so every caller checks its candidates.
+func privateToken(key string) string {
 	h := fnv.New64a()
 	h.Write([]byte(key))
 	x := h.Sum64()
@@ -391,7 +395,7 @@ func searchTokens(p app.Part) string {
 	writeShortGrams(&b, string(p.Number), p.NameEN, p.NameZH)
 	for _, m := range p.Models {
 		b.WriteString(pad)
-		b.WriteString(modelToken(modelKey(m)))
+		b.WriteString(privateToken(modelKey(m)))
 	}
 	return b.String()
 }

@@ -70,9 +70,9 @@ func TestMatchExpr(t *testing.T) {
 	}
 }
 
-func TestModelToken(t *testing.T) {
-	tok := modelToken(modelKey(" Mate 60 "))
-	if tok != modelToken("mate 60") || utf8.RuneCountInString(tok) != 3 {
+func TestPrivateToken(t *testing.T) {
+	tok := privateToken(modelKey(" Mate 60 "))
+	if tok != privateToken("mate 60") || utf8.RuneCountInString(tok) != 3 {
 		t.Errorf("token %q", tok)
 	}
 	for _, r := range tok {
@@ -80,7 +80,7 @@ func TestModelToken(t *testing.T) {
 			t.Errorf("token rune %U is not private use", r)
 		}
 	}
-	if modelToken("mate 60") == modelToken("mate 50") {
+	if privateToken("mate 60") == privateToken("mate 50") {
 		t.Error("two models, one token")
 	}
 }

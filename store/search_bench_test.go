@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -38,10 +39,11 @@ const (
 // growthStores are built once per size and run, in one temporary directory
 // that TestMain removes.
 var growthStores struct {
-	mu    sync.Mutex
-	dir   string
-	paths map[int]string
-	parts map[int][]app.Part
+	mu      sync.Mutex
+	dir     string
+	paths   map[int]string
+	parts   map[int][]app.Part
+	tickets map[int][]app.TicketDetail
 }
 
 func cleanupGrowthStores() {
@@ -51,48 +53,54 @@ func cleanupGrowthStores() {
 }
 
 // growthStore returns the path of a store of nParts parts and
-// growthTickets tickets, building it on first use.
+// growthTickets tickets, building it on first use, with its parts.
 func growthStore(b *testing.B, nParts int) (string, []app.Part) {
+	path, parts, _ := growthStoreTickets(b, nParts)
+	return path, parts
+}
+
+// growthStoreTickets is growthStore with the store's tickets too.
+func growthStoreTickets(b *testing.B, nParts int) (string, []app.Part, []app.TicketDetail) {
 	b.Helper()
 	g := &growthStores
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if p, ok := g.paths[nParts]; ok {
-		return p, g.parts[nParts]
+		return p, g.parts[nParts], g.tickets[nParts]
 	}
 	if g.dir == "" {
 		dir, err := os.MkdirTemp("", "fieldbench-growth-")
 		if err != nil {
 			b.Fatal(err)
 		}
-		g.dir, g.paths, g.parts = dir, map[int]string{}, map[int][]app.Part{}
+		g.dir, g.paths, g.parts, g.tickets = dir, map[int]string{}, map[int][]app.Part{}, map[int][]app.TicketDetail{}
 	}
 	path := filepath.Join(g.dir, fmt.Sprintf("parts-%d.db", nParts))
 	start := time.Now()
-	parts, err := buildGrowthStore(b.Context(), path, nParts)
+	parts, tickets, err := buildGrowthStore(b.Context(), path, nParts)
 	if err != nil {
 		b.Fatal(err)
 	}
 	fmt.Fprintf(os.Stderr, "growth store: %d parts, %d tickets built in %v\n", nParts, growthTickets, time.Since(start).Round(time.Millisecond))
-	g.paths[nParts], g.parts[nParts] = path, parts
-	return path, parts
+	g.paths[nParts], g.parts[nParts], g.tickets[nParts] = path, parts, tickets
+	return path, parts, tickets
 }
 
-func buildGrowthStore(ctx context.Context, path string, nParts int) ([]app.Part, error) {
+func buildGrowthStore(ctx context.Context, path string, nParts int) ([]app.Part, []app.TicketDetail, error) {
 	db, err := Open(ctx, path, WithClock(fixedClock(genNow)))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer db.Close()
 	r := rand.New(rand.NewPCG(5, uint64(nParts)))
 	techs, locs := genTechnicians(benchTechs)
 	if err := db.Load(ctx, app.Dataset{Technicians: techs, Locations: locs}); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	parts := genParts(r, nParts)
 	for i := 0; i < len(parts); i += 10_000 {
 		if err := db.Load(ctx, app.Dataset{Parts: parts[i:min(i+10_000, len(parts))]}); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	tickets := genTickets(r, growthTickets, benchTechs, "g", parts)
@@ -103,10 +111,10 @@ func buildGrowthStore(ctx context.Context, path string, nParts int) ([]app.Part,
 	}
 	for i := 0; i < len(tickets); i += 5_000 {
 		if err := db.Load(ctx, app.Dataset{Tickets: tickets[i:min(i+5_000, len(tickets))]}); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return parts, db.Optimize(ctx)
+	return parts, tickets, db.Optimize(ctx)
 }
 
 // listFilters are the lists the terminal's ticket list shows (ui's
@@ -170,15 +178,37 @@ func BenchmarkTicketSearch(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
+	benchFilters(b, NewTicketService(db), searchSets(bench.tickets, map[string]app.TechnicianID{"mine": benchMe}))
+}
+
+// BenchmarkTicketSearch100k is BenchmarkTicketSearch on the store of
+// BenchmarkTicketLists (100,000 tickets), the growth of the search:
+// across the device, within the counter's 25,000 tickets and within a
+// field technician's (about 1,500).
+func BenchmarkTicketSearch100k(b *testing.B) {
+	path, _, tickets := growthStoreTickets(b, 10_000)
+	db, err := Open(b.Context(), path, WithClock(fixedClock(genNow)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	benchFilters(b, NewTicketService(db), searchSets(tickets, map[string]app.TechnicianID{"counter": growthCounter, "field": growthField}))
+}
+
+// searchSets are the searches of the ticket search benchmarks, by kind:
+// each kind's queries across the device ("all_" + kind) and within the
+// tickets of each technician of mine (its key + "_" + kind). Phones,
+// numbers and serials are those of the first 20 of tickets.
+func searchSets(tickets []app.TicketDetail, mine map[string]app.TechnicianID) map[string][]app.TicketFilter {
 	queries := map[string][]string{
-		// About 1,000 tickets each.
+		// About a tenth of the tickets each.
 		"one_char_zh": {"王", "李", "张", "刘", "陈"},
 		// A word in every ticket: every customer name, every number.
 		"every_ticket": {"customer", "FB-2026", "fb"},
 		"name_en":      {"Smith", "Müller", "garcia", "Rossi customer 12"},
 		"name_zh":      {"王 customer 1", "陈 12"},
 	}
-	for _, d := range bench.tickets[:20] {
+	for _, d := range tickets[:20] {
 		t := d.Ticket
 		digits := app.PhoneDigits(t.Customer.Phone)
 		queries["phone"] = append(queries["phone"], t.Customer.Phone, digits[len(digits)-8:])
@@ -189,10 +219,12 @@ func BenchmarkTicketSearch(b *testing.B) {
 	for kind, qs := range queries {
 		for _, q := range qs {
 			sets["all_"+kind] = append(sets["all_"+kind], app.TicketFilter{Query: q, Now: genNow, Limit: uiPage})
-			sets["mine_"+kind] = append(sets["mine_"+kind], app.TicketFilter{Query: q, Technician: benchMe, Now: genNow, Limit: uiPage})
+			for who, tech := range mine {
+				sets[who+"_"+kind] = append(sets[who+"_"+kind], app.TicketFilter{Query: q, Technician: tech, Now: genNow, Limit: uiPage})
+			}
 		}
 	}
-	benchFilters(b, NewTicketService(db), sets)
+	return sets
 }
 
 // BenchmarkTicketLists is every list the terminal shows on a store of
@@ -275,5 +307,46 @@ func sizeName(n int) string {
 func reportCPU(b *testing.B, start time.Duration) {
 	if start > 0 {
 		b.ReportMetric(float64((processCPU()-start).Microseconds())/float64(b.N), "cpu-µs/op")
+	}
+}
+
+// BenchmarkMigrate0012 is the upgrade of a store by migration
+// 0012_ticket_search_technician: the ticket search index emptied and
+// rebuilt from the ticket rows, in one write transaction, on the store of
+// BenchmarkTicketSearch (10,000 tickets) and of BenchmarkTicketLists
+// (100,000). Each run leaves the index as the migration does.
+func BenchmarkMigrate0012(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		path func(b *testing.B) string
+	}{
+		{"tickets=10k", benchFixture},
+		{"tickets=100k", func(b *testing.B) string { p, _ := growthStore(b, 10_000); return p }},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			db, err := Open(b.Context(), tc.path(b), WithClock(fixedClock(genNow)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			ms := migrations()
+			step := ms[11]
+			if step.name != "0012_ticket_search_technician.sql" {
+				b.Fatalf("migration 12 is %s", step.name)
+			}
+			cpu := processCPU()
+			for b.Loop() {
+				err := db.writeTx(b.Context(), func(tx *sql.Tx) error {
+					if _, err := tx.ExecContext(b.Context(), step.sql); err != nil {
+						return err
+					}
+					return step.after(b.Context(), tx)
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, cpu)
+		})
 	}
 }

@@ -424,7 +424,7 @@ func (db *DB) ticketWhere(f app.TicketFilter) (string, []any, string, error) {
 	default:
 		return "", nil, "", app.Errorf(app.EINVALID, "tickets.bad_view", "Unknown ticket list {{.View}}.", "View", string(f.View))
 	}
-	match := ticketMatchExpr(queryWords(f.Query))
+	match := technicianMatch(f.Technician, ticketMatchExpr(queryWords(f.Query)))
 	if len(conds) == 0 {
 		return "1", args, match, nil
 	}
@@ -637,8 +637,8 @@ func saveTicket(ctx context.Context, q execer, t app.Ticket) (ticketIndex, error
 	}
 	ti.replaced = true
 	ti.sameSearch = true
-	for k, f := range searchFields(t) {
-		ti.sameSearch = ti.sameSearch && sameValue(old[ticketSearchCols[k]], f)
+	for _, i := range ticketSearchCols {
+		ti.sameSearch = ti.sameSearch && sameValue(old[i], args[i])
 	}
 	if set, ok := moveSet(old[:], args); ok {
 		_, err = q.ExecContext(ctx, moveUpdate(set), append(moveArgs(set, args), ti.rid)...)
@@ -659,8 +659,8 @@ var ticketOld = `SELECT rid, ` + strings.Join(ticketCols[:], ", ") + ` FROM tick
 
 // ticketSearchCols are the positions in ticketCols of searchFields's
 // values, in its order: a save that leaves them as they were keeps the
-// ticket's search entry.
-var ticketSearchCols = ticketColPositions("number", "customer_name", "phone_digits", "serial")
+// ticket's search entry; a reassignment rewrites it.
+var ticketSearchCols = ticketColPositions("number", "customer_name", "phone_digits", "serial", "technician")
 
 // ticketMoves are the positions in ticketCols, in its order, of the
 // columns a status change or an edit of a ticket moves; list_row shows the
@@ -748,13 +748,14 @@ func sameValue(read, arg any) bool {
 	return false
 }
 
-// searchFields are the values a ticket's search entry is made of, in the
-// order of tickets_fts's columns; ticketArgs stores each in the ticket's
-// row too (ticketSearchCols), which lets saveTicket tell a save that
-// leaves them as they were.
+// searchFields are the values a ticket's search entry is made of: the
+// text of tickets_fts's columns in their order, then the technician, whose
+// token the short column holds (ticketsearch.go); ticketArgs stores each
+// in the ticket's row too (ticketSearchCols), which lets saveTicket tell a
+// save that leaves them as they were and migration 0012 rebuild the index.
 // Whatever indexTicket indexes must come from here.
-func searchFields(t app.Ticket) [4]string {
-	return [4]string{t.Number, t.Customer.Name, app.PhoneDigits(t.Customer.Phone), t.Product.Serial}
+func searchFields(t app.Ticket) [5]string {
+	return [5]string{t.Number, t.Customer.Name, app.PhoneDigits(t.Customer.Phone), t.Product.Serial, string(t.Technician)}
 }
 
 // indexTicket writes the search entry of a saved ticket.
@@ -765,9 +766,7 @@ func indexTicket(ctx context.Context, q execer, ti ticketIndex) error {
 			return fmt.Errorf("index ticket %s: %w", f[0], err)
 		}
 	}
-	_, err := q.ExecContext(ctx, `INSERT INTO tickets_fts (rowid, number, customer_name, phone_digits, serial, short)
-		VALUES (?, ?, ?, ?, ?, ?)`, ti.rid, f[0], f[1], f[2], f[3], shortGrams(f[0], f[1], f[2], f[3]))
-	if err != nil {
+	if _, err := q.ExecContext(ctx, ticketFTSInsert, ticketSearchValues(ti.rid, f)...); err != nil {
 		return fmt.Errorf("index ticket %s: %w", f[0], err)
 	}
 	return nil

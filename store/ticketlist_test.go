@@ -229,12 +229,16 @@ func leanRow(r app.TicketRow) app.TicketRow {
 
 // TestFindTicketsReference compares every list and search with the
 // reference, on a store loaded and then changed (tickets closed, moved to
-// waiting for parts, rescheduled) so the index columns follow updates.
+// waiting for parts, rescheduled, reassigned by a pull) so the index
+// columns follow updates, and then reassigned on the device (the
+// mutation path, which keeps a search entry whose text did not change),
+// so the search within a technician's tickets follows its technician.
 func TestFindTicketsReference(t *testing.T) {
 	db := mustOpen(t, WithClock(fixedClock(genNow)))
 	all := listTickets(600)
 	loadTickets(t, db, all)
 	checkAgainstReference(t, db, all)
+	checkTicketSearchIndex(t, db)
 
 	for i := 0; i < len(all); i += 4 {
 		tk := &all[i]
@@ -248,8 +252,37 @@ func TestFindTicketsReference(t *testing.T) {
 		}
 		tk.UpdatedAt = genNow.Add(time.Duration(i) * time.Minute)
 	}
+	for i := 1; i < len(all); i += 10 {
+		all[i].Technician = []app.TechnicianID{"tech-001", "tech-005", ""}[i%3]
+	}
 	loadTickets(t, db, all)
 	checkAgainstReference(t, db, all)
+	checkTicketSearchIndex(t, db)
+
+	dispatch := app.Actor{Role: app.RoleDispatcher, Name: "Dispatch"}
+	for i, n := 2, 0; i < len(all); i += 9 {
+		if !all[i].Status.Open() {
+			continue
+		}
+		assign := &app.AssignTicket{Ticket: all[i].ID, Technician: []app.TechnicianID{"tech-005", "tech-001", "tech-002", ""}[n%4]}
+		if assign.Technician == "" {
+			assign.Store = "store-1" // to a store: no technician
+		}
+		n++
+		if _, err := NewCommitter(db).Commit(t.Context(), dispatch, assign); err != nil {
+			t.Fatalf("reassign %s: %v", all[i].Number, err)
+		}
+		d, err := NewTicketService(db).TicketDetail(t.Context(), all[i].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Ticket.Technician != assign.Technician {
+			t.Fatalf("%s reassigned to %q, want %q", all[i].Number, d.Ticket.Technician, assign.Technician)
+		}
+		all[i] = d.Ticket
+	}
+	checkAgainstReference(t, db, all)
+	checkTicketSearchIndex(t, db)
 }
 
 // TestMigrateTicketLists opens a store written by the schema before
