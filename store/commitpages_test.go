@@ -442,3 +442,62 @@ func TestMutationTicketAfterRollback(t *testing.T) {
 		})
 	}
 }
+
+// TestCommitReadsSavedTicketOnce: a command that saves its ticket has the
+// ticket's row read with the device row (commitHeadRow), and its save
+// compares with that, without reading the row again (ticketOld); another
+// command reads only the head. The statements a commit ran are those the
+// cache holds after it, on a store that ran no other.
+func TestCommitReadsSavedTicketOnce(t *testing.T) {
+	ana := app.Actor{Role: app.RoleTechnician, Technician: storetest.Ana, Name: "Ana Li"}
+	cases := map[string]struct {
+		cmd   app.Command
+		saves bool
+	}{
+		"WaitForParts": {&app.TransitionTicket{Action: app.ActionWait, Ticket: storetest.T2, Epoch: 1, Reason: "battery ordered"}, true},
+		"LogRepair":    {&app.LogRepair{Entry: app.RepairEntry{ID: "r-once", Ticket: storetest.T2, Action: "replaced battery", Minutes: 30}}, true},
+		"Note":         {&app.AddNote{Note: app.Note{ID: "n-once", Ticket: storetest.T2, Text: "checked"}}, false},
+		"Consume":      {&app.ConsumePart{Used: app.PartUsed{ID: "u-once", Ticket: storetest.T2, Part: storetest.BatteryP50, Qty: 1, From: storetest.VanAna}}, false},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			db := mustOpen(t, WithClock(fixedClock(storetest.Now)))
+			if err := db.Load(t.Context(), storetest.World()); err != nil {
+				t.Fatal(err)
+			}
+			before, err := getTicket(t.Context(), db.read, storetest.T2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := NewCommitter(db).Commit(t.Context(), ana, tc.cmd); err != nil {
+				t.Fatal(err)
+			}
+			ran := func(q string) bool {
+				db.stmts.mu.Lock()
+				defer db.stmts.mu.Unlock()
+				return db.stmts.stmts[q] != nil || slices.Contains(db.stmts.missed, q)
+			}
+			if ran(commitHeadRow) != tc.saves || ran(commitHead) == tc.saves {
+				t.Errorf("ran the head with the row %t, the head alone %t; want the row %t", ran(commitHeadRow), ran(commitHead), tc.saves)
+			}
+			if ran(ticketOld) {
+				t.Error("the ticket's row was read again to save it")
+			}
+			after, err := getTicket(t.Context(), db.read, storetest.T2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := tc.cmd.(*app.LogRepair); ok && after.LabourMinutes != before.LabourMinutes+30 {
+				t.Errorf("labour %d minutes after the repair entry, want %d", after.LabourMinutes, before.LabourMinutes+30)
+			}
+			var updated sql.NullInt64
+			var status string
+			if err := db.read.QueryRow(`SELECT updated_at, status FROM tickets WHERE id = ?`, string(storetest.T2)).Scan(&updated, &status); err != nil {
+				t.Fatal(err)
+			}
+			if !fromNsec(updated).Equal(after.UpdatedAt) || status != string(after.Status) {
+				t.Errorf("row says updated %v, %s; its JSON %v, %s", fromNsec(updated), status, after.UpdatedAt, after.Status)
+			}
+		})
+	}
+}

@@ -21,8 +21,10 @@ var _ app.MutationTx = (*mutationTx)(nil)
 //
 // head is the row's JSON of the ticket the mutation acts on, as Commit
 // read it with the device row (commitHead), for the command's first read
-// of it: one statement less per action. Only SaveTicket writes a ticket's
-// data, and it drops head.
+// of it: one statement less per action. For a command that saves the
+// ticket (savesTicket), row is the rest of the row, which SaveTicket
+// compares with what it writes: one statement less again. Only SaveTicket
+// writes a ticket's row, and it drops both.
 type mutationTx struct {
 	db     *DB
 	tx     stmtTx
@@ -31,6 +33,7 @@ type mutationTx struct {
 	head   struct {
 		id   app.TicketID
 		data []byte
+		row  *ticketRow
 	}
 }
 
@@ -84,10 +87,12 @@ func (m *mutationTx) SaveTicket(ctx context.Context, t app.Ticket) error {
 	if err := t.Validate(); err != nil {
 		return err
 	}
+	var old *ticketRow
 	if t.ID == m.head.id {
 		m.head.data = nil
+		old, m.head.row = m.head.row, nil
 	}
-	ti, err := saveTicket(ctx, m.tx, t)
+	ti, err := saveTicketOver(ctx, m.tx, t, old)
 	if err == nil && !ti.sameSearch {
 		err = indexTicket(ctx, m.tx, ti)
 	}

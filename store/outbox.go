@@ -85,8 +85,19 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 		mtx := &mutationTx{db: db, tx: tx}
 		mtx.head.id = app.TicketOf(queued)
 		// The device ID is read with the seq: Wipe may mint a new one.
-		if err := tx.QueryRowContext(sctx, commitHead, nullStr(mtx.head.id)).Scan(&m.Device, &last, &kept.wall, &kept.logical, &lastHLC, &left, &number, &mtx.head.data); err != nil {
+		head, dest := commitHead, []any{&m.Device, &last, &kept.wall, &kept.logical, &lastHLC, &left, &number, &mtx.head.data}
+		var row *ticketRow
+		var rid *sql.NullInt64
+		if savesTicket(queued) {
+			row, rid = new(ticketRow), new(sql.NullInt64)
+			head, dest = commitHeadRow, append(dest, row.dest(rid)...)
+		}
+		if err := tx.QueryRowContext(sctx, head, nullStr(mtx.head.id)).Scan(dest...); err != nil {
 			return db.sqlError(err)
+		}
+		if row != nil && rid.Valid {
+			row.rid = rid.Int64
+			mtx.head.row = row
 		}
 		if err := refuseLeftScope(left.Int64, number.String); err != nil {
 			return err
@@ -258,8 +269,30 @@ const lastSeq = `max(device.last_seq, coalesce((SELECT max(seq) FROM outbox), 0)
 // left this device's scopes, with the ticket's number for the message and
 // its JSON for the command's read (mutationTx.head). A ticket that is not
 // here reads as not left: the command reports a missing ticket itself.
-const commitHead = `SELECT device_id, ` + lastSeq + `, hlc_wall, hlc_logical, ` + lastHLC + `, t.left_scope, t.number, t.data
+const commitHead = commitHeadCols + commitHeadFrom
+
+// commitHeadRow is commitHead with the rest of the ticket's row
+// (ticketRow), for a command that saves the ticket (savesTicket).
+var commitHeadRow = commitHeadCols + `, ` + ticketRowCols("t") + commitHeadFrom
+
+const (
+	commitHeadCols = `SELECT device_id, ` + lastSeq + `, hlc_wall, hlc_logical, ` + lastHLC + `, t.left_scope, t.number, t.data`
+	commitHeadFrom = `
 	FROM device LEFT JOIN tickets t ON t.id = ? WHERE device.id = 1`
+)
+
+// savesTicket tells the commands whose Apply saves the ticket they act on
+// (app.MutationTx.SaveTicket), for which Commit reads the ticket's whole
+// row with the device row. It only saves a statement: a command missing
+// here reads the row when it saves, one listed that does not save reads
+// a few columns for nothing.
+func savesTicket(cmd app.Command) bool {
+	switch cmd.(type) {
+	case *app.TransitionTicket, *app.UpdateTicket, *app.AssignTicket, *app.ScheduleTicket, *app.LogRepair:
+		return true
+	}
+	return false
+}
 
 // lastHLC is the outbox's last HLC, "" when it is empty: with the device
 // row's hlc_wall and hlc_logical, the clock's last reading (laterClock).

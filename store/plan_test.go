@@ -122,6 +122,14 @@ func TestQueryPlans(t *testing.T) {
 			[]string{"SEARCH part_requests USING INDEX part_requests_ticket (ticket_id=?)"}, nil},
 		"FindShipment": {findShipmentQuery, []any{"sf-1"},
 			[]string{"MULTI-INDEX OR", "shipments_id_folded (<expr>=?)", "shipments_tracking (tracking_key=?)"}, nil},
+		// A pull's dropRefused reads the few conflicts, and each refused
+		// mutation's facts through their ticket: never a fact table's scan.
+		"DropRefusedNotes": {dropRefusedFacts("notes"), nil,
+			[]string{"SEARCH notes USING INDEX notes_ticket (ticket_id=?)"}, []string{"SCAN notes"}},
+		"DropRefusedRepairs": {dropRefusedFacts("repairs"), nil,
+			[]string{"SEARCH repairs USING INDEX repairs_ticket (ticket_id=?)"}, []string{"SCAN repairs"}},
+		"DropRefusedPartsUsed": {dropRefusedFacts("parts_used"), nil,
+			[]string{"SEARCH parts_used USING INDEX parts_used_ticket (ticket_id=?)"}, []string{"SCAN parts_used"}},
 		"OpenRequests": {openRequestsQuery, []any{100},
 			[]string{"SCAN part_requests USING INDEX part_requests_open"}, nil},
 	}

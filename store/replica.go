@@ -253,6 +253,24 @@ func resetServerRows(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
+// refusedMutations are the ticket and seq of each mutation of this device
+// that the server acknowledged and refused: its conflict ("cf-" + its ID)
+// is here. It reads every conflict, which are few, and each one's outbox
+// row by ID.
+const refusedMutations = `SELECT o.ticket_id, o.seq FROM conflicts c JOIN outbox o ON o.id = substr(c.id, 4)
+	WHERE substr(c.id, 1, 3) = 'cf-' AND o.seq <= (SELECT acked_seq FROM device WHERE id = 1)`
+
+// dropRefusedFacts deletes from table (repairs, parts_used or notes) the
+// facts recorded here by a refused mutation. These tables have no index by
+// outbox_seq (migration 0013: one page less per action): the facts are
+// found through the table's index by ticket, as the command that records
+// one (app.LogRepair, ConsumePart, AddNote) records it on its own ticket,
+// the outbox row's. A fact on another ticket would stay in the view, not
+// go wrongly.
+func dropRefusedFacts(table string) string {
+	return `DELETE FROM ` + table + ` WHERE pulled = 0 AND (ticket_id, outbox_seq) IN (` + refusedMutations + `)`
+}
+
 // dropRefused removes from the view what the server refused. Once a pull
 // is complete, the conflict of every refused mutation has been pulled (the
 // server stores it in the same transaction that consumes the seq, under
@@ -265,9 +283,14 @@ func resetServerRows(ctx context.Context, tx *sql.Tx) error {
 // conflict holds it whole. Photo files are never deleted.
 func (db *DB) dropRefused(ctx context.Context, tx *sql.Tx) error {
 	const acked = `(SELECT acked_seq FROM device WHERE id = 1)`
-	for _, table := range []string{"repairs", "parts_used", "photos", "notes", "signatures", "payments", "estimates", "customer_notices", "movements"} {
+	for _, table := range []string{"photos", "signatures", "payments", "estimates", "customer_notices", "movements"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE outbox_seq <= `+acked+` AND pulled = 0
 			AND EXISTS (SELECT 1 FROM outbox o JOIN conflicts c ON c.id = 'cf-' || o.id WHERE o.seq = `+table+`.outbox_seq)`); err != nil {
+			return db.sqlError(fmt.Errorf("drop refused %s: %w", table, err))
+		}
+	}
+	for _, table := range []string{"repairs", "parts_used", "notes"} {
+		if _, err := tx.ExecContext(ctx, dropRefusedFacts(table)); err != nil {
 			return db.sqlError(fmt.Errorf("drop refused %s: %w", table, err))
 		}
 	}

@@ -256,7 +256,8 @@ func TestApplyPull(t *testing.T) {
 			wantSeqs(t, "pending", r.pending())
 		},
 		// Work the server refused leaves the view once a complete pull
-		// shows it never came back; the conflict keeps it visible.
+		// shows it never came back; the conflict keeps it visible. Work
+		// acknowledged without a conflict stays, on the same ticket too.
 		"RefusedDropped": func(t *testing.T, r *replica) {
 			before := r.detail(storetest.T2)
 			diag := "refused diagnosis"
@@ -265,23 +266,42 @@ func TestApplyPull(t *testing.T) {
 				&app.UpdateTicket{Ticket: storetest.T2, Set: app.TicketFields{Diagnosis: &diag}},
 				&app.AddNote{Note: app.Note{ID: "n-refused", Ticket: storetest.T2, Text: "refused"}},
 				&app.MoveStock{Kind: app.MoveTransfer, Movement: app.StockMovement{ID: "mv-refused", Part: storetest.DrainPump, From: storetest.StoreSH, To: storetest.VanAna, Qty: 3}},
+				&app.LogRepair{Entry: app.RepairEntry{ID: "r-refused", Ticket: storetest.T2, Action: "refused", Minutes: 5}},
+				&app.ConsumePart{Used: app.PartUsed{ID: "u-refused", Ticket: storetest.T2, Part: storetest.BatteryP50, Qty: 1, From: storetest.VanAna}},
 			} {
 				m := r.commit(ana, cmd)
 				cfs = append(cfs, app.Conflict{ID: "cf-" + m.ID, Kind: app.ConflictRejected, Ticket: storetest.T2, Mutation: m.ID, Code: app.ECONFLICT, Key: "ticket.closed", Message: "closed", At: later})
 			}
-			r.apply(app.PullPage{Epoch: "e1", Acked: 3, Cursor: "c2", Data: app.Dataset{Conflicts: cfs}})
-			if d := r.detail(storetest.T2); d.Ticket.Diagnosis != diag || len(d.Notes) != len(before.Notes)+1 {
-				t.Errorf("mid-pull: diagnosis %q with %d notes; the refused work stays until the pull completes", d.Ticket.Diagnosis, len(d.Notes))
+			for _, cmd := range []app.Command{
+				&app.AddNote{Note: app.Note{ID: "n-accepted", Ticket: storetest.T2, Text: "accepted"}},
+				&app.LogRepair{Entry: app.RepairEntry{ID: "r-accepted", Ticket: storetest.T2, Action: "accepted", Minutes: 5}},
+				&app.ConsumePart{Used: app.PartUsed{ID: "u-accepted", Ticket: storetest.T2, Part: storetest.BatteryP50, Qty: 1, From: storetest.VanAna}},
+			} {
+				r.commit(ana, cmd)
 			}
-			r.apply(app.PullPage{Epoch: "e1", Acked: 3, Cursor: "c3", Complete: true, At: later})
+			r.apply(app.PullPage{Epoch: "e1", Acked: 8, Cursor: "c2", Data: app.Dataset{Conflicts: cfs}})
+			if d := r.detail(storetest.T2); d.Ticket.Diagnosis != diag || len(d.Notes) != len(before.Notes)+2 || len(d.Repairs) != len(before.Repairs)+2 || len(d.Parts) != len(before.Parts)+2 {
+				t.Errorf("mid-pull: diagnosis %q with %d notes, %d repairs, %d parts; the refused work stays until the pull completes", d.Ticket.Diagnosis, len(d.Notes), len(d.Repairs), len(d.Parts))
+			}
+			r.apply(app.PullPage{Epoch: "e1", Acked: 8, Cursor: "c3", Complete: true, At: later})
 			d := r.detail(storetest.T2)
-			if d.Ticket.Diagnosis != before.Ticket.Diagnosis || len(d.Notes) != len(before.Notes) {
-				t.Errorf("after the complete pull: diagnosis %q with %d notes, want the server's %q with %d", d.Ticket.Diagnosis, len(d.Notes), before.Ticket.Diagnosis, len(before.Notes))
+			if d.Ticket.Diagnosis != before.Ticket.Diagnosis || len(d.Notes) != len(before.Notes)+1 {
+				t.Errorf("after the complete pull: diagnosis %q with %d notes, want the server's %q with %d", d.Ticket.Diagnosis, len(d.Notes), before.Ticket.Diagnosis, len(before.Notes)+1)
+			}
+			for what, ids := range map[string][]string{"notes": factIDs(d.Notes, func(n app.Note) string { return n.ID }),
+				"repairs": factIDs(d.Repairs, func(e app.RepairEntry) string { return e.ID }),
+				"parts":   factIDs(d.Parts, func(u app.PartUsed) string { return u.ID })} {
+				if slices.ContainsFunc(ids, func(id string) bool { return strings.HasSuffix(id, "-refused") }) {
+					t.Errorf("refused %s still shown: %v", what, ids)
+				}
+				if !slices.ContainsFunc(ids, func(id string) bool { return strings.HasSuffix(id, "-accepted") }) {
+					t.Errorf("accepted %s dropped: %v", what, ids)
+				}
 			}
 			if got := r.balance(storetest.VanAna, storetest.DrainPump); got != [2]int{} {
 				t.Errorf("refused transfer still counts: %v", got)
 			}
-			if cs, err := r.db.OpenConflicts(t.Context()); err != nil || len(cs) != 3 {
+			if cs, err := r.db.OpenConflicts(t.Context()); err != nil || len(cs) != 5 {
 				t.Errorf("conflicts = %v, %v; want the refusals visible", cs, err)
 			}
 		},
@@ -1110,4 +1130,13 @@ func TestPhotoRefusedAfterRestore(t *testing.T) {
 	if cs, err := r.db.OpenConflicts(t.Context()); err != nil || len(cs) != 1 {
 		t.Errorf("conflicts = %+v, %v; want the refusal holding the photo", cs, err)
 	}
+}
+
+// factIDs lists the IDs of a ticket's facts.
+func factIDs[F any](facts []F, id func(F) string) []string {
+	out := make([]string, len(facts))
+	for i, f := range facts {
+		out[i] = id(f)
+	}
+	return out
 }

@@ -612,35 +612,39 @@ type ticketIndex struct {
 // columns are assigned, changed or not: ten index pages of the
 // write-ahead log for a status change that moves five.
 func saveTicket(ctx context.Context, q execer, t app.Ticket) (ticketIndex, error) {
+	return saveTicketOver(ctx, q, t, nil)
+}
+
+// saveTicketOver is saveTicket over the ticket's row as the caller read it
+// in the same transaction (old), or as it reads it itself (old nil).
+func saveTicketOver(ctx context.Context, q execer, t app.Ticket, old *ticketRow) (ticketIndex, error) {
 	ti := ticketIndex{ticket: t}
 	args, err := ticketArgs(t)
 	if err != nil {
 		return ti, err
 	}
-	var old [len(ticketCols)]any
-	dest := make([]any, 1+len(old))
-	dest[0] = &ti.rid
-	for i := range old {
-		dest[1+i] = &old[i]
-	}
-	err = q.QueryRowContext(ctx, ticketOld, string(t.ID)).Scan(dest...)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		res, err := q.ExecContext(ctx, ticketUpsert, args...)
-		if err != nil {
+	if old == nil {
+		old = new(ticketRow)
+		err = q.QueryRowContext(ctx, ticketOld, string(t.ID)).Scan(old.dest(&old.rid)...)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			res, err := q.ExecContext(ctx, ticketUpsert, args...)
+			if err != nil {
+				return ti, err
+			}
+			ti.rid, err = res.LastInsertId()
+			return ti, err
+		case err != nil:
 			return ti, err
 		}
-		ti.rid, err = res.LastInsertId()
-		return ti, err
-	case err != nil:
-		return ti, err
 	}
+	ti.rid = old.rid
 	ti.replaced = true
 	ti.sameSearch = true
 	for _, i := range ticketSearchCols {
-		ti.sameSearch = ti.sameSearch && sameValue(old[i], args[i])
+		ti.sameSearch = ti.sameSearch && sameValue(old.cols[i], args[i])
 	}
-	if set, ok := moveSet(old[:], args); ok {
+	if set, ok := moveSet(old.cols[:], args); ok {
 		_, err = q.ExecContext(ctx, moveUpdate(set), append(moveArgs(set, args), ti.rid)...)
 		return ti, err
 	}
@@ -655,7 +659,32 @@ var ticketCols = [...]string{"id", "number", "technician", "store", "status", "i
 	"serial", "created_at", "updated_at", "completed_at", "list_state", "ws_key", "rb_key", "list_row"}
 
 // ticketOld reads a ticket row's rid and ticketCols.
-var ticketOld = `SELECT rid, ` + strings.Join(ticketCols[:], ", ") + ` FROM tickets WHERE id = ?`
+var ticketOld = `SELECT ` + ticketRowCols("tickets") + ` FROM tickets WHERE id = ?`
+
+// ticketRow is a ticket's row as saveTicket compares it with the values
+// it saves: its rid and ticketCols' values as the driver returns them.
+type ticketRow struct {
+	rid  int64
+	cols [len(ticketCols)]any
+}
+
+// ticketRowCols lists, for a SELECT, ticketRow's columns of table (a name
+// or an alias): rid, then ticketCols.
+func ticketRowCols(table string) string {
+	return table + ".rid, " + table + "." + strings.Join(ticketCols[:], ", "+table+".")
+}
+
+// dest is Scan's destinations for ticketRowCols: rid, which the caller
+// gives (a NULL rid, a ticket that is not there, needs a sql.NullInt64),
+// then cols.
+func (r *ticketRow) dest(rid any) []any {
+	d := make([]any, 1+len(r.cols))
+	d[0] = rid
+	for i := range r.cols {
+		d[1+i] = &r.cols[i]
+	}
+	return d
+}
 
 // ticketSearchCols are the positions in ticketCols of searchFields's
 // values, in its order: a save that leaves them as they were keeps the
