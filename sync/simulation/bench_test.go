@@ -50,6 +50,9 @@ var (
 	// -payloads FILE appends every answer's body, decompressed, to FILE:
 	// the data actually sent, to compare the wire with `xz -9e` of it.
 	benchPayloads = flag.String("payloads", "", "benchmarks: append every answer's decompressed body to this file")
+	// -rows: the device does not say it reads pages in columns, as an app
+	// from before them: its pages come in rows.
+	benchRows = flag.Bool("rows", false, "benchmarks: the device asks for pages in rows, as an app from before columns")
 )
 
 // meter counts what crosses the TCP connections of one client: request
@@ -167,6 +170,10 @@ func (w *benchWorld) meteredClient(token string) (*fbsync.Client, *meter) {
 	}
 	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		m.requests.Add(1)
+		if *benchRows {
+			r = r.Clone(r.Context())
+			r.Header.Del(fbsync.ColumnsHeader)
+		}
 		res, err := rt.RoundTrip(r)
 		if err == nil && res.ProtoMajor == 2 {
 			m.h2.Add(1)

@@ -186,6 +186,11 @@ type device struct {
 	replica *crashyReplica
 	engine  *fbsync.Engine
 	client  *fbsync.Client
+	// rows: the device's requests reach the service without
+	// fbsync.ColumnsHeader, as an app from before pages in columns (or
+	// a service from before them, which ignores it): its pages come in
+	// rows. Every other device reads columns.
+	rows    bool
 	skew    time.Duration
 	offline time.Time // offline until then
 	// committed lists every mutation the device saved: none may be lost.
@@ -296,7 +301,7 @@ func (s *sim) seedWorld() {
 		techs = append(techs, techs[0])
 	}
 	for i, tech := range techs {
-		d := &device{name: fmt.Sprintf("dev%d", i), tech: tech.ID, van: tech.Van, def: defectiveBin(tech.ID), path: filepath.Join(s.dir, fmt.Sprintf("dev%d.db", i))}
+		d := &device{name: fmt.Sprintf("dev%d", i), rows: i%2 == 1, tech: tech.ID, van: tech.Van, def: defectiveBin(tech.ID), path: filepath.Join(s.dir, fmt.Sprintf("dev%d.db", i))}
 		code, _, err := s.server.CreatePairing(s.ctx, tenant, tech.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -437,11 +442,17 @@ func (l *link) RoundTrip(req *http.Request) (*http.Response, error) {
 	serve := func() *http.Response {
 		r := httptest.NewRequestWithContext(req.Context(), req.Method, req.URL.RequestURI(), bytes.NewReader(body))
 		r.Header = req.Header.Clone()
+		if d.rows {
+			r.Header.Del(fbsync.ColumnsHeader)
+		}
 		w := httptest.NewRecorder()
 		s.http.ServeHTTP(w, r)
 		return w.Result()
 	}
 	resp := serve()
+	if req.URL.Path == "/v1/sync" && resp.StatusCode == http.StatusOK && (resp.Header.Get(fbsync.ColumnsHeader) == "1") == d.rows {
+		s.t.Errorf("%s (rows %v): a sync answered with %s %q", d.name, d.rows, fbsync.ColumnsHeader, resp.Header.Get(fbsync.ColumnsHeader))
+	}
 	if s.faults {
 		switch x := s.rng.IntN(100); {
 		case x < 5:
