@@ -32,16 +32,18 @@ const (
 )
 
 // MarshalResponse encodes an answer, its pages' lists in columns when
-// columns is set.
-func MarshalResponse(resp *Response, columns bool) ([]byte, error) {
+// columns is set; inColumns reports whether any list is (an answer without
+// any is sent without ColumnsHeader, byte for byte as in rows).
+func MarshalResponse(resp *Response, columns bool) (body []byte, inColumns bool, err error) {
 	if !columns || resp.Data == nil && resp.History == nil {
-		return json.Marshal(resp)
+		body, err = json.Marshal(resp)
+		return body, false, err
 	}
 	head := *resp
 	head.Data, head.History = nil, nil
 	out, err := json.Marshal(&head)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	out = out[:len(out)-1] // the closing '}'; the envelope always has "e", "a" and "t"
 	for _, ds := range []struct {
@@ -53,19 +55,26 @@ func MarshalResponse(resp *Response, columns bool) ([]byte, error) {
 		}
 		raw, err := json.Marshal(ds.d)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
+		out = slices.Grow(out, len(raw)/2)
 		out = append(out, `,"`...)
 		out = append(out, ds.name...)
 		out = append(out, `":`...)
-		out = appendDatasetColumns(out, raw)
+		var lists int
+		out, lists = appendDatasetColumns(out, raw)
+		inColumns = inColumns || lists > 0
 	}
-	return append(out, '}'), nil
+	if !inColumns { // a small page: in rows, as an app from before columns gets it
+		body, err = json.Marshal(resp)
+		return body, false, err
+	}
+	return append(out, '}'), true, nil
 }
 
 // appendDatasetColumns appends the dataset raw (encoding/json's output)
-// with each list of at least two objects in columns.
-func appendDatasetColumns(out, raw []byte) []byte {
+// with each list of at least two objects in columns, and says how many.
+func appendDatasetColumns(out, raw []byte) (_ []byte, lists int) {
 	out = append(out, '{')
 	first := true
 	members(raw, func(key, val []byte) {
@@ -79,13 +88,14 @@ func appendDatasetColumns(out, raw []byte) []byte {
 			if rows := elements(val); len(rows) >= 2 {
 				if cols := encodeColumns(rows); cols != nil {
 					out = append(out, cols...)
+					lists++
 					return
 				}
 			}
 		}
 		out = append(out, val...)
 	})
-	return append(out, '}')
+	return append(out, '}'), lists
 }
 
 // The encoder reads only encoding/json's own output: valid JSON without
@@ -174,8 +184,11 @@ type cellTime struct {
 type columnEncoder struct {
 	rows  int
 	cols  []*column
-	index map[string]int
+	index map[string]int // by the path's keys joined with NUL (a key's raw text holds none)
 	over  bool
+	// The member being read: its path and its name in index.
+	path [][]byte
+	name []byte
 }
 
 // encodeColumns returns rows (JSON objects) as a list in columns, or nil
@@ -186,13 +199,17 @@ func encodeColumns(rows [][]byte) []byte {
 		if row[0] != '{' {
 			return nil
 		}
-		e.flatten(r, nil, row)
+		e.flatten(r, row)
 		if e.over {
 			return nil
 		}
 	}
 	e.chooseOffsets()
-	var out []byte
+	size := 0
+	for _, row := range rows {
+		size += len(row)
+	}
+	out := make([]byte, 0, size)
 	out = append(out, `{"n":`...)
 	out = strconv.AppendInt(out, int64(len(rows)), 10)
 	out = append(out, `,"c":[`...)
@@ -232,33 +249,35 @@ func encodeColumns(rows [][]byte) []byte {
 // flattened into their members; it reports whether obj put any. A null
 // member puts nothing (a device reads null and absent alike); an object
 // with nothing to put (`{}`) is one cell.
-func (e *columnEncoder) flatten(r int, path [][]byte, obj []byte) bool {
+func (e *columnEncoder) flatten(r int, obj []byte) bool {
 	put := false
 	members(obj, func(key, val []byte) {
 		if e.over || string(val) == "null" {
 			return
 		}
-		p := append(path[:len(path):len(path)], key)
+		depth, name := len(e.path), len(e.name)
+		e.path = append(e.path, key)
+		e.name = append(append(e.name, 0), key...)
 		put = true
-		if val[0] == '{' && len(p) < maxColumnDepth && e.flatten(r, p, val) {
-			return
+		if val[0] != '{' || len(e.path) == maxColumnDepth || !e.flatten(r, val) {
+			e.put(r, val)
 		}
-		e.put(r, p, val)
+		e.path, e.name = e.path[:depth], e.name[:name]
 	})
 	return put
 }
 
-func (e *columnEncoder) put(r int, path [][]byte, val []byte) {
-	name := string(bytes.Join(path, []byte{0})) // a key's raw text holds no NUL
-	i, ok := e.index[name]
+// put puts val in row r of the column of the member being read.
+func (e *columnEncoder) put(r int, val []byte) {
+	i, ok := e.index[string(e.name)]
 	if !ok {
 		if len(e.cols) == maxColumns {
 			e.over = true
 			return
 		}
 		i = len(e.cols)
-		e.index[name] = i
-		e.cols = append(e.cols, &column{path: path, cells: make([][]byte, e.rows)})
+		e.index[string(e.name)] = i
+		e.cols = append(e.cols, &column{path: slices.Clone(e.path), cells: make([][]byte, e.rows)})
 	}
 	e.cols[i].cells[r] = val
 }
@@ -410,8 +429,8 @@ func errColumns(format string, a ...any) error {
 // outer "d" and "hd" take the place of Response's.
 type columnsResponse struct {
 	Response
-	Data    json.RawMessage `json:"d"`
-	History json.RawMessage `json:"hd"`
+	Data    map[string]json.RawMessage `json:"d"`
+	History map[string]json.RawMessage `json:"hd"`
 }
 
 // UnmarshalColumns decodes an answer that came with ColumnsHeader: each
@@ -425,13 +444,13 @@ func UnmarshalColumns(raw []byte, resp *Response) error {
 	}
 	budget := maxResponse
 	for _, ds := range []struct {
-		raw json.RawMessage
-		out **app.Dataset
+		lists map[string]json.RawMessage
+		out   **app.Dataset
 	}{{w.Data, &w.Response.Data}, {w.History, &w.Response.History}} {
-		if len(ds.raw) == 0 || string(ds.raw) == "null" {
+		if ds.lists == nil {
 			continue
 		}
-		rows, err := datasetRows(ds.raw, &budget)
+		rows, err := datasetRows(ds.lists, &budget)
 		if err != nil {
 			return err
 		}
@@ -447,12 +466,14 @@ func UnmarshalColumns(raw []byte, resp *Response) error {
 
 // datasetRows turns a dataset whose lists may be in columns into the same
 // dataset in rows, within budget bytes (taken from it).
-func datasetRows(raw []byte, budget *int) ([]byte, error) {
-	var lists map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &lists); err != nil {
-		return nil, errColumns("%v", err)
+func datasetRows(lists map[string]json.RawMessage, budget *int) ([]byte, error) {
+	size := 0
+	for _, l := range lists {
+		size += len(l)
 	}
-	out := []byte{'{'}
+	out := make([]byte, 1, min(3*size, *budget)+1) // rows are mostly 2 to 3 times their columns
+	out[0] = '{'
+
 	for name, list := range lists {
 		if len(out) > 1 {
 			out = append(out, ',')
@@ -477,10 +498,10 @@ func datasetRows(raw []byte, budget *int) ([]byte, error) {
 }
 
 type wireColumn struct {
-	Path []string          `json:"k"`
-	Base *int              `json:"b"`
-	Unit int64             `json:"u"`
-	Vals []json.RawMessage `json:"v"`
+	Path []string        `json:"k"`
+	Base *int            `json:"b"`
+	Unit int64           `json:"u"`
+	Vals json.RawMessage `json:"v"`
 }
 
 // pathNode is a name of the rows' objects: a column's cell (col >= 0),
@@ -500,9 +521,7 @@ func appendRows(out, raw []byte, name string, budget *int) ([]byte, error) {
 		N    *int         `json:"n"`
 		Cols []wireColumn `json:"c"`
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&l); err != nil {
+	if err := json.Unmarshal(raw, &l); err != nil {
 		return nil, errColumns("%s: %v", name, err)
 	}
 	switch {
@@ -513,13 +532,14 @@ func appendRows(out, raw []byte, name string, budget *int) ([]byte, error) {
 	}
 	n := *l.N
 	root := &pathNode{col: -1}
-	cells := make([][]json.RawMessage, len(l.Cols))
+	cells := make([][][]byte, len(l.Cols))
 	for i, c := range l.Cols {
 		if len(c.Path) == 0 || len(c.Path) > maxColumnDepth {
 			return nil, errColumns("%s: column %d must have a path of 1 to %d names", name, i, maxColumnDepth)
 		}
-		if len(c.Vals) != n {
-			return nil, errColumns("%s: column %d has %d values for %d rows", name, i, len(c.Vals), n)
+		vals, ok := arrayValues(c.Vals, n)
+		if !ok {
+			return nil, errColumns("%s: column %d must be an array of %d values", name, i, n)
 		}
 		node := root
 		for _, k := range c.Path {
@@ -532,7 +552,7 @@ func appendRows(out, raw []byte, name string, budget *int) ([]byte, error) {
 		}
 		node.col = i
 		var err error
-		if cells[i], err = decodeCells(c, i, cells); err != nil {
+		if cells[i], err = decodeCells(c, vals, i, cells); err != nil {
 			return nil, errColumns("%s: column %d: %v", name, i, err)
 		}
 	}
@@ -568,10 +588,38 @@ func jsonString(s string) []byte {
 	return b
 }
 
-func isNull(cell json.RawMessage) bool { return cell == nil || string(cell) == "null" }
+func isNull(cell []byte) bool { return cell == nil || string(cell) == "null" }
+
+// arrayValues returns the values of raw when it is an array of n values.
+// raw is valid JSON (encoding/json checked it), which may hold spaces.
+func arrayValues(raw []byte, n int) ([][]byte, bool) {
+	i := skipSpace(raw, 0)
+	if i == len(raw) || raw[i] != '[' {
+		return nil, false
+	}
+	out := make([][]byte, 0, n)
+	for i = skipSpace(raw, i+1); raw[i] != ']'; {
+		if len(out) == n {
+			return nil, false
+		}
+		e := skip(raw, i)
+		out = append(out, bytes.TrimRight(raw[i:e], " \t\r\n"))
+		if i = skipSpace(raw, e); raw[i] == ',' {
+			i = skipSpace(raw, i+1)
+		}
+	}
+	return out, len(out) == n
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n') {
+		i++
+	}
+	return i
+}
 
 // appendObject appends row r of the names below p as an object.
-func (p *pathNode) appendObject(out []byte, cells [][]json.RawMessage, r int) ([]byte, error) {
+func (p *pathNode) appendObject(out []byte, cells [][][]byte, r int) ([]byte, error) {
 	out = append(out, '{')
 	first := true
 	for _, c := range p.children {
@@ -608,12 +656,12 @@ func (p *pathNode) appendObject(out []byte, cells [][]json.RawMessage, r int) ([
 }
 
 // decodeCells returns column i's cells, its offsets turned into times.
-func decodeCells(c wireColumn, i int, done [][]json.RawMessage) ([]json.RawMessage, error) {
+func decodeCells(c wireColumn, vals [][]byte, i int, done [][][]byte) ([][]byte, error) {
 	if c.Base == nil {
 		if c.Unit != 0 {
 			return nil, fmt.Errorf("a unit without a base")
 		}
-		return c.Vals, nil
+		return vals, nil
 	}
 	b := *c.Base
 	switch {
@@ -622,14 +670,14 @@ func decodeCells(c wireColumn, i int, done [][]json.RawMessage) ([]json.RawMessa
 	case c.Unit < 1 || c.Unit > maxOffsetUnit:
 		return nil, fmt.Errorf("the unit must be 1 to %d seconds", maxOffsetUnit)
 	}
-	base := c.Vals
+	base := vals
 	if b >= 0 {
 		base = done[b]
 	}
-	out := make([]json.RawMessage, len(c.Vals))
+	out := make([][]byte, len(vals))
 	var prev []byte // the base cell last read, and its time
 	var prevT time.Time
-	for r, v := range c.Vals {
+	for r, v := range vals {
 		if isNull(v) || v[0] == '"' {
 			out[r] = v
 			continue
@@ -641,7 +689,7 @@ func decodeCells(c wireColumn, i int, done [][]json.RawMessage) ([]json.RawMessa
 		if err != nil || k < -maxOffset/c.Unit || k > maxOffset/c.Unit {
 			return nil, fmt.Errorf("row %d: the offset %.20s is not a whole number within bounds", r, v)
 		}
-		var o json.RawMessage
+		var o []byte
 		if b < 0 {
 			if r > 0 {
 				o = out[r-1]
@@ -663,7 +711,7 @@ func decodeCells(c wireColumn, i int, done [][]json.RawMessage) ([]json.RawMessa
 		if y := t.Year(); y < 1 || y > 9999 {
 			return nil, fmt.Errorf("row %d: the time is out of range", r)
 		}
-		out[r] = json.RawMessage(`"` + t.Format(time.RFC3339Nano) + `"`)
+		out[r] = []byte(`"` + t.Format(time.RFC3339Nano) + `"`)
 	}
 	return out, nil
 }

@@ -477,8 +477,7 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request, p Principal)
 	}
 	// A device that reads pages in columns says so (docs/PROTOCOL.md,
 	// "Pages in columns"); any other gets rows.
-	columns := r.Header.Get(fbsync.ColumnsHeader) == "1"
-	body, err := fbsync.MarshalResponse(&resp, columns)
+	body, columns, err := fbsync.MarshalResponse(&resp, r.Header.Get(fbsync.ColumnsHeader) == "1")
 	if err != nil {
 		writeError(w, err)
 		return
