@@ -22,10 +22,13 @@ const ColumnsHeader = "Fieldbench-Columns"
 
 // Bounds of a list in columns; a device refuses an answer past them.
 const (
-	maxColumnRows  = 1 << 20 // rows of one list
-	maxColumns     = 256     // columns of one list
-	maxColumnDepth = 8       // names in a column's path
-	maxOffsetUnit  = 86400   // a time offset's unit, in seconds
+	// maxColumnRows bounds the rows of one list: more than a page holds
+	// (4 MiB of records of more than 32 bytes). The encoder sends a
+	// longer list in rows.
+	maxColumnRows  = 1 << 17
+	maxColumns     = 256   // columns of one list
+	maxColumnDepth = 8     // names in a column's path
+	maxOffsetUnit  = 86400 // a time offset's unit, in seconds
 	// maxOffset bounds an offset in seconds: more than years 1 to 9999
 	// span, which are all JSON can hold of a time.Time.
 	maxOffset = 1 << 39
@@ -194,6 +197,9 @@ type columnEncoder struct {
 // encodeColumns returns rows (JSON objects) as a list in columns, or nil
 // when they are not all objects or have more than maxColumns fields.
 func encodeColumns(rows [][]byte) []byte {
+	if len(rows) > maxColumnRows {
+		return nil
+	}
 	e := &columnEncoder{rows: len(rows), index: map[string]int{}}
 	for r, row := range rows {
 		if row[0] != '{' {
@@ -529,6 +535,10 @@ func appendRows(out, raw []byte, name string, budget *int) ([]byte, error) {
 		return nil, errColumns("%s: the row count must be 0 to %d", name, maxColumnRows)
 	case len(l.Cols) > maxColumns:
 		return nil, errColumns("%s: more than %d columns", name, maxColumns)
+	case len(l.Cols) == 0 && *l.N > 0:
+		// Rows without a column would be bytes for nothing, a few bytes
+		// standing for any number of records.
+		return nil, errColumns("%s: %d rows without a column", name, *l.N)
 	}
 	n := *l.N
 	root := &pathNode{col: -1}

@@ -148,6 +148,7 @@ var badColumns = map[string]string{
 	"NoCount":          `{"e":"x","t":1,"d":{"tickets":{"c":[]}}}`,
 	"NegativeCount":    `{"e":"x","t":1,"d":{"tickets":{"n":-1,"c":[]}}}`,
 	"HugeCount":        `{"e":"x","t":1,"d":{"tickets":{"n":99999999,"c":[]}}}`,
+	"RowsNoColumn":     `{"e":"x","t":1,"d":{"tickets":{"n":100000,"c":[]}}}`,
 	"ShortColumn":      `{"e":"x","t":1,"d":{"tickets":{"n":2,"c":[{"k":["id"],"v":["a"]}]}}}`,
 	"EmptyPath":        `{"e":"x","t":1,"d":{"tickets":{"n":1,"c":[{"k":[],"v":["a"]}]}}}`,
 	"DeepPath":         `{"e":"x","t":1,"d":{"tickets":{"n":1,"c":[{"k":["a","b","c","d","e","f","g","h","i"],"v":[1]}]}}}`,
@@ -212,8 +213,12 @@ func TestColumnsBoundedOutput(t *testing.T) {
 // records) or is refused with sync.bad_columns; never a panic.
 func FuzzUnmarshalColumns(f *testing.F) {
 	for _, resp := range columnCases() {
-		if resp.Data != nil && len(resp.Data.Tickets) > 20 {
-			resp.Data = &app.Dataset{Tickets: resp.Data.Tickets[:20], Parts: resp.Data.Parts[:10]}
+		// Small seeds mutate faster.
+		if resp.Data != nil && len(resp.Data.Tickets) > 4 && len(resp.Data.Parts) > 4 {
+			resp.Data = &app.Dataset{Tickets: resp.Data.Tickets[:4], Parts: resp.Data.Parts[:4]}
+		}
+		if resp.History != nil && len(resp.History.Repairs) > 4 {
+			resp.History = &app.Dataset{Repairs: resp.History.Repairs[:4]}
 		}
 		body, _, err := MarshalResponse(&resp, true)
 		if err != nil {
