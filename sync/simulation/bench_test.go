@@ -14,9 +14,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	gosync "sync"
 	"sync/atomic"
-	"slices"
 	"testing"
 	"time"
 
