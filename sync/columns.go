@@ -14,7 +14,7 @@ import (
 // ColumnsHeader negotiates pages in columns (docs/PROTOCOL.md, "Pages in
 // columns"): a device that reads them sends it with the value "1" on
 // every sync request, and a service that writes them answers with the
-// same header when the lists of the answer's "d" and "hd" may be in
+// same header when one or more lists of the answer's "d" and "hd" are in
 // columns. A header rather than a request field, because a service from
 // before it refuses unknown fields but ignores unknown headers: an old
 // service answers rows, and the device reads them as before.
@@ -101,8 +101,9 @@ func appendDatasetColumns(out, raw []byte) (_ []byte, lists int) {
 	return append(out, '}'), lists
 }
 
-// The encoder reads only encoding/json's own output: valid JSON without
-// spaces, so skip need not check anything.
+// skip, members and elements read valid JSON only, so they check
+// nothing: encoding/json's own output (the encoder's, without spaces), or
+// text encoding/json has checked (arrayValues, which allows for spaces).
 
 // skip returns the end of the JSON value that starts at b[i].
 func skip(b []byte, i int) int {
