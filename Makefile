@@ -126,6 +126,7 @@ FUZZTIME ?= 30s
 fuzz: setup
 	$(GO) test -run '^$$' -fuzz FuzzDecodeMutation -fuzztime $(FUZZTIME) ./app/
 	$(GO) test -run '^$$' -fuzz FuzzSyncRequest -fuzztime $(FUZZTIME) ./sync/central/
+	$(GO) test -run '^$$' -fuzz FuzzUnmarshalColumns -fuzztime $(FUZZTIME) ./sync/
 	$(GO) test -run '^$$' -fuzz FuzzAdminRequest -fuzztime $(FUZZTIME) ./sync/central/
 	$(GO) test -run '^$$' -fuzz FuzzParseCursor -fuzztime $(FUZZTIME) ./sync/central/
 	$(GO) test -run '^$$' -fuzz FuzzImportCSV -fuzztime $(FUZZTIME) ./sync/central/

@@ -57,10 +57,21 @@ const compressAbove = 1024
 // (compressed sizes, bodies only).
 func (c *Client) Traffic() (up, down int64) { return c.up.Load(), c.down.Load() }
 
-// Sync sends one request.
+// Sync sends one request, saying that the device reads pages in columns
+// (ColumnsHeader); an answer in rows, from a service before them, reads
+// as before.
 func (c *Client) Sync(ctx context.Context, req *Request) (*Response, error) {
+	raw, h, err := c.roundTrip(ctx, http.MethodPost, "/v1/sync", req, ColumnsHeader, "1")
+	if err != nil {
+		return nil, err
+	}
 	var resp Response
-	if err := c.do(ctx, http.MethodPost, "/v1/sync", req, &resp); err != nil {
+	if h.Get(ColumnsHeader) == "1" {
+		err = UnmarshalColumns(raw, &resp)
+	} else {
+		err = decodeAnswer(raw, &resp)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return &resp, nil
@@ -99,9 +110,28 @@ func errOffline(cause error) error {
 }
 
 func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
+	raw, _, err := c.roundTrip(ctx, method, path, in)
+	if err != nil || out == nil {
+		return err
+	}
+	return decodeAnswer(raw, out)
+}
+
+func decodeAnswer(raw []byte, out any) error {
+	if err := json.Unmarshal(raw, out); err != nil {
+		// A proxy's error page or a truncated answer: try again later.
+		return errOffline(fmt.Errorf("decode answer: %w", err))
+	}
+	return nil
+}
+
+// roundTrip sends in with the headers given (name, value, ...) and
+// returns the answer's body, decompressed, and its headers; an answer
+// other than 2xx is an error.
+func (c *Client) roundTrip(ctx context.Context, method, path string, in any, header ...string) ([]byte, http.Header, error) {
 	body, err := json.Marshal(in)
 	if err != nil {
-		return fmt.Errorf("encode %s: %w", path, err)
+		return nil, nil, fmt.Errorf("encode %s: %w", path, err)
 	}
 	gz := len(body) >= compressAbove
 	if gz {
@@ -113,7 +143,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	}
 	req, err := http.NewRequestWithContext(ctx, method, strings.TrimRight(c.BaseURL, "/")+path, bytes.NewReader(body))
 	if err != nil {
-		return app.Errorf(app.EINVALID, "sync.bad_server_url", "The server address {{.URL}} is not valid.", "URL", c.BaseURL).WithCause(err)
+		return nil, nil, app.Errorf(app.EINVALID, "sync.bad_server_url", "The server address {{.URL}} is not valid.", "URL", c.BaseURL).WithCause(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	// Asking explicitly turns off net/http's transparent decompression,
@@ -121,6 +151,9 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	req.Header.Set("Accept-Encoding", "zstd, gzip")
 	if gz {
 		req.Header.Set("Content-Encoding", "gzip")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
 	}
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
@@ -136,47 +169,40 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	res, err := hc.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return nil, nil, ctx.Err()
 		}
 		if lerr := linkError(err); lerr != nil {
-			return lerr
+			return nil, nil, lerr
 		}
-		return errOffline(err)
+		return nil, nil, errOffline(err)
 	}
 	defer res.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(res.Body, maxResponse+1))
 	c.down.Add(int64(len(raw)))
 	if err != nil {
-		return errOffline(err)
+		return nil, nil, errOffline(err)
 	}
 	if res.Header.Get("Content-Encoding") == "zstd" {
 		if raw, err = zstdDecoder.DecodeAll(raw, nil); err != nil {
-			return errOffline(err)
+			return nil, nil, errOffline(err)
 		}
 	}
 	if res.Header.Get("Content-Encoding") == "gzip" {
 		zr, err := gzip.NewReader(bytes.NewReader(raw))
 		if err != nil {
-			return errOffline(err)
+			return nil, nil, errOffline(err)
 		}
 		if raw, err = io.ReadAll(io.LimitReader(zr, maxResponse+1)); err != nil {
-			return errOffline(err)
+			return nil, nil, errOffline(err)
 		}
 	}
 	if len(raw) > maxResponse {
-		return app.Errorf(app.EINTERNAL, "sync.answer_too_large", "The server's answer is too large.")
+		return nil, nil, app.Errorf(app.EINTERNAL, "sync.answer_too_large", "The server's answer is too large.")
 	}
 	if res.StatusCode/100 != 2 {
-		return serverError(res.StatusCode, raw)
+		return nil, nil, serverError(res.StatusCode, raw)
 	}
-	if out == nil {
-		return nil
-	}
-	if err := json.Unmarshal(raw, out); err != nil {
-		// A proxy's error page or a truncated answer: try again later.
-		return errOffline(fmt.Errorf("decode answer: %w", err))
-	}
-	return nil
+	return raw, res.Header, nil
 }
 
 // serverError turns a non-2xx answer into an *app.Error the UI can show.

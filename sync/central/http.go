@@ -348,6 +348,11 @@ func writeJSON(w http.ResponseWriter, r *http.Request, v any) {
 		writeError(w, err)
 		return
 	}
+	writeBody(w, r, body)
+}
+
+// writeBody answers a JSON body, compressed as writeJSON says.
+func writeBody(w http.ResponseWriter, r *http.Request, body []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	accept := r.Header.Get("Accept-Encoding")
 	if len(body) >= gzipThreshold && strings.Contains(accept, "zstd") {
@@ -470,7 +475,17 @@ func (s *Server) handleSync(w http.ResponseWriter, r *http.Request, p Principal)
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, r, resp)
+	// A device that reads pages in columns says so (docs/PROTOCOL.md,
+	// "Pages in columns"); any other gets rows.
+	body, columns, err := fbsync.MarshalResponse(&resp, r.Header.Get(fbsync.ColumnsHeader) == "1")
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	if columns {
+		w.Header().Set(fbsync.ColumnsHeader, "1")
+	}
+	writeBody(w, r, body)
 }
 
 // Sync answers one sync request: the push first, then a page of the pull,

@@ -57,6 +57,9 @@ func TestSimulation(t *testing.T) {
 				}
 			}()
 			s.run()
+			if s.inColumns == 0 && !t.Failed() {
+				t.Errorf("seed %d: no answer came in columns", seed)
+			}
 		})
 	}
 }
@@ -135,16 +138,20 @@ type sim struct {
 	// old are the tickets the world starts with closed long ago, loaded
 	// with their history rather than made by mutations: the checks of
 	// what mutations made leave them out.
-	old    map[app.TicketID]bool
-	t      *testing.T
-	seed   uint64
-	steps  int
-	rng    *rand.Rand
-	ctx    context.Context
-	dir    string
-	now    time.Time
-	server *central.DB
-	http   *central.Server
+	old map[app.TicketID]bool
+	// inColumns counts the answers in columns (to the devices that read
+	// them): a seed whose pages all came in rows would test nothing of
+	// them.
+	inColumns int
+	t         *testing.T
+	seed      uint64
+	steps     int
+	rng       *rand.Rand
+	ctx       context.Context
+	dir       string
+	now       time.Time
+	server    *central.DB
+	http      *central.Server
 	// dispatch is the back office's principal.
 	dispatch   central.Principal
 	adminToken string // dispatch's, for the admin API's reads
@@ -186,6 +193,11 @@ type device struct {
 	replica *crashyReplica
 	engine  *fbsync.Engine
 	client  *fbsync.Client
+	// rows: the device's requests reach the service without
+	// fbsync.ColumnsHeader, as an app from before pages in columns (or
+	// a service from before them, which ignores it): its pages come in
+	// rows. Every other device reads columns.
+	rows    bool
 	skew    time.Duration
 	offline time.Time // offline until then
 	// committed lists every mutation the device saved: none may be lost.
@@ -296,7 +308,7 @@ func (s *sim) seedWorld() {
 		techs = append(techs, techs[0])
 	}
 	for i, tech := range techs {
-		d := &device{name: fmt.Sprintf("dev%d", i), tech: tech.ID, van: tech.Van, def: defectiveBin(tech.ID), path: filepath.Join(s.dir, fmt.Sprintf("dev%d.db", i))}
+		d := &device{name: fmt.Sprintf("dev%d", i), rows: i%2 == 1, tech: tech.ID, van: tech.Van, def: defectiveBin(tech.ID), path: filepath.Join(s.dir, fmt.Sprintf("dev%d.db", i))}
 		code, _, err := s.server.CreatePairing(s.ctx, tenant, tech.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -437,11 +449,20 @@ func (l *link) RoundTrip(req *http.Request) (*http.Response, error) {
 	serve := func() *http.Response {
 		r := httptest.NewRequestWithContext(req.Context(), req.Method, req.URL.RequestURI(), bytes.NewReader(body))
 		r.Header = req.Header.Clone()
+		if d.rows {
+			r.Header.Del(fbsync.ColumnsHeader)
+		}
 		w := httptest.NewRecorder()
 		s.http.ServeHTTP(w, r)
 		return w.Result()
 	}
 	resp := serve()
+	if req.URL.Path == "/v1/sync" && resp.Header.Get(fbsync.ColumnsHeader) != "" {
+		if d.rows {
+			s.t.Errorf("%s asked for rows, and got %s %q", d.name, fbsync.ColumnsHeader, resp.Header.Get(fbsync.ColumnsHeader))
+		}
+		s.inColumns++
+	}
 	if s.faults {
 		switch x := s.rng.IntN(100); {
 		case x < 5:
