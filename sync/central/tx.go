@@ -130,6 +130,28 @@ type pendingChange struct {
 
 const maxCachedTickets = 64
 
+// entityTx runs fn with a serverTx of tenant in a write that takes its
+// version last (lateTx), as a push does: dispatch's and the jobs' writes
+// through serverTx. Their change and history rows wait in the serverTx
+// (batch) and are written at the end, and on PostgreSQL every record
+// they read is locked to the commit (get). Taking the version first,
+// such a write then waited for a record a push had locked while the
+// push waited for the version: a deadlock, which PostgreSQL ended with
+// one of them failing. cs (nil: no events) is emptied at each run, since
+// PostgreSQL may run fn again (pgTx).
+func (db *DB) entityTx(ctx context.Context, tenant string, cs *changeSet, fn func(ctx context.Context, st *serverTx) error) error {
+	return db.lateTx(ctx, 0, func(ctx context.Context, tx *sql.Tx, take takeVersion) error {
+		if cs != nil {
+			*cs = changeSet{}
+		}
+		st := &serverTx{db: db, tx: tx, tenant: tenant, take: take, changed: cs, batch: true}
+		if err := fn(ctx, st); err != nil {
+			return err
+		}
+		return st.flushChanges(ctx)
+	})
+}
+
 var _ app.Savepoints = (*serverTx)(nil)
 
 // Savepoint, RollbackToSavepoint and ReleaseSavepoint give app's
@@ -233,8 +255,8 @@ func (s *serverTx) ver(ctx context.Context) (int64, error) {
 // one that reads a ticket, decides and writes must not have another
 // change the ticket in between (its update would be lost, or a fact
 // added to a ticket that moved scopes would miss the new scope). Writes
-// that take the version first (writeTx) run one at a time and read
-// without it.
+// that take the version first (directTx, and every write on SQLite) run
+// one at a time and read without it.
 func (s *serverTx) get(ctx context.Context, kind, id string, v any) error {
 	var data string
 	q := qGetEntity
@@ -267,16 +289,11 @@ func (s *serverTx) put(ctx context.Context, kind, id, ticket string, v any) erro
 	}
 	if s.newRecord(kind, id) {
 		s.wrote(kind, id)
-		res, err := s.exec(ctx, qInsertFact, s.tenant, kind, id, ticket, string(data))
-		if err != nil {
-			return transient(err)
+		inserted, err := s.insertNew(ctx, kind, id, ticket, data)
+		if err == nil && !inserted {
+			err = app.IDUnusable(kind, id)
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return transient(err)
-		} else if n == 0 {
-			return app.IDUnusable(kind, id)
-		}
-		return nil
+		return err
 	}
 	s.wrote(kind, id)
 	_, err = s.exec(ctx, qPutEntity, s.tenant, kind, id, ticket, string(data))
@@ -315,18 +332,29 @@ func (s *serverTx) insertFact(ctx context.Context, kind, id, ticket string, v an
 	}
 	fresh := s.newRecord(kind, id)
 	s.wrote(kind, id)
-	res, err := s.exec(ctx, qInsertFact, s.tenant, kind, id, ticket, string(data))
-	if err != nil {
-		return transient(err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return transient(err)
-	} else if n == 0 && fresh {
+	inserted, err := s.insertNew(ctx, kind, id, ticket, data)
+	switch {
+	case err != nil || inserted:
+		return err
+	case fresh:
 		return app.IDUnusable(kind, id)
-	} else if n == 0 {
+	default:
 		return app.FactExists(kind, id)
 	}
-	return nil
+}
+
+// insertNew inserts the entity kind/id unless one with that key exists,
+// and reports whether it did.
+func (s *serverTx) insertNew(ctx context.Context, kind, id, ticket string, data []byte) (bool, error) {
+	res, err := s.exec(ctx, qInsertFact, s.tenant, kind, id, ticket, string(data))
+	if err != nil {
+		return false, transient(err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, transient(err)
+	}
+	return n > 0, nil
 }
 
 // emit records that an entity changed in (or, gone, left) a scope.
