@@ -17,15 +17,17 @@ import (
 // per connection itself.
 const (
 	qGetEntity = `SELECT data FROM entities WHERE tenant = ? AND kind = ? AND id = ?`
-	// qGetEntityLock is qGetEntity in a push on PostgreSQL (serverTx.get).
-	qGetEntityLock = qGetEntity + ` FOR UPDATE`
-	qHistory       = `INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at) VALUES (?, ?, ?, ?, ?, ?, ?)`
-	qCountEntity   = `SELECT count(*) FROM entities WHERE tenant = ? AND kind = ? AND id = ?`
-	qInsertFact    = `INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, kind, id) DO NOTHING`
-	qPutEntity     = `INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, kind, id) DO UPDATE SET ticket_id = excluded.ticket_id, data = excluded.data`
-	qEmit          = `INSERT INTO changes (scope, kind, id, version, ord, gone) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`
-	qWasInScope    = `SELECT count(*) FROM changes WHERE scope = ? AND kind = ? AND id = ?`
-	qDeviceSeq     = `SELECT last_seq, revoked_at FROM devices WHERE id = ?`
+	// qGetEntityLock and qGetEntityShare are qGetEntity in a late write
+	// on PostgreSQL (serverTx.get says which).
+	qGetEntityLock  = qGetEntity + ` FOR UPDATE`
+	qGetEntityShare = qGetEntity + ` FOR SHARE`
+	qHistory        = `INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	qCountEntity    = `SELECT count(*) FROM entities WHERE tenant = ? AND kind = ? AND id = ?`
+	qInsertFact     = `INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, kind, id) DO NOTHING`
+	qPutEntity      = `INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, kind, id) DO UPDATE SET ticket_id = excluded.ticket_id, data = excluded.data`
+	qEmit           = `INSERT INTO changes (scope, kind, id, version, ord, gone) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`
+	qWasInScope     = `SELECT count(*) FROM changes WHERE scope = ? AND kind = ? AND id = ?`
+	qDeviceSeq      = `SELECT last_seq, revoked_at FROM devices WHERE id = ?`
 	// qDeviceSeqLock is qDeviceSeq in a push on PostgreSQL: it holds the
 	// device's row to the commit, so that two pushes of one device, which
 	// run concurrently there, apply its mutations once, one after the

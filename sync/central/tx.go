@@ -252,16 +252,29 @@ func (s *serverTx) ver(ctx context.Context) (int64, error) {
 
 // get reads an entity. In a late write on PostgreSQL it locks the row to
 // the commit: such writes run concurrently, under READ COMMITTED, and
-// one that reads a ticket, decides and writes must not have another
-// change the ticket in between (its update would be lost, or a fact
-// added to a ticket that moved scopes would miss the new scope). Writes
-// that take the version first (directTx, and every write on SQLite) run
-// one at a time and read without it.
+// one that reads a record, decides and writes must not have another
+// change the record in between. Writes that take the version first
+// (directTx, and every write on SQLite) run one at a time and read
+// without a lock.
+//
+// The lock is FOR UPDATE on a record a late write may write (a ticket,
+// a conflict, a part request, a shipment, a likely-parts list): a second
+// reader waits, else one of two updates would be lost, or a fact added
+// to a ticket that moved scopes would miss the new scope. It is FOR SHARE
+// on a part or a location, which no write through serverTx changes (only
+// imports do, taking the version first): the many pushes consuming one
+// part then read it at once instead of one after the other, and an
+// import that would change it waits for them, so what a push decided
+// from it (serialized or not, the location known) still holds at its
+// commit.
 func (s *serverTx) get(ctx context.Context, kind, id string, v any) error {
 	var data string
 	q := qGetEntity
 	if s.take != nil && s.db.dialect == dialectPostgres {
 		q = qGetEntityLock
+		if kind == kindPart || kind == kindLocation {
+			q = qGetEntityShare
+		}
 	}
 	err := s.queryRow(ctx, q, s.tenant, kind, id).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
