@@ -109,7 +109,13 @@ type serverTx struct {
 	written map[entityKey]bool
 	// releasing (PostgreSQL): the mutation savepoint's release is due,
 	// sent with the next savepoint (see Savepoint).
-	releasing              bool
+	releasing bool
+	// optimistic (a push's first run on PostgreSQL): no savepoints are
+	// taken, and a refused mutation, which would roll back to its own,
+	// ends the run with errNeedSavepoints instead; the push runs again
+	// with them (Push). Refusals are rare and a savepoint is a round
+	// trip per mutation.
+	optimistic             bool
 	flushed                int
 	savedLen, savedFlushed int
 }
@@ -148,7 +154,7 @@ func (db *DB) entityTx(ctx context.Context, tenant string, cs *changeSet, fn fun
 		if err := fn(ctx, st); err != nil {
 			return err
 		}
-		return st.flushChanges(ctx)
+		return st.finish(ctx, nil, nil)
 	})
 }
 
@@ -165,6 +171,9 @@ var _ app.Savepoints = (*serverTx)(nil)
 // mutation's reads) run inside the released one, which changes nothing:
 // only a rollback to it could tell, and none comes.
 func (s *serverTx) Savepoint(ctx context.Context) error {
+	if s.optimistic {
+		return nil
+	}
 	s.savedLen, s.savedFlushed, s.savedHist = len(s.pending), s.flushed, len(s.history)
 	q := qSavepoint
 	if s.releasing {
@@ -175,13 +184,23 @@ func (s *serverTx) Savepoint(ctx context.Context) error {
 }
 
 func (s *serverTx) RollbackToSavepoint(ctx context.Context) error {
+	if s.optimistic {
+		return errNeedSavepoints
+	}
 	s.tickets = nil // what was saved since the savepoint is undone
 	s.pending, s.flushed, s.history = s.pending[:s.savedLen], s.savedFlushed, s.history[:s.savedHist]
 	_, err := s.exec(ctx, qRollbackTo)
 	return transient(err)
 }
 
+// errNeedSavepoints ends an optimistic push's run: a mutation was
+// refused and its effects must be rolled back alone.
+var errNeedSavepoints = errors.New("a refused mutation needs its savepoint")
+
 func (s *serverTx) ReleaseSavepoint(ctx context.Context) error {
+	if s.optimistic {
+		return nil
+	}
 	if s.db.dialect == dialectPostgres {
 		s.releasing = true
 		return nil
@@ -402,17 +421,7 @@ func (s *serverTx) flushChanges(ctx context.Context) error {
 		}
 	}
 	s.history, s.savedHist = nil, 0
-	rows := s.pending[s.flushed:]
-	last := make(map[pendingChange]int, len(rows))
-	for i, r := range rows {
-		last[pendingChange{r.scope, r.kind, r.id, 0}] = i
-	}
-	uniq := make([]pendingChange, 0, len(last))
-	for i, r := range rows {
-		if last[pendingChange{r.scope, r.kind, r.id, 0}] == i {
-			uniq = append(uniq, r)
-		}
-	}
+	uniq := s.unwritten()
 	for len(uniq) > 0 {
 		n := pushChunk(len(uniq))
 		args := make([]any, 0, 6*n)
@@ -425,6 +434,71 @@ func (s *serverTx) flushChanges(ctx context.Context) error {
 		uniq = uniq[n:]
 	}
 	s.flushed = len(s.pending)
+	return nil
+}
+
+// unwritten returns the change rows emit kept since the last flush, a
+// row whose key comes again once, with its last value: one statement may
+// not change a row twice on PostgreSQL.
+func (s *serverTx) unwritten() []pendingChange {
+	rows := s.pending[s.flushed:]
+	last := make(map[pendingChange]int, len(rows))
+	for i, r := range rows {
+		last[pendingChange{r.scope, r.kind, r.id, 0}] = i
+	}
+	uniq := make([]pendingChange, 0, len(last))
+	for i, r := range rows {
+		if last[pendingChange{r.scope, r.kind, r.id, 0}] == i {
+			uniq = append(uniq, r)
+		}
+	}
+	return uniq
+}
+
+// finish ends a late write (lateTx, batch): it takes the version and
+// writes with it the history and change rows kept, a push's applied
+// rows and, for a push, its device's row (seen: qDeviceSeen's
+// arguments; nil for none). On PostgreSQL that is one statement
+// (qFinish), so the counter row's lock, taken there as take takes it,
+// is held for one round trip and the commit; elsewhere, or when the
+// version was taken already, the statements one by one.
+func (s *serverTx) finish(ctx context.Context, applied []appliedRow, seen []any) error {
+	if s.db.dialect != dialectPostgres || s.take == nil || s.version != 0 {
+		if seen != nil {
+			if _, err := s.db.txExec(ctx, s.tx, qDeviceSeen, seen...); err != nil {
+				return transient(err)
+			}
+		}
+		if err := s.flushChanges(ctx); err != nil {
+			return err
+		}
+		return s.db.insertApplied(ctx, s.tx, applied, s.version)
+	}
+	var hTicket, hFrom, hTo, cScope, cKind, cID []string
+	var hEpoch, hAt, cOrd, cGone []int64
+	for _, r := range s.history {
+		hTicket, hFrom, hTo = append(hTicket, string(r.ticket)), append(hFrom, string(r.from)), append(hTo, string(r.to))
+		hEpoch, hAt = append(hEpoch, int64(r.epoch)), append(hAt, r.at)
+	}
+	for _, r := range s.unwritten() {
+		cScope, cKind, cID = append(cScope, r.scope), append(cKind, r.kind), append(cID, r.id)
+		cOrd, cGone = append(cOrd, int64(kindOrder(r.kind))), append(cGone, int64(r.gone))
+	}
+	var aMut, aDevice, aName, aStatus, aConflict, aHLC []string
+	var aSeq, aAt, aDeviceAt []int64
+	for _, r := range applied {
+		aMut, aDevice, aName, aStatus, aConflict, aHLC = append(aMut, r.mutation), append(aDevice, r.device), append(aName, r.name), append(aStatus, r.status), append(aConflict, r.conflict), append(aHLC, r.hlc)
+		aSeq, aAt, aDeviceAt = append(aSeq, r.seq), append(aAt, r.at), append(aDeviceAt, r.deviceAt)
+	}
+	if seen == nil {
+		seen = []any{int64(0), int64(0), int64(0), ""} // no device has the ID ""
+	}
+	args := append([]any{s.tenant, hTicket, hFrom, hTo, hEpoch, hAt, cScope, cKind, cID, cOrd, cGone,
+		aMut, aDevice, aSeq, aName, aStatus, aConflict, aAt, aDeviceAt, aHLC}, seen...)
+	if err := s.tx.QueryRowContext(ctx, s.db.q(qFinish), args...).Scan(&s.version); err != nil {
+		return transient(err)
+	}
+	s.history, s.savedHist, s.flushed = nil, 0, len(s.pending)
 	return nil
 }
 
