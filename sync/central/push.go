@@ -82,6 +82,10 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 		if err := st.lookUpNewIDs(ctx, pb, muts, res.Acked); err != nil {
 			return err
 		}
+		st.shareTickets = db.dialect == dialectPostgres && len(pb.cmds) > 0
+		for _, cmd := range pb.cmds {
+			st.shareTickets = st.shareTickets && factOnly(cmd)
+		}
 		for _, m := range muts {
 			if m.Seq <= res.Acked {
 				continue // a replay: its effects or conflict are stored
@@ -299,6 +303,17 @@ func (db *DB) pushOne(ctx context.Context, st *serverTx, pb *pushBatch, p Princi
 	}
 	pb.recordApplied(db, p, m, status, "")
 	return nil, nil
+}
+
+// factOnly reports whether cmd only adds a fact to its ticket: its Apply
+// reads the ticket and never saves it (TestFactOnlySavesNoTicket). A
+// push of such mutations only may read its tickets FOR SHARE (get).
+func factOnly(cmd app.Command) bool {
+	switch cmd.(type) {
+	case *app.AddNote, *app.AttachPhoto, *app.RecordSignature:
+		return true
+	}
+	return false
 }
 
 // validMutationID bounds the mutation IDs devices mint (UUIDs).

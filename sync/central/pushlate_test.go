@@ -3,6 +3,7 @@ package central
 import (
 	"context"
 	"fmt"
+	"strings"
 	gosync "sync"
 	"testing"
 
@@ -228,4 +229,47 @@ func TestDispatchImportAndPushesOnOneTicketAtOnce(t *testing.T) {
 			t.Fatalf("van-a balances = %+v, want BAT-1 at %d", bs, 5-pushed)
 		}
 	})
+}
+
+// factTx is an app.MutationTx holding one ticket, which notes whether a
+// command saved it; a method it lacks panics (the embedded nil).
+type factTx struct {
+	app.MutationTx
+	t           app.Ticket
+	saved, adds int
+}
+
+func (f *factTx) Ticket(context.Context, app.TicketID) (app.Ticket, error) { return f.t, nil }
+func (f *factTx) SaveTicket(context.Context, app.Ticket) error             { f.saved++; return nil }
+func (f *factTx) AddNote(context.Context, app.Note) error                  { f.adds++; return nil }
+func (f *factTx) AddPhoto(context.Context, app.Photo) error                { f.adds++; return nil }
+func (f *factTx) AddSignature(context.Context, app.Signature) error        { f.adds++; return nil }
+func (f *factTx) AddRepair(context.Context, app.RepairEntry) error         { f.adds++; return nil }
+
+// TestFactOnlySavesNoTicket: the commands factOnly names (whose pushes
+// read their tickets FOR SHARE on PostgreSQL) add their fact and never
+// save the ticket; one that saves it is not named.
+func TestFactOnlySavesNoTicket(t *testing.T) {
+	tk := app.Ticket{ID: "tk-a", Number: "FB-1", Technician: "tech-a", Epoch: 1, Status: app.StatusInProgress}
+	actor := app.Actor{Role: app.RoleTechnician, Technician: "tech-a", Name: "A"}
+	tests := map[string]app.Command{
+		"note":      note(fid("n"), tk.ID),
+		"photo":     &app.AttachPhoto{Photo: app.Photo{ID: fid("p"), Ticket: tk.ID, SHA256: strings.Repeat("a", 64), Size: 10, Mime: "image/jpeg"}},
+		"signature": &app.RecordSignature{Signature: app.Signature{ID: fid("s"), Ticket: tk.ID, Role: app.SignerCustomer, Digest: strings.Repeat("b", 64)}},
+		"repair":    repair(fid("r"), tk.ID, 5),
+	}
+	for name, cmd := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := &factTx{t: tk}
+			if err := cmd.Apply(context.Background(), f, actor, testNow); err != nil {
+				t.Fatal(err)
+			}
+			if f.adds != 1 {
+				t.Fatalf("%d facts added, want 1", f.adds)
+			}
+			if saves := f.saved > 0; factOnly(cmd) == saves {
+				t.Fatalf("factOnly = %v, but the ticket was saved %d times", factOnly(cmd), f.saved)
+			}
+		})
+	}
 }
