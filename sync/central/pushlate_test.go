@@ -67,14 +67,15 @@ func TestTwoDevicesPushToOneTicketAtOnce(t *testing.T) {
 	})
 }
 
-// TestPushesLockingTicketsInOppositeOrders: two devices push notes to
-// two tickets, one device to the first ticket then the second, the
+// TestPushesLockingTicketsInOppositeOrders: two devices push repairs
+// to two tickets, one device to the first ticket then the second, the
 // other the other way round, at the same time. On PostgreSQL each
-// push locks each ticket it reads to its commit, so two such pushes
-// may wait for each other; PostgreSQL ends one, which the service runs
-// again (pgTx) and, past its tries, must come back as the transient
-// answer a device retries on (docs/PROTOCOL.md), roll back whole, and
-// succeed when retried: every note is there once.
+// push locks each ticket it writes to its commit (FOR UPDATE: a repair
+// adds its minutes to the ticket), so two such pushes may wait for each
+// other; PostgreSQL ends one, which the service runs again (pgTx) and,
+// past its tries, must come back as the transient answer a device
+// retries on (docs/PROTOCOL.md), roll back whole, and succeed when
+// retried: every repair is there once.
 func TestPushesLockingTicketsInOppositeOrders(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, db *DB) {
 		w := newWorld(t, db)
@@ -96,7 +97,7 @@ func TestPushesLockingTicketsInOppositeOrders(t *testing.T) {
 			for r := range rounds {
 				var muts []app.Mutation
 				for i, tk := range orders[d] {
-					muts = append(muts, mut(t, int64(2*r+i+1), note(fid(fmt.Sprintf("d%d-r%d-%d", d, r, i)), tk)))
+					muts = append(muts, mut(t, int64(2*r+i+1), repair(fid(fmt.Sprintf("d%d-r%d-%d", d, r, i)), tk, 1)))
 				}
 				pushes[d] = append(pushes[d], muts)
 			}
@@ -138,8 +139,8 @@ func TestPushesLockingTicketsInOppositeOrders(t *testing.T) {
 			return
 		}
 		for _, tk := range []app.TicketID{w.ticketA.ID, second.ID} {
-			if n := len(detail(t, db, tk).Notes); n != len(devices)*rounds {
-				t.Errorf("ticket %s has %d notes, want %d", tk, n, len(devices)*rounds)
+			if d := detail(t, db, tk); len(d.Repairs) != len(devices)*rounds || d.Ticket.LabourMinutes != len(devices)*rounds {
+				t.Errorf("ticket %s has %d repairs and %d minutes, want %d of each", tk, len(d.Repairs), d.Ticket.LabourMinutes, len(devices)*rounds)
 			}
 		}
 		t.Logf("%d pushes retried after a transient failure", retried)
