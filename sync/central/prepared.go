@@ -59,19 +59,33 @@ func pushChunk(n int) int { return min(pushRows, 1<<(bits.Len(uint(n))-1)) }
 // qAppliedIn[k] and qAppliedRows[k] take 1<<k mutations: which of them
 // the device used before, and their applied rows; qEmitRows[k] writes
 // 1<<k change rows as qEmit does one; qTakenIn[k] finds which of 1<<k
-// IDs of one kind are taken.
-var qAppliedIn, qAppliedRows, qEmitRows, qTakenIn [pushRowsLog + 1]string
-
-func init() {
-	const applied, change = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, `(?, ?, ?, ?, ?, ?)`
-	for k := range qAppliedIn {
-		n := 1 << k
-		qAppliedIn[k] = `SELECT mutation FROM applied WHERE device = ? AND mutation IN (?` + strings.Repeat(`, ?`, n-1) + `)`
-		qTakenIn[k] = `SELECT id FROM entities WHERE tenant = ? AND kind = ? AND id IN (?` + strings.Repeat(`, ?`, n-1) + `)`
-		qAppliedRows[k] = `INSERT INTO applied (mutation, device, seq, name, status, conflict, at, device_at, hlc, version) VALUES ` + applied + strings.Repeat(`, `+applied, n-1)
-		qEmitRows[k] = `INSERT INTO changes (scope, kind, id, version, ord, gone) VALUES ` + change + strings.Repeat(`, `+change, n-1) +
+// IDs of one kind are taken. They are built by initializers, not in an
+// init function: preparedQueries is initialized before init functions
+// run, and took them empty, so they were compiled at every call.
+var (
+	qAppliedIn = multiRow(func(n int) string {
+		return `SELECT mutation FROM applied WHERE device = ? AND mutation IN (?` + strings.Repeat(`, ?`, n-1) + `)`
+	})
+	qTakenIn = multiRow(func(n int) string {
+		return `SELECT id FROM entities WHERE tenant = ? AND kind = ? AND id IN (?` + strings.Repeat(`, ?`, n-1) + `)`
+	})
+	qAppliedRows = multiRow(func(n int) string {
+		const row = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		return `INSERT INTO applied (mutation, device, seq, name, status, conflict, at, device_at, hlc, version) VALUES ` + row + strings.Repeat(`, `+row, n-1)
+	})
+	qEmitRows = multiRow(func(n int) string {
+		const row = `(?, ?, ?, ?, ?, ?)`
+		return `INSERT INTO changes (scope, kind, id, version, ord, gone) VALUES ` + row + strings.Repeat(`, `+row, n-1) +
 			` ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`
+	})
+)
+
+// multiRow returns query(1<<k) for each k up to pushRowsLog.
+func multiRow(query func(n int) string) (qs [pushRowsLog + 1]string) {
+	for k := range qs {
+		qs[k] = query(1 << k)
 	}
+	return qs
 }
 
 var preparedQueries = slices.Concat([]string{
