@@ -44,7 +44,15 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 			return res, app.Errorf(app.EINVALID, "sync.not_contiguous", "Pushed changes must be in order without gaps (seq {{.Seq}} follows {{.Prev}}).", "Seq", m.Seq, "Prev", muts[i-1].Seq)
 		}
 	}
+	return db.pushWith(ctx, p, muts, db.readAhead(ctx, p, muts))
+}
+
+// pushWith is Push with the work done before the push's transaction
+// (readAhead).
+func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ahead *pushAhead) (PushResult, error) {
+	var res PushResult
 	var cs changeSet
+	var version int64 // the push's, once it wrote its rows
 	n := 0
 	for _, m := range muts {
 		n += len(m.Args)
@@ -68,12 +76,12 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 		}
 		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, take: take, device: p.Device, changed: &cs, batch: true}
 		if len(muts) > 0 {
-			if st.tech, st.scopes, err = db.technicianScopes(ctx, tx, p); err != nil {
+			if st.tech, st.scopes, err = ahead.scopesIn(ctx, st, p); err != nil {
 				return err
 			}
 		}
-		pb := &pushBatch{}
-		if pb.used, err = db.usedMutationIDs(ctx, tx, p.Device, muts, res.Acked); err != nil {
+		pb := &pushBatch{ahead: ahead}
+		if pb.used, err = db.usedMutationIDs(ctx, preparedTx{tx, db.prepared}, p.Device, muts, res.Acked); err != nil {
 			return err
 		}
 		if err := st.lookUpNewIDs(ctx, pb, muts, res.Acked); err != nil {
@@ -110,11 +118,13 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 		if err := st.flushChanges(ctx); err != nil {
 			return err
 		}
+		version = st.version
 		return db.insertApplied(ctx, tx, pb.applied, st.version)
 	})
 	if err != nil {
 		return PushResult{}, err
 	}
+	ahead.committed(db, p, version)
 	db.publish(p.Tenant, p.Device, &cs)
 	return res, nil
 }
@@ -125,8 +135,8 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 type pushBatch struct {
 	used    map[string]bool
 	applied [][]any
-	// cmds are the mutations decoded by lookUpNewIDs, by seq.
-	cmds map[int64]app.Command
+	// ahead holds the mutations decoded before the push's transaction.
+	ahead *pushAhead
 }
 
 // newIDKey is where checkNewIDs looks for a new record's ID.
@@ -139,23 +149,18 @@ func newIDKey(r app.NewRecord) entityKey {
 	return entityKey{r.Kind, r.ID}
 }
 
-// lookUpNewIDs decodes the mutations after seq acked and looks up, per
-// kind in multi-row statements, which of their new records' fresh IDs
-// are taken, for checkNewIDs.
+// lookUpNewIDs looks up, per kind in multi-row statements, which of the
+// new records' fresh IDs of the mutations after seq acked are taken, for
+// checkNewIDs.
 func (st *serverTx) lookUpNewIDs(ctx context.Context, pb *pushBatch, muts []app.Mutation, acked int64) error {
-	pb.cmds = map[int64]app.Command{}
 	st.taken = map[entityKey]bool{}
 	byKind := map[string][]any{}
 	var kinds []string
 	for _, m := range muts {
-		if m.Seq <= acked || !validMutationID(m.ID) {
-			continue
+		cmd, ok := pb.ahead.cmds[m.Seq]
+		if m.Seq <= acked || !ok {
+			continue // a replay, or refused by applyPushed
 		}
-		cmd, err := app.DecodeMutation(m)
-		if err != nil {
-			continue // applyPushed refuses it
-		}
-		pb.cmds[m.Seq] = cmd
 		for _, r := range app.NewRecords(cmd) {
 			k := newIDKey(r)
 			if _, ok := st.taken[k]; ok || !app.FreshID(r.ID) {
@@ -186,8 +191,8 @@ func (st *serverTx) lookUpNewIDs(ctx context.Context, pb *pushBatch, muts []app.
 }
 
 // usedMutationIDs returns which valid mutation IDs of muts after seq
-// acked the device used before, in multi-row lookups.
-func (db *DB) usedMutationIDs(ctx context.Context, tx *sql.Tx, device app.DeviceID, muts []app.Mutation, acked int64) (map[string]bool, error) {
+// acked the device used before, in multi-row lookups in q.
+func (db *DB) usedMutationIDs(ctx context.Context, q querier, device app.DeviceID, muts []app.Mutation, acked int64) (map[string]bool, error) {
 	var ids []any
 	for _, m := range muts {
 		if m.Seq > acked && validMutationID(m.ID) {
@@ -197,7 +202,7 @@ func (db *DB) usedMutationIDs(ctx context.Context, tx *sql.Tx, device app.Device
 	used := map[string]bool{}
 	for len(ids) > 0 {
 		n := pushChunk(len(ids))
-		rows, err := db.txQuery(ctx, tx, qAppliedIn[bits.Len(uint(n))-1], append([]any{string(device)}, ids[:n]...)...)
+		rows, err := q.QueryContext(ctx, db.q(qAppliedIn[bits.Len(uint(n))-1]), append([]any{string(device)}, ids[:n]...)...)
 		if err != nil {
 			return nil, transient(err)
 		}
@@ -244,7 +249,7 @@ func (db *DB) pushOne(ctx context.Context, st *serverTx, pb *pushBatch, p Princi
 	st.moved = nil
 	var status string
 	err := app.ApplyOrRollback(ctx, st, func() (err error) {
-		status, err = db.applyPushed(ctx, st, pb.cmds[m.Seq], p, m)
+		status, err = db.applyPushed(ctx, st, pb.ahead.cmds[m.Seq], pb.ahead.bad[m.Seq], p, m)
 		return err
 	})
 	if err != nil && !app.Refused(err) {
@@ -274,17 +279,16 @@ func validMutationID(id string) bool { return id != "" && len(id) <= 64 }
 
 // applyPushed runs the mutation as the device's technician, with the
 // server-side checks around it. A business refusal comes back as an error
-// app.Refused recognises. cmd is m decoded already, or nil.
-func (db *DB) applyPushed(ctx context.Context, st *serverTx, cmd app.Command, p Principal, m app.Mutation) (string, error) {
+// app.Refused recognises. cmd is m decoded before the push's
+// transaction, or bad the decoding's refusal (readAhead).
+func (db *DB) applyPushed(ctx context.Context, st *serverTx, cmd app.Command, bad error, p Principal, m app.Mutation) (string, error) {
 	if !validMutationID(m.ID) {
 		return "", app.Errorf(app.EINVALID, "sync.bad_mutation_id", "A pushed change has no valid ID.")
 	}
-	var err error
-	if cmd == nil {
-		if cmd, err = app.DecodeMutation(m); err != nil {
-			return "", err
-		}
+	if bad != nil {
+		return "", bad
 	}
+	var err error
 	now := db.now()
 	actor := app.Actor{Role: app.RoleTechnician, Technician: p.Technician, Store: st.tech.Store, Name: p.Name}
 	if err := st.checkTicketScope(ctx, actor, cmd); err != nil {
