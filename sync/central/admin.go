@@ -207,9 +207,7 @@ func (db *DB) ApplyAdmin(ctx context.Context, p Principal, m app.Mutation) error
 		return err
 	}
 	var cs changeSet
-	err = db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
-		cs = changeSet{}
-		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, version: version, changed: &cs}
+	err = db.entityTx(ctx, p.Tenant, &cs, func(ctx context.Context, st *serverTx) error {
 		now := db.now()
 		var clashes []app.FieldClash
 		var before app.Ticket
@@ -372,9 +370,8 @@ func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution s
 		return c, app.Errorf(app.EINVALID, "conflict.bad_resolution", "Unknown resolution {{.Resolution}}.", "Resolution", resolution)
 	}
 	var cs changeSet
-	err := db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
-		cs = changeSet{}
-		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, version: version, changed: &cs}
+	err := db.entityTx(ctx, p.Tenant, &cs, func(ctx context.Context, st *serverTx) error {
+		c = app.Conflict{} // read again in full when run again (pgTx)
 		if err := st.get(ctx, kindConflict, id, &c); err != nil {
 			return err
 		}

@@ -3,11 +3,13 @@ package central
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Group commit, on SQLite. Every write transaction that takes a
@@ -27,10 +29,13 @@ import (
 // own, which holds the counter row's lock from taking its version
 // (UPDATE counter ... RETURNING) to its commit; the next write, from this
 // instance or another on the same database, waits for that lock, so
-// version order is commit order there too. A push takes its version last
-// (lateTx), so pushes do their reads, checks and writes concurrently and
-// hold the lock only for their change rows, applied rows and commit;
-// other writes take it with their first statement (directTx). Through a
+// version order is commit order there too. A push, and every write
+// through serverTx (entityTx: dispatch, conflicts, the likely-parts job,
+// photos, notices), takes its version last (lateTx), so these writes do
+// their reads, checks and writes concurrently and hold the lock only for
+// their change rows, applied rows and commit; the others take it with
+// their first statement (directTx), and one PostgreSQL ends to break a
+// deadlock runs again (pgTx). Through a
 // writer, a group's statements waited for their answers
 // one after the other on one connection, and 8 devices pushed half as
 // many mutations a second as through their own transactions, which queue
@@ -239,7 +244,8 @@ func (db *DB) commitGroup(run []*writeReq, errs []error) error {
 type takeVersion func(ctx context.Context) (int64, error)
 
 // lateTx is writeTxBytes for a write that needs its version only at its
-// end (a push): fn calls take when it does. On SQLite the group's writer
+// end (a push, dispatch's and the jobs' writes through serverTx: see
+// entityTx): fn calls take when it does. On SQLite the group's writer
 // gives the version when fn starts, as writeTx does. On PostgreSQL fn
 // runs without the counter row's lock, concurrently with other writes,
 // and take locks the row (UPDATE counter ... RETURNING), which is then
@@ -249,8 +255,7 @@ type takeVersion func(ctx context.Context) (int64, error)
 // the change log, which only holders of the counter write, and to rows
 // of its own already locked): a write holding the counter while waiting
 // for a row another write holds, which waits for the counter, would
-// deadlock (PostgreSQL ends one of them, and its caller is told to try
-// again).
+// deadlock.
 func (db *DB) lateTx(ctx context.Context, n int, fn func(ctx context.Context, tx *sql.Tx, take takeVersion) error) error {
 	if db.dialect != dialectPostgres {
 		return db.writeTxBytes(ctx, n, func(ctx context.Context, tx *sql.Tx, version int64) error {
@@ -265,6 +270,60 @@ func (db *DB) lateTx(ctx context.Context, n int, fn func(ctx context.Context, tx
 		return errClosed
 	default:
 	}
+	return db.pgTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var v int64
+		take := func(ctx context.Context) (int64, error) {
+			if v == 0 {
+				if err := tx.QueryRowContext(ctx, qCounterNext).Scan(&v); err != nil {
+					return 0, transient(err)
+				}
+			}
+			return v, nil
+		}
+		return runMember(ctx, tx, 0, func(ctx context.Context, tx *sql.Tx, _ int64) error { return fn(ctx, tx, take) })
+	})
+}
+
+// directTx runs fn alone in a PostgreSQL transaction that first takes
+// the next version: for the writes that use the counter row's lock as
+// a mutex for their own rows (tokens, receipt prefixes, pairing, cash,
+// claims) or write the version into rows of their own (LoadDataset's
+// bulk loaders). They lock no record a push reads but the imports'
+// (reference data, tickets), whose rare deadlock with a push pgTx
+// retries.
+func (db *DB) directTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx, version int64) error) error {
+	return db.pgTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var v int64
+		if err := tx.QueryRowContext(ctx, qCounterNext).Scan(&v); err != nil {
+			return transient(err)
+		}
+		return runMember(ctx, tx, v, fn)
+	})
+}
+
+// pgTries bounds the tries of one PostgreSQL write that PostgreSQL ends
+// as a deadlock's victim (or a serialization failure): each costs the
+// deadlock_timeout (1 s by default) before it is ended, and the locks
+// that made it are gone once the other write commits.
+const pgTries = 4
+
+// pgTx runs fn in a PostgreSQL transaction of its own and commits it,
+// running it again in a new transaction, up to pgTries in all, when
+// PostgreSQL ended it to break a deadlock (or a serialization failure):
+// such a write was rolled back whole and did nothing, and every fn given
+// here keeps no state outside its transaction but what it sets anew on
+// each run. fn gets ctx without its cancellation, as a group's member
+// does, bounded by groupTimeout per try.
+func (db *DB) pgTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	for try := 1; ; try++ {
+		err := db.pgTry(ctx, fn)
+		if try == pgTries || !lostToLocks(err) {
+			return err
+		}
+	}
+}
+
+func (db *DB) pgTry(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
 	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), groupTimeout)
 	defer cancel()
 	tx, err := db.write.BeginTx(tctx, nil)
@@ -272,40 +331,17 @@ func (db *DB) lateTx(ctx context.Context, n int, fn func(ctx context.Context, tx
 		return transient(err)
 	}
 	defer tx.Rollback()
-	var v int64
-	take := func(ctx context.Context) (int64, error) {
-		if v == 0 {
-			if err := tx.QueryRowContext(ctx, qCounterNext).Scan(&v); err != nil {
-				return 0, transient(err)
-			}
-		}
-		return v, nil
-	}
-	if err := runMember(tctx, tx, 0, func(ctx context.Context, tx *sql.Tx, _ int64) error { return fn(ctx, tx, take) }); err != nil {
+	if err := fn(tctx, tx); err != nil {
 		return err
 	}
 	return transient(tx.Commit())
 }
 
-// directTx runs fn alone in a transaction that first takes the next
-// version. fn gets ctx without its cancellation, as a group's member
-// does, bounded by groupTimeout.
-func (db *DB) directTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx, version int64) error) error {
-	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), groupTimeout)
-	defer cancel()
-	tx, err := db.write.BeginTx(tctx, nil)
-	if err != nil {
-		return transient(err)
-	}
-	defer tx.Rollback()
-	var v int64
-	if err := tx.QueryRowContext(tctx, qCounterNext).Scan(&v); err != nil {
-		return transient(err)
-	}
-	if err := runMember(tctx, tx, v, fn); err != nil {
-		return err
-	}
-	return transient(tx.Commit())
+// lostToLocks reports whether PostgreSQL ended a transaction to break a
+// deadlock (40P01) or as a serialization failure (40001).
+func lostToLocks(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
 
 // runMember runs one member's fn, turning a panic into its error: the

@@ -24,7 +24,9 @@ func writeChange(ctx context.Context, db *DB, tx *sql.Tx, id string, version int
 
 // TestGroupCommitVersionOrder: many goroutines write through group commit
 // (on PostgreSQL through two instances of the service sharing the
-// database), half of them taking their version late as pushes do (lateTx), while a reader follows the change log as a pull does, with a
+// database), a third taking their version late as pushes do (lateTx),
+// a third as dispatch does (entityTx, one statement at the end on
+// PostgreSQL), while a reader follows the change log as a pull does, with a
 // cursor: no change ever commits at or below a version the reader has
 // already passed, every acknowledged write is there once, and no failed
 // one is.
@@ -67,9 +69,23 @@ func TestGroupCommitVersionOrder(t *testing.T) {
 							return nil
 						}
 						var err error
-						if w%2 == 0 {
+						switch w % 3 {
+						case 0:
 							err = db.writeTx(t.Context(), write)
-						} else {
+						case 2:
+							// Dispatch's way: through serverTx, the
+							// change row kept and written with the
+							// version at the end (finish).
+							err = db.entityTx(t.Context(), tenant, nil, func(ctx context.Context, st *serverTx) error {
+								if err := st.emit(ctx, orderScope, kindNote, id, false); err != nil {
+									return err
+								}
+								if fail {
+									return errFail
+								}
+								return nil
+							})
+						default:
 							// A push's way: work first, the version last.
 							err = db.lateTx(t.Context(), 0, func(ctx context.Context, tx *sql.Tx, take takeVersion) error {
 								var n int

@@ -2,7 +2,6 @@ package central
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"log/slog"
 	"maps"
@@ -285,8 +284,9 @@ func (db *DB) likelyPage(ctx context.Context, tenant string, m *likelyModel, ids
 		return nil
 	}
 	var cs changeSet
-	err = db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
-		s := &serverTx{db: db, tx: tx, tenant: tenant, version: version, changed: &cs}
+	unchanged, written := st.Unchanged, st.Written
+	err = db.entityTx(ctx, tenant, &cs, func(ctx context.Context, s *serverTx) error {
+		st.Unchanged, st.Written = unchanged, written // counted again when run again (pgTx)
 		for _, l := range changed {
 			var cur app.LikelyParts
 			err := s.get(ctx, kindLikelyParts, string(l.Ticket), &cur)

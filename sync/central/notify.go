@@ -308,8 +308,7 @@ func (n *Notifier) finish(ctx context.Context, q queuedNotice, notice app.Custom
 // update writes the notice's new state, emitted to its ticket's scopes so
 // devices pull it, and requeues it at nextAt (-1: done).
 func (n *Notifier) update(ctx context.Context, q queuedNotice, notice app.CustomerNotice, t *app.Ticket, nextAt int64) error {
-	return n.db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
-		st := &serverTx{db: n.db, tx: tx, tenant: q.tenant, version: version}
+	return n.db.entityTx(ctx, q.tenant, nil, func(ctx context.Context, st *serverTx) error {
 		if err := st.put(ctx, kindNotice, notice.ID, string(notice.Ticket), notice); err != nil {
 			return err
 		}

@@ -81,9 +81,8 @@ func (db *DB) PhotoAllowed(ctx context.Context, p Principal, sha string) (size i
 // reaches the devices, whose upload queues then let it go (the device
 // shrank the photo when it was attached; its file stays).
 func (db *DB) MarkPhotoVerified(ctx context.Context, tenant, sha string) error {
-	return db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
-		st := &serverTx{db: db, tx: tx, tenant: tenant, version: version}
-		photos, err := photosWithHash(ctx, db, tx, tenant, sha)
+	return db.entityTx(ctx, tenant, nil, func(ctx context.Context, st *serverTx) error {
+		photos, err := photosWithHash(ctx, db, st.tx, tenant, sha)
 		if err != nil {
 			return err
 		}

@@ -17,15 +17,17 @@ import (
 // per connection itself.
 const (
 	qGetEntity = `SELECT data FROM entities WHERE tenant = ? AND kind = ? AND id = ?`
-	// qGetEntityLock is qGetEntity in a push on PostgreSQL (serverTx.get).
-	qGetEntityLock = qGetEntity + ` FOR UPDATE`
-	qHistory       = `INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at) VALUES (?, ?, ?, ?, ?, ?, ?)`
-	qCountEntity   = `SELECT count(*) FROM entities WHERE tenant = ? AND kind = ? AND id = ?`
-	qInsertFact    = `INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, kind, id) DO NOTHING`
-	qPutEntity     = `INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, kind, id) DO UPDATE SET ticket_id = excluded.ticket_id, data = excluded.data`
-	qEmit          = `INSERT INTO changes (scope, kind, id, version, ord, gone) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`
-	qWasInScope    = `SELECT count(*) FROM changes WHERE scope = ? AND kind = ? AND id = ?`
-	qDeviceSeq     = `SELECT last_seq, revoked_at FROM devices WHERE id = ?`
+	// qGetEntityLock and qGetEntityShare are qGetEntity in a late write
+	// on PostgreSQL (serverTx.get says which).
+	qGetEntityLock  = qGetEntity + ` FOR UPDATE`
+	qGetEntityShare = qGetEntity + ` FOR SHARE`
+	qHistory        = `INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	qCountEntity    = `SELECT count(*) FROM entities WHERE tenant = ? AND kind = ? AND id = ?`
+	qInsertFact     = `INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, kind, id) DO NOTHING`
+	qPutEntity      = `INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, kind, id) DO UPDATE SET ticket_id = excluded.ticket_id, data = excluded.data`
+	qEmit           = `INSERT INTO changes (scope, kind, id, version, ord, gone) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`
+	qWasInScope     = `SELECT count(*) FROM changes WHERE scope = ? AND kind = ? AND id = ?`
+	qDeviceSeq      = `SELECT last_seq, revoked_at FROM devices WHERE id = ?`
 	// qDeviceSeqLock is qDeviceSeq in a push on PostgreSQL: it holds the
 	// device's row to the commit, so that two pushes of one device, which
 	// run concurrently there, apply its mutations once, one after the
@@ -52,6 +54,23 @@ const (
 	// writes its change row, LoadDataset's): the technician's row in
 	// its own scope and the locations' in the catalog (pushahead.go).
 	qScopesChanged = `SELECT (SELECT count(*) FROM changes WHERE scope = ? AND kind = 'technician' AND id = ? AND version > ?) + (SELECT count(*) FROM changes WHERE scope = ? AND version > ? AND kind = 'location')`
+	// qFinish ends a late write on PostgreSQL in one statement
+	// (serverTx.finish): it takes the next version as qCounterNext does
+	// and writes with it the history rows (tenant, then one array per
+	// column), the change rows, the applied rows (arrays too) and the
+	// pushing device's row (qDeviceSeen's arguments). The statements of
+	// a WITH all run, each once, whether the query reads them or not.
+	qFinish = `WITH nv AS (` + qCounterNext + `),
+h AS (INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at)
+	SELECT ?, r.ticket, nv.v, r.f, r.t, r.epoch, r.at FROM nv, unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[]) AS r (ticket, f, t, epoch, at)),
+c AS (INSERT INTO changes (scope, kind, id, version, ord, gone)
+	SELECT r.scope, r.kind, r.id, nv.v, r.ord, r.gone FROM nv, unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[]) AS r (scope, kind, id, ord, gone)
+	ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone),
+a AS (INSERT INTO applied (mutation, device, seq, name, status, conflict, at, device_at, hlc, version)
+	SELECT r.m, r.d, r.seq, r.n, r.s, r.c, r.at, r.dat, r.hlc, nv.v FROM nv,
+	unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[]) AS r (m, d, seq, n, s, c, at, dat, hlc)),
+d AS (UPDATE devices SET last_seq = ?, last_seen = ?, clock_offset_ms = ? WHERE id = ?)
+SELECT v FROM nv`
 )
 
 // A push's rows for the applied table go in multi-row statements of
@@ -61,6 +80,13 @@ const (
 const pushRows = 1 << pushRowsLog
 
 const pushRowsLog = 4
+
+// qAppliedAny and qTakenAny are qAppliedIn and qTakenIn on PostgreSQL,
+// one statement for any count: the IDs go as one array.
+const (
+	qAppliedAny = `SELECT mutation FROM applied WHERE device = ? AND mutation = ANY(?::text[])`
+	qTakenAny   = `SELECT id FROM entities WHERE tenant = ? AND kind = ? AND id = ANY(?::text[])`
+)
 
 // pushChunk is how many of n rows the next multi-row statement takes.
 func pushChunk(n int) int { return min(pushRows, 1<<(bits.Len(uint(n))-1)) }
@@ -142,8 +168,8 @@ func prepareAll(ctx context.Context, d *sql.DB, queries []string) (map[string]*s
 }
 
 // preparedTx runs tx's queries through stmts, the statements prepared
-// for tx's database, when query is one of them (technicianScopes and
-// usedMutationIDs take a querier, not a transaction). Without stmts (PostgreSQL) it is tx.
+// for tx's database, when query is one of them (technicianScopes takes
+// a querier, not a transaction). Without stmts (PostgreSQL) it is tx.
 type preparedTx struct {
 	tx    *sql.Tx
 	stmts map[string]*sql.Stmt

@@ -61,8 +61,15 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 	if db.dialect == dialectPostgres {
 		qSeq = qDeviceSeqLock
 	}
-	err := db.lateTx(ctx, n, func(ctx context.Context, tx *sql.Tx, take takeVersion) error {
+	// On PostgreSQL the push runs first without savepoints (optimistic),
+	// and again with them only if one of its mutations is refused.
+	optimistic := db.dialect == dialectPostgres
+	run := func(ctx context.Context, tx *sql.Tx, take takeVersion) error {
 		res, cs = PushResult{}, changeSet{}
+		if ahead.ran {
+			ahead.decode(muts)
+		}
+		ahead.ran = true
 		var revoked sql.NullInt64
 		err := db.txQueryRow(ctx, tx, qSeq, string(p.Device)).Scan(&res.Acked, &revoked)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -74,14 +81,14 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 		if err != nil {
 			return transient(err)
 		}
-		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, take: take, device: p.Device, changed: &cs, batch: true}
+		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, take: take, device: p.Device, changed: &cs, batch: true, optimistic: optimistic}
 		if len(muts) > 0 {
 			if st.tech, st.scopes, err = ahead.scopesIn(ctx, st, p); err != nil {
 				return err
 			}
 		}
 		pb := &pushBatch{ahead: ahead}
-		if pb.used, err = db.usedMutationIDs(ctx, preparedTx{tx, db.prepared}, p.Device, muts, res.Acked); err != nil {
+		if pb.used, err = db.usedMutationIDs(ctx, tx, p.Device, muts, res.Acked); err != nil {
 			return err
 		}
 		if err := st.lookUpNewIDs(ctx, pb, muts, res.Acked); err != nil {
@@ -109,18 +116,17 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 		}
 		now := db.now()
 		last := muts[len(muts)-1]
-		if _, err := db.txExec(ctx, tx, qDeviceSeen,
-			res.Acked, now.UnixNano(), now.Sub(last.At).Milliseconds(), string(p.Device)); err != nil {
-			return transient(err)
-		}
 		// The rows that carry the version, last: on PostgreSQL taking it
 		// locks the counter row to the commit (lateTx).
-		if err := st.flushChanges(ctx); err != nil {
-			return err
-		}
+		err = st.finish(ctx, pb.applied, []any{res.Acked, now.UnixNano(), now.Sub(last.At).Milliseconds(), string(p.Device)})
 		version = st.version
-		return db.insertApplied(ctx, tx, pb.applied, st.version)
-	})
+		return err
+	}
+	err := db.lateTx(ctx, n, run)
+	if errors.Is(err, errNeedSavepoints) {
+		optimistic = false
+		err = db.lateTx(ctx, n, run)
+	}
 	if err != nil {
 		return PushResult{}, err
 	}
@@ -134,7 +140,7 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 // multi-row statements (nothing in the push reads them back).
 type pushBatch struct {
 	used    map[string]bool
-	applied [][]any
+	applied []appliedRow
 	// ahead holds the mutations decoded before the push's transaction.
 	ahead *pushAhead
 }
@@ -175,6 +181,17 @@ func (st *serverTx) lookUpNewIDs(ctx context.Context, pb *pushBatch, muts []app.
 	}
 	for _, kind := range kinds {
 		ids := byKind[kind]
+		if st.db.dialect == dialectPostgres {
+			// One statement whatever the count: an array of the IDs.
+			rows, err := st.tx.QueryContext(ctx, st.db.q(qTakenAny), st.tenant, kind, anyTexts(ids))
+			if err != nil {
+				return transient(err)
+			}
+			if err := scanIDs(rows, func(id string) { st.taken[entityKey{kind, id}] = true }); err != nil {
+				return transient(err)
+			}
+			continue
+		}
 		for len(ids) > 0 {
 			n := pushChunk(len(ids))
 			rows, err := st.db.txQuery(ctx, st.tx, qTakenIn[bits.Len(uint(n))-1], append([]any{st.tenant, kind}, ids[:n]...)...)
@@ -191,8 +208,8 @@ func (st *serverTx) lookUpNewIDs(ctx context.Context, pb *pushBatch, muts []app.
 }
 
 // usedMutationIDs returns which valid mutation IDs of muts after seq
-// acked the device used before, in multi-row lookups in q.
-func (db *DB) usedMutationIDs(ctx context.Context, q querier, device app.DeviceID, muts []app.Mutation, acked int64) (map[string]bool, error) {
+// acked the device used before, in multi-row lookups.
+func (db *DB) usedMutationIDs(ctx context.Context, tx *sql.Tx, device app.DeviceID, muts []app.Mutation, acked int64) (map[string]bool, error) {
 	var ids []any
 	for _, m := range muts {
 		if m.Seq > acked && validMutationID(m.ID) {
@@ -200,9 +217,20 @@ func (db *DB) usedMutationIDs(ctx context.Context, q querier, device app.DeviceI
 		}
 	}
 	used := map[string]bool{}
+	if db.dialect == dialectPostgres && len(ids) > 0 {
+		// One statement whatever the count: an array of the IDs.
+		rows, err := tx.QueryContext(ctx, db.q(qAppliedAny), string(device), anyTexts(ids))
+		if err != nil {
+			return nil, transient(err)
+		}
+		if err := scanIDs(rows, func(id string) { used[id] = true }); err != nil {
+			return nil, transient(err)
+		}
+		return used, nil
+	}
 	for len(ids) > 0 {
 		n := pushChunk(len(ids))
-		rows, err := q.QueryContext(ctx, db.q(qAppliedIn[bits.Len(uint(n))-1]), append([]any{string(device)}, ids[:n]...)...)
+		rows, err := db.txQuery(ctx, tx, qAppliedIn[bits.Len(uint(n))-1], append([]any{string(device)}, ids[:n]...)...)
 		if err != nil {
 			return nil, transient(err)
 		}
@@ -214,14 +242,23 @@ func (db *DB) usedMutationIDs(ctx context.Context, q querier, device app.DeviceI
 	return used, nil
 }
 
+// appliedRow is one row of the applied table a push will write, but for
+// its version.
+type appliedRow struct {
+	mutation, device       string
+	seq                    int64
+	name, status, conflict string
+	at, deviceAt           int64
+	hlc                    string
+}
+
 // insertApplied writes a push's applied rows at version.
-func (db *DB) insertApplied(ctx context.Context, tx *sql.Tx, rows [][]any, version int64) error {
+func (db *DB) insertApplied(ctx context.Context, tx *sql.Tx, rows []appliedRow, version int64) error {
 	for len(rows) > 0 {
 		n := pushChunk(len(rows))
-		args := make([]any, 0, n*(len(rows[0])+1))
+		args := make([]any, 0, n*10)
 		for _, r := range rows[:n] {
-			args = append(args, r...)
-			args = append(args, version)
+			args = append(args, r.mutation, r.device, r.seq, r.name, r.status, r.conflict, r.at, r.deviceAt, r.hlc, version)
 		}
 		if _, err := db.txExec(ctx, tx, qAppliedRows[bits.Len(uint(n))-1], args...); err != nil {
 			return transient(err)
@@ -324,7 +361,7 @@ func (db *DB) applyPushed(ctx context.Context, st *serverTx, cmd app.Command, ba
 // recordApplied keeps m's applied row, but for its version, which
 // insertApplied adds.
 func (pb *pushBatch) recordApplied(db *DB, p Principal, m app.Mutation, status, conflict string) {
-	pb.applied = append(pb.applied, []any{m.ID, string(p.Device), m.Seq, m.FullName(), status, conflict, db.now().UnixNano(), m.At.UnixNano(), m.HLC})
+	pb.applied = append(pb.applied, appliedRow{m.ID, string(p.Device), m.Seq, m.FullName(), status, conflict, db.now().UnixNano(), m.At.UnixNano(), m.HLC})
 }
 
 // maxOurs bounds the copy of a rejected mutation's arguments kept in its
@@ -520,6 +557,15 @@ func (st *serverTx) checkStockScope() error {
 		}
 	}
 	return nil
+}
+
+// anyTexts is ids, strings held as any, as one text array argument.
+func anyTexts(ids []any) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id.(string)
+	}
+	return out
 }
 
 // scanIDs calls add with each row's one text column, and closes rows.

@@ -27,6 +27,10 @@ type pushAhead struct {
 	// the decoding's refusals, which applyPushed returns.
 	cmds map[int64]app.Command
 	bad  map[int64]error
+	// ran says that a run of the push used cmds: a run again (after a
+	// refusal without savepoints, or a deadlock on PostgreSQL) decodes
+	// afresh, since the last run's Apply may have changed them.
+	ran bool
 	// scopes, when set (SQLite), are the technician's scopes as of a
 	// committed version.
 	scopes *cachedScopes
@@ -88,7 +92,23 @@ func (c *scopeCache) drop(k scopeKey, s *cachedScopes) {
 // A failed read of the scopes is not returned: the push then reads them
 // in its transaction, as before, and returns that read's error.
 func (db *DB) readAhead(ctx context.Context, p Principal, muts []app.Mutation) *pushAhead {
-	a := &pushAhead{cmds: make(map[int64]app.Command, len(muts)), bad: map[int64]error{}}
+	a := &pushAhead{}
+	a.decode(muts)
+	if db.dialect == dialectSQLite && len(muts) > 0 {
+		k := scopeKey{p.Tenant, p.Technician}
+		if a.scopes = db.scopeCache.get(k); a.scopes == nil {
+			if s, err := db.readScopes(ctx, p); err == nil {
+				a.scopes = s
+				db.scopeCache.put(k, s)
+			}
+		}
+	}
+	return a
+}
+
+// decode decodes muts into cmds and bad, afresh.
+func (a *pushAhead) decode(muts []app.Mutation) {
+	a.cmds, a.bad = make(map[int64]app.Command, len(muts)), map[int64]error{}
 	for _, m := range muts {
 		if !validMutationID(m.ID) {
 			continue // applyPushed refuses it before decoding
@@ -100,16 +120,6 @@ func (db *DB) readAhead(ctx context.Context, p Principal, muts []app.Mutation) *
 		}
 		a.cmds[m.Seq] = cmd
 	}
-	if db.dialect == dialectSQLite && len(muts) > 0 {
-		k := scopeKey{p.Tenant, p.Technician}
-		if a.scopes = db.scopeCache.get(k); a.scopes == nil {
-			if s, err := db.readScopes(ctx, p); err == nil {
-				a.scopes = s
-				db.scopeCache.put(k, s)
-			}
-		}
-	}
-	return a
 }
 
 // readScopes reads the technician's scopes and the last committed

@@ -70,9 +70,10 @@ func TestTwoDevicesPushToOneTicketAtOnce(t *testing.T) {
 // two tickets, one device to the first ticket then the second, the
 // other the other way round, at the same time. On PostgreSQL each
 // push locks each ticket it reads to its commit, so two such pushes
-// may wait for each other; PostgreSQL ends one, which must come back as
-// the transient answer a device retries on (docs/PROTOCOL.md), roll
-// back whole, and succeed when retried: every note is there once.
+// may wait for each other; PostgreSQL ends one, which the service runs
+// again (pgTx) and, past its tries, must come back as the transient
+// answer a device retries on (docs/PROTOCOL.md), roll back whole, and
+// succeed when retried: every note is there once.
 func TestPushesLockingTicketsInOppositeOrders(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, db *DB) {
 		w := newWorld(t, db)
@@ -141,5 +142,90 @@ func TestPushesLockingTicketsInOppositeOrders(t *testing.T) {
 			}
 		}
 		t.Logf("%d pushes retried after a transient failure", retried)
+	})
+}
+
+// TestDispatchImportAndPushesOnOneTicketAtOnce: two devices push
+// repairs and part consumptions to one ticket while dispatch logs
+// repairs on it and an import loads the part's catalog record again,
+// all at the same time. On PostgreSQL a push locks the ticket and the
+// part it reads and takes its version last; a write that took the
+// version first and then waited for one of those locks deadlocked with
+// the push waiting for the version, and PostgreSQL's answer reached
+// dispatch or the device as central.database. No error may reach a
+// caller, and every write must be applied once.
+func TestDispatchImportAndPushesOnOneTicketAtOnce(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		devices := []Principal{w.a, pairDevice(t, db, "tech-a")}
+		const rounds, batch, dispatched, imports = 8, 4, 16, 6
+		pushes := make([][][]app.Mutation, len(devices)) // by device, round
+		for d := range devices {
+			seq := int64(0)
+			for r := range rounds {
+				var muts []app.Mutation
+				for i := range batch {
+					seq++
+					var cmd app.Command = repair(fid(fmt.Sprintf("d%d-r%d-%d", d, r, i)), w.ticketA.ID, 1)
+					if i%2 == 1 {
+						cmd = &app.ConsumePart{Used: app.PartUsed{ID: fid(fmt.Sprintf("u-d%d-r%d-%d", d, r, i)), Ticket: w.ticketA.ID, Part: "BAT-1", Qty: 1, From: "van-a"}}
+					}
+					muts = append(muts, mut(t, seq, cmd))
+				}
+				pushes[d] = append(pushes[d], muts)
+			}
+		}
+		var wg gosync.WaitGroup
+		errs := make(chan error, len(devices)*rounds+dispatched+imports)
+		for d, p := range devices {
+			wg.Go(func() {
+				for r, muts := range pushes[d] {
+					seq := muts[len(muts)-1].Seq
+					res, err := db.Push(ctx, p, muts)
+					if err != nil {
+						errs <- fmt.Errorf("device %d, round %d: %w", d, r, err)
+						return
+					}
+					if res.Acked != seq || len(res.Rejected) > 0 {
+						errs <- fmt.Errorf("device %d, round %d: acked %d, rejected %v; want %d and none", d, r, res.Acked, res.Rejected, seq)
+					}
+				}
+			})
+		}
+		wg.Go(func() {
+			for i := range dispatched {
+				m := mut(t, 0, repair(fid(fmt.Sprintf("dispatch-%d", i)), w.ticketA.ID, 10))
+				if err := db.ApplyAdmin(ctx, w.dispatch, m); err != nil {
+					errs <- fmt.Errorf("dispatch %d: %w", i, err)
+				}
+			}
+		})
+		wg.Go(func() {
+			for i := range imports {
+				part := app.Part{Number: "BAT-1", NameEN: fmt.Sprintf("Battery %d", i), Class: app.ClassBattery, Models: []string{"P60"}}
+				if err := db.LoadDataset(ctx, tenant, app.Dataset{Parts: []app.Part{part}}); err != nil {
+					errs <- fmt.Errorf("import %d: %w", i, err)
+				}
+			}
+		})
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		d := detail(t, db, w.ticketA.ID)
+		pushed := len(devices) * rounds * batch / 2
+		if len(d.Repairs) != pushed+dispatched || d.Ticket.LabourMinutes != pushed+10*dispatched || len(d.Parts) != pushed {
+			t.Fatalf("%d repairs, %d minutes, %d parts used; want %d, %d and %d",
+				len(d.Repairs), d.Ticket.LabourMinutes, len(d.Parts), pushed+dispatched, pushed+10*dispatched, pushed)
+		}
+		bs, err := db.Balances(ctx, tenant, "van-a")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(bs) != 1 || bs[0].Qty != 5-pushed {
+			t.Fatalf("van-a balances = %+v, want BAT-1 at %d", bs, 5-pushed)
+		}
 	})
 }

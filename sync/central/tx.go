@@ -109,7 +109,13 @@ type serverTx struct {
 	written map[entityKey]bool
 	// releasing (PostgreSQL): the mutation savepoint's release is due,
 	// sent with the next savepoint (see Savepoint).
-	releasing              bool
+	releasing bool
+	// optimistic (a push's first run on PostgreSQL): no savepoints are
+	// taken, and a refused mutation, which would roll back to its own,
+	// ends the run with errNeedSavepoints instead; the push runs again
+	// with them (Push). Refusals are rare and a savepoint is a round
+	// trip per mutation.
+	optimistic             bool
 	flushed                int
 	savedLen, savedFlushed int
 }
@@ -130,6 +136,28 @@ type pendingChange struct {
 
 const maxCachedTickets = 64
 
+// entityTx runs fn with a serverTx of tenant in a write that takes its
+// version last (lateTx), as a push does: dispatch's and the jobs' writes
+// through serverTx. Their change and history rows wait in the serverTx
+// (batch) and are written at the end, and on PostgreSQL every record
+// they read is locked to the commit (get). Taking the version first,
+// such a write then waited for a record a push had locked while the
+// push waited for the version: a deadlock, which PostgreSQL ended with
+// one of them failing. cs (nil: no events) is emptied at each run, since
+// PostgreSQL may run fn again (pgTx).
+func (db *DB) entityTx(ctx context.Context, tenant string, cs *changeSet, fn func(ctx context.Context, st *serverTx) error) error {
+	return db.lateTx(ctx, 0, func(ctx context.Context, tx *sql.Tx, take takeVersion) error {
+		if cs != nil {
+			*cs = changeSet{}
+		}
+		st := &serverTx{db: db, tx: tx, tenant: tenant, take: take, changed: cs, batch: true}
+		if err := fn(ctx, st); err != nil {
+			return err
+		}
+		return st.finish(ctx, nil, nil)
+	})
+}
+
 var _ app.Savepoints = (*serverTx)(nil)
 
 // Savepoint, RollbackToSavepoint and ReleaseSavepoint give app's
@@ -143,6 +171,9 @@ var _ app.Savepoints = (*serverTx)(nil)
 // mutation's reads) run inside the released one, which changes nothing:
 // only a rollback to it could tell, and none comes.
 func (s *serverTx) Savepoint(ctx context.Context) error {
+	if s.optimistic {
+		return nil
+	}
 	s.savedLen, s.savedFlushed, s.savedHist = len(s.pending), s.flushed, len(s.history)
 	q := qSavepoint
 	if s.releasing {
@@ -153,13 +184,23 @@ func (s *serverTx) Savepoint(ctx context.Context) error {
 }
 
 func (s *serverTx) RollbackToSavepoint(ctx context.Context) error {
+	if s.optimistic {
+		return errNeedSavepoints
+	}
 	s.tickets = nil // what was saved since the savepoint is undone
 	s.pending, s.flushed, s.history = s.pending[:s.savedLen], s.savedFlushed, s.history[:s.savedHist]
 	_, err := s.exec(ctx, qRollbackTo)
 	return transient(err)
 }
 
+// errNeedSavepoints ends an optimistic push's run: a mutation was
+// refused and its effects must be rolled back alone.
+var errNeedSavepoints = errors.New("a refused mutation needs its savepoint")
+
 func (s *serverTx) ReleaseSavepoint(ctx context.Context) error {
+	if s.optimistic {
+		return nil
+	}
 	if s.db.dialect == dialectPostgres {
 		s.releasing = true
 		return nil
@@ -230,16 +271,29 @@ func (s *serverTx) ver(ctx context.Context) (int64, error) {
 
 // get reads an entity. In a late write on PostgreSQL it locks the row to
 // the commit: such writes run concurrently, under READ COMMITTED, and
-// one that reads a ticket, decides and writes must not have another
-// change the ticket in between (its update would be lost, or a fact
-// added to a ticket that moved scopes would miss the new scope). Writes
-// that take the version first (writeTx) run one at a time and read
-// without it.
+// one that reads a record, decides and writes must not have another
+// change the record in between. Writes that take the version first
+// (directTx, and every write on SQLite) run one at a time and read
+// without a lock.
+//
+// The lock is FOR UPDATE on a record a late write may write (a ticket,
+// a conflict, a part request, a shipment, a likely-parts list): a second
+// reader waits, else one of two updates would be lost, or a fact added
+// to a ticket that moved scopes would miss the new scope. It is FOR SHARE
+// on a part or a location, which no write through serverTx changes (only
+// imports do, taking the version first): the many pushes consuming one
+// part then read it at once instead of one after the other, and an
+// import that would change it waits for them, so what a push decided
+// from it (serialized or not, the location known) still holds at its
+// commit.
 func (s *serverTx) get(ctx context.Context, kind, id string, v any) error {
 	var data string
 	q := qGetEntity
 	if s.take != nil && s.db.dialect == dialectPostgres {
 		q = qGetEntityLock
+		if kind == kindPart || kind == kindLocation {
+			q = qGetEntityShare
+		}
 	}
 	err := s.queryRow(ctx, q, s.tenant, kind, id).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -267,16 +321,11 @@ func (s *serverTx) put(ctx context.Context, kind, id, ticket string, v any) erro
 	}
 	if s.newRecord(kind, id) {
 		s.wrote(kind, id)
-		res, err := s.exec(ctx, qInsertFact, s.tenant, kind, id, ticket, string(data))
-		if err != nil {
-			return transient(err)
+		inserted, err := s.insertNew(ctx, kind, id, ticket, data)
+		if err == nil && !inserted {
+			err = app.IDUnusable(kind, id)
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return transient(err)
-		} else if n == 0 {
-			return app.IDUnusable(kind, id)
-		}
-		return nil
+		return err
 	}
 	s.wrote(kind, id)
 	_, err = s.exec(ctx, qPutEntity, s.tenant, kind, id, ticket, string(data))
@@ -315,18 +364,29 @@ func (s *serverTx) insertFact(ctx context.Context, kind, id, ticket string, v an
 	}
 	fresh := s.newRecord(kind, id)
 	s.wrote(kind, id)
-	res, err := s.exec(ctx, qInsertFact, s.tenant, kind, id, ticket, string(data))
-	if err != nil {
-		return transient(err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return transient(err)
-	} else if n == 0 && fresh {
+	inserted, err := s.insertNew(ctx, kind, id, ticket, data)
+	switch {
+	case err != nil || inserted:
+		return err
+	case fresh:
 		return app.IDUnusable(kind, id)
-	} else if n == 0 {
+	default:
 		return app.FactExists(kind, id)
 	}
-	return nil
+}
+
+// insertNew inserts the entity kind/id unless one with that key exists,
+// and reports whether it did.
+func (s *serverTx) insertNew(ctx context.Context, kind, id, ticket string, data []byte) (bool, error) {
+	res, err := s.exec(ctx, qInsertFact, s.tenant, kind, id, ticket, string(data))
+	if err != nil {
+		return false, transient(err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, transient(err)
+	}
+	return n > 0, nil
 }
 
 // emit records that an entity changed in (or, gone, left) a scope.
@@ -361,17 +421,7 @@ func (s *serverTx) flushChanges(ctx context.Context) error {
 		}
 	}
 	s.history, s.savedHist = nil, 0
-	rows := s.pending[s.flushed:]
-	last := make(map[pendingChange]int, len(rows))
-	for i, r := range rows {
-		last[pendingChange{r.scope, r.kind, r.id, 0}] = i
-	}
-	uniq := make([]pendingChange, 0, len(last))
-	for i, r := range rows {
-		if last[pendingChange{r.scope, r.kind, r.id, 0}] == i {
-			uniq = append(uniq, r)
-		}
-	}
+	uniq := s.unwritten()
 	for len(uniq) > 0 {
 		n := pushChunk(len(uniq))
 		args := make([]any, 0, 6*n)
@@ -384,6 +434,71 @@ func (s *serverTx) flushChanges(ctx context.Context) error {
 		uniq = uniq[n:]
 	}
 	s.flushed = len(s.pending)
+	return nil
+}
+
+// unwritten returns the change rows emit kept since the last flush, a
+// row whose key comes again once, with its last value: one statement may
+// not change a row twice on PostgreSQL.
+func (s *serverTx) unwritten() []pendingChange {
+	rows := s.pending[s.flushed:]
+	last := make(map[pendingChange]int, len(rows))
+	for i, r := range rows {
+		last[pendingChange{r.scope, r.kind, r.id, 0}] = i
+	}
+	uniq := make([]pendingChange, 0, len(last))
+	for i, r := range rows {
+		if last[pendingChange{r.scope, r.kind, r.id, 0}] == i {
+			uniq = append(uniq, r)
+		}
+	}
+	return uniq
+}
+
+// finish ends a late write (lateTx, batch): it takes the version and
+// writes with it the history and change rows kept, a push's applied
+// rows and, for a push, its device's row (seen: qDeviceSeen's
+// arguments; nil for none). On PostgreSQL that is one statement
+// (qFinish), so the counter row's lock, taken there as take takes it,
+// is held for one round trip and the commit; elsewhere, or when the
+// version was taken already, the statements one by one.
+func (s *serverTx) finish(ctx context.Context, applied []appliedRow, seen []any) error {
+	if s.db.dialect != dialectPostgres || s.take == nil || s.version != 0 {
+		if seen != nil {
+			if _, err := s.db.txExec(ctx, s.tx, qDeviceSeen, seen...); err != nil {
+				return transient(err)
+			}
+		}
+		if err := s.flushChanges(ctx); err != nil {
+			return err
+		}
+		return s.db.insertApplied(ctx, s.tx, applied, s.version)
+	}
+	var hTicket, hFrom, hTo, cScope, cKind, cID []string
+	var hEpoch, hAt, cOrd, cGone []int64
+	for _, r := range s.history {
+		hTicket, hFrom, hTo = append(hTicket, string(r.ticket)), append(hFrom, string(r.from)), append(hTo, string(r.to))
+		hEpoch, hAt = append(hEpoch, int64(r.epoch)), append(hAt, r.at)
+	}
+	for _, r := range s.unwritten() {
+		cScope, cKind, cID = append(cScope, r.scope), append(cKind, r.kind), append(cID, r.id)
+		cOrd, cGone = append(cOrd, int64(kindOrder(r.kind))), append(cGone, int64(r.gone))
+	}
+	var aMut, aDevice, aName, aStatus, aConflict, aHLC []string
+	var aSeq, aAt, aDeviceAt []int64
+	for _, r := range applied {
+		aMut, aDevice, aName, aStatus, aConflict, aHLC = append(aMut, r.mutation), append(aDevice, r.device), append(aName, r.name), append(aStatus, r.status), append(aConflict, r.conflict), append(aHLC, r.hlc)
+		aSeq, aAt, aDeviceAt = append(aSeq, r.seq), append(aAt, r.at), append(aDeviceAt, r.deviceAt)
+	}
+	if seen == nil {
+		seen = []any{int64(0), int64(0), int64(0), ""} // no device has the ID ""
+	}
+	args := append([]any{s.tenant, hTicket, hFrom, hTo, hEpoch, hAt, cScope, cKind, cID, cOrd, cGone,
+		aMut, aDevice, aSeq, aName, aStatus, aConflict, aAt, aDeviceAt, aHLC}, seen...)
+	if err := s.tx.QueryRowContext(ctx, s.db.q(qFinish), args...).Scan(&s.version); err != nil {
+		return transient(err)
+	}
+	s.history, s.savedHist, s.flushed = nil, 0, len(s.pending)
 	return nil
 }
 
