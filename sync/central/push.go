@@ -61,9 +61,12 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 	if db.dialect == dialectPostgres {
 		qSeq = qDeviceSeqLock
 	}
-	// On PostgreSQL the push runs first without savepoints (optimistic),
-	// and again with them only if one of its mutations is refused.
-	optimistic := db.dialect == dialectPostgres
+	// The push runs first without savepoints (optimistic), and again
+	// with them only if one of its mutations is refused. On SQLite a
+	// savepoint and its release were two of a mutation's five statements
+	// in the writer; the run again queues for it anew, and its first
+	// run was rolled back with its member's savepoint (commitGroup).
+	optimistic := true
 	run := func(ctx context.Context, tx *sql.Tx, take takeVersion) error {
 		res, cs = PushResult{}, changeSet{}
 		if ahead.ran {

@@ -161,3 +161,69 @@ func TestPushReadAheadStale(t *testing.T) {
 		}
 	}
 }
+
+// TestPushRefusalRunsAgain: on SQLite a push runs first without a
+// savepoint per mutation, and at a refusal runs again with them from its
+// own savepoint. A refused mutation that wrote before it was refused
+// leaves nothing (its movement, ledger rows and change rows), the
+// mutations around it apply once, and the answer, the conflict and the
+// applied rows are those of a push with savepoints throughout.
+func TestPushRefusalRunsAgain(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		w := newWorld(t, db)
+		var before int64
+		if err := db.read.QueryRowContext(ctx, qCounter).Scan(&before); err != nil {
+			t.Fatal(err)
+		}
+		consume := func(id string, from app.LocationID) app.Command {
+			return &app.ConsumePart{Used: app.PartUsed{ID: fid(id), Ticket: w.ticketA.ID, Part: "BAT-1", Qty: 1, From: from}}
+		}
+		muts := []app.Mutation{
+			mut(t, 1, note(fid("again-1"), w.ticketA.ID)),
+			mut(t, 2, consume("again-2", "van-b")), // a colleague's van: refused after its movement is written
+			mut(t, 3, note(fid("again-3"), w.ticketA.ID)),
+			mut(t, 4, consume("again-4", "van-a")),
+		}
+		res := push(t, db, w.a, muts...)
+		if res.Acked != 4 || len(res.Rejected) != 1 || res.Rejected[0].Seq != 2 || res.Rejected[0].Key != "stock.not_your_location" {
+			t.Fatalf("push = %+v, want acked 4 with seq 2 refused (stock.not_your_location)", res)
+		}
+		d := detail(t, db, w.ticketA.ID)
+		if len(d.Notes) != 2 || len(d.Parts) != 1 || d.Parts[0].From != "van-a" {
+			t.Errorf("ticket A has %d notes and parts used %+v, want 2 notes and one part from van-a", len(d.Notes), d.Parts)
+		}
+		bs, err := db.Balances(ctx, tenant, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := `[{"part":"BAT-1","location":"van-a","qty":4,"pending":0},{"part":"BAT-1","location":"van-b","qty":3,"pending":0}]`; mustJSONc(bs) != want {
+			t.Errorf("balances %s, want %s", mustJSONc(bs), want)
+		}
+		var changed int
+		if err := db.read.QueryRowContext(ctx, db.q(`SELECT count(*) FROM changes WHERE scope = ? AND version > ?`), stockScope(tenant, "van-b"), before).Scan(&changed); err != nil {
+			t.Fatal(err)
+		}
+		if changed != 0 {
+			t.Errorf("%d change rows in van B's scope, want none", changed)
+		}
+		as, err := db.AppliedBy(ctx, tenant, w.a.Device)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var statuses []string
+		for _, a := range as {
+			statuses = append(statuses, a.Status)
+		}
+		if want := []string{"applied", "rejected", "applied", "applied"}; !slices.Equal(statuses, want) {
+			t.Errorf("applied rows %v, want %v", statuses, want)
+		}
+		var conflicts int
+		if err := db.read.QueryRowContext(ctx, db.q(`SELECT count(*) FROM entities WHERE tenant = ? AND kind = 'conflict' AND id = ?`), tenant, "cf-"+muts[1].ID).Scan(&conflicts); err != nil {
+			t.Fatal(err)
+		}
+		if conflicts != 1 {
+			t.Errorf("%d conflicts for the refused mutation, want 1", conflicts)
+		}
+	})
+}
