@@ -97,6 +97,16 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 		if err := st.lookUpNewIDs(ctx, pb, muts, res.Acked); err != nil {
 			return err
 		}
+		// The commands lookUpNewIDs looked at: those after the acked seq.
+		decoded := 0
+		st.shareTickets = db.dialect == dialectPostgres
+		for _, m := range muts {
+			if cmd, ok := pb.ahead.cmds[m.Seq]; ok && m.Seq > res.Acked {
+				st.shareTickets = st.shareTickets && factOnly(cmd)
+				decoded++
+			}
+		}
+		st.shareTickets = st.shareTickets && decoded > 0
 		for _, m := range muts {
 			if m.Seq <= res.Acked {
 				continue // a replay: its effects or conflict are stored
@@ -312,6 +322,17 @@ func (db *DB) pushOne(ctx context.Context, st *serverTx, pb *pushBatch, p Princi
 	}
 	pb.recordApplied(db, p, m, status, "")
 	return nil, nil
+}
+
+// factOnly reports whether cmd only adds a fact to its ticket: its Apply
+// reads the ticket and never saves it (TestFactOnlySavesNoTicket). A
+// push of such mutations only may read its tickets FOR SHARE (get).
+func factOnly(cmd app.Command) bool {
+	switch cmd.(type) {
+	case *app.AddNote, *app.AttachPhoto, *app.RecordSignature:
+		return true
+	}
+	return false
 }
 
 // validMutationID bounds the mutation IDs devices mint (UUIDs).

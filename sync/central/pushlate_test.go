@@ -3,6 +3,7 @@ package central
 import (
 	"context"
 	"fmt"
+	"strings"
 	gosync "sync"
 	"testing"
 
@@ -66,14 +67,15 @@ func TestTwoDevicesPushToOneTicketAtOnce(t *testing.T) {
 	})
 }
 
-// TestPushesLockingTicketsInOppositeOrders: two devices push notes to
-// two tickets, one device to the first ticket then the second, the
+// TestPushesLockingTicketsInOppositeOrders: two devices push repairs
+// to two tickets, one device to the first ticket then the second, the
 // other the other way round, at the same time. On PostgreSQL each
-// push locks each ticket it reads to its commit, so two such pushes
-// may wait for each other; PostgreSQL ends one, which the service runs
-// again (pgTx) and, past its tries, must come back as the transient
-// answer a device retries on (docs/PROTOCOL.md), roll back whole, and
-// succeed when retried: every note is there once.
+// push locks each ticket it writes to its commit (FOR UPDATE: a repair
+// adds its minutes to the ticket), so two such pushes may wait for each
+// other; PostgreSQL ends one, which the service runs again (pgTx) and,
+// past its tries, must come back as the transient answer a device
+// retries on (docs/PROTOCOL.md), roll back whole, and succeed when
+// retried: every repair is there once.
 func TestPushesLockingTicketsInOppositeOrders(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, db *DB) {
 		w := newWorld(t, db)
@@ -95,7 +97,7 @@ func TestPushesLockingTicketsInOppositeOrders(t *testing.T) {
 			for r := range rounds {
 				var muts []app.Mutation
 				for i, tk := range orders[d] {
-					muts = append(muts, mut(t, int64(2*r+i+1), note(fid(fmt.Sprintf("d%d-r%d-%d", d, r, i)), tk)))
+					muts = append(muts, mut(t, int64(2*r+i+1), repair(fid(fmt.Sprintf("d%d-r%d-%d", d, r, i)), tk, 1)))
 				}
 				pushes[d] = append(pushes[d], muts)
 			}
@@ -137,8 +139,8 @@ func TestPushesLockingTicketsInOppositeOrders(t *testing.T) {
 			return
 		}
 		for _, tk := range []app.TicketID{w.ticketA.ID, second.ID} {
-			if n := len(detail(t, db, tk).Notes); n != len(devices)*rounds {
-				t.Errorf("ticket %s has %d notes, want %d", tk, n, len(devices)*rounds)
+			if d := detail(t, db, tk); len(d.Repairs) != len(devices)*rounds || d.Ticket.LabourMinutes != len(devices)*rounds {
+				t.Errorf("ticket %s has %d repairs and %d minutes, want %d of each", tk, len(d.Repairs), d.Ticket.LabourMinutes, len(devices)*rounds)
 			}
 		}
 		t.Logf("%d pushes retried after a transient failure", retried)
@@ -228,4 +230,47 @@ func TestDispatchImportAndPushesOnOneTicketAtOnce(t *testing.T) {
 			t.Fatalf("van-a balances = %+v, want BAT-1 at %d", bs, 5-pushed)
 		}
 	})
+}
+
+// factTx is an app.MutationTx holding one ticket, which notes whether a
+// command saved it; a method it lacks panics (the embedded nil).
+type factTx struct {
+	app.MutationTx
+	t           app.Ticket
+	saved, adds int
+}
+
+func (f *factTx) Ticket(context.Context, app.TicketID) (app.Ticket, error) { return f.t, nil }
+func (f *factTx) SaveTicket(context.Context, app.Ticket) error             { f.saved++; return nil }
+func (f *factTx) AddNote(context.Context, app.Note) error                  { f.adds++; return nil }
+func (f *factTx) AddPhoto(context.Context, app.Photo) error                { f.adds++; return nil }
+func (f *factTx) AddSignature(context.Context, app.Signature) error        { f.adds++; return nil }
+func (f *factTx) AddRepair(context.Context, app.RepairEntry) error         { f.adds++; return nil }
+
+// TestFactOnlySavesNoTicket: the commands factOnly names (whose pushes
+// read their tickets FOR SHARE on PostgreSQL) add their fact and never
+// save the ticket; one that saves it is not named.
+func TestFactOnlySavesNoTicket(t *testing.T) {
+	tk := app.Ticket{ID: "tk-a", Number: "FB-1", Technician: "tech-a", Epoch: 1, Status: app.StatusInProgress}
+	actor := app.Actor{Role: app.RoleTechnician, Technician: "tech-a", Name: "A"}
+	tests := map[string]app.Command{
+		"note":      note(fid("n"), tk.ID),
+		"photo":     &app.AttachPhoto{Photo: app.Photo{ID: fid("p"), Ticket: tk.ID, SHA256: strings.Repeat("a", 64), Size: 10, Mime: "image/jpeg"}},
+		"signature": &app.RecordSignature{Signature: app.Signature{ID: fid("s"), Ticket: tk.ID, Role: app.SignerCustomer, Digest: strings.Repeat("b", 64)}},
+		"repair":    repair(fid("r"), tk.ID, 5),
+	}
+	for name, cmd := range tests {
+		t.Run(name, func(t *testing.T) {
+			f := &factTx{t: tk}
+			if err := cmd.Apply(context.Background(), f, actor, testNow); err != nil {
+				t.Fatal(err)
+			}
+			if f.adds != 1 {
+				t.Fatalf("%d facts added, want 1", f.adds)
+			}
+			if saves := f.saved > 0; factOnly(cmd) == saves {
+				t.Fatalf("factOnly = %v, but the ticket was saved %d times", factOnly(cmd), f.saved)
+			}
+		})
+	}
 }

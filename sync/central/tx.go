@@ -115,7 +115,10 @@ type serverTx struct {
 	// ends the run with errNeedSavepoints instead; the push runs again
 	// with them (Push). Refusals are rare and a savepoint is a round
 	// trip per mutation.
-	optimistic             bool
+	optimistic bool
+	// shareTickets (a push on PostgreSQL none of whose mutations saves a
+	// ticket: factOnly): tickets are read FOR SHARE (get).
+	shareTickets           bool
 	flushed                int
 	savedLen, savedFlushed int
 }
@@ -285,13 +288,17 @@ func (s *serverTx) ver(ctx context.Context) (int64, error) {
 // part then read it at once instead of one after the other, and an
 // import that would change it waits for them, so what a push decided
 // from it (serialized or not, the location known) still holds at its
-// commit.
+// commit. A push that only adds facts (notes, photos, signatures) reads
+// its tickets FOR SHARE too: it decides from the ticket (in scope, not
+// closed) and writes no ticket, and a write that would change the
+// ticket (a reassignment that moves its facts' scopes) waits for it, so
+// the pushes adding notes to one ticket run at the same time.
 func (s *serverTx) get(ctx context.Context, kind, id string, v any) error {
 	var data string
 	q := qGetEntity
 	if s.take != nil && s.db.dialect == dialectPostgres {
 		q = qGetEntityLock
-		if kind == kindPart || kind == kindLocation {
+		if kind == kindPart || kind == kindLocation || kind == kindTicket && s.shareTickets {
 			q = qGetEntityShare
 		}
 	}
