@@ -57,6 +57,12 @@ type DB struct {
 	// prepared holds the hot path's statements prepared on SQLite's
 	// write connection (prepared.go); nil on PostgreSQL.
 	prepared map[string]*sql.Stmt
+	// readPrepared holds a push's reads before the writer, prepared on
+	// SQLite's read pool (pushahead.go); nil on PostgreSQL.
+	readPrepared map[string]*sql.Stmt
+	// scopeCache holds technicians' scopes for pushes on SQLite
+	// (pushahead.go).
+	scopeCache scopeCache
 }
 
 // Config says where the central database lives.
@@ -227,6 +233,9 @@ func (db *DB) Close() error {
 	}
 	var err error
 	for _, st := range db.prepared {
+		err = errors.Join(err, st.Close())
+	}
+	for _, st := range db.readPrepared {
 		err = errors.Join(err, st.Close())
 	}
 	err = errors.Join(err, db.write.Close())

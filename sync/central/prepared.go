@@ -45,6 +45,15 @@ const (
 	// qCounterNext takes the next version on PostgreSQL, locking the
 	// counter row to the commit (group.go).
 	qCounterNext = `UPDATE counter SET v = v + 1 WHERE id = 1 RETURNING v`
+	// qTechnician and qLocations are technicianScopes' reads.
+	qTechnician = `SELECT data FROM entities WHERE tenant = ? AND kind = 'technician' AND id = ?`
+	qLocations  = `SELECT id, data FROM entities WHERE tenant = ? AND kind = 'location'`
+	// qScopesChanged counts the change rows after a version that could
+	// change a technician's scopes (technicianScopes reads the
+	// technician and the tenant's locations, and every write of either
+	// writes its change row, LoadDataset's): the technician's row in
+	// its own scope and the locations' in the catalog (pushahead.go).
+	qScopesChanged = `SELECT (SELECT count(*) FROM changes WHERE scope = ? AND kind = 'technician' AND id = ? AND version > ?) + (SELECT count(*) FROM changes WHERE scope = ? AND version > ? AND kind = 'location')`
 	// qFinish ends a late write on PostgreSQL in one statement
 	// (serverTx.finish): it takes the next version as qCounterNext does
 	// and writes with it the history rows (tenant, then one array per
@@ -85,43 +94,99 @@ func pushChunk(n int) int { return min(pushRows, 1<<(bits.Len(uint(n))-1)) }
 // qAppliedIn[k] and qAppliedRows[k] take 1<<k mutations: which of them
 // the device used before, and their applied rows; qEmitRows[k] writes
 // 1<<k change rows as qEmit does one; qTakenIn[k] finds which of 1<<k
-// IDs of one kind are taken.
-var qAppliedIn, qAppliedRows, qEmitRows, qTakenIn [pushRowsLog + 1]string
-
-func init() {
-	const applied, change = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, `(?, ?, ?, ?, ?, ?)`
-	for k := range qAppliedIn {
-		n := 1 << k
-		qAppliedIn[k] = `SELECT mutation FROM applied WHERE device = ? AND mutation IN (?` + strings.Repeat(`, ?`, n-1) + `)`
-		qTakenIn[k] = `SELECT id FROM entities WHERE tenant = ? AND kind = ? AND id IN (?` + strings.Repeat(`, ?`, n-1) + `)`
-		qAppliedRows[k] = `INSERT INTO applied (mutation, device, seq, name, status, conflict, at, device_at, hlc, version) VALUES ` + applied + strings.Repeat(`, `+applied, n-1)
-		qEmitRows[k] = `INSERT INTO changes (scope, kind, id, version, ord, gone) VALUES ` + change + strings.Repeat(`, `+change, n-1) +
+// IDs of one kind are taken. They are built by initializers, not in an
+// init function: preparedQueries is initialized before init functions
+// run, and took them empty, so they were compiled at every call.
+var (
+	qAppliedIn = multiRow(func(n int) string {
+		return `SELECT mutation FROM applied WHERE device = ? AND mutation IN (?` + strings.Repeat(`, ?`, n-1) + `)`
+	})
+	qTakenIn = multiRow(func(n int) string {
+		return `SELECT id FROM entities WHERE tenant = ? AND kind = ? AND id IN (?` + strings.Repeat(`, ?`, n-1) + `)`
+	})
+	qAppliedRows = multiRow(func(n int) string {
+		const row = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		return `INSERT INTO applied (mutation, device, seq, name, status, conflict, at, device_at, hlc, version) VALUES ` + row + strings.Repeat(`, `+row, n-1)
+	})
+	qEmitRows = multiRow(func(n int) string {
+		const row = `(?, ?, ?, ?, ?, ?)`
+		return `INSERT INTO changes (scope, kind, id, version, ord, gone) VALUES ` + row + strings.Repeat(`, `+row, n-1) +
 			` ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`
+	})
+)
+
+// multiRow returns query(1<<k) for each k up to pushRowsLog.
+func multiRow(query func(n int) string) (qs [pushRowsLog + 1]string) {
+	for k := range qs {
+		qs[k] = query(1 << k)
 	}
+	return qs
 }
 
 var preparedQueries = slices.Concat([]string{
 	qGetEntity, qCountEntity, qInsertFact, qPutEntity, qEmit, qWasInScope,
-	qDeviceSeq, qDeviceSeen,
+	qDeviceSeq, qDeviceSeen, qTechnician, qLocations, qScopesChanged,
 	qSavepoint, qRollbackTo, qRelease, qGroupSave, qGroupRollbck, qGroupRelease, qCounter, qCounterSet,
 }, qAppliedIn[:], qAppliedRows[:], qEmitRows[:], qTakenIn[:])
 
-// prepare prepares preparedQueries on SQLite's write connection. It runs
-// before any transaction: with one connection, a Prepare on the DB while
-// a transaction holds it would wait for ever.
+// readAheadQueries are a push's reads before it queues for the writer
+// (pushahead.go), prepared on SQLite's read pool: database/sql prepares
+// each on a connection of the pool the first time it runs there.
+var readAheadQueries = []string{qCounter, qTechnician, qLocations}
+
+// prepare prepares preparedQueries on SQLite's write connection, and
+// readAheadQueries on its read pool. It runs before any transaction:
+// with one connection, a Prepare on the DB while a transaction holds it
+// would wait for ever.
 func (db *DB) prepare(ctx context.Context) error {
 	if db.dialect != dialectSQLite {
 		return nil
 	}
-	db.prepared = make(map[string]*sql.Stmt, len(preparedQueries))
-	for _, q := range preparedQueries {
-		st, err := db.write.PrepareContext(ctx, q)
-		if err != nil {
-			return err
-		}
-		db.prepared[q] = st
+	var err error
+	if db.prepared, err = prepareAll(ctx, db.write, preparedQueries); err != nil {
+		return err
 	}
-	return nil
+	db.readPrepared, err = prepareAll(ctx, db.read, readAheadQueries)
+	return err
+}
+
+// prepareAll prepares queries on d; on an error it closes those
+// prepared already.
+func prepareAll(ctx context.Context, d *sql.DB, queries []string) (map[string]*sql.Stmt, error) {
+	stmts := make(map[string]*sql.Stmt, len(queries))
+	for _, q := range queries {
+		st, err := d.PrepareContext(ctx, q)
+		if err != nil {
+			for _, st := range stmts {
+				st.Close()
+			}
+			return nil, err
+		}
+		stmts[q] = st
+	}
+	return stmts, nil
+}
+
+// preparedTx runs tx's queries through stmts, the statements prepared
+// for tx's database, when query is one of them (technicianScopes takes
+// a querier, not a transaction). Without stmts (PostgreSQL) it is tx.
+type preparedTx struct {
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
+}
+
+func (p preparedTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := p.stmts[query]; st != nil {
+		return p.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
+	return p.tx.QueryContext(ctx, query, args...)
+}
+
+func (p preparedTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := p.stmts[query]; st != nil {
+		return p.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return p.tx.QueryRowContext(ctx, query, args...)
 }
 
 // txStmt returns query as a statement of tx: on SQLite the one prepared

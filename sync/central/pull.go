@@ -138,7 +138,7 @@ func (db *DB) Scopes(ctx context.Context, q querier, p Principal) ([]string, err
 // technicianScopes returns the device's technician record and scopes.
 func (db *DB) technicianScopes(ctx context.Context, q querier, p Principal) (app.Technician, []string, error) {
 	var data string
-	err := q.QueryRowContext(ctx, db.q(`SELECT data FROM entities WHERE tenant = ? AND kind = 'technician' AND id = ?`), p.Tenant, string(p.Technician)).Scan(&data)
+	err := q.QueryRowContext(ctx, db.q(qTechnician), p.Tenant, string(p.Technician)).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return app.Technician{}, nil, app.Errorf(app.EFORBIDDEN, "auth.no_technician", "This device's technician no longer exists on the server.")
 	}
@@ -158,7 +158,7 @@ func (db *DB) technicianScopes(ctx context.Context, q querier, p Principal) (app
 	}
 	// Other locations the technician or their store uses (a defective bin,
 	// the store's shelf).
-	rows, err := q.QueryContext(ctx, db.q(`SELECT id, data FROM entities WHERE tenant = ? AND kind = 'location'`), p.Tenant)
+	rows, err := q.QueryContext(ctx, db.q(qLocations), p.Tenant)
 	if err != nil {
 		return app.Technician{}, nil, transient(err)
 	}

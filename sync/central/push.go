@@ -44,7 +44,15 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 			return res, app.Errorf(app.EINVALID, "sync.not_contiguous", "Pushed changes must be in order without gaps (seq {{.Seq}} follows {{.Prev}}).", "Seq", m.Seq, "Prev", muts[i-1].Seq)
 		}
 	}
+	return db.pushWith(ctx, p, muts, db.readAhead(ctx, p, muts))
+}
+
+// pushWith is Push with the work done before the push's transaction
+// (readAhead).
+func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ahead *pushAhead) (PushResult, error) {
+	var res PushResult
 	var cs changeSet
+	var version int64 // the push's, once it wrote its rows
 	n := 0
 	for _, m := range muts {
 		n += len(m.Args)
@@ -53,11 +61,18 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 	if db.dialect == dialectPostgres {
 		qSeq = qDeviceSeqLock
 	}
-	// On PostgreSQL the push runs first without savepoints (optimistic),
-	// and again with them only if one of its mutations is refused.
-	optimistic := db.dialect == dialectPostgres
+	// The push runs first without savepoints (optimistic), and again
+	// with them only if one of its mutations is refused. On SQLite a
+	// savepoint and its release were two of a mutation's five statements
+	// in the writer; the run again queues for it anew, and its first
+	// run was rolled back with its member's savepoint (commitGroup).
+	optimistic := true
 	run := func(ctx context.Context, tx *sql.Tx, take takeVersion) error {
 		res, cs = PushResult{}, changeSet{}
+		if ahead.ran {
+			ahead.decode(muts)
+		}
+		ahead.ran = true
 		var revoked sql.NullInt64
 		err := db.txQueryRow(ctx, tx, qSeq, string(p.Device)).Scan(&res.Acked, &revoked)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -71,21 +86,27 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 		}
 		st := &serverTx{db: db, tx: tx, tenant: p.Tenant, take: take, device: p.Device, changed: &cs, batch: true, optimistic: optimistic}
 		if len(muts) > 0 {
-			if st.tech, st.scopes, err = db.technicianScopes(ctx, tx, p); err != nil {
+			if st.tech, st.scopes, err = ahead.scopesIn(ctx, st, p); err != nil {
 				return err
 			}
 		}
-		pb := &pushBatch{}
+		pb := &pushBatch{ahead: ahead}
 		if pb.used, err = db.usedMutationIDs(ctx, tx, p.Device, muts, res.Acked); err != nil {
 			return err
 		}
 		if err := st.lookUpNewIDs(ctx, pb, muts, res.Acked); err != nil {
 			return err
 		}
-		st.shareTickets = db.dialect == dialectPostgres && len(pb.cmds) > 0
-		for _, cmd := range pb.cmds {
-			st.shareTickets = st.shareTickets && factOnly(cmd)
+		// The commands lookUpNewIDs looked at: those after the acked seq.
+		decoded := 0
+		st.shareTickets = db.dialect == dialectPostgres
+		for _, m := range muts {
+			if cmd, ok := pb.ahead.cmds[m.Seq]; ok && m.Seq > res.Acked {
+				st.shareTickets = st.shareTickets && factOnly(cmd)
+				decoded++
+			}
 		}
+		st.shareTickets = st.shareTickets && decoded > 0
 		for _, m := range muts {
 			if m.Seq <= res.Acked {
 				continue // a replay: its effects or conflict are stored
@@ -110,7 +131,9 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 		last := muts[len(muts)-1]
 		// The rows that carry the version, last: on PostgreSQL taking it
 		// locks the counter row to the commit (lateTx).
-		return st.finish(ctx, pb.applied, []any{res.Acked, now.UnixNano(), now.Sub(last.At).Milliseconds(), string(p.Device)})
+		err = st.finish(ctx, pb.applied, []any{res.Acked, now.UnixNano(), now.Sub(last.At).Milliseconds(), string(p.Device)})
+		version = st.version
+		return err
 	}
 	err := db.lateTx(ctx, n, run)
 	if errors.Is(err, errNeedSavepoints) {
@@ -120,6 +143,7 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 	if err != nil {
 		return PushResult{}, err
 	}
+	ahead.committed(db, p, version)
 	db.publish(p.Tenant, p.Device, &cs)
 	return res, nil
 }
@@ -130,8 +154,8 @@ func (db *DB) Push(ctx context.Context, p Principal, muts []app.Mutation) (PushR
 type pushBatch struct {
 	used    map[string]bool
 	applied []appliedRow
-	// cmds are the mutations decoded by lookUpNewIDs, by seq.
-	cmds map[int64]app.Command
+	// ahead holds the mutations decoded before the push's transaction.
+	ahead *pushAhead
 }
 
 // newIDKey is where checkNewIDs looks for a new record's ID.
@@ -144,23 +168,18 @@ func newIDKey(r app.NewRecord) entityKey {
 	return entityKey{r.Kind, r.ID}
 }
 
-// lookUpNewIDs decodes the mutations after seq acked and looks up, per
-// kind in multi-row statements, which of their new records' fresh IDs
-// are taken, for checkNewIDs.
+// lookUpNewIDs looks up, per kind in multi-row statements, which of the
+// new records' fresh IDs of the mutations after seq acked are taken, for
+// checkNewIDs.
 func (st *serverTx) lookUpNewIDs(ctx context.Context, pb *pushBatch, muts []app.Mutation, acked int64) error {
-	pb.cmds = map[int64]app.Command{}
 	st.taken = map[entityKey]bool{}
 	byKind := map[string][]any{}
 	var kinds []string
 	for _, m := range muts {
-		if m.Seq <= acked || !validMutationID(m.ID) {
-			continue
+		cmd, ok := pb.ahead.cmds[m.Seq]
+		if m.Seq <= acked || !ok {
+			continue // a replay, or refused by applyPushed
 		}
-		cmd, err := app.DecodeMutation(m)
-		if err != nil {
-			continue // applyPushed refuses it
-		}
-		pb.cmds[m.Seq] = cmd
 		for _, r := range app.NewRecords(cmd) {
 			k := newIDKey(r)
 			if _, ok := st.taken[k]; ok || !app.FreshID(r.ID) {
@@ -280,7 +299,7 @@ func (db *DB) pushOne(ctx context.Context, st *serverTx, pb *pushBatch, p Princi
 	st.moved = nil
 	var status string
 	err := app.ApplyOrRollback(ctx, st, func() (err error) {
-		status, err = db.applyPushed(ctx, st, pb.cmds[m.Seq], p, m)
+		status, err = db.applyPushed(ctx, st, pb.ahead.cmds[m.Seq], pb.ahead.bad[m.Seq], p, m)
 		return err
 	})
 	if err != nil && !app.Refused(err) {
@@ -321,17 +340,16 @@ func validMutationID(id string) bool { return id != "" && len(id) <= 64 }
 
 // applyPushed runs the mutation as the device's technician, with the
 // server-side checks around it. A business refusal comes back as an error
-// app.Refused recognises. cmd is m decoded already, or nil.
-func (db *DB) applyPushed(ctx context.Context, st *serverTx, cmd app.Command, p Principal, m app.Mutation) (string, error) {
+// app.Refused recognises. cmd is m decoded before the push's
+// transaction, or bad the decoding's refusal (readAhead).
+func (db *DB) applyPushed(ctx context.Context, st *serverTx, cmd app.Command, bad error, p Principal, m app.Mutation) (string, error) {
 	if !validMutationID(m.ID) {
 		return "", app.Errorf(app.EINVALID, "sync.bad_mutation_id", "A pushed change has no valid ID.")
 	}
-	var err error
-	if cmd == nil {
-		if cmd, err = app.DecodeMutation(m); err != nil {
-			return "", err
-		}
+	if bad != nil {
+		return "", bad
 	}
+	var err error
 	now := db.now()
 	actor := app.Actor{Role: app.RoleTechnician, Technician: p.Technician, Store: st.tech.Store, Name: p.Name}
 	if err := st.checkTicketScope(ctx, actor, cmd); err != nil {

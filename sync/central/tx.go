@@ -110,7 +110,7 @@ type serverTx struct {
 	// releasing (PostgreSQL): the mutation savepoint's release is due,
 	// sent with the next savepoint (see Savepoint).
 	releasing bool
-	// optimistic (a push's first run on PostgreSQL): no savepoints are
+	// optimistic (a push's first run): no savepoints are
 	// taken, and a refused mutation, which would roll back to its own,
 	// ends the run with errNeedSavepoints instead; the push runs again
 	// with them (Push). Refusals are rare and a savepoint is a round
