@@ -24,6 +24,9 @@ type glance struct {
 	finders bool // three finder patterns that could be one QR Code's corners
 	bars    bool // a row or column of bars that could be a linear code
 	matrix  bool // a Data Matrix's outline: timing edges and the solid L
+	// lines are the rows and columns near a stretch of bars, when bars
+	// is set; nil means any line may cross a code.
+	lines *barLines
 }
 
 // seeAll is the glance that gates nothing.
@@ -103,6 +106,9 @@ func look(src *luminanceSource) glance {
 	g.finders = l.tooMany || l.triple()
 	g.matrix = l.corner()
 	g.bars = l.across.tooMany || l.down.tooMany || l.across.barred() || l.down.barred()
+	if g.bars && !l.across.tooMany && !l.down.tooMany {
+		g.lines = &barLines{w: w, h: h, rows: l.across.lines(h), cols: l.down.lines(w)}
+	}
 	return g
 }
 
@@ -285,6 +291,52 @@ func (e *edges) addBars(runs []int32, line int) {
 	}
 	flush(end, pos)
 	e.tooMany = e.tooMany || len(e.bars) > maxLegs
+}
+
+// barMargin is how many lines either side of a stretch of bars the
+// linear readers still read (barLines): in ZXing's test sets every row
+// that read a code had a stretch of the look's on that very row; the
+// margin allows for the readers' row binarisation placing an edge a
+// pixel off.
+const barMargin = 2
+
+// barLines are the lines of a view (its rows, and its columns) within
+// barMargin of a stretch of bars the look found, whether or not the
+// stretch was barred: a row of a linear code that a reader can read
+// crosses every bar, and the look, looser than the readers, sees them
+// there too.
+type barLines struct {
+	w, h       int
+	rows, cols []bool
+}
+
+// lines marks the lines within barMargin of a stretch of bars in e, of
+// n lines.
+func (e *edges) lines(n int) []bool {
+	near := make([]bool, n)
+	for _, b := range e.bars {
+		for l := max(0, int(b.line)-barMargin); l <= min(n-1, int(b.line)+barMargin); l++ {
+			near[l] = true
+		}
+	}
+	return near
+}
+
+// rowsOf returns, for a view of the looked-at source upright or turned
+// 270 degrees (the two ways readLinear scans it), whether row y of the
+// view is near bars; nil when b is nil or v is neither.
+func (b *barLines) rowsOf(v *view) func(y int) bool {
+	switch {
+	case b == nil:
+		return nil
+	case v.rot == 0 && v.src.width == b.w && v.src.height == b.h:
+		return func(y int) bool { return b.rows[y] }
+	case v.rot == 270 && v.src.width == b.h && v.src.height == b.w:
+		// Row y of the source turned 270 degrees clockwise is its
+		// column w-1-y (rotatePoint).
+		return func(y int) bool { return b.cols[b.w-1-y] }
+	}
+	return nil
 }
 
 // barred says whether some stretch of bars has bars a few elements
