@@ -1,6 +1,10 @@
 package scanner
 
-import "slices"
+import (
+	"encoding/binary"
+	"math/bits"
+	"slices"
+)
 
 // The first look (issue 16): before any gozxing detector runs, one pass
 // over a cheap binarisation of the whole view says which kinds of code
@@ -13,24 +17,28 @@ import "slices"
 // detector needs three finder patterns that it confirms across and down;
 // the linear readers need one row (or, turned, one column) that crosses
 // every bar of a code; the Data Matrix detector follows the symbol's
-// solid L and its two timing edges. The Data Matrix test looks along rows
-// and columns only, so it sees a symbol turned by a quarter but not one
-// held at a slant: the Data Matrix reader on the crops around clusters
-// of ink, where such a symbol reads, is not gated (reader.go;
-// TestLookKeepsSlantedCodes).
+// solid L and its two timing edges. The Data Matrix outline is sought
+// along rows and columns only, so it sees a symbol turned by a quarter
+// but not one held at a slant: the Data Matrix reader on the crops around
+// clusters of ink, where such a symbol reads, is gated instead on dense
+// ink, a square of contrasting blocks about half black (denseInk;
+// reader.go; TestLookKeepsSlantedCodes).
 
 // glance is what the first look saw in one rendering of the image.
 type glance struct {
 	finders bool // three finder patterns that could be one QR Code's corners
 	bars    bool // a row or column of bars that could be a linear code
 	matrix  bool // a Data Matrix's outline: timing edges and the solid L
+	// dense is a square of contrasting blocks about half black, as the
+	// inside of a Data Matrix is at any slant (denseInk).
+	dense bool
 	// lines are the rows and columns near a stretch of bars, when bars
 	// is set; nil means any line may cross a code.
 	lines *barLines
 }
 
 // seeAll is the glance that gates nothing.
-var seeAll = glance{finders: true, bars: true, matrix: true}
+var seeAll = glance{finders: true, bars: true, matrix: true, dense: true}
 
 const (
 	// gateBlock is the side of the blocks whose mean sets the threshold.
@@ -106,6 +114,7 @@ func look(src *luminanceSource) glance {
 	g.finders = l.tooMany || l.triple()
 	g.matrix = l.corner()
 	g.bars = l.across.tooMany || l.down.tooMany || l.across.barred() || l.down.barred()
+	g.dense = g.matrix || l.denseInk()
 	if g.bars && !l.across.tooMany && !l.down.tooMany {
 		g.lines = &barLines{w: w, h: h, rows: l.across.lines(h), cols: l.down.lines(w)}
 	}
@@ -117,6 +126,7 @@ type looker struct {
 	src     *luminanceSource
 	bw, bh  int
 	thr     []byte // per block: a pixel darker than this is black; 0 none
+	flat    []bool // per block: its range of grey is the image's noise
 	found   []finder
 	tooMany bool
 	across  edges // Data Matrix legs and timing edges along rows
@@ -170,6 +180,7 @@ func newLooker(src *luminanceSource) *looker {
 	}
 	contrast := uint8(min(64, max(gateContrast, 5*p25/2)))
 	flat := make([]bool, l.bw*l.bh)
+	l.flat = flat
 	for i, r := range spread {
 		flat[i] = r < contrast
 	}
@@ -212,6 +223,90 @@ func newLooker(src *luminanceSource) *looker {
 		}
 	}
 	return l
+}
+
+const (
+	// denseSide is the side, in blocks, of the squares denseInk looks
+	// at: 32 pixels, inside a Data Matrix of 3-pixel modules turned by
+	// 20 degrees (14 x 14 modules, the fewest for a short serial).
+	denseSide = 4
+	// denseMin and denseMax bound the black part of such a square, in
+	// tenths: a Data Matrix's modules are about half black; text on
+	// paper and the scene's textures are mostly light (at most 0.4 in
+	// BenchmarkDecodeScene1MP's scene), solid shadow is flat.
+	denseMin, denseMax = 4, 8
+)
+
+// denseInk says whether some denseSide x denseSide square of blocks all
+// contrasting is between denseMin and denseMax tenths black: the inside
+// of a Data Matrix held at a slant, which the outline search along rows
+// and columns misses, but the crops around clusters of ink read
+// (TestLookKeepsSlantedCodes). A picture without such a square skips
+// that pass and the binarisation of the whole view it needs.
+func (l *looker) denseInk() bool {
+	side := make([]int32, l.bw*l.bh) // of the contrasting square ending at each block
+	black := make([]int32, l.bw*l.bh)
+	for i := range black {
+		black[i] = -1 // not counted yet
+	}
+	for by := range l.bh {
+		for bx := range l.bw {
+			i := by*l.bw + bx
+			if l.flat[i] {
+				continue
+			}
+			side[i] = 1
+			if bx > 0 && by > 0 {
+				side[i] = 1 + min(side[i-1], side[i-l.bw], side[i-l.bw-1])
+			}
+			if side[i] < denseSide {
+				continue
+			}
+			n := int32(0)
+			for y := by - denseSide + 1; y <= by; y++ {
+				for x := bx - denseSide + 1; x <= bx; x++ {
+					j := y*l.bw + x
+					if black[j] < 0 {
+						black[j] = l.blackIn(x, y)
+					}
+					n += black[j]
+				}
+			}
+			if all := int32(denseSide * denseSide * gateBlock * gateBlock); 10*n >= denseMin*all && 10*n < denseMax*all {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// blackIn counts the black pixels of block (bx, by), eight at a time
+// where the block is whole.
+func (l *looker) blackIn(bx, by int) int32 {
+	s := l.src
+	t := l.thr[by*l.bw+bx]
+	x0, y0 := bx*gateBlock, by*gateBlock
+	x1, y1 := min(s.width, x0+gateBlock), min(s.height, y0+gateBlock)
+	n := int32(0)
+	if t == 0 {
+		return 0
+	}
+	if x1-x0 == gateBlock {
+		tt := uint64(t-1) * lanes // black: at most t-1
+		for y := y0; y < y1; y++ {
+			row := binary.LittleEndian.Uint64(s.pix[(s.top+y)*s.stride+s.left+x0:])
+			n += int32(bits.OnesCount32(highBits(atMost(row, tt))))
+		}
+		return n
+	}
+	for y := y0; y < y1; y++ {
+		for x := x0; x < x1; x++ {
+			if l.black(x, y) {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // black says whether pixel (x, y) is black.
