@@ -184,45 +184,63 @@ func newLooker(src *luminanceSource) *looker {
 	for i, r := range spread {
 		flat[i] = r < contrast
 	}
-	// Each block's threshold is the average mean of the contrasting
-	// blocks in the 5 x 5 around it, as the hybrid binarizer does. Where
-	// all 25 are flat (modules as large as the blocks and aligned with
-	// them, in a generated image), it is halfway between the darkest and
-	// the lightest when they differ enough, and otherwise the block is
-	// white.
-	l.thr = make([]byte, l.bw*l.bh)
-	for by := range l.bh {
-		for bx := range l.bw {
-			sum, n := int32(0), int32(0)
-			lo, hi := int32(255), int32(0)
-			for y := max(0, by-2); y <= min(l.bh-1, by+2); y++ {
-				i0, i1 := y*l.bw+max(0, bx-2), y*l.bw+min(l.bw-1, bx+2)+1
-				for i, m := range mean[i0:i1] {
-					if !flat[i0+i] {
-						sum, n = sum+m, n+1
-					}
-					lo, hi = min(lo, m), max(hi, m)
+	l.thr = blockThresholds(mean, flat, l.bw, l.bh)
+	return l
+}
+
+// blockThresholds returns each block's threshold: the average mean of
+// the contrasting blocks in the 5 x 5 around it, as the hybrid binarizer
+// does. Where all 25 are flat (modules as large as the blocks and aligned
+// with them, in a generated image), it is halfway between the darkest and
+// the lightest when they differ enough, and otherwise the block is white.
+// The 5 x 5 sums, counts and extremes are taken across, then down: ten
+// reads a block rather than 25 (issue 16: the 25 were a tenth of the
+// look at a frame with no code).
+func blockThresholds(mean []int32, flat []bool, bw, bh int) []byte {
+	// Across: each block's row of five, clipped to the grid.
+	sum, n := make([]int32, bw*bh), make([]int32, bw*bh)
+	lo, hi := make([]int32, bw*bh), make([]int32, bw*bh)
+	for by := range bh {
+		row := by * bw
+		for bx := range bw {
+			s, c, l, h := int32(0), int32(0), int32(255), int32(0)
+			for i := row + max(0, bx-2); i <= row+min(bw-1, bx+2); i++ {
+				m := mean[i]
+				if !flat[i] {
+					s, c = s+m, c+1
 				}
+				l, h = min(l, m), max(h, m)
+			}
+			sum[row+bx], n[row+bx], lo[row+bx], hi[row+bx] = s, c, l, h
+		}
+	}
+	thr := make([]byte, bw*bh)
+	for by := range bh {
+		for bx := range bw {
+			s, c, l, h := int32(0), int32(0), int32(255), int32(0)
+			for y := max(0, by-2); y <= min(bh-1, by+2); y++ {
+				i := y*bw + bx
+				s, c, l, h = s+sum[i], c+n[i], min(l, lo[i]), max(h, hi[i])
 			}
 			t := int32(0)
 			switch {
-			case n > 0:
-				t = sum / n
-			case hi-lo >= gateContrast:
-				t = (lo + hi + 1) / 2
+			case c > 0:
+				t = s / c
+			case h-l >= gateContrast:
+				t = (l + h + 1) / 2
 			}
 			// A flat block is one colour: its noise is not modules.
-			if i := by*l.bw + bx; flat[i] && t > 0 {
+			if i := by*bw + bx; flat[i] && t > 0 {
 				if mean[i] < t {
 					t = 255 // every pixel black: none is 255 in a dark block
 				} else {
 					t = 0
 				}
 			}
-			l.thr[by*l.bw+bx] = byte(t)
+			thr[by*bw+bx] = byte(t)
 		}
 	}
-	return l
+	return thr
 }
 
 const (
