@@ -353,6 +353,24 @@ func lineRuns(line, thr []byte, runs []int32) []int32 {
 			n += int32(len(seg))
 			continue
 		}
+		if len(seg) == gateBlock {
+			// Eight pixels at once: bit i of m is pixel i black, and
+			// a run ends where a bit differs from the one before it
+			// (before bit 0, the colour the block starts in).
+			m := highBits(atMost(binary.LittleEndian.Uint64(seg), uint64(t-1)*lanes))
+			prev := uint32(0)
+			if black {
+				prev = 1
+			}
+			pos := 0
+			for flips := (m ^ (m<<1 | prev)) & 0xff; flips != 0; flips &= flips - 1 {
+				i := bits.TrailingZeros32(flips)
+				runs = append(runs, n+int32(i-pos))
+				black, n, pos = !black, 0, i
+			}
+			n += int32(gateBlock - pos)
+			continue
+		}
 		for _, v := range seg {
 			if (v < t) != black {
 				runs = append(runs, n)

@@ -36,6 +36,48 @@ func TestLineRuns(t *testing.T) {
 	}
 }
 
+// TestLineRunsMatchPixelByPixel: lineRuns, eight pixels at a time in a
+// whole block, gives the runs of comparing every pixel with its block's
+// threshold (issue 16), on random lines of grey and of two levels, with
+// thresholds from 1 to 255 and flat light blocks (0) among them, and a
+// last block short or whole.
+func TestLineRunsMatchPixelByPixel(t *testing.T) {
+	reference := func(line, thr []byte) []int32 {
+		var runs []int32
+		black, n := false, int32(0)
+		for x, v := range line {
+			t := thr[x/gateBlock]
+			if b := t != 0 && v < t; b != black {
+				runs = append(runs, n)
+				black, n = b, 0
+			}
+			n++
+		}
+		return append(runs, n)
+	}
+	rnd := rand.New(rand.NewPCG(16, 6))
+	for i := range 2000 {
+		size := 1 + rnd.IntN(80)
+		line := make([]byte, size)
+		for x := range line {
+			line[x] = byte(rnd.IntN(256))
+			if i%2 == 1 { // two levels: long runs across blocks
+				line[x] = []byte{0, 255}[rnd.IntN(2)]
+			}
+		}
+		thr := make([]byte, (size+gateBlock-1)/gateBlock)
+		for b := range thr {
+			thr[b] = byte(1 + rnd.IntN(255))
+			if rnd.IntN(4) == 0 {
+				thr[b] = 0
+			}
+		}
+		if got, want := lineRuns(line, thr, nil), reference(line, thr); !slices.Equal(got, want) {
+			t.Fatalf("line %v, thresholds %v: runs %v, want %v", line, thr, got, want)
+		}
+	}
+}
+
 // TestBlockThresholdsMatch5x5: the thresholds taken across then down are
 // those of the 5 x 5 window read whole, as the look took them before
 // (issue 16), on random grids of means with flat blocks among them, from
