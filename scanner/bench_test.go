@@ -34,13 +34,43 @@ func reportCPU(b *testing.B, cpu time.Duration, n int) {
 // BenchmarkDecode decodes every image of each test set (upright, the
 // Java test's way: pure first, then normal); one op is one image.
 func BenchmarkDecode(b *testing.B) {
-	for _, set := range blackboxSets(b) {
+	dir, err := scannertest.Dir()
+	if err != nil {
+		b.Skip(err)
+	}
+	thresholds, err := scannertest.LoadThresholds(dir)
+	if err != nil {
+		b.Skipf("no barcode test data: %v", err)
+	}
+	var sets []scannertest.Threshold
+	for _, t := range thresholds {
+		if !slices.ContainsFunc(sets, func(s scannertest.Threshold) bool { return s.Set == t.Set }) {
+			sets = append(sets, t)
+		}
+	}
+	for _, set := range sets {
+		samples, err := scannertest.LoadSet(dir, set.Set)
+		if err != nil {
+			b.Fatal(err)
+		}
 		for _, hard := range []bool{false, true} {
-			name := set.name
+			name := set.Set
 			if hard {
 				name += "/TryHarder"
 			}
-			b.Run(name, func(b *testing.B) { benchCheck(b, set.samples, set.format, hard) })
+			b.Run(name, func(b *testing.B) {
+				var ds []time.Duration
+				i := 0
+				cpu := cpuTime()
+				for b.Loop() {
+					s := samples[i%len(samples)]
+					i++
+					_, _, _, d := scannertest.Check(b.Context(), s.Image, set.Format, s.Want, hard)
+					ds = append(ds, d)
+				}
+				reportLatency(b, ds)
+				reportCPU(b, cpuTime()-cpu, len(ds))
+			})
 		}
 	}
 }
@@ -50,29 +80,6 @@ func BenchmarkDecode(b *testing.B) {
 // degrees that it does not read: the try-harder tail (issue 16), where
 // every step of the plan runs. One op is one image, cycling through them.
 func BenchmarkDecodeMisses(b *testing.B) {
-	for _, set := range blackboxSets(b) {
-		var misses []scannertest.Sample
-		for _, s := range set.samples {
-			if o, _, _, _ := scannertest.Check(b.Context(), s.Image, set.format, s.Want, true); o != scannertest.Passed {
-				misses = append(misses, s)
-			}
-		}
-		if len(misses) > 0 {
-			b.Run(set.name, func(b *testing.B) { benchCheck(b, misses, set.format, true) })
-		}
-	}
-}
-
-// blackboxSet is one of ZXing's blackbox sets, loaded.
-type blackboxSet struct {
-	name    string
-	format  scanner.Format
-	samples []scannertest.Sample
-}
-
-// blackboxSets loads each set named in the test data's thresholds once,
-// in their order, or skips b when there is no test data.
-func blackboxSets(b *testing.B) []blackboxSet {
 	dir, err := scannertest.Dir()
 	if err != nil {
 		b.Skip(err)
@@ -81,34 +88,40 @@ func blackboxSets(b *testing.B) []blackboxSet {
 	if err != nil {
 		b.Skipf("no barcode test data: %v", err)
 	}
-	var sets []blackboxSet
+	var sets []scannertest.Threshold
 	for _, t := range thresholds {
-		if slices.ContainsFunc(sets, func(s blackboxSet) bool { return s.name == t.Set }) {
-			continue
+		if !slices.ContainsFunc(sets, func(s scannertest.Threshold) bool { return s.Set == t.Set }) {
+			sets = append(sets, t)
 		}
-		samples, err := scannertest.LoadSet(dir, t.Set)
+	}
+	for _, set := range sets {
+		samples, err := scannertest.LoadSet(dir, set.Set)
 		if err != nil {
 			b.Fatal(err)
 		}
-		sets = append(sets, blackboxSet{name: t.Set, format: t.Format, samples: samples})
+		var misses []scannertest.Sample
+		for _, s := range samples {
+			if o, _, _, _ := scannertest.Check(b.Context(), s.Image, set.Format, s.Want, true); o != scannertest.Passed {
+				misses = append(misses, s)
+			}
+		}
+		if len(misses) == 0 {
+			continue
+		}
+		b.Run(set.Set, func(b *testing.B) {
+			var ds []time.Duration
+			i := 0
+			cpu := cpuTime()
+			for b.Loop() {
+				s := misses[i%len(misses)]
+				i++
+				_, _, _, d := scannertest.Check(b.Context(), s.Image, set.Format, s.Want, true)
+				ds = append(ds, d)
+			}
+			reportLatency(b, ds)
+			reportCPU(b, cpuTime()-cpu, len(ds))
+		})
 	}
-	return sets
-}
-
-// benchCheck checks samples in turn, as `make accuracy` does, one op an
-// image, and reports the latencies and the CPU time per image.
-func benchCheck(b *testing.B, samples []scannertest.Sample, format scanner.Format, hard bool) {
-	var ds []time.Duration
-	i := 0
-	cpu := cpuTime()
-	for b.Loop() {
-		s := samples[i%len(samples)]
-		i++
-		_, _, _, d := scannertest.Check(b.Context(), s.Image, format, s.Want, hard)
-		ds = append(ds, d)
-	}
-	reportLatency(b, ds)
-	reportCPU(b, cpuTime()-cpu, len(ds))
 }
 
 // BenchmarkDecodePhoto12MP decodes a synthetic 12-megapixel camera photo
