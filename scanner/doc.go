@@ -73,11 +73,14 @@
 // that read, read in it; but under TryHarder the linear readers' turned
 // pass over every column waits for it, and so do their upright rows past
 // the middle 96, which stop when it saw no bars and no row has read a
-// code), except the Data Matrix reader on
-// the crops around clusters of ink (step 3), which the look's rows and columns
-// cannot stand for when a symbol is held at a slant; each test is
-// looser than the reader it stands for, and `make accuracy` reads the
-// same images at every rotation with and without it. Then, stopping at the first code:
+// code, and read only the rows on and beside those it saw bars on when
+// it saw some); the Data Matrix reader on the crops around clusters of
+// ink (step 3), whose symbol the look's rows and columns cannot follow
+// when it is held at a slant, runs when the look saw a square of 32 x
+// 32 pixels of contrasting blocks 40 to 80 % black, as the inside of a
+// Data Matrix is at any slant. Each test is looser than the reader it
+// stands for, and `make accuracy` reads the same images at every
+// rotation with and without it. Then, stopping at the first code:
 //
 //  1. On each view: QR Code, then Data Matrix, then the linear readers.
 //     Matrix codes go first, in every mode: a linear reader scanning the
@@ -136,9 +139,8 @@
 // A view costs one binarisation and one run of each detector. A picture
 // of a code usually stops in step 1: a 12-megapixel photo with a code in
 // it takes about 50 ms, of which about 25 ms go to shrinking it. A
-// picture with nothing to find stops at the first look (and the Data
-// Matrix reader on crops around clusters of ink, which the look does not
-// gate) unless it shows finder patterns, bars or a Data Matrix outline;
+// picture with nothing to find stops at the first look unless it shows
+// finder patterns, bars, a Data Matrix outline or dense ink;
 // a colour picture is looked at again in the blue-weighted rendering
 // only when the blue weighting adds edges (step 7). The look scans every
 // pixel of the view twice (rows, then columns), and is most of what such

@@ -17,6 +17,14 @@ func Glance(img image.Image) (finders, bars, matrix bool) {
 	return g.finders, g.bars, g.matrix
 }
 
+// GlanceDense says whether the first look at img saw dense ink, the
+// inside of a Data Matrix at a slant, which gates the Data Matrix reader
+// on the crops around clusters of ink.
+func GlanceDense(img image.Image) bool {
+	small, _ := newLuminanceSource(img).scaleDown(DefaultMaxDimension)
+	return look(small).dense
+}
+
 // DecodeWithoutLook is Decode with the first look turned off: every
 // reader pass runs, as before issue 16.
 func DecodeWithoutLook(ctx context.Context, img image.Image, opts Options) (Code, error) {

@@ -1,6 +1,10 @@
 package scanner
 
-import "slices"
+import (
+	"encoding/binary"
+	"math/bits"
+	"slices"
+)
 
 // The first look (issue 16): before any gozxing detector runs, one pass
 // over a cheap binarisation of the whole view says which kinds of code
@@ -13,21 +17,28 @@ import "slices"
 // detector needs three finder patterns that it confirms across and down;
 // the linear readers need one row (or, turned, one column) that crosses
 // every bar of a code; the Data Matrix detector follows the symbol's
-// solid L and its two timing edges. The Data Matrix test looks along rows
-// and columns only, so it sees a symbol turned by a quarter but not one
-// held at a slant: the Data Matrix reader on the crops around clusters
-// of ink, where such a symbol reads, is not gated (reader.go;
-// TestLookKeepsSlantedCodes).
+// solid L and its two timing edges. The Data Matrix outline is sought
+// along rows and columns only, so it sees a symbol turned by a quarter
+// but not one held at a slant: the Data Matrix reader on the crops around
+// clusters of ink, where such a symbol reads, is gated instead on dense
+// ink, a square of contrasting blocks about half black (denseInk;
+// reader.go; TestLookKeepsSlantedCodes).
 
 // glance is what the first look saw in one rendering of the image.
 type glance struct {
 	finders bool // three finder patterns that could be one QR Code's corners
 	bars    bool // a row or column of bars that could be a linear code
 	matrix  bool // a Data Matrix's outline: timing edges and the solid L
+	// dense is a square of contrasting blocks about half black, as the
+	// inside of a Data Matrix is at any slant (denseInk).
+	dense bool
+	// lines are the rows and columns near a stretch of bars, when bars
+	// is set; nil means any line may cross a code.
+	lines *barLines
 }
 
 // seeAll is the glance that gates nothing.
-var seeAll = glance{finders: true, bars: true, matrix: true}
+var seeAll = glance{finders: true, bars: true, matrix: true, dense: true}
 
 const (
 	// gateBlock is the side of the blocks whose mean sets the threshold.
@@ -103,6 +114,10 @@ func look(src *luminanceSource) glance {
 	g.finders = l.tooMany || l.triple()
 	g.matrix = l.corner()
 	g.bars = l.across.tooMany || l.down.tooMany || l.across.barred() || l.down.barred()
+	g.dense = g.matrix || l.denseInk()
+	if g.bars && !l.across.tooMany && !l.down.tooMany {
+		g.lines = &barLines{w: w, h: h, rows: l.across.lines(h), cols: l.down.lines(w)}
+	}
 	return g
 }
 
@@ -111,6 +126,7 @@ type looker struct {
 	src     *luminanceSource
 	bw, bh  int
 	thr     []byte // per block: a pixel darker than this is black; 0 none
+	flat    []bool // per block: its range of grey is the image's noise
 	found   []finder
 	tooMany bool
 	across  edges // Data Matrix legs and timing edges along rows
@@ -164,48 +180,151 @@ func newLooker(src *luminanceSource) *looker {
 	}
 	contrast := uint8(min(64, max(gateContrast, 5*p25/2)))
 	flat := make([]bool, l.bw*l.bh)
+	l.flat = flat
 	for i, r := range spread {
 		flat[i] = r < contrast
 	}
-	// Each block's threshold is the average mean of the contrasting
-	// blocks in the 5 x 5 around it, as the hybrid binarizer does. Where
-	// all 25 are flat (modules as large as the blocks and aligned with
-	// them, in a generated image), it is halfway between the darkest and
-	// the lightest when they differ enough, and otherwise the block is
-	// white.
-	l.thr = make([]byte, l.bw*l.bh)
-	for by := range l.bh {
-		for bx := range l.bw {
-			sum, n := int32(0), int32(0)
-			lo, hi := int32(255), int32(0)
-			for y := max(0, by-2); y <= min(l.bh-1, by+2); y++ {
-				i0, i1 := y*l.bw+max(0, bx-2), y*l.bw+min(l.bw-1, bx+2)+1
-				for i, m := range mean[i0:i1] {
-					if !flat[i0+i] {
-						sum, n = sum+m, n+1
-					}
-					lo, hi = min(lo, m), max(hi, m)
+	l.thr = blockThresholds(mean, flat, l.bw, l.bh)
+	return l
+}
+
+// blockThresholds returns each block's threshold: the average mean of
+// the contrasting blocks in the 5 x 5 around it, as the hybrid binarizer
+// does. Where all 25 are flat (modules as large as the blocks and aligned
+// with them, in a generated image), it is halfway between the darkest and
+// the lightest when they differ enough, and otherwise the block is white.
+// The 5 x 5 sums, counts and extremes are taken across, then down: ten
+// reads a block rather than 25 (issue 16: the 25 were a tenth of the
+// look at a frame with no code).
+func blockThresholds(mean []int32, flat []bool, bw, bh int) []byte {
+	// Across: each block's row of five, clipped to the grid.
+	sum, n := make([]int32, bw*bh), make([]int32, bw*bh)
+	lo, hi := make([]int32, bw*bh), make([]int32, bw*bh)
+	for by := range bh {
+		row := by * bw
+		for bx := range bw {
+			s, c, l, h := int32(0), int32(0), int32(255), int32(0)
+			for i := row + max(0, bx-2); i <= row+min(bw-1, bx+2); i++ {
+				m := mean[i]
+				if !flat[i] {
+					s, c = s+m, c+1
 				}
+				l, h = min(l, m), max(h, m)
+			}
+			sum[row+bx], n[row+bx], lo[row+bx], hi[row+bx] = s, c, l, h
+		}
+	}
+	thr := make([]byte, bw*bh)
+	for by := range bh {
+		for bx := range bw {
+			s, c, l, h := int32(0), int32(0), int32(255), int32(0)
+			for y := max(0, by-2); y <= min(bh-1, by+2); y++ {
+				i := y*bw + bx
+				s, c, l, h = s+sum[i], c+n[i], min(l, lo[i]), max(h, hi[i])
 			}
 			t := int32(0)
 			switch {
-			case n > 0:
-				t = sum / n
-			case hi-lo >= gateContrast:
-				t = (lo + hi + 1) / 2
+			case c > 0:
+				t = s / c
+			case h-l >= gateContrast:
+				t = (l + h + 1) / 2
 			}
 			// A flat block is one colour: its noise is not modules.
-			if i := by*l.bw + bx; flat[i] && t > 0 {
+			if i := by*bw + bx; flat[i] && t > 0 {
 				if mean[i] < t {
 					t = 255 // every pixel black: none is 255 in a dark block
 				} else {
 					t = 0
 				}
 			}
-			l.thr[by*l.bw+bx] = byte(t)
+			thr[by*bw+bx] = byte(t)
 		}
 	}
-	return l
+	return thr
+}
+
+const (
+	// denseSide is the side, in blocks, of the squares denseInk looks
+	// at: 32 pixels, inside a Data Matrix of 3-pixel modules turned by
+	// 20 degrees (14 x 14 modules, the fewest for a short serial).
+	denseSide = 4
+	// denseMin and denseMax bound the black part of such a square, in
+	// tenths: a Data Matrix's modules are about half black; text on
+	// paper and the scene's textures are mostly light (at most 0.4 in
+	// BenchmarkDecodeScene1MP's scene), solid shadow is flat.
+	denseMin, denseMax = 4, 8
+)
+
+// denseInk says whether some denseSide x denseSide square of blocks all
+// contrasting is between denseMin and denseMax tenths black: the inside
+// of a Data Matrix held at a slant, which the outline search along rows
+// and columns misses, but the crops around clusters of ink read
+// (TestLookKeepsSlantedCodes). A picture without such a square skips
+// that pass and the binarisation of the whole view it needs.
+func (l *looker) denseInk() bool {
+	side := make([]int32, l.bw*l.bh) // of the contrasting square ending at each block
+	black := make([]int32, l.bw*l.bh)
+	for i := range black {
+		black[i] = -1 // not counted yet
+	}
+	for by := range l.bh {
+		for bx := range l.bw {
+			i := by*l.bw + bx
+			if l.flat[i] {
+				continue
+			}
+			side[i] = 1
+			if bx > 0 && by > 0 {
+				side[i] = 1 + min(side[i-1], side[i-l.bw], side[i-l.bw-1])
+			}
+			if side[i] < denseSide {
+				continue
+			}
+			n := int32(0)
+			for y := by - denseSide + 1; y <= by; y++ {
+				for x := bx - denseSide + 1; x <= bx; x++ {
+					j := y*l.bw + x
+					if black[j] < 0 {
+						black[j] = l.blackIn(x, y)
+					}
+					n += black[j]
+				}
+			}
+			if all := int32(denseSide * denseSide * gateBlock * gateBlock); 10*n >= denseMin*all && 10*n < denseMax*all {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// blackIn counts the black pixels of block (bx, by), eight at a time
+// where the block is whole.
+func (l *looker) blackIn(bx, by int) int32 {
+	s := l.src
+	t := l.thr[by*l.bw+bx]
+	x0, y0 := bx*gateBlock, by*gateBlock
+	x1, y1 := min(s.width, x0+gateBlock), min(s.height, y0+gateBlock)
+	n := int32(0)
+	if t == 0 {
+		return 0
+	}
+	if x1-x0 == gateBlock {
+		tt := uint64(t-1) * lanes // black: at most t-1
+		for y := y0; y < y1; y++ {
+			row := binary.LittleEndian.Uint64(s.pix[(s.top+y)*s.stride+s.left+x0:])
+			n += int32(bits.OnesCount32(highBits(atMost(row, tt))))
+		}
+		return n
+	}
+	for y := y0; y < y1; y++ {
+		for x := x0; x < x1; x++ {
+			if l.black(x, y) {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // black says whether pixel (x, y) is black.
@@ -232,6 +351,24 @@ func lineRuns(line, thr []byte, runs []int32) []int32 {
 				black, n = false, 0
 			}
 			n += int32(len(seg))
+			continue
+		}
+		if len(seg) == gateBlock {
+			// Eight pixels at once: bit i of m is pixel i black, and
+			// a run ends where a bit differs from the one before it
+			// (before bit 0, the colour the block starts in).
+			m := highBits(atMost(binary.LittleEndian.Uint64(seg), uint64(t-1)*lanes))
+			prev := uint32(0)
+			if black {
+				prev = 1
+			}
+			pos := 0
+			for flips := (m ^ (m<<1 | prev)) & 0xff; flips != 0; flips &= flips - 1 {
+				i := bits.TrailingZeros32(flips)
+				runs = append(runs, n+int32(i-pos))
+				black, n, pos = !black, 0, i
+			}
+			n += int32(gateBlock - pos)
 			continue
 		}
 		for _, v := range seg {
@@ -285,6 +422,52 @@ func (e *edges) addBars(runs []int32, line int) {
 	}
 	flush(end, pos)
 	e.tooMany = e.tooMany || len(e.bars) > maxLegs
+}
+
+// barMargin is how many lines either side of a stretch of bars the
+// linear readers still read (barLines): in ZXing's test sets every row
+// that read a code had a stretch of the look's on that very row; the
+// margin allows for the readers' row binarisation placing an edge a
+// pixel off.
+const barMargin = 2
+
+// barLines are the lines of a view (its rows, and its columns) within
+// barMargin of a stretch of bars the look found, whether or not the
+// stretch was barred: a row of a linear code that a reader can read
+// crosses every bar, and the look, looser than the readers, sees them
+// there too.
+type barLines struct {
+	w, h       int
+	rows, cols []bool
+}
+
+// lines marks the lines within barMargin of a stretch of bars in e, of
+// n lines.
+func (e *edges) lines(n int) []bool {
+	near := make([]bool, n)
+	for _, b := range e.bars {
+		for l := max(0, int(b.line)-barMargin); l <= min(n-1, int(b.line)+barMargin); l++ {
+			near[l] = true
+		}
+	}
+	return near
+}
+
+// rowsOf returns, for a view of the looked-at source upright or turned
+// 270 degrees (the two ways readLinear scans it), whether row y of the
+// view is near bars; nil when b is nil or v is neither.
+func (b *barLines) rowsOf(v *view) func(y int) bool {
+	switch {
+	case b == nil:
+		return nil
+	case v.rot == 0 && v.src.width == b.w && v.src.height == b.h:
+		return func(y int) bool { return b.rows[y] }
+	case v.rot == 270 && v.src.width == b.h && v.src.height == b.w:
+		// Row y of the source turned 270 degrees clockwise is its
+		// column w-1-y (rotatePoint).
+		return func(y int) bool { return b.cols[b.w-1-y] }
+	}
+	return nil
 }
 
 // barred says whether some stretch of bars has bars a few elements

@@ -196,6 +196,9 @@ func TestLookKeepsSlantedCodes(t *testing.T) {
 	}{
 		{scanner.QRCode, "FB1|T-2026-00016", qrImage(t, "FB1|T-2026-00016", 3)},
 		{scanner.DataMatrix, "FB1|P-0042", pad(matrixImage(dm, 4, 4), 12)},
+		// 3-pixel modules: about the smallest the crops around clusters
+		// of ink read at a slant, and what the look's dense ink must see.
+		{scanner.DataMatrix, "FB1|P-0042", pad(matrixImage(dm, 3, 3), 12)},
 		// writeCode draws 3-pixel modules, as a camera sees a label at a
 		// hand's length; bars as tall as the code is wide let a row cross
 		// all of them at 45 degrees.
@@ -224,7 +227,33 @@ func TestLookKeepsSlantedCodes(t *testing.T) {
 	}
 	// Most of the cases must read, or the test compares nothing.
 	if read < 16 {
-		t.Errorf("without the look %d of 32 cases read; the test images are too hard to compare anything", read)
+		t.Errorf("without the look %d of 40 cases read; the test images are too hard to compare anything", read)
+	}
+}
+
+// TestLookSeesDenseInk: the look's dense ink (a square of contrasting
+// blocks about half black, gating the Data Matrix reader on the crops
+// around clusters of ink) is seen for a Data Matrix on the scene at a
+// slant, with modules of 3 and 4 pixels, short and long, and not in the
+// scene without a code, whose sheet of text, boxes and cables it must
+// tell from one (BenchmarkDecodeScene1MP).
+func TestLookSeesDenseInk(t *testing.T) {
+	if scanner.GlanceDense(scene1MP(t, false)) {
+		t.Error("dense ink seen in the scene without a code")
+	}
+	for _, text := range []string{"FB1|P-0042", "FB1|P-0042-LONGER-SERIAL-123456"} {
+		dm, err := datamatrix.NewDataMatrixWriter().Encode(text, gozxing.BarcodeFormat_DATA_MATRIX, 0, 0, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, module := range []int{3, 4} {
+			for _, deg := range []float64{0, 10, 20, 30} {
+				img := onScene(t, slant(pad(matrixImage(dm, module, module), 12), deg), 0)
+				if !scanner.GlanceDense(img) {
+					t.Errorf("%q, %d-pixel modules at %v degrees: no dense ink seen", text, module, deg)
+				}
+			}
+		}
 	}
 }
 

@@ -149,7 +149,11 @@ const lookAfterRows = 96
 // scanRows reads the rows of v that scan names, middle out, into t until a
 // code leads by margin. An allRows scan stops after lookAfterRows rows when
 // no row has read anything and look saw no bars: the look is looser than
-// the readers (gate.go), so no further row would read a code.
+// the readers (gate.go), so no further row would read a code. When it saw
+// bars, the rows after that point (and every row of the turned pass) are
+// read only near a line it saw them on (issue 16: ean13-1/34.png and
+// 36.png, bars too damaged to read, ran every row of 384 and 480; the
+// look sees bars on 86 and 224 of them).
 func (d *decoder) scanRows(ctx context.Context, v *view, scan rowScan, t *tally, margin int, look func() glance) (Code, bool) {
 	w, h := v.src.width, v.src.height
 	rowStep, maxLines := max(1, h>>5), 15
@@ -164,12 +168,23 @@ func (d *decoder) scanRows(ctx context.Context, v *view, scan rowScan, t *tally,
 	if w > 0 {
 		row = gozxing.NewBitArray(w)
 	}
+	// near, once set, says which rows the look saw bars on or beside:
+	// only those can read (barLines). The turned pass comes after the
+	// look, and heeds it from its first row.
+	var near func(y int) bool
+	if scan == allRows && v.rot != 0 {
+		near = look().lines.rowsOf(v)
+	}
 	for i := range maxLines {
 		if i&31 == 31 && ctx.Err() != nil {
 			return Code{}, false
 		}
-		if scan == allRows && i == lookAfterRows && len(t.codes) == 0 && !look().bars {
-			return Code{}, false
+		if scan == allRows && i == lookAfterRows && len(t.codes) == 0 {
+			g := look()
+			if !g.bars {
+				return Code{}, false
+			}
+			near = g.lines.rowsOf(v)
 		}
 		steps := (i + 1) / 2
 		y := middle - rowStep*steps
@@ -178,6 +193,9 @@ func (d *decoder) scanRows(ctx context.Context, v *view, scan rowScan, t *tally,
 		}
 		if y < 0 || y >= h {
 			break
+		}
+		if near != nil && !near(y) {
+			continue
 		}
 		var err error
 		if row, err = v.bitmap.GetBlackRow(y, row); err != nil || bars(row) < minRowBars {

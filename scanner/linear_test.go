@@ -1,6 +1,9 @@
 package scanner
 
 import (
+	"context"
+	"image"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -93,5 +96,114 @@ func TestMinRowBars(t *testing.T) {
 	}
 	if least != minRowBars {
 		t.Errorf("the shortest code has %d bars, want minRowBars = %d", least, minRowBars)
+	}
+}
+
+// rowCounter is a linear reader that reads nothing and records the rows
+// it is offered.
+type rowCounter struct{ rows []int }
+
+func (r *rowCounter) DecodeRow(y int, _ *gozxing.BitArray, _ map[gozxing.DecodeHintType]any) (*gozxing.Result, error) {
+	r.rows = append(r.rows, y)
+	return nil, gozxing.NewNotFoundException()
+}
+
+// TestRowsNearBars: under TryHarder, once the first lookAfterRows rows
+// have read nothing, the linear readers are offered only the rows on or
+// beside a stretch of bars the look saw (barLines): here a band of
+// unreadable bars, in a page of even stripes (many bars to a row, but
+// not a code's: the look sees no stretch of bars in them).
+func TestRowsNearBars(t *testing.T) {
+	const size, top, bottom = 480, 380, 420
+	img := image.NewGray(image.Rect(0, 0, size, size))
+	rnd := rand.New(rand.NewPCG(16, 4))
+	widths := make([]int, 0, 120) // the band's bars and spaces, 2 to 8 px
+	for sum := 40; sum < size-48; {
+		w := 2 * (1 + rnd.IntN(4))
+		widths = append(widths, w)
+		sum += w
+	}
+	for y := range size {
+		row := img.Pix[y*img.Stride:][:size]
+		for x := range row {
+			row[x] = 235
+			if (x/3)%2 == 0 {
+				row[x] = 25 // even stripes: 3 px black, 3 px white
+			}
+		}
+		if y < top || y >= bottom {
+			continue
+		}
+		for x := range row {
+			row[x] = 235
+		}
+		x, black := 40, true
+		for _, w := range widths {
+			for i := range w {
+				if black {
+					row[x+i] = 25
+				}
+			}
+			x, black = x+w, !black
+		}
+	}
+	for _, tt := range []struct {
+		name  string
+		blind bool // the look off: every row with bars is offered
+	}{{"Look", false}, {"Blind", true}} {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := newDecoder(Options{TryHarder: true, Formats: []Format{Code128}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d.blind = tt.blind
+			counter := &rowCounter{}
+			d.rows = multiRowDecoder{counter}
+			if _, err := d.decode(context.Background(), img); err == nil {
+				t.Fatal("decoded a page of stripes")
+			}
+			far := 0 // rows offered past the first lookAfterRows, away from the band
+			for _, y := range counter.rows {
+				if abs(y-size/2) > lookAfterRows/2 && (y < top-barMargin || y >= bottom+barMargin) {
+					far++
+				}
+			}
+			if tt.blind && far == 0 {
+				t.Fatalf("without the look no far row was offered: the image tests nothing")
+			}
+			if !tt.blind && far != 0 {
+				t.Errorf("%d rows away from the bars offered after the first %d", far, lookAfterRows)
+			}
+			if !tt.blind && len(counter.rows) > 2*(lookAfterRows+bottom-top+2*barMargin) {
+				t.Errorf("%d rows offered, want at most the first %d and the band's, both ways", len(counter.rows), lookAfterRows)
+			}
+		})
+	}
+}
+
+// TestBarLinesTurned: rowsOf maps a row of the view turned 270 degrees,
+// as readLinear scans it, to the column of the looked-at source it is.
+func TestBarLinesTurned(t *testing.T) {
+	const w, h = 40, 30
+	src := &luminanceSource{pix: make([]byte, w*h), stride: w, width: w, height: h}
+	for col := range w {
+		cols := make([]bool, w)
+		cols[col] = true
+		b := &barLines{w: w, h: h, rows: make([]bool, h), cols: cols}
+		v := newView(src, 1, image.Point{}).turned(270)
+		near := b.rowsOf(v)
+		if near == nil {
+			t.Fatal("rowsOf the turned view is nil")
+		}
+		// The source's pixel (col, 0) is on row ty of the turned view.
+		_, ty := rotatePoint(float64(col), 0, w, h, 270)
+		for y := range v.src.height {
+			if near(y) != (y == int(ty)) {
+				t.Errorf("column %d: near(%d) = %v", col, y, near(y))
+			}
+		}
+	}
+	if (&barLines{w: w, h: h}).rowsOf(newView(src, 1, image.Point{}).turned(90)) != nil {
+		t.Error("rowsOf a view turned 90 degrees is not nil")
 	}
 }

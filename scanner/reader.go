@@ -403,12 +403,10 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 			// The look finds a Data Matrix's L along rows and columns
 			// only, and the detector reads one held at a slant: the
 			// crops around clusters of ink are where such a symbol away
-			// from the centre reads, so they are not gated for Data
-			// Matrix.
+			// from the centre reads, so for Data Matrix they are gated
+			// on dense ink, which a slanted symbol has.
 			g := wholeSeen()
-			if d.dm != nil {
-				g.matrix = true
-			}
+			g.matrix = g.dense
 			if !d.sees(g, d.dm) && !d.sees(g, d.qr) {
 				return Code{}, false
 			}
