@@ -57,8 +57,9 @@ type DB struct {
 	// prepared holds the hot path's statements prepared on SQLite's
 	// write connection (prepared.go); nil on PostgreSQL.
 	prepared map[string]*sql.Stmt
-	// readPrepared holds a push's reads before the writer, prepared on
-	// SQLite's read pool (pushahead.go); nil on PostgreSQL.
+	// readPrepared holds a push's reads before the writer and a sync
+	// request's reads, prepared on SQLite's read pool (readQueries); nil
+	// on PostgreSQL.
 	readPrepared map[string]*sql.Stmt
 	// scopeCache holds technicians' scopes for pushes on SQLite
 	// (pushahead.go).
@@ -388,7 +389,7 @@ func randomToken(n int) string {
 // Epoch returns the current server epoch.
 func (db *DB) Epoch(ctx context.Context) (string, error) {
 	var e string
-	err := db.read.QueryRowContext(ctx, `SELECT v FROM meta WHERE k = 'epoch'`).Scan(&e)
+	err := db.readRow(ctx, qEpoch).Scan(&e)
 	return e, err
 }
 

@@ -33,7 +33,7 @@ func (db *DB) recordDeviceInfo(ctx context.Context, dev app.DeviceID, appVersion
 	var oldApp string
 	var oldProtocol int
 	var at int64
-	err := db.read.QueryRowContext(ctx, db.q(`SELECT app, protocol, at FROM device_info WHERE device = ?`), string(dev)).Scan(&oldApp, &oldProtocol, &at)
+	err := db.readRow(ctx, qDeviceInfo, string(dev)).Scan(&oldApp, &oldProtocol, &at)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return transient(err)
 	}

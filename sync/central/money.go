@@ -89,7 +89,7 @@ func (s *serverTx) Estimates(ctx context.Context, id app.TicketID) ([]app.Estima
 // transaction holds the counter row, so two devices never get one number.
 func (db *DB) ReceiptPrefix(ctx context.Context, tenant string, device app.DeviceID) (string, error) {
 	var num int64
-	err := db.read.QueryRowContext(ctx, db.q(`SELECT num FROM receipt_prefixes WHERE device = ?`), string(device)).Scan(&num)
+	err := db.readRow(ctx, qReceiptPrefix, string(device)).Scan(&num)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, _ int64) error {
 			err := tx.QueryRowContext(ctx, db.q(`SELECT num FROM receipt_prefixes WHERE device = ?`), string(device)).Scan(&num)

@@ -129,13 +129,26 @@ var preparedQueries = slices.Concat([]string{
 	qSavepoint, qRollbackTo, qRelease, qGroupSave, qGroupRollbck, qGroupRelease, qCounter, qCounterSet,
 }, qAppliedIn[:], qAppliedRows[:], qEmitRows[:], qTakenIn[:])
 
-// readAheadQueries are a push's reads before it queues for the writer
-// (pushahead.go), prepared on SQLite's read pool: database/sql prepares
-// each on a connection of the pool the first time it runs there.
-var readAheadQueries = []string{qCounter, qTechnician, qLocations}
+// The reads of every sync request outside the push's transaction: the
+// token's principal, the device's receipt prefix, the epoch and the
+// device's recorded app version. Each compiled anew cost about as much as
+// running it, four or five times per request.
+const (
+	qAuthDevice    = `SELECT id, tenant, technician, name, revoked_at FROM devices WHERE token_hash = ?`
+	qAuthAdmin     = `SELECT tenant, name, role, revoked_at FROM admin_tokens WHERE token_hash = ?`
+	qReceiptPrefix = `SELECT num FROM receipt_prefixes WHERE device = ?`
+	qEpoch         = `SELECT v FROM meta WHERE k = 'epoch'`
+	qDeviceInfo    = `SELECT app, protocol, at FROM device_info WHERE device = ?`
+)
+
+// readQueries are a push's reads before it queues for the writer
+// (pushahead.go) and a sync request's reads, prepared on SQLite's read
+// pool: database/sql prepares each on a connection of the pool the first
+// time it runs there.
+var readQueries = []string{qCounter, qTechnician, qLocations, qAuthDevice, qAuthAdmin, qReceiptPrefix, qEpoch, qDeviceInfo}
 
 // prepare prepares preparedQueries on SQLite's write connection, and
-// readAheadQueries on its read pool. It runs before any transaction:
+// readQueries on its read pool. It runs before any transaction:
 // with one connection, a Prepare on the DB while a transaction holds it
 // would wait for ever.
 func (db *DB) prepare(ctx context.Context) error {
@@ -146,7 +159,7 @@ func (db *DB) prepare(ctx context.Context) error {
 	if db.prepared, err = prepareAll(ctx, db.write, preparedQueries); err != nil {
 		return err
 	}
-	db.readPrepared, err = prepareAll(ctx, db.read, readAheadQueries)
+	db.readPrepared, err = prepareAll(ctx, db.read, readQueries)
 	return err
 }
 
@@ -187,6 +200,15 @@ func (p preparedTx) QueryRowContext(ctx context.Context, query string, args ...a
 		return p.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
 	}
 	return p.tx.QueryRowContext(ctx, query, args...)
+}
+
+// readRow runs query on the read pool, through its prepared statement
+// on SQLite when it is one of readQueries.
+func (db *DB) readRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := db.readPrepared[query]; st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return db.read.QueryRowContext(ctx, db.q(query), args...)
 }
 
 // txStmt returns query as a statement of tx: on SQLite the one prepared

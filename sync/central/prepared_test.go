@@ -1,9 +1,12 @@
 package central
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/fieldbench/fieldbench/app"
 )
 
 // TestPushStatementsPrepared: each multi-row statement of a push, for 1
@@ -37,4 +40,81 @@ func TestPushStatementsPrepared(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestRequestReads: a sync request's reads outside the push (the token's
+// principal, the receipt prefix, the epoch, the device's app version)
+// are prepared on SQLite's read pool when the database opens, and
+// authentication, which now looks the token up among devices first,
+// answers each kind of token as before on both backends.
+func TestRequestReads(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		if db.dialect == dialectSQLite {
+			for _, q := range []string{qAuthDevice, qAuthAdmin, qReceiptPrefix, qEpoch, qDeviceInfo} {
+				if db.readPrepared[q] == nil {
+					t.Errorf("%q is not prepared on the read pool", q)
+				}
+			}
+		}
+		w := newWorld(t, db)
+		code, _, err := db.CreatePairing(ctx, tenant, "tech-b")
+		if err != nil {
+			t.Fatal(err)
+		}
+		revokedDev, revokedTok, err := db.Pair(ctx, code, "old tablet")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RevokeDevice(ctx, tenant, revokedDev.ID); err != nil {
+			t.Fatal(err)
+		}
+		code, _, err = db.CreatePairing(ctx, tenant, "tech-a")
+		if err != nil {
+			t.Fatal(err)
+		}
+		dev, devTok, err := db.Pair(ctx, code, "tablet 2")
+		if err != nil {
+			t.Fatal(err)
+		}
+		adminTok, err := db.CreateAdminToken(ctx, tenant, "office")
+		if err != nil {
+			t.Fatal(err)
+		}
+		oldAdminTok, err := db.CreateAdminToken(ctx, tenant, "old-office")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RevokeAdminToken(ctx, tenant, "old-office"); err != nil {
+			t.Fatal(err)
+		}
+		tests := []struct {
+			name     string
+			token    string
+			want     Principal
+			wantCode string
+		}{
+			{"device", devTok, Principal{Device: dev.ID, Tenant: tenant, Technician: "tech-a", Name: "tablet 2", Role: app.RoleTechnician}, ""},
+			{"revoked device", revokedTok, Principal{}, app.EREVOKED},
+			{"admin", adminTok, Principal{Tenant: tenant, Name: "office", Role: app.RoleDispatcher}, ""},
+			{"revoked admin", oldAdminTok, Principal{}, app.EUNAUTHORIZED},
+			{"unknown", newToken(), Principal{}, app.EUNAUTHORIZED},
+			{"empty", "", Principal{}, app.EUNAUTHORIZED},
+			{"too long", strings.Repeat("a", 257), Principal{}, app.EUNAUTHORIZED},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				p, err := db.Authenticate(ctx, tc.token)
+				if app.ErrorCode(err) != tc.wantCode || p != tc.want {
+					t.Fatalf("authenticate = %+v, %v; want %+v, code %q", p, err, tc.want, tc.wantCode)
+				}
+			})
+		}
+		if _, err := db.ReceiptPrefix(ctx, tenant, w.a.Device); err != nil {
+			t.Fatal(err)
+		}
+		if e, err := db.Epoch(ctx); err != nil || e == "" {
+			t.Fatalf("epoch = %q, %v", e, err)
+		}
+	})
 }
