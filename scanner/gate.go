@@ -530,13 +530,26 @@ func (l *looker) findFinders(runs []int32, y int) {
 // gozxing (which allows half a module on each run), and returns the
 // module size.
 func finderRatio(r []int32) (float64, bool) {
+	r = r[:5]
 	total := r[0] + r[1] + r[2] + r[3] + r[4]
 	if total < 7 {
 		return 0, false
 	}
+	// Most candidates fail by far: the bounds below, in integers, say
+	// the same as the float ones (a side at least a quarter of a pixel
+	// beyond), and only the runs they pass are measured in floats, so
+	// no answer changes (TestFinderRatioIntegers).
+	for _, k := range [4]int{0, 1, 3, 4} {
+		if 4*r[k] > total+4 || 28*r[k] < total-28 {
+			return 0, false
+		}
+	}
+	if 14*r[2] > 9*total+28 || 14*r[2] < 3*total-28 {
+		return 0, false
+	}
 	m := float64(total) / 7
 	tol := 0.75*m + 1
-	for _, k := range []int{0, 1, 3, 4} {
+	for _, k := range [4]int{0, 1, 3, 4} {
 		if d := float64(r[k]) - m; d > tol || d < -tol {
 			return 0, false
 		}

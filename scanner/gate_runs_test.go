@@ -214,3 +214,59 @@ func TestParallelMatchesScan(t *testing.T) {
 	}
 	t.Logf("outlines found %d times, not found %d", found[true], found[false])
 }
+
+// finderRatioFloat is finderRatio as it was before its integer bounds:
+// the reference for TestFinderRatioIntegers.
+func finderRatioFloat(r []int32) (float64, bool) {
+	total := r[0] + r[1] + r[2] + r[3] + r[4]
+	if total < 7 {
+		return 0, false
+	}
+	m := float64(total) / 7
+	tol := 0.75*m + 1
+	for _, k := range []int{0, 1, 3, 4} {
+		if d := float64(r[k]) - m; d > tol || d < -tol {
+			return 0, false
+		}
+	}
+	if d := float64(r[2]) - 3*m; d > 2*tol || d < -2*tol {
+		return 0, false
+	}
+	return m, true
+}
+
+// TestFinderRatioIntegers: finderRatio's integer bounds change no answer,
+// over every five runs of 0 to 16 pixels and random runs up to about 3,000.
+func TestFinderRatioIntegers(t *testing.T) {
+	check := func(r []int32) {
+		t.Helper()
+		gm, gok := finderRatio(r)
+		wm, wok := finderRatioFloat(r)
+		if gm != wm || gok != wok {
+			t.Fatalf("finderRatio(%v) = %v, %v; the float bounds say %v, %v", r, gm, gok, wm, wok)
+		}
+	}
+	var r [5]int32
+	passed := 0
+	for i := range 17 * 17 * 17 * 17 * 17 {
+		for k, n := 0, i; k < 5; k, n = k+1, n/17 {
+			r[k] = int32(n % 17)
+		}
+		check(r[:])
+		if _, ok := finderRatio(r[:]); ok {
+			passed++
+		}
+	}
+	rng := rand.New(rand.NewPCG(16, 55))
+	for range 200_000 {
+		m := 1 + rng.Int32N(600)
+		for k := range r {
+			r[k] = max(0, m+rng.Int32N(2*m+2)-m-1)
+		}
+		r[2] = max(0, 3*m+rng.Int32N(4*m+4)-2*m-2)
+		check(r[:])
+	}
+	if passed == 0 {
+		t.Fatal("no five runs passed: the table tests only refusals")
+	}
+}
