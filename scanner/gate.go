@@ -565,13 +565,20 @@ func finderRatio(r []int32) (float64, bool) {
 // size and the middle of the centre run when they are 1:1:3:1:1. Runs
 // longer than the row's pattern (width across) end the search.
 func (l *looker) crossDown(x, y, width int) (float64, float64, bool) {
-	h := l.src.height
+	s := l.src
+	h, stride, bw := s.height, s.stride, l.bw
+	// Pixel (x, yy) is col[yy*stride], its block's threshold
+	// thr[(yy/gateBlock)*bw]: the column's offsets taken once rather
+	// than per pixel, as black does (the cross-check was a seventh of
+	// the look at a frame with no code, issue 16).
+	col := s.pix[s.top*stride+s.left+x:]
+	thr := l.thr[x/gateBlock:]
 	limit := 2*width + 2
 	var r [5]int32
 	// Up: the centre's upper part, a white run, a black run.
 	yy := y
-	for k, want := range []bool{true, false, true} {
-		for yy >= 0 && l.black(x, yy) == want && r[2-k] <= int32(limit) {
+	for k, want := range [3]bool{true, false, true} {
+		for yy >= 0 && (col[yy*stride] < thr[(yy/gateBlock)*bw]) == want && r[2-k] <= int32(limit) {
 			r[2-k]++
 			yy--
 		}
@@ -582,9 +589,9 @@ func (l *looker) crossDown(x, y, width int) (float64, float64, bool) {
 	top := y - int(r[2]) + 1
 	// Down: the rest of the centre, white, black.
 	yy = y + 1
-	for k, want := range []bool{true, false, true} {
+	for k, want := range [3]bool{true, false, true} {
 		n := int32(0)
-		for yy < h && l.black(x, yy) == want && n <= int32(limit) {
+		for yy < h && (col[yy*stride] < thr[(yy/gateBlock)*bw]) == want && n <= int32(limit) {
 			n++
 			yy++
 		}
