@@ -166,22 +166,39 @@ func minMaxBytes(a, b uint64) (lo, hi uint64) {
 }
 
 // blockStats returns the sum, least and greatest of the 8 x 8 pixels at
-// p, rows stride apart.
+// p, rows stride apart. Rows are compared in pairs, one comparison giving
+// both the lesser and the greater, and the last three steps across the
+// lanes take the least and the greatest in one word (the greatest as the
+// least of its complement): 14 comparisons where separate minima and
+// maxima took 20, a fifth of the look at a frame with no code (issue 16).
 func blockStats(p []byte, stride int) (sum, lo, hi int) {
-	row := binary.LittleEndian.Uint64(p)
-	mins, maxs := row, row
-	pairs := row&evenByte + row>>8&evenByte // four 16-bit sums
-	for y := 1; y < 8; y++ {
-		row = binary.LittleEndian.Uint64(p[y*stride:])
-		mins, _ = minMaxBytes(mins, row)
-		_, maxs = minMaxBytes(maxs, row)
-		pairs += row&evenByte + row>>8&evenByte // at most 16 x 255 a lane
+	var r [8]uint64
+	for y := range r {
+		r[y] = binary.LittleEndian.Uint64(p[y*stride:])
 	}
-	for _, sh := range []uint{32, 16, 8} {
-		mins, _ = minMaxBytes(mins, mins>>sh)
-		_, maxs = minMaxBytes(maxs, maxs>>sh)
+	pairs := uint64(0) // four 16-bit sums, at most 16 x 255 a lane
+	for _, row := range r {
+		pairs += row&evenByte + row>>8&evenByte
 	}
-	return int((pairs * 0x0001000100010001) >> 48), int(mins & 0xff), int(maxs & 0xff)
+	l0, h0 := minMaxBytes(r[0], r[1])
+	l1, h1 := minMaxBytes(r[2], r[3])
+	l2, h2 := minMaxBytes(r[4], r[5])
+	l3, h3 := minMaxBytes(r[6], r[7])
+	l0, _ = minMaxBytes(l0, l1)
+	l2, _ = minMaxBytes(l2, l3)
+	mins, _ := minMaxBytes(l0, l2)
+	_, h0 = minMaxBytes(h0, h1)
+	_, h2 = minMaxBytes(h2, h3)
+	_, maxs := minMaxBytes(h0, h2)
+	mins, _ = minMaxBytes(mins, mins>>32)
+	_, maxs = minMaxBytes(maxs, maxs>>32)
+	// Lanes 0 to 3 the least so far, 4 to 7 the complement of the
+	// greatest: halving twice more leaves the least of each in lanes 0
+	// and 4.
+	both := mins&0xffffffff | (^maxs)<<32
+	both, _ = minMaxBytes(both, both>>16)
+	both, _ = minMaxBytes(both, both>>8)
+	return int((pairs * 0x0001000100010001) >> 48), int(both & 0xff), 255 - int(both>>32&0xff)
 }
 
 // blockGrid holds blockStats of each whole 8 x 8 block of a source, the

@@ -530,13 +530,26 @@ func (l *looker) findFinders(runs []int32, y int) {
 // gozxing (which allows half a module on each run), and returns the
 // module size.
 func finderRatio(r []int32) (float64, bool) {
+	r = r[:5]
 	total := r[0] + r[1] + r[2] + r[3] + r[4]
 	if total < 7 {
 		return 0, false
 	}
+	// Most candidates fail by far: the bounds below, in integers, say
+	// the same as the float ones (a side at least a quarter of a pixel
+	// beyond), and only the runs they pass are measured in floats, so
+	// no answer changes (TestFinderRatioIntegers).
+	for _, k := range [4]int{0, 1, 3, 4} {
+		if 4*r[k] > total+4 || 28*r[k] < total-28 {
+			return 0, false
+		}
+	}
+	if 14*r[2] > 9*total+28 || 14*r[2] < 3*total-28 {
+		return 0, false
+	}
 	m := float64(total) / 7
 	tol := 0.75*m + 1
-	for _, k := range []int{0, 1, 3, 4} {
+	for _, k := range [4]int{0, 1, 3, 4} {
 		if d := float64(r[k]) - m; d > tol || d < -tol {
 			return 0, false
 		}
@@ -552,13 +565,20 @@ func finderRatio(r []int32) (float64, bool) {
 // size and the middle of the centre run when they are 1:1:3:1:1. Runs
 // longer than the row's pattern (width across) end the search.
 func (l *looker) crossDown(x, y, width int) (float64, float64, bool) {
-	h := l.src.height
+	s := l.src
+	h, stride, bw := s.height, s.stride, l.bw
+	// Pixel (x, yy) is col[yy*stride], its block's threshold
+	// thr[(yy/gateBlock)*bw]: the column's offsets taken once rather
+	// than per pixel, as black does (the cross-check was a seventh of
+	// the look at a frame with no code, issue 16).
+	col := s.pix[s.top*stride+s.left+x:]
+	thr := l.thr[x/gateBlock:]
 	limit := 2*width + 2
 	var r [5]int32
 	// Up: the centre's upper part, a white run, a black run.
 	yy := y
-	for k, want := range []bool{true, false, true} {
-		for yy >= 0 && l.black(x, yy) == want && r[2-k] <= int32(limit) {
+	for k, want := range [3]bool{true, false, true} {
+		for yy >= 0 && (col[yy*stride] < thr[(yy/gateBlock)*bw]) == want && r[2-k] <= int32(limit) {
 			r[2-k]++
 			yy--
 		}
@@ -569,9 +589,9 @@ func (l *looker) crossDown(x, y, width int) (float64, float64, bool) {
 	top := y - int(r[2]) + 1
 	// Down: the rest of the centre, white, black.
 	yy = y + 1
-	for k, want := range []bool{true, false, true} {
+	for k, want := range [3]bool{true, false, true} {
 		n := int32(0)
-		for yy < h && l.black(x, yy) == want && n <= int32(limit) {
+		for yy < h && (col[yy*stride] < thr[(yy/gateBlock)*bw]) == want && n <= int32(limit) {
 			n++
 			yy++
 		}
@@ -666,6 +686,13 @@ type edges struct {
 	// picture with text, and a binary search each time was a tenth of
 	// the look.
 	solidAt, timingAt []int32
+	// byFrom is solid sorted by where each leg starts, in line order
+	// among those starting at the same place, and fromAt indexes it by
+	// that place (sortByFrom): parallel wants the legs starting within a
+	// few pixels of a timing edge's start over hundreds of lines, and
+	// scanning every leg on those lines was two thirds of its time.
+	byFrom []leg
+	fromAt []int32
 }
 
 // legs records the solid runs and timing stretches of one line.
@@ -786,31 +813,62 @@ func (e *edges) parallel(across *edges) bool {
 		lo, hi := t.line-4*s-2, t.line+4*s+2
 		gap := 6 * s / t.n
 		// Thousands of legs per edge in a picture with lines of text:
-		// the ends, which rule out most, are compared first.
-		from0, from1, to0, to1 := t.from-tol, t.from+tol, t.to-tol, t.to+tol
-		for _, g := range e.solid[e.firstAt(lo):] {
-			if g.line > hi {
-				break
+		// only those starting within tol of the edge's start are read,
+		// and of those the end, which rules out most, is compared first.
+		if e.byFrom == nil {
+			e.sortByFrom()
+		}
+		to0, to1 := t.to-tol, t.to+tol
+		for from := max(t.from-tol, 0); from <= min(t.from+tol, int32(len(e.fromAt)-2)); from++ {
+			same := e.byFrom[e.fromAt[from]:e.fromAt[from+1]]
+			i, _ := slices.BinarySearchFunc(same, lo, func(g leg, line int32) int { return int(g.line - line) })
+			for _, g := range same[i:] {
+				if g.line > hi {
+					break
+				}
+				if g.to < to0 || g.to > to1 || abs32(g.line-t.line) < gap {
+					continue
+				}
+				// A leg is one module thick: three modules (of the timing
+				// edge) to either side it is not solid. The side of a box is.
+				if e.solidOver(g.line-m, g) || e.solidOver(g.line+m, g) {
+					continue
+				}
+				// The L's other leg joins the two at one end, and the other
+				// timing edge at the other.
+				side := leg{from: min(t.line, g.line), to: max(t.line, g.line) + 1}
+				if !(across.near(across.solidOver, t.from, tol, side) && across.near(across.timingOver, t.to-1, tol, side) ||
+					across.near(across.solidOver, t.to-1, tol, side) && across.near(across.timingOver, t.from, tol, side)) {
+					continue
+				}
+				return true
 			}
-			if g.from < from0 || g.from > from1 || g.to < to0 || g.to > to1 || abs32(g.line-t.line) < gap {
-				continue
-			}
-			// A leg is one module thick: three modules (of the timing
-			// edge) to either side it is not solid. The side of a box is.
-			if e.solidOver(g.line-m, g) || e.solidOver(g.line+m, g) {
-				continue
-			}
-			// The L's other leg joins the two at one end, and the other
-			// timing edge at the other.
-			side := leg{from: min(t.line, g.line), to: max(t.line, g.line) + 1}
-			if !(across.near(across.solidOver, t.from, tol, side) && across.near(across.timingOver, t.to-1, tol, side) ||
-				across.near(across.solidOver, t.to-1, tol, side) && across.near(across.timingOver, t.from, tol, side)) {
-				continue
-			}
-			return true
 		}
 	}
 	return false
+}
+
+// sortByFrom makes byFrom and fromAt: a counting sort of solid by from,
+// which keeps the line order of legs starting at the same place.
+func (e *edges) sortByFrom() {
+	n := int32(0)
+	for _, g := range e.solid {
+		n = max(n, g.from+1)
+	}
+	at := make([]int32, n+1)
+	for _, g := range e.solid {
+		at[g.from+1]++
+	}
+	for i := 1; i < len(at); i++ {
+		at[i] += at[i-1]
+	}
+	e.fromAt = at
+	e.byFrom = make([]leg, len(e.solid))
+	next := slices.Clone(at[:n])
+	for _, g := range e.solid {
+		e.byFrom[next[g.from]] = g
+		next[g.from]++
+	}
 }
 
 // firstAt returns the index of the first solid leg on line or after.
