@@ -403,13 +403,19 @@ func (c *column) count() int {
 	return n
 }
 
-// readTimes reads c's cells as times; it reports whether most are.
+// readTimes reads c's cells as times; it reports whether most are, and
+// all are strings: a device reads a number in a column of offsets as an
+// offset, and refuses any other value that is not a string (a map's
+// member may hold a time in one record and a number in another).
 func (c *column) readTimes() bool {
 	c.at = make([]cellTime, len(c.cells))
 	n, ok := 0, 0
 	for r, cell := range c.cells {
 		if cell == nil {
 			continue
+		}
+		if cell[0] != '"' {
+			return false
 		}
 		n++
 		if len(cell) < 22 || cell[0] != '"' || cell[len(cell)-2] != 'Z' || cell[11] != 'T' {

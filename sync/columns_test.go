@@ -43,6 +43,18 @@ func columnCases() map[string]Response {
 			Technicians: []app.Technician{{ID: "tech-1", Name: "One"}},
 			GoneTickets: []app.TicketID{"g1", "g2", "g3"}}},
 		"NoPage": {Epoch: "ep-1", Acked: 7, ServerTime: 1},
+		// A map's member holds times in most rows and a number, a
+		// boolean or an empty string in others (a conflict's data is the
+		// refusal's values, of any type): only times are offsets.
+		"MixedTimesAndNumbers": {Epoch: "ep-1", ServerTime: 1, Data: &app.Dataset{Conflicts: []app.Conflict{
+			{ID: "cf-1", Data: map[string]any{"At": "2026-03-04T10:00:00Z"}},
+			{ID: "cf-2", Data: map[string]any{"At": "2026-03-04T11:00:00Z"}},
+			{ID: "cf-3", Data: map[string]any{"At": "2026-03-04T12:00:00Z"}},
+			{ID: "cf-4", Data: map[string]any{"At": 7}},
+			{ID: "cf-5", Data: map[string]any{"At": "2026-03-04T13:00:00Z"}},
+			{ID: "cf-6", Data: map[string]any{"At": true}},
+			{ID: "cf-7", Data: map[string]any{"At": ""}},
+		}}},
 	}
 }
 

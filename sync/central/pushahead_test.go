@@ -2,9 +2,12 @@ package central
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/sync/central/pgtest"
@@ -226,4 +229,145 @@ func TestPushRefusalRunsAgain(t *testing.T) {
 			t.Errorf("%d conflicts for the refused mutation, want 1", conflicts)
 		}
 	})
+}
+
+// TestPushRefusalInGroup: on SQLite pushes queued together commit in one
+// group; a push whose optimistic run meets a refusal is rolled back from
+// its member's savepoint and runs again in a later group, and the
+// other pushes of its group, before or after it, commit as they ran:
+// each mutation applied once, the refused one leaving nothing, and a
+// change in the group (van B given to technician A) seen by the pushes
+// after it in the group's order.
+func TestPushRefusalInGroup(t *testing.T) {
+	consume := func(id string, ticket app.TicketID, from app.LocationID) app.Command {
+		return &app.ConsumePart{Used: app.PartUsed{ID: fid(id), Ticket: ticket, Part: "BAT-1", Qty: 1, From: from}}
+	}
+	tests := []struct {
+		name string
+		// order of the queued writes: "a" (technician A's push, refused
+		// at its second mutation unless van B is A's), "b" (technician
+		// B's), "give" (van B given to technician A).
+		order []string
+		// aRejected: A's push has its van B consumption refused.
+		aRejected bool
+		vanA      int // BAT-1 in van A after (5 before)
+		vanB      int // BAT-1 in van B after (3 before)
+	}{
+		{name: "refused first", order: []string{"a", "b"}, aRejected: true, vanA: 4, vanB: 2},
+		{name: "refused last", order: []string{"b", "a"}, aRejected: true, vanA: 4, vanB: 2},
+		{name: "van given before in the group", order: []string{"give", "b", "a"}, vanA: 4, vanB: 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := t.Context()
+			db := openTestDB(t, Config{DataDir: t.TempDir()})
+			w := newWorld(t, db)
+			// A first push fills the scope cache for technician A.
+			push(t, db, w.a, mut(t, 1, note(fid(tc.name+"warm"), w.ticketA.ID)))
+			aMuts := []app.Mutation{
+				mut(t, 2, note(fid(tc.name+"a-1"), w.ticketA.ID)),
+				mut(t, 3, consume(tc.name+"a-2", w.ticketA.ID, "van-b")),
+				mut(t, 4, consume(tc.name+"a-3", w.ticketA.ID, "van-a")),
+			}
+			bMuts := []app.Mutation{
+				mut(t, 1, note(fid(tc.name+"b-1"), w.ticketB.ID)),
+				mut(t, 2, consume(tc.name+"b-2", w.ticketB.ID, "van-b")),
+			}
+			release, started, first := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+			go func() {
+				first <- db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
+					close(started)
+					<-release // the others queue meanwhile
+					return nil
+				})
+			}()
+			<-started
+			type answer struct {
+				res PushResult
+				err error
+			}
+			answers := map[string]chan answer{}
+			for i, who := range tc.order {
+				answers[who] = make(chan answer, 1)
+				go func() {
+					var a answer
+					switch who {
+					case "a":
+						a.res, a.err = db.Push(ctx, w.a, aMuts)
+					case "b":
+						a.res, a.err = db.Push(ctx, w.b, bMuts)
+					case "give":
+						// LoadDataset's write (its CreateTenant would
+						// wait for the writer's connection).
+						a.err = db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
+							l := app.Location{ID: "van-b", Kind: app.LocationVan, Name: "Van B", Owner: "tech-a"}
+							return db.loadReference(ctx, tx, tenant, version, []reference{{kindLocation, string(l.ID), catalogScope(tenant), l}})
+						})
+					}
+					answers[who] <- a
+				}()
+				for deadline := time.Now().Add(10 * time.Second); len(db.queue) != i+1; time.Sleep(time.Millisecond) {
+					if time.Now().After(deadline) {
+						t.Fatalf("%s not queued", who)
+					}
+				}
+			}
+			close(release)
+			if err := <-first; err != nil {
+				t.Fatal(err)
+			}
+			for _, who := range tc.order {
+				a := <-answers[who]
+				if a.err != nil {
+					t.Fatalf("%s: %v", who, a.err)
+				}
+				switch {
+				case who == "a" && tc.aRejected:
+					if a.res.Acked != 4 || len(a.res.Rejected) != 1 || a.res.Rejected[0].Seq != 3 || a.res.Rejected[0].Key != "stock.not_your_location" {
+						t.Errorf("A's push = %+v, want acked 4 with seq 3 refused", a.res)
+					}
+				case who == "a":
+					if a.res.Acked != 4 || len(a.res.Rejected) != 0 {
+						t.Errorf("A's push = %+v, want acked 4, none refused (van B is A's)", a.res)
+					}
+				case who == "b":
+					if a.res.Acked != 2 || len(a.res.Rejected) != 0 {
+						t.Errorf("B's push = %+v, want acked 2, none refused", a.res)
+					}
+				}
+			}
+			da, dbt := detail(t, db, w.ticketA.ID), detail(t, db, w.ticketB.ID)
+			wantPartsA := 1
+			if !tc.aRejected {
+				wantPartsA = 2
+			}
+			if len(da.Notes) != 2 || len(da.Parts) != wantPartsA || len(dbt.Notes) != 1 || len(dbt.Parts) != 1 {
+				t.Errorf("ticket A: %d notes, %d parts; ticket B: %d notes, %d parts; want 2, %d; 1, 1", len(da.Notes), len(da.Parts), len(dbt.Notes), len(dbt.Parts), wantPartsA)
+			}
+			bs, err := db.Balances(ctx, tenant, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := fmt.Sprintf(`[{"part":"BAT-1","location":"van-a","qty":%d,"pending":0},{"part":"BAT-1","location":"van-b","qty":%d,"pending":0}]`, tc.vanA, tc.vanB)
+			if got := mustJSONc(bs); got != want {
+				t.Errorf("balances %s, want %s", got, want)
+			}
+			var conflicts int
+			if err := db.read.QueryRowContext(ctx, db.q(`SELECT count(*) FROM entities WHERE tenant = ? AND kind = 'conflict'`), tenant).Scan(&conflicts); err != nil {
+				t.Fatal(err)
+			}
+			if want := map[bool]int{true: 1, false: 0}[tc.aRejected]; conflicts != want {
+				t.Errorf("%d conflicts, want %d", conflicts, want)
+			}
+			// Every version up to the counter is used once by the
+			// change log's writes, and by no rolled back run.
+			var counter, applied int64
+			if err := db.read.QueryRowContext(ctx, qCounter).Scan(&counter); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM applied WHERE version > ?`, counter).Scan(&applied); err != nil || applied != 0 {
+				t.Errorf("%d applied rows past the counter %d (%v)", applied, counter, err)
+			}
+		})
+	}
 }
