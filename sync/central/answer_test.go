@@ -73,16 +73,16 @@ func TestAnswerCompression(t *testing.T) {
 			if (len(body) >= bestAbove) != (tc.libzstd || tc.slotsBusy) {
 				t.Fatalf("the case's body is %d bytes: on the wrong side of %d", len(body), bestAbove)
 			}
-			var wire []byte
+			wires := make(chan []byte, 1) // what the handler sent, compressed
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				rec := httptest.NewRecorder()
 				writeBody(rec, r, body)
-				wire = rec.Body.Bytes()
 				if got := rec.Header().Get("Content-Encoding"); got != "zstd" {
 					t.Errorf("Content-Encoding %q, want zstd", got)
 				}
 				w.Header().Set("Content-Encoding", rec.Header().Get("Content-Encoding"))
-				w.Write(wire)
+				w.Write(rec.Body.Bytes())
+				wires <- rec.Body.Bytes()
 			}))
 			defer srv.Close()
 			c := &fbsync.Client{BaseURL: srv.URL, HTTP: srv.Client()}
@@ -90,6 +90,7 @@ func TestAnswerCompression(t *testing.T) {
 			if err != nil {
 				t.Fatalf("the device's client: %v", err)
 			}
+			wire := <-wires
 			if got.Epoch != sent.Epoch || got.Data == nil || !reflect.DeepEqual(got.Data.Parts, sent.Data.Parts) {
 				t.Fatal("the device read other records than were sent")
 			}
