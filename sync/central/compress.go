@@ -36,7 +36,7 @@ var (
 
 // bestLevel is libzstd's level for big answers: the cheapest that keeps a
 // first sync within 1.2x `xz -9e` with margin (15 makes 1.24x, 16 1.12x,
-// 17 to 19 at most 1 % fewer bytes for 9 % to twice the CPU; BENCHMARKS.md).
+// 17 to 19 at most 2.3 % fewer bytes for 10 % to twice the CPU; BENCHMARKS.md).
 const bestLevel = 16
 
 // bestAbove is the size from which an answer is compressed with libzstd:
