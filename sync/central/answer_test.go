@@ -2,15 +2,18 @@ package central
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"testing"
 
+	libzstd "github.com/DataDog/zstd"
 	"github.com/fieldbench/fieldbench/app"
+	fbsync "github.com/fieldbench/fieldbench/sync"
 	"github.com/klauspost/compress/zstd"
 )
 
@@ -31,26 +34,25 @@ func answerParts(n int) []app.Part {
 }
 
 // TestAnswerCompression: an answer of at least bestAbove bytes (a first
-// sync's page) is compressed at zstd's best level and is smaller than at
-// the level of small answers; a smaller one keeps the cheaper level.
-// Either way the device decodes the same JSON. While every best-level
-// slot is taken, a big answer is compressed at the cheaper level, at once.
+// sync's page) is compressed with libzstd at bestLevel and is smaller than
+// klauspost's encoder of small answers makes it; a smaller one keeps the
+// cheaper encoder, and so does a big one while every libzstd slot is
+// taken (at once, without waiting). The device's own client, with its
+// decoder as configured, reads each answer back to the same records; a
+// libzstd frame's window stays within what that decoder accepts, also for
+// a page bigger than the level's window.
 func TestAnswerCompression(t *testing.T) {
-	dec, err := zstd.NewReader(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer dec.Close()
 	for _, tc := range []struct {
 		name      string
 		parts     int
-		best      bool
+		libzstd   bool
 		slotsBusy bool
 	}{
 		{"idle-sized", 10, false, false},
 		{"just below", 4000, false, false},
 		{"first-sync page", 20000, true, false},
-		{"first-sync page, best-level slots taken", 20000, false, true},
+		{"first-sync page, libzstd slots taken", 20000, false, true},
+		{"page bigger than the level's window", 40000, true, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.slotsBusy {
@@ -63,48 +65,56 @@ func TestAnswerCompression(t *testing.T) {
 					}
 				}()
 			}
-			v := app.Dataset{Parts: answerParts(tc.parts)}
-			body, err := json.Marshal(v)
+			sent := fbsync.Response{Epoch: "e", Data: &app.Dataset{Parts: answerParts(tc.parts)}}
+			body, err := json.Marshal(sent)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if (len(body) >= bestAbove) != (tc.best || tc.slotsBusy) {
+			if (len(body) >= bestAbove) != (tc.libzstd || tc.slotsBusy) {
 				t.Fatalf("the case's body is %d bytes: on the wrong side of %d", len(body), bestAbove)
 			}
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { writeJSON(w, r, v) }))
+			wires := make(chan []byte, 1) // what the handler sent, compressed
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				rec := httptest.NewRecorder()
+				writeBody(rec, r, body)
+				if got := rec.Header().Get("Content-Encoding"); got != "zstd" {
+					t.Errorf("Content-Encoding %q, want zstd", got)
+				}
+				w.Header().Set("Content-Encoding", rec.Header().Get("Content-Encoding"))
+				w.Write(rec.Body.Bytes())
+				wires <- rec.Body.Bytes()
+			}))
 			defer srv.Close()
-			req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
-			req.Header.Set("Accept-Encoding", "zstd, gzip")
-			res, err := http.DefaultClient.Do(req)
+			c := &fbsync.Client{BaseURL: srv.URL, HTTP: srv.Client()}
+			got, err := c.Sync(context.Background(), &fbsync.Request{})
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("the device's client: %v", err)
 			}
-			raw, err := io.ReadAll(res.Body)
-			res.Body.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := res.Header.Get("Content-Encoding"); got != "zstd" {
-				t.Fatalf("Content-Encoding %q, want zstd", got)
-			}
-			plain, err := dec.DecodeAll(raw, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(plain, body) {
-				t.Fatal("the decompressed answer differs from the JSON")
+			wire := <-wires
+			if got.Epoch != sent.Epoch || got.Data == nil || !reflect.DeepEqual(got.Data.Parts, sent.Data.Parts) {
+				t.Fatal("the device read other records than were sent")
 			}
 			better := zstdEncoder.EncodeAll(body, nil)
-			best := zstdBest.EncodeAll(body, nil)
 			want := better
-			if tc.best {
-				want = best
-				if len(best) >= len(better) {
-					t.Fatalf("best level %d B, not smaller than %d B", len(best), len(better))
+			if tc.libzstd {
+				if want, err = libzstd.CompressLevel(nil, body, bestLevel); err != nil {
+					t.Fatal(err)
+				}
+				if len(want) >= len(better) {
+					t.Fatalf("libzstd %d B, not smaller than klauspost's %d B", len(want), len(better))
+				}
+				var h zstd.Header
+				if err := h.Decode(wire); err != nil {
+					t.Fatal(err)
+				}
+				// The level's own window (4 MiB at 16, 8 MiB at 17 to 19),
+				// within the device's 16 MiB.
+				if limit := min(uint64(len(body)), 8<<20); h.WindowSize > limit {
+					t.Errorf("frame window %d B, more than %d B", h.WindowSize, limit)
 				}
 			}
-			if !bytes.Equal(raw, want) {
-				t.Errorf("answer of %d B compressed to %d B, want %d B (best level: %v)", len(body), len(raw), len(want), tc.best)
+			if !bytes.Equal(wire, want) {
+				t.Errorf("answer of %d B compressed to %d B, want %d B (libzstd: %v)", len(body), len(wire), len(want), tc.libzstd)
 			}
 		})
 	}

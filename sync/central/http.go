@@ -19,7 +19,6 @@ import (
 
 	"github.com/fieldbench/fieldbench/app"
 	fbsync "github.com/fieldbench/fieldbench/sync"
-	"github.com/klauspost/compress/zstd"
 	qrcode "github.com/skip2/go-qrcode"
 )
 
@@ -34,44 +33,6 @@ const (
 	// and trailer cost more than they save).
 	gzipThreshold = 1024
 )
-
-// zstdEncoder compresses answers; EncodeAll is safe for concurrent use.
-// Answers of at least bestAbove bytes (the pages of a first sync, 4 MiB
-// of JSON each) take zstdBest: 3.8 % fewer bytes on the heavy first sync
-// for three to five times the CPU (27 ms against 5 ms per MB on one core,
-// docs/BENCHMARKS.md "First sync bytes"), paid once per device; the
-// small answers of every later sync stay at the cheaper level.
-//
-// The library keeps each encoder it has used, one per concurrent call, and
-// one at the best level holds about 50 MiB: zstdBest runs at most
-// bestSlots answers at once (about 100 MiB, whatever the cores), and a big
-// answer that finds both taken is compressed at the cheaper level rather
-// than wait.
-var (
-	zstdEncoder, _ = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBetterCompression), zstd.WithWindowSize(8<<20))
-	zstdBest, _    = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBestCompression), zstd.WithWindowSize(8<<20),
-		zstd.WithEncoderConcurrency(cap(bestSlots)))
-	bestSlots = make(chan struct{}, 2)
-)
-
-// compressAnswer compresses an answer's body with zstd, at the best level
-// when it is big and a best-level slot is free.
-func compressAnswer(body []byte) []byte {
-	dst := make([]byte, 0, len(body)/4)
-	if len(body) >= bestAbove {
-		select {
-		case bestSlots <- struct{}{}:
-			defer func() { <-bestSlots }()
-			return zstdBest.EncodeAll(body, dst)
-		default:
-		}
-	}
-	return zstdEncoder.EncodeAll(body, dst)
-}
-
-// bestAbove is the size from which an answer is compressed with zstdBest:
-// above what a sync after the first one usually brings.
-const bestAbove = 1 << 20
 
 // DefaultBodyTimeout is how long a client may take to send a small
 // request body (pairing, admin JSON); see Server.BodyTimeout.
