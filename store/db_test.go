@@ -50,6 +50,24 @@ func rawExec(tb testing.TB, db *sql.DB, queries ...string) {
 	}
 }
 
+// rawDBBefore creates a store at path with the plain driver, as the code
+// before migration name left it: every migration before name applied and
+// recorded. A test of name's upgrade writes its rows there, then opens it.
+func rawDBBefore(tb testing.TB, path, name string) *sql.DB {
+	tb.Helper()
+	raw := rawDB(tb, path)
+	for i, m := range migrations() {
+		if m.name == name {
+			return raw
+		}
+		rawExec(tb, raw, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`, m.sql,
+			fmt.Sprintf(`INSERT INTO migrations (name, applied_at) VALUES ('%s', 0)`, m.name),
+			fmt.Sprintf("PRAGMA application_id = %d", applicationID), fmt.Sprintf("PRAGMA user_version = %d", i+1))
+	}
+	tb.Fatalf("no migration %s", name)
+	return nil
+}
+
 // newStoreFile creates a closed store with the conformance world and a few
 // outbox rows, and returns its path.
 func newStoreFile(tb testing.TB) string {

@@ -3,7 +3,6 @@ package store
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -290,17 +289,7 @@ func TestFindTicketsReference(t *testing.T) {
 // the tickets already there.
 func TestMigrateTicketLists(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "fieldbench.db")
-	raw := rawDB(t, path)
-	ms := migrations()
-	const before = 8
-	if ms[before].name != "0009_ticket_lists.sql" {
-		t.Fatalf("migration %d is %s", before+1, ms[before].name)
-	}
-	for i, m := range ms[:before] {
-		rawExec(t, raw, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`, m.sql,
-			fmt.Sprintf(`INSERT INTO migrations (name, applied_at) VALUES ('%s', 0)`, m.name),
-			fmt.Sprintf("PRAGMA application_id = %d", applicationID), fmt.Sprintf("PRAGMA user_version = %d", i+1))
-	}
+	raw := rawDBBefore(t, path, "0009_ticket_lists.sql")
 	all := listTickets(300)
 	for _, tk := range all {
 		args, err := ticketArgs(tk)
@@ -326,8 +315,8 @@ func TestMigrateTicketLists(t *testing.T) {
 
 	db := mustOpenPath(t, path, WithClock(fixedClock(genNow)))
 	var version int
-	if err := db.read.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil || version != len(ms) {
-		t.Fatalf("user_version %d, %v; want %d", version, err, len(ms))
+	if err := db.read.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil || version != len(migrations()) {
+		t.Fatalf("user_version %d, %v; want %d", version, err, len(migrations()))
 	}
 	checkAgainstReference(t, db, all)
 	var stale int
@@ -343,17 +332,7 @@ func TestMigrateTicketLists(t *testing.T) {
 // of the tickets already there, promised times to the nanosecond.
 func TestMigrateTicketRows(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "fieldbench.db")
-	raw := rawDB(t, path)
-	ms := migrations()
-	const before = 10
-	if ms[before].name != "0011_ticket_rows.sql" {
-		t.Fatalf("migration %d is %s", before+1, ms[before].name)
-	}
-	for i, m := range ms[:before] {
-		rawExec(t, raw, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`, m.sql,
-			fmt.Sprintf(`INSERT INTO migrations (name, applied_at) VALUES ('%s', 0)`, m.name),
-			fmt.Sprintf("PRAGMA application_id = %d", applicationID), fmt.Sprintf("PRAGMA user_version = %d", i+1))
-	}
+	raw := rawDBBefore(t, path, "0011_ticket_rows.sql")
 	all := listTickets(300)
 	all[1].Customer.Address, all[1].Customer.City = "", "" // nothing to copy
 	all[4].Customer.Address, all[4].Customer.City = "浦东新区世纪大道100号", "上海市"

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -89,17 +88,7 @@ func checkTicketSearchIndex(tb testing.TB, db *DB) {
 // technician's tickets included, equals the reference.
 func TestMigrateTicketSearchTechnician(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "fieldbench.db")
-	raw := rawDB(t, path)
-	ms := migrations()
-	const before = 11
-	if ms[before].name != "0012_ticket_search_technician.sql" {
-		t.Fatalf("migration %d is %s", before+1, ms[before].name)
-	}
-	for i, m := range ms[:before] {
-		rawExec(t, raw, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`, m.sql,
-			fmt.Sprintf(`INSERT INTO migrations (name, applied_at) VALUES ('%s', 0)`, m.name),
-			fmt.Sprintf("PRAGMA application_id = %d", applicationID), fmt.Sprintf("PRAGMA user_version = %d", i+1))
-	}
+	raw := rawDBBefore(t, path, "0012_ticket_search_technician.sql")
 	// More tickets than a batch of the rebuild, some without a technician.
 	all := listTickets(rebuildBatch + 250)
 	for i := range all {
@@ -138,8 +127,8 @@ func TestMigrateTicketSearchTechnician(t *testing.T) {
 
 	db := mustOpenPath(t, path, WithClock(fixedClock(genNow)))
 	var version int
-	if err := db.read.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil || version != len(ms) {
-		t.Fatalf("user_version %d, %v; want %d", version, err, len(ms))
+	if err := db.read.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil || version != len(migrations()) {
+		t.Fatalf("user_version %d, %v; want %d", version, err, len(migrations()))
 	}
 	checkTicketSearchIndex(t, db)
 	// The searches within each technician's tickets and across the
