@@ -166,27 +166,33 @@ func (w *writerConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver
 	if opts.ReadOnly || opts.Isolation != driver.IsolationLevel(sql.LevelDefault) {
 		return w.inner.BeginTx(ctx, opts)
 	}
+	// ctx ends a wait under busy_timeout for another process's lock. The
+	// driver reports ctx's error once ctx is done, also for a BEGIN that
+	// took effect just before: database/sql then takes the connection for
+	// free, so a transaction the BEGIN may have opened is rolled back (an
+	// error when there was none says nothing more).
 	if err := w.run(ctx, writerBegin, &w.begin); err != nil {
+		if ctx.Err() != nil {
+			_ = w.run(context.Background(), writerRollback, &w.rollback)
+		}
 		return nil, err
 	}
-	return writerTx{w: w, ctx: ctx}, nil
+	return writerTx{w: w}, nil
 }
 
-// writerTx is a transaction begun by writerConn.BeginTx. ctx is BeginTx's:
-// as in modernc's own transaction, a COMMIT waiting under busy_timeout for
-// another connection's lock stops waiting when it is done.
-type writerTx struct {
-	w   *writerConn
-	ctx context.Context
-}
+// writerTx is a transaction begun by writerConn.BeginTx.
+type writerTx struct{ w *writerConn }
 
-// Commit commits. A COMMIT that fails may leave the transaction open
-// (SQLITE_BUSY) or SQLite may have rolled it back already (an I/O error):
-// database/sql hands the connection to the next user, which must find no
-// transaction open, so it is rolled back, whose error when there was none
-// left to roll back says nothing the commit's error does not.
+// Commit commits. It does not watch BeginTx's context: the driver would
+// report the context's error for a COMMIT that took effect, a saved action
+// reported lost, and in WAL mode, with the write lock taken at BEGIN, a
+// COMMIT waits for no other connection. A COMMIT that fails may leave the
+// transaction open (a deferred foreign key) or SQLite may have rolled it
+// back already (an I/O error): database/sql hands the connection to the
+// next user, which must find no transaction open, so it is rolled back,
+// whose error when there was none left says nothing the commit's does not.
 func (t writerTx) Commit() error {
-	err := t.w.run(t.ctx, writerCommit, &t.w.commit)
+	err := t.w.run(context.Background(), writerCommit, &t.w.commit)
 	if err != nil {
 		_ = t.w.run(context.Background(), writerRollback, &t.w.rollback)
 	}

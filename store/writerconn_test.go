@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"net/url"
 	"testing"
 
@@ -102,5 +103,42 @@ func TestWriterTxEnds(t *testing.T) {
 	}
 	if n := notes(); n != 2 {
 		t.Fatalf("after a failed commit and a commit: %d notes, want 2", n)
+	}
+}
+
+// TestWriterCommitIgnoresBeginContext: a COMMIT's result is the COMMIT's,
+// whatever became of the context the transaction began with: the driver
+// would report that context's error for a COMMIT that took effect.
+func TestWriterCommitIgnoresBeginContext(t *testing.T) {
+	db := mustOpen(t)
+	if err := db.Load(t.Context(), storetest.World()); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := db.write.Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = conn.Raw(func(dc any) error {
+		w := dc.(*writerConn)
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		tx, err := w.BeginTx(ctx, driver.TxOptions{})
+		if err != nil {
+			return err
+		}
+		if _, err := w.ExecContext(ctx, `INSERT INTO notes (id, ticket_id, text, at, by) VALUES ('wc-ctx', ?, 'x', 1, 'ana')`,
+			[]driver.NamedValue{{Ordinal: 1, Value: string(storetest.T2)}}); err != nil {
+			return err
+		}
+		cancel()
+		return tx.Commit()
+	})
+	conn.Close()
+	if err != nil {
+		t.Fatalf("commit after its context ended: %v", err)
+	}
+	var n int
+	if err := db.read.QueryRow(`SELECT count(*) FROM notes WHERE id = 'wc-ctx'`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("%d notes committed (%v), want 1", n, err)
 	}
 }
