@@ -72,44 +72,23 @@ func look(src *luminanceSource) glance {
 		return seeAll
 	}
 	l := newLooker(src)
+	l.binarise()
 	var g glance
 	runs := make([]int32, 0, 256)
 	for y := range h {
-		line := src.pix[(src.top+y)*src.stride+src.left:][:w]
-		runs = lineRuns(line, l.thr[(y/gateBlock)*l.bw:][:l.bw], runs)
+		runs = bitRuns(l.rowBits[y*l.rowWords:][:l.rowWords], w, runs)
 		l.across.addBars(runs, y)
 		l.findFinders(runs, y)
 		l.legs(runs, y, false)
 	}
-	// Columns as rows, a strip of gateBlock columns at a time: the strip
-	// is copied turned into a buffer that stays in the cache (a column
-	// read straight down touches a cache line per pixel; a turned copy
-	// of the whole view was a quarter of the look's CPU time), and its
-	// columns share one column of thresholds.
-	strip := make([]byte, gateBlock*h)
-	thr := make([]byte, l.bh)
-	for bx := range l.bw {
-		x0 := bx * gateBlock
-		n := min(w, x0+gateBlock) - x0
-		for by := range l.bh {
-			thr[by] = l.thr[by*l.bw+bx]
-		}
-		for y := range h {
-			if thr[y/gateBlock] == 0 {
-				// A flat light block: lineRuns never compares its
-				// pixels (every one is white), so they are not copied
-				// (most of a scene without a code).
-				continue
-			}
-			for i, v := range src.pix[(src.top+y)*src.stride+src.left+x0:][:n] {
-				strip[i*h+y] = v
-			}
-		}
-		for i := range n {
-			runs = lineRuns(strip[i*h:][:h], thr, runs)
-			l.down.addBars(runs, x0+i)
-			l.legs(runs, x0+i, true)
-		}
+	// Columns from the same bits turned (binarise): a column read
+	// straight down touched a cache line per pixel, and a strip of
+	// columns copied turned and compared with its thresholds again was
+	// a fifth of the look at a frame with no code (issue 16).
+	for x := range w {
+		runs = bitRuns(l.colBits[x*l.colWords:][:l.colWords], h, runs)
+		l.down.addBars(runs, x)
+		l.legs(runs, x, true)
 	}
 	g.finders = l.tooMany || l.triple()
 	g.matrix = l.corner()
@@ -123,14 +102,20 @@ func look(src *luminanceSource) glance {
 
 // looker holds one look's thresholds and what its scans found.
 type looker struct {
-	src     *luminanceSource
-	bw, bh  int
-	thr     []byte // per block: a pixel darker than this is black; 0 none
-	flat    []bool // per block: its range of grey is the image's noise
-	found   []finder
-	tooMany bool
-	across  edges // Data Matrix legs and timing edges along rows
-	down    edges // and along columns
+	src    *luminanceSource
+	bw, bh int
+	thr    []byte // per block: a pixel darker than this is black; 0 none
+	flat   []bool // per block: its range of grey is the image's noise
+	// rowBits holds the binarised view, rowWords words a row, bit x%64
+	// of word x/64 set where pixel x is black; colBits the same turned,
+	// colWords words a column, bit y%64 of word y/64 of column x
+	// (binarise).
+	rowBits, colBits   []uint64
+	rowWords, colWords int
+	found              []finder
+	tooMany            bool
+	across             edges // Data Matrix legs and timing edges along rows
+	down               edges // and along columns
 }
 
 type finder struct {
@@ -298,88 +283,114 @@ func (l *looker) denseInk() bool {
 	return false
 }
 
-// blackIn counts the black pixels of block (bx, by), eight at a time
-// where the block is whole.
+// blackIn counts the black pixels of block (bx, by).
 func (l *looker) blackIn(bx, by int) int32 {
+	y0 := by * gateBlock
+	n := 0
+	for y := y0; y < min(l.src.height, y0+gateBlock); y++ {
+		word := l.rowBits[y*l.rowWords+bx/8]
+		n += bits.OnesCount8(uint8(word >> (bx % 8 * gateBlock)))
+	}
+	return int32(n)
+}
+
+// binarise sets rowBits and colBits: pixel (x, y) is black when it is
+// darker than its block's threshold, compared once, eight pixels at a
+// time in a whole block; a flat light block (threshold 0, most of a
+// scene without a code) is white without reading its pixels. Rows and
+// columns then take their runs from the same bits (bitRuns), so they
+// see each pixel alike.
+func (l *looker) binarise() {
 	s := l.src
-	t := l.thr[by*l.bw+bx]
-	x0, y0 := bx*gateBlock, by*gateBlock
-	x1, y1 := min(s.width, x0+gateBlock), min(s.height, y0+gateBlock)
-	n := int32(0)
-	if t == 0 {
-		return 0
+	w, h := s.width, s.height
+	l.rowWords, l.colWords = (w+63)/64, (h+63)/64
+	l.rowBits = make([]uint64, h*l.rowWords)
+	l.colBits = make([]uint64, w*l.colWords)
+	for y := range h {
+		line := s.pix[(s.top+y)*s.stride+s.left:][:w]
+		binariseRow(line, l.thr[(y/gateBlock)*l.bw:][:l.bw], l.rowBits[y*l.rowWords:][:l.rowWords])
 	}
-	if x1-x0 == gateBlock {
-		tt := uint64(t-1) * lanes // black: at most t-1
-		for y := y0; y < y1; y++ {
-			row := binary.LittleEndian.Uint64(s.pix[(s.top+y)*s.stride+s.left+x0:])
-			n += int32(bits.OnesCount32(highBits(atMost(row, tt))))
-		}
-		return n
-	}
-	for y := y0; y < y1; y++ {
-		for x := x0; x < x1; x++ {
-			if l.black(x, y) {
-				n++
+	// 64 x 64 pixels at a time, turned as bit matrices; a square with no
+	// black pixel (most of a scene without a code) stays 0.
+	var sq [64]uint64
+	for ty := 0; ty < h; ty += 64 {
+		for tx := range l.rowWords {
+			any := uint64(0)
+			for r := range sq {
+				sq[r] = 0
+				if ty+r < h {
+					sq[r] = l.rowBits[(ty+r)*l.rowWords+tx]
+				}
+				any |= sq[r]
+			}
+			if any == 0 {
+				continue
+			}
+			transpose64(&sq)
+			for c := range min(64, w-tx*64) {
+				l.colBits[(tx*64+c)*l.colWords+ty/64] = sq[c]
 			}
 		}
 	}
-	return n
 }
 
-// black says whether pixel (x, y) is black.
-func (l *looker) black(x, y int) bool {
-	s := l.src
-	return s.pix[(s.top+y)*s.stride+s.left+x] < l.thr[(y/gateBlock)*l.bw+x/gateBlock]
-}
-
-// lineRuns returns the run lengths of line, binarised against thr (one
-// threshold per gateBlock pixels), white first: runs[0] is the white
-// before the first black pixel (maybe 0), then black, white, ...
-func lineRuns(line, thr []byte, runs []int32) []int32 {
-	runs = runs[:0]
-	black, n := false, int32(0)
+// binariseRow sets bit x%64 of words[x/64] where line[x] is darker than
+// its block's threshold thr[x/gateBlock]; words must be zero.
+func binariseRow(line, thr []byte, words []uint64) {
 	for b, t := range thr {
-		seg := line[b*gateBlock : min(len(line), (b+1)*gateBlock)]
 		if t == 0 {
-			// A flat light block (most of a scene without a code) has
-			// no black pixel: the white run goes on, after the black
-			// one before it ends. Its pixels are not read (look does
-			// not copy them).
-			if black {
-				runs = append(runs, n)
-				black, n = false, 0
-			}
-			n += int32(len(seg))
-			continue
+			continue // a flat light block: white
 		}
+		seg := line[b*gateBlock : min(len(line), (b+1)*gateBlock)]
+		m := uint32(0)
 		if len(seg) == gateBlock {
-			// Eight pixels at once: bit i of m is pixel i black, and
-			// a run ends where a bit differs from the one before it
-			// (before bit 0, the colour the block starts in).
-			m := highBits(atMost(binary.LittleEndian.Uint64(seg), uint64(t-1)*lanes))
-			prev := uint32(0)
-			if black {
-				prev = 1
+			// Bit i of m is pixel i darker than t: at most t-1.
+			m = highBits(atMost(binary.LittleEndian.Uint64(seg), uint64(t-1)*lanes))
+		} else {
+			for i, v := range seg {
+				if v < t {
+					m |= 1 << i
+				}
 			}
-			pos := 0
-			for flips := (m ^ (m<<1 | prev)) & 0xff; flips != 0; flips &= flips - 1 {
-				i := bits.TrailingZeros32(flips)
-				runs = append(runs, n+int32(i-pos))
-				black, n, pos = !black, 0, i
-			}
-			n += int32(gateBlock - pos)
-			continue
 		}
-		for _, v := range seg {
-			if (v < t) != black {
-				runs = append(runs, n)
-				black, n = !black, 0
-			}
-			n++
+		words[b/8] |= uint64(m) << (b % 8 * gateBlock)
+	}
+}
+
+// transpose64 turns a 64 x 64 bit matrix about its diagonal: bit c of
+// a[r] goes to bit r of a[c]. Halves, then quarters, ... are swapped in
+// place (Hacker's Delight, 7-3, with bit 0 as the first column).
+func transpose64(a *[64]uint64) {
+	m := uint64(0x00000000ffffffff)
+	for j := 32; j != 0; j, m = j>>1, m^(m<<(j>>1)) {
+		for k := 0; k < 64; k = (k + j + 1) &^ j {
+			t := (a[k]>>j ^ a[k+j]) & m
+			a[k+j] ^= t
+			a[k] ^= t << j
 		}
 	}
-	return append(runs, n)
+}
+
+// bitRuns returns the run lengths of the first n bits of words (1
+// black), white first: runs[0] is the white before the first black
+// pixel (maybe 0), then black, white, ... Bits from n on must be 0.
+func bitRuns(words []uint64, n int, runs []int32) []int32 {
+	runs = runs[:0]
+	last, prev := 0, uint64(0) // where the current run starts; the bit before word i
+	for i, word := range words {
+		// A run ends where a bit differs from the one before it.
+		flips := word ^ (word<<1 | prev)
+		prev = word >> 63
+		if end := n - i*64; end < 64 {
+			flips &= 1<<end - 1 // no pixel at end: the last run is not ended
+		}
+		for ; flips != 0; flips &= flips - 1 {
+			p := i*64 + bits.TrailingZeros64(flips)
+			runs = append(runs, int32(p-last))
+			last = p
+		}
+	}
+	return append(runs, int32(n-last))
 }
 
 // bars appends to e.bars the stretches of runs (white first) that could
@@ -563,49 +574,84 @@ func finderRatio(r []int32) (float64, bool) {
 // crossDown counts the runs up and down the column x from the black pixel
 // (x, y), as gozxing's crossCheckVertical does, and returns the module
 // size and the middle of the centre run when they are 1:1:3:1:1. Runs
-// longer than the row's pattern (width across) end the search.
+// longer than the row's pattern (width across) end the search. It counts
+// in the column's bits (colBits), 64 pixels a step: reading the column
+// pixel by pixel was a tenth of the look at a frame with no code (issue
+// 16).
 func (l *looker) crossDown(x, y, width int) (float64, float64, bool) {
-	s := l.src
-	h, stride, bw := s.height, s.stride, l.bw
-	// Pixel (x, yy) is col[yy*stride], its block's threshold
-	// thr[(yy/gateBlock)*bw]: the column's offsets taken once rather
-	// than per pixel, as black does (the cross-check was a seventh of
-	// the look at a frame with no code, issue 16).
-	col := s.pix[s.top*stride+s.left+x:]
-	thr := l.thr[x/gateBlock:]
-	limit := 2*width + 2
+	col := l.colBits[x*l.colWords:][:l.colWords]
+	h := l.src.height
+	// A run is counted to limit+1 pixels at most, as the pixel loop
+	// this replaced did, and is too long past limit.
+	limit := int32(2*width + 2)
 	var r [5]int32
 	// Up: the centre's upper part, a white run, a black run.
 	yy := y
-	for k, want := range [3]bool{true, false, true} {
-		for yy >= 0 && (col[yy*stride] < thr[(yy/gateBlock)*bw]) == want && r[2-k] <= int32(limit) {
-			r[2-k]++
-			yy--
-		}
-		if r[2-k] == 0 || r[2-k] > int32(limit) {
+	for k, black := range [3]bool{true, false, true} {
+		n := sameUp(col, yy, black, limit+1)
+		if n == 0 || n > limit {
 			return 0, 0, false
 		}
+		r[2-k] = n
+		yy -= int(n)
 	}
 	top := y - int(r[2]) + 1
 	// Down: the rest of the centre, white, black.
 	yy = y + 1
-	for k, want := range [3]bool{true, false, true} {
-		n := int32(0)
-		for yy < h && (col[yy*stride] < thr[(yy/gateBlock)*bw]) == want && n <= int32(limit) {
-			n++
-			yy++
-		}
+	for k, black := range [3]bool{true, false, true} {
+		n := sameDown(col, yy, h, black, limit+1)
+		yy += int(n)
 		if k == 0 {
 			r[2] += n
 			continue
 		}
-		if n == 0 || n > int32(limit) {
+		if n == 0 || n > limit {
 			return 0, 0, false
 		}
 		r[2+k] = n
 	}
 	m, ok := finderRatio(r[:])
 	return m, float64(top) + float64(r[2])/2, ok
+}
+
+// sameDown counts the pixels from p on, before n, that are black (or
+// white) in bits, one after another, up to most.
+func sameDown(bits64 []uint64, p, n int, black bool, most int32) int32 {
+	count := int32(0)
+	for count < most && p < n {
+		off := p & 63
+		word := bits64[p>>6] >> off
+		if black {
+			word = ^word
+		}
+		k := min(bits.TrailingZeros64(word), 64-off, n-p, int(most-count))
+		count += int32(k)
+		p += k
+		if k < 64-off {
+			break // another colour, the end, or most
+		}
+	}
+	return count
+}
+
+// sameUp counts the pixels from p back to 0 that are black (or white)
+// in bits, one after another, up to most.
+func sameUp(bits64 []uint64, p int, black bool, most int32) int32 {
+	count := int32(0)
+	for count < most && p >= 0 {
+		off := p & 63
+		word := bits64[p>>6] << (63 - off)
+		if black {
+			word = ^word
+		}
+		k := min(bits.LeadingZeros64(word), off+1, int(most-count))
+		count += int32(k)
+		p -= k
+		if k < off+1 {
+			break
+		}
+	}
+	return count
 }
 
 // addFinder keeps f unless it is one already found, seen again on a
