@@ -178,41 +178,88 @@ func newLooker(src *luminanceSource) *looker {
 // does. Where all 25 are flat (modules as large as the blocks and aligned
 // with them, in a generated image), it is halfway between the darkest and
 // the lightest when they differ enough, and otherwise the block is white.
-// The 5 x 5 sums, counts and extremes are taken across, then down: ten
-// reads a block rather than 25 (issue 16: the 25 were a tenth of the
-// look at a frame with no code).
+// The 5 x 5 sums, counts and extremes are taken across, then down, the
+// sums and counts in windows sliding by one block (a block in, a block
+// out) and the extremes of five read at once away from the edges: the
+// 5 x 5 read whole, then across and down in loops per block, were a
+// sixth of the look at a frame with no code (issue 16).
 func blockThresholds(mean []int32, flat []bool, bw, bh int) []byte {
 	// Across: each block's row of five, clipped to the grid.
-	sum, n := make([]int32, bw*bh), make([]int32, bw*bh)
-	lo, hi := make([]int32, bw*bh), make([]int32, bw*bh)
+	n := bw * bh
+	sum, cnt := make([]int32, n), make([]int32, n)
+	lo, hi := make([]int32, n), make([]int32, n)
 	for by := range bh {
 		row := by * bw
-		for bx := range bw {
-			s, c, l, h := int32(0), int32(0), int32(255), int32(0)
-			for i := row + max(0, bx-2); i <= row+min(bw-1, bx+2); i++ {
-				m := mean[i]
-				if !flat[i] {
-					s, c = s+m, c+1
-				}
-				l, h = min(l, m), max(h, m)
+		m, f := mean[row:][:bw], flat[row:][:bw]
+		s, c, l, h := sum[row:][:bw], cnt[row:][:bw], lo[row:][:bw], hi[row:][:bw]
+		var ws, wc int32 // the window's sum of contrasting means, and count
+		add := func(i int, sign int32) {
+			if !f[i] {
+				ws, wc = ws+sign*m[i], wc+sign
 			}
-			sum[row+bx], n[row+bx], lo[row+bx], hi[row+bx] = s, c, l, h
+		}
+		for i := range min(2, bw) {
+			add(i, 1)
+		}
+		for bx := range bw {
+			if bx+2 < bw {
+				add(bx+2, 1)
+			}
+			if bx >= 3 {
+				add(bx-3, -1)
+			}
+			s[bx], c[bx] = ws, wc
+			if bx >= 2 && bx+2 < bw {
+				w := m[bx-2 : bx+3 : bx+3]
+				l[bx], h[bx] = min(w[0], w[1], w[2], w[3], w[4]), max(w[0], w[1], w[2], w[3], w[4])
+				continue
+			}
+			l[bx], h[bx] = 255, 0
+			for _, v := range m[max(0, bx-2):min(bw, bx+3)] {
+				l[bx], h[bx] = min(l[bx], v), max(h[bx], v)
+			}
 		}
 	}
-	thr := make([]byte, bw*bh)
-	for by := range bh {
+	// Down: five rows of those, the sums and counts of the window kept
+	// per column.
+	thr := make([]byte, n)
+	ws, wc := make([]int32, bw), make([]int32, bw)
+	add := func(by int, sign int32) {
+		s, c := sum[by*bw:][:bw], cnt[by*bw:][:bw]
 		for bx := range bw {
-			s, c, l, h := int32(0), int32(0), int32(255), int32(0)
-			for y := max(0, by-2); y <= min(bh-1, by+2); y++ {
-				i := y*bw + bx
-				s, c, l, h = s+sum[i], c+n[i], min(l, lo[i]), max(h, hi[i])
-			}
+			ws[bx] += sign * s[bx]
+			wc[bx] += sign * c[bx]
+		}
+	}
+	for by := range min(2, bh) {
+		add(by, 1)
+	}
+	for by := range bh {
+		if by+2 < bh {
+			add(by+2, 1)
+		}
+		if by >= 3 {
+			add(by-3, -1)
+		}
+		y0, y1 := max(0, by-2), min(bh-1, by+2)
+		for bx := range bw {
 			t := int32(0)
-			switch {
-			case c > 0:
-				t = s / c
-			case h-l >= gateContrast:
-				t = (l + h + 1) / 2
+			if c := wc[bx]; c > 0 {
+				t = ws[bx] / c
+			} else {
+				l, h := int32(255), int32(0)
+				if y1-y0 == 4 {
+					i := y0*bw + bx
+					l = min(lo[i], lo[i+bw], lo[i+2*bw], lo[i+3*bw], lo[i+4*bw])
+					h = max(hi[i], hi[i+bw], hi[i+2*bw], hi[i+3*bw], hi[i+4*bw])
+				} else {
+					for y := y0; y <= y1; y++ {
+						l, h = min(l, lo[y*bw+bx]), max(h, hi[y*bw+bx])
+					}
+				}
+				if h-l >= gateContrast {
+					t = (l + h + 1) / 2
+				}
 			}
 			// A flat block is one colour: its noise is not modules.
 			if i := by*bw + bx; flat[i] && t > 0 {
