@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"encoding/binary"
+	"image"
 	"math/bits"
 	"slices"
 )
@@ -72,6 +73,13 @@ func look(src *luminanceSource) glance {
 		return seeAll
 	}
 	l := newLooker(src)
+	if !slices.ContainsFunc(l.thr, func(t byte) bool { return t != 0 }) {
+		// Every block flat and light among its neighbours: no pixel is
+		// black, so no run, finder, bar or leg can be found, and dense
+		// ink needs black pixels too. A smooth or out-of-focus frame, or
+		// a large photo's plain tiles under TryHarder, stops here.
+		return glance{}
+	}
 	l.binarise()
 	var g glance
 	runs := make([]int32, 0, 256)
@@ -1011,4 +1019,44 @@ func abs32(x int32) int32 {
 		return -x
 	}
 	return x
+}
+
+// blockCache holds the statistics of the blocks of src taken so far, for
+// looks at crops of it that overlap: the try-harder tiles of a large
+// photo overlap by up to a half each way, so a pixel lies in up to four,
+// and each look took the statistics of all its blocks again (issue 16:
+// most of what a 12-megapixel photo without a code cost under TryHarder
+// over the normal mode). Blocks are taken when a look first needs them.
+type blockCache struct {
+	src  *luminanceSource
+	grid blockGrid // src's whole blocks
+	done []bool    // per block of grid: taken
+}
+
+// gridAt returns the statistics of the whole blocks of src's crop r,
+// which must start on a block of src, as that crop's blockGrid would
+// take them.
+func (b *blockCache) gridAt(r image.Rectangle) *blockGrid {
+	s := b.src
+	if b.done == nil {
+		n := (s.width / gateBlock) * (s.height / gateBlock)
+		b.grid = blockGrid{w: s.width / gateBlock, h: s.height / gateBlock,
+			sum: make([]int32, n), lo: make([]uint8, n), hi: make([]uint8, n)}
+		b.done = make([]bool, n)
+	}
+	bx0, by0 := r.Min.X/gateBlock, r.Min.Y/gateBlock
+	g := &blockGrid{w: r.Dx() / gateBlock, h: r.Dy() / gateBlock}
+	g.sum, g.lo, g.hi = make([]int32, g.w*g.h), make([]uint8, g.w*g.h), make([]uint8, g.w*g.h)
+	for y := range g.h {
+		for x := range g.w {
+			i := (by0+y)*b.grid.w + bx0 + x
+			if !b.done[i] {
+				sum, lo, hi := blockStats(s.pix[(s.top+(by0+y)*gateBlock)*s.stride+s.left+(bx0+x)*gateBlock:], s.stride)
+				b.grid.sum[i], b.grid.lo[i], b.grid.hi[i], b.done[i] = int32(sum), uint8(lo), uint8(hi), true
+			}
+			j := y*g.w + x
+			g.sum[j], g.lo[j], g.hi[j] = b.grid.sum[i], b.grid.lo[i], b.grid.hi[i]
+		}
+	}
+	return g
 }

@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"image"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -416,5 +417,27 @@ func TestCrossDownMatchesPixels(t *testing.T) {
 	}
 	if passed == 0 {
 		t.Fatal("no cross-check passed: the views test only refusals")
+	}
+}
+
+// TestBlockCacheMatchesCrop: the statistics a look at an overlapping
+// crop takes from the blockCache (issue 16: the try-harder tiles) are
+// those the crop takes of its own pixels, whether its blocks were taken
+// for an earlier crop or not, on crops of whole and part blocks.
+func TestBlockCacheMatchesCrop(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(16, 9))
+	src := randomSource(rnd, 203, 157)
+	cache := &blockCache{src: src}
+	for range 40 {
+		x, y := 8*rnd.IntN(20), 8*rnd.IntN(15)
+		r := image.Rect(x, y, x+1+rnd.IntN(203-x), y+1+rnd.IntN(157-y))
+		c, err := src.crop(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, want := cache.gridAt(r), c.blockGrid()
+		if got.w != want.w || got.h != want.h || !slices.Equal(got.sum, want.sum) || !slices.Equal(got.lo, want.lo) || !slices.Equal(got.hi, want.hi) {
+			t.Fatalf("crop %v: the cache's block statistics differ from the crop's own", r)
+		}
 	}
 }
