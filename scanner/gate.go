@@ -938,8 +938,8 @@ func (e *edges) parallel(across *edges) bool {
 				// The L's other leg joins the two at one end, and the other
 				// timing edge at the other.
 				side := leg{from: min(t.line, g.line), to: max(t.line, g.line) + 1}
-				if !(across.near(across.solidOver, t.from, tol, side) && across.near(across.timingOver, t.to-1, tol, side) ||
-					across.near(across.solidOver, t.to-1, tol, side) && across.near(across.timingOver, t.from, tol, side)) {
+				if !(across.near(false, t.from, tol, side) && across.near(true, t.to-1, tol, side) ||
+					across.near(false, t.to-1, tol, side) && across.near(true, t.from, tol, side)) {
 					continue
 				}
 				return true
@@ -977,10 +977,13 @@ func (e *edges) firstAt(line int32) int {
 	return legAt(e.solidAt, line)
 }
 
-// near says whether over(line, span) holds for a line within tol of at.
-func (e *edges) near(over func(int32, leg) bool, at, tol int32, span leg) bool {
+// near says whether a line within tol of at has a timing edge (timing)
+// or a solid run (otherwise) covering most of span. (The test is called
+// directly rather than passed as a method value: the indirect calls were
+// a twentieth of the look at a frame with no code, issue 16.)
+func (e *edges) near(timing bool, at, tol int32, span leg) bool {
 	for line := at - tol; line <= at+tol; line++ {
-		if over(line, span) {
+		if timing && e.timingOver(line, span) || !timing && e.solidOver(line, span) {
 			return true
 		}
 	}

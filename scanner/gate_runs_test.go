@@ -166,8 +166,8 @@ func parallelByScan(e, across *edges) bool {
 				continue
 			}
 			side := leg{from: min(t.line, g.line), to: max(t.line, g.line) + 1}
-			if across.near(across.solidOver, t.from, tol, side) && across.near(across.timingOver, t.to-1, tol, side) ||
-				across.near(across.solidOver, t.to-1, tol, side) && across.near(across.timingOver, t.from, tol, side) {
+			if across.near(false, t.from, tol, side) && across.near(true, t.to-1, tol, side) ||
+				across.near(false, t.to-1, tol, side) && across.near(true, t.from, tol, side) {
 				return true
 			}
 		}
