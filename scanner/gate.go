@@ -156,7 +156,11 @@ func newLooker(src *luminanceSource) *looker {
 					}
 				}
 			}
-			mean[by*l.bw+bx] = int32(sum / ((y1 - y0) * (x1 - x0)))
+			if whole {
+				mean[by*l.bw+bx] = int32(sum >> 6) // of 64 pixels: no division
+			} else {
+				mean[by*l.bw+bx] = int32(sum / ((y1 - y0) * (x1 - x0)))
+			}
 			spread[by*l.bw+bx] = uint8(hi - lo)
 			hist[hi-lo]++
 		}
@@ -253,7 +257,7 @@ func blockThresholds(mean []int32, flat []bool, bw, bh int) []byte {
 		for bx := range bw {
 			t := int32(0)
 			if c := wc[bx]; c > 0 {
-				t = ws[bx] / c
+				t = divSmall(ws[bx], c)
 			} else {
 				l, h := int32(255), int32(0)
 				if y1-y0 == 4 {
@@ -282,6 +286,24 @@ func blockThresholds(mean []int32, flat []bool, bw, bh int) []byte {
 	}
 	return thr
 }
+
+// divSmall returns n / d for 0 <= n <= 25 x 255 and 1 <= d <= 25 (a
+// window's sum of means and count) by a multiplication, which takes a
+// few cycles where a division takes tens, once a block (issue 16).
+// TestDivSmall checks every n and d.
+func divSmall(n, d int32) int32 {
+	return int32(uint64(n) * reciprocal[d] >> 32)
+}
+
+// reciprocal[d] is 2^32 / d rounded up: for n under 2^16, n times it
+// over 2^32 is n / d exactly, the error n(d*r - 2^32) / 2^32 being under
+// n*d / 2^32, far below 1/d.
+var reciprocal = func() (r [26]uint64) {
+	for d := uint64(1); d < uint64(len(r)); d++ {
+		r[d] = (1<<32 + d - 1) / d
+	}
+	return r
+}()
 
 const (
 	// denseSide is the side, in blocks, of the squares denseInk looks

@@ -441,3 +441,15 @@ func TestBlockCacheMatchesCrop(t *testing.T) {
 		}
 	}
 }
+
+// TestDivSmall: divSmall divides every window sum of means (0 to 25 x
+// 255) by every count of blocks (1 to 25) as / does.
+func TestDivSmall(t *testing.T) {
+	for d := int32(1); d <= 25; d++ {
+		for n := int32(0); n <= 25*255; n++ {
+			if got := divSmall(n, d); got != n/d {
+				t.Fatalf("divSmall(%d, %d) = %d, want %d", n, d, got, n/d)
+			}
+		}
+	}
+}
