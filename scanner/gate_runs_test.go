@@ -17,7 +17,7 @@ func lineRuns(line, thr []byte, runs []int32) []int32 {
 
 // TestLineRuns: runs of a line against per-block thresholds, white first;
 // a block whose threshold is 0 (flat and light) is white whatever its
-// pixels hold, because the look does not copy them for the columns.
+// pixels hold, because binariseRow does not read them.
 func TestLineRuns(t *testing.T) {
 	// Four blocks of 8 pixels.
 	dark := func(n int) []byte { return slices.Repeat([]byte{10}, n) }
