@@ -142,9 +142,10 @@
 // picture with nothing to find stops at the first look unless it shows
 // finder patterns, bars, a Data Matrix outline or dense ink;
 // a colour picture is looked at again in the blue-weighted rendering
-// only when the blue weighting adds edges (step 7). The look scans every
-// pixel of the view twice (rows, then columns), and is most of what such
-// a picture costs (BenchmarkDecodeScene1MP,
+// only when the blue weighting adds edges (step 7). The look compares
+// every pixel of the view with its block's threshold once, takes the
+// runs of its rows and of its columns from those bits, and is most of
+// what such a picture costs (BenchmarkDecodeScene1MP,
 // BenchmarkDecodePhoto12MP; figures in docs/BENCHMARKS.md). Options.Formats
 // skips the readers not needed.
 //
