@@ -146,8 +146,22 @@ const minModule = 1.1
 // did not measurably.
 const lookAfterRows = 96
 
+// lookRows returns how many rows of an allRows scan of an upright view run
+// before the look gates the rest. When the QR Code detector has already
+// confirmed three finder or alignment patterns in this decode, the image
+// most likely holds a QR Code it could not read, and the later steps take
+// the look anyway: it comes first, and the rows it saw no bars near are
+// not read at all (issue 16: on qrcode-2/5.png, which nothing reads, the
+// first 96 rows were a sixth of a try-harder decode's instructions).
+func (d *decoder) lookRows() int {
+	if d.finders >= 3 {
+		return 0
+	}
+	return lookAfterRows
+}
+
 // scanRows reads the rows of v that scan names, middle out, into t until a
-// code leads by margin. An allRows scan stops after lookAfterRows rows when
+// code leads by margin. An allRows scan stops after lookRows rows when
 // no row has read anything and look saw no bars: the look is looser than
 // the readers (gate.go), so no further row would read a code. When it saw
 // bars, the rows after that point (and every row of the turned pass) are
@@ -175,11 +189,12 @@ func (d *decoder) scanRows(ctx context.Context, v *view, scan rowScan, t *tally,
 	if scan == allRows && v.rot != 0 {
 		near = look().lines.rowsOf(v)
 	}
+	lookAt := d.lookRows()
 	for i := range maxLines {
 		if i&31 == 31 && ctx.Err() != nil {
 			return Code{}, false
 		}
-		if scan == allRows && i == lookAfterRows && len(t.codes) == 0 {
+		if scan == allRows && i == lookAt && len(t.codes) == 0 {
 			g := look()
 			if !g.bars {
 				return Code{}, false
