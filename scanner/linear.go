@@ -52,8 +52,17 @@ func (m multiRowDecoder) DecodeRow(rowNumber int, row *gozxing.BitArray, hints m
 			return nil, err
 		}
 	}
-	return nil, gozxing.NewNotFoundException()
+	return nil, errRowNotFound
 }
+
+// errRowNotFound is the refusal of a row by every reader, and by the ITF
+// reader: one value, made once. gozxing makes a new exception for each
+// refusal, recording its caller (runtime.Callers, about a tenth of a
+// try-harder decode's instructions on ZXing's images that nothing
+// reads), and under TryHarder rows are refused by the hundred; every
+// caller here only tests for an error, or for a ReaderException, which
+// this is.
+var errRowNotFound = gozxing.NewNotFoundException()
 
 // rowScan says which rows of a view readLinear reads.
 type rowScan int
