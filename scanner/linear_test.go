@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"context"
+	"fmt"
 	"image"
 	"math/rand/v2"
 	"testing"
@@ -301,4 +302,43 @@ func (r *rowSizeCounter) DecodeRow(y int, row *gozxing.BitArray, _ map[gozxing.D
 	r.rows = append(r.rows, y)
 	r.sizes = append(r.sizes, row.GetSize())
 	return nil, gozxing.NewNotFoundException()
+}
+
+// TestRowsBeforeLook: under TryHarder, the upright rows read before the
+// look are the middle fifth of the view, at least minLookAfterRows and
+// at most lookAfterRows (lookRows); here pages of even stripes, many
+// bars to a row but no stretch of a code's (the look sees none), so the
+// scan ends at the look and exactly those rows are offered, both ways.
+func TestRowsBeforeLook(t *testing.T) {
+	for _, tt := range []struct {
+		height, rows int
+	}{{120, minLookAfterRows}, {256, 51}, {400, 80}, {600, lookAfterRows}} {
+		t.Run(fmt.Sprint(tt.height), func(t *testing.T) {
+			img := image.NewGray(image.Rect(0, 0, 480, tt.height))
+			for y := range tt.height {
+				row := img.Pix[y*img.Stride:][:480]
+				for x := range row {
+					row[x] = 235
+					if (x/3)%2 == 0 {
+						row[x] = 25 // 3 px black, 3 px white
+					}
+				}
+			}
+			if look(newLuminanceSource(img)).bars {
+				t.Fatal("the look saw bars in even stripes: the image tests nothing")
+			}
+			d, err := newDecoder(Options{TryHarder: true, Formats: []Format{Code128}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			counter := &rowCounter{}
+			d.rows = multiRowDecoder{counter}
+			if _, err := d.decode(context.Background(), img); err == nil {
+				t.Fatal("decoded a page of stripes")
+			}
+			if got, want := len(counter.rows), 2*tt.rows; got != want {
+				t.Errorf("%d rows offered to the linear readers, want %d: the middle %d rows, both ways", got, want, tt.rows)
+			}
+		})
+	}
 }
