@@ -72,7 +72,9 @@
 // whole image runs first, ungated: it is cheap there, and most images
 // that read, read in it; but under TryHarder the linear readers' turned
 // pass over every column waits for it, and so do their upright rows past
-// the middle 96, which stop when it saw no bars and no row has read a
+// the middle 96 (a fifth of a view less tall than 480, at least 32; none
+// once the QR Code detector has confirmed three finder patterns), which
+// stop when it saw no bars and no row has read a
 // code, and read only the rows on and beside those it saw bars on when
 // it saw some); the Data Matrix reader on the crops around clusters of
 // ink (step 3), whose symbol the look's rows and columns cannot follow
