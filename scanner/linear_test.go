@@ -160,7 +160,7 @@ func TestRowsNearBars(t *testing.T) {
 			}
 			d.blind = tt.blind
 			counter := &rowCounter{}
-			d.rows = multiRowDecoder{counter}
+			d.rows = multiRowDecoder{{RowDecoder: counter}}
 			if _, err := d.decode(context.Background(), img); err == nil {
 				t.Fatal("decoded a page of stripes")
 			}
@@ -271,7 +271,7 @@ func TestRowsAfterFinders(t *testing.T) {
 				t.Fatal(err)
 			}
 			counter := &rowSizeCounter{}
-			d.rows = multiRowDecoder{counter}
+			d.rows = multiRowDecoder{{RowDecoder: counter}}
 			if c, err := d.decode(context.Background(), img); err == nil {
 				t.Fatalf("read %q from a QR Code with its data made random", c.Text)
 			}
@@ -332,7 +332,7 @@ func TestRowsBeforeLook(t *testing.T) {
 				t.Fatal(err)
 			}
 			counter := &rowCounter{}
-			d.rows = multiRowDecoder{counter}
+			d.rows = multiRowDecoder{{RowDecoder: counter}}
 			if _, err := d.decode(context.Background(), img); err == nil {
 				t.Fatal("decoded a page of stripes")
 			}
