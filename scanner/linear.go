@@ -54,15 +54,21 @@ func newMultiRowDecoder(want map[Format]bool) multiRowDecoder {
 func (m multiRowDecoder) DecodeRow(rowNumber int, row *gozxing.BitArray, hints map[gozxing.DecodeHintType]any) (*gozxing.Result, error) {
 	var runs []int
 	for _, r := range m {
-		if r.mayStart != nil {
-			if runs == nil {
-				runs = rowRuns(row, nil) // itf.go
-			}
-			if !r.mayStart(runs) {
-				continue
-			}
+		_, byRuns := r.RowDecoder.(runsDecoder)
+		if runs == nil && (r.mayStart != nil || byRuns) {
+			// At most a run a pixel, and the leading white.
+			runs = rowRuns(row, make([]int, 0, row.GetSize()+1)) // itf.go
 		}
-		res, err := r.DecodeRow(rowNumber, row, hints)
+		if r.mayStart != nil && !r.mayStart(runs) {
+			continue
+		}
+		var res *gozxing.Result
+		var err error
+		if byRuns {
+			res, err = r.RowDecoder.(runsDecoder).decodeRuns(rowNumber, runs, hints)
+		} else {
+			res, err = r.DecodeRow(rowNumber, row, hints)
+		}
 		if err == nil {
 			return res, nil
 		}
@@ -98,8 +104,9 @@ type upceanReaders struct{ ean13, ean8, upce bool }
 // by white, with as much white before it as its width:
 // upceanReader_findStartGuardPattern), then for EAN-13 and UPC-E six
 // digits whose L and G parities are one of their tables' (their
-// determineFirstDigit, determineNumSysAndCheckDigit), for EAN-8 four
-// digits and a 1:1:1:1:1 middle guard somewhere after them. A digit is
+// determineFirstDigit, determineNumSysAndCheckDigit) and, for EAN-13, the
+// middle guard and six more digits, for UPC-E an end guard; for EAN-8
+// four digits, the middle guard and four more. A digit is
 // four runs within the variances of one of the L or G patterns, the best
 // deciding its parity (upceanReader_decodeDigit). The same exported
 // variances and patterns decide, so a row that fails here fails there;
@@ -134,24 +141,27 @@ func (u upceanReaders) mayStart(runs []int) bool {
 		}
 		digits++
 	}
-	if digits == 6 && (u.ean13 && slices.Contains(ean13FirstDigitParities, parities) ||
-		u.upce && slices.Contains(upceParities, parities)) {
+	after6 := k + 3 + 6*4
+	switch {
+	case digits == 6 && u.ean13 && slices.Contains(ean13FirstDigitParities, parities) && middleThenL(runs, after6, 6):
+		return true
+	case digits == 6 && u.upce && slices.Contains(upceParities, parities) && upceEnd(runs, after6):
 		return true
 	}
-	if !u.ean8 || digits < 4 {
-		return false
-	}
-	// EAN-8's middle guard is the first 1:1:1:1:1 from a white run after
-	// the fourth digit, ended by a bar; four more digits, L, follow it.
-	for i := k + 3 + 4*4; i+5 < len(runs); i += 2 {
+	return u.ean8 && digits >= 4 && middleThenL(runs, k+3+4*4, 4)
+}
+
+// middleThenL says whether the first 1:1:1:1:1 middle guard from the
+// white run runs[i] on (ended by a bar: upceanReader_findGuardPattern)
+// is followed by n digits of the L patterns, as the right half of an
+// EAN-13 (six) or an EAN-8 (four) must be.
+func middleThenL(runs []int, i, n int) bool {
+	for ; i+5 < len(runs); i += 2 {
 		if oned.PatternMatchVariance(runs[i:i+5], oned.UPCEANReader_MIDDLE_PATTERN, oned.UPCEANReader_MAX_INDIVIDUAL_VARIANCE) >= oned.UPCEANReader_MAX_AVG_VARIANCE {
 			continue
 		}
-		for j := i + 5; j < i+5+4*4; j += 4 {
-			if j+4 > len(runs) {
-				return false
-			}
-			if upceanDigit(runs[j:j+4], oned.UPCEANReader_L_PATTERNS) < 0 {
+		for j := i + 5; j < i+5+4*n; j += 4 {
+			if j+4 > len(runs) || upceanDigit(runs[j:j+4], oned.UPCEANReader_L_PATTERNS) < 0 {
 				return false
 			}
 		}
@@ -159,6 +169,21 @@ func (u upceanReaders) mayStart(runs []int) bool {
 	}
 	return false
 }
+
+// upceEnd says whether a UPC-E's end guard, 1:1:1:1:1:1 from a white run,
+// is at runs[i] or after (upcEReader.decodeEnd takes the first).
+func upceEnd(runs []int, i int) bool {
+	for ; i+6 <= len(runs); i += 2 {
+		if oned.PatternMatchVariance(runs[i:i+6], upceEndPattern, oned.UPCEANReader_MAX_INDIVIDUAL_VARIANCE) < oned.UPCEANReader_MAX_AVG_VARIANCE {
+			return true
+		}
+	}
+	return false
+}
+
+// upceEndPattern is a UPC-E's end guard (gozxing's unexported
+// upce_MIDDLE_END_PATTERN).
+var upceEndPattern = []int{1, 1, 1, 1, 1, 1}
 
 // upceanDigit returns which of patterns (gozxing's L, 0-9, or L and G,
 // 10-19 G) four runs are, by upceanReader_decodeDigit's test (the least
@@ -250,6 +275,12 @@ func code128MayStart(runs []int) bool {
 		}
 	}
 	return false
+}
+
+// runsDecoder is a linear reader of our own that reads a row's runs
+// (rowRuns), which multiRowDecoder makes once for all its readers.
+type runsDecoder interface {
+	decodeRuns(rowNumber int, runs []int, hints map[gozxing.DecodeHintType]any) (*gozxing.Result, error)
 }
 
 // errRowNotFound is the refusal of a row by every reader, and by the ITF
