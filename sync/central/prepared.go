@@ -86,6 +86,11 @@ const pushRowsLog = 4
 const (
 	qAppliedAny = `SELECT mutation FROM applied WHERE device = ? AND mutation = ANY(?::text[])`
 	qTakenAny   = `SELECT id FROM entities WHERE tenant = ? AND kind = ? AND id = ANY(?::text[])`
+	// qInsertFacts is qInsertFact for a push's deferred facts on
+	// PostgreSQL (serverTx.insertFacts), one array per column.
+	qInsertFacts = `INSERT INTO entities (tenant, kind, id, ticket_id, data)
+	SELECT ?, r.kind, r.id, r.ticket, r.data FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS r (kind, id, ticket, data)
+	ON CONFLICT (tenant, kind, id) DO NOTHING`
 )
 
 // pushChunk is how many of n rows the next multi-row statement takes.

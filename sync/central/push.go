@@ -107,6 +107,7 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 			}
 		}
 		st.shareTickets = st.shareTickets && decoded > 0
+		st.deferFacts = st.shareTickets && optimistic
 		for _, m := range muts {
 			if m.Seq <= res.Acked {
 				continue // a replay: its effects or conflict are stored
