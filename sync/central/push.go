@@ -197,7 +197,7 @@ func (st *serverTx) lookUpNewIDs(ctx context.Context, pb *pushBatch, muts []app.
 		ids := byKind[kind]
 		if st.db.dialect == dialectPostgres {
 			// One statement whatever the count: an array of the IDs.
-			rows, err := st.tx.QueryContext(ctx, st.db.q(qTakenAny), st.tenant, kind, anyTexts(ids))
+			rows, err := st.tx.QueryContext(ctx, st.db.q(qTakenAny), anyTexts(ids), st.tenant, kind)
 			if err != nil {
 				return transient(err)
 			}
@@ -233,7 +233,7 @@ func (db *DB) usedMutationIDs(ctx context.Context, tx *sql.Tx, device app.Device
 	used := map[string]bool{}
 	if db.dialect == dialectPostgres && len(ids) > 0 {
 		// One statement whatever the count: an array of the IDs.
-		rows, err := tx.QueryContext(ctx, db.q(qAppliedAny), string(device), anyTexts(ids))
+		rows, err := tx.QueryContext(ctx, db.q(qAppliedAny), anyTexts(ids), string(device))
 		if err != nil {
 			return nil, transient(err)
 		}
