@@ -53,6 +53,9 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 	var res PushResult
 	var cs changeSet
 	var version int64 // the push's, once it wrote its rows
+	// ended is the run's serverTx that wrote them: on PostgreSQL its
+	// version is known once the push committed (pgTry).
+	var ended *serverTx
 	n := 0
 	for _, m := range muts {
 		n += len(m.Args)
@@ -68,7 +71,7 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 	// run was rolled back with its member's savepoint (commitGroup).
 	optimistic := true
 	run := func(ctx context.Context, tx *sql.Tx, take takeVersion) error {
-		res, cs = PushResult{}, changeSet{}
+		res, cs, ended = PushResult{}, changeSet{}, nil
 		if ahead.ran {
 			ahead.decode(muts)
 		}
@@ -132,9 +135,8 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 		last := muts[len(muts)-1]
 		// The rows that carry the version, last: on PostgreSQL taking it
 		// locks the counter row to the commit (lateTx).
-		err = st.finish(ctx, pb.applied, []any{res.Acked, now.UnixNano(), now.Sub(last.At).Milliseconds(), string(p.Device)})
-		version = st.version
-		return err
+		ended = st
+		return st.finish(ctx, pb.applied, []any{res.Acked, now.UnixNano(), now.Sub(last.At).Milliseconds(), string(p.Device)})
 	}
 	err := db.lateTx(ctx, n, run)
 	if errors.Is(err, errNeedSavepoints) {
@@ -143,6 +145,9 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 	}
 	if err != nil {
 		return PushResult{}, err
+	}
+	if ended != nil {
+		version = ended.version
 	}
 	ahead.committed(db, p, version)
 	db.publish(p.Tenant, p.Device, &cs)

@@ -522,10 +522,16 @@ func (s *serverTx) finish(ctx context.Context, applied []appliedRow, seen []any)
 	}
 	args := append([]any{s.tenant, hTicket, hFrom, hTo, hEpoch, hAt, cScope, cKind, cID, cOrd, cGone,
 		aMut, aDevice, aSeq, aName, aStatus, aConflict, aAt, aDeviceAt, aHLC}, seen...)
+	s.history, s.savedHist, s.flushed = nil, 0, len(s.pending)
+	if end := pgEndFrom(ctx); end != nil {
+		// Sent with the COMMIT (pgTry), which sets the version: the
+		// write's callers read it only once it is committed.
+		end.query, end.args, end.dest = qFinish, args, []any{&s.version}
+		return nil
+	}
 	if err := s.tx.QueryRowContext(ctx, s.db.q(qFinish), args...).Scan(&s.version); err != nil {
 		return transient(err)
 	}
-	s.history, s.savedHist, s.flushed = nil, 0, len(s.pending)
 	return nil
 }
 
