@@ -35,7 +35,8 @@ import (
 // through serverTx (entityTx: dispatch, conflicts, the likely-parts job,
 // photos, notices), takes its version last (lateTx), so these writes do
 // their reads, checks and writes concurrently and hold the lock only for
-// their change rows, applied rows and commit; the others take it with
+// their change rows, applied rows and commit, which go to PostgreSQL in
+// one round trip (pgTry, pgEnd); the others take it with
 // their first statement (directTx), and one PostgreSQL ends to break a
 // deadlock runs again (pgTx). Through a
 // writer, a group's statements waited for their answers
