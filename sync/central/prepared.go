@@ -3,7 +3,6 @@ package central
 import (
 	"context"
 	"database/sql"
-	"math/bits"
 	"slices"
 	"strings"
 )
@@ -73,13 +72,13 @@ d AS (UPDATE devices SET last_seq = ?, last_seen = ?, clock_offset_ms = ? WHERE 
 SELECT v FROM nv`
 )
 
-// A push's rows for the applied table go in multi-row statements of
-// pushRows rows at most, in chunks of a power of two (pushChunk), so
-// that a few statements serve every batch size: a batch of 10 is one
-// of 8 rows and one of 2.
-const pushRows = 1 << pushRowsLog
-
-const pushRowsLog = 4
+// A push's rows for the applied table, its change rows and its lookups
+// go in multi-row statements of up to pushRows rows, one statement for
+// each count (pushChunk): a batch of 10 is one statement of 10 rows, not
+// one of 8 and one of 2, since each statement run costs the writer a
+// fixed amount (database/sql's statement, the arguments' binding, the
+// VDBE's start and end) whatever its rows.
+const pushRows = 16
 
 // qAppliedAny and qTakenAny are qAppliedIn and qTakenIn on PostgreSQL,
 // one statement for any count: the IDs go as one array, first. Each ID
@@ -103,11 +102,11 @@ const (
 )
 
 // pushChunk is how many of n rows the next multi-row statement takes.
-func pushChunk(n int) int { return min(pushRows, 1<<(bits.Len(uint(n))-1)) }
+func pushChunk(n int) int { return min(pushRows, n) }
 
-// qAppliedIn[k] and qAppliedRows[k] take 1<<k mutations: which of them
+// qAppliedIn[k] and qAppliedRows[k] take k+1 mutations: which of them
 // the device used before, and their applied rows; qEmitRows[k] writes
-// 1<<k change rows as qEmit does one; qTakenIn[k] finds which of 1<<k
+// k+1 change rows as qEmit does one; qTakenIn[k] finds which of k+1
 // IDs of one kind are taken. They are built by initializers, not in an
 // init function: preparedQueries is initialized before init functions
 // run, and took them empty, so they were compiled at every call.
@@ -129,10 +128,10 @@ var (
 	})
 )
 
-// multiRow returns query(1<<k) for each k up to pushRowsLog.
-func multiRow(query func(n int) string) (qs [pushRowsLog + 1]string) {
+// multiRow returns query(k+1) for each k below pushRows.
+func multiRow(query func(n int) string) (qs [pushRows]string) {
 	for k := range qs {
-		qs[k] = query(1 << k)
+		qs[k] = query(k + 1)
 	}
 	return qs
 }

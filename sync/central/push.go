@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/bits"
 	"slices"
 	"time"
 
@@ -213,7 +212,7 @@ func (st *serverTx) lookUpNewIDs(ctx context.Context, pb *pushBatch, muts []app.
 		}
 		for len(ids) > 0 {
 			n := pushChunk(len(ids))
-			rows, err := st.db.txQuery(ctx, st.tx, qTakenIn[bits.Len(uint(n))-1], append([]any{st.tenant, kind}, ids[:n]...)...)
+			rows, err := st.db.txQuery(ctx, st.tx, qTakenIn[n-1], append([]any{st.tenant, kind}, ids[:n]...)...)
 			if err != nil {
 				return transient(err)
 			}
@@ -249,7 +248,7 @@ func (db *DB) usedMutationIDs(ctx context.Context, tx *sql.Tx, device app.Device
 	}
 	for len(ids) > 0 {
 		n := pushChunk(len(ids))
-		rows, err := db.txQuery(ctx, tx, qAppliedIn[bits.Len(uint(n))-1], append([]any{string(device)}, ids[:n]...)...)
+		rows, err := db.txQuery(ctx, tx, qAppliedIn[n-1], append([]any{string(device)}, ids[:n]...)...)
 		if err != nil {
 			return nil, transient(err)
 		}
@@ -279,7 +278,7 @@ func (db *DB) insertApplied(ctx context.Context, tx *sql.Tx, rows []appliedRow, 
 		for _, r := range rows[:n] {
 			args = append(args, r.mutation, r.device, r.seq, r.name, r.status, r.conflict, r.at, r.deviceAt, r.hlc, version)
 		}
-		if _, err := db.txExec(ctx, tx, qAppliedRows[bits.Len(uint(n))-1], args...); err != nil {
+		if _, err := db.txExec(ctx, tx, qAppliedRows[n-1], args...); err != nil {
 			return transient(err)
 		}
 		rows = rows[n:]

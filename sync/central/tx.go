@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/bits"
 	"slices"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -452,7 +451,7 @@ func (s *serverTx) flushChanges(ctx context.Context) error {
 		for _, r := range uniq[:n] {
 			args = append(args, r.scope, r.kind, r.id, v, kindOrder(r.kind), r.gone)
 		}
-		if _, err := s.exec(ctx, qEmitRows[bits.Len(uint(n))-1], args...); err != nil {
+		if _, err := s.exec(ctx, qEmitRows[n-1], args...); err != nil {
 			return transient(err)
 		}
 		uniq = uniq[n:]
