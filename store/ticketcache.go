@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -98,10 +99,23 @@ var (
 // a monotonic reading (json writes RFC 3339 with "Z" and reads it back in
 // UTC). A slice, a map, an interface, a time in another zone and any
 // other type with its own encoding answer false: nil and empty would not
-// be told apart, a zone comes back as another *time.Location. The type is
-// looked at once, here: the check only reads the value.
+// be told apart, a zone comes back as another *time.Location. So do a
+// struct with two fields of one JSON name (json writes neither) and a
+// type that holds itself. The type is looked at once, here: the check
+// only reads the value.
 func jsonStable(t reflect.Type) func(reflect.Value) bool {
+	return planStable(t, map[reflect.Type]bool{})
+}
+
+// planStable is jsonStable with the types being planned (open), so that
+// a type holding itself ends the recursion.
+func planStable(t reflect.Type, open map[reflect.Type]bool) func(reflect.Value) bool {
 	never := func(reflect.Value) bool { return false }
+	if open[t] {
+		return never
+	}
+	open[t] = true
+	defer delete(open, t)
 	if t == timeType {
 		// v is addressable (a field of the value putSaved takes the
 		// address of): its address is read without a copy to the heap.
@@ -127,16 +141,27 @@ func jsonStable(t reflect.Type) func(reflect.Value) bool {
 			return !math.IsNaN(f) && !math.IsInf(f, 0)
 		}
 	case reflect.Pointer:
-		elem := jsonStable(t.Elem())
+		elem := planStable(t.Elem(), open)
 		return func(v reflect.Value) bool { return v.IsNil() || elem(v.Elem()) }
 	case reflect.Struct:
 		fields := make([]func(reflect.Value) bool, t.NumField())
+		names := make(map[string]bool, len(fields))
 		for i := range fields {
 			f := t.Field(i)
-			if !f.IsExported() || f.Anonymous || f.Tag.Get("json") == "-" {
+			tag := f.Tag.Get("json")
+			if !f.IsExported() || f.Anonymous || tag == "-" {
 				return never
 			}
-			fields[i] = jsonStable(f.Type)
+			name, _, _ := strings.Cut(tag, ",")
+			if name == "" {
+				name = f.Name
+			}
+			// json matches names regardless of case when it decodes.
+			if name = strings.ToLower(name); names[name] {
+				return never
+			}
+			names[name] = true
+			fields[i] = planStable(f.Type, open)
 		}
 		return func(v reflect.Value) bool {
 			for i, stable := range fields {

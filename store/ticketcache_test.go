@@ -64,6 +64,9 @@ func TestDecodedTicketsKeepSavedAsDecoded(t *testing.T) {
 	}
 }
 
+// selfList holds itself.
+type selfList struct{ Next *selfList }
+
 // upperText encodes as upper case: it does not read back as it was.
 type upperText string
 
@@ -90,7 +93,13 @@ func TestJSONStableRefusesWhatItCannotTell(t *testing.T) {
 		"json minus": struct {
 			X int `json:"-"`
 		}{},
-		"own coding":     struct{ R json.RawMessage }{},
+		"own coding": struct{ R json.RawMessage }{},
+		// The tag gives B the name of A: json writes B only, A reads back "".
+		"one name twice": struct {
+			A string
+			B string `json:"A"`
+		}{A: "x", B: "y"},
+		"holds itself":   selfList{Next: &selfList{}},
 		"text marshaler": struct{ U upperText }{U: "a"},
 	}
 	for name, v := range values {
