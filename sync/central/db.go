@@ -212,13 +212,22 @@ func sqliteDSN(path string, q url.Values) string {
 	return u.String()
 }
 
+// pgConns bounds the connections one instance opens to PostgreSQL.
+const pgConns = 16
+
 func (db *DB) openPostgres(ctx context.Context, dsn string) error {
 	db.dialect = dialectPostgres
 	var err error
 	if db.write, err = sql.Open("pgx", dsn); err != nil {
 		return app.Errorf(app.EINVALID, "central.bad_postgres", "The PostgreSQL connection string is malformed: {{.Detail}}", "Detail", err.Error()).WithCause(err)
 	}
-	db.write.SetMaxOpenConns(16)
+	// Every connection of the pool stays open when idle: database/sql
+	// keeps 2 by default, so when pushes came and went the others were
+	// closed and opened again, each a new PostgreSQL backend (a fork,
+	// the authentication, cold caches) whose statements pgx prepared
+	// anew (a round trip per statement).
+	db.write.SetMaxOpenConns(pgConns)
+	db.write.SetMaxIdleConns(pgConns)
 	db.read = db.write
 	if err := db.write.PingContext(ctx); err != nil {
 		db.write.Close()
