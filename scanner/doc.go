@@ -72,7 +72,9 @@
 // whole image runs first, ungated: it is cheap there, and most images
 // that read, read in it; but under TryHarder the linear readers' turned
 // pass over every column waits for it, and so do their upright rows past
-// the middle 96, which stop when it saw no bars and no row has read a
+// the middle 96 (a fifth of a view less tall than 480, at least 32; none
+// once the QR Code detector has confirmed three finder patterns), which
+// stop when it saw no bars and no row has read a
 // code, and read only the rows on and beside those it saw bars on when
 // it saw some); the Data Matrix reader on the crops around clusters of
 // ink (step 3), whose symbol the look's rows and columns cannot follow
@@ -142,9 +144,10 @@
 // picture with nothing to find stops at the first look unless it shows
 // finder patterns, bars, a Data Matrix outline or dense ink;
 // a colour picture is looked at again in the blue-weighted rendering
-// only when the blue weighting adds edges (step 7). The look scans every
-// pixel of the view twice (rows, then columns), and is most of what such
-// a picture costs (BenchmarkDecodeScene1MP,
+// only when the blue weighting adds edges (step 7). The look compares
+// every pixel of the view with its block's threshold once, takes the
+// runs of its rows and of its columns from those bits, and is most of
+// what such a picture costs (BenchmarkDecodeScene1MP,
 // BenchmarkDecodePhoto12MP; figures in docs/BENCHMARKS.md). Options.Formats
 // skips the readers not needed.
 //

@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"encoding/binary"
+	"image"
 	"math/bits"
 	"slices"
 )
@@ -72,44 +73,30 @@ func look(src *luminanceSource) glance {
 		return seeAll
 	}
 	l := newLooker(src)
+	if !slices.ContainsFunc(l.thr, func(t byte) bool { return t != 0 }) {
+		// Every block flat and light among its neighbours: no pixel is
+		// black, so no run, finder, bar or leg can be found, and dense
+		// ink needs black pixels too. A smooth or out-of-focus frame, or
+		// a large photo's plain tiles under TryHarder, stops here.
+		return glance{}
+	}
+	l.binarise()
 	var g glance
 	runs := make([]int32, 0, 256)
 	for y := range h {
-		line := src.pix[(src.top+y)*src.stride+src.left:][:w]
-		runs = lineRuns(line, l.thr[(y/gateBlock)*l.bw:][:l.bw], runs)
+		runs = bitRuns(l.rowBits[y*l.rowWords:][:l.rowWords], w, runs)
 		l.across.addBars(runs, y)
 		l.findFinders(runs, y)
 		l.legs(runs, y, false)
 	}
-	// Columns as rows, a strip of gateBlock columns at a time: the strip
-	// is copied turned into a buffer that stays in the cache (a column
-	// read straight down touches a cache line per pixel; a turned copy
-	// of the whole view was a quarter of the look's CPU time), and its
-	// columns share one column of thresholds.
-	strip := make([]byte, gateBlock*h)
-	thr := make([]byte, l.bh)
-	for bx := range l.bw {
-		x0 := bx * gateBlock
-		n := min(w, x0+gateBlock) - x0
-		for by := range l.bh {
-			thr[by] = l.thr[by*l.bw+bx]
-		}
-		for y := range h {
-			if thr[y/gateBlock] == 0 {
-				// A flat light block: lineRuns never compares its
-				// pixels (every one is white), so they are not copied
-				// (most of a scene without a code).
-				continue
-			}
-			for i, v := range src.pix[(src.top+y)*src.stride+src.left+x0:][:n] {
-				strip[i*h+y] = v
-			}
-		}
-		for i := range n {
-			runs = lineRuns(strip[i*h:][:h], thr, runs)
-			l.down.addBars(runs, x0+i)
-			l.legs(runs, x0+i, true)
-		}
+	// Columns from the same bits turned (binarise): a column read
+	// straight down touched a cache line per pixel, and a strip of
+	// columns copied turned and compared with its thresholds again was
+	// a fifth of the look at a frame with no code (issue 16).
+	for x := range w {
+		runs = bitRuns(l.colBits[x*l.colWords:][:l.colWords], h, runs)
+		l.down.addBars(runs, x)
+		l.legs(runs, x, true)
 	}
 	g.finders = l.tooMany || l.triple()
 	g.matrix = l.corner()
@@ -123,14 +110,20 @@ func look(src *luminanceSource) glance {
 
 // looker holds one look's thresholds and what its scans found.
 type looker struct {
-	src     *luminanceSource
-	bw, bh  int
-	thr     []byte // per block: a pixel darker than this is black; 0 none
-	flat    []bool // per block: its range of grey is the image's noise
-	found   []finder
-	tooMany bool
-	across  edges // Data Matrix legs and timing edges along rows
-	down    edges // and along columns
+	src    *luminanceSource
+	bw, bh int
+	thr    []byte // per block: a pixel darker than this is black; 0 none
+	flat   []bool // per block: its range of grey is the image's noise
+	// rowBits holds the binarised view, rowWords words a row, bit x%64
+	// of word x/64 set where pixel x is black; colBits the same turned,
+	// colWords words a column, bit y%64 of word y/64 of column x
+	// (binarise).
+	rowBits, colBits   []uint64
+	rowWords, colWords int
+	found              []finder
+	tooMany            bool
+	across             edges // Data Matrix legs and timing edges along rows
+	down               edges // and along columns
 }
 
 type finder struct {
@@ -163,7 +156,11 @@ func newLooker(src *luminanceSource) *looker {
 					}
 				}
 			}
-			mean[by*l.bw+bx] = int32(sum / ((y1 - y0) * (x1 - x0)))
+			if whole {
+				mean[by*l.bw+bx] = int32(sum >> 6) // of 64 pixels: no division
+			} else {
+				mean[by*l.bw+bx] = int32(sum / ((y1 - y0) * (x1 - x0)))
+			}
 			spread[by*l.bw+bx] = uint8(hi - lo)
 			hist[hi-lo]++
 		}
@@ -193,41 +190,88 @@ func newLooker(src *luminanceSource) *looker {
 // does. Where all 25 are flat (modules as large as the blocks and aligned
 // with them, in a generated image), it is halfway between the darkest and
 // the lightest when they differ enough, and otherwise the block is white.
-// The 5 x 5 sums, counts and extremes are taken across, then down: ten
-// reads a block rather than 25 (issue 16: the 25 were a tenth of the
-// look at a frame with no code).
+// The 5 x 5 sums, counts and extremes are taken across, then down, the
+// sums and counts in windows sliding by one block (a block in, a block
+// out) and the extremes of five read at once away from the edges: the
+// 5 x 5 read whole, then across and down in loops per block, were a
+// sixth of the look at a frame with no code (issue 16).
 func blockThresholds(mean []int32, flat []bool, bw, bh int) []byte {
 	// Across: each block's row of five, clipped to the grid.
-	sum, n := make([]int32, bw*bh), make([]int32, bw*bh)
-	lo, hi := make([]int32, bw*bh), make([]int32, bw*bh)
+	n := bw * bh
+	sum, cnt := make([]int32, n), make([]int32, n)
+	lo, hi := make([]int32, n), make([]int32, n)
 	for by := range bh {
 		row := by * bw
-		for bx := range bw {
-			s, c, l, h := int32(0), int32(0), int32(255), int32(0)
-			for i := row + max(0, bx-2); i <= row+min(bw-1, bx+2); i++ {
-				m := mean[i]
-				if !flat[i] {
-					s, c = s+m, c+1
-				}
-				l, h = min(l, m), max(h, m)
+		m, f := mean[row:][:bw], flat[row:][:bw]
+		s, c, l, h := sum[row:][:bw], cnt[row:][:bw], lo[row:][:bw], hi[row:][:bw]
+		var ws, wc int32 // the window's sum of contrasting means, and count
+		add := func(i int, sign int32) {
+			if !f[i] {
+				ws, wc = ws+sign*m[i], wc+sign
 			}
-			sum[row+bx], n[row+bx], lo[row+bx], hi[row+bx] = s, c, l, h
+		}
+		for i := range min(2, bw) {
+			add(i, 1)
+		}
+		for bx := range bw {
+			if bx+2 < bw {
+				add(bx+2, 1)
+			}
+			if bx >= 3 {
+				add(bx-3, -1)
+			}
+			s[bx], c[bx] = ws, wc
+			if bx >= 2 && bx+2 < bw {
+				w := m[bx-2 : bx+3 : bx+3]
+				l[bx], h[bx] = min(w[0], w[1], w[2], w[3], w[4]), max(w[0], w[1], w[2], w[3], w[4])
+				continue
+			}
+			l[bx], h[bx] = 255, 0
+			for _, v := range m[max(0, bx-2):min(bw, bx+3)] {
+				l[bx], h[bx] = min(l[bx], v), max(h[bx], v)
+			}
 		}
 	}
-	thr := make([]byte, bw*bh)
-	for by := range bh {
+	// Down: five rows of those, the sums and counts of the window kept
+	// per column.
+	thr := make([]byte, n)
+	ws, wc := make([]int32, bw), make([]int32, bw)
+	add := func(by int, sign int32) {
+		s, c := sum[by*bw:][:bw], cnt[by*bw:][:bw]
 		for bx := range bw {
-			s, c, l, h := int32(0), int32(0), int32(255), int32(0)
-			for y := max(0, by-2); y <= min(bh-1, by+2); y++ {
-				i := y*bw + bx
-				s, c, l, h = s+sum[i], c+n[i], min(l, lo[i]), max(h, hi[i])
-			}
+			ws[bx] += sign * s[bx]
+			wc[bx] += sign * c[bx]
+		}
+	}
+	for by := range min(2, bh) {
+		add(by, 1)
+	}
+	for by := range bh {
+		if by+2 < bh {
+			add(by+2, 1)
+		}
+		if by >= 3 {
+			add(by-3, -1)
+		}
+		y0, y1 := max(0, by-2), min(bh-1, by+2)
+		for bx := range bw {
 			t := int32(0)
-			switch {
-			case c > 0:
-				t = s / c
-			case h-l >= gateContrast:
-				t = (l + h + 1) / 2
+			if c := wc[bx]; c > 0 {
+				t = divSmall(ws[bx], c)
+			} else {
+				l, h := int32(255), int32(0)
+				if y1-y0 == 4 {
+					i := y0*bw + bx
+					l = min(lo[i], lo[i+bw], lo[i+2*bw], lo[i+3*bw], lo[i+4*bw])
+					h = max(hi[i], hi[i+bw], hi[i+2*bw], hi[i+3*bw], hi[i+4*bw])
+				} else {
+					for y := y0; y <= y1; y++ {
+						l, h = min(l, lo[y*bw+bx]), max(h, hi[y*bw+bx])
+					}
+				}
+				if h-l >= gateContrast {
+					t = (l + h + 1) / 2
+				}
 			}
 			// A flat block is one colour: its noise is not modules.
 			if i := by*bw + bx; flat[i] && t > 0 {
@@ -242,6 +286,24 @@ func blockThresholds(mean []int32, flat []bool, bw, bh int) []byte {
 	}
 	return thr
 }
+
+// divSmall returns n / d for 0 <= n <= 25 x 255 and 1 <= d <= 25 (a
+// window's sum of means and count) by a multiplication, which takes a
+// few cycles where a division takes tens, once a block (issue 16).
+// TestDivSmall checks every n and d.
+func divSmall(n, d int32) int32 {
+	return int32(uint64(n) * reciprocal[d] >> 32)
+}
+
+// reciprocal[d] is 2^32 / d rounded up: for n under 2^16, n times it
+// over 2^32 is n / d exactly, the error n(d*r - 2^32) / 2^32 being under
+// n*d / 2^32, far below 1/d.
+var reciprocal = func() (r [26]uint64) {
+	for d := uint64(1); d < uint64(len(r)); d++ {
+		r[d] = (1<<32 + d - 1) / d
+	}
+	return r
+}()
 
 const (
 	// denseSide is the side, in blocks, of the squares denseInk looks
@@ -298,88 +360,114 @@ func (l *looker) denseInk() bool {
 	return false
 }
 
-// blackIn counts the black pixels of block (bx, by), eight at a time
-// where the block is whole.
+// blackIn counts the black pixels of block (bx, by).
 func (l *looker) blackIn(bx, by int) int32 {
+	y0 := by * gateBlock
+	n := 0
+	for y := y0; y < min(l.src.height, y0+gateBlock); y++ {
+		word := l.rowBits[y*l.rowWords+bx/8]
+		n += bits.OnesCount8(uint8(word >> (bx % 8 * gateBlock)))
+	}
+	return int32(n)
+}
+
+// binarise sets rowBits and colBits: pixel (x, y) is black when it is
+// darker than its block's threshold, compared once, eight pixels at a
+// time in a whole block; a flat light block (threshold 0, most of a
+// scene without a code) is white without reading its pixels. Rows and
+// columns then take their runs from the same bits (bitRuns), so they
+// see each pixel alike.
+func (l *looker) binarise() {
 	s := l.src
-	t := l.thr[by*l.bw+bx]
-	x0, y0 := bx*gateBlock, by*gateBlock
-	x1, y1 := min(s.width, x0+gateBlock), min(s.height, y0+gateBlock)
-	n := int32(0)
-	if t == 0 {
-		return 0
+	w, h := s.width, s.height
+	l.rowWords, l.colWords = (w+63)/64, (h+63)/64
+	l.rowBits = make([]uint64, h*l.rowWords)
+	l.colBits = make([]uint64, w*l.colWords)
+	for y := range h {
+		line := s.pix[(s.top+y)*s.stride+s.left:][:w]
+		binariseRow(line, l.thr[(y/gateBlock)*l.bw:][:l.bw], l.rowBits[y*l.rowWords:][:l.rowWords])
 	}
-	if x1-x0 == gateBlock {
-		tt := uint64(t-1) * lanes // black: at most t-1
-		for y := y0; y < y1; y++ {
-			row := binary.LittleEndian.Uint64(s.pix[(s.top+y)*s.stride+s.left+x0:])
-			n += int32(bits.OnesCount32(highBits(atMost(row, tt))))
-		}
-		return n
-	}
-	for y := y0; y < y1; y++ {
-		for x := x0; x < x1; x++ {
-			if l.black(x, y) {
-				n++
+	// 64 x 64 pixels at a time, turned as bit matrices; a square with no
+	// black pixel (most of a scene without a code) stays 0.
+	var sq [64]uint64
+	for ty := 0; ty < h; ty += 64 {
+		for tx := range l.rowWords {
+			any := uint64(0)
+			for r := range sq {
+				sq[r] = 0
+				if ty+r < h {
+					sq[r] = l.rowBits[(ty+r)*l.rowWords+tx]
+				}
+				any |= sq[r]
+			}
+			if any == 0 {
+				continue
+			}
+			transpose64(&sq)
+			for c := range min(64, w-tx*64) {
+				l.colBits[(tx*64+c)*l.colWords+ty/64] = sq[c]
 			}
 		}
 	}
-	return n
 }
 
-// black says whether pixel (x, y) is black.
-func (l *looker) black(x, y int) bool {
-	s := l.src
-	return s.pix[(s.top+y)*s.stride+s.left+x] < l.thr[(y/gateBlock)*l.bw+x/gateBlock]
-}
-
-// lineRuns returns the run lengths of line, binarised against thr (one
-// threshold per gateBlock pixels), white first: runs[0] is the white
-// before the first black pixel (maybe 0), then black, white, ...
-func lineRuns(line, thr []byte, runs []int32) []int32 {
-	runs = runs[:0]
-	black, n := false, int32(0)
+// binariseRow sets bit x%64 of words[x/64] where line[x] is darker than
+// its block's threshold thr[x/gateBlock]; words must be zero.
+func binariseRow(line, thr []byte, words []uint64) {
 	for b, t := range thr {
-		seg := line[b*gateBlock : min(len(line), (b+1)*gateBlock)]
 		if t == 0 {
-			// A flat light block (most of a scene without a code) has
-			// no black pixel: the white run goes on, after the black
-			// one before it ends. Its pixels are not read (look does
-			// not copy them).
-			if black {
-				runs = append(runs, n)
-				black, n = false, 0
-			}
-			n += int32(len(seg))
-			continue
+			continue // a flat light block: white
 		}
+		seg := line[b*gateBlock : min(len(line), (b+1)*gateBlock)]
+		m := uint32(0)
 		if len(seg) == gateBlock {
-			// Eight pixels at once: bit i of m is pixel i black, and
-			// a run ends where a bit differs from the one before it
-			// (before bit 0, the colour the block starts in).
-			m := highBits(atMost(binary.LittleEndian.Uint64(seg), uint64(t-1)*lanes))
-			prev := uint32(0)
-			if black {
-				prev = 1
+			// Bit i of m is pixel i darker than t: at most t-1.
+			m = highBits(atMost(binary.LittleEndian.Uint64(seg), uint64(t-1)*lanes))
+		} else {
+			for i, v := range seg {
+				if v < t {
+					m |= 1 << i
+				}
 			}
-			pos := 0
-			for flips := (m ^ (m<<1 | prev)) & 0xff; flips != 0; flips &= flips - 1 {
-				i := bits.TrailingZeros32(flips)
-				runs = append(runs, n+int32(i-pos))
-				black, n, pos = !black, 0, i
-			}
-			n += int32(gateBlock - pos)
-			continue
 		}
-		for _, v := range seg {
-			if (v < t) != black {
-				runs = append(runs, n)
-				black, n = !black, 0
-			}
-			n++
+		words[b/8] |= uint64(m) << (b % 8 * gateBlock)
+	}
+}
+
+// transpose64 turns a 64 x 64 bit matrix about its diagonal: bit c of
+// a[r] goes to bit r of a[c]. Halves, then quarters, ... are swapped in
+// place (Hacker's Delight, 7-3, with bit 0 as the first column).
+func transpose64(a *[64]uint64) {
+	m := uint64(0x00000000ffffffff)
+	for j := 32; j != 0; j, m = j>>1, m^(m<<(j>>1)) {
+		for k := 0; k < 64; k = (k + j + 1) &^ j {
+			t := (a[k]>>j ^ a[k+j]) & m
+			a[k+j] ^= t
+			a[k] ^= t << j
 		}
 	}
-	return append(runs, n)
+}
+
+// bitRuns returns the run lengths of the first n bits of words (1
+// black), white first: runs[0] is the white before the first black
+// pixel (maybe 0), then black, white, ... Bits from n on must be 0.
+func bitRuns(words []uint64, n int, runs []int32) []int32 {
+	runs = runs[:0]
+	last, prev := 0, uint64(0) // where the current run starts; the bit before word i
+	for i, word := range words {
+		// A run ends where a bit differs from the one before it.
+		flips := word ^ (word<<1 | prev)
+		prev = word >> 63
+		if end := n - i*64; end < 64 {
+			flips &= 1<<end - 1 // no pixel at end: the last run is not ended
+		}
+		for ; flips != 0; flips &= flips - 1 {
+			p := i*64 + bits.TrailingZeros64(flips)
+			runs = append(runs, int32(p-last))
+			last = p
+		}
+	}
+	return append(runs, int32(n-last))
 }
 
 // bars appends to e.bars the stretches of runs (white first) that could
@@ -563,49 +651,84 @@ func finderRatio(r []int32) (float64, bool) {
 // crossDown counts the runs up and down the column x from the black pixel
 // (x, y), as gozxing's crossCheckVertical does, and returns the module
 // size and the middle of the centre run when they are 1:1:3:1:1. Runs
-// longer than the row's pattern (width across) end the search.
+// longer than the row's pattern (width across) end the search. It counts
+// in the column's bits (colBits), 64 pixels a step: reading the column
+// pixel by pixel was a tenth of the look at a frame with no code (issue
+// 16).
 func (l *looker) crossDown(x, y, width int) (float64, float64, bool) {
-	s := l.src
-	h, stride, bw := s.height, s.stride, l.bw
-	// Pixel (x, yy) is col[yy*stride], its block's threshold
-	// thr[(yy/gateBlock)*bw]: the column's offsets taken once rather
-	// than per pixel, as black does (the cross-check was a seventh of
-	// the look at a frame with no code, issue 16).
-	col := s.pix[s.top*stride+s.left+x:]
-	thr := l.thr[x/gateBlock:]
-	limit := 2*width + 2
+	col := l.colBits[x*l.colWords:][:l.colWords]
+	h := l.src.height
+	// A run is counted to limit+1 pixels at most, as the pixel loop
+	// this replaced did, and is too long past limit.
+	limit := int32(2*width + 2)
 	var r [5]int32
 	// Up: the centre's upper part, a white run, a black run.
 	yy := y
-	for k, want := range [3]bool{true, false, true} {
-		for yy >= 0 && (col[yy*stride] < thr[(yy/gateBlock)*bw]) == want && r[2-k] <= int32(limit) {
-			r[2-k]++
-			yy--
-		}
-		if r[2-k] == 0 || r[2-k] > int32(limit) {
+	for k, black := range [3]bool{true, false, true} {
+		n := sameUp(col, yy, black, limit+1)
+		if n == 0 || n > limit {
 			return 0, 0, false
 		}
+		r[2-k] = n
+		yy -= int(n)
 	}
 	top := y - int(r[2]) + 1
 	// Down: the rest of the centre, white, black.
 	yy = y + 1
-	for k, want := range [3]bool{true, false, true} {
-		n := int32(0)
-		for yy < h && (col[yy*stride] < thr[(yy/gateBlock)*bw]) == want && n <= int32(limit) {
-			n++
-			yy++
-		}
+	for k, black := range [3]bool{true, false, true} {
+		n := sameDown(col, yy, h, black, limit+1)
+		yy += int(n)
 		if k == 0 {
 			r[2] += n
 			continue
 		}
-		if n == 0 || n > int32(limit) {
+		if n == 0 || n > limit {
 			return 0, 0, false
 		}
 		r[2+k] = n
 	}
 	m, ok := finderRatio(r[:])
 	return m, float64(top) + float64(r[2])/2, ok
+}
+
+// sameDown counts the pixels from p on, before n, that are black (or
+// white) in bits, one after another, up to most.
+func sameDown(bits64 []uint64, p, n int, black bool, most int32) int32 {
+	count := int32(0)
+	for count < most && p < n {
+		off := p & 63
+		word := bits64[p>>6] >> off
+		if black {
+			word = ^word
+		}
+		k := min(bits.TrailingZeros64(word), 64-off, n-p, int(most-count))
+		count += int32(k)
+		p += k
+		if k < 64-off {
+			break // another colour, the end, or most
+		}
+	}
+	return count
+}
+
+// sameUp counts the pixels from p back to 0 that are black (or white)
+// in bits, one after another, up to most.
+func sameUp(bits64 []uint64, p int, black bool, most int32) int32 {
+	count := int32(0)
+	for count < most && p >= 0 {
+		off := p & 63
+		word := bits64[p>>6] << (63 - off)
+		if black {
+			word = ^word
+		}
+		k := min(bits.LeadingZeros64(word), off+1, int(most-count))
+		count += int32(k)
+		p -= k
+		if k < off+1 {
+			break
+		}
+	}
+	return count
 }
 
 // addFinder keeps f unless it is one already found, seen again on a
@@ -837,8 +960,8 @@ func (e *edges) parallel(across *edges) bool {
 				// The L's other leg joins the two at one end, and the other
 				// timing edge at the other.
 				side := leg{from: min(t.line, g.line), to: max(t.line, g.line) + 1}
-				if !(across.near(across.solidOver, t.from, tol, side) && across.near(across.timingOver, t.to-1, tol, side) ||
-					across.near(across.solidOver, t.to-1, tol, side) && across.near(across.timingOver, t.from, tol, side)) {
+				if !(across.near(false, t.from, tol, side) && across.near(true, t.to-1, tol, side) ||
+					across.near(false, t.to-1, tol, side) && across.near(true, t.from, tol, side)) {
 					continue
 				}
 				return true
@@ -876,10 +999,13 @@ func (e *edges) firstAt(line int32) int {
 	return legAt(e.solidAt, line)
 }
 
-// near says whether over(line, span) holds for a line within tol of at.
-func (e *edges) near(over func(int32, leg) bool, at, tol int32, span leg) bool {
+// near says whether a line within tol of at has a timing edge (timing)
+// or a solid run (otherwise) covering most of span. (The test is called
+// directly rather than passed as a method value: the indirect calls were
+// a twentieth of the look at a frame with no code, issue 16.)
+func (e *edges) near(timing bool, at, tol int32, span leg) bool {
 	for line := at - tol; line <= at+tol; line++ {
-		if over(line, span) {
+		if timing && e.timingOver(line, span) || !timing && e.solidOver(line, span) {
 			return true
 		}
 	}
@@ -918,4 +1044,44 @@ func abs32(x int32) int32 {
 		return -x
 	}
 	return x
+}
+
+// blockCache holds the statistics of the blocks of src taken so far, for
+// looks at crops of it that overlap: the try-harder tiles of a large
+// photo overlap by up to a half each way, so a pixel lies in up to four,
+// and each look took the statistics of all its blocks again (issue 16:
+// most of what a 12-megapixel photo without a code cost under TryHarder
+// over the normal mode). Blocks are taken when a look first needs them.
+type blockCache struct {
+	src  *luminanceSource
+	grid blockGrid // src's whole blocks
+	done []bool    // per block of grid: taken
+}
+
+// gridAt returns the statistics of the whole blocks of src's crop r,
+// which must start on a block of src, as that crop's blockGrid would
+// take them.
+func (b *blockCache) gridAt(r image.Rectangle) *blockGrid {
+	s := b.src
+	if b.done == nil {
+		n := (s.width / gateBlock) * (s.height / gateBlock)
+		b.grid = blockGrid{w: s.width / gateBlock, h: s.height / gateBlock,
+			sum: make([]int32, n), lo: make([]uint8, n), hi: make([]uint8, n)}
+		b.done = make([]bool, n)
+	}
+	bx0, by0 := r.Min.X/gateBlock, r.Min.Y/gateBlock
+	g := &blockGrid{w: r.Dx() / gateBlock, h: r.Dy() / gateBlock}
+	g.sum, g.lo, g.hi = make([]int32, g.w*g.h), make([]uint8, g.w*g.h), make([]uint8, g.w*g.h)
+	for y := range g.h {
+		for x := range g.w {
+			i := (by0+y)*b.grid.w + bx0 + x
+			if !b.done[i] {
+				sum, lo, hi := blockStats(s.pix[(s.top+(by0+y)*gateBlock)*s.stride+s.left+(bx0+x)*gateBlock:], s.stride)
+				b.grid.sum[i], b.grid.lo[i], b.grid.hi[i], b.done[i] = int32(sum), uint8(lo), uint8(hi), true
+			}
+			j := y*g.w + x
+			g.sum[j], g.lo[j], g.hi[j] = b.grid.sum[i], b.grid.lo[i], b.grid.hi[i]
+		}
+	}
+	return g
 }

@@ -1,14 +1,23 @@
 package scanner
 
 import (
+	"image"
 	"math/rand/v2"
 	"slices"
 	"testing"
 )
 
+// lineRuns is a line's runs as the look takes them: binarised into bits
+// (binariseRow), then counted (bitRuns).
+func lineRuns(line, thr []byte, runs []int32) []int32 {
+	words := make([]uint64, (len(line)+63)/64)
+	binariseRow(line, thr, words)
+	return bitRuns(words, len(line), runs)
+}
+
 // TestLineRuns: runs of a line against per-block thresholds, white first;
 // a block whose threshold is 0 (flat and light) is white whatever its
-// pixels hold, because the look does not copy them for the columns.
+// pixels hold, because binariseRow does not read them.
 func TestLineRuns(t *testing.T) {
 	// Four blocks of 8 pixels.
 	dark := func(n int) []byte { return slices.Repeat([]byte{10}, n) }
@@ -157,8 +166,8 @@ func parallelByScan(e, across *edges) bool {
 				continue
 			}
 			side := leg{from: min(t.line, g.line), to: max(t.line, g.line) + 1}
-			if across.near(across.solidOver, t.from, tol, side) && across.near(across.timingOver, t.to-1, tol, side) ||
-				across.near(across.solidOver, t.to-1, tol, side) && across.near(across.timingOver, t.from, tol, side) {
+			if across.near(false, t.from, tol, side) && across.near(true, t.to-1, tol, side) ||
+				across.near(false, t.to-1, tol, side) && across.near(true, t.from, tol, side) {
 				return true
 			}
 		}
@@ -268,5 +277,179 @@ func TestFinderRatioIntegers(t *testing.T) {
 	}
 	if passed == 0 {
 		t.Fatal("no five runs passed: the table tests only refusals")
+	}
+}
+
+// TestLookerBitsMatchPixels: the look's bits, across (rowBits) and
+// turned (colBits, issue 16), say of every pixel whether it is darker
+// than its block's threshold, on random views whose sides are and are
+// not multiples of a block and of 64, inside a larger image.
+func TestLookerBitsMatchPixels(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(16, 7))
+	for _, size := range [][2]int{{40, 40}, {64, 64}, {65, 130}, {129, 71}, {200, 203}} {
+		w, h := size[0], size[1]
+		src := randomSource(rnd, w, h)
+		l := newLooker(src)
+		l.binarise()
+		for y := range h {
+			for x := range w {
+				thr := l.thr[(y/gateBlock)*l.bw+x/gateBlock]
+				want := src.pix[(src.top+y)*src.stride+src.left+x] < thr
+				row := l.rowBits[y*l.rowWords+x/64]>>(x%64)&1 == 1
+				col := l.colBits[x*l.colWords+y/64]>>(y%64)&1 == 1
+				if row != want || col != want {
+					t.Fatalf("%d x %d, pixel (%d, %d): row bit %v, column bit %v, want %v", w, h, x, y, row, col, want)
+				}
+			}
+		}
+	}
+}
+
+// randomSource is a w x h view, offset inside a larger image, of blobs
+// of dark and light on noise, so that the look's thresholds have both
+// flat and contrasting blocks.
+func randomSource(rnd *rand.Rand, w, h int) *luminanceSource {
+	stride := w + 13
+	pix := make([]byte, stride*(h+5))
+	for i := range pix {
+		pix[i] = byte(150 + rnd.IntN(20))
+	}
+	for range w * h / 200 {
+		x, y, r := rnd.IntN(w), rnd.IntN(h), 1+rnd.IntN(6)
+		v := byte(rnd.IntN(80))
+		for yy := max(0, y-r); yy < min(h, y+r); yy++ {
+			for xx := max(0, x-r); xx < min(w, x+r); xx++ {
+				pix[(yy+3)*stride+xx+7] = v
+			}
+		}
+	}
+	return &luminanceSource{pix: pix, stride: stride, left: 7, top: 3, width: w, height: h}
+}
+
+// crossDownByPixels is the finder cross-check reading its column pixel
+// by pixel, as it did before it counted in colBits: the reference for
+// TestCrossDownMatchesPixels.
+func crossDownByPixels(l *looker, x, y, width int) (float64, float64, bool) {
+	s := l.src
+	black := func(yy int) bool {
+		return s.pix[(s.top+yy)*s.stride+s.left+x] < l.thr[(yy/gateBlock)*l.bw+x/gateBlock]
+	}
+	limit := 2*width + 2
+	var r [5]int32
+	yy := y
+	for k, want := range [3]bool{true, false, true} {
+		for yy >= 0 && black(yy) == want && r[2-k] <= int32(limit) {
+			r[2-k]++
+			yy--
+		}
+		if r[2-k] == 0 || r[2-k] > int32(limit) {
+			return 0, 0, false
+		}
+	}
+	top := y - int(r[2]) + 1
+	yy = y + 1
+	for k, want := range [3]bool{true, false, true} {
+		n := int32(0)
+		for yy < s.height && black(yy) == want && n <= int32(limit) {
+			n++
+			yy++
+		}
+		if k == 0 {
+			r[2] += n
+			continue
+		}
+		if n == 0 || n > int32(limit) {
+			return 0, 0, false
+		}
+		r[2+k] = n
+	}
+	m, ok := finderRatio(r[:])
+	return m, float64(top) + float64(r[2])/2, ok
+}
+
+// TestCrossDownMatchesPixels: the cross-check counting 64 pixels a step
+// in the column's bits gives what reading the column pixel by pixel
+// gave (issue 16), from every black pixel of random views and of views
+// with finder-like stripes across runs of 64, for widths from 1 to 40.
+func TestCrossDownMatchesPixels(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(16, 8))
+	passed := 0
+	for i := range 12 {
+		w, h := 40+rnd.IntN(60), 40+rnd.IntN(200)
+		src := randomSource(rnd, w, h)
+		if i%2 == 1 {
+			// Stripes 1:1:3:1:1 of a random module down every column.
+			m := 1 + rnd.IntN(12)
+			pat := []int{1, 1, 3, 1, 1, 2}
+			y := rnd.IntN(10)
+			for k := 0; y < h; k++ {
+				n := pat[k%len(pat)] * m
+				v := byte(20)
+				if k%2 == 1 {
+					v = 230
+				}
+				for yy := y; yy < min(h, y+n); yy++ {
+					for x := range w {
+						src.pix[(src.top+yy)*src.stride+src.left+x] = v
+					}
+				}
+				y += n
+			}
+		}
+		l := newLooker(src)
+		l.binarise()
+		for y := range h {
+			for x := range w {
+				if l.colBits[x*l.colWords+y/64]>>(y%64)&1 == 0 {
+					continue
+				}
+				width := 1 + rnd.IntN(40)
+				gm, gc, gok := l.crossDown(x, y, width)
+				wm, wc, wok := crossDownByPixels(l, x, y, width)
+				if gm != wm || gc != wc || gok != wok {
+					t.Fatalf("view %d, (%d, %d), width %d: %v, %v, %v; want %v, %v, %v", i, x, y, width, gm, gc, gok, wm, wc, wok)
+				}
+				if gok {
+					passed++
+				}
+			}
+		}
+	}
+	if passed == 0 {
+		t.Fatal("no cross-check passed: the views test only refusals")
+	}
+}
+
+// TestBlockCacheMatchesCrop: the statistics a look at an overlapping
+// crop takes from the blockCache (issue 16: the try-harder tiles) are
+// those the crop takes of its own pixels, whether its blocks were taken
+// for an earlier crop or not, on crops of whole and part blocks.
+func TestBlockCacheMatchesCrop(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(16, 9))
+	src := randomSource(rnd, 203, 157)
+	cache := &blockCache{src: src}
+	for range 40 {
+		x, y := 8*rnd.IntN(20), 8*rnd.IntN(15)
+		r := image.Rect(x, y, x+1+rnd.IntN(203-x), y+1+rnd.IntN(157-y))
+		c, err := src.crop(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, want := cache.gridAt(r), c.blockGrid()
+		if got.w != want.w || got.h != want.h || !slices.Equal(got.sum, want.sum) || !slices.Equal(got.lo, want.lo) || !slices.Equal(got.hi, want.hi) {
+			t.Fatalf("crop %v: the cache's block statistics differ from the crop's own", r)
+		}
+	}
+}
+
+// TestDivSmall: divSmall divides every window sum of means (0 to 25 x
+// 255) by every count of blocks (1 to 25) as / does.
+func TestDivSmall(t *testing.T) {
+	for d := int32(1); d <= 25; d++ {
+		for n := int32(0); n <= 25*255; n++ {
+			if got := divSmall(n, d); got != n/d {
+				t.Fatalf("divSmall(%d, %d) = %d, want %d", n, d, got, n/d)
+			}
+		}
 	}
 }

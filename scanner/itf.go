@@ -168,7 +168,7 @@ func (r *itfReader) DecodeRow(rowNumber int, row *gozxing.BitArray, hints map[go
 		}
 	}
 	if start < 0 {
-		return nil, gozxing.NewNotFoundException()
+		return nil, errRowNotFound
 	}
 	// The end pattern's last bar, searched from the right: Java's first
 	// pattern (wide bar 2x), then the second (3x). It must be followed by
@@ -192,7 +192,7 @@ func (r *itfReader) DecodeRow(rowNumber int, row *gozxing.BitArray, hints map[go
 		}
 	}
 	if end < 0 {
-		return nil, gozxing.NewNotFoundException()
+		return nil, errRowNotFound
 	}
 
 	text := make([]byte, 0, 20)
@@ -200,14 +200,14 @@ func (r *itfReader) DecodeRow(rowNumber int, row *gozxing.BitArray, hints map[go
 	k := start + 4
 	for k < end {
 		if k+10 > len(runs) {
-			return nil, gozxing.NewNotFoundException()
+			return nil, errRowNotFound
 		}
 		for i := range 5 {
 			black[i], white[i] = runs[k+2*i], runs[k+2*i+1]
 		}
 		b, w := itfDigit(black[:]), itfDigit(white[:])
 		if b < 0 || w < 0 {
-			return nil, gozxing.NewNotFoundException()
+			return nil, errRowNotFound
 		}
 		text = append(text, byte('0'+b), byte('0'+w))
 		k += 10

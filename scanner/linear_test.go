@@ -2,12 +2,14 @@ package scanner
 
 import (
 	"context"
+	"fmt"
 	"image"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/oned"
+	"github.com/makiuchi-d/gozxing/qrcode"
 )
 
 // TestBars counts the bars of rows against a pixel-by-pixel count,
@@ -205,5 +207,138 @@ func TestBarLinesTurned(t *testing.T) {
 	}
 	if (&barLines{w: w, h: h}).rowsOf(newView(src, 1, image.Point{}).turned(90)) != nil {
 		t.Error("rowsOf a view turned 90 degrees is not nil")
+	}
+}
+
+// TestRowsAfterFinders: under TryHarder, once the QR Code detector has
+// confirmed three finder patterns and read nothing, the upright rows do
+// not run ahead of the look (lookRows): only those the look saw bars on
+// or beside are offered to the linear readers. Here a QR Code whose data
+// is too damaged to read, with white to its right (so that the upright
+// rows are told from the turned pass's by their length); without QR Code
+// among the formats, the first lookAfterRows rows are all offered.
+func TestRowsAfterFinders(t *testing.T) {
+	const version, quiet, module = 10, 4, 4
+	hints := map[gozxing.EncodeHintType]any{
+		gozxing.EncodeHintType_ERROR_CORRECTION: "L",
+		gozxing.EncodeHintType_QR_VERSION:       version,
+		gozxing.EncodeHintType_MARGIN:           quiet,
+	}
+	m, err := qrcode.NewQRCodeWriter().Encode(qrFakeText, gozxing.BarcodeFormat_QR_CODE, 0, 0, hints)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every module between the finder patterns' rows and columns made
+	// random: far more than level L repairs, and enough bars to a row for
+	// the linear readers (minRowBars).
+	side := 17 + 4*version
+	rnd := rand.New(rand.NewPCG(16, 7))
+	n := m.GetWidth()
+	img := image.NewGray(image.Rect(0, 0, n*module*3/2, n*module))
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	for y := range n {
+		for x := range n {
+			black := m.Get(x, y)
+			if cx, cy := x-quiet, y-quiet; cx >= 9 && cx < side-9 && cy >= 9 && cy < side-9 {
+				black = rnd.IntN(2) == 0
+			}
+			if !black {
+				continue
+			}
+			for py := range module {
+				row := img.Pix[(y*module+py)*img.Stride:]
+				for px := range module {
+					row[x*module+px] = 0
+				}
+			}
+		}
+	}
+	src := newLuminanceSource(img)
+	near := func(int) bool { return false }
+	if g := look(src); g.bars {
+		near = g.lines.rowsOf(&view{src: src})
+	}
+	for _, tt := range []struct {
+		name    string
+		formats []Format
+		finders bool // the QR Code detector runs first and sees its patterns
+	}{{"AfterFinders", []Format{QRCode, Code128}, true}, {"WithoutQRCode", []Format{Code128}, false}} {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := newDecoder(Options{TryHarder: true, Formats: tt.formats})
+			if err != nil {
+				t.Fatal(err)
+			}
+			counter := &rowSizeCounter{}
+			d.rows = multiRowDecoder{counter}
+			if c, err := d.decode(context.Background(), img); err == nil {
+				t.Fatalf("read %q from a QR Code with its data made random", c.Text)
+			}
+			if tt.finders && d.finders < 3 {
+				t.Fatalf("the QR Code detector confirmed %d patterns, want 3 or more: the image tests nothing", d.finders)
+			}
+			far := 0 // upright rows offered that the look saw no bars on or beside
+			for i, y := range counter.rows {
+				if counter.sizes[i] == src.width && !near(y) {
+					far++
+				}
+			}
+			if !tt.finders && far == 0 {
+				t.Fatal("without QR Code no row away from bars was offered: the image tests nothing")
+			}
+			if tt.finders && far > 0 {
+				t.Errorf("%d rows away from the look's bars offered after the QR Code detector saw %d patterns", far, d.finders)
+			}
+		})
+	}
+}
+
+// rowSizeCounter records the rows offered and their lengths, and reads
+// none.
+type rowSizeCounter struct{ rows, sizes []int }
+
+func (r *rowSizeCounter) DecodeRow(y int, row *gozxing.BitArray, _ map[gozxing.DecodeHintType]any) (*gozxing.Result, error) {
+	r.rows = append(r.rows, y)
+	r.sizes = append(r.sizes, row.GetSize())
+	return nil, gozxing.NewNotFoundException()
+}
+
+// TestRowsBeforeLook: under TryHarder, the upright rows read before the
+// look are the middle fifth of the view, at least minLookAfterRows and
+// at most lookAfterRows (lookRows); here pages of even stripes, many
+// bars to a row but no stretch of a code's (the look sees none), so the
+// scan ends at the look and exactly those rows are offered, both ways.
+func TestRowsBeforeLook(t *testing.T) {
+	for _, tt := range []struct {
+		height, rows int
+	}{{120, minLookAfterRows}, {256, 51}, {400, 80}, {600, lookAfterRows}} {
+		t.Run(fmt.Sprint(tt.height), func(t *testing.T) {
+			img := image.NewGray(image.Rect(0, 0, 480, tt.height))
+			for y := range tt.height {
+				row := img.Pix[y*img.Stride:][:480]
+				for x := range row {
+					row[x] = 235
+					if (x/3)%2 == 0 {
+						row[x] = 25 // 3 px black, 3 px white
+					}
+				}
+			}
+			if look(newLuminanceSource(img)).bars {
+				t.Fatal("the look saw bars in even stripes: the image tests nothing")
+			}
+			d, err := newDecoder(Options{TryHarder: true, Formats: []Format{Code128}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			counter := &rowCounter{}
+			d.rows = multiRowDecoder{counter}
+			if _, err := d.decode(context.Background(), img); err == nil {
+				t.Fatal("decoded a page of stripes")
+			}
+			if got, want := len(counter.rows), 2*tt.rows; got != want {
+				t.Errorf("%d rows offered to the linear readers, want %d: the middle %d rows, both ways", got, want, tt.rows)
+			}
+		})
 	}
 }

@@ -359,7 +359,7 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 		h := min(full.height, d.opts.MaxDimension*full.height/long)
 		centre = image.Rect(0, 0, w, h).Add(image.Pt((full.width-w)/2, (full.height-h)/2))
 		views = append(views, lazy(func() *view { return fullView.crop(centre) }))
-		seen = append(seen, d.lazyLookAt(full, centre))
+		seen = append(seen, d.lazyLookAt(full, centre, nil))
 	}
 	// Below a megapixel the first pass of each reader over the whole
 	// view is cheap, and an image that reads there (most of ZXing's test
@@ -443,10 +443,12 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 	}
 	if d.opts.TryHarder && fullView != nil {
 		// Small codes away from the centre of a large photo: the rest of
-		// it at full resolution, in overlapping tiles.
+		// it at full resolution, in overlapping tiles. Their looks share
+		// the statistics of the blocks where they overlap.
+		tileBlocks := &blockCache{src: full}
 		for _, r := range tiles(full.width, full.height, centre.Dx(), centre.Dy(), centre) {
 			c := lazy(func() *view { return fullView.crop(r) })
-			tileSeen := d.lazyLookAt(full, r)
+			tileSeen := d.lazyLookAt(full, r, tileBlocks)
 			add(c, tileSeen, d.qr, d.hints)
 			add(c, tileSeen, d.dm, d.hints)
 			// Every row of every tile would take seconds; a code big
@@ -496,13 +498,23 @@ func (d *decoder) lazyLook(src *luminanceSource) func() glance {
 }
 
 // lazyLookAt is lazyLook for the part r of src; if r cannot be cut, the
-// look gates nothing.
-func (d *decoder) lazyLookAt(src *luminanceSource, r image.Rectangle) func() glance {
+// look gates nothing. With blocks, the look takes the statistics of r's
+// blocks from it when r starts on a block of src (blockCache).
+func (d *decoder) lazyLookAt(src *luminanceSource, r image.Rectangle, blocks *blockCache) func() glance {
 	c, err := src.crop(r)
 	if err != nil {
 		return func() glance { return seeAll }
 	}
-	return d.lazyLook(c)
+	look := d.lazyLook(c)
+	if blocks == nil || d.blind || r.Min.X%gateBlock != 0 || r.Min.Y%gateBlock != 0 {
+		return look
+	}
+	return func() glance {
+		if c.blocks == nil {
+			c.blocks = blocks.gridAt(r)
+		}
+		return look()
+	}
 }
 
 // quadrants returns four overlapping crops, each 60% of the width and

@@ -174,12 +174,12 @@ func (db *DB) open(ctx context.Context, o options, exists bool) error {
 	// the database file, not left in free space: an erased device passcode
 	// (passcode.go) must leave no copy on the device.
 	q.Add("_pragma", "secure_delete(1)")
-	// _txlock=immediate: take the write lock at BEGIN, so a write
-	// transaction that first reads cannot fail halfway with SQLITE_BUSY
-	// when it upgrades (the classic deferred-transaction deadlock).
-	q.Set("_txlock", "immediate")
+	// _txlock: the writer's transactions begin IMMEDIATE (writerTxLock);
+	// writerConn begins them itself, modernc's transaction only a
+	// read-only one, which the writer does not use.
+	q.Set("_txlock", writerTxLock)
 	var err error
-	if db.write, err = sql.Open("sqlite", dsn(db.path, q)); err != nil {
+	if db.write, err = openWriter(dsn(db.path, q)); err != nil {
 		return openFailed(db.path, err)
 	}
 	db.write.SetMaxOpenConns(1)

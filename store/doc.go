@@ -8,8 +8,10 @@
 // Open keeps one writer connection, so writes queue in Go in arrival order,
 // and a small pool of query_only readers; the file is in WAL mode, so
 // readers never wait for the writer. Every pragma is set, and commented,
-// in db.go. A "<db>.lock" file held with an OS lock keeps a second
-// Fieldbench process out (ELOCKED).
+// in db.go. The writer's transactions begin (IMMEDIATE), commit and roll
+// back with statements prepared once per connection (writerconn.go). A
+// "<db>.lock" file held with an OS lock keeps a second Fieldbench process
+// out (ELOCKED).
 //
 // # Safety of the file
 //
@@ -77,6 +79,9 @@
 // order, one transaction each; PRAGMA user_version is the number applied.
 // A migration may have a step in Go run in the same transaction
 // (migrationSteps: 0012 rebuilds the ticket search index).
+// Notes, repair entries and parts used are WITHOUT ROWID tables
+// (0014_facts_without_rowid.sql): the row lives in its ID's b-tree, so
+// recording one writes a page less.
 // Tickets keep their full JSON beside indexed columns: each list the
 // terminal shows is one range of a covering index in its order, and a
 // search filters and sorts its matches in a covering index

@@ -128,9 +128,12 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 	// that the writer's connection is free. If another write took it
 	// meanwhile (a pull's page, say), the action, already saved, does not
 	// wait for it: a later commit prepares them.
-	pctx, cancel := context.WithTimeout(sctx, prepareWait)
-	db.stmts.prepareMissed(pctx, db.write)
-	cancel()
+	// Most commits ran no new statement: they skip the timer.
+	if db.stmts.hasMissed() {
+		pctx, cancel := context.WithTimeout(sctx, prepareWait)
+		db.stmts.prepareMissed(pctx, db.write)
+		cancel()
+	}
 	if db.afterCommit != nil {
 		db.afterCommit()
 	}

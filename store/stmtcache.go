@@ -43,6 +43,13 @@ func (c *stmtCache) lookup(q string) *sql.Stmt {
 	return nil
 }
 
+// hasMissed says a statement waits to be prepared (prepareMissed).
+func (c *stmtCache) hasMissed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.missed) > 0
+}
+
 // prepareMissed prepares on w the statements that ran without one. It
 // needs w's connection: call it with no transaction open. A statement that
 // fails to prepare, or is not reached before ctx ends, stays uncached and

@@ -207,13 +207,22 @@ func sqliteDSN(path string, q url.Values) string {
 	return u.String()
 }
 
+// pgConns bounds the connections one instance opens to PostgreSQL.
+const pgConns = 16
+
 func (db *DB) openPostgres(ctx context.Context, dsn string) error {
 	db.dialect = dialectPostgres
 	var err error
 	if db.write, err = sql.Open("pgx", dsn); err != nil {
 		return app.Errorf(app.EINVALID, "central.bad_postgres", "The PostgreSQL connection string is malformed: {{.Detail}}", "Detail", err.Error()).WithCause(err)
 	}
-	db.write.SetMaxOpenConns(16)
+	// Every connection of the pool stays open when idle: database/sql
+	// keeps 2 by default, so when pushes came and went the others were
+	// closed and opened again, each a new PostgreSQL backend (a fork,
+	// the authentication, cold caches) whose statements pgx prepared
+	// anew (a round trip per statement).
+	db.write.SetMaxOpenConns(pgConns)
+	db.write.SetMaxIdleConns(pgConns)
 	db.read = db.write
 	if err := db.write.PingContext(ctx); err != nil {
 		db.write.Close()
@@ -289,7 +298,7 @@ func (db *DB) migrate(ctx context.Context) error {
 		if strings.TrimSpace(stripComments(stmt)) == "" {
 			continue
 		}
-		if _, err := conn.ExecContext(ctx, stmt); err != nil {
+		if _, err := conn.ExecContext(ctx, db.schemaStmt(stmt)); err != nil {
 			return fmt.Errorf("migrate: %w\n%s", err, stmt)
 		}
 	}
@@ -308,9 +317,36 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
+// sqliteWithoutRowid names the tables SQLite keeps WITHOUT ROWID, as
+// one b-tree ordered by the primary key. An applied row went into four
+// b-trees (the table by rowid, its primary key, applied_device and
+// applied_version), one of each per pushed mutation on the writer's
+// goroutine (group.go); keyed by its primary key it goes into three.
+// Its rows are small (IDs, a name, a status), as such a table's should
+// be. PostgreSQL has no such tables and keeps schema.sql's.
+var sqliteWithoutRowid = map[string]bool{"applied": true}
+
+const createTable = "CREATE TABLE IF NOT EXISTS "
+
+// schemaStmt is stmt, a statement of schema.sql, as db's dialect runs it:
+// on SQLite the tables of sqliteWithoutRowid are created WITHOUT ROWID.
+func (db *DB) schemaStmt(stmt string) string {
+	if db.dialect != dialectSQLite {
+		return stmt
+	}
+	s := strings.TrimSpace(stripComments(stmt))
+	name, _, _ := strings.Cut(strings.TrimPrefix(s, createTable), " ")
+	if !strings.HasPrefix(s, createTable) || !sqliteWithoutRowid[name] {
+		return stmt
+	}
+	return s + " WITHOUT ROWID"
+}
+
 // migrateApplied re-keys the applied table of a database created when it
 // was keyed by mutation ID alone to (device, mutation): with the old key, a
-// second device using a mutation ID would fail its push for good.
+// second device using a mutation ID would fail its push for good. On
+// SQLite it also makes a table created with a rowid (before
+// sqliteWithoutRowid named it) a WITHOUT ROWID one, copying its rows.
 func (db *DB) migrateApplied(ctx context.Context, conn *sql.Conn) error {
 	count := `SELECT count(*) FROM pragma_table_info('applied') WHERE pk > 0`
 	if db.dialect == dialectPostgres {
@@ -321,8 +357,16 @@ func (db *DB) migrateApplied(ctx context.Context, conn *sql.Conn) error {
 	if err := conn.QueryRowContext(ctx, count).Scan(&n); err != nil {
 		return err
 	}
-	if n != 1 {
-		return nil // keyed per device already
+	rowid := false
+	if db.dialect == dialectSQLite {
+		var wr int
+		if err := conn.QueryRowContext(ctx, `SELECT wr FROM pragma_table_list('applied') WHERE schema = 'main'`).Scan(&wr); err != nil {
+			return err
+		}
+		rowid = wr == 0
+	}
+	if n != 1 && !rowid {
+		return nil // keyed per device already, and on SQLite without a rowid
 	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -333,12 +377,12 @@ func (db *DB) migrateApplied(ctx context.Context, conn *sql.Conn) error {
 	if db.dialect == dialectPostgres {
 		stmts = []string{`ALTER TABLE applied DROP CONSTRAINT applied_pkey, ADD PRIMARY KEY (device, mutation)`}
 	} else {
-		// SQLite cannot change a primary key: copy into the table as the
-		// schema now creates it.
+		// SQLite cannot change a primary key, or a table's rowid: copy
+		// into the table as the schema now creates it.
 		create := ""
 		for _, stmt := range strings.Split(schema, ";\n") {
-			if s := strings.TrimSpace(stripComments(stmt)); strings.HasPrefix(s, "CREATE TABLE IF NOT EXISTS applied (") {
-				create = s
+			if s := strings.TrimSpace(stripComments(stmt)); strings.HasPrefix(s, createTable+"applied (") {
+				create = db.schemaStmt(s)
 			}
 		}
 		if create == "" {
@@ -347,10 +391,10 @@ func (db *DB) migrateApplied(ctx context.Context, conn *sql.Conn) error {
 		const cols = `mutation, device, seq, name, status, conflict, at, device_at, hlc, version`
 		stmts = []string{
 			`DROP INDEX IF EXISTS applied_device`,
-			`ALTER TABLE applied RENAME TO applied_by_mutation`,
+			`ALTER TABLE applied RENAME TO applied_old`,
 			create,
-			`INSERT INTO applied (` + cols + `) SELECT ` + cols + ` FROM applied_by_mutation`,
-			`DROP TABLE applied_by_mutation`,
+			`INSERT INTO applied (` + cols + `) SELECT ` + cols + ` FROM applied_old`,
+			`DROP TABLE applied_old`,
 			`CREATE INDEX applied_device ON applied (device, seq)`,
 			// Dropped with the old table: schema.sql made it before.
 			`CREATE INDEX IF NOT EXISTS applied_version ON applied (version)`,

@@ -3,7 +3,6 @@ package central
 import (
 	"context"
 	"database/sql"
-	"math/bits"
 	"slices"
 	"strings"
 )
@@ -73,27 +72,41 @@ d AS (UPDATE devices SET last_seq = ?, last_seen = ?, clock_offset_ms = ? WHERE 
 SELECT v FROM nv`
 )
 
-// A push's rows for the applied table go in multi-row statements of
-// pushRows rows at most, in chunks of a power of two (pushChunk), so
-// that a few statements serve every batch size: a batch of 10 is one
-// of 8 rows and one of 2.
-const pushRows = 1 << pushRowsLog
-
-const pushRowsLog = 4
+// A push's rows for the applied table, its change rows and its lookups
+// go in multi-row statements of up to pushRows rows, one statement for
+// each count (pushChunk): a batch of 10 is one statement of 10 rows, not
+// one of 8 and one of 2, since each statement run costs the writer a
+// fixed amount (database/sql's statement, the arguments' binding, the
+// VDBE's start and end) whatever its rows.
+const pushRows = 16
 
 // qAppliedAny and qTakenAny are qAppliedIn and qTakenIn on PostgreSQL,
-// one statement for any count: the IDs go as one array.
+// one statement for any count: the IDs go as one array, first. Each ID
+// is looked up alone in the primary key (a LATERAL subquery with a
+// LIMIT is not flattened into a join): written as key = ANY(array),
+// the planner, whose statistics lag behind a busy table (autovacuum
+// analyzes it a minute later at best), scanned every note of the
+// tenant, or every applied row of the device, filtering them against
+// the array, a push's cost growing with the table (thousands of rows
+// read for ten IDs in BenchmarkServerMutations).
 const (
-	qAppliedAny = `SELECT mutation FROM applied WHERE device = ? AND mutation = ANY(?::text[])`
-	qTakenAny   = `SELECT id FROM entities WHERE tenant = ? AND kind = ? AND id = ANY(?::text[])`
+	qAppliedAny = `SELECT u.id FROM unnest(?::text[]) AS u (id),
+	LATERAL (SELECT 1 FROM applied WHERE device = ? AND mutation = u.id LIMIT 1) AS a`
+	qTakenAny = `SELECT u.id FROM unnest(?::text[]) AS u (id),
+	LATERAL (SELECT 1 FROM entities WHERE tenant = ? AND kind = ? AND id = u.id LIMIT 1) AS e`
+	// qInsertFacts is qInsertFact for a push's deferred facts on
+	// PostgreSQL (serverTx.insertFacts), one array per column.
+	qInsertFacts = `INSERT INTO entities (tenant, kind, id, ticket_id, data)
+	SELECT ?, r.kind, r.id, r.ticket, r.data FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS r (kind, id, ticket, data)
+	ON CONFLICT (tenant, kind, id) DO NOTHING`
 )
 
 // pushChunk is how many of n rows the next multi-row statement takes.
-func pushChunk(n int) int { return min(pushRows, 1<<(bits.Len(uint(n))-1)) }
+func pushChunk(n int) int { return min(pushRows, n) }
 
-// qAppliedIn[k] and qAppliedRows[k] take 1<<k mutations: which of them
+// qAppliedIn[k] and qAppliedRows[k] take k+1 mutations: which of them
 // the device used before, and their applied rows; qEmitRows[k] writes
-// 1<<k change rows as qEmit does one; qTakenIn[k] finds which of 1<<k
+// k+1 change rows as qEmit does one; qTakenIn[k] finds which of k+1
 // IDs of one kind are taken. They are built by initializers, not in an
 // init function: preparedQueries is initialized before init functions
 // run, and took them empty, so they were compiled at every call.
@@ -115,10 +128,10 @@ var (
 	})
 )
 
-// multiRow returns query(1<<k) for each k up to pushRowsLog.
-func multiRow(query func(n int) string) (qs [pushRowsLog + 1]string) {
+// multiRow returns query(k+1) for each k below pushRows.
+func multiRow(query func(n int) string) (qs [pushRows]string) {
 	for k := range qs {
-		qs[k] = query(1 << k)
+		qs[k] = query(k + 1)
 	}
 	return qs
 }

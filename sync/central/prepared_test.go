@@ -19,7 +19,7 @@ func TestPushStatementsPrepared(t *testing.T) {
 	db := openTestDB(t, Config{DataDir: t.TempDir()})
 	tests := []struct {
 		name  string
-		qs    *[pushRowsLog + 1]string
+		qs    *[pushRows]string
 		fixed int // placeholders besides the rows'
 		per   int // placeholders per row
 	}{
@@ -30,8 +30,8 @@ func TestPushStatementsPrepared(t *testing.T) {
 	}
 	for _, tc := range tests {
 		for k, q := range tc.qs {
-			t.Run(fmt.Sprintf("%s/%d", tc.name, 1<<k), func(t *testing.T) {
-				if got, want := strings.Count(q, "?"), tc.fixed+tc.per<<k; got != want {
+			t.Run(fmt.Sprintf("%s/%d", tc.name, k+1), func(t *testing.T) {
+				if got, want := strings.Count(q, "?"), tc.fixed+tc.per*(k+1); got != want {
 					t.Errorf("%d placeholders in %q, want %d", got, q, want)
 				}
 				if db.prepared[q] == nil {
@@ -117,4 +117,19 @@ func TestRequestReads(t *testing.T) {
 			t.Fatalf("epoch = %q, %v", e, err)
 		}
 	})
+}
+
+// TestPushChunkOneStatement: a push's rows up to pushRows go in one
+// multi-row statement (a batch of 10 was one of 8 rows and one of 2),
+// and more in statements of pushRows rows and one of the rest.
+func TestPushChunkOneStatement(t *testing.T) {
+	for n := 1; n <= 3*pushRows+1; n++ {
+		var chunks []int
+		for left := n; left > 0; left -= chunks[len(chunks)-1] {
+			chunks = append(chunks, pushChunk(left))
+		}
+		if want := (n + pushRows - 1) / pushRows; len(chunks) != want || chunks[0] != min(n, pushRows) {
+			t.Errorf("%d rows go in statements of %v, want %d statement(s)", n, chunks, want)
+		}
+	}
 }

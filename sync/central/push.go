@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/bits"
 	"slices"
 	"time"
 
@@ -53,6 +52,9 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 	var res PushResult
 	var cs changeSet
 	var version int64 // the push's, once it wrote its rows
+	// ended is the run's serverTx that wrote them: on PostgreSQL its
+	// version is known once the push committed (pgTry).
+	var ended *serverTx
 	n := 0
 	for _, m := range muts {
 		n += len(m.Args)
@@ -68,7 +70,7 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 	// run was rolled back with its member's savepoint (commitGroup).
 	optimistic := true
 	run := func(ctx context.Context, tx *sql.Tx, take takeVersion) error {
-		res, cs = PushResult{}, changeSet{}
+		res, cs, ended = PushResult{}, changeSet{}, nil
 		if ahead.ran {
 			ahead.decode(muts)
 		}
@@ -107,6 +109,7 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 			}
 		}
 		st.shareTickets = st.shareTickets && decoded > 0
+		st.deferFacts = st.shareTickets && optimistic
 		for _, m := range muts {
 			if m.Seq <= res.Acked {
 				continue // a replay: its effects or conflict are stored
@@ -131,9 +134,8 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 		last := muts[len(muts)-1]
 		// The rows that carry the version, last: on PostgreSQL taking it
 		// locks the counter row to the commit (lateTx).
-		err = st.finish(ctx, pb.applied, []any{res.Acked, now.UnixNano(), now.Sub(last.At).Milliseconds(), string(p.Device)})
-		version = st.version
-		return err
+		ended = st
+		return st.finish(ctx, pb.applied, []any{res.Acked, now.UnixNano(), now.Sub(last.At).Milliseconds(), string(p.Device)})
 	}
 	err := db.lateTx(ctx, n, run)
 	if errors.Is(err, errNeedSavepoints) {
@@ -142,6 +144,9 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 	}
 	if err != nil {
 		return PushResult{}, err
+	}
+	if ended != nil {
+		version = ended.version
 	}
 	ahead.committed(db, p, version)
 	db.publish(p.Tenant, p.Device, &cs)
@@ -196,7 +201,7 @@ func (st *serverTx) lookUpNewIDs(ctx context.Context, pb *pushBatch, muts []app.
 		ids := byKind[kind]
 		if st.db.dialect == dialectPostgres {
 			// One statement whatever the count: an array of the IDs.
-			rows, err := st.tx.QueryContext(ctx, st.db.q(qTakenAny), st.tenant, kind, anyTexts(ids))
+			rows, err := st.tx.QueryContext(ctx, st.db.q(qTakenAny), anyTexts(ids), st.tenant, kind)
 			if err != nil {
 				return transient(err)
 			}
@@ -207,7 +212,7 @@ func (st *serverTx) lookUpNewIDs(ctx context.Context, pb *pushBatch, muts []app.
 		}
 		for len(ids) > 0 {
 			n := pushChunk(len(ids))
-			rows, err := st.db.txQuery(ctx, st.tx, qTakenIn[bits.Len(uint(n))-1], append([]any{st.tenant, kind}, ids[:n]...)...)
+			rows, err := st.db.txQuery(ctx, st.tx, qTakenIn[n-1], append([]any{st.tenant, kind}, ids[:n]...)...)
 			if err != nil {
 				return transient(err)
 			}
@@ -232,7 +237,7 @@ func (db *DB) usedMutationIDs(ctx context.Context, tx *sql.Tx, device app.Device
 	used := map[string]bool{}
 	if db.dialect == dialectPostgres && len(ids) > 0 {
 		// One statement whatever the count: an array of the IDs.
-		rows, err := tx.QueryContext(ctx, db.q(qAppliedAny), string(device), anyTexts(ids))
+		rows, err := tx.QueryContext(ctx, db.q(qAppliedAny), anyTexts(ids), string(device))
 		if err != nil {
 			return nil, transient(err)
 		}
@@ -243,7 +248,7 @@ func (db *DB) usedMutationIDs(ctx context.Context, tx *sql.Tx, device app.Device
 	}
 	for len(ids) > 0 {
 		n := pushChunk(len(ids))
-		rows, err := db.txQuery(ctx, tx, qAppliedIn[bits.Len(uint(n))-1], append([]any{string(device)}, ids[:n]...)...)
+		rows, err := db.txQuery(ctx, tx, qAppliedIn[n-1], append([]any{string(device)}, ids[:n]...)...)
 		if err != nil {
 			return nil, transient(err)
 		}
@@ -273,7 +278,7 @@ func (db *DB) insertApplied(ctx context.Context, tx *sql.Tx, rows []appliedRow, 
 		for _, r := range rows[:n] {
 			args = append(args, r.mutation, r.device, r.seq, r.name, r.status, r.conflict, r.at, r.deviceAt, r.hlc, version)
 		}
-		if _, err := db.txExec(ctx, tx, qAppliedRows[bits.Len(uint(n))-1], args...); err != nil {
+		if _, err := db.txExec(ctx, tx, qAppliedRows[n-1], args...); err != nil {
 			return transient(err)
 		}
 		rows = rows[n:]

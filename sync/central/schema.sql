@@ -137,7 +137,8 @@ CREATE INDEX IF NOT EXISTS changes_pull ON changes (scope, version, ord, kind, i
 -- Mutation IDs are chosen by devices, so they are keyed per device: another
 -- device's mutation with the same ID is a change of its own. (Databases
 -- from before keyed them by mutation alone; migrateApplied in db.go
--- re-keys them.)
+-- re-keys them.) On SQLite the table is WITHOUT ROWID (sqliteWithoutRowid
+-- in db.go): one b-tree fewer per pushed mutation.
 CREATE TABLE IF NOT EXISTS applied (
 	mutation   TEXT NOT NULL,
 	device     TEXT NOT NULL,
