@@ -59,6 +59,8 @@ var layerRules = []struct {
 		why: "the signature renderer serves the sign-off, the report and the service alike: app, the standard library and x/image only"},
 	{pkg: "internal/cputime", onlyStd: true, forbidden: []string{module + "/"},
 		why: "the benchmarks' CPU clock: the standard library only"},
+	{pkg: "internal/sqlitetx", onlyStd: true, forbidden: []string{module + "/"},
+		why: "the SQLite writers' kept transactions wrap the connector the caller passes: database/sql/driver only, no driver of its own"},
 	{pkg: "internal/svgchart", onlyStd: true, forbidden: []string{module + "/"},
 		why: "the console's charts are drawn from numbers and labels the caller gives: the standard library only"},
 	{pkg: "ui/...", forbidden: []string{module + "/device", module + "/internal/ready"},

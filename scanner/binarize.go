@@ -91,28 +91,49 @@ func (b *hybridBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 		}
 	}
 
-	// calculateThresholdForBlock, eight pixels at a time into the words
-	// of the matrix's rows.
+	// calculateThresholdForBlock: each block's threshold is the mean of
+	// the 5 x 5 black points around it (clipped to the grid), summed as
+	// five column sums of the block row, each reused by five blocks.
 	rowSize := (w + 31) / 32
 	words := make([]uint32, rowSize*h)
+	cols := make([]int, subW)
+	lanesAt := make([]uint64, subW) // each block's threshold in every byte
 	for y := range subH {
 		top := min(max(y, 2), subH-3)
+		clear(cols)
+		for z := top - 2; z <= top+2; z++ {
+			for x, v := range points[z*subW : (z+1)*subW] {
+				cols[x] += v
+			}
+		}
 		for x := range subW {
 			left := min(max(x, 2), subW-3)
-			sum := 0
-			for z := top - 2; z <= top+2; z++ {
-				for _, v := range points[z*subW+left-2 : z*subW+left+3] {
-					sum += v
-				}
+			c := cols[left-2 : left+3 : left+3]
+			lanesAt[x] = uint64((c[0]+c[1]+c[2]+c[3]+c[4])/25) * lanes
+		}
+		// Row by row across the block row (a row of pixels is one run
+		// of memory): the whole blocks, four to a word of the matrix,
+		// then a last block moved back to fit. Every word is or-ed in,
+		// as gozxing sets black pixels and never clears one: the last
+		// block row, moved back too, overlaps the one before it.
+		_, yo := block(0, y)
+		whole := min(subW, w>>hybridBlockShift)
+		for yy := range hybridBlock {
+			px := pixels(0, yo+yy)[:w]
+			row := words[(yo+yy)*rowSize:][:rowSize]
+			x := 0
+			for ; x+4 <= whole; x += 4 {
+				p := px[x<<hybridBlockShift:][:32]
+				m := highBits(atMost(binary.LittleEndian.Uint64(p), lanesAt[x])) |
+					highBits(atMost(binary.LittleEndian.Uint64(p[8:]), lanesAt[x+1]))<<8 |
+					highBits(atMost(binary.LittleEndian.Uint64(p[16:]), lanesAt[x+2]))<<16 |
+					highBits(atMost(binary.LittleEndian.Uint64(p[24:]), lanesAt[x+3]))<<24
+				row[x>>2] |= m
 			}
-			t := sum / 25
-			xo, yo := block(x, y)
-			p := pixels(xo, yo)
-			word, shift := xo/32, uint(xo%32)
-			tt := uint64(t) * lanes
-			for yy := range hybridBlock {
-				m := highBits(atMost(binary.LittleEndian.Uint64(p[yy*s.stride:]), tt))
-				row := words[(yo+yy)*rowSize:][:rowSize]
+			for ; x < subW; x++ {
+				xo, _ := block(x, y)
+				word, shift := xo/32, uint(xo%32)
+				m := highBits(atMost(binary.LittleEndian.Uint64(px[xo:]), lanesAt[x]))
 				row[word] |= m << shift
 				if shift > 32-hybridBlock {
 					// Only the last, moved-back block can straddle words.
@@ -172,18 +193,26 @@ func minMaxBytes(a, b uint64) (lo, hi uint64) {
 // least of its complement): 14 comparisons where separate minima and
 // maxima took 20, a fifth of the look at a frame with no code (issue 16).
 func blockStats(p []byte, stride int) (sum, lo, hi int) {
-	var r [8]uint64
-	for y := range r {
-		r[y] = binary.LittleEndian.Uint64(p[y*stride:])
-	}
-	pairs := uint64(0) // four 16-bit sums, at most 16 x 255 a lane
-	for _, row := range r {
-		pairs += row&evenByte + row>>8&evenByte
-	}
-	l0, h0 := minMaxBytes(r[0], r[1])
-	l1, h1 := minMaxBytes(r[2], r[3])
-	l2, h2 := minMaxBytes(r[4], r[5])
-	l3, h3 := minMaxBytes(r[6], r[7])
+	// Written out rather than looped over an array: the loop kept the
+	// rows on the stack.
+	p = p[:7*stride+8]
+	r0 := binary.LittleEndian.Uint64(p)
+	r1 := binary.LittleEndian.Uint64(p[stride:])
+	r2 := binary.LittleEndian.Uint64(p[2*stride:])
+	r3 := binary.LittleEndian.Uint64(p[3*stride:])
+	r4 := binary.LittleEndian.Uint64(p[4*stride:])
+	r5 := binary.LittleEndian.Uint64(p[5*stride:])
+	r6 := binary.LittleEndian.Uint64(p[6*stride:])
+	r7 := binary.LittleEndian.Uint64(p[7*stride:])
+	// Four 16-bit sums, at most 16 x 255 a lane.
+	pairs := r0&evenByte + r0>>8&evenByte + r1&evenByte + r1>>8&evenByte +
+		r2&evenByte + r2>>8&evenByte + r3&evenByte + r3>>8&evenByte +
+		r4&evenByte + r4>>8&evenByte + r5&evenByte + r5>>8&evenByte +
+		r6&evenByte + r6>>8&evenByte + r7&evenByte + r7>>8&evenByte
+	l0, h0 := minMaxBytes(r0, r1)
+	l1, h1 := minMaxBytes(r2, r3)
+	l2, h2 := minMaxBytes(r4, r5)
+	l3, h3 := minMaxBytes(r6, r7)
 	l0, _ = minMaxBytes(l0, l1)
 	l2, _ = minMaxBytes(l2, l3)
 	mins, _ := minMaxBytes(l0, l2)

@@ -24,8 +24,8 @@
 //     every pixel: about 460 ms for a 12-megapixel JPEG. Ours reads the Y
 //     plane of an *image.YCbCr (or the Pix of *image.Gray) in place, and
 //     weights *image.RGBA, *image.NRGBA and *image.Paletted pixels by
-//     BT.601 with integer tables; it crops and turns without copying
-//     until it must.
+//     BT.601 in integers (RGBA two pixels a word, a palette by table);
+//     it crops and turns without copying until it must.
 //   - UPC-A. A UPC-A is the bars of an EAN-13 whose first digit is 0.
 //     Java reports such a code as UPC-A unless the caller asked only for
 //     EAN-13; gozxing does so only when UPC-A is listed explicitly. We

@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"encoding/binary"
 	"fmt"
 	"image"
 	"image/color"
@@ -82,45 +83,99 @@ func lum16(r, g, b, a uint32) byte {
 	return byte((19595*r + 38470*g + 7471*b + (0xffff-a)<<16 + 1<<15) >> 24)
 }
 
-// BT.601 weights of 8-bit components widened to 16 bits (v*0x101), for
-// lum16 by table look-up: the three entries and 1<<15 sum below 1<<32.
-var lumR, lumG, lumB [256]uint32
+// BT.601 weights of 8-bit components widened to 16 bits (v*0x101), so
+// that lum16 of an opaque pixel is (lumR*r + lumG*g + lumB*b + 1<<15) >> 24:
+// the three weights sum to 0x101<<16, so the sum stays below 1<<32 and
+// needs no table.
+const (
+	lumR = 19595 * 0x101
+	lumG = 38470 * 0x101
+	lumB = 7471 * 0x101
+)
 
-func init() {
-	for v := range uint32(256) {
-		lumR[v] = 19595 * v * 0x101
-		lumG[v] = 38470 * v * 0x101
-		lumB[v] = 7471 * v * 0x101
-	}
+// lumOpaque is lum16 of an opaque 8-bit pixel, computed in 32 bits.
+func lumOpaque(r, g, b uint32) byte {
+	return byte((lumR*r + lumG*g + lumB*b + 1<<15) >> 24)
 }
 
 // fromRGBA reads 8-bit RGBA pixels, premultiplied or not, computing each
-// luminance as the pixel's RGBA method and lum16 would.
+// luminance as the pixel's RGBA method and lum16 would. A PNG photo
+// decodes to these types, and this is the first cost of every decode of
+// one (issue 16: a third of a qrcode-1 decode with a table look-up per
+// weight): opaqueRow weighs two pixels a word, and lumRGBA takes the
+// pixels that are not opaque.
 func fromRGBA(pix []byte, stride, w, h int, premultiplied bool) *luminanceSource {
 	out := make([]byte, w*h)
 	for y := range h {
-		src := pix[y*stride : y*stride+4*w]
-		dst := out[y*w : y*w+w]
-		for x := range dst {
-			p := src[4*x : 4*x+4 : 4*x+4]
-			if p[3] == 0xff {
-				dst[x] = byte((lumR[p[0]] + lumG[p[1]] + lumB[p[2]] + 1<<15) >> 24)
-				continue
+		src := pix[y*stride:][:4*w]
+		dst := out[y*w:][:w]
+		for x := 0; x < w; x++ {
+			// The opaque run from x, then one pixel that may not be.
+			if x += opaqueRow(dst[x:], src[4*x:]); x < w {
+				dst[x] = lumRGBA(binary.LittleEndian.Uint32(src[4*x:]), premultiplied)
 			}
-			r, g, b, a := uint32(p[0]), uint32(p[1]), uint32(p[2]), uint32(p[3])
-			r |= r << 8
-			g |= g << 8
-			b |= b << 8
-			a |= a << 8
-			if !premultiplied {
-				r = r * a / 0xffff
-				g = g * a / 0xffff
-				b = b * a / 0xffff
-			}
-			dst[x] = lum16(r, g, b, a)
 		}
 	}
 	return &luminanceSource{pix: out, stride: w, width: w, height: h}
+}
+
+// opaqueRow writes the luminance of the 8-bit RGBA pixels of src into
+// dst for as long as they are opaque, and returns how many it wrote (an
+// even number); lumRGBA does the rest. Two pixels are one load and each
+// weight one multiplication for both (SWAR): in a 32-bit lane a pixel's
+// weighted sum stays below 1<<32 (see lumR), so the two never carry into
+// each other.
+func opaqueRow(dst, src []byte) int {
+	const (
+		lane = 0x000000ff000000ff // the low byte of each pixel
+		half = 1<<15 | 1<<47      // lumOpaque's rounding, in each lane
+	)
+	// Four pixels a turn of the loop, then two.
+	src = src[:min(4*len(dst), len(src))&^7]
+	i := 0
+	for ; i+16 <= len(src); i += 16 {
+		p := src[i : i+16 : i+16]
+		q, r := binary.LittleEndian.Uint64(p), binary.LittleEndian.Uint64(p[8:])
+		if q&r&bothOpaque != bothOpaque {
+			break
+		}
+		sq := q&lane*lumR + q>>8&lane*lumG + q>>16&lane*lumB + half
+		sr := r&lane*lumR + r>>8&lane*lumG + r>>16&lane*lumB + half
+		d := dst[i/4 : i/4+4 : i/4+4]
+		d[0], d[1], d[2], d[3] = byte(sq>>24), byte(sq>>56), byte(sr>>24), byte(sr>>56)
+	}
+	for ; i+8 <= len(src); i += 8 {
+		q := binary.LittleEndian.Uint64(src[i : i+8])
+		if q&bothOpaque != bothOpaque {
+			return i / 4
+		}
+		sum := q&lane*lumR + q>>8&lane*lumG + q>>16&lane*lumB + half
+		d := dst[i/4 : i/4+2 : i/4+2]
+		d[0], d[1] = byte(sum>>24), byte(sum>>56)
+	}
+	return len(src) / 4
+}
+
+// bothOpaque is the alpha bytes of two 8-bit RGBA pixels in a uint64.
+const bothOpaque = 0xff000000ff000000
+
+// lumRGBA is lum16 of one 8-bit RGBA pixel packed little-endian as it
+// lies in Pix (R in the low byte).
+func lumRGBA(p uint32, premultiplied bool) byte {
+	if p >= 0xff000000 {
+		return lumOpaque(p&0xff, p>>8&0xff, p>>16&0xff)
+	}
+	r, g, b, a := p&0xff, p>>8&0xff, p>>16&0xff, p>>24
+	r |= r << 8
+	g |= g << 8
+	b |= b << 8
+	a |= a << 8
+	if !premultiplied {
+		r = r * a / 0xffff
+		g = g * a / 0xffff
+		b = b * a / 0xffff
+	}
+	return lum16(r, g, b, a)
 }
 
 func fromPaletted(m *image.Paletted, w, h int) *luminanceSource {
@@ -347,7 +402,7 @@ func blueFromRGBA(pix []byte, stride, w, h int, premultiplied bool, out, grey []
 			if p[3] == 0xff {
 				r, g, b := uint32(p[0])*0x101, uint32(p[1])*0x101, uint32(p[2])*0x101
 				v = byte((r + 2*g + b) / 4 >> 8)
-				lum = byte((lumR[p[0]] + lumG[p[1]] + lumB[p[2]] + 1<<15) >> 24)
+				lum = lumOpaque(uint32(p[0]), uint32(p[1]), uint32(p[2]))
 			} else {
 				r, g, b, a := uint32(p[0])*0x101, uint32(p[1])*0x101, uint32(p[2])*0x101, uint32(p[3])
 				if !premultiplied {

@@ -39,6 +39,35 @@ func randomImages(rng *rand.Rand, w, h int) map[string]image.Image {
 	}
 }
 
+// TestLuminanceEveryOpaqueColour: every opaque colour, premultiplied
+// and not, gets exactly color.GrayModel's grey (lum16) on the fast path,
+// which weighs two pixels in one word (opaqueRow), in either place of the
+// pair; the rows are 255 pixels, so each ends in a pixel it leaves to
+// lumRGBA, and 258 of them hold every green and blue.
+func TestLuminanceEveryOpaqueColour(t *testing.T) {
+	r := image.Rect(0, 0, 255, 258)
+	rgba, nrgba := image.NewRGBA(r), image.NewNRGBA(r)
+	for red := range 256 {
+		for shift := range 2 { // each colour at an even and an odd x
+			for i := range r.Dx() * r.Dy() {
+				c := (i + shift) & 0xffff
+				rgba.Pix[4*i], rgba.Pix[4*i+1], rgba.Pix[4*i+2], rgba.Pix[4*i+3] = byte(red), byte(c), byte(c>>8), 0xff
+			}
+			copy(nrgba.Pix, rgba.Pix)
+			for _, img := range []image.Image{rgba, nrgba} {
+				got := newLuminanceSource(img).GetMatrix()
+				for i, v := range got {
+					c := uint32(i+shift) & 0xffff
+					g, b := c&0xff, c>>8&0xff
+					if want := lum16(uint32(red)*0x101, g*0x101, b*0x101, 0xffff); v != want {
+						t.Fatalf("%T: colour (%d, %d, %d) at pixel %d is %d, want %d", img, red, g, b, i, v, want)
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestLuminanceMatchesGozxing: on grey pixels our fast paths give exactly
 // the bytes of gozxing's own (slow) source.
 func TestLuminanceMatchesGozxing(t *testing.T) {

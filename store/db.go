@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/internal/sqlitetx"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -174,14 +175,15 @@ func (db *DB) open(ctx context.Context, o options, exists bool) error {
 	// the database file, not left in free space: an erased device passcode
 	// (passcode.go) must leave no copy on the device.
 	q.Add("_pragma", "secure_delete(1)")
-	// _txlock: the writer's transactions begin IMMEDIATE (writerTxLock);
-	// writerConn begins them itself, modernc's transaction only a
-	// read-only one, which the writer does not use.
-	q.Set("_txlock", writerTxLock)
-	var err error
-	if db.write, err = openWriter(dsn(db.path, q)); err != nil {
+	// _txlock: the writer's transactions begin IMMEDIATE (sqlitetx.TxLock);
+	// sqlitetx begins them itself with a kept statement, modernc's
+	// transaction only a read-only one, which the writer does not use.
+	q.Set("_txlock", sqlitetx.TxLock)
+	wc, err := sqlite.NewConnector(dsn(db.path, q))
+	if err != nil {
 		return openFailed(db.path, err)
 	}
+	db.write = sqlitetx.OpenDB(wc)
 	db.write.SetMaxOpenConns(1)
 	db.write.SetMaxIdleConns(1)
 	db.write.SetConnMaxLifetime(0)

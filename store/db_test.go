@@ -393,8 +393,9 @@ func TestWriteLockedByOtherConnection(t *testing.T) {
 }
 
 // TestImports keeps store on its side of the layering: app, the standard
-// library, the SQLite driver and golang.org/x/image (shrinking photos on
-// attach); never Fyne, sync or scanner.
+// library, the SQLite driver, its kept transactions (internal/sqlitetx) and
+// golang.org/x/image (shrinking photos on attach); never Fyne, sync or
+// scanner.
 func TestImports(t *testing.T) {
 	pkg, err := build.ImportDir(".", 0)
 	if err != nil {
@@ -405,6 +406,7 @@ func TestImports(t *testing.T) {
 		switch {
 		case !strings.Contains(first, "."): // standard library
 		case imp == "github.com/fieldbench/fieldbench/app":
+		case imp == "github.com/fieldbench/fieldbench/internal/sqlitetx":
 		case imp == "modernc.org/sqlite" || imp == "modernc.org/sqlite/lib":
 		case imp == "golang.org/x/image/draw":
 		default:

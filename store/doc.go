@@ -9,7 +9,7 @@
 // and a small pool of query_only readers; the file is in WAL mode, so
 // readers never wait for the writer. Every pragma is set, and commented,
 // in db.go. The writer's transactions begin (IMMEDIATE), commit and roll
-// back with statements prepared once per connection (writerconn.go). A
+// back with statements prepared once per connection (internal/sqlitetx). A
 // "<db>.lock" file held with an OS lock keeps a second Fieldbench process
 // out (ELOCKED).
 //

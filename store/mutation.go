@@ -96,7 +96,12 @@ func (m *mutationTx) SaveTicket(ctx context.Context, t app.Ticket) error {
 	if err == nil && !ti.sameSearch {
 		err = indexTicket(ctx, m.tx, ti)
 	}
-	return m.db.sqlError(err)
+	if err != nil {
+		return m.db.sqlError(err)
+	}
+	// The next action on the ticket reads the bytes just written.
+	m.db.decoded.putSaved(t, ti.data)
+	return nil
 }
 
 func (m *mutationTx) CountRepairs(ctx context.Context, id app.TicketID) (int, error) {

@@ -602,6 +602,7 @@ type ticketIndex struct {
 	// sameSearch: the row it replaced had the same searchFields, so its
 	// index entry, written from them, is still the right one.
 	sameSearch bool
+	data       []byte // the ticket's JSON as written to the row
 }
 
 // saveTicket writes t's row and returns what indexTicket needs. A row
@@ -623,6 +624,7 @@ func saveTicketOver(ctx context.Context, q execer, t app.Ticket, old *ticketRow)
 	if err != nil {
 		return ti, err
 	}
+	ti.data, _ = args[len(args)-1].([]byte) // data: ticketArgs's last value
 	if old == nil {
 		old = new(ticketRow)
 		err = q.QueryRowContext(ctx, ticketOld, string(t.ID)).Scan(old.dest(&old.rid)...)

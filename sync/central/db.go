@@ -19,8 +19,9 @@ import (
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/internal/sqlitetx"
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
-	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
+	"modernc.org/sqlite"               // database/sql driver "sqlite" (the read pool), and the writer's connector
 )
 
 //go:embed schema.sql
@@ -173,7 +174,10 @@ func (db *DB) openSQLite(ctx context.Context) error {
 	for k, v := range q {
 		wq[k] = append([]string(nil), v...) // a copy: wq gets pragmas of its own
 	}
-	wq.Set("_txlock", "immediate")
+	// _txlock: the writer's transactions begin IMMEDIATE; sqlitetx begins,
+	// commits and rolls them back with statements each connection prepared
+	// once (modernc's own compile them anew per group commit).
+	wq.Set("_txlock", sqlitetx.TxLock)
 	// A 64 MiB page cache for the one writer (SQLite's default is 2 MB):
 	// loading the demo world spilled the default cache to the file
 	// mid-transaction, rewriting the same index pages many times. The
@@ -182,10 +186,11 @@ func (db *DB) openSQLite(ctx context.Context) error {
 	// of the demo world's load before LoadDataset sorted its rows.
 	wq.Add("_pragma", "cache_size(-65536)")
 	wq.Add("_pragma", "temp_store(MEMORY)")
-	var err error
-	if db.write, err = sql.Open("sqlite", sqliteDSN(path, wq)); err != nil {
+	wc, err := sqlite.NewConnector(sqliteDSN(path, wq))
+	if err != nil {
 		return err
 	}
+	db.write = sqlitetx.OpenDB(wc)
 	db.write.SetMaxOpenConns(1)
 	if db.read, err = sql.Open("sqlite", sqliteDSN(path, q)); err != nil {
 		db.write.Close()
@@ -207,13 +212,22 @@ func sqliteDSN(path string, q url.Values) string {
 	return u.String()
 }
 
+// pgConns bounds the connections one instance opens to PostgreSQL.
+const pgConns = 16
+
 func (db *DB) openPostgres(ctx context.Context, dsn string) error {
 	db.dialect = dialectPostgres
 	var err error
 	if db.write, err = sql.Open("pgx", dsn); err != nil {
 		return app.Errorf(app.EINVALID, "central.bad_postgres", "The PostgreSQL connection string is malformed: {{.Detail}}", "Detail", err.Error()).WithCause(err)
 	}
-	db.write.SetMaxOpenConns(16)
+	// Every connection of the pool stays open when idle: database/sql
+	// keeps 2 by default, so when pushes came and went the others were
+	// closed and opened again, each a new PostgreSQL backend (a fork,
+	// the authentication, cold caches) whose statements pgx prepared
+	// anew (a round trip per statement).
+	db.write.SetMaxOpenConns(pgConns)
+	db.write.SetMaxIdleConns(pgConns)
 	db.read = db.write
 	if err := db.write.PingContext(ctx); err != nil {
 		db.write.Close()

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // Group commit, on SQLite. Every write transaction that takes a
@@ -33,7 +35,8 @@ import (
 // through serverTx (entityTx: dispatch, conflicts, the likely-parts job,
 // photos, notices), takes its version last (lateTx), so these writes do
 // their reads, checks and writes concurrently and hold the lock only for
-// their change rows, applied rows and commit; the others take it with
+// their change rows, applied rows and commit, which go to PostgreSQL in
+// one round trip (pgTry, pgEnd); the others take it with
 // their first statement (directTx), and one PostgreSQL ends to break a
 // deadlock runs again (pgTx). Through a
 // writer, a group's statements waited for their answers
@@ -326,15 +329,68 @@ func (db *DB) pgTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx)
 func (db *DB) pgTry(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
 	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), groupTimeout)
 	defer cancel()
-	tx, err := db.write.BeginTx(tctx, nil)
+	conn, err := db.write.Conn(tctx)
+	if err != nil {
+		return transient(err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(tctx, nil)
 	if err != nil {
 		return transient(err)
 	}
 	defer tx.Rollback()
-	if err := fn(tctx, tx); err != nil {
+	end := &pgEnd{}
+	if err := fn(context.WithValue(tctx, pgEndKey{}, end), tx); err != nil {
 		return err
 	}
-	return transient(tx.Commit())
+	if end.query == "" {
+		return transient(tx.Commit())
+	}
+	// The end's statement, COMMIT and a BEGIN go in one round trip:
+	// the end takes the counter row, whose lock COMMIT releases, and
+	// waiting between them for the answer to reach this process and
+	// the COMMIT to come back (on a busy machine, for a CPU each way)
+	// held every other write of every instance. The BEGIN opens an
+	// empty transaction for database/sql's, whose Commit ends it
+	// (without a WAL flush: it wrote nothing); a COMMIT outside a
+	// transaction would log a warning at every push.
+	err = conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("PostgreSQL connection is a %T, not pgx's", dc)
+		}
+		b := &pgx.Batch{}
+		b.Queue(db.q(end.query), end.args...).QueryRow(func(row pgx.Row) error { return row.Scan(end.dest...) })
+		b.Queue("COMMIT")
+		b.Queue("BEGIN")
+		return c.Conn().SendBatch(tctx, b).Close()
+	})
+	if err != nil {
+		return transient(err)
+	}
+	// The write is committed whatever this answers: it ends the empty
+	// transaction, and a broken connection is database/sql's to drop.
+	tx.Commit()
+	return nil
+}
+
+// pgEnd is the last statement of a PostgreSQL write (pgTry), sent with
+// its COMMIT; a late write's end (serverTx.finish) sets it when it
+// finds one in its context (pgEndFrom), set by pgTry. A context, not a
+// parameter, carries it: it passes through lateTx and its callers'
+// closures, which run on SQLite too, where there is none.
+type pgEnd struct {
+	query string
+	args  []any
+	dest  []any // the end's one row is scanned into these
+}
+
+type pgEndKey struct{}
+
+// pgEndFrom returns the end pgTry waits for in ctx, or nil outside one.
+func pgEndFrom(ctx context.Context) *pgEnd {
+	e, _ := ctx.Value(pgEndKey{}).(*pgEnd)
+	return e
 }
 
 // lostToLocks reports whether PostgreSQL ended a transaction to break a

@@ -81,10 +81,24 @@ SELECT v FROM nv`
 const pushRows = 16
 
 // qAppliedAny and qTakenAny are qAppliedIn and qTakenIn on PostgreSQL,
-// one statement for any count: the IDs go as one array.
+// one statement for any count: the IDs go as one array, first. Each ID
+// is looked up alone in the primary key (a LATERAL subquery with a
+// LIMIT is not flattened into a join): written as key = ANY(array),
+// the planner, whose statistics lag behind a busy table (autovacuum
+// analyzes it a minute later at best), scanned every note of the
+// tenant, or every applied row of the device, filtering them against
+// the array, a push's cost growing with the table (thousands of rows
+// read for ten IDs in BenchmarkServerMutations).
 const (
-	qAppliedAny = `SELECT mutation FROM applied WHERE device = ? AND mutation = ANY(?::text[])`
-	qTakenAny   = `SELECT id FROM entities WHERE tenant = ? AND kind = ? AND id = ANY(?::text[])`
+	qAppliedAny = `SELECT u.id FROM unnest(?::text[]) AS u (id),
+	LATERAL (SELECT 1 FROM applied WHERE device = ? AND mutation = u.id LIMIT 1) AS a`
+	qTakenAny = `SELECT u.id FROM unnest(?::text[]) AS u (id),
+	LATERAL (SELECT 1 FROM entities WHERE tenant = ? AND kind = ? AND id = u.id LIMIT 1) AS e`
+	// qInsertFacts is qInsertFact for a push's deferred facts on
+	// PostgreSQL (serverTx.insertFacts), one array per column.
+	qInsertFacts = `INSERT INTO entities (tenant, kind, id, ticket_id, data)
+	SELECT ?, r.kind, r.id, r.ticket, r.data FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS r (kind, id, ticket, data)
+	ON CONFLICT (tenant, kind, id) DO NOTHING`
 )
 
 // pushChunk is how many of n rows the next multi-row statement takes.

@@ -52,6 +52,9 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 	var res PushResult
 	var cs changeSet
 	var version int64 // the push's, once it wrote its rows
+	// ended is the run's serverTx that wrote them: on PostgreSQL its
+	// version is known once the push committed (pgTry).
+	var ended *serverTx
 	n := 0
 	for _, m := range muts {
 		n += len(m.Args)
@@ -67,7 +70,7 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 	// run was rolled back with its member's savepoint (commitGroup).
 	optimistic := true
 	run := func(ctx context.Context, tx *sql.Tx, take takeVersion) error {
-		res, cs = PushResult{}, changeSet{}
+		res, cs, ended = PushResult{}, changeSet{}, nil
 		if ahead.ran {
 			ahead.decode(muts)
 		}
@@ -106,6 +109,7 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 			}
 		}
 		st.shareTickets = st.shareTickets && decoded > 0
+		st.deferFacts = st.shareTickets && optimistic
 		for _, m := range muts {
 			if m.Seq <= res.Acked {
 				continue // a replay: its effects or conflict are stored
@@ -130,9 +134,8 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 		last := muts[len(muts)-1]
 		// The rows that carry the version, last: on PostgreSQL taking it
 		// locks the counter row to the commit (lateTx).
-		err = st.finish(ctx, pb.applied, []any{res.Acked, now.UnixNano(), now.Sub(last.At).Milliseconds(), string(p.Device)})
-		version = st.version
-		return err
+		ended = st
+		return st.finish(ctx, pb.applied, []any{res.Acked, now.UnixNano(), now.Sub(last.At).Milliseconds(), string(p.Device)})
 	}
 	err := db.lateTx(ctx, n, run)
 	if errors.Is(err, errNeedSavepoints) {
@@ -141,6 +144,9 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 	}
 	if err != nil {
 		return PushResult{}, err
+	}
+	if ended != nil {
+		version = ended.version
 	}
 	ahead.committed(db, p, version)
 	db.publish(p.Tenant, p.Device, &cs)
@@ -195,7 +201,7 @@ func (st *serverTx) lookUpNewIDs(ctx context.Context, pb *pushBatch, muts []app.
 		ids := byKind[kind]
 		if st.db.dialect == dialectPostgres {
 			// One statement whatever the count: an array of the IDs.
-			rows, err := st.tx.QueryContext(ctx, st.db.q(qTakenAny), st.tenant, kind, anyTexts(ids))
+			rows, err := st.tx.QueryContext(ctx, st.db.q(qTakenAny), anyTexts(ids), st.tenant, kind)
 			if err != nil {
 				return transient(err)
 			}
@@ -231,7 +237,7 @@ func (db *DB) usedMutationIDs(ctx context.Context, tx *sql.Tx, device app.Device
 	used := map[string]bool{}
 	if db.dialect == dialectPostgres && len(ids) > 0 {
 		// One statement whatever the count: an array of the IDs.
-		rows, err := tx.QueryContext(ctx, db.q(qAppliedAny), string(device), anyTexts(ids))
+		rows, err := tx.QueryContext(ctx, db.q(qAppliedAny), anyTexts(ids), string(device))
 		if err != nil {
 			return nil, transient(err)
 		}

@@ -117,10 +117,23 @@ type serverTx struct {
 	optimistic bool
 	// shareTickets (a push on PostgreSQL none of whose mutations saves a
 	// ticket: factOnly): tickets are read FOR SHARE (get).
-	shareTickets           bool
+	shareTickets bool
+	// deferFacts (the optimistic run of a push on PostgreSQL that only
+	// adds facts: shareTickets) keeps the facts with fresh IDs that the
+	// push inserts in facts, written in one statement by finish before
+	// it takes the version: ten notes were ten round trips. Such a
+	// push reads no fact back (factOnly), and one whose insert finds
+	// its ID taken by a concurrent push (or by the push itself) ends the
+	// run with errNeedSavepoints, and the run with savepoints inserts
+	// one by one and refuses that mutation alone.
+	deferFacts             bool
+	facts                  []deferredFact
 	flushed                int
 	savedLen, savedFlushed int
 }
+
+// deferredFact is one entities row a push will insert (deferFacts).
+type deferredFact struct{ kind, id, ticket, data string }
 
 // historyRow is one row of a ticket's status history a push will write.
 type historyRow struct {
@@ -370,6 +383,10 @@ func (s *serverTx) insertFact(ctx context.Context, kind, id, ticket string, v an
 	}
 	fresh := s.newRecord(kind, id)
 	s.wrote(kind, id)
+	if fresh && s.deferFacts {
+		s.facts = append(s.facts, deferredFact{kind, id, ticket, string(data)})
+		return nil
+	}
 	inserted, err := s.insertNew(ctx, kind, id, ticket, data)
 	switch {
 	case err != nil || inserted:
@@ -469,6 +486,9 @@ func (s *serverTx) unwritten() []pendingChange {
 // is held for one round trip and the commit; elsewhere, or when the
 // version was taken already, the statements one by one.
 func (s *serverTx) finish(ctx context.Context, applied []appliedRow, seen []any) error {
+	if err := s.insertFacts(ctx); err != nil {
+		return err
+	}
 	if s.db.dialect != dialectPostgres || s.take == nil || s.version != 0 {
 		if seen != nil {
 			if _, err := s.db.txExec(ctx, s.tx, qDeviceSeen, seen...); err != nil {
@@ -501,10 +521,44 @@ func (s *serverTx) finish(ctx context.Context, applied []appliedRow, seen []any)
 	}
 	args := append([]any{s.tenant, hTicket, hFrom, hTo, hEpoch, hAt, cScope, cKind, cID, cOrd, cGone,
 		aMut, aDevice, aSeq, aName, aStatus, aConflict, aAt, aDeviceAt, aHLC}, seen...)
+	s.history, s.savedHist, s.flushed = nil, 0, len(s.pending)
+	if end := pgEndFrom(ctx); end != nil {
+		// Sent with the COMMIT (pgTry), which sets the version: the
+		// write's callers read it only once it is committed.
+		end.query, end.args, end.dest = qFinish, args, []any{&s.version}
+		return nil
+	}
 	if err := s.tx.QueryRowContext(ctx, s.db.q(qFinish), args...).Scan(&s.version); err != nil {
 		return transient(err)
 	}
-	s.history, s.savedHist, s.flushed = nil, 0, len(s.pending)
+	return nil
+}
+
+// insertFacts writes the facts deferFacts kept, in one statement, before
+// the version is taken: an insert may wait for a concurrent push's
+// insert of the same key, which must not happen while holding the
+// counter row (lateTx). Fewer rows inserted than kept means an ID was
+// taken meanwhile: the run ends with errNeedSavepoints (see deferFacts).
+func (s *serverTx) insertFacts(ctx context.Context) error {
+	if len(s.facts) == 0 {
+		return nil
+	}
+	kinds, ids, tickets, data := make([]string, len(s.facts)), make([]string, len(s.facts)), make([]string, len(s.facts)), make([]string, len(s.facts))
+	for i, f := range s.facts {
+		kinds[i], ids[i], tickets[i], data[i] = f.kind, f.id, f.ticket, f.data
+	}
+	res, err := s.tx.ExecContext(ctx, s.db.q(qInsertFacts), s.tenant, kinds, ids, tickets, data)
+	if err != nil {
+		return transient(err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return transient(err)
+	}
+	if n != int64(len(s.facts)) {
+		return errNeedSavepoints
+	}
+	s.facts = nil
 	return nil
 }
 

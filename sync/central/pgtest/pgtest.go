@@ -234,6 +234,14 @@ func (s *Server) Stop() error {
 	return s.stopErr
 }
 
+// CPUTime is the CPU time postgres's processes have used since the
+// server started (its backends' included): a benchmark's share of the
+// machine beside its own process's. Linux only (/proc); elsewhere an
+// error.
+func (s *Server) CPUTime() (time.Duration, error) {
+	return cpuTime(s.cmd.Process.Pid)
+}
+
 func (s *Server) dataDir() string { return filepath.Join(s.dir, "data") }
 func (s *Server) logPath() string { return filepath.Join(s.dir, "postgres.log") }
 

@@ -1,4 +1,4 @@
-package store
+package sqlitetx
 
 import (
 	"context"
@@ -6,31 +6,25 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-
-	"modernc.org/sqlite"
 )
 
-// writerTxLock is how the writer's transactions begin: IMMEDIATE takes the
-// write lock at BEGIN, so a write transaction that first reads cannot fail
-// halfway with SQLITE_BUSY when it upgrades (the classic
+// TxLock is how write transactions begin, for the DSN's _txlock: IMMEDIATE
+// takes the write lock at BEGIN, so a write transaction that first reads
+// cannot fail halfway with SQLITE_BUSY when it upgrades (the classic
 // deferred-transaction deadlock).
-const writerTxLock = "immediate"
+const TxLock = "immediate"
 
-// The statements that begin and end the writer's transactions.
+// The statements that begin and end the write transactions.
 const (
-	writerBegin    = "BEGIN " + writerTxLock
+	writerBegin    = "BEGIN " + TxLock
 	writerCommit   = "COMMIT"
 	writerRollback = "ROLLBACK"
 )
 
-// openWriter opens the writer's sql.DB over modernc's driver, each
-// connection wrapped in a writerConn.
-func openWriter(dsn string) (*sql.DB, error) {
-	c, err := sqlite.NewConnector(dsn)
-	if err != nil {
-		return nil, err
-	}
-	return sql.OpenDB(writerConnector{c}), nil
+// OpenDB opens a sql.DB over the driver's connector c (modernc's
+// sqlite.NewConnector), each connection wrapped in a writerConn.
+func OpenDB(c driver.Connector) *sql.DB {
+	return sql.OpenDB(writerConnector{c})
 }
 
 // writerConnector opens writerConns.
@@ -86,7 +80,7 @@ var (
 
 // errWriterDriver: the driver's connection lacks what writerConn forwards
 // to (a modernc upgrade that dropped an interface).
-var errWriterDriver = errors.New("store: the SQLite driver's connection lacks an interface the writer needs")
+var errWriterDriver = errors.New("sqlitetx: the SQLite driver's connection lacks an interface the writer needs")
 
 func newWriterConn(c driver.Conn) (*writerConn, error) {
 	w := &writerConn{}

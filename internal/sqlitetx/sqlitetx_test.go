@@ -1,0 +1,182 @@
+package sqlitetx
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"net/url"
+	"path/filepath"
+	"testing"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// dsn is a modernc DSN for the file at path with the pragmas the store's
+// and the central service's writers use, busy_timeout aside.
+func dsn(path, busyTimeout string) string {
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "busy_timeout(" + busyTimeout + ")"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", TxLock)
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path), RawQuery: q.Encode()}
+	return u.String()
+}
+
+// mustOpen opens a writer through OpenDB on a new database of parents and
+// their children.
+func mustOpen(t *testing.T) (db *sql.DB, path string) {
+	t.Helper()
+	path = filepath.Join(t.TempDir(), "tx.db")
+	c, err := sqlite.NewConnector(dsn(path, "10000"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db = OpenDB(c)
+	t.Cleanup(func() { db.Close() })
+	db.SetMaxOpenConns(1)
+	if _, err := db.Exec(`CREATE TABLE parents (id TEXT PRIMARY KEY);
+		CREATE TABLE children (id TEXT PRIMARY KEY, parent TEXT NOT NULL REFERENCES parents (id));
+		INSERT INTO parents (id) VALUES ('p')`); err != nil {
+		t.Fatal(err)
+	}
+	return db, path
+}
+
+func sqliteCode(err error) int {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() & 0xff
+	}
+	return 0
+}
+
+func foreignKeyFailed(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+}
+
+func children(t *testing.T, db *sql.DB) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM children`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestWriterTxBeginsImmediate: a write transaction holds the write lock
+// from its BEGIN, before it writes anything, so another connection cannot
+// begin a write meanwhile; once it ends, the other can.
+func TestWriterTxBeginsImmediate(t *testing.T) {
+	ctx := context.Background()
+	db, path := mustOpen(t)
+	other, err := sql.Open("sqlite", dsn(path, "0"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	other.SetMaxOpenConns(1)
+	otherBegins := func() error {
+		_, err := other.ExecContext(ctx, `BEGIN IMMEDIATE`)
+		if err == nil {
+			_, err = other.ExecContext(ctx, `ROLLBACK`)
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		return err
+	}
+	for i := range 2 { // the second time with the kept BEGIN
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := otherBegins(); sqliteCode(err) != sqlite3.SQLITE_BUSY {
+			t.Errorf("round %d: another connection's BEGIN IMMEDIATE during a write transaction: %v, want SQLITE_BUSY", i, err)
+		}
+		if err := tx.Rollback(); err != nil {
+			t.Fatal(err)
+		}
+		if err := otherBegins(); err != nil {
+			t.Errorf("round %d: another connection's BEGIN IMMEDIATE after the write transaction: %v", i, err)
+		}
+	}
+}
+
+// TestWriterTxEnds: a rolled back transaction leaves nothing, a committed
+// one stays, and a COMMIT that fails (a deferred foreign key: SQLite keeps
+// the transaction open) is rolled back, so the connection's next user
+// finds no transaction open and nothing of the failed one.
+func TestWriterTxEnds(t *testing.T) {
+	ctx := context.Background()
+	db, _ := mustOpen(t)
+	add := func(id, parent string, end func(*sql.Tx) error) error {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatalf("begin before %s: %v", id, err)
+		}
+		if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO children (id, parent) VALUES (?, ?)`, id, parent); err != nil {
+			t.Fatal(err)
+		}
+		return end(tx)
+	}
+	if err := add("rolledback", "p", (*sql.Tx).Rollback); err != nil {
+		t.Fatal(err)
+	}
+	if n := children(t, db); n != 0 {
+		t.Fatalf("after a rollback: %d children, want 0", n)
+	}
+	if err := add("committed", "p", (*sql.Tx).Commit); err != nil {
+		t.Fatal(err)
+	}
+	if n := children(t, db); n != 1 {
+		t.Fatalf("after a commit: %d children, want 1", n)
+	}
+	if err := add("orphan", "no-such-parent", (*sql.Tx).Commit); !foreignKeyFailed(err) {
+		t.Fatalf("commit of a child without its parent: %v, want a foreign key failure", err)
+	}
+	if err := add("after", "p", (*sql.Tx).Commit); err != nil {
+		t.Fatalf("the transaction after a failed commit: %v", err)
+	}
+	if n := children(t, db); n != 2 {
+		t.Fatalf("after a failed commit and a commit: %d children, want 2", n)
+	}
+}
+
+// TestWriterCommitIgnoresBeginContext: a COMMIT's result is the COMMIT's,
+// whatever became of the context the transaction began with: the driver
+// would report that context's error for a COMMIT that took effect.
+func TestWriterCommitIgnoresBeginContext(t *testing.T) {
+	db, _ := mustOpen(t)
+	conn, err := db.Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = conn.Raw(func(dc any) error {
+		w := dc.(*writerConn)
+		ctx, cancel := context.WithCancel(t.Context())
+		defer cancel()
+		tx, err := w.BeginTx(ctx, driver.TxOptions{})
+		if err != nil {
+			return err
+		}
+		if _, err := w.ExecContext(ctx, `INSERT INTO children (id, parent) VALUES ('ctx', 'p')`, nil); err != nil {
+			return err
+		}
+		cancel()
+		return tx.Commit()
+	})
+	conn.Close()
+	if err != nil {
+		t.Fatalf("commit after its context ended: %v", err)
+	}
+	if n := children(t, db); n != 1 {
+		t.Errorf("%d children committed, want 1", n)
+	}
+}
