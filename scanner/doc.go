@@ -126,7 +126,10 @@
 // The linear readers read rows from the middle outwards: 15 rows 1/32 of
 // the height apart (ZXing's normal mode), or every row under TryHarder,
 // each row both ways for codes upside down; a row with fewer bars than the
-// shortest code (13, a one-character Code 128) is not offered to them.
+// shortest code (13, a one-character Code 128) is not offered to them,
+// nor a row to the UPC/EAN, Code 39 or Code 128 reader when its runs
+// fail that reader's own opening tests (linear.go: the same answers,
+// without gozxing's exception for each refused row).
 // Where ZXing returns the first row that decodes, we count each row's answer as a vote and stop when
 // one answer leads by 2 (by 3 under TryHarder, where neighbouring rows
 // see the same bars), or take the most voted answer when the rows run

@@ -153,7 +153,12 @@ func rowRuns(row *gozxing.BitArray, buf []int) []int {
 
 func (r *itfReader) DecodeRow(rowNumber int, row *gozxing.BitArray, hints map[gozxing.DecodeHintType]any) (*gozxing.Result, error) {
 	r.runs = rowRuns(row, r.runs)
-	runs := r.runs
+	return r.decodeRuns(rowNumber, r.runs, hints)
+}
+
+// decodeRuns reads one row given as rowRuns returns it: multiRowDecoder
+// has them already.
+func (r *itfReader) decodeRuns(rowNumber int, runs []int, hints map[gozxing.DecodeHintType]any) (*gozxing.Result, error) {
 	// Black runs have odd indices. start is the index of the start
 	// pattern's first bar, first the index after it: the first digit.
 	start, narrow := -1, 0

@@ -3,6 +3,7 @@ package scanner
 import (
 	"context"
 	"math/bits"
+	"slices"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/oned"
@@ -10,7 +11,14 @@ import (
 
 // multiRowDecoder offers one binarised row to each linear reader in turn,
 // as ZXing's MultiFormatOneDReader does (gozxing does not port it).
-type multiRowDecoder []oned.RowDecoder
+type multiRowDecoder []rowReader
+
+// rowReader is a linear reader, and optionally a test on the row's runs
+// that every row it can read passes: a row that fails it is not offered.
+type rowReader struct {
+	oned.RowDecoder
+	mayStart func(runs []int) bool // nil: offer every row
+}
 
 func newMultiRowDecoder(want map[Format]bool) multiRowDecoder {
 	var rows multiRowDecoder
@@ -27,24 +35,40 @@ func newMultiRowDecoder(want map[Format]bool) multiRowDecoder {
 	}
 	if len(upcean) > 0 {
 		h := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_POSSIBLE_FORMATS: upcean}
-		rows = append(rows, oned.NewMultiFormatUPCEANReader(h).(oned.RowDecoder))
+		readers := upceanReaders{ean13: want[EAN13] || want[UPCA], ean8: want[EAN8], upce: want[UPCE]}
+		rows = append(rows, rowReader{oned.NewMultiFormatUPCEANReader(h).(oned.RowDecoder), readers.mayStart})
 	}
 	// Java's order, less the formats we do not read.
 	if want[Code39] {
-		rows = append(rows, oned.NewCode39Reader().(oned.RowDecoder))
+		rows = append(rows, rowReader{oned.NewCode39Reader().(oned.RowDecoder), code39MayStart})
 	}
 	if want[Code128] {
-		rows = append(rows, oned.NewCode128Reader().(oned.RowDecoder))
+		rows = append(rows, rowReader{oned.NewCode128Reader().(oned.RowDecoder), code128MayStart})
 	}
 	if want[ITF] {
-		rows = append(rows, &itfReader{}) // itf.go: Java's ITFReader, corrected
+		rows = append(rows, rowReader{RowDecoder: &itfReader{}}) // itf.go: Java's ITFReader, corrected
 	}
 	return rows
 }
 
 func (m multiRowDecoder) DecodeRow(rowNumber int, row *gozxing.BitArray, hints map[gozxing.DecodeHintType]any) (*gozxing.Result, error) {
+	var runs []int
 	for _, r := range m {
-		res, err := r.DecodeRow(rowNumber, row, hints)
+		_, byRuns := r.RowDecoder.(runsDecoder)
+		if runs == nil && (r.mayStart != nil || byRuns) {
+			// At most a run a pixel, and the leading white.
+			runs = rowRuns(row, make([]int, 0, row.GetSize()+1)) // itf.go
+		}
+		if r.mayStart != nil && !r.mayStart(runs) {
+			continue
+		}
+		var res *gozxing.Result
+		var err error
+		if byRuns {
+			res, err = r.RowDecoder.(runsDecoder).decodeRuns(rowNumber, runs, hints)
+		} else {
+			res, err = r.DecodeRow(rowNumber, row, hints)
+		}
 		if err == nil {
 			return res, nil
 		}
@@ -53,6 +77,210 @@ func (m multiRowDecoder) DecodeRow(rowNumber int, row *gozxing.BitArray, hints m
 		}
 	}
 	return nil, errRowNotFound
+}
+
+// quietBefore says whether the white before runs[k] (a bar, in rowRuns'
+// order: white first) is at least half as wide as the n runs from it,
+// or reaches the row's start: the quiet zone gozxing's Code 39 and Code
+// 128 start searches ask of a start pattern (row.IsRange(max(0,
+// start-width/2), start, false)).
+func quietBefore(runs []int, k, n int) bool {
+	start, width := 0, 0
+	for _, w := range runs[:k] {
+		start += w
+	}
+	for _, w := range runs[k : k+n] {
+		width += w
+	}
+	return runs[k-1] >= min(start, width/2)
+}
+
+// upceanReaders says which of gozxing's UPC/EAN readers a
+// MultiFormatUPCEANReader holds (UPC-A is read by the EAN-13 one).
+type upceanReaders struct{ ean13, ean8, upce bool }
+
+// mayStart says whether the runs hold what one of the readers needs
+// first: the start guard they all take (the first 1:1:1 from a bar, ended
+// by white, with as much white before it as its width:
+// upceanReader_findStartGuardPattern), then for EAN-13 and UPC-E six
+// digits whose L and G parities are one of their tables' (their
+// determineFirstDigit, determineNumSysAndCheckDigit) and, for EAN-13, the
+// middle guard and six more digits, for UPC-E an end guard; for EAN-8
+// four digits, the middle guard and four more. A digit is
+// four runs within the variances of one of the L or G patterns, the best
+// deciding its parity (upceanReader_decodeDigit). The same exported
+// variances and patterns decide, so a row that fails here fails there;
+// there it fails at its own pace, with an exception and a stack walk at
+// each refusal (issue 16: on ean13-1/34.png, bars too damaged to read,
+// most rows near them found a guard and failed after it, about 90,000
+// instructions a row and direction).
+func (u upceanReaders) mayStart(runs []int) bool {
+	k := 1 // runs[k] is a bar
+	for {
+		for ; k+3 < len(runs); k += 2 {
+			if oned.PatternMatchVariance(runs[k:k+3], oned.UPCEANReader_START_END_PATTERN, oned.UPCEANReader_MAX_INDIVIDUAL_VARIANCE) < oned.UPCEANReader_MAX_AVG_VARIANCE {
+				break
+			}
+		}
+		if k+3 >= len(runs) {
+			return false
+		}
+		if runs[k-1] >= runs[k]+runs[k+1]+runs[k+2] {
+			break
+		}
+		k += 4 // the search goes on from the next bar after this guard
+	}
+	digits, parities := 0, 0 // read after the guard, at most six
+	for i := k + 3; digits < 6 && i+4 <= len(runs); i += 4 {
+		d := upceanDigit(runs[i:i+4], oned.UPCEANReader_L_AND_G_PATTERNS)
+		if d < 0 {
+			break
+		}
+		if d >= 10 {
+			parities |= 1 << (5 - digits)
+		}
+		digits++
+	}
+	after6 := k + 3 + 6*4
+	switch {
+	case digits == 6 && u.ean13 && slices.Contains(ean13FirstDigitParities, parities) && middleThenL(runs, after6, 6):
+		return true
+	case digits == 6 && u.upce && slices.Contains(upceParities, parities) && upceEnd(runs, after6):
+		return true
+	}
+	return u.ean8 && digits >= 4 && middleThenL(runs, k+3+4*4, 4)
+}
+
+// middleThenL says whether the first 1:1:1:1:1 middle guard from the
+// white run runs[i] on (ended by a bar: upceanReader_findGuardPattern)
+// is followed by n digits of the L patterns, as the right half of an
+// EAN-13 (six) or an EAN-8 (four) must be.
+func middleThenL(runs []int, i, n int) bool {
+	for ; i+5 < len(runs); i += 2 {
+		if oned.PatternMatchVariance(runs[i:i+5], oned.UPCEANReader_MIDDLE_PATTERN, oned.UPCEANReader_MAX_INDIVIDUAL_VARIANCE) >= oned.UPCEANReader_MAX_AVG_VARIANCE {
+			continue
+		}
+		for j := i + 5; j < i+5+4*n; j += 4 {
+			if j+4 > len(runs) || upceanDigit(runs[j:j+4], oned.UPCEANReader_L_PATTERNS) < 0 {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// upceEnd says whether a UPC-E's end guard, 1:1:1:1:1:1 from a white run,
+// is at runs[i] or after (upcEReader.decodeEnd takes the first).
+func upceEnd(runs []int, i int) bool {
+	for ; i+6 <= len(runs); i += 2 {
+		if oned.PatternMatchVariance(runs[i:i+6], upceEndPattern, oned.UPCEANReader_MAX_INDIVIDUAL_VARIANCE) < oned.UPCEANReader_MAX_AVG_VARIANCE {
+			return true
+		}
+	}
+	return false
+}
+
+// upceEndPattern is a UPC-E's end guard (gozxing's unexported
+// upce_MIDDLE_END_PATTERN).
+var upceEndPattern = []int{1, 1, 1, 1, 1, 1}
+
+// upceanDigit returns which of patterns (gozxing's L, 0-9, or L and G,
+// 10-19 G) four runs are, by upceanReader_decodeDigit's test (the least
+// variance under its limits, the first on a tie), or -1.
+func upceanDigit(runs []int, patterns [][]int) int {
+	best, bestVariance := -1, oned.UPCEANReader_MAX_AVG_VARIANCE
+	for i, p := range patterns {
+		if v := oned.PatternMatchVariance(runs, p, oned.UPCEANReader_MAX_INDIVIDUAL_VARIANCE); v < bestVariance {
+			best, bestVariance = i, v
+		}
+	}
+	return best
+}
+
+// ean13FirstDigitParities are the L/G parities of an EAN-13's first six
+// digits, one for each first digit (gozxing's unexported
+// ean13Reader_FIRST_DIGIT_ENCODINGS; G is a set bit, the first digit the
+// highest of six).
+var ean13FirstDigitParities = []int{0x00, 0x0B, 0x0D, 0x0E, 0x13, 0x19, 0x1C, 0x15, 0x16, 0x1A}
+
+// upceParities are the L/G parities of a UPC-E's six digits, one for each
+// number system (0, 1) and check digit (gozxing's unexported
+// upce_NUMSYS_AND_CHECK_DIGIT_PATTERNS).
+var upceParities = []int{
+	0x38, 0x34, 0x32, 0x31, 0x2C, 0x26, 0x23, 0x2A, 0x29, 0x25,
+	0x07, 0x0B, 0x0D, 0x0E, 0x13, 0x19, 0x1C, 0x15, 0x16, 0x1A,
+}
+
+// code39MayStart says whether the runs hold what gozxing's Code 39 reader
+// needs first, an asterisk with its quiet zone: nine runs from a bar
+// whose 2nd, 5th and 7th are wider than all the others, none of the three
+// half their sum or more (code39ToNarrowWidePattern's test for 0x094).
+// The reader searches pixel by pixel and, on most rows of a picture that
+// holds no Code 39, ends in an exception with a stack walk: about 48,000
+// instructions a row on ean13-1/34.png (issue 16), where this costs a
+// few thousand. A row that passes is still read by the reader alone.
+func code39MayStart(runs []int) bool {
+	const n = 9
+	for k := 1; k+n <= len(runs); k += 2 {
+		w := runs[k : k+n]
+		narrow := max(w[0], w[2], w[3], w[5], w[7], w[8])
+		if min(w[1], w[4], w[6]) <= narrow {
+			continue
+		}
+		wide := w[1] + w[4] + w[6]
+		if 2*max(w[1], w[4], w[6]) >= wide {
+			continue
+		}
+		if quietBefore(runs, k, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// code128StartPatterns are Code 128's START A, B and C, as gozxing's
+// code128CODE_PATTERNS[103:106] (unexported there).
+var code128StartPatterns = [3][]int{
+	{2, 1, 1, 4, 1, 2},
+	{2, 1, 1, 2, 1, 4},
+	{2, 1, 1, 2, 3, 2},
+}
+
+// code128MayStart says whether the runs hold a Code 128 start pattern
+// with its quiet zone, by the test of gozxing's code128FindStartPattern
+// (its variance limits, 0.7 each and 0.25 on average, and the same
+// oned.PatternMatchVariance), on six runs from each bar; as for Code 39,
+// a row without one is not offered to the reader.
+func code128MayStart(runs []int) bool {
+	const n = 6
+	for k := 1; k+n <= len(runs); k += 2 {
+		w := runs[k : k+n]
+		// Every start pattern begins 2:1:1, and a run may stray 0.7 of a
+		// module: the first is at least 1.3 modules, the next two at most
+		// 1.7, so neither is twice the first. This skips most windows
+		// before the variances.
+		if w[1] >= 2*w[0] || w[2] >= 2*w[0] {
+			continue
+		}
+		match := false
+		for _, p := range code128StartPatterns {
+			if oned.PatternMatchVariance(w, p, 0.7) < 0.25 {
+				match = true
+				break
+			}
+		}
+		if match && quietBefore(runs, k, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// runsDecoder is a linear reader of our own that reads a row's runs
+// (rowRuns), which multiRowDecoder makes once for all its readers.
+type runsDecoder interface {
+	decodeRuns(rowNumber int, runs []int, hints map[gozxing.DecodeHintType]any) (*gozxing.Result, error)
 }
 
 // errRowNotFound is the refusal of a row by every reader, and by the ITF

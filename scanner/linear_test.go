@@ -160,7 +160,7 @@ func TestRowsNearBars(t *testing.T) {
 			}
 			d.blind = tt.blind
 			counter := &rowCounter{}
-			d.rows = multiRowDecoder{counter}
+			d.rows = multiRowDecoder{{RowDecoder: counter}}
 			if _, err := d.decode(context.Background(), img); err == nil {
 				t.Fatal("decoded a page of stripes")
 			}
@@ -271,7 +271,7 @@ func TestRowsAfterFinders(t *testing.T) {
 				t.Fatal(err)
 			}
 			counter := &rowSizeCounter{}
-			d.rows = multiRowDecoder{counter}
+			d.rows = multiRowDecoder{{RowDecoder: counter}}
 			if c, err := d.decode(context.Background(), img); err == nil {
 				t.Fatalf("read %q from a QR Code with its data made random", c.Text)
 			}
@@ -332,7 +332,7 @@ func TestRowsBeforeLook(t *testing.T) {
 				t.Fatal(err)
 			}
 			counter := &rowCounter{}
-			d.rows = multiRowDecoder{counter}
+			d.rows = multiRowDecoder{{RowDecoder: counter}}
 			if _, err := d.decode(context.Background(), img); err == nil {
 				t.Fatal("decoded a page of stripes")
 			}
@@ -341,4 +341,120 @@ func TestRowsBeforeLook(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestStartChecksKeepReadRows checks the tests multiRowDecoder puts before
+// gozxing's UPC/EAN, Code 39 and Code 128 readers: every row a reader
+// reads passes its test, so skipping the rows that fail it changes no
+// answer. The rows are codes of each kind drawn at 1 to 4 pixels a
+// module, each run then widened or narrowed by up to a pixel at random
+// (to reach the readers' variance limits), with quiet zones of random
+// width, and rows of random runs.
+func TestStartChecksKeepReadRows(t *testing.T) {
+	upcean := upceanReaders{ean13: true, ean8: true, upce: true}
+	checks := []struct {
+		name     string
+		reader   oned.RowDecoder
+		mayStart func([]int) bool
+		writer   gozxing.Writer
+		format   gozxing.BarcodeFormat
+		contents []string
+	}{
+		{"ean13", oned.NewMultiFormatUPCEANReader(nil).(oned.RowDecoder), upcean.mayStart, oned.NewEAN13Writer(), gozxing.BarcodeFormat_EAN_13,
+			[]string{"5901234123457", "4006381333931", "0012345678905", "9780201379624"}},
+		{"ean8", oned.NewMultiFormatUPCEANReader(nil).(oned.RowDecoder), upcean.mayStart, oned.NewEAN8Writer(), gozxing.BarcodeFormat_EAN_8,
+			[]string{"96385074", "40170725", "12345670"}},
+		{"upce", oned.NewMultiFormatUPCEANReader(nil).(oned.RowDecoder), upcean.mayStart, oned.NewUPCEWriter(), gozxing.BarcodeFormat_UPC_E,
+			[]string{"01234565", "04252614", "11234562"}},
+		{"code39", oned.NewCode39Reader().(oned.RowDecoder), code39MayStart, oned.NewCode39Writer(), gozxing.BarcodeFormat_CODE_39,
+			[]string{"ABC-123", "FIELD BENCH", "0", "$%/+"}},
+		{"code128", oned.NewCode128Reader().(oned.RowDecoder), code128MayStart, oned.NewCode128Writer(), gozxing.BarcodeFormat_CODE_128,
+			[]string{"Fieldbench", "1234567890", "a", "\u00f1\u0001x"}},
+	}
+	rng := rand.New(rand.NewPCG(16, 2))
+	for _, c := range checks {
+		t.Run(c.name, func(t *testing.T) {
+			read, refused := 0, 0
+			try := func(runs []int) {
+				row := rowOfRuns(runs)
+				res, err := c.reader.DecodeRow(0, row, nil)
+				got := rowRuns(row, nil)
+				if c.mayStart(got) {
+					return
+				}
+				refused++
+				if err == nil {
+					t.Fatalf("row %v read as %q, but its runs fail the test before the reader", runs, res.GetText())
+				}
+			}
+			for _, text := range c.contents {
+				m, err := c.writer.Encode(text, c.format, 1, 1, nil)
+				if err != nil {
+					t.Fatalf("encode %q: %v", text, err)
+				}
+				var bits []bool
+				for x := range m.GetWidth() {
+					bits = append(bits, m.Get(x, 0))
+				}
+				modules := runsOfBits(bits)
+				for range 400 {
+					scale := 1 + rng.IntN(4)
+					runs := make([]int, len(modules))
+					for i, n := range modules {
+						runs[i] = max(1, n*scale+rng.IntN(3)-1)
+					}
+					runs[0] = rng.IntN(12 * scale)             // the white before
+					runs[len(runs)-1] = rng.IntN(12*scale) + 1 // and after
+					if _, err := c.reader.DecodeRow(0, rowOfRuns(runs), nil); err == nil {
+						read++
+					}
+					try(runs)
+				}
+			}
+			for range 2000 {
+				runs := make([]int, 1+rng.IntN(120))
+				for i := range runs {
+					runs[i] = 1 + rng.IntN(6)
+				}
+				runs[0] = rng.IntN(20)
+				try(runs)
+			}
+			// Both sides must be exercised for the check to mean anything.
+			if read < 100 || refused < 100 {
+				t.Fatalf("%d rows read, %d refused by the test: too few to judge", read, refused)
+			}
+		})
+	}
+}
+
+// runsOfBits returns the runs of bits, white first (0 when it starts
+// black), as rowRuns does.
+func runsOfBits(bits []bool) []int {
+	runs := []int{0}
+	black := false
+	for _, b := range bits {
+		if b != black {
+			runs = append(runs, 0)
+			black = b
+		}
+		runs[len(runs)-1]++
+	}
+	return runs
+}
+
+// rowOfRuns draws runs, white first, as a row.
+func rowOfRuns(runs []int) *gozxing.BitArray {
+	size := 0
+	for _, n := range runs {
+		size += n
+	}
+	row := gozxing.NewBitArray(max(1, size))
+	x := 0
+	for i, n := range runs {
+		if i%2 == 1 {
+			row.SetRange(x, x+n)
+		}
+		x += n
+	}
+	return row
 }
