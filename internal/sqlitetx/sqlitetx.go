@@ -53,16 +53,7 @@ func (c writerConnector) Driver() driver.Driver { return c.inner.Driver() }
 // commits", h-devcommit). Everything else goes to modernc's connection
 // unchanged; the statements it prepares are modernc's.
 type writerConn struct {
-	inner interface {
-		driver.Conn
-		driver.ConnPrepareContext
-		driver.ConnBeginTx
-		driver.ExecerContext
-		driver.QueryerContext
-		driver.Pinger
-		driver.SessionResetter
-		driver.Validator
-	}
+	inner driverConn
 	// begin, commit and rollback are prepared on first use; nil until then.
 	begin, commit, rollback driver.StmtExecContext
 }
@@ -78,6 +69,19 @@ var (
 	_ driver.Validator          = (*writerConn)(nil)
 )
 
+// driverConn is what writerConn needs of the driver's connection: all it
+// forwards to, and the interfaces database/sql looks for on it.
+type driverConn interface {
+	driver.Conn
+	driver.ConnPrepareContext
+	driver.ConnBeginTx
+	driver.ExecerContext
+	driver.QueryerContext
+	driver.Pinger
+	driver.SessionResetter
+	driver.Validator
+}
+
 // errWriterDriver: the driver's connection lacks what writerConn forwards
 // to (a modernc upgrade that dropped an interface).
 var errWriterDriver = errors.New("sqlitetx: the SQLite driver's connection lacks an interface the writer needs")
@@ -85,16 +89,7 @@ var errWriterDriver = errors.New("sqlitetx: the SQLite driver's connection lacks
 func newWriterConn(c driver.Conn) (*writerConn, error) {
 	w := &writerConn{}
 	var ok bool
-	if w.inner, ok = c.(interface {
-		driver.Conn
-		driver.ConnPrepareContext
-		driver.ConnBeginTx
-		driver.ExecerContext
-		driver.QueryerContext
-		driver.Pinger
-		driver.SessionResetter
-		driver.Validator
-	}); !ok {
+	if w.inner, ok = c.(driverConn); !ok {
 		return nil, fmt.Errorf("%w (%T)", errWriterDriver, c)
 	}
 	return w, nil
