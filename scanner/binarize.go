@@ -62,18 +62,15 @@ func (b *hybridBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 	grid := s.blockGrid()
 	for y := range subH {
 		for x := range subW {
-			xo, yo := block(x, y)
 			// gozxing stops taking the least and greatest once they
 			// differ by more than the minimum range, and then uses only
 			// the sum: over the whole block they differ by more too, so
-			// the outcome is the same. A block moved back to fit is not
-			// one of the grid's.
-			sum, lo, hi, ok := 0, 0, 0, false
-			if xo == x<<hybridBlockShift && yo == y<<hybridBlockShift {
-				sum, lo, hi, ok = grid.at(x, y)
-			}
+			// the outcome is the same. A block moved back to fit (the
+			// last of a row or column when a side is not a multiple of
+			// 8) is not one of the grid's.
+			sum, lo, hi, ok := grid.at(x, y)
 			if !ok {
-				sum, lo, hi = blockStats(pixels(xo, yo), s.stride)
+				sum, lo, hi = blockStats(pixels(block(x, y)), s.stride)
 			}
 			average := sum >> (2 * hybridBlockShift)
 			if hi-lo <= hybridMinRange {
@@ -98,18 +95,37 @@ func (b *hybridBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 	words := make([]uint32, rowSize*h)
 	cols := make([]int, subW)
 	lanesAt := make([]uint64, subW) // each block's threshold in every byte
+	// The column sums slide down: the window of block row y+1 is that of
+	// y, one row of points out and one in (or the same, at the edges).
+	prevTop := -1
 	for y := range subH {
 		top := min(max(y, 2), subH-3)
-		clear(cols)
-		for z := top - 2; z <= top+2; z++ {
-			for x, v := range points[z*subW : (z+1)*subW] {
-				cols[x] += v
+		switch {
+		case prevTop < 0:
+			for z := top - 2; z <= top+2; z++ {
+				for x, v := range points[z*subW : (z+1)*subW] {
+					cols[x] += v
+				}
+			}
+		case top != prevTop: // top == prevTop+1
+			out, in := points[(top-3)*subW:][:subW], points[(top+2)*subW:][:subW]
+			for x := range cols {
+				cols[x] += in[x] - out[x]
 			}
 		}
+		prevTop = top
+		// And the window across slides along the row the same way.
+		window := 0
 		for x := range subW {
 			left := min(max(x, 2), subW-3)
-			c := cols[left-2 : left+3 : left+3]
-			lanesAt[x] = uint64((c[0]+c[1]+c[2]+c[3]+c[4])/25) * lanes
+			switch {
+			case x == 0:
+				c := cols[left-2 : left+3 : left+3]
+				window = c[0] + c[1] + c[2] + c[3] + c[4]
+			case left != min(max(x-1, 2), subW-3):
+				window += cols[left+2] - cols[left-3]
+			}
+			lanesAt[x] = uint64(window/25) * lanes
 		}
 		// Row by row across the block row (a row of pixels is one run
 		// of memory): the whole blocks, four to a word of the matrix,
