@@ -62,18 +62,15 @@ func (b *hybridBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 	grid := s.blockGrid()
 	for y := range subH {
 		for x := range subW {
-			xo, yo := block(x, y)
 			// gozxing stops taking the least and greatest once they
 			// differ by more than the minimum range, and then uses only
 			// the sum: over the whole block they differ by more too, so
-			// the outcome is the same. A block moved back to fit is not
-			// one of the grid's.
-			sum, lo, hi, ok := 0, 0, 0, false
-			if xo == x<<hybridBlockShift && yo == y<<hybridBlockShift {
-				sum, lo, hi, ok = grid.at(x, y)
-			}
+			// the outcome is the same. A block moved back to fit (the
+			// last of a row or column when a side is not a multiple of
+			// 8) is not one of the grid's.
+			sum, lo, hi, ok := grid.at(x, y)
 			if !ok {
-				sum, lo, hi = blockStats(pixels(xo, yo), s.stride)
+				sum, lo, hi = blockStats(pixels(block(x, y)), s.stride)
 			}
 			average := sum >> (2 * hybridBlockShift)
 			if hi-lo <= hybridMinRange {
@@ -98,18 +95,37 @@ func (b *hybridBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) {
 	words := make([]uint32, rowSize*h)
 	cols := make([]int, subW)
 	lanesAt := make([]uint64, subW) // each block's threshold in every byte
+	// The column sums slide down: the window of block row y+1 is that of
+	// y, one row of points out and one in (or the same, at the edges).
+	prevTop := -1
 	for y := range subH {
 		top := min(max(y, 2), subH-3)
-		clear(cols)
-		for z := top - 2; z <= top+2; z++ {
-			for x, v := range points[z*subW : (z+1)*subW] {
-				cols[x] += v
+		switch {
+		case prevTop < 0:
+			for z := top - 2; z <= top+2; z++ {
+				for x, v := range points[z*subW : (z+1)*subW] {
+					cols[x] += v
+				}
+			}
+		case top != prevTop: // top == prevTop+1
+			out, in := points[(top-3)*subW:][:subW], points[(top+2)*subW:][:subW]
+			for x := range cols {
+				cols[x] += in[x] - out[x]
 			}
 		}
+		prevTop = top
+		// And the window across slides along the row the same way.
+		window := 0
 		for x := range subW {
 			left := min(max(x, 2), subW-3)
-			c := cols[left-2 : left+3 : left+3]
-			lanesAt[x] = uint64((c[0]+c[1]+c[2]+c[3]+c[4])/25) * lanes
+			switch {
+			case x == 0:
+				c := cols[left-2 : left+3 : left+3]
+				window = c[0] + c[1] + c[2] + c[3] + c[4]
+			case left != min(max(x-1, 2), subW-3):
+				window += cols[left+2] - cols[left-3]
+			}
+			lanesAt[x] = uint64(window/25) * lanes
 		}
 		// Row by row across the block row (a row of pixels is one run
 		// of memory): the whole blocks, four to a word of the matrix,
@@ -168,10 +184,16 @@ const (
 // atMost sets the top bit of each byte of the result where a's byte is at
 // most b's, unsigned, and clears every other bit.
 func atMost(a, b uint64) uint64 {
-	// The low seven bits compared without a borrow crossing bytes, then
-	// the top bits decide where they differ.
+	return atMostDiff(a, b, a^b)
+}
+
+// atMostDiff is atMost(a, b), given a^b: minMaxBytes needs it too.
+func atMostDiff(a, b, diff uint64) uint64 {
+	// The low seven bits compared without a borrow crossing bytes; where
+	// the top bits differ, b's decides instead (a select, low or b, on
+	// diff: three operations where an or of two cases took six).
 	low := ((b | highBit) - (a & lowBits)) & highBit
-	return (^a&b | ^(a^b)&low) & highBit
+	return (low ^ (low^b)&diff) & highBit
 }
 
 // highBits gathers the top bits of the bytes of m (as atMost leaves
@@ -182,8 +204,11 @@ func highBits(m uint64) uint32 {
 
 // minMaxBytes returns, byte by byte, the lesser and the greater of a and b.
 func minMaxBytes(a, b uint64) (lo, hi uint64) {
-	take := (atMost(a, b) >> 7) * 0xff // 0xff where a's byte is the lesser
-	return a&take | b&^take, b&take | a&^take
+	diff := a ^ b
+	take := (atMostDiff(a, b, diff) >> 7) * 0xff // 0xff where a's byte is the lesser
+	// Where a is the lesser, swap: b^diff is a and a^diff is b.
+	swap := diff & take
+	return b ^ swap, a ^ swap
 }
 
 // blockStats returns the sum, least and greatest of the 8 x 8 pixels at
@@ -196,14 +221,19 @@ func blockStats(p []byte, stride int) (sum, lo, hi int) {
 	// Written out rather than looped over an array: the loop kept the
 	// rows on the stack.
 	p = p[:7*stride+8]
-	r0 := binary.LittleEndian.Uint64(p)
-	r1 := binary.LittleEndian.Uint64(p[stride:])
-	r2 := binary.LittleEndian.Uint64(p[2*stride:])
-	r3 := binary.LittleEndian.Uint64(p[3*stride:])
-	r4 := binary.LittleEndian.Uint64(p[4*stride:])
-	r5 := binary.LittleEndian.Uint64(p[5*stride:])
-	r6 := binary.LittleEndian.Uint64(p[6*stride:])
-	r7 := binary.LittleEndian.Uint64(p[7*stride:])
+	return rowStats(binary.LittleEndian.Uint64(p),
+		binary.LittleEndian.Uint64(p[stride:]),
+		binary.LittleEndian.Uint64(p[2*stride:]),
+		binary.LittleEndian.Uint64(p[3*stride:]),
+		binary.LittleEndian.Uint64(p[4*stride:]),
+		binary.LittleEndian.Uint64(p[5*stride:]),
+		binary.LittleEndian.Uint64(p[6*stride:]),
+		binary.LittleEndian.Uint64(p[7*stride:]))
+}
+
+// rowStats is blockStats of the block whose eight rows of eight pixels
+// are r0 to r7, one pixel a byte, the leftmost in the low byte.
+func rowStats(r0, r1, r2, r3, r4, r5, r6, r7 uint64) (sum, lo, hi int) {
 	// Four 16-bit sums, at most 16 x 255 a lane.
 	pairs := r0&evenByte + r0>>8&evenByte + r1&evenByte + r1>>8&evenByte +
 		r2&evenByte + r2>>8&evenByte + r3&evenByte + r3>>8&evenByte +
@@ -248,10 +278,20 @@ func (s *luminanceSource) blockGrid() *blockGrid {
 	w, h := s.width/hybridBlock, s.height/hybridBlock
 	g := &blockGrid{w: w, h: h, sum: make([]int32, w*h), lo: make([]uint8, w*h), hi: make([]uint8, w*h)}
 	for y := range h {
+		// The block row's eight rows of pixels, cut to one length, so
+		// that a block's eight loads need one bounds check, not eight
+		// (they were a seventh of blockStats).
+		row := func(yy int) []byte { return s.pix[(s.top+y*hybridBlock+yy)*s.stride+s.left:][:w*hybridBlock] }
+		p0, p1, p2, p3, p4, p5, p6, p7 := row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7)
+		sums, los, his := g.sum[y*w:][:w], g.lo[y*w:][:w], g.hi[y*w:][:w]
 		for x := range w {
-			sum, lo, hi := blockStats(s.pix[(s.top+y*hybridBlock)*s.stride+s.left+x*hybridBlock:], s.stride)
-			i := y*w + x
-			g.sum[i], g.lo[i], g.hi[i] = int32(sum), uint8(lo), uint8(hi)
+			i := x * hybridBlock
+			sum, lo, hi := rowStats(
+				binary.LittleEndian.Uint64(p0[i:]), binary.LittleEndian.Uint64(p1[i:]),
+				binary.LittleEndian.Uint64(p2[i:]), binary.LittleEndian.Uint64(p3[i:]),
+				binary.LittleEndian.Uint64(p4[i:]), binary.LittleEndian.Uint64(p5[i:]),
+				binary.LittleEndian.Uint64(p6[i:]), binary.LittleEndian.Uint64(p7[i:]))
+			sums[x], los[x], his[x] = int32(sum), uint8(lo), uint8(hi)
 		}
 	}
 	s.blocks = g

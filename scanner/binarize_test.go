@@ -119,6 +119,34 @@ func BenchmarkHybridBinarizer(b *testing.B) {
 	}
 }
 
+// TestSWAREveryPair checks atMost and minMaxBytes on every pair of bytes
+// in every lane, beside neighbours that differ from pair to pair: the
+// select on the top bits and the borrow of the low seven must hold for
+// all 65536 pairs, not only the random ones of TestSWAR.
+func TestSWAREveryPair(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for a := range 256 {
+		for b := range 256 {
+			lane := rng.IntN(8)
+			x, y := rng.Uint64(), rng.Uint64()
+			shift := uint(8 * lane)
+			x = x&^(0xff<<shift) | uint64(a)<<shift
+			y = y&^(0xff<<shift) | uint64(b)<<shift
+			m := highBits(atMost(x, y))
+			lo, hi := minMaxBytes(x, y)
+			for i := range 8 {
+				xa, yb := byte(x>>(8*i)), byte(y>>(8*i))
+				if (m>>i&1 == 1) != (xa <= yb) {
+					t.Fatalf("atMost(%#x, %#x) lane %d = %08b: %d <= %d wrong", x, y, i, m, xa, yb)
+				}
+				if byte(lo>>(8*i)) != min(xa, yb) || byte(hi>>(8*i)) != max(xa, yb) {
+					t.Fatalf("minMaxBytes(%#x, %#x) lane %d = %d, %d", x, y, i, byte(lo>>(8*i)), byte(hi>>(8*i)))
+				}
+			}
+		}
+	}
+}
+
 // TestSWAR checks the eight-pixels-at-once helpers against a pixel at a
 // time, on the bytes where a borrow or a top bit could go wrong and on
 // random ones.

@@ -130,19 +130,25 @@ func opaqueRow(dst, src []byte) int {
 		lane = 0x000000ff000000ff // the low byte of each pixel
 		half = 1<<15 | 1<<47      // lumOpaque's rounding, in each lane
 	)
-	// Four pixels a turn of the loop, then two.
+	// Eight pixels a turn of the loop, then two: the loop's bounds
+	// checks and its test for opacity are then a fifth of its
+	// instructions, where at four pixels a turn they were a third.
 	src = src[:min(4*len(dst), len(src))&^7]
 	i := 0
-	for ; i+16 <= len(src); i += 16 {
-		p := src[i : i+16 : i+16]
+	for ; i+32 <= len(src); i += 32 {
+		p := src[i : i+32 : i+32]
 		q, r := binary.LittleEndian.Uint64(p), binary.LittleEndian.Uint64(p[8:])
-		if q&r&bothOpaque != bothOpaque {
+		t, u := binary.LittleEndian.Uint64(p[16:]), binary.LittleEndian.Uint64(p[24:])
+		if q&r&t&u&bothOpaque != bothOpaque {
 			break
 		}
 		sq := q&lane*lumR + q>>8&lane*lumG + q>>16&lane*lumB + half
 		sr := r&lane*lumR + r>>8&lane*lumG + r>>16&lane*lumB + half
-		d := dst[i/4 : i/4+4 : i/4+4]
+		st := t&lane*lumR + t>>8&lane*lumG + t>>16&lane*lumB + half
+		su := u&lane*lumR + u>>8&lane*lumG + u>>16&lane*lumB + half
+		d := dst[i/4 : i/4+8 : i/4+8]
 		d[0], d[1], d[2], d[3] = byte(sq>>24), byte(sq>>56), byte(sr>>24), byte(sr>>56)
+		d[4], d[5], d[6], d[7] = byte(st>>24), byte(st>>56), byte(su>>24), byte(su>>56)
 	}
 	for ; i+8 <= len(src); i += 8 {
 		q := binary.LittleEndian.Uint64(src[i : i+8])

@@ -51,7 +51,16 @@ func (r *qrReader) Decode(img *gozxing.BinaryBitmap, hints map[gozxing.DecodeHin
 	if err != nil {
 		return nil, err
 	}
-	found, err := detector.NewDetector(m).Detect(hints)
+	// Detect's two steps, the finder patterns by our own scan. Detect
+	// would also pass the hints' callback to the alignment pattern
+	// search: its calls only add to the finder count (reader.go), which
+	// three patterns found have already made at least 3, all it is
+	// compared with.
+	info, err := findFinderPatterns(m, hints)
+	if err != nil {
+		return nil, err
+	}
+	found, err := detector.NewDetector(m).ProcessFinderPatternInfo(info)
 	if err != nil {
 		return nil, err
 	}
