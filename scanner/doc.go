@@ -96,7 +96,9 @@
 //  3. Data Matrix and QR Code on the four overlapping corner quadrants of
 //     the whole image, then on crops around its six largest clusters of
 //     code-like ink (locate.go), with bits cut from the whole image's
-//     rather than binarised again.
+//     rather than binarised again. QR Code is skipped there while the
+//     detector has confirmed no finder pattern in the decode: the crops'
+//     bits are the whole image's, which it has searched.
 //  4. Data Matrix and QR Code on the whole image turned 180 and 90
 //     degrees: both detectors search in one direction from where they
 //     start, and find symbols turned round that they missed. Data Matrix

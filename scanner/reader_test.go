@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"context"
 	"image"
 	"math/rand/v2"
 	"testing"
@@ -8,6 +9,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/datamatrix"
 	"github.com/makiuchi-d/gozxing/oned"
+	"github.com/makiuchi-d/gozxing/qrcode"
 )
 
 func TestTiles(t *testing.T) {
@@ -300,6 +302,85 @@ func TestCropAndTurnBits(t *testing.T) {
 					t.Fatalf("turned %d: bit %d,%d differs", deg, x, y)
 				}
 			}
+		}
+	}
+}
+
+// matrixCounter stands for a matrix reader: it records the size of every
+// view it is given and reads nothing. With confirm, it reports a finder
+// pattern to the QR Code hints' callback on each call, as the detector
+// does for each pattern it confirms.
+type matrixCounter struct {
+	sizes   []image.Point
+	confirm bool
+}
+
+func (m *matrixCounter) Decode(bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]any) (*gozxing.Result, error) {
+	m.sizes = append(m.sizes, image.Pt(bm.GetWidth(), bm.GetHeight()))
+	if cb, ok := hints[gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK].(gozxing.ResultPointCallback); ok && m.confirm {
+		cb(gozxing.NewResultPoint(1, 1))
+	}
+	return nil, gozxing.NewNotFoundException()
+}
+
+func (m *matrixCounter) DecodeWithoutHints(bm *gozxing.BinaryBitmap) (*gozxing.Result, error) {
+	return m.Decode(bm, nil)
+}
+
+func (m *matrixCounter) Reset() {}
+
+// TestCropsAfterConfirmedFinders: the QR Code reader runs on the crops of
+// the whole view (the quadrants and the clusters of ink) only once the
+// detector has confirmed a finder pattern in the decode; here a QR Code
+// whose finder patterns the look sees, and a stand-in reader that
+// confirms one on each call or none.
+func TestCropsAfterConfirmedFinders(t *testing.T) {
+	m, err := qrcode.NewQRCodeWriter().Encode("crops after finders", gozxing.BarcodeFormat_QR_CODE, 0, 0,
+		map[gozxing.EncodeHintType]any{gozxing.EncodeHintType_MARGIN: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const module = 4
+	n := m.GetWidth()
+	img := image.NewGray(image.Rect(0, 0, n*module*3/2, n*module))
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	for y := range n * module {
+		for x := range n * module {
+			if m.Get(x/module, y/module) {
+				img.Pix[y*img.Stride+x] = 0
+			}
+		}
+	}
+	if finders, _, _ := Glance(img); !finders {
+		t.Fatal("the look saw no finder patterns: the image tests nothing")
+	}
+	whole := img.Bounds().Dx() * img.Bounds().Dy()
+	for _, confirm := range []bool{false, true} {
+		d, err := newDecoder(Options{TryHarder: true, Formats: []Format{QRCode}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		qr := &matrixCounter{confirm: confirm}
+		d.qr = qr
+		if _, err := d.decode(context.Background(), img); err == nil {
+			t.Fatal("the stand-in reader read a code")
+		}
+		crops := 0
+		for _, s := range qr.sizes {
+			if s.X*s.Y < whole {
+				crops++
+			}
+		}
+		if len(qr.sizes) == 0 {
+			t.Fatal("the QR Code reader never ran: the image tests nothing")
+		}
+		if confirm && crops == 0 {
+			t.Errorf("no crop read after the detector confirmed %d patterns", d.finders)
+		}
+		if !confirm && crops > 0 {
+			t.Errorf("%d crops read although the detector confirmed no finder pattern", crops)
 		}
 	}
 }
