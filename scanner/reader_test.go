@@ -3,6 +3,7 @@ package scanner
 import (
 	"context"
 	"image"
+	"image/color"
 	"math/rand/v2"
 	"testing"
 
@@ -382,5 +383,61 @@ func TestCropsAfterConfirmedFinders(t *testing.T) {
 		if !confirm && crops > 0 {
 			t.Errorf("%d crops read although the detector confirmed no finder pattern", crops)
 		}
+	}
+}
+
+// TestBlueRenderingGated: in the blue-weighted rendering, made only after
+// the BT.601 one has failed, the matrix readers' first pass over the
+// whole image waits for that rendering's look like every later pass;
+// here coloured stripes, bars and no finder pattern or Data Matrix, so
+// QR Code and Data Matrix each run on the whole image once, in BT.601's
+// first pass only.
+func TestBlueRenderingGated(t *testing.T) {
+	const w, h = 320, 240
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	rng := rand.New(rand.NewPCG(16, 9))
+	inks := []color.RGBA{{0, 0, 0, 255}, {20, 30, 160, 255}, {170, 20, 20, 255}}
+	for x := 0; x < w; {
+		bar := 2 + rng.IntN(5)
+		ink := inks[rng.IntN(len(inks))]
+		for i := x; i < min(w, x+bar); i++ {
+			for y := range h {
+				if x < 40 || x >= w-40 || (x/bar)%2 == 1 {
+					img.Set(i, y, color.RGBA{255, 255, 255, 255})
+				} else {
+					img.Set(i, y, ink)
+				}
+			}
+		}
+		x += bar
+	}
+	d, err := newDecoder(Options{TryHarder: true, Formats: []Format{QRCode, DataMatrix, Code39}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	qr, dm := &matrixCounter{}, &matrixCounter{}
+	d.qr, d.dm = qr, dm
+	if c, err := d.decode(context.Background(), img); err == nil {
+		t.Fatalf("read %q from stripes", c.Text)
+	}
+	if d.looks != 2 {
+		t.Fatalf("%d looks taken, want 2 (BT.601 and blue-weighted): the image tests nothing", d.looks)
+	}
+	if d.seen.finders || d.seen.matrix {
+		t.Fatalf("the looks saw finder patterns %v, a Data Matrix %v: the image tests nothing", d.seen.finders, d.seen.matrix)
+	}
+	// Reads of the whole image; Data Matrix also runs on the crops
+	// around clusters of ink, gated on the dense ink the looks see.
+	wholeReads := func(m *matrixCounter) int {
+		n := 0
+		for _, s := range m.sizes {
+			if s == image.Pt(w, h) {
+				n++
+			}
+		}
+		return n
+	}
+	if q, m := wholeReads(qr), wholeReads(dm); q != 1 || m != 1 {
+		t.Errorf("QR Code ran %d times on the whole image, Data Matrix %d, want once each (BT.601's first pass)", q, m)
 	}
 }
