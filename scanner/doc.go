@@ -69,8 +69,9 @@
 // edge, the solid leg opposite it, and the other leg and timing edge
 // joining them). Every step below runs only for a view whose look saw
 // something its reader reads (for a view under 1024 x 768, step 1 on the
-// whole image runs first, ungated, in the BT.601 rendering (not in the
-// blue-weighted one of step 7): it is cheap there, and most images
+// whole image runs first, ungated, in the BT.601 rendering (in the
+// blue-weighted one of step 7 only once the QR Code detector has
+// confirmed a finder pattern): it is cheap there, and most images
 // that read, read in it; but under TryHarder the linear readers' turned
 // pass over every column waits for it, and so do their upright rows past
 // the middle 96 (a fifth of a view less tall than 480, at least 32; none

@@ -364,12 +364,14 @@ func (d *decoder) plan(ctx context.Context, full *luminanceSource, origin image.
 	// Below a megapixel the first pass of each reader over the whole
 	// view is cheap, and an image that reads there (most of ZXing's test
 	// images) would pay for the look for nothing: the look comes after it.
-	// Not in the blue-weighted rendering: it is made only once the BT.601
-	// one has failed, after its look, and its matrix readers are as
-	// gated as every later pass (issue 16: on ean13-1/34.png they ran on
-	// a rendering where the look saw nothing they read).
+	// In the blue-weighted rendering, made only once the BT.601 one has
+	// failed, so too when the QR Code detector confirmed a finder pattern
+	// there (qrcode-1/18.png, blue ink on a card, reads in its first
+	// pass); otherwise that first pass waits for the look, as every later
+	// pass does (issue 16: on ean13-1/34.png the matrix readers ran on a
+	// rendering where the look saw nothing they read).
 	first := seen
-	if linear && small.width*small.height < gateFirstPixels {
+	if small.width*small.height < gateFirstPixels && (linear || d.finders > 0) {
 		first = slices.Clone(seen)
 		first[0] = func() glance { return seeAll }
 	}
