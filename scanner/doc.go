@@ -69,7 +69,9 @@
 // edge, the solid leg opposite it, and the other leg and timing edge
 // joining them). Every step below runs only for a view whose look saw
 // something its reader reads (for a view under 1024 x 768, step 1 on the
-// whole image runs first, ungated: it is cheap there, and most images
+// whole image runs first, ungated, in the BT.601 rendering (in the
+// blue-weighted one of step 7 only once the QR Code detector has
+// confirmed a finder pattern): it is cheap there, and most images
 // that read, read in it; but under TryHarder the linear readers' turned
 // pass over every column waits for it, and so do their upright rows past
 // the middle 96 (a fifth of a view less tall than 480, at least 32; none
@@ -96,7 +98,9 @@
 //  3. Data Matrix and QR Code on the four overlapping corner quadrants of
 //     the whole image, then on crops around its six largest clusters of
 //     code-like ink (locate.go), with bits cut from the whole image's
-//     rather than binarised again.
+//     rather than binarised again. QR Code is skipped there while the
+//     detector has confirmed no finder pattern in the decode: the crops'
+//     bits are the whole image's, which it has searched.
 //  4. Data Matrix and QR Code on the whole image turned 180 and 90
 //     degrees: both detectors search in one direction from where they
 //     start, and find symbols turned round that they missed. Data Matrix

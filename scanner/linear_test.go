@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
@@ -457,4 +458,62 @@ func rowOfRuns(runs []int) *gozxing.BitArray {
 		x += n
 	}
 	return row
+}
+
+// TestTurnedRows: the rows of turnedRows, made from the upright view's
+// columns, are those of the view turned 270 degrees in full, luminance
+// and binarised row alike, and its points map back to the same pixels;
+// here on a crop, so that the window's offsets and stride count.
+func TestTurnedRows(t *testing.T) {
+	const w, h = 77, 53
+	rng := rand.New(rand.NewPCG(16, 3))
+	pix := make([]byte, w*h)
+	for i := range pix {
+		pix[i] = byte(rng.IntN(256))
+	}
+	whole := &luminanceSource{pix: pix, stride: w, width: w, height: h}
+	src, err := whole.crop(image.Rect(5, 3, 70, 50))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := newView(src, 2, image.Pt(7, 9))
+	want, got := v.turned(270), v.turnedRows()
+	if got.src.width != want.src.width || got.src.height != want.src.height || got.rot != want.rot {
+		t.Fatalf("turned view %dx%d at %d degrees, want %dx%d at %d", got.src.width, got.src.height, got.rot, want.src.width, want.src.height, want.rot)
+	}
+	cols := &columnSource{upright: src}
+	var wantBits, gotBits *gozxing.BitArray
+	for y := range want.src.height {
+		wl, err := want.src.GetRow(y, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gl, err := cols.GetRow(y, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(gl[:len(wl)]) != string(wl) {
+			t.Fatalf("row %d: luminance differs from the full turn's", y)
+		}
+		if wantBits, err = want.bitmap.GetBlackRow(y, wantBits); err != nil {
+			t.Fatal(err)
+		}
+		if gotBits, err = got.bitmap.GetBlackRow(y, gotBits); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(gotBits.GetBitArray(), wantBits.GetBitArray()) {
+			t.Fatalf("row %d: bits differ from the full turn's", y)
+		}
+		for _, x := range []float64{0, 11.5, float64(want.src.width - 1)} {
+			if a, b := got.toImage(x, float64(y)), want.toImage(x, float64(y)); a != b {
+				t.Fatalf("point %v,%d maps to %v, the full turn's to %v", x, y, a, b)
+			}
+		}
+	}
+	if _, err := cols.GetRow(want.src.height, nil); err == nil {
+		t.Error("a row past the turned source's height was served")
+	}
+	if string(cols.GetMatrix()) != string(want.src.GetMatrix()) {
+		t.Error("the matrix differs from the full turn's")
+	}
 }

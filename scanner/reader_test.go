@@ -1,13 +1,16 @@
 package scanner
 
 import (
+	"context"
 	"image"
+	"image/color"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/datamatrix"
 	"github.com/makiuchi-d/gozxing/oned"
+	"github.com/makiuchi-d/gozxing/qrcode"
 )
 
 func TestTiles(t *testing.T) {
@@ -300,6 +303,149 @@ func TestCropAndTurnBits(t *testing.T) {
 					t.Fatalf("turned %d: bit %d,%d differs", deg, x, y)
 				}
 			}
+		}
+	}
+}
+
+// matrixCounter stands for a matrix reader: it records the size of every
+// view it is given and reads nothing. With confirm, it reports a finder
+// pattern to the QR Code hints' callback on each call, as the detector
+// does for each pattern it confirms.
+type matrixCounter struct {
+	sizes   []image.Point
+	confirm bool
+}
+
+func (m *matrixCounter) Decode(bm *gozxing.BinaryBitmap, hints map[gozxing.DecodeHintType]any) (*gozxing.Result, error) {
+	m.sizes = append(m.sizes, image.Pt(bm.GetWidth(), bm.GetHeight()))
+	if cb, ok := hints[gozxing.DecodeHintType_NEED_RESULT_POINT_CALLBACK].(gozxing.ResultPointCallback); ok && m.confirm {
+		cb(gozxing.NewResultPoint(1, 1))
+	}
+	return nil, gozxing.NewNotFoundException()
+}
+
+func (m *matrixCounter) DecodeWithoutHints(bm *gozxing.BinaryBitmap) (*gozxing.Result, error) {
+	return m.Decode(bm, nil)
+}
+
+func (m *matrixCounter) Reset() {}
+
+// TestCropsAfterConfirmedFinders: the QR Code reader runs on the crops of
+// the whole view (the quadrants and the clusters of ink) only once the
+// detector has confirmed a finder pattern in the decode; here a QR Code
+// whose finder patterns the look sees, and a stand-in reader that
+// confirms one on each call or none.
+func TestCropsAfterConfirmedFinders(t *testing.T) {
+	m, err := qrcode.NewQRCodeWriter().Encode("crops after finders", gozxing.BarcodeFormat_QR_CODE, 0, 0,
+		map[gozxing.EncodeHintType]any{gozxing.EncodeHintType_MARGIN: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const module = 4
+	n := m.GetWidth()
+	img := image.NewGray(image.Rect(0, 0, n*module*3/2, n*module))
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	for y := range n * module {
+		for x := range n * module {
+			if m.Get(x/module, y/module) {
+				img.Pix[y*img.Stride+x] = 0
+			}
+		}
+	}
+	if finders, _, _ := Glance(img); !finders {
+		t.Fatal("the look saw no finder patterns: the image tests nothing")
+	}
+	whole := img.Bounds().Dx() * img.Bounds().Dy()
+	for _, confirm := range []bool{false, true} {
+		d, err := newDecoder(Options{TryHarder: true, Formats: []Format{QRCode}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		qr := &matrixCounter{confirm: confirm}
+		d.qr = qr
+		if _, err := d.decode(context.Background(), img); err == nil {
+			t.Fatal("the stand-in reader read a code")
+		}
+		crops := 0
+		for _, s := range qr.sizes {
+			if s.X*s.Y < whole {
+				crops++
+			}
+		}
+		if len(qr.sizes) == 0 {
+			t.Fatal("the QR Code reader never ran: the image tests nothing")
+		}
+		if confirm && crops == 0 {
+			t.Errorf("no crop read after the detector confirmed %d patterns", d.finders)
+		}
+		if !confirm && crops > 0 {
+			t.Errorf("%d crops read although the detector confirmed no finder pattern", crops)
+		}
+	}
+}
+
+// TestBlueRenderingGated: in the blue-weighted rendering, made only after
+// the BT.601 one has failed, the matrix readers' first pass over the
+// whole image waits for that rendering's look like every later pass;
+// here coloured stripes, bars and no finder pattern or Data Matrix, so
+// QR Code and Data Matrix each run on the whole image once, in BT.601's
+// first pass only; unless the QR Code detector confirmed a finder pattern
+// there (a stand-in reader confirms one on each call), when the blue
+// rendering's first pass runs before its look, as BT.601's does.
+func TestBlueRenderingGated(t *testing.T) {
+	const w, h = 320, 240
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	rng := rand.New(rand.NewPCG(16, 9))
+	inks := []color.RGBA{{0, 0, 0, 255}, {20, 30, 160, 255}, {170, 20, 20, 255}}
+	for x := 0; x < w; {
+		bar := 2 + rng.IntN(5)
+		ink := inks[rng.IntN(len(inks))]
+		for i := x; i < min(w, x+bar); i++ {
+			for y := range h {
+				if x < 40 || x >= w-40 || (x/bar)%2 == 1 {
+					img.Set(i, y, color.RGBA{255, 255, 255, 255})
+				} else {
+					img.Set(i, y, ink)
+				}
+			}
+		}
+		x += bar
+	}
+	for _, confirm := range []bool{false, true} {
+		d, err := newDecoder(Options{TryHarder: true, Formats: []Format{QRCode, DataMatrix, Code39}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		qr, dm := &matrixCounter{confirm: confirm}, &matrixCounter{}
+		d.qr, d.dm = qr, dm
+		if c, err := d.decode(context.Background(), img); err == nil {
+			t.Fatalf("read %q from stripes", c.Text)
+		}
+		if d.looks != 2 {
+			t.Fatalf("%d looks taken, want 2 (BT.601 and blue-weighted): the image tests nothing", d.looks)
+		}
+		if d.seen.finders || d.seen.matrix {
+			t.Fatalf("the looks saw finder patterns %v, a Data Matrix %v: the image tests nothing", d.seen.finders, d.seen.matrix)
+		}
+		// Reads of the whole image; Data Matrix also runs on the crops
+		// around clusters of ink, gated on the dense ink the looks see.
+		wholeReads := func(m *matrixCounter) int {
+			n := 0
+			for _, s := range m.sizes {
+				if s == image.Pt(w, h) {
+					n++
+				}
+			}
+			return n
+		}
+		want := 1 // BT.601's first pass
+		if confirm {
+			want = 2 // and the blue-weighted rendering's
+		}
+		if q, m := wholeReads(qr), wholeReads(dm); q != want || m != want {
+			t.Errorf("finder patterns confirmed %d: QR Code ran %d times on the whole image, Data Matrix %d, want %d each", d.finders, q, m, want)
 		}
 	}
 }
