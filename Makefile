@@ -63,7 +63,9 @@ test: vet
 	# defects 8 and 9 took 120 to 300). 0.3 to 0.6 s of one core a seed.
 	$(GO) test -count=1 -timeout 20m -run 'TestSimulation$$' ./sync/simulation/ -seeds $(SIM_DEEP_SEEDS) -steps 300
 	# The race detector over the layers with goroutines and shared state.
-	$(GO) test -count=1 -race ./app/... ./store/... ./sync/ ./sync/central/
+	# store's tests take about ten minutes under it on some of these
+	# 2-core machines (past go test's default timeout), so it gets 25.
+	$(GO) test -count=1 -race -timeout 25m ./app/... ./store/... ./sync/ ./sync/central/
 	$(GO) test -count=1 -race -run 'Engine|Revoked|Forced|TwoInstances' ./sync/simulation/
 	# Once more with the tag `fyne build` adds for fyneDo = true, so the
 	# UI tests run the shipping code path.
