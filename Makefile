@@ -63,8 +63,8 @@ test: vet
 	# defects 8 and 9 took 120 to 300). 0.3 to 0.6 s of one core a seed.
 	$(GO) test -count=1 -timeout 20m -run 'TestSimulation$$' ./sync/simulation/ -seeds $(SIM_DEEP_SEEDS) -steps 300
 	# The race detector over the layers with goroutines and shared state.
-	# store's tests take about ten minutes under it on some of these
-	# 2-core machines (past go test's default timeout), so it gets 25.
+	# store's tests took 13 minutes under it on a 2-core machine in
+	# December 2026 (past go test's default 10), so it gets 25.
 	$(GO) test -count=1 -race -timeout 25m ./app/... ./store/... ./sync/ ./sync/central/
 	$(GO) test -count=1 -race -run 'Engine|Revoked|Forced|TwoInstances' ./sync/simulation/
 	# Once more with the tag `fyne build` adds for fyneDo = true, so the
