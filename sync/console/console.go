@@ -42,10 +42,13 @@ type Options struct {
 // Console is the office console, an http.Handler to mount at the service's
 // root.
 type Console struct {
-	db     *central.DB
-	opt    Options
-	log    *slog.Logger
-	mux    *http.ServeMux
+	db  *central.DB
+	opt Options
+	log *slog.Logger
+	mux *http.ServeMux
+	// gzip wraps mux: pages compressed for browsers that accept gzip
+	// (newGzip).
+	gzip   http.Handler
 	paths  map[string]bool // the GET paths routed, for the navigation
 	routed []routed        // every c.route, for the authorization matrix test
 	pages  map[string]*pageTemplate
@@ -84,6 +87,9 @@ func New(db *central.DB, opt Options) (*Console, error) {
 		return nil, err
 	}
 	c.routes()
+	if c.gzip, err = newGzip(c.mux); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -108,7 +114,7 @@ func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if c.opt.Secure {
 		h.Set("Strict-Transport-Security", "max-age=31536000")
 	}
-	c.mux.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+	c.gzip.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
 }
 
 func requestID(r *http.Request) string {
@@ -123,7 +129,7 @@ type Session struct {
 	Role        Role
 	Store       app.StoreID // the store manager's store, else ""
 	Lang        string      // BCP 47: the user's choice, else the browser's
-	CSRF        string      // the token every form and non-GET request carries
+	CSRF        string      // the token every form and non-GET request carries, masked (maskCSRF)
 	T           *translations.Catalog
 
 	id    string // the session ID, from the cookie

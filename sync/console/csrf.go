@@ -1,7 +1,9 @@
 package console
 
 import (
+	"crypto/rand"
 	"crypto/subtle"
+	"encoding/base64"
 	"errors"
 	"mime"
 	"net/http"
@@ -23,8 +25,8 @@ var errCSRF = app.Errorf(app.EFORBIDDEN, "console.csrf", "This form has expired 
 // checkCSRF refuses a state-changing request that did not come from a
 // console page: one the browser marks as cross-site (Sec-Fetch-Site) or
 // from another origin (Origin), or one without the session's token, in
-// the form field "csrf" or the header X-CSRF-Token, compared in constant
-// time. It bounds the body (1 MiB, a multipart form 32 MiB) and parses the
+// the form field "csrf" or the header X-CSRF-Token, as a page carries it
+// (maskCSRF), compared in constant time. It bounds the body (1 MiB, a multipart form 32 MiB) and parses the
 // form, so handlers read r.PostFormValue as usual.
 func (c *Console) checkCSRF(w http.ResponseWriter, r *http.Request, s *Session) error {
 	if !sameOrigin(r) {
@@ -50,10 +52,46 @@ func (c *Console) checkCSRF(w http.ResponseWriter, r *http.Request, s *Session) 
 		}
 		token = r.PostFormValue("csrf")
 	}
-	if token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(s.CSRF)) != 1 {
+	if token = unmaskCSRF(token); token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(s.CSRF)) != 1 {
 		return errCSRF
 	}
 	return nil
+}
+
+// maxMaskedCSRF bounds the masked token a request may carry: a session's
+// token is 43 characters (32 random bytes), masked 86.
+const maxMaskedCSRF = 256
+
+// maskCSRF returns the session's token as a page carries it: a fresh
+// random pad and the token XORed with it, base64url. Every page then
+// carries different bytes for the same secret, so compressed pages
+// (newGzip) do not tell a BREACH-style guess how much of it matched what
+// the attacker made the page reflect.
+func maskCSRF(token string) string {
+	t := []byte(token)
+	b := make([]byte, 2*len(t))
+	_, _ = rand.Read(b[:len(t)]) // crypto/rand.Read never fails
+	for i, c := range t {
+		b[len(t)+i] = b[i] ^ c
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// unmaskCSRF gives back the token maskCSRF masked, or "" for anything
+// that is not a masked token.
+func unmaskCSRF(masked string) string {
+	if len(masked) > maxMaskedCSRF {
+		return ""
+	}
+	b, err := base64.RawURLEncoding.DecodeString(masked)
+	if err != nil || len(b) == 0 || len(b)%2 != 0 {
+		return ""
+	}
+	n := len(b) / 2
+	for i := range n {
+		b[n+i] ^= b[i]
+	}
+	return string(b[n:])
 }
 
 func formError(err error) error {

@@ -207,7 +207,7 @@ func TestRevokeDevice(t *testing.T) {
 			if status != c.status {
 				t.Errorf("%s: status %d, want %d\n%s", c.name, status, c.status, body)
 			}
-			if c.name == "another tenant" && body != strings.ReplaceAll(missingBody, "dev-missing", string(pr.Device)) {
+			if c.name == "another tenant" && unmasked(body) != unmasked(strings.ReplaceAll(missingBody, "dev-missing", string(pr.Device))) {
 				t.Errorf("another tenant's device answers unlike a missing one:\n%s\n---\n%s", body, missingBody)
 			}
 			if s := syncStatus(); s != http.StatusOK {
@@ -329,7 +329,7 @@ func TestPairDevice(t *testing.T) {
 			if status != c.status || peoplePairCode.MatchString(body) {
 				t.Errorf("%s: status %d, want %d, without a code\n%s", c.name, status, c.status, body)
 			}
-			if c.tech == "tech-only1" && body != strings.ReplaceAll(missing, "tech-zz", "tech-only1") {
+			if c.tech == "tech-only1" && unmasked(body) != unmasked(strings.ReplaceAll(missing, "tech-zz", "tech-only1")) {
 				t.Errorf("another tenant's technician answers unlike a missing one\n%s\n---\n%s", body, missing)
 			}
 		}

@@ -199,7 +199,7 @@ func TestSaveTechnician(t *testing.T) {
 		other := tc.signIn(t, "admin@t2")
 		s1, b1 := other.get(t, "/people/technician?id=tech-3")
 		s2, b2 := other.get(t, "/people/technician?id=tech-zz")
-		if s1 != http.StatusNotFound || s1 != s2 || b1 != strings.ReplaceAll(b2, "tech-zz", "tech-3") {
+		if s1 != http.StatusNotFound || s1 != s2 || unmasked(b1) != unmasked(strings.ReplaceAll(b2, "tech-zz", "tech-3")) {
 			t.Errorf("another tenant's technician: %d, missing: %d; bodies differ\n%s\n---\n%s", s1, s2, b1, b2)
 		}
 	})

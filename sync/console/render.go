@@ -50,7 +50,7 @@ func (c *Console) loadPages() (map[string]*pageTemplate, error) {
 // sign-in and error pages without one):
 //
 //	{{T "console.x" "English"}}, {{T "console.x" "Hello {{.Name}}" .}}  translate
-//	{{csrf}}              the hidden CSRF input every POST form carries
+//	{{csrf}}              the hidden CSRF input every POST form carries, masked afresh (maskCSRF)
 //	{{may "dispatch"}}    whether the session's role has a permission
 //	{{date .At}}, {{datetime .At}}, {{clock .At}}   a time in the tenant's zone
 //	{{money .Total}}      an app.Money as the session's language writes it
@@ -75,7 +75,7 @@ func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap 
 			if s == nil {
 				return ""
 			}
-			return template.HTML(`<input type="hidden" name="csrf" value="` + html.EscapeString(s.CSRF) + `">`)
+			return template.HTML(`<input type="hidden" name="csrf" value="` + html.EscapeString(maskCSRF(s.CSRF)) + `">`)
 		},
 		"may": func(p string) bool { return s != nil && s.Role.may(perm(p)) },
 		"date": func(t time.Time) string {

@@ -66,7 +66,7 @@ func TestUsersPage(t *testing.T) {
 		// Another tenant's user is as missing as a user that is not there.
 		_, missing := admin.post(t, "/users/nobody@t1/disable", nil)
 		status, other := admin.post(t, "/users/admin@t2/disable", nil)
-		if status != http.StatusNotFound || strings.ReplaceAll(other, "admin@t2", "X") != strings.ReplaceAll(missing, "nobody@t1", "X") {
+		if status != http.StatusNotFound || unmasked(strings.ReplaceAll(other, "admin@t2", "X")) != unmasked(strings.ReplaceAll(missing, "nobody@t1", "X")) {
 			t.Errorf("disabling another tenant's user: status %d\n%s", status, other)
 		}
 		if status, _ := admin.post(t, "/users/admin@t2/password", url.Values{"password": {"a new password!"}}); status != http.StatusNotFound {

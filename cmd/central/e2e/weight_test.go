@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"bytes"
+	"compress/gzip"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,6 +18,13 @@ import (
 // should have any page in a few seconds.
 const maxPageWeight = 150 << 10
 
+// row is one page's weight: its HTML, the style sheets and scripts it
+// loads, and the bytes sent for all of them gzipped.
+type row struct {
+	page               string
+	html, assets, sent int
+}
+
 var (
 	csrfField  = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 	navBlock   = regexp.MustCompile(`(?s)<nav aria-label="[^"]*"><ul>(.*?)</ul></nav>`)
@@ -25,20 +34,24 @@ var (
 
 // TestPageWeight measures every page of the menu (signed in as an
 // administrator, who sees them all) and the sign-in page: the bytes of
-// the HTML and of the style sheets and scripts it loads. The table it
-// logs is docs/BENCHMARKS.md's "Office console: page weight".
+// the HTML and of the style sheets and scripts it loads, and the bytes
+// sent for them to a browser that accepts gzip. The table it logs is
+// docs/BENCHMARKS.md's "Office console: page weight".
 func TestPageWeight(t *testing.T) {
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cl := &http.Client{Jar: jar, Timeout: requestTimeout}
-	get := func(path string) (int, string) {
+	// get returns the bytes of path's answer, the bytes sent for it (set
+	// by hand, Accept-Encoding leaves the body as sent) and its text.
+	get := func(path string) (int, int, string) {
 		t.Helper()
 		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, svc.url+path, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
+		req.Header.Set("Accept-Encoding", "gzip")
 		res, err := cl.Do(req)
 		if err != nil {
 			t.Fatalf("GET %s: %v", path, err)
@@ -51,30 +64,37 @@ func TestPageWeight(t *testing.T) {
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("GET %s: HTTP %d", path, res.StatusCode)
 		}
-		return len(b), string(b)
+		sent := len(b)
+		if res.Header.Get("Content-Encoding") == "gzip" {
+			zr, err := gzip.NewReader(bytes.NewReader(b))
+			if err != nil {
+				t.Fatalf("GET %s: %v", path, err)
+			}
+			if b, err = io.ReadAll(io.LimitReader(zr, maxAnswer)); err != nil {
+				t.Fatalf("GET %s: %v", path, err)
+			}
+		}
+		return len(b), sent, string(b)
 	}
-	measure := func(path string) (html, assets int) {
+	measure := func(path string) (r row) {
 		t.Helper()
-		html, body := get(path)
+		var body string
+		r.page = path
+		r.html, r.sent, body = get(path)
 		seen := map[string]bool{}
 		for _, m := range staticLink.FindAllStringSubmatch(body, -1) {
 			if !seen[m[1]] {
 				seen[m[1]] = true
-				n, _ := get(strings.ReplaceAll(m[1], "&amp;", "&"))
-				assets += n
+				n, sent, _ := get(strings.ReplaceAll(m[1], "&amp;", "&"))
+				r.assets += n
+				r.sent += sent
 			}
 		}
-		return html, assets
+		return r
 	}
-	type row struct {
-		page         string
-		html, assets int
-	}
-	var rows []row
-	h, a := measure("/signin")
-	rows = append(rows, row{"/signin", h, a})
+	rows := []row{measure("/signin")}
 
-	_, form := get("/signin")
+	_, _, form := get("/signin")
 	m := csrfField.FindStringSubmatch(form)
 	if m == nil {
 		t.Fatal("the sign-in page has no form token")
@@ -92,19 +112,18 @@ func TestPageWeight(t *testing.T) {
 	if res.StatusCode != http.StatusOK || res.Request.URL.Path != "/board" {
 		t.Fatalf("signing in: HTTP %d on %s", res.StatusCode, res.Request.URL.Path)
 	}
-	_, board := get("/board")
+	_, _, board := get("/board")
 	nav := navBlock.FindStringSubmatch(board)
 	if nav == nil {
 		t.Fatal("the board has no menu")
 	}
 	for _, l := range navLink.FindAllStringSubmatch(nav[1], -1) {
-		h, a := measure(l[1])
-		rows = append(rows, row{l[1], h, a})
+		rows = append(rows, measure(l[1]))
 	}
 	var table strings.Builder
-	table.WriteString("| page | HTML (B) | CSS and JS (B) | total (B) |\n|---|---:|---:|---:|\n")
+	table.WriteString("| page | HTML (B) | CSS and JS (B) | total (B) | sent, gzip (B) |\n|---|---:|---:|---:|---:|\n")
 	for _, r := range rows {
-		fmt.Fprintf(&table, "| `%s` | %d | %d | %d |\n", r.page, r.html, r.assets, r.html+r.assets)
+		fmt.Fprintf(&table, "| `%s` | %d | %d | %d | %d |\n", r.page, r.html, r.assets, r.html+r.assets, r.sent)
 		if r.html+r.assets > maxPageWeight {
 			t.Errorf("%s weighs %d bytes with its CSS and JS, more than %d", r.page, r.html+r.assets, maxPageWeight)
 		}
