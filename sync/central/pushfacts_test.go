@@ -145,6 +145,7 @@ func TestPushLookupsUseTheKey(t *testing.T) {
 		index string
 	}{
 		{qTakenAny, []any{ids, tenant, kindNote}, "entities_pkey"},
+		{qEntitiesAny, []any{ids, tenant, kindNote}, "entities_pkey"},
 	} {
 		rows, err := db.read.QueryContext(t.Context(), "EXPLAIN "+db.q(c.query), c.args...)
 		if err != nil {
