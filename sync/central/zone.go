@@ -18,9 +18,9 @@ const DefaultZone = "UTC"
 // "America/Argentina/ComodRivadavia", has 32 bytes.
 const maxZoneName = 64
 
-// LoadZone is the IANA time zone name (such as "Asia/Shanghai"), or
-// EINVALID when it is none. "Local" is refused: it is the server's zone,
-// which a tenant should not depend on.
+// LoadZone loads the IANA time zone called name (such as
+// "Asia/Shanghai"); EINVALID when there is none. "Local" is refused: it is
+// the server's zone, which a tenant must not depend on.
 func LoadZone(name string) (*time.Location, error) {
 	bad := app.Errorf(app.EINVALID, "central.bad_zone", "{{.Zone}} is not a time zone. Choose one from the list, or write an IANA name such as Asia/Shanghai.", "Zone", name)
 	if name == "" || len(name) > maxZoneName || name == "Local" {

@@ -277,8 +277,9 @@ func (c *Console) assignee(ctx context.Context, s *Session, tech, store string) 
 
 // formTime reads a date (YYYY-MM-DD) and a time (HH:MM) of a form as
 // loc's clocks read them (the session's zone, in which the console shows
-// times); both empty is the zero time. A time the clocks skip (a spring
-// forward) is taken as time.Date does, past the gap.
+// times); both empty is the zero time. A time the clocks skip or repeat
+// where they change is taken in one of the two offsets, as time.Date
+// takes it.
 func formTime(date, clock string, loc *time.Location) (time.Time, error) {
 	date, clock = strings.TrimSpace(date), strings.TrimSpace(clock)
 	if date == "" && clock == "" {

@@ -101,11 +101,11 @@ func TestZoneDayCut(t *testing.T) {
 			tc.dispatch(t, "t1", &app.ScheduleTicket{Ticket: s.id, WindowStart: s.from, WindowEnd: s.from.Add(time.Hour), ResolveBy: s.from.Add(time.Hour)})
 		}
 		for _, c := range []struct {
-			zone             string
-			today, notToday  string // ticket numbers
-			tech1Day, tech1Z string // the day that holds FB-1's visit, and its first hour there
-			tech1Empty       string
-			window           string // FB-1's window on the board
+			zone                string
+			today, notToday     string // ticket numbers
+			tech1Day, tech1Hour string // the day that holds FB-1's visit, and its first hour there
+			tech1Empty          string
+			window              string // FB-1's window on the board
 		}{
 			{"UTC", "FB-1", "FB-2", "2026-11-27", "17:00", "2026-11-28", "2026-11-27 17:00–18:00"},
 			{"Asia/Shanghai", "FB-2", "FB-1", "2026-11-28", "01:00", "2026-11-27", "2026-11-28 01:00–02:00"},
@@ -123,9 +123,9 @@ func TestZoneDayCut(t *testing.T) {
 					t.Errorf("the board lacks FB-1's window %q", c.window)
 				}
 				_, body = dc.get(t, "/technicians/tech-1/day?date="+c.tech1Day)
-				if !strings.Contains(body, "FB-1 · Customer FB-1") || !strings.Contains(body, ">"+c.tech1Z+"</text>") ||
+				if !strings.Contains(body, "FB-1 · Customer FB-1") || !strings.Contains(body, ">"+c.tech1Hour+"</text>") ||
 					!strings.Contains(body, c.tech1Day+" ("+c.zone+")") {
-					t.Errorf("tech-1's day %s in %s lacks FB-1's visit or its hour %s\n%s", c.tech1Day, c.zone, c.tech1Z, body)
+					t.Errorf("tech-1's day %s in %s lacks FB-1's visit or its hour %s\n%s", c.tech1Day, c.zone, c.tech1Hour, body)
 				}
 				if _, body = dc.get(t, "/technicians/tech-1/day?date="+c.tech1Empty); strings.Contains(body, "FB-1 · Customer FB-1") {
 					t.Errorf("tech-1's day %s in %s holds FB-1", c.tech1Empty, c.zone)
