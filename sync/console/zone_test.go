@@ -242,3 +242,18 @@ func TestZoneSettings(t *testing.T) {
 		}
 	})
 }
+
+// TestZoneDayDST: a day the clocks go back is 25 hours long: a technician's
+// day in Europe/Paris on 25 October 2026 still holds a visit at 23:30
+// there, and the next day is the 26th.
+func TestZoneDayDST(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		loc := tc.setZone(t, "t1", "Europe/Paris")
+		from := time.Date(2026, 10, 25, 23, 30, 0, 0, loc)
+		tc.dispatch(t, "t1", &app.ScheduleTicket{Ticket: "tk-1", WindowStart: from, WindowEnd: from.Add(20 * time.Minute), ResolveBy: from.Add(20 * time.Minute)})
+		_, body := tc.signIn(t, "dispatcher@t1").get(t, "/technicians/tech-1/day?date=2026-10-25")
+		if !strings.Contains(body, "FB-1 · Customer FB-1") || !strings.Contains(body, ">23:00</text>") || !strings.Contains(body, "day?date=2026-10-26") {
+			t.Errorf("the 25-hour day lacks the visit at 23:30, its hour or the next day\n%s", body)
+		}
+	})
+}
