@@ -7,6 +7,7 @@
 //	central restore-epoch -data DIR | -postgres URL  after restoring a backup
 //	central admin COMMAND ...                     talk to a running service
 //	central console-user add|passwd|disable ...   the office console's users
+//	central tenant zone -data DIR -tenant T [-zone NAME]  a tenant's time zone
 //
 // Everything but /v1/ and /healthz is the office console (sync/console),
 // for people signing in with a password in a browser.
@@ -34,6 +35,9 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	// The IANA time zones, built in: tenants' zones (the office console's
+	// times) must load on a server without /usr/share/zoneinfo.
+	_ "time/tzdata"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/sync/central"
@@ -66,6 +70,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return admin(ctx, args[1:], stdout)
 		case "console-user":
 			return consoleUser(ctx, args[1:], stdout)
+		case "tenant":
+			return tenantCmd(ctx, args[1:], stdout)
 		case "help", "-h", "-help", "--help":
 			fmt.Fprint(stdout, usage)
 			return nil
@@ -91,6 +97,8 @@ const usage = `central: Fieldbench's central service.
   central console-user add -data DIR | -postgres URL -tenant T -login L -name N -role R [-store S]
   central console-user passwd|disable -data DIR | -postgres URL -tenant T -login L
       a user of the office console (served at the service's root); the password is read from stdin
+  central tenant zone -data DIR | -postgres URL -tenant T [-zone NAME]
+      the IANA time zone (such as Asia/Shanghai) the office console shows and reads times in; without -zone, print it
   central admin [-server URL] [-token-file FILE | -data DIR] [-fingerprint SHA256] [-insecure-http] COMMAND
       technician ID NAME COUNTRY [VAN] [-store STORE]
       location ID KIND NAME [OWNER]
@@ -383,3 +391,34 @@ func backup(ctx context.Context, args []string, stdout io.Writer) error {
 		return nil
 	})
 }
+
+// tenantCmd is "central tenant zone": a tenant's time zone, set with
+// -zone (an IANA name, as the console's settings page sets it), else
+// printed.
+func tenantCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "zone" {
+		return errTenantUsage
+	}
+	var tenant, zone *string
+	return withDB(ctx, "tenant zone", args[1:], func(fs *flag.FlagSet) {
+		tenant = fs.String("tenant", "default", "the tenant")
+		zone = fs.String("zone", "", "the IANA time zone to set, such as Asia/Shanghai; none prints the tenant's")
+	}, func(db *central.DB, rest []string) error {
+		if len(rest) > 0 {
+			return errTenantUsage
+		}
+		if *zone != "" {
+			if err := db.SetTenantZone(ctx, *tenant, *zone); err != nil {
+				return err
+			}
+		}
+		z, err := db.TenantZone(ctx, *tenant)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "tenant %s: time zone %s\n", *tenant, z)
+		return nil
+	})
+}
+
+var errTenantUsage = app.Errorf(app.EINVALID, "central.tenant.usage", "Usage: central tenant zone -data DIR|-postgres URL -tenant T [-zone NAME] (an IANA time zone such as Asia/Shanghai)")

@@ -360,6 +360,7 @@ type ConsoleSession struct {
 	LastSeen  time.Time
 	ExpiresAt time.Time // absolute end, ConsoleSessionMax after sign-in
 	Flash     string    // a message to show once on the session's next page
+	Zone      string    // the tenant's time zone (TenantZone), read with the session
 }
 
 // CreateConsoleSession starts a session for a console user and returns its
@@ -390,9 +391,10 @@ func (db *DB) LookupConsoleSession(ctx context.Context, id string) (ConsoleSessi
 	var s ConsoleSession
 	var created, seen, expires int64
 	u, err := scanConsoleUser(db.read.QueryRowContext(ctx, db.q(`SELECT u.login, u.tenant, u.name, u.role, u.store, u.language, u.failed, u.locked_until, u.created_at, u.disabled_at,
-		s.tenant, s.login, s.csrf, s.created_at, s.last_seen, s.expires_at, s.flash
-		FROM console_sessions s JOIN console_users u ON u.login = s.login AND u.tenant = s.tenant WHERE s.id_hash = ?`), hashToken(id)),
-		&s.Tenant, &s.Login, &s.CSRF, &created, &seen, &expires, &s.Flash)
+		s.tenant, s.login, s.csrf, s.created_at, s.last_seen, s.expires_at, s.flash, t.zone
+		FROM console_sessions s JOIN console_users u ON u.login = s.login AND u.tenant = s.tenant JOIN tenants t ON t.id = s.tenant
+		WHERE s.id_hash = ?`), hashToken(id)),
+		&s.Tenant, &s.Login, &s.CSRF, &created, &seen, &expires, &s.Flash, &s.Zone)
 	if errors.Is(err, sql.ErrNoRows) {
 		return s, u, ErrConsoleSession
 	} else if err != nil {

@@ -310,6 +310,9 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err := db.migrateApplied(ctx, conn); err != nil {
 		return fmt.Errorf("migrate applied: %w", err)
 	}
+	if err := db.migrateTenantZone(ctx, conn); err != nil {
+		return fmt.Errorf("migrate tenant zone: %w", err)
+	}
 	if err := db.fillTicketIndex(ctx, conn); err != nil {
 		return fmt.Errorf("migrate ticket index: %w", err)
 	}

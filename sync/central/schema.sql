@@ -17,9 +17,13 @@ CREATE TABLE IF NOT EXISTS counter (
 	v  BIGINT NOT NULL
 );
 
+-- zone is the IANA time zone the office console shows and reads times
+-- in (zone.go); a database made before it gets the column on open
+-- (migrateTenantZone).
 CREATE TABLE IF NOT EXISTS tenants (
 	id   TEXT PRIMARY KEY,
-	name TEXT NOT NULL
+	name TEXT NOT NULL,
+	zone TEXT NOT NULL DEFAULT 'UTC'
 );
 
 -- The first admin tokens, unnamed and irrevocable: kept only to be copied

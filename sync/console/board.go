@@ -57,8 +57,8 @@ func (f boardFilter) values() url.Values {
 	return v
 }
 
-// query is the central.BoardQuery of f for session s at now (times in
-// UTC, as every console page shows them).
+// query is the central.BoardQuery of f for session s at now: today and
+// the next 7 days begin at midnight in the session's zone.
 func (f boardFilter) query(s *Session, now time.Time) central.BoardQuery {
 	q := central.BoardQuery{Tenant: s.Tenant, Store: app.StoreID(f.Store), Search: f.Search, After: f.After}
 	if s.Role == RoleStoreManager {
@@ -76,12 +76,12 @@ func (f boardFilter) query(s *Session, now time.Time) central.BoardQuery {
 	} else {
 		q.Open = true
 	}
-	day := now.UTC().Truncate(24 * time.Hour)
+	day := startOfDay(now, s.loc())
 	switch f.Range {
 	case rangeToday:
-		q.From, q.To = day, day.Add(24*time.Hour)
+		q.From, q.To = day, day.AddDate(0, 0, 1) // 23 or 25 hours on a day the clocks change
 	case rangeWeek:
-		q.From, q.To = day, day.Add(7*24*time.Hour)
+		q.From, q.To = day, day.AddDate(0, 0, 7)
 	case rangeOverdue:
 		// Everything due before now, ordered by resolve-by: the overdue
 		// tickets are the page's first rows (see overdueOnly).
@@ -134,6 +134,7 @@ type boardPage struct {
 	Next, First, Refresh  string // URLs; Next "" on the last page
 	EventsURL             string
 	Now                   string
+	Zone                  string // of Now and every time on the board
 }
 
 // board is GET /board: the filtered board, or with fragment=1 only its
@@ -150,7 +151,7 @@ func (c *Console) board(w http.ResponseWriter, r *http.Request, s *Session) erro
 }
 
 func (c *Console) boardData(ctx context.Context, s *Session, values url.Values) (boardPage, error) {
-	now := c.opt.Now().UTC()
+	now := c.opt.Now().In(s.loc())
 	f := parseBoardFilter(values)
 	q := f.query(s, now)
 	b, err := c.db.Board(ctx, q)
@@ -168,7 +169,7 @@ func (c *Console) boardData(ctx context.Context, s *Session, values url.Values) 
 	for _, t := range techs {
 		names[t.ID] = t.Name
 	}
-	p := boardPage{Filter: f, Shown: len(b.Tickets), Total: b.Total, Now: now.Format("2006-01-02 15:04")}
+	p := boardPage{Filter: f, Shown: len(b.Tickets), Total: b.Total, Now: now.Format("2006-01-02 15:04"), Zone: now.Location().String()}
 	p.Views = options(f.View, [][2]string{{viewTechnician, s.T.Text("console.board.by_technician", "By technician", nil)}, {viewStatus, s.T.Text("console.board.by_status", "By status", nil)}})
 	p.Ranges = options(f.Range, [][2]string{{rangeAll, s.T.Text("console.board.range_all", "All open", nil)}, {rangeToday, s.T.Text("console.board.range_today", "Today", nil)},
 		{rangeWeek, s.T.Text("console.board.range_week", "Next 7 days", nil)}, {rangeOverdue, s.T.Text("console.board.range_overdue", "Overdue", nil)}})
@@ -307,9 +308,10 @@ func statusText(cat *translations.Catalog, st app.Status) string {
 }
 
 // boardCardOf is t as a card at now: its window and its SLA countdown in
-// the terminal's colours (app.SLAUrgency).
+// the terminal's colours (app.SLAUrgency), its times in now's zone (the
+// session's).
 func boardCardOf(cat *translations.Catalog, t central.BoardTicket, techName string, now time.Time) boardCard {
-	cd := boardCard{BoardTicket: t, TechnicianName: techName, Window: windowText(t.WindowStart, t.WindowEnd),
+	cd := boardCard{BoardTicket: t, TechnicianName: techName, Window: windowText(t.WindowStart, t.WindowEnd, now.Location()),
 		MayReassign: app.MayReassign(app.Ticket{Status: t.Status}),
 		MayCancel:   slices.Contains(cancellable, t.Status), MayReopen: slices.Contains(reopenable, t.Status)}
 	due := t.ResolveBy
@@ -322,7 +324,7 @@ func boardCardOf(cat *translations.Catalog, t central.BoardTicket, techName stri
 	if due.IsZero() || !t.Status.Open() {
 		return cd
 	}
-	cd.Due = due.UTC().Format("2006-01-02 15:04")
+	cd.Due = due.In(now.Location()).Format("2006-01-02 15:04")
 	switch app.SLAUrgency(due, now) {
 	case app.SLAOverdue:
 		cd.SLA = "overdue"
@@ -344,15 +346,17 @@ var (
 	reopenable  = []app.Status{app.StatusCompleted, app.StatusCannotComplete}
 )
 
-func windowText(from, to time.Time) string {
+// windowText is a visit window as loc's clocks read it, the date once
+// when it starts and ends on one day there.
+func windowText(from, to time.Time, loc *time.Location) string {
 	if from.IsZero() {
 		return ""
 	}
-	from, to = from.UTC(), to.UTC()
 	if to.IsZero() {
-		return from.Format("2006-01-02 15:04")
+		return from.In(loc).Format("2006-01-02 15:04")
 	}
-	if from.Truncate(24 * time.Hour).Equal(to.Truncate(24 * time.Hour)) {
+	from, to = from.In(loc), to.In(loc)
+	if startOfDay(from, loc).Equal(startOfDay(to, loc)) {
 		return from.Format("2006-01-02 15:04") + "–" + to.Format("15:04")
 	}
 	return from.Format("2006-01-02 15:04") + " – " + to.Format("2006-01-02 15:04")

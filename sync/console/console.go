@@ -131,6 +131,7 @@ type Session struct {
 	Lang        string      // BCP 47: the user's choice, else the browser's
 	CSRF        string      // the token every form and non-GET request carries, masked (maskCSRF)
 	T           *translations.Catalog
+	Zone        *time.Location // the tenant's time zone: every time shown or read (nil: UTC)
 
 	id    string // the session ID, from the cookie
 	flash string // the message to show once on the next page

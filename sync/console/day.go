@@ -38,6 +38,7 @@ type dayHour struct {
 type dayPage struct {
 	Technician   app.Technician
 	Date         string
+	Zone         string // the zone of Date and the hours
 	Prev, Next   string // the days before and after, as URLs
 	Blocks       []dayBlock
 	Unscheduled  []boardCard // due that day without a window that day
@@ -47,7 +48,8 @@ type dayPage struct {
 }
 
 // technicianDay is GET /technicians/{id}/day?date=YYYY-MM-DD: the
-// technician's tickets of that day (UTC) on a time axis, in SVG: visit
+// technician's tickets of that day (in the session's zone, midnight to
+// midnight there) on a time axis, in SVG: visit
 // windows as blocks in the status's colour, SLA due marks, now.
 func (c *Console) technicianDay(w http.ResponseWriter, r *http.Request, s *Session) error {
 	ctx := r.Context()
@@ -62,14 +64,17 @@ func (c *Console) technicianDay(w http.ResponseWriter, r *http.Request, s *Sessi
 	} else if err != nil {
 		return err
 	}
-	now := c.opt.Now().UTC()
-	day := now.Truncate(24 * time.Hour)
+	loc := s.loc()
+	now := c.opt.Now().In(loc)
+	day := startOfDay(now, loc)
 	if d := r.URL.Query().Get("date"); d != "" {
-		if day, err = time.ParseInLocation("2006-01-02", d, time.UTC); err != nil {
+		if day, err = time.ParseInLocation("2006-01-02", d, loc); err != nil {
 			return app.Errorf(app.EINVALID, "console.board.bad_date", "Give the day as 2026-11-27.")
 		}
 	}
-	q := central.BoardQuery{Tenant: s.Tenant, Technician: id, From: day, To: day.Add(24 * time.Hour), Limit: central.BoardMaxLimit}
+	// A day is 23 or 25 hours long where the clocks change.
+	end := day.AddDate(0, 0, 1)
+	q := central.BoardQuery{Tenant: s.Tenant, Technician: id, From: day, To: end, Limit: central.BoardMaxLimit}
 	if s.Role == RoleStoreManager {
 		q.Store = s.Store
 	}
@@ -79,15 +84,14 @@ func (c *Console) technicianDay(w http.ResponseWriter, r *http.Request, s *Sessi
 	}
 	base := "/technicians/" + url.PathEscape(string(id)) + "/day?date="
 	p := dayPage{Technician: tech, Date: day.Format("2006-01-02"), More: b.Next != "",
-		Prev: base + day.Add(-24*time.Hour).Format("2006-01-02"), Next: base + day.Add(24*time.Hour).Format("2006-01-02")}
-	first, last := day.Add(dayFirst*time.Hour), day.Add(dayLast*time.Hour)
-	end := day.Add(24 * time.Hour)
+		Prev: base + day.AddDate(0, 0, -1).Format("2006-01-02"), Next: base + end.Format("2006-01-02"), Zone: loc.String()}
+	first, last := hourOf(day, dayFirst), hourOf(day, dayLast)
 	for _, t := range b.Tickets {
 		if in(t.WindowStart, day, end) && t.WindowStart.Before(first) {
-			first = t.WindowStart.Truncate(time.Hour)
+			first = hourFloor(t.WindowStart, loc)
 		}
 		if in(t.WindowEnd, day, end.Add(time.Nanosecond)) && t.WindowEnd.After(last) {
-			last = t.WindowEnd.Add(time.Hour - 1).Truncate(time.Hour)
+			last = hourFloor(t.WindowEnd.Add(time.Hour-1), loc)
 		}
 	}
 	span := last.Sub(first)
@@ -101,7 +105,7 @@ func (c *Console) technicianDay(w http.ResponseWriter, r *http.Request, s *Sessi
 		return int(int64(dayWidth) * int64(t.Sub(first)) / int64(span))
 	}
 	for h := first; !h.After(last); h = h.Add(time.Hour) {
-		p.Hours = append(p.Hours, dayHour{X: x(h), Label: h.Format("15:04")})
+		p.Hours = append(p.Hours, dayHour{X: x(h), Label: h.In(loc).Format("15:04")})
 	}
 	row := 0
 	for _, t := range b.Tickets {
@@ -134,3 +138,15 @@ func (c *Console) technicianDay(w http.ResponseWriter, r *http.Request, s *Sessi
 
 // in reports whether t is in [from, to).
 func in(t, from, to time.Time) bool { return !t.IsZero() && !t.Before(from) && t.Before(to) }
+
+// hourOf is the hour h (0 to 24) of day, a midnight, on its zone's clocks.
+func hourOf(day time.Time, h int) time.Time {
+	return time.Date(day.Year(), day.Month(), day.Day(), h, 0, 0, 0, day.Location())
+}
+
+// hourFloor is the start of t's hour on loc's clocks: a whole hour there
+// also where the zone is not a whole number of hours from UTC.
+func hourFloor(t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), 0, 0, 0, loc)
+}

@@ -78,13 +78,15 @@ func (c *Console) actionData(ctx context.Context, s *Session, action string, t a
 	p.Stores = stores
 	p.Priorities = priorityOptions(s, t.Priority)
 	if !t.WindowStart.IsZero() {
-		p.Date, p.Start = t.WindowStart.UTC().Format("2006-01-02"), t.WindowStart.UTC().Format("15:04")
+		start := t.WindowStart.In(s.loc())
+		p.Date, p.Start = start.Format("2006-01-02"), start.Format("15:04")
 	}
 	if !t.WindowEnd.IsZero() {
-		p.End = t.WindowEnd.UTC().Format("15:04")
+		p.End = t.WindowEnd.In(s.loc()).Format("15:04")
 	}
 	if !t.ResolveBy.IsZero() {
-		p.ResolveDate, p.ResolveTime = t.ResolveBy.UTC().Format("2006-01-02"), t.ResolveBy.UTC().Format("15:04")
+		due := t.ResolveBy.In(s.loc())
+		p.ResolveDate, p.ResolveTime = due.Format("2006-01-02"), due.Format("15:04")
 	}
 	return p, nil
 }
@@ -209,10 +211,10 @@ func (c *Console) actionCommand(ctx context.Context, s *Session, action string, 
 	case "schedule":
 		cmd := &app.ScheduleTicket{Ticket: t.ID}
 		var err error
-		if cmd.WindowStart, cmd.WindowEnd, err = formWindow(r); err != nil {
+		if cmd.WindowStart, cmd.WindowEnd, err = formWindow(r, s.loc()); err != nil {
 			return nil, err
 		}
-		if cmd.ResolveBy, err = formResolveBy(r); err != nil {
+		if cmd.ResolveBy, err = formResolveBy(r, s.loc()); err != nil {
 			return nil, err
 		}
 		if cmd.Priority, err = formPriority(r); err != nil {
@@ -273,14 +275,17 @@ func (c *Console) assignee(ctx context.Context, s *Session, tech, store string) 
 	return app.TechnicianID(tech), app.StoreID(store), nil
 }
 
-// formTime reads a date (YYYY-MM-DD) and a time (HH:MM) of a form, in UTC
-// as the console shows times; both empty is the zero time.
-func formTime(date, clock string) (time.Time, error) {
+// formTime reads a date (YYYY-MM-DD) and a time (HH:MM) of a form as
+// loc's clocks read them (the session's zone, in which the console shows
+// times); both empty is the zero time. A time the clocks skip or repeat
+// where they change is taken in one of the two offsets, as time.Date
+// takes it.
+func formTime(date, clock string, loc *time.Location) (time.Time, error) {
 	date, clock = strings.TrimSpace(date), strings.TrimSpace(clock)
 	if date == "" && clock == "" {
 		return time.Time{}, nil
 	}
-	t, err := time.ParseInLocation("2006-01-02 15:04", date+" "+clock, time.UTC)
+	t, err := time.ParseInLocation("2006-01-02 15:04", date+" "+clock, loc)
 	if err != nil {
 		return time.Time{}, app.Errorf(app.EINVALID, "console.board.bad_time", "Enter the date as 2026-11-27 and the time as 14:30.")
 	}
@@ -288,12 +293,12 @@ func formTime(date, clock string) (time.Time, error) {
 }
 
 // formWindow reads the visit window: a date with a start and an end.
-func formWindow(r *http.Request) (time.Time, time.Time, error) {
-	from, err := formTime(r.PostFormValue("date"), r.PostFormValue("start"))
+func formWindow(r *http.Request, loc *time.Location) (time.Time, time.Time, error) {
+	from, err := formTime(r.PostFormValue("date"), r.PostFormValue("start"), loc)
 	if err != nil {
 		return from, from, err
 	}
-	to, err := formTime(r.PostFormValue("date"), r.PostFormValue("end"))
+	to, err := formTime(r.PostFormValue("date"), r.PostFormValue("end"), loc)
 	if err != nil {
 		return from, to, err
 	}
@@ -303,8 +308,8 @@ func formWindow(r *http.Request) (time.Time, time.Time, error) {
 	return from, to, nil
 }
 
-func formResolveBy(r *http.Request) (time.Time, error) {
-	return formTime(r.PostFormValue("resolve_date"), r.PostFormValue("resolve_time"))
+func formResolveBy(r *http.Request, loc *time.Location) (time.Time, error) {
+	return formTime(r.PostFormValue("resolve_date"), r.PostFormValue("resolve_time"), loc)
 }
 
 func formPriority(r *http.Request) (app.Priority, error) {
@@ -419,16 +424,16 @@ func (c *Console) formTicket(ctx context.Context, s *Session, r *http.Request) (
 		return app.Ticket{}, err
 	}
 	now := c.opt.Now().UTC()
-	t := app.Ticket{ID: app.TicketID(app.NewID()), Number: dispatchNumber(now), Kind: app.TicketKind(v("kind")),
+	t := app.Ticket{ID: app.TicketID(app.NewID()), Number: dispatchNumber(now.In(s.loc())), Kind: app.TicketKind(v("kind")),
 		Product:  app.Product{Category: app.Category(v("category")), Brand: v("brand"), Model: v("model"), Serial: v("serial")},
 		Customer: app.Customer{Name: v("name"), Phone: v("phone"), Address: v("address")}, Fault: v("fault"),
 		Priority: prio, Technician: tech, Store: st, CreatedAt: now}
 	if v("date") != "" || v("start") != "" || v("end") != "" {
-		if t.WindowStart, t.WindowEnd, err = formWindow(r); err != nil {
+		if t.WindowStart, t.WindowEnd, err = formWindow(r, s.loc()); err != nil {
 			return app.Ticket{}, err
 		}
 	}
-	if t.ResolveBy, err = formResolveBy(r); err != nil {
+	if t.ResolveBy, err = formResolveBy(r, s.loc()); err != nil {
 		return app.Ticket{}, err
 	}
 	if tech != "" {
@@ -450,7 +455,7 @@ func (c *Console) assigneeOrNone(ctx context.Context, s *Session, tech, store st
 }
 
 // dispatchNumber mints the number of a ticket the office opens: "D", the
-// day and six random hex digits (as app.NewTicketNumber does for the
+// day (in the tenant's zone, as now is given) and six random hex digits (as app.NewTicketNumber does for the
 // counter's "C" numbers), so a number says who opened the ticket.
 func dispatchNumber(now time.Time) string {
 	var b [3]byte

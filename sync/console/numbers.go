@@ -39,8 +39,8 @@ var numbersPresets = []struct{ Value, Key, Message string }{
 }
 
 // numbersPeriod is the period of a figures page: whole days [From, To) in
-// UTC (the console's zone, see funcs), chosen by a preset or as a custom
-// range of dates.
+// the session's zone (in which the console shows times), chosen by a
+// preset or as a custom range of dates.
 type numbersPeriod struct {
 	Preset   string // a numbersPresets value, or "custom"
 	From, To time.Time
@@ -50,12 +50,13 @@ type numbersPeriod struct {
 func (p numbersPeriod) Last() time.Time { return p.To.AddDate(0, 0, -1) }
 
 // parsePeriod reads the period of v (period=<preset>, or from= and to=,
-// both days included), relative to now; none is the last 7 days. A
+// both days included), relative to now, its days those of now's zone
+// (the session's); none is the last 7 days. A
 // malformed date is EINVALID; a reversed or too long period is left for
 // central.NumbersQuery.Validate to refuse, in the same words as the API.
 func parsePeriod(v url.Values, now time.Time) (numbersPeriod, error) {
-	now = now.UTC()
-	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	loc := now.Location()
+	today := startOfDay(now, loc)
 	tomorrow := today.AddDate(0, 0, 1)
 	preset := v.Get("period")
 	if preset == "" && (v.Get("from") != "" || v.Get("to") != "") {
@@ -71,10 +72,10 @@ func parsePeriod(v url.Values, now time.Time) (numbersPeriod, error) {
 		back := (int(today.Weekday()) + 6) % 7
 		return numbersPeriod{Preset: "week", From: today.AddDate(0, 0, -back), To: tomorrow}, nil
 	case "month":
-		return numbersPeriod{Preset: "month", From: time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, time.UTC), To: tomorrow}, nil
+		return numbersPeriod{Preset: "month", From: time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, loc), To: tomorrow}, nil
 	case "custom":
-		from, err1 := time.Parse(dateForm, v.Get("from"))
-		last, err2 := time.Parse(dateForm, v.Get("to"))
+		from, err1 := time.ParseInLocation(dateForm, v.Get("from"), loc)
+		last, err2 := time.ParseInLocation(dateForm, v.Get("to"), loc)
 		if err1 != nil || err2 != nil {
 			return numbersPeriod{Preset: "custom"}, app.Errorf(app.EINVALID, "console.numbers.bad_date", "Write both days as YYYY-MM-DD, for example 2026-11-30, or choose a period above.")
 		}
@@ -250,11 +251,11 @@ func (c *Console) numbers(w http.ResponseWriter, r *http.Request, s *Session) er
 		}
 		page.Presets = append(page.Presets, presetLink{Href: "/numbers?" + v.Encode(), Key: p.Key, Message: p.Message, Current: p.Value == q.Get("period") || (p.Value == "last7" && q.Get("period") == "" && q.Get("from") == "" && q.Get("to") == "")})
 	}
-	period, err := parsePeriod(q, c.opt.Now())
+	period, err := parsePeriod(q, c.opt.Now().In(s.loc()))
 	page.Period = period
 	var n central.Numbers
 	if err == nil {
-		n, err = c.db.Numbers(ctx, central.NumbersQuery{Tenant: s.Tenant, Store: store, From: period.From, To: period.To})
+		n, err = c.db.Numbers(ctx, central.NumbersQuery{Tenant: s.Tenant, Store: store, From: period.From, To: period.To, Zone: s.loc()})
 	}
 	if app.ErrorCode(err) == app.EINVALID {
 		e := app.AsError(err)
@@ -318,8 +319,8 @@ func (c *Console) fillNumbers(ctx context.Context, s *Session, page *numbersPage
 		labels[i] = d.Day.Format("01-02")
 		closed[i], met[i] = float64(d.Closed), float64(d.SLAMet)
 	}
-	span := map[string]any{"From": page.Period.From.Format(dateForm), "To": page.Period.Last().Format(dateForm)}
-	page.PeriodText = cat.Text("console.numbers.period", "Tickets closed from {{.From}} to {{.To}} (both days included, UTC).", span)
+	span := map[string]any{"From": page.Period.From.Format(dateForm), "To": page.Period.Last().Format(dateForm), "Zone": s.loc().String()}
+	page.PeriodText = cat.Text("console.numbers.period", "Tickets closed from {{.From}} to {{.To}} (both days included, {{.Zone}}).", span)
 	if len(bars) > 0 {
 		target := cat.Text("console.numbers.chart.target", "Target {{.Target}} %", map[string]any{"Target": slaTarget})
 		page.SLAChart = template.HTML(svgchart.Bars(svgchart.BarChart{
@@ -372,11 +373,11 @@ func (c *Console) numbersCSV(w http.ResponseWriter, r *http.Request, s *Session)
 	if err != nil {
 		return err
 	}
-	period, err := parsePeriod(q, c.opt.Now())
+	period, err := parsePeriod(q, c.opt.Now().In(s.loc()))
 	if err != nil {
 		return err
 	}
-	n, err := c.db.Numbers(ctx, central.NumbersQuery{Tenant: s.Tenant, Store: store, From: period.From, To: period.To})
+	n, err := c.db.Numbers(ctx, central.NumbersQuery{Tenant: s.Tenant, Store: store, From: period.From, To: period.To, Zone: s.loc()})
 	if err != nil {
 		return err
 	}
@@ -439,6 +440,7 @@ type technicianPage struct {
 	Back       string
 	Name       string // the technician's name, their ID when it has none
 	From, To   string // the period's first and last day
+	Zone       string // the zone of the period's days
 }
 
 // closedRow is a closed ticket of the drill-down.
@@ -482,11 +484,11 @@ func (c *Console) numbersTechnician(w http.ResponseWriter, r *http.Request, s *S
 	} else if err != nil {
 		return err
 	}
-	period, err := parsePeriod(q, c.opt.Now())
+	period, err := parsePeriod(q, c.opt.Now().In(s.loc()))
 	if err != nil {
 		return err
 	}
-	tt, err := c.db.TechnicianNumbers(ctx, central.NumbersQuery{Tenant: s.Tenant, Store: store, From: period.From, To: period.To}, tech.ID)
+	tt, err := c.db.TechnicianNumbers(ctx, central.NumbersQuery{Tenant: s.Tenant, Store: store, From: period.From, To: period.To, Zone: s.loc()}, tech.ID)
 	if err != nil {
 		return err
 	}
@@ -499,7 +501,7 @@ func (c *Console) numbersTechnician(w http.ResponseWriter, r *http.Request, s *S
 	}
 	page := technicianPage{Technician: tech, Period: period, Store: store, StoreName: storeNames[store],
 		Figures: newRow(s.T, id, tech.Name, tt.Figures), Shown: len(tt.Tickets), Back: "/numbers?" + back.Encode(),
-		Name: tech.Name, From: period.From.Format(dateForm), To: period.Last().Format(dateForm)}
+		Name: tech.Name, From: period.From.Format(dateForm), To: period.Last().Format(dateForm), Zone: s.loc().String()}
 	if page.Name == "" {
 		page.Name = id
 	}

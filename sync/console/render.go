@@ -53,15 +53,16 @@ func (c *Console) loadPages() (map[string]*pageTemplate, error) {
 //	{{csrf}}              the hidden CSRF input every POST form carries, masked afresh (maskCSRF)
 //	{{may "dispatch"}}    whether the session's role has a permission
 //	{{date .At}}, {{datetime .At}}, {{clock .At}}   a time in the tenant's zone
+//	{{zone}}              the name of that zone, "UTC" without a session
 //	{{money .Total}}      an app.Money as the session's language writes it
 //	{{static "console.css"}}  a static file's URL, with its content hash
 //	{{dict "Name" .X "N" 3}}  a map, the data of a T with several values
 //
-// Times are shown in UTC for now: tenants have no time zone setting yet.
-// Dates are written 2006-01-02 in every language, which all five read
+// Times are shown in the session's tenant's zone (Session.Zone, read with
+// the session), and the layout names it, so nobody guesses. Dates are written 2006-01-02 in every language, which all five read
 // without month names to translate.
 func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap {
-	loc := time.UTC
+	loc := s.loc()
 	in := func(t time.Time) time.Time { return t.In(loc) }
 	return template.FuncMap{
 		"T": func(key, english string, data ...any) string {
@@ -100,6 +101,7 @@ func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap 
 		"static": c.staticURL,
 		"dict":   dict,
 		"lang":   func() string { return cat.Lang() },
+		"zone":   loc.String,
 	}
 }
 
@@ -141,6 +143,7 @@ var navigation = []navItem{
 	{Href: "/numbers", Key: "console.nav.numbers", Message: "Numbers", Perm: permNumbers},
 	{Href: "/users", Key: "console.nav.users", Message: "Users", Perm: permUsers},
 	{Href: "/audit", Key: "console.nav.audit", Message: "Audit", Perm: permUsers},
+	{Href: "/settings", Key: "console.nav.settings", Message: "Settings", Perm: permSettings},
 }
 
 // roleLabel is a role's name on screen.

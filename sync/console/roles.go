@@ -34,6 +34,7 @@ const (
 	permRules    perm = "rules"    // CSV imports of warranty rules, which decide what customers pay
 	permNumbers  perm = "numbers"  // the figures pages
 	permUsers    perm = "users"    // console users and the audit
+	permSettings perm = "settings" // the tenant's settings: its time zone
 )
 
 // permissions is the single table of who may do what. A store manager's
@@ -43,7 +44,7 @@ var permissions = map[Role][]perm{
 	RoleDispatcher:    {permView, permDispatch, permStock, permSupply, permPeople, permNumbers},
 	RoleStoreManager:  {permView, permDispatch, permSupply, permNumbers},
 	RolePartsClerk:    {permView, permStock, permSupply, permImport},
-	RoleAdministrator: {permView, permDispatch, permStock, permSupply, permPeople, permImport, permRules, permNumbers, permUsers},
+	RoleAdministrator: {permView, permDispatch, permStock, permSupply, permPeople, permImport, permRules, permNumbers, permUsers, permSettings},
 }
 
 // may reports whether the role has permission p.

@@ -30,6 +30,8 @@ func (c *Console) routes() {
 	c.route("POST /users/{login}/disable", permUsers, c.disableUser)
 	c.route("POST /users/{login}/password", permUsers, c.setUserPassword)
 	c.route("GET /audit", permUsers, c.auditLog)
+	c.route("GET /settings", permSettings, c.settings)
+	c.route("POST /settings/zone", permSettings, c.setZone)
 	c.route("GET /imports", permImport, c.imports)
 	c.route("GET /imports/{what}/example.csv", permImport, c.importExample)
 	c.route("POST /imports/{what}", permImport, c.importFile)

@@ -68,7 +68,7 @@ func newSession(r *http.Request, id string, cs central.ConsoleSession, u central
 		lang = acceptLanguage(r.Header.Get("Accept-Language"))
 	}
 	return &Session{Tenant: cs.Tenant, Login: u.Login, Name: u.Name, Role: Role(u.Role), Store: u.Store, Lang: lang, CSRF: cs.CSRF,
-		T: translations.For(lang), id: id, flash: cs.Flash}
+		T: translations.For(lang), Zone: zoneOf(cs.Zone), id: id, flash: cs.Flash}
 }
 
 // optionalSession is the request's session when there is a live one, for

@@ -301,7 +301,7 @@ func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail
 		if sg.Role == app.SignerRepresentative {
 			role = cat.Text("console.ticket.signer_representative", "representative", nil)
 		}
-		data := map[string]any{"Signer": sg.Signer, "Role": role, "By": by(sg.By), "Reason": sg.Reason, "At": c.when(sg.At)}
+		data := map[string]any{"Signer": sg.Signer, "Role": role, "By": by(sg.By), "Reason": sg.Reason, "At": when(sg.At, s.loc())}
 		v := signatureView{Line: cat.Text("console.ticket.signed", "Signed by {{.Signer}} ({{.Role}}) on {{.At}}, taken by {{.By}}.", data),
 			Alt: cat.Text("console.ticket.signature_alt", "Signature of {{.Signer}}", data)}
 		if sg.Refused {
@@ -363,12 +363,13 @@ func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail
 	return p, nil
 }
 
-// when writes a time in a sentence as the templates' datetime does.
-func (c *Console) when(t time.Time) string {
+// when writes a time in a sentence as the templates' datetime does, in
+// loc (the session's zone).
+func when(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format("2006-01-02 15:04")
+	return t.In(loc).Format("2006-01-02 15:04")
 }
 
 // ticketActions lists the dispatch actions the ticket's status allows,

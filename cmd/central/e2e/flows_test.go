@@ -294,3 +294,27 @@ func TestDeviceTextEscaped(t *testing.T) {
 		})
 	}
 }
+
+// TestTenantZone: an administrator sets the tenant's time zone on the
+// Settings page; the flash confirms it and every page then names it. The
+// zone is set back to UTC, where the other flows expect it.
+func TestTenantZone(t *testing.T) {
+	ctx := tab(t, admin)
+	set := func(zone string) {
+		t.Helper()
+		must(t, browser.Run(ctx,
+			chromedp.Navigate(svc.url+"/settings"),
+			chromedp.SetValue(chromedp.CSS(`form[action="/settings/zone"] [name="zone"]`), zone),
+			chromedp.Click(chromedp.CSS(`form[action="/settings/zone"] button[type="submit"]`)),
+		))
+		if f := flash(t, ctx); !strings.Contains(f, zone) {
+			t.Fatalf("after setting %s: %q", zone, f)
+		}
+	}
+	set("Asia/Shanghai")
+	defer set("UTC")
+	must(t, browser.Run(ctx, chromedp.Navigate(svc.url+"/board")))
+	if note := text(t, ctx, "main .zone-note"); !strings.Contains(note, "Asia/Shanghai") {
+		t.Errorf("the board says %q, want the zone Asia/Shanghai", note)
+	}
+}

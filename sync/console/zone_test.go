@@ -1,0 +1,259 @@
+package console
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/sync/central"
+)
+
+// setZone sets tenant's zone in the database, as the settings page does.
+func (tc *testConsole) setZone(t *testing.T, tenant, zone string) *time.Location {
+	t.Helper()
+	if err := tc.db.SetTenantZone(context.Background(), tenant, zone); err != nil {
+		t.Fatal(err)
+	}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+// TestZoneDispatch: the dispatch forms read the times typed in the
+// tenant's zone ("09:00" in Asia/Shanghai is 01:00Z) and show them back as
+// typed; the board and the pages name the zone.
+func TestZoneDispatch(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		for i, zone := range []string{"UTC", "Asia/Shanghai", "America/Lima", "Asia/Kolkata"} {
+			t.Run(zone, func(t *testing.T) {
+				loc := tc.setZone(t, "t1", zone)
+				dc := tc.signIn(t, "dispatcher@t1")
+				serial := "SN-Z-" + string(rune('A'+i))
+				form := url.Values{"name": {"Li Lei"}, "phone": {"139 1234 5678"}, "address": {"2 Street"}, "category": {"phone"}, "brand": {"Huawei"},
+					"model": {"Mate 60"}, "serial": {serial}, "fault": {"no power"}, "kind": {"on_site"}, "priority": {"2"}, "store": {"s1"},
+					"technician": {"tech-1"}, "date": {"2026-11-28"}, "start": {"09:00"}, "end": {"11:30"}, "resolve_date": {"2026-11-29"}, "resolve_time": {"18:00"}}
+				if status, body := dc.post(t, "/tickets/new", form); status != http.StatusSeeOther {
+					t.Fatalf("create: %d\n%s", status, body)
+				}
+				b, err := tc.db.Board(context.Background(), central.BoardQuery{Tenant: "t1", Search: serial})
+				if err != nil || len(b.Tickets) != 1 {
+					t.Fatalf("the new ticket is not on the board: %v %+v", err, b)
+				}
+				id := b.Tickets[0].ID
+				tk := tc.ticketNow(t, "t1", id)
+				if want := time.Date(2026, 11, 28, 9, 0, 0, 0, loc); !tk.WindowStart.Equal(want) {
+					t.Errorf("window starts %v, want %v (%v)", tk.WindowStart, want, want.UTC())
+				}
+				if want := time.Date(2026, 11, 28, 11, 30, 0, 0, loc); !tk.WindowEnd.Equal(want) {
+					t.Errorf("window ends %v, want %v", tk.WindowEnd, want)
+				}
+				if want := time.Date(2026, 11, 29, 18, 0, 0, 0, loc); !tk.ResolveBy.Equal(want) {
+					t.Errorf("resolve by %v, want %v", tk.ResolveBy, want)
+				}
+				// The schedule form shows the times as they were typed; a
+				// reschedule through it is read in the zone too.
+				status, body := dc.get(t, "/tickets/"+string(id)+"/schedule")
+				for _, want := range []string{`value="2026-11-28"`, `value="09:00"`, `value="11:30"`, `value="2026-11-29"`, `value="18:00"`} {
+					if status != http.StatusOK || !strings.Contains(body, want) {
+						t.Errorf("the schedule form (%d) lacks %q", status, want)
+					}
+				}
+				resched := url.Values{"date": {"2026-11-30"}, "start": {"08:15"}, "end": {"10:00"}, "priority": {"2"}, "resolve_date": {"2026-11-30"}, "resolve_time": {"20:00"}}
+				if status, body := dc.post(t, "/tickets/"+string(id)+"/schedule", merge(resched, shownFields(t, body))); status != http.StatusSeeOther {
+					t.Fatalf("schedule: %d\n%s", status, body)
+				}
+				if tk := tc.ticketNow(t, "t1", id); !tk.WindowStart.Equal(time.Date(2026, 11, 30, 8, 15, 0, 0, loc)) {
+					t.Errorf("rescheduled to %v, want 2026-11-30 08:15 in %s", tk.WindowStart, zone)
+				}
+				_, body = dc.get(t, "/tickets/"+string(id)+"/schedule")
+				for _, want := range []string{`value="2026-11-30"`, `value="08:15"`, `value="10:00"`, `value="20:00"`, "2026-11-30 08:15–10:00 " + zone, "Visit date (" + zone + ")", "Times in " + zone + "."} {
+					if !strings.Contains(body, want) {
+						t.Errorf("the schedule form lacks %q", want)
+					}
+				}
+				_, body = dc.get(t, "/board?q="+serial)
+				for _, want := range []string{"2026-11-30 08:15–10:00", "as of " + tc.clock().In(loc).Format("2006-01-02 15:04") + " " + zone} {
+					if !strings.Contains(body, want) {
+						t.Errorf("the board lacks %q", want)
+					}
+				}
+			})
+		}
+	})
+}
+
+// TestZoneDayCut: the board's today and a technician's day begin at
+// midnight in the tenant's zone. FB-1's visit is 17:00Z on 27 November,
+// already the 28th in Shanghai; FB-2's is 17:00Z on the 26th, the 27th
+// there. The clock reads 09:00Z on the 27th.
+func TestZoneDayCut(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		for _, s := range []struct {
+			id   app.TicketID
+			from time.Time
+		}{{"tk-1", time.Date(2026, 11, 27, 17, 0, 0, 0, time.UTC)}, {"tk-2", time.Date(2026, 11, 26, 17, 0, 0, 0, time.UTC)}} {
+			tc.dispatch(t, "t1", &app.ScheduleTicket{Ticket: s.id, WindowStart: s.from, WindowEnd: s.from.Add(time.Hour), ResolveBy: s.from.Add(time.Hour)})
+		}
+		for _, c := range []struct {
+			zone                string
+			today, notToday     string // ticket numbers
+			tech1Day, tech1Hour string // the day that holds FB-1's visit, and its first hour there
+			tech1Empty          string
+			window              string // FB-1's window on the board
+		}{
+			{"UTC", "FB-1", "FB-2", "2026-11-27", "17:00", "2026-11-28", "2026-11-27 17:00–18:00"},
+			{"Asia/Shanghai", "FB-2", "FB-1", "2026-11-28", "01:00", "2026-11-27", "2026-11-28 01:00–02:00"},
+			{"Asia/Kolkata", "FB-1", "FB-2", "2026-11-27", "22:00", "2026-11-28", "2026-11-27 22:30–23:30"},
+		} {
+			t.Run(c.zone, func(t *testing.T) {
+				tc.setZone(t, "t1", c.zone)
+				dc := tc.signIn(t, "dispatcher@t1")
+				_, body := dc.get(t, "/board?range=today")
+				if !strings.Contains(body, ">"+c.today+"<") || strings.Contains(body, ">"+c.notToday+"<") {
+					t.Errorf("today in %s: want %s and not %s", c.zone, c.today, c.notToday)
+				}
+				_, body = dc.get(t, "/board")
+				if !strings.Contains(body, c.window) {
+					t.Errorf("the board lacks FB-1's window %q", c.window)
+				}
+				_, body = dc.get(t, "/technicians/tech-1/day?date="+c.tech1Day)
+				if !strings.Contains(body, "FB-1 · Customer FB-1") || !strings.Contains(body, ">"+c.tech1Hour+"</text>") ||
+					!strings.Contains(body, c.tech1Day+" ("+c.zone+")") {
+					t.Errorf("tech-1's day %s in %s lacks FB-1's visit or its hour %s\n%s", c.tech1Day, c.zone, c.tech1Hour, body)
+				}
+				if _, body = dc.get(t, "/technicians/tech-1/day?date="+c.tech1Empty); strings.Contains(body, "FB-1 · Customer FB-1") {
+					t.Errorf("tech-1's day %s in %s holds FB-1", c.tech1Empty, c.zone)
+				}
+			})
+		}
+	})
+}
+
+// TestZoneNumbersPerDay: the numbers page's days are the tenant's. The
+// numbers world closes four tickets at 10:30, 12:00, 14:30 and 17:00Z on
+// 27 November: the last is on the 28th in Shanghai, all on the 27th in
+// Lima.
+func TestZoneNumbersPerDay(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		numbersWorld(t, tc)
+		row := func(day string, n int) string {
+			return `<th scope="row">` + day + `</th><td class="num">` + string(rune('0'+n)) + `</td>`
+		}
+		for _, c := range []struct {
+			zone          string
+			n26, n27, n28 int
+			periodText    string
+		}{
+			{"UTC", 0, 4, 0, "(both days included, UTC)"},
+			{"Asia/Shanghai", 0, 3, 1, "(both days included, Asia/Shanghai)"},
+			{"America/Lima", 0, 4, 0, "(both days included, America/Lima)"},
+		} {
+			t.Run(c.zone, func(t *testing.T) {
+				tc.setZone(t, "t1", c.zone)
+				dc := tc.signIn(t, "dispatcher@t1")
+				status, body := dc.get(t, "/numbers?from=2026-11-26&to=2026-11-28")
+				if status != http.StatusOK {
+					t.Fatalf("numbers: %d\n%s", status, body)
+				}
+				for _, want := range []string{row("2026-11-26", c.n26), row("2026-11-27", c.n27), row("2026-11-28", c.n28), c.periodText} {
+					if !strings.Contains(body, want) {
+						t.Errorf("the numbers in %s lack %s", c.zone, want)
+					}
+				}
+			})
+		}
+	})
+}
+
+// TestZoneSettings: only an administrator sets the zone, from the list
+// or typed; a name that is not a zone is refused, and nothing changes;
+// the change is audited and confirmed.
+func TestZoneSettings(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		ctx := context.Background()
+		zone := func() string {
+			z, err := tc.db.TenantZone(ctx, "t1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return z
+		}
+		audits := func() int {
+			rs, err := tc.db.Audit(ctx, "t1", 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(rs)
+		}
+		ac := tc.signIn(t, "admin@t1")
+		if status, body := ac.get(t, "/settings"); status != http.StatusOK || !strings.Contains(body, `<option value="UTC" selected>`) ||
+			!strings.Contains(body, `<option value="Asia/Shanghai">`) || !strings.Contains(body, `href="/settings"`) {
+			t.Fatalf("GET /settings: %d\n%s", status, body)
+		}
+		for _, role := range []Role{RoleDispatcher, RoleStoreManager, RolePartsClerk} {
+			cl := tc.signIn(t, testLogins[role]+"@t1")
+			if status, _ := cl.post(t, "/settings/zone", url.Values{"zone": {"Asia/Shanghai"}}); status != http.StatusForbidden {
+				t.Errorf("%s set the zone: %d", role, status)
+			}
+			if _, body := cl.get(t, "/board"); strings.Contains(body, `href="/settings"`) {
+				t.Errorf("%s is offered the settings", role)
+			}
+		}
+		for _, c := range []struct {
+			name   string
+			form   url.Values
+			status int
+			zone   string
+			see    string
+			audits int
+		}{
+			{"bad name", url.Values{"zone": {"UTC"}, "other": {"Mars/Base"}}, http.StatusBadRequest, "UTC", "Mars/Base is not a time zone", 0},
+			{"the server's zone", url.Values{"zone": {"Local"}}, http.StatusBadRequest, "UTC", "Local is not a time zone", 0},
+			{"from the list", url.Values{"zone": {"Asia/Shanghai"}}, http.StatusSeeOther, "Asia/Shanghai", "", 1},
+			{"typed wins", url.Values{"zone": {"UTC"}, "other": {" Asia/Kolkata "}}, http.StatusSeeOther, "Asia/Kolkata", "", 2},
+		} {
+			status, body := ac.post(t, "/settings/zone", c.form)
+			if status != c.status || !strings.Contains(body, c.see) {
+				t.Errorf("%s: %d, want %d with %q\n%s", c.name, status, c.status, c.see, body)
+			}
+			if z := zone(); z != c.zone {
+				t.Errorf("%s: the zone is %q, want %q", c.name, z, c.zone)
+			}
+			if n := audits(); n != c.audits {
+				t.Errorf("%s: %d audit records, want %d", c.name, n, c.audits)
+			}
+		}
+		_, body := ac.get(t, "/settings")
+		if !strings.Contains(body, "The console now shows and reads times in Asia/Kolkata.") || !strings.Contains(body, `<option value="Asia/Kolkata" selected>`) ||
+			!strings.Contains(body, "Times in Asia/Kolkata.") {
+			t.Errorf("after the change, the settings page:\n%s", body)
+		}
+		if rs, _ := tc.db.Audit(ctx, "t1", 1); len(rs) != 1 || rs[0].Action != "tenant.zone" || rs[0].Detail != "zone=Asia/Kolkata" || rs[0].Login != "admin@t1" {
+			t.Errorf("audit: %+v", rs)
+		}
+		if _, body := tc.signIn(t, "admin@t2").get(t, "/settings"); !strings.Contains(body, "Times in UTC.") {
+			t.Errorf("another tenant's zone changed")
+		}
+	})
+}
+
+// TestZoneDayDST: a day the clocks go back is 25 hours long: a technician's
+// day in Europe/Paris on 25 October 2026 still holds a visit at 23:30
+// there, and the next day is the 26th.
+func TestZoneDayDST(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		loc := tc.setZone(t, "t1", "Europe/Paris")
+		from := time.Date(2026, 10, 25, 23, 30, 0, 0, loc)
+		tc.dispatch(t, "t1", &app.ScheduleTicket{Ticket: "tk-1", WindowStart: from, WindowEnd: from.Add(20 * time.Minute), ResolveBy: from.Add(20 * time.Minute)})
+		_, body := tc.signIn(t, "dispatcher@t1").get(t, "/technicians/tech-1/day?date=2026-10-25")
+		if !strings.Contains(body, "FB-1 · Customer FB-1") || !strings.Contains(body, ">23:00</text>") || !strings.Contains(body, "day?date=2026-10-26") {
+			t.Errorf("the 25-hour day lacks the visit at 23:30, its hour or the next day\n%s", body)
+		}
+	})
+}
