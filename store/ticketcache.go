@@ -75,4 +75,3 @@ func (c *decodedTickets) putSaved(t app.Ticket, data []byte) {
 
 // ticketStable is jsonstable.Plan of app.Ticket, planned once.
 var ticketStable = jsonstable.Plan(reflect.TypeFor[app.Ticket]())
-
