@@ -190,6 +190,12 @@ func DecodeMutation(m Mutation) (Command, error) {
 	if err != nil {
 		return nil, err
 	}
+	return decodeArgs(spec, m)
+}
+
+// decodeArgs is DecodeMutation's decoding of m's arguments, after its
+// checks of the name and size (mutationSpecOf).
+func decodeArgs(spec mutationSpec, m Mutation) (Command, error) {
 	cmd := spec.new(m.Name)
 	dec := json.NewDecoder(bytes.NewReader(m.Args))
 	dec.DisallowUnknownFields()
@@ -236,7 +242,7 @@ func QueuedCommand(cmd Command, m Mutation) (Command, error) {
 	}
 	v := reflect.ValueOf(cmd)
 	if v.Kind() != reflect.Pointer || v.IsNil() || !queuedAsIs(m.FullName(), spec)(v.Elem()) {
-		return DecodeMutation(m)
+		return decodeArgs(spec, m)
 	}
 	cp := reflect.New(v.Type().Elem())
 	cp.Elem().Set(v.Elem())
