@@ -8,6 +8,7 @@ import (
 	"io"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -241,11 +242,11 @@ func QueuedCommand(cmd Command, m Mutation) (Command, error) {
 		return nil, err
 	}
 	v := reflect.ValueOf(cmd)
-	if v.Kind() != reflect.Pointer || v.IsNil() || !queuedAsIs(m.FullName(), spec)(v.Elem()) {
+	if v.Kind() != reflect.Pointer || v.IsNil() || !queuedAsIs(m, spec)(v.Elem()) {
 		return decodeArgs(spec, m)
 	}
 	cp := reflect.New(v.Type().Elem())
-	cp.Elem().Set(v.Elem())
+	copyOwn(cp.Elem(), v.Elem())
 	queued := cp.Interface().(Command)
 	if err := queued.Validate(); err != nil {
 		return nil, err
@@ -257,26 +258,88 @@ func QueuedCommand(cmd Command, m Mutation) (Command, error) {
 // first use (registry is read-only after init).
 var queuedPlans sync.Map // FullName -> func(reflect.Value) bool
 
-// queuedAsIs returns the check, for a command registered under name, that
-// DecodeMutation of its encoding gives back a value deeply equal to it:
-// the value is one JSON gives back unchanged (jsonstable.Plan), and the
-// registration starts the decoding from the type's zero value, so a field
-// the encoding leaves out (omitempty) decodes as it was. A type holding a
-// pointer is refused too: QueuedCommand's copy would share what it points
-// to. The check answers for values of the registration's type only.
-func queuedAsIs(name string, spec mutationSpec) func(reflect.Value) bool {
-	if f, ok := queuedPlans.Load(name); ok {
+// queuedAsIs returns the check, for a command of m's name and version, that
+// DecodeMutation of its encoding gives back a value deeply equal to it.
+// The decoding starts from what the registration makes (spec.new) and
+// sets the encoded fields: so the encoded fields must be ones JSON gives
+// back unchanged (jsonstable.PlanFields) and be zero in what the
+// registration makes (a field the encoding leaves out as empty decodes as
+// the registration set it); a field json leaves out ("-", a status
+// change's action, which its name carries) must hold what the
+// registration sets. The check answers for values of the registration's
+// type only.
+func queuedAsIs(m Mutation, spec mutationSpec) func(reflect.Value) bool {
+	if f, ok := queuedPlans.Load(m.FullName()); ok {
 		return f.(func(reflect.Value) bool)
 	}
-	never := func(reflect.Value) bool { return false }
-	plan := never
-	if z := reflect.ValueOf(spec.new(name)); z.Kind() == reflect.Pointer && !z.IsNil() &&
-		z.Elem().IsZero() && !holdsPointer(z.Elem().Type(), map[reflect.Type]bool{}) {
-		t, stable := z.Elem().Type(), jsonstable.Plan(z.Elem().Type())
-		plan = func(v reflect.Value) bool { return v.Type() == t && stable(v) }
-	}
-	queuedPlans.Store(name, plan)
+	plan := planQueued(spec.new(m.Name))
+	queuedPlans.Store(m.FullName(), plan)
 	return plan
+}
+
+func planQueued(made Command) func(reflect.Value) bool {
+	never := func(reflect.Value) bool { return false }
+	z := reflect.ValueOf(made)
+	if z.Kind() != reflect.Pointer || z.IsNil() {
+		return never
+	}
+	z = z.Elem()
+	t := z.Type()
+	stable, omitted := jsonstable.PlanFields(t)
+	if stable == nil {
+		return never
+	}
+	type kept struct {
+		field int
+		value any
+	}
+	var keeps []kept
+	for i := range t.NumField() {
+		if !slices.Contains(omitted, i) {
+			if !z.Field(i).IsZero() {
+				return never
+			}
+			continue
+		}
+		if !t.Field(i).Type.Comparable() || holdsPointer(t.Field(i).Type, map[reflect.Type]bool{}) {
+			return never
+		}
+		keeps = append(keeps, kept{i, z.Field(i).Interface()})
+	}
+	return func(v reflect.Value) bool {
+		if v.Type() != t {
+			return false
+		}
+		for _, k := range keeps {
+			if v.Field(k.field).Interface() != k.value {
+				return false
+			}
+		}
+		return stable(v)
+	}
+}
+
+// copyOwn sets dst, settable, to a copy of v that shares no memory with
+// it: a pointer points to a copy of its own. v is of a type jsonstable
+// planned (no slice, map or interface; exported fields; no type holding
+// itself), or holds no pointer.
+func copyOwn(dst, v reflect.Value) {
+	switch {
+	case !holdsPointer(v.Type(), map[reflect.Type]bool{}):
+		dst.Set(v)
+	case v.Kind() == reflect.Pointer:
+		if !v.IsNil() {
+			p := reflect.New(v.Type().Elem())
+			copyOwn(p.Elem(), v.Elem())
+			dst.Set(p)
+		}
+	case v.Kind() == reflect.Struct:
+		for i := range v.NumField() {
+			copyOwn(dst.Field(i), v.Field(i))
+		}
+	default:
+		panic("app: copyOwn of a " + v.Type().String())
+	}
 }
 
 // holdsPointer says values of t reach memory they do not hold: a pointer,

@@ -74,33 +74,63 @@ func planStable(t reflect.Type, open map[reflect.Type]bool) func(reflect.Value) 
 		elem := planStable(t.Elem(), open)
 		return func(v reflect.Value) bool { return v.IsNil() || elem(v.Elem()) }
 	case reflect.Struct:
-		fields := make([]func(reflect.Value) bool, t.NumField())
-		names := make(map[string]bool, len(fields))
-		for i := range fields {
-			f := t.Field(i)
-			tag := f.Tag.Get("json")
-			if !f.IsExported() || f.Anonymous || tag == "-" {
-				return never
-			}
-			name, _, _ := strings.Cut(tag, ",")
-			if name == "" {
-				name = f.Name
-			}
-			// json matches names regardless of case when it decodes.
-			if name = strings.ToLower(name); names[name] {
-				return never
-			}
-			names[name] = true
-			fields[i] = planStable(f.Type, open)
+		check, omitted := planStruct(t, open)
+		if check == nil || len(omitted) > 0 {
+			return never
 		}
-		return func(v reflect.Value) bool {
-			for i, stable := range fields {
-				if !stable(v.Field(i)) {
-					return false
-				}
-			}
-			return true
-		}
+		return check
 	}
 	return never
+}
+
+// PlanFields is Plan of a struct type t whose exported fields tagged
+// json:"-" json leaves out of its encoding, and so its decoding: the check
+// answers for the other fields only, and omitted lists the fields it left
+// out (their indexes), whose values decoding does not give back: what the
+// caller holds of them is its own to tell. check is nil when t is not a
+// struct, or has an unexported or embedded field or two fields of one
+// JSON name; a field of a type Plan refuses makes it answer false.
+func PlanFields(t reflect.Type) (check func(reflect.Value) bool, omitted []int) {
+	if t.Kind() != reflect.Struct {
+		return nil, nil
+	}
+	return planStruct(t, map[reflect.Type]bool{t: true})
+}
+
+// planStruct plans struct type t's fields (planStable's open types with
+// t among them): a nil check refuses t; omitted are its json:"-" fields.
+func planStruct(t reflect.Type, open map[reflect.Type]bool) (check func(reflect.Value) bool, omitted []int) {
+	var fields []int
+	var plans []func(reflect.Value) bool
+	names := make(map[string]bool, t.NumField())
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if !f.IsExported() || f.Anonymous {
+			return nil, nil
+		}
+		if tag == "-" {
+			omitted = append(omitted, i)
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if name == "" {
+			name = f.Name
+		}
+		// json matches names regardless of case when it decodes.
+		if name = strings.ToLower(name); names[name] {
+			return nil, nil
+		}
+		names[name] = true
+		fields = append(fields, i)
+		plans = append(plans, planStable(f.Type, open))
+	}
+	return func(v reflect.Value) bool {
+		for j, stable := range plans {
+			if !stable(v.Field(fields[j])) {
+				return false
+			}
+		}
+		return true
+	}, omitted
 }

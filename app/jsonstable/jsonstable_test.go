@@ -61,3 +61,35 @@ func TestJSONStableRefusesWhatItCannotTell(t *testing.T) {
 		t.Errorf("plain struct: not called stable")
 	}
 }
+
+// TestPlanFields: the fields json leaves out are named, not checked; the
+// others are checked as Plan checks them; anything else Plan refuses,
+// PlanFields refuses.
+func TestPlanFields(t *testing.T) {
+	type cmd struct {
+		Kind string `json:"-"`
+		Text string `json:"text"`
+	}
+	check, omitted := PlanFields(reflect.TypeFor[cmd]())
+	if check == nil || len(omitted) != 1 || omitted[0] != 0 {
+		t.Fatalf("omitted %v (check %v), want [0]", omitted, check != nil)
+	}
+	for _, c := range []struct {
+		v    cmd
+		want bool
+	}{{cmd{Kind: "\xff", Text: "ok"}, true}, {cmd{Kind: "ok", Text: "\xff"}, false}} {
+		if got := check(reflect.ValueOf(&c.v).Elem()); got != c.want {
+			t.Errorf("%+q: stable %v, want %v", c.v, got, c.want)
+		}
+	}
+	withSlice := struct{ S []string }{S: []string{}}
+	if check, _ := PlanFields(reflect.TypeOf(withSlice)); check == nil || check(reflect.ValueOf(&withSlice).Elem()) {
+		t.Errorf("a struct with a slice: called stable")
+	}
+	if check, _ := PlanFields(reflect.TypeFor[struct{ a int }]()); check != nil {
+		t.Errorf("a struct with an unexported field: planned")
+	}
+	if check, _ := PlanFields(reflect.TypeFor[string]()); check != nil {
+		t.Errorf("a string: planned")
+	}
+}
