@@ -242,11 +242,12 @@ func QueuedCommand(cmd Command, m Mutation) (Command, error) {
 		return nil, err
 	}
 	v := reflect.ValueOf(cmd)
-	if v.Kind() != reflect.Pointer || v.IsNil() || !queuedAsIs(m, spec)(v.Elem()) {
+	plan := queuedAsIs(m, spec)
+	if v.Kind() != reflect.Pointer || v.IsNil() || plan.asIs == nil || !plan.asIs(v.Elem()) {
 		return decodeArgs(spec, m)
 	}
 	cp := reflect.New(v.Type().Elem())
-	copyOwn(cp.Elem(), v.Elem())
+	plan.copy(cp.Elem(), v.Elem())
 	queued := cp.Interface().(Command)
 	if err := queued.Validate(); err != nil {
 		return nil, err
@@ -254,92 +255,124 @@ func QueuedCommand(cmd Command, m Mutation) (Command, error) {
 	return queued, nil
 }
 
-// queuedPlans holds queuedAsIs's check per registered name, planned on
-// first use (registry is read-only after init).
-var queuedPlans sync.Map // FullName -> func(reflect.Value) bool
+// queuedPlans holds queuedAsIs's plan per registered name, made on first
+// use (registry is read-only after init).
+var queuedPlans sync.Map // FullName -> queuedPlan
 
-// queuedAsIs returns the check, for a command of m's name and version, that
-// DecodeMutation of its encoding gives back a value deeply equal to it.
-// The decoding starts from what the registration makes (spec.new) and
-// sets the encoded fields: so the encoded fields must be ones JSON gives
-// back unchanged (jsonstable.PlanFields) and be zero in what the
-// registration makes (a field the encoding leaves out as empty decodes as
-// the registration set it); a field json leaves out ("-", a status
-// change's action, which its name carries) must hold what the
-// registration sets. The check answers for values of the registration's
-// type only.
-func queuedAsIs(m Mutation, spec mutationSpec) func(reflect.Value) bool {
-	if f, ok := queuedPlans.Load(m.FullName()); ok {
-		return f.(func(reflect.Value) bool)
-	}
-	plan := planQueued(spec.new(m.Name))
-	queuedPlans.Store(m.FullName(), plan)
-	return plan
+// queuedPlan is how QueuedCommand takes a command of one registration as
+// is: asIs checks a value (nil: never), copy copies it (planCopy).
+type queuedPlan struct {
+	asIs func(reflect.Value) bool
+	copy func(dst, v reflect.Value)
 }
 
-func planQueued(made Command) func(reflect.Value) bool {
-	never := func(reflect.Value) bool { return false }
+// queuedAsIs returns the plan, for a command of m's name and version, of
+// the check that DecodeMutation of its encoding gives back a value deeply
+// equal to it. The decoding starts from what the registration makes
+// (spec.new) and sets the encoded fields: so the encoded fields must be
+// ones JSON gives back unchanged (jsonstable.PlanFields) and be zero in
+// what the registration makes (a field the encoding leaves out as empty
+// decodes as the registration set it); a field json leaves out ("-", a
+// status change's action, which its name carries) must hold what the
+// registration sets. The check answers for values of the registration's
+// type only.
+func queuedAsIs(m Mutation, spec mutationSpec) queuedPlan {
+	if p, ok := queuedPlans.Load(m.FullName()); ok {
+		return p.(queuedPlan)
+	}
+	p := planQueued(spec.new(m.Name))
+	queuedPlans.Store(m.FullName(), p)
+	return p
+}
+
+func planQueued(made Command) queuedPlan {
 	z := reflect.ValueOf(made)
 	if z.Kind() != reflect.Pointer || z.IsNil() {
-		return never
+		return queuedPlan{}
 	}
 	z = z.Elem()
 	t := z.Type()
 	stable, omitted := jsonstable.PlanFields(t)
-	if stable == nil {
-		return never
+	copyOwn := planCopy(t, map[reflect.Type]bool{})
+	if stable == nil || copyOwn == nil {
+		return queuedPlan{}
 	}
 	type kept struct {
 		field int
-		value any
+		value reflect.Value
 	}
 	var keeps []kept
 	for i := range t.NumField() {
 		if !slices.Contains(omitted, i) {
 			if !z.Field(i).IsZero() {
-				return never
+				return queuedPlan{}
 			}
 			continue
 		}
 		if !t.Field(i).Type.Comparable() || holdsPointer(t.Field(i).Type, map[reflect.Type]bool{}) {
-			return never
+			return queuedPlan{}
 		}
-		keeps = append(keeps, kept{i, z.Field(i).Interface()})
+		keeps = append(keeps, kept{i, z.Field(i)})
 	}
-	return func(v reflect.Value) bool {
-		if v.Type() != t {
-			return false
-		}
-		for _, k := range keeps {
-			if v.Field(k.field).Interface() != k.value {
+	return queuedPlan{
+		asIs: func(v reflect.Value) bool {
+			if v.Type() != t {
 				return false
 			}
-		}
-		return stable(v)
+			for _, k := range keeps {
+				if !v.Field(k.field).Equal(k.value) {
+					return false
+				}
+			}
+			return stable(v)
+		},
+		copy: copyOwn,
 	}
 }
 
-// copyOwn sets dst, settable, to a copy of v that shares no memory with
-// it: a pointer points to a copy of its own. v is of a type jsonstable
-// planned (no slice, map or interface; exported fields; no type holding
-// itself), or holds no pointer.
-func copyOwn(dst, v reflect.Value) {
-	switch {
-	case !holdsPointer(v.Type(), map[reflect.Type]bool{}):
-		dst.Set(v)
-	case v.Kind() == reflect.Pointer:
-		if !v.IsNil() {
-			p := reflect.New(v.Type().Elem())
-			copyOwn(p.Elem(), v.Elem())
-			dst.Set(p)
-		}
-	case v.Kind() == reflect.Struct:
-		for i := range v.NumField() {
-			copyOwn(dst.Field(i), v.Field(i))
-		}
-	default:
-		panic("app: copyOwn of a " + v.Type().String())
+// planCopy returns a copy of values of type t into a settable dst that
+// shares no memory with the value: a pointer points to a copy of its own.
+// It is nil for a type it cannot copy so (a slice, map, interface, a field
+// not exported, a type holding itself), which jsonstable refuses too.
+func planCopy(t reflect.Type, open map[reflect.Type]bool) func(dst, v reflect.Value) {
+	if !holdsPointer(t, map[reflect.Type]bool{}) {
+		return func(dst, v reflect.Value) { dst.Set(v) }
 	}
+	if open[t] {
+		return nil
+	}
+	open[t] = true
+	defer delete(open, t)
+	switch t.Kind() {
+	case reflect.Pointer:
+		elem := planCopy(t.Elem(), open)
+		if elem == nil {
+			return nil
+		}
+		return func(dst, v reflect.Value) {
+			if !v.IsNil() {
+				p := reflect.New(t.Elem())
+				elem(p.Elem(), v.Elem())
+				dst.Set(p)
+			}
+		}
+	case reflect.Struct:
+		fields := make([]func(dst, v reflect.Value), t.NumField())
+		for i := range fields {
+			if !t.Field(i).IsExported() {
+				return nil
+			}
+			if fields[i] = planCopy(t.Field(i).Type, open); fields[i] == nil {
+				return nil
+			}
+		}
+		return func(dst, v reflect.Value) {
+			for i, c := range fields {
+				c(dst.Field(i), v.Field(i))
+			}
+		}
+	}
+	return nil
 }
 
 // holdsPointer says values of t reach memory they do not hold: a pointer,
