@@ -392,8 +392,8 @@ func TestWriteLockedByOtherConnection(t *testing.T) {
 	}
 }
 
-// TestImports keeps store on its side of the layering: app, the standard
-// library, the SQLite driver, its kept transactions (internal/sqlitetx) and
+// TestImports keeps store on its side of the layering: app (and its JSON
+// round-trip check, app/jsonstable), the standard library, the SQLite driver, its kept transactions (internal/sqlitetx) and
 // golang.org/x/image (shrinking photos on attach); never Fyne, sync or
 // scanner.
 func TestImports(t *testing.T) {
@@ -405,7 +405,7 @@ func TestImports(t *testing.T) {
 		first := strings.Split(imp, "/")[0]
 		switch {
 		case !strings.Contains(first, "."): // standard library
-		case imp == "github.com/fieldbench/fieldbench/app":
+		case imp == "github.com/fieldbench/fieldbench/app", imp == "github.com/fieldbench/fieldbench/app/jsonstable":
 		case imp == "github.com/fieldbench/fieldbench/internal/sqlitetx":
 		case imp == "modernc.org/sqlite" || imp == "modernc.org/sqlite/lib":
 		case imp == "golang.org/x/image/draw":

@@ -40,16 +40,17 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 	now := db.now()
 	var m app.Mutation
 	var queued app.Command
-	// Apply what the outbox will carry, decoded from its bytes, not the
+	// Apply what the outbox will carry, as decoded from its bytes, not the
 	// caller's value: the server decodes the same bytes, so device and
 	// server run the same command on the same input, and a command that
 	// does not survive its own encoding fails here, not on the server.
+	// QueuedCommand skips the decoding when it would give back cmd.
 	encode := func() error {
 		var err error
 		if m, err = app.NewMutation(cmd, now); err != nil {
 			return err
 		}
-		queued, err = app.DecodeMutation(m)
+		queued, err = app.QueuedCommand(cmd, m)
 		return err
 	}
 	// A command with a receipt is numbered, and so encoded, in the

@@ -122,14 +122,18 @@ func TestQueryPlans(t *testing.T) {
 			[]string{"SEARCH part_requests USING INDEX part_requests_ticket (ticket_id=?)"}, nil},
 		"FindShipment": {findShipmentQuery, []any{"sf-1"},
 			[]string{"MULTI-INDEX OR", "shipments_id_folded (<expr>=?)", "shipments_tracking (tracking_key=?)"}, nil},
-		// A pull's dropRefused reads the few conflicts, and each refused
-		// mutation's facts through their ticket: never a fact table's scan.
+		// A pull's dropRefused reads the few conflicts, each refused
+		// mutation's outbox row among its ticket's (the outbox has no index
+		// of the mutation ID since 0015), and its facts through their
+		// ticket: never a scan of the outbox or of a fact table.
+		"RefusedMutations": {refusedMutations, nil,
+			[]string{"SEARCH o USING INDEX outbox_ticket (ticket_id=? AND seq<?)"}, []string{"SCAN o", "AUTOMATIC"}},
 		"DropRefusedNotes": {dropRefusedFacts("notes"), nil,
-			[]string{"SEARCH notes USING INDEX notes_ticket (ticket_id=?)"}, []string{"SCAN notes"}},
+			[]string{"SEARCH notes USING INDEX notes_ticket (ticket_id=?)", "SEARCH o USING INDEX outbox_ticket (ticket_id=? AND seq<?)"}, []string{"SCAN notes", "SCAN o", "AUTOMATIC"}},
 		"DropRefusedRepairs": {dropRefusedFacts("repairs"), nil,
-			[]string{"SEARCH repairs USING INDEX repairs_ticket (ticket_id=?)"}, []string{"SCAN repairs"}},
+			[]string{"SEARCH repairs USING INDEX repairs_ticket (ticket_id=?)", "SEARCH o USING INDEX outbox_ticket (ticket_id=? AND seq<?)"}, []string{"SCAN repairs", "SCAN o", "AUTOMATIC"}},
 		"DropRefusedPartsUsed": {dropRefusedFacts("parts_used"), nil,
-			[]string{"SEARCH parts_used USING INDEX parts_used_ticket (ticket_id=?)"}, []string{"SCAN parts_used"}},
+			[]string{"SEARCH parts_used USING INDEX parts_used_ticket (ticket_id=?)", "SEARCH o USING INDEX outbox_ticket (ticket_id=? AND seq<?)"}, []string{"SCAN parts_used", "SCAN o", "AUTOMATIC"}},
 		"OpenRequests": {openRequestsQuery, []any{100},
 			[]string{"SCAN part_requests USING INDEX part_requests_open"}, nil},
 	}

@@ -255,9 +255,14 @@ func resetServerRows(ctx context.Context, tx *sql.Tx) error {
 
 // refusedMutations are the ticket and seq of each mutation of this device
 // that the server acknowledged and refused: its conflict ("cf-" + its ID)
-// is here. It reads every conflict, which are few, and each one's outbox
-// row by ID.
-const refusedMutations = `SELECT o.ticket_id, o.seq FROM conflicts c JOIN outbox o ON o.id = substr(c.id, 4)
+// is here. It reads every conflict, which are few, and finds each one's
+// outbox row among its ticket's (outbox_ticket): the outbox has no index
+// of the mutation ID (migration 0015: one page less per action). The
+// server names in a refused mutation's conflict the ticket of the decoded
+// command (app.TicketOf), which the outbox row records too. Only a
+// mutation on a ticket is found: the facts dropRefusedFacts deletes are
+// on one.
+const refusedMutations = `SELECT o.ticket_id, o.seq FROM conflicts c JOIN outbox o ON o.ticket_id = c.ticket_id AND o.id = substr(c.id, 4)
 	WHERE substr(c.id, 1, 3) = 'cf-' AND o.seq <= (SELECT acked_seq FROM device WHERE id = 1)`
 
 // dropRefusedFacts deletes from table (repairs, parts_used or notes) the
@@ -612,7 +617,10 @@ const maxMutationTimes = 500
 // device, from the outbox, which keeps sent rows for audit: a refused
 // change's conflict carries the server's time, and the technician asks
 // when they did the work. IDs not in the outbox (another device's) are
-// left out; at most maxMutationTimes IDs are read.
+// left out; at most maxMutationTimes IDs are read. The outbox has no index
+// of the mutation ID (migration 0015): this reads the whole outbox, which
+// the conflicts screen pays once when it opens, not every action at its
+// commit (docs/BENCHMARKS.md, h-dev, has the time at 10,000 and 50,000 rows).
 func (db *DB) MutationTimes(ctx context.Context, ids []string) (map[string]time.Time, error) {
 	out := map[string]time.Time{}
 	ids = ids[:min(len(ids), maxMutationTimes)]

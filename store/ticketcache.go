@@ -2,16 +2,11 @@ package store
 
 import (
 	"bytes"
-	"encoding"
-	"encoding/json"
-	"math"
 	"reflect"
-	"strings"
 	"sync"
-	"time"
-	"unicode/utf8"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/app/jsonstable"
 )
 
 // maxDecodedTickets bounds decodedTickets: a technician works on a few
@@ -78,99 +73,5 @@ func (c *decodedTickets) putSaved(t app.Ticket, data []byte) {
 	}
 }
 
-// ticketStable is jsonStable of app.Ticket, planned once.
-var ticketStable = jsonStable(reflect.TypeFor[app.Ticket]())
-
-var (
-	timeType = reflect.TypeFor[time.Time]()
-	// A type with its own encoding or decoding in either direction.
-	ownCodings = []reflect.Type{
-		reflect.TypeFor[json.Marshaler](), reflect.TypeFor[json.Unmarshaler](),
-		reflect.TypeFor[encoding.TextMarshaler](), reflect.TypeFor[encoding.TextUnmarshaler](),
-	}
-)
-
-// jsonStable returns a check of values of type t: whether encoding/json
-// decodes a value's encoding into a value deeply equal to it. The check
-// answers true only for what it can tell: structs of exported, not
-// embedded fields; strings of valid UTF-8 (json replaces invalid bytes);
-// integers, booleans and finite floats (json writes the shortest form
-// that reads back the same); nil or stable pointers; times in UTC without
-// a monotonic reading (json writes RFC 3339 with "Z" and reads it back in
-// UTC). A slice, a map, an interface, a time in another zone and any
-// other type with its own encoding answer false: nil and empty would not
-// be told apart, a zone comes back as another *time.Location. So do a
-// struct with two fields of one JSON name (json writes neither) and a
-// type that holds itself. The type is looked at once, here: the check
-// only reads the value.
-func jsonStable(t reflect.Type) func(reflect.Value) bool {
-	return planStable(t, map[reflect.Type]bool{})
-}
-
-// planStable is jsonStable with the types being planned (open), so that
-// a type holding itself ends the recursion.
-func planStable(t reflect.Type, open map[reflect.Type]bool) func(reflect.Value) bool {
-	never := func(reflect.Value) bool { return false }
-	if open[t] {
-		return never
-	}
-	open[t] = true
-	defer delete(open, t)
-	if t == timeType {
-		// v is addressable (a field of the value putSaved takes the
-		// address of): its address is read without a copy to the heap.
-		return func(v reflect.Value) bool {
-			tm := v.Addr().Interface().(*time.Time)
-			return *tm == tm.Round(0).UTC()
-		}
-	}
-	for _, c := range ownCodings {
-		if t.Implements(c) || reflect.PointerTo(t).Implements(c) {
-			return never
-		}
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return func(v reflect.Value) bool { return utf8.ValidString(v.String()) }
-	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return func(reflect.Value) bool { return true }
-	case reflect.Float32, reflect.Float64:
-		return func(v reflect.Value) bool {
-			f := v.Float()
-			return !math.IsNaN(f) && !math.IsInf(f, 0)
-		}
-	case reflect.Pointer:
-		elem := planStable(t.Elem(), open)
-		return func(v reflect.Value) bool { return v.IsNil() || elem(v.Elem()) }
-	case reflect.Struct:
-		fields := make([]func(reflect.Value) bool, t.NumField())
-		names := make(map[string]bool, len(fields))
-		for i := range fields {
-			f := t.Field(i)
-			tag := f.Tag.Get("json")
-			if !f.IsExported() || f.Anonymous || tag == "-" {
-				return never
-			}
-			name, _, _ := strings.Cut(tag, ",")
-			if name == "" {
-				name = f.Name
-			}
-			// json matches names regardless of case when it decodes.
-			if name = strings.ToLower(name); names[name] {
-				return never
-			}
-			names[name] = true
-			fields[i] = planStable(f.Type, open)
-		}
-		return func(v reflect.Value) bool {
-			for i, stable := range fields {
-				if !stable(v.Field(i)) {
-					return false
-				}
-			}
-			return true
-		}
-	}
-	return never
-}
+// ticketStable is jsonstable.Plan of app.Ticket, planned once.
+var ticketStable = jsonstable.Plan(reflect.TypeFor[app.Ticket]())

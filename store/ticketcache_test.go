@@ -3,7 +3,6 @@ package store
 import (
 	"encoding/json"
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 
@@ -64,62 +63,8 @@ func TestDecodedTicketsKeepSavedAsDecoded(t *testing.T) {
 	}
 }
 
-// selfList holds itself.
-type selfList struct{ Next *selfList }
-
-// upperText encodes as upper case: it does not read back as it was.
-type upperText string
-
-func (u upperText) MarshalText() ([]byte, error) { return []byte(strings.ToUpper(string(u))), nil }
-
 func with(t app.Ticket, change func(*app.Ticket)) app.Ticket {
 	t = t.Clone()
 	change(&t)
 	return t
-}
-
-// TestJSONStableRefusesWhatItCannotTell: a slice, a map, an interface, an
-// unexported or embedded field, and a type with its own coding are never
-// called stable, whatever the value.
-func TestJSONStableRefusesWhatItCannotTell(t *testing.T) {
-	type inner struct{ A string }
-	type ownText struct{ T time.Month } // time.Month has only String
-	values := map[string]any{
-		"slice":      struct{ S []string }{S: []string{}},
-		"map":        struct{ M map[string]int }{},
-		"interface":  struct{ I any }{I: 1},
-		"unexported": struct{ a int }{},
-		"embedded":   struct{ inner }{},
-		"json minus": struct {
-			X int `json:"-"`
-		}{},
-		"own coding": struct{ R json.RawMessage }{},
-		// The tag gives B the name of A: json writes B only, A reads back "".
-		"one name twice": struct {
-			A string
-			B string `json:"A"`
-		}{A: "x", B: "y"},
-		"holds itself":   selfList{Next: &selfList{}},
-		"text marshaler": struct{ U upperText }{U: "a"},
-	}
-	for name, v := range values {
-		p := reflect.New(reflect.TypeOf(v))
-		p.Elem().Set(reflect.ValueOf(v))
-		if jsonStable(p.Elem().Type())(p.Elem()) {
-			t.Errorf("%s: called stable", name)
-		}
-	}
-	plain := struct {
-		S string
-		N int64
-		F float64
-		B bool
-		T time.Time
-		M ownText
-	}{S: "ok", N: 3, F: 0.1, B: true, T: time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC), M: ownText{T: 3}}
-	p := reflect.New(reflect.TypeOf(plain))
-	p.Elem().Set(reflect.ValueOf(plain))
-	if !jsonStable(p.Elem().Type())(p.Elem()) {
-		t.Errorf("plain struct: not called stable")
-	}
 }

@@ -48,6 +48,11 @@ func TestDispatchReassignsWhileTechnicianOffline(t *testing.T) {
 			if !ok || c.Kind != "stale_epoch" || c.Technician != a.id {
 				t.Errorf("seq %d: conflict %+v, want a stale_epoch conflict of %s", x.Seq, c, a.id)
 			}
+			// The device finds a refused mutation's outbox row by the
+			// conflict's ID and ticket (PROTOCOL.md).
+			if m := batch[x.Seq-batch[0].Seq]; c.ID != "cf-"+m.ID || c.Ticket != tk.ID {
+				t.Errorf("seq %d: conflict %s on ticket %q, want cf-%s on %s", x.Seq, c.ID, c.Ticket, m.ID, tk.ID)
+			}
 		}
 		if c, _ := s.conflictByID(t, bySeq[batch[2].Seq].Conflict); !strings.Contains(c.Ours, repair) {
 			t.Errorf("the repair's conflict does not keep the work whole: ours = %q", c.Ours)
