@@ -102,8 +102,8 @@ func lumOpaque(r, g, b uint32) byte {
 // luminance as the pixel's RGBA method and lum16 would. A PNG photo
 // decodes to these types, and this is the first cost of every decode of
 // one (issue 16: a third of a qrcode-1 decode with a table look-up per
-// weight): opaqueRow weighs two pixels a word, and lumRGBA takes the
-// pixels that are not opaque.
+// weight): opaqueRow weighs the opaque runs, in assembly on amd64
+// (luminance_amd64.s), and lumRGBA takes the pixels that are not opaque.
 func fromRGBA(pix []byte, stride, w, h int, premultiplied bool) *luminanceSource {
 	out := make([]byte, w*h)
 	for y := range h {
@@ -119,13 +119,15 @@ func fromRGBA(pix []byte, stride, w, h int, premultiplied bool) *luminanceSource
 	return &luminanceSource{pix: out, stride: w, width: w, height: h}
 }
 
-// opaqueRow writes the luminance of the 8-bit RGBA pixels of src into
+// opaqueRowGo writes the luminance of the 8-bit RGBA pixels of src into
 // dst for as long as they are opaque, and returns how many it wrote (an
-// even number); lumRGBA does the rest. Two pixels are one load and each
-// weight one multiplication for both (SWAR): in a 32-bit lane a pixel's
-// weighted sum stays below 1<<32 (see lumR), so the two never carry into
-// each other.
-func opaqueRow(dst, src []byte) int {
+// even number: it may stop one pixel short of the first that is not
+// opaque); lumRGBA does the rest. It is opaqueRow where there is no
+// assembly kernel (luminance_other.go), and the reference the kernels
+// are tested against. Two pixels are one load and each weight one
+// multiplication for both (SWAR): in a 32-bit lane a pixel's weighted sum
+// stays below 1<<32 (see lumR), so the two never carry into each other.
+func opaqueRowGo(dst, src []byte) int {
 	const (
 		lane = 0x000000ff000000ff // the low byte of each pixel
 		half = 1<<15 | 1<<47      // lumOpaque's rounding, in each lane

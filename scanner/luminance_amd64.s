@@ -1,0 +1,137 @@
+#include "textflag.h"
+
+// The BT.601 grey of opaque 8-bit RGBA pixels, exactly as lumOpaque:
+// (lumR*r + lumG*g + lumB*b + 1<<15) >> 24 with lumX = weight * 0x101.
+// PMADDWL (PMADDWD) weighs the words of an unpacked pixel in pairs:
+// (r, g) and (b, a). Its weights are signed 16-bit, and 38470 is not,
+// so g is weighed by 38470 - 65536 and g<<16 added back; alpha weighs 0.
+// S = 19595 r + 38470 g + 7471 b is below 1<<24, so S*0x101 + 1<<15 is
+// below 1<<32 and the 32-bit lanes never overflow.
+DATA greyWeights<>+0x00(SB)/8, $0x00001d2f96464c8b // 19595, -27066, 7471, 0
+DATA greyWeights<>+0x08(SB)/8, $0x00001d2f96464c8b
+GLOBL greyWeights<>(SB), RODATA|NOPTR, $16
+
+DATA greenMask<>+0x00(SB)/8, $0x0000ff000000ff00 // g of each pixel
+DATA greenMask<>+0x08(SB)/8, $0x0000ff000000ff00
+GLOBL greenMask<>(SB), RODATA|NOPTR, $16
+
+DATA greyRound<>+0x00(SB)/8, $0x0000800000008000 // 1<<15 in each lane
+DATA greyRound<>+0x08(SB)/8, $0x0000800000008000
+GLOBL greyRound<>(SB), RODATA|NOPTR, $16
+
+// GREY4 turns the four pixels of P into their grey, one in the low byte
+// of each 32-bit lane of P (the rest of the lane zero). A, B, C are
+// scratch; X14 holds zero, X13 greyWeights, X12 greenMask, X11 greyRound.
+// A takes pixels 0 and 1 as words and B pixels 2 and 3; PMADDWL gives
+// each pixel two sums (19595r - 27066g and 7471b), which the SHUFPS pair
+// lines up so that one PADDL adds them; P's own green, shifted to g<<16,
+// completes S, and S + S<<8 is S * 0x101.
+#define GREY4(P, A, B, C) \
+	MOVO      P, A; \
+	PUNPCKLBW X14, A; \
+	MOVO      P, B; \
+	PUNPCKHBW X14, B; \
+	PMADDWL   X13, A; \
+	PMADDWL   X13, B; \
+	PAND      X12, P; \
+	PSLLL     $8, P; \
+	MOVO      A, C; \
+	SHUFPS    $0x88, B, A; \
+	SHUFPS    $0xdd, B, C; \
+	PADDL     C, A; \
+	PADDL     A, P; \
+	MOVO      P, A; \
+	PSLLL     $8, A; \
+	PADDL     A, P; \
+	PADDL     X11, P; \
+	PSRLL     $24, P
+
+// func opaqueRowSSE2(dst, src []byte) int
+TEXT ·opaqueRowSSE2(SB), NOSPLIT, $0-56
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ src_base+24(FP), SI
+	MOVQ src_len+32(FP), DX
+	SHRQ $2, DX
+	CMPQ DX, CX
+	CMOVQLT DX, CX // CX: the pixels there are room for in both
+	XORQ AX, AX    // AX: the pixels written
+	PXOR X14, X14
+	MOVOU greyWeights<>(SB), X13
+	MOVOU greenMask<>(SB), X12
+	MOVOU greyRound<>(SB), X11
+	PCMPEQB X10, X10 // all ones: opaque alpha
+
+	// Sixteen pixels a turn while all sixteen are opaque.
+loop16:
+	LEAQ 16(AX), BX
+	CMPQ BX, CX
+	JGT  loop4
+	MOVOU 0(SI), X0
+	MOVOU 16(SI), X1
+	MOVOU 32(SI), X2
+	MOVOU 48(SI), X3
+	MOVO  X0, X4
+	PAND  X1, X4
+	PAND  X2, X4
+	PAND  X3, X4
+	PCMPEQB X10, X4
+	PMOVMSKB X4, BX
+	ANDL $0x8888, BX // the alpha bytes
+	CMPL BX, $0x8888
+	JNE  loop4
+	GREY4(X0, X4, X5, X6)
+	GREY4(X1, X4, X5, X6)
+	GREY4(X2, X4, X5, X6)
+	GREY4(X3, X4, X5, X6)
+	PACKSSLW X1, X0
+	PACKSSLW X3, X2
+	PACKUSWB X2, X0
+	MOVOU X0, 0(DI)
+	ADDQ $64, SI
+	ADDQ $16, DI
+	ADDQ $16, AX
+	JMP  loop16
+
+	// Four at a time up to the row's end or the four with a pixel
+	// that is not opaque.
+loop4:
+	LEAQ 4(AX), BX
+	CMPQ BX, CX
+	JGT  loop1
+	MOVOU 0(SI), X0
+	MOVO  X0, X4
+	PCMPEQB X10, X4
+	PMOVMSKB X4, BX
+	ANDL $0x8888, BX
+	CMPL BX, $0x8888
+	JNE  loop1
+	GREY4(X0, X4, X5, X6)
+	PACKSSLW X0, X0
+	PACKUSWB X0, X0
+	MOVL X0, BX
+	MOVL BX, 0(DI)
+	ADDQ $16, SI
+	ADDQ $4, DI
+	ADDQ $4, AX
+	JMP  loop4
+
+	// One at a time up to the first pixel that is not opaque.
+loop1:
+	CMPQ AX, CX
+	JGE  done
+	MOVL 0(SI), BX
+	CMPL BX, $0xff000000
+	JB   done
+	MOVL BX, X0
+	GREY4(X0, X4, X5, X6)
+	MOVL X0, BX
+	MOVB BX, 0(DI)
+	ADDQ $4, SI
+	ADDQ $1, DI
+	ADDQ $1, AX
+	JMP  loop1
+
+done:
+	MOVQ AX, ret+48(FP)
+	RET

@@ -1,0 +1,154 @@
+package scanner
+
+import (
+	"bytes"
+	"image"
+	"math/rand/v2"
+	"testing"
+)
+
+// firstNotOpaque is the pixel where an opaque-row kernel must stop on
+// dst, src: the first whose alpha is not 0xff, or the end of either.
+func firstNotOpaque(dstLen int, src []byte) int {
+	n := min(dstLen, len(src)/4)
+	for i := range n {
+		if src[4*i+3] != 0xff {
+			return i
+		}
+	}
+	return n
+}
+
+// checkOpaqueRow runs kernel on src and a dst of dstLen bytes and checks
+// that it wrote lumOpaque of each pixel up to where it stopped, stopped
+// at firstNotOpaque (exactly, or one pixel short where exact is false:
+// the Go path stops on pairs) and wrote nothing past that: dst is filled
+// with 0x00 on one run and 0xff on another, so no grey written past the
+// end can match both.
+func checkOpaqueRow(tb testing.TB, name string, kernel func(dst, src []byte) int, exact bool, dstLen int, src []byte) {
+	tb.Helper()
+	stop := firstNotOpaque(dstLen, src)
+	for _, fill := range []byte{0x00, 0xff} {
+		buf := bytes.Repeat([]byte{fill}, dstLen+32)
+		n := kernel(buf[:dstLen:dstLen], src)
+		if n > stop || n < stop-1 || (exact && n != stop) {
+			tb.Fatalf("%s: %d pixels, dst %d bytes: wrote %d, want %d", name, len(src)/4, dstLen, n, stop)
+		}
+		for i := range n {
+			if want := lumOpaque(uint32(src[4*i]), uint32(src[4*i+1]), uint32(src[4*i+2])); buf[i] != want {
+				tb.Fatalf("%s: pixel %d of %d (%v) is %d, want %d", name, i, len(src)/4, src[4*i:4*i+4], buf[i], want)
+			}
+		}
+		for i := n; i < len(buf); i++ {
+			if buf[i] != fill {
+				tb.Fatalf("%s: wrote byte %d of dst past the %d pixels it says it wrote", name, i, n)
+			}
+		}
+	}
+}
+
+// kernelsUnderTest are the opaque-row kernels that must stop exactly at
+// the first pixel that is not opaque (opaqueKernels, per architecture),
+// and the Go path, which may stop a pixel short.
+func kernelsUnderTest() map[string]struct {
+	run   func(dst, src []byte) int
+	exact bool
+} {
+	ks := map[string]struct {
+		run   func(dst, src []byte) int
+		exact bool
+	}{"go": {opaqueRowGo, false}}
+	for name, k := range opaqueKernels() {
+		ks[name] = struct {
+			run   func(dst, src []byte) int
+			exact bool
+		}{k, true}
+	}
+	return ks
+}
+
+// TestOpaqueRowStops: every kernel, on rows of 0 to 80 pixels at every
+// byte alignment of src, with dst shorter, as long or longer, and a pixel
+// that is not opaque at every position (or none), writes exactly the
+// grey of the opaque run and stops at that pixel.
+func TestOpaqueRowStops(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 1))
+	backing := make([]byte, 4*80+16)
+	for name, k := range kernelsUnderTest() {
+		for pixels := range 81 {
+			for _, dstLen := range []int{pixels, max(0, pixels-1-rng.IntN(20)), pixels + 1 + rng.IntN(20)} {
+				align := rng.IntN(16)
+				src := backing[align : align+4*pixels]
+				for bad := -1; bad < pixels; bad++ {
+					for i := range src {
+						src[i] = byte(rng.Uint32())
+					}
+					for i := 3; i < len(src); i += 4 {
+						src[i] = 0xff
+					}
+					if bad >= 0 {
+						src[4*bad+3] = byte(rng.IntN(0xff)) // anything but 0xff
+					}
+					checkOpaqueRow(t, name, k.run, k.exact, dstLen, src)
+				}
+			}
+		}
+	}
+}
+
+// TestLuminanceRGBAStrides: RGBA and NRGBA images of random sizes, as
+// sub-images at random offsets (so the rows have a stride wider than
+// they are and start at any alignment), with a few pixels that are not
+// opaque among long opaque runs, render byte for byte as the generic
+// path does.
+func TestLuminanceRGBAStrides(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 2))
+	for range 300 {
+		w, h := 1+rng.IntN(120), 1+rng.IntN(6)
+		outer := image.Rect(0, 0, w+rng.IntN(9), h+rng.IntN(3))
+		rgba, nrgba := image.NewRGBA(outer), image.NewNRGBA(outer)
+		for i := range rgba.Pix {
+			rgba.Pix[i] = byte(rng.Uint32())
+			if i%4 == 3 && rng.IntN(40) != 0 {
+				rgba.Pix[i] = 0xff
+			}
+		}
+		copy(nrgba.Pix, rgba.Pix)
+		for i := 0; i < len(rgba.Pix); i += 4 { // premultiplied: no colour above alpha
+			a := rgba.Pix[i+3]
+			rgba.Pix[i], rgba.Pix[i+1], rgba.Pix[i+2] = min(a, rgba.Pix[i]), min(a, rgba.Pix[i+1]), min(a, rgba.Pix[i+2])
+		}
+		x0, y0 := rng.IntN(outer.Dx()-w+1), rng.IntN(outer.Dy()-h+1)
+		r := image.Rect(x0, y0, x0+w, y0+h)
+		for _, img := range []image.Image{rgba.SubImage(r), nrgba.SubImage(r)} {
+			if got, want := newLuminanceSource(img).GetMatrix(), fromAny(img).GetMatrix(); !bytes.Equal(got, want) {
+				t.Fatalf("%T %v in %v: fast path differs from generic", img, r, outer)
+			}
+		}
+	}
+}
+
+// FuzzOpaqueRow compares every kernel with the Go path and lumOpaque on
+// arbitrary pixels; the first opaqueUpTo pixels are made opaque, so that
+// the runs are long enough to reach the kernels' widest loops.
+func FuzzOpaqueRow(f *testing.F) {
+	f.Add(bytes.Repeat([]byte{1, 2, 3, 0xff}, 40), uint16(200), uint16(40))
+	f.Add(bytes.Repeat([]byte{0xff, 0xfe, 0, 0xff}, 33), uint16(33), uint16(17))
+	f.Add([]byte{9, 9, 9, 0xff, 9, 9, 9, 0xfe, 9}, uint16(3), uint16(0))
+	f.Fuzz(func(t *testing.T, src []byte, dstLen, opaqueUpTo uint16) {
+		src = bytes.Clone(src)
+		for i := 3; i < len(src) && i < 4*int(opaqueUpTo); i += 4 {
+			src[i] = 0xff
+		}
+		goDst := make([]byte, dstLen)
+		goN := opaqueRowGo(goDst, src)
+		for name, k := range kernelsUnderTest() {
+			checkOpaqueRow(t, name, k.run, k.exact, int(dstLen), src)
+			dst := make([]byte, dstLen)
+			n := k.run(dst, src)
+			if common := min(n, goN); !bytes.Equal(dst[:common], goDst[:common]) {
+				t.Fatalf("%s: the first %d pixels differ from the Go path's", name, common)
+			}
+		}
+	})
+}

@@ -1,0 +1,7 @@
+//go:build !amd64
+
+package scanner
+
+// opaqueKernels are the assembly kernels this processor can run: none
+// but on amd64.
+func opaqueKernels() map[string]func(dst, src []byte) int { return nil }
