@@ -135,3 +135,85 @@ loop1:
 done:
 	MOVQ AX, ret+48(FP)
 	RET
+
+// The order of the 4-pixel groups after the in-lane packs of 32 pixels
+// (groups 0, 2, 4, 6 in the low lane, 1, 3, 5, 7 in the high): VPERMD's
+// indices that put them back in order.
+DATA greyOrder<>+0x00(SB)/8, $0x0000000400000000
+DATA greyOrder<>+0x08(SB)/8, $0x0000000500000001
+DATA greyOrder<>+0x10(SB)/8, $0x0000000600000002
+DATA greyOrder<>+0x18(SB)/8, $0x0000000700000003
+GLOBL greyOrder<>(SB), RODATA|NOPTR, $32
+
+// GREY8 is GREY4 on the eight pixels of a Y register, in its two 128-bit
+// lanes (the unpacks and SHUFPS work within a lane, so each lane comes
+// out in order). Y14 holds zero, Y13 greyWeights, Y12 greenMask, Y11
+// greyRound.
+#define GREY8(P, A, B, C) \
+	VPUNPCKLBW Y14, P, A; \
+	VPUNPCKHBW Y14, P, B; \
+	VPMADDWD   Y13, A, A; \
+	VPMADDWD   Y13, B, B; \
+	VPAND      Y12, P, P; \
+	VPSLLD     $8, P, P; \
+	VSHUFPS    $0x88, B, A, C; \
+	VSHUFPS    $0xdd, B, A, A; \
+	VPADDD     C, A, A; \
+	VPADDD     A, P, P; \
+	VPSLLD     $8, P, A; \
+	VPADDD     A, P, P; \
+	VPADDD     Y11, P, P; \
+	VPSRLD     $24, P, P
+
+// func opaqueBlocksAVX2(dst, src []byte) int
+TEXT ·opaqueBlocksAVX2(SB), NOSPLIT, $0-56
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ src_base+24(FP), SI
+	MOVQ src_len+32(FP), DX
+	SHRQ $2, DX
+	CMPQ DX, CX
+	CMOVQLT DX, CX // CX: the pixels there are room for in both
+	XORQ AX, AX    // AX: the pixels written
+	VPXOR Y14, Y14, Y14
+	VPBROADCASTQ greyWeights<>(SB), Y13
+	VPBROADCASTQ greenMask<>(SB), Y12
+	VPBROADCASTQ greyRound<>(SB), Y11
+	VPCMPEQB Y10, Y10, Y10 // all ones: opaque alpha
+	VMOVDQU greyOrder<>(SB), Y9
+
+	// Thirty-two pixels a turn while all thirty-two are opaque.
+loop32:
+	LEAQ 32(AX), BX
+	CMPQ BX, CX
+	JGT  done
+	VMOVDQU 0(SI), Y0
+	VMOVDQU 32(SI), Y1
+	VMOVDQU 64(SI), Y2
+	VMOVDQU 96(SI), Y3
+	VPAND Y1, Y0, Y4
+	VPAND Y2, Y4, Y4
+	VPAND Y3, Y4, Y4
+	VPCMPEQB Y10, Y4, Y4
+	VPMOVMSKB Y4, BX
+	NOTL  BX
+	TESTL $0x88888888, BX // an alpha byte not 0xff
+	JNZ   done
+	GREY8(Y0, Y4, Y5, Y6)
+	GREY8(Y1, Y4, Y5, Y6)
+	GREY8(Y2, Y4, Y5, Y6)
+	GREY8(Y3, Y4, Y5, Y6)
+	VPACKSSDW Y1, Y0, Y0
+	VPACKSSDW Y3, Y2, Y2
+	VPACKUSWB Y2, Y0, Y0
+	VPERMD    Y0, Y9, Y0
+	VMOVDQU   Y0, 0(DI)
+	ADDQ $128, SI
+	ADDQ $32, DI
+	ADDQ $32, AX
+	JMP  loop32
+
+done:
+	VZEROUPPER
+	MOVQ AX, ret+48(FP)
+	RET

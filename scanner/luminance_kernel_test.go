@@ -67,6 +67,31 @@ func kernelsUnderTest() map[string]struct {
 	return ks
 }
 
+// TestOpaqueKernelsEveryColour: each kernel, called directly on rows of
+// 65,536 opaque pixels (every green and blue for one red), gives every
+// one of the 2^24 colours exactly color.GrayModel's grey (lum16), in
+// whichever of its loops and lanes the colour lands; newLuminanceSource
+// reaches only the kernel this processor picks.
+func TestOpaqueKernelsEveryColour(t *testing.T) {
+	src, dst := make([]byte, 4*65536), make([]byte, 65536)
+	for red := range 256 {
+		for c := range 65536 {
+			src[4*c], src[4*c+1], src[4*c+2], src[4*c+3] = byte(red), byte(c), byte(c>>8), 0xff
+		}
+		for name, k := range kernelsUnderTest() {
+			if n := k.run(dst, src); n != len(dst) {
+				t.Fatalf("%s: wrote %d of %d opaque pixels", name, n, len(dst))
+			}
+			for c, v := range dst {
+				g, b := uint32(c&0xff), uint32(c>>8)
+				if want := lum16(uint32(red)*0x101, g*0x101, b*0x101, 0xffff); v != want {
+					t.Fatalf("%s: colour (%d, %d, %d) is %d, want %d", name, red, g, b, v, want)
+				}
+			}
+		}
+	}
+}
+
 // TestOpaqueRowStops: every kernel, on rows of 0 to 80 pixels at every
 // byte alignment of src, with dst shorter, as long or longer, and a pixel
 // that is not opaque at every position (or none), writes exactly the
