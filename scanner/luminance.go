@@ -107,16 +107,20 @@ func lumOpaque(r, g, b uint32) byte {
 func fromRGBA(pix []byte, stride, w, h int, premultiplied bool) *luminanceSource {
 	out := make([]byte, w*h)
 	for y := range h {
-		src := pix[y*stride:][:4*w]
-		dst := out[y*w:][:w]
-		for x := 0; x < w; x++ {
-			// The opaque run from x, then one pixel that may not be.
-			if x += opaqueRow(dst[x:], src[4*x:]); x < w {
-				dst[x] = lumRGBA(binary.LittleEndian.Uint32(src[4*x:]), premultiplied)
-			}
-		}
+		greyRow(out[y*w:][:w], pix[y*stride:][:4*w], premultiplied)
 	}
 	return &luminanceSource{pix: out, stride: w, width: w, height: h}
+}
+
+// greyRow writes into dst the luminance of the len(dst) 8-bit RGBA
+// pixels of src, as lumRGBA would.
+func greyRow(dst, src []byte, premultiplied bool) {
+	for x := 0; x < len(dst); x++ {
+		// The opaque run from x, then one pixel that may not be.
+		if x += opaqueRow(dst[x:], src[4*x:]); x < len(dst) {
+			dst[x] = lumRGBA(binary.LittleEndian.Uint32(src[4*x:]), premultiplied)
+		}
+	}
 }
 
 // opaqueRowGo writes the luminance of the 8-bit RGBA pixels of src into
@@ -273,9 +277,9 @@ func newBlueLuminanceSource(img image.Image) *luminanceSource {
 			}
 		}
 	case *image.RGBA:
-		lo, hi = blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, true, out, nil)
+		lo, hi = blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, true, out)
 	case *image.NRGBA:
-		lo, hi = blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, false, out, nil)
+		lo, hi = blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, false, out)
 	default:
 		for y := range h {
 			for x := range w {
@@ -380,9 +384,9 @@ func renderEven(img image.Image, y int, grey, blue []byte) {
 		case *image.NRGBA:
 			pix = m.Pix[m.PixOffset(b.Min.X, y):]
 		}
-		// Each even pixel as an image of one pixel.
 		for i := range grey {
-			blueFromRGBA(pix[8*i:], 0, 1, 1, premultiplied, blue[i:i+1], grey[i:i+1])
+			p := binary.LittleEndian.Uint32(pix[8*i:])
+			blue[i], grey[i] = blueRGBA(p, premultiplied), lumRGBA(p, premultiplied)
 		}
 	default:
 		for i := range grey {
@@ -397,39 +401,48 @@ func renderEven(img image.Image, y int, grey, blue []byte) {
 // pixels, premultiplied or not, exactly as the At path of
 // newBlueLuminanceSource computes it (a PNG decodes to these types, and At
 // per pixel was most of the rendering's cost), and returns the least and
-// greatest difference from BT.601's luminance; with grey, it writes that
-// luminance there too.
-func blueFromRGBA(pix []byte, stride, w, h int, premultiplied bool, out, grey []byte) (lo, hi int) {
+// greatest difference from BT.601's luminance. That luminance comes a row
+// at a time from greyRow, whose kernel weighs the opaque runs several
+// times faster than lumOpaque a pixel (issue 16: this rendering was a
+// fifth of the decode of ean13-1/34.png, the set's p95 image).
+func blueFromRGBA(pix []byte, stride, w, h int, premultiplied bool, out []byte) (lo, hi int) {
 	lo, hi = math.MaxInt, math.MinInt
+	lum := make([]byte, w)
 	for y := range h {
-		src := pix[y*stride : y*stride+4*w]
-		dst := out[y*w : y*w+w]
+		src := pix[y*stride:][:4*w]
+		greyRow(lum, src, premultiplied)
+		dst := out[y*w:][:w]
+		lum := lum[:len(dst)]
 		for x := range dst {
-			p := src[4*x : 4*x+4 : 4*x+4]
-			var v, lum byte
-			if p[3] == 0xff {
-				r, g, b := uint32(p[0])*0x101, uint32(p[1])*0x101, uint32(p[2])*0x101
-				v = byte((r + 2*g + b) / 4 >> 8)
-				lum = lumOpaque(uint32(p[0]), uint32(p[1]), uint32(p[2]))
-			} else {
-				r, g, b, a := uint32(p[0])*0x101, uint32(p[1])*0x101, uint32(p[2])*0x101, uint32(p[3])
-				if !premultiplied {
-					// As color.NRGBA's RGBA method.
-					r, g, b = r*a/0xff, g*a/0xff, b*a/0xff
-				}
-				a *= 0x101
-				v = byte(((r+2*g+b)/4 + 0xffff - a) >> 8)
-				lum = lum16(r, g, b, a)
+			p := binary.LittleEndian.Uint32(src[4*x:])
+			// blueRGBA's opaque case here, where it is inlined:
+			// (r+2g+b)*0x101/4>>8 is (r+2g+b)*0x101>>10.
+			v := byte((p&0xff + p>>7&0x1fe + p>>16&0xff) * 0x101 >> 10)
+			if p < 0xff000000 {
+				v = blueRGBA(p, premultiplied)
 			}
 			dst[x] = v
-			if grey != nil {
-				grey[y*w+x] = lum
-			}
-			d := int(v) - int(lum)
+			d := int(v) - int(lum[x])
 			lo, hi = min(lo, d), max(hi, d)
 		}
 	}
 	return lo, hi
+}
+
+// blueRGBA is the blue-weighted grey, (R + 2G + B) / 4 over white, of
+// one 8-bit RGBA pixel packed little-endian as it lies in Pix (R in the
+// low byte), computed as the At path of newBlueLuminanceSource does.
+func blueRGBA(p uint32, premultiplied bool) byte {
+	r, g, b, a := p&0xff*0x101, p>>8&0xff*0x101, p>>16&0xff*0x101, p>>24
+	if a == 0xff {
+		return byte((r + 2*g + b) / 4 >> 8)
+	}
+	if !premultiplied {
+		// As color.NRGBA's RGBA method.
+		r, g, b = r*a/0xff, g*a/0xff, b*a/0xff
+	}
+	a *= 0x101
+	return byte(((r+2*g+b)/4 + 0xffff - a) >> 8)
 }
 
 // cbBlue is what the blue-weighted rendering adds to a JPEG's Y for each

@@ -177,3 +177,69 @@ func FuzzOpaqueRow(f *testing.F) {
 		}
 	})
 }
+
+// TestBlueRenderingRGBA: the blue-weighted rendering of RGBA and NRGBA
+// images (random sizes, offsets and strides, a few pixels not opaque
+// among long opaque runs) gives, row by row from greyRow, the bytes and
+// the least and greatest difference from BT.601 that the At path gives
+// pixel by pixel; renderEven gives the At path's even pixels.
+func TestBlueRenderingRGBA(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 3))
+	for range 200 {
+		w, h := 1+rng.IntN(100), 1+rng.IntN(5)
+		outer := image.Rect(0, 0, w+rng.IntN(5), h)
+		rgba, nrgba := image.NewRGBA(outer), image.NewNRGBA(outer)
+		for _, pix := range [][]byte{rgba.Pix, nrgba.Pix} {
+			for i := range pix {
+				pix[i] = byte(rng.Uint32())
+				if i%4 == 3 && rng.IntN(30) != 0 {
+					pix[i] = 0xff
+				}
+			}
+		}
+		for i := 0; i < len(rgba.Pix); i += 4 { // premultiplied: no colour above alpha
+			a := rgba.Pix[i+3]
+			rgba.Pix[i], rgba.Pix[i+1], rgba.Pix[i+2] = min(a, rgba.Pix[i]), min(a, rgba.Pix[i+1]), min(a, rgba.Pix[i+2])
+		}
+		x0 := rng.IntN(rgba.Rect.Dx() - w + 1)
+		for _, img := range []image.Image{rgba.SubImage(image.Rect(x0, 0, x0+w, h)), nrgba.SubImage(image.Rect(x0, 0, x0+w, h))} {
+			b := img.Bounds()
+			if b.Dx() != w {
+				t.Fatalf("%v: sub-image %v, want %d wide", outer, b, w)
+			}
+			want := make([]byte, w*h)
+			wantLo, wantHi := 1<<30, -1<<30
+			for y := range h {
+				for x := range w {
+					r, g, bl, a := img.At(b.Min.X+x, y).RGBA()
+					v := byte(((r+2*g+bl)/4 + 0xffff - a) >> 8)
+					want[y*w+x] = v
+					d := int(v) - int(lum16(r, g, bl, a))
+					wantLo, wantHi = min(wantLo, d), max(wantHi, d)
+				}
+			}
+			var got []byte
+			var lo, hi int
+			switch m := img.(type) {
+			case *image.RGBA:
+				got = make([]byte, w*h)
+				lo, hi = blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, 0):], m.Stride, w, h, true, got)
+			case *image.NRGBA:
+				got = make([]byte, w*h)
+				lo, hi = blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, 0):], m.Stride, w, h, false, got)
+			}
+			if !bytes.Equal(got, want) || lo != wantLo || hi != wantHi {
+				t.Fatalf("%T %v: blue rendering (spread %d..%d) differs from the At path's (%d..%d)", img, b, lo, hi, wantLo, wantHi)
+			}
+			n := (w + 1) / 2
+			grey, blue, atGrey, atBlue := make([]byte, n), make([]byte, n), make([]byte, n), make([]byte, n)
+			for y := range h {
+				renderEven(img, y, grey, blue)
+				renderEven(opaqueType{img}, y, atGrey, atBlue)
+				if !bytes.Equal(grey, atGrey) || !bytes.Equal(blue, atBlue) {
+					t.Fatalf("%T %v row %d: renderEven differs from the At path's", img, b, y)
+				}
+			}
+		}
+	}
+}
