@@ -401,34 +401,50 @@ func renderEven(img image.Image, y int, grey, blue []byte) {
 // pixels, premultiplied or not, exactly as the At path of
 // newBlueLuminanceSource computes it (a PNG decodes to these types, and At
 // per pixel was most of the rendering's cost), and returns the least and
-// greatest difference from BT.601's luminance. That luminance comes a row
-// at a time from greyRow, whose kernel weighs the opaque runs in about
-// 2.5 instructions a pixel on amd64 (issue 16: this rendering was a fifth
+// greatest difference from BT.601's luminance. blueOpaqueRow takes the
+// opaque runs, in assembly on amd64 (issue 16: this rendering was a fifth
 // of the decode of ean13-1/34.png, the set's p95 image, at 34.5
-// instructions a pixel with lumOpaque per pixel; 23 since).
+// instructions a pixel); blueRGBA and lumRGBA the pixels that are not.
 func blueFromRGBA(pix []byte, stride, w, h int, premultiplied bool, out []byte) (lo, hi int) {
 	lo, hi = math.MaxInt, math.MinInt
-	lum := make([]byte, w)
 	for y := range h {
 		src := pix[y*stride:][:4*w]
-		greyRow(lum, src, premultiplied)
 		dst := out[y*w:][:w]
-		lum := lum[:len(dst)]
-		for x := range dst {
-			p := binary.LittleEndian.Uint32(src[4*x:])
-			// blueRGBA's opaque case, written out here because the
-			// compiler does not inline blueRGBA (its division):
-			// (r+2g+b)*0x101/4>>8 is (r+2g+b)*0x101>>10.
-			v := byte((p&0xff + p>>7&0x1fe + p>>16&0xff) * 0x101 >> 10)
-			if p < 0xff000000 {
-				v = blueRGBA(p, premultiplied)
+		for x := 0; x < w; x++ {
+			// The opaque run from x, then one pixel that may not be.
+			n, runLo, runHi := blueOpaqueRow(dst[x:], src[4*x:])
+			lo, hi = min(lo, runLo), max(hi, runHi)
+			if x += n; x < w {
+				p := binary.LittleEndian.Uint32(src[4*x:])
+				v := blueRGBA(p, premultiplied)
+				dst[x] = v
+				d := int(v) - int(lumRGBA(p, premultiplied))
+				lo, hi = min(lo, d), max(hi, d)
 			}
-			dst[x] = v
-			d := int(v) - int(lum[x])
-			lo, hi = min(lo, d), max(hi, d)
 		}
 	}
 	return lo, hi
+}
+
+// blueOpaqueRowGo writes into dst the blue-weighted grey (blueRGBA) of
+// the 8-bit RGBA pixels of src for as long as they are opaque, and
+// returns how many it wrote and the least and greatest difference from
+// their BT.601 grey; with none written, lo > hi. It is blueOpaqueRow
+// where there is no assembly kernel, and the kernels' reference.
+func blueOpaqueRowGo(dst, src []byte) (n, lo, hi int) {
+	lo, hi = math.MaxInt, math.MinInt
+	src = src[:min(4*len(dst), len(src))&^3]
+	for ; 4*n < len(src); n++ {
+		p := binary.LittleEndian.Uint32(src[4*n:])
+		if p < 0xff000000 {
+			break
+		}
+		v := blueRGBA(p, true)
+		dst[n] = v
+		d := int(v) - int(lumOpaque(p&0xff, p>>8&0xff, p>>16&0xff))
+		lo, hi = min(lo, d), max(hi, d)
+	}
+	return n, lo, hi
 }
 
 // blueRGBA is the blue-weighted grey, (R + 2G + B) / 4 over white, of

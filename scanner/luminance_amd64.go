@@ -34,3 +34,16 @@ func opaqueRowSSE2(dst, src []byte) int
 //
 //go:noescape
 func opaqueBlocksAVX2(dst, src []byte) int
+
+// blueOpaqueRow writes the blue-weighted grey of the 8-bit RGBA pixels of
+// src into dst, up to the first that is not opaque or the end of either,
+// and returns how many it wrote and the least and greatest difference
+// from their BT.601 grey (lo > hi when it wrote none).
+var blueOpaqueRow = blueOpaqueSSE2
+
+// blueOpaqueSSE2 is blueOpaqueRow in SSE2 (luminance_amd64.s): eight
+// pixels a turn of its loop while they are all opaque, then four, then
+// one.
+//
+//go:noescape
+func blueOpaqueSSE2(dst, src []byte) (n, lo, hi int)

@@ -217,3 +217,174 @@ done:
 	VZEROUPPER
 	MOVQ AX, ret+48(FP)
 	RET
+
+DATA blueRB<>+0x00(SB)/8, $0x00ff00ff00ff00ff // r and b of each pixel, as words
+DATA blueRB<>+0x08(SB)/8, $0x00ff00ff00ff00ff
+GLOBL blueRB<>(SB), RODATA|NOPTR, $16
+
+DATA blueOnes<>+0x00(SB)/8, $0x0001000100010001 // PMADDWL's r*1 + b*1
+DATA blueOnes<>+0x08(SB)/8, $0x0001000100010001
+GLOBL blueOnes<>(SB), RODATA|NOPTR, $16
+
+// BLUEGREY4 is GREY4 that also makes, in V, the blue-weighted grey of
+// the four pixels of P: (r + 2g + b) * 0x101 >> 10, one in the low byte
+// of each 32-bit lane. r + b is one PMADDWL of the pixel's (r, b) words,
+// and 2g is the g<<16 that GREY4 makes, shifted right by 15. X9 holds
+// blueRB, X8 blueOnes; the rest as GREY4.
+#define BLUEGREY4(P, V, A, B, C) \
+	MOVO      P, V; \
+	PAND      X9, V; \
+	PMADDWL   X8, V; \
+	MOVO      P, A; \
+	PUNPCKLBW X14, A; \
+	MOVO      P, B; \
+	PUNPCKHBW X14, B; \
+	PMADDWL   X13, A; \
+	PMADDWL   X13, B; \
+	PAND      X12, P; \
+	PSLLL     $8, P; \
+	MOVO      P, C; \
+	PSRLL     $15, C; \
+	PADDL     C, V; \
+	MOVO      A, C; \
+	SHUFPS    $0x88, B, A; \
+	SHUFPS    $0xdd, B, C; \
+	PADDL     C, A; \
+	PADDL     A, P; \
+	MOVO      P, A; \
+	PSLLL     $8, A; \
+	PADDL     A, P; \
+	PADDL     X11, P; \
+	PSRLL     $24, P; \
+	MOVO      V, A; \
+	PSLLL     $8, A; \
+	PADDL     A, V; \
+	PSRLL     $10, V
+
+// BLUEMINMAX folds the differences V - G of the words of V and G (blue
+// and BT.601 grey) into X7 (the least) and X10 (the greatest); A is
+// scratch.
+#define BLUEMINMAX(V, G, A) \
+	MOVO   V, A; \
+	PSUBW  G, A; \
+	PMINSW A, X7; \
+	PMAXSW A, X10
+
+// func blueOpaqueSSE2(dst, src []byte) (n, lo, hi int)
+TEXT ·blueOpaqueSSE2(SB), NOSPLIT, $0-72
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ src_base+24(FP), SI
+	MOVQ src_len+32(FP), DX
+	SHRQ $2, DX
+	CMPQ DX, CX
+	CMOVQLT DX, CX // CX: the pixels there are room for in both
+	XORQ AX, AX    // AX: the pixels written
+	PXOR X14, X14
+	MOVOU greyWeights<>(SB), X13
+	MOVOU greenMask<>(SB), X12
+	MOVOU greyRound<>(SB), X11
+	MOVOU blueRB<>(SB), X9
+	MOVOU blueOnes<>(SB), X8
+	PCMPEQB X7, X7
+	PSRLW   $1, X7  // 0x7fff in each word: no least difference yet
+	MOVO    X7, X10
+	PXOR    X5, X5
+	PCMPEQB X5, X5
+	PXOR    X5, X10 // 0x8000 in each word: no greatest yet
+
+	// Eight pixels a turn while all eight are opaque.
+loop8:
+	LEAQ 8(AX), BX
+	CMPQ BX, CX
+	JGT  loop4
+	MOVOU 0(SI), X0
+	MOVOU 16(SI), X1
+	MOVO  X0, X4
+	PAND  X1, X4
+	PCMPEQB X5, X5
+	PCMPEQB X5, X4
+	PMOVMSKB X4, BX
+	ANDL $0x8888, BX // the alpha bytes
+	CMPL BX, $0x8888
+	JNE  loop4
+	BLUEGREY4(X0, X2, X4, X5, X6)
+	BLUEGREY4(X1, X3, X4, X5, X6)
+	PACKSSLW X1, X0 // grey, eight words
+	PACKSSLW X3, X2 // blue
+	BLUEMINMAX(X2, X0, X4)
+	PACKUSWB X2, X2
+	MOVQ X2, 0(DI)
+	ADDQ $32, SI
+	ADDQ $8, DI
+	ADDQ $8, AX
+	JMP  loop8
+
+	// Four at a time up to the row's end or the four with a pixel
+	// that is not opaque.
+loop4:
+	LEAQ 4(AX), BX
+	CMPQ BX, CX
+	JGT  loop1
+	MOVOU 0(SI), X0
+	MOVO  X0, X4
+	PCMPEQB X5, X5
+	PCMPEQB X5, X4
+	PMOVMSKB X4, BX
+	ANDL $0x8888, BX
+	CMPL BX, $0x8888
+	JNE  loop1
+	BLUEGREY4(X0, X2, X4, X5, X6)
+	PACKSSLW X0, X0 // each pixel twice: the least and greatest as they are
+	PACKSSLW X2, X2
+	BLUEMINMAX(X2, X0, X4)
+	PACKUSWB X2, X2
+	MOVL X2, BX
+	MOVL BX, 0(DI)
+	ADDQ $16, SI
+	ADDQ $4, DI
+	ADDQ $4, AX
+	JMP  loop4
+
+	// One at a time up to the first pixel that is not opaque.
+loop1:
+	CMPQ AX, CX
+	JGE  done
+	MOVL 0(SI), BX
+	CMPL BX, $0xff000000
+	JB   done
+	MOVL BX, X0
+	PSHUFL $0, X0, X0 // the pixel in every lane, so no empty lane counts
+	BLUEGREY4(X0, X2, X4, X5, X6)
+	PACKSSLW X0, X0
+	PACKSSLW X2, X2
+	BLUEMINMAX(X2, X0, X4)
+	MOVL X2, BX
+	MOVB BX, 0(DI)
+	ADDQ $4, SI
+	ADDQ $1, DI
+	ADDQ $1, AX
+	JMP  loop1
+
+done:
+	MOVQ AX, n+48(FP)
+	// The least of X7's words and the greatest of X10's, sign-extended.
+	PSHUFL $0x4e, X7, X0
+	PMINSW X0, X7
+	PSHUFL $0xb1, X7, X0
+	PMINSW X0, X7
+	PSHUFLW $0xb1, X7, X0
+	PMINSW X0, X7
+	MOVL X7, BX
+	MOVWQSX BX, BX
+	MOVQ BX, lo+56(FP)
+	PSHUFL $0x4e, X10, X0
+	PMAXSW X0, X10
+	PSHUFL $0xb1, X10, X0
+	PMAXSW X0, X10
+	PSHUFLW $0xb1, X10, X0
+	PMAXSW X0, X10
+	MOVL X10, BX
+	MOVWQSX BX, BX
+	MOVQ BX, hi+64(FP)
+	RET

@@ -16,10 +16,16 @@ func opaqueKernels() map[string]func(dst, src []byte) int {
 	return ks
 }
 
-// TestOpaqueRowIsKernel: on amd64, fromRGBA's opaqueRow is the assembly
-// kernel for this processor, so that TestLuminanceEveryOpaqueColour and
-// the other tests of newLuminanceSource check it, and not the Go path,
-// on every colour.
+// blueKernels are the blue-weighted assembly kernels.
+func blueKernels() map[string]func(dst, src []byte) (n, lo, hi int) {
+	return map[string]func(dst, src []byte) (n, lo, hi int){"sse2": blueOpaqueSSE2}
+}
+
+// TestOpaqueRowIsKernel: on amd64, fromRGBA's opaqueRow and
+// blueFromRGBA's blueOpaqueRow are the assembly kernels for this
+// processor, so that TestLuminanceEveryOpaqueColour and the other tests
+// of newLuminanceSource and newBlueLuminanceSource check them, and not
+// the Go paths.
 func TestOpaqueRowIsKernel(t *testing.T) {
 	want, name := opaqueRowSSE2, "SSE2"
 	if cpu.X86.HasAVX2 {
@@ -29,4 +35,7 @@ func TestOpaqueRowIsKernel(t *testing.T) {
 		t.Fatalf("opaqueRow is not the %s kernel", name)
 	}
 	t.Logf("opaqueRow is the %s kernel", name)
+	if reflect.ValueOf(blueOpaqueRow).Pointer() != reflect.ValueOf(blueOpaqueSSE2).Pointer() {
+		t.Fatalf("blueOpaqueRow is not the SSE2 kernel")
+	}
 }

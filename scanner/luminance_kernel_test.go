@@ -92,6 +92,118 @@ func TestOpaqueKernelsEveryColour(t *testing.T) {
 	}
 }
 
+// blueKernelsUnderTest are the blue-weighted kernels, assembly
+// (blueKernels, per architecture) and Go.
+func blueKernelsUnderTest() map[string]func(dst, src []byte) (n, lo, hi int) {
+	ks := map[string]func(dst, src []byte) (n, lo, hi int){"go": blueOpaqueRowGo}
+	for name, k := range blueKernels() {
+		ks[name] = k
+	}
+	return ks
+}
+
+// blueWant is the blue-weighted grey of an opaque 8-bit colour and its
+// difference from the BT.601 grey, as the At path of
+// newBlueLuminanceSource computes them.
+func blueWant(r, g, b uint32) (v byte, d int) {
+	r, g, b = r*0x101, g*0x101, b*0x101
+	v = byte(((r+2*g+b)/4 + 0xffff - 0xffff) >> 8)
+	return v, int(v) - int(lum16(r, g, b, 0xffff))
+}
+
+// TestBlueKernelsEveryColour: each blue-weighted kernel gives every one
+// of the 2^24 opaque colours the At path's blue-weighted grey, on rows of
+// 65,536 pixels, and its difference from BT.601 grey as the least and
+// greatest of a run of one pixel.
+func TestBlueKernelsEveryColour(t *testing.T) {
+	src, dst := make([]byte, 4*65536), make([]byte, 65536)
+	for red := range 256 {
+		for c := range 65536 {
+			src[4*c], src[4*c+1], src[4*c+2], src[4*c+3] = byte(red), byte(c), byte(c>>8), 0xff
+		}
+		for name, k := range blueKernelsUnderTest() {
+			wantLo, wantHi := 1<<30, -1<<30
+			for c := range 65536 {
+				_, d := blueWant(uint32(red), uint32(c&0xff), uint32(c>>8))
+				wantLo, wantHi = min(wantLo, d), max(wantHi, d)
+			}
+			if n, lo, hi := k(dst, src); n != len(dst) || lo != wantLo || hi != wantHi {
+				t.Fatalf("%s: red %d: wrote %d of %d, differences %d..%d, want %d..%d", name, red, n, len(dst), lo, hi, wantLo, wantHi)
+			}
+			for c, v := range dst {
+				if want, _ := blueWant(uint32(red), uint32(c&0xff), uint32(c>>8)); v != want {
+					t.Fatalf("%s: colour (%d, %d, %d) is %d, want %d", name, red, c&0xff, c>>8, v, want)
+				}
+			}
+			for c := range 65536 {
+				_, wantD := blueWant(uint32(red), uint32(c&0xff), uint32(c>>8))
+				if n, lo, hi := k(dst[:1], src[4*c:]); n != 1 || lo != wantD || hi != wantD {
+					t.Fatalf("%s: colour (%d, %d, %d): wrote %d, difference %d..%d, want %d", name, red, c&0xff, c>>8, n, lo, hi, wantD)
+				}
+			}
+		}
+	}
+}
+
+// TestBlueKernelsStop: each blue-weighted kernel, on rows of 0 to 40
+// pixels at any alignment with a pixel that is not opaque at every
+// position (or none), stops exactly there, writes the run and nothing
+// past it, and gives the least and greatest difference of the run.
+func TestBlueKernelsStop(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 4))
+	backing := make([]byte, 4*40+16)
+	for name, k := range blueKernelsUnderTest() {
+		for pixels := range 41 {
+			for _, dstLen := range []int{pixels, max(0, pixels-1-rng.IntN(10)), pixels + 1 + rng.IntN(10)} {
+				align := rng.IntN(16)
+				src := backing[align : align+4*pixels]
+				for bad := -1; bad < pixels; bad++ {
+					for i := range src {
+						src[i] = byte(rng.Uint32())
+					}
+					for i := 3; i < len(src); i += 4 {
+						src[i] = 0xff
+					}
+					if bad >= 0 {
+						src[4*bad+3] = byte(rng.IntN(0xff))
+					}
+					checkBlueRow(t, name, k, dstLen, src)
+				}
+			}
+		}
+	}
+}
+
+// checkBlueRow runs a blue-weighted kernel as checkOpaqueRow runs a grey
+// one, and checks the least and greatest difference it reports too.
+func checkBlueRow(tb testing.TB, name string, k func(dst, src []byte) (n, lo, hi int), dstLen int, src []byte) {
+	tb.Helper()
+	stop := firstNotOpaque(dstLen, src)
+	for _, fill := range []byte{0x00, 0xff} {
+		buf := bytes.Repeat([]byte{fill}, dstLen+32)
+		n, lo, hi := k(buf[:dstLen:dstLen], src)
+		if n != stop {
+			tb.Fatalf("%s: %d pixels, dst %d bytes: wrote %d, want %d", name, len(src)/4, dstLen, n, stop)
+		}
+		wantLo, wantHi := 1<<30, -1<<30
+		for i := range n {
+			want, d := blueWant(uint32(src[4*i]), uint32(src[4*i+1]), uint32(src[4*i+2]))
+			if buf[i] != want {
+				tb.Fatalf("%s: pixel %d of %d (%v) is %d, want %d", name, i, len(src)/4, src[4*i:4*i+4], buf[i], want)
+			}
+			wantLo, wantHi = min(wantLo, d), max(wantHi, d)
+		}
+		if n > 0 && (lo != wantLo || hi != wantHi) || n == 0 && lo <= hi {
+			tb.Fatalf("%s: %d pixels written, differences %d..%d, want %d..%d", name, n, lo, hi, wantLo, wantHi)
+		}
+		for i := n; i < len(buf); i++ {
+			if buf[i] != fill {
+				tb.Fatalf("%s: wrote byte %d of dst past the %d pixels it says it wrote", name, i, n)
+			}
+		}
+	}
+}
+
 // TestOpaqueRowStops: every kernel, on rows of 0 to 80 pixels at every
 // byte alignment of src, with dst shorter, as long or longer, and a pixel
 // that is not opaque at every position (or none), writes exactly the
@@ -153,8 +265,8 @@ func TestLuminanceRGBAStrides(t *testing.T) {
 	}
 }
 
-// FuzzOpaqueRow compares every kernel with the Go path and lumOpaque on
-// arbitrary pixels; the first opaqueUpTo pixels are made opaque, so that
+// FuzzOpaqueRow compares every kernel, grey and blue-weighted, with the
+// Go path and lumOpaque (blueWant) on arbitrary pixels; the first opaqueUpTo pixels are made opaque, so that
 // the runs are long enough to reach the kernels' widest loops.
 func FuzzOpaqueRow(f *testing.F) {
 	f.Add(bytes.Repeat([]byte{1, 2, 3, 0xff}, 40), uint16(200), uint16(40))
@@ -164,6 +276,9 @@ func FuzzOpaqueRow(f *testing.F) {
 		src = bytes.Clone(src)
 		for i := 3; i < len(src) && i < 4*int(opaqueUpTo); i += 4 {
 			src[i] = 0xff
+		}
+		for name, k := range blueKernelsUnderTest() {
+			checkBlueRow(t, name, k, int(dstLen), src)
 		}
 		goDst := make([]byte, dstLen)
 		goN := opaqueRowGo(goDst, src)
