@@ -358,3 +358,24 @@ func TestBlueRenderingRGBA(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRGBAVGA renders an opaque 640 x 480 RGBA photo, qrcode-1's
+// size, in BT.601 grey (the first cost of every decode of one) and in
+// the blue-weighted rendering.
+func BenchmarkRGBAVGA(b *testing.B) {
+	rgba := image.NewRGBA(image.Rect(0, 0, 640, 480))
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := range rgba.Pix {
+		rgba.Pix[i] = byte(rng.Uint32()) | byte(255*(i%4/3)) // opaque
+	}
+	b.Run("Grey", func(b *testing.B) {
+		for b.Loop() {
+			newLuminanceSource(rgba)
+		}
+	})
+	b.Run("Blue", func(b *testing.B) {
+		for b.Loop() {
+			newBlueLuminanceSource(rgba)
+		}
+	})
+}
