@@ -272,6 +272,13 @@ func FuzzOpaqueRow(f *testing.F) {
 	f.Add(bytes.Repeat([]byte{1, 2, 3, 0xff}, 40), uint16(200), uint16(40))
 	f.Add(bytes.Repeat([]byte{0xff, 0xfe, 0, 0xff}, 33), uint16(33), uint16(17))
 	f.Add([]byte{9, 9, 9, 0xff, 9, 9, 9, 0xfe, 9}, uint16(3), uint16(0))
+	// 1,000 random colours: enough that a weight off by one shows.
+	random := make([]byte, 4000)
+	rng := rand.New(rand.NewPCG(16, 5))
+	for i := range random {
+		random[i] = byte(rng.Uint32())
+	}
+	f.Add(random, uint16(1000), uint16(990))
 	f.Fuzz(func(t *testing.T, src []byte, dstLen, opaqueUpTo uint16) {
 		src = bytes.Clone(src)
 		for i := 3; i < len(src) && i < 4*int(opaqueUpTo); i += 4 {
