@@ -142,6 +142,7 @@ fuzz: setup
 	$(GO) test -run '^$$' -fuzz FuzzDecodeBytes -fuzztime $(FUZZTIME) ./scanner/
 	$(GO) test -run '^$$' -fuzz FuzzQRReaderFalseAlignment -fuzztime $(FUZZTIME) ./scanner/
 	$(GO) test -run '^$$' -fuzz FuzzITFRow -fuzztime $(FUZZTIME) ./scanner/
+	$(GO) test -run '^$$' -fuzz FuzzOpaqueRow -fuzztime $(FUZZTIME) ./scanner/
 	$(GO) test -run '^$$' -fuzz FuzzWrap -fuzztime $(FUZZTIME) ./report/
 	$(GO) test -run '^$$' -fuzz FuzzDecodeStrokes -fuzztime $(FUZZTIME) ./app/
 

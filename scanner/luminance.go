@@ -102,30 +102,36 @@ func lumOpaque(r, g, b uint32) byte {
 // luminance as the pixel's RGBA method and lum16 would. A PNG photo
 // decodes to these types, and this is the first cost of every decode of
 // one (issue 16: a third of a qrcode-1 decode with a table look-up per
-// weight): opaqueRow weighs two pixels a word, and lumRGBA takes the
-// pixels that are not opaque.
+// weight): opaqueRow weighs the opaque runs, in assembly on amd64
+// (luminance_amd64.s), and lumRGBA takes the pixels that are not opaque.
 func fromRGBA(pix []byte, stride, w, h int, premultiplied bool) *luminanceSource {
 	out := make([]byte, w*h)
 	for y := range h {
-		src := pix[y*stride:][:4*w]
-		dst := out[y*w:][:w]
-		for x := 0; x < w; x++ {
-			// The opaque run from x, then one pixel that may not be.
-			if x += opaqueRow(dst[x:], src[4*x:]); x < w {
-				dst[x] = lumRGBA(binary.LittleEndian.Uint32(src[4*x:]), premultiplied)
-			}
-		}
+		greyRow(out[y*w:][:w], pix[y*stride:][:4*w], premultiplied)
 	}
 	return &luminanceSource{pix: out, stride: w, width: w, height: h}
 }
 
-// opaqueRow writes the luminance of the 8-bit RGBA pixels of src into
+// greyRow writes into dst the luminance of the len(dst) 8-bit RGBA
+// pixels of src, as lumRGBA would.
+func greyRow(dst, src []byte, premultiplied bool) {
+	for x := 0; x < len(dst); x++ {
+		// The opaque run from x, then one pixel that may not be.
+		if x += opaqueRow(dst[x:], src[4*x:]); x < len(dst) {
+			dst[x] = lumRGBA(binary.LittleEndian.Uint32(src[4*x:]), premultiplied)
+		}
+	}
+}
+
+// opaqueRowGo writes the luminance of the 8-bit RGBA pixels of src into
 // dst for as long as they are opaque, and returns how many it wrote (an
-// even number); lumRGBA does the rest. Two pixels are one load and each
-// weight one multiplication for both (SWAR): in a 32-bit lane a pixel's
-// weighted sum stays below 1<<32 (see lumR), so the two never carry into
-// each other.
-func opaqueRow(dst, src []byte) int {
+// even number: it may stop one pixel short of the first that is not
+// opaque); lumRGBA does the rest. It is opaqueRow where there is no
+// assembly kernel (luminance_other.go), and the reference the kernels
+// are tested against. Two pixels are one load and each weight one
+// multiplication for both (SWAR): in a 32-bit lane a pixel's weighted sum
+// stays below 1<<32 (see lumR), so the two never carry into each other.
+func opaqueRowGo(dst, src []byte) int {
 	const (
 		lane = 0x000000ff000000ff // the low byte of each pixel
 		half = 1<<15 | 1<<47      // lumOpaque's rounding, in each lane
@@ -271,9 +277,9 @@ func newBlueLuminanceSource(img image.Image) *luminanceSource {
 			}
 		}
 	case *image.RGBA:
-		lo, hi = blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, true, out, nil)
+		lo, hi = blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, true, out)
 	case *image.NRGBA:
-		lo, hi = blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, false, out, nil)
+		lo, hi = blueFromRGBA(m.Pix[m.PixOffset(b.Min.X, b.Min.Y):], m.Stride, w, h, false, out)
 	default:
 		for y := range h {
 			for x := range w {
@@ -378,9 +384,9 @@ func renderEven(img image.Image, y int, grey, blue []byte) {
 		case *image.NRGBA:
 			pix = m.Pix[m.PixOffset(b.Min.X, y):]
 		}
-		// Each even pixel as an image of one pixel.
 		for i := range grey {
-			blueFromRGBA(pix[8*i:], 0, 1, 1, premultiplied, blue[i:i+1], grey[i:i+1])
+			p := binary.LittleEndian.Uint32(pix[8*i:])
+			blue[i], grey[i] = blueRGBA(p, premultiplied), lumRGBA(p, premultiplied)
 		}
 	default:
 		for i := range grey {
@@ -395,39 +401,66 @@ func renderEven(img image.Image, y int, grey, blue []byte) {
 // pixels, premultiplied or not, exactly as the At path of
 // newBlueLuminanceSource computes it (a PNG decodes to these types, and At
 // per pixel was most of the rendering's cost), and returns the least and
-// greatest difference from BT.601's luminance; with grey, it writes that
-// luminance there too.
-func blueFromRGBA(pix []byte, stride, w, h int, premultiplied bool, out, grey []byte) (lo, hi int) {
+// greatest difference from BT.601's luminance. blueOpaqueRow takes the
+// opaque runs, in assembly on amd64 (issue 16: this rendering was a fifth
+// of the decode of ean13-1/34.png, the set's p95 image, at 34.5
+// instructions a pixel); blueRGBA and lumRGBA the pixels that are not.
+func blueFromRGBA(pix []byte, stride, w, h int, premultiplied bool, out []byte) (lo, hi int) {
 	lo, hi = math.MaxInt, math.MinInt
 	for y := range h {
-		src := pix[y*stride : y*stride+4*w]
-		dst := out[y*w : y*w+w]
-		for x := range dst {
-			p := src[4*x : 4*x+4 : 4*x+4]
-			var v, lum byte
-			if p[3] == 0xff {
-				r, g, b := uint32(p[0])*0x101, uint32(p[1])*0x101, uint32(p[2])*0x101
-				v = byte((r + 2*g + b) / 4 >> 8)
-				lum = lumOpaque(uint32(p[0]), uint32(p[1]), uint32(p[2]))
-			} else {
-				r, g, b, a := uint32(p[0])*0x101, uint32(p[1])*0x101, uint32(p[2])*0x101, uint32(p[3])
-				if !premultiplied {
-					// As color.NRGBA's RGBA method.
-					r, g, b = r*a/0xff, g*a/0xff, b*a/0xff
-				}
-				a *= 0x101
-				v = byte(((r+2*g+b)/4 + 0xffff - a) >> 8)
-				lum = lum16(r, g, b, a)
+		src := pix[y*stride:][:4*w]
+		dst := out[y*w:][:w]
+		for x := 0; x < w; x++ {
+			// The opaque run from x, then one pixel that may not be.
+			n, runLo, runHi := blueOpaqueRow(dst[x:], src[4*x:])
+			lo, hi = min(lo, runLo), max(hi, runHi)
+			if x += n; x < w {
+				p := binary.LittleEndian.Uint32(src[4*x:])
+				v := blueRGBA(p, premultiplied)
+				dst[x] = v
+				d := int(v) - int(lumRGBA(p, premultiplied))
+				lo, hi = min(lo, d), max(hi, d)
 			}
-			dst[x] = v
-			if grey != nil {
-				grey[y*w+x] = lum
-			}
-			d := int(v) - int(lum)
-			lo, hi = min(lo, d), max(hi, d)
 		}
 	}
 	return lo, hi
+}
+
+// blueOpaqueRowGo writes into dst the blue-weighted grey (blueRGBA) of
+// the 8-bit RGBA pixels of src for as long as they are opaque, and
+// returns how many it wrote and the least and greatest difference from
+// their BT.601 grey; with none written, lo > hi. It is blueOpaqueRow
+// where there is no assembly kernel, and the kernels' reference.
+func blueOpaqueRowGo(dst, src []byte) (n, lo, hi int) {
+	lo, hi = math.MaxInt, math.MinInt
+	src = src[:min(4*len(dst), len(src))&^3]
+	for ; 4*n < len(src); n++ {
+		p := binary.LittleEndian.Uint32(src[4*n:])
+		if p < 0xff000000 {
+			break
+		}
+		v := blueRGBA(p, true)
+		dst[n] = v
+		d := int(v) - int(lumOpaque(p&0xff, p>>8&0xff, p>>16&0xff))
+		lo, hi = min(lo, d), max(hi, d)
+	}
+	return n, lo, hi
+}
+
+// blueRGBA is the blue-weighted grey, (R + 2G + B) / 4 over white, of
+// one 8-bit RGBA pixel packed little-endian as it lies in Pix (R in the
+// low byte), computed as the At path of newBlueLuminanceSource does.
+func blueRGBA(p uint32, premultiplied bool) byte {
+	r, g, b, a := p&0xff*0x101, p>>8&0xff*0x101, p>>16&0xff*0x101, p>>24
+	if a == 0xff {
+		return byte((r + 2*g + b) / 4 >> 8)
+	}
+	if !premultiplied {
+		// As color.NRGBA's RGBA method.
+		r, g, b = r*a/0xff, g*a/0xff, b*a/0xff
+	}
+	a *= 0x101
+	return byte(((r+2*g+b)/4 + 0xffff - a) >> 8)
 }
 
 // cbBlue is what the blue-weighted rendering adds to a JPEG's Y for each

@@ -40,10 +40,12 @@ func randomImages(rng *rand.Rand, w, h int) map[string]image.Image {
 }
 
 // TestLuminanceEveryOpaqueColour: every opaque colour, premultiplied
-// and not, gets exactly color.GrayModel's grey (lum16) on the fast path,
-// which weighs two pixels in one word (opaqueRow), in either place of the
-// pair; the rows are 255 pixels, so each ends in a pixel it leaves to
-// lumRGBA, and 258 of them hold every green and blue.
+// and not, gets exactly color.GrayModel's grey (lum16) on the fast path
+// (opaqueRow: the assembly kernel on amd64, TestOpaqueRowIsKernel; the Go
+// path, two pixels a word, elsewhere), at an even and an odd x; the rows
+// are 255 pixels, so each ends in the kernel's narrowest loop (or, on the
+// Go path, in a pixel left to lumRGBA), and 258 of them hold every green
+// and blue.
 func TestLuminanceEveryOpaqueColour(t *testing.T) {
 	r := image.Rect(0, 0, 255, 258)
 	rgba, nrgba := image.NewRGBA(r), image.NewNRGBA(r)
