@@ -1,0 +1,118 @@
+#include "textflag.h"
+
+// func blockPairs(p *byte, stride, pairs int, sums *int32, lo, hi *uint8)
+//
+// Two 8 x 8 blocks a step: each of the eight rows is one 16-byte load
+// holding both blocks' row; PSADBW sums each half's eight bytes, PMINUB
+// and PMAXUB fold the rows, and three shifts within each half leave
+// each block's least and greatest in its half's low byte.
+TEXT ·blockPairs(SB), NOSPLIT, $0-48
+	MOVQ p+0(FP), SI
+	MOVQ stride+8(FP), BX
+	MOVQ pairs+16(FP), CX
+	MOVQ sums+24(FP), DI
+	MOVQ lo+32(FP), R8
+	MOVQ hi+40(FP), R9
+	LEAQ (BX)(BX*2), DX // 3 strides
+	PXOR X14, X14
+	TESTQ CX, CX
+	JEQ done
+
+loop:
+	LEAQ (SI)(BX*4), R10
+	MOVOU (SI), X0
+	MOVOU (SI)(BX*1), X1
+	MOVOU (SI)(BX*2), X2
+	MOVOU (SI)(DX*1), X3
+	MOVOU (R10), X4
+	MOVOU (R10)(BX*1), X5
+	MOVOU (R10)(BX*2), X6
+	MOVOU (R10)(DX*1), X7
+
+	// Sums: each half's eight bytes, row by row, at most 64 x 255.
+	MOVO X0, X8
+	PSADBW X14, X8
+	MOVO X1, X9
+	PSADBW X14, X9
+	PADDQ X9, X8
+	MOVO X2, X9
+	PSADBW X14, X9
+	PADDQ X9, X8
+	MOVO X3, X9
+	PSADBW X14, X9
+	PADDQ X9, X8
+	MOVO X4, X9
+	PSADBW X14, X9
+	PADDQ X9, X8
+	MOVO X5, X9
+	PSADBW X14, X9
+	PADDQ X9, X8
+	MOVO X6, X9
+	PSADBW X14, X9
+	PADDQ X9, X8
+	MOVO X7, X9
+	PSADBW X14, X9
+	PADDQ X9, X8
+
+	// Least (X9) and greatest (X0) of each byte over the eight rows.
+	MOVO X0, X9
+	PMINUB X1, X9
+	PMAXUB X1, X0
+	MOVO X2, X10
+	PMINUB X3, X10
+	PMAXUB X3, X2
+	MOVO X4, X11
+	PMINUB X5, X11
+	PMAXUB X5, X4
+	MOVO X6, X12
+	PMINUB X7, X12
+	PMAXUB X7, X6
+	PMINUB X10, X9
+	PMINUB X12, X11
+	PMINUB X11, X9
+	PMAXUB X2, X0
+	PMAXUB X6, X4
+	PMAXUB X4, X0
+
+	// Across each half: its eight bytes to one.
+	MOVO X9, X10
+	PSRLQ $32, X10
+	PMINUB X10, X9
+	MOVO X9, X10
+	PSRLQ $16, X10
+	PMINUB X10, X9
+	MOVO X9, X10
+	PSRLQ $8, X10
+	PMINUB X10, X9
+	MOVO X0, X10
+	PSRLQ $32, X10
+	PMAXUB X10, X0
+	MOVO X0, X10
+	PSRLQ $16, X10
+	PMAXUB X10, X0
+	MOVO X0, X10
+	PSRLQ $8, X10
+	PMAXUB X10, X0
+
+	MOVQ X8, AX
+	MOVL AX, (DI)
+	PEXTRW $4, X8, AX
+	MOVL AX, 4(DI)
+	MOVQ X9, AX
+	MOVB AX, (R8)
+	PEXTRW $4, X9, AX
+	MOVB AX, 1(R8)
+	MOVQ X0, AX
+	MOVB AX, (R9)
+	PEXTRW $4, X0, AX
+	MOVB AX, 1(R9)
+
+	ADDQ $16, SI
+	ADDQ $8, DI
+	ADDQ $2, R8
+	ADDQ $2, R9
+	DECQ CX
+	JNZ loop
+
+done:
+	RET

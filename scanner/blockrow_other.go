@@ -1,0 +1,9 @@
+//go:build !amd64
+
+package scanner
+
+// blockRow sets sums, lo and hi[x] to blockStats of the block at p[8x:],
+// rows stride apart, for each x of sums.
+func blockRow(p []byte, stride int, sums []int32, lo, hi []uint8) {
+	blockRowGo(p, stride, sums, lo, hi)
+}
