@@ -284,7 +284,7 @@ func (s *luminanceSource) blockGrid() *blockGrid {
 	return g
 }
 
-// blockRowGo is blockRow in Go, for processors without blockrow_*.s.
+// blockRowGo is blockRow in Go, for processors without simd_*.s.
 func blockRowGo(p []byte, stride int, sums []int32, lo, hi []uint8) {
 	n := len(sums)
 	// The block row's eight rows of pixels, cut to one length, so that a

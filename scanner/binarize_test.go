@@ -248,3 +248,46 @@ func TestBlockRowMatchesPixels(t *testing.T) {
 		}
 	}
 }
+
+// TestBinariseRowMatchesPixels: binariseRow (SSE2 on amd64 for whole
+// words) and binariseRowGo set exactly the bits of the pixels darker than
+// their block's threshold, for rows of 1 to 200 pixels (whole words, a
+// last part word, a last part block), thresholds 0 (a flat light block),
+// 1, 255 and any, and pixels equal to their threshold (not darker).
+func TestBinariseRowMatchesPixels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 64))
+	pick := func() byte {
+		switch rng.IntN(6) {
+		case 0:
+			return 0
+		case 1:
+			return 1
+		case 2:
+			return 255
+		}
+		return byte(rng.IntN(256))
+	}
+	for trial := range 4000 {
+		w := 1 + trial%200
+		line, thr := make([]byte, w), make([]byte, (w+gateBlock-1)/gateBlock)
+		for i := range thr {
+			thr[i] = pick()
+		}
+		for i := range line {
+			line[i] = pick()
+			if rng.IntN(8) == 0 {
+				line[i] = thr[i/gateBlock] // equal: not darker
+			}
+		}
+		for name, binarise := range map[string]func(line, thr []byte, words []uint64){"binariseRow": binariseRow, "binariseRowGo": binariseRowGo} {
+			words := make([]uint64, (w+63)/64)
+			binarise(line, thr, words)
+			for x := range (w + 63) / 64 * 64 {
+				want := x < w && line[x] < thr[x/gateBlock]
+				if got := words[x/64]>>(x%64)&1 == 1; got != want {
+					t.Fatalf("%s, %d pixels: pixel %d (grey %d, threshold %d) black = %v, want %v", name, w, x, line[min(x, w-1)], thr[min(x, w-1)/gateBlock], got, want)
+				}
+			}
+		}
+	}
+}

@@ -411,9 +411,9 @@ func (l *looker) binarise() {
 	}
 }
 
-// binariseRow sets bit x%64 of words[x/64] where line[x] is darker than
-// its block's threshold thr[x/gateBlock]; words must be zero.
-func binariseRow(line, thr []byte, words []uint64) {
+// binariseRowGo is binariseRow in Go, eight pixels at a time, for
+// processors without simd_*.s and for the end of a row.
+func binariseRowGo(line, thr []byte, words []uint64) {
 	for b, t := range thr {
 		if t == 0 {
 			continue // a flat light block: white

@@ -116,3 +116,65 @@ loop:
 
 done:
 	RET
+
+// func binariseWords(line, thr *byte, words *uint64, n int)
+//
+// Sixty-four pixels a word, sixteen at a time: each block's threshold t
+// spread over its eight pixels, t minus the pixel (saturating at 0) is
+// nonzero exactly where the pixel is darker than t.
+TEXT ·binariseWords(SB), NOSPLIT, $0-32
+	MOVQ line+0(FP), SI
+	MOVQ thr+8(FP), BX
+	MOVQ words+16(FP), DI
+	MOVQ n+24(FP), CX
+	PXOR X14, X14
+	TESTQ CX, CX
+	JEQ bdone
+
+bloop:
+	MOVQ (BX), X0     // the word's eight thresholds
+	PUNPCKLBW X0, X0  // each twice
+	MOVO X0, X1
+	PUNPCKLWL X0, X0  // t0..t3, each four times
+	PUNPCKHWL X1, X1  // t4..t7
+	MOVO X0, X2
+	PUNPCKLLQ X0, X0  // t0, t1, each eight times
+	PUNPCKHLQ X2, X2  // t2, t3
+	MOVO X1, X3
+	PUNPCKLLQ X1, X1  // t4, t5
+	PUNPCKHLQ X3, X3  // t6, t7
+
+	MOVOU (SI), X4
+	PSUBUSB X4, X0
+	PCMPEQB X14, X0   // 0xff where not darker
+	PMOVMSKB X0, AX
+	MOVOU 16(SI), X5
+	PSUBUSB X5, X2
+	PCMPEQB X14, X2
+	PMOVMSKB X2, DX
+	MOVOU 32(SI), X6
+	PSUBUSB X6, X1
+	PCMPEQB X14, X1
+	PMOVMSKB X1, R8
+	MOVOU 48(SI), X7
+	PSUBUSB X7, X3
+	PCMPEQB X14, X3
+	PMOVMSKB X3, R9
+
+	SHLQ $16, DX
+	ORQ DX, AX
+	SHLQ $32, R8
+	ORQ R8, AX
+	SHLQ $48, R9
+	ORQ R9, AX
+	NOTQ AX
+	MOVQ AX, (DI)
+
+	ADDQ $64, SI
+	ADDQ $8, BX
+	ADDQ $8, DI
+	DECQ CX
+	JNZ bloop
+
+bdone:
+	RET

@@ -7,3 +7,9 @@ package scanner
 func blockRow(p []byte, stride int, sums []int32, lo, hi []uint8) {
 	blockRowGo(p, stride, sums, lo, hi)
 }
+
+// binariseRow sets bit x%64 of words[x/64] where line[x] is darker than
+// its block's threshold thr[x/gateBlock]; words must be zero.
+func binariseRow(line, thr []byte, words []uint64) {
+	binariseRowGo(line, thr, words)
+}
