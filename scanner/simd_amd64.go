@@ -43,3 +43,31 @@ func binariseRow(line, thr []byte, words []uint64) {
 
 //go:noescape
 func binariseWords(line, thr *byte, words *uint64, n int)
+
+// colourEdgeCount is colourEdgeCountGo, sixteen pixels at a time in SSE2
+// (simd_amd64.s) while a pixel and its right neighbour are within the
+// row: the scalar loop was a sixth of a 1-megapixel frame's decode
+// without a code, besides the rendering (issue 16).
+func colourEdgeCount(g, bl, g2, bl2 []byte) int {
+	n := len(g)
+	bl, g2, bl2 = bl[:n], g2[:n], bl2[:n]
+	count, x := 0, 0
+	if chunks := (n - 1) / 16; chunks > 0 {
+		// The last chunk's right neighbours end at g[16*chunks] and
+		// bl[16*chunks], within the row.
+		count = colourEdgeChunks(&g[0], &bl[0], &g2[0], &bl2[0], &contrastLanes, chunks)
+		x = 16 * chunks
+	}
+	return count + colourEdgeCountGo(g, bl, g2, bl2, x)
+}
+
+// contrastLanes is gateContrast-1 in each byte of an SSE2 register.
+var contrastLanes = func() (l [16]byte) {
+	for i := range l {
+		l[i] = gateContrast - 1
+	}
+	return l
+}()
+
+//go:noescape
+func colourEdgeChunks(grey, blue, grey2, blue2 *byte, low *[16]byte, chunks int) int

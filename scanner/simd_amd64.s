@@ -178,3 +178,84 @@ bloop:
 
 bdone:
 	RET
+
+// func colourEdgeChunks(grey, blue, grey2, blue2 *byte, low *[16]byte, chunks int) int
+//
+// colourEdgeCountGo's count over x = 0 to 16*chunks-1, sixteen x at a
+// time: |a-b| is (a-b)|(b-a), each saturating at 0, and at least
+// gateContrast where it minus low (gateContrast-1, saturating) is not 0.
+// Each edge's lane is -1 (0xff); subtracted from 0 it is 1, and PSADBW
+// adds the lanes.
+TEXT ·colourEdgeChunks(SB), NOSPLIT, $0-56
+	MOVQ grey+0(FP), SI
+	MOVQ blue+8(FP), DI
+	MOVQ grey2+16(FP), R8
+	MOVQ blue2+24(FP), R9
+	MOVQ low+32(FP), AX
+	MOVQ chunks+40(FP), CX
+	MOVOU (AX), X13  // gateContrast-1 in every lane
+	PXOR X14, X14    // 0
+	PXOR X12, X12    // the count, in each half
+	TESTQ CX, CX
+	JEQ cdone
+
+cloop:
+	MOVOU (SI), X0   // g[x]
+	MOVOU 1(SI), X1  // g[x+1]
+	MOVOU (DI), X2   // bl[x]
+	MOVOU 1(DI), X3  // bl[x+1]
+	MOVOU (R8), X4   // g2[x]
+	MOVOU (R9), X5   // bl2[x]
+
+	// Across: grey |g[x]-g[x+1]| in X6, blue in X7.
+	MOVO X0, X6
+	PSUBUSB X1, X6
+	PSUBUSB X0, X1
+	POR X1, X6
+	MOVO X2, X7
+	PSUBUSB X3, X7
+	PSUBUSB X2, X3
+	POR X3, X7
+	PSUBUSB X13, X6
+	PSUBUSB X13, X7
+	PCMPEQB X14, X6  // 0xff: grey under gateContrast
+	PCMPEQB X14, X7  // 0xff: blue under gateContrast
+	PANDN X6, X7     // blue not under, grey under: an edge
+	MOVO X14, X8
+	PSUBB X7, X8
+	PSADBW X14, X8
+	PADDQ X8, X12
+
+	// Down: g[x] against g2[x], bl[x] against bl2[x].
+	MOVO X0, X6
+	PSUBUSB X4, X6
+	PSUBUSB X0, X4
+	POR X4, X6
+	MOVO X2, X7
+	PSUBUSB X5, X7
+	PSUBUSB X2, X5
+	POR X5, X7
+	PSUBUSB X13, X6
+	PSUBUSB X13, X7
+	PCMPEQB X14, X6
+	PCMPEQB X14, X7
+	PANDN X6, X7
+	MOVO X14, X8
+	PSUBB X7, X8
+	PSADBW X14, X8
+	PADDQ X8, X12
+
+	ADDQ $16, SI
+	ADDQ $16, DI
+	ADDQ $16, R8
+	ADDQ $16, R9
+	DECQ CX
+	JNZ cloop
+
+cdone:
+	MOVQ X12, AX
+	PSRLDQ $8, X12
+	MOVQ X12, DX
+	ADDQ DX, AX
+	MOVQ AX, ret+48(FP)
+	RET

@@ -13,3 +13,8 @@ func blockRow(p []byte, stride int, sums []int32, lo, hi []uint8) {
 func binariseRow(line, thr []byte, words []uint64) {
 	binariseRowGo(line, thr, words)
 }
+
+// colourEdgeCount is colourEdgeCountGo over the whole row.
+func colourEdgeCount(g, bl, g2, bl2 []byte) int {
+	return colourEdgeCountGo(g, bl, g2, bl2, 0)
+}
