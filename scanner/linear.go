@@ -570,7 +570,7 @@ func (t *tally) best() (Code, int) {
 // for the mapping of points (toImage); the luminance is the bitmap's.
 func (v *view) turnedRows() *view {
 	cols := &columnSource{upright: v.src}
-	bm, _ := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(cols))
+	bm, _ := gozxing.NewBinaryBitmap(newColumnBinarizer(cols)) // rowbinarize.go
 	return &view{
 		src:    &luminanceSource{width: v.src.height, height: v.src.width},
 		scale:  v.scale,
