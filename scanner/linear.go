@@ -53,7 +53,13 @@ func newMultiRowDecoder(want map[Format]bool) multiRowDecoder {
 }
 
 func (m multiRowDecoder) DecodeRow(rowNumber int, row *gozxing.BitArray, hints map[gozxing.DecodeHintType]any) (*gozxing.Result, error) {
-	var runs []int
+	return m.decodeRow(rowNumber, row, nil, hints)
+}
+
+// decodeRow is DecodeRow given the row's runs (rowRuns), or nil to make
+// them when a reader needs them: scanRows makes a row's runs once for
+// both directions (reversedRuns).
+func (m multiRowDecoder) decodeRow(rowNumber int, row *gozxing.BitArray, runs []int, hints map[gozxing.DecodeHintType]any) (*gozxing.Result, error) {
 	for _, r := range m {
 		_, byRuns := r.RowDecoder.(runsDecoder)
 		if runs == nil && (r.mayStart != nil || byRuns) {
@@ -78,6 +84,24 @@ func (m multiRowDecoder) DecodeRow(rowNumber int, row *gozxing.BitArray, hints m
 		}
 	}
 	return nil, errRowNotFound
+}
+
+// reversedRuns returns, in buf, the runs of the row whose runs are runs
+// (rowRuns' order, white first) reversed, as rowRuns would make them from
+// the row reversed: the runs backwards, a white run of 0 first when the
+// row ends black, and without the row's leading white when it was 0.
+func reversedRuns(runs, buf []int) []int {
+	out := buf[:0]
+	if len(runs)%2 == 0 { // the last run is black
+		out = append(out, 0)
+	}
+	for i := len(runs) - 1; i >= 0; i-- {
+		out = append(out, runs[i])
+	}
+	if len(out) > 1 && out[len(out)-1] == 0 {
+		out = out[:len(out)-1]
+	}
+	return out
 }
 
 // quietBefore says whether the white before runs[k] (a bar, in rowRuns'
@@ -510,8 +534,12 @@ func (d *decoder) scanRows(ctx context.Context, v *view, scan rowScan, t *tally,
 	}
 	middle := h / 2
 	var row *gozxing.BitArray
+	// A row's runs, and reversed, at most one a pixel and the leading
+	// white: made once a row, not by each direction's decodeRow.
+	var runs, reversed []int
 	if w > 0 {
 		row = gozxing.NewBitArray(w)
+		runs, reversed = make([]int, 0, w+1), make([]int, 0, w+2)
 	}
 	// near, once set, says which rows the look saw bars on or beside:
 	// only those can read (barLines). The turned pass comes after the
@@ -547,11 +575,15 @@ func (d *decoder) scanRows(ctx context.Context, v *view, scan rowScan, t *tally,
 		if row, err = v.bitmap.GetBlackRow(y, row); err != nil || bars(row) < minRowBars {
 			continue
 		}
+		runs = rowRuns(row, runs) // itf.go
 		for attempt := range 2 {
+			dirRuns := runs
 			if attempt == 1 {
 				row.Reverse()
+				reversed = reversedRuns(runs, reversed)
+				dirRuns = reversed
 			}
-			res, err := d.rows.DecodeRow(y, row, d.hints)
+			res, err := d.rows.decodeRow(y, row, dirRuns, d.hints)
 			if err != nil {
 				continue
 			}
