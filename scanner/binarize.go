@@ -278,24 +278,30 @@ func (s *luminanceSource) blockGrid() *blockGrid {
 	w, h := s.width/hybridBlock, s.height/hybridBlock
 	g := &blockGrid{w: w, h: h, sum: make([]int32, w*h), lo: make([]uint8, w*h), hi: make([]uint8, w*h)}
 	for y := range h {
-		// The block row's eight rows of pixels, cut to one length, so
-		// that a block's eight loads need one bounds check, not eight
-		// (they were a seventh of blockStats).
-		row := func(yy int) []byte { return s.pix[(s.top+y*hybridBlock+yy)*s.stride+s.left:][:w*hybridBlock] }
-		p0, p1, p2, p3, p4, p5, p6, p7 := row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7)
-		sums, los, his := g.sum[y*w:][:w], g.lo[y*w:][:w], g.hi[y*w:][:w]
-		for x := range w {
-			i := x * hybridBlock
-			sum, lo, hi := rowStats(
-				binary.LittleEndian.Uint64(p0[i:]), binary.LittleEndian.Uint64(p1[i:]),
-				binary.LittleEndian.Uint64(p2[i:]), binary.LittleEndian.Uint64(p3[i:]),
-				binary.LittleEndian.Uint64(p4[i:]), binary.LittleEndian.Uint64(p5[i:]),
-				binary.LittleEndian.Uint64(p6[i:]), binary.LittleEndian.Uint64(p7[i:]))
-			sums[x], los[x], his[x] = int32(sum), uint8(lo), uint8(hi)
-		}
+		blockRow(s.pix[(s.top+y*hybridBlock)*s.stride+s.left:], s.stride, g.sum[y*w:][:w], g.lo[y*w:][:w], g.hi[y*w:][:w])
 	}
 	s.blocks = g
 	return g
+}
+
+// blockRowGo is blockRow in Go, for processors without simd_*.s.
+func blockRowGo(p []byte, stride int, sums []int32, lo, hi []uint8) {
+	n := len(sums)
+	// The block row's eight rows of pixels, cut to one length, so that a
+	// block's eight loads need one bounds check, not eight (they were a
+	// seventh of blockStats).
+	row := func(yy int) []byte { return p[yy*stride:][:n*hybridBlock] }
+	p0, p1, p2, p3, p4, p5, p6, p7 := row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7)
+	lo, hi = lo[:n], hi[:n]
+	for x := range n {
+		i := x * hybridBlock
+		sum, l, h := rowStats(
+			binary.LittleEndian.Uint64(p0[i:]), binary.LittleEndian.Uint64(p1[i:]),
+			binary.LittleEndian.Uint64(p2[i:]), binary.LittleEndian.Uint64(p3[i:]),
+			binary.LittleEndian.Uint64(p4[i:]), binary.LittleEndian.Uint64(p5[i:]),
+			binary.LittleEndian.Uint64(p6[i:]), binary.LittleEndian.Uint64(p7[i:]))
+		sums[x], lo[x], hi[x] = int32(sum), uint8(l), uint8(h)
+	}
 }
 
 // at returns the statistics of whole block (x, y), and false when (x, y)

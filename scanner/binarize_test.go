@@ -208,3 +208,86 @@ func TestSWAR(t *testing.T) {
 		}
 	}
 }
+
+// TestBlockRowMatchesPixels: blockRow (SSE2 on amd64) and blockRowGo
+// give each block's sum, least and greatest as a loop over its pixels
+// does, for rows of one to nine blocks (odd counts end on a lone block),
+// extremes 0 and 255 placed anywhere in a block, and pixels beside the
+// blocks (the stride's slack, the eighth row's tail) that must not count.
+func TestBlockRowMatchesPixels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	for trial := range 3000 {
+		n := 1 + trial%9
+		stride := 8*n + rng.IntN(13)
+		p := make([]byte, 7*stride+8*n+rng.IntN(9))
+		for i := range p {
+			switch rng.IntN(8) {
+			case 0:
+				p[i] = 0
+			case 1:
+				p[i] = 255
+			default:
+				p[i] = byte(rng.IntN(256))
+			}
+		}
+		for name, row := range map[string]func([]byte, int, []int32, []uint8, []uint8){"blockRow": blockRow, "blockRowGo": blockRowGo} {
+			sums, lo, hi := make([]int32, n), make([]uint8, n), make([]uint8, n)
+			row(p, stride, sums, lo, hi)
+			for x := range n {
+				sum, l, h := 0, 255, 0
+				for y := range 8 {
+					for _, v := range p[y*stride+8*x:][:8] {
+						sum, l, h = sum+int(v), min(l, int(v)), max(h, int(v))
+					}
+				}
+				if int(sums[x]) != sum || int(lo[x]) != l || int(hi[x]) != h {
+					t.Fatalf("%s, %d blocks, stride %d: block %d = %d, %d, %d; want %d, %d, %d",
+						name, n, stride, x, sums[x], lo[x], hi[x], sum, l, h)
+				}
+			}
+		}
+	}
+}
+
+// TestBinariseRowMatchesPixels: binariseRow (SSE2 on amd64 for whole
+// words) and binariseRowGo set exactly the bits of the pixels darker than
+// their block's threshold, for rows of 1 to 200 pixels (whole words, a
+// last part word, a last part block), thresholds 0 (a flat light block),
+// 1, 255 and any, and pixels equal to their threshold (not darker).
+func TestBinariseRowMatchesPixels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 64))
+	pick := func() byte {
+		switch rng.IntN(6) {
+		case 0:
+			return 0
+		case 1:
+			return 1
+		case 2:
+			return 255
+		}
+		return byte(rng.IntN(256))
+	}
+	for trial := range 4000 {
+		w := 1 + trial%200
+		line, thr := make([]byte, w), make([]byte, (w+gateBlock-1)/gateBlock)
+		for i := range thr {
+			thr[i] = pick()
+		}
+		for i := range line {
+			line[i] = pick()
+			if rng.IntN(8) == 0 {
+				line[i] = thr[i/gateBlock] // equal: not darker
+			}
+		}
+		for name, binarise := range map[string]func(line, thr []byte, words []uint64){"binariseRow": binariseRow, "binariseRowGo": binariseRowGo} {
+			words := make([]uint64, (w+63)/64)
+			binarise(line, thr, words)
+			for x := range (w + 63) / 64 * 64 {
+				want := x < w && line[x] < thr[x/gateBlock]
+				if got := words[x/64]>>(x%64)&1 == 1; got != want {
+					t.Fatalf("%s, %d pixels: pixel %d (grey %d, threshold %d) black = %v, want %v", name, w, x, line[min(x, w-1)], thr[min(x, w-1)/gateBlock], got, want)
+				}
+			}
+		}
+	}
+}

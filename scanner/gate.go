@@ -411,9 +411,9 @@ func (l *looker) binarise() {
 	}
 }
 
-// binariseRow sets bit x%64 of words[x/64] where line[x] is darker than
-// its block's threshold thr[x/gateBlock]; words must be zero.
-func binariseRow(line, thr []byte, words []uint64) {
+// binariseRowGo is binariseRow in Go, eight pixels at a time, for
+// processors without simd_*.s and for the end of a row.
+func binariseRowGo(line, thr []byte, words []uint64) {
 	for b, t := range thr {
 		if t == 0 {
 			continue // a flat light block: white
@@ -1073,15 +1073,28 @@ func (b *blockCache) gridAt(r image.Rectangle) *blockGrid {
 	g := &blockGrid{w: r.Dx() / gateBlock, h: r.Dy() / gateBlock}
 	g.sum, g.lo, g.hi = make([]int32, g.w*g.h), make([]uint8, g.w*g.h), make([]uint8, g.w*g.h)
 	for y := range g.h {
-		for x := range g.w {
-			i := (by0+y)*b.grid.w + bx0 + x
-			if !b.done[i] {
-				sum, lo, hi := blockStats(s.pix[(s.top+(by0+y)*gateBlock)*s.stride+s.left+(bx0+x)*gateBlock:], s.stride)
-				b.grid.sum[i], b.grid.lo[i], b.grid.hi[i], b.done[i] = int32(sum), uint8(lo), uint8(hi), true
+		row := (by0 + y) * b.grid.w
+		pix := s.pix[(s.top+(by0+y)*gateBlock)*s.stride+s.left:]
+		// Each stretch of blocks not taken yet, in one blockRow.
+		for x := bx0; x < bx0+g.w; {
+			if b.done[row+x] {
+				x++
+				continue
 			}
-			j := y*g.w + x
-			g.sum[j], g.lo[j], g.hi[j] = b.grid.sum[i], b.grid.lo[i], b.grid.hi[i]
+			end := x + 1
+			for end < bx0+g.w && !b.done[row+end] {
+				end++
+			}
+			blockRow(pix[x*gateBlock:], s.stride, b.grid.sum[row+x:row+end], b.grid.lo[row+x:row+end], b.grid.hi[row+x:row+end])
+			for i := row + x; i < row+end; i++ {
+				b.done[i] = true
+			}
+			x = end
 		}
+		j, i := y*g.w, row+bx0
+		copy(g.sum[j:j+g.w], b.grid.sum[i:i+g.w])
+		copy(g.lo[j:j+g.w], b.grid.lo[i:i+g.w])
+		copy(g.hi[j:j+g.w], b.grid.hi[i:i+g.w])
 	}
 	return g
 }

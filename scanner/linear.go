@@ -53,7 +53,13 @@ func newMultiRowDecoder(want map[Format]bool) multiRowDecoder {
 }
 
 func (m multiRowDecoder) DecodeRow(rowNumber int, row *gozxing.BitArray, hints map[gozxing.DecodeHintType]any) (*gozxing.Result, error) {
-	var runs []int
+	return m.decodeRow(rowNumber, row, nil, hints)
+}
+
+// decodeRow is DecodeRow given the row's runs (rowRuns), or nil to make
+// them when a reader needs them: scanRows makes a row's runs once for
+// both directions (reversedRuns).
+func (m multiRowDecoder) decodeRow(rowNumber int, row *gozxing.BitArray, runs []int, hints map[gozxing.DecodeHintType]any) (*gozxing.Result, error) {
 	for _, r := range m {
 		_, byRuns := r.RowDecoder.(runsDecoder)
 		if runs == nil && (r.mayStart != nil || byRuns) {
@@ -78,6 +84,24 @@ func (m multiRowDecoder) DecodeRow(rowNumber int, row *gozxing.BitArray, hints m
 		}
 	}
 	return nil, errRowNotFound
+}
+
+// reversedRuns returns, in buf, the runs of the row whose runs are runs
+// (rowRuns' order, white first) reversed, as rowRuns would make them from
+// the row reversed: the runs backwards, a white run of 0 first when the
+// row ends black, and without the row's leading white when it was 0.
+func reversedRuns(runs, buf []int) []int {
+	out := buf[:0]
+	if len(runs)%2 == 0 { // the last run is black
+		out = append(out, 0)
+	}
+	for i := len(runs) - 1; i >= 0; i-- {
+		out = append(out, runs[i])
+	}
+	if len(out) > 1 && out[len(out)-1] == 0 {
+		out = out[:len(out)-1]
+	}
+	return out
 }
 
 // quietBefore says whether the white before runs[k] (a bar, in rowRuns'
@@ -107,7 +131,8 @@ type upceanReaders struct{ ean13, ean8, upce bool }
 // digits whose L and G parities are one of their tables' (their
 // determineFirstDigit, determineNumSysAndCheckDigit) and, for EAN-13, the
 // middle guard and six more digits, for UPC-E an end guard; for EAN-8
-// four digits, the middle guard and four more. A digit is
+// four digits of the L patterns, the middle guard and four more; and
+// the check digit agreeing with the others. A digit is
 // four runs within the variances of one of the L or G patterns, the best
 // deciding its parity (upceanReader_decodeDigit). The same exported
 // variances and patterns decide, so a row that fails here fails there;
@@ -131,6 +156,7 @@ func (u upceanReaders) mayStart(runs []int) bool {
 		}
 		k += 4 // the search goes on from the next bar after this guard
 	}
+	var left [6]int          // the digits after the guard, 0-9
 	digits, parities := 0, 0 // read after the guard, at most six
 	for i := k + 3; digits < 6 && i+4 <= len(runs); i += 4 {
 		d := upceanDigit(runs[i:i+4], oned.UPCEANReader_L_AND_G_PATTERNS)
@@ -140,29 +166,94 @@ func (u upceanReaders) mayStart(runs []int) bool {
 		if d >= 10 {
 			parities |= 1 << (5 - digits)
 		}
+		left[digits] = d % 10
 		digits++
 	}
 	after6 := k + 3 + 6*4
-	switch {
-	case digits == 6 && u.ean13 && slices.Contains(ean13FirstDigitParities, parities) && middleThenL(runs, after6, 6):
-		return true
-	case digits == 6 && u.upce && slices.Contains(upceParities, parities) && upceEnd(runs, after6):
-		return true
+	if digits == 6 && u.ean13 {
+		// The first digit is the one whose parities the six have; the
+		// check digit must agree (gozxing's checkChecksum: rows that
+		// pass everything else here fail it nine times in ten, and each
+		// cost the three readers about 100,000 instructions, issue 16).
+		if first := slices.Index(ean13FirstDigitParities, parities); first >= 0 {
+			var code [13]int
+			code[0] = first
+			copy(code[1:7], left[:])
+			if middleThenL(runs, after6, code[7:]) && checksumOK(code[:]) {
+				return true
+			}
+		}
 	}
-	return u.ean8 && digits >= 4 && middleThenL(runs, k+3+4*4, 4)
+	if digits == 6 && u.upce && upceEnd(runs, after6) {
+		// The parities give the number system and the check digit, which
+		// must agree with the UPC-A the code expands to.
+		if i := slices.Index(upceParities, parities); i >= 0 && checksumOK(upceToUPCA(i/10, left, i%10)) {
+			return true
+		}
+	}
+	if !u.ean8 || digits < 4 {
+		return false
+	}
+	// EAN-8 reads its first four digits in the L patterns alone.
+	var code [8]int
+	for j := range 4 {
+		if code[j] = upceanDigit(runs[k+3+4*j:][:4], oned.UPCEANReader_L_PATTERNS); code[j] < 0 {
+			return false
+		}
+	}
+	return middleThenL(runs, k+3+4*4, code[4:]) && checksumOK(code[:])
+}
+
+// checksumOK says whether the last of the digits of a UPC/EAN is its
+// check digit, as gozxing's upceanReader_checkStandardUPCEANChecksum
+// computes it: from the right, the payload's digits weigh 3, 1, 3...
+func checksumOK(digits []int) bool {
+	n := len(digits) - 1
+	sum := 0
+	for i := n - 1; i >= 0; i -= 2 {
+		sum += digits[i]
+	}
+	sum *= 3
+	for i := n - 2; i >= 0; i -= 2 {
+		sum += digits[i]
+	}
+	return (1000-sum)%10 == digits[n]
+}
+
+// upceToUPCA returns the digits of the UPC-A that a UPC-E of number
+// system numSys, six digits and check digit check expands to, as
+// gozxing's convertUPCEtoUPCA does.
+func upceToUPCA(numSys int, six [6]int, check int) []int {
+	a := make([]int, 0, 12) // on the stack: it does not escape
+	a = append(a, numSys)
+	switch last := six[5]; last {
+	case 0, 1, 2:
+		a = append(a, six[0], six[1], last, 0, 0, 0, 0, six[2], six[3], six[4])
+	case 3:
+		a = append(a, six[0], six[1], six[2], 0, 0, 0, 0, 0, six[3], six[4])
+	case 4:
+		a = append(a, six[0], six[1], six[2], six[3], 0, 0, 0, 0, 0, six[4])
+	default:
+		a = append(a, six[0], six[1], six[2], six[3], six[4], 0, 0, 0, 0, last)
+	}
+	return append(a, check)
 }
 
 // middleThenL says whether the first 1:1:1:1:1 middle guard from the
 // white run runs[i] on (ended by a bar: upceanReader_findGuardPattern)
-// is followed by n digits of the L patterns, as the right half of an
-// EAN-13 (six) or an EAN-8 (four) must be.
-func middleThenL(runs []int, i, n int) bool {
+// is followed by len(digits) digits of the L patterns, as the right half
+// of an EAN-13 (six) or an EAN-8 (four) must be, and sets digits to them.
+func middleThenL(runs []int, i int, digits []int) bool {
 	for ; i+5 < len(runs); i += 2 {
 		if oned.PatternMatchVariance(runs[i:i+5], oned.UPCEANReader_MIDDLE_PATTERN, oned.UPCEANReader_MAX_INDIVIDUAL_VARIANCE) >= oned.UPCEANReader_MAX_AVG_VARIANCE {
 			continue
 		}
-		for j := i + 5; j < i+5+4*n; j += 4 {
-			if j+4 > len(runs) || upceanDigit(runs[j:j+4], oned.UPCEANReader_L_PATTERNS) < 0 {
+		for n := range digits {
+			at := i + 5 + 4*n
+			if at+4 > len(runs) {
+				return false
+			}
+			if digits[n] = upceanDigit(runs[at:at+4], oned.UPCEANReader_L_PATTERNS); digits[n] < 0 {
 				return false
 			}
 		}
@@ -262,6 +353,18 @@ func code128MayStart(runs []int) bool {
 		// 1.7, so neither is twice the first. This skips most windows
 		// before the variances.
 		if w[1] >= 2*w[0] || w[2] >= 2*w[0] {
+			continue
+		}
+		// Each run within 0.7 of a module (the total over 11) of every
+		// start pattern's: the first and fourth 2 modules, the second
+		// and third 1, the fifth at most 3, the sixth at least 2. In
+		// integers, in tenths of a module and a tenth looser than the
+		// variances below, so that no window they pass is skipped (issue
+		// 16: most windows failed all three variances, 9,000
+		// instructions a row on ean13-1/34.png).
+		t := w[0] + w[1] + w[2] + w[3] + w[4] + w[5]
+		out := func(r, lo, hi int) bool { return 110*r < lo*t || 110*r > hi*t }
+		if out(w[0], 12, 28) || out(w[1], 2, 18) || out(w[2], 2, 18) || out(w[3], 12, 28) || 110*w[4] > 38*t || 110*w[5] < 12*t {
 			continue
 		}
 		match := false
@@ -431,8 +534,12 @@ func (d *decoder) scanRows(ctx context.Context, v *view, scan rowScan, t *tally,
 	}
 	middle := h / 2
 	var row *gozxing.BitArray
+	// A row's runs, and reversed, at most one a pixel and the leading
+	// white: made once a row, not by each direction's decodeRow.
+	var runs, reversed []int
 	if w > 0 {
 		row = gozxing.NewBitArray(w)
+		runs, reversed = make([]int, 0, w+1), make([]int, 0, w+2)
 	}
 	// near, once set, says which rows the look saw bars on or beside:
 	// only those can read (barLines). The turned pass comes after the
@@ -468,11 +575,15 @@ func (d *decoder) scanRows(ctx context.Context, v *view, scan rowScan, t *tally,
 		if row, err = v.bitmap.GetBlackRow(y, row); err != nil || bars(row) < minRowBars {
 			continue
 		}
+		runs = rowRuns(row, runs) // itf.go
 		for attempt := range 2 {
+			dirRuns := runs
 			if attempt == 1 {
 				row.Reverse()
+				reversed = reversedRuns(runs, reversed)
+				dirRuns = reversed
 			}
-			res, err := d.rows.DecodeRow(y, row, d.hints)
+			res, err := d.rows.decodeRow(y, row, dirRuns, d.hints)
 			if err != nil {
 				continue
 			}
@@ -570,7 +681,7 @@ func (t *tally) best() (Code, int) {
 // for the mapping of points (toImage); the luminance is the bitmap's.
 func (v *view) turnedRows() *view {
 	cols := &columnSource{upright: v.src}
-	bm, _ := gozxing.NewBinaryBitmap(gozxing.NewHybridBinarizer(cols))
+	bm, _ := gozxing.NewBinaryBitmap(newColumnBinarizer(cols)) // rowbinarize.go
 	return &view{
 		src:    &luminanceSource{width: v.src.height, height: v.src.width},
 		scale:  v.scale,

@@ -517,3 +517,26 @@ func TestTurnedRows(t *testing.T) {
 		t.Error("the matrix differs from the full turn's")
 	}
 }
+
+// TestReversedRuns: reversedRuns of a row's runs are rowRuns of the row
+// reversed, for rows of 1 to 100 pixels starting and ending either
+// colour, all white and all black.
+func TestReversedRuns(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 70))
+	for trial := range 3000 {
+		n := 1 + trial%100
+		row := gozxing.NewBitArray(n)
+		density := rng.IntN(5)
+		for x := range n {
+			if density == 4 || density > 0 && rng.IntN(4) < density {
+				row.Set(x)
+			}
+		}
+		runs := rowRuns(row, nil)
+		got := reversedRuns(runs, make([]int, 0, 1))
+		row.Reverse()
+		if want := rowRuns(row, nil); !slices.Equal(got, want) {
+			t.Fatalf("runs %v reversed = %v, want %v", runs, got, want)
+		}
+	}
+}

@@ -325,23 +325,12 @@ func colourEdges(img image.Image, limit int) int {
 	for i := range 2 {
 		grey[i], blue[i] = make([]byte, n), make([]byte, n)
 	}
-	edge := func(g0, g1, b0, b1 byte) bool {
-		return absDiff(b0, b1) >= gateContrast && absDiff(g0, g1) < gateContrast
-	}
 	count := 0
 	for y := 0; y+2 < h; y += colourRowStep {
 		for i := range 2 {
 			renderEven(img, b.Min.Y+y+2*i, grey[i], blue[i])
 		}
-		g, bl, g2, bl2 := grey[0], blue[0], grey[1], blue[1]
-		for x := range n {
-			if x+1 < n && edge(g[x], g[x+1], bl[x], bl[x+1]) {
-				count++
-			}
-			if edge(g[x], g2[x], bl[x], bl2[x]) {
-				count++
-			}
-		}
+		count += colourEdgeCount(grey[0], blue[0], grey[1], blue[1]) // colouredges.go
 		if count >= limit {
 			return count
 		}
