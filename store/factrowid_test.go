@@ -22,16 +22,7 @@ var factTables = []string{"notes", "repairs", "parts_used"}
 func TestMigrate0014(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "fieldbench.db")
 	raw := rawDBBefore(t, path, "0014_facts_without_rowid.sql")
-	w := storetest.World()
-	for _, d := range w.Tickets {
-		args, err := ticketArgs(d.Ticket)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := raw.Exec(ticketUpsert, args...); err != nil {
-			t.Fatal(err)
-		}
-	}
+	insertWorldTickets(t, raw)
 	at := storetest.Now.Add(-3)
 	facts := []struct {
 		q    string
@@ -170,6 +161,21 @@ func TestFactCommitPages(t *testing.T) {
 			if strings.HasPrefix(name, "sqlite_autoindex_outbox") {
 				t.Errorf("%T: a page of %s written: the outbox keeps an index of the mutation ID", tc.cmd, name)
 			}
+		}
+	}
+}
+
+// insertWorldTickets writes storetest.World's tickets into raw, a store
+// an older migration left (rawDBBefore), as that code would have.
+func insertWorldTickets(t *testing.T, raw *sql.DB) {
+	t.Helper()
+	for _, d := range storetest.World().Tickets {
+		args, err := ticketArgs(d.Ticket)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := raw.Exec(ticketUpsert, args...); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

@@ -18,16 +18,7 @@ import (
 func TestMigrate0015(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "fieldbench.db")
 	raw := rawDBBefore(t, path, "0015_outbox_without_id_index.sql")
-	w := storetest.World()
-	for _, d := range w.Tickets {
-		args, err := ticketArgs(d.Ticket)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := raw.Exec(ticketUpsert, args...); err != nil {
-			t.Fatal(err)
-		}
-	}
+	insertWorldTickets(t, raw)
 	at := storetest.Now.Add(-3)
 	rows := []struct {
 		seq                  int64
