@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -12,6 +13,7 @@ import (
 
 var (
 	timeType = reflect.TypeFor[time.Time]()
+	isZeroer = reflect.TypeFor[interface{ IsZero() bool }]()
 	// A type with its own encoding or decoding in either direction.
 	ownCodings = []reflect.Type{
 		reflect.TypeFor[json.Marshaler](), reflect.TypeFor[json.Unmarshaler](),
@@ -29,8 +31,10 @@ var (
 // UTC). A slice, a map, an interface, a time in another zone and any
 // other type with its own encoding answer false: nil and empty would not
 // be told apart, a zone comes back as another *time.Location. So do a
-// struct with two fields of one JSON name (json writes neither) and a
-// type that holds itself. The type is looked at once, here: the check
+// struct with two fields of one JSON name (json writes neither), a field
+// tagged omitzero whose type has its own IsZero (json leaves out what it
+// calls zero, which then reads back as the zero value) and a type that
+// holds itself. The type is looked at once, here: the check
 // only reads the value.
 func Plan(t reflect.Type) func(reflect.Value) bool {
 	return planStable(t, map[reflect.Type]bool{})
@@ -97,6 +101,13 @@ func PlanFields(t reflect.Type) (check func(reflect.Value) bool, omitted []int) 
 	return planStruct(t, map[reflect.Type]bool{t: true})
 }
 
+// ownZero says whether t, or its pointer, has the IsZero method that
+// json's omitzero asks instead of comparing with the zero value; a time's
+// is exactly that comparison for the times Plan calls stable (in UTC).
+func ownZero(t reflect.Type) bool {
+	return t != timeType && (t.Implements(isZeroer) || reflect.PointerTo(t).Implements(isZeroer))
+}
+
 // planStruct plans struct type t's fields (planStable's open types with
 // t among them): a nil check refuses t; omitted are its json:"-" fields.
 func planStruct(t reflect.Type, open map[reflect.Type]bool) (check func(reflect.Value) bool, omitted []int) {
@@ -113,7 +124,13 @@ func planStruct(t reflect.Type, open map[reflect.Type]bool) (check func(reflect.
 			omitted = append(omitted, i)
 			continue
 		}
-		name, _, _ := strings.Cut(tag, ",")
+		name, opts, _ := strings.Cut(tag, ",")
+		if ownZero(f.Type) && slices.Contains(strings.Split(opts, ","), "omitzero") {
+			// json asks the type whether it is zero and leaves it out
+			// when it says so: decoding gives the zero value back,
+			// which the type's IsZero may not be.
+			return func(reflect.Value) bool { return false }, omitted
+		}
 		if name == "" {
 			name = f.Name
 		}

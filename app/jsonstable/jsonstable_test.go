@@ -93,3 +93,51 @@ func TestPlanFields(t *testing.T) {
 		t.Errorf("a string: planned")
 	}
 }
+
+// amount says it is zero when its units are, whatever its currency: json's
+// omitzero then leaves out an amount that is not the zero value.
+type amount struct {
+	Units    int64
+	Currency string
+}
+
+func (a amount) IsZero() bool { return a.Units == 0 }
+
+// TestOmitZeroWithItsOwnIsZero: a field tagged omitzero whose type says
+// for itself when it is zero (an IsZero method, on the value or its
+// pointer) is not called stable where json leaves it out and decoding
+// gives back the zero value, not what it held; a time, whose IsZero is
+// the zero value's, stays stable.
+func TestOmitZeroWithItsOwnIsZero(t *testing.T) {
+	type byValue struct {
+		A amount `json:"a,omitzero"`
+	}
+	type byPointer struct {
+		A *amount `json:"a,omitzero"`
+	}
+	for name, v := range map[string]any{
+		"value":   &byValue{A: amount{Currency: "EUR"}},
+		"pointer": &byPointer{A: &amount{Currency: "EUR"}},
+	} {
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back := reflect.New(reflect.TypeOf(v).Elem())
+		if err := json.Unmarshal(b, back.Interface()); err != nil {
+			t.Fatal(err)
+		}
+		if reflect.DeepEqual(back.Interface(), v) {
+			t.Fatalf("%s: %s reads back as it was; the test needs a value that does not", name, b)
+		}
+		if elem := reflect.ValueOf(v).Elem(); Plan(elem.Type())(elem) {
+			t.Errorf("%s: called stable, but %s reads back as %+v", name, b, back.Elem().Interface())
+		}
+	}
+	withTime := struct {
+		T time.Time `json:"t,omitzero"`
+	}{T: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)}
+	if p := reflect.ValueOf(&withTime).Elem(); !Plan(p.Type())(p) {
+		t.Errorf("a time tagged omitzero: not called stable")
+	}
+}

@@ -577,15 +577,17 @@ func (db *DB) technicianNames(ctx context.Context, tenant string) (map[app.Techn
 	return names, transient(rows.Err())
 }
 
-// periodDays lists the midnights, in zone, of every day [from, to)
-// touches, the first being from's own day.
+// periodDays lists the starts in zone (DayStart: midnight, unless the
+// clocks skip it) of every day [from, to) touches, the first being from's
+// own day.
 func periodDays(from, to time.Time, zone *time.Location) []time.Time {
 	f := from.In(zone)
-	d := time.Date(f.Year(), f.Month(), f.Day(), 0, 0, 0, 0, zone)
 	var days []time.Time
-	for d.Before(to) {
+	for i := 0; ; i++ {
+		d := DayStart(f.Year(), f.Month(), f.Day()+i, zone)
+		if !d.Before(to) {
+			return days
+		}
 		days = append(days, d)
-		d = d.AddDate(0, 0, 1)
 	}
-	return days
 }

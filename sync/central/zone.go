@@ -33,6 +33,27 @@ func LoadZone(name string) (*time.Location, error) {
 	return loc, nil
 }
 
+// DayStart is the first instant of the day y-m-d (normalised as
+// time.Date normalises it) on loc's clocks: its midnight, or where the
+// clocks skip midnight (America/Santiago springs forward from 00:00 to
+// 01:00) the instant they jump to. time.Date takes such a midnight in the
+// offset before the jump, which is 23:00 the day before, and AddDate from
+// it stays at 23:00 on every later day: so every day of a zone starts
+// here, never by AddDate.
+func DayStart(y int, m time.Month, d int, loc *time.Location) time.Time {
+	day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC) // the date, normalised
+	t := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc)
+	if ty, tm, td := t.Date(); ty == day.Year() && tm == day.Month() && td == day.Day() {
+		return t // midnight, or the first instant after a skipped one
+	}
+	// t is the day before, in the offset before the jump: the day
+	// begins where that offset ends.
+	if _, end := t.ZoneBounds(); end.After(t) {
+		return end
+	}
+	return t
+}
+
 // TenantZone is the name of the tenant's time zone (DefaultZone until
 // one is set). ENOTFOUND for an unknown tenant.
 func (db *DB) TenantZone(ctx context.Context, tenant string) (string, error) {

@@ -1,7 +1,9 @@
 package central
 
 import (
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/sync/central/pgtest"
@@ -93,5 +95,29 @@ func TestTenantZoneMigration(t *testing.T) {
 				t.Fatalf("after a second open the zone = %q, %v; want America/Lima", z, err)
 			}
 		})
+	}
+}
+
+// TestPeriodDaysSkippedMidnight: where the clocks skip midnight
+// (America/Santiago on 6 September 2026, 00:00 to 01:00), that day begins
+// at 01:00 there, and every day of a period is its own date, each
+// beginning at its first instant: time.Date and AddDate would begin the
+// 6th at 23:00 on the 5th, and every later day at 23:00 the day before.
+func TestPeriodDaysSkippedMidnight(t *testing.T) {
+	loc, err := LoadZone("America/Santiago")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := DayStart(2026, time.September, 6, loc), time.Date(2026, 9, 6, 4, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("DayStart(2026-09-06) = %v, want %v (01:00 -03)", got, want.In(loc))
+	}
+	days := periodDays(DayStart(2026, time.September, 4, loc), DayStart(2026, time.September, 9, loc), loc)
+	want := []string{"2026-09-04 00:00", "2026-09-05 00:00", "2026-09-06 01:00", "2026-09-07 00:00", "2026-09-08 00:00"}
+	var got []string
+	for _, d := range days {
+		got = append(got, d.In(loc).Format("2006-01-02 15:04"))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("days %q, want %q", got, want)
 	}
 }

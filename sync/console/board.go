@@ -79,9 +79,9 @@ func (f boardFilter) query(s *Session, now time.Time) central.BoardQuery {
 	day := startOfDay(now, s.loc())
 	switch f.Range {
 	case rangeToday:
-		q.From, q.To = day, day.AddDate(0, 0, 1) // 23 or 25 hours on a day the clocks change
+		q.From, q.To = day, addDays(day, 1) // 23 or 25 hours on a day the clocks change
 	case rangeWeek:
-		q.From, q.To = day, day.AddDate(0, 0, 7)
+		q.From, q.To = day, addDays(day, 7)
 	case rangeOverdue:
 		// Everything due before now, ordered by resolve-by: the overdue
 		// tickets are the page's first rows (see overdueOnly).

@@ -68,12 +68,12 @@ func (c *Console) technicianDay(w http.ResponseWriter, r *http.Request, s *Sessi
 	now := c.opt.Now().In(loc)
 	day := startOfDay(now, loc)
 	if d := r.URL.Query().Get("date"); d != "" {
-		if day, err = time.ParseInLocation("2006-01-02", d, loc); err != nil {
+		if day, err = parseDay(d, loc); err != nil {
 			return app.Errorf(app.EINVALID, "console.board.bad_date", "Give the day as 2026-11-27.")
 		}
 	}
 	// A day is 23 or 25 hours long where the clocks change.
-	end := day.AddDate(0, 0, 1)
+	end := addDays(day, 1)
 	q := central.BoardQuery{Tenant: s.Tenant, Technician: id, From: day, To: end, Limit: central.BoardMaxLimit}
 	if s.Role == RoleStoreManager {
 		q.Store = s.Store
@@ -84,7 +84,7 @@ func (c *Console) technicianDay(w http.ResponseWriter, r *http.Request, s *Sessi
 	}
 	base := "/technicians/" + url.PathEscape(string(id)) + "/day?date="
 	p := dayPage{Technician: tech, Date: day.Format("2006-01-02"), More: b.Next != "",
-		Prev: base + day.AddDate(0, 0, -1).Format("2006-01-02"), Next: base + end.Format("2006-01-02"), Zone: loc.String()}
+		Prev: base + addDays(day, -1).Format("2006-01-02"), Next: base + end.Format("2006-01-02"), Zone: loc.String()}
 	first, last := hourOf(day, dayFirst), hourOf(day, dayLast)
 	for _, t := range b.Tickets {
 		if in(t.WindowStart, day, end) && t.WindowStart.Before(first) {

@@ -47,7 +47,7 @@ type numbersPeriod struct {
 }
 
 // Last is the period's last day, as the form shows it.
-func (p numbersPeriod) Last() time.Time { return p.To.AddDate(0, 0, -1) }
+func (p numbersPeriod) Last() time.Time { return addDays(p.To, -1) }
 
 // parsePeriod reads the period of v (period=<preset>, or from= and to=,
 // both days included), relative to now, its days those of now's zone
@@ -57,29 +57,29 @@ func (p numbersPeriod) Last() time.Time { return p.To.AddDate(0, 0, -1) }
 func parsePeriod(v url.Values, now time.Time) (numbersPeriod, error) {
 	loc := now.Location()
 	today := startOfDay(now, loc)
-	tomorrow := today.AddDate(0, 0, 1)
+	tomorrow := addDays(today, 1)
 	preset := v.Get("period")
 	if preset == "" && (v.Get("from") != "" || v.Get("to") != "") {
 		preset = "custom"
 	}
 	switch preset {
 	case "", "last7":
-		return numbersPeriod{Preset: "last7", From: today.AddDate(0, 0, -6), To: tomorrow}, nil
+		return numbersPeriod{Preset: "last7", From: addDays(today, -6), To: tomorrow}, nil
 	case "last30":
-		return numbersPeriod{Preset: "last30", From: today.AddDate(0, 0, -29), To: tomorrow}, nil
+		return numbersPeriod{Preset: "last30", From: addDays(today, -29), To: tomorrow}, nil
 	case "week":
 		// Weeks begin on Monday (ISO 8601).
 		back := (int(today.Weekday()) + 6) % 7
-		return numbersPeriod{Preset: "week", From: today.AddDate(0, 0, -back), To: tomorrow}, nil
+		return numbersPeriod{Preset: "week", From: addDays(today, -back), To: tomorrow}, nil
 	case "month":
-		return numbersPeriod{Preset: "month", From: time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, loc), To: tomorrow}, nil
+		return numbersPeriod{Preset: "month", From: central.DayStart(today.Year(), today.Month(), 1, loc), To: tomorrow}, nil
 	case "custom":
-		from, err1 := time.ParseInLocation(dateForm, v.Get("from"), loc)
-		last, err2 := time.ParseInLocation(dateForm, v.Get("to"), loc)
+		from, err1 := parseDay(v.Get("from"), loc)
+		last, err2 := parseDay(v.Get("to"), loc)
 		if err1 != nil || err2 != nil {
 			return numbersPeriod{Preset: "custom"}, app.Errorf(app.EINVALID, "console.numbers.bad_date", "Write both days as YYYY-MM-DD, for example 2026-11-30, or choose a period above.")
 		}
-		return numbersPeriod{Preset: "custom", From: from, To: last.AddDate(0, 0, 1)}, nil
+		return numbersPeriod{Preset: "custom", From: from, To: addDays(last, 1)}, nil
 	}
 	return numbersPeriod{}, app.Errorf(app.EINVALID, "console.numbers.bad_period", "There is no such period; choose one of the periods above.")
 }

@@ -41,10 +41,29 @@ func (s *Session) loc() *time.Location {
 	return s.Zone
 }
 
-// startOfDay is the midnight that begins t's day in loc.
+// startOfDay is the instant that begins t's day in loc: its midnight,
+// unless the clocks skip it (central.DayStart).
 func startOfDay(t time.Time, loc *time.Location) time.Time {
 	t = t.In(loc)
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+	return central.DayStart(t.Year(), t.Month(), t.Day(), loc)
+}
+
+// addDays is the start of the day n days after day's (before, for a
+// negative n) in day's zone. Not AddDate: from a day that begins after a
+// skipped midnight, AddDate keeps that hour on the other days.
+func addDays(day time.Time, n int) time.Time {
+	return central.DayStart(day.Year(), day.Month(), day.Day()+n, day.Location())
+}
+
+// parseDay is the start in loc of the day written YYYY-MM-DD. Not
+// time.ParseInLocation, which gives a skipped midnight in the offset
+// before the jump: 23:00 the day before.
+func parseDay(s string, loc *time.Location) (time.Time, error) {
+	d, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return central.DayStart(d.Year(), d.Month(), d.Day(), loc), nil
 }
 
 // suggestedZones are the zones the settings page offers: UTC, then those

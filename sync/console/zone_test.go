@@ -257,3 +257,35 @@ func TestZoneDayDST(t *testing.T) {
 		}
 	})
 }
+
+// TestZoneSkippedMidnight: on a day whose midnight the clocks skip
+// (America/Santiago on 6 September 2026, 00:00 to 01:00), the day page is
+// that day, from 01:00 to the next midnight: it holds a visit at 23:30,
+// and its links lead to the 5th and the 7th; the day before ends at that
+// 01:00 and leads to the 6th. A custom period of the 6th alone is the 6th.
+func TestZoneSkippedMidnight(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		loc := tc.setZone(t, "t1", "America/Santiago")
+		from := time.Date(2026, 9, 6, 23, 30, 0, 0, loc)
+		tc.dispatch(t, "t1", &app.ScheduleTicket{Ticket: "tk-1", WindowStart: from, WindowEnd: from.Add(20 * time.Minute), ResolveBy: from.Add(20 * time.Minute)})
+		s := tc.signIn(t, "dispatcher@t1")
+		_, body := s.get(t, "/technicians/tech-1/day?date=2026-09-06")
+		if !strings.Contains(body, "FB-1 · Customer FB-1") || !strings.Contains(body, "day?date=2026-09-07") || !strings.Contains(body, "day?date=2026-09-05") {
+			t.Errorf("the 6th lacks the visit at 23:30 or the links to the 5th and the 7th\n%s", body)
+		}
+		if _, body := s.get(t, "/technicians/tech-1/day?date=2026-09-05"); !strings.Contains(body, "day?date=2026-09-06") || strings.Contains(body, "FB-1 · Customer FB-1") {
+			t.Errorf("the 5th does not lead to the 6th, or holds the 6th's visit\n%s", body)
+		}
+	})
+	loc, err := central.LoadZone("America/Santiago")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := parsePeriod(url.Values{"from": {"2026-09-06"}, "to": {"2026-09-06"}}, time.Date(2026, 9, 10, 12, 0, 0, 0, loc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 9, 6, 1, 0, 0, 0, loc); !p.From.Equal(want) || !p.To.Equal(time.Date(2026, 9, 7, 0, 0, 0, 0, loc)) || p.Last().Format(dateForm) != "2026-09-06" {
+		t.Errorf("the period of the 6th is %v to %v (last day %s), want %v to the 7th's midnight", p.From, p.To, p.Last().Format(dateForm), want)
+	}
+}
