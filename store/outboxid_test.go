@@ -142,3 +142,46 @@ func BenchmarkMutationTimes(b *testing.B) {
 		}
 	}
 }
+
+// TestRefusedWithoutTicket: a refused mutation whose conflict names no
+// ticket (a server that could not decode it: older than this device, or
+// stricter) still takes its note, repair entry and part used out of the
+// view after a complete pull; an accepted one stays.
+func TestRefusedWithoutTicket(t *testing.T) {
+	later := storetest.Now.Add(time.Hour)
+	r := &replica{t: t, db: mustOpen(t, WithClock(fixedClock(storetest.Now))), now: storetest.Now}
+	if err := r.db.Load(t.Context(), storetest.World()); err != nil {
+		t.Fatal(err)
+	}
+	var refused []app.Conflict
+	for i, cmd := range []app.Command{
+		&app.AddNote{Note: app.Note{ID: "n-refused", Ticket: storetest.T2, Text: "refused"}},
+		&app.LogRepair{Entry: app.RepairEntry{ID: "r-refused", Ticket: storetest.T2, Action: "refused", Minutes: 5}},
+		&app.ConsumePart{Used: app.PartUsed{ID: "u-refused", Ticket: storetest.T2, Part: storetest.BatteryP50, Qty: 1, From: storetest.VanAna}},
+		&app.AddNote{Note: app.Note{ID: "n-accepted", Ticket: storetest.T2, Text: "accepted"}},
+	} {
+		m := r.commit(ana, cmd)
+		if i < 3 {
+			refused = append(refused, app.Conflict{ID: "cf-" + m.ID, Kind: app.ConflictRejected, Mutation: m.ID,
+				Code: app.EINVALID, Key: "mutation.unknown", Message: "unknown", At: later})
+		}
+	}
+	r.apply(app.PullPage{Epoch: "e1", Acked: 4, Cursor: "c1", Data: app.Dataset{Conflicts: refused}})
+	r.apply(app.PullPage{Epoch: "e1", Acked: 4, Cursor: "c2", Complete: true, At: later})
+	d := r.detail(storetest.T2)
+	got := map[string]bool{}
+	for _, n := range d.Notes {
+		got[n.ID] = true
+	}
+	for _, e := range d.Repairs {
+		got[e.ID] = true
+	}
+	for _, u := range d.Parts {
+		got[u.ID] = true
+	}
+	for id, want := range map[string]bool{"n-refused": false, "r-refused": false, "u-refused": false, "n-accepted": true} {
+		if got[id] != want {
+			t.Errorf("%s in the view: %v, want %v", id, got[id], want)
+		}
+	}
+}

@@ -128,6 +128,11 @@ func TestQueryPlans(t *testing.T) {
 		// ticket: never a scan of the outbox or of a fact table.
 		"RefusedMutations": {refusedMutations, nil,
 			[]string{"SEARCH o USING INDEX outbox_ticket (ticket_id=? AND seq<?)"}, []string{"SCAN o", "AUTOMATIC"}},
+		// A conflict that names no ticket (a server that could not decode
+		// the mutation) is looked up by ID: the conflicts outer, the
+		// outbox read for each of those few, never indexed whole.
+		"RefusedWithoutTicket": {refusedWithoutTicket, nil,
+			[]string{"SCAN c", "SEARCH o USING INTEGER PRIMARY KEY (rowid<?)"}, []string{"AUTOMATIC", "BLOOM"}},
 		"DropRefusedNotes": {dropRefusedFacts("notes"), nil,
 			[]string{"SEARCH notes USING INDEX notes_ticket (ticket_id=?)", "SEARCH o USING INDEX outbox_ticket (ticket_id=? AND seq<?)"}, []string{"SCAN notes", "SCAN o", "AUTOMATIC"}},
 		"DropRefusedRepairs": {dropRefusedFacts("repairs"), nil,

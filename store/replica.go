@@ -276,6 +276,53 @@ func dropRefusedFacts(table string) string {
 	return `DELETE FROM ` + table + ` WHERE pulled = 0 AND (ticket_id, outbox_seq) IN (` + refusedMutations + `)`
 }
 
+// refusedWithoutTicket are the ticket and seq of each refused mutation
+// whose conflict names no ticket: a server that could not decode the
+// mutation (an older server that does not know this device's command, or
+// one that validates it more strictly) cannot say its ticket, so
+// refusedMutations does not find it. It is looked up by its ID, which the
+// outbox has no index of (migration 0015): one read of the outbox per such
+// conflict, which only a device and a server of different versions make.
+// Conflicts are the outer loop (CROSS JOIN), and +o.id keeps SQLite from
+// building an index of the whole outbox for the few.
+const refusedWithoutTicket = `SELECT o.ticket_id, o.seq FROM conflicts c CROSS JOIN outbox o
+	WHERE substr(c.id, 1, 3) = 'cf-' AND coalesce(c.ticket_id, '') = '' AND +o.id = substr(c.id, 4)
+	AND o.ticket_id IS NOT NULL AND o.seq <= (SELECT acked_seq FROM device WHERE id = 1)`
+
+// dropRefusedWithoutTicket deletes the facts of the mutations
+// refusedWithoutTicket finds, each through its table's index by ticket.
+func dropRefusedWithoutTicket(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, refusedWithoutTicket)
+	if err != nil {
+		return fmt.Errorf("refused without a ticket: %w", err)
+	}
+	type refused struct {
+		ticket string
+		seq    int64
+	}
+	var found []refused
+	for rows.Next() {
+		var r refused
+		if err := rows.Scan(&r.ticket, &r.seq); err != nil {
+			rows.Close()
+			return fmt.Errorf("refused without a ticket: %w", err)
+		}
+		found = append(found, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("refused without a ticket: %w", err)
+	}
+	for _, r := range found {
+		for _, table := range []string{"repairs", "parts_used", "notes"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE pulled = 0 AND ticket_id = ? AND outbox_seq = ?`, r.ticket, r.seq); err != nil {
+				return fmt.Errorf("drop refused %s: %w", table, err)
+			}
+		}
+	}
+	return nil
+}
+
 // dropRefused removes from the view what the server refused. Once a pull
 // is complete, the conflict of every refused mutation has been pulled (the
 // server stores it in the same transaction that consumes the seq, under
@@ -298,6 +345,9 @@ func (db *DB) dropRefused(ctx context.Context, tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, dropRefusedFacts(table)); err != nil {
 			return db.sqlError(fmt.Errorf("drop refused %s: %w", table, err))
 		}
+	}
+	if err := dropRefusedWithoutTicket(ctx, tx); err != nil {
+		return db.sqlError(err)
 	}
 	if err := dropRefusedSupply(ctx, tx); err != nil {
 		return db.sqlError(err)
