@@ -69,16 +69,7 @@ func TestMigrate0013(t *testing.T) {
 	r.apply(app.PullPage{Epoch: "e1", Acked: 6, Cursor: "c1", Data: app.Dataset{Conflicts: refused}})
 	r.apply(app.PullPage{Epoch: "e1", Acked: 6, Cursor: "c2", Complete: true, At: later})
 	d := r.detail(storetest.T2)
-	got := map[string]bool{}
-	for _, n := range d.Notes {
-		got[n.ID] = true
-	}
-	for _, e := range d.Repairs {
-		got[e.ID] = true
-	}
-	for _, u := range d.Parts {
-		got[u.ID] = true
-	}
+	got := factsShown(d)
 	for id, want := range map[string]bool{"n-refused": false, "r-refused": false, "u-refused": false, "n-accepted": true, "r-accepted": true, "u-accepted": true} {
 		if got[id] != want {
 			t.Errorf("after the complete pull, %s shown %t, want %t", id, got[id], want)
@@ -89,4 +80,19 @@ func TestMigrate0013(t *testing.T) {
 	if d := r.detail(storetest.T2); len(d.Notes) != len(before.Notes) {
 		t.Errorf("%d notes after one refused went and one came, want %d", len(d.Notes), len(before.Notes))
 	}
+}
+
+// factsShown names the notes, repair entries and parts used d shows.
+func factsShown(d app.TicketDetail) map[string]bool {
+	got := map[string]bool{}
+	for _, n := range d.Notes {
+		got[n.ID] = true
+	}
+	for _, e := range d.Repairs {
+		got[e.ID] = true
+	}
+	for _, u := range d.Parts {
+		got[u.ID] = true
+	}
+	return got
 }

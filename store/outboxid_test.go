@@ -168,17 +168,7 @@ func TestRefusedWithoutTicket(t *testing.T) {
 	}
 	r.apply(app.PullPage{Epoch: "e1", Acked: 4, Cursor: "c1", Data: app.Dataset{Conflicts: refused}})
 	r.apply(app.PullPage{Epoch: "e1", Acked: 4, Cursor: "c2", Complete: true, At: later})
-	d := r.detail(storetest.T2)
-	got := map[string]bool{}
-	for _, n := range d.Notes {
-		got[n.ID] = true
-	}
-	for _, e := range d.Repairs {
-		got[e.ID] = true
-	}
-	for _, u := range d.Parts {
-		got[u.ID] = true
-	}
+	got := factsShown(r.detail(storetest.T2))
 	for id, want := range map[string]bool{"n-refused": false, "r-refused": false, "u-refused": false, "n-accepted": true} {
 		if got[id] != want {
 			t.Errorf("%s in the view: %v, want %v", id, got[id], want)
