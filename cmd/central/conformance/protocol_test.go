@@ -552,3 +552,29 @@ func TestBadInput(t *testing.T) {
 		})
 	})
 }
+
+// A mutation the service cannot read (a newer device's command) is
+// refused into a conflict cf-<mutation ID> that names no ticket, even
+// when its arguments name one: the service cannot tell which of them is
+// the ticket it acts on (PROTOCOL.md; the device then finds the mutation
+// by its ID alone). The work is kept whole in the conflict.
+func TestUnreadableMutationConflictNamesNoTicket(t *testing.T) {
+	onEachDB(t, func(t *testing.T, s *service) {
+		a := s.addFieldTech(t, "newer", 0)
+		dev := s.pair(t, a.id)
+		tk := s.newTicket(t, a.id, "")
+		note := newID()
+		m := dev.mut("note.teleport", noteArgs(note, tk.ID))
+		out := dev.push(t, m)
+		if out.Acked != m.Seq || len(out.Rejected) != 1 || out.Rejected[0].Key != "mutation.unknown" {
+			t.Fatalf("push of an unknown mutation: a=%d, refusals %+v; want it acknowledged and refused as mutation.unknown", out.Acked, out.Rejected)
+		}
+		c, ok := s.conflictByID(t, out.Rejected[0].Conflict)
+		if !ok || c.ID != "cf-"+m.ID || c.Ticket != "" || !strings.Contains(c.Ours, note) {
+			t.Errorf("conflict %+v (found %v); want cf-%s naming no ticket, keeping the note", c, ok, m.ID)
+		}
+		if d := s.ticket(t, tk.ID); len(d.Notes) != 0 {
+			t.Errorf("the ticket took %d notes from an unknown mutation", len(d.Notes))
+		}
+	})
+}
