@@ -124,6 +124,11 @@ func TestPageWeight(t *testing.T) {
 	table.WriteString("| page | HTML (B) | CSS and JS (B) | total (B) | sent, gzip (B) |\n|---|---:|---:|---:|---:|\n")
 	for _, r := range rows {
 		fmt.Fprintf(&table, "| `%s` | %d | %d | %d | %d |\n", r.page, r.html, r.assets, r.html+r.assets, r.sent)
+		// README: pages go gzip-compressed to browsers, about a third of
+		// their bytes.
+		if r.sent*2 > r.html+r.assets {
+			t.Errorf("%s: %d bytes sent for %d: not compressed", r.page, r.sent, r.html+r.assets)
+		}
 		if r.html+r.assets > maxPageWeight {
 			t.Errorf("%s weighs %d bytes with its CSS and JS, more than %d", r.page, r.html+r.assets, maxPageWeight)
 		}
