@@ -21,14 +21,7 @@ func TestMigrate0013(t *testing.T) {
 		t.Fatal(err)
 	}
 	var refused []app.Conflict
-	for i, cmd := range []app.Command{
-		&app.AddNote{Note: app.Note{ID: "n-refused", Ticket: storetest.T2, Text: "refused"}},
-		&app.LogRepair{Entry: app.RepairEntry{ID: "r-refused", Ticket: storetest.T2, Action: "refused", Minutes: 5}},
-		&app.ConsumePart{Used: app.PartUsed{ID: "u-refused", Ticket: storetest.T2, Part: storetest.BatteryP50, Qty: 1, From: storetest.VanAna}},
-		&app.AddNote{Note: app.Note{ID: "n-accepted", Ticket: storetest.T2, Text: "accepted"}},
-		&app.LogRepair{Entry: app.RepairEntry{ID: "r-accepted", Ticket: storetest.T2, Action: "accepted", Minutes: 5}},
-		&app.ConsumePart{Used: app.PartUsed{ID: "u-accepted", Ticket: storetest.T2, Part: storetest.BatteryP50, Qty: 1, From: storetest.VanAna}},
-	} {
+	for i, cmd := range append(factsOnT2("refused"), factsOnT2("accepted")...) {
 		m := r.commit(ana, cmd)
 		if i < 3 {
 			refused = append(refused, app.Conflict{ID: "cf-" + m.ID, Kind: app.ConflictRejected, Ticket: storetest.T2, Mutation: m.ID,
@@ -95,4 +88,14 @@ func factsShown(d app.TicketDetail) map[string]bool {
 		got[u.ID] = true
 	}
 	return got
+}
+
+// factsOnT2 are a note, a repair entry and a part used on storetest.T2,
+// their IDs "n-", "r-" and "u-" + tag.
+func factsOnT2(tag string) []app.Command {
+	return []app.Command{
+		&app.AddNote{Note: app.Note{ID: "n-" + tag, Ticket: storetest.T2, Text: tag}},
+		&app.LogRepair{Entry: app.RepairEntry{ID: "r-" + tag, Ticket: storetest.T2, Action: tag, Minutes: 5}},
+		&app.ConsumePart{Used: app.PartUsed{ID: "u-" + tag, Ticket: storetest.T2, Part: storetest.BatteryP50, Qty: 1, From: storetest.VanAna}},
+	}
 }

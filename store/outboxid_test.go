@@ -154,12 +154,7 @@ func TestRefusedWithoutTicket(t *testing.T) {
 		t.Fatal(err)
 	}
 	var refused []app.Conflict
-	for i, cmd := range []app.Command{
-		&app.AddNote{Note: app.Note{ID: "n-refused", Ticket: storetest.T2, Text: "refused"}},
-		&app.LogRepair{Entry: app.RepairEntry{ID: "r-refused", Ticket: storetest.T2, Action: "refused", Minutes: 5}},
-		&app.ConsumePart{Used: app.PartUsed{ID: "u-refused", Ticket: storetest.T2, Part: storetest.BatteryP50, Qty: 1, From: storetest.VanAna}},
-		&app.AddNote{Note: app.Note{ID: "n-accepted", Ticket: storetest.T2, Text: "accepted"}},
-	} {
+	for i, cmd := range append(factsOnT2("refused"), factsOnT2("accepted")[0]) {
 		m := r.commit(ana, cmd)
 		if i < 3 {
 			refused = append(refused, app.Conflict{ID: "cf-" + m.ID, Kind: app.ConflictRejected, Mutation: m.ID,
