@@ -19,6 +19,11 @@ import (
 // inside the index. Two technicians' tokens may collide; the search
 // still checks each row's technician, so a collision costs reading,
 // never a wrong ticket.
+//
+// The product's brand and model (0016_ticket_search_product.sql) have
+// columns of their own, and their short grams are in the short column
+// with the others': "Bosch", "wat2" and "LG" find a ticket as its
+// customer's name or serial would.
 
 // technicianToken is the search token of a technician.
 func technicianToken(id app.TechnicianID) string { return privateToken(string(id)) }
