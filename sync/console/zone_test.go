@@ -367,3 +367,26 @@ func TestZoneSkippedTime(t *testing.T) {
 		}
 	})
 }
+
+// TestZoneNumbersYear: the numbers page takes a custom period of a whole
+// year in the tenant's zone across a change of its clocks (Europe/Paris
+// from 26 March 2029: the clocks go back in October and forward only on
+// 31 March 2030, so 366 days are 8,785 hours), and refuses 367 days.
+func TestZoneNumbersYear(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		tc.setZone(t, "t1", "Europe/Paris")
+		dc := tc.signIn(t, "dispatcher@t1")
+		for _, c := range []struct {
+			last   string
+			status int
+		}{{"2030-03-25", http.StatusOK}, {"2030-03-26", http.StatusOK}, {"2030-03-27", http.StatusBadRequest}} {
+			status, body := dc.get(t, "/numbers?from=2029-03-26&to="+c.last)
+			if status != c.status {
+				t.Errorf("2029-03-26 to %s: HTTP %d, want %d\n%s", c.last, status, c.status, body)
+			}
+			if c.status == http.StatusBadRequest && !strings.Contains(body, "longer than 366 days") {
+				t.Errorf("2029-03-26 to %s: the page does not say why\n%s", c.last, body)
+			}
+		}
+	})
+}
