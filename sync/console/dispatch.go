@@ -305,8 +305,7 @@ func formTime(date, clock string, loc *time.Location) (time.Time, error) {
 // when none is.
 func repeatedNote(s *Session, times ...time.Time) string {
 	for _, t := range times {
-		if !t.IsZero() && central.Repeated(t) {
-			t = t.In(s.loc())
+		if t = t.In(s.loc()); !t.IsZero() && central.Repeated(t) {
 			return " " + s.T.Text("console.board.repeated_time",
 				"{{.Time}} happens twice on {{.Date}} in {{.Zone}}, where the clocks go back: the first one (UTC{{.Offset}}) was taken.",
 				map[string]any{"Time": t.Format("15:04"), "Date": t.Format("2006-01-02"), "Zone": s.loc().String(), "Offset": t.Format("-07:00")})
