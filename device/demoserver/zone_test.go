@@ -58,3 +58,23 @@ func TestDemoZone(t *testing.T) {
 		t.Error("the demo world has no visits to check")
 	}
 }
+
+// TestUseDemoClock: after UseDemoClock the app's local times are the demo
+// world's: a demo visit booked at 09:00 in its zone reads 09:00 on the
+// tablet, whatever zone the computer running the test is in.
+func TestUseDemoClock(t *testing.T) {
+	saved := time.Local
+	defer func() { time.Local = saved }()
+	time.Local = time.UTC
+	if err := demoserver.UseDemoClock(); err != nil {
+		t.Fatal(err)
+	}
+	shanghai, err := time.LoadLocation(demo.Zone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	visit := time.Date(2026, 12, 7, 9, 0, 0, 0, shanghai)
+	if got := visit.Local().Format("15:04 MST"); got != "09:00 CST" {
+		t.Fatalf("a 09:00 demo visit reads %s on the app's clock, want 09:00 CST", got)
+	}
+}
