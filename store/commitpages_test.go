@@ -477,8 +477,17 @@ func TestCommitReadsSavedTicketOnce(t *testing.T) {
 				defer db.stmts.mu.Unlock()
 				return db.stmts.stmts[q] != nil || slices.Contains(db.stmts.missed, q)
 			}
-			if ran(commitHeadRow) != tc.saves || ran(commitHead) == tc.saves {
-				t.Errorf("ran the head with the row %t, the head alone %t; want the row %t", ran(commitHeadRow), ran(commitHead), tc.saves)
+			_, _, stock := stockRefs(tc.cmd)
+			for _, h := range []struct {
+				saves, stock bool
+			}{{false, false}, {true, false}, {false, true}, {true, true}} {
+				want := h.saves == tc.saves && h.stock == stock
+				if ran(commitHeadQuery(h.saves, h.stock)) != want {
+					t.Errorf("ran the head with the row %t and the stock %t: %t, want %t", h.saves, h.stock, !want, want)
+				}
+			}
+			if ran(partByNumber) || ran(locationByID) {
+				t.Error("the part or the location was read again after the head")
 			}
 			if ran(ticketOld) {
 				t.Error("the ticket's row was read again to save it")

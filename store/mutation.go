@@ -34,6 +34,9 @@ type mutationTx struct {
 		id   app.TicketID
 		data []byte
 		row  *ticketRow
+		// stock is the part and location a part's consumption names,
+		// read with the head (stockRefs), for Part and Location.
+		stock *stockHead
 	}
 }
 
@@ -110,12 +113,26 @@ func (m *mutationTx) CountRepairs(ctx context.Context, id app.TicketID) (int, er
 	return n, m.db.sqlError(err)
 }
 
+// Part and Location answer for the part and location Commit read with its
+// head (stockHead) without a statement, as getPart and getLocation would.
 func (m *mutationTx) Part(ctx context.Context, n app.PartNumber) (app.Part, error) {
+	if s := m.head.stock; s != nil && n == s.part {
+		if !s.partOK {
+			return app.Part{}, errPartNotFound(n)
+		}
+		return s.p, s.partErr
+	}
 	p, err := getPart(ctx, m.tx, n)
 	return p, m.db.sqlError(err)
 }
 
 func (m *mutationTx) Location(ctx context.Context, id app.LocationID) (app.Location, error) {
+	if s := m.head.stock; s != nil && id == s.loc {
+		if !s.locOK {
+			return app.Location{}, errLocationNotFound(id)
+		}
+		return s.l, nil
+	}
 	l, err := getLocation(ctx, m.tx, id)
 	return l, m.db.sqlError(err)
 }
