@@ -444,10 +444,12 @@ func TestMutationTicketAfterRollback(t *testing.T) {
 }
 
 // TestCommitReadsSavedTicketOnce: a command that saves its ticket has the
-// ticket's row read with the device row (commitHeadRow), and its save
-// compares with that, without reading the row again (ticketOld); another
-// command reads only the head. The statements a commit ran are those the
-// cache holds after it, on a store that ran no other.
+// ticket's rid read with the device row (commitHeadRid), and its save
+// compares with the row its data makes, without reading the row again
+// (ticketOld); a part's consumption has its part and location read with
+// the head (commitHeadStock), not again (partByNumber, locationByID);
+// another command reads only the head. The statements a commit ran are
+// those the cache holds after it, on a store that ran no other.
 func TestCommitReadsSavedTicketOnce(t *testing.T) {
 	ana := app.Actor{Role: app.RoleTechnician, Technician: storetest.Ana, Name: "Ana Li"}
 	cases := map[string]struct {

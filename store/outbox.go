@@ -89,11 +89,9 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 		dest := []any{&m.Device, &last, &kept.wall, &kept.logical, &lastHLC, &left, &number, &mtx.head.data}
 		args := []any{nullStr(mtx.head.id)}
 		saves := savesTicket(queued)
-		var row *ticketRow
-		var rid *sql.NullInt64
+		var rid sql.NullInt64
 		if saves {
-			row, rid = new(ticketRow), new(sql.NullInt64)
-			dest = append(dest, row.dest(rid)...)
+			dest = append(dest, &rid)
 		}
 		var stock *stockHead
 		if part, loc, ok := stockRefs(queued); ok {
@@ -104,10 +102,7 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 		if err := tx.QueryRowContext(sctx, commitHeadQuery(saves, stock != nil), args...).Scan(dest...); err != nil {
 			return db.sqlError(err)
 		}
-		if row != nil && rid.Valid {
-			row.rid = rid.Int64
-			mtx.head.row = row
-		}
+		mtx.head.rid = rid.Int64
 		if stock != nil {
 			stock.decode()
 			mtx.head.stock = stock
@@ -287,26 +282,29 @@ const lastSeq = `max(device.last_seq, coalesce((SELECT max(seq) FROM outbox), 0)
 // here reads as not left: the command reports a missing ticket itself.
 const commitHead = commitHeadCols + commitHeadFrom + commitHeadWhere
 
-// commitHeadRow is commitHead with the rest of the ticket's row
-// (ticketRow), for a command that saves the ticket (savesTicket).
-var commitHeadRow = commitHeadCols + `, ` + ticketRowCols("t") + commitHeadFrom + commitHeadWhere
+// commitHeadRid is commitHead with the ticket's rid, for a command that
+// saves the ticket (savesTicket): its save compares with the row its data
+// makes (mutationTx.Ticket, ticketRowOf) and writes by rid. Reading the
+// row's 22 other columns cost more than the rest of the head (the driver
+// takes each column's name and declared type at every query).
+const commitHeadRid = commitHeadCols + `, t.rid` + commitHeadFrom + commitHeadWhere
 
 // commitHeadStock is commitHead with the part and the stock location a
 // part's consumption names (stockRefs, stockHead): two statements less.
 const commitHeadStock = commitHeadCols + stockHeadCols + commitHeadFrom + stockHeadJoin + commitHeadWhere
 
-// commitHeadRowStock is both; no command needs it today, but a command
+// commitHeadRidStock is both; no command needs it today, but a command
 // that saves its ticket and consumes a part must not lose either read.
-var commitHeadRowStock = commitHeadCols + `, ` + ticketRowCols("t") + stockHeadCols + commitHeadFrom + stockHeadJoin + commitHeadWhere
+const commitHeadRidStock = commitHeadCols + `, t.rid` + stockHeadCols + commitHeadFrom + stockHeadJoin + commitHeadWhere
 
-// commitHeadQuery is the head with the ticket's row (saves) and the part
+// commitHeadQuery is the head with the ticket's rid (saves) and the part
 // and location read (stock) or not.
 func commitHeadQuery(saves, stock bool) string {
 	switch {
 	case saves && stock:
-		return commitHeadRowStock
+		return commitHeadRidStock
 	case saves:
-		return commitHeadRow
+		return commitHeadRid
 	case stock:
 		return commitHeadStock
 	}
@@ -368,10 +366,10 @@ func (s *stockHead) decode() {
 }
 
 // savesTicket tells the commands whose Apply saves the ticket they act on
-// (app.MutationTx.SaveTicket), for which Commit reads the ticket's whole
-// row with the device row. It only saves a statement: a command missing
-// here reads the row when it saves, one listed that does not save reads
-// a few columns for nothing.
+// (app.MutationTx.SaveTicket), for which Commit reads the ticket's rid
+// with the device row. It only saves a statement: a command missing here
+// reads the row when it saves, one listed that does not save reads a
+// column for nothing.
 func savesTicket(cmd app.Command) bool {
 	switch cmd.(type) {
 	case *app.TransitionTicket, *app.UpdateTicket, *app.AssignTicket, *app.ScheduleTicket, *app.LogRepair:
