@@ -87,11 +87,12 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 		mtx.head.id = app.TicketOf(queued)
 		// The device ID is read with the seq: Wipe may mint a new one.
 		dest := []any{&m.Device, &last, &kept.wall, &kept.logical, &lastHLC, &left, &number, &mtx.head.data}
-		args := []any{nullStr(mtx.head.id)}
+		args := append(make([]any, 0, 3), nullStr(mtx.head.id))
 		saves := savesTicket(queued)
-		var rid sql.NullInt64
+		var rid *sql.NullInt64
 		if saves {
-			dest = append(dest, &rid)
+			rid = new(sql.NullInt64)
+			dest = append(dest, rid)
 		}
 		var stock *stockHead
 		if part, loc, ok := stockRefs(queued); ok {
@@ -102,7 +103,9 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 		if err := tx.QueryRowContext(sctx, commitHeadQuery(saves, stock != nil), args...).Scan(dest...); err != nil {
 			return db.sqlError(err)
 		}
-		mtx.head.rid = rid.Int64
+		if rid != nil {
+			mtx.head.rid = rid.Int64
+		}
 		if stock != nil {
 			stock.decode()
 			mtx.head.stock = stock
