@@ -288,8 +288,9 @@ const commitHead = commitHeadCols + commitHeadFrom + commitHeadWhere
 // commitHeadRid is commitHead with the ticket's rid, for a command that
 // saves the ticket (savesTicket): its save compares with the row its data
 // makes (mutationTx.Ticket, ticketRowOf) and writes by rid. Reading the
-// row's 22 other columns cost more than the rest of the head (the driver
-// takes each column's name and declared type at every query).
+// row's 22 other columns cost about as much as the rest of the head (the
+// driver converts each, and takes its name and declared type at every
+// query): a tenth of a status change's instructions.
 const commitHeadRid = commitHeadCols + `, t.rid` + commitHeadFrom + commitHeadWhere
 
 // commitHeadStock is commitHead with the part and the stock location a
@@ -320,9 +321,9 @@ const (
 	FROM device LEFT JOIN tickets t ON t.id = ?1`
 	commitHeadWhere = ` WHERE device.id = 1`
 	// The part by its number as getPart finds it (p.number = ?, the
-	// column's NOCASE collation), and the location by its ID. A missing
-	// one reads as not found (its first column 0); the others' coalesce
-	// gives Scan no NULL to refuse.
+	// column's NOCASE collation), and the location by its ID. In
+	// stockHeadCols a missing one reads as not found (its IS NOT NULL
+	// column 0), and coalesce gives Scan no NULL to refuse.
 	stockHeadJoin = ` LEFT JOIN parts p ON p.number = ?2 LEFT JOIN locations l ON l.id = ?3`
 	stockHeadCols = `, p.id IS NOT NULL, coalesce(p.id, 0), coalesce(p.number, ''), coalesce(p.name_en, ''),
 	coalesce(p.name_zh, ''), coalesce(p.category, ''), coalesce(p.class, ''), coalesce(p.brand, ''),
