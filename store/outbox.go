@@ -95,7 +95,7 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 			dest = append(dest, rid)
 		}
 		var stock *stockHead
-		if part, loc, ok := stockRefs(queued); ok {
+		if part, loc, ok := stockRefs(queued); ok && !saves {
 			stock = &stockHead{part: part, loc: loc}
 			dest = append(dest, stock.dest()...)
 			args = append(args, string(part), string(loc))
@@ -297,16 +297,12 @@ const commitHeadRid = commitHeadCols + `, t.rid` + commitHeadFrom + commitHeadWh
 // part's consumption names (stockRefs, stockHead): two statements less.
 const commitHeadStock = commitHeadCols + stockHeadCols + commitHeadFrom + stockHeadJoin + commitHeadWhere
 
-// commitHeadRidStock is both; no command needs it today, but a command
-// that saves its ticket and consumes a part must not lose either read.
-const commitHeadRidStock = commitHeadCols + `, t.rid` + stockHeadCols + commitHeadFrom + stockHeadJoin + commitHeadWhere
-
-// commitHeadQuery is the head with the ticket's rid (saves) and the part
-// and location read (stock) or not.
+// commitHeadQuery is the head with the ticket's rid (saves) or the part
+// and location read (stock), or neither. No command does both today; one
+// that did would read the part and location when it asks (Commit reads
+// them with the head only for a command that does not save its ticket).
 func commitHeadQuery(saves, stock bool) string {
 	switch {
-	case saves && stock:
-		return commitHeadRidStock
 	case saves:
 		return commitHeadRid
 	case stock:
