@@ -26,8 +26,11 @@ import (
 
 const appID = "io.fieldbench.terminal"
 
-// startDemo is set by main_demo.go in the demo build.
-var startDemo device.DemoStarter
+// startDemo and demoClocks are set by main_demo.go in the demo build.
+var (
+	startDemo  device.DemoStarter
+	demoClocks func() error
+)
 
 func main() {
 	demoMode := flag.Bool("demo", false, "run the demo service on this device with the demo world and pair with it as the demo technician (builds with -tags demo only)")
@@ -46,6 +49,11 @@ func main() {
 	}
 	if *demoMode && startDemo == nil {
 		fail("-demo: this build has no demo service; build with -tags demo (make run)")
+	}
+	if *demoMode {
+		if err := demoClocks(); err != nil {
+			fail("-demo: the demo's time zone: %v", err)
+		}
 	}
 	if (*server == "") != (*pairCode == "") {
 		fail("-server and -pair go together")

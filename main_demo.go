@@ -9,5 +9,8 @@ import (
 
 // The demo build links the demo service (the whole central service, with
 // pgx and tusd): `make run`, screenshots, and the first-run screen's "Try
-// the demo".
-func init() { startDemo = demoserver.Starter(1, demo.Default) }
+// the demo". -demo also sets the app's clocks to the demo world's zone.
+func init() {
+	startDemo = demoserver.Starter(1, demo.Default)
+	demoClocks = demoserver.UseDemoClock
+}

@@ -444,10 +444,12 @@ func TestMutationTicketAfterRollback(t *testing.T) {
 }
 
 // TestCommitReadsSavedTicketOnce: a command that saves its ticket has the
-// ticket's row read with the device row (commitHeadRow), and its save
-// compares with that, without reading the row again (ticketOld); another
-// command reads only the head. The statements a commit ran are those the
-// cache holds after it, on a store that ran no other.
+// ticket's rid read with the device row (commitHeadRid), and its save
+// compares with the row its data makes, without reading the row again
+// (ticketOld); a part's consumption has its part and location read with
+// the head (commitHeadStock), not again (partByNumber, locationByID);
+// another command reads only the head. The statements a commit ran are
+// those the cache holds after it, on a store that ran no other.
 func TestCommitReadsSavedTicketOnce(t *testing.T) {
 	ana := app.Actor{Role: app.RoleTechnician, Technician: storetest.Ana, Name: "Ana Li"}
 	cases := map[string]struct {
@@ -477,8 +479,17 @@ func TestCommitReadsSavedTicketOnce(t *testing.T) {
 				defer db.stmts.mu.Unlock()
 				return db.stmts.stmts[q] != nil || slices.Contains(db.stmts.missed, q)
 			}
-			if ran(commitHeadRow) != tc.saves || ran(commitHead) == tc.saves {
-				t.Errorf("ran the head with the row %t, the head alone %t; want the row %t", ran(commitHeadRow), ran(commitHead), tc.saves)
+			_, _, stock := stockRefs(tc.cmd)
+			for _, h := range []struct {
+				saves, stock bool
+			}{{false, false}, {true, false}, {false, true}} {
+				want := h.saves == tc.saves && h.stock == stock
+				if ran(commitHeadQuery(h.saves, h.stock)) != want {
+					t.Errorf("ran the head with the row %t and the stock %t: %t, want %t", h.saves, h.stock, !want, want)
+				}
+			}
+			if ran(partByNumber) || ran(locationByID) {
+				t.Error("the part or the location was read again after the head")
 			}
 			if ran(ticketOld) {
 				t.Error("the ticket's row was read again to save it")

@@ -22,9 +22,10 @@ var _ app.MutationTx = (*mutationTx)(nil)
 // head is the row's JSON of the ticket the mutation acts on, as Commit
 // read it with the device row (commitHead), for the command's first read
 // of it: one statement less per action. For a command that saves the
-// ticket (savesTicket), row is the rest of the row, which SaveTicket
-// compares with what it writes: one statement less again. Only SaveTicket
-// writes a ticket's row, and it drops both.
+// ticket (savesTicket), rid is the row's, and row is the row that JSON
+// makes (ticketRowOf), set when the command reads the ticket, which
+// SaveTicket compares with what it writes: one statement less again. Only
+// SaveTicket writes a ticket's row, and it drops them.
 type mutationTx struct {
 	db     *DB
 	tx     stmtTx
@@ -33,7 +34,11 @@ type mutationTx struct {
 	head   struct {
 		id   app.TicketID
 		data []byte
+		rid  int64
 		row  *ticketRow
+		// stock is the part and location a part's consumption names,
+		// read with the head (stockRefs), for Part and Location.
+		stock *stockHead
 	}
 }
 
@@ -61,20 +66,24 @@ func (m *mutationTx) ReleaseSavepoint(ctx context.Context) error {
 // (decodedTickets).
 func (m *mutationTx) Ticket(ctx context.Context, id app.TicketID) (app.Ticket, error) {
 	data := m.head.data
-	if id != m.head.id || data == nil {
+	fromHead := id == m.head.id && data != nil
+	if !fromHead {
 		var err error
 		if data, err = ticketData(ctx, m.tx, id); err != nil {
 			return app.Ticket{}, m.db.sqlError(err)
 		}
 	}
-	if t, ok := m.db.decoded.get(id, data); ok {
-		return t, nil
+	t, ok := m.db.decoded.get(id, data)
+	if !ok {
+		var err error
+		if t, err = decodeTicket(data); err != nil {
+			return app.Ticket{}, err
+		}
+		m.db.decoded.put(id, data, t)
 	}
-	t, err := decodeTicket(data)
-	if err != nil {
-		return app.Ticket{}, err
+	if fromHead && m.head.rid != 0 && m.head.row == nil {
+		m.head.row = ticketRowOf(m.head.rid, t)
 	}
-	m.db.decoded.put(id, data, t)
 	return t, nil
 }
 
@@ -89,7 +98,7 @@ func (m *mutationTx) SaveTicket(ctx context.Context, t app.Ticket) error {
 	}
 	var old *ticketRow
 	if t.ID == m.head.id {
-		m.head.data = nil
+		m.head.data, m.head.rid = nil, 0
 		old, m.head.row = m.head.row, nil
 	}
 	ti, err := saveTicketOver(ctx, m.tx, t, old)
@@ -110,12 +119,26 @@ func (m *mutationTx) CountRepairs(ctx context.Context, id app.TicketID) (int, er
 	return n, m.db.sqlError(err)
 }
 
+// Part and Location answer for the part and location Commit read with its
+// head (stockHead) without a statement, as getPart and getLocation would.
 func (m *mutationTx) Part(ctx context.Context, n app.PartNumber) (app.Part, error) {
+	if s := m.head.stock; s != nil && n == s.part {
+		if !s.partOK {
+			return app.Part{}, errPartNotFound(n)
+		}
+		return s.p, s.partErr
+	}
 	p, err := getPart(ctx, m.tx, n)
 	return p, m.db.sqlError(err)
 }
 
 func (m *mutationTx) Location(ctx context.Context, id app.LocationID) (app.Location, error) {
+	if s := m.head.stock; s != nil && id == s.loc {
+		if !s.locOK {
+			return app.Location{}, errLocationNotFound(id)
+		}
+		return s.l, nil
+	}
 	l, err := getLocation(ctx, m.tx, id)
 	return l, m.db.sqlError(err)
 }

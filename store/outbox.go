@@ -86,19 +86,29 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 		mtx := &mutationTx{db: db, tx: tx}
 		mtx.head.id = app.TicketOf(queued)
 		// The device ID is read with the seq: Wipe may mint a new one.
-		head, dest := commitHead, []any{&m.Device, &last, &kept.wall, &kept.logical, &lastHLC, &left, &number, &mtx.head.data}
-		var row *ticketRow
+		dest := []any{&m.Device, &last, &kept.wall, &kept.logical, &lastHLC, &left, &number, &mtx.head.data}
+		args := append(make([]any, 0, 3), nullStr(mtx.head.id))
+		saves := savesTicket(queued)
 		var rid *sql.NullInt64
-		if savesTicket(queued) {
-			row, rid = new(ticketRow), new(sql.NullInt64)
-			head, dest = commitHeadRow, append(dest, row.dest(rid)...)
+		if saves {
+			rid = new(sql.NullInt64)
+			dest = append(dest, rid)
 		}
-		if err := tx.QueryRowContext(sctx, head, nullStr(mtx.head.id)).Scan(dest...); err != nil {
+		var stock *stockHead
+		if part, loc, ok := stockRefs(queued); ok && !saves {
+			stock = &stockHead{part: part, loc: loc}
+			dest = append(dest, stock.dest()...)
+			args = append(args, string(part), string(loc))
+		}
+		if err := tx.QueryRowContext(sctx, commitHeadQuery(saves, stock != nil), args...).Scan(dest...); err != nil {
 			return db.sqlError(err)
 		}
-		if row != nil && rid.Valid {
-			row.rid = rid.Int64
-			mtx.head.row = row
+		if rid != nil {
+			mtx.head.rid = rid.Int64
+		}
+		if stock != nil {
+			stock.decode()
+			mtx.head.stock = stock
 		}
 		if err := refuseLeftScope(left.Int64, number.String); err != nil {
 			return err
@@ -273,23 +283,93 @@ const lastSeq = `max(device.last_seq, coalesce((SELECT max(seq) FROM outbox), 0)
 // left this device's scopes, with the ticket's number for the message and
 // its JSON for the command's read (mutationTx.head). A ticket that is not
 // here reads as not left: the command reports a missing ticket itself.
-const commitHead = commitHeadCols + commitHeadFrom
+const commitHead = commitHeadCols + commitHeadFrom + commitHeadWhere
 
-// commitHeadRow is commitHead with the rest of the ticket's row
-// (ticketRow), for a command that saves the ticket (savesTicket).
-var commitHeadRow = commitHeadCols + `, ` + ticketRowCols("t") + commitHeadFrom
+// commitHeadRid is commitHead with the ticket's rid, for a command that
+// saves the ticket (savesTicket): its save compares with the row its data
+// makes (mutationTx.Ticket, ticketRowOf) and writes by rid. Reading the
+// row's 22 other columns cost about as much as the rest of the head (the
+// driver converts each, and takes its name and declared type at every
+// query): a tenth of a status change's instructions.
+const commitHeadRid = commitHeadCols + `, t.rid` + commitHeadFrom + commitHeadWhere
+
+// commitHeadStock is commitHead with the part and the stock location a
+// part's consumption names (stockRefs, stockHead): two statements less.
+const commitHeadStock = commitHeadCols + stockHeadCols + commitHeadFrom + stockHeadJoin + commitHeadWhere
+
+// commitHeadQuery is the head with the ticket's rid (saves) or the part
+// and location read (stock), or neither. No command does both today; one
+// that did would read the part and location when it asks (Commit reads
+// them with the head only for a command that does not save its ticket).
+func commitHeadQuery(saves, stock bool) string {
+	switch {
+	case saves:
+		return commitHeadRid
+	case stock:
+		return commitHeadStock
+	}
+	return commitHead
+}
 
 const (
 	commitHeadCols = `SELECT device_id, ` + lastSeq + `, hlc_wall, hlc_logical, ` + lastHLC + `, t.left_scope, t.number, t.data`
 	commitHeadFrom = `
-	FROM device LEFT JOIN tickets t ON t.id = ? WHERE device.id = 1`
+	FROM device LEFT JOIN tickets t ON t.id = ?1`
+	commitHeadWhere = ` WHERE device.id = 1`
+	// The part by its number as getPart finds it (p.number = ?, the
+	// column's NOCASE collation), and the location by its ID. In
+	// stockHeadCols a missing one reads as not found (its IS NOT NULL
+	// column 0), and coalesce gives Scan no NULL to refuse.
+	stockHeadJoin = ` LEFT JOIN parts p ON p.number = ?2 LEFT JOIN locations l ON l.id = ?3`
+	stockHeadCols = `, p.id IS NOT NULL, coalesce(p.id, 0), coalesce(p.number, ''), coalesce(p.name_en, ''),
+	coalesce(p.name_zh, ''), coalesce(p.category, ''), coalesce(p.class, ''), coalesce(p.brand, ''),
+	coalesce(p.serialized, 0), coalesce(p.return_needed, 0), coalesce(p.models, ''), coalesce(p.prices, ''),
+	l.id IS NOT NULL, coalesce(l.id, ''), coalesce(l.kind, ''), coalesce(l.name, ''), coalesce(l.owner, '')`
 )
 
+// stockRefs names the part and the stock location a command reads through
+// MutationTx.Part and Location, for the commands whose Apply reads both
+// (app.ConsumePart), so that Commit reads them with its head. It only
+// saves statements: a command missing here reads them when it asks.
+func stockRefs(cmd app.Command) (app.PartNumber, app.LocationID, bool) {
+	if c, ok := cmd.(*app.ConsumePart); ok {
+		return c.Used.Part, c.Used.From, true
+	}
+	return "", "", false
+}
+
+// stockHead is the part and the location stockRefs names, as the head
+// read them: what mutationTx.Part and Location return for those two,
+// found or not, and a part's damaged catalog entry as getPart reports it.
+// Nothing in a mutation writes parts or locations (app.MutationTx has no
+// such method), so what the head read stays true until the commit.
+type stockHead struct {
+	part    app.PartNumber
+	loc     app.LocationID
+	partOK  bool
+	partRow partRow
+	p       app.Part
+	partErr error
+	locOK   bool
+	l       app.Location
+}
+
+func (s *stockHead) dest() []any {
+	return append(append([]any{&s.partOK}, s.partRow.dest()...), &s.locOK, &s.l.ID, &s.l.Kind, &s.l.Name, &s.l.Owner)
+}
+
+// decode turns the part's row into the part, after the Scan.
+func (s *stockHead) decode() {
+	if s.partOK {
+		s.p, s.partErr = s.partRow.part()
+	}
+}
+
 // savesTicket tells the commands whose Apply saves the ticket they act on
-// (app.MutationTx.SaveTicket), for which Commit reads the ticket's whole
-// row with the device row. It only saves a statement: a command missing
-// here reads the row when it saves, one listed that does not save reads
-// a few columns for nothing.
+// (app.MutationTx.SaveTicket), for which Commit reads the ticket's rid
+// with the device row. It only saves a statement: a command missing here
+// reads the row when it saves, one listed that does not save reads a
+// column for nothing.
 func savesTicket(cmd app.Command) bool {
 	switch cmd.(type) {
 	case *app.TransitionTicket, *app.UpdateTicket, *app.AssignTicket, *app.ScheduleTicket, *app.LogRepair:

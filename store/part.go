@@ -54,19 +54,38 @@ const (
 )
 
 func scanPart(rows interface{ Scan(...any) error }) (int64, app.Part, error) {
-	var id int64
-	var p app.Part
-	var models, prices string
-	if err := rows.Scan(&id, &p.Number, &p.NameEN, &p.NameZH, &p.Category, &p.Class, &p.Brand,
-		&p.Serialized, &p.ReturnNeeded, &models, &prices); err != nil {
+	var r partRow
+	if err := rows.Scan(r.dest()...); err != nil {
 		return 0, app.Part{}, err
 	}
-	var err error
-	p.Models = decodeModels(models)
-	if p.Prices, err = decodePrices(prices); err != nil {
-		return 0, app.Part{}, app.Errorf(app.ECORRUPT, "store.part_damaged", "The catalog entry of part {{.Number}} is damaged. Sync to download the catalog again.", "Number", string(p.Number)).WithCause(err)
+	p, err := r.part()
+	if err != nil {
+		return 0, app.Part{}, err
 	}
-	return id, p, nil
+	return r.id, p, nil
+}
+
+// partRow is partCols as Scan reads them (the commit's head reads them
+// too, commitHeadStock); part decodes the lists.
+type partRow struct {
+	id             int64
+	p              app.Part
+	models, prices string
+}
+
+func (r *partRow) dest() []any {
+	return []any{&r.id, &r.p.Number, &r.p.NameEN, &r.p.NameZH, &r.p.Category, &r.p.Class, &r.p.Brand,
+		&r.p.Serialized, &r.p.ReturnNeeded, &r.models, &r.prices}
+}
+
+func (r *partRow) part() (app.Part, error) {
+	p := r.p
+	var err error
+	p.Models = decodeModels(r.models)
+	if p.Prices, err = decodePrices(r.prices); err != nil {
+		return app.Part{}, app.Errorf(app.ECORRUPT, "store.part_damaged", "The catalog entry of part {{.Number}} is damaged. Sync to download the catalog again.", "Number", string(p.Number)).WithCause(err)
+	}
+	return p, nil
 }
 
 // FindParts searches the catalog. Every word of f.Query must match: a word
@@ -195,12 +214,20 @@ func (s *PartService) Part(ctx context.Context, n app.PartNumber) (app.Part, err
 	return p, s.db.sqlError(err)
 }
 
+// partByNumber reads a part by its number, case ignored (the column's
+// NOCASE collation).
+const partByNumber = `SELECT ` + partCols + ` FROM parts p WHERE p.number = ?`
+
 func getPart(ctx context.Context, q rowQueryer, n app.PartNumber) (app.Part, error) {
-	_, p, err := scanPart(q.QueryRowContext(ctx, `SELECT `+partCols+` FROM parts p WHERE p.number = ?`, string(n)))
+	_, p, err := scanPart(q.QueryRowContext(ctx, partByNumber, string(n)))
 	if errors.Is(err, sql.ErrNoRows) {
-		return app.Part{}, app.Errorf(app.ENOTFOUND, "part.not_found", "Part {{.Number}} is not in the catalog on this device. Check the number, or sync to update the catalog.", "Number", string(n))
+		return app.Part{}, errPartNotFound(n)
 	}
 	return p, err
+}
+
+func errPartNotFound(n app.PartNumber) error {
+	return app.Errorf(app.ENOTFOUND, "part.not_found", "Part {{.Number}} is not in the catalog on this device. Check the number, or sync to update the catalog.", "Number", string(n))
 }
 
 // The list columns of parts. A unit separator (\x1f) never occurs in a
@@ -351,11 +378,17 @@ func (s *PartService) Arrivals(ctx context.Context, loc app.LocationID, parts []
 
 func getLocation(ctx context.Context, q rowQueryer, id app.LocationID) (app.Location, error) {
 	var l app.Location
-	err := q.QueryRowContext(ctx, `SELECT id, kind, name, owner FROM locations WHERE id = ?`, string(id)).Scan(&l.ID, &l.Kind, &l.Name, &l.Owner)
+	err := q.QueryRowContext(ctx, locationByID, string(id)).Scan(&l.ID, &l.Kind, &l.Name, &l.Owner)
 	if errors.Is(err, sql.ErrNoRows) {
-		return app.Location{}, app.Errorf(app.ENOTFOUND, "location.not_found", "Stock location {{.ID}} is not on this device. Sync to update your locations.", "ID", string(id))
+		return app.Location{}, errLocationNotFound(id)
 	}
 	return l, err
+}
+
+const locationByID = `SELECT id, kind, name, owner FROM locations WHERE id = ?`
+
+func errLocationNotFound(id app.LocationID) error {
+	return app.Errorf(app.ENOTFOUND, "location.not_found", "Stock location {{.ID}} is not on this device. Sync to update your locations.", "ID", string(id))
 }
 
 // Search tokens. The trigram tokenizer indexes every 3-character

@@ -841,6 +841,11 @@ func ticketArgs(t app.Ticket) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode ticket %s: %w", t.ID, err)
 	}
+	return append(ticketColArgs(t, row), data), nil
+}
+
+// ticketColArgs are ticketArgs's values but data, list_row given.
+func ticketColArgs(t app.Ticket, listRow any) []any {
 	open, state := 0, listDone
 	if t.Status.Open() {
 		open, state = 1, listOpen
@@ -848,12 +853,36 @@ func ticketArgs(t app.Ticket) ([]any, error) {
 			state = listWaiting
 		}
 	}
-	return []any{string(t.ID), t.Number, nullStr(t.Technician), nullStr(t.Store), string(t.Status), open, int(t.Priority),
+	// Room for data, which ticketArgs appends.
+	out := make([]any, 0, len(ticketCols)+1)
+	return append(out, string(t.ID), t.Number, nullStr(t.Technician), nullStr(t.Store), string(t.Status), open, int(t.Priority),
 		nsec(t.WindowStart), nsec(t.WindowEnd), nsec(t.RespondBy), nsec(t.ResolveBy),
 		t.Customer.Name, t.Customer.Phone, app.PhoneDigits(t.Customer.Phone), t.Product.Serial,
 		nsec(t.CreatedAt), nsec(t.UpdatedAt), nsec(t.CompletedAt),
-		state, sortKey(t.WindowStart), sortKey(t.ResolveBy), row, data}, nil
+		state, sortKey(t.WindowStart), sortKey(t.ResolveBy), listRow)
 }
+
+// ticketRowOf is the row ticketArgs writes for t, in the driver's types
+// (ticketRow), with the rid the row has: what a row saved from t holds,
+// every column written from its data by ticketArgs (saveTicket, and the
+// migrations that filled a new column from the data, tested to agree).
+// Its list_row is left unknown (a JSON encoding saved): compared, it
+// reads as moved, and list_row is in no index, so writing it again costs
+// no page.
+func ticketRowOf(rid int64, t app.Ticket) *ticketRow {
+	r := &ticketRow{rid: rid}
+	for i, v := range ticketColArgs(t, unknownColumn{}) {
+		if n, ok := v.(int); ok {
+			v = int64(n)
+		}
+		r.cols[i] = v
+	}
+	return r
+}
+
+// unknownColumn is a column ticketRowOf does not know: sameValue reads it
+// as changed.
+type unknownColumn struct{}
 
 // The list_state of a ticket row (0009_ticket_lists.sql).
 const (

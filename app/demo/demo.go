@@ -24,6 +24,11 @@ var Default = Size{Models: 200, Parts: 20000, Tickets: 5000, Technicians: 12}
 // recent visits finished but not yet closed (demoCompleted), to sign off.
 const DemoTechnician app.TechnicianID = "tech-demo"
 
+// Zone is the time zone of the demo world's clocks: its service provider
+// works in China, as its demo technician does, in Shanghai. The demo
+// service lays the world out and shows the console in it.
+const Zone = "Asia/Shanghai"
+
 // Generate builds the demo world for a seed and size, as it stands at now.
 // The same arguments give the same dataset, byte for byte. Times of day
 // (appointment slots, "today") are laid out in now's location, so pass now
@@ -172,8 +177,14 @@ func (w *world) addDays(t time.Time, n int) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day()+n, t.Hour(), t.Minute(), 0, 0, w.loc)
 }
 
-// slotHours are the starts of the two-hour appointment windows.
-var slotHours = []int{8, 10, 13, 15, 17, 19}
+// workStarts and workEnds bound the working day (hours on the world's
+// clocks): every visit window lies within them, as a service provider
+// books its customers.
+const workStarts, workEnds = 9, 18
+
+// slotHours are the starts of the two-hour appointment windows, within
+// the working day.
+var slotHours = []int{9, 10, 12, 14, 16}
 
 // slot returns the start of window i on the day that starts at day.
 func (w *world) slot(day time.Time, i int) time.Time {

@@ -360,6 +360,7 @@ func compatible(p *app.Part, model string) bool {
 func TestDemoTechnician(t *testing.T) {
 	ds := defaultWorld(t)
 	checkDemo(t, ds, testNow)
+	checkWorkingHours(t, ds, testNow.Location())
 	started := 0
 	for _, d := range ds.Tickets {
 		if d.Ticket.Technician == DemoTechnician && d.Ticket.Status == app.StatusInProgress && !d.Ticket.WindowStart.Before(testNow.Add(-3*time.Hour)) {
@@ -475,7 +476,35 @@ func TestAnyTimeOfDay(t *testing.T) {
 			checkPaths(t, ds)
 			checkDemo(t, ds, now)
 			checkSupply(t, ds, now)
+			checkWorkingHours(t, ds, now.Location())
 		})
+	}
+}
+
+// checkWorkingHours: every visit window of the world (an appointment, a
+// return visit) lies within one working day, 09:00 to 18:00 in loc, the
+// zone the world is laid out in: what the console and the app show a
+// first-time user.
+func checkWorkingHours(t *testing.T, ds app.Dataset, loc *time.Location) {
+	t.Helper()
+	bad := 0
+	for _, d := range ds.Tickets {
+		tk := d.Ticket
+		if tk.WindowStart.IsZero() {
+			continue
+		}
+		from, to := tk.WindowStart.In(loc), tk.WindowEnd.In(loc)
+		y, m, day := from.Date()
+		open, shut := time.Date(y, m, day, workStarts, 0, 0, 0, loc), time.Date(y, m, day, workEnds, 0, 0, 0, loc)
+		if from.Before(open) || to.After(shut) || !to.After(from) {
+			if bad++; bad <= 5 {
+				t.Errorf("ticket %s (%s, %s): visit %s to %s, outside %02d:00-%02d:00 in %s", tk.Number, tk.Kind, tk.Status,
+					from.Format("2006-01-02 15:04"), to.Format("2006-01-02 15:04"), workStarts, workEnds, loc)
+			}
+		}
+	}
+	if bad > 5 {
+		t.Errorf("and %d more visits outside working hours", bad-5)
 	}
 }
 

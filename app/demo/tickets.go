@@ -578,24 +578,89 @@ type timeline struct {
 }
 
 // fit scales the timeline into the past when its last event would be
-// later than limit (a ticket opened a few days ago that is already done).
-func (tl *timeline) fit(limit time.Time) {
+// later than limit (a ticket opened a few days ago that is already done),
+// and reports whether it did.
+func (tl *timeline) fit(limit time.Time) bool {
+	return tl.squeeze(tl.created, limit)
+}
+
+// squeeze scales the events after from towards it, so that the last one
+// is at limit, when it would be later; it reports whether it was.
+func (tl *timeline) squeeze(from, limit time.Time) bool {
 	last := later(tl.end, tl.close)
 	if !last.After(limit) {
-		return
+		return false
 	}
-	k := float64(limit.Sub(tl.created)) / float64(last.Sub(tl.created))
-	scale := func(t *time.Time) {
+	k := float64(limit.Sub(from)) / float64(last.Sub(from))
+	tl.each(func(t *time.Time) {
+		if t.After(from) {
+			*t = from.Add(time.Duration(float64(t.Sub(from)) * k)).Truncate(time.Minute)
+		}
+	})
+	return true
+}
+
+// each calls fn with every event of the timeline but its creation.
+func (tl *timeline) each(fn func(*time.Time)) {
+	for _, t := range []*time.Time{&tl.window, &tl.start, &tl.wait, &tl.resume, &tl.ordered, &tl.end, &tl.close} {
 		if !t.IsZero() {
-			*t = tl.created.Add(time.Duration(float64(t.Sub(tl.created)) * k)).Truncate(time.Minute)
+			fn(t)
 		}
 	}
-	for _, t := range []*time.Time{&tl.window, &tl.start, &tl.wait, &tl.resume, &tl.ordered, &tl.end, &tl.close} {
-		scale(t)
-	}
 	for i := range tl.entries {
-		scale(&tl.entries[i])
+		fn(&tl.entries[i])
 	}
+}
+
+// bookSlot moves the visit window of a timeline fit squeezed back onto an
+// appointment slot of the working day (scaled, it could fall at any
+// hour): the nearest one between what comes before the visit (the ticket
+// opened, or the wait for parts before a return visit) and the visit
+// itself (or limit, for a ticket cancelled before anyone came). Where no
+// slot is between (a ticket opened in the evening, squeezed into the
+// night), the visit and all after it move to the nearest slot that leaves
+// two hours before limit, squeezed again to end by limit.
+func (w *world) bookSlot(tl *timeline, limit time.Time) {
+	lo, hi := tl.created, tl.start
+	if !tl.resume.IsZero() {
+		lo, hi = tl.wait, tl.resume
+	}
+	if hi.IsZero() {
+		hi = limit
+	}
+	if s := w.nearestSlot(tl.window, lo, hi); !s.IsZero() {
+		tl.window = s
+		return
+	}
+	s := w.nearestSlot(tl.window, lo, limit.Add(-2*time.Hour))
+	if s.IsZero() {
+		return
+	}
+	from, d := tl.window, s.Sub(tl.window)
+	tl.each(func(t *time.Time) {
+		if !t.Before(from) {
+			*t = t.Add(d)
+		}
+	})
+	tl.squeeze(s, limit)
+}
+
+// nearestSlot is the appointment slot nearest to t that starts in
+// [lo, hi]; zero when there is none.
+func (w *world) nearestSlot(t, lo, hi time.Time) time.Time {
+	var best time.Time
+	for d := w.day(lo); !d.After(hi); d = w.addDays(d, 1) {
+		for i := range slotHours {
+			s := w.slot(d, i)
+			if s.Before(lo) || s.After(hi) {
+				continue
+			}
+			if best.IsZero() || s.Sub(t).Abs() < best.Sub(t).Abs() {
+				best = s
+			}
+		}
+	}
+	return best
 }
 
 var (
@@ -687,7 +752,9 @@ func (w *world) history(d *app.TicketDetail, t *tech, m *model, f *fault, done b
 			tl.close = tl.end.Add(w.r.minutes(2*1440, 5*1440)) // shipped back
 		}
 	}
-	tl.fit(w.now.Add(-10 * time.Minute))
+	if limit := w.now.Add(-10 * time.Minute); tl.fit(limit) && onSite {
+		w.bookSlot(&tl, limit)
+	}
 
 	// The records.
 	if onSite {

@@ -3,6 +3,7 @@ package demoserver
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -29,14 +30,24 @@ var _ device.DemoService = (*Service)(nil)
 func Starter(seed int64, size demo.Size) device.DemoStarter {
 	return func(ctx context.Context, dir string, progress func(app.StartStep)) (device.DemoService, error) {
 		progress(app.StartDemoServer)
+		zone, err := central.LoadZone(demo.Zone)
+		if err != nil {
+			return nil, fmt.Errorf("the demo world's zone: %w", err)
+		}
 		emb, err := central.StartEmbeddedWith(ctx, dir, device.DemoTenant, func() app.Dataset {
 			progress(app.StartDemoWorld)
-			return demo.Generate(seed, size, time.Now())
+			// The world's visits at working hours on its clocks, which the
+			// console shows (the tenant's zone, set below).
+			return demo.Generate(seed, size, time.Now().In(zone))
 		}, nil, withConsole)
 		if err != nil {
 			return nil, err
 		}
 		if err := emb.DB.RenameTenant(ctx, device.DemoTenant, demo.Provider); err != nil {
+			emb.Close()
+			return nil, err
+		}
+		if err := emb.DB.SetTenantZone(ctx, device.DemoTenant, demo.Zone); err != nil {
 			emb.Close()
 			return nil, err
 		}

@@ -11,8 +11,11 @@ import (
 	"github.com/fieldbench/fieldbench/app"
 )
 
-// MaxNumbersDays bounds a period of the office's figures: a year, leap
-// day included, keeps the per-day table (and its chart) to at most 367 rows.
+// MaxNumbersDays bounds a period of the office's figures, in calendar
+// days of the query's zone (periodDays): a year, leap day included, so the
+// per-day table (and its chart) has at most 366 rows. Days, not 24-hour
+// spans: a year across one change of the clocks is an hour longer or
+// shorter than its days.
 const MaxNumbersDays = 366
 
 // topParts is how many parts Numbers.PartsUsed lists.
@@ -120,7 +123,8 @@ type Numbers struct {
 }
 
 // Validate refuses a query without a tenant, with a malformed store, or
-// whose period is missing, empty, reversed or longer than MaxNumbersDays.
+// whose period is missing, empty, reversed or longer than MaxNumbersDays
+// days of q.Zone.
 func (q NumbersQuery) Validate() error {
 	switch {
 	case q.Tenant == "":
@@ -131,7 +135,7 @@ func (q NumbersQuery) Validate() error {
 		return app.Errorf(app.EINVALID, "central.numbers.no_period", "Choose the first and the last day of the period.")
 	case !q.To.After(q.From):
 		return app.Errorf(app.EINVALID, "central.numbers.period_reversed", "The period ends before it starts; choose an end after the start.")
-	case q.To.Sub(q.From) > MaxNumbersDays*24*time.Hour:
+	case calendarDays(q.From, q.To, q.Zone) > MaxNumbersDays:
 		return app.Errorf(app.EINVALID, "central.numbers.period_long", "The period is longer than {{.Days}} days; choose a shorter one.", "Days", MaxNumbersDays)
 	}
 	return nil
@@ -575,6 +579,21 @@ func (db *DB) technicianNames(ctx context.Context, tenant string) (map[app.Techn
 		names[app.TechnicianID(id)] = t.Name
 	}
 	return names, transient(rows.Err())
+}
+
+// calendarDays is how many days of zone (nil: UTC) [from, to) touches, as
+// periodDays lists them, counted without listing them: the dates of its
+// first and its last instant, apart. to is after from.
+func calendarDays(from, to time.Time, zone *time.Location) int {
+	if zone == nil {
+		zone = time.UTC
+	}
+	date := func(t time.Time) time.Time {
+		y, m, d := t.In(zone).Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	}
+	// Sub saturates at about 292 years, far beyond any bound here.
+	return int(date(to.Add(-time.Nanosecond)).Sub(date(from))/(24*time.Hour)) + 1
 }
 
 // periodDays lists the starts in zone (DayStart: midnight, unless the

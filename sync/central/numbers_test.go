@@ -632,3 +632,63 @@ func TestTechnicianNumbersListsAtMostMax(t *testing.T) {
 		}
 	})
 }
+
+// TestNumbersPeriodCalendarDays: the bound on a period counts the days of
+// the query's zone, not 24-hour spans: a year across a change of the
+// clocks (an hour longer when they go back) is its 365 or 366 days and
+// passes, in Europe/Paris and in a southern zone, America/Santiago; 367
+// days do not, nor a span of 366 times 24 hours that touches 367 days.
+func TestNumbersPeriodCalendarDays(t *testing.T) {
+	paris, err := LoadZone("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	santiago, err := LoadZone("America/Santiago")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// from..last, both included, as the console's custom period sends them.
+	days := func(zone *time.Location, from, last string) NumbersQuery {
+		f, err1 := time.Parse("2006-01-02", from)
+		l, err2 := time.Parse("2006-01-02", last)
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		return NumbersQuery{Tenant: "t1", Zone: zone, From: DayStart(f.Year(), f.Month(), f.Day(), zone), To: DayStart(l.Year(), l.Month(), l.Day()+1, zone)}
+	}
+	noon := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name  string
+		q     NumbersQuery
+		hours int // the period's length, so the case is what its name says
+		ok    bool
+	}{
+		// Clocks go back on 28 October 2029 and forward only on 31 March
+		// 2030: both periods are an hour longer than their days.
+		{"Paris 365 days, clocks back", days(paris, "2029-03-26", "2030-03-25"), 365*24 + 1, true},
+		{"Paris 366 days, clocks back", days(paris, "2029-03-26", "2030-03-26"), 366*24 + 1, true},
+		{"Paris 367 days, clocks back", days(paris, "2029-03-26", "2030-03-27"), 367*24 + 1, false},
+		{"Paris 366 days, clocks forward and back", days(paris, "2026-01-01", "2027-01-01"), 366 * 24, true},
+		// Santiago's clocks go back on 6 April 2030 and forward only on 8
+		// September 2030.
+		{"Santiago 365 days, clocks back", days(santiago, "2029-09-03", "2030-09-02"), 365*24 + 1, true},
+		{"Santiago 366 days, clocks back", days(santiago, "2029-09-03", "2030-09-03"), 366*24 + 1, true},
+		{"Santiago 367 days, clocks back", days(santiago, "2029-09-03", "2030-09-04"), 367*24 + 1, false},
+		{"UTC 366 days", days(time.UTC, "2028-01-01", "2028-12-31"), 366 * 24, true},
+		{"UTC 367 days", days(time.UTC, "2028-01-01", "2029-01-01"), 367 * 24, false},
+		{"366 times 24 hours from noon, on 367 days", NumbersQuery{Tenant: "t1", From: noon, To: noon.Add(366 * 24 * time.Hour)}, 366 * 24, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if h := c.q.To.Sub(c.q.From); h != time.Duration(c.hours)*time.Hour {
+				t.Fatalf("the period is %v long, want %d hours", h, c.hours)
+			}
+			err := c.q.Validate()
+			if c.ok && err != nil {
+				t.Errorf("refused: %v", err)
+			}
+			if e := app.AsError(err); !c.ok && (e == nil || e.Key != "central.numbers.period_long") {
+				t.Errorf("got %v, want central.numbers.period_long", err)
+			}
+		})
+	}
+}

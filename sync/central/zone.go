@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -52,6 +53,89 @@ func DayStart(y int, m time.Month, d int, loc *time.Location) time.Time {
 		return end
 	}
 	return t
+}
+
+// WallClock is the instant at which loc's clocks show hh:mm on the day
+// y-m-d: what a form that reads a time in the tenant's zone means by it.
+// Where the clocks go forward (Europe/Paris from 02:00 to 03:00 on the
+// last Sunday of March) the times they skip never happen: EINVALID
+// (central.skipped_time), which names the jump, where time.Date would
+// silently take the time in one of the two offsets. Where they go back,
+// the times they repeat happen twice: the earlier instant, the first time
+// the clocks show it (Repeated tells a form to say so). The date must be
+// a real one and hh:mm a time of day (a form's parser checks them).
+func WallClock(y int, m time.Month, d, hh, mm int, loc *time.Location) (time.Time, error) {
+	shown := time.Date(y, m, d, hh, mm, 0, 0, time.UTC) // the wall clock, read as if UTC
+	if at := wallInstants(shown, loc); len(at) > 0 {
+		return at[0], nil
+	}
+	from, to := skippedBy(shown, loc)
+	return time.Time{}, app.Errorf(app.EINVALID, "central.skipped_time",
+		"{{.Time}} does not exist on {{.Date}} in {{.Zone}}: the clocks go forward from {{.From}} to {{.To}}. Choose another time.",
+		"Time", shown.Format("15:04"), "Date", shown.Format("2006-01-02"), "Zone", loc.String(), "From", from, "To", to)
+}
+
+// Repeated reports whether t's clocks (those of t.Location()) show t's
+// wall time twice, where they go back: t is then one of two instants
+// that read the same.
+func Repeated(t time.Time) bool {
+	y, m, d := t.Date()
+	return len(wallInstants(time.Date(y, m, d, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC), t.Location())) > 1
+}
+
+// wallInstants lists, earliest first, the instants at which loc's clocks
+// show the wall time shown (written as if it were UTC): none where they
+// skip it, two where they repeat it, else one. The offsets that can
+// apply are the one time.Date picks and those of the zone's periods on
+// either side of its instant: clocks change at most once in a day's
+// neighbourhood in every zone of the tz database.
+func wallInstants(shown time.Time, loc *time.Location) []time.Time {
+	guess := time.Date(shown.Year(), shown.Month(), shown.Day(), shown.Hour(), shown.Minute(), shown.Second(), shown.Nanosecond(), loc)
+	start, end := guess.ZoneBounds()
+	around := []time.Time{guess}
+	if !start.IsZero() {
+		around = append(around, start.Add(-time.Nanosecond))
+	}
+	if !end.IsZero() {
+		around = append(around, end)
+	}
+	var at []time.Time
+	for _, a := range around {
+		_, offset := a.In(loc).Zone()
+		t := shown.Add(-time.Duration(offset) * time.Second).In(loc)
+		if sameWall(t, shown) && !slices.ContainsFunc(at, t.Equal) {
+			at = append(at, t)
+		}
+	}
+	slices.SortFunc(at, func(a, b time.Time) int { return a.Compare(b) })
+	return at
+}
+
+// sameWall reports whether t's clocks read shown (written as if UTC).
+func sameWall(t, shown time.Time) bool {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC).Equal(shown)
+}
+
+// skippedBy names the jump of loc's clocks over the wall time shown
+// (written as if UTC), which they skip: the time they leave and the time
+// they jump to, as "02:00" and "03:00".
+func skippedBy(shown time.Time, loc *time.Location) (from, to string) {
+	guess := time.Date(shown.Year(), shown.Month(), shown.Day(), shown.Hour(), shown.Minute(), 0, 0, loc)
+	start, end := guess.ZoneBounds()
+	for _, jump := range []time.Time{start, end} {
+		if jump.IsZero() {
+			continue
+		}
+		_, before := jump.Add(-time.Nanosecond).In(loc).Zone()
+		_, after := jump.In(loc).Zone()
+		left := jump.Add(time.Duration(before) * time.Second).UTC() // the wall clock as it jumps, as if UTC
+		arrived := jump.Add(time.Duration(after) * time.Second).UTC()
+		if !shown.Before(left) && shown.Before(arrived) {
+			return left.Format("15:04"), arrived.Format("15:04")
+		}
+	}
+	return "?", "?" // not reached for a skipped time: one of the bounds is its jump
 }
 
 // TenantZone is the name of the tenant's time zone (DefaultZone until

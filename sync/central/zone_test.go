@@ -121,3 +121,81 @@ func TestPeriodDaysSkippedMidnight(t *testing.T) {
 		t.Errorf("days %q, want %q", got, want)
 	}
 }
+
+// TestWallClock: a time the clocks skip where they go forward is refused
+// with the jump named (Europe/Paris in March; America/Santiago, whose
+// clocks skip midnight in September; Australia/Lord_Howe, half an hour);
+// a time they repeat where they go back is its earlier instant, and
+// Repeated says so; any other time is time.Date's.
+func TestWallClock(t *testing.T) {
+	cases := []struct {
+		zone           string
+		date           string // YYYY-MM-DD hh:mm on the zone's clocks
+		want           string // the instant in UTC, "" when refused
+		from, to       string // the jump named in the refusal
+		repeated       bool
+		wantRepeatedAt string // the later instant of a repeated time, which is not taken
+	}{
+		{zone: "Europe/Paris", date: "2026-03-29 02:30", from: "02:00", to: "03:00"},
+		{zone: "Europe/Paris", date: "2026-03-29 02:00", from: "02:00", to: "03:00"},
+		{zone: "Europe/Paris", date: "2026-03-29 01:59", want: "2026-03-29 00:59"},
+		{zone: "Europe/Paris", date: "2026-03-29 03:00", want: "2026-03-29 01:00"},
+		{zone: "Europe/Paris", date: "2026-10-25 02:30", want: "2026-10-25 00:30", repeated: true, wantRepeatedAt: "2026-10-25 01:30"},
+		{zone: "Europe/Paris", date: "2026-10-25 03:00", want: "2026-10-25 02:00"},
+		{zone: "Europe/Paris", date: "2026-11-28 09:00", want: "2026-11-28 08:00"},
+		{zone: "America/Santiago", date: "2026-09-06 00:30", from: "00:00", to: "01:00"},
+		{zone: "America/Santiago", date: "2026-09-06 01:00", want: "2026-09-06 04:00"},
+		{zone: "America/Santiago", date: "2026-04-04 23:30", want: "2026-04-05 02:30", repeated: true, wantRepeatedAt: "2026-04-05 03:30"},
+		{zone: "Australia/Lord_Howe", date: "2026-10-04 02:15", from: "02:00", to: "02:30"},
+		{zone: "Australia/Lord_Howe", date: "2026-04-05 01:45", want: "2026-04-04 14:45", repeated: true, wantRepeatedAt: "2026-04-04 15:15"},
+		{zone: "Asia/Shanghai", date: "2026-03-29 02:30", want: "2026-03-28 18:30"},
+		{zone: "UTC", date: "2026-03-29 02:30", want: "2026-03-29 02:30"},
+	}
+	for _, c := range cases {
+		t.Run(c.zone+" "+c.date, func(t *testing.T) {
+			loc, err := LoadZone(c.zone)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w, err := time.Parse("2006-01-02 15:04", c.date)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := WallClock(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), loc)
+			if c.want == "" {
+				e := app.AsError(err)
+				if app.ErrorCode(err) != app.EINVALID || e.Key != "central.skipped_time" {
+					t.Fatalf("WallClock = %v, %v; want the skipped-time refusal", got, err)
+				}
+				want := map[string]any{"Time": w.Format("15:04"), "Date": w.Format("2006-01-02"), "Zone": c.zone, "From": c.from, "To": c.to}
+				for k, v := range want {
+					if e.Data[k] != v {
+						t.Errorf("the refusal's %s is %v, want %v (%v)", k, e.Data[k], v, e.Data)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("WallClock: %v", err)
+			}
+			if s := got.UTC().Format("2006-01-02 15:04"); s != c.want {
+				t.Errorf("WallClock = %s UTC, want %s UTC", s, c.want)
+			}
+			if s := got.In(loc).Format("2006-01-02 15:04"); s != c.date {
+				t.Errorf("the instant reads %s on the zone's clocks, want %s", s, c.date)
+			}
+			if Repeated(got) != c.repeated {
+				t.Errorf("Repeated = %v, want %v", Repeated(got), c.repeated)
+			}
+			if c.repeated {
+				later, err := time.Parse("2006-01-02 15:04", c.wantRepeatedAt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if s := later.In(loc).Format("2006-01-02 15:04"); s != c.date || !Repeated(later.In(loc)) {
+					t.Errorf("the later instant %v reads %s (repeated %v), want %s", later, s, Repeated(later.In(loc)), c.date)
+				}
+			}
+		})
+	}
+}

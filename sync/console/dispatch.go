@@ -149,14 +149,18 @@ func (c *Console) doAction(action string) handler {
 			return err
 		}
 		err = checkShown(r, d.Ticket)
+		note := ""
 		if err == nil {
 			var cmd app.Command
 			if cmd, err = c.actionCommand(ctx, s, action, r, d.Ticket); err == nil {
 				err = c.applyCommand(ctx, s, cmd)
 			}
+			if sc, ok := cmd.(*app.ScheduleTicket); ok {
+				note = repeatedNote(s, sc.WindowStart, sc.WindowEnd, sc.ResolveBy)
+			}
 		}
 		if err == nil {
-			if err := c.actionFlash(w, r, s, action, d.Ticket.Number); err != nil {
+			if err := c.actionFlash(r, s, action, d.Ticket.Number, note); err != nil {
 				return err
 			}
 			http.Redirect(w, r, "/board", http.StatusSeeOther)
@@ -185,18 +189,20 @@ func (c *Console) doAction(action string) handler {
 	}
 }
 
-// actionFlash keeps the flash of a done action.
-func (c *Console) actionFlash(w http.ResponseWriter, r *http.Request, s *Session, action, number string) error {
+// actionFlash keeps the flash of a done action, note (repeatedNote)
+// after it.
+func (c *Console) actionFlash(r *http.Request, s *Session, action, number, note string) error {
 	n := map[string]any{"Number": number}
+	text := s.T.Text("console.board.reopened", "Ticket {{.Number}} reopened.", n)
 	switch action {
 	case "assign":
-		return c.flash(w, r, s, "console.board.assigned", "Ticket {{.Number}} assigned.", n)
+		text = s.T.Text("console.board.assigned", "Ticket {{.Number}} assigned.", n)
 	case "schedule":
-		return c.flash(w, r, s, "console.board.scheduled", "Ticket {{.Number}} rescheduled.", n)
+		text = s.T.Text("console.board.scheduled", "Ticket {{.Number}} rescheduled.", n)
 	case "cancel":
-		return c.flash(w, r, s, "console.board.cancelled", "Ticket {{.Number}} cancelled.", n)
+		text = s.T.Text("console.board.cancelled", "Ticket {{.Number}} cancelled.", n)
 	}
-	return c.flash(w, r, s, "console.board.reopened", "Ticket {{.Number}} reopened.", n)
+	return c.db.SetConsoleFlash(r.Context(), s.id, text+note)
 }
 
 // actionCommand reads the form of action into its command.
@@ -277,19 +283,35 @@ func (c *Console) assignee(ctx context.Context, s *Session, tech, store string) 
 
 // formTime reads a date (YYYY-MM-DD) and a time (HH:MM) of a form as
 // loc's clocks read them (the session's zone, in which the console shows
-// times); both empty is the zero time. A time the clocks skip or repeat
-// where they change is taken in one of the two offsets, as time.Date
-// takes it.
+// times); both empty is the zero time. A time the clocks skip where they
+// go forward is refused, and one they repeat where they go back is its
+// first instant (central.WallClock); the flash then says so
+// (repeatedNote).
 func formTime(date, clock string, loc *time.Location) (time.Time, error) {
 	date, clock = strings.TrimSpace(date), strings.TrimSpace(clock)
 	if date == "" && clock == "" {
 		return time.Time{}, nil
 	}
-	t, err := time.ParseInLocation("2006-01-02 15:04", date+" "+clock, loc)
+	w, err := time.Parse("2006-01-02 15:04", date+" "+clock)
 	if err != nil {
 		return time.Time{}, app.Errorf(app.EINVALID, "console.board.bad_time", "Enter the date as 2026-11-27 and the time as 14:30.")
 	}
-	return t, nil
+	return central.WallClock(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), loc)
+}
+
+// repeatedNote is what a flash adds when a time read from a form is one
+// the clocks show twice (where they go back): which of the two was taken,
+// so that a dispatcher who meant the second can choose another time. ""
+// when none is.
+func repeatedNote(s *Session, times ...time.Time) string {
+	for _, t := range times {
+		if t = t.In(s.loc()); !t.IsZero() && central.Repeated(t) {
+			return " " + s.T.Text("console.board.repeated_time",
+				"{{.Time}} happens twice on {{.Date}} in {{.Zone}}, where the clocks go back: the first one (UTC{{.Offset}}) was taken.",
+				map[string]any{"Time": t.Format("15:04"), "Date": t.Format("2006-01-02"), "Zone": s.loc().String(), "Offset": t.Format("-07:00")})
+		}
+	}
+	return ""
 }
 
 // formWindow reads the visit window: a date with a start and an end.
@@ -390,7 +412,8 @@ func (c *Console) createTicket(w http.ResponseWriter, r *http.Request, s *Sessio
 		err = c.applyCommand(ctx, s, &app.CreateTicket{Ticket: t})
 	}
 	if err == nil {
-		if err := c.flash(w, r, s, "console.board.created", "Ticket {{.Number}} created.", map[string]any{"Number": t.Number}); err != nil {
+		text := s.T.Text("console.board.created", "Ticket {{.Number}} created.", map[string]any{"Number": t.Number}) + repeatedNote(s, t.WindowStart, t.WindowEnd, t.ResolveBy)
+		if err := c.db.SetConsoleFlash(ctx, s.id, text); err != nil {
 			return err
 		}
 		http.Redirect(w, r, "/board", http.StatusSeeOther)

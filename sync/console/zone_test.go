@@ -289,3 +289,104 @@ func TestZoneSkippedMidnight(t *testing.T) {
 		t.Errorf("the period of the 6th is %v to %v (last day %s), want %v to the 7th's midnight", p.From, p.To, p.Last().Format(dateForm), want)
 	}
 }
+
+// TestZoneSkippedTime: a time the tenant's clocks skip where they go
+// forward (Europe/Paris on 29 March 2026, 02:00 to 03:00; America/Santiago
+// on 6 September 2026, 00:00 to 01:00) is refused by the new-ticket and
+// the schedule forms, which say what to do, and nothing is stored; a time
+// the clocks repeat where they go back is its first instant, and the
+// flash says which one was taken.
+func TestZoneSkippedTime(t *testing.T) {
+	cases := []struct {
+		zone                 string
+		skipDay, skip, jump  string // a skipped time and the jump the refusal names
+		repDay, repStart     string // a repeated time
+		repEnd, firstStartAt string // the end of that window; the first instant of repStart, in UTC
+		offset               string // the offset of that first instant
+	}{
+		{zone: "Europe/Paris", skipDay: "2026-03-29", skip: "02:30", jump: "from 02:00 to 03:00",
+			repDay: "2026-10-25", repStart: "02:30", repEnd: "03:00", firstStartAt: "2026-10-25 00:30", offset: "UTC+02:00"},
+		{zone: "America/Santiago", skipDay: "2026-09-06", skip: "00:30", jump: "from 00:00 to 01:00",
+			repDay: "2026-04-04", repStart: "23:30", repEnd: "23:50", firstStartAt: "2026-04-05 02:30", offset: "UTC-03:00"},
+	}
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		for i, c := range cases {
+			t.Run(c.zone, func(t *testing.T) {
+				tc.setZone(t, "t1", c.zone)
+				dc := tc.signIn(t, "dispatcher@t1")
+				refusal := c.skip + " does not exist on " + c.skipDay + " in " + c.zone + ": the clocks go forward " + c.jump + ". Choose another time."
+				serial := "SN-SKIP-" + string(rune('A'+i))
+				form := func(date, start, end, resolveDate, resolveTime string) url.Values {
+					return url.Values{"name": {"Li Lei"}, "phone": {"139 1234 5678"}, "address": {"2 Street"}, "category": {"phone"}, "brand": {"Huawei"},
+						"model": {"Mate 60"}, "serial": {serial}, "fault": {"no power"}, "kind": {"on_site"}, "priority": {"2"}, "store": {"s1"},
+						"technician": {"tech-1"}, "date": {date}, "start": {start}, "end": {end}, "resolve_date": {resolveDate}, "resolve_time": {resolveTime}}
+				}
+				for _, f := range []url.Values{
+					form(c.skipDay, c.skip, "23:59", "", ""),
+					form("2026-11-28", "09:00", "10:00", c.skipDay, c.skip),
+				} {
+					status, body := dc.post(t, "/tickets/new", f)
+					if status != http.StatusBadRequest || !strings.Contains(body, refusal) {
+						t.Errorf("a new ticket at a skipped time: %d, want 400 with %q\n%s", status, refusal, body)
+					}
+				}
+				if b, err := tc.db.Board(context.Background(), central.BoardQuery{Tenant: "t1", Search: serial}); err != nil || len(b.Tickets) != 0 {
+					t.Errorf("a ticket refused for a skipped time was stored: %v %+v", err, b.Tickets)
+				}
+
+				before := tc.ticketNow(t, "t1", "tk-1")
+				_, page := dc.get(t, "/tickets/tk-1/schedule")
+				for _, f := range []url.Values{
+					{"date": {c.skipDay}, "start": {c.skip}, "end": {"23:59"}, "priority": {"2"}},
+					{"date": {"2026-11-30"}, "start": {"08:00"}, "end": {"09:00"}, "priority": {"2"}, "resolve_date": {c.skipDay}, "resolve_time": {c.skip}},
+				} {
+					status, body := dc.post(t, "/tickets/tk-1/schedule", merge(f, shownFields(t, page)))
+					if status != http.StatusBadRequest || !strings.Contains(body, refusal) {
+						t.Errorf("a reschedule to a skipped time: %d, want 400 with %q\n%s", status, refusal, body)
+					}
+				}
+				if after := tc.ticketNow(t, "t1", "tk-1"); !after.UpdatedAt.Equal(before.UpdatedAt) || !after.WindowStart.Equal(before.WindowStart) || !after.ResolveBy.Equal(before.ResolveBy) {
+					t.Errorf("a reschedule refused for a skipped time changed the ticket: %+v, was %+v", after, before)
+				}
+
+				if status, body := dc.post(t, "/tickets/new", form(c.repDay, c.repStart, c.repEnd, "", "")); status != http.StatusSeeOther {
+					t.Fatalf("a new ticket at a repeated time: %d\n%s", status, body)
+				}
+				b, err := tc.db.Board(context.Background(), central.BoardQuery{Tenant: "t1", Search: serial})
+				if err != nil || len(b.Tickets) != 1 {
+					t.Fatalf("the ticket at a repeated time is not on the board: %v %+v", err, b)
+				}
+				if got := tc.ticketNow(t, "t1", b.Tickets[0].ID).WindowStart.UTC().Format("2006-01-02 15:04"); got != c.firstStartAt {
+					t.Errorf("%s %s in %s was taken as %s UTC, want the first instant, %s UTC", c.repDay, c.repStart, c.zone, got, c.firstStartAt)
+				}
+				note := c.repStart + " happens twice on " + c.repDay + " in " + c.zone + ", where the clocks go back: the first one (" + c.offset + ") was taken."
+				if _, body := dc.get(t, "/board"); !strings.Contains(body, strings.ReplaceAll(note, "+", "&#43;")) { // as html/template writes it
+					t.Errorf("the flash does not say which %s was taken: want %q\n%s", c.repStart, note, body)
+				}
+			})
+		}
+	})
+}
+
+// TestZoneNumbersYear: the numbers page takes a custom period of a whole
+// year in the tenant's zone across a change of its clocks (Europe/Paris
+// from 26 March 2029: the clocks go back in October and forward only on
+// 31 March 2030, so 366 days are 8,785 hours), and refuses 367 days.
+func TestZoneNumbersYear(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		tc.setZone(t, "t1", "Europe/Paris")
+		dc := tc.signIn(t, "dispatcher@t1")
+		for _, c := range []struct {
+			last   string
+			status int
+		}{{"2030-03-25", http.StatusOK}, {"2030-03-26", http.StatusOK}, {"2030-03-27", http.StatusBadRequest}} {
+			status, body := dc.get(t, "/numbers?from=2029-03-26&to="+c.last)
+			if status != c.status {
+				t.Errorf("2029-03-26 to %s: HTTP %d, want %d\n%s", c.last, status, c.status, body)
+			}
+			if c.status == http.StatusBadRequest && !strings.Contains(body, "longer than 366 days") {
+				t.Errorf("2029-03-26 to %s: the page does not say why\n%s", c.last, body)
+			}
+		}
+	})
+}

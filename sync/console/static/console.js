@@ -8,4 +8,11 @@ document.addEventListener("DOMContentLoaded", function () {
   if (sel && sel.form) {
     sel.addEventListener("change", function () { sel.form.submit(); });
   }
+  // On a phone the menu scrolls sideways (console.css): show the current
+  // page's item, which may be past the screen's edge, in its middle.
+  var nav = document.querySelector("header.top nav");
+  var here = nav && nav.querySelector('a[aria-current="page"]');
+  if (here && nav.scrollWidth > nav.clientWidth) {
+    nav.scrollLeft = here.offsetLeft - (nav.clientWidth - here.offsetWidth) / 2;
+  }
 });
