@@ -642,7 +642,7 @@ func saveTicketOver(ctx context.Context, q execer, t app.Ticket, old *ticketRow)
 	}
 	ti.rid = old.rid
 	ti.replaced = true
-	ti.sameSearch = sameProduct(old.cols[ticketListRowCol], args[ticketListRowCol], t.Product)
+	ti.sameSearch = sameProduct(old, args[ticketListRowCol], t.Product)
 	for _, i := range ticketSearchCols {
 		ti.sameSearch = ti.sameSearch && sameValue(old.cols[i], args[i])
 	}
@@ -668,6 +668,11 @@ var ticketOld = `SELECT ` + ticketRowCols("tickets") + ` FROM tickets WHERE id =
 type ticketRow struct {
 	rid  int64
 	cols [len(ticketCols)]any
+	// fromData: the row was made from its ticket's data (ticketRowOf),
+	// whose list_row is unknown; brand and model are then that ticket's,
+	// what the row's search entry holds (sameProduct).
+	fromData     bool
+	brand, model string
 }
 
 // ticketRowCols lists, for a SELECT, ticketRow's columns of table (a name
@@ -697,12 +702,16 @@ var ticketSearchCols = ticketColPositions("number", "customer_name", "phone_digi
 // ticketListRowCol is the position of list_row in ticketCols.
 var ticketListRowCol = ticketColPositions("list_row")[0]
 
-// sameProduct reports whether a ticket row's list_row as the driver read
-// it (old) shows p's brand and model; arg is the list_row the save
+// sameProduct reports whether the ticket of row old has p's brand and
+// model: its product when the row was made from its data, else what its
+// list_row as the driver read it shows; arg is the list_row the save
 // writes, and the same text needs no decoding. A list_row that does not
 // decode reads as changed, which costs only a rewritten entry.
-func sameProduct(old, arg any, p app.Product) bool {
-	s, ok := old.(string)
+func sameProduct(old *ticketRow, arg any, p app.Product) bool {
+	if old.fromData {
+		return old.brand == p.Brand && old.model == p.Model
+	}
+	s, ok := old.cols[ticketListRowCol].(string)
 	if !ok {
 		return false
 	}
@@ -870,7 +879,7 @@ func ticketColArgs(t app.Ticket, listRow any) []any {
 // reads as moved, and list_row is in no index, so writing it again costs
 // no page.
 func ticketRowOf(rid int64, t app.Ticket) *ticketRow {
-	r := &ticketRow{rid: rid}
+	r := &ticketRow{rid: rid, fromData: true, brand: t.Product.Brand, model: t.Product.Model}
 	for i, v := range ticketColArgs(t, unknownColumn{}) {
 		if n, ok := v.(int); ok {
 			v = int64(n)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"maps"
 	"path/filepath"
 	"slices"
@@ -287,29 +288,38 @@ func TestSaveTicketSameSearch(t *testing.T) {
 		{"number", func(t *app.Ticket) { t.Number = "S-2026-0002" }, false},
 		{"technician", func(t *app.Ticket) { t.Technician = storetest.Bo }, false},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			err := db.writeTx(t.Context(), func(tx *sql.Tx) error {
-				if _, err := tx.Exec(`DELETE FROM tickets`); err != nil {
-					return err
-				}
-				if _, err := saveTicket(t.Context(), tx, base); err != nil {
-					return err
-				}
-				changed := base
-				tc.change(&changed)
-				ti, err := saveTicket(t.Context(), tx, changed)
+		// The old row as saveTicket reads it, and as a commit's head
+		// makes it from the ticket's data (ticketRowOf).
+		for _, head := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/head=%t", tc.name, head), func(t *testing.T) {
+				err := db.writeTx(t.Context(), func(tx *sql.Tx) error {
+					if _, err := tx.Exec(`DELETE FROM tickets`); err != nil {
+						return err
+					}
+					saved, err := saveTicket(t.Context(), tx, base)
+					if err != nil {
+						return err
+					}
+					var old *ticketRow
+					if head {
+						old = ticketRowOf(saved.rid, base)
+					}
+					changed := base
+					tc.change(&changed)
+					ti, err := saveTicketOver(t.Context(), tx, changed, old)
+					if err != nil {
+						return err
+					}
+					if ti.sameSearch != tc.same {
+						t.Errorf("sameSearch %t, want %t", ti.sameSearch, tc.same)
+					}
+					return nil
+				})
 				if err != nil {
-					return err
+					t.Fatal(err)
 				}
-				if ti.sameSearch != tc.same {
-					t.Errorf("sameSearch %t, want %t", ti.sameSearch, tc.same)
-				}
-				return nil
 			})
-			if err != nil {
-				t.Fatal(err)
-			}
-		})
+		}
 	}
 }
 
