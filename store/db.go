@@ -351,7 +351,8 @@ type migration struct {
 
 // migrationSteps are the Go steps of migrations, by file name.
 var migrationSteps = map[string]func(context.Context, *sql.Tx) error{
-	"0012_ticket_search_technician.sql": rebuildTicketSearch,
+	"0012_ticket_search_technician.sql": rebuildTicketSearch0012,
+	"0016_ticket_search_product.sql":    rebuildTicketSearch,
 }
 
 // migrations returns the embedded migrations in order; migration i (from 1)

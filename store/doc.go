@@ -78,7 +78,7 @@
 // Numbered migrations in migrations/*.sql are embedded and applied in
 // order, one transaction each; PRAGMA user_version is the number applied.
 // A migration may have a step in Go run in the same transaction
-// (migrationSteps: 0012 rebuilds the ticket search index).
+// (migrationSteps: 0012 and 0016 rebuild the ticket search index).
 // Notes, repair entries and parts used are WITHOUT ROWID tables
 // (0014_facts_without_rowid.sql): the row lives in its ID's b-tree, so
 // recording one writes a page less.
@@ -89,7 +89,8 @@
 // Stock is a ledger of movements whose sums are the balances; parts and tickets are
 // searched with FTS5 trigram indexes ("Search tokens" in part.go explains
 // how 1-2 character Chinese words and model filters are found; a ticket's
-// entry holds its technician's token, ticketsearch.go). Load writes
+// entry holds its product's brand and model and its technician's token,
+// ticketsearch.go). Load writes
 // the search index in many small segments: call DB.Optimize after a first
 // sync or a large pull.
 //

@@ -642,7 +642,7 @@ func saveTicketOver(ctx context.Context, q execer, t app.Ticket, old *ticketRow)
 	}
 	ti.rid = old.rid
 	ti.replaced = true
-	ti.sameSearch = true
+	ti.sameSearch = sameProduct(old, args[ticketListRowCol], t.Product)
 	for _, i := range ticketSearchCols {
 		ti.sameSearch = ti.sameSearch && sameValue(old.cols[i], args[i])
 	}
@@ -668,6 +668,11 @@ var ticketOld = `SELECT ` + ticketRowCols("tickets") + ` FROM tickets WHERE id =
 type ticketRow struct {
 	rid  int64
 	cols [len(ticketCols)]any
+	// fromData: the row was made from its ticket's data (ticketRowOf),
+	// whose list_row is unknown; brand and model are then that ticket's,
+	// what the row's search entry holds (sameProduct).
+	fromData     bool
+	brand, model string
 }
 
 // ticketRowCols lists, for a SELECT, ticketRow's columns of table (a name
@@ -689,9 +694,33 @@ func (r *ticketRow) dest(rid any) []any {
 }
 
 // ticketSearchCols are the positions in ticketCols of searchFields's
-// values, in its order: a save that leaves them as they were keeps the
-// ticket's search entry; a reassignment rewrites it.
+// values but the brand and model, which list_row holds (sameProduct): a
+// save that leaves them as they were keeps the ticket's search entry; a
+// reassignment rewrites it.
 var ticketSearchCols = ticketColPositions("number", "customer_name", "phone_digits", "serial", "technician")
+
+// ticketListRowCol is the position of list_row in ticketCols.
+var ticketListRowCol = ticketColPositions("list_row")[0]
+
+// sameProduct reports whether the ticket of row old has p's brand and
+// model: its product when the row was made from its data, else what its
+// list_row as the driver read it shows; arg is the list_row the save
+// writes, and the same text needs no decoding. A list_row that does not
+// decode reads as changed, which costs only a rewritten entry.
+func sameProduct(old *ticketRow, arg any, p app.Product) bool {
+	if old.fromData {
+		return old.brand == p.Brand && old.model == p.Model
+	}
+	s, ok := old.cols[ticketListRowCol].(string)
+	if !ok {
+		return false
+	}
+	if a, ok := arg.(string); ok && a == s {
+		return true
+	}
+	r, err := decodeListRow(s)
+	return err == nil && r.Brand == p.Brand && r.Model == p.Model
+}
 
 // ticketMoves are the positions in ticketCols, in its order, of the
 // columns a status change or an edit of a ticket moves; list_row shows the
@@ -779,14 +808,22 @@ func sameValue(read, arg any) bool {
 	return false
 }
 
-// searchFields are the values a ticket's search entry is made of: the
-// text of tickets_fts's columns in their order, then the technician, whose
-// token the short column holds (ticketsearch.go); ticketArgs stores each
-// in the ticket's row too (ticketSearchCols), which lets saveTicket tell a
-// save that leaves them as they were and migration 0012 rebuild the index.
-// Whatever indexTicket indexes must come from here.
-func searchFields(t app.Ticket) [5]string {
-	return [5]string{t.Number, t.Customer.Name, app.PhoneDigits(t.Customer.Phone), t.Product.Serial, string(t.Technician)}
+// searchText is what a ticket's search entry is made of: the text of
+// tickets_fts's columns, then the technician, whose token the short column
+// holds (ticketsearch.go).
+type searchText struct {
+	number, customer, phone, serial, brand, model string
+	technician                                    app.TechnicianID
+}
+
+// searchFields is t's searchText. ticketArgs stores each value in the
+// ticket's row too, in a column (ticketSearchCols) or, for the brand and
+// model, in list_row, which lets saveTicket tell a save that leaves them
+// as they were and migrations 0012 and 0016 rebuild the index. Whatever
+// indexTicket indexes must come from here.
+func searchFields(t app.Ticket) searchText {
+	return searchText{number: t.Number, customer: t.Customer.Name, phone: app.PhoneDigits(t.Customer.Phone),
+		serial: t.Product.Serial, brand: t.Product.Brand, model: t.Product.Model, technician: t.Technician}
 }
 
 // indexTicket writes the search entry of a saved ticket.
@@ -794,11 +831,11 @@ func indexTicket(ctx context.Context, q execer, ti ticketIndex) error {
 	f := searchFields(ti.ticket)
 	if ti.replaced {
 		if _, err := q.ExecContext(ctx, `DELETE FROM tickets_fts WHERE rowid = ?`, ti.rid); err != nil {
-			return fmt.Errorf("index ticket %s: %w", f[0], err)
+			return fmt.Errorf("index ticket %s: %w", f.number, err)
 		}
 	}
 	if _, err := q.ExecContext(ctx, ticketFTSInsert, ticketSearchValues(ti.rid, f)...); err != nil {
-		return fmt.Errorf("index ticket %s: %w", f[0], err)
+		return fmt.Errorf("index ticket %s: %w", f.number, err)
 	}
 	return nil
 }
@@ -842,7 +879,7 @@ func ticketColArgs(t app.Ticket, listRow any) []any {
 // reads as moved, and list_row is in no index, so writing it again costs
 // no page.
 func ticketRowOf(rid int64, t app.Ticket) *ticketRow {
-	r := &ticketRow{rid: rid}
+	r := &ticketRow{rid: rid, fromData: true, brand: t.Product.Brand, model: t.Product.Model}
 	for i, v := range ticketColArgs(t, unknownColumn{}) {
 		if n, ok := v.(int); ok {
 			v = int64(n)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"cmp"
-	"context"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -305,9 +304,7 @@ func TestMigrateTicketLists(t *testing.T) {
 			t.Fatal(err)
 		}
 		rid, _ := res.LastInsertId()
-		if err := indexTicket(context.Background(), raw, ticketIndex{rid: rid, ticket: tk}); err != nil {
-			t.Fatal(err)
-		}
+		indexTicketBefore0016(t, raw, rid, tk)
 	}
 	if err := raw.Close(); err != nil {
 		t.Fatal(err)
@@ -353,9 +350,7 @@ func TestMigrateTicketRows(t *testing.T) {
 			t.Fatal(err)
 		}
 		rid, _ := res.LastInsertId()
-		if err := indexTicket(context.Background(), raw, ticketIndex{rid: rid, ticket: tk}); err != nil {
-			t.Fatal(err)
-		}
+		indexTicketBefore0016(t, raw, rid, tk)
 	}
 	if err := raw.Close(); err != nil {
 		t.Fatal(err)

@@ -2,12 +2,15 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"maps"
 	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/store/storetest"
 )
 
 // checkTicketSearchIndex fails tb when the ticket search index is not the
@@ -81,6 +84,16 @@ func checkTicketSearchIndex(tb testing.TB, db *DB) {
 	}
 }
 
+// indexTicketBefore0016 writes tk's search entry, at row rid, as the code
+// before 0016_ticket_search_product did: without brand and model.
+func indexTicketBefore0016(tb testing.TB, q execer, rid int64, tk app.Ticket) {
+	tb.Helper()
+	if _, err := q.ExecContext(tb.Context(), `INSERT INTO tickets_fts (rowid, number, customer_name, phone_digits, serial, short) VALUES (?, ?, ?, ?, ?, ?)`,
+		ticketSearchValues0012(rid, searchFields(tk))...); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // TestMigrateTicketSearchTechnician opens a store whose search index was
 // written by the code before 0012_ticket_search_technician (no technician
 // tokens) and checks that the upgrade rebuilds it in place: every entry
@@ -110,7 +123,7 @@ func TestMigrateTicketSearchTechnician(t *testing.T) {
 		// short grams, no technician.
 		f := searchFields(tk)
 		if _, err := tx.Exec(`INSERT INTO tickets_fts (rowid, number, customer_name, phone_digits, serial, short) VALUES (?, ?, ?, ?, ?, ?)`,
-			ti.rid, f[0], f[1], f[2], f[3], shortGrams(f[0], f[1], f[2], f[3])); err != nil {
+			ti.rid, f.number, f.customer, f.phone, f.serial, shortGrams(f.number, f.customer, f.phone, f.serial)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -180,6 +193,232 @@ func TestTicketSearchTokenCollision(t *testing.T) {
 		for _, tk := range got {
 			if tk.Technician != tech {
 				t.Errorf("%s: ticket %s of %s", tech, tk.Number, tk.Technician)
+			}
+		}
+	}
+}
+
+// productTicket is T1 of the conformance world as another ticket: its ID,
+// number, customer, phone, serial and product's brand and model, of tech.
+func productTicket(id app.TicketID, number, brand, model string, tech app.TechnicianID) app.Ticket {
+	t := serverTicket(storetest.T1).Ticket
+	t.ID, t.Number, t.Technician = id, number, tech
+	t.Customer = app.Customer{Name: "Kunde " + number, Phone: "+49 30 555 " + number[len(number)-4:], City: "Berlin"}
+	t.Product.Brand, t.Product.Model, t.Product.Serial = brand, model, "SER-"+number
+	return t
+}
+
+// TestTicketSearchBrandModel: the ticket search finds a ticket by its
+// product's brand and model, as it finds it by its other text: a word of
+// three or more characters anywhere in them, any case, with or without
+// its accents; a word of two at the start of a word of theirs. Tickets
+// are written by a pull (as a first sync) and by an intake on the device;
+// a search within a technician's tickets finds none of another's.
+func TestTicketSearchBrandModel(t *testing.T) {
+	r := newReplica(t)
+	r.apply(ticketPage(0,
+		app.TicketDetail{Ticket: productTicket("t-bosch", "S-2026-0001", "Bosch", "WAT28400", storetest.Ana)},
+		app.TicketDetail{Ticket: productTicket("t-lg", "S-2026-0002", "LG", "F4WV309S0", storetest.Ana)},
+		app.TicketDetail{Ticket: productTicket("t-elx", "S-2026-0003", "Électrolux", "EW6F348W", storetest.Ana)},
+		app.TicketDetail{Ticket: productTicket("t-bosch-bo", "S-2026-0004", "Bosch", "WAW32540", storetest.Bo)},
+	))
+	r.commit(ana, &app.CreateTicket{Ticket: productTicket("t-siemens", "S-2026-0005", "Siemens", "WM14T", storetest.Ana)})
+	checkTicketSearchIndex(t, r.db)
+
+	ts := NewTicketService(r.db)
+	for _, tc := range []struct {
+		query    string
+		all, ana []app.TicketID // found across the device, and within Ana's tickets
+	}{
+		{"Bosch", []app.TicketID{"t-bosch", "t-bosch-bo"}, []app.TicketID{"t-bosch"}},
+		{"bosch", []app.TicketID{"t-bosch", "t-bosch-bo"}, []app.TicketID{"t-bosch"}},
+		{"WAT28400", []app.TicketID{"t-bosch"}, []app.TicketID{"t-bosch"}},
+		{"wat2", []app.TicketID{"t-bosch"}, []app.TicketID{"t-bosch"}},
+		{"t2840", []app.TicketID{"t-bosch"}, []app.TicketID{"t-bosch"}},
+		{"LG", []app.TicketID{"t-lg"}, []app.TicketID{"t-lg"}},
+		{"lg", []app.TicketID{"t-lg"}, []app.TicketID{"t-lg"}},
+		{"f4", []app.TicketID{"t-lg"}, []app.TicketID{"t-lg"}},
+		{"electrolux", []app.TicketID{"t-elx"}, []app.TicketID{"t-elx"}},
+		{"Électrolux", []app.TicketID{"t-elx"}, []app.TicketID{"t-elx"}},
+		{"ELECTRO", []app.TicketID{"t-elx"}, []app.TicketID{"t-elx"}},
+		{"él", []app.TicketID{"t-elx"}, []app.TicketID{"t-elx"}},
+		{"Siemens", []app.TicketID{"t-siemens"}, []app.TicketID{"t-siemens"}},
+		{"wm14", []app.TicketID{"t-siemens"}, []app.TicketID{"t-siemens"}},
+		{"bosch waw", []app.TicketID{"t-bosch-bo"}, nil},
+		{"bosch kunde 0001", []app.TicketID{"t-bosch"}, []app.TicketID{"t-bosch"}},
+		{"bosch lg", nil, nil},
+		{"Miele", nil, nil},
+	} {
+		for _, scope := range []struct {
+			tech app.TechnicianID
+			want []app.TicketID
+		}{{"", tc.all}, {storetest.Ana, tc.ana}} {
+			got, total, err := ts.FindTickets(t.Context(), app.TicketFilter{Technician: scope.tech, Query: tc.query, Limit: maxTicketLimit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []app.TicketID
+			for _, tk := range got {
+				ids = append(ids, tk.ID)
+			}
+			slices.Sort(ids)
+			if !slices.Equal(ids, scope.want) || total != len(scope.want) {
+				t.Errorf("%q within %q: found %v (total %d), want %v", tc.query, scope.tech, ids, total, scope.want)
+			}
+		}
+	}
+}
+
+// TestSaveTicketSameSearch: a save keeps a ticket's search entry only when
+// everything it is made of is as it was; a new brand or model rewrites it
+// as a new number or technician does.
+func TestSaveTicketSameSearch(t *testing.T) {
+	db := mustOpen(t, WithClock(fixedClock(genNow)))
+	base := productTicket("t-p", "S-2026-0001", "Bosch", "WAT28400", storetest.Ana)
+	for _, tc := range []struct {
+		name   string
+		change func(*app.Ticket)
+		same   bool
+	}{
+		{"status", func(t *app.Ticket) { t.Status = app.StatusInProgress }, true},
+		{"diagnosis", func(t *app.Ticket) { t.Diagnosis = "pump blocked" }, true},
+		{"brand", func(t *app.Ticket) { t.Product.Brand = "Siemens" }, false},
+		{"model", func(t *app.Ticket) { t.Product.Model = "WAT28401" }, false},
+		{"brand and status", func(t *app.Ticket) { t.Product.Brand, t.Status = "Siemens", app.StatusInProgress }, false},
+		{"number", func(t *app.Ticket) { t.Number = "S-2026-0002" }, false},
+		{"technician", func(t *app.Ticket) { t.Technician = storetest.Bo }, false},
+	} {
+		// The old row as saveTicket reads it, and as a commit's head
+		// makes it from the ticket's data (ticketRowOf).
+		for _, head := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/head=%t", tc.name, head), func(t *testing.T) {
+				err := db.writeTx(t.Context(), func(tx *sql.Tx) error {
+					if _, err := tx.Exec(`DELETE FROM tickets`); err != nil {
+						return err
+					}
+					saved, err := saveTicket(t.Context(), tx, base)
+					if err != nil {
+						return err
+					}
+					var old *ticketRow
+					if head {
+						old = ticketRowOf(saved.rid, base)
+					}
+					changed := base
+					tc.change(&changed)
+					ti, err := saveTicketOver(t.Context(), tx, changed, old)
+					if err != nil {
+						return err
+					}
+					if ti.sameSearch != tc.same {
+						t.Errorf("sameSearch %t, want %t", ti.sameSearch, tc.same)
+					}
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+	}
+}
+
+// TestMigrateTicketSearchProduct opens a store of schema 15 whose search
+// index was written by the code before 0016_ticket_search_product (no
+// brand, no model) and checks that the upgrade rebuilds it: every ticket
+// is found by what found it before (its number, phone, serial, customer)
+// and now by its brand and model too, short and accented ones included;
+// the technician's tokens are those of its tickets.
+func TestMigrateTicketSearchProduct(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fieldbench.db")
+	raw := rawDBBefore(t, path, "0016_ticket_search_product.sql")
+	// More tickets than a batch of the rebuild, some without a technician
+	// or a product's brand and model.
+	all := listTickets(rebuildBatch + 250)
+	for i := range all {
+		switch {
+		case i%17 == 0:
+			all[i].Technician = ""
+		case i%13 == 0:
+			all[i].Product.Brand, all[i].Product.Model = "", ""
+		}
+	}
+	all[100].Product.Brand, all[100].Product.Model = "LG", "F4WV309S0"
+	all[101].Product.Brand, all[101].Product.Model = "Électrolux", "EW6F348W"
+	ctx := context.Background()
+	tx, err := raw.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tk := range all {
+		ti, err := saveTicket(ctx, tx, tk) // the rows of schema 15 are those of 16
+		if err != nil {
+			t.Fatal(err)
+		}
+		indexTicketBefore0016(t, tx, ti.rid, tk)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	var found int
+	if err := raw.QueryRow(`SELECT count(*) FROM tickets_fts WHERE tickets_fts MATCH ?`, ticketMatchExpr([]string{"lg"})).Scan(&found); err != nil || found != 0 {
+		t.Fatalf("%d entries found by a brand before the upgrade, %v", found, err)
+	}
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	db := mustOpenPath(t, path, WithClock(fixedClock(genNow)))
+	var version int
+	if err := db.read.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil || version != len(migrations()) {
+		t.Fatalf("user_version %d, %v; want %d", version, err, len(migrations()))
+	}
+	checkTicketSearchIndex(t, db)
+	ts := NewTicketService(db)
+	finds := func(tech app.TechnicianID, q string, id app.TicketID) bool {
+		t.Helper()
+		got, _, err := ts.FindTickets(t.Context(), app.TicketFilter{Technician: tech, Query: q, Now: genNow, Limit: maxTicketLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slices.ContainsFunc(got, func(tk app.Ticket) bool { return tk.ID == id })
+	}
+	for i := 0; i < len(all); i += 41 {
+		tk := all[i]
+		for _, q := range []string{tk.Number, tk.Customer.Phone, tk.Product.Serial, tk.Customer.Name, tk.Product.Brand, tk.Product.Model} {
+			if q != "" && !finds(tk.Technician, q, tk.ID) {
+				t.Errorf("ticket %s (technician %q) not found by %q", tk.Number, tk.Technician, q)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		query string
+		want  app.TicketID
+	}{{"lg", all[100].ID}, {"f4wv", all[100].ID}, {"electrolux", all[101].ID}, {"ew6f", all[101].ID}} {
+		got, total, err := ts.FindTickets(t.Context(), app.TicketFilter{Query: tc.query, Now: genNow, Limit: maxTicketLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != 1 || len(got) != 1 || got[0].ID != tc.want {
+			t.Errorf("%q: %d tickets (total %d), want %s alone", tc.query, len(got), total, tc.want)
+		}
+	}
+	// Every list and search, within technicians' tickets too, equals the
+	// reference.
+	for _, tech := range []app.TechnicianID{"", "tech-000", "tech-001", "nobody"} {
+		for _, q := range []string{"Huawei", "mate 51", "customer", "王", "lg"} {
+			f := app.TicketFilter{Technician: tech, Query: q, Now: genNow, Limit: maxTicketLimit}
+			got, total, err := ts.FindTickets(t.Context(), f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []app.TicketID
+			for _, tk := range got {
+				ids = append(ids, tk.ID)
+			}
+			want, wantTotal := refTickets(t, db, all, f)
+			if !slices.Equal(ids, want) || total != wantTotal {
+				t.Fatalf("tech %q query %q: got %d of %d, want %d of %d", tech, q, len(ids), total, len(want), wantTotal)
 			}
 		}
 	}

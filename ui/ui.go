@@ -177,7 +177,7 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 		t.keys, t.openTicket)
 
 	t.search = newScanEntry(t.keys)
-	t.search.SetPlaceHolder(lang.X("search.placeholder", "Search or scan: ticket, customer, phone, serial, part"))
+	t.search.SetPlaceHolder(lang.X("search.placeholder", "Search or scan: ticket, customer, phone, brand, model, serial, part"))
 	t.after = func(d time.Duration, f func()) func() bool {
 		return time.AfterFunc(d, func() {
 			fyne.Do(func() {

@@ -66,7 +66,7 @@ func phoneDigits(s string) string {
 
 const ticketIndexCols = `tenant, id, number, number_fold, status, open, kind, priority, technician, store,
 	window_start, window_end, respond_by, resolve_by, customer_name, name_fold, customer_phone,
-	serial, serial_fold, brand, model, updated_at`
+	serial, serial_fold, brand, model, updated_at, product_fold`
 
 // ticketIndexRow is t's ticket_index row, written at server time at.
 func ticketIndexRow(tenant string, t app.Ticket, at int64) []any {
@@ -78,7 +78,18 @@ func ticketIndexRow(tenant string, t app.Ticket, at int64) []any {
 		int(t.Priority), string(t.Technician), string(t.Store),
 		indexTime(t.WindowStart), indexTime(t.WindowEnd), indexTime(t.RespondBy), indexTime(t.ResolveBy),
 		t.Customer.Name, strings.ToLower(t.Customer.Name), phoneDigits(t.Customer.Phone),
-		t.Product.Serial, strings.ToLower(t.Product.Serial), t.Product.Brand, t.Product.Model, at}
+		t.Product.Serial, strings.ToLower(t.Product.Serial), t.Product.Brand, t.Product.Model, at,
+		productFold(t.Product.Brand, t.Product.Model)}
+}
+
+// productFold is ticket_index's product_fold: the brand and the model,
+// lower-cased, a space between ("" for neither), so that one search finds
+// "bosch", "wat28" and "bosch wat28".
+func productFold(brand, model string) string {
+	if brand == "" || model == "" {
+		return strings.ToLower(brand + model)
+	}
+	return strings.ToLower(brand + " " + model)
 }
 
 // indexTicket writes t's ticket_index row in the transaction that writes
@@ -92,8 +103,70 @@ func (s *serverTx) indexTicket(ctx context.Context, t app.Ticket) error {
 		window_end = excluded.window_end, respond_by = excluded.respond_by, resolve_by = excluded.resolve_by,
 		customer_name = excluded.customer_name, name_fold = excluded.name_fold, customer_phone = excluded.customer_phone,
 		serial = excluded.serial, serial_fold = excluded.serial_fold, brand = excluded.brand, model = excluded.model,
-		updated_at = excluded.updated_at`, row...)
+		updated_at = excluded.updated_at, product_fold = excluded.product_fold`, row...)
 	return transient(err)
+}
+
+// migrateTicketIndexProduct gives the ticket_index of a database made
+// before it had product_fold the column, and fills it from each row's
+// brand and model (productFold, in Go, so that both databases fold case
+// alike), bulkRows rows a statement, in one transaction: a crash leaves
+// the column out, and the next open starts again.
+func (db *DB) migrateTicketIndexProduct(ctx context.Context, conn *sql.Conn) error {
+	count := `SELECT count(*) FROM pragma_table_info('ticket_index') WHERE name = 'product_fold'`
+	if db.dialect == dialectPostgres {
+		count = `SELECT count(*) FROM information_schema.columns
+			WHERE table_schema = current_schema() AND table_name = 'ticket_index' AND column_name = 'product_fold'`
+	}
+	var n int
+	if err := conn.QueryRowContext(ctx, count).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `ALTER TABLE ticket_index ADD COLUMN product_fold TEXT NOT NULL DEFAULT ''`); err != nil {
+		return err
+	}
+	var tenant, id string // the last row read: rows are read in key order
+	for {
+		rows, err := tx.QueryContext(ctx, db.q(`SELECT tenant, id, brand, model FROM ticket_index
+			WHERE (tenant, id) > (?, ?) ORDER BY tenant, id LIMIT ?`), tenant, id, bulkRows)
+		if err != nil {
+			return err
+		}
+		var set []any // tenant, id, product_fold of each row that has one
+		read := 0
+		for rows.Next() {
+			var brand, model string
+			if err := rows.Scan(&tenant, &id, &brand, &model); err != nil {
+				rows.Close()
+				return err
+			}
+			read++
+			if f := productFold(brand, model); f != "" {
+				set = append(set, tenant, id, f)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(set) > 0 {
+			// VALUES names its columns column1, column2... on both
+			// databases.
+			values := "(?, ?, ?)" + strings.Repeat(", (?, ?, ?)", len(set)/3-1)
+			if _, err := tx.ExecContext(ctx, db.q(`UPDATE ticket_index SET product_fold = v.column3 FROM (VALUES `+values+`) AS v
+				WHERE ticket_index.tenant = v.column1 AND ticket_index.id = v.column2`), set...); err != nil {
+				return err
+			}
+		}
+		if read < bulkRows {
+			return tx.Commit()
+		}
+	}
 }
 
 // fillTicketIndex indexes the tickets a database made before ticket_index
@@ -168,7 +241,8 @@ type BoardQuery struct {
 	From, To time.Time
 	// Search matches a ticket number (exact or prefix), the customer's
 	// name (a part of it, any case), phone (the query's digits, at least
-	// 4, as a part of the phone's digits) or a serial number (prefix, any
+	// 4, as a part of the phone's digits), the product's brand and model
+	// (a part of "brand model", any case) or a serial number (prefix, any
 	// case). '%' and '_' match themselves.
 	Search string
 	// Limit is the page size, 1 to BoardMaxLimit (0 = BoardDefaultLimit).
@@ -330,8 +404,8 @@ func (db *DB) boardWhere(q BoardQuery, statuses bool) (string, []any) {
 	}
 	if s := strings.TrimSpace(q.Search); s != "" {
 		fold := likeEscape(strings.ToLower(s))
-		or := []string{`number_fold LIKE ? ESCAPE '\'`, `name_fold LIKE ? ESCAPE '\'`, `serial_fold LIKE ? ESCAPE '\'`}
-		args = append(args, fold+"%", "%"+fold+"%", fold+"%")
+		or := []string{`number_fold LIKE ? ESCAPE '\'`, `name_fold LIKE ? ESCAPE '\'`, `serial_fold LIKE ? ESCAPE '\'`, `product_fold LIKE ? ESCAPE '\'`}
+		args = append(args, fold+"%", "%"+fold+"%", fold+"%", "%"+fold+"%")
 		if d := phoneDigits(s); len(d) >= boardMinPhoneDigits {
 			or = append(or, `customer_phone LIKE ?`)
 			args = append(args, "%"+d+"%")

@@ -48,6 +48,11 @@ func loadBoardWorld(t *testing.T, db *DB) {
 		boardTicket("FB-105", app.StatusCancelled, "tech-a", "", 5*h, 0, "Carl", "777 8888", ""),
 		boardTicket("FB-1000", app.StatusAssigned, "tech-b", "", 2*h, 0, "Dana", "999 0000", "ZZ9"),
 	}
+	// The others are a Huawei P60 (boardTicket).
+	t1[0].Product.Brand, t1[0].Product.Model = "Bosch", "WAT28400"
+	t1[1].Product.Brand, t1[1].Product.Model = "Électrolux", "EW6F348W"
+	t1[3].Product.Brand, t1[3].Product.Model = "LG", "F4WV309S0"
+	t1[5].Product.Brand, t1[5].Product.Model = "", ""
 	ds := app.Dataset{Technicians: []app.Technician{{ID: "tech-a", Name: "Alice", Country: "CN"}, {ID: "tech-b", Name: "Bruno", Country: "CN"}}}
 	for _, tk := range t1 {
 		ds.Tickets = append(ds.Tickets, app.TicketDetail{Ticket: tk})
@@ -104,6 +109,15 @@ func TestBoardQueries(t *testing.T) {
 			{"SerialPrefix", BoardQuery{Search: "sn10"}, []string{"FB-101", "FB-100"}},
 			{"SerialIsPrefixOnly", BoardQuery{Search: "100A"}, []string{}},
 			{"SearchAndFilter", BoardQuery{Search: "li", Store: "s1"}, []string{"FB-104"}},
+			{"Brand", BoardQuery{Search: "Bosch"}, []string{"FB-100"}},
+			{"BrandAnyCase", BoardQuery{Search: "bosch"}, []string{"FB-100"}},
+			{"BrandShort", BoardQuery{Search: "lg"}, []string{"FB-103"}},
+			{"BrandNotASCII", BoardQuery{Search: "ÉLECTROLUX"}, []string{"FB-101"}},
+			{"Model", BoardQuery{Search: "WAT28400"}, []string{"FB-100"}},
+			{"ModelPart", BoardQuery{Search: "wat2"}, []string{"FB-100"}},
+			{"BrandAndModel", BoardQuery{Search: "bosch wat28"}, []string{"FB-100"}},
+			{"BrandOfMany", BoardQuery{Search: "huawei"}, []string{"FB-102", "FB-104", "FB-1000"}},
+			{"ModelAndFilter", BoardQuery{Search: "p60", Technician: "tech-b"}, []string{"FB-102", "FB-104", "FB-1000"}},
 		} {
 			tc.q.Tenant = tenant
 			b, err := db.Board(t.Context(), tc.q)
@@ -153,7 +167,7 @@ func TestBoardQueries(t *testing.T) {
 		}
 		want := BoardTicket{ID: "tk-fb-100", Number: "FB-100", Status: app.StatusAssigned, Open: true, Kind: app.KindOnSite, Priority: app.PriorityNormal,
 			Technician: "tech-a", WindowStart: testNow.Add(time.Hour), WindowEnd: testNow.Add(3 * time.Hour), ResolveBy: testNow.Add(2 * time.Hour),
-			CustomerName: "Li Na", CustomerPhone: "13800001234", Serial: "SN100A", Brand: "Huawei", Model: "P60", UpdatedAt: testNow}
+			CustomerName: "Li Na", CustomerPhone: "13800001234", Serial: "SN100A", Brand: "Bosch", Model: "WAT28400", UpdatedAt: testNow}
 		if len(b.Tickets) != 1 || b.Tickets[0] != want || b.Total != 2 || b.Next == "" {
 			t.Errorf("FB-100 = %+v (total %d, next %q), want %+v, total 2 and a next page", b.Tickets, b.Total, b.Next, want)
 		}
@@ -287,6 +301,72 @@ func TestBoardFollowsWrites(t *testing.T) {
 			t.Errorf("open board after cancel: %v", got)
 		}
 	})
+}
+
+// TestBoardProductMigration: a database made before ticket_index had
+// product_fold gets the column when opened, filled from every row's brand
+// and model (more rows than a statement of the fill takes), on SQLite and
+// PostgreSQL; a search finds a ticket by its brand and model.
+func TestBoardProductMigration(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			cfg := Config{DataDir: t.TempDir()}
+			if backend == "postgres" {
+				cfg.Postgres = pgtest.ForTest(t)
+			}
+			db := openTestDB(t, cfg)
+			ds := app.Dataset{Technicians: []app.Technician{{ID: "tech-a", Name: "Alice", Country: "CN"}}}
+			var bosch, huawei int
+			for i := range bulkRows + 3 {
+				tk := boardTicket(fmt.Sprintf("OLD-%04d", i), app.StatusAssigned, "tech-a", "", time.Duration(i+1)*time.Minute, 0, "Old Customer", "1234 5678", "")
+				switch i % 3 {
+				case 0:
+					tk.Product.Brand, tk.Product.Model = "Bosch", fmt.Sprintf("WAT%05d", i)
+					bosch++
+				case 1:
+					tk.Product.Brand, tk.Product.Model = "", ""
+				default:
+					huawei++ // boardTicket's Huawei P60
+				}
+				ds.Tickets = append(ds.Tickets, app.TicketDetail{Ticket: tk})
+			}
+			if err := db.LoadDataset(t.Context(), tenant, ds); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.write.ExecContext(t.Context(), `ALTER TABLE ticket_index DROP COLUMN product_fold`); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+			db = openTestDB(t, cfg)
+			rows, err := db.write.QueryContext(t.Context(), `SELECT brand, model, product_fold FROM ticket_index`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for rows.Next() {
+				var brand, model, fold string
+				if err := rows.Scan(&brand, &model, &fold); err != nil {
+					t.Fatal(err)
+				}
+				if want := productFold(brand, model); fold != want {
+					t.Errorf("product_fold %q for %q %q, want %q", fold, brand, model, want)
+				}
+				n++
+			}
+			if err := rows.Close(); err != nil || n != len(ds.Tickets) {
+				t.Fatalf("%d rows, %v; want %d", n, err, len(ds.Tickets))
+			}
+			for q, want := range map[string]int{"bosch": bosch, "WAT00513": 1, "bosch wat00000": 1, "huawei p60": huawei} {
+				b, err := db.Board(t.Context(), BoardQuery{Tenant: tenant, Search: q})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if b.Total != want {
+					t.Errorf("%q: %d tickets, want %d", q, b.Total, want)
+				}
+			}
+		})
+	}
 }
 
 // TestBoardFillsAnOldDatabase: a database made before ticket_index shows

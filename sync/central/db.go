@@ -313,6 +313,9 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err := db.migrateTenantZone(ctx, conn); err != nil {
 		return fmt.Errorf("migrate tenant zone: %w", err)
 	}
+	if err := db.migrateTicketIndexProduct(ctx, conn); err != nil {
+		return fmt.Errorf("migrate ticket index product: %w", err)
+	}
 	if err := db.fillTicketIndex(ctx, conn); err != nil {
 		return fmt.Errorf("migrate ticket index: %w", err)
 	}

@@ -305,8 +305,10 @@ CREATE TABLE IF NOT EXISTS device_info (
 -- unix nanoseconds of the server's UTC, 9223372036854775807 when the
 -- ticket has none (it sorts last and overlaps no period). open is 0 for a
 -- closed or cancelled ticket. The *_fold columns are the lower-cased
--- values searches compare with, so that both databases fold case alike;
--- customer_phone holds the phone's digits only.
+-- values searches compare with, so that both databases fold case alike
+-- (product_fold: the brand and the model, a space between; a database
+-- made before it gets it from migrateTicketIndexProduct); customer_phone
+-- holds the phone's digits only.
 CREATE TABLE IF NOT EXISTS ticket_index (
 	tenant         TEXT NOT NULL,
 	id             TEXT NOT NULL,
@@ -330,6 +332,7 @@ CREATE TABLE IF NOT EXISTS ticket_index (
 	brand          TEXT NOT NULL,
 	model          TEXT NOT NULL,
 	updated_at     BIGINT NOT NULL,
+	product_fold   TEXT NOT NULL DEFAULT '',
 	PRIMARY KEY (tenant, id)
 );
 CREATE INDEX IF NOT EXISTS ticket_index_due ON ticket_index (tenant, open, resolve_by, window_start, number, id);
