@@ -7,6 +7,7 @@ type StartStep int
 
 const (
 	StartOpening    StartStep = iota // opening the data folder and its store
+	StartUpgrading                   // bringing a store an earlier version made up to date
 	StartDemoServer                  // starting the demo service on the device
 	StartDemoWorld                   // creating the demo world (the demo's first start)
 	StartPairing                     // exchanging a pairing code for the device's account

@@ -238,7 +238,7 @@ type Session struct {
 // not fatal: the terminal opens with what it has and the engine retries.
 func (d *Device) Start(ctx context.Context, progress func(app.StartProgress)) (Session, error) {
 	progress(app.StartProgress{Step: app.StartOpening})
-	db, err := d.open(ctx)
+	db, err := d.open(ctx, progress)
 	if err != nil {
 		return Session{}, err
 	}
@@ -304,8 +304,9 @@ func (d *Device) Start(ctx context.Context, progress func(app.StartProgress)) (S
 	return s, nil
 }
 
-// open opens the store once; it stays open until Close.
-func (d *Device) open(ctx context.Context) (*store.DB, error) {
+// open opens the store once; it stays open until Close. progress hears
+// StartUpgrading before a store an earlier version made is migrated.
+func (d *Device) open(ctx context.Context, progress func(app.StartProgress)) (*store.DB, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.db != nil {
@@ -315,7 +316,7 @@ func (d *Device) open(ctx context.Context) (*store.DB, error) {
 		if e := d.engine.Load(); e != nil {
 			e.Trigger()
 		}
-	}))
+	}), store.WithUpgrading(func() { progress(app.StartProgress{Step: app.StartUpgrading}) }))
 	if err != nil {
 		return nil, err
 	}
@@ -410,7 +411,7 @@ func (d *Device) SignOut(ctx context.Context) error {
 	if err := d.stopEngine(wait); err != nil {
 		return err
 	}
-	db, err := d.open(ctx)
+	db, err := d.open(ctx, func(app.StartProgress) {})
 	if err != nil {
 		return err
 	}

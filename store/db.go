@@ -82,7 +82,16 @@ type options struct {
 	busyTimeout time.Duration
 	fullCheck   bool
 	afterCommit func()
+	upgrading   func()
 }
+
+// WithUpgrading sets a function Open calls once, before it migrates a
+// store made by an earlier version of the app (never for a new store, nor
+// for one already current): a migration can take seconds on a device with
+// 100,000 tickets (0016 rebuilds the ticket search, docs/BENCHMARKS.md),
+// and the start screen says so instead of "Opening your data…". It runs on
+// Open's goroutine and must not block.
+func WithUpgrading(fn func()) Option { return func(o *options) { o.upgrading = fn } }
 
 // WithAfterCommit sets a function called after every successful Commit
 // and RequestHistory that marked a ticket, outside the transaction: the app
@@ -203,6 +212,9 @@ func (db *DB) open(ctx context.Context, o options, exists bool) error {
 	}
 	if !strings.EqualFold(mode, "wal") {
 		return openFailed(db.path, fmt.Errorf("journal_mode is %q, want wal", mode))
+	}
+	if version > 0 && version < len(migrations()) && o.upgrading != nil {
+		o.upgrading()
 	}
 	if err := db.migrate(ctx, version); err != nil {
 		return err

@@ -493,3 +493,38 @@ func TestKill9(t *testing.T) {
 		db.Close()
 	}
 }
+
+// TestWithUpgrading: Open calls the upgrading hook once, before it
+// migrates a store an earlier version of the app made, and never for a
+// new store or for one already current: the start screen says "Updating
+// your data" only when a migration really runs.
+func TestWithUpgrading(t *testing.T) {
+	dir := t.TempDir()
+	old := filepath.Join(dir, "old.db")
+	raw := rawDBBefore(t, old, "0016_ticket_search_product.sql")
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	current := filepath.Join(dir, "current.db")
+	mustOpenPath(t, current).Close()
+	for _, tc := range []struct {
+		name, path string
+		want       int
+	}{
+		{"a store at 0015", old, 1},
+		{"the same store, now current", old, 0},
+		{"a new store", filepath.Join(dir, "new.db"), 0},
+		{"a current store", current, 0},
+	} {
+		calls := 0
+		db := mustOpenPath(t, tc.path, WithUpgrading(func() { calls++ }))
+		version := 0
+		if err := db.read.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil || version != len(migrations()) {
+			t.Fatalf("%s: user_version %d (%v), want %d", tc.name, version, err, len(migrations()))
+		}
+		db.Close()
+		if calls != tc.want {
+			t.Errorf("%s: the upgrading hook ran %d times, want %d", tc.name, calls, tc.want)
+		}
+	}
+}

@@ -92,6 +92,7 @@ func TestStartShowsEachStep(t *testing.T) {
 		p    app.StartProgress
 		text string
 	}{
+		{app.StartProgress{Step: app.StartUpgrading}, "Updating your data for this version"},
 		{app.StartProgress{Step: app.StartDemoServer}, "Starting the demo server"},
 		{app.StartProgress{Step: app.StartDemoWorld}, "Creating the demo world"},
 		{app.StartProgress{Step: app.StartFirstSync, Rows: 120}, "120 records"},

@@ -99,6 +99,8 @@ func (r *runner) start(open Opener) {
 // startText says what a start is doing.
 func startText(p app.StartProgress) string {
 	switch p.Step {
+	case app.StartUpgrading:
+		return lang.X("startup.upgrading", "Updating your data for this version of the app… On a device with many tickets this takes a minute: keep the app open.")
 	case app.StartDemoServer:
 		return lang.X("startup.demo_server", "Starting the demo server…")
 	case app.StartDemoWorld:
