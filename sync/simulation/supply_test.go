@@ -61,16 +61,7 @@ func (s *sim) supplyCommand(d *device, t app.Ticket, what int) app.Command {
 	if s.rng.IntN(2) == 0 {
 		return &app.ReturnDefective{Movement: app.StockMovement{ID: s.freshID(), Part: s.parts[s.rng.IntN(len(s.parts))], To: d.def, Qty: 1, Ticket: t.ID}}
 	}
-	bs, err := store.NewPartService(d.db).Balances(s.ctx, d.def)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	var lines []app.ShipmentLine
-	for _, b := range bs {
-		if b.Qty > 0 {
-			lines = append(lines, app.ShipmentLine{Part: b.Part, Qty: b.Qty})
-		}
-	}
+	lines := s.returnLines(d)
 	if len(lines) == 0 {
 		return nil
 	}
@@ -233,6 +224,7 @@ func (s *sim) dispatchSupply() {
 	for k, v := range s.stockEffect(cmd) {
 		s.stock[k] += v
 	}
+	s.dispatchCmds = append(s.dispatchCmds, cmd)
 	if rc, ok := cmd.(*app.ReceiveShipment); ok {
 		s.dispatchReceived[rc.Shipment]++
 	}
