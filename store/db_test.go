@@ -50,6 +50,18 @@ func rawExec(tb testing.TB, db *sql.DB, queries ...string) {
 	}
 }
 
+// mustOpenMigrated opens the store at path, as mustOpenPath, and fails
+// unless Open brought it to the last migration.
+func mustOpenMigrated(tb testing.TB, path string, opts ...Option) *DB {
+	tb.Helper()
+	db := mustOpenPath(tb, path, opts...)
+	var version int
+	if err := db.read.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil || version != len(migrations()) {
+		tb.Fatalf("user_version %d, %v; want %d", version, err, len(migrations()))
+	}
+	return db
+}
+
 // rawDBBefore creates a store at path with the plain driver, as the code
 // before migration name left it: every migration before name applied and
 // recorded. A test of name's upgrade writes its rows there, then opens it.
@@ -517,12 +529,7 @@ func TestWithUpgrading(t *testing.T) {
 		{"a current store", current, 0},
 	} {
 		calls := 0
-		db := mustOpenPath(t, tc.path, WithUpgrading(func() { calls++ }))
-		version := 0
-		if err := db.read.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil || version != len(migrations()) {
-			t.Fatalf("%s: user_version %d (%v), want %d", tc.name, version, err, len(migrations()))
-		}
-		db.Close()
+		mustOpenMigrated(t, tc.path, WithUpgrading(func() { calls++ })).Close()
 		if calls != tc.want {
 			t.Errorf("%s: the upgrading hook ran %d times, want %d", tc.name, calls, tc.want)
 		}

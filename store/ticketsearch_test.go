@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"database/sql"
 	"fmt"
 	"maps"
@@ -84,6 +83,30 @@ func checkTicketSearchIndex(tb testing.TB, db *DB) {
 	}
 }
 
+// saveTicketsIndexed saves all in raw's store, in one transaction, with
+// the search entries index writes: a test of an upgrade writes them as the
+// code before its migration did.
+func saveTicketsIndexed(tb testing.TB, raw *sql.DB, all []app.Ticket, index func(tx *sql.Tx, rid int64, tk app.Ticket) error) {
+	tb.Helper()
+	tx, err := raw.Begin()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer tx.Rollback()
+	for _, tk := range all {
+		ti, err := saveTicket(tb.Context(), tx, tk)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := index(tx, ti.rid, tk); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // indexTicketBefore0016 writes tk's search entry, at row rid, as the code
 // before 0016_ticket_search_product did: without brand and model.
 func indexTicketBefore0016(tb testing.TB, q execer, rid int64, tk app.Ticket) {
@@ -109,27 +132,14 @@ func TestMigrateTicketSearchTechnician(t *testing.T) {
 			all[i].Technician = ""
 		}
 	}
-	ctx := context.Background()
-	tx, err := raw.Begin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tk := range all {
-		ti, err := saveTicket(ctx, tx, tk) // the rows of schema 11 are those of 12
-		if err != nil {
-			t.Fatal(err)
-		}
-		// The entry as the code before 0012 wrote it: the text and its
-		// short grams, no technician.
+	// The rows of schema 11 are those of 12; the entries as the code
+	// before 0012 wrote them: the text and its short grams, no technician.
+	saveTicketsIndexed(t, raw, all, func(tx *sql.Tx, rid int64, tk app.Ticket) error {
 		f := searchFields(tk)
-		if _, err := tx.Exec(`INSERT INTO tickets_fts (rowid, number, customer_name, phone_digits, serial, short) VALUES (?, ?, ?, ?, ?, ?)`,
-			ti.rid, f.number, f.customer, f.phone, f.serial, shortGrams(f.number, f.customer, f.phone, f.serial)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
+		_, err := tx.Exec(`INSERT INTO tickets_fts (rowid, number, customer_name, phone_digits, serial, short) VALUES (?, ?, ?, ?, ?, ?)`,
+			rid, f.number, f.customer, f.phone, f.serial, shortGrams(f.number, f.customer, f.phone, f.serial))
+		return err
+	})
 	var stale int
 	if err := raw.QueryRow(`SELECT count(*) FROM tickets_fts WHERE tickets_fts MATCH ?`, quoteFTS(technicianToken("tech-001"))).Scan(&stale); err != nil || stale != 0 {
 		t.Fatalf("%d entries with a token before the upgrade, %v", stale, err)
@@ -138,11 +148,7 @@ func TestMigrateTicketSearchTechnician(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	db := mustOpenPath(t, path, WithClock(fixedClock(genNow)))
-	var version int
-	if err := db.read.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil || version != len(migrations()) {
-		t.Fatalf("user_version %d, %v; want %d", version, err, len(migrations()))
-	}
+	db := mustOpenMigrated(t, path, WithClock(fixedClock(genNow)))
 	checkTicketSearchIndex(t, db)
 	// The searches within each technician's tickets and across the
 	// device, every match in one page (checkAgainstReference's 2,240
@@ -345,21 +351,11 @@ func TestMigrateTicketSearchProduct(t *testing.T) {
 	}
 	all[100].Product.Brand, all[100].Product.Model = "LG", "F4WV309S0"
 	all[101].Product.Brand, all[101].Product.Model = "Électrolux", "EW6F348W"
-	ctx := context.Background()
-	tx, err := raw.Begin()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tk := range all {
-		ti, err := saveTicket(ctx, tx, tk) // the rows of schema 15 are those of 16
-		if err != nil {
-			t.Fatal(err)
-		}
-		indexTicketBefore0016(t, tx, ti.rid, tk)
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	// The rows of schema 15 are those of 16.
+	saveTicketsIndexed(t, raw, all, func(tx *sql.Tx, rid int64, tk app.Ticket) error {
+		indexTicketBefore0016(t, tx, rid, tk)
+		return nil
+	})
 	var found int
 	if err := raw.QueryRow(`SELECT count(*) FROM tickets_fts WHERE tickets_fts MATCH ?`, ticketMatchExpr([]string{"lg"})).Scan(&found); err != nil || found != 0 {
 		t.Fatalf("%d entries found by a brand before the upgrade, %v", found, err)
@@ -368,11 +364,7 @@ func TestMigrateTicketSearchProduct(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	db := mustOpenPath(t, path, WithClock(fixedClock(genNow)))
-	var version int
-	if err := db.read.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil || version != len(migrations()) {
-		t.Fatalf("user_version %d, %v; want %d", version, err, len(migrations()))
-	}
+	db := mustOpenMigrated(t, path, WithClock(fixedClock(genNow)))
 	checkTicketSearchIndex(t, db)
 	ts := NewTicketService(db)
 	finds := func(tech app.TechnicianID, q string, id app.TicketID) bool {
