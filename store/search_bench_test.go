@@ -322,7 +322,17 @@ func reportCPU(b *testing.B, start time.Duration) {
 // (100,000). Each run leaves the index as the migration does, which on
 // today's schema is without brand and model: BenchmarkMigrate0016, after
 // it in this file, writes them again.
-func BenchmarkMigrate0012(b *testing.B) {
+func BenchmarkMigrate0012(b *testing.B) { benchMigration(b, "0012_ticket_search_technician.sql") }
+
+// benchMigration runs the migration named file again, its SQL and its Go
+// step in one write transaction, on a store of 10,000 and of 100,000
+// tickets, and reports its CPU.
+func benchMigration(b *testing.B, file string) {
+	i := slices.IndexFunc(migrations(), func(m migration) bool { return m.name == file })
+	if i < 0 {
+		b.Fatalf("no migration %s", file)
+	}
+	step := migrations()[i]
 	for _, tc := range []struct {
 		name string
 		path func(b *testing.B) string
@@ -336,11 +346,6 @@ func BenchmarkMigrate0012(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer db.Close()
-			ms := migrations()
-			step := ms[11]
-			if step.name != "0012_ticket_search_technician.sql" {
-				b.Fatalf("migration 12 is %s", step.name)
-			}
 			cpu := processCPU()
 			for b.Loop() {
 				err := db.writeTx(b.Context(), func(tx *sql.Tx) error {
@@ -363,40 +368,7 @@ func BenchmarkMigrate0012(b *testing.B) {
 // brand and model columns and rebuilt from the ticket rows, in one write
 // transaction, on the stores of BenchmarkMigrate0012. Each run leaves
 // the index as the migration does.
-func BenchmarkMigrate0016(b *testing.B) {
-	for _, tc := range []struct {
-		name string
-		path func(b *testing.B) string
-	}{
-		{"tickets=10k", benchFixture},
-		{"tickets=100k", func(b *testing.B) string { p, _ := growthStore(b, 10_000); return p }},
-	} {
-		b.Run(tc.name, func(b *testing.B) {
-			db, err := Open(b.Context(), tc.path(b), WithClock(fixedClock(genNow)))
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer db.Close()
-			step := migrations()[15]
-			if step.name != "0016_ticket_search_product.sql" {
-				b.Fatalf("migration 16 is %s", step.name)
-			}
-			cpu := processCPU()
-			for b.Loop() {
-				err := db.writeTx(b.Context(), func(tx *sql.Tx) error {
-					if _, err := tx.ExecContext(b.Context(), step.sql); err != nil {
-						return err
-					}
-					return step.after(b.Context(), tx)
-				})
-				if err != nil {
-					b.Fatal(err)
-				}
-			}
-			reportCPU(b, cpu)
-		})
-	}
-}
+func BenchmarkMigrate0016(b *testing.B) { benchMigration(b, "0016_ticket_search_product.sql") }
 
 // BenchmarkMigrate0014 is the upgrade of a store by migration
 // 0014_facts_without_rowid: its notes, repair entries and parts used
