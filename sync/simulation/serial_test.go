@@ -164,17 +164,9 @@ func (s *sim) fitSerialFrom(d *device, open, all []app.Ticket) bool {
 // The server keeps both fits (a fit is a fact): the unit is then in two
 // places, which must surface as a conflict.
 func (s *sim) fitTwice() {
-	var twins []*device
-	for _, d := range s.devices {
-		if d.tech == s.devices[0].tech {
-			twins = append(twins, d)
-		}
-	}
-	if len(twins) < 2 {
+	twins := s.syncedTwins()
+	if twins == nil {
 		return
-	}
-	for _, d := range twins {
-		s.sync(d)
 	}
 	list, _, err := store.NewTicketService(twins[0].db).FindTickets(s.ctx, app.TicketFilter{Technician: twins[0].tech, Limit: 500})
 	if err != nil {

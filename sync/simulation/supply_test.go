@@ -113,11 +113,10 @@ func (s *sim) receipt(sh app.Shipment) *app.ReceiveShipment {
 	return &app.ReceiveShipment{Shipment: sh.ID, Receipt: rc}
 }
 
-// receiveTwice: the technician's two devices sync, then both receive one
-// shipment they hold before either syncs again. The first receipt to
-// reach the server wins; the other becomes a conflict, and its stock
-// leaves its device.
-func (s *sim) receiveTwice() {
+// syncedTwins syncs the devices of the first device's technician and
+// returns them, or nil when that technician has only one: the steps where
+// one technician's two devices act on the same thing before either syncs.
+func (s *sim) syncedTwins() []*device {
 	var twins []*device
 	for _, d := range s.devices {
 		if d.tech == s.devices[0].tech {
@@ -125,10 +124,22 @@ func (s *sim) receiveTwice() {
 		}
 	}
 	if len(twins) < 2 {
-		return
+		return nil
 	}
 	for _, d := range twins {
 		s.sync(d)
+	}
+	return twins
+}
+
+// receiveTwice: the technician's two devices sync, then both receive one
+// shipment they hold before either syncs again. The first receipt to
+// reach the server wins; the other becomes a conflict, and its stock
+// leaves its device.
+func (s *sim) receiveTwice() {
+	twins := s.syncedTwins()
+	if twins == nil {
+		return
 	}
 	var both []app.Shipment
 	for _, sh := range s.inTransitTo(twins[0]) {
