@@ -472,18 +472,39 @@ func shortGrams(texts ...string) string {
 	return b.String()
 }
 
+// seenScanned is how many distinct grams writeShortGrams looks a gram up
+// in by a linear scan, enough for a part's or a ticket's few dozen; past
+// it, in a set. A long text in a script written without spaces makes a
+// gram of every character and pair (a brand, model and customer name of
+// app.MaxTextLen Han characters each, 24,000): scanned, a quadratic
+// second of CPU per save and per ticket that migration 0016 indexes.
+const seenScanned = 64
+
 // writeShortGrams writes every 1- and 2-character gram of no-space script
 // in texts, and the first two characters of every other word, each padded
-// to one trigram. Repeats are written once (a linear scan: a part has a few
-// dozen grams).
+// to one trigram. Repeats are written once.
 func writeShortGrams(b *strings.Builder, texts ...string) {
 	var seen []string
+	var seenSet map[string]struct{}
 	emit := func(g []rune) {
 		s := string(g)
-		if slices.Contains(seen, s) {
+		switch {
+		case seenSet != nil:
+			if _, ok := seenSet[s]; ok {
+				return
+			}
+			seenSet[s] = struct{}{}
+		case slices.Contains(seen, s):
 			return
+		case len(seen) < seenScanned:
+			seen = append(seen, s)
+		default:
+			seenSet = make(map[string]struct{}, 2*seenScanned)
+			for _, x := range seen {
+				seenSet[x] = struct{}{}
+			}
+			seenSet[s] = struct{}{}
 		}
-		seen = append(seen, s)
 		b.WriteString(pad)
 		if len(g) == 1 {
 			b.WriteString(pad)

@@ -50,6 +50,69 @@ func TestShortGrams(t *testing.T) {
 	}
 }
 
+// TestShortGramsMany: texts with more grams than writeShortGrams scans
+// for repeats (seenScanned), as long Chinese brands, models and names
+// make, still give each gram once, in the order the texts first make it.
+func TestShortGramsMany(t *testing.T) {
+	r := rand.New(rand.NewPCG(16, 3))
+	han := func(n int) []rune { // from 30 characters: many repeats
+		rs := make([]rune, n)
+		for i := range rs {
+			rs[i] = rune(0x4E00 + r.IntN(30))
+		}
+		return rs
+	}
+	for _, n := range []int{10, seenScanned / 2, seenScanned, 5 * seenScanned, app.MaxTextLen} {
+		a, b := han(n), han(n)
+		var want []string
+		seen := map[string]bool{}
+		add := func(g string) {
+			if !seen[g] {
+				seen[g] = true
+				want = append(want, g)
+			}
+		}
+		grams := func(rs []rune) {
+			for i := range rs {
+				add(string(rs[i]))
+				if i+1 < len(rs) {
+					add(string(rs[i : i+2]))
+				}
+			}
+		}
+		grams(a)
+		add("ba")
+		add("zo")
+		grams(b)
+		var got []string
+		for _, g := range strings.Split(shortGrams(string(a), "Battery bath Zoom", string(b)), pad) {
+			if g != "" {
+				got = append(got, g)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%d characters: %d grams, want %d distinct ones in order", n, len(got), len(want))
+		}
+	}
+}
+
+// BenchmarkShortGramsLong: the grams of a ticket whose customer's name,
+// brand and model are app.MaxTextLen Han characters each.
+func BenchmarkShortGramsLong(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	han := func() string {
+		rs := make([]rune, app.MaxTextLen)
+		for i := range rs {
+			rs[i] = rune(0x4E00 + r.IntN(20000))
+		}
+		return string(rs)
+	}
+	name, brand, model := han(), han(), han()
+	for b.Loop() {
+		shortGrams("FB-2026-000001", name, "13800001234", "SN1", brand, model)
+	}
+}
+
 func TestMatchExpr(t *testing.T) {
 	for q, want := range map[string]string{
 		"battery":      `"battery"`,
