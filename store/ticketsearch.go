@@ -118,9 +118,8 @@ type searchRow struct {
 }
 
 // ticketSearchBatch reads up to rebuildBatch ticket rows after rid after.
-// The brand and model are those of
-// the row's list_row (0011), which ticketArgs writes from the ticket as it
-// writes the other columns.
+// The brand and model are those of the row's list_row (0011), which
+// ticketArgs writes from the ticket as it writes the other columns.
 func ticketSearchBatch(ctx context.Context, tx *sql.Tx, after int64) ([]searchRow, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT rid, number, customer_name, phone_digits, serial, coalesce(technician, ''), list_row
 		FROM tickets WHERE rid > ? ORDER BY rid LIMIT ?`, after, rebuildBatch)
@@ -135,11 +134,15 @@ func ticketSearchBatch(ctx context.Context, tx *sql.Tx, after int64) ([]searchRo
 		if err := rows.Scan(&r.rid, &r.text.number, &r.text.customer, &r.text.phone, &r.text.serial, &tech, &listRow); err != nil {
 			return nil, err
 		}
-		lr, err := decodeListRow(listRow)
-		if err != nil {
-			return nil, fmt.Errorf("index ticket %s: %w", r.text.number, err)
+		// A list_row that does not decode (damage only) leaves its ticket
+		// indexed without brand and model, found by everything else, not
+		// the whole store unopenable with unsent work in it: the lists
+		// show that ticket as damaged, and its next download writes its
+		// entry whole.
+		if lr, err := decodeListRow(listRow); err == nil {
+			r.text.brand, r.text.model = lr.Brand, lr.Model
 		}
-		r.text.brand, r.text.model, r.text.technician = lr.Brand, lr.Model, app.TechnicianID(tech)
+		r.text.technician = app.TechnicianID(tech)
 		out = append(out, r)
 	}
 	return out, rows.Err()

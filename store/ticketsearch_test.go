@@ -415,3 +415,36 @@ func TestMigrateTicketSearchProduct(t *testing.T) {
 		}
 	}
 }
+
+// TestMigrateTicketSearchDamagedRow: a ticket whose list_row does not
+// decode (damage) does not stop migration 0016, which would leave the
+// store unopenable with its unsent work: the store opens, that ticket is
+// found by its number and serial, and the others by their brand too.
+func TestMigrateTicketSearchDamagedRow(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fieldbench.db")
+	raw := rawDBBefore(t, path, "0016_ticket_search_product.sql")
+	all := listTickets(30)
+	all[0].Product.Brand, all[1].Product.Brand = "Gorenje", "Gorenje"
+	saveTicketsIndexed(t, raw, all, func(tx *sql.Tx, rid int64, tk app.Ticket) error {
+		indexTicketBefore0016(t, tx, rid, tk)
+		return nil
+	})
+	rawExec(t, raw, `UPDATE tickets SET list_row = '["damaged' WHERE id = '`+string(all[0].ID)+`'`)
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db := mustOpenMigrated(t, path, WithClock(fixedClock(genNow)))
+	ts := NewTicketService(db)
+	for _, tc := range []struct {
+		query string
+		want  app.TicketID
+	}{{all[0].Number, all[0].ID}, {all[0].Product.Serial, all[0].ID}, {"gorenje", all[1].ID}} {
+		got, _, err := ts.FindTickets(t.Context(), app.TicketFilter{Query: tc.query, Now: genNow, Limit: maxTicketLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(got, func(tk app.Ticket) bool { return tk.ID == tc.want }) {
+			t.Errorf("%q does not find %s after the upgrade", tc.query, tc.want)
+		}
+	}
+}
