@@ -62,9 +62,11 @@ func serialPlace(m app.StockMovement) (p unitPlace, ok bool) {
 }
 
 const (
-	qUnitPlace  = `SELECT place_kind, place FROM serial_units WHERE tenant = ? AND part = ? AND serial = ?`
-	qPlaceUnit  = `INSERT INTO serial_units (tenant, part, serial, place_kind, place) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, part, serial) DO UPDATE SET place_kind = excluded.place_kind, place = excluded.place`
-	qForgetUnit = `DELETE FROM serial_units WHERE tenant = ? AND part = ? AND serial = ?`
+	qUnitPlace = `SELECT place_kind, place FROM serial_units WHERE tenant = ? AND part = ? AND serial = ?`
+	// qUnitPlaceLock is qUnitPlace in a late write on PostgreSQL (moveUnit).
+	qUnitPlaceLock = qUnitPlace + ` FOR UPDATE`
+	qPlaceUnit     = `INSERT INTO serial_units (tenant, part, serial, place_kind, place) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, part, serial) DO UPDATE SET place_kind = excluded.place_kind, place = excluded.place`
+	qForgetUnit    = `DELETE FROM serial_units WHERE tenant = ? AND part = ? AND serial = ?`
 )
 
 // moveUnit records where movement m leaves its serialized unit, and notes
@@ -76,8 +78,17 @@ func (s *serverTx) moveUnit(ctx context.Context, m app.StockMovement) error {
 		return nil
 	}
 	if from := serialTaken(m); from != "" {
+		// In a late write on PostgreSQL (concurrent, READ COMMITTED: see
+		// get) the row is locked to the commit: two pushes fitting one
+		// unit at the same moment would otherwise both read the van and
+		// neither raise the conflict. A deadlock between two pushes
+		// taking units in opposite orders runs one again (group.go).
+		q := qUnitPlace
+		if s.take != nil && s.db.dialect == dialectPostgres {
+			q = qUnitPlaceLock
+		}
 		var was unitPlace
-		err := s.queryRow(ctx, qUnitPlace, s.tenant, string(m.Part), m.Serial).Scan(&was.kind, &was.id)
+		err := s.queryRow(ctx, q, s.tenant, string(m.Part), m.Serial).Scan(&was.kind, &was.id)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			// Unknown here: recorded where it goes, never a conflict.

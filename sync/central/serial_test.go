@@ -2,6 +2,8 @@ package central
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -104,6 +106,54 @@ func TestSerialUnknownUnitRaisesNothing(t *testing.T) {
 		push(t, db, tablet, mut(t, 1, fitBoard("fit-old-2", w.ticketA.ID, "SN-1")), mut(t, 2, fitBoard("fit-new-2", w.ticketA.ID, "SN-7")))
 		if cs, _ := db.Conflicts(ctx, tenant, true); len(cs) != 2 {
 			t.Fatalf("conflicts = %+v, want two once the units were recorded on the ticket", cs)
+		}
+	})
+}
+
+// Two devices pushing fits of one unit at the same moment: on PostgreSQL
+// pushes run concurrently, and each round's second fit must still find
+// the unit on the first's ticket (one conflict per unit, never none).
+func TestSerialFittedTwiceAtOnce(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		w, tablet := serialWorld(t, db)
+		ctx := context.Background()
+		const rounds = 8
+		// Each device fits on a ticket of its own: fits on one ticket
+		// wait for each other on the ticket's row.
+		second := w.ticketA
+		second.ID, second.Number = "tk-a2", "FB-3"
+		ds := app.Dataset{Tickets: []app.TicketDetail{{Ticket: second}}}
+		for i := range rounds {
+			ds.Movements = append(ds.Movements, app.StockMovement{ID: fmt.Sprint("rcv-at-once-", i), Kind: app.MoveReceive, Part: "BRD-1", To: "van-a", Qty: 1, Serial: fmt.Sprint("SN-AT-ONCE-", i), At: testNow})
+		}
+		if err := db.LoadDataset(ctx, tenant, ds); err != nil {
+			t.Fatal(err)
+		}
+		for i := range rounds {
+			serial := fmt.Sprint("SN-AT-ONCE-", i)
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			for j, p := range []Principal{w.a, tablet} {
+				m := mut(t, int64(i+1), fitBoard(fmt.Sprint("at-once-", i, "-", j), []app.TicketID{w.ticketA.ID, second.ID}[j], serial))
+				wg.Go(func() {
+					<-start
+					if _, err := db.Push(ctx, p, []app.Mutation{m}); err != nil {
+						t.Error(err)
+					}
+				})
+			}
+			close(start)
+			wg.Wait()
+			cs, _ := db.Conflicts(ctx, tenant, true)
+			n := 0
+			for _, c := range cs {
+				if c.Data["Serial"] == serial {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Errorf("round %d: %d conflicts name %s, want one", i, n, serial)
+			}
 		}
 	})
 }
