@@ -110,6 +110,7 @@ func (db *DB) loadMovements(ctx context.Context, tx *sql.Tx, tenant string, vers
 		return err
 	}
 	var entities, ledger, changes [][]any
+	var added []app.StockMovement
 	for _, m := range ms {
 		if err := m.Validate(); err != nil {
 			return err
@@ -118,6 +119,7 @@ func (db *DB) loadMovements(ctx context.Context, tx *sql.Tx, tenant string, vers
 			continue
 		}
 		known[m.ID] = true
+		added = append(added, m)
 		cs.movement()
 		data, err := json.Marshal(m)
 		if err != nil {
@@ -136,6 +138,9 @@ func (db *DB) loadMovements(ctx context.Context, tx *sql.Tx, tenant string, vers
 		return err
 	}
 	if err := db.bulkInsert(ctx, tx, `INSERT INTO ledger (tenant, movement, location, part, delta)`, 3, ``, ledger); err != nil {
+		return err
+	}
+	if err := db.loadUnits(ctx, tx, tenant, added); err != nil {
 		return err
 	}
 	return db.bulkInsert(ctx, tx, `INSERT INTO changes (scope, kind, id, version, ord, gone)`,

@@ -301,7 +301,7 @@ func (db *DB) pushOne(ctx context.Context, st *serverTx, pb *pushBatch, p Princi
 		}
 		pb.used[m.ID] = true
 	}
-	st.moved = nil
+	st.moved, st.misplaced = nil, nil
 	var status string
 	err := app.ApplyOrRollback(ctx, st, func() (err error) {
 		status, err = db.applyPushed(ctx, st, pb.ahead.cmds[m.Seq], pb.ahead.bad[m.Seq], p, m)
@@ -450,13 +450,19 @@ func (st *serverTx) fieldConflicts(ctx context.Context, p Principal, m app.Mutat
 	return out, nil
 }
 
-// afterApply raises the conflicts that do not refuse a mutation: stock
+// afterApply raises the conflicts that do not refuse a mutation: a
+// serialized unit taken from where it was not (unitConflicts), stock
 // that went negative, and implausible device timestamps.
 func (st *serverTx) afterApply(ctx context.Context, p Principal, m app.Mutation, cmd app.Command, now time.Time) ([]app.Conflict, error) {
-	var out []app.Conflict
 	ticket := app.TicketOf(cmd)
+	out, err := st.unitConflicts(ctx, p, m, ticket, now)
+	if err != nil {
+		return nil, err
+	}
 	for _, mv := range st.moved {
-		if mv.From == "" {
+		if mv.From == "" || slices.ContainsFunc(st.misplaced, func(u misplacedUnit) bool { return u.move.ID == mv.ID }) {
+			// A unit taken from where it was not says more than the
+			// balance it leaves: its conflict names the unit.
 			continue
 		}
 		bal, err := st.balance(ctx, mv.From, mv.Part)

@@ -417,3 +417,18 @@ CREATE TABLE IF NOT EXISTS shipment_index (
 	PRIMARY KEY (tenant, id)
 );
 CREATE INDEX IF NOT EXISTS shipment_index_at ON shipment_index (tenant, at, id);
+
+-- Where each serialized unit is (serial.go): a location, the ticket it was
+-- fitted on, or the shipment it travels in, as the last movement naming
+-- its serial left it. A movement that takes a unit from a place this table
+-- says it is not at raises a conflict (afterApply). A unit with no row
+-- (received before the table, or without its serial) is recorded where
+-- its next movement puts it, and raises nothing.
+CREATE TABLE IF NOT EXISTS serial_units (
+	tenant     TEXT NOT NULL,
+	part       TEXT NOT NULL,
+	serial     TEXT NOT NULL,
+	place_kind TEXT NOT NULL,
+	place      TEXT NOT NULL,
+	PRIMARY KEY (tenant, part, serial)
+);

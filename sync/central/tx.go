@@ -64,6 +64,9 @@ type serverTx struct {
 	// moved lists the movements added by the mutation being applied, for
 	// the scope and negative-stock checks after it.
 	moved []app.StockMovement
+	// misplaced lists those of moved that took a serialized unit from a
+	// location it was not at (moveUnit), for afterApply's conflicts.
+	misplaced []misplacedUnit
 	// device, tech and scopes are the pushing device, its technician
 	// and its scopes ("" and empty outside a push).
 	device app.DeviceID
@@ -747,6 +750,9 @@ func (s *serverTx) AddMovement(ctx context.Context, m app.StockMovement) error {
 		if err := s.emit(ctx, stockScope(s.tenant, loc), kindMovement, m.ID, false); err != nil {
 			return err
 		}
+	}
+	if err := s.moveUnit(ctx, m); err != nil {
+		return err
 	}
 	s.moved = append(s.moved, m)
 	s.changed.movement()

@@ -10,11 +10,11 @@
 // (serial_test.go). At quiescence it checks the invariants of
 // docs/SYNC-DESIGN.md.
 //
-// -fit-twice adds a step where the two devices of one technician fit the
-// same serialized unit offline: the central service keeps both fits and,
-// while the van holds other units of the part, raises no conflict, so the
-// serial invariant fails on it (seed 6 at 300 steps, for one). It is off
-// until the service surfaces such a double fit.
+// Among the steps, the two devices of one technician fit the same
+// serialized unit offline (fitTwice): the central service keeps both fits
+// and, following each unit by its serial, raises a conflict naming the
+// unit on the second (docs/PROTOCOL.md, "Ticket merge rules"), which the
+// serial invariant requires.
 //
 // The package has only tests; `go test ./sync/simulation -seeds N` runs N
 // seeds and a failure prints the seed to replay with -seed.

@@ -33,11 +33,6 @@ var (
 	flagSeeds = flag.Int("seeds", 200, "how many seeds to simulate (make sim SEEDS=n)")
 	flagSeed  = flag.Uint64("seed", 0, "simulate only this seed (to replay a failure)")
 	flagSteps = flag.Int("steps", 80, "steps per seed")
-	// flagFitTwice adds the step where two devices fit the same serialized
-	// unit offline (serial_test.go, fitTwice). The central service keeps
-	// both fits and raises no conflict when the van holds other units of
-	// the part, so the serial check fails on it: off until that is fixed.
-	flagFitTwice = flag.Bool("fit-twice", false, "let two devices fit the same serialized unit offline (fails: the server does not surface it)")
 )
 
 // TestSimulation runs the deterministic simulation over many seeds.
@@ -565,9 +560,7 @@ func (s *sim) step(i int) {
 	case x < 94:
 		s.receiveTwice()
 	case x < 96:
-		if *flagFitTwice {
-			s.fitTwice()
-		}
+		s.fitTwice()
 	default:
 		d.offline = time.Time{}
 		s.sync(d)
