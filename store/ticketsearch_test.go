@@ -83,6 +83,31 @@ func checkTicketSearchIndex(tb testing.TB, db *DB) {
 	}
 }
 
+// searchesAsReference checks that each query, within each technician's
+// tickets ("" for the whole device), finds in one page what the reference
+// finds among all.
+func searchesAsReference(t *testing.T, db *DB, all []app.Ticket, techs []app.TechnicianID, queries ...string) {
+	t.Helper()
+	ts := NewTicketService(db)
+	for _, tech := range techs {
+		for _, q := range queries {
+			f := app.TicketFilter{Technician: tech, Query: q, Now: genNow, Limit: maxTicketLimit}
+			got, total, err := ts.FindTickets(t.Context(), f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []app.TicketID
+			for _, tk := range got {
+				ids = append(ids, tk.ID)
+			}
+			want, wantTotal := refTickets(t, db, all, f)
+			if !slices.Equal(ids, want) || total != wantTotal {
+				t.Fatalf("tech %q query %q: got %d of %d, want %d of %d", tech, q, len(ids), total, len(want), wantTotal)
+			}
+		}
+	}
+}
+
 // saveTicketsIndexed saves all in raw's store, in one transaction, with
 // the search entries index writes: a test of an upgrade writes them as the
 // code before its migration did.
@@ -153,24 +178,8 @@ func TestMigrateTicketSearchTechnician(t *testing.T) {
 	// The searches within each technician's tickets and across the
 	// device, every match in one page (checkAgainstReference's 2,240
 	// filters over this many tickets take half a minute).
-	ts := NewTicketService(db)
-	for _, tech := range []app.TechnicianID{"", "tech-000", "tech-001", "tech-002", "tech-003", "tech-004", "tech-005", "nobody"} {
-		for _, q := range []string{"王", "customer", "smith 1", "12", "FB-SAME", "x"} {
-			f := app.TicketFilter{Technician: tech, Query: q, Now: genNow, Limit: maxTicketLimit}
-			got, total, err := ts.FindTickets(t.Context(), f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var ids []app.TicketID
-			for _, tk := range got {
-				ids = append(ids, tk.ID)
-			}
-			want, wantTotal := refTickets(t, db, all, f)
-			if !slices.Equal(ids, want) || total != wantTotal {
-				t.Fatalf("tech %q query %q: got %d of %d, want %d of %d", tech, q, len(ids), total, len(want), wantTotal)
-			}
-		}
-	}
+	searchesAsReference(t, db, all, []app.TechnicianID{"", "tech-000", "tech-001", "tech-002", "tech-003", "tech-004", "tech-005", "nobody"},
+		"王", "customer", "smith 1", "12", "FB-SAME", "x")
 }
 
 // TestTicketSearchTokenCollision: two technicians whose tokens are the
@@ -397,23 +406,7 @@ func TestMigrateTicketSearchProduct(t *testing.T) {
 	}
 	// Every list and search, within technicians' tickets too, equals the
 	// reference.
-	for _, tech := range []app.TechnicianID{"", "tech-000", "tech-001", "nobody"} {
-		for _, q := range []string{"Huawei", "mate 51", "customer", "王", "lg"} {
-			f := app.TicketFilter{Technician: tech, Query: q, Now: genNow, Limit: maxTicketLimit}
-			got, total, err := ts.FindTickets(t.Context(), f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var ids []app.TicketID
-			for _, tk := range got {
-				ids = append(ids, tk.ID)
-			}
-			want, wantTotal := refTickets(t, db, all, f)
-			if !slices.Equal(ids, want) || total != wantTotal {
-				t.Fatalf("tech %q query %q: got %d of %d, want %d of %d", tech, q, len(ids), total, len(want), wantTotal)
-			}
-		}
-	}
+	searchesAsReference(t, db, all, []app.TechnicianID{"", "tech-000", "tech-001", "nobody"}, "Huawei", "mate 51", "customer", "王", "lg")
 }
 
 // TestMigrateTicketSearchDamagedRow: a ticket whose list_row does not
