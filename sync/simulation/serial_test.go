@@ -257,15 +257,8 @@ func (s *sim) dispatchSerials() {
 	}
 	d := s.devices[s.rng.IntN(len(s.devices))]
 	cmd := &app.MoveStock{Kind: app.MoveReceive, Movement: app.StockMovement{ID: s.newID("rcv"), Part: serialPart, To: d.van, Qty: 1, Serial: s.newID("SN")}}
-	m, err := app.NewMutation(cmd, s.now)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	if err := s.server.ApplyAdmin(s.ctx, s.dispatch, m); err != nil {
-		if app.ErrorCode(err) == app.EINTERNAL {
-			s.t.Fatalf("dispatch %s: %v", m.FullName(), err)
-		}
-		s.logf("dispatch %s refused: %v", m.FullName(), err)
+	m, ok := s.applyDispatch(cmd)
+	if !ok {
 		return
 	}
 	s.stock[[2]string{string(d.van), string(serialPart)}]++

@@ -761,6 +761,20 @@ func (s *sim) dispatchAct() {
 		part := s.parts[s.rng.IntN(len(s.parts))]
 		cmd = &app.MoveStock{Kind: app.MoveReceive, Movement: app.StockMovement{ID: s.newID("rcv"), Part: part, To: d.van, Qty: 5}}
 	}
+	m, ok := s.applyDispatch(cmd)
+	if !ok {
+		return
+	}
+	if mv, ok := cmd.(*app.MoveStock); ok {
+		s.stock[[2]string{string(mv.Movement.To), string(mv.Movement.Part)}] += mv.Movement.Qty
+	}
+	s.logf("dispatch %s", m.FullName())
+}
+
+// applyDispatch applies cmd as dispatch through the service's admin path.
+// It reports false when the service refused it (logged): a refusal is an
+// answer the world may give; an internal error fails the run.
+func (s *sim) applyDispatch(cmd app.Command) (app.Mutation, bool) {
 	m, err := app.NewMutation(cmd, s.now)
 	if err != nil {
 		s.t.Fatal(err)
@@ -769,12 +783,10 @@ func (s *sim) dispatchAct() {
 		if app.ErrorCode(err) == app.EINTERNAL {
 			s.t.Fatalf("dispatch %s: %v", m.FullName(), err)
 		}
-		return
+		s.logf("dispatch %s refused: %v", m.FullName(), err)
+		return m, false
 	}
-	if mv, ok := cmd.(*app.MoveStock); ok {
-		s.stock[[2]string{string(mv.Movement.To), string(mv.Movement.Part)}] += mv.Movement.Qty
-	}
-	s.logf("dispatch %s", m.FullName())
+	return m, true
 }
 
 func (s *sim) takeSnapshot() {

@@ -221,15 +221,8 @@ func (s *sim) dispatchSupply() {
 		}
 		cmd = s.receipt(returns[s.rng.IntN(len(returns))])
 	}
-	m, err := app.NewMutation(cmd, s.now)
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	if err := s.server.ApplyAdmin(s.ctx, s.dispatch, m); err != nil {
-		if app.ErrorCode(err) == app.EINTERNAL {
-			s.t.Fatalf("dispatch %s: %v", m.FullName(), err)
-		}
-		s.logf("dispatch %s refused: %v", m.FullName(), err)
+	m, ok := s.applyDispatch(cmd)
+	if !ok {
 		return
 	}
 	for k, v := range s.stockEffect(cmd) {
