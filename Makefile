@@ -23,7 +23,7 @@ APT_PACKAGES := gcc libgl1-mesa-dev xorg-dev xvfb fonts-noto-cjk imagemagick xdo
 BARCODE_TESTDATA ?= ../shared/testdata/barcodes/zxing-blackbox
 BENCHTIME ?= 1x
 
-.PHONY: setup run test test-race bench bench-ui accuracy fuzz sim vet build build-demo screenshots console-screenshots clean conformance examples parts-backtest
+.PHONY: setup run test test-race bench bench-ui driver-floor accuracy fuzz sim vet build build-demo screenshots console-screenshots clean conformance examples parts-backtest
 
 setup:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -78,6 +78,12 @@ conformance: setup
 
 bench: setup
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -benchmem ./...
+
+# The commit floor of the design card's SQLite driver against cgo SQLite
+# (issue 16, docs/BENCHMARKS.md "The design's ceiling"). Its own module:
+# the app never links cgo SQLite.
+driver-floor:
+	cd cmd/driverfloor && $(GO) run . -n 3000
 
 # Start-up and memory of the terminal against a bare Fyne list (issue 5),
 # each app started RUNS times under one Xvfb; see docs/BENCHMARKS.md.
