@@ -354,7 +354,7 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	f.submitB = widget.NewButtonWithIcon(lang.X("checkin.submit", "Check in"), theme.ConfirmIcon(), f.submit)
 	f.submitB.Importance = widget.HighImportance
 	f.fixed = container.NewVBox(f.problem, container.NewHBox(layout.NewSpacer(), cancel, f.submitB))
-	f.body = container.NewBorder(nil, f.fixed, nil, nil, container.NewVScroll(f.form))
+	f.body = container.NewBorder(nil, f.fixed, nil, nil, wheelPage(container.NewVScroll(f.form)))
 	f.dialog = dialog.NewCustomWithoutButtons(lang.X("checkin.title", "Check in a device"), f.body, win)
 	size := win.Canvas().Size()
 	// Up to 1,000 high: a tall tablet shows the intake down to the

@@ -312,7 +312,7 @@ func (t *Terminal) showDialog(title string, content fyne.CanvasObject) {
 	if t.dialog != nil {
 		t.dialog.Hide()
 	}
-	d := dialog.NewCustom(title, lang.X("dialog.close", "Close"), container.NewVScroll(content), t.win)
+	d := dialog.NewCustom(title, lang.X("dialog.close", "Close"), wheelPage(container.NewVScroll(content)), t.win)
 	d.SetOnClosed(func() {
 		if t.dialog == d {
 			t.dialog = nil
