@@ -26,10 +26,10 @@ import (
 
 const appID = "io.fieldbench.terminal"
 
-// startDemo and demoClocks are set by main_demo.go in the demo build.
+// startDemo and demoClock are set by main_demo.go in the demo build.
 var (
-	startDemo  device.DemoStarter
-	demoClocks func() error
+	startDemo device.DemoStarter
+	demoClock func(demo bool) error
 )
 
 func main() {
@@ -49,11 +49,6 @@ func main() {
 	}
 	if *demoMode && startDemo == nil {
 		fail("-demo: this build has no demo service; build with -tags demo (make run)")
-	}
-	if *demoMode {
-		if err := demoClocks(); err != nil {
-			fail("-demo: the demo's time zone: %v", err)
-		}
 	}
 	if (*server == "") != (*pairCode == "") {
 		fail("-server and -pair go together")
@@ -100,10 +95,12 @@ func main() {
 	}
 	if startDemo != nil {
 		life.Demo = open(dev.StartDemo)
+		life.DemoClock = demoClock
+		// A device paired with the demo opens it again: its service runs
+		// in this process, on a new port each start.
+		life.DemoAtLaunch = *demoMode || (dev.DemoPaired() && *server == "")
 	}
 	switch {
-	case *demoMode:
-		life.Launch = life.Demo
 	case *server != "":
 		life.Launch = open(func(ctx context.Context, progress func(app.StartProgress)) (device.Session, error) {
 			progress(app.StartProgress{Step: app.StartPairing})
