@@ -45,7 +45,7 @@ type Lifecycle struct {
 	// shows), while no session's goroutines run.
 	DemoClock func(demo bool) error
 	// OnReady is the first terminal's Deps.OnReady.
-	OnReady func()
+	OnReady func(shown []string)
 	// Run runs opening and pairing off the UI goroutine (default: a
 	// goroutine; tests run them inline, or wait for them).
 	Run func(func())

@@ -75,8 +75,10 @@ type Deps struct {
 	// the default timing.
 	Wedge *scanner.KeyboardWedge
 	// OnReady, when set, is called once, on the UI goroutine, when the
-	// first ticket list is on screen: start-up benchmarks time it.
-	OnReady func()
+	// first ticket list is on screen, with the list as it reads (a line a
+	// row: headings, and each ticket's three lines joined by " | "):
+	// start-up benchmarks time it, and tests of the built app read it.
+	OnReady func(shown []string)
 	// KeyClock times key events for the wedge (default time.Now; tests
 	// step it).
 	KeyClock func() time.Time
@@ -222,7 +224,7 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 func (t *Terminal) firstListShown() {
 	t.trimmer.settled()
 	if t.deps.OnReady != nil {
-		t.deps.OnReady()
+		t.deps.OnReady(t.list.shownText())
 	}
 }
 
