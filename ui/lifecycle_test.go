@@ -210,9 +210,9 @@ func TestStartFailureOffersTryAgain(t *testing.T) {
 }
 
 // TestSignOutReturnsToFirstRun: signing out lands on the first-run screen
-// (not a black window); the app launched into the demo (-demo), signed
-// out and paired with a real service from there opens the device as
-// paired, not the demo again. (device's tests sign out for real.)
+// (not a black window); the app launched with Launch (-server and
+// -pair), signed out and paired again from there opens the device as
+// paired, not Launch again. (device's tests sign out for real.)
 func TestSignOutReturnsToFirstRun(t *testing.T) {
 	test.NewTempApp(t)
 	deps := openDemo(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
