@@ -11,6 +11,7 @@ import (
 	"io"
 	"log"
 	"os"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -26,10 +27,10 @@ import (
 
 const appID = "io.fieldbench.terminal"
 
-// startDemo and demoClocks are set by main_demo.go in the demo build.
+// startDemo and demoClock are set by main_demo.go in the demo build.
 var (
-	startDemo  device.DemoStarter
-	demoClocks func() error
+	startDemo device.DemoStarter
+	demoClock func(demo bool) error
 )
 
 func main() {
@@ -42,6 +43,7 @@ func main() {
 	language := flag.String("lang", "", "user interface language, e.g. en or zh (default: the one chosen in the settings, else the system's)")
 	windowSize := flag.String("window-size", "1280x800", "window size WxH in Fyne units (pixels at scale 1), e.g. 720x1280 for a phone")
 	readyFile := flag.String("ready-file", "", "write \"ready_ms=… rss_kb=…\" to this file once the first ticket list is on screen (start-up benchmarks and screenshots)")
+	listFile := flag.String("list-file", "", "write the first ticket list as it reads, a line a row, to this file before the -ready-file (tests of the built app)")
 	flag.Parse()
 	size, err := parseSize(*windowSize)
 	if err != nil {
@@ -49,11 +51,6 @@ func main() {
 	}
 	if *demoMode && startDemo == nil {
 		fail("-demo: this build has no demo service; build with -tags demo (make run)")
-	}
-	if *demoMode {
-		if err := demoClocks(); err != nil {
-			fail("-demo: the demo's time zone: %v", err)
-		}
 	}
 	if (*server == "") != (*pairCode == "") {
 		fail("-server and -pair go together")
@@ -96,14 +93,16 @@ func main() {
 		FirstRun: !dev.Paired() && !*demoMode && *server == "" && os.Getenv("FIELDBENCH_TECHNICIAN") == "",
 		Pair:     dev.Pair,
 		Open:     open(dev.Start),
-		OnReady:  readyHook(*readyFile),
+		OnReady:  readyHook(*readyFile, *listFile),
 	}
 	if startDemo != nil {
 		life.Demo = open(dev.StartDemo)
+		life.DemoClock = demoClock
+		// A device paired with the demo opens it again: its service runs
+		// in this process, on a new port each start.
+		life.DemoAtLaunch = *demoMode || (dev.DemoPaired() && *server == "")
 	}
 	switch {
-	case *demoMode:
-		life.Launch = life.Demo
 	case *server != "":
 		life.Launch = open(func(ctx context.Context, progress func(app.StartProgress)) (device.Session, error) {
 			progress(app.StartProgress{Step: app.StartPairing})
@@ -178,23 +177,41 @@ func (d documents) PackingList(ctx context.Context, w io.Writer, shipment string
 }
 
 // readyHook writes the start-up benchmark's ready file once the first
-// list is drawn; nil without -ready-file.
-func readyHook(path string) func() {
-	if path == "" {
+// list is drawn, and the list as it reads to listPath before it; nil
+// without either file.
+func readyHook(path, listPath string) func(shown []string) {
+	if path == "" && listPath == "" {
 		return nil
 	}
-	return func() {
+	return func(shown []string) {
 		// The list has its rows but is drawn at the next frame: wait one
 		// frame period, then write from the UI goroutine, as cmd/uifloor
 		// does after its first frame.
 		time.AfterFunc(time.Second/60, func() {
 			fyne.Do(func() {
-				if err := ready.Write(path); err != nil {
-					log.Printf("ready file: %v", err)
+				if listPath != "" {
+					if err := writeWhole(listPath, strings.Join(shown, "\n")+"\n"); err != nil {
+						log.Printf("list file: %v", err)
+					}
+				}
+				if path != "" {
+					if err := ready.Write(path); err != nil {
+						log.Printf("ready file: %v", err)
+					}
 				}
 			})
 		})
 	}
+}
+
+// writeWhole writes text to path through a temporary file, so a reader
+// never sees half of it.
+func writeWhole(path, text string) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(text), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
 
 // parseSize reads a window size written WxH, as 1280x800.

@@ -9,8 +9,14 @@ import (
 
 // The demo build links the demo service (the whole central service, with
 // pgx and tusd): `make run`, screenshots, and the first-run screen's "Try
-// the demo". -demo also sets the app's clocks to the demo world's zone.
+// the demo". The demo, however opened, runs on the demo world's clock.
 func init() {
 	startDemo = demoserver.Starter(1, demo.Default)
-	demoClocks = demoserver.UseDemoClock
+	demoClock = func(on bool) error {
+		if !on {
+			demoserver.UseComputerClock()
+			return nil
+		}
+		return demoserver.UseDemoClock()
+	}
 }

@@ -121,6 +121,14 @@ func (d *Device) Paired() bool {
 	return d.pairing.Token != ""
 }
 
+// DemoPaired reports whether the device holds a pairing with the demo
+// service, which StartDemo opens again.
+func (d *Device) DemoPaired() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.pairing.Token != "" && demoPairing(d.pairing)
+}
+
 // HasDemo reports whether this build can run the demo service.
 func (d *Device) HasDemo() bool { return d.opt.Demo != nil }
 

@@ -1,11 +1,9 @@
 package ui
 
 import (
-	"image/color"
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
@@ -21,7 +19,6 @@ type diagnosisCard struct {
 	// entry feeds the scanner's wedge like every field: a scan while the
 	// diagnosis has the focus acts, and leaves its text as typed.
 	entry *scanEntry
-	wheel func() fyne.Scrollable
 	// rows is the entry's height in rows: set again only when it changes,
 	// because every resize lays the whole ticket out again, and on a busy
 	// device that per-key work pushed a scanner's keys apart.
@@ -35,8 +32,8 @@ const (
 	maxDiagnosisRows = 12
 )
 
-func newDiagnosisCard(save committer, keys *wedgeKeys, tk app.Ticket, wheel func() fyne.Scrollable) *diagnosisCard {
-	c := &diagnosisCard{save: save, ticket: tk, wheel: wheel}
+func newDiagnosisCard(save committer, keys *wedgeKeys, tk app.Ticket) *diagnosisCard {
+	c := &diagnosisCard{save: save, ticket: tk}
 	c.entry = newScanMultiLineEntry(keys)
 	c.entry.SetText(tk.Diagnosis)
 	c.entry.SetPlaceHolder(lang.X("diagnosis.hint", "What you found: cause, tests done, readings"))
@@ -73,34 +70,5 @@ func (c *diagnosisCard) object() fyne.CanvasObject {
 		text, base := strings.TrimSpace(c.entry.Text), c.ticket.Diagnosis
 		c.save.commit(&app.UpdateTicket{Ticket: c.ticket.ID, Set: app.TicketFields{Diagnosis: &text}, Base: app.TicketFields{Diagnosis: &base}}, nil)
 	}
-	field := container.NewStack(c.entry, newWheelPass(c.wheel))
-	return widget.NewCard(lang.X("ticket.diagnosis", "Diagnosis"), "", container.NewVBox(field, container.NewHBox(save)))
-}
-
-// wheelPass lies over a multi-line entry inside a scrolling page and hands
-// the mouse wheel to the page: a wrapping entry scrolls its own text and
-// would otherwise stop the page under the pointer. It takes nothing else,
-// so taps, selection and typing still reach the entry below it.
-type wheelPass struct {
-	widget.BaseWidget
-	to func() fyne.Scrollable
-}
-
-var _ fyne.Scrollable = (*wheelPass)(nil)
-
-func newWheelPass(to func() fyne.Scrollable) *wheelPass {
-	w := &wheelPass{to: to}
-	w.ExtendBaseWidget(w)
-	return w
-}
-
-// Scrolled passes the wheel to the page.
-func (w *wheelPass) Scrolled(ev *fyne.ScrollEvent) {
-	if s := w.to(); s != nil {
-		s.Scrolled(ev)
-	}
-}
-
-func (w *wheelPass) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
+	return widget.NewCard(lang.X("ticket.diagnosis", "Diagnosis"), "", container.NewVBox(c.entry, container.NewHBox(save)))
 }

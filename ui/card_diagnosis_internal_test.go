@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -16,7 +15,7 @@ import (
 // a scanner's keys apart.
 func TestDiagnosisResizesOnlyOnNewLines(t *testing.T) {
 	test.NewTempApp(t)
-	c := newDiagnosisCard(nil, nil, app.Ticket{}, func() fyne.Scrollable { return nil })
+	c := newDiagnosisCard(nil, nil, app.Ticket{})
 	c.object()
 	height := func() float32 { return c.entry.MinSize().Height }
 	tests := []struct {

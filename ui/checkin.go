@@ -40,6 +40,8 @@ type checkInForm struct {
 	form  *widget.Form
 	body  *fyne.Container // the dialog's content
 	fixed *fyne.Container // the message and the buttons, under the scroll
+	// scroll holds the fields; a problem scrolls its field into view.
+	scroll *container.Scroll
 
 	customer *scanEntry
 	phone    *scanEntry
@@ -354,7 +356,8 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	f.submitB = widget.NewButtonWithIcon(lang.X("checkin.submit", "Check in"), theme.ConfirmIcon(), f.submit)
 	f.submitB.Importance = widget.HighImportance
 	f.fixed = container.NewVBox(f.problem, container.NewHBox(layout.NewSpacer(), cancel, f.submitB))
-	f.body = container.NewBorder(nil, f.fixed, nil, nil, container.NewVScroll(f.form))
+	f.scroll = container.NewVScroll(f.form)
+	f.body = container.NewBorder(nil, f.fixed, nil, nil, wheelPage(f.scroll))
 	f.dialog = dialog.NewCustomWithoutButtons(lang.X("checkin.title", "Check in a device"), f.body, win)
 	size := win.Canvas().Size()
 	// Up to 1,000 high: a tall tablet shows the intake down to the
@@ -664,8 +667,34 @@ func (f *checkInForm) showProblem(field fyne.CanvasObject, err error) {
 		l.SetText(text)
 		l.Show()
 	}
+	f.reveal(field)
 	if fo, ok := field.(fyne.Focusable); ok && f.win != nil {
 		f.win.Canvas().Focus(fo)
+	}
+}
+
+// reveal scrolls the fields so that field and the problem under it are
+// in view: the focus does not scroll, and a clerk who pressed Check in at
+// the bottom of the form saw the message above the buttons but not the
+// field it named.
+func (f *checkInForm) reveal(field fyne.CanvasObject) {
+	if f.scroll == nil || field == nil || !field.Visible() {
+		return
+	}
+	f.scroll.Content.Refresh() // lays out the problem just shown
+	d := fyne.CurrentApp().Driver()
+	origin := d.AbsolutePositionForObject(f.scroll.Content).Y
+	top := d.AbsolutePositionForObject(field).Y - origin
+	bottom := top + field.Size().Height
+	if l := f.fieldErrs[field]; l != nil && l.Visible() {
+		bottom = d.AbsolutePositionForObject(l).Y - origin + l.Size().Height
+	}
+	pad, view := theme.Padding(), f.scroll.Size().Height
+	switch {
+	case top < f.scroll.Offset.Y:
+		f.scroll.ScrollToOffset(fyne.NewPos(0, max(0, top-pad)))
+	case bottom > f.scroll.Offset.Y+view:
+		f.scroll.ScrollToOffset(fyne.NewPos(0, min(top-pad, bottom-view+pad)))
 	}
 }
 

@@ -91,8 +91,8 @@ func TestCounterCheckInToPickUp(t *testing.T) {
 }
 
 // TestCheckInFormSaysWhatIsWrongWhereItIs: the form's errors show under
-// the field they are about and above the buttons, which stay out of the
-// scroll; the ticket checked in opens selected in the list, with what
+// the field they are about, scrolled into view from the bottom of the
+// form, and above the buttons, which stay out of the scroll; the ticket checked in opens selected in the list, with what
 // was noted at the counter.
 func TestCheckInFormSaysWhatIsWrongWhereItIs(t *testing.T) {
 	term, _, _, _, deps := scanTerminal(t)
@@ -112,9 +112,15 @@ func TestCheckInFormSaysWhatIsWrongWhereItIs(t *testing.T) {
 		{"no serial", app.CategoryPhone, "", "Screen flickers", "serial", "serial number or IMEI"},
 	} {
 		form.Fill(tc.category, "Li Na", "+86 139 1234 5678", "Xiaomi", "Redmi Note 13", tc.bought, "", tc.fault)
+		field, scroll := form.FieldObject(tc.wantField)
+		scroll.ScrollToBottom() // where the clerk pressed Check in
 		form.Submit()
 		if got := form.FieldProblem(tc.wantField); !strings.Contains(got, tc.want) || form.Problem() != got {
 			t.Errorf("%s: under %s %q, above the buttons %q; want %q in both", tc.name, tc.wantField, got, form.Problem(), tc.want)
+		}
+		d := fyne.CurrentApp().Driver()
+		if y, top := d.AbsolutePositionForObject(field).Y, d.AbsolutePositionForObject(scroll).Y; y < top || y+field.Size().Height > top+scroll.Size().Height {
+			t.Errorf("%s: the %s field is out of view: at %v, the form shows %v to %v", tc.name, tc.wantField, y, top, top+scroll.Size().Height)
 		}
 		for _, other := range []string{"customer", "category", "serial", "bought", "fault"} {
 			if other != tc.wantField && form.FieldProblem(other) != "" {

@@ -266,7 +266,7 @@ func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
 	cards, top, bar := v.render(tv, reload)
 	v.scroll = container.NewVScroll(cards)
 	v.scroll.Offset = offset
-	v.root.Objects = []fyne.CanvasObject{container.NewBorder(top, bar, nil, nil, v.scroll)}
+	v.root.Objects = []fyne.CanvasObject{container.NewBorder(top, bar, nil, nil, wheelPage(v.scroll))}
 	v.showHistoryState()
 	v.root.Refresh()
 	v.host.detailChanged()
@@ -359,7 +359,7 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 
 	printBtn := widget.NewButtonWithIcon(lang.X("labels.print", "Print labels"), theme.DocumentPrintIcon(), func() { v.host.printLabels(tv) })
 	sections := []fyne.CanvasObject{title, container.NewHBox(append([]fyne.CanvasObject{printBtn}, v.host.documentButtons(tv.detail)...)...)}
-	diagnosis := newDiagnosisCard(v.host, v.keys, t, v.wheelTarget)
+	diagnosis := newDiagnosisCard(v.host, v.keys, t)
 	if old := v.diagnosis; reload && old != nil && old.typed() != old.ticket.Diagnosis {
 		// A save elsewhere on the ticket reloads it: keep what is typed.
 		diagnosis.entry.SetText(old.typed())
@@ -453,15 +453,6 @@ func cancelledBanner(t app.Ticket) fyne.CanvasObject {
 	}
 	box.Add(lowLabel(lang.X("ticket.cancelled_next", "Stop work on it. What you recorded is kept and sent with the next sync.")))
 	return container.NewVBox(container.NewPadded(box), widget.NewSeparator())
-}
-
-// wheelTarget is the scroll that a card's own scrolling fields pass the
-// mouse wheel to.
-func (v *TicketDetailView) wheelTarget() fyne.Scrollable {
-	if v.scroll == nil {
-		return nil
-	}
-	return v.scroll
 }
 
 func windowText(t app.Ticket) string {

@@ -70,6 +70,14 @@ func (c *CheckIn) FieldProblem(field string) string {
 	return l.Text
 }
 
+// FieldObject is a field ("customer", "category", "serial", "bought",
+// "fault", "deposit") as it lies on the form, and the form's scroll.
+func (c *CheckIn) FieldObject(field string) (fyne.CanvasObject, *container.Scroll) {
+	objs := map[string]fyne.CanvasObject{"customer": c.f.customer, "category": c.f.category, "serial": c.f.serial, "bought": c.f.bought, "fault": c.f.fault,
+		"deposit": c.f.deposit}
+	return objs[field], c.f.scroll
+}
+
 // Focused names the form's field that has the focus in w.
 func (c *CheckIn) Focused(w fyne.Window) string {
 	for name, o := range map[string]fyne.Focusable{"customer": c.f.customer, "serial": c.f.serial, "bought": c.f.bought, "fault": c.f.fault} {

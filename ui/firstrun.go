@@ -95,7 +95,7 @@ func NewFirstRun(ctx context.Context, actions FirstRunActions) *FirstRun {
 		box.Add(wrapLabel(lang.X("firstrun.demo_hint", "The demo runs a small service on this device with sample tickets, parts and warranty rules.")))
 		box.Add(container.NewHBox(demo))
 	}
-	f.root = container.NewVScroll(container.NewPadded(container.New(maxWidth{560}, box)))
+	f.root = wheelPage(container.NewVScroll(container.NewPadded(container.New(maxWidth{560}, box))))
 	return f
 }
 

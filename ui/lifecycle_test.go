@@ -210,9 +210,9 @@ func TestStartFailureOffersTryAgain(t *testing.T) {
 }
 
 // TestSignOutReturnsToFirstRun: signing out lands on the first-run screen
-// (not a black window); the app launched into the demo (-demo), signed
-// out and paired with a real service from there opens the device as
-// paired, not the demo again. (device's tests sign out for real.)
+// (not a black window); the app launched with Launch (-server and
+// -pair), signed out and paired again from there opens the device as
+// paired, not Launch again. (device's tests sign out for real.)
 func TestSignOutReturnsToFirstRun(t *testing.T) {
 	test.NewTempApp(t)
 	deps := openDemo(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
@@ -252,5 +252,55 @@ func TestSignOutReturnsToFirstRun(t *testing.T) {
 	}
 	if launched.Load() != 1 || opened.Load() != 1 {
 		t.Errorf("launch opened %d times, the paired device %d; want once each", launched.Load(), opened.Load())
+	}
+}
+
+// TestDemoOpensOnTheDemoClock: the demo opens on the demo world's clock
+// whether launched (-demo, or a device paired with it) or chosen on the
+// first-run screen, the clock set before the demo opens; a pairing made
+// after signing out of the demo opens on the computer's clock again.
+func TestDemoOpensOnTheDemoClock(t *testing.T) {
+	test.NewTempApp(t)
+	loadTranslations(t)
+	deps := openDemo(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
+	deps.SignOut = func(context.Context) error { return nil }
+	for _, launched := range []bool{false, true} {
+		clock := "computer" // what DemoClock last set
+		var opened []string // each opening, with the clock it found
+		w := test.NewTempWindow(t, nil)
+		w.Resize(fyne.NewSize(1280, 800))
+		ui.Run(t.Context(), w, ui.Lifecycle{
+			FirstRun:     !launched,
+			DemoAtLaunch: launched,
+			Run:          inline,
+			Pair:         func(context.Context, string, string, string) error { return nil },
+			DemoClock: func(demo bool) error {
+				clock = map[bool]string{true: "demo", false: "computer"}[demo]
+				return nil
+			},
+			Demo: func(context.Context, func(app.StartProgress)) (ui.Deps, error) {
+				opened = append(opened, "demo on the "+clock+" clock")
+				return deps, nil
+			},
+			Open: func(context.Context, func(app.StartProgress)) (ui.Deps, error) {
+				opened = append(opened, "paired on the "+clock+" clock")
+				return deps, nil
+			},
+		})
+		if !launched {
+			tapButton(t, w.Content(), "Try the demo instead")
+		}
+		if find[*container.AppTabs](w.Content()) == nil {
+			t.Fatalf("launched %v: no terminal after opening the demo:\n%s", launched, labels(w.Content()))
+		}
+		tapButton(t, settingsPage(t, w), "Sign out of this device")
+		tapButton(t, w.Canvas().Overlays().Top(), "Sign out")
+		typeInto(t, w.Content(), "https://service.example.com", "https://central.example.com")
+		typeInto(t, w.Content(), "XXXX-XXXX-XXXX", "ABCD-EFGH-JKLM")
+		tapButton(t, w.Content(), "Pair this device")
+		want := []string{"demo on the demo clock", "paired on the computer clock"}
+		if strings.Join(opened, ", ") != strings.Join(want, ", ") {
+			t.Errorf("launched %v: opened %q, want %q", launched, opened, want)
+		}
 	}
 }

@@ -84,7 +84,7 @@ func openLoadList(env partsEnv, host loadHost) *loadList {
 	l.status.Wrapping = fyne.TextWrapWord
 	top := container.NewVBox(l.rng, l.dates)
 	d := dialog.NewCustom(lang.X("load.title", "What to load"), lang.X("dialog.close", "Close"),
-		container.NewBorder(top, l.status, nil, nil, container.NewVScroll(l.rows)), win)
+		container.NewBorder(top, l.status, nil, nil, wheelPage(container.NewVScroll(l.rows))), win)
 	d.Resize(dialogSize(win))
 	l.d = d
 	host.present(d, nil)
@@ -232,7 +232,7 @@ func (l *loadList) openTickets(ln app.LoadLine) {
 			l.host.openTicket(id)
 		}))
 	}
-	d = dialog.NewCustom(namedPart(l.names, ln.Part), lang.X("dialog.close", "Close"), container.NewVScroll(box), l.host.window())
+	d = dialog.NewCustom(namedPart(l.names, ln.Part), lang.X("dialog.close", "Close"), wheelPage(container.NewVScroll(box)), l.host.window())
 	d.Resize(dialogSize(l.host.window()))
 	l.host.present(d, nil)
 }

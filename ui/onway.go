@@ -75,7 +75,7 @@ func newOnWayPage(env partsEnv, host onWayHost) *onWayPage {
 	p.status = lowLabel("")
 	load := widget.NewButtonWithIcon(lang.X("load.title", "What to load"), theme.ListIcon(), func() { p.loadList = openLoadList(env, host) })
 	top := container.NewPadded(container.NewVBox(container.NewBorder(nil, nil, nil, find, p.code), container.NewHBox(load)))
-	p.root = container.NewBorder(top, p.status, nil, nil, container.NewVScroll(p.body))
+	p.root = container.NewBorder(top, p.status, nil, nil, wheelPage(container.NewVScroll(p.body)))
 	return p
 }
 
@@ -434,7 +434,7 @@ func (r *receiveFlow) show() {
 	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), func() { r.close() })
 	review := widget.NewButtonWithIcon(lang.X("receive.review", "Review"), theme.ConfirmIcon(), r.review)
 	review.Importance = widget.HighImportance
-	body := container.NewBorder(r.note, nil, nil, nil, container.NewVScroll(r.rows))
+	body := container.NewBorder(r.note, nil, nil, nil, wheelPage(container.NewVScroll(r.rows)))
 	d := dialog.NewCustomWithoutButtons(lang.X("receive.title", "Receive {{.Via}}", map[string]any{"Via": via}), body, win)
 	d.SetButtons([]fyne.CanvasObject{cancel, review})
 	r.d, r.close = d, d.Hide

@@ -156,7 +156,7 @@ func (p *labelPrinter) show(tv ticketView) {
 		return
 	}
 	d := dialog.NewCustomConfirm(lang.X("labels.title", "Print labels"), lang.X("labels.save", "Save to print"), lang.X("dialog.cancel", "Cancel"),
-		container.NewVScroll(content), func(ok bool) {
+		wheelPage(container.NewVScroll(content)), func(ok bool) {
 			if ok {
 				save()
 			}

@@ -196,7 +196,7 @@ func newSettingsPage(ctx context.Context, deps Deps, host settingsHost, keys *we
 		box.Add(container.NewHBox(out))
 		box.Add(lowLabel(lang.X("settings.sign_out_hint", "Signing out erases this device's copy of your tickets. Work not yet sent is lost, so sync first.")))
 	}
-	s.root = container.NewVScroll(container.NewPadded(box))
+	s.root = wheelPage(container.NewVScroll(container.NewPadded(box)))
 	return s
 }
 

@@ -28,13 +28,24 @@ type Lifecycle struct {
 	// Open opens the device as it is (paired, or read-only): after the
 	// first-run screen paired it, and at launch unless Launch is set.
 	Open Opener
-	// Launch, if set, opens at launch instead of Open (-demo, or -server
-	// with -pair).
+	// Launch, if set, opens at launch instead of Open (-server with
+	// -pair).
 	Launch Opener
 	// Demo opens the demo; nil when the build has none, which hides it.
 	Demo Opener
+	// DemoAtLaunch opens the demo at launch (-demo, or a device paired
+	// with the demo before) instead of Launch or Open.
+	DemoAtLaunch bool
+	// DemoClock, if set, sets the app's clocks before a session opens:
+	// to the demo world's zone (demo true) whenever the demo opens, at
+	// launch or from the first-run screen, so its visits read in working
+	// hours there; back to the computer's (false) before a pairing made on
+	// the first-run screen opens, which matters after signing out of the
+	// demo. It runs on the UI goroutine (at launch, before the window
+	// shows), while no session's goroutines run.
+	DemoClock func(demo bool) error
 	// OnReady is the first terminal's Deps.OnReady.
-	OnReady func()
+	OnReady func(shown []string)
 	// Run runs opening and pairing off the UI goroutine (default: a
 	// goroutine; tests run them inline, or wait for them).
 	Run func(func())
@@ -49,6 +60,8 @@ func Run(ctx context.Context, w fyne.Window, l Lifecycle) {
 	}
 	r := &runner{ctx: ctx, w: w, l: l}
 	switch {
+	case l.DemoAtLaunch && l.Demo != nil:
+		r.startOn(true, l.Demo)
 	case l.FirstRun:
 		r.firstRun()
 	case l.Launch != nil:
@@ -65,13 +78,26 @@ type runner struct {
 }
 
 func (r *runner) firstRun() {
-	actions := FirstRunActions{Pair: r.l.Pair, Done: func() { r.start(r.l.Open) }, Run: r.l.Run}
+	actions := FirstRunActions{Pair: r.l.Pair, Done: func() { r.startOn(false, r.l.Open) }, Run: r.l.Run}
 	if r.l.Demo != nil {
-		actions.Demo = func() { r.start(r.l.Demo) }
+		actions.Demo = func() { r.startOn(true, r.l.Demo) }
 	}
 	fr := NewFirstRun(r.ctx, actions)
 	r.w.SetContent(fr.Object())
 	fr.Attach(r.w)
+}
+
+// startOn opens with open on the demo's clock (demo) or the computer's;
+// a clock that cannot be set fails the start, on the start screen, as an
+// opening would.
+func (r *runner) startOn(demo bool, open Opener) {
+	if r.l.DemoClock != nil {
+		if err := r.l.DemoClock(demo); err != nil {
+			r.start(func(context.Context, func(app.StartProgress)) (Deps, error) { return Deps{}, err })
+			return
+		}
+	}
+	r.start(open)
 }
 
 // start opens with open; a session that signs out returns to the

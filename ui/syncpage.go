@@ -65,7 +65,7 @@ func openSyncPage(deps syncPageDeps, feed *syncFeed) {
 	)
 	win := deps.Dialogs.window()
 	p.scroll = container.NewVScroll(body)
-	d := dialog.NewCustom(lang.X("sync.title", "Sync"), lang.X("dialog.close", "Close"), p.scroll, win)
+	d := dialog.NewCustom(lang.X("sync.title", "Sync"), lang.X("dialog.close", "Close"), wheelPage(p.scroll), win)
 	stop := feed.listen(p.show)
 	d.SetOnClosed(stop)
 	d.Resize(fyne.NewSize(min(win.Canvas().Size().Width*0.96, 720), win.Canvas().Size().Height*0.9))

@@ -275,9 +275,10 @@ func TestCancelOnlyForWhoMayRedAndConfirmed(t *testing.T) {
 	})
 }
 
-// TestDiagnosisPassesTheWheel: the mouse wheel over a long diagnosis
-// scrolls the ticket, not the text inside the field.
-func TestDiagnosisPassesTheWheel(t *testing.T) {
+// TestDiagnosisScrollsItsTextThenTheTicket: the mouse wheel over a
+// diagnosis longer than its field scrolls the text to its end, then the
+// ticket; the field still takes taps, clicks, focus and hover.
+func TestDiagnosisScrollsItsTextThenTheTicket(t *testing.T) {
 	term, w, ds, deps := ticketTerminal(t, nil)
 	tk := carryIn(t, ds, deps, 0)
 	commitAll(t, deps, deps.Actor, append(manyNotes(tk.ID, 25), &app.TransitionTicket{Action: app.ActionStart, Ticket: tk.ID, Epoch: tk.Epoch})...)
@@ -303,11 +304,28 @@ func TestDiagnosisPassesTheWheel(t *testing.T) {
 	if top, y := d.AbsolutePositionForObject(scroll).Y, d.AbsolutePositionForObject(field).Y; y < top || y+60 > top+scroll.Size().Height {
 		t.Fatalf("the diagnosis is not in view (at %v, the cards from %v)", y, top)
 	}
+	own := ownScroll(t, field)
 	before := scroll.Offset.Y
 	at := d.AbsolutePositionForObject(field).Add(fyne.NewPos(30, 30))
-	test.Scroll(w.Canvas(), at, 0, -80)
-	if scroll.Offset.Y <= before {
-		t.Fatalf("the wheel over the diagnosis left the ticket at %v (was %v)", scroll.Offset.Y, before)
+	wheelAt(w.Canvas(), at, -80)
+	if own.Offset.Y <= 0 || scroll.Offset.Y != before {
+		t.Fatalf("the first turn over the long diagnosis moved its text to %v and the ticket from %v to %v; want the text only", own.Offset.Y, before, scroll.Offset.Y)
+	}
+	// 30 lines in 12 rows: a few turns take the text to its end, the next
+	// moves the ticket.
+	end := own.Content.MinSize().Height - own.Size().Height
+	for turns := 0; scroll.Offset.Y == before; turns++ {
+		if turns == 50 {
+			t.Fatalf("50 turns over the diagnosis left the ticket where it was (the text at %v of %v)", own.Offset.Y, end)
+		}
+		text := own.Offset.Y
+		wheelAt(w.Canvas(), d.AbsolutePositionForObject(field).Add(fyne.NewPos(30, 30)), -80)
+		if scroll.Offset.Y != before && text < end {
+			t.Fatalf("the ticket moved with the diagnosis's text at %v of %v", text, end)
+		}
+	}
+	if own.Offset.Y != end {
+		t.Errorf("the ticket moved with the diagnosis's text at %v of %v", own.Offset.Y, end)
 	}
 	// Taps, clicks and focus still reach the field under the pointer: the
 	// driver gives them to the last drawn object there that takes them.
@@ -316,6 +334,7 @@ func TestDiagnosisPassesTheWheel(t *testing.T) {
 		"tap":   func(o fyne.CanvasObject) bool { _, ok := o.(fyne.Tappable); return ok },
 		"click": func(o fyne.CanvasObject) bool { _, ok := o.(desktop.Mouseable); return ok },
 		"focus": func(o fyne.CanvasObject) bool { _, ok := o.(fyne.Focusable); return ok },
+		"hover": func(o fyne.CanvasObject) bool { _, ok := o.(desktop.Hoverable); return ok },
 	} {
 		var top fyne.CanvasObject
 		walk(w.Canvas().Content(), func(o fyne.CanvasObject) {

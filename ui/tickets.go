@@ -447,22 +447,36 @@ func (l *TicketList) showTicket(o fyne.CanvasObject, t app.TicketRow) {
 	lines := row.Objects[1].(*fyne.Container)
 	lines.Show()
 	title, subLabel, where := lines.Objects[0].(*widget.Label), lines.Objects[1].(*widget.Label), lines.Objects[2].(*widget.Label)
-	title.SetText(fmt.Sprintf("%s · %s", t.Number, t.CustomerName))
+	text := l.rowText(t)
+	title.SetText(text.title)
+	subLabel.Importance = text.importance
+	subLabel.SetText(text.sub)
+	where.SetText(text.where)
+}
+
+// ticketRowText is what a ticket's row reads: its three lines, and how
+// the second is marked.
+type ticketRowText struct {
+	title, sub, where string
+	importance        widget.Importance
+}
+
+func (l *TicketList) rowText(t app.TicketRow) ticketRowText {
+	text := ticketRowText{title: fmt.Sprintf("%s · %s", t.Number, t.CustomerName), importance: widget.MediumImportance}
 	sub := statusText(t.Status)
 	if device := strings.TrimSpace(t.Brand + " " + t.Model); device != "" {
 		sub = device + " · " + sub
 	}
-	subLabel.Importance = widget.MediumImportance
 	now := l.deps.now()
 	if t.Status.Open() {
 		if s := slaText(t.ResolveBy, now); s != "" {
 			sub += " · " + s
-			subLabel.Importance = slaImportance(t.ResolveBy, now)
+			text.importance = slaImportance(t.ResolveBy, now)
 		}
 		// The customer was told a day: once it is gone, they call.
 		if !t.PromisedAt.IsZero() && now.After(t.PromisedAt) {
 			sub += " · " + lang.X("tickets.promise_late", "past the promised day")
-			subLabel.Importance = widget.DangerImportance
+			text.importance = widget.DangerImportance
 		}
 	}
 	if n := l.unsent[t.ID]; n > 0 {
@@ -470,16 +484,31 @@ func (l *TicketList) showTicket(o fyne.CanvasObject, t app.TicketRow) {
 	}
 	if l.arrived[t.ID] {
 		sub += " · " + lang.X("tickets.parts_arrived", "parts arrived: resume")
-		if subLabel.Importance == widget.MediumImportance {
-			subLabel.Importance = widget.SuccessImportance
+		if text.importance == widget.MediumImportance {
+			text.importance = widget.SuccessImportance
 		}
 	}
 	if l.flagged[t.ID] {
 		sub += " · " + lang.X("tickets.conflict", "conflict")
-		subLabel.Importance = widget.DangerImportance
+		text.importance = widget.DangerImportance
 	}
-	subLabel.SetText(sub)
-	where.SetText(rowPlaceText(t, now))
+	text.sub, text.where = sub, rowPlaceText(t, now)
+	return text
+}
+
+// shownText is the list as it reads, a line a row: the headings, and each
+// ticket's three lines joined by " | ".
+func (l *TicketList) shownText() []string {
+	out := make([]string, 0, len(l.rows))
+	for _, row := range l.rows {
+		if row.ticket < 0 {
+			out = append(out, row.heading)
+			continue
+		}
+		text := l.rowText(l.tickets[row.ticket])
+		out = append(out, text.title+" | "+text.sub+" | "+text.where)
+	}
+	return out
 }
 
 // rowPlaceText is a row's third line: when the visit is (the hours alone

@@ -104,6 +104,9 @@ type scanEntry struct {
 	// problem shows what is wrong with the text; nil unless withProblem
 	// built the entry into a dialog.
 	problem *widget.Label
+	// renderer is the entry's own, kept for its text's scroller
+	// (ownScroll); nil until the entry is first drawn.
+	renderer fyne.WidgetRenderer
 }
 
 func newScanEntry(keys *wedgeKeys) *scanEntry {
