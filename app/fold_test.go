@@ -1,0 +1,25 @@
+package app_test
+
+import (
+	"testing"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+func TestFold(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"José", "jose"},
+		{"SEÑOR Núñez", "senor nunez"},
+		{"Françoise Lœuvre", "francoise loeuvre"},
+		{"João Conceição", "joao conceicao"},
+		{"Straße", "strasse"},
+		{"Łódź", "lodz"},
+		{"WAT28 Bosch", "wat28 bosch"},
+		{"王小明", "王小明"}, // no case, no accent: as it is
+		{"", ""},
+	} {
+		if got := app.Fold(c.in); got != c.want {
+			t.Errorf("Fold(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
