@@ -18,11 +18,12 @@ import (
 // by its serial, so the second fit is seen to take a unit from a place it
 // is not at.
 
-// Kinds of place a unit is at (serial_units.place_kind).
+// Kinds of place a unit is at (serial_units.place_kind, and a unit's
+// conflict's Place).
 const (
-	placeLocation = "location" // in stock at a location
-	placeTicket   = "ticket"   // fitted on a ticket
-	placeShipment = "shipment" // in transit in a shipment
+	placeLocation = app.UnitAtLocation
+	placeTicket   = app.UnitOnTicket
+	placeShipment = app.UnitInShipment
 )
 
 // unitPlace is where serial_units has a unit.
