@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -21,5 +22,22 @@ func TestFold(t *testing.T) {
 		if got := app.Fold(c.in); got != c.want {
 			t.Errorf("Fold(%q) = %q, want %q", c.in, got, c.want)
 		}
+	}
+}
+
+// BenchmarkFold is Fold's cost on a ticket write (the board's index folds
+// four texts), beside strings.ToLower, which the index used before.
+func BenchmarkFold(b *testing.B) {
+	for _, s := range []string{"Customer 12345", "José Señor Conceição"} {
+		b.Run("Fold/"+s, func(b *testing.B) {
+			for b.Loop() {
+				app.Fold(s)
+			}
+		})
+		b.Run("ToLower/"+s, func(b *testing.B) {
+			for b.Loop() {
+				strings.ToLower(s)
+			}
+		})
 	}
 }
