@@ -1,6 +1,9 @@
 package app
 
-import "time"
+import (
+	"maps"
+	"time"
+)
 
 // ConflictKind says why a conflict was raised.
 type ConflictKind string
@@ -64,3 +67,37 @@ func ValidResolution(r string) bool {
 
 // Open reports whether the conflict still needs a decision.
 func (c Conflict) Open() bool { return c.ResolvedAt.IsZero() }
+
+// Where a serialized unit's conflict (key conflict.serial_elsewhere...)
+// says the service has the unit: its data's Place. They cross the wire:
+// never rename them.
+const (
+	UnitOnTicket   = "ticket"   // fitted on a ticket
+	UnitAtLocation = "location" // in stock at a location
+	UnitInShipment = "shipment" // in transit in a shipment
+)
+
+// MessageData is the data that fills c's message, its stock locations
+// named. The service names them in the data it sends (Location, Other;
+// their IDs in LocationID, OtherID), but a conflict stored before it did,
+// and a balance's (conflict.negative_stock), hold a location's ID in
+// Location, and a unit's at another location its ID in Other. name gives
+// the name of a location the reader knows, "" for one it does not: that
+// one is shown as the conflict has it.
+func (c Conflict) MessageData(name func(LocationID) string) map[string]any {
+	data := maps.Clone(c.Data)
+	named := func(text, idKey string) {
+		id, _ := data[idKey].(string)
+		if id == "" {
+			id, _ = data[text].(string) // stored before the IDs rode along
+		}
+		if n := name(LocationID(id)); id != "" && n != "" {
+			data[text] = n
+		}
+	}
+	named("Location", "LocationID")
+	if data["Place"] == UnitAtLocation {
+		named("Other", "OtherID")
+	}
+	return data
+}

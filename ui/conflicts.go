@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"encoding/json"
-	"maps"
 	"strings"
 	"time"
 
@@ -273,11 +272,7 @@ func staleText(c app.Conflict, number string, tk app.Ticket, known bool) (what, 
 // and the resolutions that make sense for its kind.
 func (in *conflictInbox) change(c app.Conflict, cc conflictContext) fyne.CanvasObject {
 	tk, known := cc.tickets[c.Ticket]
-	data := maps.Clone(c.Data)
-	if loc, ok := data["Location"].(string); ok && cc.locations[app.LocationID(loc)] != "" {
-		data["Location"] = cc.locations[app.LocationID(loc)]
-	}
-	text := lang.X(c.Key, c.Message, data)
+	text := lang.X(c.Key, c.Message, c.MessageData(func(id app.LocationID) string { return cc.locations[id] }))
 	ours, theirs := c.Ours, c.Theirs
 	if c.Kind != app.ConflictField {
 		// A refused change holds the mutation's arguments: name the change.

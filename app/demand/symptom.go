@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/fieldbench/fieldbench/app"
 )
 
 // Bounds of Symptom.
@@ -96,7 +98,7 @@ func Symptom(text string) []string {
 				cur = piece{upper: unicode.IsUpper(r), sep: prevSep}
 				kind = 1
 			}
-			b.WriteString(fold(r))
+			b.WriteString(app.FoldRune(r)) // the one fold of searches (app.Fold)
 			prevSep = 0
 		default:
 			flush()
@@ -169,27 +171,6 @@ func isDigits(s string) bool {
 		}
 	}
 	return s != ""
-}
-
-// fold lower-cases a rune and drops a Latin accent.
-func fold(r rune) string {
-	r = unicode.ToLower(r)
-	if f, ok := accents[r]; ok {
-		return f
-	}
-	return string(r)
-}
-
-var accents = map[rune]string{
-	'à': "a", 'á': "a", 'â': "a", 'ã': "a", 'ä': "a", 'å': "a",
-	'ç': "c",
-	'è': "e", 'é': "e", 'ê': "e", 'ë': "e",
-	'ì': "i", 'í': "i", 'î': "i", 'ï': "i",
-	'ñ': "n",
-	'ò': "o", 'ó': "o", 'ô': "o", 'õ': "o", 'ö': "o",
-	'ù': "u", 'ú': "u", 'û': "u", 'ü': "u",
-	'ý': "y", 'ÿ': "y",
-	'œ': "oe", 'æ': "ae", 'ß': "ss",
 }
 
 // chineseStop are particles that carry no symptom; they split a run of

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -74,22 +75,22 @@ func ticketIndexRow(tenant string, t app.Ticket, at int64) []any {
 	if t.Status.Terminal() {
 		open = 0
 	}
-	return []any{tenant, string(t.ID), t.Number, strings.ToLower(t.Number), string(t.Status), open, string(t.Kind),
+	return []any{tenant, string(t.ID), t.Number, app.Fold(t.Number), string(t.Status), open, string(t.Kind),
 		int(t.Priority), string(t.Technician), string(t.Store),
 		indexTime(t.WindowStart), indexTime(t.WindowEnd), indexTime(t.RespondBy), indexTime(t.ResolveBy),
-		t.Customer.Name, strings.ToLower(t.Customer.Name), phoneDigits(t.Customer.Phone),
-		t.Product.Serial, strings.ToLower(t.Product.Serial), t.Product.Brand, t.Product.Model, at,
+		t.Customer.Name, app.Fold(t.Customer.Name), phoneDigits(t.Customer.Phone),
+		t.Product.Serial, app.Fold(t.Product.Serial), t.Product.Brand, t.Product.Model, at,
 		productFold(t.Product.Brand, t.Product.Model)}
 }
 
 // productFold is ticket_index's product_fold: the brand and the model,
-// lower-cased, a space between ("" for neither), so that one search finds
-// "bosch", "wat28" and "bosch wat28".
+// folded (app.Fold), a space between ("" for neither), so that one search
+// finds "bosch", "wat28" and "bosch wat28".
 func productFold(brand, model string) string {
 	if brand == "" || model == "" {
-		return strings.ToLower(brand + model)
+		return app.Fold(brand + model)
 	}
-	return strings.ToLower(brand + " " + model)
+	return app.Fold(brand + " " + model)
 }
 
 // indexTicket writes t's ticket_index row in the transaction that writes
@@ -167,6 +168,78 @@ func (db *DB) migrateTicketIndexProduct(ctx context.Context, conn *sql.Conn) err
 			return tx.Commit()
 		}
 	}
+}
+
+// ticketIndexFoldMark is the meta key holding the app.FoldVersion that
+// made ticket_index's folds.
+const ticketIndexFoldMark = "ticket_index_fold"
+
+// refoldTicketIndex makes ticket_index's folds (number_fold, name_fold,
+// serial_fold, product_fold) again from each row's text when another
+// app.Fold made them than this one (meta ticketIndexFoldMark): a database
+// made before the board folded accents holds them lower-cased only, and
+// "jose" would not find its "José". Only rows whose folds change are
+// written, bulkRows rows a statement, in one transaction with the mark: a
+// crash leaves the old folds and the old mark, and the next open starts
+// again. It runs under the migration lock (migrate).
+func (db *DB) refoldTicketIndex(ctx context.Context, conn *sql.Conn) error {
+	var made string
+	err := conn.QueryRowContext(ctx, db.q(`SELECT v FROM meta WHERE k = ?`), ticketIndexFoldMark).Scan(&made)
+	switch {
+	case err == nil && made == app.FoldVersion:
+		return nil
+	case err != nil && !errors.Is(err, sql.ErrNoRows):
+		return err
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var tenant, id string // the last row read: rows are read in key order
+	for {
+		rows, err := tx.QueryContext(ctx, db.q(`SELECT tenant, id, number, customer_name, serial, brand, model,
+			number_fold, name_fold, serial_fold, product_fold FROM ticket_index
+			WHERE (tenant, id) > (?, ?) ORDER BY tenant, id LIMIT ?`), tenant, id, bulkRows)
+		if err != nil {
+			return err
+		}
+		var set []any // tenant, id and the four folds of each row whose folds change
+		read := 0
+		for rows.Next() {
+			var number, name, serial, brand, model string
+			var was [4]string
+			if err := rows.Scan(&tenant, &id, &number, &name, &serial, &brand, &model, &was[0], &was[1], &was[2], &was[3]); err != nil {
+				rows.Close()
+				return err
+			}
+			read++
+			if now := [4]string{app.Fold(number), app.Fold(name), app.Fold(serial), productFold(brand, model)}; now != was {
+				set = append(set, tenant, id, now[0], now[1], now[2], now[3])
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(set) > 0 {
+			// VALUES names its columns column1, column2... on both
+			// databases.
+			values := "(?, ?, ?, ?, ?, ?)" + strings.Repeat(", (?, ?, ?, ?, ?, ?)", len(set)/6-1)
+			if _, err := tx.ExecContext(ctx, db.q(`UPDATE ticket_index SET number_fold = v.column3, name_fold = v.column4,
+				serial_fold = v.column5, product_fold = v.column6 FROM (VALUES `+values+`) AS v
+				WHERE ticket_index.tenant = v.column1 AND ticket_index.id = v.column2`), set...); err != nil {
+				return err
+			}
+		}
+		if read < bulkRows {
+			break
+		}
+	}
+	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v`), ticketIndexFoldMark, app.FoldVersion); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // fillTicketIndex indexes the tickets a database made before ticket_index
@@ -403,7 +476,9 @@ func (db *DB) boardWhere(q BoardQuery, statuses bool) (string, []any) {
 		args = append(args, to, from, from, to, from, to)
 	}
 	if s := strings.TrimSpace(q.Search); s != "" {
-		fold := likeEscape(strings.ToLower(s))
+		// The *_fold columns hold app.Fold of their text: a search
+		// folded alike finds "José" from "jose" and "JOSE".
+		fold := likeEscape(app.Fold(s))
 		or := []string{`number_fold LIKE ? ESCAPE '\'`, `name_fold LIKE ? ESCAPE '\'`, `serial_fold LIKE ? ESCAPE '\'`, `product_fold LIKE ? ESCAPE '\'`}
 		args = append(args, fold+"%", "%"+fold+"%", fold+"%", "%"+fold+"%")
 		if d := phoneDigits(s); len(d) >= boardMinPhoneDigits {

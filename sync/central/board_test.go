@@ -113,6 +113,9 @@ func TestBoardQueries(t *testing.T) {
 			{"BrandAnyCase", BoardQuery{Search: "bosch"}, []string{"FB-100"}},
 			{"BrandShort", BoardQuery{Search: "lg"}, []string{"FB-103"}},
 			{"BrandNotASCII", BoardQuery{Search: "ÉLECTROLUX"}, []string{"FB-101"}},
+			{"NameWithoutAccents", BoardQuery{Search: "zoe muller"}, []string{"FB-101"}},
+			{"BrandWithoutAccent", BoardQuery{Search: "electrolux"}, []string{"FB-101"}},
+			{"AccentTypedOnPlainName", BoardQuery{Search: "LÍ"}, []string{"FB-104", "FB-100"}},
 			{"Model", BoardQuery{Search: "WAT28400"}, []string{"FB-100"}},
 			{"ModelPart", BoardQuery{Search: "wat2"}, []string{"FB-100"}},
 			{"BrandAndModel", BoardQuery{Search: "bosch wat28"}, []string{"FB-100"}},
@@ -357,6 +360,76 @@ func TestBoardProductMigration(t *testing.T) {
 				t.Fatalf("%d rows, %v; want %d", n, err, len(ds.Tickets))
 			}
 			for q, want := range map[string]int{"bosch": bosch, "WAT00513": 1, "bosch wat00000": 1, "huawei p60": huawei} {
+				b, err := db.Board(t.Context(), BoardQuery{Tenant: tenant, Search: q})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if b.Total != want {
+					t.Errorf("%q: %d tickets, want %d", q, b.Total, want)
+				}
+			}
+		})
+	}
+}
+
+// TestBoardRefoldsAnOldDatabase: a database whose ticket_index folds were
+// made by another fold than app.Fold's (before the board folded accents,
+// they were lower-cased only) has them made again when opened, every row
+// (more rows than a statement of the refold takes), on SQLite and
+// PostgreSQL; "jose" then finds "José".
+func TestBoardRefoldsAnOldDatabase(t *testing.T) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) {
+			cfg := Config{DataDir: t.TempDir()}
+			if backend == "postgres" {
+				cfg.Postgres = pgtest.ForTest(t)
+			}
+			db := openTestDB(t, cfg)
+			ds := app.Dataset{Technicians: []app.Technician{{ID: "tech-a", Name: "Alice", Country: "CN"}}}
+			jose := 0
+			for i := range bulkRows + 3 {
+				name := "Ana Conceição"
+				if i%2 == 0 {
+					name = "José Señor"
+					jose++
+				}
+				tk := boardTicket(fmt.Sprintf("ÖLD-%04d", i), app.StatusAssigned, "tech-a", "", time.Duration(i+1)*time.Minute, 0, name, "1234 5678", fmt.Sprintf("SÑ%d", i))
+				tk.Product.Brand = "Électrolux"
+				ds.Tickets = append(ds.Tickets, app.TicketDetail{Ticket: tk})
+			}
+			if err := db.LoadDataset(t.Context(), tenant, ds); err != nil {
+				t.Fatal(err)
+			}
+			// What an older service left: other folds, and no mark of
+			// this one.
+			if _, err := db.write.ExecContext(t.Context(), `UPDATE ticket_index SET number_fold = 'x', name_fold = 'x', serial_fold = 'x', product_fold = 'x'`); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.write.ExecContext(t.Context(), db.q(`DELETE FROM meta WHERE k = ?`), ticketIndexFoldMark); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+			db = openTestDB(t, cfg)
+			rows, err := db.write.QueryContext(t.Context(), `SELECT number, customer_name, serial, brand, model, number_fold, name_fold, serial_fold, product_fold FROM ticket_index`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for rows.Next() {
+				var text, folds [4]string
+				var model string
+				if err := rows.Scan(&text[0], &text[1], &text[2], &text[3], &model, &folds[0], &folds[1], &folds[2], &folds[3]); err != nil {
+					t.Fatal(err)
+				}
+				if want := [4]string{app.Fold(text[0]), app.Fold(text[1]), app.Fold(text[2]), productFold(text[3], model)}; folds != want {
+					t.Errorf("folds %q of %q %q, want %q", folds, text, model, want)
+				}
+				n++
+			}
+			if err := rows.Close(); err != nil || n != len(ds.Tickets) {
+				t.Fatalf("%d rows, %v; want %d", n, err, len(ds.Tickets))
+			}
+			for q, want := range map[string]int{"jose": jose, "SENOR": jose, "conceicao": len(ds.Tickets) - jose, "old-0513": 1, "sn51": 6, "electrolux p60": len(ds.Tickets)} {
 				b, err := db.Board(t.Context(), BoardQuery{Tenant: tenant, Search: q})
 				if err != nil {
 					t.Fatal(err)

@@ -145,3 +145,53 @@ func BenchmarkBoardLive(b *testing.B) {
 		db.Close()
 	}
 }
+
+// BenchmarkBoardRefold is the one-time cost, at the first open by a
+// service that folds otherwise, of making ticket_index's folds again
+// (refoldTicketIndex) on the board's 30,000 tickets: "all", every row's
+// folds changed (the worst case), and "none", none changed (the board's
+// ASCII names, which an older service lower-cased as app.Fold does: only
+// rows with accents change on a real database).
+func BenchmarkBoardRefold(b *testing.B) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		for _, changed := range []string{"all", "none"} {
+			benchmarkBoardRefold(b, backend, changed)
+		}
+	}
+}
+
+func benchmarkBoardRefold(b *testing.B, backend, changed string) {
+	b.Run(backend+"/"+changed, func(b *testing.B) {
+		cfg := Config{DataDir: b.TempDir(), Clock: app.ClockFunc(func() time.Time { return testNow })}
+		if backend == "postgres" {
+			cfg.Postgres = pgtest.ForTest(b)
+		}
+		db, err := OpenDB(context.Background(), cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		seedBoard(b, db, 10_000, 20_000, 500)
+		ctx := context.Background()
+		conn, err := db.write.Conn(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer conn.Close()
+		for b.Loop() {
+			b.StopTimer()
+			if changed == "all" {
+				if _, err := conn.ExecContext(ctx, `UPDATE ticket_index SET number_fold = 'x', name_fold = 'x', serial_fold = 'x', product_fold = 'x'`); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if _, err := conn.ExecContext(ctx, db.q(`DELETE FROM meta WHERE k = ?`), ticketIndexFoldMark); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if err := db.refoldTicketIndex(ctx, conn); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -316,6 +316,9 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err := db.migrateTicketIndexProduct(ctx, conn); err != nil {
 		return fmt.Errorf("migrate ticket index product: %w", err)
 	}
+	if err := db.refoldTicketIndex(ctx, conn); err != nil {
+		return fmt.Errorf("migrate ticket index folds: %w", err)
+	}
 	if err := db.fillTicketIndex(ctx, conn); err != nil {
 		return fmt.Errorf("migrate ticket index: %w", err)
 	}

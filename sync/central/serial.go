@@ -3,6 +3,7 @@ package central
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -17,11 +18,12 @@ import (
 // by its serial, so the second fit is seen to take a unit from a place it
 // is not at.
 
-// Kinds of place a unit is at (serial_units.place_kind).
+// Kinds of place a unit is at (serial_units.place_kind, and a unit's
+// conflict's Place).
 const (
-	placeLocation = "location" // in stock at a location
-	placeTicket   = "ticket"   // fitted on a ticket
-	placeShipment = "shipment" // in transit in a shipment
+	placeLocation = app.UnitAtLocation
+	placeTicket   = app.UnitOnTicket
+	placeShipment = app.UnitInShipment
 )
 
 // unitPlace is where serial_units has a unit.
@@ -108,8 +110,8 @@ func (s *serverTx) moveUnit(ctx context.Context, m app.StockMovement) error {
 }
 
 // unitElsewhereTexts are the conflict texts by the kind of place the
-// service has a unit at: a template like every conflict's, which the
-// device fills with the location's name it knows.
+// service has a unit at: a template like every conflict's, filled with
+// the names people know the places by (unitConflicts).
 var unitElsewhereTexts = map[string]struct{ Key, Message string }{
 	placeTicket:   {Key: "conflict.serial_elsewhere", Message: "Unit {{.Serial}} of {{.Part}} is recorded on ticket {{.Other}}, not at {{.Location}}: check which has it and correct the other."},
 	placeLocation: {Key: "conflict.serial_elsewhere_location", Message: "Unit {{.Serial}} of {{.Part}} is recorded at {{.Other}}, not at {{.Location}}: check which has it and correct the other."},
@@ -120,32 +122,73 @@ var unitElsewhereTexts = map[string]struct{ Key, Message string }{
 // unit from where it was not, a conflict naming the unit and where the
 // service has it. It is of kind negative_stock, which devices and the
 // console show already (theirs the balance): the unit's own count at
-// that location is -1.
+// that location is -1. Its data names both places as people know them
+// (Location, Other), resolved here: the device that reads it may hold
+// neither the other location nor the shipment, and the console shows the
+// data as it is. Their IDs ride along (LocationID, OtherID).
 func (st *serverTx) unitConflicts(ctx context.Context, p Principal, m app.Mutation, ticket app.TicketID, now time.Time) ([]app.Conflict, error) {
 	var out []app.Conflict
 	for _, u := range st.misplaced {
 		text := unitElsewhereTexts[u.was.kind]
-		other := u.was.id
-		if u.was.kind == placeTicket {
-			// The ticket's number, which people know the ticket by; the
-			// index is read without locking the other ticket.
-			var number string
-			err := st.queryRow(ctx, `SELECT number FROM ticket_index WHERE tenant = ? AND id = ?`, st.tenant, u.was.id).Scan(&number)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return nil, transient(err)
-			}
-			if number != "" {
-				other = number
-			}
+		other, err := st.placeName(ctx, u.was)
+		if err != nil {
+			return nil, err
+		}
+		from, err := st.placeName(ctx, unitPlace{placeLocation, string(u.from)})
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, app.Conflict{
 			ID: "cf-" + m.ID + "-serial-" + u.move.ID, Kind: app.ConflictNegativeStock, Ticket: ticket, Technician: p.Technician,
 			Mutation: m.ID, Name: m.FullName(), Device: p.Device, Field: string(u.move.Part), Theirs: "-1",
 			Code: app.ECONFLICT, Key: text.Key, Message: text.Message,
-			Data: map[string]any{"Serial": u.move.Serial, "Part": string(u.move.Part), "Location": string(u.from), "Other": other, "Place": u.was.kind}, At: now,
+			Data: map[string]any{"Serial": u.move.Serial, "Part": string(u.move.Part), "Location": from, "LocationID": string(u.from),
+				"Other": other, "OtherID": u.was.id, "Place": u.was.kind}, At: now,
 		})
 	}
 	return out, nil
+}
+
+// placeName is what people know a place of a unit by: a ticket's number,
+// a location's name, a shipment's label (app.Shipment.Label: its
+// tracking number, else its ID, as the console and the device show it);
+// its ID when the service has no record of it. It reads without a lock:
+// a name to show, from which the push decides nothing.
+func (st *serverTx) placeName(ctx context.Context, p unitPlace) (string, error) {
+	var name string
+	switch p.kind {
+	case placeTicket:
+		err := st.queryRow(ctx, `SELECT number FROM ticket_index WHERE tenant = ? AND id = ?`, st.tenant, p.id).Scan(&name)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return "", transient(err)
+		}
+	case placeLocation, placeShipment:
+		kind := kindLocation
+		if p.kind == placeShipment {
+			kind = kindShipment
+		}
+		var data string
+		err := st.queryRow(ctx, qGetEntity, st.tenant, kind, p.id).Scan(&data)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return "", transient(err)
+		case kind == kindLocation:
+			var l app.Location
+			if json.Unmarshal([]byte(data), &l) == nil {
+				name = l.Name
+			}
+		default:
+			var s app.Shipment
+			if json.Unmarshal([]byte(data), &s) == nil {
+				name = s.Label()
+			}
+		}
+	}
+	if name == "" {
+		return p.id, nil // an unreadable record names no place: its ID still does
+	}
+	return name, nil
 }
 
 // loadUnits records where a dataset's movements leave their serialized

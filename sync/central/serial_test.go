@@ -62,8 +62,9 @@ func TestSerialFittedTwiceRaisesConflict(t *testing.T) {
 		}
 		c := cs[0]
 		if c.Kind != app.ConflictNegativeStock || c.Key != "conflict.serial_elsewhere" || c.Mutation == "" || c.Technician != "tech-a" || c.Field != "BRD-1" ||
-			c.Data["Serial"] != "SN-1" || c.Data["Part"] != "BRD-1" || c.Data["Location"] != "van-a" || c.Data["Other"] != w.ticketA.Number {
-			t.Errorf("conflict = %+v, want negative_stock conflict.serial_elsewhere naming SN-1 of BRD-1 on %s, not at van-a", c, w.ticketA.Number)
+			c.Data["Serial"] != "SN-1" || c.Data["Part"] != "BRD-1" || c.Data["Location"] != "Van A" || c.Data["LocationID"] != "van-a" ||
+			c.Data["Other"] != w.ticketA.Number || c.Data["OtherID"] != string(w.ticketA.ID) || c.Data["Place"] != "ticket" {
+			t.Errorf("conflict = %+v, want negative_stock conflict.serial_elsewhere naming SN-1 of BRD-1 on %s, not at Van A", c, w.ticketA.Number)
 		}
 	})
 }
@@ -80,8 +81,27 @@ func TestSerialMovedByDispatchRaisesConflict(t *testing.T) {
 		}
 		push(t, db, w.a, mut(t, 1, fitBoard("fit-wh", w.ticketA.ID, "SN-2")))
 		cs, _ := db.Conflicts(ctx, tenant, true)
-		if len(cs) != 1 || cs[0].Key != "conflict.serial_elsewhere_location" || cs[0].Data["Other"] != "wh" || cs[0].Data["Location"] != "van-a" {
-			t.Fatalf("conflicts = %+v, want one conflict.serial_elsewhere_location naming wh", cs)
+		if len(cs) != 1 || cs[0].Key != "conflict.serial_elsewhere_location" || cs[0].Data["Other"] != "Warehouse" || cs[0].Data["OtherID"] != "wh" ||
+			cs[0].Data["Location"] != "Van A" || cs[0].Data["LocationID"] != "van-a" {
+			t.Fatalf("conflicts = %+v, want one conflict.serial_elsewhere_location naming Warehouse (wh), not Van A (van-a)", cs)
+		}
+	})
+}
+
+// A unit dispatch put in a shipment and then fitted from the van: the
+// conflict names the shipment as the console and the device show it, by
+// its tracking number (app.Shipment.Label).
+func TestSerialInShipmentRaisesConflictNamingIt(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		w, _ := serialWorld(t, db)
+		ctx := context.Background()
+		mustAdmin(t, db, w.dispatch, &app.SendShipment{Shipment: app.Shipment{ID: "s-sn2", Kind: app.ShipmentSupply, From: "van-a", To: "van-b",
+			Carrier: "SF Express", Tracking: "SF1234567890", Lines: []app.ShipmentLine{{Part: "BRD-1", Qty: 1, Serial: "SN-2"}}}})
+		push(t, db, w.a, mut(t, 1, fitBoard("fit-shipped", w.ticketA.ID, "SN-2")))
+		cs, _ := db.Conflicts(ctx, tenant, true)
+		if len(cs) != 1 || cs[0].Key != "conflict.serial_elsewhere_shipment" || cs[0].Data["Other"] != "SF1234567890" || cs[0].Data["OtherID"] != "s-sn2" ||
+			cs[0].Data["Location"] != "Van A" || cs[0].Data["LocationID"] != "van-a" || cs[0].Data["Place"] != "shipment" {
+			t.Fatalf("conflicts = %+v, want one conflict.serial_elsewhere_shipment naming SF1234567890 (s-sn2), not Van A (van-a)", cs)
 		}
 	})
 }

@@ -220,13 +220,21 @@ func (c *Console) conflictsData(ctx context.Context, s *Session, state string) (
 	for _, d := range devs {
 		devices[d.ID] = d.Name
 	}
+	locs, err := c.db.Locations(ctx, s.Tenant)
+	if err != nil {
+		return p, err
+	}
+	locations := make(map[app.LocationID]string, len(locs))
+	for _, l := range locs {
+		locations[l.ID] = l.Name
+	}
 	for _, cf := range cs {
 		if state == "open" && !cf.Open() || state == "decided" && cf.Open() {
 			continue
 		}
 		p.Total++
 		if len(p.Conflicts) < maxConflictsShown {
-			p.Conflicts = append(p.Conflicts, conflictOn(s.T, cf, tickets, names, devices, p.MayDecide))
+			p.Conflicts = append(p.Conflicts, conflictOn(s.T, cf, tickets, names, devices, locations, p.MayDecide))
 		}
 	}
 	if p.Total > len(p.Conflicts) {
@@ -238,7 +246,7 @@ func (c *Console) conflictsData(ctx context.Context, s *Session, state string) (
 // conflictOn puts a conflict in words for the office: what happened, both
 // values, who and when, and the decisions the protocol allows for its
 // kind (docs/PROTOCOL.md, "Conflicts").
-func conflictOn(cat *translations.Catalog, cf app.Conflict, tickets map[app.TicketID]app.Ticket, names func(app.TechnicianID) string, devices map[app.DeviceID]string, mayDecide bool) conflictView {
+func conflictOn(cat *translations.Catalog, cf app.Conflict, tickets map[app.TicketID]app.Ticket, names func(app.TechnicianID) string, devices map[app.DeviceID]string, locations map[app.LocationID]string, mayDecide bool) conflictView {
 	v := conflictView{ID: cf.ID, Kind: conflictKindText(cat, cf.Kind), Device: string(cf.Device), At: cf.At,
 		Action:   "/conflicts/" + url.PathEscape(cf.ID) + "/resolve",
 		TheirsBy: cf.TheirsBy, Open: cf.Open(), DecidedBy: cf.ResolvedBy, DecidedAt: cf.ResolvedAt}
@@ -255,7 +263,9 @@ func conflictOn(cat *translations.Catalog, cf app.Conflict, tickets map[app.Tick
 	}
 	number := v.TicketNumber
 	change := changeText(cat, cf.Name, cf.Ours)
-	reason := cat.Text(cf.Key, cf.Message, cf.Data)
+	// Stock locations by their names, also in a conflict stored with
+	// their IDs, and in a balance's conflict, which holds the ID.
+	reason := cat.Text(cf.Key, cf.Message, cf.MessageData(func(id app.LocationID) string { return locations[id] }))
 	data := map[string]any{"Technician": tech, "Number": number, "Change": change, "Reason": reason, "Field": fieldText(cat, cf.Field), "By": cf.TheirsBy}
 	switch cf.Kind {
 	case app.ConflictField:

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/assets/translations"
 	"github.com/fieldbench/fieldbench/sync/central"
 )
 
@@ -235,4 +236,42 @@ func TestConflictsResolve(t *testing.T) {
 			t.Errorf("after applying the held start, tk-1 is %s", d.Ticket.Status)
 		}
 	})
+}
+
+// TestConflictNamesStockLocations: the inbox names stock locations, in
+// the office's language: a unit's conflict as the service sends it now
+// (names, IDs beside), one stored before (IDs in Location and Other), and
+// a balance's (its Location an ID). A location the tenant does not have
+// (any more) is shown by what the conflict holds.
+func TestConflictNamesStockLocations(t *testing.T) {
+	locations := map[app.LocationID]string{"van-1": "Van Ana", "wh": "Main warehouse"}
+	unit := func(data map[string]any) app.Conflict {
+		return app.Conflict{ID: "cf-1", Kind: app.ConflictNegativeStock, Key: "conflict.serial_elsewhere_location", Theirs: "-1",
+			Message: "Unit {{.Serial}} of {{.Part}} is recorded at {{.Other}}, not at {{.Location}}: check which has it and correct the other.", Data: data}
+	}
+	balance := app.Conflict{ID: "cf-2", Kind: app.ConflictNegativeStock, Key: "conflict.negative_stock", Theirs: "-2",
+		Message: "Stock of {{.Part}} at {{.Location}} is now {{.Balance}}: count it and correct the books.", Data: map[string]any{"Part": "P-50", "Location": "van-1", "Balance": -2}}
+	gone := balance
+	gone.Data = map[string]any{"Part": "P-50", "Location": "van-9", "Balance": -2}
+	for _, c := range []struct {
+		name, lang string
+		cf         app.Conflict
+		want       string
+	}{
+		{"UnitNamed", "en", unit(map[string]any{"Serial": "SN-1", "Part": "P-50", "Location": "Van Ana", "LocationID": "van-1", "Other": "Main warehouse", "OtherID": "wh", "Place": "location"}),
+			"Unit SN-1 of P-50 is recorded at Main warehouse, not at Van Ana"},
+		{"UnitStoredWithIDs", "en", unit(map[string]any{"Serial": "SN-1", "Part": "P-50", "Location": "van-1", "Other": "wh", "Place": "location"}),
+			"Unit SN-1 of P-50 is recorded at Main warehouse, not at Van Ana"},
+		{"UnitStoredWithIDsInFrench", "fr", unit(map[string]any{"Serial": "SN-1", "Part": "P-50", "Location": "van-1", "Other": "wh", "Place": "location"}),
+			"L'unité SN-1 de P-50 est enregistrée à Main warehouse, pas à Van Ana"},
+		{"Balance", "en", balance, "Stock of P-50 at Van Ana is now -2"},
+		{"LocationGone", "en", gone, "Stock of P-50 at van-9 is now -2"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			v := conflictOn(translations.For(c.lang), c.cf, nil, func(app.TechnicianID) string { return "" }, nil, locations, true)
+			if !strings.Contains(v.What, c.want) {
+				t.Errorf("what = %q, want it to say %q", v.What, c.want)
+			}
+		})
+	}
 }

@@ -444,7 +444,13 @@ func (s *sim) checkSerials(applied map[string]central.Applied, conflicts []app.C
 			loc, ok := strings.CutPrefix(p, "loc:")
 			loc, _, _ = strings.Cut(loc, "×")
 			surfaced = surfaced || ok && slices.ContainsFunc(conflicts, func(c app.Conflict) bool {
-				return c.Kind == app.ConflictNegativeStock && c.Field == string(serialPart) && c.Data["Location"] == loc
+				// A unit's conflict names the location in Location, its
+				// ID in LocationID; a balance's holds the ID in Location.
+				at := c.Data["LocationID"]
+				if at == nil {
+					at = c.Data["Location"]
+				}
+				return c.Kind == app.ConflictNegativeStock && c.Field == string(serialPart) && at == loc
 			})
 		}
 		if !surfaced {

@@ -290,7 +290,7 @@ func (s *sim) seedWorld() {
 		tech := app.TechnicianID(fmt.Sprintf("tech-%d", i))
 		van := app.LocationID(fmt.Sprintf("van-%d", i))
 		ds.Technicians = append(ds.Technicians, app.Technician{ID: tech, Name: string(tech), Country: "CN", Van: van})
-		ds.Locations = append(ds.Locations, app.Location{ID: van, Kind: app.LocationVan, Name: string(van), Owner: string(tech)},
+		ds.Locations = append(ds.Locations, app.Location{ID: van, Kind: app.LocationVan, Name: "Van of " + string(tech), Owner: string(tech)},
 			app.Location{ID: defectiveBin(tech), Kind: app.LocationDefective, Name: "Defective " + string(tech), Owner: string(tech)})
 		for _, p := range s.parts {
 			ds.Movements = append(ds.Movements, app.StockMovement{ID: s.newID("rcv"), Kind: app.MoveReceive, Part: p, To: van, Qty: 5, At: s.now})

@@ -2,6 +2,8 @@ package conformance
 
 import (
 	"fmt"
+	"net/http"
+	"strings"
 	"testing"
 )
 
@@ -75,8 +77,9 @@ func TestSerialUnitFittedTwice(t *testing.T) {
 		}
 		c := cs[0]
 		if c.Kind != "negative_stock" || c.Key != "conflict.serial_elsewhere" || c.Theirs != "-1" || c.Field != part || c.Ticket != second.ID ||
-			c.Data["Serial"] != unit || c.Data["Part"] != part || c.Data["Location"] != tc.van || c.Data["Other"] != first.Number || c.Data["Place"] != "ticket" {
-			t.Errorf("conflict %+v, want negative_stock conflict.serial_elsewhere on %s: %s of %s on %s, not at %s", c, second.Number, unit, part, first.Number, tc.van)
+			c.Data["Serial"] != unit || c.Data["Part"] != part || c.Data["Location"] != "Van of "+tc.id || c.Data["LocationID"] != tc.van ||
+			c.Data["Other"] != first.Number || c.Data["OtherID"] != first.ID || c.Data["Place"] != "ticket" {
+			t.Errorf("conflict %+v, want negative_stock conflict.serial_elsewhere on %s: %s of %s on %s, not at Van of %s", c, second.Number, unit, part, first.Number, tc.id)
 		}
 		// The technician's devices pull it, as every conflict of theirs.
 		found := false
@@ -101,6 +104,78 @@ func TestSerialUnitFittedTwice(t *testing.T) {
 		}
 		if len(units) != 1 {
 			t.Errorf("conflicts naming a unit after fitting the other one: %+v, want still one", units)
+		}
+	})
+}
+
+// PROTOCOL.md, "Ticket merge rules": a unit's conflict names its places
+// as people know them, the service's names (a device may hold neither the
+// warehouse nor the shipment): the location's name, the shipment's label
+// (its tracking number), their IDs beside; and the console's inbox says
+// them in words. Dispatch moves one unit of the van to the warehouse and
+// ships another to a second van; the technician, offline, fits both from
+// the van.
+func TestSerialUnitElsewhereNamesItsPlaces(t *testing.T) {
+	onEachDB(t, func(t *testing.T, s *service) {
+		part := name("CF-BOARD")
+		var got struct {
+			Rows int `json:"rows"`
+		}
+		s.adminOK(t, "POST", "/v1/admin/import/parts", []byte("number,name_en,class,serialized\n"+part+",Control board,main,yes\n"), &got)
+		tc, other := s.addFieldTech(t, "named", 0), s.addFieldTech(t, "named-other", 0)
+		wh := name("wh")
+		s.adminOK(t, "PUT", "/v1/admin/locations/"+wh, map[string]any{"id": wh, "kind": "warehouse", "name": "Almacén Central"}, nil)
+		sent, shipped := name("SN"), name("SN")
+		s.adminOK(t, "POST", "/v1/admin/import/stock", []byte(fmt.Sprintf("location,part,qty,serial\n%s,%s,1,%s\n%s,%s,1,%s\n", tc.van, part, sent, tc.van, part, shipped)), &got)
+		phone := s.pair(t, tc.id)
+		phone.pullAll(t) // the van's two units, before dispatch moves them
+		s.dispatchOK(t, "stock.transfer", map[string]any{"movement": map[string]any{"id": newID(), "part": part, "from": tc.van, "to": wh, "qty": 1, "serial": sent}})
+		ship := newID()
+		args := shipArgs(ship, "supply", tc.van, other.van)
+		args["shipment"].(map[string]any)["lines"] = []map[string]any{{"part": part, "qty": 1, "serial": shipped}}
+		s.dispatchOK(t, "shipment.send", args)
+		ticket := s.newTicket(t, tc.id, "")
+		fit := func(serial string) map[string]any {
+			a := consumeArgs(newID(), ticket.ID, part, tc.van, 1)
+			a["used"].(map[string]any)["serial"] = serial
+			return a
+		}
+		if a := phone.push(t, phone.mut("stock.consume", fit(sent)), phone.mut("stock.consume", fit(shipped))); a.Acked != 2 || len(a.Rejected) != 0 {
+			t.Fatalf("the fits: a=%d x=%+v, want both applied (a fit is a fact)", a.Acked, a.Rejected)
+		}
+		byKey := map[string]unitConflict{}
+		for _, c := range s.unitConflicts(t, tc.id) {
+			byKey[c.Key] = c
+		}
+		van := "Van of " + tc.id
+		for _, want := range []struct {
+			key, serial, other, otherID, place string
+		}{
+			{"conflict.serial_elsewhere_location", sent, "Almacén Central", wh, "location"},
+			{"conflict.serial_elsewhere_shipment", shipped, "SF" + ship, ship, "shipment"},
+		} {
+			c, ok := byKey[want.key]
+			if !ok || c.Data["Serial"] != want.serial || c.Data["Other"] != want.other || c.Data["OtherID"] != want.otherID || c.Data["Place"] != want.place ||
+				c.Data["Location"] != van || c.Data["LocationID"] != tc.van {
+				t.Errorf("%s: %+v, want %s of %s at %s (%s), not at %s (%s)", want.key, c, want.serial, part, want.other, want.otherID, van, tc.van)
+			}
+		}
+		// The office's inbox, in French: the names, no ID.
+		login := name("names") + "@example.com"
+		s.mustAddConsoleUser(t, "default", login, "dispatcher", "")
+		b := s.browser()
+		b.mustSignIn(t, login)
+		page := b.req(t, "GET", "/conflicts", nil, "Accept-Language", "fr")
+		if page.status != http.StatusOK {
+			t.Fatalf("GET /conflicts: HTTP %d %s", page.status, page.body)
+		}
+		for _, want := range []string{
+			fmt.Sprintf("L&#39;unité %s de %s est enregistrée à Almacén Central, pas à %s", sent, part, van),
+			fmt.Sprintf("L&#39;unité %s de %s est enregistrée dans l&#39;expédition SF%s, pas à %s", shipped, part, ship, van),
+		} {
+			if !strings.Contains(string(page.body), want) {
+				t.Errorf("the inbox lacks %q", want)
+			}
 		}
 	})
 }

@@ -3,7 +3,9 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -125,6 +127,41 @@ func TestCreateAndAssign(t *testing.T) {
 	}
 	if tk := ticket(t, id); tk.Technician != second {
 		t.Fatalf("after assigning: %+v, want assigned to %s", tk, second)
+	}
+}
+
+// TestBoardSearchAccentBlind: a dispatcher types a customer's name
+// without its accents in the board's search box, as people do, and finds
+// the ticket created with them (app.Fold, on the console as on the
+// device).
+func TestBoardSearchAccentBlind(t *testing.T) {
+	tech := addTech(t, "e2e-accents")
+	ctx := tab(t, dispatcher)
+	n := uniq.Add(1)
+	customer := fmt.Sprintf("José Señor Conceição %d", n)
+	must(t, browser.Run(ctx,
+		chromedp.Navigate(svc.url+"/tickets/new"),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="name"]`), customer),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="phone"]`), "13912345679"),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="address"]`), "9 Garden Lane"),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="brand"]`), "Électrolux"),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="model"]`), "W2"),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="fault"]`), "no spin"),
+		chromedp.SetValue(chromedp.CSS(`form[action="/tickets/new"] [name="technician"]`), tech),
+		chromedp.Click(chromedp.CSS(`form[action="/tickets/new"] button[type="submit"]`)),
+	))
+	if f := flash(t, ctx); !strings.Contains(f, "created") {
+		t.Fatalf("after creating: %q", f)
+	}
+	for _, typed := range []string{fmt.Sprintf("jose senor conceicao %d", n), fmt.Sprintf("SENOR CONCEICAO %d", n)} {
+		// The search box's form is a GET of /board?q=...: its URL,
+		// loaded whole before the cards are read.
+		must(t, browser.Run(ctx, chromedp.Navigate(svc.url+"/board?q="+url.QueryEscape(typed))))
+		found, err := browser.Get(ctx, chromedp.Evaluate[bool](`Array.from(document.querySelectorAll("li.card[data-ticket]")).some(function(c){return c.textContent.indexOf(`+js(customer)+`)>=0})`))
+		must(t, err)
+		if !found {
+			t.Errorf("the board searched for %q shows no card of %q: %s", typed, customer, text(t, ctx, "main"))
+		}
 	}
 }
 

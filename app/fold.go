@@ -1,0 +1,62 @@
+package app
+
+import (
+	"strings"
+	"unicode"
+)
+
+// FoldVersion names the folding Fold does. Folds stored for searching
+// (the central service's board index) are made again when it changes:
+// bump it whenever foldAccents or Fold's rule changes.
+const FoldVersion = "1"
+
+// Fold is how a search compares text: lower-cased, Latin accents and
+// ligatures folded ("José" and "jose", "Señor" and "senor", "Straße" and
+// "strasse" are one), everything else as it is. People type names without
+// their accents, and a search that needs them finds nothing. It folds as
+// the device's ticket search does (SQLite's remove_diacritics) for the
+// app's languages; the central service's board folds with it, so a search
+// finds on the console what it finds on the device.
+func Fold(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(s) // the common case, without a rune loop
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		b.WriteString(FoldRune(r))
+	}
+	return b.String()
+}
+
+// FoldRune is Fold of one rune.
+func FoldRune(r rune) string {
+	r = unicode.ToLower(r)
+	if f, ok := foldAccents[r]; ok {
+		return f
+	}
+	return string(r)
+}
+
+// foldAccents maps the lower-case letters of Latin-1 and Latin Extended-A
+// that carry an accent, or are a ligature, to their plain letters.
+var foldAccents = func() map[rune]string {
+	m := map[rune]string{'æ': "ae", 'œ': "oe", 'ß': "ss", 'ð': "d", 'þ': "th", 'ĳ': "ij"}
+	for plain, accented := range map[string]string{
+		"a": "àáâãäåāăą", "c": "çćĉċč", "d": "ďđ", "e": "èéêëēĕėęě", "g": "ĝğġģ", "h": "ĥħ",
+		"i": "ìíîïĩīĭįı", "j": "ĵ", "k": "ķ", "l": "ĺļľŀł", "n": "ñńņň", "o": "òóôõöøōŏő",
+		"r": "ŕŗř", "s": "śŝşšſ", "t": "ţťŧ", "u": "ùúûüũūŭůűų", "w": "ŵ", "y": "ýÿŷ", "z": "źżž",
+	} {
+		for _, r := range accented {
+			m[r] = plain
+		}
+	}
+	return m
+}()

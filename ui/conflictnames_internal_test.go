@@ -1,0 +1,55 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// unitConflicts are a serialized unit's conflicts as the service stored
+// them before it named places (IDs in Location and Other) and as it sends
+// them now (names, the IDs beside).
+type unitConflicts struct{ conflictService }
+
+func (unitConflicts) OpenConflicts(context.Context) ([]app.Conflict, error) {
+	at := time.Date(2026, 12, 1, 15, 40, 0, 0, time.Local)
+	return []app.Conflict{
+		{ID: "cf-old", Kind: app.ConflictNegativeStock, Mutation: "m1", Name: "stock.consume.v1", Field: "P-50", Theirs: "-1", At: at,
+			Code: app.ECONFLICT, Key: "conflict.serial_elsewhere_location",
+			Message: "Unit {{.Serial}} of {{.Part}} is recorded at {{.Other}}, not at {{.Location}}: check which has it and correct the other.",
+			Data:    map[string]any{"Serial": "SN-1", "Part": "P-50", "Location": "van-1", "Other": "wh", "Place": "location"}},
+		{ID: "cf-new", Kind: app.ConflictNegativeStock, Mutation: "m2", Name: "stock.consume.v1", Field: "P-50", Theirs: "-1", At: at,
+			Code: app.ECONFLICT, Key: "conflict.serial_elsewhere_shipment",
+			Message: "Unit {{.Serial}} of {{.Part}} is recorded in shipment {{.Other}}, not at {{.Location}}: check which has it and correct the other.",
+			Data:    map[string]any{"Serial": "SN-2", "Part": "P-50", "Location": "Van Ana", "LocationID": "van-1", "Other": "SF1234567890", "OtherID": "s-1", "Place": "shipment"}},
+	}, nil
+}
+
+type namedLocations []app.Location
+
+func (l namedLocations) Locations(context.Context) ([]app.Location, error) { return l, nil }
+
+// TestConflictNamesPlaces: the conflict screen names a unit's places, also
+// in a conflict stored with their IDs (the device knows the warehouse's
+// name), and the shipment as the service named it (the device holds no
+// shipment of another van).
+func TestConflictNamesPlaces(t *testing.T) {
+	test.NewTempApp(t)
+	locs := namedLocations{{ID: "van-1", Kind: app.LocationVan, Name: "Van Ana"}, {ID: "wh", Kind: app.LocationWarehouse, Name: "Main warehouse"}}
+	in := newConflictInbox(conflictDeps{Conflicts: unitConflicts{}, Locations: locs, Ctx: t.Context(), Run: func(f func()) { f() }}, func(string) {}, func() {})
+	in.reload()
+	text := strings.Join(labelTexts(in.list), "\n")
+	for _, want := range []string{
+		"Unit SN-1 of P-50 is recorded at Main warehouse, not at Van Ana",
+		"Unit SN-2 of P-50 is recorded in shipment SF1234567890, not at Van Ana",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the conflict screen does not say %q:\n%s", want, text)
+		}
+	}
+}
