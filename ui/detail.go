@@ -286,23 +286,25 @@ func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
 	v.actedIn = ""
 	v.lastShown = id
 	cards, top, bar := v.render(tv, reload)
+	v.scroll = container.NewVScroll(cards)
+	page := wheelPage(v.scroll)
 	if o := v.sections[anchor]; o != nil {
 		// Lay the cards out now, as wide as they were, to learn where the
 		// card is in them before the scroll is drawn. A wrapping label
 		// knows its height once it has its width: a second pass places
 		// the cards by it, and a bounded few settle a nested one.
+		content := v.scroll.Content
 		for range 3 {
-			h := cards.MinSize().Height
-			cards.Resize(fyne.NewSize(width, h))
-			if cards.MinSize().Height == h {
+			h := content.MinSize().Height
+			content.Resize(fyne.NewSize(width, h))
+			if content.MinSize().Height == h {
 				break
 			}
 		}
 		offset.Y = max(0, o.Position().Y-anchorOnScreen)
 	}
-	v.scroll = container.NewVScroll(cards)
 	v.scroll.Offset = offset
-	v.root.Objects = []fyne.CanvasObject{container.NewBorder(top, bar, nil, nil, wheelPage(v.scroll))}
+	v.root.Objects = []fyne.CanvasObject{container.NewBorder(top, bar, nil, nil, page)}
 	v.showHistoryState()
 	v.root.Refresh()
 	v.host.detailChanged()

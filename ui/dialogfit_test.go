@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/ui"
@@ -41,12 +42,14 @@ func TestTallFormDialogFitsTheWindow(t *testing.T) {
 		// the window's edge.
 		d := fyne.CurrentApp().Driver()
 		top := d.AbsolutePositionForObject(findButton(form, "Request part")).Y
-		var page *container.Scroll
+		var page *container.Scroll // the form's, if it scrolls
 		walk(form, func(o fyne.CanvasObject) {
-			if s, ok := o.(*container.Scroll); ok && page == nil && entryOf(s) == nil {
-				if _, isForm := s.Content.(*widget.Form); isForm {
-					page = s
-				}
+			if s, ok := o.(*container.Scroll); ok && page == nil {
+				walk(s.Content, func(c fyne.CanvasObject) {
+					if _, isForm := c.(*widget.Form); isForm {
+						page = s
+					}
+				})
 			}
 		})
 		for _, hint := range []string{"For the office", "Put the ticket in waiting"} {
@@ -71,5 +74,39 @@ func TestTallFormDialogFitsTheWindow(t *testing.T) {
 				t.Errorf("at %v %q lies at %v-%v, not above the buttons at %v", size, hint, at.Y, at.Y+row.Size().Height, top)
 			}
 		}
+	}
+}
+
+// TestScrollbarLeavesTheCheckInFieldsFree: in the check-in form, which
+// scrolls, no field reaches under the scrollbar: Fyne draws the bar over
+// the content's right edge, where a field's clear or dropdown button is,
+// and a click there moved the bar.
+func TestScrollbarLeavesTheCheckInFieldsFree(t *testing.T) {
+	term, w, _, _, _ := scanTerminal(t)
+	w.Resize(fyne.NewSize(1280, 600))
+	tapButton(t, term.Object(), "Check in")
+	front := w.Canvas().Overlays().Top()
+	if front == nil {
+		t.Fatal("no check-in form")
+	}
+	page := cardsScroll(t, front)
+	if page.Content.MinSize().Height <= page.Size().Height {
+		t.Fatalf("the form (%v high) fits its dialog (%v): no scrollbar", page.Content.MinSize().Height, page.Size().Height)
+	}
+	d := fyne.CurrentApp().Driver()
+	bar := d.AbsolutePositionForObject(page).X + page.Size().Width - theme.Size(theme.SizeNameScrollBar)
+	n := 0
+	walk(page.Content, func(o fyne.CanvasObject) {
+		_, isSelect := o.(*widget.Select)
+		if (entryOf(o) == nil && !isSelect) || !o.Visible() {
+			return
+		}
+		n++
+		if right := d.AbsolutePositionForObject(o).X + o.Size().Width; right > bar {
+			t.Errorf("a field (%T) reaches %v, under the scrollbar from %v", o, right, bar)
+		}
+	})
+	if n < 5 {
+		t.Fatalf("%d fields in the form", n)
 	}
 }
