@@ -102,8 +102,10 @@ type TicketDetailView struct {
 	// (card_history.go): once a ticket while the app runs.
 	historyAsked map[app.TicketID]bool
 	// sections are the shown ticket's cards by name (render), and
-	// actedIn is the name of the one the technician last saved from:
-	// the reload after the save keeps it where it was on screen.
+	// actedIn is the name of the one the technician last saved from on
+	// it: a reload keeps that card where it was on screen while it is in
+	// view. A step shows twice (applyTransition, then the store's
+	// reload), and each may add lines above the card.
 	sections map[string]fyne.CanvasObject
 	actedIn  string
 }
@@ -267,7 +269,7 @@ func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
 	// A save may add lines to a card above it (the diagnosis to the
 	// ticket's facts, a part's charge to the warranty), so the offset
 	// alone would leave the page as it was and move the card down. With
-	// no such card in view, as after a sync, the offset stays.
+	// no such card in view the offset stays.
 	var offset fyne.Position
 	anchor, anchorOnScreen := "", float32(0)
 	if v.scroll != nil && reload {
@@ -283,7 +285,9 @@ func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
 	if v.scroll != nil {
 		width = v.scroll.Content.Size().Width
 	}
-	v.actedIn = ""
+	if !reload {
+		v.actedIn = ""
+	}
 	v.lastShown = id
 	cards, top, bar := v.render(tv, reload)
 	v.scroll = container.NewVScroll(cards)
