@@ -14,7 +14,7 @@ import (
 // more above the card saved from (the diagnosis in the ticket's facts, a
 // fitted part's charge in the warranty card); the button the technician
 // tapped stays where it was on screen, so the next tap lands where they
-// aim.
+// aim. A reload after a sync keeps the cards in view in place too.
 func TestSaveKeepsTheButtonUnderThePointer(t *testing.T) {
 	for name, c := range map[string]struct {
 		button string // the button tapped, in view in mid-screen
@@ -26,6 +26,14 @@ func TestSaveKeepsTheButtonUnderThePointer(t *testing.T) {
 			if got := ticketNow(t, deps, tk.ID).Ticket.Diagnosis; got == "" {
 				t.Fatal("the diagnosis was not saved")
 			}
+		}},
+		"a sync": {"Add part", func(t *testing.T, term *ui.Terminal, _ fyne.Window, _ app.Dataset, deps ui.Deps, tk app.Ticket) {
+			// The office wrote the diagnosis; sync saved it and reloads
+			// the ticket on screen. No card was acted in: the first in
+			// view stays.
+			text, base := "Seen on the phone call: door seal", ""
+			commitAll(t, deps, deps.Actor, &app.UpdateTicket{Ticket: tk.ID, Set: app.TicketFields{Diagnosis: &text}, Base: app.TicketFields{Diagnosis: &base}})
+			term.Detail().Show(tk.ID)
 		}},
 		"part": {"Add part", func(t *testing.T, term *ui.Terminal, w fyne.Window, ds app.Dataset, deps ui.Deps, tk app.Ticket) {
 			stock := vanStock(t, deps)

@@ -269,15 +269,27 @@ func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
 	// A save may add lines to a card above it (the diagnosis to the
 	// ticket's facts, a part's charge to the warranty), so the offset
 	// alone would leave the page as it was and move the card down. With
-	// no such card in view the offset stays.
+	// that card out of view (a step taken from the pinned bar, a sync),
+	// the first card whose top is in view stays, as a browser anchors
+	// its scrolling; with none, the offset.
 	var offset fyne.Position
 	anchor, anchorOnScreen := "", float32(0)
 	if v.scroll != nil && reload {
 		offset = v.scroll.Offset
+		view := v.scroll.Size().Height
 		if o := v.sections[v.actedIn]; o != nil && o.Visible() {
 			top := o.Position().Y - offset.Y
-			if top+o.Size().Height > 0 && top < v.scroll.Size().Height {
+			if top+o.Size().Height > 0 && top < view {
 				anchor, anchorOnScreen = v.actedIn, top
+			}
+		}
+		for name, o := range v.sections {
+			if anchor == v.actedIn && anchor != "" {
+				break
+			}
+			top := o.Position().Y - offset.Y
+			if o.Visible() && top >= 0 && top < view && (anchor == "" || top < anchorOnScreen) {
+				anchor, anchorOnScreen = name, top
 			}
 		}
 	}
