@@ -110,3 +110,20 @@ func TestScrollbarLeavesTheCheckInFieldsFree(t *testing.T) {
 		t.Fatalf("%d fields in the form", n)
 	}
 }
+
+// TestFormDialogTakesTypingInItsFirstField: the Log repair dialog opens
+// with its first, empty field focused, as the check-in form does: the
+// technician types what they did without reaching for the mouse.
+func TestFormDialogTakesTypingInItsFirstField(t *testing.T) {
+	term, w, ds, deps := ticketTerminal(t, nil)
+	workingTicket(t, term, ds, deps)
+	tapButton(t, term.Detail().Object(), "Log repair")
+	dlg := w.Canvas().Overlays().Top()
+	if dlg == nil {
+		t.Fatal("no Log repair dialog")
+	}
+	focused, _ := w.Canvas().Focused().(fyne.CanvasObject)
+	if e := entryOf(focused); e == nil || !strings.Contains(e.PlaceHolder, "drain pump") {
+		t.Fatalf("the focus is on %T, not on What you did", w.Canvas().Focused())
+	}
+}

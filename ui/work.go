@@ -125,6 +125,32 @@ func (t *Terminal) askWith(title, confirm, keep string, items []*widget.FormItem
 	fit.around = d.MinSize().Height - body.MinSize().Height
 	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.96, 560), 0))
 	t.present(d, d.Confirm)
+	// The first field takes the typing at once, as the check-in's and the
+	// part picker's do, when it waits for it: an empty one. A field typed
+	// into already (an amount) or a choice is left for the user to pick.
+	if len(items) > 0 {
+		if e := emptyField(items[0].Widget); e != nil {
+			t.win.Canvas().Focus(e)
+		}
+	}
+}
+
+// emptyField is the empty field o is or holds (withProblem's box), nil if
+// none.
+func emptyField(o fyne.CanvasObject) *scanEntry {
+	switch o := o.(type) {
+	case *scanEntry:
+		if o.Text == "" && !o.Disabled() {
+			return o
+		}
+	case *fyne.Container:
+		for _, c := range o.Objects {
+			if e := emptyField(c); e != nil {
+				return e
+			}
+		}
+	}
+	return nil
 }
 
 // windowHigh lays out a dialog's scrolled content as high as it wants,
