@@ -270,8 +270,9 @@ func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
 	// ticket's facts, a part's charge to the warranty), so the offset
 	// alone would leave the page as it was and move the card down. With
 	// that card out of view (a step taken from the pinned bar, a sync),
-	// the first card whose top is in view stays, as a browser anchors
-	// its scrolling; with none, the offset.
+	// the first card that saves (render's named ones) whose top is in
+	// view stays, as a browser anchors its scrolling; with none, the
+	// offset.
 	var offset fyne.Position
 	anchor, anchorOnScreen := "", float32(0)
 	if v.scroll != nil && reload {
@@ -285,7 +286,7 @@ func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
 		}
 		for name, o := range v.sections {
 			if anchor == v.actedIn && anchor != "" {
-				break
+				break // the card acted in is in view
 			}
 			top := o.Position().Y - offset.Y
 			if o.Visible() && top >= 0 && top < view && (anchor == "" || top < anchorOnScreen) {

@@ -87,9 +87,10 @@ func (t *Terminal) ask(title, confirm string, items []*widget.FormItem, ok func(
 // askWith is ask whose dismiss button says keep: beside "Cancel ticket",
 // a bare "Cancel" would be read as the same thing. The form scrolls
 // between the title and the buttons, and the dialog is never taller than
-// the window: Fyne's form dialog (dialog.NewForm) is as tall as its form,
-// and on a phone at a large text size, or a 1024x600 desktop, the Complete
-// checklist pushed Cancel and confirm off the screen.
+// the window: Fyne's form dialog (dialog.NewForm) does not scroll, and on
+// a short window (a phone held sideways at a large text scale) it was cut
+// to the window with the form's last rows drawn under its buttons, out of
+// reach [2.7.1].
 func (t *Terminal) askWith(title, confirm, keep string, items []*widget.FormItem, ok func() error) {
 	if t.win == nil {
 		return
