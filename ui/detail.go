@@ -101,6 +101,13 @@ type TicketDetailView struct {
 	// historyAsked are the tickets whose opening asked for their history
 	// (card_history.go): once a ticket while the app runs.
 	historyAsked map[app.TicketID]bool
+	// sections are the shown ticket's cards by name (render), and
+	// actedIn is the name of the one the technician last saved from on
+	// it: a reload keeps that card where it was on screen while it is in
+	// view. A step shows twice (applyTransition, then the store's
+	// reload), and each may add lines above the card.
+	sections map[string]fyne.CanvasObject
+	actedIn  string
 }
 
 // ticketView is what the background load computes for the detail pane.
@@ -257,16 +264,64 @@ func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
 		return
 	}
 	v.current = &tv
-	// Keep the scroll position when the same ticket reloads after a save.
+	// The same ticket reloads after a save: keep the card saved from where
+	// it was on screen, so the next tap lands where the technician aims.
+	// A save may add lines to a card above it (the diagnosis to the
+	// ticket's facts, a part's charge to the warranty), so the offset
+	// alone would leave the page as it was and move the card down. With
+	// that card out of view (a step taken from the pinned bar, a sync),
+	// the first card that saves (render's named ones) whose top is in
+	// view stays, as a browser anchors its scrolling; with none, the
+	// offset.
 	var offset fyne.Position
+	anchor, anchorOnScreen := "", float32(0)
 	if v.scroll != nil && reload {
 		offset = v.scroll.Offset
+		view := v.scroll.Size().Height
+		if o := v.sections[v.actedIn]; o != nil && o.Visible() {
+			top := o.Position().Y - offset.Y
+			if top+o.Size().Height > 0 && top < view {
+				anchor, anchorOnScreen = v.actedIn, top
+			}
+		}
+		for name, o := range v.sections {
+			if anchor == v.actedIn && anchor != "" {
+				break // the card acted in is in view
+			}
+			top := o.Position().Y - offset.Y
+			if o.Visible() && top >= 0 && top < view && (anchor == "" || top < anchorOnScreen) {
+				anchor, anchorOnScreen = name, top
+			}
+		}
+	}
+	width := float32(0)
+	if v.scroll != nil {
+		width = v.scroll.Content.Size().Width
+	}
+	if !reload {
+		v.actedIn = ""
 	}
 	v.lastShown = id
 	cards, top, bar := v.render(tv, reload)
 	v.scroll = container.NewVScroll(cards)
+	page := wheelPage(v.scroll)
+	if o := v.sections[anchor]; o != nil {
+		// Lay the cards out now, as wide as they were, to learn where the
+		// card is in them before the scroll is drawn. A wrapping label
+		// knows its height once it has its width: a second pass places
+		// the cards by it, and a bounded few settle a nested one.
+		content := v.scroll.Content
+		for range 3 {
+			h := content.MinSize().Height
+			content.Resize(fyne.NewSize(width, h))
+			if content.MinSize().Height == h {
+				break
+			}
+		}
+		offset.Y = max(0, o.Position().Y-anchorOnScreen)
+	}
 	v.scroll.Offset = offset
-	v.root.Objects = []fyne.CanvasObject{container.NewBorder(top, bar, nil, nil, wheelPage(v.scroll))}
+	v.root.Objects = []fyne.CanvasObject{container.NewBorder(top, bar, nil, nil, page)}
 	v.showHistoryState()
 	v.root.Refresh()
 	v.host.detailChanged()
@@ -359,17 +414,23 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 
 	printBtn := widget.NewButtonWithIcon(lang.X("labels.print", "Print labels"), theme.DocumentPrintIcon(), func() { v.host.printLabels(tv) })
 	sections := []fyne.CanvasObject{title, container.NewHBox(append([]fyne.CanvasObject{printBtn}, v.host.documentButtons(tv.detail)...)...)}
-	diagnosis := newDiagnosisCard(v.host, v.keys, t)
+	v.sections = map[string]fyne.CanvasObject{}
+	// named adds a card that saves, under its name (actedFrom).
+	named := func(name string, o fyne.CanvasObject) {
+		v.sections[name] = o
+		sections = append(sections, o)
+	}
+	diagnosis := newDiagnosisCard(v.actedFrom("diagnosis"), v.keys, t)
 	if old := v.diagnosis; reload && old != nil && old.typed() != old.ticket.Diagnosis {
 		// A save elsewhere on the ticket reloads it: keep what is typed.
 		diagnosis.entry.SetText(old.typed())
 	}
 	v.diagnosis = diagnosis
-	flow := &workflowCard{save: v.host, ask: v.host, keys: v.keys, actor: v.deps.Actor, detail: tv.detail, typedDiagnosis: diagnosis.typed,
+	flow := &workflowCard{save: v.actedFrom("actions"), ask: v.host, keys: v.keys, actor: v.deps.Actor, detail: tv.detail, typedDiagnosis: diagnosis.typed,
 		notify: v.deps.Notices != nil, notices: tv.notices, now: v.deps.Now}
 	var money *moneyCard
 	if v.deps.Payments != nil {
-		money = newMoneyCard(v.host, v.keys, v.deps.Commit != nil, tv)
+		money = newMoneyCard(v.actedFrom("money"), v.keys, v.deps.Commit != nil, tv)
 		flow.money = money
 	}
 	if t.Status == app.StatusCompleted && v.host.signOffPossible(tv.detail) {
@@ -379,7 +440,7 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	if b := arrivedBanner(t, tv.supply); b != nil {
 		sections = append(sections, b)
 	}
-	sections = append(sections, rest)
+	named("actions", rest)
 	sections = append(sections, widget.NewCard("", "", container.NewVBox(info, contact)))
 	away := tv.detail.Away
 	if away != nil {
@@ -392,13 +453,16 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	}
 	// Dispatch's notes (the machine is on the balcony, ring twice) are
 	// read before the work, under the customer and the fault.
-	notes := &notesCard{save: v.host, keys: v.keys, editable: v.deps.Commit != nil, detail: tv.detail}
-	sections = append(sections, notes.object())
+	notes := &notesCard{save: v.actedFrom("notes"), keys: v.keys, editable: v.deps.Commit != nil, detail: tv.detail}
+	named("notes", notes.object())
 	var mover committer
 	if v.deps.Commit != nil {
-		mover = v.host
+		mover = v.actedFrom("checkin")
 	}
-	sections = append(sections, checkInCard(t, v.deps.Now(), mover, v.keys)...)
+	if c := checkInCard(t, v.deps.Now(), mover, v.keys); len(c) > 0 {
+		named("checkin", c[0])
+		sections = append(sections, c[1:]...)
+	}
 	sections = append(sections, passcodeCard(tv.passcode)...)
 	sections = append(sections, widget.NewCard(lang.X("warranty.title", "Warranty"), "", v.renderDecision(tv)))
 	switch {
@@ -407,28 +471,29 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		sections = append(sections, widget.NewCard(lang.X("money.title", "Charges and payments"), "",
 			v.historyNote(lang.X("history.money_away", "The payments, estimates or parts of this ticket are still on the server: what was charged, paid and owed shows once its history is here.")).box))
 	case money != nil && money.shown():
-		sections = append(sections, money.object())
+		named("money", money.object())
 	}
 	if v.deps.Commit != nil && t.Status.Open() {
-		sections = append(sections, diagnosis.object())
+		named("diagnosis", diagnosis.object())
 	}
-	parts := &partsCard{adder: v.host, editable: v.deps.Commit != nil, tv: tv}
-	repairs := &repairCard{save: v.host, ask: v.host, keys: v.keys, now: v.deps.Now, editable: v.deps.Commit != nil, detail: tv.detail}
-	photos := &photosCard{ctx: v.ctx, files: v.host, show: v.host, document: v.host.openFiledDocument, keys: v.keys, lib: v.deps.Photos, run: v.deps.Run,
+	parts := &partsCard{adder: v.actedFrom("parts"), editable: v.deps.Commit != nil, tv: tv}
+	repairs := &repairCard{save: v.actedFrom("repairs"), ask: v.host, keys: v.keys, now: v.deps.Now, editable: v.deps.Commit != nil, detail: tv.detail}
+	photos := &photosCard{ctx: v.ctx, files: v.actedFrom("photos"), show: v.host, document: v.host.openFiledDocument, keys: v.keys, lib: v.deps.Photos, run: v.deps.Run,
 		editable: v.deps.Commit != nil && v.deps.Photos != nil, detail: tv.detail, thumbs: tv.thumbs}
 	if away == nil || len(tv.detail.Parts) > 0 {
-		sections = append(sections, parts.object())
+		named("parts", parts.object())
 	}
 	if tv.supply != nil {
-		reqs := &requestsCard{ask: v.host, save: v.host, req: v.host, adder: v.host, keys: v.keys, editable: v.deps.Commit != nil, ticket: t, sv: tv.supply}
-		sections = append(sections, reqs.object())
+		from := v.actedFrom("requests")
+		reqs := &requestsCard{ask: v.host, save: from, req: from, adder: from, keys: v.keys, editable: v.deps.Commit != nil, ticket: t, sv: tv.supply}
+		named("requests", reqs.object())
 	}
 	if away == nil || len(tv.detail.Repairs) > 0 {
-		sections = append(sections, repairs.object())
+		named("repairs", repairs.object())
 	}
 	if away == nil || len(tv.detail.Photos) > 0 {
 		v.photos = photos.object()
-		sections = append(sections, v.photos)
+		named("photos", v.photos)
 	}
 
 	if primary != nil {
@@ -438,6 +503,40 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		top = cancelledBanner(t)
 	}
 	return container.NewVBox(sections...), top, bar
+}
+
+// actedFrom is the host as the ticket's card name sees it: a save from
+// there, or a part added or asked for, names the card the reload keeps in
+// place (apply).
+func (v *TicketDetailView) actedFrom(name string) actedFrom {
+	return actedFrom{detailHost: v.host, view: v, name: name}
+}
+
+type actedFrom struct {
+	detailHost
+	view *TicketDetailView
+	name string
+}
+
+func (a actedFrom) commit(cmd app.Command, done func()) {
+	a.view.actedIn = a.name
+	a.detailHost.commit(cmd, done)
+}
+
+// addPart saves through the part picker, which the host shows.
+func (a actedFrom) addPart(tk app.Ticket, query string) {
+	a.view.actedIn = a.name
+	a.detailHost.addPart(tk, query)
+}
+
+func (a actedFrom) requestPart(tk app.Ticket, p app.Part, n int, to app.Location) {
+	a.view.actedIn = a.name
+	a.detailHost.requestPart(tk, p, n, to)
+}
+
+func (a actedFrom) attachPhotoAs(tk app.Ticket, caption, kind string, open func() (io.ReadCloser, error)) {
+	a.view.actedIn = a.name
+	a.detailHost.attachPhotoAs(tk, caption, kind, open)
 }
 
 // cancelledBanner tells a technician that dispatch cancelled the ticket

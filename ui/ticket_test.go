@@ -93,7 +93,7 @@ func manyNotes(id app.TicketID, n int) []app.Command {
 }
 
 // cardsScroll is the detail pane's scroll of cards: the outermost scroll.
-func cardsScroll(t *testing.T, detail fyne.CanvasObject) *container.Scroll {
+func cardsScroll(t testing.TB, detail fyne.CanvasObject) *container.Scroll {
 	t.Helper()
 	var s *container.Scroll
 	walk(detail, func(o fyne.CanvasObject) {

@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -25,9 +26,29 @@ import (
 
 // wheelPage lays out s with the wheel's catcher over it; the result goes
 // where s would. Every scroller of a page or dialog with fields is built
-// through it.
+// through it. It keeps a gutter at the right of s.Content for the
+// scrollbar: Fyne draws the bar over the content [2.7.1], so a field
+// reaching the edge had the bar over its clear or dropdown button, and a
+// click there dragged the page instead.
 func wheelPage(s *container.Scroll) fyne.CanvasObject {
+	s.Content = container.New(scrollbarGutter{}, s.Content)
 	return container.NewStack(s, newWheelCatcher(s))
+}
+
+// scrollbarGutter lays its one object out as wide as it is less the
+// vertical scrollbar's width, the bar's when the pointer is over it.
+// The gutter is kept whether or not the page scrolls: a page that grows
+// past the window would otherwise narrow, and its text wrap anew, under
+// the user's eyes.
+type scrollbarGutter struct{}
+
+func (scrollbarGutter) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	return objects[0].MinSize().AddWidthHeight(theme.Size(theme.SizeNameScrollBar), 0)
+}
+
+func (scrollbarGutter) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	objects[0].Move(fyne.Position{})
+	objects[0].Resize(size.SubtractWidthHeight(theme.Size(theme.SizeNameScrollBar), 0))
 }
 
 // wheelCatcher lies over a page's scroller and takes its wheel events.

@@ -7,9 +7,11 @@ import (
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -83,13 +85,21 @@ func (t *Terminal) ask(title, confirm string, items []*widget.FormItem, ok func(
 }
 
 // askWith is ask whose dismiss button says keep: beside "Cancel ticket",
-// a bare "Cancel" would be read as the same thing.
+// a bare "Cancel" would be read as the same thing. The form scrolls
+// between the title and the buttons, and the dialog is never taller than
+// the window: Fyne's form dialog (dialog.NewForm) does not scroll, and on
+// a short window (a phone held sideways at a large text scale) it was cut
+// to the window with the form's last rows drawn under its buttons, out of
+// reach [2.7.1].
 func (t *Terminal) askWith(title, confirm, keep string, items []*widget.FormItem, ok func() error) {
 	if t.win == nil {
 		return
 	}
-	var d *dialog.FormDialog
-	d = dialog.NewForm(title, confirm, keep, items, func(yes bool) {
+	page := container.NewVScroll(widget.NewForm(items...))
+	fit := &windowHigh{canvas: t.win.Canvas(), page: page}
+	body := container.New(fit, wheelPage(page))
+	var d *dialog.ConfirmDialog
+	d = dialog.NewCustomConfirm(title, confirm, keep, body, func(yes bool) {
 		if !yes {
 			return
 		}
@@ -107,13 +117,64 @@ func (t *Terminal) askWith(title, confirm, keep string, items []*widget.FormItem
 			t.showError(err)
 			return
 		}
-		t.present(d, d.Submit)
+		t.present(d, d.Confirm)
 		if fe != nil {
 			t.win.Canvas().Focus(fe.field)
 		}
 	}, t.win)
+	// The title, the buttons and the dialog's padding around the form.
+	fit.around = d.MinSize().Height - body.MinSize().Height
 	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.96, 560), 0))
-	t.present(d, d.Submit)
+	t.present(d, d.Confirm)
+	// The first field takes the typing at once, as the check-in's and the
+	// part picker's do, when it waits for it: an empty one. A field typed
+	// into already (an amount) or a choice is left for the user to pick.
+	if len(items) > 0 {
+		if e := emptyField(items[0].Widget); e != nil {
+			t.win.Canvas().Focus(e)
+		}
+	}
+}
+
+// emptyField is the empty field o is or holds (withProblem's box), nil if
+// none.
+func emptyField(o fyne.CanvasObject) *scanEntry {
+	switch o := o.(type) {
+	case *scanEntry:
+		if o.Text == "" && !o.Disabled() {
+			return o
+		}
+	case *fyne.Container:
+		for _, c := range o.Objects {
+			if e := emptyField(c); e != nil {
+				return e
+			}
+		}
+	}
+	return nil
+}
+
+// windowHigh lays out a dialog's scrolled content as high as it wants,
+// up to what the window leaves it around the dialog's title and buttons.
+type windowHigh struct {
+	canvas fyne.Canvas
+	page   *container.Scroll
+	around float32 // the dialog's height besides the content
+}
+
+func (l *windowHigh) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	want := l.page.Content.MinSize()
+	// A margin of the theme's padding above and below the dialog, so it
+	// reads as a dialog and not as the page.
+	room := l.canvas.Size().Height - l.around - 4*theme.Padding()
+	return fyne.NewSize(want.Width, max(min(want.Height, room), l.page.MinSize().Height))
+}
+
+func (l *windowHigh) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objects {
+		o.Move(fyne.Position{})
+		o.Resize(size)
+	}
 }
 
 // confirm asks before an action that cannot be taken back.
