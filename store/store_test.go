@@ -15,6 +15,11 @@ import (
 	"github.com/fieldbench/fieldbench/store/storetest"
 )
 
+// The package's longest tests (a store of their own each, no package state
+// changed, no wall-clock limit) call t.Parallel: they then run two at a
+// time on a 2-core machine once the others are done, and one's fsyncs
+// overlap another's work. The kill -9, lock and timed tests stay
+// sequential, so nothing else loads the machine while they run.
 func TestMain(m *testing.M) {
 	// The kill -9 and lock tests re-run this binary as a child process.
 	if mode := os.Getenv(childEnv); mode != "" {
@@ -130,6 +135,7 @@ func stores(db *DB) storetest.Stores {
 }
 
 func TestConformance(t *testing.T) {
+	t.Parallel()
 	storetest.Run(t, func(t *testing.T) storetest.Stores {
 		return stores(mustOpen(t, WithClock(fixedClock(storetest.Now)), WithFullCheck()))
 	})
