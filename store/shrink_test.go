@@ -176,6 +176,13 @@ func TestImportPhotoOrientation(t *testing.T) {
 				if got := exifOrientation(jpg); got != int(o) {
 					t.Fatalf("exifOrientation = %d, want %d", got, o)
 				}
+				if raceDetector && big != (o%2 == 0) {
+					// The pixels are turned the same whatever the EXIF's
+					// byte order, on one goroutine: under the race
+					// detector (ten times slower here) each byte order
+					// goes through for half the orientations.
+					continue
+				}
 				out, mime, err := preparePhoto(jpg)
 				if err != nil || mime != "image/jpeg" {
 					t.Fatalf("%dx%d orientation %d: %s, %v", sz.w, sz.h, o, mime, err)
