@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -139,4 +140,53 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) storetest.Stores {
 		return stores(mustOpen(t, WithClock(fixedClock(storetest.Now)), WithFullCheck()))
 	})
+}
+
+// TestStoreTemplateIsNew: the copy mustOpen opens is the store Open
+// creates on a new path: the same schema, the same rows in every table,
+// and a device ID of its own.
+func TestStoreTemplateIsNew(t *testing.T) {
+	copied, created := mustOpen(t), mustOpenPath(t, filepath.Join(t.TempDir(), "new.db"))
+	if copied.DeviceID() == "" || copied.DeviceID() == created.DeviceID() || copied.DeviceID() == mustOpen(t).DeviceID() {
+		t.Errorf("device IDs: copy %q, new store %q: want one of its own each", copied.DeviceID(), created.DeviceID())
+	}
+	describe := func(db *DB) []string {
+		var out []string
+		rows, err := db.read.Query(`SELECT type, name, coalesce(sql, '') FROM sqlite_schema ORDER BY type, name`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tables []string
+		for rows.Next() {
+			var typ, name, sql string
+			if err := rows.Scan(&typ, &name, &sql); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, typ+" "+name+": "+sql)
+			if typ == "table" {
+				tables = append(tables, name)
+			}
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
+		for _, table := range tables {
+			var n int
+			if err := db.read.QueryRow(`SELECT count(*) FROM "` + table + `"`).Scan(&n); err != nil {
+				t.Fatalf("%s: %v", table, err)
+			}
+			out = append(out, fmt.Sprintf("%s: %d rows", table, n))
+		}
+		for _, pragma := range []string{"user_version", "application_id", "journal_mode", "page_size", "auto_vacuum"} {
+			var v string
+			if err := db.read.QueryRow(`PRAGMA ` + pragma).Scan(&v); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, pragma+" = "+v)
+		}
+		return out
+	}
+	if got, want := describe(copied), describe(created); !slices.Equal(got, want) {
+		t.Errorf("the copy differs from a new store:\n got %q\nwant %q", got, want)
+	}
 }
