@@ -4,7 +4,7 @@ package store
 
 // raceDetector is true in a test binary built with -race. The detector
 // watches every memory access, SQLite's too (modernc's is C translated to
-// Go), which makes a single-goroutine sweep of thousands of queries five
-// to twelve times slower while it has nothing to find there: such sweeps
-// check a sample under it, and everything in the ordinary run.
+// Go): TestFindTicketsReference's sweep of 6,720 filters took 472 s under
+// it instead of 18 s, with nothing for it to find on one goroutine. Such
+// sweeps check a sample under it, and everything in the ordinary run.
 const raceDetector = true
