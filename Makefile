@@ -73,7 +73,7 @@ test: vet
 	# detector store's single-goroutine sweeps check a sample
 	# (store/race_test.go); the run above checks them in full. store's
 	# tests took 885 s under it in CI in December 2026, so it gets 25
-	# minutes; about 3 minutes of CPU since.
+	# minutes; since then 90 s of CPU on a 2-core machine (from 700).
 	$(GO) test -count=1 -race $(RACE_GCFLAGS) -timeout 25m ./app/... ./store/... ./sync/ ./sync/central/
 	$(GO) test -count=1 -race $(RACE_GCFLAGS) -run 'Engine|Revoked|Forced|TwoInstances' ./sync/simulation/
 	# Once more with the tag `fyne build` adds for fyneDo = true, so the
