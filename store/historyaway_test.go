@@ -60,6 +60,7 @@ func (r *replica) requested() []app.TicketID {
 }
 
 func TestHistoryAway(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]func(t *testing.T, r *replica){
 		"CountsKept": func(t *testing.T, r *replica) {
 			h := r.away(storetest.T5)

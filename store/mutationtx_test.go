@@ -12,6 +12,7 @@ import (
 // TestMutationTxConformance runs app's MutationTx suite on the store's
 // mutationTx over a real SQLite file, as Commit uses it.
 func TestMutationTxConformance(t *testing.T) {
+	t.Parallel()
 	apptest.RunMutationTx(t, func(t *testing.T) apptest.Tx {
 		db := mustOpen(t, WithClock(fixedClock(apptest.Now)))
 		if err := db.Load(t.Context(), apptest.World()); err != nil {

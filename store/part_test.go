@@ -237,6 +237,7 @@ func oracleMatch(p app.Part, words []string, model string) bool {
 // TestFindPartsOracle compares FindParts with a brute-force scan on a
 // generated catalog, for queries drawn from the generator's vocabulary.
 func TestFindPartsOracle(t *testing.T) {
+	t.Parallel()
 	db := mustOpen(t)
 	r := rand.New(rand.NewPCG(7, 8))
 	parts := genParts(r, 3000)

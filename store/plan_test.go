@@ -14,6 +14,7 @@ import (
 // gathered statistics: a plan that falls back to a scan is a regression
 // the benchmarks would only show on a big store.
 func TestQueryPlans(t *testing.T) {
+	t.Parallel()
 	db := mustOpen(t)
 	if err := db.Load(t.Context(), storetest.World()); err != nil {
 		t.Fatal(err)

@@ -164,6 +164,7 @@ func ticketPage(acked int64, ds ...app.TicketDetail) app.PullPage {
 }
 
 func TestApplyPull(t *testing.T) {
+	t.Parallel()
 	later := storetest.Now.Add(time.Hour)
 	diag := "cracked display"
 	for name, tc := range map[string]func(t *testing.T, r *replica){

@@ -34,6 +34,7 @@ func checkNoMetadata(t *testing.T, name string, stored []byte) {
 // the store, leaves as a 1600x1200 JPEG of a few hundred KB without its
 // metadata; the original is kept only when asked for.
 func TestImportPhotoShrinks(t *testing.T) {
+	t.Parallel()
 	src := phototest.WithEXIF(phototest.CameraJPEG(t, 4000, 3000, 95), 1, false)
 	for _, keep := range []bool{false, true} {
 		db := mustOpen(t)
@@ -132,6 +133,7 @@ func TestImportPhotoSmall(t *testing.T) {
 // TestImportPhotoOrientation: the EXIF orientation is applied to the
 // pixels, for a photo that is shrunk and for one that is not.
 func TestImportPhotoOrientation(t *testing.T) {
+	t.Parallel()
 	// Stored quadrants: top-left red, top-right green, bottom-left blue,
 	// bottom-right white.
 	red, green, blue, white := color.RGBA{255, 0, 0, 255}, color.RGBA{0, 255, 0, 255}, color.RGBA{0, 0, 255, 255}, color.RGBA{255, 255, 255, 255}
@@ -173,6 +175,13 @@ func TestImportPhotoOrientation(t *testing.T) {
 				jpg := phototest.WithEXIF(src, o, big)
 				if got := exifOrientation(jpg); got != int(o) {
 					t.Fatalf("exifOrientation = %d, want %d", got, o)
+				}
+				if raceDetector && big != (o%2 == 0) {
+					// The pixels are turned the same whatever the EXIF's
+					// byte order, on one goroutine: under the race
+					// detector (ten times slower here) each byte order
+					// goes through for half the orientations.
+					continue
 				}
 				out, mime, err := preparePhoto(jpg)
 				if err != nil || mime != "image/jpeg" {

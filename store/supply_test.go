@@ -245,6 +245,7 @@ func TestSupplyFlow(t *testing.T) {
 // the view, and the refused work whole in its conflict; the local receive
 // movements of a refused receipt go.
 func TestSupplyRefused(t *testing.T) {
+	t.Parallel()
 	conflict := func(m app.Mutation, key string) app.Conflict {
 		return app.Conflict{ID: "cf-" + m.ID, Kind: app.ConflictRejected, Ticket: app.TicketOf(mustDecode(t, m)), Mutation: m.ID,
 			Name: m.FullName(), Ours: string(m.Args), Code: app.ECONFLICT, Key: key, Message: key, At: receivedAt}

@@ -148,6 +148,7 @@ func indexTicketBefore0016(tb testing.TB, q execer, rid int64, tk app.Ticket) {
 // holds its technician's token, and every list and search, within a
 // technician's tickets included, equals the reference.
 func TestMigrateTicketSearchTechnician(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "fieldbench.db")
 	raw := rawDBBefore(t, path, "0012_ticket_search_technician.sql")
 	// More tickets than a batch of the rebuild, some without a technician.
@@ -345,6 +346,7 @@ func TestSaveTicketSameSearch(t *testing.T) {
 // and now by its brand and model too, short and accented ones included;
 // the technician's tokens are those of its tickets.
 func TestMigrateTicketSearchProduct(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "fieldbench.db")
 	raw := rawDBBefore(t, path, "0016_ticket_search_product.sql")
 	// More tickets than a batch of the rebuild, some without a technician
@@ -414,6 +416,7 @@ func TestMigrateTicketSearchProduct(t *testing.T) {
 // store unopenable with its unsent work: the store opens, that ticket is
 // found by its number and serial, and the others by their brand too.
 func TestMigrateTicketSearchDamagedRow(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "fieldbench.db")
 	raw := rawDBBefore(t, path, "0016_ticket_search_product.sql")
 	all := listTickets(30)
