@@ -42,6 +42,11 @@ type FirstRun struct {
 	server  *scanEntry
 	code    *scanEntry
 	pair    *widget.Button
+	// demo opens the demo; nil when the build has none. It is disabled
+	// while a pairing is under way: the demo would set the process's
+	// clock under the pairing's goroutine, and the pairing, once done,
+	// would open the paired device over the demo.
+	demo    *widget.Button
 	problem *widget.Label
 	root    fyne.CanvasObject
 	wedge   *scanner.KeyboardWedge
@@ -90,10 +95,10 @@ func NewFirstRun(ctx context.Context, actions FirstRunActions) *FirstRun {
 	)
 	box := container.NewVBox(title, intro, form, f.problem, container.NewHBox(layout.NewSpacer(), f.pair))
 	if actions.Demo != nil {
-		demo := widget.NewButton(lang.X("firstrun.demo", "Try the demo instead"), actions.Demo)
+		f.demo = widget.NewButton(lang.X("firstrun.demo", "Try the demo instead"), actions.Demo)
 		box.Add(widget.NewSeparator())
 		box.Add(wrapLabel(lang.X("firstrun.demo_hint", "The demo runs a small service on this device with sample tickets, parts and warranty rules.")))
-		box.Add(container.NewHBox(demo))
+		box.Add(container.NewHBox(f.demo))
 	}
 	f.root = wheelPage(container.NewVScroll(container.NewPadded(container.New(maxWidth{560}, box))))
 	return f
@@ -192,6 +197,9 @@ func (f *FirstRun) submit() {
 	f.problem.Hide()
 	f.pair.Disable()
 	f.pair.SetText(lang.X("firstrun.pairing", "Pairing…"))
+	if f.demo != nil {
+		f.demo.Disable()
+	}
 	fp := ""
 	if f.scanned.PairFingerprint != "" && server == strings.TrimRight(f.scanned.PairServer, "/") {
 		fp = f.scanned.PairFingerprint
@@ -201,6 +209,9 @@ func (f *FirstRun) submit() {
 		fyne.Do(func() {
 			f.pair.Enable()
 			f.pair.SetText(lang.X("firstrun.pair", "Pair this device"))
+			if f.demo != nil {
+				f.demo.Enable()
+			}
 			if err != nil {
 				f.showProblem(errorText(err))
 				return
