@@ -46,11 +46,15 @@ type FirstRun struct {
 	// while a pairing is under way: the demo would set the process's
 	// clock under the pairing's goroutine, and the pairing, once done,
 	// would open the paired device over the demo.
-	demo    *widget.Button
-	problem *widget.Label
-	root    fyne.CanvasObject
-	wedge   *scanner.KeyboardWedge
-	win     fyne.Window // set by Attach
+	demo *widget.Button
+	// language is disabled while a pairing is under way too: a language
+	// chosen builds the screen again, its buttons enabled under the
+	// pairing.
+	language *scanSelect
+	problem  *widget.Label
+	root     fyne.CanvasObject
+	wedge    *scanner.KeyboardWedge
+	win      fyne.Window // set by Attach
 	// scanned is the pairing QR Code last scanned: its fingerprint is
 	// pinned while the server field still holds its address.
 	scanned scanner.Meaning
@@ -82,6 +86,7 @@ func NewFirstRun(ctx context.Context, actions FirstRunActions) *FirstRun {
 	f.problem.Hide()
 
 	language := languageSelect(keys)
+	f.language = language
 	language.OnChanged = func(string) {
 		if i := language.SelectedIndex(); i >= 0 && Languages[i].Code != languageInEffect {
 			f.useLanguage(Languages[i].Code)
@@ -197,6 +202,7 @@ func (f *FirstRun) submit() {
 	f.problem.Hide()
 	f.pair.Disable()
 	f.pair.SetText(lang.X("firstrun.pairing", "Pairing…"))
+	f.language.Disable()
 	if f.demo != nil {
 		f.demo.Disable()
 	}
@@ -209,6 +215,7 @@ func (f *FirstRun) submit() {
 		fyne.Do(func() {
 			f.pair.Enable()
 			f.pair.SetText(lang.X("firstrun.pair", "Pair this device"))
+			f.language.Enable()
 			if f.demo != nil {
 				f.demo.Enable()
 			}

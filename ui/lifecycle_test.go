@@ -308,7 +308,8 @@ func TestDemoOpensOnTheDemoClock(t *testing.T) {
 // TestNoDemoWhilePairing: while a pairing made on the first-run screen is
 // under way, the demo cannot be opened: it would set the process's clock
 // under the pairing, and the pairing, once done, would open the paired
-// device over the demo. A pairing that fails offers the demo again.
+// device over the demo. Nor can the language be chosen, which builds the
+// screen again. A pairing that fails offers both again.
 func TestNoDemoWhilePairing(t *testing.T) {
 	test.NewTempApp(t)
 	loadTranslations(t)
@@ -347,11 +348,17 @@ func TestNoDemoWhilePairing(t *testing.T) {
 	if pairing == nil {
 		t.Fatal("Pair this device started no pairing")
 	}
+	if !findSelect(w.Content()).Disabled() {
+		t.Error("during a pairing, the language can be chosen, which builds the screen again with its demo enabled")
+	}
 	tapButton(t, w.Content(), "Try the demo instead")
 	if len(clocks) != 0 || len(opened) != 0 {
 		t.Fatalf("during a pairing, the demo set the clock %q and opened %q; want neither", clocks, opened)
 	}
 	pairing() // fails
+	if findSelect(w.Content()).Disabled() {
+		t.Error("after a failed pairing, the language cannot be chosen")
+	}
 	tapButton(t, w.Content(), "Try the demo instead")
 	if strings.Join(clocks, ",") != "demo" || strings.Join(opened, ",") != "demo" {
 		t.Errorf("after a failed pairing, the demo set the clock %q and opened %q; want the demo's once", clocks, opened)
