@@ -189,6 +189,11 @@ func (f *FirstRun) showProblem(text string) {
 }
 
 func (f *FirstRun) submit() {
+	if f.pair.Disabled() {
+		// A pairing is under way; Enter in the code field or a scanned
+		// pairing QR Code would start a second one beside it.
+		return
+	}
 	server := strings.TrimRight(strings.TrimSpace(f.server.Text), "/")
 	code := strings.ToUpper(strings.TrimSpace(f.code.Text))
 	if u, err := url.Parse(server); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {

@@ -309,7 +309,8 @@ func TestDemoOpensOnTheDemoClock(t *testing.T) {
 // under way, the demo cannot be opened: it would set the process's clock
 // under the pairing, and the pairing, once done, would open the paired
 // device over the demo. Nor can the language be chosen, which builds the
-// screen again. A pairing that fails offers both again.
+// screen again, nor a second pairing start. A pairing that fails offers
+// them again.
 func TestNoDemoWhilePairing(t *testing.T) {
 	test.NewTempApp(t)
 	loadTranslations(t)
@@ -317,6 +318,7 @@ func TestNoDemoWhilePairing(t *testing.T) {
 	var pairing func() // the pairing, held until the test runs it; later work runs inline
 	pairErr := app.Errorf(app.EUNAUTHORIZED, "test.code", "That code is used.")
 	var clocks, opened []string
+	pairings := 0
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(1280, 800))
 	ui.Run(t.Context(), w, ui.Lifecycle{
@@ -328,7 +330,10 @@ func TestNoDemoWhilePairing(t *testing.T) {
 			}
 			f()
 		},
-		Pair: func(context.Context, string, string, string) error { return pairErr },
+		Pair: func(context.Context, string, string, string) error {
+			pairings++
+			return pairErr
+		},
 		DemoClock: func(demo bool) error {
 			clocks = append(clocks, map[bool]string{true: "demo", false: "computer"}[demo])
 			return nil
@@ -355,7 +360,17 @@ func TestNoDemoWhilePairing(t *testing.T) {
 	if len(clocks) != 0 || len(opened) != 0 {
 		t.Fatalf("during a pairing, the demo set the clock %q and opened %q; want neither", clocks, opened)
 	}
+	// The code field submitted (Enter) during the pairing: no second
+	// pairing beside it.
+	walk(w.Content(), func(o fyne.CanvasObject) {
+		if e := entryOf(o); e != nil && e.PlaceHolder == "XXXX-XXXX-XXXX" {
+			e.OnSubmitted(e.Text)
+		}
+	})
 	pairing() // fails
+	if pairings != 1 {
+		t.Errorf("%d pairings after Enter during the first, want 1", pairings)
+	}
 	if findSelect(w.Content()).Disabled() {
 		t.Error("after a failed pairing, the language cannot be chosen")
 	}
