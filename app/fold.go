@@ -8,15 +8,18 @@ import (
 // FoldVersion names the folding Fold does. Folds stored for searching
 // (the central service's board index) are made again when it changes:
 // bump it whenever foldAccents or Fold's rule changes.
-const FoldVersion = "1"
+const FoldVersion = "2"
 
 // Fold is how a search compares text: lower-cased, Latin accents and
 // ligatures folded ("José" and "jose", "Señor" and "senor", "Straße" and
 // "strasse" are one), everything else as it is. People type names without
-// their accents, and a search that needs them finds nothing. It folds as
-// the device's ticket search does (SQLite's remove_diacritics) for the
-// app's languages; the central service's board folds with it, so a search
-// finds on the console what it finds on the device.
+// their accents, and a search that needs them finds nothing. The
+// central service's board folds with it. It folds the accented letters
+// the device's ticket search folds (SQLite's trigram remove_diacritics 1)
+// for the app's languages, and more: SQLite leaves the ligatures and the
+// letters with a stroke as they are ("loeuvre", "strasse", "lodz" and
+// "soren" find "Lœuvre", "Straße", "Łódź" and "Søren" on the console, not
+// on the device, checked with modernc SQLite 1.62).
 func Fold(s string) string {
 	ascii := true
 	for i := 0; i < len(s); i++ {
@@ -46,13 +49,17 @@ func FoldRune(r rune) string {
 }
 
 // foldAccents maps the lower-case letters of Latin-1 and Latin Extended-A
-// that carry an accent, or are a ligature, to their plain letters.
+// that carry an accent, or are a ligature, to their plain letters; and
+// those of Latin Extended-B and Extended Additional that the device's
+// search folds too: pinyin's tone marks ("lǚ", "nǐ") and Vietnamese
+// ("Nguyễn"), Romanian's comma below ("ș", "ț").
 var foldAccents = func() map[rune]string {
 	m := map[rune]string{'æ': "ae", 'œ': "oe", 'ß': "ss", 'ð': "d", 'þ': "th", 'ĳ': "ij"}
 	for plain, accented := range map[string]string{
-		"a": "àáâãäåāăą", "c": "çćĉċč", "d": "ďđ", "e": "èéêëēĕėęě", "g": "ĝğġģ", "h": "ĥħ",
-		"i": "ìíîïĩīĭįı", "j": "ĵ", "k": "ķ", "l": "ĺļľŀł", "n": "ñńņň", "o": "òóôõöøōŏő",
-		"r": "ŕŗř", "s": "śŝşšſ", "t": "ţťŧ", "u": "ùúûüũūŭůűų", "w": "ŵ", "y": "ýÿŷ", "z": "źżž",
+		"a": "àáâãäåāăą" + "ǎ" + "ạảấầẩẫậắằẳẵặ", "c": "çćĉċč", "d": "ďđ", "e": "èéêëēĕėęě" + "ẹẻẽếềểễệ",
+		"g": "ĝğġģ", "h": "ĥħ", "i": "ìíîïĩīĭįı" + "ǐ" + "ỉị", "j": "ĵ", "k": "ķ", "l": "ĺļľŀł", "n": "ñńņň",
+		"o": "òóôõöøōŏő" + "ǒơ" + "ọỏốồổỗộớờởỡợ", "r": "ŕŗř", "s": "śŝşšſ" + "ș", "t": "ţťŧ" + "ț",
+		"u": "ùúûüũūŭůűų" + "ǔǖǘǚǜư" + "ụủứừửữự", "w": "ŵ", "y": "ýÿŷ" + "ỳỵỷỹ", "z": "źżž",
 	} {
 		for _, r := range accented {
 			m[r] = plain

@@ -16,6 +16,10 @@ func TestFold(t *testing.T) {
 		{"Straße", "strasse"},
 		{"Łódź", "lodz"},
 		{"WAT28 Bosch", "wat28 bosch"},
+		{"Nguyễn Thị Tuyết", "nguyen thi tuyet"},
+		{"Ștefănescu Țurcan", "stefanescu turcan"},
+		{"Lǚ Nǐ Hǎo", "lu ni hao"},
+		{"Ơn Ưng", "on ung"},
 		{"王小明", "王小明"}, // no case, no accent: as it is
 		{"", ""},
 	} {

@@ -42,10 +42,19 @@ type FirstRun struct {
 	server  *scanEntry
 	code    *scanEntry
 	pair    *widget.Button
-	problem *widget.Label
-	root    fyne.CanvasObject
-	wedge   *scanner.KeyboardWedge
-	win     fyne.Window // set by Attach
+	// demo opens the demo; nil when the build has none. It is disabled
+	// while a pairing is under way: the demo would set the process's
+	// clock under the pairing's goroutine, and the pairing, once done,
+	// would open the paired device over the demo.
+	demo *widget.Button
+	// language is disabled while a pairing is under way too: a language
+	// chosen builds the screen again, its buttons enabled under the
+	// pairing.
+	language *scanSelect
+	problem  *widget.Label
+	root     fyne.CanvasObject
+	wedge    *scanner.KeyboardWedge
+	win      fyne.Window // set by Attach
 	// scanned is the pairing QR Code last scanned: its fingerprint is
 	// pinned while the server field still holds its address.
 	scanned scanner.Meaning
@@ -77,6 +86,7 @@ func NewFirstRun(ctx context.Context, actions FirstRunActions) *FirstRun {
 	f.problem.Hide()
 
 	language := languageSelect(keys)
+	f.language = language
 	language.OnChanged = func(string) {
 		if i := language.SelectedIndex(); i >= 0 && Languages[i].Code != languageInEffect {
 			f.useLanguage(Languages[i].Code)
@@ -90,10 +100,10 @@ func NewFirstRun(ctx context.Context, actions FirstRunActions) *FirstRun {
 	)
 	box := container.NewVBox(title, intro, form, f.problem, container.NewHBox(layout.NewSpacer(), f.pair))
 	if actions.Demo != nil {
-		demo := widget.NewButton(lang.X("firstrun.demo", "Try the demo instead"), actions.Demo)
+		f.demo = widget.NewButton(lang.X("firstrun.demo", "Try the demo instead"), actions.Demo)
 		box.Add(widget.NewSeparator())
 		box.Add(wrapLabel(lang.X("firstrun.demo_hint", "The demo runs a small service on this device with sample tickets, parts and warranty rules.")))
-		box.Add(container.NewHBox(demo))
+		box.Add(container.NewHBox(f.demo))
 	}
 	f.root = wheelPage(container.NewVScroll(container.NewPadded(container.New(maxWidth{560}, box))))
 	return f
@@ -179,6 +189,11 @@ func (f *FirstRun) showProblem(text string) {
 }
 
 func (f *FirstRun) submit() {
+	if f.pair.Disabled() {
+		// A pairing is under way; Enter in the code field or a scanned
+		// pairing QR Code would start a second one beside it.
+		return
+	}
 	server := strings.TrimRight(strings.TrimSpace(f.server.Text), "/")
 	code := strings.ToUpper(strings.TrimSpace(f.code.Text))
 	if u, err := url.Parse(server); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
@@ -192,6 +207,10 @@ func (f *FirstRun) submit() {
 	f.problem.Hide()
 	f.pair.Disable()
 	f.pair.SetText(lang.X("firstrun.pairing", "Pairing…"))
+	f.language.Disable()
+	if f.demo != nil {
+		f.demo.Disable()
+	}
 	fp := ""
 	if f.scanned.PairFingerprint != "" && server == strings.TrimRight(f.scanned.PairServer, "/") {
 		fp = f.scanned.PairFingerprint
@@ -201,6 +220,10 @@ func (f *FirstRun) submit() {
 		fyne.Do(func() {
 			f.pair.Enable()
 			f.pair.SetText(lang.X("firstrun.pair", "Pair this device"))
+			f.language.Enable()
+			if f.demo != nil {
+				f.demo.Enable()
+			}
 			if err != nil {
 				f.showProblem(errorText(err))
 				return

@@ -304,3 +304,78 @@ func TestDemoOpensOnTheDemoClock(t *testing.T) {
 		}
 	}
 }
+
+// TestNoDemoWhilePairing: while a pairing made on the first-run screen is
+// under way, the demo cannot be opened: it would set the process's clock
+// under the pairing, and the pairing, once done, would open the paired
+// device over the demo. Nor can the language be chosen, which builds the
+// screen again, nor a second pairing start. A pairing that fails offers
+// them again.
+func TestNoDemoWhilePairing(t *testing.T) {
+	test.NewTempApp(t)
+	loadTranslations(t)
+	deps := openDemo(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
+	var pairing func() // the pairing, held until the test runs it; later work runs inline
+	pairErr := app.Errorf(app.EUNAUTHORIZED, "test.code", "That code is used.")
+	var clocks, opened []string
+	pairings := 0
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1280, 800))
+	ui.Run(t.Context(), w, ui.Lifecycle{
+		FirstRun: true,
+		Run: func(f func()) {
+			if pairing == nil {
+				pairing = f
+				return
+			}
+			f()
+		},
+		Pair: func(context.Context, string, string, string) error {
+			pairings++
+			return pairErr
+		},
+		DemoClock: func(demo bool) error {
+			clocks = append(clocks, map[bool]string{true: "demo", false: "computer"}[demo])
+			return nil
+		},
+		Demo: func(context.Context, func(app.StartProgress)) (ui.Deps, error) {
+			opened = append(opened, "demo")
+			return deps, nil
+		},
+		Open: func(context.Context, func(app.StartProgress)) (ui.Deps, error) {
+			opened = append(opened, "paired")
+			return deps, nil
+		},
+	})
+	typeInto(t, w.Content(), "https://service.example.com", "https://central.example.com")
+	typeInto(t, w.Content(), "XXXX-XXXX-XXXX", "ABCD-EFGH-JKLM")
+	tapButton(t, w.Content(), "Pair this device")
+	if pairing == nil {
+		t.Fatal("Pair this device started no pairing")
+	}
+	if !findSelect(w.Content()).Disabled() {
+		t.Error("during a pairing, the language can be chosen, which builds the screen again with its demo enabled")
+	}
+	tapButton(t, w.Content(), "Try the demo instead")
+	if len(clocks) != 0 || len(opened) != 0 {
+		t.Fatalf("during a pairing, the demo set the clock %q and opened %q; want neither", clocks, opened)
+	}
+	// The code field submitted (Enter) during the pairing: no second
+	// pairing beside it.
+	walk(w.Content(), func(o fyne.CanvasObject) {
+		if e := entryOf(o); e != nil && e.PlaceHolder == "XXXX-XXXX-XXXX" {
+			e.OnSubmitted(e.Text)
+		}
+	})
+	pairing() // fails
+	if pairings != 1 {
+		t.Errorf("%d pairings after Enter during the first, want 1", pairings)
+	}
+	if findSelect(w.Content()).Disabled() {
+		t.Error("after a failed pairing, the language cannot be chosen")
+	}
+	tapButton(t, w.Content(), "Try the demo instead")
+	if strings.Join(clocks, ",") != "demo" || strings.Join(opened, ",") != "demo" {
+		t.Errorf("after a failed pairing, the demo set the clock %q and opened %q; want the demo's once", clocks, opened)
+	}
+}

@@ -19,7 +19,9 @@ import (
 // that a multi-line field under the pointer with more text than it shows
 // scrolls its own text first, to its end, as a browser's text area does:
 // what is past the field's edge must stay within the wheel's reach, and
-// a field grown to any length would push the page's buttons away. The
+// a field grown to any length would push the page's buttons away; and a
+// sideways turn over a single-line field scrolls its text sideways, which
+// the page, scrolled up and down only, has no use for. The
 // catcher takes nothing else, so taps, clicks, hover and drags reach the
 // objects under it. Touch screens scroll by dragging, which this leaves
 // alone.
@@ -70,10 +72,14 @@ func newWheelCatcher(page *container.Scroll) *wheelCatcher {
 }
 
 // Scrolled scrolls the text of the multi-line field under the pointer
-// while it has more to show that way, else the page.
+// while it has more to show that way, else the page. A sideways turn (a
+// trackpad's swipe, Shift and the wheel) over a single-line field scrolls
+// its text sideways as before the catcher: the page scrolls only up and
+// down, and the end of a long serial or address is reached that way.
 func (c *wheelCatcher) Scrolled(ev *fyne.ScrollEvent) {
 	if e := pointerEntry; e != nil && e.Visible() {
-		if own := e.ownScroll(); own != nil && scrollsFurther(own, ev.Scrolled.DY) {
+		if own := e.ownScroll(); own != nil && (e.MultiLine && scrollsFurther(own, ev.Scrolled.DY) ||
+			!e.MultiLine && ev.Scrolled.DX != 0 && ev.Scrolled.DY == 0) {
 			own.Scrolled(ev)
 			return
 		}
@@ -141,12 +147,12 @@ func (e *scanEntry) CreateRenderer() fyne.WidgetRenderer {
 	return e.renderer
 }
 
-// ownScroll is the scroller of a multi-line field's text; nil for a
-// single line, whose sideways scrolling the wheel leaves alone. The
-// entry's renderer holds it among its objects when the text wraps
-// [2.7.1].
+// ownScroll is the scroller of the field's text: up and down for a
+// multi-line field, sideways for a single line. The entry's renderer
+// holds it among its objects when the text wraps or scrolls [2.7.1];
+// nil before the field is drawn.
 func (e *scanEntry) ownScroll() *container.Scroll {
-	if !e.MultiLine || e.renderer == nil {
+	if e.renderer == nil {
 		return nil
 	}
 	for _, o := range e.renderer.Objects() {

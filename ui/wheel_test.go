@@ -111,3 +111,40 @@ func TestWheelOverTheNoteFieldScrollsTheTicket(t *testing.T) {
 		}
 	}
 }
+
+// TestSidewaysOverALongFieldScrollsItsText: a sideways turn (a trackpad's
+// swipe, Shift and the wheel) over a single-line field holding more than
+// it shows scrolls its text sideways, as it did before the wheel's
+// catcher lay over the page, and leaves the form where it is.
+func TestSidewaysOverALongFieldScrollsItsText(t *testing.T) {
+	term, w, _, _, _ := scanTerminal(t)
+	w.Resize(fyne.NewSize(1280, 600))
+	tapButton(t, term.Object(), "Check in")
+	front := w.Canvas().Overlays().Top()
+	if front == nil {
+		t.Fatal("no check-in form")
+	}
+	page := cardsScroll(t, front)
+	var field fyne.CanvasObject
+	walk(page.Content, func(o fyne.CanvasObject) {
+		if e := entryOf(o); e != nil && field == nil && !e.MultiLine && o.Visible() {
+			field = o
+		}
+	})
+	if field == nil {
+		t.Fatal("no single-line field on the check-in form")
+	}
+	entryOf(field).SetText(strings.Repeat("QX-731000-", 30))
+	own := ownScroll(t, field)
+	if own.Content.MinSize().Width <= own.Size().Width {
+		t.Fatalf("the field's text (%v wide) fits it (%v): nothing to scroll", own.Content.MinSize().Width, own.Size().Width)
+	}
+	before := page.Offset.Y
+	at := middle(field)
+	test.MoveMouse(w.Canvas(), at)
+	test.Scroll(w.Canvas(), at, -40, 0)
+	if own.Offset.X <= 0 || page.Offset.Y != before {
+		t.Errorf("a sideways turn over %q moved its text to %v and the form from %v to %v; want the text only",
+			entryOf(field).PlaceHolder, own.Offset.X, before, page.Offset.Y)
+	}
+}
