@@ -156,18 +156,26 @@ func emptyField(o fyne.CanvasObject) *scanEntry {
 
 // windowHigh lays out a dialog's scrolled content as high as it wants,
 // up to what the window leaves it around the dialog's title and buttons.
+// It never asks for less than it once did: Fyne centres a dialog by its
+// size, so a form that shrinks while open (Complete's checklist, shorter
+// once a resolution is chosen) would move the buttons under the pointer
+// about to tap them [2.7.1]. The form's end then shows blank room.
 type windowHigh struct {
 	canvas fyne.Canvas
 	page   *container.Scroll
 	around float32 // the dialog's height besides the content
+	// tallest is the highest the content has wanted; the UI goroutine's.
+	tallest float32
 }
 
 func (l *windowHigh) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	want := l.page.Content.MinSize()
+	l.tallest = max(l.tallest, want.Height)
 	// A margin of the theme's padding above and below the dialog, so it
-	// reads as a dialog and not as the page.
+	// reads as a dialog and not as the page. A window made shorter (a
+	// phone turned) still bounds it.
 	room := l.canvas.Size().Height - l.around - 4*theme.Padding()
-	return fyne.NewSize(want.Width, max(min(want.Height, room), l.page.MinSize().Height))
+	return fyne.NewSize(want.Width, max(min(l.tallest, room), l.page.MinSize().Height))
 }
 
 func (l *windowHigh) Layout(objects []fyne.CanvasObject, size fyne.Size) {
