@@ -502,7 +502,8 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	}
 	if tv.supply != nil {
 		from := v.actedFrom("requests")
-		reqs := &requestsCard{ask: v.host, save: from, req: from, adder: from, keys: v.keys, editable: v.deps.Commit != nil, ticket: t, sv: tv.supply}
+		reqs := &requestsCard{ask: v.host, save: from, req: from, adder: from, keys: v.keys, editable: v.deps.Commit != nil, ticket: t, sv: tv.supply,
+			fitted: tv.detail.Parts}
 		named("requests", reqs.object())
 	}
 	if away == nil || len(tv.detail.Repairs) > 0 {
