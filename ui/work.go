@@ -164,18 +164,20 @@ type windowHigh struct {
 	canvas fyne.Canvas
 	page   *container.Scroll
 	around float32 // the dialog's height besides the content
-	// tallest is the highest the content has wanted; the UI goroutine's.
-	tallest float32
+	// tallest is the highest the content has wanted as laid out at the
+	// width tallestAt: laid out narrower first, its wrapping labels
+	// measured a word a line, and that height kept left the dialog
+	// mostly blank. The UI goroutine's.
+	tallest, tallestAt float32
 }
 
 func (l *windowHigh) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	want := l.page.Content.MinSize()
-	l.tallest = max(l.tallest, want.Height)
 	// A margin of the theme's padding above and below the dialog, so it
 	// reads as a dialog and not as the page. A window made shorter (a
 	// phone turned) still bounds it.
 	room := l.canvas.Size().Height - l.around - 4*theme.Padding()
-	return fyne.NewSize(want.Width, max(min(l.tallest, room), l.page.MinSize().Height))
+	return fyne.NewSize(want.Width, max(min(max(want.Height, l.tallest), room), l.page.MinSize().Height))
 }
 
 func (l *windowHigh) Layout(objects []fyne.CanvasObject, size fyne.Size) {
@@ -183,6 +185,10 @@ func (l *windowHigh) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 		o.Move(fyne.Position{})
 		o.Resize(size)
 	}
+	if size.Width != l.tallestAt {
+		l.tallest, l.tallestAt = 0, size.Width
+	}
+	l.tallest = max(l.tallest, l.page.Content.MinSize().Height)
 }
 
 // confirm asks before an action that cannot be taken back.
