@@ -428,6 +428,11 @@ func TestCompleteKeepsItsButtonsInPlace(t *testing.T) {
 		t.Fatal("no Complete button in the dialog")
 	}
 	before := d.AbsolutePositionForObject(complete)
+	// Opened, the form fills its dialog: no blank room under it.
+	form := cardsScroll(t, dlg)
+	if h, want := form.Size().Height, form.Content.MinSize().Height; h > want+1 {
+		t.Errorf("the Complete form is %v high, its dialog gives it %v", want, h)
+	}
 	walk(dlg, func(o fyne.CanvasObject) {
 		if s := ui.SelectOf(o); s != nil {
 			s.SetSelected("Repaired")
