@@ -225,6 +225,11 @@ func (w *workflowCard) step(a app.Action) {
 			// signed off" sends the technician looking for a step already done.
 			if line := signatureLine(w.detail); line != "" {
 				msg = lang.X("action.close_visit_signed", "{{.Signature}}. A closed ticket cannot be changed or reopened.", map[string]any{"Signature": line})
+				if s, ok := app.SignOff(w.detail); ok && !s.Refused && w.reportChanged {
+					// The signature is of another report: closing now
+					// closes with the one the customer did not sign.
+					msg = lang.X("action.close_visit_report_changed", "{{.Signature}}, but the report changed since (a payment, part or repair): take a new signature before closing. A closed ticket cannot be changed or reopened.", map[string]any{"Signature": line})
+				}
 			}
 		}
 		if w.money == nil {

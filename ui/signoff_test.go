@@ -246,7 +246,12 @@ func TestSignOffKeepsItsPlaceAndIsDone(t *testing.T) {
 	if shown := labels(detail); !strings.Contains(shown, "The report changed since") {
 		t.Errorf("the ticket does not say why the sign-off is offered again:\n%s", shown)
 	}
-	_, _ = w, deps
+	// Closing the visit says so too, not only who signed.
+	tapButton(t, detail, "Close visit")
+	if shown := labels(w.Canvas().Overlays().Top()); !strings.Contains(shown, "the report changed since") {
+		t.Errorf("closing the visit does not say the report changed since it was signed:\n%s", shown)
+	}
+	_ = deps
 }
 
 func TestSignOffClear(t *testing.T) {
