@@ -29,6 +29,10 @@ type workflowCard struct {
 	typedDiagnosis func() string
 	// signOff opens the customer's sign-off (signoff.go); nil hides it.
 	signOff func()
+	// reportChanged: the report differs from the one last signed (a
+	// payment, part or repair recorded since), so its signature no
+	// longer covers it (ticketView.signedReportChanged).
+	reportChanged bool
 	// notify offers the customer notices (card_notices.go); notices are
 	// the ticket's, shown with their state.
 	notify  bool
@@ -72,7 +76,9 @@ func later(a, step app.Action) bool {
 // and the card with the others. A read-only terminal shows neither.
 func (w *workflowCard) actions(editable bool) (primary *widget.Button, rest fyne.CanvasObject) {
 	box := container.NewVBox()
-	if line := signatureLine(w.detail); line != "" {
+	if line := signatureLine(w.detail); line != "" && w.signOff == nil {
+		// With the sign-off offered, the line goes under its button
+		// (signOffRow): here it would push the button down as it appears.
 		box.Add(lowLabel(line))
 	}
 	if notices := w.noticeBox(editable); notices != nil {
@@ -150,9 +156,36 @@ func (w *workflowCard) actions(editable bool) (primary *widget.Button, rest fyne
 		box.Add(lowLabel(text))
 	}
 	if w.signOff != nil {
-		box.Add(container.NewHBox(widget.NewButtonWithIcon(lang.X("sign.open", "Customer sign-off"), theme.DocumentCreateIcon(), w.signOff)))
+		box.Add(w.signOffRow())
 	}
 	return primary, box
+}
+
+// signOffRow is the sign-off's button with, under it, how the report was
+// signed off: the button stays where the technician tapped it when the
+// line appears. A signature is over the report's digest, which signing
+// and filing the report do not change (app.BuildServiceReport), so while
+// the report is as signed the sign-off is done and "Sign again" is there
+// only for a customer who wants to redo it. A payment, part or repair
+// recorded since changes the report: the signature no longer covers what
+// the customer will read, so the sign-off is offered again, saying why.
+// A refusal or absence leaves it offered: a signature can still be taken.
+func (w *workflowCard) signOffRow() fyne.CanvasObject {
+	label := lang.X("sign.open", "Customer sign-off")
+	line := signatureLine(w.detail)
+	s, ok := app.SignOff(w.detail)
+	switch {
+	case ok && !s.Refused && w.reportChanged:
+		line = lang.X("sign.report_changed", "{{.Signature}}. The report changed since (a payment, part or repair): ask for a new signature.", map[string]any{"Signature": line})
+	case ok && !s.Refused:
+		label = lang.X("sign.again", "Sign again")
+	}
+	b := widget.NewButtonWithIcon(label, theme.DocumentCreateIcon(), w.signOff)
+	row := container.NewVBox(container.NewHBox(b))
+	if line != "" {
+		row.Add(lowLabel(line))
+	}
+	return row
 }
 
 // run asks for what action a needs (a reason, a resolution, a
@@ -192,6 +225,11 @@ func (w *workflowCard) step(a app.Action) {
 			// signed off" sends the technician looking for a step already done.
 			if line := signatureLine(w.detail); line != "" {
 				msg = lang.X("action.close_visit_signed", "{{.Signature}}. A closed ticket cannot be changed or reopened.", map[string]any{"Signature": line})
+				if s, ok := app.SignOff(w.detail); ok && !s.Refused && w.reportChanged {
+					// The signature is of another report: closing now
+					// closes with the one the customer did not sign.
+					msg = lang.X("action.close_visit_report_changed", "{{.Signature}}, but the report changed since (a payment, part or repair): take a new signature before closing. A closed ticket cannot be changed or reopened.", map[string]any{"Signature": line})
+				}
 			}
 		}
 		if w.money == nil {

@@ -130,6 +130,9 @@ type ticketView struct {
 	historyErr error
 	// historyAsked: opening the ticket asked for its history.
 	historyAsked bool
+	// signedReportChanged: the ticket's report is no longer the one its
+	// customer signed (card_workflow.go's signOffRow).
+	signedReportChanged bool
 }
 
 func newTicketDetailView(ctx context.Context, deps Deps, host detailHost, keys *wedgeKeys) *TicketDetailView {
@@ -198,6 +201,14 @@ func (v *TicketDetailView) load(id app.TicketID, autoHistory bool) (ticketView, 
 		}
 		if img := loadThumbnail(v.ctx, v.deps.Photos, p.SHA256); img != nil {
 			tv.thumbs[p.SHA256] = img
+		}
+	}
+	if s, ok := app.SignOff(d); ok && !s.Refused && d.Ticket.Status == app.StatusCompleted && v.deps.ReportToSign != nil {
+		// Built as the sign-off builds it, so the digests compare. A
+		// failure leaves the signature shown as it was taken: the
+		// sign-off itself says what went wrong when opened.
+		if r, err := v.deps.ReportToSign(v.ctx, id); err == nil {
+			tv.signedReportChanged = r.Digest != s.Digest
 		}
 	}
 	if p := &tv.detail.Ticket.Product; p.ManufactureDate.IsZero() {
@@ -434,7 +445,13 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		flow.money = money
 	}
 	if t.Status == app.StatusCompleted && v.host.signOffPossible(tv.detail) {
-		flow.signOff = func() { v.host.openSignOff(tv.detail) }
+		flow.reportChanged = tv.signedReportChanged
+		flow.signOff = func() {
+			// The sign-off saves through the terminal, not a card: the
+			// reload after it keeps the actions' card in place (apply).
+			v.actedIn = "actions"
+			v.host.openSignOff(tv.detail)
+		}
 	}
 	primary, rest := flow.actions(v.deps.Commit != nil)
 	if b := arrivedBanner(t, tv.supply); b != nil {
@@ -485,7 +502,8 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	}
 	if tv.supply != nil {
 		from := v.actedFrom("requests")
-		reqs := &requestsCard{ask: v.host, save: from, req: from, adder: from, keys: v.keys, editable: v.deps.Commit != nil, ticket: t, sv: tv.supply}
+		reqs := &requestsCard{ask: v.host, save: from, req: from, adder: from, keys: v.keys, editable: v.deps.Commit != nil, ticket: t, sv: tv.supply,
+			fitted: tv.detail.Parts}
 		named("requests", reqs.object())
 	}
 	if away == nil || len(tv.detail.Repairs) > 0 {

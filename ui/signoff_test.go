@@ -30,6 +30,16 @@ const reportDigest = "9b1e4c0d7a2f3e5b6c8d9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a
 // completed ticket of the demo technician, and opens its sign-off.
 func signTerminal(t *testing.T) (*ui.Terminal, fyne.Window, ui.Deps, app.Ticket) {
 	t.Helper()
+	digest := reportDigest
+	term, w, deps, tk := signTerminalOf(t, &digest, fyne.NewSize(1280, 800), nil)
+	return term, w, deps, tk
+}
+
+// signTerminalOf is signTerminal with the report's digest in *digest (a
+// test changes the report by changing it), in a window of size, calling
+// before (when not nil) with the ticket shown before the sign-off opens.
+func signTerminalOf(t *testing.T, digest *string, size fyne.Size, before func(*ui.Terminal, fyne.Window)) (*ui.Terminal, fyne.Window, ui.Deps, app.Ticket) {
+	t.Helper()
 	test.NewTempApp(t)
 	now := time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local)
 	deps, ds := openDemoWorld(t, now)
@@ -47,18 +57,21 @@ func signTerminal(t *testing.T) (*ui.Terminal, fyne.Window, ui.Deps, app.Ticket)
 		if id != tk.ID {
 			t.Errorf("report of %s, want %s", id, tk.ID)
 		}
-		return ui.ReportToSign{Digest: reportDigest, Total: "¥ 180.00"}, nil
+		return ui.ReportToSign{Digest: *digest, Total: "¥ 180.00"}, nil
 	}
 	term := ui.NewTerminal(t.Context(), deps)
 	w := test.NewTempWindow(t, term.Object())
-	w.Resize(fyne.NewSize(1280, 800))
+	w.Resize(size)
 	term.Attach(w)
 	term.Detail().Show(tk.ID)
+	if before != nil {
+		before(term, w)
+	}
 	tapButton(t, term.Object(), "Customer sign-off")
 	if !term.SignOffShown() {
 		t.Fatal("the sign-off did not open")
 	}
-	if shown := labels(w.Canvas().Overlays().Top()); !strings.Contains(shown, tk.Number) || !strings.Contains(shown, "¥ 180.00") || !strings.Contains(shown, reportDigest[:12]) {
+	if shown := labels(w.Canvas().Overlays().Top()); !strings.Contains(shown, tk.Number) || !strings.Contains(shown, "¥ 180.00") || !strings.Contains(shown, (*digest)[:12]) {
 		t.Errorf("the sign-off does not show what is signed (number, total, digest):\n%s", shown)
 	}
 	return term, w, deps, tk
@@ -163,6 +176,82 @@ func TestSignOffRecordsSignatureAndPicture(t *testing.T) {
 		t.Errorf("the ticket does not say who signed:\n%s", shown)
 	}
 	_ = w
+}
+
+// signOnPad draws a stroke on the open sign-off's pad and signs.
+func signOnPad(t *testing.T, term *ui.Terminal) {
+	t.Helper()
+	pad := term.SignOffPad()
+	s := pad.Size()
+	drag(pad, fyne.NewPos(s.Width*0.1, s.Height*0.6), fyne.NewPos(s.Width*0.3, s.Height*0.4))
+	test.Tap(term.SignOffButton("Sign"))
+	if term.SignOffShown() {
+		t.Fatal("the sign-off is still open after signing")
+	}
+}
+
+// TestSignOffKeepsItsPlaceAndIsDone: the customer signs with the
+// "Customer sign-off" button near the top of the screen and its card's
+// top scrolled away, and the notes' card in view below it (which a
+// reload anchored on it would keep in place, moving the button up as the
+// actions' card grows). After signing, the button in its place says "Sign
+// again", and who signed shows under it: nothing above it moved. The
+// sign-off is done while the report is as signed; a payment, part or
+// repair recorded since changes the report's digest, and the sign-off is
+// offered again, saying why.
+func TestSignOffKeepsItsPlaceAndIsDone(t *testing.T) {
+	digest := reportDigest
+	var before fyne.Position
+	d := func() fyne.Driver { return fyne.CurrentApp().Driver() }
+	term, w, deps, tk := signTerminalOf(t, &digest, fyne.NewSize(1280, 1000), func(term *ui.Terminal, w fyne.Window) {
+		detail := term.Detail().Object()
+		b := findButton(detail, "Customer sign-off")
+		if b == nil {
+			t.Fatal("no Customer sign-off button")
+		}
+		scroll := cardsScroll(t, detail)
+		inCards := d().AbsolutePositionForObject(b).Y - d().AbsolutePositionForObject(scroll.Content).Y
+		// The button 8 px from the top of the cards' view: the top of
+		// its card (the ticket's actions) is above the view.
+		scroll.ScrollToOffset(fyne.NewPos(0, inCards-8))
+		if scroll.Offset.Y < inCards-8 {
+			t.Fatalf("the ticket does not scroll far enough (offset %v, want %v)", scroll.Offset.Y, inCards-8)
+		}
+		test.MoveMouse(w.Canvas(), middle(b))
+		before = d().AbsolutePositionForObject(b)
+	})
+	signOnPad(t, term)
+	detail := term.Detail().Object()
+	if b := findButton(detail, "Customer sign-off"); b != nil {
+		t.Error("Customer sign-off is still offered with the report signed as it is")
+	}
+	again := findButton(detail, "Sign again")
+	if again == nil {
+		t.Fatal("no Sign again after signing")
+	}
+	if got := d().AbsolutePositionForObject(again); got != before {
+		t.Errorf("the sign-off's button moved from %v to %v after signing", before, got)
+	}
+	if shown := labels(detail); !strings.Contains(shown, "Signed by ") || strings.Contains(shown, "report changed") {
+		t.Errorf("the ticket does not say who signed, or says the report changed:\n%s", shown)
+	}
+
+	// A payment recorded since: the report is another.
+	digest = strings.Repeat("a", 64)
+	term.Detail().Show(tk.ID)
+	detail = term.Detail().Object()
+	if findButton(detail, "Customer sign-off") == nil || findButton(detail, "Sign again") != nil {
+		t.Error("with the report changed since signing, Customer sign-off is not offered again")
+	}
+	if shown := labels(detail); !strings.Contains(shown, "The report changed since") {
+		t.Errorf("the ticket does not say why the sign-off is offered again:\n%s", shown)
+	}
+	// Closing the visit says so too, not only who signed.
+	tapButton(t, detail, "Close visit")
+	if shown := labels(w.Canvas().Overlays().Top()); !strings.Contains(shown, "the report changed since") {
+		t.Errorf("closing the visit does not say the report changed since it was signed:\n%s", shown)
+	}
+	_ = deps
 }
 
 func TestSignOffClear(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -183,6 +184,10 @@ type requestsCard struct {
 	editable bool
 	ticket   app.Ticket
 	sv       *supplyView
+	// fitted are the parts used on the ticket: the central service's
+	// likely parts were worked out before they were, and a part fitted
+	// is needed no longer.
+	fitted []app.PartUsed
 }
 
 func (c *requestsCard) object() fyne.CanvasObject {
@@ -221,10 +226,13 @@ func (c *requestsCard) object() fyne.CanvasObject {
 		// its "request it" opens the request form.
 		box.Add(container.NewHBox(widget.NewButtonWithIcon(lang.X("request.new", "Request a part"), theme.MailSendIcon(), func() { c.adder.addPart(c.ticket, "") })))
 	}
-	if len(sv.likely.Parts) > 0 {
+	likely := slices.DeleteFunc(slices.Clone(sv.likely.Parts), func(lp app.LikelyPart) bool {
+		return slices.ContainsFunc(c.fitted, func(u app.PartUsed) bool { return u.Part == lp.Part })
+	})
+	if len(likely) > 0 {
 		box.Add(widget.NewSeparator())
 		box.Add(heading(lang.X("likely.title", "Likely needed")))
-		for _, lp := range sv.likely.Parts {
+		for _, lp := range likely {
 			have := sv.inStock[lp.Part]
 			text := namedPart(sv.names, lp.Part) + " · " + likelyText(lp.Probability)
 			if sv.stock.ID != "" {

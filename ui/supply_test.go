@@ -309,6 +309,48 @@ func TestLikelyPartsSayHowLikelyAndOfferARequest(t *testing.T) {
 	}
 }
 
+// TestLikelyPartsLeaveOnceFitted: a part fitted on the ticket is no
+// longer "likely needed": it leaves the list, the others stay.
+func TestLikelyPartsLeaveOnceFitted(t *testing.T) {
+	s := newSupplyWorld(t)
+	tk := workingTicket(t, s.term, s.ds, s.deps)
+	stock := vanStock(t, s.deps)
+	var fit, other app.Part
+	for _, p := range s.ds.Parts {
+		switch {
+		case fit.Number == "" && stock[p.Number] > 0 && !p.Serialized && !p.ReturnNeeded:
+			fit = p
+		case other.Number == "":
+			other = p
+		}
+	}
+	if fit.Number == "" || other.Number == "" {
+		t.Fatal("the demo has no part to fit from the van beside another")
+	}
+	s.pull(t, app.Dataset{LikelyParts: []app.LikelyParts{{Ticket: tk.ID, At: s.now, Parts: []app.LikelyPart{
+		{Part: fit.Number, Probability: 0.15, Basis: app.BasisModel, Support: 90},
+		{Part: other.Number, Probability: 0.62, Basis: app.BasisModelSymptom, Support: 40},
+	}}}})
+	s.term.Detail().Show(tk.ID)
+	fitLine, otherLine := "("+string(fit.Number)+") · unlikely, 15 %", "("+string(other.Number)+") · likely, 62 %"
+	if shown := labels(s.term.Detail().Object()); !strings.Contains(shown, fitLine) || !strings.Contains(shown, otherLine) {
+		t.Fatalf("before fitting, the likely parts are not both listed:\n%s", shown)
+	}
+	dlg := openPicker(t, s.term, s.w)
+	typeInto(t, dlg, "Part number", string(fit.Number))
+	tapButton(t, dlg, "Fit part")
+	if used := ticketNow(t, s.deps, tk.ID).Parts; len(used) != 1 || used[0].Part != fit.Number {
+		t.Fatalf("parts fitted: %+v", used)
+	}
+	shown := labels(s.term.Detail().Object())
+	if strings.Contains(shown, fitLine) {
+		t.Errorf("the part just fitted is still likely needed:\n%s", shown)
+	}
+	if !strings.Contains(shown, otherLine) {
+		t.Errorf("the part not fitted left the likely parts:\n%s", shown)
+	}
+}
+
 // incoming counts the world's shipments in transit to the demo
 // technician's van or defective bin: the parcels the On the way tab counts.
 func (s *supplyWorld) incoming(t *testing.T) int {

@@ -412,6 +412,43 @@ func TestCompleteShowsTheChecklistAndTakesTheTypedDiagnosis(t *testing.T) {
 	}
 }
 
+// TestCompleteKeepsItsButtonsInPlace: choosing the resolution shortens
+// the Complete dialog's checklist; the dialog keeps its size while open,
+// so its Complete button stays under the pointer that is about to tap it.
+func TestCompleteKeepsItsButtonsInPlace(t *testing.T) {
+	term, w, ds, deps := ticketTerminal(t, nil)
+	tk := carryIn(t, ds, deps, 0)
+	commitAll(t, deps, deps.Actor, &app.TransitionTicket{Action: app.ActionStart, Ticket: tk.ID, Epoch: tk.Epoch})
+	term.Detail().Show(tk.ID)
+	tapButton(t, term.Detail().Object(), "Complete")
+	dlg := w.Canvas().Overlays().Top()
+	d := fyne.CurrentApp().Driver()
+	complete := findButton(dlg, "Complete")
+	if complete == nil {
+		t.Fatal("no Complete button in the dialog")
+	}
+	before := d.AbsolutePositionForObject(complete)
+	// Opened, the form fills its dialog: no blank room under it.
+	form := cardsScroll(t, dlg)
+	if h, want := form.Size().Height, form.Content.MinSize().Height; h > want+1 {
+		t.Errorf("the Complete form is %v high, its dialog gives it %v", want, h)
+	}
+	walk(dlg, func(o fyne.CanvasObject) {
+		if s := ui.SelectOf(o); s != nil {
+			s.SetSelected("Repaired")
+		}
+	})
+	// The desktop driver lays out again what changed its minimum size;
+	// the test driver does not: a refresh of the dialog does.
+	dlg.Refresh()
+	if shown := labels(dlg); strings.Contains(shown, "Choose a resolution code") {
+		t.Fatalf("the checklist did not shorten with a resolution chosen:\n%s", shown)
+	}
+	if got := d.AbsolutePositionForObject(complete); got != before {
+		t.Errorf("the Complete button moved from %v to %v as the checklist shortened", before, got)
+	}
+}
+
 // TestCompletedShowsAtOnce: the new state shows as soon as the step is
 // saved, before the ticket is read back, also when the diagnosis typed
 // with it was saved just before and is not read back either.

@@ -77,7 +77,7 @@ func newWheelCatcher(page *container.Scroll) *wheelCatcher {
 // its text sideways as before the catcher: the page scrolls only up and
 // down, and the end of a long serial or address is reached that way.
 func (c *wheelCatcher) Scrolled(ev *fyne.ScrollEvent) {
-	if e := pointerEntry; e != nil && e.Visible() {
+	if e := pointerEntry; e != nil && e.Visible() && under(e, ev.AbsolutePosition) {
 		if own := e.ownScroll(); own != nil && (e.MultiLine && scrollsFurther(own, ev.Scrolled.DY) ||
 			!e.MultiLine && ev.Scrolled.DX != 0 && ev.Scrolled.DY == 0) {
 			own.Scrolled(ev)
@@ -101,6 +101,21 @@ func (emptyRenderer) MinSize() fyne.Size           { return fyne.Size{} }
 func (emptyRenderer) Refresh()                     {}
 func (emptyRenderer) Objects() []fyne.CanvasObject { return nil }
 func (emptyRenderer) Destroy()                     {}
+
+// under reports whether the point at (absolute) lies on o as the screen
+// shows it now. A dialog closed by the keyboard leaves pointerEntry on its
+// field, no longer drawn yet still Visible: the driver places an object
+// it does not find on the screen at the origin [2.7.1], where no field of
+// this app is drawn (a screen's header or a dialog's title is there), so
+// the point is not on it.
+func under(o fyne.CanvasObject, at fyne.Position) bool {
+	d := fyne.CurrentApp().Driver()
+	p, s := d.AbsolutePositionForObject(o), o.Size()
+	if p == (fyne.Position{}) {
+		return false
+	}
+	return at.X >= p.X && at.Y >= p.Y && at.X < p.X+s.Width && at.Y < p.Y+s.Height
+}
 
 // scrollsFurther reports whether s can move its content by the wheel's
 // dy (< 0 towards the end, > 0 towards the start).

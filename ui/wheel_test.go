@@ -16,7 +16,45 @@ import (
 // the wheel to the last drawn object at the point that takes it.
 func wheelAt(c fyne.Canvas, at fyne.Position, dy float32) {
 	test.MoveMouse(c, at)
-	test.Scroll(c, at, 0, dy)
+	scrollAt(c, at, 0, dy)
+}
+
+// scrollAt turns the wheel at the point at by dx, dy, the pointer not
+// moved: to the last drawn visible object there that takes it, in the
+// front dialog if one is open, with the event's positions set as the
+// desktop driver sets them (test.Scroll leaves them zero [2.7.1]).
+func scrollAt(c fyne.Canvas, at fyne.Position, dx, dy float32) {
+	d := fyne.CurrentApp().Driver()
+	root := c.Content()
+	if top := c.Overlays().Top(); top != nil {
+		root = top
+	}
+	var target fyne.Scrollable
+	var targetAt fyne.Position
+	var visit func(o fyne.CanvasObject)
+	visit = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		p, s := d.AbsolutePositionForObject(o), o.Size()
+		if sc, ok := o.(fyne.Scrollable); ok && at.X >= p.X && at.Y >= p.Y && at.X < p.X+s.Width && at.Y < p.Y+s.Height {
+			target, targetAt = sc, p
+		}
+		switch o := o.(type) {
+		case *fyne.Container:
+			for _, ch := range o.Objects {
+				visit(ch)
+			}
+		case fyne.Widget:
+			for _, ch := range test.WidgetRenderer(o).Objects() {
+				visit(ch)
+			}
+		}
+	}
+	visit(root)
+	if target != nil {
+		target.Scrolled(&fyne.ScrollEvent{PointEvent: fyne.PointEvent{Position: at.Subtract(targetAt), AbsolutePosition: at}, Scrolled: fyne.NewDelta(dx, dy)})
+	}
 }
 
 // ownScroll is the scroller an entry holds of its own text.
@@ -142,9 +180,53 @@ func TestSidewaysOverALongFieldScrollsItsText(t *testing.T) {
 	before := page.Offset.Y
 	at := middle(field)
 	test.MoveMouse(w.Canvas(), at)
-	test.Scroll(w.Canvas(), at, -40, 0)
+	scrollAt(w.Canvas(), at, -40, 0)
 	if own.Offset.X <= 0 || page.Offset.Y != before {
 		t.Errorf("a sideways turn over %q moved its text to %v and the form from %v to %v; want the text only",
 			entryOf(field).PlaceHolder, own.Offset.X, before, page.Offset.Y)
+	}
+}
+
+// TestWheelAfterADialogClosedLeavesItsField: the pointer rests on the
+// check-in form's fault field, which holds more lines than it shows, and
+// the form closes by the keyboard (Escape): the field is gone from the
+// screen, though it still says it is visible. The next wheel turn, the
+// mouse not moved, does not scroll that field.
+func TestWheelAfterADialogClosedLeavesItsField(t *testing.T) {
+	term, w, ds, deps := ticketTerminal(t, nil)
+	w.Resize(fyne.NewSize(1280, 600))
+	tk := carryIn(t, ds, deps, 0)
+	commitAll(t, deps, deps.Actor, manyNotes(tk.ID, 25)...)
+	term.Detail().Show(tk.ID) // a page that scrolls under the form
+	tapButton(t, term.Object(), "Check in")
+	front := w.Canvas().Overlays().Top()
+	if front == nil {
+		t.Fatal("no check-in form")
+	}
+	var field fyne.CanvasObject
+	walk(front, func(o fyne.CanvasObject) {
+		if e := entryOf(o); e != nil && e.MultiLine && field == nil {
+			field = o
+		}
+	})
+	if field == nil {
+		t.Fatal("no multi-line field on the check-in form")
+	}
+	entryOf(field).SetText(strings.Repeat("Drum does not turn\n", 12))
+	own := ownScroll(t, field)
+	// Open, the wheel over the field scrolls its text: the field can.
+	at := middle(field)
+	wheelAt(w.Canvas(), at, -40)
+	if own.Offset.Y <= 0 {
+		t.Fatal("the wheel over the open form's fault field did not scroll its text")
+	}
+	own.ScrollToTop()
+	front.Hide() // as Escape does
+	if w.Canvas().Overlays().Top() != nil {
+		t.Fatal("the check-in form is still open")
+	}
+	scrollAt(w.Canvas(), at, 0, -40) // the mouse not moved
+	if own.Offset.Y != 0 {
+		t.Errorf("the wheel scrolled the closed form's field to %v", own.Offset.Y)
 	}
 }
