@@ -109,10 +109,11 @@ func (s *serverTx) indexTicket(ctx context.Context, t app.Ticket) error {
 }
 
 // migrateTicketIndexProduct gives the ticket_index of a database made
-// before it had product_fold the column, and fills it from each row's
-// brand and model (productFold, in Go, so that both databases fold case
-// alike), bulkRows rows a statement, in one transaction: a crash leaves
-// the column out, and the next open starts again.
+// before it had product_fold the column, and drops the folds' mark in the
+// same transaction, so that refoldTicketIndex, which runs next, fills it
+// from each row's brand and model (productFold, in Go, so that both
+// databases fold alike): a crash leaves the column out, or the mark
+// gone, and the next open goes on.
 func (db *DB) migrateTicketIndexProduct(ctx context.Context, conn *sql.Conn) error {
 	count := `SELECT count(*) FROM pragma_table_info('ticket_index') WHERE name = 'product_fold'`
 	if db.dialect == dialectPostgres {
@@ -131,43 +132,10 @@ func (db *DB) migrateTicketIndexProduct(ctx context.Context, conn *sql.Conn) err
 	if _, err := tx.ExecContext(ctx, `ALTER TABLE ticket_index ADD COLUMN product_fold TEXT NOT NULL DEFAULT ''`); err != nil {
 		return err
 	}
-	var tenant, id string // the last row read: rows are read in key order
-	for {
-		rows, err := tx.QueryContext(ctx, db.q(`SELECT tenant, id, brand, model FROM ticket_index
-			WHERE (tenant, id) > (?, ?) ORDER BY tenant, id LIMIT ?`), tenant, id, bulkRows)
-		if err != nil {
-			return err
-		}
-		var set []any // tenant, id, product_fold of each row that has one
-		read := 0
-		for rows.Next() {
-			var brand, model string
-			if err := rows.Scan(&tenant, &id, &brand, &model); err != nil {
-				rows.Close()
-				return err
-			}
-			read++
-			if f := productFold(brand, model); f != "" {
-				set = append(set, tenant, id, f)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		if len(set) > 0 {
-			// VALUES names its columns column1, column2... on both
-			// databases.
-			values := "(?, ?, ?)" + strings.Repeat(", (?, ?, ?)", len(set)/3-1)
-			if _, err := tx.ExecContext(ctx, db.q(`UPDATE ticket_index SET product_fold = v.column3 FROM (VALUES `+values+`) AS v
-				WHERE ticket_index.tenant = v.column1 AND ticket_index.id = v.column2`), set...); err != nil {
-				return err
-			}
-		}
-		if read < bulkRows {
-			return tx.Commit()
-		}
+	if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM meta WHERE k = ?`), ticketIndexFoldMark); err != nil {
+		return err
 	}
+	return tx.Commit()
 }
 
 // ticketIndexFoldMark is the meta key holding the app.FoldVersion that
@@ -178,7 +146,8 @@ const ticketIndexFoldMark = "ticket_index_fold"
 // serial_fold, product_fold) again from each row's text when another
 // app.Fold made them than this one (meta ticketIndexFoldMark): a database
 // made before the board folded accents holds them lower-cased only, and
-// "jose" would not find its "José". Only rows whose folds change are
+// "jose" would not find its "José"; one whose product_fold column
+// migrateTicketIndexProduct just added holds none. Only rows whose folds change are
 // written, bulkRows rows a statement, in one transaction with the mark: a
 // crash leaves the old folds and the old mark, and the next open starts
 // again. It runs under the migration lock (migrate).
