@@ -82,14 +82,7 @@ func TestTallFormDialogFitsTheWindow(t *testing.T) {
 // the content's right edge, where a field's clear or dropdown button is,
 // and a click there moved the bar.
 func TestScrollbarLeavesTheCheckInFieldsFree(t *testing.T) {
-	term, w, _, _, _ := scanTerminal(t)
-	w.Resize(fyne.NewSize(1280, 600))
-	tapButton(t, term.Object(), "Check in")
-	front := w.Canvas().Overlays().Top()
-	if front == nil {
-		t.Fatal("no check-in form")
-	}
-	page := cardsScroll(t, front)
+	_, page := openCheckInForm(t)
 	if page.Content.MinSize().Height <= page.Size().Height {
 		t.Fatalf("the form (%v high) fits its dialog (%v): no scrollbar", page.Content.MinSize().Height, page.Size().Height)
 	}

@@ -81,14 +81,7 @@ func middle(o fyne.CanvasObject) fyne.Position {
 // wheel over any field of the check-in form scrolls the form, as it does
 // between the fields.
 func TestWheelOverTheCheckInFieldsScrollsTheForm(t *testing.T) {
-	term, w, _, _, _ := scanTerminal(t)
-	w.Resize(fyne.NewSize(1280, 600))
-	tapButton(t, term.Object(), "Check in")
-	front := w.Canvas().Overlays().Top()
-	if front == nil {
-		t.Fatal("no check-in form")
-	}
-	page := cardsScroll(t, front) // the outermost scroller: the form's
+	w, page := openCheckInForm(t)
 	if page.Content.MinSize().Height <= page.Size().Height {
 		t.Fatalf("the form (%v high) fits its dialog (%v): nothing to scroll", page.Content.MinSize().Height, page.Size().Height)
 	}
@@ -155,14 +148,7 @@ func TestWheelOverTheNoteFieldScrollsTheTicket(t *testing.T) {
 // it shows scrolls its text sideways, as it did before the wheel's
 // catcher lay over the page, and leaves the form where it is.
 func TestSidewaysOverALongFieldScrollsItsText(t *testing.T) {
-	term, w, _, _, _ := scanTerminal(t)
-	w.Resize(fyne.NewSize(1280, 600))
-	tapButton(t, term.Object(), "Check in")
-	front := w.Canvas().Overlays().Top()
-	if front == nil {
-		t.Fatal("no check-in form")
-	}
-	page := cardsScroll(t, front)
+	w, page := openCheckInForm(t)
 	var field fyne.CanvasObject
 	walk(page.Content, func(o fyne.CanvasObject) {
 		if e := entryOf(o); e != nil && field == nil && !e.MultiLine && o.Visible() {
@@ -229,4 +215,19 @@ func TestWheelAfterADialogClosedLeavesItsField(t *testing.T) {
 	if own.Offset.Y != 0 {
 		t.Errorf("the wheel scrolled the closed form's field to %v", own.Offset.Y)
 	}
+}
+
+// openCheckInForm opens the check-in form on a 1280x600 desktop window,
+// which makes it scroll, and returns the window and the form's scroller
+// (the outermost one of the form's dialog).
+func openCheckInForm(t *testing.T) (fyne.Window, *container.Scroll) {
+	t.Helper()
+	term, w, _, _, _ := scanTerminal(t)
+	w.Resize(fyne.NewSize(1280, 600))
+	tapButton(t, term.Object(), "Check in")
+	front := w.Canvas().Overlays().Top()
+	if front == nil {
+		t.Fatal("no check-in form")
+	}
+	return w, cardsScroll(t, front)
 }
