@@ -7,13 +7,6 @@ import (
 	"testing"
 )
 
-// PROTOCOL.md, "Ticket merge rules": a serialized unit is followed by its
-// part and serial; a movement that takes a unit the service knows from a
-// location it is not at is applied all the same and raises a
-// negative_stock conflict with key conflict.serial_elsewhere (the unit is
-// on a ticket: Other is the ticket's number), theirs -1, field the part,
-// data naming the unit. Here two devices of one technician fit the same
-// unit offline, from a van that holds another unit of the part.
 // unitConflict is a conflict with the data that fills its message.
 type unitConflict struct {
 	conflict
@@ -33,22 +26,17 @@ func (s *service) unitConflicts(t *testing.T, tech string) []unitConflict {
 	return out
 }
 
+// PROTOCOL.md, "Ticket merge rules": a serialized unit is followed by its
+// part and serial; a movement that takes a unit the service knows from a
+// location it is not at is applied all the same and raises a
+// negative_stock conflict with key conflict.serial_elsewhere (the unit is
+// on a ticket: Other is the ticket's number), theirs -1, field the part,
+// data naming the unit. Here two devices of one technician fit the same
+// unit offline, from a van that holds another unit of the part.
 func TestSerialUnitFittedTwice(t *testing.T) {
 	onEachDB(t, func(t *testing.T, s *service) {
-		part := name("CF-BOARD")
-		var got struct {
-			Rows int `json:"rows"`
-		}
-		s.adminOK(t, "POST", "/v1/admin/import/parts", []byte("number,name_en,class,serialized\n"+part+",Control board,main,yes\n"), &got)
-		if got.Rows != 1 {
-			t.Fatalf("parts import: %d rows, want 1", got.Rows)
-		}
 		tc := s.addFieldTech(t, "twin", 0)
-		unit, other := name("SN"), name("SN")
-		s.adminOK(t, "POST", "/v1/admin/import/stock", []byte(fmt.Sprintf("location,part,qty,serial\n%s,%s,1,%s\n%s,%s,1,%s\n", tc.van, part, unit, tc.van, part, other)), &got)
-		if got.Rows != 2 {
-			t.Fatalf("stock import: %d rows, want 2", got.Rows)
-		}
+		part, unit, other := s.serializedInVan(t, tc.van)
 		phone, tablet := s.pair(t, tc.id), s.pair(t, tc.id)
 		first, second := s.newTicket(t, tc.id, ""), s.newTicket(t, tc.id, "")
 		fit := func(ticket string) map[string]any {
@@ -117,16 +105,10 @@ func TestSerialUnitFittedTwice(t *testing.T) {
 // the van.
 func TestSerialUnitElsewhereNamesItsPlaces(t *testing.T) {
 	onEachDB(t, func(t *testing.T, s *service) {
-		part := name("CF-BOARD")
-		var got struct {
-			Rows int `json:"rows"`
-		}
-		s.adminOK(t, "POST", "/v1/admin/import/parts", []byte("number,name_en,class,serialized\n"+part+",Control board,main,yes\n"), &got)
 		tc, other := s.addFieldTech(t, "named", 0), s.addFieldTech(t, "named-other", 0)
+		part, sent, shipped := s.serializedInVan(t, tc.van)
 		wh := name("wh")
 		s.adminOK(t, "PUT", "/v1/admin/locations/"+wh, map[string]any{"id": wh, "kind": "warehouse", "name": "Almacén Central"}, nil)
-		sent, shipped := name("SN"), name("SN")
-		s.adminOK(t, "POST", "/v1/admin/import/stock", []byte(fmt.Sprintf("location,part,qty,serial\n%s,%s,1,%s\n%s,%s,1,%s\n", tc.van, part, sent, tc.van, part, shipped)), &got)
 		phone := s.pair(t, tc.id)
 		phone.pullAll(t) // the van's two units, before dispatch moves them
 		s.dispatchOK(t, "stock.transfer", map[string]any{"movement": map[string]any{"id": newID(), "part": part, "from": tc.van, "to": wh, "qty": 1, "serial": sent}})
@@ -178,4 +160,25 @@ func TestSerialUnitElsewhereNamesItsPlaces(t *testing.T) {
 			}
 		}
 	})
+}
+
+// serializedInVan imports a serialized part and two units of it, each
+// with its serial, into van; it returns the part's number and the two
+// serials.
+func (s *service) serializedInVan(t *testing.T, van string) (part, first, second string) {
+	t.Helper()
+	part = name("CF-BOARD")
+	var got struct {
+		Rows int `json:"rows"`
+	}
+	s.adminOK(t, "POST", "/v1/admin/import/parts", []byte("number,name_en,class,serialized\n"+part+",Control board,main,yes\n"), &got)
+	if got.Rows != 1 {
+		t.Fatalf("parts import: %d rows, want 1", got.Rows)
+	}
+	first, second = name("SN"), name("SN")
+	s.adminOK(t, "POST", "/v1/admin/import/stock", []byte(fmt.Sprintf("location,part,qty,serial\n%s,%s,1,%s\n%s,%s,1,%s\n", van, part, first, van, part, second)), &got)
+	if got.Rows != 2 {
+		t.Fatalf("stock import: %d rows, want 2", got.Rows)
+	}
+	return part, first, second
 }
