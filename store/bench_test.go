@@ -557,3 +557,30 @@ func BenchmarkLoad10k(b *testing.B) {
 	}
 	reportMemory(b)
 }
+
+// BenchmarkBalances is a van's stock screen: the balances of the location
+// with the most movements in BenchmarkTicketSearch's store, summed from
+// the ledger's covering indexes (balancesQuery).
+func BenchmarkBalances(b *testing.B) {
+	db, err := Open(b.Context(), benchFixture(b), WithClock(fixedClock(genNow)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	var loc string
+	var moves int
+	err = db.read.QueryRowContext(b.Context(), `SELECT loc, count(*) AS n FROM (SELECT to_loc AS loc FROM movements WHERE to_loc IS NOT NULL
+		UNION ALL SELECT from_loc FROM movements WHERE from_loc IS NOT NULL) GROUP BY loc ORDER BY n DESC LIMIT 1`).Scan(&loc, &moves)
+	if err != nil {
+		b.Fatal(err)
+	}
+	parts := NewPartService(db)
+	cpu := processCPU()
+	for b.Loop() {
+		if _, err := parts.Balances(b.Context(), app.LocationID(loc)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, cpu)
+	b.ReportMetric(float64(moves), "movements")
+}
