@@ -29,6 +29,24 @@ func PhoneLookupKey(phone string) string {
 	return d[max(0, len(d)-PhoneLookupDigits):]
 }
 
+// PhoneText reports whether s, typed or scanned, reads as a phone number,
+// or a part of one, and returns it trimmed and without a "tel:" label:
+// digits, spaces and "+-()." only, with at least MinPhoneDigits digits,
+// after an optional "tel:" (a QR Code's phone link). A search matches a
+// phone by its digits only for such a text: the digits scattered in a
+// serial ("C02XK1ZZJG5H" holds 0, 2, 1 and 5) would find a stranger
+// whose phone holds "0215".
+func PhoneText(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if len(s) > 4 && strings.EqualFold(s[:4], "tel:") {
+		s = s[4:]
+	}
+	if len(PhoneDigits(s)) < MinPhoneDigits || strings.ContainsFunc(s, func(r rune) bool { return !strings.ContainsRune("0123456789 +-().", r) }) {
+		return "", false
+	}
+	return s, true
+}
+
 // PhoneDigits is a phone number's digits alone, as phone numbers are
 // compared: "+86 139-1234 5678" is "8613912345678".
 func PhoneDigits(s string) string {

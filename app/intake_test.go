@@ -22,6 +22,31 @@ func TestPhoneLookupKey(t *testing.T) {
 	}
 }
 
+func TestPhoneText(t *testing.T) {
+	for _, tc := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"+86 139 1234 5678", "+86 139 1234 5678", true},
+		{"  (021) 5555-0100 ", "(021) 5555-0100", true},
+		{"tel:+8613912345678", "+8613912345678", true},
+		{"TEL:0013 8000", "0013 8000", true},
+		{"1234", "1234", true},
+		{"123", "", false},          // fewer than MinPhoneDigits
+		{"tel:", "", false},         // a label alone
+		{"C02XK1ZZJG5H", "", false}, // a serial: its digits are scattered
+		{"SN-1234-5678", "", false}, // letters other than the label
+		{"FB-2026-000224", "", false},
+		{"138 0013 8000 王", "", false},
+		{"", "", false},
+	} {
+		got, ok := app.PhoneText(tc.in)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("PhoneText(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
 func TestSameDevice(t *testing.T) {
 	p := func(cat app.Category, brand, model, serial string) app.Product {
 		return app.Product{Category: cat, Brand: brand, Model: model, Serial: serial}

@@ -459,19 +459,23 @@ func ticketOrder(f app.TicketFilter) (string, error) {
 // ticketMatchExpr is matchExpr for tickets. The phone is indexed as its
 // digits only, so "+86 138 0013 8000", "0013-8000" and "13800138000" all
 // find it: a word of digits and punctuation matches as its digits, and a
-// word with letters and three or more digits (a serial) also does.
+// word with letters matches as itself, or as its digits too when it reads
+// as a phone ("tel:13800138000", app.PhoneText). A serial's scattered
+// digits are no phone: "C02XK1ZZJG5H" must not find a stranger whose
+// phone holds "0215".
 func ticketMatchExpr(words []string) string {
 	var terms []string
 	for _, w := range words {
 		digits := app.PhoneDigits(w)
 		hasLetter := strings.ContainsFunc(w, unicode.IsLetter)
+		_, phone := app.PhoneText(w)
 		var term string
 		switch {
 		case !hasLetter && digits == "":
 			continue // punctuation only
 		case !hasLetter:
 			term = matchExpr([]string{digits})
-		case len(digits) >= 3 && digits != w:
+		case phone:
 			term = "(" + matchExpr([]string{w}) + " OR " + quoteFTS(digits) + ")"
 		default:
 			term = matchExpr([]string{w})

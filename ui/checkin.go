@@ -378,27 +378,13 @@ func (f *checkInForm) selectedCategory() app.Category {
 // customer's card, a "tel:" code), anything else into the serial.
 func (f *checkInForm) fillScan(m scanner.Meaning) string {
 	if m.Kind == scanner.ScanText && f.win != nil && f.win.Canvas().Focused() == f.phone && strings.TrimSpace(f.phone.Text) == "" {
-		if phone, ok := phoneText(m.Text); ok {
+		if phone, ok := app.PhoneText(m.Text); ok {
 			f.phone.SetText(phone) // OnChanged looks the customer up
 			return phone
 		}
 	}
 	f.fillSerial(m)
 	return f.serial.Text
-}
-
-// phoneText is a scanned text as a phone number: digits, spaces and
-// "+-()." only, with at least app.MinPhoneDigits digits, after an optional
-// "tel:".
-func phoneText(s string) (string, bool) {
-	s = strings.TrimSpace(s)
-	if len(s) > 4 && strings.EqualFold(s[:4], "tel:") {
-		s = s[4:]
-	}
-	if len(app.PhoneDigits(s)) < app.MinPhoneDigits || strings.ContainsFunc(s, func(r rune) bool { return !strings.ContainsRune("0123456789 +-().", r) }) {
-		return "", false
-	}
-	return s, true
 }
 
 // fillSerial puts a scanned serial into the form.

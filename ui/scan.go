@@ -213,8 +213,16 @@ func (r *scanRouter) findText(m scanner.Meaning) {
 				r.desk.say(false, lang.X("scan.text_tickets", "Scanned “{{.Text}}”: {{.Count}} tickets listed.", map[string]any{"Text": clipText(m.Text), "Count": total}))
 			case len(parts) == 1:
 				r.desk.findPart(scanner.Meaning{Kind: scanner.ScanPart, Part: parts[0].Number}, false)
+			case r.canCheckIn:
+				// At a counter an unknown code is most often a device
+				// that is new here, and its serial's label reads as
+				// text: say where it goes (the form takes a scan as
+				// the serial), without a dialog that a burst of scans
+				// would type into.
+				r.desk.say(true, lang.X("scan.nothing_counter", "Scanned “{{.Text}}”: no ticket or part on this device matches it. A device new to this counter? Press {{.Button}} and scan it there.",
+					map[string]any{"Text": clipText(m.Text), "Button": lang.X("checkin.button", "Check in")}))
 			default:
-				r.desk.say(true, lang.X("scan.nothing", "Scanned “{{.Text}}”: no ticket or part on this device matches it.", map[string]any{"Text": clipText(m.Text)}))
+				r.desk.say(true, lang.X("scan.nothing", "Scanned “{{.Text}}”: no ticket or part on this device matches it. Check the code, or search by the customer's name or phone.", map[string]any{"Text": clipText(m.Text)}))
 			}
 		})
 	})

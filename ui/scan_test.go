@@ -230,6 +230,41 @@ func TestScanOfAnUnknownDeviceChecksItIn(t *testing.T) {
 	}
 }
 
+// TestScanOfAnUnknownCodeSaysWhatToDo: at a counter, a code that is no
+// ticket's and no part's (a serial whose label reads as plain text)
+// opens nothing, even when its scattered digits are a part of a
+// customer's phone, and the bar says where it goes: the check-in form,
+// which takes the same scan as the device's serial.
+func TestScanOfAnUnknownCodeSaysWhatToDo(t *testing.T) {
+	term, w, kb, ds, deps := scanTerminal(t)
+	tk := myTicket(t, ds, deps)
+	d := app.PhoneDigits(tk.Customer.Phone)
+	if len(d) < 4 {
+		t.Fatalf("ticket %s's phone %q has fewer than 4 digits", tk.Number, tk.Customer.Phone)
+	}
+	d = d[len(d)-4:]
+	code := "Q" + d[0:1] + "W" + d[1:2] + "X" + d[2:3] + "Z" + d[3:4] + "K" // the phone's last four digits, scattered
+	term.Detail().Show(tk.ID)
+	term.HandleScan(scanner.Scan{Source: scanner.SourceWedge, Code: scanner.Code{Text: code}})
+	status := term.ScanStatus()
+	if !strings.Contains(status, "no ticket or part on this device matches it") || !strings.Contains(status, "Press Check in and scan it there") {
+		t.Fatalf("scan bar after an unknown code: %q", status)
+	}
+	tapButton(t, term.Object(), "Check in")
+	form := term.CheckInForm()
+	if form == nil {
+		t.Fatal("the check-in form did not open")
+	}
+	focused := w.Canvas().Focused()
+	if focused == nil {
+		t.Fatal("no field has the focus in the check-in form")
+	}
+	kb.scan(focused, code)
+	if form.Serial() != code {
+		t.Errorf("serial field %q after scanning %q in the form", form.Serial(), code)
+	}
+}
+
 func TestScanOfAPartLabelShowsThePart(t *testing.T) {
 	term, w, _, ds, _ := scanTerminal(t)
 	p := ds.Parts[0]

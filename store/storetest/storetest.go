@@ -267,6 +267,8 @@ func testTicketQuery(t *testing.T, s Stores) {
 		"王伟":              {T1},
 		"0013":            {T1},         // part of the phone as written
 		"13800138000":     {T1},         // the phone without its spaces
+		"tel:13800138000": {T1},         // a QR Code's phone link
+		"X0Y0Z1A3B":       nil,          // a serial's scattered digits are no phone's "0013"
 		"sn-p50":          {T1},         // serial, any case
 		"000003":          {T3},         // ticket number
 		"customer 000004": {T4},         // every word must match

@@ -18,14 +18,13 @@ import (
 
 // The board's bounds: a page holds BoardDefaultLimit tickets unless the
 // query asks for 1 to BoardMaxLimit; a search is at most boardMaxSearch
-// characters, and a phone search needs boardMinPhoneDigits digits (fewer
+// characters, and a phone search needs app.MinPhoneDigits digits (fewer
 // match half the customers).
 const (
-	BoardDefaultLimit   = 200
-	BoardMaxLimit       = 500
-	boardMaxSearch      = 100
-	boardMinPhoneDigits = 4
-	boardMaxCursor      = 1024
+	BoardDefaultLimit = 200
+	BoardMaxLimit     = 500
+	boardMaxSearch    = 100
+	boardMaxCursor    = 1024
 )
 
 // noTime is how ticket_index stores a time the ticket does not have: it
@@ -53,18 +52,6 @@ func fromIndexTime(n int64) time.Time {
 	return time.Unix(0, n).UTC()
 }
 
-// phoneDigits keeps a phone's digits only: "+49 (30) 123-45" and
-// "004930 12345" are searched alike.
-func phoneDigits(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
 const ticketIndexCols = `tenant, id, number, number_fold, status, open, kind, priority, technician, store,
 	window_start, window_end, respond_by, resolve_by, customer_name, name_fold, customer_phone,
 	serial, serial_fold, brand, model, updated_at, product_fold`
@@ -78,7 +65,7 @@ func ticketIndexRow(tenant string, t app.Ticket, at int64) []any {
 	return []any{tenant, string(t.ID), t.Number, app.Fold(t.Number), string(t.Status), open, string(t.Kind),
 		int(t.Priority), string(t.Technician), string(t.Store),
 		indexTime(t.WindowStart), indexTime(t.WindowEnd), indexTime(t.RespondBy), indexTime(t.ResolveBy),
-		t.Customer.Name, app.Fold(t.Customer.Name), phoneDigits(t.Customer.Phone),
+		t.Customer.Name, app.Fold(t.Customer.Name), app.PhoneDigits(t.Customer.Phone),
 		t.Product.Serial, app.Fold(t.Product.Serial), t.Product.Brand, t.Product.Model, at,
 		productFold(t.Product.Brand, t.Product.Model)}
 }
@@ -282,8 +269,9 @@ type BoardQuery struct {
 	// or whose response or resolution is due in it; a zero bound is open.
 	From, To time.Time
 	// Search matches a ticket number (exact or prefix), the customer's
-	// name (a part of it, any case), phone (the query's digits, at least
-	// 4, as a part of the phone's digits), the product's brand and model
+	// name (a part of it, any case), phone (when the query reads as a
+	// phone, app.PhoneText: its last 8 digits, at least 4, as a part of
+	// the phone's digits), the product's brand and model
 	// (a part of "brand model", any case) or a serial number (prefix, any
 	// case). '%' and '_' match themselves.
 	Search string
@@ -450,7 +438,12 @@ func (db *DB) boardWhere(q BoardQuery, statuses bool) (string, []any) {
 		fold := likeEscape(app.Fold(s))
 		or := []string{`number_fold LIKE ? ESCAPE '\'`, `name_fold LIKE ? ESCAPE '\'`, `serial_fold LIKE ? ESCAPE '\'`, `product_fold LIKE ? ESCAPE '\'`}
 		args = append(args, fold+"%", "%"+fold+"%", fold+"%", "%"+fold+"%")
-		if d := phoneDigits(s); len(d) >= boardMinPhoneDigits {
+		// The phone, only for a search that reads as one: the digits
+		// scattered in a serial are no phone (app.PhoneText). A whole
+		// number is searched by its subscriber's last digits
+		// (app.PhoneLookupKey), so "+86 139…" finds "139…" and "0139…".
+		if p, ok := app.PhoneText(s); ok {
+			d := app.PhoneLookupKey(p)
 			or = append(or, `customer_phone LIKE ?`)
 			args = append(args, "%"+d+"%")
 		}

@@ -104,6 +104,10 @@ func TestBoardQueries(t *testing.T) {
 			{"PhoneDigits", BoardQuery{Search: "1234"}, []string{"FB-104", "FB-100", "FB-103"}},
 			{"PhoneAsTyped", BoardQuery{Search: "0000-1234"}, []string{"FB-104", "FB-100"}},
 			{"ThreeDigitsAreNoPhone", BoardQuery{Search: "123"}, []string{}},
+			{"PhoneLink", BoardQuery{Search: "tel:0000-1234"}, []string{"FB-104", "FB-100"}},
+			{"PhoneWithCountryCode", BoardQuery{Search: "+86 138 0000 1234"}, []string{"FB-104", "FB-100"}},
+			// A serial's scattered digits (1, 2, 3, 4) are no phone.
+			{"SerialDigitsAreNoPhone", BoardQuery{Search: "Q1W2E3R4"}, []string{}},
 			{"PercentMatchesItself", BoardQuery{Search: "%"}, []string{"FB-102"}},
 			{"UnderscoreMatchesItself", BoardQuery{Search: "xy_"}, []string{"FB-102"}},
 			{"SerialPrefix", BoardQuery{Search: "sn10"}, []string{"FB-101", "FB-100"}},

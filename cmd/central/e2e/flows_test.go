@@ -165,6 +165,48 @@ func TestBoardSearchAccentBlind(t *testing.T) {
 	}
 }
 
+// TestBoardSearchPhoneNotSerialDigits: the board's search finds a
+// customer by their phone however it is typed, and a serial-like code
+// whose scattered digits are the phone's last four finds nothing (README,
+// "The console").
+func TestBoardSearchPhoneNotSerialDigits(t *testing.T) {
+	tech := addTech(t, "e2e-phone")
+	ctx := tab(t, dispatcher)
+	n := uniq.Add(1)
+	customer := fmt.Sprintf("Phone Search %d", n)
+	phone := fmt.Sprintf("13%09d", 700000000+n*7919%100000000)
+	must(t, browser.Run(ctx,
+		chromedp.Navigate(svc.url+"/tickets/new"),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="name"]`), customer),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="phone"]`), phone),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="address"]`), "9 Garden Lane"),
+		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="fault"]`), "no spin"),
+		chromedp.SetValue(chromedp.CSS(`form[action="/tickets/new"] [name="technician"]`), tech),
+		chromedp.Click(chromedp.CSS(`form[action="/tickets/new"] button[type="submit"]`)),
+	))
+	if f := flash(t, ctx); !strings.Contains(f, "created") {
+		t.Fatalf("after creating: %q", f)
+	}
+	last := phone[len(phone)-4:]
+	for _, tc := range []struct {
+		typed string
+		found bool
+	}{
+		{phone[:3] + " " + phone[3:7] + "-" + phone[7:], true},
+		{"+86 " + phone, true}, // the country code, not in the phone as saved
+
+		{"tel:" + phone, true},
+		{"Q" + last[0:1] + "W" + last[1:2] + "X" + last[2:3] + "Z" + last[3:4] + "K", false},
+	} {
+		must(t, browser.Run(ctx, chromedp.Navigate(svc.url+"/board?q="+url.QueryEscape(tc.typed))))
+		found, err := browser.Get(ctx, chromedp.Evaluate[bool](`Array.from(document.querySelectorAll("li.card[data-ticket]")).some(function(c){return c.textContent.indexOf(`+js(customer)+`)>=0})`))
+		must(t, err)
+		if found != tc.found {
+			t.Errorf("the board searched for %q shows a card of %q: %v, want %v; %s", tc.typed, customer, found, tc.found, text(t, ctx, "main"))
+		}
+	}
+}
+
 // TestDeviceSyncShowsLive: a device's push changes a ticket the board
 // shows; the board says so and shows the new status without a reload
 // (the page's own marker survives: no navigation happened).
