@@ -23,6 +23,10 @@ func (s *TicketService) KnownCustomers(ctx context.Context, phone string) ([]app
 	if len(digits) < app.MinPhoneDigits {
 		return nil, app.Errorf(app.EINVALID, "intake.phone_short", "Type at least {{.Min}} digits of the phone number to look the customer up.", "Min", app.MinPhoneDigits)
 	}
+	if _, ok := app.PhoneText(phone); !ok {
+		// A serial's digits would find strangers whose phones hold them.
+		return nil, app.Errorf(app.EINVALID, "intake.not_a_phone", "Look the customer up by their phone number: its digits, with spaces or + - ( ) . if you like.")
+	}
 	if err := s.db.checkLease(ctx); err != nil {
 		return nil, err
 	}

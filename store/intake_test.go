@@ -95,4 +95,9 @@ func TestKnownCustomers(t *testing.T) {
 			t.Errorf("KnownCustomers(%q) = %v, want EINVALID", short, err)
 		}
 	}
+	// A serial scanned into the phone field: its digits (5, 6, 7, 8)
+	// are Li Na's and Wang Fang's last four, but it is no phone.
+	if got, err := ts.KnownCustomers(ctx, "Q5W6X7Z8K"); app.ErrorCode(err) != app.EINVALID || len(got) != 0 {
+		t.Errorf("KnownCustomers of a serial = %v, %v; want none, EINVALID", summary(got), err)
+	}
 }

@@ -404,7 +404,9 @@ func (f *checkInForm) lookUpSoon() {
 		f.stopLookup()
 		f.stopLookup = nil
 	}
-	if f.deps.tickets == nil || len(app.PhoneDigits(f.phone.Text)) < app.MinPhoneDigits {
+	// Only a phone is looked up (app.PhoneText): a serial typed or
+	// scanned here by mistake would find strangers by its digits.
+	if _, phone := app.PhoneText(f.phone.Text); f.deps.tickets == nil || !phone {
 		f.known.RemoveAll()
 		return
 	}

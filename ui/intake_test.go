@@ -163,6 +163,12 @@ func TestIntakeLookUpUnknownAndScanned(t *testing.T) {
 	if term.FireSearch() || labels(form.Known()) != "" {
 		t.Errorf("a 2-digit phone shows %q", labels(form.Known()))
 	}
+	// A serial typed there (a scan too slow to be taken for one) is no
+	// phone: its digits look no one up.
+	form.SetPhone("C02XK1ZZJG5H")
+	if term.FireSearch() || labels(form.Known()) != "" {
+		t.Errorf("a serial in the phone field shows %q", labels(form.Known()))
+	}
 }
 
 // TestListFlagsBrokenPromise: an open carry-in past the day promised says
