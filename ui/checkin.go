@@ -248,6 +248,7 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	f.phone = entry(lang.X("checkin.phone_hint", "For the pick-up call"))
 	f.phone.OnChanged = func(string) { f.lookUpSoon() }
 	f.known = container.NewVBox()
+	f.clearKnown()
 	f.categories = []app.Category{app.CategoryPhone, app.CategoryAppliance, app.CategoryPC, app.CategoryServer}
 	names := make([]string, len(f.categories))
 	for i, c := range f.categories {
@@ -407,7 +408,7 @@ func (f *checkInForm) lookUpSoon() {
 	// Only a phone is looked up (app.PhoneText): a serial typed or
 	// scanned here by mistake would find strangers by its digits.
 	if _, phone := app.PhoneText(f.phone.Text); f.deps.tickets == nil || !phone {
-		f.known.RemoveAll()
+		f.clearKnown()
 		return
 	}
 	f.stopLookup = f.deps.after(lookupDelay, f.lookUp)
@@ -426,6 +427,15 @@ func (f *checkInForm) lookUp() {
 			}
 		})
 	})
+}
+
+// clearKnown leaves under the phone the line that says what shows there.
+// It holds the place of the look-up's answer, so that "No earlier
+// tickets" does not push the fields below down as the counter reaches
+// for the next one.
+func (f *checkInForm) clearKnown() {
+	f.known.RemoveAll()
+	f.known.Add(lowLabel(lang.X("intake.hint", "Earlier visits of this phone number show here.")))
 }
 
 // showKnown lists the customers found and their devices, each a button
@@ -474,7 +484,7 @@ func (f *checkInForm) pickCustomer(c app.Customer) {
 // twenty devices, are what the counter reads next (on a phone they would
 // sit below it).
 func (f *checkInForm) pickDevice(c app.Customer, p app.Product) {
-	f.known.RemoveAll()
+	f.clearKnown()
 	f.pickCustomer(c)
 	for i, k := range f.categories {
 		if k == p.Category {

@@ -21,6 +21,16 @@ func (c *CheckIn) Customer() string { return c.f.customer.Text }
 // Model is the model field's text.
 func (c *CheckIn) Model() string { return c.f.model.Text }
 
+// CustomerAt is where the customer field is in the window, laid out
+// anew as a frame would be (the test window lays a dialog out only when
+// it is resized).
+func (c *CheckIn) CustomerAt() fyne.Position {
+	size := c.f.win.Canvas().Size()
+	c.f.win.Resize(size.AddWidthHeight(0, 1))
+	c.f.win.Resize(size)
+	return fyne.CurrentApp().Driver().AbsolutePositionForObject(c.f.customer)
+}
+
 // Known is what the phone look-up shows under the phone field.
 func (c *CheckIn) Known() fyne.CanvasObject { return c.f.known }
 

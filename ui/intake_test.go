@@ -33,6 +33,10 @@ func returningCustomer(t *testing.T, tickets app.TicketService, ds app.Dataset) 
 	return app.Ticket{}, app.KnownCustomer{}
 }
 
+// knownHint is what the look-up's place under the phone says with
+// nothing looked up.
+const knownHint = "Earlier visits of this phone number show here.\n"
+
 // TestIntakeReturningCustomer is the counter's intake of a returning
 // customer: the phone typed finds them and their earlier devices, once
 // typing pauses; a tap on a device fills the customer and the device; the
@@ -79,7 +83,7 @@ func TestIntakeReturningCustomer(t *testing.T) {
 		button += " · " + dev.Product.Serial
 	}
 	tapButton(t, form.Known(), button)
-	if labels(form.Known()) != "" {
+	if labels(form.Known()) != knownHint {
 		t.Errorf("the list stays after a device was picked: %q", labels(form.Known()))
 	}
 	if form.Customer() != known.Customer.Name || form.Serial() != dev.Product.Serial || form.Brand() != dev.Product.Brand || form.Model() != dev.Product.Model {
@@ -145,6 +149,7 @@ func TestIntakeLookUpUnknownAndScanned(t *testing.T) {
 	tapButton(t, term.Object(), "Check in")
 	form := term.CheckInForm()
 	form.FocusPhone()
+	customerAt := form.CustomerAt()
 	if got := form.FillScan(scanner.Meaning{Kind: scanner.ScanText, Text: "tel:+1 555 0000 9999"}); got != "+1 555 0000 9999" || form.Phone() != got {
 		t.Fatalf("scanned phone went to %q; phone field %q", got, form.Phone())
 	}
@@ -154,19 +159,24 @@ func TestIntakeLookUpUnknownAndScanned(t *testing.T) {
 	if shown := labels(form.Known()); !strings.Contains(shown, "No earlier tickets with this number") {
 		t.Errorf("unknown number: %q", shown)
 	}
+	// The answer took the hint's place: the customer field, which the
+	// counter reaches for next, has not moved.
+	if at := form.CustomerAt(); at != customerAt {
+		t.Errorf("the customer field moved from %v to %v when the look-up answered", customerAt, at)
+	}
 	// The phone is filled: a scan now is the device's serial.
 	if got := form.FillScan(scanner.Meaning{Kind: scanner.ScanText, Text: "5550000"}); got != "5550000" || form.Serial() != "5550000" || form.Phone() != "+1 555 0000 9999" {
 		t.Fatalf("second scan went to %q; serial %q, phone %q", got, form.Serial(), form.Phone())
 	}
 	// Fewer digits than a look-up needs take the list back.
 	form.SetPhone("55")
-	if term.FireSearch() || labels(form.Known()) != "" {
+	if term.FireSearch() || labels(form.Known()) != knownHint {
 		t.Errorf("a 2-digit phone shows %q", labels(form.Known()))
 	}
 	// A serial typed there (a scan too slow to be taken for one) is no
 	// phone: its digits look no one up.
 	form.SetPhone("C02XK1ZZJG5H")
-	if term.FireSearch() || labels(form.Known()) != "" {
+	if term.FireSearch() || labels(form.Known()) != knownHint {
 		t.Errorf("a serial in the phone field shows %q", labels(form.Known()))
 	}
 }
