@@ -246,7 +246,7 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	}
 	f.customer = entry(lang.X("checkin.customer_hint", "As on their ID or invoice"))
 	f.phone = entry(lang.X("checkin.phone_hint", "For the pick-up call"))
-	f.phone.OnChanged = func(string) { f.lookUpSoon() }
+	f.phone.OnChanged = func(string) { f.clearProblem(f.phone); f.lookUpSoon() }
 	f.known = container.NewVBox()
 	f.clearKnown()
 	f.categories = []app.Category{app.CategoryPhone, app.CategoryAppliance, app.CategoryPC, app.CategoryServer}
@@ -264,7 +264,7 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	f.brand = entry("")
 	f.model = entry("")
 	f.serial = entry(lang.X("checkin.serial_hint", "Scan or type the serial or IMEI"))
-	f.serial.OnChanged = func(string) { f.readSerial() }
+	f.serial.OnChanged = func(string) { f.clearProblem(f.serial); f.readSerial() }
 	f.made = widget.NewLabel("")
 	f.made.Importance = widget.LowImportance
 	f.made.Wrapping = fyne.TextWrapWord
@@ -275,10 +275,18 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	f.fault = newScanMultiLineEntry(keys)
 	f.fault.SetPlaceHolder(lang.X("checkin.fault_hint", "What the customer says is wrong"))
 	f.fault.SetMinRowsVisible(3)
+	// Typing in a field is the fix for the problem shown under it, as
+	// choosing is for the category: the red words go at once, not at
+	// the next submit (they stayed under the fault as it was written).
+	for _, e := range []*scanEntry{f.customer, f.brand, f.model, f.bought, f.proof} {
+		e.OnChanged = func(string) { f.clearProblem(e) }
+	}
+	f.fault.OnChanged = func(string) { f.clearProblem(f.fault) }
 	f.liquid = newScanCheck(keys, lang.X("checkin.liquid", "Liquid damage"))
 	f.damage = newScanCheck(keys, lang.X("checkin.physical", "Cracks, dents or bends"))
 	f.opened = newScanCheck(keys, lang.X("checkin.opened", "Opened or repaired elsewhere"))
 	f.kit = entry(lang.X("checkin.accessories_hint", "e.g. charger, case, SIM tray"))
+	f.kit.OnChanged = func(string) { f.clearProblem(f.kit) }
 	// A select, not a calendar: a counter promises within two weeks, and
 	// a tap on a named day is quicker and surer than typing a date.
 	var days []string

@@ -216,3 +216,45 @@ func TestListFlagsBrokenPromise(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckInProblemGoesAsTheFieldIsFixed: the problem shown under a
+// field, and above the buttons, goes as soon as that field is typed in;
+// it stayed under the fault while the clerk wrote the fault out.
+func TestCheckInProblemGoesAsTheFieldIsFixed(t *testing.T) {
+	term, _, _, _, _ := scanTerminal(t)
+	tapButton(t, term.Object(), "Check in")
+	form := term.CheckInForm()
+	form.SetSerial("C02XK1ZZJG5H")
+	for _, tc := range []struct {
+		field        string
+		wrong, right func()
+	}{
+		{"customer",
+			func() { form.Fill(app.CategoryPC, "", "138 0000 5555", "Apple", "MacBook Air", "", "", "No power") },
+			func() {
+				form.Fill(app.CategoryPC, "Chen Jing", "138 0000 5555", "Apple", "MacBook Air", "", "", "No power")
+			}},
+		{"fault",
+			func() { form.Fill(app.CategoryPC, "Chen Jing", "138 0000 5555", "Apple", "MacBook Air", "", "", "") },
+			func() {
+				form.Fill(app.CategoryPC, "Chen Jing", "138 0000 5555", "Apple", "MacBook Air", "", "", "No power")
+			}},
+		{"bought",
+			func() {
+				form.Fill(app.CategoryPC, "Chen Jing", "138 0000 5555", "Apple", "MacBook Air", "31/12/2025", "", "No power")
+			},
+			func() {
+				form.Fill(app.CategoryPC, "Chen Jing", "138 0000 5555", "Apple", "MacBook Air", "2025-12-31", "", "No power")
+			}},
+	} {
+		tc.wrong()
+		form.Submit()
+		if form.FieldProblem(tc.field) == "" || form.Problem() == "" {
+			t.Fatalf("%s: no problem shown after a submit without it (above the buttons: %q)", tc.field, form.Problem())
+		}
+		tc.right()
+		if p, above := form.FieldProblem(tc.field), form.Problem(); p != "" || above != "" {
+			t.Errorf("%s: the problem stays after the field was typed in: %q, above the buttons %q", tc.field, p, above)
+		}
+	}
+}
