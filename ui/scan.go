@@ -63,6 +63,8 @@ type scanRouter struct {
 type scanDesk interface {
 	// say shows the outcome in the scan bar.
 	say(failed bool, text string)
+	// checkInName is the check-in button as the screen shows it.
+	checkInName() string
 	openTicket(id app.TicketID)
 	// listTickets lists the tickets a text finds.
 	listTickets(query string)
@@ -220,7 +222,7 @@ func (r *scanRouter) findText(m scanner.Meaning) {
 				// the serial), without a dialog that a burst of scans
 				// would type into.
 				r.desk.say(true, lang.X("scan.nothing_counter", "Scanned “{{.Text}}”: no ticket or part on this device matches it. A device new to this counter? Press {{.Button}} and scan it there.",
-					map[string]any{"Text": clipText(m.Text), "Button": lang.X("checkin.button", "Check in")}))
+					map[string]any{"Text": clipText(m.Text), "Button": r.desk.checkInName()}))
 			default:
 				r.desk.say(true, lang.X("scan.nothing", "Scanned “{{.Text}}”: no ticket or part on this device matches it. Check the code, or search by the customer's name or phone.", map[string]any{"Text": clipText(m.Text)}))
 			}
@@ -233,6 +235,15 @@ func (r *scanRouter) findText(m scanner.Meaning) {
 func (t *Terminal) say(failed bool, text string) { t.setScanStatus(failed, text) }
 
 func (t *Terminal) listTickets(query string) { t.list.SetQuery(query) }
+
+// checkInName is the check-in button as the screen shows it: its words,
+// or on a narrow screen, where it shows its icon alone, a plus.
+func (t *Terminal) checkInName() string {
+	if t.compact {
+		return "+"
+	}
+	return lang.X("checkin.button", "Check in")
+}
 
 func (t *Terminal) checkInForm() *checkInForm { return t.checkIn }
 

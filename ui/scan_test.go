@@ -263,6 +263,14 @@ func TestScanOfAnUnknownCodeSaysWhatToDo(t *testing.T) {
 	if form.Serial() != code {
 		t.Errorf("serial field %q after scanning %q in the form", form.Serial(), code)
 	}
+
+	// On a phone the button shows its icon alone: the bar names it so.
+	press(w, fyne.KeyEscape)
+	w.Resize(fyne.NewSize(720, 1280))
+	term.HandleScan(scanner.Scan{Source: scanner.SourceWedge, Code: scanner.Code{Text: code}})
+	if status := term.ScanStatus(); !strings.Contains(status, "Press + and scan it there") {
+		t.Errorf("scan bar on a phone after an unknown code: %q", status)
+	}
 }
 
 func TestScanOfAPartLabelShowsThePart(t *testing.T) {
