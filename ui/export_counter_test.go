@@ -236,3 +236,9 @@ func (c *CheckIn) LiquidBox() (fyne.Tappable, bool) { return c.f.liquid, c.f.liq
 
 // Status is the line under the list: its count, or why it is empty.
 func (l *TicketList) Status() string { return l.status.Text }
+
+// DismissStatus taps the note's close button.
+func (t *Terminal) DismissStatus() { test.Tap(t.scanClose) }
+
+// StatusShown reports whether the note below the screen shows.
+func (t *Terminal) StatusShown() bool { return t.scanBar.Visible() }

@@ -271,6 +271,16 @@ func TestScanOfAnUnknownCodeSaysWhatToDo(t *testing.T) {
 	if status := term.ScanStatus(); !strings.Contains(status, "Press + and scan it there") {
 		t.Errorf("scan bar on a phone after an unknown code: %q", status)
 	}
+
+	// The note stays until the next one, or until it is put away.
+	term.List().Select(0)
+	if !term.StatusShown() {
+		t.Fatal("the note went when a ticket was opened")
+	}
+	term.DismissStatus()
+	if term.StatusShown() || term.ScanStatus() != "" {
+		t.Errorf("the note stays after its close button: %q", term.ScanStatus())
+	}
 }
 
 func TestScanOfAPartLabelShowsThePart(t *testing.T) {

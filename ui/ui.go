@@ -142,7 +142,8 @@ type Terminal struct {
 	sync       *syncParts
 	scanStatus *widget.Label
 	scanBar    *fyne.Container
-	statusKind statusKind // what scanStatus says
+	scanClose  *widget.Button // puts the note away
+	statusKind statusKind     // what scanStatus says
 
 	// Owned by the UI goroutine.
 	win        fyne.Window   // set by Attach; dialogs need it
@@ -204,7 +205,11 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 
 	t.scanStatus = widget.NewLabel("")
 	t.scanStatus.Wrapping = fyne.TextWrapWord
-	t.scanBar = container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), nil, t.scanStatus)
+	// The note stays until the next one, so it can be put away: a stale
+	// "no ticket matches" stayed red under every ticket opened after it.
+	t.scanClose = widget.NewButtonWithIcon("", theme.CancelIcon(), func() { t.clearStatus(t.statusKind) })
+	t.scanClose.Importance = widget.LowImportance
+	t.scanBar = container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), t.scanClose, t.scanStatus)
 	t.scanBar.Hide()
 	t.lock = newLockScreen(deps.Sync, deps.Now, t)
 	t.sync = newSyncParts(t.syncPageDeps())
