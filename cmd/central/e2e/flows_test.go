@@ -94,20 +94,7 @@ func TestCreateAndAssign(t *testing.T) {
 	first, second := addTech(t, "e2e-first"), addTech(t, "e2e-second")
 	ctx := tab(t, dispatcher)
 	customer := name("Carla Create")
-	must(t, browser.Run(ctx,
-		chromedp.Navigate(svc.url+"/tickets/new"),
-		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="name"]`), customer),
-		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="phone"]`), "13912345678"),
-		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="address"]`), "8 Garden Lane"),
-		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="brand"]`), "Acme"),
-		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="model"]`), "W1"),
-		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="fault"]`), "drum does not turn"),
-		chromedp.SetValue(chromedp.CSS(`form[action="/tickets/new"] [name="technician"]`), first),
-		chromedp.Click(chromedp.CSS(`form[action="/tickets/new"] button[type="submit"]`)),
-	))
-	if f := flash(t, ctx); !strings.Contains(f, "created") {
-		t.Fatalf("after creating: %q", f)
-	}
+	createInForm(t, ctx, newTicketForm{name: customer, phone: "13912345678", address: "8 Garden Lane", brand: "Acme", model: "W1", fault: "drum does not turn", tech: first})
 	must(t, browser.Run(ctx, chromedp.Navigate(svc.url+"/board?q="+strings.ReplaceAll(customer, " ", "+"))))
 	id, err := browser.Get(ctx, chromedp.Evaluate[string](`(function(){var c=Array.from(document.querySelectorAll("li.card[data-ticket]")).find(function(c){return c.textContent.indexOf(`+js(customer)+`)>=0});return c?c.dataset.ticket:""})()`))
 	must(t, err)
@@ -139,20 +126,7 @@ func TestBoardSearchAccentBlind(t *testing.T) {
 	ctx := tab(t, dispatcher)
 	n := uniq.Add(1)
 	customer := fmt.Sprintf("José Señor Conceição %d", n)
-	must(t, browser.Run(ctx,
-		chromedp.Navigate(svc.url+"/tickets/new"),
-		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="name"]`), customer),
-		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="phone"]`), "13912345679"),
-		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="address"]`), "9 Garden Lane"),
-		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="brand"]`), "Électrolux"),
-		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="model"]`), "W2"),
-		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="fault"]`), "no spin"),
-		chromedp.SetValue(chromedp.CSS(`form[action="/tickets/new"] [name="technician"]`), tech),
-		chromedp.Click(chromedp.CSS(`form[action="/tickets/new"] button[type="submit"]`)),
-	))
-	if f := flash(t, ctx); !strings.Contains(f, "created") {
-		t.Fatalf("after creating: %q", f)
-	}
+	createInForm(t, ctx, newTicketForm{name: customer, phone: "13912345679", address: "9 Garden Lane", brand: "Électrolux", model: "W2", fault: "no spin", tech: tech})
 	for _, typed := range []string{fmt.Sprintf("jose senor conceicao %d", n), fmt.Sprintf("SENOR CONCEICAO %d", n)} {
 		// The search box's form is a GET of /board?q=...: its URL,
 		// loaded whole before the cards are read.
@@ -162,6 +136,31 @@ func TestBoardSearchAccentBlind(t *testing.T) {
 		if !found {
 			t.Errorf("the board searched for %q shows no card of %q: %s", typed, customer, text(t, ctx, "main"))
 		}
+	}
+}
+
+// newTicketForm is what the console's new-ticket form is filled with;
+// brand and model are left empty when "".
+type newTicketForm struct{ name, phone, address, brand, model, fault, tech string }
+
+// createInForm creates a ticket through the console's new-ticket form
+// and checks the flash says it was created.
+func createInForm(t *testing.T, ctx context.Context, f newTicketForm) {
+	t.Helper()
+	field := func(name string) string { return `form[action="/tickets/new"] [name="` + name + `"]` }
+	actions := []chromedp.Action[chromedp.Void]{chromedp.Navigate(svc.url + "/tickets/new")}
+	for _, v := range []struct{ name, value string }{
+		{"name", f.name}, {"phone", f.phone}, {"address", f.address}, {"brand", f.brand}, {"model", f.model}, {"fault", f.fault},
+	} {
+		if v.value != "" {
+			actions = append(actions, chromedp.SendKeys(chromedp.CSS(field(v.name)), v.value))
+		}
+	}
+	actions = append(actions, chromedp.SetValue(chromedp.CSS(field("technician")), f.tech),
+		chromedp.Click(chromedp.CSS(`form[action="/tickets/new"] button[type="submit"]`)))
+	must(t, browser.Run(ctx, actions...))
+	if got := flash(t, ctx); !strings.Contains(got, "created") {
+		t.Fatalf("after creating: %q", got)
 	}
 }
 
@@ -175,18 +174,7 @@ func TestBoardSearchPhoneNotSerialDigits(t *testing.T) {
 	n := uniq.Add(1)
 	customer := fmt.Sprintf("Phone Search %d", n)
 	phone := fmt.Sprintf("13%09d", 700000000+n*7919%100000000)
-	must(t, browser.Run(ctx,
-		chromedp.Navigate(svc.url+"/tickets/new"),
-		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="name"]`), customer),
-		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="phone"]`), phone),
-		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="address"]`), "9 Garden Lane"),
-		chromedp.SendKeys(chromedp.CSS(`form[action="/tickets/new"] [name="fault"]`), "no spin"),
-		chromedp.SetValue(chromedp.CSS(`form[action="/tickets/new"] [name="technician"]`), tech),
-		chromedp.Click(chromedp.CSS(`form[action="/tickets/new"] button[type="submit"]`)),
-	))
-	if f := flash(t, ctx); !strings.Contains(f, "created") {
-		t.Fatalf("after creating: %q", f)
-	}
+	createInForm(t, ctx, newTicketForm{name: customer, phone: phone, address: "9 Garden Lane", fault: "no spin", tech: tech})
 	last := phone[len(phone)-4:]
 	for _, tc := range []struct {
 		typed string
