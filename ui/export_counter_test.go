@@ -239,6 +239,3 @@ func (l *TicketList) Status() string { return l.status.Text }
 
 // DismissStatus taps the note's close button.
 func (t *Terminal) DismissStatus() { test.Tap(t.scanClose) }
-
-// StatusShown reports whether the note below the screen shows.
-func (t *Terminal) StatusShown() bool { return t.scanBar.Visible() }

@@ -274,11 +274,11 @@ func TestScanOfAnUnknownCodeSaysWhatToDo(t *testing.T) {
 
 	// The note stays until the next one, or until it is put away.
 	term.List().Select(0)
-	if !term.StatusShown() {
+	if !term.ScanBarShown() {
 		t.Fatal("the note went when a ticket was opened")
 	}
 	term.DismissStatus()
-	if term.StatusShown() || term.ScanStatus() != "" {
+	if term.ScanBarShown() || term.ScanStatus() != "" {
 		t.Errorf("the note stays after its close button: %q", term.ScanStatus())
 	}
 }
