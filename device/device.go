@@ -23,6 +23,10 @@ type DemoService interface {
 	URL() string
 	// PairingCode mints a one-time code for the demo technician.
 	PairingCode(ctx context.Context) (string, error)
+	// Zone is the demo world's time zone: the demo's screens show its
+	// days and times in it (Session.Zone), so its visits read in working
+	// hours there whatever the computer's zone.
+	Zone() *time.Location
 	Close() error
 }
 
@@ -198,7 +202,12 @@ func (d *Device) StartDemo(ctx context.Context, progress func(app.StartProgress)
 	d.mu.Lock()
 	d.pairing.Server = svc.URL()
 	d.mu.Unlock()
-	return d.Start(ctx, progress)
+	s, err := d.Start(ctx, progress)
+	if err != nil {
+		return s, err
+	}
+	s.Zone = svc.Zone()
+	return s, nil
 }
 
 // demoPairing reports whether p is a pairing with the demo service. Those
@@ -237,6 +246,10 @@ type Session struct {
 	// Away reads and asks for the history the server kept back of closed
 	// tickets; nil for an unpaired device, whose tickets are whole.
 	Away app.HistoryService
+	// Zone is the time zone the screens show days and times in: the demo
+	// world's for the demo (DemoService.Zone), else the computer's
+	// (time.Local, as the process started; nothing changes it).
+	Zone *time.Location
 }
 
 // Start opens the store (on the first call), and for a paired device
@@ -259,7 +272,7 @@ func (d *Device) Start(ctx context.Context, progress func(app.StartProgress)) (S
 	running := d.stop != nil
 	d.mu.Unlock()
 	s := Session{Tickets: store.NewTicketService(db), Parts: store.NewPartService(db), Warranty: store.NewWarrantyService(db),
-		History: db, DataDir: d.dir, SerialRules: rules}
+		History: db, DataDir: d.dir, SerialRules: rules, Zone: time.Local}
 	if p.Token == "" {
 		s.Technician = app.Technician{ID: d.opt.Viewer}
 		return s, nil
