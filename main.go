@@ -138,8 +138,8 @@ type documents struct {
 	actor  app.Actor
 }
 
-func (d documents) toSign(ctx context.Context, id app.TicketID) (ui.ReportToSign, error) {
-	r, total, err := d.b.ToSign(ctx, id)
+func (d documents) toSign(ctx context.Context, detail app.TicketDetail) (ui.ReportToSign, error) {
+	r, total, err := d.b.ToSignOf(ctx, detail)
 	if err != nil {
 		return ui.ReportToSign{}, err
 	}

@@ -204,10 +204,11 @@ func (v *TicketDetailView) load(id app.TicketID, autoHistory bool) (ticketView, 
 		}
 	}
 	if s, ok := app.SignOff(d); ok && !s.Refused && d.Ticket.Status == app.StatusCompleted && v.deps.ReportToSign != nil {
-		// Built as the sign-off builds it, so the digests compare. A
+		// Built as the sign-off builds it, so the digests compare, from
+		// the detail just read: the reload reads the ticket once. A
 		// failure leaves the signature shown as it was taken: the
 		// sign-off itself says what went wrong when opened.
-		if r, err := v.deps.ReportToSign(v.ctx, id); err == nil {
+		if r, err := v.deps.ReportToSign(v.ctx, d); err == nil {
 			tv.signedReportChanged = r.Digest != s.Digest
 		}
 	}

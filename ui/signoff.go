@@ -43,7 +43,13 @@ func (t *Terminal) openSignOff(d app.TicketDetail) {
 		return
 	}
 	t.deps.Run(func() {
-		r, err := t.deps.ReportToSign(t.ctx, d.Ticket.ID)
+		// The report of the ticket as saved now, which the filed report
+		// is built from too, not as the screen last read it.
+		fresh, err := t.deps.Tickets.TicketDetail(t.ctx, d.Ticket.ID)
+		var r ReportToSign
+		if err == nil {
+			r, err = t.deps.ReportToSign(t.ctx, fresh)
+		}
 		if err == nil && !app.ValidDigest(r.Digest) {
 			err = app.Errorf(app.EINTERNAL, "sign.bad_digest", "The service report could not be prepared for signing. Sync, then try again; tell support if it keeps happening.")
 		}

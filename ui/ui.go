@@ -55,8 +55,10 @@ type Deps struct {
 	// Photos keeps photo files; nil hides adding photos.
 	Photos app.PhotoLibrary
 	// ReportToSign builds a ticket's service report as the customer signs
-	// it (its digest and total); nil hides the customer's sign-off.
-	ReportToSign func(ctx context.Context, id app.TicketID) (ReportToSign, error)
+	// it (its digest and total) from the ticket's detail as the caller
+	// has just read it, without reading it again; nil hides the
+	// customer's sign-off.
+	ReportToSign func(ctx context.Context, d app.TicketDetail) (ReportToSign, error)
 	// Documents writes a ticket's service report and intake receipt, and
 	// files the signed report after a sign-off; nil hides the documents.
 	Documents Documents
