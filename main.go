@@ -27,11 +27,8 @@ import (
 
 const appID = "io.fieldbench.terminal"
 
-// startDemo and demoClock are set by main_demo.go in the demo build.
-var (
-	startDemo device.DemoStarter
-	demoClock func(demo bool) error
-)
+// startDemo is set by main_demo.go in the demo build.
+var startDemo device.DemoStarter
 
 func main() {
 	demoMode := flag.Bool("demo", false, "run the demo service on this device with the demo world and pair with it as the demo technician (builds with -tags demo only)")
@@ -97,7 +94,6 @@ func main() {
 	}
 	if startDemo != nil {
 		life.Demo = open(dev.StartDemo)
-		life.DemoClock = demoClock
 		// A device paired with the demo opens it again: its service runs
 		// in this process, on a new port each start.
 		life.DemoAtLaunch = *demoMode || (dev.DemoPaired() && *server == "")
@@ -120,14 +116,14 @@ func main() {
 func deps(dev *device.Device, s device.Session) ui.Deps {
 	d := ui.Deps{Tickets: s.Tickets, Parts: s.Parts, Warranty: s.Warranty, Commit: s.Commit, Photos: s.Photos, Sync: s.Sync, Notices: s.Notices, Passcodes: s.Passcodes, Payments: s.Payments, Supply: s.Supply, History: s.Away,
 		Technician: s.Technician.ID, Country: s.Technician.Country, Store: s.Technician.Store, Actor: s.Actor,
-		Server: s.Server, DataDir: s.DataDir, SerialRules: s.SerialRules}
+		Server: s.Server, DataDir: s.DataDir, SerialRules: s.SerialRules, Zone: s.Zone}
 	if s.Sync != nil {
 		d.SignOut = dev.SignOut
 	}
 	if s.Photos != nil && s.Commit != nil {
 		b := reports.Builder{Tickets: s.Tickets, Parts: s.Parts, Warranty: s.Warranty, History: s.History, Photos: s.Photos,
 			Supply: s.Supply, Language: s.Technician.DocumentLanguage(),
-			Provider: s.Provider, Technician: s.Technician.Name, Location: time.Local}
+			Provider: s.Provider, Technician: s.Technician.Name, Location: s.Zone}
 		docs := documents{b: b, commit: s.Commit, actor: s.Actor}
 		d.Documents = docs
 		d.ReportToSign = docs.toSign
@@ -142,8 +138,8 @@ type documents struct {
 	actor  app.Actor
 }
 
-func (d documents) toSign(ctx context.Context, id app.TicketID) (ui.ReportToSign, error) {
-	r, total, err := d.b.ToSign(ctx, id)
+func (d documents) toSign(ctx context.Context, detail app.TicketDetail) (ui.ReportToSign, error) {
+	r, total, err := d.b.ToSignOf(ctx, detail)
 	if err != nil {
 		return ui.ReportToSign{}, err
 	}

@@ -9,14 +9,8 @@ import (
 
 // The demo build links the demo service (the whole central service, with
 // pgx and tusd): `make run`, screenshots, and the first-run screen's "Try
-// the demo". The demo, however opened, runs on the demo world's clock.
+// the demo". The demo, however opened, shows the demo world's clock: its
+// session carries the zone (device.Session.Zone).
 func init() {
 	startDemo = demoserver.Starter(1, demo.Default)
-	demoClock = func(on bool) error {
-		if !on {
-			demoserver.UseComputerClock()
-			return nil
-		}
-		return demoserver.UseDemoClock()
-	}
 }

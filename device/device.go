@@ -23,11 +23,15 @@ type DemoService interface {
 	URL() string
 	// PairingCode mints a one-time code for the demo technician.
 	PairingCode(ctx context.Context) (string, error)
+	// Zone is the demo world's time zone: the demo's screens show its
+	// days and times in it (Session.Zone), so its visits read in working
+	// hours there whatever the computer's zone.
+	Zone() *time.Location
 	Close() error
 }
 
 // DemoTenant is the demo service's one tenant; a pairing with it is
-// saved with this tenant, which tells it from a real service's.
+// saved with this tenant (and Pairing.Demo).
 const DemoTenant = "demo"
 
 // DemoStarter starts the demo service in dir (creating its world on the
@@ -126,7 +130,7 @@ func (d *Device) Paired() bool {
 func (d *Device) DemoPaired() bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.pairing.Token != "" && demoPairing(d.pairing)
+	return d.pairing.Token != "" && d.demoPairing(d.pairing)
 }
 
 // HasDemo reports whether this build can run the demo service.
@@ -136,12 +140,13 @@ func (d *Device) HasDemo() bool { return d.opt.Demo != nil }
 // server and saves it, pinning the certificate's SHA-256 fingerprint when
 // there is one ("" for an address typed by hand).
 func (d *Device) Pair(ctx context.Context, server, code, fingerprint string) error {
-	return d.pair(ctx, server, code, fingerprint, "")
+	return d.pair(ctx, server, code, fingerprint, false)
 }
 
-// pair is Pair, saving the tenant ("" for a real service, which does not
-// say it).
-func (d *Device) pair(ctx context.Context, server, code, fingerprint, tenant string) error {
+// pair is Pair, saving whether the pairing is with the demo service
+// (StartDemo's, the only one to say demo), and then its tenant: a real
+// service does not say its own.
+func (d *Device) pair(ctx context.Context, server, code, fingerprint string, demo bool) error {
 	fp, err := fbsync.NormalizeFingerprint(fingerprint)
 	if err != nil {
 		return err
@@ -151,7 +156,10 @@ func (d *Device) pair(ctx context.Context, server, code, fingerprint, tenant str
 	if err != nil {
 		return err
 	}
-	p := fbsync.Pairing{Server: server, Device: resp.Device, Token: resp.Token, Technician: resp.Technician, Fingerprint: fp, Tenant: tenant, Provider: resp.Provider}
+	p := fbsync.Pairing{Server: server, Device: resp.Device, Token: resp.Token, Technician: resp.Technician, Fingerprint: fp, Provider: resp.Provider, Demo: demo}
+	if demo {
+		p.Tenant = DemoTenant
+	}
 	if err := p.Save(d.pairingPath()); err != nil {
 		return app.Errorf(app.EINTERNAL, "device.save_pairing", "Cannot save the pairing in {{.Path}}. Check the disk and its permissions, then pair again.", "Path", d.dir).WithCause(err)
 	}
@@ -173,11 +181,11 @@ func (d *Device) StartDemo(ctx context.Context, progress func(app.StartProgress)
 	d.mu.Lock()
 	svc, p := d.demo, d.pairing
 	d.mu.Unlock()
-	if p.Token != "" && !demoPairing(p) {
+	if p.Token != "" && !d.demoPairing(p) {
 		return Session{}, app.Errorf(app.ECONFLICT, "device.paired_elsewhere", "This device is paired with {{.Server}}. To try the demo, start the app without -demo and sign out in the settings first, or use another data folder (-data).", "Server", p.Server)
 	}
 	if svc == nil {
-		s, err := d.opt.Demo(ctx, filepath.Join(d.dir, "central"), func(s app.StartStep) { progress(app.StartProgress{Step: s}) })
+		s, err := d.opt.Demo(ctx, d.demoDir(), func(s app.StartStep) { progress(app.StartProgress{Step: s}) })
 		if err != nil {
 			return Session{}, err
 		}
@@ -189,7 +197,7 @@ func (d *Device) StartDemo(ctx context.Context, progress func(app.StartProgress)
 		progress(app.StartProgress{Step: app.StartPairing})
 		code, err := svc.PairingCode(ctx)
 		if err == nil {
-			err = d.pair(ctx, svc.URL(), code, "", DemoTenant)
+			err = d.pair(ctx, svc.URL(), code, "", true)
 		}
 		if err != nil {
 			return Session{}, err
@@ -198,15 +206,39 @@ func (d *Device) StartDemo(ctx context.Context, progress func(app.StartProgress)
 	d.mu.Lock()
 	d.pairing.Server = svc.URL()
 	d.mu.Unlock()
-	return d.Start(ctx, progress)
+	s, err := d.Start(ctx, progress)
+	if err != nil {
+		return s, err
+	}
+	s.Zone = svc.Zone()
+	return s, nil
 }
 
-// demoPairing reports whether p is a pairing with the demo service. Those
-// saved before the tenant was recorded are told by the address only the
-// demo service uses: plain HTTP on 127.0.0.1.
-func demoPairing(p fbsync.Pairing) bool {
-	return p.Tenant == DemoTenant || (p.Tenant == "" && strings.HasPrefix(p.Server, "http://127.0.0.1:"))
+// demoPairing reports whether p is a pairing with the demo service: what
+// the pairing says (Pairing.Demo), written by StartDemo alone. A file
+// saved before that was recorded is read by what it has:
+//   - the demo tenant: StartDemo was the only one to save a tenant;
+//   - before the tenant was saved too, plain HTTP on 127.0.0.1 (the demo
+//     service's address) in a data folder where the demo service has run
+//     (its folder, demoDir). The address alone is not enough: a real
+//     service on this computer over plain HTTP has the same, and its
+//     technician would be reopened as the demo on the demo's clock.
+func (d *Device) demoPairing(p fbsync.Pairing) bool {
+	if !p.DemoUnrecorded {
+		return p.Demo
+	}
+	if p.Tenant != "" {
+		return p.Tenant == DemoTenant
+	}
+	if !strings.HasPrefix(p.Server, "http://127.0.0.1:") {
+		return false
+	}
+	fi, err := os.Stat(d.demoDir())
+	return err == nil && fi.IsDir()
 }
+
+// demoDir is the demo service's folder in the data folder.
+func (d *Device) demoDir() string { return filepath.Join(d.dir, "central") }
 
 // Session is what the screens need of a started device, as app
 // interfaces. An unpaired device's session reads the store and saves
@@ -237,6 +269,10 @@ type Session struct {
 	// Away reads and asks for the history the server kept back of closed
 	// tickets; nil for an unpaired device, whose tickets are whole.
 	Away app.HistoryService
+	// Zone is the time zone the screens show days and times in: the demo
+	// world's for the demo (DemoService.Zone), else the computer's
+	// (time.Local, as the process started; nothing changes it).
+	Zone *time.Location
 }
 
 // Start opens the store (on the first call), and for a paired device
@@ -259,7 +295,7 @@ func (d *Device) Start(ctx context.Context, progress func(app.StartProgress)) (S
 	running := d.stop != nil
 	d.mu.Unlock()
 	s := Session{Tickets: store.NewTicketService(db), Parts: store.NewPartService(db), Warranty: store.NewWarrantyService(db),
-		History: db, DataDir: d.dir, SerialRules: rules}
+		History: db, DataDir: d.dir, SerialRules: rules, Zone: time.Local}
 	if p.Token == "" {
 		s.Technician = app.Technician{ID: d.opt.Viewer}
 		return s, nil

@@ -1,6 +1,7 @@
 package device_test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -272,6 +273,9 @@ func TestDemo(t *testing.T) {
 	if s.Provider != demo.Provider {
 		t.Errorf("demo session's provider %q, want %q", s.Provider, demo.Provider)
 	}
+	if s.Zone == nil || s.Zone.String() != demo.Zone || !d.DemoPaired() {
+		t.Errorf("demo session's zone %v (demo paired %v), want %s", s.Zone, d.DemoPaired(), demo.Zone)
+	}
 	n := myTickets(t, s)
 	if err := d.Close(); err != nil {
 		t.Fatal(err)
@@ -306,20 +310,14 @@ func TestDemo(t *testing.T) {
 		t.Errorf("the real pairing after a refused demo: %+v, %v", p, err)
 	}
 
-	// A demo pairing saved before the tenant was recorded is still the
-	// demo's.
+	// A demo pairing saved before the tenant was recorded (and so before
+	// Pairing.Demo) is still the demo's: its folder holds the demo
+	// service's.
 	path := filepath.Join(dir, "pairing.json")
-	p, err := fbsync.LoadPairing(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if err := d.Close(); err != nil {
 		t.Fatal(err)
 	}
-	p.Tenant = ""
-	if err := p.Save(path); err != nil {
-		t.Fatal(err)
-	}
+	saveOldPairing(t, path, "tenant", "demo")
 	d = newDevice(t, dir, opt)
 	if s, err = d.StartDemo(ctx, func(app.StartProgress) {}); err != nil || myTickets(t, s) != n {
 		t.Errorf("a demo pairing without its tenant: %v, %d tickets, want %d", err, myTickets(t, s), n)
@@ -352,5 +350,104 @@ func TestNewRefusesADamagedPairing(t *testing.T) {
 	}
 	if _, err := device.New(dir, device.Options{}); app.ErrorCode(err) != app.ECORRUPT {
 		t.Errorf("a damaged pairing file: %v, want %s", err, app.ECORRUPT)
+	}
+}
+
+// saveOldPairing rewrites the pairing file at path as an older version
+// saved it, without the keys it did not know yet (as "demo", "tenant").
+func saveOldPairing(t *testing.T, path string, without ...string) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range without {
+		delete(m, k)
+	}
+	if raw, err = json.Marshal(m); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestOnlyTheDemoIsTheDemo: a pairing is the demo's because StartDemo said
+// so when it saved it, not because of its address: a technician paired
+// with a real service on this computer over plain HTTP (the demo's kind
+// of address), even in a folder where the demo once ran, opens their
+// service on the computer's clock, and -demo is refused rather than
+// mixing the demo into their data. Pairings saved before it was recorded
+// are read by what they have: the demo's tenant, or before that the
+// demo's address in a folder that holds the demo service.
+func TestOnlyTheDemoIsTheDemo(t *testing.T) {
+	ctx := t.Context()
+	emb := startCentral(t) // a real service, on http://127.0.0.1:port
+	dir := t.TempDir()
+	// The demo ran in this folder once, and was signed out of.
+	if err := os.MkdirAll(filepath.Join(dir, "central"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	opt := device.Options{Demo: demoserver.Starter(5, small)}
+	d := newDevice(t, dir, opt)
+	code, err := emb.PairingCode(ctx, demo.DemoTechnician)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Pair(ctx, emb.URL, code, ""); err != nil {
+		t.Fatal(err)
+	}
+	if d.DemoPaired() {
+		t.Errorf("paired with the real service at %s: the device counts it as the demo", emb.URL)
+	}
+	s, err := d.Start(ctx, func(app.StartProgress) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Zone != time.Local {
+		t.Errorf("the real service's session shows %v, want the computer's zone", s.Zone)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	again := newDevice(t, dir, opt)
+	if again.DemoPaired() {
+		t.Error("reopened, the real pairing counts as the demo")
+	}
+	if _, err := again.StartDemo(ctx, func(app.StartProgress) {}); app.ErrorCode(err) != app.ECONFLICT {
+		t.Errorf("StartDemo on a device paired with a local real service: %v, want %s", err, app.ECONFLICT)
+	}
+
+	// Files saved before Pairing.Demo was recorded.
+	for _, tc := range []struct {
+		name, server, tenant string
+		demoFolder, demo     bool
+	}{
+		{"the demo's tenant", "http://127.0.0.1:41235", "demo", false, true},
+		{"before the tenant, the demo's address in the demo's folder", "http://127.0.0.1:41235", "", true, true},
+		{"before the tenant, a local service in a folder without the demo", "http://127.0.0.1:8080", "", false, false},
+		{"a remote service", "https://central.example.com", "", true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if tc.demoFolder {
+				if err := os.MkdirAll(filepath.Join(dir, "central"), 0o700); err != nil {
+					t.Fatal(err)
+				}
+			}
+			path := filepath.Join(dir, "pairing.json")
+			p := fbsync.Pairing{Server: tc.server, Device: "dev-1", Token: "secret", Technician: app.Technician{ID: demo.DemoTechnician}, Tenant: tc.tenant}
+			if err := p.Save(path); err != nil {
+				t.Fatal(err)
+			}
+			saveOldPairing(t, path, "demo")
+			if got := newDevice(t, dir, device.Options{}).DemoPaired(); got != tc.demo {
+				t.Errorf("DemoPaired %v, want %v", got, tc.demo)
+			}
+		})
 	}
 }

@@ -31,6 +31,9 @@ type ClaimTag struct {
 	CheckedIn   time.Time
 	Promised    time.Time // zero when no date was promised
 	CustomerRef string    // e.g. "…0000", the phone's last four digits
+	// Zone is the counter's calendar, which the dates are printed on: the
+	// terminal's session zone (nil: the computer's, time.Local).
+	Zone *time.Location
 }
 
 // ClaimTagFor builds the claim tag of a ticket.
@@ -64,11 +67,15 @@ func (c ClaimTag) lines() []string {
 	out := []string{c.Number}
 	// Days on the counter's calendar, where the promise was chosen; the
 	// arrow needs no language: checked in → ready.
+	zone := c.Zone
+	if zone == nil {
+		zone = time.Local
+	}
 	switch {
 	case !c.CheckedIn.IsZero() && !c.Promised.IsZero():
-		out = append(out, c.CheckedIn.Local().Format(time.DateOnly)+" → "+c.Promised.Local().Format(time.DateOnly))
+		out = append(out, c.CheckedIn.In(zone).Format(time.DateOnly)+" → "+c.Promised.In(zone).Format(time.DateOnly))
 	case !c.CheckedIn.IsZero():
-		out = append(out, c.CheckedIn.Local().Format(time.DateOnly))
+		out = append(out, c.CheckedIn.In(zone).Format(time.DateOnly))
 	}
 	if c.CustomerRef != "" {
 		out = append(out, c.CustomerRef)

@@ -24,6 +24,14 @@ type Pairing struct {
 	// Fingerprint pins the server's certificate (Link.Fingerprint); ""
 	// when the pairing QR Code carried none and the system's CAs decide.
 	Fingerprint string `json:"fingerprint,omitempty"`
+	// Demo says the pairing is with the demo service the app runs itself
+	// (device.StartDemo sets it, nothing else). It is saved true or
+	// false, never left out, so a file without it is one saved before it
+	// was recorded: DemoUnrecorded.
+	Demo bool `json:"demo"`
+	// DemoUnrecorded says the file was saved before Demo was, which then
+	// says nothing; the device decides (device.demoPairing). Not saved.
+	DemoUnrecorded bool `json:"-"`
 }
 
 // LoadPairing reads a pairing file; ENOTFOUND when the device was never
@@ -37,14 +45,19 @@ func LoadPairing(path string) (Pairing, error) {
 	if err != nil {
 		return p, app.Errorf(app.EINTERNAL, "sync.pairing_unreadable", "Cannot read the pairing file {{.Path}}.", "Path", path).WithCause(err)
 	}
-	if err := json.Unmarshal(raw, &p); err != nil || p.Token == "" || p.Server == "" || (p.Fingerprint != "" && !app.ValidSHA256(p.Fingerprint)) {
+	var recorded struct {
+		Demo *bool `json:"demo"`
+	}
+	if err := errors.Join(json.Unmarshal(raw, &p), json.Unmarshal(raw, &recorded)); err != nil || p.Token == "" || p.Server == "" || (p.Fingerprint != "" && !app.ValidSHA256(p.Fingerprint)) {
 		return Pairing{}, app.Errorf(app.ECORRUPT, "sync.pairing_damaged", "The pairing file {{.Path}} is damaged. Pair this device again.", "Path", path)
 	}
+	p.DemoUnrecorded = recorded.Demo == nil
 	return p, nil
 }
 
 // Save writes the pairing atomically with mode 0600.
 func (p Pairing) Save(path string) error {
+	p.DemoUnrecorded = false // Demo is saved: recorded from now on
 	raw, err := json.MarshalIndent(p, "", "  ")
 	if err != nil {
 		return err

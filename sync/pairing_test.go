@@ -42,3 +42,27 @@ func TestPairingKeepsTheFingerprint(t *testing.T) {
 		})
 	}
 }
+
+// TestPairingSaysWhetherItIsTheDemo: a saved pairing always says whether
+// it is the demo's, true or false, so a file that does not say was saved
+// before it was recorded (DemoUnrecorded), and only such a file.
+func TestPairingSaysWhetherItIsTheDemo(t *testing.T) {
+	dir := t.TempDir()
+	for _, demo := range []bool{true, false} {
+		path := filepath.Join(dir, "pairing.json")
+		if err := (Pairing{Server: "http://127.0.0.1:8080", Device: "dev-1", Token: "tok", Demo: demo, DemoUnrecorded: true}).Save(path); err != nil {
+			t.Fatal(err)
+		}
+		got, err := LoadPairing(path)
+		if err != nil || got.Demo != demo || got.DemoUnrecorded {
+			t.Errorf("saved with Demo %v: loaded Demo %v, unrecorded %v (%v)", demo, got.Demo, got.DemoUnrecorded, err)
+		}
+	}
+	old := filepath.Join(dir, "old.json")
+	if err := os.WriteFile(old, []byte(`{"server":"http://127.0.0.1:8080","device":"dev-1","token":"tok"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := LoadPairing(old); err != nil || got.Demo || !got.DemoUnrecorded {
+		t.Errorf("a file saved before Demo was recorded: Demo %v, unrecorded %v (%v), want unrecorded", got.Demo, got.DemoUnrecorded, err)
+	}
+}

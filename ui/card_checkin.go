@@ -43,12 +43,13 @@ func checkInCard(t app.Ticket, now time.Time, save committer, keys *wedgeKeys) [
 		kit = lang.X("checkin.nothing_left", "Nothing but the device")
 	}
 	var promised string
+	zone := now.Location() // the session's: Deps.Now reads in Deps.Zone
 	switch {
 	case t.PromisedAt.IsZero():
 	case t.Status.Open() && now.After(t.PromisedAt):
-		promised = lang.X("checkin.promise_late", "{{.Date}}: late, call the customer with a new date", map[string]any{"Date": weekdayText(t.PromisedAt.Local().Weekday()) + " " + dateText(t.PromisedAt)})
+		promised = lang.X("checkin.promise_late", "{{.Date}}: late, call the customer with a new date", map[string]any{"Date": weekdayText(t.PromisedAt.In(zone).Weekday()) + " " + dateText(zone, t.PromisedAt)})
 	default:
-		promised = weekdayText(t.PromisedAt.Local().Weekday()) + " " + dateText(t.PromisedAt)
+		promised = weekdayText(t.PromisedAt.In(zone).Weekday()) + " " + dateText(zone, t.PromisedAt)
 	}
 	info := fields(
 		lang.X("ticket.promised", "Promised for"), promised,
@@ -58,7 +59,7 @@ func checkInCard(t app.Ticket, now time.Time, save committer, keys *wedgeKeys) [
 	)
 	body := fyne.CanvasObject(info)
 	if save != nil && t.Kind == app.KindCarryIn && t.Status.Open() {
-		days, opts := promiseChoices(now)
+		days, opts := promiseChoices(now, zone)
 		move := newScanSelect(keys, opts, nil)
 		move.PlaceHolder = lang.X("checkin.promise_move", "Move the promise…")
 		move.OnChanged = func(string) {

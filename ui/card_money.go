@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -24,12 +26,13 @@ type moneyCard struct {
 	// set on the device): then the balance is unknown.
 	decision  *app.Decision
 	payments  []app.Payment
+	zone      *time.Location // the session's (Deps.Zone)
 	estimates []app.Estimate
 }
 
-func newMoneyCard(host moneyHost, keys *wedgeKeys, editable bool, tv ticketView) *moneyCard {
+func newMoneyCard(host moneyHost, keys *wedgeKeys, editable bool, zone *time.Location, tv ticketView) *moneyCard {
 	return &moneyCard{host: host, keys: keys, editable: editable, detail: tv.detail, decision: tv.decision,
-		payments: tv.payments, estimates: tv.estimates}
+		payments: tv.payments, estimates: tv.estimates, zone: zone}
 }
 
 // balance is what the customer still owes (negative when a refund is
@@ -146,12 +149,12 @@ func (c *moneyCard) object() fyne.CanvasObject {
 		box.Add(balanceLabel(bal, c.detail.Ticket.Status.Open()))
 	}
 	for _, e := range c.estimates {
-		l := widget.NewLabel(estimateText(e))
+		l := widget.NewLabel(estimateText(c.zone, e))
 		l.Wrapping = fyne.TextWrapWord
 		box.Add(l)
 	}
 	for _, p := range c.payments {
-		l := widget.NewLabel(paymentText(p))
+		l := widget.NewLabel(paymentText(c.zone, p))
 		l.Wrapping = fyne.TextWrapWord
 		if p.Kind == app.PaymentRefund {
 			l.Importance = widget.WarningImportance
@@ -220,7 +223,7 @@ func balanceLabel(bal app.Money, working bool) *widget.Label {
 
 // paymentText is one line of the payments: receipt, kind, method,
 // amount (a refund's with a minus), reference and time.
-func paymentText(p app.Payment) string {
+func paymentText(zone *time.Location, p app.Payment) string {
 	amount := moneyText(p.Amount)
 	if p.Kind == app.PaymentRefund {
 		amount = "−" + amount
@@ -229,12 +232,12 @@ func paymentText(p app.Payment) string {
 	if p.Reference != "" {
 		parts = append(parts, p.Reference)
 	}
-	return strings.Join(append(parts, timeText(p.At)), " · ")
+	return strings.Join(append(parts, timeText(zone, p.At)), " · ")
 }
 
 // estimateText is an estimate with the customer's answer.
-func estimateText(e app.Estimate) string {
-	data := map[string]any{"Amount": moneyText(e.Amount), "Name": e.ApprovedBy, "At": timeText(e.DecidedAt)}
+func estimateText(zone *time.Location, e app.Estimate) string {
+	data := map[string]any{"Amount": moneyText(e.Amount), "Name": e.ApprovedBy, "At": timeText(zone, e.DecidedAt)}
 	var s string
 	switch e.Decision {
 	case app.EstimateApproved:

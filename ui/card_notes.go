@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"fmt"
 	"strings"
 
@@ -19,13 +21,14 @@ type notesCard struct {
 	keys     *wedgeKeys
 	editable bool
 	detail   app.TicketDetail
+	zone     *time.Location // the session's (Deps.Zone)
 }
 
 func (c *notesCard) object() fyne.CanvasObject {
 	d := c.detail
 	box := container.NewVBox()
 	for _, n := range d.Notes {
-		l := widget.NewLabel(fmt.Sprintf("%s  %s: %s", timeText(n.At), n.By, n.Text))
+		l := widget.NewLabel(fmt.Sprintf("%s  %s: %s", timeText(c.zone, n.At), n.By, n.Text))
 		l.Wrapping = fyne.TextWrapWord
 		box.Add(l)
 	}

@@ -74,10 +74,10 @@ func (w *workflowCard) send(kind app.CustomerNoticeKind, eta time.Duration) {
 }
 
 // noticeLines say how the ticket's notices stand, newest first.
-func noticeLines(notices []app.CustomerNoticeView) []fyne.CanvasObject {
+func noticeLines(zone *time.Location, notices []app.CustomerNoticeView) []fyne.CanvasObject {
 	var out []fyne.CanvasObject
 	for _, n := range notices {
-		l := widget.NewLabel(noticeStateText(n))
+		l := widget.NewLabel(noticeStateText(zone, n))
 		l.Wrapping = fyne.TextWrapWord
 		switch n.State {
 		case app.NoticeSent:
@@ -94,8 +94,8 @@ func noticeLines(notices []app.CustomerNoticeView) []fyne.CanvasObject {
 
 // noticeStateText is one notice's line: what, and where it stands, with
 // what to do when it did not go.
-func noticeStateText(n app.CustomerNoticeView) string {
-	data := map[string]any{"Kind": noticeKindText(n.Kind), "Time": n.SentAt.Local().Format("15:04")}
+func noticeStateText(zone *time.Location, n app.CustomerNoticeView) string {
+	data := map[string]any{"Kind": noticeKindText(n.Kind), "Time": clockText(zone, n.SentAt)}
 	switch {
 	case n.Pending:
 		return lang.X("notice.state.waiting_sync", "{{.Kind}}: waiting to sync", data)
@@ -134,7 +134,7 @@ func (w *workflowCard) noticeBox(editable bool) fyne.CanvasObject {
 			box.Add(container.NewGridWrap(fyne.NewSize(300, 48), bs...))
 		}
 	}
-	for _, l := range noticeLines(w.notices) {
+	for _, l := range noticeLines(w.now().Location(), w.notices) {
 		box.Add(l)
 	}
 	if len(box.Objects) == 0 {

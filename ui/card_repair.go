@@ -24,13 +24,14 @@ type repairCard struct {
 	now      func() time.Time
 	editable bool
 	detail   app.TicketDetail
+	zone     *time.Location // the session's (Deps.Zone)
 }
 
 func (c *repairCard) object() fyne.CanvasObject {
 	d := c.detail
 	box := container.NewVBox()
 	for _, r := range d.Repairs {
-		l := widget.NewLabel(fmt.Sprintf("%s  %s (%d min)  %s", timeText(r.At), r.Action, r.Minutes, r.By))
+		l := widget.NewLabel(fmt.Sprintf("%s  %s (%d min)  %s", timeText(c.zone, r.At), r.Action, r.Minutes, r.By))
 		l.Wrapping = fyne.TextWrapWord
 		box.Add(l)
 	}

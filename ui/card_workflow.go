@@ -76,7 +76,7 @@ func later(a, step app.Action) bool {
 // and the card with the others. A read-only terminal shows neither.
 func (w *workflowCard) actions(editable bool) (primary *widget.Button, rest fyne.CanvasObject) {
 	box := container.NewVBox()
-	if line := signatureLine(w.detail); line != "" && w.signOff == nil {
+	if line := signatureLine(w.now().Location(), w.detail); line != "" && w.signOff == nil {
 		// With the sign-off offered, the line goes under its button
 		// (signOffRow): here it would push the button down as it appears.
 		box.Add(lowLabel(line))
@@ -172,7 +172,7 @@ func (w *workflowCard) actions(editable bool) (primary *widget.Button, rest fyne
 // A refusal or absence leaves it offered: a signature can still be taken.
 func (w *workflowCard) signOffRow() fyne.CanvasObject {
 	label := lang.X("sign.open", "Customer sign-off")
-	line := signatureLine(w.detail)
+	line := signatureLine(w.now().Location(), w.detail)
 	s, ok := app.SignOff(w.detail)
 	switch {
 	case ok && !s.Refused && w.reportChanged:
@@ -223,7 +223,7 @@ func (w *workflowCard) step(a app.Action) {
 			msg = lang.X("action.close_visit_confirm", "Close it once the customer has signed off the work. A closed ticket cannot be changed or reopened.")
 			// Once signed (or the refusal recorded), "once the customer has
 			// signed off" sends the technician looking for a step already done.
-			if line := signatureLine(w.detail); line != "" {
+			if line := signatureLine(w.now().Location(), w.detail); line != "" {
 				msg = lang.X("action.close_visit_signed", "{{.Signature}}. A closed ticket cannot be changed or reopened.", map[string]any{"Signature": line})
 				if s, ok := app.SignOff(w.detail); ok && !s.Refused && w.reportChanged {
 					// The signature is of another report: closing now

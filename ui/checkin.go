@@ -105,6 +105,7 @@ type checkInDeps struct {
 	country string
 	rules   scanner.SerialRules
 	now     func() time.Time
+	zone    *time.Location // the session's (Deps.Zone)
 	run     func(func())
 	// after runs f on the UI goroutine after d, and returns what cancels
 	// it (Terminal.after).
@@ -181,7 +182,7 @@ func (t *Terminal) offerPickUp(tk app.Ticket) {
 				t.showError(err)
 				return
 			}
-			money := newMoneyCard(t, t.keys, true, tv)
+			money := newMoneyCard(t, t.keys, true, t.deps.Zone, tv)
 			bal, known := money.balance()
 			var owed *app.Money
 			if known {
@@ -215,7 +216,7 @@ func (t *Terminal) openCheckIn(m scanner.Meaning) {
 		return
 	}
 	deps := checkInDeps{ctx: t.ctx, commit: t.deps.Commit, tickets: t.deps.Tickets, actor: t.deps.Actor, country: t.deps.Country,
-		rules: t.deps.SerialRules, now: t.deps.Now, run: t.deps.Run,
+		rules: t.deps.SerialRules, now: t.deps.Now, zone: t.deps.Zone, run: t.deps.Run,
 		after: func(d time.Duration, f func()) func() bool { return t.after(d, f) }}
 	if t.deps.Payments != nil {
 		deps.warranty = t.deps.Warranty // deposits are taken where payments are read
@@ -290,7 +291,7 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	// A select, not a calendar: a counter promises within two weeks, and
 	// a tap on a named day is quicker and surer than typing a date.
 	var days []string
-	f.promiseDays, days = promiseChoices(f.deps.now())
+	f.promiseDays, days = promiseChoices(f.deps.now(), f.deps.zone)
 	f.promise = newScanSelect(keys, days, nil)
 	f.promise.SetSelectedIndex(0)
 	// Masked, without the eye that reveals it: the customer stands across
@@ -473,7 +474,7 @@ func (f *checkInForm) showKnown(known []app.KnownCustomer, err error) {
 			b.Alignment = widget.ButtonAlignLeading
 			b.Importance = widget.LowImportance
 			last := lowLabel(lang.X("intake.last_ticket", "Last: {{.Number}}, {{.Date}}, {{.Status}}",
-				map[string]any{"Number": d.Number, "Date": dateText(d.Opened), "Status": statusText(d.Status)}))
+				map[string]any{"Number": d.Number, "Date": dateText(f.deps.zone, d.Opened), "Status": statusText(d.Status)}))
 			f.known.Add(container.NewVBox(b, last))
 		}
 	}
@@ -509,12 +510,12 @@ func (f *checkInForm) pickDevice(c app.Customer, p app.Product) {
 // on, each at its last minute on the counter's calendar (a promise for
 // today made in the evening is still after the check-in), and the
 // select's options: "none", then the days.
-func promiseChoices(now time.Time) ([]time.Time, []string) {
-	today := now.Local()
+func promiseChoices(now time.Time, zone *time.Location) ([]time.Time, []string) {
+	today := now.In(zone)
 	days := make([]time.Time, promiseDays)
 	opts := []string{lang.X("checkin.no_promise", "No date promised")}
 	for i := range days {
-		days[i] = time.Date(today.Year(), today.Month(), today.Day()+i, 23, 59, 0, 0, time.Local)
+		days[i] = time.Date(today.Year(), today.Month(), today.Day()+i, 23, 59, 0, 0, zone)
 		opts = append(opts, promiseDayText(days[i], i))
 	}
 	return days, opts
@@ -522,7 +523,7 @@ func promiseChoices(now time.Time) ([]time.Time, []string) {
 
 // promiseDayText names the i-th day from today in the promise select.
 func promiseDayText(d time.Time, i int) string {
-	day := weekdayText(d.Weekday()) + " " + dateText(d)
+	day := weekdayText(d.Weekday()) + " " + dateText(d.Location(), d)
 	switch i {
 	case 0:
 		return lang.X("checkin.promise_today", "Today, {{.Day}}", map[string]any{"Day": day})
@@ -567,7 +568,7 @@ func (f *checkInForm) readSerial() {
 	if !info.Manufactured.IsZero() {
 		f.manufactured = info.Manufactured
 		f.made.Show()
-		f.made.SetText(lang.X("checkin.made", "Made {{.Date}} (read from the serial): warranty counts from it when there is no proof of purchase.", map[string]any{"Date": periodText(info.Manufactured, info.Precision)}))
+		f.made.SetText(lang.X("checkin.made", "Made {{.Date}} (read from the serial): warranty counts from it when there is no proof of purchase.", map[string]any{"Date": periodText(f.deps.zone, info.Manufactured, info.Precision)}))
 	}
 }
 
@@ -607,7 +608,7 @@ func (f *checkInForm) ticket(now time.Time) (app.Ticket, fyne.CanvasObject, erro
 		}
 	}
 	if s := strings.TrimSpace(f.bought.Text); s != "" {
-		d, err := time.ParseInLocation(time.DateOnly, s, time.Local)
+		d, err := time.ParseInLocation(time.DateOnly, s, f.deps.zone)
 		if err != nil {
 			return app.Ticket{}, f.bought, app.Errorf(app.EINVALID, "checkin.bad_date", "Write the purchase date as YYYY-MM-DD, for example {{.Example}}.", "Example", now.Format(time.DateOnly))
 		}
@@ -845,14 +846,14 @@ func (t *Terminal) checkedIn(tk app.Ticket, photos []photoFile, deposit *app.Pay
 
 // periodText names a manufacture period as precisely as the serial gave
 // it: "2018-03" for a month, "2018" for a year, a day otherwise.
-func periodText(t time.Time, precision string) string {
+func periodText(zone *time.Location, t time.Time, precision string) string {
 	switch precision {
 	case "month":
 		return t.Format("2006-01")
 	case "year":
 		return t.Format("2006")
 	}
-	return dateText(t)
+	return dateText(zone, t)
 }
 
 // pickPhoto adds a condition photo, read now and attached with the ticket.

@@ -30,7 +30,7 @@ func TestCloseVisitAfterSignOff(t *testing.T) {
 	if tk.ID == "" {
 		t.Fatal("the demo technician has no completed on-site visit")
 	}
-	deps.ReportToSign = func(context.Context, app.TicketID) (ui.ReportToSign, error) {
+	deps.ReportToSign = func(context.Context, app.TicketDetail) (ui.ReportToSign, error) {
 		return ui.ReportToSign{Digest: reportDigest, Total: "¥ 180.00"}, nil
 	}
 	term := ui.NewTerminal(t.Context(), deps)

@@ -41,7 +41,7 @@ func (l namedLocations) Locations(context.Context) ([]app.Location, error) { ret
 func TestConflictNamesPlaces(t *testing.T) {
 	test.NewTempApp(t)
 	locs := namedLocations{{ID: "van-1", Kind: app.LocationVan, Name: "Van Ana"}, {ID: "wh", Kind: app.LocationWarehouse, Name: "Main warehouse"}}
-	in := newConflictInbox(conflictDeps{Conflicts: unitConflicts{}, Locations: locs, Ctx: t.Context(), Run: func(f func()) { f() }}, func(string) {}, func() {})
+	in := newConflictInbox(conflictDeps{Conflicts: unitConflicts{}, Locations: locs, Zone: time.Local, Ctx: t.Context(), Run: func(f func()) { f() }}, func(string) {}, func() {})
 	in.reload()
 	text := strings.Join(labelTexts(in.list), "\n")
 	for _, want := range []string{

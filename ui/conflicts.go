@@ -49,7 +49,8 @@ type locationNamer interface {
 type conflictDeps struct {
 	Conflicts conflictService
 	Tickets   app.TicketService
-	Locations locationNamer // nil: locations shown by their IDs
+	Locations locationNamer  // nil: locations shown by their IDs
+	Zone      *time.Location // the session's (Deps.Zone)
 	Ctx       context.Context
 	Run       func(func())
 	Dialogs   dialogTracker
@@ -313,7 +314,7 @@ func (in *conflictInbox) change(c app.Conflict, cc conflictContext) fyne.CanvasO
 		lang.X("conflicts.ours", "Yours"), ours,
 		lang.X("conflicts.theirs", "Theirs"), theirs,
 		lang.X("conflicts.theirs_by", "Changed by"), theirsBy,
-		lang.X("conflicts.when", "When"), timeText(when),
+		lang.X("conflicts.when", "When"), timeText(in.deps.Zone, when),
 	))
 	choices := container.NewHBox()
 	add := func(label, resolution string, important bool, confirm func(ok func())) {

@@ -190,7 +190,7 @@ func (v *TicketDetailView) load(id app.TicketID, autoHistory bool) (ticketView, 
 		}
 	}
 	if v.deps.Supply != nil {
-		env := partsEnv{ctx: v.ctx, parts: v.deps.Parts, tickets: v.deps.Tickets, tech: v.deps.Technician, store: v.deps.Store}
+		env := partsEnv{ctx: v.ctx, parts: v.deps.Parts, tickets: v.deps.Tickets, tech: v.deps.Technician, store: v.deps.Store, zone: v.deps.Zone}
 		if tv.supply, err = env.loadSupply(v.deps.Supply, id); err != nil {
 			return ticketView{}, err
 		}
@@ -204,10 +204,11 @@ func (v *TicketDetailView) load(id app.TicketID, autoHistory bool) (ticketView, 
 		}
 	}
 	if s, ok := app.SignOff(d); ok && !s.Refused && d.Ticket.Status == app.StatusCompleted && v.deps.ReportToSign != nil {
-		// Built as the sign-off builds it, so the digests compare. A
+		// Built as the sign-off builds it, so the digests compare, from
+		// the detail just read: the reload reads the ticket once. A
 		// failure leaves the signature shown as it was taken: the
 		// sign-off itself says what went wrong when opened.
-		if r, err := v.deps.ReportToSign(v.ctx, id); err == nil {
+		if r, err := v.deps.ReportToSign(v.ctx, d); err == nil {
 			tv.signedReportChanged = r.Digest != s.Digest
 		}
 	}
@@ -399,15 +400,15 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		lang.X("ticket.address", "Address"), strings.TrimSpace(t.Customer.Address),
 		lang.X("ticket.device", "Device"), strings.TrimSpace(fmt.Sprintf("%s %s", t.Product.Brand, t.Product.Model)),
 		lang.X("ticket.serial", "Serial / IMEI"), t.Product.Serial,
-		lang.X("ticket.purchased", "Purchased"), purchaseText(t.Product),
+		lang.X("ticket.purchased", "Purchased"), purchaseText(v.deps.Zone, t.Product),
 		lang.X("ticket.fault", "Reported fault"), t.Fault,
-		lang.X("ticket.appointment", "Appointment"), windowText(t),
-		lang.X("ticket.resolve_by", "Resolve by"), strings.TrimSpace(timeText(t.ResolveBy)+"  "+resolveByText(t, v.deps.Now())),
+		lang.X("ticket.appointment", "Appointment"), windowText(v.deps.Zone, t),
+		lang.X("ticket.resolve_by", "Resolve by"), strings.TrimSpace(timeText(v.deps.Zone, t.ResolveBy)+"  "+resolveByText(t, v.deps.Now())),
 		lang.X("ticket.diagnosis", "Diagnosis"), t.Diagnosis,
 		lang.X("ticket.status_reason", "Why"), t.StatusReason,
-		lang.X("ticket.opened", "Opened"), timeText(t.CreatedAt),
-		lang.X("ticket.started", "Started"), optionalTime(t.StartedAt),
-		lang.X("ticket.completed", "Completed"), optionalTime(t.CompletedAt),
+		lang.X("ticket.opened", "Opened"), timeText(v.deps.Zone, t.CreatedAt),
+		lang.X("ticket.started", "Started"), optionalTime(v.deps.Zone, t.StartedAt),
+		lang.X("ticket.completed", "Completed"), optionalTime(v.deps.Zone, t.CompletedAt),
 		lang.X("ticket.resolution", "Resolution"), resolutionOrEmpty(t.ResolutionCode),
 	)
 
@@ -441,7 +442,7 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		notify: v.deps.Notices != nil, notices: tv.notices, now: v.deps.Now}
 	var money *moneyCard
 	if v.deps.Payments != nil {
-		money = newMoneyCard(v.actedFrom("money"), v.keys, v.deps.Commit != nil, tv)
+		money = newMoneyCard(v.actedFrom("money"), v.keys, v.deps.Commit != nil, v.deps.Zone, tv)
 		flow.money = money
 	}
 	if t.Status == app.StatusCompleted && v.host.signOffPossible(tv.detail) {
@@ -470,7 +471,7 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	}
 	// Dispatch's notes (the machine is on the balcony, ring twice) are
 	// read before the work, under the customer and the fault.
-	notes := &notesCard{save: v.actedFrom("notes"), keys: v.keys, editable: v.deps.Commit != nil, detail: tv.detail}
+	notes := &notesCard{save: v.actedFrom("notes"), keys: v.keys, zone: v.deps.Zone, editable: v.deps.Commit != nil, detail: tv.detail}
 	named("notes", notes.object())
 	var mover committer
 	if v.deps.Commit != nil {
@@ -494,7 +495,7 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		named("diagnosis", diagnosis.object())
 	}
 	parts := &partsCard{adder: v.actedFrom("parts"), editable: v.deps.Commit != nil, tv: tv}
-	repairs := &repairCard{save: v.actedFrom("repairs"), ask: v.host, keys: v.keys, now: v.deps.Now, editable: v.deps.Commit != nil, detail: tv.detail}
+	repairs := &repairCard{save: v.actedFrom("repairs"), ask: v.host, keys: v.keys, zone: v.deps.Zone, now: v.deps.Now, editable: v.deps.Commit != nil, detail: tv.detail}
 	photos := &photosCard{ctx: v.ctx, files: v.actedFrom("photos"), show: v.host, document: v.host.openFiledDocument, keys: v.keys, lib: v.deps.Photos, run: v.deps.Run,
 		editable: v.deps.Commit != nil && v.deps.Photos != nil, detail: tv.detail, thumbs: tv.thumbs}
 	if away == nil || len(tv.detail.Parts) > 0 {
@@ -572,24 +573,24 @@ func cancelledBanner(t app.Ticket) fyne.CanvasObject {
 	return container.NewVBox(container.NewPadded(box), widget.NewSeparator())
 }
 
-func windowText(t app.Ticket) string {
+func windowText(zone *time.Location, t app.Ticket) string {
 	if t.WindowStart.IsZero() {
 		return ""
 	}
 	if t.WindowEnd.IsZero() {
-		return timeText(t.WindowStart)
+		return timeText(zone, t.WindowStart)
 	}
-	return timeText(t.WindowStart) + " – " + t.WindowEnd.Local().Format("15:04")
+	return timeText(zone, t.WindowStart) + " – " + clockText(zone, t.WindowEnd)
 }
 
-func purchaseText(p app.Product) string {
+func purchaseText(zone *time.Location, p app.Product) string {
 	switch {
 	case p.HasProofOfPurchase():
-		return lang.X("ticket.purchased_proof", "{{.Date}} (proof: {{.Proof}})", map[string]any{"Date": dateText(p.PurchaseDate), "Proof": p.ProofOfPurchase})
+		return lang.X("ticket.purchased_proof", "{{.Date}} (proof: {{.Proof}})", map[string]any{"Date": dateText(zone, p.PurchaseDate), "Proof": p.ProofOfPurchase})
 	case !p.PurchaseDate.IsZero():
-		return lang.X("ticket.purchased_no_proof", "{{.Date}} (no proof of purchase)", map[string]any{"Date": dateText(p.PurchaseDate)})
+		return lang.X("ticket.purchased_no_proof", "{{.Date}} (no proof of purchase)", map[string]any{"Date": dateText(zone, p.PurchaseDate)})
 	case !p.ManufactureDate.IsZero():
-		return lang.X("ticket.manufactured", "No proof of purchase; made {{.Date}}", map[string]any{"Date": dateText(p.ManufactureDate)})
+		return lang.X("ticket.manufactured", "No proof of purchase; made {{.Date}}", map[string]any{"Date": dateText(zone, p.ManufactureDate)})
 	}
 	return lang.X("ticket.no_purchase_info", "No proof of purchase")
 }
@@ -681,9 +682,9 @@ func resolutionOrEmpty(r app.Resolution) string {
 }
 
 // optionalTime is "" for a time not reached yet, so the row is left out.
-func optionalTime(t time.Time) string {
+func optionalTime(zone *time.Location, t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return timeText(t)
+	return timeText(zone, t)
 }

@@ -52,14 +52,24 @@ func (d builderDocs) FileSignedReport(ctx context.Context, id app.TicketID) erro
 // wired as main wires it, and a data folder for the documents.
 func docsTerminal(t *testing.T) (*ui.Terminal, fyne.Window, ui.Deps, app.Dataset) {
 	t.Helper()
+	return docsTerminalWith(t, nil)
+}
+
+// docsTerminalWith is docsTerminal whose screens and report builder read
+// tickets through tickets (nil: the store's).
+func docsTerminalWith(t *testing.T, tickets func(app.TicketService) app.TicketService) (*ui.Terminal, fyne.Window, ui.Deps, app.Dataset) {
+	t.Helper()
 	test.NewTempApp(t)
 	deps, ds := openDemoWorld(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
+	if tickets != nil {
+		deps.Tickets = tickets(deps.Tickets)
+	}
 	deps.DataDir = t.TempDir()
 	b := reports.Builder{Tickets: deps.Tickets, Parts: deps.Parts, Warranty: deps.Warranty, History: deps.Notices.(*store.DB),
 		Photos: deps.Photos, Provider: demo.Provider, Technician: deps.Actor.Name}
 	deps.Documents = builderDocs{b: b, commit: deps.Commit, actor: deps.Actor}
-	deps.ReportToSign = func(ctx context.Context, id app.TicketID) (ui.ReportToSign, error) {
-		r, total, err := b.ToSign(ctx, id)
+	deps.ReportToSign = func(ctx context.Context, d app.TicketDetail) (ui.ReportToSign, error) {
+		r, total, err := b.ToSignOf(ctx, d)
 		return ui.ReportToSign{Digest: r.Digest(), Total: total, Report: r.CanonicalJSON()}, err
 	}
 	term := ui.NewTerminal(t.Context(), deps)
@@ -231,6 +241,57 @@ func TestSignOffFilesReport(t *testing.T) {
 	saved, err := os.ReadFile(filepath.Join(deps.DataDir, "reports", tk.Number+"-signed.pdf"))
 	if err != nil || !bytes.Equal(saved, b) {
 		t.Fatalf("opening the filed report wrote %d bytes (%v), want the %d filed", len(saved), err, len(b))
+	}
+}
+
+// detailReads counts the ticket details read through it.
+type detailReads struct {
+	app.TicketService
+	n *int
+}
+
+func (r detailReads) TicketDetail(ctx context.Context, id app.TicketID) (app.TicketDetail, error) {
+	*r.n++
+	return r.TicketService.TicketDetail(ctx, id)
+}
+
+// TestSignedTicketReloadReadsItOnce: reloading a completed, signed ticket
+// builds the report it compares with the signature's digest from the
+// detail it has just read: one read of the ticket, not a second for the
+// report. The comparison still holds: signed as it is, it offers "Sign
+// again", and says nothing changed.
+func TestSignedTicketReloadReadsItOnce(t *testing.T) {
+	reads := 0
+	term, _, _, ds := docsTerminalWith(t, func(s app.TicketService) app.TicketService { return detailReads{s, &reads} })
+	var tk app.Ticket
+	for _, d := range ds.Tickets {
+		if d.Ticket.Technician == demo.DemoTechnician && d.Ticket.Status == app.StatusCompleted {
+			tk = d.Ticket
+			break
+		}
+	}
+	if tk.ID == "" {
+		t.Fatal("the demo technician has no completed ticket")
+	}
+	term.Detail().Show(tk.ID)
+	tapButton(t, term.Object(), "Customer sign-off")
+	pad := term.SignOffPad()
+	s := pad.Size()
+	drag(pad, fyne.NewPos(s.Width*0.1, s.Height*0.6), fyne.NewPos(s.Width*0.3, s.Height*0.3), fyne.NewPos(s.Width*0.5, s.Height*0.7))
+	term.SignOffName().SetText("Chen Jing")
+	test.Tap(term.SignOffButton("Sign"))
+
+	reads = 0
+	term.Detail().Show(tk.ID)
+	if reads != 1 {
+		t.Errorf("reloading the signed ticket read it %d times, want once", reads)
+	}
+	detail := term.Detail().Object()
+	if findButton(detail, "Sign again") == nil || findButton(detail, "Customer sign-off") != nil {
+		t.Errorf("signed as it is, the reload does not offer Sign again alone:\n%s", labels(detail))
+	}
+	if shown := labels(detail); !strings.Contains(shown, "Signed by Chen Jing") || strings.Contains(shown, "report changed") {
+		t.Errorf("the reload does not say who signed, or says the report changed:\n%s", shown)
 	}
 }
 

@@ -43,9 +43,8 @@ type FirstRun struct {
 	code    *scanEntry
 	pair    *widget.Button
 	// demo opens the demo; nil when the build has none. It is disabled
-	// while a pairing is under way: the demo would set the process's
-	// clock under the pairing's goroutine, and the pairing, once done,
-	// would open the paired device over the demo.
+	// while a pairing is under way: the pairing, once done, would open
+	// the paired device over the demo.
 	demo *widget.Button
 	// language is disabled while a pairing is under way too: a language
 	// chosen builds the screen again, its buttons enabled under the

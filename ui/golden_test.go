@@ -12,12 +12,9 @@ import (
 // screen shows up as a diff of its golden file (testdata/*.xml; a failed
 // run writes the new markup to testdata/failed/ for review).
 func TestGoldenScreens(t *testing.T) {
-	// Times show in the local zone: pin it, so the files match on any machine.
-	local := time.Local
-	time.Local = time.UTC
-	t.Cleanup(func() { time.Local = local })
-
-	term, w, _, ds, deps := scanTerminal(t)
+	// Times show in the session's zone: pin it, so the files match on any
+	// machine.
+	term, w, _, ds, deps := scanTerminalIn(t, time.UTC)
 	tk := myTicket(t, ds, deps)
 	test.AssertRendersToMarkup(t, "tickets_desktop.xml", w.Canvas())
 

@@ -2,6 +2,8 @@ package ui_test
 
 import (
 	"context"
+	"fmt"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -13,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/app/demo"
 	"github.com/fieldbench/fieldbench/ui"
 )
 
@@ -257,16 +260,15 @@ func TestSignOutReturnsToFirstRun(t *testing.T) {
 
 // TestDemoOpensOnTheDemoClock: the demo opens on the demo world's clock
 // whether launched (-demo, or a device paired with it) or chosen on the
-// first-run screen, the clock set before the demo opens; a pairing made
-// after signing out of the demo opens on the computer's clock again.
+// first-run screen; a pairing made after signing out of the demo opens on
+// the computer's clock again. The clock is the session's (Deps.Zone): the
+// test reads it from the visit times the list shows.
 func TestDemoOpensOnTheDemoClock(t *testing.T) {
 	test.NewTempApp(t)
 	loadTranslations(t)
-	deps := openDemo(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
-	deps.SignOut = func(context.Context) error { return nil }
+	c := newTwoClocks(t)
 	for _, launched := range []bool{false, true} {
-		clock := "computer" // what DemoClock last set
-		var opened []string // each opening, with the clock it found
+		var opened []string // each opening, with the clock it shows
 		w := test.NewTempWindow(t, nil)
 		w.Resize(fyne.NewSize(1280, 800))
 		ui.Run(t.Context(), w, ui.Lifecycle{
@@ -274,17 +276,13 @@ func TestDemoOpensOnTheDemoClock(t *testing.T) {
 			DemoAtLaunch: launched,
 			Run:          inline,
 			Pair:         func(context.Context, string, string, string) error { return nil },
-			DemoClock: func(demo bool) error {
-				clock = map[bool]string{true: "demo", false: "computer"}[demo]
-				return nil
-			},
 			Demo: func(context.Context, func(app.StartProgress)) (ui.Deps, error) {
-				opened = append(opened, "demo on the "+clock+" clock")
-				return deps, nil
+				opened = append(opened, "demo")
+				return c.demo, nil
 			},
 			Open: func(context.Context, func(app.StartProgress)) (ui.Deps, error) {
-				opened = append(opened, "paired on the "+clock+" clock")
-				return deps, nil
+				opened = append(opened, "paired")
+				return c.computer, nil
 			},
 		})
 		if !launched {
@@ -293,11 +291,9 @@ func TestDemoOpensOnTheDemoClock(t *testing.T) {
 		if find[*container.AppTabs](w.Content()) == nil {
 			t.Fatalf("launched %v: no terminal after opening the demo:\n%s", launched, labels(w.Content()))
 		}
-		tapButton(t, settingsPage(t, w), "Sign out of this device")
-		tapButton(t, w.Canvas().Overlays().Top(), "Sign out")
-		typeInto(t, w.Content(), "https://service.example.com", "https://central.example.com")
-		typeInto(t, w.Content(), "XXXX-XXXX-XXXX", "ABCD-EFGH-JKLM")
-		tapButton(t, w.Content(), "Pair this device")
+		opened[len(opened)-1] += " on the " + c.shown(t, w) + " clock"
+		signOutAndPair(t, w)
+		opened[len(opened)-1] += " on the " + c.shown(t, w) + " clock"
 		want := []string{"demo on the demo clock", "paired on the computer clock"}
 		if strings.Join(opened, ", ") != strings.Join(want, ", ") {
 			t.Errorf("launched %v: opened %q, want %q", launched, opened, want)
@@ -305,10 +301,150 @@ func TestDemoOpensOnTheDemoClock(t *testing.T) {
 	}
 }
 
+// TestClockFollowsEachSession: demo, then a real pairing, then the demo
+// again, each opened off the UI goroutine while other goroutines read
+// the clock as the app's do (Fyne's, the sync line's): each session shows
+// its own clock, and, under -race, nothing writes a clock they share
+// (the process's time.Local, which the demo once set).
+func TestClockFollowsEachSession(t *testing.T) {
+	test.NewTempApp(t)
+	loadTranslations(t)
+	c := newTwoClocks(t)
+	readers, stop := make(chan struct{}), make(chan struct{})
+	for range 2 {
+		go func() {
+			defer func() { readers <- struct{}{} }()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+					_ = time.Now().Format("15:04") // reads time.Local
+				}
+			}
+		}()
+	}
+	defer func() {
+		close(stop)
+		<-readers
+		<-readers
+	}()
+	opened := make(chan struct{})
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(1280, 800))
+	ui.Run(t.Context(), w, ui.Lifecycle{
+		FirstRun: true,
+		// Opening and pairing run on their own goroutines; the test reads
+		// the screen once each is over.
+		Run: func(f func()) {
+			go func() {
+				defer func() { opened <- struct{}{} }()
+				f()
+			}()
+		},
+		Pair: func(context.Context, string, string, string) error { return nil },
+		Demo: func(context.Context, func(app.StartProgress)) (ui.Deps, error) { return c.demo, nil },
+		Open: func(context.Context, func(app.StartProgress)) (ui.Deps, error) { return c.computer, nil },
+	})
+	wait := func(what string) {
+		t.Helper()
+		select {
+		case <-opened:
+		case <-time.After(time.Minute): // a bound, not a measure: a hung opening fails
+			t.Fatalf("%s did not end", what)
+		}
+	}
+	var shown []string
+	tapButton(t, w.Content(), "Try the demo instead")
+	wait("opening the demo")
+	shown = append(shown, c.shown(t, w))
+	signOutAndPair(t, w)
+	wait("pairing")
+	wait("opening the paired device")
+	shown = append(shown, c.shown(t, w))
+	tapButton(t, settingsPage(t, w), "Sign out of this device")
+	tapButton(t, w.Canvas().Overlays().Top(), "Sign out")
+	tapButton(t, w.Content(), "Try the demo instead")
+	wait("opening the demo again")
+	shown = append(shown, c.shown(t, w))
+	if want := "demo, computer, demo"; strings.Join(shown, ", ") != want {
+		t.Errorf("the sessions showed the %s clocks, want %s", strings.Join(shown, ", "), want)
+	}
+}
+
+// twoClocks is one demo world shown by two sessions: the demo's, on the
+// demo world's clock (Asia/Shanghai, where its visits are in working
+// hours), and a paired device's, on a computer's half an hour off it, so
+// that every visit reads differently on the two.
+type twoClocks struct {
+	demo, computer ui.Deps
+	// inDemo and inComputer are the visit windows as each clock reads
+	// them ("09:00–11:00").
+	inDemo, inComputer map[string]bool
+}
+
+func newTwoClocks(t *testing.T) twoClocks {
+	t.Helper()
+	shanghai, err := time.LoadLocation(demo.Zone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	computer := time.FixedZone("UTC+08:30", 8*3600+1800)
+	deps, ds := openDemoWorld(t, time.Date(2026, 6, 18, 10, 0, 0, 0, shanghai))
+	deps.SignOut = func(context.Context) error { return nil }
+	c := twoClocks{demo: deps, computer: deps, inDemo: map[string]bool{}, inComputer: map[string]bool{}}
+	c.demo.Zone, c.computer.Zone = shanghai, computer
+	for _, d := range ds.Tickets {
+		if tk := d.Ticket; !tk.WindowStart.IsZero() && !tk.WindowEnd.IsZero() {
+			c.inDemo[tk.WindowStart.In(shanghai).Format("15:04")+"–"+tk.WindowEnd.In(shanghai).Format("15:04")] = true
+			c.inComputer[tk.WindowStart.In(computer).Format("15:04")+"–"+tk.WindowEnd.In(computer).Format("15:04")] = true
+		}
+	}
+	return c
+}
+
+// visitWindow finds a visit's window in a ticket row's text.
+var visitWindow = regexp.MustCompile(`\d\d:\d\d–\d\d:\d\d`)
+
+// shown says which clock the visits on w read in: "demo", "computer", or
+// what is wrong.
+func (c twoClocks) shown(t *testing.T, w fyne.Window) string {
+	t.Helper()
+	windows := visitWindow.FindAllString(labels(w.Content()), -1)
+	demo, computer := 0, 0
+	for _, s := range windows {
+		if c.inDemo[s] && !c.inComputer[s] {
+			demo++
+		}
+		if c.inComputer[s] && !c.inDemo[s] {
+			computer++
+		}
+	}
+	switch {
+	case len(windows) == 0:
+		return "no visits shown"
+	case demo > 0 && computer == 0:
+		return "demo"
+	case computer > 0 && demo == 0:
+		return "computer"
+	}
+	return fmt.Sprintf("mixed (%q)", windows)
+}
+
+// signOutAndPair signs the terminal on w out and pairs on the first-run
+// screen.
+func signOutAndPair(t *testing.T, w fyne.Window) {
+	t.Helper()
+	tapButton(t, settingsPage(t, w), "Sign out of this device")
+	tapButton(t, w.Canvas().Overlays().Top(), "Sign out")
+	typeInto(t, w.Content(), "https://service.example.com", "https://central.example.com")
+	typeInto(t, w.Content(), "XXXX-XXXX-XXXX", "ABCD-EFGH-JKLM")
+	tapButton(t, w.Content(), "Pair this device")
+}
+
 // TestNoDemoWhilePairing: while a pairing made on the first-run screen is
-// under way, the demo cannot be opened: it would set the process's clock
-// under the pairing, and the pairing, once done, would open the paired
-// device over the demo. Nor can the language be chosen, which builds the
+// under way, the demo cannot be opened: the pairing, once done, would
+// open the paired device over the demo. Nor can the language be chosen, which builds the
 // screen again, nor a second pairing start. A pairing that fails offers
 // them again.
 func TestNoDemoWhilePairing(t *testing.T) {
@@ -317,7 +453,7 @@ func TestNoDemoWhilePairing(t *testing.T) {
 	deps := openDemo(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
 	var pairing func() // the pairing, held until the test runs it; later work runs inline
 	pairErr := app.Errorf(app.EUNAUTHORIZED, "test.code", "That code is used.")
-	var clocks, opened []string
+	var opened []string
 	pairings := 0
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(1280, 800))
@@ -333,10 +469,6 @@ func TestNoDemoWhilePairing(t *testing.T) {
 		Pair: func(context.Context, string, string, string) error {
 			pairings++
 			return pairErr
-		},
-		DemoClock: func(demo bool) error {
-			clocks = append(clocks, map[bool]string{true: "demo", false: "computer"}[demo])
-			return nil
 		},
 		Demo: func(context.Context, func(app.StartProgress)) (ui.Deps, error) {
 			opened = append(opened, "demo")
@@ -357,8 +489,8 @@ func TestNoDemoWhilePairing(t *testing.T) {
 		t.Error("during a pairing, the language can be chosen, which builds the screen again with its demo enabled")
 	}
 	tapButton(t, w.Content(), "Try the demo instead")
-	if len(clocks) != 0 || len(opened) != 0 {
-		t.Fatalf("during a pairing, the demo set the clock %q and opened %q; want neither", clocks, opened)
+	if len(opened) != 0 {
+		t.Fatalf("during a pairing, the demo opened %q; want nothing", opened)
 	}
 	// The code field submitted (Enter) during the pairing: no second
 	// pairing beside it.
@@ -375,7 +507,7 @@ func TestNoDemoWhilePairing(t *testing.T) {
 		t.Error("after a failed pairing, the language cannot be chosen")
 	}
 	tapButton(t, w.Content(), "Try the demo instead")
-	if strings.Join(clocks, ",") != "demo" || strings.Join(opened, ",") != "demo" {
-		t.Errorf("after a failed pairing, the demo set the clock %q and opened %q; want the demo's once", clocks, opened)
+	if strings.Join(opened, ",") != "demo" {
+		t.Errorf("after a failed pairing, the demo opened %q; want the demo once", opened)
 	}
 }

@@ -51,10 +51,11 @@ type loadList struct {
 	loads    coalescer
 }
 
-// dayStart is the start of t's day, in local time.
+// dayStart is the start of t's day in t's zone (the session's: partsEnv's
+// now reads in Deps.Zone).
 func dayStart(t time.Time) time.Time {
-	y, m, d := t.Local().Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.Local)
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, t.Location())
 }
 
 // openLoadList shows the dialog for tomorrow.
@@ -109,8 +110,8 @@ func (l *loadList) span() (from, to time.Time, err error) {
 		from = today.AddDate(0, 0, r.from)
 		return from, from.AddDate(0, 0, r.days), nil
 	}
-	from, err1 := time.ParseInLocation(time.DateOnly, strings.TrimSpace(l.from.Text), time.Local)
-	last, err2 := time.ParseInLocation(time.DateOnly, strings.TrimSpace(l.to.Text), time.Local)
+	from, err1 := time.ParseInLocation(time.DateOnly, strings.TrimSpace(l.from.Text), today.Location())
+	last, err2 := time.ParseInLocation(time.DateOnly, strings.TrimSpace(l.to.Text), today.Location())
 	switch {
 	case err1 != nil || err2 != nil:
 		return from, to, app.Errorf(app.EINVALID, "load.bad_date", "Type the dates as year-month-day, such as {{.Example}}.", "Example", today.Format(time.DateOnly))

@@ -92,7 +92,7 @@ func (l *lockScreen) apply(st app.SyncStatus) (unlocked bool) {
 		l.host.dropCustomerDialogs()
 	}
 	l.message.SetText(errorText(err))
-	l.last.SetText(lang.X("lock.last_sync", "Last complete sync: {{.Time}}", map[string]any{"Time": timeText(lease.LastContact)}))
+	l.last.SetText(lang.X("lock.last_sync", "Last complete sync: {{.Time}}", map[string]any{"Time": timeText(l.now().Location(), lease.LastContact)}))
 	l.root.Refresh() // lay the column out again for the new text
 	return false
 }

@@ -258,14 +258,14 @@ func (p *onWayPage) shipmentText(s app.Shipment) string {
 	var text string
 	switch {
 	case s.State == app.ShipmentReceived:
-		text = lang.X("onway.received_line", "{{.Via}} · received {{.When}}", map[string]any{"Via": via, "When": timeText(s.Receipt.At)})
+		text = lang.X("onway.received_line", "{{.Via}} · received {{.When}}", map[string]any{"Via": via, "When": timeText(p.env.zone, s.Receipt.At)})
 		if n := len(s.Receipt.Differences); n > 0 {
 			text += " · " + lang.XN("onway.differences", "{{.Count}} differences reported", n, map[string]any{"Count": n})
 		}
 	case v.incoming(s):
-		text = lang.X("onway.incoming_line", "{{.Via}} · from {{.From}} · shipped {{.When}}", map[string]any{"Via": via, "From": v.locationName(s.From), "When": timeText(s.At)})
+		text = lang.X("onway.incoming_line", "{{.Via}} · from {{.From}} · shipped {{.When}}", map[string]any{"Via": via, "From": v.locationName(s.From), "When": timeText(p.env.zone, s.At)})
 	default:
-		text = lang.X("onway.outgoing_line", "{{.Via}} · to {{.To}} · shipped {{.When}}", map[string]any{"Via": via, "To": v.locationName(s.To), "When": timeText(s.At)})
+		text = lang.X("onway.outgoing_line", "{{.Via}} · to {{.To}} · shipped {{.When}}", map[string]any{"Via": via, "To": v.locationName(s.To), "When": timeText(p.env.zone, s.At)})
 	}
 	return text + " · " + lang.XN("onway.units", "{{.Count}} parts", units, map[string]any{"Count": units})
 }
@@ -304,7 +304,7 @@ func (p *onWayPage) find(code string) {
 func (p *onWayPage) open(s app.Shipment) {
 	switch {
 	case s.State == app.ShipmentReceived:
-		p.host.showError(app.Errorf(app.ECONFLICT, "onway.already_received", "This parcel was received on {{.When}}; its parts are in stock already.", "When", timeText(s.Receipt.At)))
+		p.host.showError(app.Errorf(app.ECONFLICT, "onway.already_received", "This parcel was received on {{.When}}; its parts are in stock already.", "When", timeText(p.env.zone, s.Receipt.At)))
 		return
 	case p.shown.mine != nil && !p.shown.incoming(s):
 		p.host.showError(app.Errorf(app.EINVALID, "onway.not_for_me", "This parcel goes to {{.To}}, not to you: give it to its addressee.", "To", p.shown.locationName(s.To)))

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"fmt"
 	"strings"
 
@@ -21,6 +23,7 @@ type partCard struct {
 	part     app.Part
 	balances []app.Balance // of this part, where there is any
 	names    map[app.LocationID]string
+	zone     *time.Location // the session's (Deps.Zone)
 }
 
 // cardHost is what the part card asks of the terminal.
@@ -42,7 +45,7 @@ func loadPartCard(env partsEnv, host cardHost, n app.PartNumber) (*partCard, err
 	if err != nil {
 		return nil, err
 	}
-	c := &partCard{host: host, part: p, names: map[app.LocationID]string{}}
+	c := &partCard{host: host, part: p, names: map[app.LocationID]string{}, zone: env.zone}
 	locs, err := env.parts.Locations(env.ctx)
 	if err != nil {
 		return nil, err
@@ -91,7 +94,7 @@ func (c *partCard) show(m scanner.Meaning) {
 		lang.X("part.models", "Fits"), strings.Join(p.Models, ", "),
 		lang.X("part.serial", "Serial"), m.PartSerial,
 		lang.X("part.lot", "Lot"), m.Lot,
-		lang.X("part.expiry", "Expires"), dateText(m.Expiry),
+		lang.X("part.expiry", "Expires"), dateText(c.zone, m.Expiry),
 		lang.X("part.return_ref", "Return reference"), m.ReturnRef,
 	)
 	box := container.NewVBox(info)

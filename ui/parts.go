@@ -30,6 +30,7 @@ type partsEnv struct {
 	store   app.StoreID
 	country string
 	now     func() time.Time
+	zone    *time.Location // the session's (Deps.Zone)
 	run     func(func())
 	keys    *wedgeKeys
 	// supply is Deps.Supply: nil requests a part by the ticket's wait
@@ -40,7 +41,7 @@ type partsEnv struct {
 // partsEnv is the terminal's, for its parts screens.
 func (t *Terminal) partsEnv() partsEnv {
 	return partsEnv{ctx: t.ctx, parts: t.deps.Parts, tickets: t.deps.Tickets, tech: t.deps.Technician, store: t.deps.Store,
-		country: t.deps.Country, now: t.deps.Now, run: t.deps.Run, keys: t.keys, supply: t.deps.Supply}
+		country: t.deps.Country, now: t.deps.Now, zone: t.deps.Zone, run: t.deps.Run, keys: t.keys, supply: t.deps.Supply}
 }
 
 // myLocations returns the technician's own stock location and defective
@@ -242,7 +243,7 @@ func (p *partsPage) showRow(r partRow, o fyne.CanvasObject) {
 func (p *partsPage) rowText(r partRow) (title, sub string, importance widget.Importance) {
 	if r.request != nil {
 		return r.request.Number + " · " + r.request.Product.Brand + " " + r.request.Product.Model,
-			r.request.StatusReason + " · " + timeText(r.request.UpdatedAt), widget.MediumImportance
+			r.request.StatusReason + " · " + timeText(p.env.zone, r.request.UpdatedAt), widget.MediumImportance
 	}
 	importance = widget.MediumImportance
 	sub = string(r.part.Number)

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"bytes"
 	"fmt"
 	"strings"
@@ -32,9 +34,12 @@ const (
 )
 
 // ticketLabels are the labels a ticket can print: its claim tag, and a
-// return label for each defective part that goes back to the brand.
-func ticketLabels(d app.TicketDetail, parts map[app.PartNumber]app.Part) []scanner.Printable {
-	out := []scanner.Printable{scanner.ClaimTagFor(d.Ticket)}
+// return label for each defective part that goes back to the brand. The
+// tag's dates are on the session's calendar (zone).
+func ticketLabels(d app.TicketDetail, parts map[app.PartNumber]app.Part, zone *time.Location) []scanner.Printable {
+	tag := scanner.ClaimTagFor(d.Ticket)
+	tag.Zone = zone
+	out := []scanner.Printable{tag}
 	for _, u := range d.Parts {
 		if u.DefectiveSerial != "" || parts[u.Part].ReturnNeeded {
 			out = append(out, scanner.PartLabel{Part: u.Part, Serial: u.DefectiveSerial, ReturnRef: d.Ticket.Number})
@@ -73,7 +78,7 @@ func EncodeLabels(labels []scanner.Printable, f LabelFormat) ([][]byte, error) {
 // printLabels shows the ticket's labels with a preview and saves the
 // chosen ones.
 func (t *Terminal) printLabels(tv ticketView) {
-	(&labelPrinter{dialogs: t, keys: t.keys, status: t, run: t.deps.Run}).show(tv)
+	(&labelPrinter{dialogs: t, keys: t.keys, status: t, run: t.deps.Run, zone: t.deps.Zone}).show(tv)
 }
 
 // statusLine shows one line of news or trouble below the screen.
@@ -87,12 +92,13 @@ type labelPrinter struct {
 	dialogs dialogTracker
 	keys    *wedgeKeys // the tick boxes and the drop-down feed the scanner's wedge
 	status  statusLine
-	run     func(func()) // slow work off the UI goroutine (Deps.Run)
+	run     func(func())   // slow work off the UI goroutine (Deps.Run)
+	zone    *time.Location // the session's (Deps.Zone), the tag's calendar
 }
 
 // show shows the ticket's labels with a preview and saves the chosen ones.
 func (p *labelPrinter) show(tv ticketView) {
-	labels := ticketLabels(tv.detail, tv.parts)
+	labels := ticketLabels(tv.detail, tv.parts, p.zone)
 	names := make([]string, len(labels))
 	for i, l := range labels {
 		switch l := l.(type) {

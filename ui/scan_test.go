@@ -59,9 +59,16 @@ func (k *keyboard) typeSlowly(obj fyne.Focusable, text string, enter bool) {
 // keyboard whose timing the test sets.
 func scanTerminal(t *testing.T) (*ui.Terminal, fyne.Window, *keyboard, app.Dataset, ui.Deps) {
 	t.Helper()
+	return scanTerminalIn(t, time.Local)
+}
+
+// scanTerminalIn is scanTerminal whose world and screens are in zone.
+func scanTerminalIn(t *testing.T, zone *time.Location) (*ui.Terminal, fyne.Window, *keyboard, app.Dataset, ui.Deps) {
+	t.Helper()
 	test.NewTempApp(t)
-	now := time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local)
+	now := time.Date(2026, 6, 18, 10, 0, 0, 0, zone)
 	deps, ds := openDemoWorld(t, now)
+	deps.Zone = zone
 	kb := &keyboard{clock: now}
 	deps.KeyClock = kb.now
 	term := ui.NewTerminal(t.Context(), deps)

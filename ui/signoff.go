@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"bytes"
 	"strings"
 
@@ -41,7 +43,13 @@ func (t *Terminal) openSignOff(d app.TicketDetail) {
 		return
 	}
 	t.deps.Run(func() {
-		r, err := t.deps.ReportToSign(t.ctx, d.Ticket.ID)
+		// The report of the ticket as saved now, which the filed report
+		// is built from too, not as the screen last read it.
+		fresh, err := t.deps.Tickets.TicketDetail(t.ctx, d.Ticket.ID)
+		var r ReportToSign
+		if err == nil {
+			r, err = t.deps.ReportToSign(t.ctx, fresh)
+		}
 		if err == nil && !app.ValidDigest(r.Digest) {
 			err = app.Errorf(app.EINTERNAL, "sign.bad_digest", "The service report could not be prepared for signing. Sync, then try again; tell support if it keeps happening.")
 		}
@@ -231,16 +239,16 @@ func (s *signOff) askRefusal() {
 
 // signatureLine says how the ticket's report was last signed off: by
 // whom and when, or why it was not; "" before any sign-off.
-func signatureLine(d app.TicketDetail) string {
+func signatureLine(zone *time.Location, d app.TicketDetail) string {
 	s, ok := app.SignOff(d)
 	if !ok {
 		return ""
 	}
 	if !s.Refused {
-		return lang.X("sign.signed_by", "Signed by {{.Name}} ({{.Role}}) on {{.Time}}", map[string]any{"Name": s.Signer, "Role": signerRoleText(s.Role), "Time": timeText(s.At)})
+		return lang.X("sign.signed_by", "Signed by {{.Name}} ({{.Role}}) on {{.Time}}", map[string]any{"Name": s.Signer, "Role": signerRoleText(s.Role), "Time": timeText(zone, s.At)})
 	}
 	if s.ReasonKind == app.NoSignAbsent {
-		return lang.X("sign.absent_line", "Not signed, nobody there ({{.Time}}): {{.Reason}}", map[string]any{"Time": timeText(s.At), "Reason": s.Reason})
+		return lang.X("sign.absent_line", "Not signed, nobody there ({{.Time}}): {{.Reason}}", map[string]any{"Time": timeText(zone, s.At), "Reason": s.Reason})
 	}
-	return lang.X("sign.refused_line", "Not signed, the customer refused ({{.Time}}): {{.Reason}}", map[string]any{"Time": timeText(s.At), "Reason": s.Reason})
+	return lang.X("sign.refused_line", "Not signed, the customer refused ({{.Time}}): {{.Reason}}", map[string]any{"Time": timeText(zone, s.At), "Reason": s.Reason})
 }

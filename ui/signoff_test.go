@@ -53,9 +53,9 @@ func signTerminalOf(t *testing.T, digest *string, size fyne.Size, before func(*u
 	if tk.ID == "" {
 		t.Fatal("the demo technician has no completed ticket")
 	}
-	deps.ReportToSign = func(_ context.Context, id app.TicketID) (ui.ReportToSign, error) {
-		if id != tk.ID {
-			t.Errorf("report of %s, want %s", id, tk.ID)
+	deps.ReportToSign = func(_ context.Context, d app.TicketDetail) (ui.ReportToSign, error) {
+		if d.Ticket.ID != tk.ID {
+			t.Errorf("report of %s, want %s", d.Ticket.ID, tk.ID)
 		}
 		return ui.ReportToSign{Digest: *digest, Total: "¥ 180.00"}, nil
 	}

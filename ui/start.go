@@ -36,14 +36,6 @@ type Lifecycle struct {
 	// DemoAtLaunch opens the demo at launch (-demo, or a device paired
 	// with the demo before) instead of Launch or Open.
 	DemoAtLaunch bool
-	// DemoClock, if set, sets the app's clocks before a session opens:
-	// to the demo world's zone (demo true) whenever the demo opens, at
-	// launch or from the first-run screen, so its visits read in working
-	// hours there; back to the computer's (false) before a pairing made on
-	// the first-run screen opens, which matters after signing out of the
-	// demo. It runs on the UI goroutine (at launch, before the window
-	// shows), while no session's goroutines run.
-	DemoClock func(demo bool) error
 	// OnReady is the first terminal's Deps.OnReady.
 	OnReady func(shown []string)
 	// Run runs opening and pairing off the UI goroutine (default: a
@@ -61,7 +53,7 @@ func Run(ctx context.Context, w fyne.Window, l Lifecycle) {
 	r := &runner{ctx: ctx, w: w, l: l}
 	switch {
 	case l.DemoAtLaunch && l.Demo != nil:
-		r.startOn(true, l.Demo)
+		r.start(l.Demo)
 	case l.FirstRun:
 		r.firstRun()
 	case l.Launch != nil:
@@ -78,30 +70,19 @@ type runner struct {
 }
 
 func (r *runner) firstRun() {
-	actions := FirstRunActions{Pair: r.l.Pair, Done: func() { r.startOn(false, r.l.Open) }, Run: r.l.Run}
+	actions := FirstRunActions{Pair: r.l.Pair, Done: func() { r.start(r.l.Open) }, Run: r.l.Run}
 	if r.l.Demo != nil {
-		actions.Demo = func() { r.startOn(true, r.l.Demo) }
+		actions.Demo = func() { r.start(r.l.Demo) }
 	}
 	fr := NewFirstRun(r.ctx, actions)
 	r.w.SetContent(fr.Object())
 	fr.Attach(r.w)
 }
 
-// startOn opens with open on the demo's clock (demo) or the computer's;
-// a clock that cannot be set fails the start, on the start screen, as an
-// opening would.
-func (r *runner) startOn(demo bool, open Opener) {
-	if r.l.DemoClock != nil {
-		if err := r.l.DemoClock(demo); err != nil {
-			r.start(func(context.Context, func(app.StartProgress)) (Deps, error) { return Deps{}, err })
-			return
-		}
-	}
-	r.start(open)
-}
-
 // start opens with open; a session that signs out returns to the
-// first-run screen, so the device can be paired again.
+// first-run screen, so the device can be paired again. Each session
+// shows its own clock (Deps.Zone): the demo's, then a real pairing's,
+// with nothing shared to set between them.
 func (r *runner) start(open Opener) {
 	start(r.ctx, r.w, r.l.Run, func(ctx context.Context, progress func(app.StartProgress)) (Deps, error) {
 		deps, err := open(ctx, progress)

@@ -33,9 +33,16 @@ type supplyWorld struct {
 
 func newSupplyWorld(t *testing.T) *supplyWorld {
 	t.Helper()
+	return newSupplyWorldIn(t, time.Local)
+}
+
+// newSupplyWorldIn is newSupplyWorld whose world and screens are in zone.
+func newSupplyWorldIn(t *testing.T, zone *time.Location) *supplyWorld {
+	t.Helper()
 	test.NewTempApp(t)
-	now := time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local)
+	now := time.Date(2026, 6, 18, 10, 0, 0, 0, zone)
 	deps, ds, db := openDemoStore(t, now)
+	deps.Zone = zone
 	deps.Supply = store.NewSupplyService(db)
 	kb := &keyboard{clock: now}
 	deps.KeyClock = kb.now
@@ -747,11 +754,7 @@ func TestWaitingTicketSaysWhenItsPartsArrived(t *testing.T) {
 // arrive: a ticket with its requests and likely parts, the parts on the
 // way page, a receipt being counted, and the page on a phone.
 func TestGoldenSupplyScreens(t *testing.T) {
-	local := time.Local
-	time.Local = time.UTC
-	t.Cleanup(func() { time.Local = local })
-
-	s := newSupplyWorld(t)
+	s := newSupplyWorldIn(t, time.UTC) // pinned: the files match on any machine
 	tk := workingTicket(t, s.term, s.ds, s.deps)
 	parts := s.missingParts(t, tk.Product.Model, 3)
 	s.pull(t, app.Dataset{

@@ -76,11 +76,11 @@ func TestConflictSaysWhenTheWorkWasDone(t *testing.T) {
 		{"ServerTimeWithout", struct{ conflictService }{timedConflicts{refused: refused}}, refused},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			in := newConflictInbox(conflictDeps{Conflicts: tc.svc, Ctx: t.Context(), Run: func(f func()) { f() }}, func(string) {}, func() {})
+			in := newConflictInbox(conflictDeps{Conflicts: tc.svc, Zone: time.Local, Ctx: t.Context(), Run: func(f func()) { f() }}, func(string) {}, func() {})
 			in.reload()
 			text := strings.Join(labelTexts(in.list), "\n")
-			if !strings.Contains(text, timeText(tc.want)) {
-				t.Fatalf("the card does not say %s:\n%s", timeText(tc.want), text)
+			if !strings.Contains(text, timeText(time.Local, tc.want)) {
+				t.Fatalf("the card does not say %s:\n%s", timeText(time.Local, tc.want), text)
 			}
 		})
 	}

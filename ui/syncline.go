@@ -163,7 +163,7 @@ func syncSummary(st app.SyncStatus, now, offlineSince time.Time) string {
 	case st.Running:
 		text = lang.X("sync.running", "Syncing…")
 	case st.Offline:
-		text = lang.X("sync.offline_since", "Offline since {{.Time}}", map[string]any{"Time": offlineSince.Local().Format("15:04")})
+		text = lang.X("sync.offline_since", "Offline since {{.Time}}", map[string]any{"Time": clockText(now.Location(), offlineSince)})
 	case st.Err != nil:
 		text = errorText(st.Err)
 	case st.LastSuccess.IsZero():
@@ -194,7 +194,7 @@ func agoText(t, now time.Time) string {
 	case d < 24*time.Hour:
 		return lang.X("time.ago", "{{.Duration}} ago", map[string]any{"Duration": shortDuration(d)})
 	}
-	return timeText(t)
+	return timeText(now.Location(), t)
 }
 
 func sizeText(n int64) string {
@@ -374,6 +374,7 @@ type syncPageDeps struct {
 	Ctx     context.Context
 	Run     func(func())
 	Now     func() time.Time
+	Zone    *time.Location // the session's (Deps.Zone)
 	Dialogs dialogTracker
 	// Keys is the scanner's wedge: the page's tick box feeds it.
 	Keys *wedgeKeys
@@ -384,7 +385,7 @@ type syncPageDeps struct {
 // syncPageDeps is the sync page's share of the terminal's dependencies.
 func (t *Terminal) syncPageDeps() syncPageDeps {
 	return syncPageDeps{
-		Sync: t.deps.Sync, Tickets: t.deps.Tickets, Parts: t.deps.Parts, Ctx: t.ctx, Run: t.deps.Run, Now: t.deps.Now,
+		Sync: t.deps.Sync, Tickets: t.deps.Tickets, Parts: t.deps.Parts, Ctx: t.ctx, Run: t.deps.Run, Now: t.deps.Now, Zone: t.deps.Zone,
 		Dialogs: t,
 		Keys:    t.keys,
 		Notify:  t.setScanStatus,

@@ -51,7 +51,7 @@ func openSyncPage(deps syncPageDeps, feed *syncFeed) {
 	p.errL.Importance = widget.DangerImportance
 	p.notices = container.NewVBox()
 	p.unsent = container.NewVBox()
-	cd := conflictDeps{Conflicts: deps.Sync, Tickets: deps.Tickets, Ctx: deps.Ctx, Run: deps.Run, Dialogs: deps.Dialogs, Notify: deps.Notify}
+	cd := conflictDeps{Conflicts: deps.Sync, Tickets: deps.Tickets, Zone: deps.Zone, Ctx: deps.Ctx, Run: deps.Run, Dialogs: deps.Dialogs, Notify: deps.Notify}
 	if deps.Parts != nil {
 		cd.Locations = deps.Parts
 	}
@@ -85,7 +85,7 @@ func (p *syncPage) show(prev, st app.SyncStatus) {
 	lines := lang.X("sync.detail", "Changes waiting: {{.Pending}} · photos waiting: {{.Photos}} · sent {{.Up}}, received {{.Down}} since start", map[string]any{
 		"Pending": st.Pending, "Photos": sizeText(st.PhotoBytes), "Up": sizeText(st.Up), "Down": sizeText(st.Down)})
 	if !st.LastSuccess.IsZero() {
-		lines = lang.X("sync.last_success", "Last complete sync: {{.Time}}", map[string]any{"Time": timeText(st.LastSuccess)}) + "\n" + lines
+		lines = lang.X("sync.last_success", "Last complete sync: {{.Time}}", map[string]any{"Time": timeText(p.deps.Zone, st.LastSuccess)}) + "\n" + lines
 	}
 	// The line's summary first, so page and line never disagree.
 	p.status.SetText(p.feed.summary() + "\n" + lines)
@@ -93,7 +93,7 @@ func (p *syncPage) show(prev, st app.SyncStatus) {
 	if st.Err != nil && !st.WorkOffline {
 		problem = errorText(st.Err)
 		if !st.NextTry.IsZero() {
-			problem += " " + lang.X("sync.next_try", "Next try at {{.Time}}.", map[string]any{"Time": st.NextTry.Local().Format("15:04")})
+			problem += " " + lang.X("sync.next_try", "Next try at {{.Time}}.", map[string]any{"Time": clockText(p.deps.Zone, st.NextTry)})
 		}
 	}
 	if st.PhotoErr != nil {
@@ -138,7 +138,7 @@ func (p *syncPage) showNotices(n int) {
 	}
 	p.notices.Add(heading(lang.X("notice.title", "From dispatch")))
 	for _, x := range p.deps.Sync.Notices() {
-		l := widget.NewLabel(timeText(x.At) + " · " + noticeText(x)) // the time first: the notice ends its sentence
+		l := widget.NewLabel(timeText(p.deps.Zone, x.At) + " · " + noticeText(x)) // the time first: the notice ends its sentence
 		l.Wrapping = fyne.TextWrapWord
 		p.notices.Add(l)
 	}
@@ -160,7 +160,7 @@ func (p *syncPage) reloadUnsent(pending int) {
 		var rows []unsentRow
 		numbers := map[app.TicketID]string{}
 		for _, m := range ms {
-			r := unsentRow{what: mutationText(m.FullName()), when: timeText(m.At)}
+			r := unsentRow{what: mutationText(m.FullName()), when: timeText(p.deps.Zone, m.At)}
 			if cmd, derr := app.DecodeMutation(m); derr == nil {
 				if id := app.TicketOf(cmd); id != "" {
 					if _, ok := numbers[id]; !ok {

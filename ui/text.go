@@ -159,18 +159,26 @@ func dateLayout() string {
 	return "2006-01-02"
 }
 
-func dateText(t time.Time) string {
+// dateText is t's day in zone (the session's, Deps.Zone), in the UI
+// language's order; "—" for no time.
+func dateText(zone *time.Location, t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.Local().Format(dateLayout())
+	return t.In(zone).Format(dateLayout())
 }
 
-func timeText(t time.Time) string {
+// timeText is t's day and time of day in zone; "—" for no time.
+func timeText(zone *time.Location, t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.Local().Format(dateLayout() + " 15:04")
+	return t.In(zone).Format(dateLayout() + " 15:04")
+}
+
+// clockText is t's time of day in zone, as 15:04.
+func clockText(zone *time.Location, t time.Time) string {
+	return t.In(zone).Format("15:04")
 }
 
 // slaText says how long is left to an SLA target, or how late it is.

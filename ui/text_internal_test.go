@@ -38,7 +38,7 @@ func TestLocaleFormats(t *testing.T) {
 			if got := moneyText(app.Money{Amount: 123450, Currency: "EUR"}); got != tc.eur {
 				t.Errorf("EUR: %q, want %q", got, tc.eur)
 			}
-			if got := dateText(day); got != tc.date {
+			if got := dateText(time.Local, day); got != tc.date {
 				t.Errorf("date: %q, want %q", got, tc.date)
 			}
 		})

@@ -516,13 +516,14 @@ func (l *TicketList) shownText() []string {
 func rowPlaceText(t app.TicketRow, now time.Time) string {
 	var parts []string
 	if !t.WindowStart.IsZero() {
-		start := t.WindowStart.Local()
+		zone := now.Location() // the session's: the list's now reads in Deps.Zone
+		start := t.WindowStart.In(zone)
 		w := start.Format("15:04")
 		if !t.WindowEnd.IsZero() {
-			w += "–" + t.WindowEnd.Local().Format("15:04")
+			w += "–" + clockText(zone, t.WindowEnd)
 		}
-		if y, m, d := start.Date(); y != now.Local().Year() || m != now.Local().Month() || d != now.Local().Day() {
-			w = dateText(start) + " " + w
+		if y, m, d := start.Date(); y != now.Year() || m != now.Month() || d != now.Day() {
+			w = dateText(zone, start) + " " + w
 		}
 		parts = append(parts, w)
 	}

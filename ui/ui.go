@@ -55,8 +55,10 @@ type Deps struct {
 	// Photos keeps photo files; nil hides adding photos.
 	Photos app.PhotoLibrary
 	// ReportToSign builds a ticket's service report as the customer signs
-	// it (its digest and total); nil hides the customer's sign-off.
-	ReportToSign func(ctx context.Context, id app.TicketID) (ReportToSign, error)
+	// it (its digest and total) from the ticket's detail as the caller
+	// has just read it, without reading it again; nil hides the
+	// customer's sign-off.
+	ReportToSign func(ctx context.Context, d app.TicketDetail) (ReportToSign, error)
 	// Documents writes a ticket's service report and intake receipt, and
 	// files the signed report after a sign-off; nil hides the documents.
 	Documents Documents
@@ -82,7 +84,15 @@ type Deps struct {
 	// KeyClock times key events for the wedge (default time.Now; tests
 	// step it).
 	KeyClock func() time.Time
-	Now      func() time.Time
+	// Now is the time (default time.Now); the terminal reads it in Zone.
+	Now func() time.Time
+	// Zone is the time zone the screens show, parse and count days and
+	// times in (default: the computer's, time.Local as the process
+	// started). It is the session's: the demo's is the demo world's, so its
+	// visits read in working hours there whatever the computer's zone.
+	// A value each session carries, not the process's time.Local, which
+	// other goroutines read and nothing may write while the app runs.
+	Zone *time.Location
 	// Run runs slow work (SQL, network) off the UI goroutine. Tests set it
 	// to run inline so they need no sleeps.
 	Run func(func())
@@ -92,6 +102,13 @@ func (d *Deps) defaults() {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.Zone == nil {
+		d.Zone = time.Local
+	}
+	// Every "now" the screens get is in the session's zone, so a day
+	// computed from it (today's list, a promise date) is the zone's day.
+	now, zone := d.Now, d.Zone
+	d.Now = func() time.Time { return now().In(zone) }
 	if d.Run == nil {
 		d.Run = func(f func()) { go f() }
 	}

@@ -179,8 +179,49 @@ func (w *world) addDays(t time.Time, n int) time.Time {
 
 // workStarts and workEnds bound the working day (hours on the world's
 // clocks): every visit window lies within them, as a service provider
-// books its customers.
+// books its customers, and so do the times the office and the
+// warehouses work at: a part request asked and decided, a parcel shipped
+// and received (workingTime).
 const workStarts, workEnds = 9, 18
+
+// workingTime returns a moment in working hours within [lo, hi], near t:
+// t itself when it is in them; else the next working day's first hours
+// after t, or its own day's last hours before t; else lo or hi when in
+// working hours. When [lo, hi] holds none, t: a time out of hours rather
+// than out of order (a parcel received before it shipped). The moved
+// times spread over the first and last 90 minutes by t's own minute, not
+// all at one instant, and draw nothing from w.r, so the rest of the
+// world stays as its seed made it.
+func (w *world) workingTime(t, lo, hi time.Time) time.Time {
+	local := t.In(w.loc)
+	y, m, d := local.Date()
+	open := time.Date(y, m, d, workStarts, 0, 0, 0, w.loc)
+	shut := time.Date(y, m, d, workEnds, 0, 0, 0, w.loc)
+	if inHours := !local.Before(open) && local.Before(shut); inHours && !t.Before(lo) && !t.After(hi) {
+		return t
+	}
+	spread := time.Duration((local.Hour()*60+local.Minute())%90) * time.Minute
+	next, prev := open.Add(spread), shut.Add(-spread-time.Minute)
+	if !local.Before(open) {
+		next = w.addDays(open, 1).Add(spread)
+	}
+	if local.Before(shut) {
+		prev = w.addDays(shut, -1).Add(-spread - time.Minute)
+	}
+	for _, c := range []time.Time{next, prev, lo, hi} {
+		if !c.Before(lo) && !c.After(hi) && w.inWorkingHours(c) {
+			return c
+		}
+	}
+	return t
+}
+
+// inWorkingHours reports whether t is in the working day on the world's
+// clocks.
+func (w *world) inWorkingHours(t time.Time) bool {
+	h := t.In(w.loc).Hour()
+	return h >= workStarts && h < workEnds
+}
 
 // slotHours are the starts of the two-hour appointment windows, within
 // the working day.

@@ -506,6 +506,30 @@ func checkWorkingHours(t *testing.T, ds app.Dataset, loc *time.Location) {
 	if bad > 5 {
 		t.Errorf("and %d more visits outside working hours", bad-5)
 	}
+	// The office and the warehouses work in the same hours: the app shows
+	// when a part was asked for and decided, a parcel shipped and received.
+	bad = 0
+	out := func(what string, at time.Time) {
+		if h := at.In(loc).Hour(); !at.IsZero() && (h < workStarts || h >= workEnds) {
+			if bad++; bad <= 5 {
+				t.Errorf("%s at %s, outside %02d:00-%02d:00 in %s", what, at.In(loc).Format("2006-01-02 15:04"), workStarts, workEnds, loc)
+			}
+		}
+	}
+	for _, r := range ds.PartRequests {
+		out("part request "+r.ID+" asked", r.At)
+		out("part request "+r.ID+" decided", r.DecidedAt)
+		out("part request "+r.ID+" received", r.ReceivedAt)
+	}
+	for _, s := range ds.Shipments {
+		out("shipment "+s.Tracking+" shipped", s.At)
+		if s.Receipt != nil {
+			out("shipment "+s.Tracking+" received", s.Receipt.At)
+		}
+	}
+	if bad > 5 {
+		t.Errorf("and %d more times of requests and shipments outside working hours", bad-5)
+	}
 }
 
 // balances sums the ledger by location and part.

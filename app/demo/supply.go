@@ -167,6 +167,7 @@ func (w *world) requests(t *tech, waits []waiting, plans []reqPlan, tracking str
 			at = at.Add(now.Sub(at) / 10)
 		}
 		asked[tk.ID] = append(asked[tk.ID], pi)
+		at = w.workingTime(at, tk.CreatedAt, now)
 		r := &app.PartRequest{
 			ID: w.r.uuid(), Ticket: tk.ID, Part: w.parts[pi].Number, Qty: 1, Urgency: app.UrgencyNormal,
 			To: t.stock, RequestedBy: t.Name, At: at, State: app.RequestRequested,
@@ -175,7 +176,7 @@ func (w *world) requests(t *tech, waits []waiting, plans []reqPlan, tracking str
 			r.Urgency, r.Note = app.UrgencyUrgent, requestNotes[t.Country]
 		}
 		if p != reqRequested {
-			r.State, r.DecidedBy, r.DecidedAt = app.RequestApproved, dispatchers[t.Country], at.Add(now.Sub(at)/6)
+			r.State, r.DecidedBy, r.DecidedAt = app.RequestApproved, dispatchers[t.Country], w.workingTime(at.Add(now.Sub(at)/6), at, now)
 		}
 		switch p {
 		case reqSubstitute:
@@ -207,7 +208,7 @@ func (w *world) requests(t *tech, waits []waiting, plans []reqPlan, tracking str
 			}
 			got = append(got, app.ReceiptLine{Part: l.Part, Qty: l.Qty, Serial: l.Serial})
 		}
-		w.receive(s, got, s.At.Add(now.Sub(s.At)/2), t.Name, note)
+		w.receive(s, got, w.workingTime(s.At.Add(now.Sub(s.At)/2), s.At.Add(time.Minute), now), t.Name, note)
 		fill(s, arrived)
 	}
 	if len(onWay) > 0 {
@@ -278,11 +279,11 @@ func (w *world) partIndex(n app.PartNumber) int {
 // them was approved. The warehouse receives each line's parts from the
 // brand shortly before, so its stock covers the shipment.
 func (w *world) supplyShipment(t *tech, reqs []*app.PartRequest, tracking string) *app.Shipment {
-	at := reqs[0].DecidedAt
+	decided := reqs[0].DecidedAt
 	for _, r := range reqs {
-		at = later(at, r.DecidedAt)
+		decided = later(decided, r.DecidedAt)
 	}
-	at = at.Add(w.now.Sub(at) / 3)
+	at := w.workingTime(decided.Add(w.now.Sub(decided)/3), decided, w.now)
 	s := &app.Shipment{
 		ID: w.r.uuid(), Kind: app.ShipmentSupply, From: w.warehouse[t.Country], To: t.stock,
 		Carrier: carriers[t.Country].name, Tracking: tracking, State: app.ShipmentInTransit, At: at, By: w.clerk[t.Country],
@@ -376,16 +377,16 @@ func (w *world) returns(t *tech, drop map[string]bool) {
 	now := w.now
 	if len(onWay) > 0 {
 		at := later(onWay[0].at.Add(time.Hour), now.Add(-w.r.minutes(2*1440, 4*1440)))
-		w.returnShipment(t, onWay, earlier(at, now), drop)
+		w.returnShipment(t, onWay, w.workingTime(earlier(at, now), onWay[0].at.Add(time.Hour), now), drop)
 	}
 	if len(back) > 0 {
 		at := later(back[0].at.Add(time.Hour), now.Add(-w.r.minutes(15*1440, 25*1440)))
-		s := w.returnShipment(t, back, earlier(at, now), drop)
+		s := w.returnShipment(t, back, w.workingTime(earlier(at, now), back[0].at.Add(time.Hour), now), drop)
 		var got []app.ReceiptLine
 		for _, l := range s.Lines {
 			got = append(got, app.ReceiptLine{Part: l.Part, Qty: l.Qty, Serial: l.Serial})
 		}
-		w.receive(s, got, s.At.Add(now.Sub(s.At)/3), w.clerk[t.Country], "")
+		w.receive(s, got, w.workingTime(s.At.Add(now.Sub(s.At)/3), s.At.Add(time.Minute), now), w.clerk[t.Country], "")
 	}
 }
 

@@ -3,11 +3,13 @@ package demoserver
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
+	// The demo's tenant and clocks are in demo.Zone, also on a computer
+	// whose system has no zone database (a minimal container, Windows).
+	_ "time/tzdata"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/app/demo"
@@ -21,6 +23,8 @@ type Service struct {
 	// stop ends the likely-parts job; done is closed when it has.
 	stop context.CancelFunc
 	done chan struct{}
+	// zone is the demo world's (demo.Zone).
+	zone *time.Location
 }
 
 var _ device.DemoService = (*Service)(nil)
@@ -32,7 +36,7 @@ func Starter(seed int64, size demo.Size) device.DemoStarter {
 		progress(app.StartDemoServer)
 		zone, err := central.LoadZone(demo.Zone)
 		if err != nil {
-			return nil, fmt.Errorf("the demo world's zone: %w", err)
+			return nil, app.Errorf(app.EINTERNAL, "demo.zone", "Cannot load the demo's time zone {{.Zone}}. Build the app from the repository with -tags demo, which includes the zone data.", "Zone", demo.Zone).WithCause(err)
 		}
 		emb, err := central.StartEmbeddedWith(ctx, dir, device.DemoTenant, func() app.Dataset {
 			progress(app.StartDemoWorld)
@@ -68,7 +72,7 @@ func Starter(seed int64, size demo.Size) device.DemoStarter {
 			return nil, err
 		}
 		jobCtx, stop := context.WithCancel(context.Background())
-		svc := &Service{emb: emb, stop: stop, done: make(chan struct{})}
+		svc := &Service{emb: emb, stop: stop, done: make(chan struct{}), zone: zone}
 		go func() {
 			defer close(svc.done)
 			emb.DB.RunLikelyParts(jobCtx, central.DefaultLikelyEvery, slog.Default())
@@ -84,6 +88,13 @@ func (s *Service) URL() string { return s.emb.URL }
 func (s *Service) PairingCode(ctx context.Context) (string, error) {
 	return s.emb.PairingCode(ctx, demo.DemoTechnician)
 }
+
+// Zone is the demo world's time zone, which the demo's screens show: the
+// world's visits are booked in working hours there, and the app plays a
+// technician's tablet set to that zone whatever the computer's (on a
+// computer in UTC the visits would read 01:00 to 10:00). A value the
+// session carries, never the process's time.Local.
+func (s *Service) Zone() *time.Location { return s.zone }
 
 // DB is the service's database, for tools that add to the demo world
 // (cmd/consoleshots adds console users).

@@ -59,22 +59,27 @@ func TestDemoZone(t *testing.T) {
 	}
 }
 
-// TestUseDemoClock: after UseDemoClock the app's local times are the demo
-// world's: a demo visit booked at 09:00 in its zone reads 09:00 on the
-// tablet, whatever zone the computer running the test is in.
+// TestUseDemoClock: the demo's sessions show the demo world's clock (the
+// service's Zone, which device.StartDemo hands to the screens): a demo
+// visit booked at 09:00 in its zone reads 09:00 on the tablet, whatever
+// zone the computer running the test is in, and the process's time.Local
+// is left as it was.
 func TestUseDemoClock(t *testing.T) {
-	saved := time.Local
-	defer func() { time.Local = saved }()
-	time.Local = time.UTC
-	if err := demoserver.UseDemoClock(); err != nil {
+	local := time.Local
+	svc, err := demoserver.Starter(1, demo.Size{Models: 5, Parts: 20, Tickets: 10, Technicians: 1})(t.Context(), filepath.Join(t.TempDir(), "central"), func(app.StartStep) {})
+	if err != nil {
 		t.Fatal(err)
 	}
+	defer svc.Close()
 	shanghai, err := time.LoadLocation(demo.Zone)
 	if err != nil {
 		t.Fatal(err)
 	}
-	visit := time.Date(2026, 12, 7, 9, 0, 0, 0, shanghai)
-	if got := visit.Local().Format("15:04 MST"); got != "09:00 CST" {
-		t.Fatalf("a 09:00 demo visit reads %s on the app's clock, want 09:00 CST", got)
+	visit := time.Date(2026, 12, 7, 9, 0, 0, 0, shanghai).In(time.UTC) // as the store keeps it
+	if got := visit.In(svc.Zone()).Format("15:04 MST"); got != "09:00 CST" {
+		t.Fatalf("a 09:00 demo visit reads %s on the demo's clock, want 09:00 CST", got)
+	}
+	if time.Local != local {
+		t.Errorf("starting the demo changed the process's time.Local to %v", time.Local)
 	}
 }

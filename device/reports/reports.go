@@ -47,6 +47,14 @@ func (b Builder) Input(ctx context.Context, id app.TicketID) (app.ReportInput, e
 	if err != nil {
 		return app.ReportInput{}, err
 	}
+	return b.InputOf(ctx, d)
+}
+
+// InputOf is Input of a ticket detail the caller has just read (the
+// ticket screen's reload), which it does not read again.
+func (b Builder) InputOf(ctx context.Context, d app.TicketDetail) (app.ReportInput, error) {
+	id := d.Ticket.ID
+	var err error
 	in := app.ReportInput{Detail: d, Catalog: map[app.PartNumber]app.Part{}, Provider: b.Provider, Technician: b.Technician}
 	var used []app.UsedPart
 	for _, u := range d.Parts {
@@ -92,9 +100,21 @@ func (b Builder) Report(ctx context.Context, id app.TicketID) (app.ServiceReport
 // server) and its total as the report prints it ("" without a warranty
 // decision).
 func (b Builder) ToSign(ctx context.Context, id app.TicketID) (r app.ServiceReport, total string, err error) {
-	if r, err = b.Report(ctx, id); err != nil {
+	d, err := b.Tickets.TicketDetail(ctx, id)
+	if err != nil {
 		return app.ServiceReport{}, "", err
 	}
+	return b.ToSignOf(ctx, d)
+}
+
+// ToSignOf is ToSign of a ticket detail the caller has just read, which
+// it does not read again.
+func (b Builder) ToSignOf(ctx context.Context, d app.TicketDetail) (r app.ServiceReport, total string, err error) {
+	in, err := b.InputOf(ctx, d)
+	if err != nil {
+		return app.ServiceReport{}, "", err
+	}
+	r = app.BuildServiceReport(in)
 	if r.Warranty != nil {
 		total = report.Money(r.Customer.Language, r.Warranty.Total)
 	}
