@@ -78,7 +78,7 @@ func newConflictInbox(deps conflictDeps, problem func(string), changed func()) *
 type conflictContext struct {
 	tickets   map[app.TicketID]app.Ticket
 	locations map[app.LocationID]string
-	shipments map[string]string // the labels of the shipments the device holds, by ID
+	shipments map[string]string    // the labels of the shipments the device holds, by ID
 	done      map[string]time.Time // when each change was saved, by mutation ID
 }
 
