@@ -173,7 +173,10 @@ func (db *DB) refoldTicketIndex(ctx context.Context, conn *sql.Conn) error {
 	if made != "" {
 		why = fmt.Sprintf("fold version %s made it, this service folds with version %s", made, app.FoldVersion)
 	}
-	mlog := db.startMigration("refolding the board's search index", why, total)
+	var mlog *migrationLog // a new database's empty index: nothing to tell
+	if total > 0 {
+		mlog = db.startMigration("refolding the board's search index", why, total)
+	}
 	changed := 0
 	var tenant, id string // the last row read: rows are read in key order
 	for {

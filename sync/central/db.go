@@ -330,12 +330,26 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLock)
 	}
+	indexes, err := db.indexNames(ctx, conn)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
 	for _, stmt := range strings.Split(schema, ";\n") {
 		if strings.TrimSpace(stripComments(stmt)) == "" {
 			continue
 		}
+		// An index this version adds is built over every row of its
+		// table: minutes on a large one. A new database has no index,
+		// and nothing to say.
+		var mlog *migrationLog
+		if name, table, ok := schemaIndex(stmt); ok && len(indexes) > 0 && !indexes[name] {
+			mlog = db.startMigration("building index "+name+" on "+table, "this version of the service adds it", -1)
+		}
 		if _, err := conn.ExecContext(ctx, db.schemaStmt(stmt)); err != nil {
 			return fmt.Errorf("migrate: %w\n%s", err, stmt)
+		}
+		if mlog != nil {
+			mlog.end(-1)
 		}
 	}
 	if err := db.migrateApplied(ctx, conn); err != nil {
@@ -467,6 +481,39 @@ func (db *DB) migrateApplied(ctx context.Context, conn *sql.Conn) error {
 	mlog.done = rows
 	mlog.end(-1)
 	return nil
+}
+
+// indexNames are the indexes the database has (in the current schema on
+// PostgreSQL).
+func (db *DB) indexNames(ctx context.Context, conn *sql.Conn) (map[string]bool, error) {
+	q := `SELECT name FROM sqlite_master WHERE type = 'index'`
+	if db.dialect == dialectPostgres {
+		q = `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()`
+	}
+	rows, err := conn.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		out[name] = true
+	}
+	return out, rows.Err()
+}
+
+// schemaIndex reads the index's name and table from a statement of
+// schema.sql that creates one.
+func schemaIndex(stmt string) (name, table string, ok bool) {
+	f := strings.Fields(stripComments(stmt))
+	if len(f) < 8 || strings.Join(f[:5], " ") != "CREATE INDEX IF NOT EXISTS" || f[6] != "ON" {
+		return "", "", false
+	}
+	return f[5], f[7], true
 }
 
 func stripComments(s string) string {

@@ -15,7 +15,8 @@ const migrationLogEvery = 5 * time.Second
 // migrationLog tells the service's log what a migration at open that may
 // take long does: that it started and why, how many rows it has done of
 // how many about every migrationLogEvery, and its end with the count and
-// the time it took. A migration that finds nothing to do logs nothing.
+// the time it took. A migration that finds nothing to do logs nothing: a
+// nil *migrationLog is one that logs nothing.
 type migrationLog struct {
 	log         *slog.Logger
 	what        string
@@ -41,6 +42,9 @@ func (db *DB) startMigration(what, why string, total int) *migrationLog {
 // progress counts n more rows done and logs how many when
 // migrationLogEvery has passed since the last line.
 func (m *migrationLog) progress(n int) {
+	if m == nil {
+		return
+	}
 	m.done += n
 	if now := m.now(); now.Sub(m.last) >= migrationLogEvery {
 		m.last = now
@@ -48,10 +52,16 @@ func (m *migrationLog) progress(n int) {
 	}
 }
 
-// end logs the migration's end: the rows it did, those of them it
-// changed (-1: all it did), and how long it took.
+// end logs the migration's end: the rows it did (when it counted them),
+// those of them it changed (-1: all it did), and how long it took.
 func (m *migrationLog) end(changed int) {
-	attrs := []any{"rows", m.done}
+	if m == nil {
+		return
+	}
+	var attrs []any
+	if m.total >= 0 {
+		attrs = append(attrs, "rows", m.done)
+	}
 	if changed >= 0 {
 		attrs = append(attrs, "changed", changed)
 	}

@@ -80,12 +80,13 @@ func intAttr(t *testing.T, r logRecord, key string) int {
 }
 
 // TestOpenLogsLongMigrations: opening a database whose board index an
-// older service made (other folds, tickets without a row) logs the
-// refold and the fill, on SQLite and PostgreSQL: each one's start and
-// why, its progress (rows done of how many) when migrationLogEvery has
-// passed, at most once per statement and never without the time passing,
-// and its end with the rows and the time it took. An open with nothing to
-// migrate logs nothing.
+// older service made (other folds, tickets without a row, an index
+// missing) logs the refold, the fill and the index's build, on SQLite and
+// PostgreSQL: each one's start and why, its progress (rows done of how
+// many) when migrationLogEvery has passed, at most once per statement and
+// never without the time passing, and its end with the rows and the time
+// it took. Opening a new database, or one with nothing to migrate, logs
+// nothing.
 func TestOpenLogsLongMigrations(t *testing.T) {
 	const refold, fill = "migration: refolding the board's search index", "migration: indexing tickets for the board"
 	for _, backend := range []string{"sqlite", "postgres"} {
@@ -94,7 +95,13 @@ func TestOpenLogsLongMigrations(t *testing.T) {
 			if backend == "postgres" {
 				cfg.Postgres = pgtest.ForTest(t)
 			}
+			// A new database: nothing to tell.
+			logs := &logRecords{}
+			cfg.Log = slog.New(logs)
 			db := openTestDB(t, cfg)
+			if got := logs.about("migration:"); len(got) != 0 {
+				t.Errorf("a new database logged %v", got)
+			}
 			ds := app.Dataset{Technicians: []app.Technician{{ID: "tech-a", Name: "Alice", Country: "CN"}}}
 			const tickets, unindexed = 3*bulkRows + 3, bulkRows + 1
 			for i := range tickets {
@@ -120,16 +127,27 @@ func TestOpenLogsLongMigrations(t *testing.T) {
 			if _, err := db.write.ExecContext(t.Context(), db.q(`DELETE FROM ticket_index WHERE number >= ?`), fmt.Sprintf("OLD-%04d", tickets-unindexed)); err != nil {
 				t.Fatal(err)
 			}
+			// An index an older service did not have.
+			if _, err := db.write.ExecContext(t.Context(), `DROP INDEX ticket_index_serial`); err != nil {
+				t.Fatal(err)
+			}
 			db.Close()
 
 			// The clock moves on by migrationLogEvery at every reading:
 			// every statement's rows are logged.
-			logs := &logRecords{}
+			logs = &logRecords{}
 			cfg.Log, cfg.wallClock = slog.New(logs), steppingClock(migrationLogEvery)
 			db = openTestDB(t, cfg)
 			indexed := tickets - unindexed
 			checkMigration(t, logs, refold, "no record of the fold", indexed, indexed, []int{512, 1024, indexed})
 			checkMigration(t, logs, fill, "no row in the board's index", unindexed, -1, []int{512, unindexed})
+			const index = "migration: building index ticket_index_serial on ticket_index"
+			if start, end := logs.about(index+": started"), logs.about(index+": done"); len(start) != 1 || len(end) != 1 || end[0].attrs["took"] == nil {
+				t.Errorf("the index's build logged %v and %v, want its start and its end with the time it took", start, end)
+			}
+			if n := len(logs.about("migration: building index")); n != 2 {
+				t.Errorf("%d lines about building indexes, want 2 (the one index missing)", n)
+			}
 
 			// A clock that stands still: the start and the end only,
 			// whatever the rows.
