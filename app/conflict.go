@@ -87,12 +87,13 @@ type PlaceNames struct {
 	Shipment func(id string) string
 }
 
-// The text of a unit's conflict in a shipment the reader does not know,
-// stored with the shipment's ID: the ID means nothing to a person.
-const (
-	keyUnitInUnknownShipment     = "conflict.serial_elsewhere_shipment_unknown"
-	messageUnitInUnknownShipment = "Unit {{.Serial}} of {{.Part}} is recorded in a shipment, not at {{.Location}}: check which has it and correct the other."
-)
+// unitInUnknownShipment is the text of a unit's conflict in a shipment
+// the reader does not know, stored with the shipment's ID: the ID means
+// nothing to a person. Readers translate it (no service sends it).
+var unitInUnknownShipment = struct{ Key, Message string }{
+	Key:     "conflict.serial_elsewhere_shipment_unknown",
+	Message: "Unit {{.Serial}} of {{.Part}} is recorded in a shipment, not at {{.Location}}: check which has it and correct the other.",
+}
 
 // Places returns the IDs of the stock locations and of the shipments c's
 // message may name (Reason looks them up): a reader need know no others
@@ -165,7 +166,7 @@ func (c Conflict) Reason(names PlaceNames) (key, message string, data map[string
 		name("Other", "OtherID", location)
 	case UnitInShipment:
 		if named, byID := name("Other", "OtherID", shipment); !named && byID && key == "conflict.serial_elsewhere_shipment" {
-			key, message = keyUnitInUnknownShipment, messageUnitInUnknownShipment
+			key, message = unitInUnknownShipment.Key, unitInUnknownShipment.Message
 		}
 	}
 	return key, message, data
