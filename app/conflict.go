@@ -77,27 +77,97 @@ const (
 	UnitInShipment = "shipment" // in transit in a shipment
 )
 
-// MessageData is the data that fills c's message, its stock locations
-// named. The service names them in the data it sends (Location, Other;
-// their IDs in LocationID, OtherID), but a conflict stored before it did,
-// and a balance's (conflict.negative_stock), hold a location's ID in
-// Location, and a unit's at another location its ID in Other. name gives
-// the name of a location the reader knows, "" for one it does not: that
-// one is shown as the conflict has it.
-func (c Conflict) MessageData(name func(LocationID) string) map[string]any {
-	data := maps.Clone(c.Data)
-	named := func(text, idKey string) {
-		id, _ := data[idKey].(string)
+// PlaceNames names the places a conflict's message speaks of as its
+// reader knows them. Each gives "" for a place the reader does not know;
+// a nil one knows none.
+type PlaceNames struct {
+	Location func(LocationID) string
+	// Shipment gives a shipment's Label (its tracking number, else its
+	// ID), as the console and the device show a shipment.
+	Shipment func(id string) string
+}
+
+// unitInUnknownShipment is the text of a unit's conflict in a shipment
+// the reader does not know, stored with the shipment's ID: the ID means
+// nothing to a person. Readers translate it (no service sends it).
+var unitInUnknownShipment = struct{ Key, Message string }{
+	Key:     "conflict.serial_elsewhere_shipment_unknown",
+	Message: "Unit {{.Serial}} of {{.Part}} is recorded in a shipment, not at {{.Location}}: check which has it and correct the other.",
+}
+
+// Places returns the IDs of the stock locations and of the shipments c's
+// message may name (Reason looks them up): a reader need know no others
+// to show it.
+func (c Conflict) Places() (locations []LocationID, shipments []string) {
+	if id := placeID(c.Data, "Location", "LocationID"); id != "" {
+		locations = append(locations, LocationID(id))
+	}
+	if id := placeID(c.Data, "Other", "OtherID"); id != "" {
+		switch c.Data["Place"] {
+		case UnitAtLocation:
+			locations = append(locations, LocationID(id))
+		case UnitInShipment:
+			shipments = append(shipments, id)
+		}
+	}
+	return locations, shipments
+}
+
+// placeID is the ID of the place data names in text: in idKey since the
+// service sends names, else in text itself (stored before the IDs rode
+// along).
+func placeID(data map[string]any, text, idKey string) string {
+	if id, _ := data[idKey].(string); id != "" {
+		return id
+	}
+	id, _ := data[text].(string)
+	return id
+}
+
+// Reason is c's message for a reader who knows the places names names:
+// its translation key, its English message and the data that fills it,
+// the places named. The service names them in the data it sends
+// (Location, Other; their IDs in LocationID, OtherID), but a conflict
+// stored before it did, and a balance's (conflict.negative_stock), hold a
+// location's ID in Location, and a unit's at another location or in a
+// shipment its ID in Other. A location the reader does not know is shown
+// as the conflict has it; a shipment the conflict holds by its ID only
+// and the reader does not know is "a shipment" (another key), as its ID
+// tells a person nothing. c's data is not changed.
+func (c Conflict) Reason(names PlaceNames) (key, message string, data map[string]any) {
+	key, message, data = c.Key, c.Message, maps.Clone(c.Data)
+	name := func(text, idKey string, lookup func(string) string) (named, byID bool) {
+		id := placeID(data, text, idKey)
 		if id == "" {
-			id, _ = data[text].(string) // stored before the IDs rode along
+			return false, false
 		}
-		if n := name(LocationID(id)); id != "" && n != "" {
+		if n := lookup(id); n != "" {
 			data[text] = n
+			return true, false
+		}
+		shown, _ := data[text].(string)
+		return false, shown == id
+	}
+	location := func(id string) string {
+		if names.Location == nil {
+			return ""
+		}
+		return names.Location(LocationID(id))
+	}
+	shipment := func(id string) string {
+		if names.Shipment == nil {
+			return ""
+		}
+		return names.Shipment(id)
+	}
+	name("Location", "LocationID", location)
+	switch data["Place"] {
+	case UnitAtLocation:
+		name("Other", "OtherID", location)
+	case UnitInShipment:
+		if named, byID := name("Other", "OtherID", shipment); !named && byID && key == "conflict.serial_elsewhere_shipment" {
+			key, message = unitInUnknownShipment.Key, unitInUnknownShipment.Message
 		}
 	}
-	named("Location", "LocationID")
-	if data["Place"] == UnitAtLocation {
-		named("Other", "OtherID")
-	}
-	return data
+	return key, message, data
 }

@@ -27,7 +27,28 @@ func (unitConflicts) OpenConflicts(context.Context) ([]app.Conflict, error) {
 			Code: app.ECONFLICT, Key: "conflict.serial_elsewhere_shipment",
 			Message: "Unit {{.Serial}} of {{.Part}} is recorded in shipment {{.Other}}, not at {{.Location}}: check which has it and correct the other.",
 			Data:    map[string]any{"Serial": "SN-2", "Part": "P-50", "Location": "Van Ana", "LocationID": "van-1", "Other": "SF1234567890", "OtherID": "s-1", "Place": "shipment"}},
+		// Stored with the shipment's ID: one the device holds, one it does not.
+		{ID: "cf-old-held", Kind: app.ConflictNegativeStock, Mutation: "m3", Name: "stock.consume.v1", Field: "P-50", Theirs: "-1", At: at,
+			Code: app.ECONFLICT, Key: "conflict.serial_elsewhere_shipment",
+			Message: "Unit {{.Serial}} of {{.Part}} is recorded in shipment {{.Other}}, not at {{.Location}}: check which has it and correct the other.",
+			Data:    map[string]any{"Serial": "SN-3", "Part": "P-50", "Location": "van-1", "Other": "s-held", "Place": "shipment"}},
+		{ID: "cf-old-away", Kind: app.ConflictNegativeStock, Mutation: "m4", Name: "stock.consume.v1", Field: "P-50", Theirs: "-1", At: at,
+			Code: app.ECONFLICT, Key: "conflict.serial_elsewhere_shipment",
+			Message: "Unit {{.Serial}} of {{.Part}} is recorded in shipment {{.Other}}, not at {{.Location}}: check which has it and correct the other.",
+			Data:    map[string]any{"Serial": "SN-4", "Part": "P-50", "Location": "van-1", "Other": "s-away", "Place": "shipment"}},
 	}, nil
+}
+
+// heldShipments are the shipments the device holds.
+type heldShipments []app.Shipment
+
+func (h heldShipments) FindShipment(_ context.Context, code string) (app.Shipment, error) {
+	for _, s := range h {
+		if s.ID == code {
+			return s, nil
+		}
+	}
+	return app.Shipment{}, app.Errorf(app.ENOTFOUND, "shipment.not_found", "No shipment {{.Code}}.", "Code", code)
 }
 
 type namedLocations []app.Location
@@ -37,19 +58,26 @@ func (l namedLocations) Locations(context.Context) ([]app.Location, error) { ret
 // TestConflictNamesPlaces: the conflict screen names a unit's places, also
 // in a conflict stored with their IDs (the device knows the warehouse's
 // name), and the shipment as the service named it (the device holds no
-// shipment of another van).
+// shipment of another van); a shipment stored by its ID by its tracking
+// label when the device holds it, else as "a shipment", never its ID.
 func TestConflictNamesPlaces(t *testing.T) {
 	test.NewTempApp(t)
 	locs := namedLocations{{ID: "van-1", Kind: app.LocationVan, Name: "Van Ana"}, {ID: "wh", Kind: app.LocationWarehouse, Name: "Main warehouse"}}
-	in := newConflictInbox(conflictDeps{Conflicts: unitConflicts{}, Locations: locs, Zone: time.Local, Ctx: t.Context(), Run: func(f func()) { f() }}, func(string) {}, func() {})
+	ships := heldShipments{{ID: "s-held", Kind: app.ShipmentSupply, From: "wh", To: "van-1", Tracking: "YT7700"}}
+	in := newConflictInbox(conflictDeps{Conflicts: unitConflicts{}, Locations: locs, Shipments: ships, Zone: time.Local, Ctx: t.Context(), Run: func(f func()) { f() }}, func(string) {}, func() {})
 	in.reload()
 	text := strings.Join(labelTexts(in.list), "\n")
 	for _, want := range []string{
 		"Unit SN-1 of P-50 is recorded at Main warehouse, not at Van Ana",
 		"Unit SN-2 of P-50 is recorded in shipment SF1234567890, not at Van Ana",
+		"Unit SN-3 of P-50 is recorded in shipment YT7700, not at Van Ana",
+		"Unit SN-4 of P-50 is recorded in a shipment, not at Van Ana",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the conflict screen does not say %q:\n%s", want, text)
 		}
+	}
+	if strings.Contains(text, "s-held") || strings.Contains(text, "s-away") {
+		t.Errorf("the conflict screen shows a shipment's ID:\n%s", text)
 	}
 }

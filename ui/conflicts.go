@@ -45,11 +45,23 @@ type locationNamer interface {
 	Locations(ctx context.Context) ([]app.Location, error)
 }
 
+// shipmentFinder finds a shipment the device holds by its ID (or its
+// tracking number).
+type shipmentFinder interface {
+	FindShipment(ctx context.Context, code string) (app.Shipment, error)
+}
+
+// maxShipmentsNamed bounds the shipments the inbox looks up to name them,
+// one read each: a conflict names one at most, and a technician has a
+// few open.
+const maxShipmentsNamed = 50
+
 // conflictDeps is what the inbox needs.
 type conflictDeps struct {
 	Conflicts conflictService
 	Tickets   app.TicketService
 	Locations locationNamer  // nil: locations shown by their IDs
+	Shipments shipmentFinder // nil: shipments shown as the conflict has them
 	Zone      *time.Location // the session's (Deps.Zone)
 	Ctx       context.Context
 	Run       func(func())
@@ -67,6 +79,7 @@ func newConflictInbox(deps conflictDeps, problem func(string), changed func()) *
 type conflictContext struct {
 	tickets   map[app.TicketID]app.Ticket
 	locations map[app.LocationID]string
+	shipments map[string]string    // the labels of the shipments the device holds, by ID
 	done      map[string]time.Time // when each change was saved, by mutation ID
 }
 
@@ -75,7 +88,7 @@ func (in *conflictInbox) reload() {
 	d := in.deps
 	d.Run(func() {
 		cs, err := d.Conflicts.OpenConflicts(d.Ctx)
-		cc := conflictContext{tickets: map[app.TicketID]app.Ticket{}, locations: map[app.LocationID]string{}}
+		cc := conflictContext{tickets: map[app.TicketID]app.Ticket{}, locations: map[app.LocationID]string{}, shipments: map[string]string{}}
 		for _, c := range cs {
 			if _, ok := cc.tickets[c.Ticket]; c.Ticket == "" || ok {
 				continue
@@ -102,6 +115,22 @@ func (in *conflictInbox) reload() {
 			if locs, lerr := d.Locations.Locations(d.Ctx); lerr == nil {
 				for _, l := range locs {
 					cc.locations[l.ID] = l.Name
+				}
+			}
+		}
+		if d.Shipments != nil {
+			// Without its label a card shows the shipment as the
+			// conflict has it, or "a shipment": not worth failing for.
+			for _, c := range cs {
+				_, ids := c.Places()
+				for _, id := range ids {
+					if _, ok := cc.shipments[id]; ok || len(cc.shipments) >= maxShipmentsNamed {
+						continue
+					}
+					cc.shipments[id] = ""
+					if s, serr := d.Shipments.FindShipment(d.Ctx, id); serr == nil && s.ID == id {
+						cc.shipments[id] = s.Label()
+					}
 				}
 			}
 		}
@@ -273,7 +302,10 @@ func staleText(c app.Conflict, number string, tk app.Ticket, known bool) (what, 
 // and the resolutions that make sense for its kind.
 func (in *conflictInbox) change(c app.Conflict, cc conflictContext) fyne.CanvasObject {
 	tk, known := cc.tickets[c.Ticket]
-	text := lang.X(c.Key, c.Message, c.MessageData(func(id app.LocationID) string { return cc.locations[id] }))
+	text := lang.X(c.Reason(app.PlaceNames{
+		Location: func(id app.LocationID) string { return cc.locations[id] },
+		Shipment: func(id string) string { return cc.shipments[id] },
+	}))
 	ours, theirs := c.Ours, c.Theirs
 	if c.Kind != app.ConflictField {
 		// A refused change holds the mutation's arguments: name the change.

@@ -370,7 +370,8 @@ func (t *Terminal) syncChanged(prev, st app.SyncStatus) {
 type syncPageDeps struct {
 	Sync    app.SyncService
 	Tickets app.TicketService
-	Parts   app.PartService // nil: locations shown by their IDs
+	Parts   app.PartService   // nil: locations shown by their IDs
+	Supply  app.SupplyService // nil: shipments shown as conflicts have them
 	Ctx     context.Context
 	Run     func(func())
 	Now     func() time.Time
@@ -385,7 +386,7 @@ type syncPageDeps struct {
 // syncPageDeps is the sync page's share of the terminal's dependencies.
 func (t *Terminal) syncPageDeps() syncPageDeps {
 	return syncPageDeps{
-		Sync: t.deps.Sync, Tickets: t.deps.Tickets, Parts: t.deps.Parts, Ctx: t.ctx, Run: t.deps.Run, Now: t.deps.Now, Zone: t.deps.Zone,
+		Sync: t.deps.Sync, Tickets: t.deps.Tickets, Parts: t.deps.Parts, Supply: t.deps.Supply, Ctx: t.ctx, Run: t.deps.Run, Now: t.deps.Now, Zone: t.deps.Zone,
 		Dialogs: t,
 		Keys:    t.keys,
 		Notify:  t.setScanStatus,

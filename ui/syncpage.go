@@ -55,6 +55,9 @@ func openSyncPage(deps syncPageDeps, feed *syncFeed) {
 	if deps.Parts != nil {
 		cd.Locations = deps.Parts
 	}
+	if deps.Supply != nil {
+		cd.Shipments = deps.Supply
+	}
 	p.inbox = newConflictInbox(cd, p.showProblem, p.relayout)
 	body := container.NewVBox(
 		container.NewHBox(p.now, p.offline),

@@ -132,8 +132,10 @@ func (f *dbFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.postgres, "postgres", os.Getenv("FIELDBENCH_POSTGRES"), "PostgreSQL connection string; the database instead of SQLite")
 }
 
-func (f *dbFlags) open(ctx context.Context) (*central.DB, error) {
-	return central.OpenDB(ctx, central.Config{DataDir: f.data, Postgres: f.postgres})
+// open opens the database; log gets what the migrations at open do, so
+// that a long one (minutes on a large PostgreSQL) is not taken for a hang.
+func (f *dbFlags) open(ctx context.Context, log *slog.Logger) (*central.DB, error) {
+	return central.OpenDB(ctx, central.Config{DataDir: f.data, Postgres: f.postgres, Log: log})
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -167,7 +169,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	db, err := dbf.open(ctx)
+	db, err := dbf.open(ctx, log)
 	if err != nil {
 		return err
 	}
@@ -345,7 +347,7 @@ func withDB(ctx context.Context, name string, args []string, extra func(*flag.Fl
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, err := dbf.open(ctx)
+	db, err := dbf.open(ctx, slog.New(slog.NewTextHandler(os.Stderr, nil)))
 	if err != nil {
 		return err
 	}

@@ -2,12 +2,14 @@ package central
 
 import (
 	"context"
+	"log/slog"
 	"testing"
 )
 
 // On SQLite the applied table is WITHOUT ROWID, in a new database and in
 // one made by the schema before it (a rowid table keyed by device and
-// mutation), whose rows, indexes and key the migration keeps.
+// mutation), whose rows, indexes and key the migration keeps, logging
+// its start and its end.
 func TestAppliedWithoutRowid(t *testing.T) {
 	withoutRowid := func(t *testing.T, db *DB) bool {
 		t.Helper()
@@ -42,7 +44,11 @@ func TestAppliedWithoutRowid(t *testing.T) {
 			t.Fatal("the old table was made WITHOUT ROWID")
 		}
 		db.Close()
+		logs := &logRecords{}
+		cfg.Log = slog.New(logs)
 		db = openTestDB(t, cfg)
+		// One statement rebuilds the table: its start, why, and its end.
+		checkMigration(t, logs, "migration: rebuilding the applied mutations' table", "without a rowid", 1, -1, nil)
 		if !withoutRowid(t, db) {
 			t.Error("the old applied table kept its rowid")
 		}

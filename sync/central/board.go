@@ -152,6 +152,19 @@ func (db *DB) refoldTicketIndex(ctx context.Context, conn *sql.Conn) error {
 		return err
 	}
 	defer tx.Rollback()
+	var total int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM ticket_index`).Scan(&total); err != nil {
+		return err
+	}
+	why := "no record of the fold that made it (an older service made it, or its product column was just added)"
+	if made != "" {
+		why = fmt.Sprintf("fold version %s made it, this service folds with version %s", made, app.FoldVersion)
+	}
+	var mlog *migrationLog // a new database's empty index: nothing to tell
+	if total > 0 {
+		mlog = db.startMigration("refolding the board's search index", why, total)
+	}
+	changed := 0
 	var tenant, id string // the last row read: rows are read in key order
 	for {
 		rows, err := tx.QueryContext(ctx, db.q(`SELECT tenant, id, number, customer_name, serial, brand, model,
@@ -187,7 +200,9 @@ func (db *DB) refoldTicketIndex(ctx context.Context, conn *sql.Conn) error {
 				WHERE ticket_index.tenant = v.column1 AND ticket_index.id = v.column2`), set...); err != nil {
 				return err
 			}
+			changed += len(set) / 6
 		}
+		mlog.progress(read)
 		if read < bulkRows {
 			break
 		}
@@ -195,20 +210,43 @@ func (db *DB) refoldTicketIndex(ctx context.Context, conn *sql.Conn) error {
 	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v`), ticketIndexFoldMark, app.FoldVersion); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	mlog.end(changed)
+	return nil
 }
 
 // fillTicketIndex indexes the tickets a database made before ticket_index
 // holds without a row, bulkRows at a time; run at every open, it finds
 // none once they are indexed. Their last write's time is their last
 // status change's, else the ticket's own UpdatedAt.
+//
+// A fill with work logs it (migrationLog); the count of the tickets left
+// to index, a scan of every ticket, is read only then.
 func (db *DB) fillTicketIndex(ctx context.Context, conn *sql.Conn) error {
-	for {
-		n, err := db.fillTicketIndexChunk(ctx, conn)
-		if err != nil || n < bulkRows {
+	n, err := db.fillTicketIndexChunk(ctx, conn)
+	if err != nil || n == 0 {
+		return err
+	}
+	left := 0
+	if n == bulkRows {
+		err := conn.QueryRowContext(ctx, `SELECT count(*) FROM entities e WHERE e.kind = 'ticket'
+			AND NOT EXISTS (SELECT 1 FROM ticket_index i WHERE i.tenant = e.tenant AND i.id = e.id)`).Scan(&left)
+		if err != nil {
 			return err
 		}
 	}
+	mlog := db.startMigration("indexing tickets for the board", "tickets an older service stored have no row in the board's index", n+left)
+	mlog.progress(n)
+	for n == bulkRows {
+		if n, err = db.fillTicketIndexChunk(ctx, conn); err != nil {
+			return err
+		}
+		mlog.progress(n)
+	}
+	mlog.end(-1)
+	return nil
 }
 
 func (db *DB) fillTicketIndexChunk(ctx context.Context, conn *sql.Conn) (int, error) {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -65,6 +66,12 @@ type DB struct {
 	// scopeCache holds technicians' scopes for pushes on SQLite
 	// (pushahead.go).
 	scopeCache scopeCache
+
+	// log gets what the migrations at open do (migratelog.go); wallClock
+	// times them (time.Now: the migrations' own pace, not the pinnable
+	// clock that stamps writes).
+	log       *slog.Logger
+	wallClock func() time.Time
 }
 
 // Config says where the central database lives.
@@ -76,6 +83,14 @@ type Config struct {
 	Postgres string
 	// Clock stamps every write (default app.SystemClock); tests pin it.
 	Clock app.Clock
+	// Log gets what the migrations at open do when they have work (nil:
+	// nothing is logged): a long one, such as refolding the board's
+	// search index, says how far it is every few seconds.
+	Log *slog.Logger
+
+	// wallClock, when set, times the migrations instead of time.Now
+	// (tests step it).
+	wallClock func() time.Time
 }
 
 // OpenDB opens (creating and migrating when needed) the database cfg
@@ -83,9 +98,15 @@ type Config struct {
 // when missing and refused when users other than its owner may write to
 // it.
 func OpenDB(ctx context.Context, cfg Config) (*DB, error) {
-	db := &DB{clock: cfg.Clock}
+	db := &DB{clock: cfg.Clock, log: cfg.Log, wallClock: cfg.wallClock}
 	if db.clock == nil {
 		db.clock = app.SystemClock
+	}
+	if db.log == nil {
+		db.log = slog.New(slog.DiscardHandler)
+	}
+	if db.wallClock == nil {
+		db.wallClock = time.Now
 	}
 	if cfg.DataDir != "" {
 		dir, err := PrepareDataDir(cfg.DataDir)
@@ -294,17 +315,41 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	defer conn.Close()
 	if db.dialect == dialectPostgres {
-		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
+		// Another instance migrating holds the lock, maybe for minutes
+		// (refoldTicketIndex): say why this one waits.
+		var locked bool
+		if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, migrationLock).Scan(&locked); err != nil {
 			return fmt.Errorf("lock migration: %w", err)
 		}
+		if !locked {
+			db.log.Info("migration: waiting for another instance to finish migrating the database")
+			if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
+				return fmt.Errorf("lock migration: %w", err)
+			}
+			db.log.Info("migration: the other instance finished; checking the database")
+		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLock)
+	}
+	indexes, err := db.indexNames(ctx, conn)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
 	}
 	for _, stmt := range strings.Split(schema, ";\n") {
 		if strings.TrimSpace(stripComments(stmt)) == "" {
 			continue
 		}
+		// An index this version adds is built over every row of its
+		// table: minutes on a large one. A new database has no index,
+		// and nothing to say.
+		var mlog *migrationLog
+		if name, table, ok := schemaIndex(stmt); ok && len(indexes) > 0 && !indexes[name] {
+			mlog = db.startMigration("building index "+name+" on "+table, "this version of the service adds it", -1)
+		}
 		if _, err := conn.ExecContext(ctx, db.schemaStmt(stmt)); err != nil {
 			return fmt.Errorf("migrate: %w\n%s", err, stmt)
+		}
+		if mlog != nil {
+			mlog.end(-1)
 		}
 	}
 	if err := db.migrateApplied(ctx, conn); err != nil {
@@ -382,6 +427,17 @@ func (db *DB) migrateApplied(ctx context.Context, conn *sql.Conn) error {
 	if n != 1 && !rowid {
 		return nil // keyed per device already, and on SQLite without a rowid
 	}
+	// One statement rebuilds the table, a minute or more for millions of
+	// rows: no progress to tell, but its start and its end.
+	var rows int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM applied`).Scan(&rows); err != nil {
+		return err
+	}
+	why := "the applied mutations are keyed by device and mutation since devices may reuse a mutation ID"
+	if n != 1 {
+		why = "SQLite keeps the applied mutations without a rowid since it spares an index per push"
+	}
+	mlog := db.startMigration("rebuilding the applied mutations' table", why, rows)
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -419,7 +475,45 @@ func (db *DB) migrateApplied(ctx context.Context, conn *sql.Conn) error {
 			return err
 		}
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	mlog.done = rows
+	mlog.end(-1)
+	return nil
+}
+
+// indexNames are the indexes the database has (in the current schema on
+// PostgreSQL).
+func (db *DB) indexNames(ctx context.Context, conn *sql.Conn) (map[string]bool, error) {
+	q := `SELECT name FROM sqlite_master WHERE type = 'index'`
+	if db.dialect == dialectPostgres {
+		q = `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()`
+	}
+	rows, err := conn.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return nil, err
+		}
+		out[name] = true
+	}
+	return out, rows.Err()
+}
+
+// schemaIndex reads the index's name and table from a statement of
+// schema.sql that creates one.
+func schemaIndex(stmt string) (name, table string, ok bool) {
+	f := strings.Fields(stripComments(stmt))
+	if len(f) < 8 || strings.Join(f[:5], " ") != "CREATE INDEX IF NOT EXISTS" || f[6] != "ON" {
+		return "", "", false
+	}
+	return f[5], f[7], true
 }
 
 func stripComments(s string) string {

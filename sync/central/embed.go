@@ -38,7 +38,7 @@ type Wrap func(db *DB, api http.Handler) (http.Handler, error)
 // StartEmbeddedWith is StartEmbedded serving wrap's handler (nil: the API
 // alone).
 func StartEmbeddedWith(ctx context.Context, dir, tenant string, seed func() app.Dataset, log *slog.Logger, wrap Wrap) (*Embedded, error) {
-	db, err := OpenDB(ctx, Config{DataDir: dir})
+	db, err := OpenDB(ctx, Config{DataDir: dir, Log: log})
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,10 @@ import (
 // until the newer are decided (the page says how many are left out).
 const maxConflictsShown = 200
 
+// A conflict names two places at most (app.Conflict.Places): the page's
+// are read at once (placeNames). This fails to compile if they could not.
+const _ = uint(central.MaxPlaceNames - 2*maxConflictsShown)
+
 var conflictKindTexts = map[app.ConflictKind]textKey{
 	app.ConflictRejected:         {Key: "console.conflicts.kind.rejected", Message: "Change refused"},
 	app.ConflictStaleEpoch:       {Key: "console.conflicts.kind.stale_epoch", Message: "Work on a reassigned or cancelled ticket"},
@@ -220,22 +224,22 @@ func (c *Console) conflictsData(ctx context.Context, s *Session, state string) (
 	for _, d := range devs {
 		devices[d.ID] = d.Name
 	}
-	locs, err := c.db.Locations(ctx, s.Tenant)
-	if err != nil {
-		return p, err
-	}
-	locations := make(map[app.LocationID]string, len(locs))
-	for _, l := range locs {
-		locations[l.ID] = l.Name
-	}
+	var shown []app.Conflict
 	for _, cf := range cs {
 		if state == "open" && !cf.Open() || state == "decided" && cf.Open() {
 			continue
 		}
 		p.Total++
-		if len(p.Conflicts) < maxConflictsShown {
-			p.Conflicts = append(p.Conflicts, conflictOn(s.T, cf, tickets, names, devices, locations, p.MayDecide))
+		if len(shown) < maxConflictsShown {
+			shown = append(shown, cf)
 		}
+	}
+	places, err := c.placeNames(ctx, s.Tenant, shown)
+	if err != nil {
+		return p, err
+	}
+	for _, cf := range shown {
+		p.Conflicts = append(p.Conflicts, conflictOn(s.T, cf, tickets, names, devices, places, p.MayDecide))
 	}
 	if p.Total > len(p.Conflicts) {
 		p.More = s.T.Text("console.conflicts.more", "Showing {{.Shown}} of {{.Total}}: decide these to see the rest.", map[string]any{"Shown": len(p.Conflicts), "Total": p.Total})
@@ -243,10 +247,43 @@ func (c *Console) conflictsData(ctx context.Context, s *Session, state string) (
 	return p, nil
 }
 
+// placeNames reads the names of the stock locations and shipments the
+// conflicts cs name (app.Conflict.Places), and only those: a tenant's
+// locations are thousands of vans and stores. A conflict names two places
+// at most, so a page of maxConflictsShown reads them in one statement.
+func (c *Console) placeNames(ctx context.Context, tenant string, cs []app.Conflict) (app.PlaceNames, error) {
+	var locations []app.LocationID
+	var shipments []string
+	seenLoc, seenShip := map[app.LocationID]bool{}, map[string]bool{}
+	for _, cf := range cs {
+		ls, ss := cf.Places()
+		for _, l := range ls {
+			if !seenLoc[l] {
+				seenLoc[l] = true
+				locations = append(locations, l)
+			}
+		}
+		for _, sh := range ss {
+			if !seenShip[sh] {
+				seenShip[sh] = true
+				shipments = append(shipments, sh)
+			}
+		}
+	}
+	locNames, shipLabels, err := c.db.PlaceNames(ctx, tenant, locations, shipments)
+	if err != nil {
+		return app.PlaceNames{}, err
+	}
+	return app.PlaceNames{
+		Location: func(id app.LocationID) string { return locNames[id] },
+		Shipment: func(id string) string { return shipLabels[id] },
+	}, nil
+}
+
 // conflictOn puts a conflict in words for the office: what happened, both
 // values, who and when, and the decisions the protocol allows for its
 // kind (docs/PROTOCOL.md, "Conflicts").
-func conflictOn(cat *translations.Catalog, cf app.Conflict, tickets map[app.TicketID]app.Ticket, names func(app.TechnicianID) string, devices map[app.DeviceID]string, locations map[app.LocationID]string, mayDecide bool) conflictView {
+func conflictOn(cat *translations.Catalog, cf app.Conflict, tickets map[app.TicketID]app.Ticket, names func(app.TechnicianID) string, devices map[app.DeviceID]string, places app.PlaceNames, mayDecide bool) conflictView {
 	v := conflictView{ID: cf.ID, Kind: conflictKindText(cat, cf.Kind), Device: string(cf.Device), At: cf.At,
 		Action:   "/conflicts/" + url.PathEscape(cf.ID) + "/resolve",
 		TheirsBy: cf.TheirsBy, Open: cf.Open(), DecidedBy: cf.ResolvedBy, DecidedAt: cf.ResolvedAt}
@@ -263,9 +300,10 @@ func conflictOn(cat *translations.Catalog, cf app.Conflict, tickets map[app.Tick
 	}
 	number := v.TicketNumber
 	change := changeText(cat, cf.Name, cf.Ours)
-	// Stock locations by their names, also in a conflict stored with
-	// their IDs, and in a balance's conflict, which holds the ID.
-	reason := cat.Text(cf.Key, cf.Message, cf.MessageData(func(id app.LocationID) string { return locations[id] }))
+	// Stock locations and shipments by the names people know them by,
+	// also in a conflict stored with their IDs, and in a balance's
+	// conflict, which holds the ID.
+	reason := cat.Text(cf.Reason(places))
 	data := map[string]any{"Technician": tech, "Number": number, "Change": change, "Reason": reason, "Field": fieldText(cat, cf.Field), "By": cf.TheirsBy}
 	switch cf.Kind {
 	case app.ConflictField:

@@ -2,6 +2,9 @@ package console
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -268,10 +271,73 @@ func TestConflictNamesStockLocations(t *testing.T) {
 		{"LocationGone", "en", gone, "Stock of P-50 at van-9 is now -2"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			v := conflictOn(translations.For(c.lang), c.cf, nil, func(app.TechnicianID) string { return "" }, nil, locations, true)
+			places := app.PlaceNames{Location: func(id app.LocationID) string { return locations[id] }}
+			v := conflictOn(translations.For(c.lang), c.cf, nil, func(app.TechnicianID) string { return "" }, nil, places, true)
 			if !strings.Contains(v.What, c.want) {
 				t.Errorf("what = %q, want it to say %q", v.What, c.want)
 			}
 		})
 	}
+}
+
+// storeOldConflict writes cf into tenant's conflicts as an older service
+// stored it: the service raises only today's.
+func storeOldConflict(t *testing.T, tc *testConsole, tenant string, cf app.Conflict) {
+	t.Helper()
+	driver, dsn, q := "sqlite", "file:"+tc.db.Path()+"?_pragma=busy_timeout(10000)", `INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, 'conflict', ?, ?, ?)`
+	if tc.cfg.Postgres != "" {
+		driver, dsn, q = "pgx", tc.cfg.Postgres, `INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES ($1, 'conflict', $2, $3, $4)`
+	}
+	raw, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	data, err := json.Marshal(cf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.ExecContext(t.Context(), q, tenant, cf.ID, string(cf.Ticket), string(data)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestConflictNamesShipmentsStoredByID: a unit's conflict stored with a
+// shipment's ID (before the service named places) shows the shipment's
+// tracking label, or "a shipment" when the tenant has no such shipment,
+// never the ID, in English and Chinese, on SQLite and PostgreSQL; its
+// location by name too.
+func TestConflictNamesShipmentsStoredByID(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		supplyFixture(t, tc)
+		mutate(t, tc, "t1", &app.SendShipment{Shipment: app.Shipment{ID: "sh-old-1", Kind: app.ShipmentSupply, From: "wh", To: "s1", Carrier: "Post",
+			Tracking: "1Z-TRACK-7", Lines: []app.ShipmentLine{{Part: "P-1", Qty: 1}}}})
+		for i, other := range []string{"sh-old-1", "sh-old-gone"} {
+			storeOldConflict(t, tc, "t1", app.Conflict{ID: fmt.Sprintf("cf-old-%d", i), Kind: app.ConflictNegativeStock, Ticket: "tk-1", Technician: "tech-1",
+				Field: "P-1", Theirs: "-1", Code: app.ECONFLICT, Key: "conflict.serial_elsewhere_shipment", At: testStart.Add(-time.Hour),
+				Message: "Unit {{.Serial}} of {{.Part}} is recorded in shipment {{.Other}}, not at {{.Location}}: check which has it and correct the other.",
+				Data:    map[string]any{"Serial": fmt.Sprintf("SN-%d", i), "Part": "P-1", "Location": "s1", "Other": other, "Place": "shipment"}})
+		}
+		cl := tc.signIn(t, "dispatcher@t1")
+		for lang, want := range map[string][]string{
+			"en":      {"Unit SN-0 of P-1 is recorded in shipment 1Z-TRACK-7, not at Store One", "Unit SN-1 of P-1 is recorded in a shipment, not at Store One"},
+			"zh-Hans": {"P-1 的部件 SN-0 记录在发运 1Z-TRACK-7 中，而不在 Store One", "P-1 的部件 SN-1 记录在某个发运中，而不在 Store One"},
+		} {
+			if err := tc.db.SetConsoleLanguage(t.Context(), "t1", "dispatcher@t1", lang); err != nil {
+				t.Fatal(err)
+			}
+			status, body := cl.get(t, "/conflicts")
+			if status != http.StatusOK {
+				t.Fatalf("%s: GET /conflicts: %d", lang, status)
+			}
+			for _, w := range want {
+				if !strings.Contains(body, w) {
+					t.Errorf("%s: the inbox lacks %q", lang, w)
+				}
+			}
+			if strings.Contains(body, "sh-old-") {
+				t.Errorf("%s: the inbox shows a shipment's ID", lang)
+			}
+		}
+	})
 }

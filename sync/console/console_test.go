@@ -42,6 +42,7 @@ const testPassword = "correct horse battery"
 // The clock is shared by the database and the console; advance moves it.
 type testConsole struct {
 	db  *central.DB
+	cfg central.Config // the database's, for a test that writes what an older service left
 	c   *Console
 	srv *httptest.Server
 
@@ -90,7 +91,7 @@ func newTestConsole(t *testing.T, backend string) *testConsole {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	tc.db = db
+	tc.db, tc.cfg = db, cfg
 	for _, tenant := range []struct{ id, name string }{{"t1", "Tenant One"}, {"t2", "Tenant Two"}} {
 		if err := db.CreateTenant(ctx, tenant.id, tenant.name); err != nil {
 			t.Fatal(err)
