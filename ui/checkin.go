@@ -568,7 +568,7 @@ func (f *checkInForm) readSerial() {
 	if !info.Manufactured.IsZero() {
 		f.manufactured = info.Manufactured
 		f.made.Show()
-		f.made.SetText(lang.X("checkin.made", "Made {{.Date}} (read from the serial): warranty counts from it when there is no proof of purchase.", map[string]any{"Date": periodText(f.deps.zone, info.Manufactured, info.Precision)}))
+		f.made.SetText(lang.X("checkin.made", "Made {{.Date}} (read from the serial): warranty counts from it when there is no proof of purchase.", map[string]any{"Date": periodText(info.Manufactured, info.Precision)}))
 	}
 }
 
@@ -608,11 +608,15 @@ func (f *checkInForm) ticket(now time.Time) (app.Ticket, fyne.CanvasObject, erro
 		}
 	}
 	if s := strings.TrimSpace(f.bought.Text); s != "" {
-		d, err := time.ParseInLocation(time.DateOnly, s, f.deps.zone)
+		// A calendar day, kept as its midnight in UTC as the warranty
+		// counts days (civilDateText): read in the session's zone, a
+		// date typed east of UTC became the day before it, a day less
+		// of warranty.
+		d, err := time.Parse(time.DateOnly, s)
 		if err != nil {
 			return app.Ticket{}, f.bought, app.Errorf(app.EINVALID, "checkin.bad_date", "Write the purchase date as YYYY-MM-DD, for example {{.Example}}.", "Example", now.Format(time.DateOnly))
 		}
-		t.Product.PurchaseDate = d.UTC()
+		t.Product.PurchaseDate = d
 	}
 	if t.Product.Category == "" {
 		return app.Ticket{}, f.category, app.Errorf(app.EINVALID, "checkin.no_category", "Choose the kind of product: it decides which warranty rules apply.")
@@ -845,15 +849,16 @@ func (t *Terminal) checkedIn(tk app.Ticket, photos []photoFile, deposit *app.Pay
 }
 
 // periodText names a manufacture period as precisely as the serial gave
-// it: "2018-03" for a month, "2018" for a year, a day otherwise.
-func periodText(zone *time.Location, t time.Time, precision string) string {
+// it: "2018-03" for a month, "2018" for a year, a calendar day otherwise
+// (civilDateText).
+func periodText(t time.Time, precision string) string {
 	switch precision {
 	case "month":
-		return t.Format("2006-01")
+		return t.UTC().Format("2006-01")
 	case "year":
-		return t.Format("2006")
+		return t.UTC().Format("2006")
 	}
-	return dateText(zone, t)
+	return civilDateText(t)
 }
 
 // pickPhoto adds a condition photo, read now and attached with the ticket.

@@ -400,7 +400,7 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		lang.X("ticket.address", "Address"), strings.TrimSpace(t.Customer.Address),
 		lang.X("ticket.device", "Device"), strings.TrimSpace(fmt.Sprintf("%s %s", t.Product.Brand, t.Product.Model)),
 		lang.X("ticket.serial", "Serial / IMEI"), t.Product.Serial,
-		lang.X("ticket.purchased", "Purchased"), purchaseText(v.deps.Zone, t.Product),
+		lang.X("ticket.purchased", "Purchased"), purchaseText(t.Product),
 		lang.X("ticket.fault", "Reported fault"), t.Fault,
 		lang.X("ticket.appointment", "Appointment"), windowText(v.deps.Zone, t),
 		lang.X("ticket.resolve_by", "Resolve by"), strings.TrimSpace(timeText(v.deps.Zone, t.ResolveBy)+"  "+resolveByText(t, v.deps.Now())),
@@ -583,14 +583,16 @@ func windowText(zone *time.Location, t app.Ticket) string {
 	return timeText(zone, t.WindowStart) + " – " + clockText(zone, t.WindowEnd)
 }
 
-func purchaseText(zone *time.Location, p app.Product) string {
+// purchaseText says when the product was bought or made: calendar days
+// (civilDateText), the same in any zone.
+func purchaseText(p app.Product) string {
 	switch {
 	case p.HasProofOfPurchase():
-		return lang.X("ticket.purchased_proof", "{{.Date}} (proof: {{.Proof}})", map[string]any{"Date": dateText(zone, p.PurchaseDate), "Proof": p.ProofOfPurchase})
+		return lang.X("ticket.purchased_proof", "{{.Date}} (proof: {{.Proof}})", map[string]any{"Date": civilDateText(p.PurchaseDate), "Proof": p.ProofOfPurchase})
 	case !p.PurchaseDate.IsZero():
-		return lang.X("ticket.purchased_no_proof", "{{.Date}} (no proof of purchase)", map[string]any{"Date": dateText(zone, p.PurchaseDate)})
+		return lang.X("ticket.purchased_no_proof", "{{.Date}} (no proof of purchase)", map[string]any{"Date": civilDateText(p.PurchaseDate)})
 	case !p.ManufactureDate.IsZero():
-		return lang.X("ticket.manufactured", "No proof of purchase; made {{.Date}}", map[string]any{"Date": dateText(zone, p.ManufactureDate)})
+		return lang.X("ticket.manufactured", "No proof of purchase; made {{.Date}}", map[string]any{"Date": civilDateText(p.ManufactureDate)})
 	}
 	return lang.X("ticket.no_purchase_info", "No proof of purchase")
 }

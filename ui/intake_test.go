@@ -258,3 +258,40 @@ func TestCheckInProblemGoesAsTheFieldIsFixed(t *testing.T) {
 		}
 	}
 }
+
+// TestPurchaseDateIsTheDayTyped: a purchase date is a calendar day, the
+// one the warranty counts from. Typed at a counter east of UTC it was
+// kept as the day before (a day of warranty less); shown west of UTC it
+// read the day before. It is the day typed, and shown as that day, in
+// any zone.
+func TestPurchaseDateIsTheDayTyped(t *testing.T) {
+	for _, name := range []string{"Asia/Shanghai", "America/New_York", "Pacific/Auckland", "America/Los_Angeles"} {
+		t.Run(name, func(t *testing.T) {
+			zone, err := time.LoadLocation(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			term, w, _, _, deps := scanTerminalIn(t, zone)
+			tapButton(t, term.Object(), "Check in")
+			form := term.CheckInForm()
+			serial := "CIVIL-" + strings.ReplaceAll(name, "/", "-")
+			form.SetSerial(serial)
+			form.Fill(app.CategoryPC, "Chen Jing", "138 0000 5555", "Apple", "MacBook Air", "2025-12-31", "INV-1", "No power")
+			form.Submit()
+			if p := form.Problem(); p != "" {
+				t.Fatalf("check-in refused: %s", p)
+			}
+			press(w, fyne.KeyEscape) // the claim tag's print dialog
+			found, n, err := deps.Tickets.FindTickets(context.Background(), app.TicketFilter{Query: serial})
+			if err != nil || n != 1 {
+				t.Fatalf("tickets for %s: %d, %v", serial, n, err)
+			}
+			if got, want := found[0].Product.PurchaseDate, time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC); !got.Equal(want) {
+				t.Errorf("purchase date kept as %v, want the day typed, %v", got, want)
+			}
+			if shown := labels(term.Detail().Object()); !strings.Contains(shown, "31 Dec 2025 (proof: INV-1)") {
+				t.Errorf("the ticket does not show the day typed:\n%s", shown)
+			}
+		})
+	}
+}

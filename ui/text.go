@@ -168,6 +168,12 @@ func dateText(zone *time.Location, t time.Time) string {
 	return t.In(zone).Format(dateLayout())
 }
 
+// civilDateText is a calendar day: a purchase or a manufacture date is a
+// day, not an instant, stored as its midnight in UTC (PROTOCOL.md's
+// purchase_date; app's warranty counts in such days), and shown as that
+// day in any zone. In the session's zone it read a day early west of UTC.
+func civilDateText(t time.Time) string { return dateText(time.UTC, t) }
+
 // timeText is t's day and time of day in zone; "—" for no time.
 func timeText(zone *time.Location, t time.Time) string {
 	if t.IsZero() {
