@@ -3,6 +3,7 @@ package app
 import (
 	"strings"
 	"time"
+	"unicode"
 )
 
 // The counter's intake: who is at the counter, from the phone number they
@@ -31,20 +32,33 @@ func PhoneLookupKey(phone string) string {
 
 // PhoneText reports whether s, typed or scanned, reads as a phone number,
 // or a part of one, and returns it trimmed and without a "tel:" label:
-// digits, spaces and "+-()." only, with at least MinPhoneDigits digits,
-// after an optional "tel:" (a QR Code's phone link). A search matches a
-// phone by its digits only for such a text: the digits scattered in a
-// serial ("C02XK1ZZJG5H" holds 0, 2, 1 and 5) would find a stranger
-// whose phone holds "0215".
+// digits and the separators people write numbers with (phoneSeparator)
+// only, with at least MinPhoneDigits digits, after an optional "tel:" (a
+// QR Code's phone link). A search matches a phone by its digits only for
+// such a text: the digits scattered in a serial ("C02XK1ZZJG5H" holds 0,
+// 2, 1 and 5) would find a stranger whose phone holds "0215".
 func PhoneText(s string) (string, bool) {
 	s = strings.TrimSpace(s)
 	if len(s) > 4 && strings.EqualFold(s[:4], "tel:") {
 		s = s[4:]
 	}
-	if len(PhoneDigits(s)) < MinPhoneDigits || strings.ContainsFunc(s, func(r rune) bool { return !strings.ContainsRune("0123456789 +-().", r) }) {
+	if len(PhoneDigits(s)) < MinPhoneDigits || strings.ContainsFunc(s, func(r rune) bool { return (r < '0' || r > '9') && !phoneSeparator(r) }) {
 		return "", false
 	}
 	return s, true
+}
+
+// phoneSeparator reports whether r is written between a phone number's
+// digits: any space (a number pasted from a contact or a web page has
+// no-break or narrow no-break spaces, a Chinese input method an
+// ideographic one), any dash (a word processor's "–") and the minus
+// sign, "+", "(", ")", "."
+// and "/" ("030/1234567", as Germans write an area code), and the
+// full-width "＋（）．／" a Chinese input method types in its own
+// punctuation mode. None is a letter: a serial's letters still make it
+// no phone.
+func phoneSeparator(r rune) bool {
+	return unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) || r == '\u2212' || strings.ContainsRune("+()./＋（）．／", r)
 }
 
 // PhoneDigits is a phone number's digits alone, as phone numbers are

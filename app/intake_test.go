@@ -32,6 +32,15 @@ func TestPhoneText(t *testing.T) {
 		{"tel:+8613912345678", "+8613912345678", true},
 		{"TEL:0013 8000", "0013 8000", true},
 		{"1234", "1234", true},
+		// Separators people write: a slash after the area code, a
+		// contact's no-break spaces, a word processor's dashes, a
+		// Chinese input method's ideographic space and full-width
+		// parentheses.
+		{"030/1234567", "030/1234567", true},
+		{"06\u00a012\u00a034\u202f56 78", "06\u00a012\u00a034\u202f56 78", true},
+		{"0139\u20131234\u20145678", "0139\u20131234\u20145678", true},
+		{"138\u30000013\u30008000", "138\u30000013\u30008000", true},
+		{"（021）5555－0100", "（021）5555－0100", true},
 		{"123", "", false},          // fewer than MinPhoneDigits
 		{"tel:", "", false},         // a label alone
 		{"C02XK1ZZJG5H", "", false}, // a serial: its digits are scattered
