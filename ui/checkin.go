@@ -602,8 +602,10 @@ func (f *checkInForm) ticket(now time.Time) (app.Ticket, fyne.CanvasObject, erro
 		// The phone field holds what found them, often its last four
 		// digits: the ticket keeps their whole number, the one the
 		// pick-up call and the notices go to. A number typed that is not
-		// theirs stays as typed.
-		if key := app.PhoneLookupKey(t.Customer.Phone); key != "" && strings.HasSuffix(app.PhoneDigits(p.Phone), key) {
+		// a part of theirs stays as typed: another number, or theirs
+		// written whole with more (an extension, a country code), which
+		// the look-up found them by too (app.PhoneLookupKey).
+		if typed := app.PhoneDigits(t.Customer.Phone); typed != "" && strings.HasSuffix(app.PhoneDigits(p.Phone), typed) {
 			t.Customer.Phone = p.Phone
 		}
 	}
