@@ -491,8 +491,12 @@ func ticketMatchExpr(words []string) string {
 	}
 	expr := strings.Join(terms, " AND ")
 	if p, ok := app.PhoneText(strings.Join(words, " ")); ok && expr != "" {
-		// In parentheses whole: technicianMatch ANDs its token before.
-		expr = "((" + expr + ") OR phone_digits : " + quoteFTS(app.PhoneLookupKey(p)) + ")"
+		// A word of the key's digits alone ("00138000") matches them
+		// already: no second term to look up.
+		if key := app.PhoneLookupKey(p); len(words) > 1 || key != app.PhoneDigits(words[0]) {
+			// In parentheses whole: technicianMatch ANDs its token before.
+			expr = "((" + expr + ") OR phone_digits : " + quoteFTS(key) + ")"
+		}
 	}
 	return expr
 }
