@@ -3,6 +3,7 @@ package app
 import (
 	"strings"
 	"time"
+	"unicode"
 )
 
 // The counter's intake: who is at the counter, from the phone number they
@@ -23,28 +24,81 @@ const MaxKnownDevices = 20
 const PhoneLookupDigits = 8
 
 // PhoneLookupKey is what a customer look-up searches the phone numbers
-// for: the last PhoneLookupDigits digits of what was typed.
+// for: the last PhoneLookupDigits digits of what was typed, its extension
+// left out ("… ext. 12": phoneExtension), so that the number finds the
+// customer whether their ticket holds the extension or not.
 func PhoneLookupKey(phone string) string {
-	d := PhoneDigits(phone)
+	number, _ := phoneExtension(phone)
+	d := PhoneDigits(number)
 	return d[max(0, len(d)-PhoneLookupDigits):]
+}
+
+// maxExtensionDigits bounds an extension: switchboards number theirs with
+// up to six digits.
+const maxExtensionDigits = 6
+
+// minDigitsBeforeExtension is how many digits a number needs before an
+// extension: an extension follows a whole number (a local one has six or
+// more digits), and a serial such as "1234X56" must not read as
+// "1234 extension 56".
+const minDigitsBeforeExtension = 6
+
+// phoneExtension splits the extension off a phone number written with
+// one, as people and phone links write them: "… ext. 12", "… ext 12",
+// "… x12", "… #12", "…;ext=12" (RFC 3966), any case. It returns s and
+// false when s ends in no extension.
+func phoneExtension(s string) (number string, ok bool) {
+	lower := strings.Map(func(r rune) rune { // ASCII only: byte offsets stay s's
+		if r >= 'A' && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
+	for _, mark := range []string{";ext=", "ext.", "ext", "x", "#"} {
+		i := strings.LastIndex(lower, mark)
+		if i < 0 {
+			continue
+		}
+		ext := strings.TrimSpace(s[i+len(mark):])
+		number = strings.TrimSpace(s[:i])
+		if ext != "" && len(ext) <= maxExtensionDigits && PhoneDigits(ext) == ext && len(PhoneDigits(number)) >= minDigitsBeforeExtension {
+			return number, true
+		}
+	}
+	return s, false
 }
 
 // PhoneText reports whether s, typed or scanned, reads as a phone number,
 // or a part of one, and returns it trimmed and without a "tel:" label:
-// digits, spaces and "+-()." only, with at least MinPhoneDigits digits,
-// after an optional "tel:" (a QR Code's phone link). A search matches a
-// phone by its digits only for such a text: the digits scattered in a
-// serial ("C02XK1ZZJG5H" holds 0, 2, 1 and 5) would find a stranger
-// whose phone holds "0215".
+// digits and the separators people write numbers with (phoneSeparator)
+// only, with at least MinPhoneDigits digits, after an optional "tel:" (a
+// QR Code's phone link), and maybe an extension after the number
+// (phoneExtension). A search matches a phone by its digits only for such
+// a text: the digits scattered in a serial ("C02XK1ZZJG5H" holds 0, 2, 1
+// and 5) would find a stranger whose phone holds "0215".
 func PhoneText(s string) (string, bool) {
 	s = strings.TrimSpace(s)
 	if len(s) > 4 && strings.EqualFold(s[:4], "tel:") {
 		s = s[4:]
 	}
-	if len(PhoneDigits(s)) < MinPhoneDigits || strings.ContainsFunc(s, func(r rune) bool { return !strings.ContainsRune("0123456789 +-().", r) }) {
+	number, _ := phoneExtension(s)
+	if len(PhoneDigits(number)) < MinPhoneDigits || strings.ContainsFunc(number, func(r rune) bool { return (r < '0' || r > '9') && !phoneSeparator(r) }) {
 		return "", false
 	}
 	return s, true
+}
+
+// phoneSeparator reports whether r is written between a phone number's
+// digits: any space (a number pasted from a contact or a web page has
+// no-break or narrow no-break spaces, a Chinese input method an
+// ideographic one), any dash (a word processor's "–") and the minus
+// sign, "+", "(", ")", "."
+// and "/" ("030/1234567", as Germans write an area code), and the
+// full-width "＋（）．／" a Chinese input method types in its own
+// punctuation mode. None is a letter: a serial's letters still make it
+// no phone.
+func phoneSeparator(r rune) bool {
+	return unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) || r == '\u2212' || strings.ContainsRune("+()./＋（）．／", r)
 }
 
 // PhoneDigits is a phone number's digits alone, as phone numbers are

@@ -13,6 +13,12 @@ func TestPhoneLookupKey(t *testing.T) {
 		{"0139-1234-5678", "12345678"},
 		{"5678", "5678"},
 		{"(021) 55", "02155"},
+		// An extension is left out: the number finds the customer
+		// whether their tickets hold it or not.
+		{"+86 21 5555 0100 ext. 12", "55550100"},
+		{"021-5555-0100 x 123", "55550100"},
+		{"tel:+862155550100;ext=12", "55550100"},
+		{"1234X56", "123456"}, // too short a number for an extension
 		{"abc", ""},
 		{"", ""},
 	} {
@@ -32,10 +38,29 @@ func TestPhoneText(t *testing.T) {
 		{"tel:+8613912345678", "+8613912345678", true},
 		{"TEL:0013 8000", "0013 8000", true},
 		{"1234", "1234", true},
-		{"123", "", false},          // fewer than MinPhoneDigits
-		{"tel:", "", false},         // a label alone
-		{"C02XK1ZZJG5H", "", false}, // a serial: its digits are scattered
-		{"SN-1234-5678", "", false}, // letters other than the label
+		// Separators people write: a slash after the area code, a
+		// contact's no-break spaces, a word processor's dashes, a
+		// Chinese input method's ideographic space and full-width
+		// parentheses.
+		{"030/1234567", "030/1234567", true},
+		{"06\u00a012\u00a034\u202f56 78", "06\u00a012\u00a034\u202f56 78", true},
+		{"0139\u20131234\u20145678", "0139\u20131234\u20145678", true},
+		{"138\u30000013\u30008000", "138\u30000013\u30008000", true},
+		{"（021）5555－0100", "（021）5555－0100", true},
+		// An extension, as people and phone links write one.
+		{"+86 21 5555 0100 ext. 12", "+86 21 5555 0100 ext. 12", true},
+		{"021 5555 0100 EXT 12", "021 5555 0100 EXT 12", true},
+		{"021-5555-0100x12", "021-5555-0100x12", true},
+		{"(021) 5555 0100 #123456", "(021) 5555 0100 #123456", true},
+		{"tel:+862155550100;ext=12", "+862155550100;ext=12", true},
+		{"021 5555 0100 ext. 1234567", "", false}, // longer than an extension
+		{"021 5555 0100 ext.", "", false},         // no extension after it
+		{"1234X5678", "", false},                  // a serial: too few digits before its X
+		{"0215555X0100X12", "", false},            // one extension at most
+		{"123", "", false},                        // fewer than MinPhoneDigits
+		{"tel:", "", false},                       // a label alone
+		{"C02XK1ZZJG5H", "", false},               // a serial: its digits are scattered
+		{"SN-1234-5678", "", false},               // letters other than the label
 		{"FB-2026-000224", "", false},
 		{"138 0013 8000 王", "", false},
 		{"", "", false},

@@ -57,6 +57,13 @@ func TestKnownCustomers(t *testing.T) {
 	}{
 		{"+86 139 1234 5678", map[string][]dev{"Li Na": {{"C-004", ""}, {"C-002", "SN-A"}, {"C-003", "SN-B"}}}, []string{"Li Na"}},
 		{"12345678", map[string][]dev{"Li Na": {{"C-004", ""}, {"C-002", "SN-A"}, {"C-003", "SN-B"}}}, []string{"Li Na"}},
+		// As a contact pastes it (no-break spaces) and as a Chinese
+		// input method types it (full-width parentheses, an
+		// ideographic space).
+		{"139\u00a01234\u00a05678", map[string][]dev{"Li Na": {{"C-004", ""}, {"C-002", "SN-A"}, {"C-003", "SN-B"}}}, []string{"Li Na"}},
+		{"（139）1234\u30005678", map[string][]dev{"Li Na": {{"C-004", ""}, {"C-002", "SN-A"}, {"C-003", "SN-B"}}}, []string{"Li Na"}},
+		// With an extension their tickets do not hold.
+		{"139 1234 5678 ext. 21", map[string][]dev{"Li Na": {{"C-004", ""}, {"C-002", "SN-A"}, {"C-003", "SN-B"}}}, []string{"Li Na"}},
 		{"5678", map[string][]dev{"Wang Fang": {{"C-005", "SN-C"}}, "Li Na": {{"C-004", ""}, {"C-002", "SN-A"}, {"C-003", "SN-B"}}}, []string{"Wang Fang", "Li Na"}},
 		{"0000 0000", nil, nil},
 		{"9999", nil, nil},

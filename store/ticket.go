@@ -463,6 +463,11 @@ func ticketOrder(f app.TicketFilter) (string, error) {
 // as a phone ("tel:13800138000", app.PhoneText). A serial's scattered
 // digits are no phone: "C02XK1ZZJG5H" must not find a stranger whose
 // phone holds "0215".
+//
+// A query that reads as a phone as a whole also finds the phones that
+// hold its app.PhoneLookupKey, as the board and the counter's look-up
+// do: "+86 138 0013 8000" and "tel:+8613800138000" find "138 0013 8000",
+// whose digits lack the country code the query's words carry.
 func ticketMatchExpr(words []string) string {
 	var terms []string
 	for _, w := range words {
@@ -484,7 +489,16 @@ func ticketMatchExpr(words []string) string {
 			terms = append(terms, term)
 		}
 	}
-	return strings.Join(terms, " AND ")
+	expr := strings.Join(terms, " AND ")
+	if p, ok := app.PhoneText(strings.Join(words, " ")); ok && expr != "" {
+		// A word of the key's digits alone ("00138000") matches them
+		// already: no second term to look up.
+		if key := app.PhoneLookupKey(p); len(words) > 1 || key != app.PhoneDigits(words[0]) {
+			// In parentheses whole: technicianMatch ANDs its token before.
+			expr = "((" + expr + ") OR phone_digits : " + quoteFTS(key) + ")"
+		}
+	}
+	return expr
 }
 
 // TicketDetail returns a ticket with its repairs, parts, photos, notes,

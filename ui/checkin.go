@@ -292,18 +292,19 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	// a tap on a named day is quicker and surer than typing a date.
 	var days []string
 	f.promiseDays, days = promiseChoices(f.deps.now(), f.deps.zone)
-	f.promise = newScanSelect(keys, days, nil)
+	f.promise = newScanSelect(keys, days, func(string) { f.clearProblem(f.promise) })
 	f.promise.SetSelectedIndex(0)
 	// Masked, without the eye that reveals it: the customer stands across
 	// the counter, and the ticket shows it on request (passcodeCard).
 	f.passcode = entry(lang.X("checkin.passcode_hint", "Only if the customer gives it"))
 	f.passcode.Password = true
+	f.passcode.OnChanged = func(string) { f.clearProblem(f.passBox) }
 	f.pattern = newPatternPad()
 	f.patternIs = lowLabel("")
 	// Beside Clear a wrapping label gets no width: "1-4-7" ran down one
 	// character a line. Nine dots and their dashes fit on one.
 	f.patternIs.Wrapping = fyne.TextWrapOff
-	f.pattern.OnChanged = func(dots []int) { f.patternIs.SetText(app.PatternText(dots)) }
+	f.pattern.OnChanged = func(dots []int) { f.clearProblem(f.passBox); f.patternIs.SetText(app.PatternText(dots)) }
 	clearPattern := widget.NewButton(lang.X("checkin.pattern_clear", "Clear"), f.pattern.Clear)
 	patternRow := container.NewVBox(container.NewHBox(f.pattern), container.NewHBox(f.patternIs, clearPattern))
 	patternRow.Hide()
@@ -323,9 +324,13 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	for i, m := range methods {
 		methodNames[i] = methodText(m)
 	}
-	f.depositMethod = newScanSelect(keys, methodNames, nil)
+	// The deposit's problem shows under its three fields (submit): any
+	// of them changed takes it back.
+	f.deposit.OnChanged = func(string) { f.clearProblem(f.deposit) }
+	f.depositMethod = newScanSelect(keys, methodNames, func(string) { f.clearProblem(f.deposit) })
 	f.depositMethod.SetSelectedIndex(0)
 	f.depositRef = entry(lang.X("payment.reference_hint", "Slip or transaction number (card, mobile)"))
+	f.depositRef.OnChanged = func(string) { f.clearProblem(f.deposit) }
 	f.photos = lowLabel(lang.X("checkin.no_photos", "No condition photos yet."))
 	addPhoto := widget.NewButtonWithIcon(lang.X("photos.add", "Add photo"), theme.FileImageIcon(), f.pickPhoto)
 	f.problem = widget.NewLabel("")
@@ -602,8 +607,10 @@ func (f *checkInForm) ticket(now time.Time) (app.Ticket, fyne.CanvasObject, erro
 		// The phone field holds what found them, often its last four
 		// digits: the ticket keeps their whole number, the one the
 		// pick-up call and the notices go to. A number typed that is not
-		// theirs stays as typed.
-		if key := app.PhoneLookupKey(t.Customer.Phone); key != "" && strings.HasSuffix(app.PhoneDigits(p.Phone), key) {
+		// a part of theirs stays as typed: another number, or theirs
+		// written whole with more (an extension, a country code), which
+		// the look-up found them by too (app.PhoneLookupKey).
+		if typed := app.PhoneDigits(t.Customer.Phone); typed != "" && strings.HasSuffix(app.PhoneDigits(p.Phone), typed) {
 			t.Customer.Phone = p.Phone
 		}
 	}

@@ -182,16 +182,7 @@ func buttonTexts(o fyne.CanvasObject) string {
 // central service's claim evidence looks for.
 func TestSignOffFilesReport(t *testing.T) {
 	term, w, deps, ds := docsTerminal(t)
-	var tk app.Ticket
-	for _, d := range ds.Tickets {
-		if d.Ticket.Technician == demo.DemoTechnician && d.Ticket.Status == app.StatusCompleted {
-			tk = d.Ticket
-			break
-		}
-	}
-	if tk.ID == "" {
-		t.Fatal("the demo technician has no completed ticket")
-	}
+	tk := completedTicket(t, ds)
 	term.Detail().Show(tk.ID)
 	tapButton(t, term.Object(), "Customer sign-off")
 	if !term.SignOffShown() {
@@ -263,16 +254,7 @@ func (r detailReads) TicketDetail(ctx context.Context, id app.TicketID) (app.Tic
 func TestSignedTicketReloadReadsItOnce(t *testing.T) {
 	reads := 0
 	term, _, _, ds := docsTerminalWith(t, func(s app.TicketService) app.TicketService { return detailReads{s, &reads} })
-	var tk app.Ticket
-	for _, d := range ds.Tickets {
-		if d.Ticket.Technician == demo.DemoTechnician && d.Ticket.Status == app.StatusCompleted {
-			tk = d.Ticket
-			break
-		}
-	}
-	if tk.ID == "" {
-		t.Fatal("the demo technician has no completed ticket")
-	}
+	tk := completedTicket(t, ds)
 	term.Detail().Show(tk.ID)
 	tapButton(t, term.Object(), "Customer sign-off")
 	pad := term.SignOffPad()

@@ -11,7 +11,8 @@ import (
 
 // TestIntakeKeepsTheKnownPhone: a customer found by the last digits of
 // their phone keeps their whole number on the new ticket (the pick-up
-// call and the notices use it); a different number typed stays as typed.
+// call and the notices use it); a different number typed stays as typed,
+// and so does theirs written whole with an extension their tickets lack.
 func TestIntakeKeepsTheKnownPhone(t *testing.T) {
 	lastDigits := func(n int) func(string) string {
 		return func(whole string) string { d := app.PhoneDigits(whole); return d[len(d)-n:] }
@@ -26,6 +27,7 @@ func TestIntakeKeepsTheKnownPhone(t *testing.T) {
 		{"LastFourDigits", lastDigits(4), lastDigits(4), true},
 		{"LastEightDigits", lastDigits(8), lastDigits(8), true},
 		{"AnotherNumber", lastDigits(4), func(string) string { return "+86 131 0000 0000" }, false},
+		{"WithExtension", func(whole string) string { return whole + " ext. 21" }, func(whole string) string { return whole + " ext. 21" }, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			term, w, _, ds, deps := scanTerminal(t)

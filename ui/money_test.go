@@ -298,6 +298,10 @@ func TestCounterIntakeToPickUpWithPayment(t *testing.T) {
 		}
 	}
 	form.SetDeposit("50", "Cash", "")
+	// The deposit changed, its problem goes before the next submit.
+	if p, above := form.FieldProblem("deposit"), form.Problem(); p != "" || above != "" {
+		t.Errorf("the deposit's problem stays after it was changed: %q, above the buttons %q", p, above)
+	}
 	form.Submit()
 	if p := form.Problem(); p != "" {
 		t.Fatalf("check-in refused: %s", p)

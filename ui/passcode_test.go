@@ -36,6 +36,10 @@ func TestCheckInPasscode(t *testing.T) {
 	if got := form.Pattern(); got != "1-5-9-6" {
 		t.Fatalf("the pad shows %q, want 1-5-9-6", got)
 	}
+	// Drawn again, the pattern's problem goes before the next submit.
+	if got, above := form.PasscodeProblem(), form.Problem(); got != "" || above != "" {
+		t.Errorf("the pattern's problem stays after it was drawn again: %q, above the buttons %q", got, above)
+	}
 	form.Submit()
 	found, n, err := deps.Tickets.FindTickets(ctx, app.TicketFilter{Query: "Wu Passcode"})
 	if err != nil || n != 1 {

@@ -193,6 +193,7 @@ func (r *scanRouter) findDevice(m scanner.Meaning) {
 // nothing we recognise.
 func (r *scanRouter) findText(m scanner.Meaning) {
 	f := app.TicketFilter{Technician: r.tech, Query: m.Text, Now: r.now(), Limit: pageSize}
+	_, isPhone := app.PhoneText(m.Text)
 	r.run(func() {
 		page, err := r.tickets.ListTickets(r.ctx, f)
 		tickets, total := page.Rows, page.Total
@@ -215,6 +216,12 @@ func (r *scanRouter) findText(m scanner.Meaning) {
 				r.desk.say(false, lang.X("scan.text_tickets", "Scanned “{{.Text}}”: {{.Count}} tickets listed.", map[string]any{"Text": clipText(m.Text), "Count": total}))
 			case len(parts) == 1:
 				r.desk.findPart(scanner.Meaning{Kind: scanner.ScanPart, Part: parts[0].Number}, false)
+			case r.canCheckIn && isPhone:
+				// A customer's phone code (a "tel:" link) no ticket
+				// has: a new customer, whom the form's phone field,
+				// focused at opening, takes the same scan for.
+				r.desk.say(true, lang.X("scan.nothing_counter_phone", "Scanned “{{.Text}}”: no ticket on this device has this phone number. A new customer? Press {{.Button}} and scan it there: it fills in the phone.",
+					map[string]any{"Text": clipText(m.Text), "Button": r.desk.checkInName()}))
 			case r.canCheckIn:
 				// At a counter an unknown code is most often a device
 				// that is new here, and its serial's label reads as

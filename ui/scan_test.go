@@ -271,6 +271,23 @@ func TestScanOfAnUnknownCodeSaysWhatToDo(t *testing.T) {
 		t.Errorf("serial field %q after scanning %q in the form", form.Serial(), code)
 	}
 
+	// A customer's phone code no ticket has: a new customer, whose
+	// phone the form takes from the same scan.
+	press(w, fyne.KeyEscape)
+	phone := "tel:+8619900000001"
+	term.HandleScan(scanner.Scan{Source: scanner.SourceWedge, Code: scanner.Code{Text: phone}})
+	if status := term.ScanStatus(); !strings.Contains(status, "no ticket on this device has this phone number") || !strings.Contains(status, "Press Check in and scan it there: it fills in the phone") {
+		t.Errorf("scan bar after an unknown phone code: %q", status)
+	}
+	tapButton(t, term.Object(), "Check in")
+	if form = term.CheckInForm(); form == nil {
+		t.Fatal("the check-in form did not open")
+	}
+	kb.scan(w.Canvas().Focused(), phone)
+	if form.Phone() != "+8619900000001" || form.Serial() != "" {
+		t.Errorf("after scanning %q in the form: phone %q, serial %q", phone, form.Phone(), form.Serial())
+	}
+
 	// On a phone the button shows its icon alone: the bar names it so.
 	press(w, fyne.KeyEscape)
 	w.Resize(fyne.NewSize(720, 1280))

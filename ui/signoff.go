@@ -1,10 +1,9 @@
 package ui
 
 import (
-	"time"
-
 	"bytes"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"

@@ -35,6 +35,19 @@ func signTerminal(t *testing.T) (*ui.Terminal, fyne.Window, ui.Deps, app.Ticket)
 	return term, w, deps, tk
 }
 
+// completedTicket is a completed ticket of the demo technician in ds,
+// whose report can be signed.
+func completedTicket(t *testing.T, ds app.Dataset) app.Ticket {
+	t.Helper()
+	for _, d := range ds.Tickets {
+		if d.Ticket.Technician == demo.DemoTechnician && d.Ticket.Status == app.StatusCompleted {
+			return d.Ticket
+		}
+	}
+	t.Fatal("the demo technician has no completed ticket")
+	return app.Ticket{}
+}
+
 // signTerminalOf is signTerminal with the report's digest in *digest (a
 // test changes the report by changing it), in a window of size, calling
 // before (when not nil) with the ticket shown before the sign-off opens.
@@ -43,16 +56,7 @@ func signTerminalOf(t *testing.T, digest *string, size fyne.Size, before func(*u
 	test.NewTempApp(t)
 	now := time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local)
 	deps, ds := openDemoWorld(t, now)
-	var tk app.Ticket
-	for _, d := range ds.Tickets {
-		if d.Ticket.Technician == demo.DemoTechnician && d.Ticket.Status == app.StatusCompleted {
-			tk = d.Ticket
-			break
-		}
-	}
-	if tk.ID == "" {
-		t.Fatal("the demo technician has no completed ticket")
-	}
+	tk := completedTicket(t, ds)
 	deps.ReportToSign = func(_ context.Context, d app.TicketDetail) (ui.ReportToSign, error) {
 		if d.Ticket.ID != tk.ID {
 			t.Errorf("report of %s, want %s", d.Ticket.ID, tk.ID)

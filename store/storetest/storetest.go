@@ -264,18 +264,21 @@ func testTicketPaging(t *testing.T, s Stores) {
 
 func testTicketQuery(t *testing.T, s Stores) {
 	for q, want := range map[string][]app.TicketID{
-		"王伟":              {T1},
-		"0013":            {T1},         // part of the phone as written
-		"13800138000":     {T1},         // the phone without its spaces
-		"tel:13800138000": {T1},         // a QR Code's phone link
-		"X0Y0Z1A3B":       nil,          // a serial's scattered digits are no phone's "0013"
-		"sn-p50":          {T1},         // serial, any case
-		"000003":          {T3},         // ticket number
-		"customer 000004": {T4},         // every word must match
-		"nobody":          nil,          //
-		"100%":            nil,          // LIKE wildcards are literal
-		"FB-2026-00000_":  nil,          //
-		"Customer":        {T9, T8, T7}, // newest on the device first; T1's customer is 王伟
+		"王伟":                   {T1},
+		"0013":                 {T1},         // part of the phone as written
+		"13800138000":          {T1},         // the phone without its spaces
+		"tel:13800138000":      {T1},         // a QR Code's phone link
+		"+86 138 0013 8000":    {T1},         // with the country code it is stored without
+		"tel:+8613800138000":   {T1},         // the same in a QR Code's phone link
+		"138 0013 8000 ext 12": {T1},         // with an extension it is stored without
+		"X0Y0Z1A3B":            nil,          // a serial's scattered digits are no phone's "0013"
+		"sn-p50":               {T1},         // serial, any case
+		"000003":               {T3},         // ticket number
+		"customer 000004":      {T4},         // every word must match
+		"nobody":               nil,          //
+		"100%":                 nil,          // LIKE wildcards are literal
+		"FB-2026-00000_":       nil,          //
+		"Customer":             {T9, T8, T7}, // newest on the device first; T1's customer is 王伟
 	} {
 		f := app.TicketFilter{Query: q, Limit: 3}
 		got, _ := find(t, s, f)

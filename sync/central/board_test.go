@@ -106,6 +106,12 @@ func TestBoardQueries(t *testing.T) {
 			{"ThreeDigitsAreNoPhone", BoardQuery{Search: "123"}, []string{}},
 			{"PhoneLink", BoardQuery{Search: "tel:0000-1234"}, []string{"FB-104", "FB-100"}},
 			{"PhoneWithCountryCode", BoardQuery{Search: "+86 138 0000 1234"}, []string{"FB-104", "FB-100"}},
+			// As people write it: an area code after a slash, a
+			// contact's no-break spaces, a word processor's dash.
+			{"PhoneWithSlash", BoardQuery{Search: "0000/1234"}, []string{"FB-104", "FB-100"}},
+			{"PhonePasted", BoardQuery{Search: "138\u00a00000\u00a01234"}, []string{"FB-104", "FB-100"}},
+			{"PhoneWithDash", BoardQuery{Search: "0000\u20131234"}, []string{"FB-104", "FB-100"}},
+			{"PhoneWithExtension", BoardQuery{Search: "138 0000 1234 ext. 56"}, []string{"FB-104", "FB-100"}},
 			// A serial's scattered digits (1, 2, 3, 4) are no phone.
 			{"SerialDigitsAreNoPhone", BoardQuery{Search: "Q1W2E3R4"}, []string{}},
 			{"PercentMatchesItself", BoardQuery{Search: "%"}, []string{"FB-102"}},
