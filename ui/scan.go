@@ -223,12 +223,14 @@ func (r *scanRouter) findText(m scanner.Meaning) {
 				r.desk.say(true, lang.X("scan.nothing_counter_phone", "Scanned “{{.Text}}”: no ticket on this device has this phone number. A new customer? Press {{.Button}} and scan it there: it fills in the phone.",
 					map[string]any{"Text": clipText(m.Text), "Button": r.desk.checkInName()}))
 			case r.canCheckIn:
-				// At a counter an unknown code is most often a device
-				// that is new here, and its serial's label reads as
-				// text: say where it goes (the form takes a scan as
-				// the serial), without a dialog that a burst of scans
-				// would type into.
-				r.desk.say(true, lang.X("scan.nothing_counter", "Scanned “{{.Text}}”: no ticket or part on this device matches it. A device new to this counter? Press {{.Button}} and scan it there.",
+				// An unknown code on a device that checks devices in
+				// (a counter's, or a technician's who takes one back
+				// to the workshop) is most often a device not checked
+				// in yet, whose serial's label reads as text: say
+				// where it goes (the form takes a scan as the serial),
+				// without a dialog that a burst of scans would type
+				// into.
+				r.desk.say(true, lang.X("scan.nothing_counter", "Scanned “{{.Text}}”: no ticket or part on this device matches it. A device not checked in yet? Press {{.Button}} and scan it there.",
 					map[string]any{"Text": clipText(m.Text), "Button": r.desk.checkInName()}))
 			default:
 				r.desk.say(true, lang.X("scan.nothing", "Scanned “{{.Text}}”: no ticket or part on this device matches it. Check the code, or search by the customer's name or phone.", map[string]any{"Text": clipText(m.Text)}))
