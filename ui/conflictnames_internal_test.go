@@ -17,26 +17,25 @@ import (
 type unitConflicts struct{ conflictService }
 
 func (unitConflicts) OpenConflicts(context.Context) ([]app.Conflict, error) {
-	at := time.Date(2026, 12, 1, 15, 40, 0, 0, time.Local)
 	return []app.Conflict{
-		{ID: "cf-old", Kind: app.ConflictNegativeStock, Mutation: "m1", Name: "stock.consume.v1", Field: "P-50", Theirs: "-1", At: at,
-			Code: app.ECONFLICT, Key: "conflict.serial_elsewhere_location",
-			Message: "Unit {{.Serial}} of {{.Part}} is recorded at {{.Other}}, not at {{.Location}}: check which has it and correct the other.",
-			Data:    map[string]any{"Serial": "SN-1", "Part": "P-50", "Location": "van-1", "Other": "wh", "Place": "location"}},
-		{ID: "cf-new", Kind: app.ConflictNegativeStock, Mutation: "m2", Name: "stock.consume.v1", Field: "P-50", Theirs: "-1", At: at,
-			Code: app.ECONFLICT, Key: "conflict.serial_elsewhere_shipment",
-			Message: "Unit {{.Serial}} of {{.Part}} is recorded in shipment {{.Other}}, not at {{.Location}}: check which has it and correct the other.",
-			Data:    map[string]any{"Serial": "SN-2", "Part": "P-50", "Location": "Van Ana", "LocationID": "van-1", "Other": "SF1234567890", "OtherID": "s-1", "Place": "shipment"}},
+		unitConflict("cf-old", "m1", "location", map[string]any{"Serial": "SN-1", "Location": "van-1", "Other": "wh"}),
+		unitConflict("cf-new", "m2", "shipment", map[string]any{"Serial": "SN-2", "Location": "Van Ana", "LocationID": "van-1", "Other": "SF1234567890", "OtherID": "s-1"}),
 		// Stored with the shipment's ID: one the device holds, one it does not.
-		{ID: "cf-old-held", Kind: app.ConflictNegativeStock, Mutation: "m3", Name: "stock.consume.v1", Field: "P-50", Theirs: "-1", At: at,
-			Code: app.ECONFLICT, Key: "conflict.serial_elsewhere_shipment",
-			Message: "Unit {{.Serial}} of {{.Part}} is recorded in shipment {{.Other}}, not at {{.Location}}: check which has it and correct the other.",
-			Data:    map[string]any{"Serial": "SN-3", "Part": "P-50", "Location": "van-1", "Other": "s-held", "Place": "shipment"}},
-		{ID: "cf-old-away", Kind: app.ConflictNegativeStock, Mutation: "m4", Name: "stock.consume.v1", Field: "P-50", Theirs: "-1", At: at,
-			Code: app.ECONFLICT, Key: "conflict.serial_elsewhere_shipment",
-			Message: "Unit {{.Serial}} of {{.Part}} is recorded in shipment {{.Other}}, not at {{.Location}}: check which has it and correct the other.",
-			Data:    map[string]any{"Serial": "SN-4", "Part": "P-50", "Location": "van-1", "Other": "s-away", "Place": "shipment"}},
+		unitConflict("cf-old-held", "m3", "shipment", map[string]any{"Serial": "SN-3", "Location": "van-1", "Other": "s-held"}),
+		unitConflict("cf-old-away", "m4", "shipment", map[string]any{"Serial": "SN-4", "Location": "van-1", "Other": "s-away"}),
 	}, nil
+}
+
+// unitConflict is a serialized unit of P-50 recorded elsewhere (place
+// "location" or "shipment") than the fit of mutation took it from, with
+// data's serial and places.
+func unitConflict(id, mutation, place string, data map[string]any) app.Conflict {
+	where := map[string]string{"location": "at {{.Other}}", "shipment": "in shipment {{.Other}}"}[place]
+	data["Part"], data["Place"] = "P-50", place
+	return app.Conflict{ID: id, Kind: app.ConflictNegativeStock, Mutation: mutation, Name: "stock.consume.v1", Field: "P-50", Theirs: "-1",
+		At: time.Date(2026, 12, 1, 15, 40, 0, 0, time.Local), Code: app.ECONFLICT, Key: "conflict.serial_elsewhere_" + place,
+		Message: "Unit {{.Serial}} of {{.Part}} is recorded " + where + ", not at {{.Location}}: check which has it and correct the other.",
+		Data:    data}
 }
 
 // heldShipments are the shipments the device holds.
