@@ -18,7 +18,7 @@ import (
 func BenchmarkBoard(b *testing.B) {
 	const open, closed, techs = 10_000, 20_000, 500
 	for _, backend := range []string{"sqlite", "postgres"} {
-		db := openBoardBench(b, backend)
+		db := openBenchDB(b, backend)
 		seedBoard(b, db, open, closed, techs)
 		for _, tc := range []struct {
 			name string
@@ -83,7 +83,7 @@ func seedBoard(tb testing.TB, db *DB, open, closed, techs int) {
 func BenchmarkBoardLive(b *testing.B) {
 	const open, closed, techs = 10_000, 20_000, 500
 	for _, backend := range []string{"sqlite", "postgres"} {
-		db := openBoardBench(b, backend)
+		db := openBenchDB(b, backend)
 		seedBoard(b, db, open, closed, techs)
 		ctx := context.Background()
 		code, _, err := db.CreatePairing(ctx, tenant, "tech-000")
@@ -148,7 +148,7 @@ func BenchmarkBoardRefold(b *testing.B) {
 
 func benchmarkBoardRefold(b *testing.B, backend, changed string) {
 	b.Run(backend+"/"+changed, func(b *testing.B) {
-		db := openBoardBench(b, backend)
+		db := openBenchDB(b, backend)
 		defer db.Close()
 		seedBoard(b, db, 10_000, 20_000, 500)
 		ctx := context.Background()
@@ -175,9 +175,9 @@ func benchmarkBoardRefold(b *testing.B, backend, changed string) {
 	})
 }
 
-// openBoardBench opens a new database of backend ("sqlite" or
-// "postgres") on the tests' clock for a board benchmark.
-func openBoardBench(b *testing.B, backend string) *DB {
+// openBenchDB opens a new database of backend ("sqlite" or
+// "postgres") on the tests' clock for a benchmark.
+func openBenchDB(b *testing.B, backend string) *DB {
 	b.Helper()
 	cfg := Config{DataDir: b.TempDir(), Clock: app.ClockFunc(func() time.Time { return testNow })}
 	if backend == "postgres" {

@@ -13,7 +13,6 @@ import (
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/app/demo"
-	"github.com/fieldbench/fieldbench/sync/central/pgtest"
 )
 
 // countingWriter counts what an export writes and drops it.
@@ -27,14 +26,7 @@ func (w *countingWriter) Write(p []byte) (int, error) { w.n += int64(len(p)); re
 func BenchmarkClaimsExport(b *testing.B) {
 	const claims = 1000
 	for _, backend := range []string{"sqlite", "postgres"} {
-		cfg := Config{DataDir: b.TempDir(), Clock: app.ClockFunc(func() time.Time { return testNow })}
-		if backend == "postgres" {
-			cfg.Postgres = pgtest.ForTest(b)
-		}
-		db, err := OpenDB(context.Background(), cfg)
-		if err != nil {
-			b.Fatal(err)
-		}
+		db := openBenchDB(b, backend)
 		seedClaims(b, db, claims)
 		for _, format := range []string{"csv", "zip"} {
 			b.Run(backend+"/"+format, func(b *testing.B) {
