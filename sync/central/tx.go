@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"slices"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -803,10 +804,39 @@ func (s *serverTx) AddSignature(ctx context.Context, sg app.Signature) error {
 }
 
 // balance sums a part's ledger at a location.
+//
+// In a late write on PostgreSQL (a push: concurrent, READ COMMITTED; see
+// get) it first takes a transaction-scoped advisory lock on the balance
+// (tenant, location, part), held to the commit, and then sums: two pushes
+// taking the shelf's last unit at the same moment would otherwise each
+// sum the ledger without the other's uncommitted movement, both find 0
+// and neither raise negative_stock. With the lock the second waits for
+// the first's commit, and its sum, a statement begun after that, sees the
+// first's movement and its own: -1. The lock is taken after the movement
+// is written, so it is held only from the check to the commit. Two pushes
+// checking two balances in opposite orders deadlock, and PostgreSQL ends
+// one, which runs again (pgTx).
 func (s *serverTx) balance(ctx context.Context, loc app.LocationID, part app.PartNumber) (int64, error) {
+	if s.take != nil && s.db.dialect == dialectPostgres {
+		if _, err := s.exec(ctx, qBalanceLock, balanceLockKey(s.tenant, loc, part)); err != nil {
+			return 0, transient(err)
+		}
+	}
 	var n sql.NullInt64
 	err := s.queryRow(ctx, (`SELECT CAST(sum(delta) AS BIGINT) FROM ledger WHERE tenant = ? AND location = ? AND part = ?`), s.tenant, string(loc), string(part)).Scan(&n)
 	return n.Int64, transient(err)
+}
+
+// balanceLockKey is the advisory lock key of a balance (balance): a hash,
+// so two balances may share a key, which makes their checks wait for each
+// other and is otherwise harmless.
+func balanceLockKey(tenant string, loc app.LocationID, part app.PartNumber) int64 {
+	h := fnv.New64a()
+	for _, s := range []string{tenant, string(loc), string(part)} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return int64(h.Sum64())
 }
 
 // addConflict stores a new conflict and emits it. A conflict is never

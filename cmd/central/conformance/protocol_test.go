@@ -99,10 +99,20 @@ func TestDispatchReassignsWhileTechnicianOffline(t *testing.T) {
 	})
 }
 
-// Two counter technicians of one store fit the shelf's last unit at the
-// same time: consumption is a fact, both are accepted, the balance goes
-// to -1 and one negative_stock conflict asks for a count.
+// Counter technicians of one store fit the shelf's last unit at the
+// same moment: consumption is a fact, every one is accepted, the balance
+// goes below zero, and each consumption that left it there raises one
+// negative_stock conflict with the balance it left: two devices leave
+// -1 and one conflict; six leave -5 and five conflicts, -1 to -5, each
+// once (the checks of one balance see each other's movements, however
+// the pushes meet).
 func TestTwoDevicesTakeTheLastUnit(t *testing.T) {
+	for _, n := range []int{2, 6} {
+		t.Run(fmt.Sprintf("%d devices", n), func(t *testing.T) { devicesTakeTheLastUnit(t, n) })
+	}
+}
+
+func devicesTakeTheLastUnit(t *testing.T, n int) {
 	onEachDB(t, func(t *testing.T, s *service) {
 		store := name("store")
 		shelf := name("shelf")
@@ -111,12 +121,12 @@ func TestTwoDevicesTakeTheLastUnit(t *testing.T) {
 		s.importStock(t, shelf, partFilter, 1)
 		var devs []*device
 		var tickets []ticketView
-		for range 2 {
+		for range n {
 			tc := s.addCounterTech(t, "counter", store)
 			devs = append(devs, s.pair(t, tc.id))
 			tickets = append(tickets, s.newTicket(t, "", store))
 		}
-		// Both devices saw one unit before going to work.
+		// Every device saw one unit before going to work.
 		for i, d := range devs {
 			if got := d.pullAll(t).ledgerBalance(shelf, partFilter); got != 1 {
 				t.Fatalf("device %d pulled a shelf balance of %d, want 1", i, got)
@@ -144,18 +154,30 @@ func TestTwoDevicesTakeTheLastUnit(t *testing.T) {
 				t.Errorf("device %d's consumption: a=%d x=%+v, want it applied", i, out.Acked, out.Rejected)
 			}
 		}
-		if got := s.balance(t, shelf, partFilter); got != -1 {
-			t.Errorf("shelf balance %d, want -1", got)
+		if got := s.balance(t, shelf, partFilter); got != 1-n {
+			t.Errorf("shelf balance %d, want %d", got, 1-n)
 		}
-		neg := s.conflicts(t, func(c conflict) bool {
-			return c.Kind == "negative_stock" && (c.Ticket == tickets[0].ID || c.Ticket == tickets[1].ID)
-		})
-		if len(neg) != 1 || neg[0].Theirs != "-1" {
-			t.Errorf("negative_stock conflicts %+v, want one, on the consumption that came second, with the balance -1", neg)
+		mine := map[string]bool{}
+		for _, tk := range tickets {
+			mine[tk.ID] = true
+		}
+		neg := s.conflicts(t, func(c conflict) bool { return c.Kind == "negative_stock" && mine[c.Ticket] })
+		var left []string
+		for _, c := range neg {
+			left = append(left, c.Theirs)
+		}
+		slices.Sort(left)
+		var want []string
+		for b := -1; b >= 1-n; b-- {
+			want = append(want, fmt.Sprint(b))
+		}
+		slices.Sort(want)
+		if !slices.Equal(left, want) {
+			t.Errorf("negative_stock conflicts leave balances %q, want one for each consumption after the first, leaving %q", left, want)
 		}
 		for i, d := range devs {
-			if got := d.pullAll(t).ledgerBalance(shelf, partFilter); got != -1 {
-				t.Errorf("device %d's pulled ledger sums to %d at the shelf, want -1", i, got)
+			if got := d.pullAll(t).ledgerBalance(shelf, partFilter); got != 1-n {
+				t.Errorf("device %d's pulled ledger sums to %d at the shelf, want %d", i, got, 1-n)
 			}
 		}
 	})
