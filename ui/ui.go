@@ -208,6 +208,7 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 		}).Stop
 	}
 	t.search.OnSubmitted = func(string) { t.searchNow(true) }
+	t.list.onLeft = t.ticketLeftList
 	t.list.onSearchLeft = func() {
 		t.liveQuery = ""
 		t.search.SetText("")
