@@ -142,6 +142,15 @@ type Terminal struct {
 	parts       *partsPage
 	onway       *onWayPage // nil without Deps.Supply
 	onwayTab    *container.TabItem
+	partsTab    *container.TabItem // nil without Deps.Parts
+	settingsTab *container.TabItem
+	// foot is the note and the sync line; it sits in footUnder, under
+	// the pages, or in the foot of the page shown (tabFeet), on a phone:
+	// footAt says which (placeFoot).
+	foot        fyne.CanvasObject
+	footUnder   *fyne.Container
+	tabFeet     map[*container.TabItem]*fyne.Container
+	footAt      *fyne.Container
 	receiver    *receiveFlow // the open receive dialog, if any
 	settings    *settingsPage
 	lock        *lockScreen
