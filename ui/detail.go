@@ -78,6 +78,9 @@ type detailHost interface {
 	// openFiledDocument offers to open or save a document filed on a
 	// ticket (the signed report).
 	openFiledDocument(tk app.Ticket, p app.Photo)
+	// later runs f on the UI goroutine after d, unless the terminal is
+	// gone or stop is called first.
+	later(d time.Duration, f func()) (stop func() bool)
 }
 
 // TicketDetailView shows one ticket and its warranty decision, the state's
@@ -98,6 +101,9 @@ type TicketDetailView struct {
 	// historyLoads are the shown ticket's "Load history" buttons, none
 	// when its history is on the device.
 	historyLoads []*historyLoad
+	// opening is the ticket asked for and not on screen yet (Show, a
+	// ticket other than the one shown); "" once it is (apply).
+	opening app.TicketID
 	// historyAsked are the tickets whose opening asked for their history
 	// (card_history.go): once a ticket while the app runs.
 	historyAsked map[app.TicketID]bool
@@ -148,6 +154,9 @@ func (v *TicketDetailView) Object() fyne.CanvasObject { return v.root }
 // Show loads ticket id in the background and shows it.
 func (v *TicketDetailView) Show(id app.TicketID) {
 	v.shown = id
+	if id != v.lastShown {
+		v.sayOpeningSoon(id)
+	}
 	// Opening a ticket may ask for its history; reloading it never does
 	// (card_history.go).
 	auto := id != v.lastShown && !v.historyAsked[id]
@@ -159,6 +168,29 @@ func (v *TicketDetailView) Show(id app.TicketID) {
 			}
 			v.apply(id, tv, err)
 		})
+	})
+}
+
+// openingNoticeAfter is how long a ticket may take to open before the
+// pane says it is opening: a quick open shows no flash of it, a slow one
+// (a cheap tablet, a device busy syncing) no longer leaves the ticket
+// tapped before on screen, as if the tap had not been taken.
+var openingNoticeAfter = 250 * time.Millisecond
+
+// sayOpeningSoon puts "Opening the ticket…" in the pane if ticket id is
+// still loading after openingNoticeAfter. What was on screen goes: it is
+// no longer the ticket asked for.
+func (v *TicketDetailView) sayOpeningSoon(id app.TicketID) {
+	v.opening = id
+	v.host.later(openingNoticeAfter, func() {
+		if v.opening != id || v.shown != id {
+			return
+		}
+		msg := widget.NewLabel(lang.X("ticket.opening", "Opening the ticket…"))
+		v.root.Objects = []fyne.CanvasObject{container.NewCenter(msg)}
+		v.root.Refresh()
+		v.current, v.photos, v.historyLoads = nil, nil, nil
+		v.scroll, v.diagnosis = nil, nil
 	})
 }
 
@@ -259,6 +291,7 @@ func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
 	if id != v.shown {
 		return // another ticket was chosen meanwhile
 	}
+	v.opening = ""
 	reload := v.lastShown == id
 	v.current, v.photos, v.historyLoads = nil, nil, nil
 	if err != nil {

@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -50,5 +51,59 @@ func TestSyncEndKeepsTheTicketAskedFor(t *testing.T) {
 	drain()
 	if got := term.Detail().ShownNumber(); got != opened.Number {
 		t.Errorf("after the sync ended the detail shows %q, want the ticket opened, %q", got, opened.Number)
+	}
+}
+
+// TestSlowOpenSaysTheTicketIsOpening: a ticket that takes long to load
+// (its load held here) replaces the ticket on screen with "Opening the
+// ticket…" when the notice's time comes, rather than leave the one tapped
+// before as if the tap had not been taken; the ticket then shows. A load
+// done before that time shows no notice.
+func TestSlowOpenSaysTheTicketIsOpening(t *testing.T) {
+	test.NewTempApp(t)
+	now := time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local)
+	deps, _, _ := openDemoStore(t, now)
+	var queued []func()
+	deps.Run = func(f func()) { queued = append(queued, f) }
+	drain := func() {
+		for len(queued) > 0 {
+			f := queued[0]
+			queued = queued[1:]
+			f()
+		}
+	}
+	term := ui.NewTerminal(t.Context(), deps)
+	term.ManualPaneTimers()
+	w := test.NewTempWindow(t, term.Object())
+	w.Resize(fyne.NewSize(1280, 800))
+	term.Attach(w)
+	drain()
+	tickets, n, err := deps.Tickets.FindTickets(context.Background(), app.TicketFilter{})
+	if err != nil || n < 3 {
+		t.Fatalf("tickets: %d, %v", n, err)
+	}
+	// Quick: loaded before the notice's time.
+	term.Detail().Show(tickets[0].ID)
+	drain()
+	term.FirePaneTimers()
+	if shown := labels(term.Detail().Object()); strings.Contains(shown, "Opening the ticket") || term.Detail().ShownNumber() != tickets[0].Number {
+		t.Fatalf("a quick open shows %q:\n%s", term.Detail().ShownNumber(), shown)
+	}
+	// Slow: the load still waits when the notice's time comes.
+	term.Detail().Show(tickets[1].ID)
+	term.FirePaneTimers()
+	shown := labels(term.Detail().Object())
+	if !strings.Contains(shown, "Opening the ticket") {
+		t.Fatalf("a ticket still loading leaves on screen:\n%s", shown)
+	}
+	if strings.Contains(shown, tickets[0].Number) {
+		t.Errorf("the ticket tapped before stays on screen beside the notice")
+	}
+	drain()
+	if got := term.Detail().ShownNumber(); got != tickets[1].Number {
+		t.Errorf("once loaded the detail shows %q, want %q", got, tickets[1].Number)
+	}
+	if shown := labels(term.Detail().Object()); strings.Contains(shown, "Opening the ticket") {
+		t.Errorf("the notice stays once the ticket is loaded:\n%s", shown)
 	}
 }

@@ -164,7 +164,10 @@ type Terminal struct {
 	stopSearch func() bool // cancels the search waiting for typing to pause
 	// after runs f on the UI goroutine after d, and returns what cancels
 	// it; tests step it by hand.
-	after      func(d time.Duration, f func()) (stop func() bool)
+	after func(d time.Duration, f func()) (stop func() bool)
+	// paneAfter is after for the panes' timers (later): a test that steps
+	// the search's pause by hand keeps the clock for the rest.
+	paneAfter  func(d time.Duration, f func()) (stop func() bool)
 	sync       *syncParts
 	scanStatus *widget.Label
 	scanBar    *fyne.Container
@@ -216,6 +219,7 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 			})
 		}).Stop
 	}
+	t.paneAfter = t.after
 	t.search.OnSubmitted = func(string) { t.searchNow(true) }
 	t.list.onLeft = t.ticketLeftList
 	t.list.onSearchLeft = func() {
@@ -424,6 +428,10 @@ func dialogSize(w fyne.Window) fyne.Size {
 	s := w.Canvas().Size()
 	return fyne.NewSize(min(s.Width*0.94, 560), min(s.Height*0.9, 640))
 }
+
+// later runs f on the UI goroutine after d (paneAfter), for the panes
+// that hold the terminal as their host.
+func (t *Terminal) later(d time.Duration, f func()) func() bool { return t.paneAfter(d, f) }
 
 // Title is the window title.
 func Title() string { return lang.X("app.title", "Fieldbench") }
