@@ -44,9 +44,10 @@ const (
 	// qCounterNext takes the next version on PostgreSQL, locking the
 	// counter row to the commit (group.go).
 	qCounterNext = `UPDATE counter SET v = v + 1 WHERE id = 1 RETURNING v`
-	// qBalanceLock (PostgreSQL only) serializes the checks of one balance
-	// in concurrent pushes (serverTx.balance).
-	qBalanceLock = `SELECT pg_advisory_xact_lock(?)`
+	// qCheckLock (PostgreSQL only) serializes one check (of a balance, a
+	// receipt number, a serialized unit) in concurrent late writes
+	// (serverTx.lockCheck).
+	qCheckLock = `SELECT pg_advisory_xact_lock(?)`
 	// qTechnician and qLocations are technicianScopes' reads.
 	qTechnician = `SELECT data FROM entities WHERE tenant = ? AND kind = 'technician' AND id = ?`
 	qLocations  = `SELECT id, data FROM entities WHERE tenant = ? AND kind = 'location'`
