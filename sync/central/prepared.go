@@ -48,6 +48,11 @@ const (
 	// receipt number, a serialized unit) in concurrent late writes
 	// (serverTx.lockCheck).
 	qCheckLock = `SELECT pg_advisory_xact_lock(?)`
+	// qLedger writes a movement's delta at one location; qLedgerLocked
+	// (PostgreSQL only) also takes the check lock of the balance it
+	// debits, its last argument (serverTx.AddMovement).
+	qLedger       = `INSERT INTO ledger (tenant, movement, location, part, delta) VALUES (?, ?, ?, ?, ?)`
+	qLedgerLocked = `INSERT INTO ledger (tenant, movement, location, part, delta) SELECT ?, ?, ?, ?, CAST(? AS BIGINT) FROM (SELECT pg_advisory_xact_lock(?)) AS held`
 	// qTechnician and qLocations are technicianScopes' reads.
 	qTechnician = `SELECT data FROM entities WHERE tenant = ? AND kind = 'technician' AND id = ?`
 	qLocations  = `SELECT id, data FROM entities WHERE tenant = ? AND kind = 'location'`

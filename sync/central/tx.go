@@ -113,6 +113,8 @@ type serverTx struct {
 	// releasing (PostgreSQL): the mutation savepoint's release is due,
 	// sent with the next savepoint (see Savepoint).
 	releasing bool
+	// checkLocks holds the check locks (lockCheck) the transaction took.
+	checkLocks map[int64]bool
 	// optimistic (a push's first run): no savepoints are
 	// taken, and a refused mutation, which would roll back to its own,
 	// ends the run with errNeedSavepoints instead; the push runs again
@@ -207,6 +209,7 @@ func (s *serverTx) RollbackToSavepoint(ctx context.Context) error {
 		return errNeedSavepoints
 	}
 	s.tickets = nil // what was saved since the savepoint is undone
+	s.checkLocks = nil
 	s.pending, s.flushed, s.history = s.pending[:s.savedLen], s.savedFlushed, s.history[:s.savedHist]
 	_, err := s.exec(ctx, qRollbackTo)
 	return transient(err)
@@ -744,8 +747,17 @@ func (s *serverTx) AddMovement(ctx context.Context, m app.StockMovement) error {
 		if loc == "" {
 			continue
 		}
-		if _, err := s.exec(ctx, (`INSERT INTO ledger (tenant, movement, location, part, delta) VALUES (?, ?, ?, ?, ?)`),
-			s.tenant, m.ID, string(loc), string(m.Part), m.Delta(loc)); err != nil {
+		q, args := qLedger, []any{s.tenant, m.ID, string(loc), string(m.Part), m.Delta(loc)}
+		if key := balanceLockKey(s.tenant, loc, m.Part); loc == m.From && s.lateOnPostgres() && !s.checkLocks[key] {
+			// The balance's check lock (balance), taken with the row
+			// that debits it: a push's check then costs no round trip
+			// of its own, and every late write debiting a balance
+			// (dispatch's too) holds its lock to its commit, so a
+			// push's check waits for its movement too.
+			q, args = qLedgerLocked, append(args, key)
+			s.heldCheckLock(key)
+		}
+		if _, err := s.exec(ctx, q, args...); err != nil {
 			return transient(err)
 		}
 		if err := s.emit(ctx, stockScope(s.tenant, loc), kindMovement, m.ID, false); err != nil {
@@ -806,14 +818,14 @@ func (s *serverTx) AddSignature(ctx context.Context, sg app.Signature) error {
 // balance sums a part's ledger at a location.
 //
 // In a late write on PostgreSQL (a push: concurrent, READ COMMITTED; see
-// get) it first takes the balance's check lock (lockCheck), held to the
-// commit, and then sums: two pushes taking the shelf's last unit at the
-// same moment would otherwise each sum the ledger without the other's
-// uncommitted movement, both find 0 and neither raise negative_stock.
-// With the lock the second waits for the first's commit, and its sum, a
-// statement begun after that, sees the first's movement and its own: -1.
-// The lock is taken after the movement is written, so it is held only
-// from the check to the commit.
+// get) it holds the balance's check lock (lockCheck) to the commit when
+// it sums: two pushes taking the shelf's last unit at the same moment
+// would otherwise each sum the ledger without the other's uncommitted
+// movement, both find 0 and neither raise negative_stock. With the lock
+// the second waits for the first's commit, and its sum, a statement
+// begun after that, sees the first's movement and its own: -1. The
+// movement being checked took the lock already, with its ledger row
+// (AddMovement), so it is held from the movement to the commit.
 func (s *serverTx) balance(ctx context.Context, loc app.LocationID, part app.PartNumber) (int64, error) {
 	if err := s.lockCheck(ctx, balanceLockKey(s.tenant, loc, part)); err != nil {
 		return 0, err
@@ -837,11 +849,29 @@ func (s *serverTx) balance(ctx context.Context, loc app.LocationID, part app.Par
 // runs alone. Two pushes taking two check locks in opposite orders
 // deadlock, and PostgreSQL ends one, which runs again (pgTx).
 func (s *serverTx) lockCheck(ctx context.Context, key int64) error {
-	if s.take == nil || s.db.dialect != dialectPostgres {
+	if !s.lateOnPostgres() || s.checkLocks[key] {
 		return nil
 	}
-	_, err := s.exec(ctx, qCheckLock, key)
-	return transient(err)
+	if _, err := s.exec(ctx, qCheckLock, key); err != nil {
+		return transient(err)
+	}
+	s.heldCheckLock(key)
+	return nil
+}
+
+// lateOnPostgres reports whether s is a late write on PostgreSQL, whose
+// checks lock (get, lockCheck).
+func (s *serverTx) lateOnPostgres() bool { return s.take != nil && s.db.dialect == dialectPostgres }
+
+// heldCheckLock notes that the transaction holds the check lock key: a
+// push checking one balance ten times takes its lock once. A rollback to
+// a savepoint forgets them all (RollbackToSavepoint): PostgreSQL
+// releases the locks taken since the savepoint.
+func (s *serverTx) heldCheckLock(key int64) {
+	if s.checkLocks == nil {
+		s.checkLocks = map[int64]bool{}
+	}
+	s.checkLocks[key] = true
 }
 
 // balanceLockKey is the check lock key of a balance (balance): a hash,
