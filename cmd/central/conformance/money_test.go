@@ -128,10 +128,10 @@ func TestPaymentsAndRefunds(t *testing.T) {
 // first raises a duplicate_receipt conflict naming an earlier payment
 // of that number, as when they sync one after the other (the checks of
 // one number see each other's payments, however the pushes meet). Each
-// of a few rounds brings a number of its own: one round's pushes do not
-// always meet.
+// of eight rounds brings a number of its own: one round's pushes meet
+// between a check and a commit about one time in three.
 func TestDuplicateReceiptsAtOnce(t *testing.T) {
-	const n, rounds = 6, 3
+	const n, rounds = 6, 8
 	onEachDB(t, func(t *testing.T, s *service) {
 		var devs []*device
 		var techs []string

@@ -162,46 +162,46 @@ func TestSerialUnitElsewhereNamesItsPlaces(t *testing.T) {
 	})
 }
 
-// Counter technicians of one store fit the same unit, one the service
-// does not know yet (its stock came without serials), from the shelf at
-// the same moment: every fit is applied, and every one but the first
-// finds the unit on the ticket of the one before and raises
+// Technicians fit the same unit, one the service does not know yet (it
+// came without its serial), each from their own van, at the same moment
+// (one typed its serial wrong, or the unit went from van to van by
+// hand): every fit is applied, and every one but the first finds the
+// unit on the ticket of the one before and raises
 // conflict.serial_elsewhere, as when they sync one after the other.
-// Each of a few rounds fits a unit of its own: one round's pushes do
-// not always meet.
+// Their vans' balances are apart: only the unit's own check orders
+// them. Each of a few rounds fits a unit of its own: one round's pushes
+// do not always meet.
 func TestUnknownUnitFittedAtOnce(t *testing.T) {
 	const n, rounds = 6, 5
 	onEachDB(t, func(t *testing.T, s *service) {
-		store, shelf := name("store"), name("shelf")
 		part := name("CF-BOARD")
 		var got struct {
 			Rows int `json:"rows"`
 		}
 		s.adminOK(t, "POST", "/v1/admin/import/parts", []byte("number,name_en,class,serialized\n"+part+",Control board,main,yes\n"), &got)
-		s.adminOK(t, "PUT", "/v1/admin/locations/"+shelf, map[string]any{"id": shelf, "kind": "store", "name": "Shelf", "owner": store}, nil)
-		s.importStock(t, shelf, part, n*rounds)
 		var devs []*device
-		var techs []string
+		var techs []tech
 		for range n {
-			tc := s.addCounterTech(t, "fitter", store)
-			devs, techs = append(devs, s.pair(t, tc.id)), append(techs, tc.id)
+			tc := s.addFieldTech(t, "fitter", 0)
+			s.importStock(t, tc.van, part, rounds)
+			devs, techs = append(devs, s.pair(t, tc.id)), append(techs, tc)
 		}
 		for round := range rounds {
 			unit := name("SN")
 			var tickets []string
 			fitted := map[string]bool{} // a fitted ticket: whether it has the unit's conflict
-			for range n {
-				tk := s.newTicket(t, "", store).ID
+			for _, tc := range techs {
+				tk := s.newTicket(t, tc.id, "").ID
 				tickets, fitted[tk] = append(tickets, tk), false
 			}
 			pushAtOnce(t, s, devs, func(i int, d *device) []mutation {
-				args := consumeArgs(newID(), tickets[i], part, shelf, 1)
+				args := consumeArgs(newID(), tickets[i], part, techs[i].van, 1)
 				args["used"].(map[string]any)["serial"] = unit
 				return withNotes(d, d.mut("stock.consume", args), tickets[i], 30)
 			})
 			found := 0
 			for _, tc := range techs {
-				for _, c := range s.unitConflicts(t, tc) {
+				for _, c := range s.unitConflicts(t, tc.id) {
 					if c.Data["Serial"] != unit {
 						continue // another round's
 					}
@@ -216,8 +216,10 @@ func TestUnknownUnitFittedAtOnce(t *testing.T) {
 				t.Errorf("round %d: %d serial_elsewhere conflicts, want %d: one for each fit after the first", round, found, n-1)
 			}
 		}
-		if b := s.balance(t, shelf, part); b != 0 {
-			t.Errorf("shelf balance %d, want 0", b)
+		for _, tc := range techs {
+			if b := s.balance(t, tc.van, part); b != 0 {
+				t.Errorf("%s's van balance %d, want 0", tc.id, b)
+			}
 		}
 	})
 }
