@@ -31,6 +31,13 @@ func (s *serverTx) AddPayment(ctx context.Context, p app.Payment) error {
 	if err := s.addTicketFact(ctx, kindPayment, p.ID, p.Ticket, p); err != nil {
 		return err
 	}
+	// Two pushes recording one number at the same moment (devices
+	// restored from one copy) would each look before the other's payment
+	// is committed, and neither raise the conflict: the look waits for
+	// the number's check lock (lockCheck).
+	if err := s.lockCheck(ctx, checkLockKey("receipt", s.tenant, p.Receipt)); err != nil {
+		return err
+	}
 	var first string
 	err := s.queryRow(ctx, `SELECT payment FROM payment_index WHERE tenant = ? AND receipt = ? LIMIT 1`, s.tenant, p.Receipt).Scan(&first)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {

@@ -44,9 +44,15 @@ const (
 	// qCounterNext takes the next version on PostgreSQL, locking the
 	// counter row to the commit (group.go).
 	qCounterNext = `UPDATE counter SET v = v + 1 WHERE id = 1 RETURNING v`
-	// qBalanceLock (PostgreSQL only) serializes the checks of one balance
-	// in concurrent pushes (serverTx.balance).
-	qBalanceLock = `SELECT pg_advisory_xact_lock(?)`
+	// qCheckLock (PostgreSQL only) serializes one check (of a balance, a
+	// receipt number, a serialized unit) in concurrent late writes
+	// (serverTx.lockCheck).
+	qCheckLock = `SELECT pg_advisory_xact_lock(?)`
+	// qLedger writes a movement's delta at one location; qLedgerLocked
+	// (PostgreSQL only) also takes the check lock of the balance it
+	// debits, its last argument (serverTx.AddMovement).
+	qLedger       = `INSERT INTO ledger (tenant, movement, location, part, delta) VALUES (?, ?, ?, ?, ?)`
+	qLedgerLocked = `INSERT INTO ledger (tenant, movement, location, part, delta) SELECT ?, ?, ?, ?, CAST(? AS BIGINT) FROM (SELECT pg_advisory_xact_lock(?)) AS held`
 	// qTechnician and qLocations are technicianScopes' reads.
 	qTechnician = `SELECT data FROM entities WHERE tenant = ? AND kind = 'technician' AND id = ?`
 	qLocations  = `SELECT id, data FROM entities WHERE tenant = ? AND kind = 'location'`

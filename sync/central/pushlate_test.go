@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/sync/central/pgtest"
 )
 
 // TestTwoDevicesPushToOneTicketAtOnce: two devices of one technician
@@ -272,5 +273,44 @@ func TestFactOnlySavesNoTicket(t *testing.T) {
 				t.Fatalf("factOnly = %v, but the ticket was saved %d times", factOnly(cmd), f.saved)
 			}
 		})
+	}
+}
+
+// TestCheckLockRetakenAfterRollback: PostgreSQL releases the locks a
+// transaction took since a savepoint when it rolls back to it, so a
+// check lock (lockCheck) taken by a mutation that was then refused is
+// not held any more: the next check of the same thing in the push must
+// take it again, or it would read without it (and miss a concurrent
+// push's rows, as the balance checks did without any lock).
+func TestCheckLockRetakenAfterRollback(t *testing.T) {
+	db := openTestDB(t, Config{DataDir: t.TempDir(), Postgres: pgtest.ForTest(t)})
+	ctx := context.Background()
+	key := checkLockKey("test", tenant, "rollback")
+	err := db.entityTx(ctx, tenant, nil, func(ctx context.Context, st *serverTx) error {
+		if err := st.Savepoint(ctx); err != nil {
+			return err
+		}
+		if err := st.lockCheck(ctx, key); err != nil {
+			return err
+		}
+		if err := st.RollbackToSavepoint(ctx); err != nil {
+			return err
+		}
+		if err := st.lockCheck(ctx, key); err != nil {
+			return err
+		}
+		// Another session may take it (for its own statement) only if
+		// this transaction does not hold it.
+		var free bool
+		if err := db.read.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock($1)`, key).Scan(&free); err != nil {
+			return err
+		}
+		if free {
+			t.Errorf("the check lock was free after the check that followed a rollback to a savepoint")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

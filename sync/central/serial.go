@@ -83,11 +83,18 @@ func (s *serverTx) moveUnit(ctx context.Context, m app.StockMovement) error {
 		// In a late write on PostgreSQL (concurrent, READ COMMITTED: see
 		// get) the row is locked to the commit: two pushes fitting one
 		// unit at the same moment would otherwise both read the van and
-		// neither raise the conflict. A deadlock between two pushes
+		// neither raise the conflict. A unit the service does not know
+		// has no row to lock, and two pushes fitting it would both find
+		// none: the read first waits for the unit's check lock
+		// (lockCheck), which every such push takes, so the second sees
+		// the unit on the first's ticket. A deadlock between two pushes
 		// taking units in opposite orders runs one again (group.go).
 		q := qUnitPlace
 		if s.take != nil && s.db.dialect == dialectPostgres {
 			q = qUnitPlaceLock
+		}
+		if err := s.lockCheck(ctx, checkLockKey("unit", s.tenant, string(m.Part), m.Serial)); err != nil {
+			return err
 		}
 		var was unitPlace
 		err := s.queryRow(ctx, q, s.tenant, string(m.Part), m.Serial).Scan(&was.kind, &was.id)

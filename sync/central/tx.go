@@ -113,6 +113,8 @@ type serverTx struct {
 	// releasing (PostgreSQL): the mutation savepoint's release is due,
 	// sent with the next savepoint (see Savepoint).
 	releasing bool
+	// checkLocks holds the check locks (lockCheck) the transaction took.
+	checkLocks map[int64]bool
 	// optimistic (a push's first run): no savepoints are
 	// taken, and a refused mutation, which would roll back to its own,
 	// ends the run with errNeedSavepoints instead; the push runs again
@@ -207,6 +209,7 @@ func (s *serverTx) RollbackToSavepoint(ctx context.Context) error {
 		return errNeedSavepoints
 	}
 	s.tickets = nil // what was saved since the savepoint is undone
+	s.checkLocks = nil
 	s.pending, s.flushed, s.history = s.pending[:s.savedLen], s.savedFlushed, s.history[:s.savedHist]
 	_, err := s.exec(ctx, qRollbackTo)
 	return transient(err)
@@ -744,8 +747,17 @@ func (s *serverTx) AddMovement(ctx context.Context, m app.StockMovement) error {
 		if loc == "" {
 			continue
 		}
-		if _, err := s.exec(ctx, (`INSERT INTO ledger (tenant, movement, location, part, delta) VALUES (?, ?, ?, ?, ?)`),
-			s.tenant, m.ID, string(loc), string(m.Part), m.Delta(loc)); err != nil {
+		q, args := qLedger, []any{s.tenant, m.ID, string(loc), string(m.Part), m.Delta(loc)}
+		if key := balanceLockKey(s.tenant, loc, m.Part); loc == m.From && s.lateOnPostgres() && !s.checkLocks[key] {
+			// The balance's check lock (balance), taken with the row
+			// that debits it: a push's check then costs no round trip
+			// of its own, and every late write debiting a balance
+			// (dispatch's too) holds its lock to its commit, so a
+			// push's check waits for its movement too.
+			q, args = qLedgerLocked, append(args, key)
+			s.heldCheckLock(key)
+		}
+		if _, err := s.exec(ctx, q, args...); err != nil {
 			return transient(err)
 		}
 		if err := s.emit(ctx, stockScope(s.tenant, loc), kindMovement, m.ID, false); err != nil {
@@ -806,33 +818,76 @@ func (s *serverTx) AddSignature(ctx context.Context, sg app.Signature) error {
 // balance sums a part's ledger at a location.
 //
 // In a late write on PostgreSQL (a push: concurrent, READ COMMITTED; see
-// get) it first takes a transaction-scoped advisory lock on the balance
-// (tenant, location, part), held to the commit, and then sums: two pushes
-// taking the shelf's last unit at the same moment would otherwise each
-// sum the ledger without the other's uncommitted movement, both find 0
-// and neither raise negative_stock. With the lock the second waits for
-// the first's commit, and its sum, a statement begun after that, sees the
-// first's movement and its own: -1. The lock is taken after the movement
-// is written, so it is held only from the check to the commit. Two pushes
-// checking two balances in opposite orders deadlock, and PostgreSQL ends
-// one, which runs again (pgTx).
+// get) it holds the balance's check lock (lockCheck) to the commit when
+// it sums: two pushes taking the shelf's last unit at the same moment
+// would otherwise each sum the ledger without the other's uncommitted
+// movement, both find 0 and neither raise negative_stock. With the lock
+// the second waits for the first's commit, and its sum, a statement
+// begun after that, sees the first's movement and its own: -1. The
+// movement being checked took the lock already, with its ledger row
+// (AddMovement), so it is held from the movement to the commit.
 func (s *serverTx) balance(ctx context.Context, loc app.LocationID, part app.PartNumber) (int64, error) {
-	if s.take != nil && s.db.dialect == dialectPostgres {
-		if _, err := s.exec(ctx, qBalanceLock, balanceLockKey(s.tenant, loc, part)); err != nil {
-			return 0, transient(err)
-		}
+	if err := s.lockCheck(ctx, balanceLockKey(s.tenant, loc, part)); err != nil {
+		return 0, err
 	}
 	var n sql.NullInt64
 	err := s.queryRow(ctx, (`SELECT CAST(sum(delta) AS BIGINT) FROM ledger WHERE tenant = ? AND location = ? AND part = ?`), s.tenant, string(loc), string(part)).Scan(&n)
 	return n.Int64, transient(err)
 }
 
-// balanceLockKey is the advisory lock key of a balance (balance): a hash,
+// lockCheck serializes, in a late write on PostgreSQL, a check that reads
+// rows concurrent late writes may be adding (a sum, or "is there one
+// already"), keyed by what it reads: it takes a transaction-scoped
+// advisory lock on key, held to the commit. No row lock does it: a sum
+// or an absence locks no row. The check's read must be a statement of
+// its own after this one (a statement's snapshot is taken when it
+// starts, so one begun before the lock was granted would miss the
+// commit it waited for); every late write adding such rows takes the
+// same lock before its check, so the second of two waits for the first's
+// commit and then sees its rows. Elsewhere it does nothing: a write
+// that takes its version first (directTx, and every write on SQLite)
+// runs alone. Two pushes taking two check locks in opposite orders
+// deadlock, and PostgreSQL ends one, which runs again (pgTx).
+func (s *serverTx) lockCheck(ctx context.Context, key int64) error {
+	if !s.lateOnPostgres() || s.checkLocks[key] {
+		return nil
+	}
+	if _, err := s.exec(ctx, qCheckLock, key); err != nil {
+		return transient(err)
+	}
+	s.heldCheckLock(key)
+	return nil
+}
+
+// lateOnPostgres reports whether s is a late write on PostgreSQL, whose
+// checks lock (get, lockCheck).
+func (s *serverTx) lateOnPostgres() bool { return s.take != nil && s.db.dialect == dialectPostgres }
+
+// heldCheckLock notes that the transaction holds the check lock key: a
+// push checking one balance ten times takes its lock once. A rollback to
+// a savepoint forgets them all (RollbackToSavepoint): PostgreSQL
+// releases the locks taken since the savepoint.
+func (s *serverTx) heldCheckLock(key int64) {
+	if s.checkLocks == nil {
+		s.checkLocks = map[int64]bool{}
+	}
+	s.checkLocks[key] = true
+}
+
+// balanceLockKey is the check lock key of a balance (balance): a hash,
 // so two balances may share a key, which makes their checks wait for each
 // other and is otherwise harmless.
 func balanceLockKey(tenant string, loc app.LocationID, part app.PartNumber) int64 {
+	return checkLockKey(tenant, string(loc), string(part))
+}
+
+// checkLockKey hashes the strings that name what a check reads
+// (lockCheck). The keys of checks other than balance's start with a tag
+// naming the check, so two kinds of check rarely share a key; when two
+// do, one waits for the other, which is harmless.
+func checkLockKey(fields ...string) int64 {
 	h := fnv.New64a()
-	for _, s := range []string{tenant, string(loc), string(part)} {
+	for _, s := range fields {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}

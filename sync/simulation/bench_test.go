@@ -620,10 +620,74 @@ func BenchmarkServerMutations(b *testing.B) {
 					}
 					cfg.Postgres = dsn
 				}
-				benchServerMutations(b, cfg, devices, backend == "postgres-2", pg)
+				benchServerMutations(b, cfg, devices, backend == "postgres-2", pg, noteWork)
 			})
 		}
 	}
+}
+
+// benchWork is what the devices of benchServerMutations push: prepare
+// adds to the world what the work needs (nil: nothing), and cmd makes
+// one mutation of a technician's on their open ticket. fieldOnly gives
+// the devices to field technicians only (each has a van), in a world of
+// 12 technicians (8 field ones) instead of 8.
+type benchWork struct {
+	prepare   func(ds *app.Dataset)
+	cmd       func(tech app.Technician, ticket app.TicketID) app.Command
+	fieldOnly bool
+}
+
+// noteWork pushes notes: BenchmarkServerMutations' work.
+var noteWork = benchWork{cmd: func(_ app.Technician, ticket app.TicketID) app.Command {
+	return &app.AddNote{Note: app.Note{ID: app.NewID(), Ticket: ticket, Text: "Customer asked for an update"}}
+}}
+
+// consumeWork pushes part consumptions, each technician from their own
+// van, which holds plenty of one part that is not serialized: on
+// PostgreSQL each consumption's balance check takes the balance's check
+// lock (serverTx.lockCheck), one round trip more, and no two devices
+// wait for the same one.
+func consumeWork() benchWork {
+	var part app.PartNumber
+	return benchWork{
+		fieldOnly: true,
+		prepare: func(ds *app.Dataset) {
+			for _, p := range ds.Parts {
+				if !p.Serialized {
+					part = p.Number
+					break
+				}
+			}
+			for i, t := range ds.Technicians {
+				if t.Van != "" {
+					ds.Movements = append(ds.Movements, app.StockMovement{ID: fmt.Sprintf("bench-rcv-%d", i), Kind: app.MoveReceive, Part: part, To: t.Van, Qty: 100000, At: benchNow})
+				}
+			}
+		},
+		cmd: func(tech app.Technician, ticket app.TicketID) app.Command {
+			return &app.ConsumePart{Used: app.PartUsed{ID: app.NewID(), Ticket: ticket, Part: part, Qty: 1, From: tech.Van}}
+		},
+	}
+}
+
+// BenchmarkServerConsumptions is BenchmarkServerMutations' PostgreSQL
+// run with 8 devices, each pushing part consumptions from its own van
+// (consumeWork) instead of notes: what a balance check costs a push.
+func BenchmarkServerConsumptions(b *testing.B) {
+	pg, err := pgtest.StartDurable(context.Background(), "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { pg.Stop() })
+	runs := 0
+	b.Run("postgres/devices=8", func(b *testing.B) {
+		runs++
+		dsn, err := pg.CreateDatabase(context.Background(), fmt.Sprintf("consumptions_%d", runs))
+		if err != nil {
+			b.Fatal(err)
+		}
+		benchServerMutations(b, central.Config{DataDir: b.TempDir(), Postgres: dsn}, 8, false, pg, consumeWork())
+	})
 }
 
 // gzipJSON encodes v as fbsync.Client sends a push: JSON, gzipped.
@@ -673,9 +737,17 @@ func leanPush(ctx context.Context, hc *http.Client, url, token string, body []by
 	return nil
 }
 
-func benchServerMutations(b *testing.B, cfg central.Config, devices int, second bool, pg *pgtest.Server) {
+func benchServerMutations(b *testing.B, cfg central.Config, devices int, second bool, pg *pgtest.Server, work benchWork) {
 	size := demo.Size{Models: 50, Parts: 500, Tickets: 400, Technicians: 8}
-	w := newBenchWorld(b, cfg, size)
+	if work.fieldOnly {
+		size.Technicians = 12
+	}
+	ds := demo.Generate(1, size, benchNow)
+	if work.prepare != nil {
+		work.prepare(&ds)
+	}
+	techs := slices.DeleteFunc(slices.Clone(ds.Technicians), func(t app.Technician) bool { return work.fieldOnly && t.Van == "" })
+	w := newBenchWorldOf(b, cfg, ds)
 	ctx := context.Background()
 	urls := []string{w.url}
 	if second {
@@ -688,7 +760,6 @@ func benchServerMutations(b *testing.B, cfg central.Config, devices int, second 
 		b.Cleanup(srv.Close)
 		urls = append(urls, srv.URL)
 	}
-	ds := demo.Generate(1, size, time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC))
 	const batch = 10
 	// At least 4,000 mutations, whatever -benchtime says: fewer
 	// measure the start-up more than the throughput.
@@ -709,7 +780,8 @@ func benchServerMutations(b *testing.B, cfg central.Config, devices int, second 
 	at := time.Now()
 	var devs []*dev
 	for i := range devices {
-		tech := ds.Technicians[i%len(ds.Technicians)].ID
+		tc := techs[i%len(techs)]
+		tech := tc.ID
 		d := &dev{url: urls[i%len(urls)] + "/v1/sync", token: w.pair(b, tech)}
 		var ticket app.TicketID
 		for _, t := range ds.Tickets {
@@ -726,7 +798,7 @@ func benchServerMutations(b *testing.B, cfg central.Config, devices int, second 
 			var muts []app.Mutation
 			for range batch {
 				seq++
-				m, err := app.NewMutation(&app.AddNote{Note: app.Note{ID: app.NewID(), Ticket: ticket, Text: "Customer asked for an update"}}, at)
+				m, err := app.NewMutation(work.cmd(tc, ticket), at)
 				if err != nil {
 					b.Fatal(err)
 				}

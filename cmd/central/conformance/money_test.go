@@ -2,6 +2,8 @@ package conformance
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
 	"strings"
@@ -117,6 +119,55 @@ func TestPaymentsAndRefunds(t *testing.T) {
 		cs := s.conflicts(t, func(c conflict) bool { return c.Kind == "duplicate_receipt" && c.Ticket == tk.ID })
 		if len(cs) != 1 || cs[0].Ours != dup || cs[0].Theirs != deposit {
 			t.Errorf("duplicate_receipt conflicts %+v, want one with ours %s, theirs %s", cs, dup, deposit)
+		}
+	})
+}
+
+// Devices restored from one copy issue the same receipt number and sync
+// at the same moment: every payment is recorded, and every one but the
+// first raises a duplicate_receipt conflict naming an earlier payment
+// of that number, as when they sync one after the other (the checks of
+// one number see each other's payments, however the pushes meet). Each
+// of eight rounds brings a number of its own: one round's pushes meet
+// between a check and a commit about one time in three.
+func TestDuplicateReceiptsAtOnce(t *testing.T) {
+	const n, rounds = 6, 8
+	onEachDB(t, func(t *testing.T, s *service) {
+		var devs []*device
+		var techs []string
+		for range n {
+			tc := s.addFieldTech(t, "copy", 0)
+			devs, techs = append(devs, s.pair(t, tc.id)), append(techs, tc.id)
+		}
+		prefix := devs[0].receiptPrefix(t)
+		for round := range rounds {
+			receipt := fmt.Sprintf("%s-%d", prefix, round+1)
+			var tickets []string
+			for _, tc := range techs {
+				tickets = append(tickets, s.newTicket(t, tc, "").ID)
+			}
+			payments, mine := map[string]bool{}, map[string]bool{}
+			pushAtOnce(t, s, devs, func(i int, d *device) []mutation {
+				id := newID()
+				payments[id], mine[tickets[i]] = true, true
+				return withNotes(d, d.mut("payment.record", paymentArgs(id, tickets[i], "payment", "cash", 1000+i, receipt, "")), tickets[i], 30)
+			})
+			for i, tk := range tickets {
+				if got := s.payments(t, tk); len(got) != 1 || got[0].Receipt != receipt {
+					t.Errorf("round %d: ticket %d's payments %+v, want its one, receipt %s", round, i, got, receipt)
+				}
+			}
+			cs := s.conflicts(t, func(c conflict) bool { return c.Kind == "duplicate_receipt" && mine[c.Ticket] })
+			first := maps.Clone(payments)
+			for _, c := range cs {
+				if !payments[c.Ours] || !payments[c.Theirs] || c.Ours == c.Theirs {
+					t.Errorf("round %d: conflict %+v: want ours one of the payments and theirs another", round, c)
+				}
+				delete(first, c.Ours)
+			}
+			if len(cs) != n-1 || len(first) != 1 {
+				t.Errorf("round %d: %d duplicate_receipt conflicts, on all payments but %d; want %d, on all but the first", round, len(cs), len(first), n-1)
+			}
 		}
 	})
 }

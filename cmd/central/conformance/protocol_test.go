@@ -133,27 +133,9 @@ func devicesTakeTheLastUnit(t *testing.T, n int) {
 			}
 		}
 		// They sync at the same moment.
-		answers, errs := make([]answer, len(devs)), make([]error, len(devs))
-		go1 := make(chan struct{})
-		var wg gosync.WaitGroup
-		for i, d := range devs {
-			m := d.mut("stock.consume", consumeArgs(newID(), tickets[i].ID, partFilter, shelf, 1))
-			wg.Go(func() {
-				<-go1
-				answers[i], errs[i] = s.send(t.Context(), "POST", "/v1/sync", d.token, map[string]any{"v": 1, "p": []mutation{m}, "np": true})
-			})
-		}
-		close(go1)
-		wg.Wait()
-		for i, a := range answers {
-			var out syncAnswer
-			if errs[i] != nil || a.status != http.StatusOK || json.Unmarshal(a.body, &out) != nil {
-				t.Fatalf("device %d: %v HTTP %d %s", i, errs[i], a.status, a.body)
-			}
-			if out.Acked != 1 || len(out.Rejected) != 0 {
-				t.Errorf("device %d's consumption: a=%d x=%+v, want it applied", i, out.Acked, out.Rejected)
-			}
-		}
+		pushAtOnce(t, s, devs, func(i int, d *device) []mutation {
+			return []mutation{d.mut("stock.consume", consumeArgs(newID(), tickets[i].ID, partFilter, shelf, 1))}
+		})
 		if got := s.balance(t, shelf, partFilter); got != 1-n {
 			t.Errorf("shelf balance %d, want %d", got, 1-n)
 		}
@@ -181,6 +163,46 @@ func devicesTakeTheLastUnit(t *testing.T, n int) {
 			}
 		}
 	})
+}
+
+// pushAtOnce has every device push the mutations muts makes for it (a
+// batch of its next seqs), all at the same moment, and fails t unless
+// each is applied.
+func pushAtOnce(t *testing.T, s *service, devs []*device, muts func(i int, d *device) []mutation) {
+	t.Helper()
+	answers, errs, last := make([]answer, len(devs)), make([]error, len(devs)), make([]int64, len(devs))
+	go1 := make(chan struct{})
+	var wg gosync.WaitGroup
+	for i, d := range devs {
+		ms := muts(i, d)
+		last[i] = ms[len(ms)-1].Seq
+		wg.Go(func() {
+			<-go1
+			answers[i], errs[i] = s.send(t.Context(), "POST", "/v1/sync", d.token, map[string]any{"v": 1, "p": ms, "np": true})
+		})
+	}
+	close(go1)
+	wg.Wait()
+	for i, a := range answers {
+		var out syncAnswer
+		if errs[i] != nil || a.status != http.StatusOK || json.Unmarshal(a.body, &out) != nil {
+			t.Fatalf("device %d: %v HTTP %d %s", i, errs[i], a.status, a.body)
+		}
+		if out.Acked != last[i] || len(out.Rejected) != 0 {
+			t.Errorf("device %d's push: a=%d x=%+v, want it all applied, to seq %d", i, out.Acked, out.Rejected, last[i])
+		}
+	}
+}
+
+// withNotes is m followed by n notes on ticket: a push that stays open
+// a while after m's check, as a day's batch does, so that the pushes
+// of pushAtOnce meet between their checks and their commits.
+func withNotes(d *device, m mutation, ticket string, n int) []mutation {
+	ms := []mutation{m}
+	for range n {
+		ms = append(ms, d.mut("note.add", noteArgs(newID(), ticket)))
+	}
+	return ms
 }
 
 // A device that lost an answer sends the batch again: replays are

@@ -162,6 +162,68 @@ func TestSerialUnitElsewhereNamesItsPlaces(t *testing.T) {
 	})
 }
 
+// Technicians fit the same unit, one the service does not know yet (it
+// came without its serial), each from their own van, at the same moment
+// (one typed its serial wrong, or the unit went from van to van by
+// hand): every fit is applied, and every one but the first finds the
+// unit on the ticket of the one before and raises
+// conflict.serial_elsewhere, as when they sync one after the other.
+// Their vans' balances are apart: only the unit's own check orders
+// them. Each of a few rounds fits a unit of its own: one round's pushes
+// do not always meet.
+func TestUnknownUnitFittedAtOnce(t *testing.T) {
+	const n, rounds = 6, 5
+	onEachDB(t, func(t *testing.T, s *service) {
+		part := name("CF-BOARD")
+		var got struct {
+			Rows int `json:"rows"`
+		}
+		s.adminOK(t, "POST", "/v1/admin/import/parts", []byte("number,name_en,class,serialized\n"+part+",Control board,main,yes\n"), &got)
+		var devs []*device
+		var techs []tech
+		for range n {
+			tc := s.addFieldTech(t, "fitter", 0)
+			s.importStock(t, tc.van, part, rounds)
+			devs, techs = append(devs, s.pair(t, tc.id)), append(techs, tc)
+		}
+		for round := range rounds {
+			unit := name("SN")
+			var tickets []string
+			fitted := map[string]bool{} // a fitted ticket: whether it has the unit's conflict
+			for _, tc := range techs {
+				tk := s.newTicket(t, tc.id, "").ID
+				tickets, fitted[tk] = append(tickets, tk), false
+			}
+			pushAtOnce(t, s, devs, func(i int, d *device) []mutation {
+				args := consumeArgs(newID(), tickets[i], part, techs[i].van, 1)
+				args["used"].(map[string]any)["serial"] = unit
+				return withNotes(d, d.mut("stock.consume", args), tickets[i], 30)
+			})
+			found := 0
+			for _, tc := range techs {
+				for _, c := range s.unitConflicts(t, tc.id) {
+					if c.Data["Serial"] != unit {
+						continue // another round's
+					}
+					if had, ok := fitted[c.Ticket]; c.Key != "conflict.serial_elsewhere" || !ok || had {
+						t.Errorf("round %d: conflict %+v, want one conflict.serial_elsewhere on each fit but the first", round, c.conflict)
+					}
+					fitted[c.Ticket] = true
+					found++
+				}
+			}
+			if found != n-1 {
+				t.Errorf("round %d: %d serial_elsewhere conflicts, want %d: one for each fit after the first", round, found, n-1)
+			}
+		}
+		for _, tc := range techs {
+			if b := s.balance(t, tc.van, part); b != 0 {
+				t.Errorf("%s's van balance %d, want 0", tc.id, b)
+			}
+		}
+	})
+}
+
 // serializedInVan imports a serialized part and two units of it, each
 // with its serial, into van; it returns the part's number and the two
 // serials.
