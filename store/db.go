@@ -365,6 +365,7 @@ type migration struct {
 var migrationSteps = map[string]func(context.Context, *sql.Tx) error{
 	"0012_ticket_search_technician.sql": rebuildTicketSearch0012,
 	"0016_ticket_search_product.sql":    rebuildTicketSearch,
+	"0017_ticket_search_fold.sql":       refoldTicketSearch,
 }
 
 // migrations returns the embedded migrations in order; migration i (from 1)

@@ -370,6 +370,12 @@ func benchMigration(b *testing.B, file string) {
 // the index as the migration does.
 func BenchmarkMigrate0016(b *testing.B) { benchMigration(b, "0016_ticket_search_product.sql") }
 
+// BenchmarkMigrate0017 is the upgrade of a store by migration
+// 0017_ticket_search_fold: every row's phone digits made again, the
+// ticket search index emptied and rebuilt folded, in one write
+// transaction, on the stores of BenchmarkMigrate0012.
+func BenchmarkMigrate0017(b *testing.B) { benchMigration(b, "0017_ticket_search_fold.sql") }
+
 // BenchmarkMigrate0014 is the upgrade of a store by migration
 // 0014_facts_without_rowid: its notes, repair entries and parts used
 // copied into their WITHOUT ROWID tables, in one write transaction, on the
