@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 
@@ -79,22 +80,43 @@ const rebuildBatch = 1000
 // columns of its row, which hold its searchFields (ticketArgs writes
 // them): migration 0016's step, after it made tickets_fts again. A store
 // that upgrades past 0016 and 0017 at once writes the entries twice,
-// 0.3 s of CPU each at 10,000 tickets (BenchmarkMigrate0016 and 0017),
-// once in its life.
+// 0.3 s of CPU each at 10,000 tickets (BenchmarkMigrate0016,
+// BenchmarkRefoldTicketSearch), once in its life.
 func rebuildTicketSearch(ctx context.Context, tx *sql.Tx) error {
 	return rebuildTicketSearchWith(ctx, tx, ticketFTSInsert, ticketSearchValues)
 }
 
-// refoldTicketSearch is migration 0017's step, after it emptied
-// tickets_fts: every row's phone_digits made again from its phone by
-// app.PhoneDigits, which now reads full-width digits too (a phone typed
-// "１３８…" was stored without digits), then every entry written again,
-// folded (rebuildTicketSearch). Both read the rows rebuildBatch at a time.
+// refoldTicketSearch is migration 0017's step, and what Open does when
+// search_fold holds another app.FoldVersion than the app's (checkSearchFold):
+// every row's phone_digits made again from its phone by app.PhoneDigits
+// (since fold version 3 it reads full-width digits: a phone typed
+// "１３８…" was stored without digits), every entry deleted and written
+// again, folded (rebuildTicketSearch), and the version recorded. Both
+// passes read the rows rebuildBatch at a time.
 func refoldTicketSearch(ctx context.Context, tx *sql.Tx) error {
 	if err := refoldPhoneDigits(ctx, tx); err != nil {
 		return err
 	}
-	return rebuildTicketSearch(ctx, tx)
+	if _, err := tx.ExecContext(ctx, `INSERT INTO tickets_fts (tickets_fts) VALUES ('delete-all')`); err != nil {
+		return err
+	}
+	if err := rebuildTicketSearch(ctx, tx); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO search_fold (id, version) VALUES (1, ?)
+		ON CONFLICT (id) DO UPDATE SET version = excluded.version`, app.FoldVersion)
+	return err
+}
+
+// searchFoldCurrent reports whether the ticket search's entries were
+// folded by this app's app.FoldVersion (search_fold).
+func (db *DB) searchFoldCurrent(ctx context.Context) (bool, error) {
+	var v string
+	err := db.write.QueryRowContext(ctx, `SELECT version FROM search_fold WHERE id = 1`).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return v == app.FoldVersion, err
 }
 
 // refoldPhoneDigits writes the phone_digits of every ticket row whose

@@ -547,3 +547,58 @@ func TestMigrateTicketSearchFold(t *testing.T) {
 	}
 	searchesAsReference(t, db, all, []app.TechnicianID{"", "tech-000", "tech-001", "nobody"}, "Huawei", "customer", "王", "strasse", "lg")
 }
+
+// TestSearchFoldAtOpen: Open folds the ticket search again when another
+// app.FoldVersion made it (search_fold), telling the upgrading hook, and
+// leaves it alone when this one did: a store whose entry of "Søren
+// Straße" was written unfolded is found by "strasse" only after a reopen
+// that finds another version recorded.
+func TestSearchFoldAtOpen(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "fieldbench.db")
+	db := mustOpenMigrated(t, path, WithClock(fixedClock(genNow)))
+	all := listTickets(40)
+	all[7].Customer.Name = "Søren Straße"
+	loadTickets(t, db, all)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The entry as a fold that left ligatures made it.
+	unfold := func(version string) {
+		t.Helper()
+		raw := rawDB(t, path)
+		var rid int64
+		if err := raw.QueryRow(`SELECT rid FROM tickets WHERE id = ?`, string(all[7].ID)).Scan(&rid); err != nil {
+			t.Fatal(err)
+		}
+		rawExec(t, raw, fmt.Sprintf(`DELETE FROM tickets_fts WHERE rowid = %d`, rid))
+		indexTicketBefore0017(t, raw, rid, all[7])
+		rawExec(t, raw, `UPDATE search_fold SET version = '`+version+`'`)
+		if err := raw.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	finds := func(db *DB) bool {
+		t.Helper()
+		got, _, err := NewTicketService(db).FindTickets(t.Context(), app.TicketFilter{Query: "strasse", Now: genNow, Limit: maxTicketLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(got) == 1 && got[0].ID == all[7].ID
+	}
+	for _, tc := range []struct {
+		version string
+		refold  bool
+	}{{app.FoldVersion, false}, {"2", true}} {
+		unfold(tc.version)
+		calls := 0
+		db := mustOpenMigrated(t, path, WithClock(fixedClock(genNow)), WithUpgrading(func() { calls++ }))
+		if got := finds(db); got != tc.refold || calls != map[bool]int{false: 0, true: 1}[tc.refold] {
+			t.Errorf("search folded by version %q: found %t, upgrading hook ran %d times; want found %t", tc.version, got, calls, tc.refold)
+		}
+		checkTicketSearchIndex(t, db)
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
