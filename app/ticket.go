@@ -352,6 +352,29 @@ const (
 	ViewDone         TicketView = "done" // completed, cannot complete, cancelled or closed
 )
 
+// ListOf is the standard list that shows t, "today" being the calendar
+// day of now in loc: Done for a ticket no longer open, Waiting for parts
+// for one that waits, Today for an open one whose appointment starts or
+// whose resolution is due before today ends (overdue included), or that
+// has neither, and Upcoming for the other open ones. A device's lists
+// (store's ListTickets) are this rule in SQL; the store's conformance
+// suite checks that they agree.
+func ListOf(t Ticket, now time.Time, loc *time.Location) TicketView {
+	switch {
+	case !t.Status.Open():
+		return ViewDone
+	case t.Status == StatusWaitingParts:
+		return ViewWaitingParts
+	}
+	y, m, d := now.In(loc).Date()
+	dayEnd := time.Date(y, m, d+1, 0, 0, 0, 0, loc)
+	due := func(at time.Time) bool { return !at.IsZero() && at.Before(dayEnd) }
+	if due(t.WindowStart) || due(t.ResolveBy) || t.WindowStart.IsZero() && t.ResolveBy.IsZero() {
+		return ViewToday
+	}
+	return ViewUpcoming
+}
+
 // TicketSort orders a ticket list.
 type TicketSort string
 

@@ -46,7 +46,11 @@ func (c *repairCard) object() fyne.CanvasObject {
 
 // logRepair asks what was done and for how long, offering the time since
 // work started.
-func (c *repairCard) logRepair() {
+func (c *repairCard) logRepair() { c.logRepairThen(nil) }
+
+// logRepairThen is logRepair that runs done once the entry is saved: the
+// completion's checklist (workflowCard.complete) counts it.
+func (c *repairCard) logRepairThen(done func()) {
 	tk := c.detail.Ticket
 	what := newScanEntry(c.keys)
 	what.SetPlaceHolder(lang.X("repair.what_hint", "e.g. replaced the drain pump"))
@@ -75,7 +79,7 @@ func (c *repairCard) logRepair() {
 			}
 			return &fieldError{field: field, err: err}
 		}
-		c.save.commit(cmd, nil)
+		c.save.commit(cmd, done)
 		return nil
 	})
 }

@@ -38,6 +38,10 @@ type workflowCard struct {
 	notify  bool
 	notices []app.CustomerNoticeView
 	now     func() time.Time
+	// logRepair opens the repair log's form (repairCard.logRepairThen)
+	// from the completion's checklist when it lacks a repair entry, and
+	// runs done once the entry is saved; nil offers no such button.
+	logRepair func(done func())
 	// money is the ticket's charges and payments (card_money.go): closing
 	// asks for what is owed, paid work for the customer's approval. Nil
 	// when the terminal reads no payments.
@@ -268,6 +272,9 @@ func (w *workflowCard) askReason(cmd *app.TransitionTicket, keep string) {
 // complete asks for the resolution beside the whole checklist of what
 // completing still needs (app.CompleteMissing), counting the diagnosis
 // as typed; confirmed, it saves a typed diagnosis first, then completes.
+// What is missing can be given in the dialog itself: a diagnosis in a
+// field of its own (when none is typed), a repair entry through the
+// repair log's form, opened over it.
 func (w *workflowCard) complete(cmd *app.TransitionTicket) {
 	tk := w.detail.Ticket
 	names := make([]string, len(app.Resolutions))
@@ -279,6 +286,23 @@ func (w *workflowCard) complete(cmd *app.TransitionTicket) {
 	res := newScanSelect(w.keys, names, nil)
 	res.PlaceHolder = lang.X("complete.resolution_hint", "Choose…")
 	checklist := container.NewVBox()
+	// logged counts the repair entries saved from this dialog: the
+	// ticket's detail behind it is the one it opened on.
+	logged := 0
+	// A ticket without a diagnosis, saved or typed, gets a field for it
+	// here: its card is below the ticket's facts, out of view.
+	var diagnosis *scanEntry
+	if strings.TrimSpace(w.typedDiagnosis()) == "" {
+		diagnosis = newScanMultiLineEntry(w.keys)
+		diagnosis.SetPlaceHolder(lang.X("diagnosis.hint", "What you found: cause, tests done, readings"))
+		diagnosis.SetMinRowsVisible(minDiagnosisRows)
+	}
+	typedDiagnosis := func() string {
+		if diagnosis != nil {
+			return diagnosis.Text
+		}
+		return w.typedDiagnosis()
+	}
 	chosen := func() app.Resolution {
 		if i := res.SelectedIndex(); i >= 0 {
 			return app.Resolutions[i]
@@ -287,10 +311,11 @@ func (w *workflowCard) complete(cmd *app.TransitionTicket) {
 	}
 	missing := func() []error {
 		t := tk
-		t.Diagnosis = w.typedDiagnosis()
-		return app.CompleteMissing(t, app.TransitionInput{RepairEntries: len(w.detail.Repairs), Resolution: chosen()})
+		t.Diagnosis = typedDiagnosis()
+		return app.CompleteMissing(t, app.TransitionInput{RepairEntries: len(w.detail.Repairs) + logged, Resolution: chosen()})
 	}
-	refresh := func() {
+	var refresh func()
+	refresh = func() {
 		checklist.RemoveAll()
 		m := missing()
 		for _, err := range m {
@@ -298,6 +323,16 @@ func (w *workflowCard) complete(cmd *app.TransitionTicket) {
 			l.Wrapping = fyne.TextWrapWord
 			l.Importance = widget.WarningImportance
 			checklist.Add(l)
+			if e := app.AsError(err); e != nil && e.Key == "transition.complete_needs_repair" && w.logRepair != nil {
+				// The repair log's card is far down the ticket: its form
+				// opens over this dialog, which then counts the entry.
+				checklist.Add(container.NewHBox(widget.NewButtonWithIcon(lang.X("repair.add", "Log repair"), theme.ContentAddIcon(), func() {
+					w.logRepair(func() {
+						logged++
+						refresh()
+					})
+				})))
+			}
 		}
 		if len(m) == 0 {
 			l := widget.NewLabel(lang.X("complete.ready", "Everything completing needs is there."))
@@ -306,22 +341,34 @@ func (w *workflowCard) complete(cmd *app.TransitionTicket) {
 		}
 	}
 	res.OnChanged = func(string) { refresh() }
+	if diagnosis != nil {
+		// Only when the diagnosis turns empty or not: the checklist
+		// built anew at every key would flicker.
+		was := false
+		diagnosis.OnChanged = func(s string) {
+			if now := strings.TrimSpace(s) != ""; now != was {
+				was = now
+				refresh()
+			}
+		}
+	}
 	for i, r := range app.Resolutions {
 		if r == tk.ResolutionCode {
 			res.SetSelectedIndex(i)
 		}
 	}
 	refresh()
-	items := []*widget.FormItem{
-		widget.NewFormItem(lang.X("ticket.resolution", "Resolution"), res),
-		widget.NewFormItem(lang.X("complete.checklist", "Still needed"), checklist),
+	items := []*widget.FormItem{widget.NewFormItem(lang.X("ticket.resolution", "Resolution"), res)}
+	if diagnosis != nil {
+		items = append(items, widget.NewFormItem(lang.X("ticket.diagnosis", "Diagnosis"), diagnosis))
 	}
+	items = append(items, widget.NewFormItem(lang.X("complete.checklist", "Still needed"), checklist))
 	w.ask.ask(actionText(app.ActionComplete), actionText(app.ActionComplete), items, func() error {
 		if len(missing()) > 0 {
 			return errShown // the checklist in the dialog lists what is missing
 		}
 		cmd.Resolution = chosen()
-		typed := strings.TrimSpace(w.typedDiagnosis())
+		typed := strings.TrimSpace(typedDiagnosis())
 		if typed == strings.TrimSpace(tk.Diagnosis) {
 			w.save.commit(cmd, nil)
 			return nil

@@ -496,6 +496,13 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	}
 	parts := &partsCard{adder: v.actedFrom("parts"), editable: v.deps.Commit != nil, tv: tv}
 	repairs := &repairCard{save: v.actedFrom("repairs"), ask: v.host, keys: v.keys, zone: v.deps.Zone, now: v.deps.Now, editable: v.deps.Commit != nil, detail: tv.detail}
+	if repairs.editable {
+		// From the completion's checklist: the reload after the entry
+		// keeps the actions in view, where the dialog was opened.
+		fromActions := *repairs
+		fromActions.save = v.actedFrom("actions")
+		flow.logRepair = fromActions.logRepairThen
+	}
 	photos := &photosCard{ctx: v.ctx, files: v.actedFrom("photos"), show: v.host, document: v.host.openFiledDocument, keys: v.keys, lib: v.deps.Photos, run: v.deps.Run,
 		editable: v.deps.Commit != nil && v.deps.Photos != nil, detail: tv.detail, thumbs: tv.thumbs}
 	if away == nil || len(tv.detail.Parts) > 0 {

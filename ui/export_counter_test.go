@@ -239,3 +239,6 @@ func (l *TicketList) Status() string { return l.status.Text }
 
 // DismissStatus taps the note's close button.
 func (t *Terminal) DismissStatus() { test.Tap(t.scanClose) }
+
+// ScanClose is the note's close button.
+func (t *Terminal) ScanClose() fyne.CanvasObject { return t.scanClose }

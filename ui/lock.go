@@ -37,6 +37,8 @@ type lockHost interface {
 	// pages is what the locked screen hides (the tabs), nil before they
 	// are built.
 	pages() fyne.CanvasObject
+	// pagesShown is told that the pages were shown or hidden.
+	pagesShown()
 	// dropCustomerDialogs closes the dialogs that show customer data.
 	dropCustomerDialogs()
 	// setWorkOffline turns working offline on or off, and remembers it.
@@ -127,9 +129,12 @@ func (l *lockScreen) showPages() {
 			pages.Show()
 		}
 	}
+	l.host.pagesShown()
 }
 
 // pages is the tabs the locked screen hides, nil before they are built.
+func (t *Terminal) pagesShown() { t.placeFoot() }
+
 func (t *Terminal) pages() fyne.CanvasObject {
 	if t.tabs == nil {
 		return nil

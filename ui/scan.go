@@ -471,7 +471,7 @@ func (t *Terminal) partSearchInFront() *scanEntry {
 	switch {
 	case t.partPicker != nil:
 		return t.partPicker.query
-	case t.parts != nil && t.tabs.Selected() != nil && t.tabs.Selected().Content == t.parts.root:
+	case t.parts != nil && t.tabs.Selected() == t.partsTab:
 		return t.parts.query
 	}
 	return nil

@@ -335,9 +335,5 @@ func (s *settingsPage) signOut() {
 
 // ShowSettings opens the settings page.
 func (t *Terminal) ShowSettings() {
-	for _, ti := range t.tabs.Items {
-		if ti.Content == t.settings.root {
-			t.tabs.Select(ti)
-		}
-	}
+	t.tabs.Select(t.settingsTab)
 }

@@ -412,6 +412,56 @@ func TestCompleteShowsTheChecklistAndTakesTheTypedDiagnosis(t *testing.T) {
 	}
 }
 
+// TestCompleteTakesWhatIsMissingInItsDialog: the diagnosis's and the
+// repair log's cards are far down the ticket, so the dialog takes them:
+// a ticket without a diagnosis gets a field for it, and the checklist
+// that lacks a repair entry offers "Log repair", whose form opens over
+// the dialog; once the entry is saved the checklist counts it, and
+// completing goes on from the same dialog, saving the diagnosis typed
+// there.
+func TestCompleteTakesWhatIsMissingInItsDialog(t *testing.T) {
+	term, w, ds, deps := ticketTerminal(t, nil)
+	tk := carryIn(t, ds, deps, 0)
+	commitAll(t, deps, deps.Actor, &app.TransitionTicket{Action: app.ActionStart, Ticket: tk.ID, Epoch: tk.Epoch})
+	term.Detail().Show(tk.ID)
+
+	tapButton(t, term.Detail().Object(), "Complete")
+	dlg := w.Canvas().Overlays().Top()
+	if shown := labels(dlg); !strings.Contains(shown, "Log at least one repair entry") || !strings.Contains(shown, "Enter a diagnosis") {
+		t.Fatalf("the checklist lacks the repair entry or the diagnosis:\n%s", shown)
+	}
+	typeInto(t, dlg, "What you found", "Door seal torn")
+	if shown := labels(dlg); strings.Contains(shown, "Enter a diagnosis") {
+		t.Fatalf("the diagnosis typed in the dialog does not count:\n%s", shown)
+	}
+	tapButton(t, dlg, "Log repair")
+	form := w.Canvas().Overlays().Top()
+	if form == dlg {
+		t.Fatal("Log repair in the checklist opened no form")
+	}
+	typeInto(t, form, "drain pump", "Replaced the door seal")
+	typeInto(t, form, "0 to 1440", "20")
+	tapButton(t, form, "Save")
+	if r := ticketNow(t, deps, tk.ID).Repairs; len(r) != 1 || r[0].Action != "Replaced the door seal" || r[0].Minutes != 20 {
+		t.Fatalf("repairs %+v, want the one logged from the checklist", r)
+	}
+	if top := w.Canvas().Overlays().Top(); top != dlg {
+		t.Fatalf("after the repair the completion's dialog is gone; on top: %s", labels(top))
+	}
+	if shown := labels(dlg); strings.Contains(shown, "Log at least one repair entry") {
+		t.Fatalf("the checklist does not count the repair just logged:\n%s", shown)
+	}
+	walk(dlg, func(o fyne.CanvasObject) {
+		if s := ui.SelectOf(o); s != nil {
+			s.SetSelected("Repaired")
+		}
+	})
+	tapButton(t, dlg, "Complete")
+	if got := ticketNow(t, deps, tk.ID).Ticket; got.Status != app.StatusCompleted || got.Diagnosis != "Door seal torn" {
+		t.Fatalf("after completing from the same dialog: %s, diagnosis %q", got.Status, got.Diagnosis)
+	}
+}
+
 // TestCompleteKeepsItsButtonsInPlace: choosing the resolution shortens
 // the Complete dialog's checklist; the dialog keeps its size while open,
 // so its Complete button stays under the pointer that is about to tap it.

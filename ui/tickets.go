@@ -57,7 +57,11 @@ type TicketList struct {
 	// onSearchLeft empties the search box when the user leaves the search
 	// here (its clear button, another view).
 	onSearchLeft func()
-	heights      bool // rows have heights of their own
+	// onLeft is told when the ticket selected left the view on screen at
+	// a reload (a step moved it: waiting for parts, completed; dispatch
+	// rescheduled it), so that the terminal can say where it went.
+	onLeft  func(id app.TicketID, from app.TicketView)
+	heights bool // rows have heights of their own
 	// headingH and ticketH are a heading's and a ticket row's heights,
 	// measured once.
 	headingH, ticketH float32
@@ -91,14 +95,27 @@ type ticketRow struct {
 	ticket  int // index in tickets; -1 for a heading
 }
 
+// viewText is a list's name, as the list's drop-down shows it.
+func viewText(v app.TicketView) string {
+	switch v {
+	case app.ViewToday:
+		return lang.X("tickets.view.today", "Today")
+	case app.ViewUpcoming:
+		return lang.X("tickets.view.upcoming", "Upcoming")
+	case app.ViewWaitingParts:
+		return lang.X("tickets.view.waiting_parts", "Waiting for parts")
+	case app.ViewDone:
+		return lang.X("tickets.view.done", "Done")
+	}
+	return string(v)
+}
+
 func newTicketList(ctx context.Context, deps listDeps, keys *wedgeKeys, onSelect func(app.TicketID)) *TicketList {
 	l := &TicketList{ctx: ctx, deps: deps, onSelect: onSelect, view: app.ViewToday}
 	l.viewIDs = []app.TicketView{app.ViewToday, app.ViewUpcoming, app.ViewWaitingParts, app.ViewDone}
-	names := []string{
-		lang.X("tickets.view.today", "Today"),
-		lang.X("tickets.view.upcoming", "Upcoming"),
-		lang.X("tickets.view.waiting_parts", "Waiting for parts"),
-		lang.X("tickets.view.done", "Done"),
+	names := make([]string, len(l.viewIDs))
+	for i, v := range l.viewIDs {
+		names[i] = viewText(v)
 	}
 	l.views = newScanSelect(keys, names, func(s string) {
 		for i, n := range names {
@@ -294,6 +311,9 @@ func (l *TicketList) apply(v app.TicketView, search string, page app.TicketList,
 	l.tickets, l.rows = ordered, rows
 	l.list.Refresh()
 	l.selectQuietly(keep)
+	if keep != "" && l.selected == "" && search == "" && l.onLeft != nil {
+		l.onLeft(keep, v)
+	}
 	if l.deps.onReady != nil {
 		ready := l.deps.onReady
 		l.deps.onReady = nil // once: the first list on screen

@@ -142,6 +142,15 @@ type Terminal struct {
 	parts       *partsPage
 	onway       *onWayPage // nil without Deps.Supply
 	onwayTab    *container.TabItem
+	partsTab    *container.TabItem // nil without Deps.Parts
+	settingsTab *container.TabItem
+	// foot is the note and the sync line; it sits in footUnder, under
+	// the pages, or in the foot of the page shown (tabFeet), on a phone:
+	// footAt says which (placeFoot).
+	foot        fyne.CanvasObject
+	footUnder   *fyne.Container
+	tabFeet     map[*container.TabItem]*fyne.Container
+	footAt      *fyne.Container
 	receiver    *receiveFlow // the open receive dialog, if any
 	settings    *settingsPage
 	lock        *lockScreen
@@ -208,6 +217,7 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 		}).Stop
 	}
 	t.search.OnSubmitted = func(string) { t.searchNow(true) }
+	t.list.onLeft = t.ticketLeftList
 	t.list.onSearchLeft = func() {
 		t.liveQuery = ""
 		t.search.SetText("")

@@ -178,10 +178,13 @@ func (w *world) addDays(t time.Time, n int) time.Time {
 }
 
 // workStarts and workEnds bound the working day (hours on the world's
-// clocks): every visit window lies within them, as a service provider
-// books its customers, and so do the times the office and the
+// clocks), every day of the week, as a service provider that answers
+// its customers on Sundays too: every visit window lies within them, as
+// it books its customers, and so do the times the office and the
 // warehouses work at: a part request asked and decided, a parcel shipped
-// and received (workingTime).
+// and received (workingTime); and every time a ticket shows: opened,
+// started, each repair and part fitted, completed, signed off, each note
+// and its last change (keepHours).
 const workStarts, workEnds = 9, 18
 
 // workingTime returns a moment in working hours within [lo, hi], near t:
@@ -214,6 +217,106 @@ func (w *world) workingTime(t, lo, hi time.Time) time.Time {
 		}
 	}
 	return t
+}
+
+// sessionGap splits a ticket's events into sittings (keepHours): events
+// closer than it are one piece of work (a visit, a bench session, a
+// sign-off after the repair) and move together.
+const sessionGap = 3 * time.Hour
+
+// keepHours moves a ticket's events into working hours, keeping their
+// order: events is the ticket's story (started, each repair logged, the
+// wait for parts, completed, signed off), slot the appointment window
+// among them or nil. The events form sittings (sessionGap); a sitting out
+// of hours, or running past the working day's end, moves whole, its
+// steps' spacing kept, to the next working day's first hours, else to the
+// last hours before it, never before lo nor the sitting before it, never
+// after hi. A sitting longer than a working day is squeezed into one. A
+// sitting the window leads starts on an appointment slot again, so the
+// visit stays one a customer booked. Zero times are not events; a
+// sitting that fits nowhere stays as it was: out of hours rather than out
+// of order. It draws nothing from w.r.
+func (w *world) keepHours(events []*time.Time, slot *time.Time, lo, hi time.Time) {
+	events = slices.DeleteFunc(slices.Clone(events), func(t *time.Time) bool { return t.IsZero() })
+	slices.SortStableFunc(events, func(a, b *time.Time) int { return a.Compare(*b) })
+	maxLen := time.Duration(workEnds-workStarts)*time.Hour - time.Hour
+	for i := 0; i < len(events); {
+		j := i + 1
+		for j < len(events) && events[j].Sub(*events[j-1]) < sessionGap && events[j] != slot {
+			j++
+		}
+		sitting := events[i:j]
+		i = j
+		first := *sitting[0]
+		length := sitting[len(sitting)-1].Sub(first)
+		if length > maxLen {
+			k := float64(maxLen) / float64(length)
+			for _, t := range sitting {
+				*t = first.Add(time.Duration(float64(t.Sub(first)) * k)).Truncate(time.Minute)
+			}
+			length = sitting[len(sitting)-1].Sub(first)
+		}
+		start := w.sittingStart(first, length, sitting[0] == slot, lo, hi)
+		for _, t := range sitting {
+			*t = t.Add(start.Sub(first))
+		}
+		lo = start.Add(length)
+	}
+}
+
+// sittingStart is where a sitting of the given length that starts at t
+// starts in working hours (keepHours): t when it fits; else the first
+// fitting start after t, else the last before it; on a slot when onSlot.
+// It looks a bounded number of days each way.
+func (w *world) sittingStart(t time.Time, length time.Duration, onSlot bool, lo, hi time.Time) time.Time {
+	fits := func(s time.Time) bool {
+		l := s.In(w.loc)
+		shut := time.Date(l.Year(), l.Month(), l.Day(), workEnds, 0, 0, 0, w.loc)
+		return w.inWorkingHours(s) && s.Add(length).Before(shut) && !s.Before(lo) && !s.Add(length).After(hi)
+	}
+	if fits(t) && (!onSlot || w.isSlot(t)) {
+		return t
+	}
+	// Moved sittings spread over the working day's first and last hours
+	// by t's own minute, not all at one instant.
+	local := t.In(w.loc)
+	spread := time.Duration((local.Hour()*60+local.Minute())%90) * time.Minute
+	const lookDays = 30
+	candidates := func(day time.Time) []time.Time {
+		if onSlot {
+			var out []time.Time
+			for i := range slotHours {
+				out = append(out, w.slot(day, i))
+			}
+			return out
+		}
+		open := time.Date(day.Year(), day.Month(), day.Day(), workStarts, 0, 0, 0, w.loc)
+		shut := time.Date(day.Year(), day.Month(), day.Day(), workEnds, 0, 0, 0, w.loc)
+		return []time.Time{open.Add(spread), open, shut.Add(-length - spread - time.Minute), shut.Add(-length - time.Minute)}
+	}
+	for d := 0; d <= lookDays; d++ {
+		for _, c := range candidates(w.addDays(w.day(t), d)) {
+			if c.After(t) && fits(c) {
+				return c
+			}
+		}
+	}
+	for d := 0; d <= lookDays; d++ {
+		cs := candidates(w.addDays(w.day(t), -d))
+		slices.SortFunc(cs, func(a, b time.Time) int { return b.Compare(a) })
+		for _, c := range cs {
+			if c.Before(t) && fits(c) {
+				return c
+			}
+		}
+	}
+	return t
+}
+
+// isSlot reports whether t starts an appointment window.
+func (w *world) isSlot(t time.Time) bool {
+	l := t.In(w.loc)
+	return l.Minute() == 0 && l.Second() == 0 && slices.Contains(slotHours, l.Hour())
 }
 
 // inWorkingHours reports whether t is in the working day on the world's

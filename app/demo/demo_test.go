@@ -484,7 +484,8 @@ func TestAnyTimeOfDay(t *testing.T) {
 // checkWorkingHours: every visit window of the world (an appointment, a
 // return visit) lies within one working day, 09:00 to 18:00 in loc, the
 // zone the world is laid out in: what the console and the app show a
-// first-time user.
+// first-time user; and so does every time of the office, the warehouses
+// and the tickets, in their order.
 func checkWorkingHours(t *testing.T, ds app.Dataset, loc *time.Location) {
 	t.Helper()
 	bad := 0
@@ -529,6 +530,71 @@ func checkWorkingHours(t *testing.T, ds app.Dataset, loc *time.Location) {
 	}
 	if bad > 5 {
 		t.Errorf("and %d more times of requests and shipments outside working hours", bad-5)
+	}
+	// And so does every time a ticket shows: a dispatcher reads a repair
+	// at 03:00 or a note at 23:40 as a fault of the demo, not a night shift.
+	bad = 0
+	for _, d := range ds.Tickets {
+		tk := d.Ticket
+		what := "ticket " + tk.Number + " "
+		out(what+"opened", tk.CreatedAt)
+		out(what+"last changed", tk.UpdatedAt)
+		out(what+"started", tk.StartedAt)
+		out(what+"completed", tk.CompletedAt)
+		for _, r := range d.Repairs {
+			out(what+"repair "+r.Action, r.At)
+		}
+		for _, p := range d.Parts {
+			out(what+"part "+string(p.Part)+" fitted", p.At)
+		}
+		for _, n := range d.Notes {
+			out(what+"note "+n.Text, n.At)
+		}
+		for _, p := range d.Photos {
+			out(what+"photo", p.At)
+		}
+		for _, s := range d.Signatures {
+			out(what+"signature", s.At)
+		}
+		for _, p := range d.Payments {
+			out(what+"payment", p.At)
+		}
+	}
+	// The stock a ticket moved: the part taken from the van or the shelf,
+	// the defective one put aside, a part ordered for it received.
+	for _, m := range ds.Movements {
+		if m.Ticket != "" {
+			out("movement "+string(m.Kind)+" for a ticket", m.At)
+		}
+	}
+	if bad > 5 {
+		t.Errorf("and %d more times of tickets outside working hours", bad-5)
+	}
+	checkTicketOrder(t, ds)
+}
+
+// checkTicketOrder: moving a ticket's times into working hours keeps its
+// story in order: started, then each repair in the order it was logged,
+// completed, and the last change after all of them.
+func checkTicketOrder(t *testing.T, ds app.Dataset) {
+	t.Helper()
+	bad := 0
+	for _, d := range ds.Tickets {
+		tk := d.Ticket
+		steps := []time.Time{tk.CreatedAt, tk.StartedAt}
+		for _, r := range d.Repairs {
+			steps = append(steps, r.At)
+		}
+		steps = append(steps, tk.CompletedAt, tk.UpdatedAt)
+		steps = slices.DeleteFunc(steps, time.Time.IsZero)
+		if !slices.IsSortedFunc(steps, time.Time.Compare) {
+			if bad++; bad <= 5 {
+				t.Errorf("ticket %s: its steps are out of order: %v", tk.Number, steps)
+			}
+		}
+	}
+	if bad > 5 {
+		t.Errorf("and %d more tickets with steps out of order", bad-5)
 	}
 }
 

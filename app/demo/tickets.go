@@ -137,26 +137,34 @@ func openPlans(k int) []plan {
 }
 
 // createdFor returns when a ticket of plan p was opened.
+// Tickets are opened in working hours, when the office takes the call or
+// the counter the device: an open ticket's time moves into them
+// (workingTime), no later than the plan allows.
 func (w *world) createdFor(p plan) time.Time {
 	now := w.now
 	switch p {
 	case planToday:
-		return w.day(now).Add(-w.r.minutes(60, 3*1440)) // booked before today
+		today := w.day(now)
+		return w.workingTime(today.Add(-w.r.minutes(60, 3*1440)), time.Time{}, today) // booked before today
 	case planOverdue:
-		return now.Add(-w.r.minutes(2*1440, 5*1440))
+		return w.workingTime(now.Add(-w.r.minutes(2*1440, 5*1440)), time.Time{}, now)
 	case planUpcoming:
-		return now.Add(-w.r.minutes(30, 3*1440))
+		return w.workingTime(now.Add(-w.r.minutes(30, 3*1440)), time.Time{}, now)
 	case planWaiting:
-		return now.Add(-w.r.minutes(3*1440, 14*1440))
+		return w.workingTime(now.Add(-w.r.minutes(3*1440, 14*1440)), time.Time{}, now)
 	case planUnscheduled:
-		return now.Add(-w.r.minutes(10, 20*60))
+		return w.workingTime(now.Add(-w.r.minutes(10, 20*60)), time.Time{}, now)
 	case planCompleted:
-		return w.day(now).Add(-w.r.minutes(1440, 3*1440)) // the visit was in the last days
+		today := w.day(now)
+		return w.workingTime(today.Add(-w.r.minutes(1440, 3*1440)), time.Time{}, today) // the visit was in the last days
 	}
 	// History: two days to two years ago, more of it recent (the business
 	// grows), opened during the working day.
 	age := 2*24*time.Hour + time.Duration(math.Pow(w.r.Float64(), 1.3)*float64(728*24*time.Hour))
-	return w.day(now.Add(-age)).Add(w.r.minutes(8*60, 20*60))
+	// On the clock, not by elapsed time, so that a daylight-saving day
+	// keeps it in hours too.
+	d, m := w.day(now.Add(-age)), w.r.between(workStarts*60, workEnds*60-1)
+	return time.Date(d.Year(), d.Month(), d.Day(), m/60, m%60, 0, 0, w.loc)
 }
 
 func later(a, b time.Time) time.Time {
@@ -752,8 +760,17 @@ func (w *world) history(d *app.TicketDetail, t *tech, m *model, f *fault, done b
 			tl.close = tl.end.Add(w.r.minutes(2*1440, 5*1440)) // shipped back
 		}
 	}
-	if limit := w.now.Add(-10 * time.Minute); tl.fit(limit) && onSite {
+	limit := w.now.Add(-10 * time.Minute)
+	if tl.fit(limit) && onSite {
 		w.bookSlot(&tl, limit)
+	}
+	events := []*time.Time{&tl.window, &tl.start, &tl.wait, &tl.resume, &tl.end, &tl.close}
+	for i := range tl.entries {
+		events = append(events, &tl.entries[i])
+	}
+	w.keepHours(events, &tl.window, tl.created, limit)
+	if !tl.ordered.IsZero() { // the part ordered arrived while the ticket waited
+		tl.ordered = w.workingTime(tl.ordered, tl.wait, tl.resume)
 	}
 
 	// The records.
@@ -993,7 +1010,7 @@ func (w *world) open(d *app.TicketDetail, s *skel, m *model, f *fault) {
 						tk.Status = app.StatusEnRoute // running late
 						updated = later(updated, ws.Add(-20*time.Minute))
 					}
-				case !now.Before(ws.Add(-45 * time.Minute)):
+				case !now.Before(ws.Add(-45*time.Minute)) && w.inWorkingHours(ws.Add(-45*time.Minute)):
 					tk.Status = app.StatusEnRoute
 					updated = later(updated, ws.Add(-45*time.Minute))
 				}
@@ -1068,6 +1085,11 @@ func (w *world) open(d *app.TicketDetail, s *skel, m *model, f *fault) {
 	if tk.UpdatedAt.Before(updated) {
 		tk.UpdatedAt = updated
 	}
+	events := []*time.Time{&tk.StartedAt}
+	for i := range d.Repairs {
+		events = append(events, &d.Repairs[i].At)
+	}
+	w.keepHours(append(events, &tk.UpdatedAt), nil, c, now)
 	// Parts for the coming jobs are often already in the van.
 	if s.plan != planWaiting && w.r.chance(0.5) {
 		if pi := w.faultPart(m, f); pi >= 0 {
@@ -1154,6 +1176,7 @@ func (w *world) addNotes(d *app.TicketDetail, t *tech, m *model) {
 		if at.Before(tk.CreatedAt) {
 			at = tk.CreatedAt
 		}
+		at = w.workingTime(at, tk.CreatedAt, last)
 		d.Notes = append(d.Notes, app.Note{ID: w.r.uuid(), Ticket: tk.ID, Text: pick(w.r, pool), At: at, By: by})
 	}
 }

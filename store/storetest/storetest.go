@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 	}{
 		{"LoadIsIdempotent", testLoadIdempotent},
 		{"TicketViews", testTicketViews},
+		{"TicketViewsAreListOf", testTicketViewsAreListOf},
 		{"TicketSort", testTicketSort},
 		{"TicketPaging", testTicketPaging},
 		{"TicketQuery", testTicketQuery},
@@ -232,6 +233,42 @@ func testTicketViews(t *testing.T, s Stores) {
 				t.Errorf("total = %d, want %d", total, len(tc.want))
 			}
 		})
+	}
+}
+
+// testTicketViewsAreListOf: the lists are app.ListOf's rule, which the
+// terminal uses to say where a ticket went when a step moved it off the
+// list on screen: each ticket is on exactly one of the four, the one
+// ListOf names, today, tomorrow and in a week, in two zones.
+func testTicketViewsAreListOf(t *testing.T, s Stores) {
+	views := []app.TicketView{app.ViewToday, app.ViewUpcoming, app.ViewWaitingParts, app.ViewDone}
+	shanghai := time.FixedZone("UTC+8", 8*3600)
+	for _, now := range []time.Time{Now, Now.AddDate(0, 0, 1), Now.AddDate(0, 0, 7), Now.Add(15 * time.Hour)} {
+		for _, loc := range []*time.Location{time.UTC, shanghai} {
+			on := map[app.TicketID]app.TicketView{}
+			for _, v := range views {
+				ts, _, err := s.Tickets.FindTickets(t.Context(), app.TicketFilter{View: v, Now: now, Location: loc})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, tk := range ts {
+					if was, twice := on[tk.ID]; twice {
+						t.Errorf("%s in %s: %s is on %s and %s", now, loc, tk.ID, was, v)
+					}
+					on[tk.ID] = v
+					if want := app.ListOf(tk, now, loc); want != v {
+						t.Errorf("%s in %s: %s (%s) is on %s, app.ListOf says %s", now, loc, tk.ID, tk.Status, v, want)
+					}
+				}
+			}
+			all, _, err := s.Tickets.FindTickets(t.Context(), app.TicketFilter{Now: now, Location: loc})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(all) != len(on) {
+				t.Errorf("%s in %s: %d tickets, %d on the four lists", now, loc, len(all), len(on))
+			}
+		}
 	}
 }
 

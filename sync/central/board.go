@@ -546,10 +546,15 @@ func (db *DB) boardWhere(q BoardQuery, statuses bool) (string, []any) {
 	}
 	if s := strings.TrimSpace(q.Search); s != "" {
 		// The *_fold columns hold app.Fold of their text: a search
-		// folded alike finds "José" from "jose" and "JOSE".
-		fold := likeEscape(app.Fold(s))
+		// folded alike finds "José" from "jose" and "JOSE". Every column
+		// matches anywhere in its text, as the device's search does: a
+		// customer on the phone reads out the number's last digits
+		// ("2816" for FB-2026-002816) or the end of an IMEI. The name's
+		// and the product's contains already read the tenant's rows, so
+		// the number's and the serial's cost no more.
+		fold := "%" + likeEscape(app.Fold(s)) + "%"
 		or := []string{`number_fold LIKE ? ESCAPE '\'`, `name_fold LIKE ? ESCAPE '\'`, `serial_fold LIKE ? ESCAPE '\'`, `product_fold LIKE ? ESCAPE '\'`}
-		args = append(args, fold+"%", "%"+fold+"%", fold+"%", "%"+fold+"%")
+		args = append(args, fold, fold, fold, fold)
 		// The phone, only for a search that reads as one: the digits
 		// scattered in a serial are no phone (app.PhoneText). A whole
 		// number is searched by its subscriber's last digits

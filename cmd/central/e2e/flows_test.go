@@ -217,6 +217,31 @@ func wide(s string) string {
 	}, s)
 }
 
+// TestBoardSearchNumberDigits: a customer on the phone reads out the end
+// of their ticket's number; the board finds the ticket from those digits,
+// as the device's search does, not only from the number's start.
+func TestBoardSearchNumberDigits(t *testing.T) {
+	tech := addTech(t, "e2e-number")
+	ctx := tab(t, dispatcher)
+	id := newID()
+	number := fmt.Sprintf("FB-2026-%06d", 900000+uniq.Add(1)%100000)
+	adminOK(t, "POST", "/v1/admin/mutations", map[string]any{"name": "ticket.create", "version": 1, "args": map[string]any{"ticket": map[string]any{
+		"id": id, "number": number, "kind": "on_site", "country": "CN",
+		"product":  map[string]any{"category": "appliance", "brand": "Acme", "model": "W1"},
+		"customer": map[string]any{"name": name("Nina Number"), "phone": "13800000000", "address": "1 Test Road"},
+		"fault":    "leaks", "technician": tech,
+	}}}, nil)
+	card := `li.card[data-ticket=` + js(id) + `]`
+	for _, typed := range []string{number, number[len(number)-6:], number[len(number)-4:]} {
+		must(t, browser.Run(ctx, chromedp.Navigate(svc.url+"/board?q="+url.QueryEscape(typed))))
+		found, err := browser.Get(ctx, chromedp.Evaluate[bool](`document.querySelector(`+js(card)+`) !== null`))
+		must(t, err)
+		if !found {
+			t.Errorf("the board searched for %q does not show ticket %s; %s", typed, number, text(t, ctx, "main"))
+		}
+	}
+}
+
 // TestDeviceSyncShowsLive: a device's push changes a ticket the board
 // shows; the board says so and shows the new status without a reload
 // (the page's own marker survives: no navigation happened).
