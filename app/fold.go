@@ -5,21 +5,27 @@ import (
 	"unicode"
 )
 
-// FoldVersion names the folding Fold does. Folds stored for searching
-// (the central service's board index) are made again when it changes:
-// bump it whenever foldAccents or Fold's rule changes.
-const FoldVersion = "2"
+// FoldVersion names the folding Fold and PhoneDigits do. Folds stored
+// for searching (the central service's board index, the device's ticket
+// search) are made again when it changes: bump it whenever foldAccents,
+// Fold's rule or PhoneDigits's changes.
+const FoldVersion = "3"
 
 // Fold is how a search compares text: lower-cased, Latin accents and
 // ligatures folded ("José" and "jose", "Señor" and "senor", "Straße" and
 // "strasse" are one), everything else as it is. People type names without
 // their accents, and a search that needs them finds nothing. The
-// central service's board folds with it. It folds the accented letters
-// the device's ticket search folds (SQLite's trigram remove_diacritics 1)
-// for the app's languages, and more: SQLite leaves the ligatures and the
-// letters with a stroke as they are ("loeuvre", "strasse", "lodz" and
-// "soren" find "Lœuvre", "Straße", "Łódź" and "Søren" on the console, not
-// on the device, checked with modernc SQLite 1.62).
+// central service's board and the device's ticket search fold with it,
+// the text they index and the query alike: SQLite's trigram
+// remove_diacritics 1 alone leaves the ligatures and the letters with a
+// stroke as they are ("loeuvre", "strasse", "lodz" and "soren" found
+// "Lœuvre", "Straße", "Łódź" and "Søren" on the console only, checked
+// with modernc SQLite 1.62).
+//
+// The full-width forms of ASCII a Chinese or Japanese input method types
+// ("１３８", "ＳＮ－１２") are their ASCII ("138", "sn-12"), and its
+// ideographic space a space: the same key typed in either mode finds the
+// same ticket.
 func Fold(s string) string {
 	ascii := true
 	for i := 0; i < len(s); i++ {
@@ -41,11 +47,25 @@ func Fold(s string) string {
 
 // FoldRune is Fold of one rune.
 func FoldRune(r rune) string {
-	r = unicode.ToLower(r)
+	r = unicode.ToLower(narrow(r))
 	if f, ok := foldAccents[r]; ok {
 		return f
 	}
 	return string(r)
+}
+
+// narrow is the ASCII character of a full-width form (U+FF01 to U+FF5E,
+// "！" to "～", the block's one-to-one image of ASCII's printable
+// characters), and a space for the ideographic space; any other rune as
+// it is.
+func narrow(r rune) rune {
+	switch {
+	case r >= '！' && r <= '～':
+		return r - '！' + '!'
+	case r == '\u3000':
+		return ' '
+	}
+	return r
 }
 
 // foldAccents maps the lower-case letters of Latin-1 and Latin Extended-A

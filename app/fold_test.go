@@ -21,6 +21,12 @@ func TestFold(t *testing.T) {
 		{"Lǚ Nǐ Hǎo", "lu ni hao"},
 		{"Ơn Ưng", "on ung"},
 		{"王小明", "王小明"}, // no case, no accent: as it is
+		// A Chinese input method's full-width forms are their ASCII, its
+		// ideographic space a space.
+		{"１３８　００１３　８０００", "138 0013 8000"},
+		{"ＳＮ－Ａ１２", "sn-a12"},
+		{"！～", "!~"},
+		{"王（先生）", "王(先生)"},
 		{"", ""},
 	} {
 		if got := app.Fold(c.in); got != c.want {

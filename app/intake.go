@@ -13,6 +13,14 @@ import (
 // fewer match too many customers to be of use, and show strangers' names.
 const MinPhoneDigits = 4
 
+// MinPhoneLinkDigits is how many digits a text labelled as a phone
+// ("tel:138", as a QR Code's phone link or a technician writes it) needs
+// to read as one (PhoneText). The label says it is a phone, so the
+// serial's scattered digits MinPhoneDigits guards against are no risk;
+// three digits is the shortest part of a number a search can match
+// (a trigram), what "138" alone finds in the device's search.
+const MinPhoneLinkDigits = 3
+
 // MaxKnownDevices bounds a customer look-up's answer: what a counter
 // reads at a glance, and a bound on the work of a look-up.
 const MaxKnownDevices = 20
@@ -28,7 +36,7 @@ const PhoneLookupDigits = 8
 // left out ("… ext. 12": phoneExtension), so that the number finds the
 // customer whether their ticket holds the extension or not.
 func PhoneLookupKey(phone string) string {
-	number, _ := phoneExtension(phone)
+	number, _ := phoneExtension(strings.Map(narrow, phone))
 	d := PhoneDigits(number)
 	return d[max(0, len(d)-PhoneLookupDigits):]
 }
@@ -71,18 +79,23 @@ func phoneExtension(s string) (number string, ok bool) {
 // PhoneText reports whether s, typed or scanned, reads as a phone number,
 // or a part of one, and returns it trimmed and without a "tel:" label:
 // digits and the separators people write numbers with (phoneSeparator)
-// only, with at least MinPhoneDigits digits, after an optional "tel:" (a
-// QR Code's phone link), and maybe an extension after the number
-// (phoneExtension). A search matches a phone by its digits only for such
-// a text: the digits scattered in a serial ("C02XK1ZZJG5H" holds 0, 2, 1
-// and 5) would find a stranger whose phone holds "0215".
+// only, in ASCII or in the full-width forms a Chinese input method types
+// ("１３８ ００１３"), with at least MinPhoneDigits digits, or
+// MinPhoneLinkDigits after a "tel:" label (a QR Code's phone link, or
+// typed so), and maybe an extension after the number (phoneExtension).
+// A search matches a phone by its digits only for such a text: the
+// digits scattered in a serial ("C02XK1ZZJG5H" holds 0, 2, 1 and 5)
+// would find a stranger whose phone holds "0215".
 func PhoneText(s string) (string, bool) {
 	s = strings.TrimSpace(s)
-	if len(s) > 4 && strings.EqualFold(s[:4], "tel:") {
-		s = s[4:]
+	least := MinPhoneDigits
+	if n := strings.Map(narrow, s); len(n) > 4 && strings.EqualFold(n[:4], "tel:") {
+		// narrow maps a rune to one rune: s's label, ASCII or
+		// full-width, is its first four runes.
+		s, least = string([]rune(s)[4:]), MinPhoneLinkDigits
 	}
-	number, _ := phoneExtension(s)
-	if len(PhoneDigits(number)) < MinPhoneDigits || strings.ContainsFunc(number, func(r rune) bool { return (r < '0' || r > '9') && !phoneSeparator(r) }) {
+	number, _ := phoneExtension(strings.Map(narrow, s))
+	if len(PhoneDigits(number)) < least || strings.ContainsFunc(number, func(r rune) bool { return (r < '0' || r > '9') && !phoneSeparator(r) }) {
 		return "", false
 	}
 	return s, true
@@ -90,22 +103,22 @@ func PhoneText(s string) (string, bool) {
 
 // phoneSeparator reports whether r is written between a phone number's
 // digits: any space (a number pasted from a contact or a web page has
-// no-break or narrow no-break spaces, a Chinese input method an
-// ideographic one), any dash (a word processor's "–") and the minus
-// sign, "+", "(", ")", "."
-// and "/" ("030/1234567", as Germans write an area code), and the
-// full-width "＋（）．／" a Chinese input method types in its own
-// punctuation mode. None is a letter: a serial's letters still make it
-// no phone.
+// no-break or narrow no-break spaces), any dash (a word processor's "–")
+// and the minus sign, "+", "(", ")", "." and "/" ("030/1234567", as
+// Germans write an area code). A Chinese input method's full-width
+// "＋（）．／" and ideographic space are these once narrowed (narrow),
+// as PhoneText reads them. None is a letter: a serial's letters still
+// make it no phone.
 func phoneSeparator(r rune) bool {
-	return unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) || r == '\u2212' || strings.ContainsRune("+()./＋（）．／", r)
+	return unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) || r == '\u2212' || strings.ContainsRune("+()./", r)
 }
 
-// PhoneDigits is a phone number's digits alone, as phone numbers are
-// compared: "+86 139-1234 5678" is "8613912345678".
+// PhoneDigits is a phone number's digits alone, in ASCII, as phone
+// numbers are compared: "+86 139-1234 5678" and "＋８６ １３９－１２３４
+// ５６７８" are "8613912345678".
 func PhoneDigits(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
+		if r = narrow(r); r >= '0' && r <= '9' {
 			return r
 		}
 		return -1

@@ -19,6 +19,9 @@ func TestPhoneLookupKey(t *testing.T) {
 		{"021-5555-0100 x 123", "55550100"},
 		{"tel:+862155550100;ext=12", "55550100"},
 		{"1234X56", "123456"}, // too short a number for an extension
+		// Full-width, as a Chinese input method types it.
+		{"１３８００１３８０００", "00138000"},
+		{"＋８６ １３８ ００１３ ８０００ ｅｘｔ．１２", "00138000"},
 		{"abc", ""},
 		{"", ""},
 	} {
@@ -58,9 +61,23 @@ func TestPhoneText(t *testing.T) {
 		{"1234X5678", "", false},                  // a serial: too few digits before its X
 		{"0215555X0100X12", "", false},            // one extension at most
 		{"123", "", false},                        // fewer than MinPhoneDigits
-		{"tel:", "", false},                       // a label alone
-		{"C02XK1ZZJG5H", "", false},               // a serial: its digits are scattered
-		{"SN-1234-5678", "", false},               // letters other than the label
+		// Labelled as a phone, MinPhoneLinkDigits are enough: the label
+		// says what it is.
+		{"tel:138", "138", true},
+		{"TEL:(0)21", "(0)21", true},
+		{"tel:12", "", false},
+		{"tel:SN123", "", false},
+		// Full-width digits, label and extension, as a Chinese input
+		// method types them.
+		{"１３８００１３８０００", "１３８００１３８０００", true},
+		{"＋８６（１３８）００１３－８０００", "＋８６（１３８）００１３－８０００", true},
+		{"ｔｅｌ：１３８", "１３８", true},
+		{"０２１ ５５５５ ０１００ ＃１２", "０２１ ５５５５ ０１００ ＃１２", true},
+		{"１２３", "", false},
+		{"ＳＮ１２３４５", "", false},
+		{"tel:", "", false},         // a label alone
+		{"C02XK1ZZJG5H", "", false}, // a serial: its digits are scattered
+		{"SN-1234-5678", "", false}, // letters other than the label
 		{"FB-2026-000224", "", false},
 		{"138 0013 8000 王", "", false},
 		{"", "", false},
@@ -68,6 +85,22 @@ func TestPhoneText(t *testing.T) {
 		got, ok := app.PhoneText(tc.in)
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("PhoneText(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+// TestPhoneDigits: a phone's digits in ASCII, from ASCII or full-width
+// ones, nothing else.
+func TestPhoneDigits(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"+86 139-1234 5678", "8613912345678"},
+		{"＋８６ １３９－１２３４ ５６７８", "8613912345678"},
+		{"１3８", "138"},
+		{"٣٤٥", ""}, // other scripts' digits are no phone's here
+		{"SN-12", "12"},
+	} {
+		if got := app.PhoneDigits(tc.in); got != tc.want {
+			t.Errorf("PhoneDigits(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

@@ -219,6 +219,9 @@ func (db *DB) open(ctx context.Context, o options, exists bool) error {
 	if err := db.migrate(ctx, version); err != nil {
 		return err
 	}
+	if err := db.checkSearchFold(ctx, o, version); err != nil {
+		return err
+	}
 	if err := db.initDevice(ctx); err != nil {
 		return err
 	}
@@ -353,6 +356,29 @@ func (db *DB) Check(ctx context.Context) error {
 	return nil
 }
 
+// checkSearchFold folds the ticket search again (refoldTicketSearch), in
+// one write transaction, when another app.FoldVersion made it than this
+// app's: a later app that folds otherwise needs no migration to find
+// what its fold finds. A crash leaves the old entries and the old
+// version, and the next Open starts again. version is the schema's
+// before migrate: a store just upgraded was told (upgrading) already.
+func (db *DB) checkSearchFold(ctx context.Context, o options, version int) error {
+	current, err := db.searchFoldCurrent(ctx)
+	if err != nil {
+		return db.openError(err)
+	}
+	if current {
+		return nil
+	}
+	if version == len(migrations()) && o.upgrading != nil {
+		o.upgrading()
+	}
+	if err := db.writeTx(ctx, func(tx *sql.Tx) error { return refoldTicketSearch(ctx, tx) }); err != nil {
+		return db.openError(fmt.Errorf("fold the ticket search again: %w", err))
+	}
+	return nil
+}
+
 type migration struct {
 	name string
 	sql  string
@@ -365,6 +391,7 @@ type migration struct {
 var migrationSteps = map[string]func(context.Context, *sql.Tx) error{
 	"0012_ticket_search_technician.sql": rebuildTicketSearch0012,
 	"0016_ticket_search_product.sql":    rebuildTicketSearch,
+	"0017_ticket_search_fold.sql":       refoldTicketSearch,
 }
 
 // migrations returns the embedded migrations in order; migration i (from 1)

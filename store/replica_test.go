@@ -725,7 +725,9 @@ func TestWipe(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	rows, err := r.db.read.Query(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT IN ('device', 'migrations')
+	// search_fold, as migrations, says how the store is made, not what
+	// it holds: the fold of an empty index is still that version's.
+	rows, err := r.db.read.Query(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT IN ('device', 'migrations', 'search_fold')
 		AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts_%'`)
 	if err != nil {
 		t.Fatal(err)

@@ -468,7 +468,14 @@ func ticketOrder(f app.TicketFilter) (string, error) {
 // hold its app.PhoneLookupKey, as the board and the counter's look-up
 // do: "+86 138 0013 8000" and "tel:+8613800138000" find "138 0013 8000",
 // whose digits lack the country code the query's words carry.
+//
+// The words are folded (app.Fold) as the index's text is
+// (ticketSearchValues): "strasse" finds "Straße", "１３８" finds "138".
 func ticketMatchExpr(words []string) string {
+	words = slices.Clone(words)
+	for i, w := range words {
+		words[i] = app.Fold(w)
+	}
 	var terms []string
 	for _, w := range words {
 		digits := app.PhoneDigits(w)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 
@@ -37,18 +38,28 @@ func technicianMatch(tech app.TechnicianID, match string) string {
 	return quoteFTS(technicianToken(tech)) + " AND " + match
 }
 
+// The text of an entry is folded by app.Fold, the board's rule, and so is
+// a query's, in ticketMatchExpr (since 0017_ticket_search_fold.sql): the
+// trigram tokenizer's remove_diacritics leaves ligatures and stroked
+// letters as they are, so "loeuvre", "strasse", "lodz" and "soren" found
+// "Lœuvre", "Straße", "Łódź" and "Søren" on the board and not here, and a
+// Chinese input method's full-width "ＳＮ１２" was not "SN12". The
+// tokenizer still folds case and diacritics, of both alike.
+
 // ticketFTSInsert writes a ticket's search entry from ticketSearchValues.
 const ticketFTSInsert = `INSERT INTO tickets_fts (rowid, number, customer_name, phone_digits, serial, brand, model, short) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 
 // ticketSearchValues are ticketFTSInsert's arguments for the ticket of
-// row rid whose searchFields are f: the text columns, then the short
-// grams of the text and the technician's token, if it has one.
+// row rid whose searchFields are f: the text columns folded (app.Fold;
+// the phone is its digits already), then the short grams of the folded
+// text and the technician's token, if it has one.
 func ticketSearchValues(rid int64, f searchText) []any {
-	short := shortGrams(f.number, f.customer, f.phone, f.serial, f.brand, f.model)
+	number, customer, serial, brand, model := app.Fold(f.number), app.Fold(f.customer), app.Fold(f.serial), app.Fold(f.brand), app.Fold(f.model)
+	short := shortGrams(number, customer, f.phone, serial, brand, model)
 	if f.technician != "" {
 		short += pad + technicianToken(f.technician)
 	}
-	return []any{rid, f.number, f.customer, f.phone, f.serial, f.brand, f.model, short}
+	return []any{rid, number, customer, f.phone, serial, brand, model, short}
 }
 
 // ticketSearchValues0012 are the arguments of an entry of tickets_fts as
@@ -67,9 +78,92 @@ const rebuildBatch = 1000
 
 // rebuildTicketSearch writes the search entry of every ticket, from the
 // columns of its row, which hold its searchFields (ticketArgs writes
-// them): migration 0016's step, after it made tickets_fts again.
+// them): migration 0016's step, after it made tickets_fts again. A store
+// that upgrades past 0016 and 0017 at once writes the entries twice,
+// 0.3 s of CPU each at 10,000 tickets (BenchmarkMigrate0016,
+// BenchmarkRefoldTicketSearch), once in its life.
 func rebuildTicketSearch(ctx context.Context, tx *sql.Tx) error {
 	return rebuildTicketSearchWith(ctx, tx, ticketFTSInsert, ticketSearchValues)
+}
+
+// refoldTicketSearch is migration 0017's step, and what Open does when
+// search_fold holds another app.FoldVersion than the app's (checkSearchFold):
+// every row's phone_digits made again from its phone by app.PhoneDigits
+// (since fold version 3 it reads full-width digits: a phone typed
+// "１３８…" was stored without digits), every entry deleted and written
+// again, folded (rebuildTicketSearch), and the version recorded. Both
+// passes read the rows rebuildBatch at a time.
+func refoldTicketSearch(ctx context.Context, tx *sql.Tx) error {
+	if err := refoldPhoneDigits(ctx, tx); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO tickets_fts (tickets_fts) VALUES ('delete-all')`); err != nil {
+		return err
+	}
+	if err := rebuildTicketSearch(ctx, tx); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO search_fold (id, version) VALUES (1, ?)
+		ON CONFLICT (id) DO UPDATE SET version = excluded.version`, app.FoldVersion)
+	return err
+}
+
+// searchFoldCurrent reports whether the ticket search's entries were
+// folded by this app's app.FoldVersion (search_fold).
+func (db *DB) searchFoldCurrent(ctx context.Context) (bool, error) {
+	var v string
+	err := db.write.QueryRowContext(ctx, `SELECT version FROM search_fold WHERE id = 1`).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return v == app.FoldVersion, err
+}
+
+// refoldPhoneDigits writes the phone_digits of every ticket row whose
+// value is not app.PhoneDigits of its customer_phone, as ticketArgs
+// writes it.
+func refoldPhoneDigits(ctx context.Context, tx *sql.Tx) error {
+	upd, err := tx.PrepareContext(ctx, `UPDATE tickets SET phone_digits = ? WHERE rid = ?`)
+	if err != nil {
+		return err
+	}
+	defer upd.Close()
+	last := int64(math.MinInt64)
+	for {
+		type change struct {
+			rid    int64
+			digits string
+		}
+		var changes []change
+		rows, err := tx.QueryContext(ctx, `SELECT rid, customer_phone, phone_digits FROM tickets WHERE rid > ? ORDER BY rid LIMIT ?`, last, rebuildBatch)
+		if err != nil {
+			return err
+		}
+		n := 0
+		for rows.Next() {
+			var phone, digits string
+			if err := rows.Scan(&last, &phone, &digits); err != nil {
+				rows.Close()
+				return err
+			}
+			n++
+			if d := app.PhoneDigits(phone); d != digits {
+				changes = append(changes, change{last, d})
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, c := range changes {
+			if _, err := upd.ExecContext(ctx, c.digits, c.rid); err != nil {
+				return fmt.Errorf("refold a ticket's phone digits: %w", err)
+			}
+		}
+		if n < rebuildBatch {
+			return nil
+		}
+	}
 }
 
 // rebuildTicketSearch0012 is migration 0012's step, after it emptied

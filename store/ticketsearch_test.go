@@ -444,3 +444,161 @@ func TestMigrateTicketSearchDamagedRow(t *testing.T) {
 		}
 	}
 }
+
+// indexTicketBefore0017 writes tk's search entry, at row rid, as the code
+// before 0017_ticket_search_fold did: its text as typed, not folded.
+func indexTicketBefore0017(tb testing.TB, q execer, rid int64, tk app.Ticket) {
+	tb.Helper()
+	f := searchFields(tk)
+	short := shortGrams(f.number, f.customer, f.phone, f.serial, f.brand, f.model)
+	if f.technician != "" {
+		short += pad + technicianToken(f.technician)
+	}
+	if _, err := q.ExecContext(tb.Context(), ticketFTSInsert, rid, f.number, f.customer, f.phone, f.serial, f.brand, f.model, short); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// TestMigrateTicketSearchFold opens a store file of schema 16 whose
+// search index and phone digits were written by the code before
+// 0017_ticket_search_fold (text as typed; a full-width phone without
+// digits) and checks that the upgrade folds them: a ligature, a sharp s
+// and stroked letters are found by their plain letters, a phone typed in
+// full-width digits by its digits (the search and the counter's look-up),
+// and every ticket by what found it before; each row's phone_digits is
+// what ticketArgs writes.
+func TestMigrateTicketSearchFold(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "fieldbench.db")
+	raw := rawDBBefore(t, path, "0017_ticket_search_fold.sql")
+	// More tickets than a batch of the rebuild.
+	all := listTickets(rebuildBatch + 250)
+	lœuvre, straße, łódź, wide := all[10], all[rebuildBatch+20], all[rebuildBatch+21], all[rebuildBatch+100]
+	all[10].Customer.Name = "Françoise Lœuvre"
+	all[rebuildBatch+20].Customer.Name = "Søren Straße"
+	all[rebuildBatch+21].Product.Brand, all[rebuildBatch+21].Product.Model = "Łódź Œuvre", "ÆØ-12"
+	all[rebuildBatch+100].Customer.Phone = "＋８６ １３７ ２４６８ １３５７"
+	saveTicketsIndexed(t, raw, all, func(tx *sql.Tx, rid int64, tk app.Ticket) error {
+		indexTicketBefore0017(t, tx, rid, tk)
+		return nil
+	})
+	// The phone's digits as the code before 0017 read them: none.
+	rawExec(t, raw, `UPDATE tickets SET phone_digits = '' WHERE id = '`+string(wide.ID)+`'`)
+	var found int
+	if err := raw.QueryRow(`SELECT count(*) FROM tickets_fts WHERE tickets_fts MATCH ?`, quoteFTS("strasse")).Scan(&found); err != nil || found != 0 {
+		t.Fatalf("%d entries found by a folded name before the upgrade, %v", found, err)
+	}
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	db := mustOpenMigrated(t, path, WithClock(fixedClock(genNow)))
+	checkTicketSearchIndex(t, db)
+	ts := NewTicketService(db)
+	for _, tc := range []struct {
+		query string
+		want  app.TicketID
+	}{
+		{"loeuvre", lœuvre.ID}, {"Lœuvre", lœuvre.ID}, {"francoise", lœuvre.ID},
+		{"strasse", straße.ID}, {"soren", straße.ID},
+		{"lodz", łódź.ID}, {"LODZ oeuvre", łódź.ID}, {"aeo-12", łódź.ID},
+		{"13724681357", wide.ID}, {"２４６８１３５７", wide.ID}, {"tel:+86 137 2468 1357", wide.ID},
+	} {
+		got, total, err := ts.FindTickets(t.Context(), app.TicketFilter{Query: tc.query, Now: genNow, Limit: maxTicketLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != 1 || len(got) != 1 || got[0].ID != tc.want {
+			t.Errorf("%q: %d tickets (total %d), want %s alone", tc.query, len(got), total, tc.want)
+		}
+	}
+	known, err := ts.KnownCustomers(t.Context(), "137 2468 1357")
+	if err != nil || len(known) != 1 || len(known[0].Devices) != 1 || known[0].Devices[0].Ticket != wide.ID {
+		t.Errorf("look-up of the full-width phone: %+v, %v", known, err)
+	}
+	for i := 0; i < len(all); i += 41 {
+		tk := all[i]
+		for _, q := range []string{tk.Number, tk.Customer.Phone, tk.Product.Serial, tk.Customer.Name, tk.Product.Brand, tk.Product.Model} {
+			got, _, err := ts.FindTickets(t.Context(), app.TicketFilter{Technician: tk.Technician, Query: q, Now: genNow, Limit: maxTicketLimit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if q != "" && !slices.ContainsFunc(got, func(g app.Ticket) bool { return g.ID == tk.ID }) {
+				t.Errorf("ticket %s (technician %q) not found by %q", tk.Number, tk.Technician, q)
+			}
+		}
+	}
+	rows, err := db.read.Query(`SELECT id, customer_phone, phone_digits FROM tickets`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, phone, digits string
+		if err := rows.Scan(&id, &phone, &digits); err != nil {
+			t.Fatal(err)
+		}
+		if digits != app.PhoneDigits(phone) {
+			t.Errorf("ticket %s: phone_digits %q, want %q", id, digits, app.PhoneDigits(phone))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	searchesAsReference(t, db, all, []app.TechnicianID{"", "tech-000", "tech-001", "nobody"}, "Huawei", "customer", "王", "strasse", "lg")
+}
+
+// TestSearchFoldAtOpen: Open folds the ticket search again when another
+// app.FoldVersion made it (search_fold), telling the upgrading hook, and
+// leaves it alone when this one did: a store whose entry of "Søren
+// Straße" was written unfolded is found by "strasse" only after a reopen
+// that finds another version recorded.
+func TestSearchFoldAtOpen(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "fieldbench.db")
+	db := mustOpenMigrated(t, path, WithClock(fixedClock(genNow)))
+	all := listTickets(40)
+	all[7].Customer.Name = "Søren Straße"
+	loadTickets(t, db, all)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The entry as a fold that left ligatures made it.
+	unfold := func(version string) {
+		t.Helper()
+		raw := rawDB(t, path)
+		var rid int64
+		if err := raw.QueryRow(`SELECT rid FROM tickets WHERE id = ?`, string(all[7].ID)).Scan(&rid); err != nil {
+			t.Fatal(err)
+		}
+		rawExec(t, raw, fmt.Sprintf(`DELETE FROM tickets_fts WHERE rowid = %d`, rid))
+		indexTicketBefore0017(t, raw, rid, all[7])
+		rawExec(t, raw, `UPDATE search_fold SET version = '`+version+`'`)
+		if err := raw.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	finds := func(db *DB) bool {
+		t.Helper()
+		got, _, err := NewTicketService(db).FindTickets(t.Context(), app.TicketFilter{Query: "strasse", Now: genNow, Limit: maxTicketLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(got) == 1 && got[0].ID == all[7].ID
+	}
+	for _, tc := range []struct {
+		version string
+		refold  bool
+	}{{app.FoldVersion, false}, {"2", true}} {
+		unfold(tc.version)
+		calls := 0
+		db := mustOpenMigrated(t, path, WithClock(fixedClock(genNow)), WithUpgrading(func() { calls++ }))
+		if got := finds(db); got != tc.refold || calls != map[bool]int{false: 0, true: 1}[tc.refold] {
+			t.Errorf("search folded by version %q: found %t, upgrading hook ran %d times; want found %t", tc.version, got, calls, tc.refold)
+		}
+		checkTicketSearchIndex(t, db)
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -316,6 +316,26 @@ func testTicketQuery(t *testing.T, s Stores) {
 		"100%":                 nil,          // LIKE wildcards are literal
 		"FB-2026-00000_":       nil,          //
 		"Customer":             {T9, T8, T7}, // newest on the device first; T1's customer is 王伟
+		// Folded as the board folds (app.Fold): accents, ligatures, a
+		// sharp s, stroked letters, any case.
+		"loeuvre":          {T2},
+		"Francoise LŒUVRE": {T2},
+		"lœ":               {T2}, // a short word folds to a long one
+		"strasse":          {T3},
+		"STRAßE":           {T3},
+		"soren":            {T3},
+		"lodz":             {T6},
+		"Łódź":             {T6},
+		// A Chinese input method's full-width digits and letters, in the
+		// query or in the phone as stored.
+		"１３８００１３８０００":       {T1},
+		"ｔｅｌ：１３８ ００１３ ８０００": {T1},
+		"ＳＮ－Ｐ５０":            {T1},
+		"13900000006":       {T6},
+		"0006":              {T6},
+		// A phone link's few digits are a phone's: "tel:" says so.
+		"tel:138": {T1},
+		"tel:12":  nil, // fewer than app.MinPhoneLinkDigits: no phone, no text either
 	} {
 		f := app.TicketFilter{Query: q, Limit: 3}
 		got, _ := find(t, s, f)

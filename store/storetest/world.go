@@ -70,17 +70,23 @@ func World() app.Dataset {
 	t1.Customer = app.Customer{Name: "王伟", Phone: "138 0013 8000", Address: "1 Nanjing Rd", City: "Shanghai"}
 	t1.Product.Serial = "SN-P50-0001"
 	t2 := ticket(T2, "FB-2026-000002", app.KindCarryIn, Ana, app.StatusInProgress, app.PriorityHigh)
+	// Names with a ligature, a sharp s and stroked letters, and a phone
+	// typed in a Chinese input method's full-width digits: the search
+	// folds them (app.Fold, app.PhoneDigits).
+	t2.Customer.Name = "Françoise Lœuvre"
 	t2.ResolveBy = at(0, 18)
 	t2.Diagnosis = "battery swollen"
 	t2.StartedAt = at(-1, 9)
 	t3 := ticket(T3, "FB-2026-000003", app.KindOnSite, Ana, app.StatusAssigned, app.PriorityUrgent)
 	t3.WindowStart, t3.WindowEnd, t3.ResolveBy = at(1, 9), at(1, 11), at(3, 18)
+	t3.Customer.Name = "Søren Straße"
 	t4 := ticket(T4, "FB-2026-000004", app.KindCarryIn, Ana, app.StatusWaitingParts, app.PriorityNormal)
 	t4.StatusReason = "display on order"
 	t5 := ticket(T5, "FB-2026-000005", app.KindCarryIn, Ana, app.StatusCompleted, app.PriorityNormal)
 	t5.ResolutionCode, t5.Diagnosis, t5.CompletedAt, t5.UpdatedAt = app.ResolutionRepaired, "loose cable", at(-1, 15), at(-1, 15)
 	t6 := ticket(T6, "FB-2026-000006", app.KindOnSite, Ana, app.StatusAssigned, app.PriorityUrgent)
 	t6.WindowStart, t6.WindowEnd = at(-1, 14), at(-1, 16)
+	t6.Customer.Name, t6.Customer.Phone = "Łucja Łódź", "＋８６ １３９ ００００ ０００６"
 	t7 := ticket(T7, "FB-2026-000007", app.KindOnSite, Bo, app.StatusAssigned, app.PriorityNormal)
 	t7.WindowStart, t7.WindowEnd = at(0, 13), at(0, 15)
 	t8 := ticket(T8, "FB-2026-000008", app.KindCarryIn, Ana, app.StatusAssigned, app.PriorityNormal)

@@ -18,8 +18,8 @@ import (
 
 // The board's bounds: a page holds BoardDefaultLimit tickets unless the
 // query asks for 1 to BoardMaxLimit; a search is at most boardMaxSearch
-// characters, and a phone search needs app.MinPhoneDigits digits (fewer
-// match half the customers).
+// characters, and a phone search needs app.MinPhoneDigits digits, or
+// app.MinPhoneLinkDigits after "tel:" (fewer match half the customers).
 const (
 	BoardDefaultLimit = 200
 	BoardMaxLimit     = 500
@@ -130,8 +130,9 @@ func (db *DB) migrateTicketIndexProduct(ctx context.Context, conn *sql.Conn) err
 const ticketIndexFoldMark = "ticket_index_fold"
 
 // refoldTicketIndex makes ticket_index's folds (number_fold, name_fold,
-// serial_fold, product_fold) again from each row's text when another
-// app.Fold made them than this one (meta ticketIndexFoldMark): a database
+// serial_fold, product_fold; and customer_phone where the phone has
+// full-width digits, refoldTicketPhones) again from each row's text when
+// another app.Fold made them than this one (meta ticketIndexFoldMark): a database
 // made before the board folded accents holds them lower-cased only, and
 // "jose" would not find its "José"; one whose product_fold column
 // migrateTicketIndexProduct just added holds none. Only rows whose folds change are
@@ -207,6 +208,11 @@ func (db *DB) refoldTicketIndex(ctx context.Context, conn *sql.Conn) error {
 			break
 		}
 	}
+	phones, err := db.refoldTicketPhones(ctx, tx)
+	if err != nil {
+		return err
+	}
+	changed += phones
 	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v`), ticketIndexFoldMark, app.FoldVersion); err != nil {
 		return err
 	}
@@ -215,6 +221,73 @@ func (db *DB) refoldTicketIndex(ctx context.Context, conn *sql.Conn) error {
 	}
 	mlog.end(changed)
 	return nil
+}
+
+// fullWidthDigits is an SQL condition true of an entity whose data holds
+// one of the full-width digits ("０" to "９") a Chinese input method
+// types: one pass over the text per row (a GLOB's or a regular
+// expression's class), where ten LIKEs made ten and took four times the
+// rest of the refold (docs/BENCHMARKS.md).
+func (db *DB) fullWidthDigits() string {
+	if db.dialect == dialectPostgres {
+		return `data ~ '[０-９]'`
+	}
+	return `data GLOB '*[０-９]*'`
+}
+
+// refoldTicketPhones makes ticket_index's customer_phone again, in tx,
+// for the tickets whose phone holds full-width digits: app.PhoneDigits
+// reads them since fold version 3 and left them out before, so
+// "１３８…" was stored without its digits, and only the ticket's entity
+// holds the phone as typed. The entities are read bulkRows at a time, in
+// key order, and only those holding such a digit. It returns how many
+// rows it changed.
+func (db *DB) refoldTicketPhones(ctx context.Context, tx *sql.Tx) (int, error) {
+	changed := 0
+	var tenant, id string // the last entity read
+	for {
+		rows, err := tx.QueryContext(ctx, db.q(`SELECT tenant, id, data FROM entities
+			WHERE kind = 'ticket' AND (tenant, id) > (?, ?) AND `+db.fullWidthDigits()+`
+			ORDER BY tenant, id LIMIT ?`), tenant, id, bulkRows)
+		if err != nil {
+			return 0, err
+		}
+		var set []any // tenant, id and digits of each ticket
+		read := 0
+		for rows.Next() {
+			var data string
+			if err := rows.Scan(&tenant, &id, &data); err != nil {
+				rows.Close()
+				return 0, err
+			}
+			read++
+			var t app.Ticket
+			if err := json.Unmarshal([]byte(data), &t); err != nil {
+				rows.Close()
+				return 0, fmt.Errorf("refold the phone of ticket %s: %w", id, err)
+			}
+			set = append(set, tenant, id, app.PhoneDigits(t.Customer.Phone))
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return 0, err
+		}
+		for i := 0; i < len(set); i += 3 {
+			res, err := tx.ExecContext(ctx, db.q(`UPDATE ticket_index SET customer_phone = ? WHERE tenant = ? AND id = ? AND customer_phone <> ?`),
+				set[i+2], set[i], set[i+1], set[i+2])
+			if err != nil {
+				return 0, err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return 0, err
+			}
+			changed += int(n)
+		}
+		if read < bulkRows {
+			return changed, nil
+		}
+	}
 }
 
 // fillTicketIndex indexes the tickets a database made before ticket_index
@@ -308,8 +381,9 @@ type BoardQuery struct {
 	From, To time.Time
 	// Search matches a ticket number (exact or prefix), the customer's
 	// name (a part of it, any case), phone (when the query reads as a
-	// phone, app.PhoneText: its last 8 digits, at least 4, as a part of
-	// the phone's digits), the product's brand and model
+	// phone, app.PhoneText: its last 8 digits, at least 4, or 3 after
+	// "tel:", as a part of the phone's digits; full-width digits are
+	// digits), the product's brand and model
 	// (a part of "brand model", any case) or a serial number (prefix, any
 	// case). '%' and '_' match themselves.
 	Search string

@@ -43,10 +43,11 @@ func loadBoardWorld(t *testing.T, db *DB) {
 		boardTicket("FB-100", app.StatusAssigned, "tech-a", "", 2*h, 1*h, "Li Na", "138 0000 1234", "SN100A"),
 		boardTicket("FB-101", app.StatusInProgress, "tech-a", "", -1*h, 0, "Zoë Müller", "+49 30 5555 6789", "SN101"),
 		boardTicket("FB-102", app.StatusClosed, "tech-b", "", -48*h, 0, "Ann 100% Sure", "555-0100", "XY_1"),
-		boardTicket("FB-103", app.StatusAssigned, "", "s1", 0, 24*h, "Bob", "0123 4567", "XY1"),
+		boardTicket("FB-103", app.StatusAssigned, "", "s1", 0, 24*h, "Bob Lœuvre-Łódź", "0123 4567", "XY1"),
 		boardTicket("FB-104", app.StatusCompleted, "tech-b", "s1", 1*h, 0, "li wei", "13800001234", ""),
-		boardTicket("FB-105", app.StatusCancelled, "tech-a", "", 5*h, 0, "Carl", "777 8888", ""),
-		boardTicket("FB-1000", app.StatusAssigned, "tech-b", "", 2*h, 0, "Dana", "999 0000", "ZZ9"),
+		boardTicket("FB-105", app.StatusCancelled, "tech-a", "", 5*h, 0, "Carl Søren Straße", "777 8888", ""),
+		// Typed in a Chinese input method's full-width digits.
+		boardTicket("FB-1000", app.StatusAssigned, "tech-b", "", 2*h, 0, "Dana", "９９９ ００００", "ZZ9"),
 	}
 	// The others are a Huawei P60 (boardTicket).
 	t1[0].Product.Brand, t1[0].Product.Model = "Bosch", "WAT28400"
@@ -133,6 +134,20 @@ func TestBoardQueries(t *testing.T) {
 			{"BrandAndModel", BoardQuery{Search: "bosch wat28"}, []string{"FB-100"}},
 			{"BrandOfMany", BoardQuery{Search: "huawei"}, []string{"FB-102", "FB-104", "FB-1000"}},
 			{"ModelAndFilter", BoardQuery{Search: "p60", Technician: "tech-b"}, []string{"FB-102", "FB-104", "FB-1000"}},
+			// Ligatures, a sharp s and stroked letters fold (app.Fold).
+			{"Ligature", BoardQuery{Search: "loeuvre"}, []string{"FB-103"}},
+			{"StrokedLetters", BoardQuery{Search: "LODZ"}, []string{"FB-103"}},
+			{"SharpS", BoardQuery{Search: "strasse"}, []string{"FB-105"}},
+			{"SlashedO", BoardQuery{Search: "soren"}, []string{"FB-105"}},
+			// Full-width digits and letters, typed or stored, are their
+			// ASCII.
+			{"PhoneStoredFullWidth", BoardQuery{Search: "999 0000"}, []string{"FB-1000"}},
+			{"PhoneTypedFullWidth", BoardQuery{Search: "１３８ ００００ １２３４"}, []string{"FB-104", "FB-100"}},
+			{"PhoneLinkFullWidth", BoardQuery{Search: "ｔｅｌ：＋８６１３８００００１２３４"}, []string{"FB-104", "FB-100"}},
+			{"NumberFullWidth", BoardQuery{Search: "ＦＢ－１０５"}, []string{"FB-105"}},
+			// A phone link's three digits are a phone's; its two are not.
+			{"PhoneLinkThreeDigits", BoardQuery{Search: "tel:555"}, []string{"FB-102", "FB-101"}},
+			{"PhoneLinkTwoDigits", BoardQuery{Search: "tel:55"}, []string{}},
 		} {
 			tc.q.Tenant = tenant
 			b, err := db.Board(t.Context(), tc.q)
@@ -405,7 +420,11 @@ func TestBoardRefoldsAnOldDatabase(t *testing.T) {
 					name = "José Señor"
 					jose++
 				}
-				tk := boardTicket(fmt.Sprintf("ÖLD-%04d", i), app.StatusAssigned, "tech-a", "", time.Duration(i+1)*time.Minute, 0, name, "1234 5678", fmt.Sprintf("SÑ%d", i))
+				phone := "1234 5678"
+				if i%3 == 0 {
+					phone = "１３８ ０００２ ５６７８" // an older service stored it without digits
+				}
+				tk := boardTicket(fmt.Sprintf("ÖLD-%04d", i), app.StatusAssigned, "tech-a", "", time.Duration(i+1)*time.Minute, 0, name, phone, fmt.Sprintf("SÑ%d", i))
 				tk.Product.Brand = "Électrolux"
 				ds.Tickets = append(ds.Tickets, app.TicketDetail{Ticket: tk})
 			}
@@ -415,6 +434,9 @@ func TestBoardRefoldsAnOldDatabase(t *testing.T) {
 			// What an older service left: other folds, and no mark of
 			// this one.
 			if _, err := db.write.ExecContext(t.Context(), `UPDATE ticket_index SET number_fold = 'x', name_fold = 'x', serial_fold = 'x', product_fold = 'x'`); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.write.ExecContext(t.Context(), `UPDATE ticket_index SET customer_phone = '' WHERE customer_phone = '13800025678'`); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := db.write.ExecContext(t.Context(), db.q(`DELETE FROM meta WHERE k = ?`), ticketIndexFoldMark); err != nil {
@@ -441,7 +463,9 @@ func TestBoardRefoldsAnOldDatabase(t *testing.T) {
 			if err := rows.Close(); err != nil || n != len(ds.Tickets) {
 				t.Fatalf("%d rows, %v; want %d", n, err, len(ds.Tickets))
 			}
-			for q, want := range map[string]int{"jose": jose, "SENOR": jose, "conceicao": len(ds.Tickets) - jose, "nguyen": len(ds.Tickets) - jose, "old-0513": 1, "sn51": 6, "electrolux p60": len(ds.Tickets)} {
+			wide := (len(ds.Tickets) + 2) / 3
+			for q, want := range map[string]int{"jose": jose, "SENOR": jose, "conceicao": len(ds.Tickets) - jose, "nguyen": len(ds.Tickets) - jose, "old-0513": 1, "sn51": 6, "electrolux p60": len(ds.Tickets),
+				"138 0002 5678": wide, "１３８０００２５６７８": wide, "1234 5678": len(ds.Tickets) - wide} {
 				b, err := db.Board(t.Context(), BoardQuery{Tenant: tenant, Search: q})
 				if err != nil {
 					t.Fatal(err)

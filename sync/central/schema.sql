@@ -304,11 +304,11 @@ CREATE TABLE IF NOT EXISTS device_info (
 -- from the entities when a database made before it is opened. Times are
 -- unix nanoseconds of the server's UTC, 9223372036854775807 when the
 -- ticket has none (it sorts last and overlaps no period). open is 0 for a
--- closed or cancelled ticket. The *_fold columns are the lower-cased
--- values searches compare with, so that both databases fold case alike
+-- closed or cancelled ticket. The *_fold columns are the folded (app.Fold)
+-- values searches compare with, so that both databases fold alike
 -- (product_fold: the brand and the model, a space between; a database
 -- made before it gets it from migrateTicketIndexProduct); customer_phone
--- holds the phone's digits only.
+-- holds the phone's digits only, in ASCII (app.PhoneDigits).
 CREATE TABLE IF NOT EXISTS ticket_index (
 	tenant         TEXT NOT NULL,
 	id             TEXT NOT NULL,

@@ -165,7 +165,8 @@ func createInForm(t *testing.T, ctx context.Context, f newTicketForm) {
 }
 
 // TestBoardSearchPhoneNotSerialDigits: the board's search finds a
-// customer by their phone however it is typed, and a serial-like code
+// customer by their phone however it is typed (full-width digits, a
+// phone link's last three digits), and a serial-like code
 // whose scattered digits are the phone's last four finds nothing (README,
 // "The console").
 func TestBoardSearchPhoneNotSerialDigits(t *testing.T) {
@@ -184,6 +185,12 @@ func TestBoardSearchPhoneNotSerialDigits(t *testing.T) {
 		{"+86 " + phone, true}, // the country code, not in the phone as saved
 
 		{"tel:" + phone, true},
+		// As a Chinese input method types it: full-width digits, label
+		// and space.
+		{wide(phone[:3] + " " + phone[3:7] + " " + phone[7:]), true},
+		{wide("tel:+86" + phone), true},
+		// A phone link's three digits are a phone's part: "tel:" says so.
+		{"tel:" + phone[len(phone)-3:], true},
 		{"Q" + last[0:1] + "W" + last[1:2] + "X" + last[2:3] + "Z" + last[3:4] + "K", false},
 	} {
 		must(t, browser.Run(ctx, chromedp.Navigate(svc.url+"/board?q="+url.QueryEscape(tc.typed))))
@@ -193,6 +200,21 @@ func TestBoardSearchPhoneNotSerialDigits(t *testing.T) {
 			t.Errorf("the board searched for %q shows a card of %q: %v, want %v; %s", tc.typed, customer, found, tc.found, text(t, ctx, "main"))
 		}
 	}
+}
+
+// wide is s as a Chinese input method types it in its full-width mode:
+// each printable ASCII character's full-width form, and the ideographic
+// space.
+func wide(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == ' ':
+			return '\u3000'
+		case r > ' ' && r <= '~':
+			return r - '!' + '！'
+		}
+		return r
+	}, s)
 }
 
 // TestBoardSearchNumberDigits: a customer on the phone reads out the end
