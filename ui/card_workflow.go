@@ -47,6 +47,10 @@ type workflowCard struct {
 	// a repair logged from the completion's dialog raised the cost after
 	// Complete asked. Nil goes on.
 	approvalNow func(goOn func())
+	// draftDiagnosis puts the diagnosis typed in the completion's dialog
+	// into the diagnosis card, unsaved, so that closing the dialog
+	// (Cancel, Escape) keeps the typing; nil keeps it nowhere.
+	draftDiagnosis func(text string)
 	// money is the ticket's charges and payments (card_money.go): closing
 	// asks for what is owed, paid work for the customer's approval. Nil
 	// when the terminal reads no payments.
@@ -357,6 +361,9 @@ func (w *workflowCard) complete(cmd *app.TransitionTicket) {
 		// built anew at every key would flicker.
 		was := false
 		diagnosis.OnChanged = func(s string) {
+			if w.draftDiagnosis != nil {
+				w.draftDiagnosis(s)
+			}
 			if now := strings.TrimSpace(s) != ""; now != was {
 				was = now
 				refresh()

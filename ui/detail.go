@@ -505,6 +505,13 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		flow.logRepair = fromActions.logRepairThen
 	}
 	v.flow = flow
+	flow.draftDiagnosis = func(text string) {
+		// The card as last read: a repair logged from the dialog
+		// reloads it, and the reload keeps what it holds typed.
+		if d := v.diagnosis; d != nil && d.ticket.ID == t.ID {
+			d.entry.SetText(text)
+		}
+	}
 	flow.approvalNow = func(goOn func()) {
 		// The ticket's actions as last read (after the repair's reload),
 		// with the charges that the repairs logged since make.
