@@ -42,6 +42,15 @@ type workflowCard struct {
 	// from the completion's checklist when it lacks a repair entry, and
 	// runs done once the entry is saved; nil offers no such button.
 	logRepair func(done func())
+	// approvalNow runs goOn once the paid work of the ticket as last
+	// read is approved, or the user goes on without approval (askApproval):
+	// a repair logged from the completion's dialog raised the cost after
+	// Complete asked. Nil goes on.
+	approvalNow func(goOn func())
+	// draftDiagnosis puts the diagnosis typed in the completion's dialog
+	// into the diagnosis card, unsaved, so that closing the dialog
+	// (Cancel, Escape) keeps the typing; nil keeps it nowhere.
+	draftDiagnosis func(text string)
 	// money is the ticket's charges and payments (card_money.go): closing
 	// asks for what is owed, paid work for the customer's approval. Nil
 	// when the terminal reads no payments.
@@ -197,15 +206,21 @@ func (w *workflowCard) signOffRow() fyne.CanvasObject {
 // approval is warned about first.
 func (w *workflowCard) run(a app.Action) {
 	if (a == app.ActionStart || a == app.ActionResume || a == app.ActionComplete) && w.money != nil && w.money.needsApproval() {
-		label, step := w.money.estimateStep()
-		title, text := w.money.approvalQuestion()
-		w.money.host.choose(title, text,
-			lang.X("dialog.cancel", "Cancel"),
-			choice{label, widget.HighImportance, step},
-			choice{lang.X("estimate.go_on", "Go on without approval"), widget.MediumImportance, func() { w.step(a) }})
+		w.askApproval(func() { w.step(a) })
 		return
 	}
 	w.step(a)
+}
+
+// askApproval warns that the paid work lacks the customer's approval and
+// offers its estimate, or goOn without it.
+func (w *workflowCard) askApproval(goOn func()) {
+	label, step := w.money.estimateStep()
+	title, text := w.money.approvalQuestion()
+	w.money.host.choose(title, text,
+		lang.X("dialog.cancel", "Cancel"),
+		choice{label, widget.HighImportance, step},
+		choice{lang.X("estimate.go_on", "Go on without approval"), widget.MediumImportance, goOn})
 }
 
 // step asks what action a needs and commits it.
@@ -346,6 +361,9 @@ func (w *workflowCard) complete(cmd *app.TransitionTicket) {
 		// built anew at every key would flicker.
 		was := false
 		diagnosis.OnChanged = func(s string) {
+			if w.draftDiagnosis != nil {
+				w.draftDiagnosis(s)
+			}
 			if now := strings.TrimSpace(s) != ""; now != was {
 				was = now
 				refresh()
@@ -368,15 +386,21 @@ func (w *workflowCard) complete(cmd *app.TransitionTicket) {
 			return errShown // the checklist in the dialog lists what is missing
 		}
 		cmd.Resolution = chosen()
+		finish := func() { w.save.commit(cmd, nil) }
+		if logged > 0 && w.approvalNow != nil {
+			// The repair logged here changed the charges after Complete
+			// asked about them: ask as Complete tapped again would. The
+			// diagnosis typed is saved first, so an answer of Cancel
+			// loses no typing.
+			finish = func() { w.approvalNow(func() { w.save.commit(cmd, nil) }) }
+		}
 		typed := strings.TrimSpace(typedDiagnosis())
 		if typed == strings.TrimSpace(tk.Diagnosis) {
-			w.save.commit(cmd, nil)
+			finish()
 			return nil
 		}
 		base := tk.Diagnosis
-		w.save.commit(&app.UpdateTicket{Ticket: tk.ID, Set: app.TicketFields{Diagnosis: &typed}, Base: app.TicketFields{Diagnosis: &base}}, func() {
-			w.save.commit(cmd, nil)
-		})
+		w.save.commit(&app.UpdateTicket{Ticket: tk.ID, Set: app.TicketFields{Diagnosis: &typed}, Base: app.TicketFields{Diagnosis: &base}}, finish)
 		return nil
 	})
 }

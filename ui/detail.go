@@ -98,6 +98,7 @@ type TicketDetailView struct {
 	lastShown app.TicketID
 	scroll    *container.Scroll // the cards' scroll, nil with no ticket shown
 	diagnosis *diagnosisCard    // the shown ticket's, nil with none
+	flow      *workflowCard     // the shown ticket's actions, nil with none
 	// historyLoads are the shown ticket's "Load history" buttons, none
 	// when its history is on the device.
 	historyLoads []*historyLoad
@@ -535,6 +536,23 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		fromActions := *repairs
 		fromActions.save = v.actedFrom("actions")
 		flow.logRepair = fromActions.logRepairThen
+	}
+	v.flow = flow
+	flow.draftDiagnosis = func(text string) {
+		// The card as last read: a repair logged from the dialog
+		// reloads it, and the reload keeps what it holds typed.
+		if d := v.diagnosis; d != nil && d.ticket.ID == t.ID {
+			d.entry.SetText(text)
+		}
+	}
+	flow.approvalNow = func(goOn func()) {
+		// The ticket's actions as last read (after the repair's reload),
+		// with the charges that the repairs logged since make.
+		if cur := v.flow; cur != nil && cur.detail.Ticket.ID == t.ID && cur.money != nil && cur.money.needsApproval() {
+			cur.askApproval(goOn)
+			return
+		}
+		goOn()
 	}
 	photos := &photosCard{ctx: v.ctx, files: v.actedFrom("photos"), show: v.host, document: v.host.openFiledDocument, keys: v.keys, lib: v.deps.Photos, run: v.deps.Run,
 		editable: v.deps.Commit != nil && v.deps.Photos != nil, detail: tv.detail, thumbs: tv.thumbs}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/ui"
 )
@@ -52,5 +54,57 @@ func TestEstimateExceeded(t *testing.T) {
 	}
 	if got := ticketNow(t, deps, tk.ID).Ticket.Status; got != app.StatusInProgress {
 		t.Errorf("the warning alone moved the ticket to %s", got)
+	}
+}
+
+// TestCompleteAsksApprovalForARepairLoggedInItsDialog: Complete warns
+// about paid work the customer has not approved before its dialog opens;
+// a repair logged from that dialog's checklist then raises the cost, and
+// completing from the same dialog asks about the new cost, as Complete
+// tapped again would, rather than complete paid work nobody approved.
+func TestCompleteAsksApprovalForARepairLoggedInItsDialog(t *testing.T) {
+	term, w, deps, _ := moneyTerminal(t, "D12")
+	ctx := context.Background()
+	now := deps.Now()
+	tk := app.Ticket{ID: app.TicketID(app.NewID()), Number: app.NewTicketNumber(now), Kind: app.KindCarryIn, Country: deps.Country,
+		Product:  app.Product{Category: app.CategoryPhone, Brand: "Xiaomi", Model: "Redmi Note 13", Serial: "356938035643828"},
+		Customer: app.Customer{Name: "Li Na", Phone: "+86 139 1234 5678"}, Fault: "Screen flickers",
+		Priority: app.PriorityNormal, Status: app.StatusAssigned, CreatedAt: now}
+	for _, cmd := range []app.Command{&app.CreateTicket{Ticket: tk}, &app.TransitionTicket{Action: app.ActionStart, Ticket: tk.ID, Epoch: 1}} {
+		if _, err := deps.Commit.Commit(ctx, deps.Actor, cmd); err != nil {
+			t.Fatalf("%T: %v", cmd, err)
+		}
+	}
+	term.Detail().Show(tk.ID)
+	if c, ok := term.Detail().Charges(); ok && c.Amount > 0 {
+		t.Fatalf("the ticket costs %v before any repair; the test needs it free until then", c)
+	}
+
+	tapButton(t, term.Detail().Object(), "Complete")
+	dlg := front(w)
+	typeInto(t, dlg, "What you found", "Display cable loose")
+	tapButton(t, dlg, "Log repair")
+	form := front(w)
+	typeInto(t, form, "drain pump", "Replaced the display")
+	typeInto(t, form, "0 to 1440", "60")
+	tapButton(t, form, "Save")
+	if c, ok := term.Detail().Charges(); !ok || c.Amount <= 0 {
+		t.Fatalf("charges %v after an hour of repair, want a paid repair", c)
+	}
+	walk(dlg, func(o fyne.CanvasObject) {
+		if s := ui.SelectOf(o); s != nil {
+			s.SetSelected("Repaired")
+		}
+	})
+	tapButton(t, dlg, "Complete")
+	if s := labels(front(w)); !strings.Contains(s, "No approved estimate") {
+		t.Fatalf("completing paid work logged in the dialog did not ask for the customer's approval:\n%s", s)
+	}
+	if got := ticketNow(t, deps, tk.ID).Ticket.Status; got != app.StatusInProgress {
+		t.Fatalf("before the answer the ticket is %s", got)
+	}
+	tapButton(t, front(w), "Go on without approval")
+	if got := ticketNow(t, deps, tk.ID).Ticket; got.Status != app.StatusCompleted || got.Diagnosis != "Display cable loose" || got.ResolutionCode == "" {
+		t.Fatalf("after going on: %s, diagnosis %q, resolution %q", got.Status, got.Diagnosis, got.ResolutionCode)
 	}
 }

@@ -132,9 +132,11 @@ func (l *lockScreen) showPages() {
 	l.host.pagesShown()
 }
 
-// pages is the tabs the locked screen hides, nil before they are built.
+// pagesShown places the foot anew: under the locked screen while the
+// pages are hidden, back in the page shown on a phone (placeFoot).
 func (t *Terminal) pagesShown() { t.placeFoot() }
 
+// pages is the tabs the locked screen hides, nil before they are built.
 func (t *Terminal) pages() fyne.CanvasObject {
 	if t.tabs == nil {
 		return nil

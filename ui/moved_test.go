@@ -57,3 +57,39 @@ func TestTicketThatLeavesTheListSaysWhere(t *testing.T) {
 		t.Errorf("the note that the work is saved went: %q", s)
 	}
 }
+
+// TestTicketListChosenElsewhereSaysNothingMoved: the user who picks
+// another list, or leaves a search, while a ticket is open moved nothing:
+// the ticket is not on the list now shown because it never was, and no
+// note says it "moved".
+func TestTicketListChosenElsewhereSaysNothingMoved(t *testing.T) {
+	term, _, _, _ := ticketTerminal(t, nil)
+	var row app.TicketRow
+	for i, r := range term.List().Tickets() {
+		if r.Status == app.StatusInProgress {
+			term.List().Select(i)
+			row = r
+			break
+		}
+	}
+	if row.ID == "" {
+		t.Fatal("no ticket in progress on Today's list")
+	}
+	term.List().SetView(app.ViewUpcoming)
+	if s := term.ScanStatus(); strings.Contains(s, "moved") {
+		t.Errorf("Upcoming chosen with %s open, the note says: %q", row.Number, s)
+	}
+
+	// From a search back to a list the ticket is not on.
+	term.DismissStatus()
+	term.List().SetQuery(row.Number)
+	for i, r := range term.List().Tickets() {
+		if r.ID == row.ID {
+			term.List().Select(i)
+		}
+	}
+	term.List().SetQuery("")
+	if s := term.ScanStatus(); strings.Contains(s, "moved") {
+		t.Errorf("the search left for Upcoming with %s open, the note says: %q", row.Number, s)
+	}
+}

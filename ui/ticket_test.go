@@ -712,3 +712,28 @@ func TestTicketTakenOffTheDeviceSaysWhy(t *testing.T) {
 		t.Fatalf("the ticket taken off the device shows:\n%s", shown)
 	}
 }
+
+// TestCompleteKeepsTheDiagnosisTypedInItsDialog: a technician types the
+// diagnosis in Complete's dialog, then cancels it (to look something up,
+// or Escape): what they typed stays in the diagnosis card, unsaved, as
+// typing there would, not lost with the dialog.
+func TestCompleteKeepsTheDiagnosisTypedInItsDialog(t *testing.T) {
+	term, w, ds, deps := ticketTerminal(t, nil)
+	tk := carryIn(t, ds, deps, 0)
+	commitAll(t, deps, deps.Actor, &app.TransitionTicket{Action: app.ActionStart, Ticket: tk.ID, Epoch: tk.Epoch})
+	term.Detail().Show(tk.ID)
+
+	tapButton(t, term.Detail().Object(), "Complete")
+	dlg := w.Canvas().Overlays().Top()
+	typeInto(t, dlg, "What you found", "Door seal torn")
+	tapButton(t, dlg, "Cancel")
+	if w.Canvas().Overlays().Top() != nil {
+		t.Fatal("Cancel left the dialog open")
+	}
+	if got, ok := entryText(term.Detail().Object(), "What you found"); !ok || got != "Door seal torn" {
+		t.Errorf("after Cancel the diagnosis card holds %q (found: %v), want what was typed in the dialog", got, ok)
+	}
+	if got := ticketNow(t, deps, tk.ID).Ticket.Diagnosis; got != "" {
+		t.Errorf("Cancel saved the diagnosis %q", got)
+	}
+}

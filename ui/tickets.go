@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,8 +61,12 @@ type TicketList struct {
 	// onLeft is told when the ticket selected left the view on screen at
 	// a reload (a step moved it: waiting for parts, completed; dispatch
 	// rescheduled it), so that the terminal can say where it went.
-	onLeft  func(id app.TicketID, from app.TicketView)
-	heights bool // rows have heights of their own
+	onLeft func(id app.TicketID, from app.TicketView)
+	// shownView is the view whose rows are on screen, "" for a search's
+	// or none yet: a ticket left a view only if it was on it before the
+	// reload, not when the user chose another view or left a search.
+	shownView app.TicketView
+	heights   bool // rows have heights of their own
 	// headingH and ticketH are a heading's and a ticket row's heights,
 	// measured once.
 	headingH, ticketH float32
@@ -298,6 +303,11 @@ func (l *TicketList) apply(v app.TicketView, search string, page app.TicketList,
 	if l.reveal != "" {
 		keep, l.reveal = l.reveal, ""
 	}
+	left := keep != "" && search == "" && l.shownView == v && slices.ContainsFunc(l.tickets, func(r app.TicketRow) bool { return r.ID == keep })
+	l.shownView = v
+	if search != "" {
+		l.shownView = ""
+	}
 	tickets, total := page.Rows, page.Total
 	l.total = total
 	ordered, rows := groupRows(tickets, v == app.ViewToday && search == "", l.deps.now())
@@ -311,7 +321,7 @@ func (l *TicketList) apply(v app.TicketView, search string, page app.TicketList,
 	l.tickets, l.rows = ordered, rows
 	l.list.Refresh()
 	l.selectQuietly(keep)
-	if keep != "" && l.selected == "" && search == "" && l.onLeft != nil {
+	if left && l.selected == "" && l.onLeft != nil {
 		l.onLeft(keep, v)
 	}
 	if l.deps.onReady != nil {

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bufio"
 	"database/sql"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestStartAfterUpgradeLogsItsMigration drives README's rule from the
@@ -38,11 +42,10 @@ func TestStartAfterUpgradeLogsItsMigration(t *testing.T) {
 	}
 	db.Close()
 
-	p = killStart(t, bin, dir)
-	log := p.log()
+	log := outputUntilListening(t, bin, dir)
 	started, done := strings.Index(log, refold+": started"), strings.Index(log, refold+": done")
 	if started < 0 || done < started {
-		t.Fatalf("the start after the upgrade did not log the refold's start and then its end:\n%s", log)
+		t.Fatalf("the start after the upgrade did not log the refold's start and then its end before it listened:\n%s", log)
 	}
 	if line := log[started:]; !strings.Contains(line[:strings.IndexByte(line, '\n')], "why=") {
 		t.Errorf("the refold's start line does not say why: %s", line[:strings.IndexByte(line, '\n')])
@@ -50,7 +53,6 @@ func TestStartAfterUpgradeLogsItsMigration(t *testing.T) {
 	if line := log[done:]; !strings.Contains(line[:strings.IndexByte(line, '\n')], "rows=1") {
 		t.Errorf("the refold's end line does not count the one ticket: %s", line[:strings.IndexByte(line, '\n')])
 	}
-	p.kill()
 
 	db, err = sql.Open("sqlite", filepath.Join(dir, "central.db"))
 	if err != nil {
@@ -62,8 +64,57 @@ func TestStartAfterUpgradeLogsItsMigration(t *testing.T) {
 	}
 	db.Close()
 
-	p = killStart(t, bin, dir)
-	if log := p.log(); strings.Contains(log, "migration:") {
+	if log := outputUntilListening(t, bin, dir); strings.Contains(log, "migration:") {
 		t.Errorf("a start with nothing to migrate logged:\n%s", log)
+	}
+}
+
+// outputUntilListening starts the service on dir and returns what it
+// wrote, stderr and stdout in the order written, up to the line that
+// says where it listens (at most 30 s), then kills it. One pipe takes
+// both: with one each, a line logged before the listening line could
+// still be in its pipe when that line is read.
+func outputUntilListening(t *testing.T, bin, dir string) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	cmd := exec.Command(bin, "-data", dir, "-addr", "127.0.0.1:0")
+	cmd.Stdout, cmd.Stderr = w, w
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	defer func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		for range lines { // the reader ends at the pipe's end
+		}
+	}()
+	var out strings.Builder
+	timeout := time.After(30 * time.Second)
+	for {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				t.Fatalf("central exited before listening:\n%s", out.String())
+			}
+			out.WriteString(line + "\n")
+			if killListening.MatchString(line) {
+				return out.String()
+			}
+		case <-timeout:
+			t.Fatalf("central did not say where it listens:\n%s", out.String())
+		}
 	}
 }
