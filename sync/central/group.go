@@ -334,7 +334,10 @@ func (db *DB) pgTry(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx
 		return transient(err)
 	}
 	defer conn.Close()
-	tx, err := conn.BeginTx(tctx, nil)
+	// READ COMMITTED whatever the database's default: the check locks
+	// and the FOR UPDATE reads (serverTx.get, lockCheck) are right only
+	// where each statement sees what was committed before it began.
+	tx, err := conn.BeginTx(tctx, &sql.TxOptions{Isolation: sql.LevelReadCommitted})
 	if err != nil {
 		return transient(err)
 	}

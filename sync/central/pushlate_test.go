@@ -2,6 +2,7 @@ package central
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	gosync "sync"
@@ -312,5 +313,56 @@ func TestCheckLockRetakenAfterRollback(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestWritesRunReadCommittedWhateverTheDefault: the check locks (and the
+// FOR UPDATE reads) are right under READ COMMITTED only, where each
+// statement sees what was committed before it began; a database whose
+// operator set another default isolation level must not make the
+// service's writes miss each other's rows (negative_stock, duplicate
+// receipts, a unit fitted twice, all silently not raised).
+func TestWritesRunReadCommittedWhateverTheDefault(t *testing.T) {
+	dsn := pgtest.ForTest(t)
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var name string
+	if err := admin.QueryRow(`SELECT current_database()`).Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec(`ALTER DATABASE "` + name + `" SET default_transaction_isolation = 'repeatable read'`); err != nil {
+		t.Fatal(err)
+	}
+	admin.Close()
+	db := openTestDB(t, Config{DataDir: t.TempDir(), Postgres: dsn})
+	ctx := context.Background()
+	level := func(tx *sql.Tx) string {
+		var l string
+		if err := tx.QueryRowContext(ctx, `SHOW transaction_isolation`).Scan(&l); err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	var late, direct string
+	if err := db.entityTx(ctx, tenant, nil, func(ctx context.Context, st *serverTx) error {
+		late = level(st.tx)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, _ int64) error {
+		direct = level(tx)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var dflt string
+	if err := db.read.QueryRowContext(ctx, `SHOW default_transaction_isolation`).Scan(&dflt); err != nil || dflt != "repeatable read" {
+		t.Fatalf("the database's default is %q (%v): the test did not set it", dflt, err)
+	}
+	if late != "read committed" || direct != "read committed" {
+		t.Errorf("with the database's default at repeatable read, a late write runs at %q and a direct one at %q, want read committed", late, direct)
 	}
 }
