@@ -547,7 +547,9 @@ func (db *DB) boardWhere(q BoardQuery, statuses bool) (string, []any) {
 	if s := strings.TrimSpace(q.Search); s != "" {
 		// The *_fold columns hold app.Fold of their text: a search
 		// folded alike finds "José" from "jose" and "JOSE". Every column
-		// matches anywhere in its text, as the device's search does: a
+		// matches anywhere in its text, as the device's search does from
+		// three characters (below three it matches a word's start, which
+		// its trigram index needs; the board reads every row anyway): a
 		// customer on the phone reads out the number's last digits
 		// ("2816" for FB-2026-002816) or the end of an IMEI. The name's
 		// and the product's contains already read the tenant's rows, so
