@@ -18,22 +18,8 @@ import (
 // saving starts a sync) reloads that ticket, not the one still on screen:
 // the detail once went back to the ticket shown before the check-in.
 func TestSyncEndKeepsTheTicketAskedFor(t *testing.T) {
-	test.NewTempApp(t)
-	now := time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local)
-	deps, _, _ := openDemoStore(t, now)
-	var queued []func()
-	deps.Run = func(f func()) { queued = append(queued, f) }
-	drain := func() {
-		for len(queued) > 0 {
-			f := queued[0]
-			queued = queued[1:]
-			f()
-		}
-	}
-	term := ui.NewTerminal(t.Context(), deps)
-	w := test.NewTempWindow(t, term.Object())
-	w.Resize(fyne.NewSize(1280, 800))
-	term.Attach(w)
+	term, deps, now, drain := queuedTerminal(t)
+	attachDesktop(t, term)
 	drain()
 	tickets, n, err := deps.Tickets.FindTickets(context.Background(), app.TicketFilter{})
 	if err != nil || n < 2 {
@@ -60,23 +46,9 @@ func TestSyncEndKeepsTheTicketAskedFor(t *testing.T) {
 // before as if the tap had not been taken; the ticket then shows. A load
 // done before that time shows no notice.
 func TestSlowOpenSaysTheTicketIsOpening(t *testing.T) {
-	test.NewTempApp(t)
-	now := time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local)
-	deps, _, _ := openDemoStore(t, now)
-	var queued []func()
-	deps.Run = func(f func()) { queued = append(queued, f) }
-	drain := func() {
-		for len(queued) > 0 {
-			f := queued[0]
-			queued = queued[1:]
-			f()
-		}
-	}
-	term := ui.NewTerminal(t.Context(), deps)
+	term, deps, _, drain := queuedTerminal(t)
 	term.ManualPaneTimers()
-	w := test.NewTempWindow(t, term.Object())
-	w.Resize(fyne.NewSize(1280, 800))
-	term.Attach(w)
+	attachDesktop(t, term)
 	drain()
 	tickets, n, err := deps.Tickets.FindTickets(context.Background(), app.TicketFilter{})
 	if err != nil || n < 3 {
@@ -106,4 +78,31 @@ func TestSlowOpenSaysTheTicketIsOpening(t *testing.T) {
 	if shown := labels(term.Detail().Object()); strings.Contains(shown, "Opening the ticket") {
 		t.Errorf("the notice stays once the ticket is loaded:\n%s", shown)
 	}
+}
+
+// queuedTerminal is a terminal whose background work (Deps.Run) waits in
+// a queue until the test drains it: a load held there is a slow one.
+func queuedTerminal(t *testing.T) (term *ui.Terminal, deps ui.Deps, now time.Time, drain func()) {
+	t.Helper()
+	test.NewTempApp(t)
+	now = time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local)
+	deps, _, _ = openDemoStore(t, now)
+	var queued []func()
+	deps.Run = func(f func()) { queued = append(queued, f) }
+	drain = func() {
+		for len(queued) > 0 {
+			f := queued[0]
+			queued = queued[1:]
+			f()
+		}
+	}
+	return ui.NewTerminal(t.Context(), deps), deps, now, drain
+}
+
+// attachDesktop shows term in a desktop-sized test window.
+func attachDesktop(t *testing.T, term *ui.Terminal) {
+	t.Helper()
+	w := test.NewTempWindow(t, term.Object())
+	w.Resize(fyne.NewSize(1280, 800))
+	term.Attach(w)
 }
