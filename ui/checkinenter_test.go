@@ -105,6 +105,13 @@ func TestTypedPhoneEnterGoesToTheCustomer(t *testing.T) {
 	if shown := form.ShownProblems(); len(shown) != 0 || term.CheckInForm() == nil {
 		t.Errorf("Enter with the customer missing showed problems at %v or closed the form", shown)
 	}
+
+	// Enter in the one field still needed has nowhere to go: it submits,
+	// and the refusal says what that field lacks, under it.
+	press(w, fyne.KeyReturn)
+	if got := form.FieldProblem("customer"); !strings.Contains(got, "customer's name") || term.CheckInForm() == nil {
+		t.Errorf("Enter in the empty customer, the last field needed: under it %q, form open %v", got, term.CheckInForm() != nil)
+	}
 }
 
 // TestKeyboardWalkThroughTheCheckInForm: each Enter lands on the next
