@@ -72,6 +72,11 @@ type checkInForm struct {
 	passBox   *fyne.Container
 	// fieldErrs are the labels under the fields, by the field they follow.
 	fieldErrs map[fyne.CanvasObject]*widget.Label
+	// order is the fields Enter moves through, in the form's order
+	// (next); owner is the field whose problem a field shares, when not
+	// its own: the passcode's and the deposit's.
+	order []fyne.CanvasObject
+	owner map[fyne.CanvasObject]fyne.CanvasObject
 
 	// deposit is the optional deposit taken with the device: amount,
 	// method and reference (card, mobile).
@@ -234,7 +239,7 @@ func (t *Terminal) openCheckIn(m scanner.Meaning) {
 		}
 	})
 	t.checkIn = f
-	t.present(f.dialog, f.submit)
+	t.presentForm(f.dialog, f.submit, f.next)
 	t.win.Canvas().Focus(f.phone)
 }
 
@@ -367,10 +372,24 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 		deposit := item(lang.X("checkin.deposit", "Deposit"), f.deposit, f.depositMethod, f.depositRef)
 		f.form.Items = slices.Insert(f.form.Items, len(f.form.Items)-1, deposit)
 	}
+	f.order = []fyne.CanvasObject{f.phone, f.customer, f.category, f.brand, f.model, f.serial, f.bought, f.proof, f.fault,
+		f.liquid, f.damage, f.opened, f.kit, f.promise, f.passcode, f.patternOn}
+	f.owner = map[fyne.CanvasObject]fyne.CanvasObject{f.passcode: f.passBox, f.patternOn: f.passBox}
+	if deps.warranty != nil {
+		f.order = append(f.order, f.deposit, f.depositMethod, f.depositRef)
+		f.owner[f.depositMethod], f.owner[f.depositRef] = f.deposit, f.deposit
+	}
 	cancel := widget.NewButtonWithIcon(lang.X("dialog.cancel", "Cancel"), theme.CancelIcon(), func() { f.dialog.Hide() })
 	f.submitB = widget.NewButtonWithIcon(lang.X("checkin.submit", "Check in"), theme.ConfirmIcon(), f.submit)
 	f.submitB.Importance = widget.HighImportance
 	f.fixed = container.NewVBox(f.problem, container.NewHBox(layout.NewSpacer(), cancel, f.submitB))
+	if !fyne.CurrentDevice().IsMobile() {
+		// Said where the clerk looks before pressing a key: that Enter
+		// does not check in a half-filled form, and what does.
+		keys := lowLabel(lang.X("checkin.keys_hint", "Enter goes to the next field needed, or checks in; Ctrl+Enter checks in now."))
+		keys.Wrapping = fyne.TextWrapWord
+		f.fixed.Objects = slices.Insert(f.fixed.Objects, 1, fyne.CanvasObject(keys))
+	}
 	f.scroll = container.NewVScroll(f.form)
 	f.body = container.NewBorder(nil, f.fixed, nil, nil, wheelPage(f.scroll))
 	f.dialog = dialog.NewCustomWithoutButtons(lang.X("checkin.title", "Check in a device"), f.body, win)
@@ -580,6 +599,15 @@ func (f *checkInForm) readSerial() {
 // ticket builds the ticket from the form, or says what to correct and in
 // which field (nil when the problem is no one field's).
 func (f *checkInForm) ticket(now time.Time) (app.Ticket, fyne.CanvasObject, error) {
+	t := f.draft(now)
+	if r := f.refusals(&t, now, false); len(r) > 0 {
+		return app.Ticket{}, r[0].field, r[0].err
+	}
+	return t, nil, nil
+}
+
+// draft is the ticket as the form's fields say it, before the checks.
+func (f *checkInForm) draft(now time.Time) app.Ticket {
 	t := app.Ticket{
 		ID:      app.TicketID(app.NewID()),
 		Number:  app.NewTicketNumber(now),
@@ -614,35 +642,118 @@ func (f *checkInForm) ticket(now time.Time) (app.Ticket, fyne.CanvasObject, erro
 			t.Customer.Phone = p.Phone
 		}
 	}
+	return t
+}
+
+// refusal is a check of the form that failed: what it says, and the
+// field it is about (nil when none of the form's).
+type refusal struct {
+	field fyne.CanvasObject
+	err   error
+}
+
+// refusals runs the form's checks on t, in the order a submit reports
+// them, and sets t's purchase date from its field. With all it runs every
+// check (the fields Enter moves to), else it stops at the first refusal
+// (the one a submit shows).
+func (f *checkInForm) refusals(t *app.Ticket, now time.Time, all bool) []refusal {
+	var out []refusal
+	// refuse notes a refusal and says whether to stop.
+	refuse := func(field fyne.CanvasObject, err error) bool {
+		out = append(out, refusal{field, err})
+		return !all
+	}
 	if s := strings.TrimSpace(f.bought.Text); s != "" {
 		// A calendar day, kept as its midnight in UTC as the warranty
 		// counts days (civilDateText): read in the session's zone, a
 		// date typed east of UTC became the day before it, a day less
 		// of warranty.
 		d, err := time.Parse(time.DateOnly, s)
-		if err != nil {
-			return app.Ticket{}, f.bought, app.Errorf(app.EINVALID, "checkin.bad_date", "Write the purchase date as YYYY-MM-DD, for example {{.Example}}.", "Example", now.Format(time.DateOnly))
+		if err == nil {
+			t.Product.PurchaseDate = d
+		} else if refuse(f.bought, app.Errorf(app.EINVALID, "checkin.bad_date", "Write the purchase date as YYYY-MM-DD, for example {{.Example}}.", "Example", now.Format(time.DateOnly))) {
+			return out
 		}
-		t.Product.PurchaseDate = d
 	}
-	if t.Product.Category == "" {
-		return app.Ticket{}, f.category, app.Errorf(app.EINVALID, "checkin.no_category", "Choose the kind of product: it decides which warranty rules apply.")
+	if t.Product.Category == "" && refuse(f.category, app.Errorf(app.EINVALID, "checkin.no_category", "Choose the kind of product: it decides which warranty rules apply.")) {
+		return out
 	}
-	if t.Product.Serial == "" {
-		return app.Ticket{}, f.serial, app.Errorf(app.EINVALID, "checkin.no_serial", "Scan or type the device's serial number or IMEI: the tag and the warranty depend on it.")
+	if t.Product.Serial == "" && refuse(f.serial, app.Errorf(app.EINVALID, "checkin.no_serial", "Scan or type the device's serial number or IMEI: the tag and the warranty depend on it.")) {
+		return out
 	}
-	if t.Fault == "" {
-		return app.Ticket{}, f.fault, app.Errorf(app.EINVALID, "checkin.no_fault", "Write down the fault the customer reports.")
+	if t.Fault == "" && refuse(f.fault, app.Errorf(app.EINVALID, "checkin.no_fault", "Write down the fault the customer reports.")) {
+		return out
 	}
-	if err := t.Validate(); err != nil {
+	// The domain's check says the rest (the customer's name, the
+	// lengths, the dates). Without a category it would stop at that,
+	// which is said above: a stand-in lets it go on to the rest.
+	v := *t
+	if v.Product.Category == "" {
+		v.Product.Category = f.categories[0]
+	}
+	if err := v.Validate(); err != nil {
 		if e := (*app.Error)(nil); errors.As(err, &e) && e.Key == "ticket.invalid.purchase_future" {
 			// At the counter the ticket opens now: a later date is in
 			// the future, and the invoice has the right one.
-			return app.Ticket{}, f.bought, app.Errorf(app.EINVALID, "checkin.purchase_future", "The purchase date cannot be in the future; use the date on the invoice.").WithCause(err)
+			refuse(f.bought, app.Errorf(app.EINVALID, "checkin.purchase_future", "The purchase date cannot be in the future; use the date on the invoice.").WithCause(err))
+		} else {
+			refuse(f.fieldOf(err), err)
 		}
-		return app.Ticket{}, f.fieldOf(err), err
 	}
-	return t, nil, nil
+	return out
+}
+
+// needed are the fields a submit would refuse now, each as the field its
+// problem shows under (fieldErrs).
+func (f *checkInForm) needed() map[fyne.CanvasObject]bool {
+	now := f.deps.now()
+	t := f.draft(now)
+	need := map[fyne.CanvasObject]bool{}
+	for _, r := range f.refusals(&t, now, true) {
+		if r.field != nil {
+			need[r.field] = true
+		}
+	}
+	if _, err := f.passcodeOf(t.ID); err != nil {
+		need[f.passBox] = true
+	}
+	return need
+}
+
+// next is Enter in from (nil when nothing has the focus): the focus moves
+// to the first field after from, in the form's order and wrapping round
+// to the top, that a submit would refuse. No problem shows: the clerk is
+// on the way to the field, and a scanner's Enter after a serial is no
+// request to check in. It is false when no other field is needed, and
+// Enter then submits: it checks the device in, or says what is wrong
+// with from itself. The deposit is checked only by a submit (it reads
+// the rule set, off the UI goroutine).
+func (f *checkInForm) next(from fyne.CanvasObject) bool {
+	if f.win == nil || len(f.order) == 0 {
+		return false
+	}
+	need := f.needed()
+	at := slices.Index(f.order, from) // -1: from the top
+	for i := 1; i <= len(f.order); i++ {
+		o := f.order[(at+i+len(f.order))%len(f.order)]
+		field := f.problemField(o)
+		fo, ok := o.(fyne.Focusable)
+		if !ok || !need[field] || !o.Visible() || (from != nil && field == f.problemField(from)) {
+			continue
+		}
+		f.reveal(field)
+		f.win.Canvas().Focus(fo)
+		return true
+	}
+	return false
+}
+
+// problemField is the field whose problem o shares (owner), or o.
+func (f *checkInForm) problemField(o fyne.CanvasObject) fyne.CanvasObject {
+	if p, ok := f.owner[o]; ok {
+		return p
+	}
+	return o
 }
 
 // promised is the day chosen in the promise select, zero for none.
@@ -733,7 +844,8 @@ func (f *checkInForm) clearProblems() {
 }
 
 // submit saves the ticket when the form is complete, or says what to
-// correct; Enter in a field does the same as the button.
+// correct: the button, Ctrl+Enter, and Enter once no other field is
+// needed (next).
 func (f *checkInForm) submit() {
 	if f.submitB.Disabled() {
 		return // saving

@@ -193,6 +193,11 @@ type shownDialog struct {
 	// submit is what Enter does; nil for dialogs that only say or ask
 	// (Enter must not confirm what cannot be taken back).
 	submit func()
+	// next is what Enter in a field of a long form does first: it moves
+	// the focus on to a field the form still needs, and is false when
+	// none is left, so that Enter submits. nil for short forms, where
+	// Enter is submit at once.
+	next func(from fyne.CanvasObject) bool
 }
 
 // NewTerminal builds the main screen. ctx bounds every background load and
@@ -324,7 +329,7 @@ func (t *Terminal) Attach(w fyne.Window) {
 			return
 		}
 		if !t.keys.enter(ev, nil) {
-			t.keys.toShell(ev, true)
+			t.keys.toShell(ev, nil, true)
 		}
 	})
 	t.addShortcuts(c)
@@ -364,8 +369,14 @@ func (t *Terminal) showDialog(title string, content fyne.CanvasObject) {
 // present shows d and keeps it until it closes, so that Escape closes it
 // and, when submit is set, Enter submits it.
 func (t *Terminal) present(d dialog.Dialog, submit func()) {
+	t.presentForm(d, submit, nil)
+}
+
+// presentForm is present for a long form, where Enter in a field first
+// runs next (shownDialog.next).
+func (t *Terminal) presentForm(d dialog.Dialog, submit func(), next func(from fyne.CanvasObject) bool) {
 	d.Show()
-	sd := &shownDialog{d: d, submit: submit, overlay: t.win.Canvas().Overlays().Top()}
+	sd := &shownDialog{d: d, submit: submit, next: next, overlay: t.win.Canvas().Overlays().Top()}
 	d.SetOnClosed(func() { t.dialogClosed(sd) })
 	t.dialogs = append(t.dialogs, sd)
 }
@@ -403,14 +414,27 @@ func (t *Terminal) escape() bool {
 	return true
 }
 
-// submit submits the form in front, which checks its entries first.
-func (t *Terminal) submit() bool {
+// enter is Enter in from (nil: nothing focused): a long form in front
+// moves on to the next field it needs, and the form submits when none
+// is left; a short one submits at once.
+func (t *Terminal) enter(from fyne.CanvasObject) bool {
 	sd := t.topDialog()
 	if sd == nil || sd.submit == nil {
 		return false
 	}
+	if sd.next != nil && sd.next(from) {
+		return true
+	}
 	sd.submit()
 	return true
+}
+
+// submit submits the form in front whatever it still needs (Ctrl+Enter):
+// the refusal then says what that is.
+func (t *Terminal) submit() {
+	if sd := t.topDialog(); sd != nil && sd.submit != nil {
+		sd.submit()
+	}
 }
 
 // shortcut runs a page shortcut.
@@ -444,7 +468,8 @@ func heading(text string) *widget.Label {
 
 // addShortcuts gives a desktop keyboard the common tasks: Ctrl+F search,
 // Ctrl+N check in, Ctrl+P print the open ticket's labels, Ctrl+1/2/3 the
-// pages, Ctrl+R (or F5 with nothing focused) sync now.
+// pages, Ctrl+R (or F5 with nothing focused) sync now, Ctrl+Enter submit the
+// form in front.
 func (t *Terminal) addShortcuts(c fyne.Canvas) {
 	ctrl := fyne.KeyModifierShortcutDefault
 	t.shortcuts = map[string]func(){}
@@ -472,6 +497,10 @@ func (t *Terminal) addShortcuts(c fyne.Canvas) {
 			t.deps.Sync.SyncNow()
 		}
 	})
+	// Ctrl+Enter submits the form in front as it stands, where Enter
+	// would move on to a field still needed (Terminal.enter).
+	add(fyne.KeyReturn, t.submit)
+	add(fyne.KeyEnter, t.submit)
 	for i, key := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3} {
 		add(key, func() {
 			if i < len(t.tabs.Items) {

@@ -41,8 +41,10 @@ type wedgeKeys struct {
 type keyShell interface {
 	// escape closes the top dialog; false when there is none.
 	escape() bool
-	// submit submits the top dialog's form; false when it has none.
-	submit() bool
+	// enter is Enter pressed in from (nil when nothing has the focus):
+	// the top dialog's form moves on to a field it still needs, or
+	// submits; false when the dialog has no form.
+	enter(from fyne.CanvasObject) bool
 	// shortcut runs a page shortcut (Ctrl+1 …); false when s is not one.
 	shortcut(s fyne.Shortcut) bool
 }
@@ -74,8 +76,9 @@ func (k *wedgeKeys) enterLabel(ev *fyne.KeyEvent, text string, taken func(before
 }
 
 // toShell gives Escape, and Enter when the field submits nothing itself,
-// to the shell; it reports whether the shell took the key.
-func (k *wedgeKeys) toShell(ev *fyne.KeyEvent, enterSubmits bool) bool {
+// to the shell; from is the field the key was typed in (nil for none). It
+// reports whether the shell took the key.
+func (k *wedgeKeys) toShell(ev *fyne.KeyEvent, from fyne.CanvasObject, enterSubmits bool) bool {
 	if k == nil || k.shell == nil {
 		return false
 	}
@@ -83,7 +86,7 @@ func (k *wedgeKeys) toShell(ev *fyne.KeyEvent, enterSubmits bool) bool {
 	case fyne.KeyEscape:
 		return k.shell.escape()
 	case fyne.KeyReturn, fyne.KeyEnter:
-		return enterSubmits && k.shell.submit()
+		return enterSubmits && k.shell.enter(from)
 	}
 	return false
 }
@@ -145,8 +148,9 @@ func (e *scanEntry) TypedKey(ev *fyne.KeyEvent) {
 		return
 	}
 	// A field with its own OnSubmitted (the search box) or lines to break
-	// keeps its Enter; the fields of a form submit the form.
-	if e.keys.toShell(ev, !e.MultiLine && e.OnSubmitted == nil) {
+	// keeps its Enter; the fields of a form give it to the form, which
+	// moves on or submits (Terminal.enter).
+	if e.keys.toShell(ev, e, !e.MultiLine && e.OnSubmitted == nil) {
 		return
 	}
 	e.Entry.TypedKey(ev)
@@ -250,7 +254,7 @@ func (s *scanSelect) TypedRune(r rune) {
 
 // TypedKey ends a scan on Enter; Escape and Enter go to the dialog.
 func (s *scanSelect) TypedKey(ev *fyne.KeyEvent) {
-	if s.keys.enter(ev, nil) || s.keys.toShell(ev, true) {
+	if s.keys.enter(ev, nil) || s.keys.toShell(ev, s, true) {
 		return
 	}
 	s.Select.TypedKey(ev)
@@ -283,7 +287,7 @@ func (c *scanCheck) TypedRune(r rune) {
 // TypedKey ends a scan on Enter, leaving the box as it was; Escape and
 // Enter go to the dialog.
 func (c *scanCheck) TypedKey(ev *fyne.KeyEvent) {
-	if c.keys.enter(ev, func() { c.SetChecked(c.beforeBurst) }) || c.keys.toShell(ev, true) {
+	if c.keys.enter(ev, func() { c.SetChecked(c.beforeBurst) }) || c.keys.toShell(ev, c, true) {
 		return
 	}
 	c.Check.TypedKey(ev)

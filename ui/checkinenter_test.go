@@ -1,0 +1,176 @@
+package ui_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/ui"
+)
+
+// Enter in the check-in form: a keyboard-wedge scanner ends every scan
+// with Enter, and one set slower than the wedge's burst gap looks like
+// typing. Its Enter, and a clerk's after the phone, move on to the next
+// field the form still needs; they check in only when nothing is missing.
+
+// slowScanner is a scanner's pace that the wedge reads as typing: 60 ms a
+// key, over its 35 ms burst gap (cheap Bluetooth scanners).
+const slowScanner = 60 * time.Millisecond
+
+// keyIn types text into the field with the focus in w, a key every step,
+// then Enter.
+func keyIn(w fyne.Window, kb *keyboard, text string, step time.Duration) {
+	kb.clock = kb.clock.Add(time.Second) // a pause before it
+	kb.step = step
+	for _, r := range text {
+		w.Canvas().Focused().TypedRune(r)
+	}
+	press(w, fyne.KeyReturn)
+}
+
+// counterCheckIn opens the check-in form with the counter's button.
+func counterCheckIn(t *testing.T, term *ui.Terminal) *ui.CheckIn {
+	t.Helper()
+	tapButton(t, term.Object(), "Check in")
+	form := term.CheckInForm()
+	if form == nil {
+		t.Fatal("the check-in form did not open")
+	}
+	return form
+}
+
+// ticketsWithSerial counts the saved tickets with serial.
+func ticketsWithSerial(t *testing.T, deps ui.Deps, serial string) int {
+	t.Helper()
+	_, n, err := deps.Tickets.FindTickets(context.Background(), app.TicketFilter{Query: serial})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestSlowScanEnterInTheSerialGoesToTheNextFieldNeeded(t *testing.T) {
+	term, w, kb, _, deps := scanTerminal(t)
+	form := counterCheckIn(t, term)
+	form.Fill(app.CategoryPhone, "Zhou Min", "+86 139 0000 0001", "Xiaomi", "Redmi 12", "", "", "")
+	const serial = "356938035643817"
+	w.Canvas().Focus(form.Input("serial"))
+	keyIn(w, kb, serial, slowScanner)
+
+	if got := form.Serial(); got != serial {
+		t.Errorf("serial field holds %q after the slow scan, want %q", got, serial)
+	}
+	// The fault is the next field the form needs: the purchase date and
+	// its proof, between them, are optional.
+	if got := form.FocusedField(w); got != "fault" {
+		t.Errorf("the focus is on %q after the scanner's Enter, want the fault, the next field needed", got)
+	}
+	if shown := form.ShownProblems(); len(shown) != 0 {
+		t.Errorf("the scanner's Enter showed problems at %v; a refusal shows only for a submit", shown)
+	}
+	if term.CheckInForm() == nil || ticketsWithSerial(t, deps, serial) != 0 {
+		t.Error("the scanner's Enter closed the form or saved a ticket with the fault missing")
+	}
+}
+
+func TestTypedPhoneEnterGoesToTheCustomer(t *testing.T) {
+	term, w, kb, _, _ := scanTerminal(t)
+	form := counterCheckIn(t, term)
+	if got := form.FocusedField(w); got != "phone" {
+		t.Fatalf("the form opened with the focus on %q, want the phone", got)
+	}
+	keyIn(w, kb, "+86 139 0000 0001", 150*time.Millisecond)
+	if got := form.FocusedField(w); got != "customer" {
+		t.Errorf("the focus is on %q after Enter in the phone, want the customer", got)
+	}
+	if shown := form.ShownProblems(); len(shown) != 0 {
+		t.Errorf("Enter in the phone showed problems at %v", shown)
+	}
+
+	// Past the last field needed, Enter goes round to the first one
+	// still empty, above.
+	form.Fill(app.CategoryPhone, "", "+86 139 0000 0001", "", "", "", "", "Screen cracked")
+	w.Canvas().Focus(form.Input("serial"))
+	keyIn(w, kb, "356938035643817", slowScanner)
+	w.Canvas().Focus(form.Input("kit"))
+	keyIn(w, kb, "charger", 150*time.Millisecond)
+	if got := form.FocusedField(w); got != "customer" {
+		t.Errorf("the focus is on %q after Enter in the accessories with the customer empty, want the customer", got)
+	}
+	if shown := form.ShownProblems(); len(shown) != 0 || term.CheckInForm() == nil {
+		t.Errorf("Enter with the customer missing showed problems at %v or closed the form", shown)
+	}
+
+	// Enter in the one field still needed has nowhere to go: it submits,
+	// and the refusal says what that field lacks, under it.
+	press(w, fyne.KeyReturn)
+	if got := form.FieldProblem("customer"); !strings.Contains(got, "customer's name") || term.CheckInForm() == nil {
+		t.Errorf("Enter in the empty customer, the last field needed: under it %q, form open %v", got, term.CheckInForm() != nil)
+	}
+}
+
+// TestKeyboardWalkThroughTheCheckInForm: each Enter lands on the next
+// field needed, and Enter with nothing missing checks the device in.
+func TestKeyboardWalkThroughTheCheckInForm(t *testing.T) {
+	term, w, kb, _, deps := scanTerminal(t)
+	form := counterCheckIn(t, term)
+	const serial = "356938035643817"
+	step := func(text string, pace time.Duration, want string) {
+		t.Helper()
+		keyIn(w, kb, text, pace)
+		if got := form.FocusedField(w); got != want {
+			t.Fatalf("after %q and Enter the focus is on %q, want %q", text, got, want)
+		}
+		if shown := form.ShownProblems(); len(shown) != 0 {
+			t.Fatalf("after %q and Enter problems show at %v", text, shown)
+		}
+	}
+	step("+86 139 0000 0001", 150*time.Millisecond, "customer")
+	step("Zhou Min", 150*time.Millisecond, "category")
+	form.ChooseCategory(0) // a tap on the drop-down's first product
+	step("", 0, "serial")
+	step(serial, slowScanner, "fault")
+	// In the fault Enter breaks the line, here after the fault's words.
+	keyIn(w, kb, "No sound", 150*time.Millisecond)
+	if term.CheckInForm() == nil || form.FocusedField(w) != "fault" {
+		t.Fatal("Enter in the fault left it; it breaks the line")
+	}
+
+	// Nothing is missing: Enter in a field checks in.
+	w.Canvas().Focus(form.Input("kit"))
+	keyIn(w, kb, "charger", 150*time.Millisecond)
+	if term.CheckInForm() != nil {
+		t.Fatalf("Enter with nothing missing did not check in; problems at %v: %q", form.ShownProblems(), form.Problem())
+	}
+	if n := ticketsWithSerial(t, deps, serial); n != 1 {
+		t.Fatalf("%d tickets with serial %s after the check-in, want 1", n, serial)
+	}
+}
+
+func TestCtrlEnterSubmitsWhatIsMissing(t *testing.T) {
+	ctrlEnter := &desktop.CustomShortcut{KeyName: fyne.KeyReturn, Modifier: fyne.KeyModifierShortcutDefault}
+	for _, field := range []string{"customer", "fault"} {
+		t.Run(field, func(t *testing.T) {
+			term, w, kb, _, deps := scanTerminal(t)
+			form := counterCheckIn(t, term)
+			form.Fill("", "", "+86 139 0000 0001", "", "", "", "", "")
+			w.Canvas().Focus(form.Input(field))
+			kb.typeSlowly(w.Canvas().Focused(), "Hums", false)
+			shortcut(w, ctrlEnter)
+			if !strings.Contains(form.Problem(), "kind of product") || form.FieldProblem("category") == "" {
+				t.Errorf("Ctrl+Enter in the %s with the category missing: message %q, under the category %q", field, form.Problem(), form.FieldProblem("category"))
+			}
+			if got := form.FocusedField(w); got != "category" {
+				t.Errorf("the focus is on %q after the refusal, want the category it names", got)
+			}
+			if term.CheckInForm() == nil || ticketsWithSerial(t, deps, "Hums") != 0 {
+				t.Error("Ctrl+Enter on an incomplete form closed it or saved a ticket")
+			}
+		})
+	}
+}
