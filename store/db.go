@@ -356,8 +356,8 @@ func (db *DB) Check(ctx context.Context) error {
 	return nil
 }
 
-// checkSearchFold folds the ticket search again (refoldTicketSearch), in
-// one write transaction, when another app.FoldVersion made it than this
+// checkSearchFold folds the part and ticket searches again (refoldSearch),
+// in one write transaction, when another app.FoldVersion made them than this
 // app's: a later app that folds otherwise needs no migration to find
 // what its fold finds. A crash leaves the old entries and the old
 // version, and the next Open starts again. version is the schema's
@@ -373,8 +373,8 @@ func (db *DB) checkSearchFold(ctx context.Context, o options, version int) error
 	if version == len(migrations()) && o.upgrading != nil {
 		o.upgrading()
 	}
-	if err := db.writeTx(ctx, func(tx *sql.Tx) error { return refoldTicketSearch(ctx, tx) }); err != nil {
-		return db.openError(fmt.Errorf("fold the ticket search again: %w", err))
+	if err := db.writeTx(ctx, func(tx *sql.Tx) error { return refoldSearch(ctx, tx) }); err != nil {
+		return db.openError(fmt.Errorf("fold the part and ticket search again: %w", err))
 	}
 	return nil
 }
@@ -392,6 +392,7 @@ var migrationSteps = map[string]func(context.Context, *sql.Tx) error{
 	"0012_ticket_search_technician.sql": rebuildTicketSearch0012,
 	"0016_ticket_search_product.sql":    rebuildTicketSearch,
 	"0017_ticket_search_fold.sql":       refoldTicketSearch,
+	"0018_part_search_fold.sql":         refoldPartSearch,
 }
 
 // migrations returns the embedded migrations in order; migration i (from 1)

@@ -159,8 +159,7 @@ func (l *loader) load(ds app.Dataset) error {
 				return fmt.Errorf("index part %s: %w", pi.part.Number, err)
 			}
 		}
-		if _, err := l.exec(`INSERT INTO parts_fts (rowid, number, name_en, name_zh, short) VALUES (?, ?, ?, ?, ?)`,
-			pi.id, string(pi.part.Number), pi.part.NameEN, pi.part.NameZH, searchTokens(pi.part)); err != nil {
+		if _, err := l.exec(partFTSInsert, partSearchValues(pi.id, pi.part)...); err != nil {
 			return fmt.Errorf("index part %s: %w", pi.part.Number, err)
 		}
 	}

@@ -90,7 +90,9 @@ func (r *partRow) part() (app.Part, error) {
 
 // FindParts searches the catalog. Every word of f.Query must match: a word
 // of three or more characters matches anywhere in the part number, English
-// name or Chinese name (case and accents ignored); a shorter Chinese (or
+// name or Chinese name (compared folded by app.Fold, as the ticket search
+// compares: case, accents and ligatures ignored, full-width forms their
+// ASCII, so "oeillet" finds "Œillet" and "ＨＢ－" "HB-"); a shorter Chinese (or
 // Japanese, Korean) word matches anywhere; a two-letter word matches the
 // start of a word (a single letter or digit only narrows nothing). A one-word
 // query also matches part-number prefixes, which come first, by number;
@@ -136,16 +138,18 @@ func (s *PartService) FindParts(ctx context.Context, f app.PartFilter) ([]app.Pa
 			return add(partsOfModel, model, limit)
 		}
 		if len(words) == 1 {
-			q, args := partsByPrefix, []any{words[0], words[0] + "\xff"}
-			if model != "" {
-				q += ofModel
-				args = append(args, model)
-			}
-			if err := add(q+byNumber, append(args, limit)...); err != nil {
-				return err
+			for _, prefix := range numberPrefixes(words[0]) {
+				q, args := partsByPrefix, []any{prefix, prefix + "\xff"}
+				if model != "" {
+					q += ofModel
+					args = append(args, model)
+				}
+				if err := add(q+byNumber, append(args, limit)...); err != nil {
+					return err
+				}
 			}
 		}
-		match := matchExpr(words)
+		match := matchExpr(foldWords(words))
 		if match == "" || len(out) >= limit {
 			return nil
 		}
@@ -172,10 +176,12 @@ func (s *PartService) CountParts(ctx context.Context, f app.PartFilter) (int, er
 	var parts []string
 	var args []any
 	if len(words) == 1 {
-		parts = append(parts, `SELECT id FROM parts WHERE number >= ? AND number < ?`)
-		args = append(args, words[0], words[0]+"\xff")
+		for _, prefix := range numberPrefixes(words[0]) {
+			parts = append(parts, `SELECT id FROM parts WHERE number >= ? AND number < ?`)
+			args = append(args, prefix, prefix+"\xff")
+		}
 	}
-	if match := matchExpr(words); match != "" {
+	if match := matchExpr(foldWords(words)); match != "" {
 		parts = append(parts, `SELECT rowid AS id FROM parts_fts WHERE parts_fts MATCH ?`)
 		args = append(args, match)
 	}
@@ -203,6 +209,30 @@ func (s *PartService) CountParts(ctx context.Context, f app.PartFilter) (int, er
 // words: NUL would end the FTS5 query string early, and \x01 is padding.
 func queryWords(q string) []string {
 	return strings.FieldsFunc(q, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) })
+}
+
+// numberPrefixes are the prefixes a one-word query w looks part numbers
+// up by, in the number index (NOCASE, which folds ASCII letters only): w
+// as typed, and w folded (app.Fold) when the fold makes more of it than
+// lower case: a Chinese input method's full-width "００２１４６４５５０Ａ"
+// is the number "0021464550A". The word as typed stays first, so a number
+// holding letters the fold changes is still found by its start as before.
+func numberPrefixes(w string) []string {
+	if f := app.Fold(w); f != strings.ToLower(w) {
+		return []string{w, f}
+	}
+	return []string{w}
+}
+
+// foldWords are query words as the search indexes hold their text
+// (app.Fold, the board's rule): the part search's and the ticket search's
+// entries are folded alike, the query's words too.
+func foldWords(words []string) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		out[i] = app.Fold(w)
+	}
+	return out
 }
 
 // modelKey is the form models are compared in: trimmed, lower case.
@@ -422,11 +452,26 @@ func privateToken(key string) string {
 	return string([]rune{base + rune(x%n), base + rune(x/n%n), base + rune(x/n/n%n)})
 }
 
-// searchTokens returns the "short" column of parts_fts for a part.
-func searchTokens(p app.Part) string {
+// partFTSInsert writes a part's search entry from partSearchValues.
+const partFTSInsert = `INSERT INTO parts_fts (rowid, number, name_en, name_zh, short) VALUES (?, ?, ?, ?, ?)`
+
+// partSearchValues are partFTSInsert's arguments for part p of row id:
+// its number and names folded by app.Fold, as the ticket search's entries
+// are (since 0018_part_search_fold.sql; the trigram tokenizer's
+// remove_diacritics leaves ligatures, stroked letters and full-width
+// forms as they are), then the short grams of the folded text and the
+// models' tokens (searchTokens). FindParts folds a query's words alike.
+func partSearchValues(id int64, p app.Part) []any {
+	number, en, zh := app.Fold(string(p.Number)), app.Fold(p.NameEN), app.Fold(p.NameZH)
+	return []any{id, number, en, zh, searchTokens(number, en, zh, p.Models)}
+}
+
+// searchTokens returns the "short" column of parts_fts for a part of
+// number and names (folded) compatible with models.
+func searchTokens(number, nameEN, nameZH string, models []string) string {
 	var b strings.Builder
-	writeShortGrams(&b, string(p.Number), p.NameEN, p.NameZH)
-	for _, m := range p.Models {
+	writeShortGrams(&b, number, nameEN, nameZH)
+	for _, m := range models {
 		b.WriteString(pad)
 		b.WriteString(privateToken(modelKey(m)))
 	}

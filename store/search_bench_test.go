@@ -385,6 +385,13 @@ func BenchmarkMigrate0016(b *testing.B) { benchMigration(b, "0016_ticket_search_
 // version.)
 func BenchmarkRefoldTicketSearch(b *testing.B) { benchTx(b, refoldTicketSearch) }
 
+// BenchmarkRefoldPartSearch is migration 0018_part_search_fold's step,
+// and the part half of what Open does when the app folds otherwise than
+// the store's searches (refoldPartSearch): every part's entry written
+// again, folded, and the index merged, on benchTx's stores (100,000
+// parts with the 10,000 tickets, 10,000 with the 100,000).
+func BenchmarkRefoldPartSearch(b *testing.B) { benchTx(b, refoldPartSearch) }
+
 // BenchmarkMigrate0014 is the upgrade of a store by migration
 // 0014_facts_without_rowid: its notes, repair entries and parts used
 // copied into their WITHOUT ROWID tables, in one write transaction, on the

@@ -472,10 +472,7 @@ func ticketOrder(f app.TicketFilter) (string, error) {
 // The words are folded (app.Fold) as the index's text is
 // (ticketSearchValues): "strasse" finds "Straße", "１３８" finds "138".
 func ticketMatchExpr(words []string) string {
-	words = slices.Clone(words)
-	for i, w := range words {
-		words[i] = app.Fold(w)
-	}
+	words = foldWords(words)
 	var terms []string
 	for _, w := range words {
 		digits := app.PhoneDigits(w)

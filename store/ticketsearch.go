@@ -86,8 +86,9 @@ func rebuildTicketSearch(ctx context.Context, tx *sql.Tx) error {
 	return rebuildTicketSearchWith(ctx, tx, ticketFTSInsert, ticketSearchValues)
 }
 
-// refoldTicketSearch is migration 0017's step, and what Open does when
-// search_fold holds another app.FoldVersion than the app's (checkSearchFold):
+// refoldTicketSearch is migration 0017's step, and the ticket half of
+// what Open does when search_fold holds another app.FoldVersion than the
+// app's (refoldSearch, checkSearchFold):
 // every row's phone_digits made again from its phone by app.PhoneDigits
 // (since fold version 3 it reads full-width digits: a phone typed
 // "１３８…" was stored without digits), every entry deleted and written
@@ -108,8 +109,9 @@ func refoldTicketSearch(ctx context.Context, tx *sql.Tx) error {
 	return err
 }
 
-// searchFoldCurrent reports whether the ticket search's entries were
-// folded by this app's app.FoldVersion (search_fold).
+// searchFoldCurrent reports whether the search entries, the tickets' and
+// (since 0018) the parts', were folded by this app's app.FoldVersion
+// (search_fold).
 func (db *DB) searchFoldCurrent(ctx context.Context) (bool, error) {
 	var v string
 	err := db.write.QueryRowContext(ctx, `SELECT version FROM search_fold WHERE id = 1`).Scan(&v)
@@ -175,11 +177,22 @@ func rebuildTicketSearch0012(ctx context.Context, tx *sql.Tx) error {
 }
 
 // rebuildTicketSearchWith writes, with insert, the entry values makes of
-// every ticket row. The rows are read a batch at a time in rid order, so
-// memory stays bounded on a store of any size, and the index is merged
-// into one segment at the end, as DB.Optimize leaves it after a first
-// sync.
+// every ticket row (rebuildSearchWith).
 func rebuildTicketSearchWith(ctx context.Context, tx *sql.Tx, insert string, values func(int64, searchText) []any) error {
+	return rebuildSearchWith(ctx, tx, "tickets_fts", insert,
+		func(after int64) ([]searchRow, error) { return ticketSearchBatch(ctx, tx, after) },
+		func(r searchRow) (int64, []any) { return r.rid, values(r.rid, r.text) },
+		func(r searchRow) string { return "ticket " + r.text.number })
+}
+
+// rebuildSearchWith writes, with the statement insert, the entry of every
+// row of a search index's table (fts, tickets_fts or parts_fts): batch
+// reads up to rebuildBatch rows after a key in key order, so memory stays
+// bounded on a store of any size; entry is a row's key and insert's
+// arguments; what names a row in an error. The index is merged into one
+// segment at the end, as DB.Optimize leaves it after a first sync.
+func rebuildSearchWith[R any](ctx context.Context, tx *sql.Tx, fts, insert string,
+	batch func(after int64) ([]R, error), entry func(R) (int64, []any), what func(R) string) error {
 	ins, err := tx.PrepareContext(ctx, insert)
 	if err != nil {
 		return err
@@ -187,21 +200,22 @@ func rebuildTicketSearchWith(ctx context.Context, tx *sql.Tx, insert string, val
 	defer ins.Close()
 	last := int64(math.MinInt64)
 	for {
-		batch, err := ticketSearchBatch(ctx, tx, last)
+		rows, err := batch(last)
 		if err != nil {
 			return err
 		}
-		for _, r := range batch {
-			if _, err := ins.ExecContext(ctx, values(r.rid, r.text)...); err != nil {
-				return fmt.Errorf("index ticket %s: %w", r.text.number, err)
+		for _, r := range rows {
+			key, values := entry(r)
+			if _, err := ins.ExecContext(ctx, values...); err != nil {
+				return fmt.Errorf("index %s: %w", what(r), err)
 			}
+			last = key
 		}
-		if len(batch) < rebuildBatch {
+		if len(rows) < rebuildBatch {
 			break
 		}
-		last = batch[len(batch)-1].rid
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO tickets_fts (tickets_fts) VALUES ('optimize')`)
+	_, err = tx.ExecContext(ctx, `INSERT INTO `+fts+` (`+fts+`) VALUES ('optimize')`)
 	return err
 }
 

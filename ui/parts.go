@@ -533,13 +533,16 @@ func mergeParts(first, rest []app.Part, limit int) []app.Part {
 	return out
 }
 
-// matchesPart filters the stock list by number prefix or name words.
+// matchesPart filters the stock list by number prefix or name words,
+// compared folded (app.Fold), as the catalog's search compares them: a
+// number typed in full-width or a name without its ligature finds the
+// van's part as it finds the catalog's.
 func matchesPart(p app.Part, q string) bool {
-	q = strings.ToLower(q)
-	if strings.HasPrefix(strings.ToLower(string(p.Number)), q) {
+	q = app.Fold(q)
+	if strings.HasPrefix(app.Fold(string(p.Number)), q) {
 		return true
 	}
-	text := strings.ToLower(p.NameEN + " " + p.NameZH + " " + p.Category)
+	text := app.Fold(p.NameEN + " " + p.NameZH + " " + p.Category)
 	for _, w := range strings.Fields(q) {
 		if !strings.Contains(text, w) {
 			return false

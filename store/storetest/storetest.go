@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"OutboxAcknowledgedByPull", testOutboxAcknowledge},
 		{"Balances", testBalances},
 		{"FindParts", testFindParts},
+		{"FindPartsFolded", testFindPartsFolded},
 		{"Arrivals", testArrivals},
 		{"Part", testPart},
 		{"Locations", testLocations},
@@ -538,6 +539,21 @@ func testBalances(t *testing.T, s Stores) {
 	}
 }
 
+// findParts returns the numbers of the parts FindParts finds for f, and
+// what CountParts counts for it.
+func findParts(t *testing.T, s Stores, f app.PartFilter) ([]app.PartNumber, int) {
+	t.Helper()
+	got, err := s.Parts.FindParts(t.Context(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.Parts.CountParts(t.Context(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return numbers(got), n
+}
+
 func testFindParts(t *testing.T, s Stores) {
 	for name, tc := range map[string]struct {
 		f    app.PartFilter
@@ -568,18 +584,10 @@ func testFindParts(t *testing.T, s Stores) {
 		"Quotes":             {app.PartFilter{Query: `"battery`}, nil},
 	} {
 		t.Run(name, func(t *testing.T) {
-			got, err := s.Parts.FindParts(t.Context(), tc.f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			n, err := s.Parts.CountParts(t.Context(), tc.f)
-			if err != nil {
-				t.Fatal(err)
-			}
+			g, n := findParts(t, s, tc.f)
 			if want := len(tc.want); name == "Limit" && n != 2 || name != "Limit" && n != want {
 				t.Errorf("CountParts = %d, FindParts found %d", n, want)
 			}
-			g := numbers(got)
 			if strings.HasPrefix(name, "NumberPrefix") || name == "Limit" || name == "Model" || name == "Nothing" {
 				equal(t, "parts in order", g, tc.want) // number prefixes and models come sorted
 				return
@@ -587,6 +595,64 @@ func testFindParts(t *testing.T, s Stores) {
 			slices.Sort(g)
 			want := slices.Clone(tc.want)
 			slices.Sort(want)
+			equal(t, "parts", g, want)
+		})
+	}
+}
+
+// testFindPartsFolded: the part search folds as the ticket search does
+// (app.Fold), the catalog's text and the query alike: a Chinese input
+// method's full-width number, letters and digits are their ASCII, a
+// ligature and stroked letters their plain letters, any case. A number
+// typed whole comes first by its prefix, as one typed in ASCII does.
+func testFindPartsFolded(t *testing.T, s Stores) {
+	const (
+		kit      app.PartNumber = "KT-0021464550A-2" // holds the grommet's number inside
+		grommet  app.PartNumber = "0021464550A"
+		bearing  app.PartNumber = "HA-BRG-6204"
+		wideName app.PartNumber = "HA-FLT-03"
+	)
+	// The kit first: the search's text matches come in catalog order, so
+	// only the prefix puts the grommet before it.
+	if err := s.Load(t.Context(), app.Dataset{Parts: []app.Part{
+		{Number: kit, NameEN: "Porthole kit", NameZH: "舷窗套件", Class: app.ClassUnit, Brand: "Haier", Models: []string{"EG100"}},
+		{Number: grommet, NameEN: "Œillet de hublot", NameZH: "舷窗垫圈", Class: app.ClassUnit, Brand: "Haier", Models: []string{"EG100"}},
+		{Number: bearing, NameEN: "Łożysko bębna 6204", NameZH: "滚筒轴承", Class: app.ClassUnit, Brand: "Haier", Models: []string{"EG100"}},
+		{Number: wideName, NameEN: "Ｗａｔｅｒ ｆｉｌｔｅｒ", NameZH: "进水滤网", Class: app.ClassUnit, Brand: "Haier"},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	for name, tc := range map[string]struct {
+		f       app.PartFilter
+		want    []app.PartNumber
+		ordered bool
+	}{
+		"FullWidthNumber":       {app.PartFilter{Query: "００２１４６４５５０Ａ"}, []app.PartNumber{grommet, kit}, true},
+		"FullWidthNumberLower":  {app.PartFilter{Query: "００２１４６４５５０ａ"}, []app.PartNumber{grommet, kit}, true},
+		"FullWidthNumberInside": {app.PartFilter{Query: "１４６４５５０"}, []app.PartNumber{kit, grommet}, false},
+		"FullWidthPrefix":       {app.PartFilter{Query: "ＨＢ－"}, []app.PartNumber{BatteryP50, DisplayP50}, true},
+		"FullWidthWord":         {app.PartFilter{Query: "ＢＡＴＴＥＲＹ"}, []app.PartNumber{BatteryP50, BatteryN12}, false},
+		"FullWidthTwoLetters":   {app.PartFilter{Query: "Ｘ１"}, []app.PartNumber{KeyboardX1}, false},
+		"FullWidthSpace":        {app.PartFilter{Query: "ｂａｔｔｅｒｙ　ｐ５０"}, []app.PartNumber{BatteryP50}, false},
+		"FullWidthModelAndWord": {app.PartFilter{Model: "EG100", Query: "ｓｅａｌ"}, []app.PartNumber{DoorSeal}, false},
+		"FullWidthInCatalog":    {app.PartFilter{Query: "water filter"}, []app.PartNumber{wideName}, false},
+		"Ligature":              {app.PartFilter{Query: "oeillet"}, []app.PartNumber{grommet}, false},
+		"LigatureAnyCase":       {app.PartFilter{Query: "ŒILLET hublot"}, []app.PartNumber{grommet}, false},
+		"StrokedLetters":        {app.PartFilter{Query: "lozysko bebna"}, []app.PartNumber{bearing}, false},
+		"StrokedAsWritten":      {app.PartFilter{Query: "ŁOŻYSKO"}, []app.PartNumber{bearing}, false},
+		"StrokedTwoLetters":     {app.PartFilter{Query: "lo 6204"}, []app.PartNumber{bearing}, false},
+		"ChineseUnchanged":      {app.PartFilter{Query: "舷窗"}, []app.PartNumber{kit, grommet}, false},
+	} {
+		t.Run(name, func(t *testing.T) {
+			g, n := findParts(t, s, tc.f)
+			if n != len(tc.want) {
+				t.Errorf("CountParts = %d, want %d", n, len(tc.want))
+			}
+			want := slices.Clone(tc.want)
+			if !tc.ordered {
+				slices.Sort(g)
+				slices.Sort(want)
+			}
 			equal(t, "parts", g, want)
 		})
 	}

@@ -111,11 +111,14 @@ func (c *Console) stock(w http.ResponseWriter, r *http.Request, s *Session) erro
 	if err != nil {
 		return err
 	}
-	lq := strings.ToLower(q)
+	// Folded (app.Fold) as the device's part search folds: a Chinese
+	// input method's full-width "ＢＡＴＴ" or "oeillet" typed for "Œillet"
+	// finds the part here as on the terminal.
+	fq := app.Fold(q)
+	holds := func(s string) bool { return strings.Contains(app.Fold(s), fq) }
 	for _, b := range bs {
 		part := names[b.Part]
-		if q != "" && !strings.Contains(strings.ToLower(string(b.Part)), lq) &&
-			!strings.Contains(strings.ToLower(part.NameEN), lq) && !strings.Contains(part.NameZH, q) {
+		if q != "" && !holds(string(b.Part)) && !holds(part.NameEN) && !holds(part.NameZH) {
 			continue
 		}
 		p.Total++

@@ -134,6 +134,7 @@ func TestStockPagesShowTheSessionsScope(t *testing.T) {
 			{"clerk@t1", "/stock?location=wh", 200, []string{`href="/stock/wh/P-1">10<`, "Battery", `value="s2"`, "Record receipt"}, []string{"P-9", "t2-only"}},
 			{"dispatcher@t1", "/stock?location=van-1", 200, []string{`class="neg">-2<`, "Record transfer"}, nil},
 			{"admin@t1", "/stock?location=wh&q=batt", 200, []string{"P-1"}, []string{"P-X"}},
+			{"admin@t1", "/stock?location=wh&q=%EF%BC%A2%EF%BD%81%EF%BD%94%EF%BD%94", 200, []string{"P-1"}, []string{"P-X"}}, // full-width "Ｂａｔｔ"
 			{"admin@t1", "/stock?location=wh&q=" + strings.Repeat("x", 101), 400, []string{"Search for at most 100 characters"}, []string{"P-1"}},
 			{"manager@t1", "/stock", 200, []string{`value="s1"`, `value="van-1"`, `value="bin-1"`}, []string{`value="wh"`, `value="s2"`, "Record receipt"}},
 			{"manager@t1", "/stock?location=s2", 404, []string{"There is no stock location s2 here"}, []string{"Store Two"}},

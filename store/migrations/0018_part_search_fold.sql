@@ -1,0 +1,16 @@
+-- 0018_part_search_fold: the part search folds as the ticket search does
+-- (app.Fold, since 0017). The trigram tokenizer's remove_diacritics
+-- leaves ligatures, stroked letters and full-width forms as they are: a
+-- Chinese input method's full-width "００２１４６４５５０Ａ" found no part
+-- 0021464550A, and "oeillet" no "Œillet". Every entry of parts_fts now
+-- holds its part's number and names folded (partSearchValues in
+-- store/part.go), and FindParts folds a query's words alike. FTS5,
+-- contentless, cannot rewrite its entries: refoldPartSearch, in Go
+-- (app.Fold is Go's), in this migration's transaction, deletes them all
+-- and writes them again from the part rows, a batch at a time. The table
+-- and its tokenizer stay as 0001 made them.
+--
+-- search_fold (0017) now names the app.FoldVersion of both searches: Open
+-- folds them again together when the app folds otherwise.
+--
+-- Never edit this file once released: add a later migration instead.

@@ -1,0 +1,58 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// refoldSearch folds both search indexes again, the parts' and the
+// tickets', and records this app's app.FoldVersion (search_fold): what
+// Open does when another fold made them (checkSearchFold).
+func refoldSearch(ctx context.Context, tx *sql.Tx) error {
+	if err := refoldPartSearch(ctx, tx); err != nil {
+		return err
+	}
+	return refoldTicketSearch(ctx, tx) // records the version
+}
+
+// refoldPartSearch is migration 0018's step, and half of refoldSearch:
+// every entry of parts_fts deleted and written again from its part's row,
+// folded (partSearchValues), a batch at a time (rebuildSearchWith).
+func refoldPartSearch(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO parts_fts (parts_fts) VALUES ('delete-all')`); err != nil {
+		return err
+	}
+	return rebuildSearchWith(ctx, tx, "parts_fts", partFTSInsert,
+		func(after int64) ([]partSearchRow, error) { return partSearchBatch(ctx, tx, after) },
+		func(r partSearchRow) (int64, []any) { return r.id, partSearchValues(r.id, r.part) },
+		func(r partSearchRow) string { return "part " + string(r.part.Number) })
+}
+
+// partSearchRow is a part row's id and what its search entry holds.
+type partSearchRow struct {
+	id   int64
+	part app.Part
+}
+
+// partSearchBatch reads the search text of up to rebuildBatch part rows
+// after id after.
+func partSearchBatch(ctx context.Context, tx *sql.Tx, after int64) ([]partSearchRow, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT id, number, name_en, name_zh, models FROM parts WHERE id > ? ORDER BY id LIMIT ?`, after, rebuildBatch)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]partSearchRow, 0, rebuildBatch)
+	for rows.Next() {
+		var r partSearchRow
+		var number, models string
+		if err := rows.Scan(&r.id, &number, &r.part.NameEN, &r.part.NameZH, &models); err != nil {
+			return nil, err
+		}
+		r.part.Number, r.part.Models = app.PartNumber(number), decodeModels(models)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
