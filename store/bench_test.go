@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/app/apptest"
 	"github.com/fieldbench/fieldbench/store/storetest"
 )
 
@@ -247,17 +248,11 @@ func BenchmarkPartSearch(b *testing.B) {
 	reportMemory(b)
 }
 
-// fullWidthAll is each of ss with its printable ASCII as the full-width
-// forms (U+FF01 to U+FF5E) a Chinese input method types.
+// fullWidthAll is each of ss as apptest.FullWidth types it.
 func fullWidthAll(ss []string) []string {
 	out := make([]string, len(ss))
 	for i, s := range ss {
-		out[i] = strings.Map(func(r rune) rune {
-			if r >= '!' && r <= '~' {
-				return r - '!' + '！'
-			}
-			return r
-		}, s)
+		out[i] = apptest.FullWidth(s)
 	}
 	return out
 }

@@ -8,23 +8,9 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/app/apptest"
 	"github.com/fieldbench/fieldbench/ui"
 )
-
-// fullWidth is s as a Chinese input method in full-width mode types it:
-// ASCII's printable characters as their full-width forms, a space as the
-// ideographic space.
-func fullWidth(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == ' ':
-			return '\u3000'
-		case r >= '!' && r <= '~':
-			return r - '!' + '！'
-		}
-		return r
-	}, s)
-}
 
 // listsPart reports whether lines, as PickerShown or PartsShown give
 // them, hold part n.
@@ -63,7 +49,7 @@ func TestPartsPageFindsAPartTypedInFullWidth(t *testing.T) {
 		part app.Part
 	}{{"stock", inVan}, {"catalog", notInVan}, {"catalog", inVan}} {
 		term.ShowParts(tc.mode, "")
-		q := fullWidth(string(tc.part.Number))
+		q := apptest.FullWidth(string(tc.part.Number))
 		term.TypePartsQuery(q)
 		if shown := term.PartsShown(); !listsPart(shown, tc.part.Number) {
 			t.Errorf("%s, typed %q: %v, want %s", tc.mode, q, shown, tc.part.Number)
@@ -79,13 +65,13 @@ func TestPickerFindsAPartTypedInFullWidth(t *testing.T) {
 	workingTicket(t, term, ds, deps)
 	inVan, notInVan := vanAndCatalogPart(t, deps, ds)
 	dlg := openPicker(t, term, w)
-	q := fullWidth(string(notInVan.Number))
+	q := apptest.FullWidth(string(notInVan.Number))
 	typeInto(t, dlg, "Part number", q)
 	if shown := term.PickerShown(); !listsPart(shown, notInVan.Number) {
 		t.Errorf("typed %q: %v, want %s", q, shown, notInVan.Number)
 	}
 	test.Tap(check(t, dlg, "Only parts in my stock"))
-	q = fullWidth(string(inVan.Number))
+	q = apptest.FullWidth(string(inVan.Number))
 	typeInto(t, dlg, "Part number", q)
 	if shown := term.PickerShown(); !listsPart(shown, inVan.Number) {
 		t.Errorf("only my stock, typed %q: %v, want %s", q, shown, inVan.Number)

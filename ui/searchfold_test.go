@@ -2,12 +2,12 @@ package ui_test
 
 import (
 	"slices"
-	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/app/apptest"
 )
 
 // TestTicketSearchTypedFullWidth: a technician whose Chinese input method
@@ -40,8 +40,8 @@ func TestTicketSearchTypedFullWidth(t *testing.T) {
 		return ids
 	}
 	for _, tc := range []struct{ typed, ascii string }{
-		{wide(digits[len(digits)-8:]), digits[len(digits)-8:]},
-		{wide("tel:" + digits), digits},
+		{apptest.FullWidth(digits[len(digits)-8:]), digits[len(digits)-8:]},
+		{apptest.FullWidth("tel:" + digits), digits},
 		{"tel:" + digits[len(digits)-3:], digits[len(digits)-3:]},
 	} {
 		want := list(tc.ascii)
@@ -52,19 +52,4 @@ func TestTicketSearchTypedFullWidth(t *testing.T) {
 			t.Errorf("%q lists %d tickets, %q %d: want the same", tc.typed, len(got), tc.ascii, len(want))
 		}
 	}
-}
-
-// wide is s as a Chinese input method types it in its full-width mode:
-// each printable ASCII character's full-width form, and the ideographic
-// space.
-func wide(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == ' ':
-			return '\u3000'
-		case r > ' ' && r <= '~':
-			return r - '!' + '！'
-		}
-		return r
-	}, s)
 }
