@@ -23,17 +23,29 @@ type WedgeDetector struct {
 	// MinLen is the shortest code taken for a scan (default 4): shorter
 	// bursts are a person's fast double key or auto-repeat.
 	MinLen int
+	// MaxStall is the longest pause a burst may hold once (default 250
+	// ms), between keys that otherwise come MaxGap apart: a busy device
+	// hands a scanner's keys over late, in two runs, and the code's
+	// first characters were taken for typing and the rest for the scan
+	// (a serial "FD9803-654321" read as "803-654321"). A person does not
+	// type keys MaxGap apart on both sides of a pause and press Enter
+	// within MaxGap of the last.
+	MaxStall time.Duration
 
 	buf   strings.Builder
 	n     int
 	first time.Time
 	last  time.Time
+	// stalled: the burst held its one pause longer than MaxGap, and every
+	// key since must come within MaxGap again.
+	stalled bool
 }
 
 // Wedge detection defaults.
 const (
 	DefaultWedgeGap    = 35 * time.Millisecond
 	DefaultWedgeMinLen = 4
+	DefaultWedgeStall  = 250 * time.Millisecond
 )
 
 func (w *WedgeDetector) gap() time.Duration {
@@ -41,6 +53,13 @@ func (w *WedgeDetector) gap() time.Duration {
 		return w.MaxGap
 	}
 	return DefaultWedgeGap
+}
+
+func (w *WedgeDetector) stall() time.Duration {
+	if w.MaxStall > 0 {
+		return w.MaxStall
+	}
+	return DefaultWedgeStall
 }
 
 func (w *WedgeDetector) minLen() int {
@@ -54,8 +73,15 @@ func (w *WedgeDetector) minLen() int {
 // an earlier burst that turned out to be typing (the pause before this key
 // was too long), which the caller hands on as ordinary text; usually "".
 func (w *WedgeDetector) Rune(r rune, at time.Time) (typed string) {
-	if w.n > 0 && at.Sub(w.last) > w.gap() {
-		typed = w.flush()
+	if pause := at.Sub(w.last); w.n > 0 && pause > w.gap() {
+		// The burst's one stall, if the keys before it came MaxGap apart
+		// (a single key may be a scanner's first, split off alone), or
+		// the end of what was typing.
+		if w.stalled || pause > w.stall() {
+			typed = w.flush()
+		} else {
+			w.stalled = true
+		}
 	}
 	if w.n == 0 {
 		w.first = at
@@ -95,4 +121,5 @@ func (w *WedgeDetector) flush() string {
 func (w *WedgeDetector) reset() {
 	w.buf.Reset()
 	w.n = 0
+	w.stalled = false
 }

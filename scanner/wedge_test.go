@@ -37,9 +37,18 @@ func TestWedgeDetector(t *testing.T) {
 		"ShortFastBurst":      {append(burst("ab", 5*ms), key{'\n', 5 * ms}), nil, "ab"},
 		"EnterLongAfterBurst": {append(burst("12345678", 5*ms), key{'\n', 400 * ms}), nil, "12345678"},
 		"TypedThenScanned":    {append(append(burst("note ", 150*ms), key{'3', 900 * ms}), append(burst("56938035643809", 6*ms), key{'\n', 6 * ms})...), []string{"356938035643809"}, "note "},
-		// A pause longer than MaxGap splits a burst: what came before is
-		// typing, what follows is judged on its own.
-		"PauseSplitsABurst":    {append(append(burst("ABCD", 5*ms), key{'E', 80 * ms}), append(burst("FGH", 5*ms), key{'\n', 5 * ms})...), []string{"EFGH"}, "ABCD"},
+		// A busy device hands a scanner's keys over late: one pause
+		// longer than MaxGap but within MaxStall inside a burst is a
+		// stall, and the burst is one code, its first key too.
+		"StallInABurst":    {append(append(burst("ABCD", 5*ms), key{'E', 80 * ms}), append(burst("FGH", 5*ms), key{'\n', 5 * ms})...), []string{"ABCDEFGH"}, ""},
+		"FirstKeySplitOff": {append(append(burst("F", 5*ms), key{'D', 200 * ms}), append(burst("9803-654321", 5*ms), key{'\n', 5 * ms})...), []string{"FD9803-654321"}, ""},
+		// A pause past MaxStall, or a second pause, splits a burst: what
+		// came before is typing, what follows is judged on its own.
+		"LongPauseSplitsABurst": {append(append(burst("ABCD", 5*ms), key{'E', 400 * ms}), append(burst("FGH", 5*ms), key{'\n', 5 * ms})...), []string{"EFGH"}, "ABCD"},
+		"SecondPauseSplits":     {append(append(append(burst("AB", 5*ms), key{'C', 80 * ms}), key{'D', 80 * ms}), append(burst("EFGH", 5*ms), key{'\n', 5 * ms})...), []string{"DEFGH"}, "ABC"},
+		// A person's fast pair ("th" rolled) then ordinary typing stays
+		// typing, however Enter follows.
+		"PersonRollsAPair":     {append(append(burst("th", 20*ms), burst("e code", 110*ms)...), key{'\n', 30 * ms}), nil, "the code"},
 		"TwoScansInARow":       {append(append(burst("AAAA1111", 4*ms), key{'\n', 4 * ms}), append(burst("BBBB2222", 4*ms), key{'\n', 4 * ms})...), []string{"AAAA1111", "BBBB2222"}, ""},
 		"EnterAloneIsNotAScan": {[]key{{'\n', 100 * ms}}, nil, ""},
 	} {

@@ -745,3 +745,32 @@ func TestLabelKeyedSlowlyIsStillAScan(t *testing.T) {
 		t.Errorf("search box holds %q, want the typed text", got)
 	}
 }
+
+// TestScanStalledByABusyDeviceIsOneCode: a busy device hands a scanner's
+// keys over late, with one pause inside the burst; the whole code is the
+// scan (the serial field gets all of it), and no part of it is left as
+// typing in the field that had the focus.
+func TestScanStalledByABusyDeviceIsOneCode(t *testing.T) {
+	term, w, kb, _, _ := scanTerminal(t)
+	form := counterCheckIn(t, term)
+	w.Canvas().Focus(form.Input("customer"))
+	focused := w.Canvas().Focused()
+	kb.typeSlowly(focused, "Zhou Min", false)
+	const imei = "356938035643809"
+	kb.clock = kb.clock.Add(time.Second) // the time to pick up the scanner
+	for i, r := range imei {
+		kb.step = 5 * time.Millisecond
+		if i == 3 {
+			kb.step = 150 * time.Millisecond // the device busy for a moment
+		}
+		focused.TypedRune(r)
+	}
+	kb.step = 5 * time.Millisecond
+	focused.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if got := form.Serial(); got != imei {
+		t.Errorf("serial field %q after a scan stalled once, want %q", got, imei)
+	}
+	if got := form.Customer(); got != "Zhou Min" {
+		t.Errorf("the customer field holds %q after the scan, want what was typed, %q", got, "Zhou Min")
+	}
+}
