@@ -211,15 +211,22 @@ func (s *service) url() string { return s.proc.url }
 // Its process lives until TestMain ends, or until the test kills it.
 func newService(t *testing.T, db string, flags ...string) *service {
 	t.Helper()
+	dsn := ""
+	if db == "postgres" {
+		dsn = newPostgresDB(t)
+	}
+	return startService(t, db, dsn, flags...)
+}
+
+// startService is newService on the database dsn names ("" on SQLite).
+func startService(t *testing.T, db, dsn string, flags ...string) *service {
+	t.Helper()
 	dir, err := os.MkdirTemp("", "conformance-data-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	dataDirs.add(dir)
-	s := &service{db: db, dir: dir, flags: flags}
-	if db == "postgres" {
-		s.dsn = newPostgresDB(t)
-	}
+	s := &service{db: db, dir: dir, dsn: dsn, flags: flags}
 	s.start(t)
 	tok, err := os.ReadFile(filepath.Join(dir, "admin-token"))
 	if err != nil {
