@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/internal/queryplan"
 	"github.com/fieldbench/fieldbench/store/storetest"
 )
 
@@ -161,19 +162,9 @@ func TestQueryPlans(t *testing.T) {
 	maps.Copy(cases, listCases)
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			rows, err := db.read.Query(`EXPLAIN QUERY PLAN `+tc.query, tc.args...)
+			plan, err := queryplan.Explain(t.Context(), db.read, tc.query, tc.args...)
 			if err != nil {
 				t.Fatal(err)
-			}
-			defer rows.Close()
-			var plan []string
-			for rows.Next() {
-				var id, parent, unused int
-				var detail string
-				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-					t.Fatal(err)
-				}
-				plan = append(plan, detail)
 			}
 			all := strings.Join(plan, "\n")
 			rest := all

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/internal/queryplan"
 )
 
 // TestPlaceNames: the names of the locations and the labels of the
@@ -71,19 +72,9 @@ func TestPlaceNames(t *testing.T) {
 // tenant's thousands of locations.
 func TestPlaceNamesSQLitePlan(t *testing.T) {
 	db := openTestDB(t, Config{DataDir: t.TempDir()})
-	rows, err := db.read.QueryContext(t.Context(), `EXPLAIN QUERY PLAN `+qPlaceNamesSQLite, "t1", `["a"]`, "t1", `["b"]`)
+	plan, err := queryplan.Explain(t.Context(), db.read, qPlaceNamesSQLite, "t1", `["a"]`, "t1", `["b"]`)
 	if err != nil {
 		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
 	}
 	search := 0
 	for _, step := range plan {
