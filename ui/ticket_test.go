@@ -359,13 +359,8 @@ func TestCompleteShowsTheChecklistAndTakesTheTypedDiagnosis(t *testing.T) {
 		now := d.Now
 		d.Now = func() time.Time { return now().Add(47 * time.Minute) }
 	})
-	tk := carryIn(t, ds, deps, 0)
-	commitAll(t, deps, deps.Actor, &app.TransitionTicket{Action: app.ActionStart, Ticket: tk.ID, Epoch: tk.Epoch})
-	term.Detail().Show(tk.ID)
-
 	// Everything missing, at once; confirming anyway changes nothing.
-	tapButton(t, term.Detail().Object(), "Complete")
-	dlg := w.Canvas().Overlays().Top()
+	tk, dlg := openComplete(t, term, w, ds, deps)
 	shown := labels(dlg)
 	for _, want := range []string{"Choose a resolution code", "Log at least one repair entry", "Enter a diagnosis"} {
 		if !strings.Contains(shown, want) {
@@ -421,12 +416,7 @@ func TestCompleteShowsTheChecklistAndTakesTheTypedDiagnosis(t *testing.T) {
 // there.
 func TestCompleteTakesWhatIsMissingInItsDialog(t *testing.T) {
 	term, w, ds, deps := ticketTerminal(t, nil)
-	tk := carryIn(t, ds, deps, 0)
-	commitAll(t, deps, deps.Actor, &app.TransitionTicket{Action: app.ActionStart, Ticket: tk.ID, Epoch: tk.Epoch})
-	term.Detail().Show(tk.ID)
-
-	tapButton(t, term.Detail().Object(), "Complete")
-	dlg := w.Canvas().Overlays().Top()
+	tk, dlg := openComplete(t, term, w, ds, deps)
 	if shown := labels(dlg); !strings.Contains(shown, "Log at least one repair entry") || !strings.Contains(shown, "Enter a diagnosis") {
 		t.Fatalf("the checklist lacks the repair entry or the diagnosis:\n%s", shown)
 	}
@@ -467,11 +457,7 @@ func TestCompleteTakesWhatIsMissingInItsDialog(t *testing.T) {
 // so its Complete button stays under the pointer that is about to tap it.
 func TestCompleteKeepsItsButtonsInPlace(t *testing.T) {
 	term, w, ds, deps := ticketTerminal(t, nil)
-	tk := carryIn(t, ds, deps, 0)
-	commitAll(t, deps, deps.Actor, &app.TransitionTicket{Action: app.ActionStart, Ticket: tk.ID, Epoch: tk.Epoch})
-	term.Detail().Show(tk.ID)
-	tapButton(t, term.Detail().Object(), "Complete")
-	dlg := w.Canvas().Overlays().Top()
+	_, dlg := openComplete(t, term, w, ds, deps)
 	d := fyne.CurrentApp().Driver()
 	complete := findButton(dlg, "Complete")
 	if complete == nil {
@@ -736,4 +722,15 @@ func TestCompleteKeepsTheDiagnosisTypedInItsDialog(t *testing.T) {
 	if got := ticketNow(t, deps, tk.ID).Ticket.Diagnosis; got != "" {
 		t.Errorf("Cancel saved the diagnosis %q", got)
 	}
+}
+
+// openComplete starts work on a carry-in ticket, opens it and taps
+// Complete; it returns the ticket and the Complete dialog.
+func openComplete(t *testing.T, term *ui.Terminal, w fyne.Window, ds app.Dataset, deps ui.Deps) (app.Ticket, fyne.CanvasObject) {
+	t.Helper()
+	tk := carryIn(t, ds, deps, 0)
+	commitAll(t, deps, deps.Actor, &app.TransitionTicket{Action: app.ActionStart, Ticket: tk.ID, Epoch: tk.Epoch})
+	term.Detail().Show(tk.ID)
+	tapButton(t, term.Detail().Object(), "Complete")
+	return tk, w.Canvas().Overlays().Top()
 }
