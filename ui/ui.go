@@ -251,7 +251,7 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 	t.scanBar = container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), t.scanClose, t.scanStatus)
 	t.scanBar.Hide()
 	t.lock = newLockScreen(deps.Sync, deps.Now, t)
-	t.sync = newSyncParts(t.syncPageDeps())
+	t.sync = newSyncParts(t.syncPageDeps(), t.after)
 	t.root = t.buildPages(top, container.NewVBox(t.scanBar, widget.NewSeparator(), t.sync.root))
 	if t.sync.feed != nil {
 		t.sync.feed.listen(t.syncChanged)
