@@ -216,13 +216,19 @@ func noticeText(n app.Notice) string {
 	if n.Customer != "" {
 		number += " (" + n.Customer + ")"
 	}
+	var text string
 	switch {
 	case n.Kind == app.NoticeCancelled && n.By != "":
-		return lang.X("notice.cancelled_by", "Ticket {{.Ticket}} was cancelled by dispatch ({{.By}}).", map[string]any{"Ticket": number, "By": n.By})
+		text = lang.X("notice.cancelled_by", "Ticket {{.Ticket}} was cancelled by dispatch ({{.By}}).", map[string]any{"Ticket": number, "By": n.By})
 	case n.Kind == app.NoticeCancelled:
-		return lang.X("notice.cancelled", "Ticket {{.Ticket}} was cancelled by dispatch.", map[string]any{"Ticket": number})
+		text = lang.X("notice.cancelled", "Ticket {{.Ticket}} was cancelled by dispatch.", map[string]any{"Ticket": number})
+	default:
+		text = lang.X("notice.reassigned", "Ticket {{.Ticket}} was reassigned by dispatch to someone else.", map[string]any{"Ticket": number})
 	}
-	return lang.X("notice.reassigned", "Ticket {{.Ticket}} was reassigned by dispatch to someone else.", map[string]any{"Ticket": number})
+	if n.Reason != "" {
+		text = lang.X("notice.with_reason", "{{.Notice}} Reason: {{.Reason}}", map[string]any{"Notice": text, "Reason": n.Reason})
+	}
+	return text
 }
 
 // noticeBanner stays above the sync line while dispatch's notices are
