@@ -214,7 +214,7 @@ func noticeText(n app.Notice) string {
 		number = string(n.Ticket)
 	}
 	if n.Customer != "" {
-		number += " (" + n.Customer + ")"
+		number = lang.X("notice.ticket_customer", "{{.Number}} ({{.Customer}})", map[string]any{"Number": number, "Customer": n.Customer})
 	}
 	var text string
 	switch {
