@@ -69,14 +69,14 @@ func watchSearchWrites(tb testing.TB, path string) *entryCounts {
 	return c
 }
 
-// storeBefore0016 writes at path a store as the code of schema 15 left
-// it: tickets, their search entries without brand and model, and parts
-// with their entries as the code before 0018 wrote them.
-func storeBefore0016(tb testing.TB, path string, tickets []app.Ticket, parts []app.Part) {
+// storeBefore writes at path a store as the code before migration
+// (a file name) left it: tickets with their search entries as index
+// writes them, and parts with theirs as the code before 0018 wrote them.
+func storeBefore(tb testing.TB, path, migration string, tickets []app.Ticket, parts []app.Part, index func(tb testing.TB, q execer, rid int64, tk app.Ticket)) *sql.DB {
 	tb.Helper()
-	raw := rawDBBefore(tb, path, "0016_ticket_search_product.sql")
+	raw := rawDBBefore(tb, path, migration)
 	saveTicketsIndexed(tb, raw, tickets, func(tx *sql.Tx, rid int64, tk app.Ticket) error {
-		indexTicketBefore0016(tb, tx, rid, tk)
+		index(tb, tx, rid, tk)
 		return nil
 	})
 	tx, err := raw.Begin()
@@ -89,51 +89,85 @@ func storeBefore0016(tb testing.TB, path string, tickets []app.Ticket, parts []a
 	if err := tx.Commit(); err != nil {
 		tb.Fatal(err)
 	}
-	if err := raw.Close(); err != nil {
+	return raw
+}
+
+// indexTicketBefore0012 writes tk's search entry, at row rid, as the code
+// before 0012_ticket_search_technician did: no technician's token.
+func indexTicketBefore0012(tb testing.TB, q execer, rid int64, tk app.Ticket) {
+	tb.Helper()
+	f := searchFields(tk)
+	if _, err := q.ExecContext(tb.Context(), `INSERT INTO tickets_fts (rowid, number, customer_name, phone_digits, serial, short) VALUES (?, ?, ?, ?, ?, ?)`,
+		rid, f.number, f.customer, f.phone, f.serial, shortGrams(f.number, f.customer, f.phone, f.serial)); err != nil {
 		tb.Fatal(err)
 	}
 }
 
-// TestUpgradeFrom15WritesEachSearchOnce: a device upgrading from schema
-// 15 runs 0016 (the ticket search made again with brand and model), 0017
-// (the ticket search folded) and 0018 (the part search folded) in one
-// Open; each index is written once, each entry once, not the ticket
-// search twice (by 0016 and again by 0017). The entries are the ones
-// this code writes, brand and model and folds included.
-func TestUpgradeFrom15WritesEachSearchOnce(t *testing.T) {
+// TestUpgradeWritesEachSearchOnce: a device upgrading across several
+// migrations that write a search index whole, in one Open, writes each
+// index once, each entry once: from schema 15, 0016 (the ticket search
+// made again with brand and model), 0017 (the ticket search folded) and
+// 0018 (the part search folded) wrote the ticket search twice; from 11,
+// with 0012 (the technician's token), three times; from 17 with another
+// fold recorded, 0018 and the refold at Open wrote the part search twice.
+// The entries are the ones this code writes, brand, model and folds
+// included, and a second Open writes none.
+func TestUpgradeWritesEachSearchOnce(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "fieldbench.db")
-	tickets := listTickets(rebuildBatch + 250)
-	tickets[7].Customer.Name, tickets[8].Product.Brand = "Søren Straße", "LG"
-	parts := genParts(rand.New(rand.NewPCG(15, 15)), 300)
-	storeBefore0016(t, path, tickets, parts)
+	for _, tc := range []struct {
+		name, before string
+		index        func(testing.TB, execer, int64, app.Ticket)
+		fold         string // search_fold's version, "" for none
+	}{
+		{"schema 11", "0012_ticket_search_technician.sql", indexTicketBefore0012, ""},
+		{"schema 15", "0016_ticket_search_product.sql", indexTicketBefore0016, ""},
+		{"schema 17, another fold", "0018_part_search_fold.sql", indexTicketBefore0017, "2"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "fieldbench.db")
+			tickets := listTickets(rebuildBatch + 250)
+			tickets[7].Customer.Name, tickets[8].Product.Brand = "Søren Straße", "LG"
+			parts := genParts(rand.New(rand.NewPCG(15, 15)), 300)
+			raw := storeBefore(t, path, tc.before, tickets, parts, tc.index)
+			if tc.fold != "" {
+				rawExec(t, raw, `INSERT INTO search_fold (id, version) VALUES (1, '`+tc.fold+`')`)
+			}
+			if err := raw.Close(); err != nil {
+				t.Fatal(err)
+			}
 
-	written := watchSearchWrites(t, path)
-	db := mustOpenMigrated(t, path, WithClock(fixedClock(genNow)))
-	if n := written.tickets.Load(); n != int64(len(tickets)) {
-		t.Errorf("the upgrade wrote %d ticket search entries for %d tickets, want each once", n, len(tickets))
-	}
-	if n := written.parts.Load(); n != int64(len(parts)) {
-		t.Errorf("the upgrade wrote %d part search entries for %d parts, want each once", n, len(parts))
-	}
-	checkTicketSearchIndex(t, db)
-	ts := NewTicketService(db)
-	for q, want := range map[string]app.TicketID{"strasse": tickets[7].ID, "lg": tickets[8].ID} {
-		got, total, err := ts.FindTickets(t.Context(), app.TicketFilter{Query: q, Now: genNow, Limit: maxTicketLimit})
-		if err != nil || total != 1 || len(got) != 1 || got[0].ID != want {
-			t.Errorf("%q: %d tickets (total %d, %v), want %s alone", q, len(got), total, err, want)
-		}
-	}
-	searchesAsReference(t, db, tickets, []app.TechnicianID{"", "tech-000", "nobody"}, "customer", "lg", "strasse")
+			written := watchSearchWrites(t, path)
+			db := mustOpenMigrated(t, path, WithClock(fixedClock(genNow)))
+			if n := written.tickets.Load(); n != int64(len(tickets)) {
+				t.Errorf("the upgrade wrote %d ticket search entries for %d tickets, want each once", n, len(tickets))
+			}
+			if n := written.parts.Load(); n != int64(len(parts)) {
+				t.Errorf("the upgrade wrote %d part search entries for %d parts, want each once", n, len(parts))
+			}
+			checkTicketSearchIndex(t, db)
+			ts := NewTicketService(db)
+			for q, want := range map[string]app.TicketID{"strasse": tickets[7].ID, "lg": tickets[8].ID} {
+				got, total, err := ts.FindTickets(t.Context(), app.TicketFilter{Query: q, Now: genNow, Limit: maxTicketLimit})
+				if err != nil || total != 1 || len(got) != 1 || got[0].ID != want {
+					t.Errorf("%q: %d tickets (total %d, %v), want %s alone", q, len(got), total, err, want)
+				}
+			}
+			searchesAsReference(t, db, tickets, []app.TechnicianID{"", "tech-000", "nobody"}, "customer", "lg", "strasse")
+			if got, err := NewPartService(db).FindParts(t.Context(), app.PartFilter{Query: string(parts[5].Number)}); err != nil || len(got) == 0 {
+				t.Errorf("part %s not found by its number after the upgrade: %d parts, %v", parts[5].Number, len(got), err)
+			}
 
-	written.tickets.Store(0)
-	written.parts.Store(0)
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-	mustOpenMigrated(t, path, WithClock(fixedClock(genNow)))
-	if n, m := written.tickets.Load(), written.parts.Load(); n != 0 || m != 0 {
-		t.Errorf("a second open wrote %d ticket and %d part search entries, want none", n, m)
+			written.tickets.Store(0)
+			written.parts.Store(0)
+			if err := db.Close(); err != nil {
+				t.Fatal(err)
+			}
+			mustOpenMigrated(t, path, WithClock(fixedClock(genNow)))
+			if n, m := written.tickets.Load(), written.parts.Load(); n != 0 || m != 0 {
+				t.Errorf("a second open wrote %d ticket and %d part search entries, want none", n, m)
+			}
+		})
 	}
 }
 
@@ -143,7 +177,10 @@ func TestUpgradeFrom15WritesEachSearchOnce(t *testing.T) {
 // CPU of the Open alone (the copy is not counted).
 func BenchmarkUpgradeFrom15(b *testing.B) {
 	src := filepath.Join(b.TempDir(), "schema15.db")
-	storeBefore0016(b, src, listTickets(10_000), genParts(rand.New(rand.NewPCG(15, 15)), 1000))
+	raw := storeBefore(b, src, "0016_ticket_search_product.sql", listTickets(10_000), genParts(rand.New(rand.NewPCG(15, 15)), 1000), indexTicketBefore0016)
+	if err := raw.Close(); err != nil {
+		b.Fatal(err)
+	}
 	var cpu time.Duration
 	for b.Loop() {
 		b.StopTimer()
