@@ -306,8 +306,10 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	f.promiseDays, days = promiseChoices(f.deps.now(), f.deps.zone)
 	f.promise = newScanSelect(keys, days, func(string) { f.clearProblem(f.promise) })
 	f.promise.SetSelectedIndex(0)
-	// Masked, without the eye that reveals it: the customer stands across
-	// the counter, and the ticket shows it on request (passcodeCard).
+	// Masked while typed (the customer stands across the counter), with
+	// Fyne's eye to check it before the check-in: a mistyped passcode
+	// locks the technician out of the device. The ticket shows it later
+	// on request (passcodeCard).
 	f.passcode = entry(lang.X("checkin.passcode_hint", "Only if the customer gives it"))
 	f.passcode.Password = true
 	f.passcode.OnChanged = func(string) { f.clearProblem(f.passBox) }
