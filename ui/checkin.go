@@ -395,7 +395,7 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	if !fyne.CurrentDevice().IsMobile() {
 		// Said where the clerk looks before pressing a key: that Enter
 		// does not check in a half-filled form, and what does.
-		keys := lowLabel(lang.X("checkin.keys_hint", "Enter goes to the next field needed, or checks in; Ctrl+Enter checks in now."))
+		keys := lowLabel(lang.X("checkin.keys_hint", "Enter goes to the next field, then checks in; Ctrl+Enter checks in now."))
 		keys.Wrapping = fyne.TextWrapWord
 		f.fixed.Objects = slices.Insert(f.fixed.Objects, 1, fyne.CanvasObject(keys))
 	}
