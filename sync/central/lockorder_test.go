@@ -97,7 +97,7 @@ func TestOppositeOrdersTakeCheckLocksInOneOrder(t *testing.T) {
 		}
 		return db.ApplyAdmin(ctx, w.dispatch, m)
 	}
-	const rounds = 64
+	const rounds = 128
 	cases := []struct {
 		name   string
 		writes [2]func() error
@@ -126,10 +126,12 @@ func TestOppositeOrdersTakeCheckLocksInOneOrder(t *testing.T) {
 				for i, write := range c.writes {
 					wg.Go(func() {
 						<-start
-						// The second write starts 0 to 7 reads later:
-						// the two meet at another point of their batches
-						// from round to round, without a timer.
-						for range r % 8 * i {
+						// Every other round the second write starts 1 to
+						// 8 reads later: writes of unlike lengths (a
+						// push and a shipment) meet at another point of
+						// their batches from round to round, without a
+						// timer; like ones meet best at once.
+						for range r % 2 * (r/2%8 + 1) * i {
 							if _, err := db.Balances(ctx, tenant, "van-b"); err != nil {
 								errs[i] = err
 								return
