@@ -1,6 +1,8 @@
 package central
 
 import (
+	"slices"
+
 	"github.com/fieldbench/fieldbench/app"
 )
 
@@ -75,22 +77,34 @@ func (s *serverTx) willCheck(keys ...int64) {
 		if len(s.lockOrder) >= maxOrderedLocks {
 			return
 		}
-		if !s.named(k) {
-			s.lockOrder = append(s.lockOrder, k)
-		}
+		s.name(k)
 	}
 }
 
-// named reports whether willCheck named key already. A push names a
-// few keys, one per movement, so a scan costs less than a map.
-func (s *serverTx) named(key int64) bool {
-	for _, k := range s.lockOrder {
-		if k == key {
-			return true
+// name adds key to the keys named (lockOrder) unless it is there. A
+// push names a few keys, one per movement, which a scan finds sooner
+// than a map; a batch naming more (up to maxOrderedLocks) gets a set.
+func (s *serverTx) name(key int64) {
+	if len(s.lockOrder) <= maxScannedKeys {
+		if !slices.Contains(s.lockOrder, key) {
+			s.lockOrder = append(s.lockOrder, key)
+		}
+		return
+	}
+	if s.namedKeys == nil {
+		s.namedKeys = make(map[int64]bool, 2*len(s.lockOrder))
+		for _, k := range s.lockOrder {
+			s.namedKeys[k] = true
 		}
 	}
-	return false
+	if !s.namedKeys[key] {
+		s.namedKeys[key] = true
+		s.lockOrder = append(s.lockOrder, key)
+	}
 }
+
+// maxScannedKeys is the most keys name looks through by a scan.
+const maxScannedKeys = 32
 
 // orderedKeys is what the write's first check lock statement takes
 // when it needs key: every named key and key, when that is more than
@@ -100,9 +114,7 @@ func (s *serverTx) orderedKeys(key int64) []int64 {
 	if s.ordered || len(s.lockOrder) == 0 || len(s.lockOrder) == 1 && s.lockOrder[0] == key {
 		return nil
 	}
-	if !s.named(key) {
-		s.lockOrder = append(s.lockOrder, key)
-	}
+	s.name(key)
 	return s.lockOrder
 }
 

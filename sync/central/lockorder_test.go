@@ -377,3 +377,24 @@ func TestRollbackKeepsCheckLocksTrue(t *testing.T) {
 		})
 	})
 }
+
+// TestWillCheckNamesEachKeyOnce: a batch's keys are named once each, in
+// the order first named, however many (a scan for a few, a set past
+// maxScannedKeys), and no more than maxOrderedLocks.
+func TestWillCheckNamesEachKeyOnce(t *testing.T) {
+	st := &serverTx{db: &DB{dialect: dialectPostgres}, take: func(context.Context) (int64, error) { return 1, nil }}
+	var want []int64
+	for k := range int64(3 * maxScannedKeys) {
+		st.willCheck(k, k/2, k) // k/2 was named before (or is k itself)
+		want = append(want, k)
+	}
+	if !slices.Equal(st.lockOrder, want) {
+		t.Errorf("named %v, want %v", st.lockOrder, want)
+	}
+	for k := range int64(2 * maxOrderedLocks) {
+		st.willCheck(k)
+	}
+	if len(st.lockOrder) != maxOrderedLocks {
+		t.Errorf("named %d keys, want at most %d", len(st.lockOrder), maxOrderedLocks)
+	}
+}

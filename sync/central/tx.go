@@ -120,6 +120,7 @@ type serverTx struct {
 	// in key order; ordered once it did. savedOrdered is ordered at the
 	// savepoint: a rollback to it releases what was taken since.
 	lockOrder             []int64
+	namedKeys             map[int64]bool // lockOrder's, once it is long (name)
 	ordered, savedOrdered bool
 	// optimistic (a push's first run): no savepoints are
 	// taken, and a refused mutation, which would roll back to its own,
