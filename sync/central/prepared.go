@@ -53,7 +53,7 @@ const (
 	// flattened into the outer query (its ORDER BY keeps it apart), so
 	// the plan calls the lock in a Subquery Scan above the Sort, once a
 	// row, in the Sort's order (EXPLAIN VERBOSE, PostgreSQL 15;
-	// TestOrderedCheckLocksPlan).
+	// TestCheckLocksTakeKeysAscending checks the order in pg_locks).
 	qCheckLocks = `SELECT pg_advisory_xact_lock(k) FROM (SELECT k FROM unnest(CAST(? AS BIGINT[])) AS u (k) ORDER BY k) AS sorted`
 	// qLedger writes a movement's delta at one location; qLedgerLocked
 	// (PostgreSQL only) also takes the check lock of the balance it
