@@ -54,6 +54,10 @@ type Deps struct {
 	History app.HistoryService
 	// Photos keeps photo files; nil hides adding photos.
 	Photos app.PhotoLibrary
+	// Drafts keeps the text typed on a ticket's diagnosis and new note
+	// and not saved yet, on the device; nil keeps none (typing not saved
+	// goes with the ticket's pane).
+	Drafts app.DraftService
 	// ReportToSign builds a ticket's service report as the customer signs
 	// it (its digest and total) from the ticket's detail as the caller
 	// has just read it, without reading it again; nil hides the
