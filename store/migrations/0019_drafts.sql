@@ -6,8 +6,12 @@
 -- its drafts by the primary key; then by the technician typing, so one
 -- technician's drafts never show to another on a shared device.
 --
+-- IF NOT EXISTS: the upgrade tests (TestMigrate0010, TestMigrate0013)
+-- take a file back to an older version and run the later migrations
+-- again over it.
+--
 -- Never edit this file once released: add a later migration instead.
-CREATE TABLE drafts (
+CREATE TABLE IF NOT EXISTS drafts (
 	ticket_id  TEXT NOT NULL REFERENCES tickets (id) ON DELETE CASCADE,
 	technician TEXT NOT NULL,
 	field      TEXT NOT NULL,
