@@ -116,6 +116,16 @@ func (k *draftKeeper) flush() {
 	k.run(k.write)
 }
 
+// flushNow writes the pending changes before it returns: the window is
+// closing, and the store closes after it.
+func (k *draftKeeper) flushNow() {
+	if k.stopWrite != nil {
+		k.stopWrite()
+		k.stopWrite = nil
+	}
+	k.write()
+}
+
 // write writes the pending changes to the store. A change made while it
 // writes stays pending for the next write.
 func (k *draftKeeper) write() {

@@ -171,6 +171,24 @@ func TestDraftsKeepTypingAcrossTicketsAndRestarts(t *testing.T) {
 	}
 }
 
+// TestClosingTheWindowWritesTheDraft: typing not yet paused is written
+// when the window closes, before the store does.
+func TestClosingTheWindowWritesTheDraft(t *testing.T) {
+	_, _, ds, deps, db := draftTerminal(t)
+	// A window of its own, not the test's: closing is the test.
+	term := ui.NewTerminal(t.Context(), deps)
+	w := test.NewWindow(term.Object())
+	term.Attach(w)
+	term.ManualPaneTimers()
+	a := assignedTicket(t, ds, app.KindOnSite, 0)
+	term.Detail().Show(a.ID)
+	typeInto(t, term.Detail().Object(), noteHint, "Back at 3 with the part")
+	w.Close()
+	if got := storedDrafts(t, db, deps.Actor, a.ID)[app.DraftNote]; got.Text != "Back at 3 with the part" {
+		t.Errorf("after the window closed the store holds %+v, want the note typed", got)
+	}
+}
+
 // TestDraftSaysTheSavedDiagnosisChanged: a diagnosis saved (by the office,
 // through a sync) after the draft was typed leaves the draft in the
 // field, and the line under it says what the saved one reads now.

@@ -338,6 +338,13 @@ func (t *Terminal) Attach(w fyne.Window) {
 	})
 	t.addShortcuts(c)
 	w.SetOnDropped(t.Drop)
+	// Closing the window writes the drafts typed in the last pause
+	// (draftDelay), before main closes the store.
+	w.SetOnClosed(func() {
+		if t.detail.drafts != nil {
+			t.detail.drafts.flushNow()
+		}
+	})
 	// An entry with the focus pastes into itself; elsewhere Ctrl+V (Cmd+V)
 	// reads the clipboard as a scan.
 	c.AddShortcut(&fyne.ShortcutPaste{}, func(fyne.Shortcut) { t.Paste(w.Clipboard().Content()) })
