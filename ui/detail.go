@@ -81,9 +81,11 @@ type detailHost interface {
 	// later runs f on the UI goroutine after d, unless the terminal is
 	// gone or stop is called first.
 	later(d time.Duration, f func()) (stop func() bool)
-	// draftsKept says, once, that the ticket left keeps drafts (text,
-	// draftsKeptText).
-	draftsKept(text string)
+	// draftsKept says, once, that ticket id, left, keeps drafts (text,
+	// draftsKeptText); draftsBack is told when id is on screen again,
+	// where its drafts show in their fields.
+	draftsKept(id app.TicketID, text string)
+	draftsBack(id app.TicketID)
 	// draftFailed says that typing could not be kept as a draft.
 	draftFailed(err error)
 }
@@ -226,7 +228,7 @@ func (v *TicketDetailView) leave(tk app.Ticket) {
 	note := v.notes != nil && v.notes.detail.Ticket.ID == tk.ID && v.notes.isDraft()
 	if (diagnosis || note) && v.toldLeft != tk.ID {
 		v.toldLeft = tk.ID
-		v.host.draftsKept(draftsKeptText(tk.Number, diagnosis, note))
+		v.host.draftsKept(tk.ID, draftsKeptText(tk.Number, diagnosis, note))
 	}
 }
 
@@ -395,6 +397,7 @@ func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
 	if !reload {
 		v.actedIn = ""
 		v.toldLeft = ""
+		v.host.draftsBack(id)
 	}
 	v.lastShown = id
 	cards, top, bar := v.render(tv, reload)

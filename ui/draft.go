@@ -235,8 +235,30 @@ func draftsKeptText(number string, diagnosis, note bool) string {
 	return lang.X("draft.left_note", "Your note on {{.Number}} is kept as a draft.", data)
 }
 
-// draftsKept says below the screen that the ticket left holds drafts.
-func (t *Terminal) draftsKept(text string) { t.showStatus(statusNews, text) }
+// draftsKept says below the screen that ticket id, left, holds drafts.
+func (t *Terminal) draftsKept(id app.TicketID, text string) {
+	t.showStatus(statusNews, text)
+	t.draftsNote = draftsNote{ticket: id, text: text}
+}
+
+// draftsBack puts the note of draftsKept away, if it is still the one
+// shown, as its ticket opens again: the drafts it names are in view.
+func (t *Terminal) draftsBack(id app.TicketID) {
+	n := t.draftsNote
+	if n.ticket != id {
+		return
+	}
+	if t.statusKind == statusNews && t.scanStatus.Text == n.text {
+		t.clearStatus(statusNews)
+	}
+	t.draftsNote = draftsNote{}
+}
+
+// draftsNote is the note draftsKept showed last.
+type draftsNote struct {
+	ticket app.TicketID
+	text   string
+}
 
 // draftFailed says below the screen that typing could not be kept.
 func (t *Terminal) draftFailed(err error) {

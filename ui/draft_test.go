@@ -109,10 +109,9 @@ func TestDraftsKeepTypingAcrossTicketsAndRestarts(t *testing.T) {
 	if got := storedDrafts(t, db, deps.Actor, a.ID); got[app.DraftNote].Text != "Customer home after 5 pm" {
 		t.Errorf("leaving the ticket did not write the note typed: %+v", got)
 	}
-	term.Say("")
-	term.Detail().Show(b.ID) // the same ticket again: nothing left
-	if got := term.ScanStatus(); got != "" {
-		t.Errorf("reopening %s said %q", b.Number, got)
+	term.Detail().Show(b.ID) // the same ticket again: nothing more to say
+	if got := term.ScanStatus(); got != want {
+		t.Errorf("reopening %s, the note below says %q, want still %q", b.Number, got, want)
 	}
 
 	checkRestored := func(term *ui.Terminal, when string) {
@@ -133,6 +132,9 @@ func TestDraftsKeepTypingAcrossTicketsAndRestarts(t *testing.T) {
 		}
 	}
 	checkRestored(term, "back on the ticket")
+	if term.ScanBarShown() {
+		t.Errorf("back on %s, the note below still says %q", a.Number, term.ScanStatus())
+	}
 
 	again, _ := openTerminal(t, deps)
 	checkRestored(again, "after a restart")

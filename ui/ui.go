@@ -177,6 +177,7 @@ type Terminal struct {
 	scanBar    *fyne.Container
 	scanClose  *widget.Button // puts the note away
 	statusKind statusKind     // what scanStatus says
+	draftsNote draftsNote     // the drafts kept note shown last (draft.go)
 
 	// Owned by the UI goroutine.
 	win        fyne.Window   // set by Attach; dialogs need it
