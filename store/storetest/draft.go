@@ -13,8 +13,8 @@ import (
 // -9: the write was acknowledged); a put replaces it, a delete deletes
 // it; a draft over the field's bound is refused; a draft goes with its
 // ticket when a sync takes the ticket off the device, and none can be
-// put on a ticket the device no longer holds. Drafts are never sent:
-// nothing of them reaches the outbox.
+// put on a ticket the device no longer holds; a wipe (sign-out) leaves
+// none. Drafts are never sent: nothing of them reaches the outbox.
 func testDrafts(t *testing.T, s Stores) {
 	ctx := t.Context()
 	get := func(s Stores, actor app.Actor, id app.TicketID) []app.Draft {
@@ -84,5 +84,16 @@ func testDrafts(t *testing.T, s Stores) {
 	wantCode(t, s.Drafts.PutDraft(ctx, ana, T1, note), app.ENOTFOUND)
 	if got := get(s, ana, T2); len(got) != 1 || got[0].Text != "on T2" {
 		t.Errorf("Ana's draft on T2 went with T1: %+v", got)
+	}
+
+	// A sign-out wipes the device: the next technician finds no draft.
+	if err := s.Replica.Wipe(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Load(ctx, World()); err != nil {
+		t.Fatal(err)
+	}
+	if got := append(get(s, ana, T2), get(s, bo, T1)...); len(got) != 0 {
+		t.Errorf("drafts outlived the wipe: %+v", got)
 	}
 }
