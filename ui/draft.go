@@ -19,10 +19,14 @@ import (
 // finds the typing back in its field when the ticket opens again.
 
 // draftDelay is the pause in typing after which a draft is written: one
-// write, with its fsync, per pause rather than per key. Leaving the
-// ticket writes at once. A crash loses at most the typing of the last
-// pause.
-const draftDelay = 500 * time.Millisecond
+// write, with its fsync, per pause rather than per key. Typing on
+// without a pause is written every draftMaxWait, and leaving the ticket
+// or closing the window writes at once: a crash loses at most the
+// typing of the last draftMaxWait.
+const (
+	draftDelay   = 500 * time.Millisecond
+	draftMaxWait = 5 * time.Second
+)
 
 // draftWorth reports whether text typed over a field saved as saved is
 // kept as a draft: text that saving would change. A field cleared, or
@@ -59,8 +63,9 @@ type draftKeeper struct {
 	// failed tells, on the UI goroutine, that a draft could not be kept.
 	failed func(err error)
 
-	// stopWrite cancels the pause's write; UI goroutine.
-	stopWrite func() bool
+	// stopWrite cancels the pause's write, stopMax the write that
+	// typing without a pause waits for at most; UI goroutine.
+	stopWrite, stopMax func() bool
 
 	// store serialises the store's draft writes and the reads that
 	// overlay pending on them: a read never misses a write in flight,
@@ -91,6 +96,9 @@ func (k *draftKeeper) typed(ticket app.TicketID, field app.DraftField, text, sav
 		k.stopWrite()
 	}
 	k.stopWrite = k.later(draftDelay, k.flush)
+	if k.stopMax == nil {
+		k.stopMax = k.later(draftMaxWait, k.flush)
+	}
 }
 
 // drop deletes the draft of field on ticket now: it was saved.
@@ -109,21 +117,25 @@ func (k *draftKeeper) change(key draftKey, p pendingDraft) {
 
 // flush writes the pending changes now, off the UI goroutine.
 func (k *draftKeeper) flush() {
-	if k.stopWrite != nil {
-		k.stopWrite()
-		k.stopWrite = nil
-	}
+	k.stopTimers()
 	k.run(k.write)
 }
 
 // flushNow writes the pending changes before it returns: the window is
 // closing, and the store closes after it.
 func (k *draftKeeper) flushNow() {
-	if k.stopWrite != nil {
-		k.stopWrite()
-		k.stopWrite = nil
-	}
+	k.stopTimers()
 	k.write()
+}
+
+// stopTimers cancels the writes waiting: one is being made.
+func (k *draftKeeper) stopTimers() {
+	for _, stop := range []*func() bool{&k.stopWrite, &k.stopMax} {
+		if *stop != nil {
+			(*stop)()
+			*stop = nil
+		}
+	}
 }
 
 // write writes the pending changes to the store. A change made while it
