@@ -269,6 +269,9 @@ type Session struct {
 	// Away reads and asks for the history the server kept back of closed
 	// tickets; nil for an unpaired device, whose tickets are whole.
 	Away app.HistoryService
+	// Drafts keeps the text typed on tickets and not saved yet; nil for
+	// an unpaired device, which saves nothing.
+	Drafts app.DraftService
 	// Zone is the time zone the screens show days and times in: the demo
 	// world's for the demo (DemoService.Zone), else the computer's
 	// (time.Local, as the process started; nothing changes it).
@@ -345,6 +348,7 @@ func (d *Device) Start(ctx context.Context, progress func(app.StartProgress)) (S
 	s.Payments = store.NewPaymentService(db)
 	s.Supply = store.NewSupplyService(db)
 	s.Away = db
+	s.Drafts = db
 	return s, nil
 }
 

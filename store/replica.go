@@ -529,7 +529,7 @@ func (db *DB) Wipe(ctx context.Context) error {
 		}
 		for _, q := range []string{
 			`DELETE FROM conflicts`,
-			`DELETE FROM tickets`, // repairs, parts used, photos, notes, signatures, part requests and likely parts cascade
+			`DELETE FROM tickets`, // repairs, parts used, photos, notes, signatures, part requests, likely parts and drafts cascade
 			`DELETE FROM shipments`,
 			`INSERT INTO tickets_fts (tickets_fts) VALUES ('delete-all')`,
 			`DELETE FROM movements`,

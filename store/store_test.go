@@ -132,6 +132,14 @@ func stores(db *DB) storetest.Stores {
 		Photos:    NewPhotoStore(db),
 		Replica:   db,
 		Load:      db.Load,
+		Drafts:    db,
+		Reopen: func(t *testing.T) storetest.Stores {
+			t.Helper()
+			if err := db.Close(); err != nil {
+				t.Fatal(err)
+			}
+			return stores(mustOpenPath(t, db.path, WithClock(db.clock)))
+		},
 	}
 }
 

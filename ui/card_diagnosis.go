@@ -23,6 +23,14 @@ type diagnosisCard struct {
 	// because every resize lays the whole ticket out again, and on a busy
 	// device that per-key work pushed a scanner's keys apart.
 	rows int
+	// drafts keeps what is typed and not saved (draft.go); nil keeps
+	// none.
+	drafts *draftKeeper
+	// base is the saved diagnosis the text in entry was typed over: the
+	// ticket's, or a restored draft's (app.Draft.Base). When the ticket's
+	// differs, a sync changed it since, and line says what it reads now.
+	base string
+	line *widget.Label // "Draft, not saved yet"; set by object
 }
 
 // Rows of the diagnosis entry: it grows with the lines typed, up to
@@ -33,7 +41,7 @@ const (
 )
 
 func newDiagnosisCard(save committer, keys *wedgeKeys, tk app.Ticket) *diagnosisCard {
-	c := &diagnosisCard{save: save, ticket: tk}
+	c := &diagnosisCard{save: save, ticket: tk, base: tk.Diagnosis}
 	c.entry = newScanMultiLineEntry(keys)
 	c.entry.SetText(tk.Diagnosis)
 	c.entry.SetPlaceHolder(lang.X("diagnosis.hint", "What you found: cause, tests done, readings"))
@@ -44,6 +52,18 @@ func newDiagnosisCard(save committer, keys *wedgeKeys, tk app.Ticket) *diagnosis
 // typed is the diagnosis as typed, saved or not.
 func (c *diagnosisCard) typed() string { return c.entry.Text }
 
+// restore puts typed text back in the field, typed over base.
+func (c *diagnosisCard) restore(text, base string) {
+	c.entry.SetText(text)
+	c.base = base
+	c.grow()
+}
+
+// isDraft reports whether the card is on screen holding a draft.
+func (c *diagnosisCard) isDraft() bool {
+	return c.line != nil && draftWorth(c.entry.Text, c.ticket.Diagnosis)
+}
+
 // grow fits the entry's rows to the lines typed.
 func (c *diagnosisCard) grow() {
 	rows := max(minDiagnosisRows, min(strings.Count(c.entry.Text, "\n")+2, maxDiagnosisRows))
@@ -53,11 +73,22 @@ func (c *diagnosisCard) grow() {
 	}
 }
 
+// showDraft shows or hides the draft's line for the text in the field.
+func (c *diagnosisCard) showDraft() {
+	draft := draftWorth(c.entry.Text, c.ticket.Diagnosis)
+	if !draft {
+		c.base = c.ticket.Diagnosis // a draft begun from here is typed over it
+	}
+	showDraftLine(c.line, draft, strings.TrimSpace(c.base) != strings.TrimSpace(c.ticket.Diagnosis), c.ticket.Diagnosis)
+}
+
 func (c *diagnosisCard) object() fyne.CanvasObject {
 	save := widget.NewButtonWithIcon(lang.X("diagnosis.save", "Save diagnosis"), theme.DocumentSaveIcon(), nil)
 	if c.entry.Text == c.ticket.Diagnosis {
 		save.Disable()
 	}
+	c.line = draftLine()
+	c.showDraft()
 	c.entry.OnChanged = func(s string) {
 		c.grow()
 		if s != c.ticket.Diagnosis {
@@ -65,10 +96,23 @@ func (c *diagnosisCard) object() fyne.CanvasObject {
 		} else {
 			save.Disable()
 		}
+		c.showDraft()
+		if c.drafts != nil {
+			c.drafts.typed(c.ticket.ID, app.DraftDiagnosis, s, c.ticket.Diagnosis, c.base)
+		}
 	}
 	save.OnTapped = func() {
+		// Based on the diagnosis saved now, not on a restored draft's
+		// base: the line under the field showed what a sync changed it
+		// to, so saving replaces it knowingly rather than raising a
+		// conflict for the office to settle.
 		text, base := strings.TrimSpace(c.entry.Text), c.ticket.Diagnosis
-		c.save.commit(&app.UpdateTicket{Ticket: c.ticket.ID, Set: app.TicketFields{Diagnosis: &text}, Base: app.TicketFields{Diagnosis: &base}}, nil)
+		var saved func()
+		if c.drafts != nil {
+			id := c.ticket.ID
+			saved = func() { c.drafts.drop(id, app.DraftDiagnosis) }
+		}
+		c.save.commit(&app.UpdateTicket{Ticket: c.ticket.ID, Set: app.TicketFields{Diagnosis: &text}, Base: app.TicketFields{Diagnosis: &base}}, saved)
 	}
-	return widget.NewCard(lang.X("ticket.diagnosis", "Diagnosis"), "", container.NewVBox(c.entry, container.NewHBox(save)))
+	return widget.NewCard(lang.X("ticket.diagnosis", "Diagnosis"), "", container.NewVBox(c.entry, c.line, container.NewHBox(save)))
 }

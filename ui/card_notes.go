@@ -22,7 +22,15 @@ type notesCard struct {
 	editable bool
 	detail   app.TicketDetail
 	zone     *time.Location // the session's (Deps.Zone)
+	// drafts keeps the new note as typed until it is added (draft.go);
+	// nil keeps none. draft is the kept one the entry opens with.
+	drafts *draftKeeper
+	draft  string
+	entry  *scanEntry // the new note's field; nil when not editable
 }
+
+// isDraft reports whether the new note's field holds a draft.
+func (c *notesCard) isDraft() bool { return c.entry != nil && draftWorth(c.entry.Text, "") }
 
 func (c *notesCard) object() fyne.CanvasObject {
 	d := c.detail
@@ -34,16 +42,31 @@ func (c *notesCard) object() fyne.CanvasObject {
 	}
 	if c.editable {
 		entry := newScanEntry(c.keys)
+		c.entry = entry
 		entry.SetPlaceHolder(lang.X("notes.hint", "Add a note for dispatch or the next visit"))
+		entry.SetText(c.draft)
+		line := draftLine()
+		showDraftLine(line, draftWorth(entry.Text, ""), false, "")
+		entry.OnChanged = func(s string) {
+			showDraftLine(line, draftWorth(s, ""), false, "")
+			if c.drafts != nil {
+				c.drafts.typed(d.Ticket.ID, app.DraftNote, s, "", "")
+			}
+		}
 		add := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() {
 			text := strings.TrimSpace(entry.Text)
 			if text == "" {
 				return
 			}
-			c.save.commit(&app.AddNote{Note: app.Note{ID: app.NewID(), Ticket: d.Ticket.ID, Text: text}}, nil)
+			var added func()
+			if c.drafts != nil {
+				added = func() { c.drafts.drop(d.Ticket.ID, app.DraftNote) }
+			}
+			c.save.commit(&app.AddNote{Note: app.Note{ID: app.NewID(), Ticket: d.Ticket.ID, Text: text}}, added)
 		})
 		entry.OnSubmitted = func(string) { add.OnTapped() }
 		box.Add(container.NewBorder(nil, nil, nil, add, entry))
+		box.Add(line)
 	}
 	return widget.NewCard(lang.X("ticket.notes", "Notes"), "", box)
 }

@@ -81,6 +81,13 @@ type detailHost interface {
 	// later runs f on the UI goroutine after d, unless the terminal is
 	// gone or stop is called first.
 	later(d time.Duration, f func()) (stop func() bool)
+	// draftsKept says, once, that ticket id, left, keeps drafts (text,
+	// draftsKeptText); draftsBack is told when id is on screen again,
+	// where its drafts show in their fields.
+	draftsKept(id app.TicketID, text string)
+	draftsBack(id app.TicketID)
+	// draftFailed says that typing could not be kept as a draft.
+	draftFailed(err error)
 }
 
 // TicketDetailView shows one ticket and its warranty decision, the state's
@@ -98,7 +105,14 @@ type TicketDetailView struct {
 	lastShown app.TicketID
 	scroll    *container.Scroll // the cards' scroll, nil with no ticket shown
 	diagnosis *diagnosisCard    // the shown ticket's, nil with none
-	flow      *workflowCard     // the shown ticket's actions, nil with none
+	notes     *notesCard        // the shown ticket's, nil with none
+	// drafts keeps the typing not saved on the ticket's fields (draft.go);
+	// nil when Deps.Drafts or Deps.Commit is.
+	drafts *draftKeeper
+	// toldLeft is the ticket whose drafts leave last said are kept: a
+	// phone's Back, then another ticket opened, says it once.
+	toldLeft app.TicketID
+	flow     *workflowCard // the shown ticket's actions, nil with none
 	// historyLoads are the shown ticket's "Load history" buttons, none
 	// when its history is on the device.
 	historyLoads []*historyLoad
@@ -140,12 +154,17 @@ type ticketView struct {
 	// signedReportChanged: the ticket's report is no longer the one its
 	// customer signed (card_workflow.go's signOffRow).
 	signedReportChanged bool
+	// drafts are the technician's drafts on the ticket, by field.
+	drafts map[app.DraftField]app.Draft
 }
 
 func newTicketDetailView(ctx context.Context, deps Deps, host detailHost, keys *wedgeKeys) *TicketDetailView {
 	v := &TicketDetailView{ctx: ctx, deps: deps, host: host, keys: keys, historyAsked: map[app.TicketID]bool{}}
 	placeholder := widget.NewLabel(lang.X("ticket.select", "Select a ticket to see its details."))
 	v.root = container.NewStack(container.NewCenter(placeholder))
+	if deps.Drafts != nil && deps.Commit != nil {
+		v.drafts = newDraftKeeper(ctx, deps.Drafts, deps.Actor, deps.Run, host.later, host.draftFailed)
+	}
 	return v
 }
 
@@ -154,6 +173,9 @@ func (v *TicketDetailView) Object() fyne.CanvasObject { return v.root }
 
 // Show loads ticket id in the background and shows it.
 func (v *TicketDetailView) Show(id app.TicketID) {
+	if tk, ok := v.ticket(); ok && tk.ID != id {
+		v.leave(tk)
+	}
 	v.shown = id
 	if id != v.lastShown {
 		v.sayOpeningSoon(id)
@@ -191,8 +213,31 @@ func (v *TicketDetailView) sayOpeningSoon(id app.TicketID) {
 		v.root.Objects = []fyne.CanvasObject{container.NewCenter(msg)}
 		v.root.Refresh()
 		v.current, v.photos, v.historyLoads = nil, nil, nil
-		v.scroll, v.diagnosis = nil, nil
+		v.scroll, v.diagnosis, v.notes = nil, nil, nil
 	})
+}
+
+// leave writes the drafts of tk, the ticket on screen, as another one
+// opens, and says that they are kept: once, as the technician leaves.
+func (v *TicketDetailView) leave(tk app.Ticket) {
+	if v.drafts == nil {
+		return
+	}
+	v.drafts.flush()
+	diagnosis := v.diagnosis != nil && v.diagnosis.ticket.ID == tk.ID && v.diagnosis.isDraft()
+	note := v.notes != nil && v.notes.detail.Ticket.ID == tk.ID && v.notes.isDraft()
+	if (diagnosis || note) && v.toldLeft != tk.ID {
+		v.toldLeft = tk.ID
+		v.host.draftsKept(tk.ID, draftsKeptText(tk.Number, diagnosis, note))
+	}
+}
+
+// left is told that the technician left the ticket on screen without
+// opening another (a phone's Back to the list).
+func (v *TicketDetailView) left() {
+	if tk, ok := v.ticket(); ok {
+		v.leave(tk)
+	}
 }
 
 func (v *TicketDetailView) load(id app.TicketID, autoHistory bool) (ticketView, error) {
@@ -201,6 +246,11 @@ func (v *TicketDetailView) load(id app.TicketID, autoHistory bool) (ticketView, 
 		return ticketView{}, err
 	}
 	tv := ticketView{detail: d, parts: map[app.PartNumber]app.Part{}, thumbs: map[string]image.Image{}}
+	if v.drafts != nil {
+		if tv.drafts, err = v.drafts.read(v.ctx, id); err != nil {
+			return ticketView{}, err
+		}
+	}
 	if err := v.loadHistoryAway(&tv, autoHistory); err != nil {
 		return ticketView{}, err
 	}
@@ -306,7 +356,7 @@ func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
 		msg.Wrapping = fyne.TextWrapWord
 		v.root.Objects = []fyne.CanvasObject{msg}
 		v.root.Refresh()
-		v.scroll, v.diagnosis = nil, nil
+		v.scroll, v.diagnosis, v.notes = nil, nil, nil
 		return
 	}
 	v.current = &tv
@@ -346,6 +396,8 @@ func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
 	}
 	if !reload {
 		v.actedIn = ""
+		v.toldLeft = ""
+		v.host.draftsBack(id)
 	}
 	v.lastShown = id
 	cards, top, bar := v.render(tv, reload)
@@ -467,10 +519,14 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		sections = append(sections, o)
 	}
 	diagnosis := newDiagnosisCard(v.actedFrom("diagnosis"), v.keys, t)
+	diagnosis.drafts = v.drafts
 	if old := v.diagnosis; reload && old != nil && old.typed() != old.ticket.Diagnosis {
 		// A save elsewhere on the ticket reloads it: keep what is typed.
-		diagnosis.entry.SetText(old.typed())
+		diagnosis.restore(old.typed(), old.base)
+	} else if d, ok := tv.drafts[app.DraftDiagnosis]; ok {
+		diagnosis.restore(d.Text, d.Base)
 	}
+	v.keepDrafts(tv)
 	v.diagnosis = diagnosis
 	flow := &workflowCard{save: v.actedFrom("actions"), ask: v.host, keys: v.keys, actor: v.deps.Actor, detail: tv.detail, typedDiagnosis: diagnosis.typed,
 		notify: v.deps.Notices != nil, notices: tv.notices, now: v.deps.Now}
@@ -505,7 +561,9 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	}
 	// Dispatch's notes (the machine is on the balcony, ring twice) are
 	// read before the work, under the customer and the fault.
-	notes := &notesCard{save: v.actedFrom("notes"), keys: v.keys, zone: v.deps.Zone, editable: v.deps.Commit != nil, detail: tv.detail}
+	notes := &notesCard{save: v.actedFrom("notes"), keys: v.keys, zone: v.deps.Zone, editable: v.deps.Commit != nil, detail: tv.detail,
+		drafts: v.drafts, draft: tv.drafts[app.DraftNote].Text}
+	v.notes = notes
 	named("notes", notes.object())
 	var mover committer
 	if v.deps.Commit != nil {
@@ -580,6 +638,17 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		top = cancelledBanner(t)
 	}
 	return container.NewVBox(sections...), top, bar
+}
+
+// keepDrafts deletes the ticket's drafts that no field on screen takes
+// back: a diagnosis of a ticket no longer open (completed meanwhile, or
+// closed by the office), or one that the saved diagnosis now reads (a
+// save whose draft's delete was cut short by a crash).
+func (v *TicketDetailView) keepDrafts(tv ticketView) {
+	t := tv.detail.Ticket
+	if d, ok := tv.drafts[app.DraftDiagnosis]; ok && (!t.Status.Open() || !draftWorth(d.Text, t.Diagnosis)) {
+		v.drafts.drop(t.ID, app.DraftDiagnosis)
+	}
 }
 
 // actedFrom is the host as the ticket's card name sees it: a save from

@@ -193,6 +193,7 @@ func (t *Terminal) showList() {
 	if !t.compact {
 		return
 	}
+	t.detail.left()
 	t.ticketsPage.Objects = []fyne.CanvasObject{t.list.Object()}
 	t.ticketsPage.Refresh()
 }

@@ -54,6 +54,10 @@ type Deps struct {
 	History app.HistoryService
 	// Photos keeps photo files; nil hides adding photos.
 	Photos app.PhotoLibrary
+	// Drafts keeps the text typed on a ticket's diagnosis and new note
+	// and not saved yet, on the device; nil keeps none (typing not saved
+	// goes with the ticket's pane).
+	Drafts app.DraftService
 	// ReportToSign builds a ticket's service report as the customer signs
 	// it (its digest and total) from the ticket's detail as the caller
 	// has just read it, without reading it again; nil hides the
@@ -173,6 +177,7 @@ type Terminal struct {
 	scanBar    *fyne.Container
 	scanClose  *widget.Button // puts the note away
 	statusKind statusKind     // what scanStatus says
+	draftsNote draftsNote     // the drafts kept note shown last (draft.go)
 
 	// Owned by the UI goroutine.
 	win        fyne.Window   // set by Attach; dialogs need it
@@ -337,6 +342,13 @@ func (t *Terminal) Attach(w fyne.Window) {
 	})
 	t.addShortcuts(c)
 	w.SetOnDropped(t.Drop)
+	// Closing the window writes the drafts typed in the last pause
+	// (draftDelay), before main closes the store.
+	w.SetOnClosed(func() {
+		if t.detail.drafts != nil {
+			t.detail.drafts.flushNow()
+		}
+	})
 	// An entry with the focus pastes into itself; elsewhere Ctrl+V (Cmd+V)
 	// reads the clipboard as a scan.
 	c.AddShortcut(&fyne.ShortcutPaste{}, func(fyne.Shortcut) { t.Paste(w.Clipboard().Content()) })

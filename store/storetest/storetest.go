@@ -23,6 +23,11 @@ type Stores struct {
 	Replica   app.Replica
 	// Load writes server-owned data with app.Dataset's rules.
 	Load func(ctx context.Context, ds app.Dataset) error
+	// Drafts keeps the device's drafts (draft.go).
+	Drafts app.DraftService
+	// Reopen closes the stores and opens them again over the same data,
+	// as a restart does.
+	Reopen func(t *testing.T) Stores
 }
 
 // Run runs the suite. open must return empty stores whose clock reads Now;
@@ -53,6 +58,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"Photos", testPhotos},
 		{"ReplicaWatermarks", testReplicaWatermarks},
 		{"ReplicaRebase", testReplicaRebase},
+		{"Drafts", testDrafts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

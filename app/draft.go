@@ -1,0 +1,71 @@
+package app
+
+import (
+	"context"
+	"unicode/utf8"
+)
+
+// DraftField names a ticket's free-text field whose text, typed and not
+// saved yet, the device keeps as a draft. Stored in the device's file:
+// never rename one.
+type DraftField string
+
+const (
+	// DraftDiagnosis is the diagnosis card's text before "Save diagnosis".
+	DraftDiagnosis DraftField = "diagnosis"
+	// DraftNote is the notes card's new note before it is added.
+	DraftNote DraftField = "note"
+)
+
+// Draft is what a technician typed into one of a ticket's free-text
+// fields and did not save: the device keeps it across a ticket switch, a
+// restart and a crash, so an interrupted technician loses no typing.
+// Drafts are the device's alone: no mutation, never synced.
+type Draft struct {
+	Field DraftField
+	Text  string
+	// Base is the field's saved text as the draft was typed over it (the
+	// diagnosis; "" for a note, which is added, not edited): a saved text
+	// that differs now was changed since, by a sync from the office.
+	Base string
+}
+
+// DraftService keeps drafts on the device, per technician and ticket.
+// A draft goes with its ticket when the device no longer holds it
+// (purged, reassigned away, signed out). Safe for concurrent use.
+type DraftService interface {
+	// Drafts returns actor's drafts on ticket, none (no error) when there
+	// are none or the ticket is not on the device.
+	Drafts(ctx context.Context, actor Actor, ticket TicketID) ([]Draft, error)
+	// PutDraft keeps d as actor's draft of its field on ticket, replacing
+	// the one before. EINVALID when CheckDraft refuses it; ENOTFOUND when
+	// the ticket is not on the device (a sync took it meanwhile): there
+	// is nothing left to type into.
+	PutDraft(ctx context.Context, actor Actor, ticket TicketID, d Draft) error
+	// DeleteDraft deletes actor's draft of field on ticket; none is no
+	// error.
+	DeleteDraft(ctx context.Context, actor Actor, ticket TicketID, field DraftField) error
+}
+
+// CheckDraft refuses a draft that could not be saved either: an unknown
+// field, a text or base over MaxTextLen (the bound on the diagnosis and
+// a note, so a draft is never what the field refuses), text that is not
+// UTF-8, and an actor who is not a technician (drafts are kept per
+// technician).
+func CheckDraft(actor Actor, d Draft) error {
+	switch d.Field {
+	case DraftDiagnosis, DraftNote:
+	default:
+		return Errorf(EINVALID, "draft.field", "Drafts are kept of a ticket's diagnosis and note only, not of {{.Field}}.", "Field", string(d.Field))
+	}
+	if actor.Technician == "" {
+		return Errorf(EINVALID, "draft.actor", "Drafts are kept for a signed-in technician: sign in, then type again.")
+	}
+	if len(d.Text) > MaxTextLen || len(d.Base) > MaxTextLen {
+		return Errorf(EINVALID, "draft.too_long", "The text is longer than {{.Max}} characters, more than the ticket can save: shorten it, or put the rest in a note.", "Max", MaxTextLen)
+	}
+	if !utf8.ValidString(d.Text) || !utf8.ValidString(d.Base) {
+		return Errorf(EINVALID, "draft.not_text", "The text is not UTF-8: type it again.")
+	}
+	return nil
+}

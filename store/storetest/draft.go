@@ -1,0 +1,99 @@
+package storetest
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// testDrafts: a draft is kept per technician, ticket and field; it is
+// read back after the store's file is opened again (a restart, a kill
+// -9: the write was acknowledged); a put replaces it, a delete deletes
+// it; a draft over the field's bound is refused; a draft goes with its
+// ticket when a sync takes the ticket off the device, and none can be
+// put on a ticket the device no longer holds; a wipe (sign-out) leaves
+// none. Drafts are never sent: nothing of them reaches the outbox.
+func testDrafts(t *testing.T, s Stores) {
+	ctx := t.Context()
+	get := func(s Stores, actor app.Actor, id app.TicketID) []app.Draft {
+		t.Helper()
+		ds, err := s.Drafts.Drafts(ctx, actor, id)
+		if err != nil {
+			t.Fatalf("drafts of %s on %s: %v", actor.Technician, id, err)
+		}
+		return ds
+	}
+	put := func(s Stores, actor app.Actor, id app.TicketID, d app.Draft) {
+		t.Helper()
+		if err := s.Drafts.PutDraft(ctx, actor, id, d); err != nil {
+			t.Fatalf("put %s's %s draft on %s: %v", actor.Technician, d.Field, id, err)
+		}
+	}
+	if ds := get(s, ana, T1); len(ds) != 0 {
+		t.Fatalf("a new store holds drafts on T1: %+v", ds)
+	}
+	pending := pendingCount(t, s)
+	diag := app.Draft{Field: app.DraftDiagnosis, Text: "Display board failed", Base: "screen flickers"}
+	note := app.Draft{Field: app.DraftNote, Text: "Customer home after 5 pm"}
+	put(s, ana, T1, diag)
+	put(s, ana, T1, note)
+	put(s, bo, T1, app.Draft{Field: app.DraftNote, Text: "Bo's own note"})
+	put(s, ana, T2, app.Draft{Field: app.DraftNote, Text: "on T2"})
+	if got := pendingCount(t, s); got != pending {
+		t.Errorf("drafts wrote to the outbox: %d pending, was %d", got, pending)
+	}
+
+	s = s.Reopen(t)
+	if got, want := get(s, ana, T1), []app.Draft{diag, note}; !slices.Equal(got, want) {
+		t.Errorf("after reopening, Ana's drafts on T1 = %+v, want %+v", got, want)
+	}
+	if got := get(s, bo, T1); len(got) != 1 || got[0].Text != "Bo's own note" {
+		t.Errorf("Bo's drafts on T1 = %+v, want his note only", got)
+	}
+
+	diag.Text += ", replaced"
+	put(s, ana, T1, diag)
+	if err := s.Drafts.DeleteDraft(ctx, ana, T1, app.DraftNote); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Drafts.DeleteDraft(ctx, ana, T3, app.DraftNote); err != nil {
+		t.Errorf("deleting a draft that is not there: %v", err)
+	}
+	if got, want := get(s, ana, T1), []app.Draft{diag}; !slices.Equal(got, want) {
+		t.Errorf("after a put and a delete, Ana's drafts on T1 = %+v, want %+v", got, want)
+	}
+
+	long := app.Draft{Field: app.DraftDiagnosis, Text: strings.Repeat("x", app.MaxTextLen+1)}
+	wantCode(t, s.Drafts.PutDraft(ctx, ana, T1, long), app.EINVALID)
+	wantCode(t, s.Drafts.PutDraft(ctx, ana, T1, app.Draft{Field: "fault", Text: "x"}), app.EINVALID)
+	wantCode(t, s.Drafts.PutDraft(ctx, app.Actor{Role: app.RoleTechnician}, T1, note), app.EINVALID)
+	if got := get(s, ana, T1); len(got) != 1 || got[0] != diag {
+		t.Errorf("refused drafts changed Ana's: %+v", got)
+	}
+
+	// T1 is reassigned away: the pull drops it, and its drafts with it.
+	applyPull(t, s, app.PullPage{Epoch: "e1", Cursor: "c1", Data: app.Dataset{GoneTickets: []app.TicketID{T1}}})
+	if _, err := s.Tickets.TicketDetail(ctx, T1); app.ErrorCode(err) != app.ENOTFOUND {
+		t.Fatalf("T1 after it went: %v, want not found", err)
+	}
+	if got := append(get(s, ana, T1), get(s, bo, T1)...); len(got) != 0 {
+		t.Errorf("T1 left the device and its drafts stayed: %+v", got)
+	}
+	wantCode(t, s.Drafts.PutDraft(ctx, ana, T1, note), app.ENOTFOUND)
+	if got := get(s, ana, T2); len(got) != 1 || got[0].Text != "on T2" {
+		t.Errorf("Ana's draft on T2 went with T1: %+v", got)
+	}
+
+	// A sign-out wipes the device: the next technician finds no draft.
+	if err := s.Replica.Wipe(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Load(ctx, World()); err != nil {
+		t.Fatal(err)
+	}
+	if got := append(get(s, ana, T2), get(s, bo, T1)...); len(got) != 0 {
+		t.Errorf("drafts outlived the wipe: %+v", got)
+	}
+}

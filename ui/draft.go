@@ -1,0 +1,278 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// A ticket's diagnosis and new note are kept as drafts while typed
+// (app.DraftService): a technician interrupted at a customer's door, who
+// taps another ticket, searches, is locked out or whose app is killed,
+// finds the typing back in its field when the ticket opens again.
+
+// draftDelay is the pause in typing after which a draft is written: one
+// write, with its fsync, per pause rather than per key. Typing on
+// without a pause is written every draftMaxWait, and leaving the ticket
+// or closing the window writes at once: a crash loses at most the
+// typing of the last draftMaxWait.
+const (
+	draftDelay   = 500 * time.Millisecond
+	draftMaxWait = 5 * time.Second
+)
+
+// draftWorth reports whether text typed over a field saved as saved is
+// kept as a draft: text that saving would change. A field cleared, or
+// typed back to what is saved, has none.
+func draftWorth(text, saved string) bool {
+	text = strings.TrimSpace(text)
+	return text != "" && text != strings.TrimSpace(saved)
+}
+
+// draftKey is one draft of the signed-in technician's.
+type draftKey struct {
+	ticket app.TicketID
+	field  app.DraftField
+}
+
+// pendingDraft is a draft change not written yet: a put, or a delete.
+type pendingDraft struct {
+	draft   app.Draft
+	deleted bool
+	seq     uint64 // orders the changes of one key
+}
+
+// draftKeeper keeps the signed-in technician's drafts: in memory at
+// once, in the store after a pause in typing (draftDelay) and when the
+// ticket is left. The writes run off the UI goroutine (run); a ticket's
+// load reads the store and the changes not written yet together, so a
+// reload never shows a draft older than the field held.
+type draftKeeper struct {
+	svc   app.DraftService
+	actor app.Actor
+	ctx   context.Context
+	run   func(func())
+	later func(time.Duration, func()) (stop func() bool)
+	// failed tells, on the UI goroutine, that a draft could not be kept.
+	failed func(err error)
+
+	// stopWrite cancels the pause's write, stopMax the write that
+	// typing without a pause waits for at most; UI goroutine.
+	stopWrite, stopMax func() bool
+
+	// store serialises the store's draft writes and the reads that
+	// overlay pending on them: a read never misses a write in flight,
+	// and the writes of one key land in order.
+	store sync.Mutex
+	mu    sync.Mutex // protects following; held only to copy
+	next  uint64
+	// pending are the changes not written yet; their number is bounded
+	// by the fields typed into between two writes.
+	pending map[draftKey]pendingDraft
+}
+
+func newDraftKeeper(ctx context.Context, svc app.DraftService, actor app.Actor, run func(func()),
+	later func(time.Duration, func()) func() bool, failed func(error)) *draftKeeper {
+	return &draftKeeper{svc: svc, actor: actor, ctx: ctx, run: run, later: later, failed: failed, pending: map[draftKey]pendingDraft{}}
+}
+
+// typed records the text typed into field on ticket, whose saved text
+// is saved and was base when the draft began: a draft when draftWorth,
+// else none. It is written once typing pauses.
+func (k *draftKeeper) typed(ticket app.TicketID, field app.DraftField, text, saved, base string) {
+	if draftWorth(text, saved) {
+		k.change(draftKey{ticket, field}, pendingDraft{draft: app.Draft{Field: field, Text: text, Base: base}})
+	} else {
+		k.change(draftKey{ticket, field}, pendingDraft{deleted: true})
+	}
+	if k.stopWrite != nil {
+		k.stopWrite()
+	}
+	k.stopWrite = k.later(draftDelay, k.flush)
+	if k.stopMax == nil {
+		k.stopMax = k.later(draftMaxWait, k.flush)
+	}
+}
+
+// drop deletes the draft of field on ticket now: it was saved.
+func (k *draftKeeper) drop(ticket app.TicketID, field app.DraftField) {
+	k.change(draftKey{ticket, field}, pendingDraft{deleted: true})
+	k.flush()
+}
+
+func (k *draftKeeper) change(key draftKey, p pendingDraft) {
+	k.mu.Lock()
+	k.next++
+	p.seq = k.next
+	k.pending[key] = p
+	k.mu.Unlock()
+}
+
+// flush writes the pending changes now, off the UI goroutine.
+func (k *draftKeeper) flush() {
+	k.stopTimers()
+	k.run(k.write)
+}
+
+// flushNow writes the pending changes before it returns: the window is
+// closing, and the store closes after it.
+func (k *draftKeeper) flushNow() {
+	k.stopTimers()
+	k.write()
+}
+
+// stopTimers cancels the writes waiting: one is being made.
+func (k *draftKeeper) stopTimers() {
+	for _, stop := range []*func() bool{&k.stopWrite, &k.stopMax} {
+		if *stop != nil {
+			(*stop)()
+			*stop = nil
+		}
+	}
+}
+
+// write writes the pending changes to the store. A change made while it
+// writes stays pending for the next write.
+func (k *draftKeeper) write() {
+	k.store.Lock()
+	defer k.store.Unlock()
+	k.mu.Lock()
+	todo := make(map[draftKey]pendingDraft, len(k.pending))
+	for key, p := range k.pending {
+		todo[key] = p
+	}
+	k.mu.Unlock()
+	// A write once begun ends, even as the terminal closes: the text it
+	// holds was typed.
+	ctx := context.WithoutCancel(k.ctx)
+	var failed error
+	for key, p := range todo {
+		var err error
+		if p.deleted {
+			err = k.svc.DeleteDraft(ctx, k.actor, key.ticket, key.field)
+		} else {
+			err = k.svc.PutDraft(ctx, k.actor, key.ticket, p.draft)
+		}
+		if err != nil && app.ErrorCode(err) != app.ENOTFOUND && failed == nil {
+			// Not found: a sync took the ticket off the device, and its
+			// drafts with it; nothing is left to keep them for.
+			failed = err
+		}
+		k.mu.Lock()
+		if k.pending[key].seq == p.seq {
+			delete(k.pending, key)
+		}
+		k.mu.Unlock()
+	}
+	if failed != nil && k.failed != nil {
+		fyne.Do(func() { k.failed(failed) })
+	}
+}
+
+// read returns ticket's drafts by field: the store's, with the changes
+// not written yet over them. Off the UI goroutine.
+func (k *draftKeeper) read(ctx context.Context, ticket app.TicketID) (map[app.DraftField]app.Draft, error) {
+	k.store.Lock()
+	defer k.store.Unlock()
+	ds, err := k.svc.Drafts(ctx, k.actor, ticket)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[app.DraftField]app.Draft, len(ds))
+	for _, d := range ds {
+		out[d.Field] = d
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	for key, p := range k.pending {
+		switch {
+		case key.ticket != ticket:
+		case p.deleted:
+			delete(out, key.field)
+		default:
+			out[key.field] = p.draft
+		}
+	}
+	return out, nil
+}
+
+// draftLine is the low line under a field that holds a draft.
+func draftLine() *widget.Label {
+	l := lowLabel(lang.X("draft.kept", "Draft, not saved yet"))
+	l.Hide()
+	return l
+}
+
+// showDraftLine shows line while text is a draft over saved, hidden
+// otherwise; changedSince adds that the saved text changed since the
+// draft was typed, and what it reads now. The text is set only when it
+// changes: typing shows or hides the line, and re-lays the ticket out,
+// only as the draft comes or goes.
+func showDraftLine(line *widget.Label, draft bool, changedSince bool, saved string) {
+	text := lang.X("draft.kept", "Draft, not saved yet")
+	if changedSince {
+		if strings.TrimSpace(saved) == "" {
+			text = lang.X("draft.saved_removed", "Draft, not saved yet. The saved diagnosis was removed since you typed it.")
+		} else {
+			text = lang.X("draft.saved_changed", "Draft, not saved yet. The saved diagnosis changed since you typed it; it now reads: “{{.Saved}}”", map[string]any{"Saved": saved})
+		}
+	}
+	if line.Text != text {
+		line.SetText(text)
+	}
+	if draft && !line.Visible() {
+		line.Show()
+	} else if !draft && line.Visible() {
+		line.Hide()
+	}
+}
+
+// draftsKeptText says which drafts of ticket number are kept as the
+// technician leaves it.
+func draftsKeptText(number string, diagnosis, note bool) string {
+	data := map[string]any{"Number": number}
+	switch {
+	case diagnosis && note:
+		return lang.X("draft.left_both", "Your diagnosis and note on {{.Number}} are kept as drafts.", data)
+	case diagnosis:
+		return lang.X("draft.left_diagnosis", "Your diagnosis of {{.Number}} is kept as a draft.", data)
+	}
+	return lang.X("draft.left_note", "Your note on {{.Number}} is kept as a draft.", data)
+}
+
+// draftsKept says below the screen that ticket id, left, holds drafts.
+func (t *Terminal) draftsKept(id app.TicketID, text string) {
+	t.showStatus(statusNews, text)
+	t.draftsNote = draftsNote{ticket: id, text: text}
+}
+
+// draftsBack puts the note of draftsKept away, if it is still the one
+// shown, as its ticket opens again: the drafts it names are in view.
+func (t *Terminal) draftsBack(id app.TicketID) {
+	n := t.draftsNote
+	if n.ticket != id {
+		return
+	}
+	if t.statusKind == statusNews && t.scanStatus.Text == n.text {
+		t.clearStatus(statusNews)
+	}
+	t.draftsNote = draftsNote{}
+}
+
+// draftsNote is the note draftsKept showed last.
+type draftsNote struct {
+	ticket app.TicketID
+	text   string
+}
+
+// draftFailed says below the screen that typing could not be kept.
+func (t *Terminal) draftFailed(err error) {
+	t.showStatus(statusProblem, lang.X("draft.failed", "What you typed could not be kept as a draft: {{.Error}}", map[string]any{"Error": errorText(err)}))
+}
