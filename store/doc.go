@@ -70,7 +70,7 @@
 //
 // Text typed on a ticket and not saved yet (app.DraftService, draft.go)
 // is the device's alone: a table keyed by ticket, technician and field
-// (0019_drafts.sql), written without the outbox and never synced. A
+// (0020_drafts.sql), written without the outbox and never synced. A
 // draft goes with its ticket through the foreign key's cascade (a pull
 // that drops the ticket, Wipe), and none is written for a ticket the
 // device no longer holds.

@@ -10,7 +10,7 @@ import (
 
 var _ app.DraftService = (*DB)(nil)
 
-// Drafts returns actor's drafts on ticket (migration 0019_drafts), by
+// Drafts returns actor's drafts on ticket (migration 0020_drafts), by
 // field.
 func (db *DB) Drafts(ctx context.Context, actor app.Actor, ticket app.TicketID) ([]app.Draft, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT field, text, base FROM drafts WHERE ticket_id = ? AND technician = ? ORDER BY field`,
