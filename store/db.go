@@ -392,7 +392,12 @@ var migrationSteps = map[string]func(context.Context, *sql.Tx) error{
 	"0012_ticket_search_technician.sql": rebuildTicketSearch0012,
 	"0016_ticket_search_product.sql":    rebuildTicketSearch,
 	"0017_ticket_search_fold.sql":       refoldTicketSearch,
-	"0018_part_search_fold.sql":         refoldPartSearch,
+	// 0019's step does 0018's and refolds the model keys too: a store
+	// upgrading past both writes every part's entry once, not twice. A
+	// crash between them leaves schema 18 unfolded, and the next Open
+	// runs 0019, which folds.
+	"0018_part_search_fold.sql": nil,
+	"0019_part_models_fold.sql": refoldPartSearch,
 }
 
 // migrations returns the embedded migrations in order; migration i (from 1)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 
 	"github.com/fieldbench/fieldbench/app"
 )
@@ -17,15 +18,39 @@ func refoldSearch(ctx context.Context, tx *sql.Tx) error {
 	return refoldTicketSearch(ctx, tx) // records the version
 }
 
-// refoldPartSearch is migration 0018's step, and half of refoldSearch:
-// every entry of parts_fts deleted and written again from its part's row,
-// folded (partSearchValues), a batch at a time (rebuildSearchWith).
+// refoldPartSearch is migration 0019's step (0018's without the model
+// keys), and half of refoldSearch: every entry of parts_fts deleted and
+// written again from its part's row, folded (partSearchValues), and every
+// row of part_models made again by app.ModelKey, which folds as the
+// entries do; a batch of parts at a time (rebuildSearchWith).
 func refoldPartSearch(ctx context.Context, tx *sql.Tx) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO parts_fts (parts_fts) VALUES ('delete-all')`); err != nil {
 		return err
 	}
-	return rebuildSearchWith(ctx, tx, "parts_fts", partFTSInsert,
-		func(after int64) ([]partSearchRow, error) { return partSearchBatch(ctx, tx, after) },
+	if _, err := tx.ExecContext(ctx, `DELETE FROM part_models`); err != nil {
+		return err
+	}
+	// Two models of a part may make one key (load writes them alike).
+	insModel, err := tx.PrepareContext(ctx, `INSERT INTO part_models (model, part) VALUES (?, ?) ON CONFLICT DO NOTHING`)
+	if err != nil {
+		return err
+	}
+	defer insModel.Close()
+	batch := func(after int64) ([]partSearchRow, error) {
+		rows, err := partSearchBatch(ctx, tx, after)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			for _, m := range r.part.Models {
+				if _, err := insModel.ExecContext(ctx, app.ModelKey(m), r.id); err != nil {
+					return nil, fmt.Errorf("part %s model %q: %w", r.part.Number, m, err)
+				}
+			}
+		}
+		return rows, nil
+	}
+	return rebuildSearchWith(ctx, tx, "parts_fts", partFTSInsert, batch,
 		func(r partSearchRow) (int64, []any) { return r.id, partSearchValues(r.id, r.part) },
 		func(r partSearchRow) string { return "part " + string(r.part.Number) })
 }
