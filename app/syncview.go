@@ -60,6 +60,10 @@ type Notice struct {
 	Customer string     `json:"customer,omitempty"`
 	By       string     `json:"by,omitempty"` // who did it, when the sync says (a cancellation's EpochBy)
 	At       time.Time  `json:"at"`           // when the sync brought it
+	// Reason is why, when dispatch gave one: a cancellation's reason
+	// ("customer called off"), which tells the technician whether to
+	// still go or call.
+	Reason string `json:"reason,omitempty"`
 }
 
 // MaxNotices bounds the unread notices kept: past it the oldest go.

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -385,19 +386,30 @@ type migration struct {
 	// after, when set, runs in the migration's transaction after sql: a
 	// step SQL alone cannot do (migrationSteps).
 	after func(ctx context.Context, tx *sql.Tx) error
+	// rewrites names the search index after writes whole, every entry
+	// from its table's rows ("" when it writes none); recordsFold: after
+	// records this app's app.FoldVersion in search_fold.
+	rewrites    string
+	recordsFold bool
+}
+
+// migrationStep is a migration's Go step, the search index it writes
+// whole, if any, and whether it records the fold (migration's fields).
+type migrationStep struct {
+	run         func(context.Context, *sql.Tx) error
+	rewrites    string
+	recordsFold bool
 }
 
 // migrationSteps are the Go steps of migrations, by file name.
-var migrationSteps = map[string]func(context.Context, *sql.Tx) error{
-	"0012_ticket_search_technician.sql": rebuildTicketSearch0012,
-	"0016_ticket_search_product.sql":    rebuildTicketSearch,
-	"0017_ticket_search_fold.sql":       refoldTicketSearch,
-	// 0019's step does 0018's and refolds the model keys too: a store
-	// upgrading past both writes every part's entry once, not twice. A
-	// crash between them leaves schema 18 unfolded, and the next Open
-	// runs 0019, which folds.
-	"0018_part_search_fold.sql": nil,
-	"0019_part_models_fold.sql": refoldPartSearch,
+var migrationSteps = map[string]migrationStep{
+	"0012_ticket_search_technician.sql": {rebuildTicketSearch0012, "tickets_fts", false},
+	"0016_ticket_search_product.sql":    {rebuildTicketSearch, "tickets_fts", false},
+	"0017_ticket_search_fold.sql":       {refoldTicketSearch, "tickets_fts", true},
+	"0018_part_search_fold.sql":         {refoldPartSearch, "parts_fts", false},
+	// refoldPartSearch writes part_models whole too (app.ModelKey): 0019
+	// rewrites parts_fts, so migrate leaves 0018's step out before it.
+	"0019_part_models_fold.sql": {refoldPartSearch, "parts_fts", false},
 }
 
 // migrations returns the embedded migrations in order; migration i (from 1)
@@ -415,7 +427,8 @@ func migrations() []migration {
 			panic(err) // embedded at build time
 		}
 		name := filepath.Base(n)
-		out = append(out, migration{name: name, sql: string(b), after: migrationSteps[name]})
+		step := migrationSteps[name]
+		out = append(out, migration{name: name, sql: string(b), after: step.run, rewrites: step.rewrites, recordsFold: step.recordsFold})
 	}
 	return out
 }
@@ -424,10 +437,30 @@ func migrations() []migration {
 // crash leaves the schema at a known version. PRAGMA user_version is set in
 // the same transaction, which makes the version check at Open one header
 // read; the migrations table records what ran and when.
+//
+// A step that writes a search index whole is left out when a later
+// migration of this run, or the refold after them (checkSearchFold),
+// writes the same index whole again: a store upgrading from schema 15
+// wrote the ticket search's entries in 0016 and again in 0017, which
+// deletes them all first (a quarter of a second of a device's CPU at
+// 10,000 tickets lost, docs/BENCHMARKS.md); one of schema 17 whose
+// search another fold made wrote the part search in 0018 and again in the
+// refold. Leaving it out is safe across a crash: until that later
+// migration commits, the store's version says it is still to run, and
+// until the refold commits, search_fold names the other fold; Open
+// returns only after both.
 func (db *DB) migrate(ctx context.Context, version int) error {
-	for i, m := range migrations() {
+	all := migrations()
+	refold, err := db.refoldsAfter(ctx, all[min(version, len(all)):])
+	if err != nil {
+		return db.openError(err)
+	}
+	for i, m := range all {
 		if i+1 <= version {
 			continue
+		}
+		if m.rewrites != "" && (refold || slices.ContainsFunc(all[i+1:], func(later migration) bool { return later.rewrites == m.rewrites })) {
+			m.after = nil
 		}
 		err := db.writeTx(ctx, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
@@ -455,6 +488,19 @@ func (db *DB) migrate(ctx context.Context, version int) error {
 		}
 	}
 	return nil
+}
+
+// refoldsAfter reports whether checkSearchFold will write both search
+// indexes whole after the pending migrations, when one of them writes an
+// index whole: none of them records a fold (0017's step records this
+// app's and makes search_fold), and search_fold names another.
+func (db *DB) refoldsAfter(ctx context.Context, pending []migration) (bool, error) {
+	if !slices.ContainsFunc(pending, func(m migration) bool { return m.rewrites != "" }) ||
+		slices.ContainsFunc(pending, func(m migration) bool { return m.recordsFold }) {
+		return false, nil
+	}
+	current, err := db.searchFoldCurrent(ctx)
+	return !current, err
 }
 
 // initDevice reads the device identity, minting it on first run.

@@ -78,7 +78,11 @@
 // Numbered migrations in migrations/*.sql are embedded and applied in
 // order, one transaction each; PRAGMA user_version is the number applied.
 // A migration may have a step in Go run in the same transaction
-// (migrationSteps: 0012 and 0016 rebuild the ticket search index).
+// (migrationSteps: 0012, 0016 and 0017 rebuild the ticket search index,
+// 0018 the part search's). An upgrade across several of them writes each
+// index once: a step is left out when a later one of the same Open, or
+// the refold after them when another fold made the searches, writes the
+// same index whole again.
 // Notes, repair entries and parts used are WITHOUT ROWID tables
 // (0014_facts_without_rowid.sql): the row lives in its ID's b-tree, so
 // recording one writes a page less.

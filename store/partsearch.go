@@ -18,8 +18,9 @@ func refoldSearch(ctx context.Context, tx *sql.Tx) error {
 	return refoldTicketSearch(ctx, tx) // records the version
 }
 
-// refoldPartSearch is migration 0019's step (0018's without the model
-// keys), and half of refoldSearch: every entry of parts_fts deleted and
+// refoldPartSearch is the step of migrations 0018 and 0019 (migrate
+// runs 0019's alone when it upgrades past both), and half of
+// refoldSearch: every entry of parts_fts deleted and
 // written again from its part's row, folded (partSearchValues), and every
 // row of part_models made again by app.ModelKey, which folds as the
 // entries do; a batch of parts at a time (rebuildSearchWith).

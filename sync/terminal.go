@@ -297,7 +297,7 @@ func (t *TerminalSync) BeforePull(ctx context.Context, page *app.PullPage) error
 		return nil
 	}
 	var found []app.Notice
-	check := func(id app.TicketID, kind app.NoticeKind, by string) error {
+	check := func(id app.TicketID, kind app.NoticeKind, by, reason string) error {
 		lctx, cancel := context.WithTimeout(ctx, lookupTimeout)
 		defer cancel()
 		d, err := t.tickets.TicketDetail(lctx, id)
@@ -306,26 +306,26 @@ func (t *TerminalSync) BeforePull(ctx context.Context, page *app.PullPage) error
 		case err != nil && app.AsError(err).Key == "lease.locked":
 			// Past the lease the store hides the ticket; the notice
 			// still says which one, by its ID.
-			found = append(found, app.Notice{Kind: kind, Ticket: id, By: by, At: page.At})
+			found = append(found, app.Notice{Kind: kind, Ticket: id, By: by, Reason: reason, At: page.At})
 		case err != nil:
 			return err
 		case kind == app.NoticeCancelled && d.Ticket.Status == app.StatusCancelled:
 			// Known already: a later change to a cancelled ticket.
 		default:
-			found = append(found, app.Notice{Kind: kind, Ticket: id, Number: d.Ticket.Number, Customer: d.Ticket.Customer.Name, By: by, At: page.At})
+			found = append(found, app.Notice{Kind: kind, Ticket: id, Number: d.Ticket.Number, Customer: d.Ticket.Customer.Name, By: by, Reason: reason, At: page.At})
 		}
 		return nil
 	}
 	for _, tk := range page.Data.Tickets {
 		if tk.Ticket.Status == app.StatusCancelled {
-			if err := check(tk.Ticket.ID, app.NoticeCancelled, tk.Ticket.EpochBy); err != nil {
+			if err := check(tk.Ticket.ID, app.NoticeCancelled, tk.Ticket.EpochBy, tk.Ticket.StatusReason); err != nil {
 				return err
 			}
 		}
 	}
 	for _, id := range page.Data.GoneTickets {
 		// A gone ticket comes without its row: who is not known here.
-		if err := check(id, app.NoticeReassigned, ""); err != nil {
+		if err := check(id, app.NoticeReassigned, "", ""); err != nil {
 			return err
 		}
 	}

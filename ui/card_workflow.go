@@ -20,7 +20,7 @@ import (
 // now), in the scrolling cards.
 type workflowCard struct {
 	save   committer
-	ask    dialogs
+	ask    workflowDialogs
 	keys   *wedgeKeys
 	actor  app.Actor
 	detail app.TicketDetail
@@ -55,6 +55,13 @@ type workflowCard struct {
 	// asks for what is owed, paid work for the customer's approval. Nil
 	// when the terminal reads no payments.
 	money *moneyCard
+}
+
+// workflowDialogs is what the workflow card asks through: the dialogs,
+// and a question of several answers (closing a visit not yet signed off).
+type workflowDialogs interface {
+	dialogs
+	choose(title, message, keep string, choices ...choice)
 }
 
 // primaryOrder is the next step of each state, in preference order: the
@@ -251,15 +258,14 @@ func (w *workflowCard) step(a app.Action) {
 				}
 			}
 		}
+		if w.offerSignOff(title, cmd) {
+			return
+		}
 		if w.money == nil {
 			w.ask.confirm(title, msg, stepText(tk, a), lang.X("action.keep_open", "Keep it open"), false, func() { w.save.commit(cmd, nil) })
 			return
 		}
-		var owed *app.Money
-		if bal, ok := w.money.balance(); ok {
-			owed = &bal
-		}
-		closeWithMoney(w.money.host, w.keys, tk, cmd, owed, title, msg, stepText(tk, a))
+		closeWithMoney(w.money.host, w.keys, tk, cmd, w.owed(), title, msg, stepText(tk, a))
 	case app.ActionWait, app.ActionFail, app.ActionReopen:
 		w.askReason(cmd, lang.X("dialog.cancel", "Cancel"))
 	case app.ActionComplete:
@@ -267,6 +273,53 @@ func (w *workflowCard) step(a app.Action) {
 	default:
 		w.save.commit(cmd, nil)
 	}
+}
+
+// owed is what the customer still owes, nil when the terminal reads no
+// payments or the ticket's charges cannot be worked out.
+func (w *workflowCard) owed() *app.Money {
+	if w.money == nil {
+		return nil
+	}
+	if bal, ok := w.money.balance(); ok {
+		return &bal
+	}
+	return nil
+}
+
+// offerSignOff asks, when a visit is closed before the customer signed off
+// its report (no signature, refusal or absence recorded, or a signature
+// of a report that changed since), whether to take the sign-off first, and
+// reports whether it asked. "Close it once the customer has signed off"
+// alone sent the technician out of the dialog and down the cards for the
+// button; the sign-off is one tap from here, and closing without it stays
+// one tap too (a customer who left before the end), the money owed still
+// asked for.
+func (w *workflowCard) offerSignOff(title string, cmd *app.TransitionTicket) bool {
+	tk := w.detail.Ticket
+	if tk.Kind != app.KindOnSite || w.signOff == nil {
+		return false
+	}
+	msg := lang.X("action.close_visit_unsigned", "The customer has not signed off the work. Take their signature first, or record that they refused or were not there. A closed ticket cannot be changed or reopened.")
+	if s, ok := app.SignOff(w.detail); ok {
+		if s.Refused || !w.reportChanged {
+			return false // signed off: the confirmation says how
+		}
+		msg = lang.X("action.close_visit_report_changed", "{{.Signature}}, but the report changed since (a payment, part or repair): take a new signature before closing. A closed ticket cannot be changed or reopened.", map[string]any{"Signature": signatureLine(w.now().Location(), w.detail)})
+	}
+	closeAnyway := func() {
+		owed := w.owed()
+		if owed != nil && owed.Amount > 0 {
+			closeWithMoney(w.money.host, w.keys, tk, cmd, owed, title, msg, stepText(tk, cmd.Action))
+			return
+		}
+		cmd.Balance = owed // as closeWithMoney records a settled ticket
+		w.save.commit(cmd, nil)
+	}
+	w.ask.choose(title, msg, lang.X("action.keep_open", "Keep it open"),
+		choice{lang.X("sign.open", "Customer sign-off"), widget.HighImportance, w.signOff},
+		choice{lang.X("action.close_visit_unsigned_go", "Close without sign-off"), widget.MediumImportance, closeAnyway})
+	return true
 }
 
 // askReason asks why, then commits cmd with the reason.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"io"
 	"slices"
@@ -99,6 +100,11 @@ type checkInForm struct {
 	manufactured time.Time
 	// photoFiles are condition photos to attach once the ticket exists.
 	photoFiles []photoFile
+	// openedWith is the form's state (typed) as it opened, a scanned
+	// serial in it: leave asks only when more was typed since.
+	openedWith string
+	// confirm asks before what cannot be taken back (confirmAction).
+	confirm func(title, message, doLabel, keepLabel string, destructive bool, ok func())
 }
 
 // checkInDeps is what a check-in needs to build and save a ticket.
@@ -238,8 +244,9 @@ func (t *Terminal) openCheckIn(m scanner.Meaning) {
 			f.stopLookup()
 		}
 	})
+	f.openedWith, f.confirm = f.typed(), t.confirm
 	t.checkIn = f
-	t.presentForm(f.dialog, f.submit, f.next)
+	t.presentForm(f.dialog, f.submit, f.next, f.leave)
 	t.win.Canvas().Focus(f.phone)
 }
 
@@ -379,7 +386,7 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 		f.order = append(f.order, f.deposit, f.depositMethod, f.depositRef)
 		f.owner[f.depositMethod], f.owner[f.depositRef] = f.deposit, f.deposit
 	}
-	cancel := widget.NewButtonWithIcon(lang.X("dialog.cancel", "Cancel"), theme.CancelIcon(), func() { f.dialog.Hide() })
+	cancel := widget.NewButtonWithIcon(lang.X("dialog.cancel", "Cancel"), theme.CancelIcon(), func() { f.leave() })
 	f.submitB = widget.NewButtonWithIcon(lang.X("checkin.submit", "Check in"), theme.ConfirmIcon(), f.submit)
 	f.submitB.Importance = widget.HighImportance
 	f.fixed = container.NewVBox(f.problem, container.NewHBox(layout.NewSpacer(), cancel, f.submitB))
@@ -398,6 +405,37 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	// condition without scrolling.
 	f.dialog.Resize(fyne.NewSize(min(size.Width*0.96, 640), min(size.Height*0.94, 1000)))
 	return f
+}
+
+// leave closes the form (Cancel, Escape), asking first when something was
+// typed or chosen since it opened: a clerk's Escape, or a tap beside
+// Check in, threw a customer's half-taken intake away without a word.
+func (f *checkInForm) leave() {
+	if f.typed() == f.openedWith || f.confirm == nil {
+		f.dialog.Hide()
+		return
+	}
+	f.confirm(lang.X("checkin.discard_title", "Discard this check-in?"),
+		lang.X("checkin.discard_text", "What you typed and chose for this device is lost. To keep it, go back and check it in."),
+		lang.X("checkin.discard", "Discard"), lang.X("checkin.keep_editing", "Keep editing"), true, f.dialog.Hide)
+}
+
+// typed is what the form holds, every field's value in a line: the
+// same before and after means nothing was typed or chosen between.
+func (f *checkInForm) typed() string {
+	var b strings.Builder
+	for _, e := range []*scanEntry{f.phone, f.customer, f.brand, f.model, f.serial, f.bought, f.proof, f.fault, f.kit, f.passcode, f.deposit, f.depositRef} {
+		b.WriteString(e.Text)
+		b.WriteByte(0)
+	}
+	for _, c := range []*scanCheck{f.liquid, f.damage, f.opened, f.patternOn} {
+		fmt.Fprint(&b, c.Checked, " ")
+	}
+	for _, s := range []*scanSelect{f.category, f.promise, f.depositMethod} {
+		fmt.Fprint(&b, s.SelectedIndex(), " ")
+	}
+	fmt.Fprint(&b, f.pattern.Dots(), len(f.photoFiles))
+	return b.String()
 }
 
 func (f *checkInForm) selectedCategory() app.Category {

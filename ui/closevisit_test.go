@@ -14,22 +14,23 @@ import (
 	"github.com/fieldbench/fieldbench/ui"
 )
 
-// TestCloseVisitAfterSignOff: closing a completed visit asks for the
-// customer's sign-off until it is taken, then names it instead of
-// sending the technician back for a step already done.
+// TestCloseVisitAfterSignOff: closing a completed visit not yet signed off
+// says so and offers the sign-off itself, or closing without it; once
+// signed, the confirmation names the signature instead of sending the
+// technician back for a step already done.
 func TestCloseVisitAfterSignOff(t *testing.T) {
 	test.NewTempApp(t)
 	deps, ds := openDemoWorld(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
-	var tk app.Ticket
+	var visits []app.Ticket
 	for _, d := range ds.Tickets {
 		if d.Ticket.Technician == demo.DemoTechnician && d.Ticket.Status == app.StatusCompleted && d.Ticket.Kind == app.KindOnSite {
-			tk = d.Ticket
-			break
+			visits = append(visits, d.Ticket)
 		}
 	}
-	if tk.ID == "" {
-		t.Fatal("the demo technician has no completed on-site visit")
+	if len(visits) < 2 {
+		t.Fatalf("the demo technician has %d completed on-site visits, want 2", len(visits))
 	}
+	tk := visits[0]
 	deps.ReportToSign = func(context.Context, app.TicketDetail) (ui.ReportToSign, error) {
 		return ui.ReportToSign{Digest: reportDigest, Total: "¥ 180.00"}, nil
 	}
@@ -40,17 +41,23 @@ func TestCloseVisitAfterSignOff(t *testing.T) {
 	term.Detail().Show(tk.ID)
 
 	for _, tc := range []struct {
-		name          string
-		sign          bool
+		name string
+		// signHere takes the signature from the close question's own
+		// button, not the card's.
+		signHere      bool
 		want, wantNot string
 	}{
-		{"NotSigned", false, "once the customer has signed off", "Signed by"},
-		{"Signed", true, "Signed by Chen Jing (Customer)", "once the customer has signed off"},
+		{"NotSigned", false, "has not signed off the work", "Signed by"},
+		{"SignedFromTheQuestion", true, "Signed by Chen Jing (Customer)", "has not signed off"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if tc.sign {
-				tapButton(t, term.Object(), "Customer sign-off")
+			if tc.signHere {
+				tapButton(t, term.Detail().Object(), "Close visit")
+				tapButton(t, front(w), "Customer sign-off")
 				pad := term.SignOffPad()
+				if pad == nil {
+					t.Fatal("the close question's Customer sign-off opened no signature pad")
+				}
 				s := pad.Size()
 				drag(pad, fyne.NewPos(s.Width*0.1, s.Height*0.6), fyne.NewPos(s.Width*0.5, s.Height*0.3), fyne.NewPos(s.Width*0.8, s.Height*0.6))
 				term.SignOffName().SetText("Chen Jing")
@@ -67,5 +74,15 @@ func TestCloseVisitAfterSignOff(t *testing.T) {
 				t.Errorf("Keep it open left the ticket %s", got)
 			}
 		})
+	}
+
+	// A customer gone before the end: the visit closes without the
+	// sign-off, in one more tap.
+	other := visits[1]
+	term.Detail().Show(other.ID)
+	tapButton(t, term.Detail().Object(), "Close visit")
+	tapButton(t, front(w), "Close without sign-off")
+	if got := detailOf(t, deps, other.ID).Ticket.Status; got != app.StatusClosed {
+		t.Errorf("Close without sign-off left the visit %s, want closed", got)
 	}
 }

@@ -40,6 +40,15 @@ func (t *Terminal) PickerHidden() string {
 	return t.partPicker.hidden.Text
 }
 
+// PickerNoneFit is the add-part dialog's warning that none of the parts
+// listed is for the ticket's model, "" when it is hidden.
+func (t *Terminal) PickerNoneFit() string {
+	if t.partPicker == nil || !t.partPicker.noneFit.Visible() {
+		return ""
+	}
+	return t.partPicker.noneFit.Text
+}
+
 // OpenPartCard taps the parts page's line of part n, which opens its card.
 func (t *Terminal) OpenPartCard(n string) bool {
 	for i, r := range t.parts.rows {

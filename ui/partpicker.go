@@ -41,6 +41,10 @@ type partPicker struct {
 	removed  *scanEntry
 	results  *scanList
 	hidden   *widget.Button // "N more parts not for this model: show all"
+	// noneFit says that none of the parts listed is the ticket's model's,
+	// when the catalog lists none for it that matches: they are shown
+	// rather than nothing, and the technician checks before fitting.
+	noneFit  *widget.Label
 	dialog   *dialog.CustomDialog
 	onClosed func()
 
@@ -109,6 +113,10 @@ func (pp *partPicker) show(query string) bool {
 	})
 	pp.hidden.Importance = widget.LowImportance
 	pp.hidden.Hide()
+	pp.noneFit = widget.NewLabel("")
+	pp.noneFit.Importance = widget.WarningImportance
+	pp.noneFit.Wrapping = fyne.TextWrapWord
+	pp.noneFit.Hide()
 
 	pp.results = newScanList(keys, func() int { return len(pp.found) },
 		func() fyne.CanvasObject {
@@ -129,7 +137,7 @@ func (pp *partPicker) show(query string) bool {
 		pp.search()
 	}
 
-	form := container.NewVBox(pp.query, container.NewHBox(pp.onlyMine, pp.hidden),
+	form := container.NewVBox(pp.query, container.NewHBox(pp.onlyMine, pp.hidden), pp.noneFit,
 		lowLabel(lang.X("parts.stock_heading", "Stock in {{.Where}}:", map[string]any{"Where": pp.stockLoc.Name})))
 	bottom := container.NewVBox(
 		widget.NewForm(
@@ -178,7 +186,7 @@ func (pp *partPicker) search() {
 		return
 	}
 	pp.env.run(func() {
-		found, hidden, more, err := pp.env.pickParts(q, pp.tk.Product.Model, pp.stock, pp.mine, onlyMine, showAll)
+		found, hidden, more, noneFit, err := pp.env.pickParts(q, pp.tk.Product.Model, pp.stock, pp.mine, onlyMine, showAll)
 		fyne.Do(func() {
 			if !pp.searches.done() {
 				pp.search() // the query changed meanwhile
@@ -197,6 +205,12 @@ func (pp *partPicker) search() {
 				pp.results.Select(i)
 			} else if len(found) == 1 {
 				pp.results.Select(0)
+			}
+			if noneFit {
+				pp.noneFit.SetText(lang.X("parts.none_fit", "None of these parts is listed for {{.Model}}: check that it fits before fitting it.", map[string]any{"Model": pp.tk.Product.Model}))
+				pp.noneFit.Show()
+			} else {
+				pp.noneFit.Hide()
 			}
 			switch {
 			case hidden == 0:
@@ -219,8 +233,9 @@ func (pp *partPicker) search() {
 // onlyMine only the parts in stock are kept. Unless showAll, parts not for
 // the model are left out when some are, and counted in hidden; more is
 // true when the catalog search stopped at its limit, so there may be more
-// than hidden. Parts in stock come first.
-func (e partsEnv) pickParts(q, model string, stock map[app.PartNumber]int, mine []app.Part, onlyMine, showAll bool) (parts []app.Part, hidden int, more bool, err error) {
+// than hidden. When none is for the model, all are kept and noneFit is
+// true. Parts in stock come first.
+func (e partsEnv) pickParts(q, model string, stock map[app.PartNumber]int, mine []app.Part, onlyMine, showAll bool) (parts []app.Part, hidden int, more, noneFit bool, err error) {
 	seen := map[app.PartNumber]bool{}
 	add := func(ps ...app.Part) {
 		for _, p := range ps {
@@ -234,14 +249,14 @@ func (e partsEnv) pickParts(q, model string, stock map[app.PartNumber]int, mine 
 		if model != "" {
 			ps, err := e.parts.FindParts(e.ctx, app.PartFilter{Query: q, Model: model, Limit: pickLimit})
 			if err != nil {
-				return nil, 0, false, err
+				return nil, 0, false, false, err
 			}
 			add(ps...)
 		}
 		if q != "" {
 			ps, err := e.parts.FindParts(e.ctx, app.PartFilter{Query: q, Limit: pickLimit})
 			if err != nil {
-				return nil, 0, false, err
+				return nil, 0, false, false, err
 			}
 			more = len(ps) == pickLimit
 			add(ps...)
@@ -260,13 +275,15 @@ func (e partsEnv) pickParts(q, model string, stock map[app.PartNumber]int, mine 
 		if len(fits) > 0 {
 			hidden = len(parts) - len(fits)
 			parts = fits
+		} else {
+			noneFit = len(parts) > 0
 		}
 	}
 	more = more && hidden > 0
 	slices.SortStableFunc(parts, func(a, b app.Part) int {
 		return boolOrder(stock[a.Number] > 0, stock[b.Number] > 0)
 	})
-	return parts, hidden, more, nil
+	return parts, hidden, more, noneFit, nil
 }
 
 // boolOrder sorts true before false.

@@ -195,6 +195,42 @@ func TestPickerPutsStockFirstAndSaysWhatTheModelHides(t *testing.T) {
 	}
 }
 
+// TestPickerSaysWhenNothingListedIsForTheModel: a search that finds only
+// parts not listed for the ticket's model shows them rather than nothing,
+// and says so above them; a part of the model found takes the warning
+// away.
+func TestPickerSaysWhenNothingListedIsForTheModel(t *testing.T) {
+	term, w, _, ds, deps := scanTerminal(t)
+	tk := workingTicket(t, term, ds, deps)
+	var other, fits app.Part
+	for _, p := range ds.Parts {
+		switch {
+		case other.Number == "" && !p.Fits(tk.Product.Model) && !strings.Contains(string(p.Number), " "):
+			other = p
+		case fits.Number == "" && p.Fits(tk.Product.Model):
+			fits = p
+		}
+	}
+	if other.Number == "" || fits.Number == "" {
+		t.Fatalf("the demo catalog lacks a part for %s or one not for it", tk.Product.Model)
+	}
+	dlg := openPicker(t, term, w)
+	if got := term.PickerNoneFit(); got != "" {
+		t.Errorf("the model's own parts listed, yet the dialog warns %q", got)
+	}
+	typeInto(t, dlg, "Part number", string(other.Number))
+	if shown := term.PickerShown(); len(shown) == 0 || !strings.HasPrefix(shown[0], string(other.Number)) {
+		t.Fatalf("searching %s, a part not for the model, lists %v", other.Number, shown)
+	}
+	if got, want := term.PickerNoneFit(), "is listed for "+tk.Product.Model; !strings.Contains(got, want) {
+		t.Errorf("only a part not for the model listed: the warning says %q, want it to say %q", got, want)
+	}
+	typeInto(t, dlg, "Part number", string(fits.Number))
+	if got := term.PickerNoneFit(); got != "" {
+		t.Errorf("a part of the model found, yet the dialog warns %q", got)
+	}
+}
+
 // TestFittingAPartNotInTheVanWarns: fitting what the van does not hold is
 // asked first, naming the way out; declined, nothing is saved; fitted
 // anyway, the van goes below zero and My stock shows it as an error.

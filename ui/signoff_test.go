@@ -255,6 +255,9 @@ func TestSignOffKeepsItsPlaceAndIsDone(t *testing.T) {
 	if shown := labels(w.Canvas().Overlays().Top()); !strings.Contains(shown, "the report changed since") {
 		t.Errorf("closing the visit does not say the report changed since it was signed:\n%s", shown)
 	}
+	if findButton(w.Canvas().Overlays().Top(), "Customer sign-off") == nil {
+		t.Error("closing the visit does not offer the new sign-off the changed report needs")
+	}
 	_ = deps
 }
 

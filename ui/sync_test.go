@@ -413,7 +413,7 @@ func TestDispatchNotices(t *testing.T) {
 	page := sw.openPage(t)
 	shown = labels(page)
 	for _, want := range []string{
-		"Ticket " + cancelled.Number + " (" + cancelled.Customer.Name + ") was cancelled by dispatch (" + dispatcherName + ").",
+		"Ticket " + cancelled.Number + " (" + cancelled.Customer.Name + ") was cancelled by dispatch (" + dispatcherName + "). Reason: customer called off",
 		"Ticket " + moved.Number + " (" + moved.Customer.Name + ") was reassigned by dispatch",
 	} {
 		if !strings.Contains(shown, want) {
@@ -428,7 +428,7 @@ func TestDispatchNotices(t *testing.T) {
 	if err := restarted.KeepNotices(sw.notices); err != nil {
 		t.Fatal(err)
 	}
-	if ns := restarted.Notices(); len(ns) != 2 || ns[1].Ticket != cancelled.ID || ns[0].Ticket != moved.ID {
+	if ns := restarted.Notices(); len(ns) != 2 || ns[1].Ticket != cancelled.ID || ns[1].Reason != "customer called off" || ns[0].Ticket != moved.ID {
 		t.Errorf("after a restart the notices are %+v", ns)
 	}
 	// Another sync brings nothing new: the notices stay, once each.

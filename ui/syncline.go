@@ -214,15 +214,21 @@ func noticeText(n app.Notice) string {
 		number = string(n.Ticket)
 	}
 	if n.Customer != "" {
-		number += " (" + n.Customer + ")"
+		number = lang.X("notice.ticket_customer", "{{.Number}} ({{.Customer}})", map[string]any{"Number": number, "Customer": n.Customer})
 	}
+	var text string
 	switch {
 	case n.Kind == app.NoticeCancelled && n.By != "":
-		return lang.X("notice.cancelled_by", "Ticket {{.Ticket}} was cancelled by dispatch ({{.By}}).", map[string]any{"Ticket": number, "By": n.By})
+		text = lang.X("notice.cancelled_by", "Ticket {{.Ticket}} was cancelled by dispatch ({{.By}}).", map[string]any{"Ticket": number, "By": n.By})
 	case n.Kind == app.NoticeCancelled:
-		return lang.X("notice.cancelled", "Ticket {{.Ticket}} was cancelled by dispatch.", map[string]any{"Ticket": number})
+		text = lang.X("notice.cancelled", "Ticket {{.Ticket}} was cancelled by dispatch.", map[string]any{"Ticket": number})
+	default:
+		text = lang.X("notice.reassigned", "Ticket {{.Ticket}} was reassigned by dispatch to someone else.", map[string]any{"Ticket": number})
 	}
-	return lang.X("notice.reassigned", "Ticket {{.Ticket}} was reassigned by dispatch to someone else.", map[string]any{"Ticket": number})
+	if n.Reason != "" {
+		text = lang.X("notice.with_reason", "{{.Notice}} Reason: {{.Reason}}", map[string]any{"Notice": text, "Reason": n.Reason})
+	}
+	return text
 }
 
 // noticeBanner stays above the sync line while dispatch's notices are
@@ -265,12 +271,23 @@ type syncParts struct {
 	banner *noticeBanner
 	page   syncPageDeps
 	root   fyne.CanvasObject
+	// after runs f on the UI goroutine after d (Terminal.after); nil
+	// says the line once per status. stopTick cancels the line's next
+	// saying again (showLine).
+	after    func(d time.Duration, f func()) (stop func() bool)
+	stopTick func() bool
 }
+
+// lineRefresh is how often the sync line is said again between statuses:
+// its "just now" and "3 min ago" are relative, and an idle device syncs
+// minutes apart, so without it "All work synced · just now" stayed on
+// screen for minutes after the sync page said "3 min ago".
+const lineRefresh = 30 * time.Second
 
 // newSyncParts builds the line and the banner over page's service; a tap
 // opens the page once the terminal has a window.
-func newSyncParts(page syncPageDeps) *syncParts {
-	s := &syncParts{svc: page.Sync, page: page}
+func newSyncParts(page syncPageDeps, after func(d time.Duration, f func()) (stop func() bool)) *syncParts {
+	s := &syncParts{svc: page.Sync, page: page, after: after}
 	if s.svc == nil {
 		s.line = newSyncLine(nil)
 		s.root = s.line
@@ -280,7 +297,7 @@ func newSyncParts(page syncPageDeps) *syncParts {
 	s.line = newSyncLine(s.openPage)
 	s.banner = newNoticeBanner(s.openPage)
 	s.feed.listen(func(prev, cur app.SyncStatus) {
-		s.line.show(s.feed)
+		s.showLine()
 		// Read from memory, not the store: the count alone could stay
 		// the same while one notice replaces another.
 		if cur.Notices > 0 || prev.Notices > 0 || prev.Seq == cur.Seq {
@@ -293,6 +310,19 @@ func newSyncParts(page syncPageDeps) *syncParts {
 	})
 	s.root = container.NewVBox(s.banner.root, s.line)
 	return s
+}
+
+// showLine says the feed's status on the line, and says it again every
+// lineRefresh until the next status, so that its relative time stays
+// true.
+func (s *syncParts) showLine() {
+	s.line.show(s.feed)
+	if s.stopTick != nil {
+		s.stopTick()
+	}
+	if s.after != nil {
+		s.stopTick = s.after(lineRefresh, s.showLine)
+	}
 }
 
 // openPage opens the sync page.

@@ -1,10 +1,13 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"fyne.io/fyne/v2/test"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/assets"
@@ -51,5 +54,77 @@ func TestSyncSummary(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// stillSync is a sync service whose status never changes: the line must
+// still keep its relative time true as the clock moves.
+type stillSync struct{ st app.SyncStatus }
+
+func (s stillSync) SyncStatus() app.SyncStatus                          { return s.st }
+func (stillSync) WatchSync(func(app.SyncStatus))                        {}
+func (stillSync) Recount(context.Context) error                         { return nil }
+func (stillSync) SyncNow()                                              {}
+func (stillSync) SetWorkOffline(bool)                                   {}
+func (stillSync) OpenConflicts(context.Context) ([]app.Conflict, error) { return nil, nil }
+func (stillSync) ResolveConflict(context.Context, string, string) error { return nil }
+func (stillSync) UnsentTickets(context.Context) (map[app.TicketID]int, error) {
+	return nil, nil
+}
+func (stillSync) UnsentChanges(context.Context, int) ([]app.Mutation, error) { return nil, nil }
+func (stillSync) Notices() []app.Notice                                      { return nil }
+func (stillSync) ReadNotices() error                                         { return nil }
+
+// TestSyncLineSaysItsTimeAgain: between two statuses the line is said
+// again every lineRefresh, so "just now" becomes "3 min ago" as time
+// passes, with one timer waiting at a time.
+func TestSyncLineSaysItsTimeAgain(t *testing.T) {
+	test.NewTempApp(t)
+	if err := assets.AddTranslations(); err != nil {
+		t.Fatal(err)
+	}
+	clock := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	var waiting []func()
+	after := func(d time.Duration, f func()) func() bool {
+		if d != lineRefresh {
+			t.Errorf("the line's timer is %v, want %v", d, lineRefresh)
+		}
+		waiting = append(waiting, f)
+		i := len(waiting) - 1
+		return func() bool {
+			was := waiting[i] != nil
+			waiting[i] = nil
+			return was
+		}
+	}
+	pending := func() (n int, last func()) {
+		for _, f := range waiting {
+			if f != nil {
+				n, last = n+1, f
+			}
+		}
+		return n, last
+	}
+	s := newSyncParts(syncPageDeps{Sync: stillSync{app.SyncStatus{Seq: 1, LastSuccess: clock}}, Now: func() time.Time { return clock }}, after)
+	if got := s.line.text.Text; !strings.Contains(got, "All work synced · just now") {
+		t.Fatalf("the line at first: %q", got)
+	}
+	for _, step := range []struct {
+		by   time.Duration
+		want string
+	}{
+		{30 * time.Second, "just now"},
+		{2*time.Minute + 30*time.Second, "3 min ago"},
+		{time.Hour, "1 h ago"},
+	} {
+		clock = clock.Add(step.by)
+		n, f := pending()
+		if n != 1 {
+			t.Fatalf("%d timers wait for the line, want 1", n)
+		}
+		f()
+		if got := s.line.text.Text; !strings.Contains(got, step.want) {
+			t.Errorf("the line %v later: %q, want %q", step.by, got, step.want)
+		}
 	}
 }

@@ -198,6 +198,9 @@ type shownDialog struct {
 	// none is left, so that Enter submits. nil for short forms, where
 	// Enter is submit at once.
 	next func(from fyne.CanvasObject) bool
+	// leave is what Escape does: nil hides the dialog, as its Cancel
+	// does; a long form asks before it throws away what was typed.
+	leave func()
 }
 
 // NewTerminal builds the main screen. ctx bounds every background load and
@@ -248,7 +251,7 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 	t.scanBar = container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), t.scanClose, t.scanStatus)
 	t.scanBar.Hide()
 	t.lock = newLockScreen(deps.Sync, deps.Now, t)
-	t.sync = newSyncParts(t.syncPageDeps())
+	t.sync = newSyncParts(t.syncPageDeps(), t.after)
 	t.root = t.buildPages(top, container.NewVBox(t.scanBar, widget.NewSeparator(), t.sync.root))
 	if t.sync.feed != nil {
 		t.sync.feed.listen(t.syncChanged)
@@ -369,14 +372,14 @@ func (t *Terminal) showDialog(title string, content fyne.CanvasObject) {
 // present shows d and keeps it until it closes, so that Escape closes it
 // and, when submit is set, Enter submits it.
 func (t *Terminal) present(d dialog.Dialog, submit func()) {
-	t.presentForm(d, submit, nil)
+	t.presentForm(d, submit, nil, nil)
 }
 
 // presentForm is present for a long form, where Enter in a field first
-// runs next (shownDialog.next).
-func (t *Terminal) presentForm(d dialog.Dialog, submit func(), next func(from fyne.CanvasObject) bool) {
+// runs next (shownDialog.next) and Escape runs leave.
+func (t *Terminal) presentForm(d dialog.Dialog, submit func(), next func(from fyne.CanvasObject) bool, leave func()) {
 	d.Show()
-	sd := &shownDialog{d: d, submit: submit, next: next, overlay: t.win.Canvas().Overlays().Top()}
+	sd := &shownDialog{d: d, submit: submit, next: next, leave: leave, overlay: t.win.Canvas().Overlays().Top()}
 	d.SetOnClosed(func() { t.dialogClosed(sd) })
 	t.dialogs = append(t.dialogs, sd)
 }
@@ -409,6 +412,10 @@ func (t *Terminal) escape() bool {
 	sd := t.topDialog()
 	if sd == nil {
 		return false
+	}
+	if sd.leave != nil {
+		sd.leave()
+		return true
 	}
 	sd.d.Hide()
 	return true

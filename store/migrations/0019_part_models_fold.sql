@@ -7,7 +7,9 @@
 -- made again from its part's models, and every entry of parts_fts too, as
 -- its short column holds the models' tokens (privateToken of the key):
 -- refoldPartSearch, in Go, in this migration's transaction, a batch at a
--- time, which 0018's step was; 0018 runs no step of its own since.
+-- time: 0018's step, which now keys the models too. A store upgrading
+-- past both writes them once: migrate leaves 0018's step out, as this
+-- one writes parts_fts whole again.
 --
 -- Open does the same when app.FoldVersion changes (refoldSearch), since
 -- the keys are folded.
