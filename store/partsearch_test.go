@@ -336,4 +336,22 @@ func TestMigratePartModelsFold(t *testing.T) {
 	}
 	db := mustOpenMigrated(t, path, WithClock(fixedClock(genNow)))
 	assertModelSearch(t, NewPartService(db))
+	// Keyed again, not keyed twice: the old key of "Caméléon  Pro" is
+	// gone, every part's models are its keys alone.
+	var keys []string
+	rows, err := db.read.Query(`SELECT model FROM part_models ORDER BY part, model`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, k)
+	}
+	if want := []string{"mate 60", "mate 60 pro", "mate 60", "mate 50", "cameleon pro"}; !slices.Equal(keys, want) || rows.Err() != nil {
+		t.Errorf("part_models holds %q, %v; want %q", keys, rows.Err(), want)
+	}
 }
