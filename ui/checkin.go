@@ -306,8 +306,10 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	f.promiseDays, days = promiseChoices(f.deps.now(), f.deps.zone)
 	f.promise = newScanSelect(keys, days, func(string) { f.clearProblem(f.promise) })
 	f.promise.SetSelectedIndex(0)
-	// Masked, without the eye that reveals it: the customer stands across
-	// the counter, and the ticket shows it on request (passcodeCard).
+	// Masked while typed (the customer stands across the counter), with
+	// Fyne's eye to check it before the check-in: a mistyped passcode
+	// locks the technician out of the device. The ticket shows it later
+	// on request (passcodeCard).
 	f.passcode = entry(lang.X("checkin.passcode_hint", "Only if the customer gives it"))
 	f.passcode.Password = true
 	f.passcode.OnChanged = func(string) { f.clearProblem(f.passBox) }
@@ -393,7 +395,7 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	if !fyne.CurrentDevice().IsMobile() {
 		// Said where the clerk looks before pressing a key: that Enter
 		// does not check in a half-filled form, and what does.
-		keys := lowLabel(lang.X("checkin.keys_hint", "Enter goes to the next field needed, or checks in; Ctrl+Enter checks in now."))
+		keys := lowLabel(lang.X("checkin.keys_hint", "Enter goes to the next field, then checks in; Ctrl+Enter checks in now."))
 		keys.Wrapping = fyne.TextWrapWord
 		f.fixed.Objects = slices.Insert(f.fixed.Objects, 1, fyne.CanvasObject(keys))
 	}
@@ -759,21 +761,30 @@ func (f *checkInForm) needed() map[fyne.CanvasObject]bool {
 }
 
 // next is Enter in from (nil when nothing has the focus): the focus moves
-// to the first field after from, in the form's order and wrapping round
-// to the top, that a submit would refuse. No problem shows: the clerk is
-// on the way to the field, and a scanner's Enter after a serial is no
-// request to check in. It is false when no other field is needed, and
-// Enter then submits: it checks the device in, or says what is wrong
-// with from itself. The deposit is checked only by a submit (it reads
-// the rule set, off the UI goroutine).
+// on to the next field in the form's order, as Tab does, so that what is
+// typed next lands in the field the clerk expects. (It used to move to the
+// next field a submit would refuse, over the optional ones: a brand typed
+// after choosing the product went into the serial, and a model into the
+// fault.) From the last field it goes round to the first field a submit
+// would refuse; with none left, it is false and Enter submits: it checks
+// the device in, or says what is wrong with from itself. No problem shows
+// on the way: a scanner's Enter after a serial is no request to check in.
+// The deposit is checked only by a submit (it reads the rule set, off the
+// UI goroutine).
 func (f *checkInForm) next(from fyne.CanvasObject) bool {
 	if f.win == nil || len(f.order) == 0 {
 		return false
 	}
-	need := f.needed()
 	at := slices.Index(f.order, from) // -1: from the top
-	for i := 1; i <= len(f.order); i++ {
-		o := f.order[(at+i+len(f.order))%len(f.order)]
+	for _, o := range f.order[at+1:] {
+		if fo, ok := o.(fyne.Focusable); ok && o.Visible() {
+			f.reveal(f.problemField(o))
+			f.win.Canvas().Focus(fo)
+			return true
+		}
+	}
+	need := f.needed()
+	for _, o := range f.order {
 		field := f.problemField(o)
 		fo, ok := o.(fyne.Focusable)
 		if !ok || !need[field] || !o.Visible() || (from != nil && field == f.problemField(from)) {

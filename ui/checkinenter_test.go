@@ -13,10 +13,11 @@ import (
 	"github.com/fieldbench/fieldbench/ui"
 )
 
-// Enter in the check-in form: a keyboard-wedge scanner ends every scan
-// with Enter, and one set slower than the wedge's burst gap looks like
-// typing. Its Enter, and a clerk's after the phone, move on to the next
-// field the form still needs; they check in only when nothing is missing.
+// Enter in the check-in form moves on to the next field, as Tab does: a
+// clerk types field after field, and a keyboard-wedge scanner set slower
+// than the wedge's burst gap (its Enter looks typed) lands on the field
+// after the serial. From the last field Enter goes round to a field still
+// needed, and checks in when none is.
 
 // slowScanner is a scanner's pace that the wedge reads as typing: 60 ms a
 // key, over its 35 ms burst gap (cheap Bluetooth scanners).
@@ -54,7 +55,7 @@ func ticketsWithSerial(t *testing.T, deps ui.Deps, serial string) int {
 	return n
 }
 
-func TestSlowScanEnterInTheSerialGoesToTheNextFieldNeeded(t *testing.T) {
+func TestSlowScanEnterInTheSerialGoesToTheNextField(t *testing.T) {
 	term, w, kb, _, deps := scanTerminal(t)
 	form := counterCheckIn(t, term)
 	form.Fill(app.CategoryPhone, "Zhou Min", "+86 139 0000 0001", "Xiaomi", "Redmi 12", "", "", "")
@@ -65,10 +66,8 @@ func TestSlowScanEnterInTheSerialGoesToTheNextFieldNeeded(t *testing.T) {
 	if got := form.Serial(); got != serial {
 		t.Errorf("serial field holds %q after the slow scan, want %q", got, serial)
 	}
-	// The fault is the next field the form needs: the purchase date and
-	// its proof, between them, are optional.
-	if got := form.FocusedField(w); got != "fault" {
-		t.Errorf("the focus is on %q after the scanner's Enter, want the fault, the next field needed", got)
+	if got := form.FocusedField(w); got != "bought" {
+		t.Errorf("the focus is on %q after the scanner's Enter, want the purchase date, the next field", got)
 	}
 	if shown := form.ShownProblems(); len(shown) != 0 {
 		t.Errorf("the scanner's Enter showed problems at %v; a refusal shows only for a submit", shown)
@@ -78,7 +77,11 @@ func TestSlowScanEnterInTheSerialGoesToTheNextFieldNeeded(t *testing.T) {
 	}
 }
 
-func TestTypedPhoneEnterGoesToTheCustomer(t *testing.T) {
+// TestEnterAfterChoosingTheProductGoesToTheBrand: what is typed after an
+// Enter lands in the next field, also past optional ones: with the focus
+// moving to the next field needed, the brand typed after choosing the
+// product went into the serial (found living in the app at 720x1280).
+func TestEnterAfterChoosingTheProductGoesToTheBrand(t *testing.T) {
 	term, w, kb, _, _ := scanTerminal(t)
 	form := counterCheckIn(t, term)
 	if got := form.FocusedField(w); got != "phone" {
@@ -88,36 +91,58 @@ func TestTypedPhoneEnterGoesToTheCustomer(t *testing.T) {
 	if got := form.FocusedField(w); got != "customer" {
 		t.Errorf("the focus is on %q after Enter in the phone, want the customer", got)
 	}
-	if shown := form.ShownProblems(); len(shown) != 0 {
-		t.Errorf("Enter in the phone showed problems at %v", shown)
+	keyIn(w, kb, "Zhou Min", 150*time.Millisecond)
+	form.ChooseCategory(0) // a tap on the drop-down's first product
+	w.Canvas().Focus(form.Input("category"))
+	press(w, fyne.KeyReturn)
+	keyIn(w, kb, "Xiaomi", 150*time.Millisecond)
+	keyIn(w, kb, "Redmi 12", 150*time.Millisecond)
+	if form.Brand() != "Xiaomi" || form.Model() != "Redmi 12" || form.Serial() != "" {
+		t.Errorf("after the product, Enter, the brand, Enter, the model, Enter: brand %q, model %q, serial %q", form.Brand(), form.Model(), form.Serial())
 	}
+	if got := form.FocusedField(w); got != "serial" {
+		t.Errorf("the focus is on %q after the model, want the serial", got)
+	}
+	if shown := form.ShownProblems(); len(shown) != 0 {
+		t.Errorf("Enter on the way showed problems at %v", shown)
+	}
+}
 
-	// Past the last field needed, Enter goes round to the first one
-	// still empty, above.
+// TestEnterInTheLastFieldGoesToWhatIsMissing: from the last field Enter
+// goes round to the first field a submit would refuse, saying nothing
+// yet; with nothing missing it checks in.
+func TestEnterInTheLastFieldGoesToWhatIsMissing(t *testing.T) {
+	term, w, kb, _, deps := scanTerminal(t)
+	form := counterCheckIn(t, term)
 	form.Fill(app.CategoryPhone, "", "+86 139 0000 0001", "", "", "", "", "Screen cracked")
+	const serial = "356938035643817"
 	w.Canvas().Focus(form.Input("serial"))
-	keyIn(w, kb, "356938035643817", slowScanner)
-	w.Canvas().Focus(form.Input("kit"))
-	keyIn(w, kb, "charger", 150*time.Millisecond)
+	keyIn(w, kb, serial, slowScanner)
+	w.Canvas().Focus(form.LastField())
+	press(w, fyne.KeyReturn)
 	if got := form.FocusedField(w); got != "customer" {
-		t.Errorf("the focus is on %q after Enter in the accessories with the customer empty, want the customer", got)
+		t.Errorf("the focus is on %q after Enter in the last field with the customer empty, want the customer", got)
 	}
 	if shown := form.ShownProblems(); len(shown) != 0 || term.CheckInForm() == nil {
 		t.Errorf("Enter with the customer missing showed problems at %v or closed the form", shown)
 	}
 
-	// Enter in the one field still needed has nowhere to go: it submits,
-	// and the refusal says what that field lacks, under it.
+	// Nothing is missing: Enter in the last field checks in.
+	keyIn(w, kb, "Zhou Min", 150*time.Millisecond)
+	w.Canvas().Focus(form.LastField())
 	press(w, fyne.KeyReturn)
-	if got := form.FieldProblem("customer"); !strings.Contains(got, "customer's name") || term.CheckInForm() == nil {
-		t.Errorf("Enter in the empty customer, the last field needed: under it %q, form open %v", got, term.CheckInForm() != nil)
+	if term.CheckInForm() != nil {
+		t.Fatalf("Enter in the last field with nothing missing did not check in; problems at %v: %q", form.ShownProblems(), form.Problem())
+	}
+	if n := ticketsWithSerial(t, deps, serial); n != 1 {
+		t.Fatalf("%d tickets with serial %s after the check-in, want 1", n, serial)
 	}
 }
 
 // TestKeyboardWalkThroughTheCheckInForm: each Enter lands on the next
-// field needed, and Enter with nothing missing checks the device in.
+// field, and the fault keeps Enter for its lines.
 func TestKeyboardWalkThroughTheCheckInForm(t *testing.T) {
-	term, w, kb, _, deps := scanTerminal(t)
+	term, w, kb, _, _ := scanTerminal(t)
 	form := counterCheckIn(t, term)
 	const serial = "356938035643817"
 	step := func(text string, pace time.Duration, want string) {
@@ -133,22 +158,16 @@ func TestKeyboardWalkThroughTheCheckInForm(t *testing.T) {
 	step("+86 139 0000 0001", 150*time.Millisecond, "customer")
 	step("Zhou Min", 150*time.Millisecond, "category")
 	form.ChooseCategory(0) // a tap on the drop-down's first product
-	step("", 0, "serial")
-	step(serial, slowScanner, "fault")
+	step("", 0, "brand")
+	step("Xiaomi", 150*time.Millisecond, "model")
+	step("Redmi 12", 150*time.Millisecond, "serial")
+	step(serial, slowScanner, "bought")
+	step("", 0, "proof")
+	step("", 0, "fault")
 	// In the fault Enter breaks the line, here after the fault's words.
 	keyIn(w, kb, "No sound", 150*time.Millisecond)
 	if term.CheckInForm() == nil || form.FocusedField(w) != "fault" {
 		t.Fatal("Enter in the fault left it; it breaks the line")
-	}
-
-	// Nothing is missing: Enter in a field checks in.
-	w.Canvas().Focus(form.Input("kit"))
-	keyIn(w, kb, "charger", 150*time.Millisecond)
-	if term.CheckInForm() != nil {
-		t.Fatalf("Enter with nothing missing did not check in; problems at %v: %q", form.ShownProblems(), form.Problem())
-	}
-	if n := ticketsWithSerial(t, deps, serial); n != 1 {
-		t.Fatalf("%d tickets with serial %s after the check-in, want 1", n, serial)
 	}
 }
 

@@ -47,6 +47,13 @@ func (c *CheckIn) ShownProblems() []string {
 	return shown
 }
 
+// LastField is the form's last field in its order: Enter there goes round
+// to a field still needed, or submits.
+func (c *CheckIn) LastField() fyne.Focusable {
+	f, _ := c.f.order[len(c.f.order)-1].(fyne.Focusable)
+	return f
+}
+
 // ChooseCategory picks the form's product category by its place in the
 // drop-down, as a tap on it does.
 func (c *CheckIn) ChooseCategory(i int) { c.f.category.SetSelectedIndex(i) }

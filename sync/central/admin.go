@@ -218,6 +218,7 @@ func (db *DB) ApplyAdmin(ctx context.Context, p Principal, m app.Mutation) error
 			}
 			before, clashes = t, u.Clashes(t)
 		}
+		st.willCheck(checkLockKeys(p.Tenant, cmd)...) // a shipment's lines, in one order
 		if err := cmd.Apply(ctx, st, app.Actor{Role: p.Role, Name: p.Name}, now); err != nil {
 			return err
 		}
@@ -395,6 +396,9 @@ func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution s
 				return app.Errorf(app.EINVALID, "conflict.cannot_apply", "This conflict holds no change that can be applied.")
 			}
 			m := app.Mutation{ID: c.Mutation, Name: name, Version: version, Args: json.RawMessage(c.Ours), At: now}
+			if cmd, err := app.DecodeMutation(m); err == nil {
+				st.willCheck(checkLockKeys(p.Tenant, cmd)...) // ApplyMutation answers a bad one
+			}
 			if err := app.ApplyMutation(ctx, st, system, m, now); err != nil {
 				return err
 			}

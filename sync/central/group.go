@@ -317,10 +317,17 @@ const pgTries = 4
 // here keeps no state outside its transaction but what it sets anew on
 // each run. fn gets ctx without its cancellation, as a group's member
 // does, bounded by groupTimeout per try.
+//
+// Each such end is logged: it cost the write deadlock_timeout, and an
+// operator seeing them often has writes that lock in opposite orders.
 func (db *DB) pgTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
 	for try := 1; ; try++ {
 		err := db.pgTry(ctx, fn)
-		if try == pgTries || !lostToLocks(err) {
+		if !lostToLocks(err) {
+			return err
+		}
+		db.log.Warn("database: PostgreSQL ended a write to break a deadlock (or a serialization failure)", "try", try, "of", pgTries, "err", err)
+		if try == pgTries {
 			return err
 		}
 	}

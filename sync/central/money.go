@@ -35,7 +35,7 @@ func (s *serverTx) AddPayment(ctx context.Context, p app.Payment) error {
 	// restored from one copy) would each look before the other's payment
 	// is committed, and neither raise the conflict: the look waits for
 	// the number's check lock (lockCheck).
-	if err := s.lockCheck(ctx, checkLockKey("receipt", s.tenant, p.Receipt)); err != nil {
+	if err := s.lockCheck(ctx, receiptLockKey(s.tenant, p.Receipt)); err != nil {
 		return err
 	}
 	var first string

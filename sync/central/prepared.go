@@ -48,11 +48,22 @@ const (
 	// receipt number, a serialized unit) in concurrent late writes
 	// (serverTx.lockCheck).
 	qCheckLock = `SELECT pg_advisory_xact_lock(?)`
+	// qCheckLocks takes the check locks of an array of keys in ascending
+	// order, whatever the array's (willCheck): the sorted subquery is not
+	// flattened into the outer query (its ORDER BY keeps it apart), so
+	// the plan calls the lock in a Subquery Scan above the Sort, once a
+	// row, in the Sort's order (EXPLAIN VERBOSE, PostgreSQL 15;
+	// TestCheckLocksTakeKeysAscending checks the order in pg_locks).
+	qCheckLocks = `SELECT pg_advisory_xact_lock(k) FROM (SELECT k FROM unnest(CAST(? AS BIGINT[])) AS u (k) ORDER BY k) AS sorted`
 	// qLedger writes a movement's delta at one location; qLedgerLocked
 	// (PostgreSQL only) also takes the check lock of the balance it
 	// debits, its last argument (serverTx.AddMovement).
 	qLedger       = `INSERT INTO ledger (tenant, movement, location, part, delta) VALUES (?, ?, ?, ?, ?)`
 	qLedgerLocked = `INSERT INTO ledger (tenant, movement, location, part, delta) SELECT ?, ?, ?, ?, CAST(? AS BIGINT) FROM (SELECT pg_advisory_xact_lock(?)) AS held`
+	// qLedgerLockedAll is qLedgerLocked taking the locks of an array of
+	// keys, as qCheckLocks does (the count makes the one row to insert;
+	// PostgreSQL keeps a subquery's volatile outputs it does not use).
+	qLedgerLockedAll = `INSERT INTO ledger (tenant, movement, location, part, delta) SELECT ?, ?, ?, ?, CAST(? AS BIGINT) FROM (SELECT count(*) FROM (` + qCheckLocks + `) AS taken) AS held`
 	// qTechnician and qLocations are technicianScopes' reads.
 	qTechnician = `SELECT data FROM entities WHERE tenant = ? AND kind = 'technician' AND id = ?`
 	qLocations  = `SELECT id, data FROM entities WHERE tenant = ? AND kind = 'location'`

@@ -102,10 +102,16 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 		// The commands lookUpNewIDs looked at: those after the acked seq.
 		decoded := 0
 		st.shareTickets = db.dialect == dialectPostgres
+		// The check locks the mutations will take, named so that the
+		// first takes them all in one order (willCheck).
+		ordering := st.lateOnPostgres()
 		for _, m := range muts {
 			if cmd, ok := pb.ahead.cmds[m.Seq]; ok && m.Seq > res.Acked {
 				st.shareTickets = st.shareTickets && factOnly(cmd)
 				decoded++
+				if ordering {
+					st.willCheck(checkLockKeys(p.Tenant, cmd)...)
+				}
 			}
 		}
 		st.shareTickets = st.shareTickets && decoded > 0

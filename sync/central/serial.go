@@ -87,13 +87,13 @@ func (s *serverTx) moveUnit(ctx context.Context, m app.StockMovement) error {
 		// has no row to lock, and two pushes fitting it would both find
 		// none: the read first waits for the unit's check lock
 		// (lockCheck), which every such push takes, so the second sees
-		// the unit on the first's ticket. A deadlock between two pushes
-		// taking units in opposite orders runs one again (group.go).
+		// the unit on the first's ticket. Two pushes taking units in
+		// opposite orders take their locks in one order (willCheck).
 		q := qUnitPlace
 		if s.take != nil && s.db.dialect == dialectPostgres {
 			q = qUnitPlaceLock
 		}
-		if err := s.lockCheck(ctx, checkLockKey("unit", s.tenant, string(m.Part), m.Serial)); err != nil {
+		if err := s.lockCheck(ctx, unitLockKey(s.tenant, m.Part, m.Serial)); err != nil {
 			return err
 		}
 		var was unitPlace

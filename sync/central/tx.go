@@ -115,6 +115,13 @@ type serverTx struct {
 	releasing bool
 	// checkLocks holds the check locks (lockCheck) the transaction took.
 	checkLocks map[int64]bool
+	// lockOrder holds the check lock keys the write named before its
+	// first check lock (willCheck), which that lock's statement takes
+	// in key order; ordered once it did. savedOrdered is ordered at the
+	// savepoint: a rollback to it releases what was taken since.
+	lockOrder             []int64
+	namedKeys             map[int64]bool // lockOrder's, once it is long (name)
+	ordered, savedOrdered bool
 	// optimistic (a push's first run): no savepoints are
 	// taken, and a refused mutation, which would roll back to its own,
 	// ends the run with errNeedSavepoints instead; the push runs again
@@ -196,6 +203,7 @@ func (s *serverTx) Savepoint(ctx context.Context) error {
 		return nil
 	}
 	s.savedLen, s.savedFlushed, s.savedHist = len(s.pending), s.flushed, len(s.history)
+	s.savedOrdered = s.ordered
 	q := qSavepoint
 	if s.releasing {
 		q, s.releasing = qRelease+"; "+qSavepoint, false
@@ -209,7 +217,7 @@ func (s *serverTx) RollbackToSavepoint(ctx context.Context) error {
 		return errNeedSavepoints
 	}
 	s.tickets = nil // what was saved since the savepoint is undone
-	s.checkLocks = nil
+	s.forgetCheckLocks()
 	s.pending, s.flushed, s.history = s.pending[:s.savedLen], s.savedFlushed, s.history[:s.savedHist]
 	_, err := s.exec(ctx, qRollbackTo)
 	return transient(err)
@@ -753,9 +761,16 @@ func (s *serverTx) AddMovement(ctx context.Context, m app.StockMovement) error {
 			// that debits it: a push's check then costs no round trip
 			// of its own, and every late write debiting a balance
 			// (dispatch's too) holds its lock to its commit, so a
-			// push's check waits for its movement too.
-			q, args = qLedgerLocked, append(args, key)
-			s.heldCheckLock(key)
+			// push's check waits for its movement too. The write's
+			// first lock takes every lock it named with it, in order
+			// (willCheck).
+			if all := s.orderedKeys(key); all != nil {
+				q, args = qLedgerLockedAll, append(args, all)
+				s.heldOrdered()
+			} else {
+				q, args = qLedgerLocked, append(args, key)
+				s.heldCheckLock(key)
+			}
 		}
 		if _, err := s.exec(ctx, q, args...); err != nil {
 			return transient(err)
@@ -846,10 +861,18 @@ func (s *serverTx) balance(ctx context.Context, loc app.LocationID, part app.Par
 // same lock before its check, so the second of two waits for the first's
 // commit and then sees its rows. Elsewhere it does nothing: a write
 // that takes its version first (directTx, and every write on SQLite)
-// runs alone. Two pushes taking two check locks in opposite orders
-// deadlock, and PostgreSQL ends one, which runs again (pgTx).
+// runs alone. Two writes taking two check locks in opposite orders
+// would deadlock: a write's first check lock takes every one it named
+// (willCheck) with it, in key order (lockorder.go).
 func (s *serverTx) lockCheck(ctx context.Context, key int64) error {
 	if !s.lateOnPostgres() || s.checkLocks[key] {
+		return nil
+	}
+	if all := s.orderedKeys(key); all != nil {
+		if _, err := s.exec(ctx, qCheckLocks, all); err != nil {
+			return transient(err)
+		}
+		s.heldOrdered()
 		return nil
 	}
 	if _, err := s.exec(ctx, qCheckLock, key); err != nil {
@@ -864,9 +887,7 @@ func (s *serverTx) lockCheck(ctx context.Context, key int64) error {
 func (s *serverTx) lateOnPostgres() bool { return s.take != nil && s.db.dialect == dialectPostgres }
 
 // heldCheckLock notes that the transaction holds the check lock key: a
-// push checking one balance ten times takes its lock once. A rollback to
-// a savepoint forgets them all (RollbackToSavepoint): PostgreSQL
-// releases the locks taken since the savepoint.
+// push checking one balance ten times takes its lock once.
 func (s *serverTx) heldCheckLock(key int64) {
 	if s.checkLocks == nil {
 		s.checkLocks = map[int64]bool{}
@@ -874,11 +895,41 @@ func (s *serverTx) heldCheckLock(key int64) {
 	s.checkLocks[key] = true
 }
 
+// forgetCheckLocks is a rollback to the savepoint's part of the check
+// locks (RollbackToSavepoint): PostgreSQL releases the locks taken since
+// the savepoint. Those taken one by one are all forgotten (one taken
+// before the savepoint is taken again when needed, which a lock the
+// transaction holds grants at once). The ordered ones (willCheck) were
+// taken in one statement, before the savepoint or after it: held still,
+// or all released, and then the next check lock takes them again, in
+// order, as the first did.
+func (s *serverTx) forgetCheckLocks() {
+	s.checkLocks = nil
+	if s.ordered && !s.savedOrdered {
+		s.ordered = false
+	}
+	if s.ordered {
+		s.heldOrdered()
+	}
+}
+
 // balanceLockKey is the check lock key of a balance (balance): a hash,
 // so two balances may share a key, which makes their checks wait for each
 // other and is otherwise harmless.
 func balanceLockKey(tenant string, loc app.LocationID, part app.PartNumber) int64 {
 	return checkLockKey(tenant, string(loc), string(part))
+}
+
+// unitLockKey is the check lock key of where a serialized unit is
+// (moveUnit).
+func unitLockKey(tenant string, part app.PartNumber, serial string) int64 {
+	return checkLockKey("unit", tenant, string(part), serial)
+}
+
+// receiptLockKey is the check lock key of a receipt number's payments
+// (AddPayment).
+func receiptLockKey(tenant, receipt string) int64 {
+	return checkLockKey("receipt", tenant, receipt)
 }
 
 // checkLockKey hashes the strings that name what a check reads

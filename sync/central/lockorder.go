@@ -1,0 +1,128 @@
+package central
+
+import (
+	"slices"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// The order of check locks (lockCheck). Each check takes its lock when
+// the write reaches the movement or payment that needs it, so two late
+// writes on PostgreSQL whose batches name the same two balances in
+// opposite orders (device A fits part X then Y from the shelf, device B
+// Y then X; or two shipments from one warehouse) each held one lock and
+// waited for the other's: a deadlock, which PostgreSQL ends only after
+// deadlock_timeout (1 s by default), and pgTx runs the victim again. A
+// write that will take more than one check lock now names them before
+// its first (willCheck), and its first lock statement takes them all,
+// in ascending key order (qCheckLocks, qLedgerLockedAll): writes that
+// take their locks in one order never wait for each other in a circle.
+// A key no prediction named is still taken when reached (lockCheck):
+// the prediction orders locks, the checks' correctness does not depend
+// on it.
+
+// checkLockKeys are the check lock keys a command's Apply takes on the
+// service (AddMovement, moveUnit, AddPayment), at most one per balance,
+// unit or receipt; a command that is refused before reaching them took
+// none and is harmless to name. TestCheckLockKeysNameWhatApplyTakes
+// keeps this list and those three in step.
+func checkLockKeys(tenant string, cmd app.Command) []int64 {
+	var keys []int64
+	move := func(m app.StockMovement) {
+		if m.From != "" {
+			keys = append(keys, balanceLockKey(tenant, m.From, m.Part))
+		}
+		if m.Serial != "" && serialTaken(m) != "" {
+			keys = append(keys, unitLockKey(tenant, m.Part, m.Serial))
+		}
+	}
+	switch c := cmd.(type) {
+	case *app.ConsumePart:
+		u := c.Used
+		move(app.StockMovement{Kind: app.MoveConsume, Part: u.Part, From: u.From, Serial: u.Serial})
+	case *app.ReturnDefective:
+		m := c.Movement
+		m.Kind = app.MoveReturnDefective
+		move(m)
+	case *app.MoveStock:
+		m := c.Movement
+		m.Kind = c.Kind
+		move(m)
+	case *app.SendShipment:
+		for _, l := range c.Shipment.Lines {
+			move(app.StockMovement{Kind: app.MoveShip, Part: l.Part, From: c.Shipment.From, Serial: l.Serial})
+		}
+	case *app.RecordPayment:
+		keys = append(keys, receiptLockKey(tenant, c.Payment.Receipt))
+	case *app.RefundPayment:
+		keys = append(keys, receiptLockKey(tenant, c.Payment.Receipt))
+	}
+	return keys
+}
+
+// maxOrderedLocks bounds the keys a write takes in its first lock
+// statement: a request holds at most maxPush mutations, but a shipment's
+// lines or a caller of the DB may bring more; past the bound keys are
+// taken when reached, as they were before ordering.
+const maxOrderedLocks = 4096
+
+// willCheck names check lock keys the write will take (checkLockKeys),
+// before its first check lock: that one takes them all in key order.
+// Once it was taken, later names change nothing.
+func (s *serverTx) willCheck(keys ...int64) {
+	if !s.lateOnPostgres() || s.ordered {
+		return
+	}
+	for _, k := range keys {
+		if len(s.lockOrder) >= maxOrderedLocks {
+			return
+		}
+		s.name(k)
+	}
+}
+
+// name adds key to the keys named (lockOrder) unless it is there. A
+// push names a few keys, one per movement, which a scan finds sooner
+// than a map; a batch naming more (up to maxOrderedLocks) gets a set.
+func (s *serverTx) name(key int64) {
+	if len(s.lockOrder) <= maxScannedKeys {
+		if !slices.Contains(s.lockOrder, key) {
+			s.lockOrder = append(s.lockOrder, key)
+		}
+		return
+	}
+	if s.namedKeys == nil {
+		s.namedKeys = make(map[int64]bool, 2*len(s.lockOrder))
+		for _, k := range s.lockOrder {
+			s.namedKeys[k] = true
+		}
+	}
+	if !s.namedKeys[key] {
+		s.namedKeys[key] = true
+		s.lockOrder = append(s.lockOrder, key)
+	}
+}
+
+// maxScannedKeys is the most keys name looks through by a scan.
+const maxScannedKeys = 32
+
+// orderedKeys is what the write's first check lock statement takes
+// when it needs key: every named key and key, when that is more than
+// one (nil otherwise: a single lock cannot wait in a circle of check
+// locks, and its own statement is the one it had before ordering).
+func (s *serverTx) orderedKeys(key int64) []int64 {
+	if s.ordered || len(s.lockOrder) == 0 || len(s.lockOrder) == 1 && s.lockOrder[0] == key {
+		return nil
+	}
+	s.name(key)
+	return s.lockOrder
+}
+
+// heldOrdered notes that the write's first lock statement took the named
+// keys.
+func (s *serverTx) heldOrdered() {
+	s.ordered = true
+	for _, k := range s.lockOrder {
+		s.heldCheckLock(k)
+	}
+}
