@@ -55,6 +55,10 @@ const minDigitsBeforeExtension = 6
 // one, as people and phone links write them: "… ext. 12", "… ext 12",
 // "… x12", "… #12", "…;ext=12" (RFC 3966), any case. It returns s and
 // false when s ends in no extension.
+//
+// A letter inside one unbroken run of digits ("123456X78", "5551234ext9")
+// is a serial's, not an extension's mark (serialLetter): a phone written
+// with a glued "x" is written grouped ("021-5555-0100x12", "+86…x12").
 func phoneExtension(s string) (number string, ok bool) {
 	lower := strings.Map(func(r rune) rune { // ASCII only: byte offsets stay s's
 		if r >= 'A' && r <= 'Z' {
@@ -67,6 +71,9 @@ func phoneExtension(s string) (number string, ok bool) {
 		if i < 0 {
 			continue
 		}
+		if serialLetter(s, i, len(mark)) {
+			continue
+		}
 		ext := strings.TrimSpace(s[i+len(mark):])
 		number = strings.TrimSpace(s[:i])
 		if ext != "" && len(ext) <= maxExtensionDigits && PhoneDigits(ext) == ext && len(PhoneDigits(number)) >= minDigitsBeforeExtension {
@@ -74,6 +81,22 @@ func phoneExtension(s string) (number string, ok bool) {
 		}
 	}
 	return s, false
+}
+
+// serialLetter reports whether the extension mark at s[i:i+n] is a
+// letter inside one run of digits: a letter, digits right after it, and
+// nothing but digits before it ("123456X78").
+func serialLetter(s string, i, n int) bool {
+	isDigit := func(c byte) bool { return c >= '0' && c <= '9' }
+	if c := s[i] | 0x20; c < 'a' || c > 'z' || i == 0 || i+n >= len(s) || !isDigit(s[i+n]) {
+		return false
+	}
+	for j := 0; j < i; j++ {
+		if !isDigit(s[j]) {
+			return false
+		}
+	}
+	return true
 }
 
 // PhoneText reports whether s, typed or scanned, reads as a phone number,

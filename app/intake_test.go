@@ -18,7 +18,9 @@ func TestPhoneLookupKey(t *testing.T) {
 		{"+86 21 5555 0100 ext. 12", "55550100"},
 		{"021-5555-0100 x 123", "55550100"},
 		{"tel:+862155550100;ext=12", "55550100"},
-		{"1234X56", "123456"}, // too short a number for an extension
+		{"1234X56", "123456"},     // too short a number for an extension
+		{"123456X78", "12345678"}, // a serial's letter: no extension
+		{"123456 X78", "123456"},
 		// Full-width, as a Chinese input method types it.
 		{"１３８００１３８０００", "00138000"},
 		{"＋８６ １３８ ００１３ ８０００ ｅｘｔ．１２", "00138000"},
@@ -60,7 +62,21 @@ func TestPhoneText(t *testing.T) {
 		{"021 5555 0100 ext.", "", false},         // no extension after it
 		{"1234X5678", "", false},                  // a serial: too few digits before its X
 		{"0215555X0100X12", "", false},            // one extension at most
-		{"123", "", false},                        // fewer than MinPhoneDigits
+		// A letter inside one run of digits is a serial's: an extension
+		// follows a number written as one (grouped, or a space before
+		// its mark).
+		{"123456X78", "", false},
+		{"123456x78", "", false},
+		{"5551234567ext9", "", false},
+		{"SN12X45", "", false},
+		{"１２３４５６Ｘ７８", "", false},
+		{"123456 x78", "123456 x78", true},
+		{"123456x 78", "123456x 78", true},
+		{"+8621 5555 0100x12", "+8621 5555 0100x12", true},
+		{"021-5555-0100ext12", "021-5555-0100ext12", true},
+		{"021 5555 0100#12", "021 5555 0100#12", true},
+		{"0215555010#12", "0215555010#12", true}, // "#" is no serial's letter
+		{"123", "", false},                       // fewer than MinPhoneDigits
 		// Labelled as a phone, MinPhoneLinkDigits are enough: the label
 		// says what it is.
 		{"tel:138", "138", true},

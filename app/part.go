@@ -3,6 +3,7 @@ package app
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ComponentClass groups parts for warranty periods.
@@ -52,16 +53,85 @@ func (p Part) Price(currency string) (Money, bool) {
 	return Money{}, false
 }
 
-// Fits reports whether the part is listed as compatible with model; case
-// and surrounding spaces are ignored, as in catalog searches.
+// Fits reports whether the part is listed as compatible with model,
+// compared by ModelKey, as the catalog searches compare models.
 func (p Part) Fits(model string) bool {
-	model = strings.TrimSpace(model)
+	key := ModelKey(model)
 	for _, m := range p.Models {
-		if strings.EqualFold(strings.TrimSpace(m), model) {
+		if hasModelKey(m, key) {
 			return true
 		}
 	}
 	return false
+}
+
+// ModelKey is the form product models are compared in: folded as the
+// searches fold text (Fold: case, accents, full-width forms), without
+// surrounding spaces, a run of spaces inside one space. A ticket's model
+// is typed at the counter, by a Chinese input method ("Ｍａｔｅ　６０")
+// or with an accent the catalog lacks, and must still find the parts the
+// catalog lists for "Mate 60". Keys kept in a store (the device's
+// part_models) are made again when FoldVersion changes.
+func ModelKey(m string) string {
+	if isModelKey(m) {
+		return m // a key already, as the stores and Fits pass them: no allocation
+	}
+	return strings.Join(strings.Fields(Fold(m)), " ")
+}
+
+// isModelKey reports whether m is ASCII and its own ModelKey: no upper
+// case, no space but single ' ' between other characters.
+func isModelKey(m string) bool {
+	for i := 0; i < len(m); i++ {
+		switch c := m[i]; {
+		case c >= utf8.RuneSelf || 'A' <= c && c <= 'Z':
+			return false
+		case c == ' ' && (i == 0 || i == len(m)-1 || m[i-1] == ' '):
+			return false
+		case c != ' ' && asciiSpace(c):
+			return false
+		}
+	}
+	return true
+}
+
+// hasModelKey reports whether ModelKey(m) == key, without building
+// ModelKey(m) when m is ASCII, the common case: Fits runs over whole
+// catalogs (the console's parts fitting a model).
+func hasModelKey(m, key string) bool {
+	for i := 0; i < len(m); i++ {
+		if m[i] >= utf8.RuneSelf {
+			return ModelKey(m) == key
+		}
+	}
+	j := 0         // bytes of key matched
+	space := false // a space is due before the next character
+	for i := 0; i < len(m); i++ {
+		c := m[i]
+		if asciiSpace(c) {
+			space = j > 0
+			continue
+		}
+		if space {
+			if j >= len(key) || key[j] != ' ' {
+				return false
+			}
+			j, space = j+1, false
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if j >= len(key) || key[j] != c {
+			return false
+		}
+		j++
+	}
+	return j == len(key)
+}
+
+// asciiSpace is unicode.IsSpace for an ASCII byte.
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // Validate checks a catalog entry.

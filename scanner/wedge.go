@@ -71,7 +71,9 @@ func (w *WedgeDetector) minLen() int {
 
 // Rune records a printable key at time at. It returns the characters of
 // an earlier burst that turned out to be typing (the pause before this key
-// was too long), which the caller hands on as ordinary text; usually "".
+// was too long); usually "". A caller that held the keys back would hand
+// them on as text; KeyboardWedge, whose keys reach the focused field as
+// they come, reads a non-empty answer as this key starting a new burst.
 func (w *WedgeDetector) Rune(r rune, at time.Time) (typed string) {
 	if pause := at.Sub(w.last); w.n > 0 && pause > w.gap() {
 		// The burst's one stall, if the keys before it came MaxGap apart
@@ -104,12 +106,18 @@ func (w *WedgeDetector) Enter(at time.Time) (code string, ok bool, typed string)
 	return "", false, w.flush()
 }
 
-// Pending reports whether keys are held back waiting to see if they are a
-// scan. The UI calls Flush when no key came for MaxGap, so a person's
-// typing shows up without waiting for the next key.
+// Pending reports whether the detector holds keys since the last pause
+// that may yet be a scan: KeyboardWedge.Rune asks it to tell a burst's
+// first key. Holding them keeps nothing from the screen, and no timer
+// flushes them: the UI (ui/wedge.go) lets every key reach the focused
+// field as it comes, and takes a burst's characters back out of it when
+// Enter ends a scan. Held keys go at the next pause (Rune), Enter or
+// Flush.
 func (w *WedgeDetector) Pending() bool { return w.n > 0 }
 
-// Flush returns the held keys as typed text.
+// Flush forgets the held keys and returns them as typed text:
+// KeyboardWedge calls it when the focus moves (Reset) and when it takes a
+// label as a scan whatever the timing (EnterLabel).
 func (w *WedgeDetector) Flush() string { return w.flush() }
 
 func (w *WedgeDetector) flush() string {

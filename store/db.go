@@ -407,6 +407,9 @@ var migrationSteps = map[string]migrationStep{
 	"0016_ticket_search_product.sql":    {rebuildTicketSearch, "tickets_fts", false},
 	"0017_ticket_search_fold.sql":       {refoldTicketSearch, "tickets_fts", true},
 	"0018_part_search_fold.sql":         {refoldPartSearch, "parts_fts", false},
+	// refoldPartSearch writes part_models whole too (app.ModelKey): 0019
+	// rewrites parts_fts, so migrate leaves 0018's step out before it.
+	"0019_part_models_fold.sql": {refoldPartSearch, "parts_fts", false},
 }
 
 // migrations returns the embedded migrations in order; migration i (from 1)

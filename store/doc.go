@@ -88,7 +88,7 @@
 // order, one transaction each; PRAGMA user_version is the number applied.
 // A migration may have a step in Go run in the same transaction
 // (migrationSteps: 0012, 0016 and 0017 rebuild the ticket search index,
-// 0018 the part search's). An upgrade across several of them writes each
+// 0018 and 0019 the part search's, 0019 with its model keys). An upgrade across several of them writes each
 // index once: a step is left out when a later one of the same Open, or
 // the refold after them when another fold made the searches, writes the
 // same index whole again.

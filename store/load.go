@@ -379,7 +379,7 @@ func (l *loader) part(p app.Part) (partIndex, error) {
 		}
 	}
 	for _, m := range p.Models {
-		if _, err := l.exec(`INSERT INTO part_models (model, part) VALUES (?, ?) ON CONFLICT DO NOTHING`, modelKey(m), pi.id); err != nil {
+		if _, err := l.exec(`INSERT INTO part_models (model, part) VALUES (?, ?) ON CONFLICT DO NOTHING`, app.ModelKey(m), pi.id); err != nil {
 			return pi, fmt.Errorf("load part %s model %q: %w", p.Number, m, err)
 		}
 	}

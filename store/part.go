@@ -97,7 +97,8 @@ func (r *partRow) part() (app.Part, error) {
 // start of a word (a single letter or digit only narrows nothing). A one-word
 // query also matches part-number prefixes, which come first, by number;
 // other matches follow in catalog order. f.Model restricts the result to
-// parts compatible with that model (case ignored).
+// parts compatible with that model, compared by app.ModelKey (folded as
+// the words are: the ticket's "Ｍａｔｅ　６０" is the catalog's "Mate 60").
 //
 // Search is fastest after DB.Optimize.
 func (s *PartService) FindParts(ctx context.Context, f app.PartFilter) ([]app.Part, error) {
@@ -107,7 +108,7 @@ func (s *PartService) FindParts(ctx context.Context, f app.PartFilter) ([]app.Pa
 	}
 	limit = min(limit, maxPartLimit)
 	words := queryWords(f.Query)
-	model := modelKey(f.Model)
+	model := app.ModelKey(f.Model)
 
 	out := []app.Part{}
 	seen := map[int64]bool{}
@@ -172,7 +173,7 @@ func (s *PartService) FindParts(ctx context.Context, f app.PartFilter) ([]app.Pa
 // each part it reads.
 func (s *PartService) CountParts(ctx context.Context, f app.PartFilter) (int, error) {
 	words := queryWords(f.Query)
-	model := modelKey(f.Model)
+	model := app.ModelKey(f.Model)
 	var parts []string
 	var args []any
 	if len(words) == 1 {
@@ -234,9 +235,6 @@ func foldWords(words []string) []string {
 	}
 	return out
 }
-
-// modelKey is the form models are compared in: trimmed, lower case.
-func modelKey(m string) string { return strings.ToLower(strings.TrimSpace(m)) }
 
 // Part returns ENOTFOUND for an unknown part number; case is ignored.
 func (s *PartService) Part(ctx context.Context, n app.PartNumber) (app.Part, error) {
@@ -473,7 +471,7 @@ func searchTokens(number, nameEN, nameZH string, models []string) string {
 	writeShortGrams(&b, number, nameEN, nameZH)
 	for _, m := range models {
 		b.WriteString(pad)
-		b.WriteString(privateToken(modelKey(m)))
+		b.WriteString(privateToken(app.ModelKey(m)))
 	}
 	return b.String()
 }

@@ -134,7 +134,7 @@ func TestMatchExpr(t *testing.T) {
 }
 
 func TestPrivateToken(t *testing.T) {
-	tok := privateToken(modelKey(" Mate 60 "))
+	tok := privateToken(app.ModelKey(" Ｍａｔｅ　６０ "))
 	if tok != privateToken("mate 60") || utf8.RuneCountInString(tok) != 3 {
 		t.Errorf("token %q", tok)
 	}

@@ -12,8 +12,19 @@ import (
 
 // savePartBefore0018 writes part p's row, its models and its search entry
 // at id, as the code before 0018_part_search_fold did: the entry's
-// number and names as the catalog holds them, not folded.
+// number and names as the catalog holds them, not folded, and its models
+// keyed as before 0019 (savePartModelsBefore0019).
 func savePartBefore0018(tb testing.TB, q execer, id int64, p app.Part) {
+	tb.Helper()
+	number := string(p.Number)
+	savePartModelsBefore0019(tb, q, id, p, number, p.NameEN, p.NameZH)
+}
+
+// savePartModelsBefore0019 writes part p's row at id, its part_models
+// rows and its search entry of number and names, with the models keyed
+// as the code before 0019_part_models_fold did: trimmed and lower-cased,
+// not folded.
+func savePartModelsBefore0019(tb testing.TB, q execer, id int64, p app.Part, number, nameEN, nameZH string) {
 	tb.Helper()
 	models, err := encodeModels(p.Models)
 	if err != nil {
@@ -29,13 +40,17 @@ func savePartBefore0018(tb testing.TB, q execer, id int64, p app.Part) {
 		id, string(p.Number), p.NameEN, p.NameZH, p.Category, string(p.Class), p.Brand, p.Serialized, p.ReturnNeeded, models, prices); err != nil {
 		tb.Fatal(err)
 	}
+	var short strings.Builder
+	writeShortGrams(&short, number, nameEN, nameZH)
 	for _, m := range p.Models {
-		if _, err := q.ExecContext(ctx, `INSERT INTO part_models (model, part) VALUES (?, ?) ON CONFLICT DO NOTHING`, modelKey(m), id); err != nil {
+		key := strings.ToLower(strings.TrimSpace(m))
+		if _, err := q.ExecContext(ctx, `INSERT INTO part_models (model, part) VALUES (?, ?) ON CONFLICT DO NOTHING`, key, id); err != nil {
 			tb.Fatal(err)
 		}
+		short.WriteString(pad)
+		short.WriteString(privateToken(key))
 	}
-	number := string(p.Number)
-	if _, err := q.ExecContext(ctx, partFTSInsert, id, number, p.NameEN, p.NameZH, searchTokens(number, p.NameEN, p.NameZH, p.Models)); err != nil {
+	if _, err := q.ExecContext(ctx, partFTSInsert, id, number, nameEN, nameZH, short.String()); err != nil {
 		tb.Fatal(err)
 	}
 }
@@ -47,6 +62,7 @@ func foldedCatalog() (parts []app.Part, grommet, bearing, hinge int) {
 	parts = genParts(rand.New(rand.NewPCG(18, 18)), rebuildBatch+250)
 	grommet, bearing, hinge = 10, rebuildBatch+20, rebuildBatch+100
 	parts[grommet].Number, parts[grommet].NameEN = "0021464550A", "Œillet de hublot"
+	parts[grommet].Models = append(parts[grommet].Models, "Hublot Étanche")
 	parts[bearing].NameEN = "Łożysko bębna 6204"
 	parts[hinge].NameEN = "Ｐｏｒｔｈｏｌｅ ｈｉｎｇｅ"
 	return parts, grommet, bearing, hinge
@@ -160,7 +176,8 @@ func TestMigratePartSearchFold(t *testing.T) {
 // ticket search, when another app.FoldVersion made them (search_fold),
 // and leaves it alone when this one did: a store whose entry of "Œillet
 // de hublot" was written unfolded is found by "oeillet" only after a
-// reopen that finds another version recorded.
+// reopen that finds another version recorded, and its model "Hublot
+// Étanche" (part_models) by "hublot etanche" likewise.
 func TestPartSearchFoldAtOpen(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "fieldbench.db")
@@ -184,6 +201,9 @@ func TestPartSearchFoldAtOpen(t *testing.T) {
 			t.Fatal(err)
 		}
 		if _, err := tx.Exec(`DELETE FROM parts_fts WHERE rowid = ?`, id); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Exec(`DELETE FROM part_models WHERE part = ?`, id); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := tx.Exec(`DELETE FROM parts WHERE id = ?`, id); err != nil {
@@ -213,8 +233,125 @@ func TestPartSearchFoldAtOpen(t *testing.T) {
 		if found := len(got) == 1 && got[0].Number == parts[grommet].Number; found != tc.refold {
 			t.Errorf("search folded by version %q: found %t, want %t", tc.version, found, tc.refold)
 		}
+		// The model keys are folded: made again with the entries.
+		n, err := NewPartService(db).CountParts(t.Context(), app.PartFilter{Model: "hublot etanche"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if found := n == 1; found != tc.refold {
+			t.Errorf("model keys folded by version %q: %d parts of the folded model, want found %t", tc.version, n, tc.refold)
+		}
 		if err := db.Close(); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestFindPartsModelFolded: the model filter compares models by
+// app.ModelKey, as the words are folded: a ticket whose model a Chinese
+// input method typed full-width ("Ｍａｔｅ　６０"), or typed without the
+// catalog's accent, finds the parts listed for it, the list of the
+// model's parts, a number's prefix and a word alike, and counts them.
+func TestFindPartsModelFolded(t *testing.T) {
+	t.Parallel()
+	db := mustOpen(t)
+	parts := []app.Part{
+		{Number: "HW-BAT-60", NameEN: "Battery", Class: app.ClassBattery, Models: []string{"Mate 60", "Mate 60 Pro"}},
+		{Number: "HW-SCR-60", NameEN: "Screen", Class: app.ClassMain, Models: []string{"MATE 60"}},
+		{Number: "HW-BAT-50", NameEN: "Battery", Class: app.ClassBattery, Models: []string{"Mate 50"}},
+		{Number: "CM-GSK-1", NameEN: "Door gasket", Class: app.ClassMain, Models: []string{"Caméléon  Pro"}},
+	}
+	if err := db.Load(t.Context(), app.Dataset{Parts: parts}); err != nil {
+		t.Fatal(err)
+	}
+	assertModelSearch(t, NewPartService(db))
+}
+
+// assertModelSearch checks the model filter of a store holding the parts
+// of TestFindPartsModelFolded.
+func assertModelSearch(t *testing.T, ps *PartService) {
+	t.Helper()
+	for _, tc := range []struct {
+		query, model string
+		want         []app.PartNumber
+	}{
+		{"", "Ｍａｔｅ　６０", []app.PartNumber{"HW-BAT-60", "HW-SCR-60"}},
+		{"", " mate  60 ", []app.PartNumber{"HW-BAT-60", "HW-SCR-60"}},
+		{"HW-", "Ｍａｔｅ ６０", []app.PartNumber{"HW-BAT-60", "HW-SCR-60"}},
+		{"battery", "Ｍａｔｅ　６０", []app.PartNumber{"HW-BAT-60"}},
+		{"ＢＡＴＴ", "ｍａｔｅ ６０ ｐｒｏ", []app.PartNumber{"HW-BAT-60"}},
+		{"", "cameleon pro", []app.PartNumber{"CM-GSK-1"}},
+		{"gasket", "CAMÉLÉON PRO", []app.PartNumber{"CM-GSK-1"}},
+		{"CM", "Ｃａｍｅｌｅｏｎ　Ｐｒｏ", []app.PartNumber{"CM-GSK-1"}},
+		{"battery", "Mate 6", nil},
+	} {
+		f := app.PartFilter{Query: tc.query, Model: tc.model}
+		got, err := ps.FindParts(t.Context(), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(numbers(got), tc.want) {
+			t.Errorf("FindParts(%q, model %q) = %v, want %v", tc.query, tc.model, numbers(got), tc.want)
+		}
+		if n, err := ps.CountParts(t.Context(), f); err != nil || n != len(tc.want) {
+			t.Errorf("CountParts(%q, model %q) = %d, %v; want %d", tc.query, tc.model, n, err, len(tc.want))
+		}
+	}
+}
+
+// TestMigratePartModelsFold opens a store file of schema 18 whose
+// part_models rows and search entries hold the models as the code before
+// 0019_part_models_fold keyed them (lower case, not folded) and checks
+// that the upgrade keys them again: the catalog's "Caméléon  Pro" is
+// found by "cameleon pro", its parts listed and counted, by prefix and
+// word too.
+func TestMigratePartModelsFold(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "fieldbench.db")
+	raw := rawDBBefore(t, path, "0019_part_models_fold.sql")
+	rawExec(t, raw, `INSERT INTO search_fold (id, version) VALUES (1, '`+app.FoldVersion+`')`)
+	parts := []app.Part{
+		{Number: "HW-BAT-60", NameEN: "Battery", Class: app.ClassBattery, Models: []string{"Mate 60", "Mate 60 Pro"}},
+		{Number: "HW-SCR-60", NameEN: "Screen", Class: app.ClassMain, Models: []string{"MATE 60"}},
+		{Number: "HW-BAT-50", NameEN: "Battery", Class: app.ClassBattery, Models: []string{"Mate 50"}},
+		{Number: "CM-GSK-1", NameEN: "Door gasket", Class: app.ClassMain, Models: []string{"Caméléon  Pro"}},
+	}
+	tx, err := raw.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range parts {
+		// 0018's entries: number and names folded.
+		savePartModelsBefore0019(t, tx, int64(i+1), p, app.Fold(string(p.Number)), app.Fold(p.NameEN), app.Fold(p.NameZH))
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := raw.QueryRow(`SELECT count(*) FROM part_models WHERE model = 'cameleon pro'`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("%d rows of the folded model before the upgrade, %v", n, err)
+	}
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db := mustOpenMigrated(t, path, WithClock(fixedClock(genNow)))
+	assertModelSearch(t, NewPartService(db))
+	// Keyed again, not keyed twice: the old key of "Caméléon  Pro" is
+	// gone, every part's models are its keys alone.
+	var keys []string
+	rows, err := db.read.Query(`SELECT model FROM part_models ORDER BY part, model`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, k)
+	}
+	if want := []string{"mate 60", "mate 60 pro", "mate 60", "mate 50", "cameleon pro"}; !slices.Equal(keys, want) || rows.Err() != nil {
+		t.Errorf("part_models holds %q, %v; want %q", keys, rows.Err(), want)
 	}
 }

@@ -285,6 +285,43 @@ func TestTicketSearchBrandModel(t *testing.T) {
 	}
 }
 
+// TestTicketSearchSerialNotPhone: a serial with a letter inside its run
+// of digits ("305550X99") is found as the serial it is, not read as a
+// phone with an extension ("305550", extension 99), which found every
+// customer whose phone holds 305550 too.
+func TestTicketSearchSerialNotPhone(t *testing.T) {
+	r := newReplica(t)
+	serial := productTicket("t-serial", "S-2026-0001", "Haier", "EG100", storetest.Ana)
+	serial.Product.Serial = "305550X99"
+	stranger := productTicket("t-phone", "S-2026-0100", "Haier", "EG100", storetest.Ana) // phone +49 30 555 0100
+	r.apply(ticketPage(0, app.TicketDetail{Ticket: serial}, app.TicketDetail{Ticket: stranger}))
+	ts := NewTicketService(r.db)
+	for _, tc := range []struct {
+		query string
+		want  []app.TicketID
+	}{
+		{"305550X99", []app.TicketID{"t-serial"}},
+		{"305550x99", []app.TicketID{"t-serial"}},
+		{"３０５５５０Ｘ９９", []app.TicketID{"t-serial"}},
+		// Written as a phone, the same digits are one.
+		{"30 5550 x99", []app.TicketID{"t-phone", "t-serial"}},
+		{"+49 30 555 0100", []app.TicketID{"t-phone"}},
+	} {
+		got, total, err := ts.FindTickets(t.Context(), app.TicketFilter{Query: tc.query, Limit: maxTicketLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []app.TicketID
+		for _, tk := range got {
+			ids = append(ids, tk.ID)
+		}
+		slices.Sort(ids)
+		if !slices.Equal(ids, tc.want) || total != len(tc.want) {
+			t.Errorf("%q: found %v (total %d), want %v", tc.query, ids, total, tc.want)
+		}
+	}
+}
+
 // TestSaveTicketSameSearch: a save keeps a ticket's search entry only when
 // everything it is made of is as it was; a new brand or model rewrites it
 // as a new number or technician does.

@@ -178,42 +178,84 @@ func (w *world) addDays(t time.Time, n int) time.Time {
 }
 
 // workStarts and workEnds bound the working day (hours on the world's
-// clocks), every day of the week, as a service provider that answers
-// its customers on Sundays too: every visit window lies within them, as
-// it books its customers, and so do the times the office and the
-// warehouses work at: a part request asked and decided, a parcel shipped
-// and received (workingTime); and every time a ticket shows: opened,
-// started, each repair and part fitted, completed, signed off, each note
-// and its last change (keepHours).
+// clocks): every visit window lies within them, as the shop books its
+// customers, and so do the times the office and the warehouses work at:
+// a part request asked and decided, a parcel shipped and received, a van
+// restocked, a delivery received (workingTime); and every time a ticket
+// shows: opened, started, each repair and part fitted, completed, signed
+// off, each note and its last change (keepHours). The days worked are
+// the calendars' (serviceDays, warehouseDays).
 const workStarts, workEnds = 9, 18
 
-// workingTime returns a moment in working hours within [lo, hi], near t:
-// t itself when it is in them; else the next working day's first hours
-// after t, or its own day's last hours before t; else lo or hi when in
-// working hours. When [lo, hi] holds none, t: a time out of hours rather
-// than out of order (a parcel received before it shipped). The moved
-// times spread over the first and last 90 minutes by t's own minute, not
-// all at one instant, and draw nothing from w.r, so the rest of the
-// world stays as its seed made it.
-func (w *world) workingTime(t, lo, hi time.Time) time.Time {
+// A calendar is the days of the week a part of the business works, a
+// bit per time.Weekday.
+type calendar uint8
+
+// The shop's week, as an after-sales service provider keeps it: field
+// visits, the stores' counters and dispatch work Monday to Saturday
+// (customers are home, and bring their devices in, on Saturdays); the
+// warehouses and their clerks (restocks, deliveries, parcels shipped and
+// received) Monday to Friday. Sunday is a rest day for all.
+//
+// The day the demo runs is worked whatever its weekday (works): the shop
+// has a weekend duty roster, and its technicians on duty that day are
+// the ones the demo shows, so Today is a full day of work on a Sunday too
+// (demo.Generate is given the wall clock: device/demoserver).
+const (
+	serviceDays   calendar = 1<<time.Monday | 1<<time.Tuesday | 1<<time.Wednesday | 1<<time.Thursday | 1<<time.Friday | 1<<time.Saturday
+	warehouseDays calendar = 1<<time.Monday | 1<<time.Tuesday | 1<<time.Wednesday | 1<<time.Thursday | 1<<time.Friday
+)
+
+// works reports whether t's day, on the world's clocks, is worked by c:
+// a weekday of c, or today (the duty roster).
+func (w *world) works(c calendar, t time.Time) bool {
+	d := w.day(t)
+	return c&(1<<d.Weekday()) != 0 || d.Equal(w.day(w.now))
+}
+
+// maxRestDays bounds the search for a worked day: no calendar rests more
+// than this many days in a row.
+const maxRestDays = 2
+
+// workday returns the first day worked by c from day on (step 1) or
+// back (step -1), at day's time of day.
+func (w *world) workday(c calendar, day time.Time, step int) time.Time {
+	for range maxRestDays {
+		if w.works(c, day) {
+			break
+		}
+		day = w.addDays(day, step)
+	}
+	return day
+}
+
+// workingTime returns a moment in c's working hours within [lo, hi], near
+// t: t itself when it is in them; else the next worked day's first hours
+// after t, or the last worked day's last hours before t; else lo or hi
+// when in working hours. When [lo, hi] holds none, t: a time out of hours
+// rather than out of order (a parcel received before it shipped). The
+// moved times spread over the first and last 90 minutes by t's own
+// minute, not all at one instant, and draw nothing from w.r, so the rest
+// of the world stays as its seed made it.
+func (w *world) workingTime(c calendar, t, lo, hi time.Time) time.Time {
 	local := t.In(w.loc)
 	y, m, d := local.Date()
 	open := time.Date(y, m, d, workStarts, 0, 0, 0, w.loc)
 	shut := time.Date(y, m, d, workEnds, 0, 0, 0, w.loc)
-	if inHours := !local.Before(open) && local.Before(shut); inHours && !t.Before(lo) && !t.After(hi) {
+	if w.inHours(c, t) && !t.Before(lo) && !t.After(hi) {
 		return t
 	}
 	spread := time.Duration((local.Hour()*60+local.Minute())%90) * time.Minute
-	next, prev := open.Add(spread), shut.Add(-spread-time.Minute)
-	if !local.Before(open) {
-		next = w.addDays(open, 1).Add(spread)
+	next, prev := open, shut
+	if !local.Before(open) || !w.works(c, open) {
+		next = w.workday(c, w.addDays(open, 1), 1)
 	}
-	if local.Before(shut) {
-		prev = w.addDays(shut, -1).Add(-spread - time.Minute)
+	if local.Before(shut) || !w.works(c, shut) {
+		prev = w.workday(c, w.addDays(shut, -1), -1)
 	}
-	for _, c := range []time.Time{next, prev, lo, hi} {
-		if !c.Before(lo) && !c.After(hi) && w.inWorkingHours(c) {
-			return c
+	for _, c0 := range []time.Time{next.Add(spread), prev.Add(-spread - time.Minute), lo, hi} {
+		if !c0.Before(lo) && !c0.After(hi) && w.inHours(c, c0) {
+			return c0
 		}
 	}
 	return t
@@ -234,8 +276,10 @@ const sessionGap = 3 * time.Hour
 // after hi. A sitting longer than a working day is squeezed into one. A
 // sitting the window leads starts on an appointment slot again, so the
 // visit stays one a customer booked. Zero times are not events; a
-// sitting that fits nowhere stays as it was: out of hours rather than out
-// of order. It draws nothing from w.r.
+// sitting that fits nowhere whole is squeezed into its last day's working
+// hours between lo and hi (the story's end near now: hoursWithin), else
+// stays as it was: out of hours rather than out of order. It draws
+// nothing from w.r.
 func (w *world) keepHours(events []*time.Time, slot *time.Time, lo, hi time.Time) {
 	events = slices.DeleteFunc(slices.Clone(events), func(t *time.Time) bool { return t.IsZero() })
 	slices.SortStableFunc(events, func(a, b *time.Time) int { return a.Compare(*b) })
@@ -257,11 +301,39 @@ func (w *world) keepHours(events []*time.Time, slot *time.Time, lo, hi time.Time
 			length = sitting[len(sitting)-1].Sub(first)
 		}
 		start := w.sittingStart(first, length, sitting[0] == slot, lo, hi)
+		if start.Equal(first) && sitting[0] != slot && !w.inWorkingHours(first) {
+			// Nowhere to move it whole: squeezed into its last day's
+			// working hours between lo and hi, when they hold any.
+			if from, to, ok := w.hoursWithin(*sitting[len(sitting)-1], lo, hi); ok && to.Sub(from) < length {
+				k := float64(to.Sub(from)) / float64(length)
+				for _, t := range sitting {
+					*t = from.Add(time.Duration(float64(t.Sub(first)) * k)).Truncate(time.Minute)
+				}
+				lo = *sitting[len(sitting)-1]
+				continue
+			}
+		}
 		for _, t := range sitting {
 			*t = t.Add(start.Sub(first))
 		}
 		lo = start.Add(length)
 	}
+}
+
+// hoursWithin is the part of t's day's working hours (a service day's)
+// that lies within [lo, hi], to the minute; ok is false when there is
+// none.
+func (w *world) hoursWithin(t, lo, hi time.Time) (from, to time.Time, ok bool) {
+	l := t.In(w.loc)
+	from = time.Date(l.Year(), l.Month(), l.Day(), workStarts, 0, 0, 0, w.loc)
+	to = time.Date(l.Year(), l.Month(), l.Day(), workEnds, 0, 0, 0, w.loc).Add(-time.Minute)
+	if lo.After(from) {
+		from = lo.Add(time.Minute - 1).Truncate(time.Minute)
+	}
+	if hi.Before(to) {
+		to = hi.Truncate(time.Minute)
+	}
+	return from, to, w.works(serviceDays, t) && to.After(from)
 }
 
 // sittingStart is where a sitting of the given length that starts at t
@@ -319,11 +391,15 @@ func (w *world) isSlot(t time.Time) bool {
 	return l.Minute() == 0 && l.Second() == 0 && slices.Contains(slotHours, l.Hour())
 }
 
-// inWorkingHours reports whether t is in the working day on the world's
-// clocks.
-func (w *world) inWorkingHours(t time.Time) bool {
+// inWorkingHours reports whether t is in the working hours of a service
+// day (serviceDays) on the world's clocks: when visits, the counter and
+// dispatch work.
+func (w *world) inWorkingHours(t time.Time) bool { return w.inHours(serviceDays, t) }
+
+// inHours reports whether t is in the working hours of a day c works.
+func (w *world) inHours(c calendar, t time.Time) bool {
 	h := t.In(w.loc).Hour()
-	return h >= workStarts && h < workEnds
+	return h >= workStarts && h < workEnds && w.works(c, t)
 }
 
 // slotHours are the starts of the two-hour appointment windows, within
@@ -341,6 +417,10 @@ func (w *world) nextSlot(t time.Time) time.Time {
 	skip := w.r.n(4)
 	d := w.day(t)
 	for {
+		if !w.works(serviceDays, d) {
+			d = w.addDays(d, 1)
+			continue
+		}
 		for i := range slotHours {
 			s := w.slot(d, i)
 			if s.Before(t) {
@@ -365,8 +445,10 @@ type demand struct {
 }
 
 // restock transfers a part from the country's warehouse to a technician's
-// van or store, as the warehouse does before parts are fitted.
+// van or store, as the warehouse does before parts are fitted: at, or
+// the warehouse's last working hours before it (warehouseDays).
 func (w *world) restock(t *tech, pi, qty int, serial string, at time.Time) {
+	at = w.warehouseTime(at)
 	wh := w.warehouse[t.Country]
 	reason := "Van replenishment"
 	if !t.field {
@@ -447,7 +529,7 @@ func (w *world) stockWarehouses() {
 			}
 			w.moves = append(w.moves, app.StockMovement{
 				ID: w.r.uuid(), Kind: app.MoveReceive, Part: p.Number, To: app.LocationID(spec.id),
-				Qty: w.r.between(2, 24), Reason: "Delivery from " + p.Brand, At: w.now.Add(-w.r.minutes(30*1440, 700*1440)), Recorded: spec.clerk,
+				Qty: w.r.between(2, 24), Reason: "Delivery from " + p.Brand, At: w.warehouseTime(w.now.Add(-w.r.minutes(30*1440, 700*1440))), Recorded: spec.clerk,
 			})
 		}
 	}
@@ -478,10 +560,17 @@ func (w *world) stockWarehouses() {
 		p := &w.parts[ds[i].part]
 		w.moves = append(w.moves, app.StockMovement{
 			ID: w.r.uuid(), Kind: app.MoveReceive, Part: p.Number, To: ds[i].wh, Qty: qty + w.r.n(5),
-			Reason: "Delivery from " + p.Brand, At: ds[i].at.Add(-w.r.minutes(2*1440, 14*1440)), Recorded: clerks[ds[i].wh],
+			Reason: "Delivery from " + p.Brand, At: w.warehouseTime(ds[i].at.Add(-w.r.minutes(2*1440, 14*1440))), Recorded: clerks[ds[i].wh],
 		})
 		i = j
 	}
+}
+
+// warehouseTime is when a warehouse books what happened to it at t: t,
+// or its last working hours before t (warehouseDays), never later, so a
+// delivery still precedes the issues it covers.
+func (w *world) warehouseTime(t time.Time) time.Time {
+	return w.workingTime(warehouseDays, t, time.Time{}, t)
 }
 
 // partSerial returns a serial number for a serialized part.

@@ -361,6 +361,7 @@ func TestDemoTechnician(t *testing.T) {
 	ds := defaultWorld(t)
 	checkDemo(t, ds, testNow)
 	checkWorkingHours(t, ds, testNow.Location())
+	checkWorkingDays(t, ds, testNow)
 	started := 0
 	for _, d := range ds.Tickets {
 		if d.Ticket.Technician == DemoTechnician && d.Ticket.Status == app.StatusInProgress && !d.Ticket.WindowStart.Before(testNow.Add(-3*time.Hour)) {
@@ -464,6 +465,11 @@ func TestAnyTimeOfDay(t *testing.T) {
 		time.Date(2025, 6, 18, 23, 55, 59, 999, testNow.Location()),
 		time.Date(2026, 1, 1, 0, 30, 0, 0, time.UTC),
 		time.Date(2025, 12, 31, 18, 0, 0, 0, time.FixedZone("MST", -7*3600)),
+		// A Sunday and a Saturday, as make run is started on weekends
+		// (2026-12-06 was a Sunday): the day runs on the duty roster.
+		time.Date(2026, 12, 6, 10, 15, 0, 0, testNow.Location()),
+		time.Date(2026, 12, 5, 16, 40, 0, 0, testNow.Location()),
+		time.Date(2026, 12, 7, 8, 30, 0, 0, testNow.Location()), // a Monday before opening
 	}
 	if berlin, err := time.LoadLocation("Europe/Berlin"); err == nil {
 		nows = append(nows, time.Date(2025, 3, 30, 3, 30, 0, 0, berlin), time.Date(2025, 10, 26, 14, 0, 0, 0, berlin))
@@ -477,7 +483,104 @@ func TestAnyTimeOfDay(t *testing.T) {
 			checkDemo(t, ds, now)
 			checkSupply(t, ds, now)
 			checkWorkingHours(t, ds, now.Location())
+			checkWorkingDays(t, ds, now)
 		})
+	}
+}
+
+// TestSundayDuty: make run on a Sunday (2026-12-06 was one) shows the
+// duty roster's day: the demo technician's Today list is full, and the
+// job at hand was started today, at the time it shows, not moved to the
+// Saturday before as a rest day's work would be.
+func TestSundayDuty(t *testing.T) {
+	now := time.Date(2026, 12, 6, 11, 20, 0, 0, testNow.Location())
+	ds := Generate(7, small, now)
+	checkDemo(t, ds, now)
+	checkWorkingDays(t, ds, now)
+	started := 0
+	for _, d := range ds.Tickets {
+		tk := d.Ticket
+		if tk.Technician != DemoTechnician || tk.Status != app.StatusInProgress || tk.WindowStart.Before(now.Add(-3*time.Hour)) {
+			continue
+		}
+		started++
+		if s := tk.StartedAt.In(now.Location()); s.Day() != now.Day() || s.After(now) || s.Hour() < workStarts {
+			t.Errorf("ticket %s, today's job at hand (visit at %s), started %s", tk.Number, tk.WindowStart.In(now.Location()).Format("Mon 15:04"), s.Format("Mon 2006-01-02 15:04"))
+		}
+	}
+	if started != 1 {
+		t.Errorf("in progress today = %d, want the job at hand", started)
+	}
+}
+
+// checkWorkingDays: the shop works Monday to Saturday (visits, the
+// counter, dispatch), its warehouses Monday to Friday (restocks,
+// deliveries, parcels they ship and receive), and the day the demo runs
+// whatever its weekday (a duty roster, so Today is never empty): no time
+// the demo shows falls on a day its worker rests, and the warehouses'
+// times are in working hours too.
+func checkWorkingDays(t *testing.T, ds app.Dataset, now time.Time) {
+	t.Helper()
+	loc := now.Location()
+	today := func(at time.Time) bool {
+		y, m, d := at.In(loc).Date()
+		ny, nm, nd := now.Date()
+		return y == ny && m == nm && d == nd
+	}
+	warehouse := map[app.LocationID]bool{}
+	for _, l := range ds.Locations {
+		warehouse[l.ID] = l.Kind == app.LocationWarehouse
+	}
+	bad := 0
+	check := func(what string, at time.Time, saturday bool) {
+		if at.IsZero() || today(at) {
+			return
+		}
+		l := at.In(loc)
+		wd := l.Weekday()
+		rest := wd == time.Sunday || wd == time.Saturday && !saturday
+		if h := l.Hour(); rest || h < workStarts || h >= workEnds {
+			if bad++; bad <= 8 {
+				t.Errorf("%s at %s, %s: the %s rests then", what, l.Format("2006-01-02 15:04"), wd, map[bool]string{true: "shop", false: "warehouse"}[saturday])
+			}
+		}
+	}
+	const shop, store = true, false
+	for _, d := range ds.Tickets {
+		tk := d.Ticket
+		what := "ticket " + tk.Number + " "
+		check(what+"visit", tk.WindowStart, shop)
+		check(what+"opened", tk.CreatedAt, shop)
+		check(what+"started", tk.StartedAt, shop)
+		check(what+"completed", tk.CompletedAt, shop)
+		check(what+"last changed", tk.UpdatedAt, shop)
+		for _, r := range d.Repairs {
+			check(what+"repair", r.At, shop)
+		}
+		for _, n := range d.Notes {
+			check(what+"note", n.At, shop)
+		}
+	}
+	for _, r := range ds.PartRequests {
+		check("part request "+r.ID+" asked", r.At, shop)
+		check("part request "+r.ID+" decided", r.DecidedAt, shop)
+	}
+	for _, s := range ds.Shipments {
+		check("shipment "+s.Tracking+" shipped", s.At, !warehouse[s.From])
+		if s.Receipt != nil {
+			check("shipment "+s.Tracking+" received", s.Receipt.At, !warehouse[s.To])
+		}
+	}
+	for _, m := range ds.Movements {
+		switch {
+		case m.Kind == app.MoveTransfer && warehouse[m.From]:
+			check("restock of "+string(m.Part)+" from "+string(m.From), m.At, store)
+		case m.Kind == app.MoveReceive && warehouse[m.To]:
+			check("delivery of "+string(m.Part)+" to "+string(m.To), m.At, store)
+		}
+	}
+	if bad > 8 {
+		t.Errorf("and %d more times on rest days or out of hours", bad-8)
 	}
 }
 

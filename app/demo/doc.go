@@ -11,6 +11,17 @@
 // map's iteration order. RuleSets gives the countries' warranty rules,
 // which the generated extended-warranty plans refer to.
 //
+// # Working days
+//
+// The world keeps a service shop's week (serviceDays, warehouseDays in
+// demo.go): visits, the counters and dispatch work Monday to Saturday,
+// 09:00 to 18:00; the warehouses (restocks, deliveries, parcels they ship
+// and receive) Monday to Friday. Times a draw puts on a rest day move to
+// the next or last working day's hours, keeping every story in order.
+// The day Generate is given is worked whatever its weekday, on the shop's
+// duty roster: the demo is run on the wall clock, and its Today list is
+// full on a Sunday too.
+//
 // # Parts demand
 //
 // A part is fitted when a ticket's fault is repaired with a part, so the

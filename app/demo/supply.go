@@ -167,7 +167,7 @@ func (w *world) requests(t *tech, waits []waiting, plans []reqPlan, tracking str
 			at = at.Add(now.Sub(at) / 10)
 		}
 		asked[tk.ID] = append(asked[tk.ID], pi)
-		at = w.workingTime(at, tk.CreatedAt, now)
+		at = w.workingTime(serviceDays, at, tk.CreatedAt, now)
 		r := &app.PartRequest{
 			ID: w.r.uuid(), Ticket: tk.ID, Part: w.parts[pi].Number, Qty: 1, Urgency: app.UrgencyNormal,
 			To: t.stock, RequestedBy: t.Name, At: at, State: app.RequestRequested,
@@ -176,7 +176,7 @@ func (w *world) requests(t *tech, waits []waiting, plans []reqPlan, tracking str
 			r.Urgency, r.Note = app.UrgencyUrgent, requestNotes[t.Country]
 		}
 		if p != reqRequested {
-			r.State, r.DecidedBy, r.DecidedAt = app.RequestApproved, dispatchers[t.Country], w.workingTime(at.Add(now.Sub(at)/6), at, now)
+			r.State, r.DecidedBy, r.DecidedAt = app.RequestApproved, dispatchers[t.Country], w.workingTime(serviceDays, at.Add(now.Sub(at)/6), at, now)
 		}
 		switch p {
 		case reqSubstitute:
@@ -208,7 +208,7 @@ func (w *world) requests(t *tech, waits []waiting, plans []reqPlan, tracking str
 			}
 			got = append(got, app.ReceiptLine{Part: l.Part, Qty: l.Qty, Serial: l.Serial})
 		}
-		w.receive(s, got, w.workingTime(s.At.Add(now.Sub(s.At)/2), s.At.Add(time.Minute), now), t.Name, note)
+		w.receive(s, got, w.workingTime(serviceDays, s.At.Add(now.Sub(s.At)/2), s.At.Add(time.Minute), now), t.Name, note)
 		fill(s, arrived)
 	}
 	if len(onWay) > 0 {
@@ -283,7 +283,7 @@ func (w *world) supplyShipment(t *tech, reqs []*app.PartRequest, tracking string
 	for _, r := range reqs {
 		decided = later(decided, r.DecidedAt)
 	}
-	at := w.workingTime(decided.Add(w.now.Sub(decided)/3), decided, w.now)
+	at := w.workingTime(warehouseDays, decided.Add(w.now.Sub(decided)/3), decided, w.now)
 	s := &app.Shipment{
 		ID: w.r.uuid(), Kind: app.ShipmentSupply, From: w.warehouse[t.Country], To: t.stock,
 		Carrier: carriers[t.Country].name, Tracking: tracking, State: app.ShipmentInTransit, At: at, By: w.clerk[t.Country],
@@ -307,7 +307,7 @@ func (w *world) supplyShipment(t *tech, reqs []*app.PartRequest, tracking string
 		p := &w.parts[w.partIndex(l.Part)]
 		w.moves = append(w.moves, app.StockMovement{
 			ID: w.r.uuid(), Kind: app.MoveReceive, Part: p.Number, To: s.From, Qty: l.Qty + w.r.n(4),
-			Reason: "Delivery from " + p.Brand, At: at.Add(-w.r.minutes(1440, 14*1440)), Recorded: s.By,
+			Reason: "Delivery from " + p.Brand, At: w.warehouseTime(at.Add(-w.r.minutes(1440, 14*1440))), Recorded: s.By,
 		})
 	}
 	w.send(s)
@@ -377,16 +377,16 @@ func (w *world) returns(t *tech, drop map[string]bool) {
 	now := w.now
 	if len(onWay) > 0 {
 		at := later(onWay[0].at.Add(time.Hour), now.Add(-w.r.minutes(2*1440, 4*1440)))
-		w.returnShipment(t, onWay, w.workingTime(earlier(at, now), onWay[0].at.Add(time.Hour), now), drop)
+		w.returnShipment(t, onWay, w.workingTime(serviceDays, earlier(at, now), onWay[0].at.Add(time.Hour), now), drop)
 	}
 	if len(back) > 0 {
 		at := later(back[0].at.Add(time.Hour), now.Add(-w.r.minutes(15*1440, 25*1440)))
-		s := w.returnShipment(t, back, w.workingTime(earlier(at, now), back[0].at.Add(time.Hour), now), drop)
+		s := w.returnShipment(t, back, w.workingTime(serviceDays, earlier(at, now), back[0].at.Add(time.Hour), now), drop)
 		var got []app.ReceiptLine
 		for _, l := range s.Lines {
 			got = append(got, app.ReceiptLine{Part: l.Part, Qty: l.Qty, Serial: l.Serial})
 		}
-		w.receive(s, got, w.workingTime(s.At.Add(now.Sub(s.At)/3), s.At.Add(time.Minute), now), w.clerk[t.Country], "")
+		w.receive(s, got, w.workingTime(warehouseDays, s.At.Add(now.Sub(s.At)/3), s.At.Add(time.Minute), now), w.clerk[t.Country], "")
 	}
 }
 

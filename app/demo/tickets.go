@@ -145,25 +145,27 @@ func (w *world) createdFor(p plan) time.Time {
 	switch p {
 	case planToday:
 		today := w.day(now)
-		return w.workingTime(today.Add(-w.r.minutes(60, 3*1440)), time.Time{}, today) // booked before today
+		return w.workingTime(serviceDays, today.Add(-w.r.minutes(60, 3*1440)), time.Time{}, today) // booked before today
 	case planOverdue:
-		return w.workingTime(now.Add(-w.r.minutes(2*1440, 5*1440)), time.Time{}, now)
+		return w.workingTime(serviceDays, now.Add(-w.r.minutes(2*1440, 5*1440)), time.Time{}, now)
 	case planUpcoming:
-		return w.workingTime(now.Add(-w.r.minutes(30, 3*1440)), time.Time{}, now)
+		return w.workingTime(serviceDays, now.Add(-w.r.minutes(30, 3*1440)), time.Time{}, now)
 	case planWaiting:
-		return w.workingTime(now.Add(-w.r.minutes(3*1440, 14*1440)), time.Time{}, now)
+		return w.workingTime(serviceDays, now.Add(-w.r.minutes(3*1440, 14*1440)), time.Time{}, now)
 	case planUnscheduled:
-		return w.workingTime(now.Add(-w.r.minutes(10, 20*60)), time.Time{}, now)
+		return w.workingTime(serviceDays, now.Add(-w.r.minutes(10, 20*60)), time.Time{}, now)
 	case planCompleted:
 		today := w.day(now)
-		return w.workingTime(today.Add(-w.r.minutes(1440, 3*1440)), time.Time{}, today) // the visit was in the last days
+		return w.workingTime(serviceDays, today.Add(-w.r.minutes(1440, 3*1440)), time.Time{}, today) // the visit was in the last days
 	}
 	// History: two days to two years ago, more of it recent (the business
 	// grows), opened during the working day.
 	age := 2*24*time.Hour + time.Duration(math.Pow(w.r.Float64(), 1.3)*float64(728*24*time.Hour))
 	// On the clock, not by elapsed time, so that a daylight-saving day
 	// keeps it in hours too.
-	d, m := w.day(now.Add(-age)), w.r.between(workStarts*60, workEnds*60-1)
+	// A call or a visit to the counter on a rest day is the next
+	// morning's work, taken as the day before's (serviceDays).
+	d, m := w.workday(serviceDays, w.day(now.Add(-age)), -1), w.r.between(workStarts*60, workEnds*60-1)
 	return time.Date(d.Year(), d.Month(), d.Day(), m/60, m%60, 0, 0, w.loc)
 }
 
@@ -658,6 +660,9 @@ func (w *world) bookSlot(tl *timeline, limit time.Time) {
 func (w *world) nearestSlot(t, lo, hi time.Time) time.Time {
 	var best time.Time
 	for d := w.day(lo); !d.After(hi); d = w.addDays(d, 1) {
+		if !w.works(serviceDays, d) {
+			continue
+		}
 		for i := range slotHours {
 			s := w.slot(d, i)
 			if s.Before(lo) || s.After(hi) {
@@ -770,7 +775,7 @@ func (w *world) history(d *app.TicketDetail, t *tech, m *model, f *fault, done b
 	}
 	w.keepHours(events, &tl.window, tl.created, limit)
 	if !tl.ordered.IsZero() { // the part ordered arrived while the ticket waited
-		tl.ordered = w.workingTime(tl.ordered, tl.wait, tl.resume)
+		tl.ordered = w.workingTime(warehouseDays, tl.ordered, tl.wait, tl.resume)
 	}
 
 	// The records.
@@ -950,6 +955,7 @@ func (w *world) fitPart(d *app.TicketDetail, t *tech, pi int, at, ordered time.T
 		w.moves = append(w.moves, ret)
 		df := defect{tech: t, ticket: d.Ticket.ID, part: pi, qty: u.Qty, serial: u.DefectiveSerial, at: ret.At}
 		if ship := ret.At.Add(w.r.minutes(5*1440, 14*1440)); ship.Before(w.now.Add(-time.Hour)) {
+			ship = w.workingTime(warehouseDays, ship, ret.At, w.now.Add(-time.Hour))
 			df.adjust = w.r.uuid()
 			w.moves = append(w.moves, app.StockMovement{
 				ID: df.adjust, Kind: app.MoveAdjust, Part: p.Number, To: t.defective, Qty: -u.Qty, Serial: u.DefectiveSerial,
@@ -1030,7 +1036,7 @@ func (w *world) open(d *app.TicketDetail, s *skel, m *model, f *fault) {
 			tk.RespondBy = c.Add(tk.ResolveBy.Sub(c) / 3)
 		}
 		if onSite {
-			ws := w.slot(w.addDays(today, -1), w.r.n(len(slotHours))) // yesterday's visit
+			ws := w.slot(w.workday(serviceDays, w.addDays(today, -1), -1), w.r.n(len(slotHours))) // the last working day's visit
 			window(ws)
 			if s.index%2 == 1 {
 				start = ws.Add(w.r.minutes(5, 40)) // started, still not done
@@ -1040,7 +1046,7 @@ func (w *world) open(d *app.TicketDetail, s *skel, m *model, f *fault) {
 		}
 	case planUpcoming:
 		if onSite {
-			window(w.slot(w.addDays(today, w.r.between(1, 10)), w.r.n(len(slotHours))))
+			window(w.slot(w.workday(serviceDays, w.addDays(today, w.r.between(1, 10)), 1), w.r.n(len(slotHours))))
 			tk.RespondBy = later(tk.RespondBy, tk.WindowEnd)
 			tk.ResolveBy = later(tk.ResolveBy, tk.WindowEnd.Add(48*time.Hour))
 		} else {
@@ -1132,7 +1138,7 @@ func (w *world) waitForParts(d *app.TicketDetail, t *tech, m *model, f *fault, s
 	tk.UpdatedAt = wait
 	tk.ResolveBy = later(tk.ResolveBy, now.Add(w.r.minutes(1440, 6*1440))) // the clock stops while parts are on order
 	if tk.Kind == app.KindOnSite && w.r.chance(0.5) {
-		ws := w.slot(w.addDays(w.day(now), w.r.between(2, 6)), w.r.n(len(slotHours))) // the return visit
+		ws := w.slot(w.workday(serviceDays, w.addDays(w.day(now), w.r.between(2, 6)), 1), w.r.n(len(slotHours))) // the return visit
 		tk.WindowStart, tk.WindowEnd = ws, ws.Add(2*time.Hour)
 		tk.ResolveBy = later(tk.ResolveBy, tk.WindowEnd.Add(24*time.Hour))
 	}
@@ -1176,7 +1182,7 @@ func (w *world) addNotes(d *app.TicketDetail, t *tech, m *model) {
 		if at.Before(tk.CreatedAt) {
 			at = tk.CreatedAt
 		}
-		at = w.workingTime(at, tk.CreatedAt, last)
+		at = w.workingTime(serviceDays, at, tk.CreatedAt, last)
 		d.Notes = append(d.Notes, app.Note{ID: w.r.uuid(), Ticket: tk.ID, Text: pick(w.r, pool), At: at, By: by})
 	}
 }

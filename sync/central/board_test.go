@@ -45,7 +45,9 @@ func loadBoardWorld(t *testing.T, db *DB) {
 		boardTicket("FB-102", app.StatusClosed, "tech-b", "", -48*h, 0, "Ann 100% Sure", "555-0100", "XY_1"),
 		boardTicket("FB-103", app.StatusAssigned, "", "s1", 0, 24*h, "Bob Lœuvre-Łódź", "0123 4567", "XY1"),
 		boardTicket("FB-104", app.StatusCompleted, "tech-b", "s1", 1*h, 0, "li wei", "13800001234", ""),
-		boardTicket("FB-105", app.StatusCancelled, "tech-a", "", 5*h, 0, "Carl Søren Straße", "777 8888", ""),
+		// A serial with a letter inside its digits, which hold the start
+		// of FB-100's and FB-104's phone: it is no phone's extension.
+		boardTicket("FB-105", app.StatusCancelled, "tech-a", "", 5*h, 0, "Carl Søren Straße", "777 8888", "800001X34"),
 		// Typed in a Chinese input method's full-width digits.
 		boardTicket("FB-1000", app.StatusAssigned, "tech-b", "", 2*h, 0, "Dana", "９９９ ００００", "ZZ9"),
 	}
@@ -115,6 +117,8 @@ func TestBoardQueries(t *testing.T) {
 			{"PhoneWithExtension", BoardQuery{Search: "138 0000 1234 ext. 56"}, []string{"FB-104", "FB-100"}},
 			// A serial's scattered digits (1, 2, 3, 4) are no phone.
 			{"SerialDigitsAreNoPhone", BoardQuery{Search: "Q1W2E3R4"}, []string{}},
+			{"SerialLetterIsNoExtension", BoardQuery{Search: "800001X34"}, []string{"FB-105"}},
+			{"SerialLetterFullWidth", BoardQuery{Search: "８００００１ｘ３４"}, []string{"FB-105"}},
 			{"PercentMatchesItself", BoardQuery{Search: "%"}, []string{"FB-102"}},
 			{"UnderscoreMatchesItself", BoardQuery{Search: "xy_"}, []string{"FB-102"}},
 			{"SerialPrefix", BoardQuery{Search: "sn10"}, []string{"FB-101", "FB-100"}},

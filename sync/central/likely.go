@@ -7,7 +7,6 @@ import (
 	"maps"
 	"math"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -162,11 +161,13 @@ type pastTicket struct {
 }
 
 // likelyCase is what the model knows of a ticket before its visit. Model
-// and family are folded as the catalog's Fits compares models.
+// and brand are keyed as the catalog's Fits compares models
+// (app.ModelKey): a ticket whose model was typed full-width learns from,
+// and is predicted by, the tickets of the model typed in ASCII.
 func likelyCase(p app.Product, fault string) demand.Case {
 	return demand.Case{
-		Model:   strings.ToLower(strings.TrimSpace(p.Model)),
-		Family:  strings.ToLower(strings.TrimSpace(p.Brand)) + "/" + string(p.Category),
+		Model:   app.ModelKey(p.Model),
+		Family:  app.ModelKey(p.Brand) + "/" + string(p.Category),
 		Symptom: demand.Symptom(fault),
 	}
 }

@@ -269,3 +269,14 @@ func TestLikelyRun(t *testing.T) {
 		}
 	})
 }
+
+// TestLikelyCaseModelKey: a ticket's model and brand are keyed as the
+// catalog compares models (app.ModelKey), so a ticket typed full-width by
+// a Chinese input method is the same case as one typed in ASCII.
+func TestLikelyCaseModelKey(t *testing.T) {
+	typed := likelyCase(app.Product{Category: app.CategoryPhone, Brand: "ＨＵＡＷＥＩ ", Model: "Ｍａｔｅ　６０"}, "No power")
+	ascii := likelyCase(app.Product{Category: app.CategoryPhone, Brand: "Huawei", Model: "mate  60"}, "No power")
+	if typed.Model != ascii.Model || typed.Family != ascii.Family {
+		t.Errorf("full-width case %q %q, ASCII case %q %q", typed.Model, typed.Family, ascii.Model, ascii.Family)
+	}
+}

@@ -9,7 +9,8 @@ import (
 )
 
 // TestPartsFitting: each model gets the tenant's parts listed for it, as
-// app.Part.Fits reads the list (case and spaces aside), in part-number
+// app.Part.Fits reads the list (app.ModelKey: case, spaces, full-width
+// forms aside, so a ticket's "Ｗ１" gets W1's), in part-number
 // order; a model nothing fits gets an empty list; another tenant's parts
 // are never offered.
 func TestPartsFitting(t *testing.T) {
@@ -29,7 +30,7 @@ func TestPartsFitting(t *testing.T) {
 		if err := db.LoadDataset(ctx, "t2", app.Dataset{Parts: []app.Part{part("P-9", "W1")}}); err != nil {
 			t.Fatal(err)
 		}
-		got, err := db.PartsFitting(ctx, "t1", []string{"W1", "W2", "W3", "W1"})
+		got, err := db.PartsFitting(ctx, "t1", []string{"W1", "W2", "W3", "W1", "Ｗ１"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -40,7 +41,7 @@ func TestPartsFitting(t *testing.T) {
 				numbers[m] = append(numbers[m], p.Number)
 			}
 		}
-		want := map[string][]app.PartNumber{"W1": {"P-1", "P-2"}, "W2": {"P-2"}, "W3": {}}
+		want := map[string][]app.PartNumber{"W1": {"P-1", "P-2"}, "W2": {"P-2"}, "W3": {}, "Ｗ１": {"P-1", "P-2"}}
 		if !reflect.DeepEqual(numbers, want) {
 			t.Errorf("PartsFitting: %v, want %v", numbers, want)
 		}

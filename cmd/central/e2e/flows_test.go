@@ -167,8 +167,8 @@ func createInForm(t *testing.T, ctx context.Context, f newTicketForm) {
 // TestBoardSearchPhoneNotSerialDigits: the board's search finds a
 // customer by their phone however it is typed (full-width digits, a
 // phone link's last three digits), and a serial-like code
-// whose scattered digits are the phone's last four finds nothing (README,
-// "The console").
+// whose scattered digits are the phone's last four, or whose letter sits
+// inside the phone's first six, finds nothing (README, "The console").
 func TestBoardSearchPhoneNotSerialDigits(t *testing.T) {
 	tech := addTech(t, "e2e-phone")
 	ctx := tab(t, dispatcher)
@@ -192,6 +192,10 @@ func TestBoardSearchPhoneNotSerialDigits(t *testing.T) {
 		// A phone link's three digits are a phone's part: "tel:" says so.
 		{"tel:" + phone[len(phone)-3:], true},
 		{"Q" + last[0:1] + "W" + last[1:2] + "X" + last[2:3] + "Z" + last[3:4] + "K", false},
+		// A serial whose letter sits inside its digits, the phone's first
+		// six: no phone with an extension.
+		{phone[:6] + "X" + last[:2], false},
+		{wide(phone[:6] + "x" + last[:2]), false},
 	} {
 		must(t, browser.Run(ctx, chromedp.Navigate(svc.url+"/board?q="+url.QueryEscape(tc.typed))))
 		found, err := browser.Get(ctx, chromedp.Evaluate[bool](`Array.from(document.querySelectorAll("li.card[data-ticket]")).some(function(c){return c.textContent.indexOf(`+js(customer)+`)>=0})`))

@@ -1,0 +1,17 @@
+-- 0019_part_models_fold: the parts search's model filter folds as its
+-- words do (app.ModelKey: app.Fold, surrounding spaces trimmed, inner
+-- runs of spaces one). part_models held its models lower-cased only
+-- (0001), so a ticket whose model a Chinese input method typed full-width
+-- ("Ｍａｔｅ　６０"), or typed without the catalog's accent, found none of
+-- the parts the catalog lists for "Mate 60". Every row of part_models is
+-- made again from its part's models, and every entry of parts_fts too, as
+-- its short column holds the models' tokens (privateToken of the key):
+-- refoldPartSearch, in Go, in this migration's transaction, a batch at a
+-- time: 0018's step, which now keys the models too. A store upgrading
+-- past both writes them once: migrate leaves 0018's step out, as this
+-- one writes parts_fts whole again.
+--
+-- Open does the same when app.FoldVersion changes (refoldSearch), since
+-- the keys are folded.
+--
+-- Never edit this file once released: add a later migration instead.
