@@ -1,4 +1,4 @@
--- 0019_drafts: text typed into a ticket's diagnosis or note field and not
+-- 0020_drafts: text typed into a ticket's diagnosis or note field and not
 -- saved yet (app.Draft), kept so that a ticket switch, a restart or a
 -- crash loses no typing. Local to the device: no outbox row, never
 -- synced, never sent. Keyed by the ticket first, so the foreign key's
