@@ -209,6 +209,12 @@ func (db *DB) ApplyAdmin(ctx context.Context, p Principal, m app.Mutation) error
 	var cs changeSet
 	err = db.entityTx(ctx, p.Tenant, &cs, func(ctx context.Context, st *serverTx) error {
 		now := db.now()
+		// A shipment's lines' locks, in one order, before any ticket row
+		// (takeNamed).
+		st.willCheck(checkLockKeys(p.Tenant, cmd)...)
+		if err := st.takeNamed(ctx); err != nil {
+			return err
+		}
 		var clashes []app.FieldClash
 		var before app.Ticket
 		if u, ok := cmd.(*app.UpdateTicket); ok {
@@ -218,7 +224,6 @@ func (db *DB) ApplyAdmin(ctx context.Context, p Principal, m app.Mutation) error
 			}
 			before, clashes = t, u.Clashes(t)
 		}
-		st.willCheck(checkLockKeys(p.Tenant, cmd)...) // a shipment's lines, in one order
 		if err := cmd.Apply(ctx, st, app.Actor{Role: p.Role, Name: p.Name}, now); err != nil {
 			return err
 		}
@@ -398,6 +403,9 @@ func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution s
 			m := app.Mutation{ID: c.Mutation, Name: name, Version: version, Args: json.RawMessage(c.Ours), At: now}
 			if cmd, err := app.DecodeMutation(m); err == nil {
 				st.willCheck(checkLockKeys(p.Tenant, cmd)...) // ApplyMutation answers a bad one
+				if err := st.takeNamed(ctx); err != nil {
+					return err
+				}
 			}
 			if err := app.ApplyMutation(ctx, st, system, m, now); err != nil {
 				return err

@@ -1,6 +1,7 @@
 package central
 
 import (
+	"context"
 	"slices"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -101,6 +102,24 @@ func (s *serverTx) name(key int64) {
 		s.namedKeys[key] = true
 		s.lockOrder = append(s.lockOrder, key)
 	}
+}
+
+// takeNamed takes every check lock the write named (willCheck), in one
+// statement and key order, before the write locks any ticket row. Taken
+// with the write's first check instead, they let two writes wait in a
+// circle through a ticket: write A, holding the balance named for its
+// later mutation, went on to lock that mutation's ticket, which write B
+// held while it waited for the balance. Every late write that names its
+// check locks takes them before its ticket rows: one order.
+func (s *serverTx) takeNamed(ctx context.Context) error {
+	if !s.lateOnPostgres() || s.ordered || len(s.lockOrder) == 0 {
+		return nil
+	}
+	if _, err := s.exec(ctx, qCheckLocks, s.lockOrder); err != nil {
+		return transient(err)
+	}
+	s.heldOrdered()
+	return nil
 }
 
 // maxScannedKeys is the most keys name looks through by a scan.

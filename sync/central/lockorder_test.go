@@ -71,18 +71,32 @@ func TestOppositeOrdersTakeCheckLocksInOneOrder(t *testing.T) {
 	orders := [][]app.PartNumber{parts, reversed}
 	seqs := make([]int64, len(devices))
 	ids := atomic.Int64{}
-	// fit has device d fit one of each part from van-a, in order o.
-	fit := func(d, o int) error {
+	// fitOn has device d fit each part from van-a on its ticket, in
+	// order.
+	type fitting struct {
+		ticket app.TicketID
+		part   app.PartNumber
+	}
+	fitOn := func(d int, fits ...fitting) error {
 		var muts []app.Mutation
-		for _, part := range orders[o] {
+		for _, f := range fits {
 			seqs[d]++
-			muts = append(muts, mut(t, seqs[d], &app.ConsumePart{Used: app.PartUsed{ID: fid(fmt.Sprint("fit-", ids.Add(1))), Ticket: tickets[d], Part: part, Qty: 1, From: "van-a"}}))
+			muts = append(muts, mut(t, seqs[d], &app.ConsumePart{Used: app.PartUsed{ID: fid(fmt.Sprint("fit-", ids.Add(1))), Ticket: f.ticket, Part: f.part, Qty: 1, From: "van-a"}}))
 		}
 		res, err := db.Push(ctx, devices[d], muts)
 		if err == nil && (res.Acked != seqs[d] || len(res.Rejected) > 0) {
 			err = fmt.Errorf("acked %d, rejected %v; want %d and none", res.Acked, res.Rejected, seqs[d])
 		}
 		return err
+	}
+	// fit has device d fit one of each part from van-a on its ticket, in
+	// order o.
+	fit := func(d, o int) error {
+		var fits []fitting
+		for _, part := range orders[o] {
+			fits = append(fits, fitting{tickets[d], part})
+		}
+		return fitOn(d, fits...)
 	}
 	// ship has dispatch send one of each part from one location to
 	// another, its lines in order o.
@@ -104,20 +118,27 @@ func TestOppositeOrdersTakeCheckLocksInOneOrder(t *testing.T) {
 		// moved is what each round takes of each part from each
 		// location (a shipment adds at its destination only when
 		// received).
-		moved map[app.LocationID]int
+		moved map[[2]string]int
 	}{
-		{"two pushes", [2]func() error{func() error { return fit(0, 0) }, func() error { return fit(1, 1) }}, map[app.LocationID]int{"van-a": 2}},
-		{"two shipments", [2]func() error{func() error { return ship("wh", "van-b", 0) }, func() error { return ship("wh", "van-b", 1) }}, map[app.LocationID]int{"wh": 2}},
-		{"a push and a shipment", [2]func() error{func() error { return fit(0, 0) }, func() error { return ship("van-a", "wh", 1) }}, map[app.LocationID]int{"van-a": 2}},
+		{"two pushes", [2]func() error{func() error { return fit(0, 0) }, func() error { return fit(1, 1) }}, each(parts, "van-a", 2)},
+		{"two shipments", [2]func() error{func() error { return ship("wh", "van-b", 0) }, func() error { return ship("wh", "van-b", 1) }}, each(parts, "wh", 2)},
+		{"a push and a shipment", [2]func() error{func() error { return fit(0, 0) }, func() error { return ship("van-a", "wh", 1) }}, each(parts, "van-a", 2)},
+		// A ticket between: the first push names both balances and
+		// took them with its first movement, then locked the second
+		// ticket for its second, which the other push held while it
+		// waited for the second balance. Check locks are taken before
+		// any ticket row (takeNamed).
+		{"a ticket between", [2]func() error{
+			func() error { return fitOn(0, fitting{tickets[0], parts[0]}, fitting{tickets[1], parts[1]}) },
+			func() error { return fitOn(1, fitting{tickets[1], parts[1]}) },
+		}, map[[2]string]int{{"van-a", string(parts[0])}: 1, {"van-a", string(parts[1])}: 2}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			before := lost.n.Load()
 			want := map[[2]string]int{}
-			for loc, n := range c.moved {
-				for _, part := range orders[0] {
-					want[[2]string{string(loc), string(part)}] = balance(t, db, loc, part) - n*rounds
-				}
+			for k, n := range c.moved {
+				want[k] = balance(t, db, app.LocationID(k[0]), app.PartNumber(k[1])) - n*rounds
 			}
 			for r := range rounds {
 				start := make(chan struct{})
@@ -158,6 +179,15 @@ func TestOppositeOrdersTakeCheckLocksInOneOrder(t *testing.T) {
 			}
 		})
 	}
+}
+
+// each is a case's moved: n of every part from loc each round.
+func each(parts []app.PartNumber, loc app.LocationID, n int) map[[2]string]int {
+	m := map[[2]string]int{}
+	for _, part := range parts {
+		m[[2]string{string(loc), string(part)}] = n
+	}
+	return m
 }
 
 // TestCheckLockKeysNameWhatApplyTakes: checkLockKeys names, for each

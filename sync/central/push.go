@@ -114,6 +114,9 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 				}
 			}
 		}
+		if err := st.takeNamed(ctx); err != nil {
+			return err
+		}
 		st.shareTickets = st.shareTickets && decoded > 0
 		st.deferFacts = st.shareTickets && optimistic
 		for _, m := range muts {
