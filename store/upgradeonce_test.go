@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"math/rand/v2"
@@ -166,6 +167,78 @@ func TestUpgradeWritesEachSearchOnce(t *testing.T) {
 			mustOpenMigrated(t, path, WithClock(fixedClock(genNow)))
 			if n, m := written.tickets.Load(), written.parts.Load(); n != 0 || m != 0 {
 				t.Errorf("a second open wrote %d ticket and %d part search entries, want none", n, m)
+			}
+		})
+	}
+}
+
+// TestUpgradeStoppedAfterALeftOutStepIsRepaired: an upgrade that leaves
+// out a step writing a search index whole (a later migration, or the
+// refold, writes it again) and stops before that later write commits (a
+// kill -9, a flat battery) leaves a store whose next Open writes the
+// index: from schema 15, 0016 committed without its entries, and 0017,
+// still to run, writes them; from 17 with another fold, 0018 committed
+// without its step, and search_fold, still naming the other fold, makes
+// the next Open refold. The stop is a trigger that refuses the later
+// write, dropped before the next Open.
+func TestUpgradeStoppedAfterALeftOutStepIsRepaired(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, before string
+		index        func(testing.TB, execer, int64, app.Ticket)
+		fold         string // search_fold's version, "" for none
+		stop         string // the trigger that stops the upgrade
+		stoppedAt    int    // the schema the stopped upgrade leaves; 0: all (the refold comes after them)
+	}{
+		{"schema 15, stopped before 0017", "0016_ticket_search_product.sql", indexTicketBefore0016, "",
+			`CREATE TRIGGER stop BEFORE INSERT ON migrations WHEN NEW.name = '0017_ticket_search_fold.sql' BEGIN SELECT RAISE(ABORT, 'stopped'); END`, 16},
+		{"schema 17, another fold, stopped before the refold", "0018_part_search_fold.sql", indexTicketBefore0017, "2",
+			`CREATE TRIGGER stop BEFORE UPDATE ON search_fold BEGIN SELECT RAISE(ABORT, 'stopped'); END`, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "fieldbench.db")
+			tickets := listTickets(rebuildBatch + 250)
+			tickets[7].Customer.Name, tickets[8].Product.Brand = "Søren Straße", "LG"
+			parts := genParts(rand.New(rand.NewPCG(15, 15)), 300)
+			raw := storeBefore(t, path, tc.before, tickets, parts, tc.index)
+			if tc.fold != "" {
+				rawExec(t, raw, `INSERT INTO search_fold (id, version) VALUES (1, '`+tc.fold+`')`)
+			}
+			rawExec(t, raw, tc.stop)
+			if err := raw.Close(); err != nil {
+				t.Fatal(err)
+			}
+
+			if db, err := Open(t.Context(), path, WithClock(fixedClock(genNow))); err == nil {
+				db.Close()
+				t.Fatal("the upgrade ended without reaching the write its stop refuses")
+			}
+			raw = rawDB(t, path)
+			var version int
+			want := cmp.Or(tc.stoppedAt, len(migrations()))
+			if err := raw.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil || version != want {
+				t.Fatalf("the stopped upgrade left schema %d (%v), want %d: the step left out was not the one tested", version, err, want)
+			}
+			rawExec(t, raw, `DROP TRIGGER stop`)
+			if err := raw.Close(); err != nil {
+				t.Fatal(err)
+			}
+
+			db := mustOpenMigrated(t, path, WithClock(fixedClock(genNow)))
+			checkTicketSearchIndex(t, db)
+			ts := NewTicketService(db)
+			for q, want := range map[string]app.TicketID{"strasse": tickets[7].ID, "lg": tickets[8].ID} {
+				got, total, err := ts.FindTickets(t.Context(), app.TicketFilter{Query: q, Now: genNow, Limit: maxTicketLimit})
+				if err != nil || total != 1 || len(got) != 1 || got[0].ID != want {
+					t.Errorf("%q: %d tickets (total %d, %v), want %s alone", q, len(got), total, err, want)
+				}
+			}
+			searchesAsReference(t, db, tickets, []app.TechnicianID{"", "tech-000", "nobody"}, "customer", "lg", "strasse")
+			for _, p := range []app.Part{parts[5], parts[200]} {
+				if got, err := NewPartService(db).FindParts(t.Context(), app.PartFilter{Query: string(p.Number)}); err != nil || len(got) == 0 {
+					t.Errorf("part %s not found by its number after the repair: %d parts, %v", p.Number, len(got), err)
+				}
 			}
 		})
 	}

@@ -193,3 +193,35 @@ func TestCtrlEnterSubmitsWhatIsMissing(t *testing.T) {
 		})
 	}
 }
+
+// tab is Tab as Fyne's desktop driver delivers it (glfw capturesTab): to a
+// focused widget that accepts Tab, else it moves the focus on.
+func tab(w fyne.Window) {
+	if f, ok := w.Canvas().Focused().(fyne.Tabbable); ok && f.AcceptsTab() {
+		press(w, fyne.KeyTab)
+		return
+	}
+	w.Canvas().FocusNext()
+}
+
+// TestTabLeavesTheFault: Tab in the fault, where Enter breaks the line,
+// moves on to the fields after it, as Tab does everywhere else in the
+// form; Fyne's multi-line entry typed a tab into the fault instead, and a
+// keyboard could not leave it.
+func TestTabLeavesTheFault(t *testing.T) {
+	term, w, kb, _, _ := scanTerminal(t)
+	form := counterCheckIn(t, term)
+	w.Canvas().Focus(form.Input("fault"))
+	kb.clock = kb.clock.Add(time.Second)
+	kb.step = 150 * time.Millisecond
+	for _, r := range "No sound" {
+		w.Canvas().Focused().TypedRune(r)
+	}
+	tab(w)
+	if got := form.Fault(); got != "No sound" {
+		t.Errorf("the fault holds %q after Tab, want %q", got, "No sound")
+	}
+	if got := form.FocusedField(w); got == "fault" {
+		t.Error("Tab left the focus in the fault")
+	}
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/app/demo"
+	"github.com/fieldbench/fieldbench/store"
 	"github.com/fieldbench/fieldbench/ui"
 )
 
@@ -84,5 +85,45 @@ func TestCloseVisitAfterSignOff(t *testing.T) {
 	tapButton(t, front(w), "Close without sign-off")
 	if got := detailOf(t, deps, other.ID).Ticket.Status; got != app.StatusClosed {
 		t.Errorf("Close without sign-off left the visit %s, want closed", got)
+	}
+}
+
+// TestCloseWithoutSignOffStillAsksForMoneyOwed: closing a visit without
+// the customer's sign-off (a customer gone before the end) with money
+// still owed asks for the payment or a reason, as every close does; it
+// does not close the visit at once.
+func TestCloseWithoutSignOffStillAsksForMoneyOwed(t *testing.T) {
+	test.NewTempApp(t)
+	deps, ds, db := openDemoStore(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
+	deps.Payments = store.NewPaymentService(db)
+	deps.ReportToSign = func(context.Context, app.TicketDetail) (ui.ReportToSign, error) {
+		return ui.ReportToSign{Digest: reportDigest, Total: "¥ 180.00"}, nil
+	}
+	term := ui.NewTerminal(t.Context(), deps)
+	w := test.NewTempWindow(t, term.Object())
+	w.Resize(fyne.NewSize(1280, 800))
+	term.Attach(w)
+	var owing *app.Ticket
+	for _, d := range ds.Tickets {
+		tk := d.Ticket
+		if tk.Technician != demo.DemoTechnician || tk.Status != app.StatusCompleted || tk.Kind != app.KindOnSite {
+			continue
+		}
+		term.Detail().Show(tk.ID)
+		if total, ok := term.Detail().Charges(); ok && total.Amount > 0 && len(paymentsOf(t, db, tk.ID)) == 0 {
+			owing = &tk
+			break
+		}
+	}
+	if owing == nil {
+		t.Fatal("the demo technician has no completed visit with charges and no payment")
+	}
+	tapButton(t, term.Detail().Object(), "Close visit")
+	tapButton(t, front(w), "Close without sign-off")
+	if s := labels(front(w)); !strings.Contains(s, "is still owed") {
+		t.Errorf("closing without sign-off with money owed does not ask for it:\n%s", s)
+	}
+	if got := detailOf(t, deps, owing.ID).Ticket.Status; got != app.StatusCompleted {
+		t.Errorf("closing without sign-off with money owed left the visit %s, want it open until paid or a reason is given", got)
 	}
 }

@@ -50,6 +50,9 @@ func (c *CheckIn) Serial() string { return c.f.serial.Text }
 // Brand is the brand field's text.
 func (c *CheckIn) Brand() string { return c.f.brand.Text }
 
+// Fault is the reported fault's text.
+func (c *CheckIn) Fault() string { return c.f.fault.Text }
+
 // Problem is the message above the buttons, "" when none shows.
 func (c *CheckIn) Problem() string {
 	if !c.f.problem.Visible() {

@@ -406,15 +406,19 @@ func isImageName(name string) bool {
 }
 
 // clipText shortens a scanned text for a message.
-func clipText(s string) string {
+func clipText(s string) string { return clipRunes(s, 40) }
+
+// clipRunes is s on one line (control characters as spaces), cut to at
+// most n runes, the last an ellipsis when cut.
+func clipRunes(s string, n int) string {
 	s = strings.Map(func(r rune) rune {
 		if r < ' ' {
 			return ' '
 		}
 		return r
 	}, s)
-	if r := []rune(s); len(r) > 40 {
-		return string(r[:39]) + "…"
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
 	}
 	return s
 }

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -379,6 +380,31 @@ func TestSyncLineShowsTheNewestStatus(t *testing.T) {
 
 // visible reports whether text shows in o.
 func visible(o fyne.CanvasObject, text string) bool { return strings.Contains(visibleText(o), text) }
+
+// TestALongReasonStaysShortInTheBanner: a cancellation's reason dispatch
+// wrote at length (app.MaxReasonLen, on several lines) is its first words
+// on one line in the banner, which stays above every page until read, and
+// whole on the sync page.
+func TestALongReasonStaysShortInTheBanner(t *testing.T) {
+	sw := newSyncWorld(t, nil, nil)
+	tk := sw.assigned(t, 1)[0]
+	first := "customer moved abroad"
+	reason := first + "\n" + strings.Repeat("the whole story of it. ", app.MaxReasonLen/23)
+	sw.dispatch(t, &app.TransitionTicket{Action: app.ActionCancel, Ticket: tk.ID, Epoch: tk.Epoch, Reason: reason})
+	sw.syncOnce(t)
+	banner := sw.term.NoticeBanner()
+	shown := labels(banner)
+	if !banner.Visible() || !strings.Contains(shown, "Reason: "+first) {
+		t.Fatalf("the banner does not start the reason:\n%s", shown)
+	}
+	// labels puts a line between labels: the text's, and the button's.
+	if n := utf8.RuneCountInString(shown); n > 300 || strings.Count(strings.TrimSpace(shown), "\n") != 1 {
+		t.Errorf("the banner holds %d characters, the reason's lines too:\n%s", n, shown)
+	}
+	if page := labels(sw.openPage(t)); !strings.Contains(page, strings.TrimSpace(reason[len(first)+1:])) {
+		t.Errorf("the sync page lacks the reason whole:\n%s", page)
+	}
+}
 
 // TestDispatchNotices: a ticket cancelled and one reassigned by dispatch
 // leave the list with a notice in a banner and on the sync page, which

@@ -231,6 +231,9 @@ func noticeText(n app.Notice) string {
 	return text
 }
 
+// bannerReason is the most runes of a notice's reason the banner shows.
+const bannerReason = 80
+
 // noticeBanner stays above the sync line while dispatch's notices are
 // unread: the newest, and how many more, with a button to read them.
 type noticeBanner struct {
@@ -254,7 +257,12 @@ func (b *noticeBanner) show(notices []app.Notice) {
 		b.root.Hide()
 		return
 	}
-	text := noticeText(notices[0])
+	// The banner stays above every page until read: a reason dispatch
+	// wrote at length (up to app.MaxReasonLen, lines too) pushed the page
+	// up under it. Here it is its first words; the sync page says it whole.
+	n := notices[0]
+	n.Reason = clipRunes(n.Reason, bannerReason)
+	text := noticeText(n)
 	if len(notices) > 1 {
 		text += " " + lang.XN("notice.more", "{{.Count}} more notices.", len(notices)-1, map[string]any{"Count": len(notices) - 1})
 	}

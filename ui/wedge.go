@@ -127,6 +127,13 @@ func newScanMultiLineEntry(keys *wedgeKeys) *scanEntry {
 	return e
 }
 
+// AcceptsTab is false, also for text of several lines, so that Tab (and
+// Shift+Tab) moves the focus as in any other field: Fyne's multi-line
+// entry took it and typed a tab into the text, which left a keyboard
+// stuck in the check-in's fault, the fields after it out of reach but
+// by the mouse, and a tab in the saved fault. No text here wants one.
+func (e *scanEntry) AcceptsTab() bool { return false }
+
 // TypedRune passes the key to the wedge, then to the entry.
 func (e *scanEntry) TypedRune(r rune) {
 	if e.keys.rune(r) {
