@@ -14,13 +14,15 @@ import (
 // Y then X; or two shipments from one warehouse) each held one lock and
 // waited for the other's: a deadlock, which PostgreSQL ends only after
 // deadlock_timeout (1 s by default), and pgTx runs the victim again. A
-// write that will take more than one check lock now names them before
-// its first (willCheck), and its first lock statement takes them all,
-// in ascending key order (qCheckLocks, qLedgerLockedAll): writes that
-// take their locks in one order never wait for each other in a circle.
-// A key no prediction named is still taken when reached (lockCheck):
-// the prediction orders locks, the checks' correctness does not depend
-// on it.
+// write now names the check locks it will take (willCheck) and takes
+// them all in one statement, in ascending key order, before it locks
+// any ticket row (takeNamed): writes that take their locks in one order,
+// check locks before tickets, never wait for each other in a circle. A
+// write that named keys without taking them (none does today) has its
+// first check take them all (qCheckLocks, qLedgerLockedAll). A key no
+// prediction named is still taken when reached (lockCheck): the
+// prediction orders locks, the checks' correctness does not depend on
+// it.
 
 // checkLockKeys are the check lock keys a command's Apply takes on the
 // service (AddMovement, moveUnit, AddPayment), at most one per balance,
