@@ -97,6 +97,43 @@ func TestOppositeOrdersNeverDeadlock(t *testing.T) {
 			}
 		}
 	})
+	// A part on a ticket the other push locks: the first push fits part
+	// 0 on its own ticket, notes it, and fits part 1 on the second's
+	// ticket; the second notes its ticket and fits part 1 on it. Had the
+	// first taken part 1's balance with its first fit, it would wait for
+	// the second's ticket while the second, holding that ticket, waited
+	// for the balance: the check locks are taken before any ticket.
+	t.Run("a part on a ticket the other locks", func(t *testing.T) {
+		before := deadlocks()
+		before0, before1 := s.balance(t, shelf, parts[0]), s.balance(t, shelf, parts[1])
+		atOnce(t, func(i int) error {
+			d, other := devs[i], tickets[1].ID
+			fit := func(tk, part string) mutation {
+				return d.mut("stock.consume", consumeArgs(newID(), tk, part, shelf, 1))
+			}
+			var ms []mutation
+			if i == 0 {
+				ms = append(withNotes(d, fit(tickets[0].ID, parts[0]), tickets[0].ID, 3), fit(other, parts[1]))
+			} else {
+				ms = append(withNotes(d, d.mut("note.add", noteArgs(newID(), other)), other, 3), fit(other, parts[1]))
+			}
+			a, err := s.send(t.Context(), "POST", "/v1/sync", devs[i].token, map[string]any{"v": 1, "p": ms, "np": true})
+			if err != nil {
+				return err
+			}
+			var out syncAnswer
+			if a.status != http.StatusOK || json.Unmarshal(a.body, &out) != nil || out.Acked != ms[len(ms)-1].Seq || len(out.Rejected) != 0 {
+				return fmt.Errorf("HTTP %d %s, want every change applied", a.status, a.body)
+			}
+			return nil
+		})
+		if n := deadlocks() - before; n != 0 {
+			t.Errorf("PostgreSQL ended %d of %d pushes to break a deadlock", n, 2*rounds)
+		}
+		if got0, got1 := s.balance(t, shelf, parts[0]), s.balance(t, shelf, parts[1]); got0 != before0-rounds || got1 != before1-2*rounds {
+			t.Errorf("the shelf holds %d and %d, want %d and %d", got0, got1, before0-rounds, before1-2*rounds)
+		}
+	})
 	t.Run("two shipments", func(t *testing.T) {
 		before := deadlocks()
 		van := s.addFieldTech(t, "receiver", 0).van
