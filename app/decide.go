@@ -279,7 +279,7 @@ func (e *evaluation) choosePlan() {
 	for i := range e.rs.Plans {
 		x := &e.rs.Plans[i]
 		if x.ID == id && (x.Category == "" || x.Category == p.Category) &&
-			(x.Brand == "" || strings.EqualFold(strings.TrimSpace(x.Brand), strings.TrimSpace(p.Brand))) {
+			(x.Brand == "" || ModelKey(x.Brand) == ModelKey(p.Brand)) {
 			e.plan = x
 			break
 		}
@@ -671,10 +671,13 @@ func matchRule(rules []WarrantyRule, p Product) *WarrantyRule {
 	return best
 }
 
-// matches reports whether a rule's brand or model (empty = any) matches.
+// matches reports whether a rule's brand or model (empty = any) matches,
+// compared as ModelKey compares models: a model typed full-width at the
+// counter ("ＢＣＤ－４７０ＷＤＰＧ") or a brand with an accent the rules
+// lack is the same product, and its rule applies, as its parts are found.
 func matches(rule, have string) bool {
-	rule = strings.TrimSpace(rule)
-	return rule == "" || strings.EqualFold(rule, strings.TrimSpace(have))
+	key := ModelKey(rule)
+	return key == "" || key == ModelKey(have)
 }
 
 // ruleName names a rule for Decision.Rule, e.g. "phone/Huawei/*".

@@ -165,14 +165,15 @@ type KnownDevice struct {
 }
 
 // SameDevice reports whether a and b are one device: the same serial when
-// both have one, else the same category, brand and model without serial.
+// both have one, else the same category, brand and model without serial,
+// each compared as ModelKey compares models (case, accents, full-width
+// forms and runs of spaces aside).
 func SameDevice(a, b Product) bool {
-	sa, sb := strings.ToUpper(strings.TrimSpace(a.Serial)), strings.ToUpper(strings.TrimSpace(b.Serial))
+	sa, sb := ModelKey(a.Serial), ModelKey(b.Serial)
 	if sa != "" || sb != "" {
 		return sa == sb
 	}
-	return a.Category == b.Category && strings.EqualFold(strings.TrimSpace(a.Brand), strings.TrimSpace(b.Brand)) &&
-		strings.EqualFold(strings.TrimSpace(a.Model), strings.TrimSpace(b.Model))
+	return a.Category == b.Category && ModelKey(a.Brand) == ModelKey(b.Brand) && ModelKey(a.Model) == ModelKey(b.Model)
 }
 
 // GroupKnownDevices folds tickets, newest first, into their customers (by

@@ -135,6 +135,9 @@ func TestSameDevice(t *testing.T) {
 		{"one serial only", p("phone", "Xiaomi", "Mi 11", "SN-1"), p("phone", "Xiaomi", "Mi 11", ""), false},
 		{"no serials, same model", p("phone", "Xiaomi", "Mi Band", ""), p("phone", "xiaomi ", "mi band", ""), true},
 		{"no serials, other category", p("phone", "Haier", "X", ""), p("appliance", "Haier", "X", ""), false},
+		{"no serials, model typed full-width", p("phone", "Huawei", "Mate 60", ""), p("phone", "ＨＵＡＷＥＩ", "Ｍａｔｅ　６０", ""), true},
+		{"serial typed full-width", p("phone", "Huawei", "Mate 60", "SN-4711"), p("phone", "Huawei", "Mate 60", "ＳＮ－４７１１"), true},
+		{"no serials, other model", p("phone", "Huawei", "Mate 60", ""), p("phone", "Huawei", "Mate 60 Pro", ""), false},
 	} {
 		if got := app.SameDevice(tc.a, tc.b); got != tc.want {
 			t.Errorf("%s: SameDevice = %v, want %v", tc.name, got, tc.want)
