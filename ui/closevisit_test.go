@@ -32,13 +32,7 @@ func TestCloseVisitAfterSignOff(t *testing.T) {
 		t.Fatalf("the demo technician has %d completed on-site visits, want 2", len(visits))
 	}
 	tk := visits[0]
-	deps.ReportToSign = func(context.Context, app.TicketDetail) (ui.ReportToSign, error) {
-		return ui.ReportToSign{Digest: reportDigest, Total: "¥ 180.00"}, nil
-	}
-	term := ui.NewTerminal(t.Context(), deps)
-	w := test.NewTempWindow(t, term.Object())
-	w.Resize(fyne.NewSize(1280, 800))
-	term.Attach(w)
+	term, w := signingTerminal(t, deps)
 	term.Detail().Show(tk.ID)
 
 	for _, tc := range []struct {
@@ -96,13 +90,7 @@ func TestCloseWithoutSignOffStillAsksForMoneyOwed(t *testing.T) {
 	test.NewTempApp(t)
 	deps, ds, db := openDemoStore(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
 	deps.Payments = store.NewPaymentService(db)
-	deps.ReportToSign = func(context.Context, app.TicketDetail) (ui.ReportToSign, error) {
-		return ui.ReportToSign{Digest: reportDigest, Total: "¥ 180.00"}, nil
-	}
-	term := ui.NewTerminal(t.Context(), deps)
-	w := test.NewTempWindow(t, term.Object())
-	w.Resize(fyne.NewSize(1280, 800))
-	term.Attach(w)
+	term, w := signingTerminal(t, deps)
 	var owing *app.Ticket
 	for _, d := range ds.Tickets {
 		tk := d.Ticket
@@ -126,4 +114,18 @@ func TestCloseWithoutSignOffStillAsksForMoneyOwed(t *testing.T) {
 	if got := detailOf(t, deps, owing.ID).Ticket.Status; got != app.StatusCompleted {
 		t.Errorf("closing without sign-off with money owed left the visit %s, want it open until paid or a reason is given", got)
 	}
+}
+
+// signingTerminal is a terminal at 1280x800 whose sign-off signs a
+// report of ¥ 180.00.
+func signingTerminal(t *testing.T, deps ui.Deps) (*ui.Terminal, fyne.Window) {
+	t.Helper()
+	deps.ReportToSign = func(context.Context, app.TicketDetail) (ui.ReportToSign, error) {
+		return ui.ReportToSign{Digest: reportDigest, Total: "¥ 180.00"}, nil
+	}
+	term := ui.NewTerminal(t.Context(), deps)
+	w := test.NewTempWindow(t, term.Object())
+	w.Resize(fyne.NewSize(1280, 800))
+	term.Attach(w)
+	return term, w
 }

@@ -69,6 +69,18 @@ func TestOppositeOrdersNeverDeadlock(t *testing.T) {
 			}
 		}
 	}
+	// pushAll pushes device i's batch and wants every change applied.
+	pushAll := func(i int, ms []mutation) error {
+		a, err := s.send(t.Context(), "POST", "/v1/sync", devs[i].token, map[string]any{"v": 1, "p": ms, "np": true})
+		if err != nil {
+			return err
+		}
+		var out syncAnswer
+		if a.status != http.StatusOK || json.Unmarshal(a.body, &out) != nil || out.Acked != ms[len(ms)-1].Seq || len(out.Rejected) != 0 {
+			return fmt.Errorf("HTTP %d %s, want every change applied", a.status, a.body)
+		}
+		return nil
+	}
 	t.Run("two pushes", func(t *testing.T) {
 		before := deadlocks()
 		atOnce(t, func(i int) error {
@@ -78,15 +90,7 @@ func TestOppositeOrdersNeverDeadlock(t *testing.T) {
 				// push holds a part's lock a while before the next.
 				ms = append(ms, withNotes(devs[i], devs[i].mut("stock.consume", consumeArgs(newID(), tickets[i].ID, part, shelf, 1)), tickets[i].ID, 3)...)
 			}
-			a, err := s.send(t.Context(), "POST", "/v1/sync", devs[i].token, map[string]any{"v": 1, "p": ms, "np": true})
-			if err != nil {
-				return err
-			}
-			var out syncAnswer
-			if a.status != http.StatusOK || json.Unmarshal(a.body, &out) != nil || out.Acked != ms[len(ms)-1].Seq || len(out.Rejected) != 0 {
-				return fmt.Errorf("HTTP %d %s, want every change applied", a.status, a.body)
-			}
-			return nil
+			return pushAll(i, ms)
 		})
 		if n := deadlocks() - before; n != 0 {
 			t.Errorf("PostgreSQL ended %d of %d pushes to break a deadlock", n, 2*rounds)
@@ -117,15 +121,7 @@ func TestOppositeOrdersNeverDeadlock(t *testing.T) {
 			} else {
 				ms = append(withNotes(d, d.mut("note.add", noteArgs(newID(), other)), other, 3), fit(other, parts[1]))
 			}
-			a, err := s.send(t.Context(), "POST", "/v1/sync", devs[i].token, map[string]any{"v": 1, "p": ms, "np": true})
-			if err != nil {
-				return err
-			}
-			var out syncAnswer
-			if a.status != http.StatusOK || json.Unmarshal(a.body, &out) != nil || out.Acked != ms[len(ms)-1].Seq || len(out.Rejected) != 0 {
-				return fmt.Errorf("HTTP %d %s, want every change applied", a.status, a.body)
-			}
-			return nil
+			return pushAll(i, ms)
 		})
 		if n := deadlocks() - before; n != 0 {
 			t.Errorf("PostgreSQL ended %d of %d pushes to break a deadlock", n, 2*rounds)
