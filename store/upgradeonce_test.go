@@ -126,14 +126,7 @@ func TestUpgradeWritesEachSearchOnce(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			path := filepath.Join(t.TempDir(), "fieldbench.db")
-			tickets := listTickets(rebuildBatch + 250)
-			tickets[7].Customer.Name, tickets[8].Product.Brand = "Søren Straße", "LG"
-			parts := genParts(rand.New(rand.NewPCG(15, 15)), 300)
-			raw := storeBefore(t, path, tc.before, tickets, parts, tc.index)
-			if tc.fold != "" {
-				rawExec(t, raw, `INSERT INTO search_fold (id, version) VALUES (1, '`+tc.fold+`')`)
-			}
+			path, tickets, parts, raw := upgradeFixture(t, tc.before, tc.index, tc.fold)
 			if err := raw.Close(); err != nil {
 				t.Fatal(err)
 			}
@@ -146,15 +139,7 @@ func TestUpgradeWritesEachSearchOnce(t *testing.T) {
 			if n := written.parts.Load(); n != int64(len(parts)) {
 				t.Errorf("the upgrade wrote %d part search entries for %d parts, want each once", n, len(parts))
 			}
-			checkTicketSearchIndex(t, db)
-			ts := NewTicketService(db)
-			for q, want := range map[string]app.TicketID{"strasse": tickets[7].ID, "lg": tickets[8].ID} {
-				got, total, err := ts.FindTickets(t.Context(), app.TicketFilter{Query: q, Now: genNow, Limit: maxTicketLimit})
-				if err != nil || total != 1 || len(got) != 1 || got[0].ID != want {
-					t.Errorf("%q: %d tickets (total %d, %v), want %s alone", q, len(got), total, err, want)
-				}
-			}
-			searchesAsReference(t, db, tickets, []app.TechnicianID{"", "tech-000", "nobody"}, "customer", "lg", "strasse")
+			checkUpgradedTicketSearch(t, db, tickets)
 			if got, err := NewPartService(db).FindParts(t.Context(), app.PartFilter{Query: string(parts[5].Number)}); err != nil || len(got) == 0 {
 				t.Errorf("part %s not found by its number after the upgrade: %d parts, %v", parts[5].Number, len(got), err)
 			}
@@ -170,6 +155,39 @@ func TestUpgradeWritesEachSearchOnce(t *testing.T) {
 			}
 		})
 	}
+}
+
+// upgradeFixture is a store file at the schema before migration before,
+// holding rebuildBatch+250 tickets (one named "Søren Straße", one of
+// brand "LG") indexed as index did, and 300 parts, its search_fold at
+// fold ("" for none); raw is open on it.
+func upgradeFixture(t *testing.T, before string, index func(testing.TB, execer, int64, app.Ticket), fold string) (path string, tickets []app.Ticket, parts []app.Part, raw *sql.DB) {
+	t.Helper()
+	path = filepath.Join(t.TempDir(), "fieldbench.db")
+	tickets = listTickets(rebuildBatch + 250)
+	tickets[7].Customer.Name, tickets[8].Product.Brand = "Søren Straße", "LG"
+	parts = genParts(rand.New(rand.NewPCG(15, 15)), 300)
+	raw = storeBefore(t, path, before, tickets, parts, index)
+	if fold != "" {
+		rawExec(t, raw, `INSERT INTO search_fold (id, version) VALUES (1, '`+fold+`')`)
+	}
+	return path, tickets, parts, raw
+}
+
+// checkUpgradedTicketSearch checks db's ticket search after an upgrade
+// from upgradeFixture's store: the index whole, folded, and searching as
+// the reference does.
+func checkUpgradedTicketSearch(t *testing.T, db *DB, tickets []app.Ticket) {
+	t.Helper()
+	checkTicketSearchIndex(t, db)
+	ts := NewTicketService(db)
+	for q, want := range map[string]app.TicketID{"strasse": tickets[7].ID, "lg": tickets[8].ID} {
+		got, total, err := ts.FindTickets(t.Context(), app.TicketFilter{Query: q, Now: genNow, Limit: maxTicketLimit})
+		if err != nil || total != 1 || len(got) != 1 || got[0].ID != want {
+			t.Errorf("%q: %d tickets (total %d, %v), want %s alone", q, len(got), total, err, want)
+		}
+	}
+	searchesAsReference(t, db, tickets, []app.TechnicianID{"", "tech-000", "nobody"}, "customer", "lg", "strasse")
 }
 
 // TestUpgradeStoppedAfterALeftOutStepIsRepaired: an upgrade that leaves
@@ -197,14 +215,7 @@ func TestUpgradeStoppedAfterALeftOutStepIsRepaired(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			path := filepath.Join(t.TempDir(), "fieldbench.db")
-			tickets := listTickets(rebuildBatch + 250)
-			tickets[7].Customer.Name, tickets[8].Product.Brand = "Søren Straße", "LG"
-			parts := genParts(rand.New(rand.NewPCG(15, 15)), 300)
-			raw := storeBefore(t, path, tc.before, tickets, parts, tc.index)
-			if tc.fold != "" {
-				rawExec(t, raw, `INSERT INTO search_fold (id, version) VALUES (1, '`+tc.fold+`')`)
-			}
+			path, tickets, parts, raw := upgradeFixture(t, tc.before, tc.index, tc.fold)
 			rawExec(t, raw, tc.stop)
 			if err := raw.Close(); err != nil {
 				t.Fatal(err)
@@ -226,15 +237,7 @@ func TestUpgradeStoppedAfterALeftOutStepIsRepaired(t *testing.T) {
 			}
 
 			db := mustOpenMigrated(t, path, WithClock(fixedClock(genNow)))
-			checkTicketSearchIndex(t, db)
-			ts := NewTicketService(db)
-			for q, want := range map[string]app.TicketID{"strasse": tickets[7].ID, "lg": tickets[8].ID} {
-				got, total, err := ts.FindTickets(t.Context(), app.TicketFilter{Query: q, Now: genNow, Limit: maxTicketLimit})
-				if err != nil || total != 1 || len(got) != 1 || got[0].ID != want {
-					t.Errorf("%q: %d tickets (total %d, %v), want %s alone", q, len(got), total, err, want)
-				}
-			}
-			searchesAsReference(t, db, tickets, []app.TechnicianID{"", "tech-000", "nobody"}, "customer", "lg", "strasse")
+			checkUpgradedTicketSearch(t, db, tickets)
 			for _, p := range []app.Part{parts[5], parts[200]} {
 				if got, err := NewPartService(db).FindParts(t.Context(), app.PartFilter{Query: string(p.Number)}); err != nil || len(got) == 0 {
 					t.Errorf("part %s not found by its number after the repair: %d parts, %v", p.Number, len(got), err)
