@@ -269,20 +269,28 @@ func TestTicketSearchBrandModel(t *testing.T) {
 			tech app.TechnicianID
 			want []app.TicketID
 		}{{"", tc.all}, {storetest.Ana, tc.ana}} {
-			got, total, err := ts.FindTickets(t.Context(), app.TicketFilter{Technician: scope.tech, Query: tc.query, Limit: maxTicketLimit})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var ids []app.TicketID
-			for _, tk := range got {
-				ids = append(ids, tk.ID)
-			}
-			slices.Sort(ids)
+			ids, total := foundIDs(t, ts, app.TicketFilter{Technician: scope.tech, Query: tc.query, Limit: maxTicketLimit})
 			if !slices.Equal(ids, scope.want) || total != len(scope.want) {
 				t.Errorf("%q within %q: found %v (total %d), want %v", tc.query, scope.tech, ids, total, scope.want)
 			}
 		}
 	}
+}
+
+// foundIDs is what ts finds for f: the tickets' IDs, sorted, and the
+// total.
+func foundIDs(t *testing.T, ts *TicketService, f app.TicketFilter) ([]app.TicketID, int) {
+	t.Helper()
+	got, total, err := ts.FindTickets(t.Context(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []app.TicketID
+	for _, tk := range got {
+		ids = append(ids, tk.ID)
+	}
+	slices.Sort(ids)
+	return ids, total
 }
 
 // TestTicketSearchSerialNotPhone: a serial with a letter inside its run
@@ -307,15 +315,7 @@ func TestTicketSearchSerialNotPhone(t *testing.T) {
 		{"30 5550 x99", []app.TicketID{"t-phone", "t-serial"}},
 		{"+49 30 555 0100", []app.TicketID{"t-phone"}},
 	} {
-		got, total, err := ts.FindTickets(t.Context(), app.TicketFilter{Query: tc.query, Limit: maxTicketLimit})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ids []app.TicketID
-		for _, tk := range got {
-			ids = append(ids, tk.ID)
-		}
-		slices.Sort(ids)
+		ids, total := foundIDs(t, ts, app.TicketFilter{Query: tc.query, Limit: maxTicketLimit})
 		if !slices.Equal(ids, tc.want) || total != len(tc.want) {
 			t.Errorf("%q: found %v (total %d), want %v", tc.query, ids, total, tc.want)
 		}
