@@ -102,8 +102,8 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 		// The commands lookUpNewIDs looked at: those after the acked seq.
 		decoded := 0
 		st.shareTickets = db.dialect == dialectPostgres
-		// The check locks the mutations will take, named so that the
-		// first takes them all in one order (willCheck).
+		// The check locks the mutations will take, named and then taken
+		// all at once, in one order, before any ticket row (takeNamed).
 		ordering := st.lateOnPostgres()
 		for _, m := range muts {
 			if cmd, ok := pb.ahead.cmds[m.Seq]; ok && m.Seq > res.Acked {
