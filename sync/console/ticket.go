@@ -226,7 +226,10 @@ type ticketPage struct {
 }
 
 // actionLink is a link to a page that acts on the ticket.
-type actionLink struct{ Href, Text string }
+// actionLink is one of the ticket page's actions. Class is "danger-link"
+// for one that withdraws the ticket (cancel), red as on the board's
+// cards, so the one action a dispatcher cannot take back stands apart.
+type actionLink struct{ Href, Text, Class string }
 
 // showTicket is GET /tickets/{id}: everything recorded on a ticket.
 func (c *Console) showTicket(w http.ResponseWriter, r *http.Request, s *Session) error {
@@ -387,7 +390,7 @@ func ticketActions(cat *translations.Catalog, t app.Ticket, repairs int) []actio
 		switch {
 		case !a.Allowed:
 		case a.Action == app.ActionCancel:
-			out = append(out, actionLink{Href: href + "/cancel", Text: cat.Text("console.ticket.cancel", "Cancel", nil)})
+			out = append(out, actionLink{Href: href + "/cancel", Text: cat.Text("console.ticket.cancel", "Cancel", nil), Class: "danger-link"})
 		case a.Action == app.ActionReopen:
 			out = append(out, actionLink{Href: href + "/reopen", Text: cat.Text("console.ticket.reopen", "Reopen", nil)})
 		}

@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -532,6 +533,10 @@ func TestTicketPageActions(t *testing.T) {
 				if !strings.Contains(body, `href="/tickets/`+string(id)+`/`+a+`"`) {
 					t.Errorf("%s on a %s ticket: no link to %s", c.login, c.status, a)
 				}
+			}
+			// Cancel, which cannot be taken back, is red as on the board.
+			if slices.Contains(c.want, "cancel") && !strings.Contains(body, `href="/tickets/`+string(id)+`/cancel" class="danger-link"`) {
+				t.Errorf("%s on a %s ticket: the cancel link is not marked danger-link", c.login, c.status)
 			}
 			for _, a := range c.not {
 				if strings.Contains(body, `href="/tickets/`+string(id)+`/`+a+`"`) {
