@@ -693,3 +693,16 @@ func TestBoardCardShowsWhyItStandsStill(t *testing.T) {
 		}
 	})
 }
+
+// TestBoardRangeNotStatusWords: the When filter's "every date" is not
+// worded as the Status filter's "all open" in any language: it does not
+// choose open tickets, and beside Status "Cancelled" it read "When: All
+// open".
+func TestBoardRangeNotStatusWords(t *testing.T) {
+	for _, lang := range translations.Languages() {
+		cat := translations.For(lang)
+		if when, status := cat.Text("console.board.range_all", "Any time", nil), cat.Text("console.board.all_open", "All open", nil); when == status {
+			t.Errorf("%s: the When filter's every date reads %q, as the Status filter's all open", lang, when)
+		}
+	}
+}
