@@ -171,7 +171,7 @@ func (c *Console) boardData(ctx context.Context, s *Session, values url.Values) 
 	}
 	p := boardPage{Filter: f, Shown: len(b.Tickets), Total: b.Total, Now: now.Format("2006-01-02 15:04"), Zone: now.Location().String()}
 	p.Views = options(f.View, [][2]string{{viewTechnician, s.T.Text("console.board.by_technician", "By technician", nil)}, {viewStatus, s.T.Text("console.board.by_status", "By status", nil)}})
-	p.Ranges = options(f.Range, [][2]string{{rangeAll, s.T.Text("console.board.range_all", "All open", nil)}, {rangeToday, s.T.Text("console.board.range_today", "Today", nil)},
+	p.Ranges = options(f.Range, [][2]string{{rangeAll, s.T.Text("console.board.range_all", "Any time", nil)}, {rangeToday, s.T.Text("console.board.range_today", "Today", nil)},
 		{rangeWeek, s.T.Text("console.board.range_week", "Next 7 days", nil)}, {rangeOverdue, s.T.Text("console.board.range_overdue", "Overdue", nil)}})
 	st := [][2]string{{"", s.T.Text("console.board.all_open", "All open", nil)}}
 	for _, x := range app.Statuses {

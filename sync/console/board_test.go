@@ -661,3 +661,48 @@ func TestBoardCardByStatus(t *testing.T) {
 		}
 	}
 }
+
+// TestBoardCardShowsWhyItStandsStill: a card of a cancelled, failed or
+// waiting ticket says why, as the technician's device does, so dispatch
+// need not open the ticket to learn it; a ticket of another status does
+// not repeat the reason of a step it has left (a reopened ticket's).
+func TestBoardCardShowsWhyItStandsStill(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		tc.dispatch(t, "t1", &app.TransitionTicket{Action: app.ActionCancel, Ticket: "tk-2", Epoch: 1, Reason: "customer called off"})
+		tc.dispatch(t, "t1", &app.TransitionTicket{Action: app.ActionStart, Ticket: "tk-3", Epoch: 1})
+		tc.dispatch(t, "t1", &app.TransitionTicket{Action: app.ActionFail, Ticket: "tk-3", Epoch: 1, Reason: "no part <b>"})
+		tc.dispatch(t, "t1", &app.TransitionTicket{Action: app.ActionStart, Ticket: "tk-1", Epoch: 1})
+		tc.dispatch(t, "t1", &app.TransitionTicket{Action: app.ActionFail, Ticket: "tk-1", Epoch: 1, Reason: "no part"})
+		tc.dispatch(t, "t1", &app.TransitionTicket{Action: app.ActionReopen, Ticket: "tk-1", Epoch: 1, Reason: "rework"})
+		cl := tc.signIn(t, "dispatcher@t1")
+		for _, c := range []struct{ query, want, not string }{
+			{"status=cancelled", "Reason: customer called off", ""},
+			{"status=cannot_complete", "Reason: no part &lt;b&gt;", ""},
+			{"", "FB-1", "Reason: rework"},
+		} {
+			status, body := cl.get(t, "/board?"+c.query)
+			if status != http.StatusOK {
+				t.Fatalf("/board?%s: %d\n%s", c.query, status, body)
+			}
+			if !strings.Contains(body, c.want) {
+				t.Errorf("/board?%s does not show %q:\n%s", c.query, c.want, body)
+			}
+			if c.not != "" && strings.Contains(body, c.not) {
+				t.Errorf("/board?%s shows %q", c.query, c.not)
+			}
+		}
+	})
+}
+
+// TestBoardRangeNotStatusWords: the When filter's "every date" is not
+// worded as the Status filter's "all open" in any language: it does not
+// choose open tickets, and beside Status "Cancelled" it read "When: All
+// open".
+func TestBoardRangeNotStatusWords(t *testing.T) {
+	for _, lang := range translations.Languages() {
+		cat := translations.For(lang)
+		if when, status := cat.Text("console.board.range_all", "Any time", nil), cat.Text("console.board.all_open", "All open", nil); when == status {
+			t.Errorf("%s: the When filter's every date reads %q, as the Status filter's all open", lang, when)
+		}
+	}
+}

@@ -143,8 +143,12 @@ type conflictView struct {
 	OursLabel, Ours     string
 	TheirsLabel, Theirs string
 	TheirsBy            string
-	Open                bool
-	Decisions           []decision
+	// CancelReason is why dispatch cancelled the ticket the held work
+	// came for: what a dispatcher weighs to apply the work after all or
+	// drop it.
+	CancelReason string
+	Open         bool
+	Decisions    []decision
 	// A decided conflict: who, what and when.
 	DecidedBy, Decision string
 	DecidedAt           time.Time
@@ -321,6 +325,11 @@ func conflictOn(cat *translations.Catalog, cf app.Conflict, tickets map[app.Tick
 		if cf.Theirs == app.StaleCancelled {
 			v.What = cat.Text("console.conflicts.what.stale_cancelled", "{{.Technician}} worked on ticket {{.Number}} after it was cancelled; their change is held until you decide.", data)
 			v.Theirs = textOf(cat, statusTexts, app.StatusCancelled, "cancelled")
+			// Cancelled is final (app's state machine): the ticket's
+			// reason is still the cancel's.
+			if t, ok := tickets[cf.Ticket]; ok && t.Status == app.StatusCancelled {
+				v.CancelReason = t.StatusReason
+			}
 		} else {
 			v.What = cat.Text("console.conflicts.what.stale_reassigned", "{{.Technician}} worked on ticket {{.Number}} after it was reassigned; their change is held until you decide.", data)
 			v.Theirs = cat.Text("console.conflicts.reassigned", "Reassigned", nil)

@@ -341,3 +341,30 @@ func TestConflictNamesShipmentsStoredByID(t *testing.T) {
 		}
 	})
 }
+
+// TestConflictShowsWhyTheTicketWasCancelled: work held because its
+// ticket was cancelled shows the cancel's reason beside it, what
+// dispatch weighs to apply the work after all or drop it.
+func TestConflictShowsWhyTheTicketWasCancelled(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		one := tc.pairDevice(t, "t1", "tech-1")
+		tc.advance(time.Minute)
+		tc.dispatch(t, "t1", &app.TransitionTicket{Action: app.ActionCancel, Ticket: "tk-1", Epoch: 1, Reason: "customer fixed it <b>"})
+		tc.advance(time.Minute)
+		held := one.push(t, "ticket.start", map[string]any{"ticket": "tk-1", "epoch": 1})
+		if held == "" {
+			t.Fatal("work on the cancelled ticket was applied")
+		}
+		_, body := tc.signIn(t, "dispatcher@t1").get(t, "/conflicts")
+		i := strings.Index(body, `id="cf-`+held+`"`)
+		if i < 0 {
+			t.Fatalf("the inbox lacks the held work %s:\n%s", held, body)
+		}
+		card, _, _ := strings.Cut(body[i:], "</li>")
+		for _, want := range []string{"after it was cancelled", "<dt>Why it was cancelled</dt><dd>customer fixed it &lt;b&gt;</dd>"} {
+			if !strings.Contains(card, want) {
+				t.Errorf("the held work's card lacks %q:\n%s", want, card)
+			}
+		}
+	})
+}

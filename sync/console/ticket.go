@@ -83,6 +83,15 @@ func slaOn(cat *translations.Catalog, label string, target, now time.Time, open 
 	return v
 }
 
+// awaitingResponse is whether a ticket of status st still owes its first
+// response (app.Ticket.RespondBy: arrival on site, else the start of
+// work): once the technician is there or at work, a respond-by
+// countdown, "Overdue by 28 h" in red on a ticket being repaired, would
+// only alarm; the page still shows its date.
+func awaitingResponse(st app.Status) bool {
+	return st == app.StatusAssigned || st == app.StatusEnRoute
+}
+
 // slaDuration writes a duration as the terminal does: days from two
 // days on, hours from one hour, else minutes.
 func slaDuration(cat *translations.Catalog, d time.Duration) string {
@@ -226,7 +235,10 @@ type ticketPage struct {
 }
 
 // actionLink is a link to a page that acts on the ticket.
-type actionLink struct{ Href, Text string }
+// actionLink is one of the ticket page's actions. Class is "danger-link"
+// for one that withdraws the ticket (cancel), red as on the board's
+// cards, so the one action a dispatcher cannot take back stands apart.
+type actionLink struct{ Href, Text, Class string }
 
 // showTicket is GET /tickets/{id}: everything recorded on a ticket.
 func (c *Console) showTicket(w http.ResponseWriter, r *http.Request, s *Session) error {
@@ -276,7 +288,7 @@ func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail
 	}
 	open := t.Status.Open()
 	p.SLAs = []slaView{
-		slaOn(cat, cat.Text("console.ticket.respond_by", "Respond by", nil), t.RespondBy, now, open),
+		slaOn(cat, cat.Text("console.ticket.respond_by", "Respond by", nil), t.RespondBy, now, open && awaitingResponse(t.Status)),
 		slaOn(cat, cat.Text("console.ticket.resolve_by", "Resolve by", nil), t.ResolveBy, now, open),
 	}
 	photos := map[string]app.Photo{}
@@ -387,7 +399,7 @@ func ticketActions(cat *translations.Catalog, t app.Ticket, repairs int) []actio
 		switch {
 		case !a.Allowed:
 		case a.Action == app.ActionCancel:
-			out = append(out, actionLink{Href: href + "/cancel", Text: cat.Text("console.ticket.cancel", "Cancel", nil)})
+			out = append(out, actionLink{Href: href + "/cancel", Text: cat.Text("console.ticket.cancel", "Cancel", nil), Class: "danger-link"})
 		case a.Action == app.ActionReopen:
 			out = append(out, actionLink{Href: href + "/reopen", Text: cat.Text("console.ticket.reopen", "Reopen", nil)})
 		}

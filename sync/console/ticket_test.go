@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -455,8 +456,8 @@ func TestTicketCustomerUpdate(t *testing.T) {
 }
 
 // TestTicketPageSLA: the SLA targets carry the terminal's countdown and
-// colour (app.SLAUrgency) while the ticket is open, and none once it is
-// done.
+// colour (app.SLAUrgency) while the ticket is open, respond-by only until
+// the technician arrives or starts work, and none once it is done.
 func TestTicketPageSLA(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, tc *testConsole) {
 		now := tc.clock()
@@ -469,8 +470,14 @@ func TestTicketPageSLA(t *testing.T) {
 		}{
 			{"overdue and due soon", app.StatusAssigned, -90 * time.Minute, 3 * time.Hour,
 				[]string{`<span class="tp-sla sla-overdue">Overdue by 1 h</span>`, `<span class="tp-sla sla-soon">3 h left</span>`}, []string{"sla-ok"}},
-			{"on time", app.StatusInProgress, 30 * time.Hour, 72 * time.Hour,
+			{"on time", app.StatusEnRoute, 30 * time.Hour, 72 * time.Hour,
 				[]string{`<span class="tp-sla sla-ok">30 h left</span>`, `<span class="tp-sla sla-ok">3 d left</span>`}, []string{"sla-overdue", "sla-soon"}},
+			// The technician is at work: the first response was given,
+			// its target is behind them; only the resolution counts down.
+			{"responded", app.StatusInProgress, -28 * time.Hour, 72 * time.Hour,
+				[]string{`<span class="tp-sla sla-ok">3 d left</span>`}, []string{"sla-overdue", "Overdue by"}},
+			{"waiting for parts", app.StatusWaitingParts, -time.Hour, 72 * time.Hour,
+				[]string{`<span class="tp-sla sla-ok">3 d left</span>`}, []string{"sla-overdue", "Overdue by"}},
 			{"completed: no countdown", app.StatusCompleted, -time.Hour, -time.Minute,
 				[]string{"status-done"}, []string{"tp-sla"}},
 		} {
@@ -532,6 +539,10 @@ func TestTicketPageActions(t *testing.T) {
 				if !strings.Contains(body, `href="/tickets/`+string(id)+`/`+a+`"`) {
 					t.Errorf("%s on a %s ticket: no link to %s", c.login, c.status, a)
 				}
+			}
+			// Cancel, which cannot be taken back, is red as on the board.
+			if slices.Contains(c.want, "cancel") && !strings.Contains(body, `href="/tickets/`+string(id)+`/cancel" class="danger-link"`) {
+				t.Errorf("%s on a %s ticket: the cancel link is not marked danger-link", c.login, c.status)
 			}
 			for _, a := range c.not {
 				if strings.Contains(body, `href="/tickets/`+string(id)+`/`+a+`"`) {
