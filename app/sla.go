@@ -25,3 +25,25 @@ func SLAUrgency(target, now time.Time) SLAState {
 	}
 	return SLAOnTime
 }
+
+// AwaitingResponse reports whether a ticket of status st still owes its
+// first response (Ticket.RespondBy: arrival on site, else the start of
+// work). Once the technician is there or at work, a countdown to
+// respond-by ("Overdue by 28 h" in red on a ticket being repaired) would
+// only alarm.
+func AwaitingResponse(st Status) bool {
+	return st == StatusAssigned || st == StatusEnRoute
+}
+
+// SLADue is the target a ticket's countdown runs to: resolve-by, or
+// without one respond-by while the first response is owed
+// (AwaitingResponse); zero when there is none to count down to.
+func SLADue(st Status, respondBy, resolveBy time.Time) time.Time {
+	switch {
+	case !resolveBy.IsZero():
+		return resolveBy
+	case AwaitingResponse(st):
+		return respondBy
+	}
+	return time.Time{}
+}

@@ -314,10 +314,7 @@ func boardCardOf(cat *translations.Catalog, t central.BoardTicket, techName stri
 	cd := boardCard{BoardTicket: t, TechnicianName: techName, Window: windowText(t.WindowStart, t.WindowEnd, now.Location()),
 		MayReassign: app.MayReassign(app.Ticket{Status: t.Status}),
 		MayCancel:   slices.Contains(cancellable, t.Status), MayReopen: slices.Contains(reopenable, t.Status)}
-	due := t.ResolveBy
-	if due.IsZero() {
-		due = t.RespondBy
-	}
+	due := app.SLADue(t.Status, t.RespondBy, t.ResolveBy)
 	// A completed or failed ticket waits on dispatch, not on the
 	// technician: its countdown would only alarm (the ticket page and the
 	// figures say whether its SLA was met).

@@ -660,6 +660,14 @@ func TestBoardCardByStatus(t *testing.T) {
 			t.Errorf("%s: reassign %v cancel %v reopen %v", c.status, cd.MayReassign, cd.MayCancel, cd.MayReopen)
 		}
 	}
+	// Without a resolve-by the card counts down to respond-by, only
+	// while the technician has not yet responded (app.SLADue).
+	for st, want := range map[app.Status]string{app.StatusAssigned: "overdue", app.StatusEnRoute: "overdue", app.StatusInProgress: "", app.StatusOnSite: ""} {
+		cd := boardCardOf(cat, central.BoardTicket{ID: "tk-9", Number: "FB-9", Status: st, Open: true, RespondBy: late}, "", now)
+		if cd.SLA != want || (cd.Countdown != "") != (want != "") {
+			t.Errorf("%s with respond-by 3 h ago and no resolve-by: SLA %q countdown %q, want SLA %q", st, cd.SLA, cd.Countdown, want)
+		}
+	}
 }
 
 // TestBoardCardShowsWhyItStandsStill: a card of a cancelled, failed or

@@ -118,11 +118,8 @@ func (c *Console) technicianDay(w http.ResponseWriter, r *http.Request, s *Sessi
 			Label: t.Number + " · " + t.CustomerName}
 		bl.TextY = bl.Y + 23 // the baseline of 13-unit text in the 36-unit block
 		bl.W = max(x(t.WindowEnd)-bl.X, 4)
-		due := t.ResolveBy
-		if due.IsZero() {
-			due = t.RespondBy
-		}
-		if in(due, first, last.Add(time.Nanosecond)) {
+		due := app.SLADue(t.Status, t.RespondBy, t.ResolveBy)
+		if !due.IsZero() && in(due, first, last.Add(time.Nanosecond)) {
 			bl.DueX = x(due)
 		}
 		p.Blocks = append(p.Blocks, bl)

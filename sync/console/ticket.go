@@ -83,15 +83,6 @@ func slaOn(cat *translations.Catalog, label string, target, now time.Time, open 
 	return v
 }
 
-// awaitingResponse is whether a ticket of status st still owes its first
-// response (app.Ticket.RespondBy: arrival on site, else the start of
-// work): once the technician is there or at work, a respond-by
-// countdown, "Overdue by 28 h" in red on a ticket being repaired, would
-// only alarm; the page still shows its date.
-func awaitingResponse(st app.Status) bool {
-	return st == app.StatusAssigned || st == app.StatusEnRoute
-}
-
 // slaDuration writes a duration as the terminal does: days from two
 // days on, hours from one hour, else minutes.
 func slaDuration(cat *translations.Catalog, d time.Duration) string {
@@ -288,7 +279,7 @@ func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail
 	}
 	open := t.Status.Open()
 	p.SLAs = []slaView{
-		slaOn(cat, cat.Text("console.ticket.respond_by", "Respond by", nil), t.RespondBy, now, open && awaitingResponse(t.Status)),
+		slaOn(cat, cat.Text("console.ticket.respond_by", "Respond by", nil), t.RespondBy, now, open && app.AwaitingResponse(t.Status)), // the date stays
 		slaOn(cat, cat.Text("console.ticket.resolve_by", "Resolve by", nil), t.ResolveBy, now, open),
 	}
 	photos := map[string]app.Photo{}
