@@ -34,9 +34,10 @@ import (
 // check locks (takeNamed), locks them all in one statement in ascending
 // ID order (lockTickets), the key PostgreSQL locks them by. Its reads
 // then find them locked and read from the cache that statement filled.
-// Only a push reads more than one ticket: a dispatcher's action or a
-// decided conflict is one mutation, on one ticket, and a shipment locks
-// none, so they lock it as before.
+// A shipment locks the tickets of the part requests it ships, and
+// names them the same way (willLockTicketsOf); every other dispatcher's
+// action or decided conflict is one mutation on one ticket, which
+// lockTickets leaves to its read.
 
 // checkLockKeys are the check lock keys a command's Apply takes on the
 // service (AddMovement, moveUnit, AddPayment), at most one per balance,
@@ -170,6 +171,25 @@ func lockedTicket(cmd app.Command) app.TicketID {
 		return ""
 	}
 	return app.TicketOf(cmd)
+}
+
+// willLockTicketsOf names the tickets cmd's Apply reads and locks
+// (willLockTicket): its own (lockedTicket), and a shipment's, one per
+// line shipping a part request (shipRequest saves the request, which
+// reads its ticket). A line names its request's ticket when the office
+// sent it (the console does); one that does not has its ticket locked
+// when reached, outside the order. Receiving a shipment locks its
+// requests' tickets too, which the command does not name: those are
+// locked when reached.
+func (s *serverTx) willLockTicketsOf(cmd app.Command) {
+	s.willLockTicket(lockedTicket(cmd))
+	if c, ok := cmd.(*app.SendShipment); ok {
+		for _, l := range c.Shipment.Lines {
+			if l.Request != "" {
+				s.willLockTicket(l.Ticket)
+			}
+		}
+	}
 }
 
 // maxOrderedTickets bounds the tickets a push locks in its one ticket

@@ -117,7 +117,7 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 				if ordering {
 					st.willCheck(checkLockKeys(p.Tenant, cmd)...)
 					if m.Seq == next && validMutationID(m.ID) && !pb.used[m.ID] {
-						st.willLockTicket(lockedTicket(cmd))
+						st.willLockTicketsOf(cmd)
 					}
 				}
 			}

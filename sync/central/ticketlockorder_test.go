@@ -98,3 +98,92 @@ func TestOppositeOrdersLockTicketsInOneOrder(t *testing.T) {
 		})
 	}
 }
+
+// TestShipmentAndPushLockTicketsInOneOrder: dispatch ships the parts
+// requested for tickets 2 and 1 (in that line order; their IDs sort 1
+// first) while a device of the technician pushes work on tickets 1 then
+// 2, at the same moment, round after round. Shipping a request saves
+// it, which locks its ticket: had the shipment locked each line's
+// ticket when it reached it, it held ticket 2 and waited for 1 while
+// the push held 1 and waited for 2. The shipment names its lines'
+// tickets and locks them in the push's order, before any: none may be
+// ended, and every request ships.
+func TestShipmentAndPushLockTicketsInOneOrder(t *testing.T) {
+	var lost lostWrites
+	db := openTestDB(t, Config{DataDir: t.TempDir(), Postgres: pgtest.ForTest(t), Log: slog.New(&lost)})
+	w := newWorld(t, db)
+	ctx := context.Background()
+	second := w.ticketA
+	second.ID, second.Number = "tk-a2", "FB-3"
+	if err := db.LoadDataset(ctx, tenant, app.Dataset{
+		Tickets:   []app.TicketDetail{{Ticket: second}},
+		Movements: []app.StockMovement{{ID: "rcv-wh-many", Kind: app.MoveReceive, Part: "SCR-1", To: "wh", Qty: 100000, At: testNow}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	dev := pairDevice(t, db, "tech-a")
+	tickets := []app.TicketID{w.ticketA.ID, second.ID}
+	if tickets[0] >= tickets[1] {
+		t.Fatalf("tickets %v: the first must sort first", tickets)
+	}
+	var seq int64
+	const rounds = 96
+	for r := range rounds {
+		var lines []app.ShipmentLine
+		for i, tk := range []app.TicketID{tickets[1], tickets[0]} {
+			req := fid(fmt.Sprintf("req-%d-%d", r, i))
+			mustAdmin(t, db, w.dispatch, &app.RequestPart{Request: app.PartRequest{ID: req, Ticket: tk, Part: "SCR-1", Qty: 1, Urgency: app.UrgencyNormal, To: "van-a"}})
+			lines = append(lines, app.ShipmentLine{Part: "SCR-1", Qty: 1, Request: req, Ticket: tk})
+		}
+		ship := func() error {
+			m, err := app.NewMutation(&app.SendShipment{Shipment: app.Shipment{ID: fid(fmt.Sprint("ship-", r)), Kind: app.ShipmentSupply, From: "wh", To: "van-a", Lines: lines}}, testNow)
+			if err != nil {
+				return err
+			}
+			return db.ApplyAdmin(ctx, w.dispatch, m)
+		}
+		push := func() error {
+			var muts []app.Mutation
+			for _, tk := range tickets {
+				for i := range 4 {
+					var cmd app.Command = note(fid(fmt.Sprintf("note-%d-%s-%d", r, tk, i)), tk)
+					if i == 0 {
+						cmd = repair(fid(fmt.Sprintf("repair-%d-%s", r, tk)), tk, 5)
+					}
+					seq++
+					muts = append(muts, mut(t, seq, cmd))
+				}
+			}
+			res, err := db.Push(ctx, dev, muts)
+			if err == nil && (res.Acked != seq || len(res.Rejected) > 0) {
+				err = fmt.Errorf("acked %d, rejected %v; want %d and none", res.Acked, res.Rejected, seq)
+			}
+			return err
+		}
+		start := make(chan struct{})
+		var wg gosync.WaitGroup
+		writes := []func() error{ship, push}
+		errs := make([]error, len(writes))
+		for i, write := range writes {
+			wg.Go(func() {
+				<-start
+				errs[i] = write()
+			})
+		}
+		close(start)
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("round %d, write %d: %v", r, i, err)
+			}
+		}
+		for _, l := range lines {
+			if got := requestOf(t, db, l.Request); got.State != app.RequestShipped {
+				t.Fatalf("round %d: request %s is %s, want shipped", r, l.Request, got.State)
+			}
+		}
+	}
+	if n := lost.n.Load(); n != 0 {
+		t.Errorf("PostgreSQL ended %d of %d writes to break a deadlock; writes locking their tickets in one order never wait for each other in a circle", n, 2*rounds)
+	}
+}
