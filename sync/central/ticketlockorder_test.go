@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	gosync "sync"
 	"sync/atomic"
 	"testing"
@@ -185,5 +186,39 @@ func TestShipmentAndPushLockTicketsInOneOrder(t *testing.T) {
 	}
 	if n := lost.n.Load(); n != 0 {
 		t.Errorf("PostgreSQL ended %d of %d writes to break a deadlock; writes locking their tickets in one order never wait for each other in a circle", n, 2*rounds)
+	}
+}
+
+// TestWillLockTicketIsBounded: a write names at most maxOrderedTickets
+// tickets, as many as a request holds mutations (its one lock statement
+// takes an array of them), a ticket again in a row once, none outside
+// a late write on PostgreSQL, and a shipment the tickets of its lines
+// that ship a request.
+func TestWillLockTicketIsBounded(t *testing.T) {
+	st := &serverTx{db: &DB{dialect: dialectPostgres}, take: func(context.Context) (int64, error) { return 1, nil }}
+	for i := range 2 * maxOrderedTickets {
+		id := app.TicketID(fmt.Sprint("tk-", i))
+		st.willLockTicket(id)
+		st.willLockTicket(id)
+	}
+	if len(st.ticketOrder) != maxOrderedTickets {
+		t.Errorf("named %d tickets, want at most %d", len(st.ticketOrder), maxOrderedTickets)
+	}
+	if maxOrderedTickets < maxPush {
+		t.Errorf("at most %d tickets named, but a push holds up to %d mutations", maxOrderedTickets, maxPush)
+	}
+	ship := &serverTx{db: &DB{dialect: dialectPostgres}, take: st.take}
+	ship.willLockTicketsOf(&app.SendShipment{Shipment: app.Shipment{Lines: []app.ShipmentLine{
+		{Part: "SCR-1", Qty: 1, Request: "r-1", Ticket: "tk-2"},
+		{Part: "SCR-1", Qty: 1, Ticket: "tk-9"}, // a defective part's ticket: no request, no lock
+		{Part: "SCR-1", Qty: 1, Request: "r-2", Ticket: "tk-1"},
+	}}})
+	if want := []string{"tk-2", "tk-1"}; !slices.Equal(ship.ticketOrder, want) {
+		t.Errorf("a shipment named %v, want %v", ship.ticketOrder, want)
+	}
+	sqlite := &serverTx{db: &DB{dialect: dialectSQLite}, take: st.take}
+	sqlite.willLockTicket("tk-1")
+	if len(sqlite.ticketOrder) != 0 {
+		t.Errorf("on SQLite named %v, want none (writes there run one at a time)", sqlite.ticketOrder)
 	}
 }
