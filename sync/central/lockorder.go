@@ -192,14 +192,15 @@ func (s *serverTx) willLockTicketsOf(cmd app.Command) {
 	}
 }
 
-// maxOrderedTickets bounds the tickets a push locks in its one ticket
-// statement: a request holds at most maxPush mutations, so at most that
-// many tickets; past the bound a ticket is locked when read, as before.
+// maxOrderedTickets bounds the tickets a write locks in its one ticket
+// statement: a push's request holds at most maxPush mutations, so at
+// most that many tickets; past the bound (a shipment of more request
+// lines) a ticket is locked when read, as before.
 const maxOrderedTickets = maxPush
 
-// willLockTicket names a ticket the push will read (lockedTicket), for
-// lockTickets. A push's mutations are mostly on one ticket: the same ID
-// again is not kept twice in a row.
+// willLockTicket names a ticket the write will read, for lockTickets.
+// A push's mutations are mostly on one ticket: the same ID again is not
+// kept twice in a row.
 func (s *serverTx) willLockTicket(id app.TicketID) {
 	if id == "" || !s.lateOnPostgres() || len(s.ticketOrder) >= maxOrderedTickets {
 		return
@@ -210,11 +211,11 @@ func (s *serverTx) willLockTicket(id app.TicketID) {
 	s.ticketOrder = append(s.ticketOrder, string(id))
 }
 
-// lockTickets locks every ticket the push named (willLockTicket), in
-// one statement and ascending ID order, FOR SHARE when the push reads
+// lockTickets locks every ticket the write named (willLockTicket), in
+// one statement and ascending ID order, FOR SHARE when the write reads
 // its tickets so (get), and keeps them read (cacheTicket): the reads
-// that would have locked them one by one find them there. A push naming
-// one ticket sends nothing: one lock cannot wait in a circle of
+// that would have locked them one by one find them there. A write
+// naming one ticket sends nothing: one lock cannot wait in a circle of
 // tickets, and its read is the statement it sent before. A ticket that
 // is missing, or unreadable, is left to its read, which answers as
 // before.
