@@ -177,19 +177,52 @@ func lockedTicket(cmd app.Command) app.TicketID {
 // (willLockTicket): its own (lockedTicket), and a shipment's, one per
 // line shipping a part request (shipRequest saves the request, which
 // reads its ticket). A line names its request's ticket when the office
-// sent it (the console does); one that does not has its ticket locked
-// when reached, outside the order. Receiving a shipment locks its
+// sent it (the console does); for one that names only the request,
+// lockTickets looks the ticket up. Receiving a shipment locks its
 // requests' tickets too, which the command does not name: those are
 // locked when reached.
 func (s *serverTx) willLockTicketsOf(cmd app.Command) {
 	s.willLockTicket(lockedTicket(cmd))
 	if c, ok := cmd.(*app.SendShipment); ok {
 		for _, l := range c.Shipment.Lines {
-			if l.Request != "" {
+			switch {
+			case l.Request == "":
+			case l.Ticket != "":
 				s.willLockTicket(l.Ticket)
+			case s.lateOnPostgres() && len(s.requestsNamed) < maxOrderedTickets:
+				s.requestsNamed = append(s.requestsNamed, l.Request)
 			}
 		}
 	}
+}
+
+// namedRequestTickets adds to the tickets named those of the part
+// requests named without theirs (willLockTicketsOf), looked up in one
+// statement, when they may make two tickets or more: a request's
+// ticket never changes, so the index read without a lock is the one
+// shipRequest will lock.
+func (s *serverTx) namedRequestTickets(ctx context.Context) error {
+	reqs := s.requestsNamed
+	s.requestsNamed = nil
+	if len(reqs) == 0 || len(reqs)+len(s.ticketOrder) < 2 {
+		return nil
+	}
+	rows, err := s.tx.QueryContext(ctx, s.db.q(qRequestTickets), s.tenant, reqs)
+	if err != nil {
+		return transient(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return transient(err)
+		}
+		s.willLockTicket(app.TicketID(id))
+	}
+	if err := rows.Err(); err != nil {
+		return transient(err)
+	}
+	return transient(rows.Close())
 }
 
 // maxOrderedTickets bounds the tickets a write locks in its one ticket
@@ -220,6 +253,9 @@ func (s *serverTx) willLockTicket(id app.TicketID) {
 // is missing, or unreadable, is left to its read, which answers as
 // before.
 func (s *serverTx) lockTickets(ctx context.Context) error {
+	if err := s.namedRequestTickets(ctx); err != nil {
+		return err
+	}
 	if len(s.ticketOrder) < 2 {
 		return nil
 	}

@@ -63,6 +63,9 @@ const (
 	// return rows out of order because ORDER BY is applied first).
 	qTicketsLock  = `SELECT id, data FROM entities WHERE tenant = ? AND kind = 'ticket' AND id = ANY(CAST(? AS TEXT[])) ORDER BY id FOR UPDATE`
 	qTicketsShare = `SELECT id, data FROM entities WHERE tenant = ? AND kind = 'ticket' AND id = ANY(CAST(? AS TEXT[])) ORDER BY id FOR SHARE`
+	// qRequestTickets (PostgreSQL only) looks up the tickets of an array
+	// of part requests (namedRequestTickets).
+	qRequestTickets = `SELECT DISTINCT ticket FROM part_request_index WHERE tenant = ? AND id = ANY(CAST(? AS TEXT[]))`
 	// qLedger writes a movement's delta at one location; qLedgerLocked
 	// (PostgreSQL only) also takes the check lock of the balance it
 	// debits, its last argument (serverTx.AddMovement).

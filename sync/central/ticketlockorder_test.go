@@ -107,8 +107,9 @@ func TestOppositeOrdersLockTicketsInOneOrder(t *testing.T) {
 // it, which locks its ticket: had the shipment locked each line's
 // ticket when it reached it, it held ticket 2 and waited for 1 while
 // the push held 1 and waited for 2. The shipment names its lines'
-// tickets and locks them in the push's order, before any: none may be
-// ended, and every request ships.
+// tickets (or the service looks them up from its requests) and locks
+// them in the push's order, before any: none may be ended, and every
+// request ships.
 func TestShipmentAndPushLockTicketsInOneOrder(t *testing.T) {
 	var lost lostWrites
 	db := openTestDB(t, Config{DataDir: t.TempDir(), Postgres: pgtest.ForTest(t), Log: slog.New(&lost)})
@@ -129,63 +130,75 @@ func TestShipmentAndPushLockTicketsInOneOrder(t *testing.T) {
 	}
 	var seq int64
 	const rounds = 96
-	for r := range rounds {
-		var lines []app.ShipmentLine
-		for i, tk := range []app.TicketID{tickets[1], tickets[0]} {
-			req := fid(fmt.Sprintf("req-%d-%d", r, i))
-			mustAdmin(t, db, w.dispatch, &app.RequestPart{Request: app.PartRequest{ID: req, Ticket: tk, Part: "SCR-1", Qty: 1, Urgency: app.UrgencyNormal, To: "van-a"}})
-			lines = append(lines, app.ShipmentLine{Part: "SCR-1", Qty: 1, Request: req, Ticket: tk})
-		}
-		ship := func() error {
-			m, err := app.NewMutation(&app.SendShipment{Shipment: app.Shipment{ID: fid(fmt.Sprint("ship-", r)), Kind: app.ShipmentSupply, From: "wh", To: "van-a", Lines: lines}}, testNow)
-			if err != nil {
-				return err
-			}
-			return db.ApplyAdmin(ctx, w.dispatch, m)
-		}
-		push := func() error {
-			var muts []app.Mutation
-			for _, tk := range tickets {
-				for i := range 4 {
-					var cmd app.Command = note(fid(fmt.Sprintf("note-%d-%s-%d", r, tk, i)), tk)
-					if i == 0 {
-						cmd = repair(fid(fmt.Sprintf("repair-%d-%s", r, tk)), tk, 5)
+	// A line names its request's ticket when the console sends it; an
+	// API caller may name the request only, and the service looks the
+	// ticket up.
+	for _, named := range []bool{true, false} {
+		t.Run(fmt.Sprint("lines name their tickets: ", named), func(t *testing.T) {
+			before := lost.n.Load()
+			for r := range rounds {
+				var lines []app.ShipmentLine
+				for i, tk := range []app.TicketID{tickets[1], tickets[0]} {
+					req := fid(fmt.Sprintf("req-%t-%d-%d", named, r, i))
+					mustAdmin(t, db, w.dispatch, &app.RequestPart{Request: app.PartRequest{ID: req, Ticket: tk, Part: "SCR-1", Qty: 1, Urgency: app.UrgencyNormal, To: "van-a"}})
+					l := app.ShipmentLine{Part: "SCR-1", Qty: 1, Request: req}
+					if named {
+						l.Ticket = tk
 					}
-					seq++
-					muts = append(muts, mut(t, seq, cmd))
+					lines = append(lines, l)
+				}
+				ship := func() error {
+					m, err := app.NewMutation(&app.SendShipment{Shipment: app.Shipment{ID: fid(fmt.Sprintf("ship-%t-%d", named, r)), Kind: app.ShipmentSupply, From: "wh", To: "van-a", Lines: lines}}, testNow)
+					if err != nil {
+						return err
+					}
+					return db.ApplyAdmin(ctx, w.dispatch, m)
+				}
+				push := func() error {
+					var muts []app.Mutation
+					for _, tk := range tickets {
+						for i := range 4 {
+							var cmd app.Command = note(fid(fmt.Sprintf("note-%t-%d-%s-%d", named, r, tk, i)), tk)
+							if i == 0 {
+								cmd = repair(fid(fmt.Sprintf("repair-%t-%d-%s", named, r, tk)), tk, 5)
+							}
+							seq++
+							muts = append(muts, mut(t, seq, cmd))
+						}
+					}
+					res, err := db.Push(ctx, dev, muts)
+					if err == nil && (res.Acked != seq || len(res.Rejected) > 0) {
+						err = fmt.Errorf("acked %d, rejected %v; want %d and none", res.Acked, res.Rejected, seq)
+					}
+					return err
+				}
+				start := make(chan struct{})
+				var wg gosync.WaitGroup
+				writes := []func() error{ship, push}
+				errs := make([]error, len(writes))
+				for i, write := range writes {
+					wg.Go(func() {
+						<-start
+						errs[i] = write()
+					})
+				}
+				close(start)
+				wg.Wait()
+				for i, err := range errs {
+					if err != nil {
+						t.Fatalf("round %d, write %d: %v", r, i, err)
+					}
+				}
+				for _, l := range lines {
+					if got := requestOf(t, db, l.Request); got.State != app.RequestShipped {
+						t.Fatalf("round %d: request %s is %s, want shipped", r, l.Request, got.State)
+					}
 				}
 			}
-			res, err := db.Push(ctx, dev, muts)
-			if err == nil && (res.Acked != seq || len(res.Rejected) > 0) {
-				err = fmt.Errorf("acked %d, rejected %v; want %d and none", res.Acked, res.Rejected, seq)
+			if n := lost.n.Load() - before; n != 0 {
+				t.Errorf("PostgreSQL ended %d of %d writes to break a deadlock; writes locking their tickets in one order never wait for each other in a circle", n, 2*rounds)
 			}
-			return err
-		}
-		start := make(chan struct{})
-		var wg gosync.WaitGroup
-		writes := []func() error{ship, push}
-		errs := make([]error, len(writes))
-		for i, write := range writes {
-			wg.Go(func() {
-				<-start
-				errs[i] = write()
-			})
-		}
-		close(start)
-		wg.Wait()
-		for i, err := range errs {
-			if err != nil {
-				t.Fatalf("round %d, write %d: %v", r, i, err)
-			}
-		}
-		for _, l := range lines {
-			if got := requestOf(t, db, l.Request); got.State != app.RequestShipped {
-				t.Fatalf("round %d: request %s is %s, want shipped", r, l.Request, got.State)
-			}
-		}
-	}
-	if n := lost.n.Load(); n != 0 {
-		t.Errorf("PostgreSQL ended %d of %d writes to break a deadlock; writes locking their tickets in one order never wait for each other in a circle", n, 2*rounds)
+		})
 	}
 }
 
@@ -193,7 +206,7 @@ func TestShipmentAndPushLockTicketsInOneOrder(t *testing.T) {
 // tickets, as many as a request holds mutations (its one lock statement
 // takes an array of them), a ticket again in a row once, none outside
 // a late write on PostgreSQL, and a shipment the tickets of its lines
-// that ship a request.
+// that ship a request (or the request, when the line names no ticket).
 func TestWillLockTicketIsBounded(t *testing.T) {
 	st := &serverTx{db: &DB{dialect: dialectPostgres}, take: func(context.Context) (int64, error) { return 1, nil }}
 	for i := range 2 * maxOrderedTickets {
@@ -212,9 +225,13 @@ func TestWillLockTicketIsBounded(t *testing.T) {
 		{Part: "SCR-1", Qty: 1, Request: "r-1", Ticket: "tk-2"},
 		{Part: "SCR-1", Qty: 1, Ticket: "tk-9"}, // a defective part's ticket: no request, no lock
 		{Part: "SCR-1", Qty: 1, Request: "r-2", Ticket: "tk-1"},
+		{Part: "SCR-1", Qty: 1, Request: "r-3"}, // its ticket is looked up
 	}}})
 	if want := []string{"tk-2", "tk-1"}; !slices.Equal(ship.ticketOrder, want) {
 		t.Errorf("a shipment named %v, want %v", ship.ticketOrder, want)
+	}
+	if want := []string{"r-3"}; !slices.Equal(ship.requestsNamed, want) {
+		t.Errorf("a shipment named requests %v to look up, want %v", ship.requestsNamed, want)
 	}
 	sqlite := &serverTx{db: &DB{dialect: dialectSQLite}, take: st.take}
 	sqlite.willLockTicket("tk-1")

@@ -127,6 +127,9 @@ type serverTx struct {
 	// which lockTickets locks in one statement and one order
 	// (lockorder.go).
 	ticketOrder []string
+	// requestsNamed holds the part requests a shipment ships whose
+	// lines do not name their tickets (willLockTicketsOf).
+	requestsNamed []string
 	// optimistic (a push's first run): no savepoints are
 	// taken, and a refused mutation, which would roll back to its own,
 	// ends the run with errNeedSavepoints instead; the push runs again
