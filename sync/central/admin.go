@@ -210,9 +210,14 @@ func (db *DB) ApplyAdmin(ctx context.Context, p Principal, m app.Mutation) error
 	err = db.entityTx(ctx, p.Tenant, &cs, func(ctx context.Context, st *serverTx) error {
 		now := db.now()
 		// A shipment's lines' locks, in one order, before any ticket row
-		// (takeNamed).
+		// (takeNamed), then its requests' tickets, in one order too
+		// (lockTickets).
 		st.willCheck(checkLockKeys(p.Tenant, cmd)...)
 		if err := st.takeNamed(ctx); err != nil {
+			return err
+		}
+		st.willLockTicketsOf(cmd)
+		if err := st.lockTickets(ctx); err != nil {
 			return err
 		}
 		var clashes []app.FieldClash
@@ -404,6 +409,10 @@ func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution s
 			if cmd, err := app.DecodeMutation(m); err == nil {
 				st.willCheck(checkLockKeys(p.Tenant, cmd)...) // ApplyMutation answers a bad one
 				if err := st.takeNamed(ctx); err != nil {
+					return err
+				}
+				st.willLockTicketsOf(cmd)
+				if err := st.lockTickets(ctx); err != nil {
 					return err
 				}
 			}

@@ -2,6 +2,7 @@ package central
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -23,6 +24,20 @@ import (
 // prediction named is still taken when reached (lockCheck): the
 // prediction orders locks, the checks' correctness does not depend on
 // it.
+
+// Tickets have the same problem: a push locks each ticket when its first
+// mutation on it reads it (get), so device A's batch on tickets 1 then
+// 2 and device B's on 2 then 1, at the same moment, each held one
+// ticket and waited for the other (a dispatcher's device and a
+// technician's, or two technicians on a shared job). A push now names
+// the tickets its mutations will read (willLockTicket) and, after its
+// check locks (takeNamed), locks them all in one statement in ascending
+// ID order (lockTickets), the key PostgreSQL locks them by. Its reads
+// then find them locked and read from the cache that statement filled.
+// A shipment locks the tickets of the part requests it ships, and
+// names them the same way (willLockTicketsOf); every other dispatcher's
+// action or decided conflict is one mutation on one ticket, which
+// lockTickets leaves to its read.
 
 // checkLockKeys are the check lock keys a command's Apply takes on the
 // service (AddMovement, moveUnit, AddPayment), at most one per balance,
@@ -146,4 +161,131 @@ func (s *serverTx) heldOrdered() {
 	for _, k := range s.lockOrder {
 		s.heldCheckLock(k)
 	}
+}
+
+// lockedTicket is the ticket a push's mutation cmd reads and locks
+// before it writes (checkTicketScope, the command's Apply), "" for none:
+// a new ticket's row does not exist to be locked.
+func lockedTicket(cmd app.Command) app.TicketID {
+	if _, create := cmd.(*app.CreateTicket); create {
+		return ""
+	}
+	return app.TicketOf(cmd)
+}
+
+// willLockTicketsOf names the tickets cmd's Apply reads and locks
+// (willLockTicket): its own (lockedTicket), and a shipment's, one per
+// line shipping a part request (shipRequest saves the request, which
+// reads its ticket). A line names its request's ticket when the office
+// sent it (the console does); for one that names only the request,
+// lockTickets looks the ticket up. Receiving a shipment locks its
+// requests' tickets too, which the command does not name: those are
+// locked when reached.
+func (s *serverTx) willLockTicketsOf(cmd app.Command) {
+	s.willLockTicket(lockedTicket(cmd))
+	if c, ok := cmd.(*app.SendShipment); ok {
+		for _, l := range c.Shipment.Lines {
+			switch {
+			case l.Request == "":
+			case l.Ticket != "":
+				s.willLockTicket(l.Ticket)
+			case s.lateOnPostgres() && len(s.requestsNamed) < maxOrderedTickets:
+				s.requestsNamed = append(s.requestsNamed, l.Request)
+			}
+		}
+	}
+}
+
+// namedRequestTickets adds to the tickets named those of the part
+// requests named without theirs (willLockTicketsOf), looked up in one
+// statement, when they may make two tickets or more: a request's
+// ticket never changes, so the index read without a lock is the one
+// shipRequest will lock.
+func (s *serverTx) namedRequestTickets(ctx context.Context) error {
+	reqs := s.requestsNamed
+	s.requestsNamed = nil
+	if len(reqs) == 0 || len(reqs)+len(s.ticketOrder) < 2 {
+		return nil
+	}
+	rows, err := s.tx.QueryContext(ctx, s.db.q(qRequestTickets), s.tenant, reqs)
+	if err != nil {
+		return transient(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return transient(err)
+		}
+		s.willLockTicket(app.TicketID(id))
+	}
+	if err := rows.Err(); err != nil {
+		return transient(err)
+	}
+	return transient(rows.Close())
+}
+
+// maxOrderedTickets bounds the tickets a write locks in its one ticket
+// statement: a push's request holds at most maxPush mutations, so at
+// most that many tickets; past the bound (a shipment of more request
+// lines) a ticket is locked when read, as before.
+const maxOrderedTickets = maxPush
+
+// willLockTicket names a ticket the write will read, for lockTickets.
+// A push's mutations are mostly on one ticket: the same ID again is not
+// kept twice in a row.
+func (s *serverTx) willLockTicket(id app.TicketID) {
+	if id == "" || !s.lateOnPostgres() || len(s.ticketOrder) >= maxOrderedTickets {
+		return
+	}
+	if n := len(s.ticketOrder); n > 0 && s.ticketOrder[n-1] == string(id) {
+		return
+	}
+	s.ticketOrder = append(s.ticketOrder, string(id))
+}
+
+// lockTickets locks every ticket the write named (willLockTicket), in
+// one statement and ascending ID order, FOR SHARE when the write reads
+// its tickets so (get), and keeps them read (cacheTicket): the reads
+// that would have locked them one by one find them there. A write
+// naming one ticket sends nothing: one lock cannot wait in a circle of
+// tickets, and its read is the statement it sent before. A ticket that
+// is missing, or unreadable, is left to its read, which answers as
+// before.
+func (s *serverTx) lockTickets(ctx context.Context) error {
+	if err := s.namedRequestTickets(ctx); err != nil {
+		return err
+	}
+	if len(s.ticketOrder) < 2 {
+		return nil
+	}
+	slices.Sort(s.ticketOrder)
+	ids := slices.Compact(s.ticketOrder)
+	s.ticketOrder = nil
+	if len(ids) < 2 {
+		return nil
+	}
+	q := qTicketsLock
+	if s.shareTickets {
+		q = qTicketsShare
+	}
+	rows, err := s.tx.QueryContext(ctx, s.db.q(q), s.tenant, ids)
+	if err != nil {
+		return transient(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, data string
+		if err := rows.Scan(&id, &data); err != nil {
+			return transient(err)
+		}
+		var t app.Ticket
+		if json.Unmarshal([]byte(data), &t) == nil && string(t.ID) == id {
+			s.cacheTicket(t)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return transient(err)
+	}
+	return transient(rows.Close())
 }

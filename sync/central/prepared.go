@@ -55,6 +55,17 @@ const (
 	// row, in the Sort's order (EXPLAIN VERBOSE, PostgreSQL 15;
 	// TestCheckLocksTakeKeysAscending checks the order in pg_locks).
 	qCheckLocks = `SELECT pg_advisory_xact_lock(k) FROM (SELECT k FROM unnest(CAST(? AS BIGINT[])) AS u (k) ORDER BY k) AS sorted`
+	// qTicketsLock and qTicketsShare (PostgreSQL only) lock the tickets
+	// of an array of IDs, as qGetEntityLock and qGetEntityShare lock
+	// one, in ascending ID order whatever the array's (lockTickets): the
+	// plan's LockRows sits above its Sort and locks each row as the Sort
+	// hands it up (PostgreSQL's SELECT documents that such a query may
+	// return rows out of order because ORDER BY is applied first).
+	qTicketsLock  = `SELECT id, data FROM entities WHERE tenant = ? AND kind = 'ticket' AND id = ANY(CAST(? AS TEXT[])) ORDER BY id FOR UPDATE`
+	qTicketsShare = `SELECT id, data FROM entities WHERE tenant = ? AND kind = 'ticket' AND id = ANY(CAST(? AS TEXT[])) ORDER BY id FOR SHARE`
+	// qRequestTickets (PostgreSQL only) looks up the tickets of an array
+	// of part requests (namedRequestTickets).
+	qRequestTickets = `SELECT DISTINCT ticket FROM part_request_index WHERE tenant = ? AND id = ANY(CAST(? AS TEXT[]))`
 	// qLedger writes a movement's delta at one location; qLedgerLocked
 	// (PostgreSQL only) also takes the check lock of the balance it
 	// debits, its last argument (serverTx.AddMovement).

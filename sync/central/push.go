@@ -103,21 +103,35 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 		decoded := 0
 		st.shareTickets = db.dialect == dialectPostgres
 		// The check locks the mutations will take, named and then taken
-		// all at once, in one order, before any ticket row (takeNamed).
+		// all at once, in one order, before any ticket row (takeNamed);
+		// then the tickets they will read, in one order too
+		// (lockTickets): those of the mutations applyPushed will run,
+		// the seqs after the acked one without a gap, with a valid
+		// mutation ID not used before.
 		ordering := st.lateOnPostgres()
+		next := res.Acked + 1
 		for _, m := range muts {
 			if cmd, ok := pb.ahead.cmds[m.Seq]; ok && m.Seq > res.Acked {
 				st.shareTickets = st.shareTickets && factOnly(cmd)
 				decoded++
 				if ordering {
 					st.willCheck(checkLockKeys(p.Tenant, cmd)...)
+					if m.Seq == next && validMutationID(m.ID) && !pb.used[m.ID] {
+						st.willLockTicketsOf(cmd)
+					}
 				}
+			}
+			if m.Seq == next {
+				next++
 			}
 		}
 		if err := st.takeNamed(ctx); err != nil {
 			return err
 		}
 		st.shareTickets = st.shareTickets && decoded > 0
+		if err := st.lockTickets(ctx); err != nil {
+			return err
+		}
 		st.deferFacts = st.shareTickets && optimistic
 		for _, m := range muts {
 			if m.Seq <= res.Acked {

@@ -122,6 +122,14 @@ type serverTx struct {
 	lockOrder             []int64
 	namedKeys             map[int64]bool // lockOrder's, once it is long (name)
 	ordered, savedOrdered bool
+	// ticketOrder holds the IDs of the tickets a write (a push, a
+	// shipment) will read, named before it locks any (willLockTicket),
+	// which lockTickets locks in one statement and one order
+	// (lockorder.go).
+	ticketOrder []string
+	// requestsNamed holds the part requests a shipment ships whose
+	// lines do not name their tickets (willLockTicketsOf).
+	requestsNamed []string
 	// optimistic (a push's first run): no savepoints are
 	// taken, and a refused mutation, which would roll back to its own,
 	// ends the run with errNeedSavepoints instead; the push runs again
