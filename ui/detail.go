@@ -66,6 +66,9 @@ type detailHost interface {
 	moneyHost
 	// printLabels shows the ticket's labels to print.
 	printLabels(tv ticketView)
+	// editContact opens the dialog that corrects the customer's phone
+	// and address of tk (contact.go); save saves its update.
+	editContact(save committer, tk app.Ticket)
 	// detailChanged is told when the pane was rebuilt: memory to trim.
 	detailChanged()
 	// signOffPossible says whether openSignOff can take the customer's
@@ -510,6 +513,12 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		}
 	}
 
+	if contactEditable(v.deps.Commit != nil, v.deps.Actor, t) {
+		// Beside the number and the address it corrects: the technician
+		// in front of the customer hears "my number changed".
+		contact.Add(widget.NewButtonWithIcon(lang.X("contact.edit", "Edit"), theme.DocumentCreateIcon(), func() { v.host.editContact(v.actedFrom("contact"), t) }))
+	}
+
 	printBtn := widget.NewButtonWithIcon(lang.X("labels.print", "Print labels"), theme.DocumentPrintIcon(), func() { v.host.printLabels(tv) })
 	sections := []fyne.CanvasObject{title, container.NewHBox(append([]fyne.CanvasObject{printBtn}, v.host.documentButtons(tv.detail)...)...)}
 	v.sections = map[string]fyne.CanvasObject{}
@@ -549,7 +558,7 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		sections = append(sections, b)
 	}
 	named("actions", rest)
-	sections = append(sections, widget.NewCard("", "", container.NewVBox(info, contact)))
+	named("contact", widget.NewCard("", "", container.NewVBox(info, contact)))
 	away := tv.detail.Away
 	if away != nil {
 		// The history's card comes under the ticket's facts, in view on a
