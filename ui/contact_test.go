@@ -267,3 +267,54 @@ func TestContactNotOfferedWhereItCannotSave(t *testing.T) {
 	}
 }
 
+// TestContactConflictWithDispatch, two-sided on a real central service:
+// the technician corrects the phone offline while dispatch changes it
+// too; the sync keeps the technician's and shows both on the sync page
+// in words (the field named, not "customer_phone"); taking dispatch's
+// puts theirs on the ticket.
+func TestContactConflictWithDispatch(t *testing.T) {
+	sw := newSyncWorld(t, nil, nil)
+	var tk app.Ticket
+	for _, x := range sw.assigned(t, 10) {
+		if x.Customer.Phone != "" {
+			tk = x
+			break
+		}
+	}
+	if tk.ID == "" {
+		t.Fatal("no assigned ticket with a phone")
+	}
+	const mine, theirs = "+86 139 2222 3333", "+86 137 0000 1111"
+	d := openContact(t, sw.term, sw.w, tk.ID)
+	typeInto(t, d, phoneHint, mine)
+	tapButton(t, d, "Save")
+	// Dispatch, who saw the old number, changes it before the device
+	// syncs.
+	seen, dispatchPhone := tk.Customer.Phone, theirs
+	sw.dispatch(t, &app.UpdateTicket{Ticket: tk.ID, Set: app.TicketFields{CustomerPhone: &dispatchPhone}, Base: app.TicketFields{CustomerPhone: &seen}})
+	sw.syncOnce(t)
+	if s := sw.term.SyncText(); !strings.Contains(s, "1 conflict needs a decision") {
+		t.Fatalf("sync line after both changed the phone: %q", s)
+	}
+	if got := ticketNow(t, sw.deps, tk.ID).Ticket.Customer.Phone; got != mine {
+		t.Errorf("after the sync the ticket holds %q, want the technician's %q (the later arrival)", got, mine)
+	}
+	page := sw.openPage(t)
+	shown := labels(page)
+	for _, want := range []string{tk.Number, "Both you and dispatch changed the customer's phone", "Phone", mine, theirs, "Keep mine", "Take theirs"} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("the sync page lacks %q:\n%s", want, shown)
+		}
+	}
+	if strings.Contains(shown, app.FieldCustomerPhone) {
+		t.Errorf("the sync page names the field by its wire name %q:\n%s", app.FieldCustomerPhone, shown)
+	}
+	tapButton(t, page, "Take theirs")
+	sw.syncOnce(t)
+	if s := sw.term.SyncText(); strings.Contains(s, "conflict") {
+		t.Errorf("sync line after deciding: %q", s)
+	}
+	if got := ticketNow(t, sw.deps, tk.ID).Ticket.Customer.Phone; got != theirs {
+		t.Errorf("after taking theirs the ticket holds %q, want %q", got, theirs)
+	}
+}
