@@ -6,6 +6,7 @@ import (
 	"image"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -558,7 +559,19 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		sections = append(sections, b)
 	}
 	named("actions", rest)
-	named("contact", widget.NewCard("", "", container.NewVBox(info, contact)))
+	if len(contact.Objects) > 0 {
+		// Right under the customer and the address they call, map and
+		// correct, in the facts' own columns: below all the facts, Edit
+		// was a screen away from the number it changes.
+		at := 2 // Kind's row
+		for _, v := range []string{t.Customer.Name + t.Customer.Phone, t.Customer.Address} {
+			if strings.TrimSpace(v) != "" {
+				at += 2 // fields leaves out an empty row
+			}
+		}
+		info.Objects = slices.Insert(info.Objects, at, fyne.CanvasObject(layout.NewSpacer()), fyne.CanvasObject(contact))
+	}
+	named("contact", widget.NewCard("", "", info))
 	away := tv.detail.Away
 	if away != nil {
 		// The history's card comes under the ticket's facts, in view on a
