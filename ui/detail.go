@@ -502,22 +502,28 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		lang.X("ticket.resolution", "Resolution"), resolutionOrEmpty(t.ResolutionCode),
 	)
 
-	contact := container.NewHBox()
+	// The number to call on a line of its own, the map and Edit on the
+	// next: in the facts' value column of a phone (360 px less the
+	// labels) a long number and the map's link do not fit side by side.
+	contact := container.NewVBox()
 	if phone := strings.TrimSpace(t.Customer.Phone); phone != "" {
 		if u, err := url.Parse("tel:" + strings.NewReplacer(" ", "", "-", "").Replace(phone)); err == nil {
 			contact.Add(widget.NewHyperlink(lang.X("ticket.call", "Call {{.Phone}}", map[string]any{"Phone": phone}), u))
 		}
 	}
+	next := container.NewHBox()
 	if addr := strings.TrimSpace(t.Customer.Address); addr != "" && t.Kind == app.KindOnSite {
 		if u, err := url.Parse("geo:0,0?q=" + url.QueryEscape(addr)); err == nil {
-			contact.Add(widget.NewHyperlink(lang.X("ticket.map", "Open in maps"), u))
+			next.Add(widget.NewHyperlink(lang.X("ticket.map", "Open in maps"), u))
 		}
 	}
-
 	if contactEditable(v.deps.Commit != nil, v.deps.Actor, t) {
 		// Beside the number and the address it corrects: the technician
 		// in front of the customer hears "my number changed".
-		contact.Add(widget.NewButtonWithIcon(lang.X("contact.edit", "Edit"), theme.DocumentCreateIcon(), func() { v.host.editContact(v.actedFrom("contact"), t) }))
+		next.Add(widget.NewButtonWithIcon(lang.X("contact.edit", "Edit"), theme.DocumentCreateIcon(), func() { v.host.editContact(v.actedFrom("contact"), t) }))
+	}
+	if len(next.Objects) > 0 {
+		contact.Add(next)
 	}
 
 	printBtn := widget.NewButtonWithIcon(lang.X("labels.print", "Print labels"), theme.DocumentPrintIcon(), func() { v.host.printLabels(tv) })
