@@ -59,6 +59,7 @@ func main() {
 	*language = code
 
 	a := fyneapp.NewWithID(appID)
+	a.Settings().SetTheme(ui.Theme())
 	if err := ui.SetLanguage(a, *language); err != nil {
 		log.Print(err)
 	}

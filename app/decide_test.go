@@ -798,3 +798,40 @@ func FuzzDecide(f *testing.F) {
 		checkInvariants(t, rs, in, d)
 	})
 }
+
+// TestReasonDays: every calendar day a decision's reasons hold is one
+// Days names, so that no reader shows a day as YYYY-MM-DD beside days in
+// its own format; a day written in a reason is the same day read back.
+func TestReasonDays(t *testing.T) {
+	seen := 0
+	for _, c := range decideCases() {
+		rs, in := c.input(t)
+		d, err := app.Decide(rs, in)
+		if err != nil {
+			continue
+		}
+		for _, r := range d.Reasons {
+			days := r.Days()
+			for k, v := range r.Data {
+				s, ok := v.(string)
+				if !ok {
+					continue
+				}
+				want, err := time.Parse(time.DateOnly, s)
+				if err != nil {
+					if _, named := days[k]; named {
+						t.Errorf("%s: %s=%q is no day, yet Days names it", r.Key, k, s)
+					}
+					continue
+				}
+				seen++
+				if got, ok := days[k]; !ok || !got.Equal(want) {
+					t.Errorf("%s: %s=%q: Days gives %v, %v", r.Key, k, s, got, ok)
+				}
+			}
+		}
+	}
+	if seen == 0 {
+		t.Fatal("no reason held a day: the cases no longer reach the dated reasons")
+	}
+}

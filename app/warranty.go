@@ -133,6 +133,32 @@ type Reason struct {
 // Text renders the English sentence.
 func (r Reason) Text() string { return RenderTemplate(r.Message, r.Data) }
 
+// reasonDayKeys name the data a Reason holds as a calendar day. They are
+// written YYYY-MM-DD (ymd) so that the decision's JSON is the same on every
+// device and server; a reader shows them in its own date format (Days).
+var reasonDayKeys = [...]string{"Purchased", "Until", "From", "Made"}
+
+// Days are the calendar days r's data holds, by key, each at midnight UTC
+// (a civil day, as purchase dates are); nil when it holds none.
+func (r Reason) Days() map[string]time.Time {
+	var days map[string]time.Time
+	for _, k := range reasonDayKeys {
+		s, ok := r.Data[k].(string)
+		if !ok {
+			continue
+		}
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			continue
+		}
+		if days == nil {
+			days = make(map[string]time.Time, len(reasonDayKeys))
+		}
+		days[k] = d
+	}
+	return days
+}
+
 // Decision is the outcome of evaluating warranty cover for a ticket.
 type Decision struct {
 	Coverage       Coverage                     `json:"coverage"`

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"maps"
 	"strings"
 	"time"
 
@@ -24,7 +25,20 @@ func errorText(err error) string {
 	return lang.X("error.internal", "Internal error. Please try again; if it keeps happening, contact support.")
 }
 
-func reasonText(r app.Reason) string { return lang.X(r.Key, r.Message, r.Data) }
+// reasonText is a warranty reason in the UI language, its days (a
+// purchase, the end of a cover) in the language's date format: app writes
+// them YYYY-MM-DD, which read "Acheté le 2024-08-05" in French.
+func reasonText(r app.Reason) string {
+	days := r.Days()
+	if len(days) == 0 {
+		return lang.X(r.Key, r.Message, r.Data)
+	}
+	data := maps.Clone(r.Data)
+	for k, d := range days {
+		data[k] = civilDateText(d)
+	}
+	return lang.X(r.Key, r.Message, data)
+}
 
 func statusText(s app.Status) string {
 	switch s {

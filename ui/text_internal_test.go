@@ -2,6 +2,7 @@ package ui
 
 import (
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,5 +86,40 @@ func TestResolveByText(t *testing.T) {
 		if got := resolveByText(tk, now); got != tc.want {
 			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
 		}
+	}
+}
+
+// TestReasonDaysInTheUILanguage: a warranty reason's days read in the UI
+// language's date format, as every other date on screen does; app writes
+// them YYYY-MM-DD.
+func TestReasonDaysInTheUILanguage(t *testing.T) {
+	t.Cleanup(func() {
+		os.Setenv("LANGUAGE", "en")
+		assets.AddTranslations()
+	})
+	r := app.Reason{Key: "warranty.reason.in_period",
+		Message: "Purchased {{.Purchased}} (receipt {{.Proof}}); the {{.Term}} warranty runs until {{.Until}}.",
+		Data: map[string]any{"Purchased": "2025-03-01", "Proof": "INV-1", "Term": "12-month",
+			"Months": 12, "Days": 0, "Until": "2026-02-28"}}
+	for _, tc := range []struct{ lang, want string }{
+		{"en", "Purchased 1 Mar 2025 (receipt INV-1); the 12-month warranty runs until 28 Feb 2026."},
+		{"zh", "购买于 2025年3月1日（凭证：INV-1）；12 个月保修至 2026年2月28日。"},
+		{"fr", "Acheté le 01/03/2025 (justificatif INV-1)"},
+		{"es", "Comprado el 01/03/2025 (comprobante INV-1)"},
+		{"pt", "Comprado em 01/03/2025 (comprovante INV-1)"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			t.Setenv("LANGUAGE", tc.lang)
+			os.Setenv("LANG", "")
+			if err := assets.AddTranslations(); err != nil {
+				t.Fatal(err)
+			}
+			if got := reasonText(r); !strings.HasPrefix(got, tc.want) {
+				t.Errorf("got %q, want it to start %q", got, tc.want)
+			}
+		})
+	}
+	if r.Data["Purchased"] != "2025-03-01" {
+		t.Errorf("reasonText changed the decision's data: %v", r.Data["Purchased"])
 	}
 }
