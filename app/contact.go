@@ -9,10 +9,10 @@ import "strings"
 // what was typed with these rules before it saves anything.
 
 // CheckCustomerPhone refuses a phone number that PhoneText does not read
-// as one (letters, fewer than MinPhoneDigits digits), an empty one (the
-// ticket keeps the number it has until a new one is typed) and one over
-// MaxTextLen, ticket.update's bound. It returns the number as saved:
-// trimmed, without a "tel:" label.
+// as one (letters), one of fewer than MinPhoneDigits digits (also after
+// a "tel:" label), an empty one (the ticket keeps the number it has until
+// a new one is typed) and one over MaxTextLen, ticket.update's bound. It
+// returns the number as saved: trimmed, without a "tel:" label.
 func CheckCustomerPhone(phone string) (string, error) {
 	phone = strings.TrimSpace(phone)
 	if phone == "" {
@@ -21,8 +21,10 @@ func CheckCustomerPhone(phone string) (string, error) {
 	if len(phone) > MaxTextLen {
 		return "", Errorf(EINVALID, "contact.too_long", "At most {{.Max}} characters: shorten it.", "Max", MaxTextLen)
 	}
+	// A "tel:" label lets PhoneText read three digits as a part of a
+	// number to search for; a customer's number to call needs its whole.
 	number, ok := PhoneText(phone)
-	if !ok {
+	if !ok || len(PhoneDigits(number)) < MinPhoneDigits {
 		return "", Errorf(EINVALID, "contact.phone_invalid", "“{{.Phone}}” is not a phone number: type at least {{.Min}} digits, with spaces or + - ( ) . / if you like.",
 			"Phone", phone, "Min", MinPhoneDigits)
 	}

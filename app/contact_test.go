@@ -19,6 +19,7 @@ func TestCheckCustomerPhone(t *testing.T) {
 		{"", "", "contact.phone_empty"},
 		{"   ", "", "contact.phone_empty"},
 		{"139", "", "contact.phone_invalid"},
+		{"tel:139", "", "contact.phone_invalid"},
 		{"call the neighbour", "", "contact.phone_invalid"},
 		{"C02XK1ZZJG5H", "", "contact.phone_invalid"},
 		{strings.Repeat("1", app.MaxTextLen+1), "", "contact.too_long"},
