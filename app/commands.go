@@ -277,7 +277,7 @@ func (c *UpdateTicket) Apply(ctx context.Context, tx MutationTx, actor Actor, no
 	if err != nil {
 		return err
 	}
-	if t.Status == StatusClosed || t.Status == StatusCancelled {
+	if !TicketEditable(t) {
 		return Errorf(ECONFLICT, "ticket.update_closed", "Ticket {{.Number}} is {{.Status}}; it can no longer be edited.", "Number", t.Number, "Status", string(t.Status))
 	}
 	c.Set.applyTo(&t)

@@ -127,7 +127,7 @@ func NoticeAllowed(t Ticket, kind CustomerNoticeKind) error {
 		return Errorf(EINVALID, "notice.bad_kind", "Unknown notice kind {{.Kind}}; update the app.", "Kind", string(kind))
 	}
 	if strings.TrimSpace(t.Customer.Email) == "" && strings.TrimSpace(t.Customer.Phone) == "" {
-		return Errorf(EINVALID, "notice.no_contact", "The customer has neither an email nor a phone number; add one to ticket {{.Number}} (ask dispatch) before notifying them.", "Number", t.Number)
+		return Errorf(EINVALID, "notice.no_contact", "The customer has neither an email nor a phone number: add their phone with Edit beside the customer on ticket {{.Number}}, then notify them.", "Number", t.Number)
 	}
 	return nil
 }

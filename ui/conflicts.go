@@ -302,10 +302,20 @@ func staleText(c app.Conflict, number string, tk app.Ticket, known bool) (what, 
 // and the resolutions that make sense for its kind.
 func (in *conflictInbox) change(c app.Conflict, cc conflictContext) fyne.CanvasObject {
 	tk, known := cc.tickets[c.Ticket]
-	text := lang.X(c.Reason(app.PlaceNames{
+	key, message, data := c.Reason(app.PlaceNames{
 		Location: func(id app.LocationID) string { return cc.locations[id] },
 		Shipment: func(id string) string { return cc.shipments[id] },
-	}))
+	})
+	field := c.Field
+	if row, named := sharedFieldText(c.Field); row != "" {
+		// The service names the field by its wire name
+		// ("customer_phone"): say which, in the user's language.
+		field = row
+		if _, ok := data["Field"]; ok {
+			data["Field"] = named
+		}
+	}
+	text := lang.X(key, message, data)
 	ours, theirs := c.Ours, c.Theirs
 	if c.Kind != app.ConflictField {
 		// A refused change holds the mutation's arguments: name the change.
@@ -342,7 +352,7 @@ func (in *conflictInbox) change(c app.Conflict, cc conflictContext) fyne.CanvasO
 	box := container.NewVBox(what)
 	box.Add(fields(
 		lang.X("conflicts.ticket", "Ticket"), number,
-		lang.X("conflicts.field", "Field"), c.Field,
+		lang.X("conflicts.field", "Field"), field,
 		lang.X("conflicts.ours", "Yours"), ours,
 		lang.X("conflicts.theirs", "Theirs"), theirs,
 		lang.X("conflicts.theirs_by", "Changed by"), theirsBy,
@@ -474,4 +484,17 @@ func mutationText(full string) string {
 		return lang.X("change.shipment_receive", "Parcel received")
 	}
 	return name
+}
+
+// sharedFieldText names a shared ticket field of a field conflict (its
+// wire name, app.FieldCustomerPhone or app.FieldCustomerAddress) as a
+// row's label reads it and as a sentence does; "" for another name.
+func sharedFieldText(field string) (row, inSentence string) {
+	switch field {
+	case app.FieldCustomerPhone:
+		return lang.X("checkin.phone", "Phone"), lang.X("conflicts.field_phone", "the customer's phone")
+	case app.FieldCustomerAddress:
+		return lang.X("ticket.address", "Address"), lang.X("conflicts.field_address", "the customer's address")
+	}
+	return "", ""
 }

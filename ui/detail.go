@@ -6,6 +6,7 @@ import (
 	"image"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -66,6 +67,9 @@ type detailHost interface {
 	moneyHost
 	// printLabels shows the ticket's labels to print.
 	printLabels(tv ticketView)
+	// editContact opens the dialog that corrects the customer's phone
+	// and address of tk (contact.go); save saves its update.
+	editContact(save committer, tk app.Ticket)
 	// detailChanged is told when the pane was rebuilt: memory to trim.
 	detailChanged()
 	// signOffPossible says whether openSignOff can take the customer's
@@ -498,16 +502,28 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		lang.X("ticket.resolution", "Resolution"), resolutionOrEmpty(t.ResolutionCode),
 	)
 
-	contact := container.NewHBox()
+	// The number to call on a line of its own, the map and Edit on the
+	// next: in the facts' value column of a phone (360 px less the
+	// labels) a long number and the map's link do not fit side by side.
+	contact := container.NewVBox()
 	if phone := strings.TrimSpace(t.Customer.Phone); phone != "" {
 		if u, err := url.Parse("tel:" + strings.NewReplacer(" ", "", "-", "").Replace(phone)); err == nil {
 			contact.Add(widget.NewHyperlink(lang.X("ticket.call", "Call {{.Phone}}", map[string]any{"Phone": phone}), u))
 		}
 	}
+	next := container.NewHBox()
 	if addr := strings.TrimSpace(t.Customer.Address); addr != "" && t.Kind == app.KindOnSite {
 		if u, err := url.Parse("geo:0,0?q=" + url.QueryEscape(addr)); err == nil {
-			contact.Add(widget.NewHyperlink(lang.X("ticket.map", "Open in maps"), u))
+			next.Add(widget.NewHyperlink(lang.X("ticket.map", "Open in maps"), u))
 		}
+	}
+	if contactEditable(v.deps.Commit != nil, v.deps.Actor, t) {
+		// Beside the number and the address it corrects: the technician
+		// in front of the customer hears "my number changed".
+		next.Add(widget.NewButtonWithIcon(lang.X("contact.edit", "Edit"), theme.DocumentCreateIcon(), func() { v.host.editContact(v.actedFrom("contact"), t) }))
+	}
+	if len(next.Objects) > 0 {
+		contact.Add(next)
 	}
 
 	printBtn := widget.NewButtonWithIcon(lang.X("labels.print", "Print labels"), theme.DocumentPrintIcon(), func() { v.host.printLabels(tv) })
@@ -549,7 +565,19 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		sections = append(sections, b)
 	}
 	named("actions", rest)
-	sections = append(sections, widget.NewCard("", "", container.NewVBox(info, contact)))
+	if len(contact.Objects) > 0 {
+		// Right under the customer and the address they call, map and
+		// correct, in the facts' own columns: below all the facts, Edit
+		// was a screen away from the number it changes.
+		at := 2 // Kind's row
+		for _, v := range []string{t.Customer.Name + t.Customer.Phone, t.Customer.Address} {
+			if strings.TrimSpace(v) != "" {
+				at += 2 // fields leaves out an empty row
+			}
+		}
+		info.Objects = slices.Insert(info.Objects, at, fyne.CanvasObject(layout.NewSpacer()), fyne.CanvasObject(contact))
+	}
+	named("contact", widget.NewCard("", "", info))
 	away := tv.detail.Away
 	if away != nil {
 		// The history's card comes under the ticket's facts, in view on a

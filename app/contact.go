@@ -1,0 +1,53 @@
+package app
+
+import "strings"
+
+// The customer's phone and address, as the technician in front of the
+// customer corrects them ("my number changed", "flat 2303, not 2033"):
+// ticket.update sets them (TicketFields.CustomerPhone, CustomerAddress)
+// with the values the technician was shown as base. The terminal checks
+// what was typed with these rules before it saves anything.
+
+// CheckCustomerPhone refuses a phone number that PhoneText does not read
+// as one (letters), one of fewer than MinPhoneDigits digits (also after
+// a "tel:" label), an empty one (the ticket keeps the number it has until
+// a new one is typed) and one over MaxTextLen, ticket.update's bound. It
+// returns the number as saved: trimmed, without a "tel:" label.
+func CheckCustomerPhone(phone string) (string, error) {
+	phone = strings.TrimSpace(phone)
+	if phone == "" {
+		return "", Errorf(EINVALID, "contact.phone_empty", "Type the customer's phone number. To keep the one on the ticket, cancel.")
+	}
+	if len(phone) > MaxTextLen {
+		return "", Errorf(EINVALID, "contact.too_long", "At most {{.Max}} characters: shorten it.", "Max", MaxTextLen)
+	}
+	// A "tel:" label lets PhoneText read three digits as a part of a
+	// number to search for; a customer's number to call needs its whole.
+	number, ok := PhoneText(phone)
+	if !ok || len(PhoneDigits(number)) < MinPhoneDigits {
+		return "", Errorf(EINVALID, "contact.phone_invalid", "“{{.Phone}}” is not a phone number: type at least {{.Min}} digits, with spaces or + - ( ) . / if you like.",
+			"Phone", phone, "Min", MinPhoneDigits)
+	}
+	return number, nil
+}
+
+// CheckCustomerAddress refuses an empty address on a visit (KindOnSite):
+// it is where the technician goes. A carry-in or mail-in ticket may have
+// none. It refuses one over MaxTextLen too, and returns the address
+// trimmed.
+func CheckCustomerAddress(kind TicketKind, address string) (string, error) {
+	address = strings.TrimSpace(address)
+	if address == "" && kind == KindOnSite {
+		return "", Errorf(EINVALID, "contact.address_empty", "A visit needs the customer's address: type where the technician goes.")
+	}
+	if len(address) > MaxTextLen {
+		return "", Errorf(EINVALID, "contact.too_long", "At most {{.Max}} characters: shorten it.", "Max", MaxTextLen)
+	}
+	return address, nil
+}
+
+// TicketEditable reports whether t's fields may still change
+// (ticket.update): not once it is closed or cancelled.
+func TicketEditable(t Ticket) bool {
+	return t.Status != StatusClosed && t.Status != StatusCancelled
+}
