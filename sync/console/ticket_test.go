@@ -454,6 +454,14 @@ func TestTicketCustomerUpdate(t *testing.T) {
 				t.Errorf("%s: the form shown again lost the base it came with", c.name)
 			}
 		}
+
+		// A phone that is not one is refused by app's check, under the
+		// phone field, in the user's language.
+		status, body = cl.post(t, "/tickets/tk-1/customer", customerForm("call the neighbour", "2 Road", "135 7777 8888", "2 Road"))
+		field, refusal, address := strings.Index(body, `id="tp-phone"`), strings.Index(body, "is not a phone number"), strings.Index(body, `id="tp-address"`)
+		if status != http.StatusBadRequest || field < 0 || refusal < field || refusal > address || !strings.Contains(body, `aria-invalid="true"`) {
+			t.Errorf("not a phone: status %d, the refusal at %d, want between the phone field (%d) and the address (%d), the phone marked invalid\n%s", status, refusal, field, address, body)
+		}
 	})
 }
 
