@@ -52,12 +52,13 @@ func setLanguage(t *testing.T, ctx context.Context, lang string) {
 	must(t, browser.WaitFor(ctx, fmt.Sprintf(`document.readyState === "complete" && document.documentElement.lang === %q`, lang)))
 }
 
-// TestFilterBarsFit: the filter bar above the board, at 1280x800 (a
-// tablet) and 720x1280 (a phone), in every language: no select's text is
-// cut (the Store select was capped at 16rem, a store's full name cut;
-// zh-Hans's Show select was squeezed to its text by the search field's
-// long label), nothing widens the page, and at 1280 the selects stand on
-// one row.
+// TestFilterBarsFit: the filter bars above the board and the shipments,
+// at 1280x800 (a tablet) and 720x1280 (a phone), in every language: no
+// select's text is cut (the Store select was capped at 16rem, a store's
+// full name cut; zh-Hans's Show select was squeezed to its text by the
+// search field's long label), nothing widens the page, and at 1280 the
+// selects stand on one row (the shipments' three were stacked, each as
+// wide as the page).
 func TestFilterBarsFit(t *testing.T) {
 	// A store and a technician named as the demo's are: the Store and
 	// Technician selects as wide as a real office's.
@@ -73,6 +74,7 @@ func TestFilterBarsFit(t *testing.T) {
 		oneRow     bool
 	}{
 		{"/board", "form.board-filter", true},
+		{"/stock/shipments", "form.ship-filter", true},
 	}
 	for _, lang := range []string{"en", "zh-Hans", "fr", "es", "pt"} {
 		setLanguage(t, ctx, lang)
