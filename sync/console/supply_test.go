@@ -576,3 +576,34 @@ func TestStoreManagerShipsWithinTheStore(t *testing.T) {
 		}
 	})
 }
+
+// TestPartRequestStateWords: a request's state is a label, capitalised,
+// in the requests' table ("Approved"), and a word inside the sentence of
+// a stale answer ("it is now approved"), in English and French; Chinese
+// writes both alike.
+func TestPartRequestStateWords(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		supplyFixture(t, tc)
+		as := signedIn(t, tc)
+		if status, _ := as("dispatcher@t1").post(t, "/stock/requests/rq-1/decide", url.Values{"state": {"requested"}, "ticket": {"tk-4"}, "decision": {"approve"}}); status != http.StatusSeeOther {
+			t.Fatalf("approve rq-1: %d", status)
+		}
+		for _, c := range []struct{ lang, cell, sentence string }{
+			{"en", "<td>Approved", "it is now approved."},
+			{"fr", "<td>Approuvée", "elle est maintenant approuvée."},
+			{"zh-Hans", "<td>已批准", "已批准"},
+		} {
+			if err := tc.db.SetConsoleLanguage(t.Context(), "t1", "clerk@t1", c.lang); err != nil {
+				t.Fatal(err)
+			}
+			cl := as("clerk@t1")
+			if _, body := cl.get(t, "/stock/requests"); !strings.Contains(body, c.cell) {
+				t.Errorf("%s: the requests' table lacks the state label %q", c.lang, c.cell)
+			}
+			status, body := cl.post(t, "/stock/requests/rq-1/decide", url.Values{"state": {"requested"}, "ticket": {"tk-4"}, "decision": {"reject"}, "reason": {"no"}})
+			if status != http.StatusConflict || !strings.Contains(body, c.sentence) {
+				t.Errorf("%s: a stale answer: status %d, want 409 saying %q\n%s", c.lang, status, c.sentence, body)
+			}
+		}
+	})
+}
