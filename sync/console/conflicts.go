@@ -251,7 +251,7 @@ func (c *Console) conflictsData(ctx context.Context, s *Session, state string) (
 		p.Conflicts = append(p.Conflicts, conflictOn(s.T, cf, tickets, names, people, devices, places, p.MayDecide))
 	}
 	if p.Total > len(p.Conflicts) {
-		p.More = s.T.Text("console.conflicts.more", "Showing {{.Shown}} of {{.Total}}: decide these to see the rest.", map[string]any{"Shown": len(p.Conflicts), "Total": p.Total})
+		p.More = s.T.Plural("console.conflicts.more", "Showing {{.Shown}} of {{.Total}}: decide these to see the rest.", p.Total, map[string]any{"Shown": len(p.Conflicts), "Total": p.Total})
 	}
 	return p, nil
 }

@@ -50,6 +50,9 @@ func (c *Console) loadPages() (map[string]*pageTemplate, error) {
 // sign-in and error pages without one):
 //
 //	{{T "console.x" "English"}}, {{T "console.x" "Hello {{.Name}}" .}}  translate
+//	{{plural "console.x" "{{.Count}} tickets" .N}}, with more values: (dict "Shown" .S)
+//	                      a count's words, in the form its number takes in the language
+//	                      (translations.Catalog.Plural; the English is the "other" form)
 //	{{csrf}}              the hidden CSRF input every POST form carries, masked afresh (maskCSRF)
 //	{{may "dispatch"}}    whether the session's role has a permission
 //	{{date .At}}, {{datetime .At}}, {{clock .At}}   a time in the tenant's zone
@@ -71,6 +74,13 @@ func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap 
 				d = data[0]
 			}
 			return cat.Text(key, english, d)
+		},
+		"plural": func(key, english string, count int, data ...map[string]any) string {
+			var d map[string]any
+			if len(data) > 0 {
+				d = data[0]
+			}
+			return cat.Plural(key, english, count, d)
 		},
 		"csrf": func() template.HTML {
 			if s == nil {
