@@ -578,7 +578,8 @@ func TestStoreManagerShipsWithinTheStore(t *testing.T) {
 }
 
 // TestPartRequestStateWords: a request's state is a label, capitalised,
-// in the requests' table ("Approved"), and a word inside the sentence of
+// in the requests' table ("Approved", a badge as a ticket's status is,
+// never broken inside a word), and a word inside the sentence of
 // a stale answer ("it is now approved"), in English and French; Chinese
 // writes both alike.
 func TestPartRequestStateWords(t *testing.T) {
@@ -589,9 +590,9 @@ func TestPartRequestStateWords(t *testing.T) {
 			t.Fatalf("approve rq-1: %d", status)
 		}
 		for _, c := range []struct{ lang, cell, sentence string }{
-			{"en", "<td>Approved", "it is now approved."},
-			{"fr", "<td>Approuvée", "elle est maintenant approuvée."},
-			{"zh-Hans", "<td>已批准", "已批准"},
+			{"en", `<span class="st req-state">Approved</span>`, "it is now approved."},
+			{"fr", `<span class="st req-state">Approuvée</span>`, "elle est maintenant approuvée."},
+			{"zh-Hans", `<span class="st req-state">已批准</span>`, "已批准"},
 		} {
 			if err := tc.db.SetConsoleLanguage(t.Context(), "t1", "clerk@t1", c.lang); err != nil {
 				t.Fatal(err)
