@@ -83,7 +83,10 @@ func TestPartRequestsPage(t *testing.T) {
 			see, not []string
 			firstOf  [2]string // the first must come before the second
 		}{
-			{"clerk@t1", []string{"FB-4", "FB-5", `<option value="P-3">P-3 Battery plus</option>`, "Approve instead", "Urgent"}, nil, [2]string{"/tickets/tk-4", "/tickets/tk-5"}},
+			// The substitute's reason and the rejection's are told apart:
+			// both were labelled "Why", one above the other.
+			{"clerk@t1", []string{"FB-4", "FB-5", `<option value="P-3">P-3 Battery plus</option>`, "Approve instead", "Urgent",
+				`<label for="sr-rq-1">Why this part instead</label>`, `<label for="rr-rq-1">Why reject</label>`}, nil, [2]string{"/tickets/tk-4", "/tickets/tk-5"}},
 			{"dispatcher@t1", []string{"FB-4", "FB-5", "Reject"}, nil, [2]string{"/tickets/tk-4", "/tickets/tk-5"}},
 			{"manager@t1", []string{"FB-4", "Reject"}, []string{"FB-5"}, [2]string{}},
 			{"admin@t2", []string{"No part request is open"}, []string{"FB-4", "FB-5"}, [2]string{}},
