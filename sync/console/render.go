@@ -250,5 +250,12 @@ func (c *Console) flash(w http.ResponseWriter, r *http.Request, s *Session, key,
 	if len(data) > 0 {
 		d = data[0]
 	}
-	return c.db.SetConsoleFlash(r.Context(), s.id, s.T.Text(key, english, d))
+	return c.flashText(r, s, s.T.Text(key, english, d))
+}
+
+// flashText is flash for a message the caller words: a count's, with
+// s.T.Plural ("Shipped 1 request"), whose key the translations check
+// reads at the call.
+func (c *Console) flashText(r *http.Request, s *Session, text string) error {
+	return c.db.SetConsoleFlash(r.Context(), s.id, text)
 }
