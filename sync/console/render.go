@@ -67,6 +67,7 @@ func (c *Console) loadPages() (map[string]*pageTemplate, error) {
 func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap {
 	loc := s.loc()
 	in := func(t time.Time) time.Time { return t.In(loc) }
+	counted := map[pluralKey]string{}
 	return template.FuncMap{
 		"T": func(key, english string, data ...any) string {
 			var d any
@@ -76,11 +77,21 @@ func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap 
 			return cat.Text(key, english, d)
 		},
 		"plural": func(key, english string, count int, data ...map[string]any) string {
-			var d map[string]any
 			if len(data) > 0 {
-				d = data[0]
+				return cat.Plural(key, english, count, data[0])
 			}
-			return cat.Plural(key, english, count, d)
+			// A count alone is the same text wherever the page shows it:
+			// the board's 500 lanes and "elsewhere" lines repeat a few
+			// counts ("0 overdue"), each a template parse in Catalog.
+			// One render's calls run on one goroutine; the page bounds
+			// the entries.
+			k := pluralKey{key, count}
+			if text, ok := counted[k]; ok {
+				return text
+			}
+			text := cat.Plural(key, english, count, nil)
+			counted[k] = text
+			return text
 		},
 		"csrf": func() template.HTML {
 			if s == nil {
@@ -113,6 +124,12 @@ func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap 
 		"lang":   func() string { return cat.Lang() },
 		"zone":   loc.String,
 	}
+}
+
+// pluralKey is a count's text within one render: its key and number.
+type pluralKey struct {
+	key   string
+	count int
 }
 
 // dict makes a map of key, value pairs for a template; the keys must be
