@@ -258,8 +258,9 @@ func (c *Console) conflictsData(ctx context.Context, s *Session, state string) (
 
 // person is someone a conflict names as who changed the server's side
 // (TheirsBy) or who decided it (ResolvedBy): Name as people know them,
-// ID as the service recorded them (a console user's login, a
-// technician's ID, an admin token's name). The page shows the name, the
+// ID as the service recorded them (a console user's login, or the
+// actor's name as it stands: a technician's ID, an admin token's or a
+// device's name). The page shows the name, the
 // ID in its title, and the ID beside it too where two people on the page
 // share the name.
 type person struct {
@@ -284,11 +285,12 @@ func personOf(people map[string]person, actor string) person {
 	return person{Name: actor, ID: actor}
 }
 
-// conflictPeople turns the actors the conflicts cs name into people: a console
-// user ("console:<login>", Session.Principal) by their name, a
-// technician (a device's change) by theirs, anything else (an admin
-// token's name) as it is. A page shows maxConflictsShown conflicts, so
-// this reads at most two console users per conflict, each once.
+// conflictPeople turns the actors the conflicts cs name into people: a
+// console user ("console:<login>", Session.Principal) by their name, an
+// actor that is a technician's ID by the technician's name, anything
+// else (an admin token's name, a device's name) as it is. A page shows
+// maxConflictsShown conflicts, so this reads at most two actors per
+// conflict, each once.
 func (c *Console) conflictPeople(ctx context.Context, tenant string, techNames func(app.TechnicianID) string, cs []app.Conflict) (map[string]person, error) {
 	out := map[string]person{}
 	for _, cf := range cs {
