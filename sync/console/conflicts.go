@@ -243,7 +243,7 @@ func (c *Console) conflictsData(ctx context.Context, s *Session, state string) (
 	if err != nil {
 		return p, err
 	}
-	people, err := c.conflictPeople(ctx, s.Tenant, names, shown)
+	people, err := c.conflictPeople(ctx, s, names, shown)
 	if err != nil {
 		return p, err
 	}
@@ -287,12 +287,15 @@ func personOf(people map[string]person, actor string) person {
 
 // conflictPeople turns the actors the conflicts cs name into people: a
 // console user ("console:<login>", Session.Principal) by their name, an
-// actor that is a technician's ID by the technician's name, anything
-// else (an admin token's name, a device's name) as it is. A page shows
-// maxConflictsShown conflicts, so this reads at most two actors per
-// conflict, each once.
-func (c *Console) conflictPeople(ctx context.Context, tenant string, techNames func(app.TechnicianID) string, cs []app.Conflict) (map[string]person, error) {
+// actor that is a technician's ID by the technician's name, an admin
+// token's name said to be one (a script or integration acting through
+// the API: "demo-admin" alone told a dispatcher nothing), anything else
+// (a device's name) as it is. A page shows maxConflictsShown conflicts,
+// so this reads at most two actors per conflict, each once, and the
+// tenant's admin tokens once when an actor is none of the others.
+func (c *Console) conflictPeople(ctx context.Context, s *Session, techNames func(app.TechnicianID) string, cs []app.Conflict) (map[string]person, error) {
 	out := map[string]person{}
+	var tokens map[string]bool // read when first needed
 	for _, cf := range cs {
 		for _, actor := range []string{cf.TheirsBy, cf.ResolvedBy} {
 			if _, done := out[actor]; done || actor == "" {
@@ -301,15 +304,27 @@ func (c *Console) conflictPeople(ctx context.Context, tenant string, techNames f
 			p := person{Name: actor, ID: actor}
 			if login, ok := strings.CutPrefix(actor, consoleActor); ok {
 				p.ID, p.Name = login, login
-				u, err := c.db.ConsoleUser(ctx, tenant, login)
+				u, err := c.db.ConsoleUser(ctx, s.Tenant, login)
 				switch {
 				case err == nil && u.Name != "":
 					p.Name = u.Name
 				case err != nil && app.ErrorCode(err) != app.ENOTFOUND: // a user removed since keeps their login
 					return nil, err
 				}
-			} else {
-				p.Name = techNames(app.TechnicianID(actor))
+			} else if p.Name = techNames(app.TechnicianID(actor)); p.Name == actor {
+				if tokens == nil {
+					ts, err := c.db.AdminTokens(ctx, s.Tenant)
+					if err != nil {
+						return nil, err
+					}
+					tokens = make(map[string]bool, len(ts))
+					for _, t := range ts {
+						tokens[t.Name] = true
+					}
+				}
+				if tokens[actor] {
+					p.Name = s.T.Text("console.conflicts.admin_token", "{{.}} (an API token)", actor)
+				}
 			}
 			out[actor] = p
 		}

@@ -419,3 +419,35 @@ func TestConflictNamesPeople(t *testing.T) {
 		}
 	})
 }
+
+// TestConflictNamesAnAPIToken: work held on a ticket an integration
+// cancelled through the API says the change came from an API token, not
+// only the token's bare name.
+func TestConflictNamesAnAPIToken(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		ctx := context.Background()
+		if _, err := tc.db.CreateAdminToken(ctx, "t1", "ops-script"); err != nil {
+			t.Fatal(err)
+		}
+		one := tc.pairDevice(t, "t1", "tech-1")
+		tc.advance(time.Minute)
+		m := mustMutation(t, &app.TransitionTicket{Action: app.ActionCancel, Ticket: "tk-1", Epoch: 1, Reason: "duplicate"}, tc.clock())
+		if err := tc.db.ApplyAdmin(ctx, central.Principal{Tenant: "t1", Role: app.RoleDispatcher, Name: "ops-script"}, m); err != nil {
+			t.Fatal(err)
+		}
+		tc.advance(time.Minute)
+		held := one.push(t, "ticket.start", map[string]any{"ticket": "tk-1", "epoch": 1})
+		if held == "" {
+			t.Fatal("work on the cancelled ticket was applied")
+		}
+		_, body := tc.signIn(t, "dispatcher@t1").get(t, "/conflicts")
+		i := strings.Index(body, `id="cf-`+held+`"`)
+		if i < 0 {
+			t.Fatalf("the inbox lacks the held work %s:\n%s", held, body)
+		}
+		card, _, _ := strings.Cut(body[i:], "</li>")
+		if want := `<dt>Changed by</dt><dd><span title="ops-script">ops-script (an API token)</span></dd>`; !strings.Contains(card, want) {
+			t.Errorf("the held work's card lacks %q:\n%s", want, card)
+		}
+	})
+}
