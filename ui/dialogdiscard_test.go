@@ -243,3 +243,41 @@ func TestDiscardDraftOnTheCards(t *testing.T) {
 		t.Errorf("after both discards a draft still shows:\n%s", visibleText(detail))
 	}
 }
+
+// TestSignOffAsksBeforeDiscardingTheSignature: the sign-off opened and
+// left untouched closes at once on Escape; with a signature drawn,
+// Escape and Cancel ask first, and Keep editing keeps the strokes.
+func TestSignOffAsksBeforeDiscardingTheSignature(t *testing.T) {
+	term, w, _, _ := signTerminal(t)
+	press(w, fyne.KeyEscape)
+	if term.SignOffShown() {
+		t.Fatal("Escape on the sign-off as it opened left it open")
+	}
+	for _, leave := range []struct {
+		name string
+		do   func()
+	}{
+		{"Escape", func() { press(w, fyne.KeyEscape) }},
+		{"Cancel", func() { tapButton(t, front(w), "Cancel") }},
+	} {
+		t.Run(leave.name, func(t *testing.T) {
+			tapButton(t, term.Object(), "Customer sign-off")
+			pad := term.SignOffPad()
+			s := pad.Size()
+			drag(pad, fyne.NewPos(10, 10), fyne.NewPos(s.Width/2, s.Height/2))
+			leave.do()
+			if shown := labels(front(w)); !term.SignOffShown() || !strings.Contains(shown, discardTypedQ) {
+				t.Fatalf("%s with a signature drawn: shown %v, asked:\n%s", leave.name, term.SignOffShown(), shown)
+			}
+			tapButton(t, front(w), "Keep editing")
+			if !term.SignOffShown() || pad.Empty() {
+				t.Fatalf("Keep editing: shown %v, pad empty %v", term.SignOffShown(), pad.Empty())
+			}
+			leave.do()
+			tapButton(t, front(w), "Discard")
+			if term.SignOffShown() {
+				t.Fatal("Discard left the sign-off open")
+			}
+		})
+	}
+}

@@ -125,15 +125,13 @@ func (t *Terminal) askKept(title, confirm, keep string, items []*widget.FormItem
 		d.Hide()
 		leaving = false
 	}
-	var leave func()
-	leave = func() {
-		leaveTyped(t.confirm, fieldsText(fields) != openedWith, lang.X("dialog.discard_title", "Discard what you typed?"),
-			lang.X("dialog.discard_text", "What you typed in this form is lost. To keep it, go back and save it."), closeNow, func() {
-				closeNow()
-				if discarded != nil {
-					discarded()
-				}
-			})
+	leave := func() {
+		t.leaveForm(fieldsText(fields) != openedWith, closeNow, func() {
+			closeNow()
+			if discarded != nil {
+				discarded()
+			}
+		})
 	}
 	show := func() { t.presentForm(d, d.Confirm, nil, leave) }
 	d = dialog.NewCustomConfirm(title, confirm, keep, body, func(yes bool) {
@@ -194,6 +192,12 @@ func leaveTyped(confirm func(title, message, doLabel, keepLabel string, destruct
 		return
 	}
 	confirm(title, text, lang.X("dialog.discard", "Discard"), lang.X("dialog.keep_editing", "Keep editing"), true, discard)
+}
+
+// leaveForm is leaveTyped for a form of the terminal's, in its words.
+func (t *Terminal) leaveForm(typed bool, close, discard func()) {
+	leaveTyped(t.confirm, typed, lang.X("dialog.discard_title", "Discard what you typed?"),
+		lang.X("dialog.discard_text", "What you typed in this form is lost. To keep it, go back and save it."), close, discard)
 }
 
 // typingFields appends to fields the text fields o is or holds
