@@ -90,7 +90,7 @@ func (c *diagnosisCard) object() fyne.CanvasObject {
 	if c.entry.Text == c.ticket.Diagnosis {
 		save.Disable()
 	}
-	c.row = newDraftRow(c.confirm, func() {
+	c.row = newDraftRow(c.confirm, draftDiscardText(), func() {
 		// Back to the saved text: OnChanged hides the row and forgets
 		// the pending draft; drop deletes the one written.
 		c.entry.SetText(c.ticket.Diagnosis)

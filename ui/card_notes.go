@@ -48,7 +48,7 @@ func (c *notesCard) object() fyne.CanvasObject {
 		c.entry = entry
 		entry.SetPlaceHolder(lang.X("notes.hint", "Add a note for dispatch or the next visit"))
 		entry.SetText(c.draft)
-		row := newDraftRow(c.confirm, func() {
+		row := newDraftRow(c.confirm, draftDiscardText(), func() {
 			entry.SetText("") // OnChanged hides the row
 			if c.drafts != nil {
 				c.drafts.drop(d.Ticket.ID, app.DraftNote)

@@ -101,7 +101,7 @@ func (c *repairCard) object() fyne.CanvasObject {
 		k.shown = widget.NewLabel("")
 		k.shown.Wrapping = fyne.TextWrapWord
 		k.shown.TextStyle.Italic = true
-		k.row = newDraftRow(c.confirm, c.discardDraft)
+		k.row = newDraftRow(c.confirm, lang.X("draft.discard_repair_text", "The repair log entry you typed and did not save is deleted from this device."), c.discardDraft)
 		k.box = container.NewVBox(k.shown, k.row.box)
 		k.box.Hide()
 		k.set(k.text)
@@ -125,12 +125,17 @@ func (c *repairCard) logRepairThen(done func()) {
 	// it, in the store once typing pauses (draftKeeper).
 	k := c.draft()
 	what.SetText(k.text)
-	line := newDraftRow(nil, nil)
+	line := newDraftRow(nil, "", nil)
 	line.discard.Hide() // the card's button discards; here, Cancel asks
 	line.show(k.text != "", false, "")
 	what.OnChanged = func(s string) {
 		k.set(s)
-		line.show(k.text != "", false, "")
+		if k.text == "" {
+			// Only ever hidden while the form is open: a line that came
+			// on typing would grow the form under a dialog sized as it
+			// opened, and push Minutes out of view [2.7.1].
+			line.show(false, false, "")
+		}
 		if c.drafts != nil {
 			c.drafts.typed(tk.ID, app.DraftRepair, s, "", "")
 		}

@@ -216,16 +216,16 @@ type draftRow struct {
 }
 
 // newDraftRow is a hidden draftRow whose button asks through confirm,
-// then runs discard.
-func newDraftRow(confirm func(title, message, doLabel, keepLabel string, destructive bool, ok func()), discard func()) *draftRow {
+// saying text (what discarding does, draftDiscardText for a field that
+// goes back to its saved text), then runs discard.
+func newDraftRow(confirm func(title, message, doLabel, keepLabel string, destructive bool, ok func()), text string, discard func()) *draftRow {
 	r := &draftRow{line: lowLabel(lang.X("draft.kept", "Draft, not saved yet"))}
 	r.discard = widget.NewButtonWithIcon(lang.X("draft.discard", "Discard draft"), theme.DeleteIcon(), func() {
 		if confirm == nil {
 			discard()
 			return
 		}
-		confirm(lang.X("draft.discard_title", "Discard this draft?"),
-			lang.X("draft.discard_text", "What you typed and did not save is deleted from this device; the field shows the saved text again."),
+		confirm(lang.X("draft.discard_title", "Discard this draft?"), text,
 			lang.X("draft.discard", "Discard draft"), lang.X("draft.keep", "Keep draft"), true, discard)
 	})
 	r.discard.Importance = widget.DangerImportance
@@ -234,6 +234,11 @@ func newDraftRow(confirm func(title, message, doLabel, keepLabel string, destruc
 	r.box = container.NewBorder(nil, nil, nil, r.discard, r.line)
 	r.box.Hide()
 	return r
+}
+
+// draftDiscardText says what discarding a field's draft does.
+func draftDiscardText() string {
+	return lang.X("draft.discard_text", "What you typed and did not save is deleted from this device; the field shows the saved text again.")
 }
 
 // show shows the row while text is a draft over saved, hidden
