@@ -281,3 +281,46 @@ func TestSignOffAsksBeforeDiscardingTheSignature(t *testing.T) {
 		})
 	}
 }
+
+// TestEstimateAnswerAsksBeforeDiscardingTheSignature: the customer's
+// answer to an estimate, untouched, closes at once on "Later"; with a
+// signature drawn on its pad, Escape asks first, and Keep editing keeps
+// the strokes.
+func TestEstimateAnswerAsksBeforeDiscardingTheSignature(t *testing.T) {
+	term, w, deps, _ := moneyTerminal(t, "D12")
+	paidTicket(t, term, deps, "356938035643809")
+	overlays := func() int { return len(w.Canvas().Overlays().List()) }
+	answer := func() *ui.SignPad {
+		t.Helper()
+		tapButton(t, term.Detail().Object(), "Estimate")
+		tapButton(t, front(w), "Issue estimate")
+		pad := ui.SignPadInFront(w)
+		if pad == nil {
+			t.Fatalf("no signature pad in the answer:\n%s", labels(front(w)))
+		}
+		return pad
+	}
+	answer()
+	tapButton(t, front(w), "Later")
+	if overlays() != 0 {
+		t.Fatalf("Later on the answer as it opened: %d overlays, want it closed at once", overlays())
+	}
+
+	paidTicket(t, term, deps, "356938035643817") // the first has its estimate
+	pad := answer()
+	s := pad.Size()
+	drag(pad, fyne.NewPos(10, 10), fyne.NewPos(s.Width/2, s.Height/2))
+	press(w, fyne.KeyEscape)
+	if shown := labels(front(w)); overlays() != 2 || !strings.Contains(shown, discardTypedQ) {
+		t.Fatalf("Escape with a signature drawn: %d overlays, asked:\n%s", overlays(), shown)
+	}
+	tapButton(t, front(w), "Keep editing")
+	if overlays() != 1 || pad.Empty() {
+		t.Fatalf("Keep editing: %d overlays, pad empty %v", overlays(), pad.Empty())
+	}
+	press(w, fyne.KeyEscape)
+	tapButton(t, front(w), "Discard")
+	if overlays() != 0 {
+		t.Fatalf("Discard: %d overlays, want the answer closed", overlays())
+	}
+}

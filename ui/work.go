@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -112,10 +113,12 @@ func (t *Terminal) askKept(title, confirm, keep string, items []*widget.FormItem
 	fit := &windowHigh{canvas: t.win.Canvas(), page: page}
 	body := container.New(fit, wheelPage(page))
 	var fields []*scanEntry
+	var pads []*signPad
 	for _, it := range items {
-		fields = typingFields(it.Widget, fields)
+		fields, pads = typingFields(it.Widget, fields, pads)
 	}
-	openedWith := fieldsText(fields)
+	typed := func() string { return fieldsText(fields) + padsText(pads) }
+	openedFields, openedWith := fieldsText(fields), typed()
 	var d *dialog.ConfirmDialog
 	// leaving is set while the form closes for good (Discard answered,
 	// or nothing typed): the close is not asked about again.
@@ -126,7 +129,7 @@ func (t *Terminal) askKept(title, confirm, keep string, items []*widget.FormItem
 		leaving = false
 	}
 	leave := func() {
-		t.leaveForm(fieldsText(fields) != openedWith, closeNow, func() {
+		t.leaveForm(typed() != openedWith, closeNow, func() {
 			closeNow()
 			if discarded != nil {
 				discarded()
@@ -136,13 +139,13 @@ func (t *Terminal) askKept(title, confirm, keep string, items []*widget.FormItem
 	show := func() { t.presentForm(d, d.Confirm, nil, leave) }
 	d = dialog.NewCustomConfirm(title, confirm, keep, body, func(yes bool) {
 		if !yes {
-			if leaving || fieldsText(fields) == openedWith {
+			if leaving || typed() == openedWith {
 				return
 			}
 			// The dismiss button: Fyne has closed the form by now. It
 			// shows again, the typing in the field it was in, and asks.
 			show()
-			if f := changedField(fields, openedWith); f != nil {
+			if f := changedField(fields, openedFields); f != nil {
 				t.win.Canvas().Focus(f)
 			}
 			leave()
@@ -201,21 +204,32 @@ func (t *Terminal) leaveForm(typed bool, close, discard func()) {
 }
 
 // typingFields appends to fields the text fields o is or holds
-// (withProblem's box, a row of fields): what a user types into a form
-// and loses with it, so not those keptElsewhere.
-func typingFields(o fyne.CanvasObject, fields []*scanEntry) []*scanEntry {
+// (withProblem's box, a row of fields), and to pads its signature pads:
+// what a user types or draws into a form and loses with it, so not the
+// fields keptElsewhere.
+func typingFields(o fyne.CanvasObject, fields []*scanEntry, pads []*signPad) ([]*scanEntry, []*signPad) {
 	switch o := o.(type) {
 	case *scanEntry:
-		if o.keptElsewhere {
-			return fields
+		if !o.keptElsewhere {
+			fields = append(fields, o)
 		}
-		return append(fields, o)
+	case *signPad:
+		pads = append(pads, o)
 	case *fyne.Container:
 		for _, c := range o.Objects {
-			fields = typingFields(c, fields)
+			fields, pads = typingFields(c, fields, pads)
 		}
 	}
-	return fields
+	return fields, pads
+}
+
+// padsText is what pads hold, as fieldsText: a pad's count of strokes.
+func padsText(pads []*signPad) string {
+	var b strings.Builder
+	for _, p := range pads {
+		fmt.Fprint(&b, len(p.Strokes()), " ")
+	}
+	return b.String()
 }
 
 // fieldsText is what fields hold, a field's text a line: the same before
