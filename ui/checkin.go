@@ -413,13 +413,9 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 // typed or chosen since it opened: a clerk's Escape, or a tap beside
 // Check in, threw a customer's half-taken intake away without a word.
 func (f *checkInForm) leave() {
-	if f.typed() == f.openedWith || f.confirm == nil {
-		f.dialog.Hide()
-		return
-	}
-	f.confirm(lang.X("checkin.discard_title", "Discard this check-in?"),
+	leaveTyped(f.confirm, f.typed() != f.openedWith, lang.X("checkin.discard_title", "Discard this check-in?"),
 		lang.X("checkin.discard_text", "What you typed and chose for this device is lost. To keep it, go back and check it in."),
-		lang.X("checkin.discard", "Discard"), lang.X("checkin.keep_editing", "Keep editing"), true, f.dialog.Hide)
+		f.dialog.Hide, f.dialog.Hide)
 }
 
 // typed is what the form holds, every field's value in a line: the

@@ -110,6 +110,11 @@ type scanEntry struct {
 	// renderer is the entry's own, kept for its text's scroller
 	// (ownScroll); nil until the entry is first drawn.
 	renderer fyne.WidgetRenderer
+	// keptElsewhere is set on a dialog's field whose typing lives on
+	// where the dialog closes (Complete's diagnosis, mirrored on the
+	// diagnosis card): leaving the dialog loses none of it, so it is
+	// not asked about (leaveTyped).
+	keptElsewhere bool
 }
 
 func newScanEntry(keys *wedgeKeys) *scanEntry {
