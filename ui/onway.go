@@ -504,11 +504,18 @@ func differenceText(d app.Difference, names map[app.PartNumber]app.Part) string 
 	part := namedPart(names, d.Part)
 	switch d.Kind {
 	case app.DifferenceShort:
-		return lang.X("receive.diff.short", "{{.Part}}: {{.Received}} of {{.Shipped}} arrived, {{.Missing}} missing.", map[string]any{"Part": part, "Received": d.Received, "Shipped": d.Shipped, "Missing": d.Shipped - d.Received})
+		// Each text agrees with the one number its words hang on, as
+		// French, Spanish and Portuguese make them agree: "1 manquants",
+		// "faltan 1" and "chegaram 1" read wrong to every counter short
+		// of one part, the usual case.
+		missing := d.Shipped - d.Received
+		return lang.XN("receive.diff.short", "{{.Part}}: {{.Received}} of {{.Shipped}} arrived, {{.Missing}} missing.", missing, map[string]any{"Part": part, "Received": d.Received, "Shipped": d.Shipped, "Missing": missing})
 	case app.DifferenceExtra:
-		return lang.X("receive.diff.extra", "{{.Part}}: {{.Received}} arrived, {{.Shipped}} shipped, {{.Extra}} more than shipped.", map[string]any{"Part": part, "Received": d.Received, "Shipped": d.Shipped, "Extra": d.Received - d.Shipped})
+		// More arrived than shipped: at least two, so only the shipped
+		// count may be one.
+		return lang.XN("receive.diff.extra", "{{.Part}}: {{.Received}} arrived, {{.Shipped}} shipped, {{.Extra}} more than shipped.", d.Shipped, map[string]any{"Part": part, "Received": d.Received, "Shipped": d.Shipped, "Extra": d.Received - d.Shipped})
 	}
-	return lang.X("receive.diff.wrong", "{{.Part}}: {{.Received}} arrived but is not in this shipment.", map[string]any{"Part": part, "Received": d.Received})
+	return lang.XN("receive.diff.wrong", "{{.Part}}: {{.Received}} arrived but are not in this shipment.", d.Received, map[string]any{"Part": part, "Received": d.Received})
 }
 
 // review says what differs from the shipment and, confirmed, saves the
