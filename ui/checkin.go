@@ -700,14 +700,16 @@ func (f *checkInForm) refusals(t *app.Ticket, now time.Time, all bool) []refusal
 		return !all
 	}
 	if s := strings.TrimSpace(f.bought.Text); s != "" {
-		// A calendar day, kept as its midnight in UTC as the warranty
+		// A calendar day, typed as the invoice prints it in the UI
+		// language's order or as YYYY-MM-DD (parseTypedDay), and kept
+		// as its midnight in UTC as the warranty
 		// counts days (civilDateText): read in the session's zone, a
 		// date typed east of UTC became the day before it, a day less
 		// of warranty.
-		d, err := time.Parse(time.DateOnly, s)
+		d, err := parseTypedDay(s)
 		if err == nil {
 			t.Product.PurchaseDate = d
-		} else if refuse(f.bought, app.Errorf(app.EINVALID, "checkin.bad_date", "Write the purchase date as YYYY-MM-DD, for example {{.Example}}.", "Example", now.Format(time.DateOnly))) {
+		} else if refuse(f.bought, app.Errorf(app.EINVALID, "checkin.bad_date", "Write the purchase date as YYYY-MM-DD, for example {{.Example}}.", "Example", typedDayExample(now))) {
 			return out
 		}
 	}
