@@ -15,6 +15,10 @@ const (
 	DraftDiagnosis DraftField = "diagnosis"
 	// DraftNote is the notes card's new note before it is added.
 	DraftNote DraftField = "note"
+	// DraftRepair is the repair log's "What you did", typed in its dialog
+	// and not saved yet: written at the end of a job, with the customer
+	// waiting, it is the longest thing typed and the likeliest cut short.
+	DraftRepair DraftField = "repair"
 )
 
 // Draft is what a technician typed into one of a ticket's free-text
@@ -54,9 +58,9 @@ type DraftService interface {
 // technician).
 func CheckDraft(actor Actor, d Draft) error {
 	switch d.Field {
-	case DraftDiagnosis, DraftNote:
+	case DraftDiagnosis, DraftNote, DraftRepair:
 	default:
-		return Errorf(EINVALID, "draft.field", "Drafts are kept of a ticket's diagnosis and note only, not of {{.Field}}.", "Field", string(d.Field))
+		return Errorf(EINVALID, "draft.field", "Drafts are kept of a ticket's diagnosis, note and repair log only, not of {{.Field}}.", "Field", string(d.Field))
 	}
 	if actor.Technician == "" {
 		return Errorf(EINVALID, "draft.actor", "Drafts are kept for a signed-in technician: sign in, then type again.")

@@ -28,9 +28,12 @@ type diagnosisCard struct {
 	drafts *draftKeeper
 	// base is the saved diagnosis the text in entry was typed over: the
 	// ticket's, or a restored draft's (app.Draft.Base). When the ticket's
-	// differs, a sync changed it since, and line says what it reads now.
+	// differs, a sync changed it since, and row says what it reads now.
 	base string
-	line *widget.Label // "Draft, not saved yet"; set by object
+	row  *draftRow // "Draft, not saved yet"; set by object
+	// confirm asks before the draft is discarded (dialogs.confirm); nil
+	// discards at once.
+	confirm func(title, message, doLabel, keepLabel string, destructive bool, ok func())
 }
 
 // Rows of the diagnosis entry: it grows with the lines typed, up to
@@ -61,7 +64,7 @@ func (c *diagnosisCard) restore(text, base string) {
 
 // isDraft reports whether the card is on screen holding a draft.
 func (c *diagnosisCard) isDraft() bool {
-	return c.line != nil && draftWorth(c.entry.Text, c.ticket.Diagnosis)
+	return c.row != nil && draftWorth(c.entry.Text, c.ticket.Diagnosis)
 }
 
 // grow fits the entry's rows to the lines typed.
@@ -79,7 +82,7 @@ func (c *diagnosisCard) showDraft() {
 	if !draft {
 		c.base = c.ticket.Diagnosis // a draft begun from here is typed over it
 	}
-	showDraftLine(c.line, draft, strings.TrimSpace(c.base) != strings.TrimSpace(c.ticket.Diagnosis), c.ticket.Diagnosis)
+	c.row.show(draft, strings.TrimSpace(c.base) != strings.TrimSpace(c.ticket.Diagnosis), c.ticket.Diagnosis)
 }
 
 func (c *diagnosisCard) object() fyne.CanvasObject {
@@ -87,7 +90,14 @@ func (c *diagnosisCard) object() fyne.CanvasObject {
 	if c.entry.Text == c.ticket.Diagnosis {
 		save.Disable()
 	}
-	c.line = draftLine()
+	c.row = newDraftRow(c.confirm, draftDiscardText(), func() {
+		// Back to the saved text: OnChanged hides the row and forgets
+		// the pending draft; drop deletes the one written.
+		c.entry.SetText(c.ticket.Diagnosis)
+		if c.drafts != nil {
+			c.drafts.drop(c.ticket.ID, app.DraftDiagnosis)
+		}
+	})
 	c.showDraft()
 	c.entry.OnChanged = func(s string) {
 		c.grow()
@@ -114,5 +124,5 @@ func (c *diagnosisCard) object() fyne.CanvasObject {
 		}
 		c.save.commit(&app.UpdateTicket{Ticket: c.ticket.ID, Set: app.TicketFields{Diagnosis: &text}, Base: app.TicketFields{Diagnosis: &base}}, saved)
 	}
-	return widget.NewCard(lang.X("ticket.diagnosis", "Diagnosis"), "", container.NewVBox(c.entry, c.line, container.NewHBox(save)))
+	return widget.NewCard(lang.X("ticket.diagnosis", "Diagnosis"), "", container.NewVBox(c.entry, c.row.box, container.NewHBox(save)))
 }

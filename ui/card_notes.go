@@ -27,6 +27,9 @@ type notesCard struct {
 	drafts *draftKeeper
 	draft  string
 	entry  *scanEntry // the new note's field; nil when not editable
+	// confirm asks before the draft is discarded (dialogs.confirm); nil
+	// discards at once.
+	confirm func(title, message, doLabel, keepLabel string, destructive bool, ok func())
 }
 
 // isDraft reports whether the new note's field holds a draft.
@@ -45,10 +48,15 @@ func (c *notesCard) object() fyne.CanvasObject {
 		c.entry = entry
 		entry.SetPlaceHolder(lang.X("notes.hint", "Add a note for dispatch or the next visit"))
 		entry.SetText(c.draft)
-		line := draftLine()
-		showDraftLine(line, draftWorth(entry.Text, ""), false, "")
+		row := newDraftRow(c.confirm, draftDiscardText(), func() {
+			entry.SetText("") // OnChanged hides the row
+			if c.drafts != nil {
+				c.drafts.drop(d.Ticket.ID, app.DraftNote)
+			}
+		})
+		row.show(draftWorth(entry.Text, ""), false, "")
 		entry.OnChanged = func(s string) {
-			showDraftLine(line, draftWorth(s, ""), false, "")
+			row.show(draftWorth(s, ""), false, "")
 			if c.drafts != nil {
 				c.drafts.typed(d.Ticket.ID, app.DraftNote, s, "", "")
 			}
@@ -66,7 +74,7 @@ func (c *notesCard) object() fyne.CanvasObject {
 		})
 		entry.OnSubmitted = func(string) { add.OnTapped() }
 		box.Add(container.NewBorder(nil, nil, nil, add, entry))
-		box.Add(line)
+		box.Add(row.box)
 	}
 	return widget.NewCard(lang.X("ticket.notes", "Notes"), "", box)
 }

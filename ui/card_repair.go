@@ -25,6 +25,62 @@ type repairCard struct {
 	editable bool
 	detail   app.TicketDetail
 	zone     *time.Location // the session's (Deps.Zone)
+	// drafts keeps "What you did" as typed in the form until it is saved
+	// (draft.go); nil keeps none. kept is the draft, shared with the
+	// copy the completion's checklist opens the form from.
+	drafts *draftKeeper
+	kept   *repairDraft
+	// confirm asks before the draft is discarded (dialogs.confirm).
+	confirm func(title, message, doLabel, keepLabel string, destructive bool, ok func())
+}
+
+// repairDraft is the repair log's draft on one ticket: the text typed in
+// its form and not saved, shown on the card while the form is closed,
+// put back in the form as it opens again.
+type repairDraft struct {
+	ticket app.TicketID
+	text   string
+	// On the card (object); nil before it is built.
+	shown *widget.Label
+	row   *draftRow
+	box   *fyne.Container
+}
+
+// set keeps text as the draft ("" for none) and shows it on the card.
+func (k *repairDraft) set(text string) {
+	if !draftWorth(text, "") {
+		text = ""
+	}
+	k.text = text
+	if k.box == nil {
+		return
+	}
+	if k.shown.Text != text {
+		k.shown.SetText(text)
+	}
+	k.row.show(text != "", false, "")
+	if text != "" && !k.box.Visible() {
+		k.box.Show()
+	} else if text == "" && k.box.Visible() {
+		k.box.Hide()
+	}
+}
+
+// draft is the kept draft; one of its own when the card was built
+// without (tests, a terminal that keeps no drafts).
+func (c *repairCard) draft() *repairDraft {
+	if c.kept == nil {
+		c.kept = &repairDraft{ticket: c.detail.Ticket.ID}
+	}
+	return c.kept
+}
+
+// discardDraft deletes the repair log's draft.
+func (c *repairCard) discardDraft() {
+	c.draft().set("")
+	if c.drafts != nil {
+		c.drafts.drop(c.detail.Ticket.ID, app.DraftRepair)
+	}
 }
 
 func (c *repairCard) object() fyne.CanvasObject {
@@ -39,6 +95,17 @@ func (c *repairCard) object() fyne.CanvasObject {
 		box.Add(lowLabel(lang.X("repair.none", "Nothing logged yet.")))
 	}
 	if c.editable && d.Ticket.Status != app.StatusClosed {
+		// The draft of the form left unsaved (cut short by the lock
+		// screen, a restart), under the entries it will join.
+		k := c.draft()
+		k.shown = widget.NewLabel("")
+		k.shown.Wrapping = fyne.TextWrapWord
+		k.shown.TextStyle.Italic = true
+		k.row = newDraftRow(c.confirm, lang.X("draft.discard_repair_text", "The repair log entry you typed and did not save is deleted from this device."), c.discardDraft)
+		k.box = container.NewVBox(k.shown, k.row.box)
+		k.box.Hide()
+		k.set(k.text)
+		box.Add(k.box)
 		box.Add(container.NewHBox(widget.NewButtonWithIcon(lang.X("repair.add", "Log repair"), theme.ContentAddIcon(), c.logRepair)))
 	}
 	return widget.NewCard(lang.X("ticket.repairs", "Repair log"), "", box)
@@ -54,6 +121,31 @@ func (c *repairCard) logRepairThen(done func()) {
 	tk := c.detail.Ticket
 	what := newScanEntry(c.keys)
 	what.SetPlaceHolder(lang.X("repair.what_hint", "e.g. replaced the drain pump"))
+	// The draft comes back in the field, said to be one; typing keeps
+	// it, in the store once typing pauses (draftKeeper).
+	k := c.draft()
+	what.SetText(k.text)
+	line := newDraftRow(nil, "", nil)
+	line.discard.Hide() // the card's button discards; here, Cancel asks
+	line.show(k.text != "", false, "")
+	what.OnChanged = func(s string) {
+		k.set(s)
+		if k.text == "" {
+			// Only ever hidden while the form is open: a line that came
+			// on typing would grow the form under a dialog sized as it
+			// opened, and push Minutes out of view [2.7.1].
+			line.show(false, false, "")
+		}
+		if c.drafts != nil {
+			c.drafts.typed(tk.ID, app.DraftRepair, s, "", "")
+		}
+	}
+	saved := func() {
+		c.discardDraft()
+		if done != nil {
+			done()
+		}
+	}
 	minutes := newScanEntry(c.keys)
 	minutes.SetPlaceHolder(lang.X("repair.minutes_hint", "0 to 1440"))
 	item := widget.NewFormItem(lang.X("repair.minutes", "Minutes"), minutes.withProblem())
@@ -61,8 +153,8 @@ func (c *repairCard) logRepairThen(done func()) {
 		minutes.SetText(strconv.Itoa(m))
 		item.HintText = lang.X("repair.minutes_suggested", "Time since work started, less what is already logged since then.")
 	}
-	c.ask.ask(lang.X("repair.add", "Log repair"), lang.X("work.save", "Save"), []*widget.FormItem{
-		widget.NewFormItem(lang.X("repair.what", "What you did"), what.withProblem()),
+	c.ask.askKept(lang.X("repair.add", "Log repair"), lang.X("work.save", "Save"), lang.X("dialog.cancel", "Cancel"), []*widget.FormItem{
+		widget.NewFormItem(lang.X("repair.what", "What you did"), container.NewVBox(what.withProblem(), line.box)),
 		item,
 	}, func() error {
 		n, err := strconv.Atoi(strings.TrimSpace(minutes.Text))
@@ -79,9 +171,9 @@ func (c *repairCard) logRepairThen(done func()) {
 			}
 			return &fieldError{field: field, err: err}
 		}
-		c.save.commit(cmd, done)
+		c.save.commit(cmd, saved)
 		return nil
-	})
+	}, c.discardDraft)
 }
 
 // suggestedMinutes is the time worked since the ticket was started, less

@@ -364,6 +364,7 @@ func (w *workflowCard) complete(cmd *app.TransitionTicket) {
 		diagnosis = newScanMultiLineEntry(w.keys)
 		diagnosis.SetPlaceHolder(lang.X("diagnosis.hint", "What you found: cause, tests done, readings"))
 		diagnosis.SetMinRowsVisible(minDiagnosisRows)
+		diagnosis.keptElsewhere = true // on the card (draftDiagnosis)
 	}
 	typedDiagnosis := func() string {
 		if diagnosis != nil {

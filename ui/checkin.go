@@ -413,13 +413,9 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 // typed or chosen since it opened: a clerk's Escape, or a tap beside
 // Check in, threw a customer's half-taken intake away without a word.
 func (f *checkInForm) leave() {
-	if f.typed() == f.openedWith || f.confirm == nil {
-		f.dialog.Hide()
-		return
-	}
-	f.confirm(lang.X("checkin.discard_title", "Discard this check-in?"),
+	leaveTyped(f.confirm, f.typed() != f.openedWith, lang.X("checkin.discard_title", "Discard this check-in?"),
 		lang.X("checkin.discard_text", "What you typed and chose for this device is lost. To keep it, go back and check it in."),
-		lang.X("checkin.discard", "Discard"), lang.X("checkin.keep_editing", "Keep editing"), true, f.dialog.Hide)
+		f.dialog.Hide, f.dialog.Hide)
 }
 
 // typed is what the form holds, every field's value in a line: the
@@ -704,14 +700,16 @@ func (f *checkInForm) refusals(t *app.Ticket, now time.Time, all bool) []refusal
 		return !all
 	}
 	if s := strings.TrimSpace(f.bought.Text); s != "" {
-		// A calendar day, kept as its midnight in UTC as the warranty
+		// A calendar day, typed as the invoice prints it in the UI
+		// language's order or as YYYY-MM-DD (parseTypedDay), and kept
+		// as its midnight in UTC as the warranty
 		// counts days (civilDateText): read in the session's zone, a
 		// date typed east of UTC became the day before it, a day less
 		// of warranty.
-		d, err := time.Parse(time.DateOnly, s)
+		d, err := parseTypedDay(s)
 		if err == nil {
 			t.Product.PurchaseDate = d
-		} else if refuse(f.bought, app.Errorf(app.EINVALID, "checkin.bad_date", "Write the purchase date as YYYY-MM-DD, for example {{.Example}}.", "Example", now.Format(time.DateOnly))) {
+		} else if refuse(f.bought, app.Errorf(app.EINVALID, "checkin.bad_date", "Write the purchase date as YYYY-MM-DD, for example {{.Example}}.", "Example", typedDayExample(now))) {
 			return out
 		}
 	}

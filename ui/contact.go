@@ -111,13 +111,10 @@ func (f *contactForm) refuse(field *scanEntry, err error) {
 }
 
 // leave closes the dialog (Cancel, Escape), asking first when something
-// was typed, as the check-in's form does (checkInForm.leave).
+// was typed: the dialogs' one rule (leaveTyped), in its own words.
 func (f *contactForm) leave() {
-	if f.phone.Text == f.shownPhone && f.address.Text == f.shownAddress {
-		f.dialog.Hide()
-		return
-	}
-	f.confirm(lang.X("contact.discard_title", "Discard this change?"),
+	leaveTyped(f.confirm, f.phone.Text != f.shownPhone || f.address.Text != f.shownAddress,
+		lang.X("contact.discard_title", "Discard this change?"),
 		lang.X("contact.discard_text", "The phone number and address you typed are lost; the ticket keeps the ones it has."),
-		lang.X("checkin.discard", "Discard"), lang.X("checkin.keep_editing", "Keep editing"), true, f.dialog.Hide)
+		f.dialog.Hide, f.dialog.Hide)
 }

@@ -41,6 +41,9 @@ type dialogs interface {
 	ask(title, confirm string, items []*widget.FormItem, ok func() error)
 	// askWith is ask whose dismiss button says keep.
 	askWith(title, confirm, keep string, items []*widget.FormItem, ok func() error)
+	// askKept is askWith for a form whose typing is kept as a draft:
+	// discarded runs when the user leaves it and discards the typing.
+	askKept(title, confirm, keep string, items []*widget.FormItem, ok func() error, discarded func())
 	// confirm asks before an action that cannot be taken back
 	// (confirmAction).
 	confirm(title, message, doLabel, keepLabel string, destructive bool, ok func())
@@ -110,6 +113,8 @@ type TicketDetailView struct {
 	scroll    *container.Scroll // the cards' scroll, nil with no ticket shown
 	diagnosis *diagnosisCard    // the shown ticket's, nil with none
 	notes     *notesCard        // the shown ticket's, nil with none
+	// repairDraft is the shown ticket's repair log draft, nil with none.
+	repairDraft *repairDraft
 	// drafts keeps the typing not saved on the ticket's fields (draft.go);
 	// nil when Deps.Drafts or Deps.Commit is.
 	drafts *draftKeeper
@@ -217,7 +222,7 @@ func (v *TicketDetailView) sayOpeningSoon(id app.TicketID) {
 		v.root.Objects = []fyne.CanvasObject{container.NewCenter(msg)}
 		v.root.Refresh()
 		v.current, v.photos, v.historyLoads = nil, nil, nil
-		v.scroll, v.diagnosis, v.notes = nil, nil, nil
+		v.scroll, v.diagnosis, v.notes, v.repairDraft = nil, nil, nil, nil
 	})
 }
 
@@ -360,7 +365,7 @@ func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
 		msg.Wrapping = fyne.TextWrapWord
 		v.root.Objects = []fyne.CanvasObject{msg}
 		v.root.Refresh()
-		v.scroll, v.diagnosis, v.notes = nil, nil, nil
+		v.scroll, v.diagnosis, v.notes, v.repairDraft = nil, nil, nil, nil
 		return
 	}
 	v.current = &tv
@@ -535,7 +540,7 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		sections = append(sections, o)
 	}
 	diagnosis := newDiagnosisCard(v.actedFrom("diagnosis"), v.keys, t)
-	diagnosis.drafts = v.drafts
+	diagnosis.drafts, diagnosis.confirm = v.drafts, v.host.confirm
 	if old := v.diagnosis; reload && old != nil && old.typed() != old.ticket.Diagnosis {
 		// A save elsewhere on the ticket reloads it: keep what is typed.
 		diagnosis.restore(old.typed(), old.base)
@@ -590,7 +595,7 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	// Dispatch's notes (the machine is on the balcony, ring twice) are
 	// read before the work, under the customer and the fault.
 	notes := &notesCard{save: v.actedFrom("notes"), keys: v.keys, zone: v.deps.Zone, editable: v.deps.Commit != nil, detail: tv.detail,
-		drafts: v.drafts, draft: tv.drafts[app.DraftNote].Text}
+		drafts: v.drafts, draft: tv.drafts[app.DraftNote].Text, confirm: v.host.confirm}
 	v.notes = notes
 	named("notes", notes.object())
 	var mover committer
@@ -615,7 +620,16 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		named("diagnosis", diagnosis.object())
 	}
 	parts := &partsCard{adder: v.actedFrom("parts"), editable: v.deps.Commit != nil, tv: tv}
-	repairs := &repairCard{save: v.actedFrom("repairs"), ask: v.host, keys: v.keys, zone: v.deps.Zone, now: v.deps.Now, editable: v.deps.Commit != nil, detail: tv.detail}
+	repairs := &repairCard{save: v.actedFrom("repairs"), ask: v.host, keys: v.keys, zone: v.deps.Zone, now: v.deps.Now, editable: v.deps.Commit != nil, detail: tv.detail,
+		drafts: v.drafts, confirm: v.host.confirm}
+	if old := v.repairDraft; reload && old != nil && old.ticket == t.ID {
+		// A reload under the open form (a save from the completion's
+		// dialog, a sync): the form types on into the same draft.
+		repairs.kept = old
+	} else if v.drafts != nil {
+		repairs.kept = &repairDraft{ticket: t.ID, text: tv.drafts[app.DraftRepair].Text}
+	}
+	v.repairDraft = repairs.kept
 	if repairs.editable {
 		// From the completion's checklist: the reload after the entry
 		// keeps the actions in view, where the dialog was opened.
@@ -676,6 +690,10 @@ func (v *TicketDetailView) keepDrafts(tv ticketView) {
 	t := tv.detail.Ticket
 	if d, ok := tv.drafts[app.DraftDiagnosis]; ok && (!t.Status.Open() || !draftWorth(d.Text, t.Diagnosis)) {
 		v.drafts.drop(t.ID, app.DraftDiagnosis)
+	}
+	// The repair log takes entries until the ticket closes (repairCard).
+	if d, ok := tv.drafts[app.DraftRepair]; ok && (t.Status == app.StatusClosed || !draftWorth(d.Text, "")) {
+		v.drafts.drop(t.ID, app.DraftRepair)
 	}
 }
 

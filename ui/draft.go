@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -203,19 +205,48 @@ func (k *draftKeeper) read(ctx context.Context, ticket app.TicketID) (map[app.Dr
 	return out, nil
 }
 
-// draftLine is the low line under a field that holds a draft.
-func draftLine() *widget.Label {
-	l := lowLabel(lang.X("draft.kept", "Draft, not saved yet"))
-	l.Hide()
-	return l
+// draftRow is the low line under a field that holds a draft, "Draft,
+// not saved yet", and beside it the way out of the draft: "Discard
+// draft", red and asked first, deletes it and puts the saved text back.
+// Hidden while the field holds no draft.
+type draftRow struct {
+	line    *widget.Label
+	discard *widget.Button
+	box     *fyne.Container
 }
 
-// showDraftLine shows line while text is a draft over saved, hidden
+// newDraftRow is a hidden draftRow whose button asks through confirm,
+// saying text (what discarding does, draftDiscardText for a field that
+// goes back to its saved text), then runs discard.
+func newDraftRow(confirm func(title, message, doLabel, keepLabel string, destructive bool, ok func()), text string, discard func()) *draftRow {
+	r := &draftRow{line: lowLabel(lang.X("draft.kept", "Draft, not saved yet"))}
+	r.discard = widget.NewButtonWithIcon(lang.X("draft.discard", "Discard draft"), theme.DeleteIcon(), func() {
+		if confirm == nil {
+			discard()
+			return
+		}
+		confirm(lang.X("draft.discard_title", "Discard this draft?"), text,
+			lang.X("draft.discard", "Discard draft"), lang.X("draft.keep", "Keep draft"), true, discard)
+	})
+	r.discard.Importance = widget.DangerImportance
+	// The line takes the width the button leaves, wrapping: the saved
+	// diagnosis it may quote is long.
+	r.box = container.NewBorder(nil, nil, nil, r.discard, r.line)
+	r.box.Hide()
+	return r
+}
+
+// draftDiscardText says what discarding a field's draft does.
+func draftDiscardText() string {
+	return lang.X("draft.discard_text", "What you typed and did not save is deleted from this device; the field shows the saved text again.")
+}
+
+// show shows the row while text is a draft over saved, hidden
 // otherwise; changedSince adds that the saved text changed since the
 // draft was typed, and what it reads now. The text is set only when it
-// changes: typing shows or hides the line, and re-lays the ticket out,
+// changes: typing shows or hides the row, and re-lays the ticket out,
 // only as the draft comes or goes.
-func showDraftLine(line *widget.Label, draft bool, changedSince bool, saved string) {
+func (r *draftRow) show(draft bool, changedSince bool, saved string) {
 	text := lang.X("draft.kept", "Draft, not saved yet")
 	if changedSince {
 		if strings.TrimSpace(saved) == "" {
@@ -224,13 +255,13 @@ func showDraftLine(line *widget.Label, draft bool, changedSince bool, saved stri
 			text = lang.X("draft.saved_changed", "Draft, not saved yet. The saved diagnosis changed since you typed it; it now reads: “{{.Saved}}”", map[string]any{"Saved": saved})
 		}
 	}
-	if line.Text != text {
-		line.SetText(text)
+	if r.line.Text != text {
+		r.line.SetText(text)
 	}
-	if draft && !line.Visible() {
-		line.Show()
-	} else if !draft && line.Visible() {
-		line.Hide()
+	if draft && !r.box.Visible() {
+		r.box.Show()
+	} else if !draft && r.box.Visible() {
+		r.box.Hide()
 	}
 }
 

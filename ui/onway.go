@@ -235,13 +235,88 @@ func (p *onWayPage) render() {
 func (p *onWayPage) shipmentRow(s app.Shipment, extra ...fyne.CanvasObject) fyne.CanvasObject {
 	buttons := append(p.host.shipmentPapers(s), extra...)
 	text := wrapped(p.shipmentText(s))
-	switch len(buttons) {
-	case 0:
+	if len(buttons) == 0 {
 		return text
-	case 1:
-		return container.NewBorder(nil, nil, nil, buttons[0], text)
 	}
-	return container.NewBorder(nil, nil, nil, container.NewHBox(buttons...), text)
+	return container.New(&besideOrUnder{}, append([]fyne.CanvasObject{text}, buttons...)...)
+}
+
+// besideOrUnder lays out a text (the first object) with its buttons (the
+// rest): at its right, in a row as tall as the text, while they take at
+// most half the width; else under it, in rows that wrap. A parcel's three
+// buttons in a row were 400 dp wide in English and 490 in French, so on a
+// 360 dp phone the page was laid out wider than the screen and Receive
+// was off its edge, out of reach.
+type besideOrUnder struct {
+	// width is the width of the last layout, which decides the height
+	// MinSize gives; 0 before the first.
+	width float32
+}
+
+// buttonsRow is the width of objs in one row, padded.
+func buttonsRow(objs []fyne.CanvasObject) float32 {
+	w := theme.Padding() * float32(len(objs)-1)
+	for _, o := range objs {
+		w += o.MinSize().Width
+	}
+	return w
+}
+
+func (l *besideOrUnder) beside(objs []fyne.CanvasObject, width float32) bool {
+	return buttonsRow(objs[1:]) <= width/2
+}
+
+func (l *besideOrUnder) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	l.width = size.Width
+	text, buttons, pad := objs[0], objs[1:], theme.Padding()
+	if l.beside(objs, size.Width) {
+		x := size.Width - buttonsRow(buttons)
+		text.Move(fyne.NewPos(0, 0))
+		text.Resize(fyne.NewSize(x-pad, size.Height))
+		for _, b := range buttons {
+			b.Move(fyne.NewPos(x, 0))
+			b.Resize(fyne.NewSize(b.MinSize().Width, size.Height))
+			x += b.MinSize().Width + pad
+		}
+		return
+	}
+	text.Move(fyne.NewPos(0, 0))
+	text.Resize(fyne.NewSize(size.Width, text.MinSize().Height))
+	text.Resize(fyne.NewSize(size.Width, text.MinSize().Height)) // wrapped at this width
+	pos := fyne.NewPos(0, text.Size().Height+pad)
+	for _, b := range buttons {
+		m := b.MinSize()
+		if pos.X > 0 && pos.X+m.Width > size.Width {
+			pos = fyne.NewPos(0, pos.Y+m.Height+pad)
+		}
+		b.Move(pos)
+		b.Resize(m)
+		pos.X += m.Width + pad
+	}
+}
+
+func (l *besideOrUnder) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	text, buttons, pad := objs[0], objs[1:], theme.Padding()
+	var widest, tallest float32
+	for _, b := range buttons {
+		widest = fyne.Max(widest, b.MinSize().Width)
+		tallest = fyne.Max(tallest, b.MinSize().Height)
+	}
+	// Never wider than the text or the widest button: the row goes under
+	// the text rather than past the screen's edge.
+	w := fyne.Max(text.MinSize().Width, widest)
+	if l.width == 0 || l.beside(objs, l.width) {
+		return fyne.NewSize(w, fyne.Max(text.MinSize().Height, tallest))
+	}
+	rows, x := 1, float32(0)
+	for _, b := range buttons {
+		m := b.MinSize().Width
+		if x > 0 && x+m > l.width {
+			rows, x = rows+1, 0
+		}
+		x += m + pad
+	}
+	return fyne.NewSize(w, text.MinSize().Height+pad+float32(rows)*tallest+float32(rows-1)*pad)
 }
 
 // shipmentText says what a shipment is and where it stands.
@@ -504,11 +579,18 @@ func differenceText(d app.Difference, names map[app.PartNumber]app.Part) string 
 	part := namedPart(names, d.Part)
 	switch d.Kind {
 	case app.DifferenceShort:
-		return lang.X("receive.diff.short", "{{.Part}}: {{.Received}} of {{.Shipped}} arrived, {{.Missing}} missing.", map[string]any{"Part": part, "Received": d.Received, "Shipped": d.Shipped, "Missing": d.Shipped - d.Received})
+		// Each text agrees with the one number its words hang on, as
+		// French, Spanish and Portuguese make them agree: "1 manquants",
+		// "faltan 1" and "chegaram 1" read wrong to every counter short
+		// of one part, the usual case.
+		missing := d.Shipped - d.Received
+		return lang.XN("receive.diff.short", "{{.Part}}: {{.Received}} of {{.Shipped}} arrived, {{.Missing}} missing.", missing, map[string]any{"Part": part, "Received": d.Received, "Shipped": d.Shipped, "Missing": missing})
 	case app.DifferenceExtra:
-		return lang.X("receive.diff.extra", "{{.Part}}: {{.Received}} arrived, {{.Shipped}} shipped, {{.Extra}} more than shipped.", map[string]any{"Part": part, "Received": d.Received, "Shipped": d.Shipped, "Extra": d.Received - d.Shipped})
+		// More arrived than shipped: at least two, so only the shipped
+		// count may be one.
+		return lang.XN("receive.diff.extra", "{{.Part}}: {{.Received}} arrived, {{.Shipped}} shipped, {{.Extra}} more than shipped.", d.Shipped, map[string]any{"Part": part, "Received": d.Received, "Shipped": d.Shipped, "Extra": d.Received - d.Shipped})
 	}
-	return lang.X("receive.diff.wrong", "{{.Part}}: {{.Received}} arrived but is not in this shipment.", map[string]any{"Part": part, "Received": d.Received})
+	return lang.XN("receive.diff.wrong", "{{.Part}}: {{.Received}} arrived but are not in this shipment.", d.Received, map[string]any{"Part": part, "Received": d.Received})
 }
 
 // review says what differs from the shipment and, confirmed, saves the

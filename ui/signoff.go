@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"time"
 
@@ -75,6 +76,8 @@ type signOff struct {
 	refuse *widget.Button
 	clear  *widget.Button
 	dialog dialog.Dialog
+	// openedWith is typed as the sign-off opened.
+	openedWith string
 }
 
 var signerRoles = []app.SignerRole{app.SignerCustomer, app.SignerRepresentative}
@@ -126,7 +129,7 @@ func (s *signOff) content() fyne.CanvasObject {
 		widget.NewFormItem(lang.X("sign.name", "Signed by"), s.name),
 		widget.NewFormItem(lang.X("sign.role", "As"), s.role),
 	)
-	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), func() { s.dialog.Hide() })
+	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), func() { s.leave() })
 	// The refusal's text is long in every language: a row of its own.
 	buttons := container.NewVBox(container.NewGridWithColumns(3, s.sign, s.clear, cancel), s.refuse)
 	return container.NewBorder(container.NewVBox(what, form), buttons, nil, nil, s.pad)
@@ -138,7 +141,21 @@ func (t *Terminal) showSignOff(s *signOff) {
 	size := dialogSize(t.win)
 	d.Resize(fyne.NewSize(size.Width, max(size.Height, 520)))
 	t.signing = s
-	t.present(d, nil)
+	s.openedWith = s.typed()
+	t.presentForm(d, nil, nil, s.leave)
+}
+
+// leave closes the sign-off (Cancel, Escape), asking first when a name
+// was typed or a signature drawn since it opened (leaveTyped): a
+// customer's signature is not asked for twice lightly.
+func (s *signOff) leave() {
+	s.t.leaveForm(s.typed() != s.openedWith, s.dialog.Hide, s.dialog.Hide)
+}
+
+// typed is what the sign-off holds that a user typed or drew: the same
+// before and after means nothing was.
+func (s *signOff) typed() string {
+	return fmt.Sprint(s.name.Text, "\x00", len(s.pad.Strokes()))
 }
 
 // record stores the signature's picture, then records it as a photo of

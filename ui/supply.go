@@ -147,13 +147,13 @@ func likelyText(p float64) string {
 	pct := int(math.Round(p * 100))
 	switch {
 	case p >= 0.75:
-		return lang.X("likely.very", "very likely, {{.Percent}} %", map[string]any{"Percent": pct})
+		return lang.X("likely.very", "very likely, {{.Percent}}%", map[string]any{"Percent": pct})
 	case p >= 0.5:
-		return lang.X("likely.likely", "likely, {{.Percent}} %", map[string]any{"Percent": pct})
+		return lang.X("likely.likely", "likely, {{.Percent}}%", map[string]any{"Percent": pct})
 	case p >= app.LoadThreshold:
-		return lang.X("likely.possible", "possible, {{.Percent}} %", map[string]any{"Percent": pct})
+		return lang.X("likely.possible", "possible, {{.Percent}}%", map[string]any{"Percent": pct})
 	}
-	return lang.X("likely.unlikely", "unlikely, {{.Percent}} %", map[string]any{"Percent": pct})
+	return lang.X("likely.unlikely", "unlikely, {{.Percent}}%", map[string]any{"Percent": pct})
 }
 
 // arrivedBanner says, at the top of a waiting ticket, that all its parts

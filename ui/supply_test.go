@@ -295,8 +295,8 @@ func TestLikelyPartsSayHowLikelyAndOfferARequest(t *testing.T) {
 	s.term.Detail().Show(tk.ID)
 	shown := labels(s.term.Detail().Object())
 	stock := vanStock(t, s.deps)
-	for _, want := range []string{"Likely needed", lacks.NameEN + " (" + string(lacks.Number) + ") · likely, 62 % · 0 in Van ",
-		fmt.Sprintf("(%s) · very likely, 80 %% · %d in Van ", has.Number, stock[has.Number])} {
+	for _, want := range []string{"Likely needed", lacks.NameEN + " (" + string(lacks.Number) + ") · likely, 62% · 0 in Van ",
+		fmt.Sprintf("(%s) · very likely, 80%% · %d in Van ", has.Number, stock[has.Number])} {
 		if !strings.Contains(shown, want) {
 			t.Errorf("the ticket lacks %q:\n%s", want, shown)
 		}
@@ -339,7 +339,7 @@ func TestLikelyPartsLeaveOnceFitted(t *testing.T) {
 		{Part: other.Number, Probability: 0.62, Basis: app.BasisModelSymptom, Support: 40},
 	}}}})
 	s.term.Detail().Show(tk.ID)
-	fitLine, otherLine := "("+string(fit.Number)+") · unlikely, 15 %", "("+string(other.Number)+") · likely, 62 %"
+	fitLine, otherLine := "("+string(fit.Number)+") · unlikely, 15%", "("+string(other.Number)+") · likely, 62%"
 	if shown := labels(s.term.Detail().Object()); !strings.Contains(shown, fitLine) || !strings.Contains(shown, otherLine) {
 		t.Fatalf("before fitting, the likely parts are not both listed:\n%s", shown)
 	}

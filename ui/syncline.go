@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -197,14 +196,18 @@ func agoText(t, now time.Time) string {
 	return timeText(now.Location(), t)
 }
 
+// sizeText is a size in bytes in the UI language: its decimal comma and
+// its units (French counts octets: "312 Ko", "1,5 Mo"). The sync page
+// read "reçu 312 KB" and "1.5 MB" on a French screen whose documents said
+// Ko.
 func sizeText(n int64) string {
 	switch {
 	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+		return lang.X("size.mb", "{{.Size}} MB", map[string]any{"Size": printer().Sprintf("%.1f", float64(n)/(1<<20))})
 	case n >= 1<<10:
-		return fmt.Sprintf("%d KB", n>>10)
+		return lang.X("size.kb", "{{.Size}} KB", map[string]any{"Size": printer().Sprintf("%d", n>>10)})
 	}
-	return fmt.Sprintf("%d B", n)
+	return lang.X("size.bytes", "{{.Size}} B", map[string]any{"Size": printer().Sprintf("%d", n)})
 }
 
 // noticeText says what dispatch did to a ticket.

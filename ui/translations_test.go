@@ -63,7 +63,7 @@ func collectMessages(t *testing.T, root string) map[string]message {
 			f := fset.AddFile(path, -1, len(b))
 			f.SetLinesForContent(b)
 			for _, m := range templateT.FindAllSubmatchIndex(b, -1) {
-				add(fset, f.Pos(m[0]), string(b[m[2]:m[3]]), string(b[m[4]:m[5]]), false)
+				add(fset, f.Pos(m[0]), string(b[m[4]:m[5]]), string(b[m[6]:m[7]]), string(b[m[2]:m[3]]) == "plural")
 			}
 			return nil
 		}
@@ -168,9 +168,10 @@ func collectMessages(t *testing.T, root string) map[string]message {
 }
 
 // templateT is a translated text in a console template, {{T "key"
-// "English"}} or {{T "key" "English {{.X}}" .}}: the key and the English
-// as Go string literals, which html/template parses them as.
-var templateT = regexp.MustCompile(`\{\{-?\s*T\s+("[^"\\]*(?:\\.[^"\\]*)*")\s+("[^"\\]*(?:\\.[^"\\]*)*")`)
+// "English"}} or {{T "key" "English {{.X}}" .}}, or a count's words,
+// {{plural "key" "English {{.Count}}" .N}}: the function, then the key and
+// the English as Go string literals, which html/template parses them as.
+var templateT = regexp.MustCompile(`\{\{-?\s*(T|plural)\s+("[^"\\]*(?:\\.[^"\\]*)*")\s+("[^"\\]*(?:\\.[^"\\]*)*")`)
 
 func readTranslations(t *testing.T, path string) map[string]any {
 	t.Helper()

@@ -127,9 +127,11 @@ func (d *Deps) defaults() {
 // Terminal is the main screen: the technician's ticket list beside the
 // selected ticket's details.
 type Terminal struct {
-	deps   Deps
-	ctx    context.Context
-	keys   *wedgeKeys
+	deps Deps
+	ctx  context.Context
+	keys *wedgeKeys
+	// loose are the keys typed with no field focused (Attach).
+	loose  looseKeys
 	router *scanRouter
 	list   *TicketList
 	detail *TicketDetailView
@@ -330,15 +332,32 @@ func (t *Terminal) searchNow(force bool) {
 func (t *Terminal) Attach(w fyne.Window) {
 	t.win = w
 	c := w.Canvas()
-	c.SetOnTypedRune(func(r rune) { t.keys.rune(r) })
+	c.SetOnTypedRune(func(r rune) {
+		at := t.keys.now()
+		t.keys.runeAt(r, at)
+		t.loose.add(r, at)
+	})
 	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if ev.Name == fyne.KeyF5 && t.deps.Sync != nil {
 			t.deps.Sync.SyncNow()
 			return
 		}
-		if !t.keys.enter(ev, nil) {
+		if ev.Name != fyne.KeyReturn && ev.Name != fyne.KeyEnter {
+			t.loose.reset()
 			t.keys.toShell(ev, nil, true)
+			return
 		}
+		if t.keys.enter(ev, nil) {
+			t.loose.reset()
+			return
+		}
+		// The wedge did not take the keys for a scan, but they went to no
+		// field: a scanner's code the device handed over too slowly.
+		if code := t.loose.take(t.keys.now()); code != "" {
+			t.HandleScan(scanner.Scan{Source: scanner.SourceWedge, Code: scanner.Code{Text: code}, At: t.deps.Now()})
+			return
+		}
+		t.keys.toShell(ev, nil, true)
 	})
 	t.addShortcuts(c)
 	w.SetOnDropped(t.Drop)

@@ -50,10 +50,57 @@ type keyShell interface {
 }
 
 func (k *wedgeKeys) rune(r rune) bool {
+	return k.runeAt(r, k.now())
+}
+
+func (k *wedgeKeys) runeAt(r rune, at time.Time) bool {
 	if k == nil || k.wedge == nil {
 		return false
 	}
-	return k.wedge.Rune(r, k.now())
+	return k.wedge.Rune(r, at)
+}
+
+// looseKeys are the keys typed with nothing focused since the last Enter.
+// On a busy device a scanner's keys reach the UI late and far apart; the
+// wedge takes them for typing, and with no field to hold them the code
+// was lost without a word: parts scanned out of a parcel in the receipt
+// dialog, where nothing has the focus, were not counted, and the scan bar
+// said nothing. Nobody types text into no field, so Enter after such
+// keys reads them as a code typed (looseKeys.take).
+type looseKeys struct {
+	buf  []rune
+	last time.Time
+}
+
+const (
+	// maxLooseKeys bounds the keys kept: longer than any code a scan
+	// takes (a GS1 label's data is at most 90 characters).
+	maxLooseKeys = 256
+	// looseKeysPause ends what looseKeys keeps: a busy device hands a
+	// burst over in runs a few hundred milliseconds apart; a second
+	// without a key is someone who pressed a key by mistake and went on.
+	looseKeysPause = time.Second
+)
+
+func (l *looseKeys) add(r rune, at time.Time) {
+	if at.Sub(l.last) > looseKeysPause || len(l.buf) >= maxLooseKeys {
+		l.buf = l.buf[:0]
+	}
+	l.buf = append(l.buf, r)
+	l.last = at
+}
+
+func (l *looseKeys) reset() { l.buf = l.buf[:0] }
+
+// take returns the keys kept as a code when Enter at at ends them, and
+// forgets them; "" when they are fewer than a scan's shortest code or
+// Enter came after a pause.
+func (l *looseKeys) take(at time.Time) string {
+	defer l.reset()
+	if len(l.buf) < scanner.DefaultWedgeMinLen || at.Sub(l.last) > looseKeysPause {
+		return ""
+	}
+	return string(l.buf)
 }
 
 // enter passes Enter to the wedge; taken runs when it ends a scan, before
@@ -110,6 +157,11 @@ type scanEntry struct {
 	// renderer is the entry's own, kept for its text's scroller
 	// (ownScroll); nil until the entry is first drawn.
 	renderer fyne.WidgetRenderer
+	// keptElsewhere is set on a dialog's field whose typing lives on
+	// where the dialog closes (Complete's diagnosis, mirrored on the
+	// diagnosis card): leaving the dialog loses none of it, so it is
+	// not asked about (leaveTyped).
+	keptElsewhere bool
 }
 
 func newScanEntry(keys *wedgeKeys) *scanEntry {

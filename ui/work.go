@@ -2,9 +2,11 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -85,22 +87,68 @@ func (t *Terminal) ask(title, confirm string, items []*widget.FormItem, ok func(
 }
 
 // askWith is ask whose dismiss button says keep: beside "Cancel ticket",
-// a bare "Cancel" would be read as the same thing. The form scrolls
-// between the title and the buttons, and the dialog is never taller than
-// the window: Fyne's form dialog (dialog.NewForm) does not scroll, and on
-// a short window (a phone held sideways at a large text scale) it was cut
-// to the window with the form's last rows drawn under its buttons, out of
-// reach [2.7.1].
+// a bare "Cancel" would be read as the same thing.
 func (t *Terminal) askWith(title, confirm, keep string, items []*widget.FormItem, ok func() error) {
+	t.askKept(title, confirm, keep, items, ok, nil)
+}
+
+// askKept is askWith for a form whose typing is kept as a draft:
+// discarded runs when the user, asked as they leave the form, discards
+// what was typed, and the draft goes with it.
+//
+// The form scrolls between the title and the buttons, and the dialog is
+// never taller than the window: Fyne's form dialog (dialog.NewForm) does
+// not scroll, and on a short window (a phone held sideways at a large
+// text scale) it was cut to the window with the form's last rows drawn
+// under its buttons, out of reach [2.7.1].
+//
+// Escape or the dismiss button on a form typed into since it opened asks
+// before the typing goes (leaveTyped): three lines of a repair log went
+// without a word at a stray Escape.
+func (t *Terminal) askKept(title, confirm, keep string, items []*widget.FormItem, ok func() error, discarded func()) {
 	if t.win == nil {
 		return
 	}
 	page := container.NewVScroll(widget.NewForm(items...))
 	fit := &windowHigh{canvas: t.win.Canvas(), page: page}
 	body := container.New(fit, wheelPage(page))
+	var fields []*scanEntry
+	var pads []*signPad
+	for _, it := range items {
+		fields, pads = typingFields(it.Widget, fields, pads)
+	}
+	typed := func() string { return fieldsText(fields) + padsText(pads) }
+	openedFields, openedWith := fieldsText(fields), typed()
 	var d *dialog.ConfirmDialog
+	// leaving is set while the form closes for good (Discard answered,
+	// or nothing typed): the close is not asked about again.
+	leaving := false
+	closeNow := func() {
+		leaving = true
+		d.Hide()
+		leaving = false
+	}
+	leave := func() {
+		t.leaveForm(typed() != openedWith, closeNow, func() {
+			closeNow()
+			if discarded != nil {
+				discarded()
+			}
+		})
+	}
+	show := func() { t.presentForm(d, d.Confirm, nil, leave) }
 	d = dialog.NewCustomConfirm(title, confirm, keep, body, func(yes bool) {
 		if !yes {
+			if leaving || typed() == openedWith {
+				return
+			}
+			// The dismiss button: Fyne has closed the form by now. It
+			// shows again, the typing in the field it was in, and asks.
+			show()
+			if f := changedField(fields, openedFields); f != nil {
+				t.win.Canvas().Focus(f)
+			}
+			leave()
 			return
 		}
 		// Fyne has closed the form by now: a refusal shows it again,
@@ -117,7 +165,7 @@ func (t *Terminal) askWith(title, confirm, keep string, items []*widget.FormItem
 			t.showError(err)
 			return
 		}
-		t.present(d, d.Confirm)
+		show()
 		if fe != nil {
 			t.win.Canvas().Focus(fe.field)
 		}
@@ -125,7 +173,7 @@ func (t *Terminal) askWith(title, confirm, keep string, items []*widget.FormItem
 	// The title, the buttons and the dialog's padding around the form.
 	fit.around = d.MinSize().Height - body.MinSize().Height
 	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.96, 560), 0))
-	t.present(d, d.Confirm)
+	show()
 	// The first field takes the typing at once, as the check-in's and the
 	// part picker's do, when it waits for it: an empty one. A field typed
 	// into already (an amount) or a choice is left for the user to pick.
@@ -134,6 +182,77 @@ func (t *Terminal) askWith(title, confirm, keep string, items []*widget.FormItem
 			t.win.Canvas().Focus(e)
 		}
 	}
+}
+
+// leaveTyped is how every form closes on Escape or its Cancel: at once
+// (close) when nothing was typed since it opened, else after asking,
+// Discard (red, runs discard) or Keep editing (the form stays as it is),
+// under title and text. The check-in's form and askWith's dialogs leave
+// through it.
+func leaveTyped(confirm func(title, message, doLabel, keepLabel string, destructive bool, ok func()), typed bool, title, text string, close, discard func()) {
+	if !typed || confirm == nil {
+		close()
+		return
+	}
+	confirm(title, text, lang.X("dialog.discard", "Discard"), lang.X("dialog.keep_editing", "Keep editing"), true, discard)
+}
+
+// leaveForm is leaveTyped for a form of the terminal's, in its words.
+func (t *Terminal) leaveForm(typed bool, close, discard func()) {
+	leaveTyped(t.confirm, typed, lang.X("dialog.discard_title", "Discard what you typed?"),
+		lang.X("dialog.discard_text", "What you typed in this form is lost. To keep it, go back and save it."), close, discard)
+}
+
+// typingFields appends to fields the text fields o is or holds
+// (withProblem's box, a row of fields), and to pads its signature pads:
+// what a user types or draws into a form and loses with it, so not the
+// fields keptElsewhere.
+func typingFields(o fyne.CanvasObject, fields []*scanEntry, pads []*signPad) ([]*scanEntry, []*signPad) {
+	switch o := o.(type) {
+	case *scanEntry:
+		if !o.keptElsewhere {
+			fields = append(fields, o)
+		}
+	case *signPad:
+		pads = append(pads, o)
+	case *fyne.Container:
+		for _, c := range o.Objects {
+			fields, pads = typingFields(c, fields, pads)
+		}
+	}
+	return fields, pads
+}
+
+// padsText is what pads hold, as fieldsText: a pad's count of strokes.
+func padsText(pads []*signPad) string {
+	var b strings.Builder
+	for _, p := range pads {
+		fmt.Fprint(&b, len(p.Strokes()), " ")
+	}
+	return b.String()
+}
+
+// fieldsText is what fields hold, a field's text a line: the same before
+// and after means nothing was typed between.
+func fieldsText(fields []*scanEntry) string {
+	var b strings.Builder
+	for _, f := range fields {
+		b.WriteString(f.Text)
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+// changedField is the first of fields whose text differs from what it
+// held when fieldsText gave was; nil when none does.
+func changedField(fields []*scanEntry, was string) *scanEntry {
+	before := strings.Split(was, "\x00")
+	for i, f := range fields {
+		if i >= len(before) || f.Text != before[i] {
+			return f
+		}
+	}
+	return nil
 }
 
 // emptyField is the empty field o is or holds (withProblem's box), nil if

@@ -95,3 +95,19 @@ func TestPlural(t *testing.T) {
 		}
 	}
 }
+
+// TestChineseAddressesTheUserAsNin: the Chinese texts address their reader
+// one way, 您, as a professional tool and most of these texts do; one
+// screen said 你 and the next 您 (the sync page's conflicts and its
+// changes still to send).
+func TestChineseAddressesTheUserAsNin(t *testing.T) {
+	b, err := files.ReadFile("zh-Hans.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, line := range strings.Split(string(b), "\n") {
+		if strings.Contains(line, "你") {
+			t.Errorf("zh-Hans.json:%d says 你, not 您: %s", i+1, line)
+		}
+	}
+}

@@ -714,3 +714,36 @@ func TestBoardRangeNotStatusWords(t *testing.T) {
 		}
 	}
 }
+
+// TestBoardCountsTakePluralForms: the board's counts are written in the
+// form their number takes in the session's language (the plural template
+// function): one ticket is "1 ticket", French and Portuguese write 0 and
+// 1 in the singular, English and Spanish only 1, Chinese has one form.
+// They were "1 tickets", "1 ouverts", "0 atrasados".
+func TestBoardCountsTakePluralForms(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		cl := tc.signIn(t, "dispatcher@t1")
+		for _, c := range []struct {
+			lang       string
+			one, three string // ?technician=tech-1 (FB-1 only), and the whole board
+			lane       string // Tech One's lane: one open, none overdue
+		}{
+			{"en", "1 of 1 ticket ·", "3 of 3 tickets ·", "1 open · 0 overdue"},
+			{"fr", "1 sur 1 ticket ·", "3 sur 3 tickets ·", "1 ouvert · 0 en retard"},
+			{"es", "1 de 1 ticket ·", "3 de 3 tickets ·", "1 abierto · 0 vencidos"},
+			{"pt", "1 de 1 chamado ·", "3 de 3 chamados ·", "1 aberto · 0 atrasado"},
+			{"zh-Hans", "共 1 个工单", "共 3 个工单", "1 未结 · 0 逾期"},
+		} {
+			if err := tc.db.SetConsoleLanguage(t.Context(), "t1", "dispatcher@t1", c.lang); err != nil {
+				t.Fatal(err)
+			}
+			_, one := cl.get(t, "/board?technician=tech-1")
+			_, all := cl.get(t, "/board")
+			for _, w := range []struct{ page, want string }{{one, c.one}, {one, c.lane}, {all, c.three}} {
+				if !strings.Contains(w.page, w.want) {
+					t.Errorf("%s: the board lacks %q:\n%s", c.lang, w.want, mainOf(w.page))
+				}
+			}
+		}
+	})
+}

@@ -142,7 +142,7 @@ type conflictView struct {
 	// Both sides: their labels and values ("" when the kind has none).
 	OursLabel, Ours     string
 	TheirsLabel, Theirs string
-	TheirsBy            string
+	TheirsBy            person
 	// CancelReason is why dispatch cancelled the ticket the held work
 	// came for: what a dispatcher weighs to apply the work after all or
 	// drop it.
@@ -150,8 +150,9 @@ type conflictView struct {
 	Open         bool
 	Decisions    []decision
 	// A decided conflict: who, what and when.
-	DecidedBy, Decision string
-	DecidedAt           time.Time
+	DecidedBy person
+	Decision  string
+	DecidedAt time.Time
 }
 
 // conflictsPage is the data of templates/conflicts.html.
@@ -242,13 +243,104 @@ func (c *Console) conflictsData(ctx context.Context, s *Session, state string) (
 	if err != nil {
 		return p, err
 	}
+	people, err := c.conflictPeople(ctx, s, names, shown)
+	if err != nil {
+		return p, err
+	}
 	for _, cf := range shown {
-		p.Conflicts = append(p.Conflicts, conflictOn(s.T, cf, tickets, names, devices, places, p.MayDecide))
+		p.Conflicts = append(p.Conflicts, conflictOn(s.T, cf, tickets, names, people, devices, places, p.MayDecide))
 	}
 	if p.Total > len(p.Conflicts) {
-		p.More = s.T.Text("console.conflicts.more", "Showing {{.Shown}} of {{.Total}}: decide these to see the rest.", map[string]any{"Shown": len(p.Conflicts), "Total": p.Total})
+		p.More = s.T.Plural("console.conflicts.more", "Showing {{.Shown}} of {{.Total}}: decide these to see the rest.", p.Total, map[string]any{"Shown": len(p.Conflicts), "Total": p.Total})
 	}
 	return p, nil
+}
+
+// person is someone a conflict names as who changed the server's side
+// (TheirsBy) or who decided it (ResolvedBy): Name as people know them,
+// ID as the service recorded them (a console user's login, or the
+// actor's name as it stands: a technician's ID, an admin token's or a
+// device's name). The page shows the name, the
+// ID in its title, and the ID beside it too where two people on the page
+// share the name.
+type person struct {
+	Name, ID string
+	Shared   bool // another person on the page has this name
+}
+
+// String is the person as a sentence names them.
+func (p person) String() string {
+	if p.Shared {
+		return p.Name + " (" + p.ID + ")"
+	}
+	return p.Name
+}
+
+// personOf is the person an actor's name stands for; an actor people
+// does not know (none) is shown as recorded.
+func personOf(people map[string]person, actor string) person {
+	if p, ok := people[actor]; ok {
+		return p
+	}
+	return person{Name: actor, ID: actor}
+}
+
+// conflictPeople turns the actors the conflicts cs name into people: a
+// console user ("console:<login>", Session.Principal) by their name, an
+// actor that is a technician's ID by the technician's name, an admin
+// token's name said to be one (a script or integration acting through
+// the API: "demo-admin" alone told a dispatcher nothing), anything else
+// (a device's name) as it is. A page shows maxConflictsShown conflicts,
+// so this reads at most two actors per conflict, each once, and the
+// tenant's admin tokens once when an actor is none of the others.
+func (c *Console) conflictPeople(ctx context.Context, s *Session, techNames func(app.TechnicianID) string, cs []app.Conflict) (map[string]person, error) {
+	out := map[string]person{}
+	var tokens map[string]bool // read when first needed
+	for _, cf := range cs {
+		for _, actor := range []string{cf.TheirsBy, cf.ResolvedBy} {
+			if _, done := out[actor]; done || actor == "" {
+				continue
+			}
+			p := person{Name: actor, ID: actor}
+			if login, ok := strings.CutPrefix(actor, consoleActor); ok {
+				p.ID, p.Name = login, login
+				u, err := c.db.ConsoleUser(ctx, s.Tenant, login)
+				switch {
+				case err == nil && u.Name != "":
+					p.Name = u.Name
+				case err != nil && app.ErrorCode(err) != app.ENOTFOUND: // a user removed since keeps their login
+					return nil, err
+				}
+			} else if p.Name = techNames(app.TechnicianID(actor)); p.Name == actor {
+				if tokens == nil {
+					ts, err := c.db.AdminTokens(ctx, s.Tenant)
+					if err != nil {
+						return nil, err
+					}
+					tokens = make(map[string]bool, len(ts))
+					for _, t := range ts {
+						tokens[t.Name] = true
+					}
+				}
+				if tokens[actor] {
+					p.Name = s.T.Text("console.conflicts.admin_token", "{{.}} (an API token)", actor)
+				}
+			}
+			out[actor] = p
+		}
+	}
+	ids := map[string]map[string]bool{} // name → the IDs of the people so named
+	for _, p := range out {
+		if ids[p.Name] == nil {
+			ids[p.Name] = map[string]bool{}
+		}
+		ids[p.Name][p.ID] = true
+	}
+	for actor, p := range out {
+		p.Shared = len(ids[p.Name]) > 1
+		out[actor] = p
+	}
+	return out, nil
 }
 
 // placeNames reads the names of the stock locations and shipments the
@@ -287,10 +379,10 @@ func (c *Console) placeNames(ctx context.Context, tenant string, cs []app.Confli
 // conflictOn puts a conflict in words for the office: what happened, both
 // values, who and when, and the decisions the protocol allows for its
 // kind (docs/PROTOCOL.md, "Conflicts").
-func conflictOn(cat *translations.Catalog, cf app.Conflict, tickets map[app.TicketID]app.Ticket, names func(app.TechnicianID) string, devices map[app.DeviceID]string, places app.PlaceNames, mayDecide bool) conflictView {
+func conflictOn(cat *translations.Catalog, cf app.Conflict, tickets map[app.TicketID]app.Ticket, names func(app.TechnicianID) string, people map[string]person, devices map[app.DeviceID]string, places app.PlaceNames, mayDecide bool) conflictView {
 	v := conflictView{ID: cf.ID, Kind: conflictKindText(cat, cf.Kind), Device: string(cf.Device), At: cf.At,
 		Action:   "/conflicts/" + url.PathEscape(cf.ID) + "/resolve",
-		TheirsBy: cf.TheirsBy, Open: cf.Open(), DecidedBy: cf.ResolvedBy, DecidedAt: cf.ResolvedAt}
+		TheirsBy: personOf(people, cf.TheirsBy), Open: cf.Open(), DecidedBy: personOf(people, cf.ResolvedBy), DecidedAt: cf.ResolvedAt}
 	if n := devices[cf.Device]; n != "" {
 		v.Device = n
 	}
@@ -308,7 +400,7 @@ func conflictOn(cat *translations.Catalog, cf app.Conflict, tickets map[app.Tick
 	// also in a conflict stored with their IDs, and in a balance's
 	// conflict, which holds the ID.
 	reason := cat.Text(cf.Reason(places))
-	data := map[string]any{"Technician": tech, "Number": number, "Change": change, "Reason": reason, "Field": fieldText(cat, cf.Field), "By": cf.TheirsBy}
+	data := map[string]any{"Technician": tech, "Number": number, "Change": change, "Reason": reason, "Field": fieldText(cat, cf.Field), "By": v.TheirsBy.String()}
 	switch cf.Kind {
 	case app.ConflictField:
 		if cf.Key == "conflict.field_dispatch" {

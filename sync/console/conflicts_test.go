@@ -218,7 +218,7 @@ func TestConflictsResolve(t *testing.T) {
 			t.Errorf("the open inbox after deciding lacks the flash or still lists the conflict")
 		}
 		_, body = cl.get(t, "/conflicts?state=decided")
-		if !strings.Contains(body, `id="cf-`+field+`"`) || !strings.Contains(body, "Kept the server&#39;s side · console:manager@t1") || strings.Contains(body, `id="cf-`+stale+`"`) {
+		if !strings.Contains(body, `id="cf-`+field+`"`) || !strings.Contains(body, `Kept the server&#39;s side · <span title="manager@t1">User manager</span>`) || strings.Contains(body, `id="cf-`+stale+`"`) {
 			t.Errorf("the decided inbox does not show who decided what\n%s", mainOf(body))
 		}
 
@@ -272,7 +272,7 @@ func TestConflictNamesStockLocations(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			places := app.PlaceNames{Location: func(id app.LocationID) string { return locations[id] }}
-			v := conflictOn(translations.For(c.lang), c.cf, nil, func(app.TechnicianID) string { return "" }, nil, places, true)
+			v := conflictOn(translations.For(c.lang), c.cf, nil, func(app.TechnicianID) string { return "" }, nil, nil, places, true)
 			if !strings.Contains(v.What, c.want) {
 				t.Errorf("what = %q, want it to say %q", v.What, c.want)
 			}
@@ -365,6 +365,89 @@ func TestConflictShowsWhyTheTicketWasCancelled(t *testing.T) {
 			if !strings.Contains(card, want) {
 				t.Errorf("the held work's card lacks %q:\n%s", want, card)
 			}
+		}
+	})
+}
+
+// TestConflictNamesPeople: who cancelled the ticket under held work
+// ("Changed by") and who decided a conflict are named as people know
+// them, a console user by their name with the login in the title, not
+// as the service records them ("console:<login>"); where two people on
+// the page share a name, each login stands beside it.
+func TestConflictNamesPeople(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		ctx := context.Background()
+		// A second dispatcher named as the first.
+		if err := tc.db.CreateConsoleUser(ctx, central.ConsoleUser{Login: "namesake@t1", Tenant: "t1", Name: "User dispatcher", Role: string(RoleDispatcher)}, testPassword); err != nil {
+			t.Fatal(err)
+		}
+		one := tc.pairDevice(t, "t1", "tech-1")
+		tc.advance(time.Minute)
+		m := mustMutation(t, &app.TransitionTicket{Action: app.ActionCancel, Ticket: "tk-1", Epoch: 1, Reason: "customer fixed it"}, tc.clock())
+		if err := tc.db.ApplyAdmin(ctx, central.Principal{Tenant: "t1", Role: app.RoleDispatcher, Name: consoleActor + "dispatcher@t1"}, m); err != nil {
+			t.Fatal(err)
+		}
+		tc.advance(time.Minute)
+		held := one.push(t, "ticket.start", map[string]any{"ticket": "tk-1", "epoch": 1})
+		if held == "" {
+			t.Fatal("work on the cancelled ticket was applied")
+		}
+		card := func(body, id string) string {
+			t.Helper()
+			i := strings.Index(body, `id="cf-`+id+`"`)
+			if i < 0 {
+				t.Fatalf("the inbox lacks the conflict %s:\n%s", id, body)
+			}
+			c, _, _ := strings.Cut(body[i:], "</li>")
+			return c
+		}
+		_, body := tc.signIn(t, "dispatcher@t1").get(t, "/conflicts")
+		if c := card(body, held); !strings.Contains(c, `<dt>Changed by</dt><dd><span title="dispatcher@t1">User dispatcher</span></dd>`) || strings.Contains(c, "console:") {
+			t.Errorf("the held work's card does not name who cancelled as a person:\n%s", c)
+		}
+		// The namesake drops the held work: both are on the page now.
+		cl := tc.signIn(t, "namesake@t1")
+		if status, body := cl.post(t, "/conflicts/"+url.PathEscape(held)+"/resolve", url.Values{"resolution": {app.ResolveAcceptTheirs}, "state": {"open"}}); status != http.StatusSeeOther {
+			t.Fatalf("decide: status %d\n%s", status, body)
+		}
+		_, body = cl.get(t, "/conflicts?state=all")
+		c := card(body, held)
+		for _, want := range []string{`<span title="dispatcher@t1">User dispatcher (dispatcher@t1)</span>`, `<span title="namesake@t1">User dispatcher (namesake@t1)</span>`} {
+			if !strings.Contains(c, want) {
+				t.Errorf("two people named alike are not told apart: the card lacks %q:\n%s", want, c)
+			}
+		}
+	})
+}
+
+// TestConflictNamesAnAPIToken: work held on a ticket an integration
+// cancelled through the API says the change came from an API token, not
+// only the token's bare name.
+func TestConflictNamesAnAPIToken(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		ctx := context.Background()
+		if _, err := tc.db.CreateAdminToken(ctx, "t1", "ops-script"); err != nil {
+			t.Fatal(err)
+		}
+		one := tc.pairDevice(t, "t1", "tech-1")
+		tc.advance(time.Minute)
+		m := mustMutation(t, &app.TransitionTicket{Action: app.ActionCancel, Ticket: "tk-1", Epoch: 1, Reason: "duplicate"}, tc.clock())
+		if err := tc.db.ApplyAdmin(ctx, central.Principal{Tenant: "t1", Role: app.RoleDispatcher, Name: "ops-script"}, m); err != nil {
+			t.Fatal(err)
+		}
+		tc.advance(time.Minute)
+		held := one.push(t, "ticket.start", map[string]any{"ticket": "tk-1", "epoch": 1})
+		if held == "" {
+			t.Fatal("work on the cancelled ticket was applied")
+		}
+		_, body := tc.signIn(t, "dispatcher@t1").get(t, "/conflicts")
+		i := strings.Index(body, `id="cf-`+held+`"`)
+		if i < 0 {
+			t.Fatalf("the inbox lacks the held work %s:\n%s", held, body)
+		}
+		card, _, _ := strings.Cut(body[i:], "</li>")
+		if want := `<dt>Changed by</dt><dd><span title="ops-script">ops-script (an API token)</span></dd>`; !strings.Contains(card, want) {
+			t.Errorf("the held work's card lacks %q:\n%s", want, card)
 		}
 	})
 }

@@ -137,11 +137,16 @@ type Session struct {
 	flash string // the message to show once on the next page
 }
 
+// consoleActor prefixes a console user's login in the name the console
+// acts under (Session.Principal): what a ticket and its conflicts record
+// as who did it, and the conflicts page turns back into the user's name.
+const consoleActor = "console:"
+
 // Principal is who the console acts as for central.DB.ApplyAdmin: the
 // tenant's dispatch, named after the console user so that the ticket's
 // history and conflicts say who did it.
 func (s *Session) Principal() central.Principal {
-	return central.Principal{Tenant: s.Tenant, Role: app.RoleDispatcher, Name: "console:" + s.Login}
+	return central.Principal{Tenant: s.Tenant, Role: app.RoleDispatcher, Name: consoleActor + s.Login}
 }
 
 // sees reports whether the session may see a ticket: all of its tenant's

@@ -90,7 +90,8 @@ func devicesAgo(s *Session, d time.Duration) string {
 	case d < 48*time.Hour:
 		return s.T.Text("console.devices.hours_ago", "{{.N}} h ago", map[string]any{"N": int(d / time.Hour)})
 	}
-	return s.T.Text("console.devices.days_ago", "{{.N}} days ago", map[string]any{"N": int(d / (24 * time.Hour))})
+	days := int(d / (24 * time.Hour))
+	return s.T.Plural("console.devices.days_ago", "{{.N}} days ago", days, map[string]any{"N": days})
 }
 
 // devicesOffset is a device's clock offset (server time minus the device's) in

@@ -68,6 +68,10 @@
 //     needs), may "stock" (the role's permission), date, datetime, clock,
 //     money, static, and dict for a T with several values:
 //     {{T "console.x" "{{.N}} of {{.Of}}" (dict "N" .Done "Of" .All)}}.
+//     A count is written with plural, never T, so that "1 ticket" and
+//     French's "0 ticket" take their form: {{plural "console.x" "{{.Count}}
+//     tickets" .N}}, the English its "other" form, the JSON's value the
+//     forms ({"one": …, "other": …}; zh-Hans "other" only).
 //     No inline script or style attribute: the Content Security Policy
 //     refuses them; put a small script of your own in static/ and load it
 //     with {{static "stock.js"}}.

@@ -152,7 +152,7 @@ func rateOf(cat *translations.Catalog, num, den int) rate {
 		return rate{Text: cat.Text("console.numbers.no_rate", "no data ({{.Num}}/{{.Den}})", map[string]any{"Num": num, "Den": den})}
 	}
 	pct = math.Floor(pct)
-	return rate{Pct: pct, OK: true, Text: cat.Text("console.numbers.rate", "{{.Pct}} % ({{.Num}}/{{.Den}})", map[string]any{"Pct": int(pct), "Num": num, "Den": den})}
+	return rate{Pct: pct, OK: true, Text: cat.Text("console.numbers.rate", "{{.Pct}}% ({{.Num}}/{{.Den}})", map[string]any{"Pct": int(pct), "Num": num, "Den": den})}
 }
 
 // duration writes a time on site in hours and minutes.
@@ -322,7 +322,7 @@ func (c *Console) fillNumbers(ctx context.Context, s *Session, page *numbersPage
 	span := map[string]any{"From": page.Period.From.Format(dateForm), "To": page.Period.Last().Format(dateForm), "Zone": s.loc().String()}
 	page.PeriodText = cat.Text("console.numbers.period", "Tickets closed from {{.From}} to {{.To}} (both days included, {{.Zone}}).", span)
 	if len(bars) > 0 {
-		target := cat.Text("console.numbers.chart.target", "Target {{.Target}} %", map[string]any{"Target": slaTarget})
+		target := cat.Text("console.numbers.chart.target", "Target {{.Target}}%", map[string]any{"Target": slaTarget})
 		page.SLAChart = template.HTML(svgchart.Bars(svgchart.BarChart{
 			Title: cat.Text("console.numbers.chart.sla", "SLA met per technician", nil),
 			Desc:  cat.Text("console.numbers.chart.sla_desc", "{{.From}} to {{.To}}: the share of each technician's closed tickets with a resolution time that were completed in time, against a target of {{.Target}} %.", map[string]any{"From": span["From"], "To": span["To"], "Target": slaTarget}),

@@ -33,7 +33,7 @@ type requestRow struct {
 	PartName     string // Part's, in the session's language
 	SubName      string // Substitute's
 	ToName       string
-	StateText    string
+	StateLabel   string
 	Decidable    bool         // requested or approved: the office may still answer
 	Substitutes  []substitute // parts that fit the ticket's model, but Part
 }
@@ -213,8 +213,8 @@ func (c *Console) renderRequests(w http.ResponseWriter, r *http.Request, s *Sess
 	for _, q := range rs {
 		t := tickets[q.Ticket]
 		row := requestRow{PartRequest: q, TicketNumber: t.Number, Model: t.Product.Model, ToName: cmp.Or(locName[q.To], string(q.To)),
-			StateText: requestStateText(s, q.State),
-			Decidable: q.State == app.RequestRequested || q.State == app.RequestApproved}
+			StateLabel: requestStateLabel(s, q.State),
+			Decidable:  q.State == app.RequestRequested || q.State == app.RequestApproved}
 		if part, ok := parts[q.Part]; ok {
 			row.PartName = partLabel(s.T, part)
 		}
@@ -385,30 +385,47 @@ func (c *Console) shipRequests(w http.ResponseWriter, r *http.Request, s *Sessio
 	if ok, err := c.send(ctx, s, &app.SendShipment{Shipment: sh}, again); !ok {
 		return err
 	}
-	if err := c.flash(w, r, s, "console.requests.shipped", "Shipped {{.N}} requests to {{.To}}; the technician sees them on the way.", map[string]any{"N": len(sh.Lines), "To": string(to)}); err != nil {
+	toName := string(to)
+	if i := slices.IndexFunc(locs, func(x app.Location) bool { return x.ID == to }); i >= 0 && locs[i].Name != "" {
+		toName = locs[i].Name // the van or store by the name people know it by, not its ID
+	}
+	if err := c.flashText(r, s, s.T.Plural("console.requests.shipped", "Shipped {{.N}} requests to {{.To}}; the technician sees them on the way.", len(sh.Lines), map[string]any{"N": len(sh.Lines), "To": toName})); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/stock/shipments/"+id, http.StatusSeeOther)
 	return nil
 }
 
-// requestStateText is a request's state in the session's words.
-func requestStateText(s *Session, st app.RequestState) string {
-	switch st {
-	case app.RequestRequested:
-		return s.T.Text("console.requests.state.requested", "requested", nil)
-	case app.RequestApproved:
-		return s.T.Text("console.requests.state.approved", "approved", nil)
-	case app.RequestRejected:
-		return s.T.Text("console.requests.state.rejected", "rejected", nil)
-	case app.RequestCancelled:
-		return s.T.Text("console.requests.state.cancelled", "cancelled", nil)
-	case app.RequestShipped:
-		return s.T.Text("console.requests.state.shipped", "shipped", nil)
-	case app.RequestReceived:
-		return s.T.Text("console.requests.state.received", "received", nil)
-	case app.RequestShort:
-		return s.T.Text("console.requests.state.short", "arrived short", nil)
+// requestStateWords are a request's state in two forms: Label stands
+// alone (the State cell of the requests' table), capitalised as a label
+// is; Word is the same state inside a sentence ("it is now approved").
+// English capitalises one and not the other; Chinese writes both alike.
+var requestStateWords = map[app.RequestState]struct{ Label, Word textKey }{
+	app.RequestRequested: {Label: textKey{Key: "console.requests.state_label.requested", Message: "Requested"}, Word: textKey{Key: "console.requests.state.requested", Message: "requested"}},
+	app.RequestApproved:  {Label: textKey{Key: "console.requests.state_label.approved", Message: "Approved"}, Word: textKey{Key: "console.requests.state.approved", Message: "approved"}},
+	app.RequestRejected:  {Label: textKey{Key: "console.requests.state_label.rejected", Message: "Rejected"}, Word: textKey{Key: "console.requests.state.rejected", Message: "rejected"}},
+	app.RequestCancelled: {Label: textKey{Key: "console.requests.state_label.cancelled", Message: "Cancelled"}, Word: textKey{Key: "console.requests.state.cancelled", Message: "cancelled"}},
+	app.RequestShipped:   {Label: textKey{Key: "console.requests.state_label.shipped", Message: "Shipped"}, Word: textKey{Key: "console.requests.state.shipped", Message: "shipped"}},
+	app.RequestReceived:  {Label: textKey{Key: "console.requests.state_label.received", Message: "Received"}, Word: textKey{Key: "console.requests.state.received", Message: "received"}},
+	app.RequestShort:     {Label: textKey{Key: "console.requests.state_label.short", Message: "Arrived short"}, Word: textKey{Key: "console.requests.state.short", Message: "arrived short"}},
+}
+
+// requestStateLabel is a request's state as a label, in the session's
+// words; a state this console does not know shows as stored.
+func requestStateLabel(s *Session, st app.RequestState) string {
+	w, ok := requestStateWords[st]
+	if !ok {
+		return string(st)
 	}
-	return string(st)
+	return w.Label.in(s.T)
+}
+
+// requestStateText is a request's state inside a sentence, in the
+// session's words.
+func requestStateText(s *Session, st app.RequestState) string {
+	w, ok := requestStateWords[st]
+	if !ok {
+		return string(st)
+	}
+	return w.Word.in(s.T)
 }

@@ -50,6 +50,9 @@ func (c *Console) loadPages() (map[string]*pageTemplate, error) {
 // sign-in and error pages without one):
 //
 //	{{T "console.x" "English"}}, {{T "console.x" "Hello {{.Name}}" .}}  translate
+//	{{plural "console.x" "{{.Count}} tickets" .N}}, with more values: (dict "Shown" .S)
+//	                      a count's words, in the form its number takes in the language
+//	                      (translations.Catalog.Plural; the English is the "other" form)
 //	{{csrf}}              the hidden CSRF input every POST form carries, masked afresh (maskCSRF)
 //	{{may "dispatch"}}    whether the session's role has a permission
 //	{{date .At}}, {{datetime .At}}, {{clock .At}}   a time in the tenant's zone
@@ -64,6 +67,7 @@ func (c *Console) loadPages() (map[string]*pageTemplate, error) {
 func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap {
 	loc := s.loc()
 	in := func(t time.Time) time.Time { return t.In(loc) }
+	counted := map[pluralKey]string{}
 	return template.FuncMap{
 		"T": func(key, english string, data ...any) string {
 			var d any
@@ -71,6 +75,23 @@ func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap 
 				d = data[0]
 			}
 			return cat.Text(key, english, d)
+		},
+		"plural": func(key, english string, count int, data ...map[string]any) string {
+			if len(data) > 0 {
+				return cat.Plural(key, english, count, data[0])
+			}
+			// A count alone is the same text wherever the page shows it:
+			// the board's 500 lanes and "elsewhere" lines repeat a few
+			// counts ("0 overdue"), each a template parse in Catalog.
+			// One render's calls run on one goroutine; the page bounds
+			// the entries.
+			k := pluralKey{key, count}
+			if text, ok := counted[k]; ok {
+				return text
+			}
+			text := cat.Plural(key, english, count, nil)
+			counted[k] = text
+			return text
 		},
 		"csrf": func() template.HTML {
 			if s == nil {
@@ -103,6 +124,12 @@ func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap 
 		"lang":   func() string { return cat.Lang() },
 		"zone":   loc.String,
 	}
+}
+
+// pluralKey is a count's text within one render: its key and number.
+type pluralKey struct {
+	key   string
+	count int
 }
 
 // dict makes a map of key, value pairs for a template; the keys must be
@@ -240,5 +267,12 @@ func (c *Console) flash(w http.ResponseWriter, r *http.Request, s *Session, key,
 	if len(data) > 0 {
 		d = data[0]
 	}
-	return c.db.SetConsoleFlash(r.Context(), s.id, s.T.Text(key, english, d))
+	return c.flashText(r, s, s.T.Text(key, english, d))
+}
+
+// flashText is flash for a message the caller words: a count's, with
+// s.T.Plural ("Shipped 1 request"), whose key the translations check
+// reads at the call.
+func (c *Console) flashText(r *http.Request, s *Session, text string) error {
+	return c.db.SetConsoleFlash(r.Context(), s.id, text)
 }

@@ -83,7 +83,10 @@ func TestPartRequestsPage(t *testing.T) {
 			see, not []string
 			firstOf  [2]string // the first must come before the second
 		}{
-			{"clerk@t1", []string{"FB-4", "FB-5", `<option value="P-3">P-3 Battery plus</option>`, "Approve instead", "Urgent"}, nil, [2]string{"/tickets/tk-4", "/tickets/tk-5"}},
+			// The substitute's reason and the rejection's are told apart:
+			// both were labelled "Why", one above the other.
+			{"clerk@t1", []string{"FB-4", "FB-5", `<option value="P-3">P-3 Battery plus</option>`, "Approve instead", "Urgent",
+				`<label for="sr-rq-1">Why this part instead</label>`, `<label for="rr-rq-1">Why reject</label>`}, nil, [2]string{"/tickets/tk-4", "/tickets/tk-5"}},
 			{"dispatcher@t1", []string{"FB-4", "FB-5", "Reject"}, nil, [2]string{"/tickets/tk-4", "/tickets/tk-5"}},
 			{"manager@t1", []string{"FB-4", "Reject"}, []string{"FB-5"}, [2]string{}},
 			{"admin@t2", []string{"No part request is open"}, []string{"FB-4", "FB-5"}, [2]string{}},
@@ -573,6 +576,38 @@ func TestStoreManagerShipsWithinTheStore(t *testing.T) {
 		}
 		if r := requestState(t, tc, "rq-1"); r.State != app.RequestShipped {
 			t.Errorf("rq-1: %s, want shipped", r.State)
+		}
+	})
+}
+
+// TestPartRequestStateWords: a request's state is a label, capitalised,
+// in the requests' table ("Approved", a badge as a ticket's status is,
+// never broken inside a word), and a word inside the sentence of
+// a stale answer ("it is now approved"), in English and French; Chinese
+// writes both alike.
+func TestPartRequestStateWords(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		supplyFixture(t, tc)
+		as := signedIn(t, tc)
+		if status, _ := as("dispatcher@t1").post(t, "/stock/requests/rq-1/decide", url.Values{"state": {"requested"}, "ticket": {"tk-4"}, "decision": {"approve"}}); status != http.StatusSeeOther {
+			t.Fatalf("approve rq-1: %d", status)
+		}
+		for _, c := range []struct{ lang, cell, sentence string }{
+			{"en", `<span class="st req-state">Approved</span>`, "it is now approved."},
+			{"fr", `<span class="st req-state">Approuvée</span>`, "elle est maintenant approuvée."},
+			{"zh-Hans", `<span class="st req-state">已批准</span>`, "已批准"},
+		} {
+			if err := tc.db.SetConsoleLanguage(t.Context(), "t1", "clerk@t1", c.lang); err != nil {
+				t.Fatal(err)
+			}
+			cl := as("clerk@t1")
+			if _, body := cl.get(t, "/stock/requests"); !strings.Contains(body, c.cell) {
+				t.Errorf("%s: the requests' table lacks the state label %q", c.lang, c.cell)
+			}
+			status, body := cl.post(t, "/stock/requests/rq-1/decide", url.Values{"state": {"requested"}, "ticket": {"tk-4"}, "decision": {"reject"}, "reason": {"no"}})
+			if status != http.StatusConflict || !strings.Contains(body, c.sentence) {
+				t.Errorf("%s: a stale answer: status %d, want 409 saying %q\n%s", c.lang, status, c.sentence, body)
+			}
 		}
 	})
 }

@@ -52,7 +52,9 @@ func TestPartRequestShipped(t *testing.T) {
 	if err := browser.WaitFor(ctx, `location.pathname.startsWith("/stock/shipments/")`); err != nil {
 		t.Fatalf("shipping did not lead to the shipment's page: %v; the page says: %s", err, text(t, ctx, "main"))
 	}
-	if f := flash(t, ctx); !strings.Contains(f, "Shipped 1 requests") {
+	// One request, to the van by its name: it said "Shipped 1 requests
+	// to <the van's ID>".
+	if f := flash(t, ctx); !strings.Contains(f, "Shipped 1 request to Van "+van+";") {
 		t.Fatalf("after shipping: %q", f)
 	}
 	path, err := browser.Path(ctx)

@@ -1,0 +1,68 @@
+package ui_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/ui"
+)
+
+// fixedSync is a sync service that only tells one status: the sync
+// page's sizes are all a test of them reads.
+type fixedSync struct{ st app.SyncStatus }
+
+func (s fixedSync) SyncStatus() app.SyncStatus                          { return s.st }
+func (fixedSync) WatchSync(func(app.SyncStatus))                        {}
+func (fixedSync) Recount(context.Context) error                         { return nil }
+func (fixedSync) SyncNow()                                              {}
+func (fixedSync) SetWorkOffline(bool)                                   {}
+func (fixedSync) OpenConflicts(context.Context) ([]app.Conflict, error) { return nil, nil }
+func (fixedSync) ResolveConflict(context.Context, string, string) error { return nil }
+func (fixedSync) UnsentTickets(context.Context) (map[app.TicketID]int, error) {
+	return nil, nil
+}
+func (fixedSync) UnsentChanges(context.Context, int) ([]app.Mutation, error) { return nil, nil }
+func (fixedSync) Notices() []app.Notice                                      { return nil }
+func (fixedSync) ReadNotices() error                                         { return nil }
+
+// TestSyncPageSizesInTheLanguage: the sync page gives what was sent,
+// received and waits in the language's units and decimal comma: a French
+// screen read "envoyé 288 B, reçu 312 KB" and "1.5 MB" where its
+// documents say Ko.
+func TestSyncPageSizesInTheLanguage(t *testing.T) {
+	for _, tc := range []struct {
+		code string
+		want []string
+	}{
+		{"en", []string{"288 B", "312 KB", "1.5 MB"}},
+		{"fr", []string{"288\u00a0o", "312\u00a0Ko", "1,5\u00a0Mo"}},
+		{"es", []string{"288 B", "312 KB", "1,5 MB"}},
+		{"pt", []string{"288 B", "312 KB", "1,5 MB"}},
+	} {
+		t.Run(tc.code, func(t *testing.T) {
+			inLanguage(t, tc.code)
+			test.NewTempApp(t)
+			now := time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local)
+			deps, _ := openDemoWorld(t, now)
+			deps.Sync = fixedSync{app.SyncStatus{Seq: 1, LastSuccess: now, Up: 288, Down: 312<<10 + 500, PhotoBytes: 3 << 19}}
+			term := ui.NewTerminal(t.Context(), deps)
+			w := test.NewTempWindow(t, term.Object())
+			w.Resize(fyne.NewSize(1280, 800))
+			term.Attach(w)
+			tapButton(t, term.Object(), lang.X("sync.open", "Sync"))
+			page := labels(w.Canvas().Overlays().Top())
+			for _, want := range tc.want {
+				if !strings.Contains(page, want) {
+					t.Errorf("the sync page lacks %q:\n%s", want, page)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,98 @@
+package ui_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/assets"
+)
+
+// inLanguage shows the screens built after it in code's language, and
+// English again after the test.
+func inLanguage(t *testing.T, code string) {
+	t.Helper()
+	t.Setenv("LANGUAGE", code)
+	os.Setenv("LANG", "")
+	if err := assets.AddTranslations(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		// Back to English for the tests that follow in this binary.
+		os.Setenv("LANGUAGE", "en")
+		assets.AddTranslations()
+	})
+}
+
+// TestPurchaseDateTypedAsTheInvoicePrintsIt: a counter in French, Spanish
+// or Portuguese types the purchase date as the invoice prints it, day
+// first ("31/12/2025"); the check-in takes it as that day. It refused it
+// for YYYY-MM-DD, a year-first order neither its invoices nor the
+// terminal's own dates use. A date it cannot read is refused with an
+// example in that order.
+func TestPurchaseDateTypedAsTheInvoicePrintsIt(t *testing.T) {
+	for _, tc := range []struct{ code, checkIn, order string }{
+		{"fr", "Enregistrer un dépôt", "JJ/MM/AAAA"},
+		{"es", "Recibir equipo", "DD/MM/AAAA"},
+		{"pt", "Receber aparelho", "DD/MM/AAAA"},
+	} {
+		t.Run(tc.code, func(t *testing.T) {
+			inLanguage(t, tc.code)
+			term, w, _, _, deps := scanTerminal(t)
+			tapButton(t, term.Object(), tc.checkIn)
+			form := term.CheckInForm()
+			serial := "INVOICE-DAY-" + tc.code
+
+			form.Fill(app.CategoryPhone, "Ana Souza", "+55 11 91234 5678", "Samsung", "Galaxy A54", "2025/31/12", "NF-1", "Tela quebrada")
+			form.SetSerial(serial)
+			form.Submit()
+			// The scenario's now is 18 June 2026, shown day first.
+			if got := form.FieldProblem("bought"); !strings.Contains(got, tc.order) || !strings.Contains(got, "18/06/2026") {
+				t.Fatalf("an unreadable date says %q; want the order %s and an example 18/06/2026", got, tc.order)
+			}
+
+			form.Fill(app.CategoryPhone, "Ana Souza", "+55 11 91234 5678", "Samsung", "Galaxy A54", "31/12/2025", "NF-1", "Tela quebrada")
+			form.Submit()
+			if p := form.Problem(); p != "" {
+				t.Fatalf("check-in refused the invoice's date: %s", p)
+			}
+			press(w, fyne.KeyEscape) // the claim tag's print dialog
+			found, n, err := deps.Tickets.FindTickets(context.Background(), app.TicketFilter{Query: serial})
+			if err != nil || n != 1 {
+				t.Fatalf("tickets for %s: %d, %v", serial, n, err)
+			}
+			if got, want := found[0].Product.PurchaseDate, time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC); !got.Equal(want) {
+				t.Errorf("purchase date kept as %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// TestPurchaseDateDayFirstOnlyWhereTheLanguageWritesIt: in English
+// "05/07/2025" is no day the form can tell (5 July or May 7th), so it
+// is still refused; the day the terminal shows ("5 Jul 2025") is taken.
+func TestPurchaseDateDayFirstOnlyWhereTheLanguageWritesIt(t *testing.T) {
+	term, _, _, _, deps := scanTerminal(t)
+	tapButton(t, term.Object(), "Check in")
+	form := term.CheckInForm()
+	form.Fill(app.CategoryPhone, "Li Na", "+86 139 1234 5678", "Xiaomi", "Redmi Note 13", "05/07/2025", "", "Screen flickers")
+	form.SetSerial("DAY-ORDER-EN")
+	form.Submit()
+	if got := form.FieldProblem("bought"); !strings.Contains(got, "YYYY-MM-DD, for example 2026-06-18") {
+		t.Fatalf("in English 05/07/2025 gives %q", got)
+	}
+	form.Fill(app.CategoryPhone, "Li Na", "+86 139 1234 5678", "Xiaomi", "Redmi Note 13", "5 Jul 2025", "", "Screen flickers")
+	form.Submit()
+	if p := form.Problem(); p != "" {
+		t.Fatalf("check-in refused the day as the terminal shows it: %s", p)
+	}
+	found, _, err := deps.Tickets.FindTickets(context.Background(), app.TicketFilter{Query: "DAY-ORDER-EN"})
+	if err != nil || len(found) != 1 || !found[0].Product.PurchaseDate.Equal(time.Date(2025, 7, 5, 0, 0, 0, 0, time.UTC)) {
+		t.Fatalf("tickets %v, %v", found, err)
+	}
+}
