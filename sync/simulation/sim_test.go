@@ -1002,6 +1002,35 @@ func (s *sim) check() {
 	s.checkSupply(applied, byID)
 	s.checkSerials(applied, conflicts)
 	s.checkClaims(applied)
+	s.checkFieldConflicts(conflicts)
+}
+
+// checkFieldConflicts: 8. an open field conflict offers the value in
+// force, as one side's: each side's value in it is the latest that side
+// wrote (PROTOCOL.md, "Ticket merge rules"), so keep mine or take theirs
+// never puts back a value older than one its side wrote since.
+func (s *sim) checkFieldConflicts(open []app.Conflict) {
+	tickets, err := s.server.Tickets(s.ctx, tenant, "")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	byID := map[app.TicketID]app.Ticket{}
+	for _, t := range tickets {
+		byID[t.ID] = t
+	}
+	for _, c := range open {
+		if c.Kind != app.ConflictField {
+			continue
+		}
+		t := byID[c.Ticket]
+		inForce := t.Customer.Phone
+		if c.Field == app.FieldCustomerAddress {
+			inForce = t.Customer.Address
+		}
+		if inForce != c.Ours && inForce != c.Theirs {
+			s.t.Errorf("field conflict %s (%s) on ticket %s offers ours %q and theirs %q; the value in force %q is neither", c.ID, c.Key, c.Ticket, c.Ours, c.Theirs, inForce)
+		}
+	}
 }
 
 // checkProjection: 3. a device's rows equal the server's projection of its
