@@ -1,9 +1,11 @@
 package translations
 
 import (
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestFilesParse(t *testing.T) {
@@ -108,6 +110,68 @@ func TestChineseAddressesTheUserAsNin(t *testing.T) {
 	for i, line := range strings.Split(string(b), "\n") {
 		if strings.Contains(line, "你") {
 			t.Errorf("zh-Hans.json:%d says 你, not 您: %s", i+1, line)
+		}
+	}
+}
+
+// TestPortugueseIsBrazilian: pt is Brazilian Portuguese, the variety of the
+// texts' own words (chamado, nota fiscal, celular, usuário); Portugal's words
+// for the same things had crept in beside them, so a counter clerk in São
+// Paulo read "stock" on one page and "estoque" on the next. Each word below
+// is one Brazil does not use for what these texts mean, with the Brazilian
+// word the file says instead.
+func TestPortugueseIsBrazilian(t *testing.T) {
+	b, err := files.ReadFile("pt.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts map[string]json.RawMessage
+	if err := json.Unmarshal(b, &texts); err != nil {
+		t.Fatal(err)
+	}
+	european := map[string]string{ // a whole word, lower case
+		"stock": "estoque", "ecrã": "tela", "ecrãs": "telas",
+		"telemóvel": "celular", "telemóveis": "celulares",
+		"utilizador": "usuário", "utilizadores": "usuários",
+		"ficheiro": "arquivo", "ficheiros": "arquivos",
+		"equipa": "equipe", "equipas": "equipes",
+		"receção": "recepção, recebimento", "receções": "recepções",
+		"carrinha": "van", "carrinhas": "vans",
+		"morada": "endereço", "moradas": "endereços",
+		"consola": "console", "facto": "fato", "acção": "ação", "actual": "atual",
+		"autocarro": "ônibus",
+	}
+	prefixes := map[string]string{ // a word that begins so
+		"registad": "registrad-", "registo": "registro", "registar": "registrar",
+		"emparelh": "parear, pareamento", "contact": "contato, contatar",
+	}
+	for key, raw := range texts {
+		var forms []string
+		var one string
+		if json.Unmarshal(raw, &one) == nil {
+			forms = []string{one}
+		} else {
+			var plural map[string]string
+			if err := json.Unmarshal(raw, &plural); err != nil {
+				t.Fatalf("%s: %v", key, err)
+			}
+			for _, s := range plural {
+				forms = append(forms, s)
+			}
+		}
+		for _, s := range forms {
+			// "stock" the import kind is a name typed as it is, glossed.
+			s = strings.ReplaceAll(s, "stock (estoque)", "")
+			for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) }) {
+				if br, ok := european[w]; ok {
+					t.Errorf("pt.json %s says %q, European Portuguese; Brazil says %s: %s", key, w, br, s)
+				}
+				for p, br := range prefixes {
+					if strings.HasPrefix(w, p) {
+						t.Errorf("pt.json %s says %q, European Portuguese; Brazil says %s: %s", key, w, br, s)
+					}
+				}
+			}
 		}
 	}
 }
