@@ -83,6 +83,23 @@ func (c *repairCard) discardDraft() {
 	}
 }
 
+// restoreDraft puts the draft back as it was when the form opened (was,
+// "" for none): Discard in the form loses what was typed in it, not a
+// draft kept from before, which the card's own Discard draft deletes.
+// A technician who opened the form on the draft, changed the minutes
+// and left with Discard lost the whole entry typed before.
+func (c *repairCard) restoreDraft(was string) {
+	k := c.draft()
+	if k.set(was); k.text == "" {
+		c.discardDraft()
+		return
+	}
+	if c.drafts != nil {
+		c.drafts.typed(c.detail.Ticket.ID, app.DraftRepair, k.text, "", "")
+		c.drafts.flush()
+	}
+}
+
 func (c *repairCard) object() fyne.CanvasObject {
 	d := c.detail
 	box := container.NewVBox()
@@ -124,7 +141,8 @@ func (c *repairCard) logRepairThen(done func()) {
 	// The draft comes back in the field, said to be one; typing keeps
 	// it, in the store once typing pauses (draftKeeper).
 	k := c.draft()
-	what.SetText(k.text)
+	opened := k.text
+	what.SetText(opened)
 	line := newDraftRow(nil, "", nil)
 	line.discard.Hide() // the card's button discards; here, Cancel asks
 	line.show(k.text != "", false, "")
@@ -173,7 +191,7 @@ func (c *repairCard) logRepairThen(done func()) {
 		}
 		c.save.commit(cmd, saved)
 		return nil
-	}, c.discardDraft)
+	}, func() { c.restoreDraft(opened) })
 }
 
 // suggestedMinutes is the time worked since the ticket was started, less

@@ -110,7 +110,8 @@ func TestDialogsAskBeforeDiscardingTyping(t *testing.T) {
 // short (the lock screen takes it) and a restart: the card shows it with
 // "Draft, not saved yet", the form opens with it again, and a form opened
 // on the draft closes at once, the draft kept. Saving the entry deletes
-// the draft; Discard, asked, deletes it too.
+// the draft; Discard, asked, puts it back as the form opened with it
+// (none: deleted).
 func TestRepairLogKeptAsADraft(t *testing.T) {
 	term, w, ds, deps, db := draftTerminal(t)
 	tk := assignedTicket(t, ds, app.KindOnSite, 0)
@@ -150,9 +151,32 @@ func TestRepairLogKeptAsADraft(t *testing.T) {
 		t.Fatal("closing the form untouched deleted the draft")
 	}
 
-	// Discard, asked: the draft goes.
+	// Discard, asked, in a form opened on the draft: what was typed in
+	// the form goes, the draft kept from before stays, whether the
+	// typing was in the entry or only in its minutes.
+	for _, typing := range []struct{ hint, text string }{{repairHint, "Replaced the drain pump"}, {"0 to 1440", "45"}} {
+		tapButton(t, again.Detail().Object(), "Log repair")
+		typeInto(t, front(aw), typing.hint, typing.text)
+		again.FirePaneTimers()
+		press(aw, fyne.KeyEscape)
+		tapButton(t, front(aw), "Discard")
+		if got := storedDrafts(t, db, deps.Actor, tk.ID)[app.DraftRepair]; got.Text != "Replaced the drain pump and cleaned the filter" {
+			t.Errorf("after typing %q and Discard the store holds %+v, want the draft the form opened with", typing.text, got)
+		}
+		if detail := again.Detail().Object(); !visible(detail, "Replaced the drain pump and cleaned the filter") {
+			t.Errorf("after typing %q and Discard the card lost the draft:\n%s", typing.text, visibleText(detail))
+		}
+	}
+	// Discard, asked, in a form opened without a draft: the draft goes.
+	walk(again.Detail().Object(), func(o fyne.CanvasObject) {
+		if card, ok := o.(*widget.Card); ok && card.Title == "Repair log" {
+			tapButton(t, card, discardDraftBn)
+		}
+	})
+	tapButton(t, front(aw), discardDraftBn)
 	tapButton(t, again.Detail().Object(), "Log repair")
 	typeInto(t, front(aw), repairHint, "Replaced the drain pump")
+	again.FirePaneTimers()
 	press(aw, fyne.KeyEscape)
 	tapButton(t, front(aw), "Discard")
 	if got := storedDrafts(t, db, deps.Actor, tk.ID); len(got) != 0 {

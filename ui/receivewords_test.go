@@ -30,7 +30,7 @@ func TestReceiptReviewAgreesWithItsNumbers(t *testing.T) {
 		{"es", ": recibidas 1 de 2; falta 1.", ": llegaron 3, se envió 1, 2 más de lo enviado.",
 			": llegó 1, pero no está en este envío.", ": llegaron 2, pero no están en este envío.", []string{"faltan 1", "llegaron 1", "enviaron 1"}},
 		{"pt", ": recebidas 1 de 2; falta 1.", ": chegaram 3, foi enviada 1, 2 a mais do que o enviado.",
-			": chegou 1, mas não consta deste envio.", ": chegaram 2, mas não constam deste envio.", []string{"faltam 1", "chegaram 1", "enviadas 1"}},
+			": chegou 1, mas não consta desta remessa.", ": chegaram 2, mas não constam desta remessa.", []string{"faltam 1", "chegaram 1", "enviadas 1"}},
 	} {
 		t.Run(tc.code, func(t *testing.T) {
 			inLanguage(t, tc.code)

@@ -94,7 +94,7 @@ func (t *Terminal) askWith(title, confirm, keep string, items []*widget.FormItem
 
 // askKept is askWith for a form whose typing is kept as a draft:
 // discarded runs when the user, asked as they leave the form, discards
-// what was typed, and the draft goes with it.
+// what was typed, to put the draft back as the form opened with it.
 //
 // The form scrolls between the title and the buttons, and the dialog is
 // never taller than the window: Fyne's form dialog (dialog.NewForm) does

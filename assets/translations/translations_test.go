@@ -1,9 +1,12 @@
 package translations
 
 import (
+	"encoding/json"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestFilesParse(t *testing.T) {
@@ -108,6 +111,94 @@ func TestChineseAddressesTheUserAsNin(t *testing.T) {
 	for i, line := range strings.Split(string(b), "\n") {
 		if strings.Contains(line, "你") {
 			t.Errorf("zh-Hans.json:%d says 你, not 您: %s", i+1, line)
+		}
+	}
+}
+
+// TestPercentSignAsEachLanguageWritesIt: a percentage reads as its
+// language writes it, the same on every screen: 62% in English and
+// Chinese, 62 % in French with a narrow no-break space (U+202F) and in
+// Spanish with a no-break space (U+00A0), so that the sign never wraps
+// onto a line of its own, and in Portuguese as in English (62%). The
+// console's SLA chart said "Target 90%" above "a target of 90 %", and a
+// label sheet "print at 100 %".
+func TestPercentSignAsEachLanguageWritesIt(t *testing.T) {
+	// A number or a placeholder, what stands between it and the sign,
+	// and the sign.
+	percent := regexp.MustCompile(`([0-9]|\}\})([\s\x{00a0}\x{202f}]*)%`)
+	for lang, want := range map[string]string{"en": "", "zh-Hans": "", "pt": "", "fr": "\u202f", "es": "\u00a0"} {
+		b, err := files.ReadFile(lang + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(b), "\n") {
+			for _, m := range percent.FindAllStringSubmatch(line, -1) {
+				if m[2] != want {
+					t.Errorf("%s.json:%d writes %q before %%, want %q: %s", lang, i+1, m[2], want, strings.TrimSpace(line))
+				}
+			}
+		}
+	}
+}
+
+// TestPortugueseIsBrazilian: pt is Brazilian Portuguese, the variety of the
+// texts' own words (chamado, nota fiscal, celular, usuário); Portugal's words
+// for the same things had crept in beside them, so a counter clerk in São
+// Paulo read "stock" on one page and "estoque" on the next. Each word below
+// is one Brazil does not use for what these texts mean, with the Brazilian
+// word the file says instead.
+func TestPortugueseIsBrazilian(t *testing.T) {
+	b, err := files.ReadFile("pt.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts map[string]json.RawMessage
+	if err := json.Unmarshal(b, &texts); err != nil {
+		t.Fatal(err)
+	}
+	european := map[string]string{ // a whole word, lower case
+		"stock": "estoque", "ecrã": "tela", "ecrãs": "telas",
+		"telemóvel": "celular", "telemóveis": "celulares",
+		"utilizador": "usuário", "utilizadores": "usuários",
+		"ficheiro": "arquivo", "ficheiros": "arquivos",
+		"equipa": "equipe", "equipas": "equipes",
+		"receção": "recepção, recebimento", "receções": "recepções",
+		"carrinha": "van", "carrinhas": "vans",
+		"morada": "endereço", "moradas": "endereços",
+		"consola": "console", "facto": "fato", "acção": "ação", "actual": "atual",
+		"autocarro": "ônibus",
+	}
+	prefixes := map[string]string{ // a word that begins so
+		"registad": "registrad-", "registo": "registro", "registar": "registrar",
+		"emparelh": "parear, pareamento", "contact": "contato, contatar",
+	}
+	for key, raw := range texts {
+		var forms []string
+		var one string
+		if json.Unmarshal(raw, &one) == nil {
+			forms = []string{one}
+		} else {
+			var plural map[string]string
+			if err := json.Unmarshal(raw, &plural); err != nil {
+				t.Fatalf("%s: %v", key, err)
+			}
+			for _, s := range plural {
+				forms = append(forms, s)
+			}
+		}
+		for _, s := range forms {
+			// "stock" the import kind is a name typed as it is, glossed.
+			s = strings.ReplaceAll(s, "stock (estoque)", "")
+			for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) }) {
+				if br, ok := european[w]; ok {
+					t.Errorf("pt.json %s says %q, European Portuguese; Brazil says %s: %s", key, w, br, s)
+				}
+				for p, br := range prefixes {
+					if strings.HasPrefix(w, p) {
+						t.Errorf("pt.json %s says %q, European Portuguese; Brazil says %s: %s", key, w, br, s)
+					}
+				}
+			}
 		}
 	}
 }

@@ -325,7 +325,7 @@ func (c *Console) fillNumbers(ctx context.Context, s *Session, page *numbersPage
 		target := cat.Text("console.numbers.chart.target", "Target {{.Target}}%", map[string]any{"Target": slaTarget})
 		page.SLAChart = template.HTML(svgchart.Bars(svgchart.BarChart{
 			Title: cat.Text("console.numbers.chart.sla", "SLA met per technician", nil),
-			Desc:  cat.Text("console.numbers.chart.sla_desc", "{{.From}} to {{.To}}: the share of each technician's closed tickets with a resolution time that were completed in time, against a target of {{.Target}} %.", map[string]any{"From": span["From"], "To": span["To"], "Target": slaTarget}),
+			Desc:  cat.Text("console.numbers.chart.sla_desc", "{{.From}} to {{.To}}: the share of each technician's closed tickets with a resolution time that were completed in time, against a target of {{.Target}}%.", map[string]any{"From": span["From"], "To": span["To"], "Target": slaTarget}),
 			Width: 720, Height: 40 + 26*len(bars), Max: 100, HasTarget: true, Target: slaTarget, TargetLabel: target, Bars: bars,
 		}))
 	}
