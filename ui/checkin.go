@@ -399,7 +399,7 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 		keys.Wrapping = fyne.TextWrapWord
 		f.fixed.Objects = slices.Insert(f.fixed.Objects, 1, fyne.CanvasObject(keys))
 	}
-	f.scroll = container.NewVScroll(f.form)
+	f.scroll = container.NewVScroll(fitForm(f.form))
 	f.body = container.NewBorder(nil, f.fixed, nil, nil, wheelPage(f.scroll))
 	f.dialog = dialog.NewCustomWithoutButtons(lang.X("checkin.title", "Check in a device"), f.body, win)
 	size := win.Canvas().Size()

@@ -457,7 +457,7 @@ const fieldNoWrapWidth = 160
 
 // fields lays out label/value pairs in two aligned columns.
 func fields(pairs ...string) *fyne.Container {
-	c := container.New(layout.NewFormLayout())
+	c := container.New(&factsLayout{})
 	for i := 0; i+1 < len(pairs); i += 2 {
 		if pairs[i+1] == "" {
 			continue
@@ -829,6 +829,7 @@ func (v *TicketDetailView) renderDecision(tv ticketView) fyne.CanvasObject {
 	}
 	total := widget.NewLabel(lang.X("warranty.total", "Customer pays {{.Total}} (incl. {{.Tax}} tax)", map[string]any{"Total": moneyText(d.Total), "Tax": moneyText(d.Tax)}))
 	total.TextStyle.Bold = true
+	total.Wrapping = fyne.TextWrapWord // a Spanish total is wider than a phone
 	box.Add(total)
 	rules := widget.NewLabel(lang.X("warranty.rules_version", "Rules {{.RuleSet}} v{{.Version}}", map[string]any{"RuleSet": tv.rules, "Version": d.RuleSetVersion}))
 	rules.Importance = widget.LowImportance

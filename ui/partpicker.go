@@ -140,11 +140,11 @@ func (pp *partPicker) show(query string) bool {
 	form := container.NewVBox(pp.query, container.NewHBox(pp.onlyMine, pp.hidden), pp.noneFit,
 		lowLabel(lang.X("parts.stock_heading", "Stock in {{.Where}}:", map[string]any{"Where": pp.stockLoc.Name})))
 	bottom := container.NewVBox(
-		widget.NewForm(
+		fitForm(widget.NewForm(
 			widget.NewFormItem(lang.X("parts.qty", "Quantity"), pp.qty),
 			widget.NewFormItem(lang.X("part.serial", "Serial"), pp.serial),
 			widget.NewFormItem(lang.X("parts.defective", "Removed part"), pp.removed),
-		),
+		)),
 		lowLabel(lang.X("parts.from", "Taken from {{.Where}}.", map[string]any{"Where": pp.stockLoc.Name})),
 	)
 	body := container.NewBorder(form, bottom, nil, nil, pp.results)

@@ -222,7 +222,7 @@ func (f *returnForm) show() {
 	})
 	send.Importance = widget.HighImportance
 	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), func() { d.Hide() })
-	body := container.NewBorder(lowLabel(lang.X("returns.choose", "Parts to ship back:")), form, nil, nil, wheelPage(container.NewVScroll(list)))
+	body := container.NewBorder(lowLabel(lang.X("returns.choose", "Parts to ship back:")), fitForm(form), nil, nil, wheelPage(container.NewVScroll(list)))
 	d = dialog.NewCustomWithoutButtons(lang.X("returns.title", "Ship back from {{.Bin}}", map[string]any{"Bin": f.bin.Name}), body, win)
 	d.SetButtons([]fyne.CanvasObject{cancel, send})
 	d.Resize(dialogSize(win))

@@ -109,7 +109,7 @@ func (t *Terminal) askKept(title, confirm, keep string, items []*widget.FormItem
 	if t.win == nil {
 		return
 	}
-	page := container.NewVScroll(widget.NewForm(items...))
+	page := container.NewVScroll(fitForm(widget.NewForm(items...)))
 	fit := &windowHigh{canvas: t.win.Canvas(), page: page}
 	body := container.New(fit, wheelPage(page))
 	var fields []*scanEntry
