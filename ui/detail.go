@@ -532,7 +532,9 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	}
 
 	printBtn := widget.NewButtonWithIcon(lang.X("labels.print", "Print labels"), theme.DocumentPrintIcon(), func() { v.host.printLabels(tv) })
-	sections := []fyne.CanvasObject{title, container.NewHBox(append([]fyne.CanvasObject{printBtn}, v.host.documentButtons(tv.detail)...)...)}
+	// The buttons wrap: Print labels, Service report and the intake
+	// receipt side by side are wider than a phone in French.
+	sections := []fyne.CanvasObject{title, container.New(layout.NewRowWrapLayout(), append([]fyne.CanvasObject{printBtn}, v.host.documentButtons(tv.detail)...)...)}
 	v.sections = map[string]fyne.CanvasObject{}
 	// named adds a card that saves, under its name (actedFrom).
 	named := func(name string, o fyne.CanvasObject) {
@@ -779,6 +781,7 @@ func (v *TicketDetailView) renderDecision(tv ticketView) fyne.CanvasObject {
 	d := tv.decision
 	headline := widget.NewLabel(coverageText(d.Coverage) + " · " + remedyText(d.Remedy))
 	headline.TextStyle.Bold = true
+	headline.Wrapping = fyne.TextWrapWord // "Sous garantie · Échange contre un appareil neuf" is wider than a phone
 	switch d.Coverage {
 	case app.CoverageIn:
 		headline.Importance = widget.SuccessImportance

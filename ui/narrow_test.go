@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -10,9 +11,15 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/app/demo"
+	"github.com/fieldbench/fieldbench/device/reports"
 	"github.com/fieldbench/fieldbench/store"
 	"github.com/fieldbench/fieldbench/ui"
 )
+
+// maxTicketsSeen bounds the tickets opened in each language.
+const maxTicketsSeen = 60
 
 // smallPhone is the narrowest common Android phone, in dp (Fyne units).
 var smallPhone = fyne.NewSize(360, 740)
@@ -33,8 +40,20 @@ func TestEveryPageFitsASmallPhone(t *testing.T) {
 		t.Run(code, func(t *testing.T) {
 			inLanguage(t, code)
 			sw := newSyncWorld(t, nil, nil)
+			// Every service the app has, so that a ticket shows all its
+			// cards and buttons (documents, estimate, passcode).
 			deps := sw.deps
 			deps.Supply = store.NewSupplyService(sw.db)
+			deps.Payments = store.NewPaymentService(sw.db)
+			deps.Notices, deps.Passcodes, deps.Drafts = sw.db, sw.db, sw.db
+			deps.DataDir = t.TempDir()
+			b := reports.Builder{Tickets: deps.Tickets, Parts: deps.Parts, Warranty: deps.Warranty, History: sw.db,
+				Photos: deps.Photos, Provider: demo.Provider, Technician: deps.Actor.Name}
+			deps.Documents = builderDocs{b: b, commit: deps.Commit, actor: deps.Actor}
+			deps.ReportToSign = func(ctx context.Context, d app.TicketDetail) (ui.ReportToSign, error) {
+				r, total, err := b.ToSignOf(ctx, d)
+				return ui.ReportToSign{Digest: r.Digest(), Total: total, Report: r.CanonicalJSON()}, err
+			}
 			term := ui.NewTerminal(t.Context(), deps)
 			w := test.NewTempWindow(t, term.Object())
 			term.Attach(w)
@@ -67,7 +86,28 @@ func TestEveryPageFitsASmallPhone(t *testing.T) {
 				}
 			}
 			page("tickets", func() { tabs.SelectIndex(0) })
-			page("ticket", func() { tabs.SelectIndex(0); term.List().Select(0) })
+			// Each of the technician's tickets: their states show
+			// different buttons.
+			all, _, err := deps.Tickets.FindTickets(t.Context(), app.TicketFilter{Technician: sw.me.ID, Limit: 1000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var mine []app.Ticket // the open ones, then closed ones
+			for _, open := range []bool{true, false} {
+				for _, tk := range all {
+					if tk.Status.Open() == open && len(mine) < maxTicketsSeen {
+						mine = append(mine, tk)
+					}
+				}
+			}
+			if len(mine) < 20 {
+				t.Fatalf("%d tickets of the technician, want the demo's day and history", len(mine))
+			}
+			tabs.SelectIndex(0)
+			term.List().Select(0)
+			for _, tk := range mine {
+				page("ticket "+tk.Number+" ("+string(tk.Status)+")", func() { term.Detail().Show(tk.ID) })
+			}
 			page("parts", func() { term.ShowParts("stock", "") })
 			page("on the way", term.ShowOnWay)
 			page("settings", term.ShowSettings)
@@ -170,6 +210,10 @@ func pastTheEdge(w fyne.Window) []string {
 			what = fmt.Sprintf("%q", o.Text)
 		case *widget.Button:
 			what = fmt.Sprintf("the button %q", o.Text)
+		case *widget.RichText:
+			what = fmt.Sprintf("the text %q", o.String())
+		case *widget.Card:
+			what = fmt.Sprintf("the card %q", o.Title)
 		}
 		if s := fmt.Sprintf("%s ends at %.0f, past the %.0f dp screen", what, right, width); !seen[s] {
 			seen[s] = true
