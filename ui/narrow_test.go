@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -107,6 +108,28 @@ func TestEveryPageFitsASmallPhone(t *testing.T) {
 			term.List().Select(0)
 			for _, tk := range mine {
 				page("ticket "+tk.Number+" ("+string(tk.Status)+")", func() { term.Detail().Show(tk.ID) })
+			}
+			// The dialogs a ticket opens, each on the first ticket that
+			// offers it.
+			for _, d := range []struct{ key, en string }{
+				{"contact.edit", "Edit"}, {"parts.add", "Add part"}, {"repair.add", "Log repair"},
+				{"labels.print", "Print labels"}, {"estimate.issue", "Estimate"},
+				{"action.wait_parts", "Wait for parts"}, {"action.fail", "Cannot complete"},
+			} {
+				name := lang.X(d.key, d.en)
+				opened := false
+				for _, tk := range mine {
+					term.Detail().Show(tk.ID)
+					if b := findButton(term.Detail().Object(), name); b != nil && !b.Disabled() {
+						page("the dialog of "+name, func() { test.Tap(b) })
+						closeOverlays(w)
+						opened = true
+						break
+					}
+				}
+				if !opened {
+					t.Errorf("no ticket offers %q", name)
+				}
 			}
 			page("parts", func() { term.ShowParts("stock", "") })
 			page("on the way", term.ShowOnWay)
