@@ -15,7 +15,10 @@ import (
 // a phone (narrower than compactWidth) one thing shows at a time: the
 // list, or the ticket with a back button, and the tabs sit at the bottom
 // within reach of a thumb. Buttons keep their text where there is room and
-// show only their icon where there is not.
+// show only their icon where there is not; so do the tabs but the one
+// shown (labelTabs). Down to a 360 dp phone nothing runs past the right
+// edge in any language: forms and facts stack their labels (fitForm,
+// factsLayout), dialogs their buttons (buttonsFit), long texts wrap.
 //
 // The foot (a note such as "Saved" and its close button, and the sync
 // line) sits under the pages. On a tablet or desktop that is under the
