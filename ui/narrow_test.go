@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -178,10 +179,11 @@ func closeOverlays(w fyne.Window) {
 }
 
 // pastTheEdge describes each visible object drawn past the window's right
-// edge, on the page and the dialogs over it. A text is as wide as its
-// letters, whatever its size: a label squeezed narrower than its text
-// draws the text past its own edge. What lies in a scroll that scrolls
-// sideways is reached by scrolling and not counted (an entry's text).
+// edge (or its left, where a row laid out from the right begins), on the
+// page and the dialogs over it. A text is as wide as its letters,
+// whatever its size: a label squeezed narrower than its text draws the
+// text past its own edge. What lies in a scroll that scrolls sideways is
+// reached by scrolling and not counted (an entry's text).
 func pastTheEdge(w fyne.Window) []string {
 	width := w.Canvas().Size().Width
 	d := fyne.CurrentApp().Driver()
@@ -223,8 +225,10 @@ func pastTheEdge(w fyne.Window) []string {
 		if txt, ok := o.(*canvas.Text); ok && txt.Text != "" {
 			drawn = max(drawn, txt.MinSize().Width)
 		}
-		right := d.AbsolutePositionForObject(o).X + drawn
-		if right <= width+0.5 || o.Size().Height == 0 {
+		left := d.AbsolutePositionForObject(o).X
+		right := left + drawn
+		// Fyne draws a modal's backdrop from 2 dp left of the screen.
+		if (right <= width+0.5 && left >= -theme.Padding()) || o.Size().Height == 0 {
 			return false
 		}
 		what := fmt.Sprintf("a %T", o)
@@ -238,7 +242,7 @@ func pastTheEdge(w fyne.Window) []string {
 		case *widget.Card:
 			what = fmt.Sprintf("the card %q", o.Title)
 		}
-		if s := fmt.Sprintf("%s ends at %.0f, past the %.0f dp screen", what, right, width); !seen[s] {
+		if s := fmt.Sprintf("%s runs from %.0f to %.0f, off the %.0f dp screen", what, left, right, width); !seen[s] {
 			seen[s] = true
 			out = append(out, s)
 		}
