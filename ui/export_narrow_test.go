@@ -29,7 +29,7 @@ func CheckNamed(root fyne.CanvasObject, text string) *widget.Check {
 			}
 		case *checkText:
 			if strings.Contains(o.Text, text) {
-				found = &o.check.Check
+				found = o.check
 			}
 		}
 		switch o := o.(type) {

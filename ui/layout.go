@@ -346,24 +346,24 @@ func stack(objs []fyne.CanvasObject, width float32, place bool) float32 {
 	return y
 }
 
-// wrappedCheck shows c with its text wrapping beside the box: Fyne's
-// check draws its text on one line, and "Keep the original of each photo
-// on this device" is wider than a 360 dp phone in French, Spanish and
-// Portuguese. Tapping the text ticks the box, as tapping a check's own
-// text does.
-func wrappedCheck(c *scanCheck) fyne.CanvasObject {
+// wrappedCheck shows the tick box box (c, or a widget extending it) with
+// its text wrapping beside it: Fyne's check draws its text on one line,
+// and "Keep the original of each photo on this device" or a part's name
+// in the returns is wider than a 360 dp phone. Tapping the text ticks the
+// box, as tapping a check's own text does.
+func wrappedCheck(box fyne.CanvasObject, c *widget.Check) fyne.CanvasObject {
 	text := &checkText{check: c}
 	text.Text = c.Text
 	text.Wrapping = fyne.TextWrapWord
 	text.ExtendBaseWidget(text)
 	c.Text = ""
-	return container.NewBorder(nil, nil, c, nil, text)
+	return container.NewBorder(nil, nil, box, nil, text)
 }
 
 // checkText is the text of a wrappedCheck.
 type checkText struct {
 	widget.Label
-	check *scanCheck
+	check *widget.Check
 }
 
 var _ fyne.Tappable = (*checkText)(nil)

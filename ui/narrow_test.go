@@ -133,6 +133,28 @@ func TestEveryPageFitsASmallPhone(t *testing.T) {
 				}
 			}
 			page("parts", func() { term.ShowParts("stock", "") })
+			pageDialog := func(key, en string) {
+				t.Helper()
+				name := lang.X(key, en)
+				var last *widget.Button // a parcel's Receive, not the search's
+				walk(term.Object(), func(o fyne.CanvasObject) {
+					if b, ok := o.(*widget.Button); ok && b.Text == name && b.Visible() && !b.Disabled() {
+						last = b
+					}
+				})
+				if last == nil {
+					t.Errorf("no %q to tap", name)
+					return
+				}
+				page("the dialog of "+name, func() { test.Tap(last) })
+				closeOverlays(w)
+			}
+			page("defective parts", func() { term.ShowParts("defective", "") })
+			pageDialog("returns.open", "Ship back…")
+			page("part requests", func() { term.ShowParts("requests", "") })
+			page("on the way", term.ShowOnWay)
+			pageDialog("onway.receive", "Receive")
+			pageDialog("load.title", "What to load")
 			page("on the way", term.ShowOnWay)
 			page("settings", term.ShowSettings)
 			page("sync", func() { tabs.SelectIndex(0); term.OpenSyncPage() })

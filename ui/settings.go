@@ -181,7 +181,7 @@ func newSettingsPage(ctx context.Context, deps Deps, host settingsHost, keys *we
 		widget.NewFormItem(lang.X("settings.server", "Server"), wrapLabel(server)),
 		widget.NewFormItem(lang.X("settings.technician", "Technician"), mixedScriptText(deps.Actor.Name)),
 		widget.NewFormItem(lang.X("settings.storage", "Storage used"), s.storage),
-		widget.NewFormItem(lang.X("settings.photos", "Photos"), container.NewVBox(wrappedCheck(originals),
+		widget.NewFormItem(lang.X("settings.photos", "Photos"), container.NewVBox(wrappedCheck(originals, &originals.Check),
 			lowLabel(lang.X("settings.keep_originals_hint", "Photos are sent shrunk to {{.Pixels}} pixels, without their location. An original stays on this device only, until you sign out.", map[string]any{"Pixels": app.PhotoMaxSide})))),
 	)
 	if deps.Sync != nil {
