@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/scanner"
@@ -20,8 +19,7 @@ func (t *Terminal) OpenSyncPage() { t.sync.openPage() }
 // own or wrapping beside it (wrappedCheck).
 func CheckNamed(root fyne.CanvasObject, text string) *widget.Check {
 	var found *widget.Check
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
+	walkTree(root, func(o fyne.CanvasObject) {
 		switch o := o.(type) {
 		case *scanCheck:
 			if strings.Contains(o.Text, text) {
@@ -32,18 +30,7 @@ func CheckNamed(root fyne.CanvasObject, text string) *widget.Check {
 				found = o.check
 			}
 		}
-		switch o := o.(type) {
-		case *fyne.Container:
-			for _, c := range o.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(o).Objects() {
-				walk(c)
-			}
-		}
-	}
-	walk(root)
+	})
 	return found
 }
 
