@@ -156,7 +156,7 @@ func (t *Terminal) offerCheckIn(m scanner.Meaning) {
 	}
 	msg := widget.NewLabel(lang.X("checkin.offer", "No ticket on this device has serial {{.Serial}}. Check the device in now?", map[string]any{"Serial": m.Serial}))
 	msg.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm(lang.X("checkin.title", "Check in a device"), lang.X("checkin.button", "Check in"), lang.X("dialog.cancel", "Cancel"), msg, func(ok bool) {
+	d := newConfirmDialog(lang.X("checkin.title", "Check in a device"), lang.X("checkin.button", "Check in"), lang.X("dialog.cancel", "Cancel"), msg, func(ok bool) {
 		if ok {
 			t.openCheckIn(m)
 		}
@@ -399,7 +399,7 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 		keys.Wrapping = fyne.TextWrapWord
 		f.fixed.Objects = slices.Insert(f.fixed.Objects, 1, fyne.CanvasObject(keys))
 	}
-	f.scroll = container.NewVScroll(f.form)
+	f.scroll = container.NewVScroll(fitForm(f.form))
 	f.body = container.NewBorder(nil, f.fixed, nil, nil, wheelPage(f.scroll))
 	f.dialog = dialog.NewCustomWithoutButtons(lang.X("checkin.title", "Check in a device"), f.body, win)
 	size := win.Canvas().Size()

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -31,7 +33,7 @@ func confirmAction(dialogs dialogTracker, title, message, doLabel, keepLabel str
 	}
 	text := widget.NewLabel(message)
 	text.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomConfirm(title, doLabel, keepLabel, text, func(yes bool) {
+	d := newConfirmDialog(title, doLabel, keepLabel, text, func(yes bool) {
 		if yes {
 			ok()
 		}
@@ -41,4 +43,107 @@ func confirmAction(dialogs dialogTracker, title, message, doLabel, keepLabel str
 	}
 	d.Resize(fyne.NewSize(min(win.Canvas().Size().Width*0.94, 480), 0))
 	dialogs.present(d, nil)
+}
+
+// confirmDialog is Fyne's confirm dialog (dialog.NewCustomConfirm) with
+// its two buttons side by side where they fit and one above the other
+// where they do not: Fyne gives each button the width of the wider
+// [2.7.1], and "Annuler" beside "Impossible de terminer" ran past a
+// 360 dp phone. Like Fyne's, it answers no when hidden and yes when
+// confirmed.
+type confirmDialog struct {
+	*dialog.CustomDialog
+	confirm  *widget.Button
+	callback func(yes bool)
+}
+
+var _ dialog.Dialog = (*confirmDialog)(nil)
+
+func newConfirmDialog(title, confirm, dismiss string, content fyne.CanvasObject, callback func(yes bool), win fyne.Window) *confirmDialog {
+	d := &confirmDialog{callback: callback}
+	keep := widget.NewButtonWithIcon(dismiss, theme.CancelIcon(), d.Hide)
+	d.confirm = widget.NewButtonWithIcon(confirm, theme.ConfirmIcon(), d.Confirm)
+	d.confirm.Importance = widget.HighImportance
+	buttons := container.New(&buttonsFit{}, keep, d.confirm)
+	d.CustomDialog = dialog.NewCustomWithoutButtons(title, container.NewBorder(nil, buttons, nil, nil, content), win)
+	return d
+}
+
+// Hide closes the dialog answering no, as its dismissing button does.
+func (d *confirmDialog) Hide() { d.answer(false) }
+
+// Dismiss is Hide.
+func (d *confirmDialog) Dismiss() { d.answer(false) }
+
+// Confirm closes the dialog answering yes.
+func (d *confirmDialog) Confirm() { d.answer(true) }
+
+func (d *confirmDialog) answer(yes bool) {
+	d.CustomDialog.Hide()
+	if d.callback != nil {
+		d.callback(yes)
+	}
+}
+
+// SetConfirmImportance colours the confirming button (red for what
+// cannot be taken back).
+func (d *confirmDialog) SetConfirmImportance(i widget.Importance) {
+	d.confirm.Importance = i
+	d.confirm.Refresh()
+}
+
+// buttonsFit lays out a dialog's buttons in a row at the right where they
+// fit, else one above the other across the width, the last (the
+// confirming one) on top. Its minimum is the stacked one's width and the
+// height of the arrangement chosen at the last layout, as factsLayout.
+type buttonsFit struct{ stacked bool }
+
+func (l *buttonsFit) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var w, h, sum float32
+	n := 0
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		m := o.MinSize()
+		w, h, sum = max(w, m.Width), max(h, m.Height), sum+m.Height
+		n++
+	}
+	if l.stacked && n > 1 {
+		return fyne.NewSize(w, sum+theme.Padding()*float32(n-1))
+	}
+	return fyne.NewSize(w, h)
+}
+
+func (l *buttonsFit) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	var row float32
+	var shown []fyne.CanvasObject
+	for _, o := range objs {
+		if o.Visible() {
+			shown = append(shown, o)
+			row += o.MinSize().Width
+		}
+	}
+	if len(shown) == 0 {
+		return
+	}
+	row += theme.Padding() * float32(len(shown)-1)
+	l.stacked = size.Width < row
+	if l.stacked {
+		var y float32
+		for i := len(shown) - 1; i >= 0; i-- {
+			h := shown[i].MinSize().Height
+			shown[i].Move(fyne.NewPos(0, y))
+			shown[i].Resize(fyne.NewSize(size.Width, h))
+			y += h + theme.Padding()
+		}
+		return
+	}
+	x := size.Width - row
+	for _, o := range shown {
+		m := o.MinSize()
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(m.Width, size.Height))
+		x += m.Width + theme.Padding()
+	}
 }

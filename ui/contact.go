@@ -65,7 +65,7 @@ func (t *Terminal) editContact(save committer, tk app.Ticket) {
 	cancel := widget.NewButtonWithIcon(lang.X("dialog.cancel", "Cancel"), theme.CancelIcon(), f.leave)
 	saveB := widget.NewButtonWithIcon(lang.X("contact.save", "Save"), theme.ConfirmIcon(), f.submit)
 	saveB.Importance = widget.HighImportance
-	body := container.NewVBox(form, hint, container.NewHBox(layout.NewSpacer(), cancel, saveB))
+	body := container.NewVBox(fitForm(form), hint, container.NewHBox(layout.NewSpacer(), cancel, saveB))
 	f.dialog = dialog.NewCustomWithoutButtons(lang.X("contact.title", "Customer's phone and address · {{.Number}}", map[string]any{"Number": tk.Number}), body, t.win)
 	f.dialog.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.96, 520), 0))
 	t.presentForm(f.dialog, f.submit, nil, f.leave)

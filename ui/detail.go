@@ -457,7 +457,7 @@ const fieldNoWrapWidth = 160
 
 // fields lays out label/value pairs in two aligned columns.
 func fields(pairs ...string) *fyne.Container {
-	c := container.New(layout.NewFormLayout())
+	c := container.New(&factsLayout{})
 	for i := 0; i+1 < len(pairs); i += 2 {
 		if pairs[i+1] == "" {
 			continue
@@ -532,7 +532,9 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	}
 
 	printBtn := widget.NewButtonWithIcon(lang.X("labels.print", "Print labels"), theme.DocumentPrintIcon(), func() { v.host.printLabels(tv) })
-	sections := []fyne.CanvasObject{title, container.NewHBox(append([]fyne.CanvasObject{printBtn}, v.host.documentButtons(tv.detail)...)...)}
+	// The buttons wrap: Print labels, Service report and the intake
+	// receipt side by side are wider than a phone in French.
+	sections := []fyne.CanvasObject{title, container.New(layout.NewRowWrapLayout(), append([]fyne.CanvasObject{printBtn}, v.host.documentButtons(tv.detail)...)...)}
 	v.sections = map[string]fyne.CanvasObject{}
 	// named adds a card that saves, under its name (actedFrom).
 	named := func(name string, o fyne.CanvasObject) {
@@ -779,6 +781,7 @@ func (v *TicketDetailView) renderDecision(tv ticketView) fyne.CanvasObject {
 	d := tv.decision
 	headline := widget.NewLabel(coverageText(d.Coverage) + " · " + remedyText(d.Remedy))
 	headline.TextStyle.Bold = true
+	headline.Wrapping = fyne.TextWrapWord // "Sous garantie · Échange contre un appareil neuf" is wider than a phone
 	switch d.Coverage {
 	case app.CoverageIn:
 		headline.Importance = widget.SuccessImportance
@@ -829,6 +832,7 @@ func (v *TicketDetailView) renderDecision(tv ticketView) fyne.CanvasObject {
 	}
 	total := widget.NewLabel(lang.X("warranty.total", "Customer pays {{.Total}} (incl. {{.Tax}} tax)", map[string]any{"Total": moneyText(d.Total), "Tax": moneyText(d.Tax)}))
 	total.TextStyle.Bold = true
+	total.Wrapping = fyne.TextWrapWord // a Spanish total is wider than a phone
 	box.Add(total)
 	rules := widget.NewLabel(lang.X("warranty.rules_version", "Rules {{.RuleSet}} v{{.Version}}", map[string]any{"RuleSet": tv.rules, "Version": d.RuleSetVersion}))
 	rules.Importance = widget.LowImportance

@@ -11,22 +11,25 @@ import (
 // What the money tests reach for: the fields of the dialog in front, and
 // the charges of the ticket on screen.
 
-// walkFront calls f for each object of the dialog in front of w.
-func walkFront(w fyne.Window, f func(fyne.CanvasObject)) {
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		f(o)
-		switch o := o.(type) {
-		case *fyne.Container:
-			for _, c := range o.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(o).Objects() {
-				walk(c)
-			}
+// walkTree calls f for o and every object under it, widgets' rendered
+// children included.
+func walkTree(o fyne.CanvasObject, f func(fyne.CanvasObject)) {
+	f(o)
+	switch o := o.(type) {
+	case *fyne.Container:
+		for _, c := range o.Objects {
+			walkTree(c, f)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(o).Objects() {
+			walkTree(c, f)
 		}
 	}
+}
+
+// walkFront calls f for each object of the dialog in front of w.
+func walkFront(w fyne.Window, f func(fyne.CanvasObject)) {
+	walk := func(o fyne.CanvasObject) { walkTree(o, f) }
 	if top := w.Canvas().Overlays().Top(); top != nil {
 		walk(top)
 	}

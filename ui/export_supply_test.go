@@ -14,7 +14,7 @@ func (t *Terminal) OnWayPage() fyne.CanvasObject {
 func (t *Terminal) OnWayStatus() string { return t.onway.status.Text }
 
 // OnWayTitle is the page's tab title, with its count.
-func (t *Terminal) OnWayTitle() string { return t.onwayTab.Text }
+func (t *Terminal) OnWayTitle() string { return t.tabTitles[t.onwayTab] }
 
 // Receiving reports whether a receive dialog is open.
 func (t *Terminal) Receiving() bool { return t.receiver != nil }

@@ -97,7 +97,7 @@ func NewFirstRun(ctx context.Context, actions FirstRunActions) *FirstRun {
 		widget.NewFormItem(lang.X("firstrun.code", "Pairing code"), f.code),
 		widget.NewFormItem(lang.X("settings.language", "Language"), language),
 	)
-	box := container.NewVBox(title, intro, form, f.problem, container.NewHBox(layout.NewSpacer(), f.pair))
+	box := container.NewVBox(title, intro, fitForm(form), f.problem, container.NewHBox(layout.NewSpacer(), f.pair))
 	if actions.Demo != nil {
 		f.demo = widget.NewButton(lang.X("firstrun.demo", "Try the demo instead"), actions.Demo)
 		box.Add(widget.NewSeparator())

@@ -5,6 +5,7 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -14,7 +15,10 @@ import (
 // a phone (narrower than compactWidth) one thing shows at a time: the
 // list, or the ticket with a back button, and the tabs sit at the bottom
 // within reach of a thumb. Buttons keep their text where there is room and
-// show only their icon where there is not.
+// show only their icon where there is not; so do the tabs but the one
+// shown (labelTabs). Down to a 360 dp phone nothing runs past the right
+// edge in any language: forms and facts stack their labels (fitForm,
+// factsLayout), dialogs their buttons (buttonsFit), long texts wrap.
 //
 // The foot (a note such as "Saved" and its close button, and the sync
 // line) sits under the pages. On a tablet or desktop that is under the
@@ -37,6 +41,8 @@ type adaptiveLayout struct{ t *Terminal }
 
 func (a adaptiveLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	a.t.setCompact(size.Width < compactWidth)
+	a.t.tabsWidth = size.Width
+	a.t.labelTabs(false)
 	for _, o := range objs {
 		o.Resize(size)
 		o.Move(fyne.NewPos(0, 0))
@@ -66,6 +72,7 @@ func (t *Terminal) buildPages(top fyne.CanvasObject, bottom fyne.CanvasObject) f
 	t.foot = bottom
 	t.footUnder = container.NewStack()
 	t.tabFeet = map[*container.TabItem]*fyne.Container{}
+	t.tabTitles = map[*container.TabItem]string{}
 	t.tabs = container.NewAppTabs(t.tab(lang.X("nav.tickets", "Tickets"), theme.ListIcon(), container.NewBorder(container.NewPadded(top), nil, nil, nil, t.ticketsPage)))
 	if t.deps.Parts != nil {
 		var returns returnHost
@@ -85,6 +92,7 @@ func (t *Terminal) buildPages(top fyne.CanvasObject, bottom fyne.CanvasObject) f
 	t.settingsTab = t.tab(lang.X("nav.settings", "Settings"), theme.SettingsIcon(), t.settings.root)
 	t.tabs.Append(t.settingsTab)
 	t.tabs.OnSelected = func(ti *container.TabItem) {
+		t.labelTabs(true)
 		t.placeFoot()
 		if t.parts != nil && ti == t.partsTab {
 			t.parts.load()
@@ -110,6 +118,7 @@ func (t *Terminal) tab(title string, icon fyne.Resource, page fyne.CanvasObject)
 	foot.Hide() // until the foot goes there
 	ti := container.NewTabItemWithIcon(title, icon, container.NewBorder(nil, foot, nil, nil, page))
 	t.tabFeet[ti] = foot
+	t.tabTitles[ti] = title
 	return ti
 }
 
@@ -216,4 +225,194 @@ func (t *Terminal) newIconButton(text string, icon fyne.Resource, tapped func())
 	b := &iconButton{Button: widget.NewButtonWithIcon(text, icon, tapped), text: text}
 	t.iconButtons = append(t.iconButtons, b)
 	return b.Button
+}
+
+// A form's labels sit beside its fields where the width allows, and
+// above them where it does not. Beside them, the column of the longest
+// label ("N° de série / IMEI", "Proof of purchase") left the fields too
+// little on a 360 dp phone, and the form ran past the screen's edge: a
+// French ticket's facts, the check-in form and the settings in every
+// language. The choice is made at each layout, by the width given, so it
+// holds in a dialog, a card or a page alike, and when a phone turns.
+//
+// A layout's minimum cannot depend on the width it will get, so the
+// minimum width is the stacked one (never more than the width given
+// allows), and the height is that of the arrangement chosen at the last
+// layout: the driver lays the parents out again when it changes, as it
+// does for a wrapping label.
+
+// fitForm shows form beside or stacked (see above).
+func fitForm(form *widget.Form) *fyne.Container {
+	return container.New(&formFit{form: form}, form)
+}
+
+// formFit lays out a widget.Form, turning it between Fyne's two
+// orientations.
+type formFit struct{ form *widget.Form }
+
+// widths are the form's widths with its labels beside its fields and
+// above them.
+func (l *formFit) widths() (beside, stacked float32) {
+	pad := theme.InnerPadding()
+	var label, field float32
+	for _, it := range l.form.Items {
+		if it.Widget == nil || !it.Widget.Visible() {
+			continue
+		}
+		label = max(label, fyne.MeasureText(it.Text, theme.TextSize(), fyne.TextStyle{Bold: true}).Width+2*pad)
+		field = max(field, it.Widget.MinSize().Width)
+	}
+	return label + theme.Padding() + field, max(label, field)
+}
+
+func (l *formFit) MinSize([]fyne.CanvasObject) fyne.Size {
+	_, stacked := l.widths()
+	return fyne.NewSize(stacked, l.form.MinSize().Height)
+}
+
+func (l *formFit) Layout(_ []fyne.CanvasObject, size fyne.Size) {
+	want := widget.Horizontal
+	if beside, _ := l.widths(); size.Width < beside {
+		want = widget.Vertical
+	}
+	if l.form.Orientation != want {
+		l.form.Orientation = want
+		l.form.Refresh()
+	}
+	l.form.Move(fyne.NewPos(0, 0))
+	l.form.Resize(size)
+}
+
+// factsLayout lays out label/value pairs (objects in pairs, as Fyne's
+// form layout takes them) in two columns, or stacked (see above).
+type factsLayout struct {
+	stacked bool // at the last layout
+}
+
+// widths are the pairs' widths in two columns and stacked.
+func (l *factsLayout) widths(objs []fyne.CanvasObject) (beside, stacked float32) {
+	var label, value float32
+	for i := 0; i+1 < len(objs); i += 2 {
+		if !objs[i].Visible() && !objs[i+1].Visible() {
+			continue
+		}
+		label = max(label, objs[i].MinSize().Width)
+		value = max(value, objs[i+1].MinSize().Width)
+	}
+	return label + theme.Padding() + value, max(label, value)
+}
+
+func (l *factsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	_, stacked := l.widths(objs)
+	if l.stacked {
+		return fyne.NewSize(stacked, stack(objs, stacked, false))
+	}
+	return fyne.NewSize(stacked, layout.NewFormLayout().MinSize(objs).Height)
+}
+
+func (l *factsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	beside, _ := l.widths(objs)
+	l.stacked = size.Width < beside
+	if l.stacked {
+		stack(objs, size.Width, true)
+		return
+	}
+	layout.NewFormLayout().Layout(objs, size)
+}
+
+// stack puts each pair's label over its value, the pairs a padding
+// apart, across width, and gives the height; place false only measures.
+// A label with no size (the spacer beside a row that has none) takes no
+// line.
+func stack(objs []fyne.CanvasObject, width float32, place bool) float32 {
+	var y float32
+	for i, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		h := o.MinSize().Height
+		if h == 0 {
+			continue
+		}
+		if i%2 == 0 && y > 0 {
+			y += theme.Padding() // between pairs, not between a label and its value
+		}
+		if place {
+			o.Move(fyne.NewPos(0, y))
+			o.Resize(fyne.NewSize(width, h))
+		}
+		y += h
+	}
+	return y
+}
+
+// wrappedCheck shows the tick box box (c, or a widget extending it) with
+// its text wrapping beside it: Fyne's check draws its text on one line,
+// and "Keep the original of each photo on this device" or a part's name
+// in the returns is wider than a 360 dp phone. Tapping the text ticks the
+// box, as tapping a check's own text does.
+func wrappedCheck(box fyne.CanvasObject, c *widget.Check) fyne.CanvasObject {
+	text := &checkText{check: c}
+	text.Text = c.Text
+	text.Wrapping = fyne.TextWrapWord
+	text.ExtendBaseWidget(text)
+	c.Text = ""
+	return container.NewBorder(nil, nil, box, nil, text)
+}
+
+// checkText is the text of a wrappedCheck.
+type checkText struct {
+	widget.Label
+	check *widget.Check
+}
+
+var _ fyne.Tappable = (*checkText)(nil)
+
+// Tapped ticks or unticks the box.
+func (t *checkText) Tapped(*fyne.PointEvent) {
+	if !t.check.Disabled() {
+		t.check.SetChecked(!t.check.Checked)
+	}
+}
+
+// labelTabs names the tabs. Where their names do not all fit the width
+// (four tabs on a 360 dp phone, in every language but Chinese) only the
+// tab shown keeps its name and the others show their icon, as a phone's
+// bottom navigation does: Fyne would otherwise move the last tabs
+// (Settings) into a "more" menu, out of sight. refresh redraws the tabs
+// even when no name changed (a title changed, or the tab shown).
+func (t *Terminal) labelTabs(refresh bool) {
+	if t.tabs == nil {
+		return
+	}
+	all := !t.compact || t.tabsWidth == 0 || tabsWidth(t.tabs.Items, t.tabTitles) <= t.tabsWidth
+	sel := t.tabs.Selected()
+	for _, ti := range t.tabs.Items {
+		text := t.tabTitles[ti]
+		if !all && ti != sel {
+			text = ""
+		}
+		if ti.Text != text {
+			ti.Text = text
+			refresh = true
+		}
+	}
+	if refresh {
+		t.tabs.Refresh()
+	}
+}
+
+// tabsWidth is the width of a bar of tabs with their icons and names, as
+// Fyne lays them out in a row [2.7.1]: each its inner padding either
+// side, the icon, a padding and the name, a padding between tabs.
+func tabsWidth(items []*container.TabItem, titles map[*container.TabItem]string) float32 {
+	var w float32
+	for i, ti := range items {
+		if i > 0 {
+			w += theme.Padding()
+		}
+		w += 2*theme.InnerPadding() + theme.IconInlineSize() + theme.Padding() +
+			fyne.MeasureText(titles[ti], theme.TextSize(), fyne.TextStyle{}).Width
+	}
+	return w
 }

@@ -656,11 +656,11 @@ func (h terminalParts) receiving(r *receiveFlow) { h.t.receiver = r }
 
 func (h terminalParts) inTransit(n int) {
 	t := h.t
-	if t.onwayTab == nil || t.onwayTab.Text == onWayTitle(n) {
+	if t.onwayTab == nil || t.tabTitles[t.onwayTab] == onWayTitle(n) {
 		return
 	}
-	t.onwayTab.Text = onWayTitle(n)
-	t.tabs.Refresh()
+	t.tabTitles[t.onwayTab] = onWayTitle(n)
+	t.labelTabs(true)
 }
 
 // countOnWay counts the parcels on their way to me, for the tab's title.

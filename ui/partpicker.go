@@ -40,7 +40,7 @@ type partPicker struct {
 	serial   *scanEntry
 	removed  *scanEntry
 	results  *scanList
-	hidden   *widget.Button // "N more parts not for this model: show all"
+	hidden   *widget.Hyperlink // "N more parts not for this model: show all"
 	// noneFit says that none of the parts listed is the ticket's model's,
 	// when the catalog lists none for it that matches: they are shown
 	// rather than nothing, and the technician checks before fitting.
@@ -107,11 +107,14 @@ func (pp *partPicker) show(query string) bool {
 	pp.removed.SetPlaceHolder(lang.X("parts.defective_hint", "Serial of the removed part, when it goes back"))
 	pp.onlyMine = newScanCheck(keys, lang.X("parts.only_mine", "Only parts in my stock"))
 	pp.onlyMine.OnChanged = func(bool) { pp.search() }
-	pp.hidden = widget.NewButton("", func() {
+	// A link that wraps, under the box: as a button beside it, "33
+	// autres pièces pas pour ce modèle : tout afficher" was wider than a
+	// phone.
+	pp.hidden = &widget.Hyperlink{Wrapping: fyne.TextWrapWord, OnTapped: func() {
 		pp.showAll = true
 		pp.search()
-	})
-	pp.hidden.Importance = widget.LowImportance
+	}}
+	pp.hidden.ExtendBaseWidget(pp.hidden)
 	pp.hidden.Hide()
 	pp.noneFit = widget.NewLabel("")
 	pp.noneFit.Importance = widget.WarningImportance
@@ -137,14 +140,14 @@ func (pp *partPicker) show(query string) bool {
 		pp.search()
 	}
 
-	form := container.NewVBox(pp.query, container.NewHBox(pp.onlyMine, pp.hidden), pp.noneFit,
+	form := container.NewVBox(pp.query, pp.onlyMine, pp.hidden, pp.noneFit,
 		lowLabel(lang.X("parts.stock_heading", "Stock in {{.Where}}:", map[string]any{"Where": pp.stockLoc.Name})))
 	bottom := container.NewVBox(
-		widget.NewForm(
+		fitForm(widget.NewForm(
 			widget.NewFormItem(lang.X("parts.qty", "Quantity"), pp.qty),
 			widget.NewFormItem(lang.X("part.serial", "Serial"), pp.serial),
 			widget.NewFormItem(lang.X("parts.defective", "Removed part"), pp.removed),
-		),
+		)),
 		lowLabel(lang.X("parts.from", "Taken from {{.Where}}.", map[string]any{"Where": pp.stockLoc.Name})),
 	)
 	body := container.NewBorder(form, bottom, nil, nil, pp.results)
@@ -156,7 +159,9 @@ func (pp *partPicker) show(query string) bool {
 	fit := widget.NewButtonWithIcon(lang.X("parts.fit", "Fit part"), theme.ConfirmIcon(), pp.fit)
 	fit.Importance = widget.HighImportance
 	pp.dialog = dialog.NewCustomWithoutButtons(lang.X("parts.add", "Add part"), body, win)
-	pp.dialog.SetButtons([]fyne.CanvasObject{cancel, request, fit})
+	// In one cell of Fyne's row, which would give each button the width
+	// of the widest: three did not fit a phone (buttonsFit).
+	pp.dialog.SetButtons([]fyne.CanvasObject{container.New(&buttonsFit{}, cancel, request, fit)})
 	pp.dialog.SetOnClosed(pp.onClosed)
 	pp.dialog.Resize(fyne.NewSize(min(win.Canvas().Size().Width*0.96, 640), min(win.Canvas().Size().Height*0.94, 720)))
 	pp.host.present(pp.dialog, nil)

@@ -157,7 +157,7 @@ func TestPickerPutsStockFirstAndSaysWhatTheModelHides(t *testing.T) {
 			notForModel++
 		}
 	}
-	dlg := openPicker(t, term, w)
+	openPicker(t, term, w)
 	shown := term.PickerShown()
 	if len(shown) == 0 {
 		t.Fatal("nothing listed for the ticket's model")
@@ -186,7 +186,7 @@ func TestPickerPutsStockFirstAndSaysWhatTheModelHides(t *testing.T) {
 	if want := fmt.Sprintf("%d more parts not for this model: show all", notForModel); term.PickerHidden() != want {
 		t.Fatalf("hidden button %q, want %q", term.PickerHidden(), want)
 	}
-	tapButton(t, dlg, term.PickerHidden())
+	term.TapPickerHidden()
 	if got := len(term.PickerShown()); got != len(shown)+notForModel {
 		t.Errorf("show all lists %d parts, want %d", got, len(shown)+notForModel)
 	}

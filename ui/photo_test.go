@@ -16,7 +16,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/internal/phototest"
@@ -105,12 +104,7 @@ func TestAttachKeepsOriginalsWhenAsked(t *testing.T) {
 	term.AttachPhoto(photo)
 
 	term.ShowSettings()
-	var box *widget.Check
-	walk(term.Object(), func(o fyne.CanvasObject) {
-		if c := ui.CheckOf(o); c != nil && strings.Contains(c.Text, "Keep the original") {
-			box = c
-		}
-	})
+	box := ui.CheckNamed(term.Object(), "Keep the original")
 	if box == nil {
 		t.Fatal("no keep-originals setting")
 	}

@@ -161,7 +161,7 @@ func (p *labelPrinter) show(tv ticketView) {
 	if win == nil {
 		return
 	}
-	d := dialog.NewCustomConfirm(lang.X("labels.title", "Print labels"), lang.X("labels.save", "Save to print"), lang.X("dialog.cancel", "Cancel"),
+	d := newConfirmDialog(lang.X("labels.title", "Print labels"), lang.X("labels.save", "Save to print"), lang.X("dialog.cancel", "Cancel"),
 		wheelPage(container.NewVScroll(content)), func(ok bool) {
 			if ok {
 				save()

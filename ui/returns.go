@@ -167,7 +167,7 @@ func (f *returnForm) show() {
 	for i, s := range f.stock {
 		checks[i] = widget.NewCheck(lang.X("returns.line", "{{.Part}} · {{.Qty}} in the bin", map[string]any{"Part": namedPart(map[app.PartNumber]app.Part{s.part.Number: s.part}, s.part.Number), "Qty": s.qty}), nil)
 		checks[i].SetChecked(true)
-		list.Add(checks[i])
+		list.Add(wrappedCheck(checks[i], checks[i]))
 	}
 	names := make([]string, len(f.dests))
 	for i, l := range f.dests {
@@ -222,9 +222,13 @@ func (f *returnForm) show() {
 	})
 	send.Importance = widget.HighImportance
 	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), func() { d.Hide() })
-	body := container.NewBorder(lowLabel(lang.X("returns.choose", "Parts to ship back:")), form, nil, nil, wheelPage(container.NewVScroll(list)))
-	d = dialog.NewCustomWithoutButtons(lang.X("returns.title", "Ship back from {{.Bin}}", map[string]any{"Bin": f.bin.Name}), body, win)
-	d.SetButtons([]fyne.CanvasObject{cancel, send})
+	// Where from is said in the body, where it wraps: in the title, a bin
+	// named "Defective returns · van 沪AD88446" ran past a phone's edge.
+	from := wrapLabel(lang.X("returns.title", "Ship back from {{.Bin}}", map[string]any{"Bin": f.bin.Name}))
+	from.TextStyle.Bold = true
+	body := container.NewBorder(container.NewVBox(from, lowLabel(lang.X("returns.choose", "Parts to ship back:"))), fitForm(form), nil, nil, wheelPage(container.NewVScroll(list)))
+	d = dialog.NewCustomWithoutButtons(lang.X("returns.send", "Ship back"), body, win)
+	d.SetButtons([]fyne.CanvasObject{container.New(&buttonsFit{}, cancel, send)}) // see partpicker
 	d.Resize(dialogSize(win))
 	f.host.present(d, nil)
 }

@@ -181,7 +181,7 @@ func newSettingsPage(ctx context.Context, deps Deps, host settingsHost, keys *we
 		widget.NewFormItem(lang.X("settings.server", "Server"), wrapLabel(server)),
 		widget.NewFormItem(lang.X("settings.technician", "Technician"), mixedScriptText(deps.Actor.Name)),
 		widget.NewFormItem(lang.X("settings.storage", "Storage used"), s.storage),
-		widget.NewFormItem(lang.X("settings.photos", "Photos"), container.NewVBox(originals,
+		widget.NewFormItem(lang.X("settings.photos", "Photos"), container.NewVBox(wrappedCheck(originals, &originals.Check),
 			lowLabel(lang.X("settings.keep_originals_hint", "Photos are sent shrunk to {{.Pixels}} pixels, without their location. An original stays on this device only, until you sign out.", map[string]any{"Pixels": app.PhotoMaxSide})))),
 	)
 	if deps.Sync != nil {
@@ -189,7 +189,7 @@ func newSettingsPage(ctx context.Context, deps Deps, host settingsHost, keys *we
 		form.Append(lang.X("settings.sync", "Sync"), container.NewVBox(container.NewHBox(open),
 			lowLabel(lang.X("settings.sync_hint", "Sync now, work offline, and see what is waiting to be sent."))))
 	}
-	box := container.NewVBox(form)
+	box := container.NewVBox(fitForm(form))
 	if deps.SignOut != nil {
 		out := widget.NewButton(lang.X("settings.sign_out", "Sign out of this device"), s.signOut)
 		out.Importance = widget.DangerImportance

@@ -132,7 +132,7 @@ func (s *signOff) content() fyne.CanvasObject {
 	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), func() { s.leave() })
 	// The refusal's text is long in every language: a row of its own.
 	buttons := container.NewVBox(container.NewGridWithColumns(3, s.sign, s.clear, cancel), s.refuse)
-	return container.NewBorder(container.NewVBox(what, form), buttons, nil, nil, s.pad)
+	return container.NewBorder(container.NewVBox(what, fitForm(form)), buttons, nil, nil, s.pad)
 }
 
 func (t *Terminal) showSignOff(s *signOff) {

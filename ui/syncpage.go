@@ -60,7 +60,9 @@ func openSyncPage(deps syncPageDeps, feed *syncFeed) {
 	}
 	p.inbox = newConflictInbox(cd, p.showProblem, p.relayout)
 	body := container.NewVBox(
-		container.NewHBox(p.now, p.offline),
+		// Work offline under Sync now, not beside it: side by side they are
+		// wider than a 360 dp phone in Spanish.
+		container.NewHBox(p.now), p.offline,
 		lowLabel(lang.X("sync.work_offline_help", "Working offline keeps everything on this device and sends nothing until you turn it off.")),
 		p.status, p.errL, p.notices,
 		heading(lang.X("conflicts.title", "Conflicts")), p.inbox.list,

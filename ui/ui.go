@@ -153,9 +153,12 @@ type Terminal struct {
 	// foot is the note and the sync line; it sits in footUnder, under
 	// the pages, or in the foot of the page shown (tabFeet), on a phone:
 	// footAt says which (placeFoot).
-	foot        fyne.CanvasObject
-	footUnder   *fyne.Container
-	tabFeet     map[*container.TabItem]*fyne.Container
+	foot      fyne.CanvasObject
+	footUnder *fyne.Container
+	tabFeet   map[*container.TabItem]*fyne.Container
+	// tabTitles are the tabs' names; a tab shows its name unless the
+	// tabs are too many for the width (labelTabs).
+	tabTitles   map[*container.TabItem]string
 	footAt      *fyne.Container
 	receiver    *receiveFlow // the open receive dialog, if any
 	settings    *settingsPage
@@ -163,6 +166,7 @@ type Terminal struct {
 	iconButtons []*iconButton
 	compact     bool
 	compactSet  bool
+	tabsWidth   float32 // the window's width at the last layout, 0 before
 	trimmer     *memoryTrimmer
 
 	search     *scanEntry

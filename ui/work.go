@@ -109,7 +109,7 @@ func (t *Terminal) askKept(title, confirm, keep string, items []*widget.FormItem
 	if t.win == nil {
 		return
 	}
-	page := container.NewVScroll(widget.NewForm(items...))
+	page := container.NewVScroll(fitForm(widget.NewForm(items...)))
 	fit := &windowHigh{canvas: t.win.Canvas(), page: page}
 	body := container.New(fit, wheelPage(page))
 	var fields []*scanEntry
@@ -119,7 +119,7 @@ func (t *Terminal) askKept(title, confirm, keep string, items []*widget.FormItem
 	}
 	typed := func() string { return fieldsText(fields) + padsText(pads) }
 	openedFields, openedWith := fieldsText(fields), typed()
-	var d *dialog.ConfirmDialog
+	var d *confirmDialog
 	// leaving is set while the form closes for good (Discard answered,
 	// or nothing typed): the close is not asked about again.
 	leaving := false
@@ -137,7 +137,7 @@ func (t *Terminal) askKept(title, confirm, keep string, items []*widget.FormItem
 		})
 	}
 	show := func() { t.presentForm(d, d.Confirm, nil, leave) }
-	d = dialog.NewCustomConfirm(title, confirm, keep, body, func(yes bool) {
+	d = newConfirmDialog(title, confirm, keep, body, func(yes bool) {
 		if !yes {
 			if leaving || typed() == openedWith {
 				return

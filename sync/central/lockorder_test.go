@@ -141,12 +141,9 @@ func TestOppositeOrdersTakeCheckLocksInOneOrder(t *testing.T) {
 				want[k] = balance(t, db, app.LocationID(k[0]), app.PartNumber(k[1])) - n*rounds
 			}
 			for r := range rounds {
-				start := make(chan struct{})
-				var wg gosync.WaitGroup
-				errs := make([]error, len(c.writes))
+				writes := make([]func() error, len(c.writes))
 				for i, write := range c.writes {
-					wg.Go(func() {
-						<-start
+					writes[i] = func() error {
 						// Every other round the second write starts 1 to
 						// 8 reads later: writes of unlike lengths (a
 						// push and a shipment) meet at another point of
@@ -154,20 +151,13 @@ func TestOppositeOrdersTakeCheckLocksInOneOrder(t *testing.T) {
 						// timer; like ones meet best at once.
 						for range r % 2 * (r/2%8 + 1) * i {
 							if _, err := db.Balances(ctx, tenant, "van-b"); err != nil {
-								errs[i] = err
-								return
+								return err
 							}
 						}
-						errs[i] = write()
-					})
-				}
-				close(start)
-				wg.Wait()
-				for i, err := range errs {
-					if err != nil {
-						t.Fatalf("round %d, write %d: %v", r, i, err)
+						return write()
 					}
 				}
+				atOnce(t, r, writes)
 			}
 			if n := lost.n.Load() - before; n != 0 {
 				t.Errorf("PostgreSQL ended %d of %d writes to break a deadlock; writes taking their check locks in one order never wait for each other in a circle", n, 2*rounds)
@@ -426,5 +416,27 @@ func TestWillCheckNamesEachKeyOnce(t *testing.T) {
 	}
 	if len(st.lockOrder) != maxOrderedLocks {
 		t.Errorf("named %d keys, want at most %d", len(st.lockOrder), maxOrderedLocks)
+	}
+}
+
+// atOnce runs writes at the same moment, each on its own goroutine, and
+// fails the test on the first that fails, naming its round.
+func atOnce(t *testing.T, round int, writes []func() error) {
+	t.Helper()
+	start := make(chan struct{})
+	var wg gosync.WaitGroup
+	errs := make([]error, len(writes))
+	for i, write := range writes {
+		wg.Go(func() {
+			<-start
+			errs[i] = write()
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("round %d, write %d: %v", round, i, err)
+		}
 	}
 }

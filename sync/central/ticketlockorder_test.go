@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	gosync "sync"
 	"sync/atomic"
 	"testing"
 
@@ -76,22 +75,7 @@ func TestOppositeOrdersLockTicketsInOneOrder(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			before := lost.n.Load()
 			for r := range rounds {
-				start := make(chan struct{})
-				var wg gosync.WaitGroup
-				errs := make([]error, len(c.writes))
-				for i, write := range c.writes {
-					wg.Go(func() {
-						<-start
-						errs[i] = write()
-					})
-				}
-				close(start)
-				wg.Wait()
-				for i, err := range errs {
-					if err != nil {
-						t.Fatalf("round %d, write %d: %v", r, i, err)
-					}
-				}
+				atOnce(t, r, c.writes[:])
 			}
 			if n := lost.n.Load() - before; n != 0 {
 				t.Errorf("PostgreSQL ended %d of %d pushes to break a deadlock; pushes locking their tickets in one order never wait for each other in a circle", n, 2*rounds)
@@ -172,23 +156,7 @@ func TestShipmentAndPushLockTicketsInOneOrder(t *testing.T) {
 					}
 					return err
 				}
-				start := make(chan struct{})
-				var wg gosync.WaitGroup
-				writes := []func() error{ship, push}
-				errs := make([]error, len(writes))
-				for i, write := range writes {
-					wg.Go(func() {
-						<-start
-						errs[i] = write()
-					})
-				}
-				close(start)
-				wg.Wait()
-				for i, err := range errs {
-					if err != nil {
-						t.Fatalf("round %d, write %d: %v", r, i, err)
-					}
-				}
+				atOnce(t, r, []func() error{ship, push})
 				for _, l := range lines {
 					if got := requestOf(t, db, l.Request); got.State != app.RequestShipped {
 						t.Fatalf("round %d: request %s is %s, want shipped", r, l.Request, got.State)

@@ -351,16 +351,9 @@ func TestConflictShowsWhyTheTicketWasCancelled(t *testing.T) {
 		tc.advance(time.Minute)
 		tc.dispatch(t, "t1", &app.TransitionTicket{Action: app.ActionCancel, Ticket: "tk-1", Epoch: 1, Reason: "customer fixed it <b>"})
 		tc.advance(time.Minute)
-		held := one.push(t, "ticket.start", map[string]any{"ticket": "tk-1", "epoch": 1})
-		if held == "" {
-			t.Fatal("work on the cancelled ticket was applied")
-		}
+		held := startCancelled(t, one)
 		_, body := tc.signIn(t, "dispatcher@t1").get(t, "/conflicts")
-		i := strings.Index(body, `id="cf-`+held+`"`)
-		if i < 0 {
-			t.Fatalf("the inbox lacks the held work %s:\n%s", held, body)
-		}
-		card, _, _ := strings.Cut(body[i:], "</li>")
+		card := conflictCard(t, body, held)
 		for _, want := range []string{"after it was cancelled", "<dt>Why it was cancelled</dt><dd>customer fixed it &lt;b&gt;</dd>"} {
 			if !strings.Contains(card, want) {
 				t.Errorf("the held work's card lacks %q:\n%s", want, card)
@@ -388,21 +381,9 @@ func TestConflictNamesPeople(t *testing.T) {
 			t.Fatal(err)
 		}
 		tc.advance(time.Minute)
-		held := one.push(t, "ticket.start", map[string]any{"ticket": "tk-1", "epoch": 1})
-		if held == "" {
-			t.Fatal("work on the cancelled ticket was applied")
-		}
-		card := func(body, id string) string {
-			t.Helper()
-			i := strings.Index(body, `id="cf-`+id+`"`)
-			if i < 0 {
-				t.Fatalf("the inbox lacks the conflict %s:\n%s", id, body)
-			}
-			c, _, _ := strings.Cut(body[i:], "</li>")
-			return c
-		}
+		held := startCancelled(t, one)
 		_, body := tc.signIn(t, "dispatcher@t1").get(t, "/conflicts")
-		if c := card(body, held); !strings.Contains(c, `<dt>Changed by</dt><dd><span title="dispatcher@t1">User dispatcher</span></dd>`) || strings.Contains(c, "console:") {
+		if c := conflictCard(t, body, held); !strings.Contains(c, `<dt>Changed by</dt><dd><span title="dispatcher@t1">User dispatcher</span></dd>`) || strings.Contains(c, "console:") {
 			t.Errorf("the held work's card does not name who cancelled as a person:\n%s", c)
 		}
 		// The namesake drops the held work: both are on the page now.
@@ -411,7 +392,7 @@ func TestConflictNamesPeople(t *testing.T) {
 			t.Fatalf("decide: status %d\n%s", status, body)
 		}
 		_, body = cl.get(t, "/conflicts?state=all")
-		c := card(body, held)
+		c := conflictCard(t, body, held)
 		for _, want := range []string{`<span title="dispatcher@t1">User dispatcher (dispatcher@t1)</span>`, `<span title="namesake@t1">User dispatcher (namesake@t1)</span>`} {
 			if !strings.Contains(c, want) {
 				t.Errorf("two people named alike are not told apart: the card lacks %q:\n%s", want, c)
@@ -436,18 +417,34 @@ func TestConflictNamesAnAPIToken(t *testing.T) {
 			t.Fatal(err)
 		}
 		tc.advance(time.Minute)
-		held := one.push(t, "ticket.start", map[string]any{"ticket": "tk-1", "epoch": 1})
-		if held == "" {
-			t.Fatal("work on the cancelled ticket was applied")
-		}
+		held := startCancelled(t, one)
 		_, body := tc.signIn(t, "dispatcher@t1").get(t, "/conflicts")
-		i := strings.Index(body, `id="cf-`+held+`"`)
-		if i < 0 {
-			t.Fatalf("the inbox lacks the held work %s:\n%s", held, body)
-		}
-		card, _, _ := strings.Cut(body[i:], "</li>")
+		card := conflictCard(t, body, held)
 		if want := `<dt>Changed by</dt><dd><span title="ops-script">ops-script (an API token)</span></dd>`; !strings.Contains(card, want) {
 			t.Errorf("the held work's card lacks %q:\n%s", want, card)
 		}
 	})
+}
+
+// startCancelled has dev start tk-1 at epoch 1, which dispatch cancelled:
+// the work is held, and its conflict's ID is returned.
+func startCancelled(t *testing.T, dev *device) string {
+	t.Helper()
+	held := dev.push(t, "ticket.start", map[string]any{"ticket": "tk-1", "epoch": 1})
+	if held == "" {
+		t.Fatal("work on the cancelled ticket was applied")
+	}
+	return held
+}
+
+// conflictCard is the conflicts page's card of the conflict id, from its
+// id to the end of its item.
+func conflictCard(t *testing.T, body, id string) string {
+	t.Helper()
+	i := strings.Index(body, `id="cf-`+id+`"`)
+	if i < 0 {
+		t.Fatalf("the inbox lacks the conflict %s:\n%s", id, body)
+	}
+	card, _, _ := strings.Cut(body[i:], "</li>")
+	return card
 }
