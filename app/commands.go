@@ -253,6 +253,14 @@ func (c *UpdateTicket) Validate() error {
 			return Errorf(EINVALID, "ticket.update_needs_base", "Send the value of {{.Field}} you showed as base, so a change made meanwhile is not overwritten unseen.", "Field", f.name)
 		}
 	}
+	// The customer's phone is checked where every writer's update runs,
+	// the terminal's, the service's for a device's push and dispatch's
+	// alike; the address needs the ticket's kind (Apply).
+	if s.CustomerPhone != nil {
+		if _, err := CheckCustomerPhone(*s.CustomerPhone); err != nil {
+			return err
+		}
+	}
 	if s.ResolutionCode != nil && *s.ResolutionCode != "" && !s.ResolutionCode.Valid() {
 		return Errorf(EINVALID, "ticket.invalid.resolution", "Unknown resolution code {{.Code}}.", "Code", string(*s.ResolutionCode))
 	}
@@ -279,6 +287,11 @@ func (c *UpdateTicket) Apply(ctx context.Context, tx MutationTx, actor Actor, no
 	}
 	if !TicketEditable(t) {
 		return Errorf(ECONFLICT, "ticket.update_closed", "Ticket {{.Number}} is {{.Status}}; it can no longer be edited.", "Number", t.Number, "Status", string(t.Status))
+	}
+	if c.Set.CustomerAddress != nil {
+		if _, err := CheckCustomerAddress(t.Kind, *c.Set.CustomerAddress); err != nil {
+			return err
+		}
 	}
 	c.Set.applyTo(&t)
 	if !t.Product.PurchaseDate.IsZero() && t.Product.PurchaseDate.After(now) {
@@ -308,6 +321,24 @@ func (c *UpdateTicket) shared() []sharedField {
 		{FieldCustomerPhone, c.Set.CustomerPhone, c.Base.CustomerPhone, func(t Ticket) string { return t.Customer.Phone }},
 		{FieldCustomerAddress, c.Set.CustomerAddress, c.Base.CustomerAddress, func(t Ticket) string { return t.Customer.Address }},
 	}
+}
+
+// SharedSet lists the shared fields c sets (FieldCustomerPhone,
+// FieldCustomerAddress) with the values it writes, in that order.
+func (c *UpdateTicket) SharedSet() []FieldValue {
+	var out []FieldValue
+	for _, f := range c.shared() {
+		if f.set != nil {
+			out = append(out, FieldValue{Field: f.name, Value: *f.set})
+		}
+	}
+	return out
+}
+
+// FieldValue is a shared field's name and a value written to it.
+type FieldValue struct {
+	Field string // FieldCustomerPhone or FieldCustomerAddress
+	Value string
 }
 
 // FieldClash is a shared field an update overwrites without having seen

@@ -6,7 +6,12 @@ import "strings"
 // customer corrects them ("my number changed", "flat 2303, not 2033"):
 // ticket.update sets them (TicketFields.CustomerPhone, CustomerAddress)
 // with the values the technician was shown as base. The terminal checks
-// what was typed with these rules before it saves anything.
+// what was typed with these rules before it saves anything, and
+// ticket.update runs them again wherever it is applied (the phone in
+// UpdateTicket.Validate, the address, which depends on the ticket's kind,
+// in Apply): on the central service a device's push of a bad phone is
+// refused into a rejected conflict, and dispatch's gets 400, with the
+// same keys.
 
 // CheckCustomerPhone refuses a phone number that PhoneText does not read
 // as one (letters), one of fewer than MinPhoneDigits digits (also after

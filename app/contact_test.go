@@ -3,6 +3,7 @@ package app_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fieldbench/fieldbench/app"
 )
@@ -69,5 +70,42 @@ func TestTicketEditable(t *testing.T) {
 		if got := app.TicketEditable(tk); got != want {
 			t.Errorf("TicketEditable(%s) = %v, want %v", s, got, want)
 		}
+	}
+}
+
+// ticket.update runs the terminal's checks wherever it is applied (the
+// central service too, for a device's push and dispatch's update): a
+// phone that is not one is refused by Validate, an empty address on a
+// visit by Apply, which knows the ticket's kind; a carry-in may have none.
+func TestUpdateTicketChecksCustomerContact(t *testing.T) {
+	ptr := func(s string) *string { return &s }
+	tx := seeded()
+	visit, counter := tx.tickets["t2"], tx.tickets["t1"]
+	visit.Customer.Phone, visit.Customer.Address = "138 0000 0000", "1 Road"
+	counter.Customer.Phone, counter.Customer.Address = "138 0000 0000", "1 Road"
+	tx.tickets[visit.ID], tx.tickets[counter.ID] = visit, counter
+	system := app.Actor{Role: app.RoleSystem}
+	for _, c := range []struct {
+		what string
+		u    app.UpdateTicket
+		key  string // the refusal's; "" when applied
+	}{
+		{"letters", app.UpdateTicket{Ticket: visit.ID, Set: app.TicketFields{CustomerPhone: ptr("call me")}, Base: app.TicketFields{CustomerPhone: ptr("")}}, "contact.phone_invalid"},
+		{"three digits", app.UpdateTicket{Ticket: visit.ID, Set: app.TicketFields{CustomerPhone: ptr("139")}, Base: app.TicketFields{CustomerPhone: ptr("")}}, "contact.phone_invalid"},
+		{"no phone", app.UpdateTicket{Ticket: visit.ID, Set: app.TicketFields{CustomerPhone: ptr(" ")}, Base: app.TicketFields{CustomerPhone: ptr("")}}, "contact.phone_empty"},
+		{"a phone", app.UpdateTicket{Ticket: visit.ID, Set: app.TicketFields{CustomerPhone: ptr("+86 139 2222 3333")}, Base: app.TicketFields{CustomerPhone: ptr("138 0000 0000")}}, ""},
+		{"no address on a visit", app.UpdateTicket{Ticket: visit.ID, Set: app.TicketFields{CustomerAddress: ptr("  ")}, Base: app.TicketFields{CustomerAddress: ptr("1 Road")}}, "contact.address_empty"},
+		{"no address at the counter", app.UpdateTicket{Ticket: counter.ID, Set: app.TicketFields{CustomerAddress: ptr("")}, Base: app.TicketFields{CustomerAddress: ptr("1 Road")}}, ""},
+	} {
+		err := c.u.Validate()
+		if err == nil {
+			err = c.u.Apply(t.Context(), tx, system, time.Now())
+		}
+		if key := errorKey(err); key != c.key {
+			t.Errorf("%s: %v, want refusal %q", c.what, err, c.key)
+		}
+	}
+	if got := tx.tickets[visit.ID].Customer; got.Phone != "+86 139 2222 3333" || got.Address != "1 Road" {
+		t.Errorf("the visit's customer is %+v after the updates; want only the good phone taken", got)
 	}
 }

@@ -635,21 +635,21 @@ func mustJSON(t *testing.T, v any) string {
 // field carries the value it showed, and an update whose base is stale
 // clashes with the value it replaces.
 func TestSharedFieldBase(t *testing.T) {
-	tk := app.Ticket{ID: "t1", Customer: app.Customer{Phone: "111", Address: "1 Road"}}
+	tk := app.Ticket{ID: "t1", Customer: app.Customer{Phone: "138 1111", Address: "1 Road"}}
 	tests := []struct {
 		name    string
 		u       app.UpdateTicket
 		invalid bool
 		clashes []app.FieldClash
 	}{
-		{"PhoneWithoutBase", app.UpdateTicket{Ticket: "t1", Set: app.TicketFields{CustomerPhone: str("222")}}, true, nil},
-		{"AddressWithoutBase", app.UpdateTicket{Ticket: "t1", Set: app.TicketFields{CustomerAddress: str("2 Road")}, Base: app.TicketFields{CustomerPhone: str("111")}}, true, nil},
+		{"PhoneWithoutBase", app.UpdateTicket{Ticket: "t1", Set: app.TicketFields{CustomerPhone: str("138 2222")}}, true, nil},
+		{"AddressWithoutBase", app.UpdateTicket{Ticket: "t1", Set: app.TicketFields{CustomerAddress: str("2 Road")}, Base: app.TicketFields{CustomerPhone: str("138 1111")}}, true, nil},
 		{"OwnFieldNeedsNoBase", app.UpdateTicket{Ticket: "t1", Set: app.TicketFields{Diagnosis: str("swollen")}}, false, nil},
-		{"CurrentBase", app.UpdateTicket{Ticket: "t1", Set: app.TicketFields{CustomerPhone: str("222")}, Base: app.TicketFields{CustomerPhone: str("111")}}, false, nil},
-		{"StaleBase", app.UpdateTicket{Ticket: "t1", Set: app.TicketFields{CustomerPhone: str("222"), CustomerAddress: str("3 Road")},
-			Base: app.TicketFields{CustomerPhone: str("000"), CustomerAddress: str("0 Road")}}, false,
-			[]app.FieldClash{{Field: app.FieldCustomerPhone, Set: "222", Current: "111"}, {Field: app.FieldCustomerAddress, Set: "3 Road", Current: "1 Road"}}},
-		{"StaleBaseSameValue", app.UpdateTicket{Ticket: "t1", Set: app.TicketFields{CustomerPhone: str("111")}, Base: app.TicketFields{CustomerPhone: str("000")}}, false, nil},
+		{"CurrentBase", app.UpdateTicket{Ticket: "t1", Set: app.TicketFields{CustomerPhone: str("138 2222")}, Base: app.TicketFields{CustomerPhone: str("138 1111")}}, false, nil},
+		{"StaleBase", app.UpdateTicket{Ticket: "t1", Set: app.TicketFields{CustomerPhone: str("138 2222"), CustomerAddress: str("3 Road")},
+			Base: app.TicketFields{CustomerPhone: str("138 0000"), CustomerAddress: str("0 Road")}}, false,
+			[]app.FieldClash{{Field: app.FieldCustomerPhone, Set: "138 2222", Current: "138 1111"}, {Field: app.FieldCustomerAddress, Set: "3 Road", Current: "1 Road"}}},
+		{"StaleBaseSameValue", app.UpdateTicket{Ticket: "t1", Set: app.TicketFields{CustomerPhone: str("138 1111")}, Base: app.TicketFields{CustomerPhone: str("138 0000")}}, false, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -232,6 +232,11 @@ func (db *DB) ApplyAdmin(ctx context.Context, p Principal, m app.Mutation) error
 		if err := cmd.Apply(ctx, st, app.Actor{Role: p.Role, Name: p.Name}, now); err != nil {
 			return err
 		}
+		if u, ok := cmd.(*app.UpdateTicket); ok {
+			if err := st.followFieldConflicts(ctx, u, true, p.Name); err != nil {
+				return err
+			}
+		}
 		for _, f := range clashes {
 			c := app.Conflict{
 				ID: fmt.Sprintf("cf-%s-%s", m.ID, f.Field), Kind: app.ConflictField, Ticket: before.ID, Technician: before.Technician,
@@ -383,6 +388,9 @@ func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution s
 	var cs changeSet
 	err := db.entityTx(ctx, p.Tenant, &cs, func(ctx context.Context, st *serverTx) error {
 		c = app.Conflict{} // read again in full when run again (pgTx)
+		if err := st.lockFieldConflictTicket(ctx, id); err != nil {
+			return err
+		}
 		if err := st.get(ctx, kindConflict, id, &c); err != nil {
 			return err
 		}
@@ -445,6 +453,36 @@ func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution s
 		db.publish(p.Tenant, "", &cs)
 	}
 	return c, err
+}
+
+// lockFieldConflictTicket locks the ticket of field conflict id before
+// the conflict's row: the updates of a shared field change the ticket's
+// open field conflicts (followFieldConflicts) holding the ticket, so a
+// decision that took the conflict first and then the ticket (its Apply)
+// could wait in a circle with such an update. A conflict's kind and
+// ticket never change, so the read without a lock names the right one;
+// a conflict missing, or of another kind, is left to the locked read.
+// SQLite runs one write at a time: nothing to order there.
+func (st *serverTx) lockFieldConflictTicket(ctx context.Context, id string) error {
+	if !st.lateOnPostgres() {
+		return nil
+	}
+	var data string
+	err := st.queryRow(ctx, qGetEntity, st.tenant, kindConflict, id).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return transient(err)
+	}
+	var c app.Conflict
+	if json.Unmarshal([]byte(data), &c) != nil || c.Kind != app.ConflictField || c.Ticket == "" {
+		return nil
+	}
+	if _, err := st.Ticket(ctx, c.Ticket); err != nil && !app.Refused(err) {
+		return err
+	}
+	return nil
 }
 
 // splitFullName splits "ticket.complete.v1".

@@ -97,7 +97,7 @@ func fuzzSyncSeeds(tb testing.TB) [][]byte {
 	repair := mut(2, "repair.log", `{"entry":{"id":"rp-1","ticket":"tk-1","action":"replaced the port","minutes":20}}`)
 	consume := mut(3, "stock.consume", `{"used":{"id":"use-1","ticket":"tk-2","part":"P-1","qty":5,"from":"van-fz"}}`)
 	note := mut(1, "note.add", `{"note":{"id":"nt-1","ticket":"tk-2","text":"hello"}}`)
-	update := mut(1, "ticket.update", `{"ticket":"tk-2","set":{"customer_phone":"9"},"base":{"customer_phone":"0"}}`)
+	update := mut(1, "ticket.update", `{"ticket":"tk-2","set":{"customer_phone":"138 0000 0009"},"base":{"customer_phone":"138 0000 0000"}}`)
 	photo := mut(1, "photo.attach", `{"photo":{"id":"ph-1","ticket":"tk-2","sha256":"`+strings.Repeat("0f", 32)+`","size":10,"mime":"image/jpeg"}}`)
 	cursor := cursor{Epoch: "ep-x", Scopes: 7, At: position{Version: 3, Kind: kindTicket, ID: "tk-1"}}.String()
 	seeds := []string{
@@ -280,7 +280,7 @@ var fuzzAdminSeeds = map[int][]string{
 		`{"name":"ticket.create","version":1,"args":{"ticket":{"id":"tk-9","number":"FZ-9","kind":"carry_in","country":"CN","product":{"category":"phone","brand":"Acme"},"customer":{"name":"Z"},"priority":2}}}`,
 		`{"name":"stock.receive","version":1,"args":{"movement":{"id":"m-1","part":"P-1","to":"van-fz","qty":2}}}`,
 		`{"name":"stock.adjust","version":1,"args":{"movement":{"id":"m-2","part":"P-1","to":"van-fz","qty":-1,"reason":"count"}}}`,
-		`{"name":"ticket.update","version":1,"args":{"ticket":"tk-2","set":{"customer_phone":"9"},"base":{}}}`,
+		`{"name":"ticket.update","version":1,"args":{"ticket":"tk-2","set":{"customer_phone":"138 0000 0009"},"base":{}}}`,
 		`{"name":"ticket.assign","version":2,"args":{"ticket":"tk-1","technician":"tech-fz"}}`,
 		`{"name":"ticket.assign","version":1,"args":{"ticket":"tk-nope","technician":"tech-fz"}}`,
 		`{"name":"ticket.assign","version":-1,"args":null}`,

@@ -734,7 +734,7 @@ func TestHTTPTechnicianCannotTouchOthersTickets(t *testing.T) {
 	}{
 		"UpdateDiagnosis": {"ticket.update", app.UpdateTicket{Ticket: httpTicketB1, Set: app.TicketFields{Diagnosis: httpPtr("not B's diagnosis"), LabourMinutes: httpPtr(600)}}},
 		"UpdateSharedField": {"ticket.update", app.UpdateTicket{Ticket: httpTicketB1,
-			Set: app.TicketFields{CustomerPhone: httpPtr("000")}, Base: app.TicketFields{CustomerPhone: httpPtr("+86 21 5555 0101")}}},
+			Set: app.TicketFields{CustomerPhone: httpPtr("+86 21 5555 0999")}, Base: app.TicketFields{CustomerPhone: httpPtr("+86 21 5555 0101")}}},
 		"UpdateTicketWhoseIDExistsInOtherTenant": {"ticket.update", app.UpdateTicket{Ticket: httpTicketSame, Set: app.TicketFields{Diagnosis: httpPtr("x")}}},
 		"LogRepair":                              {"repair.log", app.LogRepair{Entry: app.RepairEntry{ID: fid("rp-by-a"), Ticket: httpTicketB1, Action: "billed B's ticket", Minutes: 600}}},
 		"ConsumeFromOwnVan":                      {"stock.consume", app.ConsumePart{Used: app.PartUsed{ID: fid("use-by-a-1"), Ticket: httpTicketB1, Part: httpBattery, Qty: 1, From: httpVanA}}},

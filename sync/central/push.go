@@ -395,6 +395,11 @@ func (db *DB) applyPushed(ctx context.Context, st *serverTx, cmd app.Command, ba
 	if err := cmd.Apply(ctx, st, actor, now); err != nil {
 		return "", err
 	}
+	if u, ok := cmd.(*app.UpdateTicket); ok {
+		if err := st.followFieldConflicts(ctx, u, false, ""); err != nil {
+			return "", err
+		}
+	}
 	if err := st.checkStockScope(); err != nil {
 		return "", err
 	}
@@ -471,6 +476,58 @@ func (st *serverTx) fieldConflicts(ctx context.Context, p Principal, m app.Mutat
 		})
 	}
 	return out, nil
+}
+
+// followFieldConflicts keeps the open field conflicts of u's ticket in
+// step with the values in force: an applied update of a shared field by
+// one side moves that side's value in the field's open conflicts to the
+// one it wrote, ours for a device (the technician's side in both keys),
+// theirs for dispatch (by, its name, in theirs_by). Resolving such a
+// conflict then never puts back a value older than one its side wrote
+// since (PROTOCOL.md, "Ticket merge rules"): a technician who edits the
+// phone twice offline keeps the second with "Keep mine". It runs after
+// Apply, before u's own conflicts are added, under the ticket's lock,
+// which every writer of a field conflict takes before the conflict's row
+// (ResolveConflict too).
+func (st *serverTx) followFieldConflicts(ctx context.Context, u *app.UpdateTicket, dispatch bool, by string) error {
+	set := u.SharedSet()
+	if len(set) == 0 {
+		return nil
+	}
+	var follow []app.Conflict
+	err := st.ticketEntities(ctx, kindConflict, u.Ticket, func(data string) error {
+		var c app.Conflict
+		if err := json.Unmarshal([]byte(data), &c); err != nil {
+			return err
+		}
+		if c.Kind != app.ConflictField || !c.Open() {
+			return nil
+		}
+		for _, f := range set {
+			if f.Field != c.Field {
+				continue
+			}
+			switch {
+			case dispatch && (c.Theirs != f.Value || c.TheirsBy != by):
+				c.Theirs, c.TheirsBy = f.Value, by
+			case !dispatch && c.Ours != f.Value:
+				c.Ours = f.Value
+			default:
+				return nil
+			}
+			follow = append(follow, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range follow {
+		if err := st.putConflict(ctx, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // afterApply raises the conflicts that do not refuse a mutation: a

@@ -219,10 +219,12 @@ type ticketPage struct {
 	// The customer form: the values typed (at first those shown), the
 	// values shown, sent back as base (a refused form keeps the base it
 	// came with, so saving it again still sees a change made meanwhile),
-	// and why a form was refused.
+	// and why a form was refused. ErrorOn names the field the refusal
+	// is about ("phone", "address"), under which it is shown; "" for
+	// the form as a whole.
 	Phone, Address         string
 	BasePhone, BaseAddress string
-	Error                  string
+	Error, ErrorOn         string
 }
 
 // actionLink is a link to a page that acts on the ticket.
@@ -547,5 +549,13 @@ func (c *Console) updateCustomer(w http.ResponseWriter, r *http.Request, s *Sess
 	e := app.AsError(refusal)
 	p.Phone, p.Address, p.BasePhone, p.BaseAddress = phone, address, basePhone, baseAddress
 	p.Error = s.T.Text(e.Key, e.Message, e.Data)
+	// app's checks of what was typed (app.CheckCustomerPhone,
+	// CheckCustomerAddress) name their field in their keys.
+	switch {
+	case strings.HasPrefix(e.Key, "contact.phone_"):
+		p.ErrorOn = "phone"
+	case strings.HasPrefix(e.Key, "contact.address_"):
+		p.ErrorOn = "address"
+	}
 	return c.render(w, r, s, central.HTTPStatus(refusal), "ticket", p)
 }

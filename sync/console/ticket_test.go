@@ -312,12 +312,13 @@ func TestTicketPageEscapesWhatDevicesWrite(t *testing.T) {
 			dev.mustApply(t, "note.add", app.AddNote{Note: app.Note{ID: app.NewID(), Ticket: id, Text: payload, At: tc.clock(), By: payload}})
 			dev.attachPhoto(t, id, "condition", "image/png", payload, testPNG, true)
 			// A field conflict whose values hold the payload: the device
-			// changes the phone unseen after dispatch did.
+			// changes the address unseen after dispatch did (a phone is
+			// checked as one, and no payload is).
 			if err := tc.db.ApplyAdmin(ctx, central.Principal{Tenant: "t1", Role: app.RoleDispatcher, Name: "admin"},
-				mustMutation(t, &app.UpdateTicket{Ticket: id, Set: app.TicketFields{CustomerPhone: ptr("2" + payload)}, Base: app.TicketFields{CustomerPhone: ptr("1" + payload)}}, tc.clock())); err != nil {
+				mustMutation(t, &app.UpdateTicket{Ticket: id, Set: app.TicketFields{CustomerAddress: ptr("2" + payload)}, Base: app.TicketFields{CustomerAddress: ptr(payload)}}, tc.clock())); err != nil {
 				t.Fatal(err)
 			}
-			dev.mustApply(t, "ticket.update", app.UpdateTicket{Ticket: id, Set: app.TicketFields{CustomerPhone: ptr("3" + payload)}, Base: app.TicketFields{CustomerPhone: ptr("1" + payload)}})
+			dev.mustApply(t, "ticket.update", app.UpdateTicket{Ticket: id, Set: app.TicketFields{CustomerAddress: ptr("3" + payload)}, Base: app.TicketFields{CustomerAddress: ptr(payload)}})
 
 			cl := tc.signIn(t, "dispatcher@t1")
 			for _, path := range []string{"/tickets/" + url.PathEscape(string(id)), "/conflicts"} {
@@ -426,8 +427,9 @@ func TestTicketCustomerUpdate(t *testing.T) {
 			{"other store", "manager@t1", "/tickets/tk-2/customer", customerForm("1", "1 Road", "138 0000 0000", "1 Road"), false, http.StatusNotFound, "There is no ticket tk-2 here", "tk-2"},
 			{"no CSRF token", "dispatcher@t1", "/tickets/tk-1/customer", customerForm("1", "2 Road", "135 7777 8888", "2 Road"), true, http.StatusForbidden, "", "tk-1"},
 			{"nothing changed", "dispatcher@t1", "/tickets/tk-1/customer", customerForm("135 7777 8888", "2 Road", "135 7777 8888", "2 Road"), false, http.StatusBadRequest, "Nothing was changed", "tk-1"},
+			{"not a phone", "dispatcher@t1", "/tickets/tk-1/customer", customerForm("call the neighbour", "2 Road", "135 7777 8888", "2 Road"), false, http.StatusBadRequest, "is not a phone number", "tk-1"},
 			{"too long", "dispatcher@t1", "/tickets/tk-1/customer", customerForm(long, "2 Road", "135 7777 8888", "2 Road"), false, http.StatusBadRequest, "at most 4000 bytes", "tk-1"},
-			{"stale form on a cancelled ticket", "dispatcher@t1", "/tickets/tk-3/customer", customerForm("1", "1 Road", "138 0000 0000", "1 Road"), false, http.StatusConflict, "can no longer be edited", "tk-3"},
+			{"stale form on a cancelled ticket", "dispatcher@t1", "/tickets/tk-3/customer", customerForm("136 1111 1111", "1 Road", "138 0000 0000", "1 Road"), false, http.StatusConflict, "can no longer be edited", "tk-3"},
 		} {
 			before := customer(c.ticket)
 			ncf, _ := tc.db.Conflicts(ctx, "t1", false)
@@ -451,6 +453,14 @@ func TestTicketCustomerUpdate(t *testing.T) {
 			if c.status == http.StatusBadRequest && !strings.Contains(body, `name="base_phone" value="135 7777 8888"`) {
 				t.Errorf("%s: the form shown again lost the base it came with", c.name)
 			}
+		}
+
+		// A phone that is not one is refused by app's check, under the
+		// phone field, in the user's language.
+		status, body = cl.post(t, "/tickets/tk-1/customer", customerForm("call the neighbour", "2 Road", "135 7777 8888", "2 Road"))
+		field, refusal, address := strings.Index(body, `id="tp-phone"`), strings.Index(body, "is not a phone number"), strings.Index(body, `id="tp-address"`)
+		if status != http.StatusBadRequest || field < 0 || refusal < field || refusal > address || !strings.Contains(body, `aria-invalid="true"`) {
+			t.Errorf("not a phone: status %d, the refusal at %d, want between the phone field (%d) and the address (%d), the phone marked invalid\n%s", status, refusal, field, address, body)
 		}
 	})
 }

@@ -243,6 +243,15 @@ func (s *sim) newID(prefix string) string {
 	return fmt.Sprintf("%s-%d-%d", prefix, s.seed, s.ids)
 }
 
+// newPhone is a customer phone number, unique in the run like newID's
+// values, that app.CheckCustomerPhone takes: the service refuses a
+// ticket.update whose phone is not one. mobile names the writer's range
+// ("138" a device's, "139" dispatch's).
+func (s *sim) newPhone(mobile string) string {
+	s.ids++
+	return fmt.Sprintf("+86 %s %d %d", mobile, s.seed, s.ids)
+}
+
 // freshID is a fresh ID (app.FreshID, which the central service requires
 // of a device's new tickets and facts) that the seed and the count of IDs
 // so far determine, so a seed replays exactly. newID makes the rest:
@@ -684,7 +693,7 @@ func (s *sim) act(d *device) {
 		diag := s.newID("diagnosis")
 		u := &app.UpdateTicket{Ticket: t.ID, Set: app.TicketFields{Diagnosis: &diag}}
 		if s.rng.IntN(2) == 0 {
-			phone, seen := s.newID("phone"), t.Customer.Phone
+			phone, seen := s.newPhone("138"), t.Customer.Phone
 			u.Set.CustomerPhone, u.Base.CustomerPhone = &phone, &seen
 		}
 		cmd = u
@@ -754,7 +763,7 @@ func (s *sim) dispatchAct() {
 	case 4:
 		// Dispatch shows the phone it has and sends it as base.
 		t := open[s.rng.IntN(len(open))]
-		phone, seen := s.newID("dispatch-phone"), t.Customer.Phone
+		phone, seen := s.newPhone("139"), t.Customer.Phone
 		cmd = &app.UpdateTicket{Ticket: t.ID, Set: app.TicketFields{CustomerPhone: &phone}, Base: app.TicketFields{CustomerPhone: &seen}}
 	case 5:
 		d := s.devices[s.rng.IntN(len(s.devices))]
@@ -993,6 +1002,35 @@ func (s *sim) check() {
 	s.checkSupply(applied, byID)
 	s.checkSerials(applied, conflicts)
 	s.checkClaims(applied)
+	s.checkFieldConflicts(conflicts)
+}
+
+// checkFieldConflicts: 8. an open field conflict offers the value in
+// force, as one side's: each side's value in it is the latest that side
+// wrote (PROTOCOL.md, "Ticket merge rules"), so keep mine or take theirs
+// never puts back a value older than one its side wrote since.
+func (s *sim) checkFieldConflicts(open []app.Conflict) {
+	tickets, err := s.server.Tickets(s.ctx, tenant, "")
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	byID := map[app.TicketID]app.Ticket{}
+	for _, t := range tickets {
+		byID[t.ID] = t
+	}
+	for _, c := range open {
+		if c.Kind != app.ConflictField {
+			continue
+		}
+		t := byID[c.Ticket]
+		inForce := t.Customer.Phone
+		if c.Field == app.FieldCustomerAddress {
+			inForce = t.Customer.Address
+		}
+		if inForce != c.Ours && inForce != c.Theirs {
+			s.t.Errorf("field conflict %s (%s) on ticket %s offers ours %q and theirs %q; the value in force %q is neither", c.ID, c.Key, c.Ticket, c.Ours, c.Theirs, inForce)
+		}
+	}
 }
 
 // checkProjection: 3. a device's rows equal the server's projection of its
