@@ -263,6 +263,9 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 	t.scanBar.Hide()
 	t.lock = newLockScreen(deps.Sync, deps.Now, t)
 	t.sync = newSyncParts(t.syncPageDeps(), t.after)
+	// On a phone the line's button shows only its icon, so that the
+	// status beside it is said whole; the line itself opens the page too.
+	t.iconButtons = append(t.iconButtons, &iconButton{Button: t.sync.line.open, text: t.sync.line.open.Text})
 	t.root = t.buildPages(top, container.NewVBox(t.scanBar, widget.NewSeparator(), t.sync.root))
 	if t.sync.feed != nil {
 		t.sync.feed.listen(t.syncChanged)
