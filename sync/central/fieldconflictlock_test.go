@@ -3,12 +3,10 @@ package central
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	gosync "sync"
 	"testing"
 
 	"github.com/fieldbench/fieldbench/app"
-	"github.com/fieldbench/fieldbench/sync/central/pgtest"
 )
 
 // TestFieldEditAndDecisionLockInOneOrder: on PostgreSQL, a device's push
@@ -21,9 +19,7 @@ import (
 // ticket first: none may be ended, and the phone ends as the later of
 // the two writes left it.
 func TestFieldEditAndDecisionLockInOneOrder(t *testing.T) {
-	var lost lostWrites
-	db := openTestDB(t, Config{DataDir: t.TempDir(), Postgres: pgtest.ForTest(t), Log: slog.New(&lost)})
-	w := newWorld(t, db)
+	db, w, lost := deadlockWorld(t)
 	ctx := context.Background()
 	tk := w.ticketA.ID
 	var seq int64

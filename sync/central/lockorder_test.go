@@ -19,6 +19,15 @@ import (
 
 // lostWrites counts the writes PostgreSQL ended to break a deadlock (or
 // as a serialization failure), from the service's log (pgTx logs each).
+// deadlockWorld is a service on PostgreSQL with the world's tenant,
+// counting in lost the writes PostgreSQL ends to break a deadlock.
+func deadlockWorld(t *testing.T) (*DB, *world, *lostWrites) {
+	t.Helper()
+	lost := &lostWrites{}
+	db := openTestDB(t, Config{DataDir: t.TempDir(), Postgres: pgtest.ForTest(t), Log: slog.New(lost)})
+	return db, newWorld(t, db), lost
+}
+
 type lostWrites struct{ n atomic.Int64 }
 
 func (h *lostWrites) Enabled(context.Context, slog.Level) bool { return true }
@@ -42,9 +51,7 @@ func (h *lostWrites) WithGroup(string) slog.Handler      { return h }
 // and the service ran it again. Taking them in one order, none may be
 // ended, and every write is applied once.
 func TestOppositeOrdersTakeCheckLocksInOneOrder(t *testing.T) {
-	var lost lostWrites
-	db := openTestDB(t, Config{DataDir: t.TempDir(), Postgres: pgtest.ForTest(t), Log: slog.New(&lost)})
-	w := newWorld(t, db)
+	db, w, lost := deadlockWorld(t)
 	ctx := context.Background()
 	second := w.ticketA
 	second.ID, second.Number = "tk-a2", "FB-3"

@@ -3,13 +3,11 @@ package central
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"slices"
 	"sync/atomic"
 	"testing"
 
 	"github.com/fieldbench/fieldbench/app"
-	"github.com/fieldbench/fieldbench/sync/central/pgtest"
 )
 
 // TestOppositeOrdersLockTicketsInOneOrder: two devices of one
@@ -23,9 +21,7 @@ import (
 // service ran it again. Locked in one order, none may be ended, and
 // every change is applied once.
 func TestOppositeOrdersLockTicketsInOneOrder(t *testing.T) {
-	var lost lostWrites
-	db := openTestDB(t, Config{DataDir: t.TempDir(), Postgres: pgtest.ForTest(t), Log: slog.New(&lost)})
-	w := newWorld(t, db)
+	db, w, lost := deadlockWorld(t)
 	ctx := context.Background()
 	second := w.ticketA
 	second.ID, second.Number = "tk-a2", "FB-3"
@@ -95,9 +91,7 @@ func TestOppositeOrdersLockTicketsInOneOrder(t *testing.T) {
 // them in the push's order, before any: none may be ended, and every
 // request ships.
 func TestShipmentAndPushLockTicketsInOneOrder(t *testing.T) {
-	var lost lostWrites
-	db := openTestDB(t, Config{DataDir: t.TempDir(), Postgres: pgtest.ForTest(t), Log: slog.New(&lost)})
-	w := newWorld(t, db)
+	db, w, lost := deadlockWorld(t)
 	ctx := context.Background()
 	second := w.ticketA
 	second.ID, second.Number = "tk-a2", "FB-3"

@@ -21,6 +21,24 @@ func (s *service) fieldConflictOf(t *testing.T, ticket, field string) conflict {
 	return cs[0]
 }
 
+// phoneUpdate is ticket.update's arguments setting ticket's customer
+// phone to set over base, the value its writer showed.
+func phoneUpdate(ticket, set, base string) map[string]any {
+	return map[string]any{"ticket": ticket, "set": map[string]any{"customer_phone": set}, "base": map[string]any{"customer_phone": base}}
+}
+
+// resolvePhone resolves conflict id as dev with resolution, and checks
+// the ticket's phone is then want.
+func (s *service) resolvePhone(t *testing.T, dev *device, id, resolution, ticket, want string) {
+	t.Helper()
+	if got := s.do(t, "POST", "/v1/conflicts/"+id+"/resolve", dev.token, map[string]any{"resolution": resolution}); got.status != http.StatusOK {
+		t.Fatalf("%s: HTTP %d %s", resolution, got.status, got.body)
+	}
+	if p := s.ticket(t, ticket).Ticket.Customer.Phone; p != want {
+		t.Errorf("after %s the phone is %q, want that side's latest %q", resolution, p, want)
+	}
+}
+
 // The technician edits the phone twice offline (A over the X they were
 // shown, then B over A) while dispatch changed it to D: update 1 raises
 // the conflict, update 2 is the technician's later value. "Keep mine"
@@ -32,11 +50,10 @@ func TestKeepMineKeepsTheTechniciansLatestValue(t *testing.T) {
 		tk := s.newTicket(t, tc.id, "")
 		x := tk.Customer.Phone
 		const a, b, d = "13400000011", "13400000012", "13400000019"
-		s.dispatchOK(t, "ticket.update", map[string]any{"ticket": tk.ID,
-			"set": map[string]any{"customer_phone": d}, "base": map[string]any{"customer_phone": x}})
+		s.dispatchOK(t, "ticket.update", phoneUpdate(tk.ID, d, x))
 		out := dev.push(t,
-			dev.mut("ticket.update", map[string]any{"ticket": tk.ID, "set": map[string]any{"customer_phone": a}, "base": map[string]any{"customer_phone": x}}),
-			dev.mut("ticket.update", map[string]any{"ticket": tk.ID, "set": map[string]any{"customer_phone": b}, "base": map[string]any{"customer_phone": a}}))
+			dev.mut("ticket.update", phoneUpdate(tk.ID, a, x)),
+			dev.mut("ticket.update", phoneUpdate(tk.ID, b, a)))
 		if len(out.Rejected) != 0 {
 			t.Fatalf("the technician's edits were rejected: %+v", out.Rejected)
 		}
@@ -56,12 +73,7 @@ func TestKeepMineKeepsTheTechniciansLatestValue(t *testing.T) {
 		if !pulled {
 			t.Errorf("the device did not pull conflict %s", c.ID)
 		}
-		if got := s.do(t, "POST", "/v1/conflicts/"+c.ID+"/resolve", dev.token, map[string]any{"resolution": "accept_ours"}); got.status != http.StatusOK {
-			t.Fatalf("keep mine: HTTP %d %s", got.status, got.body)
-		}
-		if p := s.ticket(t, tk.ID).Ticket.Customer.Phone; p != b {
-			t.Errorf("after keep mine the phone is %q, want the technician's latest %q", p, b)
-		}
+		s.resolvePhone(t, dev, c.ID, "accept_ours", tk.ID, b)
 	})
 }
 
@@ -76,33 +88,24 @@ func TestTakeTheirsTakesDispatchsLatestValue(t *testing.T) {
 		tk := s.newTicket(t, tc.id, "")
 		x := tk.Customer.Phone
 		const a, d, e = "13400000021", "13400000028", "13400000029"
-		if r, rejected := dev.pushOne(t, dev.mut("ticket.update", map[string]any{"ticket": tk.ID,
-			"set": map[string]any{"customer_phone": a}, "base": map[string]any{"customer_phone": x}})); rejected {
+		if r, rejected := dev.pushOne(t, dev.mut("ticket.update", phoneUpdate(tk.ID, a, x))); rejected {
 			t.Fatalf("the technician's edit was rejected: %+v", r)
 		}
-		s.dispatchOK(t, "ticket.update", map[string]any{"ticket": tk.ID,
-			"set": map[string]any{"customer_phone": d}, "base": map[string]any{"customer_phone": x}})
-		s.dispatchOK(t, "ticket.update", map[string]any{"ticket": tk.ID,
-			"set": map[string]any{"customer_phone": e}, "base": map[string]any{"customer_phone": d}})
+		s.dispatchOK(t, "ticket.update", phoneUpdate(tk.ID, d, x))
+		s.dispatchOK(t, "ticket.update", phoneUpdate(tk.ID, e, d))
 		c := s.fieldConflictOf(t, tk.ID, "customer_phone")
 		if c.Key != "conflict.field_dispatch" || c.Ours != a || c.Theirs != e {
 			t.Errorf("the conflict after dispatch's correction is %+v; want conflict.field_dispatch, ours %s, theirs %s (in force)", c, a, e)
 		}
 		// The technician edits again (over E, seen): ours follows too.
 		const b = "13400000022"
-		if r, rejected := dev.pushOne(t, dev.mut("ticket.update", map[string]any{"ticket": tk.ID,
-			"set": map[string]any{"customer_phone": b}, "base": map[string]any{"customer_phone": e}})); rejected {
+		if r, rejected := dev.pushOne(t, dev.mut("ticket.update", phoneUpdate(tk.ID, b, e))); rejected {
 			t.Fatalf("the technician's second edit was rejected: %+v", r)
 		}
 		if c = s.fieldConflictOf(t, tk.ID, "customer_phone"); c.Ours != b || c.Theirs != e {
 			t.Errorf("after the technician's second edit the conflict is %+v; want ours %s, theirs %s", c, b, e)
 		}
-		if got := s.do(t, "POST", "/v1/conflicts/"+c.ID+"/resolve", dev.token, map[string]any{"resolution": "accept_theirs"}); got.status != http.StatusOK {
-			t.Fatalf("take theirs: HTTP %d %s", got.status, got.body)
-		}
-		if p := s.ticket(t, tk.ID).Ticket.Customer.Phone; p != e {
-			t.Errorf("after take theirs the phone is %q, want dispatch's latest %q", p, e)
-		}
+		s.resolvePhone(t, dev, c.ID, "accept_theirs", tk.ID, e)
 	})
 }
 
