@@ -150,7 +150,7 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 	data := fs.String("data", "", "the service's data directory: its admin-token, and its certificate to pin")
 	fingerprint := fs.String("fingerprint", "", "SHA-256 of the service's certificate to pin (default: that of DIR/"+central.CertFile+" with -data)")
 	insecure := fs.Bool("insecure-http", false, "allow plain http:// to another machine than this one")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	token, err := adminToken(*tokenFile, *data)
@@ -185,7 +185,7 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 		if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 			t.Van, rest = app.LocationID(rest[0]), rest[1:]
 		}
-		if err := tfs.Parse(rest); err != nil {
+		if err := parseFlags(tfs, rest); err != nil {
 			return err
 		}
 		t.Store = app.StoreID(*store)
@@ -205,7 +205,7 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 		if err := need(args, 1, "pair TECHNICIAN [-qr FILE.png]"); err != nil {
 			return err
 		}
-		if err := pfs.Parse(args[1:]); err != nil {
+		if err := parseFlags(pfs, args[1:]); err != nil {
 			return err
 		}
 		var resp central.PairingResponse
@@ -302,7 +302,7 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 		if err := need(args, 3, "customer TICKET phone|address VALUE [-base SHOWN]"); err != nil {
 			return err
 		}
-		if err := cfs.Parse(args[3:]); err != nil {
+		if err := parseFlags(cfs, args[3:]); err != nil {
 			return err
 		}
 		tk, err := c.ticketID(ctx, args[0])
@@ -366,7 +366,7 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 		if err := need(args, 1, cmd+" NAME [-o FILE]"); err != nil {
 			return err
 		}
-		if err := tfs.Parse(args[1:]); err != nil {
+		if err := parseFlags(tfs, args[1:]); err != nil {
 			return err
 		}
 		var nt central.NewAdminToken

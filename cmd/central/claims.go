@@ -64,7 +64,7 @@ func claimsCmd(ctx context.Context, c *adminClient, args []string, stdout io.Wri
 		}
 		sfs := flag.NewFlagSet(sub, flag.ContinueOnError)
 		ref := sfs.String("ref", "", "the brand's reference for the claim")
-		if err := sfs.Parse(args[n:]); err != nil {
+		if err := parseFlags(sfs, args[n:]); err != nil {
 			return err
 		}
 		u := app.ClaimUpdate{BrandRef: *ref}
@@ -116,7 +116,7 @@ func claimQuery(name string, args []string) (url.Values, string, error) {
 	to := fs.String("to", "", "to this month of closing (YYYY-MM), inclusive")
 	state := fs.String("state", "", "only claims in this state: ready, submitted, paid, rejected")
 	lang := fs.String("lang", "", "the export's language: en, zh-Hans, fr, es, pt")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return nil, "", err
 	}
 	q := url.Values{}

@@ -47,12 +47,27 @@ import (
 
 func main() {
 	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			// -h: the flag set has printed its flags; asking is not a failure.
+			os.Exit(0)
+		}
 		fmt.Fprintln(os.Stderr, "central:", app.ErrorMessage(err))
 		if e := app.AsError(err); e.Code == app.EINTERNAL && e.Err != nil {
 			fmt.Fprintln(os.Stderr, "  cause:", e.Err)
 		}
 		os.Exit(1)
 	}
+}
+
+// parseFlags parses a command's flags. A flag it does not know or a bad
+// value is the operator's mistake, not an internal error: the flag set has
+// printed what it takes, and the error says where to read more.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return app.Errorf(app.EINVALID, "central.flag", "{{.Err}} (central help lists the commands and their flags).", "Err", err.Error())
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -152,7 +167,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var nf notifyFlags
 	nf.register(fs)
 	likelyEvery := fs.Duration("likely-every", central.DefaultLikelyEvery, "how often to recompute every open ticket's likely parts (0: never; new tickets get theirs every minute between)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if e := *likelyEvery; e != 0 && (e < time.Minute || e > 24*time.Hour) {
@@ -344,7 +359,7 @@ func withDB(ctx context.Context, name string, args []string, extra func(*flag.Fl
 	if extra != nil {
 		extra(fs)
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	db, err := dbf.open(ctx, slog.New(slog.NewTextHandler(os.Stderr, nil)))
