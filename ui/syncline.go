@@ -175,7 +175,12 @@ func syncSummary(st app.SyncStatus, now, offlineSince time.Time) string {
 	if st.Pending > 0 {
 		text += " · " + lang.XN("sync.pending", "{{.Count}} changes waiting", st.Pending, map[string]any{"Count": st.Pending})
 	}
-	if st.PhotoBytes > 0 {
+	switch {
+	case st.PhotoBytes > 0 && (st.WorkOffline || st.Offline || st.PhotoErr != nil):
+		// Nothing is being sent: "sending" would tell a technician
+		// offline by choice that his photos are leaving.
+		text += " · " + lang.X("sync.photos_waiting", "photos waiting: {{.Size}}", map[string]any{"Size": sizeText(st.PhotoBytes)})
+	case st.PhotoBytes > 0:
 		text += " · " + lang.X("sync.photos", "sending photos: {{.Size}} left", map[string]any{"Size": sizeText(st.PhotoBytes)})
 	}
 	if st.Conflicts > 0 {
