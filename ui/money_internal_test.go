@@ -48,3 +48,24 @@ func TestParseAmount(t *testing.T) {
 		}
 	}
 }
+
+// TestAmountTextInTheUserLanguage: the estimate and payment forms prefill
+// the amount with the language's decimal mark, as the text beside them
+// writes it ("56,50 ¥"); it read "56.50" in Spanish. No grouping, so that it
+// reads back.
+func TestAmountTextInTheUserLanguage(t *testing.T) {
+	for _, tc := range []struct{ code, want string }{
+		{"en", "123456.50"}, {"zh-Hans", "123456.50"}, {"fr", "123456,50"}, {"es", "123456,50"}, {"pt", "123456,50"},
+	} {
+		t.Setenv("LANGUAGE", tc.code)
+		t.Setenv("LANG", "")
+		m := app.Money{Amount: 12345650, Currency: "CNY"}
+		got := amountText(m)
+		if got != tc.want {
+			t.Errorf("%s: amountText = %q, want %q", tc.code, got, tc.want)
+		}
+		if back, err := parseAmount(got, "CNY"); err != nil || back != m {
+			t.Errorf("%s: %q reads back as %v, %v", tc.code, got, back, err)
+		}
+	}
+}

@@ -87,12 +87,18 @@ func parseAmount(text, currency string) (app.Money, error) {
 }
 
 // amountText is m as the amount field shows it: major units with two
-// decimals, no symbol, for parseAmount to read back.
+// decimals, no symbol, for parseAmount to read back, with the decimal mark
+// of the UI language ("56,50" in Spanish, beside "56,50 ¥" in the text
+// above the field) but no grouping, which parseAmount would refuse.
 func amountText(m app.Money) string {
 	if m.Amount <= 0 {
 		return ""
 	}
-	return strings.TrimPrefix(m.String(), m.Currency+" ")
+	text := strings.TrimPrefix(m.String(), m.Currency+" ")
+	if strings.Contains(printer().Sprintf("%.1f", 1.5), ",") {
+		text = strings.Replace(text, ".", ",", 1)
+	}
+	return text
 }
 
 // checkPayment checks p as the store will, before it numbers the
