@@ -124,5 +124,8 @@ func (c *diagnosisCard) object() fyne.CanvasObject {
 		}
 		c.save.commit(&app.UpdateTicket{Ticket: c.ticket.ID, Set: app.TicketFields{Diagnosis: &text}, Base: app.TicketFields{Diagnosis: &base}}, saved)
 	}
-	return widget.NewCard(lang.X("ticket.diagnosis", "Diagnosis"), "", container.NewVBox(c.entry, c.row.box, container.NewHBox(save)))
+	// The draft's line goes under the button, not between it and the
+	// field: it appears with the first key typed, and above the button it
+	// moved "Save diagnosis" down under the pointer on its way to it.
+	return widget.NewCard(lang.X("ticket.diagnosis", "Diagnosis"), "", container.NewVBox(c.entry, container.NewHBox(save), c.row.box))
 }

@@ -228,3 +228,29 @@ func TestCompleteDialogDiagnosisIsKeptAsADraft(t *testing.T) {
 		t.Fatalf("the dialog's diagnosis is not kept: %+v", got)
 	}
 }
+
+// TestTypingADiagnosisLeavesItsSaveButtonWhereItWas: the draft's line
+// appears with the first key typed. Above the button it pushed "Save
+// diagnosis" down under the pointer on its way there, and a technician
+// who clicked where the button had been saved nothing (found living in
+// it). It goes under the button.
+func TestTypingADiagnosisLeavesItsSaveButtonWhereItWas(t *testing.T) {
+	term, w, ds, _, _ := draftTerminal(t)
+	a := assignedTicket(t, ds, app.KindOnSite, 0)
+	term.Detail().Show(a.ID)
+	detail := term.Detail().Object()
+	d := fyne.CurrentApp().Driver()
+	save := button(detail, "Save diagnosis")
+	if save == nil {
+		t.Fatal("no Save diagnosis button")
+	}
+	before := d.AbsolutePositionForObject(save)
+	typeInto(t, detail, diagnosisHint, "B")
+	w.Content().Refresh()
+	if !visible(detail, draftLine) {
+		t.Fatalf("no draft line after typing:\n%s", visibleText(detail))
+	}
+	if after := d.AbsolutePositionForObject(button(detail, "Save diagnosis")); after != before {
+		t.Errorf("typing moved Save diagnosis from %v to %v", before, after)
+	}
+}
