@@ -3,8 +3,10 @@ package central
 import (
 	"context"
 	"fmt"
+	"slices"
 	gosync "sync"
 	"testing"
+	"time"
 
 	"github.com/fieldbench/fieldbench/app"
 )
@@ -71,7 +73,7 @@ func (w *workPusher) push(ctx context.Context, label string, tickets ...app.Tick
 
 // TestReceiptAndPushLockTicketsInOneOrder: a technician's van receives a
 // shipment of the parts requested for tickets 2 and 1 (in that line
-// order) while the technician's other device pushes work on tickets 1
+// order, four for ticket 2) while the technician's other device pushes work on tickets 1
 // and 2, at the same moment, round after round. The receipt saves the
 // requests it fills, in line order, and saving a request reads its
 // ticket: locking each when it reached it, the receipt held ticket 2
@@ -87,8 +89,10 @@ func TestReceiptAndPushLockTicketsInOneOrder(t *testing.T) {
 	const rounds = 96
 	before := lost.n.Load()
 	for r := range rounds {
+		// Ticket 2's requests first, a few: the receipt fills them in
+		// line order and stays on ticket 2 a while before ticket 1.
 		var lines []app.ShipmentLine
-		for i, tk := range []app.TicketID{tickets[1], tickets[0]} {
+		for i, tk := range []app.TicketID{tickets[1], tickets[1], tickets[1], tickets[1], tickets[0]} {
 			req := fid(fmt.Sprintf("rcpt-req-%d-%d", r, i))
 			mustAdmin(t, db, w.dispatch, &app.RequestPart{Request: app.PartRequest{ID: req, Ticket: tk, Part: "SCR-1", Qty: 1, Urgency: app.UrgencyNormal, To: "van-a"}})
 			lines = append(lines, app.ShipmentLine{Part: "SCR-1", Qty: 1, Request: req, Ticket: tk})
@@ -97,7 +101,7 @@ func TestReceiptAndPushLockTicketsInOneOrder(t *testing.T) {
 		mustAdmin(t, db, w.dispatch, &app.SendShipment{Shipment: app.Shipment{ID: ship, Kind: app.ShipmentSupply, From: "wh", To: "van-a", Lines: lines}})
 		receive := func() error {
 			seq++
-			res, err := db.Push(ctx, w.a, []app.Mutation{mut(t, seq, &app.ReceiveShipment{Shipment: ship, Receipt: app.Receipt{ID: fid(fmt.Sprint("rcpt-", r)), Lines: []app.ReceiptLine{{Part: "SCR-1", Qty: 2}}}})})
+			res, err := db.Push(ctx, w.a, []app.Mutation{mut(t, seq, &app.ReceiveShipment{Shipment: ship, Receipt: app.Receipt{ID: fid(fmt.Sprint("rcpt-", r)), Lines: []app.ReceiptLine{{Part: "SCR-1", Qty: len(lines)}}}})})
 			if err == nil && (res.Acked != seq || len(res.Rejected) > 0) {
 				err = fmt.Errorf("acked %d, rejected %v; want %d and none", res.Acked, res.Rejected, seq)
 			}
@@ -176,8 +180,8 @@ func TestShipmentsOfOneRequestPairInOneOrder(t *testing.T) {
 }
 
 // TestPhotoCheckLocksTicketsInOneOrder: one photo's bytes sit on two
-// tickets (a technician attached the same picture to both, the one on
-// ticket 2 first in the check's order) and arrive while the technician's
+// tickets (a technician attached the same picture to both, four times
+// to ticket 2, whose come first in the check's order) and arrive while the technician's
 // other device pushes work on tickets 1 and 2, at the same moment, round
 // after round. The check marks each photo verified and reads its
 // ticket: locking each when it reached it, it held ticket 2 and waited
@@ -194,20 +198,30 @@ func TestPhotoCheckLocksTicketsInOneOrder(t *testing.T) {
 	for r := range rounds {
 		sha := fmt.Sprintf("%064x", r+1)
 		// The check writes the photos in the order it finds them, by
-		// photo ID: the one on ticket 2 comes first.
-		ids := []string{fid(fmt.Sprint("dup-photo-a-", r)), fid(fmt.Sprint("dup-photo-b-", r))}
-		if ids[0] > ids[1] {
-			ids[0], ids[1] = ids[1], ids[0]
+		// photo ID: those on ticket 2 (a few: the check stays there a
+		// while) come first.
+		on := []app.TicketID{tickets[1], tickets[1], tickets[1], tickets[1], tickets[0]}
+		var ids []string
+		for i := range on {
+			ids = append(ids, fid(fmt.Sprint("dup-photo-", r, "-", i)))
 		}
+		slices.Sort(ids)
 		var muts []app.Mutation
-		for i, tk := range []app.TicketID{tickets[1], tickets[0]} {
+		for i, tk := range on {
 			seq++
 			muts = append(muts, mut(t, seq, &app.AttachPhoto{Photo: app.Photo{ID: ids[i], Ticket: tk, SHA256: sha, Size: 10, Mime: "image/jpeg", At: testNow}}))
 		}
 		if res := push(t, db, w.a, muts...); res.Acked != seq || len(res.Rejected) > 0 {
 			t.Fatalf("round %d: attaching acked %d, rejected %v", r, res.Acked, res.Rejected)
 		}
-		check := func() error { return db.MarkPhotoVerified(ctx, tenant, sha) }
+		// The push reads its device and scopes before it locks its
+		// tickets, and the check goes straight to its photos: the check
+		// starts a little later, by 0.2 ms more each round (up to 2
+		// ms), to meet the push.
+		check := func() error {
+			time.Sleep(time.Duration(r%10) * 200 * time.Microsecond)
+			return db.MarkPhotoVerified(ctx, tenant, sha)
+		}
 		work := func() error { return worker.push(ctx, fmt.Sprint("photo-", r), tickets...) }
 		atOnce(t, r, []func() error{check, work})
 		for _, id := range ids {
