@@ -228,7 +228,7 @@ func TestRequestsAndPhotosNeverDeadlock(t *testing.T) {
 	const rounds = 60
 	for _, wh := range whs {
 		s.adminOK(t, "PUT", "/v1/admin/locations/"+wh, map[string]any{"id": wh, "kind": "warehouse", "name": "Warehouse " + wh}, nil)
-		s.importStock(t, wh, partFilter, 4*rounds)
+		s.importStock(t, wh, partFilter, 8*rounds) // five a round at most
 	}
 	// work is the worker's batch: a repair and notes on ticket 1, then
 	// on ticket 2.
