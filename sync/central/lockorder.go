@@ -39,6 +39,20 @@ import (
 // action or decided conflict is one mutation on one ticket, which
 // lockTickets leaves to its read.
 
+// Part requests, shipments and photos close the last circles. A write
+// reaching a request locks it and then, saving it, its ticket, while an
+// office's decision or a technician's cancel reads the ticket first; a
+// receipt reads its shipment and then its requests and their tickets,
+// in line order; the photo check wrote each photo of one picture and
+// then read its ticket. So two shipments of the same requests in
+// opposite orders, a receipt against a push on two of its tickets, and
+// the check against such a push each waited in a circle. The one order
+// is now: check locks, the shipments a write's receipts name
+// (lockShipments), the tickets it will read, its requests' among them,
+// even one (lockTickets), then the requests and photos as reached. Two
+// writes on the same requests share those requests' tickets and wait
+// for each other at the first, never in a circle of requests.
+
 // checkLockKeys are the check lock keys a command's Apply takes on the
 // service (AddMovement, moveUnit, AddPayment), at most one per balance,
 // unit or receipt; a command that is refused before reaching them took
@@ -174,50 +188,92 @@ func lockedTicket(cmd app.Command) app.TicketID {
 }
 
 // willLockTicketsOf names the tickets cmd's Apply reads and locks
-// (willLockTicket): its own (lockedTicket), and a shipment's, one per
-// line shipping a part request (shipRequest saves the request, which
-// reads its ticket). A line names its request's ticket when the office
-// sent it (the console does); for one that names only the request,
-// lockTickets looks the ticket up. Receiving a shipment locks its
-// requests' tickets too, which the command does not name: those are
-// locked when reached.
+// (willLockTicket): its own (lockedTicket), and a shipment's or a
+// receipt's, one per line shipping a part request (shipRequest and
+// fillRequests save the request, which reads its ticket). A receipt
+// names its shipment, whose lines lockShipments reads.
 func (s *serverTx) willLockTicketsOf(cmd app.Command) {
 	s.willLockTicket(lockedTicket(cmd))
-	if c, ok := cmd.(*app.SendShipment); ok {
-		for _, l := range c.Shipment.Lines {
-			switch {
-			case l.Request == "":
-			case l.Ticket != "":
-				s.willLockTicket(l.Ticket)
-			case s.lateOnPostgres() && len(s.requestsNamed) < maxOrderedTickets:
-				s.requestsNamed = append(s.requestsNamed, l.Request)
-			}
-		}
+	switch c := cmd.(type) {
+	case *app.SendShipment:
+		s.willLockRequestTickets(c.Shipment.Lines)
+	case *app.ReceiveShipment:
+		s.willLockShipment(c.Shipment)
 	}
 }
 
-// namedRequestTickets adds to the tickets named those of the part
-// requests named without theirs (willLockTicketsOf), looked up in one
-// statement, when they may make two tickets or more: a request's
-// ticket never changes, so the index read without a lock is the one
-// shipRequest will lock.
-func (s *serverTx) namedRequestTickets(ctx context.Context) error {
-	reqs := s.requestsNamed
-	s.requestsNamed = nil
-	if len(reqs) == 0 || len(reqs)+len(s.ticketOrder) < 2 {
+// willLockRequestTickets names the tickets of the lines that ship a
+// part request. A line names its request's ticket when the office sent
+// it (the console does); for one that names only the request,
+// lockTickets looks the ticket up. Such a write reads each request
+// (locking it) before its ticket, so it locks its tickets up front
+// even when they are one (lockOne): every write then locks a
+// request's ticket before the request (an office's decision and a
+// technician's cancel read the ticket first), and two writes naming the
+// same requests, which share their tickets, wait for each other at the
+// first of those, never in a circle of requests.
+func (s *serverTx) willLockRequestTickets(lines []app.ShipmentLine) {
+	if !s.lateOnPostgres() {
+		return
+	}
+	for _, l := range lines {
+		switch {
+		case l.Request == "":
+			continue
+		case l.Ticket != "":
+			s.willLockTicket(l.Ticket)
+		case len(s.requestsNamed) < maxOrderedTickets:
+			s.requestsNamed = append(s.requestsNamed, l.Request)
+		}
+		s.lockOne = true
+	}
+}
+
+// willLockShipment names a shipment a receipt reads and locks, for
+// lockShipments.
+func (s *serverTx) willLockShipment(id string) {
+	if id == "" || !s.lateOnPostgres() || len(s.shipmentsNamed) >= maxOrderedTickets {
+		return
+	}
+	s.shipmentsNamed = append(s.shipmentsNamed, id)
+}
+
+// lockShipments locks the shipments the write's receipts name
+// (willLockShipment), in one statement and ascending ID order, before
+// any ticket, keeps them read for the receipt's own read (Shipment),
+// and names the tickets of their lines' requests: a receipt saves the
+// requests it fills, in line order, and each reads its ticket, so a
+// receipt of requests for tickets 2 and 1 held 2 and waited for 1 while
+// a push on both held 1 and waited for 2. No other write locks a
+// shipment (a new one is inserted), so shipments before tickets is one
+// order. A shipment that is missing or unreadable is left to its read,
+// which answers as before.
+func (s *serverTx) lockShipments(ctx context.Context) error {
+	ids := s.shipmentsNamed
+	s.shipmentsNamed = nil
+	if len(ids) == 0 {
 		return nil
 	}
-	rows, err := s.tx.QueryContext(ctx, s.db.q(qRequestTickets), s.tenant, reqs)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	rows, err := s.tx.QueryContext(ctx, s.db.q(qShipmentsLock), s.tenant, ids)
 	if err != nil {
 		return transient(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		var id, data string
+		if err := rows.Scan(&id, &data); err != nil {
 			return transient(err)
 		}
-		s.willLockTicket(app.TicketID(id))
+		var sh app.Shipment
+		if json.Unmarshal([]byte(data), &sh) == nil && sh.ID == id {
+			if s.lockedShipments == nil {
+				s.lockedShipments = map[string]app.Shipment{}
+			}
+			s.lockedShipments[id] = sh
+			s.willLockRequestTickets(sh.Lines)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return transient(err)
@@ -244,32 +300,42 @@ func (s *serverTx) willLockTicket(id app.TicketID) {
 	s.ticketOrder = append(s.ticketOrder, string(id))
 }
 
-// lockTickets locks every ticket the write named (willLockTicket), in
-// one statement and ascending ID order, FOR SHARE when the write reads
-// its tickets so (get), and keeps them read (cacheTicket): the reads
-// that would have locked them one by one find them there. A write
-// naming one ticket sends nothing: one lock cannot wait in a circle of
-// tickets, and its read is the statement it sent before. A ticket that
-// is missing, or unreadable, is left to its read, which answers as
-// before.
+// lockTickets locks every ticket the write named (willLockTicket), and
+// those of the part requests it named without theirs, looked up in the
+// same statement, in ascending ID order, FOR SHARE when the write reads
+// its tickets so (get), after the shipments its receipts name
+// (lockShipments), and keeps them read (cacheTicket): the reads that
+// would have locked them one by one find them there. A write naming one
+// ticket sends nothing, unless it reads a request before its ticket
+// (lockOne): one lock cannot wait in a circle of tickets, and its read
+// is the statement it sent before; a shipment's one ticket locked here
+// is not read again. A ticket that is missing, or unreadable, is left
+// to its read, which answers as before.
 func (s *serverTx) lockTickets(ctx context.Context) error {
-	if err := s.namedRequestTickets(ctx); err != nil {
+	if err := s.lockShipments(ctx); err != nil {
 		return err
 	}
-	if len(s.ticketOrder) < 2 {
-		return nil
-	}
+	reqs, one := s.requestsNamed, s.lockOne
+	s.requestsNamed, s.lockOne = nil, false
 	slices.Sort(s.ticketOrder)
 	ids := slices.Compact(s.ticketOrder)
 	s.ticketOrder = nil
-	if len(ids) < 2 {
+	if len(reqs) == 0 && (len(ids) == 0 || len(ids) == 1 && !one) {
 		return nil
 	}
-	q := qTicketsLock
-	if s.shareTickets {
+	q, args := qTicketsLock, []any{s.tenant, ids}
+	switch {
+	case len(reqs) > 0:
+		// A shipment's: it saves its requests, not its tickets; a push
+		// reading tickets FOR SHARE (notes, photos) ships nothing.
+		q, args = qTicketsOfRequestsLock, []any{s.tenant, ids, s.tenant, reqs}
+	case s.shareTickets:
 		q = qTicketsShare
 	}
-	rows, err := s.tx.QueryContext(ctx, s.db.q(q), s.tenant, ids)
+	if ids == nil {
+		args[1] = []string{}
+	}
+	rows, err := s.tx.QueryContext(ctx, s.db.q(q), args...)
 	if err != nil {
 		return transient(err)
 	}

@@ -86,16 +86,29 @@ func (db *DB) MarkPhotoVerified(ctx context.Context, tenant, sha string) error {
 		if err != nil {
 			return err
 		}
+		// The photos' tickets, in one order (by ID), before any photo
+		// (lockTickets); and a photo's ticket before the photo, as a
+		// push locks them: the same bytes on tickets 2 and 1, locked
+		// as reached, held 2 and waited for 1 while a push on both
+		// held 1 and waited for 2.
+		for _, ph := range photos {
+			if ph.State != app.PhotoVerified {
+				st.willLockTicket(ph.Ticket)
+			}
+		}
+		if err := st.lockTickets(ctx); err != nil {
+			return err
+		}
 		for _, ph := range photos {
 			if ph.State == app.PhotoVerified {
 				continue
 			}
-			ph.State = app.PhotoVerified
-			if err := st.put(ctx, kindPhoto, ph.ID, string(ph.Ticket), ph); err != nil {
-				return err
-			}
 			t, err := st.Ticket(ctx, ph.Ticket)
 			if err != nil {
+				return err
+			}
+			ph.State = app.PhotoVerified
+			if err := st.put(ctx, kindPhoto, ph.ID, string(ph.Ticket), ph); err != nil {
 				return err
 			}
 			if err := st.emitAll(ctx, ticketScopes(tenant, t), kindPhoto, ph.ID); err != nil {

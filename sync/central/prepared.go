@@ -63,9 +63,16 @@ const (
 	// return rows out of order because ORDER BY is applied first).
 	qTicketsLock  = `SELECT id, data FROM entities WHERE tenant = ? AND kind = 'ticket' AND id = ANY(CAST(? AS TEXT[])) ORDER BY id FOR UPDATE`
 	qTicketsShare = `SELECT id, data FROM entities WHERE tenant = ? AND kind = 'ticket' AND id = ANY(CAST(? AS TEXT[])) ORDER BY id FOR SHARE`
-	// qRequestTickets (PostgreSQL only) looks up the tickets of an array
-	// of part requests (namedRequestTickets).
-	qRequestTickets = `SELECT DISTINCT ticket FROM part_request_index WHERE tenant = ? AND id = ANY(CAST(? AS TEXT[]))`
+	// qTicketsOfRequestsLock (PostgreSQL only) is qTicketsLock of an
+	// array of tickets and of the tickets of an array of part requests,
+	// looked up in the same statement (lockTickets); only the tickets'
+	// rows are locked (OF t), not the index's.
+	qTicketsOfRequestsLock = `SELECT t.id, t.data FROM entities t WHERE t.tenant = ? AND t.kind = 'ticket' AND (t.id = ANY(CAST(? AS TEXT[]))
+		OR t.id IN (SELECT r.ticket FROM part_request_index r WHERE r.tenant = ? AND r.id = ANY(CAST(? AS TEXT[])))) ORDER BY t.id FOR UPDATE OF t`
+	// qShipmentsLock (PostgreSQL only) locks the shipments of an array of
+	// IDs in ascending ID order, as qTicketsLock locks tickets
+	// (lockShipments).
+	qShipmentsLock = `SELECT id, data FROM entities WHERE tenant = ? AND kind = 'shipment' AND id = ANY(CAST(? AS TEXT[])) ORDER BY id FOR UPDATE`
 	// qLedger writes a movement's delta at one location; qLedgerLocked
 	// (PostgreSQL only) also takes the check lock of the balance it
 	// debits, its last argument (serverTx.AddMovement).

@@ -76,6 +76,12 @@ func (s *serverTx) PartRequests(ctx context.Context, id app.TicketID) ([]app.Par
 }
 
 func (s *serverTx) Shipment(ctx context.Context, id string) (app.Shipment, error) {
+	if sh, ok := s.lockedShipments[id]; ok {
+		// Read (and locked) by lockShipments; read again from the
+		// database when next asked for, as SaveShipment may change it.
+		delete(s.lockedShipments, id)
+		return sh, nil
+	}
 	var sh app.Shipment
 	err := s.get(ctx, kindShipment, id, &sh)
 	if app.ErrorCode(err) == app.ENOTFOUND {
@@ -90,6 +96,7 @@ func (s *serverTx) SaveShipment(ctx context.Context, sh app.Shipment) error {
 	if err := sh.Validate(); err != nil {
 		return err
 	}
+	delete(s.lockedShipments, sh.ID)
 	if err := s.put(ctx, kindShipment, sh.ID, "", sh); err != nil {
 		return err
 	}

@@ -167,8 +167,9 @@ func TestShipmentAndPushLockTicketsInOneOrder(t *testing.T) {
 // TestWillLockTicketIsBounded: a write names at most maxOrderedTickets
 // tickets, as many as a request holds mutations (its one lock statement
 // takes an array of them), a ticket again in a row once, none outside
-// a late write on PostgreSQL, and a shipment the tickets of its lines
-// that ship a request (or the request, when the line names no ticket).
+// a late write on PostgreSQL, a shipment the tickets of its lines
+// that ship a request (or the request, when the line names no ticket),
+// locking even one of them, and a receipt its shipment (as many).
 func TestWillLockTicketIsBounded(t *testing.T) {
 	st := &serverTx{db: &DB{dialect: dialectPostgres}, take: func(context.Context) (int64, error) { return 1, nil }}
 	for i := range 2 * maxOrderedTickets {
@@ -195,9 +196,25 @@ func TestWillLockTicketIsBounded(t *testing.T) {
 	if want := []string{"r-3"}; !slices.Equal(ship.requestsNamed, want) {
 		t.Errorf("a shipment named requests %v to look up, want %v", ship.requestsNamed, want)
 	}
+	if !ship.lockOne {
+		t.Errorf("a shipment of part requests does not lock its one ticket up front; it reads each request before its ticket")
+	}
+	returns := &serverTx{db: &DB{dialect: dialectPostgres}, take: st.take}
+	returns.willLockTicketsOf(&app.SendShipment{Shipment: app.Shipment{Lines: []app.ShipmentLine{{Part: "SCR-1", Qty: 1, Ticket: "tk-9"}}}})
+	if returns.lockOne || len(returns.ticketOrder) != 0 {
+		t.Errorf("a shipment of no request named %v (lock one: %t), want none", returns.ticketOrder, returns.lockOne)
+	}
+	receipt := &serverTx{db: &DB{dialect: dialectPostgres}, take: st.take}
+	for i := range 2 * maxOrderedTickets {
+		receipt.willLockTicketsOf(&app.ReceiveShipment{Shipment: fmt.Sprint("s-", i)})
+	}
+	if len(receipt.shipmentsNamed) != maxOrderedTickets || receipt.shipmentsNamed[0] != "s-0" {
+		t.Errorf("receipts named %d shipments, first %q; want at most %d, the first s-0", len(receipt.shipmentsNamed), receipt.shipmentsNamed[0], maxOrderedTickets)
+	}
 	sqlite := &serverTx{db: &DB{dialect: dialectSQLite}, take: st.take}
 	sqlite.willLockTicket("tk-1")
-	if len(sqlite.ticketOrder) != 0 {
-		t.Errorf("on SQLite named %v, want none (writes there run one at a time)", sqlite.ticketOrder)
+	sqlite.willLockTicketsOf(&app.ReceiveShipment{Shipment: "s-1"})
+	if len(sqlite.ticketOrder) != 0 || len(sqlite.shipmentsNamed) != 0 {
+		t.Errorf("on SQLite named %v and %v, want none (writes there run one at a time)", sqlite.ticketOrder, sqlite.shipmentsNamed)
 	}
 }

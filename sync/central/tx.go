@@ -128,8 +128,17 @@ type serverTx struct {
 	// (lockorder.go).
 	ticketOrder []string
 	// requestsNamed holds the part requests a shipment ships whose
-	// lines do not name their tickets (willLockTicketsOf).
+	// lines do not name their tickets (willLockRequestTickets); lockOne
+	// says the write reads a request before its ticket, so lockTickets
+	// locks even one ticket up front.
 	requestsNamed []string
+	lockOne       bool
+	// shipmentsNamed holds the shipments the write's receipts will read
+	// (willLockShipment), which lockShipments locks before any ticket
+	// and keeps in lockedShipments until the receipt reads one
+	// (Shipment).
+	shipmentsNamed  []string
+	lockedShipments map[string]app.Shipment
 	// optimistic (a push's first run): no savepoints are
 	// taken, and a refused mutation, which would roll back to its own,
 	// ends the run with errNeedSavepoints instead; the push runs again
@@ -225,6 +234,7 @@ func (s *serverTx) RollbackToSavepoint(ctx context.Context) error {
 		return errNeedSavepoints
 	}
 	s.tickets = nil // what was saved since the savepoint is undone
+	s.lockedShipments = nil
 	s.forgetCheckLocks()
 	s.pending, s.flushed, s.history = s.pending[:s.savedLen], s.savedFlushed, s.history[:s.savedHist]
 	_, err := s.exec(ctx, qRollbackTo)
