@@ -202,3 +202,105 @@ func TestPortugueseIsBrazilian(t *testing.T) {
 		}
 	}
 }
+
+// textsOf returns each text of lang.json, every plural form apart, by key,
+// with its placeholders ({{.Ticket}}) taken out: they are names for the
+// program, not words for people.
+func textsOf(t *testing.T, lang string) map[string][]string {
+	t.Helper()
+	b, err := files.ReadFile(lang + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	placeholder := regexp.MustCompile(`\{\{[^}]*\}\}`)
+	texts := make(map[string][]string, len(raw))
+	for key, r := range raw {
+		var one string
+		if json.Unmarshal(r, &one) == nil {
+			texts[key] = []string{placeholder.ReplaceAllString(one, " ")}
+			continue
+		}
+		var plural map[string]string
+		if err := json.Unmarshal(r, &plural); err != nil {
+			t.Fatalf("%s.json %s: %v", lang, key, err)
+		}
+		for _, s := range plural {
+			texts[key] = append(texts[key], placeholder.ReplaceAllString(s, " "))
+		}
+	}
+	return texts
+}
+
+// ruledOutWords reports each whole word of lang's texts that the glossary
+// (GLOSSARY.md) rules out, with the word the language says instead; kept
+// is text typed as it is (a command, an import kind), taken out first.
+func ruledOutWords(t *testing.T, lang string, ruledOut map[string]string, kept []string) {
+	t.Helper()
+	for key, forms := range textsOf(t, lang) {
+		for _, s := range forms {
+			for _, k := range kept {
+				s = strings.ReplaceAll(s, k, " ")
+			}
+			for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) }) {
+				if say, ok := ruledOut[w]; ok {
+					t.Errorf("%s.json %s says %q; the glossary says %s: %s", lang, key, w, say, s)
+				}
+			}
+		}
+	}
+}
+
+// ruledOutPhrases reports each phrase (lower case, anywhere in a text) of
+// lang's texts that the glossary rules out.
+func ruledOutPhrases(t *testing.T, lang string, ruledOut map[string]string) {
+	t.Helper()
+	for key, forms := range textsOf(t, lang) {
+		for _, s := range forms {
+			for p, say := range ruledOut {
+				if strings.Contains(strings.ToLower(s), p) {
+					t.Errorf("%s.json %s says %q; the glossary says %s: %s", lang, key, p, say, s)
+				}
+			}
+		}
+	}
+}
+
+// TestSpanishSaysOneWordForOneThing: es is neutral Latin-American Spanish
+// with one word for each thing (GLOSSARY.md). The contact form said
+// "Despacho ve el cambio…" and the sync page "Usted y coordinación
+// cambiaron…", two names for dispatch; the console said "ticket" where the
+// device said "orden", "pieza" beside "repuesto", and Spain's "furgoneta",
+// "ordenador" and "Introduzca".
+func TestSpanishSaysOneWordForOneThing(t *testing.T) {
+	ruledOutWords(t, "es", map[string]string{
+		"coordinación": "el despacho",
+		"ticket":       "orden", "tickets": "órdenes",
+		"pieza": "repuesto", "piezas": "repuestos",
+		"furgoneta": "camioneta", "furgonetas": "camionetas",
+		"vehículo": "camioneta", "vehículos": "camionetas",
+		"stock": "inventario", "existencias": "inventario",
+		"ordenador": "computadora", "ordenadores": "computadoras",
+		"introduzca": "ingrese", "fichero": "archivo", "ficheros": "archivos",
+	}, []string{
+		// What the operator types: the central command and an import's kind.
+		"central admin tickets", "central admin customer TICKET", "parts, stock o rules",
+	})
+	// Dispatch is "el despacho", with its article: a bare "despacho" is
+	// how the contact form came to say "Despacho ve el cambio".
+	bare := regexp.MustCompile(`(?i)(^|\p{L}+\s+|[^\p{L}\s]\s*)despacho\b`)
+	for key, forms := range textsOf(t, "es") {
+		for _, s := range forms {
+			for _, m := range bare.FindAllStringSubmatch(s, -1) {
+				switch strings.ToLower(strings.TrimSpace(m[1])) {
+				case "el", "del", "al":
+				default:
+					t.Errorf("es.json %s says %q without its article; say el despacho: %s", key, strings.TrimSpace(m[0]), s)
+				}
+			}
+		}
+	}
+}
