@@ -304,3 +304,28 @@ func TestSpanishSaysOneWordForOneThing(t *testing.T) {
 		}
 	}
 }
+
+// TestFrenchSaysOneWordForOneThing: fr is France's French with one word for
+// each thing (GLOSSARY.md): a van was "camionnette" on one console page and
+// "véhicule" on the next, a shipment "envoi" and "expédition", a warranty
+// claim "demande de garantie" on the report and "réclamation" (a
+// complaint, to a French reader) on the console; "ticket" also named a
+// card slip and a claim tag, and "le répartiteur" the dispatch team.
+func TestFrenchSaysOneWordForOneThing(t *testing.T) {
+	ruledOutWords(t, "fr", map[string]string{
+		"véhicule": "camionnette", "véhicules": "camionnettes",
+		"fourgon": "camionnette", "fourgonnette": "camionnette",
+		"expédition": "envoi (expédier, the verb, stays)", "expéditions": "envois",
+		"réclamation": "demande de garantie", "réclamations": "demandes de garantie",
+	}, nil)
+	ruledOutPhrases(t, "fr", map[string]string{
+		// A dispatcher is "un répartiteur"; the team is "le dispatch".
+		"le répartiteur": "le dispatch", "au répartiteur": "au dispatch", "du répartiteur": "du dispatch",
+		"planification": "le dispatch",
+		// A ticket is the job, and only the job.
+		"ticket de retrait": "étiquette de dépôt", "numéro de ticket": "facturette (a card slip)",
+		"ticket de caisse": "reçu",
+		"bac de défectueux": "bac de pièces défectueuses", "bac des pièces": "bac de pièces défectueuses",
+		"bac de retour": "bac de pièces défectueuses",
+	})
+}
