@@ -329,3 +329,24 @@ func TestFrenchSaysOneWordForOneThing(t *testing.T) {
 		"bac de retour": "bac de pièces défectueuses",
 	})
 }
+
+// TestChineseSaysOneWordForOneThing: zh-Hans is mainland China's Chinese
+// with one word for each thing (GLOSSARY.md): a part was 备件, 配件 and
+// 零件 (配件 is an accessory, 附件 here), a technician 技术员 on one
+// page and 技师 on the next, a van 服务车 and 车辆, the defective bin
+// 坏件箱 and 故障件库位, a shipment 发货单, 货件 and 发运, the central
+// service 服务器 and 服务端. Chinese has no spaces, so a ruled-out word
+// is found anywhere in a text.
+func TestChineseSaysOneWordForOneThing(t *testing.T) {
+	ruledOutPhrases(t, "zh-Hans", map[string]string{
+		"配件": "备件 (an accessory is 附件)", "零件": "备件", "料号": "备件编号",
+		"技术员": "技师", "工程师": "技师",
+		"车辆": "服务车",
+		"坏件": "故障件, 故障件箱", "故障件库位": "故障件箱",
+		"返还": "退回", "返厂": "退回",
+		"货件": "发货单", "发运": "发货单, 发货",
+		"服务端": "服务器",
+		"派工": "调度 (dispatch), 指派 (assign)",
+		"柜台": "前台",
+	})
+}
