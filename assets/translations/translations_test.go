@@ -289,6 +289,10 @@ func TestSpanishSaysOneWordForOneThing(t *testing.T) {
 		// What the operator types: the central command and an import's kind.
 		"central admin tickets", "central admin customer TICKET", "parts, stock o rules",
 	})
+	ruledOutPhrases(t, "es", map[string]string{
+		// A till is a caja too: the defective bin is a contenedor.
+		"caja de defectuosos": "contenedor de defectuosos", "en la caja": "en el contenedor (de la caja: a parcel's box)",
+	})
 	// Dispatch is "el despacho", with its article: a bare "despacho" is
 	// how the contact form came to say "Despacho ve el cambio".
 	bare := regexp.MustCompile(`(?i)(^|\p{L}+\s+|[^\p{L}\s]\s*)despacho\b`)
