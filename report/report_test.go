@@ -265,7 +265,7 @@ func TestChineseReportRenders(t *testing.T) {
 		t.Errorf("page 1 has %d dark pixels of %d: blank or black", dark, total)
 	}
 	text := squash(pdftotext(t, path))
-	for _, w := range []string{"维修服务报告", "空调不制冷，噪音很大", "更换配件"} {
+	for _, w := range []string{"维修服务报告", "空调不制冷，噪音很大", "更换备件"} {
 		if !strings.Contains(text, w) {
 			t.Errorf("the Chinese report lacks %q", w)
 		}

@@ -284,7 +284,7 @@ func TestShippingChineseRenders(t *testing.T) {
 	} {
 		path := writeShipping(t, dir, name, f)
 		text := squash(pdftotext(t, path))
-		for _, w := range []string{"上海中心仓库", "故障件返还"} {
+		for _, w := range []string{"上海中心仓库", "故障件退回"} {
 			if !strings.Contains(text, w) {
 				t.Errorf("%s lacks %q", name, w)
 			}

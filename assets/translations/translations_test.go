@@ -202,3 +202,155 @@ func TestPortugueseIsBrazilian(t *testing.T) {
 		}
 	}
 }
+
+// textsOf returns each text of lang.json, every plural form apart, by key,
+// with its placeholders ({{.Ticket}}) taken out: they are names for the
+// program, not words for people.
+func textsOf(t *testing.T, lang string) map[string][]string {
+	t.Helper()
+	b, err := files.ReadFile(lang + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	placeholder := regexp.MustCompile(`\{\{[^}]*\}\}`)
+	texts := make(map[string][]string, len(raw))
+	for key, r := range raw {
+		var one string
+		if json.Unmarshal(r, &one) == nil {
+			texts[key] = []string{placeholder.ReplaceAllString(one, " ")}
+			continue
+		}
+		var plural map[string]string
+		if err := json.Unmarshal(r, &plural); err != nil {
+			t.Fatalf("%s.json %s: %v", lang, key, err)
+		}
+		for _, s := range plural {
+			texts[key] = append(texts[key], placeholder.ReplaceAllString(s, " "))
+		}
+	}
+	return texts
+}
+
+// ruledOutWords reports each whole word of lang's texts that the glossary
+// (GLOSSARY.md) rules out, with the word the language says instead; kept
+// is text typed as it is (a command, an import kind), taken out first.
+func ruledOutWords(t *testing.T, lang string, ruledOut map[string]string, kept []string) {
+	t.Helper()
+	for key, forms := range textsOf(t, lang) {
+		for _, s := range forms {
+			for _, k := range kept {
+				s = strings.ReplaceAll(s, k, " ")
+			}
+			for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) }) {
+				if say, ok := ruledOut[w]; ok {
+					t.Errorf("%s.json %s says %q; the glossary says %s: %s", lang, key, w, say, s)
+				}
+			}
+		}
+	}
+}
+
+// ruledOutPhrases reports each phrase (lower case, anywhere in a text) of
+// lang's texts that the glossary rules out.
+func ruledOutPhrases(t *testing.T, lang string, ruledOut map[string]string) {
+	t.Helper()
+	for key, forms := range textsOf(t, lang) {
+		for _, s := range forms {
+			for p, say := range ruledOut {
+				if strings.Contains(strings.ToLower(s), p) {
+					t.Errorf("%s.json %s says %q; the glossary says %s: %s", lang, key, p, say, s)
+				}
+			}
+		}
+	}
+}
+
+// TestSpanishSaysOneWordForOneThing: es is neutral Latin-American Spanish
+// with one word for each thing (GLOSSARY.md). The contact form said
+// "Despacho ve el cambio…" and the sync page "Usted y coordinación
+// cambiaron…", two names for dispatch; the console said "ticket" where the
+// device said "orden", "pieza" beside "repuesto", and Spain's "furgoneta",
+// "ordenador" and "Introduzca".
+func TestSpanishSaysOneWordForOneThing(t *testing.T) {
+	ruledOutWords(t, "es", map[string]string{
+		"coordinación": "el despacho",
+		"ticket":       "orden", "tickets": "órdenes",
+		"pieza": "repuesto", "piezas": "repuestos",
+		"furgoneta": "camioneta", "furgonetas": "camionetas",
+		"vehículo": "camioneta", "vehículos": "camionetas",
+		"stock": "inventario", "existencias": "inventario",
+		"ordenador": "computadora", "ordenadores": "computadoras",
+		"introduzca": "ingrese", "fichero": "archivo", "ficheros": "archivos",
+	}, []string{
+		// What the operator types: the central command and an import's kind.
+		"central admin tickets", "central admin customer TICKET", "parts, stock o rules",
+	})
+	ruledOutPhrases(t, "es", map[string]string{
+		// A till is a caja too: the defective bin is a contenedor.
+		"caja de defectuosos": "contenedor de defectuosos", "en la caja": "en el contenedor (de la caja: a parcel's box)",
+	})
+	// Dispatch is "el despacho", with its article: a bare "despacho" is
+	// how the contact form came to say "Despacho ve el cambio".
+	bare := regexp.MustCompile(`(?i)(^|\p{L}+\s+|[^\p{L}\s]\s*)despacho\b`)
+	for key, forms := range textsOf(t, "es") {
+		for _, s := range forms {
+			for _, m := range bare.FindAllStringSubmatch(s, -1) {
+				switch strings.ToLower(strings.TrimSpace(m[1])) {
+				case "el", "del", "al":
+				default:
+					t.Errorf("es.json %s says %q without its article; say el despacho: %s", key, strings.TrimSpace(m[0]), s)
+				}
+			}
+		}
+	}
+}
+
+// TestFrenchSaysOneWordForOneThing: fr is France's French with one word for
+// each thing (GLOSSARY.md): a van was "camionnette" on one console page and
+// "véhicule" on the next, a shipment "envoi" and "expédition", a warranty
+// claim "demande de garantie" on the report and "réclamation" (a
+// complaint, to a French reader) on the console; "ticket" also named a
+// card slip and a claim tag, and "le répartiteur" the dispatch team.
+func TestFrenchSaysOneWordForOneThing(t *testing.T) {
+	ruledOutWords(t, "fr", map[string]string{
+		"véhicule": "camionnette", "véhicules": "camionnettes",
+		"fourgon": "camionnette", "fourgonnette": "camionnette",
+		"expédition": "envoi (expédier, the verb, stays)", "expéditions": "envois",
+		"réclamation": "demande de garantie", "réclamations": "demandes de garantie",
+	}, nil)
+	ruledOutPhrases(t, "fr", map[string]string{
+		// A dispatcher is "un répartiteur"; the team is "le dispatch".
+		"le répartiteur": "le dispatch", "au répartiteur": "au dispatch", "du répartiteur": "du dispatch",
+		"planification": "le dispatch",
+		// A ticket is the job, and only the job.
+		"ticket de retrait": "étiquette de dépôt", "numéro de ticket": "facturette (a card slip)",
+		"ticket de caisse": "reçu",
+		"bac de défectueux": "bac de pièces défectueuses", "bac des pièces": "bac de pièces défectueuses",
+		"bac de retour": "bac de pièces défectueuses",
+	})
+}
+
+// TestChineseSaysOneWordForOneThing: zh-Hans is mainland China's Chinese
+// with one word for each thing (GLOSSARY.md): a part was 备件, 配件 and
+// 零件 (配件 is an accessory, 附件 here), a technician 技术员 on one
+// page and 技师 on the next, a van 服务车 and 车辆, the defective bin
+// 坏件箱 and 故障件库位, a shipment 发货单, 货件 and 发运, the central
+// service 服务器 and 服务端. Chinese has no spaces, so a ruled-out word
+// is found anywhere in a text.
+func TestChineseSaysOneWordForOneThing(t *testing.T) {
+	ruledOutPhrases(t, "zh-Hans", map[string]string{
+		"配件": "备件 (an accessory is 附件)", "零件": "备件", "料号": "备件编号",
+		"技术员": "技师", "工程师": "技师",
+		"车辆": "服务车",
+		"坏件": "故障件, 故障件箱", "故障件库位": "故障件箱",
+		"返还": "退回", "返厂": "退回",
+		"货件": "发货单", "发运": "发货单, 发货",
+		"服务端": "服务器",
+		"派工": "调度 (dispatch), 指派 (assign)",
+		"柜台": "前台",
+	})
+}

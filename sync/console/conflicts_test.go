@@ -321,7 +321,7 @@ func TestConflictNamesShipmentsStoredByID(t *testing.T) {
 		cl := tc.signIn(t, "dispatcher@t1")
 		for lang, want := range map[string][]string{
 			"en":      {"Unit SN-0 of P-1 is recorded in shipment 1Z-TRACK-7, not at Store One", "Unit SN-1 of P-1 is recorded in a shipment, not at Store One"},
-			"zh-Hans": {"P-1 的部件 SN-0 记录在发运 1Z-TRACK-7 中，而不在 Store One", "P-1 的部件 SN-1 记录在某个发运中，而不在 Store One"},
+			"zh-Hans": {"P-1 的部件 SN-0 记录在发货单 1Z-TRACK-7 中，而不在 Store One", "P-1 的部件 SN-1 记录在某个发货单中，而不在 Store One"},
 		} {
 			if err := tc.db.SetConsoleLanguage(t.Context(), "t1", "dispatcher@t1", lang); err != nil {
 				t.Fatal(err)
