@@ -149,7 +149,7 @@ func CheckPasswordRules(password string) error {
 
 func checkConsoleUser(u ConsoleUser) error {
 	switch {
-	case u.Login == "" || len(u.Login) > maxConsoleLoginLen || strings.TrimSpace(u.Login) != u.Login || !utf8.ValidString(u.Login) || strings.ContainsFunc(u.Login, func(r rune) bool { return r < ' ' || r == 0x7f }) || strings.ContainsAny(u.Login, `/?#%\`):
+	case u.Login == "" || app.TextLen(u.Login) > maxConsoleLoginLen || strings.TrimSpace(u.Login) != u.Login || !utf8.ValidString(u.Login) || strings.ContainsFunc(u.Login, func(r rune) bool { return r < ' ' || r == 0x7f }) || strings.ContainsAny(u.Login, `/?#%\`):
 		// The login names the user in the console's paths (/users/LOGIN/...).
 		return app.Errorf(app.EINVALID, "console.user.login", "A login needs 1 to {{.Max}} characters (an email address or a name), without spaces at either end and without / ? # % or backslash.", "Max", maxConsoleLoginLen)
 	case strings.TrimSpace(u.Name) == "" || app.TextLen(u.Name) > maxConsoleNameLen:
