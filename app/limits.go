@@ -64,7 +64,7 @@ func CheckTextLen(field, value string, max int) error {
 		return notUTF8(field)
 	}
 	if TextLen(value) > max {
-		return Errorf(EINVALID, "mutation.too_long", "Field {{.Field}} is longer than {{.Max}} characters.", "Field", field, "Max", max)
+		return Errorf(EINVALID, "mutation.too_long", "Field {{.Field}} is longer than {{.Max}} characters: shorten it.", "Field", field, "Max", max)
 	}
 	return nil
 }

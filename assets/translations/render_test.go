@@ -26,7 +26,7 @@ func BenchmarkText(b *testing.B) {
 	data := map[string]any{"Field": "note.text", "Max": 4000}
 	b.ReportAllocs()
 	for b.Loop() {
-		if c.Text("mutation.too_long", "Field {{.Field}} is longer than {{.Max}} characters.", data) == "" {
+		if c.Text("mutation.too_long", "Field {{.Field}} is longer than {{.Max}} characters: shorten it.", data) == "" {
 			b.Fatal("empty")
 		}
 	}
