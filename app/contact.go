@@ -20,8 +20,8 @@ import (
 // as one (letters), one of fewer than MinPhoneDigits digits (also after
 // a "tel:" label), an empty one (the ticket keeps the number it has until
 // a new one is typed), one that is not UTF-8 and one over MaxTextLen
-// characters, ticket.update's bound. It
-// returns the number as saved: trimmed, without a "tel:" label.
+// characters, ticket.update's bound. It returns the number as saved:
+// trimmed, without a "tel:" label.
 func CheckCustomerPhone(phone string) (string, error) {
 	phone = strings.TrimSpace(phone)
 	if phone == "" {
@@ -46,8 +46,7 @@ func CheckCustomerPhone(phone string) (string, error) {
 // CheckCustomerAddress refuses an empty address on a visit (KindOnSite):
 // it is where the technician goes. A carry-in or mail-in ticket may have
 // none. It refuses one that is not UTF-8 or over MaxTextLen characters
-// too, and returns the address
-// trimmed.
+// too, and returns the address trimmed.
 func CheckCustomerAddress(kind TicketKind, address string) (string, error) {
 	address = strings.TrimSpace(address)
 	if address == "" && kind == KindOnSite {
