@@ -1,6 +1,9 @@
 package app
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // The customer's phone and address, as the technician in front of the
 // customer corrects them ("my number changed", "flat 2303, not 2033"):
@@ -16,14 +19,18 @@ import "strings"
 // CheckCustomerPhone refuses a phone number that PhoneText does not read
 // as one (letters), one of fewer than MinPhoneDigits digits (also after
 // a "tel:" label), an empty one (the ticket keeps the number it has until
-// a new one is typed) and one over MaxTextLen, ticket.update's bound. It
-// returns the number as saved: trimmed, without a "tel:" label.
+// a new one is typed), one that is not UTF-8 and one over MaxTextLen
+// characters, ticket.update's bound. It returns the number as saved:
+// trimmed, without a "tel:" label.
 func CheckCustomerPhone(phone string) (string, error) {
 	phone = strings.TrimSpace(phone)
 	if phone == "" {
 		return "", Errorf(EINVALID, "contact.phone_empty", "Type the customer's phone number. To keep the one on the ticket, cancel.")
 	}
-	if len(phone) > MaxTextLen {
+	if !utf8.ValidString(phone) {
+		return "", notUTF8("customer.phone")
+	}
+	if TextLen(phone) > MaxTextLen {
 		return "", Errorf(EINVALID, "contact.too_long", "At most {{.Max}} characters: shorten it.", "Max", MaxTextLen)
 	}
 	// A "tel:" label lets PhoneText read three digits as a part of a
@@ -38,14 +45,17 @@ func CheckCustomerPhone(phone string) (string, error) {
 
 // CheckCustomerAddress refuses an empty address on a visit (KindOnSite):
 // it is where the technician goes. A carry-in or mail-in ticket may have
-// none. It refuses one over MaxTextLen too, and returns the address
-// trimmed.
+// none. It refuses one that is not UTF-8 or over MaxTextLen characters
+// too, and returns the address trimmed.
 func CheckCustomerAddress(kind TicketKind, address string) (string, error) {
 	address = strings.TrimSpace(address)
 	if address == "" && kind == KindOnSite {
 		return "", Errorf(EINVALID, "contact.address_empty", "A visit needs the customer's address: type where the technician goes.")
 	}
-	if len(address) > MaxTextLen {
+	if !utf8.ValidString(address) {
+		return "", notUTF8("customer.address")
+	}
+	if TextLen(address) > MaxTextLen {
 		return "", Errorf(EINVALID, "contact.too_long", "At most {{.Max}} characters: shorten it.", "Max", MaxTextLen)
 	}
 	return address, nil

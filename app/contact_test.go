@@ -24,6 +24,10 @@ func TestCheckCustomerPhone(t *testing.T) {
 		{"call the neighbour", "", "contact.phone_invalid"},
 		{"C02XK1ZZJG5H", "", "contact.phone_invalid"},
 		{strings.Repeat("1", app.MaxTextLen+1), "", "contact.too_long"},
+		// The bound counts characters: full-width digits are 3 bytes each.
+		{strings.Repeat("１", app.MaxTextLen), strings.Repeat("１", app.MaxTextLen), ""},
+		{strings.Repeat("１", app.MaxTextLen+1), "", "contact.too_long"},
+		{"139 2222 \xff333", "", "field.not_utf8"},
 	} {
 		got, err := app.CheckCustomerPhone(c.in)
 		if key := errorKey(err); key != c.key {
@@ -49,7 +53,10 @@ func TestCheckCustomerAddress(t *testing.T) {
 		{app.KindOnSite, " \t", "", "contact.address_empty"},
 		{app.KindCarryIn, "", "", ""},
 		{app.KindMailIn, "", "", ""},
-		{app.KindCarryIn, strings.Repeat("路", app.MaxTextLen), "", "contact.too_long"},
+		// The bound counts characters, not the 3 bytes each of these takes.
+		{app.KindCarryIn, strings.Repeat("路", app.MaxTextLen), strings.Repeat("路", app.MaxTextLen), ""},
+		{app.KindCarryIn, strings.Repeat("路", app.MaxTextLen+1), "", "contact.too_long"},
+		{app.KindOnSite, "8 Century Avenue \xff", "", "field.not_utf8"},
 	} {
 		got, err := app.CheckCustomerAddress(c.kind, c.in)
 		if key := errorKey(err); key != c.key {

@@ -65,11 +65,11 @@ func CheckDraft(actor Actor, d Draft) error {
 	if actor.Technician == "" {
 		return Errorf(EINVALID, "draft.actor", "Drafts are kept for a signed-in technician: sign in, then type again.")
 	}
-	if len(d.Text) > MaxTextLen || len(d.Base) > MaxTextLen {
-		return Errorf(EINVALID, "draft.too_long", "The text is longer than {{.Max}} characters, more than the ticket can save: shorten it, or put the rest in a note.", "Max", MaxTextLen)
-	}
 	if !utf8.ValidString(d.Text) || !utf8.ValidString(d.Base) {
 		return Errorf(EINVALID, "draft.not_text", "The text is not UTF-8: type it again.")
+	}
+	if TextLen(d.Text) > MaxTextLen || TextLen(d.Base) > MaxTextLen {
+		return Errorf(EINVALID, "draft.too_long", "The text is longer than {{.Max}} characters, more than the ticket can save: shorten it, or put the rest in a note.", "Max", MaxTextLen)
 	}
 	return nil
 }

@@ -89,7 +89,7 @@ func TestValidateBounds(t *testing.T) {
 		"RulesNoEnglishName":     {rules(func(rs *app.RuleSet) { delete(rs.Names, "en") }), "warranty.invalid"},
 		"RulesEnglishUpperCase":  {rules(func(rs *app.RuleSet) { rs.Names = map[string]string{"EN": "China"} }), ""},
 		"RulesEmptyName":         {rules(func(rs *app.RuleSet) { rs.Names["fr"] = " " }), "warranty.invalid"},
-		"RulesNameAtBound":       {rules(func(rs *app.RuleSet) { rs.Names["fr"] = strings.Repeat("é", app.MaxNameLen/2) }), ""},
+		"RulesNameAtBound":       {rules(func(rs *app.RuleSet) { rs.Names["fr"] = strings.Repeat("é", app.MaxNameLen) }), ""},
 		"RulesNameOverBound":     {rules(func(rs *app.RuleSet) { rs.Names["fr"] = strings.Repeat("x", app.MaxNameLen+1) }), "mutation.too_long"},
 		"RulesNameControl":       {rules(func(rs *app.RuleSet) { rs.Names["fr"] = "a\nb" }), "field.control_chars"},
 		"RulesNameNotUTF8":       {rules(func(rs *app.RuleSet) { rs.Names["fr"] = "\xff" }), "field.control_chars"},

@@ -261,8 +261,8 @@ func (m *StockMovement) Validate() error {
 		return Errorf(EINVALID, "stock.qty_out_of_range", "A stock movement moves at most {{.Max}} units; split larger counts.", "Max", MaxQty)
 	case m.Shipment != "" && !ValidID(m.Shipment):
 		return bad("the shipment ID is longer than 128 characters or holds control characters")
-	case len(m.Serial) > MaxIDLen || len(m.Reason) > MaxReasonLen || len(m.Recorded) > MaxNameLen || m.Ticket != "" && !ValidID(string(m.Ticket)):
-		return bad("the serial, reason, ticket or recorder is too long")
+	case CheckTextLen("serial", m.Serial, MaxIDLen) != nil || CheckTextLen("reason", m.Reason, MaxReasonLen) != nil || CheckTextLen("recorded", m.Recorded, MaxNameLen) != nil || m.Ticket != "" && !ValidID(string(m.Ticket)):
+		return bad("the serial, reason, ticket or recorder is too long or not UTF-8 text")
 	case m.Kind == MoveAdjust:
 		if m.Qty == 0 || m.To == "" || m.From != "" {
 			return bad("an adjustment needs a non-zero quantity and one location")

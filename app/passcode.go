@@ -36,7 +36,7 @@ const (
 // Bounds of a passcode. A pattern joins MinPatternDots to MaxPatternDots
 // distinct dots (Android's rule: fewer than four is too easy to guess by
 // accident, and there are nine dots). A text passcode is at most
-// MaxPasscodeLen bytes: longer than any phone's password field a customer
+// MaxPasscodeLen characters (TextLen): longer than any phone's password field a customer
 // will dictate at a counter.
 const (
 	MinPatternDots = 4
@@ -64,7 +64,7 @@ func ValidatePasscode(kind PasscodeKind, secret string) error {
 	}
 	switch kind {
 	case PasscodeText:
-		if len(secret) > MaxPasscodeLen {
+		if utf8.ValidString(secret) && TextLen(secret) > MaxPasscodeLen {
 			return Errorf(EINVALID, "passcode.too_long", "The passcode is longer than {{.Max}} characters; check what the customer gave.", "Max", MaxPasscodeLen)
 		}
 		if !utf8.ValidString(secret) || strings.ContainsFunc(secret, isControl) {

@@ -226,10 +226,10 @@ func (c Category) Valid() bool {
 // technician and location IDs.
 const MaxIDLen = 128
 
-// ValidID reports whether s can serve as an identifier: 1 to MaxIDLen bytes
-// of UTF-8 without control characters.
+// ValidID reports whether s can serve as an identifier: 1 to MaxIDLen
+// characters (TextLen) of UTF-8 without control characters.
 func ValidID(s string) bool {
-	if s == "" || len(s) > MaxIDLen || !utf8.ValidString(s) {
+	if s == "" || !utf8.ValidString(s) || TextLen(s) > MaxIDLen {
 		return false
 	}
 	for _, r := range s {

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"codeberg.org/go-pdf/fpdf"
 	"github.com/fieldbench/fieldbench/app"
@@ -56,7 +55,7 @@ func (s Shipping) check() error {
 		return err
 	}
 	for _, p := range []Place{s.From, s.To} {
-		if utf8.RuneCountInString(p.Address) > MaxAddressLen || utf8.RuneCountInString(p.Name) > app.MaxNameLen {
+		if app.TextLen(p.Address) > MaxAddressLen || app.TextLen(p.Name) > app.MaxNameLen {
 			return app.Errorf(app.EINVALID, "report.address_too_long", "A location's name or address is too long to print on a label: shorten the address to {{.Max}} characters and the name to {{.MaxName}}.", "Max", MaxAddressLen, "MaxName", app.MaxNameLen)
 		}
 	}

@@ -408,7 +408,7 @@ func (s *SupplyService) FindShipment(ctx context.Context, code string) (app.Ship
 	code = strings.TrimSpace(code)
 	// Longer than any ID or tracking number (app.MaxNameLen): no match,
 	// and no query.
-	if code == "" || len(code) > max(app.MaxIDLen, app.MaxNameLen) {
+	if code == "" || app.TextLen(code) > max(app.MaxIDLen, app.MaxNameLen) {
 		return app.Shipment{}, errShipmentNotFound(code)
 	}
 	out, err := queryShipments(ctx, s.db.read, findShipmentQuery, trackingKey(code))

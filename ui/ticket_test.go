@@ -570,6 +570,9 @@ func TestAddPhotoByPathWithCaption(t *testing.T) {
 		{name: "ErrNotAPicture", path: text, wantErr: "Choose a JPEG, PNG or GIF picture."},
 		{name: "ErrMissingFile", path: filepath.Join(dir, "gone.jpg"), wantErr: "There is no picture at this path"},
 		{name: "ErrCaptionTooLong", path: jpg, caption: strings.Repeat("x", 501), wantErr: "longer than 500"},
+		// The bound counts characters: 500 Chinese ones (1,500 bytes) fit.
+		{name: "ErrCaptionTooLongChinese", path: jpg, caption: strings.Repeat("烧", 501), wantErr: "longer than 500"},
+		{name: "OKCaptionChineseAtBound", path: jpg, caption: strings.Repeat("烧", 500), wantCaption: strings.Repeat("烧", 500)},
 		{name: "OK", path: jpg, caption: "Burnt connector", wantCaption: "Burnt connector"},
 		{name: "OKNoCaption", path: jpg, wantCaption: "board.jpg"},
 	}

@@ -88,7 +88,17 @@ type Catalog struct {
 	lang     string
 	msgs     map[string]message
 	fallback *Catalog // nil for the fallback language itself
+	// parsed holds the templates of this catalog's texts parsed once, by
+	// key and plural form (tmplKey -> *template.Template; nil for a text
+	// that does not parse, shown as it is): a console page renders dozens
+	// and parsing was most of the cost. Bounded by the catalog's texts; a
+	// caller's fallback (which may hold what a user typed) is never kept.
+	parsed sync.Map
 }
+
+// tmplKey names one text of a catalog: its key and, for a text with
+// plural forms, the form ("" for a text without).
+type tmplKey struct{ key, form string }
 
 var (
 	catalogsOnce sync.Once
@@ -164,15 +174,20 @@ func (c *Catalog) Plural(key, fallback string, count int, data map[string]any) s
 }
 
 func (c *Catalog) render(key, fallback string, count int, data any) string {
-	text, ok := c.lookup(key, count)
+	text, from, form, ok := c.lookup(key, count)
 	if !ok {
 		text = fallback
 	}
 	if !strings.Contains(text, "{{") {
 		return text
 	}
-	tmpl, err := template.New(key).Option("missingkey=zero").Parse(text)
-	if err != nil {
+	var tmpl *template.Template
+	if ok {
+		tmpl = from.template(tmplKey{key, form}, text)
+	} else {
+		tmpl = parse(key, text)
+	}
+	if tmpl == nil {
 		return text
 	}
 	var b bytes.Buffer
@@ -182,23 +197,48 @@ func (c *Catalog) render(key, fallback string, count int, data any) string {
 	return strings.ReplaceAll(b.String(), "<no value>", "")
 }
 
-func (c *Catalog) lookup(key string, count int) (string, bool) {
+// template is text, c's text of k, parsed: once per catalog and key and
+// form, whichever goroutines ask (a text/template may be executed by
+// several at once). Two first calls at once may both parse; one result
+// is kept, and either is the same template.
+func (c *Catalog) template(k tmplKey, text string) *template.Template {
+	if t, ok := c.parsed.Load(k); ok {
+		return t.(*template.Template)
+	}
+	t, _ := c.parsed.LoadOrStore(k, parse(k.key, text))
+	return t.(*template.Template)
+}
+
+// parse is text as a template, nil when it does not parse.
+func parse(name, text string) *template.Template {
+	tmpl, err := template.New(name).Option("missingkey=zero").Parse(text)
+	if err != nil {
+		return nil
+	}
+	return tmpl
+}
+
+// lookup finds key's text for count: in c, else in its fallback; it
+// returns the catalog that holds it and the plural form taken ("" for a
+// text without plural forms).
+func (c *Catalog) lookup(key string, count int) (text string, from *Catalog, form string, ok bool) {
 	for cat := c; cat != nil; cat = cat.fallback {
 		m, ok := cat.msgs[key]
 		if !ok {
 			continue
 		}
 		if m.plural == nil {
-			return m.text, true
+			return m.text, cat, "", true
 		}
-		if s, ok := m.plural[pluralForm(cat.lang, count)]; ok {
-			return s, true
+		f := pluralForm(cat.lang, count)
+		if s, ok := m.plural[f]; ok {
+			return s, cat, f, true
 		}
 		if s, ok := m.plural["other"]; ok {
-			return s, true
+			return s, cat, "other", true
 		}
 	}
-	return "", false
+	return "", nil, "", false
 }
 
 // pluralForm is the CLDR cardinal category of an integer count in the five

@@ -81,8 +81,8 @@ func (db *DB) TenantName(ctx context.Context, tenant string) (string, error) {
 
 // RenameTenant sets a tenant's name, as customers read it on documents.
 func (db *DB) RenameTenant(ctx context.Context, tenant, name string) error {
-	if strings.TrimSpace(name) == "" || len(name) > app.MaxNameLen {
-		return app.Errorf(app.EINVALID, "central.bad_tenant_name", "A service provider's name must be 1 to {{.Max}} bytes.", "Max", app.MaxNameLen)
+	if strings.TrimSpace(name) == "" || app.CheckTextLen("name", name, app.MaxNameLen) != nil {
+		return app.Errorf(app.EINVALID, "central.bad_tenant_name", "A service provider's name must be 1 to {{.Max}} characters.", "Max", app.MaxNameLen)
 	}
 	res, err := db.write.ExecContext(ctx, db.q(`UPDATE tenants SET name = ? WHERE id = ?`), name, tenant)
 	if err != nil {
@@ -251,6 +251,11 @@ var (
 	errPairingLocked = app.Errorf(app.EUNAUTHORIZED, "auth.pairing_locked", "This pairing code was locked after too many wrong tries. Ask your administrator for a new one.")
 )
 
+// maxDeviceName bounds the name a device gives itself at pairing, in
+// characters; a longer one is cut, not refused (the technician pairing a
+// tablet cannot rename it there).
+const maxDeviceName = 100
+
 // Pair exchanges a pairing code for a new device and its token. The code is
 // burnt in the same transaction. A wrong code counts against the pending
 // codes that start like it (see pairingSelector).
@@ -262,9 +267,9 @@ func (db *DB) Pair(ctx context.Context, code, name string) (Device, string, erro
 	if name == "" {
 		name = "device"
 	}
-	if len(name) > 100 {
-		name = name[:100]
-	}
+	// Cut at a character: 100 bytes could end inside one, and
+	// PostgreSQL refuses text that is not UTF-8.
+	name = app.CutText(name, maxDeviceName)
 	norm := normalizeCode(code)
 	tok := newToken()
 	var d Device

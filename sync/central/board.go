@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/fieldbench/fieldbench/app"
 )
@@ -25,7 +24,11 @@ const (
 	BoardDefaultLimit = 200
 	BoardMaxLimit     = 500
 	boardMaxSearch    = 100
-	boardMaxCursor    = 1024
+	// boardMaxCursor has room for the ticket's number and ID at their
+	// longest in JSON (app.MaxIDLen characters each, none over 6 bytes
+	// once encoded: "\u003c" for '<', 3 bytes of UTF-8 as "\u2028") and
+	// two numbers, in base64 (4 characters per 3 bytes).
+	boardMaxCursor = (2*6*app.MaxIDLen + 128) * 4 / 3
 )
 
 // noTime is how ticket_index stores a time the ticket does not have: it
@@ -493,7 +496,7 @@ func (q *BoardQuery) validate() (*boardCursor, error) {
 		return nil, app.Errorf(app.EINVALID, "board.tech_and_unassigned", "Choose either a technician or the unassigned tickets, not both.")
 	case !q.From.IsZero() && !q.To.IsZero() && !q.To.After(q.From):
 		return nil, app.Errorf(app.EINVALID, "board.bad_period", "The period ends before it starts; choose an end after the start.")
-	case utf8.RuneCountInString(q.Search) > boardMaxSearch:
+	case app.TextLen(q.Search) > boardMaxSearch:
 		return nil, app.Errorf(app.EINVALID, "board.search_too_long", "Search with at most {{.Max}} characters.", "Max", boardMaxSearch)
 	case len(q.Statuses) > len(app.Statuses):
 		return nil, app.Errorf(app.EINVALID, "board.bad_status", "Unknown status {{.Status}}; choose one of the listed statuses.", "Status", "")

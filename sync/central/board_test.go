@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -519,5 +520,19 @@ func TestBoardFillsAnOldDatabase(t *testing.T) {
 				t.Errorf("filled row %+v, want the phone's digits and the time of its last status change", got)
 			}
 		})
+	}
+}
+
+// TestBoardCursorOfLongestIDs: the board's next page is reachable after a
+// ticket whose number and ID are at their bound, app.MaxIDLen characters,
+// in the characters that take the most room once in the cursor.
+func TestBoardCursorOfLongestIDs(t *testing.T) {
+	for _, r := range []string{"x", "<", "界", "\u2028", "🔧"} {
+		id := strings.Repeat(r, app.MaxIDLen)
+		c := boardCursor{ResolveBy: math.MaxInt64, WindowStart: math.MinInt64, Number: id, ID: id}
+		got, err := parseBoardCursor(c.String())
+		if err != nil || got != c {
+			t.Errorf("cursor after a ticket numbered %d × %q: %+v, %v", app.MaxIDLen, r, got, err)
+		}
 	}
 }

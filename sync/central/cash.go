@@ -102,7 +102,7 @@ func (db *DB) RecordHandover(ctx context.Context, tenant string, h Handover) (Ha
 	switch {
 	case h.Technician == "" || !app.ValidID(string(h.Technician)):
 		return h, app.Errorf(app.EINVALID, "cash.needs_technician", "Name the technician who hands in the cash.")
-	case h.ReceivedBy == "" || len(h.ReceivedBy) > app.MaxNameLen:
+	case h.ReceivedBy == "" || app.CheckTextLen("received_by", h.ReceivedBy, app.MaxNameLen) != nil:
 		return h, app.Errorf(app.EINVALID, "cash.needs_receiver", "Name who received the cash (at most {{.Max}} characters).", "Max", app.MaxNameLen)
 	case len(h.Receipts) == 0 || len(h.Receipts) > maxHandoverReceipts:
 		return h, app.Errorf(app.EINVALID, "cash.needs_receipts", "List the receipts the cash covers (1 to {{.Max}}).", "Max", maxHandoverReceipts)

@@ -634,10 +634,13 @@ func TestOverlongIDsAreRefused(t *testing.T) {
 		if _, err := db.Import(context.Background(), w.dispatch, ImportParts, []byte(csv)); app.ErrorCode(err) != app.EINVALID {
 			t.Fatalf("import of a part with a %d-character number: %v, want refused", len(long), err)
 		}
-		// A cursor after the longest possible ID still parses.
-		c := cursor{Epoch: newEpoch(), Scopes: 1 << 31, At: position{Version: 1 << 62, Kind: kindPartUsed, ID: strings.Repeat("界", app.MaxIDLen/3)}}
-		if _, err := parseCursor(c.String()); err != nil {
-			t.Fatalf("cursor of a long ID: %v", err)
+		// A cursor after the longest possible ID still parses: the bound
+		// counts characters, and one may take 4 bytes.
+		for _, id := range []string{strings.Repeat("x", app.MaxIDLen), strings.Repeat("界", app.MaxIDLen), strings.Repeat("🔧", app.MaxIDLen)} {
+			c := cursor{Epoch: newEpoch(), Scopes: 1 << 31, At: position{Version: 1 << 62, Kind: kindPartUsed, ID: id}, Opening: 1 << 62, Cutoff: 1 << 40}
+			if _, err := parseCursor(c.String()); err != nil {
+				t.Fatalf("cursor of an ID of %d bytes: %v", len(id), err)
+			}
 		}
 	})
 }

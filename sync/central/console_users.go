@@ -141,7 +141,7 @@ func checkPassword(ctx context.Context, phc, password string) (bool, error) {
 
 // CheckPasswordRules refuses a password outside 12 to 256 characters.
 func CheckPasswordRules(password string) error {
-	if n := utf8.RuneCountInString(password); n < MinPasswordLen || n > MaxPasswordLen {
+	if n := app.TextLen(password); n < MinPasswordLen || n > MaxPasswordLen {
 		return app.Errorf(app.EINVALID, "console.password.length", "A password needs {{.Min}} to {{.Max}} characters; a few words in a row are easy to remember.", "Min", MinPasswordLen, "Max", MaxPasswordLen)
 	}
 	return nil
@@ -149,10 +149,10 @@ func CheckPasswordRules(password string) error {
 
 func checkConsoleUser(u ConsoleUser) error {
 	switch {
-	case u.Login == "" || len(u.Login) > maxConsoleLoginLen || strings.TrimSpace(u.Login) != u.Login || !utf8.ValidString(u.Login) || strings.ContainsFunc(u.Login, func(r rune) bool { return r < ' ' || r == 0x7f }) || strings.ContainsAny(u.Login, `/?#%\`):
+	case u.Login == "" || app.TextLen(u.Login) > maxConsoleLoginLen || strings.TrimSpace(u.Login) != u.Login || !utf8.ValidString(u.Login) || strings.ContainsFunc(u.Login, func(r rune) bool { return r < ' ' || r == 0x7f }) || strings.ContainsAny(u.Login, `/?#%\`):
 		// The login names the user in the console's paths (/users/LOGIN/...).
 		return app.Errorf(app.EINVALID, "console.user.login", "A login needs 1 to {{.Max}} characters (an email address or a name), without spaces at either end and without / ? # % or backslash.", "Max", maxConsoleLoginLen)
-	case strings.TrimSpace(u.Name) == "" || utf8.RuneCountInString(u.Name) > maxConsoleNameLen:
+	case strings.TrimSpace(u.Name) == "" || app.TextLen(u.Name) > maxConsoleNameLen:
 		return app.Errorf(app.EINVALID, "console.user.name", "Give the person's name, at most {{.Max}} characters.", "Max", maxConsoleNameLen)
 	case u.Tenant == "" || u.Role == "":
 		return app.Errorf(app.EINVALID, "console.user.tenant_role", "Give the user's tenant and role.")
@@ -314,7 +314,7 @@ func (db *DB) CheckConsolePassword(ctx context.Context, login, password string) 
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return ConsoleUser{}, transient(err)
 	}
-	if !known || utf8.RuneCountInString(password) > MaxPasswordLen {
+	if !known || app.TextLen(password) > MaxPasswordLen {
 		hash = dummyHash
 	}
 	ok, err := checkPassword(ctx, hash, password)
@@ -417,14 +417,15 @@ func (db *DB) TouchConsoleSession(ctx context.Context, id string) error {
 	return transient(err)
 }
 
-// maxFlash bounds a flash message.
+// maxFlash bounds a flash message, in characters (a flash may quote what
+// the user typed).
 const maxFlash = 1000
 
 // SetConsoleFlash keeps text to show once on the session's next page; ""
 // clears it once shown.
 func (db *DB) SetConsoleFlash(ctx context.Context, id, text string) error {
-	if len(text) > maxFlash {
-		return app.Errorf(app.EINVALID, "console.flash.long", "A message to show is at most {{.Max}} bytes.", "Max", maxFlash)
+	if app.TextLen(text) > maxFlash {
+		return app.Errorf(app.EINVALID, "console.flash.long", "A message to show is at most {{.Max}} characters.", "Max", maxFlash)
 	}
 	_, err := db.write.ExecContext(ctx, db.q(`UPDATE console_sessions SET flash = ? WHERE id_hash = ?`), text, hashToken(id))
 	return transient(err)

@@ -64,6 +64,8 @@ func TestConsoleUsers(t *testing.T) {
 		}{
 			{"11 characters", ok, strings.Repeat("x", 11), app.EINVALID},
 			{"257 characters", ok, strings.Repeat("密", 257), app.EINVALID},
+			{"login of 255 characters", ConsoleUser{Login: strings.Repeat("王", 255), Tenant: "t1", Name: "A", Role: "dispatcher"}, "twelve chars", app.EINVALID},
+			{"name of 201 characters", ConsoleUser{Login: "a", Tenant: "t1", Name: strings.Repeat("王", 201), Role: "dispatcher"}, "twelve chars", app.EINVALID},
 			{"no login", ConsoleUser{Tenant: "t1", Name: "A", Role: "dispatcher"}, "twelve chars", app.EINVALID},
 			{"padded login", ConsoleUser{Login: " a", Tenant: "t1", Name: "A", Role: "dispatcher"}, "twelve chars", app.EINVALID},
 			{"no name", ConsoleUser{Login: "a", Tenant: "t1", Role: "dispatcher"}, "twelve chars", app.EINVALID},
@@ -78,6 +80,12 @@ func TestConsoleUsers(t *testing.T) {
 		}
 		if err := db.CreateConsoleUser(ctx, ok, strings.Repeat("密", 256)); err != nil {
 			t.Fatal(err)
+		}
+		// A login and a name count characters: a Chinese login of the
+		// bound's 254 (762 bytes) is taken.
+		zh := ConsoleUser{Login: strings.Repeat("王", 254), Tenant: "t1", Name: strings.Repeat("王", 200), Role: "dispatcher"}
+		if err := db.CreateConsoleUser(ctx, zh, "twelve chars"); err != nil {
+			t.Errorf("a login of 254 and a name of 200 Chinese characters: %v", err)
 		}
 		taken := ok
 		taken.Tenant = "t2"

@@ -94,3 +94,32 @@ func TestDevicesShowAppAndProtocol(t *testing.T) {
 		}
 	})
 }
+
+// TestPairCutsALongNameAtACharacter: a device's name over maxDeviceName
+// characters is cut to them, never inside a character (which PostgreSQL
+// refuses to store), and the pairing succeeds.
+func TestPairCutsALongNameAtACharacter(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		newStockWorld(t, db)
+		for _, name := range []string{strings.Repeat("王", maxDeviceName+1), "a" + strings.Repeat("王", maxDeviceName)} {
+			code, _, err := db.CreatePairing(ctx, tenant, "tech-a")
+			if err != nil {
+				t.Fatal(err)
+			}
+			dev, _, err := db.Pair(ctx, code, name)
+			if err != nil {
+				t.Fatalf("pairing as %d characters: %v", app.TextLen(name), err)
+			}
+			ds, err := db.Devices(ctx, tenant)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range ds {
+				if d.ID == dev.ID && (d.Name != app.CutText(name, maxDeviceName) || app.TextLen(d.Name) != maxDeviceName) {
+					t.Errorf("paired as %d characters, named %q (%d characters)", app.TextLen(name), d.Name, app.TextLen(d.Name))
+				}
+			}
+		}
+	})
+}

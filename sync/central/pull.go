@@ -97,13 +97,19 @@ func (c cursor) String() string {
 	return base64.RawURLEncoding.EncodeToString([]byte(raw))
 }
 
+// maxCursorLen bounds a cursor a device sends: room for the position's
+// ID at its longest in bytes (app.MaxIDLen characters of 4 bytes each)
+// and the other fields (an epoch, base-36 numbers, a kind and separators,
+// well under 128 bytes), in base64.
+var maxCursorLen = base64.RawURLEncoding.EncodedLen(4*app.MaxIDLen + 128)
+
 var errBadCursor = app.Errorf(app.EINVALID, "sync.bad_cursor", "The sync position sent by the device is malformed.")
 
 func parseCursor(s string) (cursor, error) {
 	if s == "" {
 		return cursor{}, nil
 	}
-	if len(s) > 512 {
+	if len(s) > maxCursorLen {
 		return cursor{}, errBadCursor
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(s)

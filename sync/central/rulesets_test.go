@@ -70,6 +70,17 @@ func TestRuleSetNames(t *testing.T) {
 			}
 		}
 
+		// A name's bound counts characters: app.MaxNameLen Chinese ones
+		// (three times as many bytes) are imported whole.
+		longName := strings.Repeat("三", app.MaxNameLen)
+		if n, err := db.Import(ctx, w.dispatch, ImportRules, []byte(header+"CN-LONG,4,CN,CNY,phone,12,China,"+longName+",Chine\n")); err != nil || n != 1 {
+			t.Fatalf("import of a %d-character Chinese name = %d, %v", app.MaxNameLen, n, err)
+		}
+		ds, cursor, _ = pullAll(t, db, w.a, cursor, 1<<20)
+		if len(ds.RuleSets) != 1 || ds.RuleSets[0].NameFor("zh-Hans") != longName {
+			t.Fatalf("pulled %+v, want CN-LONG with the whole Chinese name", ds.RuleSets)
+		}
+
 		many := "rule_set,version,country,currency,category,unit_months,name_en"
 		row := "X,1,CN,CNY,phone,12,China"
 		for i := range app.MaxNameLangs {
@@ -81,7 +92,7 @@ func TestRuleSetNames(t *testing.T) {
 			"EmptyEnglishName":    {header + "X,1,CN,CNY,phone,12,,中国三包,Chine\n", "warranty.invalid"},
 			"NamesDisagree":       {header + "X,1,CN,CNY,phone,12,China,中国三包,Chine\nX,1,CN,CNY,pc,12,China,中国,Chine\n", "import.refused"},
 			"TooManyLanguages":    {many + "\n" + row + "\n", "warranty.invalid"},
-			"NameTooLong":         {header + "X,1,CN,CNY,phone,12,China," + strings.Repeat("三", app.MaxNameLen/3+1) + ",Chine\n", "mutation.too_long"},
+			"NameTooLong":         {header + "X,1,CN,CNY,phone,12,China," + strings.Repeat("三", app.MaxNameLen+1) + ",Chine\n", "mutation.too_long"},
 			"NotALanguageTag":     {"rule_set,version,country,currency,category,unit_months,name_en,name_zh hans\nX,1,CN,CNY,phone,12,China,中国\n", "warranty.invalid"},
 			"BasisWithoutEnglish": {basis + "X,1,CN,CNY,phone,12,China,,手机三包\n", "warranty.invalid"},
 			"BasisBadTag":         {"rule_set,version,country,currency,category,unit_months,name_en,legal_basis,legal_basis_zh hans\nX,1,CN,CNY,phone,12,China,Phones,手机\n", "warranty.invalid"},

@@ -148,7 +148,7 @@ func (c *Console) move(w http.ResponseWriter, r *http.Request, s *Session, f mov
 	m.Qty = qty
 	if f.Kind == app.MoveAdjust && f.Reason == "" {
 		f.Errors["reason"] = s.T.Text("console.stock.reason_required", "Say why the count is corrected (for example: counted on the shelf, damaged).", nil)
-	} else if len(f.Reason) > app.MaxReasonLen {
+	} else if app.CheckTextLen("reason", f.Reason, app.MaxReasonLen) != nil {
 		f.Errors["reason"] = s.T.Text("console.stock.reason_too_long", "Shorten the reason to at most {{.Max}} characters.", map[string]any{"Max": app.MaxReasonLen})
 	}
 	if len(f.Errors) > 0 {

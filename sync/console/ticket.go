@@ -513,8 +513,8 @@ func (c *Console) updateCustomer(w http.ResponseWriter, r *http.Request, s *Sess
 	}
 	var refusal error
 	switch {
-	case len(phone) > maxCustomerField || len(address) > maxCustomerField || len(basePhone) > maxCustomerField || len(baseAddress) > maxCustomerField:
-		refusal = app.Errorf(app.EINVALID, "console.ticket.customer_too_long", "A phone number or an address is at most {{.Max}} bytes; shorten it.", "Max", maxCustomerField)
+	case app.TextLen(phone) > maxCustomerField || app.TextLen(address) > maxCustomerField || app.TextLen(basePhone) > maxCustomerField || app.TextLen(baseAddress) > maxCustomerField:
+		refusal = app.Errorf(app.EINVALID, "console.ticket.customer_too_long", "A phone number or an address is at most {{.Max}} characters; shorten it.", "Max", maxCustomerField)
 	case u.Set == (app.TicketFields{}):
 		refusal = app.Errorf(app.EINVALID, "console.ticket.customer_unchanged", "Nothing was changed: type the new phone number or address, then save.")
 	}

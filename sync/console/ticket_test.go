@@ -428,7 +428,8 @@ func TestTicketCustomerUpdate(t *testing.T) {
 			{"no CSRF token", "dispatcher@t1", "/tickets/tk-1/customer", customerForm("1", "2 Road", "135 7777 8888", "2 Road"), true, http.StatusForbidden, "", "tk-1"},
 			{"nothing changed", "dispatcher@t1", "/tickets/tk-1/customer", customerForm("135 7777 8888", "2 Road", "135 7777 8888", "2 Road"), false, http.StatusBadRequest, "Nothing was changed", "tk-1"},
 			{"not a phone", "dispatcher@t1", "/tickets/tk-1/customer", customerForm("call the neighbour", "2 Road", "135 7777 8888", "2 Road"), false, http.StatusBadRequest, "is not a phone number", "tk-1"},
-			{"too long", "dispatcher@t1", "/tickets/tk-1/customer", customerForm(long, "2 Road", "135 7777 8888", "2 Road"), false, http.StatusBadRequest, "at most 4000 bytes", "tk-1"},
+			{"too long", "dispatcher@t1", "/tickets/tk-1/customer", customerForm(long, "2 Road", "135 7777 8888", "2 Road"), false, http.StatusBadRequest, "at most 4000 characters", "tk-1"},
+			{"too long in Chinese", "dispatcher@t1", "/tickets/tk-1/customer", customerForm("135 7777 8888", strings.Repeat("路", app.MaxTextLen+1), "135 7777 8888", "2 Road"), false, http.StatusBadRequest, "at most 4000 characters", "tk-1"},
 			{"stale form on a cancelled ticket", "dispatcher@t1", "/tickets/tk-3/customer", customerForm("136 1111 1111", "1 Road", "138 0000 0000", "1 Road"), false, http.StatusConflict, "can no longer be edited", "tk-3"},
 		} {
 			before := customer(c.ticket)
@@ -461,6 +462,17 @@ func TestTicketCustomerUpdate(t *testing.T) {
 		field, refusal, address := strings.Index(body, `id="tp-phone"`), strings.Index(body, "is not a phone number"), strings.Index(body, `id="tp-address"`)
 		if status != http.StatusBadRequest || field < 0 || refusal < field || refusal > address || !strings.Contains(body, `aria-invalid="true"`) {
 			t.Errorf("not a phone: status %d, the refusal at %d, want between the phone field (%d) and the address (%d), the phone marked invalid\n%s", status, refusal, field, address, body)
+		}
+
+		// The bound counts characters: an address of exactly
+		// app.MaxTextLen Chinese characters (three times as many bytes)
+		// is saved.
+		zh := strings.Repeat("路", app.MaxTextLen)
+		if status, _ := cl.post(t, "/tickets/tk-1/customer", customerForm("135 7777 8888", zh, "135 7777 8888", "2 Road")); status != http.StatusSeeOther {
+			t.Errorf("an address of %d Chinese characters: status %d, want 303", app.MaxTextLen, status)
+		}
+		if c := customer("tk-1"); c.Address != zh {
+			t.Errorf("after saving %d Chinese characters the address has %d", app.MaxTextLen, app.TextLen(c.Address))
 		}
 	})
 }

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -101,5 +102,52 @@ func TestPartRequestShipped(t *testing.T) {
 	}
 	if state != "shipped" || "/stock/shipments/"+shipment != path {
 		t.Fatalf("the device pulled its request as %q on shipment %q, want shipped on %s", state, shipment, path)
+	}
+}
+
+// TestCompatiblePartSelectFits: the Compatible part select in a part
+// request's Answer column shows its widest choice whole, a part's number
+// and name, on a phone (360 and 720 px wide) and a tablet, in English and
+// Chinese: capped at 12rem it cut the name the dispatcher chooses by.
+// The table scrolls sideways in its frame; the page does not widen.
+func TestCompatiblePartSelectFits(t *testing.T) {
+	tech := addTech(t, "e2e-subst")
+	van := name("e2e-subst-van")
+	adminOK(t, "PUT", "/v1/admin/locations/"+van, map[string]any{"id": van, "kind": "van", "name": "Van " + van, "owner": tech}, nil)
+	asked, instead := name("E2E-VALVE"), name("E2E-VALVE-B")
+	csv := "number,name_en,name_zh,class,models\n" +
+		asked + ",Inlet valve,进水阀,main,W1\n" +
+		instead + ",\"Inlet valve assembly with hose and filter, 220 V (revision B)\",进水阀总成（含软管和过滤网，220 V，B 版）,main,W1\n"
+	if status, raw := callRaw(t, "POST", "/v1/admin/import/parts", csv); status != http.StatusOK {
+		t.Fatalf("import the parts: HTTP %d %s", status, raw)
+	}
+	id := newTicket(t, tech, name("Sam Subst"))
+	dev := pair(t, tech)
+	dev.pullAll(t)
+	rq := newID()
+	if x, refused := dev.push(t, "part.request", map[string]any{"request": map[string]any{"id": rq, "ticket": id, "part": asked, "qty": 1,
+		"urgency": "normal", "to": van, "at": "2026-12-04T10:00:00Z"}}); refused {
+		t.Fatalf("the device's request was refused: %+v", x)
+	}
+	login := name("e2e-subst")
+	must(t, consoleUser(login, "Sub Stitute", "dispatcher", password))
+	ctx := tab(t, login)
+	form := `form:has(#sp-` + rq + `)`
+	for _, lang := range []string{"en", "zh-Hans"} {
+		setLanguage(t, ctx, lang)
+		for _, size := range []struct{ w, h int64 }{{360, 740}, {720, 1280}, {1280, 800}} {
+			must(t, browser.Run(ctx, chromedp.EmulateViewport(size.w, size.h), chromedp.Navigate(svc.url+"/stock/requests")))
+			f, err := browser.Get(ctx, chromedp.Evaluate[filterLayout](fmt.Sprintf(readFilters, form)))
+			must(t, err)
+			at := fmt.Sprintf("/stock/requests at %dx%d in %s", size.w, size.h, lang)
+			switch {
+			case !f.Found || f.Selects != 1:
+				t.Errorf("%s: no Compatible part select for the request: %+v", at, f)
+			case len(f.Cut) > 0:
+				t.Errorf("%s: the Compatible part select's text is cut: %v", at, f.Cut)
+			case f.PageWidth > f.Window:
+				t.Errorf("%s: the page is %d px wide, wider than the window (%d px)", at, f.PageWidth, f.Window)
+			}
+		}
 	}
 }
