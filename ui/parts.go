@@ -73,6 +73,28 @@ func (e partsEnv) myLocations() (stock, defective app.Location, err error) {
 	return stock, defective, nil
 }
 
+// damagedBin returns the defective bin where parts that arrive damaged
+// at loc wait to be sent back: the one of loc's owner (a van's bin for
+// the van, the store's for its shelf), as the receipt's rule wants; no
+// ID when the device holds none.
+func (e partsEnv) damagedBin(loc app.LocationID) (app.Location, error) {
+	locs, err := e.parts.Locations(e.ctx)
+	if err != nil {
+		return app.Location{}, err
+	}
+	i := slices.IndexFunc(locs, func(l app.Location) bool { return l.ID == loc })
+	if i < 0 || locs[i].Owner == "" {
+		return app.Location{}, nil
+	}
+	owner := locs[i].Owner
+	for _, l := range locs {
+		if l.Kind == app.LocationDefective && l.Owner == owner {
+			return l, nil
+		}
+	}
+	return app.Location{}, nil
+}
+
 // quantities returns the quantity of each part at loc.
 func (e partsEnv) quantities(loc app.LocationID) (map[app.PartNumber]int, error) {
 	bal, err := e.parts.Balances(e.ctx, loc)
