@@ -66,6 +66,11 @@ func TestDamagedPartsGoToTheBin(t *testing.T) {
 	if got := balanceAt(t, s, bin, a.Number) - binBefore; got != 1 {
 		t.Errorf("%s in the defective bin went up by %d, want 1: the damaged one, ready to ship back", a.Number, got)
 	}
+	// The defective returns say where it came from, ready to ship back.
+	s.term.ShowParts("defective", string(a.Number))
+	if lines, _ := s.term.PartsRows(); len(lines) != 1 || !strings.Contains(lines[0], "from a parcel that arrived damaged (display cracked)") {
+		t.Errorf("the defective returns of %s: %v, want it from the parcel that arrived damaged", a.Number, lines)
+	}
 }
 
 // TestReceiptAsksBeforeThrowingTheCountAway: Escape or Cancel on a count

@@ -462,6 +462,18 @@ func (e partsEnv) nameSources(bin app.LocationID, rows []partRow) error {
 	names := map[app.TicketID]string{}
 	from := map[app.PartNumber][]string{}
 	for _, m := range arrivals {
+		if m.Ticket == "" && m.Kind == app.MoveReceive && m.Shipment != "" {
+			// Received into the bin: a part that arrived damaged in a
+			// parcel (shipment.receive), with what was wrong.
+			name := lang.X("parts.arrived_damaged", "a parcel that arrived damaged")
+			if note := strings.TrimSpace(m.Reason); note != "" {
+				name = lang.X("parts.arrived_damaged_note", "a parcel that arrived damaged ({{.Note}})", map[string]any{"Note": clipText(note)})
+			}
+			if !slices.Contains(from[m.Part], name) {
+				from[m.Part] = append(from[m.Part], name)
+			}
+			continue
+		}
 		if m.Ticket == "" {
 			continue
 		}
