@@ -28,13 +28,13 @@ func TestDamagedPartsGoToTheBin(t *testing.T) {
 	s.term.ShowOnWay()
 	scanKeys(s.w, s.kb, "SF900777")
 	dlg := s.w.Canvas().Overlays().Top()
-	if button(dlg, "Arrived damaged") != nil {
+	if button(dlg, "Mark one damaged") != nil {
 		t.Error("a line counted none offers to mark some damaged")
 	}
 	for range 2 {
 		scanKeys(s.w, s.kb, partLabelText(t, a.Number))
 	}
-	tapButton(t, dlg, "Arrived damaged")
+	tapButton(t, dlg, "Mark one damaged")
 	if text := labels(dlg); !strings.Contains(text, "1 arrived damaged") || !strings.Contains(text, "2 of 2 counted") {
 		t.Fatalf("after marking one damaged the count reads:\n%s", text)
 	}
@@ -136,7 +136,7 @@ func TestDamagedCountFitsASmallPhone(t *testing.T) {
 			for range 3 {
 				scanKeys(s.w, s.kb, partLabelText(t, a.Number))
 			}
-			tapButton(t, dlg, lang.X("receive.mark_damaged", "Arrived damaged"))
+			tapButton(t, dlg, lang.X("receive.mark_damaged", "Mark one damaged"))
 			fits := func(name string) {
 				t.Helper()
 				for range 2 {

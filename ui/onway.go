@@ -596,8 +596,9 @@ func (r *receiveFlow) refresh() {
 func (r *receiveFlow) damagedRow(i int) fyne.CanvasObject {
 	l := &r.lines[i]
 	if l.damaged == 0 {
-		mark := widget.NewButtonWithIcon(lang.X("receive.mark_damaged", "Arrived damaged"), theme.WarningIcon(), func() { r.damage(i, 1) })
-		mark.Importance = widget.LowImportance
+		// A button that looks like one: as a low-importance one it read
+		// as a heading, "Arrived damaged", under every line counted.
+		mark := widget.NewButtonWithIcon(lang.X("receive.mark_damaged", "Mark one damaged"), theme.WarningIcon(), func() { r.damage(i, 1) })
 		return container.NewHBox(mark)
 	}
 	text := wrapped(lang.XN("receive.damaged", "{{.Count}} arrived damaged", l.damaged, map[string]any{"Count": l.damaged}))
