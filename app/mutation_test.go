@@ -6,6 +6,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -467,6 +468,7 @@ func TestMutationRoundTrip(t *testing.T) {
 		&app.TransitionTicket{Action: app.ActionWait, Ticket: "t1", Epoch: 3, Reason: "display"},
 		&app.MoveStock{Kind: app.MoveTransfer, Movement: app.StockMovement{ID: "m", Part: "p", From: "a", To: "b", Qty: 2}},
 		&app.UpdateTicket{Ticket: "t1", Set: app.TicketFields{Serial: str("R58N1234")}, Base: app.TicketFields{Serial: str("")}},
+		&app.ReceiveShipment{Shipment: "s1", Receipt: app.Receipt{ID: "rc1", Defective: "bin-1", Lines: []app.ReceiptLine{{Part: "p", Qty: 2, Damaged: 1, Note: "cracked"}}}},
 	} {
 		m := mustMutation(t, cmd)
 		if len(m.ID) != 36 || m.ID[14] != '7' {
@@ -494,8 +496,11 @@ func TestMutationRoundTrip(t *testing.T) {
 // command or give an *app.Error with code invalid; never a panic.
 func FuzzDecodeMutation(f *testing.F) {
 	for _, n := range app.MutationNames() {
-		f.Add(n[:strings.LastIndex(n, ".v")], 1, []byte(`{}`))
+		v, _ := strconv.Atoi(n[strings.LastIndex(n, ".v")+2:])
+		f.Add(n[:strings.LastIndex(n, ".v")], v, []byte(`{}`))
 	}
+	f.Add("shipment.receive", 2, []byte(`{"shipment":"s","receipt":{"id":"r","lines":[{"part":"p","qty":2,"damaged":1,"note":"cracked"}],"defective":"bin"}}`))
+	f.Add("shipment.receive", 1, []byte(`{"shipment":"s","receipt":{"id":"r","lines":[{"part":"p","qty":2,"damaged":1}],"defective":"bin"}}`))
 	f.Add("ticket.start", 1, []byte(`{"ticket":"t","epoch":1}`))
 	f.Add("stock.consume", 1, []byte(`{"used":{"id":"u","ticket":"t","part":"p","from":"v","qty":1}}`))
 	f.Add("ticket.update", 1, []byte(`{"ticket":"t","set":{"labour_minutes":-5}}`))

@@ -13,11 +13,15 @@ import (
 // return shipment takes defective parts from a defective bin to a
 // warehouse or the brand. Shipping takes the parts out of the sender's
 // stock (ship movements); receiving puts what was actually counted into
-// the receiver's (receive movements), and records any difference from
-// what was shipped instead of adjusting it away.
+// the receiver's (receive movements), what arrived damaged into its
+// defective bin, and records any difference from what was shipped instead
+// of adjusting it away.
 func init() {
 	register("shipment.send", 1, func(string) Command { return &SendShipment{} })
-	register("shipment.receive", 1, func(string) Command { return &ReceiveShipment{} })
+	// Version 2 adds the damaged units; version 1, what devices sent
+	// before, stays accepted for as long as one may be offline with it.
+	register("shipment.receive", 1, func(string) Command { return &ReceiveShipment{v1: true} })
+	register("shipment.receive", 2, func(string) Command { return &ReceiveShipment{} })
 }
 
 // ShipmentKind says what a shipment is for.
@@ -57,7 +61,15 @@ type ReceiptLine struct {
 	Part   PartNumber `json:"part"`
 	Qty    int        `json:"qty"`
 	Serial string     `json:"serial,omitempty"`
+	// Damaged is how many of Qty arrived damaged (0 to Qty): they enter
+	// the receipt's Defective bin, to be shipped back, never sellable
+	// stock. Note says what was wrong with them (at most MaxNameLen).
+	Damaged int    `json:"damaged,omitempty"`
+	Note    string `json:"note,omitempty"`
 }
+
+// Sound is how many of the line's units arrived fit to use.
+func (l ReceiptLine) Sound() int { return l.Qty - l.Damaged }
 
 // Receipt is what arrived.
 type Receipt struct {
@@ -66,6 +78,9 @@ type Receipt struct {
 	Note  string        `json:"note,omitempty"`
 	At    time.Time     `json:"at"`
 	By    string        `json:"by,omitempty"`
+	// Defective is the defective bin the damaged units enter: one of the
+	// receiving location's owner. Needed when a line has damaged units.
+	Defective LocationID `json:"defective,omitempty"`
 	// Differences are set by the receipt's Apply: what arrived against
 	// what shipped. The office settles them; nothing is adjusted away.
 	Differences []Difference `json:"differences,omitempty"`
@@ -78,6 +93,9 @@ const (
 	DifferenceShort DifferenceKind = "short" // fewer arrived than shipped
 	DifferenceExtra DifferenceKind = "extra" // more arrived than shipped of a shipped part
 	DifferenceWrong DifferenceKind = "wrong" // a part that was not shipped arrived
+	// DifferenceDamaged: some units of a part arrived damaged (Damaged of
+	// Received); it follows the part's count difference, if any.
+	DifferenceDamaged DifferenceKind = "damaged"
 )
 
 // Difference is one part whose count on arrival differs from the shipment.
@@ -86,6 +104,7 @@ type Difference struct {
 	Part     PartNumber     `json:"part"`
 	Shipped  int            `json:"shipped"`
 	Received int            `json:"received"`
+	Damaged  int            `json:"damaged,omitempty"` // of Received; a damaged difference's
 }
 
 // Shipment is parts on their way from one location to another.
@@ -182,6 +201,20 @@ func (r Receipt) validate() error {
 				return err
 			}
 		}
+		if l.Damaged < 0 || l.Damaged > l.Qty {
+			return Errorf(EINVALID, "shipment.bad_damaged", "{{.Part}}: {{.Damaged}} damaged of {{.Qty}} counted; the damaged units are some of those counted, 0 to {{.Qty}}.", "Part", string(l.Part), "Damaged", l.Damaged, "Qty", l.Qty)
+		}
+		if err := checkName("receipt.lines.note", l.Note); err != nil {
+			return err
+		}
+		if l.Damaged > 0 && r.Defective == "" {
+			return Errorf(EINVALID, "shipment.damaged_needs_bin", "Damaged parts go to a defective bin: name the bin of the location receiving them.")
+		}
+	}
+	if r.Defective != "" {
+		if err := checkID("receipt.defective", string(r.Defective)); err != nil {
+			return err
+		}
 	}
 	if err := checkName("receipt.by", r.By); err != nil {
 		return err
@@ -189,12 +222,20 @@ func (r Receipt) validate() error {
 	return tooLong("receipt.note", r.Note, MaxReasonLen)
 }
 
+// damage reports whether the receipt uses what version 2 added: damaged
+// units, their notes, a defective bin.
+func (r Receipt) damage() bool {
+	return r.Defective != "" || slices.ContainsFunc(r.Lines, func(l ReceiptLine) bool { return l.Damaged != 0 || l.Note != "" })
+}
+
 // Differences compares what arrived with what shipped, per part number, in
-// the shipment's order and then the receipt's.
+// the shipment's order and then the receipt's: a part's count difference,
+// then its damaged units. A damaged unit arrived: it counts as received.
 func Differences(shipped []ShipmentLine, received []ReceiptLine) []Difference {
 	var order []PartNumber
 	sent := map[PartNumber]int{}
 	got := map[PartNumber]int{}
+	damaged := map[PartNumber]int{}
 	for _, l := range shipped {
 		if _, ok := sent[l.Part]; !ok {
 			order = append(order, l.Part)
@@ -206,6 +247,7 @@ func Differences(shipped []ShipmentLine, received []ReceiptLine) []Difference {
 			order = append(order, l.Part)
 		}
 		got[l.Part] += l.Qty
+		damaged[l.Part] += l.Damaged
 	}
 	var out []Difference
 	for _, p := range order {
@@ -217,6 +259,9 @@ func Differences(shipped []ShipmentLine, received []ReceiptLine) []Difference {
 			out = append(out, Difference{Kind: DifferenceShort, Part: p, Shipped: s, Received: r})
 		case r > s:
 			out = append(out, Difference{Kind: DifferenceExtra, Part: p, Shipped: s, Received: r})
+		}
+		if d := damaged[p]; d > 0 {
+			out = append(out, Difference{Kind: DifferenceDamaged, Part: p, Shipped: s, Received: r, Damaged: d})
 		}
 	}
 	return out
@@ -330,9 +375,19 @@ func shipRequest(ctx context.Context, tx MutationTx, actor Actor, s Shipment, l 
 type ReceiveShipment struct {
 	Shipment string  `json:"shipment"`
 	Receipt  Receipt `json:"receipt"`
+	// v1 is set when decoded as version 1, which knows no damaged units.
+	v1 bool
 }
 
-func (*ReceiveShipment) MutationName() (string, int) { return "shipment.receive", 1 }
+// MutationName is version 2 only for a receipt with damaged units: one
+// without is the version 1 it always was, which a service not yet
+// updated takes too.
+func (c *ReceiveShipment) MutationName() (string, int) {
+	if c.Receipt.damage() {
+		return "shipment.receive", 2
+	}
+	return "shipment.receive", 1
+}
 
 // NewRecords names the receipt: its ID is the stem of the receive
 // movements' IDs, so the central service checks it as it checks any new
@@ -348,13 +403,18 @@ func (c *ReceiveShipment) Validate() error {
 	if c.Receipt.Differences != nil {
 		return Errorf(EINVALID, "shipment.server_fields", "A new shipment may not carry a state or a receipt; update the app.")
 	}
+	if c.v1 && c.Receipt.damage() {
+		// As an unknown field is: version 1 has no damaged units.
+		return Errorf(EINVALID, "mutation.bad_args", "Mutation {{.Name}} has malformed arguments: {{.Detail}}.", "Name", "shipment.receive.v1", "Detail", "damaged units, their notes and the defective bin need version 2")
+	}
 	return c.Receipt.validate()
 }
 
 // Apply receives a shipment at its destination: a technician only at a
-// location of theirs. What was counted enters the destination's stock;
-// differences from the shipment are recorded on it; requests on its lines
-// learn how much of their part arrived, in line order.
+// location of theirs. What was counted sound enters the destination's
+// stock, what was counted damaged its owner's defective bin; differences
+// from the shipment are recorded on it; requests on its lines learn how
+// much of their part arrived sound, in line order.
 func (c *ReceiveShipment) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {
 	if err := needRole(actor, RoleDispatcher, RoleTechnician, RoleSystem); err != nil {
 		return err
@@ -363,11 +423,11 @@ func (c *ReceiveShipment) Apply(ctx context.Context, tx MutationTx, actor Actor,
 	if err != nil {
 		return err
 	}
+	to, err := tx.Location(ctx, s.To)
+	if err != nil {
+		return err
+	}
 	if actor.Role == RoleTechnician {
-		to, err := tx.Location(ctx, s.To)
-		if err != nil {
-			return err
-		}
 		if !ownsLocation(actor, to) {
 			// As "not found": a shipment to someone else's location is
 			// none of this technician's business.
@@ -388,15 +448,30 @@ func (c *ReceiveShipment) Apply(ctx context.Context, tx MutationTx, actor Actor,
 		rc.At = now
 	}
 	rc.By = actor.Name
-	for i, l := range rc.Lines {
+	if err := checkDamagedBin(ctx, tx, actor, to, rc); err != nil {
+		return err
+	}
+	n := 0 // the movements' number: a line's sound units, then its damaged ones
+	move := func(l ReceiptLine, qty int, at LocationID, reason string) error {
+		n++
+		return tx.AddMovement(ctx, StockMovement{
+			ID: rc.ID + "/" + strconv.Itoa(n), Kind: MoveReceive, Part: l.Part, To: at, Qty: qty,
+			Serial: l.Serial, Reason: reason, Shipment: s.ID, At: rc.At, Recorded: actor.Name,
+		})
+	}
+	for _, l := range rc.Lines {
 		if _, err := tx.Part(ctx, l.Part); err != nil {
 			return err
 		}
-		if err := tx.AddMovement(ctx, StockMovement{
-			ID: rc.ID + "/" + strconv.Itoa(i+1), Kind: MoveReceive, Part: l.Part, To: s.To, Qty: l.Qty,
-			Serial: l.Serial, Shipment: s.ID, At: rc.At, Recorded: actor.Name,
-		}); err != nil {
-			return err
+		if l.Sound() > 0 {
+			if err := move(l, l.Sound(), s.To, ""); err != nil {
+				return err
+			}
+		}
+		if l.Damaged > 0 {
+			if err := move(l, l.Damaged, rc.Defective, l.Note); err != nil {
+				return err
+			}
 		}
 	}
 	rc.Differences = Differences(s.Lines, rc.Lines)
@@ -408,12 +483,33 @@ func (c *ReceiveShipment) Apply(ctx context.Context, tx MutationTx, actor Actor,
 	return fillRequests(ctx, tx, s, rc, now)
 }
 
-// fillRequests hands the received units of each part to the shipment's
-// requests in line order.
+// checkDamagedBin checks the bin a receipt's damaged units enter: a
+// defective bin of the receiving location's owner, so that they wait
+// there to be shipped back with the other defective parts.
+func checkDamagedBin(ctx context.Context, tx MutationTx, actor Actor, to Location, rc Receipt) error {
+	if !slices.ContainsFunc(rc.Lines, func(l ReceiptLine) bool { return l.Damaged > 0 }) {
+		return nil
+	}
+	bin, err := tx.Location(ctx, rc.Defective)
+	if err != nil {
+		return err
+	}
+	switch {
+	case actor.Role == RoleTechnician && !ownsLocation(actor, bin):
+		return notYourLocation(bin.ID)
+	case bin.Kind != LocationDefective || bin.Owner != to.Owner:
+		return Errorf(EINVALID, "shipment.damaged_not_its_bin", "{{.Bin}} is not the defective bin of {{.To}}: damaged parts go to the defective bin of the location receiving them.", "Bin", bin.Name, "To", to.Name)
+	}
+	return nil
+}
+
+// fillRequests hands the sound units of each part to the shipment's
+// requests in line order: a part that arrived damaged does not fill one,
+// which becomes short, and the receipt's differences say why.
 func fillRequests(ctx context.Context, tx MutationTx, s Shipment, rc Receipt, now time.Time) error {
 	left := map[PartNumber]int{}
 	for _, l := range rc.Lines {
-		left[l.Part] += l.Qty
+		left[l.Part] += l.Sound()
 	}
 	for _, l := range s.Lines {
 		if l.Request == "" {

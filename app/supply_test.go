@@ -256,6 +256,10 @@ func TestDifferences(t *testing.T) {
 		{"nothing arrived", nil, []app.Difference{{Kind: app.DifferenceShort, Part: "A", Shipped: 3}, {Kind: app.DifferenceShort, Part: "B", Shipped: 1}}},
 		{"one extra", []app.ReceiptLine{{Part: "A", Qty: 4}, {Part: "B", Qty: 1}}, []app.Difference{{Kind: app.DifferenceExtra, Part: "A", Shipped: 3, Received: 4}}},
 		{"a wrong part", []app.ReceiptLine{{Part: "A", Qty: 3}, {Part: "B", Qty: 1}, {Part: "Z", Qty: 2}}, []app.Difference{{Kind: app.DifferenceWrong, Part: "Z", Received: 2}}},
+		{"damaged on two lines", []app.ReceiptLine{{Part: "A", Qty: 2, Damaged: 1}, {Part: "B", Qty: 1}, {Part: "A", Qty: 1, Damaged: 1}},
+			[]app.Difference{{Kind: app.DifferenceDamaged, Part: "A", Shipped: 3, Received: 3, Damaged: 2}}},
+		{"a wrong part damaged", []app.ReceiptLine{{Part: "A", Qty: 3}, {Part: "B", Qty: 1}, {Part: "Z", Qty: 1, Damaged: 1}},
+			[]app.Difference{{Kind: app.DifferenceWrong, Part: "Z", Received: 1}, {Kind: app.DifferenceDamaged, Part: "Z", Received: 1, Damaged: 1}}},
 	}
 	for _, tc := range tests {
 		if got := app.Differences(shipped, tc.received); !reflect.DeepEqual(got, tc.want) {

@@ -32,6 +32,9 @@ type onWayHost interface {
 	receiving(r *receiveFlow)
 	// inTransit is told how many shipments are on their way to me.
 	inTransit(n int)
+	// presentLeaving shows a dialog whose Escape runs leave, which asks
+	// before typing goes (leaveTyped).
+	presentLeaving(d dialog.Dialog, leave func())
 	// shipmentPapers are the buttons that print a shipment's label and
 	// packing list, none when the device cannot write them.
 	shipmentPapers(s app.Shipment) []fyne.CanvasObject
@@ -393,12 +396,17 @@ func (p *onWayPage) open(s app.Shipment) {
 				break
 			}
 		}
+		var bin app.Location
+		if err == nil {
+			bin, err = p.env.damagedBin(s.To)
+		}
 		fyne.Do(func() {
 			if err != nil {
 				p.host.showError(err)
 				return
 			}
 			r := newReceiveFlow(p.env, p.host, s, names, p.load)
+			r.bin = bin
 			r.show()
 		})
 	})
@@ -422,6 +430,9 @@ type receiveFlow struct {
 	host  onWayHost
 	ship  app.Shipment
 	names map[app.PartNumber]app.Part
+	// bin is where parts that arrived damaged go: the defective bin of
+	// the receiving location's owner; no ID when the device has none.
+	bin   app.Location
 	lines []countLine
 	rows  *fyne.Container
 	note  *widget.Label
@@ -437,6 +448,10 @@ type countLine struct {
 	serial  string
 	shipped int
 	counted int
+	// damaged is how many of counted arrived damaged; note says what
+	// was wrong, made when the first is marked, kept across refreshes.
+	damaged int
+	note    *scanEntry
 }
 
 // maxCount bounds what one line counts: a scanner stuck on repeat does
@@ -506,7 +521,7 @@ func (r *receiveFlow) show() {
 	}
 	r.note = lowLabel(lang.X("receive.how", "Scan each part's label as it comes out of the box, or use + and −."))
 	r.note.Wrapping = fyne.TextWrapWord
-	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), func() { r.close() })
+	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), r.leave)
 	review := widget.NewButtonWithIcon(lang.X("receive.review", "Review"), theme.ConfirmIcon(), r.review)
 	review.Importance = widget.HighImportance
 	body := container.NewBorder(r.note, nil, nil, nil, wheelPage(container.NewVScroll(r.rows)))
@@ -516,8 +531,28 @@ func (r *receiveFlow) show() {
 	d.SetOnClosed(func() { r.host.receiving(nil) })
 	d.Resize(dialogSize(win))
 	r.refresh()
-	r.host.present(d, nil)
+	r.host.presentLeaving(d, r.leave)
 	r.host.receiving(r)
+}
+
+// typed reports whether anything was counted, marked damaged or noted:
+// what Cancel or Escape would throw away.
+func (r *receiveFlow) typed() bool {
+	return slices.ContainsFunc(r.lines, func(l countLine) bool {
+		return l.counted > 0 || l.damaged > 0 || l.note != nil && l.note.Text != ""
+	})
+}
+
+// leave closes the dialog (Cancel, Escape), asking first when something
+// was counted: the dialogs' one rule (leaveTyped), in its own words. A
+// parcel of twenty parts counted by hand went at a stray Escape.
+func (r *receiveFlow) leave() {
+	ask := func(title, message, doLabel, keepLabel string, destructive bool, ok func()) {
+		confirmAction(r.host, title, message, doLabel, keepLabel, destructive, ok)
+	}
+	leaveTyped(ask, r.typed(), lang.X("receive.discard_title", "Discard this count?"),
+		lang.X("receive.discard_text", "What you counted of this parcel is lost, and it stays on its way. To keep the count, go back and confirm the receipt."),
+		r.close, r.close)
 }
 
 // refresh shows the count.
@@ -548,12 +583,52 @@ func (r *receiveFlow) refresh() {
 		minus := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { r.add(i, -1) })
 		plus := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { r.add(i, 1) })
 		r.rows.Add(container.NewBorder(nil, nil, nil, container.NewHBox(minus, plus), label))
+		if l.counted > 0 {
+			r.rows.Add(r.damagedRow(i))
+		}
 	}
 }
 
-// add changes a line's count by n, within 0 and maxCount.
+// damagedRow is what a counted line says of its damaged units: a button
+// to mark one until one is, then how many with − and + (0 to those
+// counted) and what was wrong. One row under the line, so that it fits a
+// 360 dp phone beside nothing.
+func (r *receiveFlow) damagedRow(i int) fyne.CanvasObject {
+	l := &r.lines[i]
+	if l.damaged == 0 {
+		// A button that looks like one: as a low-importance one it read
+		// as a heading, "Arrived damaged", under every line counted.
+		mark := widget.NewButtonWithIcon(lang.X("receive.mark_damaged", "Mark one damaged"), theme.WarningIcon(), func() { r.damage(i, 1) })
+		return container.NewHBox(mark)
+	}
+	text := wrapped(lang.XN("receive.damaged", "{{.Count}} arrived damaged", l.damaged, map[string]any{"Count": l.damaged}))
+	text.Importance = widget.DangerImportance
+	minus := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { r.damage(i, -1) })
+	plus := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { r.damage(i, 1) })
+	if l.note == nil {
+		l.note = newScanEntry(r.env.keys)
+		l.note.SetPlaceHolder(lang.X("receive.damaged_note", "What is wrong? (optional)"))
+	}
+	return container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(minus, plus), text), l.note)
+}
+
+// damage changes a line's damaged units by n, within 0 and those
+// counted. Damaged parts need a defective bin to go to: without one on
+// the device it says what to do, and marks nothing.
+func (r *receiveFlow) damage(i, n int) {
+	if r.bin.ID == "" {
+		r.host.showError(app.Errorf(app.ENOTFOUND, "receive.no_bin", "This device has no defective bin for {{.To}}, where damaged parts wait to be sent back. Sync, or ask the office to set one up; until then count them and tell the office.", "To", string(r.ship.To)))
+		return
+	}
+	r.lines[i].damaged = min(max(r.lines[i].damaged+n, 0), r.lines[i].counted)
+	r.refresh()
+}
+
+// add changes a line's count by n, within 0 and maxCount; its damaged
+// units are never more than it counts.
 func (r *receiveFlow) add(i, n int) {
 	r.lines[i].counted = min(max(r.lines[i].counted+n, 0), maxCount)
+	r.lines[i].damaged = min(r.lines[i].damaged, r.lines[i].counted)
 	r.refresh()
 }
 
@@ -565,9 +640,12 @@ func (r *receiveFlow) receipt() []app.ReceiptLine {
 		if l.counted == 0 {
 			continue
 		}
-		rl := app.ReceiptLine{Part: l.part, Qty: l.counted}
+		rl := app.ReceiptLine{Part: l.part, Qty: l.counted, Damaged: l.damaged}
 		if l.counted == 1 {
 			rl.Serial = l.serial
+		}
+		if l.damaged > 0 && l.note != nil {
+			rl.Note = strings.TrimSpace(l.note.Text)
 		}
 		out = append(out, rl)
 	}
@@ -589,6 +667,8 @@ func differenceText(d app.Difference, names map[app.PartNumber]app.Part) string 
 		// More arrived than shipped: at least two, so only the shipped
 		// count may be one.
 		return lang.XN("receive.diff.extra", "{{.Part}}: {{.Received}} arrived, {{.Shipped}} shipped, {{.Extra}} more than shipped.", d.Shipped, map[string]any{"Part": part, "Received": d.Received, "Shipped": d.Shipped, "Extra": d.Received - d.Shipped})
+	case app.DifferenceDamaged:
+		return lang.XN("receive.diff.damaged", "{{.Part}}: {{.Damaged}} arrived damaged; they go to your defective bin to be sent back, not into your stock.", d.Damaged, map[string]any{"Part": part, "Damaged": d.Damaged})
 	}
 	return lang.XN("receive.diff.wrong", "{{.Part}}: {{.Received}} arrived but are not in this shipment.", d.Received, map[string]any{"Part": part, "Received": d.Received})
 }
@@ -634,6 +714,9 @@ func (r *receiveFlow) confirm(lines []app.ReceiptLine) {
 	confirmAction(r.host, lang.X("receive.confirm_title", "Save this receipt?"), msg, lang.X("receive.confirm", "Confirm receipt"),
 		lang.X("receive.back", "Back to counting"), false, func() {
 			cmd := &app.ReceiveShipment{Shipment: r.ship.ID, Receipt: app.Receipt{ID: app.NewID(), Lines: lines}}
+			if slices.ContainsFunc(lines, func(l app.ReceiptLine) bool { return l.Damaged > 0 }) {
+				cmd.Receipt.Defective = r.bin.ID
+			}
 			if err := cmd.Validate(); err != nil {
 				r.host.showError(err)
 				return
@@ -653,6 +736,10 @@ func onWayTitle(n int) string {
 }
 
 func (h terminalParts) receiving(r *receiveFlow) { h.t.receiver = r }
+
+func (h terminalParts) presentLeaving(d dialog.Dialog, leave func()) {
+	h.t.presentForm(d, nil, nil, leave)
+}
 
 func (h terminalParts) inTransit(n int) {
 	t := h.t

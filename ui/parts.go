@@ -73,6 +73,28 @@ func (e partsEnv) myLocations() (stock, defective app.Location, err error) {
 	return stock, defective, nil
 }
 
+// damagedBin returns the defective bin where parts that arrive damaged
+// at loc wait to be sent back: the one of loc's owner (a van's bin for
+// the van, the store's for its shelf), as the receipt's rule wants; no
+// ID when the device holds none.
+func (e partsEnv) damagedBin(loc app.LocationID) (app.Location, error) {
+	locs, err := e.parts.Locations(e.ctx)
+	if err != nil {
+		return app.Location{}, err
+	}
+	i := slices.IndexFunc(locs, func(l app.Location) bool { return l.ID == loc })
+	if i < 0 || locs[i].Owner == "" {
+		return app.Location{}, nil
+	}
+	owner := locs[i].Owner
+	for _, l := range locs {
+		if l.Kind == app.LocationDefective && l.Owner == owner {
+			return l, nil
+		}
+	}
+	return app.Location{}, nil
+}
+
 // quantities returns the quantity of each part at loc.
 func (e partsEnv) quantities(loc app.LocationID) (map[app.PartNumber]int, error) {
 	bal, err := e.parts.Balances(e.ctx, loc)
@@ -440,6 +462,18 @@ func (e partsEnv) nameSources(bin app.LocationID, rows []partRow) error {
 	names := map[app.TicketID]string{}
 	from := map[app.PartNumber][]string{}
 	for _, m := range arrivals {
+		if m.Ticket == "" && m.Kind == app.MoveReceive && m.Shipment != "" {
+			// Received into the bin: a part that arrived damaged in a
+			// parcel (shipment.receive), with what was wrong.
+			name := lang.X("parts.arrived_damaged", "a parcel that arrived damaged")
+			if note := strings.TrimSpace(m.Reason); note != "" {
+				name = lang.X("parts.arrived_damaged_note", "a parcel that arrived damaged ({{.Note}})", map[string]any{"Note": clipText(note)})
+			}
+			if !slices.Contains(from[m.Part], name) {
+				from[m.Part] = append(from[m.Part], name)
+			}
+			continue
+		}
 		if m.Ticket == "" {
 			continue
 		}

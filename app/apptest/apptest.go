@@ -542,6 +542,15 @@ var mutationCases = map[string]mutationCase{
 			return &app.ReceiveShipment{Shipment: "sh-1", Receipt: app.Receipt{ID: "rc-1", Lines: []app.ReceiptLine{{Part: Battery, Qty: 1}}}}
 		}, check: both(recorded("movement", "rc-1/1"), wantRequest("pr-1", TWaiting, app.RequestShort, "", 1),
 			wantShipment("sh-1", app.ShipmentReceived, []app.Difference{{Kind: app.DifferenceShort, Part: Battery, Shipped: 2, Received: 1}}))},
+	// Both arrived, one damaged: the sound one (rc-1/1) fills the
+	// request but one, the damaged one (rc-1/2) enters Tech's bin.
+	"shipment.receive.v2": {actor: TechActor, setupActor: &DispatchActor,
+		setup: []app.Command{&app.RequestPart{Request: Request("pr-1", TWaiting)}, &app.SendShipment{Shipment: Supply("sh-1", "pr-1")}},
+		cmd: func(app.TicketID) app.Command {
+			return &app.ReceiveShipment{Shipment: "sh-1", Receipt: app.Receipt{ID: "rc-1", Defective: Bin,
+				Lines: []app.ReceiptLine{{Part: Battery, Qty: 2, Damaged: 1, Note: "swollen"}}}}
+		}, check: both(recorded("movement", "rc-1/1"), recorded("movement", "rc-1/2"), wantRequest("pr-1", TWaiting, app.RequestShort, "", 1),
+			wantShipment("sh-1", app.ShipmentReceived, []app.Difference{{Kind: app.DifferenceDamaged, Part: Battery, Shipped: 2, Received: 2, Damaged: 1}}))},
 }
 
 // Request is a normal request of 2 batteries for ticket, to Tech's van.

@@ -162,6 +162,10 @@ type shipmentLineRow struct {
 	Index        int
 	Name         string
 	TicketNumber string
+	// Damaged and DamagedNote are a receipt line's units that arrived
+	// damaged and what was wrong with them.
+	Damaged     int
+	DamagedNote string
 }
 
 // differenceRow is a difference found on arrival, in words, with the
@@ -170,6 +174,9 @@ type differenceRow struct {
 	app.Difference
 	Text   string
 	Ledger string
+	// Settle says what the ledger's link is for: correcting the count at
+	// the destination, or the defective bin the damaged units wait in.
+	Settle string
 }
 
 // shipmentPage is the data of GET /stock/shipments/{id}.
@@ -183,6 +190,14 @@ type shipmentPage struct {
 	Receivable bool
 	ReceiptID  string // minted with the page: a form sent twice is one receipt
 	Problem    string
+	// DamagedBin is where the receive form's damaged units go: the
+	// defective bin of the destination's owner; no ID when it has none,
+	// and the form then asks for no damaged units.
+	DamagedBin app.Location
+	// Damaged: some units arrived damaged (the receipt's differences).
+	Damaged bool
+	// BinName is the receipt's defective bin's name.
+	BinName string
 }
 
 func (c *Console) showShipment(w http.ResponseWriter, r *http.Request, s *Session) error {
@@ -197,7 +212,7 @@ func (c *Console) renderShipment(w http.ResponseWriter, r *http.Request, s *Sess
 	}
 	p := shipmentPage{ShipmentView: sh,
 		Receivable: sh.State == app.ShipmentInTransit && locs[sh.To].ID != "" && locs[sh.To].Kind != app.LocationVan,
-		ReceiptID:  app.NewID(), Problem: problem}
+		ReceiptID:  app.NewID(), Problem: problem, DamagedBin: damagedBin(locs, sh.To)}
 	numbers := []app.PartNumber{}
 	for _, l := range sh.Lines {
 		numbers = append(numbers, l.Part)
@@ -230,20 +245,56 @@ func (c *Console) renderShipment(w http.ResponseWriter, r *http.Request, s *Sess
 		p.Lines = append(p.Lines, row)
 	}
 	if sh.Receipt != nil {
-		for i, l := range sh.Receipt.Lines {
-			p.Received = append(p.Received, shipmentLineRow{ShipmentLine: app.ShipmentLine{Part: l.Part, Qty: l.Qty, Serial: l.Serial}, Index: i, Name: name(l.Part)})
+		rc := sh.Receipt
+		for i, l := range rc.Lines {
+			p.Received = append(p.Received, shipmentLineRow{ShipmentLine: app.ShipmentLine{Part: l.Part, Qty: l.Qty, Serial: l.Serial}, Index: i, Name: name(l.Part),
+				Damaged: l.Damaged, DamagedNote: l.Note})
 		}
-		for _, d := range sh.Receipt.Differences {
-			p.Differences = append(p.Differences, differenceRow{Difference: d, Text: differenceText(s, d), Ledger: ledgerURL(sh.To, d.Part)})
+		// The bin's name when the session sees it, else its ID: the
+		// receipt names it, so it is no secret from whoever sees that.
+		p.BinName = string(rc.Defective)
+		if l, ok := locs[rc.Defective]; ok {
+			p.BinName = l.Name
+		}
+		for _, d := range rc.Differences {
+			row := differenceRow{Difference: d, Text: differenceText(s, d, p.BinName), Ledger: ledgerURL(sh.To, d.Part),
+				Settle: s.T.Text("console.shipments.settle", "Open the ledger at the destination to correct the count", nil)}
+			if d.Kind == app.DifferenceDamaged {
+				p.Damaged = true
+				row.Ledger = ledgerURL(rc.Defective, d.Part)
+				row.Settle = s.T.Text("console.shipments.settle_damaged", "Open the defective bin's ledger", nil)
+			}
+			p.Differences = append(p.Differences, row)
 		}
 	}
 	return c.render(w, r, s, status, "shipment", p)
 }
 
-// differenceText says a difference plainly.
-func differenceText(s *Session, d app.Difference) string {
-	data := map[string]any{"Part": string(d.Part), "Shipped": d.Shipped, "Received": d.Received}
+// damagedBin is the defective bin of the owner of loc among locs, where
+// units that arrive damaged at loc go (app.ReceiveShipment's rule); no ID
+// when there is none.
+func damagedBin(locs map[app.LocationID]app.Location, loc app.LocationID) app.Location {
+	to, ok := locs[loc]
+	if !ok || to.Owner == "" {
+		return app.Location{}
+	}
+	var bin app.Location
+	for _, l := range locs {
+		// The first by ID, so that a page reads the same each time.
+		if l.Kind == app.LocationDefective && l.Owner == to.Owner && (bin.ID == "" || l.ID < bin.ID) {
+			bin = l
+		}
+	}
+	return bin
+}
+
+// differenceText says a difference plainly; bin names the receipt's
+// defective bin, where damaged units went.
+func differenceText(s *Session, d app.Difference, bin string) string {
+	data := map[string]any{"Part": string(d.Part), "Shipped": d.Shipped, "Received": d.Received, "Damaged": d.Damaged, "Bin": bin}
 	switch d.Kind {
+	case app.DifferenceDamaged:
+		return s.T.Plural("console.shipments.diff_damaged", "Damaged on arrival: {{.Damaged}} of {{.Part}} arrived damaged; they wait in {{.Bin}} to go back, not in stock.", d.Damaged, data)
 	case app.DifferenceShort:
 		return s.T.Text("console.shipments.diff_short", "Short: {{.Shipped}} of {{.Part}} shipped, {{.Received}} arrived.", data)
 	case app.DifferenceExtra:
@@ -260,7 +311,7 @@ func differenceText(s *Session, d app.Difference) string {
 func (c *Console) receiveShipment(w http.ResponseWriter, r *http.Request, s *Session) error {
 	ctx := r.Context()
 	id := r.PathValue("id")
-	sh, _, err := c.shipment(ctx, s, id)
+	sh, locs, err := c.shipment(ctx, s, id)
 	if err != nil {
 		return err
 	}
@@ -276,8 +327,24 @@ func (c *Console) receiveShipment(w http.ResponseWriter, r *http.Request, s *Ses
 		if err != nil || n < 0 || n > app.MaxQty {
 			return again(http.StatusBadRequest, badQty)
 		}
+		// Damaged units: some of those counted, into the destination's
+		// defective bin (left out or empty: none).
+		dmg := 0
+		if v := strings.TrimSpace(r.PostFormValue("damaged-" + strconv.Itoa(i))); v != "" {
+			if dmg, err = strconv.Atoi(v); err != nil || dmg < 0 || dmg > n {
+				return again(http.StatusBadRequest, s.T.Text("console.shipments.bad_damaged", "Enter the damaged parts of a line as a whole number from 0 to what you counted on it.", nil))
+			}
+		}
 		if n > 0 {
-			rc.Lines = append(rc.Lines, app.ReceiptLine{Part: l.Part, Qty: n, Serial: l.Serial})
+			rc.Lines = append(rc.Lines, app.ReceiptLine{Part: l.Part, Qty: n, Serial: l.Serial, Damaged: dmg,
+				Note: strings.TrimSpace(r.PostFormValue("damaged_note-" + strconv.Itoa(i)))})
+		}
+		if dmg > 0 {
+			bin := damagedBin(locs, sh.To)
+			if bin.ID == "" {
+				return again(http.StatusBadRequest, s.T.Text("console.shipments.no_bin", "{{.To}} has no defective bin for damaged parts. Create one (kind defective, the same owner) and receive again.", map[string]any{"To": sh.ToName}))
+			}
+			rc.Defective = bin.ID
 		}
 	}
 	if part := strings.TrimSpace(r.PostFormValue("extra_part")); part != "" {

@@ -46,6 +46,15 @@ type difference struct {
 	Part     string `json:"part"`
 	Shipped  int    `json:"shipped"`
 	Received int    `json:"received"`
+	Damaged  int    `json:"damaged,omitempty"`
+}
+
+// receiptLine is a line of a stored receipt.
+type receiptLine struct {
+	Part    string `json:"part"`
+	Qty     int    `json:"qty"`
+	Damaged int    `json:"damaged,omitempty"`
+	Note    string `json:"note,omitempty"`
 }
 
 // shipment is a shipment view (a pulled one has no names).
@@ -58,9 +67,11 @@ type shipment struct {
 	By      string         `json:"by"`
 	Lines   []shipmentLine `json:"lines"`
 	Receipt *struct {
-		ID          string       `json:"id"`
-		By          string       `json:"by"`
-		Differences []difference `json:"differences"`
+		ID          string        `json:"id"`
+		By          string        `json:"by"`
+		Lines       []receiptLine `json:"lines"`
+		Defective   string        `json:"defective"`
+		Differences []difference  `json:"differences"`
 	} `json:"receipt"`
 	FromName  string            `json:"from_name"`
 	ToName    string            `json:"to_name"`
@@ -392,7 +403,7 @@ func TestReceiptDifferences(t *testing.T) {
 		}
 		w.dev.pushApplied(t, w.dev.mut("shipment.receive", receiveArgs(ship, partFilter, 1, partBelt, 2, partPump, 1)))
 		sh := s.shipment(t, ship)
-		want := []difference{{"short", partFilter, 2, 1}, {"extra", partBelt, 1, 2}, {"wrong", partPump, 0, 1}}
+		want := []difference{{"short", partFilter, 2, 1, 0}, {"extra", partBelt, 1, 2, 0}, {"wrong", partPump, 0, 1, 0}}
 		if sh.Receipt == nil || !slices.Equal(sh.Receipt.Differences, want) {
 			t.Errorf("the receipt records %+v, want differences %+v", sh.Receipt, want)
 		}
@@ -596,6 +607,82 @@ func TestRequestOnlyWithTicket(t *testing.T) {
 		p, _ = w.dev.pullFrom(t, cursor)
 		if !p.hasTicket(theirs.ID) || !slices.ContainsFunc(p.PartRequests, func(r partRequest) bool { return r.ID == req && r.State == "shipped" }) {
 			t.Errorf("reassigned here, the ticket came with requests %+v (ticket pulled: %v)", p.PartRequests, p.hasTicket(theirs.ID))
+		}
+	})
+}
+
+// damagedArgs counts one line out of a shipment, damaged of qty arrived
+// damaged (with note), into the defective bin bin ("" names none).
+func damagedArgs(shipmentID, part string, qty, damaged int, note, bin string) map[string]any {
+	rc := map[string]any{"id": newID(), "lines": []map[string]any{{"part": part, "qty": qty, "damaged": damaged, "note": note}}}
+	if bin != "" {
+		rc["defective"] = bin
+	}
+	return map[string]any{"shipment": shipmentID, "receipt": rc}
+}
+
+// Damaged on arrival (Receiving): version 2 counts a line's damaged
+// units; they enter the receiving location's defective bin, never its
+// stock; the request takes only the sound units and is short; the
+// shipment's differences say how many arrived damaged; the bin's parts
+// go back in a return. Damaged units that are not some of those counted,
+// without a bin, into a bin that is not the destination's, or in version
+// 1, are refused and change nothing.
+func TestReceiveDamaged(t *testing.T) {
+	onEachDB(t, func(t *testing.T, s *service) {
+		w := s.supplyWorld(t)
+		req := newID()
+		w.dev.pushApplied(t, w.dev.mut("part.request", requestArgs(req, w.tk.ID, partFilter, w.tc.van, 2)))
+		ship := newID()
+		s.dispatchOK(t, "shipment.send", shipArgs(ship, "supply", w.wh, w.tc.van, shipmentLine{Part: partFilter, Qty: 2, Request: req, Ticket: w.tk.ID}))
+		vanBefore, binBefore := s.balance(t, w.tc.van, partFilter), s.balance(t, w.bin, partFilter)
+
+		v2 := func(args map[string]any) mutation {
+			m := w.dev.mut("shipment.receive", args)
+			m.Version = 2
+			return m
+		}
+		w.dev.pushRefused(t, v2(damagedArgs(ship, partFilter, 2, 3, "", w.bin)), "shipment.bad_damaged")
+		w.dev.pushRefused(t, v2(damagedArgs(ship, partFilter, 2, -1, "", w.bin)), "shipment.bad_damaged")
+		w.dev.pushRefused(t, v2(damagedArgs(ship, partFilter, 2, 1, "", "")), "shipment.damaged_needs_bin")
+		w.dev.pushRefused(t, v2(damagedArgs(ship, partFilter, 2, 1, string(make([]byte, 201)), w.bin)), "mutation.too_long")
+		w.dev.pushRefused(t, v2(damagedArgs(ship, partFilter, 2, 1, "", w.wh)), "stock.not_your_location")
+		w.dev.pushRefused(t, w.dev.mut("shipment.receive", damagedArgs(ship, partFilter, 2, 1, "", w.bin)), "mutation.bad_args")
+		dispatchV2 := func(args any) answer {
+			return s.do(t, "POST", "/v1/admin/mutations", s.admin, map[string]any{"name": "shipment.receive", "version": 2, "args": args})
+		}
+		if a := dispatchV2(damagedArgs(ship, partFilter, 2, 1, "", w.wh)); a.status != http.StatusBadRequest || a.apiErr(t).Key != "shipment.damaged_not_its_bin" {
+			t.Errorf("dispatch naming the warehouse as the bin: HTTP %d %s, want 400 shipment.damaged_not_its_bin", a.status, a.body)
+		}
+		if sh := s.shipment(t, ship); sh.State != "in_transit" || sh.Receipt != nil {
+			t.Errorf("after refused receipts the shipment reads %+v, want in transit", sh)
+		}
+		if van, bin := s.balance(t, w.tc.van, partFilter), s.balance(t, w.bin, partFilter); van != vanBefore || bin != binBefore {
+			t.Errorf("refused receipts moved stock: van %d (was %d), bin %d (was %d)", van, vanBefore, bin, binBefore)
+		}
+
+		w.dev.pushApplied(t, v2(damagedArgs(ship, partFilter, 2, 1, "display cracked", w.bin)))
+		if van, bin := s.balance(t, w.tc.van, partFilter), s.balance(t, w.bin, partFilter); van != vanBefore+1 || bin != binBefore+1 {
+			t.Errorf("one of two damaged: van %d (was %d), bin %d (was %d); want one more in each", van, vanBefore, bin, binBefore)
+		}
+		if r := s.request(t, w.tk.ID, req); r.State != "short" || r.Received != 1 {
+			t.Errorf("one of two arrived damaged: the request is %+v, want short with 1 received", r)
+		}
+		want := []difference{{Kind: "damaged", Part: partFilter, Shipped: 2, Received: 2, Damaged: 1}}
+		sh := s.shipment(t, ship)
+		if sh.State != "received" || sh.Receipt == nil || !slices.Equal(sh.Receipt.Differences, want) || sh.Receipt.Defective != w.bin ||
+			!slices.Equal(sh.Receipt.Lines, []receiptLine{{Part: partFilter, Qty: 2, Damaged: 1, Note: "display cracked"}}) {
+			t.Errorf("the received shipment reads %+v, want the damaged line and differences %+v", sh.Receipt, want)
+		}
+		if p := w.dev.pullAll(t); !slices.ContainsFunc(p.Shipments, func(sh shipment) bool {
+			return sh.ID == ship && sh.Receipt != nil && slices.Equal(sh.Receipt.Differences, want)
+		}) {
+			t.Errorf("the device pulled shipments %+v, want %s with its damaged difference", p.Shipments, ship)
+		}
+		// The damaged unit goes back from the bin as any defective part.
+		w.dev.pushApplied(t, w.dev.mut("shipment.send", shipArgs(newID(), "return", w.bin, w.wh, shipmentLine{Part: partFilter, Qty: 1})))
+		if bin := s.balance(t, w.bin, partFilter); bin != binBefore {
+			t.Errorf("the damaged unit shipped back: the bin holds %d, want %d", bin, binBefore)
 		}
 	})
 }

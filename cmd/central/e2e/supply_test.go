@@ -151,3 +151,45 @@ func TestCompatiblePartSelectFits(t *testing.T) {
 		}
 	}
 }
+
+// TestShipmentDamagedOnArrival: a store's parcel is counted in the
+// console with one of its two parts damaged; the shipment's page then
+// says it arrived damaged and waits in the store's defective bin, and
+// links to that bin's ledger, where the part is.
+func TestShipmentDamagedOnArrival(t *testing.T) {
+	owner := name("e2e-dmg-store")
+	shelf, bin, wh, part := name("e2e-dmg-shelf"), name("e2e-dmg-bin"), name("e2e-dmg-wh"), name("E2E-SCREEN")
+	adminOK(t, "PUT", "/v1/admin/locations/"+shelf, map[string]any{"id": shelf, "kind": "store", "name": "Shelf " + shelf, "owner": owner}, nil)
+	adminOK(t, "PUT", "/v1/admin/locations/"+bin, map[string]any{"id": bin, "kind": "defective", "name": "Returns " + bin, "owner": owner}, nil)
+	adminOK(t, "PUT", "/v1/admin/locations/"+wh, map[string]any{"id": wh, "kind": "warehouse", "name": "Warehouse " + wh}, nil)
+	if status, raw := callRaw(t, "POST", "/v1/admin/import/parts", "number,name_en,class\n"+part+",Display,main\n"); status != http.StatusOK {
+		t.Fatalf("import the part: HTTP %d %s", status, raw)
+	}
+	if status, raw := callRaw(t, "POST", "/v1/admin/import/stock", "location,part,qty\n"+wh+","+part+",5\n"); status != http.StatusOK {
+		t.Fatalf("stock the warehouse: HTTP %d %s", status, raw)
+	}
+	ship := name("e2e-dmg-ship")
+	adminOK(t, "POST", "/v1/admin/mutations", map[string]any{"name": "shipment.send", "version": 1, "args": map[string]any{"shipment": map[string]any{
+		"id": ship, "kind": "supply", "from": wh, "to": shelf, "lines": []map[string]any{{"part": part, "qty": 2}}}}}, nil)
+	ctx := tab(t, dispatcher)
+	must(t, browser.Run(ctx,
+		chromedp.Navigate(svc.url+"/stock/shipments/"+ship),
+		chromedp.SetValue(chromedp.CSS(`input[name="qty-0"]`), "2"),
+		chromedp.SetValue(chromedp.CSS(`input[name="damaged-0"]`), "1"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="damaged_note-0"]`), "glass cracked"),
+		chromedp.Click(chromedp.CSS(`form.receive-form button[type="submit"]`)),
+	))
+	if f := flash(t, ctx); !strings.Contains(f, "Received shipment") {
+		t.Fatalf("after receiving: %q", f)
+	}
+	main := text(t, ctx, "main")
+	for _, want := range []string{"Damaged on arrival: 1 of " + part + " arrived damaged; it waits in Returns " + bin + " to go back, not in stock.", "glass cracked"} {
+		if !strings.Contains(main, want) {
+			t.Errorf("the shipment's page lacks %q:\n%s", want, main)
+		}
+	}
+	must(t, browser.Run(ctx, chromedp.Click(chromedp.CSS(`ul.differences a[href="/stock/`+bin+`/`+part+`"]`))))
+	if err := browser.WaitFor(ctx, `location.pathname === "/stock/`+bin+`/`+part+`"`); err != nil {
+		t.Fatalf("the difference's link did not open the bin's ledger: %v", err)
+	}
+}
