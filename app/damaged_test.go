@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -55,7 +56,7 @@ func TestReceiveDamaged(t *testing.T) {
 		{name: "another owner's bin", actor: disp, cmd: damagedReceipt("bin-2", app.ReceiptLine{Part: "BAT-1", Qty: 2, Damaged: 1}), key: "shipment.damaged_not_its_bin"},
 		{name: "a technician names another's bin", actor: tech, cmd: damagedReceipt("bin-2", app.ReceiptLine{Part: "BAT-1", Qty: 2, Damaged: 1}), key: "stock.not_your_location"},
 		{name: "an unknown bin", actor: tech, cmd: damagedReceipt("bin-9", app.ReceiptLine{Part: "BAT-1", Qty: 2, Damaged: 1}), code: app.ENOTFOUND},
-		{name: "a note too long", actor: tech, cmd: damagedReceipt("bin-1", app.ReceiptLine{Part: "BAT-1", Qty: 2, Damaged: 1, Note: string(make([]byte, app.MaxNameLen+1))}), key: "mutation.too_long"},
+		{name: "a note too long", actor: tech, cmd: damagedReceipt("bin-1", app.ReceiptLine{Part: "BAT-1", Qty: 2, Damaged: 1, Note: strings.Repeat("裂", app.MaxNameLen+1)}), key: "mutation.too_long"},
 		{name: "another's parcel", actor: tech2, cmd: damagedReceipt("bin-2", app.ReceiptLine{Part: "BAT-1", Qty: 2, Damaged: 1}), key: "shipment.not_found"},
 	}
 	for _, tc := range tests {
