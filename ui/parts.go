@@ -167,7 +167,7 @@ type partsPage struct {
 	shipBack *widget.Button
 	// count opens the stock count, in the technician's own stock.
 	count *widget.Button
-	root     fyne.CanvasObject
+	root  fyne.CanvasObject
 
 	// Owned by the UI goroutine.
 	rows  []partRow
