@@ -164,9 +164,11 @@ func showStockReport(env partsEnv, host stockHost, p app.Part, stock, bin app.Lo
 			lang.X("dialog.discard_text", "What you typed in this form is lost. To keep it, go back and save it."), func() { d.Hide() }, func() { d.Hide() })
 	}
 	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), leave)
-	body := container.NewVBox(title, have, fitForm(form))
-	d = dialog.NewCustomWithoutButtons(lang.X("stock.report_title", "Report a problem"), container.NewVScroll(body), win)
-	d.SetButtons([]fyne.CanvasObject{container.New(&buttonsFit{}, cancel, send)})
+	// The buttons under the body, as confirmDialog's: across the width,
+	// side by side where they fit, one above the other on a phone.
+	buttons := container.New(&buttonsFit{}, cancel, send)
+	body := container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(container.NewVBox(title, have, fitForm(form))))
+	d = dialog.NewCustomWithoutButtons(lang.X("stock.report_title", "Report a problem"), body, win)
 	d.Resize(dialogSize(win))
 	opened = qty.Text + "\x00" + unit.Text + "\x00" + reason.Text
 	if sh, ok := host.(interface {
@@ -315,7 +317,7 @@ func (c *countFlow) show() {
 	}
 	how := lang.X("count.how", "Type what is on the shelf, or scan each part's label: each scan counts one. A part left empty is not counted.")
 	if c.kept {
-		how = lang.X("count.resumed", "Your count from before is back; go on where you stopped.") + " " + how
+		how = lang.X("count.resumed", "Your count from before is back; go on where you stopped.") + "\n" + how
 	}
 	c.note = lowLabel(how)
 	where := wrapLabel(lang.X("count.where", "Count of {{.Where}}", map[string]any{"Where": c.loc.Name}))
@@ -325,9 +327,9 @@ func (c *countFlow) show() {
 	later := widget.NewButton(lang.X("count.later", "Close, keep count"), c.close)
 	review := widget.NewButtonWithIcon(lang.X("count.review", "Review"), theme.ConfirmIcon(), c.review)
 	review.Importance = widget.HighImportance
-	body := container.NewBorder(container.NewVBox(where, c.note), nil, nil, nil, wheelPage(container.NewVScroll(c.rows)))
+	buttons := container.New(&buttonsFit{}, discard, later, review)
+	body := container.NewBorder(container.NewVBox(where, c.note), buttons, nil, nil, wheelPage(container.NewVScroll(c.rows)))
 	c.d = dialog.NewCustomWithoutButtons(lang.X("count.title", "Count stock"), body, win)
-	c.d.SetButtons([]fyne.CanvasObject{container.New(&buttonsFit{}, discard, later, review)})
 	c.d.SetOnClosed(func() { c.host.counting(nil) })
 	c.d.Resize(dialogSize(win))
 	// Escape closes and keeps the count: nothing typed is lost by it.
@@ -476,8 +478,9 @@ func (c *countFlow) forget() {
 	c.keep()
 }
 
-// review names the parts counted, then says what differs and books the
-// shortfalls when confirmed.
+// review reads what the device holds now (a sync may have brought a
+// delivery since the count opened) and names the parts scanned, then
+// says what differs and books the shortfalls when confirmed.
 func (c *countFlow) review() {
 	var lines []app.CountLine
 	for _, r := range c.lines {
@@ -486,14 +489,7 @@ func (c *countFlow) review() {
 			c.host.showError(app.Errorf(app.EINVALID, "stock.count_range", "Count {{.Part}} as a number from 0 to {{.Max}}.", "Part", string(r.part.Number), "Max", app.MaxQty))
 			return
 		}
-		lines = append(lines, app.CountLine{Part: r.part.Number, Held: r.held, Counted: n, Done: ok})
-	}
-	now := c.env.now()
-	reason := lang.X("count.reason", "count on {{.Day}}", map[string]any{"Day": now.In(c.env.zone).Format("2006-01-02")})
-	out, err := app.CountStock(c.loc.ID, lines, reason, now)
-	if err != nil {
-		c.host.showError(err)
-		return
+		lines = append(lines, app.CountLine{Part: r.part.Number, Counted: n, Done: ok})
 	}
 	parts := map[app.PartNumber]app.Part{}
 	for _, r := range c.lines {
@@ -502,15 +498,29 @@ func (c *countFlow) review() {
 		}
 	}
 	c.env.run(func() {
+		held, err := c.env.quantities(c.loc.ID)
 		// A part scanned that the device does not hold is named from
 		// the catalog here, not while scanning: a count reads nothing.
-		var err error
-		for _, l := range out.Surplus {
-			if err = c.env.namePart(parts, l.Part); err != nil {
-				break
+		for _, l := range lines {
+			if err == nil && l.Done {
+				err = c.env.namePart(parts, l.Part)
 			}
 		}
 		fyne.Do(func() {
+			if err != nil {
+				c.host.showError(err)
+				return
+			}
+			for i, r := range c.lines {
+				lines[i].Held = held[r.part.Number]
+				if r.held != lines[i].Held {
+					r.held = lines[i].Held
+					c.showRow(r)
+				}
+			}
+			now := c.env.now()
+			reason := lang.X("count.reason", "count on {{.Day}}", map[string]any{"Day": now.In(c.env.zone).Format("2006-01-02")})
+			out, err := app.CountStock(c.loc.ID, lines, reason, now)
 			if err != nil {
 				c.host.showError(err)
 				return
