@@ -35,8 +35,11 @@ type StockReport struct {
 	Held    int        // the units of Part at From on the device now
 	Qty     int
 	Serial  string // the unit, for a serialized part (then Qty is 1)
-	Reason  string
-	At      time.Time
+	// Units are the serials the device knows at From (PartService.Units).
+	// When they account for every unit held, Serial must be one of them.
+	Units  []string
+	Reason string
+	At     time.Time
 }
 
 // Command checks r and returns the mutation that records it: a stock.adjust
@@ -53,6 +56,8 @@ func (r StockReport) Command() (*MoveStock, error) {
 		return nil, Errorf(EINVALID, "stock.report_more_than_held", "You hold {{.Held}} of {{.Part}} here, so you can report at most {{.Held}}. Count the shelf if the number on the device is wrong.", "Held", max(r.Held, 0), "Part", string(r.Part))
 	case r.Serial != "" && r.Qty != 1:
 		return nil, Errorf(EINVALID, "stock.report_serial_one", "A serial number names one unit: report the units one at a time.")
+	case r.Serial != "" && len(r.Units) >= r.Held && !slices.Contains(r.Units, r.Serial):
+		return nil, Errorf(EINVALID, "stock.report_serial_elsewhere", "Unit {{.Serial}} is not at this location on the device: choose one of the serials listed, or sync if it just arrived.", "Serial", r.Serial)
 	case reason == "":
 		return nil, Errorf(EINVALID, "stock.report_reason", "Say what happened (for example \"fell in the van, screen cracked\"): the office reads it.")
 	case len(reason) > MaxReasonLen:

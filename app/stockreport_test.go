@@ -34,7 +34,12 @@ func TestStockReport(t *testing.T) {
 		"SerialTwoUnits": {r: app.StockReport{Problem: app.ProblemLost, Part: "MB-1", From: "van-1", Held: 2, Qty: 2, Serial: "SN-1", Reason: "x"}, key: "stock.report_serial_one"},
 		"DamagedNoBin":   {r: app.StockReport{Problem: app.ProblemDamaged, Part: "BAT-1", From: "van-1", Held: 2, Qty: 1, Reason: "x"}, key: "stock.report_no_bin"},
 		"DamagedToVan":   {r: app.StockReport{Problem: app.ProblemDamaged, Part: "BAT-1", From: "van-1", Bin: app.Location{ID: "van-2", Kind: app.LocationVan}, Held: 2, Qty: 1, Reason: "x"}, key: "stock.report_no_bin"},
-		"NoProblem":      {r: app.StockReport{Part: "BAT-1", From: "van-1", Held: 2, Qty: 1, Reason: "x"}, key: "stock.report_problem"},
+		"SerialHere": {r: app.StockReport{Problem: app.ProblemLost, Part: "MB-1", From: "van-1", Held: 1, Qty: 1, Serial: "SN-1", Units: []string{"SN-1"}, Reason: "x"},
+			want: app.StockMovement{Kind: app.MoveAdjust, To: "van-1", Qty: -1, Serial: "SN-1", Reason: "x"}},
+		"SerialOfUnknownUnit": {r: app.StockReport{Problem: app.ProblemLost, Part: "MB-1", From: "van-1", Held: 2, Qty: 1, Serial: "SN-7", Units: []string{"SN-1"}, Reason: "x"},
+			want: app.StockMovement{Kind: app.MoveAdjust, To: "van-1", Qty: -1, Serial: "SN-7", Reason: "x"}},
+		"SerialElsewhere": {r: app.StockReport{Problem: app.ProblemLost, Part: "MB-1", From: "van-1", Held: 1, Qty: 1, Serial: "SN-7", Units: []string{"SN-1"}, Reason: "x"}, key: "stock.report_serial_elsewhere"},
+		"NoProblem":       {r: app.StockReport{Part: "BAT-1", From: "van-1", Held: 2, Qty: 1, Reason: "x"}, key: "stock.report_problem"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			c, err := tc.r.Command()
