@@ -34,6 +34,9 @@ type stockHost interface {
 	// counting is told of the stock count open, nil when it closes: a
 	// scan in front of it counts a part.
 	counting(c *countFlow)
+	// presentForm is present for a form whose Escape runs leave, which
+	// asks before typing is lost.
+	presentForm(d dialog.Dialog, submit func(), next func(fyne.CanvasObject) bool, leave func())
 }
 
 func (h terminalParts) counting(c *countFlow) { h.t.counter = c }
@@ -171,13 +174,7 @@ func showStockReport(env partsEnv, host stockHost, p app.Part, stock, bin app.Lo
 	d = dialog.NewCustomWithoutButtons(lang.X("stock.report_title", "Report a problem"), body, win)
 	d.Resize(dialogSize(win))
 	opened = qty.Text + "\x00" + unit.Text + "\x00" + reason.Text
-	if sh, ok := host.(interface {
-		presentForm(d dialog.Dialog, submit func(), next func(fyne.CanvasObject) bool, leave func())
-	}); ok {
-		sh.presentForm(d, nil, nil, leave)
-	} else {
-		host.present(d, nil)
-	}
+	host.presentForm(d, nil, nil, leave)
 	if !p.Serialized {
 		win.Canvas().Focus(qty)
 	}
@@ -333,13 +330,7 @@ func (c *countFlow) show() {
 	c.d.SetOnClosed(func() { c.host.counting(nil) })
 	c.d.Resize(dialogSize(win))
 	// Escape closes and keeps the count: nothing typed is lost by it.
-	if sh, ok := c.host.(interface {
-		presentForm(d dialog.Dialog, submit func(), next func(fyne.CanvasObject) bool, leave func())
-	}); ok {
-		sh.presentForm(c.d, nil, nil, c.close)
-	} else {
-		c.host.present(c.d, nil)
-	}
+	c.host.presentForm(c.d, nil, nil, c.close)
 	c.host.counting(c)
 }
 
