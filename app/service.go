@@ -46,6 +46,10 @@ type PartService interface {
 	// newest first, at most limit of each part: for a defective bin, the
 	// tickets its parts were removed on.
 	Arrivals(ctx context.Context, loc LocationID, parts []PartNumber, limit int) ([]StockMovement, error)
+	// Units returns the serials of part's units at loc, by serial: those
+	// whose movements there sum above zero, at most MaxCountParts. A unit
+	// that came without its serial is counted in Balances, not here.
+	Units(ctx context.Context, loc LocationID, part PartNumber) ([]string, error)
 }
 
 // SupplyService reads the parts on their way to this device's user: part

@@ -272,6 +272,9 @@ type Session struct {
 	// Drafts keeps the text typed on tickets and not saved yet; nil for
 	// an unpaired device, which saves nothing.
 	Drafts app.DraftService
+	// Counts keeps a stock count typed and not booked yet; nil for an
+	// unpaired device.
+	Counts app.CountDraftService
 	// Zone is the time zone the screens show days and times in: the demo
 	// world's for the demo (DemoService.Zone), else the computer's
 	// (time.Local, as the process started; nothing changes it).
@@ -349,6 +352,7 @@ func (d *Device) Start(ctx context.Context, progress func(app.StartProgress)) (S
 	s.Supply = store.NewSupplyService(db)
 	s.Away = db
 	s.Drafts = db
+	s.Counts = db
 	return s, nil
 }
 

@@ -404,6 +404,32 @@ func (s *PartService) Arrivals(ctx context.Context, loc app.LocationID, parts []
 	return out, nil
 }
 
+// unitsQuery sums a part's movements at a location by serial.
+const unitsQuery = `
+	SELECT serial FROM (
+		SELECT serial, qty AS d FROM movements WHERE to_loc = ?1 AND part = ?2 AND serial <> ''
+		UNION ALL
+		SELECT serial, -qty FROM movements WHERE from_loc = ?1 AND part = ?2 AND serial <> ''
+	) GROUP BY serial HAVING sum(d) > 0 ORDER BY serial LIMIT ?3`
+
+// Units returns the serials of part held at loc.
+func (s *PartService) Units(ctx context.Context, loc app.LocationID, part app.PartNumber) ([]string, error) {
+	rows, err := s.db.read.QueryContext(ctx, unitsQuery, string(loc), string(part), app.MaxCountParts)
+	if err != nil {
+		return nil, s.db.sqlError(err)
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var serial string
+		if err := rows.Scan(&serial); err != nil {
+			return nil, s.db.sqlError(err)
+		}
+		out = append(out, serial)
+	}
+	return out, s.db.sqlError(rows.Err())
+}
+
 func getLocation(ctx context.Context, q rowQueryer, id app.LocationID) (app.Location, error) {
 	var l app.Location
 	err := q.QueryRowContext(ctx, locationByID, string(id)).Scan(&l.ID, &l.Kind, &l.Name, &l.Owner)

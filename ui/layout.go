@@ -79,7 +79,11 @@ func (t *Terminal) buildPages(top fyne.CanvasObject, bottom fyne.CanvasObject) f
 		if t.deps.Supply != nil && t.deps.Commit != nil {
 			returns = terminalParts{t}
 		}
-		t.parts = newPartsPage(t.partsEnv(), terminalParts{t}, returns)
+		var stocks stockHost
+		if t.deps.Commit != nil {
+			stocks = terminalParts{t}
+		}
+		t.parts = newPartsPage(t.partsEnv(), terminalParts{t}, returns, stocks)
 		t.partsTab = t.tab(lang.X("nav.parts", "Parts"), theme.StorageIcon(), t.parts.root)
 		t.tabs.Append(t.partsTab)
 	}

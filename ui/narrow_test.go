@@ -3,6 +3,7 @@ package ui_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -149,6 +150,18 @@ func TestEveryPageFitsASmallPhone(t *testing.T) {
 				page("the dialog of "+name, func() { test.Tap(last) })
 				closeOverlays(w)
 			}
+			page("parts", func() { term.ShowParts("stock", "") })
+			pageDialog("count.open", "Count stock")
+			// A part's report of a loss or damage, from its card.
+			page("the dialog of a part's problem", func() {
+				term.ShowParts("stock", "")
+				shown := term.PartsShown()
+				if len(shown) == 0 || !term.OpenPartCard(strings.Fields(shown[0])[0]) {
+					t.Fatalf("no part in my stock to report: %v", shown)
+				}
+				tapButton(t, w.Canvas().Overlays().Top(), lang.X("part.report_problem", "Lost or damaged…"))
+			})
+			closeOverlays(w)
 			page("defective parts", func() { term.ShowParts("defective", "") })
 			pageDialog("returns.open", "Ship back…")
 			page("part requests", func() { term.ShowParts("requests", "") })

@@ -24,6 +24,7 @@ type partCard struct {
 	balances []app.Balance // of this part, where there is any
 	names    map[app.LocationID]string
 	zone     *time.Location // the session's (Deps.Zone)
+	env      partsEnv
 }
 
 // cardHost is what the part card asks of the terminal.
@@ -36,6 +37,7 @@ type cardHost interface {
 	addPart(tk app.Ticket, query string)
 	// showStock shows the technician's own stock, searched for query.
 	showStock(query string)
+	stockHost
 }
 
 // loadPartCard reads part n and its stock at every location on the
@@ -45,7 +47,7 @@ func loadPartCard(env partsEnv, host cardHost, n app.PartNumber) (*partCard, err
 	if err != nil {
 		return nil, err
 	}
-	c := &partCard{host: host, part: p, names: map[app.LocationID]string{}, zone: env.zone}
+	c := &partCard{host: host, part: p, names: map[app.LocationID]string{}, zone: env.zone, env: env}
 	locs, err := env.parts.Locations(env.ctx)
 	if err != nil {
 		return nil, err
@@ -142,5 +144,15 @@ func (c *partCard) actions() fyne.CanvasObject {
 		c.host.hideDialog()
 		c.host.showStock(string(p.Number))
 	}))
-	return row
+	if c.env.canSave {
+		// Lost or broken in the van: red, as it takes stock away; the
+		// report itself asks before it does.
+		problem := widget.NewButtonWithIcon(lang.X("part.report_problem", "Lost or damaged…"), theme.WarningIcon(), func() {
+			c.host.hideDialog()
+			openStockReport(c.env, c.host, p, func() { c.host.showStock(string(p.Number)) })
+		})
+		problem.Importance = widget.DangerImportance
+		row.Add(problem)
+	}
+	return container.New(&buttonsFit{}, row.Objects...)
 }

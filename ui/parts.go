@@ -36,12 +36,19 @@ type partsEnv struct {
 	// supply is Deps.Supply: nil requests a part by the ticket's wait
 	// reason alone.
 	supply app.SupplyService
+	// canSave is set when the device may save (Deps.Commit): reporting
+	// stock and counting it are offered then.
+	canSave bool
+	actor   app.Actor
+	// counts is Deps.Counts: nil keeps no count across a restart.
+	counts app.CountDraftService
 }
 
 // partsEnv is the terminal's, for its parts screens.
 func (t *Terminal) partsEnv() partsEnv {
 	return partsEnv{ctx: t.ctx, parts: t.deps.Parts, tickets: t.deps.Tickets, tech: t.deps.Technician, store: t.deps.Store,
-		country: t.deps.Country, now: t.deps.Now, zone: t.deps.Zone, run: t.deps.Run, keys: t.keys, supply: t.deps.Supply}
+		country: t.deps.Country, now: t.deps.Now, zone: t.deps.Zone, run: t.deps.Run, keys: t.keys, supply: t.deps.Supply,
+		canSave: t.deps.Commit != nil, actor: t.deps.Actor, counts: t.deps.Counts}
 }
 
 // myLocations returns the technician's own stock location and defective
@@ -180,7 +187,9 @@ type partsPage struct {
 	status *widget.Label
 	// shipBack opens the ship-back dialog, in the defective returns.
 	shipBack *widget.Button
-	root     fyne.CanvasObject
+	// count opens the stock count, in the technician's own stock.
+	count *widget.Button
+	root  fyne.CanvasObject
 
 	// Owned by the UI goroutine.
 	rows  []partRow
@@ -205,7 +214,9 @@ var partModes = []string{"stock", "catalog", "defective", "requests"}
 
 // newPartsPage builds the page; returns, when set, ships the defective
 // bin back (nil: the device cannot save, or has no shipments).
-func newPartsPage(env partsEnv, host pageHost, returns returnHost) *partsPage {
+// stocks, when set, counts the technician's stock (nil: the device cannot
+// save).
+func newPartsPage(env partsEnv, host pageHost, returns returnHost, stocks stockHost) *partsPage {
 	p := &partsPage{env: env, host: host}
 	names := []string{
 		lang.X("parts.mode.stock", "My stock"),
@@ -219,11 +230,22 @@ func newPartsPage(env partsEnv, host pageHost, returns returnHost) *partsPage {
 		openReturnForm(env, returns, p.load)
 	})
 	p.shipBack.Hide()
+	p.count = widget.NewButtonWithIcon(lang.X("count.open", "Count stock"), theme.DocumentCreateIcon(), func() {
+		openCount(env, stocks, p.load)
+	})
+	if stocks == nil {
+		p.count.Hide()
+	}
 	p.mode.OnChanged = func(string) {
 		if returns != nil && p.modeName() == "defective" {
 			p.shipBack.Show()
 		} else {
 			p.shipBack.Hide()
+		}
+		if stocks != nil && p.modeName() == "stock" {
+			p.count.Show()
+		} else {
+			p.count.Hide()
 		}
 		p.load()
 	}
@@ -248,7 +270,7 @@ func newPartsPage(env partsEnv, host pageHost, returns returnHost) *partsPage {
 		p.list.UnselectAll()
 	}
 	p.status = lowLabel("")
-	p.root = container.NewBorder(container.NewPadded(container.NewVBox(p.query, p.mode)), container.NewBorder(nil, nil, nil, p.shipBack, p.status), nil, nil, p.list)
+	p.root = container.NewBorder(container.NewPadded(container.NewVBox(p.query, p.mode)), container.NewBorder(nil, nil, nil, container.NewHBox(p.shipBack, p.count), p.status), nil, nil, p.list)
 	return p
 }
 

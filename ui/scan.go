@@ -71,6 +71,9 @@ type scanDesk interface {
 	// receiverInFront is the receive dialog in front, if any: a scan
 	// counts a part of the parcel.
 	receiverInFront() *receiveFlow
+	// counterInFront is the stock count in front, if any: a scan counts
+	// one unit of the part.
+	counterInFront() *countFlow
 	// parcelSearchInFront reports whether the parts-on-the-way page is in
 	// front: a scan there is a parcel's label.
 	parcelSearchInFront() bool
@@ -95,6 +98,10 @@ func (r *scanRouter) route(m scanner.Meaning) {
 	// like: a part number can read as a serial or plain text.
 	if rf := d.receiverInFront(); rf != nil && m.Kind != scanner.ScanTicket {
 		d.say(false, rf.scan(m))
+		return
+	}
+	if cf := d.counterInFront(); cf != nil && m.Kind != scanner.ScanTicket {
+		d.say(false, cf.scan(m))
 		return
 	}
 	if d.parcelSearchInFront() && m.Kind != scanner.ScanTicket {

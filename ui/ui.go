@@ -58,6 +58,9 @@ type Deps struct {
 	// and not saved yet, on the device; nil keeps none (typing not saved
 	// goes with the ticket's pane).
 	Drafts app.DraftService
+	// Counts keeps a stock count typed on the parts page and not booked
+	// yet; nil keeps none (a count lives as long as its dialog).
+	Counts app.CountDraftService
 	// ReportToSign builds a ticket's service report as the customer signs
 	// it (its digest and total) from the ticket's detail as the caller
 	// has just read it, without reading it again; nil hides the
@@ -161,6 +164,7 @@ type Terminal struct {
 	tabTitles   map[*container.TabItem]string
 	footAt      *fyne.Container
 	receiver    *receiveFlow // the open receive dialog, if any
+	counter     *countFlow   // the open stock count, if any
 	settings    *settingsPage
 	lock        *lockScreen
 	iconButtons []*iconButton
@@ -430,7 +434,7 @@ func (t *Terminal) dialogClosed(sd *shownDialog) {
 // forgetDialogs drops the open dialogs without closing them, when the
 // lock screen has taken them off the canvas.
 func (t *Terminal) forgetDialogs() {
-	t.checkIn, t.partPicker, t.dialog, t.dialogs, t.receiver = nil, nil, nil, nil, nil
+	t.checkIn, t.partPicker, t.dialog, t.dialogs, t.receiver, t.counter = nil, nil, nil, nil, nil, nil
 }
 
 // topDialog is the dialog in front, if the terminal opened it.

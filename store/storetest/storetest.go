@@ -25,6 +25,9 @@ type Stores struct {
 	Load func(ctx context.Context, ds app.Dataset) error
 	// Drafts keeps the device's drafts (draft.go).
 	Drafts app.DraftService
+	// Counts keeps the device's stock counts typed and not booked
+	// (countdraft.go).
+	Counts app.CountDraftService
 	// Reopen closes the stores and opens them again over the same data,
 	// as a restart does.
 	Reopen func(t *testing.T) Stores
@@ -59,6 +62,8 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"ReplicaWatermarks", testReplicaWatermarks},
 		{"ReplicaRebase", testReplicaRebase},
 		{"Drafts", testDrafts},
+		{"CountDrafts", testCountDrafts},
+		{"Units", testUnits},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,109 @@
+package storetest
+
+import (
+	"maps"
+	"slices"
+	"testing"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// testCountDrafts: a stock count typed and not booked is kept per
+// technician and location; it is read back after the store's file is
+// opened again (a restart, a kill -9: the write was acknowledged); a put
+// replaces the whole count, an empty one or a delete leaves none; a count
+// the location could not book is refused and changes nothing; none is
+// kept of a location the device does not hold; a wipe (sign-out) leaves
+// none. Counts are never sent: nothing of them reaches the outbox.
+func testCountDrafts(t *testing.T, s Stores) {
+	ctx := t.Context()
+	get := func(s Stores, actor app.Actor, loc app.LocationID) map[app.PartNumber]int {
+		t.Helper()
+		c, err := s.Counts.CountDraft(ctx, actor, loc)
+		if err != nil {
+			t.Fatalf("count of %s at %s: %v", actor.Technician, loc, err)
+		}
+		return c
+	}
+	put := func(s Stores, actor app.Actor, loc app.LocationID, c map[app.PartNumber]int) {
+		t.Helper()
+		if err := s.Counts.PutCountDraft(ctx, actor, loc, c); err != nil {
+			t.Fatalf("put %s's count at %s: %v", actor.Technician, loc, err)
+		}
+	}
+	if c := get(s, ana, VanAna); len(c) != 0 {
+		t.Fatalf("a new store holds a count: %v", c)
+	}
+	pending := pendingCount(t, s)
+	first := map[app.PartNumber]int{BatteryP50: 2, DisplayP50: 0}
+	put(s, ana, VanAna, first)
+	put(s, bo, VanAna, map[app.PartNumber]int{BatteryP50: 9})
+	if got := pendingCount(t, s); got != pending {
+		t.Errorf("a count wrote to the outbox: %d pending, was %d", got, pending)
+	}
+	s = s.Reopen(t)
+	if got := get(s, ana, VanAna); !maps.Equal(got, first) {
+		t.Errorf("after reopening, Ana's count = %v, want %v", got, first)
+	}
+	if got := get(s, bo, VanAna); !maps.Equal(got, map[app.PartNumber]int{BatteryP50: 9}) {
+		t.Errorf("Bo's count = %v", got)
+	}
+	second := map[app.PartNumber]int{BatteryP50: 3}
+	put(s, ana, VanAna, second)
+	if got := get(s, ana, VanAna); !maps.Equal(got, second) {
+		t.Errorf("a put did not replace the count: %v, want %v", got, second)
+	}
+	wantCode(t, s.Counts.PutCountDraft(ctx, ana, VanAna, map[app.PartNumber]int{BatteryP50: -1}), app.EINVALID)
+	wantCode(t, s.Counts.PutCountDraft(ctx, app.Actor{Role: app.RoleTechnician}, VanAna, second), app.EINVALID)
+	wantCode(t, s.Counts.PutCountDraft(ctx, ana, "no-such-van", second), app.ENOTFOUND)
+	if got := get(s, ana, VanAna); !maps.Equal(got, second) {
+		t.Errorf("refused counts changed Ana's: %v", got)
+	}
+	put(s, ana, VanAna, map[app.PartNumber]int{})
+	if got := get(s, ana, VanAna); len(got) != 0 {
+		t.Errorf("an empty put left %v", got)
+	}
+	put(s, ana, VanAna, second)
+	if err := s.Counts.DeleteCountDraft(ctx, ana, VanAna); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(s, ana, VanAna); len(got) != 0 {
+		t.Errorf("a delete left %v", got)
+	}
+	if err := s.Replica.Wipe(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Load(ctx, World()); err != nil {
+		t.Fatal(err)
+	}
+	if got := get(s, bo, VanAna); len(got) != 0 {
+		t.Errorf("a count outlived the wipe: %v", got)
+	}
+}
+
+// testUnits: the serials of a part at a location are those whose
+// movements there sum above zero: a unit moved on is no longer there.
+func testUnits(t *testing.T, s Stores) {
+	ctx := t.Context()
+	units := func() []string {
+		t.Helper()
+		u, err := s.Parts.Units(ctx, VanAna, DisplayP50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	if got := units(); !slices.Equal(got, []string{"LCD-0001"}) {
+		t.Fatalf("units at the van = %v, want LCD-0001", got)
+	}
+	if _, err := s.Committer.Commit(ctx, ana, &app.MoveStock{Kind: app.MoveTransfer, Movement: app.StockMovement{ID: "mv-units", Kind: app.MoveTransfer,
+		Part: DisplayP50, From: VanAna, To: DefectSH, Qty: 1, Serial: "LCD-0001", Reason: "cracked"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := units(); len(got) != 0 {
+		t.Errorf("units at the van after the move = %v, want none", got)
+	}
+	if got, err := s.Parts.Units(ctx, DefectSH, DisplayP50); err != nil || !slices.Equal(got, []string{"LCD-0001"}) {
+		t.Errorf("units in the bin = %v, %v; want LCD-0001", got, err)
+	}
+}

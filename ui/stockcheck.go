@@ -1,0 +1,603 @@
+package ui
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/scanner"
+)
+
+// Stock the technician finds missing or broken: from a part's card, a
+// report of units lost (a negative stock.adjust) or damaged (moved into
+// their defective bin, to ship back with the returns); from the parts
+// page, a count of their van or shelf whose shortfalls are booked as
+// losses. The rules are app's (app.StockReport, app.CountStock); these
+// screens read what the device holds and say what the rules answer.
+
+// stockHost is what the stock screens ask of the terminal.
+type stockHost interface {
+	committer
+	dialogTracker
+	showError(err error)
+	// counting is told of the stock count open, nil when it closes: a
+	// scan in front of it counts a part.
+	counting(c *countFlow)
+	// presentForm is present for a form whose Escape runs leave, which
+	// asks before typing is lost.
+	presentForm(d dialog.Dialog, submit func(), next func(fyne.CanvasObject) bool, leave func())
+}
+
+func (h terminalParts) counting(c *countFlow) { h.t.counter = c }
+
+// counterInFront is the stock count when it is the dialog in front.
+func (t *Terminal) counterInFront() *countFlow {
+	if t.counter == nil || t.win == nil {
+		return nil
+	}
+	if sd := t.topDialog(); sd == nil || sd.d != t.counter.d {
+		return nil // the review, a question or an error is in front
+	}
+	return t.counter
+}
+
+// problemNames are the choices of what happened, in StockProblem order.
+func problemNames() []string {
+	return []string{lang.X("stock.problem.lost", "Lost or missing"), lang.X("stock.problem.damaged", "Damaged: goes to my defective bin")}
+}
+
+var problems = []app.StockProblem{app.ProblemLost, app.ProblemDamaged}
+
+// openStockReport reads the units of p the technician holds (and their
+// serials) off the UI goroutine, then shows the report dialog; done runs
+// after the report is saved.
+func openStockReport(env partsEnv, host stockHost, p app.Part, done func()) {
+	env.run(func() {
+		stock, bin, err := env.myLocations()
+		held := 0
+		var serials []string
+		if err == nil {
+			var q map[app.PartNumber]int
+			if q, err = env.quantities(stock.ID); err == nil {
+				held = q[p.Number]
+			}
+		}
+		if err == nil && p.Serialized {
+			serials, err = env.parts.Units(env.ctx, stock.ID, p.Number)
+		}
+		fyne.Do(func() {
+			switch {
+			case err != nil:
+				host.showError(err)
+			case held <= 0:
+				host.showError(app.Errorf(app.EINVALID, "stock.report_none_held", "You hold none of {{.Part}} at {{.Where}}, so there is nothing to report. If it is there, ask dispatch to book it.", "Part", partName(p), "Where", stock.Name))
+			default:
+				showStockReport(env, host, p, stock, bin, held, serials, done)
+			}
+		})
+	})
+}
+
+// showStockReport is the report dialog: what happened, how many (or which
+// unit), and why; a report confirmed in red, as it takes stock off the
+// shelf.
+func showStockReport(env partsEnv, host stockHost, p app.Part, stock, bin app.Location, held int, serials []string, done func()) {
+	win := host.window()
+	if win == nil {
+		return
+	}
+	what := widget.NewSelect(problemNames(), nil)
+	what.SetSelectedIndex(0)
+	if bin.ID == "" {
+		// No bin: damaged parts have nowhere to go on this device.
+		what.SetOptions(problemNames()[:1])
+		what.SetSelectedIndex(0)
+	}
+	qty := newScanEntry(env.keys)
+	qty.SetPlaceHolder(lang.X("stock.report_qty_hint", "1 to {{.Held}}", map[string]any{"Held": held}))
+	unit := widget.NewSelectEntry(serials)
+	unit.SetPlaceHolder(lang.X("stock.report_unit_hint", "Serial number of the unit"))
+	reason := newScanMultiLineEntry(env.keys)
+	reason.SetPlaceHolder(lang.X("stock.report_reason_hint", "What happened, for the office"))
+	items := []*widget.FormItem{widget.NewFormItem(lang.X("stock.report_what", "What happened"), what)}
+	if p.Serialized {
+		items = append(items, widget.NewFormItem(lang.X("stock.report_unit", "Which unit"), unit))
+	} else {
+		items = append(items, widget.NewFormItem(lang.X("stock.report_how_many", "How many"), qty))
+	}
+	items = append(items, widget.NewFormItem(lang.X("stock.report_reason_label", "Reason"), reason))
+	form := widget.NewForm(items...)
+	title := wrapLabel(partName(p) + " · " + string(p.Number))
+	title.TextStyle.Bold = true
+	have := lowLabel(lang.X("stock.report_held", "You hold {{.Held}} at {{.Where}}.", map[string]any{"Held": held, "Where": stock.Name}))
+	var d *dialog.CustomDialog
+	report := func() {
+		r := app.StockReport{Problem: problems[max(what.SelectedIndex(), 0)], Part: p.Number, From: stock.ID, Bin: bin, Held: held,
+			Units: serials, Reason: reason.Text, At: env.now()}
+		if p.Serialized {
+			r.Qty, r.Serial = 1, strings.TrimSpace(unit.Text)
+			if r.Serial == "" {
+				host.showError(app.Errorf(app.EINVALID, "stock.report_which_unit", "Choose or scan the serial number of the unit: each unit of this part is followed by its serial."))
+				return
+			}
+		} else {
+			n, err := strconv.Atoi(strings.TrimSpace(qty.Text))
+			if err != nil {
+				host.showError(app.Errorf(app.EINVALID, "stock.report_qty_number", "Type how many units, as a number from 1 to {{.Held}}.", "Held", held))
+				return
+			}
+			r.Qty = n
+		}
+		cmd, err := r.Command()
+		if err != nil {
+			host.showError(err)
+			return
+		}
+		args := map[string]any{"Count": r.Qty, "Part": partName(p), "Where": stock.Name, "Bin": bin.Name}
+		msg := lang.XN("stock.report_confirm_lost", "{{.Count}} × {{.Part}} leave your stock at {{.Where}} for good; the office sees your reason.", r.Qty, args)
+		doLabel := lang.X("stock.report_book_lost", "Record as lost")
+		if r.Problem == app.ProblemDamaged {
+			msg = lang.XN("stock.report_confirm_damaged", "{{.Count}} × {{.Part}} move from {{.Where}} to {{.Bin}} and ship back with your returns.", r.Qty, args)
+			doLabel = lang.X("stock.report_book_damaged", "Move to defective bin")
+		}
+		confirmAction(host, lang.X("stock.report_confirm_title", "Take these parts off your stock?"), msg, doLabel, lang.X("stock.report_keep", "Go back"), true, func() {
+			d.Hide()
+			host.commit(cmd, done)
+		})
+	}
+	send := widget.NewButtonWithIcon(lang.X("stock.report_send", "Report"), theme.WarningIcon(), report)
+	send.Importance = widget.DangerImportance
+	opened := ""
+	typed := func() bool { return qty.Text+"\x00"+unit.Text+"\x00"+reason.Text != opened }
+	leave := func() {
+		leaveTyped(func(title, message, doLabel, keepLabel string, destructive bool, ok func()) {
+			confirmAction(host, title, message, doLabel, keepLabel, destructive, ok)
+		}, typed(), lang.X("dialog.discard_title", "Discard what you typed?"),
+			lang.X("dialog.discard_text", "What you typed in this form is lost. To keep it, go back and save it."), func() { d.Hide() }, func() { d.Hide() })
+	}
+	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), leave)
+	// The buttons under the body, as confirmDialog's: across the width,
+	// side by side where they fit, one above the other on a phone.
+	buttons := container.New(&buttonsFit{}, cancel, send)
+	body := container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(container.NewVBox(title, have, fitForm(form))))
+	d = dialog.NewCustomWithoutButtons(lang.X("stock.report_title", "Report a problem"), body, win)
+	d.Resize(dialogSize(win))
+	opened = qty.Text + "\x00" + unit.Text + "\x00" + reason.Text
+	host.presentForm(d, nil, nil, leave)
+	if !p.Serialized {
+		win.Canvas().Focus(qty)
+	}
+}
+
+func (h terminalParts) presentForm(d dialog.Dialog, submit func(), next func(fyne.CanvasObject) bool, leave func()) {
+	h.t.presentForm(d, submit, next, leave)
+}
+
+// countFlow is a stock count of one location the technician holds: each
+// part the device holds there, with a box for what is on the shelf; a
+// scan of a part's label counts one more. The count is kept as a draft
+// (Deps.Counts) as it is typed, so a restart or a crash loses none of it;
+// Discard asks first. The review says what differs and books the
+// shortfalls as losses.
+type countFlow struct {
+	env   partsEnv
+	host  stockHost
+	loc   app.Location
+	lines []*countRow
+	rows  *fyne.Container
+	note  *widget.Label
+	d     *dialog.CustomDialog
+	done  func()
+	// saves keeps to one draft write at a time (owned by the UI
+	// goroutine); a change while one runs is written after it.
+	saves coalescer
+	// kept is set once a draft exists in the store (or was asked to).
+	kept bool
+	// gone is set once the count is discarded or booked: its draft is
+	// deleted, by the same one-at-a-time writes, so a write in flight
+	// cannot bring it back.
+	gone bool
+}
+
+// countRow is one part of the count.
+type countRow struct {
+	part  app.Part
+	held  int
+	entry *scanEntry
+	label *widget.Label
+	// named is set when part is the catalog's, not only a scanned code.
+	named bool
+}
+
+// counted is what the row's box says: ok false when it is empty (not
+// counted) or not a number (bad true).
+func (r *countRow) counted() (n int, ok, bad bool) {
+	s := strings.TrimSpace(r.entry.Text)
+	if s == "" {
+		return 0, false, false
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > app.MaxQty {
+		return 0, false, true
+	}
+	return n, true, false
+}
+
+// openCount reads the location's stock and the count kept of it off the
+// UI goroutine, then shows the count.
+func openCount(env partsEnv, host stockHost, done func()) {
+	env.run(func() {
+		c, err := env.loadCount()
+		fyne.Do(func() {
+			if err != nil {
+				host.showError(err)
+				return
+			}
+			c.host, c.done = host, done
+			c.show()
+		})
+	})
+}
+
+// countPart is a part of the count as loaded.
+type countPart struct {
+	part    app.Part
+	held    int
+	counted int
+	done    bool
+}
+
+func (e partsEnv) loadCount() (*countFlow, error) {
+	stock, _, err := e.myLocations()
+	if err != nil {
+		return nil, err
+	}
+	bal, err := e.parts.Balances(e.ctx, stock.ID)
+	if err != nil {
+		return nil, err
+	}
+	kept := map[app.PartNumber]int{}
+	if e.counts != nil {
+		if kept, err = e.counts.CountDraft(e.ctx, e.actor, stock.ID); err != nil {
+			return nil, err
+		}
+	}
+	held := map[app.PartNumber]int{}
+	for _, b := range bal {
+		held[b.Part] = b.Qty
+	}
+	numbers := slices.Sorted(maps.Keys(held))
+	for _, n := range slices.Sorted(maps.Keys(kept)) {
+		if _, ok := held[n]; !ok {
+			numbers = append(numbers, n)
+		}
+	}
+	c := &countFlow{env: e, loc: stock, kept: len(kept) > 0}
+	for _, n := range numbers {
+		p, err := e.parts.Part(e.ctx, n)
+		if app.ErrorCode(err) == app.ENOTFOUND {
+			p, err = app.Part{Number: n, NameEN: string(n)}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		r := &countRow{part: p, held: held[n], named: true}
+		r.entry = newScanEntry(e.keys)
+		if v, ok := kept[n]; ok {
+			r.entry.SetText(strconv.Itoa(v))
+		}
+		c.lines = append(c.lines, r)
+	}
+	return c, nil
+}
+
+// show opens the count dialog.
+func (c *countFlow) show() {
+	win := c.host.window()
+	if win == nil {
+		return
+	}
+	c.rows = container.NewVBox()
+	for _, r := range c.lines {
+		c.rows.Add(c.rowObject(r))
+	}
+	how := lang.X("count.how", "Type what is on the shelf, or scan each part's label: each scan counts one. A part left empty is not counted.")
+	if c.kept {
+		how = lang.X("count.resumed", "Your count from before is back; go on where you stopped.") + "\n" + how
+	}
+	c.note = lowLabel(how)
+	where := wrapLabel(lang.X("count.where", "Count of {{.Where}}", map[string]any{"Where": c.loc.Name}))
+	where.TextStyle.Bold = true
+	discard := widget.NewButtonWithIcon(lang.X("count.discard", "Discard count"), theme.DeleteIcon(), c.discard)
+	discard.Importance = widget.DangerImportance
+	later := widget.NewButton(lang.X("count.later", "Close, keep count"), c.close)
+	review := widget.NewButtonWithIcon(lang.X("count.review", "Review"), theme.ConfirmIcon(), c.review)
+	review.Importance = widget.HighImportance
+	buttons := container.New(&buttonsFit{}, discard, later, review)
+	body := container.NewBorder(container.NewVBox(where, c.note), buttons, nil, nil, wheelPage(container.NewVScroll(c.rows)))
+	c.d = dialog.NewCustomWithoutButtons(lang.X("count.title", "Count stock"), body, win)
+	c.d.SetOnClosed(func() { c.host.counting(nil) })
+	c.d.Resize(dialogSize(win))
+	// Escape closes and keeps the count: nothing typed is lost by it.
+	c.host.presentForm(c.d, nil, nil, c.close)
+	c.host.counting(c)
+}
+
+// rowObject is a row of the count: the part and what the device holds,
+// the box for the count and a button that counts one more.
+func (c *countFlow) rowObject(r *countRow) fyne.CanvasObject {
+	r.label = wrapped("")
+	c.showRow(r)
+	r.entry.SetPlaceHolder("—")
+	r.entry.OnChanged = func(string) {
+		c.showRow(r)
+		if !c.gone {
+			c.keep()
+		}
+	}
+	plus := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { c.add(r) })
+	box := container.New(layout.NewGridWrapLayout(fyne.NewSize(88, r.entry.MinSize().Height)), r.entry)
+	return container.NewBorder(nil, nil, nil, container.NewHBox(box, plus), r.label)
+}
+
+// showRow says what the row holds against what it counts.
+func (c *countFlow) showRow(r *countRow) {
+	text := partName(r.part) + "\n" + lang.X("count.held", "{{.Number}} · {{.Held}} on the device", map[string]any{"Number": string(r.part.Number), "Held": r.held})
+	n, ok, bad := r.counted()
+	switch {
+	case bad:
+		r.label.Importance = widget.DangerImportance
+		text += " · " + lang.X("count.not_a_number", "type a number")
+	case !ok:
+		r.label.Importance = widget.MediumImportance
+	case n == r.held:
+		r.label.Importance = widget.SuccessImportance
+	default:
+		r.label.Importance = widget.WarningImportance
+	}
+	r.label.SetText(text)
+}
+
+// add counts one more of r.
+func (c *countFlow) add(r *countRow) {
+	n, _, _ := r.counted()
+	r.entry.SetText(strconv.Itoa(min(n+1, app.MaxQty)))
+}
+
+// scan counts one unit of the part a scan names and says what it
+// counted. It runs on the UI goroutine and reads nothing, so a burst of
+// scans counts each one once, in order.
+func (c *countFlow) scan(m scanner.Meaning) string {
+	code := strings.TrimSpace(string(m.Part))
+	if code == "" {
+		code = strings.TrimSpace(m.Text)
+	}
+	i := slices.IndexFunc(c.lines, func(r *countRow) bool { return strings.EqualFold(string(r.part.Number), code) })
+	if i < 0 {
+		if len(c.lines) >= app.MaxCountParts || !app.ValidID(code) {
+			return lang.X("count.unreadable", "Scanned “{{.Code}}”: not a part number. Scan the part's own label.", map[string]any{"Code": clipText(code)})
+		}
+		// A part the device does not hold here: counted apart, a surplus
+		// for dispatch. It is named from the catalog at the review.
+		r := &countRow{part: app.Part{Number: app.PartNumber(code), NameEN: code}, entry: newScanEntry(c.env.keys)}
+		c.lines = append(c.lines, r)
+		c.rows.Add(c.rowObject(r))
+		i = len(c.lines) - 1
+	}
+	r := c.lines[i]
+	c.add(r)
+	n, _, _ := r.counted()
+	return lang.X("count.scanned", "Scanned {{.Part}}: {{.Counted}} counted, {{.Held}} on the device.", map[string]any{"Part": string(r.part.Number), "Counted": n, "Held": r.held})
+}
+
+// draft is the count as typed: the parts counted.
+func (c *countFlow) draft() map[app.PartNumber]int {
+	out := map[app.PartNumber]int{}
+	for _, r := range c.lines {
+		if n, ok, _ := r.counted(); ok {
+			out[r.part.Number] = n
+		}
+	}
+	return out
+}
+
+// keep writes the count as a draft off the UI goroutine, one write at a
+// time: changes made while one runs are written by the next. Once the
+// count is gone, the write deletes the draft.
+func (c *countFlow) keep() {
+	if c.env.counts == nil || !c.saves.start() {
+		return
+	}
+	gone, counts := c.gone, c.draft()
+	c.kept = !gone && (c.kept || len(counts) > 0)
+	c.env.run(func() {
+		var err error
+		if gone {
+			err = c.env.counts.DeleteCountDraft(c.env.ctx, c.env.actor, c.loc.ID)
+		} else {
+			err = c.env.counts.PutCountDraft(c.env.ctx, c.env.actor, c.loc.ID, counts)
+		}
+		fyne.Do(func() {
+			current := c.saves.done()
+			if err != nil && gone {
+				c.host.showError(err)
+			} else if err != nil && c.note != nil {
+				c.note.Importance = widget.DangerImportance
+				c.note.SetText(lang.X("count.not_kept", "Your count could not be kept on the device: {{.Error}} Finish it now, or note the numbers.", map[string]any{"Error": errorText(err)}))
+			}
+			if !current {
+				c.keep()
+			}
+		})
+	})
+}
+
+// typed reports whether anything is counted, or a count was kept before.
+func (c *countFlow) typed() bool {
+	return c.kept || len(c.draft()) > 0
+}
+
+// close closes the count and keeps it.
+func (c *countFlow) close() { c.d.Hide() }
+
+// discard asks before throwing the typed count away, then deletes it.
+func (c *countFlow) discard() {
+	leaveTyped(func(title, message, doLabel, keepLabel string, destructive bool, ok func()) {
+		confirmAction(c.host, title, message, doLabel, keepLabel, destructive, ok)
+	}, c.typed(), lang.X("count.discard_title", "Discard this count?"),
+		lang.X("count.discard_text", "The numbers you typed or scanned are lost, and nothing is booked. To keep them, go back and review the count."),
+		c.close, func() {
+			c.forget()
+			c.close()
+		})
+}
+
+// forget deletes the kept count.
+func (c *countFlow) forget() {
+	c.gone = true
+	c.keep()
+}
+
+// review reads what the device holds now (a sync may have brought a
+// delivery since the count opened) and names the parts scanned, then
+// says what differs and books the shortfalls when confirmed.
+func (c *countFlow) review() {
+	var lines []app.CountLine
+	for _, r := range c.lines {
+		n, ok, bad := r.counted()
+		if bad {
+			c.host.showError(app.Errorf(app.EINVALID, "stock.count_range", "Count {{.Part}} as a number from 0 to {{.Max}}.", "Part", string(r.part.Number), "Max", app.MaxQty))
+			return
+		}
+		lines = append(lines, app.CountLine{Part: r.part.Number, Counted: n, Done: ok})
+	}
+	parts := map[app.PartNumber]app.Part{}
+	for _, r := range c.lines {
+		if r.named {
+			parts[r.part.Number] = r.part
+		}
+	}
+	c.env.run(func() {
+		held, err := c.env.quantities(c.loc.ID)
+		// A part scanned that the device does not hold is named from
+		// the catalog here, not while scanning: a count reads nothing.
+		for _, l := range lines {
+			if err == nil && l.Done {
+				err = c.env.namePart(parts, l.Part)
+			}
+		}
+		fyne.Do(func() {
+			if err != nil {
+				c.host.showError(err)
+				return
+			}
+			for i, r := range c.lines {
+				lines[i].Held = held[r.part.Number]
+				if r.held != lines[i].Held {
+					r.held = lines[i].Held
+					c.showRow(r)
+				}
+			}
+			now := c.env.now()
+			reason := lang.X("count.reason", "count on {{.Day}}", map[string]any{"Day": now.In(c.env.zone).Format("2006-01-02")})
+			out, err := app.CountStock(c.loc.ID, lines, reason, now)
+			if err != nil {
+				c.host.showError(err)
+				return
+			}
+			c.confirm(out, lines, parts)
+		})
+	})
+}
+
+// countReview is the review's text: what is booked, what goes to dispatch.
+func countReview(out app.CountOutcome, lines []app.CountLine, parts map[app.PartNumber]app.Part) string {
+	held := map[app.PartNumber]app.CountLine{}
+	for _, l := range lines {
+		held[l.Part] = l
+	}
+	var b strings.Builder
+	if len(out.Losses) > 0 {
+		b.WriteString(lang.X("count.losses", "Booked as lost, with the count's date as reason:"))
+		for _, m := range out.Losses {
+			l := held[m.Movement.Part]
+			fmt.Fprintf(&b, "\n• %s", lang.XN("count.loss_line", "{{.Part}}: {{.Held}} on the device, {{.Counted}} counted, {{.Lost}} lost.", -m.Movement.Qty,
+				map[string]any{"Part": namedPart(parts, l.Part), "Held": l.Held, "Counted": l.Counted, "Lost": -m.Movement.Qty}))
+		}
+	}
+	if len(out.Surplus) > 0 {
+		if b.Len() > 0 {
+			b.WriteString("\n\n")
+		}
+		b.WriteString(lang.X("count.surplus", "More than the device holds: a device cannot add stock. Tell dispatch these numbers; they book what turned up:"))
+		for _, l := range out.Surplus {
+			fmt.Fprintf(&b, "\n• %s", lang.XN("count.surplus_line", "{{.Part}}: {{.Counted}} counted, {{.Held}} on the device, {{.Extra}} more.", l.Counted-max(l.Held, 0),
+				map[string]any{"Part": namedPart(parts, l.Part), "Held": l.Held, "Counted": l.Counted, "Extra": l.Counted - max(l.Held, 0)}))
+		}
+	}
+	if b.Len() == 0 {
+		b.WriteString(lang.X("count.matches", "Everything you counted matches the device."))
+	}
+	if out.Uncounted > 0 {
+		b.WriteString("\n\n" + lang.XN("count.uncounted", "{{.Count}} parts not counted stay as they are.", out.Uncounted, map[string]any{"Count": out.Uncounted}))
+	}
+	return b.String()
+}
+
+// confirm shows the review and, confirmed, books the losses one after the
+// other; the kept count goes once all are saved. A loss that fails stops
+// the rest and keeps the count: the next review books only what the
+// device still holds too much of.
+func (c *countFlow) confirm(out app.CountOutcome, lines []app.CountLine, parts map[app.PartNumber]app.Part) {
+	msg := countReview(out, lines, parts)
+	doLabel := lang.X("count.finish", "Finish count")
+	destructive := len(out.Losses) > 0
+	if destructive {
+		doLabel = lang.XN("count.book", "Book {{.Count}} losses", len(out.Losses), map[string]any{"Count": len(out.Losses)})
+	}
+	confirmAction(c.host, lang.X("count.review_title", "Your count"), msg, doLabel, lang.X("count.back", "Back to counting"), destructive, func() {
+		c.forget()
+		c.close()
+		var book func(i int)
+		book = func(i int) {
+			if i == len(out.Losses) {
+				if c.done != nil {
+					c.done()
+				}
+				return
+			}
+			c.host.commit(out.Losses[i], func() { book(i + 1) })
+		}
+		book(0)
+	})
+}
+
+// CountInFront returns the stock count in front, for tests: its rows as
+// "part held counted" ("-" when not counted).
+func (t *Terminal) CountInFront() []string {
+	c := t.counterInFront()
+	if c == nil {
+		return nil
+	}
+	out := make([]string, len(c.lines))
+	for i, r := range c.lines {
+		n, ok, _ := r.counted()
+		v := "-"
+		if ok {
+			v = strconv.Itoa(n)
+		}
+		out[i] = fmt.Sprintf("%s %d %s", r.part.Number, r.held, v)
+	}
+	return out
+}
