@@ -1,0 +1,134 @@
+package ui_test
+
+import (
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// focusField gives the focus to the field of o whose placeholder holds
+// hint ("": the first field), as a tap on it does: Escape then reaches
+// the field first, as it does from a keyboard.
+func focusField(t *testing.T, w fyne.Window, o fyne.CanvasObject, hint string) {
+	t.Helper()
+	var target fyne.Focusable
+	walk(o, func(c fyne.CanvasObject) {
+		if e := entryOf(c); e != nil && target == nil && strings.Contains(e.PlaceHolder, hint) {
+			target = c.(fyne.Focusable)
+		}
+	})
+	if target == nil {
+		t.Fatalf("no field with placeholder %q", hint)
+	}
+	w.Canvas().Focus(target)
+}
+
+// TestLastDialogsAskBeforeDiscardingTyping: the add-part dialog's
+// serials and quantity, the ship-back dialog's carrier and tracking
+// number and the load list's dates, closed by Escape (from the field
+// typed into) or the dialog's Cancel/Close with something typed, ask
+// first, Discard in red or Keep editing; Keep editing leaves the dialog
+// open with the typing, Discard closes it. Untouched, each closes at
+// once; so does the load list once the dates typed were shown.
+func TestLastDialogsAskBeforeDiscardingTyping(t *testing.T) {
+	s := newSupplyWorld(t)
+	tk := workingTicket(t, s.term, s.ds, s.deps)
+	_, bin := myBins(t, s.deps)
+	if _, err := s.deps.Commit.Commit(t.Context(), s.deps.Actor, &app.ReturnDefective{Movement: app.StockMovement{ID: app.NewID(),
+		Part: s.ds.Parts[0].Number, To: bin, Qty: 1, Serial: "DEF-9", Ticket: tk.ID, Reason: tk.Number}}); err != nil {
+		t.Fatal(err)
+	}
+	w := s.w
+
+	dialogs := []struct {
+		name   string
+		open   func()
+		hint   string // the field typed into, by its placeholder
+		text   string
+		cancel string // the dialog's own way out
+	}{
+		{"serial of the new part", func() {
+			s.term.Detail().Show(tk.ID)
+			openPicker(t, s.term, w)
+		}, "Serial of the new part", "SN-8841-22", "Cancel"},
+		{"serial of the removed part", func() {
+			s.term.Detail().Show(tk.ID)
+			openPicker(t, s.term, w)
+		}, "Serial of the removed part", "OLD-1177", "Cancel"},
+		{"ship-back tracking", func() {
+			s.term.ShowParts("defective", "")
+			tapButton(t, s.term.Object(), "Ship back…")
+		}, "courier's label", "JD0001", "Cancel"},
+		{"ship-back carrier", func() {
+			s.term.ShowParts("defective", "")
+			tapButton(t, s.term.Object(), "Ship back…")
+		}, "Courier", "DHL", "Cancel"},
+		{"load list dates", func() {
+			s.term.ShowOnWay()
+			tapButton(t, s.term.OnWayPage(), "What to load")
+			s.term.SetLoadRange(3) // Choose dates
+		}, "", "2026-06-20", "Close"},
+	}
+	overlays := func() int { return len(w.Canvas().Overlays().List()) }
+	for _, d := range dialogs {
+		leaves := []struct {
+			name string
+			do   func()
+		}{
+			{"Escape", func() {
+				focusField(t, w, front(w), d.hint)
+				press(w, fyne.KeyEscape)
+			}},
+			{d.cancel, func() { tapButton(t, front(w), d.cancel) }},
+		}
+		for _, leave := range leaves {
+			t.Run(d.name+"/"+leave.name, func(t *testing.T) {
+				d.open()
+				if overlays() != 1 {
+					t.Fatalf("opening: %d overlays, want the dialog", overlays())
+				}
+				leave.do()
+				if overlays() != 0 {
+					t.Fatalf("%s on the dialog as it opened: %d overlays, want it closed at once:\n%s", leave.name, overlays(), labels(front(w)))
+				}
+
+				d.open()
+				typeInto(t, front(w), d.hint, d.text)
+				leave.do()
+				ask := front(w)
+				if shown := labels(ask); overlays() != 2 || !strings.Contains(shown, discardTypedQ) {
+					t.Fatalf("%s with typing: %d overlays, asked:\n%s", leave.name, overlays(), shown)
+				}
+				if b := findButton(ask, "Discard"); b == nil || b.Importance != widget.DangerImportance {
+					t.Errorf("Discard is not offered as a destructive action: %v", b)
+				}
+				tapButton(t, ask, "Keep editing")
+				if overlays() != 1 || fieldText(t, front(w), d.hint) != d.text {
+					t.Fatalf("Keep editing: %d overlays, want the dialog with the typing:\n%s", overlays(), labels(front(w)))
+				}
+				leave.do()
+				tapButton(t, front(w), "Discard")
+				if overlays() != 0 {
+					t.Fatalf("Discard: %d overlays, want the dialog closed", overlays())
+				}
+			})
+		}
+	}
+
+	// Dates typed and shown (Show, or Enter in a date) are the list on
+	// screen: closing it loses nothing.
+	s.term.ShowOnWay()
+	tapButton(t, s.term.OnWayPage(), "What to load")
+	s.term.SetLoadRange(3)
+	typeInto(t, front(w), "", "2026-06-20")
+	tapButton(t, front(w), "Show")
+	tapButton(t, front(w), "Close")
+	if overlays() != 0 {
+		t.Fatalf("Close on dates shown: %d overlays, want it closed at once:\n%s", overlays(), labels(front(w)))
+	}
+}
+
