@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/ui"
 )
 
 // focusField gives the focus to the field of o whose placeholder holds
@@ -132,3 +133,66 @@ func TestLastDialogsAskBeforeDiscardingTyping(t *testing.T) {
 	}
 }
 
+// TestRepairDraftIsSaidAsTheOthers: a repair log entry typed and left
+// unsaved (the form cut short by the lock screen) is said as the
+// technician leaves the ticket, as a diagnosis's draft is, alone and
+// with the others; back on the ticket a line at its top says an entry
+// waits and "Finish it" opens the form on it, also after a restart.
+// Saving it takes the line away.
+func TestRepairDraftIsSaidAsTheOthers(t *testing.T) {
+	term, w, ds, deps, _ := draftTerminal(t)
+	a, b := assignedTicket(t, ds, app.KindOnSite, 0), assignedTicket(t, ds, app.KindOnSite, 1)
+	const entry = "Replaced the drain pump"
+	const waiting = "A repair log entry you typed is not saved yet."
+
+	term.Detail().Show(a.ID)
+	if visible(term.Detail().Object(), waiting) {
+		t.Fatalf("with no draft the ticket says one waits:\n%s", visibleText(term.Detail().Object()))
+	}
+	tapButton(t, term.Detail().Object(), "Log repair")
+	typeInto(t, front(w), repairHint, entry)
+	term.FirePaneTimers()
+	// Cut short: the form goes as the lock screen takes the dialogs.
+	for _, o := range w.Canvas().Overlays().List() {
+		w.Canvas().Overlays().Remove(o)
+	}
+	term.Detail().Show(b.ID)
+	if want, got := "Your repair log entry on "+a.Number+" is kept as a draft.", term.ScanStatus(); got != want || !term.ScanBarShown() {
+		t.Errorf("leaving %s with the entry typed, the note below says %q (shown %v), want %q", a.Number, got, term.ScanBarShown(), want)
+	}
+
+	back := func(term *ui.Terminal, w fyne.Window, when string) {
+		t.Helper()
+		term.Detail().Show(a.ID)
+		detail := term.Detail().Object()
+		if !visible(detail, waiting) {
+			t.Fatalf("%s: the ticket does not say an entry waits:\n%s", when, visibleText(detail))
+		}
+		tapButton(t, detail, "Finish it")
+		if got := fieldText(t, front(w), repairHint); got != entry {
+			t.Fatalf("%s: Finish it opened the form with %q, want the draft", when, got)
+		}
+		press(w, fyne.KeyEscape) // untouched: closes at once, the draft kept
+	}
+	back(term, w, "back on the ticket")
+	if term.ScanBarShown() {
+		t.Errorf("back on %s, the note below still says %q", a.Number, term.ScanStatus())
+	}
+	again, aw := openTerminal(t, deps)
+	back(again, aw, "after a restart")
+
+	// With a diagnosis typed too, both are said.
+	typeInto(t, again.Detail().Object(), diagnosisHint, "Pump seized")
+	again.Detail().Show(b.ID)
+	if want, got := "Your diagnosis and repair log entry on "+a.Number+" are kept as drafts.", again.ScanStatus(); got != want {
+		t.Errorf("leaving with a diagnosis and an entry typed, the note below says %q, want %q", got, want)
+	}
+
+	again.Detail().Show(a.ID)
+	tapButton(t, again.Detail().Object(), "Finish it")
+	typeInto(t, front(aw), "0 to 1440", "30")
+	tapButton(t, front(aw), "Save")
+	if detail := again.Detail().Object(); visible(detail, waiting) {
+		t.Errorf("the entry saved, the ticket still says one waits:\n%s", visibleText(detail))
+	}
+}
