@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -194,5 +196,65 @@ func TestRepairDraftIsSaidAsTheOthers(t *testing.T) {
 	tapButton(t, front(aw), "Save")
 	if detail := again.Detail().Object(); visible(detail, waiting) {
 		t.Errorf("the entry saved, the ticket still says one waits:\n%s", visibleText(detail))
+	}
+}
+
+// TestFormHintsReadWholeOnAPhone: on a 360 dp phone a form's field is
+// as wide as its hint needs, the label above it where beside it the
+// hint would be cut, in every language: the repair log's example in
+// French and the payment's reference in Chinese were cut to their first
+// words before.
+func TestFormHintsReadWholeOnAPhone(t *testing.T) {
+	forms := []struct {
+		name   string
+		button func() string
+		hint   func() string
+	}{
+		{"repair log", func() string { return lang.X("repair.add", "Log repair") },
+			func() string { return lang.X("repair.what_hint", "e.g. replaced the drain pump") }},
+		{"payment", func() string { return lang.X("money.take", "Take payment") },
+			func() string { return lang.X("payment.reference_hint", "Slip or transaction number (card, mobile)") }},
+	}
+	for _, code := range []string{"en", "zh-Hans", "fr", "es", "pt"} {
+		for _, f := range forms {
+			t.Run(code+"/"+f.name, func(t *testing.T) {
+				var term *ui.Terminal
+				var w fyne.Window
+				var id app.TicketID
+				if f.name == "payment" {
+					var deps ui.Deps
+					term, w, deps, _ = moneyTerminal(t, "D12")
+					tk, _ := paidTicket(t, term, deps, "356938035643809")
+					id = tk.ID
+				} else {
+					term, w, _, _ = ticketTerminal(t, nil)
+					id = inProgress(t, term)
+				}
+				inLanguage(t, code)
+				w.Resize(smallPhone)
+				term.Detail().Show(id)
+				tapButton(t, term.Detail().Object(), f.button())
+				for range 2 { // as the driver's frames do (TestEveryPageFitsASmallPhone)
+					w.Resize(smallPhone)
+					for _, o := range w.Canvas().Overlays().List() {
+						layOutAgain(o)
+					}
+				}
+				hint := f.hint()
+				var field *widget.Entry
+				walk(front(w), func(o fyne.CanvasObject) {
+					if e := entryOf(o); e != nil && e.PlaceHolder == hint {
+						field = e
+					}
+				})
+				if field == nil {
+					t.Fatalf("no field hinting %q:\n%s", hint, labels(front(w)))
+				}
+				need := fyne.MeasureText(hint, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding()
+				if got := field.Size().Width; got < need {
+					t.Errorf("the field hinting %q is %.0f dp wide, its hint needs %.0f: cut", hint, got, need)
+				}
+			})
+		}
 	}
 }
