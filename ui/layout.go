@@ -246,9 +246,21 @@ func fitForm(form *widget.Form) *fyne.Container {
 	return container.New(&formFit{form: form}, form)
 }
 
+// fitFormShort is fitForm for a form under a list whose rows are what
+// the dialog is for (the add-part dialog's results): its labels stay
+// beside the fields where the fields fit, their hints cut, as the
+// labels above them took two of a phone's few rows of results.
+func fitFormShort(form *widget.Form) *fyne.Container {
+	return container.New(&formFit{form: form, short: true}, form)
+}
+
 // formFit lays out a widget.Form, turning it between Fyne's two
 // orientations.
-type formFit struct{ form *widget.Form }
+type formFit struct {
+	form *widget.Form
+	// short leaves the hints out of the choice (fitFormShort).
+	short bool
+}
 
 // widths are the form's widths with its labels beside its fields and
 // above them.
@@ -261,7 +273,9 @@ func (l *formFit) widths() (beside, stacked float32) {
 		}
 		label = max(label, fyne.MeasureText(it.Text, theme.TextSize(), fyne.TextStyle{Bold: true}).Width+2*pad)
 		field = max(field, it.Widget.MinSize().Width)
-		hint = max(hint, hintWidth(it.Widget))
+		if !l.short {
+			hint = max(hint, hintWidth(it.Widget))
+		}
 	}
 	return label + theme.Padding() + max(field, hint), max(label, field)
 }

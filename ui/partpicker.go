@@ -143,7 +143,7 @@ func (pp *partPicker) show(query string) bool {
 	form := container.NewVBox(pp.query, pp.onlyMine, pp.hidden, pp.noneFit,
 		lowLabel(lang.X("parts.stock_heading", "Stock in {{.Where}}:", map[string]any{"Where": pp.stockLoc.Name})))
 	bottom := container.NewVBox(
-		fitForm(widget.NewForm(
+		fitFormShort(widget.NewForm(
 			widget.NewFormItem(lang.X("parts.qty", "Quantity"), pp.qty),
 			widget.NewFormItem(lang.X("part.serial", "Serial"), pp.serial),
 			widget.NewFormItem(lang.X("parts.defective", "Removed part"), pp.removed),
