@@ -44,6 +44,10 @@ type repairDraft struct {
 	shown *widget.Label
 	row   *draftRow
 	box   *fyne.Container
+	// banner says at the top of the ticket that an entry is not saved,
+	// with the way back into it (repairCard.banner); nil before it is
+	// built.
+	banner fyne.CanvasObject
 }
 
 // set keeps text as the draft ("" for none) and shows it on the card.
@@ -52,6 +56,13 @@ func (k *repairDraft) set(text string) {
 		text = ""
 	}
 	k.text = text
+	if k.banner != nil && k.banner.Visible() != (text != "") {
+		if text != "" {
+			k.banner.Show()
+		} else {
+			k.banner.Hide()
+		}
+	}
 	if k.box == nil {
 		return
 	}
@@ -126,6 +137,29 @@ func (c *repairCard) object() fyne.CanvasObject {
 		box.Add(container.NewHBox(widget.NewButtonWithIcon(lang.X("repair.add", "Log repair"), theme.ContentAddIcon(), c.logRepair)))
 	}
 	return widget.NewCard(lang.X("ticket.repairs", "Repair log"), "", box)
+}
+
+// banner is the line at the top of the ticket that says a repair log
+// entry typed and not saved is kept, with a button that opens the form
+// on it: the card that shows the draft is below the warranty, the
+// charges and the parts, a phone's screens down, and a technician back
+// on the ticket after the lock screen or a restart did not see the
+// entry waiting. Hidden while there is no draft; nil where the card logs
+// nothing.
+func (c *repairCard) banner() fyne.CanvasObject {
+	if !c.editable || c.detail.Ticket.Status == app.StatusClosed {
+		return nil
+	}
+	k := c.draft()
+	l := widget.NewLabel(lang.X("draft.repair_waiting", "A repair log entry you typed is not saved yet."))
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.WarningImportance
+	open := widget.NewButtonWithIcon(lang.X("draft.repair_open", "Finish it"), theme.DocumentCreateIcon(), c.logRepair)
+	k.banner = container.NewBorder(nil, nil, nil, open, l)
+	if k.text == "" {
+		k.banner.Hide()
+	}
+	return k.banner
 }
 
 // logRepair asks what was done and for how long, offering the time since

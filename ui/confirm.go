@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -18,6 +19,19 @@ type dialogTracker interface {
 	// present shows d and tracks it; submit is what Enter does, nil for
 	// a dialog that only says or asks.
 	present(d dialog.Dialog, submit func())
+	// presentForm is present for a form: Enter in a field first runs
+	// next (nil: none), and Escape runs leave (nil: closes d).
+	presentForm(d dialog.Dialog, submit func(), next func(from fyne.CanvasObject) bool, leave func())
+}
+
+// leaveDialog is leaveTyped for a dialog shown through dialogs, in the
+// words of the terminal's forms (leaveForm): close runs at once when
+// nothing was typed, else after Discard.
+func leaveDialog(dialogs dialogTracker, typed bool, close func()) {
+	leaveTyped(func(title, message, doLabel, keepLabel string, destructive bool, ok func()) {
+		confirmAction(dialogs, title, message, doLabel, keepLabel, destructive, ok)
+	}, typed, lang.X("dialog.discard_title", "Discard what you typed?"),
+		lang.X("dialog.discard_text", "What you typed in this form is lost. To keep it, go back and save it."), close, close)
 }
 
 // confirmAction asks before an action that cannot be taken back. Both

@@ -235,9 +235,10 @@ func (v *TicketDetailView) leave(tk app.Ticket) {
 	v.drafts.flush()
 	diagnosis := v.diagnosis != nil && v.diagnosis.ticket.ID == tk.ID && v.diagnosis.isDraft()
 	note := v.notes != nil && v.notes.detail.Ticket.ID == tk.ID && v.notes.isDraft()
-	if (diagnosis || note) && v.toldLeft != tk.ID {
+	repair := v.repairDraft != nil && v.repairDraft.ticket == tk.ID && v.repairDraft.text != ""
+	if (diagnosis || note || repair) && v.toldLeft != tk.ID {
 		v.toldLeft = tk.ID
-		v.host.draftsKept(tk.ID, draftsKeptText(tk.Number, diagnosis, note))
+		v.host.draftsKept(tk.ID, draftsKeptText(tk.Number, diagnosis, note, repair))
 	}
 }
 
@@ -571,6 +572,10 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	if b := arrivedBanner(t, tv.supply); b != nil {
 		sections = append(sections, b)
 	}
+	// The repair log's draft, said at the top (repairCard.banner): filled
+	// once the card is built below.
+	repairBanner := len(sections)
+	sections = append(sections, nil)
 	named("actions", rest)
 	if len(contact.Objects) > 0 {
 		// Right under the customer and the address they call, map and
@@ -632,6 +637,11 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		repairs.kept = &repairDraft{ticket: t.ID, text: tv.drafts[app.DraftRepair].Text}
 	}
 	v.repairDraft = repairs.kept
+	if b := repairs.banner(); b != nil {
+		sections[repairBanner] = b
+	} else {
+		sections = slices.Delete(sections, repairBanner, repairBanner+1)
+	}
 	if repairs.editable {
 		// From the completion's checklist: the reload after the entry
 		// keeps the actions in view, where the dialog was opened.

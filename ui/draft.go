@@ -266,14 +266,24 @@ func (r *draftRow) show(draft bool, changedSince bool, saved string) {
 }
 
 // draftsKeptText says which drafts of ticket number are kept as the
-// technician leaves it.
-func draftsKeptText(number string, diagnosis, note bool) string {
+// technician leaves it: the diagnosis, the new note, the repair log's
+// entry. The repair log's was left unsaid, and a technician who left a
+// ticket with only an entry typed thought it lost.
+func draftsKeptText(number string, diagnosis, note, repair bool) string {
 	data := map[string]any{"Number": number}
 	switch {
+	case diagnosis && note && repair:
+		return lang.X("draft.left_all", "Your diagnosis, note and repair log entry on {{.Number}} are kept as drafts.", data)
 	case diagnosis && note:
 		return lang.X("draft.left_both", "Your diagnosis and note on {{.Number}} are kept as drafts.", data)
+	case diagnosis && repair:
+		return lang.X("draft.left_diagnosis_repair", "Your diagnosis and repair log entry on {{.Number}} are kept as drafts.", data)
+	case note && repair:
+		return lang.X("draft.left_note_repair", "Your note and repair log entry on {{.Number}} are kept as drafts.", data)
 	case diagnosis:
 		return lang.X("draft.left_diagnosis", "Your diagnosis of {{.Number}} is kept as a draft.", data)
+	case repair:
+		return lang.X("draft.left_repair", "Your repair log entry on {{.Number}} is kept as a draft.", data)
 	}
 	return lang.X("draft.left_note", "Your note on {{.Number}} is kept as a draft.", data)
 }

@@ -250,23 +250,67 @@ func fitForm(form *widget.Form) *fyne.Container {
 	return container.New(&formFit{form: form}, form)
 }
 
+// fitFormShort is fitForm for a form under a list whose rows are what
+// the dialog is for (the add-part dialog's results): its labels stay
+// beside the fields where the fields fit, their hints cut, as the
+// labels above them took two of a phone's few rows of results.
+func fitFormShort(form *widget.Form) *fyne.Container {
+	return container.New(&formFit{form: form, short: true}, form)
+}
+
 // formFit lays out a widget.Form, turning it between Fyne's two
 // orientations.
-type formFit struct{ form *widget.Form }
+type formFit struct {
+	form *widget.Form
+	// short leaves the hints out of the choice (fitFormShort).
+	short bool
+}
 
 // widths are the form's widths with its labels beside its fields and
 // above them.
 func (l *formFit) widths() (beside, stacked float32) {
 	pad := theme.InnerPadding()
-	var label, field float32
+	var label, field, hint float32
 	for _, it := range l.form.Items {
 		if it.Widget == nil || !it.Widget.Visible() {
 			continue
 		}
 		label = max(label, fyne.MeasureText(it.Text, theme.TextSize(), fyne.TextStyle{Bold: true}).Width+2*pad)
 		field = max(field, it.Widget.MinSize().Width)
+		if !l.short {
+			hint = max(hint, hintWidth(it.Widget))
+		}
 	}
-	return label + theme.Padding() + field, max(label, field)
+	return label + theme.Padding() + max(field, hint), max(label, field)
+}
+
+// hintWidth is how wide the placeholder of the one-line field o is or
+// holds (withProblem's box, a field with a button beside it) needs to be
+// read whole; 0 for none. A form lays its labels beside its fields only
+// where the hints fit too: on a 360 dp phone "e.g. replaced the drain
+// pump" in French, and the payment's reference hint in Chinese, were cut
+// to their first words beside the labels, the example unread.
+func hintWidth(o fyne.CanvasObject) float32 {
+	var e *widget.Entry
+	switch o := o.(type) {
+	case *scanEntry:
+		e = &o.Entry
+	case *plainEntry:
+		e = &o.Entry
+	case *widget.Entry:
+		e = o
+	case *fyne.Container:
+		var w float32
+		for _, c := range o.Objects {
+			w = max(w, hintWidth(c))
+		}
+		return w
+	}
+	if e == nil || e.PlaceHolder == "" || e.MultiLine && e.Wrapping != fyne.TextWrapOff {
+		return 0
+	}
+	// The entry's border and the text's padding either side.
+	return fyne.MeasureText(e.PlaceHolder, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding() + 2*theme.InputBorderSize()
 }
 
 func (l *formFit) MinSize([]fyne.CanvasObject) fyne.Size {

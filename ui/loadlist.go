@@ -40,15 +40,18 @@ type loadList struct {
 	host loadHost
 	// Owned by the UI goroutine.
 	rng      *widget.Select
-	from, to *widget.Entry
+	from, to *plainEntry
 	dates    *fyne.Container
 	rows     *fyne.Container
 	status   *widget.Label
 	d        dialog.Dialog
-	lines    []app.LoadLine
-	names    map[app.PartNumber]app.Part
-	numbers  map[app.TicketID]string
-	loads    coalescer
+	// shownFrom and shownTo are the dates typed when the list shown
+	// was read for them (as the dialog opened, before any).
+	shownFrom, shownTo string
+	lines              []app.LoadLine
+	names              map[app.PartNumber]app.Part
+	numbers            map[app.TicketID]string
+	loads              coalescer
 }
 
 // dayStart is the start of t's day in t's zone (the session's: partsEnv's
@@ -71,7 +74,7 @@ func openLoadList(env partsEnv, host loadHost) *loadList {
 		lang.X("load.three_days", "Next 3 days"),
 		lang.X("load.choose", "Choose dates"),
 	}, func(string) { l.changed() })
-	l.from, l.to = widget.NewEntry(), widget.NewEntry()
+	l.from, l.to = newPlainEntry(env.keys), newPlainEntry(env.keys)
 	today := dayStart(env.now())
 	l.from.SetText(today.Format(time.DateOnly))
 	l.to.SetText(today.AddDate(0, 0, 6).Format(time.DateOnly))
@@ -84,13 +87,24 @@ func openLoadList(env partsEnv, host loadHost) *loadList {
 	l.status = lowLabel("")
 	l.status.Wrapping = fyne.TextWrapWord
 	top := container.NewVBox(l.rng, l.dates)
-	d := dialog.NewCustom(lang.X("load.title", "What to load"), lang.X("dialog.close", "Close"),
+	l.shownFrom, l.shownTo = l.from.Text, l.to.Text
+	d := dialog.NewCustomWithoutButtons(lang.X("load.title", "What to load"),
 		container.NewBorder(top, l.status, nil, nil, wheelPage(container.NewVScroll(l.rows))), win)
+	d.SetButtons([]fyne.CanvasObject{widget.NewButton(lang.X("dialog.close", "Close"), l.leave)})
 	d.Resize(dialogSize(win))
 	l.d = d
-	host.present(d, nil)
+	host.presentForm(d, nil, nil, l.leave)
 	l.rng.SetSelectedIndex(1)
 	return l
+}
+
+// leave closes the dialog (Close, Escape), asking first when dates were
+// typed and not shown yet (leaveDialog): a technician who typed a
+// range and closed before Show lost it without a word. Dates already
+// shown are not asked about: the list they chose was read.
+func (l *loadList) leave() {
+	typed := l.dates.Visible() && (l.from.Text != l.shownFrom || l.to.Text != l.shownTo)
+	leaveDialog(l.host, typed, l.d.Hide)
 }
 
 func (l *loadList) changed() {
@@ -135,6 +149,7 @@ func (l *loadList) load() {
 	if !l.loads.start() {
 		return
 	}
+	l.shownFrom, l.shownTo = l.from.Text, l.to.Text
 	l.status.Importance = widget.LowImportance
 	l.status.SetText(lang.X("parts.loading", "Loading…"))
 	env := l.env

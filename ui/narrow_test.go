@@ -58,6 +58,9 @@ func TestEveryPageFitsASmallPhone(t *testing.T) {
 				return ui.ReportToSign{Digest: r.Digest(), Total: total, Report: r.CanonicalJSON()}, err
 			}
 			term := ui.NewTerminal(t.Context(), deps)
+			// No "Opening the ticket…" timer of its own goroutine: on a
+			// slow run one fired into the pane as the test went on.
+			term.ManualPaneTimers()
 			w := test.NewTempWindow(t, term.Object())
 			term.Attach(w)
 			w.Resize(smallPhone)
@@ -113,26 +116,65 @@ func TestEveryPageFitsASmallPhone(t *testing.T) {
 			}
 			// The dialogs a ticket opens, each on the first ticket that
 			// offers it.
-			for _, d := range []struct{ key, en string }{
-				{"contact.edit", "Edit"}, {"parts.add", "Add part"}, {"repair.add", "Log repair"},
-				{"labels.print", "Print labels"}, {"estimate.issue", "Estimate"},
-				{"action.wait_parts", "Wait for parts"}, {"action.fail", "Cannot complete"},
-			} {
-				name := lang.X(d.key, d.en)
-				opened := false
-				for _, tk := range mine {
-					term.Detail().Show(tk.ID)
-					if b := findButton(term.Detail().Object(), name); b != nil && !b.Disabled() {
-						page("the dialog of "+name, func() { test.Tap(b) })
-						closeOverlays(w)
-						opened = true
-						break
+			type offered struct{ key, en string }
+			ticketDialogs := func(dialogs ...offered) {
+				t.Helper()
+				for _, d := range dialogs {
+					name := lang.X(d.key, d.en)
+					opened := false
+					for _, tk := range mine {
+						term.Detail().Show(tk.ID)
+						if b := findButton(term.Detail().Object(), name); b != nil && !b.Disabled() {
+							page("the dialog of "+name, func() { test.Tap(b) })
+							closeOverlays(w)
+							opened = true
+							break
+						}
+					}
+					if !opened {
+						t.Errorf("no ticket offers %q", name)
 					}
 				}
-				if !opened {
-					t.Errorf("no ticket offers %q", name)
+			}
+			ticketDialogs(offered{"contact.edit", "Edit"}, offered{"parts.add", "Add part"}, offered{"repair.add", "Log repair"},
+				offered{"labels.print", "Print labels"}, offered{"estimate.issue", "Estimate"},
+				offered{"action.wait_parts", "Wait for parts"}, offered{"action.fail", "Cannot complete"},
+				offered{"money.take", "Take payment"})
+			// Closing at the customer's: a ticket completed offers the
+			// signature, one with an estimate issued the customer's
+			// answer. The demo's day has neither.
+			completed, estimated := false, false
+			for _, tk := range mine {
+				d, err := deps.Tickets.TicketDetail(t.Context(), tk.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				cur := d.Ticket
+				var cmds []app.Command
+				switch {
+				case !completed && cur.Status == app.StatusInProgress:
+					diag := "Drain pump seized"
+					cmds = []app.Command{&app.UpdateTicket{Ticket: cur.ID, Set: app.TicketFields{Diagnosis: &diag}},
+						&app.LogRepair{Entry: app.RepairEntry{ID: app.NewID(), Ticket: cur.ID, Action: "Replaced the drain pump", Minutes: 40}},
+						&app.TransitionTicket{Action: app.ActionComplete, Ticket: cur.ID, Epoch: cur.Epoch, Resolution: app.ResolutionRepaired}}
+					completed = true
+				case !estimated && cur.Status.Open():
+					term.Detail().Show(cur.ID)
+					if total, ok := term.Detail().Charges(); ok && total.Amount > 0 {
+						cmds = []app.Command{&app.IssueEstimate{Estimate: app.Estimate{ID: app.NewID(), Ticket: cur.ID, Amount: total, Note: "Drain pump and labour"}}}
+						estimated = true
+					}
+				}
+				for _, c := range cmds {
+					if _, err := deps.Commit.Commit(t.Context(), deps.Actor, c); err != nil {
+						t.Fatalf("%T on %s: %v", c, cur.Number, err)
+					}
 				}
 			}
+			if !completed || !estimated {
+				t.Fatalf("no ticket to complete (%v) or to issue an estimate on (%v)", completed, estimated)
+			}
+			ticketDialogs(offered{"sign.open", "Customer sign-off"}, offered{"estimate.answer", "Customer's answer"})
 			page("parts", func() { term.ShowParts("stock", "") })
 			pageDialog := func(key, en string) {
 				t.Helper()

@@ -143,7 +143,7 @@ func (pp *partPicker) show(query string) bool {
 	form := container.NewVBox(pp.query, pp.onlyMine, pp.hidden, pp.noneFit,
 		lowLabel(lang.X("parts.stock_heading", "Stock in {{.Where}}:", map[string]any{"Where": pp.stockLoc.Name})))
 	bottom := container.NewVBox(
-		fitForm(widget.NewForm(
+		fitFormShort(widget.NewForm(
 			widget.NewFormItem(lang.X("parts.qty", "Quantity"), pp.qty),
 			widget.NewFormItem(lang.X("part.serial", "Serial"), pp.serial),
 			widget.NewFormItem(lang.X("parts.defective", "Removed part"), pp.removed),
@@ -152,7 +152,7 @@ func (pp *partPicker) show(query string) bool {
 	)
 	body := container.NewBorder(form, bottom, nil, nil, pp.results)
 
-	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), func() { pp.close() })
+	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), pp.leave)
 	// A part not in the van is requested: the ticket waits for it, with
 	// the part named for dispatch.
 	request := widget.NewButtonWithIcon(lang.X("parts.request", "Not in stock: request it"), theme.MailSendIcon(), pp.request)
@@ -164,7 +164,7 @@ func (pp *partPicker) show(query string) bool {
 	pp.dialog.SetButtons([]fyne.CanvasObject{container.New(&buttonsFit{}, cancel, request, fit)})
 	pp.dialog.SetOnClosed(pp.onClosed)
 	pp.dialog.Resize(fyne.NewSize(min(win.Canvas().Size().Width*0.96, 640), min(win.Canvas().Size().Height*0.94, 720)))
-	pp.host.present(pp.dialog, nil)
+	pp.host.presentForm(pp.dialog, nil, nil, pp.leave)
 	pp.query.SetText(query)
 	if query == "" {
 		pp.search()
@@ -182,6 +182,16 @@ func (pp *partPicker) line(p app.Part) string {
 
 func (pp *partPicker) close() {
 	pp.dialog.Hide()
+}
+
+// leave closes the dialog (Cancel, Escape), asking first when a serial
+// or a quantity was typed (leaveDialog): the serials of the new and the
+// removed part, read off their labels, went without a word at a stray
+// Escape. The search is not asked about: it is typed again in a moment,
+// and a scan fills it.
+func (pp *partPicker) leave() {
+	typed := strings.TrimSpace(pp.serial.Text) != "" || strings.TrimSpace(pp.removed.Text) != "" || strings.TrimSpace(pp.qty.Text) != "1"
+	leaveDialog(pp.host, typed, pp.close)
 }
 
 // search runs the query in the background and shows what it finds.

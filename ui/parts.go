@@ -149,6 +149,10 @@ func (h terminalParts) requestPart(tk app.Ticket, p app.Part, n int, to app.Loca
 	h.t.requestPart(tk, p, n, to)
 }
 
+func (h terminalParts) presentForm(d dialog.Dialog, submit func(), next func(fyne.CanvasObject) bool, leave func()) {
+	h.t.presentForm(d, submit, next, leave)
+}
+
 func (h terminalParts) showDialog(title string, content fyne.CanvasObject) {
 	h.t.showDialog(title, content)
 }

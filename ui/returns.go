@@ -178,9 +178,9 @@ func (f *returnForm) show() {
 	if f.usual >= 0 {
 		dest.SetSelectedIndex(f.usual)
 	}
-	carrier := widget.NewEntry()
+	carrier := newPlainEntry(f.env.keys)
 	carrier.SetPlaceHolder(lang.X("returns.carrier_hint", "Courier, or the office's own van"))
-	tracking := widget.NewEntry()
+	tracking := newPlainEntry(f.env.keys)
 	tracking.SetPlaceHolder(lang.X("returns.tracking_hint", "From the courier's label, if any"))
 	form := widget.NewForm(
 		widget.NewFormItem(lang.X("returns.to", "Ship to"), dest),
@@ -221,7 +221,13 @@ func (f *returnForm) show() {
 			})
 	})
 	send.Importance = widget.HighImportance
-	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), func() { d.Hide() })
+	// Cancel and Escape ask first when a carrier or tracking number was
+	// typed (leaveDialog): the tracking number, copied off the courier's
+	// label, went without a word.
+	leave := func() {
+		leaveDialog(f.host, strings.TrimSpace(carrier.Text) != "" || strings.TrimSpace(tracking.Text) != "", d.Hide)
+	}
+	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), leave)
 	// Where from is said in the body, where it wraps: in the title, a bin
 	// named "Defective returns · van 沪AD88446" ran past a phone's edge.
 	from := wrapLabel(lang.X("returns.title", "Ship back from {{.Bin}}", map[string]any{"Bin": f.bin.Name}))
@@ -230,5 +236,5 @@ func (f *returnForm) show() {
 	d = dialog.NewCustomWithoutButtons(lang.X("returns.send", "Ship back"), body, win)
 	d.SetButtons([]fyne.CanvasObject{container.New(&buttonsFit{}, cancel, send)}) // see partpicker
 	d.Resize(dialogSize(win))
-	f.host.present(d, nil)
+	f.host.presentForm(d, nil, nil, leave)
 }

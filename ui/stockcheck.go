@@ -180,10 +180,6 @@ func showStockReport(env partsEnv, host stockHost, p app.Part, stock, bin app.Lo
 	}
 }
 
-func (h terminalParts) presentForm(d dialog.Dialog, submit func(), next func(fyne.CanvasObject) bool, leave func()) {
-	h.t.presentForm(d, submit, next, leave)
-}
-
 // countFlow is a stock count of one location the technician holds: each
 // part the device holds there, with a box for what is on the shelf; a
 // scan of a part's label counts one more. The count is kept as a draft

@@ -194,12 +194,16 @@ func (p *syncPage) showUnsent(rows []unsentRow, pending int, err error) {
 		p.unsent.Add(lowLabel(lang.X("sync.unsent_none", "Nothing waits: the server has everything you saved.")))
 		return
 	}
+	// A change a line: its ticket and what it is, wrapping, its time at
+	// the right. In three even columns the ticket's number made each as
+	// wide, and on a 360 dp phone the page ran a third past the screen
+	// once a change of a ticket waited.
 	for _, r := range rows {
-		ticket := r.ticket
-		if ticket == "" {
-			ticket = "—"
+		what := r.what
+		if r.ticket != "" {
+			what = r.ticket + " · " + r.what
 		}
-		p.unsent.Add(container.NewGridWithColumns(3, widget.NewLabel(ticket), widget.NewLabel(r.what), lowLabel(r.when)))
+		p.unsent.Add(container.NewBorder(nil, nil, nil, lowLabel(r.when), wrapped(what)))
 	}
 	if pending > len(rows) {
 		p.unsent.Add(lowLabel(lang.XN("sync.unsent_more", "and {{.Count}} more changes", pending-len(rows), map[string]any{"Count": pending - len(rows)})))

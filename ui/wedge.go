@@ -170,6 +170,30 @@ func newScanEntry(keys *wedgeKeys) *scanEntry {
 	return e
 }
 
+// plainEntry is an Entry whose text a scanner may type as text (a
+// courier's tracking number, scanned off its label, is the field's
+// value, not a part to look up) and that gives Escape to the shell, as a
+// scanEntry does: a focused plain widget.Entry kept Escape, and its
+// dialog ignored it.
+type plainEntry struct {
+	widget.Entry
+	keys *wedgeKeys
+}
+
+func newPlainEntry(keys *wedgeKeys) *plainEntry {
+	e := &plainEntry{keys: keys}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// TypedKey gives Escape to the shell, or is an ordinary key.
+func (e *plainEntry) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape && e.keys.toShell(ev, e, false) {
+		return
+	}
+	e.Entry.TypedKey(ev)
+}
+
 // newScanMultiLineEntry is a scanEntry for text of several lines, where
 // Enter breaks the line.
 func newScanMultiLineEntry(keys *wedgeKeys) *scanEntry {
