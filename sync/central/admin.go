@@ -232,8 +232,9 @@ func (db *DB) ApplyAdmin(ctx context.Context, p Principal, m app.Mutation) error
 		if err := cmd.Apply(ctx, st, app.Actor{Role: p.Role, Name: p.Name}, now); err != nil {
 			return err
 		}
+		var open map[string]app.Conflict
 		if u, ok := cmd.(*app.UpdateTicket); ok {
-			if err := st.followFieldConflicts(ctx, u, true, p.Name); err != nil {
+			if open, err = st.followFieldConflicts(ctx, u, true, p.Name); err != nil {
 				return err
 			}
 		}
@@ -244,7 +245,7 @@ func (db *DB) ApplyAdmin(ctx context.Context, p Principal, m app.Mutation) error
 				Code: app.ECONFLICT, Key: "conflict.field_dispatch", Message: "Dispatch changed {{.Field}} without seeing your value; theirs was kept, yours is shown here.",
 				Data: map[string]any{"Field": f.Field}, At: now,
 			}
-			if err := st.addConflict(ctx, &c); err != nil {
+			if err := st.addFieldConflict(ctx, open, c); err != nil {
 				return err
 			}
 		}
