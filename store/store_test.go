@@ -133,6 +133,7 @@ func stores(db *DB) storetest.Stores {
 		Replica:   db,
 		Load:      db.Load,
 		Drafts:    db,
+		Conflicts: db.OpenConflicts,
 		Reopen: func(t *testing.T) storetest.Stores {
 			t.Helper()
 			if err := db.Close(); err != nil {
