@@ -448,12 +448,48 @@ func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution s
 			}
 		}
 		c.ResolvedAt, c.Resolution, c.ResolvedBy = now, resolution, p.Name
+		if c.Kind == app.ConflictField {
+			if err := st.closeFieldSiblings(ctx, c); err != nil {
+				return err
+			}
+		}
 		return st.putConflict(ctx, c)
 	})
 	if err == nil {
 		db.publish(p.Tenant, "", &cs)
 	}
 	return c, err
+}
+
+// closeFieldSiblings closes, as decided's decision closes it, the other
+// open field conflicts on decided's ticket and field. A field has at most
+// one (addFieldConflict), but a service that ran before that rule may
+// hold two: the one left open after a decision asked a question the
+// decision answered, and its own decision could put back a value older
+// than the one just chosen. It runs under the ticket's lock
+// (lockFieldConflictTicket), as every writer of a field conflict.
+func (st *serverTx) closeFieldSiblings(ctx context.Context, decided app.Conflict) error {
+	var close []app.Conflict
+	err := st.ticketEntities(ctx, kindConflict, decided.Ticket, func(data string) error {
+		var c app.Conflict
+		if err := json.Unmarshal([]byte(data), &c); err != nil {
+			return err
+		}
+		if c.ID != decided.ID && c.Kind == app.ConflictField && c.Field == decided.Field && c.Open() {
+			c.ResolvedAt, c.Resolution, c.ResolvedBy = decided.ResolvedAt, decided.Resolution, decided.ResolvedBy
+			close = append(close, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range close {
+		if err := st.putConflict(ctx, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // lockFieldConflictTicket locks the ticket of field conflict id before
