@@ -913,7 +913,8 @@ func testReplicaRebase(t *testing.T, s Stores) {
 func testFieldConflictFollowsLocalEdit(t *testing.T, s Stores) {
 	const mine, theirs, again = "138 0013 8111", "139 0013 8999", "137 0013 8222"
 	phone := app.Conflict{ID: "cf-m1-customer_phone", Kind: app.ConflictField, Ticket: T1, Technician: Ana, Field: app.FieldCustomerPhone,
-		Ours: mine, Theirs: theirs, TheirsBy: "Dana", Code: app.ECONFLICT, Key: "conflict.field_dispatch", Message: "m", At: Now.Add(-time.Hour)}
+		Ours: mine, Theirs: theirs, TheirsBy: "Dana", Code: app.ECONFLICT, Key: "conflict.field_dispatch",
+		Message: "Dispatch changed {{.Field}} without seeing your value; theirs was kept, yours is shown here.", At: Now.Add(-time.Hour)}
 	address := phone
 	address.ID, address.Field, address.Ours, address.Theirs = "cf-m1-customer_address", app.FieldCustomerAddress, "1 Nanjing Rd", "2 Nanjing Rd"
 	closed := phone
