@@ -106,6 +106,15 @@ func (c *CreateTicket) Apply(ctx context.Context, tx MutationTx, actor Actor, no
 		}
 		t.Technician = actor.Technician
 	}
+	// The customer's phone and address are checked as an edit checks
+	// them, for every writer but the system: dispatch's accept_ours of
+	// a ticket a device opened before the rule was (its conflict holds
+	// it) applies it as it was.
+	if actor.Role != RoleSystem {
+		if err := CheckNewCustomer(t.Kind, t.Customer); err != nil {
+			return err
+		}
+	}
 	t.Status = StatusAssigned
 	if t.Priority == 0 {
 		t.Priority = PriorityNormal
@@ -351,7 +360,9 @@ type FieldClash struct {
 
 // Clashes lists the shared fields (customer phone and address) that c
 // sets although their value on t is not the base c carries: someone else
-// changed them meanwhile. Writing the value already there is no clash. The
+// changed them meanwhile. Writing the value already there is no clash,
+// nor is a base that differs from it only in its writing
+// (SameFieldValue: a phone's spaces and dashes). The
 // later arrival wins; the central service keeps both values in a field
 // conflict, whoever the writer (device or dispatch).
 func (c *UpdateTicket) Clashes(t Ticket) []FieldClash {
@@ -361,7 +372,7 @@ func (c *UpdateTicket) Clashes(t Ticket) []FieldClash {
 			continue
 		}
 		cur := f.current(t)
-		if *f.base != cur && *f.set != cur {
+		if !SameFieldValue(f.name, *f.base, cur) && !SameFieldValue(f.name, *f.set, cur) {
 			out = append(out, FieldClash{Field: f.name, Set: *f.set, Current: cur})
 		}
 	}

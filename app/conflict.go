@@ -171,3 +171,35 @@ func (c Conflict) Reason(names PlaceNames) (key, message string, data map[string
 	}
 	return key, message, data
 }
+
+// FollowUpdate keeps c, an open field conflict, in step with an applied
+// ticket.update u of its ticket that writes its field: the value of the
+// side that wrote it becomes the one it wrote, Ours for a device's (the
+// technician's side, whichever the conflict's key), Theirs for
+// dispatch's, with TheirsBy, by, its name. Resolving c then never puts
+// back a value older than one its side wrote since (PROTOCOL.md, "Ticket
+// merge rules"). The central service runs it for every applied update,
+// and the device for the technician's own, so the open conflict it
+// shows says what the service's will once the update arrives. It
+// reports whether c changed.
+func (c *Conflict) FollowUpdate(u *UpdateTicket, dispatch bool, by string) bool {
+	if c.Kind != ConflictField || !c.Open() || c.Ticket != u.Ticket {
+		return false
+	}
+	changed := false
+	for _, f := range u.SharedSet() {
+		if f.Field != c.Field {
+			continue
+		}
+		switch {
+		case dispatch && (c.Theirs != f.Value || c.TheirsBy != by):
+			c.Theirs, c.TheirsBy = f.Value, by
+		case !dispatch && c.Ours != f.Value:
+			c.Ours = f.Value
+		default:
+			continue
+		}
+		changed = true
+	}
+	return changed
+}

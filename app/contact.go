@@ -66,3 +66,58 @@ func CheckCustomerAddress(kind TicketKind, address string) (string, error) {
 func TicketEditable(t Ticket) bool {
 	return t.Status != StatusClosed && t.Status != StatusCancelled
 }
+
+// CheckNewCustomer checks the customer's phone and address a new ticket
+// brings (ticket.create, wherever it comes from: the counter's check-in,
+// a device's push, dispatch's API, the console) by the rules an edit of
+// them follows: a phone, when there is one, must read as one
+// (CheckCustomerPhone), and a visit needs its address
+// (CheckCustomerAddress). A phone may be missing: a customer at the
+// counter who gives none is called back by no one, and the claim tag,
+// not the phone, proves the pick-up; an edit cannot empty it again.
+func CheckNewCustomer(kind TicketKind, c Customer) error {
+	if strings.TrimSpace(c.Phone) != "" {
+		if _, err := CheckCustomerPhone(c.Phone); err != nil {
+			return err
+		}
+	}
+	_, err := CheckCustomerAddress(kind, c.Address)
+	return err
+}
+
+// SameFieldValue reports whether a and b are the same value of shared
+// field (FieldCustomerPhone, FieldCustomerAddress). Phones are kept as
+// typed, for display, and compared on what makes the number (phoneKey):
+// "138 0000 0000" and "13800000000" are one number, and a change from
+// one writing to the other overwrites nothing anyone needs to see.
+func SameFieldValue(field, a, b string) bool {
+	if a == b {
+		return true
+	}
+	if field != FieldCustomerPhone {
+		return false
+	}
+	ka, oka := phoneKey(a)
+	kb, okb := phoneKey(b)
+	return oka && okb && ka == kb
+}
+
+// phoneKey is what makes a phone number, as SameFieldValue compares
+// them: its digits in ASCII, and its extension's after a "#" (so that
+// "5551234 ext 12" is not "555123412"). ok is false for a text that
+// does not read as a phone (PhoneText): two such texts are different
+// unless equal.
+func phoneKey(s string) (key string, ok bool) {
+	p, ok := PhoneText(s)
+	if !ok {
+		return "", false
+	}
+	all := PhoneDigits(p)
+	n, split := phoneExtension(strings.Map(narrow, p))
+	if !split {
+		return all, true
+	}
+	// The number's digits come first in all; the extension's follow.
+	d := PhoneDigits(n)
+	return d + "#" + all[len(d):], true
+}

@@ -116,3 +116,78 @@ func TestUpdateTicketChecksCustomerContact(t *testing.T) {
 		t.Errorf("the visit's customer is %+v after the updates; want only the good phone taken", got)
 	}
 }
+
+// TestSameFieldValue: phones are one number whatever their spaces,
+// dashes, full-width digits or "tel:" label, and an extension is not
+// more digits of the number; anything else is compared as it is.
+func TestSameFieldValue(t *testing.T) {
+	for _, c := range []struct {
+		field, a, b string
+		same        bool
+	}{
+		{app.FieldCustomerPhone, "138 0000 0000", "13800000000", true},
+		{app.FieldCustomerPhone, "138-0000-0000", "tel:138 0000 0000", true},
+		{app.FieldCustomerPhone, "１３８ ００００ ００００", "13800000000", true},
+		{app.FieldCustomerPhone, "021-5555-0100 ext. 12", "021 5555 0100 x12", true},
+		{app.FieldCustomerPhone, "021-5555-0100 ext. 12", "02155550100", false},
+		{app.FieldCustomerPhone, "021-5555-0100 ext. 12", "0215555010012", false},
+		{app.FieldCustomerPhone, "13800000000", "13800000001", false},
+		{app.FieldCustomerPhone, "+86 138 0000 0000", "138 0000 0000", false},
+		{app.FieldCustomerPhone, "call Li", "call Wang", false},
+		{app.FieldCustomerPhone, "", "", true},
+		{app.FieldCustomerAddress, "1 Road", "1  Road", false},
+		{app.FieldCustomerAddress, "1 Road", "1 Road", true},
+	} {
+		if got := app.SameFieldValue(c.field, c.a, c.b); got != c.same {
+			t.Errorf("SameFieldValue(%s, %q, %q) = %v, want %v", c.field, c.a, c.b, got, c.same)
+		}
+		if got := app.SameFieldValue(c.field, c.b, c.a); got != c.same {
+			t.Errorf("SameFieldValue(%s, %q, %q) = %v, want %v", c.field, c.b, c.a, got, c.same)
+		}
+	}
+}
+
+// TestCreateTicketChecksCustomer: a new ticket's phone and address are
+// checked as an edit's, for a technician and dispatch; a phone may be
+// missing, a visit's address may not. The system (dispatch accepting a
+// refused creation) applies it as it is.
+func TestCreateTicketChecksCustomer(t *testing.T) {
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	tech := app.Actor{Role: app.RoleTechnician, Technician: "tech-1", Name: "Ana"}
+	dispatch := app.Actor{Role: app.RoleDispatcher, Name: "Dana"}
+	system := app.Actor{Role: app.RoleSystem, Name: "Dana"}
+	for _, c := range []struct {
+		name  string
+		kind  app.TicketKind
+		phone string
+		addr  string
+		actor app.Actor
+		key   string
+	}{
+		{"visit", app.KindOnSite, "138 0013 8000", "1 Road", dispatch, ""},
+		{"counter without phone", app.KindCarryIn, "", "", tech, ""},
+		{"visit without phone", app.KindOnSite, " ", "1 Road", dispatch, ""},
+		{"letters for a phone", app.KindCarryIn, "ask his wife", "", tech, "contact.phone_invalid"},
+		{"three digits", app.KindOnSite, "139", "1 Road", dispatch, "contact.phone_invalid"},
+		{"visit without address", app.KindOnSite, "138 0013 8000", "  ", dispatch, "contact.address_empty"},
+		{"device's visit without address", app.KindOnSite, "138 0013 8000", "", tech, "contact.address_empty"},
+		{"accepted by dispatch after all", app.KindOnSite, "ask his wife", "", system, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := newMemTx()
+			cmd := &app.CreateTicket{Ticket: app.Ticket{ID: "t-new", Number: "FB-1", Kind: c.kind, Technician: "tech-1",
+				Product:  app.Product{Category: app.CategoryPhone},
+				Customer: app.Customer{Name: "Li", Phone: c.phone, Address: c.addr}}}
+			if err := cmd.Validate(); err != nil {
+				t.Fatalf("Validate: %v", err)
+			}
+			err := cmd.Apply(t.Context(), m, c.actor, now)
+			if key := errorKey(err); key != c.key {
+				t.Fatalf("Apply: %v, want refusal %q", err, c.key)
+			}
+			if _, terr := m.Ticket(t.Context(), "t-new"); (terr == nil) != (c.key == "") {
+				t.Errorf("ticket saved = %v after %v", terr == nil, err)
+			}
+		})
+	}
+}

@@ -655,6 +655,14 @@ func TestSharedFieldBase(t *testing.T) {
 			Base: app.TicketFields{CustomerPhone: str("138 0000"), CustomerAddress: str("0 Road")}}, false,
 			[]app.FieldClash{{Field: app.FieldCustomerPhone, Set: "138 2222", Current: "138 1111"}, {Field: app.FieldCustomerAddress, Set: "3 Road", Current: "1 Road"}}},
 		{"StaleBaseSameValue", app.UpdateTicket{Ticket: "t1", Set: app.TicketFields{CustomerPhone: str("138 1111")}, Base: app.TicketFields{CustomerPhone: str("138 0000")}}, false, nil},
+		// A phone is compared on its number, not its writing: a base or
+		// a new value that differs from the phone in force only in its
+		// spaces and dashes overwrites nothing unseen.
+		{"StaleBaseSameNumber", app.UpdateTicket{Ticket: "t1", Set: app.TicketFields{CustomerPhone: str("1381111")}, Base: app.TicketFields{CustomerPhone: str("138 0000")}}, false, nil},
+		{"BaseSameNumber", app.UpdateTicket{Ticket: "t1", Set: app.TicketFields{CustomerPhone: str("138 2222")}, Base: app.TicketFields{CustomerPhone: str("138-1111")}}, false, nil},
+		// An address's spaces are its writing: it is compared as it is.
+		{"AddressBaseSpaced", app.UpdateTicket{Ticket: "t1", Set: app.TicketFields{CustomerAddress: str("3 Road")}, Base: app.TicketFields{CustomerAddress: str("1  Road")}}, false,
+			[]app.FieldClash{{Field: app.FieldCustomerAddress, Set: "3 Road", Current: "1 Road"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

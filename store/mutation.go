@@ -301,3 +301,55 @@ func signatureArgs(s app.Signature) ([]any, error) {
 	}
 	return []any{s.ID, string(s.Ticket), nsec(s.At), string(data)}, nil
 }
+
+// followFieldConflicts gives the technician's applied ticket.update of a
+// shared field (cmd, as actor did it) to this device's copies of the
+// field's open conflicts on the ticket, by the rule the central service
+// runs when the update arrives (app.Conflict.FollowUpdate): their ours
+// becomes the value just written. Without it the sync page showed the
+// technician's older value as "Yours" until the next sync, and "Keep
+// mine" read as keeping it. Commit runs it after the command, and rebase
+// after each replay, as a pulled copy of the conflict comes without the
+// edits still in the outbox. An action that writes no shared field runs
+// no statement more.
+func (m *mutationTx) followFieldConflicts(ctx context.Context, actor app.Actor, cmd app.Command) error {
+	u, ok := cmd.(*app.UpdateTicket)
+	if !ok || actor.Role != app.RoleTechnician || len(u.SharedSet()) == 0 {
+		return nil
+	}
+	rows, err := m.tx.QueryContext(ctx, `SELECT data FROM conflicts WHERE ticket_id = ? AND open = 1 AND kind = 'field'`, string(u.Ticket))
+	if err != nil {
+		return m.db.sqlError(err)
+	}
+	var follow []app.Conflict
+	for rows.Next() {
+		var data []byte
+		if err := rows.Scan(&data); err != nil {
+			rows.Close()
+			return m.db.sqlError(err)
+		}
+		var c app.Conflict
+		if json.Unmarshal(data, &c) != nil {
+			// A damaged copy is left as it is: the conflicts screen
+			// says so (OpenConflicts), and a sync brings it again.
+			continue
+		}
+		if c.FollowUpdate(u, false, "") {
+			follow = append(follow, c)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return m.db.sqlError(err)
+	}
+	for _, c := range follow {
+		data, err := json.Marshal(c)
+		if err != nil {
+			return fmt.Errorf("encode conflict %s: %w", c.ID, err)
+		}
+		if _, err := m.tx.ExecContext(ctx, `UPDATE conflicts SET data = ? WHERE id = ?`, data, c.ID); err != nil {
+			return m.db.sqlError(err)
+		}
+	}
+	return nil
+}

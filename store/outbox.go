@@ -124,6 +124,9 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 		if err := queued.Apply(sctx, mtx, actor, now); err != nil {
 			return err
 		}
+		if err := mtx.followFieldConflicts(sctx, actor, queued); err != nil {
+			return err
+		}
 		// The outbox row is also the device's last seq and clock reading
 		// (lastSeq): the device row is not written, one page of the
 		// write-ahead log less per action.

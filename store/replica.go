@@ -431,6 +431,16 @@ func (db *DB) rebase(ctx context.Context, tx *sql.Tx, page app.Dataset) error {
 	for _, r := range page.PartRequests {
 		requestOnPage[string(r.Ticket)] = true
 	}
+	// A field conflict pulled without its ticket (on a page of its own)
+	// comes with the service's values, which have not seen the edits
+	// still in the outbox: those edits are given to it again
+	// (followFieldConflicts), not replayed on a ticket that was not.
+	conflictOnPage := map[string]bool{}
+	for _, c := range page.Conflicts {
+		if c.Kind == app.ConflictField && c.Open() && c.Ticket != "" {
+			conflictOnPage[string(c.Ticket)] = true
+		}
+	}
 	// Read the queue first: a statement cannot run on the transaction's
 	// connection while its rows are open.
 	rows, err := tx.QueryContext(ctx, `SELECT `+mutationCols+`, ticket_id, actor_role, actor_technician, actor_name
@@ -438,7 +448,7 @@ func (db *DB) rebase(ctx context.Context, tx *sql.Tx, page app.Dataset) error {
 	if err != nil {
 		return db.sqlError(err)
 	}
-	var replays []replayRow
+	var replays, follows []replayRow
 	device := db.DeviceID()
 	for rows.Next() {
 		var q replayRow
@@ -446,8 +456,11 @@ func (db *DB) rebase(ctx context.Context, tx *sql.Tx, page app.Dataset) error {
 			rows.Close()
 			return db.sqlError(err)
 		}
-		if !q.ticket.Valid || onPage[q.ticket.String] || requestOnPage[q.ticket.String] && strings.HasPrefix(q.m.Name, "part.") {
+		switch {
+		case !q.ticket.Valid || onPage[q.ticket.String] || requestOnPage[q.ticket.String] && strings.HasPrefix(q.m.Name, "part."):
 			replays = append(replays, q)
+		case conflictOnPage[q.ticket.String] && q.m.Name == "ticket.update":
+			follows = append(follows, q)
 		}
 	}
 	rows.Close()
@@ -460,6 +473,16 @@ func (db *DB) rebase(ctx context.Context, tx *sql.Tx, page app.Dataset) error {
 			return err
 		}
 		if err := db.replay(sctx, tx, q); err != nil {
+			return fmt.Errorf("rebase %s (seq %d): %w", q.m.FullName(), q.m.Seq, err)
+		}
+	}
+	for _, q := range follows {
+		cmd, err := app.DecodeMutation(q.m)
+		if err != nil {
+			continue // as replay: the server decides it
+		}
+		mtx := &mutationTx{db: db, tx: stmtTx{Tx: tx, cache: &db.stmts}, seq: q.m.Seq, replay: true}
+		if err := mtx.followFieldConflicts(sctx, replayActor(sctx, mtx, q), cmd); err != nil {
 			return fmt.Errorf("rebase %s (seq %d): %w", q.m.FullName(), q.m.Seq, err)
 		}
 	}
@@ -483,7 +506,12 @@ func (db *DB) replay(ctx context.Context, tx *sql.Tx, q replayRow) error {
 			return db.sqlError(err)
 		}
 	}
-	err = app.ApplyOrRollback(ctx, mtx, func() error { return cmd.Apply(ctx, mtx, actor, q.m.At) })
+	err = app.ApplyOrRollback(ctx, mtx, func() error {
+		if err := cmd.Apply(ctx, mtx, actor, q.m.At); err != nil {
+			return err
+		}
+		return mtx.followFieldConflicts(ctx, actor, cmd)
+	})
 	if app.Refused(err) {
 		return nil // left in the outbox for the server to decide
 	}

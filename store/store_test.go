@@ -134,6 +134,7 @@ func stores(db *DB) storetest.Stores {
 		Load:      db.Load,
 		Drafts:    db,
 		Counts:    db,
+		Conflicts: db.OpenConflicts,
 		Reopen: func(t *testing.T) storetest.Stores {
 			t.Helper()
 			if err := db.Close(); err != nil {

@@ -219,7 +219,7 @@ func TestTicketSearchTokenCollision(t *testing.T) {
 func productTicket(id app.TicketID, number, brand, model string, tech app.TechnicianID) app.Ticket {
 	t := serverTicket(storetest.T1).Ticket
 	t.ID, t.Number, t.Technician = id, number, tech
-	t.Customer = app.Customer{Name: "Kunde " + number, Phone: "+49 30 555 " + number[len(number)-4:], City: "Berlin"}
+	t.Customer = app.Customer{Name: "Kunde " + number, Phone: "+49 30 555 " + number[len(number)-4:], Address: "Unter den Linden " + number[len(number)-1:], City: "Berlin"}
 	t.Product.Brand, t.Product.Model, t.Product.Serial = brand, model, "SER-"+number
 	return t
 }

@@ -722,6 +722,12 @@ func (f *checkInForm) refusals(t *app.Ticket, now time.Time, all bool) []refusal
 	if t.Fault == "" && refuse(f.fault, app.Errorf(app.EINVALID, "checkin.no_fault", "Write down the fault the customer reports.")) {
 		return out
 	}
+	// The phone, when one was typed, must be one, as the service checks
+	// every new ticket's (app.CheckNewCustomer; a carry-in needs no
+	// address).
+	if err := app.CheckNewCustomer(t.Kind, t.Customer); err != nil && refuse(f.phone, err) {
+		return out
+	}
 	// The domain's check says the rest (the customer's name, the
 	// lengths, the dates). Without a category it would stop at that,
 	// which is said above: a stand-in lets it go on to the rest.

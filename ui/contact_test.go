@@ -326,3 +326,48 @@ func TestContactConflictWithDispatch(t *testing.T) {
 		t.Errorf("after taking theirs the ticket holds %q, want %q", got, theirs)
 	}
 }
+
+// TestContactConflictFollowsOfflineEdit: after a sync brought the
+// conflict over the phone, the technician corrects the phone again
+// before the next sync. The sync page shows the new number as theirs
+// ("Yours") at once, as the service will once the edit arrives, not the
+// one it replaced; "Keep mine" then keeps the new number.
+func TestContactConflictFollowsOfflineEdit(t *testing.T) {
+	sw := newSyncWorld(t, nil, nil)
+	var tk app.Ticket
+	for _, x := range sw.assigned(t, 10) {
+		if x.Customer.Phone != "" {
+			tk = x
+			break
+		}
+	}
+	if tk.ID == "" {
+		t.Fatal("no assigned ticket with a phone")
+	}
+	const mine, theirs, again = "+86 139 2222 3333", "+86 137 0000 1111", "+86 135 4444 5555"
+	d := openContact(t, sw.term, sw.w, tk.ID)
+	typeInto(t, d, phoneHint, mine)
+	tapButton(t, d, "Save")
+	seen, dispatchPhone := tk.Customer.Phone, theirs
+	sw.dispatch(t, &app.UpdateTicket{Ticket: tk.ID, Set: app.TicketFields{CustomerPhone: &dispatchPhone}, Base: app.TicketFields{CustomerPhone: &seen}})
+	sw.syncOnce(t)
+	// Offline now: the second correction waits in the outbox.
+	d = openContact(t, sw.term, sw.w, tk.ID)
+	typeInto(t, d, phoneHint, again)
+	tapButton(t, d, "Save")
+	page := sw.openPage(t)
+	shown := labels(page)
+	for _, want := range []string{"Both you and dispatch changed the customer's phone", again, theirs, "Keep mine"} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("the sync page lacks %q:\n%s", want, shown)
+		}
+	}
+	if strings.Contains(shown, mine) {
+		t.Errorf("the sync page still shows the replaced %q as yours:\n%s", mine, shown)
+	}
+	tapButton(t, page, "Keep mine")
+	sw.syncOnce(t)
+	if got := ticketNow(t, sw.deps, tk.ID).Ticket.Customer.Phone; got != again {
+		t.Errorf("after keeping mine the ticket holds %q, want the latest %q", got, again)
+	}
+}

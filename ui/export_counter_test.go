@@ -62,10 +62,10 @@ func (c *CheckIn) Problem() string {
 }
 
 // FieldProblem is the message under a field ("customer", "category",
-// "serial", "bought", "fault"), "" when none shows.
+// "serial", "bought", "fault", "deposit", "phone"), "" when none shows.
 func (c *CheckIn) FieldProblem(field string) string {
 	objs := map[string]fyne.CanvasObject{"customer": c.f.customer, "category": c.f.category, "serial": c.f.serial, "bought": c.f.bought, "fault": c.f.fault,
-		"deposit": c.f.deposit}
+		"deposit": c.f.deposit, "phone": c.f.phone}
 	l := c.f.fieldErrs[objs[field]]
 	if l == nil || !l.Visible() {
 		return ""
@@ -74,10 +74,11 @@ func (c *CheckIn) FieldProblem(field string) string {
 }
 
 // FieldObject is a field ("customer", "category", "serial", "bought",
-// "fault", "deposit") as it lies on the form, and the form's scroll.
+// "fault", "deposit", "phone") as it lies on the form, and the form's
+// scroll.
 func (c *CheckIn) FieldObject(field string) (fyne.CanvasObject, *container.Scroll) {
 	objs := map[string]fyne.CanvasObject{"customer": c.f.customer, "category": c.f.category, "serial": c.f.serial, "bought": c.f.bought, "fault": c.f.fault,
-		"deposit": c.f.deposit}
+		"deposit": c.f.deposit, "phone": c.f.phone}
 	return objs[field], c.f.scroll
 }
 

@@ -183,7 +183,7 @@ func killSeed(t *testing.T, p *killProc, dir string, n int) []*fbsync.Client {
 	killCLI(t, p, dir, "import", "stock", write("stock.csv", fmt.Sprintf("location,part,qty\n%s,%s,%d\n", killVan, killPart, killStock)))
 	ticket := app.Ticket{ID: killTicket, Number: "K-0001", Kind: app.KindOnSite, Country: "CN",
 		Product:  app.Product{Category: app.CategoryAppliance, Brand: "Acme", Model: "W1"},
-		Customer: app.Customer{Name: "Customer", Phone: "1", Address: "2"}, Fault: "leaks", Technician: killTech}
+		Customer: app.Customer{Name: "Customer", Phone: "13800000001", Address: "2 Road"}, Fault: "leaks", Technician: killTech}
 	raw, _ := json.Marshal(ticket)
 	killCLI(t, p, dir, "create-ticket", write("ticket.json", string(raw)))
 	var clients []*fbsync.Client

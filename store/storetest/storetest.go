@@ -28,6 +28,9 @@ type Stores struct {
 	// Counts keeps the device's stock counts typed and not booked
 	// (countdraft.go).
 	Counts app.CountDraftService
+	// Conflicts lists the open conflicts the device holds, as its sync
+	// page shows them (app.SyncView's OpenConflicts).
+	Conflicts func(ctx context.Context) ([]app.Conflict, error)
 	// Reopen closes the stores and opens them again over the same data,
 	// as a restart does.
 	Reopen func(t *testing.T) Stores
@@ -61,6 +64,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"Photos", testPhotos},
 		{"ReplicaWatermarks", testReplicaWatermarks},
 		{"ReplicaRebase", testReplicaRebase},
+		{"FieldConflictFollowsLocalEdit", testFieldConflictFollowsLocalEdit},
 		{"Drafts", testDrafts},
 		{"CountDrafts", testCountDrafts},
 		{"Units", testUnits},
@@ -902,4 +906,62 @@ func testReplicaRebase(t *testing.T, s Stores) {
 			t.Errorf("pull %d: upcoming = %v, want T1 in it", i+1, got)
 		}
 	}
+}
+
+// testFieldConflictFollowsLocalEdit: the technician pulled an open
+// conflict on the customer's phone (theirs dispatch's), then edits the
+// phone again offline. The device's copy of the conflict takes the new
+// value as its ours at once, as the service's will once the edit
+// arrives, and keeps it when the service's copy, which has not seen the
+// edit, is pulled again, with its ticket or without. The address's
+// conflict and a closed one are left as they are.
+func testFieldConflictFollowsLocalEdit(t *testing.T, s Stores) {
+	const mine, theirs, again = "138 0013 8111", "139 0013 8999", "137 0013 8222"
+	phone := app.Conflict{ID: "cf-m1-customer_phone", Kind: app.ConflictField, Ticket: T1, Technician: Ana, Field: app.FieldCustomerPhone,
+		Ours: mine, Theirs: theirs, TheirsBy: "Dana", Code: app.ECONFLICT, Key: "conflict.field_dispatch",
+		Message: "Dispatch changed {{.Field}} without seeing your value; theirs was kept, yours is shown here.", At: Now.Add(-time.Hour)}
+	address := phone
+	address.ID, address.Field, address.Ours, address.Theirs = "cf-m1-customer_address", app.FieldCustomerAddress, "1 Nanjing Rd", "2 Nanjing Rd"
+	closed := phone
+	closed.ID, closed.ResolvedAt, closed.Resolution = "cf-m0-customer_phone", Now.Add(-2*time.Hour), app.ResolveDismissed
+	server := World().Tickets[0]
+	server.Ticket.Customer.Phone = theirs
+	withTicket := app.Dataset{Tickets: []app.TicketDetail{server}, Conflicts: []app.Conflict{phone, address, closed}}
+	applyPull(t, s, app.PullPage{Epoch: "e1", Cursor: "c1", Data: withTicket})
+
+	base := theirs
+	set := again
+	commit(t, s, ana, &app.UpdateTicket{Ticket: T1, Set: app.TicketFields{CustomerPhone: &set}, Base: app.TicketFields{CustomerPhone: &base}})
+	check := func(when string) {
+		t.Helper()
+		cs, err := s.Conflicts(t.Context())
+		if err != nil {
+			t.Fatalf("%s: open conflicts: %v", when, err)
+		}
+		got := map[string]app.Conflict{}
+		for _, c := range cs {
+			got[c.ID] = c
+		}
+		if c := got[phone.ID]; c.Ours != again || c.Theirs != theirs || c.TheirsBy != "Dana" {
+			t.Errorf("%s: the phone's conflict is ours %q theirs %q by %q; want ours %q (the edit), theirs %q by Dana", when, c.Ours, c.Theirs, c.TheirsBy, again, theirs)
+		}
+		if c := got[address.ID]; c.Ours != address.Ours || c.Theirs != address.Theirs {
+			t.Errorf("%s: the address's conflict changed to ours %q theirs %q", when, c.Ours, c.Theirs)
+		}
+		if _, ok := got[closed.ID]; ok || len(cs) != 2 {
+			t.Errorf("%s: open conflicts %v; want the phone's and the address's", when, cs)
+		}
+		if p := detail(t, s, T1).Ticket.Customer.Phone; p != again {
+			t.Errorf("%s: the phone is %q, want the edit %q", when, p, again)
+		}
+	}
+	check("after the edit")
+	// The service's copy comes again before the edit reached it: alone
+	// on a page, then with its ticket.
+	applyPull(t, s, app.PullPage{Epoch: "e1", Cursor: "c2", Data: app.Dataset{Conflicts: []app.Conflict{phone}}})
+	check("after the conflict alone is pulled again")
+	applyPull(t, s, app.PullPage{Epoch: "e1", Cursor: "c3", Data: withTicket})
+	check("after the conflict and its ticket are pulled again")
+	s = s.Reopen(t)
+	check("after a restart")
 }

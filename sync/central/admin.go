@@ -232,8 +232,9 @@ func (db *DB) ApplyAdmin(ctx context.Context, p Principal, m app.Mutation) error
 		if err := cmd.Apply(ctx, st, app.Actor{Role: p.Role, Name: p.Name}, now); err != nil {
 			return err
 		}
+		var open map[string]app.Conflict
 		if u, ok := cmd.(*app.UpdateTicket); ok {
-			if err := st.followFieldConflicts(ctx, u, true, p.Name); err != nil {
+			if open, err = st.followFieldConflicts(ctx, u, true, p.Name); err != nil {
 				return err
 			}
 		}
@@ -244,7 +245,7 @@ func (db *DB) ApplyAdmin(ctx context.Context, p Principal, m app.Mutation) error
 				Code: app.ECONFLICT, Key: "conflict.field_dispatch", Message: "Dispatch changed {{.Field}} without seeing your value; theirs was kept, yours is shown here.",
 				Data: map[string]any{"Field": f.Field}, At: now,
 			}
-			if err := st.addConflict(ctx, &c); err != nil {
+			if err := st.addFieldConflict(ctx, open, c); err != nil {
 				return err
 			}
 		}
@@ -447,12 +448,48 @@ func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution s
 			}
 		}
 		c.ResolvedAt, c.Resolution, c.ResolvedBy = now, resolution, p.Name
+		if c.Kind == app.ConflictField {
+			if err := st.closeFieldSiblings(ctx, c); err != nil {
+				return err
+			}
+		}
 		return st.putConflict(ctx, c)
 	})
 	if err == nil {
 		db.publish(p.Tenant, "", &cs)
 	}
 	return c, err
+}
+
+// closeFieldSiblings closes, as decided's decision closes it, the other
+// open field conflicts on decided's ticket and field. A field has at most
+// one (addFieldConflict), but a service that ran before that rule may
+// hold two: the one left open after a decision asked a question the
+// decision answered, and its own decision could put back a value older
+// than the one just chosen. It runs under the ticket's lock
+// (lockFieldConflictTicket), as every writer of a field conflict.
+func (st *serverTx) closeFieldSiblings(ctx context.Context, decided app.Conflict) error {
+	var close []app.Conflict
+	err := st.ticketEntities(ctx, kindConflict, decided.Ticket, func(data string) error {
+		var c app.Conflict
+		if err := json.Unmarshal([]byte(data), &c); err != nil {
+			return err
+		}
+		if c.ID != decided.ID && c.Kind == app.ConflictField && c.Field == decided.Field && c.Open() {
+			c.ResolvedAt, c.Resolution, c.ResolvedBy = decided.ResolvedAt, decided.Resolution, decided.ResolvedBy
+			close = append(close, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range close {
+		if err := st.putConflict(ctx, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // lockFieldConflictTicket locks the ticket of field conflict id before

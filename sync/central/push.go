@@ -395,8 +395,9 @@ func (db *DB) applyPushed(ctx context.Context, st *serverTx, cmd app.Command, ba
 	if err := cmd.Apply(ctx, st, actor, now); err != nil {
 		return "", err
 	}
+	var open map[string]app.Conflict
 	if u, ok := cmd.(*app.UpdateTicket); ok {
-		if err := st.followFieldConflicts(ctx, u, false, ""); err != nil {
+		if open, err = st.followFieldConflicts(ctx, u, false, ""); err != nil {
 			return "", err
 		}
 	}
@@ -407,7 +408,12 @@ func (db *DB) applyPushed(ctx context.Context, st *serverTx, cmd app.Command, ba
 	if err != nil {
 		return "", err
 	}
-	for _, c := range append(pre, post...) {
+	for _, c := range pre {
+		if err := st.addFieldConflict(ctx, open, c); err != nil {
+			return "", err
+		}
+	}
+	for _, c := range post {
 		if err := st.addConflict(ctx, &c); err != nil {
 			return "", err
 		}
@@ -479,22 +485,24 @@ func (st *serverTx) fieldConflicts(ctx context.Context, p Principal, m app.Mutat
 }
 
 // followFieldConflicts keeps the open field conflicts of u's ticket in
-// step with the values in force: an applied update of a shared field by
-// one side moves that side's value in the field's open conflicts to the
-// one it wrote, ours for a device (the technician's side in both keys),
-// theirs for dispatch (by, its name, in theirs_by). Resolving such a
-// conflict then never puts back a value older than one its side wrote
-// since (PROTOCOL.md, "Ticket merge rules"): a technician who edits the
-// phone twice offline keeps the second with "Keep mine". It runs after
-// Apply, before u's own conflicts are added, under the ticket's lock,
-// which every writer of a field conflict takes before the conflict's row
-// (ResolveConflict too).
-func (st *serverTx) followFieldConflicts(ctx context.Context, u *app.UpdateTicket, dispatch bool, by string) error {
-	set := u.SharedSet()
-	if len(set) == 0 {
-		return nil
+// step with the values in force (app.Conflict.FollowUpdate): an applied
+// update of a shared field by one side moves that side's value in the
+// field's open conflicts to the one it wrote, ours for a device (the
+// technician's side in both keys), theirs for dispatch (by, its name, in
+// theirs_by). Resolving such a conflict then never puts back a value
+// older than one its side wrote since (PROTOCOL.md, "Ticket merge
+// rules"): a technician who edits the phone twice offline keeps the
+// second with "Keep mine". It runs after Apply, before u's own conflicts
+// are added, under the ticket's lock, which every writer of a field
+// conflict takes before the conflict's row (ResolveConflict too). It
+// returns the field's open conflicts, the oldest of each field, for
+// addFieldConflict.
+func (st *serverTx) followFieldConflicts(ctx context.Context, u *app.UpdateTicket, dispatch bool, by string) (map[string]app.Conflict, error) {
+	if len(u.SharedSet()) == 0 {
+		return nil, nil
 	}
 	var follow []app.Conflict
+	open := map[string]app.Conflict{}
 	err := st.ticketEntities(ctx, kindConflict, u.Ticket, func(data string) error {
 		var c app.Conflict
 		if err := json.Unmarshal([]byte(data), &c); err != nil {
@@ -503,31 +511,39 @@ func (st *serverTx) followFieldConflicts(ctx context.Context, u *app.UpdateTicke
 		if c.Kind != app.ConflictField || !c.Open() {
 			return nil
 		}
-		for _, f := range set {
-			if f.Field != c.Field {
-				continue
-			}
-			switch {
-			case dispatch && (c.Theirs != f.Value || c.TheirsBy != by):
-				c.Theirs, c.TheirsBy = f.Value, by
-			case !dispatch && c.Ours != f.Value:
-				c.Ours = f.Value
-			default:
-				return nil
-			}
+		if c.FollowUpdate(u, dispatch, by) {
 			follow = append(follow, c)
+		}
+		if o, ok := open[c.Field]; !ok || c.At.Before(o.At) || c.At.Equal(o.At) && c.ID < o.ID {
+			open[c.Field] = c
 		}
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, c := range follow {
 		if err := st.putConflict(ctx, c); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return open, nil
+}
+
+// addFieldConflict keeps c, a shared field's new conflict, as its
+// field's open conflict on the ticket (open, as followFieldConflicts
+// returns them) when there is one: that one then says what c says,
+// under its own ID, so a device that pulls it replaces the question it
+// shows, and one decision settles the field. Two open questions on one
+// field (a device's clash, then dispatch's) each put back their own
+// value when decided, and the one left said something no longer true.
+func (st *serverTx) addFieldConflict(ctx context.Context, open map[string]app.Conflict, c app.Conflict) error {
+	o, ok := open[c.Field]
+	if !ok {
+		return st.addConflict(ctx, &c)
+	}
+	c.ID = o.ID
+	return st.putConflict(ctx, c)
 }
 
 // afterApply raises the conflicts that do not refuse a mutation: a

@@ -523,6 +523,10 @@ func TestNewTicket(t *testing.T) {
 			{"no such store", dc, merge(form, url.Values{"store": {"wh"}}), true, http.StatusBadRequest},
 			{"bad window", dc, merge(form, url.Values{"end": {"12:00"}}), true, http.StatusBadRequest},
 			{"bad priority", dc, merge(form, url.Values{"priority": {"9"}}), true, http.StatusBadRequest},
+			// The customer is checked as everywhere a ticket is opened
+			// (app.CheckNewCustomer).
+			{"a phone that is none", dc, merge(form, url.Values{"phone": {"ask his wife"}}), true, http.StatusBadRequest},
+			{"a visit without an address", dc, merge(form, url.Values{"address": {""}}), true, http.StatusBadRequest},
 			{"manager, technician of another store", tc.signIn(t, "manager@t1"), merge(form, url.Values{"technician": {"tech-2"}}), true, http.StatusBadRequest},
 		} {
 			var status int

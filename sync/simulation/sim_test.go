@@ -380,8 +380,10 @@ func (s *sim) newTicket(tech app.TechnicianID) app.Ticket {
 		kind = app.KindOnSite
 	}
 	return app.Ticket{ID: app.TicketID(s.freshID()), Number: s.newID("FB"), Kind: kind, Country: "CN",
-		Product:  app.Product{Category: app.CategoryAppliance, Brand: "Haier", Model: "W1"},
-		Customer: app.Customer{Name: "Customer", Phone: "100"}, Priority: app.PriorityNormal, Technician: tech}
+		Product: app.Product{Category: app.CategoryAppliance, Brand: "Haier", Model: "W1"},
+		// A phone and an address ticket.create takes (app.CheckNewCustomer:
+		// a visit needs its address), in a range newPhone never gives.
+		Customer: app.Customer{Name: "Customer", Phone: "+86 137 0000 0100", Address: "1 Test Road"}, Priority: app.PriorityNormal, Technician: tech}
 }
 
 // open opens (or reopens after a crash) a device's store and engine.

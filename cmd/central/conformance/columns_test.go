@@ -120,7 +120,7 @@ func TestPagesInColumns(t *testing.T) {
 			s.dispatchOK(t, "ticket.create", map[string]any{"ticket": map[string]any{
 				"id": newID(), "number": name("CO"), "kind": "on_site", "country": "CN",
 				"product":  map[string]any{"category": "appliance", "brand": "Acme", "model": fmt.Sprint("W", i%3), "serial": name("SN")},
-				"customer": map[string]any{"name": "Columned customer", "phone": "+86 21 5555 0101", "city": "Shanghai"},
+				"customer": map[string]any{"name": "Columned customer", "phone": "+86 21 5555 0101", "address": "1 Road", "city": "Shanghai"},
 				"fault":    "leaks", "technician": tc.id, "priority": 1 + i%4,
 				"created_at": at.Format(time.RFC3339), "respond_by": at.Add(4 * time.Hour).Format(time.RFC3339),
 				"resolve_by": resolve,

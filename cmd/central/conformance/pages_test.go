@@ -63,7 +63,7 @@ func TestPagesAreBoundedAndRepeatable(t *testing.T) {
 			s.dispatchOK(t, "ticket.create", map[string]any{"ticket": map[string]any{
 				"id": tk.ID, "number": tk.Number, "kind": "on_site", "country": "CN",
 				"product":  map[string]any{"category": "appliance", "brand": "Acme", "model": "W1"},
-				"customer": map[string]any{"name": "Paged customer", "phone": "1"},
+				"customer": map[string]any{"name": "Paged customer", "phone": "13800000000", "address": "1 Road"},
 				"fault":    strings.Repeat("drips from the left hinge; ", 40), "technician": tc.id,
 			}})
 			want[tk.ID] = true
@@ -129,7 +129,7 @@ func TestPageTicketsInOrderOfCreation(t *testing.T) {
 			s.dispatchOK(t, "ticket.create", map[string]any{"ticket": map[string]any{
 				"id": newID(), "number": name("OR"), "kind": "on_site", "country": "CN",
 				"product":  map[string]any{"category": "appliance", "brand": "Acme", "model": "W1"},
-				"customer": map[string]any{"name": "Ordered customer", "phone": "1"},
+				"customer": map[string]any{"name": "Ordered customer", "phone": "13800000000", "address": "1 Road"},
 				"fault":    "leaks", "technician": tc.id,
 				// Two tickets share each time: the ID decides between them.
 				"created_at": base.Add(-time.Duration(i/2) * time.Minute).Format(time.RFC3339),

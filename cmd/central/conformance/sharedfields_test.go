@@ -147,3 +147,132 @@ func TestCustomerPhoneAndAddressChecked(t *testing.T) {
 			"set": map[string]any{"customer_phone": "+86 138-0013-8000"}, "base": map[string]any{"customer_phone": tk.Customer.Phone}})
 	})
 }
+
+// A field has at most one open field conflict on a ticket: a clash on a
+// field whose conflict is open restates that conflict, under its ID, as
+// the clash would have opened one. The technician's A won over
+// dispatch's D (conflict.field); dispatch, still showing D, writes E: the
+// one conflict now says dispatch's E is in force over the technician's
+// A (conflict.field_dispatch), the device pulls it so, and one decision
+// settles the field.
+func TestOneOpenConflictPerField(t *testing.T) {
+	onEachDB(t, func(t *testing.T, s *service) {
+		tc := s.addFieldTech(t, "onefield", 0)
+		dev := s.pair(t, tc.id)
+		tk := s.newTicket(t, tc.id, "")
+		x := tk.Customer.Phone
+		const a, d, e = "13400000031", "13400000038", "13400000039"
+		s.dispatchOK(t, "ticket.update", phoneUpdate(tk.ID, d, x))
+		if r, rejected := dev.pushOne(t, dev.mut("ticket.update", phoneUpdate(tk.ID, a, x))); rejected {
+			t.Fatalf("the technician's edit was rejected: %+v", r)
+		}
+		first := s.fieldConflictOf(t, tk.ID, "customer_phone")
+		if first.Key != "conflict.field" || first.Ours != a || first.Theirs != d {
+			t.Fatalf("the first conflict is %+v; want conflict.field, ours %s, theirs %s", first, a, d)
+		}
+		s.dispatchOK(t, "ticket.update", phoneUpdate(tk.ID, e, d))
+		c := s.fieldConflictOf(t, tk.ID, "customer_phone")
+		if c.ID != first.ID || c.Key != "conflict.field_dispatch" || c.Ours != a || c.Theirs != e || c.Resolution != "" {
+			t.Errorf("after dispatch's clash the conflict is %+v; want %s still open, conflict.field_dispatch, ours %s, theirs %s (in force)", c, first.ID, a, e)
+		}
+		var pulled []conflict
+		for _, pc := range dev.pullAll(t).Conflicts {
+			if pc.Ticket == tk.ID && pc.Kind == "field" {
+				pulled = append(pulled, pc)
+			}
+		}
+		if len(pulled) != 1 || pulled[0].ID != first.ID || pulled[0].Key != "conflict.field_dispatch" || pulled[0].Theirs != e {
+			t.Errorf("the device pulled %+v; want the one conflict %s restated", pulled, first.ID)
+		}
+		s.resolvePhone(t, dev, first.ID, "accept_ours", tk.ID, a)
+		if open := s.conflicts(t, func(c conflict) bool { return c.Ticket == tk.ID && c.Kind == "field" && c.Resolution == "" }); len(open) != 0 {
+			t.Errorf("after the decision %d field conflicts are still open: %+v", len(open), open)
+		}
+	})
+}
+
+// A phone is one number whatever its spaces and dashes: an update whose
+// base or value differs from the phone in force only so overwrites
+// nothing unseen, and raises no conflict, from a device or dispatch. The
+// value is kept as written.
+func TestPhoneWritingRaisesNoConflict(t *testing.T) {
+	onEachDB(t, func(t *testing.T, s *service) {
+		tc := s.addFieldTech(t, "phonewriting", 0)
+		dev := s.pair(t, tc.id)
+		tk := s.newTicket(t, tc.id, "")
+		// Dispatch writes the number in force again, spaced: the device,
+		// which showed it unspaced, writes a new one over that.
+		spaced := "138 0000 0000"
+		if tk.Customer.Phone != "13800000000" {
+			t.Fatalf("the ticket's phone is %q; the case needs 13800000000", tk.Customer.Phone)
+		}
+		s.dispatchOK(t, "ticket.update", phoneUpdate(tk.ID, spaced, tk.Customer.Phone))
+		if r, rejected := dev.pushOne(t, dev.mut("ticket.update", phoneUpdate(tk.ID, "13400000041", "13800000000"))); rejected {
+			t.Fatalf("the technician's edit was rejected: %+v", r)
+		}
+		// Dispatch, showing 134-0000-0041, writes it dashed over the same.
+		s.dispatchOK(t, "ticket.update", phoneUpdate(tk.ID, "134-0000-0042", "134-0000-0041"))
+		// The device, showing the old 134 0000 0041, writes the number in
+		// force, spaced.
+		if r, rejected := dev.pushOne(t, dev.mut("ticket.update", phoneUpdate(tk.ID, "134 0000 0042", "134 0000 0041"))); rejected {
+			t.Fatalf("the technician's second edit was rejected: %+v", r)
+		}
+		if cs := s.conflicts(t, func(c conflict) bool { return c.Ticket == tk.ID }); len(cs) != 0 {
+			t.Errorf("conflicts raised where the phones differ only in their writing: %+v", cs)
+		}
+		if p := s.ticket(t, tk.ID).Ticket.Customer.Phone; p != "134 0000 0042" {
+			t.Errorf("the phone is %q, want the last one as written, %q", p, "134 0000 0042")
+		}
+	})
+}
+
+// ticket.create checks the customer's phone and address as an edit
+// does, from dispatch (400) and from a device (a rejected conflict), with
+// the same keys; nothing is created. A phone may be missing, and a
+// counter's walk-in has no address.
+func TestCreateChecksPhoneAndAddress(t *testing.T) {
+	onEachDB(t, func(t *testing.T, s *service) {
+		tc := s.addFieldTech(t, "createcheck", 0)
+		dev := s.pair(t, tc.id)
+		create := func(kind, phone, address string) (string, map[string]any) {
+			id := newID()
+			return id, map[string]any{"ticket": map[string]any{"id": id, "number": name("CC"), "kind": kind, "country": "CN",
+				"product":  map[string]any{"category": "appliance", "brand": "Acme", "model": "W1"},
+				"customer": map[string]any{"name": "Li Na", "phone": phone, "address": address}, "fault": "leaks", "technician": tc.id}}
+		}
+		for _, c := range []struct {
+			what, kind, phone, address, key string
+		}{
+			{"letters for a phone", "carry_in", "ask his wife", "", "contact.phone_invalid"},
+			{"three digits", "on_site", "139", "1 Road", "contact.phone_invalid"},
+			{"a visit without an address", "on_site", "13800000000", " ", "contact.address_empty"},
+		} {
+			id, args := create(c.kind, c.phone, c.address)
+			a := s.dispatch(t, "ticket.create", args)
+			if a.status != http.StatusBadRequest {
+				t.Errorf("%s from dispatch: HTTP %d %s, want 400", c.what, a.status, a.body)
+			} else if e := a.apiErr(t); e.Key != c.key {
+				t.Errorf("%s from dispatch: key %s, want %s", c.what, e.Key, c.key)
+			}
+			if g := s.do(t, "GET", "/v1/admin/tickets/"+id, s.admin, nil); g.status != http.StatusNotFound {
+				t.Errorf("%s from dispatch: the ticket reads HTTP %d, want 404: not created", c.what, g.status)
+			}
+			id, args = create(c.kind, c.phone, c.address)
+			r, rejected := dev.pushOne(t, dev.mut("ticket.create", args))
+			if !rejected || r.Code != "invalid" || r.Key != c.key {
+				t.Errorf("%s from a device: rejected %v %+v; want invalid %s", c.what, rejected, r, c.key)
+			}
+			if g := s.do(t, "GET", "/v1/admin/tickets/"+id, s.admin, nil); g.status != http.StatusNotFound {
+				t.Errorf("%s from a device: the ticket reads HTTP %d, want 404: not created", c.what, g.status)
+			}
+		}
+		// Taken: a walk-in who gives no phone and no address, a visit with
+		// both, from either.
+		_, args := create("carry_in", "", "")
+		s.dispatchOK(t, "ticket.create", args)
+		_, args = create("on_site", "+86 138-0013-8000", "1 Road")
+		if r, rejected := dev.pushOne(t, dev.mut("ticket.create", args)); rejected {
+			t.Errorf("a good visit from a device was rejected: %+v", r)
+		}
+	})
+}
