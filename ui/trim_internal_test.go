@@ -12,15 +12,23 @@ import (
 func TestMemoryTrimWaitsForTheScreenToSettle(t *testing.T) {
 	var n atomic.Int32
 	done := make(chan time.Time, 4)
-	m := &memoryTrimmer{after: 20 * time.Millisecond, every: 200 * time.Millisecond, trim: func() { n.Add(1); done <- time.Now() }}
-	var last time.Time
-	for range 5 {
-		last = time.Now()
+	m := &memoryTrimmer{after: 100 * time.Millisecond, every: 300 * time.Millisecond, trim: func() { n.Add(1); done <- time.Now() }}
+	// Each change's start and end: a trim may follow a change whose call
+	// had not yet returned (it had not yet put the trim off), but never
+	// comes sooner than m.after after one that had. Comparing with the last
+	// change's start alone failed under load, when the machine stalled
+	// between taking the time and calling (CI, load average 20).
+	var starts, ends [5]time.Time
+	for i := range 5 {
+		starts[i] = time.Now()
 		m.changed()
+		ends[i] = time.Now()
 	}
 	at := <-done
-	if waited := at.Sub(last); waited < m.after {
-		t.Errorf("trimmed %v after the last change, want at least %v", waited, m.after)
+	for i := range 5 {
+		if ends[i].Before(at) && at.Sub(starts[i]) < m.after {
+			t.Errorf("trimmed %v after change %d, want at least %v", at.Sub(starts[i]), i+1, m.after)
+		}
 	}
 	m.changed() // soon after a trim: waits for the distance
 	at2 := <-done
