@@ -131,7 +131,9 @@ func (s *signOff) content() fyne.CanvasObject {
 	)
 	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), func() { s.leave() })
 	// The refusal's text is long in every language: a row of its own.
-	buttons := container.NewVBox(container.NewGridWithColumns(3, s.sign, s.clear, cancel), s.refuse)
+	// Sign stands last, where every other dialog puts what it confirms,
+	// and Cancel beside it, as there (it stood first, Cancel last).
+	buttons := container.NewVBox(container.NewGridWithColumns(3, s.clear, cancel, s.sign), s.refuse)
 	return container.NewBorder(container.NewVBox(what, fitForm(form)), buttons, nil, nil, s.pad)
 }
 

@@ -391,3 +391,15 @@ func TestSignPadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestSignOffConfirmsOnTheRight: Sign stands last in its row, right of
+// Clear, as every other dialog puts what it confirms; it stood first, and
+// Cancel last (found by h-dialogs2 walking a close at 360 dp).
+func TestSignOffConfirmsOnTheRight(t *testing.T) {
+	term, _, _, _ := signTerminal(t)
+	d := fyne.CurrentApp().Driver()
+	sign, clear := d.AbsolutePositionForObject(term.SignOffButton("Sign")), d.AbsolutePositionForObject(term.SignOffButton("Clear"))
+	if sign.Y != clear.Y || sign.X <= clear.X {
+		t.Errorf("Sign at %v, Clear at %v: want Sign right of Clear on one row", sign, clear)
+	}
+}
