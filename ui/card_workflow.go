@@ -434,7 +434,9 @@ func (w *workflowCard) complete(cmd *app.TransitionTicket) {
 	if diagnosis != nil {
 		items = append(items, widget.NewFormItem(lang.X("ticket.diagnosis", "Diagnosis"), diagnosis))
 	}
-	items = append(items, widget.NewFormItem(lang.X("complete.checklist", "Still needed"), checklist))
+	// A label that holds whether or not something is missing: "Still
+	// needed" stood over "Everything completing needs is there."
+	items = append(items, widget.NewFormItem(lang.X("complete.checklist", "Before completing"), checklist))
 	w.ask.ask(actionText(app.ActionComplete), actionText(app.ActionComplete), items, func() error {
 		if len(missing()) > 0 {
 			return errShown // the checklist in the dialog lists what is missing

@@ -371,7 +371,7 @@ func TestCompleteShowsTheChecklistAndTakesTheTypedDiagnosis(t *testing.T) {
 	if got := ticketNow(t, deps, tk.ID).Ticket.Status; got != app.StatusInProgress {
 		t.Fatalf("completed with items missing: %s", got)
 	}
-	if shown := labels(w.Canvas().Overlays().Top()); !strings.Contains(shown, "Still needed") || !strings.Contains(shown, "Enter a diagnosis") {
+	if shown := labels(w.Canvas().Overlays().Top()); !strings.Contains(shown, "Before completing") || !strings.Contains(shown, "Enter a diagnosis") {
 		t.Errorf("the refusal does not list what is missing:\n%s", shown)
 	}
 	w.Canvas().Overlays().Top().Hide()
