@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -645,7 +646,7 @@ func TestReceiveDamaged(t *testing.T) {
 		w.dev.pushRefused(t, v2(damagedArgs(ship, partFilter, 2, 3, "", w.bin)), "shipment.bad_damaged")
 		w.dev.pushRefused(t, v2(damagedArgs(ship, partFilter, 2, -1, "", w.bin)), "shipment.bad_damaged")
 		w.dev.pushRefused(t, v2(damagedArgs(ship, partFilter, 2, 1, "", "")), "shipment.damaged_needs_bin")
-		w.dev.pushRefused(t, v2(damagedArgs(ship, partFilter, 2, 1, string(make([]byte, 201)), w.bin)), "mutation.too_long")
+		w.dev.pushRefused(t, v2(damagedArgs(ship, partFilter, 2, 1, strings.Repeat("裂", 201), w.bin)), "mutation.too_long")
 		w.dev.pushRefused(t, v2(damagedArgs(ship, partFilter, 2, 1, "", w.wh)), "stock.not_your_location")
 		w.dev.pushRefused(t, w.dev.mut("shipment.receive", damagedArgs(ship, partFilter, 2, 1, "", w.bin)), "mutation.bad_args")
 		dispatchV2 := func(args any) answer {
