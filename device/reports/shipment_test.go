@@ -73,7 +73,7 @@ func TestShipmentPapers(t *testing.T) {
 		{"return label", false, "en", "shp-ret-1", "",
 			[]string{"SF1402277731", "SF Express", "Shanghai defective returns", "Shanghai central warehouse", "Defective parts return", "3 lines, 4 units"}, nil},
 		{"return label by tracking number, in Chinese", false, "zh", "SF1402277731", "",
-			[]string{"SF1402277731", "故障件返还", "运单号", "Shanghai central warehouse"}, []string{"Tracking number"}},
+			[]string{"SF1402277731", "故障件退回", "运单号", "Shanghai central warehouse"}, []string{"Tracking number"}},
 		{"return packing list", true, "en", "shp-ret-1", "",
 			[]string{"SF1402277731", "Packing list", "HB-BAT-P50", "Battery P50 original", "FB-2026-000005", "CLM-2026-0311",
 				"HB-LCD-P50", "LCD-0009", "FB-2026-000002", "XX-GONE-9", "t-elsewhere", "Defective parts returned under warranty"}, nil},
