@@ -163,10 +163,16 @@ func TestConflictsEscapeTheDeviceName(t *testing.T) {
 				t.Fatal(err)
 			}
 			dev := &device{tc: tc, p: p, tok: tok}
-			// A change of the phone on a base the server never had: a
-			// field conflict raised by this device.
+			// A change on a base the server never had: a field conflict
+			// raised by this device, the phone by the first and the
+			// address by the second (a field holds one open conflict,
+			// which a second clash on it rewrites).
 			base := "stale"
-			dev.mustApply(t, "ticket.update", app.UpdateTicket{Ticket: "tk-3", Set: app.TicketFields{CustomerPhone: ptr("137 0000 000" + string(rune('1'+i)))}, Base: app.TicketFields{CustomerPhone: &base}})
+			set, was := app.TicketFields{CustomerPhone: ptr("137 0000 0001")}, app.TicketFields{CustomerPhone: &base}
+			if i == 1 {
+				set, was = app.TicketFields{CustomerAddress: ptr("2 Road")}, app.TicketFields{CustomerAddress: &base}
+			}
+			dev.mustApply(t, "ticket.update", app.UpdateTicket{Ticket: "tk-3", Set: set, Base: was})
 		}
 		status, body := tc.signIn(t, "dispatcher@t1").get(t, "/conflicts")
 		if status != http.StatusOK {
