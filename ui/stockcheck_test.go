@@ -184,6 +184,12 @@ func TestReportLostAndDamaged(t *testing.T) {
 	if units, _ := s.deps.Parts.Units(ctx, s.bin.ID, serial.Number); !slices.Contains(units, unit) {
 		t.Errorf("unit %s is not in the bin: %v", unit, units)
 	}
+	// The defective returns say why the unit is there, as they say it of
+	// a part removed on a ticket or one that arrived damaged.
+	s.term.ShowParts("defective", string(serial.Number))
+	if lines, _ := s.term.PartsRows(); len(lines) != 1 || !strings.Contains(lines[0], "from a report of damage (screen cracked in transit)") {
+		t.Errorf("the defective returns of %s: %v, want it reported damaged with its reason", serial.Number, lines)
+	}
 
 	s.syncOnce(t)
 	if n, err := s.db.PendingCount(ctx); err != nil || n != 0 {
