@@ -60,10 +60,11 @@ func (r StockReport) Command() (*MoveStock, error) {
 		return nil, Errorf(EINVALID, "stock.report_serial_elsewhere", "Unit {{.Serial}} is not at this location on the device: choose one of the serials listed, or sync if it just arrived.", "Serial", r.Serial)
 	case reason == "":
 		return nil, Errorf(EINVALID, "stock.report_reason", "Say what happened (for example \"fell in the van, screen cracked\"): the office reads it.")
-	case len(reason) > MaxReasonLen:
-		return nil, Errorf(EINVALID, "stock.report_reason_long", "The reason is longer than {{.Max}} characters: shorten it.", "Max", MaxReasonLen)
 	case !utf8.ValidString(reason):
 		return nil, Errorf(EINVALID, "stock.report_reason_text", "The reason is not text: type it again.")
+	case TextLen(reason) > MaxReasonLen:
+		// In characters, as the message and every text bound count.
+		return nil, Errorf(EINVALID, "stock.report_reason_long", "The reason is longer than {{.Max}} characters: shorten it.", "Max", MaxReasonLen)
 	}
 	m := StockMovement{ID: NewID(), Part: r.Part, Qty: r.Qty, Serial: r.Serial, Reason: reason, At: r.At}
 	var c *MoveStock

@@ -207,6 +207,9 @@ func (t *Terminal) showList() {
 		return
 	}
 	t.detail.left()
+	// Nothing stays selected: a tap on the ticket just left opens it
+	// again (a List tells only a new selection).
+	t.list.list.UnselectAll()
 	t.ticketsPage.Objects = []fyne.CanvasObject{t.list.Object()}
 	t.ticketsPage.Refresh()
 }

@@ -110,6 +110,12 @@ func TestPhoneLayoutStacksListAndTicket(t *testing.T) {
 	if shown := labels(term.Object()); !strings.Contains(shown, "Results for") {
 		t.Errorf("back did not return to the list:\n%s", shown)
 	}
+	// The same ticket tapped again opens again: it stayed selected, and
+	// a tap on a selected row selected nothing new.
+	term.List().Select(0)
+	if shown := labels(term.Object()); !strings.Contains(shown, tk.Number+" · ") || strings.Contains(shown, "Results for") {
+		t.Errorf("the ticket left by Back did not open again:\n%s", shown)
+	}
 	w.Resize(fyne.NewSize(1280, 800))
 	if term.Compact() {
 		t.Error("a 1280 wide window is compact")

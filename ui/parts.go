@@ -500,6 +500,15 @@ func (e partsEnv) nameSources(bin app.LocationID, rows []partRow) error {
 			}
 			continue
 		}
+		if m.Ticket == "" && m.Kind == app.MoveTransfer && strings.TrimSpace(m.Reason) != "" {
+			// Moved in by a report of damage (the part card's Lost or
+			// damaged…), with what happened.
+			name := lang.X("parts.reported_damaged_note", "a report of damage ({{.Note}})", map[string]any{"Note": clipText(strings.TrimSpace(m.Reason))})
+			if !slices.Contains(from[m.Part], name) {
+				from[m.Part] = append(from[m.Part], name)
+			}
+			continue
+		}
 		if m.Ticket == "" {
 			continue
 		}

@@ -563,11 +563,13 @@ func (c *countFlow) confirm(out app.CountOutcome, lines []app.CountLine, parts m
 		doLabel = lang.XN("count.book", "Book {{.Count}} losses", len(out.Losses), map[string]any{"Count": len(out.Losses)})
 	}
 	confirmAction(c.host, lang.X("count.review_title", "Your count"), msg, doLabel, lang.X("count.back", "Back to counting"), destructive, func() {
-		c.forget()
 		c.close()
 		var book func(i int)
 		book = func(i int) {
 			if i == len(out.Losses) {
+				// Only now: a loss that failed, or a kill on the way,
+				// leaves the count to review again.
+				c.forget()
 				if c.done != nil {
 					c.done()
 				}

@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"context"
 	"maps"
 	"slices"
 	"strconv"
@@ -183,6 +184,12 @@ func TestReportLostAndDamaged(t *testing.T) {
 	if units, _ := s.deps.Parts.Units(ctx, s.bin.ID, serial.Number); !slices.Contains(units, unit) {
 		t.Errorf("unit %s is not in the bin: %v", unit, units)
 	}
+	// The defective returns say why the unit is there, as they say it of
+	// a part removed on a ticket or one that arrived damaged.
+	s.term.ShowParts("defective", string(serial.Number))
+	if lines, _ := s.term.PartsRows(); len(lines) != 1 || !strings.Contains(lines[0], "from a report of damage (screen cracked in transit)") {
+		t.Errorf("the defective returns of %s: %v, want it reported damaged with its reason", serial.Number, lines)
+	}
 
 	s.syncOnce(t)
 	if n, err := s.db.PendingCount(ctx); err != nil || n != 0 {
@@ -341,4 +348,93 @@ func TestCountReviewGolden(t *testing.T) {
 	test.Type(boxes[1].(fyne.Focusable), strconv.Itoa(max(held(1), 0)+2))
 	tapButton(t, w.Canvas().Overlays().Top(), "Review")
 	test.AssertObjectRendersToMarkup(t, "count/review.xml", w.Canvas().Overlays().Top())
+}
+
+// failSecondLoss saves through next but refuses the second stock
+// movement it is given, as a full disk would.
+type failSecondLoss struct {
+	next  app.Committer
+	moves int
+}
+
+func (f *failSecondLoss) Commit(ctx context.Context, actor app.Actor, cmd app.Command) (app.Mutation, error) {
+	if _, ok := cmd.(*app.MoveStock); ok {
+		if f.moves++; f.moves == 2 {
+			return app.Mutation{}, app.Errorf(app.EINTERNAL, "test.disk_full", "The device's storage is full.")
+		}
+	}
+	return f.next.Commit(ctx, actor, cmd)
+}
+
+// TestCountKeptUntilBooked: a count whose second loss fails to save keeps
+// its draft, so the next review books only what is still short: the
+// first loss is booked once, and the count's numbers are not lost with
+// the second.
+func TestCountKeptUntilBooked(t *testing.T) {
+	sw := newSyncWorld(t, nil, nil)
+	ctx := t.Context()
+	deps := sw.deps
+	deps.Counts = sw.db
+	deps.Commit = &failSecondLoss{next: sw.deps.Commit}
+	term := ui.NewTerminal(ctx, deps)
+	w := test.NewTempWindow(t, term.Object())
+	w.Resize(fyne.NewSize(1280, 800))
+	term.Attach(w)
+	s := &stockWorld{syncWorld: sw, term: term, w: w}
+	locs, err := deps.Parts.Locations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range locs {
+		if l.Owner == string(sw.me.ID) && l.Kind == app.LocationVan {
+			s.van = l
+		}
+	}
+	before := s.held(t, s.van.ID, false)
+	var short []app.PartNumber
+	for _, n := range slices.Sorted(maps.Keys(before)) {
+		if before[n] >= 1 && len(short) < 2 {
+			short = append(short, n)
+		}
+	}
+	if len(short) != 2 {
+		t.Fatalf("the van holds too little to count: %v", before)
+	}
+	term.ShowParts("stock", "")
+	tapButton(t, w.Canvas().Content(), "Count stock")
+	rows := term.CountInFront()
+	var boxes []fyne.CanvasObject
+	walk(s.top(t), func(o fyne.CanvasObject) {
+		if e := entryOf(o); e != nil && e.PlaceHolder == "—" && o != fyne.CanvasObject(e) {
+			boxes = append(boxes, o)
+		}
+	})
+	want := map[app.PartNumber]int{}
+	for _, p := range short {
+		idx := slices.IndexFunc(rows, func(r string) bool { return strings.HasPrefix(r, string(p)+" ") })
+		test.Type(boxes[idx].(fyne.Focusable), strconv.Itoa(before[p]-1))
+		want[p] = before[p] - 1
+	}
+	tapButton(t, s.top(t), "Review")
+	tapButton(t, s.top(t), "Book 2 losses")
+	if text := s.dismissError(t); !strings.Contains(text, "storage is full") {
+		t.Fatalf("the failed loss said:\n%s", text)
+	}
+	if kept, err := s.db.CountDraft(ctx, s.deps.Actor, s.van.ID); err != nil || !maps.Equal(kept, want) {
+		t.Fatalf("after a loss failed the count kept is %v (%v), want %v", kept, err, want)
+	}
+	// Again: the first part is booked already, only the second is short.
+	tapButton(t, w.Canvas().Content(), "Count stock")
+	tapButton(t, s.top(t), "Review")
+	text := labels(s.top(t))
+	tapButton(t, s.top(t), "Book 1 loss")
+	after := s.held(t, s.van.ID, false)
+	for _, p := range short {
+		if after[p] != want[p] {
+			t.Errorf("after the count the van holds %d of %s, want %d:\n%s", after[p], p, want[p], text)
+		}
+	}
+	if kept, err := s.db.CountDraft(ctx, s.deps.Actor, s.van.ID); err != nil || len(kept) != 0 {
+		t.Errorf("the booked count is still kept: %v (%v)", kept, err)
+	}
 }

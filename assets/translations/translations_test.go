@@ -328,7 +328,7 @@ func TestFrenchSaysOneWordForOneThing(t *testing.T) {
 		"planification": "le dispatch",
 		// A ticket is the job, and only the job.
 		"ticket de retrait": "étiquette de dépôt", "numéro de ticket": "facturette (a card slip)",
-		"ticket de caisse": "reçu",
+		"ticket de caisse":  "reçu",
 		"bac de défectueux": "bac de pièces défectueuses", "bac des pièces": "bac de pièces défectueuses",
 		"bac de retour": "bac de pièces défectueuses",
 	})
@@ -347,10 +347,10 @@ func TestChineseSaysOneWordForOneThing(t *testing.T) {
 		"技术员": "技师", "工程师": "技师",
 		"车辆": "服务车",
 		"坏件": "故障件, 故障件箱", "故障件库位": "故障件箱",
-		"返还": "退回", "返厂": "退回",
+		"返还": "退回", "返厂": "退回", "返修件": "待退回故障件 (a defective part waiting to go back)",
 		"货件": "发货单", "发运": "发货单, 发货",
 		"服务端": "服务器",
-		"派工": "调度 (dispatch), 指派 (assign)",
-		"柜台": "前台",
+		"派工":  "调度 (dispatch), 指派 (assign)",
+		"柜台":  "前台",
 	})
 }

@@ -25,7 +25,8 @@ import (
 const (
 	// maxBalancesShown bounds the balances listed for one location.
 	maxBalancesShown = 500
-	// maxSearchLen bounds the part search, in bytes.
+	// maxSearchLen bounds the part search, in characters (app.TextLen),
+	// as its message says.
 	maxSearchLen = 100
 	// ledgerPage is how many ledger lines one page shows.
 	ledgerPage = 100
@@ -84,7 +85,7 @@ func (p stockPage) Counts() map[string]any {
 func (c *Console) stock(w http.ResponseWriter, r *http.Request, s *Session) error {
 	ctx := r.Context()
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	if len(q) > maxSearchLen || !utf8.ValidString(q) {
+	if !utf8.ValidString(q) || app.TextLen(q) > maxSearchLen {
 		return app.Errorf(app.EINVALID, "console.stock.search_too_long", "Search for at most {{.Max}} characters of a part's number or name.", "Max", maxSearchLen)
 	}
 	locs, err := c.db.StoreLocations(ctx, s.Tenant, stockScope(s))
