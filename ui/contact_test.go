@@ -282,16 +282,7 @@ func TestContactNotOfferedWhereItCannotSave(t *testing.T) {
 // puts theirs on the ticket.
 func TestContactConflictWithDispatch(t *testing.T) {
 	sw := newSyncWorld(t, nil, nil)
-	var tk app.Ticket
-	for _, x := range sw.assigned(t, 10) {
-		if x.Customer.Phone != "" {
-			tk = x
-			break
-		}
-	}
-	if tk.ID == "" {
-		t.Fatal("no assigned ticket with a phone")
-	}
+	tk := assignedWithPhone(t, sw)
 	const mine, theirs = "+86 139 2222 3333", "+86 137 0000 1111"
 	d := openContact(t, sw.term, sw.w, tk.ID)
 	typeInto(t, d, phoneHint, mine)
@@ -334,16 +325,7 @@ func TestContactConflictWithDispatch(t *testing.T) {
 // one it replaced; "Keep mine" then keeps the new number.
 func TestContactConflictFollowsOfflineEdit(t *testing.T) {
 	sw := newSyncWorld(t, nil, nil)
-	var tk app.Ticket
-	for _, x := range sw.assigned(t, 10) {
-		if x.Customer.Phone != "" {
-			tk = x
-			break
-		}
-	}
-	if tk.ID == "" {
-		t.Fatal("no assigned ticket with a phone")
-	}
+	tk := assignedWithPhone(t, sw)
 	const mine, theirs, again = "+86 139 2222 3333", "+86 137 0000 1111", "+86 135 4444 5555"
 	d := openContact(t, sw.term, sw.w, tk.ID)
 	typeInto(t, d, phoneHint, mine)
@@ -370,4 +352,17 @@ func TestContactConflictFollowsOfflineEdit(t *testing.T) {
 	if got := ticketNow(t, sw.deps, tk.ID).Ticket.Customer.Phone; got != again {
 		t.Errorf("after keeping mine the ticket holds %q, want the latest %q", got, again)
 	}
+}
+
+// assignedWithPhone is one of sw's first assigned tickets whose customer
+// has a phone, for the tests that edit it on both sides.
+func assignedWithPhone(t *testing.T, sw *syncWorld) app.Ticket {
+	t.Helper()
+	for _, x := range sw.assigned(t, 10) {
+		if x.Customer.Phone != "" {
+			return x
+		}
+	}
+	t.Fatal("no assigned ticket with a phone")
+	return app.Ticket{}
 }
