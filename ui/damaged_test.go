@@ -43,8 +43,8 @@ func TestDamagedPartsGoToTheBin(t *testing.T) {
 	tapButton(t, dlg, "Review")
 	review := s.w.Canvas().Overlays().Top()
 	want := a.NameEN + " (" + string(a.Number) + "): 1 arrived damaged; it goes to your defective bin to be sent back, not into your stock."
-	if text := labels(review); !strings.Contains(text, want) {
-		t.Fatalf("the review lacks %q:\n%s", want, text)
+	if text := labels(review); !strings.Contains(text, want) || !strings.Contains(text, "Only the sound parts you counted go into your stock") {
+		t.Fatalf("the review lacks %q, or says what goes into stock as if nothing were damaged:\n%s", want, text)
 	}
 	tapButton(t, review, "Confirm receipt")
 

@@ -708,8 +708,13 @@ func (r *receiveFlow) confirm(lines []app.ReceiptLine) {
 		for i, d := range diffs {
 			texts[i] = "• " + differenceText(d, r.names)
 		}
-		msg = lang.X("receive.differences", "What you counted differs from the shipment:") + "\n" + strings.Join(texts, "\n") + "\n" +
-			lang.X("receive.differences_next", "Only what you counted goes into your stock; the office is told of the rest.")
+		next := lang.X("receive.differences_next", "Only what you counted goes into your stock; the office is told of the rest.")
+		if slices.ContainsFunc(lines, func(l app.ReceiptLine) bool { return l.Damaged > 0 }) {
+			// Under a line that sends damaged parts to the bin, "what you
+			// counted" (the damaged ones too) would say the opposite.
+			next = lang.X("receive.differences_next_damaged", "Only the sound parts you counted go into your stock; the office is told of the rest.")
+		}
+		msg = lang.X("receive.differences", "What you counted differs from the shipment:") + "\n" + strings.Join(texts, "\n") + "\n" + next
 	}
 	confirmAction(r.host, lang.X("receive.confirm_title", "Save this receipt?"), msg, lang.X("receive.confirm", "Confirm receipt"),
 		lang.X("receive.back", "Back to counting"), false, func() {
