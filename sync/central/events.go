@@ -41,13 +41,21 @@ type Event struct {
 	// was; "" for the office's own writes.
 	Device app.DeviceID `json:"device,omitempty"`
 	At     time.Time    `json:"at"`
+	// Seq is EventSeq once the write's events were published: a stream
+	// names its events by it, so that a page reconnecting says what it
+	// heard last.
+	Seq uint64 `json:"-"`
 }
 
 // hub hands events to the subscribers of this process. Instances sharing
 // one PostgreSQL each see their own writes only.
 type hub struct {
-	mu   gosync.Mutex // guards subs and every send on a subscriber's channel
+	mu   gosync.Mutex // guards subs, seq and every send on a subscriber's channel
 	subs map[string]map[*subscriber]struct{}
+	// seq counts each tenant's publications in this process, so that a
+	// page can tell whether something was published between reading what
+	// it shows and subscribing (EventSeq).
+	seq map[string]uint64
 }
 
 type subscriber struct {
@@ -90,6 +98,18 @@ func (db *DB) Subscribe(tenant string) (<-chan Event, func(), error) {
 	}, nil
 }
 
+// EventSeq is how many times this process has published tenant's
+// events. A page reads it before it reads what it shows, and its stream
+// compares it after subscribing: a write published in between, which
+// the page may not show and the subscription did not hear, is then a
+// reason to reload. It starts again from 0 when the process does.
+func (db *DB) EventSeq(tenant string) uint64 {
+	h := &db.hub
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.seq[tenant]
+}
+
 // subscribers is how many subscribers tenant has (for tests).
 func (h *hub) subscribers(tenant string) int {
 	h.mu.Lock()
@@ -107,8 +127,14 @@ func (h *hub) publish(tenant string, evs []Event) {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if h.seq == nil {
+		h.seq = map[string]uint64{}
+	}
+	h.seq[tenant]++
+	seq := h.seq[tenant]
 	for s := range h.subs[tenant] {
 		for _, e := range evs {
+			e.Seq = seq
 			select {
 			case s.ch <- e:
 				continue
@@ -121,7 +147,7 @@ func (h *hub) publish(tenant string, evs []Event) {
 					drained = true
 				}
 			}
-			s.ch <- Event{Tenant: tenant, Kind: EventReload, At: e.At}
+			s.ch <- Event{Tenant: tenant, Kind: EventReload, At: e.At, Seq: seq}
 			break // the reload covers the rest of evs
 		}
 	}

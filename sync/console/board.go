@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -154,6 +155,9 @@ func (c *Console) boardData(ctx context.Context, s *Session, values url.Values) 
 	now := c.opt.Now().In(s.loc())
 	f := parseBoardFilter(values)
 	q := f.query(s, now)
+	// Read before the board: what is published from here on, the page
+	// may not show, and its stream, subscribing later, reloads for it.
+	seq := c.db.EventSeq(s.Tenant)
 	b, err := c.db.Board(ctx, q)
 	if err != nil {
 		return boardPage{}, err
@@ -275,7 +279,7 @@ func (c *Console) boardData(ctx context.Context, s *Session, values url.Values) 
 		v.Set("after", f.After)
 		p.Refresh = "/board?" + v.Encode()
 	}
-	p.EventsURL = "/board/events"
+	p.EventsURL = "/board/events?since=" + strconv.FormatUint(seq, 10)
 	return p, nil
 }
 
@@ -428,6 +432,14 @@ func (c *Console) boardEvents(w http.ResponseWriter, r *http.Request, s *Session
 		return err
 	}
 	defer cancel()
+	// What the page (or, reconnecting, the stream before this one) heard
+	// last; a publication since, which this subscription came too late to
+	// hear, reloads the board at once, as does one from before a restart
+	// of the service (larger than now). A client that names none is
+	// promised only what follows.
+	heard, known := streamSince(r)
+	seq := c.db.EventSeq(s.Tenant)
+	catchUp := known && heard != seq
 	rc := http.NewResponseController(w)
 	// The server's write timeout is for ordinary answers; this one lasts
 	// its bounded life (a server without deadlines says so, and that is
@@ -443,6 +455,11 @@ func (c *Console) boardEvents(w http.ResponseWriter, r *http.Request, s *Session
 	}
 	if rc.Flush() != nil {
 		return nil
+	}
+	if catchUp {
+		if _, err := fmt.Fprintf(w, "id: %d\nevent: reload\ndata: \n\n", seq); err != nil || rc.Flush() != nil {
+			return nil
+		}
 	}
 	ctx := r.Context()
 	life := time.NewTimer(boardStreamLife)
@@ -486,12 +503,25 @@ func (c *Console) boardEvents(w http.ResponseWriter, r *http.Request, s *Session
 	}
 }
 
+// streamSince is the event sequence a board stream's client heard last:
+// the browser's Last-Event-ID when it reconnects, else the page's since.
+func streamSince(r *http.Request) (uint64, bool) {
+	v := r.Header.Get("Last-Event-ID")
+	if v == "" {
+		v = r.URL.Query().Get("since")
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	return n, err == nil
+}
+
 // boardEvent is ev as the session's stream sends it, "" when it concerns
-// nothing the session sees.
+// nothing the session sees. Each is named by its sequence (id:), which
+// the browser sends back as Last-Event-ID when it reconnects.
 func (c *Console) boardEvent(ctx context.Context, s *Session, ev central.Event) (string, error) {
+	id := "id: " + strconv.FormatUint(ev.Seq, 10) + "\n"
 	switch ev.Kind {
 	case central.EventReload:
-		return "event: reload\ndata: \n\n", nil
+		return id + "event: reload\ndata: \n\n", nil
 	case central.EventTickets:
 	default:
 		return "", nil
@@ -516,5 +546,5 @@ func (c *Console) boardEvent(ctx context.Context, s *Session, ev central.Event) 
 	if !seen {
 		return "", nil
 	}
-	return "event: tickets\ndata: " + strings.Join(numbers, " ") + "\n\n", nil
+	return id + "event: tickets\ndata: " + strings.Join(numbers, " ") + "\n\n", nil
 }

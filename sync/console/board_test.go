@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -198,9 +200,19 @@ type sse struct {
 
 func (cl *client) events(t *testing.T) *sse {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, cl.tc.srv.URL+"/board/events", nil)
+	return cl.eventsFrom(t, "/board/events", "")
+}
+
+// eventsFrom opens the stream at path, sending lastID as the browser's
+// Last-Event-ID when it is not "".
+func (cl *client) eventsFrom(t *testing.T, path, lastID string) *sse {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, cl.tc.srv.URL+path, nil)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if lastID != "" {
+		req.Header.Set("Last-Event-ID", lastID)
 	}
 	hc := *cl.hc
 	hc.Timeout = 0 // the stream's own bounds end it; next's deadline bounds the test
@@ -749,5 +761,54 @@ func TestBoardCountsTakePluralForms(t *testing.T) {
 				}
 			}
 		}
+	})
+}
+
+// TestBoardStreamCatchesUpWithThePage: a change published between the
+// board's render and its stream's subscription reached neither: the
+// board showed the old status until the next change (the Chromium test
+// of a device's push saw it under load). The page names what it was
+// rendered after (since), the stream reloads at once when something was
+// published since, and a reconnecting browser's Last-Event-ID counts as
+// what it heard.
+func TestBoardStreamCatchesUpWithThePage(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		dc := tc.signIn(t, "dispatcher@t1")
+		status, body := dc.get(t, "/board")
+		if status != http.StatusOK {
+			t.Fatalf("/board: %d", status)
+		}
+		m := regexp.MustCompile(`data-events="(/board/events\?since=[0-9]+)"`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("the board names no stream with its since:\n%s", body)
+		}
+		events := html.UnescapeString(m[1])
+		quiet := func(e *sse, why string) {
+			t.Helper()
+			if name, _ := e.next(t); name != "retry" {
+				t.Fatalf("%s: first frame %q", why, name)
+			}
+			tc.dispatch(t, "t1", &app.ScheduleTicket{Ticket: "tk-1", WindowStart: testStart, WindowEnd: testStart.Add(2 * time.Hour)})
+			if name, data := e.next(t); name != "tickets" || data != "FB-1" {
+				t.Errorf("%s: first event %q %q, want the change that follows, tickets FB-1", why, name, data)
+			}
+		}
+		// Nothing published since the render: the stream only follows.
+		quiet(dc.eventsFrom(t, events, ""), "nothing since the render")
+
+		// A change published after the render, before the subscription.
+		tc.dispatch(t, "t1", &app.ScheduleTicket{Ticket: "tk-1", WindowStart: testStart, WindowEnd: testStart.Add(3 * time.Hour)})
+		e := dc.eventsFrom(t, events, "")
+		if name, _ := e.next(t); name != "retry" {
+			t.Fatalf("first frame %q", name)
+		}
+		if name, _ := e.next(t); name != "reload" {
+			t.Errorf("a change published between the render and the subscription: first event %q, want reload", name)
+		}
+
+		// Reconnecting, the browser's Last-Event-ID is what it heard: the
+		// service's count now, nothing missed.
+		seq := strconv.FormatUint(tc.db.EventSeq("t1"), 10)
+		quiet(dc.eventsFrom(t, events, seq), "reconnected having heard everything")
 	})
 }
