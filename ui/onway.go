@@ -130,6 +130,16 @@ func (e partsEnv) fetchOnWay() (onWayView, error) {
 		return v, err
 	}
 	for _, r := range v.requests {
+		// Every request's parts are named, also the second request of
+		// a ticket whose number is already known.
+		for _, n := range []app.PartNumber{r.Part, r.Substitute} {
+			if n == "" {
+				continue
+			}
+			if err := e.namePart(v.names, n); err != nil {
+				return v, err
+			}
+		}
 		if _, ok := v.numbers[r.Ticket]; ok {
 			continue
 		}
@@ -138,9 +148,6 @@ func (e partsEnv) fetchOnWay() (onWayView, error) {
 		case err == nil:
 			v.numbers[r.Ticket] = d.Ticket.Number
 		case app.ErrorCode(err) != app.ENOTFOUND:
-			return v, err
-		}
-		if err := e.namePart(v.names, r.Wanted()); err != nil {
 			return v, err
 		}
 	}
@@ -216,7 +223,9 @@ func (p *onWayPage) render() {
 		if number == "" {
 			number = string(r.Ticket)
 		}
-		text := fmt.Sprintf("%s · %s × %d · %s", number, namedPart(v.names, r.Wanted()), r.Qty, requestStateText(r, v.names, byID))
+		// The part asked for, as the ticket's card names it: a
+		// substitute is named by the state's text.
+		text := fmt.Sprintf("%s · %s × %d · %s", number, namedPart(v.names, r.Part), r.Qty, requestStateText(r, v.names, byID))
 		// The text wraps beside its button: a button's label does not,
 		// and a substitute's reason would widen the page past a phone.
 		b := widget.NewButtonWithIcon(lang.X("onway.open_ticket", "Open ticket"), theme.NavigateNextIcon(), func() { p.host.openTicket(r.Ticket) })

@@ -225,6 +225,16 @@ func TestRequestStatesInWords(t *testing.T) {
 		if !strings.Contains(shown, "urgent") {
 			t.Errorf("%s: the urgency is not shown", c.state)
 		}
+		// The On the way page names what was asked for, as the ticket
+		// does, and the state names the substitute: it named the
+		// substitute twice, and the part asked for not at all.
+		if r.Substitute != "" {
+			s.term.ShowOnWay()
+			asked := parts[0].NameEN + " (" + string(parts[0].Number) + ") × 2 · " + c.want
+			if onWay := labels(s.term.OnWayPage()); !strings.Contains(onWay, asked) {
+				t.Errorf("%s: the On the way page does not say %q:\n%s", c.state, asked, onWay)
+			}
+		}
 		// Each case leaves its request cancelled or closed before the
 		// next, so the ticket shows one Cancel request at most.
 		if got := strings.Count(buttonTexts(s.term.Detail().Object()), "Cancel request"); (got == 1) != c.cancel {
@@ -233,6 +243,28 @@ func TestRequestStatesInWords(t *testing.T) {
 		if c.cancel {
 			r.State, r.Reason = app.RequestCancelled, "next case"
 			s.pull(t, app.Dataset{PartRequests: []app.PartRequest{r}})
+		}
+	}
+}
+
+// TestOnWayNamesEveryRequestOfATicket: the On the way page named the
+// part of a ticket's first open request only; a second request of the
+// same ticket read as a bare part number.
+func TestOnWayNamesEveryRequestOfATicket(t *testing.T) {
+	s := newSupplyWorld(t)
+	tk := workingTicket(t, s.term, s.ds, s.deps)
+	parts := s.missingParts(t, tk.Product.Model, 2)
+	var rs []app.PartRequest
+	for i, p := range parts {
+		rs = append(rs, app.PartRequest{ID: fmt.Sprint("req-two-", i), Ticket: tk.ID, Part: p.Number, Qty: 1,
+			Urgency: app.UrgencyNormal, To: demoVan, At: s.now, State: app.RequestRequested})
+	}
+	s.pull(t, app.Dataset{PartRequests: rs})
+	s.term.ShowOnWay()
+	onWay := labels(s.term.OnWayPage())
+	for _, p := range parts {
+		if want := p.NameEN + " (" + string(p.Number) + ") × 1"; !strings.Contains(onWay, want) {
+			t.Errorf("the On the way page does not name %q:\n%s", want, onWay)
 		}
 	}
 }
