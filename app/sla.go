@@ -47,3 +47,15 @@ func SLADue(st Status, respondBy, resolveBy time.Time) time.Time {
 	}
 	return time.Time{}
 }
+
+// WindowMissed reports whether a visit's appointment window is over and
+// the technician is not there yet (AwaitingResponse): the customer
+// waited in vain, and someone has to call them to book again. The
+// window's end counts, or its start when it has none; a ticket without a
+// window, or whose technician has arrived or begun, has nothing to miss.
+func WindowMissed(st Status, start, end, now time.Time) bool {
+	if end.IsZero() {
+		end = start
+	}
+	return !end.IsZero() && AwaitingResponse(st) && now.After(end)
+}

@@ -47,3 +47,31 @@ func TestSLADue(t *testing.T) {
 		}
 	}
 }
+
+// TestWindowMissed: a window is missed once it is over with the
+// technician not there yet; arriving or starting work ends the question.
+func TestWindowMissed(t *testing.T) {
+	start, end := time.Date(2026, 12, 5, 16, 0, 0, 0, time.UTC), time.Date(2026, 12, 5, 18, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		st         Status
+		start, end time.Time
+		now        time.Time
+		want       bool
+	}{
+		{StatusAssigned, start, end, end.Add(time.Minute), true},
+		{StatusEnRoute, start, end, end.Add(27 * time.Hour), true},
+		{StatusAssigned, start, end, end, false},                           // its last minute
+		{StatusAssigned, start, end, start.Add(time.Hour), false},          // within it
+		{StatusAssigned, start, time.Time{}, start.Add(time.Minute), true}, // a time, no end
+		{StatusAssigned, time.Time{}, time.Time{}, end.Add(time.Hour), false},
+		{StatusOnSite, start, end, end.Add(time.Hour), false},
+		{StatusInProgress, start, end, end.Add(time.Hour), false},
+		{StatusWaitingParts, start, end, end.Add(time.Hour), false},
+		{StatusCompleted, start, end, end.Add(time.Hour), false},
+		{StatusCancelled, start, end, end.Add(time.Hour), false},
+	} {
+		if got := WindowMissed(c.st, c.start, c.end, c.now); got != c.want {
+			t.Errorf("WindowMissed(%s, %v, %v, %v) = %v, want %v", c.st, c.start, c.end, c.now, got, c.want)
+		}
+	}
+}

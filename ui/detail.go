@@ -498,7 +498,7 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		lang.X("ticket.serial", "Serial / IMEI"), t.Product.Serial,
 		lang.X("ticket.purchased", "Purchased"), purchaseText(t.Product),
 		lang.X("ticket.fault", "Reported fault"), t.Fault,
-		lang.X("ticket.appointment", "Appointment"), windowText(v.deps.Zone, t),
+		lang.X("ticket.appointment", "Appointment"), appointmentText(v.deps.Zone, t, v.deps.Now()),
 		lang.X("ticket.resolve_by", "Resolve by"), strings.TrimSpace(timeText(v.deps.Zone, t.ResolveBy)+"  "+resolveByText(t, v.deps.Now())),
 		lang.X("ticket.diagnosis", "Diagnosis"), t.Diagnosis,
 		lang.X("ticket.status_reason", "Why"), t.StatusReason,
@@ -766,6 +766,21 @@ func windowText(zone *time.Location, t app.Ticket) string {
 		return timeText(zone, t.WindowStart)
 	}
 	return timeText(zone, t.WindowStart) + " – " + clockText(zone, t.WindowEnd)
+}
+
+// appointmentText is the visit's window, and once it went by with the
+// technician not there (app.WindowMissed), how long ago and what to do.
+func appointmentText(zone *time.Location, t app.Ticket, now time.Time) string {
+	text := windowText(zone, t)
+	if !app.WindowMissed(t.Status, t.WindowStart, t.WindowEnd, now) {
+		return text
+	}
+	end := t.WindowEnd
+	if end.IsZero() {
+		end = t.WindowStart
+	}
+	return text + "  " + lang.X("ticket.window_missed", "Missed {{.Duration}} ago: call the customer to book a new visit",
+		map[string]any{"Duration": shortDuration(now.Sub(end))})
 }
 
 // purchaseText says when the product was bought or made: calendar days

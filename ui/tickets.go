@@ -508,6 +508,14 @@ func (l *TicketList) rowText(t app.TicketRow) ticketRowText {
 			sub += " · " + lang.X("tickets.promise_late", "past the promised day")
 			text.importance = widget.DangerImportance
 		}
+		// The visit's window went by with no one at the door: the
+		// customer is still waiting at home, and a call comes first.
+		if app.WindowMissed(t.Status, t.WindowStart, t.WindowEnd, now) {
+			sub += " · " + lang.X("tickets.window_missed", "window missed: call the customer")
+			if text.importance != widget.DangerImportance {
+				text.importance = widget.WarningImportance
+			}
+		}
 	}
 	if n := l.unsent[t.ID]; n > 0 {
 		sub += " · " + lang.XN("tickets.unsent", "{{.Count}} unsent", n, map[string]any{"Count": n})

@@ -96,6 +96,7 @@ type boardCard struct {
 	central.BoardTicket
 	TechnicianName string
 	Window         string // "2026-11-27 09:00–11:00", "" when unscheduled
+	WindowMissed   bool   // the window is over and the technician not there yet (app.WindowMissed)
 	SLA            string // "overdue", "soon", "ok" or "" (no SLA, or not open)
 	Countdown      string // "Due in 2 h 10 min", "Overdue by 1 d 3 h"
 	Due            string // the SLA's date and time
@@ -317,7 +318,8 @@ func statusText(cat *translations.Catalog, st app.Status) string {
 func boardCardOf(cat *translations.Catalog, t central.BoardTicket, techName string, now time.Time) boardCard {
 	cd := boardCard{BoardTicket: t, TechnicianName: techName, Window: windowText(t.WindowStart, t.WindowEnd, now.Location()),
 		MayReassign: app.MayReassign(app.Ticket{Status: t.Status}),
-		MayCancel:   slices.Contains(cancellable, t.Status), MayReopen: slices.Contains(reopenable, t.Status)}
+		MayCancel:   slices.Contains(cancellable, t.Status), MayReopen: slices.Contains(reopenable, t.Status),
+		WindowMissed: app.WindowMissed(t.Status, t.WindowStart, t.WindowEnd, now)}
 	due := app.SLADue(t.Status, t.RespondBy, t.ResolveBy)
 	// A completed or failed ticket waits on dispatch, not on the
 	// technician: its countdown would only alarm (the ticket page and the

@@ -812,3 +812,34 @@ func TestBoardStreamCatchesUpWithThePage(t *testing.T) {
 		quiet(dc.eventsFrom(t, events, seq), "reconnected having heard everything")
 	})
 }
+
+// TestBoardCardSaysAWindowWasMissed: a card whose visit window is over
+// with the technician not there yet says to call the customer, as the
+// technician's list does (app.WindowMissed); one still ahead does not,
+// nor one whose work began.
+func TestBoardCardSaysAWindowWasMissed(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		tc.scheduleFixture(t) // FB-1's window is ahead, FB-2's ended an hour ago
+		cl := tc.signIn(t, "dispatcher@t1")
+		card := func(body, number string) string {
+			m := regexp.MustCompile(`(?s)<li class="card [^"]*"[^>]*>\s*<p class="card-top"><a href="[^"]*" class="card-number">` + regexp.QuoteMeta(number) + `<.*?</li>`).FindString(body)
+			if m == "" {
+				t.Fatalf("no card for %s:\n%s", number, body)
+			}
+			return m
+		}
+		const missed = "missed: call the customer"
+		_, body := cl.get(t, "/board")
+		if c := card(body, "FB-2"); !strings.Contains(c, missed) {
+			t.Errorf("FB-2's window ended an hour ago and its card does not say so:\n%s", c)
+		}
+		if c := card(body, "FB-1"); strings.Contains(c, missed) {
+			t.Errorf("FB-1's window is ahead and its card says it was missed:\n%s", c)
+		}
+		tc.dispatch(t, "t1", &app.TransitionTicket{Action: app.ActionStart, Ticket: "tk-2", Epoch: 1})
+		_, body = cl.get(t, "/board")
+		if c := card(body, "FB-2"); strings.Contains(c, missed) {
+			t.Errorf("FB-2's work began and its card still says the window was missed:\n%s", c)
+		}
+	})
+}

@@ -1,0 +1,67 @@
+package ui_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// TestMissedWindowSaysToCall: a visit whose appointment window is over
+// with the technician not there yet says so in the list and on the
+// ticket, with what to do; one still ahead, or whose technician arrived,
+// does not. The list said only "Assigned · 20 h left" under a window
+// that ended hours before, and the customer was still waiting at home.
+func TestMissedWindowSaysToCall(t *testing.T) {
+	term, w, kb, _, deps := scanTerminal(t)
+	now := deps.Now()
+	for _, tc := range []struct {
+		name       string
+		taps       []string // the technician's steps after it was assigned
+		start, end time.Time
+		missed     bool
+	}{
+		{"Missed Customer", nil, now.Add(-5 * time.Hour), now.Add(-3 * time.Hour), true},
+		{"Travelling Customer", []string{"On my way"}, now.Add(-3 * time.Hour), now.Add(-time.Hour), true},
+		{"Later Customer", nil, now.Add(time.Hour), now.Add(3 * time.Hour), false},
+		{"Visited Customer", []string{"On my way", "Arrived"}, now.Add(-5 * time.Hour), now.Add(-3 * time.Hour), false},
+	} {
+		tk := app.Ticket{ID: app.TicketID(app.NewID()), Number: app.NewTicketNumber(now), Kind: app.KindOnSite, Country: deps.Country,
+			Product:  app.Product{Category: app.CategoryAppliance, Brand: "Midea", Model: "MV16FCM", Serial: "WINDOW" + strings.Fields(tc.name)[0]},
+			Customer: app.Customer{Name: tc.name, Phone: "+86 139 0000 2222", Address: "上海市杨浦区黄兴路987号"}, Fault: "Does not drain",
+			Priority: app.PriorityNormal, Status: app.StatusAssigned, CreatedAt: now.Add(-48 * time.Hour), WindowStart: tc.start, WindowEnd: tc.end,
+			ResolveBy: now.Add(20 * time.Hour)}
+		if _, err := deps.Commit.Commit(context.Background(), deps.Actor, &app.CreateTicket{Ticket: tk}); err != nil {
+			t.Fatal(err)
+		}
+		term.Detail().Show(tk.ID)
+		for _, b := range tc.taps {
+			tapButton(t, term.Detail().Object(), b)
+		}
+		w.Canvas().Focus(term.Search())
+		for term.SearchText() != "" {
+			term.Search().TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
+		}
+		kb.typeSlowly(term.Search(), tk.Number, false)
+		term.FireSearch()
+		rows := strings.Join(term.List().Rows(), "\n")
+		if !strings.Contains(rows, tc.name) {
+			t.Fatalf("%s is not listed:\n%s", tc.name, rows)
+		}
+		if got := strings.Contains(rows, "window missed: call the customer"); got != tc.missed {
+			t.Errorf("%s: the list flags a missed window %v, want %v:\n%s", tc.name, got, tc.missed, rows)
+		}
+		term.Detail().Show(tk.ID)
+		shown := labels(term.Detail().Object())
+		if got := strings.Contains(shown, "ago: call the customer to book a new visit"); got != tc.missed {
+			t.Errorf("%s: the ticket says the window was missed %v, want %v:\n%s", tc.name, got, tc.missed, shown)
+		}
+		if tc.name == "Missed Customer" && !strings.Contains(shown, "Missed 3 h ago") {
+			t.Errorf("the ticket does not say how long ago the window ended:\n%s", shown)
+		}
+	}
+}
