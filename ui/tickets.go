@@ -508,14 +508,6 @@ func (l *TicketList) rowText(t app.TicketRow) ticketRowText {
 			sub += " · " + lang.X("tickets.promise_late", "past the promised day")
 			text.importance = widget.DangerImportance
 		}
-		// The visit's window went by with no one at the door: the
-		// customer is still waiting at home, and a call comes first.
-		if app.WindowMissed(t.Status, t.WindowStart, t.WindowEnd, now) {
-			sub += " · " + lang.X("tickets.window_missed", "window missed: call the customer")
-			if text.importance != widget.DangerImportance {
-				text.importance = widget.WarningImportance
-			}
-		}
 	}
 	if n := l.unsent[t.ID]; n > 0 {
 		sub += " · " + lang.XN("tickets.unsent", "{{.Count}} unsent", n, map[string]any{"Count": n})
@@ -562,6 +554,13 @@ func rowPlaceText(t app.TicketRow, now time.Time) string {
 		}
 		if y, m, d := start.Date(); y != now.Year() || m != now.Month() || d != now.Day() {
 			w = dateText(zone, start) + " " + w
+		}
+		// The visit's window went by with no one at the door: the
+		// customer is still waiting at home, and a call comes first.
+		// Said beside the window, before the address: at the end of
+		// the status line a long countdown cut it off.
+		if app.WindowMissed(t.Status, t.WindowStart, t.WindowEnd, now) {
+			w += " · " + lang.X("tickets.window_missed", "missed: call the customer")
 		}
 		parts = append(parts, w)
 	}

@@ -52,7 +52,7 @@ func TestMissedWindowSaysToCall(t *testing.T) {
 		if !strings.Contains(rows, tc.name) {
 			t.Fatalf("%s is not listed:\n%s", tc.name, rows)
 		}
-		if got := strings.Contains(rows, "window missed: call the customer"); got != tc.missed {
+		if got := strings.Contains(rows, "missed: call the customer"); got != tc.missed {
 			t.Errorf("%s: the list flags a missed window %v, want %v:\n%s", tc.name, got, tc.missed, rows)
 		}
 		term.Detail().Show(tk.ID)
