@@ -183,3 +183,52 @@ func TestFullSizeRecordsArePushedAndPulledWhole(t *testing.T) {
 		}
 	})
 }
+
+// PROTOCOL.md, "Bounds": every text a mutation carries has a bound of its
+// own, also those the applying side sets or that only name what the
+// device showed: one character past it is refused with mutation.too_long
+// and changes nothing; at the bound it is taken.
+func TestEveryTextOfAMutationIsBounded(t *testing.T) {
+	onEachDB(t, func(t *testing.T, s *service) {
+		w := s.supplyWorld(t)
+		id := w.tk.ID
+		cases := []struct {
+			name  string
+			bound int
+			args  func(text string) (string, map[string]any)
+		}{
+			{"a note's by", boundName, func(x string) (string, map[string]any) {
+				return "note.add", map[string]any{"note": map[string]any{"id": newID(), "ticket": id, "text": "called", "by": x}}
+			}},
+			{"a repair entry's by", boundName, func(x string) (string, map[string]any) {
+				return "repair.log", map[string]any{"entry": map[string]any{"id": newID(), "ticket": id, "action": "cleaned", "minutes": 5, "by": x}}
+			}},
+			{"a photo's mime", boundName, func(x string) (string, map[string]any) {
+				return "photo.attach", map[string]any{"photo": map[string]any{"id": newID(), "ticket": id, "sha256": strings.Repeat("a", 64), "size": 10, "mime": x}}
+			}},
+			{"a part used's serial", 128, func(x string) (string, map[string]any) {
+				args := consumeArgs(newID(), id, partFilter, w.tc.van, 1)
+				args["used"].(map[string]any)["serial"] = x
+				return "stock.consume", args
+			}},
+			{"an update's base", boundText, func(x string) (string, map[string]any) {
+				return "ticket.update", map[string]any{"ticket": id, "set": map[string]any{"diagnosis": "seal worn"}, "base": map[string]any{"diagnosis": x}}
+			}},
+		}
+		for _, c := range cases {
+			over := b4(c.bound + 1)
+			name, args := c.args(over)
+			x := w.dev.pushRefused(t, w.dev.mut(name, args), "mutation.too_long")
+			if x.Code != "invalid" {
+				t.Errorf("%s of %d characters: code %q, want invalid", c.name, c.bound+1, x.Code)
+			}
+			name, args = c.args(b4(c.bound))
+			if x, refused := w.dev.pushOne(t, w.dev.mut(name, args)); refused {
+				t.Errorf("%s of %d characters was refused: %+v", c.name, c.bound, x)
+			}
+		}
+		if d := s.ticket(t, id); len(d.Notes) != 1 || len(d.Repairs) != 1 {
+			t.Errorf("the ticket has %d notes and %d repairs, want the one of each taken", len(d.Notes), len(d.Repairs))
+		}
+	})
+}
