@@ -232,3 +232,44 @@ func TestEveryTextOfAMutationIsBounded(t *testing.T) {
 		}
 	})
 }
+
+// PROTOCOL.md, "Request bodies are bounded" and "Bounds": dispatch's
+// POST /v1/admin/mutations takes a record within its fields' bounds
+// whatever its size, as a push does: a ticket with every text at its
+// bound (far past the 64 KiB of a small body) is created, and its
+// technician's device pulls it whole; a body past the mutation's bound
+// and its 64 KiB is refused with 413 and creates nothing.
+func TestFullSizeTicketByDispatch(t *testing.T) {
+	onEachDB(t, func(t *testing.T, s *service) {
+		tc := s.addFieldTech(t, "full-dispatch", 0)
+		fault, notes, address := b6(boundText), b4(boundText), b4(boundText)
+		ticket := func(id, fault string) map[string]any {
+			return map[string]any{"ticket": map[string]any{"id": id, "number": name("FD"), "kind": "on_site", "country": "CN", "technician": tc.id,
+				"product":   map[string]any{"category": "appliance", "brand": b6(boundName), "model": b4(boundName), "serial": b4(boundText)},
+				"customer":  map[string]any{"name": b6(boundName), "phone": "13800000000", "address": address, "city": b6(boundText)},
+				"condition": map[string]any{"accessories": b6(boundText), "notes": notes},
+				"fault":     fault}}
+		}
+		id := newID()
+		args := ticket(id, fault)
+		if b, _ := json.Marshal(args); len(b) <= 64<<10 {
+			t.Fatalf("%d bytes of arguments: not past 64 KiB", len(b))
+		}
+		if a := s.dispatch(t, "ticket.create", args); a.status != http.StatusOK {
+			t.Fatalf("dispatch's full-size ticket: HTTP %d %.300s", a.status, a.body)
+		}
+		row := byID(s.pair(t, tc.id).pulledRaw(t, "tickets")["tickets"], "ticket.id", id)
+		if row == nil || field(row, "ticket.fault") != fault || field(row, "ticket.condition.notes") != notes || field(row, "ticket.customer.address") != address {
+			t.Errorf("the technician's device did not pull the ticket whole")
+		}
+		over := newID()
+		a := s.do(t, "POST", "/v1/admin/mutations", s.admin, map[string]any{"name": "ticket.create", "version": 1,
+			"args": ticket(over, strings.Repeat("<", (768<<10+64<<10)/6+1))})
+		if a.status != http.StatusRequestEntityTooLarge {
+			t.Errorf("a body past 832 KiB: HTTP %d %.200s, want 413", a.status, a.body)
+		}
+		if a := s.do(t, "GET", "/v1/admin/tickets/"+over, s.admin, nil); a.status != http.StatusNotFound {
+			t.Errorf("the refused ticket exists: HTTP %d", a.status)
+		}
+	})
+}
