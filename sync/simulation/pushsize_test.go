@@ -48,9 +48,11 @@ func TestEnginePushSplitsLargeBatches(t *testing.T) {
 	if err := e.SyncOnce(ctx); err != nil {
 		t.Fatalf("sync: %v", err)
 	}
-	if st := e.Status(); st.Pending != 0 {
+	st := e.Status()
+	if st.Pending != 0 {
 		t.Fatalf("%d mutations still pending", st.Pending)
 	}
+	t.Logf("%d notes sent in %d bytes on the wire", notes, st.Up)
 	d, err := w.db.TicketDetail(ctx, "t", w.ticket)
 	if err != nil {
 		t.Fatal(err)
