@@ -273,3 +273,35 @@ func TestFullSizeTicketByDispatch(t *testing.T) {
 		}
 	})
 }
+
+// PROTOCOL.md, "Conflicts": a refused mutation's conflict keeps its
+// arguments as `ours`, also a record at its fields' bounds past 64 KiB,
+// so dispatch can still see and re-apply the technician's work.
+func TestFullSizeRefusedIsKeptWhole(t *testing.T) {
+	onEachDB(t, func(t *testing.T, s *service) {
+		w := s.supplyWorld(t)
+		s.dispatchOK(t, "ticket.cancel", transition(w.tk.ID, 1, "reason", "customer called to cancel"))
+		args := map[string]any{"ticket": w.tk.ID,
+			"set":  map[string]any{"diagnosis": b6(boundText), "proof_of_purchase": b4(boundText), "serial": b6(boundText), "customer_address": b4(boundText)},
+			"base": map[string]any{"diagnosis": "", "proof_of_purchase": "", "serial": "", "customer_address": ""}}
+		sent, _ := json.Marshal(args)
+		if len(sent) <= 64<<10 {
+			t.Fatalf("%d bytes of arguments: not past 64 KiB", len(sent))
+		}
+		x, refused := w.dev.pushOne(t, w.dev.mut("ticket.update", args))
+		if !refused || x.Conflict == "" {
+			t.Fatalf("an update of a cancelled ticket: %+v (refused %v), want a refusal with its conflict", x, refused)
+		}
+		c, ok := s.conflictByID(t, x.Conflict)
+		if !ok {
+			t.Fatalf("conflict %s not found", x.Conflict)
+		}
+		var got any
+		if err := json.Unmarshal([]byte(c.Ours), &got); err != nil {
+			t.Fatalf("the conflict keeps %d bytes of ours, not the arguments: %v", len(c.Ours), err)
+		}
+		if g, _ := json.Marshal(got); string(g) != string(sent) {
+			t.Errorf("the conflict's ours (%d bytes) is not the %d bytes of arguments sent", len(c.Ours), len(sent))
+		}
+	})
+}
