@@ -144,7 +144,7 @@ func (d documents) toSign(ctx context.Context, detail app.TicketDetail) (ui.Repo
 	if err != nil {
 		return ui.ReportToSign{}, err
 	}
-	return ui.ReportToSign{Digest: r.Digest(), Total: total, Report: r.CanonicalJSON()}, nil
+	return ui.ReportToSign{Digest: r.Digest(), Total: total, Report: r.CarriedReport()}, nil
 }
 
 func (d documents) ServiceReport(ctx context.Context, w io.Writer, id app.TicketID) error {

@@ -87,7 +87,20 @@ func (c *CreateTicket) Validate() error {
 	if t.Priority == 0 {
 		t.Priority = PriorityNormal
 	}
-	return t.Validate()
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	// Fields the applying side sets or an import fills: bounded here, so
+	// that no field of a new ticket is bounded only by the mutation's
+	// size (TestWorstCaseArgsFit).
+	if t.ClosedBalance != nil {
+		if err := t.ClosedBalance.Validate(); err != nil {
+			return err
+		}
+	}
+	return checkLens(lenOf{"ticket.country", t.Country, MaxNameLen}, lenOf{"ticket.technician", string(t.Technician), MaxIDLen},
+		lenOf{"ticket.store", string(t.Store), MaxIDLen}, lenOf{"ticket.epoch_by", t.EpochBy, MaxNameLen},
+		lenOf{"ticket.unpaid_reason", t.UnpaidReason, MaxReasonLen})
 }
 
 func (c *CreateTicket) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {
@@ -144,7 +157,7 @@ func (c *AssignTicket) Validate() error {
 	if c.Technician == "" && c.Store == "" {
 		return Errorf(EINVALID, "ticket.assign_needs_target", "Choose a technician or a store.")
 	}
-	return nil
+	return checkLens(lenOf{"technician", string(c.Technician), MaxIDLen}, lenOf{"store", string(c.Store), MaxIDLen})
 }
 
 func (c *AssignTicket) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {
@@ -276,12 +289,35 @@ func (c *UpdateTicket) Validate() error {
 	if s.LabourMinutes != nil && (*s.LabourMinutes < 0 || *s.LabourMinutes > 14*24*60) {
 		return Errorf(EINVALID, "ticket.invalid.labour", "Labour must be between 0 and 20160 minutes.")
 	}
-	for _, f := range []struct {
+	if err := s.checkLen(""); err != nil {
+		return err
+	}
+	// The base is what the device showed of the ticket, so it holds to
+	// the ticket's bounds too: no field of an update goes unbounded
+	// (docs/PROTOCOL.md, "Bounds": a record within its fields' bounds is
+	// never refused for its size).
+	return c.Base.checkLen("base.")
+}
+
+// checkLen refuses a text of f over the bound the ticket's own field has
+// (Ticket.Validate).
+func (f TicketFields) checkLen(prefix string) error {
+	var resolution, accessories, notes *string
+	if f.ResolutionCode != nil {
+		resolution = (*string)(f.ResolutionCode)
+	}
+	if f.Condition != nil {
+		accessories, notes = &f.Condition.Accessories, &f.Condition.Notes
+	}
+	for _, x := range []struct {
 		name string
 		v    *string
-	}{{"diagnosis", s.Diagnosis}, {"serial", s.Serial}, {"proof_of_purchase", s.ProofOfPurchase}, {"customer_phone", s.CustomerPhone}, {"customer_address", s.CustomerAddress}} {
-		if f.v != nil {
-			if err := tooLong(f.name, *f.v, MaxTextLen); err != nil {
+		max  int
+	}{{"diagnosis", f.Diagnosis, MaxTextLen}, {"serial", f.Serial, MaxTextLen}, {"proof_of_purchase", f.ProofOfPurchase, MaxTextLen},
+		{"customer_phone", f.CustomerPhone, MaxTextLen}, {"customer_address", f.CustomerAddress, MaxTextLen},
+		{"condition.accessories", accessories, MaxTextLen}, {"condition.notes", notes, MaxTextLen}, {"resolution_code", resolution, MaxNameLen}} {
+		if x.v != nil {
+			if err := tooLong(prefix+x.name, *x.v, x.max); err != nil {
 				return err
 			}
 		}
@@ -536,7 +572,7 @@ func (c *LogRepair) Validate() error {
 	if e.Minutes < 0 || e.Minutes > MaxRepairMinutes {
 		return Errorf(EINVALID, "repair.bad_minutes", "Minutes must be between 0 and 1440.")
 	}
-	return tooLong("entry.action", e.Action, MaxReasonLen)
+	return checkLens(lenOf{"entry.action", e.Action, MaxReasonLen}, lenOf{"entry.by", e.By, MaxNameLen})
 }
 
 func (c *LogRepair) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {
@@ -585,7 +621,7 @@ func (c *ConsumePart) Validate() error {
 	if u.Qty < 1 || u.Qty > 1000 {
 		return Errorf(EINVALID, "stock.bad_qty", "Quantity must be between 1 and 1000.")
 	}
-	return nil
+	return checkLens(lenOf{"used.serial", u.Serial, MaxIDLen}, lenOf{"used.defective_serial", u.DefectiveSerial, MaxIDLen})
 }
 
 func (c *ConsumePart) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {
@@ -634,6 +670,10 @@ func (*ReturnDefective) MutationName() (string, int) { return "stock.return_defe
 
 func (c *ReturnDefective) Validate() error {
 	m := c.Movement
+	// The name says the kind; the one sent is not read, but bounded.
+	if err := tooLong("movement.kind", string(m.Kind), MaxNameLen); err != nil {
+		return err
+	}
 	m.Kind = MoveReturnDefective
 	return m.Validate()
 }
@@ -734,6 +774,9 @@ func (c *AttachPhoto) Validate() error {
 	if err := CheckPhotoBytes(p.Size); err != nil {
 		return err
 	}
+	if err := checkLens(lenOf{"photo.kind", p.Kind, MaxNameLen}, lenOf{"photo.mime", p.Mime, MaxNameLen}, lenOf{"photo.state", string(p.State), MaxNameLen}); err != nil {
+		return err
+	}
 	return CheckCaption(p.Caption)
 }
 
@@ -767,7 +810,7 @@ func (c *AddNote) Validate() error {
 	if strings.TrimSpace(n.Text) == "" {
 		return Errorf(EINVALID, "note.empty", "The note is empty.")
 	}
-	return tooLong("note.text", n.Text, MaxTextLen)
+	return checkLens(lenOf{"note.text", n.Text, MaxTextLen}, lenOf{"note.by", n.By, MaxNameLen})
 }
 
 func (c *AddNote) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {

@@ -91,6 +91,24 @@ func CutText(s string, max int) string {
 // tooLong is CheckTextLen, the name the record checks here call it by.
 func tooLong(field, value string, max int) error { return CheckTextLen(field, value, max) }
 
+// lenOf is a text field with its bound in characters, for checkLens.
+type lenOf struct {
+	field, value string
+	max          int
+}
+
+// checkLens is tooLong of each field in turn: every text a mutation
+// carries has a bound of its own, so a record within them all fits
+// MaxArgsBytes (TestWorstCaseArgsFit).
+func checkLens(fields ...lenOf) error {
+	for _, f := range fields {
+		if err := tooLong(f.field, f.value, f.max); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // tooMany refuses a list over MaxListLen entries.
 func tooMany(field string, n int) error {
 	if n > MaxListLen {

@@ -178,9 +178,17 @@ func MutationNames() []string {
 	return out
 }
 
-// maxArgsBytes bounds a mutation's arguments: a photo's bytes never travel
-// in a mutation, so anything larger is a bug or an attack.
-const maxArgsBytes = 64 << 10
+// MaxArgsBytes bounds a mutation's arguments, as JSON: a photo's bytes
+// never travel in a mutation, so anything larger is a bug or an attack.
+// It is past the largest a record within its fields' bounds can take
+// (docs/PROTOCOL.md, "Bounds"): every text at its bound in the characters
+// encoding/json writes in six bytes (<, >, &, U+2028, a control
+// character), every list at its bound of entries. The largest are a
+// shipment's 1,000 lines (630 KiB) and a ticket (350 KiB);
+// TestWorstCaseArgsFit builds each kind's worst case from its checks and
+// keeps it under this bound. A push carries at least one mutation, and
+// one at this bound fits the sync body's 1 MiB even uncompressed.
+const MaxArgsBytes = 768 << 10
 
 var namePattern = regexp.MustCompile(`^[a-z][a-z_]*\.[a-z][a-z_]*$`)
 
@@ -222,7 +230,7 @@ func mutationSpecOf(m Mutation) (mutationSpec, error) {
 	if !ok {
 		return mutationSpec{}, Errorf(EINVALID, "mutation.unknown", "Unknown mutation {{.Name}}; this app may be too old or too new for it.", "Name", m.FullName())
 	}
-	if len(m.Args) > maxArgsBytes {
+	if len(m.Args) > MaxArgsBytes {
 		return mutationSpec{}, Errorf(EINVALID, "mutation.too_large", "Mutation {{.Name}} is too large.", "Name", m.FullName())
 	}
 	return spec, nil

@@ -443,7 +443,7 @@ func TestDecodeMutationRejects(t *testing.T) {
 		"trailing data":     {app.Mutation{Name: "ticket.start", Version: 1, Args: []byte(`{"ticket":"t","epoch":1}{}`)}, "mutation.bad_args"},
 		"not json":          {app.Mutation{Name: "repair.log", Version: 1, Args: []byte(`<xml/>`)}, "mutation.bad_args"},
 		"empty args":        {app.Mutation{Name: "note.add", Version: 1}, "mutation.bad_args"},
-		"too large":         {app.Mutation{Name: "note.add", Version: 1, Args: []byte(`"` + strings.Repeat("a", 70000) + `"`)}, "mutation.too_large"},
+		"too large":         {app.Mutation{Name: "note.add", Version: 1, Args: []byte(`"` + strings.Repeat("a", app.MaxArgsBytes+1) + `"`)}, "mutation.too_large"},
 		"empty note":        {app.Mutation{Name: "note.add", Version: 1, Args: []byte(`{"note":{"id":"n","ticket":"t","text":" "}}`)}, "note.empty"},
 		"bad photo hash":    {app.Mutation{Name: "photo.attach", Version: 1, Args: []byte(`{"photo":{"id":"p","ticket":"t","sha256":"abc","size":10}}`)}, "photo.bad_hash"},
 		"negative qty":      {app.Mutation{Name: "stock.consume", Version: 1, Args: []byte(`{"used":{"id":"u","ticket":"t","part":"p","from":"v","qty":-1}}`)}, "stock.bad_qty"},

@@ -349,7 +349,7 @@ func (c *IssueEstimate) Validate() error {
 	if e.Decision != EstimatePending {
 		return Errorf(EINVALID, "estimate.issued_decided", "Issue the estimate first, then record the customer's decision with estimate.decide.")
 	}
-	if err := tooLong("estimate.note", e.Note, MaxTextLen); err != nil {
+	if err := checkLens(lenOf{"estimate.note", e.Note, MaxTextLen}, lenOf{"estimate.approved_by", e.ApprovedBy, MaxNameLen}, lenOf{"estimate.signature", e.Signature, MaxIDLen}); err != nil {
 		return err
 	}
 	return checkName("estimate.by", e.By)

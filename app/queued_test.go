@@ -27,7 +27,7 @@ func TestQueuedCommandIsTheDecoding(t *testing.T) {
 		"note with <html> & escapes":  note("<b>&</b> \u2028", at),
 		"empty note":                  note("  ", at),
 		"note too long":               note(strings.Repeat("x", app.MaxTextLen+1), at),
-		"note larger than a mutation": note(strings.Repeat("\x01", 70_000), at),
+		"note larger than a mutation": note(strings.Repeat("\x01", app.MaxArgsBytes/6+1), at),
 		"part used": &app.ConsumePart{Used: app.PartUsed{ID: "u-1", Ticket: "T-1", Part: "P-1", Qty: 2,
 			Serial: "S1", From: "van-1", At: at}},
 		"status change": &app.TransitionTicket{Action: app.ActionWait, Ticket: "T-1", Epoch: 1, Reason: "battery ordered"},

@@ -303,10 +303,26 @@ func ReportDigest(canonical string) string {
 }
 
 // MaxSignedReportBytes bounds the canonical report a signature carries: a
-// report's facts are 2-5 KB. With the strokes at their bound (16 KiB, 22
-// KB in base64) and the report's quotes escaped in its JSON string, the
-// signature.record mutation stays within its 64 KiB.
+// report's facts are 2-5 KB, but a ticket's repairs, parts and photos have
+// no bound in number, and its thirteen texts at their bounds make up to 300 KB alone, so
+// no bound holds every report. One over it is not carried (CarriedReport):
+// the signature still holds its digest, and the customer's signature is
+// never refused for the report's size. With the strokes at their bound
+// and the report's quotes escaped in its JSON string, a signature.record
+// is under 90 KiB (TestWorstCaseArgsFit).
 const MaxSignedReportBytes = 32 << 10
+
+// CarriedReport is the report a signature of r carries (Signature.Report):
+// its canonical JSON, or "" when that is over MaxSignedReportBytes. The
+// digest is r's either way (Digest), so the signature proves the same
+// facts; only the copy the server would compare with its own data is left
+// out (docs/PROTOCOL.md, "Signatures").
+func (r ServiceReport) CarriedReport() string {
+	if c := r.CanonicalJSON(); len(c) <= MaxSignedReportBytes {
+		return c
+	}
+	return ""
+}
 
 // ReportDifferences names the facts of a signed report that differ from
 // the ticket as another side holds it (the central service's data), by

@@ -99,6 +99,9 @@ func (s *Signature) Validate() error {
 	if err := checkName("signature.signer", s.Signer); err != nil {
 		return err
 	}
+	if err := tooLong("signature.by", s.By, MaxNameLen); err != nil {
+		return err
+	}
 	if err := s.checkReport(); err != nil {
 		return err
 	}

@@ -52,6 +52,37 @@ func TestSignatureReport(t *testing.T) {
 	}
 }
 
+// TestWorstReportIsSigned: a ticket whose texts are at their bounds in
+// four-byte characters has a report over MaxSignedReportBytes; its
+// signature leaves the copy out (CarriedReport) and is accepted with the
+// report's digest, so the customer's signature is never refused for the
+// report's size. A report within the bound is carried whole.
+func TestWorstReportIsSigned(t *testing.T) {
+	strokes, _ := app.EncodeStrokes([]app.Stroke{{{X: 1, Y: 2}}})
+	text := strings.Repeat("𠀀", app.MaxTextLen)
+	big := signedReportFixture()
+	big.Fault, big.Diagnosis, big.Customer.Address, big.Condition.Notes = text, text, text, text
+	small := signedReportFixture()
+	for _, tc := range []struct {
+		name    string
+		r       app.ServiceReport
+		carried bool
+	}{{"worst", big, false}, {"usual", small, true}} {
+		canon := tc.r.CanonicalJSON()
+		if over := len(canon) > app.MaxSignedReportBytes; over == tc.carried {
+			t.Fatalf("%s: report of %d bytes, bound %d", tc.name, len(canon), app.MaxSignedReportBytes)
+		}
+		got := tc.r.CarriedReport()
+		if tc.carried && got != canon || !tc.carried && got != "" {
+			t.Fatalf("%s: carried %d bytes of %d", tc.name, len(got), len(canon))
+		}
+		s := app.Signature{ID: "sig-1", Ticket: "t1", Signer: "Li Na", Role: app.SignerCustomer, Digest: tc.r.Digest(), Strokes: strokes, Photo: "ph-1", Report: got}
+		if err := s.Validate(); err != nil {
+			t.Errorf("%s: signature refused: %v", tc.name, err)
+		}
+	}
+}
+
 // TestReportDifferences: the facts both sides hold are compared; each
 // change names its fact, and facts only the device computes are not.
 func TestReportDifferences(t *testing.T) {

@@ -240,6 +240,36 @@ func (e *Engine) nextWait(err error) time.Duration {
 	return e.retryIn
 }
 
+// MaxPushBytes bounds the JSON of the mutations one request pushes. The
+// service takes a sync body of at most 1 MiB as it crosses the wire
+// (docs/PROTOCOL.md, "Request bodies are bounded"), and gzip makes text
+// that does not compress (random four-byte characters) no smaller: so the
+// bound is on the bytes before compression, with room left for the rest
+// of the request (cursor, histories asked) and gzip's framing. A mutation
+// at its bound (app.MaxArgsBytes) with its envelope fits alone.
+const MaxPushBytes = 1<<20 - 64<<10
+
+// pushFits is how many of the pending mutations, from the first, one
+// request pushes: as many as fit MaxPushBytes, and at least one (the
+// service refuses one past its own bounds, which a conflict then keeps).
+func pushFits(pending []app.Mutation) int {
+	total := 0
+	for i, m := range pending {
+		if total += pushSize(m); total > MaxPushBytes {
+			return max(i, 1)
+		}
+	}
+	return len(pending)
+}
+
+// pushSize is at least the bytes m takes in a request's JSON, without
+// encoding it again: its arguments as stored (compact JSON, which the
+// encoding keeps), its strings (ASCII: IDs, names, clocks) and the
+// envelope's keys, numbers, time and separators, under 200 bytes.
+func pushSize(m app.Mutation) int {
+	return len(m.Args) + len(m.ID) + len(m.Name) + len(m.Device) + len(m.HLC) + 256
+}
+
 // maxRounds bounds one SyncOnce: a first sync of a heavy technician takes
 // a few dozen pages; more rounds than this means the server keeps saying
 // "more" without progress.
@@ -289,6 +319,10 @@ func (e *Engine) SyncOnce(ctx context.Context) (err error) {
 		pending, err := e.replica.Pending(ctx, e.PushBatch)
 		if err != nil {
 			return err
+		}
+		fullBatch := len(pending) == e.PushBatch
+		if n := pushFits(pending); n < len(pending) {
+			pending, fullBatch = pending[:n], true
 		}
 		pageBytes := e.PageBytes
 		if st.LastSuccess.IsZero() {
@@ -344,7 +378,7 @@ func (e *Engine) SyncOnce(ctx context.Context) (err error) {
 			}
 		}
 		e.update(func(s *app.SyncStatus) { s.Pulled += page.Data.Rows() + page.History.Rows() })
-		morePush := len(pending) == e.PushBatch || resp.ResendFrom > 0 || resp.Acked < st.AckedSeq
+		morePush := fullBatch || resp.ResendFrom > 0 || resp.Acked < st.AckedSeq
 		// An answer cut by its bound, or a full list asked, leaves
 		// histories to ask for: each round answers at least one.
 		moreHistory := resp.HistoryMore || len(req.History) == app.MaxHistoryPerSync && len(resp.HistoryOf) > 0

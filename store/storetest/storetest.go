@@ -68,6 +68,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"Drafts", testDrafts},
 		{"CountDrafts", testCountDrafts},
 		{"Units", testUnits},
+		{"FullSizeRecords", testFullSizeRecords},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -70,9 +70,21 @@ func ticketIndexRow(tenant string, t app.Ticket, at int64) []any {
 		int(t.Priority), string(t.Technician), string(t.Store),
 		indexTime(t.WindowStart), indexTime(t.WindowEnd), indexTime(t.RespondBy), indexTime(t.ResolveBy),
 		t.Customer.Name, app.Fold(t.Customer.Name), app.PhoneDigits(t.Customer.Phone),
-		t.Product.Serial, app.Fold(t.Product.Serial), t.Product.Brand, t.Product.Model, at,
+		t.Product.Serial, serialFold(t.Product.Serial), t.Product.Brand, t.Product.Model, at,
 		productFold(t.Product.Brand, t.Product.Model)}
 }
+
+// maxSerialFold bounds ticket_index's serial_fold, in characters: the
+// column is in an index (ticket_index_serial), and PostgreSQL refuses an
+// index entry over 2,704 bytes, which a serial at its bound (4,000
+// characters, up to 16,000 bytes) that does not compress passes: the
+// ticket could not be saved, and its push failed at every try. 200
+// characters are at most 800 bytes, and far past any serial or IMEI.
+const maxSerialFold = 200
+
+// serialFold is ticket_index's serial_fold: the serial folded (app.Fold),
+// its first maxSerialFold characters, which the board's search reads.
+func serialFold(serial string) string { return app.CutText(app.Fold(serial), maxSerialFold) }
 
 // productFold is ticket_index's product_fold: the brand and the model,
 // folded (app.Fold), a space between ("" for neither), so that one search
@@ -188,7 +200,7 @@ func (db *DB) refoldTicketIndex(ctx context.Context, conn *sql.Conn) error {
 				return err
 			}
 			read++
-			if now := [4]string{app.Fold(number), app.Fold(name), app.Fold(serial), productFold(brand, model)}; now != was {
+			if now := [4]string{app.Fold(number), app.Fold(name), serialFold(serial), productFold(brand, model)}; now != was {
 				set = append(set, tenant, id, now[0], now[1], now[2], now[3])
 			}
 		}

@@ -28,6 +28,11 @@ const (
 	maxSyncCompressed = 1 << 20
 	maxSyncBody       = 8 << 20
 	maxSmallBody      = 64 << 10
+	// maxAdminMutation bounds POST /v1/admin/mutations: a mutation's
+	// arguments at their bound (app.MaxArgsBytes) and a small body's room
+	// for the rest, so that dispatch, as a device, is never refused a
+	// record within its fields' bounds for its size.
+	maxAdminMutation = app.MaxArgsBytes + maxSmallBody
 	maxImportBody     = MaxImportBytes
 	// gzipThreshold: smaller answers are sent as they are (gzip's header
 	// and trailer cost more than they save).
@@ -655,7 +660,11 @@ type AdminMutation struct {
 
 func (s *Server) handleAdminMutation(w http.ResponseWriter, r *http.Request, p Principal) {
 	var req AdminMutation
-	if err := readJSON(w, r, &req); err != nil {
+	data, err := readBody(w, r, maxAdminMutation, maxAdminMutation)
+	if err == nil {
+		err = decodeStrict(data, &req)
+	}
+	if err != nil {
 		writeError(w, err)
 		return
 	}

@@ -428,8 +428,9 @@ func (pb *pushBatch) recordApplied(db *DB, p Principal, m app.Mutation, status, 
 }
 
 // maxOurs bounds the copy of a rejected mutation's arguments kept in its
-// conflict (arguments are at most 64 KiB already).
-const maxOurs = 64 << 10
+// conflict: the arguments' own bound, so a refused record that was
+// within its fields' bounds is kept whole (RedactedArgs only shortens).
+const maxOurs = app.MaxArgsBytes
 
 // rejectionConflict turns a refused mutation into a conflict that keeps
 // the whole mutation, so the work stays visible and can be re-applied by
