@@ -79,6 +79,9 @@ func (d *doc) masthead(provider, title, qr string) error {
 	return nil
 }
 
+// whenW is the width of a table's column of times, in mm.
+const whenW = 38
+
 // ReportID is the identifier a report's QR Code carries:
 // "FBR1:<ticket number>:<the first 16 hex digits of the digest>".
 func ReportID(r app.ServiceReport) string {
@@ -139,7 +142,9 @@ func ServiceReport(ctx context.Context, w io.Writer, r app.ServiceReport, opts O
 	})
 	if len(r.Repairs) > 0 {
 		d.y += 1
-		cols := []float64{32, contentW - 52, 20}
+		// The day and time fit on one line in English, French, Spanish
+		// and Chinese; Portuguese's "16 de dez. de 2026" wraps its time.
+		cols := []float64{whenW, contentW - whenW - 20, 20}
 		d.row(cols, []string{c.Text("report.when", "When", nil), c.Text("report.repair", "Repair", nil), c.Text("report.minutes", "Minutes", nil)}, true)
 		for _, e := range r.Repairs {
 			mins := ""
@@ -215,7 +220,7 @@ func ServiceReport(ctx context.Context, w io.Writer, r app.ServiceReport, opts O
 	if len(r.Payments) == 0 {
 		d.para(margin, c.Text("report.no_payments", "No payment recorded.", nil))
 	} else {
-		cols := []float64{32, 40, contentW - 32 - 40 - 40, 40}
+		cols := []float64{whenW, 40, contentW - whenW - 40 - 40, 40}
 		d.row(cols, []string{c.Text("report.when", "When", nil), c.Text("report.receipt", "Receipt", nil),
 			c.Text("report.method", "Method", nil), c.Text("report.amount", "Amount", nil)}, true)
 		for _, p := range r.Payments {
