@@ -5,6 +5,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
+
+	"github.com/fieldbench/fieldbench/assets"
 )
 
 // Theme is the terminal's theme: Fyne's, with text a technician can read
@@ -56,4 +58,13 @@ func (t readableTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.C
 		return c
 	}
 	return t.Theme.Color(n, v)
+}
+
+// Font gives bold text a bold Chinese face (assets.BoldCJK); Latin text
+// and every other style stay in Fyne's fonts.
+func (t readableTheme) Font(s fyne.TextStyle) fyne.Resource {
+	if s.Bold && !s.Italic && !s.Monospace && !s.Symbol {
+		return assets.BoldCJK
+	}
+	return t.Theme.Font(s)
 }

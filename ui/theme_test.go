@@ -1,11 +1,16 @@
 package ui_test
 
 import (
+	"image"
 	"image/color"
 	"math"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/software"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
 	"github.com/fieldbench/fieldbench/ui"
@@ -113,5 +118,42 @@ func TestThemeKeepsTheRest(t *testing.T) {
 	}
 	if th.Size(theme.SizeNameText) != def.Size(theme.SizeNameText) {
 		t.Error("the text size changed")
+	}
+}
+
+// ink is how much of img is drawn: the sum of its pixels' darkness.
+func ink(img image.Image) (sum int) {
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			g := color.GrayModel.Convert(img.At(x, y)).(color.Gray)
+			sum += 255 - int(g.Y)
+		}
+	}
+	return sum
+}
+
+// TestChineseBoldIsBold: bold Chinese is drawn bold, with more ink than
+// the same text regular, as bold Latin is. Fyne 2.7.1 looked for Chinese
+// among the system's fonts in the regular weight only, so a bold heading
+// or a ticket's customer came out regular (the same ink).
+func TestChineseBoldIsBold(t *testing.T) {
+	test.NewTempApp(t)
+	drawn := func(s string, bold bool) int {
+		txt := canvas.NewText(s, color.Black)
+		txt.TextSize = 20
+		txt.TextStyle = fyne.TextStyle{Bold: bold}
+		box := container.NewStack(canvas.NewRectangle(color.White), txt)
+		box.Resize(fyne.NewSize(200, 40))
+		return ink(software.Render(box, ui.Theme()))
+	}
+	for _, s := range []string{"维修服务报告", "上海市浦东新区", "备件（在途）", "Service report"} {
+		regular, bold := drawn(s, false), drawn(s, true)
+		if regular == 0 {
+			t.Fatalf("%q drew nothing", s)
+		}
+		if float64(bold) < 1.15*float64(regular) {
+			t.Errorf("%q bold has %d ink, regular %d: not bold", s, bold, regular)
+		}
 	}
 }
