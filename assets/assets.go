@@ -19,6 +19,21 @@ var iconPNG []byte
 //go:embed serial-rules.json
 var SerialRules []byte
 
+// boldCJK is the terminal's bold Chinese: Noto Sans CJK SC Bold (SIL Open
+// Font License 1.1, fonts/LICENSE-NotoSansCJK.txt), cut to the 6,763
+// characters of GB 2312 and CJK and fullwidth punctuation, 1.5 MB. It has
+// no Latin letters, digits or spaces, so those stay in Fyne's bold: Fyne
+// 2.7.1 takes each character from the first font that has it, the theme's
+// first. Without it a bold label's Chinese came out regular: Fyne looks
+// for a rune its fonts lack among the system's fonts in the regular
+// weight only, and a phone may have no bold Chinese font at all.
+//
+//go:embed fonts/NotoSansCJKsc-Bold-GB2312.otf
+var boldCJK []byte
+
+// BoldCJK is the bold Chinese font (boldCJK), the theme's bold font.
+var BoldCJK = fyne.NewStaticResource("NotoSansCJKsc-Bold-GB2312.otf", boldCJK)
+
 // Icon is the application icon.
 var Icon = fyne.NewStaticResource("icon.png", iconPNG)
 

@@ -26,7 +26,7 @@ func IntakeReceipt(ctx context.Context, w io.Writer, in Intake, opts Options) er
 	t := in.Ticket
 	c := translations.For(t.CustomerLanguage())
 	lang := c.Lang()
-	when := opts.timeText
+	when := opts.when(c)
 	created := opts.Created
 	if created.IsZero() {
 		created = t.CreatedAt

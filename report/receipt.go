@@ -48,7 +48,7 @@ func PaymentReceipt(ctx context.Context, w io.Writer, r Receipt, opts Options) e
 	}
 	d.fields([][2]string{
 		{c.Text("report.receipt_number", "Receipt number", nil), p.Receipt},
-		{c.Text("report.when", "When", nil), opts.timeText(p.At)},
+		{c.Text("report.when", "When", nil), opts.when(c)(p.At)},
 		{c.Text("report.ticket", "Ticket", nil), t.Number},
 	})
 	d.y = max(d.y, margin+30)

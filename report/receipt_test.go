@@ -67,7 +67,7 @@ func TestPaymentReceipt(t *testing.T) {
 				if lang == "en" && amount != tc.amount {
 					t.Errorf("amount %q, want %q", amount, tc.amount)
 				}
-				want := []string{r.Payment.Receipt, tk.Number, tk.Customer.Name, tk.Product.Serial, "Acme Repair", "2026-12-0410:30",
+				want := []string{r.Payment.Receipt, tk.Number, tk.Customer.Name, tk.Product.Serial, "Acme Repair", printedDays["2026-12-04"][lang] + " 10:30",
 					c.Text("report.receipt_title", "Payment receipt", nil), amount, c.Text("report.paid", "", nil) + money(c.Lang(), r.Paid)}
 				if tc.owedKey != "" {
 					want = append(want, c.Text("report.total", "", nil)+money(c.Lang(), total), c.Text(tc.owedKey, "", nil)+money(c.Lang(), tc.owed))
@@ -78,6 +78,9 @@ func TestPaymentReceipt(t *testing.T) {
 					if !strings.Contains(text, squash(w)) {
 						t.Errorf("the receipt lacks %q:\n%s", w, text)
 					}
+				}
+				if d := isoDay.FindString(text); d != "" {
+					t.Errorf("the receipt prints the day %s year-first", d)
 				}
 				if tc.owedKey == "" && strings.Contains(text, squash(c.Text("report.owed", "", nil))) {
 					t.Error("a receipt without known charges states an amount owed")

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -30,6 +31,19 @@ var demoNow = time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
 // languages are the five translated languages, by the tags a customer's
 // record may carry.
 var languages = map[string]string{"en": "en-GB", "zh-Hans": "zh-CN", "fr": "fr-FR", "es": "es", "pt": "pt-BR"}
+
+// printedDays are the days the tests print, as each language's reader
+// writes them: written out by hand, not by translations.Date, so a
+// document that prints a day otherwise fails.
+var printedDays = map[string]map[string]string{
+	"2026-12-04": {"en": "4 Dec 2026", "zh-Hans": "2026年12月4日", "fr": "4 déc. 2026", "es": "4 dic 2026", "pt": "4 de dez. de 2026"},
+	"2026-12-03": {"en": "3 Dec 2026", "zh-Hans": "2026年12月3日", "fr": "3 déc. 2026", "es": "3 dic 2026", "pt": "3 de dez. de 2026"},
+	"2025-03-17": {"en": "17 Mar 2025", "zh-Hans": "2025年3月17日", "fr": "17 mars 2025", "es": "17 mar 2025", "pt": "17 de mar. de 2025"},
+}
+
+// isoDay finds a day printed year-first, which a document for people
+// prints in its reader's way instead.
+var isoDay = regexp.MustCompile(`\d{4}-\d{2}-\d{2}`)
 
 // demoTickets returns, from a small demo world, a closed ticket with parts
 // of each kind, and the dataset.
@@ -172,7 +186,7 @@ func TestServiceReportEveryKindAndLanguage(t *testing.T) {
 				}
 				want = append(want, money(c.Lang(), r.Warranty.Total), coverageText(c, r.Warranty.Coverage))
 				for _, x := range r.Warranty.Reasons {
-					want = append(want, c.Text(x.Key, x.Message, x.Data))
+					want = append(want, reasonText(c, app.Reason{Key: x.Key, Message: x.Message, Data: x.Data}))
 				}
 				for _, w := range want {
 					if w == "" {
@@ -182,8 +196,51 @@ func TestServiceReportEveryKindAndLanguage(t *testing.T) {
 						t.Errorf("%s: the text lacks %q", filepath.Base(path), w)
 					}
 				}
+				if d := isoDay.FindString(text); d != "" {
+					t.Errorf("%s: prints the day %s year-first", filepath.Base(path), d)
+				}
 			})
 		}
+	}
+}
+
+// TestServiceReportDates: every time of the report (opened, completed,
+// the payments', the signature's), the purchase day and the warranty's
+// days print as the customer's language writes a day, on the 24-hour
+// clock and in the report's zone.
+func TestServiceReportDates(t *testing.T) {
+	needTool(t, "pdftotext")
+	ds, tickets := demoTickets(t)
+	d := tickets[app.KindCarryIn]
+	d.Photos = nil
+	in := demo.ReportInput(ds, d)
+	in.Payments = []app.ReportPayment{{Receipt: "R-0001", Kind: "final", Method: "cash",
+		Amount: app.Money{Amount: 12345, Currency: "CNY"}, At: time.Date(2026, 12, 4, 6, 5, 0, 0, time.UTC)}}
+	// UTC's 11:00 on the 3rd is Shanghai's 19:00; its 06:05 on the 4th
+	// is Shanghai's 14:05.
+	shanghai := time.FixedZone("CST", 8*3600)
+	for lang, tag := range languages {
+		t.Run(lang, func(t *testing.T) {
+			r := app.BuildServiceReport(in)
+			r.Customer.Language = tag
+			r.Opened = time.Date(2026, 12, 3, 11, 0, 0, 0, time.UTC)
+			r.Completed = time.Date(2026, 12, 4, 6, 5, 0, 0, time.UTC)
+			r.Product.PurchaseDate = time.Date(2025, 3, 17, 0, 0, 0, 0, time.UTC)
+			text := squash(pdftotext(t, writeReport(t, t.TempDir(), "r.pdf", r, Options{Location: shanghai,
+				Signature: Signature{PNG: signaturePNG(t), Name: "x", At: r.Completed}})))
+			for _, w := range []string{
+				printedDays["2026-12-03"][lang] + " 19:00",
+				printedDays["2026-12-04"][lang] + " 14:05",
+				printedDays["2025-03-17"][lang],
+			} {
+				if !strings.Contains(text, squash(w)) {
+					t.Errorf("the report lacks %q:\n%s", w, text)
+				}
+			}
+			if d := isoDay.FindString(text); d != "" {
+				t.Errorf("the report prints the day %s year-first", d)
+			}
+		})
 	}
 }
 
@@ -414,10 +471,13 @@ func TestIntakeReceipt(t *testing.T) {
 			c := translations.For(tag)
 			for _, w := range []string{tk.Number, tk.Customer.Name, tk.Product.Serial, tk.Fault, "charger, case", "Acme Repair",
 				c.Text("report.intake_title", "Intake receipt", nil), c.Text("report.physical_damage", "physical damage", nil),
-				money(c.Lang(), dep.Amount), "2026-12-04"} {
+				money(c.Lang(), dep.Amount), printedDays["2026-12-04"][lang] + " 09:00"} {
 				if !strings.Contains(text, squash(w)) {
 					t.Errorf("the receipt lacks %q", w)
 				}
+			}
+			if d := isoDay.FindString(text); d != "" {
+				t.Errorf("the receipt prints the day %s year-first", d)
 			}
 			if strings.Contains(text, "482913") {
 				t.Error("the receipt prints the technician's notes, which hold the passcode")

@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -47,13 +48,18 @@ func (o Options) location() *time.Location {
 	return o.Location
 }
 
-// timeText prints a time of a document: ISO dates read the same in every
-// language the documents are in; the zero time prints as nothing.
-func (o Options) timeText(t time.Time) string {
-	if t.IsZero() {
-		return ""
+// when prints the times of a document in c's language, as its reader
+// writes a day and the 24-hour clock (translations.DateTime, shared with
+// the terminal's screens), in the document's zone; the zero time prints as
+// nothing. Only what people read changes with the language: the facts a
+// signature covers (app.ServiceReport.Digest) keep their own ISO text.
+func (o Options) when(c *translations.Catalog) func(time.Time) string {
+	return func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return c.DateTime(t.In(o.location()))
 	}
-	return t.In(o.location()).Format("2006-01-02 15:04")
 }
 
 // masthead writes what every document opens with: the provider as the
@@ -73,6 +79,9 @@ func (d *doc) masthead(provider, title, qr string) error {
 	return nil
 }
 
+// whenW is the width of a table's column of times, in mm.
+const whenW = 38
+
 // ReportID is the identifier a report's QR Code carries:
 // "FBR1:<ticket number>:<the first 16 hex digits of the digest>".
 func ReportID(r app.ServiceReport) string {
@@ -83,7 +92,7 @@ func ReportID(r app.ServiceReport) string {
 func ServiceReport(ctx context.Context, w io.Writer, r app.ServiceReport, opts Options) error {
 	c := translations.For(r.Language())
 	lang := c.Lang()
-	when := opts.timeText
+	when := opts.when(c)
 	created := opts.Created
 	if created.IsZero() {
 		created = r.Completed
@@ -119,7 +128,7 @@ func ServiceReport(ctx context.Context, w io.Writer, r app.ServiceReport, opts O
 	d.fields([][2]string{
 		{c.Text("report.product", "Product", nil), strings.TrimSpace(r.Product.Brand + " " + r.Product.Model)},
 		{c.Text("report.serial", "Serial number", nil), r.Product.Serial},
-		{c.Text("report.purchased", "Purchased", nil), day(r.Product.PurchaseDate)},
+		{c.Text("report.purchased", "Purchased", nil), day(c, r.Product.PurchaseDate)},
 		{c.Text("report.proof", "Proof of purchase", nil), r.Product.ProofOfPurchase},
 		{c.Text("report.accessories", "Accessories left", nil), r.Condition.Accessories},
 	})
@@ -133,7 +142,9 @@ func ServiceReport(ctx context.Context, w io.Writer, r app.ServiceReport, opts O
 	})
 	if len(r.Repairs) > 0 {
 		d.y += 1
-		cols := []float64{32, contentW - 52, 20}
+		// The day and time fit on one line in English, French, Spanish
+		// and Chinese; Portuguese's "16 de dez. de 2026" wraps its time.
+		cols := []float64{whenW, contentW - whenW - 20, 20}
 		d.row(cols, []string{c.Text("report.when", "When", nil), c.Text("report.repair", "Repair", nil), c.Text("report.minutes", "Minutes", nil)}, true)
 		for _, e := range r.Repairs {
 			mins := ""
@@ -181,7 +192,7 @@ func ServiceReport(ctx context.Context, w io.Writer, r app.ServiceReport, opts O
 			{c.Text("report.remedy", "Remedy", nil), remedyText(c, wr.Remedy)},
 		})
 		for _, x := range wr.Reasons {
-			d.para(margin+3, "• "+c.Text(x.Key, x.Message, x.Data))
+			d.para(margin+3, "• "+reasonText(c, app.Reason{Key: x.Key, Message: x.Message, Data: x.Data}))
 		}
 		d.y += 1.5
 		cols := []float64{contentW - 30 - 12 - 32 - 32, 12, 32, 32, 30}
@@ -209,7 +220,7 @@ func ServiceReport(ctx context.Context, w io.Writer, r app.ServiceReport, opts O
 	if len(r.Payments) == 0 {
 		d.para(margin, c.Text("report.no_payments", "No payment recorded.", nil))
 	} else {
-		cols := []float64{32, 40, contentW - 32 - 40 - 40, 40}
+		cols := []float64{whenW, 40, contentW - whenW - 40 - 40, 40}
 		d.row(cols, []string{c.Text("report.when", "When", nil), c.Text("report.receipt", "Receipt", nil),
 			c.Text("report.method", "Method", nil), c.Text("report.amount", "Amount", nil)}, true)
 		for _, p := range r.Payments {
@@ -357,12 +368,25 @@ func signature(d *doc, c *translations.Catalog, s Signature, when func(time.Time
 	return nil
 }
 
-// day formats a date alone; "" for none.
-func day(t time.Time) string {
-	if t.IsZero() {
-		return ""
+// day prints a calendar day alone (a purchase date, stored as its
+// midnight in UTC) in c's language; "" for none.
+func day(c *translations.Catalog, t time.Time) string {
+	return c.Date(t.UTC())
+}
+
+// reasonText is a warranty reason in c's language, its days (kept ISO in
+// the decision, which the digest covers) printed as c's reader writes a
+// day, as the terminal shows them.
+func reasonText(c *translations.Catalog, r app.Reason) string {
+	days := r.Days()
+	if len(days) == 0 {
+		return c.Text(r.Key, r.Message, r.Data)
 	}
-	return t.UTC().Format("2006-01-02")
+	data := maps.Clone(r.Data)
+	for k, t := range days {
+		data[k] = day(c, t)
+	}
+	return c.Text(r.Key, r.Message, data)
 }
 
 // partName is a part's catalog name in the report's language: the Chinese

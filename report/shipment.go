@@ -186,7 +186,7 @@ func ShipmentLabel(ctx context.Context, w io.Writer, s Shipping, opts Options) e
 	col := right - x
 	facts := [][2]string{
 		{c.Text("report.shipment", "Shipment", nil), sh.ID},
-		{c.Text("report.shipped", "Shipped", nil), opts.timeText(sh.At)},
+		{c.Text("report.shipped", "Shipped", nil), opts.when(c)(sh.At)},
 		{c.Text("report.contents", "Contents", nil), c.Plural("report.lines", "{{.Count}} lines", len(sh.Lines), nil) + ", " +
 			c.Plural("report.units", "{{.Count}} units", units(sh), nil)},
 	}
@@ -229,7 +229,7 @@ func PackingList(ctx context.Context, w io.Writer, s Shipping, opts Options) err
 	}
 	d.fields([][2]string{
 		{c.Text("report.shipment", "Shipment", nil), sh.ID},
-		{c.Text("report.shipped", "Shipped", nil), opts.timeText(sh.At)},
+		{c.Text("report.shipped", "Shipped", nil), opts.when(c)(sh.At)},
 		{c.Text("report.shipped_by", "Shipped by", nil), sh.By},
 		{c.Text("report.carrier", "Carrier", nil), sh.Carrier},
 		{c.Text("report.tracking", "Tracking number", nil), sh.Tracking},

@@ -115,11 +115,14 @@ func TestShipmentLabel(t *testing.T) {
 					title = c.Text("report.return_title", "", nil)
 				}
 				for _, w := range []string{"Acme Repair", title, s.From.Name, "上海市浦东新区张江路88号", s.To.Name, "12 Harbour Road", "Ningbo 315000",
-					"SF Express", s.Shipment.Tracking, s.Shipment.ID, "2026-12-03 16:45",
+					"SF Express", s.Shipment.Tracking, s.Shipment.ID, printedDays["2026-12-03"][lang] + " 16:45",
 					c.Plural("report.lines", "", 3, nil), c.Plural("report.units", "", 6, nil)} {
 					if !strings.Contains(text, squash(w)) {
 						t.Errorf("the label lacks %q:\n%s", w, text)
 					}
+				}
+				if d := isoDay.FindString(text); d != "" {
+					t.Errorf("the label prints the day %s year-first", d)
 				}
 				if got := decodeQR(t, path); got != s.Shipment.ID {
 					t.Errorf("the QR Code holds %q, want the shipment ID %q", got, s.Shipment.ID)
@@ -191,6 +194,12 @@ func TestPackingList(t *testing.T) {
 					if !strings.Contains(text, squash(w)) {
 						t.Errorf("the packing list lacks %q:\n%s", w, text)
 					}
+				}
+				if d := isoDay.FindString(text); d != "" {
+					t.Errorf("the packing list prints the day %s year-first", d)
+				}
+				if !strings.Contains(text, squash(printedDays["2026-12-03"][lang]+" 16:45")) {
+					t.Errorf("the packing list lacks the day shipped, %q:\n%s", printedDays["2026-12-03"][lang]+" 16:45", text)
 				}
 				if got := decodeQR(t, path); got != s.Shipment.ID {
 					t.Errorf("the packing list's QR Code holds %q, want %q", got, s.Shipment.ID)

@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"cmp"
+	"slices"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -427,20 +430,28 @@ func (t *checkText) Tapped(*fyne.PointEvent) {
 }
 
 // labelTabs names the tabs. Where their names do not all fit the width
-// (four tabs on a 360 dp phone, in every language but Chinese) only the
-// tab shown keeps its name and the others show their icon, as a phone's
-// bottom navigation does: Fyne would otherwise move the last tabs
-// (Settings) into a "more" menu, out of sight. refresh redraws the tabs
-// even when no name changed (a title changed, or the tab shown).
+// (four tabs on a 360 dp phone, in every language but Chinese) the tab
+// shown keeps its name, and so does every other tab there is room for,
+// the shortest names first, so a newcomer reads what most of them are
+// (English at 360 dp names three of four; only the tab shown was named
+// before); the rest show their icon, as a phone's bottom navigation does.
+// Fyne would otherwise move the last tabs (Settings) into a "more" menu,
+// out of sight. Fyne 2.7.1's other arrangement, the icon over its name in
+// equal cells (ThemeOverride.SetDeviceIsMobile), gives each name 82 dp of
+// a 360 dp phone, less than "On the way (1)", "Configuración" or
+// "Configurações" take. refresh redraws the tabs even when no name
+// changed (a title changed, or the tab shown).
 func (t *Terminal) labelTabs(refresh bool) {
 	if t.tabs == nil {
 		return
 	}
-	all := !t.compact || t.tabsWidth == 0 || tabsWidth(t.tabs.Items, t.tabTitles) <= t.tabsWidth
-	sel := t.tabs.Selected()
+	named := namedTabs(t.tabs.Items, t.tabTitles, t.tabs.Selected(), t.tabsWidth)
+	if !t.compact {
+		named = nil // on a tablet or desktop, every name
+	}
 	for _, ti := range t.tabs.Items {
 		text := t.tabTitles[ti]
-		if !all && ti != sel {
+		if named != nil && !named[ti] {
 			text = ""
 		}
 		if ti.Text != text {
@@ -451,6 +462,44 @@ func (t *Terminal) labelTabs(refresh bool) {
 	if refresh {
 		t.tabs.Refresh()
 	}
+}
+
+// namedTabs are the tabs that keep their names in a bar width wide: nil
+// when every name fits (or the width is not known yet); else the tab
+// shown, then the others by their names' width, shortest first, while
+// they fit.
+func namedTabs(items []*container.TabItem, titles map[*container.TabItem]string, sel *container.TabItem, width float32) map[*container.TabItem]bool {
+	if width == 0 || tabsWidth(items, titles) <= width {
+		return nil
+	}
+	named := map[*container.TabItem]bool{}
+	// Every tab as its icon alone, then the names added one by one.
+	w := float32(len(items)-1) * theme.Padding()
+	for range items {
+		w += theme.InnerPadding() + theme.IconInlineSize()
+	}
+	nameW := func(ti *container.TabItem) float32 {
+		// A name widens its tab by its text, a padding before it, and
+		// the inner padding doubled on the sides (tabsWidth).
+		return theme.InnerPadding() + theme.Padding() + fyne.MeasureText(titles[ti], theme.TextSize(), fyne.TextStyle{}).Width
+	}
+	order := make([]*container.TabItem, 0, len(items))
+	for _, ti := range items {
+		if ti != sel {
+			order = append(order, ti)
+		}
+	}
+	slices.SortStableFunc(order, func(a, b *container.TabItem) int { return cmp.Compare(nameW(a), nameW(b)) })
+	if sel != nil {
+		order = append([]*container.TabItem{sel}, order...)
+	}
+	for _, ti := range order {
+		if add := nameW(ti); ti == sel || w+add <= width {
+			named[ti] = true
+			w += add
+		}
+	}
+	return named
 }
 
 // tabsWidth is the width of a bar of tabs with their icons and names, as

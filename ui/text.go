@@ -13,6 +13,7 @@ import (
 	numfmt "golang.org/x/text/message"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/assets/translations"
 )
 
 // errorText translates an error for a person: an *app.Error by its key and
@@ -157,26 +158,9 @@ func moneyText(m app.Money) string {
 	return sym + amount
 }
 
-// Date layouts by UI language.
-var dateLayouts = map[string]string{
-	"en": "2 Jan 2006",
-	"zh": "2006年1月2日",
-	"fr": "02/01/2006",
-	"es": "02/01/2006",
-	"pt": "02/01/2006",
-}
-
-func dateLayout() string {
-	if l, ok := dateLayouts[uiLanguage()]; ok {
-		return l
-	}
-	return "2006-01-02"
-}
-
 // typedDateLayouts are the ways a day is typed in each UI language
 // besides YYYY-MM-DD, which all take: the order its invoices and receipts
-// print the day in, as the terminal shows it (dateLayouts), leading zeros
-// optional. The first is the one an example shows. A counter in France,
+// print the day in numbers, leading zeros optional. The first is the one an example shows. A counter in France,
 // Spain, Portugal or Brazil reads "07/05/2025" off the invoice, and the
 // form refused it for YYYY-MM-DD. Two-digit years are not taken: their
 // century is a guess.
@@ -213,13 +197,14 @@ func typedDayExample(t time.Time) string {
 	return t.Format(time.DateOnly)
 }
 
-// dateText is t's day in zone (the session's, Deps.Zone), in the UI
-// language's order; "—" for no time.
+// dateText is t's day in zone (the session's, Deps.Zone), as the UI
+// language's reader writes a day: translations.Date, which the printed
+// documents take theirs from too; "—" for no time.
 func dateText(zone *time.Location, t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.In(zone).Format(dateLayout())
+	return translations.Date(uiLanguage(), t.In(zone))
 }
 
 // civilDateText is a calendar day: a purchase or a manufacture date is a
@@ -233,7 +218,7 @@ func timeText(zone *time.Location, t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.In(zone).Format(dateLayout() + " 15:04")
+	return translations.DateTime(uiLanguage(), t.In(zone))
 }
 
 // clockText is t's time of day in zone, as 15:04.

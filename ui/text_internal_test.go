@@ -23,9 +23,9 @@ func TestLocaleFormats(t *testing.T) {
 	}{
 		{"en", "¥1,234.50", "€1,234.50", "27 Nov 2026"},
 		{"zh", "¥1,234.50", "€1,234.50", "2026年11月27日"},
-		{"fr", "1\u00a0234,50 ¥", "1\u00a0234,50 €", "27/11/2026"},
-		{"es", "1.234,50 ¥", "1.234,50 €", "27/11/2026"},
-		{"pt", "¥ 1.234,50", "€ 1.234,50", "27/11/2026"},
+		{"fr", "1\u00a0234,50 ¥", "1\u00a0234,50 €", "27 nov. 2026"},
+		{"es", "1.234,50 ¥", "1.234,50 €", "27 nov 2026"},
+		{"pt", "¥ 1.234,50", "€ 1.234,50", "27 de nov. de 2026"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			t.Setenv("LANGUAGE", tc.lang)
@@ -104,9 +104,9 @@ func TestReasonDaysInTheUILanguage(t *testing.T) {
 	for _, tc := range []struct{ lang, want string }{
 		{"en", "Purchased 1 Mar 2025 (receipt INV-1); the 12-month warranty runs until 28 Feb 2026."},
 		{"zh", "购买于 2025年3月1日（凭证：INV-1）；12 个月保修至 2026年2月28日。"},
-		{"fr", "Acheté le 01/03/2025 (justificatif INV-1)"},
-		{"es", "Comprado el 01/03/2025 (comprobante INV-1)"},
-		{"pt", "Comprado em 01/03/2025 (comprovante INV-1)"},
+		{"fr", "Acheté le 1 mars 2025 (justificatif INV-1)"},
+		{"es", "Comprado el 1 mar 2025 (comprobante INV-1)"},
+		{"pt", "Comprado em 1 de mar. de 2025 (comprovante INV-1)"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			t.Setenv("LANGUAGE", tc.lang)

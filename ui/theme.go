@@ -5,32 +5,66 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
+
+	"github.com/fieldbench/fieldbench/assets"
 )
 
-// Theme is the terminal's theme: Fyne's, with secondary text a technician
-// can read. Fyne draws a label of LowImportance (a field's name beside its
-// value, a hint under a switch, an empty list's line) in its disabled
-// colour, #39393a on #171718 in the dark variant (1.6:1) and #e3e3e3 on
-// white in the light one (1.3:1): unreadable on a tablet outdoors. Here
-// that colour reads at 4.5:1 at least on the background (WCAG AA), and
-// stays apart from the foreground (2.5:1 in the dark variant; in the light
-// one Fyne's foreground is #565656, which leaves 1.5:1 at most), so a
-// disabled button still looks disabled.
+// Theme is the terminal's theme: Fyne's, with text a technician can read
+// on a tablet outdoors, and disabled controls that look disabled.
+//
+// Fyne draws a label of LowImportance (a field's name beside its value, a
+// hint under a switch, an empty list's line) and a disabled control's text
+// in one colour, ColorNameDisabled: #39393a on #171718 in the dark variant
+// (1.6:1) and #e3e3e3 on white in the light one (1.3:1). Here it reads at
+// 4.5:1 at least on the background (WCAG AA) and 3:1 on every surface it
+// stands on, and stays 3:1 apart from the foreground, so a disabled button
+// still looks disabled. In the light variant that needs a darker
+// foreground than Fyne's #565656 (7.3:1 on white), which left the disabled
+// text 1.5:1 from it at most: #222222 (15.9:1).
+//
+// Fyne's light variant also draws SuccessImportance and WarningImportance
+// text in #43f436 and #ff9800 on white (1.5:1 and 2.2:1), the danger red at
+// 3.7:1 and white on those fills alike; the light variant's status colours
+// here are their darker shades, 5:1 and more both as text on white and as
+// a fill under white text. The dark variant keeps Fyne's, which read.
+// ui/theme_test.go measures every pair that carries text.
 func Theme() fyne.Theme { return readableTheme{theme.DefaultTheme()} }
 
 type readableTheme struct{ fyne.Theme }
 
+// lightColors and darkColors replace Fyne's colours of the same name.
 var (
-	secondaryOnDark  = color.NRGBA{R: 0x9a, G: 0x9a, B: 0x9a, A: 0xff}
-	secondaryOnLight = color.NRGBA{R: 0x75, G: 0x75, B: 0x75, A: 0xff}
+	lightColors = map[fyne.ThemeColorName]color.Color{
+		theme.ColorNameForeground:  color.NRGBA{R: 0x22, G: 0x22, B: 0x22, A: 0xff},
+		theme.ColorNameDisabled:    color.NRGBA{R: 0x6e, G: 0x6e, B: 0x6e, A: 0xff},
+		theme.ColorNamePlaceHolder: color.NRGBA{R: 0x6e, G: 0x6e, B: 0x6e, A: 0xff},
+		theme.ColorNamePrimary:     color.NRGBA{R: 0x1f, G: 0x6a, B: 0xe0, A: 0xff},
+		theme.ColorNameHyperlink:   color.NRGBA{R: 0x1f, G: 0x6a, B: 0xe0, A: 0xff},
+		theme.ColorNameError:       color.NRGBA{R: 0xc6, G: 0x28, B: 0x28, A: 0xff},
+		theme.ColorNameSuccess:     color.NRGBA{R: 0x1b, G: 0x7d, B: 0x2c, A: 0xff},
+		theme.ColorNameWarning:     color.NRGBA{R: 0xa8, G: 0x54, B: 0x00, A: 0xff},
+	}
+	darkColors = map[fyne.ThemeColorName]color.Color{
+		theme.ColorNameDisabled: color.NRGBA{R: 0x8c, G: 0x8c, B: 0x8c, A: 0xff},
+	}
 )
 
 func (t readableTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
-	if n == theme.ColorNameDisabled {
-		if v == theme.VariantLight {
-			return secondaryOnLight
-		}
-		return secondaryOnDark
+	colors := darkColors
+	if v == theme.VariantLight {
+		colors = lightColors
+	}
+	if c, ok := colors[n]; ok {
+		return c
 	}
 	return t.Theme.Color(n, v)
+}
+
+// Font gives bold text a bold Chinese face (assets.BoldCJK); Latin text
+// and every other style stay in Fyne's fonts.
+func (t readableTheme) Font(s fyne.TextStyle) fyne.Resource {
+	if s.Bold && !s.Italic && !s.Monospace && !s.Symbol {
+		return assets.BoldCJK
+	}
+	return t.Theme.Font(s)
 }

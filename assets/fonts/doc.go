@@ -6,4 +6,8 @@
 // font that PDF libraries can subset and embed, unlike the CFF Noto CJK
 // collection. Droid Sans Fallback has no Latin letters, so text is set by
 // runs, each in the font that has its characters (see FaceOf).
+//
+// The folder also holds the screens' bold Chinese
+// (NotoSansCJKsc-Bold-GB2312.otf, SIL OFL 1.1, LICENSE-NotoSansCJK.txt),
+// which package assets embeds for Fyne; this package does not.
 package fonts
