@@ -158,7 +158,7 @@ func (h terminalParts) showDialog(title string, content fyne.CanvasObject) {
 }
 
 func (h terminalParts) showPartCard(n app.PartNumber) {
-	h.t.findPart(scanner.Meaning{Kind: scanner.ScanPart, Part: n}, false)
+	h.t.openPart(scanner.Meaning{Kind: scanner.ScanPart, Part: n}, false, false)
 }
 
 // hideDialog closes the part or label dialog, if one is open.

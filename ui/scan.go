@@ -101,7 +101,8 @@ func (r *scanRouter) route(m scanner.Meaning) {
 		return
 	}
 	if cf := d.counterInFront(); cf != nil && m.Kind != scanner.ScanTicket {
-		d.say(false, cf.scan(m))
+		text, failed := cf.scan(m)
+		d.say(failed, text)
 		return
 	}
 	if d.parcelSearchInFront() && m.Kind != scanner.ScanTicket {

@@ -372,17 +372,24 @@ func (c *countFlow) add(r *countRow) {
 }
 
 // scan counts one unit of the part a scan names and says what it
-// counted. It runs on the UI goroutine and reads nothing, so a burst of
-// scans counts each one once, in order.
-func (c *countFlow) scan(m scanner.Meaning) string {
+// counted, or why it counted nothing (failed). It runs on the UI
+// goroutine and reads nothing, so a burst of scans counts each one once,
+// in order.
+func (c *countFlow) scan(m scanner.Meaning) (text string, failed bool) {
 	code := strings.TrimSpace(string(m.Part))
 	if code == "" {
 		code = strings.TrimSpace(m.Text)
 	}
 	i := slices.IndexFunc(c.lines, func(r *countRow) bool { return strings.EqualFold(string(r.part.Number), code) })
 	if i < 0 {
-		if len(c.lines) >= app.MaxCountParts || !app.ValidID(code) {
-			return lang.X("count.unreadable", "Scanned “{{.Code}}”: not a part number. Scan the part's own label.", map[string]any{"Code": clipText(code)})
+		if !app.ValidID(code) {
+			return lang.X("count.unreadable", "Scanned “{{.Code}}”: not a part number. Scan the part's own label.", map[string]any{"Code": clipText(code)}), true
+		}
+		if len(c.lines) >= app.MaxCountParts {
+			// A real part number, not held here, and no room for it: the
+			// count is full, which is what the technician can act on.
+			return lang.X("count.full", "Scanned {{.Part}}: not held at {{.Where}}, and this count already lists {{.Max}} parts, the most one count holds. Review and book this count, then count {{.Part}} in a new one.",
+				map[string]any{"Part": clipText(code), "Where": c.loc.Name, "Max": app.MaxCountParts}), true
 		}
 		// A part the device does not hold here: counted apart, a surplus
 		// for dispatch. It is named from the catalog at the review.
@@ -394,7 +401,7 @@ func (c *countFlow) scan(m scanner.Meaning) string {
 	r := c.lines[i]
 	c.add(r)
 	n, _, _ := r.counted()
-	return lang.X("count.scanned", "Scanned {{.Part}}: {{.Counted}} counted, {{.Held}} on the device.", map[string]any{"Part": string(r.part.Number), "Counted": n, "Held": r.held})
+	return lang.X("count.scanned", "Scanned {{.Part}}: {{.Counted}} counted, {{.Held}} on the device.", map[string]any{"Part": string(r.part.Number), "Counted": n, "Held": r.held}), false
 }
 
 // draft is the count as typed: the parts counted.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/scanner"
+	"github.com/fieldbench/fieldbench/store"
 	"github.com/fieldbench/fieldbench/ui"
 )
 
@@ -32,6 +33,7 @@ func newStockWorld(t *testing.T) *stockWorld {
 	sw := newSyncWorld(t, nil, nil)
 	deps := sw.deps
 	deps.Counts = sw.db
+	deps.Supply = store.NewSupplyService(sw.db) // the bin ships back
 	s := &stockWorld{syncWorld: sw, term: ui.NewTerminal(t.Context(), deps)}
 	s.w = test.NewTempWindow(t, s.term.Object())
 	s.w.Resize(fyne.NewSize(1280, 800))
