@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"slices"
@@ -8,10 +9,12 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/scanner"
+	"github.com/fieldbench/fieldbench/ui"
 )
 
 // scanCode is a wedge scanner reading code.
@@ -149,5 +152,105 @@ func TestShipBackButtonsInARow(t *testing.T) {
 	c, b := fyne.CurrentApp().Driver().AbsolutePositionForObject(cancel), fyne.CurrentApp().Driver().AbsolutePositionForObject(send)
 	if c.Y != b.Y || c.X >= b.X {
 		t.Errorf("at 1280x800 Cancel stands at %v, Ship back at %v: not side by side", c, b)
+	}
+}
+
+// recordingParts is the device's parts, which tells at the part it reads
+// as the count opens what the parts page says then.
+type recordingParts struct {
+	app.PartService
+	at    int
+	reads int
+	seen  func()
+}
+
+func (p *recordingParts) Part(ctx context.Context, n app.PartNumber) (app.Part, error) {
+	if p.reads++; p.reads == p.at && p.seen != nil {
+		p.seen()
+	}
+	return p.PartService.Part(ctx, n)
+}
+
+// TestBigCountShowsProgress: while a count of a thousand parts opens, the
+// parts page says how far it is; once open, the page says its parts
+// again.
+func TestBigCountShowsProgress(t *testing.T) {
+	rec := &recordingParts{}
+	s := newStockWorldWith(t, func(d *ui.Deps) {
+		rec.PartService = d.Parts
+		d.Parts = rec
+	})
+	kept := map[app.PartNumber]int{}
+	for i := range app.MaxCountParts / 2 {
+		kept[app.PartNumber(fmt.Sprintf("BIG-%04d", i))] = 1
+	}
+	if err := s.db.PutCountDraft(t.Context(), s.deps.Actor, s.van.ID, kept); err != nil {
+		t.Fatal(err)
+	}
+	s.term.ShowParts("stock", "")
+	var said string
+	rec.reads, rec.at = 0, 400
+	rec.seen = func() { said = s.term.PartsStatus() }
+	tapButton(t, s.w.Canvas().Content(), "Count stock")
+	if !strings.Contains(said, "Opening the count of "+s.van.Name) || !strings.Contains(said, "of "+fmt.Sprint(len(s.held(t, s.van.ID, false))+len(kept))+" parts read") {
+		t.Errorf("while the count opened, the page said %q", said)
+	}
+	if rows := s.term.CountInFront(); len(rows) < len(kept) {
+		t.Fatalf("the count lists %d parts", len(rows))
+	}
+	if got := s.term.PartsStatus(); strings.Contains(got, "Opening") {
+		t.Errorf("once open, the page still says %q", got)
+	}
+}
+
+// TestCountChoosesTheLocation: a technician who holds stock at two places
+// chooses which one to count; the count lists that place's parts, and
+// its loss is booked there, accepted by the service.
+func TestCountChoosesTheLocation(t *testing.T) {
+	s := newStockWorld(t)
+	shelf := app.Location{ID: app.LocationID("shelf-" + string(s.me.ID)), Kind: app.LocationStore, Name: "Back shelf · " + s.me.Name, Owner: string(s.me.ID)}
+	if err := s.emb.DB.PutLocations(t.Context(), s.emb.Tenant, []app.Location{shelf}); err != nil {
+		t.Fatal(err)
+	}
+	part := s.ds.Parts[0].Number
+	s.dispatch(t, &app.MoveStock{Kind: app.MoveReceive, Movement: app.StockMovement{ID: app.NewID(), Kind: app.MoveReceive, Part: part, To: shelf.ID, Qty: 3}})
+	s.syncOnce(t)
+	if got := s.held(t, shelf.ID, false); got[part] != 3 {
+		t.Fatalf("the device holds %v on the shelf", got)
+	}
+	s.term.ShowParts("stock", "")
+	tapButton(t, s.w.Canvas().Content(), "Count stock")
+	ask := s.top(t)
+	if text := labels(ask); !strings.Contains(text, "Count which stock?") {
+		t.Fatalf("counting with two places did not ask which:\n%s", text)
+	}
+	if button(ask, s.van.Name) == nil || button(ask, shelf.Name) == nil {
+		t.Fatalf("the choice does not offer the van and the shelf:\n%s", labels(ask))
+	}
+	tapButton(t, ask, shelf.Name)
+	if rows := s.term.CountInFront(); len(rows) != 1 || rows[0] != string(part)+" 3 -" {
+		t.Fatalf("the shelf's count lists %v", rows)
+	}
+	if text := labels(s.top(t)); !strings.Contains(text, "Count of "+shelf.Name) {
+		t.Errorf("the count does not say which place:\n%s", text)
+	}
+	var box fyne.CanvasObject
+	walk(s.top(t), func(o fyne.CanvasObject) {
+		if e := entryOf(o); e != nil && e.PlaceHolder == "—" && o != fyne.CanvasObject(e) {
+			box = o
+		}
+	})
+	test.Type(box.(fyne.Focusable), "2")
+	tapButton(t, s.top(t), "Review")
+	tapButton(t, s.top(t), "Book 1 loss")
+	if got := s.held(t, shelf.ID, false); got[part] != 2 {
+		t.Fatalf("after counting 2 the shelf holds %v", got)
+	}
+	s.syncOnce(t)
+	if got := s.held(t, shelf.ID, true); got[part] != 2 {
+		t.Errorf("the service holds %v on the shelf after the sync", got)
+	}
+	if st := s.svc.SyncStatus(); st.Conflicts != 0 {
+		t.Errorf("the shelf's loss raised %d conflicts", st.Conflicts)
 	}
 }

@@ -235,7 +235,15 @@ func newPartsPage(env partsEnv, host pageHost, returns returnHost, stocks stockH
 	})
 	p.shipBack.Hide()
 	p.count = widget.NewButtonWithIcon(lang.X("count.open", "Count stock"), theme.DocumentCreateIcon(), func() {
-		openCount(env, stocks, p.load)
+		p.count.Disable() // once: a second tap while it opens opened it twice
+		openCount(env, stocks, p.load, func(text string) {
+			if text == "" {
+				p.count.Enable()
+				p.load()
+				return
+			}
+			p.status.SetText(text)
+		})
 	})
 	if stocks == nil {
 		p.count.Hide()

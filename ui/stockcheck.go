@@ -230,12 +230,103 @@ func (r *countRow) counted() (n int, ok, bad bool) {
 	return n, true, false
 }
 
-// openCount reads the location's stock and the count kept of it off the
-// UI goroutine, then shows the count.
-func openCount(env partsEnv, host stockHost, done func()) {
+// openCount asks which of the technician's stock locations to count when
+// they hold several (a van and their store's shelf, a store's shelves),
+// then reads its stock and the count kept of it off the UI goroutine, and
+// shows the count. progress is told how far the reading is, "" once it
+// ended: a van of a thousand parts takes a while.
+func openCount(env partsEnv, host stockHost, done func(), progress func(text string)) {
 	env.run(func() {
-		c, err := env.loadCount()
+		locs, err := env.countLocations()
 		fyne.Do(func() {
+			switch {
+			case err != nil:
+				if progress != nil {
+					progress("")
+				}
+				host.showError(err)
+			case len(locs) == 1:
+				loadCount(env, host, locs[0], done, progress)
+			default:
+				chooseCount(env, host, locs, done, progress)
+			}
+		})
+	})
+}
+
+// countLocations are the stock locations a technician may count: each van
+// or store shelf on the device that is theirs (app's ownsLocation: their
+// own, or their store's), their van first. ENOTFOUND when there is none.
+func (e partsEnv) countLocations() ([]app.Location, error) {
+	stock, _, err := e.myLocations()
+	if err != nil {
+		return nil, err
+	}
+	locs, err := e.parts.Locations(e.ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []app.Location{stock}
+	for _, l := range locs {
+		mine := l.Owner != "" && (l.Owner == string(e.tech) || e.store != "" && l.Owner == string(e.store))
+		if mine && l.ID != stock.ID && (l.Kind == app.LocationVan || l.Kind == app.LocationStore) {
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
+// chooseCount asks which location to count: one button for each, with
+// the count kept of it, if any, said by the count once open.
+func chooseCount(env partsEnv, host stockHost, locs []app.Location, done func(), progress func(string)) {
+	win := host.window()
+	if win == nil {
+		return
+	}
+	var d *dialog.CustomDialog
+	box := container.NewVBox(wrapLabel(lang.X("count.choose_text", "You hold stock at more than one place. Count one place at a time: which one now?")))
+	for _, l := range locs {
+		b := widget.NewButtonWithIcon(l.Name, theme.DocumentCreateIcon(), func() {
+			d.Hide()
+			loadCount(env, host, l, done, progress)
+		})
+		b.Alignment = widget.ButtonAlignLeading
+		box.Add(b)
+	}
+	leave := func() {
+		d.Hide()
+		if progress != nil {
+			progress("")
+		}
+	}
+	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), leave)
+	body := container.NewBorder(nil, container.New(&buttonsFit{}, cancel), nil, nil, container.NewVScroll(box))
+	d = dialog.NewCustomWithoutButtons(lang.X("count.choose_title", "Count which stock?"), body, win)
+	d.Resize(fyne.NewSize(min(win.Canvas().Size().Width*0.94, 520), 0))
+	host.presentForm(d, nil, nil, leave)
+}
+
+// countProgressEvery is how many parts a count reads between two reports
+// of how far it is: a few reports for a big count, none for a small one.
+const countProgressEvery = 50
+
+// loadCount reads loc's stock and the count kept of it off the UI
+// goroutine, saying how far it is, then shows the count.
+func loadCount(env partsEnv, host stockHost, loc app.Location, done func(), progress func(string)) {
+	say := func(text string) {
+		if progress != nil {
+			progress(text)
+		}
+	}
+	say(lang.X("count.opening_start", "Opening the count of {{.Where}}…", map[string]any{"Where": loc.Name}))
+	env.run(func() {
+		c, err := env.loadCount(loc, func(n, total int) {
+			fyne.Do(func() {
+				say(lang.X("count.opening", "Opening the count of {{.Where}}: {{.Done}} of {{.Total}} parts read…", map[string]any{"Where": loc.Name, "Done": n, "Total": total}))
+			})
+		})
+		fyne.Do(func() {
+			say("")
 			if err != nil {
 				host.showError(err)
 				return
@@ -246,19 +337,10 @@ func openCount(env partsEnv, host stockHost, done func()) {
 	})
 }
 
-// countPart is a part of the count as loaded.
-type countPart struct {
-	part    app.Part
-	held    int
-	counted int
-	done    bool
-}
-
-func (e partsEnv) loadCount() (*countFlow, error) {
-	stock, _, err := e.myLocations()
-	if err != nil {
-		return nil, err
-	}
+// loadCount reads the count of stock: what the device holds there, the
+// count kept of it and each part's name; read is told every
+// countProgressEvery parts how many it read of how many.
+func (e partsEnv) loadCount(stock app.Location, read func(n, total int)) (*countFlow, error) {
 	bal, err := e.parts.Balances(e.ctx, stock.ID)
 	if err != nil {
 		return nil, err
@@ -280,7 +362,10 @@ func (e partsEnv) loadCount() (*countFlow, error) {
 		}
 	}
 	c := &countFlow{env: e, loc: stock, kept: len(kept) > 0}
-	for _, n := range numbers {
+	for i, n := range numbers {
+		if i > 0 && i%countProgressEvery == 0 && read != nil {
+			read(i, len(numbers))
+		}
 		p, err := e.parts.Part(e.ctx, n)
 		if app.ErrorCode(err) == app.ENOTFOUND {
 			p, err = app.Part{Number: n, NameEN: string(n)}, nil
@@ -304,10 +389,14 @@ func (c *countFlow) show() {
 	if win == nil {
 		return
 	}
-	c.rows = container.NewVBox()
-	for _, r := range c.lines {
-		c.rows.Add(c.rowObject(r))
+	// The rows at once: added one by one, each Add laid out every row
+	// before it again, and a count of a thousand parts took seconds to
+	// open with nothing on screen.
+	objs := make([]fyne.CanvasObject, len(c.lines))
+	for i, r := range c.lines {
+		objs[i] = c.rowObject(r)
 	}
+	c.rows = container.NewVBox(objs...)
 	how := lang.X("count.how", "Type what is on the shelf, or scan each part's label: each scan counts one. A part left empty is not counted.")
 	if c.kept {
 		how = lang.X("count.resumed", "Your count from before is back; go on where you stopped.") + "\n" + how
