@@ -254,3 +254,67 @@ func TestCountChoosesTheLocation(t *testing.T) {
 		t.Errorf("the shelf's loss raised %d conflicts", st.Conflicts)
 	}
 }
+
+// laterRun runs the terminal's background work only when drained, as a
+// slow device gets to it: after the user's next taps and scans.
+type laterRun struct{ fs []func() }
+
+func (l *laterRun) run(f func()) { l.fs = append(l.fs, f) }
+
+func (l *laterRun) drain() {
+	for len(l.fs) > 0 {
+		f := l.fs[0]
+		l.fs = l.fs[1:]
+		f()
+	}
+}
+
+// TestScansBeforeTheCountOpensCount: a burst scanned right after the tap
+// on Count stock, before the count has read the van (a fresh start on a
+// slow device), counts every scan once the count is open: the first
+// scans went to the parts page's search behind it.
+func TestScansBeforeTheCountOpensCount(t *testing.T) {
+	later := &laterRun{}
+	s := newStockWorldWith(t, func(d *ui.Deps) { d.Run = later.run })
+	later.drain()
+	held := s.held(t, s.van.ID, false)
+	var a, b app.PartNumber
+	for _, n := range slices.Sorted(maps.Keys(held)) {
+		switch {
+		case a == "" && held[n] > 0:
+			a = n
+		case b == "" && held[n] > 0:
+			b = n
+		}
+	}
+	s.term.ShowParts("stock", "")
+	later.drain()
+	tapButton(t, s.w.Canvas().Content(), "Count stock")
+	s.scanCode(string(a))
+	s.scanCode(string(b))
+	s.scanCode(string(a))
+	if got := s.term.ScanStatus(); !strings.Contains(got, "counted as soon as the count is open") {
+		t.Errorf("a scan while the count opens said %q", got)
+	}
+	later.drain()
+	rows := s.term.CountInFront()
+	want := map[string]bool{fmt.Sprintf("%s %d 2", a, held[a]): true, fmt.Sprintf("%s %d 1", b, held[b]): true}
+	for _, r := range rows {
+		delete(want, r)
+	}
+	if len(want) != 0 {
+		t.Errorf("after scanning %s, %s, %s as it opened, the count reads %v", a, b, a, rows)
+	}
+	// Once open, a scan counts at once, as before.
+	s.scanCode(string(b))
+	if rows := s.term.CountInFront(); !slices.Contains(rows, fmt.Sprintf("%s %d 2", b, held[b])) {
+		t.Errorf("a scan into the open count: %v", rows)
+	}
+	// Closed, a scan no longer waits for a count.
+	tapButton(t, s.top(t), "Close, keep count")
+	later.drain()
+	s.scanCode(string(a))
+	if got := s.term.ScanStatus(); strings.Contains(got, "counted as soon") {
+		t.Errorf("a scan with no count opening said %q", got)
+	}
+}

@@ -140,6 +140,7 @@ var (
 
 func (h terminalParts) commit(cmd app.Command, done func())    { h.t.commit(cmd, done) }
 func (h terminalParts) showError(err error)                    { h.t.showError(err) }
+func (h terminalParts) say(failed bool, text string)           { h.t.say(failed, text) }
 func (h terminalParts) window() fyne.Window                    { return h.t.win }
 func (h terminalParts) present(d dialog.Dialog, submit func()) { h.t.present(d, submit) }
 func (h terminalParts) openTicket(id app.TicketID)             { h.t.openTicket(id) }

@@ -31,15 +31,54 @@ type stockHost interface {
 	committer
 	dialogTracker
 	showError(err error)
+	// say shows a short outcome in the scan bar.
+	say(failed bool, text string)
 	// counting is told of the stock count open, nil when it closes: a
 	// scan in front of it counts a part.
 	counting(c *countFlow)
+	// countOpening is told a count is asked for: the scans made until
+	// countOpened are kept for it, and countOpened returns them.
+	countOpening()
+	countOpened() []scanner.Meaning
 	// presentForm is present for a form whose Escape runs leave, which
 	// asks before typing is lost.
 	presentForm(d dialog.Dialog, submit func(), next func(fyne.CanvasObject) bool, leave func())
 }
 
 func (h terminalParts) counting(c *countFlow) { h.t.counter = c }
+
+func (h terminalParts) countOpening() { h.t.countScans = &[]scanner.Meaning{} }
+
+func (h terminalParts) countOpened() []scanner.Meaning {
+	held := h.t.countScans
+	h.t.countScans = nil
+	if held == nil {
+		return nil
+	}
+	return *held
+}
+
+// maxHeldScans bounds the scans kept for a count while it opens: a burst
+// of a few dozen labels, not a scanner stuck repeating one.
+const maxHeldScans = 200
+
+// holdForCount keeps m for the count opening, if one is.
+func (t *Terminal) holdForCount(m scanner.Meaning) bool {
+	if t.countScans == nil || len(*t.countScans) >= maxHeldScans {
+		return false
+	}
+	*t.countScans = append(*t.countScans, m)
+	return true
+}
+
+// scanCode is the code a scan names for the count: the part number of a
+// part label, else the text read.
+func scanCode(m scanner.Meaning) string {
+	if code := strings.TrimSpace(string(m.Part)); code != "" {
+		return code
+	}
+	return strings.TrimSpace(m.Text)
+}
 
 // counterInFront is the stock count when it is the dialog in front.
 func (t *Terminal) counterInFront() *countFlow {
@@ -236,6 +275,7 @@ func (r *countRow) counted() (n int, ok, bad bool) {
 // shows the count. progress is told how far the reading is, "" once it
 // ended: a van of a thousand parts takes a while.
 func openCount(env partsEnv, host stockHost, done func(), progress func(text string)) {
+	host.countOpening()
 	env.run(func() {
 		locs, err := env.countLocations()
 		fyne.Do(func() {
@@ -244,6 +284,7 @@ func openCount(env partsEnv, host stockHost, done func(), progress func(text str
 				if progress != nil {
 					progress("")
 				}
+				host.countOpened()
 				host.showError(err)
 			case len(locs) == 1:
 				loadCount(env, host, locs[0], done, progress)
@@ -298,6 +339,7 @@ func chooseCount(env partsEnv, host stockHost, locs []app.Location, done func(),
 		if progress != nil {
 			progress("")
 		}
+		host.countOpened()
 	}
 	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), leave)
 	body := container.NewBorder(nil, container.New(&buttonsFit{}, cancel), nil, nil, container.NewVScroll(box))
@@ -328,6 +370,7 @@ func loadCount(env partsEnv, host stockHost, loc app.Location, done func(), prog
 		fyne.Do(func() {
 			say("")
 			if err != nil {
+				host.countOpened()
 				host.showError(err)
 				return
 			}
@@ -417,6 +460,17 @@ func (c *countFlow) show() {
 	// Escape closes and keeps the count: nothing typed is lost by it.
 	c.host.presentForm(c.d, nil, nil, c.close)
 	c.host.counting(c)
+	// The scans made while it opened count now, in their order.
+	var text string
+	var failed bool
+	for _, m := range c.host.countOpened() {
+		if t, f := c.scan(m); t != "" {
+			text, failed = t, f
+		}
+	}
+	if text != "" {
+		c.host.say(failed, text)
+	}
 }
 
 // rowObject is a row of the count: the part and what the device holds,
@@ -465,10 +519,7 @@ func (c *countFlow) add(r *countRow) {
 // goroutine and reads nothing, so a burst of scans counts each one once,
 // in order.
 func (c *countFlow) scan(m scanner.Meaning) (text string, failed bool) {
-	code := strings.TrimSpace(string(m.Part))
-	if code == "" {
-		code = strings.TrimSpace(m.Text)
-	}
+	code := scanCode(m)
 	i := slices.IndexFunc(c.lines, func(r *countRow) bool { return strings.EqualFold(string(r.part.Number), code) })
 	if i < 0 {
 		if !app.ValidID(code) {

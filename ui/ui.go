@@ -165,6 +165,10 @@ type Terminal struct {
 	footAt      *fyne.Container
 	receiver    *receiveFlow // the open receive dialog, if any
 	counter     *countFlow   // the open stock count, if any
+	// countScans holds the scans made while a count opens (non-nil from
+	// the tap on Count stock until it shows): the first scans of a
+	// burst into a count just asked for went to the page behind it.
+	countScans *[]scanner.Meaning
 	settings    *settingsPage
 	lock        *lockScreen
 	iconButtons []*iconButton
