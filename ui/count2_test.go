@@ -318,3 +318,72 @@ func TestScansBeforeTheCountOpensCount(t *testing.T) {
 		t.Errorf("a scan with no count opening said %q", got)
 	}
 }
+
+// TestCountShortSerialsAsksWhichUnits: a serialized part counted short
+// asks which units are missing before the review; Continue with none
+// ticked says what to do; scanning the unit that is there ticks the
+// other two; the loss is booked against those units, the van keeps the
+// unit scanned, and the service takes it without a conflict.
+func TestCountShortSerialsAsksWhichUnits(t *testing.T) {
+	s := newStockWorld(t)
+	held := s.held(t, s.van.ID, false)
+	var part app.Part
+	for _, p := range s.ds.Parts {
+		if part.Number == "" && p.Serialized && held[p.Number] == 0 {
+			part = p
+		}
+	}
+	if part.Number == "" {
+		t.Fatal("no serialized part the van does not hold")
+	}
+	for _, sn := range []string{"SN-C-1", "SN-C-2", "SN-C-3"} {
+		s.dispatch(t, &app.MoveStock{Kind: app.MoveReceive, Movement: app.StockMovement{ID: app.NewID(), Kind: app.MoveReceive,
+			Part: part.Number, To: s.van.ID, Qty: 1, Serial: sn}})
+	}
+	s.syncOnce(t)
+	s.term.ShowParts("stock", "")
+	tapButton(t, s.w.Canvas().Content(), "Count stock")
+	rows := s.term.CountInFront()
+	idx := slices.Index(rows, string(part.Number)+" 3 -")
+	if idx < 0 {
+		t.Fatalf("the count does not list 3 of %s: %v", part.Number, rows)
+	}
+	var boxes []fyne.CanvasObject
+	walk(s.top(t), func(o fyne.CanvasObject) {
+		if e := entryOf(o); e != nil && e.PlaceHolder == "—" && o != fyne.CanvasObject(e) {
+			boxes = append(boxes, o)
+		}
+	})
+	test.Type(boxes[idx].(fyne.Focusable), "1")
+	tapButton(t, s.top(t), "Review")
+	pick := s.top(t)
+	text := labels(pick)
+	if !strings.Contains(text, "Which units are missing?") || !strings.Contains(text, "Tick the 2 missing units") {
+		t.Fatalf("a serialized part counted short did not ask which units:\n%s", text)
+	}
+	tapButton(t, pick, "Continue")
+	if msg := labels(s.top(t)); !strings.Contains(msg, "tick the 2 missing units") {
+		t.Fatalf("continuing with none ticked said:\n%s", msg)
+	}
+	tapButton(t, s.top(t), "Close")
+	s.scanCode("SN-C-2")
+	if got := s.term.ScanStatus(); !strings.Contains(got, "SN-C-2 is there") {
+		t.Errorf("scanning a unit there said %q", got)
+	}
+	tapButton(t, s.top(t), "Continue")
+	review := labels(s.top(t))
+	if !strings.Contains(review, "2 lost") || !strings.Contains(review, "Units: SN-C-1, SN-C-3.") {
+		t.Fatalf("the review:\n%s", review)
+	}
+	tapButton(t, s.top(t), "Book 1 loss")
+	if units, err := s.deps.Parts.Units(t.Context(), s.van.ID, part.Number); err != nil || !slices.Equal(units, []string{"SN-C-2"}) {
+		t.Fatalf("after the count the van's units are %v (%v), want SN-C-2", units, err)
+	}
+	s.syncOnce(t)
+	if got := s.held(t, s.van.ID, true)[part.Number]; got != 1 {
+		t.Errorf("the service holds %d of %s in the van", got, part.Number)
+	}
+	if st := s.svc.SyncStatus(); st.Conflicts != 0 {
+		t.Errorf("the count raised %d conflicts", st.Conflicts)
+	}
+}

@@ -85,7 +85,8 @@ func (t *Terminal) counterInFront() *countFlow {
 	if t.counter == nil || t.win == nil {
 		return nil
 	}
-	if sd := t.topDialog(); sd == nil || sd.d != t.counter.d {
+	sd := t.topDialog()
+	if sd == nil || sd.d != t.counter.d && (t.counter.picker == nil || sd.d != t.counter.picker.d) {
 		return nil // the review, a question or an error is in front
 	}
 	return t.counter
@@ -243,6 +244,9 @@ type countFlow struct {
 	// deleted, by the same one-at-a-time writes, so a write in flight
 	// cannot bring it back.
 	gone bool
+	// picker asks which units of a serialized part are missing, while
+	// it is open: a scan then names a unit that is there.
+	picker *serialPicker
 }
 
 // countRow is one part of the count.
@@ -253,6 +257,9 @@ type countRow struct {
 	label *widget.Label
 	// named is set when part is the catalog's, not only a scanned code.
 	named bool
+	// missing are the serials ticked missing at the last review of a
+	// serialized part counted short.
+	missing []string
 }
 
 // counted is what the row's box says: ok false when it is empty (not
@@ -519,6 +526,9 @@ func (c *countFlow) add(r *countRow) {
 // goroutine and reads nothing, so a burst of scans counts each one once,
 // in order.
 func (c *countFlow) scan(m scanner.Meaning) (text string, failed bool) {
+	if c.picker != nil {
+		return c.picker.scan(m)
+	}
 	code := scanCode(m)
 	i := slices.IndexFunc(c.lines, func(r *countRow) bool { return strings.EqualFold(string(r.part.Number), code) })
 	if i < 0 {
@@ -640,6 +650,14 @@ func (c *countFlow) review() {
 				err = c.env.namePart(parts, l.Part)
 			}
 		}
+		// The serials at the location of each serialized part counted
+		// short: its loss is booked against the units missing.
+		units := map[app.PartNumber][]string{}
+		for _, r := range c.lines {
+			if n, ok, _ := r.counted(); err == nil && ok && r.part.Serialized && n < held[r.part.Number] {
+				units[r.part.Number], err = c.env.parts.Units(c.env.ctx, c.loc.ID, r.part.Number)
+			}
+		}
 		fyne.Do(func() {
 			if err != nil {
 				c.host.showError(err)
@@ -650,6 +668,15 @@ func (c *countFlow) review() {
 				if r.held != lines[i].Held {
 					r.held = lines[i].Held
 					c.showRow(r)
+				}
+				lines[i].Units = units[r.part.Number]
+				// Ticked before, of the units still there.
+				lines[i].Missing = slices.DeleteFunc(slices.Clone(r.missing), func(s string) bool { return !slices.Contains(lines[i].Units, s) })
+			}
+			for i, r := range c.lines {
+				if least, most := lines[i].SerialsToTick(); most > 0 && (len(lines[i].Missing) < least || len(lines[i].Missing) > most) {
+					c.pickMissing(r, lines[i])
+					return
 				}
 			}
 			now := c.env.now()
@@ -673,10 +700,28 @@ func countReview(out app.CountOutcome, lines []app.CountLine, parts map[app.Part
 	var b strings.Builder
 	if len(out.Losses) > 0 {
 		b.WriteString(lang.X("count.losses", "Booked as lost, with the count's date as reason:"))
+		// One line per part: a serialized part's loss is one movement
+		// per unit missing, named by their serials.
+		lost := map[app.PartNumber]int{}
+		serials := map[app.PartNumber][]string{}
+		var order []app.PartNumber
 		for _, m := range out.Losses {
-			l := held[m.Movement.Part]
-			fmt.Fprintf(&b, "\n• %s", lang.XN("count.loss_line", "{{.Part}}: {{.Held}} on the device, {{.Counted}} counted, {{.Lost}} lost.", -m.Movement.Qty,
-				map[string]any{"Part": namedPart(parts, l.Part), "Held": l.Held, "Counted": l.Counted, "Lost": -m.Movement.Qty}))
+			n := m.Movement.Part
+			if _, ok := lost[n]; !ok {
+				order = append(order, n)
+			}
+			lost[n] -= m.Movement.Qty
+			if m.Movement.Serial != "" {
+				serials[n] = append(serials[n], m.Movement.Serial)
+			}
+		}
+		for _, n := range order {
+			l := held[n]
+			fmt.Fprintf(&b, "\n• %s", lang.XN("count.loss_line", "{{.Part}}: {{.Held}} on the device, {{.Counted}} counted, {{.Lost}} lost.", lost[n],
+				map[string]any{"Part": namedPart(parts, l.Part), "Held": l.Held, "Counted": l.Counted, "Lost": lost[n]}))
+			if len(serials[n]) > 0 {
+				b.WriteString(" " + lang.X("count.loss_serials", "Units: {{.Serials}}.", map[string]any{"Serials": strings.Join(serials[n], ", ")}))
+			}
 		}
 	}
 	if len(out.Surplus) > 0 {
@@ -707,7 +752,10 @@ func (c *countFlow) confirm(out app.CountOutcome, lines []app.CountLine, parts m
 	doLabel := lang.X("count.finish", "Finish count")
 	destructive := len(out.Losses) > 0
 	if destructive {
-		doLabel = lang.XN("count.book", "Book {{.Count}} losses", len(out.Losses), map[string]any{"Count": len(out.Losses)})
+		// A loss per part, as the review lists them: a serialized part's
+		// units missing are one loss.
+		n := len(slices.CompactFunc(slices.Clone(out.Losses), func(a, b *app.MoveStock) bool { return a.Movement.Part == b.Movement.Part }))
+		doLabel = lang.XN("count.book", "Book {{.Count}} losses", n, map[string]any{"Count": n})
 	}
 	confirmAction(c.host, lang.X("count.review_title", "Your count"), msg, doLabel, lang.X("count.back", "Back to counting"), destructive, func() {
 		c.close()
