@@ -100,6 +100,48 @@ type CountLine struct {
 	Counted int
 	// Done is false for a part not counted yet: it changes nothing.
 	Done bool
+	// Units are the serials the device knows of Part at the location
+	// (PartService.Units), for a serialized part; Missing are those of
+	// them the technician found missing. A serialized part counted short
+	// books its loss against the units missing, one loss per serial, so
+	// the ledger's units stay the ones on the shelf.
+	Units   []string
+	Missing []string
+}
+
+// CheckMissing refuses units ticked missing that are not as many as
+// SerialsToTick says, not units known at the location, or one ticked
+// twice: EINVALID, saying what to tick.
+func (l CountLine) CheckMissing() error {
+	least, most := l.SerialsToTick()
+	known := !slices.ContainsFunc(l.Missing, func(s string) bool { return !slices.Contains(l.Units, s) })
+	if n := len(l.Missing); n < least || n > most || !known || len(slices.Compact(slices.Sorted(slices.Values(l.Missing)))) != n {
+		short := max(l.Held-l.Counted, 0)
+		if least == most {
+			return Errorf(EINVALID, "stock.count_serials", "{{.Part}} is counted {{.Short}} short: tick the {{.Short}} missing units by their serials, or scan the units that are there.",
+				"Part", string(l.Part), "Short", short)
+		}
+		return Errorf(EINVALID, "stock.count_serials_some", "{{.Part}} is counted {{.Short}} short: tick from {{.Least}} to {{.Most}} missing units by their serials; the rest came without a serial and are booked without one.",
+			"Part", string(l.Part), "Short", short, "Least", least, "Most", most)
+	}
+	return nil
+}
+
+// SerialsToTick is how many of l's units the technician must tick
+// missing: the shortfall, when the device knows a serial for every unit
+// held; at most the serials it knows otherwise (a unit that came without
+// its serial is lost without one). 0 for a line not short or with no
+// serials known.
+func (l CountLine) SerialsToTick() (least, most int) {
+	short := l.Held - l.Counted
+	if !l.Done || short <= 0 || len(l.Units) == 0 {
+		return 0, 0
+	}
+	most = min(short, len(l.Units))
+	if len(l.Units) >= l.Held {
+		return most, most
+	}
+	return max(short-(l.Held-len(l.Units)), 0), most
 }
 
 // CountOutcome is what a stock count books and what it cannot.
@@ -133,11 +175,23 @@ func CountStock(loc LocationID, lines []CountLine, reason string, at time.Time) 
 		case l.Counted < 0 || l.Counted > MaxQty:
 			return out, Errorf(EINVALID, "stock.count_range", "Count {{.Part}} as a number from 0 to {{.Max}}.", "Part", string(l.Part), "Max", MaxQty)
 		case l.Counted < l.Held:
-			c, err := StockReport{Problem: ProblemLost, Part: l.Part, From: loc, Held: l.Held, Qty: l.Held - l.Counted, Reason: reason, At: at}.Command()
-			if err != nil {
+			if err := l.CheckMissing(); err != nil {
 				return out, err
 			}
-			out.Losses = append(out.Losses, c)
+			for _, serial := range l.Missing {
+				c, err := StockReport{Problem: ProblemLost, Part: l.Part, From: loc, Held: l.Held, Qty: 1, Serial: serial, Units: l.Units, Reason: reason, At: at}.Command()
+				if err != nil {
+					return out, err
+				}
+				out.Losses = append(out.Losses, c)
+			}
+			if rest := l.Held - l.Counted - len(l.Missing); rest > 0 {
+				c, err := StockReport{Problem: ProblemLost, Part: l.Part, From: loc, Held: l.Held, Qty: rest, Reason: reason, At: at}.Command()
+				if err != nil {
+					return out, err
+				}
+				out.Losses = append(out.Losses, c)
+			}
 		case l.Counted > max(l.Held, 0):
 			out.Surplus = append(out.Surplus, l)
 		}

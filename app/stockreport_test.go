@@ -144,3 +144,44 @@ func TestCheckCountDraft(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestCountStockSerials: a serialized part counted short books one loss
+// per unit ticked missing, with its serial; the units ticked must be as
+// many as are short (of the units with a known serial), each one known
+// at the location and ticked once; units without a known serial are
+// lost without one.
+func TestCountStockSerials(t *testing.T) {
+	units := []string{"S1", "S2", "S3"}
+	for name, tc := range map[string]struct {
+		line app.CountLine
+		want string // the losses, or the error's key
+	}{
+		"OK":            {app.CountLine{Part: "P", Held: 3, Counted: 1, Done: true, Units: units, Missing: []string{"S3", "S1"}}, "P:-1:S3 P:-1:S1"},
+		"ErrTooFew":     {app.CountLine{Part: "P", Held: 3, Counted: 1, Done: true, Units: units, Missing: []string{"S3"}}, "stock.count_serials"},
+		"ErrNone":       {app.CountLine{Part: "P", Held: 3, Counted: 2, Done: true, Units: units}, "stock.count_serials"},
+		"ErrTooMany":    {app.CountLine{Part: "P", Held: 3, Counted: 2, Done: true, Units: units, Missing: []string{"S1", "S2"}}, "stock.count_serials"},
+		"ErrTwice":      {app.CountLine{Part: "P", Held: 3, Counted: 1, Done: true, Units: units, Missing: []string{"S1", "S1"}}, "stock.count_serials"},
+		"ErrElsewhere":  {app.CountLine{Part: "P", Held: 3, Counted: 2, Done: true, Units: units, Missing: []string{"S9"}}, "stock.count_serials"},
+		"SomeUnknown":   {app.CountLine{Part: "P", Held: 5, Counted: 2, Done: true, Units: units, Missing: []string{"S2"}}, "P:-1:S2 P:-2:"},
+		"UnknownOnly":   {app.CountLine{Part: "P", Held: 5, Counted: 3, Done: true, Units: units}, "P:-2:"},
+		"ErrKnownShort": {app.CountLine{Part: "P", Held: 4, Counted: 1, Done: true, Units: units}, "stock.count_serials_some"},
+		"NoSerials":     {app.CountLine{Part: "P", Held: 3, Counted: 1, Done: true}, "P:-2:"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			out, err := app.CountStock("van-1", []app.CountLine{tc.line}, "count", now)
+			if err != nil {
+				if errKey(err) != tc.want {
+					t.Fatalf("%v, want %s", err, tc.want)
+				}
+				return
+			}
+			var got []string
+			for _, c := range out.Losses {
+				got = append(got, string(c.Movement.Part)+":"+itoa(c.Movement.Qty)+":"+c.Movement.Serial)
+			}
+			if strings.Join(got, " ") != tc.want {
+				t.Errorf("losses %v, want %s", got, tc.want)
+			}
+		})
+	}
+}

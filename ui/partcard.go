@@ -70,6 +70,12 @@ func loadPartCard(env partsEnv, host cardHost, n app.PartNumber) (*partCard, err
 // findPart shows the scanned part. With fallback, a number that is not in
 // the catalog is searched for as text.
 func (t *Terminal) findPart(m scanner.Meaning, fallback bool) {
+	t.openPart(m, fallback, true)
+}
+
+// openPart shows the card of the part m names; scanned says so in the
+// scan bar, which a tap on a list's row does not: a tap is not a scan.
+func (t *Terminal) openPart(m scanner.Meaning, fallback, scanned bool) {
 	t.deps.Run(func() {
 		c, err := loadPartCard(t.partsEnv(), terminalParts{t}, m.Part)
 		fyne.Do(func() {
@@ -80,7 +86,9 @@ func (t *Terminal) findPart(m scanner.Meaning, fallback bool) {
 				t.setScanStatus(err != nil, errorText(err))
 			default:
 				c.show(m)
-				t.setScanStatus(false, lang.X("scan.part", "Scanned part {{.Part}}.", map[string]any{"Part": string(c.part.Number)}))
+				if scanned {
+					t.setScanStatus(false, lang.X("scan.part", "Scanned part {{.Part}}.", map[string]any{"Part": string(c.part.Number)}))
+				}
 			}
 		})
 	})

@@ -140,6 +140,7 @@ var (
 
 func (h terminalParts) commit(cmd app.Command, done func())    { h.t.commit(cmd, done) }
 func (h terminalParts) showError(err error)                    { h.t.showError(err) }
+func (h terminalParts) say(failed bool, text string)           { h.t.say(failed, text) }
 func (h terminalParts) window() fyne.Window                    { return h.t.win }
 func (h terminalParts) present(d dialog.Dialog, submit func()) { h.t.present(d, submit) }
 func (h terminalParts) openTicket(id app.TicketID)             { h.t.openTicket(id) }
@@ -158,7 +159,7 @@ func (h terminalParts) showDialog(title string, content fyne.CanvasObject) {
 }
 
 func (h terminalParts) showPartCard(n app.PartNumber) {
-	h.t.findPart(scanner.Meaning{Kind: scanner.ScanPart, Part: n}, false)
+	h.t.openPart(scanner.Meaning{Kind: scanner.ScanPart, Part: n}, false, false)
 }
 
 // hideDialog closes the part or label dialog, if one is open.
@@ -235,7 +236,15 @@ func newPartsPage(env partsEnv, host pageHost, returns returnHost, stocks stockH
 	})
 	p.shipBack.Hide()
 	p.count = widget.NewButtonWithIcon(lang.X("count.open", "Count stock"), theme.DocumentCreateIcon(), func() {
-		openCount(env, stocks, p.load)
+		p.count.Disable() // once: a second tap while it opens opened it twice
+		openCount(env, stocks, p.load, func(text string) {
+			if text == "" {
+				p.count.Enable()
+				p.load()
+				return
+			}
+			p.status.SetText(text)
+		})
 	})
 	if stocks == nil {
 		p.count.Hide()

@@ -232,9 +232,13 @@ func (f *returnForm) show() {
 	// named "Defective returns · van 沪AD88446" ran past a phone's edge.
 	from := wrapLabel(lang.X("returns.title", "Ship back from {{.Bin}}", map[string]any{"Bin": f.bin.Name}))
 	from.TextStyle.Bold = true
-	body := container.NewBorder(container.NewVBox(from, lowLabel(lang.X("returns.choose", "Parts to ship back:"))), fitForm(form), nil, nil, wheelPage(container.NewVScroll(list)))
+	// The buttons under the body, as the stock dialogs': across the width,
+	// side by side where they fit. In the dialog's own button bar they
+	// were given only the widest one's width, and stood one above the
+	// other even on a tablet.
+	buttons := container.New(&buttonsFit{}, cancel, send)
+	body := container.NewBorder(container.NewVBox(from, lowLabel(lang.X("returns.choose", "Parts to ship back:"))), container.NewVBox(fitForm(form), buttons), nil, nil, wheelPage(container.NewVScroll(list)))
 	d = dialog.NewCustomWithoutButtons(lang.X("returns.send", "Ship back"), body, win)
-	d.SetButtons([]fyne.CanvasObject{container.New(&buttonsFit{}, cancel, send)}) // see partpicker
 	d.Resize(dialogSize(win))
 	f.host.presentForm(d, nil, nil, leave)
 }

@@ -74,6 +74,9 @@ type scanDesk interface {
 	// counterInFront is the stock count in front, if any: a scan counts
 	// one unit of the part.
 	counterInFront() *countFlow
+	// holdForCount keeps m for the stock count that is opening, if one
+	// is, and reports whether it did.
+	holdForCount(m scanner.Meaning) bool
 	// parcelSearchInFront reports whether the parts-on-the-way page is in
 	// front: a scan there is a parcel's label.
 	parcelSearchInFront() bool
@@ -101,7 +104,12 @@ func (r *scanRouter) route(m scanner.Meaning) {
 		return
 	}
 	if cf := d.counterInFront(); cf != nil && m.Kind != scanner.ScanTicket {
-		d.say(false, cf.scan(m))
+		text, failed := cf.scan(m)
+		d.say(failed, text)
+		return
+	}
+	if m.Kind != scanner.ScanTicket && d.holdForCount(m) {
+		d.say(false, lang.X("count.scan_held", "Scanned {{.Code}}: counted as soon as the count is open.", map[string]any{"Code": clipText(scanCode(m))}))
 		return
 	}
 	if d.parcelSearchInFront() && m.Kind != scanner.ScanTicket {

@@ -31,9 +31,15 @@ type stockHost interface {
 	committer
 	dialogTracker
 	showError(err error)
+	// say shows a short outcome in the scan bar.
+	say(failed bool, text string)
 	// counting is told of the stock count open, nil when it closes: a
 	// scan in front of it counts a part.
 	counting(c *countFlow)
+	// countOpening is told a count is asked for: the scans made until
+	// countOpened are kept for it, and countOpened returns them.
+	countOpening()
+	countOpened() []scanner.Meaning
 	// presentForm is present for a form whose Escape runs leave, which
 	// asks before typing is lost.
 	presentForm(d dialog.Dialog, submit func(), next func(fyne.CanvasObject) bool, leave func())
@@ -41,12 +47,46 @@ type stockHost interface {
 
 func (h terminalParts) counting(c *countFlow) { h.t.counter = c }
 
+func (h terminalParts) countOpening() { h.t.countScans = &[]scanner.Meaning{} }
+
+func (h terminalParts) countOpened() []scanner.Meaning {
+	held := h.t.countScans
+	h.t.countScans = nil
+	if held == nil {
+		return nil
+	}
+	return *held
+}
+
+// maxHeldScans bounds the scans kept for a count while it opens: a burst
+// of a few dozen labels, not a scanner stuck repeating one.
+const maxHeldScans = 200
+
+// holdForCount keeps m for the count opening, if one is.
+func (t *Terminal) holdForCount(m scanner.Meaning) bool {
+	if t.countScans == nil || len(*t.countScans) >= maxHeldScans {
+		return false
+	}
+	*t.countScans = append(*t.countScans, m)
+	return true
+}
+
+// scanCode is the code a scan names for the count: the part number of a
+// part label, else the text read.
+func scanCode(m scanner.Meaning) string {
+	if code := strings.TrimSpace(string(m.Part)); code != "" {
+		return code
+	}
+	return strings.TrimSpace(m.Text)
+}
+
 // counterInFront is the stock count when it is the dialog in front.
 func (t *Terminal) counterInFront() *countFlow {
 	if t.counter == nil || t.win == nil {
 		return nil
 	}
-	if sd := t.topDialog(); sd == nil || sd.d != t.counter.d {
+	sd := t.topDialog()
+	if sd == nil || sd.d != t.counter.d && (t.counter.picker == nil || sd.d != t.counter.picker.d) {
 		return nil // the review, a question or an error is in front
 	}
 	return t.counter
@@ -204,6 +244,9 @@ type countFlow struct {
 	// deleted, by the same one-at-a-time writes, so a write in flight
 	// cannot bring it back.
 	gone bool
+	// picker asks which units of a serialized part are missing, while
+	// it is open: a scan then names a unit that is there.
+	picker *serialPicker
 }
 
 // countRow is one part of the count.
@@ -214,6 +257,9 @@ type countRow struct {
 	label *widget.Label
 	// named is set when part is the catalog's, not only a scanned code.
 	named bool
+	// missing are the serials ticked missing at the last review of a
+	// serialized part counted short.
+	missing []string
 }
 
 // counted is what the row's box says: ok false when it is empty (not
@@ -230,13 +276,108 @@ func (r *countRow) counted() (n int, ok, bad bool) {
 	return n, true, false
 }
 
-// openCount reads the location's stock and the count kept of it off the
-// UI goroutine, then shows the count.
-func openCount(env partsEnv, host stockHost, done func()) {
+// openCount asks which of the technician's stock locations to count when
+// they hold several (a van and their store's shelf, a store's shelves),
+// then reads its stock and the count kept of it off the UI goroutine, and
+// shows the count. progress is told how far the reading is, "" once it
+// ended: a van of a thousand parts takes a while.
+func openCount(env partsEnv, host stockHost, done func(), progress func(text string)) {
+	host.countOpening()
 	env.run(func() {
-		c, err := env.loadCount()
+		locs, err := env.countLocations()
 		fyne.Do(func() {
+			switch {
+			case err != nil:
+				if progress != nil {
+					progress("")
+				}
+				host.countOpened()
+				host.showError(err)
+			case len(locs) == 1:
+				loadCount(env, host, locs[0], done, progress)
+			default:
+				chooseCount(env, host, locs, done, progress)
+			}
+		})
+	})
+}
+
+// countLocations are the stock locations a technician may count: each van
+// or store shelf on the device that is theirs (app's ownsLocation: their
+// own, or their store's), their van first. ENOTFOUND when there is none.
+func (e partsEnv) countLocations() ([]app.Location, error) {
+	stock, _, err := e.myLocations()
+	if err != nil {
+		return nil, err
+	}
+	locs, err := e.parts.Locations(e.ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []app.Location{stock}
+	for _, l := range locs {
+		mine := l.Owner != "" && (l.Owner == string(e.tech) || e.store != "" && l.Owner == string(e.store))
+		if mine && l.ID != stock.ID && (l.Kind == app.LocationVan || l.Kind == app.LocationStore) {
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
+// chooseCount asks which location to count: one button for each, with
+// the count kept of it, if any, said by the count once open.
+func chooseCount(env partsEnv, host stockHost, locs []app.Location, done func(), progress func(string)) {
+	win := host.window()
+	if win == nil {
+		return
+	}
+	var d *dialog.CustomDialog
+	box := container.NewVBox(wrapLabel(lang.X("count.choose_text", "You hold stock at more than one place. Count one place at a time: which one now?")))
+	for _, l := range locs {
+		b := widget.NewButtonWithIcon(l.Name, theme.DocumentCreateIcon(), func() {
+			d.Hide()
+			loadCount(env, host, l, done, progress)
+		})
+		b.Alignment = widget.ButtonAlignLeading
+		box.Add(b)
+	}
+	leave := func() {
+		d.Hide()
+		if progress != nil {
+			progress("")
+		}
+		host.countOpened()
+	}
+	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), leave)
+	body := container.NewBorder(nil, container.New(&buttonsFit{}, cancel), nil, nil, container.NewVScroll(box))
+	d = dialog.NewCustomWithoutButtons(lang.X("count.choose_title", "Count which stock?"), body, win)
+	d.Resize(fyne.NewSize(min(win.Canvas().Size().Width*0.94, 520), 0))
+	host.presentForm(d, nil, nil, leave)
+}
+
+// countProgressEvery is how many parts a count reads between two reports
+// of how far it is: a few reports for a big count, none for a small one.
+const countProgressEvery = 50
+
+// loadCount reads loc's stock and the count kept of it off the UI
+// goroutine, saying how far it is, then shows the count.
+func loadCount(env partsEnv, host stockHost, loc app.Location, done func(), progress func(string)) {
+	say := func(text string) {
+		if progress != nil {
+			progress(text)
+		}
+	}
+	say(lang.X("count.opening_start", "Opening the count of {{.Where}}…", map[string]any{"Where": loc.Name}))
+	env.run(func() {
+		c, err := env.loadCount(loc, func(n, total int) {
+			fyne.Do(func() {
+				say(lang.X("count.opening", "Opening the count of {{.Where}}: {{.Done}} of {{.Total}} parts read…", map[string]any{"Where": loc.Name, "Done": n, "Total": total}))
+			})
+		})
+		fyne.Do(func() {
+			say("")
 			if err != nil {
+				host.countOpened()
 				host.showError(err)
 				return
 			}
@@ -246,19 +387,10 @@ func openCount(env partsEnv, host stockHost, done func()) {
 	})
 }
 
-// countPart is a part of the count as loaded.
-type countPart struct {
-	part    app.Part
-	held    int
-	counted int
-	done    bool
-}
-
-func (e partsEnv) loadCount() (*countFlow, error) {
-	stock, _, err := e.myLocations()
-	if err != nil {
-		return nil, err
-	}
+// loadCount reads the count of stock: what the device holds there, the
+// count kept of it and each part's name; read is told every
+// countProgressEvery parts how many it read of how many.
+func (e partsEnv) loadCount(stock app.Location, read func(n, total int)) (*countFlow, error) {
 	bal, err := e.parts.Balances(e.ctx, stock.ID)
 	if err != nil {
 		return nil, err
@@ -280,7 +412,10 @@ func (e partsEnv) loadCount() (*countFlow, error) {
 		}
 	}
 	c := &countFlow{env: e, loc: stock, kept: len(kept) > 0}
-	for _, n := range numbers {
+	for i, n := range numbers {
+		if i > 0 && i%countProgressEvery == 0 && read != nil {
+			read(i, len(numbers))
+		}
 		p, err := e.parts.Part(e.ctx, n)
 		if app.ErrorCode(err) == app.ENOTFOUND {
 			p, err = app.Part{Number: n, NameEN: string(n)}, nil
@@ -304,10 +439,14 @@ func (c *countFlow) show() {
 	if win == nil {
 		return
 	}
-	c.rows = container.NewVBox()
-	for _, r := range c.lines {
-		c.rows.Add(c.rowObject(r))
+	// The rows at once: added one by one, each Add laid out every row
+	// before it again, and a count of a thousand parts took seconds to
+	// open with nothing on screen.
+	objs := make([]fyne.CanvasObject, len(c.lines))
+	for i, r := range c.lines {
+		objs[i] = c.rowObject(r)
 	}
+	c.rows = container.NewVBox(objs...)
 	how := lang.X("count.how", "Type what is on the shelf, or scan each part's label: each scan counts one. A part left empty is not counted.")
 	if c.kept {
 		how = lang.X("count.resumed", "Your count from before is back; go on where you stopped.") + "\n" + how
@@ -328,6 +467,17 @@ func (c *countFlow) show() {
 	// Escape closes and keeps the count: nothing typed is lost by it.
 	c.host.presentForm(c.d, nil, nil, c.close)
 	c.host.counting(c)
+	// The scans made while it opened count now, in their order.
+	var text string
+	var failed bool
+	for _, m := range c.host.countOpened() {
+		if t, f := c.scan(m); t != "" {
+			text, failed = t, f
+		}
+	}
+	if text != "" {
+		c.host.say(failed, text)
+	}
 }
 
 // rowObject is a row of the count: the part and what the device holds,
@@ -372,17 +522,24 @@ func (c *countFlow) add(r *countRow) {
 }
 
 // scan counts one unit of the part a scan names and says what it
-// counted. It runs on the UI goroutine and reads nothing, so a burst of
-// scans counts each one once, in order.
-func (c *countFlow) scan(m scanner.Meaning) string {
-	code := strings.TrimSpace(string(m.Part))
-	if code == "" {
-		code = strings.TrimSpace(m.Text)
+// counted, or why it counted nothing (failed). It runs on the UI
+// goroutine and reads nothing, so a burst of scans counts each one once,
+// in order.
+func (c *countFlow) scan(m scanner.Meaning) (text string, failed bool) {
+	if c.picker != nil {
+		return c.picker.scan(m)
 	}
+	code := scanCode(m)
 	i := slices.IndexFunc(c.lines, func(r *countRow) bool { return strings.EqualFold(string(r.part.Number), code) })
 	if i < 0 {
-		if len(c.lines) >= app.MaxCountParts || !app.ValidID(code) {
-			return lang.X("count.unreadable", "Scanned “{{.Code}}”: not a part number. Scan the part's own label.", map[string]any{"Code": clipText(code)})
+		if !app.ValidID(code) {
+			return lang.X("count.unreadable", "Scanned “{{.Code}}”: not a part number. Scan the part's own label.", map[string]any{"Code": clipText(code)}), true
+		}
+		if len(c.lines) >= app.MaxCountParts {
+			// A real part number, not held here, and no room for it: the
+			// count is full, which is what the technician can act on.
+			return lang.X("count.full", "Scanned {{.Part}}: not held at {{.Where}}, and this count already lists {{.Max}} parts, the most one count holds. Review and book this count, then count {{.Part}} in a new one.",
+				map[string]any{"Part": clipText(code), "Where": c.loc.Name, "Max": app.MaxCountParts}), true
 		}
 		// A part the device does not hold here: counted apart, a surplus
 		// for dispatch. It is named from the catalog at the review.
@@ -394,7 +551,7 @@ func (c *countFlow) scan(m scanner.Meaning) string {
 	r := c.lines[i]
 	c.add(r)
 	n, _, _ := r.counted()
-	return lang.X("count.scanned", "Scanned {{.Part}}: {{.Counted}} counted, {{.Held}} on the device.", map[string]any{"Part": string(r.part.Number), "Counted": n, "Held": r.held})
+	return lang.X("count.scanned", "Scanned {{.Part}}: {{.Counted}} counted, {{.Held}} on the device.", map[string]any{"Part": string(r.part.Number), "Counted": n, "Held": r.held}), false
 }
 
 // draft is the count as typed: the parts counted.
@@ -493,6 +650,14 @@ func (c *countFlow) review() {
 				err = c.env.namePart(parts, l.Part)
 			}
 		}
+		// The serials at the location of each serialized part counted
+		// short: its loss is booked against the units missing.
+		units := map[app.PartNumber][]string{}
+		for _, r := range c.lines {
+			if n, ok, _ := r.counted(); err == nil && ok && r.part.Serialized && n < held[r.part.Number] {
+				units[r.part.Number], err = c.env.parts.Units(c.env.ctx, c.loc.ID, r.part.Number)
+			}
+		}
 		fyne.Do(func() {
 			if err != nil {
 				c.host.showError(err)
@@ -503,6 +668,15 @@ func (c *countFlow) review() {
 				if r.held != lines[i].Held {
 					r.held = lines[i].Held
 					c.showRow(r)
+				}
+				lines[i].Units = units[r.part.Number]
+				// Ticked before, of the units still there.
+				lines[i].Missing = slices.DeleteFunc(slices.Clone(r.missing), func(s string) bool { return !slices.Contains(lines[i].Units, s) })
+			}
+			for i, r := range c.lines {
+				if least, most := lines[i].SerialsToTick(); most > 0 && (len(lines[i].Missing) < least || len(lines[i].Missing) > most) {
+					c.pickMissing(r, lines[i])
+					return
 				}
 			}
 			now := c.env.now()
@@ -526,10 +700,28 @@ func countReview(out app.CountOutcome, lines []app.CountLine, parts map[app.Part
 	var b strings.Builder
 	if len(out.Losses) > 0 {
 		b.WriteString(lang.X("count.losses", "Booked as lost, with the count's date as reason:"))
+		// One line per part: a serialized part's loss is one movement
+		// per unit missing, named by their serials.
+		lost := map[app.PartNumber]int{}
+		serials := map[app.PartNumber][]string{}
+		var order []app.PartNumber
 		for _, m := range out.Losses {
-			l := held[m.Movement.Part]
-			fmt.Fprintf(&b, "\n• %s", lang.XN("count.loss_line", "{{.Part}}: {{.Held}} on the device, {{.Counted}} counted, {{.Lost}} lost.", -m.Movement.Qty,
-				map[string]any{"Part": namedPart(parts, l.Part), "Held": l.Held, "Counted": l.Counted, "Lost": -m.Movement.Qty}))
+			n := m.Movement.Part
+			if _, ok := lost[n]; !ok {
+				order = append(order, n)
+			}
+			lost[n] -= m.Movement.Qty
+			if m.Movement.Serial != "" {
+				serials[n] = append(serials[n], m.Movement.Serial)
+			}
+		}
+		for _, n := range order {
+			l := held[n]
+			fmt.Fprintf(&b, "\n• %s", lang.XN("count.loss_line", "{{.Part}}: {{.Held}} on the device, {{.Counted}} counted, {{.Lost}} lost.", lost[n],
+				map[string]any{"Part": namedPart(parts, l.Part), "Held": l.Held, "Counted": l.Counted, "Lost": lost[n]}))
+			if len(serials[n]) > 0 {
+				b.WriteString(" " + lang.X("count.loss_serials", "Units: {{.Serials}}.", map[string]any{"Serials": strings.Join(serials[n], ", ")}))
+			}
 		}
 	}
 	if len(out.Surplus) > 0 {
@@ -560,7 +752,10 @@ func (c *countFlow) confirm(out app.CountOutcome, lines []app.CountLine, parts m
 	doLabel := lang.X("count.finish", "Finish count")
 	destructive := len(out.Losses) > 0
 	if destructive {
-		doLabel = lang.XN("count.book", "Book {{.Count}} losses", len(out.Losses), map[string]any{"Count": len(out.Losses)})
+		// A loss per part, as the review lists them: a serialized part's
+		// units missing are one loss.
+		n := len(slices.CompactFunc(slices.Clone(out.Losses), func(a, b *app.MoveStock) bool { return a.Movement.Part == b.Movement.Part }))
+		doLabel = lang.XN("count.book", "Book {{.Count}} losses", n, map[string]any{"Count": n})
 	}
 	confirmAction(c.host, lang.X("count.review_title", "Your count"), msg, doLabel, lang.X("count.back", "Back to counting"), destructive, func() {
 		c.close()

@@ -15,6 +15,7 @@ import (
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/scanner"
+	"github.com/fieldbench/fieldbench/store"
 	"github.com/fieldbench/fieldbench/ui"
 )
 
@@ -29,9 +30,20 @@ type stockWorld struct {
 
 func newStockWorld(t *testing.T) *stockWorld {
 	t.Helper()
+	return newStockWorldWith(t, nil)
+}
+
+// newStockWorldWith is newStockWorld whose terminal's dependencies edit
+// changes.
+func newStockWorldWith(t *testing.T, edit func(*ui.Deps)) *stockWorld {
+	t.Helper()
 	sw := newSyncWorld(t, nil, nil)
 	deps := sw.deps
 	deps.Counts = sw.db
+	deps.Supply = store.NewSupplyService(sw.db) // the bin ships back
+	if edit != nil {
+		edit(&deps)
+	}
 	s := &stockWorld{syncWorld: sw, term: ui.NewTerminal(t.Context(), deps)}
 	s.w = test.NewTempWindow(t, s.term.Object())
 	s.w.Resize(fyne.NewSize(1280, 800))

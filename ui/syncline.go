@@ -393,6 +393,12 @@ func (t *Terminal) syncChanged(prev, st app.SyncStatus) {
 		if t.onway != nil && t.tabs.Selected() == t.onwayTab {
 			t.onway.load()
 		}
+		// The parts page says what is not yet synced on each line: once
+		// the sync took it, a line read "-1 not yet synced" under a sync
+		// line saying all was synced (a bin just shipped back).
+		if t.parts != nil && t.tabs.Selected() == t.partsTab {
+			t.parts.load()
+		}
 		// The open ticket may have changed on the server, and its photos
 		// may now be uploaded. The one asked for, not the one still on
 		// screen: a ticket just opened (a check-in) is loading while the

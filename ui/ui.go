@@ -161,10 +161,14 @@ type Terminal struct {
 	tabFeet   map[*container.TabItem]*fyne.Container
 	// tabTitles are the tabs' names; a tab shows its name unless the
 	// tabs are too many for the width (labelTabs).
-	tabTitles   map[*container.TabItem]string
-	footAt      *fyne.Container
-	receiver    *receiveFlow // the open receive dialog, if any
-	counter     *countFlow   // the open stock count, if any
+	tabTitles map[*container.TabItem]string
+	footAt    *fyne.Container
+	receiver  *receiveFlow // the open receive dialog, if any
+	counter   *countFlow   // the open stock count, if any
+	// countScans holds the scans made while a count opens (non-nil from
+	// the tap on Count stock until it shows): the first scans of a
+	// burst into a count just asked for went to the page behind it.
+	countScans  *[]scanner.Meaning
 	settings    *settingsPage
 	lock        *lockScreen
 	iconButtons []*iconButton
