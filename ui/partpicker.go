@@ -142,6 +142,12 @@ func (pp *partPicker) show(query string) bool {
 
 	form := container.NewVBox(pp.query, pp.onlyMine, pp.hidden, pp.noneFit,
 		lowLabel(lang.X("parts.stock_heading", "Stock in {{.Where}}:", map[string]any{"Where": pp.stockLoc.Name})))
+	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), pp.leave)
+	// A part not in the van is requested: the ticket waits for it, with
+	// the part named for dispatch.
+	request := widget.NewButtonWithIcon(lang.X("parts.request", "Not in stock: request it"), theme.MailSendIcon(), pp.request)
+	fit := widget.NewButtonWithIcon(lang.X("parts.fit", "Fit part"), theme.ConfirmIcon(), pp.fit)
+	fit.Importance = widget.HighImportance
 	bottom := container.NewVBox(
 		fitFormShort(widget.NewForm(
 			widget.NewFormItem(lang.X("parts.qty", "Quantity"), pp.qty),
@@ -149,19 +155,15 @@ func (pp *partPicker) show(query string) bool {
 			widget.NewFormItem(lang.X("parts.defective", "Removed part"), pp.removed),
 		)),
 		lowLabel(lang.X("parts.from", "Taken from {{.Where}}.", map[string]any{"Where": pp.stockLoc.Name})),
+		// The buttons under the body, across its width, side by side
+		// where they fit and stacked on a phone (buttonsFit), as the
+		// ship-back's and the stock dialogs'. In the dialog's own button
+		// bar they were given the widest one's width and stood one above
+		// the other even on a tablet.
+		container.New(&buttonsFit{}, cancel, request, fit),
 	)
 	body := container.NewBorder(form, bottom, nil, nil, pp.results)
-
-	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), pp.leave)
-	// A part not in the van is requested: the ticket waits for it, with
-	// the part named for dispatch.
-	request := widget.NewButtonWithIcon(lang.X("parts.request", "Not in stock: request it"), theme.MailSendIcon(), pp.request)
-	fit := widget.NewButtonWithIcon(lang.X("parts.fit", "Fit part"), theme.ConfirmIcon(), pp.fit)
-	fit.Importance = widget.HighImportance
 	pp.dialog = dialog.NewCustomWithoutButtons(lang.X("parts.add", "Add part"), body, win)
-	// In one cell of Fyne's row, which would give each button the width
-	// of the widest: three did not fit a phone (buttonsFit).
-	pp.dialog.SetButtons([]fyne.CanvasObject{container.New(&buttonsFit{}, cancel, request, fit)})
 	pp.dialog.SetOnClosed(pp.onClosed)
 	pp.dialog.Resize(fyne.NewSize(min(win.Canvas().Size().Width*0.96, 640), min(win.Canvas().Size().Height*0.94, 720)))
 	pp.host.presentForm(pp.dialog, nil, nil, pp.leave)

@@ -65,3 +65,28 @@ func TestMissedWindowSaysToCall(t *testing.T) {
 		}
 	}
 }
+
+// TestAddPartButtonsInARow: the add-part dialog's Cancel, Not in stock
+// and Fit part stand side by side on a tablet, as the other dialogs'
+// buttons do. In the dialog's own button bar they were given the widest
+// one's width and stood one above the other at 1280x800.
+func TestAddPartButtonsInARow(t *testing.T) {
+	term, w, _, ds, deps := scanTerminal(t)
+	w.Resize(fyne.NewSize(1280, 800))
+	tk := workingTicket(t, term, ds, deps)
+	term.Detail().Show(tk.ID)
+	picker := openPicker(t, term, w)
+	var at []fyne.Position
+	for _, text := range []string{"Cancel", "Not in stock: request it", "Fit part"} {
+		b := button(picker, text)
+		if b == nil {
+			t.Fatalf("no %q in the add-part dialog:\n%s", text, labels(picker))
+		}
+		at = append(at, fyne.CurrentApp().Driver().AbsolutePositionForObject(b))
+	}
+	for i := 1; i < len(at); i++ {
+		if at[i].Y != at[0].Y || at[i].X <= at[i-1].X {
+			t.Errorf("at 1280x800 the buttons stand at %v: not side by side in order", at)
+		}
+	}
+}
