@@ -227,7 +227,7 @@ func (v *TicketDetailView) leave(tk app.Ticket) {
 	v.drafts.flush()
 	diagnosis := v.diagnosis != nil && v.diagnosis.ticket.ID == tk.ID && v.diagnosis.isDraft()
 	note := v.notes != nil && v.notes.detail.Ticket.ID == tk.ID && v.notes.isDraft()
-	repair := v.repairDraft != nil && v.repairDraft.ticket == tk.ID && v.repairDraft.text != ""
+	repair := v.repairDraft != nil && v.repairDraft.ticket == tk.ID && v.repairDraft.present()
 	if (diagnosis || note || repair) && v.toldLeft != tk.ID {
 		v.toldLeft = tk.ID
 		v.host.draftsKept(tk.ID, draftsKeptText(tk.Number, diagnosis, note, repair))
@@ -626,7 +626,7 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		// dialog, a sync): the form types on into the same draft.
 		repairs.kept = old
 	} else if v.drafts != nil {
-		repairs.kept = &repairDraft{ticket: t.ID, text: tv.drafts[app.DraftRepair].Text}
+		repairs.kept = &repairDraft{ticket: t.ID, text: tv.drafts[app.DraftRepair].Text, minutes: tv.drafts[app.DraftRepairMinutes].Text}
 	}
 	v.repairDraft = repairs.kept
 	if b := repairs.banner(); b != nil {
@@ -698,6 +698,9 @@ func (v *TicketDetailView) keepDrafts(tv ticketView) {
 	// The repair log takes entries until the ticket closes (repairCard).
 	if d, ok := tv.drafts[app.DraftRepair]; ok && (t.Status == app.StatusClosed || !draftWorth(d.Text, "")) {
 		v.drafts.drop(t.ID, app.DraftRepair)
+	}
+	if _, ok := tv.drafts[app.DraftRepairMinutes]; ok && t.Status == app.StatusClosed {
+		v.drafts.drop(t.ID, app.DraftRepairMinutes)
 	}
 }
 
