@@ -19,7 +19,21 @@ const (
 	// and not saved yet: written at the end of a job, with the customer
 	// waiting, it is the longest thing typed and the likeliest cut short.
 	DraftRepair DraftField = "repair"
+	// DraftRepairMinutes is the repair log's "Minutes", typed in the same
+	// form as DraftRepair and kept beside it: an entry put back without
+	// the time spent lost what the technician typed there, and the time
+	// since work started, offered instead, may be hours off by then.
+	DraftRepairMinutes DraftField = "repair_minutes"
 )
+
+// MaxDraftMinutesLen bounds a kept "Minutes" typed in the repair log's
+// form: the field takes 0 to 1440 (MaxRepairMinutes), and anything
+// longer is a paste the form refuses on Save anyway.
+const MaxDraftMinutesLen = 20
+
+// MaxDraftedTickets bounds the tickets one DraftedTickets asks about: a
+// page of the ticket list (the terminal's is 200).
+const MaxDraftedTickets = 500
 
 // Draft is what a technician typed into one of a ticket's free-text
 // fields and did not save: the device keeps it across a ticket switch, a
@@ -49,6 +63,19 @@ type DraftService interface {
 	// DeleteDraft deletes actor's draft of field on ticket; none is no
 	// error.
 	DeleteDraft(ctx context.Context, actor Actor, ticket TicketID, field DraftField) error
+	// DraftedTickets returns which of tickets hold a draft of actor's,
+	// with the fields drafted (by name), in one read for a
+	// page of the ticket list; tickets without drafts are left out.
+	// EINVALID for more than MaxDraftedTickets tickets.
+	DraftedTickets(ctx context.Context, actor Actor, tickets []TicketID) (map[TicketID][]DraftField, error)
+}
+
+// CheckDraftedTickets refuses a DraftedTickets over its bound.
+func CheckDraftedTickets(tickets []TicketID) error {
+	if len(tickets) > MaxDraftedTickets {
+		return Errorf(EINVALID, "draft.too_many_tickets", "Drafts are looked up for at most {{.Max}} tickets at a time, not {{.Count}}.", "Max", MaxDraftedTickets, "Count", len(tickets))
+	}
+	return nil
 }
 
 // CheckDraft refuses a draft that could not be saved either: an unknown
@@ -59,6 +86,10 @@ type DraftService interface {
 func CheckDraft(actor Actor, d Draft) error {
 	switch d.Field {
 	case DraftDiagnosis, DraftNote, DraftRepair:
+	case DraftRepairMinutes:
+		if TextLen(d.Text) > MaxDraftMinutesLen {
+			return Errorf(EINVALID, "draft.minutes_too_long", "Minutes are a number from 0 to {{.Max}}: type the time spent again.", "Max", MaxRepairMinutes)
+		}
 	default:
 		return Errorf(EINVALID, "draft.field", "Drafts are kept of a ticket's diagnosis, note and repair log only, not of {{.Field}}.", "Field", string(d.Field))
 	}

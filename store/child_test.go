@@ -76,6 +76,24 @@ func runChild(mode string) int {
 			fmt.Fprintln(out, cmd.Payment.Receipt)
 			out.Flush()
 		}
+	case "draft":
+		// The repair log's form typed on: each round puts its text and
+		// its minutes, acknowledged once both PutDraft returned.
+		if err := db.Load(ctx, storetest.World()); err != nil {
+			fmt.Fprintln(os.Stderr, "load:", err)
+			return 2
+		}
+		actor := app.Actor{Role: app.RoleTechnician, Technician: storetest.Ana, Name: "Ana Li"}
+		for i := 0; ; i++ {
+			for _, d := range []app.Draft{{Field: app.DraftRepair, Text: fmt.Sprint("Replaced the drain pump, try ", i)}, {Field: app.DraftRepairMinutes, Text: fmt.Sprint(i)}} {
+				if err := db.PutDraft(ctx, actor, storetest.T2, d); err != nil {
+					fmt.Fprintln(os.Stderr, "put draft:", err)
+					return 2
+				}
+			}
+			fmt.Fprintln(out, i)
+			out.Flush()
+		}
 	case "receive":
 		world := storetest.World()
 		world.Locations = append(world.Locations, app.Location{ID: "wh-sh", Kind: app.LocationWarehouse, Name: "Warehouse"})

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -71,4 +72,39 @@ func (db *DB) DeleteDraft(ctx context.Context, actor app.Actor, ticket app.Ticke
 		}
 		return nil
 	})
+}
+
+// DraftedTickets reads the drafts of a page of tickets in one statement:
+// the ticket IDs go in as one JSON array, a placeholder, and each is
+// found by the drafts' primary key (ticket first).
+func (db *DB) DraftedTickets(ctx context.Context, actor app.Actor, tickets []app.TicketID) (map[app.TicketID][]app.DraftField, error) {
+	if err := app.CheckDraftedTickets(tickets); err != nil {
+		return nil, err
+	}
+	out := map[app.TicketID][]app.DraftField{}
+	if len(tickets) == 0 || actor.Technician == "" {
+		return out, nil
+	}
+	ids, err := json.Marshal(tickets)
+	if err != nil {
+		return nil, fmt.Errorf("drafted tickets: %w", err)
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT ticket_id, field FROM drafts
+		WHERE technician = ? AND ticket_id IN (SELECT value FROM json_each(?))
+		ORDER BY ticket_id, field`, string(actor.Technician), string(ids))
+	if err != nil {
+		return nil, db.sqlError(fmt.Errorf("drafted tickets: %w", err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, field string
+		if err := rows.Scan(&id, &field); err != nil {
+			return nil, db.sqlError(fmt.Errorf("drafted tickets: %w", err))
+		}
+		out[app.TicketID(id)] = append(out[app.TicketID(id)], app.DraftField(field))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, db.sqlError(fmt.Errorf("drafted tickets: %w", err))
+	}
+	return out, nil
 }

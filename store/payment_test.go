@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -181,5 +182,45 @@ func TestPulledEstimateKeepsPendingDecision(t *testing.T) {
 	}
 	if got := decision(); got != app.EstimateDeclined {
 		t.Fatalf("after the acknowledgement the server's copy was not taken: %q", got)
+	}
+}
+
+// TestRepairDraftKill9: a child types on in the repair log's form (its
+// text and minutes kept as drafts) and is killed with SIGKILL at an
+// arbitrary point; after reopening, the last draft it acknowledged is
+// there whole, its minutes with its text, or a later one. The minutes
+// were not kept at all, and came back as the time since work started.
+func TestRepairDraftKill9(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fieldbench.db")
+	c := startChild(t, "draft", path)
+	last := -1
+	for range 20 {
+		line, err := c.out.ReadString('\n')
+		if err != nil {
+			t.Fatalf("child stopped after %d drafts: %v", last+1, err)
+		}
+		if last, err = strconv.Atoi(strings.TrimSpace(line)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(time.Duration(rand.IntN(2000)) * time.Microsecond)
+	c.kill(t)
+
+	db := mustOpenPath(t, path, WithFullCheck())
+	ds, err := db.Drafts(t.Context(), app.Actor{Role: app.RoleTechnician, Technician: storetest.Ana}, storetest.T2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[app.DraftField]string{}
+	for _, d := range ds {
+		got[d.Field] = d.Text
+	}
+	var text, minutes int
+	if _, err := fmt.Sscanf(got[app.DraftRepair], "Replaced the drain pump, try %d", &text); err != nil || text < last {
+		t.Errorf("after the kill the repair draft reads %q, want try %d or later", got[app.DraftRepair], last)
+	}
+	// The kill may fall between the text's put and its minutes'.
+	if minutes, err = strconv.Atoi(got[app.DraftRepairMinutes]); err != nil || minutes < last || minutes < text-1 || minutes > text {
+		t.Errorf("after the kill the repair draft's minutes read %q beside %q, want %d or %d", got[app.DraftRepairMinutes], got[app.DraftRepair], text-1, text)
 	}
 }

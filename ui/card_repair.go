@@ -40,6 +40,10 @@ type repairCard struct {
 type repairDraft struct {
 	ticket app.TicketID
 	text   string
+	// minutes is what was typed in the form's Minutes, "" when it held
+	// what it offered: kept beside the text (app.DraftRepairMinutes), so
+	// that the entry comes back whole, with the time spent as typed.
+	minutes string
 	// On the card (object); nil before it is built.
 	shown *widget.Label
 	row   *draftRow
@@ -50,14 +54,40 @@ type repairDraft struct {
 	banner fyne.CanvasObject
 }
 
-// set keeps text as the draft ("" for none) and shows it on the card.
+// present says whether there is a draft: a text, or minutes typed.
+func (k *repairDraft) present() bool { return k.text != "" || k.minutes != "" }
+
+// shownText is the draft as the card shows it: the text, and the
+// minutes as the entries above it show theirs.
+func (k *repairDraft) shownText() string {
+	if k.minutes == "" {
+		return k.text
+	}
+	return strings.TrimSpace(fmt.Sprintf("%s (%s min)", k.text, k.minutes))
+}
+
+// set keeps text as the draft's text ("" for none) and shows the draft
+// on the card.
 func (k *repairDraft) set(text string) {
 	if !draftWorth(text, "") {
 		text = ""
 	}
 	k.text = text
-	if k.banner != nil && k.banner.Visible() != (text != "") {
-		if text != "" {
+	k.show()
+}
+
+// setMinutes keeps m as the draft's minutes ("" for none) and shows the
+// draft on the card.
+func (k *repairDraft) setMinutes(m string) {
+	k.minutes = strings.TrimSpace(m)
+	k.show()
+}
+
+// show shows the draft kept, on the card and in the banner.
+func (k *repairDraft) show() {
+	text, present := k.shownText(), k.present()
+	if k.banner != nil && k.banner.Visible() != present {
+		if present {
 			k.banner.Show()
 		} else {
 			k.banner.Hide()
@@ -69,10 +99,10 @@ func (k *repairDraft) set(text string) {
 	if k.shown.Text != text {
 		k.shown.SetText(text)
 	}
-	k.row.show(text != "", false, "")
-	if text != "" && !k.box.Visible() {
+	k.row.show(present, false, "")
+	if present && !k.box.Visible() {
 		k.box.Show()
-	} else if text == "" && k.box.Visible() {
+	} else if !present && k.box.Visible() {
 		k.box.Hide()
 	}
 }
@@ -86,10 +116,13 @@ func (c *repairCard) draft() *repairDraft {
 	return c.kept
 }
 
-// discardDraft deletes the repair log's draft.
+// discardDraft deletes the repair log's draft, its text and minutes.
 func (c *repairCard) discardDraft() {
-	c.draft().set("")
+	k := c.draft()
+	k.minutes = ""
+	k.set("")
 	if c.drafts != nil {
+		c.drafts.change(draftKey{c.detail.Ticket.ID, app.DraftRepairMinutes}, pendingDraft{deleted: true})
 		c.drafts.drop(c.detail.Ticket.ID, app.DraftRepair)
 	}
 }
@@ -99,14 +132,16 @@ func (c *repairCard) discardDraft() {
 // draft kept from before, which the card's own Discard draft deletes.
 // A technician who opened the form on the draft, changed the minutes
 // and left with Discard lost the whole entry typed before.
-func (c *repairCard) restoreDraft(was string) {
+func (c *repairCard) restoreDraft(was, wasMinutes string) {
 	k := c.draft()
-	if k.set(was); k.text == "" {
+	k.minutes = strings.TrimSpace(wasMinutes)
+	if k.set(was); !k.present() {
 		c.discardDraft()
 		return
 	}
 	if c.drafts != nil {
 		c.drafts.typed(c.detail.Ticket.ID, app.DraftRepair, k.text, "", "")
+		c.drafts.typed(c.detail.Ticket.ID, app.DraftRepairMinutes, k.minutes, "", "")
 		c.drafts.flush()
 	}
 }
@@ -132,7 +167,7 @@ func (c *repairCard) object() fyne.CanvasObject {
 		k.row = newDraftRow(c.confirm, lang.X("draft.discard_repair_text", "The repair log entry you typed and did not save is deleted from this device."), c.discardDraft)
 		k.box = container.NewVBox(k.shown, k.row.box)
 		k.box.Hide()
-		k.set(k.text)
+		k.show()
 		box.Add(k.box)
 		box.Add(container.NewHBox(widget.NewButtonWithIcon(lang.X("repair.add", "Log repair"), theme.ContentAddIcon(), c.logRepair)))
 	}
@@ -156,7 +191,7 @@ func (c *repairCard) banner() fyne.CanvasObject {
 	l.Importance = widget.WarningImportance
 	open := widget.NewButtonWithIcon(lang.X("draft.repair_open", "Finish it"), theme.DocumentCreateIcon(), c.logRepair)
 	k.banner = container.NewBorder(nil, nil, nil, open, l)
-	if k.text == "" {
+	if !k.present() {
 		k.banner.Hide()
 	}
 	return k.banner
@@ -175,14 +210,14 @@ func (c *repairCard) logRepairThen(done func()) {
 	// The draft comes back in the field, said to be one; typing keeps
 	// it, in the store once typing pauses (draftKeeper).
 	k := c.draft()
-	opened := k.text
+	opened, openedMinutes := k.text, k.minutes
 	what.SetText(opened)
 	line := newDraftRow(nil, "", nil)
 	line.discard.Hide() // the card's button discards; here, Cancel asks
-	line.show(k.text != "", false, "")
+	line.show(k.present(), false, "")
 	what.OnChanged = func(s string) {
 		k.set(s)
-		if k.text == "" {
+		if !k.present() {
 			// Only ever hidden while the form is open: a line that came
 			// on typing would grow the form under a dialog sized as it
 			// opened, and push Minutes out of view [2.7.1].
@@ -201,9 +236,29 @@ func (c *repairCard) logRepairThen(done func()) {
 	minutes := newScanEntry(c.keys)
 	minutes.SetPlaceHolder(lang.X("repair.minutes_hint", "0 to 1440"))
 	item := widget.NewFormItem(lang.X("repair.minutes", "Minutes"), minutes.withProblem())
-	if m, ok := suggestedMinutes(c.detail, c.now()); ok {
+	if m, ok := suggestedMinutes(c.detail, c.now()); ok && k.minutes == "" {
 		minutes.SetText(strconv.Itoa(m))
 		item.HintText = lang.X("repair.minutes_suggested", "Time since work started, less what is already logged since then.")
+	}
+	if k.minutes != "" {
+		// As typed before: the time since work started is the time
+		// since then, not what the technician said the job took.
+		minutes.SetText(k.minutes)
+	}
+	offered := minutes.Text
+	minutes.OnChanged = func(s string) {
+		// Minutes typed are kept; the minutes offered, untouched, are
+		// offered again as the form opens next.
+		if strings.TrimSpace(s) == strings.TrimSpace(offered) && openedMinutes == "" {
+			s = ""
+		}
+		k.setMinutes(s)
+		if !k.present() {
+			line.show(false, false, "")
+		}
+		if c.drafts != nil {
+			c.drafts.typed(tk.ID, app.DraftRepairMinutes, k.minutes, "", "")
+		}
 	}
 	c.ask.askKept(lang.X("repair.add", "Log repair"), lang.X("work.save", "Save"), lang.X("dialog.cancel", "Cancel"), []*widget.FormItem{
 		widget.NewFormItem(lang.X("repair.what", "What you did"), container.NewVBox(what.withProblem(), line.box)),
@@ -225,7 +280,7 @@ func (c *repairCard) logRepairThen(done func()) {
 		}
 		c.save.commit(cmd, saved)
 		return nil
-	}, func() { c.restoreDraft(opened) })
+	}, func() { c.restoreDraft(opened, openedMinutes) })
 }
 
 // suggestedMinutes is the time worked since the ticket was started, less

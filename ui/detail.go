@@ -187,7 +187,7 @@ func (v *TicketDetailView) Show(id app.TicketID) {
 	}
 	v.shown = id
 	if id != v.lastShown {
-		v.sayOpeningSoon(id)
+		v.sayOpening(id)
 	}
 	// Opening a ticket may ask for its history; reloading it never does
 	// (card_history.go).
@@ -203,27 +203,19 @@ func (v *TicketDetailView) Show(id app.TicketID) {
 	})
 }
 
-// openingNoticeAfter is how long a ticket may take to open before the
-// pane says it is opening: a quick open shows no flash of it, a slow one
-// (a cheap tablet, a device busy syncing) no longer leaves the ticket
-// tapped before on screen, as if the tap had not been taken.
-var openingNoticeAfter = 250 * time.Millisecond
-
-// sayOpeningSoon puts "Opening the ticket…" in the pane if ticket id is
-// still loading after openingNoticeAfter. What was on screen goes: it is
-// no longer the ticket asked for.
-func (v *TicketDetailView) sayOpeningSoon(id app.TicketID) {
+// sayOpening puts "Opening the ticket…" in the pane at once, as the
+// ticket is tapped and before anything of it is read: the pane never
+// shows the empty "Select a ticket" or the ticket tapped before while
+// the one asked for loads. It waited 250 ms on a timer, which a loaded
+// machine ran seconds late, and the empty pane stood under a selected
+// row meanwhile.
+func (v *TicketDetailView) sayOpening(id app.TicketID) {
 	v.opening = id
-	v.host.later(openingNoticeAfter, func() {
-		if v.opening != id || v.shown != id {
-			return
-		}
-		msg := widget.NewLabel(lang.X("ticket.opening", "Opening the ticket…"))
-		v.root.Objects = []fyne.CanvasObject{container.NewCenter(msg)}
-		v.root.Refresh()
-		v.current, v.photos, v.historyLoads = nil, nil, nil
-		v.scroll, v.diagnosis, v.notes, v.repairDraft = nil, nil, nil, nil
-	})
+	msg := widget.NewLabel(lang.X("ticket.opening", "Opening the ticket…"))
+	v.root.Objects = []fyne.CanvasObject{container.NewCenter(msg)}
+	v.root.Refresh()
+	v.current, v.photos, v.historyLoads = nil, nil, nil
+	v.scroll, v.diagnosis, v.notes, v.repairDraft = nil, nil, nil, nil
 }
 
 // leave writes the drafts of tk, the ticket on screen, as another one
@@ -235,7 +227,7 @@ func (v *TicketDetailView) leave(tk app.Ticket) {
 	v.drafts.flush()
 	diagnosis := v.diagnosis != nil && v.diagnosis.ticket.ID == tk.ID && v.diagnosis.isDraft()
 	note := v.notes != nil && v.notes.detail.Ticket.ID == tk.ID && v.notes.isDraft()
-	repair := v.repairDraft != nil && v.repairDraft.ticket == tk.ID && v.repairDraft.text != ""
+	repair := v.repairDraft != nil && v.repairDraft.ticket == tk.ID && v.repairDraft.present()
 	if (diagnosis || note || repair) && v.toldLeft != tk.ID {
 		v.toldLeft = tk.ID
 		v.host.draftsKept(tk.ID, draftsKeptText(tk.Number, diagnosis, note, repair))
@@ -634,7 +626,7 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		// dialog, a sync): the form types on into the same draft.
 		repairs.kept = old
 	} else if v.drafts != nil {
-		repairs.kept = &repairDraft{ticket: t.ID, text: tv.drafts[app.DraftRepair].Text}
+		repairs.kept = &repairDraft{ticket: t.ID, text: tv.drafts[app.DraftRepair].Text, minutes: tv.drafts[app.DraftRepairMinutes].Text}
 	}
 	v.repairDraft = repairs.kept
 	if b := repairs.banner(); b != nil {
@@ -706,6 +698,9 @@ func (v *TicketDetailView) keepDrafts(tv ticketView) {
 	// The repair log takes entries until the ticket closes (repairCard).
 	if d, ok := tv.drafts[app.DraftRepair]; ok && (t.Status == app.StatusClosed || !draftWorth(d.Text, "")) {
 		v.drafts.drop(t.ID, app.DraftRepair)
+	}
+	if _, ok := tv.drafts[app.DraftRepairMinutes]; ok && t.Status == app.StatusClosed {
+		v.drafts.drop(t.ID, app.DraftRepairMinutes)
 	}
 }
 

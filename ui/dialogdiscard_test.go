@@ -348,3 +348,44 @@ func TestEstimateAnswerAsksBeforeDiscardingTheSignature(t *testing.T) {
 		t.Fatalf("Discard: %d overlays, want the answer closed", overlays())
 	}
 }
+
+// TestRepairDraftKeepsItsMinutes: the repair log's draft keeps every
+// field of its form, the minutes typed with the text: after the form is
+// cut short and the terminal starts again on the store, the card shows
+// them and the form opens with both. Only the text was kept, and the
+// minutes typed came back empty (or as the time since work started).
+func TestRepairDraftKeepsItsMinutes(t *testing.T) {
+	term, w, ds, deps, db := draftTerminal(t)
+	tk := assignedTicket(t, ds, app.KindOnSite, 0)
+	term.Detail().Show(tk.ID)
+	tapButton(t, term.Detail().Object(), "Log repair")
+	typeInto(t, front(w), repairHint, "Replaced the drain pump")
+	typeInto(t, front(w), "0 to 1440", "45")
+	term.FirePaneTimers()
+	if got := storedDrafts(t, db, deps.Actor, tk.ID); got[app.DraftRepair].Text != "Replaced the drain pump" || got[app.DraftRepairMinutes].Text != "45" {
+		t.Fatalf("after the pause the store holds %+v, want the text and the minutes typed", got)
+	}
+	for _, o := range w.Canvas().Overlays().List() {
+		w.Canvas().Overlays().Remove(o) // cut short
+	}
+
+	again, aw := openTerminal(t, deps)
+	again.Detail().Show(tk.ID)
+	if detail := again.Detail().Object(); !visible(detail, "Replaced the drain pump (45 min)") {
+		t.Errorf("after a restart the card does not show the minutes with the draft:\n%s", visibleText(detail))
+	}
+	tapButton(t, again.Detail().Object(), "Log repair")
+	if got := fieldText(t, front(aw), "0 to 1440"); got != "45" {
+		t.Errorf("the form opened on the draft with minutes %q, want 45", got)
+	}
+	if got := fieldText(t, front(aw), repairHint); got != "Replaced the drain pump" {
+		t.Errorf("the form opened on the draft with %q", got)
+	}
+	tapButton(t, front(aw), "Save")
+	if rs := ticketNow(t, deps, tk.ID).Repairs; len(rs) == 0 || rs[len(rs)-1].Minutes != 45 {
+		t.Fatalf("the entry saved from the draft: %+v", rs)
+	}
+	if got := storedDrafts(t, db, deps.Actor, tk.ID); len(got) != 0 {
+		t.Errorf("after saving the store holds %+v", got)
+	}
+}

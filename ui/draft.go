@@ -64,6 +64,10 @@ type draftKeeper struct {
 	later func(time.Duration, func()) (stop func() bool)
 	// failed tells, on the UI goroutine, that a draft could not be kept.
 	failed func(err error)
+	// wrote tells, on the UI goroutine, that drafts were written or
+	// deleted: the ticket list marks the tickets that hold them. nil
+	// tells no one.
+	wrote func()
 
 	// stopWrite cancels the pause's write, stopMax the write that
 	// typing without a pause waits for at most; UI goroutine.
@@ -143,6 +147,20 @@ func (k *draftKeeper) stopTimers() {
 // write writes the pending changes to the store. A change made while it
 // writes stays pending for the next write.
 func (k *draftKeeper) write() {
+	failed, wrote := k.writePending()
+	// Told once the store is free again: the list reads the drafts as
+	// it is told, and a test's fyne.Do runs inline.
+	if failed != nil && k.failed != nil {
+		fyne.Do(func() { k.failed(failed) })
+	}
+	if wrote && k.wrote != nil {
+		fyne.Do(k.wrote)
+	}
+}
+
+// writePending writes what is pending and says what write tells: the
+// first failure, and whether anything was written.
+func (k *draftKeeper) writePending() (failed error, wrote bool) {
 	k.store.Lock()
 	defer k.store.Unlock()
 	k.mu.Lock()
@@ -154,7 +172,6 @@ func (k *draftKeeper) write() {
 	// A write once begun ends, even as the terminal closes: the text it
 	// holds was typed.
 	ctx := context.WithoutCancel(k.ctx)
-	var failed error
 	for key, p := range todo {
 		var err error
 		if p.deleted {
@@ -173,9 +190,42 @@ func (k *draftKeeper) write() {
 		}
 		k.mu.Unlock()
 	}
-	if failed != nil && k.failed != nil {
-		fyne.Do(func() { k.failed(failed) })
+	return failed, len(todo) > 0
+}
+
+// drafted returns which of ids hold drafts: the store's, in one read,
+// with the changes not written yet over them. Off the UI goroutine.
+func (k *draftKeeper) drafted(ctx context.Context, ids []app.TicketID) (map[app.TicketID]bool, error) {
+	k.store.Lock()
+	defer k.store.Unlock()
+	in, err := k.svc.DraftedTickets(ctx, k.actor, ids)
+	if err != nil {
+		return nil, err
 	}
+	fields := map[draftKey]bool{}
+	for id, fs := range in {
+		for _, f := range fs {
+			fields[draftKey{id, f}] = true
+		}
+	}
+	asked := make(map[app.TicketID]bool, len(ids))
+	for _, id := range ids {
+		asked[id] = true
+	}
+	k.mu.Lock()
+	for key, p := range k.pending {
+		if asked[key.ticket] {
+			fields[key] = !p.deleted
+		}
+	}
+	k.mu.Unlock()
+	out := map[app.TicketID]bool{}
+	for key, ok := range fields {
+		if ok {
+			out[key.ticket] = true
+		}
+	}
+	return out, nil
 }
 
 // read returns ticket's drafts by field: the store's, with the changes

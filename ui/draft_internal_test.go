@@ -36,6 +36,18 @@ func (f *fakeDrafts) DeleteDraft(_ context.Context, _ app.Actor, id app.TicketID
 	return nil
 }
 
+func (f *fakeDrafts) DraftedTickets(_ context.Context, _ app.Actor, ids []app.TicketID) (map[app.TicketID][]app.DraftField, error) {
+	out := map[app.TicketID][]app.DraftField{}
+	for _, id := range ids {
+		for k := range f.kept {
+			if k.ticket == id {
+				out[id] = append(out[id], k.field)
+			}
+		}
+	}
+	return out, nil
+}
+
 // stepTimer is a timer of later that the test fires.
 type stepTimer struct {
 	d       time.Duration

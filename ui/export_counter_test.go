@@ -179,8 +179,11 @@ func (l *TicketList) Rows() []string {
 			continue
 		}
 		l.showTicket(o, l.tickets[r.ticket])
-		lines := o.(*fyne.Container).Objects[1].(*fyne.Container).Objects
-		out[i] = lines[0].(*widget.Label).Text + " | " + lines[1].(*widget.Label).Text + " | " + lines[2].(*widget.Label).Text
+		title, sub, where, marked, mark := rowLabels(o)
+		out[i] = title.Text + " | " + sub.Text + " | " + where.Text
+		if marked.Visible() {
+			out[i] += " | " + mark.Text
+		}
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -45,6 +46,13 @@ type TicketList struct {
 	unsent  map[app.TicketID]int
 	flagged map[app.TicketID]bool // tickets with an open conflict
 	arrived map[app.TicketID]bool // waiting tickets whose parts all arrived
+	// drafted are the tickets of the page that hold a draft of the
+	// technician's (typing not saved): marked so that they find where
+	// they left off typing.
+	drafted map[app.TicketID]bool
+	// draftsAsked counts the reads of drafted: one that a newer one
+	// overtook is not applied.
+	draftsAsked uint64
 	// conflictsRead says flagged is as the inbox is: reading and decoding
 	// every conflict on each reload costs more than the list, so it is
 	// read again only when the sync says the inbox may have changed.
@@ -84,6 +92,9 @@ type listDeps struct {
 	tech   app.TechnicianID
 	now    func() time.Time
 	run    func(func())
+	// drafted tells which of a page's tickets hold drafts, in one read
+	// (draftKeeper.drafted); nil keeps the rows unmarked.
+	drafted func(ctx context.Context, ids []app.TicketID) (map[app.TicketID]bool, error)
 	// onReady is called once, when the first list is on screen.
 	onReady func()
 }
@@ -277,14 +288,54 @@ func (l *TicketList) Reload() {
 				}
 			}
 		}
+		var drafted map[app.TicketID]bool
+		if err == nil && l.deps.drafted != nil {
+			// Best effort: one read for the page, bounded by pageSize.
+			drafted, _ = l.deps.drafted(l.ctx, rowIDs(tickets))
+		}
 		fyne.Do(func() {
-			l.unsent, l.arrived = unsent, arrived
+			l.unsent, l.arrived, l.drafted = unsent, arrived, drafted
+			l.draftsAsked++ // a drafts read begun before this one is older
 			if flagged != nil {
 				l.flagged = flagged
 			} else if readConflicts {
 				l.conflictsRead = false
 			}
 			l.apply(view, search, page, err)
+		})
+	})
+}
+
+// rowIDs are the tickets' IDs.
+func rowIDs(rows []app.TicketRow) []app.TicketID {
+	ids := make([]app.TicketID, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	return ids
+}
+
+// draftsChanged reads again which tickets on the page hold drafts, and
+// marks the rows anew if that changed: a draft written as the
+// technician typed, or deleted as they saved. The rows themselves are
+// not read again.
+func (l *TicketList) draftsChanged() {
+	if l.deps.drafted == nil || len(l.tickets) == 0 {
+		return
+	}
+	l.draftsAsked++
+	asked, ids := l.draftsAsked, rowIDs(l.tickets)
+	l.deps.run(func() {
+		drafted, err := l.deps.drafted(l.ctx, ids)
+		if err != nil {
+			return // best effort, as in Reload
+		}
+		fyne.Do(func() {
+			if asked != l.draftsAsked || maps.Equal(drafted, l.drafted) {
+				return
+			}
+			l.drafted = drafted
+			l.list.Refresh()
 		})
 	})
 }
@@ -460,7 +511,26 @@ func newTicketRowObject() fyne.CanvasObject {
 	sub.Truncation = fyne.TextTruncateEllipsis
 	where := widget.NewLabel("00:00–00:00 · Address")
 	where.Truncation = fyne.TextTruncateEllipsis
-	return container.NewStack(heading, container.NewVBox(title, sub, where))
+	// The draft's mark ends the first line, where the eye finds the
+	// ticket, and takes its width from the customer's name, which
+	// truncates: a pencil and a word, not a colour alone.
+	mark := widget.NewLabel(lang.X("tickets.draft", "Draft"))
+	mark.Importance = widget.WarningImportance
+	mark.TextStyle.Bold = true
+	marked := container.NewHBox(widget.NewIcon(theme.DocumentCreateIcon()), mark)
+	marked.Hide()
+	first := container.NewBorder(nil, nil, nil, marked, title)
+	return container.NewStack(heading, container.NewVBox(first, sub, where))
+}
+
+// rowLabels are a ticket row's three lines and its draft mark (the
+// mark's box, and its word).
+func rowLabels(o fyne.CanvasObject) (title, sub, where *widget.Label, marked *fyne.Container, mark *widget.Label) {
+	lines := o.(*fyne.Container).Objects[1].(*fyne.Container)
+	first := lines.Objects[0].(*fyne.Container)
+	title = first.Objects[0].(*widget.Label)
+	marked = first.Objects[1].(*fyne.Container)
+	return title, lines.Objects[1].(*widget.Label), lines.Objects[2].(*widget.Label), marked, marked.Objects[1].(*widget.Label)
 }
 
 func showHeading(o fyne.CanvasObject, text string) {
@@ -474,14 +544,22 @@ func showHeading(o fyne.CanvasObject, text string) {
 func (l *TicketList) showTicket(o fyne.CanvasObject, t app.TicketRow) {
 	row := o.(*fyne.Container)
 	row.Objects[0].Hide()
-	lines := row.Objects[1].(*fyne.Container)
-	lines.Show()
-	title, subLabel, where := lines.Objects[0].(*widget.Label), lines.Objects[1].(*widget.Label), lines.Objects[2].(*widget.Label)
+	row.Objects[1].Show()
+	title, subLabel, where, marked, _ := rowLabels(o)
 	text := l.rowText(t)
 	title.SetText(text.title)
 	subLabel.Importance = text.importance
 	subLabel.SetText(text.sub)
 	where.SetText(text.where)
+	if l.drafted[t.ID] != marked.Visible() {
+		if l.drafted[t.ID] {
+			marked.Show()
+		} else {
+			marked.Hide()
+		}
+		// The title's width changed with the mark beside it.
+		row.Objects[1].(*fyne.Container).Objects[0].Refresh()
+	}
 }
 
 // ticketRowText is what a ticket's row reads: its three lines, and how
@@ -535,8 +613,13 @@ func (l *TicketList) shownText() []string {
 			out = append(out, row.heading)
 			continue
 		}
-		text := l.rowText(l.tickets[row.ticket])
-		out = append(out, text.title+" | "+text.sub+" | "+text.where)
+		t := l.tickets[row.ticket]
+		text := l.rowText(t)
+		line := text.title + " | " + text.sub + " | " + text.where
+		if l.drafted[t.ID] {
+			line += " | " + lang.X("tickets.draft", "Draft")
+		}
+		out = append(out, line)
 	}
 	return out
 }

@@ -232,8 +232,14 @@ func NewTerminal(ctx context.Context, deps Deps) *Terminal {
 	t.router = &scanRouter{ctx: ctx, tickets: deps.Tickets, parts: deps.Parts, tech: deps.Technician, now: deps.Now, run: deps.Run,
 		canCheckIn: deps.Commit != nil, desk: t}
 	t.detail = newTicketDetailView(ctx, deps, t, t.keys)
-	t.list = newTicketList(ctx, listDeps{tickets: deps.Tickets, badges: deps.Sync, supply: deps.Supply, tech: deps.Technician, now: deps.Now, run: deps.Run, onReady: t.firstListShown},
-		t.keys, t.openTicket)
+	ld := listDeps{tickets: deps.Tickets, badges: deps.Sync, supply: deps.Supply, tech: deps.Technician, now: deps.Now, run: deps.Run, onReady: t.firstListShown}
+	if k := t.detail.drafts; k != nil {
+		ld.drafted = k.drafted
+	}
+	t.list = newTicketList(ctx, ld, t.keys, t.openTicket)
+	if k := t.detail.drafts; k != nil {
+		k.wrote = t.list.draftsChanged
+	}
 
 	t.search = newScanEntry(t.keys)
 	t.search.SetPlaceHolder(lang.X("search.placeholder", "Search or scan: ticket, customer, phone, brand, model, serial, part"))

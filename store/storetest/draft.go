@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -49,17 +50,52 @@ func testDrafts(t *testing.T, s Stores) {
 		t.Errorf("drafts wrote to the outbox: %d pending, was %d", got, pending)
 	}
 
+	// The repair log's minutes, kept beside its text (no migration
+	// either), read back through the file like the rest.
+	minutes := app.Draft{Field: app.DraftRepairMinutes, Text: "45"}
+	put(s, ana, T1, minutes)
+
 	s = s.Reopen(t)
-	if got, want := get(s, ana, T1), []app.Draft{diag, note, repair}; !slices.Equal(got, want) {
+	if got, want := get(s, ana, T1), []app.Draft{diag, note, repair, minutes}; !slices.Equal(got, want) {
 		t.Errorf("after reopening, Ana's drafts on T1 = %+v, want %+v", got, want)
 	}
 	if got := get(s, bo, T1); len(got) != 1 || got[0].Text != "Bo's own note" {
 		t.Errorf("Bo's drafts on T1 = %+v, want his note only", got)
 	}
 
+	// The list's page asks in one read which tickets hold drafts: Ana's
+	// on T1 and T2, not Bo's, not a ticket without any or not on the
+	// device.
+	drafted, err := s.Drafts.DraftedTickets(ctx, ana, []app.TicketID{T1, T2, T3, "no-such-ticket"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantDrafted := map[app.TicketID][]app.DraftField{
+		T1: {app.DraftDiagnosis, app.DraftNote, app.DraftRepair, app.DraftRepairMinutes},
+		T2: {app.DraftNote},
+	}
+	if !maps.EqualFunc(drafted, wantDrafted, slices.Equal) {
+		t.Errorf("Ana's drafted tickets = %v, want %v", drafted, wantDrafted)
+	}
+	if drafted, err := s.Drafts.DraftedTickets(ctx, bo, []app.TicketID{T1, T2}); err != nil || !maps.EqualFunc(drafted, map[app.TicketID][]app.DraftField{T1: {app.DraftNote}}, slices.Equal) {
+		t.Errorf("Bo's drafted tickets = %v, %v; want his note on T1", drafted, err)
+	}
+	if drafted, err := s.Drafts.DraftedTickets(ctx, ana, nil); err != nil || len(drafted) != 0 {
+		t.Errorf("drafted tickets of none = %v, %v", drafted, err)
+	}
+	page := make([]app.TicketID, app.MaxDraftedTickets+1)
+	for i := range page {
+		page[i] = T1
+	}
+	_, err = s.Drafts.DraftedTickets(ctx, ana, page)
+	wantCode(t, err, app.EINVALID)
+	if _, err := s.Drafts.DraftedTickets(ctx, ana, page[:app.MaxDraftedTickets]); err != nil {
+		t.Errorf("drafted tickets of a full page: %v", err)
+	}
+
 	diag.Text += ", replaced"
 	put(s, ana, T1, diag)
-	for _, f := range []app.DraftField{app.DraftNote, app.DraftRepair} {
+	for _, f := range []app.DraftField{app.DraftNote, app.DraftRepair, app.DraftRepairMinutes} {
 		if err := s.Drafts.DeleteDraft(ctx, ana, T1, f); err != nil {
 			t.Fatal(err)
 		}
@@ -74,6 +110,7 @@ func testDrafts(t *testing.T, s Stores) {
 	long := app.Draft{Field: app.DraftDiagnosis, Text: strings.Repeat("x", app.MaxTextLen+1)}
 	wantCode(t, s.Drafts.PutDraft(ctx, ana, T1, long), app.EINVALID)
 	wantCode(t, s.Drafts.PutDraft(ctx, ana, T1, app.Draft{Field: "fault", Text: "x"}), app.EINVALID)
+	wantCode(t, s.Drafts.PutDraft(ctx, ana, T1, app.Draft{Field: app.DraftRepairMinutes, Text: strings.Repeat("9", app.MaxDraftMinutesLen+1)}), app.EINVALID)
 	wantCode(t, s.Drafts.PutDraft(ctx, app.Actor{Role: app.RoleTechnician}, T1, note), app.EINVALID)
 	if got := get(s, ana, T1); len(got) != 1 || got[0] != diag {
 		t.Errorf("refused drafts changed Ana's: %+v", got)
