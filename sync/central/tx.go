@@ -329,7 +329,7 @@ func (s *serverTx) ver(ctx context.Context) (int64, error) {
 // reader waits, else one of two updates would be lost, or a fact added
 // to a ticket that moved scopes would miss the new scope. It is FOR SHARE
 // on a part or a location, which no write through serverTx changes (only
-// imports do, taking the version first): the many pushes consuming one
+// imports do, locking it before they take the version: loadTx): the many pushes consuming one
 // part then read it at once instead of one after the other, and an
 // import that would change it waits for them, so what a push decided
 // from it (serialized or not, the location known) still holds at its
