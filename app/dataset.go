@@ -78,6 +78,10 @@ type Dataset struct {
 	// deleted on the server): the device drops them with their children,
 	// except while it still has unsent work on them.
 	GoneTickets []TicketID `json:"gone_tickets,omitempty"`
+	// GoneConflicts are conflicts now another technician's (an open
+	// field conflict follows its ticket when dispatch reassigns it): the
+	// device drops them.
+	GoneConflicts []string `json:"gone_conflicts,omitempty"`
 }
 
 // Rows counts the rows a dataset writes, for progress and benchmarks.
@@ -86,7 +90,7 @@ func (d *Dataset) Rows() int {
 	for _, t := range d.Tickets {
 		n += 1 + len(t.Repairs) + len(t.Parts) + len(t.Photos) + len(t.Notes) + len(t.Signatures) + len(t.Payments) + len(t.Estimates)
 	}
-	n += len(d.Repairs) + len(d.PartsUsed) + len(d.Photos) + len(d.Notes) + len(d.Signatures) + len(d.Payments) + len(d.Estimates) + len(d.CustomerNotices) + len(d.Passcodes) + len(d.PartRequests) + len(d.Shipments) + len(d.LikelyParts) + len(d.Conflicts) + len(d.GoneTickets)
+	n += len(d.Repairs) + len(d.PartsUsed) + len(d.Photos) + len(d.Notes) + len(d.Signatures) + len(d.Payments) + len(d.Estimates) + len(d.CustomerNotices) + len(d.Passcodes) + len(d.PartRequests) + len(d.Shipments) + len(d.LikelyParts) + len(d.Conflicts) + len(d.GoneTickets) + len(d.GoneConflicts)
 	return n
 }
 

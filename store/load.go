@@ -322,6 +322,14 @@ func (l *loader) load(ds app.Dataset) error {
 			return err
 		}
 	}
+	for _, id := range ds.GoneConflicts {
+		if err := l.next(); err != nil {
+			return err
+		}
+		if err := l.goneConflict(id); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -537,6 +545,19 @@ func (l *loader) conflict(c app.Conflict) error {
 		at = excluded.at, data = excluded.data`,
 		c.ID, string(c.Kind), nullStr(c.Ticket), c.Open(), nsec(c.At), data); err != nil {
 		return fmt.Errorf("load conflict %s: %w", c.ID, err)
+	}
+	return nil
+}
+
+// goneConflict drops a conflict that is now another technician's (an
+// open field conflict follows its ticket): the technician could neither
+// decide it nor see its ticket.
+func (l *loader) goneConflict(id string) error {
+	if id == "" {
+		return missing("gone conflict")
+	}
+	if _, err := l.exec(`DELETE FROM conflicts WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("drop conflict %s: %w", id, err)
 	}
 	return nil
 }

@@ -41,7 +41,7 @@ func columnCases() map[string]Response {
 			RuleSets:    []app.RuleSet{{ID: "CN", Version: 1, Names: map[string]string{"en": "x", "zh-Hans": "y"}}, {ID: "DE", Version: 2, Names: map[string]string{}}},
 			Conflicts:   []app.Conflict{{ID: "cf-1", Data: map[string]any{"Part": "p", "n": 2.5, "list": []any{1, "a"}}}, {ID: "cf-2"}},
 			Technicians: []app.Technician{{ID: "tech-1", Name: "One"}},
-			GoneTickets: []app.TicketID{"g1", "g2", "g3"}}},
+			GoneTickets: []app.TicketID{"g1", "g2", "g3"}, GoneConflicts: []string{"cf-g1", "cf-g2"}}},
 		"NoPage": {Epoch: "ep-1", Acked: 7, ServerTime: 1},
 		// A map's member holds times in most rows and a number, a
 		// boolean or an empty string in others (a conflict's data is the

@@ -348,12 +348,13 @@ func (t *TerminalSync) BeforePull(ctx context.Context, page *app.PullPage) error
 }
 
 // AfterPull counts the open conflicts again when the page brought
-// conflicts (new or resolved) or replaced everything.
+// conflicts (new, resolved or gone to another technician) or replaced
+// everything.
 func (t *TerminalSync) AfterPull(ctx context.Context, page *app.PullPage) error {
 	t.mu.Lock()
 	recount := t.recount
 	t.mu.Unlock()
-	if len(page.Data.Conflicts) == 0 && !page.Reset && !recount {
+	if len(page.Data.Conflicts) == 0 && len(page.Data.GoneConflicts) == 0 && !page.Reset && !recount {
 		return nil
 	}
 	lctx, cancel := context.WithTimeout(ctx, lookupTimeout)

@@ -65,6 +65,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"ReplicaWatermarks", testReplicaWatermarks},
 		{"ReplicaRebase", testReplicaRebase},
 		{"FieldConflictFollowsLocalEdit", testFieldConflictFollowsLocalEdit},
+		{"GoneConflictDropped", testGoneConflictDropped},
 		{"Drafts", testDrafts},
 		{"CountDrafts", testCountDrafts},
 		{"Units", testUnits},
@@ -963,6 +964,54 @@ func testFieldConflictFollowsLocalEdit(t *testing.T, s Stores) {
 	check("after the conflict alone is pulled again")
 	applyPull(t, s, app.PullPage{Epoch: "e1", Cursor: "c3", Data: withTicket})
 	check("after the conflict and its ticket are pulled again")
+	s = s.Reopen(t)
+	check("after a restart")
+}
+
+// testGoneConflictDropped: dispatch reassigned T1, whose phone the
+// technician holds an open field conflict on, to someone else; the
+// conflict followed the ticket (PROTOCOL.md, "Conflicts") and the page
+// says it is gone. The device drops it, even while an edit of the phone
+// waits in its outbox (the ticket then stays, out of scope), and the
+// rebase of that edit does not bring it back; a conflict that keeps the
+// technician's own refused work stays, and an ID the device never held
+// changes nothing.
+func testGoneConflictDropped(t *testing.T, s Stores) {
+	phone := app.Conflict{ID: "cf-m1-customer_phone", Kind: app.ConflictField, Ticket: T1, Technician: Ana, Field: app.FieldCustomerPhone,
+		Ours: "138 0013 8111", Theirs: "139 0013 8999", TheirsBy: "Dana", Code: app.ECONFLICT, Key: "conflict.field_dispatch",
+		Message: "Dispatch changed {{.Field}} without seeing your value; theirs was kept, yours is shown here.", At: Now.Add(-time.Hour)}
+	stale := app.Conflict{ID: "cf-m2", Kind: app.ConflictStaleEpoch, Ticket: T1, Technician: Ana, Name: "note.add.v1",
+		Ours: `{"note":{"id":"n-m2"}}`, Theirs: "reassigned", Code: app.ECONFLICT, Key: "ticket.stale_epoch",
+		Message: "Ticket {{.Number}} was reassigned or cancelled while you worked on it; dispatch will review your work.",
+		Data:    map[string]any{"Number": "R-1"}, At: Now.Add(-time.Hour)}
+	server := World().Tickets[0]
+	server.Ticket.Customer.Phone = phone.Theirs
+	applyPull(t, s, app.PullPage{Epoch: "e1", Cursor: "c1", Data: app.Dataset{Tickets: []app.TicketDetail{server}, Conflicts: []app.Conflict{phone, stale}}})
+	base, set := phone.Theirs, "137 0013 8222"
+	commit(t, s, ana, &app.UpdateTicket{Ticket: T1, Set: app.TicketFields{CustomerPhone: &set}, Base: app.TicketFields{CustomerPhone: &base}})
+
+	check := func(when string) {
+		t.Helper()
+		cs, err := s.Conflicts(t.Context())
+		if err != nil {
+			t.Fatalf("%s: open conflicts: %v", when, err)
+		}
+		var got []string
+		for _, c := range cs {
+			got = append(got, c.ID)
+		}
+		if !slices.Equal(got, []string{stale.ID}) {
+			t.Errorf("%s: open conflicts %v, want only %s (the phone's went with its ticket)", when, got, stale.ID)
+		}
+		if p := detail(t, s, T1).Ticket.Customer.Phone; p != set {
+			t.Errorf("%s: T1's phone is %q, want the unsent edit %q", when, p, set)
+		}
+	}
+	applyPull(t, s, app.PullPage{Epoch: "e1", Cursor: "c2", Data: app.Dataset{
+		GoneTickets: []app.TicketID{T1}, GoneConflicts: []string{phone.ID, "cf-never-held"}}})
+	check("after the page that says it is gone")
+	applyPull(t, s, app.PullPage{Epoch: "e1", Cursor: "c3"})
+	check("after the edit is rebased again")
 	s = s.Reopen(t)
 	check("after a restart")
 }

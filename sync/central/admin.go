@@ -58,7 +58,7 @@ func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) er
 		return err
 	}
 	var cs changeSet
-	err := db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
+	err := db.loadTx(ctx, tenant, ds, func(ctx context.Context, tx *sql.Tx, version int64) error {
 		cs = changeSet{}
 		refs := make([]reference, 0, len(ds.Technicians)+len(ds.Locations)+len(ds.Parts)+len(ds.RuleSets))
 		for _, t := range ds.Technicians {

@@ -290,10 +290,9 @@ func (db *DB) lateTx(ctx context.Context, n int, fn func(ctx context.Context, tx
 // directTx runs fn alone in a PostgreSQL transaction that first takes
 // the next version: for the writes that use the counter row's lock as
 // a mutex for their own rows (tokens, receipt prefixes, pairing, cash,
-// claims) or write the version into rows of their own (LoadDataset's
-// bulk loaders). They lock no record a push reads but the imports'
-// (reference data, tickets), whose rare deadlock with a push pgTx
-// retries.
+// claims). They lock no record a push reads; a dataset load, which
+// writes the version into rows of its own and writes records pushes
+// lock, locks those first and takes the version then (loadTx).
 func (db *DB) directTx(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx, version int64) error) error {
 	return db.pgTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var v int64

@@ -482,8 +482,13 @@ func (pg *page) load(ctx context.Context, kind, id string) (string, bool, error)
 // says the device holds nothing yet, so "gone" rows are of no use to it.
 func (pg *page) add(ctx context.Context, k changeRow, first bool) error {
 	if k.gone {
-		if k.Kind == kindTicket && !first {
+		switch {
+		case first:
+		case k.Kind == kindTicket:
 			pg.data.GoneTickets = append(pg.data.GoneTickets, app.TicketID(k.ID))
+			pg.used += len(k.ID) + 3
+		case k.Kind == kindConflict:
+			pg.data.GoneConflicts = append(pg.data.GoneConflicts, k.ID)
 			pg.used += len(k.ID) + 3
 		}
 		return nil

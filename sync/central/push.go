@@ -544,7 +544,9 @@ func (st *serverTx) addFieldConflict(ctx context.Context, open map[string]app.Co
 		return st.addConflict(ctx, &c)
 	}
 	c.ID = o.ID
-	return st.putConflict(ctx, c)
+	// Restated for another technician (the ticket's now, or another
+	// counter hand's), the one it was for drops its copy.
+	return st.moveConflict(ctx, c, o.Technician)
 }
 
 // afterApply raises the conflicts that do not refuse a mutation: a

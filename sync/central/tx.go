@@ -329,7 +329,7 @@ func (s *serverTx) ver(ctx context.Context) (int64, error) {
 // reader waits, else one of two updates would be lost, or a fact added
 // to a ticket that moved scopes would miss the new scope. It is FOR SHARE
 // on a part or a location, which no write through serverTx changes (only
-// imports do, taking the version first): the many pushes consuming one
+// imports do, locking it before they take the version: loadTx): the many pushes consuming one
 // part then read it at once instead of one after the other, and an
 // import that would change it waits for them, so what a push decided
 // from it (serialized or not, the location known) still holds at its
@@ -672,6 +672,11 @@ func (s *serverTx) SaveTicket(ctx context.Context, t app.Ticket) error {
 			return err
 		}
 	}
+	if old.ID != "" && old.Technician != t.Technician {
+		if err := s.followTicket(ctx, t); err != nil {
+			return err
+		}
+	}
 	before, after := ticketScopes(s.tenant, old), ticketScopes(s.tenant, t)
 	var children []entityKey
 	for _, sc := range after {
@@ -988,6 +993,53 @@ func (s *serverTx) putConflict(ctx context.Context, c app.Conflict) error {
 		return err
 	}
 	return s.emitConflict(ctx, c)
+}
+
+// moveConflict stores c, which was was's technician's, as c.Technician's:
+// was's devices get a "gone" row and drop their copy, since a question
+// left on them could no longer be decided there (ResolveConflict answers
+// another technician's conflict as an unknown one), and c.Technician's
+// get the conflict.
+func (s *serverTx) moveConflict(ctx context.Context, c app.Conflict, was app.TechnicianID) error {
+	if err := s.putConflict(ctx, c); err != nil {
+		return err
+	}
+	if was == "" || was == c.Technician {
+		return nil
+	}
+	return s.emit(ctx, techScope(s.tenant, was), kindConflict, c.ID, true)
+}
+
+// followTicket gives ticket t's open field conflicts to its technician
+// when its assignment changed: such a conflict asks which of two values
+// of the ticket's customer phone or address stays, a question for
+// whoever holds the ticket now (PROTOCOL.md, "Conflicts"). The other
+// kinds keep a technician's own work or count and stay theirs. It runs
+// from SaveTicket, under the ticket's lock, which every writer of a field
+// conflict takes before the conflict's row.
+func (s *serverTx) followTicket(ctx context.Context, t app.Ticket) error {
+	var move []app.Conflict
+	err := s.ticketEntities(ctx, kindConflict, t.ID, func(data string) error {
+		var c app.Conflict
+		if err := json.Unmarshal([]byte(data), &c); err != nil {
+			return err
+		}
+		if c.Kind == app.ConflictField && c.Open() && c.Technician != t.Technician {
+			move = append(move, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range move {
+		was := c.Technician
+		c.Technician = t.Technician
+		if err := s.moveConflict(ctx, c, was); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // emitConflict emits a conflict to the technician concerned, and notes

@@ -734,6 +734,9 @@ type page struct {
 	// PartRequests and Shipments: PROTOCOL.md, "Parts on their way".
 	PartRequests []partRequest `json:"part_requests"`
 	Shipments    []shipment    `json:"shipments"`
+	// GoneConflicts: PROTOCOL.md, "Conflicts" (a field conflict follows
+	// its ticket).
+	GoneConflicts []string `json:"gone_conflicts"`
 }
 
 // ruleSet is the part of a pulled rule set the cases check (PROTOCOL.md,
@@ -837,6 +840,7 @@ func (d *device) pullFrom(t *testing.T, cursor string) (page, string) {
 			all.Movements = append(all.Movements, p.Movements...)
 			all.Conflicts = append(all.Conflicts, p.Conflicts...)
 			all.Gone = append(all.Gone, p.Gone...)
+			all.GoneConflicts = append(all.GoneConflicts, p.GoneConflicts...)
 			all.RuleSets = append(all.RuleSets, p.RuleSets...)
 			all.PartRequests = append(all.PartRequests, p.PartRequests...)
 			all.Shipments = append(all.Shipments, p.Shipments...)

@@ -210,10 +210,12 @@ func (d *device) pushAll(ctx context.Context, ms []mutation) error {
 // technician's other device working on tickets 1 and 2; two shipments
 // of the same two requests of one ticket, from two warehouses, with
 // their lines in opposite orders; and the last bytes of a photo attached
-// to tickets 2 and 1 against that work. A write locks the shipments its
+// to tickets 2 and 1 against that work; and the office's import of the
+// parts list beside a receipt of the part it lists. A write locks the shipments its
 // receipts name, then the tickets it will read, its requests' among
 // them, in ID order, before any request or photo, and a photo's ticket
-// before the photo (PROTOCOL.md, "Writes at the same time"): none is
+// before the photo, and an import locks what it writes before it takes
+// the version (PROTOCOL.md, "Writes at the same time"): none is
 // ended by PostgreSQL as a deadlock's victim, and each is applied (of
 // two shipments of the same requests, one is refused: a request ships
 // once).
@@ -261,6 +263,36 @@ func TestRequestsAndPhotosNeverDeadlock(t *testing.T) {
 			atOnce(t, r, func() error {
 				return receiver.pushAll(t.Context(), []mutation{receiver.mut("shipment.receive", receiveArgs(ship, partFilter, len(lines)))})
 			}, work)
+			if sh := s.shipment(t, ship); sh.State != "received" {
+				t.Fatalf("round %d: the shipment is %s after the receipt, want received", r, sh.State)
+			}
+		}
+		if n := s.deadlocks() - before; n != 0 {
+			t.Errorf("PostgreSQL ended %d of %d writes to break a deadlock", n, 2*rounds)
+		}
+	})
+	t.Run("an import beside a receipt", func(t *testing.T) {
+		// The office imports the parts list again (the filter's row as
+		// it is) while the van receives a shipment of filters: the
+		// receipt reads the part it stocks, the import writes it.
+		csv := []byte("number,name_en,class\n" + partFilter + ",Water filter,main\n")
+		before := s.deadlocks()
+		for r := range rounds {
+			var lines []shipmentLine
+			for _, tk := range []string{tickets[1], tickets[0]} {
+				lines = append(lines, shipmentLine{Part: partFilter, Qty: 1, Request: request(t, tk), Ticket: tk})
+			}
+			ship := newID()
+			s.dispatchOK(t, "shipment.send", shipArgs(ship, "supply", whs[0], tc.van, lines...))
+			atOnce(t, r, func() error {
+				return receiver.pushAll(t.Context(), []mutation{receiver.mut("shipment.receive", receiveArgs(ship, partFilter, len(lines)))})
+			}, func() error {
+				a, err := s.send(t.Context(), "POST", "/v1/admin/import/parts", s.admin, csv)
+				if err == nil && a.status != http.StatusOK {
+					err = fmt.Errorf("import: HTTP %d %s", a.status, a.body)
+				}
+				return err
+			})
 			if sh := s.shipment(t, ship); sh.State != "received" {
 				t.Fatalf("round %d: the shipment is %s after the receipt, want received", r, sh.State)
 			}

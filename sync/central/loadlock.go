@@ -1,0 +1,149 @@
+package central
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// A dataset load (LoadDataset: the imports, the demo world) writes the
+// version into rows of its own, so it takes the version before it
+// writes. The late writes (a push, a shipment, a receipt, a decided
+// conflict) lock their records first and take the version last: a load
+// that took the counter row and then waited for a ticket, a shipment, a
+// part request or a part such a write held waited in a circle with it,
+// since that write then waited for the counter row (a receipt of a
+// shipment of filters beside an import of the parts list). So a load on
+// PostgreSQL first locks, in the late writes' order, the records of
+// those kinds it will write that exist: its shipments, then its tickets
+// (with those of its part requests and likely parts, and the tickets
+// its requests name now), then its part requests and likely parts,
+// then its parts and locations, each kind in ascending ID order; only
+// then does it take the version (PROTOCOL.md, "Writes at the same
+// time").
+const (
+	// qLoadLockTickets is qTicketsOfRequestsLock: the tickets a load
+	// names and those its part requests name now.
+	qLoadLockTickets = qTicketsOfRequestsLock
+	// qLoadLockEntities locks the entities of one kind of an array of
+	// IDs, in ascending ID order (see qTicketsLock).
+	qLoadLockEntities = `SELECT id FROM entities WHERE tenant = ? AND kind = ? AND id = ANY(CAST(? AS TEXT[])) ORDER BY id FOR UPDATE`
+)
+
+// loadLocks are the IDs of the records of each kind a dataset load
+// writes that a late write may hold, sorted and without repeats.
+type loadLocks struct {
+	shipments, tickets, requests, likely, parts, locations []string
+}
+
+func sortedIDs(ids []string) []string {
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+// loadLocksOf lists what a load of ds will write that a late write may
+// hold.
+func loadLocksOf(ds app.Dataset) loadLocks {
+	var l loadLocks
+	for _, sh := range ds.Shipments {
+		l.shipments = append(l.shipments, sh.ID)
+	}
+	for _, d := range ds.Tickets {
+		l.tickets = append(l.tickets, string(d.Ticket.ID))
+	}
+	for _, r := range ds.PartRequests {
+		l.requests = append(l.requests, r.ID)
+		l.tickets = append(l.tickets, string(r.Ticket))
+	}
+	for _, lp := range ds.LikelyParts {
+		l.likely = append(l.likely, string(lp.Ticket))
+		l.tickets = append(l.tickets, string(lp.Ticket))
+	}
+	for _, p := range ds.Parts {
+		l.parts = append(l.parts, string(p.Number))
+	}
+	for _, loc := range ds.Locations {
+		l.locations = append(l.locations, string(loc.ID))
+	}
+	l.shipments, l.tickets, l.requests = sortedIDs(l.shipments), sortedIDs(l.tickets), sortedIDs(l.requests)
+	l.likely, l.parts, l.locations = sortedIDs(l.likely), sortedIDs(l.parts), sortedIDs(l.locations)
+	return l
+}
+
+// lock takes the locks, in the late writes' order.
+func (l loadLocks) lock(ctx context.Context, db *DB, tx *sql.Tx, tenant string) error {
+	if len(l.shipments) > 0 {
+		if err := lockRows(ctx, tx, db.q(qLoadLockEntities), tenant, kindShipment, l.shipments); err != nil {
+			return err
+		}
+	}
+	if len(l.tickets) > 0 || len(l.requests) > 0 {
+		if err := lockRows(ctx, tx, db.q(qLoadLockTickets), tenant, nonNil(l.tickets), tenant, nonNil(l.requests)); err != nil {
+			return err
+		}
+	}
+	for _, k := range []struct {
+		kind string
+		ids  []string
+	}{{kindPartRequest, l.requests}, {kindLikelyParts, l.likely}, {kindPart, l.parts}, {kindLocation, l.locations}} {
+		if len(k.ids) > 0 {
+			if err := lockRows(ctx, tx, db.q(qLoadLockEntities), tenant, k.kind, k.ids); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func nonNil(ids []string) []string {
+	if ids == nil {
+		return []string{}
+	}
+	return ids
+}
+
+// lockRows runs a locking query and reads its rows to the end: a row is
+// locked as the query hands it up.
+func lockRows(ctx context.Context, tx *sql.Tx, q string, args ...any) error {
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return transient(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+	}
+	if err := rows.Err(); err != nil {
+		return transient(err)
+	}
+	return transient(rows.Close())
+}
+
+// loadTx is writeTx for a dataset load: on PostgreSQL it locks what the
+// load will write (loadLocks) before it takes the version. SQLite runs
+// one write at a time: nothing to order there.
+func (db *DB) loadTx(ctx context.Context, tenant string, ds app.Dataset, fn func(ctx context.Context, tx *sql.Tx, version int64) error) error {
+	if db.dialect != dialectPostgres {
+		return db.writeTx(ctx, fn)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	select {
+	case <-db.closing:
+		return errClosed
+	default:
+	}
+	locks := loadLocksOf(ds)
+	return db.pgTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if err := locks.lock(ctx, db, tx, tenant); err != nil {
+			return err
+		}
+		var v int64
+		if err := tx.QueryRowContext(ctx, qCounterNext).Scan(&v); err != nil {
+			return transient(err)
+		}
+		return runMember(ctx, tx, v, fn)
+	})
+}

@@ -1,0 +1,47 @@
+package ui_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// TestContactConflictLeavesWithItsTicket: the technician and dispatch
+// both changed the customer's phone, and the sync page asks which stays;
+// then dispatch gives the ticket to another technician. The question
+// went with the ticket (docs/PROTOCOL.md, "Conflicts"): after the next
+// sync the sync line counts no conflict and the page no longer shows it,
+// so the technician is not left deciding for a ticket no longer theirs.
+func TestContactConflictLeavesWithItsTicket(t *testing.T) {
+	sw := newSyncWorld(t, nil, nil)
+	tk := assignedWithPhone(t, sw)
+	const mine, theirs = "+86 139 2222 4444", "+86 137 0000 2222"
+	d := openContact(t, sw.term, sw.w, tk.ID)
+	typeInto(t, d, phoneHint, mine)
+	tapButton(t, d, "Save")
+	seen, dispatchPhone := tk.Customer.Phone, theirs
+	sw.dispatch(t, &app.UpdateTicket{Ticket: tk.ID, Set: app.TicketFields{CustomerPhone: &dispatchPhone}, Base: app.TicketFields{CustomerPhone: &seen}})
+	sw.syncOnce(t)
+	if s := sw.term.SyncText(); !strings.Contains(s, "1 conflict needs a decision") {
+		t.Fatalf("sync line after both changed the phone: %q", s)
+	}
+	var other app.TechnicianID
+	for _, tc := range sw.ds.Technicians {
+		if tc.ID != sw.me.ID && tc.Store == "" {
+			other = tc.ID
+			break
+		}
+	}
+	if other == "" {
+		t.Fatal("the world has no other field technician")
+	}
+	sw.dispatch(t, &app.AssignTicket{Ticket: tk.ID, Technician: other})
+	sw.syncOnce(t)
+	if s := sw.term.SyncText(); strings.Contains(s, "conflict") {
+		t.Errorf("sync line after the ticket was reassigned: %q, want no conflict counted", s)
+	}
+	if shown := labels(sw.openPage(t)); strings.Contains(shown, "Both you and dispatch changed the customer's phone") || strings.Contains(shown, mine) {
+		t.Errorf("the sync page still asks about the reassigned ticket's phone:\n%s", shown)
+	}
+}
