@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -322,7 +323,7 @@ func (w *world) supplyShipment(t *tech, reqs []*app.PartRequest, tracking string
 		p := &w.parts[w.partIndex(l.Part)]
 		w.moves = append(w.moves, app.StockMovement{
 			ID: w.r.uuid(), Kind: app.MoveReceive, Part: p.Number, To: s.From, Qty: l.Qty + w.r.n(4),
-			Reason: "Delivery from " + p.Brand, At: w.warehouseTime(at.Add(-w.r.minutes(1440, 14*1440))), Recorded: s.By,
+			Reason: fmt.Sprintf(w.in(delivery), p.Brand), At: w.warehouseTime(at.Add(-w.r.minutes(1440, 14*1440))), Recorded: s.By,
 		})
 	}
 	w.send(s)
