@@ -72,6 +72,21 @@ func LanguageCode(tag string) (code string, ok bool) {
 // preference holds since.
 var languageInEffect string
 
+// Language is the code of the language the screens show (en, zh, fr, es,
+// pt): the one SetLanguage or the first-run screen applied, else the
+// system's when the app speaks it, else English. The demo writes its
+// world in it.
+func Language() string {
+	tag := languageInEffect
+	if tag == "" {
+		tag = lang.SystemLocale().LanguageString()
+	}
+	if code, ok := LanguageCode(tag); ok && code != "" {
+		return code
+	}
+	return "en"
+}
+
 // SetLanguage applies the language policy before the first screen: code
 // (the -lang flag) if given, else the language chosen in the settings,
 // else the system's (English for a C locale, see internal/langenv).
