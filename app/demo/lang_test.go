@@ -101,3 +101,46 @@ func TestWordsInEveryLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestPartNamesInEveryLanguage: every part of the catalog has its name in
+// French, Spanish and Portuguese, from its type's name in that language,
+// so that a reader of one never reads the English name; and every part
+// type has them.
+func TestPartNamesInEveryLanguage(t *testing.T) {
+	for k := range partTypes {
+		for _, pt := range partTypes[k] {
+			if _, ok := typeNames[pt.en]; !ok {
+				t.Errorf("part type %q has no names in %v", pt.en, otherLangs)
+			}
+		}
+	}
+	// Types a language names as English does (SSD; Brazilian Mouse).
+	same := map[string][]string{}
+	for en, ns := range typeNames {
+		for i, l := range otherLangs {
+			if ns[i] == en {
+				same[l] = append(same[l], en)
+			}
+		}
+	}
+	ds := defaultWorld(t)
+	for _, p := range ds.Parts {
+		if len(p.Names) != len(otherLangs) {
+			t.Errorf("part %s: names %v, want %v", p.Number, p.Names, otherLangs)
+			continue
+		}
+		for _, l := range otherLangs {
+			n := p.NameFor(l)
+			sameWord := false
+			for _, en := range same[l] {
+				sameWord = sameWord || strings.HasPrefix(p.NameEN, en+" ") || p.NameEN == en
+			}
+			if n == p.NameEN && !sameWord || strings.Contains(n, " rev. ") && l == "fr" {
+				t.Errorf("part %s in %s: %q (English %q)", p.Number, l, n, p.NameEN)
+			}
+		}
+		if p.NameFor("zh-Hans") != p.NameZH || p.NameFor("en") != p.NameEN {
+			t.Errorf("part %s: Chinese %q, English %q", p.Number, p.NameFor("zh-Hans"), p.NameFor("en"))
+		}
+	}
+}
