@@ -77,11 +77,9 @@ var languageInEffect string
 // system's when the app speaks it, else English. The demo writes its
 // world in it.
 func Language() string {
-	tag := languageInEffect
-	if tag == "" {
-		tag = lang.SystemLocale().LanguageString()
-	}
-	if code, ok := LanguageCode(tag); ok && code != "" {
+	// What the screens show is what Fyne's lang reads from the
+	// environment, which useLanguage sets: read as they read it.
+	if code, ok := LanguageCode(lang.SystemLocale().LanguageString()); ok && code != "" {
 		return code
 	}
 	return "en"
