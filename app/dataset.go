@@ -1,6 +1,9 @@
 package app
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Technician is a person who works tickets.
 type Technician struct {
@@ -96,3 +99,23 @@ func (d *Dataset) Rows() int {
 
 // Empty reports whether the dataset holds nothing.
 func (d *Dataset) Empty() bool { return d.Rows() == 0 }
+
+// CheckTickets checks the customer of every ticket the dataset brings by
+// ticket.create's rule (CheckNewCustomer): a phone, when there is one,
+// reads as one, and a visit has an address. A loader of tickets (the demo
+// world, a seed) refuses the whole dataset on the first that breaks it,
+// naming the ticket, before it writes anything: a technician sent to a
+// visit with no address, or to call a number that is none, learns it
+// only at the door.
+//
+// A device does not run it on the pages it pulls: the central service
+// checked them as they came in, and a page refused would stop its sync.
+func (d *Dataset) CheckTickets() error {
+	for i := range d.Tickets {
+		t := &d.Tickets[i].Ticket
+		if err := CheckNewCustomer(t.Kind, t.Customer); err != nil {
+			return fmt.Errorf("ticket %s: %w", t.Number, err)
+		}
+	}
+	return nil
+}

@@ -31,16 +31,20 @@ func (c ComponentClass) Valid() bool {
 
 // Part is a catalog entry.
 type Part struct {
-	Number       PartNumber     `json:"number"`
-	NameEN       string         `json:"name_en"`
-	NameZH       string         `json:"name_zh"`
-	Category     string         `json:"category"` // e.g. "battery", "display", "pump"
-	Class        ComponentClass `json:"class"`
-	Brand        string         `json:"brand"`
-	Models       []string       `json:"models"` // compatible models
-	Serialized   bool           `json:"serialized"`
-	Prices       []Money        `json:"prices"`        // one per currency
-	ReturnNeeded bool           `json:"return_needed"` // the defective part goes back to the brand
+	Number PartNumber `json:"number"`
+	NameEN string     `json:"name_en"`
+	NameZH string     `json:"name_zh"`
+	// Names are the part's name in other languages, by language tag
+	// ("fr", "es", "pt-BR"): at most MaxNameLangs, each one line. A reader
+	// of a language without one reads NameEN (NameFor).
+	Names        map[string]string `json:"names,omitempty"`
+	Category     string            `json:"category"` // e.g. "battery", "display", "pump"
+	Class        ComponentClass    `json:"class"`
+	Brand        string            `json:"brand"`
+	Models       []string          `json:"models"` // compatible models
+	Serialized   bool              `json:"serialized"`
+	Prices       []Money           `json:"prices"`        // one per currency
+	ReturnNeeded bool              `json:"return_needed"` // the defective part goes back to the brand
 }
 
 // Price returns the part's price in currency, and false when there is none.
@@ -134,6 +138,29 @@ func asciiSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
+// NameFor is the part's name for a reader of the language tag lang ("fr",
+// "zh-Hans", "pt_BR"): NameZH for Chinese, NameEN for English, else its
+// name in Names as RuleSet.NameFor picks one; else NameEN, else NameZH,
+// else its number. Every screen and page that names a part picks it so.
+func (p Part) NameFor(lang string) string {
+	primary, _, _ := strings.Cut(strings.ToLower(strings.ReplaceAll(strings.TrimSpace(lang), "_", "-")), "-")
+	switch {
+	case primary == "zh" && strings.TrimSpace(p.NameZH) != "":
+		return p.NameZH
+	case primary != "en" && primary != "zh":
+		if n, ok := textFor(p.Names, lang); ok {
+			return n
+		}
+	}
+	switch {
+	case strings.TrimSpace(p.NameEN) != "":
+		return p.NameEN
+	case strings.TrimSpace(p.NameZH) != "":
+		return p.NameZH
+	}
+	return string(p.Number)
+}
+
 // Validate checks a catalog entry.
 func (p *Part) Validate() error {
 	switch {
@@ -148,6 +175,11 @@ func (p *Part) Validate() error {
 		if err := checkName(f[0], f[1]); err != nil {
 			return err
 		}
+	}
+	if err := checkNames("names", p.Names, func(detail string) error {
+		return Errorf(EINVALID, "part.invalid.names", "Part {{.Number}} has a bad name in another language: {{.Detail}}. Fix it and send it again.", "Number", string(p.Number), "Detail", detail)
+	}); err != nil {
+		return err
 	}
 	if err := tooMany("models", len(p.Models)); err != nil {
 		return err

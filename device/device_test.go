@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -75,12 +76,42 @@ func myTickets(t *testing.T, s device.Session) int {
 // waitFor polls cond every 10 ms for at most 10 s.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(syncWait); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		if cond() {
 			return
 		}
 	}
-	t.Fatalf("after 10 s: %s", what)
+	t.Fatalf("after %v: %s", syncWait, what)
+}
+
+// syncWait bounds a wait for a sync. A sync of the small world takes well
+// under a second alone, but CI runs the packages side by side on a 2-core
+// machine at a load of 20, where TestDemo's 10 s ran out once: a bound
+// meant to catch a sync that never comes, not to time one.
+const syncWait = 60 * time.Second
+
+// waitSync waits, at most syncWait, until cond holds for a status that s
+// publishes (or the current one). It is woken by every status, so a
+// moment it holds between two syncs is not missed by sampling: with the
+// engine syncing every 50 ms, a loaded machine is running a sync most of
+// the time.
+func waitSync(t *testing.T, s app.SyncService, what string, cond func(app.SyncStatus) bool) {
+	t.Helper()
+	met := make(chan struct{})
+	var once sync.Once
+	s.WatchSync(func(st app.SyncStatus) {
+		if cond(st) {
+			once.Do(func() { close(met) })
+		}
+	})
+	if cond(s.SyncStatus()) {
+		return
+	}
+	select {
+	case <-met:
+	case <-time.After(syncWait):
+		t.Fatalf("after %v: %s (status %+v)", syncWait, what, s.SyncStatus())
+	}
 }
 
 // TestPairStartSignOutAndPairAgain is a device's whole life against a
@@ -145,7 +176,7 @@ func TestPairStartSignOutAndPairAgain(t *testing.T) {
 	if _, err := s.Commit.Commit(ctx, s.Actor, &app.AddNote{Note: app.Note{ID: app.NewID(), Ticket: list[0].ID, Text: "called the customer"}}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the note is sent", func() bool { st := s.Sync.SyncStatus(); return st.Pending == 0 && !st.Running && st.Err == nil })
+	waitSync(t, s.Sync, "the note is sent", func(st app.SyncStatus) bool { return st.Pending == 0 && !st.Running && st.Err == nil })
 
 	// The choice to work offline belongs to the data folder: it holds
 	// across a restart, and goes with the sign-out.
@@ -290,10 +321,12 @@ func TestDemo(t *testing.T) {
 		t.Errorf("demo's second start: steps %v, %d tickets; want %v and %d", second.seen, myTickets(t, s), want, n)
 	}
 	// The service has a new port: sync reaches it.
+	// The first start's last success is on record: only a later one is a
+	// sync on the new port.
+	before := s.Sync.SyncStatus().LastSuccess
 	s.Sync.SyncNow()
-	waitFor(t, "a sync on the new port", func() bool {
-		st := s.Sync.SyncStatus()
-		return !st.LastSuccess.IsZero() && st.Err == nil && !st.Running
+	waitSync(t, s.Sync, "a sync on the new port", func(st app.SyncStatus) bool {
+		return st.LastSuccess.After(before) && st.Err == nil && !st.Running
 	})
 
 	// A device paired with a real service does not become a demo.

@@ -25,6 +25,14 @@ func TestCommitHeadStockIsGetPart(t *testing.T) {
 	if _, err := db.write.ExecContext(ctx, `UPDATE parts SET prices = 'no-amount' WHERE number = ?`, string(storetest.DrainPump)); err != nil {
 		t.Fatal(err)
 	}
+	// Names in other languages, read by the head as by getPart, and
+	// damaged ones.
+	if _, err := db.write.ExecContext(ctx, `UPDATE parts SET names = '{"fr":"Batterie P50 d''origine"}' WHERE number = ?`, string(storetest.BatteryP50)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.write.ExecContext(ctx, `UPDATE parts SET names = '{"fr":' WHERE number = ?`, string(storetest.DoorSeal)); err != nil {
+		t.Fatal(err)
+	}
 	type ref struct {
 		part app.PartNumber
 		loc  app.LocationID

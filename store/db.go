@@ -410,6 +410,17 @@ var migrationSteps = map[string]migrationStep{
 	// refoldPartSearch writes part_models whole too (app.ModelKey): 0019
 	// rewrites parts_fts, so migrate leaves 0018's step out before it.
 	"0019_part_models_fold.sql": {refoldPartSearch, "parts_fts", false},
+	"0022_part_names.sql":       {addPartNames, "", false},
+}
+
+// addPartNames adds parts.names (0022_part_names.sql) unless it is there.
+func addPartNames(ctx context.Context, tx *sql.Tx) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info('parts') WHERE name = 'names'`).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `ALTER TABLE parts ADD COLUMN names TEXT NOT NULL DEFAULT ''`)
+	return err
 }
 
 // migrations returns the embedded migrations in order; migration i (from 1)

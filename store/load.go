@@ -353,11 +353,15 @@ func (l *loader) part(p app.Part) (partIndex, error) {
 	if err != nil {
 		return pi, err
 	}
+	names, err := encodeNames(p.Names)
+	if err != nil {
+		return pi, err
+	}
 	// Insert first: new parts are the common case (a first sync), and
 	// the insert tells whether the number is known.
-	res, err := l.exec(`INSERT INTO parts (number, name_en, name_zh, category, class, brand, serialized, return_needed, models, prices)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (number) DO NOTHING`,
-		string(p.Number), p.NameEN, p.NameZH, p.Category, string(p.Class), p.Brand, p.Serialized, p.ReturnNeeded, models, prices)
+	res, err := l.exec(`INSERT INTO parts (number, name_en, name_zh, category, class, brand, serialized, return_needed, models, prices, names)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (number) DO NOTHING`,
+		string(p.Number), p.NameEN, p.NameZH, p.Category, string(p.Class), p.Brand, p.Serialized, p.ReturnNeeded, models, prices, names)
 	if err != nil {
 		return pi, fmt.Errorf("load part %s: %w", p.Number, err)
 	}
@@ -381,8 +385,8 @@ func (l *loader) part(p app.Part) (partIndex, error) {
 			return pi, fmt.Errorf("load part %s: %w", p.Number, err)
 		}
 		if _, err := l.exec(`UPDATE parts SET number = ?, name_en = ?, name_zh = ?, category = ?, class = ?, brand = ?,
-			serialized = ?, return_needed = ?, models = ?, prices = ? WHERE id = ?`,
-			string(p.Number), p.NameEN, p.NameZH, p.Category, string(p.Class), p.Brand, p.Serialized, p.ReturnNeeded, models, prices, pi.id); err != nil {
+			serialized = ?, return_needed = ?, models = ?, prices = ?, names = ? WHERE id = ?`,
+			string(p.Number), p.NameEN, p.NameZH, p.Category, string(p.Class), p.Brand, p.Serialized, p.ReturnNeeded, models, prices, names, pi.id); err != nil {
 			return pi, fmt.Errorf("load part %s: %w", p.Number, err)
 		}
 	}

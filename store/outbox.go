@@ -326,7 +326,7 @@ const (
 	stockHeadJoin = ` LEFT JOIN parts p ON p.number = ?2 LEFT JOIN locations l ON l.id = ?3`
 	stockHeadCols = `, p.id IS NOT NULL, coalesce(p.id, 0), coalesce(p.number, ''), coalesce(p.name_en, ''),
 	coalesce(p.name_zh, ''), coalesce(p.category, ''), coalesce(p.class, ''), coalesce(p.brand, ''),
-	coalesce(p.serialized, 0), coalesce(p.return_needed, 0), coalesce(p.models, ''), coalesce(p.prices, ''),
+	coalesce(p.serialized, 0), coalesce(p.return_needed, 0), coalesce(p.models, ''), coalesce(p.prices, ''), coalesce(p.names, ''),
 	l.id IS NOT NULL, coalesce(l.id, ''), coalesce(l.kind, ''), coalesce(l.name, ''), coalesce(l.owner, '')`
 )
 

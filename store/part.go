@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -30,7 +31,7 @@ const (
 
 // partCols are the columns scanPart reads, from a table aliased p.
 const partCols = `p.id, p.number, p.name_en, p.name_zh, p.category, p.class, p.brand,
-	p.serialized, p.return_needed, p.models, p.prices`
+	p.serialized, p.return_needed, p.models, p.prices, p.names`
 
 // The queries of FindParts (plan_test.go pins their plans).
 const (
@@ -68,24 +69,37 @@ func scanPart(rows interface{ Scan(...any) error }) (int64, app.Part, error) {
 // partRow is partCols as Scan reads them (the commit's head reads them
 // too, commitHeadStock); part decodes the lists.
 type partRow struct {
-	id             int64
-	p              app.Part
-	models, prices string
+	id                    int64
+	p                     app.Part
+	models, prices, names string
 }
 
 func (r *partRow) dest() []any {
 	return []any{&r.id, &r.p.Number, &r.p.NameEN, &r.p.NameZH, &r.p.Category, &r.p.Class, &r.p.Brand,
-		&r.p.Serialized, &r.p.ReturnNeeded, &r.models, &r.prices}
+		&r.p.Serialized, &r.p.ReturnNeeded, &r.models, &r.prices, &r.names}
 }
 
 func (r *partRow) part() (app.Part, error) {
 	p := r.p
 	var err error
 	p.Models = decodeModels(r.models)
-	if p.Prices, err = decodePrices(r.prices); err != nil {
+	if p.Prices, err = decodePrices(r.prices); err == nil && r.names != "" {
+		err = json.Unmarshal([]byte(r.names), &p.Names)
+	}
+	if err != nil {
 		return app.Part{}, app.Errorf(app.ECORRUPT, "store.part_damaged", "The catalog entry of part {{.Number}} is damaged. Sync to download the catalog again.", "Number", string(p.Number)).WithCause(err)
 	}
 	return p, nil
+}
+
+// encodeNames is a part's Names as the names column holds them: a JSON
+// object, ” for none.
+func encodeNames(names map[string]string) (string, error) {
+	if len(names) == 0 {
+		return "", nil
+	}
+	b, err := json.Marshal(names)
+	return string(b), err
 }
 
 // FindParts searches the catalog. Every word of f.Query must match: a word

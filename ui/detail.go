@@ -829,8 +829,8 @@ func (v *TicketDetailView) renderDecision(tv ticketView) fyne.CanvasObject {
 			text := line.Text
 			if line.Kind != app.ChargePart {
 				text = chargeKindText(line.Kind)
-			} else if p, ok := tv.parts[line.Part]; ok && preferChinese() && p.NameZH != "" {
-				text = p.NameZH
+			} else if p, ok := tv.parts[line.Part]; ok {
+				text = partName(p)
 			}
 			if text == "" {
 				text = chargeKindText(line.Kind)
@@ -858,11 +858,6 @@ func (v *TicketDetailView) renderDecision(tv ticketView) fyne.CanvasObject {
 	rules.Importance = widget.LowImportance
 	box.Add(rules)
 	return box
-}
-
-// preferChinese reports whether part names should show in Chinese.
-func preferChinese() bool {
-	return strings.HasPrefix(lang.SystemLocale().LanguageString(), "zh")
 }
 
 // ticket returns the ticket on screen.

@@ -620,7 +620,9 @@ func matchesPart(p app.Part, q string) bool {
 	if strings.HasPrefix(app.Fold(string(p.Number)), q) {
 		return true
 	}
-	text := app.Fold(p.NameEN + " " + p.NameZH + " " + p.Category)
+	// The name shown (partName) is found too: a French reader types
+	// "pompe" for the Pompe de vidange the list shows.
+	text := app.Fold(p.NameEN + " " + p.NameZH + " " + partName(p) + " " + p.Category)
 	for _, w := range strings.Fields(q) {
 		if !strings.Contains(text, w) {
 			return false

@@ -72,6 +72,19 @@ func LanguageCode(tag string) (code string, ok bool) {
 // preference holds since.
 var languageInEffect string
 
+// Language is the code of the language the screens show (en, zh, fr, es,
+// pt): the one SetLanguage or the first-run screen applied, else the
+// system's when the app speaks it, else English. The demo writes its
+// world in it.
+func Language() string {
+	// What the screens show is what Fyne's lang reads from the
+	// environment, which useLanguage sets: read as they read it.
+	if code, ok := LanguageCode(lang.SystemLocale().LanguageString()); ok && code != "" {
+		return code
+	}
+	return "en"
+}
+
 // SetLanguage applies the language policy before the first screen: code
 // (the -lang flag) if given, else the language chosen in the settings,
 // else the system's (English for a C locale, see internal/langenv).

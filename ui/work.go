@@ -376,14 +376,10 @@ func resolutionText(r app.Resolution) string {
 	return string(r)
 }
 
+// partName is the part's name in the language the screens show
+// (app.Part.NameFor).
 func partName(p app.Part) string {
-	if preferChinese() && p.NameZH != "" {
-		return p.NameZH
-	}
-	if p.NameEN == "" {
-		return p.NameZH
-	}
-	return p.NameEN
+	return p.NameFor(Language())
 }
 
 func lowLabel(s string) *widget.Label {

@@ -635,14 +635,17 @@ func (w *world) buildParts() {
 			// Important types get more variants.
 			pt = &types[min(w.r.n(len(types)), w.r.n(len(types)))]
 		}
-		en, zh := pt.en, pt.zh
+		en, zh, ve := pt.en, pt.zh, ""
 		if pt.variant != nil {
-			ve, vz := pt.variant(w.r, m)
+			var vz string
+			ve, vz = pt.variant(w.r, m)
 			en, zh = en+" "+ve, zh+" "+vz
 		}
 		key := m.name + "\x00" + en
+		var revLetter rune
 		if rev := names[key]; rev > 0 && rev < 4 { // later ones share the name
-			letter := string(rune('A' + rev))
+			revLetter = rune('A' + rev)
+			letter := string(revLetter)
 			en, zh = en+" rev. "+letter, zh+"（"+letter+"版）"
 		}
 		names[key]++
@@ -661,6 +664,7 @@ func (w *world) buildParts() {
 			Number:       w.partNumber(m, pt),
 			NameEN:       en,
 			NameZH:       zh,
+			Names:        otherNames(pt.en, ve, revLetter),
 			Category:     pt.cat,
 			Class:        pt.class,
 			Brand:        m.brand,

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"time"
 
@@ -46,6 +47,7 @@ type world struct {
 	now   time.Time      // the caller's now, to the minute
 	loc   *time.Location // where days begin, for appointment slots
 	rules []app.RuleSet
+	lang  string // the language of the world's own words (langCode)
 
 	models   []*model
 	byLineup [][]*model
@@ -86,6 +88,7 @@ func newWorld(seed int64, size Size, now time.Time) *world {
 		now:       now.Truncate(time.Minute).In(loc),
 		loc:       loc,
 		rules:     RuleSets(),
+		lang:      "en",
 		warehouse: map[string]app.LocationID{},
 		clerk:     map[string]string{},
 	}
@@ -450,9 +453,9 @@ type demand struct {
 func (w *world) restock(t *tech, pi, qty int, serial string, at time.Time) {
 	at = w.warehouseTime(at)
 	wh := w.warehouse[t.Country]
-	reason := "Van replenishment"
+	reason := w.in(vanRestock)
 	if !t.field {
-		reason = "Store replenishment"
+		reason = w.in(storeRestock)
 	}
 	w.moves = append(w.moves, app.StockMovement{
 		ID: w.r.uuid(), Kind: app.MoveTransfer, Part: w.parts[pi].Number, From: wh, To: t.stock,
@@ -529,7 +532,7 @@ func (w *world) stockWarehouses() {
 			}
 			w.moves = append(w.moves, app.StockMovement{
 				ID: w.r.uuid(), Kind: app.MoveReceive, Part: p.Number, To: app.LocationID(spec.id),
-				Qty: w.r.between(2, 24), Reason: "Delivery from " + p.Brand, At: w.warehouseTime(w.now.Add(-w.r.minutes(30*1440, 700*1440))), Recorded: spec.clerk,
+				Qty: w.r.between(2, 24), Reason: fmt.Sprintf(w.in(delivery), p.Brand), At: w.warehouseTime(w.now.Add(-w.r.minutes(30*1440, 700*1440))), Recorded: spec.clerk,
 			})
 		}
 	}
@@ -560,7 +563,7 @@ func (w *world) stockWarehouses() {
 		p := &w.parts[ds[i].part]
 		w.moves = append(w.moves, app.StockMovement{
 			ID: w.r.uuid(), Kind: app.MoveReceive, Part: p.Number, To: ds[i].wh, Qty: qty + w.r.n(5),
-			Reason: "Delivery from " + p.Brand, At: w.warehouseTime(ds[i].at.Add(-w.r.minutes(2*1440, 14*1440))), Recorded: clerks[ds[i].wh],
+			Reason: fmt.Sprintf(w.in(delivery), p.Brand), At: w.warehouseTime(ds[i].at.Add(-w.r.minutes(2*1440, 14*1440))), Recorded: clerks[ds[i].wh],
 		})
 		i = j
 	}

@@ -174,6 +174,10 @@ func checkValidAt(t *testing.T, ds app.Dataset, now time.Time) {
 		if err := tk.Validate(); err != nil {
 			t.Errorf("ticket %s: %v", tk.Number, err)
 		}
+		// The central service's load refuses what ticket.create would.
+		if err := app.CheckNewCustomer(tk.Kind, tk.Customer); err != nil {
+			t.Errorf("ticket %s (%s): customer %q at %q: %v", tk.Number, tk.Kind, tk.Customer.Phone, tk.Customer.Address, err)
+		}
 		if !numberRE.MatchString(tk.Number) || !uuidRE.MatchString(string(tk.ID)) {
 			t.Errorf("ticket %q has number %q", tk.ID, tk.Number)
 		}

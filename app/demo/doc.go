@@ -83,7 +83,10 @@
 // shipped), the others one per waiting ticket. Shipped ones travel in
 // supply shipments from the country's warehouse with a carrier and a
 // tracking number, one parcel on its way and an earlier one received
-// with one requested part missing (a short difference). Each of these
+// with one requested part missing (a short difference) and one unit of
+// its replenishment line damaged (a damaged difference: the unit went
+// into the technician's defective bin, booked as app.ReceiveShipment
+// books it). Each of these
 // technicians' defective bins keeps its newest defective parts (three at
 // least, with their tickets, and serials where the part has one); the
 // next two are in a return shipment on its way to the warehouse, the three

@@ -216,19 +216,33 @@ type store struct {
 	name      string
 }
 
-var storeSpecs = []struct{ id, city, name string }{
-	{"store-cn-sh", "sh", "上海浦东服务中心 Shanghai Pudong Service Centre"},
-	{"store-cn-bj", "bj", "北京朝阳服务中心 Beijing Chaoyang Service Centre"},
-	{"store-de-ber", "ber", "Servicecenter Berlin-Mitte"},
-	{"store-ng-lag", "lag", "Ikeja Service Centre, Lagos"},
+var storeSpecs = []struct {
+	id, city string
+	name     texts
+}{
+	{"store-cn-sh", "sh", texts{"en": "上海浦东服务中心 Shanghai Pudong Service Centre", "zh": "上海浦东服务中心",
+		"fr": "Centre de service Shanghai Pudong", "es": "Centro de servicio Shanghái Pudong", "pt": "Centro de serviço Xangai Pudong"}},
+	{"store-cn-bj", "bj", texts{"en": "北京朝阳服务中心 Beijing Chaoyang Service Centre", "zh": "北京朝阳服务中心",
+		"fr": "Centre de service Pékin Chaoyang", "es": "Centro de servicio Pekín Chaoyang", "pt": "Centro de serviço Pequim Chaoyang"}},
+	{"store-de-ber", "ber", texts{"en": "Servicecenter Berlin-Mitte", "zh": "柏林米特服务中心",
+		"fr": "Centre de service Berlin-Mitte", "es": "Centro de servicio Berlín-Mitte", "pt": "Centro de serviço Berlim-Mitte"}},
+	{"store-ng-lag", "lag", texts{"en": "Ikeja Service Centre, Lagos", "zh": "拉各斯伊凯贾服务中心",
+		"fr": "Centre de service Ikeja, Lagos", "es": "Centro de servicio Ikeja, Lagos", "pt": "Centro de serviço Ikeja, Lagos"}},
 }
 
 // warehouseSpecs: one central warehouse per country, with the clerk who
-// books its receipts and issues.
-var warehouseSpecs = []struct{ country, id, name, clerk string }{
-	{"CN", "wh-cn", "华东中心仓 Shanghai Central Warehouse", "仓库 刘芳 Liu Fang"},
-	{"DE", "wh-de", "Zentrallager Kassel", "Lager: Petra Wolf"},
-	{"NG", "wh-ng", "Lagos Central Warehouse, Apapa", "Stores: Musa Bello"},
+// books its receipts and issues (a person, named as they sign).
+var warehouseSpecs = []struct {
+	country, id string
+	name        texts
+	clerk       string
+}{
+	{"CN", "wh-cn", texts{"en": "华东中心仓 Shanghai Central Warehouse", "zh": "华东中心仓库",
+		"fr": "Entrepôt central de Shanghai", "es": "Almacén central de Shanghái", "pt": "Armazém central de Xangai"}, "仓库 刘芳 Liu Fang"},
+	{"DE", "wh-de", texts{"en": "Zentrallager Kassel", "zh": "卡塞尔中心仓库",
+		"fr": "Entrepôt central de Kassel", "es": "Almacén central de Kassel", "pt": "Armazém central de Kassel"}, "Lager: Petra Wolf"},
+	{"NG", "wh-ng", texts{"en": "Lagos Central Warehouse, Apapa", "zh": "拉各斯中心仓库（阿帕帕）",
+		"fr": "Entrepôt central de Lagos, Apapa", "es": "Almacén central de Lagos, Apapa", "pt": "Armazém central de Lagos, Apapa"}, "Stores: Musa Bello"},
 }
 
 // tech is a technician with what the generator needs to know about them.
@@ -272,14 +286,14 @@ func (w *world) buildPeopleAndPlaces() {
 		id := app.LocationID(spec.id)
 		w.warehouse[spec.country] = id
 		w.clerk[spec.country] = spec.clerk
-		w.locs = append(w.locs, app.Location{ID: id, Kind: app.LocationWarehouse, Name: spec.name})
+		w.locs = append(w.locs, app.Location{ID: id, Kind: app.LocationWarehouse, Name: w.in(spec.name)})
 	}
 	for _, spec := range storeSpecs {
-		s := &store{id: app.StoreID(spec.id), loc: app.LocationID(spec.id), defective: app.LocationID(spec.id + "-defective"), city: cityByKey(spec.city), name: spec.name}
+		s := &store{id: app.StoreID(spec.id), loc: app.LocationID(spec.id), defective: app.LocationID(spec.id + "-defective"), city: cityByKey(spec.city), name: w.in(spec.name)}
 		w.stores = append(w.stores, s)
 		w.locs = append(w.locs,
 			app.Location{ID: s.loc, Kind: app.LocationStore, Name: s.name, Owner: string(s.id)},
-			app.Location{ID: s.defective, Kind: app.LocationDefective, Name: "Defective returns · " + s.name, Owner: string(s.id)})
+			app.Location{ID: s.defective, Kind: app.LocationDefective, Name: fmt.Sprintf(w.in(storeBin), s.name), Owner: string(s.id)})
 	}
 	usedNames := map[string]bool{"王磊 Wang Lei": true}
 	perCountry := map[string]int{}
@@ -314,8 +328,8 @@ func (w *world) buildPeopleAndPlaces() {
 			t.stock, t.defective = t.Van, t.Van+"-defective"
 			plate := w.plate(c)
 			w.locs = append(w.locs,
-				app.Location{ID: t.stock, Kind: app.LocationVan, Name: "Van " + plate + " · " + t.Name, Owner: string(t.ID)},
-				app.Location{ID: t.defective, Kind: app.LocationDefective, Name: "Defective returns · van " + plate, Owner: string(t.ID)})
+				app.Location{ID: t.stock, Kind: app.LocationVan, Name: w.in(vanWord) + " " + plate + " · " + t.Name, Owner: string(t.ID)},
+				app.Location{ID: t.defective, Kind: app.LocationDefective, Name: fmt.Sprintf(w.in(vanBin), plate), Owner: string(t.ID)})
 		} else {
 			for _, s := range w.stores {
 				if string(s.id) == storeID {

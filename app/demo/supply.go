@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -115,6 +116,13 @@ var (
 		"DE": "Ein Teil fehlte im Paket, Foto gemacht",
 		"NG": "One part was missing from the parcel; photo taken",
 	}
+	// damagedNotes say what was wrong with the unit of the earlier parcel
+	// that arrived damaged (a receipt line's Note).
+	damagedNotes = map[string]string{
+		"CN": "外箱压扁，配件外壳破裂",
+		"DE": "Karton eingedrückt, Gehäuse des Teils gebrochen",
+		"NG": "Box crushed; the part's casing is cracked",
+	}
 )
 
 // buildSupply adds the part requests, shipments and returns. It runs last,
@@ -206,9 +214,17 @@ func (w *world) requests(t *tech, waits []waiting, plans []reqPlan, tracking str
 				note = shortNotes[t.Country]
 				continue
 			}
-			got = append(got, app.ReceiptLine{Part: l.Part, Qty: l.Qty, Serial: l.Serial})
+			rl := app.ReceiptLine{Part: l.Part, Qty: l.Qty, Serial: l.Serial}
+			if l.Request == "" {
+				// One unit of the replenishment arrived damaged: it went
+				// to the defective bin, to ship back with the others,
+				// and the receipt records a damaged difference. No draw:
+				// the rest of the supply records stay as they were.
+				rl.Damaged, rl.Note = 1, damagedNotes[t.Country]
+			}
+			got = append(got, rl)
 		}
-		w.receive(s, got, w.workingTime(serviceDays, s.At.Add(now.Sub(s.At)/2), s.At.Add(time.Minute), now), t.Name, note)
+		w.receive(s, got, w.workingTime(serviceDays, s.At.Add(now.Sub(s.At)/2), s.At.Add(time.Minute), now), t.Name, note, t.defective)
 		fill(s, arrived)
 	}
 	if len(onWay) > 0 {
@@ -216,12 +232,12 @@ func (w *world) requests(t *tech, waits []waiting, plans []reqPlan, tracking str
 	}
 }
 
-// fill hands a received shipment's units to its requests in line order,
-// as app.ReceiveShipment does.
+// fill hands a received shipment's sound units to its requests in line
+// order, as app.ReceiveShipment does: a damaged unit fills none.
 func fill(s *app.Shipment, reqs []*app.PartRequest) {
 	left := map[app.PartNumber]int{}
 	for _, l := range s.Receipt.Lines {
-		left[l.Part] += l.Qty
+		left[l.Part] += l.Sound()
 	}
 	for _, l := range s.Lines {
 		i := slices.IndexFunc(reqs, func(r *app.PartRequest) bool { return r.ID == l.Request })
@@ -307,7 +323,7 @@ func (w *world) supplyShipment(t *tech, reqs []*app.PartRequest, tracking string
 		p := &w.parts[w.partIndex(l.Part)]
 		w.moves = append(w.moves, app.StockMovement{
 			ID: w.r.uuid(), Kind: app.MoveReceive, Part: p.Number, To: s.From, Qty: l.Qty + w.r.n(4),
-			Reason: "Delivery from " + p.Brand, At: w.warehouseTime(at.Add(-w.r.minutes(1440, 14*1440))), Recorded: s.By,
+			Reason: fmt.Sprintf(w.in(delivery), p.Brand), At: w.warehouseTime(at.Add(-w.r.minutes(1440, 14*1440))), Recorded: s.By,
 		})
 	}
 	w.send(s)
@@ -337,15 +353,27 @@ func (w *world) send(s *app.Shipment) {
 }
 
 // receive records what arrived of a shipment, as app.ReceiveShipment does:
-// receive movements for the lines counted, and the differences from what
-// shipped.
-func (w *world) receive(s *app.Shipment, lines []app.ReceiptLine, at time.Time, by, note string) {
+// receive movements for the lines counted, a line's sound units into the
+// destination, then its damaged ones into the defective bin (numbered in
+// that order), and the differences from what shipped.
+func (w *world) receive(s *app.Shipment, lines []app.ReceiptLine, at time.Time, by, note string, defective app.LocationID) {
 	rc := app.Receipt{ID: w.r.uuid(), Lines: lines, Note: note, At: at, By: by}
-	for i, l := range lines {
+	n := 0
+	move := func(l app.ReceiptLine, qty int, to app.LocationID, reason string) {
+		n++
 		w.moves = append(w.moves, app.StockMovement{
-			ID: rc.ID + "/" + strconv.Itoa(i+1), Kind: app.MoveReceive, Part: l.Part, To: s.To, Qty: l.Qty,
-			Serial: l.Serial, Shipment: s.ID, At: at, Recorded: by,
+			ID: rc.ID + "/" + strconv.Itoa(n), Kind: app.MoveReceive, Part: l.Part, To: to, Qty: qty,
+			Serial: l.Serial, Reason: reason, Shipment: s.ID, At: at, Recorded: by,
 		})
+	}
+	for _, l := range lines {
+		if l.Sound() > 0 {
+			move(l, l.Sound(), s.To, "")
+		}
+		if l.Damaged > 0 {
+			rc.Defective = defective
+			move(l, l.Damaged, defective, l.Note)
+		}
 	}
 	rc.Differences = app.Differences(s.Lines, lines)
 	s.Receipt, s.State = &rc, app.ShipmentReceived
@@ -386,7 +414,7 @@ func (w *world) returns(t *tech, drop map[string]bool) {
 		for _, l := range s.Lines {
 			got = append(got, app.ReceiptLine{Part: l.Part, Qty: l.Qty, Serial: l.Serial})
 		}
-		w.receive(s, got, w.workingTime(warehouseDays, s.At.Add(now.Sub(s.At)/3), s.At.Add(time.Minute), now), w.clerk[t.Country], "")
+		w.receive(s, got, w.workingTime(warehouseDays, s.At.Add(now.Sub(s.At)/3), s.At.Add(time.Minute), now), w.clerk[t.Country], "", "")
 	}
 }
 

@@ -181,15 +181,32 @@ func checkSupply(t *testing.T, ds app.Dataset, now time.Time) {
 			if want := app.Differences(s.Lines, rc.Lines); !reflect.DeepEqual(rc.Differences, want) {
 				t.Errorf("shipment %s: differences %+v, want %+v", s.ID, rc.Differences, want)
 			}
+			// As app.ReceiveShipment numbers them: a line's sound units
+			// into the destination, then its damaged ones into the bin.
+			k := 0
 			for i, l := range rc.Lines {
-				want := app.StockMovement{
-					ID: rc.ID + "/" + strconv.Itoa(i+1), Kind: app.MoveReceive, Part: l.Part, To: s.To, Qty: l.Qty,
-					Serial: l.Serial, Shipment: s.ID, At: rc.At, Recorded: rc.By,
+				for _, part := range []struct {
+					qty    int
+					to     app.LocationID
+					reason string
+				}{{l.Sound(), s.To, ""}, {l.Damaged, rc.Defective, l.Note}} {
+					if part.qty == 0 {
+						continue
+					}
+					k++
+					want := app.StockMovement{
+						ID: rc.ID + "/" + strconv.Itoa(k), Kind: app.MoveReceive, Part: l.Part, To: part.to, Qty: part.qty,
+						Serial: l.Serial, Reason: part.reason, Shipment: s.ID, At: rc.At, Recorded: rc.By,
+					}
+					if m := moves[want.ID]; !reflect.DeepEqual(m, want) {
+						t.Errorf("shipment %s receipt line %d: movement %+v, want %+v", s.ID, i+1, m, want)
+					}
 				}
-				if m := moves[want.ID]; !reflect.DeepEqual(m, want) {
-					t.Errorf("shipment %s receipt line %d: movement %+v, want %+v", s.ID, i+1, m, want)
+				if l.Damaged > 0 && (locs[rc.Defective].Kind != app.LocationDefective || locs[rc.Defective].Owner != to.Owner) {
+					t.Errorf("shipment %s: damaged units into %s, not the defective bin of %s", s.ID, rc.Defective, s.To)
 				}
 			}
+			n += k - len(rc.Lines)
 		}
 		if shipMoves[s.ID] != n {
 			t.Errorf("shipment %s: %d movements name it, want %d", s.ID, shipMoves[s.ID], n)
@@ -322,6 +339,39 @@ func TestDemoTechnicianSupply(t *testing.T) {
 	}
 	if units < 3 {
 		t.Errorf("the demo bin holds %d defective parts, want 3 or more to ship back", units)
+	}
+
+	// A parcel received earlier had a unit damaged: the receipt says so
+	// (a damaged difference, which the console lists), and the unit waits
+	// in the bin; the parcel to receive has none yet.
+	damaged := 0
+	for _, s := range ds.Shipments {
+		if s.Kind != app.ShipmentSupply || s.Receipt == nil || s.To != "van-"+app.LocationID(DemoTechnician) {
+			continue
+		}
+		for _, df := range s.Receipt.Differences {
+			if df.Kind != app.DifferenceDamaged {
+				continue
+			}
+			damaged += df.Damaged
+			if s.Receipt.Defective != bin {
+				t.Errorf("parcel %s: damaged units into %q, want %s", s.Tracking, s.Receipt.Defective, bin)
+			}
+			for _, l := range s.Receipt.Lines {
+				if l.Part == df.Part && (l.Damaged == 0 || !hasHan(l.Note)) {
+					t.Errorf("parcel %s: damaged line %+v without its Chinese note", s.Tracking, l)
+				}
+			}
+			if q := balanceAt(ds, bin, df.Part, s.Receipt.At); q < df.Damaged {
+				t.Errorf("parcel %s: the bin holds %d of %s after the receipt, want the %d damaged", s.Tracking, q, df.Part, df.Damaged)
+			}
+		}
+	}
+	if damaged == 0 {
+		t.Error("no parcel received by the demo technician had a damaged unit")
+	}
+	if p.Receipt != nil {
+		t.Errorf("the parcel to receive was received already: %+v", p.Receipt)
 	}
 }
 

@@ -938,7 +938,7 @@ func (w *world) fitPart(d *app.TicketDetail, t *tech, pi int, at, ordered time.T
 	case !ordered.IsZero():
 		w.moves = append(w.moves, app.StockMovement{
 			ID: w.r.uuid(), Kind: app.MoveReceive, Part: p.Number, To: t.stock, Qty: u.Qty, Serial: u.Serial,
-			Ticket: d.Ticket.ID, Reason: "Ordered for " + d.Ticket.Number, At: ordered, Recorded: w.clerk[t.Country],
+			Ticket: d.Ticket.ID, Reason: fmt.Sprintf(w.in(orderedFor), d.Ticket.Number), At: ordered, Recorded: w.clerk[t.Country],
 		})
 	case w.r.chance(0.97): // the rest leave a negative balance to reconcile
 		q := u.Qty
@@ -959,7 +959,7 @@ func (w *world) fitPart(d *app.TicketDetail, t *tech, pi int, at, ordered time.T
 			df.adjust = w.r.uuid()
 			w.moves = append(w.moves, app.StockMovement{
 				ID: df.adjust, Kind: app.MoveAdjust, Part: p.Number, To: t.defective, Qty: -u.Qty, Serial: u.DefectiveSerial,
-				Reason: fmt.Sprintf("Shipped to %s, RMA %s-%s", p.Brand, t.Country, w.r.digits(8)), At: ship, Recorded: w.clerk[t.Country],
+				Reason: fmt.Sprintf(w.in(shippedTo), p.Brand, t.Country, w.r.digits(8)), At: ship, Recorded: w.clerk[t.Country],
 			})
 		}
 		w.defects = append(w.defects, df)

@@ -32,7 +32,7 @@ func TestAdminClaims(t *testing.T) {
 	}
 	now := time.Now().UTC()
 	tk := app.Ticket{ID: "tk-1", Number: "FB-2026-002700", Kind: app.KindCarryIn, Country: "CN", Technician: "tech-1", Epoch: 1, Status: app.StatusCompleted,
-		Priority: app.PriorityNormal, Customer: app.Customer{Name: "Li Na", Phone: "111"}, Diagnosis: "panel failed", ResolutionCode: app.ResolutionRepaired,
+		Priority: app.PriorityNormal, Customer: app.Customer{Name: "Li Na", Phone: "138 0000 0111"}, Diagnosis: "panel failed", ResolutionCode: app.ResolutionRepaired,
 		Product:   app.Product{Category: app.CategoryPhone, Brand: "Huawei", Model: "P60", PurchaseDate: now.AddDate(0, -2, 0), ProofOfPurchase: "INV-1"},
 		CreatedAt: now.Add(-time.Hour), UpdatedAt: now.Add(-time.Hour)}
 	screen := app.Part{Number: "SCR-1", NameEN: "Display", Class: app.ClassMain, Prices: []app.Money{{Amount: 800_00, Currency: "CNY"}}}

@@ -484,7 +484,7 @@ func TestCustomerCommandSendsBase(t *testing.T) {
 	}
 	defer db.Close()
 	tk := app.Ticket{ID: "tk-1", Number: "FB-1", Kind: app.KindOnSite, Country: "CN", Technician: "tech-1", Epoch: 1, Status: app.StatusAssigned,
-		Priority: app.PriorityNormal, Customer: app.Customer{Name: "Li Na", Phone: "111", Address: "1 Road"}, Product: app.Product{Category: app.CategoryPhone}}
+		Priority: app.PriorityNormal, Customer: app.Customer{Name: "Li Na", Phone: "138 0000 0111", Address: "1 Road"}, Product: app.Product{Category: app.CategoryPhone}}
 	if err := db.LoadDataset(ctx, "default", app.Dataset{Technicians: []app.Technician{{ID: "tech-1", Name: "Wang", Country: "CN"}},
 		Tickets: []app.TicketDetail{{Ticket: tk}}}); err != nil {
 		t.Fatal(err)

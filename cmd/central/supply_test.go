@@ -22,7 +22,7 @@ func TestAdminSupply(t *testing.T) {
 	defer db.Close()
 	now := time.Now().UTC()
 	tk := app.Ticket{ID: "tk-1", Number: "FB-2026-002700", Kind: app.KindCarryIn, Country: "CN", Technician: "tech-1", Epoch: 1, Status: app.StatusWaitingParts,
-		Priority: app.PriorityNormal, Customer: app.Customer{Name: "Li Na", Phone: "111"}, Product: app.Product{Category: app.CategoryPhone, Model: "P60"},
+		Priority: app.PriorityNormal, Customer: app.Customer{Name: "Li Na", Phone: "138 0000 0111"}, Product: app.Product{Category: app.CategoryPhone, Model: "P60"},
 		CreatedAt: now.Add(-time.Hour), UpdatedAt: now.Add(-time.Hour)}
 	if err := db.LoadDataset(ctx, "default", app.Dataset{Technicians: []app.Technician{{ID: "tech-1", Name: "Wang", Country: "CN", Van: "van-1"}},
 		Locations: []app.Location{{ID: "van-1", Kind: app.LocationVan, Name: "Wang's van", Owner: "tech-1"}, {ID: "wh", Kind: app.LocationWarehouse, Name: "Shanghai warehouse"}},

@@ -30,8 +30,17 @@ type Service struct {
 var _ device.DemoService = (*Service)(nil)
 
 // Starter returns a device.DemoStarter for a world of size, generated with
-// seed at the time of its first start.
+// seed at the time of its first start, its words in English.
 func Starter(seed int64, size demo.Size) device.DemoStarter {
+	return StarterIn(seed, size, func() string { return "en" })
+}
+
+// StarterIn is Starter with the world's words in the language lang
+// returns at its first start (demo.GenerateIn): the language the app
+// shows then, also when chosen on the first-run screen before "Try the
+// demo". The world is kept; a later start in another language finds it
+// in the language it was made in.
+func StarterIn(seed int64, size demo.Size, lang func() string) device.DemoStarter {
 	return func(ctx context.Context, dir string, progress func(app.StartStep)) (device.DemoService, error) {
 		progress(app.StartDemoServer)
 		zone, err := central.LoadZone(demo.Zone)
@@ -42,7 +51,7 @@ func Starter(seed int64, size demo.Size) device.DemoStarter {
 			progress(app.StartDemoWorld)
 			// The world's visits at working hours on its clocks, which the
 			// console shows (the tenant's zone, set below).
-			return demo.Generate(seed, size, time.Now().In(zone))
+			return demo.GenerateIn(seed, size, time.Now().In(zone), lang())
 		}, nil, withConsole)
 		if err != nil {
 			return nil, err

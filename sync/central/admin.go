@@ -47,7 +47,9 @@ func (db *DB) PutLocations(ctx context.Context, tenant string, ls []app.Location
 // replaces rows with the same key, tickets with their facts, part
 // requests, shipments and likely parts are written as they are, and
 // movements go through the ledger (a known movement ID is skipped). It seeds the demo world and serves the imports. Invalid
-// reference data is refused before anything is written. Reference data,
+// reference data, and a ticket whose customer ticket.create would refuse
+// (a phone that is none, a visit without an address), are refused before
+// anything is written. Reference data,
 // movements and the tickets of an initial dataset go in multi-row
 // statements (load.go): one row at a time, the demo world took seconds.
 func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) error {
@@ -167,7 +169,8 @@ func (st *serverTx) loadTickets(ctx context.Context, tickets []app.TicketDetail)
 }
 
 // validateReference checks the technicians, locations, parts and rule
-// sets of ds (tickets and movements are checked as they are written).
+// sets of ds, and its tickets' customers (app.Dataset.CheckTickets); the
+// rest of a ticket and the movements are checked as they are written.
 func validateReference(ds app.Dataset) error {
 	for _, t := range ds.Technicians {
 		if err := t.Validate(); err != nil {
@@ -189,7 +192,7 @@ func validateReference(ds app.Dataset) error {
 			return err
 		}
 	}
-	return nil
+	return ds.CheckTickets()
 }
 
 // ApplyAdmin runs a named mutation as the dispatcher: create, assign,

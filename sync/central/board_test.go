@@ -19,7 +19,7 @@ import (
 func boardTicket(number string, status app.Status, tech app.TechnicianID, store app.StoreID, resolve, window time.Duration, name, phone, serial string) app.Ticket {
 	t := app.Ticket{ID: app.TicketID("tk-" + strings.ToLower(number)), Number: number, Kind: app.KindOnSite, Country: "CN",
 		Product:  app.Product{Category: app.CategoryPhone, Brand: "Huawei", Model: "P60", Serial: serial},
-		Customer: app.Customer{Name: name, Phone: phone}, Priority: app.PriorityNormal, Technician: tech, Store: store,
+		Customer: app.Customer{Name: name, Phone: phone, Address: "1 Test Road"}, Priority: app.PriorityNormal, Technician: tech, Store: store,
 		Epoch: 1, Status: status, CreatedAt: testNow.Add(-time.Hour), UpdatedAt: testNow.Add(-time.Hour)}
 	if store != "" {
 		t.Kind = app.KindCarryIn

@@ -83,7 +83,7 @@ func seedClaims(tb testing.TB, db *DB, n int) {
 		ds.Tickets = append(ds.Tickets, app.TicketDetail{
 			Ticket: app.Ticket{ID: id, Number: fmt.Sprintf("FB-2026-%06d", i), Kind: app.KindCarryIn, Country: "CN",
 				Product:  app.Product{Category: app.CategoryPhone, Brand: "Huawei", Model: "P60", Serial: "SN" + string(id), PurchaseDate: testNow.AddDate(0, -3, 0), ProofOfPurchase: "INV"},
-				Customer: app.Customer{Name: "Li Na", Phone: "138"}, Fault: "no picture", Diagnosis: "panel failed", LabourMinutes: 30,
+				Customer: app.Customer{Name: "Li Na", Phone: "138 0000 1380"}, Fault: "no picture", Diagnosis: "panel failed", LabourMinutes: 30,
 				Priority: app.PriorityNormal, Technician: "tech-a", Epoch: 1, Status: app.StatusClosed, CreatedAt: testNow.Add(-time.Hour), UpdatedAt: testNow},
 			Parts:  []app.PartUsed{{ID: "u-" + string(id), Ticket: id, Part: screen, Qty: 1, From: "van-a", At: testNow}},
 			Photos: []app.Photo{{ID: "ph-" + string(id), Ticket: id, SHA256: sha, Size: int64(len(photo)), Mime: "image/jpeg", Kind: "serial", At: testNow, State: app.PhotoVerified}},

@@ -46,7 +46,7 @@ func newFuzzCentral(tb testing.TB) *fuzzCentral {
 	ticket := func(id app.TicketID, status app.Status) app.TicketDetail {
 		return app.TicketDetail{Ticket: app.Ticket{ID: id, Number: "FZ-" + string(id), Kind: app.KindCarryIn, Country: "CN",
 			Product:  app.Product{Category: app.CategoryPhone, Brand: "Acme", Model: "A1"},
-			Customer: app.Customer{Name: "Fuzz", Phone: "1", Address: "2"}, Fault: "x", Priority: app.PriorityNormal,
+			Customer: app.Customer{Name: "Fuzz", Phone: "138 0000 0001", Address: "2"}, Fault: "x", Priority: app.PriorityNormal,
 			Technician: "tech-fz", Epoch: 1, Status: status, CreatedAt: now, UpdatedAt: now}}
 	}
 	err = db.LoadDataset(tb.Context(), fuzzTenant, app.Dataset{

@@ -59,7 +59,7 @@ func TestLoadedHistoryCounts(t *testing.T) {
 			day := time.Date(2026, 5, 4, 8, 0, 0, 0, time.UTC)
 			mk := func(id string) app.Ticket {
 				return app.Ticket{ID: app.TicketID(id), Number: "FB-" + id, Kind: app.KindOnSite, Country: "CN", Status: app.StatusClosed, Epoch: 1,
-					Product: app.Product{Category: app.CategoryPhone, Brand: "Huawei", Model: "P60"}, Customer: app.Customer{Name: "Li", Phone: "138"},
+					Product: app.Product{Category: app.CategoryPhone, Brand: "Huawei", Model: "P60"}, Customer: app.Customer{Name: "Li", Phone: "138 0000 1380", Address: "1 Road"},
 					Priority: app.PriorityNormal, Technician: "tech-a", CreatedAt: day, StartedAt: day.Add(2 * time.Hour),
 					CompletedAt: day.Add(3 * time.Hour), UpdatedAt: day.Add(4 * time.Hour), ResolveBy: day.Add(6 * time.Hour), RespondBy: day.Add(time.Hour)}
 			}

@@ -40,7 +40,7 @@ const (
 func handTicket(id string, kind app.TicketKind, tech app.TechnicianID, store app.StoreID, respond, resolve time.Duration) app.Ticket {
 	t := app.Ticket{ID: app.TicketID(id), Number: "FB-" + id, Kind: kind, Country: "CN",
 		Product:  app.Product{Category: app.CategoryPhone, Brand: "Huawei", Model: "P60"},
-		Customer: app.Customer{Name: "Li Na", Phone: "138"}, Priority: app.PriorityNormal,
+		Customer: app.Customer{Name: "Li Na", Phone: "138 0000 1380", Address: "1 Road"}, Priority: app.PriorityNormal,
 		Technician: tech, Store: store, Epoch: 1, Status: app.StatusClosed,
 		CreatedAt: numbersT0.Add(-day), UpdatedAt: numbersT0}
 	if respond != 0 {
@@ -450,7 +450,7 @@ func TestNumbersFromPushedWork(t *testing.T) {
 			t.Cleanup(func() { db.Close() })
 			tk := app.Ticket{ID: "tk-visit", Number: "FB-9", Kind: app.KindOnSite, Country: "CN",
 				Product:  app.Product{Category: app.CategoryPhone, Brand: "Huawei", Model: "P60"},
-				Customer: app.Customer{Name: "Li Na", Phone: "138", Address: "1 Road"}, Diagnosis: "battery worn",
+				Customer: app.Customer{Name: "Li Na", Phone: "138 0000 1380", Address: "1 Road"}, Diagnosis: "battery worn",
 				Priority: app.PriorityNormal, Technician: "tech-a", Epoch: 1, Status: app.StatusAssigned,
 				RespondBy: testNow.Add(hour), ResolveBy: testNow.Add(hour), CreatedAt: testNow.Add(-hour), UpdatedAt: testNow.Add(-hour)}
 			err = db.LoadDataset(ctx, tenant, app.Dataset{

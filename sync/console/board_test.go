@@ -169,7 +169,7 @@ func TestBoardPages(t *testing.T) {
 		var ds app.Dataset
 		for i := range central.BoardDefaultLimit + 5 {
 			ds.Tickets = append(ds.Tickets, app.TicketDetail{Ticket: app.Ticket{ID: app.TicketID(fmt.Sprintf("bulk-%03d", i)), Number: fmt.Sprintf("FB-B%03d", i),
-				Kind: app.KindOnSite, Product: app.Product{Category: app.CategoryPhone}, Customer: app.Customer{Name: "Bulk"}, Priority: app.PriorityNormal,
+				Kind: app.KindOnSite, Product: app.Product{Category: app.CategoryPhone}, Customer: app.Customer{Name: "Bulk", Address: "1 Bulk Road"}, Priority: app.PriorityNormal,
 				Status: app.StatusAssigned, Epoch: 1, Technician: "tech-1", Store: "s1", ResolveBy: testStart.Add(time.Duration(i) * time.Minute), CreatedAt: testStart, UpdatedAt: testStart}})
 		}
 		if err := tc.db.LoadDataset(context.Background(), "t1", ds); err != nil {
@@ -627,7 +627,7 @@ func TestBoardEscapesDeviceText(t *testing.T) {
 			id := app.TicketID(fmt.Sprintf("tk-x%d", i))
 			ds := app.Dataset{Tickets: []app.TicketDetail{{Ticket: app.Ticket{ID: id, Number: fmt.Sprintf("FB-X%d", i), Kind: app.KindOnSite,
 				Product:  app.Product{Category: app.CategoryPhone, Brand: evil, Model: evil, Serial: "S" + fmt.Sprint(i)},
-				Customer: app.Customer{Name: evil, Phone: "1", Address: evil}, Fault: evil, Priority: app.PriorityNormal, Status: app.StatusAssigned,
+				Customer: app.Customer{Name: evil, Phone: "138 0000 0001", Address: evil}, Fault: evil, Priority: app.PriorityNormal, Status: app.StatusAssigned,
 				Epoch: 1, Technician: "tech-1", Store: "s1", WindowStart: testStart, WindowEnd: testStart.Add(time.Hour), ResolveBy: testStart.Add(time.Hour),
 				CreatedAt: testStart, UpdatedAt: testStart}}}}
 			if err := tc.db.LoadDataset(context.Background(), "t1", ds); err != nil {

@@ -338,15 +338,9 @@ func (c *Console) fillNumbers(ctx context.Context, s *Session, page *numbersPage
 	return nil
 }
 
-// partName is a part's name in lang, else in English, else its number.
+// partName is a part's name in lang (app.Part.NameFor).
 func partName(p app.Part, lang string) string {
-	if lang == "zh-Hans" && p.NameZH != "" {
-		return p.NameZH
-	}
-	if p.NameEN != "" {
-		return p.NameEN
-	}
-	return string(p.Number)
+	return p.NameFor(lang)
 }
 
 // csvCell makes a cell safe to open in a spreadsheet: a cell starting

@@ -119,7 +119,8 @@ func (c *Console) stock(w http.ResponseWriter, r *http.Request, s *Session) erro
 	holds := func(s string) bool { return strings.Contains(app.Fold(s), fq) }
 	for _, b := range bs {
 		part := names[b.Part]
-		if q != "" && !holds(string(b.Part)) && !holds(part.NameEN) && !holds(part.NameZH) {
+		// The name shown is found too: a French reader types "pompe".
+		if q != "" && !holds(string(b.Part)) && !holds(part.NameEN) && !holds(part.NameZH) && !holds(partLabel(s.T, part)) {
 			continue
 		}
 		p.Total++
@@ -141,16 +142,9 @@ func (c *Console) partNames(ctx context.Context, tenant string, bs []app.Balance
 	return c.db.PartsByNumber(ctx, tenant, ids)
 }
 
-// partLabel is a part's name in the session's language (Chinese for a
-// Chinese reader when the catalog has it, else English, else Chinese).
+// partLabel is a part's name in the session's language (app.Part.NameFor).
 func partLabel(cat *translations.Catalog, p app.Part) string {
-	if strings.HasPrefix(cat.Lang(), "zh") && strings.TrimSpace(p.NameZH) != "" {
-		return p.NameZH
-	}
-	if strings.TrimSpace(p.NameEN) != "" {
-		return p.NameEN
-	}
-	return p.NameZH
+	return p.NameFor(cat.Lang())
 }
 
 // ledgerPageData is the data of GET /stock/{location}/{part}.

@@ -66,7 +66,7 @@ func newEngineWorld(t *testing.T, opts ...store.Option) *engineWorld {
 		Locations:   []app.Location{{ID: "van-1", Kind: app.LocationVan, Name: "Van 1", Owner: "tech-1"}},
 		Parts:       []app.Part{{Number: "P-1", NameEN: "Pump", Class: app.ClassMain}},
 		Tickets: []app.TicketDetail{{Ticket: app.Ticket{ID: w.ticket, Number: "FB-1", Kind: app.KindCarryIn, Country: "CN",
-			Product: app.Product{Category: app.CategoryAppliance, Brand: "Haier", Model: "W1"}, Customer: app.Customer{Name: "Li", Phone: "1"},
+			Product: app.Product{Category: app.CategoryAppliance, Brand: "Haier", Model: "W1"}, Customer: app.Customer{Name: "Li", Phone: "138 0000 0001"},
 			Priority: app.PriorityNormal, Technician: "tech-1", Status: app.StatusAssigned, Epoch: 1, CreatedAt: time.Now(), UpdatedAt: time.Now()}}},
 	}
 	if err := db.LoadDataset(ctx, "t", ds); err != nil {
@@ -309,7 +309,7 @@ func newRestoreWorld(t *testing.T) *restoreWorld {
 			ds.Movements = append(ds.Movements, app.StockMovement{ID: "rcv-" + string(x.tech), Kind: app.MoveReceive, Part: "P-1", To: van, Qty: 10, At: now})
 		}
 		ds.Tickets = append(ds.Tickets, app.TicketDetail{Ticket: app.Ticket{ID: x.ticket, Number: "FB-" + string(x.ticket), Kind: app.KindCarryIn, Country: "CN",
-			Product: app.Product{Category: app.CategoryAppliance, Brand: "Haier", Model: "W1"}, Customer: app.Customer{Name: "Li", Phone: "1"},
+			Product: app.Product{Category: app.CategoryAppliance, Brand: "Haier", Model: "W1"}, Customer: app.Customer{Name: "Li", Phone: "138 0000 0001"},
 			Priority: app.PriorityNormal, Technician: x.tech, Status: app.StatusAssigned, Epoch: 1, CreatedAt: now, UpdatedAt: now}})
 	}
 	if err := w.db.LoadDataset(w.ctx, "t", ds); err != nil {

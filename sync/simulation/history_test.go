@@ -27,7 +27,7 @@ func TestEngineHistoryOnDemand(t *testing.T) {
 		ids = append(ids, id)
 		ds.Tickets = append(ds.Tickets, app.TicketDetail{
 			Ticket: app.Ticket{ID: id, Number: fmt.Sprintf("FB-%d", 100+i), Kind: app.KindCarryIn, Country: "CN",
-				Product: app.Product{Category: app.CategoryAppliance, Brand: "Haier", Model: "W1"}, Customer: app.Customer{Name: "Li", Phone: "1"},
+				Product: app.Product{Category: app.CategoryAppliance, Brand: "Haier", Model: "W1"}, Customer: app.Customer{Name: "Li", Phone: "138 0000 0001"},
 				Priority: app.PriorityNormal, Technician: "tech-1", Status: app.StatusClosed, Epoch: 1,
 				CreatedAt: closedAt.AddDate(0, 0, -3), UpdatedAt: closedAt, CompletedAt: closedAt},
 			Repairs: []app.RepairEntry{{ID: string(id) + "-r1", Ticket: id, Action: "replaced pump", At: closedAt},

@@ -51,7 +51,7 @@ func TestTwoInstancesOnPostgres(t *testing.T) {
 		for j := range 3 {
 			ds.Tickets = append(ds.Tickets, app.TicketDetail{Ticket: app.Ticket{ID: app.TicketID(fmt.Sprintf("tk-%d-%d", i, j)), Number: fmt.Sprintf("FB-%d-%d", i, j),
 				Kind: app.KindCarryIn, Country: "CN", Product: app.Product{Category: app.CategoryPC, Brand: "Lenovo", Model: "T14"},
-				Customer: app.Customer{Name: "C", Phone: "1"}, Priority: app.PriorityNormal, Technician: tech, Status: app.StatusAssigned, Epoch: 1,
+				Customer: app.Customer{Name: "C", Phone: "138 0000 0001"}, Priority: app.PriorityNormal, Technician: tech, Status: app.StatusAssigned, Epoch: 1,
 				CreatedAt: time.Now(), UpdatedAt: time.Now()}})
 		}
 	}

@@ -88,7 +88,7 @@ func TestPasscodeAcrossDevices(t *testing.T) {
 	if err := w.db.LoadDataset(ctx, "t", app.Dataset{
 		Technicians: []app.Technician{clerk1, clerk2, other},
 		Tickets: []app.TicketDetail{{Ticket: app.Ticket{ID: shop, Number: "FB-7", Kind: app.KindCarryIn, Country: "CN", Store: "store-1",
-			Product: app.Product{Category: app.CategoryPhone, Brand: "Huawei", Model: "P60"}, Customer: app.Customer{Name: "Li", Phone: "1"},
+			Product: app.Product{Category: app.CategoryPhone, Brand: "Huawei", Model: "P60"}, Customer: app.Customer{Name: "Li", Phone: "138 0000 0001"},
 			Priority: app.PriorityNormal, Status: app.StatusCompleted, ResolutionCode: app.ResolutionRepaired, Epoch: 1,
 			CreatedAt: time.Now().Add(-time.Hour), StartedAt: time.Now().Add(-time.Hour), CompletedAt: time.Now(), UpdatedAt: time.Now()}}},
 	}); err != nil {

@@ -51,6 +51,11 @@ func TestSimulation(t *testing.T) {
 		if len(seeds) >= 100 && *flagSteps >= 300 && (claimed == 0 || shipped == 0) && !t.Failed() {
 			t.Errorf("%d worlds of %d steps checked %d claims with a serial fitted and %d return shipments of a removed serial: the serial checks tested nothing", len(seeds), *flagSteps, claimed, shipped)
 		}
+		damaged := checkedDamaged.Load()
+		t.Logf("damaged parts: %d received shipments with a damaged unit checked", damaged)
+		if len(seeds) >= 50 && *flagSteps >= 200 && damaged == 0 && !t.Failed() {
+			t.Errorf("%d worlds of %d steps received no shipment with a damaged unit: the damage checks tested nothing", len(seeds), *flagSteps)
+		}
 	})
 	for _, seed := range seeds {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) {
@@ -637,7 +642,7 @@ func (s *sim) act(d *device) {
 		// A parcel at the door is counted before anything else.
 		if on := s.inTransitTo(d); len(on) > 0 {
 			sh := on[s.rng.IntN(len(on))]
-			if m, ok := s.commit(d, s.receipt(sh)); ok {
+			if m, ok := s.commit(d, s.receipt(sh, d.def)); ok {
 				s.logf("%s saves %s seq %d for shipment %s (%s)", d.name, m.FullName(), m.Seq, sh.ID, m.ID)
 			}
 			return

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"sync/atomic"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/store"
@@ -15,9 +16,14 @@ import (
 
 // Parts that arrive (docs/PROTOCOL.md, "Parts on their way"): technicians
 // request parts for their open tickets and cancel them, dispatch decides
-// and ships them from the warehouse, devices receive what arrives (short
-// or with a wrong part, sometimes twice from two devices of one
-// technician) and ship their defective bin back, which dispatch receives.
+// and ships them from the warehouse, devices receive what arrives (short,
+// with a wrong part or with a unit damaged into the defective bin,
+// sometimes twice from two devices of one technician) and ship their defective bin back, which dispatch receives.
+
+// checkedDamaged counts, over every world of a run, the received
+// shipments with a damaged unit that checkSupply checked, so that a run
+// can tell whether its damage checks tested anything.
+var checkedDamaged atomic.Int64
 
 // warehouse is where dispatch ships from and returns go.
 const warehouse app.LocationID = "wh"
@@ -56,7 +62,7 @@ func (s *sim) supplyCommand(d *device, t app.Ticket, what int) app.Command {
 		if len(on) == 0 {
 			return nil
 		}
-		return s.receipt(on[s.rng.IntN(len(on))])
+		return s.receipt(on[s.rng.IntN(len(on))], d.def)
 	}
 	if s.rng.IntN(2) == 0 {
 		return &app.ReturnDefective{Movement: app.StockMovement{ID: s.freshID(), Part: s.parts[s.rng.IntN(len(s.parts))], To: d.def, Qty: 1, Ticket: t.ID}}
@@ -89,8 +95,13 @@ func (s *sim) inTransitTo(d *device) []app.Shipment {
 const maxShipments = 200
 
 // receipt counts a shipment on arrival: as shipped, or one unit short, or
-// with a part that was not shipped.
-func (s *sim) receipt(sh app.Shipment) *app.ReceiveShipment {
+// with a part that was not shipped, or, received at a van (bin is its
+// owner's defective bin), with a unit of its last line damaged, which
+// goes into the bin and fills no request (the whole line when it is one
+// unit). Damage draws nothing more from s.rng: a world's other steps stay
+// as its seed made them. Dispatch receives returns, already defective,
+// with bin "".
+func (s *sim) receipt(sh app.Shipment, bin app.LocationID) *app.ReceiveShipment {
 	var lines []app.ReceiptLine
 	for _, l := range sh.Lines {
 		lines = append(lines, app.ReceiptLine{Part: l.Part, Qty: l.Qty, Serial: l.Serial})
@@ -108,6 +119,11 @@ func (s *sim) receipt(sh app.Shipment) *app.ReceiveShipment {
 	case 1:
 		lines = append(lines, app.ReceiptLine{Part: s.parts[s.rng.IntN(len(s.parts))], Qty: 1})
 		rc.Note = "an extra part in the box"
+	case 2:
+		if bin != "" {
+			l := &lines[len(lines)-1]
+			l.Damaged, l.Note, rc.Defective = 1, "box crushed", bin
+		}
 	}
 	rc.Lines = lines
 	return &app.ReceiveShipment{Shipment: sh.ID, Receipt: rc}
@@ -152,7 +168,7 @@ func (s *sim) receiveTwice() {
 	}
 	sh := both[s.rng.IntN(len(both))]
 	for _, d := range twins {
-		if m, ok := s.commit(d, s.receipt(sh)); ok {
+		if m, ok := s.commit(d, s.receipt(sh, d.def)); ok {
 			s.logf("%s saves %s seq %d for shipment %s (%s)", d.name, m.FullName(), m.Seq, sh.ID, m.ID)
 		}
 	}
@@ -219,7 +235,7 @@ func (s *sim) dispatchSupply() {
 		if len(returns) == 0 {
 			return
 		}
-		cmd = s.receipt(returns[s.rng.IntN(len(returns))])
+		cmd = s.receipt(returns[s.rng.IntN(len(returns))], "")
 	}
 	m, ok := s.applyDispatch(cmd)
 	if !ok {
@@ -251,9 +267,14 @@ func (s *sim) stockEffect(cmd app.Command) map[[2]string]int {
 			out[[2]string{string(c.Shipment.From), string(l.Part)}] -= l.Qty
 		}
 	case *app.ReceiveShipment:
+		// The sound units enter the receiver's stock, the damaged ones
+		// its defective bin: none is lost between them.
 		sh := s.serverShipment(c.Shipment)
 		for _, l := range c.Receipt.Lines {
-			out[[2]string{string(sh.To), string(l.Part)}] += l.Qty
+			out[[2]string{string(sh.To), string(l.Part)}] += l.Sound()
+			if l.Damaged > 0 {
+				out[[2]string{string(c.Receipt.Defective), string(l.Part)}] += l.Damaged
+			}
 		}
 	}
 	return out
@@ -302,6 +323,39 @@ func (s *sim) checkSupply(applied map[string]central.Applied, conflicts map[stri
 		if sh.Receipt != nil {
 			if want := app.Differences(sh.Lines, sh.Receipt.Lines); mustJSON(want) != mustJSON(sh.Receipt.Differences) {
 				t.Errorf("shipment %s records differences %+v, want %+v", id, sh.Receipt.Differences, want)
+			}
+			if slices.ContainsFunc(sh.Receipt.Lines, func(l app.ReceiptLine) bool { return l.Damaged > 0 }) {
+				checkedDamaged.Add(1)
+			}
+		}
+	}
+	// A damaged unit fills no request: what the requests of a received
+	// shipment got of a part is at most its sound units, so a request
+	// whose unit arrived damaged is short.
+	got := map[string]map[app.PartNumber]int{}
+	for _, r := range s.serverRequests() {
+		if r.State != app.RequestReceived && r.State != app.RequestShort {
+			continue
+		}
+		if got[r.Shipment] == nil {
+			got[r.Shipment] = map[app.PartNumber]int{}
+		}
+		got[r.Shipment][r.Wanted()] += r.Received
+	}
+	for id, parts := range got {
+		rc := shipments[id].Receipt
+		if rc == nil {
+			continue // the request's own check reports it
+		}
+		for p, n := range parts {
+			sound := 0
+			for _, l := range rc.Lines {
+				if l.Part == p {
+					sound += l.Sound()
+				}
+			}
+			if n > sound {
+				t.Errorf("shipment %s: its requests received %d of %s, but %d arrived sound (receipt %+v)", id, n, p, sound, rc.Lines)
 			}
 		}
 	}

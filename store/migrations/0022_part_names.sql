@@ -1,0 +1,10 @@
+-- 0022_part_names: a part's name in languages other than English and
+-- Chinese (app.Part.Names), a JSON object by language tag, '' for none,
+-- in parts.names. Parts synced before keep none until the server sends
+-- them again: the catalog's other languages come with its next change.
+--
+-- The column is added by the migration's Go step (addPartNames), only
+-- when missing: SQLite has no ADD COLUMN IF NOT EXISTS, and the upgrade
+-- tests run the later migrations again over a file they took back.
+--
+-- Never edit this file once released: add a later migration instead.
