@@ -664,7 +664,7 @@ func (w *world) buildParts() {
 			Number:       w.partNumber(m, pt),
 			NameEN:       en,
 			NameZH:       zh,
-			Names:        otherNames(pt.en, ve, revLetter),
+			Names:        otherNames(w.lang, pt.en, ve, revLetter),
 			Category:     pt.cat,
 			Class:        pt.class,
 			Brand:        m.brand,

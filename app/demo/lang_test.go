@@ -103,9 +103,10 @@ func TestWordsInEveryLanguage(t *testing.T) {
 }
 
 // TestPartNamesInEveryLanguage: every part of the catalog has its name in
-// French, Spanish and Portuguese, from its type's name in that language,
-// so that a reader of one never reads the English name; and every part
-// type has them.
+// French, Spanish and Portuguese in a world of that language, from its
+// type's name in it, so that a reader of one never reads the English name;
+// every part type has them. A world carries the names of its own language
+// only: an English or Chinese world none besides its parts' own two.
 func TestPartNamesInEveryLanguage(t *testing.T) {
 	for k := range partTypes {
 		for _, pt := range partTypes[k] {
@@ -123,13 +124,20 @@ func TestPartNamesInEveryLanguage(t *testing.T) {
 			}
 		}
 	}
-	ds := defaultWorld(t)
-	for _, p := range ds.Parts {
-		if len(p.Names) != len(otherLangs) {
-			t.Errorf("part %s: names %v, want %v", p.Number, p.Names, otherLangs)
-			continue
+	size := Size{Models: 20, Parts: 300, Tickets: 50, Technicians: 4}
+	for _, lang := range []string{"en", "zh-Hans"} {
+		for _, p := range GenerateIn(3, size, testNow, lang).Parts {
+			if len(p.Names) != 0 {
+				t.Errorf("part %s in a world in %s: names %v, want none besides its own two", p.Number, lang, p.Names)
+			}
 		}
-		for _, l := range otherLangs {
+	}
+	for _, l := range otherLangs {
+		for _, p := range GenerateIn(3, size, testNow, l).Parts {
+			if _, ok := p.Names[l]; !ok || len(p.Names) != 1 {
+				t.Errorf("part %s in a world in %s: names %v, want its name in %s only", p.Number, l, p.Names, l)
+				continue
+			}
 			n := p.NameFor(l)
 			sameWord := false
 			for _, en := range same[l] {
@@ -138,9 +146,9 @@ func TestPartNamesInEveryLanguage(t *testing.T) {
 			if n == p.NameEN && !sameWord || strings.Contains(n, " rev. ") && l == "fr" {
 				t.Errorf("part %s in %s: %q (English %q)", p.Number, l, n, p.NameEN)
 			}
-		}
-		if p.NameFor("zh-Hans") != p.NameZH || p.NameFor("en") != p.NameEN {
-			t.Errorf("part %s: Chinese %q, English %q", p.Number, p.NameFor("zh-Hans"), p.NameFor("en"))
+			if p.NameFor("zh-Hans") != p.NameZH || p.NameFor("en") != p.NameEN {
+				t.Errorf("part %s: Chinese %q, English %q", p.Number, p.NameFor("zh-Hans"), p.NameFor("en"))
+			}
 		}
 	}
 }

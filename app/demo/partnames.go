@@ -160,16 +160,23 @@ var (
 	ports   = [3]string{"$1 ports", "$1 puertos", "$1 portas"}
 )
 
-// otherNames returns a part's names in otherLangs, from the English
-// name of its type and of its variant ("" for none) and its revision
-// letter (0 for none); nil when its type has none.
-func otherNames(typeEN, variantEN string, rev rune) map[string]string {
+// otherNames returns a part's name in lang when lang is one of
+// otherLangs (English and Chinese are the part's own NameEN and NameZH),
+// from the English name of its type and of its variant ("" for none) and
+// its revision letter (0 for none); nil for another language or a type
+// without names. Only the world's language: a name in each of the three
+// made every device's first sync half as large again (the technician's
+// 303 to 459 kB, 28 to 42 s on 2G) for names its user never reads.
+func otherNames(lang, typeEN, variantEN string, rev rune) map[string]string {
 	t, ok := typeNames[typeEN]
 	if !ok {
 		return nil
 	}
-	out := make(map[string]string, len(otherLangs))
+	out := make(map[string]string, 1)
 	for i, l := range otherLangs {
+		if l != lang {
+			continue
+		}
 		n := t[i]
 		if variantEN != "" {
 			n += " " + translateVariant(variantEN, i)
@@ -178,6 +185,9 @@ func otherNames(typeEN, variantEN string, rev rune) map[string]string {
 			n += " " + revision[i] + " " + string(rev)
 		}
 		out[l] = n
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }
