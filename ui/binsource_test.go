@@ -39,6 +39,7 @@ func TestBinNamesTheParcelAfterAFirstSync(t *testing.T) {
 	if lines, _ := sw.term.PartsRows(); len(lines) != 1 || !strings.Contains(lines[0], want) {
 		t.Errorf("after a first sync the defective returns of %s read %v, want %q", m.Part, lines, want)
 	}
+	shoot(t, sw.w, "bin-after-first-sync")
 }
 
 // TestBinOpeningOfADamagedUnit: an opening that keeps its parcel (what a
