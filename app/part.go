@@ -258,6 +258,11 @@ const (
 	MoveShip            MovementKind = "ship"             // leaves for a shipment: in transit, in no location
 )
 
+// OpeningReason is the reason of a first pull's opening adjustment that
+// no movement's own reason or ticket names (PROTOCOL.md, Pull): it says
+// nothing about the units, so a device shows it as no note.
+const OpeningReason = "opening balance"
+
 // StockMovement is one immutable ledger entry. Balances are sums of
 // movements, never stored counts, so concurrent movements from several
 // devices merge without losing any.
@@ -273,7 +278,9 @@ type StockMovement struct {
 	Reason   string       `json:"reason,omitempty"`
 	At       time.Time    `json:"at"`
 	Recorded string       `json:"recorded_by,omitempty"`
-	// Shipment names the shipment a ship or receive movement belongs to.
+	// Shipment names the shipment a ship or receive movement belongs to,
+	// or, on a first pull's opening in a defective bin, the parcel its
+	// units arrived damaged in.
 	Shipment string `json:"shipment,omitempty"`
 }
 

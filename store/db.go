@@ -411,6 +411,9 @@ var migrationSteps = map[string]migrationStep{
 	// rewrites parts_fts, so migrate leaves 0018's step out before it.
 	"0019_part_models_fold.sql": {refoldPartSearch, "parts_fts", false},
 	"0022_part_names.sql":       {addPartNames, "", false},
+	// 0023 makes parts_fts again with the names column: its step writes
+	// it whole, so migrate leaves 0018's and 0019's out before it.
+	"0023_part_search_names.sql": {refoldPartSearch, "parts_fts", false},
 }
 
 // addPartNames adds parts.names (0022_part_names.sql) unless it is there.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -104,7 +105,7 @@ func encodeNames(names map[string]string) (string, error) {
 
 // FindParts searches the catalog. Every word of f.Query must match: a word
 // of three or more characters matches anywhere in the part number, English
-// name or Chinese name (compared folded by app.Fold, as the ticket search
+// name, Chinese name or a name in another language (app.Part.Names; compared folded by app.Fold, as the ticket search
 // compares: case, accents and ligatures ignored, full-width forms their
 // ASCII, so "oeillet" finds "Œillet" and "ＨＢ－" "HB-"); a shorter Chinese (or
 // Japanese, Korean) word matches anywhere; a two-letter word matches the
@@ -491,24 +492,45 @@ func privateToken(key string) string {
 }
 
 // partFTSInsert writes a part's search entry from partSearchValues.
-const partFTSInsert = `INSERT INTO parts_fts (rowid, number, name_en, name_zh, short) VALUES (?, ?, ?, ?, ?)`
+const partFTSInsert = `INSERT INTO parts_fts (rowid, number, name_en, name_zh, names, short) VALUES (?, ?, ?, ?, ?, ?)`
 
 // partSearchValues are partFTSInsert's arguments for part p of row id:
 // its number and names folded by app.Fold, as the ticket search's entries
 // are (since 0018_part_search_fold.sql; the trigram tokenizer's
 // remove_diacritics leaves ligatures, stroked letters and full-width
-// forms as they are), then the short grams of the folded text and the
-// models' tokens (searchTokens). FindParts folds a query's words alike.
+// forms as they are), its names in other languages (app.Part.Names, since
+// 0023_part_search_names.sql) folded alike, then the short grams of the
+// folded text and the models' tokens (searchTokens). FindParts folds a
+// query's words alike.
 func partSearchValues(id int64, p app.Part) []any {
 	number, en, zh := app.Fold(string(p.Number)), app.Fold(p.NameEN), app.Fold(p.NameZH)
-	return []any{id, number, en, zh, searchTokens(number, en, zh, p.Models)}
+	others := otherNames(p.Names)
+	return []any{id, number, en, zh, others, searchTokens(p.Models, number, en, zh, others)}
+}
+
+// otherNames is the names column of parts_fts: a part's names in other
+// languages, folded, in the order of their language tags, one a line. A
+// query's words hold no line break, so no trigram spanning two names
+// matches one.
+func otherNames(names map[string]string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, tag := range slices.Sorted(maps.Keys(names)) {
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(app.Fold(names[tag]))
+	}
+	return b.String()
 }
 
 // searchTokens returns the "short" column of parts_fts for a part of
-// number and names (folded) compatible with models.
-func searchTokens(number, nameEN, nameZH string, models []string) string {
+// number and names (texts, folded) compatible with models.
+func searchTokens(models []string, texts ...string) string {
 	var b strings.Builder
-	writeShortGrams(&b, number, nameEN, nameZH)
+	writeShortGrams(&b, texts...)
 	for _, m := range models {
 		b.WriteString(pad)
 		b.WriteString(privateToken(app.ModelKey(m)))

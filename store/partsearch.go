@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -138,7 +139,7 @@ type partSearchRow struct {
 // partSearchBatch reads the search text of up to rebuildBatch part rows
 // after id after.
 func partSearchBatch(ctx context.Context, tx *sql.Tx, after int64) ([]partSearchRow, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, number, name_en, name_zh, models FROM parts WHERE id > ? ORDER BY id LIMIT ?`, after, rebuildBatch)
+	rows, err := tx.QueryContext(ctx, `SELECT id, number, name_en, name_zh, names, models FROM parts WHERE id > ? ORDER BY id LIMIT ?`, after, rebuildBatch)
 	if err != nil {
 		return nil, err
 	}
@@ -146,11 +147,16 @@ func partSearchBatch(ctx context.Context, tx *sql.Tx, after int64) ([]partSearch
 	out := make([]partSearchRow, 0, rebuildBatch)
 	for rows.Next() {
 		var r partSearchRow
-		var number, models string
-		if err := rows.Scan(&r.id, &number, &r.part.NameEN, &r.part.NameZH, &models); err != nil {
+		var number, names, models string
+		if err := rows.Scan(&r.id, &number, &r.part.NameEN, &r.part.NameZH, &names, &models); err != nil {
 			return nil, err
 		}
 		r.part.Number, r.part.Models = app.PartNumber(number), decodeModels(models)
+		if names != "" {
+			if err := json.Unmarshal([]byte(names), &r.part.Names); err != nil {
+				return nil, fmt.Errorf("part %s: names: %w", number, err)
+			}
+		}
 		out = append(out, r)
 	}
 	return out, rows.Err()

@@ -50,10 +50,15 @@ func savePartModelsBefore0019(tb testing.TB, q execer, id int64, p app.Part, num
 		short.WriteString(pad)
 		short.WriteString(privateToken(key))
 	}
-	if _, err := q.ExecContext(ctx, partFTSInsert, id, number, nameEN, nameZH, short.String()); err != nil {
+	if _, err := q.ExecContext(ctx, partFTSInsertBefore0023, id, number, nameEN, nameZH, short.String()); err != nil {
 		tb.Fatal(err)
 	}
 }
+
+// partFTSInsertBefore0023 writes a part's search entry as the code
+// before 0023_part_search_names did: no names in other languages. It names
+// its columns, so it writes into the table of 0023 too (names empty).
+const partFTSInsertBefore0023 = `INSERT INTO parts_fts (rowid, number, name_en, name_zh, short) VALUES (?, ?, ?, ?, ?)`
 
 // foldedCatalog is a generated catalog of more parts than a batch of the
 // refold, with a ligature, stroked letters and full-width forms at its

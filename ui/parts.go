@@ -497,11 +497,17 @@ func (e partsEnv) nameSources(bin app.LocationID, rows []partRow) error {
 	names := map[app.TicketID]string{}
 	from := map[app.PartNumber][]string{}
 	for _, m := range arrivals {
-		if m.Ticket == "" && m.Kind == app.MoveReceive && m.Shipment != "" {
+		if m.Ticket == "" && m.Shipment != "" && (m.Kind == app.MoveReceive || m.Kind == app.MoveAdjust) {
 			// Received into the bin: a part that arrived damaged in a
-			// parcel (shipment.receive), with what was wrong.
+			// parcel (shipment.receive), with what was wrong. A first
+			// sync brings it as an opening that keeps the parcel; its
+			// reason is then the note, or app.OpeningReason for none.
 			name := lang.X("parts.arrived_damaged", "a parcel that arrived damaged")
-			if note := strings.TrimSpace(m.Reason); note != "" {
+			note := strings.TrimSpace(m.Reason)
+			if m.Kind == app.MoveAdjust && note == app.OpeningReason {
+				note = ""
+			}
+			if note != "" {
 				name = lang.X("parts.arrived_damaged_note", "a parcel that arrived damaged ({{.Note}})", map[string]any{"Note": clipText(note)})
 			}
 			if !slices.Contains(from[m.Part], name) {

@@ -724,7 +724,7 @@ func (pg *page) openingBalances(ctx context.Context, scopes []string, version in
 // version, sourced from no movement in particular.
 func opening(version int64, loc, part string, qty int64, at time.Time) app.StockMovement {
 	return app.StockMovement{ID: openingID(version, loc, part, ""), Kind: app.MoveAdjust, Part: app.PartNumber(part),
-		To: app.LocationID(loc), Qty: int(qty), Reason: "opening balance", At: at, Recorded: "central"}
+		To: app.LocationID(loc), Qty: int(qty), Reason: app.OpeningReason, At: at, Recorded: "central"}
 }
 
 // openingID names an opening by the snapshot's version, its location and
@@ -769,9 +769,9 @@ const maxSourcedOpenings = 20
 
 // sourcedOpenings splits the units of each part in a defective bin (need,
 // all positive) among the movements they arrived with, latest first: one
-// opening per movement, with its ticket, serial, reason and time, so a
-// device that never saw those movements can still name the ticket each
-// returned part came from. It reads the bin's arrivals of those parts,
+// opening per movement, with its ticket, serial, reason, time and
+// shipment, so a device that never saw those movements can still name the
+// ticket each returned part came from, or the parcel it arrived damaged in. It reads the bin's arrivals of those parts,
 // no more than the bin's ledger.
 func (pg *page) sourcedOpenings(ctx context.Context, bin string, need map[string]int64, version int64) (map[string][]app.StockMovement, error) {
 	type arrival struct {
@@ -828,7 +828,8 @@ func (pg *page) sourcedOpenings(ctx context.Context, bin string, need map[string
 		}
 		q := min(n, a.delta)
 		out[part] = append(out[part], app.StockMovement{ID: openingID(version, bin, part, a.m.ID), Kind: app.MoveAdjust, Part: a.m.Part,
-			To: app.LocationID(bin), Qty: int(q), Serial: a.m.Serial, Ticket: a.m.Ticket, Reason: a.m.Reason, At: a.m.At, Recorded: a.m.Recorded})
+			To: app.LocationID(bin), Qty: int(q), Serial: a.m.Serial, Ticket: a.m.Ticket, Reason: a.m.Reason, At: a.m.At, Recorded: a.m.Recorded,
+			Shipment: a.m.Shipment})
 		left[part] = n - q
 	}
 	// A balance is at most the sum of its arrivals: nothing is left over.
@@ -837,7 +838,7 @@ func (pg *page) sourcedOpenings(ctx context.Context, bin string, need map[string
 
 // nameOpenings gives each sourced opening a reason, which an adjustment
 // needs: its movement's own, else its ticket's number (the device shows
-// it for a ticket it does not hold), else "opening balance".
+// it for a ticket it does not hold), else app.OpeningReason.
 func (pg *page) nameOpenings(ctx context.Context, openings map[string][]app.StockMovement) error {
 	var ids []any
 	seen := map[app.TicketID]bool{}
@@ -879,7 +880,7 @@ func (pg *page) nameOpenings(ctx context.Context, openings map[string][]app.Stoc
 				ms[i].Reason = numbers[ms[i].Ticket]
 			}
 			if ms[i].Reason == "" {
-				ms[i].Reason = "opening balance"
+				ms[i].Reason = app.OpeningReason
 			}
 		}
 	}

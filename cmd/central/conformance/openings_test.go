@@ -10,16 +10,17 @@ import (
 // openingMovement is a pulled movement with the fields a defective bin's
 // opening keeps (PROTOCOL.md, Pull: a defective bin is the exception).
 type openingMovement struct {
-	ID     string    `json:"id"`
-	Kind   string    `json:"kind"`
-	Part   string    `json:"part"`
-	From   string    `json:"from"`
-	To     string    `json:"to"`
-	Qty    int       `json:"qty"`
-	Serial string    `json:"serial"`
-	Ticket string    `json:"ticket"`
-	Reason string    `json:"reason"`
-	At     time.Time `json:"at"`
+	ID       string    `json:"id"`
+	Kind     string    `json:"kind"`
+	Part     string    `json:"part"`
+	From     string    `json:"from"`
+	To       string    `json:"to"`
+	Qty      int       `json:"qty"`
+	Serial   string    `json:"serial"`
+	Ticket   string    `json:"ticket"`
+	Reason   string    `json:"reason"`
+	At       time.Time `json:"at"`
+	Shipment string    `json:"shipment"`
 }
 
 // firstPullMovements pulls from an empty cursor until nothing more is
@@ -127,6 +128,64 @@ func TestFirstPullNamesDefectiveReturns(t *testing.T) {
 			if b := s.balance(t, c.loc, c.part); sum[c.loc+" "+c.part] != b {
 				t.Errorf("the openings of %s at %s sum to %d, the server's balance is %d", c.part, c.loc, sum[c.loc+" "+c.part], b)
 			}
+		}
+	})
+}
+
+// A unit that arrived damaged in a parcel lies in the defective bin; a
+// new device's first pull gives its opening the parcel it came in (its
+// movement's shipment) with the receipt's note as the reason, or
+// "opening balance" when the note was empty, while an opening of a part
+// removed on a ticket names no parcel (PROTOCOL.md, Pull: a defective bin
+// is the exception). The bin's openings sum to its balance.
+func TestFirstPullNamesTheParcelOfADamagedUnit(t *testing.T) {
+	onEachDB(t, func(t *testing.T, s *service) {
+		w := s.supplyWorld(t)
+		v2 := func(args map[string]any) mutation {
+			m := w.dev.mut("shipment.receive", args)
+			m.Version = 2
+			return m
+		}
+		noted, bare := newID(), newID()
+		for _, c := range []struct{ ship, note string }{{noted, "display cracked"}, {bare, ""}} {
+			s.dispatchOK(t, "shipment.send", shipArgs(c.ship, "supply", w.wh, w.tc.van, shipmentLine{Part: partFilter, Qty: 2}))
+			w.dev.pushApplied(t, v2(damagedArgs(c.ship, partFilter, 2, 1, c.note, w.bin)))
+		}
+		ret := map[string]any{"id": newID(), "kind": "return_defective", "part": partFilter, "to": w.bin, "qty": 1,
+			"serial": "D-TK", "ticket": w.tk.ID, "at": time.Now().UTC().Format(time.RFC3339)}
+		w.dev.pushApplied(t, w.dev.mut("stock.return_defective", map[string]any{"movement": ret}))
+
+		fresh := s.pair(t, w.tc.id) // a second device: its first sync
+		sum := 0
+		got := map[string]openingMovement{} // by shipment, "" for the return
+		for _, m := range fresh.firstPullMovements(t) {
+			if m.To != w.bin {
+				continue
+			}
+			sum += m.Qty
+			if _, twice := got[m.Shipment]; twice {
+				t.Errorf("two openings in the bin name shipment %q: %+v", m.Shipment, m)
+			}
+			got[m.Shipment] = m
+		}
+		want := map[string]struct {
+			ticket, reason string
+		}{
+			noted: {"", "display cracked"},
+			bare:  {"", "opening balance"},
+			"":    {w.tk.ID, w.tk.Number},
+		}
+		if len(got) != len(want) {
+			t.Errorf("the bin's openings by shipment are %+v, want one per damaged parcel and one for the return", got)
+		}
+		for ship, w := range want {
+			m, ok := got[ship]
+			if !ok || m.Kind != "adjust" || m.Part != partFilter || m.Qty != 1 || m.Ticket != w.ticket || m.Reason != w.reason {
+				t.Errorf("the bin's opening of shipment %q = %+v (present %v), want an adjust of 1 %s, ticket %q, reason %q", ship, m, ok, partFilter, w.ticket, w.reason)
+			}
+		}
+		if b := s.balance(t, w.bin, partFilter); sum != b {
+			t.Errorf("the bin's openings sum to %d, the server's balance is %d", sum, b)
 		}
 	})
 }
