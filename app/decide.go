@@ -621,7 +621,7 @@ func priceLines(rs RuleSet, in WarrantyInput) ([]ChargeLine, error) {
 			class = ClassUnit // unclassified parts share the unit's cover
 		}
 		lines = append(lines, ChargeLine{
-			Kind: ChargePart, Part: u.Part.Number, Class: class, Text: partName(u.Part), Qty: u.Qty,
+			Kind: ChargePart, Part: u.Part.Number, Class: class, Text: u.Part.NameFor("en"), Qty: u.Qty,
 			Amount: Money{Amount: amount, Currency: rs.Currency},
 		})
 	}
@@ -768,17 +768,6 @@ func className(c ComponentClass) string {
 		return "Accessory"
 	}
 	return "Unit"
-}
-
-// partName is the name a bill shows for p.
-func partName(p Part) string {
-	switch {
-	case strings.TrimSpace(p.NameEN) != "":
-		return p.NameEN
-	case strings.TrimSpace(p.NameZH) != "":
-		return p.NameZH
-	}
-	return string(p.Number)
 }
 
 func errTooLarge() error {

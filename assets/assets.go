@@ -22,9 +22,12 @@ var SerialRules []byte
 // boldCJK is the terminal's bold Chinese: Noto Sans CJK SC Bold (SIL Open
 // Font License 1.1, fonts/LICENSE-NotoSansCJK.txt), cut to the 6,763
 // characters of GB 2312 and CJK and fullwidth punctuation, 1.5 MB. It has
-// no Latin letters, digits or spaces, so those stay in Fyne's bold: Fyne
-// 2.7.1 takes each character from the first font that has it, the theme's
-// first. Without it a bold label's Chinese came out regular: Fyne looks
+// no Latin letters or digits, so those stay in Fyne's bold: Fyne 2.7.1
+// takes each character from the first font that has it, the theme's
+// first. It has the space and the no-break space (blank, 224/1000 em, as
+// the full font's), added to the cut: go-text draws a space in the font
+// of the character before it, so after Chinese a space without a glyph
+// was drawn as the missing-glyph box. Without it a bold label's Chinese came out regular: Fyne looks
 // for a rune its fonts lack among the system's fonts in the regular
 // weight only, and a phone may have no bold Chinese font at all.
 //

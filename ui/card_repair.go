@@ -63,7 +63,12 @@ func (k *repairDraft) shownText() string {
 	if k.minutes == "" {
 		return k.text
 	}
-	return strings.TrimSpace(fmt.Sprintf("%s (%s min)", k.text, k.minutes))
+	n, err := strconv.Atoi(strings.TrimSpace(k.minutes))
+	if err != nil {
+		// Minutes not yet a number are shown as typed, without a unit.
+		return strings.TrimSpace(fmt.Sprintf("%s (%s)", k.text, k.minutes))
+	}
+	return strings.TrimSpace(fmt.Sprintf("%s (%s)", k.text, minutesText(n)))
 }
 
 // set keeps text as the draft's text ("" for none) and shows the draft
@@ -150,7 +155,7 @@ func (c *repairCard) object() fyne.CanvasObject {
 	d := c.detail
 	box := container.NewVBox()
 	for _, r := range d.Repairs {
-		l := widget.NewLabel(fmt.Sprintf("%s  %s (%d min)  %s", timeText(c.zone, r.At), r.Action, r.Minutes, r.By))
+		l := widget.NewLabel(fmt.Sprintf("%s  %s (%s)  %s", timeText(c.zone, r.At), r.Action, minutesText(r.Minutes), r.By))
 		l.Wrapping = fyne.TextWrapWord
 		box.Add(l)
 	}

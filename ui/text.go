@@ -261,7 +261,12 @@ func shortDuration(d time.Duration) string {
 	case d >= time.Hour:
 		return lang.X("duration.hours", "{{.N}} h", map[string]any{"N": int(d.Hours())})
 	}
-	return lang.X("duration.minutes", "{{.N}} min", map[string]any{"N": int(d.Minutes())})
+	return minutesText(int(d.Minutes()))
+}
+
+// minutesText is n minutes as the screens' language writes them.
+func minutesText(n int) string {
+	return lang.X("duration.minutes", "{{.N}} min", map[string]any{"N": n})
 }
 
 func categoryText(c app.Category) string {

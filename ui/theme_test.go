@@ -157,3 +157,32 @@ func TestChineseBoldIsBold(t *testing.T) {
 		}
 	}
 }
+
+// TestChineseBoldSpacesAreBlank: a space after a Chinese character in
+// bold is blank, as it is in regular. go-text keeps a space in the run of
+// the character before it, drawn in that run's font (the bold Chinese),
+// so while that font had no space, "客户应付 ¥0.00" and "保内 · 换新"
+// showed the missing-glyph box for each space (demo, Chinese, 720x1280).
+func TestChineseBoldSpacesAreBlank(t *testing.T) {
+	test.NewTempApp(t)
+	drawn := func(s string) int {
+		txt := canvas.NewText(s, color.Black)
+		txt.TextSize = 20
+		txt.TextStyle = fyne.TextStyle{Bold: true}
+		box := container.NewStack(canvas.NewRectangle(color.White), txt)
+		box.Resize(fyne.NewSize(300, 40))
+		return ink(software.Render(box, ui.Theme()))
+	}
+	for _, tc := range []struct{ spaced, bare string }{
+		{"客户应付 ¥0.00", "客户应付¥0.00"},
+		{"保内 换新", "保内换新"},
+		{"含税\u00a0¥0.00", "含税¥0.00"},
+	} {
+		spaced, bare := drawn(tc.spaced), drawn(tc.bare)
+		// The same glyphs, moved by a blank: the ink differs only by
+		// how their edges fall on pixels, not by a box's outline.
+		if d := math.Abs(float64(spaced-bare)) / float64(bare); d > 0.03 {
+			t.Errorf("%q has %d ink, %q %d (%.0f%% more): a space drew something", tc.spaced, spaced, tc.bare, bare, 100*d)
+		}
+	}
+}
