@@ -98,7 +98,7 @@ func (pp *partPicker) show(query string) bool {
 	}
 	keys := pp.env.keys
 	pp.query = newScanEntry(keys)
-	pp.query.SetPlaceHolder(lang.X("parts.search_hint", "Part number, name (中文 or English), or scan its label"))
+	pp.query.SetPlaceHolder(lang.X("parts.search_hint", "Part number, name in any language, or scan its label"))
 	pp.qty = newScanEntry(keys)
 	pp.qty.SetText("1")
 	pp.serial = newScanEntry(keys)

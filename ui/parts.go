@@ -263,7 +263,7 @@ func newPartsPage(env partsEnv, host pageHost, returns returnHost, stocks stockH
 		p.load()
 	}
 	p.query = newScanEntry(env.keys)
-	p.query.SetPlaceHolder(lang.X("parts.search_hint", "Part number, name (中文 or English), or scan its label"))
+	p.query.SetPlaceHolder(lang.X("parts.search_hint", "Part number, name in any language, or scan its label"))
 	p.query.OnChanged = func(string) { p.load() }
 	p.list = newScanList(env.keys, func() int { return len(p.rows) },
 		func() fyne.CanvasObject { return newTwoLineRow("part name", "number · stock") },
