@@ -98,9 +98,9 @@ func (db *DB) writeTx(ctx context.Context, fn func(ctx context.Context, tx *sql.
 	return db.writeTxBytes(ctx, 0, fn)
 }
 
-// writeTxBytes is writeTx for a write carrying about n bytes of input
-// (a push's mutations), which bounds the size of its group.
-func (db *DB) writeTxBytes(ctx context.Context, n int, fn func(ctx context.Context, tx *sql.Tx, version int64) error) error {
+// mayWrite says whether a write may start: its ctx is alive and the
+// service is not closing (errClosed).
+func (db *DB) mayWrite(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -108,6 +108,15 @@ func (db *DB) writeTxBytes(ctx context.Context, n int, fn func(ctx context.Conte
 	case <-db.closing:
 		return errClosed
 	default:
+	}
+	return nil
+}
+
+// writeTxBytes is writeTx for a write carrying about n bytes of input
+// (a push's mutations), which bounds the size of its group.
+func (db *DB) writeTxBytes(ctx context.Context, n int, fn func(ctx context.Context, tx *sql.Tx, version int64) error) error {
+	if err := db.mayWrite(ctx); err != nil {
+		return err
 	}
 	if db.dialect == dialectPostgres {
 		return db.directTx(ctx, fn)

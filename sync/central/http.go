@@ -33,7 +33,7 @@ const (
 	// for the rest, so that dispatch, as a device, is never refused a
 	// record within its fields' bounds for its size.
 	maxAdminMutation = app.MaxArgsBytes + maxSmallBody
-	maxImportBody     = MaxImportBytes
+	maxImportBody    = MaxImportBytes
 	// gzipThreshold: smaller answers are sent as they are (gzip's header
 	// and trailer cost more than they save).
 	gzipThreshold = 1024

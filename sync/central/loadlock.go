@@ -127,13 +127,8 @@ func (db *DB) loadTx(ctx context.Context, tenant string, ds app.Dataset, fn func
 	if db.dialect != dialectPostgres {
 		return db.writeTx(ctx, fn)
 	}
-	if err := ctx.Err(); err != nil {
+	if err := db.mayWrite(ctx); err != nil {
 		return err
-	}
-	select {
-	case <-db.closing:
-		return errClosed
-	default:
 	}
 	locks := loadLocksOf(ds)
 	return db.pgTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
