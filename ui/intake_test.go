@@ -10,6 +10,7 @@ import (
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/scanner"
+	"github.com/fieldbench/fieldbench/ui"
 )
 
 // returningCustomer is a demo ticket whose customer's phone finds them
@@ -201,20 +202,28 @@ func TestListFlagsBrokenPromise(t *testing.T) {
 		if _, err := deps.Commit.Commit(context.Background(), deps.Actor, &app.CreateTicket{Ticket: tk}); err != nil {
 			t.Fatal(err)
 		}
-		w.Canvas().Focus(term.Search())
-		for term.SearchText() != "" {
-			term.Search().TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
-		}
-		kb.typeSlowly(term.Search(), tk.Number, false)
-		term.FireSearch()
-		rows := strings.Join(term.List().Rows(), "\n")
-		if !strings.Contains(rows, tc.name) {
-			t.Fatalf("%s is not listed:\n%s", tc.name, rows)
-		}
+		rows := searchedRows(t, term, w, kb, tk.Number, tc.name)
 		if got := strings.Contains(rows, "past the promised day"); got != tc.late {
 			t.Errorf("%s: flagged %v, want %v:\n%s", tc.name, got, tc.late, rows)
 		}
 	}
+}
+
+// searchedRows types number into an emptied search box as a person does
+// and returns the list's rows, failing unless one names name.
+func searchedRows(t *testing.T, term *ui.Terminal, w fyne.Window, kb *keyboard, number, name string) string {
+	t.Helper()
+	w.Canvas().Focus(term.Search())
+	for term.SearchText() != "" {
+		term.Search().TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
+	}
+	kb.typeSlowly(term.Search(), number, false)
+	term.FireSearch()
+	rows := strings.Join(term.List().Rows(), "\n")
+	if !strings.Contains(rows, name) {
+		t.Fatalf("%s is not listed:\n%s", name, rows)
+	}
+	return rows
 }
 
 // TestCheckInProblemGoesAsTheFieldIsFixed: the problem shown under a

@@ -42,16 +42,7 @@ func TestMissedWindowSaysToCall(t *testing.T) {
 		for _, b := range tc.taps {
 			tapButton(t, term.Detail().Object(), b)
 		}
-		w.Canvas().Focus(term.Search())
-		for term.SearchText() != "" {
-			term.Search().TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
-		}
-		kb.typeSlowly(term.Search(), tk.Number, false)
-		term.FireSearch()
-		rows := strings.Join(term.List().Rows(), "\n")
-		if !strings.Contains(rows, tc.name) {
-			t.Fatalf("%s is not listed:\n%s", tc.name, rows)
-		}
+		rows := searchedRows(t, term, w, kb, tk.Number, tc.name)
 		if got := strings.Contains(rows, "missed: call the customer"); got != tc.missed {
 			t.Errorf("%s: the list flags a missed window %v, want %v:\n%s", tc.name, got, tc.missed, rows)
 		}
