@@ -225,9 +225,9 @@ func (c *Console) conflictsData(ctx context.Context, s *Session, state string) (
 	if err != nil {
 		return p, err
 	}
-	devices := make(map[app.DeviceID]string, len(devs))
+	devices := make(map[app.DeviceID]central.Device, len(devs))
 	for _, d := range devs {
-		devices[d.ID] = d.Name
+		devices[d.ID] = d
 	}
 	var shown []app.Conflict
 	for _, cf := range cs {
@@ -379,11 +379,11 @@ func (c *Console) placeNames(ctx context.Context, tenant string, cs []app.Confli
 // conflictOn puts a conflict in words for the office: what happened, both
 // values, who and when, and the decisions the protocol allows for its
 // kind (docs/PROTOCOL.md, "Conflicts").
-func conflictOn(cat *translations.Catalog, cf app.Conflict, tickets map[app.TicketID]app.Ticket, names func(app.TechnicianID) string, people map[string]person, devices map[app.DeviceID]string, places app.PlaceNames, mayDecide bool) conflictView {
+func conflictOn(cat *translations.Catalog, cf app.Conflict, tickets map[app.TicketID]app.Ticket, names func(app.TechnicianID) string, people map[string]person, devices map[app.DeviceID]central.Device, places app.PlaceNames, mayDecide bool) conflictView {
 	v := conflictView{ID: cf.ID, Kind: conflictKindText(cat, cf.Kind), Device: string(cf.Device), At: cf.At,
 		Action:   "/conflicts/" + url.PathEscape(cf.ID) + "/resolve",
 		TheirsBy: personOf(people, cf.TheirsBy), Open: cf.Open(), DecidedBy: personOf(people, cf.ResolvedBy), DecidedAt: cf.ResolvedAt}
-	if n := devices[cf.Device]; n != "" {
+	if n := devices[cf.Device].Name; n != "" {
 		v.Device = n
 	}
 	if t, ok := tickets[cf.Ticket]; ok {
@@ -400,7 +400,15 @@ func conflictOn(cat *translations.Catalog, cf app.Conflict, tickets map[app.Tick
 	// also in a conflict stored with their IDs, and in a balance's
 	// conflict, which holds the ID.
 	reason := cat.Text(cf.Reason(places))
-	data := map[string]any{"Technician": tech, "Number": number, "Change": change, "Reason": reason, "Field": fieldText(cat, cf.Field), "By": v.TheirsBy.String()}
+	// Who made the change is the technician of the device that sent it:
+	// a field conflict follows its ticket to whoever holds it now
+	// (PROTOCOL "Conflicts"), and read "Tech Two changed the phone"
+	// of Tech One's change once dispatch gave the ticket to Tech Two.
+	author := tech
+	if d := devices[cf.Device].Technician; d != "" && names(d) != "" {
+		author = names(d)
+	}
+	data := map[string]any{"Technician": author, "Number": number, "Change": change, "Reason": reason, "Field": fieldText(cat, cf.Field), "By": v.TheirsBy.String()}
 	switch cf.Kind {
 	case app.ConflictField:
 		if cf.Key == "conflict.field_dispatch" {
