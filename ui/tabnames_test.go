@@ -26,7 +26,7 @@ func TestTabsNamedWhereThereIsRoom(t *testing.T) {
 	}{
 		{"en", []string{"Tickets", "Parts", "Settings"}},
 		{"zh-Hans", []string{"工单", "备件", "在途", "设置"}},
-		{"fr", []string{"Tickets", "Pièces", "En route"}},
+		{"fr", []string{"Tickets", "Pièces", "Paramètres"}},
 		{"es", []string{"Órdenes", "Repuestos"}},
 		{"pt", []string{"Chamados", "Peças"}},
 	} {
