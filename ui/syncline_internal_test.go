@@ -131,3 +131,30 @@ func TestSyncLineSaysItsTimeAgain(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncLineBarLeavesTheTextReadable: while a sync runs its progress bar
+// is a thin line under the text, never a fill behind it (orange text on
+// the bar's moving blue read at about 2:1), and the line keeps its height.
+func TestSyncLineBarLeavesTheTextReadable(t *testing.T) {
+	test.NewTempApp(t)
+	if err := assets.AddTranslations(); err != nil {
+		t.Fatal(err)
+	}
+	clock := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	s := newSyncParts(syncPageDeps{Sync: stillSync{app.SyncStatus{Seq: 1, LastSuccess: clock, Running: true, Pending: 1}}, Now: func() time.Time { return clock }}, nil)
+	w := test.NewTempWindow(t, s.line)
+	w.Resize(s.line.MinSize().AddWidthHeight(300, 0))
+	if !s.line.bar.Visible() {
+		t.Fatal("the bar is hidden while a sync runs")
+	}
+	text, bar := s.line.text, s.line.bar
+	if got := bar.Size().Height; got > underlineHeight {
+		t.Errorf("the bar is %v dp high, want a line of %d", got, underlineHeight)
+	}
+	if barTop, textBottom := bar.Position().Y, text.Position().Y+text.Size().Height; barTop < textBottom-underlineHeight {
+		t.Errorf("the bar starts at %v, over the text (%v to %v)", barTop, text.Position().Y, textBottom)
+	}
+	if bar.Size().Width < text.Size().Width {
+		t.Errorf("the bar is %v wide, the text %v: it should run under all of it", bar.Size().Width, text.Size().Width)
+	}
+}
