@@ -49,6 +49,15 @@ func (t *Terminal) PickerNoneFit() string {
 	return t.partPicker.noneFit.Text
 }
 
+// PickerNothing is the add-part dialog's word that its search found no
+// part, "" when it is hidden.
+func (t *Terminal) PickerNothing() string {
+	if t.partPicker == nil || !t.partPicker.nothing.Visible() {
+		return ""
+	}
+	return t.partPicker.nothing.Text
+}
+
 // OpenPartCard taps the parts page's line of part n, which opens its card.
 func (t *Terminal) OpenPartCard(n string) bool {
 	for i, r := range t.parts.rows {
@@ -71,3 +80,7 @@ func (t *Terminal) PickerChosen() string {
 	}
 	return ""
 }
+
+// TickPickerOnlyMine ticks or unticks the add-part dialog's "Only parts
+// in my stock", as a tap does.
+func (t *Terminal) TickPickerOnlyMine(on bool) { t.partPicker.onlyMine.SetChecked(on) }

@@ -44,7 +44,10 @@ type partPicker struct {
 	// noneFit says that none of the parts listed is the ticket's model's,
 	// when the catalog lists none for it that matches: they are shown
 	// rather than nothing, and the technician checks before fitting.
-	noneFit  *widget.Label
+	noneFit *widget.Label
+	// nothing says that the search found no part at all, and what to try:
+	// the list stood empty under the box without a word.
+	nothing  *widget.Label
 	dialog   *dialog.CustomDialog
 	onClosed func()
 
@@ -120,6 +123,9 @@ func (pp *partPicker) show(query string) bool {
 	pp.noneFit.Importance = widget.WarningImportance
 	pp.noneFit.Wrapping = fyne.TextWrapWord
 	pp.noneFit.Hide()
+	pp.nothing = widget.NewLabel("")
+	pp.nothing.Wrapping = fyne.TextWrapWord
+	pp.nothing.Hide()
 
 	pp.results = newScanList(keys, func() int { return len(pp.found) },
 		func() fyne.CanvasObject {
@@ -140,7 +146,7 @@ func (pp *partPicker) show(query string) bool {
 		pp.search()
 	}
 
-	form := container.NewVBox(pp.query, pp.onlyMine, pp.hidden, pp.noneFit,
+	form := container.NewVBox(pp.query, pp.onlyMine, pp.hidden, pp.noneFit, pp.nothing,
 		lowLabel(lang.X("parts.stock_heading", "Stock in {{.Where}}:", map[string]any{"Where": pp.stockLoc.Name})))
 	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), pp.leave)
 	// A part not in the van is requested: the ticket waits for it, with
@@ -228,6 +234,16 @@ func (pp *partPicker) search() {
 				pp.noneFit.Show()
 			} else {
 				pp.noneFit.Hide()
+			}
+			switch {
+			case len(found) > 0 || q == "":
+				pp.nothing.Hide()
+			case onlyMine:
+				pp.nothing.SetText(lang.X("parts.nothing_mine", "Nothing in your stock matches \"{{.Query}}\". Untick \"Only parts in my stock\" to search the whole catalog.", map[string]any{"Query": q}))
+				pp.nothing.Show()
+			default:
+				pp.nothing.SetText(lang.X("parts.nothing", "No part matches \"{{.Query}}\". Try fewer letters, another word, or the number on the part's label. A part the catalog lacks: tell dispatch in a note.", map[string]any{"Query": q}))
+				pp.nothing.Show()
 			}
 			switch {
 			case hidden == 0:

@@ -231,6 +231,34 @@ func TestPickerSaysWhenNothingListedIsForTheModel(t *testing.T) {
 	}
 }
 
+// TestPickerSaysWhenItFindsNothing: a search that finds no part says so
+// and what to try (the list stood empty without a word), also with only
+// the stock ticked; a search that finds parts takes the words away.
+func TestPickerSaysWhenItFindsNothing(t *testing.T) {
+	term, w, _, ds, deps := scanTerminal(t)
+	workingTicket(t, term, ds, deps)
+	dlg := openPicker(t, term, w)
+	if got := term.PickerNothing(); got != "" {
+		t.Errorf("the model's parts listed, yet the dialog says %q", got)
+	}
+	typeInto(t, dlg, "Part number", "qxzqxz")
+	if shown := term.PickerShown(); len(shown) != 0 {
+		t.Fatalf("qxzqxz lists %v", shown)
+	}
+	if got, want := term.PickerNothing(), `No part matches "qxzqxz"`; !strings.Contains(got, want) {
+		t.Errorf("nothing found: the dialog says %q, want %q", got, want)
+	}
+	term.TickPickerOnlyMine(true)
+	if got, want := term.PickerNothing(), `Untick "Only parts in my stock"`; !strings.Contains(got, want) {
+		t.Errorf("nothing in stock found: the dialog says %q, want %q", got, want)
+	}
+	term.TickPickerOnlyMine(false)
+	typeInto(t, dlg, "Part number", string(ds.Parts[0].Number))
+	if got := term.PickerNothing(); got != "" || len(term.PickerShown()) == 0 {
+		t.Errorf("searching %s lists %v and says %q", ds.Parts[0].Number, term.PickerShown(), got)
+	}
+}
+
 // TestFittingAPartNotInTheVanWarns: fitting what the van does not hold is
 // asked first, naming the way out; declined, nothing is saved; fitted
 // anyway, the van goes below zero and My stock shows it as an error.
