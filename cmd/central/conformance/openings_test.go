@@ -9,12 +9,7 @@ import (
 // openingMovement is a pulled movement with the fields a defective bin's
 // opening keeps (PROTOCOL.md, Pull: a defective bin is the exception).
 type openingMovement struct {
-	ID       string    `json:"id"`
-	Kind     string    `json:"kind"`
-	Part     string    `json:"part"`
-	From     string    `json:"from"`
-	To       string    `json:"to"`
-	Qty      int       `json:"qty"`
+	movement
 	Serial   string    `json:"serial"`
 	Ticket   string    `json:"ticket"`
 	Reason   string    `json:"reason"`
