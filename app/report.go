@@ -234,11 +234,9 @@ func compareString(a, b string) int {
 }
 
 // timeOnSite sums, in whole minutes, travel (depart to the next arrive)
-// and work (arrive, or start when there was no arrival, or resume, to the
-// next complete, fail or wait for parts) over the history: the days a
-// ticket waits for a part are not work the customer sees on the report.
-// Without history (a ticket made elsewhere) work is the ticket's start to
-// completion.
+// and work (arrive, or start when there was no arrival, to the next
+// complete or fail) over the history. Without history (a ticket made
+// elsewhere) work is the ticket's start to completion.
 func timeOnSite(h []StatusChange, t Ticket) (travel, work int) {
 	if len(h) == 0 {
 		if !t.StartedAt.IsZero() && t.CompletedAt.After(t.StartedAt) {
@@ -260,11 +258,11 @@ func timeOnSite(h []StatusChange, t Ticket) (travel, work int) {
 				departed = time.Time{}
 			}
 			working = c.At
-		case ActionStart, ActionResume:
+		case ActionStart:
 			if working.IsZero() {
 				working = c.At
 			}
-		case ActionComplete, ActionFail, ActionWait:
+		case ActionComplete, ActionFail:
 			if !working.IsZero() {
 				wk += c.At.Sub(working)
 				working = time.Time{}

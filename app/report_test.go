@@ -111,8 +111,6 @@ func TestTimeOnSiteTable(t *testing.T) {
 		{"counter", []StatusChange{{ActionStart, m(0)}, {ActionComplete, m(40)}}, 0, 40},
 		{"reopened visit", []StatusChange{{ActionDepart, m(0)}, {ActionArrive, m(10)}, {ActionComplete, m(20)},
 			{ActionReopen, m(30)}, {ActionDepart, m(40)}, {ActionArrive, m(55)}, {ActionStart, m(56)}, {ActionFail, m(70)}}, 25, 25},
-		{"waited two days for a part", []StatusChange{{ActionDepart, m(0)}, {ActionArrive, m(20)}, {ActionStart, m(25)}, {ActionWait, m(60)},
-			{ActionResume, m(2 * 24 * 60)}, {ActionComplete, m(2*24*60 + 90)}}, 20, 130},
 		{"still working", []StatusChange{{ActionDepart, m(0)}, {ActionArrive, m(10)}}, 10, 0},
 		{"out of order", []StatusChange{{ActionComplete, m(50)}, {ActionArrive, m(20)}, {ActionDepart, m(0)}}, 20, 30},
 	} {
