@@ -224,7 +224,7 @@ func ServiceReport(ctx context.Context, w io.Writer, r app.ServiceReport, opts O
 		d.row(cols, []string{c.Text("report.when", "When", nil), c.Text("report.receipt", "Receipt", nil),
 			c.Text("report.method", "Method", nil), c.Text("report.amount", "Amount", nil)}, true)
 		for _, p := range r.Payments {
-			method := strings.TrimSpace(p.Method + " " + p.Reference)
+			method := strings.TrimSpace(methodText(c, app.PaymentMethod(p.Method)) + " " + p.Reference)
 			d.row(cols, []string{when(p.At), p.Receipt, method, money(lang, p.Amount)}, false)
 		}
 	}
