@@ -113,10 +113,12 @@ screenshots: build-demo
 console-screenshots: setup
 	$(GO) run ./cmd/consoleshots -out docs/screenshots
 
-# The example documents of docs/examples, from the demo world: the service
-# report in English and Chinese (four photos, a signature), an intake
-# receipt, a payment receipt, and the claims export (CSV, ZIP) of a central
-# service run in process.
+# The example documents of docs/examples, from the demo world on a fixed
+# clock: the service report in English, Chinese, French, Spanish and
+# Portuguese (four photos, a signature), an intake receipt, a payment
+# receipt, a return's label and packing list, and the claims export (CSV,
+# ZIP) of a central service run in process. go test ./cmd/examples fails
+# while the committed ones are stale.
 examples: setup
 	$(GO) run ./cmd/examples -out docs/examples
 

@@ -177,7 +177,7 @@ func TestServiceReportEveryKindAndLanguage(t *testing.T) {
 				want := []string{r.Number, r.Customer.Name, r.Product.Serial, r.Fault, r.Provider,
 					c.Text("report.title", "Service report", nil), c.Text("report.parts", "Parts fitted", nil),
 					c.Text("report.signature", "Customer's signature", nil), kindText(c, r.Kind),
-					money(c.Lang(), in.Payments[0].Amount), ReportID(r)[:20]}
+					money(c.Lang(), in.Payments[0].Amount), methodText(c, app.MethodCash), ReportID(r)[:20]}
 				for _, p := range r.Parts {
 					want = append(want, string(p.Number), partName(c.Lang(), p))
 				}

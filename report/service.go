@@ -79,8 +79,9 @@ func (d *doc) masthead(provider, title, qr string) error {
 	return nil
 }
 
-// whenW is the width of a table's column of times, in mm.
-const whenW = 38
+// whenW is the width of a table's column of times, in mm: a Chinese day
+// of two digits and its time need 40 (TestTimeColumnHoldsADayAndItsTime).
+const whenW = 40
 
 // ReportID is the identifier a report's QR Code carries:
 // "FBR1:<ticket number>:<the first 16 hex digits of the digest>".
@@ -143,7 +144,7 @@ func ServiceReport(ctx context.Context, w io.Writer, r app.ServiceReport, opts O
 	if len(r.Repairs) > 0 {
 		d.y += 1
 		// The day and time fit on one line in English, French, Spanish
-		// and Chinese; Portuguese's "16 de dez. de 2026" wraps its time.
+		// and Chinese; Portuguese's "30 de dez. de 2026" wraps its time.
 		cols := []float64{whenW, contentW - whenW - 20, 20}
 		d.row(cols, []string{c.Text("report.when", "When", nil), c.Text("report.repair", "Repair", nil), c.Text("report.minutes", "Minutes", nil)}, true)
 		for _, e := range r.Repairs {
@@ -224,7 +225,7 @@ func ServiceReport(ctx context.Context, w io.Writer, r app.ServiceReport, opts O
 		d.row(cols, []string{c.Text("report.when", "When", nil), c.Text("report.receipt", "Receipt", nil),
 			c.Text("report.method", "Method", nil), c.Text("report.amount", "Amount", nil)}, true)
 		for _, p := range r.Payments {
-			method := strings.TrimSpace(p.Method + " " + p.Reference)
+			method := strings.TrimSpace(methodText(c, app.PaymentMethod(p.Method)) + " " + p.Reference)
 			d.row(cols, []string{when(p.At), p.Receipt, method, money(lang, p.Amount)}, false)
 		}
 	}

@@ -31,11 +31,12 @@ func reportCPU(b *testing.B, cpu time.Duration, n int) {
 	}
 }
 
-// BenchmarkDecode decodes every image of each test set (upright, the
-// Java test's way: pure first, then normal); one op is one image. Run
-// one set with -bench 'Decode$/qrcode-1/TryHarder' (issue 16's
-// qrcode-1 median).
-func BenchmarkDecode(b *testing.B) {
+// blackboxSets is the folder of ZXing's blackbox test sets and the first
+// threshold of each set, in the order thresholds.tsv lists them: the
+// decode benchmarks' set-up. Without the test data (see Makefile,
+// BARCODE_TESTDATA) there is nothing to measure and the benchmark says so.
+func blackboxSets(b *testing.B) (string, []scannertest.Threshold) {
+	b.Helper()
 	dir, err := scannertest.Dir()
 	if err != nil {
 		b.Skip(err)
@@ -50,6 +51,33 @@ func BenchmarkDecode(b *testing.B) {
 			sets = append(sets, t)
 		}
 	}
+	return dir, sets
+}
+
+// decodeInTurn decodes the samples one per op, cycling through them as
+// scannertest.Check does (pure first, then normal), and reports the
+// latency and CPU time per decode.
+func decodeInTurn(b *testing.B, samples []scannertest.Sample, format scanner.Format, hard bool) {
+	b.Helper()
+	var ds []time.Duration
+	i := 0
+	cpu := cpuTime()
+	for b.Loop() {
+		s := samples[i%len(samples)]
+		i++
+		_, _, _, d := scannertest.Check(b.Context(), s.Image, format, s.Want, hard)
+		ds = append(ds, d)
+	}
+	reportLatency(b, ds)
+	reportCPU(b, cpuTime()-cpu, len(ds))
+}
+
+// BenchmarkDecode decodes every image of each test set (upright, the
+// Java test's way: pure first, then normal); one op is one image. Run
+// one set with -bench 'Decode$/qrcode-1/TryHarder' (issue 16's
+// qrcode-1 median).
+func BenchmarkDecode(b *testing.B) {
+	dir, sets := blackboxSets(b)
 	for _, set := range sets {
 		// A set is loaded by the first of its benchmarks that runs, so
 		// that -bench 'Decode$/qrcode-1' neither decodes the other sets'
@@ -70,17 +98,7 @@ func BenchmarkDecode(b *testing.B) {
 			}
 			b.Run(name, func(b *testing.B) {
 				load(b)
-				var ds []time.Duration
-				i := 0
-				cpu := cpuTime()
-				for b.Loop() {
-					s := samples[i%len(samples)]
-					i++
-					_, _, _, d := scannertest.Check(b.Context(), s.Image, set.Format, s.Want, hard)
-					ds = append(ds, d)
-				}
-				reportLatency(b, ds)
-				reportCPU(b, cpuTime()-cpu, len(ds))
+				decodeInTurn(b, samples, set.Format, hard)
 			})
 		}
 	}
@@ -91,20 +109,7 @@ func BenchmarkDecode(b *testing.B) {
 // degrees that it does not read: the try-harder tail (issue 16), where
 // every step of the plan runs. One op is one image, cycling through them.
 func BenchmarkDecodeMisses(b *testing.B) {
-	dir, err := scannertest.Dir()
-	if err != nil {
-		b.Skip(err)
-	}
-	thresholds, err := scannertest.LoadThresholds(dir)
-	if err != nil {
-		b.Skipf("no barcode test data: %v", err)
-	}
-	var sets []scannertest.Threshold
-	for _, t := range thresholds {
-		if !slices.ContainsFunc(sets, func(s scannertest.Threshold) bool { return s.Set == t.Set }) {
-			sets = append(sets, t)
-		}
-	}
+	dir, sets := blackboxSets(b)
 	for _, set := range sets {
 		samples, err := scannertest.LoadSet(dir, set.Set)
 		if err != nil {
@@ -119,19 +124,7 @@ func BenchmarkDecodeMisses(b *testing.B) {
 		if len(misses) == 0 {
 			continue
 		}
-		b.Run(set.Set, func(b *testing.B) {
-			var ds []time.Duration
-			i := 0
-			cpu := cpuTime()
-			for b.Loop() {
-				s := misses[i%len(misses)]
-				i++
-				_, _, _, d := scannertest.Check(b.Context(), s.Image, set.Format, s.Want, true)
-				ds = append(ds, d)
-			}
-			reportLatency(b, ds)
-			reportCPU(b, cpuTime()-cpu, len(ds))
-		})
+		b.Run(set.Set, func(b *testing.B) { decodeInTurn(b, misses, set.Format, true) })
 	}
 }
 

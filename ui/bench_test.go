@@ -31,28 +31,45 @@ func benchTerminal(b *testing.B) (*ui.Terminal, fyne.Window, ui.Deps) {
 // terminal is built.
 func benchTerminalWith(b *testing.B, change func(*ui.Deps, *store.DB)) (*ui.Terminal, fyne.Window, ui.Deps) {
 	b.Helper()
+	db, deps := benchWorld(b, demo.Generate(1, demo.Size{Models: 200, Parts: 2000, Tickets: 10000, Technicians: 1}, benchNow))
+	if change != nil {
+		change(&deps, db)
+	}
+	term, w := benchWindow(b, deps)
+	return term, w, deps
+}
+
+// benchNow is the benchmarks' clock: the demo worlds are made for it.
+var benchNow = time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local)
+
+// benchWorld starts a test app and loads ds into a store in a temporary
+// folder; the deps it returns are the demo technician's ticket, parts and
+// warranty services on it, at benchNow, running work inline.
+func benchWorld(b *testing.B, ds app.Dataset) (*store.DB, ui.Deps) {
+	b.Helper()
 	test.NewTempApp(b)
 	ctx := context.Background()
-	now := time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local)
 	db, err := store.Open(ctx, filepath.Join(b.TempDir(), "fb.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	if err := db.Load(ctx, demo.Generate(1, demo.Size{Models: 200, Parts: 2000, Tickets: 10000, Technicians: 1}, now)); err != nil {
+	if err := db.Load(ctx, ds); err != nil {
 		b.Fatal(err)
 	}
-	deps := ui.Deps{
+	return db, ui.Deps{
 		Tickets: store.NewTicketService(db), Parts: store.NewPartService(db), Warranty: store.NewWarrantyService(db),
-		Technician: demo.DemoTechnician, Now: func() time.Time { return now }, Run: func(f func()) { f() },
+		Technician: demo.DemoTechnician, Now: func() time.Time { return benchNow }, Run: func(f func()) { f() },
 	}
-	if change != nil {
-		change(&deps, db)
-	}
-	term := ui.NewTerminal(ctx, deps)
+}
+
+// benchWindow builds the terminal of deps in a 1280x800 test window.
+func benchWindow(b *testing.B, deps ui.Deps) (*ui.Terminal, fyne.Window) {
+	b.Helper()
+	term := ui.NewTerminal(context.Background(), deps)
 	w := test.NewTempWindow(b, term.Object())
 	w.Resize(fyne.NewSize(1280, 800))
-	return term, w, deps
+	return term, w
 }
 
 // BenchmarkOpenTicket: tap a ticket in the list until its screen is drawn

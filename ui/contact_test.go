@@ -282,19 +282,8 @@ func TestContactNotOfferedWhereItCannotSave(t *testing.T) {
 // puts theirs on the ticket.
 func TestContactConflictWithDispatch(t *testing.T) {
 	sw := newSyncWorld(t, nil, nil)
-	tk := assignedWithPhone(t, sw)
 	const mine, theirs = "+86 139 2222 3333", "+86 137 0000 1111"
-	d := openContact(t, sw.term, sw.w, tk.ID)
-	typeInto(t, d, phoneHint, mine)
-	tapButton(t, d, "Save")
-	// Dispatch, who saw the old number, changes it before the device
-	// syncs.
-	seen, dispatchPhone := tk.Customer.Phone, theirs
-	sw.dispatch(t, &app.UpdateTicket{Ticket: tk.ID, Set: app.TicketFields{CustomerPhone: &dispatchPhone}, Base: app.TicketFields{CustomerPhone: &seen}})
-	sw.syncOnce(t)
-	if s := sw.term.SyncText(); !strings.Contains(s, "1 conflict needs a decision") {
-		t.Fatalf("sync line after both changed the phone: %q", s)
-	}
+	tk := phoneConflict(t, sw, mine, theirs)
 	if got := ticketNow(t, sw.deps, tk.ID).Ticket.Customer.Phone; got != mine {
 		t.Errorf("after the sync the ticket holds %q, want the technician's %q (the later arrival)", got, mine)
 	}
@@ -325,16 +314,10 @@ func TestContactConflictWithDispatch(t *testing.T) {
 // one it replaced; "Keep mine" then keeps the new number.
 func TestContactConflictFollowsOfflineEdit(t *testing.T) {
 	sw := newSyncWorld(t, nil, nil)
-	tk := assignedWithPhone(t, sw)
 	const mine, theirs, again = "+86 139 2222 3333", "+86 137 0000 1111", "+86 135 4444 5555"
-	d := openContact(t, sw.term, sw.w, tk.ID)
-	typeInto(t, d, phoneHint, mine)
-	tapButton(t, d, "Save")
-	seen, dispatchPhone := tk.Customer.Phone, theirs
-	sw.dispatch(t, &app.UpdateTicket{Ticket: tk.ID, Set: app.TicketFields{CustomerPhone: &dispatchPhone}, Base: app.TicketFields{CustomerPhone: &seen}})
-	sw.syncOnce(t)
+	tk := phoneConflict(t, sw, mine, theirs)
 	// Offline now: the second correction waits in the outbox.
-	d = openContact(t, sw.term, sw.w, tk.ID)
+	d := openContact(t, sw.term, sw.w, tk.ID)
 	typeInto(t, d, phoneHint, again)
 	tapButton(t, d, "Save")
 	page := sw.openPage(t)
@@ -352,6 +335,26 @@ func TestContactConflictFollowsOfflineEdit(t *testing.T) {
 	if got := ticketNow(t, sw.deps, tk.ID).Ticket.Customer.Phone; got != again {
 		t.Errorf("after keeping mine the ticket holds %q, want the latest %q", got, again)
 	}
+}
+
+// phoneConflict makes the conflict the phone tests decide: on one of sw's
+// assigned tickets with a phone, the technician saves mine in the contact
+// editor offline, dispatch, who saw the old number, sets theirs before
+// the device syncs, and the sync after counts one conflict. It returns
+// the ticket as it was before.
+func phoneConflict(t *testing.T, sw *syncWorld, mine, theirs string) app.Ticket {
+	t.Helper()
+	tk := assignedWithPhone(t, sw)
+	d := openContact(t, sw.term, sw.w, tk.ID)
+	typeInto(t, d, phoneHint, mine)
+	tapButton(t, d, "Save")
+	seen, dispatchPhone := tk.Customer.Phone, theirs
+	sw.dispatch(t, &app.UpdateTicket{Ticket: tk.ID, Set: app.TicketFields{CustomerPhone: &dispatchPhone}, Base: app.TicketFields{CustomerPhone: &seen}})
+	sw.syncOnce(t)
+	if s := sw.term.SyncText(); !strings.Contains(s, "1 conflict needs a decision") {
+		t.Fatalf("sync line after both changed the phone: %q", s)
+	}
+	return tk
 }
 
 // assignedWithPhone is one of sw's first assigned tickets whose customer

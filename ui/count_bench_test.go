@@ -3,17 +3,13 @@ package ui_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
-	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/app/demo"
 	"github.com/fieldbench/fieldbench/store"
-	"github.com/fieldbench/fieldbench/ui"
 )
 
 // BenchmarkOpenBigCount: the tap on Count stock to the count on screen,
@@ -22,24 +18,10 @@ import (
 // hold), and its Close: the van read, each part named, and a row laid
 // out for each.
 func BenchmarkOpenBigCount(b *testing.B) {
-	test.NewTempApp(b)
 	ctx := context.Background()
-	now := time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local)
-	db, err := store.Open(ctx, filepath.Join(b.TempDir(), "fb.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
-	ds := demo.Generate(7, demo.Size{Models: 20, Parts: 300, Tickets: 300, Technicians: 3}, now)
-	if err := db.Load(ctx, ds); err != nil {
-		b.Fatal(err)
-	}
+	db, deps := benchWorld(b, demo.Generate(7, demo.Size{Models: 20, Parts: 300, Tickets: 300, Technicians: 3}, benchNow))
 	actor := app.Actor{Role: app.RoleTechnician, Technician: demo.DemoTechnician}
-	deps := ui.Deps{
-		Tickets: store.NewTicketService(db), Parts: store.NewPartService(db), Warranty: store.NewWarrantyService(db),
-		Technician: demo.DemoTechnician, Now: func() time.Time { return now }, Run: func(f func()) { f() },
-		Commit: store.NewCommitter(db), Counts: db, Actor: actor,
-	}
+	deps.Commit, deps.Counts, deps.Actor = store.NewCommitter(db), db, actor
 	locs, err := deps.Parts.Locations(ctx)
 	if err != nil {
 		b.Fatal(err)
@@ -61,9 +43,7 @@ func BenchmarkOpenBigCount(b *testing.B) {
 	if err := db.PutCountDraft(ctx, actor, van, kept); err != nil {
 		b.Fatal(err)
 	}
-	term := ui.NewTerminal(ctx, deps)
-	w := test.NewTempWindow(b, term.Object())
-	w.Resize(fyne.NewSize(1280, 800))
+	term, w := benchWindow(b, deps)
 	term.Attach(w)
 	term.ShowParts("stock", "")
 	for b.Loop() {

@@ -2,16 +2,9 @@ package ui_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
-	"time"
-
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 
 	"github.com/fieldbench/fieldbench/app/demo"
-	"github.com/fieldbench/fieldbench/store"
-	"github.com/fieldbench/fieldbench/ui"
 )
 
 // BenchmarkCatalogKeystroke: one keystroke in the parts page's catalog
@@ -20,29 +13,13 @@ import (
 // at the limit, the van's stock, and the list's refresh. The search runs
 // on each keystroke, without a debounce, so this is what typing costs.
 func BenchmarkCatalogKeystroke(b *testing.B) {
-	test.NewTempApp(b)
-	ctx := context.Background()
-	now := time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local)
-	db, err := store.Open(ctx, filepath.Join(b.TempDir(), "fb.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
 	size := demo.Default
 	size.Tickets = 500
-	if err := db.Load(ctx, demo.Generate(1, size, now)); err != nil {
+	db, deps := benchWorld(b, demo.Generate(1, size, benchNow))
+	if err := db.Optimize(context.Background()); err != nil {
 		b.Fatal(err)
 	}
-	if err := db.Optimize(ctx); err != nil {
-		b.Fatal(err)
-	}
-	deps := ui.Deps{
-		Tickets: store.NewTicketService(db), Parts: store.NewPartService(db), Warranty: store.NewWarrantyService(db),
-		Technician: demo.DemoTechnician, Now: func() time.Time { return now }, Run: func(f func()) { f() },
-	}
-	term := ui.NewTerminal(ctx, deps)
-	w := test.NewTempWindow(b, term.Object())
-	w.Resize(fyne.NewSize(1280, 800))
+	term, _ := benchWindow(b, deps)
 	term.ShowParts("catalog", "")
 	if len(term.PartsShown()) != 200 {
 		b.Fatalf("first page: %d parts", len(term.PartsShown()))

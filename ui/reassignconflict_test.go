@@ -15,17 +15,8 @@ import (
 // so the technician is not left deciding for a ticket no longer theirs.
 func TestContactConflictLeavesWithItsTicket(t *testing.T) {
 	sw := newSyncWorld(t, nil, nil)
-	tk := assignedWithPhone(t, sw)
-	const mine, theirs = "+86 139 2222 4444", "+86 137 0000 2222"
-	d := openContact(t, sw.term, sw.w, tk.ID)
-	typeInto(t, d, phoneHint, mine)
-	tapButton(t, d, "Save")
-	seen, dispatchPhone := tk.Customer.Phone, theirs
-	sw.dispatch(t, &app.UpdateTicket{Ticket: tk.ID, Set: app.TicketFields{CustomerPhone: &dispatchPhone}, Base: app.TicketFields{CustomerPhone: &seen}})
-	sw.syncOnce(t)
-	if s := sw.term.SyncText(); !strings.Contains(s, "1 conflict needs a decision") {
-		t.Fatalf("sync line after both changed the phone: %q", s)
-	}
+	const mine = "+86 139 2222 4444"
+	tk := phoneConflict(t, sw, mine, "+86 137 0000 2222")
 	var other app.TechnicianID
 	for _, tc := range sw.ds.Technicians {
 		if tc.ID != sw.me.ID && tc.Store == "" {

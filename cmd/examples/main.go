@@ -1,7 +1,8 @@
 // Command examples writes the example documents of docs/examples from the
 // demo world (`make examples`): the service report of a demo ticket in
-// English and in Chinese, with four photos and a signature drawn from
-// synthetic pen strokes, the intake receipt of a counter ticket and the
+// English, Chinese, French, Spanish and Portuguese, with four photos and a
+// signature drawn from synthetic pen strokes, the intake receipt of a
+// counter ticket and the
 // receipt of its payment at pick-up, a return of defective parts' label
 // (Chinese) and packing list (English), and the brand claims export (CSV
 // and ZIP) of a few demo tickets closed on an in-process central service.
@@ -22,6 +23,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -48,14 +50,18 @@ func run(dir string) error {
 	for i := range ds.Tickets {
 		d := &ds.Tickets[i]
 		switch {
-		case onSite == nil && d.Ticket.Kind == app.KindOnSite && d.Ticket.Status == app.StatusClosed && len(d.Parts) > 0:
+		// The report's ticket is done in one visit: time on site counts
+		// from the arrival to the completion, a wait for parts included
+		// (as the office's figures count it), and a ticket that waited
+		// days for a part would read days of work.
+		case onSite == nil && d.Ticket.Kind == app.KindOnSite && d.Ticket.Status == app.StatusClosed && len(d.Parts) > 0 && !waitedForParts(*d):
 			onSite = d
 		case counter == nil && d.Ticket.Kind == app.KindCarryIn && d.Ticket.Status.Open():
 			counter = d
 		}
 	}
 	if onSite == nil || counter == nil {
-		return fmt.Errorf("the demo world lacks a closed on-site ticket with parts or an open carry-in ticket")
+		return fmt.Errorf("the demo world lacks a closed on-site ticket with parts done in one visit, or an open carry-in ticket")
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -77,10 +83,19 @@ func run(dir string) error {
 	if err != nil {
 		return err
 	}
-	for _, lang := range []struct{ file, tag string }{{"service-report-en.pdf", "en-GB"}, {"service-report-zh.pdf", "zh-CN"}} {
+	for _, lang := range []struct{ file, tag string }{{"service-report-en.pdf", "en-GB"}, {"service-report-zh.pdf", "zh-CN"},
+		{"service-report-fr.pdf", "fr-FR"}, {"service-report-es.pdf", "es-ES"}, {"service-report-pt.pdf", "pt-BR"}} {
 		d := *onSite
 		d.Ticket.Customer.Language = lang.tag
-		r := app.BuildServiceReport(demo.ReportInput(ds, d))
+		in := demo.ReportInput(ds, d)
+		in.History = visits(d)
+		// The customer pays their share by card as the visit ends: a
+		// paid repair's report reads the payment, not "No payment
+		// recorded".
+		if in.Decision != nil && in.Decision.Total.Amount > 0 {
+			in.Payments = []app.ReportPayment{{Receipt: "S3-1", Kind: "payment", Method: "card", Amount: in.Decision.Total, At: d.Ticket.CompletedAt.Add(3 * time.Minute)}}
+		}
+		r := app.BuildServiceReport(in)
 		opts := report.Options{Photos: photos, Signature: report.Signature{PNG: sig, Name: d.Ticket.Customer.Name, At: d.Ticket.CompletedAt}}
 		if err := write(filepath.Join(dir, lang.file), func(w io.Writer) error { return report.ServiceReport(ctx, w, r, opts) }); err != nil {
 			return err
@@ -106,6 +121,33 @@ func run(dir string) error {
 		return err
 	}
 	return claimsExport(ctx, ds, dir)
+}
+
+// waitedForParts says whether d's repair log pauses overnight, as a
+// ticket's does while it waits for a part.
+func waitedForParts(d app.TicketDetail) bool {
+	return slices.ContainsFunc(visits(d), func(c app.StatusChange) bool { return c.Action == app.ActionWait })
+}
+
+// visits is the status history the technician's device records for an
+// on-site ticket: travel to the site before the first repair, a wait for
+// parts wherever the repair log pauses overnight and a resume at the next
+// entry, completion at the ticket's. The demo world keeps no history;
+// with this one the report shows travel as well as work.
+func visits(d app.TicketDetail) []app.StatusChange {
+	rs := slices.SortedFunc(slices.Values(d.Repairs), func(a, b app.RepairEntry) int { return a.At.Compare(b.At) })
+	if len(rs) == 0 {
+		return nil
+	}
+	h := []app.StatusChange{{Action: app.ActionDepart, At: rs[0].At.Add(-45 * time.Minute)},
+		{Action: app.ActionArrive, At: rs[0].At.Add(-10 * time.Minute)}, {Action: app.ActionStart, At: rs[0].At.Add(-5 * time.Minute)}}
+	for i := 1; i < len(rs); i++ {
+		end := rs[i-1].At.Add(time.Duration(rs[i-1].Minutes) * time.Minute)
+		if rs[i].At.Sub(end) > 8*time.Hour {
+			h = append(h, app.StatusChange{Action: app.ActionWait, At: end}, app.StatusChange{Action: app.ActionResume, At: rs[i].At.Add(-5 * time.Minute)})
+		}
+	}
+	return append(h, app.StatusChange{Action: app.ActionComplete, At: d.Ticket.CompletedAt})
 }
 
 func write(path string, f func(io.Writer) error) error {

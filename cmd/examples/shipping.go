@@ -16,9 +16,9 @@ import (
 const returnLines = 4
 
 // shippingExamples writes the papers of a return of defective parts from
-// the demo world: the parts fitted on its first closed tickets go from a
-// defective bin to a warehouse, the label in Chinese and the packing list
-// in English.
+// the demo world: the parts fitted on its first closed Chinese tickets go
+// from a defective bin to a warehouse, the label in Chinese and the
+// packing list in English.
 func shippingExamples(ctx context.Context, ds app.Dataset, dir string) error {
 	var from, to *app.Location
 	for i := range ds.Locations {
@@ -46,7 +46,9 @@ func shippingExamples(ctx context.Context, ds app.Dataset, dir string) error {
 		s.Parts[p.Number] = p
 	}
 	for _, d := range ds.Tickets {
-		if d.Ticket.Status != app.StatusClosed || len(s.Shipment.Lines) == returnLines {
+		// The defective bin and the warehouse are in China: a ticket of
+		// another country's customer would not send its part there.
+		if d.Ticket.Status != app.StatusClosed || d.Ticket.Country != "CN" || len(s.Shipment.Lines) == returnLines {
 			continue
 		}
 		for _, u := range d.Parts[:min(1, len(d.Parts))] {

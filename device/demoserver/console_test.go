@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/app/demo"
 	"github.com/fieldbench/fieldbench/device/demoserver"
 )
@@ -80,10 +79,7 @@ func TestDemoServesConsole(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.before(t)
-			svc, err := start(t.Context(), dir, func(app.StartStep) {})
-			if err != nil {
-				t.Fatal(err)
-			}
+			svc := startDemo(t, start, dir)
 			defer svc.Close()
 			fi, err := os.Stat(path)
 			if err != nil {

@@ -10,6 +10,17 @@ import (
 	"github.com/fieldbench/fieldbench/device/demoserver"
 )
 
+// startDemo starts the demo service of start on dir, as the device does
+// but showing no progress; the caller closes it.
+func startDemo(t *testing.T, start device.DemoStarter, dir string) *demoserver.Service {
+	t.Helper()
+	svc, err := start(t.Context(), dir, func(app.StartStep) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc.(*demoserver.Service)
+}
+
 // BenchmarkDemoFirstStart is `make run`'s first start without the window:
 // the demo world created, loaded into the embedded service, paired and
 // synced into a new store. It reports the seconds of each step (go test

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/app/demo"
 	"github.com/fieldbench/fieldbench/device"
 	"github.com/fieldbench/fieldbench/device/demoserver"
@@ -22,12 +21,9 @@ func TestDemoWorldInTheAppsLanguage(t *testing.T) {
 	start := demoserver.StarterIn(1, size, func() string { return language })
 	language = "fr" // chosen on the first-run screen, after the starter was made
 	names := func() string {
-		svc, err := start(t.Context(), dir, func(app.StartStep) {})
-		if err != nil {
-			t.Fatal(err)
-		}
+		svc := startDemo(t, start, dir)
 		defer svc.Close()
-		locs, err := svc.(*demoserver.Service).DB().Locations(t.Context(), device.DemoTenant)
+		locs, err := svc.DB().Locations(t.Context(), device.DemoTenant)
 		if err != nil {
 			t.Fatal(err)
 		}

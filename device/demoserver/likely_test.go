@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/app/demo"
 	"github.com/fieldbench/fieldbench/device"
 	"github.com/fieldbench/fieldbench/device/demoserver"
@@ -21,13 +20,10 @@ func TestDemoComputesLikelyParts(t *testing.T) {
 	for _, name := range []string{"FirstStart", "Restart"} {
 		t.Run(name, func(t *testing.T) {
 			began := time.Now()
-			svc, err := start(t.Context(), dir, func(app.StartStep) {})
-			if err != nil {
-				t.Fatal(err)
-			}
+			svc := startDemo(t, start, dir)
 			defer svc.Close()
 			took := time.Since(began)
-			st, err := svc.(*demoserver.Service).DB().RefreshLikelyParts(t.Context(), device.DemoTenant, time.Now())
+			st, err := svc.DB().RefreshLikelyParts(t.Context(), device.DemoTenant, time.Now())
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -17,12 +17,9 @@ import (
 // find them: a request in each state, the parcel on its way to the demo
 // van, and the van's return on its way to the warehouse.
 func TestDemoServesPartsOnTheirWay(t *testing.T) {
-	svc, err := demoserver.Starter(1, demo.Size{Models: 20, Parts: 400, Tickets: 600, Technicians: 4})(t.Context(), filepath.Join(t.TempDir(), "central"), func(app.StartStep) {})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := startDemo(t, demoserver.Starter(1, demo.Size{Models: 20, Parts: 400, Tickets: 600, Technicians: 4}), filepath.Join(t.TempDir(), "central"))
 	defer svc.Close()
-	db := svc.(*demoserver.Service).DB()
+	db := svc.DB()
 	for _, st := range []app.RequestState{app.RequestRequested, app.RequestApproved, app.RequestRejected, app.RequestShipped, app.RequestShort, app.RequestReceived} {
 		page, err := db.PartRequestsList(t.Context(), device.DemoTenant, central.PartRequestFilter{State: string(st), Limit: 100})
 		if err != nil {

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/app/demo"
 	"github.com/fieldbench/fieldbench/device"
 	"github.com/fieldbench/fieldbench/device/demoserver"
@@ -18,12 +17,9 @@ import (
 // starts: the console shows a first-time user their day as the office
 // sees it.
 func TestDemoZone(t *testing.T) {
-	svc, err := demoserver.Starter(1, demo.Size{Models: 5, Parts: 20, Tickets: 80, Technicians: 3})(t.Context(), filepath.Join(t.TempDir(), "central"), func(app.StartStep) {})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := startDemo(t, demoserver.Starter(1, demo.Size{Models: 5, Parts: 20, Tickets: 80, Technicians: 3}), filepath.Join(t.TempDir(), "central"))
 	defer svc.Close()
-	db := svc.(*demoserver.Service).DB()
+	db := svc.DB()
 	zone, err := db.TenantZone(t.Context(), device.DemoTenant)
 	if err != nil || zone != demo.Zone {
 		t.Fatalf("the demo tenant's zone is %q (%v), want %s", zone, err, demo.Zone)
@@ -66,10 +62,7 @@ func TestDemoZone(t *testing.T) {
 // is left as it was.
 func TestUseDemoClock(t *testing.T) {
 	local := time.Local
-	svc, err := demoserver.Starter(1, demo.Size{Models: 5, Parts: 20, Tickets: 10, Technicians: 1})(t.Context(), filepath.Join(t.TempDir(), "central"), func(app.StartStep) {})
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := startDemo(t, demoserver.Starter(1, demo.Size{Models: 5, Parts: 20, Tickets: 10, Technicians: 1}), filepath.Join(t.TempDir(), "central"))
 	defer svc.Close()
 	shanghai, err := time.LoadLocation(demo.Zone)
 	if err != nil {

@@ -3,7 +3,6 @@ package conformance
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"reflect"
 	"strings"
 	"testing"
@@ -132,19 +131,14 @@ func TestPagesInColumns(t *testing.T) {
 			if columns {
 				header = []string{"Fieldbench-Columns", "1"}
 			}
-			a := s.do(t, "POST", "/v1/sync", dev.token, map[string]any{"v": 1, "c": cursor, "mb": 16 << 10}, header...)
-			if a.status != http.StatusOK {
-				t.Fatalf("pull: HTTP %d %s", a.status, a.body)
+			a, data, next, more := dev.pullPage(t, map[string]any{"v": 1, "c": cursor, "mb": 16 << 10}, header...)
+			var d map[string]json.RawMessage
+			if data != nil {
+				if err := json.Unmarshal(data, &d); err != nil {
+					t.Fatalf("pulled page %.300s: %v", data, err)
+				}
 			}
-			var out struct {
-				D map[string]json.RawMessage `json:"d"`
-				C string                     `json:"c"`
-				M bool                       `json:"m"`
-			}
-			if err := json.Unmarshal(a.body, &out); err != nil {
-				t.Fatalf("pull answer %.300s: %v", a.body, err)
-			}
-			return a, out.D, out.C, out.M
+			return a, d, next, more
 		}
 		cursor, seen, inColumns, offsets := "", 0, 0, 0
 		for pages := 0; ; pages++ {

@@ -35,36 +35,22 @@ func b6(n int) string { return strings.Repeat("<", n) }
 func (d *device) pulledRaw(t *testing.T, lists ...string) map[string][]map[string]any {
 	t.Helper()
 	out := map[string][]map[string]any{}
-	cursor := ""
-	for range maxPages {
-		a := d.sync(t, map[string]any{"v": 1, "c": cursor})
-		if a.status != http.StatusOK {
-			t.Fatalf("pull: HTTP %d %.300s", a.status, a.body)
-		}
-		var ans struct {
-			Data   map[string]json.RawMessage `json:"d"`
-			Cursor string                     `json:"c"`
-			More   bool                       `json:"m"`
-		}
-		if err := json.Unmarshal(a.body, &ans); err != nil {
-			t.Fatalf("pull answer: %v", err)
+	d.pullPages(t, "", func(data json.RawMessage) {
+		var p map[string]json.RawMessage
+		if err := json.Unmarshal(data, &p); err != nil {
+			t.Fatalf("pulled page %.300s: %v", data, err)
 		}
 		for _, l := range lists {
 			var rows []map[string]any
-			if raw, ok := ans.Data[l]; ok {
+			if raw, ok := p[l]; ok {
 				if err := json.Unmarshal(raw, &rows); err != nil {
 					t.Fatalf("pulled %s: %v", l, err)
 				}
 			}
 			out[l] = append(out[l], rows...)
 		}
-		cursor = ans.Cursor
-		if !ans.More {
-			return out
-		}
-	}
-	t.Fatalf("pull did not end within %d pages", maxPages)
-	return nil
+	})
+	return out
 }
 
 // field is the value at path (keys by dots) in o, "" when not a string.

@@ -823,35 +823,65 @@ func (d *device) pullAll(t *testing.T) page {
 func (d *device) pullFrom(t *testing.T, cursor string) (page, string) {
 	t.Helper()
 	var all page
+	cursor = d.pullPages(t, cursor, func(data json.RawMessage) {
+		var p page
+		if err := json.Unmarshal(data, &p); err != nil {
+			t.Fatalf("pulled page %.300s: %v", data, err)
+		}
+		all.Tickets = append(all.Tickets, p.Tickets...)
+		all.Repairs = append(all.Repairs, p.Repairs...)
+		all.PartsUsed = append(all.PartsUsed, p.PartsUsed...)
+		all.Notes = append(all.Notes, p.Notes...)
+		all.Movements = append(all.Movements, p.Movements...)
+		all.Conflicts = append(all.Conflicts, p.Conflicts...)
+		all.Gone = append(all.Gone, p.Gone...)
+		all.GoneConflicts = append(all.GoneConflicts, p.GoneConflicts...)
+		all.RuleSets = append(all.RuleSets, p.RuleSets...)
+		all.PartRequests = append(all.PartRequests, p.PartRequests...)
+		all.Shipments = append(all.Shipments, p.Shipments...)
+	})
+	return all, cursor
+}
+
+// pullPages pulls from cursor until nothing more is waiting, handing each
+// page's data ("d", when the answer has one) to each, and returns the
+// cursor to send next time.
+func (d *device) pullPages(t *testing.T, cursor string, each func(data json.RawMessage)) string {
+	t.Helper()
 	for range maxPages {
-		a := d.sync(t, map[string]any{"v": 1, "c": cursor})
-		if a.status != http.StatusOK {
-			t.Fatalf("pull: HTTP %d %s", a.status, a.body)
+		_, data, next, more := d.pullPage(t, map[string]any{"v": 1, "c": cursor})
+		if data != nil {
+			each(data)
 		}
-		var out syncAnswer
-		if err := json.Unmarshal(a.body, &out); err != nil {
-			t.Fatalf("pull answer %s: %v", a.body, err)
-		}
-		if p := out.Data; p != nil {
-			all.Tickets = append(all.Tickets, p.Tickets...)
-			all.Repairs = append(all.Repairs, p.Repairs...)
-			all.PartsUsed = append(all.PartsUsed, p.PartsUsed...)
-			all.Notes = append(all.Notes, p.Notes...)
-			all.Movements = append(all.Movements, p.Movements...)
-			all.Conflicts = append(all.Conflicts, p.Conflicts...)
-			all.Gone = append(all.Gone, p.Gone...)
-			all.GoneConflicts = append(all.GoneConflicts, p.GoneConflicts...)
-			all.RuleSets = append(all.RuleSets, p.RuleSets...)
-			all.PartRequests = append(all.PartRequests, p.PartRequests...)
-			all.Shipments = append(all.Shipments, p.Shipments...)
-		}
-		cursor = out.Cursor
-		if !out.More {
-			return all, cursor
+		if cursor = next; !more {
+			return cursor
 		}
 	}
 	t.Fatalf("pull did not end within %d pages", maxPages)
-	return all, cursor
+	return cursor
+}
+
+// pullPage sends the pull req with the headers given (name, value, ...),
+// which the service must answer with 200, and returns the answer, its
+// data (nil when it has none), its cursor and whether more is waiting.
+func (d *device) pullPage(t *testing.T, req any, header ...string) (answer, json.RawMessage, string, bool) {
+	t.Helper()
+	a := d.s.do(t, "POST", "/v1/sync", d.token, req, header...)
+	if a.status != http.StatusOK {
+		t.Fatalf("pull: HTTP %d %.300s", a.status, a.body)
+	}
+	var out struct {
+		Data   json.RawMessage `json:"d"`
+		Cursor string          `json:"c"`
+		More   bool            `json:"m"`
+	}
+	if err := json.Unmarshal(a.body, &out); err != nil {
+		t.Fatalf("pull answer %.300s: %v", a.body, err)
+	}
+	if string(out.Data) == "null" {
+		out.Data = nil
+	}
+	return a, out.Data, out.Cursor, out.More
 }
 
 // The argument shapes of the mutations the cases push, from the JSON tags

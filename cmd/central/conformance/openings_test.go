@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"encoding/json"
-	"net/http"
 	"testing"
 	"time"
 )
@@ -10,12 +9,7 @@ import (
 // openingMovement is a pulled movement with the fields a defective bin's
 // opening keeps (PROTOCOL.md, Pull: a defective bin is the exception).
 type openingMovement struct {
-	ID       string    `json:"id"`
-	Kind     string    `json:"kind"`
-	Part     string    `json:"part"`
-	From     string    `json:"from"`
-	To       string    `json:"to"`
-	Qty      int       `json:"qty"`
+	movement
 	Serial   string    `json:"serial"`
 	Ticket   string    `json:"ticket"`
 	Reason   string    `json:"reason"`
@@ -28,31 +22,16 @@ type openingMovement struct {
 func (d *device) firstPullMovements(t *testing.T) []openingMovement {
 	t.Helper()
 	var all []openingMovement
-	cursor := ""
-	for range maxPages {
-		a := d.sync(t, map[string]any{"v": 1, "c": cursor})
-		if a.status != http.StatusOK {
-			t.Fatalf("pull: HTTP %d %s", a.status, a.body)
+	d.pullPages(t, "", func(data json.RawMessage) {
+		var p struct {
+			Movements []openingMovement `json:"movements"`
 		}
-		var out struct {
-			Data *struct {
-				Movements []openingMovement `json:"movements"`
-			} `json:"d"`
-			Cursor string `json:"c"`
-			More   bool   `json:"m"`
+		if err := json.Unmarshal(data, &p); err != nil {
+			t.Fatalf("pulled page %.300s: %v", data, err)
 		}
-		if err := json.Unmarshal(a.body, &out); err != nil {
-			t.Fatalf("pull answer %s: %v", a.body, err)
-		}
-		if out.Data != nil {
-			all = append(all, out.Data.Movements...)
-		}
-		if cursor = out.Cursor; !out.More {
-			return all
-		}
-	}
-	t.Fatalf("pull did not end within %d pages", maxPages)
-	return nil
+		all = append(all, p.Movements...)
+	})
+	return all
 }
 
 // A new device's first pull names, for each unit in its technician's

@@ -44,13 +44,8 @@ func TestFieldConflictFollowsItsTicket(t *testing.T) {
 		b := s.addFieldTech(t, "arriving", 0)
 		devB := s.pair(t, b.id)
 		tk := s.newTicket(t, a.id, "")
-		x := tk.Customer.Phone
 		const ours, d, e = "13400000041", "13400000048", "13400000049"
-		s.dispatchOK(t, "ticket.update", phoneUpdate(tk.ID, d, x))
-		if r, rejected := devA.pushOne(t, devA.mut("ticket.update", phoneUpdate(tk.ID, ours, x))); rejected {
-			t.Fatalf("the technician's edit was rejected: %+v", r)
-		}
-		c := s.fieldConflictOf(t, tk.ID, "customer_phone")
+		c := s.phoneClash(t, devA, tk, ours, d)
 		first, cursorA := devA.pullFrom(t, "")
 		if !containsConflict(first.Conflicts, c.ID) {
 			t.Fatalf("A's device did not pull its conflict %s", c.ID)
@@ -115,13 +110,8 @@ func TestFieldConflictRestatedForAnotherCounterHand(t *testing.T) {
 		x, y := s.addCounterTech(t, "hand", store), s.addCounterTech(t, "hand", store)
 		devX, devY := s.pair(t, x.id), s.pair(t, y.id)
 		tk := s.newTicket(t, "", store)
-		phone := tk.Customer.Phone
 		const mineX, d, mineY = "13400000051", "13400000058", "13400000052"
-		s.dispatchOK(t, "ticket.update", phoneUpdate(tk.ID, d, phone))
-		if r, rejected := devX.pushOne(t, devX.mut("ticket.update", phoneUpdate(tk.ID, mineX, phone))); rejected {
-			t.Fatalf("X's edit was rejected: %+v", r)
-		}
-		c := s.fieldConflictOf(t, tk.ID, "customer_phone")
+		c := s.phoneClash(t, devX, tk, mineX, d)
 		if c.Technician != x.id {
 			t.Fatalf("the conflict is %+v, want it X's (%s)", c, x.id)
 		}
@@ -130,9 +120,7 @@ func TestFieldConflictRestatedForAnotherCounterHand(t *testing.T) {
 			t.Fatalf("X's device did not pull its conflict %s", c.ID)
 		}
 		// Y still shows dispatch's D and writes over X's value unseen.
-		if r, rejected := devY.pushOne(t, devY.mut("ticket.update", phoneUpdate(tk.ID, mineY, d))); rejected {
-			t.Fatalf("Y's edit was rejected: %+v", r)
-		}
+		devY.pushPhone(t, tk.ID, mineY, d)
 		restated := s.fieldConflictOf(t, tk.ID, "customer_phone")
 		if restated.ID != c.ID || restated.Technician != y.id || restated.Ours != mineY || restated.Theirs != mineX {
 			t.Errorf("after Y's clash the conflict is %+v; want %s, Y's, ours %s, theirs %s", restated, c.ID, mineY, mineX)

@@ -27,6 +27,25 @@ func phoneUpdate(ticket, set, base string) map[string]any {
 	return map[string]any{"ticket": ticket, "set": map[string]any{"customer_phone": set}, "base": map[string]any{"customer_phone": base}}
 }
 
+// pushPhone pushes d's edit of ticket's phone to set over base, which the
+// service must take: a conflict the edit raises is not a rejection.
+func (d *device) pushPhone(t *testing.T, ticket, set, base string) {
+	t.Helper()
+	if r, rejected := d.pushOne(t, d.mut("ticket.update", phoneUpdate(ticket, set, base))); rejected {
+		t.Fatalf("the device's edit of the phone to %s over %s was rejected: %+v", set, base, r)
+	}
+}
+
+// phoneClash raises the field conflict the conflict cases start from:
+// dispatch changes tk's phone to theirs, then dev, still showing the
+// phone tk had, changes it to ours. It returns the conflict.
+func (s *service) phoneClash(t *testing.T, dev *device, tk ticketView, ours, theirs string) conflict {
+	t.Helper()
+	s.dispatchOK(t, "ticket.update", phoneUpdate(tk.ID, theirs, tk.Customer.Phone))
+	dev.pushPhone(t, tk.ID, ours, tk.Customer.Phone)
+	return s.fieldConflictOf(t, tk.ID, "customer_phone")
+}
+
 // resolvePhone resolves conflict id as dev with resolution, and checks
 // the ticket's phone is then want.
 func (s *service) resolvePhone(t *testing.T, dev *device, id, resolution, ticket, want string) {
@@ -88,9 +107,7 @@ func TestTakeTheirsTakesDispatchsLatestValue(t *testing.T) {
 		tk := s.newTicket(t, tc.id, "")
 		x := tk.Customer.Phone
 		const a, d, e = "13400000021", "13400000028", "13400000029"
-		if r, rejected := dev.pushOne(t, dev.mut("ticket.update", phoneUpdate(tk.ID, a, x))); rejected {
-			t.Fatalf("the technician's edit was rejected: %+v", r)
-		}
+		dev.pushPhone(t, tk.ID, a, x)
 		s.dispatchOK(t, "ticket.update", phoneUpdate(tk.ID, d, x))
 		s.dispatchOK(t, "ticket.update", phoneUpdate(tk.ID, e, d))
 		c := s.fieldConflictOf(t, tk.ID, "customer_phone")
@@ -99,9 +116,7 @@ func TestTakeTheirsTakesDispatchsLatestValue(t *testing.T) {
 		}
 		// The technician edits again (over E, seen): ours follows too.
 		const b = "13400000022"
-		if r, rejected := dev.pushOne(t, dev.mut("ticket.update", phoneUpdate(tk.ID, b, e))); rejected {
-			t.Fatalf("the technician's second edit was rejected: %+v", r)
-		}
+		dev.pushPhone(t, tk.ID, b, e)
 		if c = s.fieldConflictOf(t, tk.ID, "customer_phone"); c.Ours != b || c.Theirs != e {
 			t.Errorf("after the technician's second edit the conflict is %+v; want ours %s, theirs %s", c, b, e)
 		}
@@ -160,13 +175,8 @@ func TestOneOpenConflictPerField(t *testing.T) {
 		tc := s.addFieldTech(t, "onefield", 0)
 		dev := s.pair(t, tc.id)
 		tk := s.newTicket(t, tc.id, "")
-		x := tk.Customer.Phone
 		const a, d, e = "13400000031", "13400000038", "13400000039"
-		s.dispatchOK(t, "ticket.update", phoneUpdate(tk.ID, d, x))
-		if r, rejected := dev.pushOne(t, dev.mut("ticket.update", phoneUpdate(tk.ID, a, x))); rejected {
-			t.Fatalf("the technician's edit was rejected: %+v", r)
-		}
-		first := s.fieldConflictOf(t, tk.ID, "customer_phone")
+		first := s.phoneClash(t, dev, tk, a, d)
 		if first.Key != "conflict.field" || first.Ours != a || first.Theirs != d {
 			t.Fatalf("the first conflict is %+v; want conflict.field, ours %s, theirs %s", first, a, d)
 		}
@@ -207,16 +217,12 @@ func TestPhoneWritingRaisesNoConflict(t *testing.T) {
 			t.Fatalf("the ticket's phone is %q; the case needs 13800000000", tk.Customer.Phone)
 		}
 		s.dispatchOK(t, "ticket.update", phoneUpdate(tk.ID, spaced, tk.Customer.Phone))
-		if r, rejected := dev.pushOne(t, dev.mut("ticket.update", phoneUpdate(tk.ID, "13400000041", "13800000000"))); rejected {
-			t.Fatalf("the technician's edit was rejected: %+v", r)
-		}
+		dev.pushPhone(t, tk.ID, "13400000041", "13800000000")
 		// Dispatch, showing 134-0000-0041, writes it dashed over the same.
 		s.dispatchOK(t, "ticket.update", phoneUpdate(tk.ID, "134-0000-0042", "134-0000-0041"))
 		// The device, showing the old 134 0000 0041, writes the number in
 		// force, spaced.
-		if r, rejected := dev.pushOne(t, dev.mut("ticket.update", phoneUpdate(tk.ID, "134 0000 0042", "134 0000 0041"))); rejected {
-			t.Fatalf("the technician's second edit was rejected: %+v", r)
-		}
+		dev.pushPhone(t, tk.ID, "134 0000 0042", "134 0000 0041")
 		if cs := s.conflicts(t, func(c conflict) bool { return c.Ticket == tk.ID }); len(cs) != 0 {
 			t.Errorf("conflicts raised where the phones differ only in their writing: %+v", cs)
 		}
