@@ -32,6 +32,9 @@ const (
 	// qLoadLockEntities locks the entities of one kind of an array of
 	// IDs, in ascending ID order (see qTicketsLock).
 	qLoadLockEntities = `SELECT id FROM entities WHERE tenant = ? AND kind = ? AND id = ANY(CAST(? AS TEXT[])) ORDER BY id FOR UPDATE`
+	// qCustomPlans has PostgreSQL plan each of the load's statements for
+	// its arguments, to the transaction's end (loadTx).
+	qCustomPlans = `SET LOCAL plan_cache_mode = force_custom_plan`
 )
 
 // loadLocks are the IDs of the records of each kind a dataset load
@@ -90,6 +93,21 @@ func loadLocksOf(tenant string, ds app.Dataset) loadLocks {
 	l.shipments, l.tickets, l.requests = sortedIDs(l.shipments), sortedIDs(l.tickets), sortedIDs(l.requests)
 	l.likely, l.parts, l.locations = sortedIDs(l.likely), sortedIDs(l.parts), sortedIDs(l.locations)
 	return l
+}
+
+// take has PostgreSQL plan the load's statements for their arguments
+// (qCustomPlans), then takes the locks (lock). The lock statements name
+// every record of an import (10,000 tickets, 10,000 parts): planned for
+// their arrays, each is an index scan checking a hashed array, 0.1 s;
+// after five runs the driver's prepared statement got PostgreSQL's
+// generic plan, which checks each row against the array in turn, 7.4 s
+// for an import loaded again (BenchmarkLoadLocks, docs/BENCHMARKS.md).
+// A load runs a few large statements: planning each is cheap.
+func (l loadLocks) take(ctx context.Context, db *DB, tx *sql.Tx, tenant string) error {
+	if _, err := tx.ExecContext(ctx, qCustomPlans); err != nil {
+		return transient(err)
+	}
+	return l.lock(ctx, db, tx, tenant)
 }
 
 // lock takes the locks, in the late writes' order.
@@ -157,7 +175,7 @@ func (db *DB) loadTx(ctx context.Context, tenant string, ds app.Dataset, fn func
 	}
 	locks := loadLocksOf(tenant, ds)
 	return db.pgTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		if err := locks.lock(ctx, db, tx, tenant); err != nil {
+		if err := locks.take(ctx, db, tx, tenant); err != nil {
 			return err
 		}
 		var v int64
