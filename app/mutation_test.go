@@ -717,3 +717,25 @@ func TestArgsMeasuredAsTheAppEncodesThem(t *testing.T) {
 		})
 	}
 }
+
+// TestRedactedArgsOfEscapedArgs: a refused record's kept arguments
+// (RedactedArgs, a conflict's "ours") are the app's encoding when they
+// were sent past MaxArgsBytes with spaces or escapes, within the bound,
+// and as sent otherwise.
+func TestRedactedArgsOfEscapedArgs(t *testing.T) {
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	m, err := app.NewMutation(&app.AddNote{Note: app.Note{ID: "n", Ticket: "T-1", Text: "checked 😀", At: at}}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := m
+	sent.Args = json.RawMessage(`{"note":{"id":"n","ticket":"T-1","text":"checked \ud83d\ude00","at":"2026-03-01T09:00:00Z"}` + strings.Repeat(" ", app.MaxArgsBytes) + `}`)
+	if got := app.RedactedArgs(sent); string(got) != string(m.Args) {
+		t.Errorf("kept %d bytes, want the app's %d: %.80s", len(got), len(m.Args), got)
+	}
+	small := m
+	small.Args = json.RawMessage(`{"note": {"id":"n","ticket":"T-1","text":"checked","at":"2026-03-01T09:00:00Z"}}`)
+	if got := app.RedactedArgs(small); string(got) != string(small.Args) {
+		t.Errorf("kept %s, want the arguments as sent", got)
+	}
+}
