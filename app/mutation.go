@@ -178,17 +178,31 @@ func MutationNames() []string {
 	return out
 }
 
-// MaxArgsBytes bounds a mutation's arguments, as JSON: a photo's bytes
-// never travel in a mutation, so anything larger is a bug or an attack.
-// It is past the largest a record within its fields' bounds can take
+// MaxArgsBytes bounds a mutation's arguments, as the app encodes them
+// (NewMutation: compact JSON from encoding/json): a photo's bytes never
+// travel in a mutation, so anything larger is a bug or an attack. It is
+// past the largest a record within its fields' bounds can take
 // (docs/PROTOCOL.md, "Bounds"): every text at its bound in the characters
 // encoding/json writes in six bytes (<, >, &, U+2028, a control
 // character), every list at its bound of entries. The largest are a
-// shipment's 1,000 lines (630 KiB) and a ticket (350 KiB);
+// shipment's 200 lines (630 KiB) and a ticket (350 KiB);
 // TestWorstCaseArgsFit builds each kind's worst case from its checks and
 // keeps it under this bound. A push carries at least one mutation, and
 // one at this bound fits the sync body's 1 MiB even uncompressed.
+//
+// Arguments from another client are measured as the app would encode
+// them (argsTooLarge), not as sent: a client may escape every character
+// (\ud83d\ude00 is twelve bytes for one emoji) or add whitespace, and its
+// record is refused for its size only when its content is too big.
 const MaxArgsBytes = 768 << 10
+
+// MaxArgsWireBytes bounds a mutation's arguments as they arrive, before
+// anything decodes them: twice MaxArgsBytes. A record within its fields'
+// bounds takes at most 1.3 MiB in compact JSON however its strings and
+// keys are escaped (every character as \uXXXX, twelve bytes past U+FFFF;
+// TestWorstCaseArgsFit measures it), so only whitespace past that is
+// refused here without being measured as the app encodes it.
+const MaxArgsWireBytes = 2 * MaxArgsBytes
 
 var namePattern = regexp.MustCompile(`^[a-z][a-z_]*\.[a-z][a-z_]*$`)
 
@@ -217,7 +231,37 @@ func decodeArgs(spec mutationSpec, m Mutation) (Command, error) {
 	if err := cmd.Validate(); err != nil {
 		return nil, err
 	}
+	if err := argsTooLarge(m, cmd); err != nil {
+		return nil, err
+	}
 	return cmd, nil
+}
+
+// argsTooLarge refuses cmd, decoded from m, when the app's encoding of it
+// (NewMutation's) is over MaxArgsBytes: the one size rule, on the device
+// and on the central service, whatever escapes or spaces m's sender used.
+// Arguments within MaxArgsBytes as sent are not encoded again: cmd passed
+// Validate, and a record within its fields' bounds takes at most 630 KiB
+// as the app encodes it (TestWorstCaseArgsFit), so encoding it could not
+// refuse it; larger ones (sent with escapes or spaces) are encoded and
+// measured.
+func argsTooLarge(m Mutation, cmd Command) error {
+	if len(m.Args) <= MaxArgsBytes {
+		return nil
+	}
+	b, err := json.Marshal(cmd)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", m.FullName(), err)
+	}
+	if len(b) > MaxArgsBytes {
+		return argsTooLargeErr(m)
+	}
+	return nil
+}
+
+// argsTooLargeErr refuses m for the size of its arguments.
+func argsTooLargeErr(m Mutation) error {
+	return Errorf(EINVALID, "mutation.too_large", "Mutation {{.Name}} is too large.", "Name", m.FullName())
 }
 
 // mutationSpecOf checks m's name, version and size, DecodeMutation's
@@ -230,8 +274,8 @@ func mutationSpecOf(m Mutation) (mutationSpec, error) {
 	if !ok {
 		return mutationSpec{}, Errorf(EINVALID, "mutation.unknown", "Unknown mutation {{.Name}}; this app may be too old or too new for it.", "Name", m.FullName())
 	}
-	if len(m.Args) > MaxArgsBytes {
-		return mutationSpec{}, Errorf(EINVALID, "mutation.too_large", "Mutation {{.Name}} is too large.", "Name", m.FullName())
+	if len(m.Args) > MaxArgsWireBytes {
+		return mutationSpec{}, argsTooLargeErr(m)
 	}
 	return spec, nil
 }
@@ -258,6 +302,9 @@ func QueuedCommand(cmd Command, m Mutation) (Command, error) {
 	plan.copy(cp.Elem(), v.Elem())
 	queued := cp.Interface().(Command)
 	if err := queued.Validate(); err != nil {
+		return nil, err
+	}
+	if err := argsTooLarge(m, queued); err != nil {
 		return nil, err
 	}
 	return queued, nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"maps"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -443,7 +444,8 @@ func TestDecodeMutationRejects(t *testing.T) {
 		"trailing data":     {app.Mutation{Name: "ticket.start", Version: 1, Args: []byte(`{"ticket":"t","epoch":1}{}`)}, "mutation.bad_args"},
 		"not json":          {app.Mutation{Name: "repair.log", Version: 1, Args: []byte(`<xml/>`)}, "mutation.bad_args"},
 		"empty args":        {app.Mutation{Name: "note.add", Version: 1}, "mutation.bad_args"},
-		"too large":         {app.Mutation{Name: "note.add", Version: 1, Args: []byte(`"` + strings.Repeat("a", app.MaxArgsBytes+1) + `"`)}, "mutation.too_large"},
+		"too large":         {app.Mutation{Name: "note.add", Version: 1, Args: []byte(`"` + strings.Repeat("a", app.MaxArgsWireBytes+1) + `"`)}, "mutation.too_large"},
+		"spaces past bound": {app.Mutation{Name: "note.add", Version: 1, Args: []byte(`{"note":{"id":"n","ticket":"t","text":"x"}}` + strings.Repeat(" ", app.MaxArgsWireBytes))}, "mutation.too_large"},
 		"empty note":        {app.Mutation{Name: "note.add", Version: 1, Args: []byte(`{"note":{"id":"n","ticket":"t","text":" "}}`)}, "note.empty"},
 		"bad photo hash":    {app.Mutation{Name: "photo.attach", Version: 1, Args: []byte(`{"photo":{"id":"p","ticket":"t","sha256":"abc","size":10}}`)}, "photo.bad_hash"},
 		"negative qty":      {app.Mutation{Name: "stock.consume", Version: 1, Args: []byte(`{"used":{"id":"u","ticket":"t","part":"p","from":"v","qty":-1}}`)}, "stock.bad_qty"},
@@ -680,5 +682,60 @@ func TestSharedFieldBase(t *testing.T) {
 				t.Fatalf("clashes = %+v, want %+v", got, tc.clashes)
 			}
 		})
+	}
+}
+
+// TestArgsMeasuredAsTheAppEncodesThem: arguments another client sends
+// with whitespace or escapes are measured as the app encodes the record
+// (docs/PROTOCOL.md, "Bounds"): a note past MaxArgsBytes as sent, only
+// for its spaces and escapes, is the note.
+func TestArgsMeasuredAsTheAppEncodesThem(t *testing.T) {
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	want := &app.AddNote{Note: app.Note{ID: "n", Ticket: "T-1", Text: "checked 😀", At: at}}
+	m, err := app.NewMutation(want, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Repeat(`\ud83d\ude00`, app.MaxTextLen)
+	for name, args := range map[string]string{
+		"spaces":  `{"note":{"id":"n","ticket":"T-1","text":"checked \ud83d\ude00","at":"2026-03-01T09:00:00Z"}` + strings.Repeat(" ", app.MaxArgsBytes) + `}`,
+		"escapes": `{"note":{"id":"n","ticket":"T-1","text":"` + text + `","at":"2026-03-01T09:00:00Z"}` + strings.Repeat("\n", app.MaxArgsBytes-len(text)) + `}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			sent := m
+			sent.Args = json.RawMessage(args)
+			if len(sent.Args) <= app.MaxArgsBytes {
+				t.Fatalf("%d bytes: not past the bound, the case proves nothing", len(sent.Args))
+			}
+			got, err := app.DecodeMutation(sent)
+			if err != nil {
+				t.Fatalf("%d bytes as sent: %v", len(sent.Args), err)
+			}
+			if name == "spaces" && !reflect.DeepEqual(got, want) {
+				t.Errorf("decoded %#v, want %#v", got, want)
+			}
+		})
+	}
+}
+
+// TestRedactedArgsOfEscapedArgs: a refused record's kept arguments
+// (RedactedArgs, a conflict's "ours") are the app's encoding when they
+// were sent past MaxArgsBytes with spaces or escapes, within the bound,
+// and as sent otherwise.
+func TestRedactedArgsOfEscapedArgs(t *testing.T) {
+	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	m, err := app.NewMutation(&app.AddNote{Note: app.Note{ID: "n", Ticket: "T-1", Text: "checked 😀", At: at}}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := m
+	sent.Args = json.RawMessage(`{"note":{"id":"n","ticket":"T-1","text":"checked \ud83d\ude00","at":"2026-03-01T09:00:00Z"}` + strings.Repeat(" ", app.MaxArgsBytes) + `}`)
+	if got := app.RedactedArgs(sent); string(got) != string(m.Args) {
+		t.Errorf("kept %d bytes, want the app's %d: %.80s", len(got), len(m.Args), got)
+	}
+	small := m
+	small.Args = json.RawMessage(`{"note": {"id":"n","ticket":"T-1","text":"checked","at":"2026-03-01T09:00:00Z"}}`)
+	if got := app.RedactedArgs(small); string(got) != string(small.Args) {
+		t.Errorf("kept %s, want the arguments as sent", got)
 	}
 }

@@ -202,17 +202,21 @@ func (c *SetPasscode) Redacted() Command {
 
 // RedactedArgs returns m's arguments with any secret replaced (see
 // Secretive); the arguments as they are for any other mutation, and for
-// one that does not decode.
+// one that does not decode. Arguments sent past MaxArgsBytes (with
+// escapes or whitespace, argsTooLarge) come back as the app encodes
+// them, within it: what keeps a refused record (a conflict's "ours")
+// keeps it whole whatever its sender's spelling.
 func RedactedArgs(m Mutation) json.RawMessage {
 	cmd, err := DecodeMutation(m)
 	if err != nil {
 		return m.Args
 	}
-	s, ok := cmd.(Secretive)
-	if !ok {
+	if s, ok := cmd.(Secretive); ok {
+		cmd = s.Redacted()
+	} else if len(m.Args) <= MaxArgsBytes {
 		return m.Args
 	}
-	b, err := json.Marshal(s.Redacted())
+	b, err := json.Marshal(cmd)
 	if err != nil {
 		return m.Args
 	}

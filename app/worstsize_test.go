@@ -1,14 +1,20 @@
 package app_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"math"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/fieldbench/fieldbench/app"
 )
@@ -265,5 +271,202 @@ func worstSignature(t *testing.T, s *app.Signature) {
 	}
 	if err := s.Validate(); err != nil {
 		t.Fatalf("worst signature refused: %v", err)
+	}
+}
+
+// escapedJSON is v (a value as json.Decoder gives it with UseNumber)
+// in compact JSON with every character of every string and key written
+// as a \uXXXX escape, two of them past U+FFFF: the most bytes another
+// client can give the same record without whitespace.
+func escapedJSON(b *strings.Builder, v any) {
+	str := func(s string) {
+		if _, err := time.Parse(time.RFC3339Nano, s); err == nil {
+			// encoding/json hands a time its text as sent, and
+			// time.Time parses it without undoing escapes: a time is
+			// sent as RFC 3339 text (docs/PROTOCOL.md, "Bounds").
+			fmt.Fprintf(b, "%q", s)
+			return
+		}
+		b.WriteByte('"')
+		for _, r := range s {
+			if r > 0xFFFF {
+				r1, r2 := utf16.EncodeRune(r)
+				fmt.Fprintf(b, `\u%04x\u%04x`, r1, r2)
+			} else {
+				fmt.Fprintf(b, `\u%04x`, r)
+			}
+		}
+		b.WriteByte('"')
+	}
+	switch x := v.(type) {
+	case string:
+		str(x)
+	case json.Number:
+		b.WriteString(string(x))
+	case bool:
+		b.WriteString(strconv.FormatBool(x))
+	case nil:
+		b.WriteString("null")
+	case []any:
+		b.WriteByte('[')
+		for i, e := range x {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			escapedJSON(b, e)
+		}
+		b.WriteByte(']')
+	case map[string]any:
+		b.WriteByte('{')
+		keys := slices.Sorted(maps.Keys(x))
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			str(k)
+			b.WriteByte(':')
+			escapedJSON(b, x[k])
+		}
+		b.WriteByte('}')
+	default:
+		panic(fmt.Sprintf("escapedJSON: %T", v))
+	}
+}
+
+// generic is canonical JSON decoded as escapedJSON takes it.
+func generic(t *testing.T, canonical []byte) any {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(canonical))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// astral is v with every character of its strings that encoding/json
+// writes in six bytes (worstChars) replaced by one past U+FFFF (4 bytes
+// as the app writes it, 12 escaped): the same record's worst case for a
+// sender that escapes, where it is the worst for the app's encoding.
+func astral(v any) any {
+	switch x := v.(type) {
+	case string:
+		return strings.Map(func(r rune) rune {
+			if r == '<' || r == '\u2028' || r == '\x01' || r == '"' {
+				return '𠀀'
+			}
+			return r
+		}, x)
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = astral(e)
+		}
+		return out
+	case map[string]any:
+		out := map[string]any{}
+		for k, e := range x {
+			out[k] = astral(e)
+		}
+		return out
+	}
+	return v
+}
+
+// mostEscaped bounds the bytes any compact JSON of v takes: a string's
+// quotes and twelve bytes for each of its characters (a character is
+// at most two \uXXXX escapes), numbers, literals and separators as they
+// are (JSON has no other spelling of an integer Go decodes).
+func mostEscaped(v any) int {
+	str := func(s string) int { return 2 + 12*utf8.RuneCountInString(s) }
+	switch x := v.(type) {
+	case string:
+		return str(x)
+	case json.Number:
+		return len(x)
+	case bool:
+		return len(strconv.FormatBool(x))
+	case nil:
+		return len("null")
+	case []any:
+		n := 2 + max(len(x)-1, 0)
+		for _, e := range x {
+			n += mostEscaped(e)
+		}
+		return n
+	case map[string]any:
+		n := 2 + max(len(x)-1, 0)
+		for k, e := range x {
+			n += str(k) + 1 + mostEscaped(e)
+		}
+		return n
+	}
+	panic(fmt.Sprintf("mostEscaped: %T", v))
+}
+
+// TestWorstCaseArgsFitEscaped: another client may write a record in
+// other bytes than the app: every character escaped, a character past
+// U+FFFF as two escapes (twelve bytes). For every mutation kind, the
+// worst case within its fields' bounds (TestWorstCaseArgsFit's), with
+// every character of every string and key counted at twelve bytes,
+// fits app.MaxArgsWireBytes; and written with every character escaped,
+// it decodes to the same command, measured as the app encodes it, not
+// as sent (docs/PROTOCOL.md, "Bounds").
+func TestWorstCaseArgsFitEscaped(t *testing.T) {
+	largest := 0
+	for _, full := range app.MutationNames() {
+		args, ok := worstBases[strings.TrimSuffix(full, ".v1")]
+		if strings.HasPrefix(full, "ticket.") && !ok {
+			args, ok = `{"ticket":"t","epoch":1,"reason":"r"}`, true
+		}
+		if !ok {
+			args = worstBases[full]
+		}
+		t.Run(full, func(t *testing.T) {
+			cmd, _ := worstCase(t, full, args)
+			if sig, ok := cmd.(*app.RecordSignature); ok {
+				worstSignature(t, &sig.Signature)
+			}
+			m, err := app.NewMutation(cmd, time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Its worst case escaped: the same lengths in characters past
+			// U+FFFF, unless a check refuses them (a signature's report
+			// must match its digest).
+			if b, err := json.Marshal(astral(generic(t, m.Args))); err != nil {
+				t.Fatal(err)
+			} else if _, err := app.DecodeMutation(app.Mutation{Name: m.Name, Version: m.Version, Args: b}); err == nil {
+				m.Args = b
+			}
+			v := generic(t, m.Args)
+			most := mostEscaped(v)
+			if most > app.MaxArgsWireBytes {
+				t.Errorf("%s: %d bytes with every character escaped, over the bound as sent of %d", full, most, app.MaxArgsWireBytes)
+			}
+			var b strings.Builder
+			escapedJSON(&b, v)
+			largest = max(largest, b.Len())
+			want, err := app.DecodeMutation(m)
+			if err != nil {
+				t.Fatalf("as the app encodes it: %v", err)
+			}
+			esc := m
+			esc.Args = json.RawMessage(b.String())
+			got, err := app.DecodeMutation(esc)
+			if err != nil {
+				t.Fatalf("%d bytes escaped (%d as the app encodes it): %v", len(esc.Args), len(m.Args), err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("escaped, it decodes to another command")
+			}
+			t.Logf("%s: %d bytes, %d escaped, at most %d", full, len(m.Args), len(esc.Args), most)
+		})
+	}
+	// The case proves something only if one kind is larger escaped than
+	// the bound as the app encodes it.
+	if largest <= app.MaxArgsBytes {
+		t.Errorf("no kind is past %d bytes escaped (largest %d)", app.MaxArgsBytes, largest)
 	}
 }

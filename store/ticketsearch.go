@@ -192,6 +192,13 @@ func rebuildTicketSearchWith(ctx context.Context, tx *sql.Tx, insert string, val
 // segment at the end, as DB.Optimize leaves it after a first sync.
 func rebuildSearchWith[R any](ctx context.Context, tx *sql.Tx, fts, insert string,
 	batch func(after int64) ([]R, error), entry func(R) (int64, []any), what func(R) string) error {
+	// Merging as it writes (FTS5's automerge) made segments of every few
+	// thousand entries into larger ones again and again: the 'optimize'
+	// below merges them all once. Off while the index is written whole,
+	// and on again (FTS5's default, 4) before the transaction commits.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO `+fts+` (`+fts+`, rank) VALUES ('automerge', 0)`); err != nil {
+		return err
+	}
 	ins, err := tx.PrepareContext(ctx, insert)
 	if err != nil {
 		return err
@@ -213,6 +220,9 @@ func rebuildSearchWith[R any](ctx context.Context, tx *sql.Tx, fts, insert strin
 		if len(rows) < rebuildBatch {
 			break
 		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO `+fts+` (`+fts+`, rank) VALUES ('automerge', 4)`); err != nil {
+		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO `+fts+` (`+fts+`) VALUES ('optimize')`)
 	return err

@@ -29,10 +29,11 @@ const (
 	maxSyncBody       = 8 << 20
 	maxSmallBody      = 64 << 10
 	// maxAdminMutation bounds POST /v1/admin/mutations: a mutation's
-	// arguments at their bound (app.MaxArgsBytes) and a small body's room
-	// for the rest, so that dispatch, as a device, is never refused a
-	// record within its fields' bounds for its size.
-	maxAdminMutation = app.MaxArgsBytes + maxSmallBody
+	// arguments at their bound as sent (app.MaxArgsWireBytes: a client
+	// may escape every character) and a small body's room for the rest,
+	// so that dispatch, as a device, is never refused a record within its
+	// fields' bounds for its size.
+	maxAdminMutation = app.MaxArgsWireBytes + maxSmallBody
 	maxImportBody    = MaxImportBytes
 	// gzipThreshold: smaller answers are sent as they are (gzip's header
 	// and trailer cost more than they save).

@@ -64,7 +64,7 @@ func checkLockKeys(tenant string, cmd app.Command) []int64 {
 		if m.From != "" {
 			keys = append(keys, balanceLockKey(tenant, m.From, m.Part))
 		}
-		if m.Serial != "" && serialTaken(m) != "" {
+		if m.Serial != "" {
 			keys = append(keys, unitLockKey(tenant, m.Part, m.Serial))
 		}
 	}
@@ -83,6 +83,12 @@ func checkLockKeys(tenant string, cmd app.Command) []int64 {
 	case *app.SendShipment:
 		for _, l := range c.Shipment.Lines {
 			move(app.StockMovement{Kind: app.MoveShip, Part: l.Part, From: c.Shipment.From, Serial: l.Serial})
+		}
+	case *app.ReceiveShipment:
+		for _, l := range c.Receipt.Lines {
+			if l.Serial != "" {
+				keys = append(keys, unitLockKey(tenant, l.Part, l.Serial))
+			}
 		}
 	case *app.RecordPayment:
 		keys = append(keys, receiptLockKey(tenant, c.Payment.Receipt))

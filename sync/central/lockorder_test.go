@@ -208,6 +208,7 @@ func TestCheckLockKeysNameWhatApplyTakes(t *testing.T) {
 		{"a part fitted", &app.ConsumePart{Used: app.PartUsed{ID: fid("keys-fit"), Ticket: w.ticketA.ID, Part: "BAT-1", Qty: 1, From: "van-a"}}},
 		{"a serialized unit fitted", &app.ConsumePart{Used: app.PartUsed{ID: fid("keys-unit"), Ticket: w.ticketA.ID, Part: "MOD-1", Serial: "SN-1", Qty: 1, From: "van-a"}}},
 		{"a transfer", &app.MoveStock{Kind: app.MoveTransfer, Movement: app.StockMovement{ID: fid("keys-move"), Part: "BAT-1", From: "van-a", To: "van-b", Qty: 1}}},
+		{"a unit received", &app.MoveStock{Kind: app.MoveReceive, Movement: app.StockMovement{ID: fid("keys-in"), Part: "MOD-1", Serial: "SN-4", To: "van-a", Qty: 1}}},
 		{"a unit counted away", &app.MoveStock{Kind: app.MoveAdjust, Movement: app.StockMovement{ID: fid("keys-lost"), Part: "MOD-1", Serial: "SN-2", To: "van-a", Qty: -1, Reason: "lost"}}},
 		{"a shipment", &app.SendShipment{Shipment: app.Shipment{ID: fid("keys-ship"), Kind: app.ShipmentSupply, From: "wh", To: "van-b", Lines: []app.ShipmentLine{
 			{Part: "BAT-1", Qty: 2}, {Part: "SCR-1", Qty: 1}, {Part: "MOD-1", Serial: "SN-3", Qty: 1}, {Part: "BAT-1", Qty: 1}}}}},

@@ -79,6 +79,17 @@ func (s *serverTx) moveUnit(ctx context.Context, m app.StockMovement) error {
 	if m.Serial == "" {
 		return nil
 	}
+	// Every late write that writes a unit's place holds the unit's check
+	// lock first (named with the write's others, checkLockKeys), and so
+	// does a dataset load (loadLocks): a receipt placing a unit and a
+	// stock import placing it wait for each other there, before either
+	// holds the unit's row or the version. Taken only by writes taking
+	// the unit from somewhere, an import holding the version waited for
+	// the row a receipt or a fit held while that write waited for the
+	// version (PROTOCOL.md, "Writes at the same time").
+	if err := s.lockCheck(ctx, unitLockKey(s.tenant, m.Part, m.Serial)); err != nil {
+		return err
+	}
 	if from := serialTaken(m); from != "" {
 		// In a late write on PostgreSQL (concurrent, READ COMMITTED: see
 		// get) the row is locked to the commit: two pushes fitting one
@@ -86,15 +97,12 @@ func (s *serverTx) moveUnit(ctx context.Context, m app.StockMovement) error {
 		// neither raise the conflict. A unit the service does not know
 		// has no row to lock, and two pushes fitting it would both find
 		// none: the read first waits for the unit's check lock
-		// (lockCheck), which every such push takes, so the second sees
-		// the unit on the first's ticket. Two pushes taking units in
+		// (lockCheck, above), which every such push takes, so the second
+		// sees the unit on the first's ticket. Two pushes taking units in
 		// opposite orders take their locks in one order (willCheck).
 		q := qUnitPlace
 		if s.take != nil && s.db.dialect == dialectPostgres {
 			q = qUnitPlaceLock
-		}
-		if err := s.lockCheck(ctx, unitLockKey(s.tenant, m.Part, m.Serial)); err != nil {
-			return err
 		}
 		var was unitPlace
 		err := s.queryRow(ctx, q, s.tenant, string(m.Part), m.Serial).Scan(&was.kind, &was.id)

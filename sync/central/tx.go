@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"slices"
+	"strconv"
 
 	"github.com/fieldbench/fieldbench/app"
 )
@@ -944,10 +945,18 @@ func balanceLockKey(tenant string, loc app.LocationID, part app.PartNumber) int6
 }
 
 // unitLockKey is the check lock key of where a serialized unit is
-// (moveUnit).
+// (moveUnit): one of unitLockBuckets per tenant, the unit's by its part
+// and serial. A stock import placing 100,000 units takes each bucket's
+// lock once (loadLocks), never a lock per unit, which PostgreSQL's lock
+// table (64 a connection by default) could not hold; two writes on
+// different units of one bucket wait for each other, which is harmless.
 func unitLockKey(tenant string, part app.PartNumber, serial string) int64 {
-	return checkLockKey("unit", tenant, string(part), serial)
+	b := uint64(checkLockKey(string(part), serial)) % unitLockBuckets
+	return checkLockKey("unit", tenant, strconv.FormatUint(b, 10))
 }
+
+// unitLockBuckets bounds the unit check locks one write takes.
+const unitLockBuckets = 1024
 
 // receiptLockKey is the check lock key of a receipt number's payments
 // (AddPayment).

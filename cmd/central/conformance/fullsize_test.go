@@ -223,8 +223,8 @@ func TestEveryTextOfAMutationIsBounded(t *testing.T) {
 // POST /v1/admin/mutations takes a record within its fields' bounds
 // whatever its size, as a push does: a ticket with every text at its
 // bound (far past the 64 KiB of a small body) is created, and its
-// technician's device pulls it whole; a body past the mutation's bound
-// and its 64 KiB is refused with 413 and creates nothing.
+// technician's device pulls it whole; a body past the mutation's bound as
+// sent (1.5 MiB) and its 64 KiB is refused with 413 and creates nothing.
 func TestFullSizeTicketByDispatch(t *testing.T) {
 	onEachDB(t, func(t *testing.T, s *service) {
 		tc := s.addFieldTech(t, "full-dispatch", 0)
@@ -250,9 +250,9 @@ func TestFullSizeTicketByDispatch(t *testing.T) {
 		}
 		over := newID()
 		a := s.do(t, "POST", "/v1/admin/mutations", s.admin, map[string]any{"name": "ticket.create", "version": 1,
-			"args": ticket(over, strings.Repeat("<", (768<<10+64<<10)/6+1))})
+			"args": ticket(over, strings.Repeat("<", (3<<19+64<<10)/6+1))})
 		if a.status != http.StatusRequestEntityTooLarge {
-			t.Errorf("a body past 832 KiB: HTTP %d %.200s, want 413", a.status, a.body)
+			t.Errorf("a body past 1,600 KiB: HTTP %d %.200s, want 413", a.status, a.body)
 		}
 		if a := s.do(t, "GET", "/v1/admin/tickets/"+over, s.admin, nil); a.status != http.StatusNotFound {
 			t.Errorf("the refused ticket exists: HTTP %d", a.status)
