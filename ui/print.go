@@ -35,10 +35,10 @@ const (
 
 // ticketLabels are the labels a ticket can print: its claim tag, and a
 // return label for each defective part that goes back to the brand. The
-// tag's dates are on the session's calendar (zone).
+// tag's dates are on the session's calendar (zone), in the UI language.
 func ticketLabels(d app.TicketDetail, parts map[app.PartNumber]app.Part, zone *time.Location) []scanner.Printable {
 	tag := scanner.ClaimTagFor(d.Ticket)
-	tag.Zone = zone
+	tag.Zone, tag.Language = zone, uiLanguage()
 	out := []scanner.Printable{tag}
 	for _, u := range d.Parts {
 		if u.DefectiveSerial != "" || parts[u.Part].ReturnNeeded {

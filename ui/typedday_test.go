@@ -3,6 +3,7 @@ package ui_test
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/assets"
+	"github.com/fieldbench/fieldbench/ui"
 )
 
 // inLanguage shows the screens built after it in code's language, and
@@ -172,6 +174,36 @@ func TestLoadListDaysTypedAsTheTerminalShowsThem(t *testing.T) {
 			s.term.SetLoadDates("2026/20/06", tc.to)
 			if _, status := s.term.LoadListShown(); !strings.Contains(status, tc.bad) {
 				t.Errorf("an unreadable day says %q, want %q in it", status, tc.bad)
+			}
+		})
+	}
+}
+
+// TestClaimTagDaysInTheCounterLanguage: the claim tag a ticket prints
+// writes its days in the terminal's language, short for the tag
+// ("27 nov → 4 déc 2026"); it printed ISO days in every language.
+func TestClaimTagDaysInTheCounterLanguage(t *testing.T) {
+	zone := time.FixedZone("CST", 8*3600)
+	d := app.TicketDetail{Ticket: app.Ticket{ID: "t-tag", Number: "FB-2026-004211",
+		CreatedAt: time.Date(2026, 11, 27, 10, 0, 0, 0, zone), PromisedAt: time.Date(2026, 12, 4, 18, 0, 0, 0, zone),
+		Customer: app.Customer{Phone: "+86 138 1234 5678"}}}
+	for _, tc := range []struct{ code, days string }{
+		{"en", "27 Nov → 4 Dec 2026"},
+		{"fr", "27 nov → 4 déc 2026"},
+		{"zh-Hans", "2026-11-27 → 12-04"},
+	} {
+		t.Run(tc.code, func(t *testing.T) {
+			inLanguage(t, tc.code)
+			files, err := ui.EncodeLabels(ui.TicketLabels(d, zone)[:1], ui.LabelsRoll)
+			if err != nil || len(files) != 1 {
+				t.Fatalf("labels: %d files, %v", len(files), err)
+			}
+			path := filepath.Join(t.TempDir(), "tag.pdf")
+			if err := os.WriteFile(path, files[0], 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if text := pdfTextOf(t, path); !strings.Contains(text, tc.days) {
+				t.Errorf("the tag reads %q, want %q", text, tc.days)
 			}
 		})
 	}

@@ -177,3 +177,33 @@ func FuzzParseDate(f *testing.F) {
 		}
 	})
 }
+
+// TestTagDates: a claim tag's days, short and with the month a word.
+func TestTagDates(t *testing.T) {
+	in := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	ready := time.Date(2026, 12, 4, 18, 0, 0, 0, time.UTC)
+	newYear := time.Date(2027, 1, 5, 18, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		lang     string
+		from, to time.Time
+		want     string
+	}{
+		{"en", in, ready, "27 Nov → 4 Dec 2026"},
+		{"en", in, time.Time{}, "27 Nov 2026"},
+		{"en", in, newYear, "27 Nov 2026 → 5 Jan 2027"},
+		{"fr", in, ready, "27 nov → 4 déc 2026"},
+		{"es", in, ready, "27 nov → 4 dic 2026"},
+		{"pt", in, ready, "27 nov → 4 dez 2026"},
+		{"pt-BR", in, time.Time{}, "27 nov 2026"},
+		{"fr", time.Date(2027, 1, 30, 0, 0, 0, 0, time.UTC), time.Date(2027, 2, 6, 0, 0, 0, 0, time.UTC), "30 janv → 6 févr 2027"},
+		{"zh-Hans", in, ready, "2026-11-27 → 12-04"},
+		{"zh-Hans", in, newYear, "2026-11-27 → 2027-01-05"},
+		{"zh", in, time.Time{}, "2026-11-27"},
+		{"de", in, ready, "27 Nov → 4 Dec 2026"},
+		{"en", time.Time{}, ready, ""},
+	} {
+		if got := TagDates(tc.lang, tc.from, tc.to); got != tc.want {
+			t.Errorf("TagDates(%s, %v, %v) = %q, want %q", tc.lang, tc.from, tc.to, got, tc.want)
+		}
+	}
+}
