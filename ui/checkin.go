@@ -282,7 +282,9 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	f.made.Importance = widget.LowImportance
 	f.made.Wrapping = fyne.TextWrapWord
 	f.made.Hide()
-	f.bought = entry(lang.X("checkin.date_hint", "YYYY-MM-DD, from the invoice"))
+	// Today's day in the forms the field takes (parseTypedDay), so the
+	// hint shows the order to type a day in.
+	f.bought = entry(lang.X("checkin.date_hint", "e.g. {{.Example}} or {{.ISO}}, from the invoice", typedDayHint(f.deps.now().In(f.deps.zone))))
 	f.proof = entry(lang.X("checkin.proof_hint", "Invoice or receipt number"))
 	// A scan typed into the fault is a scan too, not text.
 	f.fault = newScanMultiLineEntry(keys)

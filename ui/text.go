@@ -173,6 +173,16 @@ func typedDayExamples(t time.Time) []any {
 	return []any{"Example", translations.Date(uiLanguage(), t), "Numeric", translations.NumericDate(uiLanguage(), t), "ISO", t.Format(time.DateOnly)}
 }
 
+// typedDayHint is typedDayExamples as template data.
+func typedDayHint(t time.Time) map[string]any {
+	kv := typedDayExamples(t)
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i].(string)] = kv[i+1]
+	}
+	return m
+}
+
 // dateText is t's day in zone (the session's, Deps.Zone), as the UI
 // language's reader writes a day: translations.Date, which the printed
 // documents take theirs from too; "—" for no time.
