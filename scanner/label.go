@@ -12,7 +12,6 @@ import (
 	"unicode"
 
 	"github.com/fieldbench/fieldbench/app"
-	"github.com/fieldbench/fieldbench/assets/translations"
 	"github.com/go-pdf/fpdf"
 	qrcode "github.com/skip2/go-qrcode"
 	"golang.org/x/image/font"
@@ -35,9 +34,11 @@ type ClaimTag struct {
 	// Zone is the counter's calendar, which the dates are printed on: the
 	// terminal's session zone (nil: the computer's, time.Local).
 	Zone *time.Location
-	// Language is the BCP 47 tag of the counter's language, which the
-	// days are written in (translations.TagDates; "": English).
-	Language string
+	// Days are the check-in and promised days as printed, in the
+	// counter's language on its calendar: translations.TagDates, which
+	// the terminal fills in (scanner links no translations: device uses
+	// it without a screen). "" prints them as ISO days.
+	Days string
 }
 
 // ClaimTagFor builds the claim tag of a ticket.
@@ -69,19 +70,19 @@ func (c ClaimTag) Label() Label {
 // lines are the tag's printed text, beside the QR Code.
 func (c ClaimTag) lines() []string {
 	out := []string{c.Number}
-	// Days on the counter's calendar, where the promise was chosen, in
-	// its language, short enough for the tag; the arrow needs no
-	// language: checked in → ready.
+	// Days on the counter's calendar, where the promise was chosen; the
+	// arrow needs no language: checked in → ready.
 	zone := c.Zone
 	if zone == nil {
 		zone = time.Local
 	}
-	promised := c.Promised
-	if !promised.IsZero() {
-		promised = promised.In(zone)
-	}
-	if days := translations.TagDates(c.Language, c.CheckedIn.In(zone), promised); days != "" {
-		out = append(out, days)
+	switch {
+	case c.Days != "":
+		out = append(out, c.Days)
+	case !c.CheckedIn.IsZero() && !c.Promised.IsZero():
+		out = append(out, c.CheckedIn.In(zone).Format(time.DateOnly)+" → "+c.Promised.In(zone).Format(time.DateOnly))
+	case !c.CheckedIn.IsZero():
+		out = append(out, c.CheckedIn.In(zone).Format(time.DateOnly))
 	}
 	if c.CustomerRef != "" {
 		out = append(out, c.CustomerRef)

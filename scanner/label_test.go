@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/assets/translations"
 	"github.com/fieldbench/fieldbench/scanner"
 	"golang.org/x/image/draw"
 )
@@ -176,12 +177,14 @@ func TestClaimTagPromise(t *testing.T) {
 		{"a week on", "en", week, "27 Nov → 4 Dec 2026"},
 		{"a week on in Portuguese", "pt-BR", week, "27 nov → 4 dez 2026"},
 		{"a week on in Chinese", "zh-Hans", week, "2026-11-27 → 12-04"},
-		{"no language", "", week, "27 Nov → 4 Dec 2026"},
+		{"no days given", "", week, "2026-11-27 → 2026-12-04"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tag := scanner.ClaimTagFor(app.Ticket{ID: "t", Number: "FB-1", CreatedAt: in.UTC(), PromisedAt: tc.promised.UTC(),
 				Customer: app.Customer{Phone: "+86 138 1234 5678"}})
-			tag.Language = tc.lang
+			if tc.lang != "" {
+				tag.Days = translations.TagDates(tc.lang, in, tc.promised)
+			}
 			lines := scanner.Lines(tag)
 			if len(lines) != 3 || lines[1] != tc.want {
 				t.Fatalf("lines %q, want the dates %q", lines, tc.want)
@@ -218,7 +221,7 @@ func TestClaimTagPDFReadsInEveryLanguage(t *testing.T) {
 		t.Run(tc.lang, func(t *testing.T) {
 			tag := scanner.ClaimTagFor(app.Ticket{ID: "0193a5b2-tkt", Number: "FB-2026-004211", CreatedAt: in.UTC(), PromisedAt: ready.UTC(),
 				Customer: app.Customer{Phone: "+86 138 1234 5678"}})
-			tag.Zone, tag.Language = zone, tc.lang
+			tag.Zone, tag.Days = zone, translations.TagDates(tc.lang, in, ready)
 			for _, r := range strings.Join(scanner.Lines(tag), "") {
 				if !scanner.LabelFontHas(r) {
 					t.Errorf("the tag's font has no %q", r)
