@@ -2,6 +2,7 @@ package scanner
 
 import (
 	"context"
+	"golang.org/x/image/font/sfnt"
 	"image"
 )
 
@@ -42,3 +43,23 @@ func DecodeWithoutLook(ctx context.Context, img image.Image, opts Options) (Code
 func ColourEdges(img image.Image) int { return colourEdges(img, 1<<30) }
 
 const MinColourEdges = minColourEdges
+
+// LabelFontHas reports whether the labels' font draws r.
+func LabelFontHas(r rune) bool {
+	var b sfnt.Buffer
+	i, err := monoBold.GlyphIndex(&b, r)
+	return err == nil && i != 0
+}
+
+// LinePoints are the sizes, in points, p's lines are set at.
+func LinePoints(p Printable, size LabelSize) []float64 {
+	_, lines, err := layOut(p, size)
+	if err != nil {
+		return nil
+	}
+	var out []float64
+	for _, l := range lines {
+		out = append(out, l.pt)
+	}
+	return out
+}

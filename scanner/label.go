@@ -34,6 +34,11 @@ type ClaimTag struct {
 	// Zone is the counter's calendar, which the dates are printed on: the
 	// terminal's session zone (nil: the computer's, time.Local).
 	Zone *time.Location
+	// Days are the check-in and promised days as printed, in the
+	// counter's language on its calendar: translations.TagDates, which
+	// the terminal fills in (scanner links no translations: device uses
+	// it without a screen). "" prints them as ISO days.
+	Days string
 }
 
 // ClaimTagFor builds the claim tag of a ticket.
@@ -72,6 +77,8 @@ func (c ClaimTag) lines() []string {
 		zone = time.Local
 	}
 	switch {
+	case c.Days != "":
+		out = append(out, c.Days)
 	case !c.CheckedIn.IsZero() && !c.Promised.IsZero():
 		out = append(out, c.CheckedIn.In(zone).Format(time.DateOnly)+" → "+c.Promised.In(zone).Format(time.DateOnly))
 	case !c.CheckedIn.IsZero():
@@ -134,28 +141,33 @@ var (
 
 func (s LabelSize) px(mm float64) int { return int(mm / 25.4 * float64(s.DPI)) }
 
-// RenderLabel draws a label at its size: the QR Code on the left, full
+// placed is one line of a label's text as laid out: its size in points
+// and its baseline's start, in pixels of the label's bitmap.
+type placed struct {
+	text string
+	pt   float64
+	x, y int
+}
+
+// layOut lays a label out at its size: the QR Code on the left, full
 // height with its quiet zone, and the text on the right, each line
-// shrunk to fit.
-func RenderLabel(p Printable, size LabelSize) (image.Image, error) {
+// shrunk to fit. The bitmap (RenderLabel) and the PDF (WriteLabelsPDF)
+// draw the same layout.
+func layOut(p Printable, size LabelSize) (*qrcode.QRCode, []placed, error) {
 	payload, err := FormatLabel(p.Label())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	w, h := size.px(size.WidthMM), size.px(size.HeightMM)
-	img := image.NewGray(image.Rect(0, 0, w, h))
-	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
 	q, err := qrcode.New(payload, qrcode.Medium)
 	if err != nil {
-		return nil, app.Errorf(app.EINVALID, "label.qr_failed", "The label cannot be drawn as a QR Code: {{.Detail}}", "Detail", err.Error())
+		return nil, nil, app.Errorf(app.EINVALID, "label.qr_failed", "The label cannot be drawn as a QR Code: {{.Detail}}", "Detail", err.Error())
 	}
-	// The bitmap's own border is the 4-module quiet zone readers need.
-	code := q.Image(h)
-	draw.Draw(img, image.Rect(0, 0, h, h), code, code.Bounds().Min, draw.Src)
 	textLeft, pad := h, size.px(1.5)
 	lines := p.lines()
 	lineH := (h - 2*pad) / max(len(lines), 3)
 	firstPt := 0.0
+	var out []placed
 	for i, line := range lines {
 		// The first line (the number) is the largest: the others are at
 		// most 80 % of it as it came out after fitting.
@@ -163,21 +175,47 @@ func RenderLabel(p Printable, size LabelSize) (image.Image, error) {
 		if i > 0 {
 			pt = min(pt, firstPt) * 0.8
 		}
-		face, fitted, err := fitFace(line, pt, size.DPI, w-textLeft-pad)
+		_, fitted, err := fitFace(line, pt, size.DPI, w-textLeft-pad)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if i == 0 {
 			firstPt = fitted
 		}
-		d := font.Drawer{Dst: img, Src: image.NewUniform(color.Black), Face: face,
-			Dot: fixed.P(textLeft, pad+(i+1)*lineH-lineH/4)}
-		d.DrawString(line)
+		out = append(out, placed{text: line, pt: fitted, x: textLeft, y: pad + (i+1)*lineH - lineH/4})
+	}
+	return q, out, nil
+}
+
+// RenderLabel draws a label at its size: the QR Code on the left, full
+// height with its quiet zone, and the text on the right, each line
+// shrunk to fit.
+func RenderLabel(p Printable, size LabelSize) (image.Image, error) {
+	q, lines, err := layOut(p, size)
+	if err != nil {
+		return nil, err
+	}
+	w, h := size.px(size.WidthMM), size.px(size.HeightMM)
+	img := image.NewGray(image.Rect(0, 0, w, h))
+	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+	// The bitmap's own border is the 4-module quiet zone readers need.
+	code := q.Image(h)
+	draw.Draw(img, image.Rect(0, 0, h, h), code, code.Bounds().Min, draw.Src)
+	for _, l := range lines {
+		face, err := opentype.NewFace(monoBold, &opentype.FaceOptions{Size: l.pt, DPI: float64(size.DPI), Hinting: font.HintingFull})
+		if err != nil {
+			return nil, fmt.Errorf("label font: %w", err)
+		}
+		d := font.Drawer{Dst: img, Src: image.NewUniform(color.Black), Face: face, Dot: fixed.P(l.x, l.y)}
+		d.DrawString(l.text)
 	}
 	return img, nil
 }
 
 var monoBold, _ = opentype.Parse(gomonobold.TTF)
+
+// labelFontFamily names the tag's font (Go Mono Bold) in a label PDF.
+const labelFontFamily = "gomonobold"
 
 // fitFace returns the label font at pt points, smaller if the line would
 // not fit in width pixels, and the size it chose.
@@ -227,8 +265,9 @@ const (
 )
 
 // WriteLabelsPDF writes labels as a printable PDF: a grid on A4 pages, or
-// one label per page on a 62 mm roll. Each label is its 300 dpi bitmap, so
-// the QR Code prints sharp at any printer resolution that is a divisor.
+// one label per page on a 62 mm roll. Each label's QR Code is its 300 dpi
+// bitmap, so it prints sharp at any printer resolution that is a
+// divisor; its text is the PDF's, laid out as the bitmap's.
 func WriteLabelsPDF(w io.Writer, labels []Printable, sheet Sheet) error {
 	if len(labels) == 0 {
 		return app.Errorf(app.EINVALID, "label.none", "Choose at least one label to print.")
@@ -248,13 +287,23 @@ func WriteLabelsPDF(w io.Writer, labels []Printable, sheet Sheet) error {
 	pdf.SetCreator("Fieldbench", true)
 	mx := (a4W - a4Cols*size.WidthMM) / 2
 	my := (a4H - a4Rows*size.HeightMM) / 2
+	// The text is the PDF's own, in the tag's font: sharp at any
+	// printer's resolution, and read back (copied, searched, checked with
+	// pdftotext) as printed.
+	pdf.AddUTF8FontFromBytes(labelFontFamily, "", gomonobold.TTF)
+	mm := func(px int) float64 { return float64(px) * 25.4 / float64(size.DPI) }
 	for i, l := range labels {
-		raw, err := LabelPNG(l, size)
+		q, lines, err := layOut(l, size)
 		if err != nil {
 			return err
 		}
+		h := size.px(size.HeightMM)
+		var raw bytes.Buffer
+		if err := png.Encode(&raw, q.Image(h)); err != nil {
+			return fmt.Errorf("label code: %w", err)
+		}
 		name := fmt.Sprintf("label-%d", i)
-		pdf.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(raw))
+		pdf.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "PNG"}, &raw)
 		x, y := 0.0, 0.0
 		if sheet == SheetA4 {
 			slot := i % (a4Cols * a4Rows)
@@ -266,7 +315,11 @@ func WriteLabelsPDF(w io.Writer, labels []Printable, sheet Sheet) error {
 		} else {
 			pdf.AddPage()
 		}
-		pdf.ImageOptions(name, x, y, size.WidthMM, size.HeightMM, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+		pdf.ImageOptions(name, x, y, mm(h), mm(h), false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+		for _, t := range lines {
+			pdf.SetFont(labelFontFamily, "", t.pt)
+			pdf.Text(x+mm(t.x), y+mm(t.y), t.text)
+		}
 	}
 	if err := pdf.Error(); err != nil {
 		return fmt.Errorf("label sheet: %w", err)

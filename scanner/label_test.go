@@ -5,12 +5,16 @@ import (
 	"context"
 	"image"
 	"image/jpeg"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/assets/translations"
 	"github.com/fieldbench/fieldbench/scanner"
 	"golang.org/x/image/draw"
 )
@@ -160,26 +164,89 @@ func BenchmarkLabelRoundTrip(b *testing.B) {
 }
 
 // TestClaimTagPromise: the tag shows the day promised beside the check-in
-// day, on the counter's calendar, and only the dates.
+// day, on the counter's calendar, in its language, and only the dates.
 func TestClaimTagPromise(t *testing.T) {
 	in := time.Date(2026, 11, 27, 10, 30, 0, 0, time.Local)
+	week := time.Date(2026, 12, 4, 23, 59, 0, 0, time.Local)
 	for _, tc := range []struct {
-		name     string
-		promised time.Time
-		want     string
+		name, lang string
+		promised   time.Time
+		want       string
 	}{
-		{"none", time.Time{}, "2026-11-27"},
-		{"a week on", time.Date(2026, 12, 4, 23, 59, 0, 0, time.Local), "2026-11-27 → 2026-12-04"},
+		{"none", "en", time.Time{}, "27 Nov 2026"},
+		{"a week on", "en", week, "27 Nov → 4 Dec 2026"},
+		{"a week on in Portuguese", "pt-BR", week, "27 nov → 4 dez 2026"},
+		{"a week on in Chinese", "zh-Hans", week, "2026-11-27 → 12-04"},
+		{"no days given", "", week, "2026-11-27 → 2026-12-04"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tag := scanner.ClaimTagFor(app.Ticket{ID: "t", Number: "FB-1", CreatedAt: in.UTC(), PromisedAt: tc.promised.UTC(),
 				Customer: app.Customer{Phone: "+86 138 1234 5678"}})
+			if tc.lang != "" {
+				tag.Days = translations.TagDates(tc.lang, in, tc.promised)
+			}
 			lines := scanner.Lines(tag)
 			if len(lines) != 3 || lines[1] != tc.want {
 				t.Fatalf("lines %q, want the dates %q", lines, tc.want)
 			}
 			if _, err := scanner.RenderLabel(tag, scanner.Label62x29); err != nil {
 				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// TestClaimTagPDFReadsInEveryLanguage: the 62 mm tag's PDF, read back
+// with pdftotext, says the ticket number, the days in the counter's
+// language as short as the tag needs ("27 nov → 4 dez 2026", not
+// Date's 38 characters "27 de nov. de 2026 → 4 de dez. de 2026") and
+// the phone's last digits, every character in the tag's font, and at a
+// size a counter reads: the days' line is not shrunk below 7 pt. The
+// tag printed ISO days in every language.
+func TestClaimTagPDFReadsInEveryLanguage(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Fatal("pdftotext (poppler-utils) is needed to read the tag back: make setup installs it")
+	}
+	zone := time.FixedZone("CST", 8*3600)
+	in := time.Date(2026, 11, 27, 10, 30, 0, 0, zone)
+	ready := time.Date(2026, 12, 4, 18, 0, 0, 0, zone)
+	dir := t.TempDir()
+	for _, tc := range []struct{ lang, days string }{
+		{"en", "27 Nov → 4 Dec 2026"},
+		{"fr", "27 nov → 4 déc 2026"},
+		{"es", "27 nov → 4 dic 2026"},
+		{"pt", "27 nov → 4 dez 2026"},
+		{"zh-Hans", "2026-11-27 → 12-04"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			tag := scanner.ClaimTagFor(app.Ticket{ID: "0193a5b2-tkt", Number: "FB-2026-004211", CreatedAt: in.UTC(), PromisedAt: ready.UTC(),
+				Customer: app.Customer{Phone: "+86 138 1234 5678"}})
+			tag.Zone, tag.Days = zone, translations.TagDates(tc.lang, in, ready)
+			for _, r := range strings.Join(scanner.Lines(tag), "") {
+				if !scanner.LabelFontHas(r) {
+					t.Errorf("the tag's font has no %q", r)
+				}
+			}
+			if pt := scanner.LinePoints(tag, scanner.Label62x29)[1]; pt < 7 {
+				t.Errorf("the days are set at %.1f pt, want at least 7", pt)
+			}
+			var b bytes.Buffer
+			if err := scanner.WriteLabelsPDF(&b, []scanner.Printable{tag}, scanner.SheetRoll62); err != nil {
+				t.Fatal(err)
+			}
+			file := filepath.Join(dir, "tag-"+tc.lang+".pdf")
+			if err := os.WriteFile(file, b.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out, err := exec.Command("pdftotext", "-layout", file, "-").Output()
+			if err != nil {
+				t.Fatalf("pdftotext: %v", err)
+			}
+			text := string(out)
+			for _, want := range []string{"FB-2026-004211", tc.days, "…5678"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("the tag reads %q, want %q on it", text, want)
+				}
 			}
 		})
 	}

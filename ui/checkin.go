@@ -282,7 +282,9 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	f.made.Importance = widget.LowImportance
 	f.made.Wrapping = fyne.TextWrapWord
 	f.made.Hide()
-	f.bought = entry(lang.X("checkin.date_hint", "YYYY-MM-DD, from the invoice"))
+	// Today's day in the forms the field takes (parseTypedDay), so the
+	// hint shows the order to type a day in.
+	f.bought = entry(lang.X("checkin.date_hint", "e.g. {{.Example}} or {{.ISO}}, from the invoice", typedDayHint(f.deps.now().In(f.deps.zone))))
 	f.proof = entry(lang.X("checkin.proof_hint", "Invoice or receipt number"))
 	// A scan typed into the fault is a scan too, not text.
 	f.fault = newScanMultiLineEntry(keys)
@@ -700,8 +702,9 @@ func (f *checkInForm) refusals(t *app.Ticket, now time.Time, all bool) []refusal
 		return !all
 	}
 	if s := strings.TrimSpace(f.bought.Text); s != "" {
-		// A calendar day, typed as the invoice prints it in the UI
-		// language's order or as YYYY-MM-DD (parseTypedDay), and kept
+		// A calendar day, typed as the terminal shows days, as the
+		// invoice prints it in the UI language's numbers, or as
+		// YYYY-MM-DD (parseTypedDay), and kept
 		// as its midnight in UTC as the warranty
 		// counts days (civilDateText): read in the session's zone, a
 		// date typed east of UTC became the day before it, a day less
@@ -709,7 +712,7 @@ func (f *checkInForm) refusals(t *app.Ticket, now time.Time, all bool) []refusal
 		d, err := parseTypedDay(s)
 		if err == nil {
 			t.Product.PurchaseDate = d
-		} else if refuse(f.bought, app.Errorf(app.EINVALID, "checkin.bad_date", "Write the purchase date as YYYY-MM-DD, for example {{.Example}}.", "Example", typedDayExample(now))) {
+		} else if refuse(f.bought, app.Errorf(app.EINVALID, "checkin.bad_date", "Write the purchase date as the terminal shows a day, such as {{.Example}}, or as YYYY-MM-DD ({{.ISO}}).", typedDayExamples(now.In(f.deps.zone))...)) {
 			return out
 		}
 	}

@@ -27,3 +27,16 @@ func (t *Terminal) LoadListShown() (fyne.CanvasObject, string) {
 
 // SetLoadRange chooses the what-to-load dialog's range by its index.
 func (t *Terminal) SetLoadRange(i int) { t.onway.loadList.rng.SetSelectedIndex(i) }
+
+// LoadDates are the what-to-load dialog's typed days.
+func (t *Terminal) LoadDates() (from, to string) {
+	return t.onway.loadList.from.Text, t.onway.loadList.to.Text
+}
+
+// SetLoadDates types the what-to-load dialog's days and shows them.
+func (t *Terminal) SetLoadDates(from, to string) {
+	l := t.onway.loadList
+	l.from.SetText(from)
+	l.to.SetText(to)
+	l.load()
+}

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/assets/translations"
 )
 
 // What to load: the likely parts of the tickets ahead, summed over a day
@@ -76,8 +77,10 @@ func openLoadList(env partsEnv, host loadHost) *loadList {
 	}, func(string) { l.changed() })
 	l.from, l.to = newPlainEntry(env.keys), newPlainEntry(env.keys)
 	today := dayStart(env.now())
-	l.from.SetText(today.Format(time.DateOnly))
-	l.to.SetText(today.AddDate(0, 0, 6).Format(time.DateOnly))
+	// The days as the terminal shows them: typed over, they are read in
+	// any form parseTypedDay takes.
+	l.from.SetText(translations.Date(uiLanguage(), today))
+	l.to.SetText(translations.Date(uiLanguage(), today.AddDate(0, 0, 6)))
 	l.from.OnSubmitted = func(string) { l.load() }
 	l.to.OnSubmitted = func(string) { l.load() }
 	show := widget.NewButton(lang.X("load.show", "Show"), l.load)
@@ -124,11 +127,14 @@ func (l *loadList) span() (from, to time.Time, err error) {
 		from = today.AddDate(0, 0, r.from)
 		return from, from.AddDate(0, 0, r.days), nil
 	}
-	from, err1 := time.ParseInLocation(time.DateOnly, strings.TrimSpace(l.from.Text), today.Location())
-	last, err2 := time.ParseInLocation(time.DateOnly, strings.TrimSpace(l.to.Text), today.Location())
+	// Typed days (civil, midnight UTC) on the session's calendar.
+	first, err1 := parseTypedDay(l.from.Text)
+	last, err2 := parseTypedDay(l.to.Text)
+	from = time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, today.Location())
+	last = time.Date(last.Year(), last.Month(), last.Day(), 0, 0, 0, 0, today.Location())
 	switch {
 	case err1 != nil || err2 != nil:
-		return from, to, app.Errorf(app.EINVALID, "load.bad_date", "Type the dates as year-month-day, such as {{.Example}}.", "Example", today.Format(time.DateOnly))
+		return from, to, app.Errorf(app.EINVALID, "load.bad_date", "Type the days as the terminal shows them, such as {{.Example}}, or as YYYY-MM-DD ({{.ISO}}).", typedDayExamples(today)...)
 	case last.Before(from):
 		return from, to, app.Errorf(app.EINVALID, "load.backwards", "The last day comes before the first: swap them.")
 	case last.Sub(from) >= maxLoadDays*24*time.Hour:

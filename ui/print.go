@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/assets/translations"
 	"github.com/fieldbench/fieldbench/scanner"
 )
 
@@ -35,10 +36,14 @@ const (
 
 // ticketLabels are the labels a ticket can print: its claim tag, and a
 // return label for each defective part that goes back to the brand. The
-// tag's dates are on the session's calendar (zone).
+// tag's dates are on the session's calendar (zone), in the UI language.
 func ticketLabels(d app.TicketDetail, parts map[app.PartNumber]app.Part, zone *time.Location) []scanner.Printable {
 	tag := scanner.ClaimTagFor(d.Ticket)
 	tag.Zone = zone
+	if zone == nil {
+		zone = time.Local // the tag's own default
+	}
+	tag.Days = translations.TagDates(uiLanguage(), tag.CheckedIn.In(zone), tag.Promised.In(zone))
 	out := []scanner.Printable{tag}
 	for _, u := range d.Parts {
 		if u.DefectiveSerial != "" || parts[u.Part].ReturnNeeded {

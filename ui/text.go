@@ -158,43 +158,29 @@ func moneyText(m app.Money) string {
 	return sym + amount
 }
 
-// typedDateLayouts are the ways a day is typed in each UI language
-// besides YYYY-MM-DD, which all take: the order its invoices and receipts
-// print the day in numbers, leading zeros optional. The first is the one an example shows. A counter in France,
-// Spain, Portugal or Brazil reads "07/05/2025" off the invoice, and the
-// form refused it for YYYY-MM-DD. Two-digit years are not taken: their
-// century is a guess.
-var typedDateLayouts = map[string][]string{
-	"en": {time.DateOnly, "2 Jan 2006"},
-	"zh": {time.DateOnly, "2006年1月2日", "2006/1/2"},
-	"fr": {"02/01/2006", "2/1/2006"},
-	"es": {"02/01/2006", "2/1/2006"},
-	"pt": {"02/01/2006", "2/1/2006"},
-}
-
-// parseTypedDay reads a calendar day typed in the UI language's order or
-// as YYYY-MM-DD, as its midnight in UTC (civilDateText's convention).
+// parseTypedDay reads a calendar day typed in the UI language: as the
+// terminal shows days ("6 déc. 2026"), in the language's numbers
+// ("06/12/2026"), or as YYYY-MM-DD; as its midnight in UTC
+// (civilDateText's convention). translations.ParseDate is the one rule,
+// beside translations.Date, which shows them.
 func parseTypedDay(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	d, err := time.Parse(time.DateOnly, s)
-	if err == nil {
-		return d, nil
-	}
-	for _, layout := range typedDateLayouts[uiLanguage()] {
-		if d, e := time.Parse(layout, s); e == nil {
-			return d, nil
-		}
-	}
-	return time.Time{}, err
+	return translations.ParseDate(uiLanguage(), s)
 }
 
-// typedDayExample is t's day as the UI language types it, for a message
-// that shows how.
-func typedDayExample(t time.Time) string {
-	if l := typedDateLayouts[uiLanguage()]; len(l) > 0 {
-		return t.Format(l[0])
+// typedDayExamples are t's day as the UI language shows it and in its
+// numbers, and as ISO, for a message that shows how to type a day.
+func typedDayExamples(t time.Time) []any {
+	return []any{"Example", translations.Date(uiLanguage(), t), "Numeric", translations.NumericDate(uiLanguage(), t), "ISO", t.Format(time.DateOnly)}
+}
+
+// typedDayHint is typedDayExamples as template data.
+func typedDayHint(t time.Time) map[string]any {
+	kv := typedDayExamples(t)
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i].(string)] = kv[i+1]
 	}
-	return t.Format(time.DateOnly)
+	return m
 }
 
 // dateText is t's day in zone (the session's, Deps.Zone), as the UI

@@ -3,6 +3,7 @@ package demo
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -410,10 +411,17 @@ func checkDemo(t *testing.T, ds app.Dataset, now time.Time) {
 	if me.ID == "" || me.Country != "CN" || me.Van == "" || !hasHan(me.Name) {
 		t.Fatalf("demo technician = %+v, want a Chinese field technician with a van", me)
 	}
+	// The route is today's visits still to come and the next working
+	// day's: in the evening the day's are done and the next day's lie
+	// ahead (world.route).
 	y, m, d := now.Date()
-	isToday := func(at time.Time) bool {
-		ay, am, ad := at.In(now.Location()).Date()
-		return ay == y && am == m && ad == d
+	next := time.Date(y, m, d+1, 0, 0, 0, 0, now.Location())
+	if next.Weekday() == time.Sunday {
+		next = next.AddDate(0, 0, 1)
+	}
+	onRoute := func(start, end time.Time) bool {
+		s := start.In(now.Location())
+		return end.After(now) && s.Before(next.AddDate(0, 0, 1)) && !s.Before(time.Date(y, m, d, 0, 0, 0, 0, now.Location()))
 	}
 	var open, today, upcoming, waiting, overdue, done, completed int
 	for _, dt := range ds.Tickets {
@@ -432,7 +440,7 @@ func checkDemo(t *testing.T, ds app.Dataset, now time.Time) {
 		switch {
 		case tk.Status == app.StatusWaitingParts:
 			waiting++
-		case isToday(tk.WindowStart):
+		case onRoute(tk.WindowStart, tk.WindowEnd):
 			today++
 		case tk.WindowStart.After(now):
 			upcoming++
@@ -441,7 +449,7 @@ func checkDemo(t *testing.T, ds app.Dataset, now time.Time) {
 			overdue++
 		}
 	}
-	t.Logf("demo technician at %v: %d open (%d today, %d upcoming, %d waiting for parts, %d overdue), %d done", now, open, today, upcoming, waiting, overdue, done)
+	t.Logf("demo technician at %v: %d open (%d on today's and the next working day's route, %d upcoming, %d waiting for parts, %d overdue), %d done", now, open, today, upcoming, waiting, overdue, done)
 	if open < 20 || open > 40 {
 		t.Errorf("open tickets = %d, want 20 to 40", open)
 	}
@@ -1010,6 +1018,76 @@ func TestDemoVisitsToSignOff(t *testing.T) {
 			}
 			if completed < demoCompleted {
 				t.Errorf("completed on-site visits = %d, want at least %d", completed, demoCompleted)
+			}
+		})
+	}
+}
+
+// TestDemoEvening: make run at any hour shows a day a technician
+// believes. Before today's last window is over, Today lists the rest of
+// today's route from the job at hand; from 17:00 on only that job is
+// left today and the route goes on the next working day; after 18:00
+// today's visits are done and the next working day's lie ahead
+// (Upcoming). Never today's visits stacked in the 16:00 window and
+// reported missed ("missed: call the customer"), as make run showed
+// after 18:00: only the one or two overdue visits of earlier days show
+// as missed, on the terminal and on the office board alike
+// (app.WindowMissed).
+func TestDemoEvening(t *testing.T) {
+	loc := testNow.Location()
+	for _, tc := range []struct {
+		clock         string
+		today, atHand int // visits ahead today (at least), of them the job at hand (in its window)
+		nextDay       int // visits on the next working day, at least
+	}{
+		{"00:30", 3, 0, 0}, {"07:00", 3, 0, 0}, {"12:00", 3, 1, 0}, {"17:30", 1, 1, 2},
+		{"19:00", 0, 0, 3}, {"21:30", 0, 0, 3}, {"23:50", 0, 0, 3},
+	} {
+		t.Run(tc.clock, func(t *testing.T) {
+			var h, m int
+			fmt.Sscanf(tc.clock, "%d:%d", &h, &m)
+			// A Wednesday: its next working day is the day after.
+			now := time.Date(2025, 6, 18, h, m, 0, 0, loc)
+			ds := Generate(11, small, now)
+			checkDemo(t, ds, now)
+			var missed, today, atHand, nextDay, allMissed int
+			for _, d := range ds.Tickets {
+				tk := d.Ticket
+				if !tk.Status.Open() || tk.WindowStart.IsZero() {
+					continue
+				}
+				miss := app.WindowMissed(tk.Status, tk.WindowStart, tk.WindowEnd, now)
+				if miss {
+					allMissed++
+				}
+				if tk.Technician != DemoTechnician {
+					continue
+				}
+				if miss {
+					missed++
+				}
+				ws := tk.WindowStart.In(loc)
+				switch {
+				case !tk.WindowEnd.After(now):
+				case ws.Day() == 18:
+					today++
+					if !ws.After(now) {
+						atHand++
+					}
+				case ws.Day() == 19:
+					nextDay++
+				}
+			}
+			t.Logf("%s: the demo technician has %d visits ahead today (%d at hand), %d tomorrow, %d missed; %d missed across all technicians",
+				tc.clock, today, atHand, nextDay, missed, allMissed)
+			if missed < 1 || missed > 2 {
+				t.Errorf("the demo technician has %d missed visits, want the one or two overdue", missed)
+			}
+			if today < tc.today || (tc.today == 0 && today != 0) || atHand != tc.atHand || nextDay < tc.nextDay {
+				t.Errorf("%d visits ahead today (%d at hand), %d tomorrow; want %d (%d at hand), %d", today, atHand, nextDay, tc.today, tc.atHand, tc.nextDay)
+			}
+			if techs := len(ds.Technicians); allMissed > 2*techs {
+				t.Errorf("%d missed visits across %d technicians, want at most two each", allMissed, techs)
 			}
 		})
 	}

@@ -966,6 +966,39 @@ func (w *world) fitPart(d *app.TicketDetail, t *tech, pi int, at, ordered time.T
 	}
 }
 
+// route is the day whose visits the technicians have ahead, and the
+// window its route starts at: today's from the current window on; once
+// today's last window is over (make run in the evening or at night), the
+// next working day's from its first window. The evening shows a finished
+// day and tomorrow's route, as a technician's terminal does, not today's
+// visits stacked in the last window and reported missed.
+func (w *world) route() (day time.Time, first int) {
+	today := w.day(w.now)
+	last := len(slotHours) - 1
+	if !w.now.Before(w.slot(today, last).Add(2 * time.Hour)) {
+		return w.workday(serviceDays, w.addDays(today, 1), 1), 0
+	}
+	for i := range slotHours {
+		if !w.slot(today, i).After(w.now.Add(30 * time.Minute)) {
+			first = i
+		}
+	}
+	return today, first
+}
+
+// routeSlot is the window of the route's visit i: two visits a window
+// from the route's first on (the first is the job at hand); visits past
+// the day's last window are the next working day's, in order.
+func (w *world) routeSlot(i int) time.Time {
+	day, first := w.route()
+	j := first + (i+1)/2
+	for j >= len(slotHours) {
+		j -= len(slotHours)
+		day = w.workday(serviceDays, w.addDays(day, 1), 1)
+	}
+	return w.slot(day, j)
+}
+
 // open writes a ticket that is still being worked on.
 func (w *world) open(d *app.TicketDetail, s *skel, m *model, f *fault) {
 	t := s.tech
@@ -990,14 +1023,7 @@ func (w *world) open(d *app.TicketDetail, s *skel, m *model, f *fault) {
 	switch s.plan {
 	case planToday:
 		if onSite {
-			// The day runs from the current window on, two jobs a window.
-			cur := 0
-			for i := range slotHours {
-				if !w.slot(today, i).After(now.Add(30 * time.Minute)) {
-					cur = i
-				}
-			}
-			ws := w.slot(today, min(cur+(s.index+1)/2, len(slotHours)-1))
+			ws := w.routeSlot(s.index)
 			window(ws)
 			tk.RespondBy = later(tk.RespondBy, tk.WindowEnd)
 			tk.ResolveBy = later(tk.ResolveBy, tk.WindowEnd.Add(24*time.Hour))
@@ -1022,7 +1048,10 @@ func (w *world) open(d *app.TicketDetail, s *skel, m *model, f *fault) {
 				}
 			}
 		} else {
-			tk.ResolveBy = later(today.Add(18*time.Hour), c.Add(2*time.Hour)) // due today
+			// Due when the counter closes on the route's day: today, or
+			// the next working day once today's is over.
+			route, _ := w.route()
+			tk.ResolveBy = later(route.Add(workEnds*time.Hour), c.Add(2*time.Hour))
 			if s.index == 0 {
 				start = c.Add(w.r.minutes(30, 120))
 			}

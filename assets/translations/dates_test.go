@@ -56,3 +56,154 @@ func TestDateInItsZone(t *testing.T) {
 		t.Fatalf("DateTime = %q, want the day and time in Shanghai", got)
 	}
 }
+
+// TestParseDate: each language takes the day as the terminal shows it,
+// ISO, and its own numeric order; nothing ambiguous or impossible.
+func TestParseDate(t *testing.T) {
+	dec6 := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	feb3 := time.Date(2027, 2, 3, 0, 0, 0, 0, time.UTC)
+	aug31 := time.Date(2025, 8, 31, 0, 0, 0, 0, time.UTC)
+	none := time.Time{}
+	for _, tc := range []struct {
+		lang, text string
+		want       time.Time
+	}{
+		{"en", "6 Dec 2026", dec6},
+		{"en", " 06 dec 2026 ", dec6},
+		{"en", "6 December 2026", dec6},
+		{"en", "Dec 6, 2026", dec6},
+		{"en", "2026-12-06", dec6},
+		{"en", "2026-12-6", dec6},
+		{"en", "06/12/2026", none}, // 6 December or 12 June: refused
+		{"en", "12/6/2026", none},
+		{"en", "6 dez 2026", none}, // another language's month
+		{"en", "6 Dec 26", none},    // the century is a guess
+		{"en", "31 Jun 2026", none}, // no such day
+		{"en", "29 Feb 2028", time.Date(2028, 2, 29, 0, 0, 0, 0, time.UTC)},
+		{"en", "29 Feb 2027", none},
+		{"en", "2026/12/06", none},
+		{"en", "", none},
+		{"fr", "6 déc. 2026", dec6},
+		{"fr", "6 DÉC 2026", dec6},
+		{"fr", "6 decembre 2026", dec6},
+		{"fr", "3 févr. 2027", feb3},
+		{"fr", "31 août 2025", aug31},
+		{"fr", "31 aout 2025", aug31},
+		{"fr", "06/12/2026", dec6},
+		{"fr", "6/12/2026", dec6},
+		{"fr", "6.12.2026", dec6},
+		{"fr", "2026-12-06", dec6},
+		{"fr", "6-12-2026", dec6},
+		{"fr", "6/12.2026", none},
+		{"fr", "31/06/2026", none},
+		{"fr", "6 Dec 2026", dec6}, // "déc" without its accent
+		{"fr", "6 dic 2026", none},
+		{"es", "6 dic 2026", dec6},
+		{"es", "6 de diciembre de 2026", dec6},
+		{"es", "3 feb 2027", feb3},
+		{"es", "06/12/2026", dec6},
+		{"es", "2026-12-06", dec6},
+		{"es-419", "31 ago 2025", aug31},
+		{"pt", "6 de dez. de 2026", dec6},
+		{"pt-BR", "6 dez 2026", dec6},
+		{"pt", "6 de dezembro de 2026", dec6},
+		{"pt", "3 de fev. de 2027", feb3},
+		{"pt", "06/12/2026", dec6},
+		{"pt", "2026-12-06", dec6},
+		{"pt", "6 de de dez 2026", dec6},
+		{"zh-Hans", "2026年12月6日", dec6},
+		{"zh", "2026 年 12 月 6 日", dec6},
+		{"zh-Hans", "2026年12月6号", dec6},
+		{"zh-Hans", "2026/12/6", dec6},
+		{"zh-Hans", "2026.12.06", dec6},
+		{"zh-Hans", "2026-12-06", dec6},
+		{"zh-Hans", "06/12/2026", none},
+		{"zh-Hans", "6 Dec 2026", none},
+		{"zh-Hans", "12月6日", none},
+		{"de", "6 Dec 2026", dec6}, // untranslated: English's
+	} {
+		got, err := ParseDate(tc.lang, tc.text)
+		if tc.want.IsZero() {
+			if err == nil {
+				t.Errorf("ParseDate(%q, %q) = %v, want it refused", tc.lang, tc.text, got)
+			}
+			continue
+		}
+		if err != nil || !got.Equal(tc.want) || got.Location() != time.UTC {
+			t.Errorf("ParseDate(%q, %q) = %v, %v; want %v", tc.lang, tc.text, got, err, tc.want)
+		}
+	}
+}
+
+// TestNumericDate: the numeric example is in the order the language
+// types, and is taken back.
+func TestNumericDate(t *testing.T) {
+	at := time.Date(2026, 6, 18, 15, 0, 0, 0, time.UTC)
+	for lang, want := range map[string]string{"en": "2026-06-18", "fr": "18/06/2026", "es": "18/06/2026", "pt": "18/06/2026", "zh-Hans": "2026-06-18"} {
+		if got := NumericDate(lang, at); got != want {
+			t.Errorf("NumericDate(%s) = %q, want %q", lang, got, want)
+		}
+		if d, err := ParseDate(lang, want); err != nil || !d.Equal(time.Date(2026, 6, 18, 0, 0, 0, 0, time.UTC)) {
+			t.Errorf("ParseDate(%s, %q) = %v, %v", lang, want, d, err)
+		}
+	}
+}
+
+// FuzzParseDate: what Date shows and NumericDate writes, ParseDate reads
+// back as the same day in every language; no text makes it panic, and a
+// day it takes exists and is printed back as one Date reads again.
+func FuzzParseDate(f *testing.F) {
+	for _, s := range []string{"6 Dec 2026", "6 de dez. de 2026", "2026年12月6日", "06/12/2026", "2026-12-06", "31 août 2025", "Dec 6, 2026", "6/12.2026", "", "年月日", "0/0/0000"} {
+		f.Add(s, int64(1796515200))
+	}
+	f.Fuzz(func(t *testing.T, text string, unix int64) {
+		for _, l := range Languages() {
+			if d, err := ParseDate(l, text); err == nil {
+				if d.Location() != time.UTC || d.Hour() != 0 || d.Year() < 1000 || d.Year() > 9999 {
+					t.Fatalf("ParseDate(%s, %q) = %v", l, text, d)
+				}
+				if back, err := ParseDate(l, Date(l, d)); err != nil || !back.Equal(d) {
+					t.Fatalf("ParseDate(%s, %q) = %v, whose Date %q reads %v, %v", l, text, d, Date(l, d), back, err)
+				}
+			}
+			// Any day from year 1000 to 9999.
+			day := time.Unix(-30610224000+(unix%(365*9000)+365*9000)%(365*9000)*86400, 0).UTC()
+			for _, shown := range []string{Date(l, day), NumericDate(l, day), day.Format(time.DateOnly)} {
+				got, err := ParseDate(l, shown)
+				if y, m, dd := day.Date(); err != nil || got != time.Date(y, m, dd, 0, 0, 0, 0, time.UTC) {
+					t.Fatalf("ParseDate(%s, %q) = %v, %v; want %v", l, shown, got, err, day)
+				}
+			}
+		}
+	})
+}
+
+// TestTagDates: a claim tag's days, short and with the month a word.
+func TestTagDates(t *testing.T) {
+	in := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	ready := time.Date(2026, 12, 4, 18, 0, 0, 0, time.UTC)
+	newYear := time.Date(2027, 1, 5, 18, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		lang     string
+		from, to time.Time
+		want     string
+	}{
+		{"en", in, ready, "27 Nov → 4 Dec 2026"},
+		{"en", in, time.Time{}, "27 Nov 2026"},
+		{"en", in, newYear, "27 Nov 2026 → 5 Jan 2027"},
+		{"fr", in, ready, "27 nov → 4 déc 2026"},
+		{"es", in, ready, "27 nov → 4 dic 2026"},
+		{"pt", in, ready, "27 nov → 4 dez 2026"},
+		{"pt-BR", in, time.Time{}, "27 nov 2026"},
+		{"fr", time.Date(2027, 1, 30, 0, 0, 0, 0, time.UTC), time.Date(2027, 2, 6, 0, 0, 0, 0, time.UTC), "30 janv → 6 févr 2027"},
+		{"zh-Hans", in, ready, "2026-11-27 → 12-04"},
+		{"zh-Hans", in, newYear, "2026-11-27 → 2027-01-05"},
+		{"zh", in, time.Time{}, "2026-11-27"},
+		{"de", in, ready, "27 Nov → 4 Dec 2026"},
+		{"en", time.Time{}, ready, ""},
+	} {
+		if got := TagDates(tc.lang, tc.from, tc.to); got != tc.want {
+			t.Errorf("TagDates(%s, %v, %v) = %q, want %q", tc.lang, tc.from, tc.to, got, tc.want)
+		}
+	}
+}
