@@ -76,7 +76,7 @@ func TestParseDate(t *testing.T) {
 		{"en", "2026-12-6", dec6},
 		{"en", "06/12/2026", none}, // 6 December or 12 June: refused
 		{"en", "12/6/2026", none},
-		{"en", "6 dez 2026", none}, // another language's month
+		{"en", "6 dez 2026", none},  // another language's month
 		{"en", "6 Dec 26", none},    // the century is a guess
 		{"en", "31 Jun 2026", none}, // no such day
 		{"en", "29 Feb 2028", time.Date(2028, 2, 29, 0, 0, 0, 0, time.UTC)},
