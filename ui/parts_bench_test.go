@@ -20,6 +20,50 @@ import (
 // at the limit, the van's stock, and the list's refresh. The search runs
 // on each keystroke, without a debounce, so this is what typing costs.
 func BenchmarkCatalogKeystroke(b *testing.B) {
+	term := partsBenchTerminal(b)
+	term.ShowParts("catalog", "")
+	if len(term.PartsShown()) != 200 {
+		b.Fatalf("first page: %d parts", len(term.PartsShown()))
+	}
+	// What a technician types, a key at a time: a part name in English
+	// and in Chinese, and a part number.
+	var steps []string
+	for _, word := range []string{"drain pump", "电池", "00209"} {
+		r := []rune(word)
+		for i := 1; i <= len(r); i++ {
+			steps = append(steps, string(r[:i]))
+		}
+	}
+	i := 0
+	for b.Loop() {
+		term.TypePartsQuery(steps[i%len(steps)])
+		i++
+	}
+}
+
+// BenchmarkPartsReloadAfterSync: what the parts page's reload at the end
+// of every sync costs (Terminal.syncChanged, while the page is shown), on
+// the full demo catalog (20,000 parts): the read of the page's rows and
+// the list's refresh, on the technician's stock and on the catalog's first
+// page.
+func BenchmarkPartsReloadAfterSync(b *testing.B) {
+	term := partsBenchTerminal(b)
+	for _, mode := range []string{"stock", "catalog"} {
+		b.Run(mode, func(b *testing.B) {
+			term.ShowParts(mode, "")
+			if len(term.PartsShown()) == 0 {
+				b.Fatalf("the %s lists nothing", mode)
+			}
+			for b.Loop() {
+				term.ReloadParts()
+			}
+		})
+	}
+}
+
+// partsBenchTerminal is a terminal on the full demo world (20,000 parts,
+// 500 tickets) whose background work runs inline.
+func partsBenchTerminal(b *testing.B) *ui.Terminal {
 	test.NewTempApp(b)
 	ctx := context.Background()
 	now := time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local)
@@ -43,22 +87,5 @@ func BenchmarkCatalogKeystroke(b *testing.B) {
 	term := ui.NewTerminal(ctx, deps)
 	w := test.NewTempWindow(b, term.Object())
 	w.Resize(fyne.NewSize(1280, 800))
-	term.ShowParts("catalog", "")
-	if len(term.PartsShown()) != 200 {
-		b.Fatalf("first page: %d parts", len(term.PartsShown()))
-	}
-	// What a technician types, a key at a time: a part name in English
-	// and in Chinese, and a part number.
-	var steps []string
-	for _, word := range []string{"drain pump", "电池", "00209"} {
-		r := []rune(word)
-		for i := 1; i <= len(r); i++ {
-			steps = append(steps, string(r[:i]))
-		}
-	}
-	i := 0
-	for b.Loop() {
-		term.TypePartsQuery(steps[i%len(steps)])
-		i++
-	}
+	return term
 }
