@@ -199,38 +199,69 @@ func CountStock(loc LocationID, lines []CountLine, reason string, at time.Time) 
 	return out, nil
 }
 
+// CountDraft is a stock count typed and not booked yet: the units counted
+// of each part, and of a serialized part counted short the units ticked
+// missing (CountLine.Missing), so that a restart does not make the
+// technician tick them again.
+type CountDraft struct {
+	Counts map[PartNumber]int
+	// Missing are the serials ticked missing by part, in the order
+	// ticked; a part with none is absent.
+	Missing map[PartNumber][]string
+}
+
 // CountDraftService keeps a stock count typed and not booked yet, per
 // technician and location, across a restart and a crash: the counts of a
 // van's hundred parts are minutes of work. Drafts are the device's alone,
 // never synced. Safe for concurrent use.
 type CountDraftService interface {
-	// CountDraft returns actor's counts at loc by part: an empty map when
-	// there is no draft.
-	CountDraft(ctx context.Context, actor Actor, loc LocationID) (map[PartNumber]int, error)
-	// PutCountDraft replaces actor's draft at loc with counts (an empty
-	// map deletes it). EINVALID when CheckCountDraft refuses it; ENOTFOUND
-	// when loc is not on the device.
-	PutCountDraft(ctx context.Context, actor Actor, loc LocationID, counts map[PartNumber]int) error
+	// CountDraft returns actor's count at loc: empty maps when there is
+	// no draft.
+	CountDraft(ctx context.Context, actor Actor, loc LocationID) (CountDraft, error)
+	// PutCountDraft replaces actor's draft at loc with d, its counts and
+	// units ticked missing at once (empty counts delete it). EINVALID
+	// when CheckCountDraft refuses it; ENOTFOUND when loc is not on the
+	// device.
+	PutCountDraft(ctx context.Context, actor Actor, loc LocationID, d CountDraft) error
 	// DeleteCountDraft deletes actor's draft at loc; none is no error.
 	DeleteCountDraft(ctx context.Context, actor Actor, loc LocationID) error
 }
 
 // CheckCountDraft refuses a count draft that could not be booked either:
 // more than MaxCountParts parts, a count outside 0 to MaxQty, a part
-// number that is no ID, or an actor who is not a technician.
-func CheckCountDraft(actor Actor, counts map[PartNumber]int) error {
+// number that is no ID, or an actor who is not a technician; and units
+// ticked missing of a part not counted, more than MaxListLen of one part,
+// one ticked twice or a serial that is empty or over MaxIDLen.
+func CheckCountDraft(actor Actor, d CountDraft) error {
 	if actor.Technician == "" {
 		return Errorf(EINVALID, "draft.actor", "Drafts are kept for a signed-in technician: sign in, then type again.")
 	}
-	if len(counts) > MaxCountParts {
+	if len(d.Counts) > MaxCountParts {
 		return Errorf(EINVALID, "stock.count_too_many", "A count holds at most {{.Max}} parts: book this one, then count the rest.", "Max", MaxCountParts)
 	}
-	for _, p := range slices.Sorted(maps.Keys(counts)) {
+	for _, p := range slices.Sorted(maps.Keys(d.Counts)) {
 		if !ValidID(string(p)) {
 			return Errorf(EINVALID, "stock.count_part", "{{.Part}} is not a part number: scan the part's own label.", "Part", string(p))
 		}
-		if n := counts[p]; n < 0 || n > MaxQty {
+		if n := d.Counts[p]; n < 0 || n > MaxQty {
 			return Errorf(EINVALID, "stock.count_range", "Count {{.Part}} as a number from 0 to {{.Max}}.", "Part", string(p), "Max", MaxQty)
+		}
+	}
+	for _, p := range slices.Sorted(maps.Keys(d.Missing)) {
+		units := d.Missing[p]
+		if _, ok := d.Counts[p]; !ok {
+			return Errorf(EINVALID, "stock.count_missing_uncounted", "Units of {{.Part}} are ticked missing, but {{.Part}} is not counted: count it, then tick its missing units again.", "Part", string(p))
+		}
+		if err := tooMany("count.missing", len(units)); err != nil {
+			return err
+		}
+		for i, u := range units {
+			if strings.TrimSpace(u) == "" || slices.Contains(units[:i], u) {
+				return Errorf(EINVALID, "stock.count_missing_serial", "A unit of {{.Part}} is ticked missing without a serial or twice: tick its missing units again.", "Part", string(p))
+			}
+			if err := tooLong("count.missing", u, MaxIDLen); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -124,23 +124,40 @@ func TestCheckCountDraft(t *testing.T) {
 	for i := range app.MaxCountParts + 1 {
 		many[app.PartNumber("P-"+itoa(i))] = 1
 	}
+	counted := map[app.PartNumber]int{"LCD-1": 1}
 	for name, tc := range map[string]struct {
-		actor  app.Actor
-		counts map[app.PartNumber]int
-		key    string
+		actor   app.Actor
+		counts  map[app.PartNumber]int
+		missing map[app.PartNumber][]string
+		key     string
 	}{
-		"OK":       {tech, map[app.PartNumber]int{"BAT-1": 0, "MB-1": 3}, ""},
-		"NoTech":   {disp, map[app.PartNumber]int{"BAT-1": 1}, "draft.actor"},
-		"Negative": {tech, map[app.PartNumber]int{"BAT-1": -1}, "stock.count_range"},
-		"BadPart":  {tech, map[app.PartNumber]int{"a\nb": 1}, "stock.count_part"},
-		"TooMany":  {tech, many, "stock.count_too_many"},
+		"OK":               {tech, map[app.PartNumber]int{"BAT-1": 0, "MB-1": 3}, nil, ""},
+		"NoTech":           {disp, map[app.PartNumber]int{"BAT-1": 1}, nil, "draft.actor"},
+		"Negative":         {tech, map[app.PartNumber]int{"BAT-1": -1}, nil, "stock.count_range"},
+		"BadPart":          {tech, map[app.PartNumber]int{"a\nb": 1}, nil, "stock.count_part"},
+		"TooMany":          {tech, many, nil, "stock.count_too_many"},
+		"Missing":          {tech, counted, map[app.PartNumber][]string{"LCD-1": {"S2", "S1"}}, ""},
+		"MissingUncounted": {tech, counted, map[app.PartNumber][]string{"BAT-1": {"S1"}}, "stock.count_missing_uncounted"},
+		"MissingTwice":     {tech, counted, map[app.PartNumber][]string{"LCD-1": {"S1", "S1"}}, "stock.count_missing_serial"},
+		"MissingBlank":     {tech, counted, map[app.PartNumber][]string{"LCD-1": {" "}}, "stock.count_missing_serial"},
+		"MissingLong":      {tech, counted, map[app.PartNumber][]string{"LCD-1": {strings.Repeat("S", app.MaxIDLen+1)}}, "mutation.too_long"},
+		"MissingTooMany":   {tech, counted, map[app.PartNumber][]string{"LCD-1": serials(app.MaxListLen + 1)}, "field.too_many"},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if err := app.CheckCountDraft(tc.actor, tc.counts); errKey(err) != tc.key {
+			if err := app.CheckCountDraft(tc.actor, app.CountDraft{Counts: tc.counts, Missing: tc.missing}); errKey(err) != tc.key {
 				t.Fatalf("CheckCountDraft = %v, want %q", err, tc.key)
 			}
 		})
 	}
+}
+
+// serials are n distinct serials.
+func serials(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = "S" + itoa(i)
+	}
+	return out
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -161,20 +161,21 @@ func (k *KeyboardWedge) Rune(r rune, at time.Time) (startsBurst bool) {
 }
 
 // Enter records the Enter key. When it ends a scan, taken (if not nil)
-// runs first, so the caller can remove the burst's characters from the
-// field they went to before the scan acts, and then the scan is emitted
-// and Enter returns true: the caller drops the Enter. With no emit
-// listening, nothing is taken and Enter returns false.
-func (k *KeyboardWedge) Enter(at time.Time, taken func()) bool {
+// runs first with the keys of the burst typed before the scan (usually
+// ""), so the caller can put the field the burst went to back as it was
+// before the scan, then the scan is emitted and Enter returns true: the
+// caller drops the Enter. With no emit listening, nothing is taken and
+// Enter returns false.
+func (k *KeyboardWedge) Enter(at time.Time, taken func(typed string)) bool {
 	k.mu.Lock()
-	code, ok, _ := k.detector.Enter(at)
+	code, ok, typed := k.detector.Enter(at)
 	emit := k.emit
 	k.mu.Unlock()
 	if !ok || emit == nil {
 		return false // no one listens: the keys stay where they were typed
 	}
 	if taken != nil {
-		taken()
+		taken(typed)
 	}
 	emit(Scan{Source: SourceWedge, Code: Code{Text: code}, At: at})
 	return true
@@ -206,7 +207,8 @@ func (k *KeyboardWedge) EnterLabel(text string, at time.Time, taken func(before 
 	return true
 }
 
-// Reset forgets a burst in progress, as when the focus moves.
+// Reset forgets a burst in progress, as when the focus moves or a key
+// that types no character (Backspace, an arrow) changes the field.
 func (k *KeyboardWedge) Reset() {
 	k.mu.Lock()
 	k.detector.Flush()

@@ -1,51 +1,57 @@
 package scanner
 
 import (
-	"strings"
 	"time"
 )
 
 // Hardware barcode scanners in keyboard mode ("keyboard wedge") type the
 // code's characters a few milliseconds apart and press Enter. A person
-// types 60 ms or more apart and rarely ends with Enter within a
-// millisecond of the last key. WedgeDetector tells the two apart from the
+// types 60 ms or more apart. WedgeDetector tells the two apart from the
 // key events alone, so a scan anywhere in the app becomes a scan event
 // instead of text in whatever field has the focus.
+//
+// The times are those at which the UI handled each key, not those at
+// which the scanner sent it, and a loaded device hands keys over late and
+// in runs: measured under xdotool at load 14 to 16 on two cores
+// (TestWedgeDetectorUnderLoad), a 14-key code came as two to four runs of
+// keys under 10 ms apart, the pauses between them 36 ms to 1.5 s, its
+// first or last key often alone, and Enter up to 1.1 s after the last key. So a scan is
+// judged whole at Enter, by the shape of its runs, not key by key: a
+// person's typing is keys alone, one after another; a scanner's is runs
+// of keys, at most a quarter of its pauses slow.
 //
 // Feed it every printable key (Rune) and every Enter (Enter) with the time
 // the event arrived. It is not safe for concurrent use: feed it from the
 // UI's event goroutine.
 type WedgeDetector struct {
-	// MaxGap is the longest pause between two keys of one scan (default
+	// MaxGap is the longest pause between two keys of one run (default
 	// 35 ms: scanners send every 2 to 20 ms, even over Bluetooth's
 	// batching; people type 60 ms apart at best).
 	MaxGap time.Duration
 	// MinLen is the shortest code taken for a scan (default 4): shorter
 	// bursts are a person's fast double key or auto-repeat.
 	MinLen int
-	// MaxStall is the longest pause a burst may hold once (default 250
-	// ms), between keys that otherwise come MaxGap apart: a busy device
-	// hands a scanner's keys over late, in two runs, and the code's
-	// first characters were taken for typing and the rest for the scan
-	// (a serial "FD9803-654321" read as "803-654321"). A person does not
-	// type keys MaxGap apart on both sides of a pause and press Enter
-	// within MaxGap of the last.
+	// MaxStall is the longest pause inside a scan, between two of its
+	// runs or before its Enter (default 2 s): a longer one ends what came
+	// before as typing. A key alone joins the run after it across a
+	// pause of at most MaxStall/4: a scanner's first key handed over
+	// apart from the rest (measured up to 303 ms), but not a person's last
+	// key before they picked up the scanner.
 	MaxStall time.Duration
 
-	buf   strings.Builder
-	n     int
-	first time.Time
-	last  time.Time
-	// stalled: the burst held its one pause longer than MaxGap, and every
-	// key since must come within MaxGap again.
-	stalled bool
+	keys  []rune
+	times []time.Time
 }
 
 // Wedge detection defaults.
 const (
 	DefaultWedgeGap    = 35 * time.Millisecond
 	DefaultWedgeMinLen = 4
-	DefaultWedgeStall  = 250 * time.Millisecond
+	DefaultWedgeStall  = 2 * time.Second
+	// MaxWedgeKeys bounds the keys held between two pauses: longer than
+	// any code a scan takes (a GS1 label's data is at most 90
+	// characters); a key held down does not grow the detector for ever.
+	MaxWedgeKeys = 256
 )
 
 func (w *WedgeDetector) gap() time.Duration {
@@ -71,63 +77,93 @@ func (w *WedgeDetector) minLen() int {
 
 // Rune records a printable key at time at. It returns the characters of
 // an earlier burst that turned out to be typing (the pause before this key
-// was too long); usually "". A caller that held the keys back would hand
-// them on as text; KeyboardWedge, whose keys reach the focused field as
-// they come, reads a non-empty answer as this key starting a new burst.
+// was longer than MaxStall, or the burst holds MaxWedgeKeys); usually "".
+// A caller that held the keys back would hand them on as text;
+// KeyboardWedge, whose keys reach the focused field as they come, reads a
+// non-empty answer as this key starting a new burst.
 func (w *WedgeDetector) Rune(r rune, at time.Time) (typed string) {
-	if pause := at.Sub(w.last); w.n > 0 && pause > w.gap() {
-		// The burst's one stall, if the keys before it came MaxGap apart
-		// (a single key may be a scanner's first, split off alone), or
-		// the end of what was typing.
-		if w.stalled || pause > w.stall() {
-			typed = w.flush()
-		} else {
-			w.stalled = true
-		}
+	if n := len(w.keys); n > 0 && (at.Sub(w.times[n-1]) > w.stall() || n >= MaxWedgeKeys) {
+		typed = w.flush()
 	}
-	if w.n == 0 {
-		w.first = at
-	}
-	w.buf.WriteRune(r)
-	w.n++
-	w.last = at
+	w.keys = append(w.keys, r)
+	w.times = append(w.times, at)
 	return typed
 }
 
-// Enter records the Enter key at time at. When the keys since the last
-// pause form a scan, it returns the code and ok; otherwise it returns the
-// keys as typed text (and the caller delivers Enter as usual).
+// Enter records the Enter key at time at. When the keys held end in a
+// scan, it returns the code, ok, and the keys before the code as typed
+// text (usually ""); otherwise it returns all the keys as typed text (and
+// the caller delivers Enter as usual).
 func (w *WedgeDetector) Enter(at time.Time) (code string, ok bool, typed string) {
-	if w.n >= w.minLen() && at.Sub(w.last) <= w.gap() {
-		code = w.buf.String()
-		w.reset()
-		return code, true, ""
+	start, ok := w.scanStart(at)
+	if !ok {
+		return "", false, w.flush()
 	}
-	return "", false, w.flush()
+	typed, code = string(w.keys[:start]), string(w.keys[start:])
+	w.reset()
+	return code, true, typed
 }
 
-// Pending reports whether the detector holds keys since the last pause
-// that may yet be a scan: KeyboardWedge.Rune asks it to tell a burst's
-// first key. Holding them keeps nothing from the screen, and no timer
-// flushes them: the UI (ui/wedge.go) lets every key reach the focused
-// field as it comes, and takes a burst's characters back out of it when
-// Enter ends a scan. Held keys go at the next pause (Rune), Enter or
-// Flush.
-func (w *WedgeDetector) Pending() bool { return w.n > 0 }
+// scanStart finds where a scan ending at Enter at begins in the keys
+// held. Walking back from Enter, it takes runs of keys (MaxGap apart)
+// while they are runs of two keys or more; a key alone is taken when it
+// is the last key, or when the run after it was taken and the pause
+// between is at most MaxStall/4; a second key alone in a row, or a pause
+// over MaxStall, ends the walk. What it took is a scan when it is at
+// least MinLen keys and at most a quarter of its pauses (between keys,
+// and before Enter) are over MaxGap, one at least allowed.
+func (w *WedgeDetector) scanStart(at time.Time) (int, bool) {
+	n := len(w.keys)
+	if n == 0 || at.Sub(w.times[n-1]) > w.stall() {
+		return 0, false
+	}
+	slow := 0
+	if at.Sub(w.times[n-1]) > w.gap() {
+		slow++
+	}
+	start := n
+	lone := false // the run taken last was a key alone
+	for start > 0 {
+		// The run ending at start-1.
+		i := start - 1
+		for i > 0 && w.times[i].Sub(w.times[i-1]) <= w.gap() {
+			i--
+		}
+		alone := i == start-1
+		if start < n {
+			pause := w.times[start].Sub(w.times[start-1])
+			if alone && (lone || pause > w.stall()/4) || pause > w.stall() {
+				break
+			}
+			slow++
+		}
+		start, lone = i, alone
+	}
+	taken := n - start
+	return start, taken >= w.minLen() && slow <= max(1, taken/4)
+}
+
+// Pending reports whether the detector holds keys that may yet be part
+// of a scan: KeyboardWedge.Rune asks it to tell a burst's first key.
+// Holding them keeps nothing from the screen, and no timer flushes them:
+// the UI (ui/wedge.go) lets every key reach the focused field as it
+// comes, and takes a scan's characters back out of it when Enter ends
+// one. Held keys go at a pause over MaxStall (Rune), Enter or Flush.
+func (w *WedgeDetector) Pending() bool { return len(w.keys) > 0 }
 
 // Flush forgets the held keys and returns them as typed text:
-// KeyboardWedge calls it when the focus moves (Reset) and when it takes a
-// label as a scan whatever the timing (EnterLabel).
+// KeyboardWedge calls it when the focus moves or a key that is no
+// character is pressed (Reset), and when it takes a label as a scan
+// whatever the timing (EnterLabel).
 func (w *WedgeDetector) Flush() string { return w.flush() }
 
 func (w *WedgeDetector) flush() string {
-	s := w.buf.String()
+	s := string(w.keys)
 	w.reset()
 	return s
 }
 
 func (w *WedgeDetector) reset() {
-	w.buf.Reset()
-	w.n = 0
-	w.stalled = false
+	w.keys = w.keys[:0]
+	w.times = w.times[:0]
 }

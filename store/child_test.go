@@ -24,6 +24,8 @@ const (
 //   - "pay": the same with cash payments, printing each receipt number;
 //   - "receive": the same with shipments: load one in transit to Ana's
 //     van, receive it, print its ID;
+//   - "count": put a stock count's draft over and over, its counts with
+//     the unit ticked missing, printing each round once put;
 //   - "hold": open the store, print "open", and wait to be killed.
 func runChild(mode string) int {
 	ctx := context.Background()
@@ -90,6 +92,24 @@ func runChild(mode string) int {
 					fmt.Fprintln(os.Stderr, "put draft:", err)
 					return 2
 				}
+			}
+			fmt.Fprintln(out, i)
+			out.Flush()
+		}
+	case "count":
+		// A count typed on: each round the battery's count and the
+		// display's unit ticked missing name the round, put at once.
+		if err := db.Load(ctx, storetest.World()); err != nil {
+			fmt.Fprintln(os.Stderr, "load:", err)
+			return 2
+		}
+		actor := app.Actor{Role: app.RoleTechnician, Technician: storetest.Ana, Name: "Ana Li"}
+		for i := 0; ; i++ {
+			d := app.CountDraft{Counts: map[app.PartNumber]int{storetest.BatteryP50: i, storetest.DisplayP50: 0},
+				Missing: map[app.PartNumber][]string{storetest.DisplayP50: {fmt.Sprint("LCD-", i)}}}
+			if err := db.PutCountDraft(ctx, actor, storetest.VanAna, d); err != nil {
+				fmt.Fprintln(os.Stderr, "put count draft:", err)
+				return 2
 			}
 			fmt.Fprintln(out, i)
 			out.Flush()

@@ -38,7 +38,7 @@ func TestFullCountSaysItIsFull(t *testing.T) {
 			kept[n] = 1
 		}
 	}
-	if err := s.db.PutCountDraft(t.Context(), s.deps.Actor, s.van.ID, kept); err != nil {
+	if err := s.db.PutCountDraft(t.Context(), s.deps.Actor, s.van.ID, app.CountDraft{Counts: kept}); err != nil {
 		t.Fatal(err)
 	}
 	s.term.ShowParts("stock", "")
@@ -184,7 +184,7 @@ func TestBigCountShowsProgress(t *testing.T) {
 	for i := range app.MaxCountParts / 2 {
 		kept[app.PartNumber(fmt.Sprintf("BIG-%04d", i))] = 1
 	}
-	if err := s.db.PutCountDraft(t.Context(), s.deps.Actor, s.van.ID, kept); err != nil {
+	if err := s.db.PutCountDraft(t.Context(), s.deps.Actor, s.van.ID, app.CountDraft{Counts: kept}); err != nil {
 		t.Fatal(err)
 	}
 	s.term.ShowParts("stock", "")

@@ -40,7 +40,7 @@ func BenchmarkOpenBigCount(b *testing.B) {
 	for i := 0; len(kept)+len(bal) < app.MaxCountParts; i++ {
 		kept[app.PartNumber(fmt.Sprintf("BENCH-%04d", i))] = 1
 	}
-	if err := db.PutCountDraft(ctx, actor, van, kept); err != nil {
+	if err := db.PutCountDraft(ctx, actor, van, app.CountDraft{Counts: kept}); err != nil {
 		b.Fatal(err)
 	}
 	term, w := benchWindow(b, deps)

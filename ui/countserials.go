@@ -48,6 +48,12 @@ func (c *countFlow) pickMissing(r *countRow, l app.CountLine) {
 	for _, u := range p.units {
 		ch := widget.NewCheck(u, nil)
 		ch.SetChecked(slices.Contains(l.Missing, u))
+		// Each tick is kept with the count at once: a restart, or a
+		// crash, does not make the technician tick the units again.
+		ch.OnChanged = func(bool) {
+			r.missing = p.ticked()
+			c.keep()
+		}
 		p.checks = append(p.checks, ch)
 		list.Add(ch)
 	}

@@ -395,7 +395,7 @@ func (e partsEnv) loadCount(stock app.Location, read func(n, total int)) (*count
 	if err != nil {
 		return nil, err
 	}
-	kept := map[app.PartNumber]int{}
+	kept := app.CountDraft{}
 	if e.counts != nil {
 		if kept, err = e.counts.CountDraft(e.ctx, e.actor, stock.ID); err != nil {
 			return nil, err
@@ -406,12 +406,12 @@ func (e partsEnv) loadCount(stock app.Location, read func(n, total int)) (*count
 		held[b.Part] = b.Qty
 	}
 	numbers := slices.Sorted(maps.Keys(held))
-	for _, n := range slices.Sorted(maps.Keys(kept)) {
+	for _, n := range slices.Sorted(maps.Keys(kept.Counts)) {
 		if _, ok := held[n]; !ok {
 			numbers = append(numbers, n)
 		}
 	}
-	c := &countFlow{env: e, loc: stock, kept: len(kept) > 0}
+	c := &countFlow{env: e, loc: stock, kept: len(kept.Counts) > 0}
 	for i, n := range numbers {
 		if i > 0 && i%countProgressEvery == 0 && read != nil {
 			read(i, len(numbers))
@@ -423,9 +423,11 @@ func (e partsEnv) loadCount(stock app.Location, read func(n, total int)) (*count
 		if err != nil {
 			return nil, err
 		}
-		r := &countRow{part: p, held: held[n], named: true}
+		// The units ticked missing come back with the count: the review
+		// asks again only when they no longer match what is short.
+		r := &countRow{part: p, held: held[n], named: true, missing: kept.Missing[n]}
 		r.entry = newScanEntry(e.keys)
-		if v, ok := kept[n]; ok {
+		if v, ok := kept.Counts[n]; ok {
 			r.entry.SetText(strconv.Itoa(v))
 		}
 		c.lines = append(c.lines, r)
@@ -554,12 +556,17 @@ func (c *countFlow) scan(m scanner.Meaning) (text string, failed bool) {
 	return lang.X("count.scanned", "Scanned {{.Part}}: {{.Counted}} counted, {{.Held}} on the device.", map[string]any{"Part": string(r.part.Number), "Counted": n, "Held": r.held}), false
 }
 
-// draft is the count as typed: the parts counted.
-func (c *countFlow) draft() map[app.PartNumber]int {
-	out := map[app.PartNumber]int{}
+// draft is the count as typed: the parts counted, and the units ticked
+// missing of those counted (a part emptied keeps no ticks: it is not
+// counted).
+func (c *countFlow) draft() app.CountDraft {
+	out := app.CountDraft{Counts: map[app.PartNumber]int{}, Missing: map[app.PartNumber][]string{}}
 	for _, r := range c.lines {
 		if n, ok, _ := r.counted(); ok {
-			out[r.part.Number] = n
+			out.Counts[r.part.Number] = n
+			if len(r.missing) > 0 {
+				out.Missing[r.part.Number] = slices.Clone(r.missing)
+			}
 		}
 	}
 	return out
@@ -573,7 +580,7 @@ func (c *countFlow) keep() {
 		return
 	}
 	gone, counts := c.gone, c.draft()
-	c.kept = !gone && (c.kept || len(counts) > 0)
+	c.kept = !gone && (c.kept || len(counts.Counts) > 0)
 	c.env.run(func() {
 		var err error
 		if gone {
@@ -598,7 +605,7 @@ func (c *countFlow) keep() {
 
 // typed reports whether anything is counted, or a count was kept before.
 func (c *countFlow) typed() bool {
-	return c.kept || len(c.draft()) > 0
+	return c.kept || len(c.draft().Counts) > 0
 }
 
 // close closes the count and keeps it.

@@ -267,7 +267,7 @@ func TestCountStock(t *testing.T) {
 	test.Type(boxes[idx].(fyne.Focusable), strconv.Itoa(before[over]+2))
 	want := map[app.PartNumber]int{short: before[short] - 1, over: before[over] + 2}
 	kept, err := s.db.CountDraft(ctx, s.deps.Actor, s.van.ID)
-	if err != nil || !maps.Equal(kept, want) {
+	if err != nil || !maps.Equal(kept.Counts, want) {
 		t.Fatalf("the count kept on the device = %v (%v), want %v", kept, err, want)
 	}
 
@@ -315,7 +315,7 @@ func TestCountStock(t *testing.T) {
 	if after[short] != before[short]-1 || after[over] != before[over] { // +1 delivered, -2 lost
 		t.Fatalf("after the count the van holds %s %d (was %d), %s %d (was %d)", short, after[short], before[short], over, after[over], before[over])
 	}
-	if kept, err := s.db.CountDraft(ctx, s.deps.Actor, s.van.ID); err != nil || len(kept) != 0 {
+	if kept, err := s.db.CountDraft(ctx, s.deps.Actor, s.van.ID); err != nil || len(kept.Counts) != 0 {
 		t.Errorf("the booked count is still kept: %v (%v)", kept, err)
 	}
 	s.syncOnce(t)
@@ -432,7 +432,7 @@ func TestCountKeptUntilBooked(t *testing.T) {
 	if text := s.dismissError(t); !strings.Contains(text, "storage is full") {
 		t.Fatalf("the failed loss said:\n%s", text)
 	}
-	if kept, err := s.db.CountDraft(ctx, s.deps.Actor, s.van.ID); err != nil || !maps.Equal(kept, want) {
+	if kept, err := s.db.CountDraft(ctx, s.deps.Actor, s.van.ID); err != nil || !maps.Equal(kept.Counts, want) {
 		t.Fatalf("after a loss failed the count kept is %v (%v), want %v", kept, err, want)
 	}
 	// Again: the first part is booked already, only the second is short.
@@ -446,7 +446,7 @@ func TestCountKeptUntilBooked(t *testing.T) {
 			t.Errorf("after the count the van holds %d of %s, want %d:\n%s", after[p], p, want[p], text)
 		}
 	}
-	if kept, err := s.db.CountDraft(ctx, s.deps.Actor, s.van.ID); err != nil || len(kept) != 0 {
+	if kept, err := s.db.CountDraft(ctx, s.deps.Actor, s.van.ID); err != nil || len(kept.Counts) != 0 {
 		t.Errorf("the booked count is still kept: %v (%v)", kept, err)
 	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -104,8 +105,8 @@ func (l *looseKeys) take(at time.Time) string {
 }
 
 // enter passes Enter to the wedge; taken runs when it ends a scan, before
-// the scan acts.
-func (k *wedgeKeys) enter(ev *fyne.KeyEvent, taken func()) bool {
+// the scan acts, with the keys of the burst typed before the scan.
+func (k *wedgeKeys) enter(ev *fyne.KeyEvent, taken func(typed string)) bool {
 	if k == nil || k.wedge == nil || (ev.Name != fyne.KeyReturn && ev.Name != fyne.KeyEnter) {
 		return false
 	}
@@ -142,6 +143,12 @@ func (k *wedgeKeys) toShell(ev *fyne.KeyEvent, from fyne.CanvasObject, enterSubm
 // took it.
 func (k *wedgeKeys) shortcut(s fyne.Shortcut) bool {
 	return k != nil && k.shell != nil && k.shell.shortcut(s)
+}
+
+// editKeys edit or move in an entry's text without typing a character.
+var editKeys = map[fyne.KeyName]bool{
+	fyne.KeyBackspace: true, fyne.KeyDelete: true, fyne.KeyLeft: true, fyne.KeyRight: true, fyne.KeyUp: true,
+	fyne.KeyDown: true, fyne.KeyHome: true, fyne.KeyEnd: true, fyne.KeyPageUp: true, fyne.KeyPageDown: true,
 }
 
 // scanEntry is the Entry of every form: a scanner's burst typed into it
@@ -220,9 +227,9 @@ func (e *scanEntry) TypedRune(r rune) {
 
 // TypedKey ends a scan on Enter, or is an ordinary key.
 func (e *scanEntry) TypedKey(ev *fyne.KeyEvent) {
-	// The burst's characters come out before the scan acts: it may fill
-	// this very field.
-	if e.keys.enter(ev, func() { e.SetText(e.beforeBurst) }) {
+	// The scan's characters come out before the scan acts: it may fill
+	// this very field. What was typed in the burst before the scan stays.
+	if e.keys.enter(ev, func(typed string) { e.SetText(e.beforeBurst + typed) }) {
 		return
 	}
 	// Keys handed over late by a busy UI look typed; a label is a scan
@@ -235,6 +242,14 @@ func (e *scanEntry) TypedKey(ev *fyne.KeyEvent) {
 	// moves on or submits (Terminal.enter).
 	if e.keys.toShell(ev, e, !e.MultiLine && e.OnSubmitted == nil) {
 		return
+	}
+	// A key that edits or moves in the text (Backspace, an arrow)
+	// changes it where the burst's keys do not say: the burst starts
+	// again after it, so that a scan takes back only its own characters.
+	// No scanner sends such keys inside a code. (Fyne hands every key
+	// here, a character's too, besides TypedRune.)
+	if editKeys[ev.Name] && e.keys != nil && e.keys.wedge != nil {
+		e.keys.wedge.Reset()
 	}
 	e.Entry.TypedKey(ev)
 }
@@ -370,7 +385,7 @@ func (c *scanCheck) TypedRune(r rune) {
 // TypedKey ends a scan on Enter, leaving the box as it was; Escape and
 // Enter go to the dialog.
 func (c *scanCheck) TypedKey(ev *fyne.KeyEvent) {
-	if c.keys.enter(ev, func() { c.SetChecked(c.beforeBurst) }) || c.keys.toShell(ev, c, true) {
+	if c.keys.enter(ev, func(typed string) { c.SetChecked(c.beforeBurst != (strings.Count(typed, " ")%2 == 1)) }) || c.keys.toShell(ev, c, true) {
 		return
 	}
 	c.Check.TypedKey(ev)

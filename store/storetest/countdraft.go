@@ -23,11 +23,11 @@ func testCountDrafts(t *testing.T, s Stores) {
 		if err != nil {
 			t.Fatalf("count of %s at %s: %v", actor.Technician, loc, err)
 		}
-		return c
+		return c.Counts
 	}
 	put := func(s Stores, actor app.Actor, loc app.LocationID, c map[app.PartNumber]int) {
 		t.Helper()
-		if err := s.Counts.PutCountDraft(ctx, actor, loc, c); err != nil {
+		if err := s.Counts.PutCountDraft(ctx, actor, loc, app.CountDraft{Counts: c}); err != nil {
 			t.Fatalf("put %s's count at %s: %v", actor.Technician, loc, err)
 		}
 	}
@@ -53,9 +53,10 @@ func testCountDrafts(t *testing.T, s Stores) {
 	if got := get(s, ana, VanAna); !maps.Equal(got, second) {
 		t.Errorf("a put did not replace the count: %v, want %v", got, second)
 	}
-	wantCode(t, s.Counts.PutCountDraft(ctx, ana, VanAna, map[app.PartNumber]int{BatteryP50: -1}), app.EINVALID)
-	wantCode(t, s.Counts.PutCountDraft(ctx, app.Actor{Role: app.RoleTechnician}, VanAna, second), app.EINVALID)
-	wantCode(t, s.Counts.PutCountDraft(ctx, ana, "no-such-van", second), app.ENOTFOUND)
+	wantCode(t, s.Counts.PutCountDraft(ctx, ana, VanAna, app.CountDraft{Counts: map[app.PartNumber]int{BatteryP50: -1}}), app.EINVALID)
+	wantCode(t, s.Counts.PutCountDraft(ctx, app.Actor{Role: app.RoleTechnician}, VanAna, app.CountDraft{Counts: second}), app.EINVALID)
+	wantCode(t, s.Counts.PutCountDraft(ctx, ana, "no-such-van", app.CountDraft{Counts: second}), app.ENOTFOUND)
+	wantCode(t, s.Counts.PutCountDraft(ctx, ana, VanAna, app.CountDraft{Counts: second, Missing: map[app.PartNumber][]string{DisplayP50: {"LCD-0001"}}}), app.EINVALID)
 	if got := get(s, ana, VanAna); !maps.Equal(got, second) {
 		t.Errorf("refused counts changed Ana's: %v", got)
 	}
@@ -70,6 +71,44 @@ func testCountDrafts(t *testing.T, s Stores) {
 	if got := get(s, ana, VanAna); len(got) != 0 {
 		t.Errorf("a delete left %v", got)
 	}
+	// The units ticked missing come back with the counts, in the order
+	// ticked, after the file is opened again; a put of counts alone, or
+	// a delete, leaves none of them.
+	ticked := app.CountDraft{Counts: map[app.PartNumber]int{DisplayP50: 0, BatteryP50: 1}, Missing: map[app.PartNumber][]string{DisplayP50: {"LCD-0002", "LCD-0001"}}}
+	if err := s.Counts.PutCountDraft(ctx, ana, VanAna, ticked); err != nil {
+		t.Fatal(err)
+	}
+	s = s.Reopen(t)
+	missing := func() map[app.PartNumber][]string {
+		t.Helper()
+		c, err := s.Counts.CountDraft(ctx, ana, VanAna)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Missing
+	}
+	if got := missing(); !maps.EqualFunc(got, ticked.Missing, slices.Equal) || !maps.Equal(get(s, ana, VanAna), ticked.Counts) {
+		t.Errorf("after reopening, the units ticked missing = %v, want %v", got, ticked.Missing)
+	}
+	if got := get(s, bo, VanAna); !maps.Equal(got, map[app.PartNumber]int{BatteryP50: 9}) {
+		t.Errorf("Ana's ticked units changed Bo's count: %v", got)
+	}
+	put(s, ana, VanAna, ticked.Counts)
+	if got := missing(); len(got) != 0 {
+		t.Errorf("a put without units ticked left %v", got)
+	}
+	if err := s.Counts.PutCountDraft(ctx, ana, VanAna, ticked); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Counts.DeleteCountDraft(ctx, ana, VanAna); err != nil {
+		t.Fatal(err)
+	}
+	if got := missing(); len(got) != 0 {
+		t.Errorf("a delete left units ticked missing: %v", got)
+	}
+	if err := s.Counts.PutCountDraft(ctx, bo, VanAna, ticked); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.Replica.Wipe(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -78,6 +117,9 @@ func testCountDrafts(t *testing.T, s Stores) {
 	}
 	if got := get(s, bo, VanAna); len(got) != 0 {
 		t.Errorf("a count outlived the wipe: %v", got)
+	}
+	if c, err := s.Counts.CountDraft(ctx, bo, VanAna); err != nil || len(c.Missing) != 0 {
+		t.Errorf("units ticked missing outlived the wipe: %v, %v", c.Missing, err)
 	}
 }
 
