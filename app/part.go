@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -159,6 +160,33 @@ func (p Part) NameFor(lang string) string {
 		return p.NameZH
 	}
 	return string(p.Number)
+}
+
+// SearchNames are the part's names a search finds it by, each folded
+// (Fold): its English name, its Chinese name, and its names in other
+// languages (Names) in the order of their tags, one a line, so that no
+// query word, which holds no line break, matches across two names. The
+// catalog's search index (store) and the van stock's filter (ui) take a
+// part's names from here alone: a French reader's "pompe" finds the part
+// in both, whatever language the app is in.
+func (p Part) SearchNames() (en, zh, others string) {
+	en, zh = Fold(p.NameEN), Fold(p.NameZH)
+	if len(p.Names) == 0 {
+		return en, zh, ""
+	}
+	tags := make([]string, 0, len(p.Names))
+	for tag := range p.Names {
+		tags = append(tags, tag)
+	}
+	slices.Sort(tags)
+	var b strings.Builder
+	for _, tag := range tags {
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(Fold(p.Names[tag]))
+	}
+	return en, zh, b.String()
 }
 
 // Validate checks a catalog entry.

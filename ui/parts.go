@@ -626,9 +626,11 @@ func matchesPart(p app.Part, q string) bool {
 	if strings.HasPrefix(app.Fold(string(p.Number)), q) {
 		return true
 	}
-	// The name shown (partName) is found too: a French reader types
-	// "pompe" for the Pompe de vidange the list shows.
-	text := app.Fold(p.NameEN + " " + p.NameZH + " " + partName(p) + " " + p.Category)
+	// Every name the catalog's search finds the part by (app.Part.SearchNames),
+	// in whatever language the app is in: a French technician types
+	// "pompe" on a tablet set to English.
+	en, zh, others := p.SearchNames()
+	text := en + " " + zh + "\n" + others + "\n" + app.Fold(p.Category)
 	for _, w := range strings.Fields(q) {
 		if !strings.Contains(text, w) {
 			return false
