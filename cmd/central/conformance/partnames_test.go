@@ -28,7 +28,7 @@ func (d *device) pullParts(t *testing.T, cursor string) (map[string]pulledPart, 
 		}
 		var out struct {
 			Cursor string `json:"c"`
-			More   bool   `json:"more"`
+			More   bool   `json:"m"`
 			Data   *struct {
 				Parts []pulledPart `json:"parts"`
 			} `json:"d"`
