@@ -310,6 +310,12 @@ type StockMovement struct {
 	// or, on a first pull's opening in a defective bin, the parcel its
 	// units arrived damaged in.
 	Shipment string `json:"shipment,omitempty"`
+	// Source is, on a first pull's opening in a defective bin, the kind of
+	// the movement its units arrived with: transfer for units a technician
+	// reported damaged (StockReport), which name no ticket or parcel, so
+	// that a device that never saw the report still names it by its
+	// reason, reporter (Recorded) and time. Empty on any other movement.
+	Source MovementKind `json:"source,omitempty"`
 }
 
 // Validate checks a movement's shape against its kind.
@@ -328,6 +334,8 @@ func (m *StockMovement) Validate() error {
 		return Errorf(EINVALID, "stock.qty_out_of_range", "A stock movement moves at most {{.Max}} units; split larger counts.", "Max", MaxQty)
 	case m.Shipment != "" && !ValidID(m.Shipment):
 		return bad("the shipment ID is longer than 128 characters or holds control characters")
+	case m.Source != "" && (m.Kind != MoveAdjust || !m.Source.valid()):
+		return bad("only an opening adjustment names the kind of movement it stands for, one of the known kinds")
 	case CheckTextLen("serial", m.Serial, MaxIDLen) != nil || CheckTextLen("reason", m.Reason, MaxReasonLen) != nil || CheckTextLen("recorded", m.Recorded, MaxNameLen) != nil || m.Ticket != "" && !ValidID(string(m.Ticket)):
 		return bad("the serial, reason, ticket or recorder is too long or not UTF-8 text")
 	case m.Kind == MoveAdjust:
@@ -367,6 +375,15 @@ func (m *StockMovement) Validate() error {
 		return bad("unknown kind " + string(m.Kind))
 	}
 	return nil
+}
+
+// valid reports whether k is a known movement kind.
+func (k MovementKind) valid() bool {
+	switch k {
+	case MoveReceive, MoveConsume, MoveReturnDefective, MoveTransfer, MoveAdjust, MoveShip:
+		return true
+	}
+	return false
 }
 
 // Delta returns how the movement changes the balance of part at loc.

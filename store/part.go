@@ -395,7 +395,7 @@ func (s *PartService) Arrivals(ctx context.Context, loc app.LocationID, parts []
 	limit = min(max(limit, 1), maxArrivals)
 	out := []app.StockMovement{}
 	for _, n := range parts {
-		rows, err := s.db.read.QueryContext(ctx, `SELECT id, kind, part, coalesce(from_loc, ''), to_loc, qty, serial, ticket_id, reason, at, recorded_by, shipment
+		rows, err := s.db.read.QueryContext(ctx, `SELECT id, kind, part, coalesce(from_loc, ''), to_loc, qty, serial, ticket_id, reason, at, recorded_by, shipment, source
 			FROM movements WHERE to_loc = ? AND part = ? ORDER BY at DESC, id LIMIT ?`, string(loc), string(n), limit)
 		if err != nil {
 			return nil, s.db.sqlError(err)
@@ -403,7 +403,7 @@ func (s *PartService) Arrivals(ctx context.Context, loc app.LocationID, parts []
 		for rows.Next() {
 			var m app.StockMovement
 			var at sql.NullInt64
-			if err := rows.Scan(&m.ID, &m.Kind, &m.Part, &m.From, &m.To, &m.Qty, &m.Serial, &m.Ticket, &m.Reason, &at, &m.Recorded, &m.Shipment); err != nil {
+			if err := rows.Scan(&m.ID, &m.Kind, &m.Part, &m.From, &m.To, &m.Qty, &m.Serial, &m.Ticket, &m.Reason, &at, &m.Recorded, &m.Shipment, &m.Source); err != nil {
 				rows.Close()
 				return nil, s.db.sqlError(err)
 			}
