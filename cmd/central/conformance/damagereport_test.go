@@ -10,8 +10,8 @@ import (
 // A unit a technician reported damaged (a stock.transfer from the van
 // into their defective bin, with what happened as its reason) reaches a
 // new device's first pull as an opening of the bin with source
-// "transfer", its reason, recorded_by and at, and no ticket or parcel:
-// enough to name the report (PROTOCOL.md, Pull: a defective bin is the
+// "transfer", its reason, its reporter (recorded_by) and at, and no
+// ticket or parcel: enough to name the report (PROTOCOL.md, Pull: a defective bin is the
 // exception). A return removed on a ticket has source
 // "return_defective"; a device's movement naming a source is refused.
 func TestFirstPullNamesAReportOfDamage(t *testing.T) {
@@ -20,7 +20,7 @@ func TestFirstPullNamesAReportOfDamage(t *testing.T) {
 		_, cursor := w.dev.pulledMovements(t, "")
 		at := time.Now().UTC().Add(-time.Hour).Truncate(time.Second)
 		damaged := map[string]any{"id": newID(), "kind": "transfer", "part": partBelt, "from": w.tc.van, "to": w.bin, "qty": 1,
-			"reason": "fell off the shelf, housing cracked", "at": at.Format(time.RFC3339)}
+			"reason": "fell off the shelf, housing cracked", "at": at.Format(time.RFC3339), "recorded_by": "Reporter " + w.tc.id}
 		// A source is the service's to give: a device's movement naming
 		// one is refused and changes nothing.
 		for _, kind := range []string{"transfer", "adjust"} {
@@ -77,8 +77,8 @@ func TestFirstPullNamesAReportOfDamage(t *testing.T) {
 			if !x.At.IsZero() && !m.At.Equal(x.At) {
 				t.Errorf("the opening of %s is at %v, want the report's time %v", m.Part, m.At, x.At)
 			}
-			if m.Recorded == "" || m.Recorded == "central" {
-				t.Errorf("the opening of %s is recorded by %q, want the technician who moved it", m.Part, m.Recorded)
+			if m.Part == partBelt && m.Recorded != damaged["recorded_by"] {
+				t.Errorf("the opening of the report is recorded by %q, want the reporter %q", m.Recorded, damaged["recorded_by"])
 			}
 			m.At, m.Recorded, m.ID = x.At, "", ""
 			if m != x {
