@@ -707,6 +707,11 @@ func addMovement(ctx context.Context, tx MutationTx, actor Actor, m StockMovemen
 	if m.Recorded == "" {
 		m.Recorded = actor.Name
 	}
+	if m.Source != "" {
+		// Only a first pull's opening, which the service makes, names the
+		// kind of movement it stands for: a recorded movement is its own.
+		return Errorf(EINVALID, "stock.invalid", "Invalid stock movement: {{.Why}}.", "Why", "only the service's opening of a first sync names a source")
+	}
 	return tx.AddMovement(ctx, m)
 }
 

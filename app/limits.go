@@ -117,8 +117,12 @@ func tooMany(field string, n int) error {
 	return nil
 }
 
-// checkName refuses a name that is too long, not UTF-8 or holds control
-// characters (names are shown on one line and printed on labels).
+// CheckName refuses a name that is too long, not UTF-8 or holds control
+// characters (names are shown on one line and printed on labels), naming
+// field: an import names the file's column so.
+func CheckName(field, value string) error { return checkName(field, value) }
+
+// checkName is CheckName, the name the record checks here call it by.
 func checkName(field, value string) error {
 	if !utf8.ValidString(value) || strings.ContainsFunc(value, isControl) {
 		return Errorf(EINVALID, "field.control_chars", "Field {{.Field}} holds control characters or is not UTF-8 text; remove them, or save the file as UTF-8.", "Field", field)

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -161,6 +162,33 @@ func (p Part) NameFor(lang string) string {
 	return string(p.Number)
 }
 
+// SearchNames are the part's names a search finds it by, each folded
+// (Fold): its English name, its Chinese name, and its names in other
+// languages (Names) in the order of their tags, one a line, so that no
+// query word, which holds no line break, matches across two names. The
+// catalog's search index (store) and the van stock's filter (ui) take a
+// part's names from here alone: a French reader's "pompe" finds the part
+// in both, whatever language the app is in.
+func (p Part) SearchNames() (en, zh, others string) {
+	en, zh = Fold(p.NameEN), Fold(p.NameZH)
+	if len(p.Names) == 0 {
+		return en, zh, ""
+	}
+	tags := make([]string, 0, len(p.Names))
+	for tag := range p.Names {
+		tags = append(tags, tag)
+	}
+	slices.Sort(tags)
+	var b strings.Builder
+	for _, tag := range tags {
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(Fold(p.Names[tag]))
+	}
+	return en, zh, b.String()
+}
+
 // Validate checks a catalog entry.
 func (p *Part) Validate() error {
 	switch {
@@ -282,6 +310,12 @@ type StockMovement struct {
 	// or, on a first pull's opening in a defective bin, the parcel its
 	// units arrived damaged in.
 	Shipment string `json:"shipment,omitempty"`
+	// Source is, on a first pull's opening in a defective bin, the kind of
+	// the movement its units arrived with: transfer for units a technician
+	// reported damaged (StockReport), which name no ticket or parcel, so
+	// that a device that never saw the report still names it by its
+	// reason, reporter (Recorded) and time. Empty on any other movement.
+	Source MovementKind `json:"source,omitempty"`
 }
 
 // Validate checks a movement's shape against its kind.
@@ -300,6 +334,8 @@ func (m *StockMovement) Validate() error {
 		return Errorf(EINVALID, "stock.qty_out_of_range", "A stock movement moves at most {{.Max}} units; split larger counts.", "Max", MaxQty)
 	case m.Shipment != "" && !ValidID(m.Shipment):
 		return bad("the shipment ID is longer than 128 characters or holds control characters")
+	case m.Source != "" && (m.Kind != MoveAdjust || !m.Source.valid()):
+		return bad("only an opening adjustment names the kind of movement it stands for, one of the known kinds")
 	case CheckTextLen("serial", m.Serial, MaxIDLen) != nil || CheckTextLen("reason", m.Reason, MaxReasonLen) != nil || CheckTextLen("recorded", m.Recorded, MaxNameLen) != nil || m.Ticket != "" && !ValidID(string(m.Ticket)):
 		return bad("the serial, reason, ticket or recorder is too long or not UTF-8 text")
 	case m.Kind == MoveAdjust:
@@ -339,6 +375,15 @@ func (m *StockMovement) Validate() error {
 		return bad("unknown kind " + string(m.Kind))
 	}
 	return nil
+}
+
+// valid reports whether k is a known movement kind.
+func (k MovementKind) valid() bool {
+	switch k {
+	case MoveReceive, MoveConsume, MoveReturnDefective, MoveTransfer, MoveAdjust, MoveShip:
+		return true
+	}
+	return false
 }
 
 // Delta returns how the movement changes the balance of part at loc.

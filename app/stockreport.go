@@ -40,6 +40,11 @@ type StockReport struct {
 	Units  []string
 	Reason string
 	At     time.Time
+	// By is the reporter's name, which the movement keeps (Recorded): a
+	// device whose first sync brings the damaged units as openings of the
+	// bin names the report by it (PROTOCOL.md, Pull), and the service
+	// would otherwise record the device's name.
+	By string
 }
 
 // Command checks r and returns the mutation that records it: a stock.adjust
@@ -66,7 +71,7 @@ func (r StockReport) Command() (*MoveStock, error) {
 		// In characters, as the message and every text bound count.
 		return nil, Errorf(EINVALID, "stock.report_reason_long", "The reason is longer than {{.Max}} characters: shorten it.", "Max", MaxReasonLen)
 	}
-	m := StockMovement{ID: NewID(), Part: r.Part, Qty: r.Qty, Serial: r.Serial, Reason: reason, At: r.At}
+	m := StockMovement{ID: NewID(), Part: r.Part, Qty: r.Qty, Serial: r.Serial, Reason: reason, At: r.At, Recorded: CutText(strings.TrimSpace(r.By), MaxNameLen)}
 	var c *MoveStock
 	switch r.Problem {
 	case ProblemLost:

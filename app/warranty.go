@@ -416,6 +416,10 @@ func hasTag(texts map[string]string, tag string) bool {
 	return false
 }
 
+// ValidLangTag is validLangTag, for an import reading language tags from
+// its columns' names.
+func ValidLangTag(s string) bool { return validLangTag(s) }
+
 // validLangTag reports whether s looks like a BCP 47 language tag: a
 // language of 2 or 3 letters, then subtags of 1 to 8 letters or digits,
 // joined by '-', 35 bytes at most.

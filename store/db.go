@@ -414,6 +414,7 @@ var migrationSteps = map[string]migrationStep{
 	// 0023 makes parts_fts again with the names column: its step writes
 	// it whole, so migrate leaves 0018's and 0019's out before it.
 	"0023_part_search_names.sql": {refoldPartSearch, "parts_fts", false},
+	"0025_movement_source.sql":   {addMovementSource, "", false},
 }
 
 // addPartNames adds parts.names (0022_part_names.sql) unless it is there.
@@ -423,6 +424,17 @@ func addPartNames(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, `ALTER TABLE parts ADD COLUMN names TEXT NOT NULL DEFAULT ''`)
+	return err
+}
+
+// addMovementSource adds movements.source (0025_movement_source.sql)
+// unless it is there.
+func addMovementSource(ctx context.Context, tx *sql.Tx) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info('movements') WHERE name = 'source'`).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `ALTER TABLE movements ADD COLUMN source TEXT NOT NULL DEFAULT ''`)
 	return err
 }
 

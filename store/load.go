@@ -170,7 +170,7 @@ func (l *loader) load(ds app.Dataset) error {
 		if m.ID == "" {
 			return missing("stock movement")
 		}
-		if _, err := l.exec(movementLoad, movementArgs(m, 0)...); err != nil {
+		if _, err := l.exec(movementLoad, append(movementArgs(m, 0), string(m.Source))...); err != nil {
 			return fmt.Errorf("load movement %s: %w", m.ID, err)
 		}
 	}

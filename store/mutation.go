@@ -209,8 +209,10 @@ func (m *mutationTx) addFact(ctx context.Context, kind, id string, ticket app.Ti
 const (
 	movementInsert = `INSERT INTO movements (id, kind, part, from_loc, to_loc, qty, serial, ticket_id, reason, at, recorded_by, shipment, outbox_seq)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
-	movementLoad = `INSERT INTO movements (id, kind, part, from_loc, to_loc, qty, serial, ticket_id, reason, at, recorded_by, shipment, outbox_seq, pulled)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET pulled = 1`
+	// movementLoad's arguments are movementArgs' and the movement's
+	// source (0025_movement_source.sql): only a pulled opening has one.
+	movementLoad = `INSERT INTO movements (id, kind, part, from_loc, to_loc, qty, serial, ticket_id, reason, at, recorded_by, shipment, outbox_seq, source, pulled)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (id) DO UPDATE SET pulled = 1`
 	repairInsert = `INSERT INTO repairs (id, ticket_id, action, minutes, at, by, outbox_seq)
 		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
 	repairLoad = `INSERT INTO repairs (id, ticket_id, action, minutes, at, by, pulled)

@@ -7,7 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"maps"
+
 	"slices"
 	"strconv"
 	"strings"
@@ -395,7 +395,7 @@ func (s *PartService) Arrivals(ctx context.Context, loc app.LocationID, parts []
 	limit = min(max(limit, 1), maxArrivals)
 	out := []app.StockMovement{}
 	for _, n := range parts {
-		rows, err := s.db.read.QueryContext(ctx, `SELECT id, kind, part, coalesce(from_loc, ''), to_loc, qty, serial, ticket_id, reason, at, recorded_by, shipment
+		rows, err := s.db.read.QueryContext(ctx, `SELECT id, kind, part, coalesce(from_loc, ''), to_loc, qty, serial, ticket_id, reason, at, recorded_by, shipment, source
 			FROM movements WHERE to_loc = ? AND part = ? ORDER BY at DESC, id LIMIT ?`, string(loc), string(n), limit)
 		if err != nil {
 			return nil, s.db.sqlError(err)
@@ -403,7 +403,7 @@ func (s *PartService) Arrivals(ctx context.Context, loc app.LocationID, parts []
 		for rows.Next() {
 			var m app.StockMovement
 			var at sql.NullInt64
-			if err := rows.Scan(&m.ID, &m.Kind, &m.Part, &m.From, &m.To, &m.Qty, &m.Serial, &m.Ticket, &m.Reason, &at, &m.Recorded, &m.Shipment); err != nil {
+			if err := rows.Scan(&m.ID, &m.Kind, &m.Part, &m.From, &m.To, &m.Qty, &m.Serial, &m.Ticket, &m.Reason, &at, &m.Recorded, &m.Shipment, &m.Source); err != nil {
 				rows.Close()
 				return nil, s.db.sqlError(err)
 			}
@@ -495,35 +495,17 @@ func privateToken(key string) string {
 const partFTSInsert = `INSERT INTO parts_fts (rowid, number, name_en, name_zh, names, short) VALUES (?, ?, ?, ?, ?, ?)`
 
 // partSearchValues are partFTSInsert's arguments for part p of row id:
-// its number and names folded by app.Fold, as the ticket search's entries
-// are (since 0018_part_search_fold.sql; the trigram tokenizer's
-// remove_diacritics leaves ligatures, stroked letters and full-width
-// forms as they are), its names in other languages (app.Part.Names, since
-// 0023_part_search_names.sql) folded alike, then the short grams of the
-// folded text and the models' tokens (searchTokens). FindParts folds a
-// query's words alike.
+// its number folded by app.Fold, as the ticket search's entries are (since
+// 0018_part_search_fold.sql; the trigram tokenizer's remove_diacritics
+// leaves ligatures, stroked letters and full-width forms as they are),
+// its names as app.Part.SearchNames gives them (folded alike; the names
+// column holds those in other languages since 0023_part_search_names.sql,
+// one a line), then the short grams of the folded text and the models'
+// tokens (searchTokens). FindParts folds a query's words alike.
 func partSearchValues(id int64, p app.Part) []any {
-	number, en, zh := app.Fold(string(p.Number)), app.Fold(p.NameEN), app.Fold(p.NameZH)
-	others := otherNames(p.Names)
+	number := app.Fold(string(p.Number))
+	en, zh, others := p.SearchNames()
 	return []any{id, number, en, zh, others, searchTokens(p.Models, number, en, zh, others)}
-}
-
-// otherNames is the names column of parts_fts: a part's names in other
-// languages, folded, in the order of their language tags, one a line. A
-// query's words hold no line break, so no trigram spanning two names
-// matches one.
-func otherNames(names map[string]string) string {
-	if len(names) == 0 {
-		return ""
-	}
-	var b strings.Builder
-	for _, tag := range slices.Sorted(maps.Keys(names)) {
-		if b.Len() > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(app.Fold(names[tag]))
-	}
-	return b.String()
 }
 
 // searchTokens returns the "short" column of parts_fts for a part of

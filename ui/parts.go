@@ -515,10 +515,17 @@ func (e partsEnv) nameSources(bin app.LocationID, rows []partRow) error {
 			}
 			continue
 		}
-		if m.Ticket == "" && m.Kind == app.MoveTransfer && strings.TrimSpace(m.Reason) != "" {
+		if m.Ticket == "" && (m.Kind == app.MoveTransfer || m.Kind == app.MoveAdjust && m.Source == app.MoveTransfer) && strings.TrimSpace(m.Reason) != "" {
 			// Moved in by a report of damage (the part card's Lost or
-			// damaged…), with what happened.
-			name := lang.X("parts.reported_damaged_note", "a report of damage ({{.Note}})", map[string]any{"Note": clipText(strings.TrimSpace(m.Reason))})
+			// damaged…), with what happened, who reported it and when; a
+			// first sync brings it as an opening whose source is the
+			// transfer (PROTOCOL.md, Pull).
+			note := clipText(strings.TrimSpace(m.Reason))
+			name := lang.X("parts.reported_damaged_note", "a report of damage ({{.Note}})", map[string]any{"Note": note})
+			if who := strings.TrimSpace(m.Recorded); who != "" && !m.At.IsZero() {
+				name = lang.X("parts.reported_damaged_by", "a report of damage ({{.Note}}) by {{.Who}} on {{.Date}}",
+					map[string]any{"Note": note, "Who": clipText(who), "Date": dateText(e.zone, m.At)})
+			}
 			if !slices.Contains(from[m.Part], name) {
 				from[m.Part] = append(from[m.Part], name)
 			}
@@ -626,9 +633,11 @@ func matchesPart(p app.Part, q string) bool {
 	if strings.HasPrefix(app.Fold(string(p.Number)), q) {
 		return true
 	}
-	// The name shown (partName) is found too: a French reader types
-	// "pompe" for the Pompe de vidange the list shows.
-	text := app.Fold(p.NameEN + " " + p.NameZH + " " + partName(p) + " " + p.Category)
+	// Every name the catalog's search finds the part by (app.Part.SearchNames),
+	// in whatever language the app is in: a French technician types
+	// "pompe" on a tablet set to English.
+	en, zh, others := p.SearchNames()
+	text := en + " " + zh + "\n" + others + "\n" + app.Fold(p.Category)
 	for _, w := range strings.Fields(q) {
 		if !strings.Contains(text, w) {
 			return false

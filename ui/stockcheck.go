@@ -164,7 +164,7 @@ func showStockReport(env partsEnv, host stockHost, p app.Part, stock, bin app.Lo
 	var d *dialog.CustomDialog
 	report := func() {
 		r := app.StockReport{Problem: problems[max(what.SelectedIndex(), 0)], Part: p.Number, From: stock.ID, Bin: bin, Held: held,
-			Units: serials, Reason: reason.Text, At: env.now()}
+			Units: serials, Reason: reason.Text, At: env.now(), By: env.actor.Name}
 		if p.Serialized {
 			r.Qty, r.Serial = 1, strings.TrimSpace(unit.Text)
 			if r.Serial == "" {

@@ -234,6 +234,9 @@ func FuzzImportCSV(f *testing.F) {
 			"cn-2026,1,CN,CNY,1300,CNY 80.00,phone,,12,24,liquid;physical,7,China,中国\ncn-2026,1,CN,CNY,1300,,pc,Acme,24,,,,China,中国\ncn-2026,2,CN,CNY,1300,,pc,,24,,,,China,\n",
 		"rule_set,version,country,currency,category,unit_months,name_en,NAME_en\nX,1,CN,CNY,phone,12,a,b\n",
 		"number,name_en\n1,2,3\n",
+		// A part's names in other languages: name_<tag> columns.
+		"number,name_en,Name_FR,name_es,name_pt-BR,class\nP-1,Drain pump,Pompe de vidange,Bomba,,main\nP-2,Belt,Cour\x07roie,,,unit\n",
+		"number,name_en,name_zh-Hans,name_,name_x y,class\nP-1,a,b,c,d,unit\n",
 		"",
 		"\n\n\n",
 		"a\rb\r\nc",

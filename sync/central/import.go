@@ -106,8 +106,10 @@ func (db *DB) Import(ctx context.Context, p Principal, what string, data []byte)
 
 // csvRows reads a CSV with a header row and calls row for each data row
 // with its line number and its fields by header name. Errors are
-// collected per row, not returned at the first one.
-func csvRows(data []byte, required []string, row func(line int, f map[string]string) error) error {
+// collected per row, not returned at the first one. columns, if not nil,
+// checks the header (lower-cased) before any row is read: a column every
+// row would be refused for is named once.
+func csvRows(data []byte, required []string, columns func(header []string) error, row func(line int, f map[string]string) error) error {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // Excel's BOM
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
@@ -136,6 +138,11 @@ func csvRows(data []byte, required []string, row func(line int, f map[string]str
 	}
 	if len(missing) > 0 {
 		return app.Errorf(app.EINVALID, "import.missing_columns", "The file's first row must name the columns; missing: {{.Columns}}.", "Columns", strings.Join(missing, ", "))
+	}
+	if columns != nil {
+		if err := columns(header); err != nil {
+			return err
+		}
 	}
 	var bad []RowError
 	more := false
@@ -260,19 +267,41 @@ func splitList(s string) []string {
 	return out
 }
 
-// parsePartsCSV reads the catalog: number, name_en, name_zh, category,
-// class, brand, models (";"-separated), serialized, return_needed, prices
-// (";"-separated, "CNY 199.00; EUR 25.00").
+// parsePartsCSV reads the catalog: number, name_en, name_zh, the part's
+// names in other languages as name_<tag> (name_fr, name_es, name_pt, ...:
+// app.Part.Names), category, class, brand, models (";"-separated),
+// serialized, return_needed, prices (";"-separated, "CNY 199.00; EUR
+// 25.00").
 func parsePartsCSV(data []byte) ([]app.Part, error) {
 	var parts []app.Part
 	seen := map[string]int{}
-	err := csvRows(data, requiredColumns(ImportParts), func(line int, f map[string]string) error {
+	var nameCols []string // the name_<tag> columns of app.Part.Names, in the file's order
+	columns := func(header []string) error {
+		nameCols = partNameColumns(header)
+		return checkPartNameColumns(nameCols)
+	}
+	err := csvRows(data, requiredColumns(ImportParts), columns, func(line int, f map[string]string) error {
 		p := app.Part{Number: app.PartNumber(f["number"]), NameEN: f["name_en"], NameZH: f["name_zh"], Category: f["category"],
 			Class: app.ComponentClass(strings.ToLower(f["class"])), Brand: f["brand"], Models: splitList(f["models"])}
 		if prev, dup := seen[strings.ToUpper(f["number"])]; dup {
 			return app.Errorf(app.EINVALID, "import.row.duplicate_part", "Part {{.Part}} is also on line {{.Line}}. Keep one of the two rows.", "Part", string(p.Number), "Line", prev)
 		}
 		seen[strings.ToUpper(f["number"])] = line
+		for _, col := range nameCols {
+			v := f[col]
+			if v == "" {
+				continue // no name in that language: its readers read name_en (app.Part.NameFor)
+			}
+			// Checked here as well as by p.Validate, so that the refusal
+			// names the file's column, not the record's field.
+			if err := app.CheckName(col, v); err != nil {
+				return err
+			}
+			if p.Names == nil {
+				p.Names = map[string]string{}
+			}
+			p.Names[strings.TrimPrefix(col, "name_")] = v
+		}
 		var err error
 		if p.Serialized, err = parseBool("serialized", f["serialized"]); err != nil {
 			return err
@@ -296,6 +325,40 @@ func parsePartsCSV(data []byte) ([]app.Part, error) {
 	return parts, err
 }
 
+// partNameColumns are the columns of header that hold a part's name in a
+// language other than English and Chinese: name_ and a tag, but name_en
+// and name_zh (app.Part.NameEN, NameZH).
+func partNameColumns(header []string) []string {
+	var cols []string
+	for _, h := range header {
+		if strings.HasPrefix(h, "name_") && h != "name_en" && h != "name_zh" {
+			cols = append(cols, h)
+		}
+	}
+	return cols
+}
+
+// checkPartNameColumns refuses a parts file whose name_<tag> columns
+// (partNameColumns) do not each name one language app.Part.Names may
+// hold: a tag app.ValidLangTag takes, not English or Chinese again (their
+// names have their own columns, and app.Part.NameFor would never show
+// the copy), at most app.MaxNameLangs of them. The header is
+// lower-cased, so "name_pt-BR" arrives as "name_pt-br": app compares tags
+// without regard to case.
+func checkPartNameColumns(cols []string) error {
+	for _, col := range cols {
+		tag := strings.TrimPrefix(col, "name_")
+		primary, _, _ := strings.Cut(tag, "-")
+		if !app.ValidLangTag(tag) || primary == "en" || primary == "zh" {
+			return app.Errorf(app.EINVALID, "import.parts.name_column", "The file's first row names the column {{.Column}}: a part's name in another language goes in name_ and the language's tag (name_fr, name_es, name_pt), its English name in name_en, its Chinese name in name_zh. Rename the column and import the file again.", "Column", col)
+		}
+	}
+	if len(cols) > app.MaxNameLangs {
+		return app.Errorf(app.EINVALID, "import.parts.name_columns", "The file names a part in {{.Count}} other languages (columns name_…); at most {{.Max}}. Leave some out and import the file again.", "Count", len(cols), "Max", app.MaxNameLangs)
+	}
+	return nil
+}
+
 // parseStockCSV reads stock received: location, part, qty, and optionally
 // serial, reason and id. A row without an id gets one derived from the
 // file and the line, so importing the same file twice adds nothing.
@@ -304,7 +367,7 @@ func parseStockCSV(data []byte, now time.Time) ([]app.StockMovement, []int, erro
 	fileID := hex.EncodeToString(sum[:8])
 	var ms []app.StockMovement
 	var lines []int
-	err := csvRows(data, requiredColumns(ImportStock), func(line int, f map[string]string) error {
+	err := csvRows(data, requiredColumns(ImportStock), nil, func(line int, f map[string]string) error {
 		qty, err := parseInt("qty", f["qty"], 1, 1_000_000)
 		if err != nil {
 			return err
@@ -393,7 +456,7 @@ func unknownRef(kind, id string) *app.Error {
 func parseRulesCSV(data []byte) ([]app.RuleSet, error) {
 	var sets []app.RuleSet
 	index := map[string]int{}
-	err := csvRows(data, requiredColumns(ImportRules), func(line int, f map[string]string) error {
+	err := csvRows(data, requiredColumns(ImportRules), nil, func(line int, f map[string]string) error {
 		version, err := parseInt("version", f["version"], 1, 1<<30)
 		if err != nil {
 			return err

@@ -50,6 +50,8 @@ func TestImportRefusalListsEachRow(t *testing.T) {
 			[]row{{7, "import.row.yes_no"}}, false},
 		"PartsSeveralReasons": {ImportParts, "number,name_en,class,prices\nOK-1,x,unit,CNY 1.00\nB-1,x,gadget,\nOK-1,x,unit,\nB-3,x,unit,CNY ten\nB-4,x,unit,CNY 1.001\nB-5,x\n",
 			[]row{{3, "part.invalid.class"}, {4, "import.row.duplicate_part"}, {5, "import.row.money"}, {6, "import.row.money_decimals"}, {7, "import.row.field_count"}}, false},
+		"PartsBadOtherNames": {ImportParts, "number,name_en,name_fr,class\nA-1,a,Pompe,unit\nA-2,b,Cour\x07roie,unit\nA-3,c,,unit\n",
+			[]row{{3, "field.control_chars"}}, false},
 		"PartsQuotes": {ImportParts, "number,name_en,class\nQ-1,a \"b\" c,unit\n", []row{{2, "import.row.bare_quote"}}, false},
 		"StockUnknownRefs": {ImportStock, "location,part,qty\nvan-a,BAT-1,1\nvan-a,NOPE,1\nvan-zz,BAT-1,0\nvan-zz,BAT-1,2\n",
 			[]row{{3, "import.row.unknown_part"}, {4, "import.row.whole_number"}, {5, "import.row.unknown_location"}}, false},

@@ -769,8 +769,8 @@ const maxSourcedOpenings = 20
 
 // sourcedOpenings splits the units of each part in a defective bin (need,
 // all positive) among the movements they arrived with, latest first: one
-// opening per movement, with its ticket, serial, reason, time and
-// shipment, so a device that never saw those movements can still name the
+// opening per movement, with its ticket, serial, reason, time, shipment
+// and kind (Source: a transfer is a report of damage), so a device that never saw those movements can still name the
 // ticket each returned part came from, or the parcel it arrived damaged in. It reads the bin's arrivals of those parts,
 // no more than the bin's ledger.
 func (pg *page) sourcedOpenings(ctx context.Context, bin string, need map[string]int64, version int64) (map[string][]app.StockMovement, error) {
@@ -829,7 +829,7 @@ func (pg *page) sourcedOpenings(ctx context.Context, bin string, need map[string
 		q := min(n, a.delta)
 		out[part] = append(out[part], app.StockMovement{ID: openingID(version, bin, part, a.m.ID), Kind: app.MoveAdjust, Part: a.m.Part,
 			To: app.LocationID(bin), Qty: int(q), Serial: a.m.Serial, Ticket: a.m.Ticket, Reason: a.m.Reason, At: a.m.At, Recorded: a.m.Recorded,
-			Shipment: a.m.Shipment})
+			Shipment: a.m.Shipment, Source: a.m.Kind})
 		left[part] = n - q
 	}
 	// A balance is at most the sum of its arrivals: nothing is left over.

@@ -1,0 +1,13 @@
+-- 0025_movement_source: on a first pull's opening in a defective bin, the
+-- kind of the movement its units arrived with (app.StockMovement.Source),
+-- '' for none, in movements.source: a unit a technician reported damaged
+-- (a transfer into the bin, without ticket or parcel) is then named by
+-- its report on a device that never saw the transfer. Movements pulled
+-- before keep none; a new first pull (a reset, a new device) brings it.
+--
+-- The column is added by the migration's Go step (addMovementSource),
+-- only when missing: SQLite has no ADD COLUMN IF NOT EXISTS, and the
+-- upgrade tests run the later migrations again over a file they took
+-- back.
+--
+-- Never edit this file once released: add a later migration instead.
