@@ -206,6 +206,6 @@ func (p *syncPage) showUnsent(rows []unsentRow, pending int, err error) {
 		p.unsent.Add(container.NewBorder(nil, nil, nil, lowLabel(r.when), wrapped(what)))
 	}
 	if pending > len(rows) {
-		p.unsent.Add(lowLabel(lang.XN("sync.unsent_more", "and {{.Count}} more changes", pending-len(rows), map[string]any{"Count": pending - len(rows)})))
+		p.unsent.Add(lowLabel(lang.XN("sync.unsent_more", "and {{.Count}} more changes", pending-len(rows), map[string]any{"Count": countText(pending - len(rows))})))
 	}
 }
