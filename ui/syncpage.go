@@ -88,7 +88,7 @@ func (p *syncPage) show(prev, st app.SyncStatus) {
 		p.now.Enable()
 	}
 	lines := lang.X("sync.detail", "Changes waiting: {{.Pending}} · photos waiting: {{.Photos}} · sent {{.Up}}, received {{.Down}} since start", map[string]any{
-		"Pending": st.Pending, "Photos": sizeText(st.PhotoBytes), "Up": sizeText(st.Up), "Down": sizeText(st.Down)})
+		"Pending": countText(st.Pending), "Photos": sizeText(st.PhotoBytes), "Up": sizeText(st.Up), "Down": sizeText(st.Down)})
 	if !st.LastSuccess.IsZero() {
 		lines = lang.X("sync.last_success", "Last complete sync: {{.Time}}", map[string]any{"Time": timeText(p.deps.Zone, st.LastSuccess)}) + "\n" + lines
 	}
