@@ -144,7 +144,12 @@ func (d documents) toSign(ctx context.Context, detail app.TicketDetail) (ui.Repo
 	if err != nil {
 		return ui.ReportToSign{}, err
 	}
-	return ui.ReportToSign{Digest: r.Digest(), Total: total, Report: r.CarriedReport()}, nil
+	out := ui.ReportToSign{Digest: r.Digest(), Total: total, Report: r.CarriedReport()}
+	if r.Warranty != nil {
+		amount := r.Warranty.Total
+		out.Amount = &amount
+	}
+	return out, nil
 }
 
 func (d documents) ServiceReport(ctx context.Context, w io.Writer, id app.TicketID) error {

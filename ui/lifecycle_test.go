@@ -99,7 +99,7 @@ func TestStartShowsEachStep(t *testing.T) {
 		{app.StartProgress{Step: app.StartDemoServer}, "Starting the demo server"},
 		{app.StartProgress{Step: app.StartDemoWorld}, "Creating the demo world"},
 		{app.StartProgress{Step: app.StartFirstSync, Rows: 120}, "120 records"},
-		{app.StartProgress{Step: app.StartFirstSync, Rows: 4500}, "4500 records"},
+		{app.StartProgress{Step: app.StartFirstSync, Rows: 4500}, "4,500 records"},
 		{app.StartProgress{Step: app.StartOptimizing}, "Preparing the search"},
 	} {
 		step <- tt.p

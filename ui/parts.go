@@ -311,7 +311,7 @@ func (p *partsPage) rowText(r partRow) (title, sub string, importance widget.Imp
 		sub += " · " + lang.X("parts.qty", "Quantity") + " " + fmt.Sprint(r.qty)
 	}
 	if r.pending != 0 {
-		sub += " · " + lang.X("parts.pending", "{{.Count}} not yet synced", map[string]any{"Count": r.pending})
+		sub += " · " + lang.X("parts.pending", "{{.Count}} not yet synced", map[string]any{"Count": countText(r.pending)})
 	}
 	if r.from != "" {
 		sub += " · " + lang.X("parts.returned_from", "from {{.Tickets}}", map[string]any{"Tickets": r.from})
@@ -410,9 +410,9 @@ func (p *partsPage) load() {
 			}
 			p.rows = a.rows
 			p.list.Refresh()
-			text := lang.XN("parts.count", "{{.Count}} parts", len(a.rows), map[string]any{"Count": len(a.rows)})
+			text := lang.XN("parts.count", "{{.Count}} parts", len(a.rows), map[string]any{"Count": countText(len(a.rows))})
 			if a.total > len(a.rows) {
-				text = lang.X("parts.showing", "Showing {{.Shown}} of {{.Total}}: type to narrow", map[string]any{"Shown": len(a.rows), "Total": a.total})
+				text = lang.X("parts.showing", "Showing {{.Shown}} of {{.Total}}: type to narrow", map[string]any{"Shown": countText(len(a.rows)), "Total": countText(a.total)})
 			}
 			if a.where != "" {
 				text = a.where + " · " + text

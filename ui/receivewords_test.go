@@ -25,8 +25,8 @@ func TestReceiptReviewAgreesWithItsNumbers(t *testing.T) {
 	}{
 		{"en", ": 1 of 2 arrived, 1 missing.", ": 3 arrived, 1 shipped, 2 more than shipped.",
 			": 1 arrived but is not in this shipment.", ": 2 arrived but are not in this shipment.", nil},
-		{"fr", " : reçu 1 sur 2, il en manque 1.", " : 3 arrivés pour 1 expédié, 2 de plus que prévu.",
-			" : 1 arrivé, mais absent de cet envoi.", " : 2 arrivés, mais absents de cet envoi.", []string{"1 manquants", "1 expédiés"}},
+		{"fr", ": reçu 1 sur 2, il en manque 1.", ": 3 arrivés pour 1 expédié, 2 de plus que prévu.",
+			": 1 arrivé, mais absent de cet envoi.", ": 2 arrivés, mais absents de cet envoi.", []string{"1 manquants", "1 expédiés"}},
 		{"es", ": recibidas 1 de 2; falta 1.", ": llegaron 3, se envió 1, 2 más de lo enviado.",
 			": llegó 1, pero no está en este envío.", ": llegaron 2, pero no están en este envío.", []string{"faltan 1", "llegaron 1", "enviaron 1"}},
 		{"pt", ": recebidas 1 de 2; falta 1.", ": chegaram 3, foi enviada 1, 2 a mais do que o enviado.",

@@ -190,10 +190,10 @@ func (r *scanRouter) findDevice(m scanner.Meaning) {
 				r.desk.say(false, lang.X("scan.device_ticket", "Scanned {{.Serial}}: its ticket {{.Number}} opened.", map[string]any{"Serial": m.Serial, "Number": tickets[0].Number}))
 			case page.More:
 				r.desk.listTickets(m.Serial)
-				r.desk.say(false, lang.X("scan.device_tickets_capped", "Scanned {{.Serial}}: {{.Count}}+ tickets listed.", map[string]any{"Serial": m.Serial, "Count": total}))
+				r.desk.say(false, lang.X("scan.device_tickets_capped", "Scanned {{.Serial}}: {{.Count}}+ tickets listed.", map[string]any{"Serial": m.Serial, "Count": countText(total)}))
 			case total > 1:
 				r.desk.listTickets(m.Serial)
-				r.desk.say(false, lang.X("scan.device_tickets", "Scanned {{.Serial}}: {{.Count}} tickets listed.", map[string]any{"Serial": m.Serial, "Count": total}))
+				r.desk.say(false, lang.X("scan.device_tickets", "Scanned {{.Serial}}: {{.Count}} tickets listed.", map[string]any{"Serial": m.Serial, "Count": countText(total)}))
 			case r.canCheckIn:
 				r.desk.say(false, lang.X("scan.device_new", "Scanned {{.Serial}}: no ticket for this device yet.", map[string]any{"Serial": m.Serial}))
 				r.desk.offerCheckIn(m)
@@ -225,10 +225,10 @@ func (r *scanRouter) findText(m scanner.Meaning) {
 				r.desk.say(false, lang.X("scan.text_ticket", "Scanned “{{.Text}}”: ticket {{.Number}} opened.", map[string]any{"Text": clipText(m.Text), "Number": tickets[0].Number}))
 			case page.More:
 				r.desk.listTickets(m.Text)
-				r.desk.say(false, lang.X("scan.text_tickets_capped", "Scanned “{{.Text}}”: {{.Count}}+ tickets listed.", map[string]any{"Text": clipText(m.Text), "Count": total}))
+				r.desk.say(false, lang.X("scan.text_tickets_capped", "Scanned “{{.Text}}”: {{.Count}}+ tickets listed.", map[string]any{"Text": clipText(m.Text), "Count": countText(total)}))
 			case total > 1:
 				r.desk.listTickets(m.Text)
-				r.desk.say(false, lang.X("scan.text_tickets", "Scanned “{{.Text}}”: {{.Count}} tickets listed.", map[string]any{"Text": clipText(m.Text), "Count": total}))
+				r.desk.say(false, lang.X("scan.text_tickets", "Scanned “{{.Text}}”: {{.Count}} tickets listed.", map[string]any{"Text": clipText(m.Text), "Count": countText(total)}))
 			case len(parts) == 1:
 				r.desk.findPart(scanner.Meaning{Kind: scanner.ScanPart, Part: parts[0].Number}, false)
 			case r.canCheckIn && isPhone:

@@ -23,6 +23,11 @@ import (
 type ReportToSign struct {
 	Digest string
 	Total  string
+	// Amount is the total's value, nil without a warranty decision: the
+	// sign-off shows it in the terminal's language, the language of the
+	// person holding the screen, where Total is in the customer's, the
+	// report's ("CNY 0.00" read on a Portuguese terminal).
+	Amount *app.Money
 	// Report is the report's canonical JSON, whose SHA-256 is Digest:
 	// the signature carries it so the central service can check what was
 	// signed against its own data.
@@ -122,8 +127,12 @@ func (s *signOff) update() {
 func (s *signOff) content() fyne.CanvasObject {
 	tk := s.detail.Ticket
 	short := s.report.Digest[:12]
+	total := s.report.Total
+	if s.report.Amount != nil {
+		total = moneyText(*s.report.Amount)
+	}
 	what := widget.NewLabel(lang.X("sign.what", "Service report of ticket {{.Number}}, total {{.Total}}. Report code {{.Digest}}.",
-		map[string]any{"Number": tk.Number, "Total": s.report.Total, "Digest": short}))
+		map[string]any{"Number": tk.Number, "Total": total, "Digest": short}))
 	what.Wrapping = fyne.TextWrapWord
 	form := widget.NewForm(
 		widget.NewFormItem(lang.X("sign.name", "Signed by"), s.name),

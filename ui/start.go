@@ -115,7 +115,7 @@ func startText(p app.StartProgress) string {
 	case app.StartPairing:
 		return lang.X("startup.pairing", "Pairing with the server…")
 	case app.StartFirstSync:
-		return lang.X("startup.first_sync", "Downloading your tickets and the parts catalog… {{.Rows}} records", map[string]any{"Rows": p.Rows})
+		return lang.X("startup.first_sync", "Downloading your tickets and the parts catalog… {{.Rows}} records", map[string]any{"Rows": countText(p.Rows)})
 	case app.StartOptimizing:
 		return lang.X("startup.optimizing", "Preparing the search…")
 	}

@@ -104,9 +104,15 @@ func partsArrived(reqs []app.PartRequest) bool {
 	return arrived
 }
 
-// namedPart is a part's name and number.
+// namedPart is a part's name and number: "Pump (P-100)", and in Chinese
+// in full-width brackets, which take no space before them, "水泵（P-100）",
+// as Chinese text brackets an aside, ASCII ones sitting low and narrow
+// beside Han characters.
 func namedPart(names map[app.PartNumber]app.Part, n app.PartNumber) string {
 	if p, ok := names[n]; ok && partName(p) != string(n) {
+		if uiLanguage() == "zh" {
+			return partName(p) + "（" + string(n) + "）"
+		}
 		return partName(p) + " (" + string(n) + ")"
 	}
 	return string(n)

@@ -203,7 +203,7 @@ func syncSummary(st app.SyncStatus, now, offlineSince time.Time) string {
 		text = lang.X("sync.last", "Last sync {{.Time}}", map[string]any{"Time": agoText(st.LastSuccess, now)})
 	}
 	if st.Pending > 0 {
-		text += " · " + lang.XN("sync.pending", "{{.Count}} changes waiting", st.Pending, map[string]any{"Count": st.Pending})
+		text += " · " + lang.XN("sync.pending", "{{.Count}} changes waiting", st.Pending, map[string]any{"Count": countText(st.Pending)})
 	}
 	switch {
 	case st.PhotoBytes > 0 && (st.WorkOffline || st.Offline || st.PhotoErr != nil):
@@ -214,7 +214,7 @@ func syncSummary(st app.SyncStatus, now, offlineSince time.Time) string {
 		text += " · " + lang.X("sync.photos", "sending photos: {{.Size}} left", map[string]any{"Size": sizeText(st.PhotoBytes)})
 	}
 	if st.Conflicts > 0 {
-		text += " · " + lang.XN("sync.conflicts", "{{.Count}} conflicts need a decision", st.Conflicts, map[string]any{"Count": st.Conflicts})
+		text += " · " + lang.XN("sync.conflicts", "{{.Count}} conflicts need a decision", st.Conflicts, map[string]any{"Count": countText(st.Conflicts)})
 	}
 	return text
 }
@@ -240,9 +240,9 @@ func sizeText(n int64) string {
 	case n >= 1<<20:
 		return lang.X("size.mb", "{{.Size}} MB", map[string]any{"Size": printer().Sprintf("%.1f", float64(n)/(1<<20))})
 	case n >= 1<<10:
-		return lang.X("size.kb", "{{.Size}} KB", map[string]any{"Size": printer().Sprintf("%d", n>>10)})
+		return lang.X("size.kb", "{{.Size}} KB", map[string]any{"Size": countText(n >> 10)})
 	}
-	return lang.X("size.bytes", "{{.Size}} B", map[string]any{"Size": printer().Sprintf("%d", n)})
+	return lang.X("size.bytes", "{{.Size}} B", map[string]any{"Size": countText(n)})
 }
 
 // noticeText says what dispatch did to a ticket.
@@ -302,7 +302,7 @@ func (b *noticeBanner) show(notices []app.Notice) {
 	n.Reason = clipRunes(n.Reason, bannerReason)
 	text := noticeText(n)
 	if len(notices) > 1 {
-		text += " " + lang.XN("notice.more", "{{.Count}} more notices.", len(notices)-1, map[string]any{"Count": len(notices) - 1})
+		text += " " + lang.XN("notice.more", "{{.Count}} more notices.", len(notices)-1, map[string]any{"Count": countText(len(notices) - 1)})
 	}
 	b.text.SetText(text)
 	b.root.Show()

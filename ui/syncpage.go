@@ -88,7 +88,7 @@ func (p *syncPage) show(prev, st app.SyncStatus) {
 		p.now.Enable()
 	}
 	lines := lang.X("sync.detail", "Changes waiting: {{.Pending}} · photos waiting: {{.Photos}} · sent {{.Up}}, received {{.Down}} since start", map[string]any{
-		"Pending": st.Pending, "Photos": sizeText(st.PhotoBytes), "Up": sizeText(st.Up), "Down": sizeText(st.Down)})
+		"Pending": countText(st.Pending), "Photos": sizeText(st.PhotoBytes), "Up": sizeText(st.Up), "Down": sizeText(st.Down)})
 	if !st.LastSuccess.IsZero() {
 		lines = lang.X("sync.last_success", "Last complete sync: {{.Time}}", map[string]any{"Time": timeText(p.deps.Zone, st.LastSuccess)}) + "\n" + lines
 	}
@@ -206,6 +206,6 @@ func (p *syncPage) showUnsent(rows []unsentRow, pending int, err error) {
 		p.unsent.Add(container.NewBorder(nil, nil, nil, lowLabel(r.when), wrapped(what)))
 	}
 	if pending > len(rows) {
-		p.unsent.Add(lowLabel(lang.XN("sync.unsent_more", "and {{.Count}} more changes", pending-len(rows), map[string]any{"Count": pending - len(rows)})))
+		p.unsent.Add(lowLabel(lang.XN("sync.unsent_more", "and {{.Count}} more changes", pending-len(rows), map[string]any{"Count": countText(pending - len(rows))})))
 	}
 }

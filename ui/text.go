@@ -134,17 +134,21 @@ func printer() *numfmt.Printer {
 	return numfmt.NewPrinter(tag)
 }
 
+// countText is n as the UI language's reader writes a whole number:
+// translations.Count, "9,532", "9’532", "9.532" (the one rule of digit
+// grouping, which a label must not break inside).
+func countText[N int | int64](n N) string { return translations.Count(uiLanguage(), int64(n)) }
+
 // moneyText formats an amount in the user's locale with its currency's
-// symbol, e.g. "¥1,234.50", "1 234,50 €" or "US$12.00".
+// symbol, e.g. "¥1,234.50", "1’234,50 €" or "US$12.00": the digits by
+// translations.Amount, the rule the counts follow too.
 func moneyText(m app.Money) string {
+	amount := translations.Amount(uiLanguage(), m.Amount)
 	cur, err := currency.ParseISO(m.Currency)
-	value := float64(m.Amount) / 100
 	if err != nil {
-		return printer().Sprintf("%.2f %s", value, m.Currency)
+		return amount + " " + m.Currency
 	}
-	p := printer()
-	amount := p.Sprintf("%.2f", value)
-	sym := p.Sprint(currency.NarrowSymbol(cur))
+	sym := printer().Sprint(currency.NarrowSymbol(cur))
 	if m.Currency == "USD" && uiLanguage() != "en" {
 		sym = "US$" // "$" alone is ambiguous outside the US
 	}

@@ -23,8 +23,8 @@ func TestLocaleFormats(t *testing.T) {
 	}{
 		{"en", "¥1,234.50", "€1,234.50", "27 Nov 2026"},
 		{"zh", "¥1,234.50", "€1,234.50", "2026年11月27日"},
-		{"fr", "1\u00a0234,50 ¥", "1\u00a0234,50 €", "27 nov. 2026"},
-		{"es", "1.234,50 ¥", "1.234,50 €", "27 nov 2026"},
+		{"fr", "1’234,50 ¥", "1’234,50 €", "27 nov. 2026"},
+		{"es", "1234,50 ¥", "1234,50 €", "27 nov 2026"},
 		{"pt", "¥ 1.234,50", "€ 1.234,50", "27 de nov. de 2026"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
@@ -41,6 +41,37 @@ func TestLocaleFormats(t *testing.T) {
 			}
 			if got := dateText(time.Local, day); got != tc.date {
 				t.Errorf("date: %q, want %q", got, tc.date)
+			}
+		})
+	}
+}
+
+// TestCountsInTheReadersFormat: the counts the sync screens show are
+// grouped as the UI language's reader groups digits (translations.Count):
+// the first sync read "9532 enregistrements" in French.
+func TestCountsInTheReadersFormat(t *testing.T) {
+	t.Cleanup(func() {
+		os.Setenv("LANGUAGE", "en")
+		assets.AddTranslations()
+	})
+	for _, tc := range []struct{ lang, rows, size string }{
+		{"en", "9,532 records", "1,000"},
+		{"zh", "9,532", "1,000"},
+		{"fr", "9’532 enregistrements", "1’000"},
+		{"es", "9532 registros", "1000"},
+		{"pt", "9.532 registros", "1.000"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			t.Setenv("LANGUAGE", tc.lang)
+			os.Setenv("LANG", "")
+			if err := assets.AddTranslations(); err != nil {
+				t.Fatal(err)
+			}
+			if got := startText(app.StartProgress{Step: app.StartFirstSync, Rows: 9532}); !strings.Contains(got, tc.rows) {
+				t.Errorf("first sync: %q, want it to hold %q", got, tc.rows)
+			}
+			if got := sizeText(1000); !strings.Contains(got, tc.size) {
+				t.Errorf("size: %q, want it to hold %q", got, tc.size)
 			}
 		})
 	}

@@ -81,25 +81,25 @@ func TestTextContrast(t *testing.T) {
 	for _, v := range []fyne.ThemeVariant{theme.VariantDark, theme.VariantLight} {
 		name := map[fyne.ThemeVariant]string{theme.VariantDark: "dark", theme.VariantLight: "light"}[v]
 		ps := append([]pair(nil), pairs...)
-		// Fyne's blue carries white button text and is HighImportance
-		// and link text on the background. On the dark background no
-		// blue does both at 4.5:1 (it would need to be lighter than
-		// white text allows): Fyne's reads 4.47:1 under white and 4.0:1
-		// on the background, kept here. The light variant's does both.
-		primaryMin := map[fyne.ThemeVariant]float64{theme.VariantDark: 4.0, theme.VariantLight: 4.5}[v]
-		ps = append(ps, pair{theme.ColorNamePrimary, bg, primaryMin}, pair{theme.ColorNameHyperlink, bg, primaryMin},
-			pair{theme.ColorNameForegroundOnPrimary, theme.ColorNamePrimary, primaryMin - 0.05})
+		// Fyne's blue carries HighImportance button text and is
+		// HighImportance and link text on the background.
+		ps = append(ps, pair{theme.ColorNamePrimary, bg, 4.5}, pair{theme.ColorNameHyperlink, bg, 4.5},
+			pair{theme.ColorNameForegroundOnPrimary, theme.ColorNamePrimary, 4.5})
 		for _, p := range ps {
 			a, b := th.Color(p.text, v), th.Color(p.on, v)
 			if c := contrast(a, b); c < p.min {
 				t.Errorf("%s: %s on %s at %.2f:1, want %.1f:1 at least", name, p.text, p.on, c, p.min)
 			}
 		}
-		// A hovered or a selected row keeps its text readable.
+		// A hovered or a selected row keeps every text on it readable:
+		// a list row holds secondary, status and link text too.
 		for _, n := range []fyne.ThemeColorName{theme.ColorNameHover, theme.ColorNameSelection} {
 			row := over(th.Color(n, v), th.Color(bg, v))
-			if c := contrast(th.Color(fg, v), row); c < 4.5 {
-				t.Errorf("%s: foreground on a %s row at %.2f:1, want 4.5:1 at least", name, n, c)
+			for _, text := range []fyne.ThemeColorName{fg, disabled, theme.ColorNameError, theme.ColorNameWarning,
+				theme.ColorNameSuccess, theme.ColorNamePrimary, theme.ColorNameHyperlink} {
+				if c := contrast(th.Color(text, v), row); c < 4.5 {
+					t.Errorf("%s: %s on a %s row at %.2f:1, want 4.5:1 at least", name, text, n, c)
+				}
 			}
 		}
 	}

@@ -384,11 +384,11 @@ func (l *TicketList) apply(v app.TicketView, search string, page app.TicketList,
 	case total == 0:
 		l.status.SetText(lang.X("tickets.none", "No tickets here."))
 	case page.More:
-		l.status.SetText(lang.X("tickets.count_capped", "Showing {{.Shown}} of {{.Total}}+ tickets", map[string]any{"Shown": len(tickets), "Total": total}))
+		l.status.SetText(lang.X("tickets.count_capped", "Showing {{.Shown}} of {{.Total}}+ tickets", map[string]any{"Shown": countText(len(tickets)), "Total": countText(total)}))
 	case total > len(tickets):
-		l.status.SetText(lang.X("tickets.count_more", "Showing {{.Shown}} of {{.Total}} tickets", map[string]any{"Shown": len(tickets), "Total": total}))
+		l.status.SetText(lang.X("tickets.count_more", "Showing {{.Shown}} of {{.Total}} tickets", map[string]any{"Shown": countText(len(tickets)), "Total": countText(total)}))
 	default:
-		l.status.SetText(lang.XN("tickets.count", "{{.Count}} tickets", total, map[string]any{"Count": total}))
+		l.status.SetText(lang.XN("tickets.count", "{{.Count}} tickets", total, map[string]any{"Count": countText(total)}))
 	}
 }
 
@@ -588,7 +588,7 @@ func (l *TicketList) rowText(t app.TicketRow) ticketRowText {
 		}
 	}
 	if n := l.unsent[t.ID]; n > 0 {
-		sub += " · " + lang.XN("tickets.unsent", "{{.Count}} unsent", n, map[string]any{"Count": n})
+		sub += " · " + lang.XN("tickets.unsent", "{{.Count}} unsent", n, map[string]any{"Count": countText(n)})
 	}
 	if l.arrived[t.ID] {
 		sub += " · " + lang.X("tickets.parts_arrived", "parts arrived: resume")

@@ -1,17 +1,11 @@
 package ui_test
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 	"unicode"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
-
-	"github.com/fieldbench/fieldbench/assets/translations"
 )
 
 // TestChineseMoneyTextsWrapWell: the zh-Hans texts about money not yet
@@ -25,27 +19,15 @@ import (
 // alone.
 func TestChineseMoneyTextsWrapWell(t *testing.T) {
 	test.NewTempApp(t)
-	raw, err := translations.File("zh-Hans")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var zh map[string]any
-	if err := json.Unmarshal(raw, &zh); err != nil {
-		t.Fatal(err)
-	}
+	zh := terminalTexts(t, "zh-Hans")
 	data := strings.NewReplacer("{{.Total}}", "¥56.50", "{{.Amount}}", "¥56.50", "{{.Balance}}", "¥56.50", "{{.Number}}", "T-2026-0042")
 	for _, key := range []string{"estimate.needed", "estimate.needed_text", "close.owed_text", "ticket.balance_owed"} {
-		text, ok := zh[key].(string)
+		text, ok := zh[key]
 		if !ok {
 			t.Fatalf("zh-Hans has no text %q", key)
 		}
 		for _, width := range []float32{300, 420, 540, 680} {
-			for _, para := range strings.Split(data.Replace(text), "\n") {
-				l := widget.NewLabel(para)
-				l.Wrapping = fyne.TextWrapWord
-				l.Resize(fyne.NewSize(width, l.MinSize().Height))
-				l.Resize(fyne.NewSize(width, l.MinSize().Height))
-				rows := labelRows(l)
+			for _, rows := range wrappedRows(data.Replace(text), width) {
 				for i, r := range rows {
 					if strings.TrimFunc(r.Text, unicode.IsPunct) == "" {
 						t.Errorf("%s at %v wide: row %d is %q alone:\n%s", key, width, i, r.Text, rowsText(rows))
@@ -57,23 +39,4 @@ func TestChineseMoneyTextsWrapWell(t *testing.T) {
 			}
 		}
 	}
-}
-
-// labelRows is the rows a wrapping label draws, in order.
-func labelRows(l *widget.Label) []*canvas.Text {
-	var rows []*canvas.Text
-	walk(l, func(o fyne.CanvasObject) {
-		if t, ok := o.(*canvas.Text); ok && t.Text != "" {
-			rows = append(rows, t)
-		}
-	})
-	return rows
-}
-
-func rowsText(rows []*canvas.Text) string {
-	var b strings.Builder
-	for _, r := range rows {
-		b.WriteString("  " + r.Text + "\n")
-	}
-	return b.String()
 }

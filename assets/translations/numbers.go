@@ -1,0 +1,89 @@
+package translations
+
+import "strconv"
+
+// Numbers are written as each language's readers write them in running
+// text: digits grouped by thousands with the language's separator, and
+// its decimal mark (CLDR's decimal format, with two exceptions below).
+//
+//	en, zh-Hans  9,532    1,234.50
+//	fr           9’532    1’234,50
+//	es           9532     10.000    1234,50   12.345,50
+//	pt           9.532    1.234,50
+//
+// French groups with a narrow no-break space (U+202F) on paper, but Fyne
+// breaks a line at every Unicode space, the no-break ones included
+// [2.7.1]: "9 532 enregistrements" could end a line on "9" and start the
+// next with "532". No space-like rune stays joined, and the zero-width
+// joiners leave no gap to read, so French groups with the apostrophe
+// Swiss French writes numbers with (as the texts already follow Swiss and
+// Quebec typography for « » ; ! ?). Spanish leaves a four-digit number
+// whole (CLDR's minimum grouping digits, the RAE's rule). Machine-read text
+// (CSV, JSON, a report's digest) stays plain digits and does not come here.
+
+// numberStyle is a language's group separator and decimal mark, and the
+// fewest digits in front of the decimal mark that are grouped.
+type numberStyle struct {
+	group, decimal string
+	minGrouped     int
+}
+
+var numberStyles = map[string]numberStyle{
+	"en":      {",", ".", 4},
+	"zh-Hans": {",", ".", 4},
+	"fr":      {"\u2019", ",", 4},
+	"es":      {".", ",", 5},
+	"pt":      {".", ",", 4},
+}
+
+func styleOf(language string) numberStyle {
+	if s, ok := numberStyles[Match(language)]; ok {
+		return s
+	}
+	return numberStyles[Fallback]
+}
+
+// Count is the whole number n as a reader of language (a BCP 47 tag,
+// matched as Match does) writes it: "9,532", "9’532", "9532" (es), "9.532".
+func Count(language string, n int64) string {
+	s := styleOf(language)
+	if n < 0 {
+		return "-" + grouped(s, strconv.FormatUint(uint64(-n), 10))
+	}
+	return grouped(s, strconv.FormatInt(n, 10))
+}
+
+// Amount is minor, an amount in hundredths (cents, fen), in major units
+// with two decimals as a reader of language writes it, without a
+// currency: "1,234.50", "1’234,50", "1234,50" (es), "1.234,50".
+func Amount(language string, minor int64) string {
+	s := styleOf(language)
+	sign, a := "", uint64(minor)
+	if minor < 0 {
+		sign, a = "-", uint64(-minor)
+	}
+	cents := strconv.FormatUint(a%100+100, 10)[1:]
+	return sign + grouped(s, strconv.FormatUint(a/100, 10)) + s.decimal + cents
+}
+
+// grouped is the digits with s's separator between each group of three
+// from the right, when there are at least s.minGrouped of them.
+func grouped(s numberStyle, digits string) string {
+	if len(digits) < s.minGrouped {
+		return digits
+	}
+	var b []byte
+	for i := range len(digits) {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b = append(b, s.group...)
+		}
+		b = append(b, digits[i])
+	}
+	return string(b)
+}
+
+// Count is the package's Count in the catalog's language.
+func (c *Catalog) Count(n int64) string { return Count(c.lang, n) }
+
+// Amount is the package's Amount in the catalog's language.
+func (c *Catalog) Amount(minor int64) string { return Amount(c.lang, minor) }
