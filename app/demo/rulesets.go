@@ -56,12 +56,12 @@ func legalBasisTexts(en string) map[string]string {
 			"Três garantias da China para eletrodomésticos (部分商品修理更换退货责任规定)"},
 		"China three guarantees; Haier 5-year main-part promise": {
 			"中国三包；海尔主要部件 5 年保修承诺",
-			"Trois garanties de Chine ; promesse Haier de 5 ans sur les pièces principales",
+			"Trois garanties de Chine; promesse Haier de 5 ans sur les pièces principales",
 			"Tres garantías de China; promesa de Haier de 5 años en las piezas principales",
 			"Três garantias da China; promessa Haier de 5 anos nas peças principais"},
 		"China three guarantees; Haier 10-year inverter compressor promise": {
 			"中国三包；海尔变频压缩机 10 年保修承诺",
-			"Trois garanties de Chine ; promesse Haier de 10 ans sur le compresseur inverter",
+			"Trois garanties de Chine; promesse Haier de 10 ans sur le compresseur inverter",
 			"Tres garantías de China; promesa de Haier de 10 años en el compresor inverter",
 			"Três garantias da China; promessa Haier de 10 anos no compressor inverter"},
 		"China three guarantees for microcomputers (微型计算机商品修理更换退货责任规定)": {
@@ -86,7 +86,7 @@ func legalBasisTexts(en string) map[string]string {
 			"Garantia do fabricante (produto empresarial)"},
 		"Manufacturer warranty; Federal Competition and Consumer Protection Act 2018": {
 			"制造商保修；2018 年联邦竞争与消费者保护法",
-			"Garantie constructeur ; loi fédérale de 2018 sur la concurrence et la protection des consommateurs",
+			"Garantie constructeur; loi fédérale de 2018 sur la concurrence et la protection des consommateurs",
 			"Garantía del fabricante; Ley Federal de Competencia y Protección del Consumidor de 2018",
 			"Garantia do fabricante; Lei Federal de Concorrência e Proteção do Consumidor de 2018"},
 	}[en]
