@@ -17,8 +17,9 @@ import (
 // are the parts they share.
 
 // terminalTexts is every text of language that the terminal may show, by
-// key ("key/form" for a plural form): all but the console's (console.*),
-// which a browser wraps, and the texts only a printed document carries
+// key ("key/form" for a plural form): all but the console's (console.*)
+// and the central service's imports' (import.*), which a browser wraps,
+// and the texts only a printed document carries
 // (printedOnly).
 func terminalTexts(t testing.TB, language string) map[string]string {
 	t.Helper()
@@ -32,7 +33,7 @@ func terminalTexts(t testing.TB, language string) map[string]string {
 	}
 	texts := map[string]string{}
 	for key, v := range all {
-		if strings.HasPrefix(key, "console.") || printedOnly[key] {
+		if strings.HasPrefix(key, "console.") || strings.HasPrefix(key, "import.") || printedOnly[key] {
 			continue
 		}
 		switch v := v.(type) {
