@@ -155,7 +155,7 @@ type ticketRun struct {
 	arrived      time.Time // the first move to on_site
 	started      time.Time // the first move to in_progress
 	arrivals     int
-	notFirstTime bool // cannot_complete, waiting_parts or a reopen seen
+	notFirstTime bool          // cannot_complete, waiting_parts or a reopen seen
 	clock        app.SiteClock // time on site, by the report's rule
 	parts        int
 }

@@ -164,9 +164,9 @@ func TestNumbers(t *testing.T) {
 	// Per ticket, by hand (see numbersWorld): tk1 tk2 tk3 tk4 tk5 tk9
 	// closed in November; on-site time 1h30 + 23h + 3h + 1h = 28h30 over 4.
 	ana := figs(3, 1, 3, 2, 3, 1, 4*hour+30*time.Minute, 3, hour+30*time.Minute, 3) // tk1 tk2 tk5
-	bo := figs(2, 1, 2, 1, 1, 1, 3*hour, 1, 3*hour, 4)                                 // tk3 tk4
-	s1 := figs(3, 1, 3, 2, 3, 2, 3*hour+30*time.Minute, 2, hour+45*time.Minute, 4) // tk1 tk2 tk4
-	s2 := figs(2, 1, 1, 0, 0, 1, 3*hour, 1, 3*hour, 3)                                 // tk3 tk9
+	bo := figs(2, 1, 2, 1, 1, 1, 3*hour, 1, 3*hour, 4)                              // tk3 tk4
+	s1 := figs(3, 1, 3, 2, 3, 2, 3*hour+30*time.Minute, 2, hour+45*time.Minute, 4)  // tk1 tk2 tk4
+	s2 := figs(2, 1, 1, 0, 0, 1, 3*hour, 1, 3*hour, 3)                              // tk3 tk9
 	cases := []struct {
 		name    string
 		q       NumbersQuery
