@@ -162,7 +162,7 @@ func TestNumbers(t *testing.T) {
 	dec1 := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	shanghai := time.FixedZone("CST", 8*3600)
 	// Per ticket, by hand (see numbersWorld): tk1 tk2 tk3 tk4 tk5 tk9
-	// closed in November; on-site time 1h30 + 23h + 3h + 1h = 28h30 over 4.
+	// closed in November; on-site time 1h30 + 2h + 3h + 1h = 7h30 over 4.
 	ana := figs(3, 1, 3, 2, 3, 1, 4*hour+30*time.Minute, 3, hour+30*time.Minute, 3) // tk1 tk2 tk5
 	bo := figs(2, 1, 2, 1, 1, 1, 3*hour, 1, 3*hour, 4)                              // tk3 tk4
 	s1 := figs(3, 1, 3, 2, 3, 2, 3*hour+30*time.Minute, 2, hour+45*time.Minute, 4)  // tk1 tk2 tk4
