@@ -127,8 +127,8 @@ type ServiceReport struct {
 	Photos     []ReportPhoto   `json:"photos"`
 	Warranty   *ReportWarranty `json:"warranty"`
 	// TravelMinutes is the time from departure to arrival; WorkMinutes
-	// from arrival (or start, at a counter) to completion, summed over
-	// reopened visits.
+	// the time at work, arrival (or start, at a counter) to completion,
+	// less the waits for parts, summed over visits (SiteClock).
 	TravelMinutes int             `json:"travel_minutes"`
 	WorkMinutes   int             `json:"work_minutes"`
 	Payments      []ReportPayment `json:"payments"`
@@ -233,10 +233,11 @@ func compareString(a, b string) int {
 	return 0
 }
 
-// timeOnSite sums, in whole minutes, travel (depart to the next arrive)
-// and work (arrive, or start when there was no arrival, to the next
-// complete or fail) over the history. Without history (a ticket made
-// elsewhere) work is the ticket's start to completion.
+// timeOnSite sums, in whole minutes, travel and work over the history by
+// SiteClock's rule, each step moving the ticket to the status its action
+// leads to: work leaves out the days the ticket waited for a part.
+// Without history (a ticket made elsewhere) work is the ticket's start to
+// completion.
 func timeOnSite(h []StatusChange, t Ticket) (travel, work int) {
 	if len(h) == 0 {
 		if !t.StartedAt.IsZero() && t.CompletedAt.After(t.StartedAt) {
@@ -246,30 +247,13 @@ func timeOnSite(h []StatusChange, t Ticket) (travel, work int) {
 	}
 	h = slices.Clone(h)
 	slices.SortStableFunc(h, func(a, b StatusChange) int { return a.At.Compare(b.At) })
-	var departed, working time.Time
-	var tr, wk time.Duration
-	for _, c := range h {
-		switch c.Action {
-		case ActionDepart:
-			departed = c.At
-		case ActionArrive:
-			if !departed.IsZero() {
-				tr += c.At.Sub(departed)
-				departed = time.Time{}
-			}
-			working = c.At
-		case ActionStart:
-			if working.IsZero() {
-				working = c.At
-			}
-		case ActionComplete, ActionFail:
-			if !working.IsZero() {
-				wk += c.At.Sub(working)
-				working = time.Time{}
-			}
+	var c SiteClock
+	for _, x := range h {
+		if to := x.Action.To(); to != "" {
+			c.Move(to, x.At)
 		}
 	}
-	return int(tr / time.Minute), int(wk / time.Minute)
+	return int(c.Travel / time.Minute), int(c.Work / time.Minute)
 }
 
 // Digest is the report's identity: the lower-case hex SHA-256 of the

@@ -111,6 +111,17 @@ func TestTimeOnSiteTable(t *testing.T) {
 		{"counter", []StatusChange{{ActionStart, m(0)}, {ActionComplete, m(40)}}, 0, 40},
 		{"reopened visit", []StatusChange{{ActionDepart, m(0)}, {ActionArrive, m(10)}, {ActionComplete, m(20)},
 			{ActionReopen, m(30)}, {ActionDepart, m(40)}, {ActionArrive, m(55)}, {ActionStart, m(56)}, {ActionFail, m(70)}}, 25, 25},
+		// Two visits: 110 minutes, a board ordered, 94 minutes two days
+		// later when it came: 204 minutes of work, not the 45 h 54 min from
+		// the arrival to the completion.
+		{"two visits with a wait for a part", []StatusChange{{ActionDepart, m(0)}, {ActionArrive, m(40)}, {ActionStart, m(45)},
+			{ActionWait, m(150)}, {ActionResume, m(45 * 60)}, {ActionComplete, m(45*60 + 94)}}, 40, 204},
+		// A carry-in on the bench 50 minutes, 9 days waiting for an SSD,
+		// 70 minutes to fit it: 2 h, not 218 h.
+		{"carry-in waiting 9 days", []StatusChange{{ActionStart, m(0)}, {ActionWait, m(50)},
+			{ActionResume, m(9*24*60 + 50)}, {ActionComplete, m(9*24*60 + 120)}}, 0, 120},
+		{"failed while waiting", []StatusChange{{ActionStart, m(0)}, {ActionWait, m(30)}, {ActionFail, m(5 * 24 * 60)}}, 0, 30},
+		{"cancelled on site", []StatusChange{{ActionDepart, m(0)}, {ActionArrive, m(20)}, {ActionCancel, m(80)}}, 20, 60},
 		{"still working", []StatusChange{{ActionDepart, m(0)}, {ActionArrive, m(10)}}, 10, 0},
 		{"out of order", []StatusChange{{ActionComplete, m(50)}, {ActionArrive, m(20)}, {ActionDepart, m(0)}}, 20, 30},
 	} {

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"math"
+	"slices"
 	"time"
 )
 
@@ -72,6 +73,36 @@ func (w *world) popular(ps []int) int {
 // technician found a second problem. No prediction from the words can
 // get these right.
 const misled = 0.06
+
+// foundFault is the fault a technician misled by the customer's words
+// (misled) found when fitting part pi: f when the part fixes it, else the
+// first fault of the model's kind the part's type fixes, else the part's
+// own failure. The diagnosis states it, so a ticket never reads "keyboard
+// cable" over a fan fitted.
+func (w *world) foundFault(m *model, f *fault, pi int) *fault {
+	pt := w.ptype[pi]
+	if slices.Contains(f.parts, pt.key) {
+		return f
+	}
+	for i := range faults[m.kind] {
+		if slices.Contains(faults[m.kind][i].parts, pt.key) {
+			return &faults[m.kind][i]
+		}
+	}
+	return &fault{parts: []string{pt.key}, diagZH: pt.zh + "故障", diagEN: pt.en + " faulty"}
+}
+
+// alsoFound is the fault found after a second part, pj, was fitted for the
+// reported fault f: found if it already covers pj, else both faults (the
+// part the words suggested fixed a second problem). The random draws stay
+// those of f, so the rest of the world is the same whatever was found.
+func (w *world) alsoFound(found, f *fault, pj int) *fault {
+	if found == f || slices.Contains(found.parts, w.ptype[pj].key) {
+		return found
+	}
+	return &fault{parts: append(slices.Clone(found.parts), f.parts...),
+		diagZH: found.diagZH + "；" + f.diagZH, diagEN: found.diagEN + "; " + f.diagEN}
+}
 
 // vagueShare is the share of tickets whose customer only says the product
 // is broken (vague): dispatch takes the call as it comes.

@@ -1092,3 +1092,66 @@ func TestDemoEvening(t *testing.T) {
 		})
 	}
 }
+
+// TestDiagnosisAgreesWithParts: a repaired ticket's diagnosis is a fault
+// the parts fitted on it fix (or names the part's own failure), also when
+// the customer's words pointed elsewhere (misled): FB-2024-000012 read
+// "键盘排线损坏" (keyboard cable) over a GPU fan fitted.
+func TestDiagnosisAgreesWithParts(t *testing.T) {
+	ds := defaultWorld(t)
+	fixes := map[string]map[string]bool{} // diagnosis -> categories of the parts that fix it
+	add := func(diag, cat string) {
+		if fixes[diag] == nil {
+			fixes[diag] = map[string]bool{}
+		}
+		fixes[diag][cat] = true
+	}
+	for k := range faults {
+		types := append(slices.Clone(partTypes[k]), genericPartTypes...)
+		for _, pt := range types {
+			add(pt.zh+"故障", pt.cat)
+			add(pt.en+" faulty", pt.cat)
+		}
+		for _, f := range faults[k] {
+			for _, key := range f.parts {
+				for _, pt := range types {
+					if pt.key == key {
+						add(f.diagZH, pt.cat)
+						add(f.diagEN, pt.cat)
+					}
+				}
+			}
+		}
+	}
+	cat := map[app.PartNumber]string{}
+	for _, p := range ds.Parts {
+		cat[p.Number] = p.Category
+	}
+	checked := 0
+	for _, d := range ds.Tickets {
+		if d.Ticket.ResolutionCode != app.ResolutionRepaired {
+			continue
+		}
+		diag := d.Ticket.Diagnosis
+		agrees := func(c string) bool {
+			// One fault found, or two (a second part fitted for the
+			// reported one): "found；reported".
+			for known, cats := range fixes {
+				if cats[c] && (diag == known || strings.HasPrefix(diag, known+"；") || strings.HasPrefix(diag, known+"; ") ||
+					strings.HasSuffix(diag, "；"+known) || strings.HasSuffix(diag, "; "+known)) {
+					return true
+				}
+			}
+			return false
+		}
+		for _, u := range d.Parts {
+			checked++
+			if !agrees(cat[u.Part]) {
+				t.Errorf("%s: diagnosed %q, fitted %s (%s)", d.Ticket.Number, d.Ticket.Diagnosis, u.Part, cat[u.Part])
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no repaired ticket with parts fitted")
+	}
+}

@@ -51,8 +51,9 @@
 //     likely (a later suspect is the fix three times in ten). Up to a fifth
 //     of the repairs fit a second part of another suspected type, and in
 //     6 % (misled) the part fitted is any part of the model, one the words
-//     do not suggest; and 15 % of customers (vagueShare) only say the
-//     product is broken. The words thus predict parts only imperfectly.
+//     do not suggest (the diagnosis then states the fault that part fixes:
+//     what the technician found); and 15 % of customers (vagueShare) only
+//     say the product is broken. The words thus predict parts only imperfectly.
 //
 // Per van, most parts see at most a few units a month and most months
 // none: the demand is intermittent.

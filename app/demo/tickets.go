@@ -710,6 +710,7 @@ func (w *world) history(d *app.TicketDetail, t *tech, m *model, f *fault, done b
 	}
 	var steps []step
 	var res app.Resolution
+	found := f // what the technician found: the diagnosis
 	status := app.StatusClosed
 	switch {
 	case x < 0.045: // cancelled before anyone started
@@ -731,11 +732,11 @@ func (w *world) history(d *app.TicketDetail, t *tech, m *model, f *fault, done b
 		tl.entries = []time.Time{tl.start.Add(w.r.minutes(2, 8))}
 		tl.end = tl.entries[0].Add(time.Duration(steps[0].minutes+w.r.between(5, 20)) * time.Minute)
 	default:
-		res, steps = w.outcome(tk, m, f, zh)
+		res, steps, found = w.outcome(tk, m, f, zh)
 		waited := res == app.ResolutionRepaired && len(steps) > 0 && steps[0].part >= 0 && w.r.chance(map[bool]float64{true: 0.3, false: 0.2}[onSite])
 		cur := tl.start.Add(w.r.minutes(2, 10))
 		if waited {
-			diag := step{text(zh, "检测："+f.diagZH+"，已订购配件", "Diagnosed: "+f.diagEN+"; part ordered"), w.r.between(20, 40), -1}
+			diag := step{text(zh, "检测："+found.diagZH+"，已订购配件", "Diagnosed: "+found.diagEN+"; part ordered"), w.r.between(20, 40), -1}
 			steps = append([]step{diag}, steps...)
 			tl.entries = append(tl.entries, cur)
 			tl.wait = cur.Add(time.Duration(diag.minutes+w.r.between(3, 10)) * time.Minute)
@@ -817,7 +818,7 @@ func (w *world) history(d *app.TicketDetail, t *tech, m *model, f *fault, done b
 		tk.Diagnosis = text(zh, f.diagZH, f.diagEN)
 	default:
 		tk.ResolutionCode = res
-		tk.Diagnosis = w.diagnosis(res, f, zh)
+		tk.Diagnosis = w.diagnosis(res, found, zh)
 		tk.CompletedAt = tl.end
 		tk.Status = app.StatusClosed
 		keep := map[bool]float64{true: 0.25, false: 0.7}[onSite] // counters wait for the pick-up
@@ -827,9 +828,11 @@ func (w *world) history(d *app.TicketDetail, t *tech, m *model, f *fault, done b
 	}
 }
 
-// outcome decides how a finished ticket was resolved and the repair-log
-// lines that got it there.
-func (w *world) outcome(tk *app.Ticket, m *model, f *fault, zh bool) (app.Resolution, []step) {
+// outcome decides how a finished ticket was resolved, the repair-log
+// lines that got it there and the fault found (f, or the one the part
+// fitted fixes when the words were misleading).
+func (w *world) outcome(tk *app.Ticket, m *model, f *fault, zh bool) (app.Resolution, []step, *fault) {
+	found := f
 	damaged := f.liquid || f.physical
 	x := w.r.Float64()
 	var res app.Resolution
@@ -876,12 +879,14 @@ func (w *world) outcome(tk *app.Ticket, m *model, f *fault, zh bool) (app.Resolu
 		pi := w.faultPart(m, f)
 		if pi >= 0 && w.r.chance(misled) {
 			pi = w.popular(m.parts)
+			found = w.foundFault(m, f, pi)
 		}
 		if pi >= 0 {
 			steps = append(steps, w.partStep(pi, zh))
 			if w.r.chance(0.2) {
 				if pj := w.faultPart(m, f, w.ptype[pi].key); pj >= 0 {
 					steps = append(steps, w.partStep(pj, zh))
+					found = w.alsoFound(found, f, pj)
 				}
 			}
 		} else {
@@ -891,7 +896,7 @@ func (w *world) outcome(tk *app.Ticket, m *model, f *fault, zh bool) (app.Resolu
 	if (res == app.ResolutionRepaired || res == app.ResolutionAdjusted) && w.r.chance(0.4) {
 		steps = append(steps, step{text(zh, "功能测试正常", "Function test passed"), w.r.between(5, 15), -1})
 	}
-	return res, steps
+	return res, steps, found
 }
 
 func (w *world) diagnosis(res app.Resolution, f *fault, zh bool) string {

@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"time"
 
@@ -67,7 +66,9 @@ func claimsExport(ctx context.Context, ds app.Dataset, dir string) error {
 	// close and uploads it after, so the ZIP shows a claim's evidence.
 	var pdf bytes.Buffer
 	first := ticketDetail(ds, closing[0].ID)
-	if err := report.ServiceReport(ctx, &pdf, app.BuildServiceReport(demo.ReportInput(ds, first)), report.Options{}); err != nil {
+	in := demo.ReportInput(ds, first)
+	in.History = visits(first)
+	if err := report.ServiceReport(ctx, &pdf, app.BuildServiceReport(in), report.Options{}); err != nil {
 		return err
 	}
 	sum := sha256.Sum256(pdf.Bytes())
@@ -135,11 +136,6 @@ func reopenForClaims(ds app.Dataset) (app.Dataset, []app.Ticket) {
 		}
 		tickets[i].Ticket.Status = app.StatusCompleted
 		out = append(out, tickets[i].Ticket)
-	}
-	// The first files its service report: one that waited days for a
-	// part would read days of work (time on site counts the wait).
-	if i := slices.IndexFunc(out, func(t app.Ticket) bool { return !waitedForParts(ticketDetail(ds, t.ID)) }); i > 0 {
-		out[0], out[i] = out[i], out[0]
 	}
 	ds.Tickets = tickets
 	return ds, out

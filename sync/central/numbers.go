@@ -53,10 +53,11 @@ type NumbersQuery struct {
 //     cannot_complete, never to waiting_parts, were never reopened (moved
 //     from completed back to assigned) and moved to on_site at most once.
 //   - OnSite / OnSiteTickets / AvgOnSite: time on site as the service report
-//     counts it: each move to on_site starts a visit that ends at the next
-//     move to completed or cannot_complete (waiting for parts in between
-//     counts). OnSite sums the visits of the on-site tickets that had at
-//     least one ended visit, OnSiteTickets counts those tickets, AvgOnSite is
+//     counts it (app.SiteClock): the time in on_site or in_progress, from a
+//     move into them to the next move out (to waiting_parts, completed,
+//     cannot_complete...): the days waiting for a part in between do not
+//     count. OnSite sums it over the on-site tickets that had at least one
+//     such span ended, OnSiteTickets counts those tickets, AvgOnSite is
 //     OnSite / OnSiteTickets (0 when none).
 //   - PartsUsed: the units of the parts-used records on those tickets.
 type Figures struct {
@@ -154,10 +155,8 @@ type ticketRun struct {
 	arrived      time.Time // the first move to on_site
 	started      time.Time // the first move to in_progress
 	arrivals     int
-	notFirstTime bool // cannot_complete, waiting_parts or a reopen seen
-	visit        time.Time
-	onSite       time.Duration
-	visits       int // visits ended
+	notFirstTime bool          // cannot_complete, waiting_parts or a reopen seen
+	clock        app.SiteClock // time on site, by the report's rule
 	parts        int
 }
 
@@ -177,7 +176,6 @@ func (r *ticketRun) step(from, to app.Status, at time.Time) {
 		if r.arrived.IsZero() {
 			r.arrived = at
 		}
-		r.visit = at
 	case app.StatusInProgress:
 		if r.started.IsZero() {
 			r.started = at
@@ -189,11 +187,7 @@ func (r *ticketRun) step(from, to app.Status, at time.Time) {
 			r.notFirstTime = true
 		}
 	}
-	if (to == app.StatusCompleted || to == app.StatusCannotComplete) && !r.visit.IsZero() {
-		r.onSite += at.Sub(r.visit)
-		r.visits++
-		r.visit = time.Time{}
-	}
+	r.clock.Move(to, at)
 }
 
 // TicketOutcome is what one closed ticket counts for in Figures (see there
@@ -204,8 +198,8 @@ type TicketOutcome struct {
 	RespondDue, RespondMet bool
 	FirstTimeFix           bool
 	// OnSiteCounted says the ticket counts in OnSite and OnSiteTickets: an
-	// on-site ticket with at least one ended visit. OnSite is its visits'
-	// sum, counted or not.
+	// on-site ticket with at least one ended span at work. OnSite is its
+	// spans' sum, counted or not.
 	OnSiteCounted bool
 	OnSite        time.Duration
 	PartsUsed     int
@@ -215,7 +209,7 @@ type TicketOutcome struct {
 // the one place the figures' rules are applied, for the sums and for the
 // tickets behind them alike.
 func outcome(t *numbersTicket, r *ticketRun) TicketOutcome {
-	o := TicketOutcome{OnSite: r.onSite, PartsUsed: r.parts}
+	o := TicketOutcome{OnSite: r.clock.Work, PartsUsed: r.parts}
 	if !t.ResolveBy.IsZero() {
 		o.SLADue = true
 		o.SLAMet = !r.completed.IsZero() && !r.completed.After(t.ResolveBy)
@@ -229,7 +223,7 @@ func outcome(t *numbersTicket, r *ticketRun) TicketOutcome {
 		o.RespondMet = !answered.IsZero() && !answered.After(t.RespondBy)
 	}
 	o.FirstTimeFix = !r.notFirstTime && r.arrivals <= 1
-	o.OnSiteCounted = t.Kind == app.KindOnSite && r.visits > 0
+	o.OnSiteCounted = t.Kind == app.KindOnSite && r.clock.Spans > 0
 	return o
 }
 

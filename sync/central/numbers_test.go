@@ -68,7 +68,8 @@ func numbersWorld() []numbersCase {
 			[]step{{Z, A, -day}, {A, E, 30 * time.Minute}, {E, O, hour}, {O, O, hour + 5*time.Minute}, {O, I, hour + 10*time.Minute}, {I, C, 2*hour + 30*time.Minute}, {C, C, 2*hour + 40*time.Minute}, {C, X, 3 * hour}},
 			map[app.PartNumber]int{"BAT-1": 2}},
 		// tk2: closed Nov 11 10:00; arrived at +2h (> 1h), completed the
-		// next day (> 4h); waited for parts; on site 2h -> 1d+1h = 23h; 1 screen.
+		// next day (> 4h); waited for parts; on site 2h -> 3h and, after
+		// the wait, 1d -> 1d+1h = 2h (the 21 h waiting do not count); 1 screen.
 		{"t1", handTicket("tk2", app.KindOnSite, "tech-a", "s1", hour, 4*hour),
 			[]step{{Z, A, -day}, {A, E, hour}, {E, O, 2 * hour}, {O, I, 2 * hour}, {I, W, 3 * hour}, {W, I, day}, {I, C, day + hour}, {C, X, day + 2*hour}},
 			map[app.PartNumber]int{"SCR-1": 1}},
@@ -161,11 +162,11 @@ func TestNumbers(t *testing.T) {
 	dec1 := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	shanghai := time.FixedZone("CST", 8*3600)
 	// Per ticket, by hand (see numbersWorld): tk1 tk2 tk3 tk4 tk5 tk9
-	// closed in November; on-site time 1h30 + 23h + 3h + 1h = 28h30 over 4.
-	ana := figs(3, 1, 3, 2, 3, 1, 25*hour+30*time.Minute, 3, 8*hour+30*time.Minute, 3) // tk1 tk2 tk5
-	bo := figs(2, 1, 2, 1, 1, 1, 3*hour, 1, 3*hour, 4)                                 // tk3 tk4
-	s1 := figs(3, 1, 3, 2, 3, 2, 24*hour+30*time.Minute, 2, 12*hour+15*time.Minute, 4) // tk1 tk2 tk4
-	s2 := figs(2, 1, 1, 0, 0, 1, 3*hour, 1, 3*hour, 3)                                 // tk3 tk9
+	// closed in November; on-site time 1h30 + 2h + 3h + 1h = 7h30 over 4.
+	ana := figs(3, 1, 3, 2, 3, 1, 4*hour+30*time.Minute, 3, hour+30*time.Minute, 3) // tk1 tk2 tk5
+	bo := figs(2, 1, 2, 1, 1, 1, 3*hour, 1, 3*hour, 4)                              // tk3 tk4
+	s1 := figs(3, 1, 3, 2, 3, 2, 3*hour+30*time.Minute, 2, hour+45*time.Minute, 4)  // tk1 tk2 tk4
+	s2 := figs(2, 1, 1, 0, 0, 1, 3*hour, 1, 3*hour, 3)                              // tk3 tk9
 	cases := []struct {
 		name    string
 		q       NumbersQuery
@@ -179,14 +180,14 @@ func TestNumbers(t *testing.T) {
 	}{
 		{name: "tenant, November",
 			q:      NumbersQuery{Tenant: "t1", From: nov1, To: dec1},
-			whole:  figs(6, 2, 5, 3, 4, 3, 28*hour+30*time.Minute, 4, 7*hour+7*time.Minute+30*time.Second, 7),
+			whole:  figs(6, 2, 5, 3, 4, 3, 7*hour+30*time.Minute, 4, hour+52*time.Minute+30*time.Second, 7),
 			techs:  []TechnicianFigures{{"tech-a", "Ana", ana}, {"tech-b", "Bo", bo}},
 			stores: []StoreFigures{{"s1", s1}, {"s2", s2}},
 			parts:  []PartCount{{"SCR-1", 4}, {"BAT-1", 3}},
 			days:   30, perDay: map[string]int{"2026-11-10": 2, "2026-11-11": 1, "2026-11-12": 1, "2026-11-15": 1, "2026-11-19": 1}},
 		{name: "days in Shanghai",
 			q:      NumbersQuery{Tenant: "t1", From: nov1, To: dec1, Zone: shanghai},
-			whole:  figs(6, 2, 5, 3, 4, 3, 28*hour+30*time.Minute, 4, 7*hour+7*time.Minute+30*time.Second, 7),
+			whole:  figs(6, 2, 5, 3, 4, 3, 7*hour+30*time.Minute, 4, hour+52*time.Minute+30*time.Second, 7),
 			techs:  []TechnicianFigures{{"tech-a", "Ana", ana}, {"tech-b", "Bo", bo}},
 			stores: []StoreFigures{{"s1", s1}, {"s2", s2}},
 			parts:  []PartCount{{"SCR-1", 4}, {"BAT-1", 3}},
@@ -196,7 +197,7 @@ func TestNumbers(t *testing.T) {
 			q:     NumbersQuery{Tenant: "t1", Store: "s1", From: nov1, To: dec1},
 			whole: s1,
 			techs: []TechnicianFigures{
-				{"tech-a", "Ana", figs(2, 1, 2, 1, 2, 1, 24*hour+30*time.Minute, 2, 12*hour+15*time.Minute, 3)},
+				{"tech-a", "Ana", figs(2, 1, 2, 1, 2, 1, 3*hour+30*time.Minute, 2, hour+45*time.Minute, 3)},
 				{"tech-b", "Bo", figs(1, 0, 1, 1, 1, 1, 0, 0, 0, 1)}},
 			stores: []StoreFigures{{"s1", s1}},
 			parts:  []PartCount{{"BAT-1", 3}, {"SCR-1", 1}},
@@ -537,13 +538,13 @@ func TestTechnicianNumbers(t *testing.T) {
 	tk1 := ClosedTicket{"tk1", "FB-tk1", "s1", app.KindOnSite, at(3 * hour),
 		TicketOutcome{SLADue: true, SLAMet: true, RespondDue: true, RespondMet: true, FirstTimeFix: true, OnSiteCounted: true, OnSite: 90 * time.Minute, PartsUsed: 2}}
 	tk2 := ClosedTicket{"tk2", "FB-tk2", "s1", app.KindOnSite, at(day + 2*hour),
-		TicketOutcome{SLADue: true, RespondDue: true, OnSiteCounted: true, OnSite: 23 * hour, PartsUsed: 1}}
+		TicketOutcome{SLADue: true, RespondDue: true, OnSiteCounted: true, OnSite: 2 * hour, PartsUsed: 1}}
 	tk5 := ClosedTicket{"tk5", "FB-tk5", "", app.KindOnSite, at(2 * hour),
 		TicketOutcome{SLADue: true, RespondDue: true, RespondMet: true, OnSiteCounted: true, OnSite: hour}}
 	tk3 := ClosedTicket{"tk3", "FB-tk3", "s2", app.KindOnSite, at(2*day + 4*hour),
 		TicketOutcome{SLADue: true, SLAMet: true, OnSiteCounted: true, OnSite: 3 * hour, PartsUsed: 3}}
 	tk8 := ClosedTicket{"tk8", "FB-tk8", "s1", app.KindCarryIn, at(3 * hour),
-		TicketOutcome{SLADue: true, SLAMet: true, RespondDue: true, RespondMet: true, FirstTimeFix: true, PartsUsed: 9}}
+		TicketOutcome{SLADue: true, SLAMet: true, RespondDue: true, RespondMet: true, FirstTimeFix: true, OnSite: hour, PartsUsed: 9}}
 	cases := []struct {
 		name string
 		q    NumbersQuery
