@@ -131,31 +131,10 @@ func TestPercentSignAsEachLanguageWritesIt(t *testing.T) {
 	percent := regexp.MustCompile(`([0-9]|\}\})([\s\x{00a0}\x{202f}]*)%`)
 	browser := map[string]string{"en": "", "zh-Hans": "", "pt": "", "fr": "\u202f", "es": "\u00a0"}
 	for lang, inBrowser := range browser {
-		b, err := files.ReadFile(lang + ".json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var texts map[string]json.RawMessage
-		if err := json.Unmarshal(b, &texts); err != nil {
-			t.Fatal(err)
-		}
-		for key, raw := range texts {
+		for key, forms := range formsOf(t, lang) {
 			want := ""
 			if strings.HasPrefix(key, "console.") || strings.HasPrefix(key, "import.") {
 				want = inBrowser
-			}
-			var forms []string
-			var one string
-			if json.Unmarshal(raw, &one) == nil {
-				forms = []string{one}
-			} else {
-				var plural map[string]string
-				if err := json.Unmarshal(raw, &plural); err != nil {
-					t.Fatalf("%s.json %s: %v", lang, key, err)
-				}
-				for _, f := range plural {
-					forms = append(forms, f)
-				}
 			}
 			for _, text := range forms {
 				for _, m := range percent.FindAllStringSubmatch(text, -1) {
@@ -175,14 +154,6 @@ func TestPercentSignAsEachLanguageWritesIt(t *testing.T) {
 // is one Brazil does not use for what these texts mean, with the Brazilian
 // word the file says instead.
 func TestPortugueseIsBrazilian(t *testing.T) {
-	b, err := files.ReadFile("pt.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var texts map[string]json.RawMessage
-	if err := json.Unmarshal(b, &texts); err != nil {
-		t.Fatal(err)
-	}
 	european := map[string]string{ // a whole word, lower case
 		"stock": "estoque", "ecrã": "tela", "ecrãs": "telas",
 		"telemóvel": "celular", "telemóveis": "celulares",
@@ -199,20 +170,7 @@ func TestPortugueseIsBrazilian(t *testing.T) {
 		"registad": "registrad-", "registo": "registro", "registar": "registrar",
 		"emparelh": "parear, pareamento", "contact": "contato, contatar",
 	}
-	for key, raw := range texts {
-		var forms []string
-		var one string
-		if json.Unmarshal(raw, &one) == nil {
-			forms = []string{one}
-		} else {
-			var plural map[string]string
-			if err := json.Unmarshal(raw, &plural); err != nil {
-				t.Fatalf("%s: %v", key, err)
-			}
-			for _, s := range plural {
-				forms = append(forms, s)
-			}
-		}
+	for key, forms := range formsOf(t, "pt") {
 		for _, s := range forms {
 			// "stock" the import kind is a name typed as it is, glossed.
 			s = strings.ReplaceAll(s, "stock (estoque)", "")
@@ -230,10 +188,8 @@ func TestPortugueseIsBrazilian(t *testing.T) {
 	}
 }
 
-// textsOf returns each text of lang.json, every plural form apart, by key,
-// with its placeholders ({{.Ticket}}) taken out: they are names for the
-// program, not words for people.
-func textsOf(t *testing.T, lang string) map[string][]string {
+// formsOf returns each text of lang.json, every plural form apart, by key.
+func formsOf(t *testing.T, lang string) map[string][]string {
 	t.Helper()
 	b, err := files.ReadFile(lang + ".json")
 	if err != nil {
@@ -243,12 +199,11 @@ func textsOf(t *testing.T, lang string) map[string][]string {
 	if err := json.Unmarshal(b, &raw); err != nil {
 		t.Fatal(err)
 	}
-	placeholder := regexp.MustCompile(`\{\{[^}]*\}\}`)
 	texts := make(map[string][]string, len(raw))
 	for key, r := range raw {
 		var one string
 		if json.Unmarshal(r, &one) == nil {
-			texts[key] = []string{placeholder.ReplaceAllString(one, " ")}
+			texts[key] = []string{one}
 			continue
 		}
 		var plural map[string]string
@@ -256,8 +211,24 @@ func textsOf(t *testing.T, lang string) map[string][]string {
 			t.Fatalf("%s.json %s: %v", lang, key, err)
 		}
 		for _, s := range plural {
-			texts[key] = append(texts[key], placeholder.ReplaceAllString(s, " "))
+			texts[key] = append(texts[key], s)
 		}
+	}
+	return texts
+}
+
+// textsOf returns each text of lang.json, every plural form apart, by key,
+// with its placeholders ({{.Ticket}}) taken out: they are names for the
+// program, not words for people.
+func textsOf(t *testing.T, lang string) map[string][]string {
+	t.Helper()
+	placeholder := regexp.MustCompile(`\{\{[^}]*\}\}`)
+	texts := formsOf(t, lang)
+	for key, forms := range texts {
+		for i, s := range forms {
+			forms[i] = placeholder.ReplaceAllString(s, " ")
+		}
+		texts[key] = forms
 	}
 	return texts
 }
