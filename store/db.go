@@ -418,24 +418,24 @@ var migrationSteps = map[string]migrationStep{
 }
 
 // addPartNames adds parts.names (0022_part_names.sql) unless it is there.
-func addPartNames(ctx context.Context, tx *sql.Tx) error {
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info('parts') WHERE name = 'names'`).Scan(&n); err != nil || n > 0 {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, `ALTER TABLE parts ADD COLUMN names TEXT NOT NULL DEFAULT ''`)
-	return err
-}
+var addPartNames = addColumn("parts", "names", `ALTER TABLE parts ADD COLUMN names TEXT NOT NULL DEFAULT ''`)
 
 // addMovementSource adds movements.source (0025_movement_source.sql)
 // unless it is there.
-func addMovementSource(ctx context.Context, tx *sql.Tx) error {
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info('movements') WHERE name = 'source'`).Scan(&n); err != nil || n > 0 {
+var addMovementSource = addColumn("movements", "source", `ALTER TABLE movements ADD COLUMN source TEXT NOT NULL DEFAULT ''`)
+
+// addColumn is a migration step that runs alter, which adds column to
+// table, unless the table has the column already (SQLite has no ADD
+// COLUMN IF NOT EXISTS).
+func addColumn(table, column, alter string) func(context.Context, *sql.Tx) error {
+	return func(ctx context.Context, tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info(?) WHERE name = ?`, table, column).Scan(&n); err != nil || n > 0 {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, alter)
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `ALTER TABLE movements ADD COLUMN source TEXT NOT NULL DEFAULT ''`)
-	return err
 }
 
 // migrations returns the embedded migrations in order; migration i (from 1)
