@@ -81,6 +81,28 @@ func TestTappedPartIsNotScanned(t *testing.T) {
 }
 
 // shipBinBack ships the whole defective bin back from the page, and
+// serialsInVan receives one unit of each serial into the van, of a
+// serialized part the van did not hold, and syncs: the part it returns.
+func (s *stockWorld) serialsInVan(t *testing.T, serials ...string) app.Part {
+	t.Helper()
+	held := s.held(t, s.van.ID, false)
+	var part app.Part
+	for _, p := range s.ds.Parts {
+		if part.Number == "" && p.Serialized && held[p.Number] == 0 {
+			part = p
+		}
+	}
+	if part.Number == "" {
+		t.Fatal("no serialized part the van does not hold")
+	}
+	for _, sn := range serials {
+		s.dispatch(t, &app.MoveStock{Kind: app.MoveReceive, Movement: app.StockMovement{ID: app.NewID(), Kind: app.MoveReceive,
+			Part: part.Number, To: s.van.ID, Qty: 1, Serial: sn}})
+	}
+	s.syncOnce(t)
+	return part
+}
+
 // returns the ship-back dialog as it stood before the confirmation.
 func (s *stockWorld) shipBinBack(t *testing.T) fyne.CanvasObject {
 	t.Helper()
@@ -326,21 +348,7 @@ func TestScansBeforeTheCountOpensCount(t *testing.T) {
 // unit scanned, and the service takes it without a conflict.
 func TestCountShortSerialsAsksWhichUnits(t *testing.T) {
 	s := newStockWorld(t)
-	held := s.held(t, s.van.ID, false)
-	var part app.Part
-	for _, p := range s.ds.Parts {
-		if part.Number == "" && p.Serialized && held[p.Number] == 0 {
-			part = p
-		}
-	}
-	if part.Number == "" {
-		t.Fatal("no serialized part the van does not hold")
-	}
-	for _, sn := range []string{"SN-C-1", "SN-C-2", "SN-C-3"} {
-		s.dispatch(t, &app.MoveStock{Kind: app.MoveReceive, Movement: app.StockMovement{ID: app.NewID(), Kind: app.MoveReceive,
-			Part: part.Number, To: s.van.ID, Qty: 1, Serial: sn}})
-	}
-	s.syncOnce(t)
+	part := s.serialsInVan(t, "SN-C-1", "SN-C-2", "SN-C-3")
 	s.term.ShowParts("stock", "")
 	tapButton(t, s.w.Canvas().Content(), "Count stock")
 	rows := s.term.CountInFront()

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/ui"
 )
 
@@ -20,21 +19,7 @@ import (
 // came back and the ticks did not, and the technician ticked them again.
 func TestCountTicksSurviveARestart(t *testing.T) {
 	s := newStockWorld(t)
-	held := s.held(t, s.van.ID, false)
-	var part app.Part
-	for _, p := range s.ds.Parts {
-		if part.Number == "" && p.Serialized && held[p.Number] == 0 {
-			part = p
-		}
-	}
-	if part.Number == "" {
-		t.Fatal("no serialized part the van does not hold")
-	}
-	for _, sn := range []string{"SN-R-1", "SN-R-2", "SN-R-3"} {
-		s.dispatch(t, &app.MoveStock{Kind: app.MoveReceive, Movement: app.StockMovement{ID: app.NewID(), Kind: app.MoveReceive,
-			Part: part.Number, To: s.van.ID, Qty: 1, Serial: sn}})
-	}
-	s.syncOnce(t)
+	part := s.serialsInVan(t, "SN-R-1", "SN-R-2", "SN-R-3")
 	s.term.ShowParts("stock", "")
 	tapButton(t, s.w.Canvas().Content(), "Count stock")
 	idx := slices.Index(s.term.CountInFront(), string(part.Number)+" 3 -")
