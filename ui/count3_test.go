@@ -73,3 +73,21 @@ func TestCountTicksSurviveARestart(t *testing.T) {
 		t.Errorf("the booked count is still kept: %+v (%v)", kept, err)
 	}
 }
+
+// TestCountUsesThePhonesHeight: on a 720x1280 phone the count takes the
+// screen's height, less a margin, so a technician sees a van's parts a
+// screenful at a time; it stood 640 dp high in the middle of the screen,
+// about 7 of 95 rows.
+func TestCountUsesThePhonesHeight(t *testing.T) {
+	s := newStockWorld(t)
+	s.w.Resize(fyne.NewSize(720, 1280))
+	s.term.ShowParts("stock", "")
+	tapButton(t, s.w.Canvas().Content(), "Count stock")
+	pop, ok := s.w.Canvas().Overlays().Top().(*widget.PopUp)
+	if !ok {
+		t.Fatalf("the count is not a dialog on top: %T", s.w.Canvas().Overlays().Top())
+	}
+	if got, want := pop.Content.Size().Height, float32(1280*0.9); got < want {
+		t.Errorf("the count is %v dp high on a 1280 dp phone, want at least %v", got, want)
+	}
+}

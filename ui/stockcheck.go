@@ -465,7 +465,7 @@ func (c *countFlow) show() {
 	body := container.NewBorder(container.NewVBox(where, c.note), buttons, nil, nil, wheelPage(container.NewVScroll(c.rows)))
 	c.d = dialog.NewCustomWithoutButtons(lang.X("count.title", "Count stock"), body, win)
 	c.d.SetOnClosed(func() { c.host.counting(nil) })
-	c.d.Resize(dialogSize(win))
+	c.d.Resize(listDialogSize(win))
 	// Escape closes and keeps the count: nothing typed is lost by it.
 	c.host.presentForm(c.d, nil, nil, c.close)
 	c.host.counting(c)
