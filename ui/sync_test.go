@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -474,6 +475,9 @@ func TestDispatchNotices(t *testing.T) {
 	}
 }
 
+// unsentTime is how an unsent change's time reads in English.
+var unsentTime = regexp.MustCompile(`^\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}$`)
+
 // TestWorkOffline: the page lists the unsent changes; "Work offline" stops
 // network sync, says so on the line, is remembered, and turning it off
 // sends the work.
@@ -517,6 +521,20 @@ func TestWorkOffline(t *testing.T) {
 		if !strings.Contains(shown, want) {
 			t.Errorf("the page lacks %q:\n%s", want, shown)
 		}
+	}
+	// The change's time stands on one line beside it (it stood a word a
+	// line down the page, the lead's Portuguese walk).
+	line := widget.NewLabel("7 Dec 2026 03:14").MinSize().Height
+	var when *widget.Label
+	walk(sw.w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && unsentTime.MatchString(l.Text) {
+			when = l
+		}
+	})
+	if when == nil {
+		t.Errorf("no time beside the unsent change:\n%s", shown)
+	} else if h := when.Size().Height; h > line*1.5 {
+		t.Errorf("the unsent change's time %q is %.0f dp high, more than one line (%.0f dp)", when.Text, h, line)
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)

@@ -203,7 +203,12 @@ func (p *syncPage) showUnsent(rows []unsentRow, pending int, err error) {
 		if r.ticket != "" {
 			what = r.ticket + " · " + r.what
 		}
-		p.unsent.Add(container.NewBorder(nil, nil, nil, lowLabel(r.when), wrapped(what)))
+		// The time stays on one line: a wrapping label at the border's
+		// right is as narrow as its longest word, and "7 de dez. de
+		// 2026 03:14" stood one word a line down the page.
+		when := lowLabel(r.when)
+		when.Wrapping = fyne.TextWrapOff
+		p.unsent.Add(container.NewBorder(nil, nil, nil, when, wrapped(what)))
 	}
 	if pending > len(rows) {
 		p.unsent.Add(lowLabel(lang.XN("sync.unsent_more", "and {{.Count}} more changes", pending-len(rows), map[string]any{"Count": countText(pending - len(rows))})))
