@@ -487,6 +487,10 @@ func (r *receiveFlow) scan(m scanner.Meaning) string {
 	i := -1
 	if serial != "" {
 		i = slices.IndexFunc(r.lines, func(l countLine) bool { return l.serial == serial })
+	} else if code != "" {
+		// A unit's own serial sticker (the maker's, not our label) names
+		// its line: a network board arrives with only that barcode on it.
+		i = slices.IndexFunc(r.lines, func(l countLine) bool { return l.serial != "" && strings.EqualFold(l.serial, code) })
 	}
 	if i < 0 {
 		i = slices.IndexFunc(r.lines, func(l countLine) bool { return strings.EqualFold(string(l.part), code) && l.counted < l.shipped })
@@ -578,7 +582,7 @@ func (r *receiveFlow) refresh() {
 		}
 		var count string
 		if l.shipped == 0 {
-			count = lang.X("receive.count_extra", "{{.Counted}} counted · not in this shipment", map[string]any{"Counted": l.counted})
+			count = lang.XN("receive.count_extra", "{{.Counted}} counted · not in this shipment", l.counted, map[string]any{"Counted": l.counted})
 		} else {
 			count = lang.X("receive.count", "{{.Counted}} of {{.Shipped}} counted", map[string]any{"Counted": l.counted, "Shipped": l.shipped})
 		}

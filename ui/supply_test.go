@@ -530,6 +530,35 @@ func TestScannerBurstCountsEveryScanOnce(t *testing.T) {
 	}
 }
 
+// TestReceiveByAUnitsOwnSerial: a serialized unit often carries only its
+// maker's serial sticker; scanning it counts the parcel's line of that
+// serial, not a stray part named by the serial (the lead's Portuguese walk:
+// "SIBRI6A3ZX5P0Y 1 counted · not in this shipment").
+func TestReceiveByAUnitsOwnSerial(t *testing.T) {
+	s := newSupplyWorld(t)
+	part := s.ds.Parts[0]
+	s.inTransit(t, "ship-s", "TRK-S", app.ShipmentLine{Part: part.Number, Qty: 1, Serial: "SN-AB12CD"},
+		app.ShipmentLine{Part: part.Number, Qty: 1, Serial: "SN-EF34GH"})
+	s.term.ShowOnWay()
+	scanKeys(s.w, s.kb, "TRK-S")
+	dlg := s.w.Canvas().Overlays().Top()
+	scanKeys(s.w, s.kb, "sn-ef34gh") // a scanner in lower case
+	text := labels(dlg)
+	if strings.Contains(text, "not in this shipment") || strings.Count(text, "1 of 1 counted") != 1 || strings.Count(text, "0 of 1 counted") != 1 {
+		t.Fatalf("the unit's serial did not count its line:\n%s", text)
+	}
+	tapButton(t, dlg, "Review")
+	tapButton(t, s.w.Canvas().Overlays().Top(), "Confirm receipt")
+	got := s.pending(t, "shipment.receive")
+	if len(got) != 1 {
+		t.Fatalf("outbox holds %d shipment.receive, want 1", len(got))
+	}
+	want := []app.ReceiptLine{{Part: part.Number, Qty: 1, Serial: "SN-EF34GH"}}
+	if lines := got[0].(*app.ReceiveShipment).Receipt.Lines; !slices.Equal(lines, want) {
+		t.Fatalf("receipt %+v, want %+v", lines, want)
+	}
+}
+
 // TestUnknownParcelSaysWhatToDo: a label no shipment on the device has is
 // refused in words, and nothing opens.
 func TestUnknownParcelSaysWhatToDo(t *testing.T) {
