@@ -638,10 +638,15 @@ func (r *receiveFlow) damage(i, n int) {
 }
 
 // add changes a line's count by n, within 0 and maxCount; its damaged
-// units are never more than it counts.
+// units are never more than it counts. A line not in the shipment taken
+// back to none was a scan undone, and leaves the count: at "0 counted" it
+// stood green, as if it were right.
 func (r *receiveFlow) add(i, n int) {
 	r.lines[i].counted = min(max(r.lines[i].counted+n, 0), maxCount)
 	r.lines[i].damaged = min(r.lines[i].damaged, r.lines[i].counted)
+	if r.lines[i].shipped == 0 && r.lines[i].counted == 0 {
+		r.lines = slices.Delete(r.lines, i, i+1)
+	}
 	r.refresh()
 }
 

@@ -547,6 +547,25 @@ func TestReceiveByAUnitsOwnSerial(t *testing.T) {
 	if strings.Contains(text, "not in this shipment") || strings.Count(text, "1 of 1 counted") != 1 || strings.Count(text, "0 of 1 counted") != 1 {
 		t.Fatalf("the unit's serial did not count its line:\n%s", text)
 	}
+	// A stray scan taken back with − leaves the count.
+	scanKeys(s.w, s.kb, "STRAY-9")
+	if !strings.Contains(labels(dlg), "STRAY-9") {
+		t.Fatalf("the stray scan is not counted apart:\n%s", labels(dlg))
+	}
+	walk(dlg, func(o fyne.CanvasObject) {
+		row, ok := o.(*fyne.Container)
+		if !ok || len(row.Objects) != 2 {
+			return
+		}
+		if l, ok := row.Objects[0].(*widget.Label); ok && strings.HasPrefix(l.Text, "STRAY-9") {
+			if bs, ok := row.Objects[1].(*fyne.Container); ok {
+				test.Tap(bs.Objects[0].(*widget.Button)) // −
+			}
+		}
+	})
+	if text := labels(dlg); strings.Contains(text, "STRAY-9") {
+		t.Fatalf("a stray scan taken back to none stays in the count:\n%s", text)
+	}
 	tapButton(t, dlg, "Review")
 	tapButton(t, s.w.Canvas().Overlays().Top(), "Confirm receipt")
 	got := s.pending(t, "shipment.receive")
