@@ -94,7 +94,7 @@ func openLoadList(env partsEnv, host loadHost) *loadList {
 	d := dialog.NewCustomWithoutButtons(lang.X("load.title", "What to load"),
 		container.NewBorder(top, l.status, nil, nil, wheelPage(container.NewVScroll(l.rows))), win)
 	d.SetButtons([]fyne.CanvasObject{widget.NewButton(lang.X("dialog.close", "Close"), l.leave)})
-	d.Resize(dialogSize(win))
+	d.Resize(listDialogSize(win))
 	l.d = d
 	host.presentForm(d, nil, nil, l.leave)
 	l.rng.SetSelectedIndex(1)

@@ -542,7 +542,7 @@ func (r *receiveFlow) show() {
 	d.SetButtons([]fyne.CanvasObject{cancel, review})
 	r.d, r.close = d, d.Hide
 	d.SetOnClosed(func() { r.host.receiving(nil) })
-	d.Resize(dialogSize(win))
+	d.Resize(listDialogSize(win))
 	r.refresh()
 	r.host.presentLeaving(d, r.leave)
 	r.host.receiving(r)

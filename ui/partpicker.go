@@ -171,7 +171,7 @@ func (pp *partPicker) show(query string) bool {
 	body := container.NewBorder(form, bottom, nil, nil, pp.results)
 	pp.dialog = dialog.NewCustomWithoutButtons(lang.X("parts.add", "Add part"), body, win)
 	pp.dialog.SetOnClosed(pp.onClosed)
-	pp.dialog.Resize(fyne.NewSize(min(win.Canvas().Size().Width*0.96, 640), min(win.Canvas().Size().Height*0.94, 720)))
+	pp.dialog.Resize(listDialogSize(win))
 	pp.host.presentForm(pp.dialog, nil, nil, pp.leave)
 	pp.query.SetText(query)
 	if query == "" {

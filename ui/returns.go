@@ -239,6 +239,6 @@ func (f *returnForm) show() {
 	buttons := container.New(&buttonsFit{}, cancel, send)
 	body := container.NewBorder(container.NewVBox(from, lowLabel(lang.X("returns.choose", "Parts to ship back:"))), container.NewVBox(fitForm(form), buttons), nil, nil, wheelPage(container.NewVScroll(list)))
 	d = dialog.NewCustomWithoutButtons(lang.X("returns.send", "Ship back"), body, win)
-	d.Resize(dialogSize(win))
+	d.Resize(listDialogSize(win))
 	f.host.presentForm(d, nil, nil, leave)
 }

@@ -513,9 +513,11 @@ func dialogSize(w fyne.Window) fyne.Size {
 }
 
 // listDialogSize is dialogSize for a dialog that is mostly a long list
-// (a stock count's rows): as tall as the window allows, less a margin,
-// up to 1,200 dp. At dialogSize's 640 dp a count on a 1280-high phone
-// showed about 7 of the van's 95 parts in the middle of the screen.
+// (a stock count's rows, the add-part list, a parcel's lines, the load
+// list, parts to ship back): as tall as the window allows, less a
+// margin, up to 1,200 dp. At dialogSize's 640 dp a count on a 1280-high
+// phone showed about 7 of the van's 95 parts in the middle of the
+// screen, and the add-part list at 720 dp 7 parts.
 func listDialogSize(w fyne.Window) fyne.Size {
 	s := w.Canvas().Size()
 	return fyne.NewSize(min(s.Width*0.96, 640), min(s.Height*0.94, 1200))
