@@ -15,8 +15,10 @@ var Languages = []string{"en", "zh", "fr", "es", "pt"}
 // tag such as "fr" or "zh-Hans"; English for one the demo does not
 // speak): the names of its warehouses, stores, vans and defective bins,
 // its clerks' titles and the reasons its stock movements give, the words
-// a user of the demo reads in the language the demo started in. Part
-// names carry every language whatever lang (Part.Names), and the texts
+// a user of the demo reads in the language the demo started in. A part
+// carries its English and Chinese names, and its name in lang besides
+// when lang is French, Spanish or Portuguese (Part.Names: otherNames says
+// why only that one), and the texts
 // people of the world wrote (customers' names, addresses and words,
 // requests, notes) stay in their country's language, as they would be.
 // Only words change with lang: the same seed, size and time give the same
