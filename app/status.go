@@ -49,11 +49,11 @@ func (s Status) Terminal() bool { return s == StatusClosed || s == StatusCancell
 type Action string
 
 const (
-	ActionDepart   Action = "depart"     // assigned -> en route
+	ActionDepart   Action = "depart"     // assigned/waiting for parts -> en route (on-site only)
 	ActionArrive   Action = "arrive"     // en route -> on site
 	ActionStart    Action = "start"      // assigned/on site -> in progress
 	ActionWait     Action = "wait_parts" // in progress -> waiting for parts
-	ActionResume   Action = "resume"     // waiting for parts -> in progress
+	ActionResume   Action = "resume"     // waiting for parts -> in progress (the part came to the bench or while still there)
 	ActionComplete Action = "complete"   // in progress -> completed
 	ActionFail     Action = "fail"       // in progress/on site/waiting -> cannot complete
 	ActionCancel   Action = "cancel"     // any open -> cancelled (dispatcher or counter)
@@ -77,8 +77,15 @@ type edge struct {
 	to   Status
 }
 
+// edges are the steps of the machine. An on-site ticket that waited for a
+// part is usually finished on a second visit: depart from waiting_parts
+// records the drive back (en_route, then arrive and start as on the first
+// visit), so its travel is counted (SiteClock) and the customer can be
+// told "on my way" (NoticeAllowed). Resume stays for a carry-in's bench
+// and for a part that came while the technician was still at the
+// customer's.
 var edges = map[Action]edge{
-	ActionDepart:   {[]Status{StatusAssigned}, StatusEnRoute},
+	ActionDepart:   {[]Status{StatusAssigned, StatusWaitingParts}, StatusEnRoute},
 	ActionArrive:   {[]Status{StatusEnRoute}, StatusOnSite},
 	ActionStart:    {[]Status{StatusAssigned, StatusOnSite}, StatusInProgress},
 	ActionWait:     {[]Status{StatusInProgress}, StatusWaitingParts},

@@ -22,34 +22,39 @@ func TestTransition(t *testing.T) {
 		errKey  string
 		errCode string
 	}{
-		"OK depart":                  {ticket: onSite(app.StatusAssigned), action: app.ActionDepart, want: app.StatusEnRoute},
-		"OK arrive":                  {ticket: onSite(app.StatusEnRoute), action: app.ActionArrive, want: app.StatusOnSite},
-		"OK start on site":           {ticket: onSite(app.StatusOnSite), action: app.ActionStart, want: app.StatusInProgress},
-		"OK start carry-in":          {ticket: carryIn(app.StatusAssigned), action: app.ActionStart, want: app.StatusInProgress},
-		"OK wait for parts":          {ticket: carryIn(app.StatusInProgress), action: app.ActionWait, in: app.TransitionInput{Reason: "battery EB-1"}, want: app.StatusWaitingParts},
-		"OK resume":                  {ticket: carryIn(app.StatusWaitingParts), action: app.ActionResume, want: app.StatusInProgress},
-		"OK complete repaired":       {ticket: carryIn(app.StatusInProgress), action: app.ActionComplete, in: app.TransitionInput{RepairEntries: 1, Resolution: app.ResolutionRepaired}, want: app.StatusCompleted},
-		"OK complete no fault":       {ticket: app.Ticket{Kind: app.KindCarryIn, Status: app.StatusInProgress}, action: app.ActionComplete, in: app.TransitionInput{Resolution: app.ResolutionNoFault}, want: app.StatusCompleted},
-		"OK complete code on ticket": {ticket: app.Ticket{Kind: app.KindCarryIn, Status: app.StatusInProgress, Diagnosis: "x", ResolutionCode: app.ResolutionAdjusted}, action: app.ActionComplete, in: app.TransitionInput{RepairEntries: 2}, want: app.StatusCompleted},
-		"OK fail with reason":        {ticket: onSite(app.StatusOnSite), action: app.ActionFail, in: app.TransitionInput{Reason: "customer not home"}, want: app.StatusCannotComplete},
-		"OK cancel":                  {ticket: onSite(app.StatusEnRoute), action: app.ActionCancel, in: app.TransitionInput{Reason: "customer cancelled"}, want: app.StatusCancelled},
-		"OK close completed":         {ticket: carryIn(app.StatusCompleted), action: app.ActionClose, want: app.StatusClosed},
-		"OK reopen":                  {ticket: carryIn(app.StatusCompleted), action: app.ActionReopen, in: app.TransitionInput{Reason: "fault returned"}, want: app.StatusAssigned},
-		"ErrStartBeforeArrival":      {ticket: onSite(app.StatusAssigned), action: app.ActionStart, errKey: "transition.start_needs_arrival", errCode: app.ECONFLICT},
-		"ErrDepartCarryIn":           {ticket: carryIn(app.StatusAssigned), action: app.ActionDepart, errKey: "transition.not_on_site", errCode: app.ECONFLICT},
-		"ErrCompleteNoResolution":    {ticket: carryIn(app.StatusInProgress), action: app.ActionComplete, in: app.TransitionInput{RepairEntries: 1}, errKey: "transition.complete_needs_resolution", errCode: app.EINVALID},
-		"ErrCompleteNoRepair":        {ticket: carryIn(app.StatusInProgress), action: app.ActionComplete, in: app.TransitionInput{Resolution: app.ResolutionRepaired}, errKey: "transition.complete_needs_repair", errCode: app.EINVALID},
-		"ErrCompleteNoDiagnosis":     {ticket: app.Ticket{Kind: app.KindCarryIn, Status: app.StatusInProgress}, action: app.ActionComplete, in: app.TransitionInput{RepairEntries: 1, Resolution: app.ResolutionRepaired}, errKey: "transition.complete_needs_diagnosis", errCode: app.EINVALID},
-		"ErrCompleteBadResolution":   {ticket: carryIn(app.StatusInProgress), action: app.ActionComplete, in: app.TransitionInput{RepairEntries: 1, Resolution: "fixed-ish"}, errKey: "ticket.invalid.resolution", errCode: app.EINVALID},
-		"ErrCompleteFromAssigned":    {ticket: carryIn(app.StatusAssigned), action: app.ActionComplete, in: app.TransitionInput{RepairEntries: 1, Resolution: app.ResolutionRepaired}, errKey: "transition.not_from", errCode: app.ECONFLICT},
-		"ErrWaitNoReason":            {ticket: carryIn(app.StatusInProgress), action: app.ActionWait, in: app.TransitionInput{Reason: "  "}, errKey: "transition.wait_needs_reason", errCode: app.EINVALID},
-		"ErrFailNoReason":            {ticket: carryIn(app.StatusInProgress), action: app.ActionFail, errKey: "transition.needs_reason", errCode: app.EINVALID},
-		"ErrCancelClosed":            {ticket: carryIn(app.StatusClosed), action: app.ActionCancel, in: app.TransitionInput{Reason: "x"}, errKey: "transition.not_from", errCode: app.ECONFLICT},
-		"ErrCancelCompleted":         {ticket: carryIn(app.StatusCompleted), action: app.ActionCancel, in: app.TransitionInput{Reason: "x"}, errKey: "transition.not_from", errCode: app.ECONFLICT},
-		"ErrReopenCancelled":         {ticket: carryIn(app.StatusCancelled), action: app.ActionReopen, in: app.TransitionInput{Reason: "x"}, errKey: "transition.not_from", errCode: app.ECONFLICT},
-		"ErrUnknownAction":           {ticket: carryIn(app.StatusAssigned), action: "teleport", errKey: "transition.unknown", errCode: app.EINVALID},
-		"ErrResumeWhenNotWaiting":    {ticket: carryIn(app.StatusInProgress), action: app.ActionResume, errKey: "transition.not_from", errCode: app.ECONFLICT},
-		"ErrCloseInProgress":         {ticket: carryIn(app.StatusInProgress), action: app.ActionClose, errKey: "transition.not_from", errCode: app.ECONFLICT},
+		"OK depart":                    {ticket: onSite(app.StatusAssigned), action: app.ActionDepart, want: app.StatusEnRoute},
+		"OK arrive":                    {ticket: onSite(app.StatusEnRoute), action: app.ActionArrive, want: app.StatusOnSite},
+		"OK start on site":             {ticket: onSite(app.StatusOnSite), action: app.ActionStart, want: app.StatusInProgress},
+		"OK start carry-in":            {ticket: carryIn(app.StatusAssigned), action: app.ActionStart, want: app.StatusInProgress},
+		"OK wait for parts":            {ticket: carryIn(app.StatusInProgress), action: app.ActionWait, in: app.TransitionInput{Reason: "battery EB-1"}, want: app.StatusWaitingParts},
+		"OK resume":                    {ticket: carryIn(app.StatusWaitingParts), action: app.ActionResume, want: app.StatusInProgress},
+		"OK depart again after a wait": {ticket: onSite(app.StatusWaitingParts), action: app.ActionDepart, want: app.StatusEnRoute},
+		"OK resume on site":            {ticket: onSite(app.StatusWaitingParts), action: app.ActionResume, want: app.StatusInProgress},
+		"ErrDepartCarryInWaiting":      {ticket: carryIn(app.StatusWaitingParts), action: app.ActionDepart, errKey: "transition.not_on_site", errCode: app.ECONFLICT},
+		"ErrDepartMailInWaiting":       {ticket: app.Ticket{Kind: app.KindMailIn, Status: app.StatusWaitingParts}, action: app.ActionDepart, errKey: "transition.not_on_site", errCode: app.ECONFLICT},
+		"ErrDepartInProgress":          {ticket: onSite(app.StatusInProgress), action: app.ActionDepart, errKey: "transition.not_from", errCode: app.ECONFLICT},
+		"OK complete repaired":         {ticket: carryIn(app.StatusInProgress), action: app.ActionComplete, in: app.TransitionInput{RepairEntries: 1, Resolution: app.ResolutionRepaired}, want: app.StatusCompleted},
+		"OK complete no fault":         {ticket: app.Ticket{Kind: app.KindCarryIn, Status: app.StatusInProgress}, action: app.ActionComplete, in: app.TransitionInput{Resolution: app.ResolutionNoFault}, want: app.StatusCompleted},
+		"OK complete code on ticket":   {ticket: app.Ticket{Kind: app.KindCarryIn, Status: app.StatusInProgress, Diagnosis: "x", ResolutionCode: app.ResolutionAdjusted}, action: app.ActionComplete, in: app.TransitionInput{RepairEntries: 2}, want: app.StatusCompleted},
+		"OK fail with reason":          {ticket: onSite(app.StatusOnSite), action: app.ActionFail, in: app.TransitionInput{Reason: "customer not home"}, want: app.StatusCannotComplete},
+		"OK cancel":                    {ticket: onSite(app.StatusEnRoute), action: app.ActionCancel, in: app.TransitionInput{Reason: "customer cancelled"}, want: app.StatusCancelled},
+		"OK close completed":           {ticket: carryIn(app.StatusCompleted), action: app.ActionClose, want: app.StatusClosed},
+		"OK reopen":                    {ticket: carryIn(app.StatusCompleted), action: app.ActionReopen, in: app.TransitionInput{Reason: "fault returned"}, want: app.StatusAssigned},
+		"ErrStartBeforeArrival":        {ticket: onSite(app.StatusAssigned), action: app.ActionStart, errKey: "transition.start_needs_arrival", errCode: app.ECONFLICT},
+		"ErrDepartCarryIn":             {ticket: carryIn(app.StatusAssigned), action: app.ActionDepart, errKey: "transition.not_on_site", errCode: app.ECONFLICT},
+		"ErrCompleteNoResolution":      {ticket: carryIn(app.StatusInProgress), action: app.ActionComplete, in: app.TransitionInput{RepairEntries: 1}, errKey: "transition.complete_needs_resolution", errCode: app.EINVALID},
+		"ErrCompleteNoRepair":          {ticket: carryIn(app.StatusInProgress), action: app.ActionComplete, in: app.TransitionInput{Resolution: app.ResolutionRepaired}, errKey: "transition.complete_needs_repair", errCode: app.EINVALID},
+		"ErrCompleteNoDiagnosis":       {ticket: app.Ticket{Kind: app.KindCarryIn, Status: app.StatusInProgress}, action: app.ActionComplete, in: app.TransitionInput{RepairEntries: 1, Resolution: app.ResolutionRepaired}, errKey: "transition.complete_needs_diagnosis", errCode: app.EINVALID},
+		"ErrCompleteBadResolution":     {ticket: carryIn(app.StatusInProgress), action: app.ActionComplete, in: app.TransitionInput{RepairEntries: 1, Resolution: "fixed-ish"}, errKey: "ticket.invalid.resolution", errCode: app.EINVALID},
+		"ErrCompleteFromAssigned":      {ticket: carryIn(app.StatusAssigned), action: app.ActionComplete, in: app.TransitionInput{RepairEntries: 1, Resolution: app.ResolutionRepaired}, errKey: "transition.not_from", errCode: app.ECONFLICT},
+		"ErrWaitNoReason":              {ticket: carryIn(app.StatusInProgress), action: app.ActionWait, in: app.TransitionInput{Reason: "  "}, errKey: "transition.wait_needs_reason", errCode: app.EINVALID},
+		"ErrFailNoReason":              {ticket: carryIn(app.StatusInProgress), action: app.ActionFail, errKey: "transition.needs_reason", errCode: app.EINVALID},
+		"ErrCancelClosed":              {ticket: carryIn(app.StatusClosed), action: app.ActionCancel, in: app.TransitionInput{Reason: "x"}, errKey: "transition.not_from", errCode: app.ECONFLICT},
+		"ErrCancelCompleted":           {ticket: carryIn(app.StatusCompleted), action: app.ActionCancel, in: app.TransitionInput{Reason: "x"}, errKey: "transition.not_from", errCode: app.ECONFLICT},
+		"ErrReopenCancelled":           {ticket: carryIn(app.StatusCancelled), action: app.ActionReopen, in: app.TransitionInput{Reason: "x"}, errKey: "transition.not_from", errCode: app.ECONFLICT},
+		"ErrUnknownAction":             {ticket: carryIn(app.StatusAssigned), action: "teleport", errKey: "transition.unknown", errCode: app.EINVALID},
+		"ErrResumeWhenNotWaiting":      {ticket: carryIn(app.StatusInProgress), action: app.ActionResume, errKey: "transition.not_from", errCode: app.ECONFLICT},
+		"ErrCloseInProgress":           {ticket: carryIn(app.StatusInProgress), action: app.ActionClose, errKey: "transition.not_from", errCode: app.ECONFLICT},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -135,10 +140,21 @@ func TestAvailableActions(t *testing.T) {
 			}
 		}
 	}
-	for _, c := range app.AvailableActions(app.Ticket{Kind: app.KindCarryIn, Status: app.StatusAssigned}, 0) {
-		if c.Action == app.ActionDepart || c.Action == app.ActionArrive {
-			t.Errorf("a carry-in is offered the travel step %s", c.Action)
+	for _, st := range []app.Status{app.StatusAssigned, app.StatusWaitingParts} {
+		for _, c := range app.AvailableActions(app.Ticket{Kind: app.KindCarryIn, Status: st}, 0) {
+			if c.Action == app.ActionDepart || c.Action == app.ActionArrive {
+				t.Errorf("a carry-in %s is offered the travel step %s", st, c.Action)
+			}
 		}
+	}
+	// An on-site ticket waiting for a part: the second visit's departure
+	// and, for a part that came while the technician is there, resume.
+	waiting := map[app.Action]bool{}
+	for _, c := range app.AvailableActions(app.Ticket{Kind: app.KindOnSite, Status: app.StatusWaitingParts}, 0) {
+		waiting[c.Action] = c.Allowed
+	}
+	if !waiting[app.ActionDepart] || !waiting[app.ActionResume] {
+		t.Errorf("on-site waiting for parts: depart %v, resume %v; want both allowed", waiting[app.ActionDepart], waiting[app.ActionResume])
 	}
 }
 
@@ -148,6 +164,8 @@ func TestValidStep(t *testing.T) {
 		want     bool
 	}{
 		{app.StatusAssigned, app.StatusEnRoute, true},
+		{app.StatusWaitingParts, app.StatusEnRoute, true}, // a second visit
+		{app.StatusInProgress, app.StatusEnRoute, false},
 		{app.StatusInProgress, app.StatusCompleted, true},
 		{app.StatusWaitingParts, app.StatusAssigned, true}, // reassigned
 		{app.StatusAssigned, app.StatusCompleted, false},

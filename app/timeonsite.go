@@ -13,9 +13,12 @@ import "time"
 // two and ends at the next move out of both: waiting_parts (the days a
 // part is on its way: no one is at the customer's or at the bench, and a
 // brand paying labour or a customer paying by the hour does not pay them),
-// completed, cannot_complete, cancelled, assigned. The wait's resume
-// starts the next span, so a second visit counts from its resume.
-// Travel is the time en_route, from depart to the next move (arrive).
+// completed, cannot_complete, cancelled, assigned. A second visit after
+// the wait departs again (waiting_parts -> en_route): its drive counts as
+// travel like the first, its work from its arrival; a resume (a part that
+// came while the technician was still there) starts the next span itself.
+// Travel is the time en_route, from each depart to the next move
+// (arrive), summed over the trips.
 //
 // A carry-in or mail-in ticket has no travel and no on_site: its time "on
 // site" is its time at the bench, start (or resume) to the next wait,

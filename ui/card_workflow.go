@@ -66,7 +66,11 @@ type workflowDialogs interface {
 
 // primaryOrder is the next step of each state, in preference order: the
 // first of them the state allows is the primary action. Waiting for parts,
-// failing and cancelling are never primary: they are the exceptions.
+// failing and cancelling are never primary: they are the exceptions. A
+// visit waiting for parts is offered both the second visit's "On my way"
+// and "Resume work": the drive back comes first, as it is the usual next
+// step; resume (a part that came while the technician was there) stays
+// beside it.
 var primaryOrder = []app.Action{app.ActionDepart, app.ActionArrive, app.ActionStart, app.ActionResume, app.ActionComplete, app.ActionClose, app.ActionReopen}
 
 // destructive reports whether a throws the ticket's work away: it looks

@@ -163,12 +163,17 @@ func likelyText(p float64) string {
 }
 
 // arrivedBanner says, at the top of a waiting ticket, that all its parts
-// arrived; nil otherwise.
+// arrived, and what comes next: for a visit, the drive back to the
+// customer (the pinned "On my way"); nil otherwise.
 func arrivedBanner(t app.Ticket, sv *supplyView) fyne.CanvasObject {
 	if sv == nil || t.Status != app.StatusWaitingParts || !partsArrived(sv.requests) {
 		return nil
 	}
-	l := widget.NewLabel(lang.X("request.arrived_resume", "Parts arrived: resume the work."))
+	text := lang.X("request.arrived_resume", "Parts arrived: resume the work.")
+	if t.Kind == app.KindOnSite {
+		text = lang.X("request.arrived_visit", "Parts arrived: go back to the customer.")
+	}
+	l := widget.NewLabel(text)
 	l.TextStyle.Bold = true
 	l.Importance = widget.SuccessImportance
 	return l

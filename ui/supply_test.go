@@ -784,7 +784,8 @@ func TestLoadListSumsTheTicketsAhead(t *testing.T) {
 
 // TestWaitingTicketSaysWhenItsPartsArrived: a ticket waiting for parts
 // says "parts arrived" in the list and on the ticket once every request
-// still wanted arrived in full, and not before.
+// still wanted arrived in full, and not before; a visit's ticket (the
+// demo technician's are visits) says to go back to the customer.
 func TestWaitingTicketSaysWhenItsPartsArrived(t *testing.T) {
 	cases := []struct {
 		name   string
@@ -819,11 +820,14 @@ func TestWaitingTicketSaysWhenItsPartsArrived(t *testing.T) {
 			s.pull(t, app.Dataset{PartRequests: reqs})
 			s.term.List().SetQuery(tk.Number)
 			rows := strings.Join(s.term.List().Rows(), "\n")
+			if tk.Kind != app.KindOnSite {
+				t.Fatalf("ticket %s is a %s, not a visit", tk.Number, tk.Kind)
+			}
 			if got := strings.Contains(rows, "parts arrived: resume"); got != c.want {
 				t.Errorf("list badge %v, want %v:\n%s", got, c.want, rows)
 			}
 			s.term.Detail().Show(tk.ID)
-			if got := strings.Contains(labels(s.term.Detail().Object()), "Parts arrived: resume the work."); got != c.want {
+			if got := strings.Contains(labels(s.term.Detail().Object()), "Parts arrived: go back to the customer."); got != c.want {
 				t.Errorf("ticket says parts arrived %v, want %v", got, c.want)
 			}
 		})

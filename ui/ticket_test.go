@@ -155,6 +155,18 @@ func TestPrimaryActionStaysInView(t *testing.T) {
 					&app.TransitionTicket{Action: app.ActionWait, Ticket: tk.ID, Epoch: tk.Epoch, Reason: "battery"},
 				}
 			}},
+		// A visit that waited for a part: the next step is the drive back
+		// (a second visit); resume stays, for a part that came while the
+		// technician was still there.
+		{name: "OnSiteWaitingParts", kind: app.KindOnSite, primary: "On my way", inCards: []string{"Resume work", "Cannot complete"},
+			steps: func(tk app.Ticket) []app.Command {
+				return []app.Command{
+					&app.TransitionTicket{Action: app.ActionDepart, Ticket: tk.ID, Epoch: tk.Epoch},
+					&app.TransitionTicket{Action: app.ActionArrive, Ticket: tk.ID, Epoch: tk.Epoch},
+					&app.TransitionTicket{Action: app.ActionStart, Ticket: tk.ID, Epoch: tk.Epoch},
+					&app.TransitionTicket{Action: app.ActionWait, Ticket: tk.ID, Epoch: tk.Epoch, Reason: "drain pump"},
+				}
+			}},
 		{name: "Completed", kind: app.KindCarryIn, primary: "Hand back and close", inCards: []string{"Reopen"},
 			steps: func(tk app.Ticket) []app.Command {
 				diag := "battery swollen"

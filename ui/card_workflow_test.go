@@ -1,0 +1,48 @@
+package ui_test
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+)
+
+// TestSecondVisitAfterWait: an on-site ticket that waited for a part is
+// finished on a second visit taken from the pinned button: "On my way"
+// (with the customer's "on my way" notice offered again), "Arrived",
+// "Start work", each saved (app.TestSiteClockVisits counts the second
+// drive as travel).
+func TestSecondVisitAfterWait(t *testing.T) {
+	term, _, ds, deps := ticketTerminal(t, nil)
+	tk := assignedTicket(t, ds, app.KindOnSite, 0)
+	commitAll(t, deps, deps.Actor,
+		&app.TransitionTicket{Action: app.ActionDepart, Ticket: tk.ID, Epoch: tk.Epoch},
+		&app.TransitionTicket{Action: app.ActionArrive, Ticket: tk.ID, Epoch: tk.Epoch},
+		&app.TransitionTicket{Action: app.ActionStart, Ticket: tk.ID, Epoch: tk.Epoch},
+		&app.TransitionTicket{Action: app.ActionWait, Ticket: tk.ID, Epoch: tk.Epoch, Reason: "drain pump"})
+	term.Detail().Show(tk.ID)
+	detail := term.Detail().Object()
+	if b := button(detail, "Resume work"); b == nil || b.Disabled() || b.Importance != widget.MediumImportance {
+		t.Fatalf("resume: %+v, want an enabled secondary button", b)
+	}
+	if button(detail, "Notify customer: on my way") != nil {
+		t.Error("the \"on my way\" notice is offered while the part is awaited")
+	}
+	for _, step := range []struct {
+		button string
+		want   app.Status
+	}{{"On my way", app.StatusEnRoute}, {"Arrived", app.StatusOnSite}, {"Start work", app.StatusInProgress}} {
+		b := button(detail, step.button)
+		if b == nil || b.Importance != widget.HighImportance {
+			t.Fatalf("%q is not the primary step: %+v", step.button, b)
+		}
+		if step.want == app.StatusOnSite && button(detail, "Notify customer: on my way") == nil {
+			t.Error("the customer cannot be told of the second visit")
+		}
+		tapButton(t, detail, step.button)
+		if got := ticketNow(t, deps, tk.ID).Ticket.Status; got != step.want {
+			t.Fatalf("after %q the ticket is %s, want %s", step.button, got, step.want)
+		}
+	}
+}
