@@ -53,9 +53,16 @@ func SLADue(st Status, respondBy, resolveBy time.Time) time.Time {
 // waited in vain, and someone has to call them to book again. The
 // window's end counts, or its start when it has none; a ticket without a
 // window, or whose technician has arrived or begun, has nothing to miss.
-func WindowMissed(st Status, start, end, now time.Time) bool {
+// Nor has a later visit on its way (en route, the work begun before:
+// started is Ticket.StartedAt): the drive back after a wait for a part
+// was agreed with the customer, and the first visit's window, long
+// over, read "missed 12 days ago: call the customer" (h-travel's walk).
+func WindowMissed(st Status, started, start, end, now time.Time) bool {
 	if end.IsZero() {
 		end = start
+	}
+	if st == StatusEnRoute && !started.IsZero() {
+		return false
 	}
 	return !end.IsZero() && AwaitingResponse(st) && now.After(end)
 }

@@ -57,20 +57,26 @@ func TestWindowMissed(t *testing.T) {
 		start, end time.Time
 		now        time.Time
 		want       bool
+		started    time.Time // the work began on an earlier visit
 	}{
-		{StatusAssigned, start, end, end.Add(time.Minute), true},
-		{StatusEnRoute, start, end, end.Add(27 * time.Hour), true},
-		{StatusAssigned, start, end, end, false},                           // its last minute
-		{StatusAssigned, start, end, start.Add(time.Hour), false},          // within it
-		{StatusAssigned, start, time.Time{}, start.Add(time.Minute), true}, // a time, no end
-		{StatusAssigned, time.Time{}, time.Time{}, end.Add(time.Hour), false},
-		{StatusOnSite, start, end, end.Add(time.Hour), false},
-		{StatusInProgress, start, end, end.Add(time.Hour), false},
-		{StatusWaitingParts, start, end, end.Add(time.Hour), false},
-		{StatusCompleted, start, end, end.Add(time.Hour), false},
-		{StatusCancelled, start, end, end.Add(time.Hour), false},
+		{StatusAssigned, start, end, end.Add(time.Minute), true, time.Time{}},
+		{StatusEnRoute, start, end, end.Add(27 * time.Hour), true, time.Time{}},
+		{StatusAssigned, start, end, end, false, time.Time{}},                           // its last minute
+		{StatusAssigned, start, end, start.Add(time.Hour), false, time.Time{}},          // within it
+		{StatusAssigned, start, time.Time{}, start.Add(time.Minute), true, time.Time{}}, // a time, no end
+		{StatusAssigned, time.Time{}, time.Time{}, end.Add(time.Hour), false, time.Time{}},
+		{StatusOnSite, start, end, end.Add(time.Hour), false, time.Time{}},
+		{StatusInProgress, start, end, end.Add(time.Hour), false, time.Time{}},
+		{StatusWaitingParts, start, end, end.Add(time.Hour), false, time.Time{}},
+		{StatusCompleted, start, end, end.Add(time.Hour), false, time.Time{}},
+		{StatusCancelled, start, end, end.Add(time.Hour), false, time.Time{}},
+		// A second visit after a wait for a part, on its way: booked
+		// with the customer, not the first window missed.
+		{StatusEnRoute, start, end, end.Add(12 * 24 * time.Hour), false, start.Add(30 * time.Minute)},
+		// Reopened for rework: a new visit is still to be booked.
+		{StatusAssigned, start, end, end.Add(12 * 24 * time.Hour), true, start.Add(30 * time.Minute)},
 	} {
-		if got := WindowMissed(c.st, c.start, c.end, c.now); got != c.want {
+		if got := WindowMissed(c.st, c.started, c.start, c.end, c.now); got != c.want {
 			t.Errorf("WindowMissed(%s, %v, %v, %v) = %v, want %v", c.st, c.start, c.end, c.now, got, c.want)
 		}
 	}

@@ -318,13 +318,15 @@ type TicketRow struct {
 	WindowEnd    time.Time
 	ResolveBy    time.Time
 	PromisedAt   time.Time
+	StartedAt    time.Time // the work began (on an earlier visit, when en route again): WindowMissed
 }
 
 // Row returns t as a list shows it.
 func (t Ticket) Row() TicketRow {
 	return TicketRow{ID: t.ID, Number: t.Number, CustomerName: t.Customer.Name, Address: t.Customer.Address,
 		City: t.Customer.City, Brand: t.Product.Brand, Model: t.Product.Model, Status: t.Status,
-		WindowStart: t.WindowStart, WindowEnd: t.WindowEnd, ResolveBy: t.ResolveBy, PromisedAt: t.PromisedAt}
+		WindowStart: t.WindowStart, WindowEnd: t.WindowEnd, ResolveBy: t.ResolveBy, PromisedAt: t.PromisedAt,
+		StartedAt: t.StartedAt}
 }
 
 // PostalAddress is the customer's Customer.PostalAddress.

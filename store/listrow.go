@@ -14,18 +14,22 @@ import (
 // the ticket in one column: a JSON array of listRowStrings strings (id,
 // number, customer name, address, city, brand, model, status) and then
 // listRowTimes times in nanoseconds since 1970, null for none (window
-// start, window end, resolve by, promised at). One column, parsed here,
-// costs a fraction of a dozen columns read through the driver.
+// start, window end, resolve by, promised at, started at). One column,
+// parsed here, costs a fraction of a dozen columns read through the
+// driver. A row written before started at was kept (0011's, or an older
+// app's) ends after promised at: it reads as not started, until the
+// ticket is written again.
 const (
 	listRowStrings = 8
-	listRowTimes   = 4
+	listRowTimes   = 5
+	listRowOlder   = 1 // times a row written before started at lacks
 )
 
 // encodeListRow is the list_row of r.
 func encodeListRow(r app.TicketRow) (string, error) {
 	b, err := json.Marshal([listRowStrings + listRowTimes]any{
 		string(r.ID), r.Number, r.CustomerName, r.Address, r.City, r.Brand, r.Model, string(r.Status),
-		nsec(r.WindowStart), nsec(r.WindowEnd), nsec(r.ResolveBy), nsec(r.PromisedAt)})
+		nsec(r.WindowStart), nsec(r.WindowEnd), nsec(r.ResolveBy), nsec(r.PromisedAt), nsec(r.StartedAt)})
 	return string(b), err
 }
 
@@ -42,6 +46,9 @@ func decodeListRow(s string) (app.TicketRow, error) {
 	}
 	i := 1
 	for f := range listRowStrings + listRowTimes {
+		if f == listRowStrings+listRowTimes-listRowOlder && s[i:] == "]" {
+			break // an older row: no started at
+		}
 		if f > 0 {
 			if i >= len(s) || s[i] != ',' {
 				return app.TicketRow{}, errListRow
@@ -63,7 +70,7 @@ func decodeListRow(s string) (app.TicketRow, error) {
 	}
 	return app.TicketRow{ID: app.TicketID(strs[0]), Number: strs[1], CustomerName: strs[2], Address: strs[3],
 		City: strs[4], Brand: strs[5], Model: strs[6], Status: app.Status(strs[7]),
-		WindowStart: times[0], WindowEnd: times[1], ResolveBy: times[2], PromisedAt: times[3]}, nil
+		WindowStart: times[0], WindowEnd: times[1], ResolveBy: times[2], PromisedAt: times[3], StartedAt: times[4]}, nil
 }
 
 // listRowString reads the JSON string at s[i:], returning it and the

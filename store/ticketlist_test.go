@@ -431,6 +431,7 @@ func TestListRow(t *testing.T) {
 		{},
 		{ID: "t-1", Number: "FB-1", CustomerName: "王伟", Address: "浦东新区世纪大道100号", City: "上海市", Brand: "Huawei", Model: "P50",
 			Status: app.StatusAssigned, WindowStart: at, WindowEnd: at.Add(time.Hour), ResolveBy: at.Add(48 * time.Hour), PromisedAt: at.Add(-time.Hour)},
+		{ID: "t-3", Status: app.StatusEnRoute, WindowStart: at, StartedAt: at.Add(30 * time.Minute)},
 		{ID: "t-2", Number: `a"b\c`, CustomerName: "<&> \n\t\u2028 😀 \x01", Address: `\"`, WindowStart: time.Unix(0, -5).UTC()},
 	} {
 		s, err := encodeListRow(r)
@@ -442,10 +443,16 @@ func TestListRow(t *testing.T) {
 			t.Errorf("%s:\n got %+v, %v\nwant %+v", s, got, err, r)
 		}
 	}
+	// A row written before it kept its start (migration 0011's, an older
+	// app's) ends after promised at, and reads as not started.
+	older := `["t-1","FB-1","","","","","","en_route",null,null,null,1781776800123456789]`
+	if got, err := decodeListRow(older); err != nil || got != (app.TicketRow{ID: "t-1", Number: "FB-1", Status: app.StatusEnRoute, PromisedAt: at}) {
+		t.Errorf("an older row: got %+v, %v", got, err)
+	}
 	good, _ := encodeListRow(app.TicketRow{ID: "t-1", PromisedAt: at})
 	for _, bad := range []string{"", "[]", "{}", good[:len(good)-1], good + "]", strings.Replace(good, `"t-1"`, `1`, 1),
 		strings.Replace(good, "null", "nul", 1), strings.Replace(good, `"t-1"`, `"t-1`, 1), `["a"]`,
-		strings.Replace(good, "1781776800123456789", "99999999999999999999", 1)} {
+		strings.Replace(good, "1781776800123456789", "99999999999999999999", 1), older[:len(older)-1] + ",]", good[:len(good)-1] + ",null]"} {
 		if r, err := decodeListRow(bad); err == nil {
 			t.Errorf("%q decoded to %+v", bad, r)
 		}

@@ -1,11 +1,14 @@
 package ui_test
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/ui"
 )
 
 // TestSecondVisitAfterWait: an on-site ticket that waited for a part is
@@ -14,8 +17,15 @@ import (
 // "Start work", each saved (app.TestSiteClockVisits counts the second
 // drive as travel).
 func TestSecondVisitAfterWait(t *testing.T) {
-	term, _, ds, deps := ticketTerminal(t, nil)
+	// Twelve days after the first visit's window: the second is agreed
+	// with the customer, and on its way it has missed nothing.
+	var later time.Time
+	term, _, ds, deps := ticketTerminal(t, func(d *ui.Deps) { d.Now = func() time.Time { return later } })
 	tk := assignedTicket(t, ds, app.KindOnSite, 0)
+	later = tk.WindowStart.Add(12 * 24 * time.Hour)
+	if tk.WindowStart.IsZero() {
+		t.Fatalf("%s has no window to have missed", tk.Number)
+	}
 	commitAll(t, deps, deps.Actor,
 		&app.TransitionTicket{Action: app.ActionDepart, Ticket: tk.ID, Epoch: tk.Epoch},
 		&app.TransitionTicket{Action: app.ActionArrive, Ticket: tk.ID, Epoch: tk.Epoch},
@@ -43,6 +53,15 @@ func TestSecondVisitAfterWait(t *testing.T) {
 		tapButton(t, detail, step.button)
 		if got := ticketNow(t, deps, tk.ID).Ticket.Status; got != step.want {
 			t.Fatalf("after %q the ticket is %s, want %s", step.button, got, step.want)
+		}
+		if step.want == app.StatusEnRoute {
+			if shown := labels(detail); strings.Contains(shown, "Missed") {
+				t.Errorf("on the way to the second visit, the ticket says the first one's window was missed:\n%s", shown)
+			}
+			rows, err := deps.Tickets.ListTickets(t.Context(), app.TicketFilter{Query: tk.Number, Limit: 5})
+			if err != nil || len(rows.Rows) != 1 || rows.Rows[0].StartedAt.IsZero() {
+				t.Errorf("the list row of %s on its second visit: %+v, %v; want it to keep when the work began", tk.Number, rows, err)
+			}
 		}
 	}
 }

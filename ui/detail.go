@@ -767,7 +767,7 @@ func windowText(zone *time.Location, t app.Ticket) string {
 // technician not there (app.WindowMissed), how long ago and what to do.
 func appointmentText(zone *time.Location, t app.Ticket, now time.Time) string {
 	text := windowText(zone, t)
-	if !app.WindowMissed(t.Status, t.WindowStart, t.WindowEnd, now) {
+	if !app.WindowMissed(t.Status, t.StartedAt, t.WindowStart, t.WindowEnd, now) {
 		return text
 	}
 	end := t.WindowEnd

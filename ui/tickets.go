@@ -642,7 +642,7 @@ func rowPlaceText(t app.TicketRow, now time.Time) string {
 		// customer is still waiting at home, and a call comes first.
 		// Said beside the window, before the address: at the end of
 		// the status line a long countdown cut it off.
-		if app.WindowMissed(t.Status, t.WindowStart, t.WindowEnd, now) {
+		if app.WindowMissed(t.Status, t.StartedAt, t.WindowStart, t.WindowEnd, now) {
 			w += " · " + lang.X("tickets.window_missed", "missed: call the customer")
 		}
 		parts = append(parts, w)

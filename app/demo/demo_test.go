@@ -1056,7 +1056,7 @@ func TestDemoEvening(t *testing.T) {
 				if !tk.Status.Open() || tk.WindowStart.IsZero() {
 					continue
 				}
-				miss := app.WindowMissed(tk.Status, tk.WindowStart, tk.WindowEnd, now)
+				miss := app.WindowMissed(tk.Status, tk.StartedAt, tk.WindowStart, tk.WindowEnd, now)
 				if miss {
 					allMissed++
 				}

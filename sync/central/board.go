@@ -460,6 +460,10 @@ type BoardTicket struct {
 	// (app.Ticket.StatusReason), for those statuses only (reasonStatuses);
 	// the technician's device shows it, and so does the board.
 	StatusReason string `json:"status_reason,omitempty"`
+	// StartedAt is when the work began (app.Ticket.StartedAt), for a
+	// ticket en route only: a second visit on its way has not missed the
+	// first one's window (app.WindowMissed).
+	StartedAt time.Time `json:"started_at,omitzero"`
 }
 
 // reasonStatuses are the statuses whose reason tells dispatch why the
@@ -677,12 +681,13 @@ func (db *DB) boardTickets(ctx context.Context, tx *sql.Tx, where string, args [
 }
 
 // boardReasons sets the StatusReason of the tickets of reasonStatuses,
-// read from their entities in statements of at most bulkRows IDs: the
-// reason is not in ticket_index, and only a page's tickets are read.
+// and the StartedAt of those en route, read from their entities in
+// statements of at most bulkRows IDs: neither is in ticket_index, and
+// only a page's tickets are read.
 func (db *DB) boardReasons(ctx context.Context, tx *sql.Tx, tenant string, tickets []BoardTicket) error {
 	at := map[string]int{}
 	for i, t := range tickets {
-		if slices.Contains(reasonStatuses, t.Status) {
+		if slices.Contains(reasonStatuses, t.Status) || t.Status == app.StatusEnRoute {
 			at[string(t.ID)] = i
 		}
 	}
@@ -704,7 +709,8 @@ func (db *DB) boardReasons(ctx context.Context, tx *sql.Tx, tenant string, ticke
 			// of 100 waiting tickets 2,800 more allocations (of 162,000,
 			// BenchmarkBoardPage with its tickets waiting for parts).
 			var t struct {
-				StatusReason string `json:"status_reason"`
+				StatusReason string    `json:"status_reason"`
+				StartedAt    time.Time `json:"started_at"`
 			}
 			if err := rows.Scan(&id, &data); err != nil {
 				rows.Close()
@@ -714,7 +720,11 @@ func (db *DB) boardReasons(ctx context.Context, tx *sql.Tx, tenant string, ticke
 				rows.Close()
 				return fmt.Errorf("ticket %s: %w", id, err)
 			}
-			tickets[at[id]].StatusReason = t.StatusReason
+			if bt := &tickets[at[id]]; bt.Status == app.StatusEnRoute {
+				bt.StartedAt = t.StartedAt
+			} else {
+				bt.StatusReason = t.StatusReason
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {

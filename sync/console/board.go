@@ -319,7 +319,7 @@ func boardCardOf(cat *translations.Catalog, t central.BoardTicket, techName stri
 	cd := boardCard{BoardTicket: t, TechnicianName: techName, Window: windowText(t.WindowStart, t.WindowEnd, now.Location()),
 		MayReassign: app.MayReassign(app.Ticket{Status: t.Status}),
 		MayCancel:   slices.Contains(cancellable, t.Status), MayReopen: slices.Contains(reopenable, t.Status),
-		WindowMissed: app.WindowMissed(t.Status, t.WindowStart, t.WindowEnd, now)}
+		WindowMissed: app.WindowMissed(t.Status, t.StartedAt, t.WindowStart, t.WindowEnd, now)}
 	due := app.SLADue(t.Status, t.RespondBy, t.ResolveBy)
 	// A completed or failed ticket waits on dispatch, not on the
 	// technician: its countdown would only alarm (the ticket page and the

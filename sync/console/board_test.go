@@ -816,7 +816,7 @@ func TestBoardStreamCatchesUpWithThePage(t *testing.T) {
 // TestBoardCardSaysAWindowWasMissed: a card whose visit window is over
 // with the technician not there yet says to call the customer, as the
 // technician's list does (app.WindowMissed); one still ahead does not,
-// nor one whose work began.
+// nor one whose work began, nor one on its way to a second visit.
 func TestBoardCardSaysAWindowWasMissed(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, tc *testConsole) {
 		tc.scheduleFixture(t) // FB-1's window is ahead, FB-2's ended an hour ago
@@ -840,6 +840,31 @@ func TestBoardCardSaysAWindowWasMissed(t *testing.T) {
 		_, body = cl.get(t, "/board")
 		if c := card(body, "FB-2"); strings.Contains(c, missed) {
 			t.Errorf("FB-2's work began and its card still says the window was missed:\n%s", c)
+		}
+		// A visit whose window ended a day ago: on the way to it, missed;
+		// begun, waiting for a part, and on the way back for a second
+		// visit, not (the drive back was agreed with the customer).
+		ds := app.Dataset{Tickets: []app.TicketDetail{{Ticket: app.Ticket{ID: "tk-v", Number: "FB-V", Kind: app.KindOnSite,
+			Product: app.Product{Category: app.CategoryAppliance, Brand: "Haier", Model: "EG100", Serial: "SV1"}, Country: "CN",
+			Customer: app.Customer{Name: "Visit", Phone: "138 0000 0002", Address: "2 Visit Road"}, Priority: app.PriorityNormal, Status: app.StatusAssigned,
+			Epoch: 1, Technician: "tech-1", Store: "s1", WindowStart: testStart.Add(-26 * time.Hour), WindowEnd: testStart.Add(-24 * time.Hour),
+			ResolveBy: testStart.Add(48 * time.Hour), CreatedAt: testStart.Add(-48 * time.Hour), UpdatedAt: testStart.Add(-48 * time.Hour)}}}}
+		if err := tc.db.LoadDataset(t.Context(), "t1", ds); err != nil {
+			t.Fatal(err)
+		}
+		step := func(a app.Action) {
+			tc.dispatch(t, "t1", &app.TransitionTicket{Action: a, Ticket: "tk-v", Epoch: 1, Reason: "drain pump"})
+		}
+		step(app.ActionDepart)
+		if _, body = cl.get(t, "/board"); !strings.Contains(card(body, "FB-V"), missed) {
+			t.Errorf("FB-V on its way to a window that ended a day ago: its card does not say so:\n%s", card(body, "FB-V"))
+		}
+		step(app.ActionArrive)
+		step(app.ActionStart)
+		step(app.ActionWait)
+		step(app.ActionDepart)
+		if _, body = cl.get(t, "/board"); strings.Contains(card(body, "FB-V"), missed) {
+			t.Errorf("FB-V on its way to a second visit: its card says the first visit's window was missed:\n%s", card(body, "FB-V"))
 		}
 	})
 }
