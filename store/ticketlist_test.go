@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fieldbench/fieldbench/app"
 )
@@ -457,4 +458,33 @@ func TestListRow(t *testing.T) {
 			t.Errorf("%q decoded to %+v", bad, r)
 		}
 	}
+}
+
+// FuzzDecodeListRow: any list_row decodes or is refused without a panic,
+// and a row it accepts encodes back to a list_row that decodes to it.
+func FuzzDecodeListRow(f *testing.F) {
+	at := time.Date(2026, 6, 18, 10, 0, 0, 0, time.UTC)
+	for _, r := range []app.TicketRow{{}, {ID: "t-1", Number: `a"b`, Status: app.StatusEnRoute, WindowStart: at, StartedAt: at}} {
+		s, err := encodeListRow(r)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(s)
+	}
+	f.Add(`["t-1","FB-1","","","","","","en_route",null,null,null,1781776800123456789]`)
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := decodeListRow(s)
+		if err != nil || !utf8.ValidString(s) {
+			// A list_row is written by json_array or encoding/json,
+			// which write valid UTF-8 only (bad bytes as U+FFFD).
+			return
+		}
+		again, err := encodeListRow(r)
+		if err != nil {
+			t.Fatalf("%q decoded to %+v, which does not encode: %v", s, r, err)
+		}
+		if back, err := decodeListRow(again); err != nil || back != r {
+			t.Fatalf("%q -> %+v -> %q -> %+v, %v", s, r, again, back, err)
+		}
+	})
 }
