@@ -79,9 +79,12 @@ func (d *doc) masthead(provider, title, qr string) error {
 	return nil
 }
 
-// whenW is the width of a table's column of times, in mm: a Chinese day
-// of two digits and its time need 40 (TestTimeColumnHoldsADayAndItsTime).
-const whenW = 40
+// whenW is the width of a table's column of times, in mm: Portuguese's
+// "28 de mar. de 2028 20:48", the longest day and time of the five
+// languages, needs 41.4 of text, bold, and a cell keeps 2 of padding
+// (TestTimeColumnHoldsADayAndItsTime); a Chinese day of two digits needs
+// 36.2.
+const whenW = 45
 
 // ReportID is the identifier a report's QR Code carries:
 // "FBR1:<ticket number>:<the first 16 hex digits of the digest>".
@@ -143,8 +146,7 @@ func ServiceReport(ctx context.Context, w io.Writer, r app.ServiceReport, opts O
 	})
 	if len(r.Repairs) > 0 {
 		d.y += 1
-		// The day and time fit on one line in English, French, Spanish
-		// and Chinese; Portuguese's "30 de dez. de 2026" wraps its time.
+		// The day and time fit on one line in every language (whenW).
 		cols := []float64{whenW, contentW - whenW - 20, 20}
 		d.row(cols, []string{c.Text("report.when", "When", nil), c.Text("report.repair", "Repair", nil), c.Text("report.minutes", "Minutes", nil)}, true)
 		for _, e := range r.Repairs {
