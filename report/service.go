@@ -152,7 +152,7 @@ func ServiceReport(ctx context.Context, w io.Writer, r app.ServiceReport, opts O
 		for _, e := range r.Repairs {
 			mins := ""
 			if e.Minutes > 0 {
-				mins = strconv.Itoa(e.Minutes)
+				mins = c.Count(int64(e.Minutes))
 			}
 			d.row(cols, []string{when(e.At), e.Action, mins}, false)
 		}
@@ -174,7 +174,7 @@ func ServiceReport(ctx context.Context, w io.Writer, r app.ServiceReport, opts O
 			if p.ReturnNeeded {
 				removed = c.Text("report.returned", "{{.Serial}} (goes back to the maker)", map[string]any{"Serial": p.DefectiveSerial})
 			}
-			d.row(cols, []string{string(p.Number), partName(lang, p), strconv.Itoa(p.Qty), p.Serial, strings.TrimSpace(removed)}, false)
+			d.row(cols, []string{string(p.Number), partName(lang, p), c.Count(int64(p.Qty)), p.Serial, strings.TrimSpace(removed)}, false)
 		}
 		d.size = 10
 	}
@@ -210,7 +210,7 @@ func ServiceReport(ctx context.Context, w io.Writer, r app.ServiceReport, opts O
 			if l.Covered {
 				status = c.Text("warranty.line.covered", "covered", nil)
 			}
-			d.row(cols, []string{lineText(c, l, names), strconv.Itoa(l.Qty), money(lang, l.Amount), money(lang, l.Customer), status}, false)
+			d.row(cols, []string{lineText(c, l, names), c.Count(int64(l.Qty)), money(lang, l.Amount), money(lang, l.Customer), status}, false)
 		}
 		d.y += 1
 		sum := []float64{contentW - 30 - 32 - 32, 32, 32}
@@ -321,7 +321,7 @@ func photos(ctx context.Context, d *doc, c *translations.Catalog, list []app.Rep
 	}
 	d.y += cellH + 8
 	if more := len(list) - len(shown); more > 0 {
-		d.para(margin, c.Plural("report.more_photos", "and {{.Count}} more photos on the ticket", more, nil))
+		d.para(margin, c.Plural("report.more_photos", "and {{.Count}} more photos on the ticket", more, counted(c, more)))
 	}
 	return nil
 }
@@ -399,6 +399,13 @@ func partName(lang string, p app.ReportPart) string {
 		return p.NameZH
 	}
 	return p.NameEN
+}
+
+// counted is a plural text's data with its count as c's reader writes a
+// number (translations.Count): "1,234 units", not "1234 units" beside a
+// grouped 9,532. The plural form is still chosen by the number itself.
+func counted(c *translations.Catalog, n int) map[string]any {
+	return map[string]any{"Count": c.Count(int64(n))}
 }
 
 func duration(c *translations.Catalog, minutes int) string {
