@@ -392,9 +392,13 @@ func reasonText(c *translations.Catalog, r app.Reason) string {
 	return c.Text(r.Key, r.Message, data)
 }
 
-// partName is a part's catalog name in the report's language: the Chinese
-// name for Chinese, else the English one, else the other.
+// partName is a part's catalog name in the report's language: its name in
+// the customer's language when the report states one (fr, es, pt...),
+// the Chinese name for Chinese, else the English one, else the other.
 func partName(lang string, p app.ReportPart) string {
+	if p.Name != "" {
+		return p.Name
+	}
 	if lang == "zh-Hans" && p.NameZH != "" || p.NameEN == "" {
 		return p.NameZH
 	}

@@ -300,5 +300,5 @@ func PackingList(ctx context.Context, w io.Writer, s Shipping, opts Options) err
 // shippedPartName is a part's catalog name in the document's language (see
 // partName); empty for a part the catalog does not hold.
 func shippedPartName(lang string, p app.Part) string {
-	return partName(lang, app.ReportPart{NameEN: p.NameEN, NameZH: p.NameZH})
+	return partName(lang, app.ReportPart{NameEN: p.NameEN, NameZH: p.NameZH, Name: p.NameIn(lang)})
 }
