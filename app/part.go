@@ -145,21 +145,33 @@ func asciiSpace(c byte) bool {
 // else its number. Every screen and page that names a part picks it so.
 func (p Part) NameFor(lang string) string {
 	primary, _, _ := strings.Cut(strings.ToLower(strings.ReplaceAll(strings.TrimSpace(lang), "_", "-")), "-")
+	if n := p.NameIn(lang); n != "" {
+		return n
+	}
 	switch {
 	case primary == "zh" && strings.TrimSpace(p.NameZH) != "":
 		return p.NameZH
-	case primary != "en" && primary != "zh":
-		if n, ok := textFor(p.Names, lang); ok {
-			return n
-		}
-	}
-	switch {
 	case strings.TrimSpace(p.NameEN) != "":
 		return p.NameEN
 	case strings.TrimSpace(p.NameZH) != "":
 		return p.NameZH
 	}
 	return string(p.Number)
+}
+
+// NameIn is the part's name in Names for a reader of lang when lang is
+// neither English nor Chinese (whose names are NameEN and NameZH), as
+// RuleSet.NameFor picks one; "" when Names has none for lang. NameFor
+// reads it first; a service report states it as its part's name (name).
+func (p Part) NameIn(lang string) string {
+	primary, _, _ := strings.Cut(strings.ToLower(strings.ReplaceAll(strings.TrimSpace(lang), "_", "-")), "-")
+	if primary == "en" || primary == "zh" {
+		return ""
+	}
+	if n, ok := textFor(p.Names, lang); ok {
+		return n
+	}
+	return ""
 }
 
 // SearchNames are the part's names a search finds it by, each folded

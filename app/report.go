@@ -64,11 +64,16 @@ type ReportRepair struct {
 	At      time.Time `json:"at"`
 }
 
-// ReportPart is a part fitted, with its catalog names.
+// ReportPart is a part fitted, with its catalog names: English, Chinese,
+// and its name in the customer's language when that is another language
+// the catalog names the part in (Part.NameIn), which the report prints.
+// Name is left out when empty, so the facts of a report without it, and
+// their digest, are what they were before it was added.
 type ReportPart struct {
 	Number          PartNumber `json:"number"`
 	NameEN          string     `json:"name_en"`
 	NameZH          string     `json:"name_zh"`
+	Name            string     `json:"name,omitempty"`
 	Qty             int        `json:"qty"`
 	Serial          string     `json:"serial"`
 	DefectiveSerial string     `json:"defective_serial"`
@@ -181,7 +186,7 @@ func BuildServiceReport(in ReportInput) ServiceReport {
 	})
 	for _, p := range parts {
 		c := in.Catalog[p.Part]
-		r.Parts = append(r.Parts, ReportPart{Number: p.Part, NameEN: c.NameEN, NameZH: c.NameZH, Qty: p.Qty,
+		r.Parts = append(r.Parts, ReportPart{Number: p.Part, NameEN: c.NameEN, NameZH: c.NameZH, Name: c.NameIn(r.Language()), Qty: p.Qty,
 			Serial: p.Serial, DefectiveSerial: p.DefectiveSerial, ReturnNeeded: c.ReturnNeeded})
 	}
 

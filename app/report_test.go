@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -147,6 +148,33 @@ func TestReportLanguage(t *testing.T) {
 		r := ServiceReport{Country: tc.country, Customer: Customer{Name: "x", Language: tc.lang}}
 		if got := r.Language(); got != tc.want {
 			t.Errorf("%s/%q: Language() = %q, want %q", tc.country, tc.lang, got, tc.want)
+		}
+	}
+}
+
+// TestReportPartNamedInTheCustomersLanguage: a report states a part's name
+// in its customer's language when the catalog has one other than English
+// and Chinese (name, printed in place of name_en); for an English or
+// Chinese customer, or a language the catalog lacks, it states none, and
+// the facts' JSON holds no "name" key, so their digest is as before.
+func TestReportPartNamedInTheCustomersLanguage(t *testing.T) {
+	names := map[string]string{"fr": "Batterie", "pt-BR": "Bateria", "es": "Batería"}
+	for _, c := range []struct{ lang, want string }{
+		{"fr", "Batterie"}, {"fr-CA", "Batterie"}, {"pt-BR", "Bateria"}, {"pt", "Bateria"}, {"es-MX", "Batería"},
+		{"en", ""}, {"zh-CN", ""}, {"de", ""},
+	} {
+		in := reportFixture()
+		in.Detail.Ticket.Customer.Language = c.lang
+		p := in.Catalog["BAT-1"]
+		p.Names = names
+		in.Catalog["BAT-1"] = p
+		r := BuildServiceReport(in)
+		if got := r.Parts[0].Name; got != c.want {
+			t.Errorf("%s: the part is named %q, want %q", c.lang, got, c.want)
+		}
+		facts := r.CanonicalJSON()
+		if has := strings.Contains(facts, `"name_zh":"电池","name":`); has != (c.want != "") {
+			t.Errorf("%s: the facts hold a name key: %v, want %v: %s", c.lang, has, c.want != "", facts)
 		}
 	}
 }

@@ -79,9 +79,12 @@ func (d *doc) masthead(provider, title, qr string) error {
 	return nil
 }
 
-// whenW is the width of a table's column of times, in mm: a Chinese day
-// of two digits and its time need 40 (TestTimeColumnHoldsADayAndItsTime).
-const whenW = 40
+// whenW is the width of a table's column of times, in mm: Portuguese's
+// "28 de mar. de 2028 20:48", the longest day and time of the five
+// languages, needs 41.4 of text, bold, and a cell keeps 2 of padding
+// (TestTimeColumnHoldsADayAndItsTime); a Chinese day of two digits needs
+// 36.2.
+const whenW = 45
 
 // ReportID is the identifier a report's QR Code carries:
 // "FBR1:<ticket number>:<the first 16 hex digits of the digest>".
@@ -143,14 +146,13 @@ func ServiceReport(ctx context.Context, w io.Writer, r app.ServiceReport, opts O
 	})
 	if len(r.Repairs) > 0 {
 		d.y += 1
-		// The day and time fit on one line in English, French, Spanish
-		// and Chinese; Portuguese's "30 de dez. de 2026" wraps its time.
+		// The day and time fit on one line in every language (whenW).
 		cols := []float64{whenW, contentW - whenW - 20, 20}
 		d.row(cols, []string{c.Text("report.when", "When", nil), c.Text("report.repair", "Repair", nil), c.Text("report.minutes", "Minutes", nil)}, true)
 		for _, e := range r.Repairs {
 			mins := ""
 			if e.Minutes > 0 {
-				mins = strconv.Itoa(e.Minutes)
+				mins = c.Count(int64(e.Minutes))
 			}
 			d.row(cols, []string{when(e.At), e.Action, mins}, false)
 		}
@@ -172,7 +174,7 @@ func ServiceReport(ctx context.Context, w io.Writer, r app.ServiceReport, opts O
 			if p.ReturnNeeded {
 				removed = c.Text("report.returned", "{{.Serial}} (goes back to the maker)", map[string]any{"Serial": p.DefectiveSerial})
 			}
-			d.row(cols, []string{string(p.Number), partName(lang, p), strconv.Itoa(p.Qty), p.Serial, strings.TrimSpace(removed)}, false)
+			d.row(cols, []string{string(p.Number), partName(lang, p), c.Count(int64(p.Qty)), p.Serial, strings.TrimSpace(removed)}, false)
 		}
 		d.size = 10
 	}
@@ -208,7 +210,7 @@ func ServiceReport(ctx context.Context, w io.Writer, r app.ServiceReport, opts O
 			if l.Covered {
 				status = c.Text("warranty.line.covered", "covered", nil)
 			}
-			d.row(cols, []string{lineText(c, l, names), strconv.Itoa(l.Qty), money(lang, l.Amount), money(lang, l.Customer), status}, false)
+			d.row(cols, []string{lineText(c, l, names), c.Count(int64(l.Qty)), money(lang, l.Amount), money(lang, l.Customer), status}, false)
 		}
 		d.y += 1
 		sum := []float64{contentW - 30 - 32 - 32, 32, 32}
@@ -319,7 +321,7 @@ func photos(ctx context.Context, d *doc, c *translations.Catalog, list []app.Rep
 	}
 	d.y += cellH + 8
 	if more := len(list) - len(shown); more > 0 {
-		d.para(margin, c.Plural("report.more_photos", "and {{.Count}} more photos on the ticket", more, nil))
+		d.para(margin, c.Plural("report.more_photos", "and {{.Count}} more photos on the ticket", more, counted(c, more)))
 	}
 	return nil
 }
@@ -390,13 +392,24 @@ func reasonText(c *translations.Catalog, r app.Reason) string {
 	return c.Text(r.Key, r.Message, data)
 }
 
-// partName is a part's catalog name in the report's language: the Chinese
-// name for Chinese, else the English one, else the other.
+// partName is a part's catalog name in the report's language: its name in
+// the customer's language when the report states one (fr, es, pt...),
+// the Chinese name for Chinese, else the English one, else the other.
 func partName(lang string, p app.ReportPart) string {
+	if p.Name != "" {
+		return p.Name
+	}
 	if lang == "zh-Hans" && p.NameZH != "" || p.NameEN == "" {
 		return p.NameZH
 	}
 	return p.NameEN
+}
+
+// counted is a plural text's data with its count as c's reader writes a
+// number (translations.Count): "1,234 units", not "1234 units" beside a
+// grouped 9,532. The plural form is still chosen by the number itself.
+func counted(c *translations.Catalog, n int) map[string]any {
+	return map[string]any{"Count": c.Count(int64(n))}
 }
 
 func duration(c *translations.Catalog, minutes int) string {

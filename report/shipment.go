@@ -187,8 +187,8 @@ func ShipmentLabel(ctx context.Context, w io.Writer, s Shipping, opts Options) e
 	facts := [][2]string{
 		{c.Text("report.shipment", "Shipment", nil), sh.ID},
 		{c.Text("report.shipped", "Shipped", nil), opts.when(c)(sh.At)},
-		{c.Text("report.contents", "Contents", nil), c.Plural("report.lines", "{{.Count}} lines", len(sh.Lines), nil) + ", " +
-			c.Plural("report.units", "{{.Count}} units", units(sh), nil)},
+		{c.Text("report.contents", "Contents", nil), c.Plural("report.lines", "{{.Count}} lines", len(sh.Lines), counted(c, len(sh.Lines))) + ", " +
+			c.Plural("report.units", "{{.Count}} units", units(sh), counted(c, units(sh)))},
 	}
 	for _, f := range facts {
 		caption(f[0])
@@ -268,13 +268,13 @@ func PackingList(ctx context.Context, w io.Writer, s Shipping, opts Options) err
 			ticket = n
 		}
 		d.row(cols, []string{strconv.Itoa(i + 1), string(l.Part), shippedPartName(lang, s.Parts[l.Part]),
-			strconv.Itoa(l.Qty), l.Serial, ticket, l.Claim}, false)
+			c.Count(int64(l.Qty)), l.Serial, ticket, l.Claim}, false)
 	}
 	d.size = 10
 	d.y += 1
 	d.bold = true
-	d.fields([][2]string{{c.Text("report.contents", "Contents", nil), c.Plural("report.lines", "{{.Count}} lines", len(sh.Lines), nil) + ", " +
-		c.Plural("report.units", "{{.Count}} units", units(sh), nil)}})
+	d.fields([][2]string{{c.Text("report.contents", "Contents", nil), c.Plural("report.lines", "{{.Count}} lines", len(sh.Lines), counted(c, len(sh.Lines))) + ", " +
+		c.Plural("report.units", "{{.Count}} units", units(sh), counted(c, units(sh)))}})
 	d.bold = false
 	if strings.TrimSpace(sh.Note) != "" {
 		d.heading(c.Text("report.note", "Note", nil), 10)
@@ -300,5 +300,5 @@ func PackingList(ctx context.Context, w io.Writer, s Shipping, opts Options) err
 // shippedPartName is a part's catalog name in the document's language (see
 // partName); empty for a part the catalog does not hold.
 func shippedPartName(lang string, p app.Part) string {
-	return partName(lang, app.ReportPart{NameEN: p.NameEN, NameZH: p.NameZH})
+	return partName(lang, app.ReportPart{NameEN: p.NameEN, NameZH: p.NameZH, Name: p.NameIn(lang)})
 }

@@ -157,7 +157,7 @@ func (t *Terminal) offerDocument(title, file string, pdf []byte) {
 		fd.Show()
 	})
 	open.Importance = widget.HighImportance
-	msg := widget.NewLabel(lang.X("doc.ready", "{{.File}} is ready ({{.KB}} KB).", map[string]any{"File": file, "KB": countText((len(pdf) + 1023) / 1024)}))
+	msg := widget.NewLabel(lang.X("doc.ready", "{{.File}} is ready ({{.KB}}KB).", map[string]any{"File": file, "KB": countText((len(pdf) + 1023) / 1024)}))
 	msg.Wrapping = fyne.TextWrapWord
 	d = dialog.NewCustom(title, lang.X("dialog.close", "Close"), container.NewVBox(msg, container.NewHBox(open, save)), t.win)
 	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.94, 480), 0))

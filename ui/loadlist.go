@@ -235,7 +235,7 @@ func (l *loadList) render(van app.Location) {
 		l.status.SetText(lang.X("load.none", "No ticket in these days is likely to need a part: nothing to load."))
 		return
 	}
-	l.status.SetText(lang.XN("load.summary", "{{.Count}} parts to load into {{.Van}}", toLoad, map[string]any{"Count": toLoad, "Van": van.Name}))
+	l.status.SetText(lang.XN("load.summary", "{{.Count}} parts to load into {{.Van}}", toLoad, map[string]any{"Count": countText(toLoad), "Van": van.Name}))
 }
 
 // openTickets opens the one ticket of a line, or lists its tickets.

@@ -354,7 +354,7 @@ func (p *onWayPage) shipmentText(s app.Shipment) string {
 	default:
 		text = lang.X("onway.outgoing_line", "{{.Via}} · to {{.To}} · shipped {{.When}}", map[string]any{"Via": via, "To": v.locationName(s.To), "When": timeText(p.env.zone, s.At)})
 	}
-	return text + " · " + lang.XN("onway.units", "{{.Count}} parts", units, map[string]any{"Count": units})
+	return text + " · " + lang.XN("onway.units", "{{.Count}} parts", units, map[string]any{"Count": countText(units)})
 }
 
 func wrapped(text string) *widget.Label {
@@ -614,7 +614,7 @@ func (r *receiveFlow) damagedRow(i int) fyne.CanvasObject {
 		mark := widget.NewButtonWithIcon(lang.X("receive.mark_damaged", "Mark one damaged"), theme.WarningIcon(), func() { r.damage(i, 1) })
 		return container.NewHBox(mark)
 	}
-	text := wrapped(lang.XN("receive.damaged", "{{.Count}} arrived damaged", l.damaged, map[string]any{"Count": l.damaged}))
+	text := wrapped(lang.XN("receive.damaged", "{{.Count}} arrived damaged", l.damaged, map[string]any{"Count": countText(l.damaged)}))
 	text.Importance = widget.DangerImportance
 	minus := widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { r.damage(i, -1) })
 	plus := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { r.damage(i, 1) })

@@ -185,7 +185,7 @@ func (pp *partPicker) show(query string) bool {
 // heading above the results names the van once.
 func (pp *partPicker) line(p app.Part) string {
 	return fmt.Sprintf("%s · %s · %s", p.Number, partName(p),
-		lang.X("parts.qty_in_stock", "{{.Qty}} in stock", map[string]any{"Qty": pp.stock[p.Number]}))
+		lang.X("parts.qty_in_stock", "{{.Qty}} in stock", map[string]any{"Qty": countText(pp.stock[p.Number])}))
 }
 
 func (pp *partPicker) close() {

@@ -306,9 +306,9 @@ func (p *partsPage) rowText(r partRow) (title, sub string, importance widget.Imp
 	sub = string(r.part.Number)
 	switch {
 	case r.where != "":
-		sub += " · " + lang.X("parts.qty_at", "{{.Qty}} at {{.Where}}", map[string]any{"Qty": r.qty, "Where": r.where})
+		sub += " · " + lang.X("parts.qty_at", "{{.Qty}} at {{.Where}}", map[string]any{"Qty": countText(r.qty), "Where": r.where})
 	default:
-		sub += " · " + lang.X("parts.qty", "Quantity") + " " + fmt.Sprint(r.qty)
+		sub += " · " + lang.X("parts.qty", "Quantity") + " " + countText(r.qty)
 	}
 	if r.pending != 0 {
 		sub += " · " + lang.X("parts.pending", "{{.Count}} not yet synced", map[string]any{"Count": countText(r.pending)})

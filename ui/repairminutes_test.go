@@ -14,7 +14,7 @@ import (
 // "(42 min)" under a Chinese heading (review10's walk, 720x1280).
 func TestRepairMinutesInTheReadersLanguage(t *testing.T) {
 	for _, tc := range []struct{ code, want string }{
-		{"zh-Hans", "(45 分钟)"},
+		{"zh-Hans", "(45分钟)"},
 		{"fr", "(45 min)"},
 	} {
 		t.Run(tc.code, func(t *testing.T) {

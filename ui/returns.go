@@ -165,7 +165,7 @@ func (f *returnForm) show() {
 	checks := make([]*widget.Check, len(f.stock))
 	list := container.NewVBox()
 	for i, s := range f.stock {
-		checks[i] = widget.NewCheck(lang.X("returns.line", "{{.Part}} · {{.Qty}} in the bin", map[string]any{"Part": namedPart(map[app.PartNumber]app.Part{s.part.Number: s.part}, s.part.Number), "Qty": s.qty}), nil)
+		checks[i] = widget.NewCheck(lang.X("returns.line", "{{.Part}} · {{.Qty}} in the bin", map[string]any{"Part": namedPart(map[app.PartNumber]app.Part{s.part.Number: s.part}, s.part.Number), "Qty": countText(s.qty)}), nil)
 		checks[i].SetChecked(true)
 		list.Add(wrappedCheck(checks[i], checks[i]))
 	}
@@ -209,7 +209,7 @@ func (f *returnForm) show() {
 			return
 		}
 		confirmAction(f.host, lang.X("returns.confirm_title", "Ship these parts back?"),
-			lang.XN("returns.confirm", "{{.Count}} parts leave your defective bin for {{.To}} now; the shipment shows under On the way until it arrives.", units, map[string]any{"Count": units, "To": to.Name}),
+			lang.XN("returns.confirm", "{{.Count}} parts leave your defective bin for {{.To}} now; the shipment shows under On the way until it arrives.", units, map[string]any{"Count": countText(units), "To": to.Name}),
 			lang.X("returns.send", "Ship back"), lang.X("returns.keep", "Keep in the bin"), false, func() {
 				d.Hide()
 				f.host.commit(cmd, func() {

@@ -22,7 +22,7 @@ func TestRuleSetNameInUserLanguage(t *testing.T) {
 		rulesLine string // the version line, translated
 		notWanted []string
 	}{
-		{"zh", "中国三包规定", "规则 中国三包规定 第 1 版", []string{"China three guarantees (三包)", "规则 CN "}},
+		{"zh", "中国三包规定", "规则 中国三包规定 第1版", []string{"China three guarantees (三包)", "规则 CN "}},
 		{"fr", "Trois garanties de Chine (三包)", "", []string{"China three guarantees (三包)"}},
 		{"en", "China three guarantees (三包)", "Rules China three guarantees (三包) v1", []string{"Rules CN v1"}},
 	}

@@ -247,7 +247,7 @@ func (c *requestsCard) object() fyne.CanvasObject {
 			have := sv.inStock[lp.Part]
 			text := namedPart(sv.names, lp.Part) + " · " + likelyText(lp.Probability)
 			if sv.stock.ID != "" {
-				text += " · " + lang.X("likely.in_stock", "{{.Qty}} in {{.Where}}", map[string]any{"Qty": have, "Where": sv.stock.Name})
+				text += " · " + lang.X("likely.in_stock", "{{.Qty}} in {{.Where}}", map[string]any{"Qty": countText(have), "Where": sv.stock.Name})
 			}
 			l := widget.NewLabel(text)
 			l.Wrapping = fyne.TextWrapWord

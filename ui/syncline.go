@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/assets/translations"
 )
 
 // The sync line sits at the bottom of every screen and says, in one line,
@@ -232,17 +233,22 @@ func agoText(t, now time.Time) string {
 }
 
 // sizeText is a size in bytes in the UI language: its decimal comma and
-// its units (French counts octets: "312 Ko", "1,5 Mo"). The sync page
+// its units (French counts octets: "312Ko", "1,5Mo"). The sync page
 // read "reçu 312 KB" and "1.5 MB" on a French screen whose documents said
-// Ko.
+// Ko. The unit is glued to its number, as the terminal glues %: Fyne
+// breaks a line at any Unicode space, the no-break ones too [2.7.1], and
+// "312 Ko" could end a line on 312 with Ko on the next. The digits follow
+// the one rule of numbers (translations.Fixed): CLDR's French grouped
+// 1 234,5 Mo with a space.
 func sizeText(n int64) string {
 	switch {
 	case n >= 1<<20:
-		return lang.X("size.mb", "{{.Size}} MB", map[string]any{"Size": printer().Sprintf("%.1f", float64(n)/(1<<20))})
+		tenths := (n/(1<<10)*10 + 1<<9) >> 10
+		return lang.X("size.mb", "{{.Size}}MB", map[string]any{"Size": translations.Fixed(uiLanguage(), tenths, 1)})
 	case n >= 1<<10:
-		return lang.X("size.kb", "{{.Size}} KB", map[string]any{"Size": countText(n >> 10)})
+		return lang.X("size.kb", "{{.Size}}KB", map[string]any{"Size": countText(n >> 10)})
 	}
-	return lang.X("size.bytes", "{{.Size}} B", map[string]any{"Size": countText(n)})
+	return lang.X("size.bytes", "{{.Size}}B", map[string]any{"Size": countText(n)})
 }
 
 // noticeText says what dispatch did to a ticket.

@@ -134,7 +134,7 @@ func TestReasonDaysInTheUILanguage(t *testing.T) {
 			"Months": 12, "Days": 0, "Until": "2026-02-28"}}
 	for _, tc := range []struct{ lang, want string }{
 		{"en", "Purchased 1 Mar 2025 (receipt INV-1); the 12-month warranty runs until 28 Feb 2026."},
-		{"zh", "购买于 2025年3月1日（凭证：INV-1）；12 个月保修至 2026年2月28日。"},
+		{"zh", "购买于 2025年3月1日（凭证：INV-1）；12个月保修至 2026年2月28日。"},
 		{"fr", "Acheté le 1 mars 2025 (justificatif INV-1)"},
 		{"es", "Comprado el 1 mar 2025 (comprobante INV-1)"},
 		{"pt", "Comprado em 1 de mar. de 2025 (comprovante INV-1)"},

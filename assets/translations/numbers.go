@@ -55,15 +55,31 @@ func Count(language string, n int64) string {
 
 // Amount is minor, an amount in hundredths (cents, fen), in major units
 // with two decimals as a reader of language writes it, without a
-// currency: "1,234.50", "1’234,50", "1234,50" (es), "1.234,50".
-func Amount(language string, minor int64) string {
+// currency: "1,234.50", "1’234,50", "1234,50" (es), "1.234,50". The
+// printed documents write amounts by it too, so the screen and the paper
+// agree.
+func Amount(language string, minor int64) string { return Fixed(language, minor, 2) }
+
+// Fixed is n, a number in units of 10^-places (places 0 to 9), with that
+// many decimals as a reader of language writes it: Fixed("fr", 15, 1) is
+// "1,5", Fixed("en", 123450, 2) "1,234.50". Its whole part is grouped as
+// Count groups.
+func Fixed(language string, n int64, places int) string {
 	s := styleOf(language)
-	sign, a := "", uint64(minor)
-	if minor < 0 {
-		sign, a = "-", uint64(-minor)
+	places = min(max(places, 0), 9)
+	sign, a := "", uint64(n)
+	if n < 0 {
+		sign, a = "-", uint64(-n)
 	}
-	cents := strconv.FormatUint(a%100+100, 10)[1:]
-	return sign + grouped(s, strconv.FormatUint(a/100, 10)) + s.decimal + cents
+	unit := uint64(1)
+	for range places {
+		unit *= 10
+	}
+	whole := sign + grouped(s, strconv.FormatUint(a/unit, 10))
+	if places == 0 {
+		return whole
+	}
+	return whole + s.decimal + strconv.FormatUint(a%unit+unit, 10)[1:]
 }
 
 // grouped is the digits with s's separator between each group of three

@@ -42,3 +42,31 @@ func TestCountAndAmount(t *testing.T) {
 		}
 	}
 }
+
+// TestFixed: a number with one decimal (a size in MB) or none is written
+// by the same rule as the amounts: the language's decimal mark, its
+// whole part grouped as Count groups it.
+func TestFixed(t *testing.T) {
+	for _, tc := range []struct {
+		lang   string
+		n      int64
+		places int
+		want   string
+	}{
+		{"en", 15, 1, "1.5"},
+		{"fr", 15, 1, "1,5"},
+		{"fr", 12345, 1, "1’234,5"},
+		{"es", 12345, 1, "1234,5"},
+		{"es", 123456, 1, "12.345,6"},
+		{"pt", 12345, 1, "1.234,5"},
+		{"zh-Hans", 5, 1, "0.5"},
+		{"en", -5, 1, "-0.5"},
+		{"en", 9532, 0, "9,532"},
+		{"en", 7, -1, "7"},
+		{"en", 1, 12, "0.000000001"},
+	} {
+		if got := Fixed(tc.lang, tc.n, tc.places); got != tc.want {
+			t.Errorf("Fixed(%q, %d, %d) = %q, want %q", tc.lang, tc.n, tc.places, got, tc.want)
+		}
+	}
+}

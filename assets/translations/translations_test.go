@@ -352,3 +352,21 @@ func TestChineseSaysOneWordForOneThing(t *testing.T) {
 		"柜台":  "前台",
 	})
 }
+
+// TestChineseCountsTouchTheirMeasureWord: a Chinese number stands against
+// its measure word or unit, 3个, 12件, 5分钟, as Chinese writes it; 235
+// texts had "{{.Count}} 个", and Fyne breaks a line at that space, so a
+// count could end one line and its 个 start the next. 第 and its number
+// are one word as well (4 texts had "第 {{.Version}}").
+func TestChineseCountsTouchTheirMeasureWord(t *testing.T) {
+	counted := regexp.MustCompile(`(\{\{\.[A-Za-z.]+\}\}|[0-9])[\s\x{00a0}\x{202f}]+(百万像素|字节|像素|小时|分钟|个|件|张|条|种|项|笔|份|位|处|行|天|分|秒|版|次|名|页|台|箱|周|年|月)`)
+	// An ordinal's 第 touches its number too: 第1版, 第12行.
+	ordinal := regexp.MustCompile(`第[\s\x{00a0}\x{202f}]+(\{\{\.[A-Za-z.]+\}\}|[0-9])`)
+	for key, forms := range formsOf(t, "zh-Hans") {
+		for _, text := range forms {
+			for _, m := range append(counted.FindAllString(text, -1), ordinal.FindAllString(text, -1)...) {
+				t.Errorf("zh-Hans.json %s keeps a space in %q: %s", key, m, text)
+			}
+		}
+	}
+}

@@ -43,9 +43,12 @@ func main() {
 // now pins the demo world, so the examples change only when the code does.
 var now = time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
 
+// size is the demo world's.
+var size = demo.Size{Models: 20, Parts: 300, Tickets: 400, Technicians: 12}
+
 func run(dir string) error {
 	ctx := context.Background()
-	ds := demo.Generate(1, demo.Size{Models: 20, Parts: 300, Tickets: 400, Technicians: 12}, now)
+	ds := demo.Generate(1, size, now)
 	var onSite, counter *app.TicketDetail
 	for i := range ds.Tickets {
 		d := &ds.Tickets[i]
@@ -86,6 +89,17 @@ func run(dir string) error {
 		d := *onSite
 		d.Ticket.Customer.Language = lang.tag
 		in := demo.ReportInput(ds, d)
+		// The demo names its parts in the world's language alone
+		// (demo.GenerateIn), the same world record for record in each:
+		// the customer's report reads the names of the world in their
+		// language, as a catalog imported with name_fr, name_es and
+		// name_pt columns gives them.
+		for _, p := range demo.GenerateIn(1, size, now, lang.tag).Parts {
+			if c, ok := in.Catalog[p.Number]; ok {
+				c.Names = p.Names
+				in.Catalog[p.Number] = c
+			}
+		}
 		in.History = visits(d)
 		// The customer pays their share by card as the visit ends: a
 		// paid repair's report reads the payment, not "No payment

@@ -13,8 +13,9 @@ import (
 
 // signedReport writes a service report's facts as PROTOCOL.md's "Service
 // report" lists them, in its key order, and returns the JSON text and its
-// digest (the lower-case hex SHA-256 of the text).
-func signedReport(t *testing.T, ticket, number, brand, bought, diagnosis, part string) (string, string) {
+// digest (the lower-case hex SHA-256 of the text). local is the part's
+// name in the customer's language (its "name"), left out when "".
+func signedReport(t *testing.T, ticket, number, brand, bought, diagnosis, part, local string) (string, string) {
 	t.Helper()
 	type kv struct {
 		k string
@@ -40,6 +41,11 @@ func signedReport(t *testing.T, ticket, number, brand, bought, diagnosis, part s
 		return json.RawMessage(b.String())
 	}
 	zero := "0001-01-01T00:00:00Z"
+	partFields := []kv{{"number", part}, {"name_en", "Drain pump"}, {"name_zh", ""}}
+	if local != "" {
+		partFields = append(partFields, kv{"name", local})
+	}
+	partFields = append(partFields, kv{"qty", 1}, kv{"serial", ""}, kv{"defective_serial", ""}, kv{"return_needed", false})
 	text := string(obj(
 		kv{"provider", "Conformance Service"}, kv{"technician", "Tech"},
 		kv{"ticket_id", ticket}, kv{"number", number}, kv{"kind", "on_site"}, kv{"status", "completed"}, kv{"country", "YZ"},
@@ -49,8 +55,7 @@ func signedReport(t *testing.T, ticket, number, brand, bought, diagnosis, part s
 		kv{"fault", "leaks"}, kv{"diagnosis", diagnosis}, kv{"resolution", "repaired"}, kv{"condition", obj()},
 		kv{"opened", zero}, kv{"completed", zero},
 		kv{"repairs", nil},
-		kv{"parts", []json.RawMessage{obj(kv{"number", part}, kv{"name_en", "Drain pump"}, kv{"name_zh", ""}, kv{"qty", 1},
-			kv{"serial", ""}, kv{"defective_serial", ""}, kv{"return_needed", false})}},
+		kv{"parts", []json.RawMessage{obj(partFields...)}},
 		kv{"photos", nil}, kv{"warranty", nil}, kv{"travel_minutes", 0}, kv{"work_minutes", 30}, kv{"payments", nil},
 	))
 	sum := sha256.Sum256([]byte(text))
@@ -62,7 +67,9 @@ func signedReport(t *testing.T, ticket, number, brand, bought, diagnosis, part s
 // accepted is compared, in the brand claim made at the close, with the
 // server's own data: report_matches true for the facts as signed, false
 // with the differing fact named when the diagnosis the customer signed is
-// not the ticket's.
+// not the ticket's. A part named in the customer's language (its "name",
+// a key added to the facts) is accepted, kept byte for byte and not
+// compared: the facts still match.
 func TestSignedReportChecked(t *testing.T) {
 	onEachDB(t, func(t *testing.T, s *service) {
 		brand, part := name("Brand"), name("RP-PUMP")
@@ -80,11 +87,13 @@ func TestSignedReportChecked(t *testing.T) {
 		for _, c := range []struct {
 			name      string
 			signed    string // the diagnosis in the report signed
+			local     string // the part's name in the customer's language
 			matches   bool
 			differing []string
 		}{
-			{"as signed", "pump seized", true, nil},
-			{"diagnosis not the ticket's", "pump fine", false, []string{"diagnosis"}},
+			{"as signed", "pump seized", "", true, nil},
+			{"diagnosis not the ticket's", "pump fine", "", false, []string{"diagnosis"}},
+			{"part named in French", "pump seized", "Pompe de vidange", true, nil},
 		} {
 			id, number := newID(), name("RP")
 			s.dispatchOK(t, "ticket.create", map[string]any{"ticket": map[string]any{
@@ -104,8 +113,8 @@ func TestSignedReportChecked(t *testing.T) {
 				t.Fatalf("%s: rejected: %+v", c.name, got.Rejected)
 			}
 
-			report, digest := signedReport(t, id, number, brand, bought, c.signed, part)
-			other, otherDigest := signedReport(t, newID(), number, brand, bought, c.signed, part)
+			report, digest := signedReport(t, id, number, brand, bought, c.signed, part, c.local)
+			other, otherDigest := signedReport(t, newID(), number, brand, bought, c.signed, part, c.local)
 			refusal := func(report, digest string) map[string]any {
 				return map[string]any{"signature": map[string]any{"id": newID(), "ticket": id, "role": "customer", "digest": digest,
 					"refused": true, "reason_kind": "absent", "reason": "nobody home", "report": report}}
@@ -133,6 +142,15 @@ func TestSignedReportChecked(t *testing.T) {
 			}
 			if x, rejected := dev.pushOne(t, dev.mut("signature.record", refusal(report, digest))); rejected {
 				t.Fatalf("%s: the report signed was refused: %+v", c.name, x)
+			}
+			var kept struct {
+				Signatures []struct {
+					Report string `json:"report"`
+				} `json:"signatures"`
+			}
+			s.adminOK(t, "GET", "/v1/admin/tickets/"+id, nil, &kept)
+			if len(kept.Signatures) != 1 || kept.Signatures[0].Report != report {
+				t.Fatalf("%s: the signature keeps %+v, want its report byte for byte: %s", c.name, kept.Signatures, report)
 			}
 			if got := dev.push(t, dev.mut("ticket.close", transition(id, 1))); len(got.Rejected) > 0 {
 				t.Fatalf("%s: close rejected: %+v", c.name, got.Rejected)
