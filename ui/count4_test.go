@@ -68,7 +68,7 @@ func countFilter(t testing.TB, d fyne.CanvasObject) fyne.Focusable {
 	t.Helper()
 	var f fyne.Focusable
 	walk(d, func(o fyne.CanvasObject) {
-		if e := entryOf(o); e != nil && f == nil && strings.HasPrefix(e.PlaceHolder, "Find a part") && o != fyne.CanvasObject(e) {
+		if e := entryOf(o); e != nil && f == nil && strings.HasPrefix(e.PlaceHolder, "Find: part number") && o != fyne.CanvasObject(e) {
 			f = o.(fyne.Focusable)
 		}
 	})

@@ -462,7 +462,7 @@ func (c *countFlow) show() {
 	}
 	c.rows = container.NewVBox(objs...)
 	c.filter = newScanEntry(c.env.keys)
-	c.filter.SetPlaceHolder(lang.X("count.filter_hint", "Find a part: number, name in any language, or scan its label"))
+	c.filter.SetPlaceHolder(lang.X("count.filter_hint", "Find: part number, name, or scan"))
 	c.filter.OnChanged = func(string) { c.applyFilter() }
 	// Enter on a part number (or on a filter that shows one part) goes
 	// to that part's box, to type its count.
@@ -581,6 +581,9 @@ func (c *countFlow) applyFilter() {
 func (c *countFlow) reveal(r *countRow) {
 	if q := strings.TrimSpace(c.filter.Text); q != "" && !matchesPart(r.part, q) {
 		c.filter.SetText(string(r.part.Number))
+		// After the number, not where the cursor stood in the text before.
+		c.filter.CursorColumn = len([]rune(c.filter.Text))
+		c.filter.Refresh()
 	} else if !slices.Contains(c.rows.Objects, r.obj) {
 		c.applyFilter() // a row just added, for a part scanned
 	}
