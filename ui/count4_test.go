@@ -339,6 +339,15 @@ func TestCountScanFindsTheRow(t *testing.T) {
 	if f := entryOf(filter.(fyne.CanvasObject)); f.Text != string(mid) {
 		t.Errorf("after the wedge scanned %s into the filter it holds %q", mid, f.Text)
 	}
+
+	// A box in focus that a scan's filter hides loses the focus: digits
+	// typed next would change a count not on screen.
+	box := countBoxes(s.top(t))[mid]
+	s.w.Canvas().Focus(box)
+	s.scanCode(string(first))
+	if s.w.Canvas().Focused() == box {
+		t.Errorf("the box of %s keeps the focus, hidden by the filter %s", mid, first)
+	}
 }
 
 // TestCountFilterKeepsTickedSerials: the units ticked missing at a
