@@ -232,6 +232,11 @@ func TestCountFilterSaysNothingMatches(t *testing.T) {
 	if got := s.shownParts(t); len(got) != 0 {
 		t.Errorf("a filter matching nothing shows %v", got)
 	}
+	// A page pasted in is said in short, on one line.
+	s.filterCount(t, strings.Repeat("zzqx ", 100))
+	if text := shownLabels(s.top(t)); !strings.Contains(text, `matches "zzqx zzqx zzqx zzqx zzqx zzqx zzqx zzqx…".`) {
+		t.Errorf("a long filter matching nothing says:\n%s", text)
+	}
 	tapButton(t, s.top(t), "Show all")
 	if got := s.shownParts(t); len(got) != all {
 		t.Errorf("Show all shows %d of %d parts", len(got), all)

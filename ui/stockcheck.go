@@ -555,7 +555,7 @@ func (c *countFlow) applyFilter() {
 		c.clear.Disable()
 	case len(shown) == 0:
 		c.found.Importance = widget.WarningImportance
-		c.found.SetText(lang.X("count.nothing", "No part of this count matches \"{{.Query}}\". Try fewer letters, another word, or the number on the part's label; or scan the label: a part not listed is counted all the same.", map[string]any{"Query": q}))
+		c.found.SetText(lang.X("count.nothing", "No part of this count matches \"{{.Query}}\". Try fewer letters, another word, or the number on the part's label; or scan the label: a part not listed is counted all the same.", map[string]any{"Query": clipText(q)}))
 		c.found.Show()
 		c.clear.Enable()
 	default:
