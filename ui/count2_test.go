@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -256,14 +255,7 @@ func TestCountChoosesTheLocation(t *testing.T) {
 	if text := labels(s.top(t)); !strings.Contains(text, "Count of "+shelf.Name) {
 		t.Errorf("the count does not say which place:\n%s", text)
 	}
-	var box fyne.CanvasObject
-	walk(s.top(t), func(o fyne.CanvasObject) {
-		if e := entryOf(o); e != nil && e.PlaceHolder == "—" && o != fyne.CanvasObject(e) {
-			box = o
-		}
-	})
-	test.Type(box.(fyne.Focusable), "2")
-	tapButton(t, s.top(t), "Review")
+	reviewCount(t, s.w, map[app.PartNumber]int{part: 2})
 	tapButton(t, s.top(t), "Book 1 loss")
 	if got := s.held(t, shelf.ID, false); got[part] != 2 {
 		t.Fatalf("after counting 2 the shelf holds %v", got)
@@ -356,14 +348,7 @@ func TestCountShortSerialsAsksWhichUnits(t *testing.T) {
 	if idx < 0 {
 		t.Fatalf("the count does not list 3 of %s: %v", part.Number, rows)
 	}
-	var boxes []fyne.CanvasObject
-	walk(s.top(t), func(o fyne.CanvasObject) {
-		if e := entryOf(o); e != nil && e.PlaceHolder == "—" && o != fyne.CanvasObject(e) {
-			boxes = append(boxes, o)
-		}
-	})
-	test.Type(boxes[idx].(fyne.Focusable), "1")
-	tapButton(t, s.top(t), "Review")
+	reviewCount(t, s.w, map[app.PartNumber]int{part.Number: 1})
 	pick := s.top(t)
 	text := labels(pick)
 	if !strings.Contains(text, "Which units are missing?") || !strings.Contains(text, "Tick the 2 missing units") {

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/ui"
 )
 
@@ -26,14 +27,7 @@ func TestCountTicksSurviveARestart(t *testing.T) {
 	if idx < 0 {
 		t.Fatalf("the count does not list 3 of %s", part.Number)
 	}
-	var boxes []fyne.CanvasObject
-	walk(s.top(t), func(o fyne.CanvasObject) {
-		if e := entryOf(o); e != nil && e.PlaceHolder == "—" && o != fyne.CanvasObject(e) {
-			boxes = append(boxes, o)
-		}
-	})
-	test.Type(boxes[idx].(fyne.Focusable), "1")
-	tapButton(t, s.top(t), "Review")
+	reviewCount(t, s.w, map[app.PartNumber]int{part.Number: 1})
 	pick := s.top(t)
 	if !strings.Contains(labels(pick), "Which units are missing?") {
 		t.Fatalf("no serial picker:\n%s", labels(pick))

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -247,6 +248,14 @@ type countFlow struct {
 	// picker asks which units of a serialized part are missing, while
 	// it is open: a scan then names a unit that is there.
 	picker *serialPicker
+	// filter finds a part among the rows (matchesPart, as the parts
+	// page); the rows it hides keep their counts, and the review and
+	// the draft take every row, shown or not.
+	filter *scanEntry
+	clear  *widget.Button
+	// found says how many rows the filter shows, or that none match.
+	found  *widget.Label
+	scroll *container.Scroll
 }
 
 // countRow is one part of the count.
@@ -255,6 +264,9 @@ type countRow struct {
 	held  int
 	entry *scanEntry
 	label *widget.Label
+	// obj is the row on screen (rowObject), in the list while the
+	// filter shows it.
+	obj fyne.CanvasObject
 	// named is set when part is the catalog's, not only a scanned code.
 	named bool
 	// missing are the serials ticked missing at the last review of a
@@ -449,6 +461,16 @@ func (c *countFlow) show() {
 		objs[i] = c.rowObject(r)
 	}
 	c.rows = container.NewVBox(objs...)
+	c.filter = newScanEntry(c.env.keys)
+	c.filter.SetPlaceHolder(lang.X("count.filter_hint", "Find: part number, name, or scan"))
+	c.filter.OnChanged = func(string) { c.applyFilter() }
+	// Enter on a part number (or on a filter that shows one part) goes
+	// to that part's box, to type its count.
+	c.filter.OnSubmitted = func(string) { c.pickShown() }
+	c.clear = widget.NewButtonWithIcon(lang.X("count.filter_clear", "Show all"), theme.ContentClearIcon(), func() { c.filter.SetText("") })
+	c.clear.Disable()
+	c.found = lowLabel("")
+	c.found.Hide()
 	how := lang.X("count.how", "Type what is on the shelf, or scan each part's label: each scan counts one. A part left empty is not counted.")
 	if c.kept {
 		how = lang.X("count.resumed", "Your count from before is back; go on where you stopped.") + "\n" + how
@@ -462,7 +484,9 @@ func (c *countFlow) show() {
 	review := widget.NewButtonWithIcon(lang.X("count.review", "Review"), theme.ConfirmIcon(), c.review)
 	review.Importance = widget.HighImportance
 	buttons := container.New(&buttonsFit{}, discard, later, review)
-	body := container.NewBorder(container.NewVBox(where, c.note), buttons, nil, nil, wheelPage(container.NewVScroll(c.rows)))
+	find := container.NewBorder(nil, nil, nil, c.clear, c.filter)
+	c.scroll = container.NewVScroll(c.rows)
+	body := container.NewBorder(container.NewVBox(where, c.note, find, c.found), buttons, nil, nil, wheelPage(c.scroll))
 	c.d = dialog.NewCustomWithoutButtons(lang.X("count.title", "Count stock"), body, win)
 	c.d.SetOnClosed(func() { c.host.counting(nil) })
 	c.d.Resize(listDialogSize(win))
@@ -496,7 +520,101 @@ func (c *countFlow) rowObject(r *countRow) fyne.CanvasObject {
 	}
 	plus := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { c.add(r) })
 	box := container.New(layout.NewGridWrapLayout(fyne.NewSize(88, r.entry.MinSize().Height)), r.entry)
-	return container.NewBorder(nil, nil, nil, container.NewHBox(box, plus), r.label)
+	r.obj = container.NewBorder(nil, nil, nil, container.NewHBox(box, plus), r.label)
+	return r.obj
+}
+
+// applyFilter shows the rows the filter matches, all of them when it is
+// empty, and says how many, or that none match and what to try. Only
+// what is shown changes: the rows hidden keep their boxes, so no count
+// typed or scanned is lost or reset by a filter.
+func (c *countFlow) applyFilter() {
+	q := strings.TrimSpace(c.filter.Text)
+	shown := make([]fyne.CanvasObject, 0, len(c.lines))
+	var focused fyne.Focusable
+	if win := c.host.window(); win != nil {
+		focused = win.Canvas().Focused()
+	}
+	hidFocus := false
+	for _, r := range c.lines {
+		if q == "" || matchesPart(r.part, q) {
+			shown = append(shown, r.obj)
+		} else if focused == fyne.Focusable(r.entry) {
+			hidFocus = true
+		}
+	}
+	// A box hidden keeps the focus otherwise: digits typed next would
+	// change a count the technician cannot see.
+	if hidFocus {
+		c.host.window().Canvas().Unfocus()
+	}
+	c.rows.Objects = shown
+	switch {
+	case q == "":
+		c.found.Hide()
+		c.clear.Disable()
+	case len(shown) == 0:
+		c.found.Importance = widget.WarningImportance
+		c.found.SetText(lang.X("count.nothing", "No part of this count matches \"{{.Query}}\". Try fewer letters, another word, or the number on the part's label; or scan the label: a part not listed is counted all the same.", map[string]any{"Query": clipText(q)}))
+		c.found.Show()
+		c.clear.Enable()
+	default:
+		c.found.Importance = widget.LowImportance
+		c.found.SetText(lang.XN("count.shown", "{{.Count}} of {{.Total}} parts shown. Review takes every part counted, shown or not.", len(shown), map[string]any{"Count": len(shown), "Total": len(c.lines)}))
+		c.found.Show()
+		c.clear.Enable()
+	}
+	// From the top, and not by c.scroll.Refresh: that refreshes every
+	// row's widgets too, about a second a keystroke for a count of a
+	// thousand parts (BenchmarkFilterBigCount), while only which rows
+	// are in the list, and their places, change. The scroll's own
+	// renderer takes the list's new height; the list is laid out anew
+	// also when its height stays the window's.
+	c.scroll.Offset = fyne.Position{}
+	c.scroll.Base.Refresh()
+	c.rows.Layout.Layout(c.rows.Objects, c.rows.Size())
+	canvas.Refresh(c.rows)
+}
+
+// reveal brings r's row into view: a filter that hides it gives way to
+// its part number, and the list scrolls to it.
+func (c *countFlow) reveal(r *countRow) {
+	if q := strings.TrimSpace(c.filter.Text); q != "" && !matchesPart(r.part, q) {
+		c.filter.SetText(string(r.part.Number))
+		// After the number, not where the cursor stood in the text before.
+		c.filter.CursorColumn = len([]rune(c.filter.Text))
+		c.filter.Refresh()
+	} else if !slices.Contains(c.rows.Objects, r.obj) {
+		c.applyFilter() // a row just added, for a part scanned
+	}
+	// The list is laid out anew by applyFilter's Refresh; the row's
+	// place in it is where to scroll.
+	c.scroll.ScrollToOffset(fyne.NewPos(0, r.obj.Position().Y))
+}
+
+// pickShown takes Enter in the filter to the box of the part it names,
+// or of the only part it shows, to type its count there.
+func (c *countFlow) pickShown() {
+	q := strings.TrimSpace(c.filter.Text)
+	var only *countRow
+	n := 0
+	for _, r := range c.lines {
+		if strings.EqualFold(string(r.part.Number), q) {
+			only, n = r, 1
+			break
+		}
+		if q != "" && matchesPart(r.part, q) {
+			only = r
+			n++
+		}
+	}
+	if n != 1 {
+		return
+	}
+	c.reveal(only)
+	if win := c.host.window(); win != nil {
+		win.Canvas().Focus(only.entry)
+	}
 }
 
 // showRow says what the row holds against what it counts.
@@ -546,12 +664,13 @@ func (c *countFlow) scan(m scanner.Meaning) (text string, failed bool) {
 		// A part the device does not hold here: counted apart, a surplus
 		// for dispatch. It is named from the catalog at the review.
 		r := &countRow{part: app.Part{Number: app.PartNumber(code), NameEN: code}, entry: newScanEntry(c.env.keys)}
-		c.lines = append(c.lines, r)
 		c.rows.Add(c.rowObject(r))
+		c.lines = append(c.lines, r)
 		i = len(c.lines) - 1
 	}
 	r := c.lines[i]
 	c.add(r)
+	c.reveal(r)
 	n, _, _ := r.counted()
 	return lang.X("count.scanned", "Scanned {{.Part}}: {{.Counted}} counted, {{.Held}} on the device.", map[string]any{"Part": string(r.part.Number), "Counted": n, "Held": r.held}), false
 }

@@ -254,17 +254,7 @@ func TestCountStock(t *testing.T) {
 		scan(string(short))
 	}
 	// Two more than held, typed.
-	idx := slices.IndexFunc(rows, func(r string) bool { return strings.HasPrefix(r, string(over)+" ") })
-	var boxes []fyne.CanvasObject
-	walk(s.top(t), func(o fyne.CanvasObject) {
-		if e := entryOf(o); e != nil && e.PlaceHolder == "—" && o != fyne.CanvasObject(e) {
-			boxes = append(boxes, o)
-		}
-	})
-	if len(boxes) != len(rows) {
-		t.Fatalf("%d count boxes for %d parts", len(boxes), len(rows))
-	}
-	test.Type(boxes[idx].(fyne.Focusable), strconv.Itoa(before[over]+2))
+	typeCounts(t, s.w, map[app.PartNumber]int{over: before[over] + 2})
 	want := map[app.PartNumber]int{short: before[short] - 1, over: before[over] + 2}
 	kept, err := s.db.CountDraft(ctx, s.deps.Actor, s.van.ID)
 	if err != nil || !maps.Equal(kept.Counts, want) {
@@ -343,12 +333,6 @@ func TestCountReviewGolden(t *testing.T) {
 	if len(rows) < 2 {
 		t.Fatalf("the count lists %v", rows)
 	}
-	var boxes []fyne.CanvasObject
-	walk(w.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
-		if e := entryOf(o); e != nil && e.PlaceHolder == "—" && o != fyne.CanvasObject(e) {
-			boxes = append(boxes, o)
-		}
-	})
 	held := func(i int) int {
 		n, err := strconv.Atoi(strings.Fields(rows[i])[1])
 		if err != nil {
@@ -356,9 +340,8 @@ func TestCountReviewGolden(t *testing.T) {
 		}
 		return n
 	}
-	test.Type(boxes[0].(fyne.Focusable), strconv.Itoa(max(held(0)-1, 0)))
-	test.Type(boxes[1].(fyne.Focusable), strconv.Itoa(max(held(1), 0)+2))
-	tapButton(t, w.Canvas().Overlays().Top(), "Review")
+	part := func(i int) app.PartNumber { return app.PartNumber(strings.Fields(rows[i])[0]) }
+	reviewCount(t, w, map[app.PartNumber]int{part(0): max(held(0)-1, 0), part(1): max(held(1), 0) + 2})
 	test.AssertObjectRendersToMarkup(t, "count/review.xml", w.Canvas().Overlays().Top())
 }
 
@@ -414,20 +397,11 @@ func TestCountKeptUntilBooked(t *testing.T) {
 	}
 	term.ShowParts("stock", "")
 	tapButton(t, w.Canvas().Content(), "Count stock")
-	rows := term.CountInFront()
-	var boxes []fyne.CanvasObject
-	walk(s.top(t), func(o fyne.CanvasObject) {
-		if e := entryOf(o); e != nil && e.PlaceHolder == "—" && o != fyne.CanvasObject(e) {
-			boxes = append(boxes, o)
-		}
-	})
 	want := map[app.PartNumber]int{}
 	for _, p := range short {
-		idx := slices.IndexFunc(rows, func(r string) bool { return strings.HasPrefix(r, string(p)+" ") })
-		test.Type(boxes[idx].(fyne.Focusable), strconv.Itoa(before[p]-1))
 		want[p] = before[p] - 1
 	}
-	tapButton(t, s.top(t), "Review")
+	reviewCount(t, w, want)
 	tapButton(t, s.top(t), "Book 2 losses")
 	if text := s.dismissError(t); !strings.Contains(text, "storage is full") {
 		t.Fatalf("the failed loss said:\n%s", text)
