@@ -139,3 +139,28 @@ func TestFirstPullBoundsTheUnitsOfAPart(t *testing.T) {
 		}
 	})
 }
+
+// PROTOCOL.md, Pull: the openings of a part's units are at most its
+// balance. The van's device reports two units lost without saying
+// which: the service still follows all three units at the van, and the
+// balance of one arrives as one unit, the first by serial.
+func TestFirstPullSendsNoMoreUnitsThanTheBalance(t *testing.T) {
+	onEachDB(t, func(t *testing.T, s *service) {
+		tc := s.addFieldTech(t, "lost-units", 0)
+		part := s.importSerialized(t, "CF-LOST")
+		prefix := name("L")
+		serials := []string{prefix + "-a", prefix + "-b", prefix + "-c"}
+		for _, sn := range serials {
+			s.dispatchOK(t, "stock.receive", map[string]any{"movement": map[string]any{"id": newID(), "kind": "receive", "part": part, "to": tc.van, "qty": 1, "serial": sn}})
+		}
+		dev := s.pair(t, tc.id)
+		dev.pushApplied(t, dev.mut("stock.adjust", map[string]any{"movement": map[string]any{"id": newID(), "kind": "adjust", "part": part, "to": tc.van, "qty": -2, "reason": "lost"}}))
+		ms, sum := openingsOf(s.pair(t, tc.id).firstPullMovements(t), tc.van, part)
+		if b := s.balance(t, tc.van, part); sum != b || b != 1 {
+			t.Errorf("the van's openings of %s sum to %d, the server's balance is %d (want 1)", part, sum, b)
+		}
+		if len(ms) != 1 || ms[0].Serial != serials[0] || ms[0].Qty != 1 {
+			t.Errorf("the van's openings of %s are %+v, want one of unit %s", part, ms, serials[0])
+		}
+	})
+}
