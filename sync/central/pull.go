@@ -880,8 +880,10 @@ const maxUnitOpenings = 100
 // there is left out, and arrives as one opening. It reads loc's units and
 // its arrivals of the parts that have units there.
 func (pg *page) unitOpenings(ctx context.Context, loc string, need map[string]int64, version int64, now time.Time) (map[string][]app.StockMovement, error) {
-	rows, err := pg.tx.QueryContext(ctx, pg.db.q(`SELECT part, serial FROM serial_units WHERE tenant = ? AND place_kind = ? AND place = ? ORDER BY part, serial`),
-		pg.tenant, placeLocation, loc)
+	// In the serials' byte order on both databases (collate), as the
+	// device's own list of units (store.PartService.Units) is.
+	rows, err := pg.tx.QueryContext(ctx, pg.db.q(`SELECT part, serial FROM serial_units WHERE tenant = ? AND place_kind = ? AND place = ?
+		ORDER BY part, serial`+pg.db.collate()), pg.tenant, placeLocation, loc)
 	if err != nil {
 		return nil, transient(err)
 	}
