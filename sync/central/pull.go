@@ -866,14 +866,20 @@ func (pg *page) arrivals(ctx context.Context, loc string, parts []string) ([]arr
 // maxUnitOpenings bounds the openings of one part at a location (other
 // than a defective bin) that name a unit: a shelf of thousands of units
 // would otherwise make a first page of thousands of openings per part.
-// The units past it arrive in the opening without a serial.
-const maxUnitOpenings = 100
+// The units past it arrive in the opening without a serial. A location
+// holds at most maxLocationUnitOpenings of them in all (parts in order of
+// their numbers), so a store's shelf of a thousand serialized parts adds
+// at most about 250 KB to the first page.
+const (
+	maxUnitOpenings         = 100
+	maxLocationUnitOpenings = 1000
+)
 
 // unitOpenings splits the balances of loc, a location other than a
 // defective bin (need: part, units, all positive), into one opening per
 // unit the service has there (serial_units), so a new device knows the
 // serials in its van: in order of serial, at most the balance and
-// maxUnitOpenings of a part, each of 1 unit with its serial and the time,
+// maxUnitOpenings of a part (and maxLocationUnitOpenings in all), each of 1 unit with its serial and the time,
 // recorder, shipment and kind (Source) of the latest movement that
 // brought that serial there; the rest of the balance, if any, is one
 // opening without a serial. A part of which the service knows no unit
@@ -883,19 +889,21 @@ func (pg *page) unitOpenings(ctx context.Context, loc string, need map[string]in
 	// In the serials' byte order on both databases (collate), as the
 	// device's own list of units (store.PartService.Units) is.
 	rows, err := pg.tx.QueryContext(ctx, pg.db.q(`SELECT part, serial FROM serial_units WHERE tenant = ? AND place_kind = ? AND place = ?
-		ORDER BY part, serial`+pg.db.collate()), pg.tenant, placeLocation, loc)
+		ORDER BY part`+pg.db.collate()+`, serial`+pg.db.collate()), pg.tenant, placeLocation, loc)
 	if err != nil {
 		return nil, transient(err)
 	}
 	units := map[string][]string{} // part: the serials sent
+	sent := 0
 	for rows.Next() {
 		var part, serial string
 		if err := rows.Scan(&part, &serial); err != nil {
 			rows.Close()
 			return nil, transient(err)
 		}
-		if n := int64(len(units[part])); n < need[part] && n < maxUnitOpenings {
+		if n := int64(len(units[part])); n < need[part] && n < maxUnitOpenings && sent < maxLocationUnitOpenings {
 			units[part] = append(units[part], serial)
+			sent++
 		}
 	}
 	rows.Close()

@@ -164,3 +164,58 @@ func TestFirstPullSendsNoMoreUnitsThanTheBalance(t *testing.T) {
 		}
 	})
 }
+
+// PROTOCOL.md, Pull: at most 1,000 openings at one location name a unit,
+// taken part by part in order of part number: of 11 parts of 100 units
+// each, the first 10 arrive unit by unit and the 11th as one opening
+// without a serial.
+func TestFirstPullBoundsTheUnitsOfALocation(t *testing.T) {
+	onEachDB(t, func(t *testing.T, s *service) {
+		const parts, each = 11, 100
+		tc := s.addFieldTech(t, "shelf-units", 0)
+		prefix := name("CF-SHELF")
+		var catalog, stock strings.Builder
+		catalog.WriteString("number,name_en,class,serialized\n")
+		stock.WriteString("location,part,qty,serial\n")
+		for p := range parts {
+			fmt.Fprintf(&catalog, "%s-%02d,Control board,main,yes\n", prefix, p)
+			for u := range each {
+				fmt.Fprintf(&stock, "%s,%s-%02d,1,%s-%02d-%03d\n", tc.van, prefix, p, prefix, p, u)
+			}
+		}
+		var got struct {
+			Rows int `json:"rows"`
+		}
+		s.adminOK(t, "POST", "/v1/admin/import/parts", []byte(catalog.String()), &got)
+		if got.Rows != parts {
+			t.Fatalf("parts import: %d rows, want %d", got.Rows, parts)
+		}
+		s.adminOK(t, "POST", "/v1/admin/import/stock", []byte(stock.String()), &got)
+		if got.Rows != parts*each {
+			t.Fatalf("stock import: %d rows, want %d", got.Rows, parts*each)
+		}
+		all := s.pair(t, tc.id).firstPullMovements(t)
+		named := 0
+		for p := range parts {
+			part := fmt.Sprintf("%s-%02d", prefix, p)
+			ms, sum := openingsOf(all, tc.van, part)
+			n := 0
+			for _, m := range ms {
+				if m.Serial != "" {
+					n++
+				}
+			}
+			named += n
+			want := each
+			if p == parts-1 {
+				want = 0
+			}
+			if sum != each || n != want {
+				t.Errorf("%s: %d openings name a unit and they sum to %d, want %d naming a unit, summing to %d", part, n, sum, want, each)
+			}
+		}
+		if named != 1000 {
+			t.Errorf("%d openings at the location name a unit, want 1,000", named)
+		}
+	})
+}
