@@ -647,7 +647,9 @@ func CursorPosition(s string) (epoch string, version int64, ok bool) {
 // (the snapshot being read). Their IDs name the version, so a later first
 // pull's openings never collide with these. A defective bin's balance is
 // split by the movements its units arrived with (sourcedOpenings), so the
-// device can name the ticket each returned part was removed on.
+// device can name the ticket each returned part was removed on; another
+// location's by the serialized units the service has there
+// (unitOpenings), so the device knows which units it holds.
 func (pg *page) openingBalances(ctx context.Context, scopes []string, version int64) error {
 	prefix := pg.tenant + "/stock:"
 	var locs []any
@@ -699,6 +701,20 @@ func (pg *page) openingBalances(ctx context.Context, scopes []string, version in
 	sourced := map[string]map[string][]app.StockMovement{}
 	for bin, parts := range need {
 		if sourced[bin], err = pg.sourcedOpenings(ctx, bin, parts, version); err != nil {
+			return err
+		}
+	}
+	held := map[string]map[string]int64{} // other location, part: units
+	for _, b := range bal {
+		if !defective[b.loc] && b.qty > 0 {
+			if held[b.loc] == nil {
+				held[b.loc] = map[string]int64{}
+			}
+			held[b.loc][b.part] = b.qty
+		}
+	}
+	for loc, parts := range held {
+		if sourced[loc], err = pg.unitOpenings(ctx, loc, parts, version, now); err != nil {
 			return err
 		}
 	}
@@ -774,44 +790,10 @@ const maxSourcedOpenings = 20
 // ticket each returned part came from, or the parcel it arrived damaged in. It reads the bin's arrivals of those parts,
 // no more than the bin's ledger.
 func (pg *page) sourcedOpenings(ctx context.Context, bin string, need map[string]int64, version int64) (map[string][]app.StockMovement, error) {
-	type arrival struct {
-		delta int64
-		m     app.StockMovement
+	arrivals, err := pg.arrivals(ctx, bin, slices.Sorted(maps.Keys(need)))
+	if err != nil {
+		return nil, err
 	}
-	var arrivals []arrival
-	parts := slices.Sorted(maps.Keys(need))
-	for start := 0; start < len(parts); start += fetchBatch {
-		chunk := parts[start:min(start+fetchBatch, len(parts))]
-		args := []any{pg.tenant, bin}
-		for _, part := range chunk {
-			args = append(args, part)
-		}
-		rows, err := pg.tx.QueryContext(ctx, pg.db.q(`SELECT l.movement, l.part, l.delta, e.data FROM ledger l
-			JOIN entities e ON e.tenant = l.tenant AND e.kind = 'movement' AND e.id = l.movement
-			WHERE l.tenant = ? AND l.location = ? AND l.delta > 0 AND l.part IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`), args...)
-		if err != nil {
-			return nil, transient(err)
-		}
-		for rows.Next() {
-			var a arrival
-			var id, part, data string
-			if err := rows.Scan(&id, &part, &a.delta, &data); err != nil {
-				rows.Close()
-				return nil, transient(err)
-			}
-			if err := json.Unmarshal([]byte(data), &a.m); err != nil {
-				rows.Close()
-				return nil, app.Errorf(app.ECORRUPT, "central.corrupt_entity", "The server's {{.Kind}} {{.ID}} is unreadable.", "Kind", kindMovement, "ID", id).WithCause(err)
-			}
-			a.m.Part = app.PartNumber(part)
-			arrivals = append(arrivals, a)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, transient(err)
-		}
-	}
-	slices.SortFunc(arrivals, func(a, b arrival) int { return cmp.Or(b.m.At.Compare(a.m.At), cmp.Compare(a.m.ID, b.m.ID)) })
 	left := maps.Clone(need)
 	out := map[string][]app.StockMovement{}
 	for _, a := range arrivals {
@@ -834,6 +816,130 @@ func (pg *page) sourcedOpenings(ctx context.Context, bin string, need map[string
 	}
 	// A balance is at most the sum of its arrivals: nothing is left over.
 	return out, pg.nameOpenings(ctx, out)
+}
+
+// arrival is a movement into a location and the units it brought there.
+type arrival struct {
+	delta int64
+	m     app.StockMovement
+}
+
+// arrivals reads the movements that brought parts into loc, latest first
+// (by at, then ID): as many rows as loc's ledger has arrivals of parts.
+func (pg *page) arrivals(ctx context.Context, loc string, parts []string) ([]arrival, error) {
+	var out []arrival
+	for start := 0; start < len(parts); start += fetchBatch {
+		chunk := parts[start:min(start+fetchBatch, len(parts))]
+		args := []any{pg.tenant, loc}
+		for _, part := range chunk {
+			args = append(args, part)
+		}
+		rows, err := pg.tx.QueryContext(ctx, pg.db.q(`SELECT l.movement, l.part, l.delta, e.data FROM ledger l
+			JOIN entities e ON e.tenant = l.tenant AND e.kind = 'movement' AND e.id = l.movement
+			WHERE l.tenant = ? AND l.location = ? AND l.delta > 0 AND l.part IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`), args...)
+		if err != nil {
+			return nil, transient(err)
+		}
+		for rows.Next() {
+			var a arrival
+			var id, part, data string
+			if err := rows.Scan(&id, &part, &a.delta, &data); err != nil {
+				rows.Close()
+				return nil, transient(err)
+			}
+			if err := json.Unmarshal([]byte(data), &a.m); err != nil {
+				rows.Close()
+				return nil, app.Errorf(app.ECORRUPT, "central.corrupt_entity", "The server's {{.Kind}} {{.ID}} is unreadable.", "Kind", kindMovement, "ID", id).WithCause(err)
+			}
+			a.m.Part = app.PartNumber(part)
+			out = append(out, a)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, transient(err)
+		}
+	}
+	slices.SortFunc(out, func(a, b arrival) int { return cmp.Or(b.m.At.Compare(a.m.At), cmp.Compare(a.m.ID, b.m.ID)) })
+	return out, nil
+}
+
+// maxUnitOpenings bounds the openings of one part at a location (other
+// than a defective bin) that name a unit: a shelf of thousands of units
+// would otherwise make a first page of thousands of openings per part.
+// The units past it arrive in the opening without a serial. A location
+// holds at most maxLocationUnitOpenings of them in all (parts in order of
+// their numbers), so a store's shelf of a thousand serialized parts adds
+// at most about 250 KB to the first page.
+const (
+	maxUnitOpenings         = 100
+	maxLocationUnitOpenings = 1000
+)
+
+// unitOpenings splits the balances of loc, a location other than a
+// defective bin (need: part, units, all positive), into one opening per
+// unit the service has there (serial_units), so a new device knows the
+// serials in its van: in order of serial, at most the balance and
+// maxUnitOpenings of a part (and maxLocationUnitOpenings in all), each of 1 unit with its serial and the time,
+// recorder, shipment and kind (Source) of the latest movement that
+// brought that serial there; the rest of the balance, if any, is one
+// opening without a serial. A part of which the service knows no unit
+// there is left out, and arrives as one opening. It reads loc's units and
+// its arrivals of the parts that have units there.
+func (pg *page) unitOpenings(ctx context.Context, loc string, need map[string]int64, version int64, now time.Time) (map[string][]app.StockMovement, error) {
+	// In the serials' byte order on both databases (collate), as the
+	// device's own list of units (store.PartService.Units) is.
+	rows, err := pg.tx.QueryContext(ctx, pg.db.q(`SELECT part, serial FROM serial_units WHERE tenant = ? AND place_kind = ? AND place = ?
+		ORDER BY part`+pg.db.collate()+`, serial`+pg.db.collate()), pg.tenant, placeLocation, loc)
+	if err != nil {
+		return nil, transient(err)
+	}
+	units := map[string][]string{} // part: the serials sent
+	sent := 0
+	for rows.Next() {
+		var part, serial string
+		if err := rows.Scan(&part, &serial); err != nil {
+			rows.Close()
+			return nil, transient(err)
+		}
+		if n := int64(len(units[part])); n < need[part] && n < maxUnitOpenings && sent < maxLocationUnitOpenings {
+			units[part] = append(units[part], serial)
+			sent++
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, transient(err)
+	}
+	if len(units) == 0 {
+		return nil, nil
+	}
+	arrivals, err := pg.arrivals(ctx, loc, slices.Sorted(maps.Keys(units)))
+	if err != nil {
+		return nil, err
+	}
+	type unit struct{ part, serial string }
+	latest := map[unit]app.StockMovement{}
+	for _, a := range arrivals {
+		u := unit{string(a.m.Part), a.m.Serial}
+		if _, ok := latest[u]; !ok && u.serial != "" {
+			latest[u] = a.m
+		}
+	}
+	out := map[string][]app.StockMovement{}
+	for part, serials := range units {
+		for _, sn := range serials {
+			m := app.StockMovement{ID: openingID(version, loc, part, "serial\x00"+sn), Kind: app.MoveAdjust, Part: app.PartNumber(part),
+				To: app.LocationID(loc), Qty: 1, Serial: sn, Reason: app.OpeningReason, At: now, Recorded: "central"}
+			if a, ok := latest[unit{part, sn}]; ok {
+				m.At, m.Recorded, m.Shipment, m.Source = a.At, a.Recorded, a.Shipment, a.Kind
+			}
+			out[part] = append(out[part], m)
+		}
+		if rest := need[part] - int64(len(serials)); rest > 0 {
+			out[part] = append(out[part], opening(version, loc, part, rest, now))
+		}
+	}
+	return out, nil
 }
 
 // nameOpenings gives each sourced opening a reason, which an adjustment

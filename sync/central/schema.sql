@@ -432,3 +432,5 @@ CREATE TABLE IF NOT EXISTS serial_units (
 	place      TEXT NOT NULL,
 	PRIMARY KEY (tenant, part, serial)
 );
+-- A first pull's openings list the units at a location (unitOpenings).
+CREATE INDEX IF NOT EXISTS serial_units_place ON serial_units (tenant, place_kind, place, part, serial);

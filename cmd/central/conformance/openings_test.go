@@ -15,6 +15,7 @@ type openingMovement struct {
 	Reason   string    `json:"reason"`
 	At       time.Time `json:"at"`
 	Shipment string    `json:"shipment"`
+	Source   string    `json:"source"`
 }
 
 // firstPullMovements pulls from an empty cursor until nothing more is
