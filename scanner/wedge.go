@@ -14,7 +14,7 @@ import (
 // which the scanner sent it, and a loaded device hands keys over late and
 // in runs: measured under xdotool at load 14 to 16 on two cores
 // (TestWedgeDetectorUnderLoad), a 14-key code came as two to four runs of
-// keys under 10 ms apart, the pauses between them 36 ms to 1.5 s, its
+// keys under 10 ms apart, the pauses between them 36 ms to 1.5 s (once 2 s), its
 // first or last key often alone, and Enter up to 1.1 s after the last key. So a scan is
 // judged whole at Enter, by the shape of its runs, not key by key: a
 // person's typing is keys alone, one after another; a scanner's is runs
@@ -32,11 +32,13 @@ type WedgeDetector struct {
 	// bursts are a person's fast double key or auto-repeat.
 	MinLen int
 	// MaxStall is the longest pause inside a scan, between two of its
-	// runs or before its Enter (default 2 s): a longer one ends what came
-	// before as typing. A key alone joins the run after it across a
-	// pause of at most MaxStall/4: a scanner's first key handed over
-	// apart from the rest (measured up to 303 ms), but not a person's last
-	// key before they picked up the scanner.
+	// runs or before its Enter (default 3 s): a longer one ends what came
+	// before as typing. Measured under load, the longest was 2,029 ms.
+	// A run shorter than MinLen (a key alone, a pair) joins the run
+	// after it across a pause of at most DefaultWedgeLead (or MaxStall,
+	// if shorter): a scanner's first keys handed over apart from the rest
+	// (measured up to 303 ms), but not a person's last key, or rolled
+	// pair, before they picked up the scanner.
 	MaxStall time.Duration
 
 	keys  []rune
@@ -47,7 +49,18 @@ type WedgeDetector struct {
 const (
 	DefaultWedgeGap    = 35 * time.Millisecond
 	DefaultWedgeMinLen = 4
-	DefaultWedgeStall  = 2 * time.Second
+	// DefaultWedgeStall is 3 s: one live burst at load 14 to 16 on two
+	// cores stalled 2,029 ms, past the 2 s of before, and stayed typing.
+	// 3 s holds it with half again to spare, and stays short of the time
+	// a person waits before pressing Enter on a field a scanner without
+	// an Enter suffix filled.
+	DefaultWedgeStall = 3 * time.Second
+	// DefaultWedgeLead is the longest pause after a scan's first run when
+	// that run is shorter than MinLen: the scanner's first key or two
+	// handed over apart came at most 303 ms before the rest under load,
+	// while a person picks up the scanner after their last key (a key
+	// alone, or a pair rolled 20 to 40 ms apart) more slowly than that.
+	DefaultWedgeLead = 500 * time.Millisecond
 	// MaxWedgeKeys bounds the keys held between two pauses: longer than
 	// any code a scan takes (a GS1 label's data is at most 90
 	// characters); a key held down does not grow the detector for ever.
@@ -66,6 +79,10 @@ func (w *WedgeDetector) stall() time.Duration {
 		return w.MaxStall
 	}
 	return DefaultWedgeStall
+}
+
+func (w *WedgeDetector) lead() time.Duration {
+	return min(DefaultWedgeLead, w.stall())
 }
 
 func (w *WedgeDetector) minLen() int {
@@ -106,12 +123,18 @@ func (w *WedgeDetector) Enter(at time.Time) (code string, ok bool, typed string)
 
 // scanStart finds where a scan ending at Enter at begins in the keys
 // held. Walking back from Enter, it takes runs of keys (MaxGap apart)
-// while they are runs of two keys or more; a key alone is taken when it
-// is the last key, or when the run after it was taken and the pause
-// between is at most MaxStall/4; a second key alone in a row, or a pause
-// over MaxStall, ends the walk. What it took is a scan when it is at
-// least MinLen keys and at most a quarter of its pauses (between keys,
-// and before Enter) are over MaxGap, one at least allowed.
+// across pauses of at most MaxStall; a run shorter than MinLen (a key
+// alone, a pair) is taken when it is the last run, or when the pause
+// after it is at most the lead (DefaultWedgeLead); a second key alone in
+// a row, or a pause over MaxStall, ends the walk. What it took is a scan
+// when it is at least MinLen keys and at most a quarter of its pauses
+// (between keys, and before Enter) are over MaxGap, one at least allowed.
+//
+// The lead keeps a person's rolled pair out of the scan after it: "th"
+// typed 25 ms apart is a run like the scanner's, but the scanner hands
+// over a run of fewer than MinLen keys only as the first of its code,
+// at most 303 ms before the rest (TestWedgeDetectorUnderLoad), and a
+// person takes longer than the lead to pick the scanner up.
 func (w *WedgeDetector) scanStart(at time.Time) (int, bool) {
 	n := len(w.keys)
 	if n == 0 || at.Sub(w.times[n-1]) > w.stall() {
@@ -130,9 +153,10 @@ func (w *WedgeDetector) scanStart(at time.Time) (int, bool) {
 			i--
 		}
 		alone := i == start-1
+		short := start-i < w.minLen()
 		if start < n {
 			pause := w.times[start].Sub(w.times[start-1])
-			if alone && (lone || pause > w.stall()/4) || pause > w.stall() {
+			if pause > w.stall() || short && pause > w.lead() || alone && lone {
 				break
 			}
 			slow++
