@@ -57,9 +57,10 @@ const (
 	DefaultWedgeStall = 3 * time.Second
 	// DefaultWedgeLead is the longest pause after a scan's first run when
 	// that run is shorter than MinLen: the scanner's first key or two
-	// handed over apart came at most 303 ms before the rest under load,
-	// while a person picks up the scanner after their last key (a key
-	// alone, or a pair rolled 20 to 40 ms apart) more slowly than that.
+	// handed over apart came at most 303 ms before the rest under load
+	// (TestWedgeDetectorUnderLoad), and a person is taken to pick the
+	// scanner up after their last key (a key alone, or a pair rolled 20
+	// to 40 ms apart) more slowly than that: assumed, not measured.
 	DefaultWedgeLead = 500 * time.Millisecond
 	// MaxWedgeKeys bounds the keys held between two pauses: longer than
 	// any code a scan takes (a GS1 label's data is at most 90
@@ -131,10 +132,13 @@ func (w *WedgeDetector) Enter(at time.Time) (code string, ok bool, typed string)
 // (between keys, and before Enter) are over MaxGap, one at least allowed.
 //
 // The lead keeps a person's rolled pair out of the scan after it: "th"
-// typed 25 ms apart is a run like the scanner's, but the scanner hands
-// over a run of fewer than MinLen keys only as the first of its code,
-// at most 303 ms before the rest (TestWedgeDetectorUnderLoad), and a
-// person takes longer than the lead to pick the scanner up.
+// typed 25 ms apart is a run like the scanner's, but in every measured
+// burst the scanner handed over a run of fewer than MinLen keys only as
+// the first of its code, at most 303 ms before the rest
+// (TestWedgeDetectorUnderLoad), and a person is taken to need longer
+// than the lead to pick the scanner up. The cost: a freeze over the
+// lead right after one to three of a scan's keys (not measured) leaves
+// the keys before it as typing.
 func (w *WedgeDetector) scanStart(at time.Time) (int, bool) {
 	n := len(w.keys)
 	if n == 0 || at.Sub(w.times[n-1]) > w.stall() {
