@@ -34,11 +34,12 @@ type WedgeDetector struct {
 	// MaxStall is the longest pause inside a scan, between two of its
 	// runs or before its Enter (default 3 s): a longer one ends what came
 	// before as typing. Measured under load, the longest was 2,029 ms.
-	// A run shorter than MinLen (a key alone, a pair) joins the run
-	// after it across a pause of at most DefaultWedgeLead (or MaxStall,
-	// if shorter): a scanner's first keys handed over apart from the rest
-	// (measured up to 303 ms), but not a person's last key, or rolled
-	// pair, before they picked up the scanner.
+	// A key alone, or a run shorter than MinLen at a person's pace
+	// (keys over DefaultWedgePace apart), joins the run after it across
+	// a pause of at most DefaultWedgeLead (or MaxStall, if shorter): a
+	// scanner's first key handed over apart from the rest (measured up to
+	// 303 ms), but not a person's last key, or rolled pair, before they
+	// picked up the scanner.
 	MaxStall time.Duration
 
 	keys  []rune
@@ -62,6 +63,10 @@ const (
 	// scanner up after their last key (a key alone, or a pair rolled 20
 	// to 40 ms apart) more slowly than that: assumed, not measured.
 	DefaultWedgeLead = 500 * time.Millisecond
+	// DefaultWedgePace tells a scanner's short run from a person's
+	// rolled pair: a scanner's keys in runs of two or three came 0 to
+	// 9 ms apart under load, a person rolls two keys 20 to 40 ms apart.
+	DefaultWedgePace = 15 * time.Millisecond
 	// MaxWedgeKeys bounds the keys held between two pauses: longer than
 	// any code a scan takes (a GS1 label's data is at most 90
 	// characters); a key held down does not grow the detector for ever.
@@ -124,21 +129,26 @@ func (w *WedgeDetector) Enter(at time.Time) (code string, ok bool, typed string)
 
 // scanStart finds where a scan ending at Enter at begins in the keys
 // held. Walking back from Enter, it takes runs of keys (MaxGap apart)
-// across pauses of at most MaxStall; a run shorter than MinLen (a key
-// alone, a pair) is taken when it is the last run, or when the pause
-// after it is at most the lead (DefaultWedgeLead); a second key alone in
-// a row, or a pause over MaxStall, ends the walk. What it took is a scan
-// when it is at least MinLen keys and at most a quarter of its pauses
-// (between keys, and before Enter) are over MaxGap, one at least allowed.
+// across pauses of at most MaxStall; a key alone, or a run shorter than
+// MinLen whose keys came further apart than DefaultWedgePace or that
+// came within the lead after a key alone, is taken when it is the last
+// run, or when the pause after it is at most the lead
+// (DefaultWedgeLead); a second key alone in a row, or a pause over
+// MaxStall, ends the walk. What it took is a scan when it is at least
+// MinLen keys and at most a quarter of its pauses (between keys, and
+// before Enter) are over MaxGap, one at least allowed.
 //
 // The lead keeps a person's rolled pair out of the scan after it: "th"
-// typed 25 ms apart is a run like the scanner's, but in every measured
-// burst the scanner handed over a run of fewer than MinLen keys only as
-// the first of its code, at most 303 ms before the rest
+// typed 25 ms apart is a run like the scanner's, but slower than the
+// scanner's keys, which came 0 to 9 ms apart in every short run measured
 // (TestWedgeDetectorUnderLoad), and a person is taken to need longer
-// than the lead to pick the scanner up. The cost: a freeze over the
-// lead right after one to three of a scan's keys (not measured) leaves
-// the keys before it as typing.
+// than the lead to pick the scanner up. A busy device may hand a
+// person's pair over batched, under the pace (live at load 18 to 21,
+// with the pace alone, a rolled pair joined the scan 3 times in 6), but
+// then still right after the key typed before it. A scanner's
+// fast first keys may stall up to MaxStall before the rest: live at
+// load 18 the demo handed "FB-" over alone and the rest more than
+// 500 ms later.
 func (w *WedgeDetector) scanStart(at time.Time) (int, bool) {
 	n := len(w.keys)
 	if n == 0 || at.Sub(w.times[n-1]) > w.stall() {
@@ -157,10 +167,12 @@ func (w *WedgeDetector) scanStart(at time.Time) (int, bool) {
 			i--
 		}
 		alone := i == start-1
-		short := start-i < w.minLen()
+		// A person's: a key alone, or a short run at a person's pace
+		// or right after a key typed alone.
+		led := alone || start-i < w.minLen() && (w.slowestIn(i, start) > DefaultWedgePace || w.afterLoneKey(i))
 		if start < n {
 			pause := w.times[start].Sub(w.times[start-1])
-			if pause > w.stall() || short && pause > w.lead() || alone && lone {
+			if pause > w.stall() || led && pause > w.lead() || alone && lone {
 				break
 			}
 			slow++
@@ -169,6 +181,27 @@ func (w *WedgeDetector) scanStart(at time.Time) (int, bool) {
 	}
 	taken := n - start
 	return start, taken >= w.minLen() && slow <= max(1, taken/4)
+}
+
+// slowestIn is the longest pause between the keys from i to end
+// (exclusive).
+func (w *WedgeDetector) slowestIn(i, end int) time.Duration {
+	var d time.Duration
+	for j := i + 1; j < end; j++ {
+		d = max(d, w.times[j].Sub(w.times[j-1]))
+	}
+	return d
+}
+
+// afterLoneKey reports whether the key before key i is a key alone
+// that came at most the lead before it: typing goes on into the run at
+// i. A scanner's first keys come after the pause to pick it up, and its
+// later runs after a run of its own.
+func (w *WedgeDetector) afterLoneKey(i int) bool {
+	if i == 0 || w.times[i].Sub(w.times[i-1]) > w.lead() {
+		return false
+	}
+	return i == 1 || w.times[i-1].Sub(w.times[i-2]) > w.gap()
 }
 
 // Pending reports whether the detector holds keys that may yet be part

@@ -66,11 +66,17 @@ func TestWedgeDetector(t *testing.T) {
 		// person's, and stays typing.
 		"RolledPairThenScan":   {append(append(append(burst("note ", 150*ms), key{'t', 150 * ms}, key{'h', 25 * ms}), key{'3', time.Second}), append(burst("56938035643809", 6*ms), key{'\n', 6 * ms})...), []string{"356938035643809"}, "note th"},
 		"RolledTripleThenScan": {append(append(append(burst("the i", 150*ms), burst("ng", 20*ms)...), key{'3', 600 * ms}), append(burst("56938035643809", 6*ms), key{'\n', 6 * ms})...), []string{"356938035643809"}, "the ing"},
-		"TypedThenScannedSoon": {append(append(burst("note ", 150*ms), key{'3', 600 * ms}), append(burst("56938035643809", 6*ms), key{'\n', 6 * ms})...), []string{"356938035643809"}, "note "},
-		"EnterTooLate":         {append(burst("12345678", 5*ms), key{'\n', 3001 * ms}), nil, "12345678"},
-		"EnterLateUnderLoad":   {append(burst("12345678", 5*ms), key{'\n', 550 * ms}), []string{"12345678"}, ""},
-		"TwoScansInARow":       {append(append(burst("AAAA1111", 4*ms), key{'\n', 4 * ms}), append(burst("BBBB2222", 4*ms), key{'\n', 4 * ms})...), []string{"AAAA1111", "BBBB2222"}, ""},
-		"EnterAloneIsNotAScan": {[]key{{'\n', 100 * ms}}, nil, ""},
+		// A scanner's first keys, at its pace, then a freeze past the
+		// lead (live at load 18: "FB-", then the rest): one code.
+		// A person's pair that a busy device hands over batched, 1 ms
+		// apart, right after the key before it: still typing.
+		"BatchedPairThenScan":    {append(append(burst("note ", 150*ms), key{'t', 150 * ms}, key{'h', 1 * ms}, key{'F', time.Second}), append(burst("B-2026-002784", 1*ms), key{'\n', 10 * ms})...), []string{"FB-2026-002784"}, "note th"},
+		"FastFirstRunThenFreeze": {append(append(burst("note ", 150*ms), key{'F', time.Second}, key{'B', 5 * ms}, key{'-', 5 * ms}, key{'2', 1200 * ms}), append(burst("026-002784", 1*ms), key{'\n', 10 * ms})...), []string{"FB-2026-002784"}, "note "},
+		"TypedThenScannedSoon":   {append(append(burst("note ", 150*ms), key{'3', 600 * ms}), append(burst("56938035643809", 6*ms), key{'\n', 6 * ms})...), []string{"356938035643809"}, "note "},
+		"EnterTooLate":           {append(burst("12345678", 5*ms), key{'\n', 3001 * ms}), nil, "12345678"},
+		"EnterLateUnderLoad":     {append(burst("12345678", 5*ms), key{'\n', 550 * ms}), []string{"12345678"}, ""},
+		"TwoScansInARow":         {append(append(burst("AAAA1111", 4*ms), key{'\n', 4 * ms}), append(burst("BBBB2222", 4*ms), key{'\n', 4 * ms})...), []string{"AAAA1111", "BBBB2222"}, ""},
+		"EnterAloneIsNotAScan":   {[]key{{'\n', 100 * ms}}, nil, ""},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var w scanner.WedgeDetector
