@@ -34,12 +34,12 @@ type WedgeDetector struct {
 	// MaxStall is the longest pause inside a scan, between two of its
 	// runs or before its Enter (default 3 s): a longer one ends what came
 	// before as typing. Measured under load, the longest was 2,029 ms.
-	// A key alone, or a run shorter than MinLen at a person's pace
-	// (keys over DefaultWedgePace apart), joins the run after it across
-	// a pause of at most DefaultWedgeLead (or MaxStall, if shorter): a
-	// scanner's first key handed over apart from the rest (measured up to
-	// 303 ms), but not a person's last key, or rolled pair, before they
-	// picked up the scanner.
+	// A key alone, or a run shorter than MinLen that looks typed (keys
+	// over DefaultWedgePace apart, or right after a key alone), joins
+	// the run after it across a pause of at most DefaultWedgeLead (or
+	// MaxStall, if shorter): a scanner's first key handed over apart
+	// from the rest (measured up to 303 ms), but not a person's last
+	// key, or rolled pair, before they picked up the scanner.
 	MaxStall time.Duration
 
 	keys  []rune
