@@ -107,6 +107,9 @@ func (r *runner) start(open Opener) {
 func startText(p app.StartProgress) string {
 	switch p.Step {
 	case app.StartUpgrading:
+		if p.Total > 0 {
+			return upgradeRowsText(p)
+		}
 		return lang.X("startup.upgrading", "Updating your data for this version of the app… On a device with many tickets this takes a minute: keep the app open.")
 	case app.StartDemoServer:
 		return lang.X("startup.demo_server", "Starting the demo server…")
@@ -120,6 +123,17 @@ func startText(p app.StartProgress) string {
 		return lang.X("startup.optimizing", "Preparing the search…")
 	}
 	return lang.X("startup.opening", "Opening your data…")
+}
+
+// upgradeRowsText says how far an upgrade's rewrite of a table has come,
+// and that waiting is safe: a technician who sees no count for tens of
+// seconds may kill the app thinking it hung.
+func upgradeRowsText(p app.StartProgress) string {
+	data := map[string]any{"Done": countText(p.Rows), "Total": countText(p.Total)}
+	if p.Of == app.RowsTickets {
+		return lang.XN("startup.upgrading_tickets", "Updating your data: {{.Done}} of {{.Total}} tickets. It is safe to wait: keep the app open until it is done.", p.Total, data)
+	}
+	return lang.XN("startup.upgrading_parts", "Updating your data: {{.Done}} of {{.Total}} parts. It is safe to wait: keep the app open until it is done.", p.Total, data)
 }
 
 // startScreen is the progress screen of a start: the step's text, and a
@@ -145,9 +159,16 @@ func newStartScreen() *startScreen {
 	return s
 }
 
-// show shows a step; UI goroutine.
+// show shows a step; UI goroutine. While an upgrade rewrites a table the
+// bar is its rows done (the step's slice of the bar would move a
+// seventh of the way in a minute); a later step sets it back to the
+// steps' measure, which only a demo's start has after an upgrade.
 func (s *startScreen) show(p app.StartProgress) {
 	s.msg.SetText(startText(p))
+	if p.Step == app.StartUpgrading && p.Total > 0 {
+		s.bar.SetValue(float64(p.Rows) / float64(p.Total))
+		return
+	}
 	s.bar.SetValue(float64(p.Step) / float64(app.StartSteps))
 }
 
