@@ -18,7 +18,8 @@ import (
 // writes the part search whole (0018's and 0019's steps are left out
 // before it, migrate), each part's number and names folded. Each run
 // opens a copy of the same file; it reports the CPU of the Open alone
-// (the copy is not counted). docs/BENCHMARKS.md.
+// (the copy is not counted). The Open hears the upgrade's progress, as
+// the device's does (WithUpgradeProgress). docs/BENCHMARKS.md.
 func BenchmarkUpgradeFrom17(b *testing.B) {
 	src := filepath.Join(b.TempDir(), "schema17.db")
 	raw := storeBefore(b, src, "0018_part_search_fold.sql", nil, genParts(rand.New(rand.NewPCG(17, 17)), 100_000),
@@ -35,11 +36,15 @@ func BenchmarkUpgradeFrom17(b *testing.B) {
 		}
 		b.StartTimer()
 		start := processCPU()
-		db, err := Open(context.Background(), path, WithClock(fixedClock(genNow)))
+		reports := 0
+		db, err := Open(context.Background(), path, WithClock(fixedClock(genNow)), WithUpgradeProgress(func(app.StartProgress) { reports++ }))
 		if err != nil {
 			b.Fatal(err)
 		}
 		cpu += processCPU() - start
+		if reports == 0 {
+			b.Fatal("the upgrade reported no progress")
+		}
 		b.StopTimer()
 		db.Close()
 		b.StartTimer()
