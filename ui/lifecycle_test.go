@@ -158,8 +158,8 @@ func TestStartShowsUpgradeCount(t *testing.T) {
 	}{
 		{app.StartProgress{Step: app.StartUpgrading}, "Updating your data for this version", 1.0 / float64(app.StartSteps)},
 		{up(0, 100_000, app.RowsParts), "Updating your data: 0 of 100,000 parts", 0},
-		{up(42_000, 100_000, app.RowsParts), "Updating your data: 42,000 of 100,000 parts. It is safe to wait: keep the app open", 0.42},
-		{up(100_000, 100_000, app.RowsParts), "100,000 of 100,000 parts", 1},
+		{up(42_000, 100_000, app.RowsParts), "Updating your data: 42,000 of 100,000 parts.\nIt is safe to wait: keep the app open", 0.42},
+		{up(100_000, 100_000, app.RowsParts), "100,000 of 100,000 parts.\nFinishing the search index…\nIt is safe to wait", 1},
 		{up(2_500, 10_000, app.RowsTickets), "Updating your data: 2,500 of 10,000 tickets", 0.25},
 		{up(1, 1, app.RowsTickets), "1 of 1 ticket.", 1},
 	} {
@@ -167,6 +167,9 @@ func TestStartShowsUpgradeCount(t *testing.T) {
 		<-shown
 		if !strings.Contains(labels(w.Content()), tt.text) {
 			t.Errorf("%+v shows %q, want %q", tt.p, labels(w.Content()), tt.text)
+		}
+		if tt.p.Rows < tt.p.Total && strings.Contains(labels(w.Content()), "Finishing") {
+			t.Errorf("%+v: says it is finishing before every row is written", tt.p)
 		}
 		if got := bar(); got != tt.bar {
 			t.Errorf("%+v: bar at %.3f, want %.3f", tt.p, got, tt.bar)
