@@ -171,6 +171,13 @@ func TestStartShowsUpgradeCount(t *testing.T) {
 		if tt.p.Rows < tt.p.Total && strings.Contains(labels(w.Content()), "Finishing") {
 			t.Errorf("%+v: says it is finishing before every row is written", tt.p)
 		}
+		// The text's lines stay above the bar (a label grown by a line
+		// was drawn over it).
+		msg, pb := find[*widget.Label](w.Content()), find[*widget.ProgressBar](w.Content())
+		d := fyne.CurrentApp().Driver()
+		if bottom, top := d.AbsolutePositionForObject(msg).Y+msg.MinSize().Height, d.AbsolutePositionForObject(pb).Y; bottom > top {
+			t.Errorf("%+v: the text ends at %.0f, below the bar's top at %.0f", tt.p, bottom, top)
+		}
 		if got := bar(); got != tt.bar {
 			t.Errorf("%+v: bar at %.3f, want %.3f", tt.p, got, tt.bar)
 		}

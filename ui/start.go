@@ -150,7 +150,8 @@ func upgradeRowsText(p app.StartProgress) string {
 type startScreen struct {
 	msg   *widget.Label
 	bar   *widget.ProgressBar
-	retry *widget.Button // shown after a failure
+	retry *widget.Button  // shown after a failure
+	box   *fyne.Container // the text, the bar and the button
 	root  fyne.CanvasObject
 }
 
@@ -164,7 +165,8 @@ func newStartScreen() *startScreen {
 	s.show(app.StartProgress{Step: app.StartOpening})
 	// Full width with spacers above and below, not a Center container: a
 	// wrapping label in a Center shrinks to its narrowest, one word a line.
-	s.root = container.NewPadded(container.NewVBox(layout.NewSpacer(), s.msg, container.NewPadded(s.bar), container.NewCenter(s.retry), layout.NewSpacer()))
+	s.box = container.NewVBox(layout.NewSpacer(), s.msg, container.NewPadded(s.bar), container.NewCenter(s.retry), layout.NewSpacer())
+	s.root = container.NewPadded(s.box)
 	return s
 }
 
@@ -174,6 +176,11 @@ func newStartScreen() *startScreen {
 // steps' measure, which only a demo's start has after an upgrade.
 func (s *startScreen) show(p app.StartProgress) {
 	s.msg.SetText(startText(p))
+	// A text of more lines than the last is taller: the box lays its rows
+	// out again, or the new lines are drawn over the bar.
+	if s.box != nil {
+		s.box.Refresh()
+	}
 	if p.Step == app.StartUpgrading && p.Total > 0 {
 		s.bar.SetValue(float64(p.Rows) / float64(p.Total))
 		return
@@ -202,6 +209,7 @@ func start(ctx context.Context, w fyne.Window, run func(func()), open Opener) *s
 				s.bar.Hide()
 				s.retry.OnTapped = func() { start(ctx, w, run, open) }
 				s.retry.Show()
+				s.box.Refresh()
 				return
 			}
 			showTerminal(ctx, w, deps)
