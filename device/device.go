@@ -357,7 +357,8 @@ func (d *Device) Start(ctx context.Context, progress func(app.StartProgress)) (S
 }
 
 // open opens the store once; it stays open until Close. progress hears
-// StartUpgrading before a store an earlier version made is migrated.
+// StartUpgrading before a store an earlier version made is migrated, and
+// then the rows done of each table the upgrade rewrites.
 func (d *Device) open(ctx context.Context, progress func(app.StartProgress)) (*store.DB, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -368,7 +369,8 @@ func (d *Device) open(ctx context.Context, progress func(app.StartProgress)) (*s
 		if e := d.engine.Load(); e != nil {
 			e.Trigger()
 		}
-	}), store.WithUpgrading(func() { progress(app.StartProgress{Step: app.StartUpgrading}) }))
+	}), store.WithUpgrading(func() { progress(app.StartProgress{Step: app.StartUpgrading}) }),
+		store.WithUpgradeProgress(progress))
 	if err != nil {
 		return nil, err
 	}

@@ -26,17 +26,26 @@ const (
 //     van, receive it, print its ID;
 //   - "count": put a stock count's draft over and over, its counts with
 //     the unit ticked missing, printing each round once put;
-//   - "hold": open the store, print "open", and wait to be killed.
+//   - "hold": open the store, print "open", and wait to be killed;
+//   - "upgrade": the same, printing each report of the upgrade's progress
+//     (WithUpgradeProgress) as "<of> <rows> <total>" while Open runs.
 func runChild(mode string) int {
 	ctx := context.Background()
-	db, err := Open(ctx, os.Getenv(childPath))
+	out := bufio.NewWriter(os.Stdout)
+	var opts []Option
+	if mode == "upgrade" {
+		opts = append(opts, WithUpgradeProgress(func(p app.StartProgress) {
+			fmt.Fprintln(out, p.Of, p.Rows, p.Total)
+			out.Flush()
+		}))
+	}
+	db, err := Open(ctx, os.Getenv(childPath), opts...)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "open:", err)
 		return 2
 	}
-	out := bufio.NewWriter(os.Stdout)
 	switch mode {
-	case "hold":
+	case "hold", "upgrade":
 		fmt.Fprintln(out, "open")
 		out.Flush()
 		time.Sleep(time.Hour)

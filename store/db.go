@@ -84,6 +84,7 @@ type options struct {
 	fullCheck   bool
 	afterCommit func()
 	upgrading   func()
+	progress    func(app.StartProgress)
 }
 
 // WithUpgrading sets a function Open calls once, before it migrates a
@@ -93,6 +94,57 @@ type options struct {
 // and the start screen says so instead of "Opening your data…". It runs on
 // Open's goroutine and must not block.
 func WithUpgrading(fn func()) Option { return func(o *options) { o.upgrading = fn } }
+
+// WithUpgradeProgress sets a function the migrations that rewrite every
+// row of a table (a search index written whole, also by checkSearchFold)
+// call as they go, with Step app.StartUpgrading and Rows done of Total:
+// 0 when a rewrite starts, then at most every upgradeReportEvery, and
+// Total when its rows are all written. A technician waiting tens of
+// seconds on a phone for 100,000 parts sees it move instead of killing
+// an app that looks hung. It runs on Open's goroutine, inside the
+// migration's transaction, and must not block.
+func WithUpgradeProgress(fn func(app.StartProgress)) Option {
+	return func(o *options) { o.progress = fn }
+}
+
+// upgradeReportEvery bounds how often a rewrite reports its rows: a
+// screen needs no more, and each report costs its listener a redraw. A
+// variable for the tests, which set it to see every batch.
+var upgradeReportEvery = 100 * time.Millisecond
+
+// upgradeReport reports how far the rewrites of an Open have come
+// (WithUpgradeProgress). A nil one reports nothing, and the rewrites then
+// do not count their rows either.
+type upgradeReport struct {
+	fn   func(app.StartProgress)
+	last time.Time         // of the last report
+	sent app.StartProgress // the last report
+}
+
+// newUpgradeReport is nil when fn is nil.
+func newUpgradeReport(fn func(app.StartProgress)) *upgradeReport {
+	if fn == nil {
+		return nil
+	}
+	return &upgradeReport{fn: fn}
+}
+
+// rows reports done of total rows of of: always at 0 and at total, in
+// between only when upgradeReportEvery has passed since the last report,
+// and never the same report twice (a table of whole batches reads one
+// empty batch after its last).
+func (r *upgradeReport) rows(of app.StartRows, done, total int) {
+	if r == nil {
+		return
+	}
+	p := app.StartProgress{Step: app.StartUpgrading, Rows: min(done, total), Total: total, Of: of}
+	now := time.Now()
+	if p == r.sent || p.Rows > 0 && p.Rows < total && now.Sub(r.last) < upgradeReportEvery {
+		return
+	}
+	r.last, r.sent = now, p
+	r.fn(p)
+}
 
 // WithAfterCommit sets a function called after every successful Commit
 // and RequestHistory that marked a ticket, outside the transaction: the app
@@ -217,10 +269,16 @@ func (db *DB) open(ctx context.Context, o options, exists bool) error {
 	if version > 0 && version < len(migrations()) && o.upgrading != nil {
 		o.upgrading()
 	}
-	if err := db.migrate(ctx, version); err != nil {
+	// A new store (version 0) runs every migration on empty tables: no
+	// upgrade to report.
+	var report *upgradeReport
+	if version > 0 {
+		report = newUpgradeReport(o.progress)
+	}
+	if err := db.migrate(ctx, version, report); err != nil {
 		return err
 	}
-	if err := db.checkSearchFold(ctx, o, version); err != nil {
+	if err := db.checkSearchFold(ctx, o, version, report); err != nil {
 		return err
 	}
 	if err := db.initDevice(ctx); err != nil {
@@ -363,7 +421,7 @@ func (db *DB) Check(ctx context.Context) error {
 // what its fold finds. A crash leaves the old entries and the old
 // version, and the next Open starts again. version is the schema's
 // before migrate: a store just upgraded was told (upgrading) already.
-func (db *DB) checkSearchFold(ctx context.Context, o options, version int) error {
+func (db *DB) checkSearchFold(ctx context.Context, o options, version int, report *upgradeReport) error {
 	current, err := db.searchFoldCurrent(ctx)
 	if err != nil {
 		return db.openError(err)
@@ -374,7 +432,7 @@ func (db *DB) checkSearchFold(ctx context.Context, o options, version int) error
 	if version == len(migrations()) && o.upgrading != nil {
 		o.upgrading()
 	}
-	if err := db.writeTx(ctx, func(tx *sql.Tx) error { return refoldSearch(ctx, tx) }); err != nil {
+	if err := db.writeTx(ctx, func(tx *sql.Tx) error { return refoldSearch(ctx, tx, report) }); err != nil {
 		return db.openError(fmt.Errorf("fold the part and ticket search again: %w", err))
 	}
 	return nil
@@ -384,8 +442,9 @@ type migration struct {
 	name string
 	sql  string
 	// after, when set, runs in the migration's transaction after sql: a
-	// step SQL alone cannot do (migrationSteps).
-	after func(ctx context.Context, tx *sql.Tx) error
+	// step SQL alone cannot do (migrationSteps); one that rewrites every
+	// row of a table reports its rows to report.
+	after func(ctx context.Context, tx *sql.Tx, report *upgradeReport) error
 	// rewrites names the search index after writes whole, every entry
 	// from its table's rows ("" when it writes none); recordsFold: after
 	// records this app's app.FoldVersion in search_fold.
@@ -396,7 +455,7 @@ type migration struct {
 // migrationStep is a migration's Go step, the search index it writes
 // whole, if any, and whether it records the fold (migration's fields).
 type migrationStep struct {
-	run         func(context.Context, *sql.Tx) error
+	run         func(context.Context, *sql.Tx, *upgradeReport) error
 	rewrites    string
 	recordsFold bool
 }
@@ -427,8 +486,8 @@ var addMovementSource = addColumn("movements", "source", `ALTER TABLE movements 
 // addColumn is a migration step that runs alter, which adds column to
 // table, unless the table has the column already (SQLite has no ADD
 // COLUMN IF NOT EXISTS).
-func addColumn(table, column, alter string) func(context.Context, *sql.Tx) error {
-	return func(ctx context.Context, tx *sql.Tx) error {
+func addColumn(table, column, alter string) func(context.Context, *sql.Tx, *upgradeReport) error {
+	return func(ctx context.Context, tx *sql.Tx, _ *upgradeReport) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info(?) WHERE name = ?`, table, column).Scan(&n); err != nil || n > 0 {
 			return err
@@ -475,7 +534,7 @@ func migrations() []migration {
 // migration commits, the store's version says it is still to run, and
 // until the refold commits, search_fold names the other fold; Open
 // returns only after both.
-func (db *DB) migrate(ctx context.Context, version int) error {
+func (db *DB) migrate(ctx context.Context, version int, report *upgradeReport) error {
 	all := migrations()
 	refold, err := db.refoldsAfter(ctx, all[min(version, len(all)):])
 	if err != nil {
@@ -496,7 +555,7 @@ func (db *DB) migrate(ctx context.Context, version int) error {
 				return err
 			}
 			if m.after != nil {
-				if err := m.after(ctx, tx); err != nil {
+				if err := m.after(ctx, tx, report); err != nil {
 					return err
 				}
 			}

@@ -509,7 +509,9 @@ func TestKill9(t *testing.T) {
 // TestWithUpgrading: Open calls the upgrading hook once, before it
 // migrates a store an earlier version of the app made, and never for a
 // new store or for one already current: the start screen says "Updating
-// your data" only when a migration really runs.
+// your data" only when a migration really runs. Nor does a new or a
+// current store report an upgrade's progress (WithUpgradeProgress): a
+// first run would read "Updating your data".
 func TestWithUpgrading(t *testing.T) {
 	dir := t.TempDir()
 	old := filepath.Join(dir, "old.db")
@@ -528,10 +530,13 @@ func TestWithUpgrading(t *testing.T) {
 		{"a new store", filepath.Join(dir, "new.db"), 0},
 		{"a current store", current, 0},
 	} {
-		calls := 0
-		mustOpenMigrated(t, tc.path, WithUpgrading(func() { calls++ })).Close()
+		calls, reports := 0, 0
+		mustOpenMigrated(t, tc.path, WithUpgrading(func() { calls++ }), WithUpgradeProgress(func(app.StartProgress) { reports++ })).Close()
 		if calls != tc.want {
 			t.Errorf("%s: the upgrading hook ran %d times, want %d", tc.name, calls, tc.want)
+		}
+		if tc.want == 0 && reports != 0 {
+			t.Errorf("%s: %d reports of an upgrade's progress, want none", tc.name, reports)
 		}
 	}
 }

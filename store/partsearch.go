@@ -12,11 +12,11 @@ import (
 // refoldSearch folds both search indexes again, the parts' and the
 // tickets', and records this app's app.FoldVersion (search_fold): what
 // Open does when another fold made them (checkSearchFold).
-func refoldSearch(ctx context.Context, tx *sql.Tx) error {
-	if err := refoldPartSearch(ctx, tx); err != nil {
+func refoldSearch(ctx context.Context, tx *sql.Tx, report *upgradeReport) error {
+	if err := refoldPartSearch(ctx, tx, report); err != nil {
 		return err
 	}
-	return refoldTicketSearch(ctx, tx) // records the version
+	return refoldTicketSearch(ctx, tx, report) // records the version
 }
 
 // refoldPartSearch is the step of migrations 0018 and 0019 (migrate
@@ -25,7 +25,7 @@ func refoldSearch(ctx context.Context, tx *sql.Tx) error {
 // written again from its part's row, folded (partSearchValues), and
 // part_models keyed again by app.ModelKey, which folds as the entries do
 // (modelRekeyer); a batch of parts at a time (rebuildSearchWith).
-func refoldPartSearch(ctx context.Context, tx *sql.Tx) error {
+func refoldPartSearch(ctx context.Context, tx *sql.Tx, report *upgradeReport) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO parts_fts (parts_fts) VALUES ('delete-all')`); err != nil {
 		return err
 	}
@@ -41,7 +41,7 @@ func refoldPartSearch(ctx context.Context, tx *sql.Tx) error {
 		}
 		return rows, rk.rekey(ctx, rows)
 	}
-	return rebuildSearchWith(ctx, tx, "parts_fts", partFTSInsert, batch,
+	return rebuildSearchWith(ctx, tx, "parts_fts", partFTSInsert, app.RowsParts, report, batch,
 		func(r partSearchRow) (int64, []any) { return r.id, partSearchValues(r.id, r.part) },
 		func(r partSearchRow) string { return "part " + string(r.part.Number) })
 }

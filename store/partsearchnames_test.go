@@ -90,7 +90,7 @@ func TestMigratePartSearchNames(t *testing.T) {
 	}
 	// rawDBBefore runs the migrations' SQL alone: 0022's step adds the
 	// names column.
-	if err := addPartNames(t.Context(), tx); err != nil {
+	if err := addPartNames(t.Context(), tx, nil); err != nil {
 		t.Fatal(err)
 	}
 	for i, p := range parts {

@@ -333,17 +333,17 @@ func benchMigration(b *testing.B, file string) {
 		b.Fatalf("no migration %s", file)
 	}
 	step := migrations()[i]
-	benchTx(b, func(ctx context.Context, tx *sql.Tx) error {
+	benchTx(b, func(ctx context.Context, tx *sql.Tx, report *upgradeReport) error {
 		if _, err := tx.ExecContext(ctx, step.sql); err != nil {
 			return err
 		}
-		return step.after(ctx, tx)
+		return step.after(ctx, tx, report)
 	})
 }
 
 // benchTx runs fn in one write transaction, again and again, on a store
 // of 10,000 and of 100,000 tickets, and reports its CPU.
-func benchTx(b *testing.B, fn func(context.Context, *sql.Tx) error) {
+func benchTx(b *testing.B, fn func(context.Context, *sql.Tx, *upgradeReport) error) {
 	for _, tc := range []struct {
 		name string
 		path func(b *testing.B) string
@@ -359,7 +359,7 @@ func benchTx(b *testing.B, fn func(context.Context, *sql.Tx) error) {
 			defer db.Close()
 			cpu := processCPU()
 			for b.Loop() {
-				err := db.writeTx(b.Context(), func(tx *sql.Tx) error { return fn(b.Context(), tx) })
+				err := db.writeTx(b.Context(), func(tx *sql.Tx) error { return fn(b.Context(), tx, nil) })
 				if err != nil {
 					b.Fatal(err)
 				}

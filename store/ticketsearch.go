@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/fieldbench/fieldbench/app"
 )
@@ -81,8 +82,8 @@ const rebuildBatch = 1000
 // them): migration 0016's step, after it made tickets_fts again. A store
 // that upgrades past 0016 and 0017 at once leaves it out (migrate): 0017's
 // step writes every entry again.
-func rebuildTicketSearch(ctx context.Context, tx *sql.Tx) error {
-	return rebuildTicketSearchWith(ctx, tx, ticketFTSInsert, ticketSearchValues)
+func rebuildTicketSearch(ctx context.Context, tx *sql.Tx, report *upgradeReport) error {
+	return rebuildTicketSearchWith(ctx, tx, ticketFTSInsert, ticketSearchValues, report)
 }
 
 // refoldTicketSearch is migration 0017's step, and the ticket half of
@@ -93,14 +94,14 @@ func rebuildTicketSearch(ctx context.Context, tx *sql.Tx) error {
 // "１３８…" was stored without digits), every entry deleted and written
 // again, folded (rebuildTicketSearch), and the version recorded. Both
 // passes read the rows rebuildBatch at a time.
-func refoldTicketSearch(ctx context.Context, tx *sql.Tx) error {
+func refoldTicketSearch(ctx context.Context, tx *sql.Tx, report *upgradeReport) error {
 	if err := refoldPhoneDigits(ctx, tx); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO tickets_fts (tickets_fts) VALUES ('delete-all')`); err != nil {
 		return err
 	}
-	if err := rebuildTicketSearch(ctx, tx); err != nil {
+	if err := rebuildTicketSearch(ctx, tx, report); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO search_fold (id, version) VALUES (1, ?)
@@ -169,16 +170,16 @@ func refoldPhoneDigits(ctx context.Context, tx *sql.Tx) error {
 
 // rebuildTicketSearch0012 is migration 0012's step, after it emptied
 // tickets_fts: the entries of that schema (ticketSearchValues0012).
-func rebuildTicketSearch0012(ctx context.Context, tx *sql.Tx) error {
+func rebuildTicketSearch0012(ctx context.Context, tx *sql.Tx, report *upgradeReport) error {
 	return rebuildTicketSearchWith(ctx, tx,
 		`INSERT INTO tickets_fts (rowid, number, customer_name, phone_digits, serial, short) VALUES (?, ?, ?, ?, ?, ?)`,
-		ticketSearchValues0012)
+		ticketSearchValues0012, report)
 }
 
 // rebuildTicketSearchWith writes, with insert, the entry values makes of
 // every ticket row (rebuildSearchWith).
-func rebuildTicketSearchWith(ctx context.Context, tx *sql.Tx, insert string, values func(int64, searchText) []any) error {
-	return rebuildSearchWith(ctx, tx, "tickets_fts", insert,
+func rebuildTicketSearchWith(ctx context.Context, tx *sql.Tx, insert string, values func(int64, searchText) []any, report *upgradeReport) error {
+	return rebuildSearchWith(ctx, tx, "tickets_fts", insert, app.RowsTickets, report,
 		func(after int64) ([]searchRow, error) { return ticketSearchBatch(ctx, tx, after) },
 		func(r searchRow) (int64, []any) { return r.rid, values(r.rid, r.text) },
 		func(r searchRow) string { return "ticket " + r.text.number })
@@ -189,9 +190,23 @@ func rebuildTicketSearchWith(ctx context.Context, tx *sql.Tx, insert string, val
 // reads up to rebuildBatch rows after a key in key order, so memory stays
 // bounded on a store of any size; entry is a row's key and insert's
 // arguments; what names a row in an error. The index is merged into one
-// segment at the end, as DB.Optimize leaves it after a first sync.
-func rebuildSearchWith[R any](ctx context.Context, tx *sql.Tx, fts, insert string,
+// segment at the end, as DB.Optimize leaves it after a first sync. It
+// reports the rows written, of the table's (of), to report, a batch at a
+// time: a rewrite of 100,000 parts takes seconds of CPU, tens on a phone.
+func rebuildSearchWith[R any](ctx context.Context, tx *sql.Tx, fts, insert string, of app.StartRows, report *upgradeReport,
 	batch func(after int64) ([]R, error), entry func(R) (int64, []any), what func(R) string) error {
+	// Counted only for a listener: one scan of the table, small beside
+	// writing an entry per row (BenchmarkUpgradeFrom17 shows no cost), in
+	// the same transaction as the rewrite, so the rows written end at it.
+	// The table's name is the index's, a constant of this package.
+	total := 0
+	if report != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+strings.TrimSuffix(fts, "_fts")).Scan(&total); err != nil {
+			return err
+		}
+		report.rows(of, 0, total)
+	}
+	done := 0
 	// Merging as it writes (FTS5's automerge) made segments of every few
 	// thousand entries into larger ones again and again: the 'optimize'
 	// below merges them all once. Off while the index is written whole,
@@ -217,6 +232,8 @@ func rebuildSearchWith[R any](ctx context.Context, tx *sql.Tx, fts, insert strin
 			}
 			last = key
 		}
+		done += len(rows)
+		report.rows(of, done, total)
 		if len(rows) < rebuildBatch {
 			break
 		}

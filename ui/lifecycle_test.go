@@ -119,6 +119,76 @@ func TestStartShowsEachStep(t *testing.T) {
 	}
 }
 
+// TestStartShowsUpgradeCount: while an upgrade rewrites the parts (or
+// the tickets) the start screen says how many of how many are done, and
+// that waiting is safe, and its bar is the share done: a screen that only
+// said "Updating" for tens of seconds looked hung.
+func TestStartShowsUpgradeCount(t *testing.T) {
+	test.NewTempApp(t)
+	loadTranslations(t)
+	w := test.NewTempWindow(t, nil)
+	w.Resize(fyne.NewSize(720, 1280))
+	step := make(chan app.StartProgress)
+	shown := make(chan struct{})
+	done := make(chan struct{})
+	deps := openDemo(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
+	ui.Run(t.Context(), w, ui.Lifecycle{
+		Open: func(ctx context.Context, progress func(app.StartProgress)) (ui.Deps, error) {
+			for p := range step {
+				progress(p)
+				shown <- struct{}{}
+			}
+			return deps, nil
+		},
+		Run: func(f func()) {
+			go func() {
+				defer close(done)
+				f()
+			}()
+		},
+	})
+	bar := func() float64 { return find[*widget.ProgressBar](w.Content()).Value }
+	up := func(rows, total int, of app.StartRows) app.StartProgress {
+		return app.StartProgress{Step: app.StartUpgrading, Rows: rows, Total: total, Of: of}
+	}
+	for _, tt := range []struct {
+		p    app.StartProgress
+		text string
+		bar  float64
+	}{
+		{app.StartProgress{Step: app.StartUpgrading}, "Updating your data for this version", 1.0 / float64(app.StartSteps)},
+		{up(0, 100_000, app.RowsParts), "Updating your data: 0 of 100,000 parts", 0},
+		{up(42_000, 100_000, app.RowsParts), "Updating your data: 42,000 of 100,000 parts.\nIt is safe to wait: keep the app open", 0.42},
+		{up(100_000, 100_000, app.RowsParts), "100,000 of 100,000 parts.\nFinishing the search index…\nIt is safe to wait", 1},
+		{up(2_500, 10_000, app.RowsTickets), "Updating your data: 2,500 of 10,000 tickets", 0.25},
+		{up(1, 1, app.RowsTickets), "1 of 1 ticket.", 1},
+	} {
+		step <- tt.p
+		<-shown
+		if !strings.Contains(labels(w.Content()), tt.text) {
+			t.Errorf("%+v shows %q, want %q", tt.p, labels(w.Content()), tt.text)
+		}
+		if tt.p.Rows < tt.p.Total && strings.Contains(labels(w.Content()), "Finishing") {
+			t.Errorf("%+v: says it is finishing before every row is written", tt.p)
+		}
+		// The text's lines stay above the bar (a label grown by a line
+		// was drawn over it).
+		msg, pb := find[*widget.Label](w.Content()), find[*widget.ProgressBar](w.Content())
+		d := fyne.CurrentApp().Driver()
+		if bottom, top := d.AbsolutePositionForObject(msg).Y+msg.MinSize().Height, d.AbsolutePositionForObject(pb).Y; bottom > top {
+			t.Errorf("%+v: the text ends at %.0f, below the bar's top at %.0f", tt.p, bottom, top)
+		}
+		if got := bar(); got != tt.bar {
+			t.Errorf("%+v: bar at %.3f, want %.3f", tt.p, got, tt.bar)
+		}
+	}
+	close(step)
+	<-done
+	if find[*container.AppTabs](w.Content()) == nil {
+		t.Errorf("no terminal after the start:\n%s", labels(w.Content()))
+	}
+}
+
 // TestLanguageInEffectAndRestartNow: with -lang en the settings show
 // English even when 简体中文 was chosen before; choosing another language
 // offers "Restart now", which shows the terminal in it at once, on the

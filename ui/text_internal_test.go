@@ -54,12 +54,12 @@ func TestCountsInTheReadersFormat(t *testing.T) {
 		os.Setenv("LANGUAGE", "en")
 		assets.AddTranslations()
 	})
-	for _, tc := range []struct{ lang, rows, size string }{
-		{"en", "9,532 records", "1,000"},
-		{"zh", "9,532", "1,000"},
-		{"fr", "9’532 enregistrements", "1’000"},
-		{"es", "9532 registros", "1000"},
-		{"pt", "9.532 registros", "1.000"},
+	for _, tc := range []struct{ lang, rows, size, upgrade string }{
+		{"en", "9,532 records", "1,000", "42,000 of 100,000 parts"},
+		{"zh", "9,532", "1,000", "42,000 / 100,000 个备件"},
+		{"fr", "9’532 enregistrements", "1’000", "42’000 sur 100’000 pièces"},
+		{"es", "9532 registros", "1000", "42.000 de 100.000 repuestos"},
+		{"pt", "9.532 registros", "1.000", "42.000 de 100.000 peças"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			t.Setenv("LANGUAGE", tc.lang)
@@ -69,6 +69,9 @@ func TestCountsInTheReadersFormat(t *testing.T) {
 			}
 			if got := startText(app.StartProgress{Step: app.StartFirstSync, Rows: 9532}); !strings.Contains(got, tc.rows) {
 				t.Errorf("first sync: %q, want it to hold %q", got, tc.rows)
+			}
+			if got := startText(app.StartProgress{Step: app.StartUpgrading, Rows: 42_000, Total: 100_000, Of: app.RowsParts}); !strings.Contains(got, tc.upgrade) {
+				t.Errorf("upgrade: %q, want it to hold %q", got, tc.upgrade)
 			}
 			if got := sizeText(1000); !strings.Contains(got, tc.size) {
 				t.Errorf("size: %q, want it to hold %q", got, tc.size)
