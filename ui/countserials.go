@@ -40,7 +40,7 @@ func (c *countFlow) pickMissing(r *countRow, l app.CountLine) {
 	least, most := l.SerialsToTick()
 	short := l.Held - l.Counted
 	args := map[string]any{"Part": namedPart(map[app.PartNumber]app.Part{r.part.Number: r.part}, r.part.Number), "Held": l.Held, "Counted": l.Counted, "Short": short}
-	text := lang.X("count.serials_text", "{{.Part}}: {{.Held}} on the device, {{.Counted}} counted. Tick the {{.Short}} missing units, or scan the serial of each unit that is there.", args)
+	text := lang.XN("count.serials_text", "{{.Part}}: {{.Held}} on the device, {{.Counted}} counted. Tick the {{.Short}} missing units, or scan the serial of each unit that is there.", short, args)
 	if least != most {
 		text += "\n" + lang.X("count.serials_unknown", "{{.Unknown}} of the units came without a serial: those you do not tick are booked lost without one.", map[string]any{"Unknown": l.Held - len(l.Units)})
 	}

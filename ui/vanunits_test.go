@@ -74,6 +74,11 @@ func TestFirstSyncBringsTheVansSerials(t *testing.T) {
 	if !strings.Contains(labels(pick), "Which units are missing?") {
 		t.Fatalf("no serial picker after a first sync:\n%s", labels(pick))
 	}
+	// One short: "the missing unit", not "the 1 missing units"
+	// ("Marque las 1 unidades que faltan", the lead's Spanish walk).
+	if !strings.Contains(labels(pick), "Tick the missing unit, or scan") {
+		t.Errorf("one unit short, the picker does not say so in the singular:\n%s", labels(pick))
+	}
 	var shown []string
 	walk(pick, func(o fyne.CanvasObject) {
 		if ch, ok := o.(*widget.Check); ok && strings.HasPrefix(ch.Text, "SN-F-") {
