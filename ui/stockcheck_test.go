@@ -388,7 +388,13 @@ func TestCountKeptUntilBooked(t *testing.T) {
 	before := s.held(t, s.van.ID, false)
 	var short []app.PartNumber
 	for _, n := range slices.Sorted(maps.Keys(before)) {
-		if before[n] >= 1 && len(short) < 2 {
+		// Parts without serials: a first sync now brings the van's
+		// units, and a serialized part short would ask which unit.
+		p, err := deps.Parts.Part(ctx, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if before[n] >= 1 && !p.Serialized && len(short) < 2 {
 			short = append(short, n)
 		}
 	}
