@@ -1,7 +1,6 @@
 package ui_test
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/store"
-	fbsync "github.com/fieldbench/fieldbench/sync"
 	"github.com/fieldbench/fieldbench/ui"
 )
 
@@ -67,23 +65,7 @@ func TestBinNamesAReportOfDamageAfterAFirstSync(t *testing.T) {
 		t.Errorf("on the reporting device the bin's line of %s reads %v, want %q", part, lines, want)
 	}
 
-	// The second device: paired now, its first sync.
-	code, err := sw.emb.PairingCode(ctx, sw.me.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	paired, err := (&fbsync.Client{BaseURL: sw.emb.URL}).Pair(ctx, code, "second")
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "second.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := fbsync.NewEngine(db, &fbsync.Client{BaseURL: sw.emb.URL, Token: paired.Token}).SyncOnce(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := sw.secondDevice(t) // paired now, its first sync
 	deps := ui.Deps{Tickets: store.NewTicketService(db), Parts: store.NewPartService(db), Technician: sw.me.ID, Country: sw.me.Country,
 		Actor: sw.deps.Actor, Run: func(f func()) { f() }}
 	term := ui.NewTerminal(ctx, deps)

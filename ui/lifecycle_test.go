@@ -59,15 +59,21 @@ func settingsPage(t *testing.T, w fyne.Window) fyne.CanvasObject {
 // concurrently.
 func inline(f func()) { f() }
 
-// TestStartShowsEachStep: the start screen says what it is doing and its
-// bar moves on with each step, from empty (not full from the start).
-func TestStartShowsEachStep(t *testing.T) {
+// steppedStart runs the start screen in a window (of size, unless zero)
+// on an opening the test steps: each progress sent on step is shown,
+// then shown is signalled; closing step ends the opening on the demo
+// world, and done is closed once the start is over. The opening blocks
+// on the test: it runs on its own goroutine, and the test reads the
+// screen only while it waits.
+func steppedStart(t *testing.T, size fyne.Size) (w fyne.Window, step chan app.StartProgress, shown, done chan struct{}) {
+	t.Helper()
 	test.NewTempApp(t)
 	loadTranslations(t)
-	w := test.NewTempWindow(t, nil)
-	step := make(chan app.StartProgress)
-	shown := make(chan struct{}) // a step is on screen
-	done := make(chan struct{})  // the start is over
+	w = test.NewTempWindow(t, nil)
+	if !size.IsZero() {
+		w.Resize(size)
+	}
+	step, shown, done = make(chan app.StartProgress), make(chan struct{}), make(chan struct{})
 	deps := openDemo(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
 	ui.Run(t.Context(), w, ui.Lifecycle{
 		Open: func(ctx context.Context, progress func(app.StartProgress)) (ui.Deps, error) {
@@ -77,8 +83,6 @@ func TestStartShowsEachStep(t *testing.T) {
 			}
 			return deps, nil
 		},
-		// The opening blocks on the test: it runs on its own goroutine,
-		// and the test reads the screen only while it waits.
 		Run: func(f func()) {
 			go func() {
 				defer close(done)
@@ -86,6 +90,13 @@ func TestStartShowsEachStep(t *testing.T) {
 			}()
 		},
 	})
+	return w, step, shown, done
+}
+
+// TestStartShowsEachStep: the start screen says what it is doing and its
+// bar moves on with each step, from empty (not full from the start).
+func TestStartShowsEachStep(t *testing.T) {
+	w, step, shown, done := steppedStart(t, fyne.Size{})
 	bar := func() float64 { return find[*widget.ProgressBar](w.Content()).Value }
 	if got := bar(); got != 0 || !strings.Contains(labels(w.Content()), "Opening your data") {
 		t.Errorf("at the start: bar %.2f, text %q", got, labels(w.Content()))
@@ -124,29 +135,7 @@ func TestStartShowsEachStep(t *testing.T) {
 // that waiting is safe, and its bar is the share done: a screen that only
 // said "Updating" for tens of seconds looked hung.
 func TestStartShowsUpgradeCount(t *testing.T) {
-	test.NewTempApp(t)
-	loadTranslations(t)
-	w := test.NewTempWindow(t, nil)
-	w.Resize(fyne.NewSize(720, 1280))
-	step := make(chan app.StartProgress)
-	shown := make(chan struct{})
-	done := make(chan struct{})
-	deps := openDemo(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
-	ui.Run(t.Context(), w, ui.Lifecycle{
-		Open: func(ctx context.Context, progress func(app.StartProgress)) (ui.Deps, error) {
-			for p := range step {
-				progress(p)
-				shown <- struct{}{}
-			}
-			return deps, nil
-		},
-		Run: func(f func()) {
-			go func() {
-				defer close(done)
-				f()
-			}()
-		},
-	})
+	w, step, shown, done := steppedStart(t, fyne.NewSize(720, 1280))
 	bar := func() float64 { return find[*widget.ProgressBar](w.Content()).Value }
 	up := func(rows, total int, of app.StartRows) app.StartProgress {
 		return app.StartProgress{Step: app.StartUpgrading, Rows: rows, Total: total, Of: of}

@@ -475,6 +475,30 @@ func TestDispatchNotices(t *testing.T) {
 	}
 }
 
+// secondDevice pairs another device of the same technician with the
+// world's service and runs its first sync, into a store of its own.
+func (sw *syncWorld) secondDevice(t *testing.T) *store.DB {
+	t.Helper()
+	ctx := t.Context()
+	code, err := sw.emb.PairingCode(ctx, sw.me.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paired, err := (&fbsync.Client{BaseURL: sw.emb.URL}).Pair(ctx, code, "second")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "second.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := fbsync.NewEngine(db, &fbsync.Client{BaseURL: sw.emb.URL, Token: paired.Token}).SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
 // unsentTime is how an unsent change's time reads in English.
 var unsentTime = regexp.MustCompile(`^\d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}$`)
 

@@ -1,7 +1,6 @@
 package ui_test
 
 import (
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -11,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/store"
-	fbsync "github.com/fieldbench/fieldbench/sync"
 	"github.com/fieldbench/fieldbench/ui"
 )
 
@@ -28,23 +26,7 @@ func TestFirstSyncBringsTheVansSerials(t *testing.T) {
 	serials := []string{"SN-F-1", "SN-F-2", "SN-F-3"}
 	part := s.serialsInVan(t, serials...)
 
-	// The second device: paired now, its first sync.
-	code, err := s.emb.PairingCode(ctx, s.me.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	paired, err := (&fbsync.Client{BaseURL: s.emb.URL}).Pair(ctx, code, "second")
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "second.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := fbsync.NewEngine(db, &fbsync.Client{BaseURL: s.emb.URL, Token: paired.Token}).SyncOnce(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := s.secondDevice(t) // paired now, its first sync
 	parts := store.NewPartService(db)
 	if units, err := parts.Units(ctx, s.van.ID, part.Number); err != nil || !slices.Equal(units, serials) {
 		t.Fatalf("after a first sync the van's units of %s are %v (%v), want %v", part.Number, units, err, serials)
