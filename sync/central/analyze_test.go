@@ -5,11 +5,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/fieldbench/fieldbench/app"
 )
 
 // partsCSV is a parts file of n parts, numbers from first on.
@@ -109,4 +112,54 @@ func TestImportAnalyzes(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestImportAnalyzesATenth: a load of 1,000 rows or more analyzes a
+// table only when it wrote at least a tenth of the rows the planner last
+// counted in it: after 10,000 parts, 1,000 more leave the statistics as
+// they were, 2,000 more renew them.
+func TestImportAnalyzesATenth(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		newWorld(t, db)
+		p := Principal{Tenant: tenant, Role: app.RoleDispatcher, Name: "office"}
+		counted := func() int64 {
+			t.Helper()
+			n, err := db.plannerRows(ctx, []string{"entities"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n["entities"]
+		}
+		first := 0
+		for _, c := range []struct {
+			parts   int
+			renewed bool
+		}{{10000, true}, {1000, false}, {2000, true}} {
+			before := counted()
+			if _, err := db.Import(ctx, p, ImportParts, partsCSV(first, c.parts)); err != nil {
+				t.Fatal(err)
+			}
+			first += c.parts
+			after := counted()
+			// The world's few rows aside, the planner counts the parts
+			// imported up to the last ANALYZE.
+			if renewed := after != before; renewed != c.renewed || after < int64(first) != !c.renewed {
+				t.Errorf("after %d more parts (%d in all) the planner counts %d entities (%d before), want renewed %v", c.parts, first, after, before, c.renewed)
+			}
+		}
+	})
+}
+
+// TestAnalyzeFailureLogged: an ANALYZE that fails after a load is
+// logged with its cause, and the load's caller sees nothing of it.
+func TestAnalyzeFailureLogged(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		var buf bytes.Buffer
+		db.log = slog.New(slog.NewTextHandler(&buf, nil))
+		db.analyzeLoad(context.Background(), analyzeRows, []string{"entities", "no_such_table"})
+		if out := buf.String(); !strings.Contains(out, "level=WARN") || !strings.Contains(out, "no_such_table") || strings.Count(out, "\n") != 1 {
+			t.Errorf("log: %q", out)
+		}
+	})
 }
