@@ -100,6 +100,8 @@ func (db *DB) analyzeTables(ctx context.Context, rows int, tables []string) ([]s
 	// One statement per table: SQLite's ANALYZE takes one name. The
 	// limit is the write connection's (there is one), set each time
 	// since nothing else reads it.
+	// The names are loadTables' own, never input; a PRAGMA takes no
+	// placeholder.
 	q := "PRAGMA analysis_limit = " + strconv.Itoa(sqliteAnalysisLimit)
 	for _, t := range todo {
 		q += "; ANALYZE " + t
@@ -121,9 +123,11 @@ func (db *DB) analyzePostgres(ctx context.Context, tables []string) error {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, "SET LOCAL statement_timeout = "+strconv.FormatInt(ms, 10)); err != nil {
+	// set_config(..., true) is SET LOCAL with a placeholder.
+	if _, err := tx.ExecContext(ctx, `SELECT set_config('statement_timeout', $1, true)`, strconv.FormatInt(ms, 10)); err != nil {
 		return err
 	}
+	// The names are loadTables' own, never input.
 	if _, err := tx.ExecContext(ctx, "ANALYZE "+strings.Join(tables, ", ")); err != nil {
 		return fmt.Errorf("ANALYZE %s: %w", strings.Join(tables, ", "), err)
 	}
