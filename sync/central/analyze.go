@@ -13,13 +13,15 @@ import (
 
 // analyzeRows is how many rows a load (LoadDataset: an import, the demo
 // world, a tenant's first load) must write before it analyzes the tables
-// it wrote. Below it, a plan made without statistics reads at most a few
-// thousand rows too many, a millisecond; from 1,000 tickets on, a push's
-// ticket locks on PostgreSQL read the tenant's tickets one by one until
-// autovacuum analyzes the table a minute or more later (23.5 ms a push
-// at 10,000 against 1.8 ms analyzed: docs/BENCHMARKS.md, h-wedge and
-// h-analyze). An ANALYZE reads a bounded sample whatever the table's
-// size (tens of milliseconds), a small share of a load of 1,000 rows.
+// it wrote. Without statistics, PostgreSQL locks a push's tickets by
+// reading the tenant's tickets in the key's order until it has found
+// them (BenchmarkPushLocks: 23.5 ms a push at 10,000 tickets against 1.8
+// ms analyzed, until autovacuum analyzes a minute or more later; its
+// EXPLAIN filtered 9,990 rows out): a read that grows with the tickets
+// loaded, a tenth of that below a thousand.
+// An ANALYZE reads a bounded sample whatever the table's size (about 0.1
+// s at 10,000 tickets: docs/BENCHMARKS.md, h-analyze), a small share of
+// a load of 1,000 rows or more.
 const analyzeRows = 1000
 
 // analyzeShare: a load analyzes a table only if it wrote at least a
@@ -99,9 +101,8 @@ func (db *DB) analyzeTables(ctx context.Context, rows int, tables []string) ([]s
 	}
 	// One statement per table: SQLite's ANALYZE takes one name. The
 	// limit is the write connection's (there is one), set each time
-	// since nothing else reads it.
-	// The names are loadTables' own, never input; a PRAGMA takes no
-	// placeholder.
+	// since nothing else reads it. The names are loadTables' own, never
+	// input; a PRAGMA takes no placeholder.
 	q := "PRAGMA analysis_limit = " + strconv.Itoa(sqliteAnalysisLimit)
 	for _, t := range todo {
 		q += "; ANALYZE " + t
