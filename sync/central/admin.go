@@ -52,6 +52,7 @@ func (db *DB) PutLocations(ctx context.Context, tenant string, ls []app.Location
 // anything is written. Reference data,
 // movements and the tickets of an initial dataset go in multi-row
 // statements (load.go): one row at a time, the demo world took seconds.
+// A load of many rows then analyzes the tables it wrote (analyzeLoad).
 func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) error {
 	if err := validateReference(ds); err != nil {
 		return err
@@ -97,6 +98,7 @@ func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) er
 		return err
 	}
 	db.publish(tenant, "", &cs)
+	db.analyzeLoad(ctx, ds.Rows(), loadTables(ds))
 	return nil
 }
 

@@ -72,6 +72,9 @@ type DB struct {
 	// clock that stamps writes).
 	log       *slog.Logger
 	wallClock func() time.Time
+	// noLoadAnalyze leaves a large load's tables unanalyzed, as before
+	// analyzeLoad: BenchmarkPushAfterLoad's "before".
+	noLoadAnalyze bool
 }
 
 // Config says where the central database lives.
@@ -85,7 +88,8 @@ type Config struct {
 	Clock app.Clock
 	// Log gets what the migrations at open do when they have work (nil:
 	// nothing is logged): a long one, such as refolding the board's
-	// search index, says how far it is every few seconds.
+	// search index, says how far it is every few seconds. It also gets
+	// a large load's ANALYZE (analyzeLoad), and why one failed.
 	Log *slog.Logger
 
 	// wallClock, when set, times the migrations instead of time.Now
