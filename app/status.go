@@ -97,6 +97,23 @@ var edges = map[Action]edge{
 	ActionReopen:   {[]Status{StatusCompleted, StatusCannotComplete}, StatusAssigned},
 }
 
+// AfterParts is the step that takes up a ticket of kind k waiting for
+// parts once they all arrived: the drive back for a visit (ActionDepart,
+// its second visit), ActionResume for a bench job (carry-in, mail-in),
+// and "" for a kind not known (a list row written before rows kept it),
+// for which a screen says only that the parts arrived. The ticket list's
+// badge and the card's line name the same step, so both point at the
+// button the card pins (primaryOrder in ui).
+func AfterParts(k TicketKind) Action {
+	switch k {
+	case KindOnSite:
+		return ActionDepart
+	case KindCarryIn, KindMailIn:
+		return ActionResume
+	}
+	return ""
+}
+
 // CountsRepairs reports whether Transition's guard for a reads
 // TransitionInput.RepairEntries (Complete's checklist does): a caller
 // counts the entries only then, sparing a query on every other step.

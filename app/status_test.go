@@ -259,3 +259,33 @@ func TestCountsRepairs(t *testing.T) {
 		t.Errorf("complete: depends on the repair count %v, CountsRepairs %v; want both", depends[app.ActionComplete], app.ActionComplete.CountsRepairs())
 	}
 }
+
+// TestAfterParts: a visit whose parts arrived goes back out, a bench job
+// resumes, and the step named is one the ticket may take from waiting;
+// a list row without a kind names none. Row carries the kind the badge
+// reads.
+func TestAfterParts(t *testing.T) {
+	for _, c := range []struct {
+		kind app.TicketKind
+		want app.Action
+	}{
+		{app.KindOnSite, app.ActionDepart},
+		{app.KindCarryIn, app.ActionResume},
+		{app.KindMailIn, app.ActionResume},
+		{"", ""},
+	} {
+		got := app.AfterParts(c.kind)
+		if got != c.want {
+			t.Errorf("AfterParts(%q) = %q, want %q", c.kind, got, c.want)
+		}
+		tk := app.Ticket{Kind: c.kind, Status: app.StatusWaitingParts}
+		if got != "" {
+			if to, err := app.Transition(tk, got, app.TransitionInput{}); err != nil || to != got.To() {
+				t.Errorf("%s waiting for parts: %s refused (%v)", c.kind, got, err)
+			}
+		}
+		if r := tk.Row(); r.Kind != c.kind {
+			t.Errorf("Row of a %q ticket has kind %q", c.kind, r.Kind)
+		}
+	}
+}

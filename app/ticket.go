@@ -319,6 +319,10 @@ type TicketRow struct {
 	ResolveBy    time.Time
 	PromisedAt   time.Time
 	StartedAt    time.Time // the work began (on an earlier visit, when en route again): WindowMissed
+	// Kind is the ticket's: a visit whose parts arrived goes back out, a
+	// bench job resumes (AfterParts). "" for a row written before rows
+	// kept it.
+	Kind TicketKind
 }
 
 // Row returns t as a list shows it.
@@ -326,7 +330,7 @@ func (t Ticket) Row() TicketRow {
 	return TicketRow{ID: t.ID, Number: t.Number, CustomerName: t.Customer.Name, Address: t.Customer.Address,
 		City: t.Customer.City, Brand: t.Product.Brand, Model: t.Product.Model, Status: t.Status,
 		WindowStart: t.WindowStart, WindowEnd: t.WindowEnd, ResolveBy: t.ResolveBy, PromisedAt: t.PromisedAt,
-		StartedAt: t.StartedAt}
+		StartedAt: t.StartedAt, Kind: t.Kind}
 }
 
 // PostalAddress is the customer's Customer.PostalAddress.

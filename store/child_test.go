@@ -28,15 +28,24 @@ const (
 //     the unit ticked missing, printing each round once put;
 //   - "hold": open the store, print "open", and wait to be killed;
 //   - "upgrade": the same, printing each report of the upgrade's progress
-//     (WithUpgradeProgress) as "<of> <rows> <total>" while Open runs.
+//     (WithUpgradeProgress) as "<of> <rows> <total>" while Open runs;
+//   - "upgrade-stall": the same, reporting every batch, and stopping for
+//     good (inside the migration's transaction) after the first report
+//     between a rewrite's ends, for the parent to kill it there.
 func runChild(mode string) int {
 	ctx := context.Background()
 	out := bufio.NewWriter(os.Stdout)
 	var opts []Option
-	if mode == "upgrade" {
+	if mode == "upgrade" || mode == "upgrade-stall" {
+		if mode == "upgrade-stall" {
+			upgradeReportEvery = 0
+		}
 		opts = append(opts, WithUpgradeProgress(func(p app.StartProgress) {
 			fmt.Fprintln(out, p.Of, p.Rows, p.Total)
 			out.Flush()
+			if mode == "upgrade-stall" && p.Rows > 0 && p.Rows < p.Total {
+				time.Sleep(time.Hour)
+			}
 		}))
 	}
 	db, err := Open(ctx, os.Getenv(childPath), opts...)

@@ -474,6 +474,7 @@ var migrationSteps = map[string]migrationStep{
 	// it whole, so migrate leaves 0018's and 0019's out before it.
 	"0023_part_search_names.sql": {refoldPartSearch, "parts_fts", false},
 	"0025_movement_source.sql":   {addMovementSource, "", false},
+	"0026_list_row_kind.sql":     {writeWaitingListRows, "", false},
 }
 
 // addPartNames adds parts.names (0022_part_names.sql) unless it is there.

@@ -249,6 +249,19 @@ func checkAgainstReference(t *testing.T, db *DB, all []app.Ticket) {
 	}
 }
 
+// kindsAsUpgraded are tickets as the list rows of an upgraded store show
+// them: rows made before they kept the kind have none, but those of the
+// tickets waiting for parts, which 0026 wrote again.
+func kindsAsUpgraded(tickets []app.Ticket) []app.Ticket {
+	out := slices.Clone(tickets)
+	for i := range out {
+		if out[i].Status != app.StatusWaitingParts {
+			out[i].Kind = ""
+		}
+	}
+	return out
+}
+
 // leanRow drops what a time keeps beyond its instant (location,
 // monotonic reading), so rows compare with ==.
 func leanRow(r app.TicketRow) app.TicketRow {
@@ -348,6 +361,7 @@ func TestMigrateTicketLists(t *testing.T) {
 	}
 
 	db := mustOpenMigrated(t, path, WithClock(fixedClock(genNow)))
+	all = kindsAsUpgraded(all)
 	checkAgainstReference(t, db, all)
 	var stale int
 	if err := db.read.QueryRow(`SELECT count(*) FROM tickets WHERE ws_key IS NOT coalesce(window_start, 9223372036854775807)
@@ -391,6 +405,7 @@ func TestMigrateTicketRows(t *testing.T) {
 	}
 
 	db := mustOpenPath(t, path, WithClock(fixedClock(genNow)))
+	all = kindsAsUpgraded(all)
 	list, err := NewTicketService(db).ListTickets(t.Context(), app.TicketFilter{Now: genNow, Limit: maxTicketLimit})
 	if err != nil {
 		t.Fatal(err)
@@ -432,7 +447,8 @@ func TestListRow(t *testing.T) {
 		{},
 		{ID: "t-1", Number: "FB-1", CustomerName: "王伟", Address: "浦东新区世纪大道100号", City: "上海市", Brand: "Huawei", Model: "P50",
 			Status: app.StatusAssigned, WindowStart: at, WindowEnd: at.Add(time.Hour), ResolveBy: at.Add(48 * time.Hour), PromisedAt: at.Add(-time.Hour)},
-		{ID: "t-3", Status: app.StatusEnRoute, WindowStart: at, StartedAt: at.Add(30 * time.Minute)},
+		{ID: "t-3", Status: app.StatusEnRoute, WindowStart: at, StartedAt: at.Add(30 * time.Minute), Kind: app.KindOnSite},
+		{ID: "t-4", Status: app.StatusWaitingParts, Kind: app.KindCarryIn},
 		{ID: "t-2", Number: `a"b\c`, CustomerName: "<&> \n\t\u2028 😀 \x01", Address: `\"`, WindowStart: time.Unix(0, -5).UTC()},
 	} {
 		s, err := encodeListRow(r)
@@ -450,10 +466,17 @@ func TestListRow(t *testing.T) {
 	if got, err := decodeListRow(older); err != nil || got != (app.TicketRow{ID: "t-1", Number: "FB-1", Status: app.StatusEnRoute, PromisedAt: at}) {
 		t.Errorf("an older row: got %+v, %v", got, err)
 	}
+	// One written before it kept the kind (an app of the 13-element rows)
+	// ends after started at, and reads with no kind.
+	started := `["t-3","FB-3","","","","","","waiting_parts",null,null,null,null,1781776800123456789]`
+	if got, err := decodeListRow(started); err != nil || got != (app.TicketRow{ID: "t-3", Number: "FB-3", Status: app.StatusWaitingParts, StartedAt: at}) {
+		t.Errorf("a row without a kind: got %+v, %v", got, err)
+	}
 	good, _ := encodeListRow(app.TicketRow{ID: "t-1", PromisedAt: at})
 	for _, bad := range []string{"", "[]", "{}", good[:len(good)-1], good + "]", strings.Replace(good, `"t-1"`, `1`, 1),
 		strings.Replace(good, "null", "nul", 1), strings.Replace(good, `"t-1"`, `"t-1`, 1), `["a"]`,
-		strings.Replace(good, "1781776800123456789", "99999999999999999999", 1), older[:len(older)-1] + ",]", good[:len(good)-1] + ",null]"} {
+		strings.Replace(good, "1781776800123456789", "99999999999999999999", 1), older[:len(older)-1] + ",]", good[:len(good)-1] + ",null]",
+		started[:len(started)-1] + ",null]", started[:len(started)-1] + ",5]", started[:len(started)-1] + `,"on_site",""]`} {
 		if r, err := decodeListRow(bad); err == nil {
 			t.Errorf("%q decoded to %+v", bad, r)
 		}
@@ -464,7 +487,7 @@ func TestListRow(t *testing.T) {
 // and a row it accepts encodes back to a list_row that decodes to it.
 func FuzzDecodeListRow(f *testing.F) {
 	at := time.Date(2026, 6, 18, 10, 0, 0, 0, time.UTC)
-	for _, r := range []app.TicketRow{{}, {ID: "t-1", Number: `a"b`, Status: app.StatusEnRoute, WindowStart: at, StartedAt: at}} {
+	for _, r := range []app.TicketRow{{}, {ID: "t-1", Number: `a"b`, Status: app.StatusEnRoute, WindowStart: at, StartedAt: at, Kind: app.KindOnSite}} {
 		s, err := encodeListRow(r)
 		if err != nil {
 			f.Fatal(err)
@@ -472,6 +495,7 @@ func FuzzDecodeListRow(f *testing.F) {
 		f.Add(s)
 	}
 	f.Add(`["t-1","FB-1","","","","","","en_route",null,null,null,1781776800123456789]`)
+	f.Add(`["t-3","FB-3","","","","","","waiting_parts",null,null,null,null,1781776800123456789]`)
 	f.Fuzz(func(t *testing.T, s string) {
 		r, err := decodeListRow(s)
 		if err != nil || !utf8.ValidString(s) {

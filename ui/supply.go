@@ -163,15 +163,21 @@ func likelyText(p float64) string {
 }
 
 // arrivedBanner says, at the top of a waiting ticket, that all its parts
-// arrived, and what comes next: for a visit, the drive back to the
-// customer (the pinned "On my way"); nil otherwise.
+// arrived, and what comes next (app.AfterParts), by the name of the button
+// the card pins for it: for a visit, the drive back to the customer ("On
+// my way"), for a bench job "Resume work"; nil otherwise.
 func arrivedBanner(t app.Ticket, sv *supplyView) fyne.CanvasObject {
 	if sv == nil || t.Status != app.StatusWaitingParts || !partsArrived(sv.requests) {
 		return nil
 	}
-	text := lang.X("request.arrived_resume", "Parts arrived: resume the work.")
-	if t.Kind == app.KindOnSite {
-		text = lang.X("request.arrived_visit", "Parts arrived: go back to the customer.")
+	step := app.AfterParts(t.Kind)
+	if step == "" {
+		step = app.ActionResume // a kind Validate refuses: the bench's words, the step every kind has
+	}
+	button := map[string]any{"Button": actionText(step)}
+	text := lang.X("request.arrived_resume", "Parts arrived: tap “{{.Button}}” to carry on with the repair.", button)
+	if step == app.ActionDepart {
+		text = lang.X("request.arrived_visit", "Parts arrived: agree a time with the customer, then tap “{{.Button}}” as you leave.", button)
 	}
 	l := widget.NewLabel(text)
 	l.TextStyle.Bold = true

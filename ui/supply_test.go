@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -39,9 +40,19 @@ func newSupplyWorld(t *testing.T) *supplyWorld {
 // newSupplyWorldIn is newSupplyWorld whose world and screens are in zone.
 func newSupplyWorldIn(t *testing.T, zone *time.Location) *supplyWorld {
 	t.Helper()
+	return newSupplyWorldWith(t, zone, nil)
+}
+
+// newSupplyWorldWith is newSupplyWorldIn whose deps edit changes before
+// the terminal is made.
+func newSupplyWorldWith(t *testing.T, zone *time.Location, edit func(*ui.Deps)) *supplyWorld {
+	t.Helper()
 	test.NewTempApp(t)
 	now := time.Date(2026, 6, 18, 10, 0, 0, 0, zone)
 	deps, ds, db := openDemoStore(t, now)
+	if edit != nil {
+		edit(&deps)
+	}
 	deps.Zone = zone
 	deps.Supply = store.NewSupplyService(db)
 	kb := &keyboard{clock: now}
@@ -784,24 +795,52 @@ func TestLoadListSumsTheTicketsAhead(t *testing.T) {
 
 // TestWaitingTicketSaysWhenItsPartsArrived: a ticket waiting for parts
 // says "parts arrived" in the list and on the ticket once every request
-// still wanted arrived in full, and not before; a visit's ticket (the
-// demo technician's are visits) says to go back to the customer.
+// still wanted arrived in full, and not before, with the step that takes
+// it up: a visit (the demo technician's are visits) is planned and goes
+// back out by "On my way", a carry-in resumes by "Resume work", the
+// button the card pins.
 func TestWaitingTicketSaysWhenItsPartsArrived(t *testing.T) {
+	const (
+		visitBadge = "parts arrived: plan the visit"
+		visitLine  = "Parts arrived: agree a time with the customer, then tap “On my way” as you leave."
+		benchBadge = "parts arrived: resume"
+		benchLine  = "Parts arrived: tap “Resume work” to carry on with the repair."
+	)
 	cases := []struct {
-		name   string
-		states []app.RequestState
-		want   bool
+		name          string
+		kind          app.TicketKind
+		states        []app.RequestState
+		badge, line   string // "" when the parts have not all arrived
+		pinned, other string // the pinned step, and one a line must not name
 	}{
-		{"all arrived", []app.RequestState{app.RequestReceived, app.RequestReceived}, true},
-		{"one arrived, one rejected", []app.RequestState{app.RequestReceived, app.RequestRejected}, true},
-		{"one still shipped", []app.RequestState{app.RequestReceived, app.RequestShipped}, false},
-		{"short", []app.RequestState{app.RequestShort}, false},
-		{"only cancelled", []app.RequestState{app.RequestCancelled}, false},
+		{"all arrived", app.KindOnSite, []app.RequestState{app.RequestReceived, app.RequestReceived}, visitBadge, visitLine, "On my way", benchBadge},
+		{"one arrived, one rejected", app.KindOnSite, []app.RequestState{app.RequestReceived, app.RequestRejected}, visitBadge, visitLine, "On my way", benchBadge},
+		{"one still shipped", app.KindOnSite, []app.RequestState{app.RequestReceived, app.RequestShipped}, "", "", "On my way", "parts arrived"},
+		{"short", app.KindOnSite, []app.RequestState{app.RequestShort}, "", "", "On my way", "parts arrived"},
+		{"only cancelled", app.KindOnSite, []app.RequestState{app.RequestCancelled}, "", "", "On my way", "parts arrived"},
+		{"carry-in, all arrived", app.KindCarryIn, []app.RequestState{app.RequestReceived}, benchBadge, benchLine, "Resume work", visitBadge},
+		{"carry-in, one still shipped", app.KindCarryIn, []app.RequestState{app.RequestShipped}, "", "", "Resume work", "parts arrived"},
+		// A list row written before rows kept the kind (kindless)
+		// says only that the parts arrived; the card reads the ticket.
+		{"visit, an older list row", "", []app.RequestState{app.RequestReceived}, "parts arrived", visitLine, "On my way", "parts arrived:"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s := newSupplyWorld(t)
-			tk := workingTicket(t, s.term, s.ds, s.deps)
+			var edit func(*ui.Deps)
+			if c.kind == "" {
+				edit = func(d *ui.Deps) { d.Tickets = kindless{d.Tickets} }
+			}
+			s := newSupplyWorldWith(t, time.Local, edit)
+			var tk app.Ticket
+			if c.kind != app.KindCarryIn {
+				tk = workingTicket(t, s.term, s.ds, s.deps)
+			} else {
+				tk = carryIn(t, s.ds, s.deps, 1)
+				commitAll(t, s.deps, s.deps.Actor, &app.TransitionTicket{Action: app.ActionStart, Ticket: tk.ID, Epoch: tk.Epoch})
+			}
+			if want := cmp.Or(c.kind, app.KindOnSite); tk.Kind != want {
+				t.Fatalf("ticket %s is a %s, not a %s", tk.Number, tk.Kind, want)
+			}
 			if _, err := s.deps.Commit.Commit(t.Context(), s.deps.Actor, &app.TransitionTicket{Action: app.ActionWait, Ticket: tk.ID, Epoch: tk.Epoch, Reason: "needs parts"}); err != nil {
 				t.Fatal(err)
 			}
@@ -820,18 +859,36 @@ func TestWaitingTicketSaysWhenItsPartsArrived(t *testing.T) {
 			s.pull(t, app.Dataset{PartRequests: reqs})
 			s.term.List().SetQuery(tk.Number)
 			rows := strings.Join(s.term.List().Rows(), "\n")
-			if tk.Kind != app.KindOnSite {
-				t.Fatalf("ticket %s is a %s, not a visit", tk.Number, tk.Kind)
+			if !strings.Contains(rows, tk.Number) {
+				t.Fatalf("ticket %s not listed:\n%s", tk.Number, rows)
 			}
-			if got := strings.Contains(rows, "parts arrived: resume"); got != c.want {
-				t.Errorf("list badge %v, want %v:\n%s", got, c.want, rows)
+			if c.badge != "" && !strings.Contains(rows, " · "+c.badge) || c.badge == "" && strings.Contains(rows, "parts arrived") ||
+				strings.Contains(rows, c.other) {
+				t.Errorf("list row, want the badge %q:\n%s", c.badge, rows)
 			}
 			s.term.Detail().Show(tk.ID)
-			if got := strings.Contains(labels(s.term.Detail().Object()), "Parts arrived: go back to the customer."); got != c.want {
-				t.Errorf("ticket says parts arrived %v, want %v", got, c.want)
+			shown := labels(s.term.Detail().Object())
+			if c.line != "" && !strings.Contains(shown, c.line) || c.line == "" && strings.Contains(shown, "Parts arrived") {
+				t.Errorf("ticket card, want the line %q:\n%s", c.line, shown)
+			}
+			// The line names the button the card pins, out of the cards.
+			detail := s.term.Detail().Object()
+			if b := button(detail, c.pinned); b == nil || under(cardsScroll(t, detail), b) || b.Importance != widget.HighImportance {
+				t.Errorf("%q is not the pinned step", c.pinned)
 			}
 		})
 	}
+}
+
+// kindless lists tickets as rows written before rows kept the kind read.
+type kindless struct{ app.TicketService }
+
+func (k kindless) ListTickets(ctx context.Context, f app.TicketFilter) (app.TicketList, error) {
+	l, err := k.TicketService.ListTickets(ctx, f)
+	for i := range l.Rows {
+		l.Rows[i].Kind = ""
+	}
+	return l, err
 }
 
 // TestGoldenSupplyScreens pins the markup of the screens of parts that

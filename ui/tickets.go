@@ -591,7 +591,7 @@ func (l *TicketList) rowText(t app.TicketRow) ticketRowText {
 		sub += " · " + lang.XN("tickets.unsent", "{{.Count}} unsent", n, map[string]any{"Count": countText(n)})
 	}
 	if l.arrived[t.ID] {
-		sub += " · " + lang.X("tickets.parts_arrived", "parts arrived: resume")
+		sub += " · " + partsArrivedText(t.Kind)
 		if text.importance == widget.MediumImportance {
 			text.importance = widget.SuccessImportance
 		}
@@ -602,6 +602,21 @@ func (l *TicketList) rowText(t app.TicketRow) ticketRowText {
 	}
 	text.sub, text.where = sub, rowPlaceText(t, now)
 	return text
+}
+
+// partsArrivedText is a waiting row's badge once its parts all arrived,
+// naming the step the ticket's card pins (app.AfterParts): a visit goes
+// back out, a bench job resumes. A row written before rows kept the kind
+// says only that they arrived, rather than send a visit back to the
+// bench or a bench job on the road.
+func partsArrivedText(k app.TicketKind) string {
+	switch app.AfterParts(k) {
+	case app.ActionDepart:
+		return lang.X("tickets.parts_arrived_visit", "parts arrived: plan the visit")
+	case app.ActionResume:
+		return lang.X("tickets.parts_arrived", "parts arrived: resume")
+	}
+	return lang.X("tickets.parts_arrived_any", "parts arrived")
 }
 
 // shownText is the list as it reads, a line a row: the headings, and each

@@ -1,0 +1,12 @@
+-- 0026_list_row_kind: the ticket's kind as list_row's 14th element
+-- (store/listrow.go), so the ticket list tells a visit whose parts
+-- arrived ("plan the visit": it goes back out, app.AfterParts) from a
+-- bench job ("resume"). Rows written before hold 12 or 13 elements and
+-- read with no kind. The migration's Go step (writeWaitingListRows)
+-- writes again, from each ticket's JSON and as saveTicket writes it, the
+-- list_row of the tickets waiting for parts: the only ones whose kind a
+-- list reads, a tenth of a device's tickets or fewer. Every other row
+-- gets its kind when its ticket is next written, and any step into
+-- waiting writes the row (the status is in it).
+--
+-- Never edit this file once released: add a later migration instead.
