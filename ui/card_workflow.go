@@ -29,6 +29,10 @@ type workflowCard struct {
 	typedDiagnosis func() string
 	// signOff opens the customer's sign-off (signoff.go); nil hides it.
 	signOff func()
+	// signOffThenClose opens the sign-off for a close that asked for it
+	// (offerSignOff): once saved, the close's confirmation opens on the
+	// ticket reloaded with it. Nil opens signOff alone.
+	signOffThenClose func()
 	// reportChanged: the report differs from the one last signed (a
 	// payment, part or repair recorded since), so its signature no
 	// longer covers it (ticketView.signedReportChanged).
@@ -320,8 +324,14 @@ func (w *workflowCard) offerSignOff(title string, cmd *app.TransitionTicket) boo
 		cmd.Balance = owed // as closeWithMoney records a settled ticket
 		w.save.commit(cmd, nil)
 	}
+	// The technician asked to close: signed off, the close goes on
+	// rather than leave them on the card with "Close visit" still there.
+	signThenClose := w.signOffThenClose
+	if signThenClose == nil {
+		signThenClose = w.signOff
+	}
 	w.ask.choose(title, msg, lang.X("action.keep_open", "Keep it open"),
-		choice{lang.X("sign.open", "Customer sign-off"), widget.HighImportance, w.signOff},
+		choice{lang.X("sign.open", "Customer sign-off"), widget.HighImportance, signThenClose},
 		choice{lang.X("action.close_visit_unsigned_go", "Close without sign-off"), widget.MediumImportance, closeAnyway})
 	return true
 }

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/app/demo"
@@ -58,8 +59,11 @@ func TestCloseVisitAfterSignOff(t *testing.T) {
 				term.SignOffName().SetText("Chen Jing")
 				term.SignOffRole(app.SignerCustomer)
 				test.Tap(term.SignOffButton("Sign"))
+			} else {
+				tapButton(t, term.Detail().Object(), "Close visit")
 			}
-			tapButton(t, term.Detail().Object(), "Close visit")
+			// Signed from the question, the close goes on by itself
+			// (TestSignOffFromTheCloseGoesOnToClose).
 			shown := labels(front(w))
 			if !strings.Contains(shown, tc.want) || strings.Contains(shown, tc.wantNot) || !strings.Contains(shown, "cannot be changed or reopened") {
 				t.Errorf("the close confirmation says:\n%s\nwant %q, not %q", shown, tc.want, tc.wantNot)
@@ -128,4 +132,171 @@ func signingTerminal(t *testing.T, deps ui.Deps) (*ui.Terminal, fyne.Window) {
 	w.Resize(fyne.NewSize(1280, 800))
 	term.Attach(w)
 	return term, w
+}
+
+// TestSignOffFromTheCloseGoesOnToClose: the close question's "Customer
+// sign-off", once the signature or a refusal is saved (and the report
+// filed, as main wires it), opens the close's confirmation on the ticket
+// reloaded with it, and one tap closes; Cancel on the sign-off closes
+// nothing and asks nothing, nor does a sign-off taken from the card's own
+// button, which the technician did not ask to close.
+func TestSignOffFromTheCloseGoesOnToClose(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		// fromClose opens the sign-off from the close question, else
+		// from the card's own button.
+		fromClose bool
+		// act signs, refuses or cancels on the open sign-off.
+		act       func(t *testing.T, term *ui.Terminal, w fyne.Window)
+		wantAsked string // in the close's confirmation; "" for none shown
+	}{
+		{"Signed", true, signAs("Chen Jing"), "Signed by Chen Jing (Customer)"},
+		{"Refused", true, refuseWith("disputes the labour charge"), "Not signed, the customer refused"},
+		{"Cancelled", true, func(t *testing.T, _ *ui.Terminal, w fyne.Window) { tapButton(t, front(w), "Cancel") }, ""},
+		{"FromTheCard", false, signAs("Chen Jing"), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			term, w, deps, ds := docsTerminal(t)
+			tk := completedVisit(t, ds)
+			term.Detail().Show(tk.ID)
+			if tc.fromClose {
+				tapButton(t, term.Detail().Object(), "Close visit")
+				tapButton(t, front(w), "Customer sign-off")
+			} else {
+				tapButton(t, term.Detail().Object(), "Customer sign-off")
+			}
+			if !term.SignOffShown() {
+				t.Fatal("the sign-off did not open")
+			}
+			tc.act(t, term, w)
+			if term.SignOffShown() {
+				t.Fatal("the sign-off is still open")
+			}
+			asked := front(w) != nil && strings.Contains(labels(front(w)), "cannot be changed or reopened")
+			if tc.wantAsked == "" {
+				if asked {
+					t.Fatalf("a close's confirmation opened:\n%s", labels(front(w)))
+				}
+				if got := detailOf(t, deps, tk.ID).Ticket.Status; got != app.StatusCompleted {
+					t.Fatalf("the visit is %s, want still completed", got)
+				}
+				if tc.fromClose {
+					// The close asked for was given up with the sign-off:
+					// the card's own sign-off, taken next, must not find
+					// it waiting.
+					tapButton(t, term.Detail().Object(), "Customer sign-off")
+					signAs("Chen Jing")(t, term, w)
+					if front(w) != nil && strings.Contains(labels(front(w)), "cannot be changed or reopened") {
+						t.Fatalf("the card's sign-off after a cancelled one opened a close's confirmation:\n%s", labels(front(w)))
+					}
+				}
+				// Nor may a later reload of the ticket (a sync, a save).
+				term.Detail().Show(tk.ID)
+				if front(w) != nil && strings.Contains(labels(front(w)), "cannot be changed or reopened") {
+					t.Fatalf("a reload opened a close's confirmation:\n%s", labels(front(w)))
+				}
+				if got := detailOf(t, deps, tk.ID).Ticket.Status; got != app.StatusCompleted {
+					t.Fatalf("the visit is %s, want still completed", got)
+				}
+				return
+			}
+			if !asked || !strings.Contains(labels(front(w)), tc.wantAsked) {
+				on := "nothing"
+				if front(w) != nil {
+					on = labels(front(w))
+				}
+				t.Fatalf("after the sign-off, no close's confirmation saying %q on top; on top:\n%s", tc.wantAsked, on)
+			}
+			if got := detailOf(t, deps, tk.ID).Ticket.Status; got != app.StatusCompleted {
+				t.Fatalf("the visit is %s before the confirmation's tap, want completed", got)
+			}
+			tapButton(t, front(w), "Close visit")
+			if got := detailOf(t, deps, tk.ID).Ticket.Status; got != app.StatusClosed {
+				t.Errorf("one tap on the confirmation left the visit %s, want closed", got)
+			}
+		})
+	}
+}
+
+// completedVisit is a completed on-site visit of the demo technician.
+func completedVisit(t *testing.T, ds app.Dataset) app.Ticket {
+	t.Helper()
+	for _, d := range ds.Tickets {
+		if d.Ticket.Technician == demo.DemoTechnician && d.Ticket.Status == app.StatusCompleted && d.Ticket.Kind == app.KindOnSite {
+			return d.Ticket
+		}
+	}
+	t.Fatal("the demo technician has no completed on-site visit")
+	return app.Ticket{}
+}
+
+// signAs draws a signature on the open sign-off and signs it as name,
+// the customer.
+func signAs(name string) func(t *testing.T, term *ui.Terminal, w fyne.Window) {
+	return func(t *testing.T, term *ui.Terminal, _ fyne.Window) {
+		t.Helper()
+		pad := term.SignOffPad()
+		s := pad.Size()
+		drag(pad, fyne.NewPos(s.Width*0.1, s.Height*0.6), fyne.NewPos(s.Width*0.5, s.Height*0.3), fyne.NewPos(s.Width*0.8, s.Height*0.6))
+		term.SignOffName().SetText(name)
+		term.SignOffRole(app.SignerCustomer)
+		test.Tap(term.SignOffButton("Sign"))
+	}
+}
+
+// refuseWith records on the open sign-off that the customer refused to
+// sign, for reason, and confirms it.
+func refuseWith(reason string) func(t *testing.T, term *ui.Terminal, w fyne.Window) {
+	return func(t *testing.T, term *ui.Terminal, w fyne.Window) {
+		t.Helper()
+		test.Tap(term.SignOffButton("Refuse"))
+		form := front(w)
+		var entry *widget.Entry
+		walk(form, func(o fyne.CanvasObject) {
+			if e := entryOf(o); e != nil && strings.HasPrefix(e.PlaceHolder, "What happened") {
+				entry = e
+			}
+		})
+		if entry == nil {
+			t.Fatalf("no reason in the refusal's form:\n%s", labels(form))
+		}
+		entry.SetText(reason)
+		tapButton(t, form, "Record")
+		tapButton(t, front(w), "Record")
+	}
+}
+
+// failingSignatures is a committer that refuses to record signatures.
+type failingSignatures struct{ app.Committer }
+
+func (f failingSignatures) Commit(ctx context.Context, actor app.Actor, cmd app.Command) (app.Mutation, error) {
+	if _, ok := cmd.(*app.RecordSignature); ok {
+		return app.Mutation{}, app.Errorf(app.EINTERNAL, "test.disk_full", "The device's storage is full.")
+	}
+	return f.Committer.Commit(ctx, actor, cmd)
+}
+
+// TestSignOffFromTheCloseNotSavedDoesNotClose: a signature the device
+// failed to save leaves the visit open, says why, and asks no close.
+func TestSignOffFromTheCloseNotSavedDoesNotClose(t *testing.T) {
+	test.NewTempApp(t)
+	deps, ds := openDemoWorld(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
+	deps.Commit = failingSignatures{deps.Commit}
+	tk := completedVisit(t, ds)
+	term, w := signingTerminal(t, deps)
+	term.Detail().Show(tk.ID)
+	tapButton(t, term.Detail().Object(), "Close visit")
+	tapButton(t, front(w), "Customer sign-off")
+	signAs("Chen Jing")(t, term, w)
+	shown := labels(front(w))
+	if !strings.Contains(shown, "storage is full") || strings.Contains(shown, "cannot be changed or reopened") {
+		t.Fatalf("after a signature not saved, on top:\n%s\nwant the error, and no close's confirmation", shown)
+	}
+	term.Detail().Show(tk.ID)
+	if s := labels(front(w)); strings.Contains(s, "cannot be changed or reopened") {
+		t.Fatalf("a reload after the failed save opened a close's confirmation:\n%s", s)
+	}
+	if got := detailOf(t, deps, tk.ID).Ticket.Status; got != app.StatusCompleted {
+		t.Fatalf("the visit is %s, want still completed", got)
+	}
 }

@@ -78,7 +78,7 @@ type detailHost interface {
 	// signOffPossible says whether openSignOff can take the customer's
 	// sign-off of the ticket's report.
 	signOffPossible(d app.TicketDetail) bool
-	openSignOff(d app.TicketDetail)
+	openSignOff(d app.TicketDetail, saved func())
 	// documentButtons are the buttons that write the ticket's documents
 	// (documents.go).
 	documentButtons(d app.TicketDetail) []fyne.CanvasObject
@@ -138,6 +138,21 @@ type TicketDetailView struct {
 	// reload), and each may add lines above the card.
 	sections map[string]fyne.CanvasObject
 	actedIn  string
+	// loads counts Show's loads, and next is a step waiting on a save
+	// (closing a visit once its sign-off is saved): it runs on the first
+	// load of its ticket started after the save, and only then, as a
+	// load started before read the ticket without it. Dropped once run
+	// or refused, or when another ticket is shown.
+	loads uint64
+	next  *followUp
+}
+
+// followUp is a step that runs on ticket once a load numbered above after
+// shows it.
+type followUp struct {
+	ticket app.TicketID
+	after  uint64
+	run    func()
 }
 
 // ticketView is what the background load computes for the detail pane.
@@ -186,6 +201,11 @@ func (v *TicketDetailView) Show(id app.TicketID) {
 		v.leave(tk)
 	}
 	v.shown = id
+	if v.next != nil && v.next.ticket != id {
+		v.next = nil
+	}
+	v.loads++
+	seq := v.loads
 	if id != v.lastShown {
 		v.sayOpening(id)
 	}
@@ -199,8 +219,47 @@ func (v *TicketDetailView) Show(id app.TicketID) {
 				v.historyAsked[id] = true
 			}
 			v.apply(id, tv, err)
+			v.followUp(id, seq, err)
 		})
 	})
+}
+
+// then runs step on ticket id once a load started from now shows it
+// (followUp), replacing any step waiting; nothing when id is no longer
+// shown.
+func (v *TicketDetailView) then(id app.TicketID, step func()) {
+	if v.shown != id {
+		return
+	}
+	v.next = &followUp{ticket: id, after: v.loads, run: step}
+}
+
+// followUp runs the step waiting on ticket id, once: load seq of it has
+// just been applied, without err.
+func (v *TicketDetailView) followUp(id app.TicketID, seq uint64, err error) {
+	f := v.next
+	if f == nil || f.ticket != id || seq <= f.after || v.shown != id {
+		return
+	}
+	v.next = nil
+	if err == nil && v.current != nil {
+		f.run()
+	}
+}
+
+// closeSignedOff opens the close's confirmation (workflowCard.step) on
+// the ticket on screen when it may close as signed off: completed, with a
+// signature of its report as it is now, or a refusal or absence recorded.
+// Else it does nothing: the card says what is missing.
+func (v *TicketDetailView) closeSignedOff() {
+	f := v.flow
+	if f == nil || v.deps.Commit == nil || f.detail.Ticket.Status != app.StatusCompleted {
+		return
+	}
+	if s, ok := app.SignOff(f.detail); !ok || !s.Refused && f.reportChanged {
+		return
+	}
+	f.step(app.ActionClose)
 }
 
 // sayOpening puts "Opening the ticket…" in the pane at once, as the
@@ -557,7 +616,11 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 			// The sign-off saves through the terminal, not a card: the
 			// reload after it keeps the actions' card in place (apply).
 			v.actedIn = "actions"
-			v.host.openSignOff(tv.detail)
+			v.host.openSignOff(tv.detail, nil)
+		}
+		flow.signOffThenClose = func() {
+			v.actedIn = "actions"
+			v.host.openSignOff(tv.detail, func() { v.then(t.ID, v.closeSignedOff) })
 		}
 	}
 	primary, rest := flow.actions(v.deps.Commit != nil)

@@ -42,8 +42,11 @@ func (t *Terminal) signOffPossible(d app.TicketDetail) bool {
 }
 
 // openSignOff builds the ticket's report off the UI goroutine, then shows
-// the sign-off for it.
-func (t *Terminal) openSignOff(d app.TicketDetail) {
+// the sign-off for it. saved, when not nil, runs on the UI goroutine once
+// the sign-off is saved in full (the signature and its filed report, or a
+// refusal or absence), before the ticket reloads; never on Cancel or a
+// failure.
+func (t *Terminal) openSignOff(d app.TicketDetail, saved func()) {
 	if !t.signOffPossible(d) || t.win == nil {
 		return
 	}
@@ -63,7 +66,9 @@ func (t *Terminal) openSignOff(d app.TicketDetail) {
 				t.showError(err)
 				return
 			}
-			t.showSignOff(newSignOff(t, d, r))
+			s := newSignOff(t, d, r)
+			s.saved = saved
+			t.showSignOff(s)
 		})
 	})
 }
@@ -83,6 +88,8 @@ type signOff struct {
 	dialog dialog.Dialog
 	// openedWith is typed as the sign-off opened.
 	openedWith string
+	// saved runs once the sign-off is saved (openSignOff); nil for none.
+	saved func()
 }
 
 var signerRoles = []app.SignerRole{app.SignerCustomer, app.SignerRepresentative}
@@ -207,17 +214,21 @@ func (s *signOff) record() {
 			photo := app.Photo{ID: sig.Photo, Ticket: tk.ID, SHA256: sha, Size: size, Mime: "image/png", Kind: "signature",
 				Caption: lang.X("sign.caption", "Signature of {{.Name}}", map[string]any{"Name": sig.Signer})}
 			t.commit(&app.AttachPhoto{Photo: photo}, func() {
-				t.commit(&app.RecordSignature{Signature: sig}, func() { t.fileSignedReport(tk.ID) })
+				t.commit(&app.RecordSignature{Signature: sig}, func() { t.fileSignedReport(tk.ID, s.saved) })
 			})
 		})
 	})
 }
 
 // fileSignedReport files the report just signed on the ticket, for the
-// central service, off the UI goroutine. A failure is shown: the
-// signature stays recorded, and the report can be signed again.
-func (t *Terminal) fileSignedReport(id app.TicketID) {
+// central service, off the UI goroutine, then runs saved (when not nil).
+// A failure is shown and saved does not run: the signature stays
+// recorded, and the report can be signed again.
+func (t *Terminal) fileSignedReport(id app.TicketID, saved func()) {
 	if t.deps.Documents == nil {
+		if saved != nil {
+			saved() // the signature's commit reloads the ticket next
+		}
 		return
 	}
 	t.deps.Run(func() {
@@ -226,6 +237,9 @@ func (t *Terminal) fileSignedReport(id app.TicketID) {
 			if err != nil {
 				t.showError(err)
 				return
+			}
+			if saved != nil {
+				saved()
 			}
 			if t.detail.shown == id {
 				t.detail.Show(id)
@@ -258,7 +272,7 @@ func (s *signOff) askRefusal() {
 			lang.X("sign.refuse_confirm", "The report of ticket {{.Number}} stays unsigned, with your reason. A signature can still be taken later.", map[string]any{"Number": s.detail.Ticket.Number}),
 			lang.X("sign.record_refusal", "Record"), lang.X("sign.keep_signing", "Back to signing"), false, func() {
 				s.dialog.Hide()
-				s.t.commit(&app.RecordSignature{Signature: sig}, nil)
+				s.t.commit(&app.RecordSignature{Signature: sig}, s.saved)
 			})
 		return nil
 	})

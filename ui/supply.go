@@ -246,6 +246,12 @@ func (c *requestsCard) object() fyne.CanvasObject {
 	likely := slices.DeleteFunc(slices.Clone(sv.likely.Parts), func(lp app.LikelyPart) bool {
 		return slices.ContainsFunc(c.fitted, func(u app.PartUsed) bool { return u.Part == lp.Part })
 	})
+	if st := c.ticket.Status; st == app.StatusCompleted || st.Terminal() {
+		// The work is done (or withdrawn): a guess at the parts it needs
+		// only misleads. Cannot-complete keeps it: dispatch sends the job
+		// on, and its parts with it.
+		likely = nil
+	}
 	if len(likely) > 0 {
 		box.Add(widget.NewSeparator())
 		box.Add(heading(lang.X("likely.title", "Likely needed")))

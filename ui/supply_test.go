@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/app/demo"
 	"github.com/fieldbench/fieldbench/scanner"
 	"github.com/fieldbench/fieldbench/store"
 	"github.com/fieldbench/fieldbench/ui"
@@ -937,5 +938,49 @@ func TestReceivingWithNoTicketOpenLeavesThePaneAlone(t *testing.T) {
 	}
 	if shown := labels(s.term.Detail().Object()); !strings.Contains(shown, "Select a ticket to see its details.") {
 		t.Fatalf("the empty ticket pane now says:\n%s", shown)
+	}
+}
+
+// TestLikelyPartsOnlyWhileTheWorkIsOn: a completed, closed or cancelled
+// ticket needs no guess at its parts: the likely parts leave its card,
+// while its part requests stay listed; an open ticket, waiting or in
+// progress, keeps both.
+func TestLikelyPartsOnlyWhileTheWorkIsOn(t *testing.T) {
+	s := newSupplyWorld(t)
+	part := s.ds.Parts[0]
+	for _, tc := range []struct {
+		status     app.Status
+		wantLikely bool
+	}{
+		{app.StatusInProgress, true},
+		{app.StatusWaitingParts, true},
+		{app.StatusCompleted, false},
+		{app.StatusClosed, false},
+		{app.StatusCancelled, false},
+	} {
+		t.Run(string(tc.status), func(t *testing.T) {
+			var tk app.Ticket
+			for _, d := range s.ds.Tickets {
+				if d.Ticket.Technician == demo.DemoTechnician && d.Ticket.Status == tc.status {
+					tk = d.Ticket
+					break
+				}
+			}
+			if tk.ID == "" {
+				t.Fatalf("the demo technician has no %s ticket", tc.status)
+			}
+			s.pull(t, app.Dataset{
+				LikelyParts:  []app.LikelyParts{{Ticket: tk.ID, At: s.now, Parts: []app.LikelyPart{{Part: part.Number, Probability: 0.62, Basis: app.BasisModelSymptom, Support: 40}}}},
+				PartRequests: []app.PartRequest{{ID: app.NewID(), Ticket: tk.ID, Part: part.Number, Qty: 2, Urgency: app.UrgencyNormal, To: demoVan, State: app.RequestRequested, At: s.now}},
+			})
+			s.term.Detail().Show(tk.ID)
+			shown := labels(s.term.Detail().Object())
+			if got := strings.Contains(shown, "Likely needed") || strings.Contains(shown, "likely, 62%"); got != tc.wantLikely {
+				t.Errorf("%s ticket: likely parts listed %v, want %v:\n%s", tc.status, got, tc.wantLikely, shown)
+			}
+			if !strings.Contains(shown, "Part requests") || !strings.Contains(shown, "("+string(part.Number)+") × 2") {
+				t.Errorf("%s ticket: the part requests card or its request is gone:\n%s", tc.status, shown)
+			}
+		})
 	}
 }
