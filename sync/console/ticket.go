@@ -209,6 +209,10 @@ type ticketPage struct {
 	Payments   []paymentView
 	Estimates  []estimateView
 	History    []stepView
+	// Reassigned: the history spans more than one assignment, so each
+	// step says which one it belongs to. Before a reassignment that
+	// column would read "1" on every row, a number nothing explains.
+	Reassigned bool
 	Conflicts  []ticketConflict
 	// Actions link to the board's pages for what dispatch may do to the
 	// ticket in its status (assign, reschedule, cancel, reopen).
@@ -350,6 +354,7 @@ func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail
 			v.By = names(tech)
 		}
 		p.History = append(p.History, v)
+		p.Reassigned = p.Reassigned || v.Epoch != p.History[0].Epoch
 	}
 	cs, err := c.db.Conflicts(ctx, s.Tenant, false)
 	if err != nil {

@@ -182,6 +182,12 @@ func TestTicketPageShowsWhatTheTechnicianRecorded(t *testing.T) {
 		dev.mustApply(t, "payment.record", app.RecordPayment{Payment: app.Payment{ID: app.NewID(), Ticket: "tk-1", Kind: app.PaymentDeposit, Method: app.MethodCash,
 			Amount: app.Money{Amount: 10000, Currency: "CNY"}, Receipt: prefix + "-1", At: tc.clock(), By: "tech-1"}})
 
+		// One assignment so far: the history has no column numbering
+		// assignments, which would read "1" on every row.
+		if _, body := tc.signIn(t, "dispatcher@t1").get(t, "/tickets/tk-1"); strings.Contains(body, `<th scope="col">Assignment</th>`) {
+			t.Errorf("the history of a ticket never reassigned numbers its assignment")
+		}
+
 		// A dispatcher's reassignment: a step made by the office.
 		if err := tc.db.ApplyAdmin(ctx, central.Principal{Tenant: "t1", Role: app.RoleDispatcher, Name: "admin"},
 			mustMutation(t, &app.AssignTicket{Ticket: "tk-1", Technician: "tech-1", Store: "s1"}, tc.clock())); err != nil {
@@ -198,7 +204,9 @@ func TestTicketPageShowsWhatTheTechnicianRecorded(t *testing.T) {
 				"Replaced the battery", "Customer asked for the old battery", "Cracked back", "Not uploaded yet", "Signed service report (PDF)",
 				// The history: created by the office, started on the device of tech-1.
 				`<span class="tp-status status-open">Assigned</span></td><td>The office</td>`,
-				`Assigned → <span class="tp-status status-open">In progress</span></td><td>Tech One</td>`,
+				`Assigned → <span class="tp-status status-open">In progress</span></td><td>Tech One</td><td>1</td>`,
+				// Reassigned: the steps say which assignment they belong to.
+				`<th scope="col">Assignment</th>`, `In progress → <span class="tp-status status-open">Assigned</span></td><td>The office</td><td>2</td>`,
 				// Sign-off and money.
 				"Signed by Li Lei (customer)", `src="/tickets/tk-1/photos/` + sigPhoto + `"`, `alt="Signature of Li Lei"`,
 				"Battery and labour", "Waiting for the customer&#39;s answer", prefix + "-1", "Deposit", "Cash",
