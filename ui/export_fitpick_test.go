@@ -1,6 +1,13 @@
 package ui
 
-import "slices"
+import (
+	"slices"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
+)
 
 // PickerUnits returns the units the open add-part dialog lists, as
 // shown; nil when it lists none.
@@ -40,3 +47,19 @@ func (t *Terminal) PickerFields() (qty, serial string) {
 // PickerSerialBox is the add-part dialog's serial box, for a test to type
 // or scan into.
 func (t *Terminal) PickerSerialBox() *scanEntry { return t.partPicker.serial }
+
+// OpenPartPicker opens the add-part dialog of tk searching for query, as
+// a part label scanned at the bench does.
+func (t *Terminal) OpenPartPicker(tk app.Ticket, query string) { t.addPart(tk, query) }
+
+// PickerUnitRows are the add-part dialog's unit list and the labels it
+// draws its lines with, for a test to measure.
+func (t *Terminal) PickerUnitRows() (fyne.CanvasObject, []*widget.Label) {
+	var rows []*widget.Label
+	walkTree(t.partPicker.units.list, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok && slices.Contains(t.partPicker.units.shown, l.Text) {
+			rows = append(rows, l)
+		}
+	})
+	return t.partPicker.units.list, rows
+}

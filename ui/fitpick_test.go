@@ -185,7 +185,7 @@ func TestUnknownSerialAsksBeforeFitting(t *testing.T) {
 		t.Fatal("an unknown serial was not asked about")
 	}
 	text := labels(ask)
-	for _, want := range []string{"Not in Van ", "'s records", "has serial NOT-IN-VAN-7", "fitted on another ticket already"} {
+	for _, want := range []string{"Serial not in Van ", "has serial NOT-IN-VAN-7", "fitted on another ticket already"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the question lacks %q:\n%s", want, text)
 		}
@@ -193,6 +193,7 @@ func TestUnknownSerialAsksBeforeFitting(t *testing.T) {
 	if b := button(ask, "Fit anyway"); b == nil || b.Importance != widget.DangerImportance {
 		t.Errorf("Fit anyway should be a red button: %v", b)
 	}
+	shoot(t, w, "fitpick-unknown-serial")
 	tapButton(t, ask, "Don't fit")
 	if used := ticketNow(t, deps, tk.ID).Parts; len(used) != 0 {
 		t.Fatalf("declined, yet fitted: %+v", used)
@@ -266,4 +267,52 @@ func setQty(t *testing.T, dlg fyne.CanvasObject, qty string) {
 	}
 	entryOf(box).SetText("")
 	test.Type(box.(fyne.Focusable), qty)
+}
+
+// TestUnitsShowAtEverySize: in English and Chinese, on a phone and a
+// tablet, the add-part dialog shows the units of the part chosen under
+// its results, each serial in full on its line, two lines at least in
+// sight, and the heading above them in the language.
+func TestUnitsShowAtEverySize(t *testing.T) {
+	for _, c := range []struct {
+		lang, heading string
+		size          fyne.Size
+	}{
+		{"en", "units in Van ", fyne.NewSize(720, 1280)},
+		{"en", "units in Van ", fyne.NewSize(1280, 800)},
+		{"zh", "件，按序列号排列", fyne.NewSize(720, 1280)},
+		{"zh", "件，按序列号排列", fyne.NewSize(1280, 800)},
+	} {
+		name := c.lang + "_" + map[bool]string{true: "phone", false: "tablet"}[c.size.Width < c.size.Height]
+		t.Run(name, func(t *testing.T) {
+			if c.lang != "en" {
+				inLanguage(t, c.lang)
+			}
+			term, w, _, ds, deps := scanTerminal(t)
+			w.Resize(c.size)
+			tk := workingTicket(t, term, ds, deps)
+			part, units := vanUnits(t, deps)
+			term.OpenPartPicker(tk, string(part.Number))
+			if got := term.PickerUnits(); !slices.Equal(got, units) {
+				t.Fatalf("the dialog lists units %v, want %v", got, units)
+			}
+			if got := term.PickerUnitsText(); !strings.Contains(got, c.heading) {
+				t.Errorf("the units' heading %q does not say %q", got, c.heading)
+			}
+			list, rows := term.PickerUnitRows()
+			if len(rows) < 2 {
+				t.Fatalf("%d unit lines drawn", len(rows))
+			}
+			if h := list.Size().Height; h < 2*rows[0].MinSize().Height {
+				t.Errorf("the units' list is %v high: fewer than two lines in sight", h)
+			}
+			for _, l := range rows {
+				if l.Size().Width < l.MinSize().Width || l.Truncation != fyne.TextTruncateOff {
+					t.Errorf("serial %q is cut: %v wide, needs %v", l.Text, l.Size().Width, l.MinSize().Width)
+				}
+			}
+			term.TapPickerUnit(units[1])
+			shoot(t, w, "fitpick-units-"+name)
+		})
+	}
 }

@@ -159,8 +159,10 @@ func (pp *partPicker) show(query string) bool {
 			pp.units.load(pp.found[i].Number)
 		}
 	}
-	pp.center = container.NewGridWithColumns(1, pp.results)
+	// The grid leaves the hidden units out: the results fill it alone
+	// until a part with units is chosen.
 	pp.units = newPartUnits(pp)
+	pp.center = container.NewGridWithColumns(1, pp.results, pp.units.pane)
 	pp.query.OnSubmitted = func(string) { pp.search() }
 	pp.query.OnChanged = func(string) {
 		pp.showAll = false
@@ -450,7 +452,7 @@ func (pp *partPicker) fitChecked(p app.Part, fit *app.ConsumePart, units []strin
 		if i := slices.IndexFunc(units, func(u string) bool { return strings.EqualFold(u, serial) }); i >= 0 {
 			fit.Used.Serial = units[i]
 		} else if p.Serialized || len(units) > 0 {
-			title = lang.X("parts.unit_unknown_title", "Not in {{.Where}}'s records", map[string]any{"Where": pp.stockLoc.Name})
+			title = lang.X("parts.unit_unknown_title", "Serial not in {{.Where}}", map[string]any{"Where": pp.stockLoc.Name})
 			doubts = append(doubts, lang.X("parts.unit_unknown", "No unit of {{.Part}} in {{.Where}} has serial {{.Serial}} on this device: it may have arrived without a record, be misread, or be fitted on another ticket already. Check the serial; fit it anyway if it is the unit in your hand, and dispatch sorts the records out after sync.",
 				map[string]any{"Where": pp.stockLoc.Name, "Part": partName(p) + " (" + string(p.Number) + ")", "Serial": clipText(serial)}))
 		}

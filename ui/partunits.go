@@ -114,9 +114,10 @@ func (u *partUnits) unit(serial string) string {
 func (u *partUnits) show() {
 	if len(u.all) == 0 {
 		u.shown = nil
-		u.pane.Hide()
-		u.pp.center.Objects = []fyne.CanvasObject{u.pp.results}
-		u.pp.center.Refresh()
+		if u.pane.Visible() {
+			u.pane.Hide()
+			u.pp.center.Refresh() // the results take the room back
+		}
 		return
 	}
 	typed := strings.TrimSpace(u.pp.serial.Text)
@@ -145,6 +146,14 @@ func (u *partUnits) show() {
 	default:
 		u.more.Hide()
 	}
+	if !u.pane.Visible() {
+		// Shown before the list is filled: shown after it (and put
+		// into the grid then), the units were not drawn until the next
+		// keystroke in the demo under Xvfb, though the test driver
+		// drew them.
+		u.pane.Show()
+		u.pp.center.Refresh() // the grid halves the room between them
+	}
 	u.picking = true
 	u.list.UnselectAll()
 	u.list.Refresh()
@@ -153,11 +162,6 @@ func (u *partUnits) show() {
 		u.list.ScrollTo(i)
 	}
 	u.picking = false
-	if !u.pane.Visible() {
-		u.pane.Show()
-		u.pp.center.Objects = []fyne.CanvasObject{u.pp.results, u.pane}
-		u.pp.center.Refresh()
-	}
 }
 
 // picked is a unit picked by a tap or a scan: one unit, quantity one.
@@ -165,7 +169,7 @@ func (u *partUnits) picked() {
 	u.pp.qty.SetText("1")
 }
 
-// scanCode is the serial a scan in the add-part dialog carries: a part
+// unitCode is the serial a scan in the add-part dialog carries: a part
 // label's unit serial, a serial a rule knows, or the text itself.
 func unitCode(m scanner.Meaning) string {
 	for _, c := range []string{m.PartSerial, m.Serial, m.Text} {
