@@ -640,13 +640,8 @@ func (c *ConsumePart) Apply(ctx context.Context, tx MutationTx, actor Actor, now
 	if _, err := tx.Location(ctx, u.From); err != nil {
 		return err
 	}
-	if p.Serialized {
-		if strings.TrimSpace(u.Serial) == "" {
-			return Errorf(EINVALID, "stock.needs_serial", "Part {{.Part}} is serialized: scan or type its serial number.", "Part", string(p.Number))
-		}
-		if u.Qty != 1 {
-			return Errorf(EINVALID, "stock.serial_qty", "A serialized part is fitted one at a time.")
-		}
+	if err := u.CheckSerialized(p); err != nil {
+		return err
 	}
 	if u.At.IsZero() {
 		u.At = now

@@ -30,6 +30,28 @@ type PartUsed struct {
 	At              time.Time  `json:"at"`
 }
 
+// Unit is one unit of a part, known by its serial (PartService.FindUnits).
+type Unit struct {
+	Part   PartNumber
+	Serial string
+}
+
+// CheckSerialized refuses a fit of p that its being serialized forbids:
+// a serialized part is fitted by its serial, one unit at a time. The
+// add-part dialog asks it before it closes, and ConsumePart.Apply again.
+func (u PartUsed) CheckSerialized(p Part) error {
+	if !p.Serialized {
+		return nil
+	}
+	if strings.TrimSpace(u.Serial) == "" {
+		return Errorf(EINVALID, "stock.needs_serial", "Part {{.Part}} is serialized: scan or type its serial number.", "Part", string(p.Number))
+	}
+	if u.Qty != 1 {
+		return Errorf(EINVALID, "stock.serial_qty", "A serialized part is fitted one at a time.")
+	}
+	return nil
+}
+
 // Photo is a picture's metadata; its bytes are a file named by SHA-256.
 type Photo struct {
 	ID      string    `json:"id"`

@@ -50,6 +50,12 @@ type PartService interface {
 	// whose movements there sum above zero, at most MaxCountParts. A unit
 	// that came without its serial is counted in Balances, not here.
 	Units(ctx context.Context, loc LocationID, part PartNumber) ([]string, error)
+	// FindUnits returns the units at loc whose serial is serial, compared
+	// without regard to ASCII case, as Units counts them (movements there
+	// summing above zero), by part number: one as a rule, more when two
+	// brands print the same serial. A scanned serial sticker names its
+	// part this way. An empty serial finds none.
+	FindUnits(ctx context.Context, loc LocationID, serial string) ([]Unit, error)
 }
 
 // SupplyService reads the parts on their way to this device's user: part

@@ -445,6 +445,43 @@ func (s *PartService) Units(ctx context.Context, loc app.LocationID, part app.Pa
 	return out, s.db.sqlError(rows.Err())
 }
 
+// findUnitsQuery sums the movements at a location of each part's units
+// whose serial is ?2, as unitsQuery does. It reads the location's
+// movements through movements_to and movements_from, so a scan costs a
+// walk over one van's or shelf's ledger, not the device's.
+const findUnitsQuery = `
+	SELECT part, serial FROM (
+		SELECT part, serial, qty AS d FROM movements WHERE to_loc = ?1 AND serial = ?2 COLLATE NOCASE
+		UNION ALL
+		SELECT part, serial, -qty FROM movements WHERE from_loc = ?1 AND serial = ?2 COLLATE NOCASE
+	) GROUP BY part, serial HAVING sum(d) > 0 ORDER BY part, serial LIMIT ?3`
+
+// maxFoundUnits bounds FindUnits: the same serial on units of more parts
+// than this is no serial a technician can pick by.
+const maxFoundUnits = 20
+
+// FindUnits returns the units at loc with serial, by part number.
+func (s *PartService) FindUnits(ctx context.Context, loc app.LocationID, serial string) ([]app.Unit, error) {
+	out := []app.Unit{}
+	serial = strings.TrimSpace(serial)
+	if serial == "" {
+		return out, nil
+	}
+	rows, err := s.db.read.QueryContext(ctx, findUnitsQuery, string(loc), serial, maxFoundUnits)
+	if err != nil {
+		return nil, s.db.sqlError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u app.Unit
+		if err := rows.Scan(&u.Part, &u.Serial); err != nil {
+			return nil, s.db.sqlError(err)
+		}
+		out = append(out, u)
+	}
+	return out, s.db.sqlError(rows.Err())
+}
+
 func getLocation(ctx context.Context, q rowQueryer, id app.LocationID) (app.Location, error) {
 	var l app.Location
 	err := q.QueryRowContext(ctx, locationByID, string(id)).Scan(&l.ID, &l.Kind, &l.Name, &l.Owner)

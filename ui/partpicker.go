@@ -40,7 +40,11 @@ type partPicker struct {
 	serial   *scanEntry
 	removed  *scanEntry
 	results  *scanList
-	hidden   *widget.Hyperlink // "N more parts not for this model: show all"
+	// units lists the chosen part's units at stockLoc (partunits.go);
+	// center holds the results, and the units under them when there are.
+	units  *partUnits
+	center *fyne.Container
+	hidden *widget.Hyperlink // "N more parts not for this model: show all"
 	// noneFit says that none of the parts listed is the ticket's model's,
 	// when the catalog lists none for it that matches: they are shown
 	// rather than nothing, and the technician checks before fitting.
@@ -52,9 +56,13 @@ type partPicker struct {
 	onClosed func()
 
 	// Owned by the UI goroutine.
-	found    []app.Part
-	chosen   int
-	showAll  bool
+	found   []app.Part
+	chosen  int
+	showAll bool
+	// fitting is set from a tap on Fit until the fit is saved or
+	// declined: its check reads the units in the background, and a
+	// second tap meanwhile must not fit the part twice.
+	fitting  bool
 	searches coalescer
 }
 
@@ -106,6 +114,12 @@ func (pp *partPicker) show(query string) bool {
 	pp.qty.SetText("1")
 	pp.serial = newScanEntry(keys)
 	pp.serial.SetPlaceHolder(lang.X("parts.serial_hint", "Serial of the new part, if it has one"))
+	pp.serial.OnChanged = func(text string) {
+		pp.units.show()
+		if pp.units.unit(text) != "" {
+			pp.units.picked()
+		}
+	}
 	pp.removed = newScanEntry(keys)
 	pp.removed.SetPlaceHolder(lang.X("parts.defective_hint", "Serial of the removed part, when it goes back"))
 	pp.onlyMine = newScanCheck(keys, lang.X("parts.only_mine", "Only parts in my stock"))
@@ -139,7 +153,16 @@ func (pp *partPicker) show(query string) bool {
 			}
 			o.(*widget.Label).SetText(pp.line(pp.found[i]))
 		})
-	pp.results.OnSelected = func(i widget.ListItemID) { pp.chosen = i }
+	pp.results.OnSelected = func(i widget.ListItemID) {
+		pp.chosen = i
+		if i < len(pp.found) {
+			pp.units.load(pp.found[i].Number)
+		}
+	}
+	// The grid leaves the hidden units out: the results fill it alone
+	// until a part with units is chosen.
+	pp.units = newPartUnits(pp)
+	pp.center = container.NewGridWithColumns(1, pp.results, pp.units.pane)
 	pp.query.OnSubmitted = func(string) { pp.search() }
 	pp.query.OnChanged = func(string) {
 		pp.showAll = false
@@ -168,7 +191,7 @@ func (pp *partPicker) show(query string) bool {
 		// the other even on a tablet.
 		container.New(&buttonsFit{}, cancel, request, fit),
 	)
-	body := container.NewBorder(form, bottom, nil, nil, pp.results)
+	body := container.NewBorder(form, bottom, nil, nil, pp.center)
 	pp.dialog = dialog.NewCustomWithoutButtons(lang.X("parts.add", "Add part"), body, win)
 	pp.dialog.SetOnClosed(pp.onClosed)
 	pp.dialog.Resize(listDialogSize(win))
@@ -221,6 +244,7 @@ func (pp *partPicker) search() {
 			}
 			pp.found, pp.chosen = found, -1
 			pp.results.UnselectAll()
+			pp.units.clear()
 			pp.results.Refresh()
 			// A scanned or typed part number picks its part, even when
 			// longer numbers start with it.
@@ -373,8 +397,16 @@ func requestPart(host commitHost, tk app.Ticket, p app.Part, n int) {
 // fit fits the chosen part from the technician's stock. Fitting more than
 // the stock holds is a fact the ledger keeps (the balance goes below zero
 // and dispatch sees a conflict after sync), so it is asked first: the
-// technician may have the part in hand, or should request it instead.
+// technician may have the part in hand, or should request it instead. So
+// is a serial that no unit of the part at the stock has, when the part
+// has units by serial there or is serialized: a unit may have come
+// without a record, or the serial be misread, or the unit be fitted on
+// another ticket already. A serial typed in another case is the unit's,
+// as recorded, so the unit leaves the stock.
 func (pp *partPicker) fit() {
+	if pp.fitting {
+		return
+	}
 	p, err := pp.chosenPart()
 	if err != nil {
 		pp.host.showError(err)
@@ -390,14 +422,54 @@ func (pp *partPicker) fit() {
 		pp.host.showError(err)
 		return
 	}
-	have := pp.stock[p.Number]
-	if n <= have {
+	if err := fit.Used.CheckSerialized(p); err != nil {
+		pp.host.showError(err)
+		return
+	}
+	// The units are read again: the list may still be loading, and the
+	// check must not miss a unit for it.
+	loc := pp.stockLoc
+	pp.fitting = true
+	pp.env.run(func() {
+		units, err := pp.env.parts.Units(pp.env.ctx, loc.ID, p.Number)
+		fyne.Do(func() {
+			pp.fitting = false
+			if err != nil {
+				pp.host.showError(err)
+				return
+			}
+			pp.fitChecked(p, fit, units)
+		})
+	})
+}
+
+// fitChecked fits after fit's checks, given the part's units at the
+// stock: at once, or after one question naming every doubt.
+func (pp *partPicker) fitChecked(p app.Part, fit *app.ConsumePart, units []string) {
+	var doubts []string
+	title := ""
+	if serial := fit.Used.Serial; serial != "" {
+		if i := slices.IndexFunc(units, func(u string) bool { return strings.EqualFold(u, serial) }); i >= 0 {
+			fit.Used.Serial = units[i]
+		} else if p.Serialized || len(units) > 0 {
+			title = lang.X("parts.unit_unknown_title", "Serial not in {{.Where}}", map[string]any{"Where": pp.stockLoc.Name})
+			doubts = append(doubts, lang.X("parts.unit_unknown", "No unit of {{.Part}} in {{.Where}} has serial {{.Serial}} on this device: it may have arrived without a record, be misread, or be fitted on another ticket already. Check the serial; fit it anyway if it is the unit in your hand, and dispatch sorts the records out after sync.",
+				map[string]any{"Where": pp.stockLoc.Name, "Part": partName(p) + " (" + string(p.Number) + ")", "Serial": clipText(serial)}))
+		}
+	}
+	n, have := fit.Used.Qty, pp.stock[p.Number]
+	if n > have {
+		if title == "" {
+			title = lang.X("parts.short_title", "Not enough in {{.Where}}", map[string]any{"Where": pp.stockLoc.Name})
+		}
+		doubts = append(doubts, lang.X("parts.short", "{{.Where}} holds {{.Have}} of {{.Part}}: fitting {{.Qty}} puts it below zero, which dispatch must sort out after sync. Request the part instead, or fit it anyway if you have it in hand.",
+			map[string]any{"Where": pp.stockLoc.Name, "Have": have, "Part": partName(p) + " (" + string(p.Number) + ")", "Qty": n}))
+	}
+	if len(doubts) == 0 {
 		pp.commitFit(p, fit)
 		return
 	}
-	confirmAction(pp.host, lang.X("parts.short_title", "Not enough in {{.Where}}", map[string]any{"Where": pp.stockLoc.Name}),
-		lang.X("parts.short", "{{.Where}} holds {{.Have}} of {{.Part}}: fitting {{.Qty}} puts it below zero, which dispatch must sort out after sync. Request the part instead, or fit it anyway if you have it in hand.",
-			map[string]any{"Where": pp.stockLoc.Name, "Have": have, "Part": partName(p) + " (" + string(p.Number) + ")", "Qty": n}),
+	confirmAction(pp.host, title, strings.Join(doubts, "\n\n"),
 		lang.X("parts.fit_anyway", "Fit anyway"), lang.X("parts.dont_fit", "Don't fit"), true, func() { pp.commitFit(p, fit) })
 }
 

@@ -83,6 +83,9 @@ type scanDesk interface {
 	findParcel(code string)
 	// partSearchInFront: the part search box in front, if any.
 	partSearchInFront() *scanEntry
+	// pickerInFront is the add-part dialog when it is in front: a scan
+	// there picks a part, or a unit by its serial.
+	pickerInFront() *partPicker
 	// checkInForm is the open check-in form, if any.
 	checkInForm() *checkInForm
 	// ticketAtBench is the ticket in front being worked on, with no dialog
@@ -115,6 +118,13 @@ func (r *scanRouter) route(m scanner.Meaning) {
 	if d.parcelSearchInFront() && m.Kind != scanner.ScanTicket {
 		d.findParcel(m.Text)
 		d.say(false, lang.X("scan.parcel", "Scanned {{.Code}}: looking for the parcel.", map[string]any{"Code": clipText(m.Text)}))
+		return
+	}
+	// The add-part dialog in front takes any code but a claim tag or a
+	// pairing code: a part label, or a unit's serial sticker, which may
+	// read as plain text or as a device's serial (partPicker.scan).
+	if pp := d.pickerInFront(); pp != nil && m.Kind != scanner.ScanTicket && m.Kind != scanner.ScanPairing {
+		pp.scan(m, d.say)
 		return
 	}
 	// A part search in front takes a part label or plain text: the add-part
@@ -483,6 +493,17 @@ func (t *Terminal) parcelSearchInFront() bool {
 }
 
 func (t *Terminal) findParcel(code string) { t.onway.find(code) }
+
+// pickerInFront is the add-part dialog when no other dialog is over it.
+func (t *Terminal) pickerInFront() *partPicker {
+	if t.partPicker == nil || t.win == nil {
+		return nil
+	}
+	if sd := t.topDialog(); sd == nil || sd.d != t.partPicker.dialog {
+		return nil
+	}
+	return t.partPicker
+}
 
 // partSearchInFront is the part search box the user sees: the add-part
 // dialog's, or the parts page's; nil when neither is in front.

@@ -149,3 +149,39 @@ func testUnits(t *testing.T, s Stores) {
 		t.Errorf("units in the bin = %v, %v; want LCD-0001", got, err)
 	}
 }
+
+// testFindUnits: a serial names the units at a location that carry it,
+// whatever the case it is typed in, with the serial as recorded; a unit
+// moved on, an unknown serial and an empty one find none.
+func testFindUnits(t *testing.T, s Stores) {
+	ctx := t.Context()
+	find := func(loc app.LocationID, serial string) []app.Unit {
+		t.Helper()
+		u, err := s.Parts.FindUnits(ctx, loc, serial)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	want := []app.Unit{{Part: DisplayP50, Serial: "LCD-0001"}}
+	for _, typed := range []string{"LCD-0001", "lcd-0001", " LCD-0001 "} {
+		if got := find(VanAna, typed); !slices.Equal(got, want) {
+			t.Errorf("units at the van of %q = %v, want %v", typed, got, want)
+		}
+	}
+	for _, typed := range []string{"", "LCD-000", "LCD-0002"} {
+		if got := find(VanAna, typed); len(got) != 0 {
+			t.Errorf("units at the van of %q = %v, want none", typed, got)
+		}
+	}
+	if _, err := s.Committer.Commit(ctx, ana, &app.MoveStock{Kind: app.MoveTransfer, Movement: app.StockMovement{ID: "mv-find-units", Kind: app.MoveTransfer,
+		Part: DisplayP50, From: VanAna, To: DefectSH, Qty: 1, Serial: "LCD-0001", Reason: "cracked"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := find(VanAna, "LCD-0001"); len(got) != 0 {
+		t.Errorf("units at the van after the move = %v, want none", got)
+	}
+	if got := find(DefectSH, "LCD-0001"); !slices.Equal(got, want) {
+		t.Errorf("units in the bin = %v, want %v", got, want)
+	}
+}

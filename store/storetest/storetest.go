@@ -69,6 +69,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"Drafts", testDrafts},
 		{"CountDrafts", testCountDrafts},
 		{"Units", testUnits},
+		{"FindUnits", testFindUnits},
 		{"FullSizeRecords", testFullSizeRecords},
 	}
 	for _, tc := range tests {
