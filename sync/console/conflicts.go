@@ -251,7 +251,7 @@ func (c *Console) conflictsData(ctx context.Context, s *Session, state string) (
 		p.Conflicts = append(p.Conflicts, conflictOn(s.T, cf, tickets, names, people, devices, places, p.MayDecide))
 	}
 	if p.Total > len(p.Conflicts) {
-		p.More = s.T.Plural("console.conflicts.more", "Showing {{.Shown}} of {{.Total}}: decide these to see the rest.", p.Total, map[string]any{"Shown": len(p.Conflicts), "Total": p.Total})
+		p.More = pluralText(s.T, "console.conflicts.more", "Showing {{.Shown}} of {{.Total}}: decide these to see the rest.", p.Total, map[string]any{"Shown": len(p.Conflicts), "Total": p.Total})
 	}
 	return p, nil
 }
@@ -543,6 +543,6 @@ func (c *Console) resolveConflict(w http.ResponseWriter, r *http.Request, s *Ses
 		return perr
 	}
 	e := app.AsError(err)
-	p.Error = s.T.Text(e.Key, e.Message, e.Data)
+	p.Error = appErrorText(s.T, e)
 	return c.render(w, r, s, central.HTTPStatus(err), "conflicts", p)
 }
