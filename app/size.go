@@ -49,11 +49,15 @@ func groupEnglish(n int64) string {
 
 // Sizes are the sizes in bytes e's data holds, by key (a Size made here,
 // or the number JSON brought across the wire); nil when it holds none.
-func (e *Error) Sizes() map[string]int64 {
+func (e *Error) Sizes() map[string]int64 { return SizesOf(e.Data) }
+
+// SizesOf are the sizes in bytes an Error's data holds, by key, also once
+// stored in a conflict (Conflict.Data); nil when it holds none.
+func SizesOf(data map[string]any) map[string]int64 {
 	var sizes map[string]int64
 	for _, k := range sizeKeys {
 		var n int64
-		switch v := e.Data[k].(type) {
+		switch v := data[k].(type) {
 		case Size:
 			n = int64(v)
 		case int64:

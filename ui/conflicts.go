@@ -315,6 +315,9 @@ func (in *conflictInbox) change(c app.Conflict, cc conflictContext) fyne.CanvasO
 			data["Field"] = named
 		}
 	}
+	for k, n := range app.SizesOf(data) {
+		data[k] = sizeText(n) // a refused signature's report limit: "32Ko"
+	}
 	text := lang.X(key, message, data)
 	ours, theirs := c.Ours, c.Theirs
 	if c.Kind != app.ConflictField {

@@ -1,10 +1,14 @@
 package ui
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"strings"
 	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/assets"
@@ -126,6 +130,37 @@ func TestCountsGroupedOnEveryScreen(t *testing.T) {
 			}
 			if n := strings.Count(review, tc.n1234); n != 2 { // held, and the parts not counted
 				t.Errorf("count review holds %q %d times, want 2:\n%s", tc.n1234, n, review)
+			}
+		})
+	}
+}
+
+// sizedConflicts is a refused signature as the service stores it: its
+// report's limit a number of bytes, as JSON brings it.
+type sizedConflicts struct{ conflictService }
+
+func (sizedConflicts) OpenConflicts(context.Context) ([]app.Conflict, error) {
+	return []app.Conflict{{ID: "cf-sig", Kind: app.ConflictRejected, Mutation: "m1", Name: "signature.record.v1",
+		At: time.Date(2026, 12, 1, 15, 40, 0, 0, time.Local), Code: app.EINVALID, Key: "signature.report_too_large",
+		Message: "The signed report is over {{.MaxSize}}; remove photos or parts recorded twice, then build the report again before signing.",
+		Data:    map[string]any{"MaxSize": float64(app.MaxSignedReportBytes)}}}, nil
+}
+
+// TestConflictSizesFollowTheSizeRule: a change the service refused for a
+// size says the limit by the size rule on the conflicts page ("32Ko" in
+// French), not the 32768 bytes its data holds.
+func TestConflictSizesFollowTheSizeRule(t *testing.T) {
+	for _, tc := range []struct{ lang, want string }{
+		{"en", "over 32KB;"},
+		{"fr", "dépasse 32Ko;"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			inLanguage(t, tc.lang)
+			test.NewTempApp(t)
+			in := newConflictInbox(conflictDeps{Conflicts: sizedConflicts{}, Zone: time.Local, Ctx: t.Context(), Run: func(f func()) { f() }}, func(string) {}, func() {})
+			in.reload()
+			if text := strings.Join(labelTexts(in.list), "\n"); !strings.Contains(text, tc.want) {
+				t.Errorf("the conflict screen does not say %q:\n%s", tc.want, text)
 			}
 		})
 	}

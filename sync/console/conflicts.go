@@ -399,7 +399,11 @@ func conflictOn(cat *translations.Catalog, cf app.Conflict, tickets map[app.Tick
 	// Stock locations and shipments by the names people know them by,
 	// also in a conflict stored with their IDs, and in a balance's
 	// conflict, which holds the ID.
-	reason := cat.Text(cf.Reason(places))
+	key, message, said := cf.Reason(places)
+	for k, n := range app.SizesOf(said) {
+		said[k] = cat.Size(n) // a refused signature's report limit: "32Ko"
+	}
+	reason := cat.Text(key, message, said)
 	// Who made the change is the technician of the device that sent it:
 	// a field conflict follows its ticket to whoever holds it now
 	// (PROTOCOL "Conflicts"), and read "Tech Two changed the phone"

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/assets/translations"
 )
 
@@ -51,6 +52,21 @@ func TestConsoleCountsGrouped(t *testing.T) {
 		}
 		if got := pluralText(cat, "console.conflicts.more", "Showing {{.Shown}} of {{.Total}}: decide these to see the rest.", 12345, map[string]any{"Shown": 20, "Total": 12345}); !strings.Contains(got, c.shown) {
 			t.Errorf("%s: %q, want it to hold %q", c.lang, got, c.shown)
+		}
+	}
+}
+
+// TestConflictSizesFollowTheSizeRule: a change refused for a size says
+// the limit by the size rule in the inbox ("32Ko" in French), not the
+// 32768 bytes the conflict's data holds (a number, as JSON stores it).
+func TestConflictSizesFollowTheSizeRule(t *testing.T) {
+	cf := app.Conflict{ID: "cf-1", Kind: app.ConflictRejected, Code: app.EINVALID, Key: "signature.report_too_large",
+		Message: "The signed report is over {{.MaxSize}}; remove photos or parts recorded twice, then build the report again before signing.",
+		Data:    map[string]any{"MaxSize": float64(app.MaxSignedReportBytes)}}
+	for lang, want := range map[string]string{"en": "over 32KB;", "fr": "dépasse 32Ko;"} {
+		v := conflictOn(translations.For(lang), cf, nil, func(app.TechnicianID) string { return "" }, nil, nil, app.PlaceNames{}, true)
+		if !strings.Contains(v.What, want) {
+			t.Errorf("%s: what = %q, want it to say %q", lang, v.What, want)
 		}
 	}
 }
