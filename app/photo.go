@@ -28,7 +28,7 @@ const (
 // MaxPhotoBytes (and not empty).
 func CheckPhotoBytes(n int64) error {
 	if n <= 0 || n > MaxPhotoBytes {
-		return Errorf(EINVALID, "photo.bad_size", "A photo must be between 1 byte and {{.Limit}} MB. Take it again at a lower resolution.", "Limit", MaxPhotoBytes>>20)
+		return Errorf(EINVALID, "photo.bad_size", "A photo must be between 1 byte and {{.MaxSize}}. Take it again at a lower resolution.", "MaxSize", Size(MaxPhotoBytes))
 	}
 	return nil
 }

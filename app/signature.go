@@ -141,7 +141,7 @@ func (s *Signature) checkReport() error {
 		return nil
 	}
 	if len(s.Report) > MaxSignedReportBytes {
-		return Errorf(EINVALID, "signature.report_too_large", "The signed report is over {{.Limit}} KB; remove photos or parts recorded twice, then build the report again before signing.", "Limit", MaxSignedReportBytes>>10)
+		return Errorf(EINVALID, "signature.report_too_large", "The signed report is over {{.MaxSize}}; remove photos or parts recorded twice, then build the report again before signing.", "MaxSize", Size(MaxSignedReportBytes))
 	}
 	if ReportDigest(s.Report) != s.Digest {
 		return Errorf(EINVALID, "signature.report_mismatch", "The signed report does not match its digest: build the report again and ask the customer to sign again.")

@@ -336,7 +336,7 @@ func signature(d *doc, c *translations.Catalog, s Signature, when func(time.Time
 		d.para(margin, c.Text("report.not_signed", "Not signed.", nil))
 		return nil
 	case len(s.PNG) > MaxSignatureBytes:
-		return app.Errorf(app.EINVALID, "report.signature_too_big", "The signature picture is over {{.Limit}} KB; ask the customer to sign again.", "Limit", MaxSignatureBytes>>10)
+		return app.Errorf(app.EINVALID, "report.signature_too_big", "The signature picture is over {{.MaxSize}}; ask the customer to sign again.", "MaxSize", app.Size(MaxSignatureBytes))
 	}
 	notPNG := app.Errorf(app.EINVALID, "report.signature_not_png", "The signature is not a PNG picture; ask the customer to sign again.")
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(s.PNG))

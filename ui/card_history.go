@@ -44,14 +44,14 @@ func historyAwayText(a app.HistoryAway) string {
 			parts = append(parts, text)
 		}
 	}
-	add(a.Repairs, lang.XN("history.repairs", "{{.Count}} repairs", a.Repairs, map[string]any{"Count": a.Repairs}))
-	add(a.PartsUsed, lang.XN("history.parts_used", "{{.Count}} parts used", a.PartsUsed, map[string]any{"Count": a.PartsUsed}))
-	add(a.Photos, lang.XN("history.photos", "{{.Count}} photos", a.Photos, map[string]any{"Count": a.Photos}))
-	add(a.Notes, lang.XN("history.notes", "{{.Count}} notes", a.Notes, map[string]any{"Count": a.Notes}))
-	add(a.Signatures, lang.XN("history.signatures", "{{.Count}} signatures", a.Signatures, map[string]any{"Count": a.Signatures}))
-	add(a.Payments, lang.XN("history.payments", "{{.Count}} payments", a.Payments, map[string]any{"Count": a.Payments}))
-	add(a.Estimates, lang.XN("history.estimates", "{{.Count}} estimates", a.Estimates, map[string]any{"Count": a.Estimates}))
-	add(a.Notices, lang.XN("history.notices", "{{.Count}} messages to the customer", a.Notices, map[string]any{"Count": a.Notices}))
+	add(a.Repairs, lang.XN("history.repairs", "{{.Count}} repairs", a.Repairs, map[string]any{"Count": countText(a.Repairs)}))
+	add(a.PartsUsed, lang.XN("history.parts_used", "{{.Count}} parts used", a.PartsUsed, map[string]any{"Count": countText(a.PartsUsed)}))
+	add(a.Photos, lang.XN("history.photos", "{{.Count}} photos", a.Photos, map[string]any{"Count": countText(a.Photos)}))
+	add(a.Notes, lang.XN("history.notes", "{{.Count}} notes", a.Notes, map[string]any{"Count": countText(a.Notes)}))
+	add(a.Signatures, lang.XN("history.signatures", "{{.Count}} signatures", a.Signatures, map[string]any{"Count": countText(a.Signatures)}))
+	add(a.Payments, lang.XN("history.payments", "{{.Count}} payments", a.Payments, map[string]any{"Count": countText(a.Payments)}))
+	add(a.Estimates, lang.XN("history.estimates", "{{.Count}} estimates", a.Estimates, map[string]any{"Count": countText(a.Estimates)}))
+	add(a.Notices, lang.XN("history.notices", "{{.Count}} messages to the customer", a.Notices, map[string]any{"Count": countText(a.Notices)}))
 	return lang.X("history.on_server", "History on the server: {{.Counts}}",
 		map[string]any{"Counts": strings.Join(parts, lang.X("history.separator", ", "))})
 }

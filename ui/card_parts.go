@@ -33,7 +33,7 @@ func (c *partsCard) object() fyne.CanvasObject {
 		if p, ok := c.tv.parts[u.Part]; ok {
 			name = partName(p) + " · " + string(u.Part)
 		}
-		line := fmt.Sprintf("%s × %d", name, u.Qty)
+		line := fmt.Sprintf("%s × %s", name, countText(u.Qty))
 		if u.Serial != "" {
 			line += "  S/N " + u.Serial
 		}

@@ -210,22 +210,22 @@ func (in *conflictInbox) ticketCard(g []app.Conflict, cc conflictContext) fyne.C
 	all.Importance = widget.DangerImportance
 	all.OnTapped = func() {
 		// Dropping cannot be taken back: dispatch no longer sees them.
-		confirmAction(in.deps.Dialogs, title,
-			lang.XN("conflicts.drop_all_confirm", "Your {{.Count}} changes on ticket {{.Number}} will be discarded for good and dispatch can no longer apply them.", len(drop), map[string]any{"Count": len(drop), "Number": number}),
-			lang.X("conflicts.drop_all_do", "Drop all {{.Count}} changes", map[string]any{"Count": len(drop)}), lang.X("conflicts.keep_open", "Leave it for dispatch"), true, func() {
-				all.Disable()
-				in.deps.Run(func() {
-					var err error
-					for _, c := range drop {
-						if err = in.deps.Conflicts.ResolveConflict(in.deps.Ctx, c.ID, app.ResolveDismissed); err != nil {
-							break // the same failure would stop the next: say it once
-						}
+		_, ask, do := dropAllTexts(len(drop), number)
+		confirmAction(in.deps.Dialogs, title, ask, do, lang.X("conflicts.keep_open", "Leave it for dispatch"), true, func() {
+			all.Disable()
+			in.deps.Run(func() {
+				var err error
+				for _, c := range drop {
+					if err = in.deps.Conflicts.ResolveConflict(in.deps.Ctx, c.ID, app.ResolveDismissed); err != nil {
+						break // the same failure would stop the next: say it once
 					}
-					fyne.Do(func() { in.resolved(all, err) })
-				})
+				}
+				fyne.Do(func() { in.resolved(all, err) })
 			})
+		})
 	}
-	head := widget.NewLabel(lang.XN("conflicts.ticket_changes", "Ticket {{.Number}}: {{.Count}} of your changes were not applied.", len(drop), map[string]any{"Count": len(drop), "Number": number}))
+	headText, _, _ := dropAllTexts(len(drop), number)
+	head := widget.NewLabel(headText)
 	head.Wrapping = fyne.TextWrapWord
 	head.TextStyle.Bold = true
 	return widget.NewCard("", "", container.NewVBox(head, box, container.NewHBox(all)))
@@ -314,6 +314,9 @@ func (in *conflictInbox) change(c app.Conflict, cc conflictContext) fyne.CanvasO
 		if _, ok := data["Field"]; ok {
 			data["Field"] = named
 		}
+	}
+	for k, n := range app.SizesOf(data) {
+		data[k] = sizeText(n) // a refused signature's report limit: "32Ko"
 	}
 	text := lang.X(key, message, data)
 	ours, theirs := c.Ours, c.Theirs
@@ -497,4 +500,15 @@ func sharedFieldText(field string) (row, inSentence string) {
 		return lang.X("ticket.address", "Address"), lang.X("conflicts.field_address", "the customer's address")
 	}
 	return "", ""
+}
+
+// dropAllTexts are what a ticket's card of n refused changes says: its
+// head, the question before dropping them all, and the red button's
+// label, the count grouped as the language groups digits (countText).
+func dropAllTexts(n int, number string) (head, ask, do string) {
+	data := map[string]any{"Count": countText(n), "Number": number}
+	head = lang.XN("conflicts.ticket_changes", "Ticket {{.Number}}: {{.Count}} of your changes were not applied.", n, data)
+	ask = lang.XN("conflicts.drop_all_confirm", "Your {{.Count}} changes on ticket {{.Number}} will be discarded for good and dispatch can no longer apply them.", n, data)
+	do = lang.X("conflicts.drop_all_do", "Drop all {{.Count}} changes", data)
+	return head, ask, do
 }

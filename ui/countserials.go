@@ -39,10 +39,10 @@ func (c *countFlow) pickMissing(r *countRow, l app.CountLine) {
 	p := &serialPicker{c: c, line: l, units: slices.Clone(l.Units), there: make([]bool, len(l.Units))}
 	least, most := l.SerialsToTick()
 	short := l.Held - l.Counted
-	args := map[string]any{"Part": namedPart(map[app.PartNumber]app.Part{r.part.Number: r.part}, r.part.Number), "Held": l.Held, "Counted": l.Counted, "Short": short}
+	args := map[string]any{"Part": namedPart(map[app.PartNumber]app.Part{r.part.Number: r.part}, r.part.Number), "Held": countText(l.Held), "Counted": countText(l.Counted), "Short": countText(short)}
 	text := lang.XN("count.serials_text", "{{.Part}}: {{.Held}} on the device, {{.Counted}} counted. Tick the {{.Short}} missing units, or scan the serial of each unit that is there.", short, args)
 	if least != most {
-		text += "\n" + lang.X("count.serials_unknown", "{{.Unknown}} of the units came without a serial: those you do not tick are booked lost without one.", map[string]any{"Unknown": l.Held - len(l.Units)})
+		text += "\n" + lang.X("count.serials_unknown", "{{.Unknown}} of the units came without a serial: those you do not tick are booked lost without one.", map[string]any{"Unknown": countText(l.Held - len(l.Units))})
 	}
 	list := container.NewVBox()
 	for _, u := range p.units {

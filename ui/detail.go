@@ -899,7 +899,7 @@ func (v *TicketDetailView) renderDecision(tv ticketView) fyne.CanvasObject {
 				text = chargeKindText(line.Kind)
 			}
 			if line.Qty > 1 {
-				text = fmt.Sprintf("%s × %d", text, line.Qty)
+				text = fmt.Sprintf("%s × %s", text, countText(line.Qty))
 			}
 			covered := lang.X("warranty.line.charged", "charged")
 			if line.Covered {

@@ -157,7 +157,7 @@ func (t *Terminal) offerDocument(title, file string, pdf []byte) {
 		fd.Show()
 	})
 	open.Importance = widget.HighImportance
-	msg := widget.NewLabel(lang.X("doc.ready", "{{.File}} is ready ({{.KB}}KB).", map[string]any{"File": file, "KB": countText((len(pdf) + 1023) / 1024)}))
+	msg := widget.NewLabel(docReadyText(file, len(pdf)))
 	msg.Wrapping = fyne.TextWrapWord
 	d = dialog.NewCustom(title, lang.X("dialog.close", "Close"), container.NewVBox(msg, container.NewHBox(open, save)), t.win)
 	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.94, 480), 0))
@@ -220,4 +220,10 @@ func fileName(s string) string {
 		return "document"
 	}
 	return out
+}
+
+// docReadyText says a document of size bytes is written, its size by the
+// one size rule (sizeText): a 2 MB report read "2048KB".
+func docReadyText(file string, size int) string {
+	return lang.X("doc.ready", "{{.File}} is ready ({{.Size}}).", map[string]any{"File": file, "Size": sizeText(size)})
 }

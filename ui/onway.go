@@ -225,7 +225,7 @@ func (p *onWayPage) render() {
 		}
 		// The part asked for, as the ticket's card names it: a
 		// substitute is named by the state's text.
-		text := fmt.Sprintf("%s · %s × %d · %s", number, namedPart(v.names, r.Part), r.Qty, requestStateText(r, v.names, byID))
+		text := fmt.Sprintf("%s · %s × %s · %s", number, namedPart(v.names, r.Part), countText(r.Qty), requestStateText(r, v.names, byID))
 		// The text wraps beside its button: a button's label does not,
 		// and a substitute's reason would widen the page past a phone.
 		b := widget.NewButtonWithIcon(lang.X("onway.open_ticket", "Open ticket"), theme.NavigateNextIcon(), func() { p.host.openTicket(r.Ticket) })
@@ -238,7 +238,7 @@ func (p *onWayPage) render() {
 	}
 	p.status.SetText("")
 	if len(in) > 0 {
-		p.status.SetText(lang.XN("onway.count", "{{.Count}} shipments on their way to you", len(in), map[string]any{"Count": len(in)}))
+		p.status.SetText(lang.XN("onway.count", "{{.Count}} shipments on their way to you", len(in), map[string]any{"Count": countText(len(in))}))
 	}
 }
 
@@ -347,7 +347,7 @@ func (p *onWayPage) shipmentText(s app.Shipment) string {
 	case s.State == app.ShipmentReceived:
 		text = lang.X("onway.received_line", "{{.Via}} · received {{.When}}", map[string]any{"Via": via, "When": timeText(p.env.zone, s.Receipt.At)})
 		if n := len(s.Receipt.Differences); n > 0 {
-			text += " · " + lang.XN("onway.differences", "{{.Count}} differences reported", n, map[string]any{"Count": n})
+			text += " · " + lang.XN("onway.differences", "{{.Count}} differences reported", n, map[string]any{"Count": countText(n)})
 		}
 	case v.incoming(s):
 		text = lang.X("onway.incoming_line", "{{.Via}} · from {{.From}} · shipped {{.When}}", map[string]any{"Via": via, "From": v.locationName(s.From), "When": timeText(p.env.zone, s.At)})
@@ -680,15 +680,15 @@ func differenceText(d app.Difference, names map[app.PartNumber]app.Part) string 
 		// "faltan 1" and "chegaram 1" read wrong to every counter short
 		// of one part, the usual case.
 		missing := d.Shipped - d.Received
-		return lang.XN("receive.diff.short", "{{.Part}}: {{.Received}} of {{.Shipped}} arrived, {{.Missing}} missing.", missing, map[string]any{"Part": part, "Received": d.Received, "Shipped": d.Shipped, "Missing": missing})
+		return lang.XN("receive.diff.short", "{{.Part}}: {{.Received}} of {{.Shipped}} arrived, {{.Missing}} missing.", missing, map[string]any{"Part": part, "Received": countText(d.Received), "Shipped": countText(d.Shipped), "Missing": countText(missing)})
 	case app.DifferenceExtra:
 		// More arrived than shipped: at least two, so only the shipped
 		// count may be one.
-		return lang.XN("receive.diff.extra", "{{.Part}}: {{.Received}} arrived, {{.Shipped}} shipped, {{.Extra}} more than shipped.", d.Shipped, map[string]any{"Part": part, "Received": d.Received, "Shipped": d.Shipped, "Extra": d.Received - d.Shipped})
+		return lang.XN("receive.diff.extra", "{{.Part}}: {{.Received}} arrived, {{.Shipped}} shipped, {{.Extra}} more than shipped.", d.Shipped, map[string]any{"Part": part, "Received": countText(d.Received), "Shipped": countText(d.Shipped), "Extra": countText(d.Received - d.Shipped)})
 	case app.DifferenceDamaged:
-		return lang.XN("receive.diff.damaged", "{{.Part}}: {{.Damaged}} arrived damaged; they go to your defective bin to be sent back, not into your stock.", d.Damaged, map[string]any{"Part": part, "Damaged": d.Damaged})
+		return lang.XN("receive.diff.damaged", "{{.Part}}: {{.Damaged}} arrived damaged; they go to your defective bin to be sent back, not into your stock.", d.Damaged, map[string]any{"Part": part, "Damaged": countText(d.Damaged)})
 	}
-	return lang.XN("receive.diff.wrong", "{{.Part}}: {{.Received}} arrived but are not in this shipment.", d.Received, map[string]any{"Part": part, "Received": d.Received})
+	return lang.XN("receive.diff.wrong", "{{.Part}}: {{.Received}} arrived but are not in this shipment.", d.Received, map[string]any{"Part": part, "Received": countText(d.Received)})
 }
 
 // review says what differs from the shipment and, confirmed, saves the
@@ -755,7 +755,7 @@ func onWayTitle(n int) string {
 	if n == 0 {
 		return lang.X("nav.onway", "On the way")
 	}
-	return lang.X("nav.onway_count", "On the way ({{.Count}})", map[string]any{"Count": n})
+	return lang.X("nav.onway_count", "On the way ({{.Count}})", map[string]any{"Count": countText(n)})
 }
 
 func (h terminalParts) receiving(r *receiveFlow) { h.t.receiver = r }

@@ -123,7 +123,7 @@ func (c *partCard) show(m scanner.Meaning) {
 		if where == "" {
 			where = string(b.Location)
 		}
-		box.Add(widget.NewLabel(fmt.Sprintf("%s: %d", where, b.Qty)))
+		box.Add(widget.NewLabel(fmt.Sprintf("%s: %s", where, countText(b.Qty))))
 	}
 	box.Add(c.actions())
 	c.host.showDialog(lang.X("part.title", "Part"), box)

@@ -209,7 +209,7 @@ func (p *labelPrinter) save(number string, labels []scanner.Printable, f LabelFo
 				if uri.Scheme() == "file" {
 					where = uri.Path()
 				}
-				p.status.setScanStatus(false, lang.XN("labels.saved", "Saved {{.Count}} labels to {{.Name}}. Open it and print at 100% (actual size).", len(labels), map[string]any{"Count": len(labels), "Name": where}))
+				p.status.setScanStatus(false, lang.XN("labels.saved", "Saved {{.Count}} labels to {{.Name}}. Open it and print at 100% (actual size).", len(labels), map[string]any{"Count": countText(len(labels)), "Name": where}))
 			})
 		})
 	}, p.dialogs.window())

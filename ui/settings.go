@@ -320,10 +320,10 @@ func (s *settingsPage) signOut() {
 	keep := lang.X("settings.stay_signed_in", "Stay signed in")
 	var steps []string
 	if st.Pending > 0 {
-		steps = append(steps, lang.XN("settings.sign_out_unsent", "{{.Count}} changes have not been sent and will be lost. Sync first. Sign out anyway?", st.Pending, map[string]any{"Count": st.Pending}))
+		steps = append(steps, lang.XN("settings.sign_out_unsent", "{{.Count}} changes have not been sent and will be lost. Sync first. Sign out anyway?", st.Pending, map[string]any{"Count": countText(st.Pending)}))
 	}
 	if st.Conflicts > 0 {
-		steps = append(steps, lang.XN("settings.sign_out_conflicts", "{{.Count}} conflicts still await your decision: what you changed in them is lost. Decide them on the sync page first. Sign out anyway?", st.Conflicts, map[string]any{"Count": st.Conflicts}))
+		steps = append(steps, lang.XN("settings.sign_out_conflicts", "{{.Count}} conflicts still await your decision: what you changed in them is lost. Decide them on the sync page first. Sign out anyway?", st.Conflicts, map[string]any{"Count": countText(st.Conflicts)}))
 	}
 	switch {
 	case len(steps) == 0:
@@ -331,9 +331,9 @@ func (s *settingsPage) signOut() {
 			lang.X("settings.sign_out_do", "Sign out"), keep, true, doIt)
 		return
 	case st.Pending > 0:
-		steps = append(steps, lang.XN("settings.sign_out_really", "Really erase {{.Count}} unsent changes? This cannot be undone.", st.Pending, map[string]any{"Count": st.Pending}))
+		steps = append(steps, lang.XN("settings.sign_out_really", "Really erase {{.Count}} unsent changes? This cannot be undone.", st.Pending, map[string]any{"Count": countText(st.Pending)}))
 	default:
-		steps = append(steps, lang.XN("settings.sign_out_really_conflicts", "Really drop {{.Count}} undecided conflicts? This cannot be undone.", st.Conflicts, map[string]any{"Count": st.Conflicts}))
+		steps = append(steps, lang.XN("settings.sign_out_really_conflicts", "Really drop {{.Count}} undecided conflicts? This cannot be undone.", st.Conflicts, map[string]any{"Count": countText(st.Conflicts)}))
 	}
 	var ask func(i int)
 	ask = func(i int) {

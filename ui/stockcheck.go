@@ -185,7 +185,7 @@ func showStockReport(env partsEnv, host stockHost, p app.Part, stock, bin app.Lo
 			host.showError(err)
 			return
 		}
-		args := map[string]any{"Count": r.Qty, "Part": partName(p), "Where": stock.Name, "Bin": bin.Name}
+		args := map[string]any{"Count": countText(r.Qty), "Part": partName(p), "Where": stock.Name, "Bin": bin.Name}
 		msg := lang.XN("stock.report_confirm_lost", "{{.Count}} × {{.Part}} leave your stock at {{.Where}} for good; the office sees your reason.", r.Qty, args)
 		doLabel := lang.X("stock.report_book_lost", "Record as lost")
 		if r.Problem == app.ProblemDamaged {
@@ -383,7 +383,7 @@ func loadCount(env partsEnv, host stockHost, loc app.Location, done func(), prog
 	env.run(func() {
 		c, err := env.loadCount(loc, func(n, total int) {
 			fyne.Do(func() {
-				say(lang.X("count.opening", "Opening the count of {{.Where}}: {{.Done}} of {{.Total}} parts read…", map[string]any{"Where": loc.Name, "Done": n, "Total": total}))
+				say(lang.X("count.opening", "Opening the count of {{.Where}}: {{.Done}} of {{.Total}} parts read…", map[string]any{"Where": loc.Name, "Done": countText(n), "Total": countText(total)}))
 			})
 		})
 		fyne.Do(func() {
@@ -560,7 +560,7 @@ func (c *countFlow) applyFilter() {
 		c.clear.Enable()
 	default:
 		c.found.Importance = widget.LowImportance
-		c.found.SetText(lang.XN("count.shown", "{{.Count}} of {{.Total}} parts shown. Review takes every part counted, shown or not.", len(shown), map[string]any{"Count": len(shown), "Total": len(c.lines)}))
+		c.found.SetText(lang.XN("count.shown", "{{.Count}} of {{.Total}} parts shown. Review takes every part counted, shown or not.", len(shown), map[string]any{"Count": countText(len(shown)), "Total": countText(len(c.lines))}))
 		c.found.Show()
 		c.clear.Enable()
 	}
@@ -659,7 +659,7 @@ func (c *countFlow) scan(m scanner.Meaning) (text string, failed bool) {
 			// A real part number, not held here, and no room for it: the
 			// count is full, which is what the technician can act on.
 			return lang.X("count.full", "Scanned {{.Part}}: not held at {{.Where}}, and this count already lists {{.Max}} parts, the most one count holds. Review and book this count, then count {{.Part}} in a new one.",
-				map[string]any{"Part": clipText(code), "Where": c.loc.Name, "Max": app.MaxCountParts}), true
+				map[string]any{"Part": clipText(code), "Where": c.loc.Name, "Max": countText(app.MaxCountParts)}), true
 		}
 		// A part the device does not hold here: counted apart, a surplus
 		// for dispatch. It is named from the catalog at the review.
@@ -844,7 +844,7 @@ func countReview(out app.CountOutcome, lines []app.CountLine, parts map[app.Part
 		for _, n := range order {
 			l := held[n]
 			fmt.Fprintf(&b, "\n• %s", lang.XN("count.loss_line", "{{.Part}}: {{.Held}} on the device, {{.Counted}} counted, {{.Lost}} lost.", lost[n],
-				map[string]any{"Part": namedPart(parts, l.Part), "Held": l.Held, "Counted": l.Counted, "Lost": lost[n]}))
+				map[string]any{"Part": namedPart(parts, l.Part), "Held": countText(l.Held), "Counted": countText(l.Counted), "Lost": countText(lost[n])}))
 			if len(serials[n]) > 0 {
 				b.WriteString(" " + lang.X("count.loss_serials", "Units: {{.Serials}}.", map[string]any{"Serials": strings.Join(serials[n], ", ")}))
 			}
@@ -857,14 +857,14 @@ func countReview(out app.CountOutcome, lines []app.CountLine, parts map[app.Part
 		b.WriteString(lang.X("count.surplus", "More than the device holds: a device cannot add stock. Tell dispatch these numbers; they book what turned up:"))
 		for _, l := range out.Surplus {
 			fmt.Fprintf(&b, "\n• %s", lang.XN("count.surplus_line", "{{.Part}}: {{.Counted}} counted, {{.Held}} on the device, {{.Extra}} more.", l.Counted-max(l.Held, 0),
-				map[string]any{"Part": namedPart(parts, l.Part), "Held": l.Held, "Counted": l.Counted, "Extra": l.Counted - max(l.Held, 0)}))
+				map[string]any{"Part": namedPart(parts, l.Part), "Held": countText(l.Held), "Counted": countText(l.Counted), "Extra": countText(l.Counted - max(l.Held, 0))}))
 		}
 	}
 	if b.Len() == 0 {
 		b.WriteString(lang.X("count.matches", "Everything you counted matches the device."))
 	}
 	if out.Uncounted > 0 {
-		b.WriteString("\n\n" + lang.XN("count.uncounted", "{{.Count}} parts not counted stay as they are.", out.Uncounted, map[string]any{"Count": out.Uncounted}))
+		b.WriteString("\n\n" + lang.XN("count.uncounted", "{{.Count}} parts not counted stay as they are.", out.Uncounted, map[string]any{"Count": countText(out.Uncounted)}))
 	}
 	return b.String()
 }
@@ -881,7 +881,7 @@ func (c *countFlow) confirm(out app.CountOutcome, lines []app.CountLine, parts m
 		// A loss per part, as the review lists them: a serialized part's
 		// units missing are one loss.
 		n := len(slices.CompactFunc(slices.Clone(out.Losses), func(a, b *app.MoveStock) bool { return a.Movement.Part == b.Movement.Part }))
-		doLabel = lang.XN("count.book", "Book {{.Count}} losses", n, map[string]any{"Count": n})
+		doLabel = lang.XN("count.book", "Book {{.Count}} losses", n, map[string]any{"Count": countText(n)})
 	}
 	confirmAction(c.host, lang.X("count.review_title", "Your count"), msg, doLabel, lang.X("count.back", "Back to counting"), destructive, func() {
 		c.close()

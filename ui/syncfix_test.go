@@ -46,6 +46,11 @@ func TestSignOutCountsConflictsAsUnsettled(t *testing.T) {
 		{"UnsentAndConflict", app.SyncStatus{Pending: 2, Conflicts: 1},
 			[]string{"2 changes have not been sent", "1 conflict still awaits your decision", "Really erase 2 unsent changes"},
 			[]string{"Sign out", "Sign out", "Erase and sign out"}},
+		// A week offline in a busy store: the counts are grouped as
+		// every count on screen is (countText).
+		{"ManyUnsent", app.SyncStatus{Pending: 1234, Conflicts: 1500},
+			[]string{"1,234 changes have not been sent", "1,500 conflicts still await your decision", "Really erase 1,234 unsent changes"},
+			[]string{"Sign out", "Sign out", "Erase and sign out"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

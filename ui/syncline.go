@@ -232,23 +232,21 @@ func agoText(t, now time.Time) string {
 	return timeText(now.Location(), t)
 }
 
-// sizeText is a size in bytes in the UI language: its decimal comma and
-// its units (French counts octets: "312Ko", "1,5Mo"). The sync page
-// read "reçu 312 KB" and "1.5 MB" on a French screen whose documents said
-// Ko. The unit is glued to its number, as the terminal glues %: Fyne
-// breaks a line at any Unicode space, the no-break ones too [2.7.1], and
-// "312 Ko" could end a line on 312 with Ko on the next. The digits follow
-// the one rule of numbers (translations.Fixed): CLDR's French grouped
-// 1 234,5 Mo with a space.
-func sizeText(n int64) string {
-	switch {
-	case n >= 1<<20:
-		tenths := (n/(1<<10)*10 + 1<<9) >> 10
-		return lang.X("size.mb", "{{.Size}}MB", map[string]any{"Size": translations.Fixed(uiLanguage(), tenths, 1)})
-	case n >= 1<<10:
-		return lang.X("size.kb", "{{.Size}}KB", map[string]any{"Size": countText(n >> 10)})
+// sizeText is a size in bytes in the UI language, by the one rule of
+// sizes (translations.Size): its digits, its decimal comma and its units
+// (French counts octets: "312Ko", "1,5Mo"), the unit glued to its number.
+// The sync page read "reçu 312 KB" and "1.5 MB" on a French screen whose
+// documents said Ko.
+func sizeText[N int | int64](n N) string {
+	unit, number := translations.Size(uiLanguage(), int64(n))
+	data := map[string]any{"Size": number}
+	switch unit {
+	case translations.Megabytes:
+		return lang.X("size.mb", "{{.Size}}MB", data)
+	case translations.Kilobytes:
+		return lang.X("size.kb", "{{.Size}}KB", data)
 	}
-	return lang.X("size.bytes", "{{.Size}}B", map[string]any{"Size": countText(n)})
+	return lang.X("size.bytes", "{{.Size}}B", data)
 }
 
 // noticeText says what dispatch did to a ticket.

@@ -17,11 +17,22 @@ import (
 )
 
 // errorText translates an error for a person: an *app.Error by its key and
-// data, anything else as the generic internal message (details go to logs).
+// data, its sizes written by the one size rule (sizeText: "50Mo" in
+// French; the messages had "{{.Limit}} MB" with the number in megabytes
+// pasted raw), anything else as the generic internal message (details go
+// to logs).
 func errorText(err error) string {
 	var e *app.Error
 	if errors.As(err, &e) {
-		return lang.X(e.Key, e.Message, e.Data)
+		sizes := e.Sizes()
+		if len(sizes) == 0 {
+			return lang.X(e.Key, e.Message, e.Data)
+		}
+		data := maps.Clone(e.Data)
+		for k, n := range sizes {
+			data[k] = sizeText(n)
+		}
+		return lang.X(e.Key, e.Message, data)
 	}
 	return lang.X("error.internal", "Internal error. Please try again; if it keeps happening, contact support.")
 }

@@ -110,6 +110,12 @@ func collectMessages(t *testing.T, root string) map[string]message {
 					if ok1 && ok2 {
 						add(fset, n.Pos(), k, e, false)
 					}
+				case "pluralText": // the console's count texts (Catalog.Plural, its numbers grouped)
+					k, ok1 := lit(1)
+					e, ok2 := lit(2)
+					if ok1 && ok2 {
+						add(fset, n.Pos(), k, e, true)
+					}
 				case "e.reason": // app's warranty decision reasons
 					k, ok1 := lit(0)
 					e, ok2 := lit(1)

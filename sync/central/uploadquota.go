@@ -83,8 +83,9 @@ func (u *photoUploads) admit(ctx context.Context, own string, size int64) error 
 	}
 	if count+1 > maxOpenUploads || bytes+size > maxOpenBytes {
 		return app.Errorf(app.ELOCKED, "photo.quota",
-			"This device has {{.Count}} photo uploads under way ({{.MB}} MB); the next photo is sent when they finish. Uploads left unfinished for {{.Days}} days are dropped.",
-			"Count", count, "MB", (bytes+(1<<20)-1)>>20, "Days", int(uploadTTL/(24*time.Hour)))
+			"This device has {{.Count}} photo uploads under way ({{.HeldSize}}); the next photo is sent when they finish. Uploads left unfinished for {{.Days}} days are dropped.",
+			// MB is what terminals before HeldSize fill their "{{.MB}} MB" with.
+			"Count", count, "HeldSize", app.Size(bytes), "MB", (bytes+(1<<20)-1)>>20, "Days", int(uploadTTL/(24*time.Hour)))
 	}
 	return nil
 }

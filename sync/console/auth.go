@@ -152,7 +152,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := c.signin.allow(clientAddr(r)); err != nil {
 		e := app.AsError(err)
-		p.Error = cat.Text(e.Key, e.Message, e.Data)
+		p.Error = appErrorText(cat, e)
 		return c.signinForm(w, r, http.StatusTooManyRequests, p)
 	}
 	u, err := c.db.CheckConsolePassword(r.Context(), p.Login, r.PostFormValue("password"))
@@ -161,7 +161,7 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		e := app.AsError(err)
-		p.Error = cat.Text(e.Key, e.Message, e.Data)
+		p.Error = appErrorText(cat, e)
 		return c.signinForm(w, r, central.HTTPStatus(err), p)
 	}
 	c.signin.refund(clientAddr(r))

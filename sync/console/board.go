@@ -180,7 +180,7 @@ func (c *Console) boardData(ctx context.Context, s *Session, values url.Values) 
 		{rangeWeek, s.T.Text("console.board.range_week", "Next 7 days", nil)}, {rangeOverdue, s.T.Text("console.board.range_overdue", "Overdue", nil)}})
 	st := [][2]string{{"", s.T.Text("console.board.all_open", "All open", nil)}}
 	for _, x := range app.Statuses {
-		st = append(st, [2]string{string(x), s.T.Text("console.board.status_count", "{{.Status}} ({{.N}})", map[string]any{"Status": statusText(s.T, x), "N": b.ByStatus[x]})})
+		st = append(st, [2]string{string(x), s.T.Text("console.board.status_count", "{{.Status}} ({{.N}})", map[string]any{"Status": statusText(s.T, x), "N": s.T.Count(int64(b.ByStatus[x]))})})
 	}
 	p.Statuses = options(f.Status, st)
 	tech := [][2]string{{"", s.T.Text("console.board.everyone", "Everyone", nil)}, {unassignedFilter, s.T.Text("console.board.unassigned", "Unassigned", nil)}}

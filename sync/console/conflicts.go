@@ -251,7 +251,7 @@ func (c *Console) conflictsData(ctx context.Context, s *Session, state string) (
 		p.Conflicts = append(p.Conflicts, conflictOn(s.T, cf, tickets, names, people, devices, places, p.MayDecide))
 	}
 	if p.Total > len(p.Conflicts) {
-		p.More = s.T.Plural("console.conflicts.more", "Showing {{.Shown}} of {{.Total}}: decide these to see the rest.", p.Total, map[string]any{"Shown": len(p.Conflicts), "Total": p.Total})
+		p.More = pluralText(s.T, "console.conflicts.more", "Showing {{.Shown}} of {{.Total}}: decide these to see the rest.", p.Total, map[string]any{"Shown": len(p.Conflicts), "Total": p.Total})
 	}
 	return p, nil
 }
@@ -399,7 +399,11 @@ func conflictOn(cat *translations.Catalog, cf app.Conflict, tickets map[app.Tick
 	// Stock locations and shipments by the names people know them by,
 	// also in a conflict stored with their IDs, and in a balance's
 	// conflict, which holds the ID.
-	reason := cat.Text(cf.Reason(places))
+	key, message, said := cf.Reason(places)
+	for k, n := range app.SizesOf(said) {
+		said[k] = cat.Size(n) // a refused signature's report limit: "32Ko"
+	}
+	reason := cat.Text(key, message, said)
 	// Who made the change is the technician of the device that sent it:
 	// a field conflict follows its ticket to whoever holds it now
 	// (PROTOCOL "Conflicts"), and read "Tech Two changed the phone"
@@ -543,6 +547,6 @@ func (c *Console) resolveConflict(w http.ResponseWriter, r *http.Request, s *Ses
 		return perr
 	}
 	e := app.AsError(err)
-	p.Error = s.T.Text(e.Key, e.Message, e.Data)
+	p.Error = appErrorText(s.T, e)
 	return c.render(w, r, s, central.HTTPStatus(err), "conflicts", p)
 }

@@ -91,7 +91,7 @@ func devicesAgo(s *Session, d time.Duration) string {
 		return s.T.Text("console.devices.hours_ago", "{{.N}} h ago", map[string]any{"N": int(d / time.Hour)})
 	}
 	days := int(d / (24 * time.Hour))
-	return s.T.Plural("console.devices.days_ago", "{{.N}} days ago", days, map[string]any{"N": days})
+	return pluralText(s.T, "console.devices.days_ago", "{{.N}} days ago", days, map[string]any{"N": days})
 }
 
 // devicesOffset is a device's clock offset (server time minus the device's) in

@@ -179,7 +179,7 @@ func (c *Console) doAction(action string) handler {
 			return rerr
 		}
 		e := app.AsError(err)
-		p.Error = s.T.Text(e.Key, e.Message, e.Data)
+		p.Error = appErrorText(s.T, e)
 		if code == app.EINVALID {
 			// Keep what was typed; the hidden fields stay those shown.
 			p.Reason = r.PostFormValue("reason")
@@ -427,7 +427,7 @@ func (c *Console) createTicket(w http.ResponseWriter, r *http.Request, s *Sessio
 		return rerr
 	}
 	e := app.AsError(err)
-	p.Error = s.T.Text(e.Key, e.Message, e.Data)
+	p.Error = appErrorText(s.T, e)
 	return c.render(w, r, s, central.HTTPStatus(err), "ticketnew", p)
 }
 

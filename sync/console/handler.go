@@ -119,7 +119,7 @@ func (c *Console) fail(w http.ResponseWriter, r *http.Request, s *Session, err e
 		p.Message = cat.Text("console.error.too_large", "What you sent is too large. Send a smaller file or fewer rows.", nil)
 	} else {
 		e := app.AsError(err)
-		p.Message = cat.Text(e.Key, e.Message, e.Data)
+		p.Message = appErrorText(cat, e)
 	}
 	if rerr := c.renderAs(w, r, s, cat, status, "error", p); rerr != nil {
 		c.log.Error("console error page failed", "request", requestID(r), "err", rerr)

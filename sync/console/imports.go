@@ -59,7 +59,7 @@ const (
 type importsPage struct {
 	Kinds    []kindView
 	MaxBytes int
-	MaxMB    int
+	MaxSize  string       // MaxBytes as the session's language writes a size
 	TooLarge string       // what the browser says of a file over MaxBytes (imports.js)
 	Refused  *refusalView // the file just refused, if any
 	Recent   []importRecord
@@ -135,7 +135,7 @@ func (c *Console) imports(w http.ResponseWriter, r *http.Request, s *Session) er
 }
 
 func (c *Console) renderImports(w http.ResponseWriter, r *http.Request, s *Session, status int, refused *refusalView) error {
-	p := importsPage{MaxBytes: central.MaxImportBytes, MaxMB: central.MaxImportBytes >> 20, TooLarge: tooLargeText(s), Refused: refused}
+	p := importsPage{MaxBytes: central.MaxImportBytes, MaxSize: s.T.Size(central.MaxImportBytes), TooLarge: tooLargeText(s), Refused: refused}
 	for _, k := range importKinds {
 		if !s.Role.may(k.Perm) {
 			continue
@@ -254,7 +254,7 @@ func (c *Console) importFile(w http.ResponseWriter, r *http.Request, s *Session)
 	if err := c.audit(r.Context(), s, "import."+k.What, name, string(detail)); err != nil {
 		return err
 	}
-	if err := c.flash(w, r, s, "console.imports.done", "{{.Kind}}: {{.File}} is imported. Rows imported: {{.Rows}}.", map[string]any{"Kind": kind, "File": name, "Rows": n}); err != nil {
+	if err := c.flash(w, r, s, "console.imports.done", "{{.Kind}}: {{.File}} is imported. Rows imported: {{.Rows}}.", map[string]any{"Kind": kind, "File": name, "Rows": s.T.Count(int64(n))}); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/imports", http.StatusSeeOther)
@@ -263,7 +263,7 @@ func (c *Console) importFile(w http.ResponseWriter, r *http.Request, s *Session)
 
 // tooLargeText refuses a file over central.MaxImportBytes.
 func tooLargeText(s *Session) string {
-	return s.T.Text("console.imports.too_large", "The file is larger than {{.MB}} MB: split it into smaller files and import each.", map[string]any{"MB": central.MaxImportBytes >> 20})
+	return s.T.Text("console.imports.too_large", "The file is larger than {{.MaxSize}}: split it into smaller files and import each.", map[string]any{"MaxSize": s.T.Size(central.MaxImportBytes)})
 }
 
 // refusal is a refused file as the page shows it, in the session's
@@ -273,7 +273,7 @@ func refusal(s *Session, kind, file string, err error) *refusalView {
 	var ref *central.ImportRefusal
 	if !errors.As(err, &ref) {
 		e := app.AsError(err)
-		v.Message = s.T.Text(e.Key, e.Message, e.Data)
+		v.Message = appErrorText(s.T, e)
 		return v
 	}
 	for _, row := range ref.Rows {

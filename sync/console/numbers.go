@@ -149,10 +149,10 @@ type rate struct {
 func rateOf(cat *translations.Catalog, num, den int) rate {
 	pct, ok := central.Percent(num, den)
 	if !ok {
-		return rate{Text: cat.Text("console.numbers.no_rate", "no data ({{.Num}}/{{.Den}})", map[string]any{"Num": num, "Den": den})}
+		return rate{Text: cat.Text("console.numbers.no_rate", "no data ({{.Num}}/{{.Den}})", map[string]any{"Num": cat.Count(int64(num)), "Den": cat.Count(int64(den))})}
 	}
 	pct = math.Floor(pct)
-	return rate{Pct: pct, OK: true, Text: cat.Text("console.numbers.rate", "{{.Pct}}% ({{.Num}}/{{.Den}})", map[string]any{"Pct": int(pct), "Num": num, "Den": den})}
+	return rate{Pct: pct, OK: true, Text: cat.Text("console.numbers.rate", "{{.Pct}}% ({{.Num}}/{{.Den}})", map[string]any{"Pct": int(pct), "Num": cat.Count(int64(num)), "Den": cat.Count(int64(den))})}
 }
 
 // duration writes a time on site in hours and minutes.
@@ -179,7 +179,7 @@ func newRow(cat *translations.Catalog, id, name string, f central.Figures) figur
 	r := figuresRow{ID: id, Name: name, Closed: f.Closed, SLA: rateOf(cat, f.SLAMet, f.SLADue), Respond: rateOf(cat, f.RespondMet, f.RespondDue),
 		FTF: rateOf(cat, f.FirstTimeFix, f.Closed), OnSiteN: f.OnSiteTickets, Parts: f.PartsUsed, f: f}
 	if f.OnSiteTickets > 0 {
-		r.AvgSite = cat.Text("console.numbers.onsite", "{{.Avg}} (n = {{.N}})", map[string]any{"Avg": duration(cat, f.AvgOnSite), "N": f.OnSiteTickets})
+		r.AvgSite = cat.Text("console.numbers.onsite", "{{.Avg}} (n = {{.N}})", map[string]any{"Avg": duration(cat, f.AvgOnSite), "N": cat.Count(int64(f.OnSiteTickets))})
 	}
 	return r
 }
@@ -259,7 +259,7 @@ func (c *Console) numbers(w http.ResponseWriter, r *http.Request, s *Session) er
 	}
 	if app.ErrorCode(err) == app.EINVALID {
 		e := app.AsError(err)
-		page.Error = s.T.Text(e.Key, e.Message, e.Data)
+		page.Error = appErrorText(s.T, e)
 		return c.render(w, r, s, http.StatusBadRequest, "numbers", page)
 	} else if err != nil {
 		return err

@@ -389,7 +389,7 @@ func (c *Console) shipRequests(w http.ResponseWriter, r *http.Request, s *Sessio
 	if i := slices.IndexFunc(locs, func(x app.Location) bool { return x.ID == to }); i >= 0 && locs[i].Name != "" {
 		toName = locs[i].Name // the van or store by the name people know it by, not its ID
 	}
-	if err := c.flashText(r, s, s.T.Plural("console.requests.shipped", "Shipped {{.N}} requests to {{.To}}; the technician sees them on the way.", len(sh.Lines), map[string]any{"N": len(sh.Lines), "To": toName})); err != nil {
+	if err := c.flashText(r, s, pluralText(s.T, "console.requests.shipped", "Shipped {{.N}} requests to {{.To}}; the technician sees them on the way.", len(sh.Lines), map[string]any{"N": len(sh.Lines), "To": toName})); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/stock/shipments/"+id, http.StatusSeeOther)

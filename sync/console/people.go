@@ -305,7 +305,7 @@ func peopleTechField(e *app.Error) string {
 // peopleMessage is an error's message in the session's language.
 func peopleMessage(s *Session, err error) string {
 	e := app.AsError(err)
-	return s.T.Text(e.Key, e.Message, e.Data)
+	return appErrorText(s.T, e)
 }
 
 // peopleLocForm is the store or van form's data.

@@ -8,6 +8,7 @@ import (
 	"html"
 	"html/template"
 	"io/fs"
+	"maps"
 	"net/http"
 	"strings"
 	"time"
@@ -78,7 +79,7 @@ func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap 
 		},
 		"plural": func(key, english string, count int, data ...map[string]any) string {
 			if len(data) > 0 {
-				return cat.Plural(key, english, count, data[0])
+				return pluralText(cat, key, english, count, data[0])
 			}
 			// A count alone is the same text wherever the page shows it:
 			// the board's 500 lanes and "elsewhere" lines repeat a few
@@ -89,7 +90,7 @@ func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap 
 			if text, ok := counted[k]; ok {
 				return text
 			}
-			text := cat.Plural(key, english, count, nil)
+			text := pluralText(cat, key, english, count, nil)
 			counted[k] = text
 			return text
 		},
@@ -275,4 +276,38 @@ func (c *Console) flash(w http.ResponseWriter, r *http.Request, s *Session, key,
 // reads at the call.
 func (c *Console) flashText(r *http.Request, s *Session, text string) error {
 	return c.db.SetConsoleFlash(r.Context(), s.id, text)
+}
+
+// appErrorText is e in cat's language, its sizes written by the one size
+// rule (Catalog.Size: "32Mo" in French), as the terminal writes them.
+func appErrorText(cat *translations.Catalog, e *app.Error) string {
+	sizes := e.Sizes()
+	if len(sizes) == 0 {
+		return cat.Text(e.Key, e.Message, e.Data)
+	}
+	data := maps.Clone(e.Data)
+	for k, n := range sizes {
+		data[k] = cat.Size(n)
+	}
+	return cat.Text(e.Key, e.Message, data)
+}
+
+// pluralText is Catalog.Plural with the count, and every whole number
+// its data holds (a "Shown of Total"), grouped as the session's language
+// groups digits (Catalog.Count: "9’532 tickets" in French, "9532" in
+// Spanish): the board said "1234 tickets" in every language.
+func pluralText(cat *translations.Catalog, key, english string, count int, data map[string]any) string {
+	d := make(map[string]any, len(data)+1)
+	d["Count"] = cat.Count(int64(count))
+	for k, v := range data {
+		switch n := v.(type) {
+		case int:
+			d[k] = cat.Count(int64(n))
+		case int64:
+			d[k] = cat.Count(n)
+		default:
+			d[k] = v
+		}
+	}
+	return cat.Plural(key, english, count, d)
 }

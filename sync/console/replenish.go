@@ -160,7 +160,7 @@ func (c *Console) shipReplenishment(w http.ResponseWriter, r *http.Request, s *S
 	if ok, err := c.send(ctx, s, &app.SendShipment{Shipment: sh}, again); !ok {
 		return err
 	}
-	if err := c.flashText(r, s, s.T.Plural("console.replenish.shipped", "Shipped {{.N}} parts to {{.To}} to restock it.", len(sh.Lines), map[string]any{"N": len(sh.Lines), "To": locs[to].Name})); err != nil {
+	if err := c.flashText(r, s, pluralText(s.T, "console.replenish.shipped", "Shipped {{.N}} parts to {{.To}} to restock it.", len(sh.Lines), map[string]any{"N": len(sh.Lines), "To": locs[to].Name})); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/stock/shipments/"+id, http.StatusSeeOther)

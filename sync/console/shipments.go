@@ -294,7 +294,7 @@ func differenceText(s *Session, d app.Difference, bin string) string {
 	data := map[string]any{"Part": string(d.Part), "Shipped": d.Shipped, "Received": d.Received, "Damaged": d.Damaged, "Bin": bin}
 	switch d.Kind {
 	case app.DifferenceDamaged:
-		return s.T.Plural("console.shipments.diff_damaged", "Damaged on arrival: {{.Damaged}} of {{.Part}} arrived damaged; they wait in {{.Bin}} to go back, not in stock.", d.Damaged, data)
+		return pluralText(s.T, "console.shipments.diff_damaged", "Damaged on arrival: {{.Damaged}} of {{.Part}} arrived damaged; they wait in {{.Bin}} to go back, not in stock.", d.Damaged, data)
 	case app.DifferenceShort:
 		return s.T.Text("console.shipments.diff_short", "Short: {{.Shipped}} of {{.Part}} shipped, {{.Received}} arrived.", data)
 	case app.DifferenceExtra:

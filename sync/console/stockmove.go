@@ -236,7 +236,7 @@ func refusalText(s *Session, err error) string {
 	if e.Key == "fact.exists" {
 		return s.T.Text("console.stock.sent_twice", "This movement was recorded already (the form was sent twice). Look at the ledger before recording it again.", nil)
 	}
-	return s.T.Text(e.Key, e.Message, e.Data)
+	return appErrorText(s.T, e)
 }
 
 func (c *Console) flashMoved(w http.ResponseWriter, r *http.Request, s *Session, f moveForm, qty int) error {

@@ -220,7 +220,7 @@ func (c *Console) shipReturns(w http.ResponseWriter, r *http.Request, s *Session
 	if ok, err := c.send(ctx, s, &app.SendShipment{Shipment: sh}, again); !ok {
 		return err
 	}
-	if err := c.flashText(r, s, s.T.Plural("console.returns.shipped", "Shipped {{.N}} returns to {{.To}}.", len(sh.Lines), map[string]any{"N": len(sh.Lines), "To": locs[to].Name})); err != nil {
+	if err := c.flashText(r, s, pluralText(s.T, "console.returns.shipped", "Shipped {{.N}} returns to {{.To}}.", len(sh.Lines), map[string]any{"N": len(sh.Lines), "To": locs[to].Name})); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/stock/shipments/"+id, http.StatusSeeOther)

@@ -553,7 +553,7 @@ func (c *Console) updateCustomer(w http.ResponseWriter, r *http.Request, s *Sess
 	}
 	e := app.AsError(refusal)
 	p.Phone, p.Address, p.BasePhone, p.BaseAddress = phone, address, basePhone, baseAddress
-	p.Error = s.T.Text(e.Key, e.Message, e.Data)
+	p.Error = appErrorText(s.T, e)
 	// app's checks of what was typed (app.CheckCustomerPhone,
 	// CheckCustomerAddress) name their field in their keys.
 	switch {

@@ -81,7 +81,7 @@ func (c *Console) createUser(w http.ResponseWriter, r *http.Request, s *Session)
 			return err
 		}
 		e := app.AsError(err)
-		return c.usersAnswer(w, r, s, central.HTTPStatus(err), f, s.T.Text(e.Key, e.Message, e.Data))
+		return c.usersAnswer(w, r, s, central.HTTPStatus(err), f, appErrorText(s.T, e))
 	}
 	if err := c.audit(r.Context(), s, "user.create", f.Login, "role="+f.Role+" store="+f.Store); err != nil {
 		return err

@@ -114,7 +114,7 @@ func (c *Console) setZone(w http.ResponseWriter, r *http.Request, s *Session) er
 			return err
 		}
 		e := app.AsError(err)
-		return c.settingsAnswer(w, r, s, central.HTTPStatus(err), r.PostFormValue("other"), s.T.Text(e.Key, e.Message, e.Data))
+		return c.settingsAnswer(w, r, s, central.HTTPStatus(err), r.PostFormValue("other"), appErrorText(s.T, e))
 	}
 	if err := c.audit(r.Context(), s, "tenant.zone", s.Tenant, "zone="+name); err != nil {
 		return err

@@ -1,0 +1,78 @@
+package app
+
+import "strconv"
+
+// Size is a number of bytes an error's data holds (a limit, what is
+// held), under one of sizeKeys. Its String is the English text of the
+// message; a reader in another language writes the number by its own
+// size rule, assets/translations.Size (the terminal's sizeText, the
+// console's Catalog.Size), whose English this String equals.
+type Size int64
+
+// sizeKeys name the data of an Error that are sizes in bytes. Named, not
+// typed: the data crosses the sync wire as JSON, where a Size comes back
+// a plain number.
+var sizeKeys = [...]string{"MaxSize", "HeldSize"}
+
+// String is s in English: "512B", "312KB", "1.5MB", "50MB", grouped by
+// thousands with commas.
+func (s Size) String() string {
+	n := int64(s)
+	switch {
+	case n >= 1<<20:
+		tenths := (n/(1<<10)*10 + 1<<9) >> 10
+		if tenths%10 == 0 {
+			return groupEnglish(tenths/10) + "MB"
+		}
+		return groupEnglish(tenths/10) + "." + strconv.FormatInt(tenths%10, 10) + "MB"
+	case n >= 1<<10:
+		return groupEnglish(n>>10) + "KB"
+	}
+	return groupEnglish(n) + "B"
+}
+
+// groupEnglish is n with commas between groups of three digits.
+func groupEnglish(n int64) string {
+	digits := strconv.FormatInt(n, 10)
+	if n < 0 || len(digits) < 4 {
+		return digits
+	}
+	var b []byte
+	for i := range len(digits) {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b = append(b, ',')
+		}
+		b = append(b, digits[i])
+	}
+	return string(b)
+}
+
+// Sizes are the sizes in bytes e's data holds, by key (a Size made here,
+// or the number JSON brought across the wire); nil when it holds none.
+func (e *Error) Sizes() map[string]int64 { return SizesOf(e.Data) }
+
+// SizesOf are the sizes in bytes an Error's data holds, by key, also once
+// stored in a conflict (Conflict.Data); nil when it holds none.
+func SizesOf(data map[string]any) map[string]int64 {
+	var sizes map[string]int64
+	for _, k := range sizeKeys {
+		var n int64
+		switch v := data[k].(type) {
+		case Size:
+			n = int64(v)
+		case int64:
+			n = v
+		case int:
+			n = int64(v)
+		case float64:
+			n = int64(v)
+		default:
+			continue
+		}
+		if sizes == nil {
+			sizes = make(map[string]int64, len(sizeKeys))
+		}
+		sizes[k] = n
+	}
+	return sizes
+}
