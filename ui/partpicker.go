@@ -276,7 +276,7 @@ func (pp *partPicker) search() {
 				pp.hidden.SetText(lang.X("parts.hidden_more", "More parts not for this model: show all"))
 				pp.hidden.Show()
 			default:
-				pp.hidden.SetText(lang.XN("parts.hidden", "{{.Count}} more parts not for this model: show all", hidden, map[string]any{"Count": hidden}))
+				pp.hidden.SetText(lang.XN("parts.hidden", "{{.Count}} more parts not for this model: show all", hidden, map[string]any{"Count": countText(hidden)}))
 				pp.hidden.Show()
 			}
 		})
@@ -386,7 +386,7 @@ func (pp *partPicker) request() {
 // for parts with the part named in its reason, which dispatch ships
 // against; any other ticket gets a note.
 func requestPart(host commitHost, tk app.Ticket, p app.Part, n int) {
-	reason := lang.X("parts.request_reason", "Needs {{.Part}} {{.Name}} × {{.Qty}}", map[string]any{"Part": string(p.Number), "Name": partName(p), "Qty": n})
+	reason := lang.X("parts.request_reason", "Needs {{.Part}} {{.Name}} × {{.Qty}}", map[string]any{"Part": string(p.Number), "Name": partName(p), "Qty": countText(n)})
 	if tk.Status == app.StatusInProgress {
 		host.commit(&app.TransitionTicket{Action: app.ActionWait, Ticket: tk.ID, Epoch: tk.Epoch, Reason: reason}, nil)
 		return
@@ -463,7 +463,7 @@ func (pp *partPicker) fitChecked(p app.Part, fit *app.ConsumePart, units []strin
 			title = lang.X("parts.short_title", "Not enough in {{.Where}}", map[string]any{"Where": pp.stockLoc.Name})
 		}
 		doubts = append(doubts, lang.X("parts.short", "{{.Where}} holds {{.Have}} of {{.Part}}: fitting {{.Qty}} puts it below zero, which dispatch must sort out after sync. Request the part instead, or fit it anyway if you have it in hand.",
-			map[string]any{"Where": pp.stockLoc.Name, "Have": have, "Part": partName(p) + " (" + string(p.Number) + ")", "Qty": n}))
+			map[string]any{"Where": pp.stockLoc.Name, "Have": countText(have), "Part": partName(p) + " (" + string(p.Number) + ")", "Qty": countText(n)}))
 	}
 	if len(doubts) == 0 {
 		pp.commitFit(p, fit)

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -143,7 +142,7 @@ func requestStateText(r app.PartRequest, names map[app.PartNumber]app.Part, ship
 	case app.RequestReceived:
 		return lang.X("request.state.received", "Arrived")
 	case app.RequestShort:
-		return lang.X("request.state.short", "Short: {{.Got}} of {{.Qty}} arrived; the office has been told", map[string]any{"Got": r.Received, "Qty": r.Qty})
+		return lang.X("request.state.short", "Short: {{.Got}} of {{.Qty}} arrived; the office has been told", map[string]any{"Got": countText(r.Received), "Qty": countText(r.Qty)})
 	}
 	return string(r.State)
 }
@@ -211,7 +210,7 @@ func (c *requestsCard) object() fyne.CanvasObject {
 	box := container.NewVBox()
 	sv := c.sv
 	for _, r := range sv.requests {
-		head := fmt.Sprintf("%s × %d", namedPart(sv.names, r.Part), r.Qty)
+		head := namedPart(sv.names, r.Part) + " × " + countText(r.Qty)
 		if r.Urgency == app.UrgencyUrgent {
 			head += " · " + lang.X("request.urgent", "urgent")
 		}
@@ -351,7 +350,7 @@ func (f requestForm) open(tk app.Ticket, p app.Part, n int, to app.Location) {
 			// The ticket waits with the part named in its reason, as it
 			// did before requests were records: the list and the office
 			// read it there.
-			reason := lang.X("parts.request_reason", "Needs {{.Part}} {{.Name}} × {{.Qty}}", map[string]any{"Part": string(p.Number), "Name": partName(p), "Qty": n})
+			reason := lang.X("parts.request_reason", "Needs {{.Part}} {{.Name}} × {{.Qty}}", map[string]any{"Part": string(p.Number), "Name": partName(p), "Qty": countText(n)})
 			f.save.commit(&app.TransitionTicket{Action: app.ActionWait, Ticket: tk.ID, Epoch: tk.Epoch, Reason: reason}, nil)
 		})
 		return nil

@@ -123,6 +123,7 @@ func TestCountsGroupedOnEveryScreen(t *testing.T) {
 				{"on the way tab", onWayTitle(1234), tc.n1234},
 				{"shipment short", differenceText(app.Difference{Kind: app.DifferenceShort, Part: "P-1", Shipped: 2500, Received: 1234}, parts), tc.n2500},
 				{"count review", review, tc.n2500},
+				{"part request short", requestStateText(app.PartRequest{State: app.RequestShort, Part: "P-1", Qty: 2500, Received: 1234}, parts, nil), tc.n2500},
 			} {
 				if !strings.Contains(c.text, c.want) {
 					t.Errorf("%s: %q, want it to hold %q", c.where, c.text, c.want)
