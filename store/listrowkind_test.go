@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
@@ -200,29 +199,12 @@ func BenchmarkUpgradeFrom25(b *testing.B) {
 			if bc.current {
 				mustOpenMigrated(b, src, WithClock(fixedClock(genNow))).Close()
 			}
-			var cpu time.Duration
-			for b.Loop() {
-				b.StopTimer()
-				path := filepath.Join(b.TempDir(), "fieldbench.db")
-				if err := copyFile(src, path); err != nil {
-					b.Fatal(err)
+			benchUpgradeOpen(b, src, func(n int) error {
+				if (n == 0) != bc.current {
+					return fmt.Errorf("%d progress reports", n)
 				}
-				b.StartTimer()
-				start := processCPU()
-				reports := 0
-				db, err := Open(context.Background(), path, WithClock(fixedClock(genNow)), WithUpgradeProgress(func(app.StartProgress) { reports++ }))
-				if err != nil {
-					b.Fatal(err)
-				}
-				cpu += processCPU() - start
-				if (reports == 0) != bc.current {
-					b.Fatalf("%d progress reports", reports)
-				}
-				b.StopTimer()
-				db.Close()
-				b.StartTimer()
-			}
-			b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+				return nil
+			})
 			b.ReportMetric(float64(waitingTickets(tickets)), "waiting")
 		})
 	}

@@ -27,29 +27,12 @@ func BenchmarkUpgradeFrom17(b *testing.B) {
 	if err := raw.Close(); err != nil {
 		b.Fatal(err)
 	}
-	var cpu time.Duration
-	for b.Loop() {
-		b.StopTimer()
-		path := filepath.Join(b.TempDir(), "fieldbench.db")
-		if err := copyFile(src, path); err != nil {
-			b.Fatal(err)
+	benchUpgradeOpen(b, src, func(n int) error {
+		if n == 0 {
+			return fmt.Errorf("the upgrade reported no progress")
 		}
-		b.StartTimer()
-		start := processCPU()
-		reports := 0
-		db, err := Open(context.Background(), path, WithClock(fixedClock(genNow)), WithUpgradeProgress(func(app.StartProgress) { reports++ }))
-		if err != nil {
-			b.Fatal(err)
-		}
-		cpu += processCPU() - start
-		if reports == 0 {
-			b.Fatal("the upgrade reported no progress")
-		}
-		b.StopTimer()
-		db.Close()
-		b.StartTimer()
-	}
-	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
+		return nil
+	})
 }
 
 // TestRefoldLeavesAutomergeOn: writing a search whole turns FTS5's

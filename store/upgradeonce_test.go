@@ -257,6 +257,15 @@ func BenchmarkUpgradeFrom15(b *testing.B) {
 	if err := raw.Close(); err != nil {
 		b.Fatal(err)
 	}
+	benchUpgradeOpen(b, src, nil)
+}
+
+// benchUpgradeOpen times, on each loop, opening a fresh copy of the
+// store at src (its upgrade, when it is older), and reports the
+// process's CPU per open beside the wall time. reports, when not nil,
+// checks the number of progress reports (WithUpgradeProgress) of each
+// open.
+func benchUpgradeOpen(b *testing.B, src string, reports func(n int) error) {
 	var cpu time.Duration
 	for b.Loop() {
 		b.StopTimer()
@@ -266,11 +275,21 @@ func BenchmarkUpgradeFrom15(b *testing.B) {
 		}
 		b.StartTimer()
 		start := processCPU()
-		db, err := Open(context.Background(), path, WithClock(fixedClock(genNow)))
+		n := 0
+		opts := []Option{WithClock(fixedClock(genNow))}
+		if reports != nil {
+			opts = append(opts, WithUpgradeProgress(func(app.StartProgress) { n++ }))
+		}
+		db, err := Open(context.Background(), path, opts...)
 		if err != nil {
 			b.Fatal(err)
 		}
 		cpu += processCPU() - start
+		if reports != nil {
+			if err := reports(n); err != nil {
+				b.Fatal(err)
+			}
+		}
 		b.StopTimer()
 		db.Close()
 		b.StartTimer()
