@@ -867,6 +867,11 @@ func TestWaitingTicketSaysWhenItsPartsArrived(t *testing.T) {
 				strings.Contains(rows, c.other) {
 				t.Errorf("list row, want the badge %q:\n%s", c.badge, rows)
 			}
+			// Right after the status: a row too long for its width is cut
+			// at its end, where the time left and the rest stand.
+			if c.badge != "" && !strings.Contains(rows, "Waiting for parts · "+c.badge) {
+				t.Errorf("list row, want the badge %q right after the status:\n%s", c.badge, rows)
+			}
 			s.term.Detail().Show(tk.ID)
 			shown := labels(s.term.Detail().Object())
 			if c.line != "" && !strings.Contains(shown, c.line) || c.line == "" && strings.Contains(shown, "Parts arrived") {

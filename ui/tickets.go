@@ -575,20 +575,24 @@ func (l *TicketList) rowText(t app.TicketRow) ticketRowText {
 	if device := strings.TrimSpace(t.Brand + " " + t.Model); device != "" {
 		sub = device + " · " + sub
 	}
+	// What asks the technician to act (parts arrived, a conflict) comes
+	// right after the status: a row too long for its width is cut at its
+	// end, where these stood after the time left and the device's name.
+	var tail []string
 	now := l.deps.now()
 	if t.Status.Open() {
 		if s := slaText(t.ResolveBy, now); s != "" {
-			sub += " · " + s
+			tail = append(tail, s)
 			text.importance = slaImportance(t.ResolveBy, now)
 		}
 		// The customer was told a day: once it is gone, they call.
 		if !t.PromisedAt.IsZero() && now.After(t.PromisedAt) {
-			sub += " · " + lang.X("tickets.promise_late", "past the promised day")
+			tail = append(tail, lang.X("tickets.promise_late", "past the promised day"))
 			text.importance = widget.DangerImportance
 		}
 	}
 	if n := l.unsent[t.ID]; n > 0 {
-		sub += " · " + lang.XN("tickets.unsent", "{{.Count}} unsent", n, map[string]any{"Count": countText(n)})
+		tail = append(tail, lang.XN("tickets.unsent", "{{.Count}} unsent", n, map[string]any{"Count": countText(n)}))
 	}
 	if l.arrived[t.ID] {
 		sub += " · " + partsArrivedText(t.Kind)
@@ -599,6 +603,9 @@ func (l *TicketList) rowText(t app.TicketRow) ticketRowText {
 	if l.flagged[t.ID] {
 		sub += " · " + lang.X("tickets.conflict", "conflict")
 		text.importance = widget.DangerImportance
+	}
+	for _, s := range tail {
+		sub += " · " + s
 	}
 	text.sub, text.where = sub, rowPlaceText(t, now)
 	return text
