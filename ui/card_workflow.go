@@ -330,9 +330,23 @@ func (w *workflowCard) offerSignOff(title string, cmd *app.TransitionTicket) boo
 	if signThenClose == nil {
 		signThenClose = w.signOff
 	}
-	w.ask.choose(title, msg, lang.X("action.keep_open", "Keep it open"),
-		choice{lang.X("sign.open", "Customer sign-off"), widget.HighImportance, signThenClose},
-		choice{lang.X("action.close_visit_unsigned_go", "Close without sign-off"), widget.MediumImportance, closeAnyway})
+	sign := choice{lang.X("sign.open", "Customer sign-off"), widget.HighImportance, signThenClose}
+	var choices []choice
+	if owed := w.owed(); owed != nil && owed.Amount > 0 {
+		// A payment changes the report: signed first, then paid, the
+		// signature no longer covered the report the visit closed with,
+		// and the customer was asked to sign again. So the money comes
+		// first, then the sign-off of the report that shows it, then
+		// the close; signing first stays offered (an invoice to come).
+		msg = lang.X("action.close_visit_pay_first", "{{.Amount}} is still owed: take the payment first, so that the report the customer signs shows it.", map[string]any{"Amount": moneyText(*owed)}) + "\n\n" + msg
+		bal := *owed
+		choices = append(choices, choice{lang.X("action.close_visit_pay_sign", "Take payment, then sign-off"), widget.HighImportance, func() {
+			takePayment(w.money.host, w.keys, tk, bal, app.PaymentPayment, func(app.Payment) { signThenClose() })
+		}})
+		sign.importance = widget.MediumImportance
+	}
+	choices = append(choices, sign, choice{lang.X("action.close_visit_unsigned_go", "Close without sign-off"), widget.MediumImportance, closeAnyway})
+	w.ask.choose(title, msg, lang.X("action.keep_open", "Keep it open"), choices...)
 	return true
 }
 

@@ -218,6 +218,68 @@ func TestSignOffFromTheCloseGoesOnToClose(t *testing.T) {
 	}
 }
 
+// TestCloseOwedVisitTakesPaymentBeforeSignOff: closing a visit that
+// owes money and is not signed off offers the payment first, then the
+// sign-off of the report that shows it, then the close: signed first and
+// paid after, the payment changed the report, the signature no longer
+// covered it, and the card asked for a new one (the lead's walk in
+// French). The close's confirmation then names a signature of the
+// report as it is, and one tap closes a settled visit.
+func TestCloseOwedVisitTakesPaymentBeforeSignOff(t *testing.T) {
+	var db *store.DB
+	term, w, deps, ds := docsTerminalEdit(t, func(d *ui.Deps, s *store.DB) {
+		d.Payments, db = store.NewPaymentService(s), s
+		// Receipts are numbered once a sync gave the device its prefix.
+		if err := s.ApplyPull(context.Background(), app.PullPage{ReceiptPrefix: "R5", At: d.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	var owing *app.Ticket
+	for _, d := range ds.Tickets {
+		tk := d.Ticket
+		if tk.Technician != demo.DemoTechnician || tk.Status != app.StatusCompleted || tk.Kind != app.KindOnSite {
+			continue
+		}
+		term.Detail().Show(tk.ID)
+		if total, ok := term.Detail().Charges(); ok && total.Amount > 0 && len(paymentsOf(t, db, tk.ID)) == 0 {
+			owing = &tk
+			break
+		}
+	}
+	if owing == nil {
+		t.Fatal("the demo technician has no completed visit with charges and no payment")
+	}
+	tapButton(t, term.Detail().Object(), "Close visit")
+	if s := labels(front(w)); !strings.Contains(s, "take the payment first") {
+		t.Fatalf("the close question of a visit owing money does not ask for the payment first:\n%s", s)
+	}
+	tapButton(t, front(w), "Take payment, then sign-off")
+	tapButton(t, front(w), "Record payment")
+	tapButton(t, front(w), "Continue")
+	if len(paymentsOf(t, db, owing.ID)) != 1 {
+		t.Fatal("no payment recorded")
+	}
+	if !term.SignOffShown() {
+		t.Fatalf("the sign-off did not open after the payment; on top:\n%s", labels(front(w)))
+	}
+	signAs("Chen Jing")(t, term, w)
+	top := front(w)
+	if top == nil || !strings.Contains(labels(top), "Signed by Chen Jing (Customer)") || strings.Contains(labels(top), "report changed") {
+		on := "nothing"
+		if top != nil {
+			on = labels(top)
+		}
+		t.Fatalf("after payment and signature, no close's confirmation of a signature of the report as it is; on top:\n%s", on)
+	}
+	tapButton(t, top, "Close visit")
+	if got := detailOf(t, deps, owing.ID).Ticket.Status; got != app.StatusClosed {
+		t.Errorf("one tap on the confirmation left the visit %s, want closed", got)
+	}
+	if line := labels(term.Detail().Object()); strings.Contains(line, "report changed since") {
+		t.Errorf("the closed visit's card says its report changed since the signature:\n%s", line)
+	}
+}
+
 // completedVisit is a completed on-site visit of the demo technician.
 func completedVisit(t *testing.T, ds app.Dataset) app.Ticket {
 	t.Helper()

@@ -59,11 +59,21 @@ func docsTerminal(t *testing.T) (*ui.Terminal, fyne.Window, ui.Deps, app.Dataset
 // tickets through tickets (nil: the store's).
 func docsTerminalWith(t *testing.T, tickets func(app.TicketService) app.TicketService) (*ui.Terminal, fyne.Window, ui.Deps, app.Dataset) {
 	t.Helper()
+	return docsTerminalEdit(t, func(deps *ui.Deps, _ *store.DB) {
+		if tickets != nil {
+			deps.Tickets = tickets(deps.Tickets)
+		}
+	})
+}
+
+// docsTerminalEdit is docsTerminal whose dependencies edit changes (on
+// the demo world's store) before the report builder and the terminal
+// are made of them.
+func docsTerminalEdit(t *testing.T, edit func(*ui.Deps, *store.DB)) (*ui.Terminal, fyne.Window, ui.Deps, app.Dataset) {
+	t.Helper()
 	test.NewTempApp(t)
-	deps, ds := openDemoWorld(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
-	if tickets != nil {
-		deps.Tickets = tickets(deps.Tickets)
-	}
+	deps, ds, db := openDemoStore(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
+	edit(&deps, db)
 	deps.DataDir = t.TempDir()
 	b := reports.Builder{Tickets: deps.Tickets, Parts: deps.Parts, Warranty: deps.Warranty, History: deps.Notices.(*store.DB),
 		Photos: deps.Photos, Provider: demo.Provider, Technician: deps.Actor.Name}
