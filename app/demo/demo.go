@@ -399,6 +399,25 @@ func (w *world) isSlot(t time.Time) bool {
 // dispatch work.
 func (w *world) inWorkingHours(t time.Time) bool { return w.inHours(serviceDays, t) }
 
+// lastWorkingMinute is t when it is in working hours, else the end of the
+// last working day's hours before it (serviceDays): the latest a piece of
+// past work may end.
+func (w *world) lastWorkingMinute(t time.Time) time.Time {
+	if w.inWorkingHours(t) {
+		return t
+	}
+	for i := 0; i <= maxRestDays+1; i++ {
+		d := w.addDays(w.day(t), -i)
+		if !w.works(serviceDays, d) {
+			continue
+		}
+		if end := time.Date(d.Year(), d.Month(), d.Day(), workEnds, 0, 0, 0, w.loc); !end.After(t) {
+			return end
+		}
+	}
+	return t
+}
+
 // inHours reports whether t is in the working hours of a day c works.
 func (w *world) inHours(c calendar, t time.Time) bool {
 	h := t.In(w.loc).Hour()

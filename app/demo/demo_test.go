@@ -1155,3 +1155,32 @@ func TestDiagnosisAgreesWithParts(t *testing.T) {
 		t.Fatal("no repaired ticket with parts fitted")
 	}
 }
+
+// TestDemoVisitsInWorkingHours: whatever the clock when the demo starts,
+// the demo technician's visits are booked in the shop's windows, 09:00 to
+// 18:00 on the hour, past ones too: before the day's first window (08:04
+// in Shanghai, a clean clone's CI at 00:04 UTC) a visit done since the
+// last working day was squeezed to end by then and booked at 06:08.
+func TestDemoVisitsInWorkingHours(t *testing.T) {
+	loc, err := time.LoadLocation(Zone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, day := range []int{6, 7} { // a Sunday, then a Monday
+		for h := range 24 {
+			now := time.Date(2026, 12, day, h, 4, 18, 0, loc)
+			ds := GenerateIn(1, Size{Models: 5, Parts: 20, Tickets: 80, Technicians: 3}, now, "en")
+			for _, d := range ds.Tickets {
+				tk := d.Ticket
+				if tk.Technician != DemoTechnician || tk.WindowStart.IsZero() {
+					continue
+				}
+				from, to := tk.WindowStart.In(loc), tk.WindowEnd.In(loc)
+				y, m, dd := from.Date()
+				if from.Minute() != 0 || from.Before(time.Date(y, m, dd, workStarts, 0, 0, 0, loc)) || to.After(time.Date(y, m, dd, workEnds, 0, 0, 0, loc)) {
+					t.Errorf("at %s: %s (%s) booked %s to %s", now.Format("Mon 15:04"), tk.Number, tk.Status, from.Format("Mon 01-02 15:04"), to.Format("15:04"))
+				}
+			}
+		}
+	}
+}

@@ -766,7 +766,10 @@ func (w *world) history(d *app.TicketDetail, t *tech, m *model, f *fault, done b
 			tl.close = tl.end.Add(w.r.minutes(2*1440, 5*1440)) // shipped back
 		}
 	}
-	limit := w.now.Add(-10 * time.Minute)
+	// Done by ten minutes ago, and within working hours: before the
+	// day's first window (08:04 in Shanghai) a visit squeezed to end by
+	// then was booked at 06:08.
+	limit := w.lastWorkingMinute(w.now.Add(-10 * time.Minute))
 	if tl.fit(limit) && onSite {
 		w.bookSlot(&tl, limit)
 	}
@@ -781,6 +784,15 @@ func (w *world) history(d *app.TicketDetail, t *tech, m *model, f *fault, done b
 
 	// The records.
 	if onSite {
+		if !w.isSlot(tl.window) || !w.works(serviceDays, tl.window) {
+			// Squeezed to end by limit with no window free before it (a
+			// visit, a wait and the return visit between a Saturday and
+			// Monday's first hour, or the demo started before the day's
+			// first window): booked in the window nearest to the visit.
+			if s := w.nearestSlot(tl.window, tl.created, limit); !s.IsZero() {
+				tl.window = s
+			}
+		}
 		tk.WindowStart, tk.WindowEnd = tl.window, tl.window.Add(2*time.Hour)
 	}
 	tk.StartedAt = tl.start
