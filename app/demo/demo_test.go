@@ -1166,20 +1166,31 @@ func TestDemoVisitsInWorkingHours(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	type world struct {
+		size Size
+		now  time.Time
+	}
+	var worlds []world
 	for _, day := range []int{6, 7} { // a Sunday, then a Monday
 		for h := range 24 {
-			now := time.Date(2026, 12, day, h, 4, 18, 0, loc)
-			ds := GenerateIn(1, Size{Models: 5, Parts: 20, Tickets: 80, Technicians: 3}, now, "en")
-			for _, d := range ds.Tickets {
-				tk := d.Ticket
-				if tk.Technician != DemoTechnician || tk.WindowStart.IsZero() {
-					continue
-				}
-				from, to := tk.WindowStart.In(loc), tk.WindowEnd.In(loc)
-				y, m, dd := from.Date()
-				if from.Minute() != 0 || from.Before(time.Date(y, m, dd, workStarts, 0, 0, 0, loc)) || to.After(time.Date(y, m, dd, workEnds, 0, 0, 0, loc)) {
-					t.Errorf("at %s: %s (%s) booked %s to %s", now.Format("Mon 15:04"), tk.Number, tk.Status, from.Format("Mon 01-02 15:04"), to.Format("15:04"))
-				}
+			worlds = append(worlds, world{Size{Models: 5, Parts: 20, Tickets: 80, Technicians: 3}, time.Date(2026, 12, day, h, 4, 18, 0, loc)})
+		}
+	}
+	// make run's world before, at and after the first window (a closed
+	// visit opened late on Saturday was booked at 17:59).
+	for _, h := range []int{6, 8, 10} {
+		worlds = append(worlds, world{Default, time.Date(2026, 12, 7, h, 12, 0, 0, loc)})
+	}
+	for _, wd := range worlds {
+		for _, d := range GenerateIn(1, wd.size, wd.now, "en").Tickets {
+			tk := d.Ticket
+			if tk.Technician != DemoTechnician || tk.WindowStart.IsZero() {
+				continue
+			}
+			from, to := tk.WindowStart.In(loc), tk.WindowEnd.In(loc)
+			y, m, dd := from.Date()
+			if from.Minute() != 0 || from.Before(time.Date(y, m, dd, workStarts, 0, 0, 0, loc)) || to.After(time.Date(y, m, dd, workEnds, 0, 0, 0, loc)) {
+				t.Errorf("at %s (%d tickets): %s (%s) booked %s to %s", wd.now.Format("Mon 15:04"), wd.size.Tickets, tk.Number, tk.Status, from.Format("Mon 01-02 15:04"), to.Format("15:04"))
 			}
 		}
 	}

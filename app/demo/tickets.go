@@ -155,8 +155,15 @@ func (w *world) createdFor(p plan) time.Time {
 	case planUnscheduled:
 		return w.workingTime(serviceDays, now.Add(-w.r.minutes(10, 20*60)), time.Time{}, now)
 	case planCompleted:
+		// The visit was in the last days, opened early enough that it
+		// fits the working hours before the demo starts (before the
+		// day's first window, those of the last working day).
 		today := w.day(now)
-		return w.workingTime(serviceDays, today.Add(-w.r.minutes(1440, 3*1440)), time.Time{}, today) // the visit was in the last days
+		hi := w.lastWorkingMinute(now.Add(-10 * time.Minute)).Add(-4 * time.Hour)
+		if hi.After(today) {
+			hi = today
+		}
+		return w.workingTime(serviceDays, today.Add(-w.r.minutes(1440, 3*1440)), time.Time{}, hi)
 	}
 	// History: two days to two years ago, more of it recent (the business
 	// grows), opened during the working day.
@@ -166,7 +173,14 @@ func (w *world) createdFor(p plan) time.Time {
 	// A call or a visit to the counter on a rest day is the next
 	// morning's work, taken as the day before's (serviceDays).
 	d, m := w.workday(serviceDays, w.day(now.Add(-age)), -1), w.r.between(workStarts*60, workEnds*60-1)
-	return time.Date(d.Year(), d.Month(), d.Day(), m/60, m%60, 0, 0, w.loc)
+	c := time.Date(d.Year(), d.Month(), d.Day(), m/60, m%60, 0, 0, w.loc)
+	// Opened early enough that the work fits the working hours before
+	// the demo starts: one opened late on the last working day before a
+	// rest day was visited at 17:59 (closed by Monday's 08:00).
+	if hi := w.lastWorkingMinute(now.Add(-10 * time.Minute)).Add(-4 * time.Hour); c.After(hi) {
+		c = w.workingTime(serviceDays, hi, time.Time{}, hi)
+	}
+	return c
 }
 
 func later(a, b time.Time) time.Time {
