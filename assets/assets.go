@@ -50,6 +50,12 @@ func AddTranslations() error {
 		if err == nil {
 			err = lang.AddTranslationsForLocale(data, fyne.Locale(l))
 		}
+		if loc := translations.Locale(l); err == nil && loc != l {
+			// Announced as loc (ui's useLanguage), the words must be
+			// found under it too: Fyne's lang does not fall back from
+			// pt_BR to pt.
+			err = lang.AddTranslationsForLocale(data, fyne.Locale(loc))
+		}
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

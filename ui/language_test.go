@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/fieldbench/fieldbench/ui"
@@ -45,5 +46,32 @@ func TestLanguageForTheDemo(t *testing.T) {
 	findSelect(w.Content()).SetSelected("Português")
 	if got := ui.Language(); got != "pt" {
 		t.Errorf("after choosing Portuguese on the first-run screen: Language %q, want pt", got)
+	}
+}
+
+// TestPortugueseIsBrazils: the app's Portuguese is Brazil's, and so are
+// the words Fyne itself draws, such as its file dialog's title and
+// buttons. Told plain "pt", Fyne took Portugal's ("Gravar Ficheiro")
+// beside Brazilian screens. The app's own words must still be found.
+func TestPortugueseIsBrazils(t *testing.T) {
+	a := test.NewTempApp(t)
+	loadTranslations(t)
+	t.Cleanup(func() { ui.SetLanguage(a, "en") })
+	if err := ui.SetLanguage(a, "pt"); err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]string{
+		"Save":                     "Salvar",  // Portugal's: Gravar
+		"File":                     "Arquivo", // Portugal's: Ficheiro
+		"Show Hidden Files":        "Mostrar Arquivos Ocultos",
+		"action.close_visit":       "Encerrar visita",
+		"settings.language_system": "Igual ao sistema",
+	} {
+		if got := lang.L(key); got != want {
+			t.Errorf("%s: %q, want %q", key, got, want)
+		}
+	}
+	if got := ui.Language(); got != "pt" {
+		t.Errorf("Language %q, want pt", got)
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/assets"
+	"github.com/fieldbench/fieldbench/assets/translations"
 	"github.com/fieldbench/fieldbench/internal/langenv"
 )
 
@@ -99,7 +100,7 @@ func SetLanguage(a fyne.App, code string) error {
 // environment again when translations are added, so they are added again;
 // screens built before keep their words until rebuilt.
 func useLanguage(code string) error {
-	langenv.Use(code)
+	langenv.Use(translations.Locale(code))
 	languageInEffect = code
 	if err := assets.AddTranslations(); err != nil {
 		return app.Errorf(app.EINTERNAL, "settings.translations", "Cannot load the translations. Reinstall the app.").WithCause(err)

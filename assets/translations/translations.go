@@ -69,6 +69,19 @@ func Match(tag string) string {
 	return Fallback
 }
 
+// Locale is the locale to announce for a translated language where the
+// words of one country are meant: Fieldbench's Portuguese is Brazil's
+// (chamado, estoque, Salvar), so "pt" is "pt_BR". Fyne has its own words
+// (its file dialog's title and buttons) in both Portugal's and Brazil's
+// Portuguese and, told "pt", picks Portugal's ("Gravar Ficheiro") beside
+// Brazilian screens. Any other language is itself.
+func Locale(language string) string {
+	if language == "pt" {
+		return "pt_BR"
+	}
+	return language
+}
+
 // message is one key's text, or its plural forms.
 type message struct {
 	text   string
