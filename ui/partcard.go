@@ -123,7 +123,17 @@ func (c *partCard) show(m scanner.Meaning) {
 		if where == "" {
 			where = string(b.Location)
 		}
-		box.Add(widget.NewLabel(fmt.Sprintf("%s: %s", where, countText(b.Qty))))
+		l := widget.NewLabel(fmt.Sprintf("%s: %s", where, countText(b.Qty)))
+		box.Add(l)
+		if b.Qty < 0 {
+			// The list's row says only "count it": the why and what
+			// follows are here, where there is room to read them.
+			l.Importance = widget.DangerImportance
+			why := widget.NewLabel(lang.X("parts.negative", "Below zero: a move not yet reconciled. Count the part; dispatch corrects the stock after sync."))
+			why.Wrapping = fyne.TextWrapWord
+			why.Importance = widget.DangerImportance
+			box.Add(why)
+		}
 	}
 	box.Add(c.actions())
 	c.host.showDialog(lang.X("part.title", "Part"), box)

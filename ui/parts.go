@@ -321,8 +321,11 @@ func (p *partsPage) rowText(r partRow) (title, sub string, importance widget.Imp
 	}
 	if r.qty < 0 {
 		// The ledger keeps every fact, so a count can go below zero: a
-		// part fitted before the move that brought it was recorded.
-		sub += " · " + lang.X("parts.negative", "Below zero: a move not yet reconciled. Count the part; dispatch corrects the stock after sync.")
+		// part fitted before the move that brought it was recorded. The
+		// row says what to do in words a phone's row holds (the longer
+		// explanation was cut at "Count the p…"); the part's card, a tap
+		// away, says why.
+		sub += " · " + lang.X("parts.negative_short", "Below zero: count it")
 		importance = widget.DangerImportance
 	}
 	return partName(r.part), sub, importance
