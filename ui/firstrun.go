@@ -224,7 +224,7 @@ func (f *FirstRun) submit() {
 				f.demo.Enable()
 			}
 			if err != nil {
-				f.showProblem(errorText(err))
+				f.showProblem(pairProblem(server, err))
 				return
 			}
 			if f.actions.Done != nil {
@@ -251,4 +251,15 @@ func (m maxWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		s = s.Max(o.MinSize())
 	}
 	return fyne.NewSize(min(s.Width, m.w), s.Height)
+}
+
+// pairProblem is what a failed pairing says. Offline, the sync's own
+// words ("Your work is saved on this device and will be sent when the
+// connection is back") told a technician with nothing saved yet to wait;
+// what helps before pairing is the address typed and the connection.
+func pairProblem(server string, err error) string {
+	if app.ErrorCode(err) == app.EOFFLINE {
+		return lang.X("firstrun.unreachable", "Cannot reach {{.Server}}. Check the address and this device's connection (Wi-Fi or mobile data), then pair again.", map[string]any{"Server": server})
+	}
+	return errorText(err)
 }

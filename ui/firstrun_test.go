@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"context"
+	"net"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -57,6 +58,19 @@ func TestFirstRunPairsByScanningTheQRCode(t *testing.T) {
 	if !strings.Contains(fr.Problem(), "https://") {
 		t.Errorf("a server without a scheme: problem %q", fr.Problem())
 	}
+	// A server that does not answer: the pairing's own words (check the
+	// address and the connection), not the sync's "your work is saved".
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := "http://" + closed.Addr().String()
+	closed.Close()
+	fr.Fill(gone, "ABCD-EFGH-JKLM")
+	fr.Submit()
+	if p := fr.Problem(); !strings.Contains(p, "Cannot reach "+gone+". Check the address") || strings.Contains(p, "saved") {
+		t.Errorf("a server that does not answer: problem %q", p)
+	}
 	fr.Fill(emb.URL, "ABCD-EFGH-JKLM")
 	fr.Submit()
 	if fr.Problem() == "" {
@@ -73,8 +87,8 @@ func TestFirstRunPairsByScanningTheQRCode(t *testing.T) {
 	if !done {
 		t.Fatalf("not paired; problem %q", fr.Problem())
 	}
-	if len(pins) != 2 || pins[0] != "" || pins[1] != fp {
-		t.Errorf("pins passed to Pair: %q, want none for the typed address and %s for the scanned one", pins, fp)
+	if len(pins) != 3 || pins[0] != "" || pins[1] != "" || pins[2] != fp {
+		t.Errorf("pins passed to Pair: %q, want none for the two typed addresses and %s for the scanned one", pins, fp)
 	}
 	if paired.Technician.ID != demo.DemoTechnician || paired.Token == "" {
 		t.Errorf("paired as %+v", paired)
