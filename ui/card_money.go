@@ -115,13 +115,14 @@ func (c *moneyCard) pendingEstimate() *app.Estimate {
 }
 
 // estimateStep is the one tap that moves the approval on: the answer to
-// the pending estimate, else a new estimate.
-func (c *moneyCard) estimateStep() (label string, run func()) {
+// the pending estimate, else a new estimate. approved, if not nil, runs
+// once the customer's approval is saved.
+func (c *moneyCard) estimateStep(approved func()) (label string, run func()) {
 	if e := c.pendingEstimate(); e != nil {
 		est := *e
-		return lang.X("estimate.answer", "Customer's answer"), func() { decideEstimate(c.host, c.keys, c.detail.Ticket, est) }
+		return lang.X("estimate.answer", "Customer's answer"), func() { decideEstimate(c.host, c.keys, c.detail.Ticket, est, approved) }
 	}
-	return lang.X("estimate.issue", "Estimate"), func() { issueEstimate(c.host, c.keys, c.detail.Ticket, c.decision.Total) }
+	return lang.X("estimate.issue", "Estimate"), func() { issueEstimate(c.host, c.keys, c.detail.Ticket, c.decision.Total, approved) }
 }
 
 // shown reports whether the card has anything to say: a free repair
@@ -179,7 +180,7 @@ func (c *moneyCard) object() fyne.CanvasObject {
 		})
 		buttons.Add(take)
 		if c.decision != nil && c.decision.Total.Amount > 0 && c.detail.Ticket.Status.Open() {
-			label, run := c.estimateStep()
+			label, run := c.estimateStep(nil)
 			buttons.Add(widget.NewButton(label, run))
 		}
 		refund := widget.NewButton(lang.X("money.refund", "Refund"), func() { refundPayment(c.host, c.keys, c.detail.Ticket, paid) })

@@ -51,6 +51,10 @@ type workflowCard struct {
 	// a repair logged from the completion's dialog raised the cost after
 	// Complete asked. Nil goes on.
 	approvalNow func(goOn func())
+	// afterApproval runs again on the card of the ticket as reloaded
+	// once an approval asked for by askApproval is saved; nil where
+	// nothing reloads.
+	afterApproval func(again func(cur *workflowCard))
 	// draftDiagnosis puts the diagnosis typed in the completion's dialog
 	// into the diagnosis card, unsaved, so that closing the dialog
 	// (Cancel, Escape) keeps the typing; nil keeps it nowhere.
@@ -123,7 +127,7 @@ func (w *workflowCard) actions(editable bool) (primary *widget.Button, rest fyne
 		warn := widget.NewLabel(w.money.approvalBanner())
 		warn.Wrapping = fyne.TextWrapWord
 		warn.Importance = widget.WarningImportance
-		label, step := w.money.estimateStep()
+		label, step := w.money.estimateStep(nil)
 		box.Add(warn)
 		box.Add(container.NewHBox(widget.NewButton(label, step)))
 	}
@@ -221,16 +225,23 @@ func (w *workflowCard) signOffRow() fyne.CanvasObject {
 // approval is warned about first.
 func (w *workflowCard) run(a app.Action) {
 	if (a == app.ActionStart || a == app.ActionResume || a == app.ActionComplete) && w.money != nil && w.money.needsApproval() {
-		w.askApproval(func() { w.step(a) })
+		w.askApproval(func() { w.step(a) }, func(cur *workflowCard) { cur.run(a) })
 		return
 	}
 	w.step(a)
 }
 
 // askApproval warns that the paid work lacks the customer's approval and
-// offers its estimate, or goOn without it.
-func (w *workflowCard) askApproval(goOn func()) {
-	label, step := w.money.estimateStep()
+// offers its estimate, or goOn without it. Approved through the estimate,
+// again runs on the card of the reloaded ticket (afterApproval): the
+// technician asked to start or complete, and was left on the card with
+// the button to tap again.
+func (w *workflowCard) askApproval(goOn func(), again func(cur *workflowCard)) {
+	var approved func()
+	if w.afterApproval != nil && again != nil {
+		approved = func() { w.afterApproval(again) }
+	}
+	label, step := w.money.estimateStep(approved)
 	title, text := w.money.approvalQuestion()
 	w.money.host.choose(title, text,
 		lang.X("dialog.cancel", "Cancel"),

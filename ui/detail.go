@@ -712,11 +712,20 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 			d.entry.SetText(text)
 		}
 	}
+	flow.afterApproval = func(again func(cur *workflowCard)) {
+		// After the save, on the first load of the ticket that holds the
+		// approval (followUp): the card before it still asks for one.
+		v.then(t.ID, func() {
+			if cur := v.flow; cur != nil && cur.detail.Ticket.ID == t.ID {
+				again(cur)
+			}
+		})
+	}
 	flow.approvalNow = func(goOn func()) {
 		// The ticket's actions as last read (after the repair's reload),
 		// with the charges that the repairs logged since make.
 		if cur := v.flow; cur != nil && cur.detail.Ticket.ID == t.ID && cur.money != nil && cur.money.needsApproval() {
-			cur.askApproval(goOn)
+			cur.askApproval(goOn, func(*workflowCard) { goOn() })
 			return
 		}
 		goOn()

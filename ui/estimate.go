@@ -17,8 +17,9 @@ import (
 
 // issueEstimate asks for an estimate of the work on tk, its amount
 // prefilled with the customer's total, and records it; the customer is
-// there to answer, so their answer is asked at once.
-func issueEstimate(host moneyHost, keys *wedgeKeys, tk app.Ticket, total app.Money) {
+// there to answer, so their answer is asked at once. approved, if not
+// nil, runs once an approval is saved (decideEstimate).
+func issueEstimate(host moneyHost, keys *wedgeKeys, tk app.Ticket, total app.Money, approved func()) {
 	amount := newScanEntry(keys)
 	amount.SetText(amountText(total))
 	note := newScanMultiLineEntry(keys)
@@ -40,7 +41,7 @@ func issueEstimate(host moneyHost, keys *wedgeKeys, tk app.Ticket, total app.Mon
 			}
 			return &fieldError{amount, err}
 		}
-		host.commit(cmd, func() { decideEstimate(host, keys, tk, cmd.Estimate) })
+		host.commit(cmd, func() { decideEstimate(host, keys, tk, cmd.Estimate, approved) })
 		return nil
 	})
 }
@@ -50,8 +51,9 @@ func issueEstimate(host moneyHost, keys *wedgeKeys, tk app.Ticket, total app.Mon
 // approve or decline. An approval is signed on the pad as well, when the
 // terminal keeps pictures: the signature is over the estimate's digest,
 // so the approval names exactly the price and note offered. A decline
-// needs only the name.
-func decideEstimate(host moneyHost, keys *wedgeKeys, tk app.Ticket, e app.Estimate) {
+// needs only the name. approved, if not nil, runs once an approval is
+// saved: the step the approval was asked for goes on (a decline stops it).
+func decideEstimate(host moneyHost, keys *wedgeKeys, tk app.Ticket, e app.Estimate, approved func()) {
 	name := newScanEntry(keys)
 	name.SetPlaceHolder(lang.X("estimate.name_hint", "The customer types their name"))
 	answers := []string{app.EstimateApproved, app.EstimateDeclined}
@@ -87,8 +89,12 @@ func decideEstimate(host moneyHost, keys *wedgeKeys, tk app.Ticket, e app.Estima
 			}
 			return &fieldError{name, err}
 		}
-		if cmd.Decision != app.EstimateApproved || pad == nil {
+		if cmd.Decision != app.EstimateApproved {
 			host.commit(cmd, nil)
+			return nil
+		}
+		if pad == nil {
+			host.commit(cmd, approved)
 			return nil
 		}
 		if pad.Empty() {
@@ -114,7 +120,7 @@ func decideEstimate(host moneyHost, keys *wedgeKeys, tk app.Ticket, e app.Estima
 		if err := app.CheckCaption(caption); err != nil {
 			return &fieldError{name, err} // the name makes it long
 		}
-		host.approveSigned(sig, pic, caption, cmd)
+		host.approveSigned(sig, pic, caption, cmd, approved)
 		return nil
 	})
 }
@@ -137,12 +143,13 @@ type signedApprovals interface {
 	// goroutine, then records it as a photo of kind "signature" with
 	// caption, the signature sig, and the approval cmd naming it, in that
 	// order: each is pushed after what it names.
-	approveSigned(sig app.Signature, pic []byte, caption string, cmd *app.DecideEstimate)
+	// then, if not nil, runs once the approval is saved.
+	approveSigned(sig app.Signature, pic []byte, caption string, cmd *app.DecideEstimate, then func())
 }
 
 func (t *Terminal) canSign() bool { return t.deps.Photos != nil }
 
-func (t *Terminal) approveSigned(sig app.Signature, pic []byte, caption string, cmd *app.DecideEstimate) {
+func (t *Terminal) approveSigned(sig app.Signature, pic []byte, caption string, cmd *app.DecideEstimate, then func()) {
 	// The time and the technician are the device's, as in the sign-off:
 	// the server applies the mutations later, as the device's account.
 	sig.At, sig.By = t.deps.Now().UTC(), t.deps.Actor.Name
@@ -160,7 +167,7 @@ func (t *Terminal) approveSigned(sig app.Signature, pic []byte, caption string, 
 			}
 			photo := app.Photo{ID: sig.Photo, Ticket: sig.Ticket, SHA256: sha, Size: size, Mime: "image/png", Kind: "signature", Caption: caption}
 			t.commit(&app.AttachPhoto{Photo: photo}, func() {
-				t.commit(&app.RecordSignature{Signature: sig}, func() { t.commit(cmd, nil) })
+				t.commit(&app.RecordSignature{Signature: sig}, func() { t.commit(cmd, then) })
 			})
 		})
 	})

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/store"
 	"github.com/fieldbench/fieldbench/ui"
 )
 
@@ -106,5 +107,52 @@ func TestCompleteAsksApprovalForARepairLoggedInItsDialog(t *testing.T) {
 	tapButton(t, front(w), "Go on without approval")
 	if got := ticketNow(t, deps, tk.ID).Ticket; got.Status != app.StatusCompleted || got.Diagnosis != "Display cable loose" || got.ResolutionCode == "" {
 		t.Fatalf("after going on: %s, diagnosis %q, resolution %q", got.Status, got.Diagnosis, got.ResolutionCode)
+	}
+}
+
+// TestCompleteGoesOnOnceTheEstimateIsApproved: Complete on paid work
+// without approval, then the estimate and the customer's signed approval
+// from that question: the ticket completes, as asked, without Complete
+// tapped again (a technician was left on the card with the work
+// approved and the ticket still in progress).
+func TestCompleteGoesOnOnceTheEstimateIsApproved(t *testing.T) {
+	term, w, deps, db := moneyTerminal(t, "D12")
+	tk, _ := paidTicket(t, term, deps, "356938035643836")
+	if _, err := deps.Commit.Commit(context.Background(), deps.Actor, &app.TransitionTicket{Action: app.ActionStart, Ticket: tk.ID, Epoch: 1}); err != nil {
+		t.Fatal(err)
+	}
+	term.Detail().Show(tk.ID)
+	tapButton(t, term.Detail().Object(), "Complete")
+	if s := labels(front(w)); !strings.Contains(s, "No approved estimate") {
+		t.Fatalf("Complete on paid work did not ask for approval:\n%s", s)
+	}
+	tapButton(t, front(w), "Estimate")
+	tapButton(t, front(w), "Issue estimate")
+	ui.ChooseInFront(w, "Approve")
+	ui.TypeInFront(w, "The customer types their name", "Li Na")
+	pad := ui.SignPadInFront(w)
+	if pad == nil {
+		t.Fatalf("no signature pad in the answer:\n%s", labels(front(w)))
+	}
+	s := pad.Size()
+	drag(pad, fyne.NewPos(s.Width*0.1, s.Height*0.6), fyne.NewPos(s.Width*0.3, s.Height*0.4), fyne.NewPos(s.Width*0.5, s.Height*0.7))
+	tapButton(t, front(w), "Record answer")
+	if ests, _ := store.NewPaymentService(db).Estimates(context.Background(), tk.ID); len(ests) != 1 || ests[0].Decision != app.EstimateApproved {
+		t.Fatalf("estimates after the answer: %+v", ests)
+	}
+	// Complete's own dialog follows, on the ticket as approved.
+	dlg := front(w)
+	if dlg == nil || !strings.Contains(labels(dlg), "Resolution") {
+		t.Fatalf("after the approval, Complete's dialog is not open:\n%s", labels(dlg))
+	}
+	walk(dlg, func(o fyne.CanvasObject) {
+		if s := ui.SelectOf(o); s != nil {
+			s.SetSelected("Repaired")
+		}
+	})
+	typeInto(t, dlg, "What you found", "Display cable loose")
+	tapButton(t, dlg, "Complete")
+	if got := ticketNow(t, deps, tk.ID).Ticket.Status; got != app.StatusCompleted {
+		t.Errorf("after approval and Complete's dialog the ticket is %s", got)
 	}
 }

@@ -148,9 +148,26 @@ func TestEstimateApproval(t *testing.T) {
 	if s := labels(detail); strings.Contains(s, "has not approved") || !strings.Contains(s, "approved by Li Na") {
 		t.Errorf("after approval the ticket shows:\n%s", s)
 	}
-	tapButton(t, detail, "Start work")
+	// The technician asked to start: approved, the work starts, without
+	// a second tap on the button they had tapped.
 	if got := ticketNow(t, deps, tk.ID).Ticket.Status; got != app.StatusInProgress {
-		t.Errorf("after approval Start work left the ticket %s", got)
+		t.Errorf("after approval asked for by Start work the ticket is %s, want %s", got, app.StatusInProgress)
+	}
+}
+
+// TestDeclinedEstimateDoesNotStart: the customer declines the estimate
+// asked for by Start work: nothing starts, and the ticket says so.
+func TestDeclinedEstimateDoesNotStart(t *testing.T) {
+	term, w, deps, _ := moneyTerminal(t, "D12")
+	tk, _ := paidTicket(t, term, deps, "356938035643817")
+	tapButton(t, term.Detail().Object(), "Start work")
+	tapButton(t, front(w), "Estimate")
+	tapButton(t, front(w), "Issue estimate")
+	ui.ChooseInFront(w, "Decline")
+	ui.TypeInFront(w, "The customer types their name", "Li Na")
+	tapButton(t, front(w), "Record answer")
+	if got := ticketNow(t, deps, tk.ID).Ticket.Status; got != app.StatusAssigned {
+		t.Errorf("after a declined estimate the ticket is %s, want %s", got, app.StatusAssigned)
 	}
 }
 
