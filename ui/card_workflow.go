@@ -19,7 +19,13 @@ import (
 // the other actions the state machine allows (and why some are refused
 // now), in the scrolling cards.
 type workflowCard struct {
-	save   committer
+	// openRequests are the ticket's part requests the office has not
+	// shipped, with the parts' names: completing says each is still on
+	// its way to being sent. cancelRequest withdraws one (requestsCard's
+	// form, over Complete's dialog), then runs done; nil offers no button.
+	openRequests  []namedRequest
+	cancelRequest func(r app.PartRequest, done func())
+	save          committer
 	ask    workflowDialogs
 	keys   *wedgeKeys
 	actor  app.Actor
@@ -422,6 +428,7 @@ func (w *workflowCard) complete(cmd *app.TransitionTicket) {
 		t.Diagnosis = typedDiagnosis()
 		return app.CompleteMissing(t, app.TransitionInput{RepairEntries: len(w.detail.Repairs) + logged, Resolution: chosen()})
 	}
+	withdrawn := map[string]bool{} // requests cancelled from this dialog
 	var refresh func()
 	refresh = func() {
 		checklist.RemoveAll()
@@ -446,6 +453,27 @@ func (w *workflowCard) complete(cmd *app.TransitionTicket) {
 			l := widget.NewLabel(lang.X("complete.ready", "Everything completing needs is there."))
 			l.Importance = widget.SuccessImportance
 			checklist.Add(l)
+		}
+		// Not a block (the part may still be wanted for a later visit),
+		// but said: a repair done another way left the office shipping a
+		// part nobody needed any more, found only when it arrived.
+		for _, r := range w.openRequests {
+			if withdrawn[r.ID] {
+				continue
+			}
+			l := widget.NewLabel("• " + lang.X("complete.open_request", "{{.Part}} is still requested from the office: cancel the request if the repair no longer needs it, or the part is still sent.", map[string]any{"Part": r.name}))
+			l.Wrapping = fyne.TextWrapWord
+			l.Importance = widget.WarningImportance
+			checklist.Add(l)
+			if w.cancelRequest != nil {
+				req := r.PartRequest
+				checklist.Add(container.NewHBox(widget.NewButtonWithIcon(lang.X("request.cancel", "Cancel request"), theme.CancelIcon(), func() {
+					w.cancelRequest(req, func() {
+						withdrawn[req.ID] = true
+						refresh()
+					})
+				})))
+			}
 		}
 	}
 	res.OnChanged = func(string) { refresh() }
@@ -498,4 +526,25 @@ func (w *workflowCard) complete(cmd *app.TransitionTicket) {
 		w.save.commit(&app.UpdateTicket{Ticket: tk.ID, Set: app.TicketFields{Diagnosis: &typed}, Base: app.TicketFields{Diagnosis: &base}}, finish)
 		return nil
 	})
+}
+
+// namedRequest is a part request with its part's name as the screens
+// write it.
+type namedRequest struct {
+	app.PartRequest
+	name string
+}
+
+// openRequests are sv's requests the office may still ship, named.
+func openRequests(sv *supplyView) []namedRequest {
+	if sv == nil {
+		return nil
+	}
+	var out []namedRequest
+	for _, r := range sv.requests {
+		if r.State == app.RequestRequested || r.State == app.RequestApproved {
+			out = append(out, namedRequest{r, namedPart(sv.names, r.Part) + " × " + countText(r.Qty)})
+		}
+	}
+	return out
 }

@@ -604,7 +604,7 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 	v.keepDrafts(tv)
 	v.diagnosis = diagnosis
 	flow := &workflowCard{save: v.actedFrom("actions"), ask: v.host, keys: v.keys, actor: v.deps.Actor, detail: tv.detail, typedDiagnosis: diagnosis.typed,
-		notify: v.deps.Notices != nil, notices: tv.notices, now: v.deps.Now}
+		notify: v.deps.Notices != nil, notices: tv.notices, now: v.deps.Now, openRequests: openRequests(tv.supply)}
 	var money *moneyCard
 	if v.deps.Payments != nil {
 		money = newMoneyCard(v.actedFrom("money"), v.keys, v.deps.Commit != nil, v.deps.Zone, tv)
@@ -740,6 +740,9 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		reqs := &requestsCard{ask: v.host, save: from, req: from, adder: from, keys: v.keys, editable: v.deps.Commit != nil, ticket: t, sv: tv.supply,
 			fitted: tv.detail.Parts}
 		named("requests", reqs.object())
+		if v.deps.Commit != nil {
+			flow.cancelRequest = reqs.cancel
+		}
 	}
 	if away == nil || len(tv.detail.Repairs) > 0 {
 		named("repairs", repairs.object())

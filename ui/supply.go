@@ -230,7 +230,7 @@ func (c *requestsCard) object() fyne.CanvasObject {
 			row.Add(lowLabel(r.Note))
 		}
 		if c.editable && (r.State == app.RequestRequested || r.State == app.RequestApproved) {
-			row.Add(container.NewHBox(widget.NewButtonWithIcon(lang.X("request.cancel", "Cancel request"), theme.CancelIcon(), func() { c.cancel(r) })))
+			row.Add(container.NewHBox(widget.NewButtonWithIcon(lang.X("request.cancel", "Cancel request"), theme.CancelIcon(), func() { c.cancel(r, nil) })))
 		}
 		box.Add(row)
 	}
@@ -275,8 +275,9 @@ func (c *requestsCard) object() fyne.CanvasObject {
 }
 
 // cancel withdraws a request after asking why: the office reads the
-// reason, and a cancelled request cannot be taken back.
-func (c *requestsCard) cancel(r app.PartRequest) {
+// reason, and a cancelled request cannot be taken back. done, if not
+// nil, runs once the cancel is saved.
+func (c *requestsCard) cancel(r app.PartRequest, done func()) {
 	reason := newScanEntry(c.keys)
 	reason.SetPlaceHolder(lang.X("request.cancel_hint", "Why is it no longer needed?"))
 	c.ask.askWith(lang.X("request.cancel_title", "Cancel this part request?"), lang.X("request.cancel", "Cancel request"),
@@ -287,7 +288,7 @@ func (c *requestsCard) cancel(r app.PartRequest) {
 			if err := cmd.Validate(); err != nil {
 				return &fieldError{field: reason, err: err}
 			}
-			c.save.commit(cmd, nil)
+			c.save.commit(cmd, done)
 			return nil
 		})
 }

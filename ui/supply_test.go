@@ -318,6 +318,48 @@ func TestCancelARequestAsksWhyAndSendsIt(t *testing.T) {
 	}
 }
 
+// TestCompleteSaysARequestIsStillOpen: completing a ticket whose part
+// request the office has not shipped says so in Complete's checklist,
+// without blocking, and cancels it from there (the reason asked for over
+// the dialog), the line then gone; the ticket completes.
+func TestCompleteSaysARequestIsStillOpen(t *testing.T) {
+	s := newSupplyWorld(t)
+	tk := workingTicket(t, s.term, s.ds, s.deps)
+	part := s.missingParts(t, tk.Product.Model, 1)[0]
+	if _, err := s.deps.Commit.Commit(t.Context(), s.deps.Actor, &app.RequestPart{Request: app.PartRequest{ID: app.NewID(), Ticket: tk.ID, Part: part.Number, Qty: 1, Urgency: app.UrgencyNormal, To: demoVan}}); err != nil {
+		t.Fatal(err)
+	}
+	s.term.Detail().Show(tk.ID)
+	tapButton(t, s.term.Detail().Object(), "Complete")
+	dlg := s.w.Canvas().Overlays().Top()
+	still := "is still requested from the office"
+	if text := labels(dlg); !strings.Contains(text, string(part.Number)+") × 1 "+still) {
+		t.Fatalf("Complete's checklist does not name the open request of %s:\n%s", part.Number, text)
+	}
+	tapButton(t, dlg, "Cancel request")
+	ask := s.w.Canvas().Overlays().Top()
+	typeInto(t, ask, "no longer needed", "fixed without it")
+	tapButton(t, ask, "Cancel request")
+	if rs := s.requests(t, tk.ID); rs[0].State != app.RequestCancelled || rs[0].Reason != "fixed without it" {
+		t.Fatalf("cancelled from Complete's dialog: %+v", rs[0])
+	}
+	if s.w.Canvas().Overlays().Top() != dlg {
+		t.Fatal("cancelling the request closed Complete's dialog")
+	}
+	if text := labels(dlg); strings.Contains(text, still) {
+		t.Errorf("the cancelled request is still listed:\n%s", text)
+	}
+	walk(dlg, func(o fyne.CanvasObject) {
+		if sel := ui.SelectOf(o); sel != nil {
+			sel.SetSelected("No fault found")
+		}
+	})
+	tapButton(t, dlg, "Complete")
+	if got := ticketNow(t, s.deps, tk.ID).Ticket.Status; got != app.StatusCompleted {
+		t.Errorf("after the checklist the ticket is %s", got)
+	}
+}
+
 // TestLikelyPartsSayHowLikelyAndOfferARequest: the ticket lists its likely
 // parts in words and percent with the van's balance, and "Request it"
 // only for one the van lacks.
