@@ -19,13 +19,7 @@ import (
 // the other actions the state machine allows (and why some are refused
 // now), in the scrolling cards.
 type workflowCard struct {
-	// openRequests are the ticket's part requests the office has not
-	// shipped, with the parts' names: completing says each is still on
-	// its way to being sent. cancelRequest withdraws one (requestsCard's
-	// form, over Complete's dialog), then runs done; nil offers no button.
-	openRequests  []namedRequest
-	cancelRequest func(r app.PartRequest, done func())
-	save          committer
+	save   committer
 	ask    workflowDialogs
 	keys   *wedgeKeys
 	actor  app.Actor
@@ -61,6 +55,12 @@ type workflowCard struct {
 	// once an approval asked for by askApproval is saved; nil where
 	// nothing reloads.
 	afterApproval func(again func(cur *workflowCard))
+	// openRequests are the ticket's part requests the office has not
+	// shipped, with the parts' names: completing says each is still on
+	// its way to being sent. cancelRequest withdraws one (requestsCard's
+	// form, over Complete's dialog), then runs done; nil offers no button.
+	openRequests  []namedRequest
+	cancelRequest func(r app.PartRequest, done func())
 	// draftDiagnosis puts the diagnosis typed in the completion's dialog
 	// into the diagnosis card, unsaved, so that closing the dialog
 	// (Cancel, Escape) keeps the typing; nil keeps it nowhere.
