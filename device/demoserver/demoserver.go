@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 	// The demo's tenant and clocks are in demo.Zone, also on a computer
 	// whose system has no zone database (a minimal container, Windows).
@@ -19,7 +20,8 @@ import (
 
 // Service is a running demo service.
 type Service struct {
-	emb *central.Embedded
+	emb     *central.Embedded
+	gateway *noticeGateway
 	// stop ends the likely-parts job; done is closed when it has.
 	stop context.CancelFunc
 	done chan struct{}
@@ -80,11 +82,25 @@ func StarterIn(seed int64, size demo.Size, lang func() string) device.DemoStarte
 			emb.Close()
 			return nil, err
 		}
+		// Customer notices go out through the demo's own text-message
+		// gateway (notices.go), as cmd/central's go through a provider.
+		gw, err := startNoticeGateway(dir)
+		if err != nil {
+			emb.Close()
+			return nil, err
+		}
 		jobCtx, stop := context.WithCancel(context.Background())
-		svc := &Service{emb: emb, stop: stop, done: make(chan struct{}), zone: zone}
+		svc := &Service{emb: emb, gateway: gw, stop: stop, done: make(chan struct{}), zone: zone}
+		var jobs sync.WaitGroup
+		jobs.Go(func() { emb.DB.RunLikelyParts(jobCtx, central.DefaultLikelyEvery, slog.Default()) })
+		jobs.Go(func() {
+			if err := runNotices(jobCtx, emb.DB, gw, slog.Default()); err != nil {
+				slog.Default().Error("demo: customer notices not sent", "err", err)
+			}
+		})
 		go func() {
-			defer close(svc.done)
-			emb.DB.RunLikelyParts(jobCtx, central.DefaultLikelyEvery, slog.Default())
+			jobs.Wait()
+			close(svc.done)
 		}()
 		return svc, nil
 	}
@@ -109,11 +125,12 @@ func (s *Service) Zone() *time.Location { return s.zone }
 // (cmd/consoleshots adds console users).
 func (s *Service) DB() *central.DB { return s.emb.DB }
 
-// Close stops the likely-parts job, then the service.
+// Close stops the likely-parts job and the notice sender, then the
+// notices' gateway and the service.
 func (s *Service) Close() error {
 	s.stop()
 	<-s.done
-	return s.emb.Close()
+	return errors.Join(s.gateway.close(), s.emb.Close())
 }
 
 // TokenFile is the admin token's file in the demo service's directory,
