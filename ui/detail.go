@@ -44,6 +44,9 @@ type dialogs interface {
 	// askKept is askWith for a form whose typing is kept as a draft:
 	// discarded runs when the user leaves it and discards the typing.
 	askKept(title, confirm, keep string, items []*widget.FormItem, ok func() error, discarded func())
+	// askDanger is askWith whose confirming button is red: the step
+	// cannot be taken back.
+	askDanger(title, confirm, keep string, items []*widget.FormItem, ok func() error)
 	// confirm asks before an action that cannot be taken back
 	// (confirmAction).
 	confirm(title, message, doLabel, keepLabel string, destructive bool, ok func())

@@ -280,7 +280,7 @@ func (c *requestsCard) object() fyne.CanvasObject {
 func (c *requestsCard) cancel(r app.PartRequest, done func()) {
 	reason := newScanEntry(c.keys)
 	reason.SetPlaceHolder(lang.X("request.cancel_hint", "Why is it no longer needed?"))
-	c.ask.askWith(lang.X("request.cancel_title", "Cancel this part request?"), lang.X("request.cancel", "Cancel request"),
+	c.ask.askDanger(lang.X("request.cancel_title", "Cancel this part request?"), lang.X("request.cancel", "Cancel request"),
 		lang.X("request.keep", "Keep request"),
 		[]*widget.FormItem{widget.NewFormItem(lang.X("request.reason", "Reason"), reason)},
 		func() error {

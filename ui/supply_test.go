@@ -293,6 +293,11 @@ func TestCancelARequestAsksWhyAndSendsIt(t *testing.T) {
 	s.term.Detail().Show(tk.ID)
 	tapButton(t, s.term.Detail().Object(), "Cancel request")
 	ask := s.w.Canvas().Overlays().Top()
+	// A cancelled request cannot be taken back: the form's confirming
+	// button is red.
+	if b := button(ask, "Cancel request"); b == nil || b.Importance != widget.DangerImportance {
+		t.Errorf("the cancel form's Cancel request should be a red button: %v", b)
+	}
 	tapButton(t, ask, "Keep request")
 	if rs := s.requests(t, tk.ID); rs[0].State != app.RequestRequested {
 		t.Fatalf("kept, yet %s", rs[0].State)

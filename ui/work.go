@@ -106,6 +106,18 @@ func (t *Terminal) askWith(title, confirm, keep string, items []*widget.FormItem
 // before the typing goes (leaveTyped): three lines of a repair log went
 // without a word at a stray Escape.
 func (t *Terminal) askKept(title, confirm, keep string, items []*widget.FormItem, ok func() error, discarded func()) {
+	t.askForm(title, confirm, keep, items, ok, discarded, false)
+}
+
+// askDanger is askWith for a form that confirms what cannot be taken
+// back (withdrawing a part request): its confirming button is red, as a
+// confirmation of such a step is (confirmAction).
+func (t *Terminal) askDanger(title, confirm, keep string, items []*widget.FormItem, ok func() error) {
+	t.askForm(title, confirm, keep, items, ok, nil, true)
+}
+
+// askForm is askKept, its confirming button red when danger.
+func (t *Terminal) askForm(title, confirm, keep string, items []*widget.FormItem, ok func() error, discarded func(), danger bool) {
 	if t.win == nil {
 		return
 	}
@@ -170,6 +182,9 @@ func (t *Terminal) askKept(title, confirm, keep string, items []*widget.FormItem
 			t.win.Canvas().Focus(fe.field)
 		}
 	}, t.win)
+	if danger {
+		d.SetConfirmImportance(widget.DangerImportance)
+	}
 	// The title, the buttons and the dialog's padding around the form.
 	fit.around = d.MinSize().Height - body.MinSize().Height
 	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.96, 560), 0))
