@@ -194,9 +194,6 @@ func (s *serverTx) makeClaim(ctx context.Context, t app.Ticket) error {
 	if err != nil || !ok {
 		return err
 	}
-	if s.noPartsUsed[t.ID] {
-		return s.claimUsing(ctx, t, rs, nil)
-	}
 	rows, err := s.tx.QueryContext(ctx, s.db.q(`SELECT data FROM entities WHERE tenant = ? AND ticket_id = ? AND kind = 'part_used'`), s.tenant, string(t.ID))
 	if err != nil {
 		return transient(err)
@@ -217,12 +214,6 @@ func (s *serverTx) makeClaim(ctx context.Context, t app.Ticket) error {
 	if err := rows.Err(); err != nil {
 		return transient(err)
 	}
-	return s.claimUsing(ctx, t, rs, used)
-}
-
-// claimUsing is makeClaim once it has the ticket's rule set and the
-// parts used it has stored.
-func (s *serverTx) claimUsing(ctx context.Context, t app.Ticket, rs app.RuleSet, used []app.PartUsed) error {
 	var parts []app.UsedPart
 	for _, u := range used {
 		p, err := s.Part(ctx, u.Part)
@@ -256,31 +247,7 @@ func (s *serverTx) claimUsing(ctx context.Context, t app.Ticket, rs app.RuleSet,
 
 // ruleSetFor finds the rule set of a country: the highest version of the
 // tenant's rule sets for it.
-//
-// A load (loading) keeps what it found: it writes its rule sets before
-// its tickets and none after, and closing thousands of loaded tickets
-// read and decoded every rule set of the tenant for each.
 func (s *serverTx) ruleSetFor(ctx context.Context, country string) (app.RuleSet, bool, error) {
-	if f, ok := s.ruleSets[country]; ok {
-		return f.rs, f.ok, nil
-	}
-	rs, ok, err := s.readRuleSetFor(ctx, country)
-	if err == nil && s.loading {
-		if s.ruleSets == nil {
-			s.ruleSets = map[string]foundRuleSet{}
-		}
-		s.ruleSets[country] = foundRuleSet{rs, ok}
-	}
-	return rs, ok, err
-}
-
-// foundRuleSet is what ruleSetFor found for a country.
-type foundRuleSet struct {
-	rs app.RuleSet
-	ok bool
-}
-
-func (s *serverTx) readRuleSetFor(ctx context.Context, country string) (app.RuleSet, bool, error) {
 	rows, err := s.tx.QueryContext(ctx, s.db.q(`SELECT id, data FROM entities WHERE tenant = ? AND kind = 'rule_set'`), s.tenant)
 	if err != nil {
 		return app.RuleSet{}, false, transient(err)

@@ -207,10 +207,9 @@ func detailFacts(d app.TicketDetail) []fact {
 // history steps from the stored status, the scopes the ticket leaves and
 // enters), the children of the tickets that move scopes, which facts are
 // known (skipped, as LoadDataset skips addTicketFact's ECONFLICT). What
-// SaveTicket does beyond rows of its own ticket it does here through st,
-// before any row is written, as SaveTicket does before its facts: a
-// closing ticket's claim (makeClaim reads the parts used stored), a
-// reassigned ticket's field conflicts (followTicket).
+// SaveTicket does beyond rows of its own ticket, a reassigned ticket's
+// field conflicts given to its new technician (followTicket), it does
+// here through st, before any row is written. A load makes no claim.
 //
 // It returns the details left to the one-by-one path (st.loadTickets),
 // having written none of their rows: a ticket with payments or estimates
@@ -276,13 +275,6 @@ func (st *serverTx) loadTicketsBulk(ctx context.Context, ds []app.TicketDetail) 
 	if err != nil {
 		return nil, err
 	}
-	st.noPartsUsed = make(map[app.TicketID]bool, len(moving))
-	for _, id := range moving {
-		if !slices.ContainsFunc(children[id], func(k entityKey) bool { return k.kind == kindPartUsed }) {
-			st.noPartsUsed[app.TicketID(id)] = true
-		}
-	}
-	defer func() { st.noPartsUsed = nil }() // the one-by-one path's tickets write parts used
 	known := map[string]map[string]bool{}
 	for kind, ids := range byKind {
 		if known[kind], err = db.knownIDs(ctx, tx, tenant, kind, ids); err != nil {
@@ -294,13 +286,8 @@ func (st *serverTx) loadTicketsBulk(ctx context.Context, ds []app.TicketDetail) 
 	var tickets, entities, history, moves, hashes, index [][]any
 	for _, d := range bulk {
 		t, old := d.Ticket, stored[d.Ticket.ID]
-		// SaveTicket's writes beyond its ticket's rows, which read
-		// rows this load has not written yet, as SaveTicket's do.
-		if t.Status == app.StatusClosed && old.Status != app.StatusClosed {
-			if err := st.makeClaim(ctx, t); err != nil {
-				return nil, err
-			}
-		}
+		// SaveTicket's write beyond its ticket's rows (a load makes no
+		// claim), before this load writes its rows, as SaveTicket's.
 		if old.ID != "" && old.Technician != t.Technician {
 			if err := st.followTicket(ctx, t); err != nil {
 				return nil, err

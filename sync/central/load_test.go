@@ -321,8 +321,9 @@ func reloadWorlds(t *testing.T) (app.Dataset, app.Dataset, app.Conflict) {
 	done := pick(func(tk app.Ticket) bool { return tk.Status == app.StatusInProgress })
 	done.Ticket.Status, done.Ticket.CompletedAt, done.Ticket.UpdatedAt = app.StatusCompleted, later, later
 	done.Ticket.ResolutionCode = app.ResolutionRepaired
-	// Closed and given to another technician: its claim counts the
-	// parts used it has (makeClaim), its scopes move.
+	// Closed, with parts used, and given to another technician: a load
+	// makes no claim (PROTOCOL.md, "Brand warranty claims"); its scopes
+	// move.
 	closed := pick(func(tk app.Ticket) bool { return tk.Status == app.StatusCompleted && usedParts[tk.ID] })
 	closed.Ticket.Status, closed.Ticket.UpdatedAt = app.StatusClosed, later
 	closed.Ticket.Technician = otherTech(closed.Ticket.Technician)
@@ -407,6 +408,9 @@ func TestReloadBulkSame(t *testing.T) {
 		}
 		if err := bulk.read.QueryRowContext(ctx, bulk.q(`SELECT count(*) FROM history WHERE version = (SELECT max(version) FROM history)`)).Scan(&moves); err != nil {
 			t.Fatal(err)
+		}
+		if claims != 0 {
+			t.Errorf("the loads made %d warranty claims: a ticket loaded closed has none", claims)
 		}
 		if gone < 2 || moves < 6 {
 			t.Errorf("the reload left %d gone rows and %d history steps: the changes did not happen", gone, moves)

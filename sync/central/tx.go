@@ -80,13 +80,6 @@ type serverTx struct {
 	// loading is LoadDataset's: a new ticket gets the history its own
 	// times tell (loadedSteps), not one step at the load's time.
 	loading bool
-	// ruleSets holds, in a load, what ruleSetFor found for each country
-	// asked.
-	ruleSets map[string]foundRuleSet
-	// noPartsUsed holds, in a bulk load (loadTicketsBulk), tickets it
-	// knows to have no part used stored, which makeClaim then need not
-	// look for: a query per new closed ticket was a fifth of a load.
-	noPartsUsed map[app.TicketID]bool
 	// stmts holds this transaction's statements on SQLite, borrowed from
 	// those prepared when the database opened (prepared.go) or prepared
 	// for it: the driver would otherwise compile each statement on every
@@ -669,7 +662,9 @@ func (s *serverTx) SaveTicket(ctx context.Context, t app.Ticket) error {
 			return transient(err)
 		}
 	}
-	if t.Status == app.StatusClosed && old.Status != app.StatusClosed {
+	// A load's close is no close on the service: a ticket loaded closed,
+	// new or known, has no claim (PROTOCOL.md, "Brand warranty claims").
+	if t.Status == app.StatusClosed && old.Status != app.StatusClosed && !s.loading {
 		if err := s.makeClaim(ctx, t); err != nil {
 			return err
 		}
