@@ -215,8 +215,8 @@ func detailFacts(d app.TicketDetail) []fact {
 // having written none of their rows: a ticket with payments or estimates
 // (their receipts and estimates are written one by one), and every
 // ticket of a dataset that lists one twice, has a fact naming another
-// detail's ticket or a fact in two details: there the order of the
-// writes decides, which only the one-by-one path keeps. The tickets
+// detail's ticket or lists a fact twice: there the order of the writes
+// decides, which only the one-by-one path keeps. The tickets
 // written are listed in st.changed.
 func (st *serverTx) loadTicketsBulk(ctx context.Context, ds []app.TicketDetail) ([]app.TicketDetail, error) {
 	if len(ds) == 0 {
@@ -283,7 +283,9 @@ func (st *serverTx) loadTicketsBulk(ctx context.Context, ds []app.TicketDetail) 
 	}
 	now := db.now()
 	at := now.UnixNano()
-	var tickets, entities, history, moves, hashes, index [][]any
+	// New tickets and their index rows are inserted, as a first load
+	// always wrote them, known ones replaced.
+	var tickets, retickets, entities, history, moves, hashes, index, reindex [][]any
 	for _, d := range bulk {
 		t, old := d.Ticket, stored[d.Ticket.ID]
 		// SaveTicket's write beyond its ticket's rows (a load makes no
@@ -297,8 +299,13 @@ func (st *serverTx) loadTicketsBulk(ctx context.Context, ds []app.TicketDetail) 
 		if err != nil {
 			return nil, fmt.Errorf("encode %s %s: %w", kindTicket, t.ID, err)
 		}
-		tickets = append(tickets, []any{tenant, kindTicket, string(t.ID), string(t.ID), string(data)})
-		index = append(index, ticketIndexRow(tenant, t, at))
+		if old.ID == "" {
+			tickets = append(tickets, []any{tenant, kindTicket, string(t.ID), string(t.ID), string(data)})
+			index = append(index, ticketIndexRow(tenant, t, at))
+		} else {
+			retickets = append(retickets, []any{tenant, kindTicket, string(t.ID), string(t.ID), string(data)})
+			reindex = append(reindex, ticketIndexRow(tenant, t, at))
+		}
 		for _, h := range savedSteps(old, t, true, now) {
 			history = append(history, []any{tenant, string(t.ID), version, string(h.from), string(h.to), t.Epoch, h.at.UnixNano()})
 		}
@@ -337,14 +344,16 @@ func (st *serverTx) loadTicketsBulk(ctx context.Context, ds []app.TicketDetail) 
 		tail string
 		rows [][]any
 	}{
+		{`INSERT INTO entities (tenant, kind, id, ticket_id, data)`, 3, ``, tickets},
 		{`INSERT INTO entities (tenant, kind, id, ticket_id, data)`, 3,
-			`ON CONFLICT (tenant, kind, id) DO UPDATE SET ticket_id = excluded.ticket_id, data = excluded.data`, tickets},
+			`ON CONFLICT (tenant, kind, id) DO UPDATE SET ticket_id = excluded.ticket_id, data = excluded.data`, retickets},
 		{`INSERT INTO entities (tenant, kind, id, ticket_id, data)`, 3, ``, entities},
 		{`INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at)`, 2, ``, history},
 		{`INSERT INTO changes (scope, kind, id, version, ord, gone)`, 3,
 			`ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`, moves},
 		{`INSERT INTO photo_hashes (tenant, sha256, photo, device)`, 3, `ON CONFLICT DO NOTHING`, hashes},
-		{`INSERT INTO ticket_index (` + ticketIndexCols + `)`, 2, `ON CONFLICT (tenant, id) DO UPDATE SET ` + ticketIndexUpdate, index},
+		{`INSERT INTO ticket_index (` + ticketIndexCols + `)`, 2, ``, index},
+		{`INSERT INTO ticket_index (` + ticketIndexCols + `)`, 2, `ON CONFLICT (tenant, id) DO UPDATE SET ` + ticketIndexUpdate, reindex},
 	} {
 		if err := db.bulkInsert(ctx, tx, b.head, b.key, b.tail, b.rows); err != nil {
 			return nil, err
