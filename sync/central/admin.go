@@ -82,15 +82,13 @@ func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) er
 		if err := db.loadMovements(ctx, tx, tenant, version, ds.Movements, &cs); err != nil {
 			return err
 		}
-		bulk, err := db.loadNewTickets(ctx, tx, tenant, version, ds.Tickets, &cs)
+		st := &serverTx{db: db, tx: tx, tenant: tenant, version: version, changed: &cs, loading: true}
+		rest, err := st.loadTicketsBulk(ctx, ds.Tickets)
 		if err != nil {
 			return err
 		}
-		st := &serverTx{db: db, tx: tx, tenant: tenant, version: version, changed: &cs, loading: true}
-		if !bulk {
-			if err := st.loadTickets(ctx, ds.Tickets); err != nil {
-				return err
-			}
+		if err := st.loadTickets(ctx, rest); err != nil {
+			return err
 		}
 		return st.loadSupply(ctx, ds)
 	})

@@ -60,6 +60,16 @@ const ticketIndexCols = `tenant, id, number, number_fold, status, open, kind, pr
 	window_start, window_end, respond_by, resolve_by, customer_name, name_fold, customer_phone,
 	serial, serial_fold, brand, model, updated_at, product_fold`
 
+// ticketIndexUpdate sets every column of a ticket_index row but its key
+// to the row an ON CONFLICT clause was given (excluded).
+const ticketIndexUpdate = `number = excluded.number, number_fold = excluded.number_fold,
+	status = excluded.status, open = excluded.open, kind = excluded.kind, priority = excluded.priority,
+	technician = excluded.technician, store = excluded.store, window_start = excluded.window_start,
+	window_end = excluded.window_end, respond_by = excluded.respond_by, resolve_by = excluded.resolve_by,
+	customer_name = excluded.customer_name, name_fold = excluded.name_fold, customer_phone = excluded.customer_phone,
+	serial = excluded.serial, serial_fold = excluded.serial_fold, brand = excluded.brand, model = excluded.model,
+	updated_at = excluded.updated_at, product_fold = excluded.product_fold`
+
 // ticketIndexRow is t's ticket_index row, written at server time at.
 func ticketIndexRow(tenant string, t app.Ticket, at int64) []any {
 	open := 1
@@ -101,13 +111,7 @@ func productFold(brand, model string) string {
 func (s *serverTx) indexTicket(ctx context.Context, t app.Ticket) error {
 	row := ticketIndexRow(s.tenant, t, s.db.now().UnixNano())
 	_, err := s.exec(ctx, `INSERT INTO ticket_index (`+ticketIndexCols+`) VALUES (?`+strings.Repeat(", ?", len(row)-1)+`)
-		ON CONFLICT (tenant, id) DO UPDATE SET number = excluded.number, number_fold = excluded.number_fold,
-		status = excluded.status, open = excluded.open, kind = excluded.kind, priority = excluded.priority,
-		technician = excluded.technician, store = excluded.store, window_start = excluded.window_start,
-		window_end = excluded.window_end, respond_by = excluded.respond_by, resolve_by = excluded.resolve_by,
-		customer_name = excluded.customer_name, name_fold = excluded.name_fold, customer_phone = excluded.customer_phone,
-		serial = excluded.serial, serial_fold = excluded.serial_fold, brand = excluded.brand, model = excluded.model,
-		updated_at = excluded.updated_at, product_fold = excluded.product_fold`, row...)
+		ON CONFLICT (tenant, id) DO UPDATE SET `+ticketIndexUpdate, row...)
 	return transient(err)
 }
 

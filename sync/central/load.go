@@ -1,8 +1,6 @@
 package central
 
 import (
-	"time"
-
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -201,89 +199,123 @@ func detailFacts(d app.TicketDetail) []fact {
 	return fs
 }
 
-// loadNewTickets writes tickets with their facts in multi-row statements,
-// leaving the same rows SaveTicket and addTicketFact would: when every
-// ticket is new to the tenant and listed once, no fact of the tenant names
-// one of them yet, and every fact names its own detail's ticket (the
-// initial dataset), nothing needs reading back, so none is. It returns
-// false, having written nothing, for any other dataset, which LoadDataset
-// then writes one row at a time. The tickets' ticket_index rows are
-// written too, and the tickets listed in cs.
-func (db *DB) loadNewTickets(ctx context.Context, tx *sql.Tx, tenant string, version int64, ds []app.TicketDetail, cs *changeSet) (bool, error) {
+// loadTicketsBulk writes tickets with their facts in multi-row
+// statements, leaving the rows SaveTicket and addTicketFact would, one
+// ticket after the other: for a ticket the tenant has (a reload, an
+// import of changed tickets) as for a new one. It reads what SaveTicket
+// decides from first, in multi-row queries: the stored tickets (the
+// history steps from the stored status, the scopes the ticket leaves and
+// enters), the children of the tickets that move scopes, which facts are
+// known (skipped, as LoadDataset skips addTicketFact's ECONFLICT). What
+// SaveTicket does beyond rows of its own ticket, a reassigned ticket's
+// field conflicts given to its new technician (followTicket), it does
+// here through st, before any row is written. A load makes no claim.
+//
+// It returns the details left to the one-by-one path (st.loadTickets),
+// having written none of their rows: a ticket with payments or estimates
+// (their receipts and estimates are written one by one), and every
+// ticket of a dataset that lists one twice, has a fact naming another
+// detail's ticket or lists a fact twice: there the order of the writes
+// decides, which only the one-by-one path keeps. The tickets
+// written are listed in st.changed.
+func (st *serverTx) loadTicketsBulk(ctx context.Context, ds []app.TicketDetail) ([]app.TicketDetail, error) {
 	if len(ds) == 0 {
-		return true, nil
+		return nil, nil
 	}
-	ids := make([]string, len(ds))
+	db, tx, tenant, version := st.db, st.tx, st.tenant, st.version
 	listed := make(map[string]bool, len(ds))
-	byKind := map[string][]string{}
-	for i, d := range ds {
-		ids[i] = string(d.Ticket.ID)
-		if listed[ids[i]] {
-			return false, nil
+	facts := map[entityKey]bool{}
+	var bulk, rest []app.TicketDetail
+	for _, d := range ds {
+		id := string(d.Ticket.ID)
+		if listed[id] {
+			return ds, nil
 		}
-		listed[ids[i]] = true
-		if len(d.Payments) > 0 || len(d.Estimates) > 0 {
-			return false, nil // their receipts and estimates are written one by one
-		}
+		listed[id] = true
 		for _, f := range detailFacts(d) {
-			if f.ticket != d.Ticket.ID {
-				return false, nil
+			k := entityKey{f.kind, f.id}
+			if f.ticket != d.Ticket.ID || facts[k] {
+				return ds, nil
 			}
+			facts[k] = true
+		}
+		if len(d.Payments) > 0 || len(d.Estimates) > 0 {
+			rest = append(rest, d)
+		} else {
+			bulk = append(bulk, d)
+		}
+	}
+	if len(bulk) == 0 {
+		return rest, nil
+	}
+	ids := make([]string, len(bulk))
+	byKind := map[string][]string{}
+	for i, d := range bulk {
+		t := d.Ticket
+		if err := t.Validate(); err != nil {
+			return nil, fmt.Errorf("ticket %s: %w", t.Number, err)
+		}
+		ids[i] = string(t.ID)
+		for _, f := range detailFacts(d) {
 			byKind[f.kind] = append(byKind[f.kind], f.id)
 		}
 	}
-	if known, err := db.knownIDs(ctx, tx, tenant, kindTicket, ids); err != nil || len(known) > 0 {
-		return false, err
+	stored, err := db.storedTickets(ctx, tx, tenant, ids)
+	if err != nil {
+		return nil, err
 	}
-	for start, n := 0, 0; start < len(ids); start += n {
-		n = chunkLen(len(ids) - start)
-		chunk := ids[start : start+n]
-		args := []any{tenant}
-		for _, id := range chunk {
-			args = append(args, id)
+	var moving []string
+	for _, d := range bulk {
+		t, old := d.Ticket, stored[d.Ticket.ID]
+		if !slices.Equal(ticketScopes(tenant, old), ticketScopes(tenant, t)) {
+			moving = append(moving, string(t.ID))
 		}
-		var n int
-		if err := tx.QueryRowContext(ctx, db.q(`SELECT count(*) FROM entities WHERE tenant = ? AND kind IN ('repair', 'part_used', 'photo', 'note')
-			AND ticket_id IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`), args...).Scan(&n); err != nil {
-			return false, transient(err)
-		}
-		if n > 0 {
-			return false, nil
-		}
+	}
+	children, err := db.ticketChildren(ctx, tx, tenant, moving)
+	if err != nil {
+		return nil, err
 	}
 	known := map[string]map[string]bool{}
 	for kind, ids := range byKind {
-		var err error
 		if known[kind], err = db.knownIDs(ctx, tx, tenant, kind, ids); err != nil {
-			return false, err
+			return nil, err
 		}
 	}
-	at := db.now().UnixNano()
-	var entities, history, changes, hashes, index [][]any
-	for _, d := range ds {
-		t := d.Ticket
-		if err := t.Validate(); err != nil {
-			return false, fmt.Errorf("ticket %s: %w", t.Number, err)
+	now := db.now()
+	at := now.UnixNano()
+	// New tickets and their index rows are inserted, as a first load
+	// always wrote them, known ones replaced.
+	var tickets, retickets, entities, history, moves, hashes, index, reindex [][]any
+	for _, d := range bulk {
+		t, old := d.Ticket, stored[d.Ticket.ID]
+		// SaveTicket's write beyond its ticket's rows (a load makes no
+		// claim), before this load writes its rows, as SaveTicket's.
+		if old.ID != "" && old.Technician != t.Technician {
+			if err := st.followTicket(ctx, t); err != nil {
+				return nil, err
+			}
 		}
 		data, err := json.Marshal(t)
 		if err != nil {
-			return false, fmt.Errorf("encode %s %s: %w", kindTicket, t.ID, err)
+			return nil, fmt.Errorf("encode %s %s: %w", kindTicket, t.ID, err)
 		}
-		entities = append(entities, []any{tenant, kindTicket, string(t.ID), string(t.ID), string(data)})
-		index = append(index, ticketIndexRow(tenant, t, at))
-		// SaveTicket's history rows for a new ticket being loaded.
-		if t.Status != "" || t.Epoch != 0 {
-			for _, h := range loadedSteps(t, time.Unix(0, at).UTC()) {
-				history = append(history, []any{tenant, string(t.ID), version, string(h.from), string(h.to), t.Epoch, h.at.UnixNano()})
-			}
+		if old.ID == "" {
+			tickets = append(tickets, []any{tenant, kindTicket, string(t.ID), string(t.ID), string(data)})
+			index = append(index, ticketIndexRow(tenant, t, at))
+		} else {
+			retickets = append(retickets, []any{tenant, kindTicket, string(t.ID), string(t.ID), string(data)})
+			reindex = append(reindex, ticketIndexRow(tenant, t, at))
+		}
+		for _, h := range savedSteps(old, t, true, now) {
+			history = append(history, []any{tenant, string(t.ID), version, string(h.from), string(h.to), t.Epoch, h.at.UnixNano()})
 		}
 		scopes := ticketScopes(tenant, t)
-		for _, sc := range scopes {
-			changes = append(changes, []any{sc, kindTicket, string(t.ID), version, kindOrder(kindTicket), 0})
+		for _, c := range ticketMoves(t.ID, ticketScopes(tenant, old), scopes, children[string(t.ID)]) {
+			moves = append(moves, []any{c.scope, c.kind, c.id, version, kindOrder(c.kind), c.gone})
 		}
 		for _, f := range detailFacts(d) {
 			if f.id == "" {
-				return false, app.FactWithoutID(f.kind)
+				return nil, app.FactWithoutID(f.kind)
 			}
 			if known[f.kind][f.id] {
 				continue // addTicketFact's ECONFLICT, which LoadDataset skips
@@ -291,36 +323,116 @@ func (db *DB) loadNewTickets(ctx context.Context, tx *sql.Tx, tenant string, ver
 			known[f.kind][f.id] = true
 			data, err := json.Marshal(f.v)
 			if err != nil {
-				return false, fmt.Errorf("encode %s %s: %w", f.kind, f.id, err)
+				return nil, fmt.Errorf("encode %s %s: %w", f.kind, f.id, err)
 			}
 			entities = append(entities, []any{tenant, f.kind, f.id, string(t.ID), string(data)})
 			for _, sc := range scopes {
-				changes = append(changes, []any{sc, f.kind, f.id, version, kindOrder(f.kind), 0})
+				moves = append(moves, []any{sc, f.kind, f.id, version, kindOrder(f.kind), 0})
 			}
 			if f.kind == kindPhoto {
 				hashes = append(hashes, []any{tenant, f.sha256, f.id, ""})
 			}
 		}
 	}
+	// No key of the change rows comes twice (an ON CONFLICT DO UPDATE
+	// may not change a row twice on PostgreSQL): a ticket is listed
+	// once, its scopes are distinct, its children are stored facts and
+	// its facts new ones (known ones skipped), each in one detail.
 	for _, b := range []struct {
 		head string
 		key  int
 		tail string
 		rows [][]any
 	}{
+		{`INSERT INTO entities (tenant, kind, id, ticket_id, data)`, 3, ``, tickets},
+		{`INSERT INTO entities (tenant, kind, id, ticket_id, data)`, 3,
+			`ON CONFLICT (tenant, kind, id) DO UPDATE SET ticket_id = excluded.ticket_id, data = excluded.data`, retickets},
 		{`INSERT INTO entities (tenant, kind, id, ticket_id, data)`, 3, ``, entities},
 		{`INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at)`, 2, ``, history},
 		{`INSERT INTO changes (scope, kind, id, version, ord, gone)`, 3,
-			`ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`, changes},
+			`ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`, moves},
 		{`INSERT INTO photo_hashes (tenant, sha256, photo, device)`, 3, `ON CONFLICT DO NOTHING`, hashes},
 		{`INSERT INTO ticket_index (` + ticketIndexCols + `)`, 2, ``, index},
+		{`INSERT INTO ticket_index (` + ticketIndexCols + `)`, 2, `ON CONFLICT (tenant, id) DO UPDATE SET ` + ticketIndexUpdate, reindex},
 	} {
 		if err := db.bulkInsert(ctx, tx, b.head, b.key, b.tail, b.rows); err != nil {
-			return false, err
+			return nil, err
 		}
 	}
-	for _, d := range ds {
-		cs.ticket(d.Ticket.ID)
+	for _, d := range bulk {
+		st.changed.ticket(d.Ticket.ID)
 	}
-	return true, nil
+	return rest, nil
+}
+
+// storedTickets reads the tenant's tickets among ids, bulkRows IDs at
+// most per query.
+func (db *DB) storedTickets(ctx context.Context, tx *sql.Tx, tenant string, ids []string) (map[app.TicketID]app.Ticket, error) {
+	out := make(map[app.TicketID]app.Ticket, len(ids))
+	for start, n := 0, 0; start < len(ids); start += n {
+		n = chunkLen(len(ids) - start)
+		args := []any{tenant}
+		for _, id := range ids[start : start+n] {
+			args = append(args, id)
+		}
+		rows, err := tx.QueryContext(ctx, db.q(`SELECT id, data FROM entities WHERE tenant = ? AND kind = 'ticket' AND id IN (?`+strings.Repeat(", ?", n-1)+`)`), args...)
+		if err != nil {
+			return nil, transient(err)
+		}
+		for rows.Next() {
+			var id, data string
+			var t app.Ticket
+			if err := rows.Scan(&id, &data); err != nil {
+				rows.Close()
+				return nil, transient(err)
+			}
+			if err := json.Unmarshal([]byte(data), &t); err != nil {
+				rows.Close()
+				return nil, app.Errorf(app.ECORRUPT, "central.corrupt_entity", "The server's {{.Kind}} {{.ID}} is unreadable.", "Kind", kindTicket, "ID", id).WithCause(err)
+			}
+			out[t.ID] = t
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, transient(err)
+		}
+	}
+	return out, nil
+}
+
+// ticketChildren lists the children (serverTx.children) of each ticket
+// of ids, bulkRows IDs at most per query.
+func (db *DB) ticketChildren(ctx context.Context, tx *sql.Tx, tenant string, ids []string) (map[string][]entityKey, error) {
+	out := map[string][]entityKey{}
+	for start, n := 0, 0; start < len(ids); start += n {
+		n = chunkLen(len(ids) - start)
+		args := []any{tenant}
+		for _, id := range ids[start : start+n] {
+			args = append(args, id)
+		}
+		in := `(?` + strings.Repeat(", ?", n-1) + `)`
+		for _, q := range []string{
+			`SELECT ticket_id, kind, id FROM entities WHERE tenant = ? AND ticket_id IN ` + in + ` AND kind IN ('repair', 'part_used', 'photo', 'note', 'payment', 'estimate', 'part_request', 'likely_parts')`,
+			`SELECT ticket, '` + kindPasscode + `', ticket FROM ticket_passcodes WHERE tenant = ? AND ticket IN ` + in,
+		} {
+			rows, err := tx.QueryContext(ctx, db.q(q), args...)
+			if err != nil {
+				return nil, transient(err)
+			}
+			for rows.Next() {
+				var ticket string
+				var k entityKey
+				if err := rows.Scan(&ticket, &k.kind, &k.id); err != nil {
+					rows.Close()
+					return nil, transient(err)
+				}
+				out[ticket] = append(out[ticket], k)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, transient(err)
+			}
+		}
+	}
+	return out, nil
 }

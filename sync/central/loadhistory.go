@@ -58,3 +58,18 @@ func loadedSteps(t app.Ticket, now time.Time) []historyStep {
 	step(t.Status, last)
 	return out
 }
+
+// savedSteps are the history rows SaveTicket writes when it saves t over
+// old (zero for a new ticket), at now: none when neither the status nor
+// the epoch changed, else one step from the stored status, or for a
+// ticket a load brings new (loading) the steps its own times tell. The
+// bulk load (load.go) writes the same rows.
+func savedSteps(old, t app.Ticket, loading bool, now time.Time) []historyStep {
+	switch {
+	case old.Status == t.Status && old.Epoch == t.Epoch:
+		return nil
+	case loading && old.Status == "":
+		return loadedSteps(t, now)
+	}
+	return []historyStep{{old.Status, t.Status, now}}
+}

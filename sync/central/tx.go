@@ -649,26 +649,22 @@ func (s *serverTx) SaveTicket(ctx context.Context, t app.Ticket) error {
 		return err
 	}
 	s.changed.ticket(t.ID)
-	if old.Status != t.Status || old.Epoch != t.Epoch {
-		steps := []historyStep{{old.Status, t.Status, s.db.now()}}
-		if s.loading && old.Status == "" {
-			steps = loadedSteps(t, s.db.now())
+	for _, h := range savedSteps(old, t, s.loading, s.db.now()) {
+		if s.batch {
+			s.history = append(s.history, historyRow{t.ID, h.from, h.to, t.Epoch, h.at.UnixNano()})
+			continue
 		}
-		for _, h := range steps {
-			if s.batch {
-				s.history = append(s.history, historyRow{t.ID, h.from, h.to, t.Epoch, h.at.UnixNano()})
-				continue
-			}
-			v, err := s.ver(ctx)
-			if err != nil {
-				return err
-			}
-			if _, err := s.exec(ctx, qHistory, s.tenant, string(t.ID), v, string(h.from), string(h.to), t.Epoch, h.at.UnixNano()); err != nil {
-				return transient(err)
-			}
+		v, err := s.ver(ctx)
+		if err != nil {
+			return err
+		}
+		if _, err := s.exec(ctx, qHistory, s.tenant, string(t.ID), v, string(h.from), string(h.to), t.Epoch, h.at.UnixNano()); err != nil {
+			return transient(err)
 		}
 	}
-	if t.Status == app.StatusClosed && old.Status != app.StatusClosed {
+	// A load's close is no close on the service: a ticket loaded closed,
+	// new or known, has no claim (PROTOCOL.md, "Brand warranty claims").
+	if t.Status == app.StatusClosed && old.Status != app.StatusClosed && !s.loading {
 		if err := s.makeClaim(ctx, t); err != nil {
 			return err
 		}
@@ -680,40 +676,43 @@ func (s *serverTx) SaveTicket(ctx context.Context, t app.Ticket) error {
 	}
 	before, after := ticketScopes(s.tenant, old), ticketScopes(s.tenant, t)
 	var children []entityKey
-	for _, sc := range after {
-		if err := s.emit(ctx, sc, kindTicket, string(t.ID), false); err != nil {
+	if !slices.Equal(before, after) {
+		if children, err = s.children(ctx, t.ID); err != nil {
 			return err
 		}
+	}
+	for _, c := range ticketMoves(t.ID, before, after, children) {
+		if err := s.emit(ctx, c.scope, c.kind, c.id, c.gone == 1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ticketMoves are the change rows of saving ticket id, in the scopes
+// after it was in before: the ticket in each scope after; its children
+// (SaveTicket's children) in each scope it enters; the ticket and its
+// children gone from each scope it leaves.
+func ticketMoves(id app.TicketID, before, after []string, children []entityKey) []pendingChange {
+	var out []pendingChange
+	for _, sc := range after {
+		out = append(out, pendingChange{sc, kindTicket, string(id), 0})
 		if slices.Contains(before, sc) {
 			continue
 		}
-		if children == nil {
-			if children, err = s.children(ctx, t.ID); err != nil {
-				return err
-			}
-		}
 		for _, c := range children {
-			if err := s.emit(ctx, sc, c.kind, c.id, false); err != nil {
-				return err
-			}
+			out = append(out, pendingChange{sc, c.kind, c.id, 0})
 		}
 	}
 	for _, sc := range before {
 		if slices.Contains(after, sc) {
 			continue
 		}
-		if children == nil {
-			if children, err = s.children(ctx, t.ID); err != nil {
-				return err
-			}
-		}
-		for _, c := range append([]entityKey{{kindTicket, string(t.ID)}}, children...) {
-			if err := s.emit(ctx, sc, c.kind, c.id, true); err != nil {
-				return err
-			}
+		for _, c := range append([]entityKey{{kindTicket, string(id)}}, children...) {
+			out = append(out, pendingChange{sc, c.kind, c.id, 1})
 		}
 	}
-	return nil
+	return out
 }
 
 type entityKey struct{ kind, id string }
