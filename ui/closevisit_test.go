@@ -95,21 +95,7 @@ func TestCloseWithoutSignOffStillAsksForMoneyOwed(t *testing.T) {
 	deps, ds, db := openDemoStore(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
 	deps.Payments = store.NewPaymentService(db)
 	term, w := signingTerminal(t, deps)
-	var owing *app.Ticket
-	for _, d := range ds.Tickets {
-		tk := d.Ticket
-		if tk.Technician != demo.DemoTechnician || tk.Status != app.StatusCompleted || tk.Kind != app.KindOnSite {
-			continue
-		}
-		term.Detail().Show(tk.ID)
-		if total, ok := term.Detail().Charges(); ok && total.Amount > 0 && len(paymentsOf(t, db, tk.ID)) == 0 {
-			owing = &tk
-			break
-		}
-	}
-	if owing == nil {
-		t.Fatal("the demo technician has no completed visit with charges and no payment")
-	}
+	owing, _ := owingVisit(t, term, db, ds)
 	tapButton(t, term.Detail().Object(), "Close visit")
 	tapButton(t, front(w), "Close without sign-off")
 	if s := labels(front(w)); !strings.Contains(s, "is still owed") {
@@ -234,21 +220,7 @@ func TestCloseOwedVisitTakesPaymentBeforeSignOff(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	var owing *app.Ticket
-	for _, d := range ds.Tickets {
-		tk := d.Ticket
-		if tk.Technician != demo.DemoTechnician || tk.Status != app.StatusCompleted || tk.Kind != app.KindOnSite {
-			continue
-		}
-		term.Detail().Show(tk.ID)
-		if total, ok := term.Detail().Charges(); ok && total.Amount > 0 && len(paymentsOf(t, db, tk.ID)) == 0 {
-			owing = &tk
-			break
-		}
-	}
-	if owing == nil {
-		t.Fatal("the demo technician has no completed visit with charges and no payment")
-	}
+	owing, _ := owingVisit(t, term, db, ds)
 	tapButton(t, term.Detail().Object(), "Close visit")
 	if s := labels(front(w)); !strings.Contains(s, "take the payment first") {
 		t.Fatalf("the close question of a visit owing money does not ask for the payment first:\n%s", s)
@@ -278,6 +250,25 @@ func TestCloseOwedVisitTakesPaymentBeforeSignOff(t *testing.T) {
 	if line := labels(term.Detail().Object()); strings.Contains(line, "report changed since") {
 		t.Errorf("the closed visit's card says its report changed since the signature:\n%s", line)
 	}
+}
+
+// owingVisit shows, on term, a completed on-site visit of the demo
+// technician with charges and no payment, and returns it with what it
+// owes.
+func owingVisit(t *testing.T, term *ui.Terminal, db *store.DB, ds app.Dataset) (*app.Ticket, app.Money) {
+	t.Helper()
+	for _, d := range ds.Tickets {
+		tk := d.Ticket
+		if tk.Technician != demo.DemoTechnician || tk.Status != app.StatusCompleted || tk.Kind != app.KindOnSite {
+			continue
+		}
+		term.Detail().Show(tk.ID)
+		if total, ok := term.Detail().Charges(); ok && total.Amount > 0 && len(paymentsOf(t, db, tk.ID)) == 0 {
+			return &tk, total
+		}
+	}
+	t.Fatal("the demo technician has no completed visit with charges and no payment")
+	return nil, app.Money{}
 }
 
 // completedVisit is a completed on-site visit of the demo technician.
