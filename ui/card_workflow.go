@@ -283,7 +283,7 @@ func (w *workflowCard) step(a app.Action) {
 				}
 			}
 		}
-		if w.offerSignOff(title, cmd) {
+		if w.offerSignOff(title, cmd) || w.closeSignedOwing(title, cmd) {
 			return
 		}
 		if w.money == nil {
@@ -326,7 +326,8 @@ func (w *workflowCard) offerSignOff(title string, cmd *app.TransitionTicket) boo
 		return false
 	}
 	msg := lang.X("action.close_visit_unsigned", "The customer has not signed off the work. Take their signature first, or record that they refused or were not there. A closed ticket cannot be changed or reopened.")
-	if s, ok := app.SignOff(w.detail); ok {
+	s, ok := app.SignOff(w.detail)
+	if ok {
 		if s.Refused || !w.reportChanged {
 			return false // signed off: the confirmation says how
 		}
@@ -351,11 +352,18 @@ func (w *workflowCard) offerSignOff(title string, cmd *app.TransitionTicket) boo
 	var choices []choice
 	if owed := w.owed(); owed != nil && owed.Amount > 0 {
 		// A payment changes the report: signed first, then paid, the
-		// signature no longer covered the report the visit closed with,
-		// and the customer was asked to sign again. So the money comes
-		// first, then the sign-off of the report that shows it, then
-		// the close; signing first stays offered (an invoice to come).
-		msg = lang.X("action.close_visit_pay_first", "{{.Amount}} is still owed: take the payment first, so that the report the customer signs shows it.", map[string]any{"Amount": moneyText(*owed)}) + "\n\n" + msg
+		// signature no longer covers the report the visit closes with.
+		// So the usual order is the money, then the sign-off of the
+		// report that shows it, then the close, said once as an order
+		// (not "pay first" beside "sign first"). Signing first stays
+		// offered: the report then shows the amount owed, and the close
+		// after it offers the invoice to follow (closeSignedOwing).
+		data := map[string]any{"Amount": moneyText(*owed)}
+		msg = lang.X("action.close_visit_owed_unsigned", "{{.Amount}} is still owed. The usual order: take the payment, then the customer signs the report that shows it, then the visit closes. Signed now, the report shows {{.Amount}} as owed, with an invoice to follow. A closed ticket cannot be changed or reopened.", data)
+		if ok {
+			data["Signature"] = signatureLine(w.now().Location(), w.detail)
+			msg = lang.X("action.close_visit_owed_changed", "{{.Signature}}, but the report changed since (a payment, part or repair). {{.Amount}} is still owed. The usual order: take the payment, then the customer signs the report that shows it, then the visit closes. A closed ticket cannot be changed or reopened.", data)
+		}
 		bal := *owed
 		choices = append(choices, choice{lang.X("action.close_visit_pay_sign", "Take payment, then sign-off"), widget.HighImportance, func() {
 			takePayment(w.money.host, w.keys, tk, bal, app.PaymentPayment, func(app.Payment) { signThenClose() })
@@ -364,6 +372,49 @@ func (w *workflowCard) offerSignOff(title string, cmd *app.TransitionTicket) boo
 	}
 	choices = append(choices, sign, choice{lang.X("action.close_visit_unsigned_go", "Close without sign-off"), widget.MediumImportance, closeAnyway})
 	w.ask.choose(title, msg, lang.X("action.keep_open", "Keep it open"), choices...)
+	return true
+}
+
+// closeSignedOwing asks, when a visit whose customer signed its report
+// as it is now still owes money, how it closes, and reports whether it
+// asked. The report they signed shows the amount as owed, so the close
+// that keeps their signature valid leaves it owed, an invoice to follow
+// (app.UnpaidInvoiceLater, which the office acts on). A payment taken
+// now changes the report (app.BuildServiceReport states the payments)
+// and the signature no longer covers it: offered too, it says so and
+// opens the sign-off again once paid, whose close then goes on as after
+// any sign-off. "Take payment" alone, as closeWithMoney offers it, closed
+// the visit with a signature of a report it no longer had. Another
+// reason to leave it unpaid (goodwill) stays one tap away; a refusal or
+// absence recorded signs nothing a payment could outdate, and a
+// terminal that cannot take a new signature asks as any close does.
+func (w *workflowCard) closeSignedOwing(title string, cmd *app.TransitionTicket) bool {
+	tk := w.detail.Ticket
+	if tk.Kind != app.KindOnSite || w.signOff == nil || w.reportChanged {
+		return false
+	}
+	s, ok := app.SignOff(w.detail)
+	owed := w.owed()
+	if !ok || s.Refused || owed == nil || owed.Amount <= 0 {
+		return false
+	}
+	bal := *owed
+	signAgain := w.signOffThenClose
+	if signAgain == nil {
+		signAgain = w.signOff
+	}
+	data := map[string]any{"Signature": signatureLine(w.now().Location(), w.detail), "Amount": moneyText(bal)}
+	msg := lang.X("action.close_visit_signed_owed", "{{.Signature}}. The signed report shows {{.Amount}} still owed. Close with it owed and an invoice to follow, as the customer signed; or take the payment now: it changes the report, so the customer signs it again before the close. A closed ticket cannot be changed or reopened.", data)
+	host := w.money.host
+	w.ask.choose(title, msg, lang.X("action.keep_open", "Keep it open"),
+		choice{lang.X("action.close_visit_invoice_later", "Close, invoice to follow"), widget.HighImportance, func() {
+			cmd.Balance, cmd.UnpaidReason, cmd.Reason = &bal, app.UnpaidInvoiceLater, ""
+			w.save.commit(cmd, nil)
+		}},
+		choice{lang.X("action.close_visit_pay_sign_again", "Take payment, then sign again"), widget.MediumImportance, func() {
+			takePayment(host, w.keys, tk, bal, app.PaymentPayment, func(app.Payment) { signAgain() })
+		}},
+		choice{lang.X("close.unpaid", "Close without full payment"), widget.MediumImportance, func() { closeUnpaid(host, w.keys, cmd, bal) }})
 	return true
 }
 

@@ -95,21 +95,7 @@ func TestCloseWithoutSignOffStillAsksForMoneyOwed(t *testing.T) {
 	deps, ds, db := openDemoStore(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
 	deps.Payments = store.NewPaymentService(db)
 	term, w := signingTerminal(t, deps)
-	var owing *app.Ticket
-	for _, d := range ds.Tickets {
-		tk := d.Ticket
-		if tk.Technician != demo.DemoTechnician || tk.Status != app.StatusCompleted || tk.Kind != app.KindOnSite {
-			continue
-		}
-		term.Detail().Show(tk.ID)
-		if total, ok := term.Detail().Charges(); ok && total.Amount > 0 && len(paymentsOf(t, db, tk.ID)) == 0 {
-			owing = &tk
-			break
-		}
-	}
-	if owing == nil {
-		t.Fatal("the demo technician has no completed visit with charges and no payment")
-	}
+	owing, _ := owingVisit(t, term, db, ds)
 	tapButton(t, term.Detail().Object(), "Close visit")
 	tapButton(t, front(w), "Close without sign-off")
 	if s := labels(front(w)); !strings.Contains(s, "is still owed") {
@@ -234,24 +220,17 @@ func TestCloseOwedVisitTakesPaymentBeforeSignOff(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	var owing *app.Ticket
-	for _, d := range ds.Tickets {
-		tk := d.Ticket
-		if tk.Technician != demo.DemoTechnician || tk.Status != app.StatusCompleted || tk.Kind != app.KindOnSite {
-			continue
-		}
-		term.Detail().Show(tk.ID)
-		if total, ok := term.Detail().Charges(); ok && total.Amount > 0 && len(paymentsOf(t, db, tk.ID)) == 0 {
-			owing = &tk
-			break
-		}
-	}
-	if owing == nil {
-		t.Fatal("the demo technician has no completed visit with charges and no payment")
-	}
+	owing, total := owingVisit(t, term, db, ds)
 	tapButton(t, term.Detail().Object(), "Close visit")
-	if s := labels(front(w)); !strings.Contains(s, "take the payment first") {
-		t.Fatalf("the close question of a visit owing money does not ask for the payment first:\n%s", s)
+	// One order, said once: not "take the payment first" beside "take
+	// their signature first".
+	q := front(w)
+	wantText := ui.MoneyText(total) + " is still owed. The usual order: take the payment, then the customer signs the report that shows it, then the visit closes."
+	if s := labels(q); !strings.Contains(s, wantText) || strings.Count(s, "first") > 0 {
+		t.Fatalf("the close question of a visit owing money says:\n%s\nwant %q, and no step said to come first", s, wantText)
+	}
+	if got, want := buttonTexts(q), "Take payment, then sign-off\nCustomer sign-off\nClose without sign-off\n"; !strings.Contains(got, want) {
+		t.Fatalf("the close question offers:\n%s\nwant, in this order:\n%s", got, want)
 	}
 	tapButton(t, front(w), "Take payment, then sign-off")
 	tapButton(t, front(w), "Record payment")
@@ -278,6 +257,25 @@ func TestCloseOwedVisitTakesPaymentBeforeSignOff(t *testing.T) {
 	if line := labels(term.Detail().Object()); strings.Contains(line, "report changed since") {
 		t.Errorf("the closed visit's card says its report changed since the signature:\n%s", line)
 	}
+}
+
+// owingVisit shows, on term, a completed on-site visit of the demo
+// technician with charges and no payment, and returns it with what it
+// owes.
+func owingVisit(t *testing.T, term *ui.Terminal, db *store.DB, ds app.Dataset) (*app.Ticket, app.Money) {
+	t.Helper()
+	for _, d := range ds.Tickets {
+		tk := d.Ticket
+		if tk.Technician != demo.DemoTechnician || tk.Status != app.StatusCompleted || tk.Kind != app.KindOnSite {
+			continue
+		}
+		term.Detail().Show(tk.ID)
+		if total, ok := term.Detail().Charges(); ok && total.Amount > 0 && len(paymentsOf(t, db, tk.ID)) == 0 {
+			return &tk, total
+		}
+	}
+	t.Fatal("the demo technician has no completed visit with charges and no payment")
+	return nil, app.Money{}
 }
 
 // completedVisit is a completed on-site visit of the demo technician.
@@ -360,5 +358,90 @@ func TestSignOffFromTheCloseNotSavedDoesNotClose(t *testing.T) {
 	}
 	if got := detailOf(t, deps, tk.ID).Ticket.Status; got != app.StatusCompleted {
 		t.Fatalf("the visit is %s, want still completed", got)
+	}
+}
+
+// TestSignedOwingVisitCloseKeepsTheSignature: a customer who signed,
+// from the close question, a report that shows money owed is not then
+// asked for the payment as if nothing happened: a payment changes the
+// report, and the visit closed with a signature of a report it no longer
+// had. The close after the signature offers to close with the amount
+// owed, an invoice to follow, as the report they signed says, or to take
+// the payment and then a new signature of the report that shows it.
+func TestSignedOwingVisitCloseKeepsTheSignature(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		// payAgain takes the payment and signs again, else closes with
+		// the invoice to follow.
+		payAgain bool
+	}{
+		{"InvoiceToFollow", false},
+		{"PayThenSignAgain", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var db *store.DB
+			term, w, deps, ds := docsTerminalEdit(t, func(d *ui.Deps, s *store.DB) {
+				d.Payments, db = store.NewPaymentService(s), s
+				if err := s.ApplyPull(context.Background(), app.PullPage{ReceiptPrefix: "R5", At: d.Now()}); err != nil {
+					t.Fatal(err)
+				}
+			})
+			owing, total := owingVisit(t, term, db, ds)
+			tapButton(t, term.Detail().Object(), "Close visit")
+			tapButton(t, front(w), "Customer sign-off")
+			signAs("Chen Jing")(t, term, w)
+			q := front(w)
+			if q == nil {
+				t.Fatal("after the signature, no close question")
+			}
+			want := "The signed report shows " + ui.MoneyText(total) + " still owed."
+			if s := labels(q); !strings.Contains(s, "Signed by Chen Jing (Customer)") || !strings.Contains(s, want) {
+				t.Fatalf("the close after the signature says:\n%s\nwant the signature and %q", s, want)
+			}
+			offered := buttonTexts(q)
+			if wantOffer := "Close, invoice to follow\nTake payment, then sign again\n"; !strings.Contains(offered, wantOffer) || strings.Contains(offered, "Take payment\n") {
+				t.Fatalf("the close after the signature offers:\n%s\nwant, in this order:\n%s\nand no payment that would outdate the signature", offered, wantOffer)
+			}
+			if !tc.payAgain {
+				tapButton(t, q, "Close, invoice to follow")
+				got := detailOf(t, deps, owing.ID)
+				if tk := got.Ticket; tk.Status != app.StatusClosed || tk.UnpaidReason != app.UnpaidInvoiceLater || tk.ClosedBalance == nil || *tk.ClosedBalance != total {
+					t.Fatalf("closed as %s, unpaid %q, balance %v; want closed, invoice_later, %v", tk.Status, tk.UnpaidReason, tk.ClosedBalance, total)
+				}
+				if ps := paymentsOf(t, db, owing.ID); len(ps) != 0 {
+					t.Errorf("closing with an invoice to follow recorded payments %+v", ps)
+				}
+				if len(got.Signatures) != 1 {
+					t.Errorf("%d signatures, want the one the customer gave", len(got.Signatures))
+				}
+				return
+			}
+			tapButton(t, q, "Take payment, then sign again")
+			tapButton(t, front(w), "Record payment")
+			tapButton(t, front(w), "Continue")
+			if len(paymentsOf(t, db, owing.ID)) != 1 {
+				t.Fatal("no payment recorded")
+			}
+			if !term.SignOffShown() {
+				t.Fatalf("the sign-off did not open again after the payment; on top:\n%s", labels(front(w)))
+			}
+			signAs("Chen Jing")(t, term, w)
+			top := front(w)
+			if top == nil || !strings.Contains(labels(top), "Signed by Chen Jing (Customer)") || strings.Contains(labels(top), "report changed") || strings.Contains(labels(top), "owed") {
+				on := "nothing"
+				if top != nil {
+					on = labels(top)
+				}
+				t.Fatalf("after the payment and the new signature, no plain close's confirmation; on top:\n%s", on)
+			}
+			tapButton(t, top, "Close visit")
+			got := detailOf(t, deps, owing.ID)
+			if tk := got.Ticket; tk.Status != app.StatusClosed || tk.UnpaidReason != "" || tk.ClosedBalance == nil || tk.ClosedBalance.Amount != 0 {
+				t.Fatalf("closed as %s, unpaid %q, balance %v; want closed with nothing owed", tk.Status, tk.UnpaidReason, tk.ClosedBalance)
+			}
+			if len(got.Signatures) != 2 {
+				t.Errorf("%d signatures, want 2: the one of the report owed and the one of the report paid", len(got.Signatures))
+			}
+		})
 	}
 }
