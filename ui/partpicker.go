@@ -44,6 +44,7 @@ type partPicker struct {
 	// center holds the results, and the units under them when there are.
 	units  *partUnits
 	center *fyne.Container
+	body   *fyne.Container // the form, center and buttons
 	hidden *widget.Hyperlink // "N more parts not for this model: show all"
 	// noneFit says that none of the parts listed is the ticket's model's,
 	// when the catalog lists none for it that matches: they are shown
@@ -159,10 +160,12 @@ func (pp *partPicker) show(query string) bool {
 			pp.units.load(pp.found[i].Number)
 		}
 	}
-	// The grid leaves the hidden units out: the results fill it alone
-	// until a part with units is chosen.
+	// The results fill the room alone until a part with units is
+	// chosen; then they keep the height of their rows and the units
+	// take the rest (pickLists).
 	pp.units = newPartUnits(pp)
-	pp.center = container.NewGridWithColumns(1, pp.results, pp.units.pane)
+	pp.center = container.New(&pickLists{results: pp.results, units: pp.units.list, rows: func() (int, int) { return len(pp.found), len(pp.units.shown) }},
+		pp.results, pp.units.pane)
 	pp.query.OnSubmitted = func(string) { pp.search() }
 	pp.query.OnChanged = func(string) {
 		pp.showAll = false
@@ -191,8 +194,8 @@ func (pp *partPicker) show(query string) bool {
 		// the other even on a tablet.
 		container.New(&buttonsFit{}, cancel, request, fit),
 	)
-	body := container.NewBorder(form, bottom, nil, nil, pp.center)
-	pp.dialog = dialog.NewCustomWithoutButtons(lang.X("parts.add", "Add part"), body, win)
+	pp.body = container.NewBorder(form, bottom, nil, nil, pp.center)
+	pp.dialog = dialog.NewCustomWithoutButtons(lang.X("parts.add", "Add part"), pp.body, win)
 	pp.dialog.SetOnClosed(pp.onClosed)
 	pp.dialog.Resize(listDialogSize(win))
 	pp.host.presentForm(pp.dialog, nil, nil, pp.leave)
@@ -279,6 +282,9 @@ func (pp *partPicker) search() {
 				pp.hidden.SetText(lang.XN("parts.hidden", "{{.Count}} more parts not for this model: show all", hidden, map[string]any{"Count": countText(hidden)}))
 				pp.hidden.Show()
 			}
+			// The lines above the results come and go, and the results'
+			// height follows their rows (pickLists): laid out again.
+			pp.body.Refresh()
 		})
 	})
 }
