@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/hex"
+	"slices"
 	"strings"
 	"time"
 )
@@ -34,6 +35,63 @@ type PartUsed struct {
 type Unit struct {
 	Part   PartNumber
 	Serial string
+}
+
+// UnitFit is a fit of a unit by its serial that this device records (a
+// part use, PartService.UnitFits): the ticket it went into and when, and
+// whether the unit was taken out again since (Removed: a defective return
+// of the part with the same serial, at or after the fit).
+type UnitFit struct {
+	Ticket   TicketID
+	Number   string // the ticket's human number
+	Customer string // the ticket's customer's name
+	Part     PartNumber
+	Serial   string // as recorded
+	At       time.Time
+	Removed  bool
+}
+
+// MaxUnitFits bounds PartService.UnitFits: a unit fitted, removed and
+// fitted again more often than this is no unit a technician picks by.
+const MaxUnitFits = 20
+
+// CheckRefit decides on fitting u, whose serial no unit at the stock it
+// comes from carries, given the fits of that part's serial the device
+// records (PartService.UnitFits). The same unit still fitted on the same
+// ticket is refused: a second fit of it there is a double entry, never a
+// second unit, which has its own serial. A fit on another ticket is
+// returned for the technician to be asked about (the one still in place
+// first, then the newest), ok false when there is none: the unit may have
+// been taken out without a record, the serial misread there or here, and
+// the device's records may be days old, so the fit the technician makes
+// with the unit in hand is kept, for dispatch to settle after sync.
+func CheckRefit(u PartUsed, fits []UnitFit) (UnitFit, bool, error) {
+	var other []UnitFit
+	for _, f := range fits {
+		if f.Part != u.Part || !strings.EqualFold(strings.TrimSpace(f.Serial), strings.TrimSpace(u.Serial)) {
+			continue
+		}
+		if f.Ticket == u.Ticket {
+			if !f.Removed {
+				return UnitFit{}, false, Errorf(ECONFLICT, "stock.unit_fitted_here", "Serial {{.Serial}} is fitted on this ticket already. Check the serial on the unit in your hand: another unit has its own serial.", "Serial", f.Serial)
+			}
+			continue
+		}
+		other = append(other, f)
+	}
+	if len(other) == 0 {
+		return UnitFit{}, false, nil
+	}
+	slices.SortStableFunc(other, func(a, b UnitFit) int {
+		if a.Removed != b.Removed {
+			if !a.Removed {
+				return -1
+			}
+			return 1
+		}
+		return b.At.Compare(a.At)
+	})
+	return other[0], true, nil
 }
 
 // CheckSerialized refuses a fit of p that its being serialized forbids:

@@ -56,6 +56,13 @@ type PartService interface {
 	// brands print the same serial. A scanned serial sticker names its
 	// part this way. An empty serial finds none.
 	FindUnits(ctx context.Context, loc LocationID, serial string) ([]Unit, error)
+	// UnitFits returns the fits of part's unit with serial that this
+	// device records (part uses; the serial compared as FindUnits does),
+	// newest first, at most MaxUnitFits, each with its ticket's number and
+	// customer and whether the unit was removed since (UnitFit): what
+	// CheckRefit decides on when a serial not in the technician's stock is
+	// fitted. An empty serial finds none.
+	UnitFits(ctx context.Context, part PartNumber, serial string) ([]UnitFit, error)
 }
 
 // SupplyService reads the parts on their way to this device's user: part

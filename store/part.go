@@ -482,6 +482,43 @@ func (s *PartService) FindUnits(ctx context.Context, loc app.LocationID, serial 
 	return out, s.db.sqlError(rows.Err())
 }
 
+// unitFitsQuery reads the part uses of part ?2 whose serial is ?1, newest
+// first, with their ticket's number and customer, and whether a defective
+// return of the same part and serial came at or after each. Both tables
+// are read through their serial indexes (0027_unit_fits.sql), whose
+// partial "serial <> ''" the query repeats so the planner may use them.
+const unitFitsQuery = `
+	SELECT u.ticket_id, t.number, t.customer_name, u.part, u.serial, u.at,
+		EXISTS (SELECT 1 FROM movements m WHERE m.serial = u.serial COLLATE NOCASE AND m.serial <> '' AND m.part = u.part
+			AND m.kind = 'return_defective' AND m.at >= u.at)
+	FROM parts_used u JOIN tickets t ON t.id = u.ticket_id
+	WHERE u.serial = ?1 COLLATE NOCASE AND u.serial <> '' AND u.part = ?2
+	ORDER BY u.at DESC, u.id LIMIT ?3`
+
+// UnitFits returns the fits of part's unit with serial on this device.
+func (s *PartService) UnitFits(ctx context.Context, part app.PartNumber, serial string) ([]app.UnitFit, error) {
+	out := []app.UnitFit{}
+	serial = strings.TrimSpace(serial)
+	if serial == "" {
+		return out, nil
+	}
+	rows, err := s.db.read.QueryContext(ctx, unitFitsQuery, serial, string(part), app.MaxUnitFits)
+	if err != nil {
+		return nil, s.db.sqlError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var f app.UnitFit
+		var at sql.NullInt64
+		if err := rows.Scan(&f.Ticket, &f.Number, &f.Customer, &f.Part, &f.Serial, &at, &f.Removed); err != nil {
+			return nil, s.db.sqlError(err)
+		}
+		f.At = fromNsec(at)
+		out = append(out, f)
+	}
+	return out, s.db.sqlError(rows.Err())
+}
+
 func getLocation(ctx context.Context, q rowQueryer, id app.LocationID) (app.Location, error) {
 	var l app.Location
 	err := q.QueryRowContext(ctx, locationByID, string(id)).Scan(&l.ID, &l.Kind, &l.Name, &l.Owner)

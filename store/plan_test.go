@@ -141,6 +141,11 @@ func TestQueryPlans(t *testing.T) {
 			[]string{"SEARCH repairs USING INDEX repairs_ticket (ticket_id=?)", "SEARCH o USING INDEX outbox_ticket (ticket_id=? AND seq<?)"}, []string{"SCAN repairs", "SCAN o", "AUTOMATIC"}},
 		"DropRefusedPartsUsed": {dropRefusedFacts("parts_used"), nil,
 			[]string{"SEARCH parts_used USING INDEX parts_used_ticket (ticket_id=?)", "SEARCH o USING INDEX outbox_ticket (ticket_id=? AND seq<?)"}, []string{"SCAN parts_used", "SCAN o", "AUTOMATIC"}},
+		// A serial given in the add-part dialog is looked up once, through
+		// the serial indexes of part uses and movements: never a scan of
+		// either.
+		"UnitFits": {unitFitsQuery, []any{"SN-1", "LCD-1", app.MaxUnitFits},
+			[]string{"SEARCH u USING INDEX parts_used_serial (serial=? AND part=?)", "SEARCH t USING", "SEARCH m USING INDEX movements_serial (serial=? AND part=?)"}, []string{"SCAN u", "SCAN m", "AUTOMATIC"}},
 		"OpenRequests": {openRequestsQuery, []any{100},
 			[]string{"SCAN part_requests USING INDEX part_requests_open"}, nil},
 	}

@@ -44,6 +44,7 @@ type partPicker struct {
 	// center holds the results, and the units under them when there are.
 	units  *partUnits
 	center *fyne.Container
+	body   *fyne.Container // the form, center and buttons
 	hidden *widget.Hyperlink // "N more parts not for this model: show all"
 	// noneFit says that none of the parts listed is the ticket's model's,
 	// when the catalog lists none for it that matches: they are shown
@@ -159,10 +160,12 @@ func (pp *partPicker) show(query string) bool {
 			pp.units.load(pp.found[i].Number)
 		}
 	}
-	// The grid leaves the hidden units out: the results fill it alone
-	// until a part with units is chosen.
+	// The results fill the room alone until a part with units is
+	// chosen; then they keep the height of their rows and the units
+	// take the rest (pickLists).
 	pp.units = newPartUnits(pp)
-	pp.center = container.NewGridWithColumns(1, pp.results, pp.units.pane)
+	pp.center = container.New(&pickLists{results: pp.results, units: pp.units.list, rows: func() (int, int) { return len(pp.found), len(pp.units.shown) }},
+		pp.results, pp.units.pane)
 	pp.query.OnSubmitted = func(string) { pp.search() }
 	pp.query.OnChanged = func(string) {
 		pp.showAll = false
@@ -191,8 +194,8 @@ func (pp *partPicker) show(query string) bool {
 		// the other even on a tablet.
 		container.New(&buttonsFit{}, cancel, request, fit),
 	)
-	body := container.NewBorder(form, bottom, nil, nil, pp.center)
-	pp.dialog = dialog.NewCustomWithoutButtons(lang.X("parts.add", "Add part"), body, win)
+	pp.body = container.NewBorder(form, bottom, nil, nil, pp.center)
+	pp.dialog = dialog.NewCustomWithoutButtons(lang.X("parts.add", "Add part"), pp.body, win)
 	pp.dialog.SetOnClosed(pp.onClosed)
 	pp.dialog.Resize(listDialogSize(win))
 	pp.host.presentForm(pp.dialog, nil, nil, pp.leave)
@@ -279,6 +282,9 @@ func (pp *partPicker) search() {
 				pp.hidden.SetText(lang.XN("parts.hidden", "{{.Count}} more parts not for this model: show all", hidden, map[string]any{"Count": countText(hidden)}))
 				pp.hidden.Show()
 			}
+			// The lines above the results come and go, and the results'
+			// height follows their rows (pickLists): laid out again.
+			pp.body.Refresh()
 		})
 	})
 }
@@ -427,30 +433,50 @@ func (pp *partPicker) fit() {
 		return
 	}
 	// The units are read again: the list may still be loading, and the
-	// check must not miss a unit for it.
+	// check must not miss a unit for it. A serial none of them carries is
+	// looked up once among the fits this device records (UnitFits), here
+	// where it is confirmed, not at each keystroke.
 	loc := pp.stockLoc
 	pp.fitting = true
 	pp.env.run(func() {
 		units, err := pp.env.parts.Units(pp.env.ctx, loc.ID, p.Number)
+		var fits []app.UnitFit
+		if serial := fit.Used.Serial; err == nil && serial != "" && !slices.ContainsFunc(units, func(u string) bool { return strings.EqualFold(u, serial) }) {
+			fits, err = pp.env.parts.UnitFits(pp.env.ctx, p.Number, serial)
+		}
 		fyne.Do(func() {
 			pp.fitting = false
 			if err != nil {
 				pp.host.showError(err)
 				return
 			}
-			pp.fitChecked(p, fit, units)
+			pp.fitChecked(p, fit, units, fits)
 		})
 	})
 }
 
 // fitChecked fits after fit's checks, given the part's units at the
-// stock: at once, or after one question naming every doubt.
-func (pp *partPicker) fitChecked(p app.Part, fit *app.ConsumePart, units []string) {
+// stock and, when the serial is none of theirs, the fits of it the device
+// records: at once, or after one question naming every doubt. A serial
+// fitted on this ticket already is refused (app.CheckRefit), the dialog
+// left open to correct it.
+func (pp *partPicker) fitChecked(p app.Part, fit *app.ConsumePart, units []string, fits []app.UnitFit) {
 	var doubts []string
 	title := ""
 	if serial := fit.Used.Serial; serial != "" {
 		if i := slices.IndexFunc(units, func(u string) bool { return strings.EqualFold(u, serial) }); i >= 0 {
 			fit.Used.Serial = units[i]
+		} else if elsewhere, ok, err := app.CheckRefit(fit.Used, fits); err != nil {
+			pp.host.showError(err)
+			return
+		} else if ok {
+			title = lang.X("parts.unit_fitted_title", "Serial fitted on ticket {{.Number}}", map[string]any{"Number": elsewhere.Number})
+			data := map[string]any{"Serial": clipText(elsewhere.Serial), "Number": elsewhere.Number, "Customer": clipText(elsewhere.Customer), "Date": dateText(pp.env.zone, elsewhere.At)}
+			if elsewhere.Removed {
+				doubts = append(doubts, lang.X("parts.unit_fitted_removed", "Serial {{.Serial}} was fitted on ticket {{.Number}} ({{.Customer}}, {{.Date}}) and removed since as defective: fit it here too? Check the serial; fit it only if it is the unit in your hand.", data))
+			} else {
+				doubts = append(doubts, lang.X("parts.unit_fitted_elsewhere", "Serial {{.Serial}} was fitted on ticket {{.Number}} ({{.Customer}}, {{.Date}}): fit it here too? One unit cannot be in two devices: check the serial on the unit in your hand. Fit it anyway only if it is this unit, and tell dispatch so they correct ticket {{.Number}}.", data))
+			}
 		} else if p.Serialized || len(units) > 0 {
 			title = lang.X("parts.unit_unknown_title", "Serial not in {{.Where}}", map[string]any{"Where": pp.stockLoc.Name})
 			doubts = append(doubts, lang.X("parts.unit_unknown", "No unit of {{.Part}} in {{.Where}} has serial {{.Serial}} on this device: it may have arrived without a record, be misread, or be fitted on another ticket already. Check the serial; fit it anyway if it is the unit in your hand, and dispatch sorts the records out after sync.",

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -152,11 +153,15 @@ func (u *partUnits) show() {
 		// keystroke in the demo under Xvfb, though the test driver
 		// drew them.
 		u.pane.Show()
-		u.pp.center.Refresh() // the grid halves the room between them
 	}
 	u.picking = true
 	u.list.UnselectAll()
 	u.list.Refresh()
+	u.pp.center.Refresh() // the results leave the units the room under their rows
+	if c := u.pp.chosen; c >= 0 {
+		// The results may have shrunk under the row just tapped.
+		u.pp.results.ScrollTo(c)
+	}
 	if i := slices.Index(u.shown, picked); i >= 0 && picked != "" {
 		u.list.Select(i)
 		u.list.ScrollTo(i)
@@ -244,4 +249,56 @@ func (pp *partPicker) scan(m scanner.Meaning, say func(failed bool, text string)
 				map[string]any{"Serial": clipText(code), "Part": string(chosen.Number), "Where": pp.stockLoc.Name}))
 		})
 	})
+}
+
+// pickLists lays out the add-part dialog's results over the units of the
+// part chosen. The results are as tall as their rows, up to half the room
+// (or more, when the units need less than the rest), and the units pane
+// takes what is left under them, its list scrolling when long; with no
+// units shown the results fill it all. In a one-column grid each took
+// half: one part found left a tall gap above its units on a phone.
+type pickLists struct {
+	results, units *scanList
+	// rows gives the number of results and of units listed.
+	rows func() (results, units int)
+}
+
+// listHeight is the height of n rows of l, as widget.List stacks them
+// [2.7.1]: each row its template's height, the theme's padding between.
+func listHeight(l *scanList, n int) float32 {
+	if n < 1 || l.CreateItem == nil {
+		return 0
+	}
+	row := l.CreateItem().MinSize().Height
+	return float32(n)*row + float32(n-1)*theme.Padding()
+}
+
+func (l *pickLists) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	size := objs[0].MinSize()
+	if objs[1].Visible() {
+		m := objs[1].MinSize()
+		size = fyne.NewSize(max(size.Width, m.Width), size.Height+theme.Padding()+m.Height)
+	}
+	return size
+}
+
+func (l *pickLists) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	results, pane := objs[0], objs[1]
+	results.Move(fyne.NewPos(0, 0))
+	if !pane.Visible() {
+		results.Resize(size)
+		return
+	}
+	nr, nu := l.rows()
+	pad := theme.Padding()
+	room := size.Height - pad
+	// The units pane needs its heading and its rows; past what they
+	// need, the results may take more than half.
+	unitsNeed := pane.MinSize().Height - l.units.MinSize().Height + listHeight(l.units, nu)
+	h := min(listHeight(l.results, max(nr, 1)), max(room/2, room-unitsNeed))
+	h = min(max(h, results.MinSize().Height), room-pane.MinSize().Height)
+	h = max(h, 0)
+	results.Resize(fyne.NewSize(size.Width, h))
+	pane.Move(fyne.NewPos(0, h+pad))
+	pane.Resize(fyne.NewSize(size.Width, size.Height-h-pad))
 }

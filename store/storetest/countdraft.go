@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/fieldbench/fieldbench/app"
 )
@@ -183,5 +184,63 @@ func testFindUnits(t *testing.T, s Stores) {
 	}
 	if got := find(DefectSH, "LCD-0001"); !slices.Equal(got, want) {
 		t.Errorf("units in the bin = %v, want %v", got, want)
+	}
+}
+
+// testUnitFits: a unit's serial, whatever its case, names the part uses
+// that fitted it, newest first, with their ticket's number and customer;
+// a defective return of the serial at or after a fit marks it removed,
+// one before it does not; another part, an unknown serial and an empty
+// one find none.
+func testUnitFits(t *testing.T, s Stores) {
+	ctx := t.Context()
+	fits := func(part app.PartNumber, serial string) []app.UnitFit {
+		t.Helper()
+		f, err := s.Parts.UnitFits(ctx, part, serial)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	if got := fits(DisplayP50, "LCD-0001"); len(got) != 0 {
+		t.Fatalf("fits of a unit in the van = %+v, want none", got)
+	}
+	// A return of the serial before the fit: an earlier unit's removal
+	// says nothing of the unit fitted after it.
+	if _, err := s.Committer.Commit(ctx, ana, &app.ReturnDefective{Movement: app.StockMovement{ID: "mv-fits-before", Part: DisplayP50, To: DefectSH, Qty: 1,
+		Serial: "LCD-0001", Ticket: T2, At: Now.Add(-time.Hour)}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Committer.Commit(ctx, ana, &app.ConsumePart{Used: app.PartUsed{ID: "pu-fits", Ticket: T1, Part: DisplayP50, Qty: 1, Serial: "LCD-0001", From: VanAna}}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := s.Tickets.TicketDetail(ctx, T1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := app.UnitFit{Ticket: T1, Number: d.Ticket.Number, Customer: d.Ticket.Customer.Name, Part: DisplayP50, Serial: "LCD-0001"}
+	same := func(got []app.UnitFit, removed bool) bool {
+		return len(got) == 1 && got[0].Ticket == want.Ticket && got[0].Number == want.Number && got[0].Customer == want.Customer &&
+			got[0].Part == want.Part && got[0].Serial == want.Serial && !got[0].At.IsZero() && got[0].Removed == removed
+	}
+	for _, typed := range []string{"LCD-0001", "lcd-0001", " LCD-0001 "} {
+		if got := fits(DisplayP50, typed); !same(got, false) {
+			t.Errorf("fits of %q = %+v, want %+v, not removed", typed, got, want)
+		}
+	}
+	for _, c := range []struct {
+		part   app.PartNumber
+		serial string
+	}{{BatteryP50, "LCD-0001"}, {DisplayP50, "LCD-000"}, {DisplayP50, ""}} {
+		if got := fits(c.part, c.serial); len(got) != 0 {
+			t.Errorf("fits of %s %q = %+v, want none", c.part, c.serial, got)
+		}
+	}
+	if _, err := s.Committer.Commit(ctx, ana, &app.ReturnDefective{Movement: app.StockMovement{ID: "mv-fits-after", Part: DisplayP50, To: DefectSH, Qty: 1,
+		Serial: "lcd-0001", Ticket: T2}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := fits(DisplayP50, "LCD-0001"); !same(got, true) {
+		t.Errorf("fits after the unit's return = %+v, want %+v, removed", got, want)
 	}
 }

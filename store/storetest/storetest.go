@@ -70,6 +70,7 @@ func Run(t *testing.T, open func(t *testing.T) Stores) {
 		{"CountDrafts", testCountDrafts},
 		{"Units", testUnits},
 		{"FindUnits", testFindUnits},
+		{"UnitFits", testUnitFits},
 		{"FullSizeRecords", testFullSizeRecords},
 	}
 	for _, tc := range tests {
