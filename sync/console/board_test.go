@@ -868,3 +868,41 @@ func TestBoardCardSaysAWindowWasMissed(t *testing.T) {
 		}
 	})
 }
+
+// TestAssignUnchangedStartsNothingOver: the assign form opens on the
+// ticket's technician and store; sent as it is, it is refused with what
+// to do, and the technician's work under way keeps its status and epoch
+// (a reassignment would send it back to Assigned and make the work on
+// site stale).
+func TestAssignUnchangedStartsNothingOver(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		tc.dispatch(t, "t1", &app.TransitionTicket{Action: app.ActionStart, Ticket: "tk-1", Epoch: 1})
+		before := tc.ticketNow(t, "t1", "tk-1")
+		dc := tc.signIn(t, "dispatcher@t1")
+		status, page := dc.get(t, "/tickets/tk-1/assign")
+		if status != http.StatusOK {
+			t.Fatalf("GET assign: %d\n%s", status, page)
+		}
+		for _, sel := range []string{`<option value="tech-1" selected>`, `<option value="s1" selected>`} {
+			if !strings.Contains(page, sel) {
+				t.Fatalf("the form does not open on the ticket's assignee (%s)", sel)
+			}
+		}
+		form := merge(url.Values{"technician": {"tech-1"}, "store": {"s1"}}, shownFields(t, page))
+		status, body := dc.post(t, "/tickets/tk-1/assign", form)
+		if status != http.StatusBadRequest || !strings.Contains(body, "Ticket FB-1 already has this technician and store, so nothing changed. To hand it over, choose another technician or store.") {
+			t.Errorf("the unchanged form: %d, want 400 and what to do\n%s", status, body)
+		}
+		if now := tc.ticketNow(t, "t1", "tk-1"); now.Status != app.StatusInProgress || now.Epoch != before.Epoch || !now.UpdatedAt.Equal(before.UpdatedAt) {
+			t.Errorf("the unchanged form changed the ticket: %s epoch %d", now.Status, now.Epoch)
+		}
+		// Another technician, or the same one at another store, is a
+		// reassignment.
+		if status, body := dc.post(t, "/tickets/tk-1/assign", merge(url.Values{"technician": {"tech-1"}, "store": {"s2"}}, shownFields(t, page))); status != http.StatusSeeOther {
+			t.Errorf("another store: %d\n%s", status, body)
+		}
+		if now := tc.ticketNow(t, "t1", "tk-1"); now.Store != "s2" || now.Epoch != before.Epoch+1 {
+			t.Errorf("after the reassignment: store %s epoch %d", now.Store, now.Epoch)
+		}
+	})
+}

@@ -213,6 +213,13 @@ func (c *Console) actionCommand(ctx context.Context, s *Session, action string, 
 		if err != nil {
 			return nil, err
 		}
+		// The form opens on the current technician and store: sent as it
+		// is, the reassignment would start the ticket over (back to
+		// Assigned, a new epoch), and the technician's work on site
+		// would come back as conflicts.
+		if tech == t.Technician && store == t.Store {
+			return nil, app.Errorf(app.EINVALID, "console.board.assign_unchanged", "Ticket {{.Number}} already has this technician and store, so nothing changed. To hand it over, choose another technician or store.", "Number", t.Number)
+		}
 		return &app.AssignTicket{Ticket: t.ID, Technician: tech, Store: store}, nil
 	case "schedule":
 		cmd := &app.ScheduleTicket{Ticket: t.ID}
