@@ -906,3 +906,50 @@ func TestAssignUnchangedStartsNothingOver(t *testing.T) {
 		}
 	})
 }
+
+// TestBoardSearchFindingNothingSaysWhere: a search that finds no open
+// ticket says so and offers the tickets it finds in other statuses (a
+// customer calling about a cancelled or finished repair), instead of an
+// empty lane and everyone's load; a search that finds nothing anywhere
+// says what to try.
+func TestBoardSearchFindingNothingSaysWhere(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		tc.dispatch(t, "t1", &app.TransitionTicket{Action: app.ActionCancel, Ticket: "tk-2", Epoch: 1, Reason: "customer called off"})
+		cl := tc.signIn(t, "dispatcher@t1")
+		status, body := cl.get(t, "/board?q=FB-2")
+		if status != http.StatusOK {
+			t.Fatalf("/board?q=FB-2: %d\n%s", status, body)
+		}
+		if !strings.Contains(body, "No ticket matches “FB-2” with these filters.") {
+			t.Errorf("the search finding no open ticket does not say so:\n%s", body)
+		}
+		for _, not := range []string{"With open tickets not on this page", "No tickets here on this page.", `class="lane"`} {
+			if strings.Contains(body, not) {
+				t.Errorf("the search finding nothing still shows %q", not)
+			}
+		}
+		m := regexp.MustCompile(`<a href="([^"]*)">Show the 1 ticket with another status</a>`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("no link to the cancelled ticket the search matches:\n%s", body)
+		}
+		status, body = cl.get(t, html.UnescapeString(m[1]))
+		if status != http.StatusOK || !strings.Contains(body, ">FB-2<") || strings.Contains(body, "No ticket matches") {
+			t.Errorf("%s: %d, want FB-2's card\n%s", m[1], status, body)
+		}
+		if !strings.Contains(body, `<option value="any" selected>Any status</option>`) {
+			t.Errorf("the status filter does not say it shows every status")
+		}
+		// Every status: the open tickets and the cancelled one.
+		_, body = cl.get(t, "/board?status=any")
+		for _, n := range []string{"FB-1", "FB-2", "FB-3"} {
+			if !strings.Contains(body, ">"+n+"<") {
+				t.Errorf("/board?status=any lacks %s", n)
+			}
+		}
+		_, body = cl.get(t, "/board?q=nobody+at+all")
+		if !strings.Contains(body, "No ticket matches “nobody at all” with these filters.") || !strings.Contains(body, "Set Status to Any status and When to Any time") ||
+			strings.Contains(body, "with another status") {
+			t.Errorf("a search finding nothing anywhere does not say what to try:\n%s", body)
+		}
+	})
+}
