@@ -27,7 +27,7 @@ const (
 	rangeWeek    = "week"    // window or SLA due in the next 7 days, today included
 	rangeOverdue = "overdue" // resolve-by passed
 
-	unassignedFilter = "-" // the technician filter's value for "no technician"
+	unassignedFilter = "-"   // the technician filter's value for "no technician"
 	anyStatus        = "any" // the status filter's value for every status, closed ones too
 )
 
