@@ -953,3 +953,30 @@ func TestBoardSearchFindingNothingSaysWhere(t *testing.T) {
 		}
 	})
 }
+
+// TestRefusedScheduleKeepsWhatWasTyped: a reschedule refused for a bad
+// field is drawn again with the date, times, resolve-by and priority the
+// dispatcher typed, not the ticket's old window (nothing is changed).
+func TestRefusedScheduleKeepsWhatWasTyped(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		tc.scheduleFixture(t)
+		before := tc.ticketNow(t, "t1", "tk-1")
+		dc := tc.signIn(t, "dispatcher@t1")
+		_, page := dc.get(t, "/tickets/tk-1/schedule")
+		typed := url.Values{"date": {"2026-12-03"}, "start": {"16:00"}, "end": {"15:00"}, "resolve_date": {"2026-12-04"}, "resolve_time": {"17:30"}, "priority": {"1"}}
+		status, body := dc.post(t, "/tickets/tk-1/schedule", merge(typed, shownFields(t, page)))
+		if status != http.StatusBadRequest || !strings.Contains(body, `class="error"`) {
+			t.Fatalf("the bad window: %d, want 400 with the message\n%s", status, body)
+		}
+		for _, want := range []string{`name="date" type="date" required value="2026-12-03"`, `name="start" type="time" required value="16:00"`,
+			`name="end" type="time" required value="15:00"`, `name="resolve_date" type="date" value="2026-12-04"`,
+			`name="resolve_time" type="time" value="17:30"`, `<option value="1" selected>Urgent</option>`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the refused form lost what was typed: no %s", want)
+			}
+		}
+		if now := tc.ticketNow(t, "t1", "tk-1"); !now.UpdatedAt.Equal(before.UpdatedAt) || !now.WindowStart.Equal(before.WindowStart) {
+			t.Errorf("the refused form changed the ticket")
+		}
+	})
+}
