@@ -980,3 +980,21 @@ func TestRefusedScheduleKeepsWhatWasTyped(t *testing.T) {
 		}
 	})
 }
+
+// TestBoardCardWindowPunctuated: a card's visit reads in the user's
+// language with its punctuation, the full-width colon in Chinese (the
+// card put an ASCII colon after the translated word).
+func TestBoardCardWindowPunctuated(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		tc.scheduleFixture(t)
+		cl := tc.signIn(t, "dispatcher@t1")
+		for _, c := range []struct{ lang, want string }{{"en", "<p>Visit: 2026-11-"}, {"fr", "<p>Visite : 2026-11-"}, {"zh-Hans", "<p>上门时间：2026-11-"}} {
+			if status, _ := cl.post(t, "/language", url.Values{"lang": {c.lang}, "next": {"/board"}}); status != http.StatusSeeOther {
+				t.Fatalf("choosing %s: %d", c.lang, status)
+			}
+			if _, body := cl.get(t, "/board"); !strings.Contains(body, c.want) {
+				t.Errorf("in %s the card's visit does not read %q", c.lang, c.want)
+			}
+		}
+	})
+}
