@@ -150,3 +150,23 @@ func TestBoardSearchFirst(t *testing.T) {
 	}
 	setLanguage(t, ctx, "en")
 }
+
+// TestBoardTakesTheDesktop: on a desktop screen (1920x1080) the board's
+// lanes take the window's width: capped with every page at 1400 px, a
+// dispatcher's wall of lanes left a blank third of the screen.
+func TestBoardTakesTheDesktop(t *testing.T) {
+	ctx := tab(t, dispatcher)
+	must(t, browser.Run(ctx, chromedp.EmulateViewport(1920, 1080), chromedp.Navigate(svc.url+"/board")))
+	w, err := browser.Get(ctx, chromedp.Evaluate[int](`Math.round(document.querySelector(".lanes").getBoundingClientRect().width)`))
+	must(t, err)
+	if w < 1920-64 {
+		t.Errorf("at 1920 px the board's lanes are %d px wide, want the window's width less the page's padding", w)
+	}
+	// Pages of forms keep their measure.
+	must(t, browser.Run(ctx, chromedp.Navigate(svc.url+"/tickets/new")))
+	w, err = browser.Get(ctx, chromedp.Evaluate[int](`Math.round(document.querySelector("main").getBoundingClientRect().width)`))
+	must(t, err)
+	if w > 1400 {
+		t.Errorf("at 1920 px the new ticket's page is %d px wide, want 1400 at most", w)
+	}
+}
