@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -44,6 +45,45 @@ func TestNotesFitOnPhone(t *testing.T) {
 				for _, c := range cut {
 					t.Errorf("%s at %d px in %s: cut at the screen's edge: %s", path, width, lang, c)
 				}
+			}
+		}
+	}
+	setLanguage(t, ctx, "en")
+}
+
+// TestConflictNumberWhole: on a phone a conflict's heading keeps the
+// ticket's number on one line (it broke at its hyphen, "FB-2026-" above
+// "000200", in Spanish at 720 px).
+func TestConflictNumberWhole(t *testing.T) {
+	away, other := addTech(t, "e2e-numwhole"), addTech(t, "e2e-numother")
+	// A number as the demo's and an office's are: years and a counter
+	// joined by hyphens, where a browser may break a line.
+	id := newID()
+	adminOK(t, "POST", "/v1/admin/mutations", map[string]any{"name": "ticket.create", "version": 1, "args": map[string]any{"ticket": map[string]any{
+		"id": id, "number": fmt.Sprintf("FB-2026-%06d", 900000+uniq.Add(1)), "kind": "on_site", "country": "CN",
+		"product":  map[string]any{"category": "appliance", "brand": "Acme", "model": "W1"},
+		"customer": map[string]any{"name": "Nora Number", "phone": "13800000000", "address": "1 Test Road"},
+		"fault":    "leaks", "technician": away,
+	}}}, nil)
+	dev := pair(t, away)
+	dev.pullAll(t)
+	adminOK(t, "POST", "/v1/admin/mutations", map[string]any{"name": "ticket.assign", "version": 1, "args": map[string]any{"ticket": id, "technician": other}}, nil)
+	x, refused := dev.push(t, "ticket.depart", map[string]any{"ticket": id, "epoch": 1})
+	if !refused || x.Conflict == "" {
+		t.Fatalf("the stale depart was not refused with a conflict: %+v", x)
+	}
+	ctx := tab(t, dispatcher)
+	for _, lang := range []string{"en", "es"} {
+		setLanguage(t, ctx, lang)
+		// Every width of a phone, 4 px apart: where the line breaks
+		// depends on the width and the heading's words.
+		must(t, browser.Run(ctx, chromedp.Navigate(svc.url+"/conflicts")))
+		for width := int64(320); width <= 760; width += 4 {
+			must(t, browser.Run(ctx, chromedp.EmulateViewport(width, 1280)))
+			lines, err := browser.Get(ctx, chromedp.Evaluate[int](`document.querySelector("li#cf-`+x.Conflict+` h2 a").getClientRects().length`))
+			must(t, err)
+			if lines != 1 {
+				t.Errorf("at %d px in %s the conflict's ticket number stands on %d lines, want one", width, lang, lines)
 			}
 		}
 	}
