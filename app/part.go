@@ -209,7 +209,7 @@ func (p *Part) Validate() error {
 	case strings.TrimSpace(p.NameEN) == "" && strings.TrimSpace(p.NameZH) == "":
 		return Errorf(EINVALID, "part.invalid.name", "Part {{.Number}} has no name.", "Number", string(p.Number))
 	case !p.Class.Valid():
-		return Errorf(EINVALID, "part.invalid.class", "Part {{.Number}} has unknown component class {{.Class}}.", "Number", string(p.Number), "Class", string(p.Class))
+		return Errorf(EINVALID, "part.invalid.class", "Part {{.Number}} has unknown component class {{.Class}}: use unit, main, battery or accessory.", "Number", string(p.Number), "Class", string(p.Class))
 	}
 	for _, f := range [][2]string{{"name_en", p.NameEN}, {"name_zh", p.NameZH}, {"category", p.Category}, {"brand", p.Brand}} {
 		if err := checkName(f[0], f[1]); err != nil {

@@ -27,7 +27,8 @@ const (
 	rangeWeek    = "week"    // window or SLA due in the next 7 days, today included
 	rangeOverdue = "overdue" // resolve-by passed
 
-	unassignedFilter = "-" // the technician filter's value for "no technician"
+	unassignedFilter = "-"   // the technician filter's value for "no technician"
+	anyStatus        = "any" // the status filter's value for every status, closed ones too
 )
 
 // boardFilter is the board's GET form: a filtered board is a URL.
@@ -72,10 +73,12 @@ func (f boardFilter) query(s *Session, now time.Time) central.BoardQuery {
 	default:
 		q.Technician = app.TechnicianID(f.Technician)
 	}
-	if f.Status != "" {
-		q.Statuses = []app.Status{app.Status(f.Status)}
-	} else {
+	switch f.Status {
+	case "":
 		q.Open = true
+	case anyStatus:
+	default:
+		q.Statuses = []app.Status{app.Status(f.Status)}
 	}
 	day := startOfDay(now, s.loc())
 	switch f.Range {
@@ -137,6 +140,17 @@ type boardPage struct {
 	EventsURL             string
 	Now                   string
 	Zone                  string // of Now and every time on the board
+	NoMatch               *boardNoMatch
+}
+
+// boardNoMatch is a search that found no ticket: the board says so, and
+// where the ticket may be, instead of empty lanes and everyone's load
+// (a customer calling about a finished repair is not among the open
+// tickets the board searches first).
+type boardNoMatch struct {
+	Search    string
+	Others    int    // tickets the search matches in the statuses not chosen
+	AnyStatus string // the same search over every status ("" when it is already)
 }
 
 // board is GET /board: the filtered board, or with fragment=1 only its
@@ -178,7 +192,7 @@ func (c *Console) boardData(ctx context.Context, s *Session, values url.Values) 
 	p.Views = options(f.View, [][2]string{{viewTechnician, s.T.Text("console.board.by_technician", "By technician", nil)}, {viewStatus, s.T.Text("console.board.by_status", "By status", nil)}})
 	p.Ranges = options(f.Range, [][2]string{{rangeAll, s.T.Text("console.board.range_all", "Any time", nil)}, {rangeToday, s.T.Text("console.board.range_today", "Today", nil)},
 		{rangeWeek, s.T.Text("console.board.range_week", "Next 7 days", nil)}, {rangeOverdue, s.T.Text("console.board.range_overdue", "Overdue", nil)}})
-	st := [][2]string{{"", s.T.Text("console.board.all_open", "All open", nil)}}
+	st := [][2]string{{"", s.T.Text("console.board.all_open", "All open", nil)}, {anyStatus, s.T.Text("console.board.any_status", "Any status", nil)}}
 	for _, x := range app.Statuses {
 		st = append(st, [2]string{string(x), s.T.Text("console.board.status_count", "{{.Status}} ({{.N}})", map[string]any{"Status": statusText(s.T, x), "N": s.T.Count(int64(b.ByStatus[x]))})})
 	}
@@ -267,6 +281,18 @@ func (c *Console) boardData(ctx context.Context, s *Session, values url.Values) 
 			}
 			p.Lanes = append(p.Lanes, l)
 		}
+	}
+	if b.Total == 0 && f.Search != "" && f.After == "" {
+		nm := &boardNoMatch{Search: f.Search}
+		if f.Status != anyStatus {
+			for _, n := range b.ByStatus {
+				nm.Others += n
+			}
+			all := f
+			all.Status = anyStatus
+			nm.AnyStatus = "/board?" + all.values().Encode()
+		}
+		p.NoMatch, p.Lanes, p.Elsewhere, p.Idle = nm, nil, nil, nil
 	}
 	v := f.values()
 	p.First = "/board?" + v.Encode()

@@ -868,3 +868,133 @@ func TestBoardCardSaysAWindowWasMissed(t *testing.T) {
 		}
 	})
 }
+
+// TestAssignUnchangedStartsNothingOver: the assign form opens on the
+// ticket's technician and store; sent as it is, it is refused with what
+// to do, and the technician's work under way keeps its status and epoch
+// (a reassignment would send it back to Assigned and make the work on
+// site stale).
+func TestAssignUnchangedStartsNothingOver(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		tc.dispatch(t, "t1", &app.TransitionTicket{Action: app.ActionStart, Ticket: "tk-1", Epoch: 1})
+		before := tc.ticketNow(t, "t1", "tk-1")
+		dc := tc.signIn(t, "dispatcher@t1")
+		status, page := dc.get(t, "/tickets/tk-1/assign")
+		if status != http.StatusOK {
+			t.Fatalf("GET assign: %d\n%s", status, page)
+		}
+		for _, sel := range []string{`<option value="tech-1" selected>`, `<option value="s1" selected>`} {
+			if !strings.Contains(page, sel) {
+				t.Fatalf("the form does not open on the ticket's assignee (%s)", sel)
+			}
+		}
+		form := merge(url.Values{"technician": {"tech-1"}, "store": {"s1"}}, shownFields(t, page))
+		status, body := dc.post(t, "/tickets/tk-1/assign", form)
+		if status != http.StatusBadRequest || !strings.Contains(body, "Ticket FB-1 already has this technician and store, so nothing changed. To hand it over, choose another technician or store.") {
+			t.Errorf("the unchanged form: %d, want 400 and what to do\n%s", status, body)
+		}
+		if now := tc.ticketNow(t, "t1", "tk-1"); now.Status != app.StatusInProgress || now.Epoch != before.Epoch || !now.UpdatedAt.Equal(before.UpdatedAt) {
+			t.Errorf("the unchanged form changed the ticket: %s epoch %d", now.Status, now.Epoch)
+		}
+		// Another technician, or the same one at another store, is a
+		// reassignment.
+		if status, body := dc.post(t, "/tickets/tk-1/assign", merge(url.Values{"technician": {"tech-1"}, "store": {"s2"}}, shownFields(t, page))); status != http.StatusSeeOther {
+			t.Errorf("another store: %d\n%s", status, body)
+		}
+		if now := tc.ticketNow(t, "t1", "tk-1"); now.Store != "s2" || now.Epoch != before.Epoch+1 {
+			t.Errorf("after the reassignment: store %s epoch %d", now.Store, now.Epoch)
+		}
+	})
+}
+
+// TestBoardSearchFindingNothingSaysWhere: a search that finds no open
+// ticket says so and offers the tickets it finds in other statuses (a
+// customer calling about a cancelled or finished repair), instead of an
+// empty lane and everyone's load; a search that finds nothing anywhere
+// says what to try.
+func TestBoardSearchFindingNothingSaysWhere(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		tc.dispatch(t, "t1", &app.TransitionTicket{Action: app.ActionCancel, Ticket: "tk-2", Epoch: 1, Reason: "customer called off"})
+		cl := tc.signIn(t, "dispatcher@t1")
+		status, body := cl.get(t, "/board?q=FB-2")
+		if status != http.StatusOK {
+			t.Fatalf("/board?q=FB-2: %d\n%s", status, body)
+		}
+		if !strings.Contains(body, "No ticket matches “FB-2” with these filters.") {
+			t.Errorf("the search finding no open ticket does not say so:\n%s", body)
+		}
+		for _, not := range []string{"With open tickets not on this page", "No tickets here on this page.", `class="lane"`} {
+			if strings.Contains(body, not) {
+				t.Errorf("the search finding nothing still shows %q", not)
+			}
+		}
+		m := regexp.MustCompile(`<a href="([^"]*)">Show the 1 ticket with another status</a>`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("no link to the cancelled ticket the search matches:\n%s", body)
+		}
+		status, body = cl.get(t, html.UnescapeString(m[1]))
+		if status != http.StatusOK || !strings.Contains(body, ">FB-2<") || strings.Contains(body, "No ticket matches") {
+			t.Errorf("%s: %d, want FB-2's card\n%s", m[1], status, body)
+		}
+		if !strings.Contains(body, `<option value="any" selected>Any status</option>`) {
+			t.Errorf("the status filter does not say it shows every status")
+		}
+		// Every status: the open tickets and the cancelled one.
+		_, body = cl.get(t, "/board?status=any")
+		for _, n := range []string{"FB-1", "FB-2", "FB-3"} {
+			if !strings.Contains(body, ">"+n+"<") {
+				t.Errorf("/board?status=any lacks %s", n)
+			}
+		}
+		_, body = cl.get(t, "/board?q=nobody+at+all")
+		if !strings.Contains(body, "No ticket matches “nobody at all” with these filters.") || !strings.Contains(body, "Set Status to Any status and When to Any time") ||
+			strings.Contains(body, "with another status") {
+			t.Errorf("a search finding nothing anywhere does not say what to try:\n%s", body)
+		}
+	})
+}
+
+// TestRefusedScheduleKeepsWhatWasTyped: a reschedule refused for a bad
+// field is drawn again with the date, times, resolve-by and priority the
+// dispatcher typed, not the ticket's old window (nothing is changed).
+func TestRefusedScheduleKeepsWhatWasTyped(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		tc.scheduleFixture(t)
+		before := tc.ticketNow(t, "t1", "tk-1")
+		dc := tc.signIn(t, "dispatcher@t1")
+		_, page := dc.get(t, "/tickets/tk-1/schedule")
+		typed := url.Values{"date": {"2026-12-03"}, "start": {"16:00"}, "end": {"15:00"}, "resolve_date": {"2026-12-04"}, "resolve_time": {"17:30"}, "priority": {"1"}}
+		status, body := dc.post(t, "/tickets/tk-1/schedule", merge(typed, shownFields(t, page)))
+		if status != http.StatusBadRequest || !strings.Contains(body, `class="error"`) {
+			t.Fatalf("the bad window: %d, want 400 with the message\n%s", status, body)
+		}
+		for _, want := range []string{`name="date" type="date" required value="2026-12-03"`, `name="start" type="time" required value="16:00"`,
+			`name="end" type="time" required value="15:00"`, `name="resolve_date" type="date" value="2026-12-04"`,
+			`name="resolve_time" type="time" value="17:30"`, `<option value="1" selected>Urgent</option>`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the refused form lost what was typed: no %s", want)
+			}
+		}
+		if now := tc.ticketNow(t, "t1", "tk-1"); !now.UpdatedAt.Equal(before.UpdatedAt) || !now.WindowStart.Equal(before.WindowStart) {
+			t.Errorf("the refused form changed the ticket")
+		}
+	})
+}
+
+// TestBoardCardWindowPunctuated: a card's visit reads in the user's
+// language with its punctuation, the full-width colon in Chinese (the
+// card put an ASCII colon after the translated word).
+func TestBoardCardWindowPunctuated(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		tc.scheduleFixture(t)
+		cl := tc.signIn(t, "dispatcher@t1")
+		for _, c := range []struct{ lang, want string }{{"en", "<p>Visit: 2026-11-"}, {"fr", "<p>Visite : 2026-11-"}, {"zh-Hans", "<p>上门时间：2026-11-"}} {
+			if status, _ := cl.post(t, "/language", url.Values{"lang": {c.lang}, "next": {"/board"}}); status != http.StatusSeeOther {
+				t.Fatalf("choosing %s: %d", c.lang, status)
+			}
+			if _, body := cl.get(t, "/board"); !strings.Contains(body, c.want) {
+				t.Errorf("in %s the card's visit does not read %q", c.lang, c.want)
+			}
+		}
+	})
+}

@@ -125,6 +125,10 @@ func changeText(cat *translations.Catalog, full, args string) string {
 type decision struct {
 	Resolution, Text string
 	Primary          bool
+	// Confirm asks before a decision that throws away what a technician
+	// recorded (it cannot be taken back): the button opens the question
+	// and a red button, ConfirmButton, decides.
+	Confirm, ConfirmButton string
 }
 
 // conflictView is one conflict of the inbox.
@@ -481,7 +485,9 @@ func conflictOn(cat *translations.Catalog, cf app.Conflict, tickets map[app.Tick
 		if cf.Ours != "" {
 			v.Decisions = append(v.Decisions, decision{Resolution: app.ResolveAcceptOurs, Text: cat.Text("console.conflicts.apply", "Apply the change after all", nil), Primary: true})
 		}
-		v.Decisions = append(v.Decisions, decision{Resolution: app.ResolveDismissed, Text: cat.Text("console.conflicts.drop", "Drop the change", nil)})
+		v.Decisions = append(v.Decisions, decision{Resolution: app.ResolveDismissed, Text: cat.Text("console.conflicts.drop", "Drop the change", nil),
+			Confirm:       cat.Text("console.conflicts.drop_confirm", "The technician's change will not be applied, and this cannot be undone. The conflict stays under Decided.", nil),
+			ConfirmButton: cat.Text("console.conflicts.drop_yes", "Yes, drop the change", nil)})
 	default:
 		v.Decisions = []decision{{Resolution: app.ResolveDismissed, Text: cat.Text("console.conflicts.acknowledge", "Mark as handled", nil), Primary: true}}
 	}

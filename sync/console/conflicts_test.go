@@ -448,3 +448,33 @@ func conflictCard(t *testing.T, body, id string) string {
 	card, _, _ := strings.Cut(body[i:], "</li>")
 	return card
 }
+
+// TestConflictsDropAsksFirst: dropping a technician's held change throws
+// their work away for good, so its button only opens the question, and
+// the red button under it decides; the other decisions stay one click.
+func TestConflictsDropAsksFirst(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		field, stale, _ := conflictWorld(t, tc)
+		_, body := tc.signIn(t, "dispatcher@t1").get(t, "/conflicts")
+		card := func(id string) string {
+			i := strings.Index(body, `<li id="cf-`+id+`"`)
+			if i < 0 {
+				t.Fatalf("no card for %s", id)
+			}
+			j := strings.Index(body[i:], "</li>")
+			return body[i : i+j]
+		}
+		c := card(stale)
+		want := `<details class="cf-confirm"><summary class="danger-link">Drop the change</summary>
+<p>The technician&#39;s change will not be applied, and this cannot be undone. The conflict stays under Decided.</p><button type="submit" name="resolution" value="dismissed" class="danger">Yes, drop the change</button></details>`
+		if !strings.Contains(c, want) {
+			t.Errorf("the held change's drop does not ask first:\n%s", c)
+		}
+		if n := strings.Count(c, `value="dismissed"`); n != 1 {
+			t.Errorf("the held change's card has %d dismiss buttons, want the confirmed one only:\n%s", n, c)
+		}
+		if f := card(field); strings.Contains(f, "<details") || !strings.Contains(f, `value="dismissed" class="secondary">Leave the value in force</button>`) {
+			t.Errorf("the field conflict's decisions are not one click:\n%s", f)
+		}
+	})
+}

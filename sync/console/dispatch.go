@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -183,10 +184,37 @@ func (c *Console) doAction(action string) handler {
 		if code == app.EINVALID {
 			// Keep what was typed; the hidden fields stay those shown.
 			p.Reason = r.PostFormValue("reason")
+			keepTyped(&p, r)
 			p.Epoch, p.Shown = d.Ticket.Epoch, strconv.FormatInt(d.Ticket.UpdatedAt.UnixNano(), 10)
 		}
 		return c.render(w, r, s, central.HTTPStatus(err), "ticketaction", p)
 	}
+}
+
+// keepTyped puts what a refused form sent back into its page, so a
+// dispatcher corrects the one wrong field instead of typing the visit
+// again (the page had drawn the ticket's old window over it).
+func keepTyped(p *actionPage, r *http.Request) {
+	switch p.Action {
+	case "schedule":
+		v := r.PostFormValue
+		p.Date, p.Start, p.End, p.ResolveDate, p.ResolveTime = v("date"), v("start"), v("end"), v("resolve_date"), v("resolve_time")
+		p.Priorities = reselect(p.Priorities, v("priority"))
+	case "assign":
+		p.Technicians = reselect(p.Technicians, r.PostFormValue("technician"))
+		p.Stores = reselect(p.Stores, r.PostFormValue("store"))
+	}
+}
+
+// reselect selects the option of value v, when there is one.
+func reselect(opts []boardOption, v string) []boardOption {
+	if !slices.ContainsFunc(opts, func(o boardOption) bool { return o.Value == v }) {
+		return opts
+	}
+	for i := range opts {
+		opts[i].Selected = opts[i].Value == v
+	}
+	return opts
 }
 
 // actionFlash keeps the flash of a done action, note (repeatedNote)
@@ -212,6 +240,13 @@ func (c *Console) actionCommand(ctx context.Context, s *Session, action string, 
 		tech, store, err := c.assignee(ctx, s, r.PostFormValue("technician"), r.PostFormValue("store"))
 		if err != nil {
 			return nil, err
+		}
+		// The form opens on the current technician and store: sent as it
+		// is, the reassignment would start the ticket over (back to
+		// Assigned, a new epoch), and the technician's work on site
+		// would come back as conflicts.
+		if tech == t.Technician && store == t.Store {
+			return nil, app.Errorf(app.EINVALID, "console.board.assign_unchanged", "Ticket {{.Number}} already has this technician and store, so nothing changed. To hand it over, choose another technician or store.", "Number", t.Number)
 		}
 		return &app.AssignTicket{Ticket: t.ID, Technician: tech, Store: store}, nil
 	case "schedule":

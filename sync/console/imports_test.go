@@ -268,6 +268,7 @@ func TestImportRefusals(t *testing.T) {
 			{"Empty", "clerk@t1", "/imports/parts", "empty.csv", nil, false, http.StatusBadRequest, "The file has nothing to import"},
 			{"HeaderOnly", "clerk@t1", "/imports/stock", "header.csv", []byte("location,part,qty\n"), false, http.StatusBadRequest, "The file has nothing to import"},
 			{"MissingColumn", "clerk@t1", "/imports/parts", "cols.csv", []byte("number,class\nX-1,unit\n"), false, http.StatusBadRequest, "missing: name_en"},
+			{"UnknownClass", "clerk@t1", "/imports/parts", "class.csv", []byte("number,name_en,class\nX-1,Pump,consumable\n"), false, http.StatusBadRequest, "Part X-1 has unknown component class consumable: use unit, main, battery or accessory."},
 			{"NoFile", "clerk@t1", "/imports/parts", "", nil, false, http.StatusBadRequest, "Choose a CSV file to import"},
 			{"Oversized", "clerk@t1", "/imports/parts", "big.csv", big, false, http.StatusRequestEntityTooLarge, "too large"},
 			{"WrongKind", "admin@t1", "/imports/toasters", "x.csv", good, false, http.StatusNotFound, "Unknown import toasters"},

@@ -390,16 +390,16 @@ func ticketActions(cat *translations.Catalog, t app.Ticket, repairs int) []actio
 	var out []actionLink
 	href := ticketHref(t.ID)
 	if app.MayReassign(t) {
-		out = append(out, actionLink{Href: href + "/assign", Text: cat.Text("console.ticket.assign", "Assign", nil)},
-			actionLink{Href: href + "/schedule", Text: cat.Text("console.ticket.schedule", "Reschedule", nil)})
+		out = append(out, actionLink{Href: href + "/assign", Text: cat.Text("console.board.assign", "Assign", nil)},
+			actionLink{Href: href + "/schedule", Text: cat.Text("console.board.schedule", "Reschedule", nil)})
 	}
 	for _, a := range app.AvailableActions(t, repairs) {
 		switch {
 		case !a.Allowed:
 		case a.Action == app.ActionCancel:
-			out = append(out, actionLink{Href: href + "/cancel", Text: cat.Text("console.ticket.cancel", "Cancel", nil), Class: "danger-link"})
+			out = append(out, actionLink{Href: href + "/cancel", Text: cat.Text("console.board.cancel", "Cancel", nil), Class: "danger-link"})
 		case a.Action == app.ActionReopen:
-			out = append(out, actionLink{Href: href + "/reopen", Text: cat.Text("console.ticket.reopen", "Reopen", nil)})
+			out = append(out, actionLink{Href: href + "/reopen", Text: cat.Text("console.board.reopen", "Reopen", nil)})
 		}
 	}
 	return out

@@ -630,3 +630,32 @@ func TestTicketPageStoreAndAddress(t *testing.T) {
 		}
 	})
 }
+
+// TestTicketActionsSayWhatTheBoardSays: the ticket page's actions read as
+// the board card's, in every language (in Chinese the board said 分派 and
+// 改期, the ticket page 指派 and 改约: two words for one action).
+func TestTicketActionsSayWhatTheBoardSays(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		cl := tc.signIn(t, "dispatcher@t1")
+		link := func(body, href string) string {
+			m := regexp.MustCompile(`<a href="` + regexp.QuoteMeta(href) + `"[^>]*>([^<]*)</a>`).FindStringSubmatch(body)
+			if m == nil {
+				return ""
+			}
+			return m[1]
+		}
+		for _, lang := range []string{"en", "es", "fr", "pt", "zh-Hans"} {
+			if status, _ := cl.post(t, "/language", url.Values{"lang": {lang}, "next": {"/board"}}); status != http.StatusSeeOther {
+				t.Fatalf("choosing %s: %d", lang, status)
+			}
+			_, board := cl.get(t, "/board")
+			_, page := cl.get(t, "/tickets/tk-1")
+			for _, action := range []string{"assign", "schedule", "cancel"} {
+				href := "/tickets/tk-1/" + action
+				if b, p := link(board, href), link(page, href); b == "" || b != p {
+					t.Errorf("in %s the board's %s reads %q, the ticket page's %q", lang, action, b, p)
+				}
+			}
+		}
+	})
+}

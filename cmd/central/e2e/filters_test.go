@@ -107,3 +107,66 @@ func TestFilterBarsFit(t *testing.T) {
 		}
 	}
 }
+
+// searchLayout is what TestBoardSearchFirst reads of the board's search.
+type searchLayout struct {
+	LabelLines int  // the lines its label takes
+	Width      int  // the search field's width
+	First      bool // it comes before the selects, on a row of its own
+}
+
+const readSearch = `(function () {
+  var q = document.getElementById("f-q"), l = document.querySelector('label[for="f-q"]');
+  var lh = parseFloat(getComputedStyle(l).lineHeight) || 20;
+  var top = q.getBoundingClientRect().bottom, first = true;
+  document.querySelectorAll("form.board-filter select").forEach(function (s) { if (s.getBoundingClientRect().top < top) first = false; });
+  return {LabelLines: Math.round(l.getBoundingClientRect().height / lh), Width: Math.round(q.getBoundingClientRect().width), First: first};
+})()`
+
+// TestBoardSearchFirst: the board's search, how a dispatcher finds a
+// ticket by number, phone or serial, stands first, above the selects,
+// its label on one line and its field wide enough for a phone number
+// with its country code and an extension, on a laptop (1366x768), a
+// tablet (1280x800) and a phone (720x1280), in the languages with the
+// longest label. After the selects it had the room they left: at 1366 px
+// in Spanish 12rem, its label on four lines.
+func TestBoardSearchFirst(t *testing.T) {
+	store := name("e2e-store")
+	adminOK(t, "PUT", "/v1/admin/locations/"+store, map[string]any{"id": store, "kind": "store", "name": "上海浦东服务中心 Shanghai Pudong Service Centre"}, nil)
+	login := name("e2e-search")
+	must(t, consoleUser(login, "Search Seeker", "dispatcher", password))
+	ctx := tab(t, login)
+	for _, lang := range []string{"es", "fr", "pt", "en", "zh-Hans"} {
+		setLanguage(t, ctx, lang)
+		for _, size := range [][2]int64{{1366, 768}, {1280, 800}, {720, 1280}} {
+			must(t, browser.Run(ctx, chromedp.EmulateViewport(size[0], size[1]), chromedp.Navigate(svc.url+"/board")))
+			s, err := browser.Get(ctx, chromedp.Evaluate[searchLayout](readSearch))
+			must(t, err)
+			if s.LabelLines != 1 || s.Width < 320 || !s.First {
+				t.Errorf("/board at %dx%d in %s: the search's label on %d lines, its field %d px wide, first %v; want one line, 320 px at least, first",
+					size[0], size[1], lang, s.LabelLines, s.Width, s.First)
+			}
+		}
+	}
+	setLanguage(t, ctx, "en")
+}
+
+// TestBoardTakesTheDesktop: on a desktop screen (1920x1080) the board's
+// lanes take the window's width: capped with every page at 1400 px, a
+// dispatcher's wall of lanes left a blank third of the screen.
+func TestBoardTakesTheDesktop(t *testing.T) {
+	ctx := tab(t, dispatcher)
+	must(t, browser.Run(ctx, chromedp.EmulateViewport(1920, 1080), chromedp.Navigate(svc.url+"/board")))
+	w, err := browser.Get(ctx, chromedp.Evaluate[int](`Math.round(document.querySelector(".lanes").getBoundingClientRect().width)`))
+	must(t, err)
+	if w < 1920-64 {
+		t.Errorf("at 1920 px the board's lanes are %d px wide, want the window's width less the page's padding", w)
+	}
+	// Pages of forms keep their measure.
+	must(t, browser.Run(ctx, chromedp.Navigate(svc.url+"/tickets/new")))
+	w, err = browser.Get(ctx, chromedp.Evaluate[int](`Math.round(document.querySelector("main").getBoundingClientRect().width)`))
+	must(t, err)
+	if w > 1400 {
+		t.Errorf("at 1920 px the new ticket's page is %d px wide, want 1400 at most", w)
+	}
+}

@@ -292,7 +292,10 @@ func TestConflictDecided(t *testing.T) {
 	item := `li#cf-` + x.Conflict
 	must(t, browser.Run(ctx,
 		chromedp.Navigate(svc.url+"/conflicts"),
-		chromedp.Click(chromedp.CSS(item+` form button[name="resolution"][value="dismissed"]`)),
+		// Dropping the held change asks first: its button opens the
+		// question, and the red one under it decides.
+		chromedp.Click(chromedp.CSS(item+` details.cf-confirm > summary`)),
+		chromedp.Click(chromedp.CSS(item+` form button.danger[name="resolution"][value="dismissed"]`)),
 	))
 	if f := flash(t, ctx); f == "" {
 		t.Fatalf("no word after deciding")
