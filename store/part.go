@@ -486,7 +486,8 @@ func (s *PartService) FindUnits(ctx context.Context, loc app.LocationID, serial 
 // first, with their ticket's number and customer, and whether a defective
 // return of the same part and serial came at or after each. Both tables
 // are read through their serial indexes (0027_unit_fits.sql), whose
-// partial "serial <> ''" the query repeats so the planner may use them.
+// partial condition (a serial not empty) the query repeats so the planner
+// may use them.
 const unitFitsQuery = `
 	SELECT u.ticket_id, t.number, t.customer_name, u.part, u.serial, u.at,
 		EXISTS (SELECT 1 FROM movements m WHERE m.serial = u.serial COLLATE NOCASE AND m.serial <> '' AND m.part = u.part

@@ -44,7 +44,7 @@ type partPicker struct {
 	// center holds the results, and the units under them when there are.
 	units  *partUnits
 	center *fyne.Container
-	body   *fyne.Container // the form, center and buttons
+	body   *fyne.Container   // the form, center and buttons
 	hidden *widget.Hyperlink // "N more parts not for this model: show all"
 	// noneFit says that none of the parts listed is the ticket's model's,
 	// when the catalog lists none for it that matches: they are shown
