@@ -392,7 +392,8 @@ func TestChineseCountsTouchTheirWords(t *testing.T) {
 	}
 	texts := formsOf(t, "zh-Hans")
 	measured := regexp.MustCompile(`\{\{\.([A-Za-z]+)\}\}(?:百万像素|字节|像素|小时|分钟|毫米|个|件|张|条|种|项|笔|份|位|处|行|天|分|秒|版|次|名|页|台|箱|周|年|月)|第\{\{\.([A-Za-z]+)\}\}`)
-	counts := map[string]bool{"Count": true, "Max": true, "Min": true, "Total": true, "Shown": true, "N": true}
+	// A Duration is a count with its unit (2小时, 3天): 剩余2小时.
+	counts := map[string]bool{"Count": true, "Max": true, "Min": true, "Total": true, "Shown": true, "N": true, "Duration": true}
 	for _, forms := range texts {
 		for _, text := range forms {
 			for _, m := range measured.FindAllStringSubmatch(text, -1) {
