@@ -94,3 +94,21 @@ func TestDurationsGrouped(t *testing.T) {
 		})
 	}
 }
+
+// TestPartRowSaysItsQuantityInOneText: a part's row on the parts page
+// writes its quantity in one text with its word, which Chinese glues to
+// the count (数量3): the row pasted "数量" and a space and the number,
+// and Fyne could end a phone's line on 数量.
+func TestPartRowSaysItsQuantityInOneText(t *testing.T) {
+	for _, tc := range []struct{ lang, want string }{
+		{"en", "P-1 · Quantity 1,234"}, {"zh-Hans", "P-1 · 数量1,234"}, {"fr", "P-1 · Quantité 1’234"},
+		{"es", "P-1 · Cantidad 1234"}, {"pt", "P-1 · Quantidade 1.234"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			inLanguage(t, tc.lang)
+			if _, sub, _ := (&partsPage{}).rowText(partRow{part: app.Part{Number: "P-1"}, qty: 1234}); sub != tc.want {
+				t.Errorf("the row reads %q, want %q", sub, tc.want)
+			}
+		})
+	}
+}
