@@ -37,7 +37,7 @@ func TestErrorNumbersFollowTheNumberRule(t *testing.T) {
 	}{
 		{"en", "(12,000 × 9,000 pixels;", "(1,234,567 × 41 pixels;", "50 megapixels", "1,234 bytes but the photo was recorded with 1,235 bytes", "1,234,567 bytes but the photo was recorded with 1,234,568 bytes"},
 		{"zh-Hans", "（12,000×9,000像素；", "（1,234,567×41像素；", "上限为50百万像素", "上传大小为1,234字节，但照片记录的大小为1,235字节", "上传大小为1,234,567字节，但照片记录的大小为1,234,568字节"},
-		{"fr", "(12’000 × 9’000 pixels ;", "(1’234’567 × 41 pixels ;", "50 mégapixels", "1’234 octets, mais la photo a été enregistrée avec 1’235 octets", "1’234’567 octets, mais la photo a été enregistrée avec 1’234’568 octets"},
+		{"fr", "(12’000 × 9’000 pixels;", "(1’234’567 × 41 pixels;", "50 mégapixels", "1’234 octets, mais la photo a été enregistrée avec 1’235 octets", "1’234’567 octets, mais la photo a été enregistrée avec 1’234’568 octets"},
 		{"es", "(12.000 × 9000 píxeles;", "(1.234.567 × 41 píxeles;", "50 megapíxeles", "1234 bytes, pero la foto se registró con 1235 bytes", "1.234.567 bytes, pero la foto se registró con 1.234.568 bytes"},
 		{"pt", "(12.000 × 9.000 pixels;", "(1.234.567 × 41 pixels;", "50 megapixels", "1.234 bytes, mas a foto foi registrada com 1.235 bytes", "1.234.567 bytes, mas a foto foi registrada com 1.234.568 bytes"},
 	} {
