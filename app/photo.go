@@ -41,8 +41,10 @@ func CheckPhotoPixels(width, height int) error {
 	}
 	if int64(width)*int64(height) > MaxPhotoPixels {
 		return Errorf(EINVALID, "photo.too_many_pixels",
-			"The image is too large ({{.Width}} x {{.Height}} pixels; the limit is {{.Limit}} megapixels). Use a smaller photo.",
-			"Width", width, "Height", height, "Limit", MaxPhotoPixels/1_000_000)
+			"The image is too large ({{.Width}} × {{.Height}} pixels; the limit is {{.Limit}} megapixels). Use a smaller photo.",
+			// The limit in megapixels as a fraction, not cut to a whole
+			// number: a reader writes it with a decimal if it ever has one.
+			"Width", Number(width), "Height", Number(height), "Limit", Number(MaxPhotoPixels)/1e6)
 	}
 	return nil
 }

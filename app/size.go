@@ -1,6 +1,9 @@
 package app
 
-import "strconv"
+import (
+	"math"
+	"strconv"
+)
 
 // Size is a number of bytes an error's data holds (a limit, what is
 // held), under one of sizeKeys. Its String is the English text of the
@@ -75,4 +78,70 @@ func SizesOf(data map[string]any) map[string]int64 {
 		sizes[k] = n
 	}
 	return sizes
+}
+
+// Number is a measure an error's data holds under one of numberKeys (an
+// image's pixels, an upload's exact bytes). Its String is the English text
+// of the message; a reader in another language writes the number by its
+// own rule, assets/translations.Number (the terminal's numberText), whose
+// English this String equals.
+type Number float64
+
+// String is n in English: "9", "12,000", grouped by thousands with commas,
+// and one decimal unless it is whole, "12.5".
+func (n Number) String() string {
+	tenths := math.Round(float64(n) * 10)
+	if math.IsNaN(tenths) || math.IsInf(tenths, 0) || math.Abs(tenths) >= 1<<62 {
+		return "0"
+	}
+	t := int64(tenths)
+	sign := ""
+	if t < 0 {
+		sign, t = "-", -t
+	}
+	if t%10 == 0 {
+		return sign + groupEnglish(t/10)
+	}
+	return sign + groupEnglish(t/10) + "." + strconv.FormatInt(t%10, 10)
+}
+
+// numberKeys name the data of an Error that are measures a person reads
+// that are neither sizes nor amounts: an image's Width and Height in
+// pixels, its megapixel Limit, an upload's exact Length and recorded
+// Size in bytes (exact: the two differ by a byte, which a size rounded
+// to kilobytes would hide). A reader writes them by its language's number
+// rule, assets/translations.Number ("12,000", "12’000" in French),
+// as sizes by the size rule. Named, not typed, as sizeKeys are: the sync
+// wire's JSON brings them back plain numbers.
+var numberKeys = [...]string{"Width", "Height", "Limit", "Length", "Size"}
+
+// Numbers are the measures e's data holds by key (numberKeys): a number
+// made here or brought by JSON across the sync wire; nil when it holds
+// none. A key holding text (a size already written) is left out.
+func (e *Error) Numbers() map[string]float64 { return NumbersOf(e.Data) }
+
+// NumbersOf are the measures an Error's data holds by key, also once
+// stored in a conflict (Conflict.Data); nil when it holds none.
+func NumbersOf(data map[string]any) map[string]float64 {
+	var numbers map[string]float64
+	for _, k := range numberKeys {
+		var x float64
+		switch v := data[k].(type) {
+		case Number:
+			x = float64(v)
+		case int:
+			x = float64(v)
+		case int64:
+			x = float64(v)
+		case float64:
+			x = v
+		default:
+			continue
+		}
+		if numbers == nil {
+			numbers = make(map[string]float64, len(numberKeys))
+		}
+		numbers[k] = x
+	}
+	return numbers
 }

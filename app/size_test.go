@@ -46,3 +46,36 @@ func TestErrorSizes(t *testing.T) {
 		t.Errorf("an error without sizes has Sizes() %v", got)
 	}
 }
+
+// TestErrorNumbers: the measures an error names (an image's pixels, an
+// upload's exact bytes) are found by key, made here or brought by JSON
+// across the sync wire, and its English text writes them grouped as the
+// terminal's English does: "12,000 × 9,000", not the "12000 x 9000" it
+// pasted raw.
+func TestErrorNumbers(t *testing.T) {
+	e := app.AsError(app.CheckPhotoPixels(12000, 9000))
+	if got := e.Text(); got != "The image is too large (12,000 × 9,000 pixels; the limit is 50 megapixels). Use a smaller photo." {
+		t.Errorf("Text() = %q", got)
+	}
+	b, err := json.Marshal(e.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wire := app.Error{Key: e.Key}
+	if err := json.Unmarshal(b, &wire.Data); err != nil {
+		t.Fatal(err)
+	}
+	for _, got := range []map[string]float64{e.Numbers(), wire.Numbers()} {
+		if len(got) != 3 || got["Width"] != 12000 || got["Height"] != 9000 || got["Limit"] != 50 {
+			t.Errorf("Numbers() = %v, want Width 12000, Height 9000, Limit 50", got)
+		}
+	}
+	if got := app.Errorf(app.EINVALID, "x", "{{.Count}} of {{.Size}}", "Count", 3, "Size", "9KB").Numbers(); got != nil {
+		t.Errorf("an error whose Size is text has Numbers() %v", got)
+	}
+	for x, want := range map[float64]string{0: "0", 999: "999", 1234: "1,234", 1234567: "1,234,567", 12.5: "12.5", -1.5: "-1.5", 1e300: "0"} {
+		if got := app.Number(x).String(); got != want {
+			t.Errorf("Number(%v) = %q, want %q", x, got, want)
+		}
+	}
+}

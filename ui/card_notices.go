@@ -49,7 +49,7 @@ func (w *workflowCard) noticeButtons() []fyne.CanvasObject {
 func (w *workflowCard) askOnMyWay() {
 	names := make([]string, len(etaChoices))
 	for i, d := range etaChoices {
-		names[i] = lang.X("notice.eta_minutes", "In {{.Minutes}} min", map[string]any{"Minutes": int(d / time.Minute)})
+		names[i] = lang.X("notice.eta_minutes", "In {{.Minutes}} min", map[string]any{"Minutes": countText(int(d / time.Minute))})
 	}
 	eta := newScanSelect(w.keys, names, nil)
 	eta.SetSelectedIndex(1)

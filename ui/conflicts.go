@@ -318,6 +318,9 @@ func (in *conflictInbox) change(c app.Conflict, cc conflictContext) fyne.CanvasO
 	for k, n := range app.SizesOf(data) {
 		data[k] = sizeText(n) // a refused signature's report limit: "32Ko"
 	}
+	for k, x := range app.NumbersOf(data) {
+		data[k] = numberText(x)
+	}
 	text := lang.X(key, message, data)
 	ours, theirs := c.Ours, c.Theirs
 	if c.Kind != app.ConflictField {

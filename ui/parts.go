@@ -308,7 +308,9 @@ func (p *partsPage) rowText(r partRow) (title, sub string, importance widget.Imp
 	case r.where != "":
 		sub += " · " + lang.X("parts.qty_at", "{{.Qty}} at {{.Where}}", map[string]any{"Qty": countText(r.qty), "Where": r.where})
 	default:
-		sub += " · " + lang.X("parts.qty", "Quantity") + " " + countText(r.qty)
+		// One text, not "Quantity" and a space and the number: Chinese
+		// glues its count to the word (数量3), which Fyne then cannot part.
+		sub += " · " + lang.X("parts.qty_row", "Quantity {{.Qty}}", map[string]any{"Qty": countText(r.qty)})
 	}
 	if r.pending != 0 {
 		sub += " · " + lang.X("parts.pending", "{{.Count}} not yet synced", map[string]any{"Count": countText(r.pending)})

@@ -139,10 +139,10 @@ func TestPhotoBombs(t *testing.T) {
 	if got := len(ticketNow(t, deps, tk.ID).Photos); got != before {
 		t.Errorf("the bomb was attached (%d photos, want %d)", got, before)
 	}
-	if shown := labels(w.Canvas().Overlays().Top()); !strings.Contains(shown, "16000 x 16000") {
+	if shown := labels(w.Canvas().Overlays().Top()); !strings.Contains(shown, "16,000 × 16,000") {
 		t.Errorf("the error does not say why:\n%s", shown)
 	}
-	if strings.Contains(term.ScanStatus(), "16000 x 16000") {
+	if strings.Contains(term.ScanStatus(), "16,000 × 16,000") {
 		t.Errorf("the error in the dialog is repeated in the status line: %q", term.ScanStatus())
 	}
 	w.Canvas().Overlays().Remove(w.Canvas().Overlays().Top())

@@ -19,18 +19,22 @@ import (
 // errorText translates an error for a person: an *app.Error by its key and
 // data, its sizes written by the one size rule (sizeText: "50Mo" in
 // French; the messages had "{{.Limit}} MB" with the number in megabytes
-// pasted raw), anything else as the generic internal message (details go
+// pasted raw) and its other measures by the number rule (numberText: an
+// image's "12’000 x 9’000" pixels in French), anything else as the generic internal message (details go
 // to logs).
 func errorText(err error) string {
 	var e *app.Error
 	if errors.As(err, &e) {
-		sizes := e.Sizes()
-		if len(sizes) == 0 {
+		sizes, numbers := e.Sizes(), e.Numbers()
+		if len(sizes) == 0 && len(numbers) == 0 {
 			return lang.X(e.Key, e.Message, e.Data)
 		}
 		data := maps.Clone(e.Data)
 		for k, n := range sizes {
 			data[k] = sizeText(n)
+		}
+		for k, x := range numbers {
+			data[k] = numberText(x) // an image's "12,000 x 9,000" pixels
 		}
 		return lang.X(e.Key, e.Message, data)
 	}
@@ -150,6 +154,11 @@ func printer() *numfmt.Printer {
 // grouping, which a label must not break inside).
 func countText[N int | int64](n N) string { return translations.Count(uiLanguage(), int64(n)) }
 
+// numberText is x, a measure an error names (app.Error.Numbers), as the
+// UI language's reader writes it: translations.Number, "12,000", "12’000",
+// one decimal when it is not whole ("12,5" in French).
+func numberText(x float64) string { return translations.Number(uiLanguage(), x) }
+
 // moneyText formats an amount in the user's locale with its currency's
 // symbol, e.g. "¥1,234.50", "1’234,50 €" or "US$12.00": the digits by
 // translations.Amount, the rule the counts follow too.
@@ -258,16 +267,16 @@ func resolveByText(t app.Ticket, now time.Time) string {
 func shortDuration(d time.Duration) string {
 	switch {
 	case d >= 48*time.Hour:
-		return lang.X("duration.days", "{{.N}} d", map[string]any{"N": int(d.Hours() / 24)})
+		return lang.X("duration.days", "{{.N}} d", map[string]any{"N": countText(int(d.Hours() / 24))})
 	case d >= time.Hour:
-		return lang.X("duration.hours", "{{.N}} h", map[string]any{"N": int(d.Hours())})
+		return lang.X("duration.hours", "{{.N}} h", map[string]any{"N": countText(int(d.Hours()))})
 	}
 	return minutesText(int(d.Minutes()))
 }
 
 // minutesText is n minutes as the screens' language writes them.
 func minutesText(n int) string {
-	return lang.X("duration.minutes", "{{.N}} min", map[string]any{"N": n})
+	return lang.X("duration.minutes", "{{.N}} min", map[string]any{"N": countText(n)})
 }
 
 func categoryText(c app.Category) string {

@@ -56,7 +56,7 @@ func TestCountsInTheReadersFormat(t *testing.T) {
 	})
 	for _, tc := range []struct{ lang, rows, size, upgrade string }{
 		{"en", "9,532 records", "1,000", "42,000 of 100,000 parts"},
-		{"zh", "9,532", "1,000", "42,000 / 100,000个备件"},
+		{"zh", "9,532", "1,000", "42,000/100,000个备件"},
 		{"fr", "9’532 enregistrements", "1’000", "42’000 sur 100’000 pièces"},
 		{"es", "9532 registros", "1000", "42.000 de 100.000 repuestos"},
 		{"pt", "9.532 registros", "1.000", "42.000 de 100.000 peças"},

@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"unicode"
@@ -32,6 +33,39 @@ func TestChineseMoneyTextsWrapWell(t *testing.T) {
 					if strings.TrimFunc(r.Text, unicode.IsPunct) == "" {
 						t.Errorf("%s at %v wide: row %d is %q alone:\n%s", key, width, i, r.Text, rowsText(rows))
 					}
+					if i < len(rows)-1 && r.MinSize().Width < width/2 {
+						t.Errorf("%s at %v wide: row %d %q is under half full:\n%s", key, width, i, r.Text, rowsText(rows))
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestChineseCountTextsWrapWell: the zh-Hans texts that say a count in
+// mid-sentence (有3项修改尚未发送, 共109种备件，显示其中42种) wrap well at
+// a phone's and a desktop's widths: the count touches the words on both
+// sides, so Fyne, which breaks a line at its last space [2.7.1], has no
+// space to break at before the count and fills each row. With "有 {{.Count}}项"
+// a phone's first row was 有 alone, the count and the rest below. No row
+// of a paragraph but its last is under half full.
+func TestChineseCountTextsWrapWell(t *testing.T) {
+	test.NewTempApp(t)
+	zh := terminalTexts(t, "zh-Hans")
+	data := regexp.MustCompile(`\{\{\.[A-Za-z]+\}\}`)
+	for _, key := range []string{
+		"settings.sign_out_unsent/other", "settings.sign_out_conflicts/other", "settings.sign_out_really/other",
+		"count.shown/other", "count.serials_unknown", "draft.too_long", "photo.quota", "parts.hidden/other",
+	} {
+		text, ok := zh[key]
+		if !ok {
+			t.Fatalf("zh-Hans has no text %q", key)
+		}
+		text = strings.ReplaceAll(text, "{{.HeldSize}}", "1.5MB")
+		text = data.ReplaceAllString(text, "1,234")
+		for _, width := range []float32{200, 300, 420, 540, 680} {
+			for _, rows := range wrappedRows(text, width) {
+				for i, r := range rows {
 					if i < len(rows)-1 && r.MinSize().Width < width/2 {
 						t.Errorf("%s at %v wide: row %d %q is under half full:\n%s", key, width, i, r.Text, rowsText(rows))
 					}

@@ -1,6 +1,9 @@
 package translations
 
-import "strconv"
+import (
+	"math"
+	"strconv"
+)
 
 // Numbers are written as each language's readers write them in running
 // text: digits grouped by thousands with the language's separator, and
@@ -82,6 +85,28 @@ func Fixed(language string, n int64, places int) string {
 	return whole + s.decimal + strconv.FormatUint(a%unit+unit, 10)[1:]
 }
 
+// Number is x as a reader of language writes a measure that is not a
+// size or an amount (an image's megapixels): a whole number as Count
+// writes it, "12,000", "12’000", "12000" (es), and anything else to one
+// decimal, as Size writes megabytes, "12.5", "12,5", "1’234,5". NaN and
+// the infinities, which no measure is, are written as 0.
+func Number(language string, x float64) string {
+	tenths := math.Round(x * 10)
+	if math.IsNaN(tenths) || math.IsInf(tenths, 0) || math.Abs(tenths) >= 1<<62 {
+		return "0"
+	}
+	return oneDecimal(language, int64(tenths))
+}
+
+// oneDecimal is tenths of a unit, with one decimal unless it is whole:
+// "50", "1.5". Size writes megabytes by it too.
+func oneDecimal(language string, tenths int64) string {
+	if tenths%10 == 0 {
+		return Count(language, tenths/10)
+	}
+	return Fixed(language, tenths, 1)
+}
+
 // grouped is the digits with s's separator between each group of three
 // from the right, when there are at least s.minGrouped of them.
 func grouped(s numberStyle, digits string) string {
@@ -100,6 +125,9 @@ func grouped(s numberStyle, digits string) string {
 
 // Count is the package's Count in the catalog's language.
 func (c *Catalog) Count(n int64) string { return Count(c.lang, n) }
+
+// Number is the package's Number in the catalog's language.
+func (c *Catalog) Number(x float64) string { return Number(c.lang, x) }
 
 // Amount is the package's Amount in the catalog's language.
 func (c *Catalog) Amount(minor int64) string { return Amount(c.lang, minor) }

@@ -70,3 +70,46 @@ func TestFixed(t *testing.T) {
 		}
 	}
 }
+
+// TestNumber: a measure that is neither a size nor an amount (an image's
+// pixels, an upload's exact bytes, a limit in megapixels) is written by
+// the rule of the counts when whole, and with one decimal, as a size in
+// megabytes, when not: an error pasted "12000 x 9000" raw in every
+// language.
+func TestNumber(t *testing.T) {
+	for _, tc := range []struct {
+		lang string
+		x    float64
+		want string
+	}{
+		{"en", 9000, "9,000"},
+		{"en", 1234567, "1,234,567"},
+		{"en", 12.5, "12.5"},
+		{"en", 50, "50"},
+		{"zh-Hans", 9000, "9,000"},
+		{"zh-Hans", 1234567, "1,234,567"},
+		{"zh-Hans", 12.5, "12.5"},
+		{"fr", 9000, "9’000"},
+		{"fr", 1234567, "1’234’567"},
+		{"fr", 12.5, "12,5"},
+		{"fr", 1234.5, "1’234,5"},
+		{"es", 9000, "9000"},
+		{"es", 1234567, "1.234.567"},
+		{"es", 12.5, "12,5"},
+		{"pt", 9000, "9.000"},
+		{"pt", 1234567, "1.234.567"},
+		{"pt", 12.5, "12,5"},
+		{"en", 12.25, "12.3"}, // to the tenth
+		{"en", -1.5, "-1.5"},
+		{"en", math.NaN(), "0"},
+		{"en", math.Inf(1), "0"},
+		{"en", 1e300, "0"},
+	} {
+		if got := Number(tc.lang, tc.x); got != tc.want {
+			t.Errorf("Number(%q, %v) = %q, want %q", tc.lang, tc.x, got, tc.want)
+		}
+		if got := For(tc.lang).Number(tc.x); got != tc.want {
+			t.Errorf("For(%q).Number(%v) = %q, want %q", tc.lang, tc.x, got, tc.want)
+		}
+	}
+}

@@ -30,11 +30,7 @@ var SizeEnglish = map[SizeUnit]string{
 func Size(language string, n int64) (unit SizeUnit, number string) {
 	switch {
 	case n >= 1<<20:
-		tenths := (n/(1<<10)*10 + 1<<9) >> 10
-		if tenths%10 == 0 {
-			return Megabytes, Count(language, tenths/10)
-		}
-		return Megabytes, Fixed(language, tenths, 1)
+		return Megabytes, oneDecimal(language, (n/(1<<10)*10+1<<9)>>10)
 	case n >= 1<<10:
 		return Kilobytes, Count(language, n>>10)
 	}

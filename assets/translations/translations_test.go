@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 )
 
 func TestFilesParse(t *testing.T) {
@@ -366,6 +367,77 @@ func TestChineseCountsTouchTheirMeasureWord(t *testing.T) {
 		for _, text := range forms {
 			for _, m := range append(counted.FindAllString(text, -1), ordinal.FindAllString(text, -1)...) {
 				t.Errorf("zh-Hans.json %s keeps a space in %q: %s", key, m, text)
+			}
+		}
+	}
+}
+
+// TestChineseCountsTouchTheirWords: a Chinese count stands against the
+// words on both sides of it, 有3个, 最多20个字符, 1到{{.Max}}, 已完成5/12个,
+// as mainland screens write it: 131 texts had "有 {{.Count}}个", and Fyne
+// breaks a line only at a space while there is one to break at
+// (findSpaceIndex in widget/richtext.go; without one it breaks between
+// any two runes) [2.7.1], so a phone ended a line on 有 or 最多 and put
+// the count on the next. A count is a whole number written in the text,
+// or a value a measure word follows somewhere in the file (or 第
+// precedes). The spaces kept are those beside Latin words and names
+// (工单 {{.Number}} 已关闭), where a line may break.
+func TestChineseCountsTouchTheirWords(t *testing.T) {
+	// Their number is an amount of money (a Total) or a header's name, not
+	// a count: Chinese keeps a space beside a currency code (US$12.00).
+	notCounts := map[string]bool{
+		"estimate.exceeded": true, "estimate.exceeded_text": true, "estimate.needed": true,
+		"estimate.needed_text": true, "warranty.total": true, "sign.what": true,
+		"sync.bad_app_version": true,
+	}
+	texts := formsOf(t, "zh-Hans")
+	measured := regexp.MustCompile(`\{\{\.([A-Za-z]+)\}\}(?:百万像素|字节|像素|小时|分钟|毫米|个|件|张|条|种|项|笔|份|位|处|行|天|分|秒|版|次|名|页|台|箱|周|年|月)|第\{\{\.([A-Za-z]+)\}\}`)
+	// A Duration is a count with its unit (2小时, 3天): 剩余2小时.
+	counts := map[string]bool{"Count": true, "Max": true, "Min": true, "Total": true, "Shown": true, "N": true, "Duration": true}
+	for _, forms := range texts {
+		for _, text := range forms {
+			for _, m := range measured.FindAllStringSubmatch(text, -1) {
+				counts[m[1]+m[2]] = true
+			}
+		}
+	}
+	token := regexp.MustCompile(`\{\{\.([A-Za-z]+)\}\}|[0-9][0-9,]*`)
+	ratio := regexp.MustCompile(`(\}\}|[0-9])[ \x{00a0}\x{202f}]+/|/[ \x{00a0}\x{202f}]+(\{\{|[0-9])`)
+	space := func(r rune) bool { return r == ' ' || r == '\u00a0' || r == '\u202f' }
+	chinese := func(r rune) bool {
+		return unicode.Is(unicode.Han, r) || r >= 0x3000 && r <= 0x303f || r >= 0xff00 && r <= 0xffef || strings.ContainsRune("“”‘’…", r)
+	}
+	// partOfWord: a rune that makes digits part of a code, a date, a time
+	// or a decimal (A4, 2026-11-27, 14:30, 1234.50, 13%), not a count.
+	partOfWord := func(r rune) bool {
+		return r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(".,:/%+-", r))
+	}
+	for key, forms := range texts {
+		if notCounts[key] {
+			continue
+		}
+		for _, text := range forms {
+			rs := []rune(text)
+			for _, loc := range token.FindAllStringSubmatchIndex(text, -1) {
+				from, to := utf8.RuneCountInString(text[:loc[0]]), utf8.RuneCountInString(text[:loc[1]])
+				if loc[2] >= 0 && !counts[text[loc[2]:loc[3]]] ||
+					loc[2] < 0 && (from > 0 && partOfWord(rs[from-1]) || to < len(rs) && partOfWord(rs[to])) {
+					continue
+				}
+				l := from
+				for l > 0 && space(rs[l-1]) {
+					l--
+				}
+				r := to
+				for r < len(rs) && space(rs[r]) {
+					r++
+				}
+				if l < from && l > 0 && chinese(rs[l-1]) || r > to && r < len(rs) && chinese(rs[r]) {
+					t.Errorf("zh-Hans.json %s: a space parts the count %s from its words: %s", key, string(rs[from:to]), text)
+				}
+			}
+			if m := ratio.FindString(text); m != "" {
+				t.Errorf("zh-Hans.json %s: a space parts a count from its %q: %s", key, m, text)
 			}
 		}
 	}

@@ -351,7 +351,7 @@ func (u *photoUploads) create(w http.ResponseWriter, r *http.Request, p Principa
 		return
 	}
 	if length != size {
-		writeError(w, app.Errorf(app.EINVALID, "photo.size_mismatch", "The upload is {{.Length}} bytes but the photo was recorded with {{.Size}}.", "Length", length, "Size", size))
+		writeError(w, app.Errorf(app.EINVALID, "photo.size_mismatch", "The upload is {{.Length}} bytes but the photo was recorded with {{.Size}} bytes.", "Length", app.Number(length), "Size", app.Number(size)))
 		return
 	}
 	if done, err := u.alreadyVerified(ctx, p.Tenant, sha); err != nil {

@@ -398,7 +398,7 @@ func durationText(cat *translations.Catalog, d time.Duration) string {
 	days, hours, mins := m/(24*60), m/60%24, m%60
 	switch {
 	case days > 0:
-		return cat.Text("console.board.dur_dh", "{{.D}} d {{.H}} h", map[string]any{"D": days, "H": hours})
+		return cat.Text("console.board.dur_dh", "{{.D}} d {{.H}} h", map[string]any{"D": cat.Count(int64(days)), "H": hours})
 	case hours > 0:
 		return cat.Text("console.board.dur_hm", "{{.H}} h {{.M}} min", map[string]any{"H": hours, "M": mins})
 	}

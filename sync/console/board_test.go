@@ -748,7 +748,7 @@ func TestBoardCountsTakePluralForms(t *testing.T) {
 			{"fr", "1 sur 1 ticket ·", "3 sur 3 tickets ·", "1 ouvert · 0 en retard"},
 			{"es", "1 de 1 orden ·", "3 de 3 órdenes ·", "1 abierta · 0 vencidas"},
 			{"pt", "1 de 1 chamado ·", "3 de 3 chamados ·", "1 aberto · 0 atrasado"},
-			{"zh-Hans", "共 1个工单", "共 3个工单", "1 未结 · 0 逾期"},
+			{"zh-Hans", "共1个工单", "共3个工单", "1未结 · 0逾期"},
 		} {
 			if err := tc.db.SetConsoleLanguage(t.Context(), "t1", "dispatcher@t1", c.lang); err != nil {
 				t.Fatal(err)

@@ -86,9 +86,9 @@ func devicesAgo(s *Session, d time.Duration) string {
 	case d < time.Minute:
 		return s.T.Text("console.devices.just_now", "just now", nil)
 	case d < time.Hour:
-		return s.T.Text("console.devices.minutes_ago", "{{.N}} min ago", map[string]any{"N": int(d / time.Minute)})
+		return s.T.Text("console.devices.minutes_ago", "{{.N}} min ago", map[string]any{"N": s.T.Count(int64(d / time.Minute))})
 	case d < 48*time.Hour:
-		return s.T.Text("console.devices.hours_ago", "{{.N}} h ago", map[string]any{"N": int(d / time.Hour)})
+		return s.T.Text("console.devices.hours_ago", "{{.N}} h ago", map[string]any{"N": s.T.Count(int64(d / time.Hour))})
 	}
 	days := int(d / (24 * time.Hour))
 	return pluralText(s.T, "console.devices.days_ago", "{{.N}} days ago", days, map[string]any{"N": days})

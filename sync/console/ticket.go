@@ -88,11 +88,11 @@ func slaOn(cat *translations.Catalog, label string, target, now time.Time, open 
 func slaDuration(cat *translations.Catalog, d time.Duration) string {
 	switch {
 	case d >= 48*time.Hour:
-		return cat.Text("duration.days", "{{.N}} d", map[string]any{"N": int(d.Hours() / 24)})
+		return cat.Text("duration.days", "{{.N}} d", map[string]any{"N": cat.Count(int64(d.Hours() / 24))})
 	case d >= time.Hour:
-		return cat.Text("duration.hours", "{{.N}} h", map[string]any{"N": int(d.Hours())})
+		return cat.Text("duration.hours", "{{.N}} h", map[string]any{"N": cat.Count(int64(d.Hours()))})
 	}
-	return cat.Text("duration.minutes", "{{.N}} min", map[string]any{"N": int(d.Minutes())})
+	return cat.Text("duration.minutes", "{{.N}} min", map[string]any{"N": cat.Count(int64(d.Minutes()))})
 }
 
 var kindTexts = map[app.TicketKind]textKey{
