@@ -281,16 +281,24 @@ func TestOnWayNamesEveryRequestOfATicket(t *testing.T) {
 	}
 }
 
-// TestCancelARequestAsksWhyAndSendsIt: cancelling asks for a reason and
-// can be kept; confirmed, it sends part.cancel_request.
-func TestCancelARequestAsksWhyAndSendsIt(t *testing.T) {
-	s := newSupplyWorld(t)
+// requestedPart puts a ticket in progress with one part the van lacks
+// requested for it, and shows it.
+func (s *supplyWorld) requestedPart(t *testing.T) (app.Ticket, app.Part) {
+	t.Helper()
 	tk := workingTicket(t, s.term, s.ds, s.deps)
 	part := s.missingParts(t, tk.Product.Model, 1)[0]
 	if _, err := s.deps.Commit.Commit(t.Context(), s.deps.Actor, &app.RequestPart{Request: app.PartRequest{ID: app.NewID(), Ticket: tk.ID, Part: part.Number, Qty: 1, Urgency: app.UrgencyNormal, To: demoVan}}); err != nil {
 		t.Fatal(err)
 	}
 	s.term.Detail().Show(tk.ID)
+	return tk, part
+}
+
+// TestCancelARequestAsksWhyAndSendsIt: cancelling asks for a reason and
+// can be kept; confirmed, it sends part.cancel_request.
+func TestCancelARequestAsksWhyAndSendsIt(t *testing.T) {
+	s := newSupplyWorld(t)
+	tk, _ := s.requestedPart(t)
 	tapButton(t, s.term.Detail().Object(), "Cancel request")
 	ask := s.w.Canvas().Overlays().Top()
 	// A cancelled request cannot be taken back: the form's confirming
@@ -329,12 +337,7 @@ func TestCancelARequestAsksWhyAndSendsIt(t *testing.T) {
 // the dialog), the line then gone; the ticket completes.
 func TestCompleteSaysARequestIsStillOpen(t *testing.T) {
 	s := newSupplyWorld(t)
-	tk := workingTicket(t, s.term, s.ds, s.deps)
-	part := s.missingParts(t, tk.Product.Model, 1)[0]
-	if _, err := s.deps.Commit.Commit(t.Context(), s.deps.Actor, &app.RequestPart{Request: app.PartRequest{ID: app.NewID(), Ticket: tk.ID, Part: part.Number, Qty: 1, Urgency: app.UrgencyNormal, To: demoVan}}); err != nil {
-		t.Fatal(err)
-	}
-	s.term.Detail().Show(tk.ID)
+	tk, part := s.requestedPart(t)
 	tapButton(t, s.term.Detail().Object(), "Complete")
 	dlg := s.w.Canvas().Overlays().Top()
 	still := "is still requested from the office"
