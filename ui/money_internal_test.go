@@ -1,13 +1,16 @@
 package ui
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/fieldbench/fieldbench/app"
 )
 
 // TestParseAmount: amounts typed in major units are read exactly into
-// minor units, with a dot or a comma; anything else is refused, bounded.
+// minor units, with a dot or a comma, thousands grouped as the languages
+// group them ("1 200,50" in French was refused); anything else is
+// refused, bounded.
 func TestParseAmount(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
@@ -30,8 +33,28 @@ func TestParseAmount(t *testing.T) {
 		{"-5", 0, false},
 		{"+5", 0, false},
 		{"1e3", 0, false},
-		{"1 000", 0, false},
-		{"1,000.50", 0, false},
+		{"1 000", 100000, true},
+		{"1 200,50", 120050, true},
+		{"1\u00a0200,50", 120050, true},
+		{"1\u202f200,50", 120050, true},
+		{"12 345 678,9", 1234567890, true},
+		{"1.200,50", 120050, true},
+		{"1,000.50", 100050, true},
+		{"1.000.000", 100000000, true},
+		{"1,000,000", 100000000, true},
+		{"1,234,567.89", 123456789, true},
+		{"1 20", 0, false},
+		{"1 2000", 0, false},
+		{"1234 567", 0, false},
+		{" 1 ", 100, true},
+		{"1  000", 0, false},
+		{"1,000,00", 0, false},
+		{"1.00.000", 0, false},
+		{"1,000.000,50", 0, false},
+		{"1.000,5,0", 0, false},
+		{"1_000", 0, false},
+		{",50", 0, false},
+		{"1.234,567", 0, false},
 		{"¥67.80", 0, false},
 		{"123456789012345678901", 0, false},
 		{"٦٧", 0, false}, // other digits are not read as ASCII ones
@@ -45,6 +68,26 @@ func TestParseAmount(t *testing.T) {
 		in := amountText(app.Money{Amount: m, Currency: "CNY"})
 		if got, err := parseAmount(in, "CNY"); err != nil || got.Amount != m {
 			t.Errorf("amountText(%d) = %q reads back as %v, %v", m, in, got, err)
+		}
+	}
+}
+
+// TestAmountThatReadsTwoWays: "1.234" is 1234 in Spanish and 1.234 in
+// English; the form says so and asks for no thousands mark, rather than
+// the general text about two decimals, which does not say what is wrong.
+func TestAmountThatReadsTwoWays(t *testing.T) {
+	for _, in := range []string{"1.234", "1,234", "12,500"} {
+		_, err := parseAmount(in, "CNY")
+		var e *app.Error
+		if !errors.As(err, &e) || e.Key != "money.ambiguous_amount" || e.Data["Amount"] != in {
+			t.Errorf("parseAmount(%q): %v, want money.ambiguous_amount naming it", in, err)
+		}
+	}
+	for _, in := range []string{"1 234", "1.234,00", "1,234.00", "1.2345"} {
+		_, err := parseAmount(in, "CNY")
+		var e *app.Error
+		if errors.As(err, &e) && e.Key == "money.ambiguous_amount" {
+			t.Errorf("parseAmount(%q) called ambiguous", in)
 		}
 	}
 }

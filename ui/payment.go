@@ -59,18 +59,63 @@ func (t *Terminal) choose(title, message, keep string, choices ...choice) {
 const maxAmountText = 20
 
 // parseAmount reads an amount typed in the currency's major unit ("67.8",
-// "67,80", "1200") exactly into minor units: no floating point, at most
-// two decimals, a dot or a comma before them (the UI's languages write
-// either), no thousands separators (which one would be ambiguous).
+// "67,80", "1200", "1 200,50", "1.200,50", "1,200.50") exactly into minor
+// units: no floating point, at most two decimals, a dot or a comma before
+// them (the UI's languages write either). Thousands are grouped by threes
+// with a space (French writes "1 200,50", often with a no-break space), or
+// with the mark that is not the decimal one when both appear, or with one
+// mark used twice ("1.000.000"). One mark alone before three digits
+// ("1.234", "1,234") reads two ways across the languages, so it is
+// refused with a text that says so rather than guessed.
 func parseAmount(text, currency string) (app.Money, error) {
 	bad := app.Errorf(app.EINVALID, "money.bad_amount", "Type the amount as a number with up to two decimals, such as 67.80.")
 	s := strings.TrimSpace(text)
-	if s == "" || len(s) > maxAmountText {
+	if s == "" || len(s) > maxAmountText || strings.Contains(s, "_") {
 		return app.Money{}, bad
 	}
-	whole, frac, found := strings.Cut(strings.ReplaceAll(s, ",", "."), ".")
-	if whole == "" || len(frac) > 2 || found && frac == "" {
+	// A space of any width between digits groups thousands in French.
+	s = strings.NewReplacer(" ", "_", "\u00a0", "_", "\u202f", "_", "\u2009", "_").Replace(s)
+	dots, commas := strings.Count(s, "."), strings.Count(s, ",")
+	groups, decimal := "_", ""
+	switch {
+	case dots > 0 && commas > 0: // the last mark is the decimal one
+		decimal, groups = ",", "_."
+		if strings.LastIndex(s, ".") > strings.LastIndex(s, ",") {
+			decimal, groups = ".", "_,"
+		}
+	case dots > 1:
+		groups = "_."
+	case commas > 1:
+		groups = "_,"
+	case dots == 1:
+		decimal = "."
+	case commas == 1:
+		decimal = ","
+	}
+	whole, frac, found := s, "", false
+	if decimal != "" {
+		whole, frac, found = strings.Cut(s, decimal)
+	}
+	if found && len(frac) == 3 && dots+commas == 1 && !strings.Contains(whole, "_") {
+		return app.Money{}, app.Errorf(app.EINVALID, "money.ambiguous_amount",
+			"{{.Amount}} reads as thousands in some languages and as decimals in others: type it with no thousands mark, such as 1234 or 1234.50.", "Amount", text)
+	}
+	if whole == "" || len(frac) > 2 || found && frac == "" || strings.ContainsAny(frac, "_.,") {
 		return app.Money{}, bad
+	}
+	// Grouped thousands: one to three digits first, then exactly three
+	// after each mark; a mark at either end or twice in a row is refused.
+	if strings.ContainsAny(whole, "_.,") {
+		parts := strings.FieldsFunc(whole, func(r rune) bool { return strings.ContainsRune(groups, r) })
+		if len(parts) != strings.Count(whole, "_")+strings.Count(whole, ".")+strings.Count(whole, ",")+1 || len(parts[0]) > 3 {
+			return app.Money{}, bad
+		}
+		for _, g := range parts[1:] {
+			if len(g) != 3 {
+				return app.Money{}, bad
+			}
+		}
+		whole = strings.Join(parts, "")
 	}
 	var amount int64
 	for _, r := range whole + (frac + "00")[:2] {
@@ -89,7 +134,7 @@ func parseAmount(text, currency string) (app.Money, error) {
 // amountText is m as the amount field shows it: major units with two
 // decimals, no symbol, for parseAmount to read back, with the decimal mark
 // of the UI language ("56,50" in Spanish, beside "56,50 ¥" in the text
-// above the field) but no grouping, which parseAmount would refuse.
+// above the field) and no grouping, so that it reads back in every language.
 func amountText(m app.Money) string {
 	if m.Amount <= 0 {
 		return ""
