@@ -38,6 +38,8 @@ func TestParseAmount(t *testing.T) {
 		{"1\u00a0200,50", 120050, true},
 		{"1\u202f200,50", 120050, true},
 		{"12 345 678,9", 1234567890, true},
+		{"1\u2019200,50", 120050, true}, // as the app writes French amounts
+		{"1'200.50", 120050, true},
 		{"1.200,50", 120050, true},
 		{"1,000.50", 100050, true},
 		{"1.000.000", 100000000, true},

@@ -62,7 +62,8 @@ const maxAmountText = 20
 // "67,80", "1200", "1 200,50", "1.200,50", "1,200.50") exactly into minor
 // units: no floating point, at most two decimals, a dot or a comma before
 // them (the UI's languages write either). Thousands are grouped by threes
-// with a space (French writes "1 200,50", often with a no-break space), or
+// with a space (French writes "1 200,50", often with a no-break space) or
+// an apostrophe (as the app writes French, "1’200,50"), or
 // with the mark that is not the decimal one when both appear, or with one
 // mark used twice ("1.000.000"). One mark alone before three digits
 // ("1.234", "1,234") reads two ways across the languages, so it is
@@ -73,8 +74,10 @@ func parseAmount(text, currency string) (app.Money, error) {
 	if s == "" || len(s) > maxAmountText || strings.Contains(s, "_") {
 		return app.Money{}, bad
 	}
-	// A space of any width between digits groups thousands in French.
-	s = strings.NewReplacer(" ", "_", "\u00a0", "_", "\u202f", "_", "\u2009", "_").Replace(s)
+	// A space of any width between digits groups thousands in French, or
+	// the apostrophe the app's own French texts group with (translations'
+	// numberStyles: "1’200,50 ¥" above the field).
+	s = strings.NewReplacer(" ", "_", "\u00a0", "_", "\u202f", "_", "\u2009", "_", "\u2019", "_", "'", "_").Replace(s)
 	dots, commas := strings.Count(s, "."), strings.Count(s, ",")
 	groups, decimal := "_", ""
 	switch {
