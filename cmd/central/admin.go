@@ -107,6 +107,31 @@ func (c *adminClient) ticketID(ctx context.Context, idOrNumber string) (app.Tick
 	return "", app.Errorf(app.ENOTFOUND, "central.no_ticket", "No ticket with the ID or number {{.Ticket}} on the server; list them with central admin tickets.", "Ticket", idOrNumber)
 }
 
+// ticketArgByNumber lets a mutation's "ticket" be the number the terminal
+// shows, as every other command takes it: the dispatcher copies
+// "FB-2026-002767" from a screen, and the API is keyed by ID. Arguments
+// that are not a JSON object, or whose "ticket" is not a string (a
+// ticket.create's is the whole ticket), or name no ticket there is, go as
+// given, for the server to answer.
+func (c *adminClient) ticketArgByNumber(ctx context.Context, args json.RawMessage) (json.RawMessage, error) {
+	var fields map[string]json.RawMessage
+	var named string
+	if json.Unmarshal(args, &fields) != nil || json.Unmarshal(fields["ticket"], &named) != nil || named == "" {
+		return args, nil
+	}
+	id, err := c.ticketID(ctx, named)
+	if app.ErrorCode(err) == app.ENOTFOUND || err == nil && string(id) == named {
+		return args, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if fields["ticket"], err = json.Marshal(id); err != nil {
+		return nil, err
+	}
+	return json.Marshal(fields)
+}
+
 // mutationName splits a mutation's name as the dispatcher gave it, with or
 // without its version: "ticket.update" and "ticket.update.v1" are both
 // version 1 of ticket.update (the error log and conflicts show the second).
@@ -337,7 +362,11 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		name, version := mutationName(args[0])
-		return c.json(ctx, http.MethodPost, "/v1/admin/mutations", central.AdminMutation{Name: name, Version: version, Args: json.RawMessage(args[1])}, nil)
+		margs, err := c.ticketArgByNumber(ctx, json.RawMessage(args[1]))
+		if err != nil {
+			return err
+		}
+		return c.json(ctx, http.MethodPost, "/v1/admin/mutations", central.AdminMutation{Name: name, Version: version, Args: margs}, nil)
 	case "import":
 		if err := need(args, 2, "import parts|stock|rules FILE.csv"); err != nil {
 			return err

@@ -49,7 +49,9 @@ func TestAdminNamesTicketsAndMutationsAsShown(t *testing.T) {
 		{"CustomerByNumber", []string{"customer", "FB-2026-002700", "address", "2 Road"}, "", "", `was "1 Road"`, "2 Road"},
 		{"MutateWithoutVersion", []string{"mutate", "ticket.update", `{"ticket":"tk-1","set":{"customer_address":"3 Road"},"base":{"customer_address":"2 Road"}}`}, "", "", "", "3 Road"},
 		{"MutateWithVersion", []string{"mutate", "ticket.update.v1", `{"ticket":"tk-1","set":{"customer_address":"4 Road"},"base":{"customer_address":"3 Road"}}`}, "", "", "", "4 Road"},
-		{"MutateUnknownVersion", []string{"mutate", "ticket.update.v9", `{"ticket":"tk-1","set":{"customer_address":"5 Road"},"base":{"customer_address":"4 Road"}}`}, app.EINVALID, "mutation.unknown", "", "4 Road"},
+		{"MutateByNumber", []string{"mutate", "ticket.update", `{"ticket":"FB-2026-002700","set":{"customer_address":"4a Road"},"base":{"customer_address":"4 Road"}}`}, "", "", "", "4a Road"},
+		{"MutateByUnknownNumber", []string{"mutate", "ticket.update", `{"ticket":"FB-2026-999999","set":{"customer_address":"4b Road"},"base":{"customer_address":"4a Road"}}`}, app.ENOTFOUND, "", "", "4a Road"},
+		{"MutateUnknownVersion", []string{"mutate", "ticket.update.v9", `{"ticket":"tk-1","set":{"customer_address":"5 Road"},"base":{"customer_address":"4a Road"}}`}, app.EINVALID, "mutation.unknown", "", "4a Road"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
