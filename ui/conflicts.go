@@ -67,6 +67,9 @@ type conflictDeps struct {
 	Run       func(func())
 	Dialogs   dialogTracker
 	Notify    func(failed bool, text string)
+	// Decided says a decision went to the server; the note goes once a
+	// sync has brought its result.
+	Decided func(text string)
 }
 
 func newConflictInbox(deps conflictDeps, problem func(string), changed func()) *conflictInbox {
@@ -413,7 +416,7 @@ func (in *conflictInbox) change(c app.Conflict, cc conflictContext) fyne.CanvasO
 // resolved reports a decision's outcome; UI goroutine.
 func (in *conflictInbox) resolved(b *widget.Button, err error) {
 	if err == nil {
-		in.deps.Notify(false, lang.X("conflicts.resolved", "Decision sent; the next sync brings the result."))
+		in.deps.Decided(lang.X("conflicts.resolved", "Decision sent; the next sync brings the result."))
 		return
 	}
 	b.Enable()

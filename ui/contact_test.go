@@ -298,9 +298,17 @@ func TestContactConflictWithDispatch(t *testing.T) {
 		t.Errorf("the sync page names the field by its wire name %q:\n%s", app.FieldCustomerPhone, shown)
 	}
 	tapButton(t, page, "Take theirs")
+	if s := sw.term.ScanStatus(); !strings.Contains(s, "Decision sent") {
+		t.Errorf("note after deciding: %q", s)
+	}
 	sw.syncOnce(t)
 	if s := sw.term.SyncText(); strings.Contains(s, "conflict") {
 		t.Errorf("sync line after deciding: %q", s)
+	}
+	// The note said the next sync brings the result; once it has, the
+	// note goes (it stayed for good, under "All synced").
+	if s := sw.term.ScanStatus(); s != "" {
+		t.Errorf("note after the sync that brought the result: %q", s)
 	}
 	if got := ticketNow(t, sw.deps, tk.ID).Ticket.Customer.Phone; got != theirs {
 		t.Errorf("after taking theirs the ticket holds %q, want %q", got, theirs)

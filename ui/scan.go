@@ -297,6 +297,7 @@ const (
 	statusNews         statusKind = iota // the outcome of a scan or an action
 	statusProblem                        // something failed; the text says what to do
 	statusWaitsForSync                   // work saved on the device, not sent yet
+	statusDecisionSent                   // a conflict decided; the next sync brings its result
 )
 
 // setScanStatus shows the outcome of the last scan or action.

@@ -450,6 +450,10 @@ func (t *Terminal) syncChanged(prev, st app.SyncStatus) {
 		// The note said the work waits for the sync; it no longer does.
 		t.clearStatus(statusWaitsForSync)
 	}
+	if st.LastSuccess.After(prev.LastSuccess) {
+		// "Decision sent; the next sync brings the result": it has.
+		t.clearStatus(statusDecisionSent)
+	}
 }
 
 // syncPageDeps is what the sync page and its conflict inbox need.
@@ -467,6 +471,9 @@ type syncPageDeps struct {
 	Keys *wedgeKeys
 	// Notify shows a short outcome in the terminal's bar.
 	Notify func(failed bool, text string)
+	// Decided shows that a conflict's decision was sent, until a sync
+	// brings its result.
+	Decided func(text string)
 }
 
 // syncPageDeps is the sync page's share of the terminal's dependencies.
@@ -476,6 +483,7 @@ func (t *Terminal) syncPageDeps() syncPageDeps {
 		Dialogs: t,
 		Keys:    t.keys,
 		Notify:  t.setScanStatus,
+		Decided: func(text string) { t.showStatus(statusDecisionSent, text) },
 	}
 }
 

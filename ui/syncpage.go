@@ -51,7 +51,7 @@ func openSyncPage(deps syncPageDeps, feed *syncFeed) {
 	p.errL.Importance = widget.DangerImportance
 	p.notices = container.NewVBox()
 	p.unsent = container.NewVBox()
-	cd := conflictDeps{Conflicts: deps.Sync, Tickets: deps.Tickets, Zone: deps.Zone, Ctx: deps.Ctx, Run: deps.Run, Dialogs: deps.Dialogs, Notify: deps.Notify}
+	cd := conflictDeps{Conflicts: deps.Sync, Tickets: deps.Tickets, Zone: deps.Zone, Ctx: deps.Ctx, Run: deps.Run, Dialogs: deps.Dialogs, Notify: deps.Notify, Decided: deps.Decided}
 	if deps.Parts != nil {
 		cd.Locations = deps.Parts
 	}
