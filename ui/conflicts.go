@@ -246,14 +246,16 @@ func ticketNumber(c app.Conflict, cc conflictContext) string {
 	return string(c.Ticket)
 }
 
-// editedFields names the fields a refused ticket.update set, from the
-// mutation it keeps: "Edit of the ticket" alone does not say which.
-func editedFields(c app.Conflict) string {
-	if !strings.HasPrefix(c.Name, "ticket.update.") || c.Ours == "" {
+// editedFields names the fields a ticket.update (mutation full name,
+// arguments) sets, for a refused one from the mutation its conflict keeps
+// and for one waiting to be sent: "Edit of the ticket" alone does not say
+// which.
+func editedFields(name string, args []byte) string {
+	if !strings.HasPrefix(name, "ticket.update.") || len(args) == 0 {
 		return ""
 	}
 	var u app.UpdateTicket
-	if json.Unmarshal([]byte(c.Ours), &u) != nil {
+	if json.Unmarshal(args, &u) != nil {
 		return ""
 	}
 	s := u.Set
@@ -329,7 +331,7 @@ func (in *conflictInbox) change(c app.Conflict, cc conflictContext) fyne.CanvasO
 	if c.Kind != app.ConflictField {
 		// A refused change holds the mutation's arguments: name the change.
 		ours = mutationText(c.Name)
-		if f := editedFields(c); f != "" {
+		if f := editedFields(c.Name, []byte(c.Ours)); f != "" {
 			ours += ": " + f
 		}
 		if c.Kind != app.ConflictClock && c.Kind != app.ConflictNegativeStock {

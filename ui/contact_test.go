@@ -330,7 +330,9 @@ func TestContactConflictFollowsOfflineEdit(t *testing.T) {
 	tapButton(t, d, "Save")
 	page := sw.openPage(t)
 	shown := labels(page)
-	for _, want := range []string{"Both you and dispatch changed the customer's phone", again, theirs, "Keep mine"} {
+	// The unsent change names what it edits ("Edit of the ticket" alone
+	// did not say, in the list of changes not sent yet).
+	for _, want := range []string{"Both you and dispatch changed the customer's phone", again, theirs, "Keep mine", "Edit of the ticket: Phone"} {
 		if !strings.Contains(shown, want) {
 			t.Errorf("the sync page lacks %q:\n%s", want, shown)
 		}
