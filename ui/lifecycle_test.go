@@ -109,6 +109,7 @@ func TestStartShowsEachStep(t *testing.T) {
 		{app.StartProgress{Step: app.StartUpgrading}, "Updating your data for this version"},
 		{app.StartProgress{Step: app.StartDemoServer}, "Starting the demo server"},
 		{app.StartProgress{Step: app.StartDemoWorld}, "Creating the demo world"},
+		{app.StartProgress{Step: app.StartFirstSync}, "Downloading your tickets and the parts catalog…"},
 		{app.StartProgress{Step: app.StartFirstSync, Rows: 120}, "120 records"},
 		{app.StartProgress{Step: app.StartFirstSync, Rows: 4500}, "4,500 records"},
 		{app.StartProgress{Step: app.StartOptimizing}, "Preparing the search"},

@@ -119,6 +119,11 @@ func startText(p app.StartProgress) string {
 	case app.StartPairing:
 		return lang.X("startup.pairing", "Pairing with the server…")
 	case app.StartFirstSync:
+		if p.Rows == 0 {
+			// Before the first page arrives: "… 0 records" beside a bar
+			// already past half read as if nothing would come.
+			return lang.X("startup.first_sync_asking", "Downloading your tickets and the parts catalog…")
+		}
 		return lang.X("startup.first_sync", "Downloading your tickets and the parts catalog… {{.Rows}} records", map[string]any{"Rows": countText(p.Rows)})
 	case app.StartOptimizing:
 		return lang.X("startup.optimizing", "Preparing the search…")
