@@ -166,6 +166,9 @@ func (s *syncLine) show(f *syncFeed) {
 		icon, importance = theme.ErrorIcon(), widget.DangerImportance
 	case st.WorkOffline || st.Offline || st.Pending > 0 || st.PhotoBytes > 0:
 		icon, importance = theme.UploadIcon(), widget.WarningImportance
+	case st.Running:
+		// A green tick beside "Syncing…" read as done before it was.
+		icon, importance = theme.ViewRefreshIcon(), widget.MediumImportance
 	}
 	s.icon.SetResource(icon)
 	s.text.Importance = importance

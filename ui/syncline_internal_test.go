@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/assets"
@@ -156,5 +157,33 @@ func TestSyncLineBarLeavesTheTextReadable(t *testing.T) {
 	}
 	if bar.Size().Width < text.Size().Width {
 		t.Errorf("the bar is %v wide, the text %v: it should run under all of it", bar.Size().Width, text.Size().Width)
+	}
+}
+
+// TestSyncLineIconSaysWhatIsHappening: a sync under way shows the sync
+// icon, not the green tick of work all synced (the French phone walk:
+// "✓ Synchronisation…" in green during the first sync).
+func TestSyncLineIconSaysWhatIsHappening(t *testing.T) {
+	test.NewTempApp(t)
+	if err := assets.AddTranslations(); err != nil {
+		t.Fatal(err)
+	}
+	last := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name string
+		st   app.SyncStatus
+		want string
+	}{
+		{"synced", app.SyncStatus{LastSuccess: last}, theme.ConfirmIcon().Name()},
+		{"first sync", app.SyncStatus{Running: true}, theme.ViewRefreshIcon().Name()},
+		{"running", app.SyncStatus{LastSuccess: last, Running: true}, theme.ViewRefreshIcon().Name()},
+		{"running with work waiting", app.SyncStatus{LastSuccess: last, Running: true, Pending: 1}, theme.UploadIcon().Name()},
+		{"a conflict while running", app.SyncStatus{LastSuccess: last, Running: true, Conflicts: 1}, theme.ErrorIcon().Name()},
+	} {
+		s := newSyncLine(func() {})
+		s.show(&syncFeed{now: func() time.Time { return last }, cur: tc.st})
+		if got := s.icon.Resource.Name(); got != tc.want {
+			t.Errorf("%s: icon %s, want %s", tc.name, got, tc.want)
+		}
 	}
 }
