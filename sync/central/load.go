@@ -287,7 +287,7 @@ func (st *serverTx) loadTicketsBulk(ctx context.Context, ds []app.TicketDetail) 
 	now := db.now()
 	at := now.UnixNano()
 	// New tickets and their index rows are inserted, as a first load
-	// always wrote them, known ones replaced.
+	// always wrote them, known ones replaced where they changed.
 	var tickets, retickets, entities, history, moves, hashes, index, reindex [][]any
 	for _, d := range bulk {
 		t, old := d.Ticket, stored[string(d.Ticket.ID)].Ticket
@@ -307,9 +307,10 @@ func (st *serverTx) loadTicketsBulk(ctx context.Context, ds []app.TicketDetail) 
 			tickets = append(tickets, []any{tenant, kindTicket, string(t.ID), string(t.ID), string(data)})
 			index = append(index, ticketIndexRow(tenant, t, at))
 		case string(data) == stored[string(t.ID)].data:
-			// Unchanged: SaveTicket would write the same entity, and its
-			// index row, made from the same ticket, changes no listed
-			// column (ticketIndexUpsert). Most of a reload's tickets.
+			// Unchanged (most of a reload's tickets): SaveTicket would
+			// write the same entity, and an index row that changes no
+			// listed column (ticketIndexUpsert) of the one stored, which
+			// was made from this entity in the transaction that wrote it.
 		default:
 			retickets = append(retickets, []any{tenant, kindTicket, string(t.ID), string(t.ID), string(data)})
 			reindex = append(reindex, ticketIndexRow(tenant, t, at))
