@@ -60,15 +60,31 @@ const ticketIndexCols = `tenant, id, number, number_fold, status, open, kind, pr
 	window_start, window_end, respond_by, resolve_by, customer_name, name_fold, customer_phone,
 	serial, serial_fold, brand, model, updated_at, product_fold`
 
-// ticketIndexUpdate sets every column of a ticket_index row but its key
-// to the row an ON CONFLICT clause was given (excluded).
-const ticketIndexUpdate = `number = excluded.number, number_fold = excluded.number_fold,
+// ticketIndexUpsert ends the INSERT of a ticket_index row (SaveTicket's,
+// LoadDataset's bulk path): a ticket already indexed gets every column
+// of the row given (excluded) but its key, unless none of its listed
+// columns (all but updated_at) changes. Then the row, its updated_at
+// and its eight indexes are left alone: a reload of 10,000 unchanged
+// tickets rewrote them all (docs/BENCHMARKS.md, "A reload leaves
+// unchanged tickets' list rows alone"). Both databases compare the row
+// values column by column; no column is NULL.
+const ticketIndexUpsert = `ON CONFLICT (tenant, id) DO UPDATE SET number = excluded.number, number_fold = excluded.number_fold,
 	status = excluded.status, open = excluded.open, kind = excluded.kind, priority = excluded.priority,
 	technician = excluded.technician, store = excluded.store, window_start = excluded.window_start,
 	window_end = excluded.window_end, respond_by = excluded.respond_by, resolve_by = excluded.resolve_by,
 	customer_name = excluded.customer_name, name_fold = excluded.name_fold, customer_phone = excluded.customer_phone,
 	serial = excluded.serial, serial_fold = excluded.serial_fold, brand = excluded.brand, model = excluded.model,
-	updated_at = excluded.updated_at, product_fold = excluded.product_fold`
+	updated_at = excluded.updated_at, product_fold = excluded.product_fold
+	WHERE (ticket_index.number, ticket_index.number_fold, ticket_index.status, ticket_index.open, ticket_index.kind,
+		ticket_index.priority, ticket_index.technician, ticket_index.store, ticket_index.window_start, ticket_index.window_end,
+		ticket_index.respond_by, ticket_index.resolve_by, ticket_index.customer_name, ticket_index.name_fold,
+		ticket_index.customer_phone, ticket_index.serial, ticket_index.serial_fold, ticket_index.brand, ticket_index.model,
+		ticket_index.product_fold)
+	<> (excluded.number, excluded.number_fold, excluded.status, excluded.open, excluded.kind,
+		excluded.priority, excluded.technician, excluded.store, excluded.window_start, excluded.window_end,
+		excluded.respond_by, excluded.resolve_by, excluded.customer_name, excluded.name_fold,
+		excluded.customer_phone, excluded.serial, excluded.serial_fold, excluded.brand, excluded.model,
+		excluded.product_fold)`
 
 // ticketIndexRow is t's ticket_index row, written at server time at.
 func ticketIndexRow(tenant string, t app.Ticket, at int64) []any {
@@ -110,8 +126,7 @@ func productFold(brand, model string) string {
 // its entity.
 func (s *serverTx) indexTicket(ctx context.Context, t app.Ticket) error {
 	row := ticketIndexRow(s.tenant, t, s.db.now().UnixNano())
-	_, err := s.exec(ctx, `INSERT INTO ticket_index (`+ticketIndexCols+`) VALUES (?`+strings.Repeat(", ?", len(row)-1)+`)
-		ON CONFLICT (tenant, id) DO UPDATE SET `+ticketIndexUpdate, row...)
+	_, err := s.exec(ctx, `INSERT INTO ticket_index (`+ticketIndexCols+`) VALUES (?`+strings.Repeat(", ?", len(row)-1)+`) `+ticketIndexUpsert, row...)
 	return transient(err)
 }
 
@@ -685,9 +700,9 @@ func (db *DB) boardTickets(ctx context.Context, tx *sql.Tx, where string, args [
 }
 
 // boardReasons sets the StatusReason of the tickets of reasonStatuses,
-// and the StartedAt of those en route, read from their entities in
-// statements of at most bulkRows IDs: neither is in ticket_index, and
-// only a page's tickets are read.
+// and the StartedAt of those en route, read from their entities
+// (entitiesByID): neither is in ticket_index, and only a page's tickets
+// are read.
 func (db *DB) boardReasons(ctx context.Context, tx *sql.Tx, tenant string, tickets []BoardTicket) error {
 	at := map[string]int{}
 	for i, t := range tickets {
@@ -695,44 +710,22 @@ func (db *DB) boardReasons(ctx context.Context, tx *sql.Tx, tenant string, ticke
 			at[string(t.ID)] = i
 		}
 	}
-	ids := slices.Sorted(maps.Keys(at))
-	for start, n := 0, 0; start < len(ids); start += n {
-		n = chunkLen(len(ids) - start)
-		args := []any{tenant}
-		for _, id := range ids[start : start+n] {
-			args = append(args, id)
-		}
-		rows, err := tx.QueryContext(ctx, db.q(`SELECT id, data FROM entities WHERE tenant = ? AND kind = 'ticket' AND id IN (?`+strings.Repeat(", ?", n-1)+`)`), args...)
-		if err != nil {
-			return transient(err)
-		}
-		for rows.Next() {
-			var id string
-			var data []byte
-			// Only the reason: decoding the whole app.Ticket cost a page
-			// of 100 waiting tickets 2,800 more allocations (of 162,000,
-			// BenchmarkBoardPage with its tickets waiting for parts).
-			var t struct {
-				StatusReason string    `json:"status_reason"`
-				StartedAt    time.Time `json:"started_at"`
-			}
-			if err := rows.Scan(&id, &data); err != nil {
-				rows.Close()
-				return transient(err)
-			}
-			if err := json.Unmarshal(data, &t); err != nil {
-				rows.Close()
-				return fmt.Errorf("ticket %s: %w", id, err)
-			}
-			if bt := &tickets[at[id]]; bt.Status == app.StatusEnRoute {
-				bt.StartedAt = t.StartedAt
-			} else {
-				bt.StatusReason = t.StatusReason
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return transient(err)
+	// Only the reason and the start: decoding the whole app.Ticket cost
+	// a page of 100 waiting tickets 2,800 more allocations (of 162,000,
+	// BenchmarkBoardPage with its tickets waiting for parts).
+	type reason struct {
+		StatusReason string    `json:"status_reason"`
+		StartedAt    time.Time `json:"started_at"`
+	}
+	read, err := entitiesByID[reason](ctx, db, tx, tenant, kindTicket, slices.Collect(maps.Keys(at)))
+	if err != nil {
+		return err
+	}
+	for id, t := range read {
+		if bt := &tickets[at[id]]; bt.Status == app.StatusEnRoute {
+			bt.StartedAt = t.StartedAt
+		} else {
+			bt.StatusReason = t.StatusReason
 		}
 	}
 	return nil
@@ -777,35 +770,16 @@ func (db *DB) boardByTechnician(ctx context.Context, tx *sql.Tx, q BoardQuery) (
 	if err := rows.Err(); err != nil {
 		return nil, transient(err)
 	}
-	names := map[string]string{}
-	for start, n := 0, 0; start < len(out); start += n {
-		n = chunkLen(len(out) - start)
-		ids := []any{q.Tenant}
-		for _, c := range out[start : start+n] {
-			ids = append(ids, string(c.ID))
-		}
-		rows, err := tx.QueryContext(ctx, db.q(`SELECT id, data FROM entities WHERE tenant = ? AND kind = 'technician' AND id IN (?`+strings.Repeat(", ?", n-1)+`)`), ids...)
-		if err != nil {
-			return nil, transient(err)
-		}
-		for rows.Next() {
-			var id, data string
-			var t app.Technician
-			if err := rows.Scan(&id, &data); err != nil {
-				rows.Close()
-				return nil, transient(err)
-			}
-			if json.Unmarshal([]byte(data), &t) == nil {
-				names[id] = t.Name
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, transient(err)
-		}
+	ids := make([]string, len(out))
+	for i, c := range out {
+		ids[i] = string(c.ID)
+	}
+	techs, err := entitiesByID[app.Technician](ctx, db, tx, q.Tenant, kindTechnician, ids)
+	if err != nil {
+		return nil, err
 	}
 	for i := range out {
-		out[i].Name = names[string(out[i].ID)]
+		out[i].Name = techs[string(out[i].ID)].Name
 	}
 	slices.SortFunc(out, func(a, b TechnicianCount) int {
 		if c := strings.Compare(a.Name, b.Name); c != 0 {

@@ -31,9 +31,13 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, db *DB)) {
 	})
 }
 
+// openTestDB opens a database on cfg whose clock is pinned at testNow,
+// unless cfg has a clock.
 func openTestDB(t *testing.T, cfg Config) *DB {
 	t.Helper()
-	cfg.Clock = app.ClockFunc(func() time.Time { return testNow })
+	if cfg.Clock == nil {
+		cfg.Clock = app.ClockFunc(func() time.Time { return testNow })
+	}
 	db, err := OpenDB(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)

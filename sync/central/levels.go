@@ -472,7 +472,7 @@ func (db *DB) shipmentsWhere(ctx context.Context, tenant, cond string, args ...a
 	if err := rows.Err(); err != nil {
 		return nil, transient(err)
 	}
-	byID, err := entitiesByID[app.Shipment](ctx, db, tenant, kindShipment, ids)
+	byID, err := entitiesByID[app.Shipment](ctx, db, db.read, tenant, kindShipment, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -256,11 +256,11 @@ func sameLikely(a, b app.LikelyParts) bool {
 // another technician or store with the ticket's other children
 // (SaveTicket), so an unchanged list needs no write.
 func (db *DB) likelyPage(ctx context.Context, tenant string, m *likelyModel, ids []string, now time.Time, st *RefreshStats) error {
-	tickets, err := entitiesByID[app.Ticket](ctx, db, tenant, kindTicket, slices.Clone(ids))
+	tickets, err := entitiesByID[app.Ticket](ctx, db, db.read, tenant, kindTicket, slices.Clone(ids))
 	if err != nil {
 		return err
 	}
-	old, err := entitiesByID[app.LikelyParts](ctx, db, tenant, kindLikelyParts, slices.Clone(ids))
+	old, err := entitiesByID[app.LikelyParts](ctx, db, db.read, tenant, kindLikelyParts, slices.Clone(ids))
 	if err != nil {
 		return err
 	}

@@ -78,7 +78,7 @@ func loadLikelyWorld(t *testing.T, db *DB) {
 // likelyList reads a ticket's stored list; ok is false when it has none.
 func likelyList(t *testing.T, db *DB, ticket string) (app.LikelyParts, bool) {
 	t.Helper()
-	ls, err := entitiesByID[app.LikelyParts](context.Background(), db, tenant, kindLikelyParts, []string{ticket})
+	ls, err := entitiesByID[app.LikelyParts](context.Background(), db, db.read, tenant, kindLikelyParts, []string{ticket})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -67,7 +67,9 @@ type reference struct {
 
 // loadReference writes reference data in multi-row statements: each
 // entity replaces the row with its key and gets a change row in its
-// scope; a key given twice keeps its last value.
+// scope; a key given twice keeps its last value. A row that would be
+// replaced by the same is left alone (the catalog an office loads again
+// is mostly the one it has): its indexes are not rewritten.
 func (db *DB) loadReference(ctx context.Context, tx *sql.Tx, tenant string, version int64, refs []reference) error {
 	last := make(map[entityKey]int, len(refs))
 	for i, r := range refs {
@@ -86,7 +88,8 @@ func (db *DB) loadReference(ctx context.Context, tx *sql.Tx, tenant string, vers
 		changes = append(changes, []any{r.scope, r.kind, r.id, version, kindOrder(r.kind), 0})
 	}
 	if err := db.bulkInsert(ctx, tx, `INSERT INTO entities (tenant, kind, id, ticket_id, data)`,
-		3, `ON CONFLICT (tenant, kind, id) DO UPDATE SET ticket_id = excluded.ticket_id, data = excluded.data`, entities); err != nil {
+		3, `ON CONFLICT (tenant, kind, id) DO UPDATE SET ticket_id = excluded.ticket_id, data = excluded.data
+			WHERE entities.ticket_id <> excluded.ticket_id OR entities.data <> excluded.data`, entities); err != nil {
 		return err
 	}
 	return db.bulkInsert(ctx, tx, `INSERT INTO changes (scope, kind, id, version, ord, gone)`,
@@ -260,13 +263,13 @@ func (st *serverTx) loadTicketsBulk(ctx context.Context, ds []app.TicketDetail) 
 			byKind[f.kind] = append(byKind[f.kind], f.id)
 		}
 	}
-	stored, err := db.storedTickets(ctx, tx, tenant, ids)
+	stored, err := entitiesByID[storedTicket](ctx, db, tx, tenant, kindTicket, ids)
 	if err != nil {
 		return nil, err
 	}
 	var moving []string
 	for _, d := range bulk {
-		t, old := d.Ticket, stored[d.Ticket.ID]
+		t, old := d.Ticket, stored[string(d.Ticket.ID)].Ticket
 		if !slices.Equal(ticketScopes(tenant, old), ticketScopes(tenant, t)) {
 			moving = append(moving, string(t.ID))
 		}
@@ -284,10 +287,10 @@ func (st *serverTx) loadTicketsBulk(ctx context.Context, ds []app.TicketDetail) 
 	now := db.now()
 	at := now.UnixNano()
 	// New tickets and their index rows are inserted, as a first load
-	// always wrote them, known ones replaced.
+	// always wrote them, known ones replaced where they changed.
 	var tickets, retickets, entities, history, moves, hashes, index, reindex [][]any
 	for _, d := range bulk {
-		t, old := d.Ticket, stored[d.Ticket.ID]
+		t, old := d.Ticket, stored[string(d.Ticket.ID)].Ticket
 		// SaveTicket's write beyond its ticket's rows (a load makes no
 		// claim), before this load writes its rows, as SaveTicket's.
 		if old.ID != "" && old.Technician != t.Technician {
@@ -299,10 +302,16 @@ func (st *serverTx) loadTicketsBulk(ctx context.Context, ds []app.TicketDetail) 
 		if err != nil {
 			return nil, fmt.Errorf("encode %s %s: %w", kindTicket, t.ID, err)
 		}
-		if old.ID == "" {
+		switch {
+		case old.ID == "":
 			tickets = append(tickets, []any{tenant, kindTicket, string(t.ID), string(t.ID), string(data)})
 			index = append(index, ticketIndexRow(tenant, t, at))
-		} else {
+		case string(data) == stored[string(t.ID)].data:
+			// Unchanged (most of a reload's tickets): SaveTicket would
+			// write the same entity, and an index row that changes no
+			// listed column (ticketIndexUpsert) of the one stored, which
+			// was made from this entity in the transaction that wrote it.
+		default:
 			retickets = append(retickets, []any{tenant, kindTicket, string(t.ID), string(t.ID), string(data)})
 			reindex = append(reindex, ticketIndexRow(tenant, t, at))
 		}
@@ -353,7 +362,7 @@ func (st *serverTx) loadTicketsBulk(ctx context.Context, ds []app.TicketDetail) 
 			`ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`, moves},
 		{`INSERT INTO photo_hashes (tenant, sha256, photo, device)`, 3, `ON CONFLICT DO NOTHING`, hashes},
 		{`INSERT INTO ticket_index (` + ticketIndexCols + `)`, 2, ``, index},
-		{`INSERT INTO ticket_index (` + ticketIndexCols + `)`, 2, `ON CONFLICT (tenant, id) DO UPDATE SET ` + ticketIndexUpdate, reindex},
+		{`INSERT INTO ticket_index (` + ticketIndexCols + `)`, 2, ticketIndexUpsert, reindex},
 	} {
 		if err := db.bulkInsert(ctx, tx, b.head, b.key, b.tail, b.rows); err != nil {
 			return nil, err
@@ -365,39 +374,16 @@ func (st *serverTx) loadTicketsBulk(ctx context.Context, ds []app.TicketDetail) 
 	return rest, nil
 }
 
-// storedTickets reads the tenant's tickets among ids, bulkRows IDs at
-// most per query.
-func (db *DB) storedTickets(ctx context.Context, tx *sql.Tx, tenant string, ids []string) (map[app.TicketID]app.Ticket, error) {
-	out := make(map[app.TicketID]app.Ticket, len(ids))
-	for start, n := 0, 0; start < len(ids); start += n {
-		n = chunkLen(len(ids) - start)
-		args := []any{tenant}
-		for _, id := range ids[start : start+n] {
-			args = append(args, id)
-		}
-		rows, err := tx.QueryContext(ctx, db.q(`SELECT id, data FROM entities WHERE tenant = ? AND kind = 'ticket' AND id IN (?`+strings.Repeat(", ?", n-1)+`)`), args...)
-		if err != nil {
-			return nil, transient(err)
-		}
-		for rows.Next() {
-			var id, data string
-			var t app.Ticket
-			if err := rows.Scan(&id, &data); err != nil {
-				rows.Close()
-				return nil, transient(err)
-			}
-			if err := json.Unmarshal([]byte(data), &t); err != nil {
-				rows.Close()
-				return nil, app.Errorf(app.ECORRUPT, "central.corrupt_entity", "The server's {{.Kind}} {{.ID}} is unreadable.", "Kind", kindTicket, "ID", id).WithCause(err)
-			}
-			out[t.ID] = t
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, transient(err)
-		}
-	}
-	return out, nil
+// storedTicket is a ticket as stored, with its JSON as the row holds it:
+// a load whose encoding of the ticket is the same leaves its rows alone.
+type storedTicket struct {
+	app.Ticket
+	data string
+}
+
+func (s *storedTicket) UnmarshalJSON(b []byte) error {
+	s.data = string(b)
+	return json.Unmarshal(b, &s.Ticket)
 }
 
 // ticketChildren lists the children (serverTx.children) of each ticket

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -280,7 +281,8 @@ func BenchmarkLoadDemoWorld(b *testing.B) {
 // (started, completed, closed with its parts used, a new epoch alone),
 // one reassigned away from a technician holding an open field conflict
 // of it (and its passcode, a child), one unassigned, one with a payment (the one-by-one path), new
-// notes and a new ticket among them.
+// notes and a new ticket among them, and one whose fault alone changed
+// (its entity rewritten, not its list row).
 func reloadWorlds(t *testing.T) (app.Dataset, app.Dataset, app.Conflict) {
 	world := demo.Generate(11, demo.Size{Models: 5, Parts: 300, Tickets: 160, Technicians: 3}, testNow)
 	again := app.Dataset{Technicians: world.Technicians}
@@ -341,6 +343,8 @@ func reloadWorlds(t *testing.T) (app.Dataset, app.Dataset, app.Conflict) {
 	paid.Payments = []app.Payment{{ID: "pay-reload", Ticket: paid.Ticket.ID, Kind: app.PaymentDeposit, Method: app.MethodCash,
 		Amount: app.Money{Amount: 2000, Currency: "EUR"}, Receipt: "RL-1", At: later}}
 	note(pick(func(app.Ticket) bool { return true }), "note-unchanged")
+	fault := pick(func(app.Ticket) bool { return true })
+	fault.Ticket.Fault += " (and it rattles)"
 	fresh := app.TicketDetail{Ticket: world.Tickets[0].Ticket.Clone()}
 	fresh.Ticket.ID, fresh.Ticket.Number = "tk-fresh", "FB-FRESH"
 	note(&fresh, "note-fresh")
@@ -349,89 +353,131 @@ func reloadWorlds(t *testing.T) (app.Dataset, app.Dataset, app.Conflict) {
 }
 
 // TestReloadBulkSame loads a demo world, then loads it again changed
-// (reloadWorlds), with LoadDataset and, in a second database, one row
-// at a time: every table the loads write is the same, on both databases,
-// and the changed tickets took the bulk path, not the one-by-one one.
+// (reloadWorlds) an hour later, with LoadDataset and, in a second
+// database, one row at a time: every table the loads write is the same,
+// on both databases (the list rows of the tickets the reload left as
+// they were keep their first time, on both paths), and the changed
+// tickets took the bulk path, not the one-by-one one.
 func TestReloadBulkSame(t *testing.T) {
-	forEachBackend(t, func(t *testing.T, bulk *DB) {
-		ctx := t.Context()
-		var one *DB
-		if bulk.dialect == dialectPostgres {
-			one = openTestDB(t, Config{DataDir: t.TempDir(), Postgres: pgtest.ForTest(t)})
-		} else {
-			one = openTestDB(t, Config{DataDir: t.TempDir()})
+	for _, backend := range []string{"sqlite", "postgres"} {
+		t.Run(backend, func(t *testing.T) { testReloadBulkSame(t, backend) })
+	}
+}
+
+func testReloadBulkSame(t *testing.T, backend string) {
+	ctx := t.Context()
+	clock, setNow := movableClock()
+	open := func() *DB {
+		cfg := Config{DataDir: t.TempDir(), Clock: clock}
+		if backend == "postgres" {
+			cfg.Postgres = pgtest.ForTest(t)
 		}
-		world, again, conflict := reloadWorlds(t)
-		for _, db := range []*DB{bulk, one} {
-			if err := db.LoadDataset(ctx, tenant, world); err != nil {
-				t.Fatal(err)
-			}
-			if err := db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
-				st := &serverTx{db: db, tx: tx, tenant: tenant, version: version}
-				if err := st.SavePasscode(ctx, app.Passcode{Ticket: conflict.Ticket, Kind: app.PasscodeText, Secret: "2468"}); err != nil {
-					return err
-				}
-				return st.putConflict(ctx, conflict)
-			}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if d := firstDiff(dumpTables(t, bulk.read), dumpTables(t, one.read)); d != "" {
-			t.Fatalf("the first load differs:\n%s", d)
-		}
-		if err := bulk.LoadDataset(ctx, tenant, again); err != nil {
+		return openTestDB(t, cfg)
+	}
+	bulk, one := open(), open()
+	world, again, conflict := reloadWorlds(t)
+	for _, db := range []*DB{bulk, one} {
+		if err := db.LoadDataset(ctx, tenant, world); err != nil {
 			t.Fatal(err)
 		}
-		if err := loadOneByOne(ctx, one, tenant, again); err != nil {
-			t.Fatal(err)
-		}
-		got, want := dumpTables(t, bulk.read), dumpTables(t, one.read)
-		if d := firstDiff(got, want); d != "" {
-			t.Fatalf("the bulk reload differs from the one-by-one reload (%d rows against %d):\n%s", len(got), len(want), d)
-		}
-		// The comparison proves something only if the reload changed
-		// what it should have.
-		for _, want := range []string{
-			"history\x1f" + tenant + "\x1f", // some step at the reload's version
-			"changes\x1f" + tenant + "/tech:",
-		} {
-			if !slices.ContainsFunc(got, func(r string) bool { return strings.HasPrefix(r, want) }) {
-				t.Errorf("no %q row after the reload", want)
-			}
-		}
-		var gone, claims, moves int
-		if err := bulk.read.QueryRowContext(ctx, bulk.q(`SELECT count(*) FROM changes WHERE gone = 1`)).Scan(&gone); err != nil {
-			t.Fatal(err)
-		}
-		if err := bulk.read.QueryRowContext(ctx, bulk.q(`SELECT count(*) FROM claims`)).Scan(&claims); err != nil {
-			t.Fatal(err)
-		}
-		if err := bulk.read.QueryRowContext(ctx, bulk.q(`SELECT count(*) FROM history WHERE version = (SELECT max(version) FROM history)`)).Scan(&moves); err != nil {
-			t.Fatal(err)
-		}
-		if claims != 0 {
-			t.Errorf("the loads made %d warranty claims: a ticket loaded closed has none", claims)
-		}
-		if gone < 2 || moves < 6 {
-			t.Errorf("the reload left %d gone rows and %d history steps: the changes did not happen", gone, moves)
-		}
-		t.Logf("%d rows, %d gone, %d claims, %d history steps at the reload", len(got), gone, claims, moves)
-		// The bulk path took every ticket but the paid one.
-		err := bulk.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
-			st := &serverTx{db: bulk, tx: tx, tenant: tenant, version: version, loading: true}
-			rest, err := st.loadTicketsBulk(ctx, again.Tickets)
-			if err != nil {
+		if err := db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
+			st := &serverTx{db: db, tx: tx, tenant: tenant, version: version}
+			if err := st.SavePasscode(ctx, app.Passcode{Ticket: conflict.Ticket, Kind: app.PasscodeText, Secret: "2468"}); err != nil {
 				return err
 			}
-			if len(rest) != 1 || rest[0].Payments == nil {
-				t.Errorf("the bulk path left %d tickets to the one-by-one path, want the paid one", len(rest))
-			}
-			return errRollback
-		})
-		if err != errRollback {
+			return st.putConflict(ctx, conflict)
+		}); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if d := firstDiff(dumpTables(t, bulk.read), dumpTables(t, one.read)); d != "" {
+		t.Fatalf("the first load differs:\n%s", d)
+	}
+	setNow(testNow.Add(time.Hour))
+	if err := bulk.LoadDataset(ctx, tenant, again); err != nil {
+		t.Fatal(err)
+	}
+	if err := loadOneByOne(ctx, one, tenant, again); err != nil {
+		t.Fatal(err)
+	}
+	got, want := dumpTables(t, bulk.read), dumpTables(t, one.read)
+	if d := firstDiff(got, want); d != "" {
+		t.Fatalf("the bulk reload differs from the one-by-one reload (%d rows against %d):\n%s", len(got), len(want), d)
+	}
+	// The comparison proves something only if the reload changed
+	// what it should have.
+	for _, want := range []string{
+		"history\x1f" + tenant + "\x1f", // some step at the reload's version
+		"changes\x1f" + tenant + "/tech:",
+	} {
+		if !slices.ContainsFunc(got, func(r string) bool { return strings.HasPrefix(r, want) }) {
+			t.Errorf("no %q row after the reload", want)
+		}
+	}
+	// The list rows the reload changed, and only those, have its time:
+	// the others (most tickets, and the one whose fault alone changed)
+	// were left alone on both paths.
+	later := testNow.Add(time.Hour)
+	first := map[app.TicketID]app.Ticket{}
+	for _, d := range world.Tickets {
+		first[d.Ticket.ID] = d.Ticket
+	}
+	var listed []string
+	entityOnly := 0
+	for _, d := range again.Tickets {
+		old, ok := first[d.Ticket.ID]
+		if !ok || !slices.Equal(ticketIndexRow(tenant, old, 0), ticketIndexRow(tenant, d.Ticket, 0)) {
+			listed = append(listed, string(d.Ticket.ID))
+		} else if old.Fault != d.Ticket.Fault {
+			entityOnly++
+		}
+	}
+	slices.Sort(listed)
+	var stamped []string
+	rows, err := bulk.read.QueryContext(ctx, bulk.q(`SELECT id FROM ticket_index WHERE updated_at = ? ORDER BY id`), later.UnixNano())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := scanIDs(rows, func(id string) { stamped = append(stamped, id) }); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(stamped)
+	if !slices.Equal(stamped, listed) || len(listed) < 5 || len(listed) > len(again.Tickets)/4 || entityOnly != 1 {
+		t.Errorf("the reload stamped the list rows of %v, want those it changed, %v (of %d; %d with the fault alone changed)",
+			stamped, listed, len(again.Tickets), entityOnly)
+	}
+	var gone, claims, moves int
+	if err := bulk.read.QueryRowContext(ctx, bulk.q(`SELECT count(*) FROM changes WHERE gone = 1`)).Scan(&gone); err != nil {
+		t.Fatal(err)
+	}
+	if err := bulk.read.QueryRowContext(ctx, bulk.q(`SELECT count(*) FROM claims`)).Scan(&claims); err != nil {
+		t.Fatal(err)
+	}
+	if err := bulk.read.QueryRowContext(ctx, bulk.q(`SELECT count(*) FROM history WHERE version = (SELECT max(version) FROM history)`)).Scan(&moves); err != nil {
+		t.Fatal(err)
+	}
+	if claims != 0 {
+		t.Errorf("the loads made %d warranty claims: a ticket loaded closed has none", claims)
+	}
+	if gone < 2 || moves < 6 {
+		t.Errorf("the reload left %d gone rows and %d history steps: the changes did not happen", gone, moves)
+	}
+	t.Logf("%d rows, %d gone, %d claims, %d history steps at the reload", len(got), gone, claims, moves)
+	// The bulk path took every ticket but the paid one.
+	err = bulk.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
+		st := &serverTx{db: bulk, tx: tx, tenant: tenant, version: version, loading: true}
+		rest, err := st.loadTicketsBulk(ctx, again.Tickets)
+		if err != nil {
+			return err
+		}
+		if len(rest) != 1 || rest[0].Payments == nil {
+			t.Errorf("the bulk path left %d tickets to the one-by-one path, want the paid one", len(rest))
+		}
+		return errRollback
 	})
+	if err != errRollback {
+		t.Fatal(err)
+	}
 }
 
 var errRollback = errors.New("rollback")
@@ -491,6 +537,86 @@ func TestLoadTicketsBulkDecides(t *testing.T) {
 			if len(rest) != tc.rest {
 				t.Errorf("%s: %d details left to the one-by-one path, want %d", tc.name, len(rest), tc.rest)
 			}
+		}
+	})
+}
+
+// movableClock is a server clock at testNow that set moves; safe for the
+// database's own goroutines to read while a test sets it.
+func movableClock() (app.Clock, func(time.Time)) {
+	var now atomic.Int64
+	now.Store(testNow.UnixNano())
+	return app.ClockFunc(func() time.Time { return time.Unix(0, now.Load()).UTC() }),
+		func(t time.Time) { now.Store(t.UnixNano()) }
+}
+
+// TestReloadLeavesUnchangedRows: a reload of a world whose tickets are
+// all known (its part requests and shipments left out) updates the entity of a ticket only where its JSON changed
+// (a status, a fault), the list row only where a listed column changed
+// (the status), and no part of a catalog loaded again as it was: an
+// update trigger on both tables records every row an UPDATE touches,
+// on both databases.
+func TestReloadLeavesUnchangedRows(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		ctx := t.Context()
+		world := demo.Generate(5, demo.Size{Models: 5, Parts: 200, Tickets: 120, Technicians: 3}, testNow)
+		if err := db.LoadDataset(ctx, tenant, world); err != nil {
+			t.Fatal(err)
+		}
+		triggers := []string{`CREATE TABLE rewrites (tbl TEXT NOT NULL, id TEXT NOT NULL)`,
+			`CREATE TRIGGER entities_rewritten AFTER UPDATE ON entities BEGIN INSERT INTO rewrites VALUES ('entities', new.kind || ' ' || new.id); END`,
+			`CREATE TRIGGER ticket_index_rewritten AFTER UPDATE ON ticket_index BEGIN INSERT INTO rewrites VALUES ('ticket_index', new.id); END`}
+		if db.dialect == dialectPostgres {
+			triggers = []string{`CREATE TABLE rewrites (tbl TEXT NOT NULL, id TEXT NOT NULL)`,
+				`CREATE FUNCTION note_entity() RETURNS trigger LANGUAGE plpgsql AS $$
+					BEGIN INSERT INTO rewrites VALUES ('entities', NEW.kind || ' ' || NEW.id); RETURN NEW; END $$`,
+				`CREATE FUNCTION note_index() RETURNS trigger LANGUAGE plpgsql AS $$
+					BEGIN INSERT INTO rewrites VALUES ('ticket_index', NEW.id); RETURN NEW; END $$`,
+				`CREATE TRIGGER entities_rewritten AFTER UPDATE ON entities FOR EACH ROW EXECUTE FUNCTION note_entity()`,
+				`CREATE TRIGGER ticket_index_rewritten AFTER UPDATE ON ticket_index FOR EACH ROW EXECUTE FUNCTION note_index()`}
+		}
+		for _, q := range triggers {
+			if _, err := db.write.ExecContext(ctx, q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Part requests and shipments, which a load writes whatever they
+		// hold, are not loaded again.
+		again := world
+		again.Tickets, again.PartRequests, again.Shipments = nil, nil, nil
+		var status, fault app.TicketID
+		for _, d := range world.Tickets {
+			// Payments and estimates go one by one (SaveTicket), which
+			// writes its ticket whatever it holds.
+			d.Ticket, d.Payments, d.Estimates = d.Ticket.Clone(), nil, nil
+			switch {
+			case status == "" && d.Ticket.Status == app.StatusAssigned:
+				status = d.Ticket.ID
+				d.Ticket.Status, d.Ticket.StartedAt = app.StatusInProgress, testNow
+			case fault == "" && d.Ticket.Status.Open():
+				fault = d.Ticket.ID
+				d.Ticket.Fault += " (and it rattles)"
+			}
+			again.Tickets = append(again.Tickets, d)
+		}
+		if status == "" || fault == "" {
+			t.Fatal("the demo world has no ticket to change")
+		}
+		if err := db.LoadDataset(ctx, tenant, again); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := db.read.QueryContext(ctx, `SELECT tbl || ' ' || id FROM rewrites ORDER BY 1`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		if err := scanIDs(rows, func(r string) { got = append(got, r) }); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"entities ticket " + string(fault), "entities ticket " + string(status), "ticket_index " + string(status)}
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("the reload of %d tickets and %d parts updated %d rows %v, want %v", len(again.Tickets), len(again.Parts), len(got), got, want)
 		}
 	})
 }

@@ -308,7 +308,9 @@ CREATE TABLE IF NOT EXISTS device_info (
 -- values searches compare with, so that both databases fold alike
 -- (product_fold: the brand and the model, a space between; a database
 -- made before it gets it from migrateTicketIndexProduct); customer_phone
--- holds the phone's digits only, in ASCII (app.PhoneDigits).
+-- holds the phone's digits only, in ASCII (app.PhoneDigits). updated_at
+-- is when a write last changed one of the other columns: a write that
+-- changes none leaves the row alone (ticketIndexUpsert).
 CREATE TABLE IF NOT EXISTS ticket_index (
 	tenant         TEXT NOT NULL,
 	id             TEXT NOT NULL,

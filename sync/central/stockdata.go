@@ -174,7 +174,7 @@ func (db *DB) nameLedger(ctx context.Context, tenant string, lines []LedgerLine)
 	if err != nil {
 		return err
 	}
-	ts, err := entitiesByID[app.Ticket](ctx, db, tenant, kindTicket, tickets)
+	ts, err := entitiesByID[app.Ticket](ctx, db, db.read, tenant, kindTicket, tickets)
 	if err != nil {
 		return err
 	}
@@ -200,7 +200,9 @@ func corruptEntity(kind, id string, err error) error {
 }
 
 // entitiesByID reads the entities of kind named by ids (unknown ones are
-// left out), fetchBatch at a time.
+// left out), fetchBatch at a time, through q: db.read, or the
+// transaction that goes on to write what it read (a load, the board's
+// page). It sorts ids and drops repeats, in place.
 //
 // On PostgreSQL the IDs go as one array and each is looked up alone in
 // the primary key (qEntitiesAny), as a push's lookups are (qTakenAny): a
@@ -209,7 +211,7 @@ func corruptEntity(kind, id string, err error) error {
 // tenant's catalog or tickets are loaded at once), by scanning the
 // tenant's entities of the kind, about 0.3 s a list, most of a likely-parts
 // refresh.
-func entitiesByID[T any](ctx context.Context, db *DB, tenant, kind string, ids []string) (map[string]T, error) {
+func entitiesByID[T any](ctx context.Context, db *DB, q querier, tenant, kind string, ids []string) (map[string]T, error) {
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
 	out := make(map[string]T, len(ids))
@@ -218,13 +220,13 @@ func entitiesByID[T any](ctx context.Context, db *DB, tenant, kind string, ids [
 		var rows *sql.Rows
 		var err error
 		if db.dialect == dialectPostgres {
-			rows, err = db.read.QueryContext(ctx, db.q(qEntitiesAny), chunk, tenant, kind)
+			rows, err = q.QueryContext(ctx, db.q(qEntitiesAny), chunk, tenant, kind)
 		} else {
 			args := []any{tenant, kind}
 			for _, id := range chunk {
 				args = append(args, id)
 			}
-			rows, err = db.read.QueryContext(ctx, db.q(`SELECT id, data FROM entities WHERE tenant = ? AND kind = ? AND id IN (?`+
+			rows, err = q.QueryContext(ctx, db.q(`SELECT id, data FROM entities WHERE tenant = ? AND kind = ? AND id IN (?`+
 				strings.Repeat(", ?", len(chunk)-1)+`)`), args...)
 		}
 		if err != nil {
@@ -289,7 +291,7 @@ func (db *DB) PartsByNumber(ctx context.Context, tenant string, ids []app.PartNu
 	for i, id := range ids {
 		keys[i] = string(id)
 	}
-	ps, err := entitiesByID[app.Part](ctx, db, tenant, kindPart, keys)
+	ps, err := entitiesByID[app.Part](ctx, db, db.read, tenant, kindPart, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -481,7 +483,7 @@ func (db *DB) WaitingForParts(ctx context.Context, tenant string, store app.Stor
 		words = append(words, reasonWords(t.StatusReason)...)
 		out = append(out, w)
 	}
-	known, err := entitiesByID[app.Part](ctx, db, tenant, kindPart, words)
+	known, err := entitiesByID[app.Part](ctx, db, db.read, tenant, kindPart, words)
 	if err != nil {
 		return nil, err
 	}
@@ -593,7 +595,7 @@ func (db *DB) DefectiveReturns(ctx context.Context, tenant string, store app.Sto
 	if err != nil {
 		return nil, err
 	}
-	ts, err := entitiesByID[app.Ticket](ctx, db, tenant, kindTicket, tickets)
+	ts, err := entitiesByID[app.Ticket](ctx, db, db.read, tenant, kindTicket, tickets)
 	if err != nil {
 		return nil, err
 	}
