@@ -998,3 +998,45 @@ func TestBoardCardWindowPunctuated(t *testing.T) {
 		}
 	})
 }
+
+// TestBoardSearchShowsOnlyLanesItMatches: a search that finds tickets
+// shows the lanes that hold them, not an empty Unassigned lane (nor, by
+// status, the empty open statuses' columns) above them saying "No
+// tickets here"; the plain board keeps its Unassigned lane, empty or
+// not.
+func TestBoardSearchShowsOnlyLanesItMatches(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		cl := tc.signIn(t, "dispatcher@t1")
+		for _, c := range []struct {
+			query     string
+			lanes     []string
+			notLanes  []string
+			emptyNote bool
+		}{
+			{"q=FB-1", []string{"Tech One"}, []string{"Unassigned", "Tech Two"}, false},
+			{"q=FB-3", []string{"Unassigned"}, []string{"Tech One", "Tech Two"}, false},
+			{"q=FB-1&view=status", []string{"Assigned"}, []string{"Unassigned", "In progress", "En route", "On site"}, false},
+			{"technician=tech-1", []string{"Tech One"}, []string{"Unassigned"}, false},
+			{"", []string{"Unassigned", "Tech One", "Tech Two"}, nil, false},
+			{"view=status", []string{"Assigned", "En route", "On site", "In progress"}, nil, true},
+		} {
+			status, body := cl.get(t, "/board?"+c.query)
+			if status != http.StatusOK {
+				t.Fatalf("/board?%s: %d\n%s", c.query, status, body)
+			}
+			for _, l := range c.lanes {
+				if lane(body, l) == "" {
+					t.Errorf("/board?%s has no %s lane", c.query, l)
+				}
+			}
+			for _, l := range c.notLanes {
+				if lane(body, l) != "" {
+					t.Errorf("/board?%s shows a %s lane:\n%s", c.query, l, lane(body, l))
+				}
+			}
+			if got := strings.Contains(body, "No tickets here on this page."); got != c.emptyNote {
+				t.Errorf("/board?%s says no tickets here: %v, want %v", c.query, got, c.emptyNote)
+			}
+		}
+	})
+}
