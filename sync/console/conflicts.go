@@ -117,7 +117,7 @@ func changeText(cat *translations.Catalog, full, args string) string {
 	if len(fields) == 0 {
 		return text
 	}
-	return text + ": " + strings.Join(fields, ", ")
+	return labelValue(cat, text, strings.Join(fields, ", "))
 }
 
 // decision is a button of a conflict: a resolution the protocol allows

@@ -127,6 +127,14 @@ func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap 
 	}
 }
 
+// labelValue is a label and its value as the catalog's language joins
+// them: "Balance now: 3", "Solde actuel : 3", "当前余额：3" (Chinese's
+// full-width colon, which takes no space). Templates write the same with
+// {{T "console.label_value" ...}}.
+func labelValue(cat *translations.Catalog, label, value string) string {
+	return cat.Text("console.label_value", "{{.Label}}: {{.Value}}", map[string]any{"Label": label, "Value": value})
+}
+
 // pluralKey is a count's text within one render: its key and number.
 type pluralKey struct {
 	key   string
