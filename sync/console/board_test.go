@@ -968,12 +968,13 @@ func TestRefusedScheduleKeepsWhatWasTyped(t *testing.T) {
 		if status != http.StatusBadRequest || !strings.Contains(body, `class="error"`) {
 			t.Fatalf("the bad window: %d, want 400 with the message\n%s", status, body)
 		}
-		for _, want := range []string{`name="date" type="date" required value="2026-12-03"`, `name="start" type="time" required value="16:00"`,
-			`name="end" type="time" required value="15:00"`, `name="resolve_date" type="date" value="2026-12-04"`,
-			`name="resolve_time" type="time" value="17:30"`, `<option value="1" selected>Urgent</option>`} {
-			if !strings.Contains(body, want) {
-				t.Errorf("the refused form lost what was typed: no %s", want)
+		for name, value := range map[string]string{"date": "2026-12-03", "start": "16:00", "end": "15:00", "resolve_date": "2026-12-04", "resolve_time": "17:30"} {
+			if !regexp.MustCompile(`name="` + name + `"[^>]* value="` + value + `"`).MatchString(body) {
+				t.Errorf("the refused form lost what was typed: no %s=%s", name, value)
 			}
+		}
+		if !strings.Contains(body, `<option value="1" selected>Urgent</option>`) {
+			t.Errorf("the refused form lost the priority typed")
 		}
 		if now := tc.ticketNow(t, "t1", "tk-1"); !now.UpdatedAt.Equal(before.UpdatedAt) || !now.WindowStart.Equal(before.WindowStart) {
 			t.Errorf("the refused form changed the ticket")

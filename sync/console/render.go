@@ -58,6 +58,8 @@ func (c *Console) loadPages() (map[string]*pageTemplate, error) {
 //	{{may "dispatch"}}    whether the session's role has a permission
 //	{{date .At}}, {{datetime .At}}, {{clock .At}}   a time in the tenant's zone
 //	{{zone}}              the name of that zone, "UTC" without a session
+//	{{typedDay .From}}    a day in the tenant's zone as the language types it, for a date field
+//	{{dayExample}}        a day as the language types it, a date field's placeholder (exampleDay)
 //	{{money .Total}}      an app.Money as the session's language writes it
 //	{{static "console.css"}}  a static file's URL, with its content hash
 //	{{dict "Name" .X "N" 3}}  a map, the data of a T with several values
@@ -119,11 +121,13 @@ func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap 
 			}
 			return in(t).Format("15:04")
 		},
-		"money":  func(m app.Money) string { return report.Money(cat.Lang(), m) },
-		"static": c.staticURL,
-		"dict":   dict,
-		"lang":   func() string { return cat.Lang() },
-		"zone":   loc.String,
+		"typedDay":   func(t time.Time) string { return translations.NumericDate(cat.Lang(), in(t)) },
+		"dayExample": func() string { return exampleDay(cat.Lang()) },
+		"money":      func(m app.Money) string { return report.Money(cat.Lang(), m) },
+		"static":     c.staticURL,
+		"dict":       dict,
+		"lang":       func() string { return cat.Lang() },
+		"zone":       loc.String,
 	}
 }
 
