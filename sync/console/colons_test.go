@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"text/template/parse"
+
+	"github.com/fieldbench/fieldbench/assets/translations"
 )
 
 // TestTemplatesJoinNoLabelWithAColon: no template glues a label to its
@@ -130,4 +132,20 @@ func TestChinesePagesJoinLabelsWithFullWidthColons(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestChangeTextPunctuatedInItsLanguage: a held edit names the fields it
+// sets, joined as the language joins a label to its value and a list's
+// items: "电话、地址" after a full-width colon in Chinese.
+func TestChangeTextPunctuatedInItsLanguage(t *testing.T) {
+	args := `{"ticket":"tk-1","set":{"customer_phone":"137","customer_address":"2 Road"}}`
+	for lang, want := range map[string]string{
+		"en":      "Edit of the ticket: Phone, Address",
+		"zh-Hans": "：电话、地址",
+		"fr":      " : ",
+	} {
+		if got := changeText(translations.For(lang), "ticket.update.v1", args); !strings.Contains(got, want) {
+			t.Errorf("%s: %q, want it to hold %q", lang, got, want)
+		}
+	}
 }
