@@ -163,7 +163,7 @@ func TestPeopleNameAnUntranslatedLanguage(t *testing.T) {
 		}
 		cl := tc.signIn(t, "dispatcher@t1")
 		_, body := cl.get(t, "/people")
-		for _, want := range []string{`<span lang="de" dir="auto">Deutsch</span> <span class="muted">(not translated: the app shows English)</span>`, `<span lang="fr-FR" dir="auto">Français</span></td>`} {
+		for _, want := range []string{`<span lang="de" dir="auto">Deutsch</span> <span class="muted">(not translated: the app is in English)</span>`, `<span lang="fr-FR" dir="auto">Français</span></td>`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("/people lacks %s\n%s", want, mainOf(body))
 			}
