@@ -5,7 +5,9 @@
 // central service (device/demoserver) on a temporary folder with app/demo's
 // world, signs in as an administrator (who sees every page) and visits
 // the sign-in page, every page of the menu and the first ticket the board
-// links to, in Debian's headless Chromium.
+// links to, in Debian's headless Chromium. -langs and -sizes take other
+// languages and screens for a walk (-langs fr -sizes 720x1280,1366x768
+// -out /tmp/walk); the defaults are the README's pictures.
 package main
 
 import (
@@ -149,26 +151,56 @@ func newID() string {
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
-// The screens: a tablet in landscape and a phone in portrait.
-var sizes = []struct{ w, h int }{{1280, 800}, {720, 1280}}
+// size is a screen, width x height in CSS pixels.
+type size struct{ w, h int }
 
-// The languages: the tag the user chooses, the file name's and the
-// browser's Accept-Language (the sign-in page's language).
-var languages = []struct{ tag, file, accept string }{
-	{"en", "en", "en-US,en"},
-	{"zh-Hans", "zh", "zh-CN,zh"},
+// language is a console user's language: the tag the user chooses, the
+// file name's and the browser's Accept-Language (the sign-in page's
+// language).
+type language struct{ tag, file, accept string }
+
+// knownLanguages are the console's languages as -langs names them.
+var knownLanguages = map[string]language{
+	"en":      {"en", "en", "en-US,en"},
+	"zh-Hans": {"zh-Hans", "zh", "zh-CN,zh"},
+	"fr":      {"fr", "fr", "fr-FR,fr"},
+	"es":      {"es", "es", "es-ES,es"},
+	"pt":      {"pt", "pt", "pt-BR,pt"},
 }
 
 func main() {
 	out := flag.String("out", "docs/screenshots", "the folder to write the PNG files to")
+	// The README's pictures are a tablet in landscape and a phone in
+	// portrait, in English and Chinese; a walk in another language or
+	// at a laptop's size names its own (-langs fr -sizes 720x1280,1366x768).
+	langs := flag.String("langs", "en,zh-Hans", "the languages, comma-separated: "+"en, zh-Hans, fr, es, pt")
+	screens := flag.String("sizes", "1280x800,720x1280", "the screens, comma-separated WIDTHxHEIGHT")
 	flag.Parse()
-	if err := run(context.Background(), *out); err != nil {
+	var ls []language
+	for _, tag := range strings.Split(*langs, ",") {
+		l, ok := knownLanguages[strings.TrimSpace(tag)]
+		if !ok {
+			fmt.Fprintf(os.Stderr, "consoleshots: -langs: no language %q; use en, zh-Hans, fr, es or pt\n", tag)
+			os.Exit(2)
+		}
+		ls = append(ls, l)
+	}
+	var ss []size
+	for _, wh := range strings.Split(*screens, ",") {
+		var s size
+		if _, err := fmt.Sscanf(strings.TrimSpace(wh), "%dx%d", &s.w, &s.h); err != nil || s.w < 200 || s.w > 4000 || s.h < 200 || s.h > 4000 {
+			fmt.Fprintf(os.Stderr, "consoleshots: -sizes: %q is no WIDTHxHEIGHT between 200 and 4000\n", wh)
+			os.Exit(2)
+		}
+		ss = append(ss, s)
+	}
+	if err := run(context.Background(), *out, ls, ss); err != nil {
 		fmt.Fprintln(os.Stderr, "consoleshots:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, out string) error {
+func run(ctx context.Context, out string, languages []language, sizes []size) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
@@ -266,7 +298,7 @@ func pagesOf(tab context.Context, base string) ([]pageRef, error) {
 	// The pages behind the board's links and the stock queues, which the
 	// menu does not name: the forms a dispatcher fills most.
 	extra := map[string]string{}
-	for name, sel := range map[string]string{"ticket-cancel": `main a[href$="/cancel"]`, "day": `main a[href*="/day"]`} {
+	for name, sel := range map[string]string{"ticket-cancel": `main a[href$="/cancel"]`, "ticket-assign": `main a[href$="/assign"]`, "day": `main a[href*="/day"]`} {
 		h, err := browser.Get(tab, chromedp.Evaluate[string](`(document.querySelector('`+sel+`') || {getAttribute: () => ''}).getAttribute('href') || ''`))
 		if err != nil {
 			return nil, err
@@ -281,7 +313,7 @@ func pagesOf(tab context.Context, base string) ([]pageRef, error) {
 		return nil, err
 	}
 	var out, more []pageRef
-	for _, p := range []pageRef{{"ticket-new", "/tickets/new"}, {"ticket-cancel", extra["ticket-cancel"]}, {"day", extra["day"]},
+	for _, p := range []pageRef{{"ticket-new", "/tickets/new"}, {"ticket-cancel", extra["ticket-cancel"]}, {"ticket-assign", extra["ticket-assign"]}, {"day", extra["day"]},
 		{"stock-ledger", ledger}, {"stock-requests", "/stock/requests"}, {"stock-shipments", "/stock/shipments"}, {"stock-returns", "/stock/returns"},
 		{"stock-replenish", "/stock/replenish"}, {"stock-negative", "/stock/negative"}} {
 		if p.path != "" {

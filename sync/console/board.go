@@ -242,7 +242,10 @@ func (c *Console) boardData(ctx context.Context, s *Session, values url.Values) 
 					l.Cards = append(l.Cards, cd)
 				}
 			}
-			if len(l.Cards) > 0 || (f.Status == "" && x.Open()) || f.Status == string(x) {
+			// The open statuses' lanes stand empty on the plain board
+			// (nothing waits there), not under a search, where an empty
+			// lane is only a place the ticket is not.
+			if len(l.Cards) > 0 || (f.Search == "" && f.Status == "" && x.Open()) || f.Status == string(x) {
 				p.Lanes = append(p.Lanes, l)
 			}
 		}
@@ -254,7 +257,13 @@ func (c *Console) boardData(ctx context.Context, s *Session, values url.Values) 
 					l.Cards = append(l.Cards, cd)
 				}
 			}
-			p.Lanes = append(p.Lanes, l)
+			// An empty Unassigned lane tells a dispatcher nothing waits for
+			// a technician; under a search it only stood above the lanes
+			// that hold the matches, saying "No tickets here". It stays
+			// when Unassigned is the filter chosen.
+			if len(l.Cards) > 0 || f.Search == "" || f.Technician == unassignedFilter {
+				p.Lanes = append(p.Lanes, l)
+			}
 		}
 		for _, t := range laneTechs {
 			if f.Technician != "" && f.Technician != string(t.ID) {

@@ -117,7 +117,12 @@ func changeText(cat *translations.Catalog, full, args string) string {
 	if len(fields) == 0 {
 		return text
 	}
-	return text + ": " + strings.Join(fields, ", ")
+	list := fields[0]
+	for _, f := range fields[1:] {
+		// Chinese lists with "、", not the English ", ".
+		list = cat.Text("console.list_more", "{{.List}}, {{.Item}}", map[string]any{"List": list, "Item": f})
+	}
+	return labelValue(cat, text, list)
 }
 
 // decision is a button of a conflict: a resolution the protocol allows

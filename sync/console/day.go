@@ -68,7 +68,7 @@ func (c *Console) technicianDay(w http.ResponseWriter, r *http.Request, s *Sessi
 	now := c.opt.Now().In(loc)
 	day := startOfDay(now, loc)
 	if d := r.URL.Query().Get("date"); d != "" {
-		if day, err = parseDay(d, loc); err != nil {
+		if day, err = parseDay(s.T.Lang(), d, loc); err != nil {
 			return app.Errorf(app.EINVALID, "console.board.bad_date", "Give the day as 2026-11-27.")
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/assets/translations"
 	"github.com/fieldbench/fieldbench/sync/central"
 )
 
@@ -80,14 +81,14 @@ func (c *Console) actionData(ctx context.Context, s *Session, action string, t a
 	p.Priorities = priorityOptions(s, t.Priority)
 	if !t.WindowStart.IsZero() {
 		start := t.WindowStart.In(s.loc())
-		p.Date, p.Start = start.Format("2006-01-02"), start.Format("15:04")
+		p.Date, p.Start = translations.NumericDate(s.T.Lang(), start), start.Format("15:04")
 	}
 	if !t.WindowEnd.IsZero() {
 		p.End = t.WindowEnd.In(s.loc()).Format("15:04")
 	}
 	if !t.ResolveBy.IsZero() {
 		due := t.ResolveBy.In(s.loc())
-		p.ResolveDate, p.ResolveTime = due.Format("2006-01-02"), due.Format("15:04")
+		p.ResolveDate, p.ResolveTime = translations.NumericDate(s.T.Lang(), due), due.Format("15:04")
 	}
 	return p, nil
 }
@@ -252,10 +253,10 @@ func (c *Console) actionCommand(ctx context.Context, s *Session, action string, 
 	case "schedule":
 		cmd := &app.ScheduleTicket{Ticket: t.ID}
 		var err error
-		if cmd.WindowStart, cmd.WindowEnd, err = formWindow(r, s.loc()); err != nil {
+		if cmd.WindowStart, cmd.WindowEnd, err = formWindow(r, s.T.Lang(), s.loc()); err != nil {
 			return nil, err
 		}
-		if cmd.ResolveBy, err = formResolveBy(r, s.loc()); err != nil {
+		if cmd.ResolveBy, err = formResolveBy(r, s.T.Lang(), s.loc()); err != nil {
 			return nil, err
 		}
 		if cmd.Priority, err = formPriority(r); err != nil {
@@ -316,22 +317,26 @@ func (c *Console) assignee(ctx context.Context, s *Session, tech, store string) 
 	return app.TechnicianID(tech), app.StoreID(store), nil
 }
 
-// formTime reads a date (YYYY-MM-DD) and a time (HH:MM) of a form as
-// loc's clocks read them (the session's zone, in which the console shows
+// formTime reads a date, typed as a reader of lang types one (parseDay),
+// and a time (HH:MM) of a form as loc's clocks read them (the session's zone, in which the console shows
 // times); both empty is the zero time. A time the clocks skip where they
 // go forward is refused, and one they repeat where they go back is its
 // first instant (central.WallClock); the flash then says so
 // (repeatedNote).
-func formTime(date, clock string, loc *time.Location) (time.Time, error) {
+func formTime(lang, date, clock string, loc *time.Location) (time.Time, error) {
 	date, clock = strings.TrimSpace(date), strings.TrimSpace(clock)
 	if date == "" && clock == "" {
 		return time.Time{}, nil
 	}
-	w, err := time.Parse("2006-01-02 15:04", date+" "+clock)
-	if err != nil {
-		return time.Time{}, app.Errorf(app.EINVALID, "console.board.bad_time", "Enter the date as 2026-11-27 and the time as 14:30.")
+	d, err := translations.ParseDate(lang, date)
+	var c time.Time
+	if err == nil {
+		c, err = time.Parse("15:04", clock)
 	}
-	return central.WallClock(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), loc)
+	if err != nil {
+		return time.Time{}, app.Errorf(app.EINVALID, "console.board.bad_time", "Enter the date as {{.Date}} and the time as 14:30.", "Date", exampleDay(lang))
+	}
+	return central.WallClock(d.Year(), d.Month(), d.Day(), c.Hour(), c.Minute(), loc)
 }
 
 // repeatedNote is what a flash adds when a time read from a form is one
@@ -350,12 +355,12 @@ func repeatedNote(s *Session, times ...time.Time) string {
 }
 
 // formWindow reads the visit window: a date with a start and an end.
-func formWindow(r *http.Request, loc *time.Location) (time.Time, time.Time, error) {
-	from, err := formTime(r.PostFormValue("date"), r.PostFormValue("start"), loc)
+func formWindow(r *http.Request, lang string, loc *time.Location) (time.Time, time.Time, error) {
+	from, err := formTime(lang, r.PostFormValue("date"), r.PostFormValue("start"), loc)
 	if err != nil {
 		return from, from, err
 	}
-	to, err := formTime(r.PostFormValue("date"), r.PostFormValue("end"), loc)
+	to, err := formTime(lang, r.PostFormValue("date"), r.PostFormValue("end"), loc)
 	if err != nil {
 		return from, to, err
 	}
@@ -365,8 +370,8 @@ func formWindow(r *http.Request, loc *time.Location) (time.Time, time.Time, erro
 	return from, to, nil
 }
 
-func formResolveBy(r *http.Request, loc *time.Location) (time.Time, error) {
-	return formTime(r.PostFormValue("resolve_date"), r.PostFormValue("resolve_time"), loc)
+func formResolveBy(r *http.Request, lang string, loc *time.Location) (time.Time, error) {
+	return formTime(lang, r.PostFormValue("resolve_date"), r.PostFormValue("resolve_time"), loc)
 }
 
 func formPriority(r *http.Request) (app.Priority, error) {
@@ -487,11 +492,11 @@ func (c *Console) formTicket(ctx context.Context, s *Session, r *http.Request) (
 		Customer: app.Customer{Name: v("name"), Phone: v("phone"), Address: v("address")}, Fault: v("fault"),
 		Priority: prio, Technician: tech, Store: st, CreatedAt: now}
 	if v("date") != "" || v("start") != "" || v("end") != "" {
-		if t.WindowStart, t.WindowEnd, err = formWindow(r, s.loc()); err != nil {
+		if t.WindowStart, t.WindowEnd, err = formWindow(r, s.T.Lang(), s.loc()); err != nil {
 			return app.Ticket{}, err
 		}
 	}
-	if t.ResolveBy, err = formResolveBy(r, s.loc()); err != nil {
+	if t.ResolveBy, err = formResolveBy(r, s.T.Lang(), s.loc()); err != nil {
 		return app.Ticket{}, err
 	}
 	if tech != "" {

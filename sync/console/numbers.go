@@ -51,10 +51,11 @@ func (p numbersPeriod) Last() time.Time { return addDays(p.To, -1) }
 
 // parsePeriod reads the period of v (period=<preset>, or from= and to=,
 // both days included), relative to now, its days those of now's zone
-// (the session's); none is the last 7 days. A
-// malformed date is EINVALID; a reversed or too long period is left for
+// (the session's), typed as a reader of lang types a day (parseDay);
+// none is the last 7 days. A malformed date is EINVALID, its message
+// showing a day as lang types it; a reversed or too long period is left for
 // central.NumbersQuery.Validate to refuse, in the same words as the API.
-func parsePeriod(v url.Values, now time.Time) (numbersPeriod, error) {
+func parsePeriod(v url.Values, now time.Time, lang string) (numbersPeriod, error) {
 	loc := now.Location()
 	today := startOfDay(now, loc)
 	tomorrow := addDays(today, 1)
@@ -74,10 +75,10 @@ func parsePeriod(v url.Values, now time.Time) (numbersPeriod, error) {
 	case "month":
 		return numbersPeriod{Preset: "month", From: central.DayStart(today.Year(), today.Month(), 1, loc), To: tomorrow}, nil
 	case "custom":
-		from, err1 := parseDay(v.Get("from"), loc)
-		last, err2 := parseDay(v.Get("to"), loc)
+		from, err1 := parseDay(lang, v.Get("from"), loc)
+		last, err2 := parseDay(lang, v.Get("to"), loc)
 		if err1 != nil || err2 != nil {
-			return numbersPeriod{Preset: "custom"}, app.Errorf(app.EINVALID, "console.numbers.bad_date", "Write both days as YYYY-MM-DD, for example 2026-11-30, or choose a period above.")
+			return numbersPeriod{Preset: "custom"}, app.Errorf(app.EINVALID, "console.numbers.bad_date", "Write both days as {{.Date}}, or choose a period above.", "Date", exampleDay(lang))
 		}
 		return numbersPeriod{Preset: "custom", From: from, To: addDays(last, 1)}, nil
 	}
@@ -251,7 +252,7 @@ func (c *Console) numbers(w http.ResponseWriter, r *http.Request, s *Session) er
 		}
 		page.Presets = append(page.Presets, presetLink{Href: "/numbers?" + v.Encode(), Key: p.Key, Message: p.Message, Current: p.Value == q.Get("period") || (p.Value == "last7" && q.Get("period") == "" && q.Get("from") == "" && q.Get("to") == "")})
 	}
-	period, err := parsePeriod(q, c.opt.Now().In(s.loc()))
+	period, err := parsePeriod(q, c.opt.Now().In(s.loc()), s.T.Lang())
 	page.Period = period
 	var n central.Numbers
 	if err == nil {
@@ -367,7 +368,7 @@ func (c *Console) numbersCSV(w http.ResponseWriter, r *http.Request, s *Session)
 	if err != nil {
 		return err
 	}
-	period, err := parsePeriod(q, c.opt.Now().In(s.loc()))
+	period, err := parsePeriod(q, c.opt.Now().In(s.loc()), s.T.Lang())
 	if err != nil {
 		return err
 	}
@@ -478,7 +479,7 @@ func (c *Console) numbersTechnician(w http.ResponseWriter, r *http.Request, s *S
 	} else if err != nil {
 		return err
 	}
-	period, err := parsePeriod(q, c.opt.Now().In(s.loc()))
+	period, err := parsePeriod(q, c.opt.Now().In(s.loc()), s.T.Lang())
 	if err != nil {
 		return err
 	}

@@ -197,11 +197,11 @@ func TestNumbersRefusals(t *testing.T) {
 			{"manager@t1", "/numbers?store=s2", http.StatusNotFound, "", noStore, "s2"},
 			{"manager@t1", "/numbers.csv?store=s2", http.StatusNotFound, "", noStore, "s2"},
 			{"admin@t2", "/numbers?store=s3", http.StatusNotFound, "", noStore, "s3"},
-			{"dispatcher@t1", "/numbers?from=2026-11-31&to=2026-12-01", http.StatusBadRequest, "Write both days as YYYY-MM-DD", "", ""},
+			{"dispatcher@t1", "/numbers?from=2026-11-31&to=2026-12-01", http.StatusBadRequest, "Write both days as 2026-11-27, or choose", "", ""},
 			{"dispatcher@t1", "/numbers?from=2026-11-02&to=2026-11-01", http.StatusBadRequest, "The period ends before it starts", "", ""},
 			{"dispatcher@t1", "/numbers?from=2025-01-01&to=2026-11-27", http.StatusBadRequest, "The period is longer than 366 days", "", ""},
 			{"dispatcher@t1", "/numbers?period=decade", http.StatusBadRequest, "There is no such period", "", ""},
-			{"dispatcher@t1", "/numbers.csv?from=x&to=y", http.StatusBadRequest, "Write both days as YYYY-MM-DD", "", ""},
+			{"dispatcher@t1", "/numbers.csv?from=x&to=y", http.StatusBadRequest, "Write both days as 2026-11-27, or choose", "", ""},
 			{"dispatcher@t1", "/numbers/technicians/tech-1?from=2026-11-02&to=2026-11-01", http.StatusBadRequest, "The period ends before it starts", "", ""},
 		} {
 			status, body := tc.signIn(t, c.login).get(t, c.path)
@@ -339,7 +339,7 @@ func TestParsePeriod(t *testing.T) {
 		{"period=year", "", "", "console.numbers.bad_period"},
 	} {
 		v, _ := url.ParseQuery(c.query)
-		p, err := parsePeriod(v, now)
+		p, err := parsePeriod(v, now, "en")
 		if c.err != "" {
 			if e := app.AsError(err); e == nil || e.Code != app.EINVALID || e.Key != c.err {
 				t.Errorf("%q: got %v, want %s", c.query, err, c.err)
@@ -351,7 +351,7 @@ func TestParsePeriod(t *testing.T) {
 		}
 	}
 	// A Sunday's week began six days before.
-	if p, _ := parsePeriod(url.Values{"period": {"week"}}, time.Date(2026, 11, 29, 8, 0, 0, 0, time.UTC)); !p.From.Equal(d("2026-11-23")) {
+	if p, _ := parsePeriod(url.Values{"period": {"week"}}, time.Date(2026, 11, 29, 8, 0, 0, 0, time.UTC), "en"); !p.From.Equal(d("2026-11-23")) {
 		t.Errorf("week of Sunday 2026-11-29 begins %v", p.From)
 	}
 }

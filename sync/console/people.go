@@ -9,6 +9,9 @@ import (
 	"slices"
 	"strings"
 
+	xlanguage "golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/assets/translations"
 	"github.com/fieldbench/fieldbench/sync/central"
@@ -27,6 +30,7 @@ type peopleTechRow struct {
 	app.Technician
 	StoreName, VanName string
 	LanguageName       string
+	Untranslated       bool // LanguageName has no translation: the device shows English
 	Devices            []central.Device
 }
 
@@ -48,7 +52,8 @@ func (c *Console) people(w http.ResponseWriter, r *http.Request, s *Session) err
 	}
 	p := peopleList{Locations: locs}
 	for _, t := range techs {
-		row := peopleTechRow{Technician: t, StoreName: names[app.LocationID(t.Store)], VanName: names[t.Van], LanguageName: languageName(t.Language)}
+		row := peopleTechRow{Technician: t, StoreName: names[app.LocationID(t.Store)], VanName: names[t.Van]}
+		row.LanguageName, row.Untranslated = languageName(t.Language)
 		for _, d := range devs {
 			if d.Technician == t.ID && d.RevokedAt.IsZero() {
 				row.Devices = append(row.Devices, d)
@@ -60,14 +65,23 @@ func (c *Console) people(w http.ResponseWriter, r *http.Request, s *Session) err
 }
 
 // languageName names a technician's language by the translation their
-// device shows for it ("zh" and "zh-CN" are 简体中文); a tag without a
-// translation of its own stays as written ("de").
-func languageName(tag string) string {
+// device shows for it ("zh" and "zh-CN" are 简体中文). A tag without a
+// translation of its own ("de", set by an import) is named in its own
+// language (Deutsch), as the switcher names the translated ones, with
+// untranslated true: the device shows English, and the people page says
+// so rather than let an office read "Deutsch" as the app's language. A
+// tag nobody names (a typo, "xx") stays as written.
+func languageName(tag string) (name string, untranslated bool) {
 	m := translations.Match(tag)
-	if primary, _, _ := strings.Cut(strings.ToLower(tag), "-"); m == translations.Fallback && primary != translations.Fallback {
-		return tag
+	if primary, _, _ := strings.Cut(strings.ToLower(tag), "-"); m != translations.Fallback || primary == translations.Fallback {
+		return languageNames[m], false
 	}
-	return languageNames[m]
+	if t, err := xlanguage.Parse(tag); err == nil {
+		if n := display.Self.Name(t); n != "" {
+			return n, true
+		}
+	}
+	return tag, true
 }
 
 // peopleInScope returns the technicians and locations the session sees.

@@ -134,14 +134,48 @@ func TestConflictsNameTheDeviceAndLinkNegativeStock(t *testing.T) {
 }
 
 func TestLanguageName(t *testing.T) {
-	for tag, want := range map[string]string{
-		"zh": "简体中文", "zh-CN": "简体中文", "zh-Hans": "简体中文", "pt-BR": "Português", "fr": "Français",
-		"en": "English", "en-NG": "English", "de": "de", "de-DE": "de-DE",
+	for tag, want := range map[string]struct {
+		name         string
+		untranslated bool
+	}{
+		"zh": {"简体中文", false}, "zh-CN": {"简体中文", false}, "zh-Hans": {"简体中文", false}, "pt-BR": {"Português", false}, "fr": {"Français", false},
+		"en": {"English", false}, "en-NG": {"English", false}, "de": {"Deutsch", true}, "de-DE": {"Deutsch", true}, "ja": {"日本語", true},
+		"xx": {"xx", true}, "not a tag": {"not a tag", true},
 	} {
-		if got := languageName(tag); got != want {
-			t.Errorf("languageName(%q) = %q, want %q", tag, got, want)
+		if name, untranslated := languageName(tag); name != want.name || untranslated != want.untranslated {
+			t.Errorf("languageName(%q) = %q, %v, want %q, %v", tag, name, untranslated, want.name, want.untranslated)
 		}
 	}
+}
+
+// TestPeopleNameAnUntranslatedLanguage: a technician whose language has
+// no translation (set by an import) is listed with the language's own
+// name and a word that the app shows English, not a bare "de"; in
+// Chinese the note is Chinese.
+func TestPeopleNameAnUntranslatedLanguage(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		ctx := context.Background()
+		if err := tc.db.PutTechnician(ctx, "t1", app.Technician{ID: "tech-de", Name: "Jonas Weber", Country: "DE", Store: "s1", Language: "de"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := tc.db.PutTechnician(ctx, "t1", app.Technician{ID: "tech-fr", Name: "Chloé Martin", Country: "FR", Store: "s1", Language: "fr-FR"}); err != nil {
+			t.Fatal(err)
+		}
+		cl := tc.signIn(t, "dispatcher@t1")
+		_, body := cl.get(t, "/people")
+		for _, want := range []string{`<span lang="de" dir="auto">Deutsch</span> <span class="muted">(not translated: the app is in English)</span>`, `<span lang="fr-FR" dir="auto">Français</span></td>`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("/people lacks %s\n%s", want, mainOf(body))
+			}
+		}
+		if strings.Contains(body, `">de</span>`) {
+			t.Errorf("/people shows the bare tag de")
+		}
+		cl.inLanguage(t, "zh-Hans")
+		if _, body := cl.get(t, "/people"); !strings.Contains(body, "Deutsch</span> <span class=\"muted\">（未翻译：应用显示英文）</span>") {
+			t.Errorf("the Chinese people page lacks its note\n%s", mainOf(body))
+		}
+	})
 }
 
 // TestConflictsEscapeTheDeviceName: the device names itself when it pairs;

@@ -58,6 +58,8 @@ func (c *Console) loadPages() (map[string]*pageTemplate, error) {
 //	{{may "dispatch"}}    whether the session's role has a permission
 //	{{date .At}}, {{datetime .At}}, {{clock .At}}   a time in the tenant's zone
 //	{{zone}}              the name of that zone, "UTC" without a session
+//	{{typedDay .From}}    a day in the tenant's zone as the language types it, for a date field
+//	{{dayExample}}        a day as the language types it, a date field's placeholder (exampleDay)
 //	{{money .Total}}      an app.Money as the session's language writes it
 //	{{static "console.css"}}  a static file's URL, with its content hash
 //	{{dict "Name" .X "N" 3}}  a map, the data of a T with several values
@@ -119,12 +121,22 @@ func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap 
 			}
 			return in(t).Format("15:04")
 		},
-		"money":  func(m app.Money) string { return report.Money(cat.Lang(), m) },
-		"static": c.staticURL,
-		"dict":   dict,
-		"lang":   func() string { return cat.Lang() },
-		"zone":   loc.String,
+		"typedDay":   func(t time.Time) string { return translations.NumericDate(cat.Lang(), in(t)) },
+		"dayExample": func() string { return exampleDay(cat.Lang()) },
+		"money":      func(m app.Money) string { return report.Money(cat.Lang(), m) },
+		"static":     c.staticURL,
+		"dict":       dict,
+		"lang":       func() string { return cat.Lang() },
+		"zone":       loc.String,
 	}
+}
+
+// labelValue is a label and its value as the catalog's language joins
+// them: "Balance now: 3", "Solde actuel : 3", "当前余额：3" (Chinese's
+// full-width colon, which takes no space). Templates write the same with
+// {{T "console.label_value" ...}}.
+func labelValue(cat *translations.Catalog, label, value string) string {
+	return cat.Text("console.label_value", "{{.Label}}: {{.Value}}", map[string]any{"Label": label, "Value": value})
 }
 
 // pluralKey is a count's text within one render: its key and number.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/assets/translations"
 	"github.com/fieldbench/fieldbench/sync/central"
 )
 
@@ -55,15 +56,28 @@ func addDays(day time.Time, n int) time.Time {
 	return central.DayStart(day.Year(), day.Month(), day.Day()+n, day.Location())
 }
 
-// parseDay is the start in loc of the day written YYYY-MM-DD. Not
+// parseDay is the start in loc of the day s, typed as a reader of lang
+// types one (translations.ParseDate: ISO YYYY-MM-DD in every language,
+// 27/11/2026 in French, 2026年11月27日 in Chinese). Not
 // time.ParseInLocation, which gives a skipped midnight in the offset
 // before the jump: 23:00 the day before.
-func parseDay(s string, loc *time.Location) (time.Time, error) {
-	d, err := time.Parse("2006-01-02", s)
+func parseDay(lang, s string, loc *time.Location) (time.Time, error) {
+	d, err := translations.ParseDate(lang, s)
 	if err != nil {
 		return time.Time{}, err
 	}
 	return central.DayStart(d.Year(), d.Month(), d.Day(), loc), nil
+}
+
+// exampleDay is a day as a reader of lang types it (27/11/2026 in French,
+// 2026-11-27 in English and Chinese): the date fields' placeholder and
+// the example their refusals give. The console's date fields are text,
+// not <input type=date>: Chromium draws a date input in the browser's
+// own language and order (11/27/2026 on an American Chrome), whatever
+// the page's lang says, so a French office read one order in the form
+// and another on every page.
+func exampleDay(lang string) string {
+	return translations.NumericDate(lang, time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC))
 }
 
 // suggestedZones are the zones the settings page offers: UTC, then those

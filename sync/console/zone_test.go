@@ -281,7 +281,7 @@ func TestZoneSkippedMidnight(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := parsePeriod(url.Values{"from": {"2026-09-06"}, "to": {"2026-09-06"}}, time.Date(2026, 9, 10, 12, 0, 0, 0, loc))
+	p, err := parsePeriod(url.Values{"from": {"2026-09-06"}, "to": {"2026-09-06"}}, time.Date(2026, 9, 10, 12, 0, 0, 0, loc), "en")
 	if err != nil {
 		t.Fatal(err)
 	}

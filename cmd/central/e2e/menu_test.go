@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -58,4 +59,55 @@ func TestMenuOnPhone(t *testing.T) {
 			}
 		}
 	}
+}
+
+// headerLayout is what TestHeaderOneLineOnALaptop reads of the header.
+type headerLayout struct {
+	NavTop, MenuTop, TenantTop int  // the tops of the menu's first item, the user's button and the tenant's name
+	RoleInMenu                 bool // the opened menu names the user's role
+	PageWidth, Window          int
+}
+
+const readHeader = `(function () {
+  var top = function (sel) { return Math.round(document.querySelector(sel).getBoundingClientRect().top); };
+  var me = document.querySelector("header.top details.me");
+  me.open = true;
+  var role = document.querySelector("header.top .me-role"), r = role ? role.getBoundingClientRect() : null;
+  var out = {NavTop: top("header.top nav a"), MenuTop: top("header.top details.me summary"), TenantTop: top("header.top .tenant"),
+    RoleInMenu: !!r && r.height > 0 && role.textContent.indexOf(%q) >= 0, PageWidth: document.documentElement.scrollWidth, Window: window.innerWidth};
+  me.open = false;
+  return out;
+})()`
+
+// TestHeaderOneLineOnALaptop: at 1366x768 and 1280x800 an
+// administrator's header, the tenant, the whole menu and the user's
+// button, stands on one line in every language, and the user's role is
+// in the menu the button opens (in French at 1366 the button fell alone
+// on a second line, under the menu).
+func TestHeaderOneLineOnALaptop(t *testing.T) {
+	ctx := tab(t, admin)
+	roles := map[string]string{"en": "Administrator", "zh-Hans": "管理员", "fr": "Administrateur", "es": "Administrador", "pt": "Administrador"}
+	for _, lang := range []string{"en", "zh-Hans", "fr", "es", "pt"} {
+		setLanguage(t, ctx, lang)
+		for _, w := range []int64{1366, 1280} {
+			must(t, browser.Run(ctx, chromedp.EmulateViewport(w, 768), chromedp.Navigate(svc.url+"/board")))
+			h, err := browser.Get(ctx, chromedp.Evaluate[headerLayout](fmt.Sprintf(readHeader, roles[lang])))
+			must(t, err)
+			switch {
+			case abs(h.MenuTop-h.NavTop) > 12 || abs(h.TenantTop-h.NavTop) > 12:
+				t.Errorf("%s at %d px: the header is not one line: %+v", lang, w, h)
+			case !h.RoleInMenu:
+				t.Errorf("%s at %d px: the opened menu does not name the role %q", lang, w, roles[lang])
+			case h.PageWidth > h.Window:
+				t.Errorf("%s at %d px: the page is %d px wide, wider than the window", lang, w, h.PageWidth)
+			}
+		}
+	}
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

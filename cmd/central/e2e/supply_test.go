@@ -193,3 +193,84 @@ func TestShipmentDamagedOnArrival(t *testing.T) {
 		t.Fatalf("the difference's link did not open the bin's ledger: %v", err)
 	}
 }
+
+// requestCard is what TestPartRequestsReadOnAPhone reads of a request's
+// row on the part requests page.
+type requestCard struct {
+	Found        bool
+	TableScrolls bool   // the table is wider than its frame: read by scrolling sideways
+	Narrowest    int    // the narrowest of the row's cells, in px
+	Outside      string // a cell reaching past the window's right edge
+	HeadShown    bool   // the column headers stand above the rows
+	PageWidth    int
+	Window       int
+}
+
+const readRequestCard = `(function () {
+  var row = document.querySelector(%q);
+  var out = {Found: !!row, TableScrolls: false, Narrowest: 0, Outside: "", HeadShown: false, PageWidth: document.documentElement.scrollWidth, Window: window.innerWidth};
+  if (!row) return out;
+  var table = row.closest("table"), wrap = table.parentElement;
+  out.TableScrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+  out.HeadShown = table.tHead.getBoundingClientRect().height > 1;
+  out.Narrowest = 1e9;
+  row.querySelectorAll(":scope > th, :scope > td").forEach(function (c) {
+    var r = c.getBoundingClientRect();
+    out.Narrowest = Math.min(out.Narrowest, Math.round(r.width));
+    if (r.right > window.innerWidth + 1) out.Outside = (c.dataset.label || c.textContent.trim().slice(0, 20)) + " ends at " + Math.round(r.right) + " px";
+  });
+  return out;
+})()`
+
+// TestPartRequestsReadOnAPhone: on a phone (720 and 360 px wide) each
+// open part request is a card whose cells stand one under another, the
+// width of the screen, so the page reads without scrolling the table
+// sideways (at 720 px the six columns squeezed Requested and State to a
+// word per line, and Answer ran off the screen); on a tablet it is the
+// table with its headers. In English and Chinese.
+func TestPartRequestsReadOnAPhone(t *testing.T) {
+	tech := addTech(t, "e2e-card")
+	van := name("e2e-card-van")
+	adminOK(t, "PUT", "/v1/admin/locations/"+van, map[string]any{"id": van, "kind": "van", "name": "Van " + van, "owner": tech}, nil)
+	asked, instead := name("E2E-BOARD"), name("E2E-BOARD-B")
+	csv := "number,name_en,name_zh,class,models\n" +
+		asked + ",Control board,控制板,main,W1\n" +
+		instead + ",Control board (revision B),控制板（B 版）,main,W1\n"
+	if status, raw := callRaw(t, "POST", "/v1/admin/import/parts", csv); status != http.StatusOK {
+		t.Fatalf("import the parts: HTTP %d %s", status, raw)
+	}
+	id := newTicket(t, tech, name("Carla Card"))
+	dev := pair(t, tech)
+	dev.pullAll(t)
+	rq := newID()
+	if x, refused := dev.push(t, "part.request", map[string]any{"request": map[string]any{"id": rq, "ticket": id, "part": asked, "qty": 2,
+		"urgency": "urgent", "to": van, "note": "The customer needs the machine back before the weekend.", "at": "2026-12-04T10:00:00Z"}}); refused {
+		t.Fatalf("the device's request was refused: %+v", x)
+	}
+	login := name("e2e-card")
+	must(t, consoleUser(login, "Cara Card", "dispatcher", password))
+	ctx := tab(t, login)
+	row := `tr:has(#sp-` + rq + `)`
+	for _, lang := range []string{"en", "zh-Hans"} {
+		setLanguage(t, ctx, lang)
+		for _, size := range []struct {
+			w, h  int64
+			cards bool
+		}{{720, 1280, true}, {360, 740, true}, {1280, 800, false}} {
+			must(t, browser.Run(ctx, chromedp.EmulateViewport(size.w, size.h), chromedp.Navigate(svc.url+"/stock/requests")))
+			c, err := browser.Get(ctx, chromedp.Evaluate[requestCard](fmt.Sprintf(readRequestCard, row)))
+			must(t, err)
+			at := fmt.Sprintf("/stock/requests at %dx%d in %s", size.w, size.h, lang)
+			switch {
+			case !c.Found:
+				t.Errorf("%s: no row for the request", at)
+			case c.PageWidth > c.Window:
+				t.Errorf("%s: the page is %d px wide, wider than the window (%d px)", at, c.PageWidth, c.Window)
+			case size.cards && (c.TableScrolls || c.HeadShown || c.Outside != "" || c.Narrowest < int(size.w)/2):
+				t.Errorf("%s: not a card the width of the screen: %+v", at, c)
+			case !size.cards && (!c.HeadShown || c.TableScrolls):
+				t.Errorf("%s: not the table with its headers: %+v", at, c)
+			}
+		}
+	}
+}

@@ -1,0 +1,73 @@
+package console
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestDateFieldsFollowTheConsolesLanguage: the console's date fields are
+// text in the console's language, not <input type=date>, which Chromium
+// draws in the browser's language and order; a day typed as the
+// language types it (27/11/2026 in French, 2026年11月27日 in Chinese,
+// ISO in every language) is taken as that day, the form shows the day
+// back in that form, and a day in another order is refused in the
+// console's language with an example, changing nothing.
+func TestDateFieldsFollowTheConsolesLanguage(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		loc := tc.setZone(t, "t1", "Europe/Paris")
+		dc := tc.signIn(t, "dispatcher@t1")
+		for _, c := range []struct {
+			lang, date, resolveDate string
+			day                     int
+			shown, bad, refusal     string
+		}{
+			{"fr", "03/12/2026", "4 déc. 2026", 3, "03/12/2026", "2026/12/05", "Saisissez la date sous la forme 27/11/2026 et l&#39;heure sous la forme 14:30."},
+			{"zh-Hans", "2026年12月6日", "2026-12-07", 6, "2026-12-06", "06/12/2026", "请按 2026-11-27 填写日期，按 14:30 填写时间。"},
+			{"en", "2026-12-08", "9 Dec 2026", 8, "2026-12-08", "12/09/2026", "Enter the date as 2026-11-27 and the time as 14:30."},
+		} {
+			t.Run(c.lang, func(t *testing.T) {
+				dc.inLanguage(t, c.lang)
+				_, page := dc.get(t, "/tickets/tk-1/schedule")
+				if strings.Contains(page, `type="date"`) || !strings.Contains(page, `placeholder="`+exampleDay(c.lang)+`"`) {
+					t.Errorf("the schedule form's date fields are not text with the language's example %q", exampleDay(c.lang))
+				}
+				form := merge(map[string][]string{"date": {c.date}, "start": {"09:00"}, "end": {"11:00"}, "resolve_date": {c.resolveDate}, "resolve_time": {"18:00"}, "priority": {"2"}}, shownFields(t, page))
+				if status, body := dc.post(t, "/tickets/tk-1/schedule", form); status != http.StatusSeeOther {
+					t.Fatalf("schedule on %q: %d\n%s", c.date, status, mainOf(body))
+				}
+				tk := tc.ticketNow(t, "t1", "tk-1")
+				if want := time.Date(2026, 12, c.day, 9, 0, 0, 0, loc); !tk.WindowStart.Equal(want) {
+					t.Errorf("%q: the window starts %v, want %v", c.date, tk.WindowStart, want)
+				}
+				if want := time.Date(2026, 12, c.day+1, 18, 0, 0, 0, loc); !tk.ResolveBy.Equal(want) {
+					t.Errorf("%q: resolve by %v, want %v", c.resolveDate, tk.ResolveBy, want)
+				}
+				_, page = dc.get(t, "/tickets/tk-1/schedule")
+				if !regexp.MustCompile(`name="date"[^>]* value="` + regexp.QuoteMeta(c.shown) + `"`).MatchString(page) {
+					t.Errorf("the schedule form does not show the day as %q", c.shown)
+				}
+				bad := merge(map[string][]string{"date": {c.bad}, "start": {"10:00"}, "end": {"12:00"}, "priority": {"2"}}, shownFields(t, page))
+				status, body := dc.post(t, "/tickets/tk-1/schedule", bad)
+				if status != http.StatusBadRequest || !strings.Contains(body, c.refusal) {
+					t.Errorf("%q in %s: %d, want 400 saying %q\n%s", c.bad, c.lang, status, c.refusal, mainOf(body))
+				}
+				if now := tc.ticketNow(t, "t1", "tk-1"); !now.UpdatedAt.Equal(tk.UpdatedAt) || !now.WindowStart.Equal(tk.WindowStart) {
+					t.Errorf("the refused %q changed the ticket", c.bad)
+				}
+			})
+		}
+		// The numbers' period, typed in French, and refused in French.
+		dc.inLanguage(t, "fr")
+		status, body := dc.get(t, "/numbers?from=01/11/2026&to=30/11/2026")
+		if status != http.StatusOK || !strings.Contains(body, `value="01/11/2026"`) || !strings.Contains(body, `value="30/11/2026"`) {
+			t.Errorf("/numbers with French days: %d, or the fields do not show them\n%s", status, mainOf(body))
+		}
+		status, body = dc.get(t, "/numbers?from=11/31/2026&to=30/11/2026")
+		if status != http.StatusBadRequest || !strings.Contains(body, "Écrivez les deux jours sous la forme 27/11/2026, ou choisissez une période ci-dessus.") {
+			t.Errorf("/numbers with a day in American order: %d\n%s", status, mainOf(body))
+		}
+	})
+}
