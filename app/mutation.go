@@ -86,6 +86,11 @@ type MutationTx interface {
 	// ticket, which need not be there.
 	AddMovement(ctx context.Context, m StockMovement) error
 	AddRepair(ctx context.Context, r RepairEntry) error
+	// AddPartUsed on the device also refuses, outside a replay, a second
+	// fit of a unit still fitted on the ticket (CheckFittedHere,
+	// ECONFLICT); the central service's takes it, a fit being a fact,
+	// and the fit's movement raises the unit's conflict (PROTOCOL.md,
+	// "Ticket merge rules").
 	AddPartUsed(ctx context.Context, p PartUsed) error
 	AddPhoto(ctx context.Context, p Photo) error
 	AddNote(ctx context.Context, n Note) error

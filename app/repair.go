@@ -58,26 +58,21 @@ const MaxUnitFits = 20
 // CheckRefit decides on fitting u, whose serial no unit at the stock it
 // comes from carries, given the fits of that part's serial the device
 // records (PartService.UnitFits). The same unit still fitted on the same
-// ticket is refused: a second fit of it there is a double entry, never a
-// second unit, which has its own serial. A fit on another ticket is
+// ticket is refused (CheckFittedHere). A fit on another ticket is
 // returned for the technician to be asked about (the one still in place
 // first, then the newest), ok false when there is none: the unit may have
 // been taken out without a record, the serial misread there or here, and
 // the device's records may be days old, so the fit the technician makes
 // with the unit in hand is kept, for dispatch to settle after sync.
 func CheckRefit(u PartUsed, fits []UnitFit) (UnitFit, bool, error) {
+	if err := CheckFittedHere(u, fits); err != nil {
+		return UnitFit{}, false, err
+	}
 	var other []UnitFit
 	for _, f := range fits {
-		if f.Part != u.Part || !strings.EqualFold(strings.TrimSpace(f.Serial), strings.TrimSpace(u.Serial)) {
-			continue
+		if sameUnit(u, f) && f.Ticket != u.Ticket {
+			other = append(other, f)
 		}
-		if f.Ticket == u.Ticket {
-			if !f.Removed {
-				return UnitFit{}, false, Errorf(ECONFLICT, "stock.unit_fitted_here", "Serial {{.Serial}} is fitted on this ticket already. Check the serial on the unit in your hand: another unit has its own serial.", "Serial", f.Serial)
-			}
-			continue
-		}
-		other = append(other, f)
 	}
 	if len(other) == 0 {
 		return UnitFit{}, false, nil
@@ -92,6 +87,30 @@ func CheckRefit(u PartUsed, fits []UnitFit) (UnitFit, bool, error) {
 		return b.At.Compare(a.At)
 	})
 	return other[0], true, nil
+}
+
+// CheckFittedHere refuses fitting u on its ticket when fits (of u's part
+// and serial, as PartService.UnitFits reads them) hold a fit of the same
+// unit there that was not removed since: a second fit of it there is a
+// double entry, never a second unit, which has its own serial. A unit
+// removed (returned as defective) and fitted again is a new fit. The
+// add-part dialog asks it as the serial is typed, and the device store
+// again in the transaction that records the fit. The central service does
+// not: a fit a device recorded offline is a fact, and its unit's conflict
+// (PROTOCOL.md, "Ticket merge rules") names the ticket it is on.
+func CheckFittedHere(u PartUsed, fits []UnitFit) error {
+	for _, f := range fits {
+		if sameUnit(u, f) && f.Ticket == u.Ticket && !f.Removed {
+			return Errorf(ECONFLICT, "stock.unit_fitted_here", "Serial {{.Serial}} is fitted on this ticket already. Check the serial on the unit in your hand: another unit has its own serial.", "Serial", f.Serial)
+		}
+	}
+	return nil
+}
+
+// sameUnit reports whether f is a fit of u's unit: the same part, and the
+// serial in any case (a serial typed in another case is the unit's).
+func sameUnit(u PartUsed, f UnitFit) bool {
+	return f.Part == u.Part && strings.EqualFold(strings.TrimSpace(f.Serial), strings.TrimSpace(u.Serial))
 }
 
 // CheckSerialized refuses a fit of p that its being serialized forbids:

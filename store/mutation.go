@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/fieldbench/fieldbench/app"
 )
@@ -154,7 +155,22 @@ func (m *mutationTx) AddRepair(ctx context.Context, r app.RepairEntry) error {
 	return m.addFact(ctx, "repair", r.ID, r.Ticket, repairInsert, append(repairArgs(r), m.seqArg())...)
 }
 
+// AddPartUsed refuses a second fit of a unit still fitted on the ticket
+// (app.CheckFittedHere), which the add-part dialog says as the serial is
+// typed: a fit committed another way (a second dialog open on the ticket,
+// a tap that beat the check) must not put one unit on the ticket twice.
+// A replay does not ask: its fit was recorded when it was committed, and
+// what a pull brought since is the server's, a fact like this one.
 func (m *mutationTx) AddPartUsed(ctx context.Context, p app.PartUsed) error {
+	if !m.replay && strings.TrimSpace(p.Serial) != "" {
+		fits, err := unitFitsOn(ctx, m.tx, p)
+		if err != nil {
+			return m.db.sqlError(err)
+		}
+		if err := app.CheckFittedHere(p, fits); err != nil {
+			return err
+		}
+	}
 	return m.addFact(ctx, "part_used", p.ID, p.Ticket, partUsedInsert, append(partUsedArgs(p), m.seqArg())...)
 }
 

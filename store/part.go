@@ -520,6 +520,42 @@ func (s *PartService) UnitFits(ctx context.Context, part app.PartNumber, serial 
 	return out, s.db.sqlError(rows.Err())
 }
 
+// unitFitsOnQuery reads the other part uses (id not ?4) on ticket ?3 of
+// part ?2 whose serial is ?1, newest first, and whether a defective
+// return of the unit came at or after each, as unitFitsQuery does (and
+// through the same index); a removal takes out every fit before it, so
+// the newest decide.
+const unitFitsOnQuery = `
+	SELECT u.ticket_id, u.part, u.serial, u.at,
+		EXISTS (SELECT 1 FROM movements m WHERE m.serial = u.serial COLLATE NOCASE AND m.serial <> '' AND m.part = u.part
+			AND m.kind = 'return_defective' AND m.at >= u.at)
+	FROM parts_used u
+	WHERE u.serial = ?1 COLLATE NOCASE AND u.serial <> '' AND u.part = ?2 AND u.ticket_id = ?3 AND u.id <> ?4
+	ORDER BY u.at DESC, u.id LIMIT ?5`
+
+// unitFitsOn returns the fits of u's unit on u's ticket, other than u,
+// for app.CheckFittedHere, at most app.MaxUnitFits.
+func unitFitsOn(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, u app.PartUsed) ([]app.UnitFit, error) {
+	rows, err := q.QueryContext(ctx, unitFitsOnQuery, strings.TrimSpace(u.Serial), string(u.Part), string(u.Ticket), u.ID, app.MaxUnitFits)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []app.UnitFit
+	for rows.Next() {
+		var f app.UnitFit
+		var at sql.NullInt64
+		if err := rows.Scan(&f.Ticket, &f.Part, &f.Serial, &at, &f.Removed); err != nil {
+			return nil, err
+		}
+		f.At = fromNsec(at)
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
 func getLocation(ctx context.Context, q rowQueryer, id app.LocationID) (app.Location, error) {
 	var l app.Location
 	err := q.QueryRowContext(ctx, locationByID, string(id)).Scan(&l.ID, &l.Kind, &l.Name, &l.Owner)

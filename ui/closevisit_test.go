@@ -445,3 +445,123 @@ func TestSignedOwingVisitCloseKeepsTheSignature(t *testing.T) {
 		})
 	}
 }
+
+// TestSignedThenChangedOwingVisitSaysBoth: a customer who signed the
+// report, which then changed (a part payment taken after the signature),
+// with money still owed: the close says both, that the report changed
+// since the signature and what is still owed (the amount after the part
+// payment), in the usual order, and offers the payment then the sign-off
+// first, the sign-off, and the close without it; closing without it still
+// asks for the money, and closes nothing.
+func TestSignedThenChangedOwingVisitSaysBoth(t *testing.T) {
+	var db *store.DB
+	term, w, deps, ds := docsTerminalEdit(t, func(d *ui.Deps, s *store.DB) {
+		d.Payments, db = store.NewPaymentService(s), s
+		if err := s.ApplyPull(context.Background(), app.PullPage{ReceiptPrefix: "R5", At: d.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	owing, total := owingVisit(t, term, db, ds)
+	tapButton(t, term.Detail().Object(), "Customer sign-off")
+	signAs("Chen Jing")(t, term, w)
+	part := app.Money{Amount: total.Amount / 2, Currency: total.Currency}
+	if _, err := deps.Commit.Commit(t.Context(), deps.Actor, &app.RecordPayment{Payment: app.Payment{ID: app.NewID(), Ticket: owing.ID,
+		Kind: app.PaymentPayment, Method: app.MethodCash, Amount: part}}); err != nil {
+		t.Fatal(err)
+	}
+	left := app.Money{Amount: total.Amount - part.Amount, Currency: total.Currency}
+	term.Detail().Show(owing.ID)
+	tapButton(t, term.Detail().Object(), "Close visit")
+	q := front(w)
+	want := "Signed by Chen Jing (Customer)"
+	wantOwed := ", but the report changed since (a payment, part or repair). " + ui.MoneyText(left) + " is still owed. The usual order: take the payment, then the customer signs the report that shows it, then the visit closes."
+	if s := labels(q); !strings.Contains(s, want) || !strings.Contains(s, wantOwed) {
+		t.Fatalf("the close of a visit signed, changed since and owing says:\n%s\nwant %q and %q", s, want, wantOwed)
+	}
+	if got, want := buttonTexts(q), "Take payment, then sign-off\nCustomer sign-off\nClose without sign-off\n"; !strings.Contains(got, want) {
+		t.Fatalf("the close question offers:\n%s\nwant, in this order:\n%s", got, want)
+	}
+	tapButton(t, q, "Close without sign-off")
+	if s := labels(front(w)); !strings.Contains(s, ui.MoneyText(left)+" is still owed") {
+		t.Errorf("closing without a new sign-off with money owed does not ask for it:\n%s", s)
+	}
+	if got := detailOf(t, deps, owing.ID).Ticket.Status; got != app.StatusCompleted {
+		t.Errorf("closing without a new sign-off with money owed left the visit %s, want it open until paid or a reason is given", got)
+	}
+}
+
+// TestSignedOwingVisitClosesWithoutFullPayment: the close after a
+// signature of a report that shows money owed offers "Close without full
+// payment" beside the invoice to follow: it asks why, showing the amount
+// owed, and records the reason chosen (goodwill; other, in the words
+// typed) with the balance, the signature kept and no payment; "Other"
+// without words, and no reason at all, close nothing; "Keep it open"
+// leaves the visit as it was. Before, the choice sent no balance, and
+// every reason was refused with "Send the balance owed with the reason
+// it is unpaid": the visit could not close that way.
+func TestSignedOwingVisitClosesWithoutFullPayment(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		reason string // the choice; "" keeps it open
+		words  string
+	}{
+		{"Goodwill", "Goodwill (waived)", ""},
+		{"OtherInWords", "Other", "The customer disputes the call-out fee"},
+		{"KeptOpen", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var db *store.DB
+			term, w, deps, ds := docsTerminalEdit(t, func(d *ui.Deps, s *store.DB) {
+				d.Payments, db = store.NewPaymentService(s), s
+				if err := s.ApplyPull(context.Background(), app.PullPage{ReceiptPrefix: "R5", At: d.Now()}); err != nil {
+					t.Fatal(err)
+				}
+			})
+			owing, total := owingVisit(t, term, db, ds)
+			tapButton(t, term.Detail().Object(), "Close visit")
+			tapButton(t, front(w), "Customer sign-off")
+			signAs("Chen Jing")(t, term, w)
+			tapButton(t, front(w), "Close without full payment")
+			form := front(w)
+			if s := labels(form); !strings.Contains(s, "Owed") || !strings.Contains(s, ui.MoneyText(total)) || !strings.Contains(s, "Why unpaid") {
+				t.Fatalf("the unpaid close's form says:\n%s\nwant the amount owed, %s, and why", s, ui.MoneyText(total))
+			}
+			status := func() app.Status { return detailOf(t, deps, owing.ID).Ticket.Status }
+			if tc.reason == "" {
+				tapButton(t, form, "Keep it open")
+				if got := status(); got != app.StatusCompleted {
+					t.Fatalf("Keep it open left the visit %s", got)
+				}
+				return
+			}
+			tapButton(t, form, "Close unpaid")
+			if got := status(); got != app.StatusCompleted {
+				t.Fatalf("closed unpaid with no reason chosen: %s", got)
+			}
+			ui.ChooseInFront(w, tc.reason)
+			if tc.words != "" {
+				tapButton(t, front(w), "Close unpaid")
+				if got := status(); got != app.StatusCompleted {
+					t.Fatalf("closed for %s without words: %s", tc.reason, got)
+				}
+				typeInto(t, front(w), "In words", tc.words)
+			}
+			tapButton(t, front(w), "Close unpaid")
+			got := detailOf(t, deps, owing.ID)
+			tk := got.Ticket
+			wantUnpaid := map[string]string{"Goodwill (waived)": app.UnpaidGoodwill, "Other": app.UnpaidOther}[tc.reason]
+			if tk.Status != app.StatusClosed || tk.UnpaidReason != wantUnpaid || tk.ClosedBalance == nil || *tk.ClosedBalance != total {
+				t.Fatalf("closed as %s, unpaid %q, balance %v; want closed, %s, %v", tk.Status, tk.UnpaidReason, tk.ClosedBalance, wantUnpaid, total)
+			}
+			if tk.StatusReason != tc.words {
+				t.Errorf("the close's reason is %q, want the words typed, %q", tk.StatusReason, tc.words)
+			}
+			if ps := paymentsOf(t, db, owing.ID); len(ps) != 0 {
+				t.Errorf("closing unpaid recorded payments %+v", ps)
+			}
+			if len(got.Signatures) != 1 {
+				t.Errorf("%d signatures, want the one the customer gave", len(got.Signatures))
+			}
+		})
+	}
+}

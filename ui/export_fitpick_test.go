@@ -63,3 +63,16 @@ func (t *Terminal) PickerUnitRows() (fyne.CanvasObject, []*widget.Label) {
 	})
 	return t.partPicker.units.list, rows
 }
+
+// PickerSerialNote is what the add-part dialog says under its serial box
+// (empty when it says nothing) and its importance.
+func (t *Terminal) PickerSerialNote() (string, widget.Importance) {
+	n := t.partPicker.serialNote
+	if !n.Visible() {
+		return "", n.Importance
+	}
+	return n.Text, n.Importance
+}
+
+// PickerDefectiveBin is where the add-part dialog puts removed parts.
+func (t *Terminal) PickerDefectiveBin() app.LocationID { return t.partPicker.defectiveLoc.ID }

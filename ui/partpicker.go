@@ -52,9 +52,14 @@ type partPicker struct {
 	noneFit *widget.Label
 	// nothing says that the search found no part at all, and what to try:
 	// the list stood empty under the box without a word.
-	nothing  *widget.Label
-	dialog   *dialog.CustomDialog
-	onClosed func()
+	nothing *widget.Label
+	// serialNote says under the serial box, as soon as a serial is
+	// scanned or typed, that the unit it names is fitted on another
+	// ticket (Fit asks first) or on this one (Fit refuses): before, the
+	// technician learnt it only from Fit, the unit already in the device.
+	serialNote *widget.Label
+	dialog     *dialog.CustomDialog
+	onClosed   func()
 
 	// Owned by the UI goroutine.
 	found   []app.Part
@@ -65,6 +70,9 @@ type partPicker struct {
 	// second tap meanwhile must not fit the part twice.
 	fitting  bool
 	searches coalescer
+	// checks coalesces serialNote's look-ups: one at a time, the last
+	// serial typed looked up when it ends.
+	checks coalescer
 }
 
 // pickerHost is what the add-part dialog asks of the terminal.
@@ -120,7 +128,11 @@ func (pp *partPicker) show(query string) bool {
 		if pp.units.unit(text) != "" {
 			pp.units.picked()
 		}
+		pp.checkSerial()
 	}
+	pp.serialNote = widget.NewLabel("")
+	pp.serialNote.Wrapping = fyne.TextWrapWord
+	pp.serialNote.Hide()
 	pp.removed = newScanEntry(keys)
 	pp.removed.SetPlaceHolder(lang.X("parts.defective_hint", "Serial of the removed part, when it goes back"))
 	pp.onlyMine = newScanCheck(keys, lang.X("parts.only_mine", "Only parts in my stock"))
@@ -159,6 +171,7 @@ func (pp *partPicker) show(query string) bool {
 		if i < len(pp.found) {
 			pp.units.load(pp.found[i].Number)
 		}
+		pp.checkSerial() // the serial may be another part's unit
 	}
 	// The results fill the room alone until a part with units is
 	// chosen; then they keep the height of their rows and the units
@@ -183,7 +196,8 @@ func (pp *partPicker) show(query string) bool {
 	bottom := container.NewVBox(
 		fitFormShort(widget.NewForm(
 			widget.NewFormItem(lang.X("parts.qty", "Quantity"), pp.qty),
-			widget.NewFormItem(lang.X("part.serial", "Serial"), pp.serial),
+			// The note right under the box it speaks of.
+			widget.NewFormItem(lang.X("part.serial", "Serial"), container.NewVBox(pp.serial, pp.serialNote)),
 			widget.NewFormItem(lang.X("parts.defective", "Removed part"), pp.removed),
 		)),
 		lowLabel(lang.X("parts.from", "Taken from {{.Where}}.", map[string]any{"Where": pp.stockLoc.Name})),
@@ -248,6 +262,7 @@ func (pp *partPicker) search() {
 			pp.found, pp.chosen = found, -1
 			pp.results.UnselectAll()
 			pp.units.clear()
+			pp.checkSerial()
 			pp.results.Refresh()
 			// A scanned or typed part number picks its part, even when
 			// longer numbers start with it.
@@ -432,18 +447,13 @@ func (pp *partPicker) fit() {
 		pp.host.showError(err)
 		return
 	}
-	// The units are read again: the list may still be loading, and the
-	// check must not miss a unit for it. A serial none of them carries is
-	// looked up once among the fits this device records (UnitFits), here
-	// where it is confirmed, not at each keystroke.
+	// The units and fits are read again (unitFits), as the serial note
+	// read them: the list may still be loading, a note still be on its
+	// way, and the check must not miss a unit or a fit for it.
 	loc := pp.stockLoc
 	pp.fitting = true
 	pp.env.run(func() {
-		units, err := pp.env.parts.Units(pp.env.ctx, loc.ID, p.Number)
-		var fits []app.UnitFit
-		if serial := fit.Used.Serial; err == nil && serial != "" && !slices.ContainsFunc(units, func(u string) bool { return strings.EqualFold(u, serial) }) {
-			fits, err = pp.env.parts.UnitFits(pp.env.ctx, p.Number, serial)
-		}
+		units, fits, err := pp.env.unitFits(loc.ID, p.Number, fit.Used.Serial)
 		fyne.Do(func() {
 			pp.fitting = false
 			if err != nil {
@@ -453,6 +463,98 @@ func (pp *partPicker) fit() {
 			pp.fitChecked(p, fit, units, fits)
 		})
 	})
+}
+
+// unitFits reads the units of part at loc and, when serial is none of
+// theirs, the fits of it this device records (PartService.UnitFits): what
+// Fit and the serial note decide on. It reads the database: run it off
+// the UI goroutine.
+func (e partsEnv) unitFits(loc app.LocationID, part app.PartNumber, serial string) ([]string, []app.UnitFit, error) {
+	units, err := e.parts.Units(e.ctx, loc, part)
+	if err != nil || serial == "" || slices.ContainsFunc(units, func(u string) bool { return strings.EqualFold(u, serial) }) {
+		return units, nil, err
+	}
+	fits, err := e.parts.UnitFits(e.ctx, part, serial)
+	return units, fits, err
+}
+
+// checkSerial looks up the unit the serial box names, off the UI
+// goroutine, and says under the box what Fit will ask or refuse of it
+// (serialNote): fitted on another ticket, or on this one. Nothing is said
+// of a unit at the stock, nor with no part chosen. Each change of the box
+// or of the part chosen calls it; one look-up runs at a time (checks).
+func (pp *partPicker) checkSerial() {
+	p, err := pp.chosenPart()
+	serial := strings.TrimSpace(pp.serial.Text)
+	if err != nil || serial == "" {
+		// A look-up on its way finds the box changed, and says nothing.
+		pp.showSerialNote("", false)
+		return
+	}
+	if !pp.checks.start() {
+		return
+	}
+	loc := pp.stockLoc.ID
+	pp.env.run(func() {
+		units, fits, err := pp.env.unitFits(loc, p.Number, serial)
+		fyne.Do(func() {
+			if !pp.checks.done() {
+				pp.checkSerial() // the box changed meanwhile: the latest
+				return
+			}
+			if now, nerr := pp.chosenPart(); nerr != nil || now.Number != p.Number || strings.TrimSpace(pp.serial.Text) != serial {
+				pp.checkSerial() // changed to nothing, or by a path that did not ask
+				return
+			}
+			if err != nil {
+				pp.showSerialNote(errorText(err), true)
+				return
+			}
+			pp.showSerialNote(pp.serialNoteText(p, serial, units, fits))
+		})
+	})
+}
+
+// serialNoteText is what the serial note says of serial, a unit of p,
+// given its units at the stock and its fits (unitFits), as fitChecked
+// decides: refused is true when Fit would refuse it.
+func (pp *partPicker) serialNoteText(p app.Part, serial string, units []string, fits []app.UnitFit) (text string, refused bool) {
+	if slices.ContainsFunc(units, func(u string) bool { return strings.EqualFold(u, serial) }) {
+		return "", false
+	}
+	elsewhere, ok, err := app.CheckRefit(app.PartUsed{Ticket: pp.tk.ID, Part: p.Number, Serial: serial}, fits)
+	switch {
+	case err != nil:
+		return errorText(err), true
+	case !ok:
+		return "", false
+	}
+	data := map[string]any{"Serial": clipText(elsewhere.Serial), "Number": elsewhere.Number, "Customer": clipText(elsewhere.Customer), "Date": dateText(pp.env.zone, elsewhere.At)}
+	if elsewhere.Removed {
+		return lang.X("parts.serial_note_removed", "Serial {{.Serial}} was fitted on ticket {{.Number}} ({{.Customer}}, {{.Date}}) and removed since as defective. Check the serial on the unit in your hand.", data), false
+	}
+	return lang.X("parts.serial_note_elsewhere", "Serial {{.Serial}} is fitted on ticket {{.Number}} ({{.Customer}}, {{.Date}}): one unit cannot be in two devices. Check the serial on the unit in your hand.", data), false
+}
+
+// showSerialNote shows text under the serial box, red when Fit would
+// refuse the unit, orange when it asks; an empty text hides it.
+func (pp *partPicker) showSerialNote(text string, refused bool) {
+	if text == "" {
+		if pp.serialNote.Visible() {
+			pp.serialNote.Hide()
+			pp.body.Refresh()
+		}
+		return
+	}
+	pp.serialNote.Importance = widget.WarningImportance
+	if refused {
+		pp.serialNote.Importance = widget.DangerImportance
+	}
+	pp.serialNote.SetText(text)
+	if !pp.serialNote.Visible() {
+		pp.serialNote.Show()
+		pp.body.Refresh()
+	}
 }
 
 // fitChecked fits after fit's checks, given the part's units at the

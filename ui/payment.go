@@ -325,7 +325,11 @@ func unpaidText(r string) string {
 	return lang.X("close.unpaid.other", "Other")
 }
 
-// closeUnpaid asks why the ticket closes with owed unpaid and closes it.
+// closeUnpaid asks why the ticket closes with owed unpaid and closes it,
+// recording owed as its balance: every caller's cmd closes with the
+// amount the form shows. The signed close's "Close without full payment"
+// (closeSignedOwing) left cmd's balance unset, and app refused every
+// reason chosen ("Send the balance owed with the reason it is unpaid").
 func closeUnpaid(host moneyHost, keys *wedgeKeys, cmd *app.TransitionTicket, owed app.Money) {
 	names := make([]string, len(unpaidReasons))
 	for i, r := range unpaidReasons {
@@ -347,7 +351,8 @@ func closeUnpaid(host moneyHost, keys *wedgeKeys, cmd *app.TransitionTicket, owe
 		widget.NewFormItem(lang.X("action.reason", "Reason"), words.withProblem()),
 	}
 	host.askWith(lang.X("close.unpaid", "Close without full payment"), lang.X("close.unpaid_do", "Close unpaid"), lang.X("action.keep_open", "Keep it open"), items, func() error {
-		cmd.UnpaidReason, cmd.Reason = "", strings.TrimSpace(words.Text)
+		bal := owed
+		cmd.Balance, cmd.UnpaidReason, cmd.Reason = &bal, "", strings.TrimSpace(words.Text)
 		i := why.SelectedIndex()
 		if i < 0 {
 			// app's refusal says to take the payment: this form is the

@@ -244,3 +244,35 @@ func (s *service) serializedInVan(t *testing.T, van string) (part, first, second
 	}
 	return part, first, second
 }
+
+// PROTOCOL.md, "Ticket merge rules": a second fit of a unit on the ticket
+// it is on already is applied, a fit being a fact, and raises
+// conflict.serial_elsewhere whose Other is that same ticket. Here the
+// technician's phone and tablet each fitted the unit on one ticket
+// offline; the device refuses the second fit only when it holds the
+// first.
+func TestSerialUnitFittedTwiceOnOneTicket(t *testing.T) {
+	onEachDB(t, func(t *testing.T, s *service) {
+		tc := s.addFieldTech(t, "twice", 0)
+		part, unit, _ := s.serializedInVan(t, tc.van)
+		phone, tablet := s.pair(t, tc.id), s.pair(t, tc.id)
+		ticket := s.newTicket(t, tc.id, "")
+		for i, d := range []*device{phone, tablet} {
+			d.pullAll(t)
+			args := consumeArgs(newID(), ticket.ID, part, tc.van, 1)
+			args["used"].(map[string]any)["serial"] = unit
+			if a := d.push(t, d.mut("stock.consume", args)); a.Acked != 1 || len(a.Rejected) != 0 {
+				t.Fatalf("device %d's fit: a=%d x=%+v, want it applied (a fit is a fact)", i, a.Acked, a.Rejected)
+			}
+		}
+		cs := s.unitConflicts(t, tc.id)
+		if len(cs) != 1 {
+			t.Fatalf("conflicts after the second fit: %+v, want one", cs)
+		}
+		c := cs[0]
+		if c.Kind != "negative_stock" || c.Key != "conflict.serial_elsewhere" || c.Theirs != "-1" || c.Field != part || c.Ticket != ticket.ID ||
+			c.Data["Serial"] != unit || c.Data["Other"] != ticket.Number || c.Data["OtherID"] != ticket.ID || c.Data["Place"] != "ticket" {
+			t.Errorf("conflict %+v, want negative_stock conflict.serial_elsewhere on %s naming %s itself", c, ticket.Number, ticket.Number)
+		}
+	})
+}
