@@ -213,6 +213,11 @@ func (pp *partPicker) show(query string) bool {
 	pp.dialog.SetOnClosed(pp.onClosed)
 	pp.dialog.Resize(listDialogSize(win))
 	pp.host.presentForm(pp.dialog, nil, nil, pp.leave)
+	// The first search reads the catalog and the ticket's likely parts: a
+	// second or more on a loaded tablet. Until it answers the list is
+	// empty under "Stock in …:", which read as a van with nothing in it.
+	pp.nothing.SetText(lang.X("parts.finding", "Finding the parts for this job…"))
+	pp.nothing.Show()
 	pp.query.SetText(query)
 	if query == "" {
 		pp.search()
