@@ -98,7 +98,7 @@ func collectMessages(t *testing.T, root string) map[string]message {
 					return b.Value, true
 				}
 				switch name {
-				case "lang.X", "lang.XN":
+				case "lang.X", "lang.XN", "docFile": // docFile: a document's file name (lang.X, made safe)
 					k, ok1 := lit(0)
 					e, ok2 := lit(1)
 					if ok1 && ok2 {
