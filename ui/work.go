@@ -185,6 +185,7 @@ func (t *Terminal) askForm(title, confirm, keep string, items []*widget.FormItem
 	if danger {
 		d.SetConfirmImportance(widget.DangerImportance)
 	}
+	fit.refit = d.Refresh
 	// The title, the buttons and the dialog's padding around the form.
 	fit.around = d.MinSize().Height - body.MinSize().Height
 	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.96, 560), 0))
@@ -301,10 +302,24 @@ type windowHigh struct {
 	canvas fyne.Canvas
 	page   *container.Scroll
 	around float32 // the dialog's height besides the content
+	// refit lays the whole dialog out again, run (queued by fyne.Do)
+	// when the form's height changed: the desktop driver re-centred a
+	// shrunk dialog but left its buttons where the taller one had them,
+	// below its end [2.7.1, seen under Xvfb]. wanted is the form's
+	// height as last measured. The UI goroutine's.
+	refit  func()
+	wanted float32
 }
 
 func (l *windowHigh) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	want := l.page.Content.MinSize()
+	if want.Height != l.wanted {
+		was := l.wanted
+		l.wanted = want.Height // before refit, which measures again
+		if was != 0 && l.refit != nil {
+			fyne.Do(l.refit)
+		}
+	}
 	// A margin of the theme's padding above and below the dialog, so it
 	// reads as a dialog and not as the page. A window made shorter (a
 	// phone turned) still bounds it.
