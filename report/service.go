@@ -412,9 +412,17 @@ func counted(c *translations.Catalog, n int) map[string]any {
 	return map[string]any{"Count": c.Count(int64(n))}
 }
 
+// duration is a number of minutes as c's reader writes a time spent:
+// "45 min", "4 h" for a whole number of hours (never "4 h 0 min"), else
+// "4 h 5 min". Hours are a count (translations.Count), grouped as the
+// report's other numbers.
 func duration(c *translations.Catalog, minutes int) string {
-	if minutes >= 60 {
-		return c.Text("report.hours_minutes", "{{.Hours}} h {{.Minutes}} min", map[string]any{"Hours": minutes / 60, "Minutes": minutes % 60})
+	hours := map[string]any{"Hours": c.Count(int64(minutes / 60)), "Minutes": minutes % 60}
+	switch {
+	case minutes >= 60 && minutes%60 == 0:
+		return c.Text("report.duration_hours", "{{.Hours}} h", hours)
+	case minutes >= 60:
+		return c.Text("report.hours_minutes", "{{.Hours}} h {{.Minutes}} min", hours)
 	}
 	return c.Text("report.duration_minutes", "{{.Minutes}} min", map[string]any{"Minutes": minutes})
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -63,11 +64,12 @@ func (t *Terminal) documentButtons(d app.TicketDetail) []fyne.CanvasObject {
 		}
 		return func() { t.makeDocument(d.Ticket, title, name, write) }
 	}
+	number := map[string]any{"Number": fileName(d.Ticket.Number)}
 	out := []fyne.CanvasObject{widget.NewButtonWithIcon(lang.X("doc.report", "Service report"), theme.DocumentIcon(),
-		action(lang.X("doc.report", "Service report"), d.Ticket.Number, t.deps.Documents.ServiceReport))}
+		action(lang.X("doc.report", "Service report"), docFile("doc.file.report", "{{.Number}}-service-report", number), t.deps.Documents.ServiceReport))}
 	if d.Ticket.Kind == app.KindCarryIn {
 		out = append(out, widget.NewButtonWithIcon(lang.X("doc.intake", "Intake receipt"), theme.DocumentIcon(),
-			action(lang.X("doc.intake", "Intake receipt"), d.Ticket.Number+"-intake", t.deps.Documents.IntakeReceipt)))
+			action(lang.X("doc.intake", "Intake receipt"), docFile("doc.file.intake", "{{.Number}}-intake", number), t.deps.Documents.IntakeReceipt)))
 	}
 	return out
 }
@@ -79,7 +81,8 @@ func (t *Terminal) receiptButton(tk app.Ticket, p app.Payment) fyne.CanvasObject
 	}
 	title := lang.X("doc.receipt", "Receipt")
 	return widget.NewButtonWithIcon(title, theme.DocumentIcon(), func() {
-		t.makeDocument(tk, title, tk.Number+"-"+p.Receipt, func(ctx context.Context, w io.Writer, id app.TicketID) error {
+		name := docFile("doc.file.receipt", "{{.Number}}-receipt-{{.Receipt}}", map[string]any{"Number": fileName(tk.Number), "Receipt": fileName(p.Receipt)})
+		t.makeDocument(tk, title, name, func(ctx context.Context, w io.Writer, id app.TicketID) error {
 			return t.deps.Documents.PaymentReceipt(ctx, w, id, p.ID)
 		})
 	})
@@ -94,7 +97,7 @@ func (t *Terminal) makeDocument(tk app.Ticket, title, name string, write func(co
 }
 
 // makeFile is makeDocument of any document: making says what is being
-// prepared, name is the file's name without ".pdf".
+// prepared, name is the file's name without ".pdf", as docFile makes it.
 func (t *Terminal) makeFile(title, making, name string, write func(context.Context, io.Writer) error) {
 	if t.win == nil {
 		return
@@ -112,7 +115,7 @@ func (t *Terminal) makeFile(title, making, name string, write func(context.Conte
 				t.showError(err)
 				return
 			}
-			t.offerDocument(title, fileName(name)+".pdf", b.Bytes())
+			t.offerDocument(title, name+".pdf", b.Bytes())
 		})
 	})
 }
@@ -182,7 +185,7 @@ func (t *Terminal) openFiledDocument(tk app.Ticket, p app.Photo) {
 				t.showError(app.Errorf(app.ENOTFOUND, "photos.not_here", "This photo is not on this device. Sync, then open it again.").WithCause(err))
 				return
 			}
-			t.offerDocument(p.Caption, fileName(tk.Number)+"-signed.pdf", b.Bytes())
+			t.offerDocument(p.Caption, docFile("doc.file.signed", "{{.Number}}-signed", map[string]any{"Number": fileName(tk.Number)})+".pdf", b.Bytes())
 		})
 	})
 }
@@ -217,6 +220,28 @@ func fileName(s string) string {
 		return '_'
 	}, s)
 	if out == "" {
+		return "document"
+	}
+	return out
+}
+
+// docFile is a document's file name without its extension, in the
+// screens' language, from the text of key filled with data (numbers as
+// fileName keeps them): "FB-2026-000117-service-report",
+// "FB-2026-000117-服务报告". The words are the language's own, accents and
+// Chinese characters included: every system the terminal runs on (Windows,
+// macOS, Linux, Android) names files in Unicode, and a technician looks
+// for a report by its word. Anything but a letter, a digit, '-' or '_'
+// becomes '_', so no translation can put a '/' (a folder), a '\' or a
+// character Windows refuses (:*?"<>|) in a name.
+func docFile(key, fallback string, data map[string]any) string {
+	out := strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) {
+			return r
+		}
+		return '_'
+	}, lang.X(key, fallback, data))
+	if strings.Trim(out, "-_") == "" {
 		return "document"
 	}
 	return out

@@ -129,8 +129,8 @@ func TestDocumentsOpenWritesPDF(t *testing.T) {
 		button string
 		file   string
 	}{
-		{onSite, "Service report", onSite.Number + ".pdf"},
-		{carryIn, "Service report", carryIn.Number + ".pdf"},
+		{onSite, "Service report", onSite.Number + "-service-report.pdf"},
+		{carryIn, "Service report", carryIn.Number + "-service-report.pdf"},
 		{carryIn, "Intake receipt", carryIn.Number + "-intake.pdf"},
 	} {
 		term.Detail().Show(tc.tk.ID)
@@ -352,7 +352,7 @@ func TestPaymentReceiptButton(t *testing.T) {
 	press(w, fyne.KeyEscape)
 
 	tapButton(t, term.Detail().Object(), "Receipt")
-	file := tk.Number + "-R5-1.pdf"
+	file := tk.Number + "-receipt-R5-1.pdf"
 	dlg := front(w)
 	if dlg == nil || !strings.Contains(labels(dlg), file) {
 		t.Fatalf("the dialog does not name %s:\n%s", file, labels(dlg))

@@ -213,7 +213,7 @@ func (p *labelPrinter) save(number string, labels []scanner.Printable, f LabelFo
 			})
 		})
 	}, p.dialogs.window())
-	d.SetFileName(strings.ReplaceAll("labels-"+number, "/", "-") + ext)
+	d.SetFileName(docFile("doc.file.labels", "labels-{{.Number}}", map[string]any{"Number": fileName(number)}) + ext)
 	d.Show()
 }
 

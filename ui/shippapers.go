@@ -17,7 +17,7 @@ import (
 // Shipping papers: a parcel's label and packing list, written on the
 // device (offline) as a ticket's documents are, and kept as
 // DATA/reports/<tracking number or shipment ID>-label.pdf and
-// -packing-list.pdf.
+// -packing-list.pdf, the words in the screens' language (docFile).
 
 // shipmentPapers are the buttons that write shipment s's label and
 // packing list; none without Documents or a data folder to write to.
@@ -26,14 +26,15 @@ func (t *Terminal) shipmentPapers(s app.Shipment) []fyne.CanvasObject {
 		return nil
 	}
 	making := lang.X("doc.making_shipment", "Preparing the papers of shipment {{.Shipment}}…", map[string]any{"Shipment": s.Label()})
-	paper := func(title, suffix string, write func(context.Context, io.Writer, string) error) fyne.CanvasObject {
+	shipment := map[string]any{"Shipment": fileName(s.Label())}
+	paper := func(title, name string, write func(context.Context, io.Writer, string) error) fyne.CanvasObject {
 		return widget.NewButtonWithIcon(title, theme.DocumentIcon(), func() {
-			t.makeFile(title, making, fileName(s.Label())+suffix, func(ctx context.Context, w io.Writer) error { return write(ctx, w, s.ID) })
+			t.makeFile(title, making, name, func(ctx context.Context, w io.Writer) error { return write(ctx, w, s.ID) })
 		})
 	}
 	return []fyne.CanvasObject{
-		paper(lang.X("doc.label", "Label (PDF)"), "-label", t.deps.Documents.ShipmentLabel),
-		paper(lang.X("doc.packing_list", "Packing list (PDF)"), "-packing-list", t.deps.Documents.PackingList),
+		paper(lang.X("doc.label", "Label (PDF)"), docFile("doc.file.parcel_label", "{{.Shipment}}-label", shipment), t.deps.Documents.ShipmentLabel),
+		paper(lang.X("doc.packing_list", "Packing list (PDF)"), docFile("doc.file.packing_list", "{{.Shipment}}-packing-list", shipment), t.deps.Documents.PackingList),
 	}
 }
 

@@ -464,23 +464,27 @@ func TestCompleteTakesWhatIsMissingInItsDialog(t *testing.T) {
 	}
 }
 
-// TestCompleteKeepsItsButtonsInPlace: choosing the resolution shortens
-// the Complete dialog's checklist; the dialog keeps its size while open,
-// so its Complete button stays under the pointer that is about to tap it.
-func TestCompleteKeepsItsButtonsInPlace(t *testing.T) {
+// TestCompleteFitsItsChecklist: choosing the resolution shortens the
+// Complete dialog's checklist, and the dialog shortens with it: it kept
+// its tallest height and showed an empty band under the checklist.
+func TestCompleteFitsItsChecklist(t *testing.T) {
 	term, w, ds, deps := ticketTerminal(t, nil)
+	w.Resize(fyne.NewSize(720, 1280))
 	_, dlg := openComplete(t, term, w, ds, deps)
-	d := fyne.CurrentApp().Driver()
-	complete := findButton(dlg, "Complete")
-	if complete == nil {
-		t.Fatal("no Complete button in the dialog")
+	pop, ok := dlg.(*widget.PopUp)
+	if !ok {
+		t.Fatalf("the Complete dialog is a %T, not a pop-up", dlg)
 	}
-	before := d.AbsolutePositionForObject(complete)
-	// Opened, the form fills its dialog: no blank room under it.
+	box := pop.Content
 	form := cardsScroll(t, dlg)
-	if h, want := form.Size().Height, form.Content.MinSize().Height; h > want+1 {
-		t.Errorf("the Complete form is %v high, its dialog gives it %v", want, h)
+	fits := func(when string) {
+		t.Helper()
+		if h, want := form.Size().Height, form.Content.MinSize().Height; h > want+1 {
+			t.Errorf("%s: the Complete form is %v high, its dialog gives it %v", when, want, h)
+		}
 	}
+	fits("opened")
+	opened := box.Size().Height
 	walk(dlg, func(o fyne.CanvasObject) {
 		if s := ui.SelectOf(o); s != nil {
 			s.SetSelected("Repaired")
@@ -492,8 +496,12 @@ func TestCompleteKeepsItsButtonsInPlace(t *testing.T) {
 	if shown := labels(dlg); strings.Contains(shown, "Choose a resolution code") {
 		t.Fatalf("the checklist did not shorten with a resolution chosen:\n%s", shown)
 	}
-	if got := d.AbsolutePositionForObject(complete); got != before {
-		t.Errorf("the Complete button moved from %v to %v as the checklist shortened", before, got)
+	fits("a resolution chosen")
+	if got := box.Size().Height; got >= opened {
+		t.Errorf("the Complete dialog is %v high with a shorter checklist, %v as opened", got, opened)
+	}
+	if bottom := box.Position().Y + box.Size().Height; bottom > w.Canvas().Size().Height {
+		t.Errorf("the Complete dialog ends at %v, below the window's %v", bottom, w.Canvas().Size().Height)
 	}
 }
 

@@ -185,6 +185,7 @@ func (t *Terminal) askForm(title, confirm, keep string, items []*widget.FormItem
 	if danger {
 		d.SetConfirmImportance(widget.DangerImportance)
 	}
+	fit.refit = d.Refresh
 	// The title, the buttons and the dialog's padding around the form.
 	fit.around = d.MinSize().Height - body.MinSize().Height
 	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.96, 560), 0))
@@ -290,28 +291,40 @@ func emptyField(o fyne.CanvasObject) *scanEntry {
 
 // windowHigh lays out a dialog's scrolled content as high as it wants,
 // up to what the window leaves it around the dialog's title and buttons.
-// It never asks for less than it once did: Fyne centres a dialog by its
-// size, so a form that shrinks while open (Complete's checklist, shorter
-// once a resolution is chosen) would move the buttons under the pointer
-// about to tap them [2.7.1]. The form's end then shows blank room.
+// A form that shrinks while open (Complete's checklist, shorter once a
+// resolution is chosen or a repair logged) makes the dialog shorter with
+// it: it kept its tallest height once and showed the form's end as a
+// blank band, on a phone a third of the dialog. Fyne centres a dialog by
+// its size, so its buttons then move up by half what the form lost
+// [2.7.1]; the content's height is measured at the width it is laid out
+// at, as wrapping labels are a word a line when narrower.
 type windowHigh struct {
 	canvas fyne.Canvas
 	page   *container.Scroll
 	around float32 // the dialog's height besides the content
-	// tallest is the highest the content has wanted as laid out at the
-	// width tallestAt: laid out narrower first, its wrapping labels
-	// measured a word a line, and that height kept left the dialog
-	// mostly blank. The UI goroutine's.
-	tallest, tallestAt float32
+	// refit lays the whole dialog out again, run (queued by fyne.Do)
+	// when the form's height changed: the desktop driver re-centred a
+	// shrunk dialog but left its buttons where the taller one had them,
+	// below its end [2.7.1, seen under Xvfb]. wanted is the form's
+	// height as last measured. The UI goroutine's.
+	refit  func()
+	wanted float32
 }
 
 func (l *windowHigh) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	want := l.page.Content.MinSize()
+	if want.Height != l.wanted {
+		was := l.wanted
+		l.wanted = want.Height // before refit, which measures again
+		if was != 0 && l.refit != nil {
+			fyne.Do(l.refit)
+		}
+	}
 	// A margin of the theme's padding above and below the dialog, so it
 	// reads as a dialog and not as the page. A window made shorter (a
 	// phone turned) still bounds it.
 	room := l.canvas.Size().Height - l.around - 4*theme.Padding()
-	return fyne.NewSize(want.Width, max(min(max(want.Height, l.tallest), room), l.page.MinSize().Height))
+	return fyne.NewSize(want.Width, max(min(want.Height, room), l.page.MinSize().Height))
 }
 
 func (l *windowHigh) Layout(objects []fyne.CanvasObject, size fyne.Size) {
@@ -319,10 +332,6 @@ func (l *windowHigh) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 		o.Move(fyne.Position{})
 		o.Resize(size)
 	}
-	if size.Width != l.tallestAt {
-		l.tallest, l.tallestAt = 0, size.Width
-	}
-	l.tallest = max(l.tallest, l.page.Content.MinSize().Height)
 }
 
 // confirm asks before an action that cannot be taken back.

@@ -20,7 +20,8 @@ import (
 // key ("key/form" for a plural form): all but the console's (console.*)
 // and the central service's imports' (import.*), which a browser wraps,
 // and the texts only a printed document carries
-// (printedOnly).
+// (printedOnly), nor a document's file name (doc.file.*): one word, its
+// fields a ticket's or a receipt's number, never a grouped count.
 func terminalTexts(t testing.TB, language string) map[string]string {
 	t.Helper()
 	raw, err := translations.File(language)
@@ -33,7 +34,7 @@ func terminalTexts(t testing.TB, language string) map[string]string {
 	}
 	texts := map[string]string{}
 	for key, v := range all {
-		if strings.HasPrefix(key, "console.") || strings.HasPrefix(key, "import.") || printedOnly[key] {
+		if strings.HasPrefix(key, "console.") || strings.HasPrefix(key, "import.") || strings.HasPrefix(key, "doc.file.") || printedOnly[key] {
 			continue
 		}
 		switch v := v.(type) {
