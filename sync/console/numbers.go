@@ -320,7 +320,10 @@ func (c *Console) fillNumbers(ctx context.Context, s *Session, page *numbersPage
 		labels[i] = d.Day.Format("01-02")
 		closed[i], met[i] = float64(d.Closed), float64(d.SLAMet)
 	}
-	span := map[string]any{"From": page.Period.From.Format(dateForm), "To": page.Period.Last().Format(dateForm), "Zone": s.loc().String()}
+	// The days as the language writes them, as the rest of the page does
+	// ("du 1 déc. 2026 au 7 déc. 2026"): ISO figures here stood beside
+	// the period fields' 01/12/2026 in French.
+	span := map[string]any{"From": cat.Date(page.Period.From), "To": cat.Date(page.Period.Last()), "Zone": s.loc().String()}
 	page.PeriodText = cat.Text("console.numbers.period", "Tickets closed from {{.From}} to {{.To}} (both days included, {{.Zone}}).", span)
 	if len(bars) > 0 {
 		target := cat.Text("console.numbers.chart.target", "Target {{.Target}}%", map[string]any{"Target": slaTarget})
