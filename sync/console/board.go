@@ -401,13 +401,19 @@ func windowText(from, to time.Time, loc *time.Location) string {
 }
 
 // durationText writes d (rounded down to minutes) as days and hours, or
-// hours and minutes, or minutes.
+// hours and minutes, whole days or hours alone ("3 d", "4 h", not "3 d
+// 0 h", "4 h 0 min"), or minutes: the console's one way to
+// write a length of time.
 func durationText(cat *translations.Catalog, d time.Duration) string {
 	m := int(d / time.Minute)
 	days, hours, mins := m/(24*60), m/60%24, m%60
 	switch {
+	case days > 0 && hours == 0:
+		return cat.Text("console.board.dur_d", "{{.D}} d", map[string]any{"D": cat.Count(int64(days))})
 	case days > 0:
 		return cat.Text("console.board.dur_dh", "{{.D}} d {{.H}} h", map[string]any{"D": cat.Count(int64(days)), "H": hours})
+	case hours > 0 && mins == 0: // "4 h", not "4 h 0 min", as the report writes it
+		return cat.Text("console.board.dur_h", "{{.H}} h", map[string]any{"H": hours})
 	case hours > 0:
 		return cat.Text("console.board.dur_hm", "{{.H}} h {{.M}} min", map[string]any{"H": hours, "M": mins})
 	}

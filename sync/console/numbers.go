@@ -156,10 +156,10 @@ func rateOf(cat *translations.Catalog, num, den int) rate {
 	return rate{Pct: pct, OK: true, Text: cat.Text("console.numbers.rate", "{{.Pct}}% ({{.Num}}/{{.Den}})", map[string]any{"Pct": int(pct), "Num": cat.Count(int64(num)), "Den": cat.Count(int64(den))})}
 }
 
-// duration writes a time on site in hours and minutes.
+// duration writes a time on site to the nearest minute as the board
+// writes times (durationText): "35 min", not "0 h 35 min".
 func duration(cat *translations.Catalog, d time.Duration) string {
-	m := int(d.Round(time.Minute) / time.Minute)
-	return cat.Text("console.numbers.duration", "{{.H}} h {{.M}} min", map[string]any{"H": m / 60, "M": fmt.Sprintf("%02d", m%60)})
+	return durationText(cat, d.Round(time.Minute))
 }
 
 // figuresRow is one row of a figures table.
