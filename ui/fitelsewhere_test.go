@@ -21,16 +21,7 @@ func TestSerialFittedElsewhereIsNamed(t *testing.T) {
 	term, w, _, ds, deps := scanTerminal(t)
 	tk := workingTicket(t, term, ds, deps)
 	part, units := vanUnits(t, deps)
-	var other app.Ticket
-	for _, d := range ds.Tickets {
-		if o := d.Ticket; o.Technician == demo.DemoTechnician && o.ID != tk.ID && o.Status.Open() && o.Customer.Name != "" {
-			other = o
-			break
-		}
-	}
-	if other.ID == "" {
-		t.Fatal("the demo technician has one open ticket")
-	}
+	other := otherOpenTicket(t, ds, tk.ID)
 	if _, err := deps.Commit.Commit(t.Context(), deps.Actor, &app.ConsumePart{Used: app.PartUsed{ID: app.NewID(), Ticket: other.ID, Part: part.Number,
 		Qty: 1, Serial: units[0], From: demoVan}}); err != nil {
 		t.Fatal(err)
@@ -88,4 +79,17 @@ func TestSerialFittedElsewhereIsNamed(t *testing.T) {
 	if w.Canvas().Overlays().Top() != dlg {
 		t.Fatal("the refusal closed the add-part dialog")
 	}
+}
+
+// otherOpenTicket is another open ticket of the demo technician's with a
+// customer, beside tk, for the tests that fit one unit on two tickets.
+func otherOpenTicket(t *testing.T, ds app.Dataset, tk app.TicketID) app.Ticket {
+	t.Helper()
+	for _, d := range ds.Tickets {
+		if o := d.Ticket; o.Technician == demo.DemoTechnician && o.ID != tk && o.Status.Open() && o.Customer.Name != "" {
+			return o
+		}
+	}
+	t.Fatal("the demo technician has one open ticket")
+	return app.Ticket{}
 }

@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
-	"github.com/fieldbench/fieldbench/app/demo"
 )
 
 // TestSerialNoteAtTheScan: a unit's serial scanned into the add-part
@@ -21,16 +20,7 @@ func TestSerialNoteAtTheScan(t *testing.T) {
 	term, w, kb, ds, deps := scanTerminal(t)
 	tk := workingTicket(t, term, ds, deps)
 	part, units := vanUnits(t, deps)
-	var other app.Ticket
-	for _, d := range ds.Tickets {
-		if o := d.Ticket; o.Technician == demo.DemoTechnician && o.ID != tk.ID && o.Status.Open() && o.Customer.Name != "" {
-			other = o
-			break
-		}
-	}
-	if other.ID == "" {
-		t.Fatal("the demo technician has one open ticket")
-	}
+	other := otherOpenTicket(t, ds, tk.ID)
 	fit := func(tk app.TicketID, serial string) {
 		t.Helper()
 		if _, err := deps.Commit.Commit(t.Context(), deps.Actor, &app.ConsumePart{Used: app.PartUsed{ID: app.NewID(), Ticket: tk, Part: part.Number,
