@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
@@ -111,24 +112,10 @@ func TestPartRequestShipped(t *testing.T) {
 // Chinese: capped at 12rem it cut the name the dispatcher chooses by.
 // The table scrolls sideways in its frame; the page does not widen.
 func TestCompatiblePartSelectFits(t *testing.T) {
-	tech := addTech(t, "e2e-subst")
-	van := name("e2e-subst-van")
-	adminOK(t, "PUT", "/v1/admin/locations/"+van, map[string]any{"id": van, "kind": "van", "name": "Van " + van, "owner": tech}, nil)
 	asked, instead := name("E2E-VALVE"), name("E2E-VALVE-B")
-	csv := "number,name_en,name_zh,class,models\n" +
-		asked + ",Inlet valve,进水阀,main,W1\n" +
-		instead + ",\"Inlet valve assembly with hose and filter, 220 V (revision B)\",进水阀总成（含软管和过滤网，220 V，B 版）,main,W1\n"
-	if status, raw := callRaw(t, "POST", "/v1/admin/import/parts", csv); status != http.StatusOK {
-		t.Fatalf("import the parts: HTTP %d %s", status, raw)
-	}
-	id := newTicket(t, tech, name("Sam Subst"))
-	dev := pair(t, tech)
-	dev.pullAll(t)
-	rq := newID()
-	if x, refused := dev.push(t, "part.request", map[string]any{"request": map[string]any{"id": rq, "ticket": id, "part": asked, "qty": 1,
-		"urgency": "normal", "to": van, "at": "2026-12-04T10:00:00Z"}}); refused {
-		t.Fatalf("the device's request was refused: %+v", x)
-	}
+	rq := openPartRequest(t, "e2e-subst", "Sam Subst", asked+",Inlet valve,进水阀,main,W1\n"+
+		instead+",\"Inlet valve assembly with hose and filter, 220 V (revision B)\",进水阀总成（含软管和过滤网，220 V，B 版）,main,W1\n",
+		map[string]any{"part": asked, "qty": 1, "urgency": "normal"})
 	login := name("e2e-subst")
 	must(t, consoleUser(login, "Sub Stitute", "dispatcher", password))
 	ctx := tab(t, login)
@@ -229,24 +216,9 @@ const readRequestCard = `(function () {
 // word per line, and Answer ran off the screen); on a tablet it is the
 // table with its headers. In English and Chinese.
 func TestPartRequestsReadOnAPhone(t *testing.T) {
-	tech := addTech(t, "e2e-card")
-	van := name("e2e-card-van")
-	adminOK(t, "PUT", "/v1/admin/locations/"+van, map[string]any{"id": van, "kind": "van", "name": "Van " + van, "owner": tech}, nil)
 	asked, instead := name("E2E-BOARD"), name("E2E-BOARD-B")
-	csv := "number,name_en,name_zh,class,models\n" +
-		asked + ",Control board,控制板,main,W1\n" +
-		instead + ",Control board (revision B),控制板（B 版）,main,W1\n"
-	if status, raw := callRaw(t, "POST", "/v1/admin/import/parts", csv); status != http.StatusOK {
-		t.Fatalf("import the parts: HTTP %d %s", status, raw)
-	}
-	id := newTicket(t, tech, name("Carla Card"))
-	dev := pair(t, tech)
-	dev.pullAll(t)
-	rq := newID()
-	if x, refused := dev.push(t, "part.request", map[string]any{"request": map[string]any{"id": rq, "ticket": id, "part": asked, "qty": 2,
-		"urgency": "urgent", "to": van, "note": "The customer needs the machine back before the weekend.", "at": "2026-12-04T10:00:00Z"}}); refused {
-		t.Fatalf("the device's request was refused: %+v", x)
-	}
+	rq := openPartRequest(t, "e2e-card", "Carla Card", asked+",Control board,控制板,main,W1\n"+instead+",Control board (revision B),控制板（B 版）,main,W1\n",
+		map[string]any{"part": asked, "qty": 2, "urgency": "urgent", "note": "The customer needs the machine back before the weekend."})
 	login := name("e2e-card")
 	must(t, consoleUser(login, "Cara Card", "dispatcher", password))
 	ctx := tab(t, login)
@@ -273,4 +245,29 @@ func TestPartRequestsReadOnAPhone(t *testing.T) {
 			}
 		}
 	}
+}
+
+// openPartRequest makes a part request waiting for the office's answer:
+// a technician named from prefix with a van, the parts of the CSV rows
+// (number,name_en,name_zh,class,models) imported, a ticket of customer's
+// assigned to them, and their device pushing a request with fields
+// (part, qty, urgency, note) for it to the van. It returns the request's ID.
+func openPartRequest(t *testing.T, prefix, customer, rows string, fields map[string]any) string {
+	t.Helper()
+	tech := addTech(t, prefix)
+	van := name(prefix + "-van")
+	adminOK(t, "PUT", "/v1/admin/locations/"+van, map[string]any{"id": van, "kind": "van", "name": "Van " + van, "owner": tech}, nil)
+	if status, raw := callRaw(t, "POST", "/v1/admin/import/parts", "number,name_en,name_zh,class,models\n"+rows); status != http.StatusOK {
+		t.Fatalf("import the parts: HTTP %d %s", status, raw)
+	}
+	id := newTicket(t, tech, name(customer))
+	dev := pair(t, tech)
+	dev.pullAll(t)
+	rq := newID()
+	req := map[string]any{"id": rq, "ticket": id, "to": van, "at": "2026-12-04T10:00:00Z"}
+	maps.Copy(req, fields)
+	if x, refused := dev.push(t, "part.request", map[string]any{"request": req}); refused {
+		t.Fatalf("the device's request was refused: %+v", x)
+	}
+	return rq
 }
