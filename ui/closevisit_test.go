@@ -212,15 +212,7 @@ func TestSignOffFromTheCloseGoesOnToClose(t *testing.T) {
 // French). The close's confirmation then names a signature of the
 // report as it is, and one tap closes a settled visit.
 func TestCloseOwedVisitTakesPaymentBeforeSignOff(t *testing.T) {
-	var db *store.DB
-	term, w, deps, ds := docsTerminalEdit(t, func(d *ui.Deps, s *store.DB) {
-		d.Payments, db = store.NewPaymentService(s), s
-		// Receipts are numbered once a sync gave the device its prefix.
-		if err := s.ApplyPull(context.Background(), app.PullPage{ReceiptPrefix: "R5", At: d.Now()}); err != nil {
-			t.Fatal(err)
-		}
-	})
-	owing, total := owingVisit(t, term, db, ds)
+	term, w, deps, db, owing, total := owingWorld(t)
 	tapButton(t, term.Detail().Object(), "Close visit")
 	// One order, said once: not "take the payment first" beside "take
 	// their signature first".
@@ -257,6 +249,22 @@ func TestCloseOwedVisitTakesPaymentBeforeSignOff(t *testing.T) {
 	if line := labels(term.Detail().Object()); strings.Contains(line, "report changed since") {
 		t.Errorf("the closed visit's card says its report changed since the signature:\n%s", line)
 	}
+}
+
+// owingWorld is the demo terminal with payments, numbering receipts (as
+// once a sync gave the device its prefix), on owingVisit's visit: the
+// close tests' world.
+func owingWorld(t *testing.T) (*ui.Terminal, fyne.Window, ui.Deps, *store.DB, *app.Ticket, app.Money) {
+	t.Helper()
+	var db *store.DB
+	term, w, deps, ds := docsTerminalEdit(t, func(d *ui.Deps, s *store.DB) {
+		d.Payments, db = store.NewPaymentService(s), s
+		if err := s.ApplyPull(context.Background(), app.PullPage{ReceiptPrefix: "R5", At: d.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	owing, total := owingVisit(t, term, db, ds)
+	return term, w, deps, db, owing, total
 }
 
 // owingVisit shows, on term, a completed on-site visit of the demo
@@ -379,14 +387,7 @@ func TestSignedOwingVisitCloseKeepsTheSignature(t *testing.T) {
 		{"PayThenSignAgain", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var db *store.DB
-			term, w, deps, ds := docsTerminalEdit(t, func(d *ui.Deps, s *store.DB) {
-				d.Payments, db = store.NewPaymentService(s), s
-				if err := s.ApplyPull(context.Background(), app.PullPage{ReceiptPrefix: "R5", At: d.Now()}); err != nil {
-					t.Fatal(err)
-				}
-			})
-			owing, total := owingVisit(t, term, db, ds)
+			term, w, deps, db, owing, total := owingWorld(t)
 			tapButton(t, term.Detail().Object(), "Close visit")
 			tapButton(t, front(w), "Customer sign-off")
 			signAs("Chen Jing")(t, term, w)
@@ -454,14 +455,7 @@ func TestSignedOwingVisitCloseKeepsTheSignature(t *testing.T) {
 // first, the sign-off, and the close without it; closing without it still
 // asks for the money, and closes nothing.
 func TestSignedThenChangedOwingVisitSaysBoth(t *testing.T) {
-	var db *store.DB
-	term, w, deps, ds := docsTerminalEdit(t, func(d *ui.Deps, s *store.DB) {
-		d.Payments, db = store.NewPaymentService(s), s
-		if err := s.ApplyPull(context.Background(), app.PullPage{ReceiptPrefix: "R5", At: d.Now()}); err != nil {
-			t.Fatal(err)
-		}
-	})
-	owing, total := owingVisit(t, term, db, ds)
+	term, w, deps, _, owing, total := owingWorld(t)
 	tapButton(t, term.Detail().Object(), "Customer sign-off")
 	signAs("Chen Jing")(t, term, w)
 	part := app.Money{Amount: total.Amount / 2, Currency: total.Currency}
@@ -510,14 +504,7 @@ func TestSignedOwingVisitClosesWithoutFullPayment(t *testing.T) {
 		{"KeptOpen", "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var db *store.DB
-			term, w, deps, ds := docsTerminalEdit(t, func(d *ui.Deps, s *store.DB) {
-				d.Payments, db = store.NewPaymentService(s), s
-				if err := s.ApplyPull(context.Background(), app.PullPage{ReceiptPrefix: "R5", At: d.Now()}); err != nil {
-					t.Fatal(err)
-				}
-			})
-			owing, total := owingVisit(t, term, db, ds)
+			term, w, deps, db, owing, total := owingWorld(t)
 			tapButton(t, term.Detail().Object(), "Close visit")
 			tapButton(t, front(w), "Customer sign-off")
 			signAs("Chen Jing")(t, term, w)
