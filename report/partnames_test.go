@@ -32,17 +32,7 @@ func TestServiceReportNamesPartsInTheCustomersLanguage(t *testing.T) {
 				in.Catalog[n] = p
 			}
 			r := app.BuildServiceReport(in)
-			path := filepath.Join(t.TempDir(), "r.pdf")
-			f, err := os.Create(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			err = ServiceReport(context.Background(), f, r, Options{})
-			f.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
-			text := squash(pdftotext(t, path))
+			text := squash(reportText(t, r))
 			for _, u := range d.Parts {
 				p := in.Catalog[u.Part]
 				want := prefix[lang] + p.NameEN
@@ -58,4 +48,21 @@ func TestServiceReportNamesPartsInTheCustomersLanguage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// reportText writes r as a service report PDF, without photos or a
+// signature, and returns its text as pdftotext reads it.
+func reportText(t *testing.T, r app.ServiceReport) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "report.pdf")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = ServiceReport(context.Background(), f, r, Options{})
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pdftotext(t, path)
 }
