@@ -509,6 +509,7 @@ func (r *receiveFlow) scan(m scanner.Meaning) string {
 		}
 		r.lines = append(r.lines, countLine{part: app.PartNumber(code), serial: serial})
 		i = len(r.lines) - 1
+		r.nameLater(app.PartNumber(code))
 	}
 	if r.lines[i].counted < maxCount {
 		r.lines[i].counted++
@@ -516,9 +517,38 @@ func (r *receiveFlow) scan(m scanner.Meaning) string {
 	r.refresh()
 	l := r.lines[i]
 	if l.shipped == 0 {
-		return lang.X("receive.scanned_extra", "Scanned {{.Part}}: not in this shipment, counted apart.", map[string]any{"Part": string(l.part)})
+		return lang.X("receive.scanned_extra", "Scanned {{.Part}}: not in this shipment, counted apart.", map[string]any{"Part": namedPart(r.names, l.part)})
 	}
-	return lang.X("receive.scanned", "Scanned {{.Part}}: {{.Counted}} of {{.Shipped}}.", map[string]any{"Part": string(l.part), "Counted": l.counted, "Shipped": l.shipped})
+	return lang.X("receive.scanned", "Scanned {{.Part}}: {{.Counted}} of {{.Shipped}}.", map[string]any{"Part": namedPart(r.names, l.part), "Counted": l.counted, "Shipped": l.shipped})
+}
+
+// nameLater names a part the shipment does not list once the catalog
+// answers, off the UI goroutine, so the count reads nothing and a burst
+// still counts each scan in order. The lead's walk counted a shock
+// absorber the office had put in the box as "0060755848D": a technician
+// knows the part by its name. A part the device's catalog does not know
+// stays named by its number; any other failure to read it is said at
+// Review, which names every line again.
+func (r *receiveFlow) nameLater(n app.PartNumber) {
+	if _, ok := r.names[n]; ok || r.env.run == nil || r.env.parts == nil {
+		return
+	}
+	r.env.run(func() {
+		p, err := r.env.parts.Part(r.env.ctx, n)
+		if err != nil {
+			return
+		}
+		fyne.Do(func() {
+			if _, ok := r.names[n]; ok {
+				return
+			}
+			if r.names == nil {
+				r.names = map[app.PartNumber]app.Part{}
+			}
+			r.names[n] = p
+			r.refresh()
+		})
+	})
 }
 
 // show opens the receive dialog.

@@ -507,10 +507,17 @@ func TestReceiveByScanningWithAShortfall(t *testing.T) {
 	}
 	scanKeys(s.w, s.kb, partLabelText(t, stray.Number))
 	text := labels(dlg)
-	for _, want := range []string{"3 of 4 counted", "0 of 1 counted", "1 counted · not in this shipment"} {
+	// The stray part is named as the technician knows it, once the
+	// catalog answers (the lead's walk: "0060755848D" alone), and so are
+	// the scans the scan bar reports.
+	stray1 := stray.NameEN + " (" + string(stray.Number) + ")\n1 counted · not in this shipment"
+	for _, want := range []string{"3 of 4 counted", "0 of 1 counted", stray1} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the count lacks %q:\n%s", want, text)
 		}
+	}
+	if want := "Scanned " + stray.NameEN + " (" + string(stray.Number) + "): not in this shipment, counted apart."; s.term.ScanStatus() != want {
+		t.Errorf("scan bar %q, want %q", s.term.ScanStatus(), want)
 	}
 	tapButton(t, dlg, "Review")
 	review := s.w.Canvas().Overlays().Top()
