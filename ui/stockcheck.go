@@ -662,17 +662,42 @@ func (c *countFlow) scan(m scanner.Meaning) (text string, failed bool) {
 				map[string]any{"Part": clipText(code), "Where": c.loc.Name, "Max": countText(app.MaxCountParts)}), true
 		}
 		// A part the device does not hold here: counted apart, a surplus
-		// for dispatch. It is named from the catalog at the review.
+		// for dispatch, named once the catalog answers (nameLater).
 		r := &countRow{part: app.Part{Number: app.PartNumber(code), NameEN: code}, entry: newScanEntry(c.env.keys)}
 		c.rows.Add(c.rowObject(r))
 		c.lines = append(c.lines, r)
 		i = len(c.lines) - 1
+		c.nameLater(r)
 	}
 	r := c.lines[i]
 	c.add(r)
 	c.reveal(r)
 	n, _, _ := r.counted()
-	return lang.X("count.scanned", "Scanned {{.Part}}: {{.Counted}} counted, {{.Held}} on the device.", map[string]any{"Part": string(r.part.Number), "Counted": n, "Held": r.held}), false
+	return lang.X("count.scanned", "Scanned {{.Part}}: {{.Counted}} counted, {{.Held}} on the device.", map[string]any{"Part": partWithNumber(r.part), "Counted": n, "Held": r.held}), false
+}
+
+// nameLater names a row scanned from a bare part number once the catalog
+// answers, off the UI goroutine, so the count itself reads nothing. A
+// part the catalog does not know keeps its number; any other failure is
+// said at the review, which names every counted part again.
+func (c *countFlow) nameLater(r *countRow) {
+	if c.env.run == nil || c.env.parts == nil {
+		return
+	}
+	number := r.part.Number
+	c.env.run(func() {
+		p, err := c.env.parts.Part(c.env.ctx, number)
+		if err != nil {
+			return
+		}
+		fyne.Do(func() {
+			if r.named {
+				return
+			}
+			r.part, r.named = p, true
+			c.showRow(r)
+		})
+	})
 }
 
 // draft is the count as typed: the parts counted, and the units ticked

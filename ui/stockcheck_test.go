@@ -232,6 +232,36 @@ func TestReportLostAndDamaged(t *testing.T) {
 	}
 }
 
+// TestCountNamesAPartNotHeldHere: a part scanned into a count that the
+// van does not hold is named as the catalog names it, on its row and in
+// the scan bar, not by its bare number (the lead's English walk counted a
+// shock absorber the office had put in a parcel as "0060755848D").
+func TestCountNamesAPartNotHeldHere(t *testing.T) {
+	s := newStockWorld(t)
+	held := s.held(t, s.van.ID, false)
+	var stray app.Part
+	for _, p := range s.ds.Parts {
+		if _, ok := held[p.Number]; !ok && !p.Serialized && p.NameEN != "" {
+			stray = p
+			break
+		}
+	}
+	if stray.Number == "" {
+		t.Fatal("every catalog part is in the van")
+	}
+	s.term.ShowParts("stock", "")
+	tapButton(t, s.w.Canvas().Content(), "Count stock")
+	s.term.HandleScan(scanner.Scan{Source: scanner.SourceWedge, Code: scanner.Code{Text: string(stray.Number)}})
+	want := stray.NameEN + "\n" + string(stray.Number) + " · 0 on the device"
+	if text := labels(s.top(t)); !strings.Contains(text, want) {
+		t.Errorf("the count lacks %q:\n%s", want, text)
+	}
+	s.term.HandleScan(scanner.Scan{Source: scanner.SourceWedge, Code: scanner.Code{Text: string(stray.Number)}})
+	if want := "Scanned " + stray.NameEN + " (" + string(stray.Number) + "): 2 counted, 0 on the device."; s.term.ScanStatus() != want {
+		t.Errorf("scan bar %q, want %q", s.term.ScanStatus(), want)
+	}
+}
+
 // TestCountStock: the technician counts the van by scanning and typing;
 // the count survives the dialog closing and the store reopening (it is
 // kept as it is typed); Discard asks first; the review books the

@@ -108,13 +108,22 @@ func partsArrived(reqs []app.PartRequest) bool {
 // as Chinese text brackets an aside, ASCII ones sitting low and narrow
 // beside Han characters.
 func namedPart(names map[app.PartNumber]app.Part, n app.PartNumber) string {
-	if p, ok := names[n]; ok && partName(p) != string(n) {
-		if uiLanguage() == "zh" {
-			return partName(p) + "（" + string(n) + "）"
-		}
-		return partName(p) + " (" + string(n) + ")"
+	if p, ok := names[n]; ok {
+		return partWithNumber(p)
 	}
 	return string(n)
+}
+
+// partWithNumber is p's name with its number, "Drain pump (0024386937E)",
+// or the number alone when the catalog gives no other name.
+func partWithNumber(p app.Part) string {
+	if partName(p) == string(p.Number) {
+		return string(p.Number)
+	}
+	if uiLanguage() == "zh" {
+		return partName(p) + "（" + string(p.Number) + "）"
+	}
+	return partName(p) + " (" + string(p.Number) + ")"
 }
 
 // requestStateText says where a request stands, in words, with what the
