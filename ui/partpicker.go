@@ -186,7 +186,7 @@ func (pp *partPicker) show(query string) bool {
 	}
 
 	form := container.NewVBox(pp.query, pp.onlyMine, pp.hidden, pp.noneFit, pp.nothing,
-		lowLabel(lang.X("parts.stock_heading", "Stock in {{.Where}}:", map[string]any{"Where": pp.stockLoc.Name})))
+		lowLabel(lang.X("parts.stock_heading", "Quantities held in {{.Where}}:", map[string]any{"Where": pp.stockLoc.Name})))
 	cancel := widget.NewButton(lang.X("dialog.cancel", "Cancel"), pp.leave)
 	// A part not in the van is requested: the ticket waits for it, with
 	// the part named for dispatch.
@@ -215,7 +215,7 @@ func (pp *partPicker) show(query string) bool {
 	pp.host.presentForm(pp.dialog, nil, nil, pp.leave)
 	// The first search reads the catalog and the ticket's likely parts: a
 	// second or more on a loaded tablet. Until it answers the list is
-	// empty under "Stock in …:", which read as a van with nothing in it.
+	// empty under the van's heading, which read as a van with nothing in it.
 	pp.nothing.SetText(lang.X("parts.finding", "Finding the parts for this job…"))
 	pp.nothing.Show()
 	pp.query.SetText(query)

@@ -280,7 +280,7 @@ func TestFittingAPartNotInTheVanWarns(t *testing.T) {
 	if shown := term.PickerShown(); len(shown) != 1 || !strings.HasSuffix(shown[0], " · 0 in stock") || strings.Contains(shown[0], "Van") {
 		t.Fatalf("searching %s: %v", missing.Number, shown)
 	}
-	if heading := labels(dlg); !strings.Contains(heading, "Stock in Van ") {
+	if heading := labels(dlg); !strings.Contains(heading, "Quantities held in Van ") {
 		t.Fatalf("the dialog does not name the van once:\n%s", heading)
 	}
 	tapButton(t, dlg, "Fit part")
