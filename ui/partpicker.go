@@ -58,8 +58,11 @@ type partPicker struct {
 	// ticket (Fit asks first) or on this one (Fit refuses): before, the
 	// technician learnt it only from Fit, the unit already in the device.
 	serialNote *widget.Label
-	dialog     *dialog.CustomDialog
-	onClosed   func()
+	// fitButton and requestButton trade the dialog's blue: Fit for a
+	// part the van holds, Request for one it holds none of (chooseAction).
+	fitButton, requestButton *widget.Button
+	dialog                   *dialog.CustomDialog
+	onClosed                 func()
 
 	// Owned by the UI goroutine.
 	found   []app.Part
@@ -171,6 +174,7 @@ func (pp *partPicker) show(query string) bool {
 		if i < len(pp.found) {
 			pp.units.load(pp.found[i].Number)
 		}
+		pp.chooseAction()
 		pp.checkSerial() // the serial may be another part's unit
 	}
 	// The results fill the room alone until a part with units is
@@ -192,7 +196,8 @@ func (pp *partPicker) show(query string) bool {
 	// the part named for dispatch.
 	request := widget.NewButtonWithIcon(lang.X("parts.request", "Not in stock: request it"), theme.MailSendIcon(), pp.request)
 	fit := widget.NewButtonWithIcon(lang.X("parts.fit", "Fit part"), theme.ConfirmIcon(), pp.fit)
-	fit.Importance = widget.HighImportance
+	pp.fitButton, pp.requestButton = fit, request
+	pp.chooseAction()
 	bottom := container.NewVBox(
 		fitFormShort(widget.NewForm(
 			widget.NewFormItem(lang.X("parts.qty", "Quantity"), pp.qty),
@@ -224,6 +229,26 @@ func (pp *partPicker) show(query string) bool {
 	}
 	win.Canvas().Focus(pp.query)
 	return true
+}
+
+// chooseAction makes Request the dialog's blue button while the part
+// chosen is one the van holds none of, and Fit otherwise. On the Spanish
+// walk a pump at "0 en inventario" was chosen under a blue "Instalar
+// repuesto", which leads to the below-zero warning, not to the request
+// the technician needed.
+func (pp *partPicker) chooseAction() {
+	if pp.fitButton == nil {
+		return
+	}
+	fit, request := widget.HighImportance, widget.MediumImportance
+	if pp.chosen >= 0 && pp.chosen < len(pp.found) && pp.stock[pp.found[pp.chosen].Number] <= 0 {
+		fit, request = request, fit
+	}
+	if pp.fitButton.Importance != fit {
+		pp.fitButton.Importance, pp.requestButton.Importance = fit, request
+		pp.fitButton.Refresh()
+		pp.requestButton.Refresh()
+	}
 }
 
 // line is a result's text: number, name and how many the van holds; the
@@ -266,6 +291,7 @@ func (pp *partPicker) search() {
 			}
 			pp.found, pp.chosen = found, -1
 			pp.results.UnselectAll()
+			pp.chooseAction()
 			pp.units.clear()
 			pp.checkSerial()
 			pp.results.Refresh()

@@ -262,6 +262,44 @@ func TestPickerSaysWhenItFindsNothing(t *testing.T) {
 // TestFittingAPartNotInTheVanWarns: fitting what the van does not hold is
 // asked first, naming the way out; declined, nothing is saved; fitted
 // anyway, the van goes below zero and My stock shows it as an error.
+// TestPickerBlueButtonFollowsTheVan: the add-part dialog's blue button is
+// Fit for a part the van holds and Request for one it holds none of, as
+// the part chosen changes.
+func TestPickerBlueButtonFollowsTheVan(t *testing.T) {
+	term, w, _, ds, deps := scanTerminal(t)
+	workingTicket(t, term, ds, deps)
+	stock := vanStock(t, deps)
+	var held, missing app.Part
+	for _, p := range ds.Parts {
+		switch {
+		case held.Number == "" && stock[p.Number] > 0:
+			held = p
+		case missing.Number == "" && stock[p.Number] == 0:
+			missing = p
+		}
+	}
+	dlg := openPicker(t, term, w)
+	blue := func() string {
+		t.Helper()
+		fit, req := button(dlg, "Fit part"), button(dlg, "Not in stock: request it")
+		switch {
+		case fit.Importance == widget.HighImportance && req.Importance != widget.HighImportance:
+			return "fit"
+		case req.Importance == widget.HighImportance && fit.Importance != widget.HighImportance:
+			return "request"
+		}
+		return fmt.Sprintf("fit %v, request %v", fit.Importance, req.Importance)
+	}
+	for _, step := range []struct {
+		query, want string
+	}{{string(held.Number), "fit"}, {string(missing.Number), "request"}, {string(held.Number), "fit"}} {
+		typeInto(t, dlg, "Part number", step.query)
+		if got := blue(); got != step.want {
+			t.Errorf("%s chosen (%d in the van): blue is %s, want %s", step.query, stock[app.PartNumber(step.query)], got, step.want)
+		}
+	}
+}
+
 func TestFittingAPartNotInTheVanWarns(t *testing.T) {
 	term, w, _, ds, deps := scanTerminal(t)
 	tk := workingTicket(t, term, ds, deps)
@@ -282,6 +320,11 @@ func TestFittingAPartNotInTheVanWarns(t *testing.T) {
 	}
 	if heading := labels(dlg); !strings.Contains(heading, "Quantities held in Van ") {
 		t.Fatalf("the dialog does not name the van once:\n%s", heading)
+	}
+	// The part chosen is not in the van: Request is the blue button, not
+	// Fit (the lead's Spanish walk).
+	if fit, req := button(dlg, "Fit part"), button(dlg, "Not in stock: request it"); fit.Importance == widget.HighImportance || req.Importance != widget.HighImportance {
+		t.Errorf("a part the van holds none of: Fit %v, Request %v; want Request blue", fit.Importance, req.Importance)
 	}
 	tapButton(t, dlg, "Fit part")
 	warn := w.Canvas().Overlays().Top()
