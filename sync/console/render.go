@@ -59,7 +59,7 @@ func (c *Console) loadPages() (map[string]*pageTemplate, error) {
 //	{{date .At}}, {{datetime .At}}, {{clock .At}}   a time in the tenant's zone
 //	{{zone}}              the name of that zone, "UTC" without a session
 //	{{typedDay .From}}    a day in the tenant's zone as the language types it, for a date field
-//	{{dayExample}}        a day as the language types it, a date field's placeholder (exampleDay)
+//	{{dayExample}}        a day as the language types it, the example above a date field (exampleDay)
 //	{{money .Total}}      an app.Money as the session's language writes it
 //	{{static "console.css"}}  a static file's URL, with its content hash
 //	{{dict "Name" .X "N" 3}}  a map, the data of a T with several values
