@@ -20,6 +20,18 @@ import (
 // (after "{{.Kind}}", before "<strong>") is the page's, in every
 // language.
 func TestTemplatesJoinNoLabelWithAColon(t *testing.T) {
+	eachTemplateText(t, func(name, text string) {
+		if strings.Contains(text, ":") {
+			t.Errorf("%s: a colon in the page's own text %q: join a label and its value with console.label_value", name, text)
+		}
+	})
+}
+
+// eachTemplateText calls fn with each template file's name and the text
+// between its actions, its tags dropped: the words the page writes
+// itself, in every language.
+func eachTemplateText(t *testing.T, fn func(name, text string)) {
+	t.Helper()
 	names, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
 		t.Fatal(err)
@@ -38,8 +50,8 @@ func TestTemplatesJoinNoLabelWithAColon(t *testing.T) {
 		}
 		for _, tree := range trees {
 			walkText(tree.Root, func(text string) {
-				if s := tag.ReplaceAllString(text, ""); strings.Contains(s, ":") {
-					t.Errorf("%s: a colon in the page's own text %q: join a label and its value with console.label_value", name, text)
+				if s := tag.ReplaceAllString(text, ""); strings.TrimSpace(s) != "" {
+					fn(name, s)
 				}
 			})
 		}
