@@ -52,7 +52,7 @@ func TestFrenchConsoleWritesTheTypographicApostrophe(t *testing.T) {
 // text only names, as the characters a phone number may hold ("+ - ( )"),
 // enclose no Chinese and stand beside none. The templates' own
 // parentheses go through console.aside (sync/console's
-// TestTemplatesWriteNoParenthesesOfTheirOwn).
+// TestTemplatesWritePunctuationThroughTheLanguage).
 func TestChineseConsoleWritesFullWidthParentheses(t *testing.T) {
 	pair := regexp.MustCompile(`\(([^()]*)\)`)
 	han := func(s string) bool { return strings.IndexFunc(s, chineseRune) >= 0 }

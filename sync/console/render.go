@@ -145,7 +145,7 @@ func labelValue(cat *translations.Catalog, label, value string) string {
 // writes them: "Shanghai warehouse (wh-sh)", "上海仓库（wh-sh）" (Chinese's
 // full-width parentheses, which take no space). Templates write the same
 // with {{aside .Name .ID}}; none writes a parenthesis of its own
-// (TestTemplatesWriteNoParenthesesOfTheirOwn).
+// (TestTemplatesWritePunctuationThroughTheLanguage).
 func aside(cat *translations.Catalog, text, note string) string {
 	return cat.Text("console.aside", "{{.Text}} ({{.Aside}})", map[string]any{"Text": text, "Aside": note})
 }
