@@ -28,6 +28,7 @@ func TestChinesePagesWriteFullWidthParentheses(t *testing.T) {
 	store := name("e2e-paren-store")
 	adminOK(t, "PUT", "/v1/admin/locations/"+store, map[string]any{"id": store, "kind": "store", "name": "上海浦东服务中心"}, nil)
 	ctx := tab(t, admin)
+	setLanguage(t, ctx, "en") // another test may have left the admin in another
 	approve := `form[action="/stock/requests/` + rq + `/decide"]:has(input[name="decision"][value="approve"]) button`
 	must(t, browser.Run(ctx, chromedp.Navigate(svc.url+"/stock/requests"), chromedp.Click(chromedp.CSS(approve))))
 	line := `label[for="sh-` + rq + `"]`
