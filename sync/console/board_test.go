@@ -99,7 +99,7 @@ func TestBoardLanesFiltersAndSLA(t *testing.T) {
 		if l := lane(body, "Unassigned"); !strings.Contains(l, "FB-3") || strings.Contains(l, "FB-1") {
 			t.Errorf("the unassigned lane:\n%s", l)
 		}
-		if !strings.Contains(body, "Overdue by 1 h <") || !strings.Contains(body, "Due in 2 h <") || !strings.Contains(body, "Due in 3 d <") {
+		if !strings.Contains(body, "Overdue by 1 h (") || !strings.Contains(body, "Due in 2 h (") || !strings.Contains(body, "Due in 3 d (") {
 			t.Errorf("countdowns missing:\n%s", body)
 		}
 		for _, c := range []struct {

@@ -13,13 +13,34 @@ import (
 	"github.com/fieldbench/fieldbench/assets/translations"
 )
 
-// TestTemplatesJoinNoLabelWithAColon: no template glues a label to its
-// value with an ASCII ": " of its own (Chinese writes "：", French
-// " : "); the join is the translation console.label_value. It reads the
-// text between the templates' actions, tags dropped: a colon there
-// (after "{{.Kind}}", before "<strong>") is the page's, in every
-// language.
-func TestTemplatesJoinNoLabelWithAColon(t *testing.T) {
+// TestTemplatesWritePunctuationThroughTheLanguage: no template writes
+// punctuation that a language writes its own way.
+//
+// A colon: none glues a label to its value with an ASCII ": " of its own
+// (Chinese writes "：", French " : "); the join is the translation
+// console.label_value. A colon between actions (after "{{.Kind}}", before
+// "<strong>") is the page's, in every language.
+//
+// Parentheses: none puts a value in ASCII parentheses of its own, as the
+// shipments' urgent mark "(紧急)" and a location's "上海仓库 (wh-sh)" did
+// on Chinese pages; an aside goes through console.aside ({{aside .Name
+// .ID}}), which Chinese writes in full-width （）.
+func TestTemplatesWritePunctuationThroughTheLanguage(t *testing.T) {
+	eachTemplateText(t, func(name, text string) {
+		if strings.Contains(text, ":") {
+			t.Errorf("%s: a colon in the page's own text %q: join a label and its value with console.label_value", name, text)
+		}
+		if strings.ContainsAny(text, "()") {
+			t.Errorf("%s: a parenthesis in the page's own text %q: write the aside with {{aside}}", name, text)
+		}
+	})
+}
+
+// eachTemplateText calls fn with each template file's name and the text
+// between its actions, its tags dropped: the words the page writes
+// itself, in every language.
+func eachTemplateText(t *testing.T, fn func(name, text string)) {
+	t.Helper()
 	names, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
 		t.Fatal(err)
@@ -38,8 +59,8 @@ func TestTemplatesJoinNoLabelWithAColon(t *testing.T) {
 		}
 		for _, tree := range trees {
 			walkText(tree.Root, func(text string) {
-				if s := tag.ReplaceAllString(text, ""); strings.Contains(s, ":") {
-					t.Errorf("%s: a colon in the page's own text %q: join a label and its value with console.label_value", name, text)
+				if s := tag.ReplaceAllString(text, ""); strings.TrimSpace(s) != "" {
+					fn(name, s)
 				}
 			})
 		}

@@ -274,13 +274,14 @@ func (c *Console) conflictsData(ctx context.Context, s *Session, state string) (
 // share the name.
 type person struct {
 	Name, ID string
-	Shared   bool // another person on the page has this name
+	Shared   bool   // another person on the page has this name
+	Shown    string // the name with the ID beside it when Shared, in the page's language (aside)
 }
 
 // String is the person as a sentence names them.
 func (p person) String() string {
-	if p.Shared {
-		return p.Name + " (" + p.ID + ")"
+	if p.Shown != "" {
+		return p.Shown
 	}
 	return p.Name
 }
@@ -347,6 +348,9 @@ func (c *Console) conflictPeople(ctx context.Context, s *Session, techNames func
 	}
 	for actor, p := range out {
 		p.Shared = len(ids[p.Name]) > 1
+		if p.Shared {
+			p.Shown = aside(s.T, p.Name, p.ID)
+		}
 		out[actor] = p
 	}
 	return out, nil

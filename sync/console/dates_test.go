@@ -23,16 +23,17 @@ func TestDateFieldsFollowTheConsolesLanguage(t *testing.T) {
 			lang, date, resolveDate string
 			day                     int
 			shown, bad, refusal     string
+			example                 string // the line above the date field
 		}{
-			{"fr", "03/12/2026", "4 déc. 2026", 3, "03/12/2026", "2026/12/05", "Saisissez la date sous la forme 27/11/2026 et l&#39;heure sous la forme 14:30."},
-			{"zh-Hans", "2026年12月6日", "2026-12-07", 6, "2026-12-06", "06/12/2026", "请按 2026-11-27 填写日期，按 14:30 填写时间。"},
-			{"en", "2026-12-08", "9 Dec 2026", 8, "2026-12-08", "12/09/2026", "Enter the date as 2026-11-27 and the time as 14:30."},
+			{"fr", "03/12/2026", "4 déc. 2026", 3, "03/12/2026", "2026/12/05", "Saisissez la date sous la forme 27/11/2026 et l’heure sous la forme 14:30.", "p. ex. 27/11/2026"},
+			{"zh-Hans", "2026年12月6日", "2026-12-07", 6, "2026-12-06", "06/12/2026", "请按 2026-11-27 填写日期，按 14:30 填写时间。", "例如：2026-11-27"},
+			{"en", "2026-12-08", "9 Dec 2026", 8, "2026-12-08", "12/09/2026", "Enter the date as 2026-11-27 and the time as 14:30.", "e.g. 2026-11-27"},
 		} {
 			t.Run(c.lang, func(t *testing.T) {
 				dc.inLanguage(t, c.lang)
 				_, page := dc.get(t, "/tickets/tk-1/schedule")
-				if strings.Contains(page, `type="date"`) || !strings.Contains(page, `placeholder="`+exampleDay(c.lang)+`"`) {
-					t.Errorf("the schedule form's date fields are not text with the language's example %q", exampleDay(c.lang))
+				if strings.Contains(page, `type="date"`) || !strings.Contains(page, `class="example" id="s-date-example">`+c.example+`<`) {
+					t.Errorf("the schedule form's date fields are not text with the language's example %q beside them", c.example)
 				}
 				form := merge(map[string][]string{"date": {c.date}, "start": {"09:00"}, "end": {"11:00"}, "resolve_date": {c.resolveDate}, "resolve_time": {"18:00"}, "priority": {"2"}}, shownFields(t, page))
 				if status, body := dc.post(t, "/tickets/tk-1/schedule", form); status != http.StatusSeeOther {

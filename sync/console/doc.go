@@ -68,6 +68,11 @@
 //     needs), may "stock" (the role's permission), date, datetime, clock,
 //     money, static, and dict for a T with several values:
 //     {{T "console.x" "{{.N}} of {{.Of}}" (dict "N" .Done "Of" .All)}}.
+//     Punctuation is the language's, never the template's: a label and
+//     its value with {{T "console.label_value" …}}, an aside in
+//     parentheses with {{aside .Name .ID}} (Chinese's （）), a field's
+//     example as a line above it with {{T "console.example" …}}, not a
+//     placeholder (it reads as a value filled in).
 //     A count is written with plural, never T, so that "1 ticket" and
 //     French's "0 ticket" take their form: {{plural "console.x" "{{.Count}}
 //     tickets" .N}}, the English its "other" form, the JSON's value the

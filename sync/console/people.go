@@ -193,9 +193,9 @@ func (c *Console) renderTechForm(w http.ResponseWriter, r *http.Request, s *Sess
 	for _, l := range locs {
 		switch l.Kind {
 		case app.LocationStore:
-			f.Stores = append(f.Stores, peopleOption{Value: string(l.ID), Label: l.Name + " (" + string(l.ID) + ")", Selected: string(f.T.Store) == string(l.ID)})
+			f.Stores = append(f.Stores, peopleOption{Value: string(l.ID), Label: aside(s.T, l.Name, string(l.ID)), Selected: string(f.T.Store) == string(l.ID)})
 		case app.LocationVan:
-			f.Vans = append(f.Vans, peopleOption{Value: string(l.ID), Label: l.Name + " (" + string(l.ID) + ")", Selected: f.T.Van == l.ID})
+			f.Vans = append(f.Vans, peopleOption{Value: string(l.ID), Label: aside(s.T, l.Name, string(l.ID)), Selected: f.T.Van == l.ID})
 		}
 	}
 	f.Langs = []peopleOption{{Value: "", Label: s.T.Text("console.people.language_device", "As set on the device", nil), Selected: f.T.Language == ""}}

@@ -59,10 +59,11 @@ func (c *Console) loadPages() (map[string]*pageTemplate, error) {
 //	{{date .At}}, {{datetime .At}}, {{clock .At}}   a time in the tenant's zone
 //	{{zone}}              the name of that zone, "UTC" without a session
 //	{{typedDay .From}}    a day in the tenant's zone as the language types it, for a date field
-//	{{dayExample}}        a day as the language types it, a date field's placeholder (exampleDay)
+//	{{dayExample}}        a day as the language types it, the example above a date field (exampleDay)
 //	{{money .Total}}      an app.Money as the session's language writes it
 //	{{static "console.css"}}  a static file's URL, with its content hash
 //	{{dict "Name" .X "N" 3}}  a map, the data of a T with several values
+//	{{aside .Name .ID}}   a text with an aside in the language's parentheses (aside)
 //
 // Times are shown in the session's tenant's zone (Session.Zone, read with
 // the session), and the layout names it, so nobody guesses. Dates are written 2006-01-02 in every language, which all five read
@@ -126,6 +127,7 @@ func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap 
 		"money":      func(m app.Money) string { return report.Money(cat.Lang(), m) },
 		"static":     c.staticURL,
 		"dict":       dict,
+		"aside":      func(text, note any) string { return aside(cat, fmt.Sprint(text), fmt.Sprint(note)) },
 		"lang":       func() string { return cat.Lang() },
 		"zone":       loc.String,
 	}
@@ -137,6 +139,15 @@ func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap 
 // {{T "console.label_value" ...}}.
 func labelValue(cat *translations.Catalog, label, value string) string {
 	return cat.Text("console.label_value", "{{.Label}}: {{.Value}}", map[string]any{"Label": label, "Value": value})
+}
+
+// aside is a text with an aside in parentheses as the catalog's language
+// writes them: "Shanghai warehouse (wh-sh)", "上海仓库（wh-sh）" (Chinese's
+// full-width parentheses, which take no space). Templates write the same
+// with {{aside .Name .ID}}; none writes a parenthesis of its own
+// (TestTemplatesWritePunctuationThroughTheLanguage).
+func aside(cat *translations.Catalog, text, note string) string {
+	return cat.Text("console.aside", "{{.Text}} ({{.Aside}})", map[string]any{"Text": text, "Aside": note})
 }
 
 // pluralKey is a count's text within one render: its key and number.

@@ -70,8 +70,8 @@ func parseDay(lang, s string, loc *time.Location) (time.Time, error) {
 }
 
 // exampleDay is a day as a reader of lang types it (27/11/2026 in French,
-// 2026-11-27 in English and Chinese): the date fields' placeholder and
-// the example their refusals give. The console's date fields are text,
+// 2026-11-27 in English and Chinese): the example above the date fields
+// and the one their refusals give. The console's date fields are text,
 // not <input type=date>: Chromium draws a date input in the browser's
 // own language and order (11/27/2026 on an American Chrome), whatever
 // the page's lang says, so a French office read one order in the form
