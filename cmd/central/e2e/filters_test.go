@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -45,12 +46,29 @@ const readFilters = `(function () {
 })()`
 
 // setLanguage chooses the signed-in user's language with the menu's form.
+//
+// The admin's language is the shared session's: a test that leaves it in
+// another language fails the next test that reads English (h-console3's
+// parentheses test, after TestHeaderOneLineOnALaptop ended in Portuguese).
+// So the first change away from English in a test sets English back when
+// the test ends.
 func setLanguage(t *testing.T, ctx context.Context, lang string) {
 	t.Helper()
+	if _, restoring := languageRestored.Load(t); lang != "en" && !restoring {
+		languageRestored.Store(t, true)
+		t.Cleanup(func() {
+			languageRestored.Delete(t)
+			setLanguage(t, ctx, "en")
+		})
+	}
 	must(t, browser.Run(ctx, chromedp.Navigate(svc.url+"/board"),
 		chromedp.SetValue(chromedp.CSS(`#lang`), lang), chromedp.Submit(chromedp.CSS(`#lang`))))
 	must(t, browser.WaitFor(ctx, fmt.Sprintf(`document.readyState === "complete" && document.documentElement.lang === %q`, lang)))
 }
+
+// languageRestored holds the tests that set the admin's English back
+// when they end (setLanguage).
+var languageRestored sync.Map
 
 // TestFilterBarsFit: the filter bars above the board, the shipments and
 // the numbers, at 1280x800 (a tablet) and 720x1280 (a phone), in every
