@@ -262,7 +262,7 @@ func scriptRuns(s string) []string {
 }
 
 func wrapLabel(s string) *widget.Label {
-	l := widget.NewLabel(s)
+	l := widget.NewLabel(breakable(s))
 	l.Wrapping = fyne.TextWrapWord
 	return l
 }
