@@ -106,7 +106,8 @@ func TestChineseCountsStayWithTheirWords(t *testing.T) {
 // sync page, its status with counts of changes and conflicts and its
 // problems with a limit, a count and days in mid-sentence, breaks a count from its measure
 // word nor inside a number, whatever the phone's width; the page as
-// drawn at 720x1280 and 360x740 is written to $FIELDBENCH_SHOTS when set.
+// drawn at 720x1280, 360x740 and 1280x800 is written to $FIELDBENCH_SHOTS
+// when set.
 func TestChineseSyncPageKeepsItsCounts(t *testing.T) {
 	inLanguage(t, "zh")
 	test.NewTempApp(t)
@@ -135,6 +136,8 @@ func TestChineseSyncPageKeepsItsCounts(t *testing.T) {
 	shoot(t, w, "sync-page-zh-720x1280")
 	w.Resize(fyne.NewSize(360, 740)) // the same phone in dp, at scale 2
 	shoot(t, w, "sync-page-zh-360x740")
+	w.Resize(fyne.NewSize(1280, 800))
+	shoot(t, w, "sync-page-zh-1280x800")
 	for width := float32(300); width <= 720; width += 3 {
 		w.Resize(fyne.NewSize(width, 1280))
 		for _, l := range counted {
