@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/fieldbench/fieldbench/assets/translations"
+	"github.com/fieldbench/fieldbench/internal/langenv"
 )
 
 //go:embed icon.png
@@ -41,20 +42,27 @@ var BoldCJK = fyne.NewStaticResource("NotoSansCJKsc-Bold-GB2312.otf", boldCJK)
 var Icon = fyne.NewStaticResource("icon.png", iconPNG)
 
 // AddTranslations gives Fyne's lang every language of package
-// translations. Fyne reads the environment's language again each time, so
-// a change of language calls it again.
+// translations, each once, under its translations.Locale (Portuguese as
+// pt_BR, so that Fyne's own words are Brazil's too), and announces the
+// language the environment names as that locale
+// (translations.Announced): told plain "pt" by LANGUAGE, -lang, a saved
+// choice or a test, Fyne would look for the app's words under "pt", where
+// only its own Portugal's words are. Fyne reads the environment's
+// language again each time, so a change of language calls it again.
 func AddTranslations() error {
+	langenv.Announce(translations.Announced)
 	var errs []error
 	for _, l := range translations.Languages() {
 		data, err := translations.File(l)
 		if err == nil {
-			err = lang.AddTranslationsForLocale(data, fyne.Locale(l))
+			err = lang.AddTranslationsForLocale(data, fyne.Locale(translations.Locale(l)))
 		}
-		if loc := translations.Locale(l); err == nil && loc != l {
-			// Announced as loc (ui's useLanguage), the words must be
-			// found under it too: Fyne's lang does not fall back from
-			// pt_BR to pt.
-			err = lang.AddTranslationsForLocale(data, fyne.Locale(loc))
+		if loc := translations.Locale(l); err == nil && loc != l && !localeFromEnvironment {
+			// The system tells Fyne its language itself, not through
+			// the environment Announce rewrites: a phone set to
+			// Portugal's Portuguese is matched to "pt", so the words
+			// are registered under it too, parsed a second time.
+			err = lang.AddTranslationsForLocale(data, fyne.Locale(l))
 		}
 		errs = append(errs, err)
 	}

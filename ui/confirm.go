@@ -45,7 +45,7 @@ func confirmAction(dialogs dialogTracker, title, message, doLabel, keepLabel str
 	if win == nil {
 		return
 	}
-	text := widget.NewLabel(message)
+	text := widget.NewLabel(breakable(message))
 	text.Wrapping = fyne.TextWrapWord
 	d := newConfirmDialog(title, doLabel, keepLabel, text, func(yes bool) {
 		if yes {

@@ -358,7 +358,7 @@ func (p *onWayPage) shipmentText(s app.Shipment) string {
 }
 
 func wrapped(text string) *widget.Label {
-	l := widget.NewLabel(text)
+	l := widget.NewLabel(breakable(text))
 	l.Wrapping = fyne.TextWrapWord
 	return l
 }

@@ -14,7 +14,6 @@ import (
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/assets"
-	"github.com/fieldbench/fieldbench/assets/translations"
 	"github.com/fieldbench/fieldbench/internal/langenv"
 )
 
@@ -97,10 +96,11 @@ func SetLanguage(a fyne.App, code string) error {
 }
 
 // useLanguage makes code the screens' language. Fyne's lang reads the
-// environment again when translations are added, so they are added again;
-// screens built before keep their words until rebuilt.
+// environment again when translations are added, so they are added again
+// (which announces "pt" as Brazil's, pt_BR); screens built before keep
+// their words until rebuilt.
 func useLanguage(code string) error {
-	langenv.Use(translations.Locale(code))
+	langenv.Use(code)
 	languageInEffect = code
 	if err := assets.AddTranslations(); err != nil {
 		return app.Errorf(app.EINTERNAL, "settings.translations", "Cannot load the translations. Reinstall the app.").WithCause(err)
@@ -262,7 +262,7 @@ func scriptRuns(s string) []string {
 }
 
 func wrapLabel(s string) *widget.Label {
-	l := widget.NewLabel(s)
+	l := widget.NewLabel(breakable(s))
 	l.Wrapping = fyne.TextWrapWord
 	return l
 }

@@ -555,12 +555,12 @@ func (c *countFlow) applyFilter() {
 		c.clear.Disable()
 	case len(shown) == 0:
 		c.found.Importance = widget.WarningImportance
-		c.found.SetText(lang.X("count.nothing", "No part of this count matches \"{{.Query}}\". Try fewer letters, another word, or the number on the part's label; or scan the label: a part not listed is counted all the same.", map[string]any{"Query": clipText(q)}))
+		setBreakable(c.found, lang.X("count.nothing", "No part of this count matches \"{{.Query}}\". Try fewer letters, another word, or the number on the part's label; or scan the label: a part not listed is counted all the same.", map[string]any{"Query": clipText(q)}))
 		c.found.Show()
 		c.clear.Enable()
 	default:
 		c.found.Importance = widget.LowImportance
-		c.found.SetText(lang.XN("count.shown", "{{.Count}} of {{.Total}} parts shown. Review takes every part counted, shown or not.", len(shown), map[string]any{"Count": countText(len(shown)), "Total": countText(len(c.lines))}))
+		setBreakable(c.found, lang.XN("count.shown", "{{.Count}} of {{.Total}} parts shown. Review takes every part counted, shown or not.", len(shown), map[string]any{"Count": countText(len(shown)), "Total": countText(len(c.lines))}))
 		c.found.Show()
 		c.clear.Enable()
 	}

@@ -311,7 +311,7 @@ func (b *noticeBanner) show(notices []app.Notice) {
 	if len(notices) > 1 {
 		text += " " + lang.XN("notice.more", "{{.Count}} more notices.", len(notices)-1, map[string]any{"Count": countText(len(notices) - 1)})
 	}
-	b.text.SetText(text)
+	setBreakable(b.text, text)
 	b.root.Show()
 }
 

@@ -93,7 +93,7 @@ func (p *syncPage) show(prev, st app.SyncStatus) {
 		lines = lang.X("sync.last_success", "Last complete sync: {{.Time}}", map[string]any{"Time": timeText(p.deps.Zone, st.LastSuccess)}) + "\n" + lines
 	}
 	// The line's summary first, so page and line never disagree.
-	p.status.SetText(p.feed.summary() + "\n" + lines)
+	setBreakable(p.status, p.feed.summary()+"\n"+lines)
 	var problem string
 	if st.Err != nil && !st.WorkOffline {
 		problem = errorText(st.Err)
@@ -126,7 +126,7 @@ func (p *syncPage) relayout() {
 }
 
 func (p *syncPage) showProblem(text string) {
-	p.errL.SetText(text)
+	setBreakable(p.errL, text)
 	if text == "" {
 		p.errL.Hide()
 	} else {
@@ -143,7 +143,7 @@ func (p *syncPage) showNotices(n int) {
 	}
 	p.notices.Add(heading(lang.X("notice.title", "From dispatch")))
 	for _, x := range p.deps.Sync.Notices() {
-		l := widget.NewLabel(timeText(p.deps.Zone, x.At) + " · " + noticeText(x)) // the time first: the notice ends its sentence
+		l := widget.NewLabel(breakable(timeText(p.deps.Zone, x.At) + " · " + noticeText(x))) // the time first: the notice ends its sentence
 		l.Wrapping = fyne.TextWrapWord
 		p.notices.Add(l)
 	}

@@ -74,7 +74,7 @@ func (t *Terminal) showProblem(title string, err error) {
 		t.setScanStatus(true, errorText(err))
 		return
 	}
-	l := widget.NewLabel(errorText(err))
+	l := widget.NewLabel(breakable(errorText(err)))
 	l.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustom(title, lang.X("dialog.close", "Close"), l, t.win)
 	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.94, 480), 0))
@@ -407,7 +407,7 @@ func partName(p app.Part) string {
 }
 
 func lowLabel(s string) *widget.Label {
-	l := widget.NewLabel(s)
+	l := widget.NewLabel(breakable(s))
 	l.Importance = widget.LowImportance
 	l.Wrapping = fyne.TextWrapWord
 	return l

@@ -82,6 +82,18 @@ func Locale(language string) string {
 	return language
 }
 
+// Announced is the locale to announce for a language as a user's
+// environment names it ("pt", "pt_PT", "de_DE"): Locale of the translated
+// language that serves it where that is one country's ("pt_BR" for every
+// Portuguese, so that plain "pt" finds the words registered once as
+// pt_BR), else the language as it is.
+func Announced(language string) string {
+	if served := Match(language); Locale(served) != served {
+		return Locale(served)
+	}
+	return language
+}
+
 // message is one key's text, or its plural forms.
 type message struct {
 	text   string

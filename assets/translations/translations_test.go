@@ -48,6 +48,29 @@ func TestMatch(t *testing.T) {
 	}
 }
 
+// TestAnnounced: every Portuguese an environment names is announced as
+// Brazil's, the one locale its words are registered under; any other
+// language, translated or not, stays as it is (a German system is not
+// told it is English).
+func TestAnnounced(t *testing.T) {
+	for _, tc := range []struct{ language, want string }{
+		{"pt", "pt_BR"},
+		{"pt_PT", "pt_BR"},
+		{"pt-BR", "pt_BR"},
+		{"PT", "pt_BR"},
+		{"pt_BR", "pt_BR"},
+		{"zh_CN", "zh_CN"},
+		{"fr", "fr"},
+		{"en_GB", "en_GB"},
+		{"de_DE", "de_DE"},
+		{"C", "C"},
+	} {
+		if got := Announced(tc.language); got != tc.want {
+			t.Errorf("Announced(%q) = %q, want %q", tc.language, got, tc.want)
+		}
+	}
+}
+
 func TestText(t *testing.T) {
 	zh := For("zh-CN")
 	if zh.Lang() != "zh-Hans" {

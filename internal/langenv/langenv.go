@@ -51,3 +51,34 @@ func Use(code string) {
 		os.Setenv(v, "C.UTF-8")
 	}
 }
+
+// Announce rewrites the languages the environment names as locale gives
+// them, for the next time Fyne's lang reads them: each entry of LANGUAGE;
+// when LANGUAGE is empty, the language of the locale in effect, written
+// into LANGUAGE, not into the locale variable, which governs more than
+// words (and the programs the app starts). locale returns a language it
+// leaves alone as it is.
+func Announce(locale func(language string) string) {
+	if v := os.Getenv("LANGUAGE"); v != "" {
+		entries := strings.Split(v, ":")
+		for i, e := range entries {
+			if e != "" {
+				entries[i] = locale(e)
+			}
+		}
+		if announced := strings.Join(entries, ":"); announced != v {
+			os.Setenv("LANGUAGE", announced)
+		}
+		return
+	}
+	v := inEffect()
+	if v == "" || isC(v) {
+		return
+	}
+	// "pt_PT.UTF-8@euro": the language is before the codeset and modifier.
+	name, _, _ := strings.Cut(os.Getenv(v), ".")
+	name, _, _ = strings.Cut(name, "@")
+	if announced := locale(name); announced != name {
+		os.Setenv("LANGUAGE", announced)
+	}
+}

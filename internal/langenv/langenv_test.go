@@ -82,3 +82,41 @@ func TestUse(t *testing.T) {
 		})
 	}
 }
+
+// TestAnnounce: the languages the environment names reach Fyne's lang as
+// the given rule announces them, LANGUAGE's entries in their order, else
+// the locale's language through LANGUAGE (the locale variable itself is
+// left as it was); a C locale, which names no language, is left alone.
+func TestAnnounce(t *testing.T) {
+	brazil := func(l string) string {
+		if l == "pt" || l == "pt_PT" {
+			return "pt_BR"
+		}
+		return l
+	}
+	tests := map[string]struct {
+		env  map[string]string // before; "" unsets
+		want map[string]string // after
+	}{
+		"Language":         {env: map[string]string{"LANGUAGE": "pt", "LANG": "C.UTF-8"}, want: map[string]string{"LANGUAGE": "pt_BR", "LANG": "C.UTF-8"}},
+		"LanguageList":     {env: map[string]string{"LANGUAGE": "de:pt_PT:en", "LANG": "de_DE.UTF-8"}, want: map[string]string{"LANGUAGE": "de:pt_BR:en"}},
+		"LanguageKept":     {env: map[string]string{"LANGUAGE": "zh:fr", "LANG": "pt_PT.UTF-8"}, want: map[string]string{"LANGUAGE": "zh:fr", "LANG": "pt_PT.UTF-8"}},
+		"Locale":           {env: map[string]string{"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "pt_PT.UTF-8@euro"}, want: map[string]string{"LANGUAGE": "pt_BR", "LANG": "pt_PT.UTF-8@euro"}},
+		"LocaleInEffect":   {env: map[string]string{"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "pt.UTF-8", "LANG": "fr_FR.UTF-8"}, want: map[string]string{"LANGUAGE": "pt_BR", "LC_MESSAGES": "pt.UTF-8"}},
+		"LocaleLeftAlone":  {env: map[string]string{"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "fr_FR.UTF-8"}, want: map[string]string{"LANGUAGE": "", "LANG": "fr_FR.UTF-8"}},
+		"CNamesNoLanguage": {env: map[string]string{"LANGUAGE": "", "LC_ALL": "C", "LC_MESSAGES": "", "LANG": "pt_PT.UTF-8"}, want: map[string]string{"LANGUAGE": "", "LC_ALL": "C"}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			for k, v := range tt.env {
+				t.Setenv(k, v)
+			}
+			Announce(brazil)
+			for k, v := range tt.want {
+				if got := os.Getenv(k); got != v {
+					t.Errorf("%s = %q, want %q", k, got, v)
+				}
+			}
+		})
+	}
+}
