@@ -6,8 +6,10 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"unicode"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
@@ -28,11 +30,10 @@ func checkInLiNa(t *testing.T, term *ui.Terminal, w fyne.Window, deps ui.Deps, s
 	form := term.CheckInForm()
 	form.Fill(app.CategoryPhone, "Li Na", "+86 139 1234 5678", "Xiaomi", "Redmi Note 13", "", "", "Screen flickers")
 	form.Submit()
-	found, n, err := deps.Tickets.FindTickets(context.Background(), app.TicketFilter{Query: serial})
-	if err != nil || n != 1 {
-		t.Fatalf("checked-in tickets: %d, %v (form says %q)", n, err, form.Problem())
+	if p := form.Problem(); p != "" {
+		t.Fatalf("check-in refused: %s", p)
 	}
-	return found[0]
+	return checkInTicket(t, deps, serial)
 }
 
 // TestClaimTagNoteFollowsTheSave: after a check-in the note below the
@@ -113,6 +114,7 @@ func TestSyncPageSaysNoPhotosWaiting(t *testing.T) {
 			t.Fatal(err)
 		}
 		shown := labels(sw.openPage(t))
+		shoot(t, sw.w, "walk-sync-"+strings.NewReplacer(", ", "-", " ", "-").Replace(state))
 		press(sw.w, fyne.KeyEscape)
 		for _, s := range want {
 			if !strings.Contains(shown, s) {
@@ -239,4 +241,102 @@ func TestConflictInboxEmptyAfterDeciding(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestWalkFixesOnPhoneAndDesktop shows the five fixes in English and
+// Chinese on a phone and a desktop, checks each speaks the screen's
+// language, and, with $FIELDBENCH_SHOTS set, writes what they look like
+// (shoot).
+func TestWalkFixesOnPhoneAndDesktop(t *testing.T) {
+	sizes := map[string]fyne.Size{"phone": fyne.NewSize(720, 1280), "desktop": fyne.NewSize(1280, 800)}
+	for _, code := range []string{"en", "zh"} {
+		for form, size := range sizes {
+			t.Run(code+"-"+form, func(t *testing.T) {
+				inLanguage(t, code)
+				// look writes w's screen as $FIELDBENCH_SHOTS/walk-<what>-<lang>-<form>.png.
+				// The test driver lays out a note shown below the screen only when
+				// asked: laid out again first, as a real window's frame does.
+				look := func(w fyne.Window, what string) {
+					w.Content().Refresh()
+					shoot(t, w, "walk-"+what+"-"+code+"-"+form)
+				}
+				// says checks that shown holds want, which in Chinese
+				// must be Chinese (an English fallback is a missing key).
+				says := func(what, shown, want string) {
+					t.Helper()
+					if code == "zh" && !strings.ContainsFunc(want, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+						t.Fatalf("%s: %q is not in Chinese", what, want)
+					}
+					if !strings.Contains(shown, want) {
+						t.Errorf("%s does not say %q:\n%s", what, want, shown)
+					}
+				}
+
+				// 1. The check-in's tag, cancelled.
+				term, w, _, _, deps := scanTerminal(t)
+				w.Resize(size)
+				term.HandleScan(scanner.Scan{Code: scanner.Code{Text: "356938035643817"}})
+				tapButton(t, front(w), lang.X("checkin.button", "Check in"))
+				form := term.CheckInForm()
+				form.Fill(app.CategoryPhone, "李娜", "+86 139 1234 5678", "Xiaomi", "Redmi Note 13", "", "", "屏幕闪烁")
+				form.Submit()
+				tapButton(t, front(w), lang.X("dialog.cancel", "Cancel"))
+				tk := checkInTicket(t, deps, "356938035643817")
+				says("the note after a cancelled tag", term.ScanStatus(), lang.X("checkin.tag_not_saved", "{{.Number}} is checked in, but its claim tag was not saved. To print it later, open the ticket and tap {{.Button}}.",
+					map[string]any{"Number": tk.Number, "Button": lang.X("labels.print", "Print labels")}))
+				look(w, "tag-not-saved")
+
+				// 3. The photos and documents card.
+				png, err := scanner.LabelPNG(scanner.PartLabel{Part: "X"}, scanner.Label62x29)
+				if err != nil {
+					t.Fatal(err)
+				}
+				attachFile(t, deps, tk.ID, app.Photo{Caption: "front.png", Mime: "image/png", Kind: "condition"}, png)
+				attachFile(t, deps, tk.ID, app.Photo{Caption: lang.X("sign.caption", "Signature of {{.Name}}", map[string]any{"Name": "李娜"}), Mime: "image/png", Kind: app.PhotoKindSignature}, png)
+				attachFile(t, deps, tk.ID, app.Photo{Caption: "FB-service-report.pdf", Mime: app.MimePDF, Kind: app.PhotoKindReport}, []byte("%PDF-1.7"))
+				term.Detail().Show(tk.ID)
+				card := cardTitled(term.Detail().Object(), lang.X("ticket.photos_documents", "Photos and documents"))
+				if card == nil {
+					t.Fatalf("no photos and documents card:\n%s", labels(term.Detail().Object()))
+				}
+				says("the card", labels(card), lang.X("photos.documents", "Signatures and documents"))
+				scroll := cardsScroll(t, term.Detail().Object())
+				d := fyne.CurrentApp().Driver()
+				scroll.ScrollToOffset(fyne.NewPos(0, d.AbsolutePositionForObject(card).Y-d.AbsolutePositionForObject(scroll.Content).Y))
+				look(w, "photos-documents")
+
+				// 4. The estimate's answer.
+				mt, mw, mdeps, _ := moneyTerminal(t, "D12")
+				mw.Resize(size)
+				paidTicket(t, mt, mdeps, "356938035643809")
+				tapButton(t, mt.Detail().Object(), lang.X("estimate.issue", "Estimate"))
+				tapButton(t, front(mw), lang.X("estimate.issue_do", "Issue estimate"))
+				if got, ok := ui.EntryTextInFront(mw, lang.X("estimate.name_hint", "Name of the person answering")); !ok || got != "Li Na" {
+					t.Errorf("the answer's name: %q (field found %v)", got, ok)
+				}
+				look(mw, "estimate-answer")
+
+				// 2 and 5. The sync page, nothing waiting: no zero size, no
+				// claim that everything was accepted.
+				sw := newSyncWorld(t, nil, nil)
+				sw.w.Resize(size)
+				page := labels(sw.openPage(t))
+				st := sw.svc.SyncStatus()
+				says("the sync page", page, lang.X("sync.detail_no_photos", "Changes waiting: {{.Pending}} · no photos waiting · sent {{.Up}}, received {{.Down}} since start",
+					map[string]any{"Pending": "0", "Up": ui.SizeText(int(st.Up)), "Down": ui.SizeText(int(st.Down))}))
+				says("the conflict inbox", page, lang.X("conflicts.none", "No conflicts left to decide."))
+				look(sw.w, "sync-nothing-waiting")
+			})
+		}
+	}
+}
+
+// checkInTicket is the ticket checked in with serial.
+func checkInTicket(t *testing.T, deps ui.Deps, serial string) app.Ticket {
+	t.Helper()
+	found, n, err := deps.Tickets.FindTickets(context.Background(), app.TicketFilter{Query: serial})
+	if err != nil || n != 1 {
+		t.Fatalf("tickets of %s: %d, %v", serial, n, err)
+	}
+	return found[0]
 }
