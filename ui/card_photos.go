@@ -58,12 +58,17 @@ func (c *photosCard) object() *widget.Card {
 		}
 	}
 	box := container.NewVBox()
-	if len(photos.Objects) == 0 {
-		box.Add(lowLabel(lang.X("photos.none", "No photos. Add one, or drop a picture here.")))
-	} else {
+	addable := c.editable && d.Ticket.Status != app.StatusClosed
+	switch {
+	case len(photos.Objects) > 0:
 		box.Add(photos)
+	case addable:
+		box.Add(lowLabel(lang.X("photos.none", "No photos. Add one, or drop a picture here.")))
+	default:
+		// A closed ticket takes no photo: "add one" offered what it refuses.
+		box.Add(lowLabel(lang.X("photos.none_closed", "No photos.")))
 	}
-	if c.editable && d.Ticket.Status != app.StatusClosed {
+	if addable {
 		box.Add(container.NewHBox(widget.NewButtonWithIcon(lang.X("photos.add", "Add photo"), theme.FileImageIcon(), c.add)))
 	}
 	if len(documents.Objects) > 0 {

@@ -198,6 +198,28 @@ func TestTicketCardKeepsDocumentsApart(t *testing.T) {
 	}
 }
 
+// TestClosedTicketOffersNoPhoto: the card of a closed ticket without
+// photos said "Add one, or drop a picture here" where nothing can be
+// added (found on the walk of a whole on-site job in French).
+func TestClosedTicketOffersNoPhoto(t *testing.T) {
+	term, _, ds, deps := ticketTerminal(t, nil)
+	for _, d := range ds.Tickets {
+		if d.Ticket.Technician != deps.Technician || d.Ticket.Status != app.StatusClosed || len(d.Photos) > 0 {
+			continue
+		}
+		term.Detail().Show(d.Ticket.ID)
+		card := cardTitled(term.Detail().Object(), "Photos and documents")
+		if card == nil {
+			t.Fatalf("no photos card on closed ticket %s", d.Ticket.Number)
+		}
+		if shown := labels(card); !strings.Contains(shown, "No photos.") || strings.Contains(shown, "Add one") || firstUnder(card, func(*widget.Button) bool { return true }) != nil {
+			t.Errorf("closed ticket %s's card offers to add a photo:\n%s", d.Ticket.Number, shown)
+		}
+		return
+	}
+	t.Fatal("the demo technician has no closed ticket without photos")
+}
+
 // TestEstimateAnswerNamesTheCustomer: the sign-off at close starts with
 // the ticket's customer's name, but the estimate's answer asked the
 // customer to type theirs. It starts with it too, and can be changed.
