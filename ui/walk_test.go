@@ -362,3 +362,22 @@ func checkInTicket(t *testing.T, deps ui.Deps, serial string) app.Ticket {
 	}
 	return found[0]
 }
+
+// TestPendingEstimateBannerAsksForTheAnswer: once an estimate was issued,
+// the ticket's warning still said "issue an estimate" above the button
+// that records the customer's answer (found walking an on-site job in
+// French); it names the estimate waiting and asks for the answer.
+func TestPendingEstimateBannerAsksForTheAnswer(t *testing.T) {
+	term, w, deps, _ := moneyTerminal(t, "D12")
+	_, total := paidTicket(t, term, deps, "356938035643809")
+	tapButton(t, term.Detail().Object(), "Estimate")
+	tapButton(t, front(w), "Issue estimate")
+	tapButton(t, front(w), "Later")
+	shown := labels(term.Detail().Object())
+	if want := "has not answered the estimate of " + ui.MoneyText(total) + " yet: record their answer"; !strings.Contains(shown, want) || strings.Contains(shown, "issue an estimate") {
+		t.Errorf("the ticket with an estimate waiting does not say %q:\n%s", want, shown)
+	}
+	if findButton(term.Detail().Object(), "Customer's answer") == nil {
+		t.Errorf("no button to record the answer:\n%s", shown)
+	}
+}
