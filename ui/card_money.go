@@ -78,8 +78,15 @@ func (c *moneyCard) approvedEstimate() *app.Estimate {
 // A customer who approved a smaller estimate did approve something: told
 // "has not approved", a technician who just recorded their answer thinks
 // it was lost, so the text names what they approved and what it costs now.
+// An estimate issued and not yet answered is named: "issue an estimate"
+// under the button that records its answer sent the technician to issue
+// a second one.
 func (c *moneyCard) approvalBanner() string {
 	total := moneyText(c.decision.Total)
+	if e := c.pendingEstimate(); e != nil {
+		return lang.X("estimate.needed_pending", "The customer has not answered the estimate of {{.Amount}} yet: record their answer before the repair.",
+			map[string]any{"Amount": moneyText(e.Amount)})
+	}
 	if e := c.approvedEstimate(); e != nil {
 		return lang.X("estimate.exceeded", "The customer approved {{.Approved}}; the cost is now {{.Total}}: issue a new estimate and have them approve it before going on.",
 			map[string]any{"Approved": moneyText(e.Amount), "Total": total})

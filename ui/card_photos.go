@@ -43,21 +43,44 @@ type photosCard struct {
 
 func (c *photosCard) object() *widget.Card {
 	d := c.detail
-	grid := container.NewGridWrap(fyne.NewSize(160, 190))
+	// The customer's signatures and the signed report are filed with the
+	// photos (they upload the same way), but they are no photos of the
+	// device: they have their own group, below the photos and their
+	// button.
+	photos := container.NewGridWrap(fyne.NewSize(160, 190))
+	documents := container.NewGridWrap(fyne.NewSize(160, 190))
 	for _, p := range d.Photos {
-		grid.Add(newPhotoThumb(p, c.thumbs[p.SHA256], func() { c.open(p) }))
+		thumb := newPhotoThumb(p, c.thumbs[p.SHA256], func() { c.open(p) })
+		if isFiledDocument(p) {
+			documents.Add(thumb)
+		} else {
+			photos.Add(thumb)
+		}
 	}
 	box := container.NewVBox()
-	if len(d.Photos) == 0 {
+	addable := c.editable && d.Ticket.Status != app.StatusClosed
+	switch {
+	case len(photos.Objects) > 0:
+		box.Add(photos)
+	case addable:
 		box.Add(lowLabel(lang.X("photos.none", "No photos. Add one, or drop a picture here.")))
-	} else {
-		box.Add(grid)
+	default:
+		// A closed ticket takes no photo: "add one" offered what it refuses.
+		box.Add(lowLabel(lang.X("photos.none_closed", "No photos.")))
 	}
-	if c.editable && d.Ticket.Status != app.StatusClosed {
+	if addable {
 		box.Add(container.NewHBox(widget.NewButtonWithIcon(lang.X("photos.add", "Add photo"), theme.FileImageIcon(), c.add)))
 	}
-	return widget.NewCard(lang.X("ticket.photos", "Photos"), "", box)
+	if len(documents.Objects) > 0 {
+		box.Add(heading(lang.X("photos.documents", "Signatures and documents")))
+		box.Add(documents)
+	}
+	return widget.NewCard(lang.X("ticket.photos_documents", "Photos and documents"), "", box)
 }
+
+// isFiledDocument reports whether p is a signature or a signed document
+// rather than a photo of the device or the repair.
+func isFiledDocument(p app.Photo) bool { return p.Kind == app.PhotoKindSignature || p.IsDocument() }
 
 // add asks for a picture, by path typed or browsed, and its caption.
 func (c *photosCard) add() {

@@ -226,6 +226,9 @@ func (t *Terminal) openCheckIn(m scanner.Meaning) {
 		}
 		return
 	}
+	// A new customer at the counter: the last one's claim tag note is
+	// about a job done.
+	t.clearStatus(statusClaimTag)
 	deps := checkInDeps{ctx: t.ctx, commit: t.deps.Commit, tickets: t.deps.Tickets, actor: t.deps.Actor, country: t.deps.Country,
 		rules: t.deps.SerialRules, now: t.deps.Now, zone: t.deps.Zone, run: t.deps.Run,
 		after: func(d time.Duration, f func()) func() bool { return t.after(d, f) }}
@@ -1015,8 +1018,21 @@ func (t *Terminal) checkedIn(tk app.Ticket, photos []photoFile, deposit *app.Pay
 		done = lang.X("checkin.done_deposit", "Checked in as {{.Number}} with a deposit of {{.Amount}}, receipt {{.Receipt}}. Save its claim tag to print it now.",
 			map[string]any{"Number": tk.Number, "Amount": moneyText(deposit.Amount), "Receipt": deposit.Receipt})
 	}
-	t.setScanStatus(false, done)
-	t.printLabels(ticketView{detail: app.TicketDetail{Ticket: tk}})
+	// The note asks for the tag until it is saved (the saved note
+	// replaces it); cancelled, it says the tag is not saved and where it
+	// prints later. The next check-in puts it away (openCheckIn).
+	t.showStatus(statusClaimTag, done)
+	p := t.labelPrinter()
+	p.unsaved = func() {
+		data := map[string]any{"Number": tk.Number, "Button": lang.X("labels.print", "Print labels")}
+		text := lang.X("checkin.tag_not_saved", "{{.Number}} is checked in, but its claim tag was not saved. To print it later, open the ticket and tap {{.Button}}.", data)
+		if deposit != nil { // the receipt's number stays in view
+			data["Amount"], data["Receipt"] = moneyText(deposit.Amount), deposit.Receipt
+			text = lang.X("checkin.tag_not_saved_deposit", "{{.Number}} is checked in with a deposit of {{.Amount}}, receipt {{.Receipt}}, but its claim tag was not saved. To print it later, open the ticket and tap {{.Button}}.", data)
+		}
+		t.showStatus(statusClaimTag, text)
+	}
+	p.show(ticketView{detail: app.TicketDetail{Ticket: tk}})
 	if depositErr != nil {
 		// The ticket is saved; the deposit can be taken on it again.
 		t.showError(depositErr)

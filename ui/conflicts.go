@@ -149,7 +149,9 @@ func (in *conflictInbox) show(cs []app.Conflict, cc conflictContext, err error) 
 		return
 	}
 	if len(cs) == 0 {
-		in.list.Add(lowLabel(lang.X("conflicts.none", "No conflicts: everything you saved was accepted.")))
+		// True whatever was decided: after "Take theirs" or "Drop my
+		// change" not everything saved was accepted.
+		in.list.Add(lowLabel(lang.X("conflicts.none", "No conflicts left to decide.")))
 		return
 	}
 	for _, g := range groupByTicket(cs) {

@@ -49,20 +49,12 @@ func TestCheckInProblemsGoWhenFixed(t *testing.T) {
 // check-in is saved; the customer waits at the counter for it.
 func TestCheckInOpensTheClaimTag(t *testing.T) {
 	term, w, _, _, deps := scanTerminal(t)
-	term.HandleScan(scanner.Scan{Code: scanner.Code{Text: "356938035643817"}})
-	tapButton(t, w.Canvas().Overlays().Top(), "Check in")
-	form := term.CheckInForm()
-	form.Fill(app.CategoryPhone, "Li Na", "+86 139 1234 5678", "Xiaomi", "Redmi Note 13", "", "", "Screen flickers")
-	form.Submit()
-	found, n, err := deps.Tickets.FindTickets(context.Background(), app.TicketFilter{Query: "356938035643817"})
-	if err != nil || n != 1 {
-		t.Fatalf("checked-in tickets: %d, %v (form says %q)", n, err, form.Problem())
-	}
+	tk := checkInLiNa(t, term, w, deps, "356938035643817")
 	var top fyne.CanvasObject = w.Canvas().Overlays().Top()
-	if top == nil || !strings.Contains(labels(top), "Claim tag "+found[0].Number) {
+	if top == nil || !strings.Contains(labels(top), "Claim tag "+tk.Number) {
 		t.Fatalf("no claim tag dialog after the check-in: %v", top)
 	}
-	if !strings.Contains(term.ScanStatus(), found[0].Number) {
+	if !strings.Contains(term.ScanStatus(), tk.Number) {
 		t.Errorf("scan bar: %q", term.ScanStatus())
 	}
 }

@@ -46,16 +46,19 @@ func issueEstimate(host moneyHost, keys *wedgeKeys, tk app.Ticket, total app.Mon
 	})
 }
 
-// decideEstimate records the customer's answer to e: they type their
-// name, the minimum proof of their consent (app.DecideEstimate), and
-// approve or decline. An approval is signed on the pad as well, when the
+// decideEstimate records the customer's answer to e: their name, the
+// minimum proof of their consent (app.DecideEstimate), and approve or
+// decline. The name starts as the ticket's customer, as at the sign-off
+// (newSignOff): the customer checks it, or someone answering for them
+// types theirs. An approval is signed on the pad as well, when the
 // terminal keeps pictures: the signature is over the estimate's digest,
 // so the approval names exactly the price and note offered. A decline
 // needs only the name. approved, if not nil, runs once an approval is
 // saved: the step the approval was asked for goes on (a decline stops it).
 func decideEstimate(host moneyHost, keys *wedgeKeys, tk app.Ticket, e app.Estimate, approved func()) {
 	name := newScanEntry(keys)
-	name.SetPlaceHolder(lang.X("estimate.name_hint", "The customer types their name"))
+	name.SetText(tk.Customer.Name)
+	name.SetPlaceHolder(lang.X("estimate.name_hint", "Name of the person answering"))
 	answers := []string{app.EstimateApproved, app.EstimateDeclined}
 	answer := widget.NewRadioGroup([]string{lang.X("estimate.approve", "Approve"), lang.X("estimate.decline", "Decline")}, nil)
 	answer.Horizontal = true

@@ -129,7 +129,7 @@ func TestCompleteGoesOnOnceTheEstimateIsApproved(t *testing.T) {
 	tapButton(t, front(w), "Estimate")
 	tapButton(t, front(w), "Issue estimate")
 	ui.ChooseInFront(w, "Approve")
-	ui.TypeInFront(w, "The customer types their name", "Li Na")
+	ui.TypeInFront(w, "Name of the person answering", "Li Na")
 	pad := ui.SignPadInFront(w)
 	if pad == nil {
 		t.Fatalf("no signature pad in the answer:\n%s", labels(front(w)))

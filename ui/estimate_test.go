@@ -60,7 +60,7 @@ func TestEstimateDeclined(t *testing.T) {
 	if ui.SignPadInFront(w) == nil {
 		t.Fatalf("no signature pad in the answer:\n%s", labels(front(w)))
 	}
-	if !ui.ChooseInFront(w, "Decline") || !ui.TypeInFront(w, "The customer types their name", "Li Na") {
+	if !ui.ChooseInFront(w, "Decline") || !ui.TypeInFront(w, "Name of the person answering", "Li Na") {
 		t.Fatalf("no decline or name in the answer:\n%s", labels(front(w)))
 	}
 	tapButton(t, front(w), "Record answer")

@@ -108,7 +108,7 @@ func TestEstimateApproval(t *testing.T) {
 		if tc.answer != "" && !ui.ChooseInFront(w, tc.answer) {
 			t.Fatalf("no %q choice:\n%s", tc.answer, labels(front(w)))
 		}
-		ui.TypeInFront(w, "The customer types their name", tc.name)
+		ui.TypeInFront(w, "Name of the person answering", tc.name)
 		tapButton(t, front(w), "Record answer")
 		if !strings.Contains(labels(front(w)), tc.want) {
 			t.Errorf("answer %q/%q: the form does not say %q:\n%s", tc.name, tc.answer, tc.want, labels(front(w)))
@@ -120,7 +120,7 @@ func TestEstimateApproval(t *testing.T) {
 	// An approval needs the customer's signature on the pad: without
 	// strokes it is refused, and nothing is recorded.
 	ui.ChooseInFront(w, "Approve")
-	ui.TypeInFront(w, "The customer types their name", "Li Na")
+	ui.TypeInFront(w, "Name of the person answering", "Li Na")
 	tapButton(t, front(w), "Record answer")
 	if !strings.Contains(labels(front(w)), "sign on the pad to approve") {
 		t.Errorf("an approval without a signature does not ask for one:\n%s", labels(front(w)))
@@ -164,7 +164,7 @@ func TestDeclinedEstimateDoesNotStart(t *testing.T) {
 	tapButton(t, front(w), "Estimate")
 	tapButton(t, front(w), "Issue estimate")
 	ui.ChooseInFront(w, "Decline")
-	ui.TypeInFront(w, "The customer types their name", "Li Na")
+	ui.TypeInFront(w, "Name of the person answering", "Li Na")
 	tapButton(t, front(w), "Record answer")
 	if got := ticketNow(t, deps, tk.ID).Ticket.Status; got != app.StatusAssigned {
 		t.Errorf("after a declined estimate the ticket is %s, want %s", got, app.StatusAssigned)

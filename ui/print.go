@@ -82,8 +82,11 @@ func EncodeLabels(labels []scanner.Printable, f LabelFormat) ([][]byte, error) {
 
 // printLabels shows the ticket's labels with a preview and saves the
 // chosen ones.
-func (t *Terminal) printLabels(tv ticketView) {
-	(&labelPrinter{dialogs: t, keys: t.keys, status: t, run: t.deps.Run, zone: t.deps.Zone}).show(tv)
+func (t *Terminal) printLabels(tv ticketView) { t.labelPrinter().show(tv) }
+
+// labelPrinter is the terminal's printer of labels.
+func (t *Terminal) labelPrinter() *labelPrinter {
+	return &labelPrinter{dialogs: t, keys: t.keys, status: t, run: t.deps.Run, zone: t.deps.Zone}
 }
 
 // statusLine shows one line of news or trouble below the screen.
@@ -99,6 +102,9 @@ type labelPrinter struct {
 	status  statusLine
 	run     func(func())   // slow work off the UI goroutine (Deps.Run)
 	zone    *time.Location // the session's (Deps.Zone), the tag's calendar
+	// unsaved, if not nil, runs when the labels were not saved: the
+	// print dialog or the file dialog was cancelled.
+	unsaved func()
 }
 
 // show shows the ticket's labels with a preview and saves the chosen ones.
@@ -170,6 +176,8 @@ func (p *labelPrinter) show(tv ticketView) {
 		wheelPage(container.NewVScroll(content)), func(ok bool) {
 			if ok {
 				save()
+			} else if p.unsaved != nil {
+				p.unsaved()
 			}
 		}, win)
 	d.Resize(dialogSize(win))
@@ -187,8 +195,11 @@ func (p *labelPrinter) save(number string, labels []scanner.Printable, f LabelFo
 			p.status.setScanStatus(true, errorText(err))
 			return
 		}
-		if wc == nil {
-			return // cancelled
+		if wc == nil { // cancelled
+			if p.unsaved != nil {
+				p.unsaved()
+			}
+			return
 		}
 		uri := wc.URI()
 		p.run(func() {

@@ -298,6 +298,7 @@ const (
 	statusProblem                        // something failed; the text says what to do
 	statusWaitsForSync                   // work saved on the device, not sent yet
 	statusDecisionSent                   // a conflict decided; the next sync brings its result
+	statusClaimTag                       // a ticket checked in; its claim tag to save (checkedIn)
 )
 
 // setScanStatus shows the outcome of the last scan or action.

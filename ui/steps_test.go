@@ -1,7 +1,6 @@
 package ui_test
 
 import (
-	"bytes"
 	"slices"
 	"strings"
 	"testing"
@@ -90,7 +89,7 @@ func TestDispatchNotesComeBeforeTheWork(t *testing.T) {
 			titles = append(titles, c.Title)
 		}
 	})
-	notes, photos := slices.Index(titles, "Notes"), slices.Index(titles, "Photos")
+	notes, photos := slices.Index(titles, "Notes"), slices.Index(titles, "Photos and documents")
 	if notes < 0 || photos < 0 || notes > photos || notes != 1 || titles[0] != "" {
 		t.Errorf("cards in order %q: want the notes right after the customer and fault", titles)
 	}
@@ -108,18 +107,9 @@ func TestPhotoThumbShowsCaptionAndState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, size, err := deps.Photos.PutPhoto(t.Context(), bytes.NewReader(png))
-	if err != nil {
-		t.Fatal(err)
-	}
-	commitAll(t, deps, deps.Actor, &app.AttachPhoto{Photo: app.Photo{ID: app.NewID(), Ticket: tk.ID, SHA256: sum, Size: size, Mime: "image/png", Caption: "Burnt connector"}})
+	attachFile(t, deps, tk.ID, app.Photo{Mime: "image/png", Caption: "Burnt connector"}, png)
 	term.Detail().Show(tk.ID)
-	var card *widget.Card
-	walk(term.Detail().Object(), func(o fyne.CanvasObject) {
-		if c, ok := o.(*widget.Card); ok && c.Title == "Photos" {
-			card = c
-		}
-	})
+	card := cardTitled(term.Detail().Object(), "Photos and documents")
 	if card == nil {
 		t.Fatal("no Photos card")
 	}

@@ -87,8 +87,13 @@ func (p *syncPage) show(prev, st app.SyncStatus) {
 	} else {
 		p.now.Enable()
 	}
-	lines := lang.X("sync.detail", "Changes waiting: {{.Pending}} · photos waiting: {{.Photos}} · sent {{.Up}}, received {{.Down}} since start", map[string]any{
-		"Pending": countText(st.Pending), "Photos": sizeText(st.PhotoBytes), "Up": sizeText(st.Up), "Down": sizeText(st.Down)})
+	counts := map[string]any{"Pending": countText(st.Pending), "Photos": sizeText(st.PhotoBytes), "Up": sizeText(st.Up), "Down": sizeText(st.Down)}
+	lines := lang.X("sync.detail", "Changes waiting: {{.Pending}} · photos waiting: {{.Photos}} · sent {{.Up}}, received {{.Down}} since start", counts)
+	if st.PhotoBytes == 0 {
+		// Said in words, as "Changes waiting: 0" says it in a count: a
+		// size of nothing ("0 B") reads like a photo of no bytes.
+		lines = lang.X("sync.detail_no_photos", "Changes waiting: {{.Pending}} · no photos waiting · sent {{.Up}}, received {{.Down}} since start", counts)
+	}
 	if !st.LastSuccess.IsZero() {
 		lines = lang.X("sync.last_success", "Last complete sync: {{.Time}}", map[string]any{"Time": timeText(p.deps.Zone, st.LastSuccess)}) + "\n" + lines
 	}

@@ -624,12 +624,7 @@ func TestAddPhotoByPathWithCaption(t *testing.T) {
 	}
 
 	// A thumbnail opens the photo large.
-	var card *widget.Card
-	walk(term.Detail().Object(), func(o fyne.CanvasObject) {
-		if c, ok := o.(*widget.Card); ok && c.Title == "Photos" {
-			card = c
-		}
-	})
+	card := cardTitled(term.Detail().Object(), "Photos and documents")
 	var thumb fyne.Tappable
 	walk(card, func(o fyne.CanvasObject) {
 		if tp, ok := o.(fyne.Tappable); ok && thumb == nil {

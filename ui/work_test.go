@@ -73,10 +73,17 @@ func typeInto(t *testing.T, o fyne.CanvasObject, hint, text string) {
 }
 
 func button(o fyne.CanvasObject, text string) *widget.Button {
-	var found *widget.Button
+	return firstUnder(o, func(b *widget.Button) bool { return b.Text == text })
+}
+
+// firstUnder is the first object of type T under o that is, in walk's
+// order; the zero T (nil) when there is none.
+func firstUnder[T fyne.CanvasObject](o fyne.CanvasObject, is func(T) bool) T {
+	var found T
+	done := false
 	walk(o, func(c fyne.CanvasObject) {
-		if b, ok := c.(*widget.Button); ok && b.Text == text && found == nil {
-			found = b
+		if x, ok := c.(T); ok && !done && is(x) {
+			found, done = x, true
 		}
 	})
 	return found
@@ -216,12 +223,7 @@ func TestDropPhotosOnTheTicket(t *testing.T) {
 	term, _, _, ds, deps := scanTerminal(t)
 	tk := myTicket(t, ds, deps)
 	term.Detail().Show(tk.ID)
-	var card *widget.Card
-	walk(term.Detail().Object(), func(o fyne.CanvasObject) {
-		if c, ok := o.(*widget.Card); ok && c.Title == "Photos" {
-			card = c
-		}
-	})
+	card := cardTitled(term.Detail().Object(), "Photos and documents")
 	if card == nil {
 		t.Fatal("no photo card on the ticket")
 	}

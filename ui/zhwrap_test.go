@@ -22,7 +22,7 @@ func TestChineseMoneyTextsWrapWell(t *testing.T) {
 	test.NewTempApp(t)
 	zh := terminalTexts(t, "zh-Hans")
 	data := strings.NewReplacer("{{.Total}}", "¥56.50", "{{.Amount}}", "¥56.50", "{{.Balance}}", "¥56.50", "{{.Number}}", "T-2026-0042")
-	for _, key := range []string{"estimate.needed", "estimate.needed_text", "close.owed_text", "ticket.balance_owed"} {
+	for _, key := range []string{"estimate.needed", "estimate.needed_pending", "estimate.needed_text", "close.owed_text", "ticket.balance_owed"} {
 		text, ok := zh[key]
 		if !ok {
 			t.Fatalf("zh-Hans has no text %q", key)
