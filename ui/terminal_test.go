@@ -81,15 +81,18 @@ func openDemoStoreWith(t *testing.T, now time.Time, edit func(ds *app.Dataset)) 
 	}, ds, db
 }
 
+// labels is the text of every label and canvas text under o, one a line,
+// as a reader sees it: without the invisible line-break marks Chinese
+// labels carry (breakable).
 func labels(o fyne.CanvasObject) string {
 	var b strings.Builder
 	var walk func(fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
 		switch o := o.(type) {
 		case *widget.Label:
-			b.WriteString(o.Text + "\n")
+			b.WriteString(strings.ReplaceAll(o.Text, "\r", "") + "\n")
 		case *canvas.Text:
-			b.WriteString(o.Text + "\n")
+			b.WriteString(strings.ReplaceAll(o.Text, "\r", "") + "\n")
 		case *fyne.Container:
 			for _, c := range o.Objects {
 				walk(c)
