@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"maps"
 	"strings"
 	"testing"
@@ -166,25 +167,30 @@ func TestQueryPlans(t *testing.T) {
 		[]string{"SEARCH tickets USING COVERING INDEX tickets_list_priority (technician=? AND list_state=? AND priority>?)"}, nil}
 	maps.Copy(cases, listCases)
 	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			plan, err := queryplan.Explain(t.Context(), db.read, tc.query, tc.args...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			all := strings.Join(plan, "\n")
-			rest := all
-			for _, w := range tc.want {
-				i := strings.Index(rest, w)
-				if i < 0 {
-					t.Fatalf("plan lacks %q:\n%s", w, all)
-				}
-				rest = rest[i+len(w):]
-			}
-			for _, w := range tc.none {
-				if strings.Contains(all, w) {
-					t.Fatalf("plan has %q:\n%s", w, all)
-				}
-			}
-		})
+		t.Run(name, func(t *testing.T) { checkPlan(t, db, tc.query, tc.args, tc.want, tc.none) })
+	}
+}
+
+// checkPlan fails unless query's plan on db has want in that order and
+// none of none.
+func checkPlan(tb testing.TB, db *DB, query string, args []any, want, none []string) {
+	tb.Helper()
+	plan, err := queryplan.Explain(context.Background(), db.read, query, args...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	all := strings.Join(plan, "\n")
+	rest := all
+	for _, w := range want {
+		i := strings.Index(rest, w)
+		if i < 0 {
+			tb.Fatalf("plan lacks %q:\n%s", w, all)
+		}
+		rest = rest[i+len(w):]
+	}
+	for _, w := range none {
+		if strings.Contains(all, w) {
+			tb.Fatalf("plan has %q:\n%s", w, all)
+		}
 	}
 }

@@ -509,11 +509,32 @@ func (e partsEnv) unitFits(loc app.LocationID, part app.PartNumber, serial strin
 	return units, fits, err
 }
 
+// serialFits reports whether serial names a unit of part at loc and, when
+// it does not, the fits of it this device records: what the serial note
+// decides on at each keystroke. It reads the serial's own rows (FindUnits,
+// UnitFits: the serial indexes), not the part's whole ledger at the stock
+// that unitFits reads for Fit, which on a van that fitted 100,000 units
+// took 7 ms a keystroke (docs/BENCHMARKS.md, "The serial note's
+// look-up"). It reads the database: run it off the UI goroutine.
+func (e partsEnv) serialFits(loc app.LocationID, part app.PartNumber, serial string) (atStock bool, fits []app.UnitFit, err error) {
+	units, err := e.parts.FindUnits(e.ctx, loc, serial)
+	if err != nil {
+		return false, nil, err
+	}
+	if slices.ContainsFunc(units, func(u app.Unit) bool { return u.Part == part }) {
+		return true, nil, nil
+	}
+	fits, err = e.parts.UnitFits(e.ctx, part, serial)
+	return false, fits, err
+}
+
 // checkSerial looks up the unit the serial box names, off the UI
 // goroutine, and says under the box what Fit will ask or refuse of it
 // (serialNote): fitted on another ticket, or on this one. Nothing is said
 // of a unit at the stock, nor with no part chosen. Each change of the box
-// or of the part chosen calls it; one look-up runs at a time (checks).
+// or of the part chosen calls it. Typing does not queue look-ups: one runs
+// at a time (checks), and when it ends with the box changed meanwhile its
+// answer is dropped and only the latest serial is looked up.
 func (pp *partPicker) checkSerial() {
 	p, err := pp.chosenPart()
 	serial := strings.TrimSpace(pp.serial.Text)
@@ -527,7 +548,7 @@ func (pp *partPicker) checkSerial() {
 	}
 	loc := pp.stockLoc.ID
 	pp.env.run(func() {
-		units, fits, err := pp.env.unitFits(loc, p.Number, serial)
+		atStock, fits, err := pp.env.serialFits(loc, p.Number, serial)
 		fyne.Do(func() {
 			if !pp.checks.done() {
 				pp.checkSerial() // the box changed meanwhile: the latest
@@ -541,16 +562,16 @@ func (pp *partPicker) checkSerial() {
 				pp.showSerialNote(errorText(err), true)
 				return
 			}
-			pp.showSerialNote(pp.serialNoteText(p, serial, units, fits))
+			pp.showSerialNote(pp.serialNoteText(p, serial, atStock, fits))
 		})
 	})
 }
 
 // serialNoteText is what the serial note says of serial, a unit of p,
-// given its units at the stock and its fits (unitFits), as fitChecked
-// decides: refused is true when Fit would refuse it.
-func (pp *partPicker) serialNoteText(p app.Part, serial string, units []string, fits []app.UnitFit) (text string, refused bool) {
-	if slices.ContainsFunc(units, func(u string) bool { return strings.EqualFold(u, serial) }) {
+// given whether it is a unit at the stock and its fits (serialFits), as
+// fitChecked decides: refused is true when Fit would refuse it.
+func (pp *partPicker) serialNoteText(p app.Part, serial string, atStock bool, fits []app.UnitFit) (text string, refused bool) {
+	if atStock {
 		return "", false
 	}
 	elsewhere, ok, err := app.CheckRefit(app.PartUsed{Ticket: pp.tk.ID, Part: p.Number, Serial: serial}, fits)

@@ -65,12 +65,22 @@ func scanTerminal(t *testing.T) (*ui.Terminal, fyne.Window, *keyboard, app.Datas
 // scanTerminalIn is scanTerminal whose world and screens are in zone.
 func scanTerminalIn(t *testing.T, zone *time.Location) (*ui.Terminal, fyne.Window, *keyboard, app.Dataset, ui.Deps) {
 	t.Helper()
+	return scanTerminalWith(t, zone, nil)
+}
+
+// scanTerminalWith is scanTerminalIn whose deps edit changes before the
+// terminal is made.
+func scanTerminalWith(t *testing.T, zone *time.Location, edit func(*ui.Deps)) (*ui.Terminal, fyne.Window, *keyboard, app.Dataset, ui.Deps) {
+	t.Helper()
 	test.NewTempApp(t)
 	now := time.Date(2026, 6, 18, 10, 0, 0, 0, zone)
 	deps, ds := openDemoWorld(t, now)
 	deps.Zone = zone
 	kb := &keyboard{clock: now}
 	deps.KeyClock = kb.now
+	if edit != nil {
+		edit(&deps)
+	}
 	term := ui.NewTerminal(t.Context(), deps)
 	term.ManualSearch()
 	w := test.NewTempWindow(t, term.Object())

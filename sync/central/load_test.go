@@ -550,46 +550,61 @@ func movableClock() (app.Clock, func(time.Time)) {
 		func(t time.Time) { now.Store(t.UnixNano()) }
 }
 
-// TestReloadLeavesUnchangedRows: a reload of a world whose tickets are
-// all known (its part requests and shipments left out) updates the entity of a ticket only where its JSON changed
-// (a status, a fault), the list row only where a listed column changed
-// (the status), and no part of a catalog loaded again as it was: an
-// update trigger on both tables records every row an UPDATE touches,
-// on both databases.
+// TestReloadLeavesUnchangedRows: a reload of a world whose records are
+// all known updates a ticket's entity only where its JSON changed (a
+// status, a fault), its list row only where a listed column changed (the
+// status), a part request's or a shipment's entity only where it changed
+// (a note, a time) and its index row only where a listed column changed
+// (the time), and no part of a catalog, no estimate (a ticket with one
+// goes the one-by-one path, SaveTicket) and no likely-parts list loaded
+// again as they were: an update trigger on the entities and the three
+// index tables records every row an UPDATE touches, on both databases.
+// Every change row is written again, as before: devices pull the reload.
 func TestReloadLeavesUnchangedRows(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, db *DB) {
 		ctx := t.Context()
 		world := demo.Generate(5, demo.Size{Models: 5, Parts: 200, Tickets: 120, Technicians: 3}, testNow)
+		if len(world.PartRequests) < 2 || len(world.Shipments) < 2 {
+			t.Fatalf("the demo world has %d part requests and %d shipments, want 2 of each to change", len(world.PartRequests), len(world.Shipments))
+		}
+		// The demo world has no estimate and no likely parts: one ticket
+		// gets both.
+		world.Tickets = slices.Clone(world.Tickets)
+		quoted := &world.Tickets[len(world.Tickets)-1]
+		quoted.Estimates = []app.Estimate{{ID: "est-reload", Ticket: quoted.Ticket.ID, Amount: app.Money{Amount: 12000, Currency: "EUR"}, At: testNow}}
+		world.LikelyParts = []app.LikelyParts{{Ticket: quoted.Ticket.ID, At: testNow,
+			Parts: []app.LikelyPart{{Part: world.Parts[0].Number, Probability: 0.5, Basis: app.BasisModel, Support: 4}}}}
 		if err := db.LoadDataset(ctx, tenant, world); err != nil {
 			t.Fatal(err)
 		}
 		triggers := []string{`CREATE TABLE rewrites (tbl TEXT NOT NULL, id TEXT NOT NULL)`,
-			`CREATE TRIGGER entities_rewritten AFTER UPDATE ON entities BEGIN INSERT INTO rewrites VALUES ('entities', new.kind || ' ' || new.id); END`,
-			`CREATE TRIGGER ticket_index_rewritten AFTER UPDATE ON ticket_index BEGIN INSERT INTO rewrites VALUES ('ticket_index', new.id); END`}
+			`CREATE TRIGGER entities_rewritten AFTER UPDATE ON entities BEGIN INSERT INTO rewrites VALUES ('entities', new.kind || ' ' || new.id); END`}
+		for _, tbl := range []string{"ticket_index", "part_request_index", "shipment_index"} {
+			triggers = append(triggers, `CREATE TRIGGER `+tbl+`_rewritten AFTER UPDATE ON `+tbl+` BEGIN INSERT INTO rewrites VALUES ('`+tbl+`', new.id); END`)
+		}
 		if db.dialect == dialectPostgres {
 			triggers = []string{`CREATE TABLE rewrites (tbl TEXT NOT NULL, id TEXT NOT NULL)`,
 				`CREATE FUNCTION note_entity() RETURNS trigger LANGUAGE plpgsql AS $$
 					BEGIN INSERT INTO rewrites VALUES ('entities', NEW.kind || ' ' || NEW.id); RETURN NEW; END $$`,
 				`CREATE FUNCTION note_index() RETURNS trigger LANGUAGE plpgsql AS $$
-					BEGIN INSERT INTO rewrites VALUES ('ticket_index', NEW.id); RETURN NEW; END $$`,
-				`CREATE TRIGGER entities_rewritten AFTER UPDATE ON entities FOR EACH ROW EXECUTE FUNCTION note_entity()`,
-				`CREATE TRIGGER ticket_index_rewritten AFTER UPDATE ON ticket_index FOR EACH ROW EXECUTE FUNCTION note_index()`}
+					BEGIN INSERT INTO rewrites VALUES (TG_TABLE_NAME, NEW.id); RETURN NEW; END $$`,
+				`CREATE TRIGGER entities_rewritten AFTER UPDATE ON entities FOR EACH ROW EXECUTE FUNCTION note_entity()`}
+			for _, tbl := range []string{"ticket_index", "part_request_index", "shipment_index"} {
+				triggers = append(triggers, `CREATE TRIGGER `+tbl+`_rewritten AFTER UPDATE ON `+tbl+` FOR EACH ROW EXECUTE FUNCTION note_index()`)
+			}
 		}
 		for _, q := range triggers {
 			if _, err := db.write.ExecContext(ctx, q); err != nil {
 				t.Fatal(err)
 			}
 		}
-		// Part requests and shipments, which a load writes whatever they
-		// hold, are not loaded again.
 		again := world
-		again.Tickets, again.PartRequests, again.Shipments = nil, nil, nil
+		again.Tickets = nil
 		var status, fault app.TicketID
 		for _, d := range world.Tickets {
-			// Payments and estimates go one by one (SaveTicket), which
-			// writes its ticket whatever it holds.
-			d.Ticket, d.Payments, d.Estimates = d.Ticket.Clone(), nil, nil
+			d.Ticket = d.Ticket.Clone()
 			switch {
+			case d.Ticket.ID == quoted.Ticket.ID:
 			case status == "" && d.Ticket.Status == app.StatusAssigned:
 				status = d.Ticket.ID
 				d.Ticket.Status, d.Ticket.StartedAt = app.StatusInProgress, testNow
@@ -602,6 +617,16 @@ func TestReloadLeavesUnchangedRows(t *testing.T) {
 		if status == "" || fault == "" {
 			t.Fatal("the demo world has no ticket to change")
 		}
+		// The first request and shipment change where no index column
+		// does, the second where one does.
+		later := testNow.Add(time.Minute)
+		again.PartRequests, again.Shipments = slices.Clone(world.PartRequests), slices.Clone(world.Shipments)
+		noted, moved := &again.PartRequests[0], &again.PartRequests[1]
+		noted.Note += " (the customer called)"
+		moved.At = later
+		relabelled, redated := &again.Shipments[0], &again.Shipments[1]
+		relabelled.Note += " (fragile)"
+		redated.At = later
 		if err := db.LoadDataset(ctx, tenant, again); err != nil {
 			t.Fatal(err)
 		}
@@ -613,10 +638,22 @@ func TestReloadLeavesUnchangedRows(t *testing.T) {
 		if err := scanIDs(rows, func(r string) { got = append(got, r) }); err != nil {
 			t.Fatal(err)
 		}
-		want := []string{"entities ticket " + string(fault), "entities ticket " + string(status), "ticket_index " + string(status)}
+		want := []string{"entities ticket " + string(fault), "entities ticket " + string(status), "ticket_index " + string(status),
+			"entities part_request " + noted.ID, "entities part_request " + moved.ID, "part_request_index " + moved.ID,
+			"entities shipment " + relabelled.ID, "entities shipment " + redated.ID, "shipment_index " + redated.ID}
 		slices.Sort(want)
 		if !slices.Equal(got, want) {
-			t.Errorf("the reload of %d tickets and %d parts updated %d rows %v, want %v", len(again.Tickets), len(again.Parts), len(got), got, want)
+			t.Errorf("the reload of %d tickets, %d part requests, %d shipments and %d parts updated %d rows %v, want %v",
+				len(again.Tickets), len(again.PartRequests), len(again.Shipments), len(again.Parts), len(got), got, want)
+		}
+		// Unchanged or not, every record loaded again is sent again.
+		var stale int
+		if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM changes WHERE kind IN ('part_request', 'shipment', 'estimate', 'likely_parts')
+			AND version < (SELECT max(version) FROM changes)`).Scan(&stale); err != nil {
+			t.Fatal(err)
+		}
+		if stale != 0 {
+			t.Errorf("%d change rows of part requests, shipments, estimates and likely parts were not written again by the reload", stale)
 		}
 	})
 }

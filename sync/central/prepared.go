@@ -23,7 +23,7 @@ const (
 	qHistory        = `INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at) VALUES (?, ?, ?, ?, ?, ?, ?)`
 	qCountEntity    = `SELECT count(*) FROM entities WHERE tenant = ? AND kind = ? AND id = ?`
 	qInsertFact     = `INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, kind, id) DO NOTHING`
-	qPutEntity      = `INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, kind, id) DO UPDATE SET ticket_id = excluded.ticket_id, data = excluded.data`
+	qPutEntity      = `INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, kind, id) DO UPDATE SET ticket_id = excluded.ticket_id, data = excluded.data WHERE entities.ticket_id <> excluded.ticket_id OR entities.data <> excluded.data`
 	qEmit           = `INSERT INTO changes (scope, kind, id, version, ord, gone) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`
 	qWasInScope     = `SELECT count(*) FROM changes WHERE scope = ? AND kind = ? AND id = ?`
 	qDeviceSeq      = `SELECT last_seq, revoked_at FROM devices WHERE id = ?`

@@ -43,7 +43,8 @@ func errShipmentNotFound(id string) error {
 
 // SavePartRequest writes a request and sends it (again) to its ticket's
 // scopes and to the stock scope of its destination, whose devices expect
-// the part.
+// the part. A request stored as it is keeps its rows (entity, index row):
+// only its change rows are written again.
 func (s *serverTx) SavePartRequest(ctx context.Context, r app.PartRequest) error {
 	if err := r.Validate(); err != nil {
 		return err
@@ -56,7 +57,8 @@ func (s *serverTx) SavePartRequest(ctx context.Context, r app.PartRequest) error
 		return err
 	}
 	if _, err := s.exec(ctx, `INSERT INTO part_request_index (tenant, id, ticket, state, at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (tenant, id) DO UPDATE SET ticket = excluded.ticket, state = excluded.state, at = excluded.at`,
+		ON CONFLICT (tenant, id) DO UPDATE SET ticket = excluded.ticket, state = excluded.state, at = excluded.at
+		WHERE (part_request_index.ticket, part_request_index.state, part_request_index.at) <> (excluded.ticket, excluded.state, excluded.at)`,
 		s.tenant, r.ID, string(r.Ticket), string(r.State), r.At.UnixNano()); err != nil {
 		return transient(err)
 	}
@@ -92,6 +94,7 @@ func (s *serverTx) Shipment(ctx context.Context, id string) (app.Shipment, error
 
 // SaveShipment writes a shipment and sends it (again) to the stock scopes
 // of both its ends: the sender sees it leave, the receiver sees it come.
+// A shipment stored as it is keeps its rows, as a request does.
 func (s *serverTx) SaveShipment(ctx context.Context, sh app.Shipment) error {
 	if err := sh.Validate(); err != nil {
 		return err
@@ -102,7 +105,9 @@ func (s *serverTx) SaveShipment(ctx context.Context, sh app.Shipment) error {
 	}
 	if _, err := s.exec(ctx, `INSERT INTO shipment_index (tenant, id, kind, state, from_loc, to_loc, at) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (tenant, id) DO UPDATE SET kind = excluded.kind, state = excluded.state, from_loc = excluded.from_loc,
-		to_loc = excluded.to_loc, at = excluded.at`,
+		to_loc = excluded.to_loc, at = excluded.at
+		WHERE (shipment_index.kind, shipment_index.state, shipment_index.from_loc, shipment_index.to_loc, shipment_index.at)
+		<> (excluded.kind, excluded.state, excluded.from_loc, excluded.to_loc, excluded.at)`,
 		s.tenant, sh.ID, string(sh.Kind), string(sh.State), string(sh.From), string(sh.To), sh.At.UnixNano()); err != nil {
 		return transient(err)
 	}

@@ -366,7 +366,11 @@ func (s *serverTx) get(ctx context.Context, kind, id string, v any) error {
 // did not write since) is only inserted: on PostgreSQL another push may
 // have created the same ID meanwhile (pushes run concurrently until they
 // take their version: lateTx), and this one gets the answer a taken ID gets, not
-// the record.
+// the record. A stored row the put would replace by the same is left alone
+// (qPutEntity): a reload sends its part requests, shipments, estimates and
+// likely parts again, mostly unchanged, and rewriting them rewrote their
+// indexes for nothing. PostgreSQL still locks the row it leaves, as an
+// update would.
 func (s *serverTx) put(ctx context.Context, kind, id, ticket string, v any) error {
 	data, err := json.Marshal(v)
 	if err != nil {
