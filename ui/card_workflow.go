@@ -433,6 +433,49 @@ func (w *workflowCard) askReason(cmd *app.TransitionTicket, keep string) {
 	})
 }
 
+// neverShorter lays out its one object at the tallest height it has
+// wanted since it was made: a ticked item's line is often shorter than
+// the missing one's ("✓ Repair logged, or none needed." in one line where
+// its request took two), and a checklist that shrank by a line still
+// moved the dialog under the finger. The band it may leave is a line's,
+// below the list. The height kept is one measured once laid out, at the
+// width laid out at: wrapping labels measured before are a word a line,
+// and a width changed (a phone turned) starts again.
+type neverShorter struct{ tallest, width float32 }
+
+func (l *neverShorter) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objects {
+		s = s.Max(o.MinSize())
+	}
+	return fyne.NewSize(s.Width, max(s.Height, l.tallest))
+}
+
+func (l *neverShorter) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	if size.Width != l.width {
+		l.width, l.tallest = size.Width, 0
+	}
+	for _, o := range objects {
+		o.Move(fyne.Position{})
+		o.Resize(fyne.NewSize(size.Width, o.MinSize().Height))
+		l.tallest = max(l.tallest, o.MinSize().Height)
+	}
+}
+
+// completeGivenText says that a checklist item of Complete's, listed
+// missing when the dialog opened or since, is given now.
+func completeGivenText(key string) string {
+	switch key {
+	case "transition.complete_needs_resolution":
+		return lang.X("complete.given_resolution", "Resolution chosen.")
+	case "transition.complete_needs_repair":
+		return lang.X("complete.given_repair", "Repair logged, or none needed.")
+	case "transition.complete_needs_diagnosis":
+		return lang.X("complete.given_diagnosis", "Diagnosis entered.")
+	}
+	return lang.X("complete.given", "Done.")
+}
+
 // complete asks for the resolution beside the whole checklist of what
 // completing still needs (app.CompleteMissing), counting the diagnosis
 // as typed; confirmed, it saves a typed diagnosis first, then completes.
@@ -480,18 +523,45 @@ func (w *workflowCard) complete(cmd *app.TransitionTicket) {
 		return app.CompleteMissing(t, app.TransitionInput{RepairEntries: len(w.detail.Repairs) + logged, Resolution: chosen()})
 	}
 	withdrawn := map[string]bool{} // requests cancelled from this dialog
+	// shown are the items the checklist has listed missing since the
+	// dialog opened, in order. One given stays in its place, ticked
+	// ("✓ Resolution chosen"), rather than leaving the list: the dialog
+	// shrank and Fyne centred it again, so the field under the finger
+	// moved (h-walk's French walk: choosing "No fault found" dropped a
+	// line, and the next tap missed the diagnosis).
+	var shown []string
 	var refresh func()
 	refresh = func() {
 		checklist.RemoveAll()
 		m := missing()
+		now := map[string]error{}
 		for _, err := range m {
-			l := widget.NewLabel("• " + errorText(err))
+			key := errorText(err)
+			if e := app.AsError(err); e != nil {
+				key = e.Key
+			}
+			now[key] = err
+			if !slices.Contains(shown, key) {
+				shown = append(shown, key)
+			}
+		}
+		for _, key := range shown {
+			err, open := now[key]
+			l := widget.NewLabel("")
 			l.Wrapping = fyne.TextWrapWord
-			l.Importance = widget.WarningImportance
+			if open {
+				l.SetText("• " + errorText(err))
+				l.Importance = widget.WarningImportance
+			} else {
+				l.SetText("✓ " + completeGivenText(key))
+				l.Importance = widget.SuccessImportance
+			}
 			checklist.Add(l)
-			if e := app.AsError(err); e != nil && e.Key == "transition.complete_needs_repair" && w.logRepair != nil {
+			if key == "transition.complete_needs_repair" && w.logRepair != nil {
 				// The repair log's card is far down the ticket: its form
 				// opens over this dialog, which then counts the entry.
+				// It stays once the item is given: another entry may be
+				// logged, and the list keeps its height.
 				checklist.Add(container.NewHBox(widget.NewButtonWithIcon(lang.X("repair.add", "Log repair"), theme.ContentAddIcon(), func() {
 					w.logRepair(func() {
 						logged++
@@ -500,7 +570,7 @@ func (w *workflowCard) complete(cmd *app.TransitionTicket) {
 				})))
 			}
 		}
-		if len(m) == 0 {
+		if len(shown) == 0 {
 			l := widget.NewLabel(lang.X("complete.ready", "Everything completing needs is there."))
 			l.Importance = widget.SuccessImportance
 			checklist.Add(l)
@@ -554,7 +624,7 @@ func (w *workflowCard) complete(cmd *app.TransitionTicket) {
 	}
 	// A label that holds whether or not something is missing: "Still
 	// needed" stood over "Everything completing needs is there."
-	items = append(items, widget.NewFormItem(lang.X("complete.checklist", "Before completing"), checklist))
+	items = append(items, widget.NewFormItem(lang.X("complete.checklist", "Before completing"), container.New(&neverShorter{}, checklist)))
 	w.ask.ask(actionText(app.ActionComplete), actionText(app.ActionComplete), items, func() error {
 		if len(missing()) > 0 {
 			return errShown // the checklist in the dialog lists what is missing

@@ -409,7 +409,7 @@ func TestCompleteShowsTheChecklistAndTakesTheTypedDiagnosis(t *testing.T) {
 			s.SetSelected("Repaired")
 		}
 	})
-	if shown := labels(dlg); !strings.Contains(shown, "Everything completing needs is there.") {
+	if shown := labels(dlg); !strings.Contains(shown, "✓ Resolution chosen.") || strings.Contains(shown, "• ") {
 		t.Fatalf("with a resolution, the checklist shows:\n%s", shown)
 	}
 	tapButton(t, dlg, "Complete")
@@ -464,10 +464,13 @@ func TestCompleteTakesWhatIsMissingInItsDialog(t *testing.T) {
 	}
 }
 
-// TestCompleteFitsItsChecklist: choosing the resolution shortens the
-// Complete dialog's checklist, and the dialog shortens with it: it kept
-// its tallest height and showed an empty band under the checklist.
-func TestCompleteFitsItsChecklist(t *testing.T) {
+// TestCompleteKeepsItsPlace: an item of Complete's checklist given in
+// the dialog stays in its place, ticked, so the dialog neither shrinks
+// nor moves under the finger (h-walk's French walk: choosing "No fault
+// found" dropped a line, Fyne centred the shorter dialog again, and the
+// next tap missed the diagnosis field), and its form still fits it with
+// no blank band.
+func TestCompleteKeepsItsPlace(t *testing.T) {
 	term, w, ds, deps := ticketTerminal(t, nil)
 	w.Resize(fyne.NewSize(720, 1280))
 	_, dlg := openComplete(t, term, w, ds, deps)
@@ -484,21 +487,25 @@ func TestCompleteFitsItsChecklist(t *testing.T) {
 		}
 	}
 	fits("opened")
-	opened := box.Size().Height
+	opened, at := box.Size().Height, box.Position().Y
+	if shown := labels(dlg); !strings.Contains(shown, "• Choose a resolution code") {
+		t.Fatalf("the checklist does not ask for a resolution:\n%s", shown)
+	}
 	walk(dlg, func(o fyne.CanvasObject) {
 		if s := ui.SelectOf(o); s != nil {
-			s.SetSelected("Repaired")
+			s.SetSelected("No fault found")
 		}
 	})
 	// The desktop driver lays out again what changed its minimum size;
 	// the test driver does not: a refresh of the dialog does.
 	dlg.Refresh()
-	if shown := labels(dlg); strings.Contains(shown, "Choose a resolution code") {
-		t.Fatalf("the checklist did not shorten with a resolution chosen:\n%s", shown)
+	shown := labels(dlg)
+	if strings.Contains(shown, "Choose a resolution code") || !strings.Contains(shown, "✓ Resolution chosen.") {
+		t.Fatalf("the resolution is not ticked in its place:\n%s", shown)
 	}
 	fits("a resolution chosen")
-	if got := box.Size().Height; got >= opened {
-		t.Errorf("the Complete dialog is %v high with a shorter checklist, %v as opened", got, opened)
+	if got, y := box.Size().Height, box.Position().Y; got != opened || y != at {
+		t.Errorf("the Complete dialog moved: %v high at %v, %v at %v as opened", got, y, opened, at)
 	}
 	if bottom := box.Position().Y + box.Size().Height; bottom > w.Canvas().Size().Height {
 		t.Errorf("the Complete dialog ends at %v, below the window's %v", bottom, w.Canvas().Size().Height)
