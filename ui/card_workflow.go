@@ -471,7 +471,7 @@ func completeGivenText(key string) string {
 	case "transition.complete_needs_repair":
 		return lang.X("complete.given_repair", "Repair logged, or none needed.")
 	case "transition.complete_needs_diagnosis":
-		return lang.X("complete.given_diagnosis", "Diagnosis entered.")
+		return lang.X("complete.given_diagnosis", "Diagnosis entered, or none needed.")
 	}
 	return lang.X("complete.given", "Done.")
 }
