@@ -109,11 +109,13 @@ func (n Number) String() string {
 // that are neither sizes nor amounts: an image's Width and Height in
 // pixels, its megapixel Limit, an upload's exact Length and recorded
 // Size in bytes (exact: the two differ by a byte, which a size rounded
-// to kilobytes would hide). A reader writes them by its language's number
+// to kilobytes would hide), and a bound's Min and Max ("at most 4,000
+// characters", "0 to 1,440 minutes": written raw, "4000" and "1440", in
+// every language). A reader writes them by its language's number
 // rule, assets/translations.Number ("12,000", "12’000" in French),
 // as sizes by the size rule. Named, not typed, as sizeKeys are: the sync
 // wire's JSON brings them back plain numbers.
-var numberKeys = [...]string{"Width", "Height", "Limit", "Length", "Size"}
+var numberKeys = [...]string{"Width", "Height", "Limit", "Length", "Size", "Min", "Max"}
 
 // Numbers are the measures e's data holds by key (numberKeys): a number
 // made here or brought by JSON across the sync wire; nil when it holds

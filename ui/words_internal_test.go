@@ -63,6 +63,37 @@ func TestErrorNumbersFollowTheNumberRule(t *testing.T) {
 	}
 }
 
+// TestErrorBoundsFollowTheNumberRule: a refusal's bounds (Min, Max) are
+// grouped as the language groups digits: "0 to 1440" minutes and "4000"
+// characters were written raw in every language (h-text2 saw "1000" in a
+// Chinese refusal).
+func TestErrorBoundsFollowTheNumberRule(t *testing.T) {
+	for _, tc := range []struct {
+		lang, minutes, text string
+	}{
+		{"en", "from 0 to 1,440", "longer than 4,000 characters"},
+		{"zh-Hans", "0到1,440之间", "4,000"},
+		{"fr", "de 0 à 1’440", "4’000"},
+		{"es", "de 0 a 1440", "4000"},
+		{"pt", "de 0 a 1.440", "4.000"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			inLanguage(t, tc.lang)
+			for _, c := range []struct {
+				err  error
+				want string
+			}{
+				{app.Errorf(app.EINVALID, "draft.minutes_too_long", "Minutes are a number from 0 to {{.Max}}: type the time spent again.", "Max", app.MaxRepairMinutes), tc.minutes},
+				{app.Errorf(app.EINVALID, "draft.too_long", "The text is longer than {{.Max}} characters, more than the ticket can save: shorten it, or put the rest in a note.", "Max", app.MaxTextLen), tc.text},
+			} {
+				if got := errorText(c.err); !strings.Contains(got, c.want) {
+					t.Errorf("%q, want it to hold %q", got, c.want)
+				}
+			}
+		})
+	}
+}
+
 // TestDurationsGrouped: a duration's days, hours and minutes (a ticket
 // late by years, an ETA's minutes, a repair's labour) are grouped as the
 // language groups digits: "1500 d" was written raw in every language.

@@ -371,7 +371,7 @@ func (c *Console) shipRequests(w http.ResponseWriter, r *http.Request, s *Sessio
 	}
 	ids := r.PostForm["request"]
 	if len(ids) == 0 || len(ids) > app.MaxShipmentLines {
-		return again(http.StatusBadRequest, s.T.Text("console.requests.choose", "Tick the requests to ship (at most {{.Max}}), then ship.", map[string]any{"Max": app.MaxShipmentLines}))
+		return again(http.StatusBadRequest, s.T.Text("console.requests.choose", "Tick the requests to ship (at most {{.Max}}), then ship.", map[string]any{"Max": s.T.Count(app.MaxShipmentLines)}))
 	}
 	sh := app.Shipment{ID: id, Kind: app.ShipmentSupply, From: from, To: to,
 		Carrier: strings.TrimSpace(r.PostFormValue("carrier")), Tracking: strings.TrimSpace(r.PostFormValue("tracking"))}

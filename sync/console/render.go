@@ -302,15 +302,20 @@ func (c *Console) flashText(r *http.Request, s *Session, text string) error {
 }
 
 // appErrorText is e in cat's language, its sizes written by the one size
-// rule (Catalog.Size: "32Mo" in French), as the terminal writes them.
+// rule (Catalog.Size: "32Mo" in French) and its measures and bounds by the
+// number rule (Catalog.Number: "1’440" in French), as the terminal writes
+// them.
 func appErrorText(cat *translations.Catalog, e *app.Error) string {
-	sizes := e.Sizes()
-	if len(sizes) == 0 {
+	sizes, numbers := e.Sizes(), e.Numbers()
+	if len(sizes) == 0 && len(numbers) == 0 {
 		return cat.Text(e.Key, e.Message, e.Data)
 	}
 	data := maps.Clone(e.Data)
 	for k, n := range sizes {
 		data[k] = cat.Size(n)
+	}
+	for k, x := range numbers {
+		data[k] = cat.Number(x)
 	}
 	return cat.Text(e.Key, e.Message, data)
 }

@@ -142,7 +142,7 @@ func (c *Console) shipReplenishment(w http.ResponseWriter, r *http.Request, s *S
 	}
 	parts := r.PostForm["part"]
 	if len(parts) == 0 || len(parts) > app.MaxShipmentLines {
-		return again(http.StatusBadRequest, s.T.Text("console.replenish.choose", "Tick the parts to ship (at most {{.Max}}), then ship.", map[string]any{"Max": app.MaxShipmentLines}))
+		return again(http.StatusBadRequest, s.T.Text("console.replenish.choose", "Tick the parts to ship (at most {{.Max}}), then ship.", map[string]any{"Max": s.T.Count(app.MaxShipmentLines)}))
 	}
 	levels, err := c.db.StockLevels(ctx, s.Tenant, stockScope(s), c.opt.Now())
 	if err != nil {

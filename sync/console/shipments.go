@@ -321,7 +321,7 @@ func (c *Console) receiveShipment(w http.ResponseWriter, r *http.Request, s *Ses
 		return again(http.StatusBadRequest, s.T.Text("console.shipments.form_expired", "This form is out of date. Count the parts again and receive.", nil))
 	}
 	rc := app.Receipt{ID: rid, Note: strings.TrimSpace(r.PostFormValue("note"))}
-	badQty := s.T.Text("console.shipments.bad_qty", "Enter each count as a whole number from 0 to {{.Max}}.", map[string]any{"Max": app.MaxQty})
+	badQty := s.T.Text("console.shipments.bad_qty", "Enter each count as a whole number from 0 to {{.Max}}.", map[string]any{"Max": s.T.Count(app.MaxQty)})
 	for i, l := range sh.Lines {
 		n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue("qty-" + strconv.Itoa(i))))
 		if err != nil || n < 0 || n > app.MaxQty {

@@ -340,7 +340,7 @@ func TestStockRefusals(t *testing.T) {
 			{"not a form of ours", "clerk@t1", "/stock/receive", url.Values{"id": {"m-1"}, "to": {"wh"}, "part": {"P-1"}, "qty": {"1"}}, false, 400, "This form is out of date"},
 			{"no quantity", "clerk@t1", "/stock/receive", move("", "to", "wh", "part", "P-1", "qty", "many"), false, 400, "Enter a whole number of parts"},
 			{"zero", "clerk@t1", "/stock/transfer", move("", "from", "wh", "to", "s1", "part", "P-1", "qty", "0"), false, 400, "1 or more"},
-			{"too many", "clerk@t1", "/stock/receive", move("", "to", "wh", "part", "P-1", "qty", "1000001"), false, 400, "at most 1000000"},
+			{"too many", "clerk@t1", "/stock/receive", move("", "to", "wh", "part", "P-1", "qty", "1000001"), false, 400, "at most 1,000,000"},
 			{"same place", "clerk@t1", "/stock/transfer", move("", "from", "wh", "to", "wh", "part", "P-1", "qty", "1"), false, 400, "other than the source"},
 			{"no reason", "clerk@t1", "/stock/adjust", move("", "to", "wh", "part", "P-1", "qty", "-1"), false, 400, "Say why the count is corrected"},
 			{"no part", "clerk@t1", "/stock/receive", move("", "to", "wh", "qty", "1"), false, 400, "Enter the part number"},

@@ -139,7 +139,7 @@ func (c *Console) move(w http.ResponseWriter, r *http.Request, s *Session, f mov
 	qty, err := strconv.Atoi(f.Qty)
 	switch {
 	case err != nil || qty < -app.MaxQty || qty > app.MaxQty:
-		f.Errors["qty"] = s.T.Text("console.stock.qty_number", "Enter a whole number of parts, at most {{.Max}}.", map[string]any{"Max": app.MaxQty})
+		f.Errors["qty"] = s.T.Text("console.stock.qty_number", "Enter a whole number of parts, at most {{.Max}}.", map[string]any{"Max": s.T.Count(app.MaxQty)})
 	case f.Kind == app.MoveAdjust && qty == 0:
 		f.Errors["qty"] = s.T.Text("console.stock.qty_nonzero", "Enter how many parts to add (for example 2) or take away (for example -2).", nil)
 	case f.Kind != app.MoveAdjust && qty <= 0:
@@ -149,7 +149,7 @@ func (c *Console) move(w http.ResponseWriter, r *http.Request, s *Session, f mov
 	if f.Kind == app.MoveAdjust && f.Reason == "" {
 		f.Errors["reason"] = s.T.Text("console.stock.reason_required", "Say why the count is corrected (for example: counted on the shelf, damaged).", nil)
 	} else if app.CheckTextLen("reason", f.Reason, app.MaxReasonLen) != nil {
-		f.Errors["reason"] = s.T.Text("console.stock.reason_too_long", "Shorten the reason to at most {{.Max}} characters.", map[string]any{"Max": app.MaxReasonLen})
+		f.Errors["reason"] = s.T.Text("console.stock.reason_too_long", "Shorten the reason to at most {{.Max}} characters.", map[string]any{"Max": s.T.Count(app.MaxReasonLen)})
 	}
 	if len(f.Errors) > 0 {
 		return again(http.StatusBadRequest)

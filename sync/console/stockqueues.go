@@ -201,7 +201,7 @@ func (c *Console) shipReturns(w http.ResponseWriter, r *http.Request, s *Session
 		}
 	}
 	if len(ids) == 0 || len(ids) > app.MaxShipmentLines {
-		return again(http.StatusBadRequest, s.T.Text("console.returns.choose", "Tick the returns to ship (at most {{.Max}}), then ship.", map[string]any{"Max": app.MaxShipmentLines}))
+		return again(http.StatusBadRequest, s.T.Text("console.returns.choose", "Tick the returns to ship (at most {{.Max}}), then ship.", map[string]any{"Max": s.T.Count(app.MaxShipmentLines)}))
 	}
 	rs, err := c.db.DefectiveReturns(ctx, s.Tenant, stockScope(s))
 	if err != nil {

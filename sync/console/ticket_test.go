@@ -438,8 +438,8 @@ func TestTicketCustomerUpdate(t *testing.T) {
 			{"no CSRF token", "dispatcher@t1", "/tickets/tk-1/customer", customerForm("1", "2 Road", "135 7777 8888", "2 Road"), true, http.StatusForbidden, "", "tk-1"},
 			{"nothing changed", "dispatcher@t1", "/tickets/tk-1/customer", customerForm("135 7777 8888", "2 Road", "135 7777 8888", "2 Road"), false, http.StatusBadRequest, "Nothing was changed", "tk-1"},
 			{"not a phone", "dispatcher@t1", "/tickets/tk-1/customer", customerForm("call the neighbour", "2 Road", "135 7777 8888", "2 Road"), false, http.StatusBadRequest, "is not a phone number", "tk-1"},
-			{"too long", "dispatcher@t1", "/tickets/tk-1/customer", customerForm(long, "2 Road", "135 7777 8888", "2 Road"), false, http.StatusBadRequest, "at most 4000 characters", "tk-1"},
-			{"too long in Chinese", "dispatcher@t1", "/tickets/tk-1/customer", customerForm("135 7777 8888", strings.Repeat("路", app.MaxTextLen+1), "135 7777 8888", "2 Road"), false, http.StatusBadRequest, "at most 4000 characters", "tk-1"},
+			{"too long", "dispatcher@t1", "/tickets/tk-1/customer", customerForm(long, "2 Road", "135 7777 8888", "2 Road"), false, http.StatusBadRequest, "at most 4,000 characters", "tk-1"},
+			{"too long in Chinese", "dispatcher@t1", "/tickets/tk-1/customer", customerForm("135 7777 8888", strings.Repeat("路", app.MaxTextLen+1), "135 7777 8888", "2 Road"), false, http.StatusBadRequest, "at most 4,000 characters", "tk-1"},
 			{"stale form on a cancelled ticket", "dispatcher@t1", "/tickets/tk-3/customer", customerForm("136 1111 1111", "1 Road", "138 0000 0000", "1 Road"), false, http.StatusConflict, "can no longer be edited", "tk-3"},
 		} {
 			before := customer(c.ticket)
