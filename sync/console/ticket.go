@@ -199,16 +199,21 @@ type ticketPage struct {
 	Kind       string
 	Technician string
 	Store      string
-	SLAs       []slaView
-	Repairs    []app.RepairEntry
-	Parts      []app.PartUsed
-	Photos     []photoView
-	Reports    []photoView
-	Signatures []signatureView
-	Notes      []app.Note
-	Payments   []paymentView
-	Estimates  []estimateView
-	History    []stepView
+	// Visit is the appointment's window as the board's cards write it, and
+	// VisitMissed that it is over with no technician there yet: the
+	// dispatcher on the phone to the customer reads both here too.
+	Visit       string
+	VisitMissed bool
+	SLAs        []slaView
+	Repairs     []app.RepairEntry
+	Parts       []app.PartUsed
+	Photos      []photoView
+	Reports     []photoView
+	Signatures  []signatureView
+	Notes       []app.Note
+	Payments    []paymentView
+	Estimates   []estimateView
+	History     []stepView
 	// Reassigned: the history spans more than one assignment, so each
 	// step says which one it belongs to. Before a reassignment that
 	// column would read "1" on every row, a number nothing explains.
@@ -283,6 +288,8 @@ func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail
 		}
 		p.Store = name
 	}
+	p.Visit = windowText(t.WindowStart, t.WindowEnd, s.loc())
+	p.VisitMissed = app.WindowMissed(t.Status, t.StartedAt, t.WindowStart, t.WindowEnd, now)
 	open := t.Status.Open()
 	p.SLAs = []slaView{
 		slaOn(cat, cat.Text("console.ticket.respond_by", "Respond by", nil), t.RespondBy, now, open && app.AwaitingResponse(t.Status)), // the date stays
@@ -494,6 +501,19 @@ func safeFileName(t app.TicketID, photo string) string {
 // base values, which the mutation carries unbounded.
 const maxCustomerField = app.MaxTextLen
 
+// savedCustomer is the flash after a change of the customer's contact:
+// it names what was saved, so a dispatcher who changed the address alone
+// is not told the phone was saved too.
+func savedCustomer(set app.TicketFields) (key, english string) {
+	switch {
+	case set.CustomerPhone == nil:
+		return "console.ticket.customer_saved_address", "The customer's address is saved."
+	case set.CustomerAddress == nil:
+		return "console.ticket.customer_saved_phone", "The customer's phone is saved."
+	}
+	return "console.ticket.customer_saved", "The customer's phone and address are saved."
+}
+
 // updateCustomer is POST /tickets/{id}/customer: the customer's phone and
 // address with ticket.update, each changed field with the value the page
 // showed as its base. A base that is no longer the ticket's value (a
@@ -534,7 +554,8 @@ func (c *Console) updateCustomer(w http.ResponseWriter, r *http.Request, s *Sess
 			if len(clashes) > 0 {
 				err = c.flash(w, r, s, "console.ticket.customer_saved_conflict", "Saved. A technician had changed it meanwhile: their value is kept in a conflict below; decide it there.")
 			} else {
-				err = c.flash(w, r, s, "console.ticket.customer_saved", "The customer's phone and address are saved.")
+				key, english := savedCustomer(u.Set)
+				err = c.flash(w, r, s, key, english)
 			}
 			if err != nil {
 				return err

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -484,6 +485,32 @@ func TestTicketCustomerUpdate(t *testing.T) {
 		if c := customer("tk-1"); c.Address != zh {
 			t.Errorf("after saving %d Chinese characters the address has %d", app.MaxTextLen, app.TextLen(c.Address))
 		}
+
+		// The flash names what was saved: a dispatcher who changed the
+		// address alone is not told the phone was saved too.
+		for _, c := range []struct {
+			name      string
+			form      url.Values
+			says, not string
+		}{
+			{"address alone", customerForm("135 7777 8888", "3 Road", "135 7777 8888", zh), "The customer's address is saved.", "phone"},
+			{"phone alone", customerForm("136 2222 3333", "3 Road", "135 7777 8888", "3 Road"), "The customer's phone is saved.", "address"},
+			{"both", customerForm("137 4444 5555", "4 Road", "136 2222 3333", "3 Road"), "The customer's phone and address are saved.", ""},
+		} {
+			if status, _ := cl.post(t, "/tickets/tk-1/customer", c.form); status != http.StatusSeeOther {
+				t.Fatalf("%s: status %d, want 303", c.name, status)
+			}
+			_, body := cl.get(t, "/tickets/tk-1")
+			start := strings.Index(body, `class="flash`)
+			if start < 0 {
+				t.Fatalf("%s: no flash on the page\n%s", c.name, body)
+			}
+			flash := body[start:]
+			flash = html.UnescapeString(flash[:strings.Index(flash, "</")])
+			if !strings.Contains(flash, c.says) || c.not != "" && strings.Contains(flash, c.not) {
+				t.Errorf("%s: the flash is %q, want %q", c.name, flash, c.says)
+			}
+		}
 	})
 }
 
@@ -517,6 +544,53 @@ func TestTicketPageSLA(t *testing.T) {
 			tk := testDataset("t1").Tickets[0]
 			tk.Ticket.ID, tk.Ticket.Number, tk.Ticket.Status = id, "FB-SLA", c.status
 			tk.Ticket.RespondBy, tk.Ticket.ResolveBy = now.Add(c.respond), now.Add(c.resolve)
+			if err := tc.db.LoadDataset(context.Background(), "t1", app.Dataset{Tickets: []app.TicketDetail{tk}}); err != nil {
+				t.Fatal(err)
+			}
+			status, body := tc.signIn(t, "dispatcher@t1").get(t, "/tickets/"+string(id))
+			if status != http.StatusOK {
+				t.Fatalf("%s: status %d", c.name, status)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("%s: the page lacks %s", c.name, w)
+				}
+			}
+			for _, n := range c.not {
+				if strings.Contains(body, n) {
+					t.Errorf("%s: the page shows %s", c.name, n)
+				}
+			}
+		}
+	})
+}
+
+// TestTicketPageVisit: the ticket's page shows the visit's window as the
+// board's card does, in the tenant's zone, with the card's "missed: call
+// the customer" once the window is over and no technician is there; a
+// ticket without a window (a counter repair) has no Visit line.
+func TestTicketPageVisit(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		now := tc.clock() // 2026-11-27 09:00 UTC, the tenant's zone
+		for _, c := range []struct {
+			name      string
+			status    app.Status
+			from, to  time.Time
+			want, not []string
+		}{
+			{"tomorrow", app.StatusAssigned, now.Add(25 * time.Hour), now.Add(27 * time.Hour),
+				[]string{"<dt>Visit</dt><dd>2026-11-28 10:00–12:00</dd>"}, []string{"missed: call the customer"}},
+			{"missed", app.StatusAssigned, now.Add(-4 * time.Hour), now.Add(-2 * time.Hour),
+				[]string{"<dt>Visit</dt><dd>2026-11-27 05:00–07:00 <strong class=\"window-missed\">missed: call the customer</strong></dd>"}, nil},
+			{"over but the technician is at work", app.StatusInProgress, now.Add(-4 * time.Hour), now.Add(-2 * time.Hour),
+				[]string{"<dt>Visit</dt><dd>2026-11-27 05:00–07:00</dd>"}, []string{"missed: call the customer"}},
+			{"no window", app.StatusInProgress, time.Time{}, time.Time{},
+				nil, []string{"<dt>Visit</dt>"}},
+		} {
+			id := app.TicketID(app.NewID())
+			tk := testDataset("t1").Tickets[0]
+			tk.Ticket.ID, tk.Ticket.Number, tk.Ticket.Status = id, "FB-VISIT", c.status
+			tk.Ticket.WindowStart, tk.Ticket.WindowEnd = c.from, c.to
 			if err := tc.db.LoadDataset(context.Background(), "t1", app.Dataset{Tickets: []app.TicketDetail{tk}}); err != nil {
 				t.Fatal(err)
 			}
