@@ -274,6 +274,7 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	// would judge a fridge by a phone's.
 	f.category = newScanSelect(keys, names, nil)
 	f.category.PlaceHolder = lang.X("checkin.category_hint", "Choose…")
+	f.category.openOnEnter = true
 	// Choosing is the fix for "choose the kind of product": the red
 	// words go at once, not at the next submit.
 	f.category.OnChanged = func(string) { f.clearProblem(f.category) }

@@ -108,6 +108,48 @@ func TestEnterAfterChoosingTheProductGoesToTheBrand(t *testing.T) {
 	}
 }
 
+// TestEnterOnAnEmptyProductOpensItsList: a clerk pressing Enter from
+// field to field does not pass the product by (it has no default, and a
+// submit without it is refused): Enter on it while nothing is chosen opens
+// its list, the arrows and Enter choose, and the next Enter moves on. A
+// product already chosen is passed as any field (lead's Spanish counter
+// walk: two Enters went from the customer to the brand).
+func TestEnterOnAnEmptyProductOpensItsList(t *testing.T) {
+	term, w, kb, _, _ := scanTerminal(t)
+	form := counterCheckIn(t, term)
+	keyIn(w, kb, "+86 139 0000 0001", 150*time.Millisecond)
+	keyIn(w, kb, "Zhou Min", 150*time.Millisecond)
+	if got := form.FocusedField(w); got != "category" {
+		t.Fatalf("the focus is on %q after the customer, want the product", got)
+	}
+	overlays := len(w.Canvas().Overlays().List())
+	press(w, fyne.KeyReturn)
+	if got := form.FocusedField(w); got == "brand" {
+		t.Fatal("Enter on the empty product moved on to the brand; it should open the product's list")
+	}
+	if n := len(w.Canvas().Overlays().List()); n != overlays+1 {
+		t.Fatalf("Enter on the empty product: %d overlays, want the list over the form's %d", n, overlays)
+	}
+	press(w, fyne.KeyDown)
+	press(w, fyne.KeyReturn)
+	if got := form.CategoryChosen(); got != 0 {
+		t.Fatalf("Down and Enter in the product's list chose %d, want the first product", got)
+	}
+	if n := len(w.Canvas().Overlays().List()); n != overlays {
+		t.Fatalf("the list stayed open after the choice: %d overlays, want %d", n, overlays)
+	}
+	if got := form.FocusedField(w); got != "category" {
+		t.Fatalf("after the choice the focus is on %q, want the product", got)
+	}
+	press(w, fyne.KeyReturn)
+	if got := form.FocusedField(w); got != "brand" {
+		t.Errorf("Enter on the chosen product: the focus is on %q, want the brand", got)
+	}
+	if shown := form.ShownProblems(); len(shown) != 0 {
+		t.Errorf("Enter on the way showed problems at %v", shown)
+	}
+}
+
 // TestEnterInTheLastFieldGoesToWhatIsMissing: from the last field Enter
 // goes round to the first field a submit would refuse, saying nothing
 // yet; with nothing missing it checks in.

@@ -57,3 +57,7 @@ func (c *CheckIn) LastField() fyne.Focusable {
 // ChooseCategory picks the form's product category by its place in the
 // drop-down, as a tap on it does.
 func (c *CheckIn) ChooseCategory(i int) { c.f.category.SetSelectedIndex(i) }
+
+// CategoryChosen is the place of the product chosen in the drop-down, -1
+// for none.
+func (c *CheckIn) CategoryChosen() int { return c.f.category.SelectedIndex() }

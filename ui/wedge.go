@@ -335,6 +335,12 @@ func (l *scanList) TypedKey(ev *fyne.KeyEvent) {
 type scanSelect struct {
 	widget.Select
 	keys *wedgeKeys
+	// openOnEnter: Enter opens the list while nothing is chosen, where it
+	// would move on to the next field. For a choice a form cannot do
+	// without and that has no default (the check-in's product): a clerk
+	// pressing Enter from field to field passed it by and learnt only at
+	// the submit that it was needed (lead's Spanish counter walk).
+	openOnEnter bool
 }
 
 func newScanSelect(keys *wedgeKeys, options []string, changed func(string)) *scanSelect {
@@ -352,7 +358,14 @@ func (s *scanSelect) TypedRune(r rune) {
 
 // TypedKey ends a scan on Enter; Escape and Enter go to the dialog.
 func (s *scanSelect) TypedKey(ev *fyne.KeyEvent) {
-	if s.keys.enter(ev, nil) || s.keys.toShell(ev, s, true) {
+	if s.keys.enter(ev, nil) {
+		return
+	}
+	if s.openOnEnter && s.SelectedIndex() < 0 && (ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter) {
+		s.Select.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace}) // Select opens its list on Space
+		return
+	}
+	if s.keys.toShell(ev, s, true) {
 		return
 	}
 	s.Select.TypedKey(ev)
