@@ -1,6 +1,7 @@
 package scanner
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -39,6 +40,18 @@ func ParseIMEI(s string) (string, error) {
 			"The IMEI {{.IMEI}} has a wrong check digit; check for a misread or typing error.", "IMEI", string(digits))
 	}
 	return string(digits), nil
+}
+
+// IMEIMistyped reports whether s reads as an IMEI (15 digits, grouped as
+// ParseIMEI takes them) whose last digit is not the check digit of the
+// other 14: one digit typed or read wrong. A brand refuses a warranty
+// claim whose IMEI is not the phone's, so the check-in warns while the
+// phone is still on the counter. Anything else (another length, letters:
+// a serial) is no mistyped IMEI.
+func IMEIMistyped(s string) bool {
+	_, err := ParseIMEI(s)
+	var e *app.Error
+	return errors.As(err, &e) && e.Key == "scan.imei_check_digit"
 }
 
 // luhn returns the Luhn check digit for the ASCII digits in d.

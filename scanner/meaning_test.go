@@ -41,6 +41,27 @@ func TestParseIMEI(t *testing.T) {
 	}
 }
 
+// TestIMEIMistyped: 15 digits with a wrong check digit are a mistyped
+// IMEI; a valid IMEI, however grouped, and what is no IMEI are not.
+func TestIMEIMistyped(t *testing.T) {
+	for in, want := range map[string]bool{
+		"490154203237518":    false, // valid
+		"35-209900-176148-1": false, // valid, grouped as a sticker prints it
+		"490154203237519":    true,  // the last digit wrong
+		"490154203273518":    true,  // two digits swapped
+		"35 209900 176148 2": true,  // grouped, wrong
+		"356789104512347":    true,  // the lead's walk: a made-up IMEI
+		"4901542032375101":   false, // 16 digits: an IMEISV, no check digit
+		"49015420323751":     false,
+		"SN4901542032375":    false,
+		"":                   false,
+	} {
+		if got := scanner.IMEIMistyped(in); got != want {
+			t.Errorf("IMEIMistyped(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
 func TestParseGS1(t *testing.T) {
 	const gs = "\x1d"
 	tests := map[string]struct {

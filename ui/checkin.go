@@ -52,18 +52,22 @@ type checkInForm struct {
 	model    *scanEntry
 	serial   *scanEntry
 	made     *widget.Label
-	bought   *scanEntry
-	proof    *scanEntry
-	fault    *scanEntry
-	liquid   *scanCheck
-	damage   *scanCheck
-	opened   *scanCheck
-	kit      *scanEntry
-	promise  *scanSelect // "no date" then the next promiseDays days
-	photos   *widget.Label
-	problem  *widget.Label // what went wrong, in view above the buttons
-	submitB  *widget.Button
-	dialog   dialog.Dialog
+	// imei warns that a phone's serial reads as an IMEI with a wrong check
+	// digit (scanner.IMEIMistyped): a warning, not a refusal, as a brand's
+	// IMEI may be printed wrong too.
+	imei    *widget.Label
+	bought  *scanEntry
+	proof   *scanEntry
+	fault   *scanEntry
+	liquid  *scanCheck
+	damage  *scanCheck
+	opened  *scanCheck
+	kit     *scanEntry
+	promise *scanSelect // "no date" then the next promiseDays days
+	photos  *widget.Label
+	problem *widget.Label // what went wrong, in view above the buttons
+	submitB *widget.Button
+	dialog  dialog.Dialog
 	// passcode is the device's PIN or password, masked; with patternOn
 	// checked, pattern takes the unlock pattern instead. passBox holds them.
 	passcode  *scanEntry
@@ -277,7 +281,7 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	f.category.openOnEnter = true
 	// Choosing is the fix for "choose the kind of product": the red
 	// words go at once, not at the next submit.
-	f.category.OnChanged = func(string) { f.clearProblem(f.category) }
+	f.category.OnChanged = func(string) { f.clearProblem(f.category); f.checkIMEI() }
 	f.brand = entry("")
 	f.model = entry("")
 	f.serial = entry(lang.X("checkin.serial_hint", "Scan or type the serial or IMEI"))
@@ -286,6 +290,10 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	f.made.Importance = widget.LowImportance
 	f.made.Wrapping = fyne.TextWrapWord
 	f.made.Hide()
+	f.imei = widget.NewLabel(lang.X("checkin.imei_mistyped", "The IMEI's last digit does not match the others: compare it with the phone's (dial *#06#) before checking it in."))
+	f.imei.Importance = widget.WarningImportance
+	f.imei.Wrapping = fyne.TextWrapWord
+	f.imei.Hide()
 	// Today's day in the forms the field takes (parseTypedDay), so the
 	// hint shows the order to type a day in.
 	f.bought = entry(lang.X("checkin.date_hint", "e.g. {{.Example}} or {{.ISO}}, from the invoice", typedDayHint(f.deps.now().In(f.deps.zone))))
@@ -372,7 +380,7 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 		item(lang.X("checkin.category", "Product"), f.category),
 		item(lang.X("checkin.brand", "Brand"), f.brand),
 		item(lang.X("checkin.model", "Model"), f.model),
-		item(lang.X("ticket.serial", "Serial / IMEI"), f.serial, f.made),
+		item(lang.X("ticket.serial", "Serial / IMEI"), f.serial, f.made, f.imei),
 		item(lang.X("checkin.bought", "Purchase date"), f.bought),
 		item(lang.X("checkin.proof", "Proof of purchase"), f.proof),
 		item(lang.X("ticket.fault", "Reported fault"), f.fault),
@@ -618,9 +626,23 @@ func weekdayText(d time.Weekday) string {
 	return lang.X("weekday.sun", "Sun")
 }
 
+// checkIMEI shows the IMEI warning while the product is a phone whose
+// serial reads as a mistyped IMEI.
+func (f *checkInForm) checkIMEI() {
+	if f.imei == nil {
+		return // the form is still being built
+	}
+	if f.selectedCategory() == app.CategoryPhone && scanner.IMEIMistyped(f.serial.Text) {
+		f.imei.Show()
+	} else {
+		f.imei.Hide()
+	}
+}
+
 // readSerial reads brand and manufacture date from the serial, when a
 // rule knows the serial's scheme.
 func (f *checkInForm) readSerial() {
+	f.checkIMEI()
 	f.manufactured = time.Time{}
 	f.made.SetText("")
 	f.made.Hide()

@@ -61,3 +61,11 @@ func (c *CheckIn) ChooseCategory(i int) { c.f.category.SetSelectedIndex(i) }
 // CategoryChosen is the place of the product chosen in the drop-down, -1
 // for none.
 func (c *CheckIn) CategoryChosen() int { return c.f.category.SelectedIndex() }
+
+// IMEIWarning is the warning under the serial when it shows, "" when not.
+func (c *CheckIn) IMEIWarning() string {
+	if !c.f.imei.Visible() {
+		return ""
+	}
+	return c.f.imei.Text
+}
