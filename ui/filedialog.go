@@ -50,13 +50,14 @@ func showFileDialog(d *dialog.FileDialog, win fyne.Window) {
 		return
 	}
 	var places *widget.List
+	var split *container.Split
 	var confirm *widget.Button
 	var name *widget.Entry
 	eachObject(top, func(o fyne.CanvasObject) {
 		switch o := o.(type) {
 		case *container.Split:
 			if l, ok := o.Leading.(*widget.List); ok {
-				places = l
+				places, split = l, o
 			}
 		case *widget.Button:
 			if o.Text == lang.L("Save") {
@@ -66,19 +67,9 @@ func showFileDialog(d *dialog.FileDialog, win fyne.Window) {
 			name = o
 		}
 	})
-	if places != nil && places.UpdateItem != nil {
-		update := places.UpdateItem
-		places.UpdateItem = func(id widget.ListItemID, item fyne.CanvasObject) {
-			update(id, item)
-			eachObject(item, func(o fyne.CanvasObject) {
-				if l, ok := o.(*widget.Label); ok {
-					if s := placeName(l.Text); s != l.Text {
-						l.SetText(s)
-					}
-				}
-			})
-		}
-		places.Refresh()
+	if places != nil && places.UpdateItem != nil && places.CreateItem != nil && places.Length != nil {
+		localizePlaces(places)
+		split.Refresh() // as wide as its places' names now need
 	}
 	if confirm != nil && name != nil && confirm.OnTapped != nil {
 		tapped := confirm.OnTapped
@@ -90,6 +81,47 @@ func showFileDialog(d *dialog.FileDialog, win fyne.Window) {
 			}
 		}
 	}
+}
+
+// localizePlaces makes the file dialog's list of places name them with
+// placeName, and as wide as the widest name: Fyne sizes the list by its
+// template row ("Template Object"), which cut "Dossier personnel".
+func localizePlaces(places *widget.List) {
+	create, update := places.CreateItem, places.UpdateItem
+	label := func(item fyne.CanvasObject) (found *widget.Label) {
+		eachObject(item, func(o fyne.CanvasObject) {
+			if l, ok := o.(*widget.Label); ok && found == nil {
+				found = l
+			}
+		})
+		return found
+	}
+	widest := ""
+	for id := range places.Length() {
+		item := create()
+		update(id, item)
+		if l := label(item); l != nil {
+			if s := placeName(l.Text); fyne.MeasureText(s, 1, fyne.TextStyle{}).Width > fyne.MeasureText(widest, 1, fyne.TextStyle{}).Width {
+				widest = s
+			}
+		}
+	}
+	places.CreateItem = func() fyne.CanvasObject {
+		item := create()
+		if l := label(item); l != nil && widest != "" {
+			l.SetText(widest)
+		}
+		return item
+	}
+	places.UpdateItem = func(id widget.ListItemID, item fyne.CanvasObject) {
+		update(id, item)
+		if l := label(item); l != nil {
+			if s := placeName(l.Text); s != l.Text {
+				l.SetText(s)
+			}
+		}
+	}
+	places.Refresh()
 }
 
 // placeName is a place of Fyne's file dialog named in the screens'

@@ -68,6 +68,17 @@ func TestFileSaveDialogSpeaksTheScreensLanguage(t *testing.T) {
 				}
 			}
 
+			// The places' list is as wide as their names: Fyne sized it
+			// for its template row, which cut "Dossier personnel".
+			walk(fd, func(o fyne.CanvasObject) {
+				if l, ok := o.(*widget.Label); ok && l.Text == tc.want[3] && l.Size().Width < l.MinSize().Width {
+					t.Errorf("%q is cut: %v wide, needs %v", l.Text, l.Size().Width, l.MinSize().Width)
+				}
+			})
+			shoot(t, w, "file-save-"+tc.code+"-1280x800")
+			w.Resize(fyne.NewSize(720, 1280))
+			shoot(t, w, "file-save-"+tc.code+"-720x1280")
+
 			// The report's name is taken in this folder: Save asks first.
 			if err := os.WriteFile(filepath.Join(home, name.Text), []byte("%PDF-"), 0o600); err != nil {
 				t.Fatal(err)
@@ -80,6 +91,7 @@ func TestFileSaveDialogSpeaksTheScreensLanguage(t *testing.T) {
 					t.Errorf("the question before replacing does not say %q:\n%s", want, asked)
 				}
 			}
+			shoot(t, w, "file-replace-"+tc.code+"-720x1280")
 			replace := button(q, lang.X("file.replace", "Replace"))
 			if replace == nil || replace.Importance != widget.DangerImportance {
 				t.Fatalf("the question's Replace is %v, want a red button:\n%s", replace, asked)
