@@ -1,8 +1,9 @@
 package assets
 
 import (
-	_ "embed"
+	"embed"
 	"errors"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
@@ -42,15 +43,38 @@ var BoldCJK = fyne.NewStaticResource("NotoSansCJKsc-Bold-GB2312.otf", boldCJK)
 var Icon = fyne.NewStaticResource("icon.png", iconPNG)
 
 // AddTranslations gives Fyne's lang every language of package
-// translations, each once, under its translations.Locale (Portuguese as
-// pt_BR, so that Fyne's own words are Brazil's too), and announces the
-// language the environment names as that locale
-// (translations.Announced): told plain "pt" by LANGUAGE, -lang, a saved
-// choice or a test, Fyne would look for the app's words under "pt", where
-// only its own Portugal's words are. Fyne reads the environment's
-// language again each time, so a change of language calls it again.
+// translations, once, under its translations.Locale (Portuguese as
+// pt_BR, so that Fyne's own words are Brazil's too), after Fyne's own
+// files, so that where both give a key (Fyne's "Save", "Cancel") the
+// app's words win: a later file replaces a key's text [go-i18n 2.5.1,
+// Bundle.AddMessages]. It announces the language the environment names as
+// that locale (translations.Announced): told plain "pt" by LANGUAGE,
+// -lang, a saved choice or a test, Fyne would look for the app's words
+// under "pt", where only its own Portugal's words are.
+//
+// Fyne reads the environment's language again only when translations are
+// added [2.7.1, lang.go updateLocalizer], so a change of language calls
+// it again. Each file added appends its language to Fyne's list of
+// languages, which it never trims and matches the user's language
+// against at every read: five files at each change, 100 entries after 20
+// changes. So the files are added once, and a change adds none (an empty
+// embed.FS, which still makes Fyne read the environment again).
 func AddTranslations() error {
 	langenv.Announce(translations.Announced)
+	registerOnce.Do(func() { registerErr = registerTranslations() })
+	if registerErr != nil {
+		return registerErr
+	}
+	return lang.AddTranslationsFS(embed.FS{}, ".")
+}
+
+var (
+	registerOnce sync.Once
+	registerErr  error // registerTranslations', kept for every later call
+)
+
+// registerTranslations adds every language's file to Fyne's lang.
+func registerTranslations() error {
 	var errs []error
 	for _, l := range translations.Languages() {
 		data, err := translations.File(l)

@@ -1077,7 +1077,7 @@ func periodText(t time.Time, precision string) string {
 
 // pickPhoto adds a condition photo, read now and attached with the ticket.
 func (f *checkInForm) pickPhoto() {
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+	d := newFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil || rc == nil {
 			return
 		}
@@ -1101,7 +1101,7 @@ func (f *checkInForm) pickPhoto() {
 		f.addPhoto(rc.URI().Name(), data)
 	}, f.win)
 	d.SetFilter(storage.NewExtensionFileFilter(imageExtensions))
-	d.Show()
+	showFileDialog(d, f.win)
 }
 
 // addPhoto queues a condition photo for the ticket being checked in.

@@ -1,9 +1,6 @@
 package ui_test
 
 import (
-	"image/png"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -155,24 +152,6 @@ func TestDamagedCountFitsASmallPhone(t *testing.T) {
 			tapButton(t, dlg, lang.X("receive.review", "Review"))
 			fits("review")
 		})
-	}
-}
-
-// shoot writes what w shows to $FIELDBENCH_SHOTS/<name>.png when that
-// is set: how the dialog was looked at, not a check.
-func shoot(t *testing.T, w fyne.Window, name string) {
-	t.Helper()
-	dir := os.Getenv("FIELDBENCH_SHOTS")
-	if dir == "" {
-		return
-	}
-	f, err := os.Create(filepath.Join(dir, name+".png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
-		t.Fatal(err)
 	}
 }
 

@@ -142,7 +142,7 @@ func (t *Terminal) offerDocument(title, file string, pdf []byte) {
 	})
 	save := widget.NewButtonWithIcon(lang.X("doc.save_as", "Save as…"), theme.DocumentSaveIcon(), func() {
 		d.Hide()
-		fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		fd := newFileSave(func(w fyne.URIWriteCloser, err error) {
 			if err == nil && w == nil {
 				return // cancelled
 			}
@@ -157,7 +157,7 @@ func (t *Terminal) offerDocument(title, file string, pdf []byte) {
 			}
 		}, t.win)
 		fd.SetFileName(file)
-		fd.Show()
+		showFileDialog(fd, t.win)
 	})
 	open.Importance = widget.HighImportance
 	msg := widget.NewLabel(docReadyText(file, len(pdf)))

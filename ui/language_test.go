@@ -52,7 +52,8 @@ func TestLanguageForTheDemo(t *testing.T) {
 // TestPortugueseIsBrazils: the app's Portuguese is Brazil's, and so are
 // the words Fyne itself draws, such as its file dialog's title and
 // buttons. Told plain "pt", Fyne took Portugal's ("Gravar Ficheiro")
-// beside Brazilian screens. The app's own words must still be found.
+// beside Brazilian screens. The app's own words must still be found; the
+// words Fyne draws are now the app's own, in its Brazilian Portuguese.
 func TestPortugueseIsBrazils(t *testing.T) {
 	a := test.NewTempApp(t)
 	loadTranslations(t)
@@ -61,9 +62,9 @@ func TestPortugueseIsBrazils(t *testing.T) {
 		t.Fatal(err)
 	}
 	for key, want := range map[string]string{
-		"Save":                     "Salvar",  // Portugal's: Gravar
-		"File":                     "Arquivo", // Portugal's: Ficheiro
-		"Show Hidden Files":        "Mostrar Arquivos Ocultos",
+		"Save":                     "Salvar",                   // Portugal's: Gravar
+		"File":                     "Arquivo",                  // Portugal's: Ficheiro
+		"Show Hidden Files":        "Mostrar arquivos ocultos", // the app's (Fyne's Brazilian: Mostrar Arquivos Ocultos)
 		"action.close_visit":       "Encerrar visita",
 		"settings.language_system": "Igual ao sistema",
 	} {

@@ -35,6 +35,23 @@ const lineBreak = '\r'
 // name or address stands between spaces, where Fyne breaks, and a text
 // without Chinese comes back as it is. Only for a label's text: an entry
 // or a document would keep the marks.
+//
+// The marks stay on the screen, which is why a label's .Text may carry
+// them (tests read it through labels(), which drops them). Checked at
+// [2.7.1] for every label breakable marks (confirmAction's message,
+// showProblem's, the sync page's status, problem and notices, the notice
+// banner, the count's search line, and wrapLabel, lowLabel and wrapped):
+//   - copy: none is Selectable, so neither Fyne's Copy menu nor Ctrl+C
+//     reaches them (widget/selectable.go copies .Text as it is); the app
+//     writes nothing to the clipboard;
+//   - read back: no code reads those labels' .Text; the text each shows is
+//     made from the app's data (errorText, noticeText, syncSummary) and
+//     marked only as it is handed to the label, so entries, the wire,
+//     reports, claim tags, labels and CSV get the unmarked text;
+//   - accessibility: Fyne 2.7.1 gives screen readers nothing.
+//
+// A label made Selectable, or a label's .Text read for anything but the
+// screen, must take its text unmarked: strip lineBreak or do not mark it.
 func breakable(s string) string {
 	if uiLanguage() != "zh" || !strings.ContainsFunc(s, isCJK) || strings.ContainsRune(s, lineBreak) {
 		return s

@@ -167,7 +167,7 @@ func TestLockedScreen(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := png.Encode(f, w.Canvas().Capture()); err != nil {
+		if err := png.Encode(f, capture(w)); err != nil {
 			t.Fatal(err)
 		}
 		f.Close()

@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
@@ -190,7 +189,7 @@ func (p *labelPrinter) save(number string, labels []scanner.Printable, f LabelFo
 	if f == LabelsPNG {
 		ext = ".png"
 	}
-	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+	d := newFileSave(func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
 			p.status.setScanStatus(true, errorText(err))
 			return
@@ -225,7 +224,7 @@ func (p *labelPrinter) save(number string, labels []scanner.Printable, f LabelFo
 		})
 	}, p.dialogs.window())
 	d.SetFileName(docFile("doc.file.labels", "labels-{{.Number}}", map[string]any{"Number": fileName(number)}) + ext)
-	d.Show()
+	showFileDialog(d, p.dialogs.window())
 }
 
 // writeLabelFiles writes the first file to wc and any more beside it as

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
@@ -362,7 +361,7 @@ func (t *Terminal) pickPhoto() {
 	if t.win == nil {
 		return
 	}
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+	d := newFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil {
 			t.setScanStatus(err != nil, errorText(app.Errorf(app.EINVALID, "scan.file_unreadable", "The file cannot be read. Choose it again or copy it to this device first.")))
 			return
@@ -373,7 +372,7 @@ func (t *Terminal) pickPhoto() {
 		t.ScanImage(rc.URI().Name(), func() (io.ReadCloser, error) { return rc, nil })
 	}, t.win)
 	d.SetFilter(storage.NewExtensionFileFilter(imageExtensions))
-	d.Show()
+	showFileDialog(d, t.win)
 }
 
 // Drop reads a code from the first image file dropped on the window, or,

@@ -7,6 +7,7 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -25,13 +26,58 @@ type message struct {
 }
 
 // fyneKeys are keys that Fyne's own widgets read through its lang, given
-// by the app's files in the app's words, with their English (Fyne's): the
-// file dialog's parent folder, "(Parent)" in Chinese and Spanish and
-// "(Origem)" (origin) in Brazilian Portuguese [2.7.1: dialog/fileitem.go:59
-// and 91, lang.X("file.parent", "Parent")]. Short words: the dialog's grid
-// breaks a name of more than about ten characters mid-word. No code of the
-// app names them.
-var fyneKeys = map[string]string{"file.parent": "Parent"}
+// by the app's files in the app's words (registered after Fyne's, so they
+// win), with their English as en.json gives it: every one the terminal can show
+// [2.7.1, lang.L and lang.X in dialog/file.go, fileitem.go, confirm.go,
+// information.go, widget/entry.go and selectable.go, the desktop's Quit].
+// The file dialog's parent folder: "(Parent)" in Chinese and Spanish and
+// "(Origem)" (origin) in Brazilian Portuguese [dialog/fileitem.go:59 and
+// 91]. Short words: the dialog's grid breaks a name of more than about
+// ten characters mid-word. No code of the app names them.
+var fyneKeys = map[string]string{
+	"file.parent": "Parent", "file.name": "Name",
+	// The file dialog: its buttons, title words, hint and new folder form.
+	"Open": "Open", "Save": "Save", "Cancel": "Cancel", "File": "File", "Folder": "Folder",
+	"Enter filename": "File name", "New Folder": "New folder", "Create Folder": "Create folder",
+	"Show Hidden Files": "Show hidden files",
+	// The confirm, information and error dialogs' buttons and title.
+	"Yes": "Yes", "No": "No", "OK": "OK", "Error": "Error",
+	// An entry's and a selectable text's menu, the desktop's menu.
+	"Cut": "Cut", "Copy": "Copy", "Paste": "Paste", "Select all": "Select all", "Undo": "Undo", "Redo": "Redo",
+	"Quit": "Quit",
+}
+
+// fyneKeysNotShown are Fyne's keys the terminal never shows: the colour
+// picker's, the calendar's days, and "Favourites", which no code of Fyne
+// reads [2.7.1].
+var fyneKeysNotShown = regexp.MustCompile(`^(Advanced|Confirm|Favourites|(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(\.short)?)$`)
+
+// TestEveryFyneKeyIsKnown: each key of Fyne's own English file is one the
+// app translates (fyneKeys) or one the terminal never shows, so a Fyne
+// upgrade that adds a word (a dialog's new button) fails here until the
+// five files say it too.
+func TestEveryFyneKeyIsKnown(t *testing.T) {
+	dir, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "fyne.io/fyne/v2").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(dir)), "lang", "translations", "base.en.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fyne map[string]any
+	if err := json.Unmarshal(b, &fyne); err != nil {
+		t.Fatal(err)
+	}
+	if len(fyne) < 20 {
+		t.Fatalf("Fyne's English has only %d keys: the wrong file?", len(fyne))
+	}
+	for k := range fyne {
+		if _, ok := fyneKeys[k]; !ok && !fyneKeysNotShown.MatchString(k) {
+			t.Errorf("Fyne's key %q is neither translated (fyneKeys) nor never shown", k)
+		}
+	}
+}
 
 // collectMessages finds every translation key in the module's non-test Go
 // files: lang.X/XN calls, app.Errorf calls, translations.Catalog's

@@ -276,10 +276,7 @@ func TestWalkFixesOnPhoneAndDesktop(t *testing.T) {
 			t.Run(code+"-"+form, func(t *testing.T) {
 				inLanguage(t, code)
 				// look writes w's screen as $FIELDBENCH_SHOTS/walk-<what>-<lang>-<form>.png.
-				// The test driver lays out a note shown below the screen only when
-				// asked: laid out again first, as a real window's frame does.
 				look := func(w fyne.Window, what string) {
-					w.Content().Refresh()
 					shoot(t, w, "walk-"+what+"-"+code+"-"+form)
 				}
 				// says checks that shown holds want, which in Chinese

@@ -419,7 +419,7 @@ func (t *Terminal) browsePhoto(got func(path string)) {
 	if t.win == nil {
 		return
 	}
-	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+	d := newFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil {
 			t.showError(app.Errorf(app.EINVALID, "scan.file_unreadable", "The file cannot be read. Choose it again or copy it to this device first.").WithCause(err))
 			return
@@ -436,7 +436,7 @@ func (t *Terminal) browsePhoto(got func(path string)) {
 			d.SetLocation(l)
 		}
 	}
-	d.Show()
+	showFileDialog(d, t.win)
 }
 
 // picturesDir is where a camera or phone sync puts pictures on this
