@@ -678,7 +678,7 @@ func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 // its context with a goroutine per transaction, and made a *sql.Stmt per
 // prepared statement run, which cost more than the statements. fn's
 // statements start no goroutine either when their context cannot end
-// (Commit's do not).
+// (Commit gives them one that cannot).
 func (db *DB) actionTx(ctx context.Context, fn func(tx txRunner) error) error {
 	err := sqlitetx.Run(ctx, db.write, func(c *sql.Conn) error { return fn(c) })
 	if err != nil {
