@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/app/apptest"
+	"github.com/fieldbench/fieldbench/internal/sqlitetx"
 	"github.com/fieldbench/fieldbench/store/storetest"
 )
 
@@ -430,8 +432,9 @@ func BenchmarkCommitJournal(b *testing.B) {
 
 // BenchmarkCommitFloor is the floor under BenchmarkCommit: what the same
 // store file, opened by Open (its pragmas, synchronous=FULL, WAL, and the
-// writer's kept BEGIN IMMEDIATE and COMMIT), costs for a transaction that
-// writes the least an action could, in raw SQL prepared once. "one-row"
+// writer's kept statements), costs for a transaction that writes the
+// least an action could, in raw SQL prepared once, run as an action's
+// transaction runs (sqlitetx.Run, no database/sql Tx). "one-row"
 // inserts one row in a table keyed by a text ID (a note's table without
 // its index by ticket); "fact+outbox" adds a row in an outbox-like table
 // (rowid seq, the mutation ID's unique index, the arguments' JSON): three
@@ -450,35 +453,28 @@ func BenchmarkCommitFloor(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			fact, err := db.write.PrepareContext(ctx, `INSERT INTO floor_facts (id, ticket_id, text) VALUES (?, ?, ?)`)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer fact.Close()
-			outbox, err := db.write.PrepareContext(ctx, `INSERT INTO floor_outbox (id, args) VALUES (?, ?)`)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer outbox.Close()
-			const args = `{"note":{"id":"bn-1","ticket":"T-2","text":"checked the charging port","at":"0001-01-01T00:00:00Z"}}`
+			const (
+				fact   = `INSERT INTO floor_facts (id, ticket_id, text) VALUES (?, ?, ?)`
+				outbox = `INSERT INTO floor_outbox (id, args) VALUES (?, ?)`
+				args   = `{"note":{"id":"bn-1","ticket":"T-2","text":"checked the charging port","at":"0001-01-01T00:00:00Z"}}`
+			)
+			// The statements' context cannot end, as Commit's: one that can
+			// starts a goroutine per statement.
+			sctx := context.WithoutCancel(ctx)
 			commitHarness(b, db, func(i int) error {
-				tx, err := db.write.BeginTx(ctx, nil)
-				if err != nil {
-					return err
-				}
-				// IDs as the app mints them: UUIDv7.
-				id := app.NewID()
-				if _, err := tx.Stmt(fact).Exec(id, string(storetest.T2), "checked the charging port"); err != nil {
-					tx.Rollback()
-					return err
-				}
-				if name == "fact+outbox" {
-					if _, err := tx.Stmt(outbox).Exec(app.NewID(), args); err != nil {
-						tx.Rollback()
+				// The writer keeps both statements prepared from their first
+				// run (sqlitetx).
+				return sqlitetx.Run(ctx, db.write, func(c *sql.Conn) error {
+					// IDs as the app mints them: UUIDv7.
+					if _, err := c.ExecContext(sctx, fact, app.NewID(), string(storetest.T2), "checked the charging port"); err != nil {
 						return err
 					}
-				}
-				return tx.Commit()
+					if name == "fact+outbox" {
+						_, err := c.ExecContext(sctx, outbox, app.NewID(), args)
+						return err
+					}
+					return nil
+				})
 			})
 		})
 	}
@@ -491,7 +487,9 @@ func BenchmarkCommitFloor(b *testing.B) {
 // the same moments compares with the commits' (x-fsync is actions/s
 // divided by fsyncs/s; BenchmarkFsync is the same fsync alone).
 // cpu-µs/action is the process's CPU time during the commits, which the
-// neighbours change less than the wall clock.
+// neighbours change less than the wall clock; goroutines/action counts
+// the goroutines the commits started (goroutinesCreated), which they do
+// not change at all.
 func commitHarness(b *testing.B, db *DB, commit func(i int) error) {
 	f, err := os.Create(filepath.Join(filepath.Dir(db.Path()), "fsync"))
 	if err != nil {
@@ -500,14 +498,17 @@ func commitHarness(b *testing.B, db *DB, commit func(i int) error) {
 	defer f.Close()
 	buf := bytes.Repeat([]byte{1}, 4096)
 	var commits, fsyncs, cpu time.Duration
+	var goroutines uint64
 	cpuOK := processCPU() > 0
 	b.ResetTimer()
 	for i := range b.N {
 		start := time.Now()
 		cpu0 := processCPU()
+		g0 := goroutinesCreated()
 		if err := commit(i); err != nil {
 			b.Fatal(err)
 		}
+		goroutines += goroutinesCreated() - g0
 		cpu1 := processCPU()
 		mid := time.Now()
 		if _, err := f.WriteAt(buf, int64(i%16)*4096); err != nil {
@@ -526,6 +527,7 @@ func commitHarness(b *testing.B, db *DB, commit func(i int) error) {
 	if cpuOK {
 		b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/action")
 	}
+	b.ReportMetric(float64(goroutines)/float64(b.N), "goroutines/action")
 }
 
 // BenchmarkFsync measures the raw rate of 4 KiB write + fsync of a file in

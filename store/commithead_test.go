@@ -54,7 +54,7 @@ func TestCommitHeadStockIsGetPart(t *testing.T) {
 				t.Fatalf("head of %q, %q: %v", r.part, r.loc, err)
 			}
 			stock.decode()
-			m := &mutationTx{db: db, tx: stmtTx{Tx: tx, cache: &db.stmts}}
+			m := &mutationTx{db: db, tx: tx}
 			m.head.stock = stock
 			gotP, gotPErr := m.Part(ctx, r.part)
 			wantP, wantPErr := getPart(ctx, tx, r.part)

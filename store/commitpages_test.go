@@ -318,8 +318,8 @@ func TestMutationHeadTicket(t *testing.T) {
 	if err := db.Load(t.Context(), storetest.World()); err != nil {
 		t.Fatal(err)
 	}
-	err := db.actionTx(t.Context(), func(sqltx *sql.Tx) error {
-		m := &mutationTx{db: db, tx: stmtTx{Tx: sqltx, cache: &db.stmts}}
+	err := db.actionTx(t.Context(), func(tx txRunner) error {
+		m := &mutationTx{db: db, tx: tx}
 		m.head.id = storetest.T2
 		var err error
 		if m.head.data, err = ticketData(t.Context(), m.tx, storetest.T2); err != nil {
@@ -387,8 +387,8 @@ func TestMutationTicketAfterRollback(t *testing.T) {
 			errFail := errors.New("the action fails")
 			// action runs fn as Commit runs a command: head read first.
 			action := func(fn func(m *mutationTx) error) error {
-				return db.actionTx(t.Context(), func(sqltx *sql.Tx) error {
-					m := &mutationTx{db: db, tx: stmtTx{Tx: sqltx, cache: &db.stmts}}
+				return db.actionTx(t.Context(), func(tx txRunner) error {
+					m := &mutationTx{db: db, tx: tx}
 					m.head.id = storetest.T2
 					var err error
 					if m.head.data, err = ticketData(t.Context(), m.tx, storetest.T2); err != nil {
@@ -449,7 +449,8 @@ func TestMutationTicketAfterRollback(t *testing.T) {
 // (ticketOld); a part's consumption has its part and location read with
 // the head (commitHeadStock), not again (partByNumber, locationByID);
 // another command reads only the head. The statements a commit ran are
-// those the cache holds after it, on a store that ran no other.
+// those the writer's connection ran more times after it than before
+// (keptUses).
 func TestCommitReadsSavedTicketOnce(t *testing.T) {
 	ana := app.Actor{Role: app.RoleTechnician, Technician: storetest.Ana, Name: "Ana Li"}
 	cases := map[string]struct {
@@ -471,14 +472,12 @@ func TestCommitReadsSavedTicketOnce(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			usesBefore := keptUses(t, db)
 			if _, err := NewCommitter(db).Commit(t.Context(), ana, tc.cmd); err != nil {
 				t.Fatal(err)
 			}
-			ran := func(q string) bool {
-				db.stmts.mu.Lock()
-				defer db.stmts.mu.Unlock()
-				return db.stmts.stmts[q] != nil || slices.Contains(db.stmts.missed, q)
-			}
+			usesAfter := keptUses(t, db)
+			ran := func(q string) bool { return usesAfter[q] > usesBefore[q] }
 			_, _, stock := stockRefs(tc.cmd)
 			for _, h := range []struct {
 				saves, stock bool

@@ -5,11 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/internal/sqlitetx"
 	"github.com/fieldbench/fieldbench/store/storetest"
 )
 
@@ -124,10 +124,126 @@ func TestCommitWaitsForWriterWithinContext(t *testing.T) {
 	}
 }
 
-// TestStmtCache: the statements of a user action are prepared once, after
-// the first action of their kind, and reused by the next; the cache stays
-// within its bound; they survive a Wipe (VACUUM) and are closed with the
-// store.
+// TestActionEndsOnErrorAndPanic: an action whose statements fail, or
+// whose code panics, after it wrote saves nothing and leaves no
+// transaction open on the writer: the next action and a writeTx commit,
+// within a second (a writer never given back would make them wait for
+// ever), and a panic goes on to the action's caller.
+func TestActionEndsOnErrorAndPanic(t *testing.T) {
+	db := mustOpen(t, WithClock(fixedClock(storetest.Now)))
+	if err := db.Load(t.Context(), storetest.World()); err != nil {
+		t.Fatal(err)
+	}
+	ana := app.Actor{Role: app.RoleTechnician, Technician: storetest.Ana, Name: "Ana Li"}
+	draft := func(tx txRunner) error {
+		_, err := tx.ExecContext(t.Context(), `INSERT INTO drafts (ticket_id, technician, field, text, base, updated_at) VALUES (?, ?, 'diagnosis', 'half typed', '', 0)`,
+			string(storetest.T2), string(storetest.Ana))
+		return err
+	}
+	nextCommits := func(after string, i int) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+		if _, err := NewCommitter(db).Commit(ctx, ana, &app.AddNote{Note: app.Note{ID: fmt.Sprint("n-after-", i), Ticket: storetest.T2, Text: "next"}}); err != nil {
+			t.Errorf("an action after %s: %v", after, err)
+		}
+		if err := db.writeTx(ctx, func(tx *sql.Tx) error { return setReceiptPrefix(ctx, tx, "AB") }); err != nil {
+			t.Errorf("a write transaction after %s: %v", after, err)
+		}
+	}
+	err := db.actionTx(t.Context(), func(tx txRunner) error {
+		if err := draft(tx); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(t.Context(), `INSERT INTO no_such_table VALUES (1)`)
+		return err
+	})
+	if err == nil {
+		t.Fatal("an action whose statement fails: no error")
+	}
+	nextCommits("a failed statement", 1)
+	func() {
+		defer func() {
+			if r := recover(); r != "the action's code panicked" {
+				t.Errorf("an action that panicked: recovered %v, want its panic", r)
+			}
+		}()
+		_ = db.actionTx(t.Context(), func(tx txRunner) error {
+			if err := draft(tx); err != nil {
+				return err
+			}
+			panic("the action's code panicked")
+		})
+	}()
+	nextCommits("a panic", 2)
+	var drafts int
+	if err := db.read.QueryRow(`SELECT count(*) FROM drafts`).Scan(&drafts); err != nil || drafts != 0 {
+		t.Errorf("%d drafts saved by the actions that failed (%v), want none", drafts, err)
+	}
+	if n, err := NewOutbox(db).PendingCount(t.Context()); err != nil || n != 2 {
+		t.Errorf("outbox: %d, %v; want the 2 notes after", n, err)
+	}
+}
+
+// TestActionStartsNoGoroutine: a user action whose context can end
+// starts no goroutine once it holds the writer: database/sql's Tx started
+// one per transaction, to watch its context, and a Rows one per query
+// with a context that can end, which together cost a tenth of an action's
+// CPU. A few goroutines of the runtime (a collection's workers) may start
+// meanwhile; not one per action.
+func TestActionStartsNoGoroutine(t *testing.T) {
+	db := mustOpen(t, WithClock(app.SystemClock))
+	if err := db.Load(t.Context(), storetest.World()); err != nil {
+		t.Fatal(err)
+	}
+	c := NewCommitter(db)
+	ana := app.Actor{Role: app.RoleTechnician, Technician: storetest.Ana, Name: "Ana Li"}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	const actions = 60
+	commit := func(i int) {
+		var cmd app.Command
+		switch i % 3 {
+		case 0:
+			cmd = &app.AddNote{Note: app.Note{ID: fmt.Sprint("n-g-", i), Ticket: storetest.T2, Text: "checked"}}
+		case 1:
+			cmd = &app.ConsumePart{Used: app.PartUsed{ID: fmt.Sprint("u-g-", i), Ticket: storetest.T2, Part: storetest.BatteryP50, Qty: 1, From: storetest.VanAna}}
+		default:
+			cmd = &app.TransitionTicket{Action: app.ActionWait, Ticket: storetest.T2, Epoch: 1, Reason: "battery ordered"}
+			if i%2 == 1 {
+				cmd = &app.TransitionTicket{Action: app.ActionResume, Ticket: storetest.T2, Epoch: 1}
+			}
+		}
+		if _, err := c.Commit(ctx, ana, cmd); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 3 { // each action's statements prepared
+		commit(i)
+	}
+	before := goroutinesCreated()
+	for i := 3; i < 3+actions; i++ {
+		commit(i)
+	}
+	if started := goroutinesCreated() - before; started >= actions/4 {
+		t.Errorf("%d actions started %d goroutines, want none of their own", actions, started)
+	}
+}
+
+// keptUses is how many times the writer's connection ran each statement
+// it keeps prepared (sqlitetx.KeptUses).
+func keptUses(t testing.TB, db *DB) map[string]int {
+	t.Helper()
+	uses, err := sqlitetx.KeptUses(t.Context(), db.write)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return uses
+}
+
+// TestStmtCache: the statements of a user action are prepared once, by
+// the first action of their kind, and run again by the next, which
+// prepares none; they survive a Wipe (VACUUM).
 func TestStmtCache(t *testing.T) {
 	db := mustOpen(t, WithClock(fixedClock(storetest.Now)))
 	if err := db.Load(t.Context(), storetest.World()); err != nil {
@@ -138,34 +254,26 @@ func TestStmtCache(t *testing.T) {
 	note := func(id string) app.Command {
 		return &app.AddNote{Note: app.Note{ID: id, Ticket: storetest.T2, Text: "checked the port"}}
 	}
-	cached := func() (int, int) {
-		db.stmts.mu.Lock()
-		defer db.stmts.mu.Unlock()
-		return len(db.stmts.stmts), len(db.stmts.missed)
-	}
 	if _, err := c.Commit(t.Context(), ana, note("n-1")); err != nil {
 		t.Fatal(err)
 	}
-	first, missed := cached()
+	first := keptUses(t, db)
 	for _, q := range []string{commitHead, noteInsert, outboxInsert} {
-		if db.stmts.stmts[q] == nil {
-			t.Errorf("not prepared after the first note: %.40s", q)
+		if first[q] == 0 {
+			t.Errorf("not kept after the first note: %.40s", q)
 		}
-	}
-	if missed != 0 {
-		t.Errorf("%d statements still to prepare after the commit", missed)
 	}
 	if _, err := c.Commit(t.Context(), ana, note("n-2")); err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := cached(); again != first {
-		t.Errorf("a second note prepared %d more statements", again-first)
+	again := keptUses(t, db)
+	if len(again) != len(first) {
+		t.Errorf("a second note kept %d more statements", len(again)-len(first))
 	}
-	for i := range 2 * maxCachedStmts {
-		db.stmts.lookup(fmt.Sprintf("SELECT %d", i))
-	}
-	if n, m := cached(); n+m > maxCachedStmts {
-		t.Errorf("cache holds %d statements and %d to prepare, bound %d", n, m, maxCachedStmts)
+	for _, q := range []string{commitHead, noteInsert, outboxInsert} {
+		if again[q] != first[q]+1 {
+			t.Errorf("the second note ran its kept %.40s %d times, want once", q, again[q]-first[q])
+		}
 	}
 	if err := db.Wipe(t.Context()); err != nil {
 		t.Fatal(err)
@@ -176,40 +284,7 @@ func TestStmtCache(t *testing.T) {
 	if m, err := c.Commit(t.Context(), ana, note("n-3")); err != nil || m.Seq != 1 {
 		t.Errorf("note after Wipe: seq %d, %v; want 1", m.Seq, err)
 	}
-	stmt := db.stmts.stmts[noteInsert]
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := stmt.Exec(); err == nil || !strings.Contains(err.Error(), "closed") {
-		t.Errorf("a cached statement after Close: %v, want closed", err)
-	}
-}
-
-// TestStmtCacheDoesNotWaitForWriter: preparing what a commit ran for the
-// first time gives up within its bound when another write holds the
-// writer, leaving the statement to a later commit.
-func TestStmtCacheDoesNotWaitForWriter(t *testing.T) {
-	db := mustOpen(t, WithClock(fixedClock(storetest.Now)))
-	const q = `SELECT last_seq FROM device WHERE id = 1`
-	db.stmts.lookup(q)
-	busy, err := db.write.Conn(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), prepareWait)
-	defer cancel()
-	start := time.Now()
-	db.stmts.prepareMissed(ctx, db.write)
-	if took := time.Since(start); took > time.Second {
-		t.Errorf("prepareMissed behind a busy writer took %v", took)
-	}
-	if db.stmts.stmts[q] != nil {
-		t.Error("prepared while another write held the writer")
-	}
-	busy.Close()
-	db.stmts.lookup(q) // a later run of the statement
-	db.stmts.prepareMissed(t.Context(), db.write)
-	if db.stmts.stmts[q] == nil {
-		t.Error("not prepared once the writer was free")
+	if n := keptUses(t, db)[noteInsert]; n != again[noteInsert]+1 {
+		t.Errorf("the note after Wipe ran the kept insert %d times, want once", n-again[noteInsert])
 	}
 }

@@ -69,7 +69,7 @@ func (db *DB) PutCountDraft(ctx context.Context, actor app.Actor, loc app.Locati
 	if err := app.CheckCountDraft(actor, d); err != nil {
 		return err
 	}
-	return db.actionTx(ctx, func(tx *sql.Tx) error {
+	return db.actionTx(ctx, func(tx txRunner) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM locations WHERE id = ?`, string(loc)).Scan(&n); err != nil {
 			return db.sqlError(fmt.Errorf("put count draft: %w", err))
@@ -101,7 +101,7 @@ func (db *DB) PutCountDraft(ctx context.Context, actor app.Actor, loc app.Locati
 
 // DeleteCountDraft deletes actor's count at loc.
 func (db *DB) DeleteCountDraft(ctx context.Context, actor app.Actor, loc app.LocationID) error {
-	return db.actionTx(ctx, func(tx *sql.Tx) error {
+	return db.actionTx(ctx, func(tx txRunner) error {
 		if err := deleteCountDraft(ctx, tx, actor, loc); err != nil {
 			return db.sqlError(fmt.Errorf("delete count draft: %w", err))
 		}
@@ -111,7 +111,7 @@ func (db *DB) DeleteCountDraft(ctx context.Context, actor app.Actor, loc app.Loc
 
 // deleteCountDraft deletes actor's counts at loc and the units ticked
 // missing with them.
-func deleteCountDraft(ctx context.Context, tx *sql.Tx, actor app.Actor, loc app.LocationID) error {
+func deleteCountDraft(ctx context.Context, tx execer, actor app.Actor, loc app.LocationID) error {
 	for _, q := range []string{
 		`DELETE FROM count_drafts WHERE technician = ? AND location_id = ?`,
 		`DELETE FROM count_draft_missing WHERE technician = ? AND location_id = ?`,

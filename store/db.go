@@ -64,9 +64,6 @@ type DB struct {
 	// write-ahead log was last truncated (eraseWAL).
 	passcodeErased atomic.Bool
 
-	// stmts are the writer's prepared statements of the commit path.
-	stmts stmtCache
-
 	// decoded are the tickets the commit path decoded last.
 	decoded decodedTickets
 }
@@ -640,7 +637,7 @@ func (db *DB) Close() error {
 		db.read = nil
 	}
 	if db.write != nil {
-		errs = append(errs, db.stmts.close(), db.write.Close())
+		errs = append(errs, db.write.Close())
 		db.write = nil
 	}
 	if db.lock != nil {
@@ -674,25 +671,20 @@ func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
-// actionTx is writeTx for one user action, a few small statements: ctx
+// actionTx is writeTx for one user action, a few small statements, on
+// the writer's connection without database/sql's Tx (sqlitetx.Run): ctx
 // bounds the wait for the writer, and a transaction once begun runs to its
-// end. database/sql watches the context of a transaction with a goroutine
-// per transaction and per query, which cost more than the statements.
-func (db *DB) actionTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	conn, err := db.write.Conn(ctx)
+// end; any error or panic of fn rolls it back. database/sql's Tx watched
+// its context with a goroutine per transaction, and made a *sql.Stmt per
+// prepared statement run, which cost more than the statements. fn's
+// statements start no goroutine either when their context cannot end
+// (Commit gives them one that cannot).
+func (db *DB) actionTx(ctx context.Context, fn func(tx txRunner) error) error {
+	err := sqlitetx.Run(ctx, db.write, func(c *sql.Conn) error { return fn(c) })
 	if err != nil {
 		return db.sqlError(err)
 	}
-	tx, err := conn.BeginTx(context.WithoutCancel(ctx), nil)
-	if err == nil {
-		err = db.runTx(tx, fn)
-	} else {
-		err = db.sqlError(err)
-	}
-	conn.Close() // back to the pool: eraseWAL needs it
-	if err != nil {
-		return err
-	}
+	// The writer is back in the pool: eraseWAL needs it.
 	db.eraseWAL(ctx)
 	return nil
 }

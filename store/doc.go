@@ -8,8 +8,10 @@
 // Open keeps one writer connection, so writes queue in Go in arrival order,
 // and a small pool of query_only readers; the file is in WAL mode, so
 // readers never wait for the writer. Every pragma is set, and commented,
-// in db.go. The writer's transactions begin (IMMEDIATE), commit and roll
-// back with statements prepared once per connection (internal/sqlitetx). A
+// in db.go. The writer keeps the statements it runs prepared for its
+// connection's life, its transactions' BEGIN IMMEDIATE, COMMIT and
+// ROLLBACK too, and a user action's transaction runs on the connection
+// without database/sql's Tx (internal/sqlitetx, actionTx). A
 // "<db>.lock" file held with an OS lock keeps a second Fieldbench process
 // out (ELOCKED).
 //

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 
@@ -43,7 +42,7 @@ func (db *DB) PutDraft(ctx context.Context, actor app.Actor, ticket app.TicketID
 	if err := app.CheckDraft(actor, d); err != nil {
 		return err
 	}
-	return db.actionTx(ctx, func(tx *sql.Tx) error {
+	return db.actionTx(ctx, func(tx txRunner) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO drafts (ticket_id, technician, field, text, base, updated_at)
 			SELECT id, ?, ?, ?, ?, ? FROM tickets WHERE id = ?
 			ON CONFLICT (ticket_id, technician, field) DO UPDATE SET text = excluded.text, base = excluded.base, updated_at = excluded.updated_at`,
@@ -64,7 +63,7 @@ func (db *DB) PutDraft(ctx context.Context, actor app.Actor, ticket app.TicketID
 
 // DeleteDraft deletes actor's draft of field on ticket.
 func (db *DB) DeleteDraft(ctx context.Context, actor app.Actor, ticket app.TicketID, field app.DraftField) error {
-	return db.actionTx(ctx, func(tx *sql.Tx) error {
+	return db.actionTx(ctx, func(tx txRunner) error {
 		_, err := tx.ExecContext(ctx, `DELETE FROM drafts WHERE ticket_id = ? AND technician = ? AND field = ?`,
 			string(ticket), string(actor.Technician), string(field))
 		if err != nil {

@@ -29,7 +29,7 @@ var _ app.MutationTx = (*mutationTx)(nil)
 // SaveTicket writes a ticket's row, and it drops them.
 type mutationTx struct {
 	db     *DB
-	tx     stmtTx
+	tx     txRunner
 	seq    int64
 	replay bool
 	head   struct {

@@ -20,7 +20,7 @@ func TestMutationTxConformance(t *testing.T) {
 		}
 		return func(ctx context.Context, fn func(app.MutationTx) error) error {
 			return db.writeTx(ctx, func(tx *sql.Tx) error {
-				return fn(&mutationTx{db: db, tx: stmtTx{Tx: tx, cache: &db.stmts}})
+				return fn(&mutationTx{db: db, tx: tx})
 			})
 		}
 	})

@@ -62,14 +62,13 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 		}
 	}
 	// ctx bounds the wait for the writer (actionTx); the statements run
-	// without it: the driver starts a watcher goroutine per statement for a
-	// cancellable context, which costs more than the small statements of
-	// one action.
+	// without it: database/sql and the driver start a watcher goroutine per
+	// statement for a cancellable context, which costs more than the small
+	// statements of one action.
 	sctx := context.WithoutCancel(ctx)
-	err := db.actionTx(ctx, func(sqltx *sql.Tx) error {
-		tx := stmtTx{Tx: sqltx, cache: &db.stmts}
+	err := db.actionTx(ctx, func(tx txRunner) error {
 		if numbered {
-			n, err := nextReceipt(sctx, sqltx)
+			n, err := nextReceipt(sctx, tx)
 			if err != nil {
 				return db.sqlError(err)
 			}
@@ -137,16 +136,6 @@ func (c *Committer) Commit(ctx context.Context, actor app.Actor, cmd app.Command
 	})
 	if err != nil {
 		return app.Mutation{}, err
-	}
-	// The statements this commit ran for the first time are prepared now
-	// that the writer's connection is free. If another write took it
-	// meanwhile (a pull's page, say), the action, already saved, does not
-	// wait for it: a later commit prepares them.
-	// Most commits ran no new statement: they skip the timer.
-	if db.stmts.hasMissed() {
-		pctx, cancel := context.WithTimeout(sctx, prepareWait)
-		db.stmts.prepareMissed(pctx, db.write)
-		cancel()
 	}
 	if db.afterCommit != nil {
 		db.afterCommit()

@@ -143,7 +143,7 @@ func (l *loader) estimate(e app.Estimate) error {
 // nextReceipt issues the device's next receipt number in tx, the
 // transaction that records the payment: a number is used once, also after
 // a crash (the counter and the payment commit together, or neither does).
-func nextReceipt(ctx context.Context, tx *sql.Tx) (string, error) {
+func nextReceipt(ctx context.Context, tx execer) (string, error) {
 	var prefix string
 	var seq int64
 	if err := tx.QueryRowContext(ctx, `SELECT receipt_prefix, receipt_seq FROM device WHERE id = 1`).Scan(&prefix, &seq); err != nil {

@@ -481,7 +481,7 @@ func (db *DB) rebase(ctx context.Context, tx *sql.Tx, page app.Dataset) error {
 		if err != nil {
 			continue // as replay: the server decides it
 		}
-		mtx := &mutationTx{db: db, tx: stmtTx{Tx: tx, cache: &db.stmts}, seq: q.m.Seq, replay: true}
+		mtx := &mutationTx{db: db, tx: tx, seq: q.m.Seq, replay: true}
 		if err := mtx.followFieldConflicts(sctx, replayActor(sctx, mtx, q), cmd); err != nil {
 			return fmt.Errorf("rebase %s (seq %d): %w", q.m.FullName(), q.m.Seq, err)
 		}
@@ -495,7 +495,7 @@ func (db *DB) replay(ctx context.Context, tx *sql.Tx, q replayRow) error {
 	if err != nil {
 		return nil // it decoded at Commit; if this build cannot, the server decides
 	}
-	mtx := &mutationTx{db: db, tx: stmtTx{Tx: tx, cache: &db.stmts}, seq: q.m.Seq, replay: true}
+	mtx := &mutationTx{db: db, tx: tx, seq: q.m.Seq, replay: true}
 	actor := replayActor(ctx, mtx, q)
 	if actor.Role == app.RoleTechnician {
 		// The outbox keeps who, not their store: counter staff's rights

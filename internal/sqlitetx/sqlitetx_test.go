@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 	"net/url"
 	"path/filepath"
 	"testing"
@@ -178,5 +179,148 @@ func TestWriterCommitIgnoresBeginContext(t *testing.T) {
 	}
 	if n := children(t, db); n != 1 {
 		t.Errorf("%d children committed, want 1", n)
+	}
+}
+
+// kept runs fn on the writer's connection of db, as its writerConn.
+func kept(t *testing.T, db *sql.DB, fn func(w *writerConn)) {
+	t.Helper()
+	conn, err := db.Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := conn.Raw(func(dc any) error { fn(dc.(*writerConn)); return nil }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestKeptStmtWhileItsRowsAreOpen: a statement run again while a Rows of
+// it is open, within one transaction (a query inside a loop over its own
+// rows, an insert of the rows read), runs on a statement of its own and
+// leaves the open Rows reading on; the kept statement serves the next
+// call once that Rows is closed.
+func TestKeptStmtWhileItsRowsAreOpen(t *testing.T) {
+	ctx := context.Background()
+	db, _ := mustOpen(t)
+	const parents = `SELECT id FROM parents ORDER BY id`
+	if _, err := db.ExecContext(ctx, `INSERT INTO parents (id) VALUES ('q'), ('r')`); err != nil {
+		t.Fatal(err)
+	}
+	err := Run(ctx, db, func(c *sql.Conn) error {
+		rows, err := c.QueryContext(ctx, parents)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var read []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			read = append(read, id)
+			// The same text again, as a query and as a statement.
+			var first string
+			if err := c.QueryRowContext(ctx, parents).Scan(&first); err != nil || first != "p" {
+				return fmt.Errorf("the query again inside its rows: %q, %v", first, err)
+			}
+			if _, err := c.ExecContext(ctx, parents); err != nil {
+				return fmt.Errorf("the query run as a statement inside its rows: %v", err)
+			}
+			if err := insertChild(c, "of-"+id, id); err != nil {
+				return err
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if fmt.Sprint(read) != "[p q r]" {
+			return fmt.Errorf("read %q inside a loop of its own query, want [p q r]", read)
+		}
+		return rows.Close()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := children(t, db); n != 3 {
+		t.Errorf("%d children, want 3", n)
+	}
+	var before, after int
+	kept(t, db, func(w *writerConn) { before = w.kept[parents].uses })
+	var first string
+	if err := db.QueryRowContext(ctx, parents).Scan(&first); err != nil || first != "p" {
+		t.Fatalf("the query after its rows closed: %q, %v", first, err)
+	}
+	kept(t, db, func(w *writerConn) { after = w.kept[parents].uses })
+	if after != before+1 {
+		t.Errorf("the query after its rows closed ran its kept statement %d times, want once", after-before)
+	}
+}
+
+// TestKeptStmtsBound: a connection keeps at most MaxKeptStmts statements,
+// dropping the one used longest ago; one dropped while its Rows is open
+// reads on, and is closed with that Rows. Closing the connection closes
+// them all.
+func TestKeptStmtsBound(t *testing.T) {
+	ctx := context.Background()
+	db, _ := mustOpen(t)
+	const hot = `SELECT id FROM parents`
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := conn.QueryContext(ctx, `SELECT id FROM parents WHERE id <> 'open'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 * MaxKeptStmts {
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf("SELECT %d", i)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.ExecContext(ctx, hot); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var open *keptStmt
+	err = conn.Raw(func(dc any) error {
+		w := dc.(*writerConn)
+		if len(w.kept) > MaxKeptStmts {
+			t.Errorf("%d statements kept, bound %d", len(w.kept), MaxKeptStmts)
+		}
+		if w.kept[hot] == nil {
+			t.Error("the statement run most dropped")
+		}
+		if w.kept[`SELECT 0`] != nil {
+			t.Error("the statement used longest ago kept")
+		}
+		for _, s := range w.kept {
+			if s.rowsOpen {
+				open = s
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if open != nil {
+		t.Error("the statement whose Rows is open was kept over newer ones")
+	}
+	var id string
+	if !rows.Next() || rows.Scan(&id) != nil || id != "p" {
+		t.Errorf("the dropped statement's open rows read %q, %v", id, rows.Err())
+	}
+	if err := rows.Close(); err != nil {
+		t.Errorf("closing the rows of a dropped statement: %v", err)
+	}
+	conn.Close()
+	var w *writerConn
+	kept(t, db, func(c *writerConn) { w = c })
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.kept) != 0 {
+		t.Errorf("%d statements kept after the connection closed", len(w.kept))
 	}
 }

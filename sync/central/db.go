@@ -201,7 +201,8 @@ func (db *DB) openSQLite(ctx context.Context) error {
 	}
 	// _txlock: the writer's transactions begin IMMEDIATE; sqlitetx begins,
 	// commits and rolls them back with statements each connection prepared
-	// once (modernc's own compile them anew per group commit).
+	// once (modernc's own compile them anew per group commit), and keeps
+	// the other statements the writer runs without a *sql.Stmt prepared.
 	wq.Set("_txlock", sqlitetx.TxLock)
 	// A 64 MiB page cache for the one writer (SQLite's default is 2 MB):
 	// loading the demo world spilled the default cache to the file
