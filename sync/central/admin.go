@@ -90,7 +90,7 @@ func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) er
 		if err := st.loadTickets(ctx, rest); err != nil {
 			return err
 		}
-		return st.loadSupply(ctx, ds)
+		return st.loadSupplyBulk(ctx, ds)
 	})
 	if err != nil {
 		return err
@@ -101,8 +101,10 @@ func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) er
 }
 
 // loadSupply writes a dataset's part requests, shipments and likely parts
-// as they are, after its tickets: their ship and receive movements, if
-// any, come with the dataset's movements.
+// as they are, after its tickets, one record after the other: their ship
+// and receive movements, if any, come with the dataset's movements.
+// LoadDataset writes them in multi-row statements (loadSupplyBulk),
+// leaving the same rows.
 func (st *serverTx) loadSupply(ctx context.Context, ds app.Dataset) error {
 	for _, r := range ds.PartRequests {
 		if err := st.SavePartRequest(ctx, r); err != nil {
