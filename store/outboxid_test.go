@@ -125,7 +125,7 @@ func BenchmarkMutationTimes(b *testing.B) {
 					if seq%(rows/10) == 0 {
 						conflict(id, ticket, string(db.DeviceID()))
 					}
-					if stock && seq == rows/2 {
+					if stock && seq == rows/2+1 {
 						conflict(id, "", string(db.DeviceID()))
 					}
 					if _, err := tx.Exec(outboxInsert, seq, id, "note.add", 1, args, (hlc{wall: int64(seq)}).String(), seq,
