@@ -100,30 +100,6 @@ func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) er
 	return nil
 }
 
-// loadSupply writes a dataset's part requests, shipments and likely parts
-// as they are, after its tickets, one record after the other: their ship
-// and receive movements, if any, come with the dataset's movements.
-// LoadDataset writes them in multi-row statements (loadSupplyBulk),
-// leaving the same rows.
-func (st *serverTx) loadSupply(ctx context.Context, ds app.Dataset) error {
-	for _, r := range ds.PartRequests {
-		if err := st.SavePartRequest(ctx, r); err != nil {
-			return fmt.Errorf("part request %s: %w", r.ID, err)
-		}
-	}
-	for _, sh := range ds.Shipments {
-		if err := st.SaveShipment(ctx, sh); err != nil {
-			return fmt.Errorf("shipment %s: %w", sh.ID, err)
-		}
-	}
-	for _, l := range ds.LikelyParts {
-		if err := st.SaveLikelyParts(ctx, l); err != nil {
-			return fmt.Errorf("likely parts of %s: %w", l.Ticket, err)
-		}
-	}
-	return nil
-}
-
 // loadTickets writes tickets with their facts one at a time, a known
 // fact skipped.
 func (st *serverTx) loadTickets(ctx context.Context, tickets []app.TicketDetail) error {

@@ -70,6 +70,30 @@ func loadOneByOne(ctx context.Context, db *DB, tenant string, ds app.Dataset) er
 	})
 }
 
+// loadSupply writes a dataset's part requests, shipments and likely parts
+// as they are, after its tickets, one record after the other: their ship
+// and receive movements, if any, come with the dataset's movements.
+// LoadDataset writes them in multi-row statements (loadSupplyBulk),
+// leaving the same rows: this is what the tests compare it with.
+func (st *serverTx) loadSupply(ctx context.Context, ds app.Dataset) error {
+	for _, r := range ds.PartRequests {
+		if err := st.SavePartRequest(ctx, r); err != nil {
+			return fmt.Errorf("part request %s: %w", r.ID, err)
+		}
+	}
+	for _, sh := range ds.Shipments {
+		if err := st.SaveShipment(ctx, sh); err != nil {
+			return fmt.Errorf("shipment %s: %w", sh.ID, err)
+		}
+	}
+	for _, l := range ds.LikelyParts {
+		if err := st.SaveLikelyParts(ctx, l); err != nil {
+			return fmt.Errorf("likely parts of %s: %w", l.Ticket, err)
+		}
+	}
+	return nil
+}
+
 // dumpTables lists every row of the tables a load writes, sorted.
 func dumpTables(t *testing.T, q querier) []string {
 	t.Helper()

@@ -10,15 +10,15 @@ import (
 )
 
 // loadSupplyBulk writes a dataset's part requests, shipments and likely
-// parts in multi-row statements, leaving the rows loadSupply would, one
-// record after the other (SavePartRequest, SaveShipment,
-// SaveLikelyParts): each entity inserted or replaced only where it
+// parts, after its tickets (their ship and receive movements, if any,
+// come with the dataset's movements), in multi-row statements. It leaves
+// the rows SavePartRequest, SaveShipment and SaveLikelyParts would, one
+// record after the other: each entity inserted or replaced only where it
 // differs (entityUpsert), each index row likewise, a change row in each
-// of its scopes, whether it changed or not (devices pull a reload as
-// they did). One by one, each record took a read of its ticket and three
-// to four statements: a reload of an office's part requests and
-// shipments spent most of its time there (BenchmarkReloadSupply,
-// docs/BENCHMARKS.md).
+// of its scopes, whether it changed or not (devices pull a reload as they
+// did). One by one, each record took a read of its ticket and three to
+// four statements: a reload of an office's part requests and shipments
+// spent most of its time there (BenchmarkReloadSupply, docs/BENCHMARKS.md).
 //
 // The first record that one by one would refuse (invalid, or on a ticket
 // the tenant does not have) is refused with the same error, before
@@ -26,8 +26,8 @@ import (
 // goes one by one: there the order of the writes decides (the last value
 // stays, and the scopes of the earlier ones get change rows too), which
 // only the one-by-one path keeps; and a multi-row ON CONFLICT DO UPDATE
-// may not change a row twice on PostgreSQL. The kinds go in loadSupply's
-// order; none reads another's rows.
+// may not change a row twice on PostgreSQL. The kinds go in that order;
+// none reads another's rows.
 func (st *serverTx) loadSupplyBulk(ctx context.Context, ds app.Dataset) error {
 	var ticketIDs []string
 	for _, r := range ds.PartRequests {
@@ -43,102 +43,80 @@ func (st *serverTx) loadSupplyBulk(ctx context.Context, ds app.Dataset) error {
 			return err
 		}
 	}
-	// ticketOf is SavePartRequest's and SaveLikelyParts' read of the
-	// ticket, with its error.
-	ticketOf := func(id app.TicketID) (app.Ticket, error) {
+	// onTicket is SavePartRequest's and SaveLikelyParts' check of a
+	// record on a ticket, with its errors: valid, and on a ticket the
+	// tenant has, which it returns.
+	onTicket := func(v interface{ Validate() error }, id app.TicketID) (app.Ticket, error) {
+		if err := v.Validate(); err != nil {
+			return app.Ticket{}, err
+		}
 		t, ok := tickets[string(id)]
 		if !ok {
 			return t, app.NotFound(kindTicket, string(id))
 		}
+		st.changed.ticket(id)
 		return t, nil
 	}
-
-	var requests supplyRows
-	if listedOnce(ds.PartRequests, func(r app.PartRequest) string { return r.ID }) {
-		for _, r := range ds.PartRequests {
-			err := r.Validate()
-			var t app.Ticket
-			if err == nil {
-				t, err = ticketOf(r.Ticket)
-			}
-			if err == nil {
-				err = requests.add(st, kindPartRequest, r.ID, string(r.Ticket), r, requestScopes(st.tenant, t, r), partRequestIndexRow(st.tenant, r))
-			}
+	err := loadKind(ctx, st, ds.PartRequests, func(r app.PartRequest) string { return r.ID },
+		func(r app.PartRequest) string { return "part request " + r.ID },
+		func(rows *supplyRows, r app.PartRequest) error {
+			t, err := onTicket(r, r.Ticket)
 			if err != nil {
-				return fmt.Errorf("part request %s: %w", r.ID, err)
+				return err
 			}
-		}
-		if err := requests.write(ctx, st, `INSERT INTO part_request_index (`+partRequestIndexCols+`)`, partRequestIndexUpsert); err != nil {
-			return err
-		}
-		for _, r := range ds.PartRequests {
-			st.changed.ticket(r.Ticket)
-		}
-	} else {
-		for _, r := range ds.PartRequests {
-			if err := st.SavePartRequest(ctx, r); err != nil {
-				return fmt.Errorf("part request %s: %w", r.ID, err)
-			}
-		}
+			return rows.add(st, kindPartRequest, r.ID, string(r.Ticket), r, requestScopes(st.tenant, t, r), partRequestIndexRow(st.tenant, r))
+		}, st.SavePartRequest, `INSERT INTO part_request_index (`+partRequestIndexCols+`)`, partRequestIndexUpsert)
+	if err != nil {
+		return err
 	}
-
-	var shipments supplyRows
-	if listedOnce(ds.Shipments, func(sh app.Shipment) string { return sh.ID }) {
-		for _, sh := range ds.Shipments {
-			err := sh.Validate()
-			if err == nil {
-				err = shipments.add(st, kindShipment, sh.ID, "", sh, shipmentScopes(st.tenant, sh), shipmentIndexRow(st.tenant, sh))
+	err = loadKind(ctx, st, ds.Shipments, func(sh app.Shipment) string { return sh.ID },
+		func(sh app.Shipment) string { return "shipment " + sh.ID },
+		func(rows *supplyRows, sh app.Shipment) error {
+			if err := sh.Validate(); err != nil {
+				return err
 			}
-			if err != nil {
-				return fmt.Errorf("shipment %s: %w", sh.ID, err)
-			}
-		}
-		if err := shipments.write(ctx, st, `INSERT INTO shipment_index (`+shipmentIndexCols+`)`, shipmentIndexUpsert); err != nil {
-			return err
-		}
-		if len(ds.Shipments) > 0 {
 			st.changed.movement()
-		}
-	} else {
-		for _, sh := range ds.Shipments {
-			if err := st.SaveShipment(ctx, sh); err != nil {
-				return fmt.Errorf("shipment %s: %w", sh.ID, err)
-			}
-		}
+			return rows.add(st, kindShipment, sh.ID, "", sh, shipmentScopes(st.tenant, sh), shipmentIndexRow(st.tenant, sh))
+		}, st.SaveShipment, `INSERT INTO shipment_index (`+shipmentIndexCols+`)`, shipmentIndexUpsert)
+	if err != nil {
+		return err
 	}
-
-	var likely supplyRows
-	if listedOnce(ds.LikelyParts, func(l app.LikelyParts) string { return string(l.Ticket) }) {
-		for _, l := range ds.LikelyParts {
-			err := l.Validate()
-			var t app.Ticket
-			if err == nil {
-				t, err = ticketOf(l.Ticket)
-			}
-			if err == nil {
-				if l.Parts == nil {
-					l.Parts = []app.LikelyPart{}
-				}
-				err = likely.add(st, kindLikelyParts, string(l.Ticket), string(l.Ticket), l, ticketScopes(st.tenant, t), nil)
-			}
+	return loadKind(ctx, st, ds.LikelyParts, func(l app.LikelyParts) string { return string(l.Ticket) },
+		func(l app.LikelyParts) string { return "likely parts of " + string(l.Ticket) },
+		func(rows *supplyRows, l app.LikelyParts) error {
+			t, err := onTicket(l, l.Ticket)
 			if err != nil {
-				return fmt.Errorf("likely parts of %s: %w", l.Ticket, err)
+				return err
+			}
+			if l.Parts == nil {
+				l.Parts = []app.LikelyPart{}
+			}
+			return rows.add(st, kindLikelyParts, string(l.Ticket), string(l.Ticket), l, ticketScopes(st.tenant, t), nil)
+		}, st.SaveLikelyParts, "", "")
+}
+
+// loadKind writes one kind of record of a load: through add, which
+// checks a record and lists its rows, in multi-row statements (the index
+// rows with indexHead and its ON CONFLICT indexTail); or, when two records
+// have the same key, one after the other through save. An error names
+// the record (name), as LoadDataset's always did.
+func loadKind[T any](ctx context.Context, st *serverTx, list []T, key, name func(T) string,
+	add func(*supplyRows, T) error, save func(context.Context, T) error, indexHead, indexTail string) error {
+	if !listedOnce(list, key) {
+		for _, v := range list {
+			if err := save(ctx, v); err != nil {
+				return fmt.Errorf("%s: %w", name(v), err)
 			}
 		}
-		if err := likely.write(ctx, st, "", ""); err != nil {
-			return err
-		}
-		for _, l := range ds.LikelyParts {
-			st.changed.ticket(l.Ticket)
-		}
-	} else {
-		for _, l := range ds.LikelyParts {
-			if err := st.SaveLikelyParts(ctx, l); err != nil {
-				return fmt.Errorf("likely parts of %s: %w", l.Ticket, err)
-			}
+		return nil
+	}
+	var rows supplyRows
+	for _, v := range list {
+		if err := add(&rows, v); err != nil {
+			return fmt.Errorf("%s: %w", name(v), err)
 		}
 	}
-	return nil
+	return rows.write(ctx, st, indexHead, indexTail)
 }
 
 // listedOnce reports whether no two records of list have the same key.
