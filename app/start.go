@@ -22,11 +22,20 @@ const (
 // search index written whole: seconds of CPU at 100,000 parts), Rows are
 // the rows done of Total, and Of says what they are; Total is 0 before
 // such a rewrite starts, and Rows never exceeds it.
+//
+// For StartUpgrading too, Part of Parts is which of the upgrade's steps
+// runs (a migration, or the searches folded again after them): each step
+// reports as it begins, so a step in SQL alone, which counts no rows
+// (a table rebuilt, an index made), still moves the screen on; a step
+// that rewrites rows reports them with its Part. Parts is 0 in a report
+// that says no step (the one before the upgrade starts).
 type StartProgress struct {
 	Step  StartStep
 	Rows  int
 	Total int
 	Of    StartRows
+	Part  int
+	Parts int
 }
 
 // StartRows names what a StartProgress's Rows count.

@@ -357,8 +357,9 @@ func (d *Device) Start(ctx context.Context, progress func(app.StartProgress)) (S
 }
 
 // open opens the store once; it stays open until Close. progress hears
-// StartUpgrading before a store an earlier version made is migrated, and
-// then the rows done of each table the upgrade rewrites.
+// StartUpgrading before a store an earlier version made is migrated, then
+// each of the upgrade's steps as it begins and the rows done of each table
+// the upgrade rewrites.
 func (d *Device) open(ctx context.Context, progress func(app.StartProgress)) (*store.DB, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()

@@ -27,8 +27,9 @@ const (
 //   - "count": put a stock count's draft over and over, its counts with
 //     the unit ticked missing, printing each round once put;
 //   - "hold": open the store, print "open", and wait to be killed;
-//   - "upgrade": the same, printing each report of the upgrade's progress
-//     (WithUpgradeProgress) as "<of> <rows> <total>" while Open runs;
+//   - "upgrade": the same, printing each report of the upgrade's rows
+//     (WithUpgradeProgress) as "<of> <rows> <total>" while Open runs
+//     (not the reports of a step beginning, which count no rows);
 //   - "upgrade-stall": the same, reporting every batch, and stopping for
 //     good (inside the migration's transaction) after the first report
 //     between a rewrite's ends, for the parent to kill it there.
@@ -41,6 +42,9 @@ func runChild(mode string) int {
 			upgradeReportEvery = 0
 		}
 		opts = append(opts, WithUpgradeProgress(func(p app.StartProgress) {
+			if p.Of == "" {
+				return // a step begins: no rows
+			}
 			fmt.Fprintln(out, p.Of, p.Rows, p.Total)
 			out.Flush()
 			if mode == "upgrade-stall" && p.Rows > 0 && p.Rows < p.Total {

@@ -116,6 +116,9 @@ type upgradeReport struct {
 	fn   func(app.StartProgress)
 	last time.Time         // of the last report
 	sent app.StartProgress // the last report
+	// part of parts is the step running (app.StartProgress): a pending
+	// migration, or the refold after them.
+	part, parts int
 }
 
 // newUpgradeReport is nil when fn is nil.
@@ -134,13 +137,35 @@ func (r *upgradeReport) rows(of app.StartRows, done, total int) {
 	if r == nil {
 		return
 	}
-	p := app.StartProgress{Step: app.StartUpgrading, Rows: min(done, total), Total: total, Of: of}
+	p := app.StartProgress{Step: app.StartUpgrading, Rows: min(done, total), Total: total, Of: of, Part: r.part, Parts: r.parts}
 	now := time.Now()
 	if p == r.sent || p.Rows > 0 && p.Rows < total && now.Sub(r.last) < upgradeReportEvery {
 		return
 	}
 	r.last, r.sent = now, p
 	r.fn(p)
+}
+
+// plan says how many steps the upgrade has (the pending migrations, and
+// the refold after them when migrate knows it comes).
+func (r *upgradeReport) plan(steps int) {
+	if r != nil {
+		r.parts = steps
+	}
+}
+
+// step reports that the upgrade's next step begins, always: a step in SQL
+// alone reports nothing else, and a technician watching a screen that
+// does not move for a minute may kill the app. A step not planned (a
+// refold migrate did not foresee) adds itself to the steps.
+func (r *upgradeReport) step() {
+	if r == nil {
+		return
+	}
+	r.part++
+	r.parts = max(r.parts, r.part)
+	r.last, r.sent = time.Now(), app.StartProgress{Step: app.StartUpgrading, Part: r.part, Parts: r.parts}
+	r.fn(r.sent)
 }
 
 // WithAfterCommit sets a function called after every successful Commit
@@ -429,6 +454,7 @@ func (db *DB) checkSearchFold(ctx context.Context, o options, version int, repor
 	if version == len(migrations()) && o.upgrading != nil {
 		o.upgrading()
 	}
+	report.step()
 	if err := db.writeTx(ctx, func(tx *sql.Tx) error { return refoldSearch(ctx, tx, report) }); err != nil {
 		return db.openError(fmt.Errorf("fold the part and ticket search again: %w", err))
 	}
@@ -538,10 +564,16 @@ func (db *DB) migrate(ctx context.Context, version int, report *upgradeReport) e
 	if err != nil {
 		return db.openError(err)
 	}
+	steps := len(all) - min(version, len(all))
+	if refold {
+		steps++
+	}
+	report.plan(steps)
 	for i, m := range all {
 		if i+1 <= version {
 			continue
 		}
+		report.step()
 		if m.rewrites != "" && (refold || slices.ContainsFunc(all[i+1:], func(later migration) bool { return later.rewrites == m.rewrites })) {
 			m.after = nil
 		}

@@ -540,3 +540,69 @@ func TestWithUpgrading(t *testing.T) {
 		}
 	}
 }
+
+// TestUpgradeStepsReported: an upgrade reports each of its steps as it
+// begins (WithUpgradeProgress), Part 1 to Parts, a step in SQL alone too
+// (0027 makes two indexes and counts no rows), and a step's rows carry
+// its Part: the start screen moves on from one step to the next instead
+// of sitting still through the steps that count nothing.
+func TestUpgradeStepsReported(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		make func(t *testing.T, path string) *sql.DB // the store before the upgrade
+		rows bool                                    // some step rewrites rows
+	}{
+		{"OneStepInSQL", func(t *testing.T, path string) *sql.DB {
+			// A store of this version, taken back to schema 26.
+			mustOpenMigrated(t, path).Close()
+			raw := rawDB(t, path)
+			rawExec(t, raw, `DROP INDEX parts_used_serial`, `DROP INDEX movements_serial`,
+				`DELETE FROM migrations WHERE name >= '0027'`, `PRAGMA user_version = 26`)
+			return raw
+		}, false},
+		{"FromSchema14", func(t *testing.T, path string) *sql.DB {
+			raw := rawDBBefore(t, path, "0015_outbox_without_id_index.sql")
+			insertWorldTickets(t, raw)
+			return raw
+		}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "fieldbench.db")
+			raw := tc.make(t, path)
+			var version int
+			if err := raw.QueryRow(`PRAGMA user_version`).Scan(&version); err != nil {
+				t.Fatal(err)
+			}
+			if err := raw.Close(); err != nil {
+				t.Fatal(err)
+			}
+			pending := len(migrations()) - version
+			var steps []app.StartProgress
+			rows := 0
+			mustOpenMigrated(t, path, WithUpgradeProgress(func(p app.StartProgress) {
+				if p.Step != app.StartUpgrading {
+					t.Errorf("report %+v, want step StartUpgrading", p)
+				}
+				if p.Of == "" {
+					steps = append(steps, p)
+					return
+				}
+				rows++
+				if len(steps) == 0 || p.Part != steps[len(steps)-1].Part || p.Parts != steps[len(steps)-1].Parts {
+					t.Errorf("rows reported %+v, want them with the step running (%d steps reported)", p, len(steps))
+				}
+			})).Close()
+			if len(steps) < pending || len(steps) > pending+1 {
+				t.Fatalf("%d steps reported for %d migrations: %+v", len(steps), pending, steps)
+			}
+			for i, p := range steps {
+				if want := (app.StartProgress{Step: app.StartUpgrading, Part: i + 1, Parts: len(steps)}); p != want {
+					t.Errorf("step report %d: %+v, want %+v", i, p, want)
+				}
+			}
+			if (rows > 0) != tc.rows {
+				t.Errorf("%d reports of rows, want some: %v", rows, tc.rows)
+			}
+		})
+	}
+}

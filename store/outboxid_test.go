@@ -35,7 +35,13 @@ func TestMigrate0015(t *testing.T) {
 		}
 	}
 	rawExec(t, raw, `INSERT INTO device (id, device_id, acked_seq) VALUES (1, 'device-1', 9)`,
-		`INSERT INTO conflicts (id, kind, ticket_id, open, at, data) VALUES ('cf-m-refused', 'rejected', '`+string(storetest.T2)+`', 1, 0, '{}')`)
+		`INSERT INTO conflicts (id, kind, ticket_id, open, at, data) VALUES ('cf-m-refused', 'rejected', '`+string(storetest.T2)+`', 1, 0, '{}')`,
+		// The conflicts MutationTimes is asked about: one on a ticket, one
+		// on none, one of another device.
+		`INSERT INTO conflicts (id, kind, ticket_id, open, at, data) VALUES
+			('cf-accepted', 'field', '`+string(storetest.T2)+`', 1, 0, '{"mutation":"m-accepted","device":"device-1"}'),
+			('cf-no-ticket', 'stock', NULL, 1, 0, '{"mutation":"m-no-ticket","device":"device-1"}'),
+			('cf-elsewhere', 'field', '`+string(storetest.T2)+`', 1, 0, '{"mutation":"another device''s","device":"device-2"}')`)
 	before := dumpTable(t, raw, "outbox")
 	if len(before) != len(rows) {
 		t.Fatalf("%d outbox rows before the upgrade, want %d", len(before), len(rows))
@@ -85,17 +91,18 @@ func TestMigrate0015(t *testing.T) {
 	}
 }
 
-// BenchmarkMutationTimes is the conflicts screen's lookup of 20 mutation
-// IDs (10 of this device, 10 of others) in an outbox of 10,000 and 50,000
-// rows (a device offline for days, or a long shift before sign-out), as
-// the outbox is since 0015, and with the mutation ID's index it had
-// before ("id-index") for comparison.
+// BenchmarkMutationTimes is the conflicts screen's lookup of the 20
+// mutations its conflicts name (10 of this device, each on its ticket,
+// 10 of another device) in an outbox of 10,000 and 50,000 rows (a device
+// offline for days, or a long shift before sign-out), 20 rows a ticket;
+// "stock" adds a conflict of this device naming no ticket (a stock
+// transfer), which MutationTimes finds in a read of the whole outbox.
 func BenchmarkMutationTimes(b *testing.B) {
 	for _, rows := range []int{10_000, 50_000} {
-		for _, indexed := range []bool{false, true} {
+		for _, stock := range []bool{false, true} {
 			name := fmt.Sprint(rows)
-			if indexed {
-				name += "/id-index"
+			if stock {
+				name += "/stock"
 			}
 			b.Run(name, func(b *testing.B) {
 				db := mustOpen(b, WithClock(fixedClock(storetest.Now)))
@@ -104,35 +111,44 @@ func BenchmarkMutationTimes(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				ids := make([]string, 0, 20)
+				ids := make([]string, 0, 21)
 				args := `{"note":{"id":"0193a5c0-0000-7000-8000-000000000000","ticket":"t-0002","text":"checked the charging port, replaced the cable","at":"2026-12-05T10:00:00Z"}}`
-				for seq := 1; seq <= rows; seq++ {
-					id := app.NewID()
-					if seq%(rows/10) == 0 {
-						ids = append(ids, id)
-					}
-					if _, err := tx.Exec(outboxInsert, seq, id, "note.add", 1, args, (hlc{wall: int64(seq)}).String(), seq,
-						"t-0002", "technician", "tech-ana", "Ana Li"); err != nil {
+				conflict := func(id, ticket, device string) {
+					if _, err := tx.Exec(`INSERT INTO conflicts (id, kind, ticket_id, open, at, data) VALUES (?, 'field', ?, 1, 0, json_object('mutation', ?, 'device', ?))`,
+						"cf-"+id, nullStr(app.TicketID(ticket)), id, device); err != nil {
 						b.Fatal(err)
 					}
+					ids = append(ids, id)
+				}
+				for seq := 1; seq <= rows; seq++ {
+					id, ticket := app.NewID(), fmt.Sprintf("t-%05d", seq%(rows/20))
+					if seq%(rows/10) == 0 {
+						conflict(id, ticket, string(db.DeviceID()))
+					}
+					if stock && seq == rows/2+1 {
+						conflict(id, "", string(db.DeviceID()))
+					}
+					if _, err := tx.Exec(outboxInsert, seq, id, "note.add", 1, args, (hlc{wall: int64(seq)}).String(), seq,
+						ticket, "technician", "tech-ana", "Ana Li"); err != nil {
+						b.Fatal(err)
+					}
+				}
+				for i := range 10 {
+					conflict(app.NewID(), fmt.Sprintf("t-%05d", i), "another-device")
 				}
 				if err := tx.Commit(); err != nil {
 					b.Fatal(err)
 				}
-				if indexed {
-					if _, err := db.write.Exec(`CREATE UNIQUE INDEX outbox_id ON outbox (id)`); err != nil {
-						b.Fatal(err)
-					}
-				}
-				for len(ids) < 20 {
-					ids = append(ids, app.NewID())
+				want := 10
+				if stock {
+					want++
 				}
 				b.ResetTimer()
 				cpu0 := processCPU()
 				for range b.N {
 					got, err := db.MutationTimes(ctx, ids)
-					if err != nil || len(got) != 10 {
-						b.Fatalf("%d times, %v; want 10", len(got), err)
+					if err != nil || len(got) != want {
+						b.Fatalf("%d times, %v; want %d", len(got), err, want)
 					}
 				}
 				if cpu := processCPU() - cpu0; cpu > 0 {

@@ -136,6 +136,10 @@ func TestQueryPlans(t *testing.T) {
 		// outbox read for each of those few, never indexed whole.
 		"RefusedWithoutTicket": {refusedWithoutTicket, nil,
 			[]string{"SCAN c", "SEARCH o USING INTEGER PRIMARY KEY (rowid<?)"}, []string{"AUTOMATIC", "BLOOM"}},
+		// The conflicts screen's times: each conflict's mutation among
+		// its ticket's outbox rows, never a scan of the outbox.
+		"MutationTimesByTicket": {mutationTimesByTicket, []any{`["m-1","m-2"]`},
+			[]string{"SEARCH o USING INDEX outbox_ticket (ticket_id=?)"}, []string{"SCAN o", "AUTOMATIC"}},
 		"DropRefusedNotes": {dropRefusedFacts("notes"), nil,
 			[]string{"SEARCH notes USING INDEX notes_ticket (ticket_id=?)", "SEARCH o USING INDEX outbox_ticket (ticket_id=? AND seq<?)"}, []string{"SCAN notes", "SCAN o", "AUTOMATIC"}},
 		"DropRefusedRepairs": {dropRefusedFacts("repairs"), nil,

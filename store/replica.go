@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -691,39 +692,93 @@ func (db *DB) OpenConflicts(ctx context.Context) ([]app.Conflict, error) {
 // query's parameters.
 const maxMutationTimes = 500
 
-// MutationTimes gives when each of the mutations ids was saved on this
-// device, from the outbox, which keeps sent rows for audit: a refused
-// change's conflict carries the server's time, and the technician asks
-// when they did the work. IDs not in the outbox (another device's) are
-// left out; at most maxMutationTimes IDs are read. The outbox has no index
-// of the mutation ID (migration 0015): this reads the whole outbox, which
-// the conflicts screen pays once when it opens, not every action at its
-// commit (docs/BENCHMARKS.md, h-dev, has the time at 10,000 and 50,000 rows).
+// MutationTimes gives when each of the mutations ids that a conflict here
+// names was saved on this device, from the outbox, which keeps sent rows
+// for audit: a refused change's conflict carries the server's time, and
+// the technician asks when they did the work. The conflicts screen asks
+// for the mutations of the conflicts it shows. The outbox has no index of
+// the mutation ID (migration 0015: one page less per action), so each
+// mutation is found among its conflict's ticket's rows (outbox_ticket), as
+// a pull's refused mutations are: the server names in a conflict the
+// ticket of the decoded command, which the outbox row records. Left out,
+// without reading the outbox: an ID no conflict here names, or whose
+// conflict names another device (the technician's other device). A
+// mutation of this device not found by its ticket (a conflict naming no
+// ticket: a stock movement, a command the server could not decode) is
+// looked up in one read of the whole outbox, for all such IDs at once.
+// At most maxMutationTimes IDs are read.
 func (db *DB) MutationTimes(ctx context.Context, ids []string) (map[string]time.Time, error) {
 	out := map[string]time.Time{}
 	ids = ids[:min(len(ids), maxMutationTimes)]
 	if len(ids) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id, at FROM outbox WHERE id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	read := func(query string, args ...any) error {
+		rows, err := db.read.QueryContext(ctx, query, args...)
+		if err != nil {
+			return db.sqlError(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			var at int64
+			if err := rows.Scan(&id, &at); err != nil {
+				return db.sqlError(err)
+			}
+			out[id] = time.Unix(0, at).UTC()
+		}
+		return db.sqlError(rows.Err())
+	}
+	if err := read(mutationTimesByTicket, string(list)); err != nil {
+		return nil, err
+	}
+	// This device's mutations the tickets did not find.
+	rows, err := db.read.QueryContext(ctx, conflictMutations, string(list))
 	if err != nil {
 		return nil, db.sqlError(err)
 	}
-	defer rows.Close()
+	var rest []string
 	for rows.Next() {
-		var id string
-		var at int64
-		if err := rows.Scan(&id, &at); err != nil {
+		var id, device string
+		if err := rows.Scan(&id, &device); err != nil {
+			rows.Close()
 			return nil, db.sqlError(err)
 		}
-		out[id] = time.Unix(0, at).UTC()
+		if _, found := out[id]; !found && (device == "" || app.DeviceID(device) == db.DeviceID()) && !slices.Contains(rest, id) {
+			rest = append(rest, id)
+		}
 	}
-	return out, db.sqlError(rows.Err())
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, db.sqlError(err)
+	}
+	if len(rest) == 0 {
+		return out, nil
+	}
+	if list, err = json.Marshal(rest); err != nil {
+		return nil, err
+	}
+	if err := read(`SELECT id, at FROM outbox WHERE id IN (SELECT value FROM json_each(?))`, string(list)); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
+
+// mutationTimesByTicket finds the outbox row of each mutation of a JSON
+// list that a conflict with a ticket names, among the ticket's rows
+// (outbox_ticket): the conflicts are the outer loop, few.
+const mutationTimesByTicket = `SELECT o.id, o.at FROM conflicts c JOIN outbox o
+	ON o.ticket_id = c.ticket_id AND o.id = json_extract(c.data, '$.mutation')
+	WHERE c.ticket_id IS NOT NULL AND json_extract(c.data, '$.mutation') IN (SELECT value FROM json_each(?))`
+
+// conflictMutations are the mutations of a JSON list that conflicts here
+// name, with the device each conflict names (empty for none).
+const conflictMutations = `SELECT json_extract(data, '$.mutation'), coalesce(json_extract(data, '$.device'), '') FROM conflicts
+	WHERE json_extract(data, '$.mutation') IN (SELECT value FROM json_each(?))`
 
 // UnsentTickets counts, per ticket, the mutations saved on the device and
 // not yet accepted by the central service, for the ticket list's badges.

@@ -176,9 +176,9 @@ func (t *TerminalSync) OpenConflicts(ctx context.Context) ([]app.Conflict, error
 	return t.store.OpenConflicts(ctx)
 }
 
-// MutationTimes gives when the changes ids were saved on this device: the
-// conflict inbox shows when the work was done, not when the server
-// refused it.
+// MutationTimes gives when the changes ids, which the conflicts on this
+// device name, were saved on it: the conflict inbox shows when the work
+// was done, not when the server refused it.
 func (t *TerminalSync) MutationTimes(ctx context.Context, ids []string) (map[string]time.Time, error) {
 	return t.store.MutationTimes(ctx, ids)
 }

@@ -134,7 +134,8 @@ func TestStartShowsEachStep(t *testing.T) {
 // TestStartShowsUpgradeCount: while an upgrade rewrites the parts (or
 // the tickets) the start screen says how many of how many are done, and
 // that waiting is safe, and its bar is the share done: a screen that only
-// said "Updating" for tens of seconds looked hung.
+// said "Updating" for tens of seconds looked hung. Through a step that
+// counts no rows it says which step of how many runs.
 func TestStartShowsUpgradeCount(t *testing.T) {
 	w, step, shown, done := steppedStart(t, fyne.NewSize(720, 1280))
 	bar := func() float64 { return find[*widget.ProgressBar](w.Content()).Value }
@@ -152,6 +153,13 @@ func TestStartShowsUpgradeCount(t *testing.T) {
 		{up(100_000, 100_000, app.RowsParts), "100,000 of 100,000 parts.\nFinishing the search index…\nIt is safe to wait", 1},
 		{up(2_500, 10_000, app.RowsTickets), "Updating your data: 2,500 of 10,000 tickets", 0.25},
 		{up(1, 1, app.RowsTickets), "1 of 1 ticket.", 1},
+		// An upgrade's steps (app.StartProgress.Part): one in SQL alone
+		// counts no rows but says which it is; one that rewrites rows
+		// moves the bar within its share.
+		{app.StartProgress{Step: app.StartUpgrading, Part: 1, Parts: 4}, "Updating your data: step 1 of 4…\nIt is safe to wait: keep the app open", 0},
+		{app.StartProgress{Step: app.StartUpgrading, Part: 2, Parts: 4}, "Updating your data: step 2 of 4…", 0.25},
+		{app.StartProgress{Step: app.StartUpgrading, Rows: 500, Total: 1_000, Of: app.RowsTickets, Part: 3, Parts: 4}, "Updating your data: 500 of 1,000 tickets", 0.625},
+		{app.StartProgress{Step: app.StartUpgrading, Part: 4, Parts: 4}, "Updating your data: step 4 of 4…", 0.75},
 	} {
 		step <- tt.p
 		<-shown

@@ -111,6 +111,9 @@ func startText(p app.StartProgress) string {
 		if p.Total > 0 {
 			return upgradeRowsText(p)
 		}
+		if p.Parts > 0 {
+			return upgradeStepText(p)
+		}
 		return lang.X("startup.upgrading", "Updating your data for this version of the app… On a device with many tickets this takes a minute: keep the app open.")
 	case app.StartDemoServer:
 		return lang.X("startup.demo_server", "Starting the demo server…")
@@ -150,6 +153,16 @@ func upgradeRowsText(p app.StartProgress) string {
 	return strings.Join(lines, "\n")
 }
 
+// upgradeStepText says which of an upgrade's steps runs, for a step that
+// counts no rows (a table rebuilt, an index made, in SQL alone): without
+// it the screen sat on one sentence through them, and a phone's
+// technician could not tell a long step from a hung app.
+func upgradeStepText(p app.StartProgress) string {
+	data := map[string]any{"Step": countText(p.Part), "Steps": countText(p.Parts)}
+	return lang.X("startup.upgrading_step", "Updating your data: step {{.Step}} of {{.Steps}}…", data) + "\n" +
+		lang.X("startup.upgrading_wait", "It is safe to wait: keep the app open until it is done.")
+}
+
 // startScreen is the progress screen of a start: the step's text, and a
 // bar that moves on with each step (the steps a start skips are jumped).
 type startScreen struct {
@@ -175,10 +188,11 @@ func newStartScreen() *startScreen {
 	return s
 }
 
-// show shows a step; UI goroutine. While an upgrade rewrites a table the
-// bar is its rows done (the step's slice of the bar would move a
-// seventh of the way in a minute); a later step sets it back to the
-// steps' measure, which only a demo's start has after an upgrade.
+// show shows a step; UI goroutine. While an upgrade runs its steps the
+// bar is the share of them done, with the rows done of a step that
+// rewrites a table (the step's slice of the bar would move a seventh of
+// the way in a minute); a later step sets it back to the steps' measure,
+// which only a demo's start has after an upgrade.
 func (s *startScreen) show(p app.StartProgress) {
 	s.msg.SetText(startText(p))
 	// A text of more lines than the last is taller: the box lays its rows
@@ -186,11 +200,25 @@ func (s *startScreen) show(p app.StartProgress) {
 	if s.box != nil {
 		s.box.Refresh()
 	}
-	if p.Step == app.StartUpgrading && p.Total > 0 {
-		s.bar.SetValue(float64(p.Rows) / float64(p.Total))
+	if p.Step == app.StartUpgrading && (p.Total > 0 || p.Parts > 0) {
+		s.bar.SetValue(upgradeShare(p))
 		return
 	}
 	s.bar.SetValue(float64(p.Step) / float64(app.StartSteps))
+}
+
+// upgradeShare is how much of an upgrade is done: the steps before this
+// one, and this one's rows done, of its steps; its rows done alone when
+// it names no step.
+func upgradeShare(p app.StartProgress) float64 {
+	rows := 0.0
+	if p.Total > 0 {
+		rows = float64(p.Rows) / float64(p.Total)
+	}
+	if p.Parts == 0 {
+		return rows
+	}
+	return (float64(max(p.Part-1, 0)) + rows) / float64(p.Parts)
 }
 
 // Start shows a progress screen in w while open runs, then the terminal, or

@@ -54,12 +54,12 @@ func TestCountsInTheReadersFormat(t *testing.T) {
 		os.Setenv("LANGUAGE", "en")
 		assets.AddTranslations()
 	})
-	for _, tc := range []struct{ lang, rows, size, upgrade string }{
-		{"en", "9,532 records", "1,000", "42,000 of 100,000 parts"},
-		{"zh", "9,532", "1,000", "42,000/100,000个备件"},
-		{"fr", "9’532 enregistrements", "1’000", "42’000 sur 100’000 pièces"},
-		{"es", "9532 registros", "1000", "42.000 de 100.000 repuestos"},
-		{"pt", "9.532 registros", "1.000", "42.000 de 100.000 peças"},
+	for _, tc := range []struct{ lang, rows, size, upgrade, step string }{
+		{"en", "9,532 records", "1,000", "42,000 of 100,000 parts", "step 2 of 12"},
+		{"zh", "9,532", "1,000", "42,000/100,000个备件", "第2步，共12步"},
+		{"fr", "9’532 enregistrements", "1’000", "42’000 sur 100’000 pièces", "étape 2 sur 12"},
+		{"es", "9532 registros", "1000", "42.000 de 100.000 repuestos", "paso 2 de 12"},
+		{"pt", "9.532 registros", "1.000", "42.000 de 100.000 peças", "etapa 2 de 12"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			t.Setenv("LANGUAGE", tc.lang)
@@ -72,6 +72,9 @@ func TestCountsInTheReadersFormat(t *testing.T) {
 			}
 			if got := startText(app.StartProgress{Step: app.StartUpgrading, Rows: 42_000, Total: 100_000, Of: app.RowsParts}); !strings.Contains(got, tc.upgrade) {
 				t.Errorf("upgrade: %q, want it to hold %q", got, tc.upgrade)
+			}
+			if got := startText(app.StartProgress{Step: app.StartUpgrading, Part: 2, Parts: 12}); !strings.Contains(got, tc.step) {
+				t.Errorf("upgrade step: %q, want it to hold %q", got, tc.step)
 			}
 			if got := sizeText(1000); !strings.Contains(got, tc.size) {
 				t.Errorf("size: %q, want it to hold %q", got, tc.size)

@@ -90,35 +90,13 @@ func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) er
 		if err := st.loadTickets(ctx, rest); err != nil {
 			return err
 		}
-		return st.loadSupply(ctx, ds)
+		return st.loadSupplyBulk(ctx, ds)
 	})
 	if err != nil {
 		return err
 	}
 	db.publish(tenant, "", &cs)
 	db.analyzeLoad(ctx, ds.Rows(), loadTables(ds))
-	return nil
-}
-
-// loadSupply writes a dataset's part requests, shipments and likely parts
-// as they are, after its tickets: their ship and receive movements, if
-// any, come with the dataset's movements.
-func (st *serverTx) loadSupply(ctx context.Context, ds app.Dataset) error {
-	for _, r := range ds.PartRequests {
-		if err := st.SavePartRequest(ctx, r); err != nil {
-			return fmt.Errorf("part request %s: %w", r.ID, err)
-		}
-	}
-	for _, sh := range ds.Shipments {
-		if err := st.SaveShipment(ctx, sh); err != nil {
-			return fmt.Errorf("shipment %s: %w", sh.ID, err)
-		}
-	}
-	for _, l := range ds.LikelyParts {
-		if err := st.SaveLikelyParts(ctx, l); err != nil {
-			return fmt.Errorf("likely parts of %s: %w", l.Ticket, err)
-		}
-	}
 	return nil
 }
 

@@ -88,12 +88,11 @@ func (db *DB) loadReference(ctx context.Context, tx *sql.Tx, tenant string, vers
 		changes = append(changes, []any{r.scope, r.kind, r.id, version, kindOrder(r.kind), 0})
 	}
 	if err := db.bulkInsert(ctx, tx, `INSERT INTO entities (tenant, kind, id, ticket_id, data)`,
-		3, `ON CONFLICT (tenant, kind, id) DO UPDATE SET ticket_id = excluded.ticket_id, data = excluded.data
-			WHERE entities.ticket_id <> excluded.ticket_id OR entities.data <> excluded.data`, entities); err != nil {
+		3, entityUpsert, entities); err != nil {
 		return err
 	}
 	return db.bulkInsert(ctx, tx, `INSERT INTO changes (scope, kind, id, version, ord, gone)`,
-		3, `ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`, changes)
+		3, changeUpsert, changes)
 }
 
 // loadMovements records movements as AddMovement does (the movement, a
@@ -145,7 +144,7 @@ func (db *DB) loadMovements(ctx context.Context, tx *sql.Tx, tenant string, vers
 		return err
 	}
 	return db.bulkInsert(ctx, tx, `INSERT INTO changes (scope, kind, id, version, ord, gone)`,
-		3, `ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`, changes)
+		3, changeUpsert, changes)
 }
 
 // knownIDs returns which of ids the tenant has an entity of kind for,
@@ -359,7 +358,7 @@ func (st *serverTx) loadTicketsBulk(ctx context.Context, ds []app.TicketDetail) 
 		{`INSERT INTO entities (tenant, kind, id, ticket_id, data)`, 3, ``, entities},
 		{`INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at)`, 2, ``, history},
 		{`INSERT INTO changes (scope, kind, id, version, ord, gone)`, 3,
-			`ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`, moves},
+			changeUpsert, moves},
 		{`INSERT INTO photo_hashes (tenant, sha256, photo, device)`, 3, `ON CONFLICT DO NOTHING`, hashes},
 		{`INSERT INTO ticket_index (` + ticketIndexCols + `)`, 2, ``, index},
 		{`INSERT INTO ticket_index (` + ticketIndexCols + `)`, 2, ticketIndexUpsert, reindex},

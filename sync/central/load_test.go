@@ -70,6 +70,30 @@ func loadOneByOne(ctx context.Context, db *DB, tenant string, ds app.Dataset) er
 	})
 }
 
+// loadSupply writes a dataset's part requests, shipments and likely parts
+// as they are, after its tickets, one record after the other: their ship
+// and receive movements, if any, come with the dataset's movements.
+// LoadDataset writes them in multi-row statements (loadSupplyBulk),
+// leaving the same rows: this is what the tests compare it with.
+func (st *serverTx) loadSupply(ctx context.Context, ds app.Dataset) error {
+	for _, r := range ds.PartRequests {
+		if err := st.SavePartRequest(ctx, r); err != nil {
+			return fmt.Errorf("part request %s: %w", r.ID, err)
+		}
+	}
+	for _, sh := range ds.Shipments {
+		if err := st.SaveShipment(ctx, sh); err != nil {
+			return fmt.Errorf("shipment %s: %w", sh.ID, err)
+		}
+	}
+	for _, l := range ds.LikelyParts {
+		if err := st.SaveLikelyParts(ctx, l); err != nil {
+			return fmt.Errorf("likely parts of %s: %w", l.Ticket, err)
+		}
+	}
+	return nil
+}
+
 // dumpTables lists every row of the tables a load writes, sorted.
 func dumpTables(t *testing.T, q querier) []string {
 	t.Helper()
@@ -85,6 +109,8 @@ func dumpTables(t *testing.T, q querier) []string {
 		// Not a claim's ID, which makeClaim draws at random.
 		`SELECT tenant, ticket, brand, country, period, closed_at, rule_set, rule_set_version, currency, amount, lines, state, updated_at FROM claims`,
 		`SELECT tenant, payment, ticket, receipt, kind, method, amount, currency, at, device, technician FROM payment_index`,
+		`SELECT ` + partRequestIndexCols + ` FROM part_request_index`,
+		`SELECT ` + shipmentIndexCols + ` FROM shipment_index`,
 		`SELECT id, v FROM counter`,
 		`SELECT id, name FROM tenants`,
 	} {
@@ -133,6 +159,14 @@ func loadWorlds() []app.Dataset {
 	}
 	again.Parts[0].NameEN += " (renamed)"
 	again.Parts[2].NameEN += " (renamed twice)"
+	// A part request listed twice, for two locations (the one-by-one path:
+	// both locations' stock scopes get its change row), and a shipment
+	// changed.
+	twiceFor := world.PartRequests[0]
+	twiceFor.To, twiceFor.Note = world.PartRequests[1].To, "sent elsewhere"
+	again.PartRequests = []app.PartRequest{world.PartRequests[0], twiceFor}
+	again.Shipments = []app.Shipment{world.Shipments[0]}
+	again.Shipments[0].Note += " (fragile)"
 	// Tickets the server has, or listed twice: written one row at a time.
 	moved := world.Tickets[0]
 	moved.Ticket.Technician, moved.Ticket.Epoch = world.Technicians[1].ID, moved.Ticket.Epoch+1
@@ -349,7 +383,34 @@ func reloadWorlds(t *testing.T) (app.Dataset, app.Dataset, app.Conflict) {
 	fresh.Ticket.ID, fresh.Ticket.Number = "tk-fresh", "FB-FRESH"
 	note(&fresh, "note-fresh")
 	again.Tickets = append(again.Tickets, fresh)
+	again.PartRequests, again.Shipments, again.LikelyParts = reloadSupply(t, world, moved.Ticket.ID, fresh.Ticket.ID, later)
 	return world, again, conflict
+}
+
+// reloadSupply is what a reload of world sends again of its part requests
+// and shipments: all of them, one request dated later (its index row
+// changes), one with a note (its entity alone), one on the ticket moved
+// (reassigned: it is sent to the new technician's scopes), a new one on
+// the new ticket, one shipment dated later and one with a note; and
+// likely parts for the moved and the new ticket.
+func reloadSupply(t *testing.T, world app.Dataset, moved, fresh app.TicketID, later time.Time) ([]app.PartRequest, []app.Shipment, []app.LikelyParts) {
+	rs, shs := slices.Clone(world.PartRequests), slices.Clone(world.Shipments)
+	if len(rs) < 3 || len(shs) < 2 {
+		t.Fatalf("the demo world has %d part requests and %d shipments, want 3 and 2 to change", len(rs), len(shs))
+	}
+	rs[0].At = later
+	rs[1].Note += " (the customer called)"
+	rs[2].Ticket = moved
+	onFresh := rs[0]
+	onFresh.ID, onFresh.Ticket = "pr-fresh", fresh
+	rs = append(rs, onFresh)
+	shs[0].At = later
+	shs[1].Note += " (fragile)"
+	likely := []app.LikelyParts{
+		{Ticket: moved, At: later, Parts: []app.LikelyPart{{Part: world.Parts[0].Number, Probability: 0.5, Basis: app.BasisModel, Support: 4}}},
+		{Ticket: fresh, At: later},
+	}
+	return rs, shs, likely
 }
 
 // TestReloadBulkSame loads a demo world, then loads it again changed
@@ -654,6 +715,89 @@ func TestReloadLeavesUnchangedRows(t *testing.T) {
 		}
 		if stale != 0 {
 			t.Errorf("%d change rows of part requests, shipments, estimates and likely parts were not written again by the reload", stale)
+		}
+	})
+}
+
+// TestLoadSupplyBulk: a load writes its part requests, shipments and
+// likely parts in multi-row statements, none of the one-by-one path's
+// (SQLite's statement cache of the transaction shows which ran), except
+// a kind whose list names a record twice; and a load with a record the
+// one-by-one path refuses (invalid, on a ticket the tenant does not have)
+// is refused with the same error, on both databases, and changes nothing.
+func TestLoadSupplyBulk(t *testing.T) {
+	world := loadWorlds()[0]
+	if len(world.PartRequests) < 2 || len(world.Shipments) < 1 {
+		t.Fatalf("the demo world has %d part requests and %d shipments, want 2 and 1", len(world.PartRequests), len(world.Shipments))
+	}
+	likely := []app.LikelyParts{{Ticket: world.PartRequests[0].Ticket, At: testNow}}
+	t.Run("Statements", func(t *testing.T) {
+		db := openTestDB(t, Config{DataDir: t.TempDir()})
+		ctx := t.Context()
+		if err := db.LoadDataset(ctx, tenant, world); err != nil {
+			t.Fatal(err)
+		}
+		twice := append(slices.Clone(world.PartRequests), world.PartRequests[0])
+		for _, tc := range []struct {
+			name     string
+			ds       app.Dataset
+			oneByOne bool
+		}{
+			{"ListedOnce", app.Dataset{PartRequests: world.PartRequests, Shipments: world.Shipments, LikelyParts: likely}, false},
+			{"RequestListedTwice", app.Dataset{PartRequests: twice}, true},
+		} {
+			err := db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
+				st := &serverTx{db: db, tx: tx, tenant: tenant, version: version, loading: true}
+				if err := st.loadSupplyBulk(ctx, tc.ds); err != nil {
+					return err
+				}
+				_, put := st.stmts[qPutEntity]
+				_, emit := st.stmts[qEmit]
+				if put != tc.oneByOne || emit != tc.oneByOne {
+					t.Errorf("%s: one-by-one statements ran: %v, want %v", tc.name, put || emit, tc.oneByOne)
+				}
+				return errRollback
+			})
+			if err != errRollback {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+		}
+	})
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		ctx := t.Context()
+		if err := db.LoadDataset(ctx, tenant, world); err != nil {
+			t.Fatal(err)
+		}
+		unknown := world.PartRequests[1]
+		unknown.Ticket = "tk-nowhere"
+		invalid := world.PartRequests[1]
+		invalid.Qty = 0
+		badShipment := world.Shipments[0]
+		badShipment.From = ""
+		before := dumpTables(t, db.read)
+		for _, tc := range []struct {
+			name string
+			ds   app.Dataset
+		}{
+			{"UnknownTicket", app.Dataset{PartRequests: []app.PartRequest{world.PartRequests[0], unknown, invalid}}},
+			{"InvalidFirst", app.Dataset{PartRequests: []app.PartRequest{invalid, unknown}}},
+			{"InvalidShipment", app.Dataset{PartRequests: world.PartRequests, Shipments: []app.Shipment{world.Shipments[0], badShipment}}},
+			{"LikelyPartsOfNoTicket", app.Dataset{LikelyParts: append(slices.Clone(likely), app.LikelyParts{Ticket: "tk-nowhere", At: testNow})}},
+		} {
+			err := db.LoadDataset(ctx, tenant, tc.ds)
+			want := db.writeTx(ctx, func(ctx context.Context, tx *sql.Tx, version int64) error {
+				st := &serverTx{db: db, tx: tx, tenant: tenant, version: version, loading: true}
+				if err := st.loadSupply(ctx, tc.ds); err != nil {
+					return err
+				}
+				return errRollback
+			})
+			if err == nil || want == errRollback || err.Error() != want.Error() || app.ErrorCode(err) != app.ErrorCode(want) {
+				t.Errorf("%s: the load's error %v (%s), want the one-by-one path's, %v (%s)", tc.name, err, app.ErrorCode(err), want, app.ErrorCode(want))
+			}
+		}
+		if d := firstDiff(dumpTables(t, db.read), before); d != "" {
+			t.Errorf("a refused load changed the database:\n%s", d)
 		}
 	})
 }

@@ -14,6 +14,26 @@ import (
 // and per transaction a group of 64 pushes compiled each 64 times.
 // PostgreSQL needs none of this: pgx prepares and caches every statement
 // per connection itself.
+// The ON CONFLICT tails shared by the one-row statements below and the
+// multi-row ones of a load (load.go), so both write the same rows.
+const (
+	// entityUpsert replaces a stored entity only when its ticket or JSON
+	// differs: one replaced by the same keeps its row and its indexes (a
+	// reload sends mostly what the server has).
+	entityUpsert = `ON CONFLICT (tenant, kind, id) DO UPDATE SET ticket_id = excluded.ticket_id, data = excluded.data
+		WHERE entities.ticket_id <> excluded.ticket_id OR entities.data <> excluded.data`
+	// changeUpsert gives a change row the write's version, sent again.
+	changeUpsert = `ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`
+	// partRequestIndexUpsert and shipmentIndexUpsert update an index row
+	// only when a listed column changes.
+	partRequestIndexUpsert = `ON CONFLICT (tenant, id) DO UPDATE SET ticket = excluded.ticket, state = excluded.state, at = excluded.at
+		WHERE (part_request_index.ticket, part_request_index.state, part_request_index.at) <> (excluded.ticket, excluded.state, excluded.at)`
+	shipmentIndexUpsert = `ON CONFLICT (tenant, id) DO UPDATE SET kind = excluded.kind, state = excluded.state, from_loc = excluded.from_loc,
+		to_loc = excluded.to_loc, at = excluded.at
+		WHERE (shipment_index.kind, shipment_index.state, shipment_index.from_loc, shipment_index.to_loc, shipment_index.at)
+		<> (excluded.kind, excluded.state, excluded.from_loc, excluded.to_loc, excluded.at)`
+)
+
 const (
 	qGetEntity = `SELECT data FROM entities WHERE tenant = ? AND kind = ? AND id = ?`
 	// qGetEntityLock and qGetEntityShare are qGetEntity in a late write
@@ -23,8 +43,8 @@ const (
 	qHistory        = `INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at) VALUES (?, ?, ?, ?, ?, ?, ?)`
 	qCountEntity    = `SELECT count(*) FROM entities WHERE tenant = ? AND kind = ? AND id = ?`
 	qInsertFact     = `INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, kind, id) DO NOTHING`
-	qPutEntity      = `INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, kind, id) DO UPDATE SET ticket_id = excluded.ticket_id, data = excluded.data WHERE entities.ticket_id <> excluded.ticket_id OR entities.data <> excluded.data`
-	qEmit           = `INSERT INTO changes (scope, kind, id, version, ord, gone) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone`
+	qPutEntity      = `INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?) ` + entityUpsert
+	qEmit           = `INSERT INTO changes (scope, kind, id, version, ord, gone) VALUES (?, ?, ?, ?, ?, ?) ` + changeUpsert
 	qWasInScope     = `SELECT count(*) FROM changes WHERE scope = ? AND kind = ? AND id = ?`
 	qDeviceSeq      = `SELECT last_seq, revoked_at FROM devices WHERE id = ?`
 	// qDeviceSeqLock is qDeviceSeq in a push on PostgreSQL: it holds the

@@ -36,8 +36,8 @@ func BenchmarkReload(b *testing.B) {
 // BenchmarkReloadSupply is a reload of a tenant's world whose part
 // requests and shipments are most of what it sends again: 2,000 tickets
 // with 5,000 part requests and 2,500 shipments (withSupply), all loaded
-// again as they are, which leaves their rows alone (serverTx.put,
-// SavePartRequest, SaveShipment). Run as BenchmarkReload.
+// again as they are, in multi-row statements that leave their rows alone
+// (loadSupplyBulk). Run as BenchmarkReload.
 func BenchmarkReloadSupply(b *testing.B) {
 	world := withSupply(demo.Generate(3, demo.Size{Models: 20, Parts: 500, Tickets: 2000, Technicians: 6}, testNow), 5000, 2500)
 	for _, backend := range []string{"sqlite", "postgres"} {

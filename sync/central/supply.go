@@ -56,18 +56,42 @@ func (s *serverTx) SavePartRequest(ctx context.Context, r app.PartRequest) error
 	if err := s.put(ctx, kindPartRequest, r.ID, string(r.Ticket), r); err != nil {
 		return err
 	}
-	if _, err := s.exec(ctx, `INSERT INTO part_request_index (tenant, id, ticket, state, at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (tenant, id) DO UPDATE SET ticket = excluded.ticket, state = excluded.state, at = excluded.at
-		WHERE (part_request_index.ticket, part_request_index.state, part_request_index.at) <> (excluded.ticket, excluded.state, excluded.at)`,
-		s.tenant, r.ID, string(r.Ticket), string(r.State), r.At.UnixNano()); err != nil {
+	if _, err := s.exec(ctx, `INSERT INTO part_request_index (`+partRequestIndexCols+`) VALUES (?, ?, ?, ?, ?) `+partRequestIndexUpsert,
+		partRequestIndexRow(s.tenant, r)...); err != nil {
 		return transient(err)
 	}
 	s.changed.ticket(r.Ticket)
-	scopes := ticketScopes(s.tenant, t)
-	if sc := stockScope(s.tenant, r.To); !slices.Contains(scopes, sc) {
+	return s.emitAll(ctx, requestScopes(s.tenant, t, r), kindPartRequest, r.ID)
+}
+
+// requestScopes are the scopes a part request of ticket t is sent to: the
+// ticket's, and the stock scope of the location the part is for.
+func requestScopes(tenant string, t app.Ticket, r app.PartRequest) []string {
+	scopes := ticketScopes(tenant, t)
+	if sc := stockScope(tenant, r.To); !slices.Contains(scopes, sc) {
 		scopes = append(scopes, sc)
 	}
-	return s.emitAll(ctx, scopes, kindPartRequest, r.ID)
+	return scopes
+}
+
+// shipmentScopes are the stock scopes of both ends of a shipment.
+func shipmentScopes(tenant string, sh app.Shipment) []string {
+	return []string{stockScope(tenant, sh.From), stockScope(tenant, sh.To)}
+}
+
+// The index rows SavePartRequest and SaveShipment write, and a load's
+// bulk path (loadSupplyBulk) too.
+const (
+	partRequestIndexCols = `tenant, id, ticket, state, at`
+	shipmentIndexCols    = `tenant, id, kind, state, from_loc, to_loc, at`
+)
+
+func partRequestIndexRow(tenant string, r app.PartRequest) []any {
+	return []any{tenant, r.ID, string(r.Ticket), string(r.State), r.At.UnixNano()}
+}
+
+func shipmentIndexRow(tenant string, sh app.Shipment) []any {
+	return []any{tenant, sh.ID, string(sh.Kind), string(sh.State), string(sh.From), string(sh.To), sh.At.UnixNano()}
 }
 
 func (s *serverTx) PartRequests(ctx context.Context, id app.TicketID) ([]app.PartRequest, error) {
@@ -103,16 +127,12 @@ func (s *serverTx) SaveShipment(ctx context.Context, sh app.Shipment) error {
 	if err := s.put(ctx, kindShipment, sh.ID, "", sh); err != nil {
 		return err
 	}
-	if _, err := s.exec(ctx, `INSERT INTO shipment_index (tenant, id, kind, state, from_loc, to_loc, at) VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (tenant, id) DO UPDATE SET kind = excluded.kind, state = excluded.state, from_loc = excluded.from_loc,
-		to_loc = excluded.to_loc, at = excluded.at
-		WHERE (shipment_index.kind, shipment_index.state, shipment_index.from_loc, shipment_index.to_loc, shipment_index.at)
-		<> (excluded.kind, excluded.state, excluded.from_loc, excluded.to_loc, excluded.at)`,
-		s.tenant, sh.ID, string(sh.Kind), string(sh.State), string(sh.From), string(sh.To), sh.At.UnixNano()); err != nil {
+	if _, err := s.exec(ctx, `INSERT INTO shipment_index (`+shipmentIndexCols+`) VALUES (?, ?, ?, ?, ?, ?, ?) `+shipmentIndexUpsert,
+		shipmentIndexRow(s.tenant, sh)...); err != nil {
 		return transient(err)
 	}
 	s.changed.movement()
-	return s.emitAll(ctx, []string{stockScope(s.tenant, sh.From), stockScope(s.tenant, sh.To)}, kindShipment, sh.ID)
+	return s.emitAll(ctx, shipmentScopes(s.tenant, sh), kindShipment, sh.ID)
 }
 
 // SaveLikelyParts replaces a ticket's likely parts and sends them to its
