@@ -170,6 +170,25 @@ func BalanceDue(total Money, payments []Payment) Money {
 	return Money{Amount: total.Amount - Paid(payments, total.Currency), Currency: total.Currency}
 }
 
+// MoneyOffered says which money moves make sense on a ticket now, the
+// same rule whether it is open or closed: take a payment while the
+// customer owes (a balance due on the charges), or while the charges are
+// still to come (open, nothing priced yet: a deposit); refund while
+// something was paid and not given back. A closed ticket settled offers
+// neither: a counter tool that offers "Take payment" on a ticket owing
+// nothing invites a double charge. charges is nil when the work is not
+// priced; currency is the ticket's ("" when none is known: nothing).
+func MoneyOffered(open bool, charges *Money, payments []Payment, currency string) (take, refund bool) {
+	if currency == "" {
+		return false, false
+	}
+	refund = Paid(payments, currency) > 0
+	if charges == nil || charges.Amount == 0 {
+		return open, refund
+	}
+	return BalanceDue(*charges, payments).Amount > 0, refund
+}
+
 // Receipted is a command that carries a receipt number the device issues
 // (payment.record, payment.refund): the device's Committer numbers it in
 // the transaction that records it, whatever number it held before.
