@@ -449,21 +449,32 @@ func (c *DecideEstimate) Apply(ctx context.Context, tx MutationTx, actor Actor, 
 	if err != nil {
 		return err
 	}
+	e, err := c.Decided(have, now)
+	if err != nil {
+		return err
+	}
+	return tx.SaveEstimate(ctx, e)
+}
+
+// Decided is the estimate of have the answer names, as the answer leaves
+// it: what Apply saves, and what a screen shows of an answer saved before
+// it reads the ticket again.
+func (c *DecideEstimate) Decided(have []Estimate, now time.Time) (Estimate, error) {
 	for _, e := range have {
 		if e.ID != c.Estimate {
 			continue
 		}
 		if e.Decision != EstimatePending {
-			return Errorf(ECONFLICT, "estimate.decided", "The customer has already decided on this estimate ({{.Decision}}); issue a new one for a new price.", "Decision", e.Decision)
+			return Estimate{}, Errorf(ECONFLICT, "estimate.decided", "The customer has already decided on this estimate ({{.Decision}}); issue a new one for a new price.", "Decision", e.Decision)
 		}
 		e.Decision, e.ApprovedBy, e.Signature = c.Decision, strings.TrimSpace(c.Customer), c.Signature
 		e.DecidedAt = c.At
 		if e.DecidedAt.IsZero() {
 			e.DecidedAt = now
 		}
-		return tx.SaveEstimate(ctx, e)
+		return e, nil
 	}
-	return Errorf(ENOTFOUND, "estimate.not_found", "Estimate {{.ID}} is not on this ticket; issue the estimate again and record the decision on it.", "ID", c.Estimate)
+	return Estimate{}, Errorf(ENOTFOUND, "estimate.not_found", "Estimate {{.ID}} is not on this ticket; issue the estimate again and record the decision on it.", "ID", c.Estimate)
 }
 
 // Reasons a ticket is closed with money still owed (ticket.close's

@@ -41,8 +41,13 @@ func (t *Terminal) commit(cmd app.Command, done func()) {
 				t.showError(err)
 				return
 			}
-			if tr, ok := cmd.(*app.TransitionTicket); ok {
-				t.detail.applyTransition(tr)
+			// What the save changed shows at once, not when the reload
+			// below reads it back: under load that took seconds.
+			switch c := cmd.(type) {
+			case *app.TransitionTicket:
+				t.detail.applyTransition(c)
+			case *app.DecideEstimate:
+				t.detail.applyDecision(c, t.deps.Now())
 			}
 			if done != nil {
 				done()
