@@ -169,9 +169,7 @@ func (t *Terminal) approveSigned(sig app.Signature, pic []byte, caption string, 
 				return
 			}
 			photo := app.Photo{ID: sig.Photo, Ticket: sig.Ticket, SHA256: sha, Size: size, Mime: "image/png", Kind: "signature", Caption: caption}
-			t.commit(&app.AttachPhoto{Photo: photo}, func() {
-				t.commit(&app.RecordSignature{Signature: sig}, func() { t.commit(cmd, then) })
-			})
+			t.commitInTurn([]app.Command{&app.AttachPhoto{Photo: photo}, &app.RecordSignature{Signature: sig}, cmd}, then)
 		})
 	})
 }

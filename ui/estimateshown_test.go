@@ -45,7 +45,11 @@ func (h *heldRun) step() bool {
 // load 10: the old warning and "Customer's answer" stayed two seconds).
 func TestEstimateAnswerShowsAtOnce(t *testing.T) {
 	held := &heldRun{}
-	term, w, deps, db := moneyTerminalWith(t, "D12", func(d *ui.Deps) { d.Run = held.run })
+	reads := 0
+	term, w, deps, db := moneyTerminalWith(t, "D12", func(d *ui.Deps) {
+		d.Run = held.run
+		d.Tickets = openWatch{d.Tickets, func(app.TicketID) { reads++ }}
+	})
 	tk, total := paidTicket(t, term, deps, "356938035643811")
 	est := app.Estimate{ID: app.NewID(), Ticket: tk.ID, Amount: total, Note: "Display and labour"}
 	if _, err := deps.Commit.Commit(context.Background(), deps.Actor, &app.IssueEstimate{Estimate: est}); err != nil {
@@ -64,9 +68,10 @@ func TestEstimateAnswerShowsAtOnce(t *testing.T) {
 	drag(pad, fyne.NewPos(s.Width*0.1, s.Height*0.6), fyne.NewPos(s.Width*0.2, s.Height*0.4), fyne.NewPos(s.Width*0.3, s.Height*0.7))
 
 	held.hold = true
+	reads = 0
 	tapButton(t, front(w), "Record answer")
-	// The picture, the signature and the answer are saved in turn; the
-	// reads of the ticket queued between them wait.
+	// The background work runs one task at a time until the answer is
+	// saved.
 	decided := func() bool {
 		ests, err := store.NewPaymentService(db).Estimates(context.Background(), tk.ID)
 		return err == nil && len(ests) == 1 && ests[0].Decision == app.EstimateApproved
@@ -76,7 +81,12 @@ func TestEstimateAnswerShowsAtOnce(t *testing.T) {
 			t.Fatal("the answer was never saved")
 		}
 	}
-	// The answer's own save has run; the read it asked for has not.
+	// The answer's own save has run; the read it asked for has not, nor
+	// any before it: the picture, the signature and the answer are saved
+	// in one go (they were three saves, each reading the ticket again).
+	if reads != 0 {
+		t.Errorf("the ticket was read %d times before the answer was saved", reads)
+	}
 	detail = term.Detail().Object()
 	if s := labels(detail); strings.Contains(s, "has not approved") || !strings.Contains(s, "approved by Li Na") {
 		t.Errorf("the ticket waits for a reload to show the answer:\n%s", s)
