@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"context"
+	"io"
 	"strings"
 	"testing"
 
@@ -70,6 +71,11 @@ func TestEstimateAnswerShowsAtOnce(t *testing.T) {
 	held.hold = true
 	reads = 0
 	tapButton(t, front(w), "Record answer")
+	// Before anything is saved, the answer shows as given: its button is
+	// not left under the finger.
+	if s := labels(term.Detail().Object()); strings.Contains(s, "has not answered") || !strings.Contains(s, "approved by Li Na") || button(term.Detail().Object(), "Customer's answer") != nil {
+		t.Errorf("the ticket waits for the saves to show the answer:\n%s", s)
+	}
 	// The background work runs one task at a time until the answer is
 	// saved.
 	decided := func() bool {
@@ -101,5 +107,40 @@ func TestEstimateAnswerShowsAtOnce(t *testing.T) {
 	}
 	if s := labels(term.Detail().Object()); !strings.Contains(s, "approved by Li Na") || button(term.Detail().Object(), "Customer's answer") != nil {
 		t.Errorf("after the reloads the ticket shows:\n%s", s)
+	}
+}
+
+// refusingPhotos is a photo library whose disk is full: nothing is stored.
+type refusingPhotos struct{ app.PhotoLibrary }
+
+func (refusingPhotos) PutPhoto(context.Context, io.Reader) (string, int64, error) {
+	return "", 0, app.Errorf(app.EINTERNAL, "photo.disk_full", "The device's storage is full.")
+}
+
+// TestEstimateAnswerRefusedShowsItPending: an answer shown at once whose
+// picture cannot be saved is said refused, and the ticket shows the
+// estimate still waiting for its answer, the button to give it again.
+func TestEstimateAnswerRefusedShowsItPending(t *testing.T) {
+	term, w, deps, db := moneyTerminalWith(t, "D12", func(d *ui.Deps) { d.Photos = refusingPhotos{d.Photos} })
+	tk, total := paidTicket(t, term, deps, "356938035643812")
+	est := app.Estimate{ID: app.NewID(), Ticket: tk.ID, Amount: total}
+	if _, err := deps.Commit.Commit(context.Background(), deps.Actor, &app.IssueEstimate{Estimate: est}); err != nil {
+		t.Fatal(err)
+	}
+	term.Detail().Show(tk.ID)
+	tapButton(t, term.Detail().Object(), "Customer's answer")
+	ui.ChooseInFront(w, "Approve")
+	pad := ui.SignPadInFront(w)
+	s := pad.Size()
+	drag(pad, fyne.NewPos(s.Width*0.1, s.Height*0.6), fyne.NewPos(s.Width*0.3, s.Height*0.4))
+	tapButton(t, front(w), "Record answer")
+	if !strings.Contains(labels(front(w)), "storage is full") {
+		t.Errorf("the refusal is not said:\n%s", labels(front(w)))
+	}
+	if ests, _ := store.NewPaymentService(db).Estimates(context.Background(), tk.ID); ests[0].Decision != app.EstimatePending {
+		t.Fatalf("the refused answer was saved: %+v", ests[0])
+	}
+	if d := term.Detail().Object(); button(d, "Customer's answer") == nil || strings.Contains(labels(d), "approved by") {
+		t.Errorf("after the refusal the ticket shows:\n%s", labels(d))
 	}
 }

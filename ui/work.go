@@ -56,12 +56,12 @@ func (t *Terminal) commitInTurn(cmds []app.Command, done func()) {
 		fyne.Do(func() {
 			if err != nil {
 				t.showError(err)
-				if saved == 0 {
-					return
+				if saved > 0 {
+					t.sync.refresh() // what was saved before the refusal
 				}
-				// What was saved before the refusal is on the device.
-				t.sync.refresh()
 				if id != "" {
+					// The ticket as the store holds it: a signed answer
+					// shows before it is saved (approveSigned).
 					t.detail.Show(id)
 				}
 				return
