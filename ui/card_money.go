@@ -194,7 +194,10 @@ func (c *moneyCard) object() fyne.CanvasObject {
 				takePayment(c.host, c.keys, c.detail.Ticket, owed, app.PaymentPayment, nil)
 			}))
 		}
-		if c.decision != nil && c.decision.Total.Amount > 0 && c.detail.Ticket.Status.Open() {
+		// An estimate to give or answer only while the work needs one: an
+		// approved estimate covering the cost left "Estimate" beside the
+		// payment, as if a new one were due.
+		if c.needsApproval() || c.detail.Ticket.Status.Open() && c.pendingEstimate() != nil {
 			label, run := c.estimateStep(nil)
 			buttons.Add(widget.NewButton(label, run))
 		}
