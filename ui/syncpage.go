@@ -183,10 +183,7 @@ func (p *syncPage) reloadUnsent(pending int) {
 		var rows []unsentRow
 		numbers := map[app.TicketID]string{}
 		for _, m := range ms {
-			r := unsentRow{what: mutationText(m.FullName()), when: timeText(p.deps.Zone, m.At)}
-			if f := editedFields(m.FullName(), m.Args); f != "" {
-				r.what += ": " + f
-			}
+			r := unsentRow{what: changeText(m.FullName(), m.Args), when: timeText(p.deps.Zone, m.At)}
 			if cmd, derr := app.DecodeMutation(m); derr == nil {
 				if id := app.TicketOf(cmd); id != "" {
 					if _, ok := numbers[id]; !ok {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"encoding/json"
 	"errors"
 	"regexp"
 	"testing"
@@ -48,5 +49,20 @@ func TestChineseSyncTextsTouchTheirNumbers(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestChangeTextInChinese: a change waiting to be sent, or refused, is
+// named in Chinese punctuation (修改工单：电话、地址): the sync page wrote
+// "修改工单: 电话", an English colon in Chinese.
+func TestChangeTextInChinese(t *testing.T) {
+	inLanguage(t, "zh-Hans")
+	phone, address := "+86 139 1111 2222", "上海市徐汇区"
+	args, err := json.Marshal(app.UpdateTicket{Ticket: "t1", Set: app.TicketFields{CustomerPhone: &phone, CustomerAddress: &address}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := changeText("ticket.update.v1", args), "修改工单：电话、地址"; got != want {
+		t.Errorf("changeText = %q, want %q", got, want)
 	}
 }
