@@ -170,6 +170,25 @@ func BalanceDue(total Money, payments []Payment) Money {
 	return Money{Amount: total.Amount - Paid(payments, total.Currency), Currency: total.Currency}
 }
 
+// MoneyOffered says which money moves make sense on a ticket now, the
+// same rule whether it is open or closed: take a payment while the
+// customer owes (a balance due on the charges), or while the charges are
+// still to come (open, nothing priced yet: a deposit); refund while
+// something was paid and not given back. A closed ticket settled offers
+// neither: a counter tool that offers "Take payment" on a ticket owing
+// nothing invites a double charge. charges is nil when the work is not
+// priced; currency is the ticket's ("" when none is known: nothing).
+func MoneyOffered(open bool, charges *Money, payments []Payment, currency string) (take, refund bool) {
+	if currency == "" {
+		return false, false
+	}
+	refund = Paid(payments, currency) > 0
+	if charges == nil || charges.Amount == 0 {
+		return open, refund
+	}
+	return BalanceDue(*charges, payments).Amount > 0, refund
+}
+
 // Receipted is a command that carries a receipt number the device issues
 // (payment.record, payment.refund): the device's Committer numbers it in
 // the transaction that records it, whatever number it held before.
@@ -430,21 +449,32 @@ func (c *DecideEstimate) Apply(ctx context.Context, tx MutationTx, actor Actor, 
 	if err != nil {
 		return err
 	}
+	e, err := c.Decided(have, now)
+	if err != nil {
+		return err
+	}
+	return tx.SaveEstimate(ctx, e)
+}
+
+// Decided is the estimate of have the answer names, as the answer leaves
+// it: what Apply saves, and what a screen shows of an answer saved before
+// it reads the ticket again.
+func (c *DecideEstimate) Decided(have []Estimate, now time.Time) (Estimate, error) {
 	for _, e := range have {
 		if e.ID != c.Estimate {
 			continue
 		}
 		if e.Decision != EstimatePending {
-			return Errorf(ECONFLICT, "estimate.decided", "The customer has already decided on this estimate ({{.Decision}}); issue a new one for a new price.", "Decision", e.Decision)
+			return Estimate{}, Errorf(ECONFLICT, "estimate.decided", "The customer has already decided on this estimate ({{.Decision}}); issue a new one for a new price.", "Decision", e.Decision)
 		}
 		e.Decision, e.ApprovedBy, e.Signature = c.Decision, strings.TrimSpace(c.Customer), c.Signature
 		e.DecidedAt = c.At
 		if e.DecidedAt.IsZero() {
 			e.DecidedAt = now
 		}
-		return tx.SaveEstimate(ctx, e)
+		return e, nil
 	}
-	return Errorf(ENOTFOUND, "estimate.not_found", "Estimate {{.ID}} is not on this ticket; issue the estimate again and record the decision on it.", "ID", c.Estimate)
+	return Estimate{}, Errorf(ENOTFOUND, "estimate.not_found", "Estimate {{.ID}} is not on this ticket; issue the estimate again and record the decision on it.", "ID", c.Estimate)
 }
 
 // Reasons a ticket is closed with money still owed (ticket.close's

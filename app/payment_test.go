@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -276,5 +277,43 @@ func TestEstimateDigest(t *testing.T) {
 		if got := e.Digest(); (got == want) != tc.same || !app.ValidDigest(got) {
 			t.Errorf("%s: digest %s, same as before %v, want %v", tc.name, got, got == want, tc.same)
 		}
+	}
+}
+
+// TestMoneyOffered: Take payment while a balance is due or, on an open
+// ticket, before the work is priced (a deposit); Refund while something
+// paid was not given back; the same rule open or closed (the lead's walk:
+// a closed, settled ticket offered both).
+func TestMoneyOffered(t *testing.T) {
+	priced := cny(300)
+	free := cny(0)
+	paid := []app.Payment{pay("p1", app.PaymentPayment, app.MethodCash, cny(300))}
+	part := []app.Payment{pay("p1", app.PaymentDeposit, app.MethodCash, cny(100))}
+	refunded := append(slices.Clone(paid), pay("r1", app.PaymentRefund, app.MethodCash, cny(300)))
+	for _, tc := range []struct {
+		name         string
+		open         bool
+		charges      *app.Money
+		payments     []app.Payment
+		currency     string
+		take, refund bool
+	}{
+		{"open, not priced: a deposit", true, nil, nil, "CNY", true, false},
+		{"open, free so far: a deposit", true, &free, nil, "CNY", true, false},
+		{"open, owing", true, &priced, part, "CNY", true, true},
+		{"open, settled", true, &priced, paid, "CNY", false, true},
+		{"closed, owing: pick-up pays the balance", false, &priced, part, "CNY", true, true},
+		{"closed, settled", false, &priced, paid, "CNY", false, true},
+		{"closed, refunded in full", false, &priced, refunded, "CNY", true, false},
+		{"closed, free, nothing paid", false, &free, nil, "CNY", false, false},
+		{"closed, not priced, deposit kept", false, nil, part, "CNY", false, true},
+		{"no currency known", true, nil, nil, "", false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			take, refund := app.MoneyOffered(tc.open, tc.charges, tc.payments, tc.currency)
+			if take != tc.take || refund != tc.refund {
+				t.Errorf("take %v refund %v, want %v %v", take, refund, tc.take, tc.refund)
+			}
+		})
 	}
 }

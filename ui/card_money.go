@@ -178,25 +178,37 @@ func (c *moneyCard) object() fyne.CanvasObject {
 	}
 	if c.editable && cur != "" {
 		buttons := container.NewGridWrap(fyne.NewSize(190, 48))
-		take := widget.NewButton(lang.X("money.take", "Take payment"), func() {
-			owed := app.Money{Currency: cur}
-			if known && bal.Amount > 0 {
-				owed = bal
-			}
-			takePayment(c.host, c.keys, c.detail.Ticket, owed, app.PaymentPayment, nil)
-		})
-		buttons.Add(take)
-		if c.decision != nil && c.decision.Total.Amount > 0 && c.detail.Ticket.Status.Open() {
+		// Only what makes sense now, open or closed (app.MoneyOffered): a
+		// closed ticket settled offered Take payment and Refund.
+		var charges *app.Money
+		if c.decision != nil {
+			charges = &c.decision.Total
+		}
+		offerTake, offerRefund := app.MoneyOffered(c.detail.Ticket.Status.Open(), charges, c.payments, cur)
+		if offerTake {
+			buttons.Add(widget.NewButton(lang.X("money.take", "Take payment"), func() {
+				owed := app.Money{Currency: cur}
+				if known && bal.Amount > 0 {
+					owed = bal
+				}
+				takePayment(c.host, c.keys, c.detail.Ticket, owed, app.PaymentPayment, nil)
+			}))
+		}
+		// An estimate to give or answer only while the work needs one: an
+		// approved estimate covering the cost left "Estimate" beside the
+		// payment, as if a new one were due.
+		if c.needsApproval() || c.detail.Ticket.Status.Open() && c.pendingEstimate() != nil {
 			label, run := c.estimateStep(nil)
 			buttons.Add(widget.NewButton(label, run))
 		}
-		refund := widget.NewButton(lang.X("money.refund", "Refund"), func() { refundPayment(c.host, c.keys, c.detail.Ticket, paid) })
-		refund.Importance = widget.DangerImportance
-		if paid.Amount <= 0 {
-			refund.Disable() // nothing to give back
+		if offerRefund {
+			refund := widget.NewButton(lang.X("money.refund", "Refund"), func() { refundPayment(c.host, c.keys, c.detail.Ticket, paid) })
+			refund.Importance = widget.DangerImportance
+			buttons.Add(refund)
 		}
-		buttons.Add(refund)
-		box.Add(buttons)
+		if len(buttons.Objects) > 0 {
+			box.Add(buttons)
+		}
 	}
 	return widget.NewCard(lang.X("money.title", "Charges and payments"), "", box)
 }

@@ -282,7 +282,18 @@ func editedFields(name string, args []byte) string {
 			names = append(names, f.name)
 		}
 	}
-	return strings.Join(names, ", ")
+	return strings.Join(names, lang.X("history.separator", ", "))
+}
+
+// changeText names a change as a technician knows it, with the fields
+// an edit of the ticket sets: "Edit of the ticket: Phone", "修改工单：电话"
+// (the sync page wrote "修改工单: 电话", an English colon in Chinese).
+func changeText(name string, args []byte) string {
+	what := mutationText(name)
+	if f := editedFields(name, args); f != "" {
+		return lang.X("change.fields", "{{.Change}}: {{.Fields}}", map[string]any{"Change": what, "Fields": f})
+	}
+	return what
 }
 
 // staleText says which of reassignment or cancellation made the work
@@ -332,10 +343,7 @@ func (in *conflictInbox) change(c app.Conflict, cc conflictContext) fyne.CanvasO
 	ours, theirs := c.Ours, c.Theirs
 	if c.Kind != app.ConflictField {
 		// A refused change holds the mutation's arguments: name the change.
-		ours = mutationText(c.Name)
-		if f := editedFields(c.Name, []byte(c.Ours)); f != "" {
-			ours += ": " + f
-		}
+		ours = changeText(c.Name, []byte(c.Ours))
 		if c.Kind != app.ConflictClock && c.Kind != app.ConflictNegativeStock {
 			theirs = ""
 		}

@@ -148,6 +148,10 @@ type TicketDetailView struct {
 	// or refused, or when another ticket is shown.
 	loads uint64
 	next  *followUp
+	// appliedLoad is the last load shown, or the loads started before a
+	// save shown at once (applySaved): a load that ends after a later
+	// one, or after such a save, read an older ticket.
+	appliedLoad uint64
 }
 
 // followUp is a step that runs on ticket once a load numbered above after
@@ -221,7 +225,12 @@ func (v *TicketDetailView) Show(id app.TicketID) {
 			if tv.historyAsked {
 				v.historyAsked[id] = true
 			}
-			v.apply(id, tv, err)
+			// A load that ends after a later one, or after a save shown
+			// at once, read an older ticket.
+			if id == v.shown && seq > v.appliedLoad {
+				v.appliedLoad = seq
+				v.apply(id, tv, err)
+			}
 			v.followUp(id, seq, err)
 		})
 	})
@@ -503,7 +512,40 @@ func (v *TicketDetailView) applyTransition(tr *app.TransitionTicket) {
 		t.ResolutionCode = tr.Resolution
 	}
 	tv.detail.Ticket = t
-	v.apply(t.ID, tv, nil)
+	v.applySaved(tv)
+}
+
+// applyDecision puts the customer's answer to an estimate, saved, on
+// screen (app's rule, DecideEstimate.Decided): the lead's walk saw the
+// answer's warning and button for two seconds after the answer, until
+// the reload read it back.
+func (v *TicketDetailView) applyDecision(de *app.DecideEstimate, now time.Time) {
+	if v.current == nil || v.current.detail.Ticket.ID != de.Ticket {
+		return
+	}
+	tv := *v.current
+	decided, err := de.Decided(tv.estimates, now)
+	if err != nil {
+		return // the reload says what the store holds
+	}
+	tv.estimates = slices.Clone(tv.estimates)
+	for i, e := range tv.estimates {
+		if e.ID == decided.ID {
+			tv.estimates[i] = decided
+		}
+	}
+	v.applySaved(tv)
+}
+
+// applySaved shows tv, the view as a save just made leaves it. A load
+// started before it may have read the ticket without the save: it is
+// not shown when it ends (Show), the reload after the save is.
+func (v *TicketDetailView) applySaved(tv ticketView) {
+	if tv.detail.Ticket.ID != v.shown {
+		return // another ticket is opening: its load is to show
+	}
+	v.appliedLoad = v.loads
+	v.apply(tv.detail.Ticket.ID, tv, nil)
 }
 
 // fieldNoWrapWidth is the widest value fields leaves unwrapped: what the

@@ -157,6 +157,11 @@ func (t *Terminal) approveSigned(sig app.Signature, pic []byte, caption string, 
 	// the server applies the mutations later, as the device's account.
 	sig.At, sig.By = t.deps.Now().UTC(), t.deps.Actor.Name
 	cmd.At, cmd.Signature = sig.At, sig.ID
+	// The answer shows as given while its picture and records are saved:
+	// the answer's button stayed under the finger until they were. A save
+	// refused says so, and the ticket is read again (commitInTurn).
+	id := t.detail.shown
+	t.detail.applyDecision(cmd, sig.At)
 	t.deps.Run(func() {
 		// Stored as made (PutPhoto): the picture is drawn here and must
 		// stay a PNG.
@@ -166,12 +171,13 @@ func (t *Terminal) approveSigned(sig app.Signature, pic []byte, caption string, 
 				// Nothing is recorded: the estimate stays pending, its
 				// answer one tap away on the ticket.
 				t.showError(err)
+				if id != "" {
+					t.detail.Show(id)
+				}
 				return
 			}
 			photo := app.Photo{ID: sig.Photo, Ticket: sig.Ticket, SHA256: sha, Size: size, Mime: "image/png", Kind: "signature", Caption: caption}
-			t.commit(&app.AttachPhoto{Photo: photo}, func() {
-				t.commit(&app.RecordSignature{Signature: sig}, func() { t.commit(cmd, then) })
-			})
+			t.commitInTurn([]app.Command{&app.AttachPhoto{Photo: photo}, &app.RecordSignature{Signature: sig}, cmd}, then)
 		})
 	})
 }

@@ -19,6 +19,13 @@ import (
 // device has receipt prefix (none when "", as before its first sync).
 func moneyTerminal(t *testing.T, prefix string) (*ui.Terminal, fyne.Window, ui.Deps, *store.DB) {
 	t.Helper()
+	return moneyTerminalWith(t, prefix, nil)
+}
+
+// moneyTerminalWith is moneyTerminal whose deps edit changes before the
+// terminal starts.
+func moneyTerminalWith(t *testing.T, prefix string, edit func(*ui.Deps)) (*ui.Terminal, fyne.Window, ui.Deps, *store.DB) {
+	t.Helper()
 	test.NewTempApp(t)
 	now := time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local)
 	deps, _, db := openDemoStore(t, now)
@@ -27,6 +34,9 @@ func moneyTerminal(t *testing.T, prefix string) (*ui.Terminal, fyne.Window, ui.D
 		if err := db.ApplyPull(context.Background(), app.PullPage{ReceiptPrefix: prefix, At: now}); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if edit != nil {
+		edit(&deps)
 	}
 	term := ui.NewTerminal(t.Context(), deps)
 	term.ManualSearch()

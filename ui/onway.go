@@ -30,6 +30,9 @@ type onWayHost interface {
 	// receiving is told of the receive dialog open, nil when it closes: a
 	// scan counts a part into it.
 	receiving(r *receiveFlow)
+	// scanUndone is told that the line a counted scan's note describes
+	// was changed by hand: the note goes, or says text instead.
+	scanUndone(text string)
 	// inTransit is told how many shipments are on their way to me.
 	inTransit(n int)
 	// presentLeaving shows a dialog whose Escape runs leave, which asks
@@ -448,11 +451,18 @@ type receiveFlow struct {
 	d     dialog.Dialog
 	close func()
 	done  func()
+	// said is the line the scan bar's last counted scan describes, by its
+	// id: a change by hand to that line makes the note stale (scanUndone).
+	said   int
+	lastID int
 }
 
 // countLine is one line of the count: a line of the shipment, or a part
 // that arrived though the shipment does not list it (shipped 0).
 type countLine struct {
+	// id names the line while the dialog is open: lines not in the
+	// shipment come and go, so their places do not.
+	id      int
 	part    app.PartNumber
 	serial  string
 	shipped int
@@ -470,15 +480,20 @@ const maxCount = app.MaxQty
 func newReceiveFlow(env partsEnv, host onWayHost, s app.Shipment, names map[app.PartNumber]app.Part, done func()) *receiveFlow {
 	r := &receiveFlow{env: env, host: host, ship: s, names: names, done: done}
 	for _, l := range s.Lines {
-		r.lines = append(r.lines, countLine{part: l.Part, serial: l.Serial, shipped: l.Qty})
+		r.lines = append(r.lines, r.newLine(l.Part, l.Serial, l.Qty))
 	}
 	return r
 }
 
-// scan counts one unit of what a scan names, and says what it counted. It
-// runs on the UI goroutine and reads nothing, so a burst of scans counts
-// each one once, in order.
-func (r *receiveFlow) scan(m scanner.Meaning) string {
+func (r *receiveFlow) newLine(part app.PartNumber, serial string, shipped int) countLine {
+	r.lastID++
+	return countLine{id: r.lastID, part: part, serial: serial, shipped: shipped}
+}
+
+// scan counts one unit of what a scan names, and says what it counted
+// (counted), or why it counted nothing. It runs on the UI goroutine and
+// reads nothing, so a burst of scans counts each one once, in order.
+func (r *receiveFlow) scan(m scanner.Meaning) (text string, counted bool) {
 	code := strings.TrimSpace(string(m.Part))
 	if code == "" {
 		code = m.Text
@@ -505,9 +520,9 @@ func (r *receiveFlow) scan(m scanner.Meaning) string {
 	}
 	if i < 0 {
 		if len(r.lines) >= app.MaxShipmentLines || !app.ValidID(code) {
-			return lang.X("receive.unreadable", "Scanned “{{.Code}}”: not a part of this parcel. Scan the part's own label.", map[string]any{"Code": clipText(code)})
+			return lang.X("receive.unreadable", "Scanned “{{.Code}}”: not a part of this parcel. Scan the part's own label.", map[string]any{"Code": clipText(code)}), false
 		}
-		r.lines = append(r.lines, countLine{part: app.PartNumber(code), serial: serial})
+		r.lines = append(r.lines, r.newLine(app.PartNumber(code), serial, 0))
 		i = len(r.lines) - 1
 		r.nameLater(app.PartNumber(code))
 	}
@@ -516,10 +531,11 @@ func (r *receiveFlow) scan(m scanner.Meaning) string {
 	}
 	r.refresh()
 	l := r.lines[i]
+	r.said = l.id
 	if l.shipped == 0 {
-		return lang.X("receive.scanned_extra", "Scanned {{.Part}}: not in this shipment, counted apart.", map[string]any{"Part": namedPart(r.names, l.part)})
+		return lang.X("receive.scanned_extra", "Scanned {{.Part}}: not in this shipment, counted apart.", map[string]any{"Part": namedPart(r.names, l.part)}), true
 	}
-	return lang.X("receive.scanned", "Scanned {{.Part}}: {{.Counted}} of {{.Shipped}}.", map[string]any{"Part": namedPart(r.names, l.part), "Counted": l.counted, "Shipped": l.shipped})
+	return lang.X("receive.scanned", "Scanned {{.Part}}: {{.Counted}} of {{.Shipped}}.", map[string]any{"Part": namedPart(r.names, l.part), "Counted": l.counted, "Shipped": l.shipped}), true
 }
 
 // nameLater names a part the shipment does not list once the catalog
@@ -670,14 +686,27 @@ func (r *receiveFlow) damage(i, n int) {
 // add changes a line's count by n, within 0 and maxCount; its damaged
 // units are never more than it counts. A line not in the shipment taken
 // back to none was a scan undone, and leaves the count: at "0 counted" it
-// stood green, as if it were right.
+// stood green, as if it were right. A scan bar describing the line
+// changed no longer holds: it says the line went, or goes (the lead's
+// walk: "not in this shipment" stayed under a count without that part).
 func (r *receiveFlow) add(i, n int) {
 	r.lines[i].counted = min(max(r.lines[i].counted+n, 0), maxCount)
 	r.lines[i].damaged = min(r.lines[i].damaged, r.lines[i].counted)
-	if r.lines[i].shipped == 0 && r.lines[i].counted == 0 {
+	l := r.lines[i]
+	removed := l.shipped == 0 && l.counted == 0
+	if removed {
 		r.lines = slices.Delete(r.lines, i, i+1)
 	}
 	r.refresh()
+	if r.said != l.id {
+		return
+	}
+	r.said = 0
+	text := ""
+	if removed {
+		text = lang.X("receive.removed_extra", "Removed {{.Part}} from the count.", map[string]any{"Part": namedPart(r.names, l.part)})
+	}
+	r.host.scanUndone(text)
 }
 
 // receipt is the count as receipt lines: a serialized line counted once
@@ -789,6 +818,8 @@ func onWayTitle(n int) string {
 }
 
 func (h terminalParts) receiving(r *receiveFlow) { h.t.receiver = r }
+
+func (h terminalParts) scanUndone(text string) { h.t.scanUndone(text) }
 
 func (h terminalParts) presentLeaving(d dialog.Dialog, leave func()) {
 	h.t.presentForm(d, nil, nil, leave)

@@ -62,6 +62,9 @@ type scanRouter struct {
 type scanDesk interface {
 	// say shows the outcome in the scan bar.
 	say(failed bool, text string)
+	// sayCounted shows what a scan counted in the receive dialog or the
+	// stock count: a note that goes once its line is changed by hand.
+	sayCounted(text string)
 	// checkInName is the check-in button as the screen shows it.
 	checkInName() string
 	openTicket(id app.TicketID)
@@ -102,12 +105,20 @@ func (r *scanRouter) route(m scanner.Meaning) {
 	// A parcel being received counts what is scanned, whatever it looks
 	// like: a part number can read as a serial or plain text.
 	if rf := d.receiverInFront(); rf != nil && m.Kind != scanner.ScanTicket {
-		d.say(false, rf.scan(m))
+		if text, counted := rf.scan(m); counted {
+			d.sayCounted(text)
+		} else {
+			d.say(false, text)
+		}
 		return
 	}
 	if cf := d.counterInFront(); cf != nil && m.Kind != scanner.ScanTicket {
 		text, failed := cf.scan(m)
-		d.say(failed, text)
+		if failed {
+			d.say(failed, text)
+		} else {
+			d.sayCounted(text)
+		}
 		return
 	}
 	if m.Kind != scanner.ScanTicket && d.holdForCount(m) {
@@ -267,6 +278,23 @@ func (r *scanRouter) findText(m scanner.Meaning) {
 
 func (t *Terminal) say(failed bool, text string) { t.setScanStatus(failed, text) }
 
+func (t *Terminal) sayCounted(text string) { t.showStatus(statusCounted, text) }
+
+// scanUndone is told that the line the last counted scan describes was
+// changed by hand: a note still saying what was scanned then goes, or
+// says text (a line removed) instead. A note that has since said
+// something else stays.
+func (t *Terminal) scanUndone(text string) {
+	if t.statusKind != statusCounted || !t.scanBar.Visible() {
+		return
+	}
+	if text == "" {
+		t.clearStatus(statusCounted)
+		return
+	}
+	t.showStatus(statusNews, text)
+}
+
 func (t *Terminal) listTickets(query string) { t.list.SetQuery(query) }
 
 // checkInName is the check-in button as the screen shows it: its words,
@@ -298,6 +326,7 @@ const (
 	statusWaitsForSync                   // work saved on the device, not sent yet
 	statusDecisionSent                   // a conflict decided; the next sync brings its result
 	statusClaimTag                       // a ticket checked in; its claim tag to save (checkedIn)
+	statusCounted                        // a scan counted in the receive dialog or the stock count
 )
 
 // setScanStatus shows the outcome of the last scan or action.

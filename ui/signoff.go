@@ -213,9 +213,7 @@ func (s *signOff) record() {
 			s.dialog.Hide()
 			photo := app.Photo{ID: sig.Photo, Ticket: tk.ID, SHA256: sha, Size: size, Mime: "image/png", Kind: "signature",
 				Caption: lang.X("sign.caption", "Signature of {{.Name}}", map[string]any{"Name": sig.Signer})}
-			t.commit(&app.AttachPhoto{Photo: photo}, func() {
-				t.commit(&app.RecordSignature{Signature: sig}, func() { t.fileSignedReport(tk.ID, s.saved) })
-			})
+			t.commitInTurn([]app.Command{&app.AttachPhoto{Photo: photo}, &app.RecordSignature{Signature: sig}}, func() { t.fileSignedReport(tk.ID, s.saved) })
 		})
 	})
 }

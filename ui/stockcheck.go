@@ -34,6 +34,9 @@ type stockHost interface {
 	showError(err error)
 	// say shows a short outcome in the scan bar.
 	say(failed bool, text string)
+	// scanUndone is told that the row a counted scan's note describes
+	// was changed by hand: the note goes.
+	scanUndone(text string)
 	// counting is told of the stock count open, nil when it closes: a
 	// scan in front of it counts a part.
 	counting(c *countFlow)
@@ -256,6 +259,9 @@ type countFlow struct {
 	// found says how many rows the filter shows, or that none match.
 	found  *widget.Label
 	scroll *container.Scroll
+	// said is the row the scan bar's last counted scan describes: its
+	// count typed anew makes that note stale.
+	said *countRow
 }
 
 // countRow is one part of the count.
@@ -517,6 +523,11 @@ func (c *countFlow) rowObject(r *countRow) fyne.CanvasObject {
 		if !c.gone {
 			c.keep()
 		}
+		// A scan sets the box too, and says the new count after.
+		if c.said == r {
+			c.said = nil
+			c.host.scanUndone("")
+		}
 	}
 	plus := widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { c.add(r) })
 	box := container.New(layout.NewGridWrapLayout(fyne.NewSize(88, r.entry.MinSize().Height)), r.entry)
@@ -647,6 +658,7 @@ func (c *countFlow) add(r *countRow) {
 // in order.
 func (c *countFlow) scan(m scanner.Meaning) (text string, failed bool) {
 	if c.picker != nil {
+		c.said = nil
 		return c.picker.scan(m)
 	}
 	code := scanCode(m)
@@ -672,6 +684,7 @@ func (c *countFlow) scan(m scanner.Meaning) (text string, failed bool) {
 	r := c.lines[i]
 	c.add(r)
 	c.reveal(r)
+	c.said = r
 	n, _, _ := r.counted()
 	return lang.X("count.scanned", "Scanned {{.Part}}: {{.Counted}} counted, {{.Held}} on the device.", map[string]any{"Part": partWithNumber(r.part), "Counted": n, "Held": r.held}), false
 }

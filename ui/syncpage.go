@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -87,29 +89,9 @@ func (p *syncPage) show(prev, st app.SyncStatus) {
 	} else {
 		p.now.Enable()
 	}
-	counts := map[string]any{"Pending": countText(st.Pending), "Photos": sizeText(st.PhotoBytes), "Up": sizeText(st.Up), "Down": sizeText(st.Down)}
-	lines := lang.X("sync.detail", "Changes waiting: {{.Pending}} · photos waiting: {{.Photos}} · sent {{.Up}}, received {{.Down}} since start", counts)
-	if st.PhotoBytes == 0 {
-		// Said in words, as "Changes waiting: 0" says it in a count: a
-		// size of nothing ("0 B") reads like a photo of no bytes.
-		lines = lang.X("sync.detail_no_photos", "Changes waiting: {{.Pending}} · no photos waiting · sent {{.Up}}, received {{.Down}} since start", counts)
-	}
-	if !st.LastSuccess.IsZero() {
-		lines = lang.X("sync.last_success", "Last complete sync: {{.Time}}", map[string]any{"Time": timeText(p.deps.Zone, st.LastSuccess)}) + "\n" + lines
-	}
 	// The line's summary first, so page and line never disagree.
-	setBreakable(p.status, p.feed.summary()+"\n"+lines)
-	var problem string
-	if st.Err != nil && !st.WorkOffline {
-		problem = errorText(st.Err)
-		if !st.NextTry.IsZero() {
-			problem += " " + lang.X("sync.next_try", "Next try at {{.Time}}.", map[string]any{"Time": clockText(p.deps.Zone, st.NextTry)})
-		}
-	}
-	if st.PhotoErr != nil {
-		problem += "\n" + lang.X("sync.photo_error", "Photos: {{.Error}}", map[string]any{"Error": errorText(st.PhotoErr)})
-	}
-	p.showProblem(problem)
+	setBreakable(p.status, p.feed.summary()+"\n"+syncDetail(st, p.deps.Zone))
+	p.showProblem(syncProblem(st, p.deps.Zone))
 	if first || st.Notices != prev.Notices {
 		p.showNotices(st.Notices)
 	}
@@ -119,6 +101,37 @@ func (p *syncPage) show(prev, st app.SyncStatus) {
 	if first || st.Pending != prev.Pending {
 		p.reloadUnsent(st.Pending)
 	}
+}
+
+// syncDetail is what the page says of st under the line's summary: the
+// last complete sync, what waits and what went each way since start.
+func syncDetail(st app.SyncStatus, zone *time.Location) string {
+	counts := map[string]any{"Pending": countText(st.Pending), "Photos": sizeText(st.PhotoBytes), "Up": sizeText(st.Up), "Down": sizeText(st.Down)}
+	lines := lang.X("sync.detail", "Changes waiting: {{.Pending}} · photos waiting: {{.Photos}} · sent {{.Up}}, received {{.Down}} since start", counts)
+	if st.PhotoBytes == 0 {
+		// Said in words, as "Changes waiting: 0" says it in a count: a
+		// size of nothing ("0 B") reads like a photo of no bytes.
+		lines = lang.X("sync.detail_no_photos", "Changes waiting: {{.Pending}} · no photos waiting · sent {{.Up}}, received {{.Down}} since start", counts)
+	}
+	if !st.LastSuccess.IsZero() {
+		lines = lang.X("sync.last_success", "Last complete sync: {{.Time}}", map[string]any{"Time": timeText(zone, st.LastSuccess)}) + "\n" + lines
+	}
+	return lines
+}
+
+// syncProblem is what the page says went wrong in st, "" when nothing.
+func syncProblem(st app.SyncStatus, zone *time.Location) string {
+	var problem string
+	if st.Err != nil && !st.WorkOffline {
+		problem = errorText(st.Err)
+		if !st.NextTry.IsZero() {
+			problem += " " + lang.X("sync.next_try", "Next try at {{.Time}}.", map[string]any{"Time": clockText(zone, st.NextTry)})
+		}
+	}
+	if st.PhotoErr != nil {
+		problem += "\n" + lang.X("sync.photo_error", "Photos: {{.Error}}", map[string]any{"Error": errorText(st.PhotoErr)})
+	}
+	return problem
 }
 
 // relayout lays the page out again after a list under it changed: a
@@ -170,10 +183,7 @@ func (p *syncPage) reloadUnsent(pending int) {
 		var rows []unsentRow
 		numbers := map[app.TicketID]string{}
 		for _, m := range ms {
-			r := unsentRow{what: mutationText(m.FullName()), when: timeText(p.deps.Zone, m.At)}
-			if f := editedFields(m.FullName(), m.Args); f != "" {
-				r.what += ": " + f
-			}
+			r := unsentRow{what: changeText(m.FullName(), m.Args), when: timeText(p.deps.Zone, m.At)}
 			if cmd, derr := app.DecodeMutation(m); derr == nil {
 				if id := app.TicketOf(cmd); id != "" {
 					if _, ok := numbers[id]; !ok {

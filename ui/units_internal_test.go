@@ -50,7 +50,7 @@ func TestErrorSizesFollowTheSizeRule(t *testing.T) {
 	}
 	for _, tc := range []struct{ lang, limit, held string }{
 		{"en", "and 50MB.", "(1.5MB)"},
-		{"zh", "到 50MB 之间", "（1.5MB）"},
+		{"zh", "到50MB之间", "（1.5MB）"},
 		{"fr", "et 50Mo.", "(1,5Mo)"},
 		{"es", "y 50MB.", "(1,5MB)"},
 		{"pt", "e 50MB.", "(1,5MB)"},

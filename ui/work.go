@@ -30,19 +30,51 @@ import (
 // the ticket back from the store, which may wait behind a sync writing to
 // it.
 func (t *Terminal) commit(cmd app.Command, done func()) {
+	t.commitInTurn([]app.Command{cmd}, done)
+}
+
+// commitInTurn saves cmds in their order in one background task, each
+// pushed after what it names, and stops at the first refused; done runs
+// once all are saved. The ticket shown is read again once, after the
+// last: a signed answer (its picture, signature and answer) read it after
+// each, and under load showed the answer's button seconds after the
+// answer was given.
+func (t *Terminal) commitInTurn(cmds []app.Command, done func()) {
 	if t.deps.Commit == nil {
 		return
 	}
 	id := t.detail.shown
 	t.deps.Run(func() {
-		_, err := t.deps.Commit.Commit(t.ctx, t.deps.Actor, cmd)
+		saved := 0
+		var err error
+		for _, cmd := range cmds {
+			if _, err = t.deps.Commit.Commit(t.ctx, t.deps.Actor, cmd); err != nil {
+				break
+			}
+			saved++
+		}
 		fyne.Do(func() {
 			if err != nil {
 				t.showError(err)
+				if saved > 0 {
+					t.sync.refresh() // what was saved before the refusal
+				}
+				if id != "" {
+					// The ticket as the store holds it: a signed answer
+					// shows before it is saved (approveSigned).
+					t.detail.Show(id)
+				}
 				return
 			}
-			if tr, ok := cmd.(*app.TransitionTicket); ok {
-				t.detail.applyTransition(tr)
+			// What the saves changed shows at once, not when the reload
+			// below reads it back: under load that took seconds.
+			for _, cmd := range cmds {
+				switch c := cmd.(type) {
+				case *app.TransitionTicket:
+					t.detail.applyTransition(c)
+				case *app.DecideEstimate:
+					t.detail.applyDecision(c, t.deps.Now())
+				}
 			}
 			if done != nil {
 				done()

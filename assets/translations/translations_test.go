@@ -417,6 +417,12 @@ func TestChineseCountsTouchTheirWords(t *testing.T) {
 	measured := regexp.MustCompile(`\{\{\.([A-Za-z]+)\}\}(?:百万像素|字节|像素|小时|分钟|毫米|个|件|张|条|种|项|笔|份|位|处|行|天|分|秒|版|次|名|页|台|箱|周|年|月)|第\{\{\.([A-Za-z]+)\}\}`)
 	// A Duration is a count with its unit (2小时, 3天): 剩余2小时.
 	counts := map[string]bool{"Count": true, "Max": true, "Min": true, "Total": true, "Shown": true, "N": true, "Duration": true}
+	// A size is a count with its unit glued on (translations.Size: 288B,
+	// 1.5MB): it touches its words as a count does. The sync page said
+	// "已发送 288B" (the lead's walk), and the limits "超过 50MB".
+	for _, size := range []string{"Size", "MaxSize", "HeldSize", "Up", "Down", "Photos"} {
+		counts[size] = true
+	}
 	for _, forms := range texts {
 		for _, text := range forms {
 			for _, m := range measured.FindAllStringSubmatch(text, -1) {

@@ -19,7 +19,7 @@ func TestImportsSayTheirLimitAsASize(t *testing.T) {
 		for _, c := range []struct{ lang, intro, refusal string }{
 			{"en", "at most 32MB.", "larger than 32MB:"},
 			{"fr", "de 32Mo au plus.", "dépasse 32Mo :"},
-			{"zh-Hans", "最大 32MB。", "超过 32MB："},
+			{"zh-Hans", "最大32MB。", "超过32MB："},
 		} {
 			cl := tc.signIn(t, "clerk@t1")
 			cl.inLanguage(t, c.lang)
