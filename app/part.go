@@ -2,6 +2,7 @@ package app
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -269,6 +270,45 @@ type Location struct {
 	Kind  LocationKind `json:"kind"`
 	Name  string       `json:"name"`
 	Owner string       `json:"owner,omitempty"` // technician or store that uses it
+	// LeadWeeks is how many weeks a replenishment takes to arrive here,
+	// MinLeadWeeks to MaxLeadWeeks, set by the office for a location its
+	// kind's default does not fit (an overseas store supplied by sea);
+	// 0 is the kind's default. Only the service's stock-level proposals
+	// read it.
+	LeadWeeks int `json:"lead_weeks,omitempty"`
+}
+
+// The bounds of a location's LeadWeeks: a week is the shortest review the
+// proposals make, and half a year is past any sea freight and customs
+// delay, so a larger number is a typo.
+const (
+	MinLeadWeeks = 1
+	MaxLeadWeeks = 26
+)
+
+// ErrLeadWeeks is the refusal of a lead time outside MinLeadWeeks to
+// MaxLeadWeeks, or not a whole number, at location id.
+func ErrLeadWeeks(id LocationID) *Error {
+	return Errorf(EINVALID, "location.invalid.lead_weeks", "Give the lead time as a whole number of weeks from {{.Min}} to {{.Max}}, or leave it empty for the usual lead time of the location's kind.",
+		"ID", string(id), "Min", MinLeadWeeks, "Max", MaxLeadWeeks)
+}
+
+// ParseLeadWeeks reads the lead time of location id as the office types
+// it in a form: empty (or blank) is 0, the kind's default; else a whole
+// number from MinLeadWeeks to MaxLeadWeeks, in ASCII digits or the
+// full-width ones a Chinese input method types ("６"). A typed 0 is
+// refused rather than read as "the default": someone who typed it meant
+// a number, and the empty field is the way to ask for the default.
+func ParseLeadWeeks(id LocationID, s string) (int, error) {
+	s = strings.TrimSpace(strings.Map(narrow, s))
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < MinLeadWeeks || n > MaxLeadWeeks {
+		return 0, ErrLeadWeeks(id)
+	}
+	return n, nil
 }
 
 // Validate checks a stock location.
@@ -282,6 +322,8 @@ func (l *Location) Validate() error {
 		return Errorf(EINVALID, "location.invalid.name", "Give stock location {{.ID}} a name.", "ID", string(l.ID))
 	case l.Owner != "" && !ValidID(l.Owner):
 		return Errorf(EINVALID, "mutation.bad_id", "{{.Field}} must be 1 to {{.Max}} characters without control characters.", "Field", "owner", "Max", MaxIDLen)
+	case l.LeadWeeks != 0 && (l.LeadWeeks < MinLeadWeeks || l.LeadWeeks > MaxLeadWeeks):
+		return ErrLeadWeeks(l.ID)
 	}
 	return checkName("name", l.Name)
 }

@@ -14,10 +14,10 @@ import (
 // shows breaks, wrapped in a label, between a guillemet and the word it
 // quotes, before a ; ! ? : or %, or inside a number: Fyne breaks a line at
 // every Unicode space, the no-break ones (U+00A0, U+202F) too [2.7.1], so
-// « Aujourd'hui » could end a line on « and start the next with
-// Aujourd'hui », a question start a line with its ?, an explanation with
+// « Aujourd’hui » could end a line on « and start the next with
+// Aujourd’hui », a question start a line with its ?, an explanation with
 // its :, and "9 532" end a line on 9. The texts glue them to the word
-// («Aujourd'hui», ticket?, Pourquoi:), as Swiss and Quebec French write
+// («Aujourd’hui», ticket?, Pourquoi:), as Swiss and Quebec French write
 // ; ! ? and screens often write : and %, and numbers group with the Swiss
 // apostrophe (translations.Count). The console's texts (console.*) are
 // shown by a browser, which keeps a no-break space. Each text is wrapped
@@ -33,7 +33,7 @@ func TestFrenchPunctuationStaysWithItsWord(t *testing.T) {
 		if strings.ContainsAny(text, "«»;!?:%") {
 			checked++
 			for width := float32(150); width <= 420; width += 17 {
-				for _, rows := range wrappedRows(field.ReplaceAllString(text, "Aujourd'hui"), width) {
+				for _, rows := range wrappedRows(field.ReplaceAllString(text, "Aujourd’hui"), width) {
 					for i, r := range rows {
 						row := strings.TrimSpace(r.Text)
 						if i > 0 && row != "" && strings.ContainsRune("»;!?:%", []rune(row)[0]) {

@@ -1256,6 +1256,8 @@ func TestHTTPBadRequestsWriteNothing(t *testing.T) {
 		"LocationUnknownKind":    {"PUT", "/v1/admin/locations/loc-x", admin, nil, []byte(`{"kind":"spaceship","name":"X"}`), 400, app.EINVALID, "location.invalid.kind"},
 		"LocationNoKind":         {"PUT", "/v1/admin/locations/loc-x", admin, nil, []byte(`{"name":"X"}`), 400, app.EINVALID, "location.invalid.kind"},
 		"LocationControlName":    {"PUT", "/v1/admin/locations/loc-x", admin, nil, []byte(`{"kind":"van","name":"X\u0000Y"}`), 400, app.EINVALID, "field.control_chars"},
+		"LocationLeadTooLong":    {"PUT", "/v1/admin/locations/loc-x", admin, nil, []byte(`{"kind":"store","name":"X","lead_weeks":27}`), 400, app.EINVALID, "location.invalid.lead_weeks"},
+		"LocationLeadText":       {"PUT", "/v1/admin/locations/loc-x", admin, nil, []byte(`{"kind":"store","name":"X","lead_weeks":"6"}`), 400, app.EINVALID, "http.bad_json"},
 		"MutationAdjustOverflow": {"POST", "/v1/admin/mutations", admin, nil, adminMut("stock.adjust", 1, `{"movement":{"id":"mv-big","part":"BAT-1","to":"van-a","qty":9223372036854775807,"reason":"count"}}`), 400, app.EINVALID, "stock.qty_out_of_range"},
 		"MutationAdjustNegative": {"POST", "/v1/admin/mutations", admin, nil, adminMut("stock.adjust", 1, `{"movement":{"id":"mv-neg","part":"BAT-1","to":"van-a","qty":-1000001,"reason":"count"}}`), 400, app.EINVALID, "stock.qty_out_of_range"},
 		"MutationReceiveOverMax": {"POST", "/v1/admin/mutations", admin, nil, adminMut("stock.receive", 1, `{"movement":{"id":"mv-rcv","part":"BAT-1","to":"van-a","qty":1000001}}`), 400, app.EINVALID, "stock.qty_out_of_range"},

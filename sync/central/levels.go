@@ -43,12 +43,22 @@ const (
 	week        = 7 * 24 * time.Hour
 )
 
-// LeadWeeks is the replenishment lead time of a location, in weeks: a van
-// is restocked from its warehouse at the weekly depot visit (1); a store
-// receives by carrier, a few days' transport after a weekly order (2).
-// Locations carry no country, so an overseas store is not told apart: its
-// lead time is the store's.
-func LeadWeeks(k app.LocationKind) int {
+// LeadWeeks is the replenishment lead time of a location, in weeks: the
+// office's own figure when it set one (app.Location.LeadWeeks: an
+// overseas store supplied by sea waits 4 to 8 weeks), else its kind's
+// default, DefaultLeadWeeks.
+func LeadWeeks(l app.Location) int {
+	if l.LeadWeeks > 0 {
+		return l.LeadWeeks
+	}
+	return DefaultLeadWeeks(l.Kind)
+}
+
+// DefaultLeadWeeks is the lead time of a location of kind k for which the
+// office set none: a van is restocked from its warehouse at the weekly
+// depot visit (1); a store receives by carrier, a few days' transport
+// after a weekly order (2).
+func DefaultLeadWeeks(k app.LocationKind) int {
 	if k == app.LocationStore {
 		return 2
 	}
@@ -70,8 +80,12 @@ type StockLevel struct {
 	Rate   float64
 	Method string
 	// Min is the reorder point, Max the order-up-to level.
-	Min, Max  int
+	Min, Max int
+	// LeadWeeks is the lead time the levels cover (the LeadWeeks
+	// function); LeadSet says the office set it on the location rather
+	// than it being the kind's default.
 	LeadWeeks int
+	LeadSet   bool
 	Balance   int // the location's ledger balance now
 	InTransit int // on shipments in transit to the location
 	// Order is the proposal: Max - (Balance + InTransit) when that sum is
@@ -112,7 +126,7 @@ func (db *DB) StockLevels(ctx context.Context, tenant string, store app.StoreID,
 		unit, miss := costs.of(k.loc, fl.parts[k.part])
 		l := fl.view.locations[k.loc]
 		lv := StockLevel{Location: k.loc, LocationName: l.Name, LocationKind: l.Kind, Part: k.part,
-			Weekly: slices.Clone(f.weekly[:]), LeadWeeks: LeadWeeks(l.Kind), Balance: f.balance,
+			Weekly: slices.Clone(f.weekly[:]), LeadWeeks: LeadWeeks(l), LeadSet: l.LeadWeeks > 0, Balance: f.balance,
 			InTransit: transit[k], Source: fl.source(k.loc)}
 		got := demand.StockLevels(lv.Weekly, demand.LevelParams{LeadTime: lv.LeadWeeks, Review: reviewWeeks,
 			Service: levelService, Alpha: levelAlpha, Seed: levelSeed(k), Draws: levelDraws,

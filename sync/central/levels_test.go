@@ -176,6 +176,45 @@ func TestStockLevels(t *testing.T) {
 	})
 }
 
+// TestStockLevelsLeadTimeOfTheLocation: a lead time the office set on a
+// location replaces its kind's default, and is read back from the
+// database the location is stored in.
+func TestStockLevelsLeadTimeOfTheLocation(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		loadLevelsWorld(t, db)
+		overseas := app.Location{ID: "store-s", Kind: app.LocationStore, Name: "Store S", Owner: "store-s", LeadWeeks: 6}
+		if err := db.PutLocations(ctx, tenant, []app.Location{overseas}); err != nil {
+			t.Fatal(err)
+		}
+		levelOf := func() StockLevel {
+			t.Helper()
+			got, err := db.StockLevels(ctx, tenant, "store-s", testNow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 1 || got[0].Part != "Q" {
+				t.Fatalf("store-s levels %+v, want Q only", got)
+			}
+			return got[0]
+		}
+		// A constant 2 Q a week over 1 week of review and 6 of lead time
+		// uses 14: Min 13 (the default 2 weeks gave 5), Max 15; it holds
+		// 1, so the proposal orders 14.
+		if q := levelOf(); q.LeadWeeks != 6 || !q.LeadSet || q.Min != 13 || q.Max != 15 || q.Order != 14 {
+			t.Errorf("with 6 weeks set: lead %d (set %v), Min %d, Max %d, order %d; want 6 (set), 13, 15, 14", q.LeadWeeks, q.LeadSet, q.Min, q.Max, q.Order)
+		}
+		// Cleared: the store's default again.
+		overseas.LeadWeeks = 0
+		if err := db.PutLocations(ctx, tenant, []app.Location{overseas}); err != nil {
+			t.Fatal(err)
+		}
+		if q := levelOf(); q.LeadWeeks != 2 || q.LeadSet || q.Min != 5 || q.Max != 7 {
+			t.Errorf("cleared: lead %d (set %v), Min %d, Max %d; want 2 (default), 5, 7", q.LeadWeeks, q.LeadSet, q.Min, q.Max)
+		}
+	})
+}
+
 func TestDormantStock(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, db *DB) {
 		ctx := context.Background()

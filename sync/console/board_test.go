@@ -99,7 +99,9 @@ func TestBoardLanesFiltersAndSLA(t *testing.T) {
 		if l := lane(body, "Unassigned"); !strings.Contains(l, "FB-3") || strings.Contains(l, "FB-1") {
 			t.Errorf("the unassigned lane:\n%s", l)
 		}
-		if !strings.Contains(body, "Overdue by 1 h (") || !strings.Contains(body, "Due in 2 h (") || !strings.Contains(body, "Due in 3 d (") {
+		// The due time after the countdown is grey (muted), the countdown
+		// in its SLA's colour.
+		if !strings.Contains(body, `Overdue by 1 h <span class="muted">(`) || !strings.Contains(body, `Due in 2 h <span class="muted">(`) || !strings.Contains(body, `Due in 3 d <span class="muted">(`) {
 			t.Errorf("countdowns missing:\n%s", body)
 		}
 		for _, c := range []struct {

@@ -266,7 +266,7 @@ func TestConflictNamesStockLocations(t *testing.T) {
 		{"UnitStoredWithIDs", "en", unit(map[string]any{"Serial": "SN-1", "Part": "P-50", "Location": "van-1", "Other": "wh", "Place": "location"}),
 			"Unit SN-1 of P-50 is recorded at Main warehouse, not at Van Ana"},
 		{"UnitStoredWithIDsInFrench", "fr", unit(map[string]any{"Serial": "SN-1", "Part": "P-50", "Location": "van-1", "Other": "wh", "Place": "location"}),
-			"L'unité SN-1 de P-50 est enregistrée à Main warehouse, pas à Van Ana"},
+			"L’unité SN-1 de P-50 est enregistrée à Main warehouse, pas à Van Ana"},
 		{"Balance", "en", balance, "Stock of P-50 at Van Ana is now -2"},
 		{"LocationGone", "en", gone, "Stock of P-50 at van-9 is now -2"},
 	} {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	xlanguage "golang.org/x/text/language"
@@ -324,12 +325,18 @@ func peopleMessage(s *Session, err error) string {
 
 // peopleLocForm is the store or van form's data.
 type peopleLocForm struct {
-	New     bool
-	L       app.Location
-	Base    string
-	Problem string
-	Errors  map[string]string
-	Kinds   []peopleOption
+	New  bool
+	L    app.Location
+	Base string
+	// LeadWeeks is the lead time field as typed (a refused form shows it
+	// again); empty for the kind's default.
+	LeadWeeks string
+	// LeadHelp is the lead time field's help: its bounds and the kinds'
+	// defaults (central.DefaultLeadWeeks).
+	LeadHelp map[string]any
+	Problem  string
+	Errors   map[string]string
+	Kinds    []peopleOption
 }
 
 // peopleLocationKinds are the kinds a location may have, as the form offers them.
@@ -353,6 +360,9 @@ func (c *Console) locationForm(w http.ResponseWriter, r *http.Request, s *Sessio
 			return err
 		}
 		f = peopleLocForm{L: l, Base: peopleVersion(l)}
+		if l.LeadWeeks > 0 {
+			f.LeadWeeks = strconv.Itoa(l.LeadWeeks)
+		}
 	}
 	return c.renderLocForm(w, r, s, http.StatusOK, f)
 }
@@ -375,6 +385,8 @@ func (c *Console) renderLocForm(w http.ResponseWriter, r *http.Request, s *Sessi
 	for _, k := range peopleLocationKinds {
 		f.Kinds = append(f.Kinds, peopleOption{Value: string(k.Kind), Label: s.T.Text(k.Key, k.Message, nil), Selected: f.L.Kind == k.Kind})
 	}
+	f.LeadHelp = map[string]any{"Min": s.T.Count(app.MinLeadWeeks), "Max": s.T.Count(app.MaxLeadWeeks),
+		"VanWeeks": s.T.Count(int64(central.DefaultLeadWeeks(app.LocationVan))), "StoreWeeks": s.T.Count(int64(central.DefaultLeadWeeks(app.LocationStore)))}
 	return c.render(w, r, s, status, "location", f)
 }
 
@@ -383,7 +395,7 @@ func (c *Console) renderLocForm(w http.ResponseWriter, r *http.Request, s *Sessi
 func (c *Console) saveLocation(w http.ResponseWriter, r *http.Request, s *Session) error {
 	ctx := r.Context()
 	field := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
-	f := peopleLocForm{New: r.PostFormValue("new") == "1", Base: r.PostFormValue("base"), Errors: map[string]string{}}
+	f := peopleLocForm{New: r.PostFormValue("new") == "1", Base: r.PostFormValue("base"), LeadWeeks: field("lead_weeks"), Errors: map[string]string{}}
 	f.L = app.Location{ID: app.LocationID(field("id")), Kind: app.LocationKind(field("kind")), Name: field("name"), Owner: field("owner")}
 	cur, err := c.location(ctx, s, string(f.L.ID))
 	switch {
@@ -398,8 +410,15 @@ func (c *Console) saveLocation(w http.ResponseWriter, r *http.Request, s *Sessio
 		f.Problem = peopleMessage(s, errPeopleStale(s.T.Text("console.people.location", "Location", nil), string(f.L.ID)))
 		return c.renderLocForm(w, r, s, http.StatusConflict, f)
 	}
+	lead, err := app.ParseLeadWeeks(f.L.ID, f.LeadWeeks)
+	if err != nil {
+		f.Errors["lead_weeks"] = peopleMessage(s, err)
+	}
+	f.L.LeadWeeks = lead
 	if err := f.L.Validate(); err != nil {
 		f.Errors[peopleLocField(app.AsError(err))] = peopleMessage(s, err)
+	}
+	if len(f.Errors) > 0 {
 		return c.renderLocForm(w, r, s, http.StatusBadRequest, f)
 	}
 	if err := c.db.PutLocations(ctx, s.Tenant, []app.Location{f.L}); err != nil {
@@ -432,6 +451,8 @@ func peopleLocField(e *app.Error) string {
 		return "kind"
 	case "location.invalid.name":
 		return "name"
+	case "location.invalid.lead_weeks":
+		return "lead_weeks"
 	}
 	if f, ok := e.Data["Field"].(string); ok {
 		return f // name or owner (checkName)

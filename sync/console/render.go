@@ -64,6 +64,7 @@ func (c *Console) loadPages() (map[string]*pageTemplate, error) {
 //	{{static "console.css"}}  a static file's URL, with its content hash
 //	{{dict "Name" .X "N" 3}}  a map, the data of a T with several values
 //	{{aside .Name .ID}}   a text with an aside in the language's parentheses (aside)
+//	{{mutedAside .Countdown .Due}}  the same with the aside in grey (mutedAside)
 //
 // Times are shown in the session's tenant's zone (Session.Zone, read with
 // the session), and the layout names it, so nobody guesses. Dates are written 2006-01-02 in every language, which all five read
@@ -128,6 +129,7 @@ func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap 
 		"static":     c.staticURL,
 		"dict":       dict,
 		"aside":      func(text, note any) string { return aside(cat, fmt.Sprint(text), fmt.Sprint(note)) },
+		"mutedAside": func(text, note any) template.HTML { return mutedAside(cat, fmt.Sprint(text), fmt.Sprint(note)) },
 		"lang":       func() string { return cat.Lang() },
 		"zone":       loc.String,
 	}
@@ -148,6 +150,32 @@ func labelValue(cat *translations.Catalog, label, value string) string {
 // (TestTemplatesWritePunctuationThroughTheLanguage).
 func aside(cat *translations.Catalog, text, note string) string {
 	return cat.Text("console.aside", "{{.Text}} ({{.Aside}})", map[string]any{"Text": text, "Aside": note})
+}
+
+// mutedAside is aside as HTML with the aside, its parentheses included,
+// in the secondary colour (class "muted"), so the text reads first: a
+// board card's "Due in 2 h" in its SLA colour, then "(2026-11-27 14:30)"
+// in grey, as before asides were translated. Text and note are escaped;
+// the catalog's own part (parentheses, spaces) is escaped too. The aside
+// is what the language writes on either side of the text, less the
+// spaces that part them.
+func mutedAside(cat *translations.Catalog, text, note string) template.HTML {
+	const textMark, noteMark = "\ue000", "\ue001"
+	written := cat.Text("console.aside", "{{.Text}} ({{.Aside}})", map[string]any{"Text": textMark, "Aside": noteMark})
+	before, after, ok := strings.Cut(written, textMark)
+	if !ok { // a translation without the text: show it as aside writes it
+		return template.HTML(html.EscapeString(aside(cat, text, note)))
+	}
+	muted := func(part string, trim func(string, string) string) string {
+		core := trim(part, " \u00a0")
+		if core == "" {
+			return html.EscapeString(part)
+		}
+		i := strings.Index(part, core)
+		return html.EscapeString(part[:i]) + `<span class="muted">` +
+			strings.ReplaceAll(html.EscapeString(core), noteMark, html.EscapeString(note)) + `</span>` + html.EscapeString(part[i+len(core):])
+	}
+	return template.HTML(muted(before, strings.TrimRight) + html.EscapeString(text) + muted(after, strings.TrimLeft))
 }
 
 // pluralKey is a count's text within one render: its key and number.

@@ -27,6 +27,11 @@ type replenishGroup struct {
 	Source     app.LocationID
 	Lines      []central.StockLevel
 	ShipmentID string // minted with the page: a form sent twice ships once
+	// LeadWeeks is the lead time the location's levels cover, LeadSet
+	// whether the office set it (central.StockLevel): the table says so,
+	// as a long one is why an overseas store's minimum is high.
+	LeadWeeks int
+	LeadSet   bool
 }
 
 // dormantRow is a dormant part with the link to act on it.
@@ -100,7 +105,8 @@ func (c *Console) renderReplenish(w http.ResponseWriter, r *http.Request, s *Ses
 			}
 			i = len(p.Groups)
 			index[l.Location] = i
-			p.Groups = append(p.Groups, replenishGroup{Location: l.Location, Name: l.LocationName, Source: l.Source, ShipmentID: app.NewID()})
+			p.Groups = append(p.Groups, replenishGroup{Location: l.Location, Name: l.LocationName, Source: l.Source, ShipmentID: app.NewID(),
+				LeadWeeks: l.LeadWeeks, LeadSet: l.LeadSet})
 		}
 		if len(p.Groups[i].Lines) < app.MaxShipmentLines {
 			p.Groups[i].Lines = append(p.Groups[i].Lines, l)

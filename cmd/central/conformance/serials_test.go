@@ -152,8 +152,8 @@ func TestSerialUnitElsewhereNamesItsPlaces(t *testing.T) {
 			t.Fatalf("GET /conflicts: HTTP %d %s", page.status, page.body)
 		}
 		for _, want := range []string{
-			fmt.Sprintf("L&#39;unité %s de %s est enregistrée à Almacén Central, pas à %s", sent, part, van),
-			fmt.Sprintf("L&#39;unité %s de %s est enregistrée dans l&#39;envoi SF%s, pas à %s", shipped, part, ship, van),
+			fmt.Sprintf("L’unité %s de %s est enregistrée à Almacén Central, pas à %s", sent, part, van),
+			fmt.Sprintf("L’unité %s de %s est enregistrée dans l’envoi SF%s, pas à %s", shipped, part, ship, van),
 		} {
 			if !strings.Contains(string(page.body), want) {
 				t.Errorf("the inbox lacks %q", want)
