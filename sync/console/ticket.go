@@ -501,17 +501,17 @@ func safeFileName(t app.TicketID, photo string) string {
 // base values, which the mutation carries unbounded.
 const maxCustomerField = app.MaxTextLen
 
-// savedCustomer is the flash after a change of the customer's contact:
-// it names what was saved, so a dispatcher who changed the address alone
-// is not told the phone was saved too.
-func savedCustomer(set app.TicketFields) (key, english string) {
+// flashCustomerSaved is the flash after a change of the customer's
+// contact: it names what was saved, so a dispatcher who changed the
+// address alone is not told the phone was saved too.
+func (c *Console) flashCustomerSaved(w http.ResponseWriter, r *http.Request, s *Session, set app.TicketFields) error {
 	switch {
 	case set.CustomerPhone == nil:
-		return "console.ticket.customer_saved_address", "The customer's address is saved."
+		return c.flash(w, r, s, "console.ticket.customer_saved_address", "The customer's address is saved.")
 	case set.CustomerAddress == nil:
-		return "console.ticket.customer_saved_phone", "The customer's phone is saved."
+		return c.flash(w, r, s, "console.ticket.customer_saved_phone", "The customer's phone is saved.")
 	}
-	return "console.ticket.customer_saved", "The customer's phone and address are saved."
+	return c.flash(w, r, s, "console.ticket.customer_saved", "The customer's phone and address are saved.")
 }
 
 // updateCustomer is POST /tickets/{id}/customer: the customer's phone and
@@ -554,8 +554,7 @@ func (c *Console) updateCustomer(w http.ResponseWriter, r *http.Request, s *Sess
 			if len(clashes) > 0 {
 				err = c.flash(w, r, s, "console.ticket.customer_saved_conflict", "Saved. A technician had changed it meanwhile: their value is kept in a conflict below; decide it there.")
 			} else {
-				key, english := savedCustomer(u.Set)
-				err = c.flash(w, r, s, key, english)
+				err = c.flashCustomerSaved(w, r, s, u.Set)
 			}
 			if err != nil {
 				return err

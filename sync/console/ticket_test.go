@@ -540,29 +540,39 @@ func TestTicketPageSLA(t *testing.T) {
 			{"completed: no countdown", app.StatusCompleted, -time.Hour, -time.Minute,
 				[]string{"status-done"}, []string{"tp-sla"}},
 		} {
-			id := app.TicketID(app.NewID())
-			tk := testDataset("t1").Tickets[0]
-			tk.Ticket.ID, tk.Ticket.Number, tk.Ticket.Status = id, "FB-SLA", c.status
-			tk.Ticket.RespondBy, tk.Ticket.ResolveBy = now.Add(c.respond), now.Add(c.resolve)
-			if err := tc.db.LoadDataset(context.Background(), "t1", app.Dataset{Tickets: []app.TicketDetail{tk}}); err != nil {
-				t.Fatal(err)
-			}
-			status, body := tc.signIn(t, "dispatcher@t1").get(t, "/tickets/"+string(id))
-			if status != http.StatusOK {
-				t.Fatalf("%s: status %d", c.name, status)
-			}
-			for _, w := range c.want {
-				if !strings.Contains(body, w) {
-					t.Errorf("%s: the page lacks %s", c.name, w)
-				}
-			}
-			for _, n := range c.not {
-				if strings.Contains(body, n) {
-					t.Errorf("%s: the page shows %s", c.name, n)
-				}
-			}
+			checkTicketPage(t, tc, c.name, func(tk *app.Ticket) {
+				tk.Number, tk.Status = "FB-SLA", c.status
+				tk.RespondBy, tk.ResolveBy = now.Add(c.respond), now.Add(c.resolve)
+			}, c.want, c.not)
 		}
 	})
+}
+
+// checkTicketPage loads the test world's first ticket, as set changes it,
+// under a new ID, and checks that its page holds each of want and none of
+// not.
+func checkTicketPage(t *testing.T, tc *testConsole, name string, set func(*app.Ticket), want, not []string) {
+	t.Helper()
+	tk := testDataset("t1").Tickets[0]
+	tk.Ticket.ID = app.TicketID(app.NewID())
+	set(&tk.Ticket)
+	if err := tc.db.LoadDataset(context.Background(), "t1", app.Dataset{Tickets: []app.TicketDetail{tk}}); err != nil {
+		t.Fatal(err)
+	}
+	status, body := tc.signIn(t, "dispatcher@t1").get(t, "/tickets/"+string(tk.Ticket.ID))
+	if status != http.StatusOK {
+		t.Fatalf("%s: status %d", name, status)
+	}
+	for _, w := range want {
+		if !strings.Contains(body, w) {
+			t.Errorf("%s: the page lacks %s", name, w)
+		}
+	}
+	for _, n := range not {
+		if strings.Contains(body, n) {
+			t.Errorf("%s: the page shows %s", name, n)
+		}
+	}
 }
 
 // TestTicketPageVisit: the ticket's page shows the visit's window as the
@@ -587,27 +597,10 @@ func TestTicketPageVisit(t *testing.T) {
 			{"no window", app.StatusInProgress, time.Time{}, time.Time{},
 				nil, []string{"<dt>Visit</dt>"}},
 		} {
-			id := app.TicketID(app.NewID())
-			tk := testDataset("t1").Tickets[0]
-			tk.Ticket.ID, tk.Ticket.Number, tk.Ticket.Status = id, "FB-VISIT", c.status
-			tk.Ticket.WindowStart, tk.Ticket.WindowEnd = c.from, c.to
-			if err := tc.db.LoadDataset(context.Background(), "t1", app.Dataset{Tickets: []app.TicketDetail{tk}}); err != nil {
-				t.Fatal(err)
-			}
-			status, body := tc.signIn(t, "dispatcher@t1").get(t, "/tickets/"+string(id))
-			if status != http.StatusOK {
-				t.Fatalf("%s: status %d", c.name, status)
-			}
-			for _, w := range c.want {
-				if !strings.Contains(body, w) {
-					t.Errorf("%s: the page lacks %s", c.name, w)
-				}
-			}
-			for _, n := range c.not {
-				if strings.Contains(body, n) {
-					t.Errorf("%s: the page shows %s", c.name, n)
-				}
-			}
+			checkTicketPage(t, tc, c.name, func(tk *app.Ticket) {
+				tk.Number, tk.Status = "FB-VISIT", c.status
+				tk.WindowStart, tk.WindowEnd = c.from, c.to
+			}, c.want, c.not)
 		}
 	})
 }
