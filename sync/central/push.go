@@ -379,7 +379,15 @@ func (db *DB) applyPushed(ctx context.Context, st *serverTx, cmd app.Command, ba
 	}
 	var err error
 	now := db.now()
-	actor := app.Actor{Role: app.RoleTechnician, Technician: p.Technician, Store: st.tech.Store, Name: p.Name}
+	// The actor's name fills a fact's "by" when the device left it out:
+	// the technician's, as the device recorded it (PROTOCOL.md), not the
+	// paired device's name, which the console and every device pulling the
+	// fact would otherwise show as its author.
+	name := st.tech.Name
+	if name == "" {
+		name = p.Name
+	}
+	actor := app.Actor{Role: app.RoleTechnician, Technician: p.Technician, Store: st.tech.Store, Name: name}
 	if err := st.checkTicketScope(ctx, actor, cmd); err != nil {
 		return "", err
 	}

@@ -25,7 +25,7 @@ func newSupplyWorld(t *testing.T, db *DB) *supplyWorld {
 	ctx := context.Background()
 	w := &supplyWorld{world: newWorld(t, db)}
 	if err := db.LoadDataset(ctx, tenant, app.Dataset{
-		Technicians: []app.Technician{{ID: "tech-c", Name: "C", Country: "CN", Store: "st-1"}, {ID: "tech-d", Name: "D", Country: "CN", Store: "st-1"}},
+		Technicians: []app.Technician{{ID: "tech-c", Name: "Chen Jing", Country: "CN", Store: "st-1"}, {ID: "tech-d", Name: "Du Wei", Country: "CN", Store: "st-1"}},
 		Locations: []app.Location{{ID: "bin-a", Kind: app.LocationDefective, Name: "Van A returns", Owner: "tech-a"},
 			{ID: "shelf-1", Kind: app.LocationStore, Name: "Store shelf", Owner: "st-1"}},
 		Parts:     []app.Part{{Number: "SCR-9", NameEN: "Screen of another model", Class: app.ClassMain, Models: []string{"Mate 60"}}},
@@ -37,8 +37,9 @@ func newSupplyWorld(t *testing.T, db *DB) *supplyWorld {
 	return w
 }
 
-// pairNamed pairs a device with a name of its own: a receipt and its
-// conflict name who received.
+// pairNamed pairs a device with a name of its own, which is not its
+// technician's: a receipt and its conflict name the technician who
+// received, never the device (PROTOCOL.md, "by").
 func pairNamed(t *testing.T, db *DB, tech app.TechnicianID, name string) Principal {
 	t.Helper()
 	ctx := context.Background()
@@ -179,7 +180,7 @@ func TestRequestToShortReceipt(t *testing.T) {
 		w := newSupplyWorld(t, db)
 		req, again, ship, rcpt := fid("req-1"), fid("req-2"), "s-1", fid("rcpt-1")
 		mustApply(t, db, w.a, &app.RequestPart{Request: app.PartRequest{ID: req, Ticket: w.ticketA.ID, Part: "SCR-1", Qty: 2, Urgency: app.UrgencyUrgent, Note: "customer waits", To: "van-a"}})
-		if r := requestOf(t, db, req); r.State != app.RequestRequested || r.RequestedBy != w.a.Name || !r.At.Equal(testNow) {
+		if r := requestOf(t, db, req); r.State != app.RequestRequested || r.RequestedBy != "A" || !r.At.Equal(testNow) {
 			t.Fatalf("requested: %+v", r)
 		}
 		reqs, _, _, tickets := pullSupply(t, db, w.a)
@@ -209,7 +210,7 @@ func TestRequestToShortReceipt(t *testing.T) {
 		mustApply(t, db, w.a, &app.ReceiveShipment{Shipment: ship, Receipt: app.Receipt{ID: rcpt, Lines: []app.ReceiptLine{{Part: "SCR-1", Qty: 1}}, Note: "one in the box"}})
 		s := shipmentOf(t, db, ship)
 		want := []app.Difference{{Kind: app.DifferenceShort, Part: "SCR-1", Shipped: 2, Received: 1}}
-		if s.State != app.ShipmentReceived || s.Receipt == nil || s.Receipt.By != w.a.Name || !slices.Equal(s.Receipt.Differences, want) {
+		if s.State != app.ShipmentReceived || s.Receipt == nil || s.Receipt.By != "A" || !slices.Equal(s.Receipt.Differences, want) {
 			t.Fatalf("received: %+v (receipt %+v)", s, s.Receipt)
 		}
 		if s.FromName != "Warehouse" || s.ToName != "Van A" || s.PartNames["SCR-1"] != "Screen" {
@@ -234,7 +235,7 @@ func TestRequestToShortReceipt(t *testing.T) {
 
 		// Withdrawn: by the technician's device, and by dispatch.
 		mustApply(t, db, w.a, &app.CancelPartRequest{Request: again, Ticket: w.ticketA.ID, Reason: "fixed without it"})
-		if r := requestOf(t, db, again); r.State != app.RequestCancelled || r.Reason != "fixed without it" || r.DecidedBy != w.a.Name {
+		if r := requestOf(t, db, again); r.State != app.RequestCancelled || r.Reason != "fixed without it" || r.DecidedBy != "A" {
 			t.Fatalf("cancelled by the device: %+v", r)
 		}
 		third := fid("req-3")
@@ -398,7 +399,7 @@ func TestTwoDevicesReceiveOneShipment(t *testing.T) {
 		if shelf := balance(t, db, "shelf-1", "SCR-1"); shelf != 3 {
 			t.Fatalf("the shelf holds %d, want the first count, 3", shelf)
 		}
-		if s := shipmentOf(t, db, "s-st"); s.Receipt == nil || s.Receipt.ID != fid("rc-c") || s.Receipt.By != "counter C" {
+		if s := shipmentOf(t, db, "s-st"); s.Receipt == nil || s.Receipt.ID != fid("rc-c") || s.Receipt.By != "Chen Jing" {
 			t.Fatalf("the receipt kept is %+v", s.Receipt)
 		}
 		cs, err := db.Conflicts(ctx, tenant, true)
@@ -413,7 +414,7 @@ func TestTwoDevicesReceiveOneShipment(t *testing.T) {
 		if err := json.Unmarshal([]byte(cs[i].Ours), &ours); err != nil || ours.Receipt.ID != fid("rc-d") || len(ours.Receipt.Lines) != 2 || ours.Receipt.Lines[0].Qty != 2 {
 			t.Fatalf("the conflict does not hold D's count: %q, %v", cs[i].Ours, err)
 		}
-		if !strings.Contains(cs[i].Message, "counter C") {
+		if !strings.Contains(cs[i].Message, "Chen Jing") {
 			t.Fatalf("the conflict does not name who received it: %q", cs[i].Message)
 		}
 	})
