@@ -118,8 +118,11 @@ func decideEstimate(host moneyHost, keys *wedgeKeys, tk app.Ticket, e app.Estima
 		if err != nil {
 			return err
 		}
-		caption := lang.X("estimate.sign_caption", "Signature of {{.Name}} approving estimate {{.ID}} of {{.Amount}}",
-			map[string]any{"Name": sig.Signer, "ID": e.ID, "Amount": moneyText(e.Amount)})
+		// The caption is what the photos card and the report show under
+		// the picture: no estimate ID, which read as a cut-off code there;
+		// the signature's digest ties it to the estimate.
+		caption := lang.X("estimate.sign_caption", "Signature of {{.Name}} approving the estimate of {{.Amount}}",
+			map[string]any{"Name": sig.Signer, "Amount": moneyText(e.Amount)})
 		if err := app.CheckCaption(caption); err != nil {
 			return &fieldError{name, err} // the name makes it long
 		}

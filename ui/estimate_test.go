@@ -34,8 +34,11 @@ func checkEstimateSignature(t *testing.T, deps ui.Deps, e app.Estimate, strokes 
 		t.Fatalf("the signature's picture %q is not on the ticket", sig.Photo)
 	}
 	p := d.Photos[j]
-	if p.Kind != "signature" || p.Mime != "image/png" || !strings.Contains(p.Caption, e.ID) || !strings.Contains(p.Caption, "approving estimate") {
-		t.Errorf("picture recorded as %+v, want a PNG of kind signature naming estimate %s", p, e.ID)
+	// The caption names who approved what amount, never the estimate's ID
+	// (walk2's walk: "何浩 同意报价 01a25…" under the picture); the
+	// signature's digest ties it to the estimate.
+	if p.Kind != "signature" || p.Mime != "image/png" || strings.Contains(p.Caption, e.ID) || !strings.Contains(p.Caption, "approving the estimate of") || !strings.Contains(p.Caption, e.ApprovedBy) {
+		t.Errorf("picture recorded as %+v, want a PNG of kind signature captioned with who approved, without estimate %s's ID", p, e.ID)
 	}
 	rc, err := deps.Photos.OpenPhoto(context.Background(), p.SHA256)
 	if err != nil {
