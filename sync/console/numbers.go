@@ -499,7 +499,7 @@ func (c *Console) numbersTechnician(w http.ResponseWriter, r *http.Request, s *S
 	}
 	page := technicianPage{Technician: tech, Period: period, Store: store, StoreName: storeNames[store],
 		Figures: newRow(s.T, id, tech.Name, tt.Figures), Shown: len(tt.Tickets), Back: "/numbers?" + back.Encode(),
-		Name: tech.Name, From: period.From.Format(dateForm), To: period.Last().Format(dateForm), Zone: s.loc().String()}
+		Name: tech.Name, From: s.T.Date(period.From), To: s.T.Date(period.Last()), Zone: s.loc().String()}
 	if page.Name == "" {
 		page.Name = id
 	}

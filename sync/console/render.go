@@ -67,8 +67,13 @@ func (c *Console) loadPages() (map[string]*pageTemplate, error) {
 //	{{mutedAside .Countdown .Due}}  the same with the aside in grey (mutedAside)
 //
 // Times are shown in the session's tenant's zone (Session.Zone, read with
-// the session), and the layout names it, so nobody guesses. Dates are written 2006-01-02 in every language, which all five read
-// without month names to translate.
+// the session), and the layout names it, so nobody guesses. Days are
+// written as the page's language writes them (translations.Date and
+// DateTime: "8 Dec 2026 14:30", "8 déc. 2026 14:30", "2026年12月8日
+// 14:30"), the rule the terminal's screens and the printed documents
+// follow, so a dispatcher reads a day as the technician and the customer
+// do; times on the 24-hour clock. Machine values stay ISO: the
+// datetime attributes of <time>, URLs, CSV, JSON.
 func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap {
 	loc := s.loc()
 	in := func(t time.Time) time.Time { return t.In(loc) }
@@ -109,13 +114,13 @@ func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap 
 			if t.IsZero() {
 				return ""
 			}
-			return in(t).Format("2006-01-02")
+			return translations.Date(cat.Lang(), in(t))
 		},
 		"datetime": func(t time.Time) string {
 			if t.IsZero() {
 				return ""
 			}
-			return in(t).Format("2006-01-02 15:04")
+			return translations.DateTime(cat.Lang(), in(t))
 		},
 		"clock": func(t time.Time) string {
 			if t.IsZero() {
