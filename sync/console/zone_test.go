@@ -73,7 +73,7 @@ func TestZoneDispatch(t *testing.T) {
 					t.Errorf("rescheduled to %v, want 2026-11-30 08:15 in %s", tk.WindowStart, zone)
 				}
 				_, body = dc.get(t, "/tickets/"+string(id)+"/schedule")
-				for _, want := range []string{`value="2026-11-30"`, `value="08:15"`, `value="10:00"`, `value="20:00"`, "2026-11-30 08:15–10:00 " + zone, "Visit date (" + zone + ")", "Times in " + zone + "."} {
+				for _, want := range []string{`value="2026-11-30"`, `value="08:15"`, `value="10:00"`, `value="20:00"`, "30 Nov 2026 08:15–10:00 " + zone, "Visit date (" + zone + ")", "Times in " + zone + "."} {
 					if !strings.Contains(body, want) {
 						t.Errorf("the schedule form lacks %q", want)
 					}

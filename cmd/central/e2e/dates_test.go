@@ -19,7 +19,9 @@ var isoDay = regexp.MustCompile(`\b\d{4}-\d\d-\d\d\b`)
 
 // TestDatesInThePagesLanguage reads in Chromium, in English, Chinese and
 // French, the days a dispatcher sees on the board's card (the visit and
-// the due time), the ticket page (opened, visit), a technician's day
+// the due time), the ticket page (opened, visit), the reschedule page's
+// summary of the ticket (its visit; the fields below it take the day as
+// the language types it, 08/12/2030 in French), a technician's day
 // plan (its heading and visit list) and the devices list (paired): each
 // is written as the language writes a day (translations.Date, the
 // terminal's and the printed documents' rule), times on the 24-hour clock
@@ -68,6 +70,7 @@ func TestDatesInThePagesLanguage(t *testing.T) {
 			}
 			read("the board's card", "/board?q="+url.QueryEscape(customer), fmt.Sprintf(`.card[data-ticket=%s]`, js(id)), c.visit, c.due)
 			read("the ticket page", "/tickets/"+id, "main", c.opened, c.visit)
+			read("the reschedule page's summary", "/tickets/"+id+"/schedule", "main .facts", c.visit)
 			read("the day plan", "/technicians/"+tech+"/day?date=2030-12-08", "main", c.dayHeading, c.dayWindow)
 			// Paired a moment ago: the minute may have turned meanwhile.
 			must(t, browser.Run(ctx, chromedp.Navigate(svc.url+"/devices")))
