@@ -123,3 +123,21 @@ func TestShownDatesFollowTheLanguage(t *testing.T) {
 		})
 	}
 }
+
+// TestNumbersChartDaysFollowTheLanguage: the per-day chart names its
+// columns' days as the page's language writes a day, without the year
+// the period above it gives (27 nov., 11月27日); they were 11-27, month
+// first, in every language.
+func TestNumbersChartDaysFollowTheLanguage(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		numbersWorld(t, tc)
+		dc := tc.signIn(t, "dispatcher@t1")
+		for _, c := range []struct{ lang, day string }{{"en", "27 Nov"}, {"fr", "27 nov."}, {"zh-Hans", "11月27日"}} {
+			dc.inLanguage(t, c.lang)
+			status, body := dc.get(t, "/numbers?from=2026-11-26&to=2026-11-28")
+			if status != http.StatusOK || !strings.Contains(body, `text-anchor="middle">`+c.day+`</text>`) || strings.Contains(body, ">11-27<") {
+				t.Errorf("the per-day chart in %s: %d, want its column of 27 November named %q\n%s", c.lang, status, c.day, mainOf(body))
+			}
+		}
+	})
+}

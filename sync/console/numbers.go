@@ -317,7 +317,7 @@ func (c *Console) fillNumbers(ctx context.Context, s *Session, page *numbersPage
 	met := make([]float64, len(n.PerDay))
 	for i, d := range n.PerDay {
 		page.Days = append(page.Days, dayRow{Day: d.Day, Closed: d.Closed, SLAMet: d.SLAMet})
-		labels[i] = d.Day.Format("01-02")
+		labels[i] = cat.DayMonth(d.Day) // the year is in the period above the chart
 		closed[i], met[i] = float64(d.Closed), float64(d.SLAMet)
 	}
 	// The days as the language writes them, as the rest of the page does
