@@ -25,8 +25,9 @@ var isoDay = regexp.MustCompile(`\b\d{4}-\d\d-\d\d\b`)
 // plan (its heading and visit list) and the devices list (paired): each
 // is written as the language writes a day (translations.Date, the
 // terminal's and the printed documents' rule), times on the 24-hour clock
-// in the tenant's zone (UTC here), and none in ISO figures. The pages
-// wrote 2030-12-08 in every language.
+// in the tenant's zone (UTC here), and none in ISO figures; the card's
+// due time is one piece, never broken inside its day (Chinese broke
+// 2030年12月9 | 日). The pages wrote 2030-12-08 in every language.
 func TestDatesInThePagesLanguage(t *testing.T) {
 	tech := addTech(t, "e2e-dates")
 	customer := name("Dates Customer")
@@ -69,6 +70,14 @@ func TestDatesInThePagesLanguage(t *testing.T) {
 				}
 			}
 			read("the board's card", "/board?q="+url.QueryEscape(customer), fmt.Sprintf(`.card[data-ticket=%s]`, js(id)), c.visit, c.due)
+			lines, err := browser.Get(ctx, chromedp.Evaluate[int](fmt.Sprintf(`(function(id){
+  var due = document.querySelector('.card[data-ticket="' + id + '"] .sla .muted');
+  return due ? due.getClientRects().length : 0;
+})(%s)`, js(id))))
+			must(t, err)
+			if lines != 1 {
+				t.Errorf("the board's card in %s: its due time runs over %d lines, want one piece", c.lang, lines)
+			}
 			read("the ticket page", "/tickets/"+id, "main", c.opened, c.visit)
 			read("the reschedule page's summary", "/tickets/"+id+"/schedule", "main .facts", c.visit)
 			read("the day plan", "/technicians/"+tech+"/day?date=2030-12-08", "main", c.dayHeading, c.dayWindow)
