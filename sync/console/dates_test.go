@@ -1,6 +1,7 @@
 package console
 
 import (
+	"html/template"
 	"net/http"
 	"regexp"
 	"strings"
@@ -79,7 +80,8 @@ func TestDateFieldsFollowTheConsolesLanguage(t *testing.T) {
 // show (the templates' date and datetime, the board's and ticket page's
 // visit windows) are written as the page's language writes them, in the
 // session's zone, on the 24-hour clock; the pages showed ISO in every
-// language. The zero time shows nothing.
+// language. A day shown alone is one piece (class "when", which does not
+// break); the time follows it. The zero time shows nothing.
 func TestShownDatesFollowTheLanguage(t *testing.T) {
 	shanghai, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
@@ -103,13 +105,21 @@ func TestShownDatesFollowTheLanguage(t *testing.T) {
 		t.Run(c.lang, func(t *testing.T) {
 			cat := translations.For(c.lang)
 			funcs := (&Console{}).funcs(&Session{Zone: shanghai}, cat)
-			date := funcs["date"].(func(time.Time) string)
-			datetime := funcs["datetime"].(func(time.Time) string)
+			date := funcs["date"].(func(time.Time) template.HTML)
+			datetime := funcs["datetime"].(func(time.Time) template.HTML)
+			datetimeText := funcs["datetimeText"].(func(time.Time) string)
+			day, clock, _ := strings.Cut(c.datetime, " ")
+			if c.lang != "zh-Hans" { // the clock is after the last space
+				i := strings.LastIndex(c.datetime, " ")
+				day, clock = c.datetime[:i], c.datetime[i+1:]
+			}
 			for _, got := range []struct{ name, got, want string }{
-				{"date", date(at), c.date},
-				{"datetime", datetime(at), c.datetime},
-				{"date of the zero time", date(time.Time{}), ""},
-				{"datetime of the zero time", datetime(time.Time{}), ""},
+				{"date", string(date(at)), `<span class="when">` + c.date + `</span>`},
+				{"datetime", string(datetime(at)), `<span class="when">` + day + `</span> ` + clock},
+				{"datetimeText", datetimeText(at), c.datetime},
+				{"date of the zero time", string(date(time.Time{})), ""},
+				{"datetime of the zero time", string(datetime(time.Time{})), ""},
+				{"datetimeText of the zero time", datetimeText(time.Time{}), ""},
 				{"window", windowText(cat, start, end, shanghai), c.window},
 				{"window across midnight", windowText(cat, start, overnight, shanghai), c.overnight},
 				{"window without an end", windowText(cat, start, time.Time{}, shanghai), c.open},

@@ -145,7 +145,7 @@ func TestZoneNumbersPerDay(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, tc *testConsole) {
 		numbersWorld(t, tc)
 		row := func(day string, n int) string {
-			return `<th scope="row">` + day + `</th><td class="num">` + string(rune('0'+n)) + `</td>`
+			return `<th scope="row"><span class="when">` + day + `</span></th><td class="num">` + string(rune('0'+n)) + `</td>`
 		}
 		for _, c := range []struct {
 			zone          string

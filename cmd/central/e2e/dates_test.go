@@ -17,6 +17,23 @@ import (
 // isoDay is a day written as ISO figures, which the pages no longer show.
 var isoDay = regexp.MustCompile(`\b\d{4}-\d\d-\d\d\b`)
 
+// brokenDays lists the days (matches of the regular expression given)
+// in the page's main whose letters lie on more than one line.
+const brokenDays = `(function(pattern){
+  var re = new RegExp(pattern, "g"), broken = [];
+  var walk = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_TEXT);
+  for (var n = walk.nextNode(); n; n = walk.nextNode()) {
+    re.lastIndex = 0;
+    for (var m = re.exec(n.data); m; m = re.exec(n.data)) {
+      var r = document.createRange(); r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+      var tops = {};
+      for (var rect of r.getClientRects()) if (rect.width > 0) tops[Math.round(rect.top)] = true;
+      if (Object.keys(tops).length > 1) broken.push(m[0]);
+    }
+  }
+  return broken;
+})(%s)`
+
 // TestDatesInThePagesLanguage reads in Chromium, in English, Chinese and
 // French, the days a dispatcher sees on the board's card (the visit and
 // the due time), the ticket page (opened, visit), the reschedule page's
@@ -49,10 +66,11 @@ func TestDatesInThePagesLanguage(t *testing.T) {
 		lang                  string
 		visit, due, opened    string
 		dayHeading, dayWindow string
+		dayPattern            string // a day as the language writes it, a JavaScript regular expression
 	}{
-		{"en", "8 Dec 2030 09:00–11:00", "9 Dec 2030 18:00", "27 Nov 2026 08:05", "8 Dec 2030 (UTC)", "8 Dec 2030 09:00–11:00"},
-		{"zh-Hans", "2030年12月8日 09:00–11:00", "2030年12月9日 18:00", "2026年11月27日 08:05", "2030年12月8日（UTC）", "2030年12月8日 09:00–11:00"},
-		{"fr", "8 déc. 2030 09:00–11:00", "9 déc. 2030 18:00", "27 nov. 2026 08:05", "8 déc. 2030 (UTC)", "8 déc. 2030 09:00–11:00"},
+		{"en", "8 Dec 2030 09:00–11:00", "9 Dec 2030 18:00", "27 Nov 2026 08:05", "8 Dec 2030 (UTC)", "8 Dec 2030 09:00–11:00", `\d{1,2} [A-Z][a-z]{2} \d{4}`},
+		{"zh-Hans", "2030年12月8日 09:00–11:00", "2030年12月9日 18:00", "2026年11月27日 08:05", "2030年12月8日（UTC）", "2030年12月8日 09:00–11:00", `\d{4}年\d{1,2}月\d{1,2}日`},
+		{"fr", "8 déc. 2030 09:00–11:00", "9 déc. 2030 18:00", "27 nov. 2026 08:05", "8 déc. 2030 (UTC)", "8 déc. 2030 09:00–11:00", `\d{1,2} [a-zéû]{3,5}\.? \d{4}`},
 	} {
 		t.Run(c.lang, func(t *testing.T) {
 			setLanguage(t, ctx, c.lang)
@@ -81,6 +99,18 @@ func TestDatesInThePagesLanguage(t *testing.T) {
 			read("the ticket page", "/tickets/"+id, "main", c.opened, c.visit)
 			read("the reschedule page's summary", "/tickets/"+id+"/schedule", "main .facts", c.visit)
 			read("the day plan", "/technicians/"+tech+"/day?date=2030-12-08", "main", c.dayHeading, c.dayWindow)
+			// On a phone the lists' narrow columns must not break a day:
+			// Chinese broke 2025年1 | 月10日 in the returns' table.
+			must(t, browser.Run(ctx, chromedp.EmulateViewport(360, 800)))
+			for _, path := range []string{"/devices", "/tickets/" + id} {
+				must(t, browser.Run(ctx, chromedp.Navigate(svc.url+path)))
+				broken, err := browser.Get(ctx, chromedp.Evaluate[[]string](fmt.Sprintf(brokenDays, js(c.dayPattern))))
+				must(t, err)
+				if len(broken) > 0 {
+					t.Errorf("%s in %s at 360 px breaks days over lines: %q", path, c.lang, broken)
+				}
+			}
+			must(t, browser.Run(ctx, chromedp.EmulateViewport(1280, 900)))
 			// Paired a moment ago: the minute may have turned meanwhile.
 			must(t, browser.Run(ctx, chromedp.Navigate(svc.url+"/devices")))
 			row, err := browser.Get(ctx, chromedp.Evaluate[string](fmt.Sprintf(`(function(tech){
