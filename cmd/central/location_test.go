@@ -1,9 +1,7 @@
 package main
 
 import (
-	"errors"
 	"net/http/httptest"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -71,15 +69,8 @@ func TestLocationCommandSetsLeadWeeks(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			args := append([]string{"admin", "-server", svc.url, "-token-file", svc.tokenFile, "location"}, c.args...)
-			out, err := exec.Command(bin, args...).CombinedOutput()
-			code := 0
-			var exit *exec.ExitError
-			if errors.As(err, &exit) {
-				code = exit.ExitCode()
-			} else if err != nil {
-				t.Fatal(err)
-			}
-			if code != c.exitCode || !strings.Contains(string(out), c.want) || strings.Contains(string(out), "Internal error") {
+			out, code := runBinary(t, bin, args...)
+			if code != c.exitCode || !strings.Contains(out, c.want) || strings.Contains(out, "Internal error") {
 				t.Errorf("central location %s: exit %d, output:\n%s\nwant exit %d and %q", strings.Join(c.args, " "), code, out, c.exitCode, c.want)
 			}
 			locs, err := svc.db.Locations(t.Context(), "default")
