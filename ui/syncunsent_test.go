@@ -3,7 +3,15 @@ package ui_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/ui"
 )
 
 // heldPhotos is a photo sender whose upload lasts until released, as a
@@ -53,5 +61,76 @@ func TestUnsentChangesGoOnceSent(t *testing.T) {
 	}
 	if shown := labels(page); strings.Contains(shown, tk.Number) || !strings.Contains(shown, "Nothing waits") {
 		t.Errorf("after the sync the page still lists the change on %s:\n%s", tk.Number, shown)
+	}
+}
+
+// heldUnsent stands between the terminal and its sync service and, when
+// hold is set, keeps the next list of unsent changes it reads until hold
+// is closed, saying on read that it has read it: a slow read of the
+// outbox that began before a sync ended.
+type heldUnsent struct {
+	app.SyncService
+	mu   sync.Mutex
+	hold chan struct{}
+	read chan struct{}
+}
+
+func (h *heldUnsent) UnsentChanges(ctx context.Context, limit int) ([]app.Mutation, error) {
+	ms, err := h.SyncService.UnsentChanges(ctx, limit)
+	h.mu.Lock()
+	hold, read := h.hold, h.read
+	h.hold, h.read = nil, nil
+	h.mu.Unlock()
+	if hold != nil {
+		close(read)
+		<-hold
+	}
+	return ms, err
+}
+
+// TestUnsentChangesReadBeforeASyncStayOld: a list of unsent changes
+// read before a sync ended, and shown after the list the sync's end
+// read, is not shown: the terminal reads in the background, and the
+// slower read put the sent change back on the page until the next
+// change.
+func TestUnsentChangesReadBeforeASyncStayOld(t *testing.T) {
+	held := &heldUnsent{}
+	sw := newSyncWorld(t, nil, func(s app.SyncService) app.SyncService { held.SyncService = s; return held })
+	deps := sw.deps
+	var running sync.WaitGroup
+	deps.Run = func(f func()) {
+		running.Add(1)
+		go func() { defer running.Done(); f() }()
+	}
+	term := ui.NewTerminal(t.Context(), deps)
+	w := test.NewTempWindow(t, term.Object())
+	w.Resize(fyne.NewSize(1280, 800))
+	term.Attach(w)
+	test.Tap(term.SyncLine())
+	page := w.Canvas().Overlays().Top()
+	running.Wait()
+
+	tk := sw.assigned(t, 1)[0]
+	if _, err := deps.Commit.Commit(t.Context(), deps.Actor, &app.TransitionTicket{Action: app.ActionDepart, Ticket: tk.ID, Epoch: tk.Epoch}); err != nil {
+		t.Fatal(err)
+	}
+	hold, read := make(chan struct{}), make(chan struct{})
+	held.mu.Lock()
+	held.hold, held.read = hold, read
+	held.mu.Unlock()
+	if err := sw.svc.Recount(t.Context()); err != nil { // what a save does
+		t.Fatal(err)
+	}
+	<-read // the page's read of the change waiting, held
+	sw.syncOnce(t)
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(labels(page), "Nothing waits"); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("after the sync the page never said nothing waits:\n%s", labels(page))
+		}
+	}
+	close(hold)
+	running.Wait()
+	if shown := labels(page); strings.Contains(shown, tk.Number) || !strings.Contains(shown, "Nothing waits") {
+		t.Errorf("a list read before the sync ended came back after it; the page lists the sent change on %s:\n%s", tk.Number, shown)
 	}
 }
