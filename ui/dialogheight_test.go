@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/fieldbench/fieldbench/app"
 )
 
 // TestPrintDialogTakesItsContentsHeight: the print-labels dialog, whose
@@ -27,15 +29,8 @@ func TestPrintDialogTakesItsContentsHeight(t *testing.T) {
 			for _, size := range []fyne.Size{{Width: 1920, Height: 1080}, {Width: 1280, Height: 800}, {Width: 720, Height: 1280}} {
 				w.Resize(size)
 				tapButton(t, term.Detail().Object(), print)
-				pop, page := frontDialogPage(t, w)
 				shoot(t, w, fmt.Sprintf("print-dialog-%s-%.0fx%.0f", language, size.Width, size.Height))
-				needs := page.Content.MinSize().Height
-				if page.Size().Height < needs {
-					t.Errorf("at %v the print dialog's page is %v dp high and scrolls, its content needs %v", size, page.Size().Height, needs)
-				}
-				if band := page.Size().Height - needs; band > 3*theme.Padding() {
-					t.Errorf("at %v the print dialog is %v dp high with %v dp of it empty under its content", size, pop.Content.Size().Height, band)
-				}
+				pop := assertDialogFitsItsContent(t, w, fmt.Sprintf("at %v the print dialog", size))
 				tapButton(t, pop, cancel)
 			}
 
@@ -50,6 +45,54 @@ func TestPrintDialogTakesItsContentsHeight(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestStockDialogsTakeTheirContentsHeight: the count's "Which units are
+// missing?" with three units and the report of a lost or damaged part
+// are as high as what they hold on a desktop, as the print dialog is.
+func TestStockDialogsTakeTheirContentsHeight(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		open func(t *testing.T, s *stockWorld, part app.Part)
+	}{
+		{"count-serials", func(t *testing.T, s *stockWorld, part app.Part) {
+			s.term.ShowParts("stock", "")
+			tapButton(t, s.w.Canvas().Content(), "Count stock")
+			reviewCount(t, s.w, map[app.PartNumber]int{part.Number: 1})
+		}},
+		{"report-problem", func(t *testing.T, s *stockWorld, part app.Part) {
+			s.term.ShowParts("stock", string(part.Number))
+			if !s.term.OpenPartCard(string(part.Number)) {
+				t.Fatalf("my stock does not list %s: %v", part.Number, s.term.PartsShown())
+			}
+			tapButton(t, s.top(t), "Lost or damaged…")
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStockWorld(t)
+			s.w.Resize(fyne.NewSize(1920, 1080))
+			part := s.serialsInVan(t, "SN-H-1", "SN-H-2", "SN-H-3")
+			tc.open(t, s, part)
+			shoot(t, s.w, tc.name+"-dialog-en-1920x1080")
+			assertDialogFitsItsContent(t, s.w, "the "+tc.name+" dialog")
+		})
+	}
+}
+
+// assertDialogFitsItsContent fails unless the dialog in front of w
+// shows all of its page, without a band of empty dialog under it, and
+// returns it.
+func assertDialogFitsItsContent(t *testing.T, w fyne.Window, what string) *widget.PopUp {
+	t.Helper()
+	pop, page := frontDialogPage(t, w)
+	needs := page.Content.MinSize().Height
+	if page.Size().Height < needs {
+		t.Errorf("%s's page is %v dp high and scrolls, its content needs %v", what, page.Size().Height, needs)
+	}
+	if band := page.Size().Height - needs; band > 3*theme.Padding() {
+		t.Errorf("%s is %v dp high with %v dp of it empty under its content", what, pop.Content.Size().Height, band)
+	}
+	return pop
 }
 
 // frontDialogPage is the dialog in front of w and its page, the first
