@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/store"
 	"github.com/fieldbench/fieldbench/ui"
@@ -16,7 +19,8 @@ import (
 // method available"), the dialog closed and nothing happened. The
 // terminal's opener (ui.OpenInViewer, as main wires it) runs xdg-open, here
 // a script on PATH that answers as xdg-open does, and says where the
-// report was saved when it failed; a viewer that opens brings no message.
+// report was saved when it failed, with "Save as…" at hand; a viewer that
+// opens brings no message.
 func TestOpenSaysWhenNoViewerOpensTheReport(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
@@ -62,6 +66,15 @@ func TestOpenSaysWhenNoViewerOpensTheReport(t *testing.T) {
 				if !strings.Contains(shown, want) {
 					t.Errorf("the message lacks %q:\n%s", want, shown)
 				}
+			}
+			// The message says to use "Save as…": it is there, not only
+			// on the dialog that closed.
+			dir := t.TempDir()
+			fyne.CurrentApp().Preferences().SetString("fyne:fileDialogLastFolder", storage.NewFileURI(dir).String())
+			tapButton(t, top, "Save as…")
+			tapButton(t, front(w), "Save") // Fyne's file dialog
+			if b, err := os.ReadFile(filepath.Join(dir, tk.Number+"-service-report.pdf")); err != nil || !strings.HasPrefix(string(b), "%PDF-") {
+				t.Fatalf("Save as… from the message saved no report in %s: %v", dir, err)
 			}
 		})
 	}

@@ -137,14 +137,23 @@ func (t *Terminal) offerDocument(title, file string, pdf []byte) {
 		d.Hide()
 		t.deps.Run(func() {
 			if err := t.openFile(path); err != nil {
-				fyne.Do(func() {
-					t.showProblem(lang.X("doc.cannot_open_title", "Cannot open the document"), app.Errorf(app.EINTERNAL, "doc.cannot_open_saved", "No app on this device opens PDF files. The document is saved as {{.Path}}; use \"Save as…\" to put it where another app or computer can open it.", "Path", path).WithCause(err))
-				})
+				fyne.Do(func() { t.cannotOpen(file, path, pdf, err) })
 			}
 		})
 	})
-	save := widget.NewButtonWithIcon(lang.X("doc.save_as", "Save as…"), theme.DocumentSaveIcon(), func() {
-		d.Hide()
+	open.Importance = widget.HighImportance
+	msg := widget.NewLabel(docReadyText(file, len(pdf)))
+	msg.Wrapping = fyne.TextWrapWord
+	d = dialog.NewCustom(title, lang.X("dialog.close", "Close"), container.NewVBox(msg, container.NewHBox(open, t.saveAsButton(file, pdf, func() { d.Hide() }))), t.win)
+	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.94, 480), 0))
+	t.present(d, nil)
+}
+
+// saveAsButton is "Save as…" of a written document: hide closes the
+// dialog it is on before the file dialog opens.
+func (t *Terminal) saveAsButton(file string, pdf []byte, hide func()) *widget.Button {
+	return widget.NewButtonWithIcon(lang.X("doc.save_as", "Save as…"), theme.DocumentSaveIcon(), func() {
+		hide()
 		fd := newFileSave(func(w fyne.URIWriteCloser, err error) {
 			if err == nil && w == nil {
 				return // cancelled
@@ -162,10 +171,17 @@ func (t *Terminal) offerDocument(title, file string, pdf []byte) {
 		fd.SetFileName(file)
 		showFileDialog(fd, t.win)
 	})
-	open.Importance = widget.HighImportance
-	msg := widget.NewLabel(docReadyText(file, len(pdf)))
+}
+
+// cannotOpen says that no viewer opened the document kept at path, and
+// offers "Save as…" there: the message tells to use it, and the dialog
+// that had it is gone.
+func (t *Terminal) cannotOpen(file, path string, pdf []byte, cause error) {
+	msg := widget.NewLabel(breakable(errorText(app.Errorf(app.EINTERNAL, "doc.cannot_open_saved", "No app on this device opens PDF files. The document is saved as {{.Path}}; use \"Save as…\" to put it where another app or computer can open it.", "Path", path).WithCause(cause))))
 	msg.Wrapping = fyne.TextWrapWord
-	d = dialog.NewCustom(title, lang.X("dialog.close", "Close"), container.NewVBox(msg, container.NewHBox(open, save)), t.win)
+	var d *dialog.CustomDialog
+	d = dialog.NewCustom(lang.X("doc.cannot_open_title", "Cannot open the document"), lang.X("dialog.close", "Close"),
+		container.NewVBox(msg, container.NewHBox(t.saveAsButton(file, pdf, func() { d.Hide() }))), t.win)
 	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.94, 480), 0))
 	t.present(d, nil)
 }
