@@ -117,7 +117,7 @@ func main() {
 func deps(dev *device.Device, s device.Session) ui.Deps {
 	d := ui.Deps{Tickets: s.Tickets, Parts: s.Parts, Warranty: s.Warranty, Commit: s.Commit, Photos: s.Photos, Sync: s.Sync, Notices: s.Notices, Passcodes: s.Passcodes, Payments: s.Payments, Supply: s.Supply, History: s.Away, Drafts: s.Drafts, Counts: s.Counts,
 		Technician: s.Technician.ID, Country: s.Technician.Country, Store: s.Technician.Store, Actor: s.Actor,
-		Server: s.Server, DataDir: s.DataDir, SerialRules: s.SerialRules, Zone: s.Zone}
+		Server: s.Server, DataDir: s.DataDir, SerialRules: s.SerialRules, Zone: s.Zone, OpenFile: ui.OpenInViewer}
 	if s.Sync != nil {
 		d.SignOut = dev.SignOut
 	}

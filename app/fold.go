@@ -8,8 +8,9 @@ import (
 // FoldVersion names the folding Fold and PhoneDigits do. Folds stored
 // for searching (the central service's board index, the device's ticket
 // search) are made again when it changes: bump it whenever foldAccents,
-// Fold's rule or PhoneDigits's changes.
-const FoldVersion = "3"
+// Fold's rule or PhoneDigits's changes. Version 4 made the apostrophes one
+// (apostrophes).
+const FoldVersion = "4"
 
 // Fold is how a search compares text: lower-cased, Latin accents and
 // ligatures folded ("José" and "jose", "Señor" and "senor", "Straße" and
@@ -26,15 +27,19 @@ const FoldVersion = "3"
 // ("１３８", "ＳＮ－１２") are their ASCII ("138", "sn-12"), and its
 // ideographic space a space: the same key typed in either mode finds the
 // same ticket.
+//
+// The apostrophes are one, the typewriter's "'" (apostrophes): French
+// text is written with "’" ("l’eau", "d’arrivée"), and a technician types
+// "'" on a keyboard that has no other.
 func Fold(s string) string {
-	ascii := true
+	plain := true // ASCII, and no backquote to fold
 	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			ascii = false
+		if s[i] >= 0x80 || s[i] == '`' {
+			plain = false
 			break
 		}
 	}
-	if ascii {
+	if plain {
 		return strings.ToLower(s) // the common case, without a rune loop
 	}
 	var b strings.Builder
@@ -48,6 +53,9 @@ func Fold(s string) string {
 // FoldRune is Fold of one rune.
 func FoldRune(r rune) string {
 	r = unicode.ToLower(narrow(r))
+	if apostrophes[r] {
+		return "'"
+	}
 	if f, ok := foldAccents[r]; ok {
 		return f
 	}
@@ -67,6 +75,14 @@ func narrow(r rune) rune {
 	}
 	return r
 }
+
+// apostrophes are the characters Fold makes "'": the typographic
+// apostrophe and right quotation mark ’ (U+2019, what French text and
+// the translations write), the left quotation mark ‘ (U+2018, an
+// autocorrect's wrong turn), the modifier letter ʼ (U+02BC) and the
+// backquote ` that some keyboards put where the apostrophe is expected.
+// The full-width ＇ and ｀ come through narrow.
+var apostrophes = map[rune]bool{'’': true, '‘': true, 'ʼ': true, '`': true}
 
 // foldAccents maps the lower-case letters of Latin-1 and Latin Extended-A
 // that carry an accent, or are a ligature, to their plain letters; and

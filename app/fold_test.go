@@ -27,6 +27,12 @@ func TestFold(t *testing.T) {
 		{"ＳＮ－Ａ１２", "sn-a12"},
 		{"！～", "!~"},
 		{"王（先生）", "王(先生)"},
+		// French writes the apostrophe ’; a keyboard types '.
+		{"Pompe d’évacuation de l’eau", "pompe d'evacuation de l'eau"},
+		{"l'eau", "l'eau"},
+		{"‘ʼ`＇｀", "'''''"},
+		{"O`Brien", "o'brien"},
+		{"« guillemets » “double”", "« guillemets » “double”"}, // quotation marks stay
 		{"", ""},
 	} {
 		if got := app.Fold(c.in); got != c.want {

@@ -270,6 +270,24 @@ func pushSize(m app.Mutation) int {
 	return len(m.Args) + len(m.ID) + len(m.Name) + len(m.Device) + len(m.HLC) + 256
 }
 
+// countSent publishes the unsent changes once the data's last round is
+// applied, before the photos go, and returns the state it read: the
+// changes a sync sent, and the sync page's list of them, went only at
+// the end of the sync, and a photo's upload on a phone's network kept "1
+// change waiting" on screen for seconds after the change was sent. The
+// last success waits for the end: the terminal reloads the open ticket
+// then, its photos uploaded.
+func (e *Engine) countSent(ctx context.Context) (*app.SyncState, error) {
+	e.countMu.Lock()
+	defer e.countMu.Unlock()
+	st, err := e.replica.SyncState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e.update(func(s *app.SyncStatus) { s.Pending = st.Pending })
+	return &st, nil
+}
+
 // maxRounds bounds one SyncOnce: a first sync of a heavy technician takes
 // a few dozen pages; more rounds than this means the server keeps saying
 // "more" without progress.
@@ -281,6 +299,10 @@ const maxRounds = 10_000
 // kept.
 func (e *Engine) SyncOnce(ctx context.Context) (err error) {
 	e.update(func(s *app.SyncStatus) { s.Running, s.Pulled = true, 0 })
+	// sent is the state read once the data's last round was applied
+	// (countSent), nil until then: Recount keeps the count since, and
+	// the end publishes the rest of it without reading it again.
+	var sent *app.SyncState
 	defer func() {
 		e.mu.Lock()
 		var next time.Time
@@ -294,11 +316,20 @@ func (e *Engine) SyncOnce(ctx context.Context) (err error) {
 		e.mu.Unlock()
 		e.countMu.Lock()
 		defer e.countMu.Unlock()
-		st, serr := e.replica.SyncState(context.WithoutCancel(ctx))
+		var st app.SyncState
+		var serr error
+		if sent != nil {
+			st = *sent
+		} else {
+			st, serr = e.replica.SyncState(context.WithoutCancel(ctx))
+		}
 		e.update(func(s *app.SyncStatus) {
 			s.Running, s.Err, s.Revoked = false, err, IsRevoked(err)
 			if serr == nil {
-				s.Pending, s.LastSuccess, s.Lease = st.Pending, st.LastSuccess, st.Lease()
+				if sent == nil {
+					s.Pending = st.Pending
+				}
+				s.LastSuccess, s.Lease = st.LastSuccess, st.Lease()
 			}
 			s.NextTry = next
 		})
@@ -389,6 +420,9 @@ func (e *Engine) SyncOnce(ctx context.Context) (err error) {
 		if !resp.More && !morePush && !moreHistory {
 			break
 		}
+	}
+	if sent, err = e.countSent(ctx); err != nil {
+		return err
 	}
 	if e.photos == nil {
 		return nil

@@ -65,9 +65,13 @@ func (w *workflowCard) askOnMyWay() {
 }
 
 func (w *workflowCard) send(kind app.CustomerNoticeKind, eta time.Duration) {
-	now := w.now().UTC()
-	n := app.CustomerNotice{ID: app.NewID(), Ticket: w.detail.Ticket.ID, Kind: kind, At: now}
+	now := w.now() // in the session's zone (Deps.Zone)
+	n := app.CustomerNotice{ID: app.NewID(), Ticket: w.detail.Ticket.ID, Kind: kind, At: now.UTC()}
 	if kind == app.NoticeOnMyWay {
+		// The ETA keeps the session's offset: the service writes the
+		// customer's text in the offset it was sent with (docs/PROTOCOL.md,
+		// "Customer notices"), so a Shanghai customer read "13:41 UTC"
+		// for 21:41 while the ETA went in UTC.
 		n.ETA = now.Add(eta)
 	}
 	w.save.commit(&app.SendNotice{Notice: n}, nil)

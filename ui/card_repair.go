@@ -66,9 +66,16 @@ func (k *repairDraft) shownText() string {
 	n, err := strconv.Atoi(strings.TrimSpace(k.minutes))
 	if err != nil {
 		// Minutes not yet a number are shown as typed, without a unit.
-		return strings.TrimSpace(fmt.Sprintf("%s (%s)", k.text, k.minutes))
+		return strings.TrimSpace(repairWithMinutes(k.text, k.minutes))
 	}
-	return strings.TrimSpace(fmt.Sprintf("%s (%s)", k.text, minutesText(n)))
+	return strings.TrimSpace(repairWithMinutes(k.text, minutesText(n)))
+}
+
+// repairWithMinutes is a repair's action with its minutes after it, in
+// the screens' language: Chinese writes them in full-width parentheses
+// touching the action ("更换水泵（5分钟）"), not "更换水泵 (5分钟)".
+func repairWithMinutes(action, minutes string) string {
+	return lang.X("repair.with_minutes", "{{.Action}} ({{.Minutes}})", map[string]any{"Action": action, "Minutes": minutes})
 }
 
 // set keeps text as the draft's text ("" for none) and shows the draft
@@ -155,7 +162,7 @@ func (c *repairCard) object() fyne.CanvasObject {
 	d := c.detail
 	box := container.NewVBox()
 	for _, r := range d.Repairs {
-		l := widget.NewLabel(fmt.Sprintf("%s  %s (%s)  %s", timeText(c.zone, r.At), r.Action, minutesText(r.Minutes), r.By))
+		l := widget.NewLabel(fmt.Sprintf("%s  %s  %s", timeText(c.zone, r.At), repairWithMinutes(r.Action, minutesText(r.Minutes)), r.By))
 		l.Wrapping = fyne.TextWrapWord
 		box.Add(l)
 	}

@@ -71,11 +71,13 @@ func (c *countFlow) pickMissing(r *countRow, l app.CountLine) {
 	})
 	next.Importance = widget.HighImportance
 	buttons := container.New(&buttonsFit{}, back, next)
-	body := container.NewBorder(wrapLabel(text), buttons, nil, nil, wheelPage(container.NewVScroll(list)))
+	page := container.NewVScroll(list)
+	body := container.NewBorder(wrapLabel(text), buttons, nil, nil, wheelPage(page))
 	p.d = dialog.NewCustomWithoutButtons(lang.X("count.serials_title", "Which units are missing?"), body, win)
 	p.d.SetOnClosed(func() { c.picker = nil })
 	p.d.Resize(dialogSize(win))
 	c.host.presentForm(p.d, nil, nil, p.d.Hide)
+	fitDialogHeight(p.d, win, page)
 	c.picker = p
 }
 

@@ -6,8 +6,11 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"time"
 	"unicode"
 
 	"fyne.io/fyne/v2"
@@ -132,16 +135,25 @@ func (t *Terminal) offerDocument(title, file string, pdf []byte) {
 			return
 		}
 		d.Hide()
-		u, err := url.Parse("file://" + filepath.ToSlash(path))
-		if err == nil {
-			err = fyne.CurrentApp().OpenURL(u)
-		}
-		if err != nil {
-			t.showProblem(lang.X("doc.cannot_open_title", "Cannot open the document"), app.Errorf(app.EINTERNAL, "doc.cannot_open_saved", "No app on this device opens PDF files. The document is saved as {{.Path}}; use \"Save as…\" to put it where another app or computer can open it.", "Path", path).WithCause(err))
-		}
+		t.deps.Run(func() {
+			if err := t.openFile(path); err != nil {
+				fyne.Do(func() { t.cannotOpen(file, path, pdf, err) })
+			}
+		})
 	})
-	save := widget.NewButtonWithIcon(lang.X("doc.save_as", "Save as…"), theme.DocumentSaveIcon(), func() {
-		d.Hide()
+	open.Importance = widget.HighImportance
+	msg := widget.NewLabel(docReadyText(file, len(pdf)))
+	msg.Wrapping = fyne.TextWrapWord
+	d = dialog.NewCustom(title, lang.X("dialog.close", "Close"), container.NewVBox(msg, container.NewHBox(open, t.saveAsButton(file, pdf, func() { d.Hide() }))), t.win)
+	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.94, 480), 0))
+	t.present(d, nil)
+}
+
+// saveAsButton is "Save as…" of a written document: hide closes the
+// dialog it is on before the file dialog opens.
+func (t *Terminal) saveAsButton(file string, pdf []byte, hide func()) *widget.Button {
+	return widget.NewButtonWithIcon(lang.X("doc.save_as", "Save as…"), theme.DocumentSaveIcon(), func() {
+		hide()
 		fd := newFileSave(func(w fyne.URIWriteCloser, err error) {
 			if err == nil && w == nil {
 				return // cancelled
@@ -159,12 +171,68 @@ func (t *Terminal) offerDocument(title, file string, pdf []byte) {
 		fd.SetFileName(file)
 		showFileDialog(fd, t.win)
 	})
-	open.Importance = widget.HighImportance
-	msg := widget.NewLabel(docReadyText(file, len(pdf)))
+}
+
+// cannotOpen says that no viewer opened the document kept at path, and
+// offers "Save as…" there: the message tells to use it, and the dialog
+// that had it is gone.
+func (t *Terminal) cannotOpen(file, path string, pdf []byte, cause error) {
+	msg := widget.NewLabel(breakable(errorText(app.Errorf(app.EINTERNAL, "doc.cannot_open_saved", "No app on this device opens PDF files. The document is saved as {{.Path}}; use \"Save as…\" to put it where another app or computer can open it.", "Path", path).WithCause(cause))))
 	msg.Wrapping = fyne.TextWrapWord
-	d = dialog.NewCustom(title, lang.X("dialog.close", "Close"), container.NewVBox(msg, container.NewHBox(open, save)), t.win)
+	var d *dialog.CustomDialog
+	d = dialog.NewCustom(lang.X("doc.cannot_open_title", "Cannot open the document"), lang.X("dialog.close", "Close"),
+		container.NewVBox(msg, container.NewHBox(t.saveAsButton(file, pdf, func() { d.Hide() }))), t.win)
 	d.Resize(fyne.NewSize(min(t.win.Canvas().Size().Width*0.94, 480), 0))
 	t.present(d, nil)
+}
+
+// openFile opens the document at path in the system's viewer
+// (Deps.OpenFile, else Fyne's OpenURL).
+func (t *Terminal) openFile(path string) error {
+	if t.deps.OpenFile != nil {
+		return t.deps.OpenFile(path)
+	}
+	u, err := url.Parse("file://" + filepath.ToSlash(path))
+	if err != nil {
+		return err
+	}
+	return fyne.CurrentApp().OpenURL(u)
+}
+
+// viewerVerdict bounds how long OpenInViewer waits for xdg-open to say
+// it failed: it answers at once when nothing opens the file, but may
+// stay until the viewer it started is closed, and a viewer closed later
+// is no news.
+const viewerVerdict = 30 * time.Second
+
+// OpenInViewer opens the file at path in the system's viewer. On Linux
+// and the BSDs Fyne's OpenURL starts xdg-open and never looks at how it
+// ended, so "Open" on a computer with no PDF viewer closed its dialog
+// and nothing happened (walk3's walk); here xdg-open's failure is
+// returned, for the terminal to say where the file is. Elsewhere it is
+// Fyne's OpenURL.
+func OpenInViewer(path string) error {
+	switch runtime.GOOS {
+	case "linux", "freebsd", "openbsd", "netbsd", "dragonfly":
+	default:
+		u, err := url.Parse("file://" + filepath.ToSlash(path))
+		if err != nil {
+			return err
+		}
+		return fyne.CurrentApp().OpenURL(u)
+	}
+	cmd := exec.Command("xdg-open", path)
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(viewerVerdict):
+		return nil // still running: the viewer is open
+	}
 }
 
 // openFiledDocument reads a document filed on ticket tk off the UI

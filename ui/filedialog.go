@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -17,9 +18,11 @@ import (
 // (the button's word and "File" joined by a space, "Enregistrer Fichier"),
 // the places on its left ("Home", "Computer", dialog/file.go loadFavorites
 // and file_unix.go getPlaces), and the question it asks before replacing
-// a file ("Overwrite?", file.go makeOpenButton). newFileSave and
-// newFileOpen set the title, and showFileDialog puts the screens' words in
-// the places and the question once the dialog is up.
+// a file ("Overwrite?", file.go makeOpenButton), nor the error after its
+// new folder form could not make the folder ("Folder cannot be created",
+// file.go makeUI, an error dialog's text). newFileSave and newFileOpen set
+// the title, and showFileDialog puts the screens' words in the places,
+// the question and the error once the dialog is up.
 
 // newFileSave is dialog.NewFileSave titled in the screens' language.
 func newFileSave(callback func(fyne.URIWriteCloser, error), win fyne.Window) *dialog.FileDialog {
@@ -51,7 +54,7 @@ func showFileDialog(d *dialog.FileDialog, win fyne.Window) {
 	}
 	var places *widget.List
 	var split *container.Split
-	var confirm *widget.Button
+	var confirm, newFolder *widget.Button
 	var name *widget.Entry
 	eachObject(top, func(o fyne.CanvasObject) {
 		switch o := o.(type) {
@@ -62,6 +65,9 @@ func showFileDialog(d *dialog.FileDialog, win fyne.Window) {
 		case *widget.Button:
 			if o.Text == lang.L("Save") {
 				confirm = o
+			}
+			if o.Text == "" && o.Icon != nil && o.Icon.Name() == theme.FolderNewIcon().Name() {
+				newFolder = o
 			}
 		case *widget.Entry:
 			name = o
@@ -81,6 +87,48 @@ func showFileDialog(d *dialog.FileDialog, win fyne.Window) {
 			}
 		}
 	}
+	if newFolder != nil && newFolder.OnTapped != nil {
+		tapped := newFolder.OnTapped
+		newFolder.OnTapped = func() {
+			tapped()
+			if form := win.Canvas().Overlays().Top(); form != top {
+				folderError(form, win, top)
+			}
+		}
+	}
+}
+
+// folderError makes the new folder form's Create button say, in the
+// screens' words, why a folder could not be made: Fyne shows its error
+// "Folder cannot be created" over the file dialog (fd). Any other
+// dialog after it, or none, is left alone.
+func folderError(form fyne.CanvasObject, win fyne.Window, fd fyne.CanvasObject) {
+	eachObject(form, func(o fyne.CanvasObject) {
+		b, ok := o.(*widget.Button)
+		if !ok || b.Text != lang.L("Create Folder") || b.OnTapped == nil {
+			return
+		}
+		create := b.OnTapped
+		b.OnTapped = func() {
+			create()
+			q := win.Canvas().Overlays().Top()
+			if q == fd || q == form {
+				return
+			}
+			said := false
+			eachObject(q, func(o fyne.CanvasObject) {
+				if l, ok := o.(*widget.Label); ok && l.Text == "Folder cannot be created" {
+					l.SetText(lang.X("file.folder_not_made", "The folder could not be made here. Choose another name, or a folder you can write in."))
+					said = true
+				}
+			})
+			// Fyne sized the dialog for its three words: the sentence
+			// gets a width to wrap in, as confirmAction's do.
+			if p, ok := q.(*widget.PopUp); ok && said {
+				p.Resize(fyne.NewSize(min(win.Canvas().Size().Width*0.94, 480), 0))
+			}
+		}
+	})
 }
 
 // localizePlaces makes the file dialog's list of places name them with

@@ -9,11 +9,31 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/app/demo"
 )
+
+// openReportSaveAs opens the file-save dialog as a technician does,
+// "Save as…" on a service report of the demo technician's, and returns
+// the window and the dialog.
+func openReportSaveAs(t *testing.T) (fyne.Window, fyne.CanvasObject) {
+	t.Helper()
+	term, w, _, ds := docsTerminal(t)
+	var tk app.Ticket
+	for _, d := range ds.Tickets {
+		if d.Ticket.Technician == demo.DemoTechnician {
+			tk = d.Ticket
+			break
+		}
+	}
+	term.Detail().Show(tk.ID)
+	tapButton(t, term.Object(), lang.X("doc.report", "Service report"))
+	tapButton(t, w.Canvas().Overlays().Top(), lang.X("doc.save_as", "Save as…"))
+	return w, w.Canvas().Overlays().Top()
+}
 
 // TestFileSaveDialogSpeaksTheScreensLanguage opens Fyne's own file-save
 // dialog as a technician does, "Save as…" on a service report, in French
@@ -34,18 +54,7 @@ func TestFileSaveDialogSpeaksTheScreensLanguage(t *testing.T) {
 			inLanguage(t, tc.code)
 			home := t.TempDir()
 			t.Setenv("HOME", home)
-			term, w, _, ds := docsTerminal(t)
-			var tk app.Ticket
-			for _, d := range ds.Tickets {
-				if d.Ticket.Technician == demo.DemoTechnician {
-					tk = d.Ticket
-					break
-				}
-			}
-			term.Detail().Show(tk.ID)
-			tapButton(t, term.Object(), lang.X("doc.report", "Service report"))
-			tapButton(t, w.Canvas().Overlays().Top(), lang.X("doc.save_as", "Save as…"))
-			fd := w.Canvas().Overlays().Top()
+			w, fd := openReportSaveAs(t)
 			shown := labels(fd) + buttonTexts(fd)
 			var name *widget.Entry
 			walk(fd, func(o fyne.CanvasObject) {
@@ -99,6 +108,51 @@ func TestFileSaveDialogSpeaksTheScreensLanguage(t *testing.T) {
 			test.Tap(replace)
 			if b, err := os.ReadFile(filepath.Join(home, name.Text)); err != nil || len(b) < 100 {
 				t.Errorf("Replace did not write the report over the file: %d bytes, %v", len(b), err)
+			}
+		})
+	}
+}
+
+// TestFileDialogNewFolderErrorInTheScreensLanguage: the file dialog's
+// new folder form, given a name no folder can have, says so in the
+// screens' words and what to do: Fyne said "Folder cannot be created" in
+// English whatever the language, under its translated "Error".
+func TestFileDialogNewFolderErrorInTheScreensLanguage(t *testing.T) {
+	for _, code := range []string{"en", "zh"} {
+		t.Run(code, func(t *testing.T) {
+			inLanguage(t, code)
+			t.Setenv("HOME", t.TempDir())
+			w, fd := openReportSaveAs(t)
+			var newFolder *widget.Button
+			walk(fd, func(o fyne.CanvasObject) {
+				if b, ok := o.(*widget.Button); ok && b.Text == "" && b.Icon != nil && b.Icon.Name() == theme.FolderNewIcon().Name() {
+					newFolder = b
+				}
+			})
+			if newFolder == nil {
+				t.Fatal("the file dialog has no new folder button")
+			}
+			test.Tap(newFolder)
+			form := w.Canvas().Overlays().Top()
+			var name *widget.Entry
+			walk(form, func(o fyne.CanvasObject) {
+				if e, ok := o.(*widget.Entry); ok {
+					name = e
+				}
+			})
+			if form == fd || name == nil {
+				t.Fatalf("the new folder button opened no form with a name:\n%s", labels(form))
+			}
+			name.SetText("no\x00folder") // a name no file system takes
+			tapButton(t, form, lang.L("Create Folder"))
+			q := w.Canvas().Overlays().Top()
+			said := labels(q)
+			shoot(t, w, "file-new-folder-error-"+code+"-1280x800")
+			if want := lang.X("file.folder_not_made", "The folder could not be made here. Choose another name, or a folder you can write in."); !strings.Contains(said, want) {
+				t.Errorf("the error after the new folder failed does not say %q:\n%s", want, said)
+			}
+			if strings.Contains(said, "Folder cannot be created") {
+				t.Errorf("the error after the new folder failed says Fyne's English:\n%s", said)
 			}
 		})
 	}

@@ -254,7 +254,9 @@ func (l *loadList) openTickets(ln app.LoadLine) {
 			l.host.openTicket(id)
 		}))
 	}
-	d = dialog.NewCustom(namedPart(l.names, ln.Part), lang.X("dialog.close", "Close"), wheelPage(container.NewVScroll(box)), l.host.window())
+	page := container.NewVScroll(box)
+	d = dialog.NewCustom(namedPart(l.names, ln.Part), lang.X("dialog.close", "Close"), wheelPage(page), l.host.window())
 	d.Resize(dialogSize(l.host.window()))
 	l.host.present(d, nil)
+	fitDialogHeight(d, l.host.window(), page)
 }

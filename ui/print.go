@@ -171,8 +171,9 @@ func (p *labelPrinter) show(tv ticketView) {
 	if win == nil {
 		return
 	}
+	page := container.NewVScroll(content)
 	d := newConfirmDialog(lang.X("labels.title", "Print labels"), lang.X("labels.save", "Save to print"), lang.X("dialog.cancel", "Cancel"),
-		wheelPage(container.NewVScroll(content)), func(ok bool) {
+		wheelPage(page), func(ok bool) {
 			if ok {
 				save()
 			} else if p.unsaved != nil {
@@ -181,6 +182,7 @@ func (p *labelPrinter) show(tv ticketView) {
 		}, win)
 	d.Resize(dialogSize(win))
 	p.dialogs.present(d, nil)
+	fitDialogHeight(d, win, page)
 }
 
 // save asks where to save and writes the files there.

@@ -214,11 +214,13 @@ func showStockReport(env partsEnv, host stockHost, p app.Part, stock, bin app.Lo
 	// The buttons under the body, as confirmDialog's: across the width,
 	// side by side where they fit, one above the other on a phone.
 	buttons := container.New(&buttonsFit{}, cancel, send)
-	body := container.NewBorder(nil, buttons, nil, nil, container.NewVScroll(container.NewVBox(title, have, fitForm(form))))
+	page := container.NewVScroll(container.NewVBox(title, have, fitForm(form)))
+	body := container.NewBorder(nil, buttons, nil, nil, page)
 	d = dialog.NewCustomWithoutButtons(lang.X("stock.report_title", "Report a problem"), body, win)
 	d.Resize(dialogSize(win))
 	opened = qty.Text + "\x00" + unit.Text + "\x00" + reason.Text
 	host.presentForm(d, nil, nil, leave)
+	fitDialogHeight(d, win, page)
 	if !p.Serialized {
 		win.Canvas().Focus(qty)
 	}

@@ -29,8 +29,11 @@ type syncPage struct {
 	errL    *widget.Label
 	notices *fyne.Container
 	unsent  *fyne.Container
-	inbox   *conflictInbox
-	scroll  *container.Scroll
+	// unsentAsked counts the reads of the unsent changes asked for; a
+	// read shows its list only while it is the last one asked.
+	unsentAsked int
+	inbox       *conflictInbox
+	scroll      *container.Scroll
 }
 
 // openSyncPage shows the page over the window until it is closed,
@@ -175,9 +178,15 @@ func (p *syncPage) showNotices(n int) {
 // unsentRow is one unsent change as the page lists it.
 type unsentRow struct{ ticket, what, when string }
 
-// reloadUnsent lists the unsent changes: ticket, what, when.
+// reloadUnsent lists the unsent changes: ticket, what, when. The read
+// runs in the background, and a read asked before another may end after
+// it: a list read while a sync sent its changes came back after the
+// sync's empty one, and the page listed the sent changes under
+// "Changes waiting: 0". Only the last read asked shows its list.
 func (p *syncPage) reloadUnsent(pending int) {
 	d := p.deps
+	p.unsentAsked++
+	asked := p.unsentAsked
 	d.Run(func() {
 		ms, err := d.Sync.UnsentChanges(d.Ctx, maxUnsentShown)
 		var rows []unsentRow
@@ -197,7 +206,11 @@ func (p *syncPage) reloadUnsent(pending int) {
 			}
 			rows = append(rows, r)
 		}
-		fyne.Do(func() { p.showUnsent(rows, pending, err) })
+		fyne.Do(func() {
+			if asked == p.unsentAsked {
+				p.showUnsent(rows, pending, err)
+			}
+		})
 	})
 }
 

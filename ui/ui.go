@@ -76,6 +76,11 @@ type Deps struct {
 	Server string
 	// DataDir is the folder of the local data, for the storage used.
 	DataDir string
+	// OpenFile opens a document written in DataDir in the system's
+	// viewer and reports whether it opened; it may block (the terminal
+	// runs it with Run). Nil hands the file to Fyne's OpenURL, which
+	// reports nothing on Linux; main sets OpenInViewer.
+	OpenFile func(path string) error
 	// SignOut erases the device's data and its pairing; nil hides it.
 	SignOut func(ctx context.Context) error
 	// SerialRules read brands and manufacture dates from scanned serials.

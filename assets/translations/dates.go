@@ -47,6 +47,30 @@ func Date(language string, t time.Time) string {
 	}
 }
 
+// DayMonth is t's day and month without the year, as Date writes them,
+// for a place whose year is said nearby (a chart of a week's days under
+// its period): "8 Dec", "8 déc.", "8 dic", "8 de dez.", "12月8日"; "" for
+// the zero time.
+func DayMonth(language string, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	_, m, d := t.Date()
+	day := strconv.Itoa(d)
+	switch l := Match(language); l {
+	case "zh-Hans":
+		return strconv.Itoa(int(m)) + "月" + day + "日"
+	case "pt":
+		return day + " de " + monthAbbr[l][m-1]
+	default:
+		names, ok := monthAbbr[l]
+		if !ok {
+			names = monthAbbr[Fallback]
+		}
+		return day + " " + names[m-1]
+	}
+}
+
 // DateTime is Date followed by t's time of day on the 24-hour clock,
 // "6 Dec 2026 14:05"; "" for the zero time.
 func DateTime(language string, t time.Time) string {
@@ -61,6 +85,9 @@ func (c *Catalog) Date(t time.Time) string { return Date(c.lang, t) }
 
 // DateTime is the package's DateTime in the catalog's language.
 func (c *Catalog) DateTime(t time.Time) string { return DateTime(c.lang, t) }
+
+// DayMonth is the package's DayMonth in the catalog's language.
+func (c *Catalog) DayMonth(t time.Time) string { return DayMonth(c.lang, t) }
 
 // Typing a day. A reader types a day the way the terminal shows it
 // (Date), in the numbers of the language's own order, or as ISO

@@ -38,6 +38,31 @@ func TestDate(t *testing.T) {
 	}
 }
 
+// TestDayMonth: a day without its year reads as Date's does, less the
+// year: the same month names, the same order.
+func TestDayMonth(t *testing.T) {
+	at := time.Date(2026, 12, 6, 23, 30, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		lang string
+		t    time.Time
+		want string
+	}{
+		{"en", at, "6 Dec"},
+		{"fr", at, "6 déc."},
+		{"fr", time.Date(2027, 5, 31, 0, 0, 0, 0, time.UTC), "31 mai"},
+		{"es", at, "6 dic"},
+		{"pt", at, "6 de dez."},
+		{"zh-Hans", at, "12月6日"},
+		{"zh-Hans", at.In(time.FixedZone("CST", 8*3600)), "12月7日"}, // the day on t's own calendar
+		{"de", at, "6 Dec"},
+		{"en", time.Time{}, ""},
+	} {
+		if got := DayMonth(tc.lang, tc.t); got != tc.want {
+			t.Errorf("DayMonth(%q, %v) = %q, want %q", tc.lang, tc.t, got, tc.want)
+		}
+	}
+}
+
 // TestDateEveryLanguage keeps the table above honest as languages are
 // added: each translated language names its own months or is Chinese.
 func TestDateEveryLanguage(t *testing.T) {

@@ -216,13 +216,29 @@ func admin(ctx context.Context, args []string, stdout io.Writer) error {
 		t.Store = app.StoreID(*store)
 		return c.json(ctx, http.MethodPut, "/v1/admin/technicians/"+url.PathEscape(args[0]), t, nil)
 	case "location":
-		if err := need(args, 3, "location ID KIND NAME [OWNER]"); err != nil {
+		lfs := flag.NewFlagSet("location", flag.ContinueOnError)
+		leadWeeks := lfs.String("lead-weeks", "", fmt.Sprintf("weeks a replenishment takes to arrive here, %d to %d (default: the usual lead time of the location's kind)", app.MinLeadWeeks, app.MaxLeadWeeks))
+		if err := need(args, 3, "location ID KIND NAME [OWNER] [-lead-weeks N]"); err != nil {
 			return err
 		}
 		l := app.Location{ID: app.LocationID(args[0]), Kind: app.LocationKind(args[1]), Name: args[2]}
-		if len(args) > 3 {
-			l.Owner = args[3]
+		rest := args[3:]
+		if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+			l.Owner, rest = rest[0], rest[1:]
 		}
+		if err := parseFlags(lfs, rest); err != nil {
+			return err
+		}
+		if lfs.NArg() > 0 { // a word after the flags: a name or owner that lost its quotes
+			return app.Errorf(app.EINVALID, "central.usage", "Usage: central admin {{.What}}", "What", "location ID KIND NAME [OWNER] [-lead-weeks N]")
+		}
+		// The console's form reads the lead time by the same rule, so both
+		// refuse 0, 27 or "six" in the same words, before anything is sent.
+		weeks, err := app.ParseLeadWeeks(l.ID, *leadWeeks)
+		if err != nil {
+			return err
+		}
+		l.LeadWeeks = weeks
 		return c.json(ctx, http.MethodPut, "/v1/admin/locations/"+url.PathEscape(args[0]), l, nil)
 	case "pair":
 		pfs := flag.NewFlagSet("pair", flag.ContinueOnError)

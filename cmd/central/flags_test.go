@@ -23,16 +23,24 @@ func TestFlagMistakesAreNotInternalErrors(t *testing.T) {
 		{[]string{"admin", "-nope"}, 1, "flag provided but not defined: -nope (central help lists"},
 		{[]string{"init", "-data"}, 1, "flag needs an argument: -data (central help lists"},
 	} {
-		out, err := exec.Command(bin, c.args...).CombinedOutput()
-		code := 0
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			code = exit.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		if code != c.exitCode || !strings.Contains(string(out), c.want) || strings.Contains(string(out), "Internal error") {
+		out, code := runBinary(t, bin, c.args...)
+		if code != c.exitCode || !strings.Contains(out, c.want) || strings.Contains(out, "Internal error") {
 			t.Errorf("central %s: exit %d, output:\n%s\nwant exit %d and %q, no internal error", strings.Join(c.args, " "), code, out, c.exitCode, c.want)
 		}
 	}
+}
+
+// runBinary runs the built binary with args as an operator's shell would
+// and returns what it printed (standard output and error together) and
+// its exit code.
+func runBinary(t *testing.T, bin string, args ...string) (string, int) {
+	t.Helper()
+	out, err := exec.Command(bin, args...).CombinedOutput()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return string(out), exit.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return string(out), 0
 }

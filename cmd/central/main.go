@@ -116,7 +116,7 @@ const usage = `central: Fieldbench's central service.
       the IANA time zone (such as Asia/Shanghai) the office console shows and reads times in; without -zone, print it
   central admin [-server URL] [-token-file FILE | -data DIR] [-fingerprint SHA256] [-insecure-http] COMMAND
       technician ID NAME COUNTRY [VAN] [-store STORE]
-      location ID KIND NAME [OWNER]
+      location ID KIND NAME [OWNER] [-lead-weeks N]   (N weeks a replenishment takes to arrive, 1-26; default: the kind's)
       pair TECHNICIAN [-qr FILE.png]
       devices | revoke DEVICE
       tickets [TECHNICIAN] | ticket TICKET

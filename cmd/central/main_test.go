@@ -539,20 +539,7 @@ func TestCustomerCommandSendsBase(t *testing.T) {
 // store, and the CLI can say so.
 func TestTechnicianCommandSetsStore(t *testing.T) {
 	ctx := t.Context()
-	db, err := central.OpenDB(ctx, central.Config{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.CreateTenant(ctx, "default", "default"); err != nil {
-		t.Fatal(err)
-	}
-	token, err := db.CreateAdminToken(ctx, "default", "dispatch")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(central.NewServer(db, nil))
-	defer srv.Close()
+	svc := startAdminService(t)
 	for _, tc := range []struct {
 		args       []string
 		van, store string
@@ -561,10 +548,10 @@ func TestTechnicianCommandSetsStore(t *testing.T) {
 		{[]string{"technician", "t-2", "Li", "cn", "-store", "store-sh"}, "", "store-sh"},
 		{[]string{"technician", "t-3", "Zhou", "cn", "van-3", "-store", "store-bj"}, "van-3", "store-bj"},
 	} {
-		if err := admin(ctx, append([]string{"-server", srv.URL, "-token-file", tokenFile(t, token)}, tc.args...), io.Discard); err != nil {
+		if err := admin(ctx, append([]string{"-server", svc.url, "-token-file", svc.tokenFile}, tc.args...), io.Discard); err != nil {
 			t.Fatalf("%v: %v", tc.args, err)
 		}
-		got, err := db.Technician(ctx, "default", app.TechnicianID(tc.args[1]))
+		got, err := svc.db.Technician(ctx, "default", app.TechnicianID(tc.args[1]))
 		if err != nil {
 			t.Fatal(err)
 		}

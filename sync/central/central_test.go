@@ -31,6 +31,15 @@ func forEachBackend(t *testing.T, fn func(t *testing.T, db *DB)) {
 	})
 }
 
+// forEachBackendConfig is forEachBackend for a test that opens its
+// database itself, and again (a database an older service left): fn
+// gets the configuration of an empty SQLite data folder, then of a real
+// PostgreSQL.
+func forEachBackendConfig(t *testing.T, fn func(t *testing.T, cfg Config)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, Config{DataDir: t.TempDir()}) })
+	t.Run("postgres", func(t *testing.T) { fn(t, Config{DataDir: t.TempDir(), Postgres: pgtest.ForTest(t)}) })
+}
+
 // openTestDB opens a database on cfg whose clock is pinned at testNow,
 // unless cfg has a clock.
 func openTestDB(t *testing.T, cfg Config) *DB {

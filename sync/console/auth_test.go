@@ -110,7 +110,7 @@ func TestLockout(t *testing.T) {
 		}
 		// Another user of the tenant is not locked, and sees the lock.
 		admin := tc.signIn(t, "admin@t1")
-		if _, body := admin.get(t, "/users"); !strings.Contains(body, "Locked until 2026-11-27 09:15 (UTC)") {
+		if _, body := admin.get(t, "/users"); !strings.Contains(body, "Locked until 27 Nov 2026 09:15 (UTC)") {
 			t.Errorf("the users page does not show the lock\n%s", body)
 		}
 		tc.advance(central.ConsoleLockout - time.Second)

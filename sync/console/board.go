@@ -188,7 +188,7 @@ func (c *Console) boardData(ctx context.Context, s *Session, values url.Values) 
 	for _, t := range techs {
 		names[t.ID] = t.Name
 	}
-	p := boardPage{Filter: f, Shown: len(b.Tickets), Total: b.Total, Now: now.Format("2006-01-02 15:04"), Zone: now.Location().String()}
+	p := boardPage{Filter: f, Shown: len(b.Tickets), Total: b.Total, Now: s.T.DateTime(now), Zone: now.Location().String()}
 	p.Views = options(f.View, [][2]string{{viewTechnician, s.T.Text("console.board.by_technician", "By technician", nil)}, {viewStatus, s.T.Text("console.board.by_status", "By status", nil)}})
 	p.Ranges = options(f.Range, [][2]string{{rangeAll, s.T.Text("console.board.range_all", "Any time", nil)}, {rangeToday, s.T.Text("console.board.range_today", "Today", nil)},
 		{rangeWeek, s.T.Text("console.board.range_week", "Next 7 days", nil)}, {rangeOverdue, s.T.Text("console.board.range_overdue", "Overdue", nil)}})
@@ -351,7 +351,7 @@ func statusText(cat *translations.Catalog, st app.Status) string {
 // the terminal's colours (app.SLAUrgency), its times in now's zone (the
 // session's).
 func boardCardOf(cat *translations.Catalog, t central.BoardTicket, techName string, now time.Time) boardCard {
-	cd := boardCard{BoardTicket: t, TechnicianName: techName, Window: windowText(t.WindowStart, t.WindowEnd, now.Location()),
+	cd := boardCard{BoardTicket: t, TechnicianName: techName, Window: windowText(cat, t.WindowStart, t.WindowEnd, now.Location()),
 		MayReassign: app.MayReassign(app.Ticket{Status: t.Status}),
 		MayCancel:   slices.Contains(cancellable, t.Status), MayReopen: slices.Contains(reopenable, t.Status),
 		WindowMissed: app.WindowMissed(t.Status, t.StartedAt, t.WindowStart, t.WindowEnd, now)}
@@ -362,7 +362,7 @@ func boardCardOf(cat *translations.Catalog, t central.BoardTicket, techName stri
 	if due.IsZero() || !t.Status.Open() {
 		return cd
 	}
-	cd.Due = due.In(now.Location()).Format("2006-01-02 15:04")
+	cd.Due = cat.DateTime(due.In(now.Location()))
 	switch app.SLAUrgency(due, now) {
 	case app.SLAOverdue:
 		cd.SLA = "overdue"
@@ -384,20 +384,20 @@ var (
 	reopenable  = []app.Status{app.StatusCompleted, app.StatusCannotComplete}
 )
 
-// windowText is a visit window as loc's clocks read it, the date once
-// when it starts and ends on one day there.
-func windowText(from, to time.Time, loc *time.Location) string {
+// windowText is a visit window as loc's clocks read it, in the days of
+// cat's language, the date once when it starts and ends on one day there.
+func windowText(cat *translations.Catalog, from, to time.Time, loc *time.Location) string {
 	if from.IsZero() {
 		return ""
 	}
 	if to.IsZero() {
-		return from.In(loc).Format("2006-01-02 15:04")
+		return cat.DateTime(from.In(loc))
 	}
 	from, to = from.In(loc), to.In(loc)
 	if startOfDay(from, loc).Equal(startOfDay(to, loc)) {
-		return from.Format("2006-01-02 15:04") + "–" + to.Format("15:04")
+		return cat.DateTime(from) + "–" + to.Format("15:04")
 	}
-	return from.Format("2006-01-02 15:04") + " – " + to.Format("2006-01-02 15:04")
+	return cat.DateTime(from) + " – " + cat.DateTime(to)
 }
 
 // durationText writes d (rounded down to minutes) as days and hours, or

@@ -1,11 +1,14 @@
 package console
 
 import (
+	"html/template"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fieldbench/fieldbench/assets/translations"
 )
 
 // TestDateFieldsFollowTheConsolesLanguage: the console's date fields are
@@ -69,6 +72,82 @@ func TestDateFieldsFollowTheConsolesLanguage(t *testing.T) {
 		status, body = dc.get(t, "/numbers?from=11/31/2026&to=30/11/2026")
 		if status != http.StatusBadRequest || !strings.Contains(body, "Écrivez les deux jours sous la forme 27/11/2026, ou choisissez une période ci-dessus.") {
 			t.Errorf("/numbers with a day in American order: %d\n%s", status, mainOf(body))
+		}
+	})
+}
+
+// TestShownDatesFollowTheLanguage: the days and times the console's pages
+// show (the templates' date and datetime, the board's and ticket page's
+// visit windows) are written as the page's language writes them, in the
+// session's zone, on the 24-hour clock; the pages showed ISO in every
+// language. A day shown alone is one piece (class "when", which does not
+// break); the time follows it. The zero time shows nothing.
+func TestShownDatesFollowTheLanguage(t *testing.T) {
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 7, 17, 5, 0, 0, time.UTC) // 8 December 01:05 in Shanghai
+	start, end := time.Date(2026, 12, 8, 1, 0, 0, 0, time.UTC), time.Date(2026, 12, 8, 3, 30, 0, 0, time.UTC)
+	overnight := time.Date(2026, 12, 8, 17, 0, 0, 0, time.UTC) // 9 December 01:00 in Shanghai
+	for _, c := range []struct {
+		lang, date, datetime string
+		window               string // start to end, one day in Shanghai
+		overnight            string // start to overnight, across midnight there
+		open                 string // start alone
+	}{
+		{"en", "8 Dec 2026", "8 Dec 2026 01:05", "8 Dec 2026 09:00–11:30", "8 Dec 2026 09:00 – 9 Dec 2026 01:00", "8 Dec 2026 09:00"},
+		{"zh-Hans", "2026年12月8日", "2026年12月8日 01:05", "2026年12月8日 09:00–11:30", "2026年12月8日 09:00 – 2026年12月9日 01:00", "2026年12月8日 09:00"},
+		{"fr", "8 déc. 2026", "8 déc. 2026 01:05", "8 déc. 2026 09:00–11:30", "8 déc. 2026 09:00 – 9 déc. 2026 01:00", "8 déc. 2026 09:00"},
+		{"es", "8 dic 2026", "8 dic 2026 01:05", "8 dic 2026 09:00–11:30", "8 dic 2026 09:00 – 9 dic 2026 01:00", "8 dic 2026 09:00"},
+		{"pt", "8 de dez. de 2026", "8 de dez. de 2026 01:05", "8 de dez. de 2026 09:00–11:30", "8 de dez. de 2026 09:00 – 9 de dez. de 2026 01:00", "8 de dez. de 2026 09:00"},
+	} {
+		t.Run(c.lang, func(t *testing.T) {
+			cat := translations.For(c.lang)
+			funcs := (&Console{}).funcs(&Session{Zone: shanghai}, cat)
+			date := funcs["date"].(func(time.Time) template.HTML)
+			datetime := funcs["datetime"].(func(time.Time) template.HTML)
+			datetimeText := funcs["datetimeText"].(func(time.Time) string)
+			day, clock, _ := strings.Cut(c.datetime, " ")
+			if c.lang != "zh-Hans" { // the clock is after the last space
+				i := strings.LastIndex(c.datetime, " ")
+				day, clock = c.datetime[:i], c.datetime[i+1:]
+			}
+			for _, got := range []struct{ name, got, want string }{
+				{"date", string(date(at)), `<span class="when">` + c.date + `</span>`},
+				{"datetime", string(datetime(at)), `<span class="when">` + day + `</span> ` + clock},
+				{"datetimeText", datetimeText(at), c.datetime},
+				{"date of the zero time", string(date(time.Time{})), ""},
+				{"datetime of the zero time", string(datetime(time.Time{})), ""},
+				{"datetimeText of the zero time", datetimeText(time.Time{}), ""},
+				{"window", windowText(cat, start, end, shanghai), c.window},
+				{"window across midnight", windowText(cat, start, overnight, shanghai), c.overnight},
+				{"window without an end", windowText(cat, start, time.Time{}, shanghai), c.open},
+				{"no window", windowText(cat, time.Time{}, time.Time{}, shanghai), ""},
+				{"sentence time", when(cat, at, shanghai), c.datetime},
+			} {
+				if got.got != got.want {
+					t.Errorf("%s: %q, want %q", got.name, got.got, got.want)
+				}
+			}
+		})
+	}
+}
+
+// TestNumbersChartDaysFollowTheLanguage: the per-day chart names its
+// columns' days as the page's language writes a day, without the year
+// the period above it gives (27 nov., 11月27日); they were 11-27, month
+// first, in every language.
+func TestNumbersChartDaysFollowTheLanguage(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		numbersWorld(t, tc)
+		dc := tc.signIn(t, "dispatcher@t1")
+		for _, c := range []struct{ lang, day string }{{"en", "27 Nov"}, {"fr", "27 nov."}, {"zh-Hans", "11月27日"}} {
+			dc.inLanguage(t, c.lang)
+			status, body := dc.get(t, "/numbers?from=2026-11-26&to=2026-11-28")
+			if status != http.StatusOK || !strings.Contains(body, `text-anchor="middle">`+c.day+`</text>`) || strings.Contains(body, ">11-27<") {
+				t.Errorf("the per-day chart in %s: %d, want its column of 27 November named %q\n%s", c.lang, status, c.day, mainOf(body))
+			}
 		}
 	})
 }

@@ -83,7 +83,7 @@ func (c *Console) technicianDay(w http.ResponseWriter, r *http.Request, s *Sessi
 		return err
 	}
 	base := "/technicians/" + url.PathEscape(string(id)) + "/day?date="
-	p := dayPage{Technician: tech, Date: day.Format("2006-01-02"), More: b.Next != "",
+	p := dayPage{Technician: tech, Date: s.T.Date(day), More: b.Next != "",
 		Prev: base + addDays(day, -1).Format("2006-01-02"), Next: base + end.Format("2006-01-02"), Zone: loc.String()}
 	first, last := hourOf(day, dayFirst), hourOf(day, dayLast)
 	for _, t := range b.Tickets {

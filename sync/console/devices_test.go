@@ -114,7 +114,7 @@ func TestDevicesPage(t *testing.T) {
 			t.Fatalf("/devices: %d\n%s", status, body)
 		}
 		ra := row(body, "Tablet A")
-		for _, want := range []string{"Tech One", "2026-11-27 09:00", "3 h ago", "2026-11-27 09:00", "10 min 5 s behind", `class="clock-bad"`, `href="/devices/` + string(a.ID) + `/revoke"`} {
+		for _, want := range []string{"Tech One", "27 Nov 2026</span> 09:00", "3 h ago", "10 min 5 s behind", `class="clock-bad"`, `href="/devices/` + string(a.ID) + `/revoke"`} {
 			if !strings.Contains(ra, want) {
 				t.Errorf("Tablet A's row lacks %q\n%s", want, ra)
 			}
@@ -258,7 +258,7 @@ func TestPairDevice(t *testing.T) {
 		if status != http.StatusOK {
 			t.Fatalf("pair: %d\n%s", status, body)
 		}
-		for _, want := range []string{"Pair a device for Tech One", "2026-11-28 09:00", fp, api} {
+		for _, want := range []string{"Pair a device for Tech One", "28 Nov 2026 09:00", fp, api} {
 			if !strings.Contains(body, want) {
 				t.Errorf("pairing page lacks %q\n%s", want, body)
 			}

@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -34,7 +35,8 @@ type actionPage struct {
 	Technicians    []boardOption
 	Stores         []boardOption
 	Priorities     []boardOption
-	Date, Start    string
+	Visit          string // the ticket's visit now, as the board writes it (windowText)
+	Date, Start    string // the form's fields, as the language types them
 	End            string
 	ResolveDate    string
 	ResolveTime    string
@@ -79,6 +81,7 @@ func (c *Console) actionData(ctx context.Context, s *Session, action string, t a
 	}
 	p.Stores = stores
 	p.Priorities = priorityOptions(s, t.Priority)
+	p.Visit = windowText(s.T, t.WindowStart, t.WindowEnd, s.loc())
 	if !t.WindowStart.IsZero() {
 		start := t.WindowStart.In(s.loc())
 		p.Date, p.Start = translations.NumericDate(s.T.Lang(), start), start.Format("15:04")
@@ -336,7 +339,13 @@ func formTime(lang, date, clock string, loc *time.Location) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, app.Errorf(app.EINVALID, "console.board.bad_time", "Enter the date as {{.Date}} and the time as 14:30.", "Date", exampleDay(lang))
 	}
-	return central.WallClock(d.Year(), d.Month(), d.Day(), c.Hour(), c.Minute(), loc)
+	at, err := central.WallClock(d.Year(), d.Month(), d.Day(), c.Hour(), c.Minute(), loc)
+	// central names the skipped day in ISO, as its API answers; the page
+	// writes it as the rest of the console does, in the page's language.
+	if e, ok := errors.AsType[*app.Error](err); ok && e.Key == "central.skipped_time" {
+		e.Data["Date"] = translations.Date(lang, d)
+	}
+	return at, err
 }
 
 // repeatedNote is what a flash adds when a time read from a form is one
@@ -348,7 +357,7 @@ func repeatedNote(s *Session, times ...time.Time) string {
 		if t = t.In(s.loc()); !t.IsZero() && central.Repeated(t) {
 			return " " + s.T.Text("console.board.repeated_time",
 				"{{.Time}} happens twice on {{.Date}} in {{.Zone}}, where the clocks go back: the first one (UTC{{.Offset}}) was taken.",
-				map[string]any{"Time": t.Format("15:04"), "Date": t.Format("2006-01-02"), "Zone": s.loc().String(), "Offset": t.Format("-07:00")})
+				map[string]any{"Time": t.Format("15:04"), "Date": s.T.Date(t), "Zone": s.loc().String(), "Offset": t.Format("-07:00")})
 		}
 	}
 	return ""

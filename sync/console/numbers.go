@@ -317,7 +317,7 @@ func (c *Console) fillNumbers(ctx context.Context, s *Session, page *numbersPage
 	met := make([]float64, len(n.PerDay))
 	for i, d := range n.PerDay {
 		page.Days = append(page.Days, dayRow{Day: d.Day, Closed: d.Closed, SLAMet: d.SLAMet})
-		labels[i] = d.Day.Format("01-02")
+		labels[i] = cat.DayMonth(d.Day) // the year is in the period above the chart
 		closed[i], met[i] = float64(d.Closed), float64(d.SLAMet)
 	}
 	// The days as the language writes them, as the rest of the page does
@@ -499,7 +499,7 @@ func (c *Console) numbersTechnician(w http.ResponseWriter, r *http.Request, s *S
 	}
 	page := technicianPage{Technician: tech, Period: period, Store: store, StoreName: storeNames[store],
 		Figures: newRow(s.T, id, tech.Name, tt.Figures), Shown: len(tt.Tickets), Back: "/numbers?" + back.Encode(),
-		Name: tech.Name, From: period.From.Format(dateForm), To: period.Last().Format(dateForm), Zone: s.loc().String()}
+		Name: tech.Name, From: s.T.Date(period.From), To: s.T.Date(period.Last()), Zone: s.loc().String()}
 	if page.Name == "" {
 		page.Name = id
 	}

@@ -145,7 +145,7 @@ func TestNumbersPage(t *testing.T) {
 			{"admin@t2", "/numbers", []string{`<dd>1</dd>`, `<dd>0% (0/1)</dd>`, `Tech One`}, []string{"Tech Two"}},
 			{"dispatcher@t1", "/numbers/technicians/tech-1?from=2026-11-27&to=2026-11-27", []string{
 				`Tickets behind Tech One&#39;s figures`, `<a href="/tickets/tkA">FB-A</a>`, `<a href="/tickets/tkB">FB-B</a>`,
-				`<td>2026-11-27 10:30</td>`, `<span class="met">met</span>`, `<span class="missed">missed</span>`, `not due`,
+				`<td><span class="when">27 Nov 2026</span> 10:30</td>`, `<span class="met">met</span>`, `<span class="missed">missed</span>`, `not due`,
 				`<dd>50% (1/2)</dd>`}, []string{"FB-C", "FB-T2"}},
 			{"dispatcher@t1", "/numbers/technicians/tech-2", []string{`FB-C`, `1 h`, `<span class="missed">no</span>`, `<dd>50% (1/2)</dd>`}, []string{"FB-A"}},
 			{"manager@t1", "/numbers/technicians/tech-1?store=s1", []string{`FB-A`, `FB-B`, `Store: Store One.`}, nil},

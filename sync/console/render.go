@@ -56,7 +56,8 @@ func (c *Console) loadPages() (map[string]*pageTemplate, error) {
 //	                      (translations.Catalog.Plural; the English is the "other" form)
 //	{{csrf}}              the hidden CSRF input every POST form carries, masked afresh (maskCSRF)
 //	{{may "dispatch"}}    whether the session's role has a permission
-//	{{date .At}}, {{datetime .At}}, {{clock .At}}   a time in the tenant's zone
+//	{{date .At}}, {{datetime .At}}, {{clock .At}}   a time in the tenant's zone, the day one
+//	                      piece (shownDay); {{datetimeText .At}} the same as text, for a T's data
 //	{{zone}}              the name of that zone, "UTC" without a session
 //	{{typedDay .From}}    a day in the tenant's zone as the language types it, for a date field
 //	{{dayExample}}        a day as the language types it, the example above a date field (exampleDay)
@@ -67,8 +68,13 @@ func (c *Console) loadPages() (map[string]*pageTemplate, error) {
 //	{{mutedAside .Countdown .Due}}  the same with the aside in grey (mutedAside)
 //
 // Times are shown in the session's tenant's zone (Session.Zone, read with
-// the session), and the layout names it, so nobody guesses. Dates are written 2006-01-02 in every language, which all five read
-// without month names to translate.
+// the session), and the layout names it, so nobody guesses. Days are
+// written as the page's language writes them (translations.Date and
+// DateTime: "8 Dec 2026 14:30", "8 déc. 2026 14:30", "2026年12月8日
+// 14:30"), the rule the terminal's screens and the printed documents
+// follow, so a dispatcher reads a day as the technician and the customer
+// do; times on the 24-hour clock. Machine values stay ISO: the
+// datetime attributes of <time>, URLs, CSV, JSON.
 func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap {
 	loc := s.loc()
 	in := func(t time.Time) time.Time { return t.In(loc) }
@@ -104,18 +110,14 @@ func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap 
 			}
 			return template.HTML(`<input type="hidden" name="csrf" value="` + html.EscapeString(maskCSRF(s.CSRF)) + `">`)
 		},
-		"may": func(p string) bool { return s != nil && s.Role.may(perm(p)) },
-		"date": func(t time.Time) string {
+		"may":      func(p string) bool { return s != nil && s.Role.may(perm(p)) },
+		"date":     func(t time.Time) template.HTML { return shownDay(cat, in(t), false) },
+		"datetime": func(t time.Time) template.HTML { return shownDay(cat, in(t), true) },
+		"datetimeText": func(t time.Time) string {
 			if t.IsZero() {
 				return ""
 			}
-			return in(t).Format("2006-01-02")
-		},
-		"datetime": func(t time.Time) string {
-			if t.IsZero() {
-				return ""
-			}
-			return in(t).Format("2006-01-02 15:04")
+			return translations.DateTime(cat.Lang(), in(t))
 		},
 		"clock": func(t time.Time) string {
 			if t.IsZero() {
@@ -133,6 +135,23 @@ func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap 
 		"lang":       func() string { return cat.Lang() },
 		"zone":       loc.String,
 	}
+}
+
+// shownDay is t's day as cat's language writes it (translations.Date),
+// and with clock its time on the 24-hour clock after it, as a page shows
+// them: the day in a span of class "when", which never breaks, so a
+// narrow column breaks the line before the time and never inside the day
+// (Chinese broke 2025年1 | 月10日 in the returns' table, English 7 Dec |
+// 2026 in the devices' on a phone). Nothing for the zero time.
+func shownDay(cat *translations.Catalog, t time.Time, clock bool) template.HTML {
+	if t.IsZero() {
+		return ""
+	}
+	h := `<span class="when">` + html.EscapeString(translations.Date(cat.Lang(), t)) + `</span>`
+	if clock {
+		h += " " + t.Format("15:04")
+	}
+	return template.HTML(h)
 }
 
 // labelValue is a label and its value as the catalog's language joins

@@ -288,7 +288,7 @@ func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail
 		}
 		p.Store = name
 	}
-	p.Visit = windowText(t.WindowStart, t.WindowEnd, s.loc())
+	p.Visit = windowText(s.T, t.WindowStart, t.WindowEnd, s.loc())
 	p.VisitMissed = app.WindowMissed(t.Status, t.StartedAt, t.WindowStart, t.WindowEnd, now)
 	open := t.Status.Open()
 	p.SLAs = []slaView{
@@ -317,7 +317,7 @@ func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail
 		if sg.Role == app.SignerRepresentative {
 			role = cat.Text("console.ticket.signer_representative", "representative", nil)
 		}
-		data := map[string]any{"Signer": sg.Signer, "Role": role, "By": by(sg.By), "Reason": sg.Reason, "At": when(sg.At, s.loc())}
+		data := map[string]any{"Signer": sg.Signer, "Role": role, "By": by(sg.By), "Reason": sg.Reason, "At": when(s.T, sg.At, s.loc())}
 		v := signatureView{Line: cat.Text("console.ticket.signed", "Signed by {{.Signer}} ({{.Role}}) on {{.At}}, taken by {{.By}}.", data),
 			Alt: cat.Text("console.ticket.signature_alt", "Signature of {{.Signer}}", data)}
 		if sg.Refused {
@@ -381,12 +381,12 @@ func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail
 }
 
 // when writes a time in a sentence as the templates' datetime does, in
-// loc (the session's zone).
-func when(t time.Time, loc *time.Location) string {
+// loc (the session's zone) and cat's language.
+func when(cat *translations.Catalog, t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(loc).Format("2006-01-02 15:04")
+	return cat.DateTime(t.In(loc))
 }
 
 // ticketActions lists the dispatch actions the ticket's status allows,

@@ -108,7 +108,7 @@ func (c *Console) settings(w http.ResponseWriter, r *http.Request, s *Session) e
 
 func (c *Console) settingsAnswer(w http.ResponseWriter, r *http.Request, s *Session, status int, other, msg string) error {
 	zone := s.loc().String()
-	p := settingsPage{Zone: zone, Zones: suggestedZones, Other: other, Error: msg, Example: c.opt.Now().In(s.loc()).Format("2006-01-02 15:04")}
+	p := settingsPage{Zone: zone, Zones: suggestedZones, Other: other, Error: msg, Example: s.T.DateTime(c.opt.Now().In(s.loc()))}
 	if !slices.Contains(p.Zones, zone) {
 		p.Zones = append([]string{zone}, p.Zones...)
 	}
