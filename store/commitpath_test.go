@@ -11,6 +11,7 @@ import (
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/internal/sqlitetx"
 	"github.com/fieldbench/fieldbench/store/storetest"
+	"modernc.org/sqlite"
 )
 
 // TestCommitSearchEntry: a user action that changes what ticket search
@@ -286,5 +287,27 @@ func TestStmtCache(t *testing.T) {
 	}
 	if n := keptUses(t, db)[noteInsert]; n != again[noteInsert]+1 {
 		t.Errorf("the note after Wipe ran the kept insert %d times, want once", n-again[noteInsert])
+	}
+}
+
+// TestOpenSyncsData: the store's writer commits with fdatasync(2), as
+// SQLite's Linux builds do (sqlitetx.OpenDB), where the platform has it.
+func TestOpenSyncsData(t *testing.T) {
+	prev, err := sqlite.Fdatasync(false)
+	if errors.Is(err, sqlite.ErrFdatasyncUnavailable) {
+		mustOpen(t) // opens all the same, SQLite syncing its own way
+		return
+	}
+	t.Cleanup(func() { sqlite.Fdatasync(prev) })
+	db := mustOpen(t)
+	if !sqlite.FdatasyncEnabled() {
+		t.Fatal("the store's writer syncs with fsync(2)")
+	}
+	if err := db.Load(t.Context(), storetest.World()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewCommitter(db).Commit(t.Context(), app.Actor{Role: app.RoleTechnician, Technician: storetest.Ana, Name: "Ana Li"},
+		&app.AddNote{Note: app.Note{ID: app.NewID(), Ticket: storetest.T2, Text: "synced"}}); err != nil {
+		t.Fatal(err)
 	}
 }

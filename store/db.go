@@ -267,7 +267,7 @@ func (db *DB) open(ctx context.Context, o options, exists bool) error {
 	if err != nil {
 		return openFailed(db.path, err)
 	}
-	db.write = sqlitetx.OpenDB(wc)
+	db.write = sqlitetx.OpenDB(wc, sqlite.Fdatasync)
 	db.write.SetMaxOpenConns(1)
 	db.write.SetMaxIdleConns(1)
 	db.write.SetConnMaxLifetime(0)

@@ -11,8 +11,9 @@
 // in db.go. The writer keeps the statements it runs prepared for its
 // connection's life, its transactions' BEGIN IMMEDIATE, COMMIT and
 // ROLLBACK too, and a user action's transaction runs on the connection
-// without database/sql's Tx (internal/sqlitetx, actionTx). A
-// "<db>.lock" file held with an OS lock keeps a second Fieldbench process
+// without database/sql's Tx (internal/sqlitetx, actionTx). Commits sync
+// with fdatasync where the platform has it, as SQLite's Linux builds do
+// (sqlitetx.OpenDB). A "<db>.lock" file held with an OS lock keeps a second Fieldbench process
 // out (ELOCKED).
 //
 // # Safety of the file

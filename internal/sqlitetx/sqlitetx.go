@@ -30,9 +30,30 @@ const (
 // statement used longest ago first.
 const MaxKeptStmts = 128
 
+// SyncData is the driver's process-wide switch between fsync(2) and
+// fdatasync(2) for the syncs of a commit and a checkpoint: modernc's
+// sqlite.Fdatasync. It reports an error where the platform has no
+// fdatasync (macOS, Windows), and SQLite then syncs as it always does
+// there.
+type SyncData func(on bool) (prev bool, err error)
+
 // OpenDB opens a sql.DB over the driver's connector c (modernc's
-// sqlite.NewConnector), each connection wrapped in a writerConn.
-func OpenDB(c driver.Connector) *sql.DB {
+// sqlite.NewConnector), each connection wrapped in a writerConn, and
+// switches the driver's syncs to fdatasync(2) (syncData(true)) before
+// the first connection opens. SQLite's own builds for Linux sync with
+// fdatasync (its configure script finds it and defines HAVE_FDATASYNC);
+// modernc's library, transpiled without that check, keeps the source's
+// default, fsync(2), which also sends the file's timestamps through the
+// file system's journal. fdatasync writes the data and what reading it
+// back needs, the file's size included: a commit that returned is on the
+// disk just the same (docs/BENCHMARKS.md, "Commits synced with
+// fdatasync"). The switch holds for every SQLite connection of the
+// process, the read pools' too, which only sync at a checkpoint.
+func OpenDB(c driver.Connector, syncData SyncData) *sql.DB {
+	if syncData != nil {
+		// An error is a platform without fdatasync: its syncs stay SQLite's.
+		_, _ = syncData(true)
+	}
 	return sql.OpenDB(writerConnector{c})
 }
 

@@ -35,7 +35,7 @@ func mustOpen(t *testing.T) (db *sql.DB, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db = OpenDB(c)
+	db = OpenDB(c, sqlite.Fdatasync)
 	t.Cleanup(func() { db.Close() })
 	db.SetMaxOpenConns(1)
 	if _, err := db.Exec(`CREATE TABLE parents (id TEXT PRIMARY KEY);
@@ -322,5 +322,32 @@ func TestKeptStmtsBound(t *testing.T) {
 	}
 	if len(w.kept) != 0 {
 		t.Errorf("%d statements kept after the connection closed", len(w.kept))
+	}
+}
+
+// TestOpenDBSyncsData: a writer OpenDB opens commits with fdatasync(2)
+// where the platform has it, as SQLite's own Linux builds do; modernc's
+// library starts with fsync(2).
+func TestOpenDBSyncsData(t *testing.T) {
+	prev, err := sqlite.Fdatasync(false)
+	if errors.Is(err, sqlite.ErrFdatasyncUnavailable) {
+		// macOS and Windows: SQLite syncs its own way there, and OpenDB
+		// must not fail for it.
+		mustOpen(t)
+		if sqlite.FdatasyncEnabled() {
+			t.Fatal("fdatasync reported on where the platform has none")
+		}
+		return
+	}
+	t.Cleanup(func() { sqlite.Fdatasync(prev) })
+	if sqlite.FdatasyncEnabled() {
+		t.Fatal("the switch did not turn off")
+	}
+	db, _ := mustOpen(t)
+	if !sqlite.FdatasyncEnabled() {
+		t.Fatal("OpenDB left the driver syncing with fsync(2)")
+	}
+	if _, err := db.Exec(`INSERT INTO parents (id) VALUES ('q')`); err != nil {
+		t.Fatalf("a commit synced with fdatasync: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package central_test
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/sync/central"
+	"modernc.org/sqlite"
 )
 
 // TestOpenDBDataPathWithQueryAndFragment: a data directory whose name
@@ -163,4 +165,25 @@ func mapsEqual(a, b map[string]os.FileMode) bool {
 		}
 	}
 	return true
+}
+
+// TestOpenDBSyncsData: the service's SQLite writer commits with
+// fdatasync(2), as the device's store and SQLite's Linux builds do.
+func TestOpenDBSyncsData(t *testing.T) {
+	prev, err := sqlite.Fdatasync(false)
+	unavailable := errors.Is(err, sqlite.ErrFdatasyncUnavailable)
+	if !unavailable {
+		t.Cleanup(func() { sqlite.Fdatasync(prev) })
+	}
+	db, err := central.OpenDB(t.Context(), central.Config{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if !unavailable && !sqlite.FdatasyncEnabled() {
+		t.Fatal("the service's writer syncs with fsync(2)")
+	}
+	if err := db.CreateTenant(t.Context(), "t1", "T1"); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -216,7 +216,7 @@ func (db *DB) openSQLite(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	db.write = sqlitetx.OpenDB(wc)
+	db.write = sqlitetx.OpenDB(wc, sqlite.Fdatasync)
 	db.write.SetMaxOpenConns(1)
 	if db.read, err = sql.Open("sqlite", sqliteDSN(path, q)); err != nil {
 		db.write.Close()
