@@ -84,3 +84,22 @@ func (t *Terminal) PickerChosen() string {
 // TickPickerOnlyMine ticks or unticks the add-part dialog's "Only parts
 // in my stock", as a tap does.
 func (t *Terminal) TickPickerOnlyMine(on bool) { t.partPicker.onlyMine.SetChecked(on) }
+
+// PartsNothing is the parts page's word that its search found nothing,
+// "" when it is hidden.
+func (t *Terminal) PartsNothing() string {
+	if !t.parts.empty.Visible() {
+		return ""
+	}
+	return t.parts.nothing.Text
+}
+
+// PartsSearchCatalog taps the parts page's "Search the catalog", false
+// when it is hidden.
+func (t *Terminal) PartsSearchCatalog() bool {
+	if !t.parts.empty.Visible() || !t.parts.toCatalog.Visible() {
+		return false
+	}
+	t.parts.toCatalog.OnTapped()
+	return true
+}

@@ -194,7 +194,13 @@ type partsPage struct {
 	shipBack *widget.Button
 	// count opens the stock count, in the technician's own stock.
 	count *widget.Button
-	root  fyne.CanvasObject
+	// nothing says that a search found nothing here, over the empty list
+	// (which stood blank without a word); in the technician's stock,
+	// toCatalog searches the catalog for the same words.
+	nothing   *widget.Label
+	toCatalog *widget.Button
+	empty     *fyne.Container
+	root      fyne.CanvasObject
 
 	// Owned by the UI goroutine.
 	rows  []partRow
@@ -283,8 +289,40 @@ func newPartsPage(env partsEnv, host pageHost, returns returnHost, stocks stockH
 		p.list.UnselectAll()
 	}
 	p.status = lowLabel("")
-	p.root = container.NewBorder(container.NewPadded(container.NewVBox(p.query, p.mode)), container.NewBorder(nil, nil, nil, container.NewHBox(p.shipBack, p.count), p.status), nil, nil, p.list)
+	p.nothing = widget.NewLabel("")
+	p.nothing.Wrapping = fyne.TextWrapWord
+	p.toCatalog = widget.NewButtonWithIcon(lang.X("parts.search_catalog", "Search the catalog"), theme.SearchIcon(), func() {
+		p.mode.SetSelectedIndex(slices.Index(partModes, "catalog"))
+	})
+	p.empty = container.NewVBox(p.nothing, container.NewHBox(p.toCatalog))
+	p.empty.Hide()
+	center := container.NewStack(p.list, container.NewPadded(p.empty))
+	p.root = container.NewBorder(container.NewPadded(container.NewVBox(p.query, p.mode)), container.NewBorder(nil, nil, nil, container.NewHBox(p.shipBack, p.count), p.status), nil, nil, center)
 	return p
+}
+
+// showNothing says, over the empty list, that the search for q found
+// nothing in mode, and in the technician's stock offers the catalog; it
+// hides when there are rows or no words were typed (an empty stock says
+// so on the status line).
+func (p *partsPage) showNothing(mode, q string, rows int) {
+	if rows > 0 || q == "" {
+		p.empty.Hide()
+		return
+	}
+	data := map[string]any{"Query": q}
+	switch mode {
+	case "stock":
+		p.nothing.SetText(lang.X("parts.nothing_in_stock", "Nothing in your stock matches \"{{.Query}}\".", data))
+		p.toCatalog.Show()
+	case "catalog":
+		p.nothing.SetText(lang.X("parts.nothing", "No part matches \"{{.Query}}\". Try fewer letters, another word, or the number on the part's label. A part the catalog lacks: tell dispatch in a note.", data))
+		p.toCatalog.Hide()
+	default:
+		p.nothing.SetText(lang.X("parts.nothing_here", "Nothing here matches \"{{.Query}}\".", data))
+		p.toCatalog.Hide()
+	}
+	p.empty.Show()
 }
 
 // showRow fills a list row with r. Each label is refreshed once: a
@@ -411,10 +449,12 @@ func (p *partsPage) load() {
 			}
 			if err != nil {
 				p.status.SetText(errorText(err))
+				p.empty.Hide()
 				return
 			}
 			p.rows = a.rows
 			p.list.Refresh()
+			p.showNothing(mode, q, len(a.rows))
 			text := lang.XN("parts.count", "{{.Count}} parts", len(a.rows), map[string]any{"Count": countText(len(a.rows))})
 			if a.total > len(a.rows) {
 				text = lang.X("parts.showing", "Showing {{.Shown}} of {{.Total}}: type to narrow", map[string]any{"Shown": countText(len(a.rows)), "Total": countText(a.total)})

@@ -485,6 +485,54 @@ func TestCatalogShowsItsFirstPage(t *testing.T) {
 	}
 }
 
+// TestPartsPageSaysWhenItFindsNothing: a search of the technician's stock
+// that finds nothing says so over the empty list (which stood blank) and
+// offers the catalog, which then lists the part; the catalog says what to
+// try; with no words typed, nothing is said.
+func TestPartsPageSaysWhenItFindsNothing(t *testing.T) {
+	term, w, _, ds, deps := scanTerminal(t)
+	stock := vanStock(t, deps)
+	var missing app.Part
+	for _, p := range ds.Parts {
+		if stock[p.Number] == 0 {
+			missing = p
+			break
+		}
+	}
+	if missing.Number == "" {
+		t.Fatal("every part of the world is in the van")
+	}
+	q := string(missing.Number)
+	term.ShowParts("stock", q)
+	if lines, _ := term.PartsRows(); len(lines) != 0 {
+		t.Fatalf("%s is not in the van, yet my stock lists %v", q, lines)
+	}
+	if got, want := term.PartsNothing(), `Nothing in your stock matches "`+q+`"`; !strings.Contains(got, want) {
+		t.Errorf("nothing in the van: the page says %q, want %q", got, want)
+	}
+	shoot(t, w, "parts-nothing-in-stock")
+	if !term.PartsSearchCatalog() {
+		t.Fatal(`no "Search the catalog" under the word`)
+	}
+	if lines, _ := term.PartsRows(); len(lines) == 0 || !strings.Contains(lines[0], q) {
+		t.Errorf("the catalog searched for %s lists %v", q, lines)
+	}
+	if got := term.PartsNothing(); got != "" {
+		t.Errorf("the catalog lists the part, yet the page says %q", got)
+	}
+	term.ShowParts("catalog", "qxzqxz")
+	if got, want := term.PartsNothing(), `No part matches "qxzqxz"`; !strings.Contains(got, want) {
+		t.Errorf("nothing in the catalog: the page says %q, want %q", got, want)
+	}
+	if term.PartsSearchCatalog() {
+		t.Error(`"Search the catalog" offered in the catalog`)
+	}
+	term.ShowParts("stock", "")
+	if got := term.PartsNothing(); got != "" {
+		t.Errorf("no words typed, yet the page says %q", got)
+	}
+}
+
 // TestDefectiveReturnNamesItsTicket: a part removed on a ticket shows in
 // the defective returns with the ticket's number and customer.
 func TestDefectiveReturnNamesItsTicket(t *testing.T) {
