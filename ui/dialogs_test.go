@@ -21,14 +21,7 @@ func TestEscapeClosesEveryDialog(t *testing.T) {
 	term.AttachPhoto(writeFile(t, "board.jpg", phototest.CameraJPEG(t, 320, 240, 92)))
 	term.Detail().Show(tk.ID)
 	before := ticketNow(t, deps, tk.ID)
-	stock := vanStock(t, deps)
-	var missing app.Part
-	for _, p := range ds.Parts {
-		if stock[p.Number] == 0 {
-			missing = p
-			break
-		}
-	}
+	missing := partNotInVan(t, ds, deps)
 
 	cases := []struct {
 		name string

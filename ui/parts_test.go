@@ -61,6 +61,19 @@ func vanStock(t *testing.T, deps ui.Deps) map[app.PartNumber]int {
 	return out
 }
 
+// partNotInVan is the first part of ds the demo van holds none of.
+func partNotInVan(t *testing.T, ds app.Dataset, deps ui.Deps) app.Part {
+	t.Helper()
+	stock := vanStock(t, deps)
+	for _, p := range ds.Parts {
+		if stock[p.Number] == 0 {
+			return p
+		}
+	}
+	t.Fatal("every part of the world is in the van")
+	return app.Part{}
+}
+
 // openPicker taps Add part on the open ticket and returns the dialog.
 func openPicker(t *testing.T, term *ui.Terminal, w fyne.Window) fyne.CanvasObject {
 	t.Helper()
@@ -491,18 +504,7 @@ func TestCatalogShowsItsFirstPage(t *testing.T) {
 // try; with no words typed, nothing is said.
 func TestPartsPageSaysWhenItFindsNothing(t *testing.T) {
 	term, w, _, ds, deps := scanTerminal(t)
-	stock := vanStock(t, deps)
-	var missing app.Part
-	for _, p := range ds.Parts {
-		if stock[p.Number] == 0 {
-			missing = p
-			break
-		}
-	}
-	if missing.Number == "" {
-		t.Fatal("every part of the world is in the van")
-	}
-	q := string(missing.Number)
+	q := string(partNotInVan(t, ds, deps).Number)
 	term.ShowParts("stock", q)
 	if lines, _ := term.PartsRows(); len(lines) != 0 {
 		t.Fatalf("%s is not in the van, yet my stock lists %v", q, lines)
