@@ -465,9 +465,15 @@ type TransitionTicket struct {
 	// unpaid (see checkClosingBalance). An older client sends neither.
 	Balance      *Money `json:"balance,omitempty"`
 	UnpaidReason string `json:"unpaid_reason,omitempty"`
+	// MutationAt is when the technician took the step, the time of the
+	// mutation it came in (DecodeMutation sets it; the name carries the
+	// action, the envelope this): the start and completion times, within
+	// FieldTime's bounds.
+	MutationAt time.Time `json:"-"`
 }
 
 func (c *TransitionTicket) MutationName() (string, int) { return "ticket." + string(c.Action), 1 }
+func (c *TransitionTicket) setMutationAt(at time.Time)  { c.MutationAt = at }
 
 func (c *TransitionTicket) Validate() error {
 	if err := required("ticket", string(c.Ticket)); err != nil {
@@ -515,13 +521,13 @@ func (c *TransitionTicket) Apply(ctx context.Context, tx MutationTx, actor Actor
 	switch c.Action {
 	case ActionStart:
 		if t.StartedAt.IsZero() {
-			t.StartedAt = now
+			t.StartedAt = FieldTime(c.MutationAt, now, t.CreatedAt)
 		}
 	case ActionComplete:
 		if c.Resolution != "" {
 			t.ResolutionCode = c.Resolution
 		}
-		t.CompletedAt = now
+		t.CompletedAt = FieldTime(c.MutationAt, now, latest(t.CreatedAt, t.StartedAt))
 	case ActionCancel:
 		t.Epoch++ // work still in flight on devices must be reviewed
 		t.EpochBy = actor.Name
