@@ -1,10 +1,13 @@
 package app_test
 
 import (
+	"context"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/app/apptest"
 )
 
 // TestFieldTime: the mutation's time within the bounds, the applying
@@ -67,5 +70,43 @@ func TestTransitionGetsItsMutationsTime(t *testing.T) {
 	}
 	if !cmd.MutationAt.IsZero() {
 		t.Errorf("QueuedCommand changed the caller's command: %v", cmd.MutationAt)
+	}
+}
+
+// TestFactsWithoutTimeTakeTheirMutations: the device leaves a fact's
+// own time out (the app records a repair, a note, a part fitted, a
+// payment as they are saved); its mutation's time is then the fact's, on
+// the device and on the server alike, and not the time of the sync.
+func TestFactsWithoutTimeTakeTheirMutations(t *testing.T) {
+	ctx := context.Background()
+	m := seeded()
+	recorded := now.Add(-time.Hour) // offline, an hour before the sync
+	cmds := []app.Command{
+		&app.LogRepair{Entry: app.RepairEntry{ID: "r1", Ticket: "t1", Action: "replaced battery", Minutes: 20}},
+		&app.ConsumePart{Used: app.PartUsed{ID: "u1", Ticket: "t1", Part: "BAT-1", Qty: 1, From: "van-1"}},
+		&app.ReturnDefective{Movement: app.StockMovement{ID: "d1", Part: "BAT-1", To: "bin-1", Qty: 1, Ticket: "t1"}},
+		&app.AttachPhoto{Photo: app.Photo{ID: "p1", Ticket: "t1", SHA256: strings.Repeat("ab", 32), Size: 1000, Mime: "image/jpeg"}},
+		&app.AddNote{Note: app.Note{ID: "n1", Ticket: "t1", Text: "customer called"}},
+		&app.RecordPayment{Payment: apptest.Deposit("pay1", "t1", 100)},
+		&app.IssueEstimate{Estimate: app.Estimate{ID: "e1", Ticket: "t1", Amount: app.Money{Amount: 25000, Currency: "CNY"}}},
+		&app.DecideEstimate{Ticket: "t1", Estimate: "e1", Decision: app.EstimateApproved, Customer: "李娜"},
+	}
+	for _, cmd := range cmds {
+		mut, err := app.NewMutation(cmd, recorded)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := app.ApplyMutation(ctx, m, tech, mut, now); err != nil {
+			t.Fatalf("%s: %v", mut.FullName(), err)
+		}
+	}
+	for name, at := range map[string]time.Time{
+		"repair": m.repairs["r1"].At, "part used": m.used["u1"].At, "its movement": m.moves["u1"].At,
+		"defective return": m.moves["d1"].At, "photo": m.photos["p1"].At, "note": m.notes["n1"].At,
+		"payment": m.payments["pay1"].At, "estimate": m.estimates["e1"].At, "estimate's decision": m.estimates["e1"].DecidedAt,
+	} {
+		if !at.Equal(recorded) {
+			t.Errorf("%s at %v, want its mutation's %v", name, at, recorded)
+		}
 	}
 }
