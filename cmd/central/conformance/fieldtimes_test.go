@@ -1,14 +1,15 @@
 package conformance
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
 
 // A ticket's start and completion times are the technician's
 // (PROTOCOL.md, "Clocks"): a ticket.start and ticket.complete pushed late
-// record the mutations' `at`, and the device pulls back the times it
-// showed; an `at` more than 10 minutes past the server's clock, or before
+// record the mutations' `at`, as does a repair sent without a time of
+// its own, and the device pulls back the times it showed; an `at` more than 10 minutes past the server's clock, or before
 // the ticket was created, gives the server's time instead, and the
 // completion never comes before the start.
 func TestStartAndCompleteKeepTheTechniciansTimes(t *testing.T) {
@@ -38,8 +39,12 @@ func TestStartAndCompleteKeepTheTechniciansTimes(t *testing.T) {
 		halfHourAgo := hourAgo.Add(30 * time.Minute)
 		future := time.Now().UTC().Add(24 * time.Hour)
 		before := time.Now().UTC()
+		// The repair has no time of its own, as the app sends it: its
+		// mutation's is its.
+		repair, repaired := newID(), hourAgo.Add(10*time.Minute)
 		var batch []mutation
-		batch = append(append(batch, arriveAndStart(offline, hourAgo)...), complete(offline, halfHourAgo))
+		batch = append(batch, arriveAndStart(offline, hourAgo)...)
+		batch = append(batch, at(dev.mut("repair.log", repairArgs(repair, offline, 20)), repaired), complete(offline, halfHourAgo))
 		batch = append(append(batch, arriveAndStart(ahead, future)...), complete(ahead, future.Add(time.Hour)))
 		batch = append(batch, arriveAndStart(early, created.Add(-time.Minute))...)
 		got := dev.push(t, batch...)
@@ -49,7 +54,8 @@ func TestStartAndCompleteKeepTheTechniciansTimes(t *testing.T) {
 		}
 
 		pulled := map[string]ticketView{}
-		for _, x := range dev.pullAll(t).Tickets {
+		all := dev.pullAll(t)
+		for _, x := range all.Tickets {
 			pulled[x.Ticket.ID] = x.Ticket
 		}
 		parse := func(what, v string) time.Time {
@@ -89,6 +95,13 @@ func TestStartAndCompleteKeepTheTechniciansTimes(t *testing.T) {
 			if started := parse("started_at", tk.StartedAt); !serverTime(started) {
 				t.Errorf("%s: started before the ticket was created: %v; want the server's time, between %v and %v", view.from, started, before, after)
 			}
+		}
+
+		if i := slices.IndexFunc(all.Repairs, func(r fact) bool { return r.ID == repair }); i < 0 || !parse("repair at", all.Repairs[i].At).Equal(repaired) {
+			t.Errorf("pulled repairs %+v, want %s at its mutation's %v", all.Repairs, repair, repaired)
+		}
+		if d := s.ticket(t, offline); len(d.Repairs) != 1 || !parse("repair at", d.Repairs[0].At).Equal(repaired) {
+			t.Errorf("GET /v1/admin/tickets: repairs %+v, want one at its mutation's %v", d.Repairs, repaired)
 		}
 
 		// The clock far ahead is also flagged for the office to check.

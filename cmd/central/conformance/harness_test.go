@@ -578,6 +578,7 @@ type fact struct {
 	ID     string `json:"id"`
 	Ticket string `json:"ticket"`
 	Qty    int    `json:"qty"`
+	At     string `json:"at"`
 }
 
 // ticketDetail is GET /v1/admin/tickets/{id}.
