@@ -465,9 +465,15 @@ type TransitionTicket struct {
 	// unpaid (see checkClosingBalance). An older client sends neither.
 	Balance      *Money `json:"balance,omitempty"`
 	UnpaidReason string `json:"unpaid_reason,omitempty"`
+	// MutationAt is when the technician took the step, the time of the
+	// mutation it came in (DecodeMutation sets it; the name carries the
+	// action, the envelope this): the start and completion times, within
+	// FieldTime's bounds.
+	MutationAt time.Time `json:"-"`
 }
 
 func (c *TransitionTicket) MutationName() (string, int) { return "ticket." + string(c.Action), 1 }
+func (c *TransitionTicket) setMutationAt(at time.Time)  { c.MutationAt = at }
 
 func (c *TransitionTicket) Validate() error {
 	if err := required("ticket", string(c.Ticket)); err != nil {
@@ -515,13 +521,13 @@ func (c *TransitionTicket) Apply(ctx context.Context, tx MutationTx, actor Actor
 	switch c.Action {
 	case ActionStart:
 		if t.StartedAt.IsZero() {
-			t.StartedAt = now
+			t.StartedAt = FieldTime(c.MutationAt, now, t.CreatedAt)
 		}
 	case ActionComplete:
 		if c.Resolution != "" {
 			t.ResolutionCode = c.Resolution
 		}
-		t.CompletedAt = now
+		t.CompletedAt = FieldTime(c.MutationAt, now, latest(t.CreatedAt, t.StartedAt))
 	case ActionCancel:
 		t.Epoch++ // work still in flight on devices must be reviewed
 		t.EpochBy = actor.Name
@@ -554,9 +560,13 @@ func (c *TransitionTicket) Apply(ctx context.Context, tx MutationTx, actor Actor
 // conflict for dispatch to decide.
 type LogRepair struct {
 	Entry RepairEntry `json:"entry"`
+	// MutationAt is its mutation's time (DecodeMutation sets it): the
+	// time recorded when the device sent none (FieldTime).
+	MutationAt time.Time `json:"-"`
 }
 
-func (*LogRepair) MutationName() (string, int) { return "repair.log", 1 }
+func (*LogRepair) MutationName() (string, int)  { return "repair.log", 1 }
+func (c *LogRepair) setMutationAt(at time.Time) { c.MutationAt = at }
 
 func (c *LogRepair) Validate() error {
 	e := c.Entry
@@ -585,7 +595,7 @@ func (c *LogRepair) Apply(ctx context.Context, tx MutationTx, actor Actor, now t
 	}
 	e := c.Entry
 	if e.At.IsZero() {
-		e.At = now
+		e.At = FieldTime(c.MutationAt, now, t.CreatedAt)
 	}
 	if e.By == "" {
 		e.By = actor.Name
@@ -607,9 +617,13 @@ func (c *LogRepair) Apply(ctx context.Context, tx MutationTx, actor Actor, now t
 // runs as the system), so the van's ledger can always be put right.
 type ConsumePart struct {
 	Used PartUsed `json:"used"`
+	// MutationAt is its mutation's time (DecodeMutation sets it): the
+	// time recorded when the device sent none (FieldTime).
+	MutationAt time.Time `json:"-"`
 }
 
-func (*ConsumePart) MutationName() (string, int) { return "stock.consume", 1 }
+func (*ConsumePart) MutationName() (string, int)  { return "stock.consume", 1 }
+func (c *ConsumePart) setMutationAt(at time.Time) { c.MutationAt = at }
 
 func (c *ConsumePart) Validate() error {
 	u := c.Used
@@ -644,7 +658,7 @@ func (c *ConsumePart) Apply(ctx context.Context, tx MutationTx, actor Actor, now
 		return err
 	}
 	if u.At.IsZero() {
-		u.At = now
+		u.At = FieldTime(c.MutationAt, now, t.CreatedAt)
 	}
 	if err := tx.AddPartUsed(ctx, u); err != nil {
 		return err
@@ -659,9 +673,13 @@ func (c *ConsumePart) Apply(ctx context.Context, tx MutationTx, actor Actor, now
 // shipped back to the brand.
 type ReturnDefective struct {
 	Movement StockMovement `json:"movement"`
+	// MutationAt is its mutation's time (DecodeMutation sets it): the
+	// time recorded when the device sent none (FieldTime).
+	MutationAt time.Time `json:"-"`
 }
 
-func (*ReturnDefective) MutationName() (string, int) { return "stock.return_defective", 1 }
+func (*ReturnDefective) MutationName() (string, int)  { return "stock.return_defective", 1 }
+func (c *ReturnDefective) setMutationAt(at time.Time) { c.MutationAt = at }
 
 func (c *ReturnDefective) Validate() error {
 	m := c.Movement
@@ -681,10 +699,11 @@ func (c *ReturnDefective) Apply(ctx context.Context, tx MutationTx, actor Actor,
 			return err
 		}
 	}
-	return addMovement(ctx, tx, actor, m, now)
+	return addMovement(ctx, tx, actor, m, FieldTime(c.MutationAt, now, time.Time{}))
 }
 
-func addMovement(ctx context.Context, tx MutationTx, actor Actor, m StockMovement, now time.Time) error {
+// addMovement records m, at at when it has no time of its own.
+func addMovement(ctx context.Context, tx MutationTx, actor Actor, m StockMovement, at time.Time) error {
 	if _, err := tx.Part(ctx, m.Part); err != nil {
 		return err
 	}
@@ -697,7 +716,7 @@ func addMovement(ctx context.Context, tx MutationTx, actor Actor, m StockMovemen
 		}
 	}
 	if m.At.IsZero() {
-		m.At = now
+		m.At = at
 	}
 	if m.Recorded == "" {
 		m.Recorded = actor.Name
@@ -714,7 +733,12 @@ func addMovement(ctx context.Context, tx MutationTx, actor Actor, m StockMovemen
 type MoveStock struct {
 	Kind     MovementKind  `json:"-"`
 	Movement StockMovement `json:"movement"`
+	// MutationAt is its mutation's time (DecodeMutation sets it): the
+	// time recorded when the device sent none (FieldTime).
+	MutationAt time.Time `json:"-"`
 }
+
+func (c *MoveStock) setMutationAt(at time.Time) { c.MutationAt = at }
 
 func (c *MoveStock) MutationName() (string, int) {
 	switch c.Kind {
@@ -750,15 +774,19 @@ func (c *MoveStock) Apply(ctx context.Context, tx MutationTx, actor Actor, now t
 			return Errorf(EFORBIDDEN, "stock.gain_dispatch_only", "You can adjust a count only downwards (a loss or damage); ask dispatch to book stock that turned up.")
 		}
 	}
-	return addMovement(ctx, tx, actor, m, now)
+	return addMovement(ctx, tx, actor, m, FieldTime(c.MutationAt, now, time.Time{}))
 }
 
 // AttachPhoto records a photo's metadata; the bytes travel separately.
 type AttachPhoto struct {
 	Photo Photo `json:"photo"`
+	// MutationAt is its mutation's time (DecodeMutation sets it): the
+	// time recorded when the device sent none (FieldTime).
+	MutationAt time.Time `json:"-"`
 }
 
-func (*AttachPhoto) MutationName() (string, int) { return "photo.attach", 1 }
+func (*AttachPhoto) MutationName() (string, int)  { return "photo.attach", 1 }
+func (c *AttachPhoto) setMutationAt(at time.Time) { c.MutationAt = at }
 
 func (c *AttachPhoto) Validate() error {
 	p := c.Photo
@@ -781,12 +809,13 @@ func (c *AttachPhoto) Validate() error {
 }
 
 func (c *AttachPhoto) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {
-	if _, err := ticketInScope(ctx, tx, actor, c.Photo.Ticket); err != nil {
+	t, err := ticketInScope(ctx, tx, actor, c.Photo.Ticket)
+	if err != nil {
 		return err
 	}
 	p := c.Photo
 	if p.At.IsZero() {
-		p.At = now
+		p.At = FieldTime(c.MutationAt, now, t.CreatedAt)
 	}
 	p.State = ""
 	return tx.AddPhoto(ctx, p)
@@ -795,9 +824,13 @@ func (c *AttachPhoto) Apply(ctx context.Context, tx MutationTx, actor Actor, now
 // AddNote appends a note to a ticket.
 type AddNote struct {
 	Note Note `json:"note"`
+	// MutationAt is its mutation's time (DecodeMutation sets it): the
+	// time recorded when the device sent none (FieldTime).
+	MutationAt time.Time `json:"-"`
 }
 
-func (*AddNote) MutationName() (string, int) { return "note.add", 1 }
+func (*AddNote) MutationName() (string, int)  { return "note.add", 1 }
+func (c *AddNote) setMutationAt(at time.Time) { c.MutationAt = at }
 
 func (c *AddNote) Validate() error {
 	n := c.Note
@@ -814,12 +847,13 @@ func (c *AddNote) Validate() error {
 }
 
 func (c *AddNote) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {
-	if _, err := ticketInScope(ctx, tx, actor, c.Note.Ticket); err != nil {
+	t, err := ticketInScope(ctx, tx, actor, c.Note.Ticket)
+	if err != nil {
 		return err
 	}
 	n := c.Note
 	if n.At.IsZero() {
-		n.At = now
+		n.At = FieldTime(c.MutationAt, now, t.CreatedAt)
 	}
 	if n.By == "" {
 		n.By = actor.Name

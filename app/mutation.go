@@ -213,6 +213,7 @@ var namePattern = regexp.MustCompile(`^[a-z][a-z_]*\.[a-z][a-z_]*$`)
 
 // DecodeMutation decodes and validates a mutation's arguments. Unknown
 // names or versions, unknown or missing fields and wrong types are EINVALID.
+// A command that records a time in the field gets m's At (FieldTime).
 func DecodeMutation(m Mutation) (Command, error) {
 	spec, err := mutationSpecOf(m)
 	if err != nil {
@@ -239,6 +240,7 @@ func decodeArgs(spec mutationSpec, m Mutation) (Command, error) {
 	if err := argsTooLarge(m, cmd); err != nil {
 		return nil, err
 	}
+	stampMutationAt(cmd, m)
 	return cmd, nil
 }
 
@@ -312,6 +314,7 @@ func QueuedCommand(cmd Command, m Mutation) (Command, error) {
 	if err := argsTooLarge(m, queued); err != nil {
 		return nil, err
 	}
+	stampMutationAt(queued, m)
 	return queued, nil
 }
 

@@ -691,7 +691,7 @@ func TestSharedFieldBase(t *testing.T) {
 // for its spaces and escapes, is the note.
 func TestArgsMeasuredAsTheAppEncodesThem(t *testing.T) {
 	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
-	want := &app.AddNote{Note: app.Note{ID: "n", Ticket: "T-1", Text: "checked 😀", At: at}}
+	want := &app.AddNote{Note: app.Note{ID: "n", Ticket: "T-1", Text: "checked 😀", At: at}, MutationAt: at} // decoded with its mutation's time
 	m, err := app.NewMutation(want, at)
 	if err != nil {
 		t.Fatal(err)

@@ -149,10 +149,14 @@ func notYourLocation(id LocationID) error {
 // RequestPart asks for a part for a ticket.
 type RequestPart struct {
 	Request PartRequest `json:"request"`
+	// MutationAt is its mutation's time (DecodeMutation sets it): the
+	// time recorded when the device sent none (FieldTime).
+	MutationAt time.Time `json:"-"`
 }
 
-func (*RequestPart) MutationName() (string, int) { return "part.request", 1 }
-func (c *RequestPart) TicketRef() TicketID       { return c.Request.Ticket }
+func (*RequestPart) MutationName() (string, int)  { return "part.request", 1 }
+func (c *RequestPart) setMutationAt(at time.Time) { c.MutationAt = at }
+func (c *RequestPart) TicketRef() TicketID        { return c.Request.Ticket }
 func (c *RequestPart) NewRecords() []NewRecord {
 	return []NewRecord{{"part_request", c.Request.ID}}
 }
@@ -193,7 +197,7 @@ func (c *RequestPart) Apply(ctx context.Context, tx MutationTx, actor Actor, now
 	r.State = RequestRequested
 	r.RequestedBy = actor.Name
 	if r.At.IsZero() {
-		r.At = now
+		r.At = FieldTime(c.MutationAt, now, t.CreatedAt)
 	}
 	return tx.SavePartRequest(ctx, r)
 }
@@ -203,10 +207,14 @@ type CancelPartRequest struct {
 	Request string   `json:"request"`
 	Ticket  TicketID `json:"ticket"` // the request's ticket, for the device's rebase and the conflict's place
 	Reason  string   `json:"reason"`
+	// MutationAt is its mutation's time (DecodeMutation sets it): the
+	// time recorded when the device sent none (FieldTime).
+	MutationAt time.Time `json:"-"`
 }
 
-func (*CancelPartRequest) MutationName() (string, int) { return "part.cancel_request", 1 }
-func (c *CancelPartRequest) TicketRef() TicketID       { return c.Ticket }
+func (*CancelPartRequest) MutationName() (string, int)  { return "part.cancel_request", 1 }
+func (c *CancelPartRequest) setMutationAt(at time.Time) { c.MutationAt = at }
+func (c *CancelPartRequest) TicketRef() TicketID        { return c.Ticket }
 
 func (c *CancelPartRequest) Validate() error {
 	if err := required("request", c.Request); err != nil {
@@ -232,7 +240,7 @@ func (c *CancelPartRequest) Apply(ctx context.Context, tx MutationTx, actor Acto
 	r.State = RequestCancelled
 	r.Reason = c.Reason
 	r.DecidedBy = actor.Name
-	r.DecidedAt = now
+	r.DecidedAt = FieldTime(c.MutationAt, now, r.At)
 	return tx.SavePartRequest(ctx, r)
 }
 

@@ -202,10 +202,14 @@ func (c *RefundPayment) SetReceipt(n string) { c.Payment.Receipt = n }
 // RecordPayment records a deposit or a payment (payment.record).
 type RecordPayment struct {
 	Payment Payment `json:"payment"`
+	// MutationAt is its mutation's time (DecodeMutation sets it): the
+	// time recorded when the device sent none (FieldTime).
+	MutationAt time.Time `json:"-"`
 }
 
-func (*RecordPayment) MutationName() (string, int) { return "payment.record", 1 }
-func (c *RecordPayment) TicketRef() TicketID       { return c.Payment.Ticket }
+func (*RecordPayment) MutationName() (string, int)  { return "payment.record", 1 }
+func (c *RecordPayment) setMutationAt(at time.Time) { c.MutationAt = at }
+func (c *RecordPayment) TicketRef() TicketID        { return c.Payment.Ticket }
 func (c *RecordPayment) NewRecords() []NewRecord {
 	return []NewRecord{{"payment", c.Payment.ID}}
 }
@@ -218,10 +222,11 @@ func (c *RecordPayment) Validate() error {
 }
 
 func (c *RecordPayment) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {
-	if _, err := ticketInScope(ctx, tx, actor, c.Payment.Ticket); err != nil {
+	t, err := ticketInScope(ctx, tx, actor, c.Payment.Ticket)
+	if err != nil {
 		return err
 	}
-	return addPayment(ctx, tx, actor, c.Payment, now)
+	return addPayment(ctx, tx, actor, c.Payment, FieldTime(c.MutationAt, now, t.CreatedAt))
 }
 
 // RefundPayment gives money back (payment.refund): at most what the
@@ -229,10 +234,14 @@ func (c *RecordPayment) Apply(ctx context.Context, tx MutationTx, actor Actor, n
 // deducted.
 type RefundPayment struct {
 	Payment Payment `json:"payment"` // Kind is "refund" (or left out)
+	// MutationAt is its mutation's time (DecodeMutation sets it): the
+	// time recorded when the device sent none (FieldTime).
+	MutationAt time.Time `json:"-"`
 }
 
-func (*RefundPayment) MutationName() (string, int) { return "payment.refund", 1 }
-func (c *RefundPayment) TicketRef() TicketID       { return c.Payment.Ticket }
+func (*RefundPayment) MutationName() (string, int)  { return "payment.refund", 1 }
+func (c *RefundPayment) setMutationAt(at time.Time) { c.MutationAt = at }
+func (c *RefundPayment) TicketRef() TicketID        { return c.Payment.Ticket }
 func (c *RefundPayment) NewRecords() []NewRecord {
 	return []NewRecord{{"payment", c.Payment.ID}}
 }
@@ -251,7 +260,8 @@ func (c *RefundPayment) Validate() error {
 func (c *RefundPayment) Apply(ctx context.Context, tx MutationTx, actor Actor, now time.Time) error {
 	p := c.Payment
 	p.Kind = PaymentRefund
-	if _, err := ticketInScope(ctx, tx, actor, p.Ticket); err != nil {
+	t, err := ticketInScope(ctx, tx, actor, p.Ticket)
+	if err != nil {
 		return err
 	}
 	paid, err := tx.Payments(ctx, p.Ticket)
@@ -262,14 +272,14 @@ func (c *RefundPayment) Apply(ctx context.Context, tx MutationTx, actor Actor, n
 		return Errorf(ECONFLICT, "payment.refund_too_much", "A refund of {{.Amount}} is more than the {{.Paid}} paid on this ticket; refund at most what was paid.",
 			"Amount", p.Amount.String(), "Paid", Money{Amount: max(have, 0), Currency: p.Amount.Currency}.String())
 	}
-	return addPayment(ctx, tx, actor, p, now)
+	return addPayment(ctx, tx, actor, p, FieldTime(c.MutationAt, now, t.CreatedAt))
 }
 
 // addPayment records p on its ticket (in the actor's scope), whatever
-// the ticket's status.
-func addPayment(ctx context.Context, tx MutationTx, actor Actor, p Payment, now time.Time) error {
+// the ticket's status, at at when it has no time of its own.
+func addPayment(ctx context.Context, tx MutationTx, actor Actor, p Payment, at time.Time) error {
 	if p.At.IsZero() {
-		p.At = now
+		p.At = at
 	}
 	if p.By == "" {
 		p.By = actor.Name
@@ -343,10 +353,14 @@ func NeedsEstimateApproval(d Decision, estimates []Estimate) bool {
 // IssueEstimate offers an estimate to the customer (estimate.issue).
 type IssueEstimate struct {
 	Estimate Estimate `json:"estimate"`
+	// MutationAt is its mutation's time (DecodeMutation sets it): the
+	// time recorded when the device sent none (FieldTime).
+	MutationAt time.Time `json:"-"`
 }
 
-func (*IssueEstimate) MutationName() (string, int) { return "estimate.issue", 1 }
-func (c *IssueEstimate) TicketRef() TicketID       { return c.Estimate.Ticket }
+func (*IssueEstimate) MutationName() (string, int)  { return "estimate.issue", 1 }
+func (c *IssueEstimate) setMutationAt(at time.Time) { c.MutationAt = at }
+func (c *IssueEstimate) TicketRef() TicketID        { return c.Estimate.Ticket }
 func (c *IssueEstimate) NewRecords() []NewRecord {
 	return []NewRecord{{"estimate", c.Estimate.ID}}
 }
@@ -394,7 +408,7 @@ func (c *IssueEstimate) Apply(ctx context.Context, tx MutationTx, actor Actor, n
 	e := c.Estimate
 	e.ApprovedBy, e.Signature, e.DecidedAt = "", "", time.Time{}
 	if e.At.IsZero() {
-		e.At = now
+		e.At = FieldTime(c.MutationAt, now, t.CreatedAt)
 	}
 	if e.By == "" {
 		e.By = actor.Name
@@ -413,10 +427,14 @@ type DecideEstimate struct {
 	Customer  string    `json:"customer"`
 	Signature string    `json:"signature,omitempty"`
 	At        time.Time `json:"at,omitzero"`
+	// MutationAt is its mutation's time (DecodeMutation sets it): the
+	// time recorded when the device sent none (FieldTime).
+	MutationAt time.Time `json:"-"`
 }
 
-func (*DecideEstimate) MutationName() (string, int) { return "estimate.decide", 1 }
-func (c *DecideEstimate) TicketRef() TicketID       { return c.Ticket }
+func (*DecideEstimate) MutationName() (string, int)  { return "estimate.decide", 1 }
+func (c *DecideEstimate) setMutationAt(at time.Time) { c.MutationAt = at }
+func (c *DecideEstimate) TicketRef() TicketID        { return c.Ticket }
 
 func (c *DecideEstimate) Validate() error {
 	if err := required("ticket", string(c.Ticket)); err != nil {
@@ -449,7 +467,7 @@ func (c *DecideEstimate) Apply(ctx context.Context, tx MutationTx, actor Actor, 
 	if err != nil {
 		return err
 	}
-	e, err := c.Decided(have, now)
+	e, err := c.Decided(have, FieldTime(c.MutationAt, now, t.CreatedAt))
 	if err != nil {
 		return err
 	}

@@ -270,9 +270,13 @@ func Differences(shipped []ShipmentLine, received []ReceiptLine) []Difference {
 // SendShipment ships parts: each line leaves the sender's stock at once.
 type SendShipment struct {
 	Shipment Shipment `json:"shipment"`
+	// MutationAt is its mutation's time (DecodeMutation sets it): the
+	// time recorded when the device sent none (FieldTime).
+	MutationAt time.Time `json:"-"`
 }
 
-func (*SendShipment) MutationName() (string, int) { return "shipment.send", 1 }
+func (*SendShipment) MutationName() (string, int)  { return "shipment.send", 1 }
+func (c *SendShipment) setMutationAt(at time.Time) { c.MutationAt = at }
 func (c *SendShipment) NewRecords() []NewRecord {
 	return []NewRecord{{"shipment", c.Shipment.ID}}
 }
@@ -322,7 +326,7 @@ func (c *SendShipment) Apply(ctx context.Context, tx MutationTx, actor Actor, no
 	}
 	s.State = ShipmentInTransit
 	if s.At.IsZero() {
-		s.At = now
+		s.At = FieldTime(c.MutationAt, now, time.Time{})
 	}
 	s.By = actor.Name
 	for i, l := range s.Lines {
@@ -377,7 +381,12 @@ type ReceiveShipment struct {
 	Receipt  Receipt `json:"receipt"`
 	// v1 is set when decoded as version 1, which knows no damaged units.
 	v1 bool
+	// MutationAt is its mutation's time (DecodeMutation sets it): the
+	// time recorded when the device sent none (FieldTime).
+	MutationAt time.Time `json:"-"`
 }
+
+func (c *ReceiveShipment) setMutationAt(at time.Time) { c.MutationAt = at }
 
 // MutationName is version 2 only for a receipt with damaged units: one
 // without is the version 1 it always was, which a service not yet
@@ -445,7 +454,7 @@ func (c *ReceiveShipment) Apply(ctx context.Context, tx MutationTx, actor Actor,
 	}
 	rc := c.Receipt
 	if rc.At.IsZero() {
-		rc.At = now
+		rc.At = FieldTime(c.MutationAt, now, s.At)
 	}
 	rc.By = actor.Name
 	if err := checkDamagedBin(ctx, tx, actor, to, rc); err != nil {

@@ -40,6 +40,7 @@ func RunMutationTx(t *testing.T, open func(t *testing.T) Tx) {
 		{"Passcodes", testPasscodes},
 		{"PartRequests", testPartRequests},
 		{"Shipments", testShipments},
+		{"FieldTimes", testFieldTimes},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
 	}
@@ -345,13 +346,7 @@ func testMovementValidates(t *testing.T, open func(t *testing.T) Tx) {
 // transaction.
 func apply(t *testing.T, tx Tx, actor app.Actor, cmd app.Command) error {
 	t.Helper()
-	m, err := app.NewMutation(cmd, Now)
-	if err != nil {
-		t.Fatalf("NewMutation(%T): %v", cmd, err)
-	}
-	return tx(t.Context(), func(mtx app.MutationTx) error {
-		return app.ApplyMutation(t.Context(), mtx, actor, m, Now)
-	})
+	return applyAt(t, tx, actor, cmd, Now)
 }
 
 // mutationCase is how the suite exercises one registered mutation.

@@ -24,10 +24,6 @@ type PushResult struct {
 	Rejected   []fbsync.Rejection
 }
 
-// maxClockSkew is how far a device's clock may run ahead of the server's
-// before its timestamps are flagged.
-const maxClockSkew = 10 * time.Minute
-
 // Push applies a device's mutations exactly once and in seq order, in one
 // transaction with a savepoint per mutation: a business refusal rolls back
 // just that mutation's effects and stores a conflict in their place, and
@@ -588,7 +584,9 @@ func (st *serverTx) afterApply(ctx context.Context, p Principal, m app.Mutation,
 			})
 		}
 	}
-	if m.At.After(now.Add(maxClockSkew)) {
+	// Past app.MaxClockSkew, the times the mutation recorded in the field
+	// are the server's (app.FieldTime): the conflict says to check them.
+	if m.At.After(now.Add(app.MaxClockSkew)) {
 		out = append(out, app.Conflict{
 			ID: "cf-" + m.ID + "-clock", Kind: app.ConflictClock, Ticket: ticket, Technician: p.Technician,
 			Mutation: m.ID, Name: m.FullName(), Device: p.Device, Ours: m.At.Format(time.RFC3339), Theirs: now.Format(time.RFC3339),

@@ -38,8 +38,15 @@ type engineWorld struct {
 
 func newEngineWorld(t *testing.T, opts ...store.Option) *engineWorld {
 	t.Helper()
+	return newEngineWorldClock(t, nil, opts...)
+}
+
+// newEngineWorldClock is newEngineWorld with the central service's clock
+// (nil: the system's).
+func newEngineWorldClock(t *testing.T, serverClock app.Clock, opts ...store.Option) *engineWorld {
+	t.Helper()
 	ctx := context.Background()
-	db, err := central.OpenDB(ctx, central.Config{DataDir: t.TempDir()})
+	db, err := central.OpenDB(ctx, central.Config{DataDir: t.TempDir(), Clock: serverClock})
 	if err != nil {
 		t.Fatal(err)
 	}

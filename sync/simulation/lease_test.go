@@ -2,7 +2,6 @@ package simulation
 
 import (
 	"context"
-	gosync "sync"
 	"testing"
 	"time"
 
@@ -16,18 +15,8 @@ import (
 // meanwhile, and unlocks by itself at the first sync that completes, which
 // also sends that work.
 func TestLeaseLocksAndUnlocks(t *testing.T) {
-	var mu gosync.Mutex
-	now := time.Now().UTC()
-	clock := app.ClockFunc(func() time.Time {
-		mu.Lock()
-		defer mu.Unlock()
-		return now
-	})
-	advance := func(d time.Duration) {
-		mu.Lock()
-		now = now.Add(d)
-		mu.Unlock()
-	}
+	clock := &stepClock{now: time.Now().UTC()}
+	now, advance := clock.Now(), clock.advance
 	w := newEngineWorld(t, store.WithClock(clock))
 	w.server.LeaseDays = 7
 	ctx := context.Background()

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
@@ -529,6 +530,13 @@ func (s *service) newTicket(t *testing.T, techID, store string) ticketView {
 // number, say).
 func (s *service) newTicketWithID(t *testing.T, id, techID, store string) ticketView {
 	t.Helper()
+	return s.newTicketWith(t, id, techID, store, nil)
+}
+
+// newTicketWith is newTicketWithID with more of the ticket's fields set
+// as dispatch may send them (created_at, say).
+func (s *service) newTicketWith(t *testing.T, id, techID, store string, fields map[string]any) ticketView {
+	t.Helper()
 	tk := ticketView{ID: id, Number: name("CF"), Technician: techID, Store: store,
 		Customer: customer{Name: "Customer " + techID + store, Phone: "13800000000", Address: "1 Old Road"}}
 	kind := "on_site"
@@ -541,6 +549,7 @@ func (s *service) newTicketWithID(t *testing.T, id, techID, store string) ticket
 		"customer": map[string]any{"name": tk.Customer.Name, "phone": tk.Customer.Phone, "address": tk.Customer.Address},
 		"fault":    "leaks", "technician": techID, "store": store,
 	}}
+	maps.Copy(body["ticket"].(map[string]any), fields)
 	s.dispatchOK(t, "ticket.create", body)
 	return tk
 }
@@ -561,12 +570,15 @@ type ticketView struct {
 	Store         string   `json:"store"`
 	Customer      customer `json:"customer"`
 	LabourMinutes int      `json:"labour_minutes"`
+	StartedAt     string   `json:"started_at"`
+	CompletedAt   string   `json:"completed_at"`
 }
 
 type fact struct {
 	ID     string `json:"id"`
 	Ticket string `json:"ticket"`
 	Qty    int    `json:"qty"`
+	At     string `json:"at"`
 }
 
 // ticketDetail is GET /v1/admin/tickets/{id}.
