@@ -156,6 +156,19 @@ type boardNoMatch struct {
 // board is GET /board: the filtered board, or with fragment=1 only its
 // lanes (what static/board.js swaps in when an event arrives).
 func (c *Console) board(w http.ResponseWriter, r *http.Request, s *Session) error {
+	// A ticket's number typed in the search (what a customer reads out on
+	// the phone) opens that ticket: the dispatcher wants it, not a lane
+	// holding it. The live board's reloads and a next page stay the board.
+	if q := r.URL.Query(); q.Get("fragment") == "" && q.Get("after") == "" && strings.TrimSpace(q.Get("q")) != "" {
+		ids, err := c.ticketsByNumber(r.Context(), s, q.Get("q"))
+		if err != nil {
+			return err
+		}
+		if len(ids) == 1 {
+			http.Redirect(w, r, ticketHref(ids[0]), http.StatusSeeOther)
+			return nil
+		}
+	}
 	p, err := c.boardData(r.Context(), s, r.URL.Query())
 	if err != nil {
 		return err

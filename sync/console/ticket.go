@@ -243,8 +243,24 @@ type ticketPage struct {
 type actionLink struct{ Href, Text, Class string }
 
 // showTicket is GET /tickets/{id}: everything recorded on a ticket.
+// A ticket's number (FB-2026-002667, what dispatchers read out and find
+// on printed reports) in place of its ID leads to the ticket's page.
 func (c *Console) showTicket(w http.ResponseWriter, r *http.Request, s *Session) error {
 	d, err := c.ticket(r.Context(), s, app.TicketID(r.PathValue("id")))
+	if app.ErrorCode(err) == app.ENOTFOUND {
+		// Of two tickets sharing a number, the board's search lists both.
+		ids, nerr := c.ticketsByNumber(r.Context(), s, r.PathValue("id"))
+		switch {
+		case nerr != nil:
+			return nerr
+		case len(ids) == 1:
+			http.Redirect(w, r, ticketHref(ids[0]), http.StatusFound)
+			return nil
+		case len(ids) > 1:
+			http.Redirect(w, r, "/board?"+url.Values{"q": {r.PathValue("id")}}.Encode(), http.StatusFound)
+			return nil
+		}
+	}
 	if err != nil {
 		return err
 	}
