@@ -993,7 +993,7 @@ func TestBoardCardWindowPunctuated(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, tc *testConsole) {
 		tc.scheduleFixture(t)
 		cl := tc.signIn(t, "dispatcher@t1")
-		for _, c := range []struct{ lang, want string }{{"en", `<p>Visit: \d+ (Nov|Dec) 2026 \d\d:\d\d`}, {"fr", `<p>Visite : \d+ (nov|déc)\. 2026 \d\d:\d\d`}, {"zh-Hans", `<p>上门时间：2026年1[12]月\d+日 \d\d:\d\d`}} {
+		for _, c := range []struct{ lang, want string }{{"en", `<p>Visit: <span class="when">\d+ (Nov|Dec) 2026</span> <span class="when">\d\d:\d\d`}, {"fr", `<p>Visite : <span class="when">\d+ (nov|déc)\. 2026</span> <span class="when">\d\d:\d\d`}, {"zh-Hans", `<p>上门时间：<span class="when">2026年1[12]月\d+日</span> <span class="when">\d\d:\d\d`}} {
 			if status, _ := cl.post(t, "/language", url.Values{"lang": {c.lang}, "next": {"/board"}}); status != http.StatusSeeOther {
 				t.Fatalf("choosing %s: %d", c.lang, status)
 			}

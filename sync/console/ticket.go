@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -202,7 +203,7 @@ type ticketPage struct {
 	// Visit is the appointment's window as the board's cards write it, and
 	// VisitMissed that it is over with no technician there yet: the
 	// dispatcher on the phone to the customer reads both here too.
-	Visit       string
+	Visit       template.HTML
 	VisitMissed bool
 	SLAs        []slaView
 	Repairs     []app.RepairEntry
@@ -304,7 +305,7 @@ func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail
 		}
 		p.Store = name
 	}
-	p.Visit = windowText(s.T, t.WindowStart, t.WindowEnd, s.loc())
+	p.Visit = shownWindow(s.T, t.WindowStart, t.WindowEnd, s.loc())
 	p.VisitMissed = app.WindowMissed(t.Status, t.StartedAt, t.WindowStart, t.WindowEnd, now)
 	open := t.Status.Open()
 	p.SLAs = []slaView{
