@@ -365,12 +365,13 @@ func (c *Console) flashText(r *http.Request, s *Session, text string) error {
 }
 
 // appErrorText is e in cat's language, its sizes written by the one size
-// rule (Catalog.Size: "32Mo" in French) and its measures and bounds by the
-// number rule (Catalog.Number: "1’440" in French), as the terminal writes
+// rule (Catalog.Size: "32Mo" in French), its measures and bounds by the
+// number rule (Catalog.Number: "1’440" in French) and its calendar days
+// as the language writes a day (translations.Date), as the terminal writes
 // them.
 func appErrorText(cat *translations.Catalog, e *app.Error) string {
-	sizes, numbers := e.Sizes(), e.Numbers()
-	if len(sizes) == 0 && len(numbers) == 0 {
+	sizes, numbers, days := e.Sizes(), e.Numbers(), e.Days()
+	if len(sizes) == 0 && len(numbers) == 0 && len(days) == 0 {
 		return cat.Text(e.Key, e.Message, e.Data)
 	}
 	data := maps.Clone(e.Data)
@@ -379,6 +380,9 @@ func appErrorText(cat *translations.Catalog, e *app.Error) string {
 	}
 	for k, x := range numbers {
 		data[k] = cat.Number(x)
+	}
+	for k, d := range days {
+		data[k] = translations.Date(cat.Lang(), d) // calendar days, midnight UTC
 	}
 	return cat.Text(e.Key, e.Message, data)
 }
