@@ -133,17 +133,27 @@ type Reason struct {
 // Text renders the English sentence.
 func (r Reason) Text() string { return RenderTemplate(r.Message, r.Data) }
 
-// reasonDayKeys name the data a Reason holds as a calendar day. They are
-// written YYYY-MM-DD (ymd) so that the decision's JSON is the same on every
-// device and server; a reader shows them in its own date format (Days).
-var reasonDayKeys = [...]string{"Purchased", "Until", "From", "Made"}
+// dayKeys name the data a Reason or an Error holds as a calendar day. They
+// are written YYYY-MM-DD (ymd) so that the decision's JSON is the same on
+// every device and server; a reader shows them in its own date format
+// (Reason.Days, Error.Days): "The purchase date 2026-12-09 is after the
+// fault was reported (2026-12-01)" read so in every language. Named, not
+// typed, as sizeKeys are: the data crosses the wire as JSON.
+var dayKeys = [...]string{"Purchased", "Until", "From", "Made", "On"}
 
 // Days are the calendar days r's data holds, by key, each at midnight UTC
 // (a civil day, as purchase dates are); nil when it holds none.
-func (r Reason) Days() map[string]time.Time {
+func (r Reason) Days() map[string]time.Time { return DaysOf(r.Data) }
+
+// Days are the calendar days e's data holds, by key, as Reason.Days.
+func (e *Error) Days() map[string]time.Time { return DaysOf(e.Data) }
+
+// DaysOf are the calendar days data holds under dayKeys, each at midnight
+// UTC; a key whose text is no YYYY-MM-DD day is left out. Nil when none.
+func DaysOf(data map[string]any) map[string]time.Time {
 	var days map[string]time.Time
-	for _, k := range reasonDayKeys {
-		s, ok := r.Data[k].(string)
+	for _, k := range dayKeys {
+		s, ok := data[k].(string)
 		if !ok {
 			continue
 		}
@@ -152,7 +162,7 @@ func (r Reason) Days() map[string]time.Time {
 			continue
 		}
 		if days == nil {
-			days = make(map[string]time.Time, len(reasonDayKeys))
+			days = make(map[string]time.Time, len(dayKeys))
 		}
 		days[k] = d
 	}

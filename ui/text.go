@@ -20,13 +20,15 @@ import (
 // data, its sizes written by the one size rule (sizeText: "50Mo" in
 // French; the messages had "{{.Limit}} MB" with the number in megabytes
 // pasted raw) and its other measures by the number rule (numberText: an
-// image's "12’000 x 9’000" pixels in French), anything else as the generic internal message (details go
-// to logs).
+// image's "12’000 x 9’000" pixels in French), its calendar days as the
+// screens write a day (civilDateText: a purchase "after the fault was
+// reported" said 2026-12-09 in every language), anything else as the
+// generic internal message (details go to logs).
 func errorText(err error) string {
 	var e *app.Error
 	if errors.As(err, &e) {
-		sizes, numbers := e.Sizes(), e.Numbers()
-		if len(sizes) == 0 && len(numbers) == 0 {
+		sizes, numbers, days := e.Sizes(), e.Numbers(), e.Days()
+		if len(sizes) == 0 && len(numbers) == 0 && len(days) == 0 {
 			return lang.X(e.Key, e.Message, e.Data)
 		}
 		data := maps.Clone(e.Data)
@@ -35,6 +37,9 @@ func errorText(err error) string {
 		}
 		for k, x := range numbers {
 			data[k] = numberText(x) // an image's "12,000 x 9,000" pixels
+		}
+		for k, d := range days {
+			data[k] = civilDateText(d) // a purchase "after the fault was reported"
 		}
 		return lang.X(e.Key, e.Message, data)
 	}

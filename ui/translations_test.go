@@ -232,10 +232,10 @@ func collectMessages(t *testing.T, root string) map[string]message {
 }
 
 // templateT is a translated text in a console template, {{T "key"
-// "English"}} or {{T "key" "English {{.X}}" .}}, or a count's words,
+// "English"}} or {{T "key" "English {{.X}}" .}} (TH: its value HTML), or a count's words,
 // {{plural "key" "English {{.Count}}" .N}}: the function, then the key and
 // the English as Go string literals, which html/template parses them as.
-var templateT = regexp.MustCompile(`\{\{-?\s*(T|plural)\s+("[^"\\]*(?:\\.[^"\\]*)*")\s+("[^"\\]*(?:\\.[^"\\]*)*")`)
+var templateT = regexp.MustCompile(`\{\{-?\s*(T|TH|plural)\s+("[^"\\]*(?:\\.[^"\\]*)*")\s+("[^"\\]*(?:\\.[^"\\]*)*")`)
 
 func readTranslations(t *testing.T, path string) map[string]any {
 	t.Helper()

@@ -51,7 +51,7 @@ func legalBasisTexts(en string) map[string]string {
 			"Três garantias da China para celulares (移动电话机商品修理更换退货责任规定)"},
 		"China three guarantees for household appliances (部分商品修理更换退货责任规定)": {
 			"部分商品修理更换退货责任规定（家用电器三包）",
-			"Trois garanties de Chine pour l'électroménager (部分商品修理更换退货责任规定)",
+			"Trois garanties de Chine pour l’électroménager (部分商品修理更换退货责任规定)",
 			"Tres garantías de China para electrodomésticos (部分商品修理更换退货责任规定)",
 			"Três garantias da China para eletrodomésticos (部分商品修理更换退货责任规定)"},
 		"China three guarantees; Haier 5-year main-part promise": {

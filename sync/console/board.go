@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -98,12 +99,12 @@ func (f boardFilter) query(s *Session, now time.Time) central.BoardQuery {
 type boardCard struct {
 	central.BoardTicket
 	TechnicianName string
-	Window         string // "2026-11-27 09:00–11:00", "" when unscheduled
-	WindowMissed   bool   // the window is over and the technician not there yet (app.WindowMissed)
-	SLA            string // "overdue", "soon", "ok" or "" (no SLA, or not open)
-	Countdown      string // "Due in 2 h 10 min", "Overdue by 1 d 3 h"
-	Due            string // the SLA's date and time
-	MayReassign    bool   // ticket.assign and ticket.schedule take it (app.MayReassign)
+	Window         template.HTML // "8 Dec 2026 09:00–11:00" (shownWindow), "" when unscheduled
+	WindowMissed   bool          // the window is over and the technician not there yet (app.WindowMissed)
+	SLA            string        // "overdue", "soon", "ok" or "" (no SLA, or not open)
+	Countdown      string        // "Due in 2 h 10 min", "Overdue by 1 d 3 h"
+	Due            string        // the SLA's date and time
+	MayReassign    bool          // ticket.assign and ticket.schedule take it (app.MayReassign)
 	MayCancel      bool
 	MayReopen      bool
 }
@@ -156,6 +157,19 @@ type boardNoMatch struct {
 // board is GET /board: the filtered board, or with fragment=1 only its
 // lanes (what static/board.js swaps in when an event arrives).
 func (c *Console) board(w http.ResponseWriter, r *http.Request, s *Session) error {
+	// A ticket's number typed in the search (what a customer reads out on
+	// the phone) opens that ticket: the dispatcher wants it, not a lane
+	// holding it. The live board's reloads and a next page stay the board.
+	if q := r.URL.Query(); q.Get("fragment") == "" && q.Get("after") == "" && strings.TrimSpace(q.Get("q")) != "" {
+		ids, err := c.ticketsByNumber(r.Context(), s, q.Get("q"))
+		if err != nil {
+			return err
+		}
+		if len(ids) == 1 {
+			http.Redirect(w, r, ticketHref(ids[0]), http.StatusSeeOther)
+			return nil
+		}
+	}
 	p, err := c.boardData(r.Context(), s, r.URL.Query())
 	if err != nil {
 		return err
@@ -351,7 +365,7 @@ func statusText(cat *translations.Catalog, st app.Status) string {
 // the terminal's colours (app.SLAUrgency), its times in now's zone (the
 // session's).
 func boardCardOf(cat *translations.Catalog, t central.BoardTicket, techName string, now time.Time) boardCard {
-	cd := boardCard{BoardTicket: t, TechnicianName: techName, Window: windowText(cat, t.WindowStart, t.WindowEnd, now.Location()),
+	cd := boardCard{BoardTicket: t, TechnicianName: techName, Window: shownWindow(cat, t.WindowStart, t.WindowEnd, now.Location()),
 		MayReassign: app.MayReassign(app.Ticket{Status: t.Status}),
 		MayCancel:   slices.Contains(cancellable, t.Status), MayReopen: slices.Contains(reopenable, t.Status),
 		WindowMissed: app.WindowMissed(t.Status, t.StartedAt, t.WindowStart, t.WindowEnd, now)}
@@ -384,20 +398,24 @@ var (
 	reopenable  = []app.Status{app.StatusCompleted, app.StatusCannotComplete}
 )
 
-// windowText is a visit window as loc's clocks read it, in the days of
-// cat's language, the date once when it starts and ends on one day there.
-func windowText(cat *translations.Catalog, from, to time.Time, loc *time.Location) string {
+// shownWindow is a visit window as loc's clocks read it, in the days of
+// cat's language, the date once when it starts and ends on one day there,
+// as a page shows it: each day one piece (shownDay) and a day's window,
+// "09:00–11:00", another (class "when"), so a narrow column breaks between
+// the day and the hours, never after the dash (Chinese broke the board's
+// card as 09:00– | 11:00) or inside the day.
+func shownWindow(cat *translations.Catalog, from, to time.Time, loc *time.Location) template.HTML {
 	if from.IsZero() {
 		return ""
 	}
 	if to.IsZero() {
-		return cat.DateTime(from.In(loc))
+		return shownDay(cat, from.In(loc), true)
 	}
 	from, to = from.In(loc), to.In(loc)
 	if startOfDay(from, loc).Equal(startOfDay(to, loc)) {
-		return cat.DateTime(from) + "–" + to.Format("15:04")
+		return shownDay(cat, from, false) + template.HTML(` <span class="when">`+from.Format("15:04")+"–"+to.Format("15:04")+`</span>`)
 	}
-	return cat.DateTime(from) + " – " + cat.DateTime(to)
+	return shownDay(cat, from, true) + " – " + shownDay(cat, to, true)
 }
 
 // durationText writes d (rounded down to minutes) as days and hours, or

@@ -114,7 +114,7 @@ func TestBoardLanesFiltersAndSLA(t *testing.T) {
 			{"technician=-", []string{"FB-3"}, []string{"FB-1", "FB-2"}},
 			{"technician=tech-2", []string{"FB-2"}, []string{"FB-1", "FB-3"}},
 			{"store=s2", []string{"FB-2"}, []string{"FB-1", "FB-3"}},
-			{"q=fb-1", []string{"FB-1"}, []string{"FB-2", "FB-3"}},
+			{"q=b-1", []string{"FB-1"}, []string{"FB-2", "FB-3"}}, // a whole number opens the ticket (TestTicketByItsNumber)
 			{"q=Customer+FB-3", []string{"FB-3"}, []string{"FB-1", "FB-2"}},
 			{"q=0000+0000", []string{"FB-1", "FB-2", "FB-3"}, nil},
 			{"status=assigned&view=status", []string{"FB-1", "FB-2", "FB-3"}, nil},
@@ -918,11 +918,13 @@ func TestBoardSearchFindingNothingSaysWhere(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, tc *testConsole) {
 		tc.dispatch(t, "t1", &app.TransitionTicket{Action: app.ActionCancel, Ticket: "tk-2", Epoch: 1, Reason: "customer called off"})
 		cl := tc.signIn(t, "dispatcher@t1")
-		status, body := cl.get(t, "/board?q=FB-2")
+		// The customer's name: a whole number opens its ticket
+		// (TestTicketByItsNumber).
+		status, body := cl.get(t, "/board?q=Customer+FB-2")
 		if status != http.StatusOK {
-			t.Fatalf("/board?q=FB-2: %d\n%s", status, body)
+			t.Fatalf("/board?q=Customer+FB-2: %d\n%s", status, body)
 		}
-		if !strings.Contains(body, "No ticket matches “FB-2” with these filters.") {
+		if !strings.Contains(body, "No ticket matches “Customer FB-2” with these filters.") {
 			t.Errorf("the search finding no open ticket does not say so:\n%s", body)
 		}
 		for _, not := range []string{"With open tickets not on this page", "No tickets here on this page.", `class="lane"`} {
@@ -991,7 +993,7 @@ func TestBoardCardWindowPunctuated(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, tc *testConsole) {
 		tc.scheduleFixture(t)
 		cl := tc.signIn(t, "dispatcher@t1")
-		for _, c := range []struct{ lang, want string }{{"en", `<p>Visit: \d+ (Nov|Dec) 2026 \d\d:\d\d`}, {"fr", `<p>Visite : \d+ (nov|déc)\. 2026 \d\d:\d\d`}, {"zh-Hans", `<p>上门时间：2026年1[12]月\d+日 \d\d:\d\d`}} {
+		for _, c := range []struct{ lang, want string }{{"en", `<p>Visit: <span class="when">\d+ (Nov|Dec) 2026</span> <span class="when">\d\d:\d\d`}, {"fr", `<p>Visite : <span class="when">\d+ (nov|déc)\. 2026</span> <span class="when">\d\d:\d\d`}, {"zh-Hans", `<p>上门时间：<span class="when">2026年1[12]月\d+日</span> <span class="when">\d\d:\d\d`}} {
 			if status, _ := cl.post(t, "/language", url.Values{"lang": {c.lang}, "next": {"/board"}}); status != http.StatusSeeOther {
 				t.Fatalf("choosing %s: %d", c.lang, status)
 			}
@@ -1016,9 +1018,9 @@ func TestBoardSearchShowsOnlyLanesItMatches(t *testing.T) {
 			notLanes  []string
 			emptyNote bool
 		}{
-			{"q=FB-1", []string{"Tech One"}, []string{"Unassigned", "Tech Two"}, false},
-			{"q=FB-3", []string{"Unassigned"}, []string{"Tech One", "Tech Two"}, false},
-			{"q=FB-1&view=status", []string{"Assigned"}, []string{"Unassigned", "In progress", "En route", "On site"}, false},
+			{"q=Customer+FB-1", []string{"Tech One"}, []string{"Unassigned", "Tech Two"}, false},
+			{"q=Customer+FB-3", []string{"Unassigned"}, []string{"Tech One", "Tech Two"}, false},
+			{"q=Customer+FB-1&view=status", []string{"Assigned"}, []string{"Unassigned", "In progress", "En route", "On site"}, false},
 			{"technician=tech-1", []string{"Tech One"}, []string{"Unassigned"}, false},
 			{"", []string{"Unassigned", "Tech One", "Tech Two"}, nil, false},
 			{"view=status", []string{"Assigned", "En route", "On site", "In progress"}, nil, true},

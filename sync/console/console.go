@@ -170,6 +170,26 @@ func (c *Console) ticket(ctx context.Context, s *Session, id app.TicketID) (app.
 	return d, err
 }
 
+// ticketsByNumber returns the IDs of the tickets numbered number that
+// the session may see. A number outside the session's scope is not found,
+// as by ID (errNoTicket), so that it never reveals the ticket exists.
+// Numbers are made on the devices: two tickets may share one.
+func (c *Console) ticketsByNumber(ctx context.Context, s *Session, number string) ([]app.TicketID, error) {
+	ids, err := c.db.TicketsByNumber(ctx, s.Tenant, number)
+	if err != nil {
+		return nil, err
+	}
+	var out []app.TicketID
+	for _, id := range ids {
+		if _, err := c.ticket(ctx, s, id); err == nil {
+			out = append(out, id)
+		} else if app.ErrorCode(err) != app.ENOTFOUND {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // tickets lists the tickets the session may see.
 func (c *Console) tickets(ctx context.Context, s *Session) ([]app.Ticket, error) {
 	all, err := c.db.Tickets(ctx, s.Tenant, "")

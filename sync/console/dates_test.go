@@ -1,6 +1,7 @@
 package console
 
 import (
+	"html"
 	"html/template"
 	"net/http"
 	"regexp"
@@ -120,10 +121,15 @@ func TestShownDatesFollowTheLanguage(t *testing.T) {
 				{"date of the zero time", string(date(time.Time{})), ""},
 				{"datetime of the zero time", string(datetime(time.Time{})), ""},
 				{"datetimeText of the zero time", datetimeText(time.Time{}), ""},
-				{"window", windowText(cat, start, end, shanghai), c.window},
-				{"window across midnight", windowText(cat, start, overnight, shanghai), c.overnight},
-				{"window without an end", windowText(cat, start, time.Time{}, shanghai), c.open},
-				{"no window", windowText(cat, time.Time{}, time.Time{}, shanghai), ""},
+				{"window", shownText(shownWindow(cat, start, end, shanghai)), c.window},
+				{"window across midnight", shownText(shownWindow(cat, start, overnight, shanghai)), c.overnight},
+				{"window without an end", shownText(shownWindow(cat, start, time.Time{}, shanghai)), c.open},
+				{"no window", string(shownWindow(cat, time.Time{}, time.Time{}, shanghai)), ""},
+				// The day and a day's hours are two pieces that never
+				// break: Chinese broke the board's card as 09:00– | 11:00.
+				{"window's pieces", string(shownWindow(cat, start, end, shanghai)), string(date(start)) + ` <span class="when">09:00–11:30</span>`},
+				{"pieces across midnight", string(shownWindow(cat, start, overnight, shanghai)), string(datetime(start)) + " – " + string(datetime(overnight))},
+				{"pieces without an end", string(shownWindow(cat, start, time.Time{}, shanghai)), string(datetime(start))},
 				{"sentence time", when(cat, at, shanghai), c.datetime},
 			} {
 				if got.got != got.want {
@@ -132,6 +138,12 @@ func TestShownDatesFollowTheLanguage(t *testing.T) {
 			}
 		})
 	}
+}
+
+// shownText is the text a browser shows of h, the HTML of a date or a
+// window: its tags dropped, its entities read.
+func shownText(h template.HTML) string {
+	return html.UnescapeString(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(string(h), ""))
 }
 
 // TestNumbersChartDaysFollowTheLanguage: the per-day chart names its

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"slices"
 	"strconv"
@@ -35,8 +36,8 @@ type actionPage struct {
 	Technicians    []boardOption
 	Stores         []boardOption
 	Priorities     []boardOption
-	Visit          string // the ticket's visit now, as the board writes it (windowText)
-	Date, Start    string // the form's fields, as the language types them
+	Visit          template.HTML // the ticket's visit now, as the board writes it (shownWindow)
+	Date, Start    string        // the form's fields, as the language types them
 	End            string
 	ResolveDate    string
 	ResolveTime    string
@@ -81,7 +82,7 @@ func (c *Console) actionData(ctx context.Context, s *Session, action string, t a
 	}
 	p.Stores = stores
 	p.Priorities = priorityOptions(s, t.Priority)
-	p.Visit = windowText(s.T, t.WindowStart, t.WindowEnd, s.loc())
+	p.Visit = shownWindow(s.T, t.WindowStart, t.WindowEnd, s.loc())
 	if !t.WindowStart.IsZero() {
 		start := t.WindowStart.In(s.loc())
 		p.Date, p.Start = translations.NumericDate(s.T.Lang(), start), start.Format("15:04")

@@ -1,10 +1,13 @@
 package console
 
 import (
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/app/demo"
 	"github.com/fieldbench/fieldbench/assets/translations"
 )
 
@@ -29,6 +32,29 @@ func TestRefusalBoundsFollowTheNumberRule(t *testing.T) {
 		}
 		if got := appErrorText(cat, pixels); !strings.Contains(got, tc.pixels) {
 			t.Errorf("%s: %q, want it to hold %q", tc.lang, got, tc.pixels)
+		}
+	}
+}
+
+// TestRefusalDaysFollowTheLanguage: a warranty refusal's days (a purchase
+// after the fault was reported) are written as the page's language writes
+// a day, as the terminal writes them; they were ISO in every language.
+func TestRefusalDaysFollowTheLanguage(t *testing.T) {
+	rs := demo.RuleSets()[0]
+	tk := app.Ticket{Country: rs.Country, Product: app.Product{Category: app.CategoryPhone, Brand: "Huawei", Model: "P60",
+		PurchaseDate: time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC), ProofOfPurchase: "INV-1"}}
+	_, err := app.Decide(rs, app.WarrantyInput{Ticket: tk, On: time.Date(2026, 6, 10, 9, 0, 0, 0, time.UTC)})
+	var refusal *app.Error
+	if !errors.As(err, &refusal) || refusal.Key != "warranty.invalid.purchase_future" {
+		t.Fatalf("Decide: %v, want the purchase after the fault refused", err)
+	}
+	for _, tc := range []struct{ lang, purchased, on string }{
+		{"en", "15 Jun 2026", "10 Jun 2026"},
+		{"fr", "15 juin 2026", "10 juin 2026"},
+		{"zh-Hans", "2026年6月15日", "2026年6月10日"},
+	} {
+		if got := appErrorText(translations.For(tc.lang), refusal); !strings.Contains(got, tc.purchased) || !strings.Contains(got, tc.on) {
+			t.Errorf("%s: %q, want it to hold %q and %q", tc.lang, got, tc.purchased, tc.on)
 		}
 	}
 }

@@ -58,6 +58,7 @@ func (c *Console) loadPages() (map[string]*pageTemplate, error) {
 //	{{may "dispatch"}}    whether the session's role has a permission
 //	{{date .At}}, {{datetime .At}}, {{clock .At}}   a time in the tenant's zone, the day one
 //	                      piece (shownDay); {{datetimeText .At}} the same as text, for a T's data
+//	{{TH "key" "Visit: {{.}}" .Window}}  T whose one value is HTML (shownWindow's), the rest escaped
 //	{{zone}}              the name of that zone, "UTC" without a session
 //	{{typedDay .From}}    a day in the tenant's zone as the language types it, for a date field
 //	{{dayExample}}        a day as the language types it, the example above a date field (exampleDay)
@@ -86,6 +87,9 @@ func (c *Console) funcs(s *Session, cat *translations.Catalog) template.FuncMap 
 				d = data[0]
 			}
 			return cat.Text(key, english, d)
+		},
+		"TH": func(key, english string, value template.HTML) template.HTML {
+			return textHTML(cat, key, english, value)
 		},
 		"plural": func(key, english string, count int, data ...map[string]any) string {
 			if len(data) > 0 {
@@ -152,6 +156,18 @@ func shownDay(cat *translations.Catalog, t time.Time, clock bool) template.HTML 
 		h += " " + t.Format("15:04")
 	}
 	return template.HTML(h)
+}
+
+// textHTML is the translation of key whose data ({{.}}) is value, HTML
+// a page writes as it is (shownWindow's pieces that do not break); the
+// catalog's own text is escaped.
+func textHTML(cat *translations.Catalog, key, english string, value template.HTML) template.HTML {
+	const mark = "\ue000"
+	before, after, ok := strings.Cut(cat.Text(key, english, mark), mark)
+	if !ok { // a translation without the value: show it as written
+		return template.HTML(html.EscapeString(before))
+	}
+	return template.HTML(html.EscapeString(before)) + value + template.HTML(html.EscapeString(after))
 }
 
 // labelValue is a label and its value as the catalog's language joins
@@ -349,12 +365,13 @@ func (c *Console) flashText(r *http.Request, s *Session, text string) error {
 }
 
 // appErrorText is e in cat's language, its sizes written by the one size
-// rule (Catalog.Size: "32Mo" in French) and its measures and bounds by the
-// number rule (Catalog.Number: "1’440" in French), as the terminal writes
+// rule (Catalog.Size: "32Mo" in French), its measures and bounds by the
+// number rule (Catalog.Number: "1’440" in French) and its calendar days
+// as the language writes a day (translations.Date), as the terminal writes
 // them.
 func appErrorText(cat *translations.Catalog, e *app.Error) string {
-	sizes, numbers := e.Sizes(), e.Numbers()
-	if len(sizes) == 0 && len(numbers) == 0 {
+	sizes, numbers, days := e.Sizes(), e.Numbers(), e.Days()
+	if len(sizes) == 0 && len(numbers) == 0 && len(days) == 0 {
 		return cat.Text(e.Key, e.Message, e.Data)
 	}
 	data := maps.Clone(e.Data)
@@ -363,6 +380,9 @@ func appErrorText(cat *translations.Catalog, e *app.Error) string {
 	}
 	for k, x := range numbers {
 		data[k] = cat.Number(x)
+	}
+	for k, d := range days {
+		data[k] = translations.Date(cat.Lang(), d) // calendar days, midnight UTC
 	}
 	return cat.Text(e.Key, e.Message, data)
 }

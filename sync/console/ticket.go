@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -202,7 +203,7 @@ type ticketPage struct {
 	// Visit is the appointment's window as the board's cards write it, and
 	// VisitMissed that it is over with no technician there yet: the
 	// dispatcher on the phone to the customer reads both here too.
-	Visit       string
+	Visit       template.HTML
 	VisitMissed bool
 	SLAs        []slaView
 	Repairs     []app.RepairEntry
@@ -243,8 +244,24 @@ type ticketPage struct {
 type actionLink struct{ Href, Text, Class string }
 
 // showTicket is GET /tickets/{id}: everything recorded on a ticket.
+// A ticket's number (FB-2026-002667, what dispatchers read out and find
+// on printed reports) in place of its ID leads to the ticket's page.
 func (c *Console) showTicket(w http.ResponseWriter, r *http.Request, s *Session) error {
 	d, err := c.ticket(r.Context(), s, app.TicketID(r.PathValue("id")))
+	if app.ErrorCode(err) == app.ENOTFOUND {
+		// Of two tickets sharing a number, the board's search lists both.
+		ids, nerr := c.ticketsByNumber(r.Context(), s, r.PathValue("id"))
+		switch {
+		case nerr != nil:
+			return nerr
+		case len(ids) == 1:
+			http.Redirect(w, r, ticketHref(ids[0]), http.StatusFound)
+			return nil
+		case len(ids) > 1:
+			http.Redirect(w, r, "/board?"+url.Values{"q": {r.PathValue("id")}}.Encode(), http.StatusFound)
+			return nil
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -288,7 +305,7 @@ func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail
 		}
 		p.Store = name
 	}
-	p.Visit = windowText(s.T, t.WindowStart, t.WindowEnd, s.loc())
+	p.Visit = shownWindow(s.T, t.WindowStart, t.WindowEnd, s.loc())
 	p.VisitMissed = app.WindowMissed(t.Status, t.StartedAt, t.WindowStart, t.WindowEnd, now)
 	open := t.Status.Open()
 	p.SLAs = []slaView{

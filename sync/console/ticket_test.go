@@ -589,11 +589,11 @@ func TestTicketPageVisit(t *testing.T) {
 			want, not []string
 		}{
 			{"tomorrow", app.StatusAssigned, now.Add(25 * time.Hour), now.Add(27 * time.Hour),
-				[]string{"<dt>Visit</dt><dd>28 Nov 2026 10:00–12:00</dd>"}, []string{"missed: call the customer"}},
+				[]string{`<dt>Visit</dt><dd><span class="when">28 Nov 2026</span> <span class="when">10:00–12:00</span></dd>`}, []string{"missed: call the customer"}},
 			{"missed", app.StatusAssigned, now.Add(-4 * time.Hour), now.Add(-2 * time.Hour),
-				[]string{"<dt>Visit</dt><dd>27 Nov 2026 05:00–07:00 <strong class=\"window-missed\">missed: call the customer</strong></dd>"}, nil},
+				[]string{`<dt>Visit</dt><dd><span class="when">27 Nov 2026</span> <span class="when">05:00–07:00</span> <strong class="window-missed">missed: call the customer</strong></dd>`}, nil},
 			{"over but the technician is at work", app.StatusInProgress, now.Add(-4 * time.Hour), now.Add(-2 * time.Hour),
-				[]string{"<dt>Visit</dt><dd>27 Nov 2026 05:00–07:00</dd>"}, []string{"missed: call the customer"}},
+				[]string{`<dt>Visit</dt><dd><span class="when">27 Nov 2026</span> <span class="when">05:00–07:00</span></dd>`}, []string{"missed: call the customer"}},
 			{"no window", app.StatusInProgress, time.Time{}, time.Time{},
 				nil, []string{"<dt>Visit</dt>"}},
 		} {

@@ -44,7 +44,8 @@ const brokenDays = `(function(pattern){
 // terminal's and the printed documents' rule), times on the 24-hour clock
 // in the tenant's zone (UTC here), and none in ISO figures; the card's
 // due time is one piece, never broken inside its day (Chinese broke
-// 2030年12月9 | 日). The pages wrote 2030-12-08 in every language.
+// 2030年12月9 | 日), and its visit's hours one too (Chinese broke
+// 09:00– | 11:00). The pages wrote 2030-12-08 in every language.
 func TestDatesInThePagesLanguage(t *testing.T) {
 	tech := addTech(t, "e2e-dates")
 	customer := name("Dates Customer")
@@ -108,6 +109,18 @@ func TestDatesInThePagesLanguage(t *testing.T) {
 				must(t, err)
 				if len(broken) > 0 {
 					t.Errorf("%s in %s at 360 px breaks days over lines: %q", path, c.lang, broken)
+				}
+			}
+			// Nor a board card's narrow lane its visit: Chinese broke
+			// 09:00– | 11:00 after the dash.
+			for _, width := range []int64{360, 768, 1024, 1280} {
+				must(t, browser.Run(ctx, chromedp.EmulateViewport(width, 900), chromedp.Navigate(svc.url+"/board?q="+url.QueryEscape(customer))))
+				for _, pattern := range []string{c.dayPattern, `\d\d:\d\d–\d\d:\d\d`} {
+					broken, err := browser.Get(ctx, chromedp.Evaluate[[]string](fmt.Sprintf(brokenDays, js(pattern))))
+					must(t, err)
+					if len(broken) > 0 {
+						t.Errorf("the board in %s at %d px breaks its card's visit over lines: %q", c.lang, width, broken)
+					}
 				}
 			}
 			must(t, browser.Run(ctx, chromedp.EmulateViewport(1280, 900)))
