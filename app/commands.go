@@ -339,7 +339,7 @@ func (c *UpdateTicket) Apply(ctx context.Context, tx MutationTx, actor Actor, no
 		}
 	}
 	c.Set.applyTo(&t)
-	if !t.Product.PurchaseDate.IsZero() && t.Product.PurchaseDate.After(now) {
+	if !t.Product.PurchaseDate.IsZero() && PurchaseAfter(t.Product.PurchaseDate, now) {
 		return Errorf(EINVALID, "ticket.invalid.purchase_future", "The purchase date is after the ticket was opened.")
 	}
 	if err := CheckPromise(t.CreatedAt, t.PromisedAt); err != nil {

@@ -88,7 +88,7 @@ func Decide(rs RuleSet, in WarrantyInput) (Decision, error) {
 		return Decision{}, Errorf(EINVALID, "warranty.invalid.on", "The day the fault was reported is missing.")
 	}
 	on := civilDay(in.On)
-	if p.HasProofOfPurchase() && civilDay(p.PurchaseDate).After(on) {
+	if p.HasProofOfPurchase() && PurchaseAfter(p.PurchaseDate, in.On) {
 		return Decision{}, Errorf(EINVALID, "warranty.invalid.purchase_future",
 			"The purchase date {{.Purchased}} is after the fault was reported ({{.On}}).",
 			"Purchased", ymd(p.PurchaseDate), "On", ymd(on))
@@ -724,6 +724,20 @@ func periodEnd(start time.Time, p Period) time.Time {
 		ann = time.Date(ann.Year(), ann.Month(), 1, 0, 0, 0, 0, time.UTC)
 	}
 	return ann.AddDate(0, 0, p.Days-1)
+}
+
+// calendarLead is how far ahead of UTC a calendar runs somewhere (UTC+14,
+// the Line Islands): the latest day it is anywhere at an instant.
+const calendarLead = 14 * time.Hour
+
+// PurchaseAfter reports whether a purchase day (a civil day, as purchase
+// dates are kept: midnight UTC of the day on the invoice) is after the
+// day of the instant at everywhere on Earth. A purchase date is typed as
+// the customer's calendar reads it, and the ticket keeps no time zone: in
+// Shanghai at 07:00 on 8 December it is still 7 December in UTC, and the
+// invoice's "8 December", today, is not a purchase in the future.
+func PurchaseAfter(purchase, at time.Time) bool {
+	return civilDay(purchase).After(civilDay(at.Add(calendarLead)))
 }
 
 // ymd formats a day as YYYY-MM-DD, the form reasons carry in Data.

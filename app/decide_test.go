@@ -835,3 +835,42 @@ func TestReasonDays(t *testing.T) {
 		t.Fatal("no reason held a day: the cases no longer reach the dated reasons")
 	}
 }
+
+// TestPurchaseAfter: a purchase day is in the future only when it is
+// after the instant's day everywhere; in Shanghai at 07:00 on 8 December
+// (23:00 UTC on the 7th) the invoice's 8 December is today, not the
+// future, for a ticket opened then and for the warranty's decision.
+func TestPurchaseAfter(t *testing.T) {
+	shanghai7am := time.Date(2026, 12, 7, 23, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name     string
+		purchase string
+		at       time.Time
+		after    bool
+	}{
+		{"the day before", "2026-12-06", shanghai7am, false},
+		{"the UTC day", "2026-12-07", shanghai7am, false},
+		{"Shanghai's today, still yesterday in UTC", "2026-12-08", shanghai7am, false},
+		{"Shanghai's tomorrow", "2026-12-09", shanghai7am, true},
+		{"noon UTC: the next day east of UTC+12", "2026-12-08", time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC), false},
+		{"noon UTC: two days on", "2026-12-09", time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC), true},
+		{"midnight UTC: that day", "2026-12-07", time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC), false},
+		{"midnight UTC: the next day, not yet anywhere", "2026-12-08", time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC), true},
+	} {
+		if got := app.PurchaseAfter(day(c.purchase), c.at); got != c.after {
+			t.Errorf("%s: PurchaseAfter(%s, %s) = %v, want %v", c.name, c.purchase, c.at.Format(time.RFC3339), got, c.after)
+		}
+	}
+	// The rule as Validate and the warranty decision apply it.
+	tk := app.Ticket{ID: "t-1", Number: "FB-1", Kind: app.KindCarryIn, Status: app.StatusAssigned, Priority: app.PriorityNormal,
+		Product: app.Product{Category: app.CategoryPhone}, Customer: app.Customer{Name: "Li"}}
+	tk.CreatedAt = shanghai7am
+	tk.Product.PurchaseDate = day("2026-12-08")
+	if err := tk.Validate(); err != nil {
+		t.Errorf("a ticket opened at 07:00 in Shanghai with the day's invoice: %v", err)
+	}
+	tk.Product.PurchaseDate = day("2026-12-09")
+	if err := tk.Validate(); errorKey(err) != "ticket.invalid.purchase_future" {
+		t.Errorf("a ticket with tomorrow's invoice: %v, want ticket.invalid.purchase_future", err)
+	}
+}

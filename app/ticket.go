@@ -261,7 +261,7 @@ func (t *Ticket) Validate() error {
 		return Errorf(EINVALID, "ticket.invalid.status", "Unknown status {{.Status}}.", "Status", string(t.Status))
 	case t.ResolutionCode != "" && !t.ResolutionCode.Valid():
 		return Errorf(EINVALID, "ticket.invalid.resolution", "Unknown resolution code {{.Code}}.", "Code", string(t.ResolutionCode))
-	case !t.Product.PurchaseDate.IsZero() && !t.CreatedAt.IsZero() && t.Product.PurchaseDate.After(t.CreatedAt):
+	case !t.Product.PurchaseDate.IsZero() && !t.CreatedAt.IsZero() && PurchaseAfter(t.Product.PurchaseDate, t.CreatedAt):
 		return Errorf(EINVALID, "ticket.invalid.purchase_future", "The purchase date is after the ticket was opened.")
 	case t.Customer.Email != "" && !ValidEmail(t.Customer.Email):
 		return Errorf(EINVALID, "ticket.invalid.email", "{{.Email}} is not an email address; correct it or leave it empty.", "Email", t.Customer.Email)

@@ -572,6 +572,9 @@ type ticketView struct {
 	LabourMinutes int      `json:"labour_minutes"`
 	StartedAt     string   `json:"started_at"`
 	CompletedAt   string   `json:"completed_at"`
+	Product       struct {
+		PurchaseDate time.Time `json:"purchase_date"`
+	} `json:"product"`
 }
 
 type fact struct {
