@@ -93,27 +93,66 @@ func (h *heldUnsent) UnsentChanges(ctx context.Context, limit int) ([]app.Mutati
 // read, is not shown: the terminal reads in the background, and the
 // slower read put the sent change back on the page until the next
 // change.
+//
+// The terminal's background work is queued and run one piece at a time
+// while the test waits: under the test driver fyne.Do runs at once on
+// the goroutine that calls it, and work running beside the test's own
+// look at the widgets raced it (a CI run panicked measuring the window
+// while a load filled a list). Only the held read waits beside the
+// test, and it has touched no widget when it is held.
 func TestUnsentChangesReadBeforeASyncStayOld(t *testing.T) {
 	held := &heldUnsent{}
 	sw := newSyncWorld(t, nil, func(s app.SyncService) app.SyncService { held.SyncService = s; return held })
 	deps := sw.deps
-	var running sync.WaitGroup
+	var (
+		mu     sync.Mutex
+		queued []func()
+	)
 	deps.Run = func(f func()) {
-		running.Add(1)
-		go func() { defer running.Done(); f() }()
+		mu.Lock()
+		queued = append(queued, f)
+		mu.Unlock()
+	}
+	// drain runs the queued work, each piece on its own goroutine while
+	// the test waits for it to end or to be held in its read; it returns
+	// the held piece's end, or nil.
+	drain := func(read <-chan struct{}) (heldEnd <-chan struct{}) {
+		t.Helper()
+		for {
+			mu.Lock()
+			if len(queued) == 0 {
+				mu.Unlock()
+				return heldEnd
+			}
+			f := queued[0]
+			queued = queued[1:]
+			mu.Unlock()
+			end := make(chan struct{})
+			go func() { defer close(end); f() }()
+			select {
+			case <-end:
+			case <-read:
+				heldEnd, read = end, nil
+			case <-time.After(10 * time.Second):
+				t.Fatal("the terminal's background work did not end in 10 s")
+			}
+		}
 	}
 	term := ui.NewTerminal(t.Context(), deps)
+	drain(nil)
 	w := test.NewTempWindow(t, term.Object())
 	w.Resize(fyne.NewSize(1280, 800))
 	term.Attach(w)
+	drain(nil)
 	test.Tap(term.SyncLine())
 	page := w.Canvas().Overlays().Top()
-	running.Wait()
+	drain(nil)
 
 	tk := sw.assigned(t, 1)[0]
 	if _, err := deps.Commit.Commit(t.Context(), deps.Actor, &app.TransitionTicket{Action: app.ActionDepart, Ticket: tk.ID, Epoch: tk.Epoch}); err != nil {
 		t.Fatal(err)
 	}
+	drain(nil)
 	hold, read := make(chan struct{}), make(chan struct{})
 	held.mu.Lock()
 	held.hold, held.read = hold, read
@@ -121,15 +160,22 @@ func TestUnsentChangesReadBeforeASyncStayOld(t *testing.T) {
 	if err := sw.svc.Recount(t.Context()); err != nil { // what a save does
 		t.Fatal(err)
 	}
-	<-read // the page's read of the change waiting, held
+	heldEnd := drain(read) // the page's read of the change waiting, held
+	if heldEnd == nil {
+		t.Fatal("the save asked the page for no read of the changes waiting")
+	}
 	sw.syncOnce(t)
-	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(labels(page), "Nothing waits"); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("after the sync the page never said nothing waits:\n%s", labels(page))
-		}
+	drain(nil)
+	if shown := labels(page); !strings.Contains(shown, "Nothing waits") {
+		t.Fatalf("after the sync the page does not say nothing waits:\n%s", shown)
 	}
 	close(hold)
-	running.Wait()
+	select {
+	case <-heldEnd:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the held read did not end in 10 s once let go")
+	}
+	drain(nil)
 	if shown := labels(page); strings.Contains(shown, tk.Number) || !strings.Contains(shown, "Nothing waits") {
 		t.Errorf("a list read before the sync ended came back after it; the page lists the sent change on %s:\n%s", tk.Number, shown)
 	}
