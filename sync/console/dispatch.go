@@ -3,7 +3,6 @@ package console
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -340,13 +339,9 @@ func formTime(lang, date, clock string, loc *time.Location) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, app.Errorf(app.EINVALID, "console.board.bad_time", "Enter the date as {{.Date}} and the time as 14:30.", "Date", exampleDay(lang))
 	}
-	at, err := central.WallClock(d.Year(), d.Month(), d.Day(), c.Hour(), c.Minute(), loc)
-	// central names the skipped day in ISO, as its API answers; the page
-	// writes it as the rest of the console does, in the page's language.
-	if e, ok := errors.AsType[*app.Error](err); ok && e.Key == "central.skipped_time" {
-		e.Data["Date"] = translations.Date(lang, d)
-	}
-	return at, err
+	// Its refusal of a skipped time names the day as a day key, which
+	// appErrorText writes in the page's language.
+	return central.WallClock(d.Year(), d.Month(), d.Day(), c.Hour(), c.Minute(), loc)
 }
 
 // repeatedNote is what a flash adds when a time read from a form is one
