@@ -331,6 +331,25 @@ func TestSpanishSaysOneWordForOneThing(t *testing.T) {
 	}
 }
 
+// TestSpanishAndPortugueseArticlesAgree: "todos"/"todas" (pt also) take
+// the article of their gender, and an orden (a ticket) is feminine: the
+// console's figures said "Todos las órdenes del periodo".
+func TestSpanishAndPortugueseArticlesAgree(t *testing.T) {
+	wrong := map[string]*regexp.Regexp{
+		"es": regexp.MustCompile(`(^|[^\p{L}])(todos\s+las|todas\s+los|los\s+órdenes|unos\s+órdenes|estos\s+órdenes)([^\p{L}]|$)`),
+		"pt": regexp.MustCompile(`(^|[^\p{L}])(todos\s+as|todas\s+os)([^\p{L}]|$)`),
+	}
+	for lang, re := range wrong {
+		for key, forms := range textsOf(t, lang) {
+			for _, s := range forms {
+				if m := re.FindStringSubmatch(strings.ToLower(s)); m != nil {
+					t.Errorf("%s.json %s says %q, whose words disagree in gender: %s", lang, key, m[2], s)
+				}
+			}
+		}
+	}
+}
+
 // TestFrenchSaysOneWordForOneThing: fr is France's French with one word for
 // each thing (GLOSSARY.md): a van was "camionnette" on one console page and
 // "véhicule" on the next, a shipment "envoi" and "expédition", a warranty

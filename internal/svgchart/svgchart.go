@@ -34,11 +34,14 @@ const (
 var seriesColours = [2]string{colourDark, colourLight}
 
 // Bar is one horizontal bar: Label before it, Text after its end ("" shows
-// Value as a number).
+// Value as a number). Tip is its tooltip, worded by the caller in the
+// page's language ("孙桂英：100%（1/1）" with Chinese's full-width colon);
+// "" shows Label, an ASCII ": " and the text.
 type Bar struct {
 	Label string
 	Value float64
 	Text  string
+	Tip   string
 }
 
 // BarChart is a list of horizontal bars on one scale.
@@ -70,6 +73,11 @@ type ColumnChart struct {
 	Labels        []string
 	Series        []Series // the first two are drawn
 	Max           float64  // the top of the scale; 0 takes the largest value
+	// Tips are the columns' tooltips, worded by the caller in the page's
+	// language; a column without one ("" or past the end) shows its
+	// label and each series' name and value joined with ASCII "; " and
+	// ": ", which read as foreign punctuation in Chinese or French.
+	Tips []string
 }
 
 // Bars draws c as SVG.
@@ -109,8 +117,12 @@ func Bars(c BarChart) []byte {
 				text = number(v)
 			}
 			mid := y + rowH/2 + fontSize*0.35
+			tip := b.Tip
+			if tip == "" {
+				tip = b.Label + ": " + text
+			}
 			s.printf(`<g><title>`)
-			s.text(b.Label + ": " + text)
+			s.text(tip)
 			s.printf(`</title>`)
 			s.printf(`<text x="%s" y="%s" text-anchor="end">`, f(labelW), f(mid))
 			s.text(fit(b.Label, labelW))
@@ -209,7 +221,11 @@ func Columns(c ColumnChart) []byte {
 				fmt.Fprintf(&tip, "; %s: %s", sr.Name, number(v))
 			}
 			s.printf(`<title>`)
-			s.text(tip.String())
+			if i < len(c.Tips) && c.Tips[i] != "" {
+				s.text(c.Tips[i])
+			} else {
+				s.text(tip.String())
+			}
 			s.printf(`</title>`)
 			if i%every == 0 && label != "" {
 				s.printf(`<text x="%s" y="%s" text-anchor="middle">`, f(x+colW/2), f(float64(h)-4))

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,8 +29,8 @@ func goldenCharts() map[string][]byte {
 	return map[string][]byte{
 		"bars_sla": Bars(BarChart{Title: "SLA met by technician", Desc: "Share of closed tickets resolved in time, November 2026",
 			Width: 640, Height: 200, HasTarget: true, Target: 90, TargetLabel: "Target 90 %", Max: 100,
-			Bars: []Bar{{"Ana Lima", 95.5, "95.5 % (21/22)"}, {"Bo Chen", 80, "80 % (8/10)"}, {xss, 0, "no tickets"},
-				{"A technician with a very long name that does not fit", 100, ""}}}),
+			Bars: []Bar{{"Ana Lima", 95.5, "95.5 % (21/22)", ""}, {"Bo Chen", 80, "80 % (8/10)", ""}, {xss, 0, "no tickets", ""},
+				{"A technician with a very long name that does not fit", 100, "", ""}}}),
 		"bars_empty": Bars(BarChart{Title: "Parts used", Desc: "No parts used in the period", Width: 320, Height: 120}),
 		"columns_one": Columns(ColumnChart{Title: "Tickets closed per day", Desc: "November 2026", Width: 720, Height: 240,
 			Labels: days, Series: []Series{{"Closed", closed}}}),
@@ -65,6 +66,7 @@ type parsed struct {
 	title    string
 	desc     string
 	texts    []string // the character data of every <text>
+	tips     []string // the tooltips: every <title> but the chart's
 	elements map[string]int
 }
 
@@ -91,6 +93,9 @@ func parse(t testing.TB, svg []byte) parsed {
 			}
 			stack = append(stack, tok.Name.Local)
 			p.elements[tok.Name.Local]++
+			if len(stack) > 2 && tok.Name.Local == "title" {
+				p.tips = append(p.tips, "")
+			}
 		case xml.EndElement:
 			stack = stack[:len(stack)-1]
 		case xml.CharData:
@@ -107,6 +112,8 @@ func parse(t testing.TB, svg []byte) parsed {
 				p.desc += string(tok)
 			case stack[len(stack)-1] == "text":
 				p.texts = append(p.texts, string(tok))
+			case stack[len(stack)-1] == "title":
+				p.tips[len(p.tips)-1] += string(tok)
 			}
 		}
 	}
@@ -122,6 +129,28 @@ func attr(e xml.StartElement, name string) string {
 	return ""
 }
 
+// TestTipsAreTheCallers: a bar's and a column's tooltip is the one the
+// caller worded in the page's language (Chinese's full-width colon, a
+// line per series), escaped; one without is the label and values joined
+// with ASCII ": " and "; ". The charts joined "孙桂英: 100%（1/1）" and
+// "12月7日; 已关闭: 3" with ASCII punctuation on a Chinese page.
+func TestTipsAreTheCallers(t *testing.T) {
+	bars := parse(t, Bars(BarChart{Title: "T", Desc: "D", Width: 400, Height: 120, Bars: []Bar{
+		{Label: "孙桂英", Value: 100, Text: "100%（1/1）", Tip: "孙桂英：100%（1/1）"},
+		{Label: "Bo", Value: 50, Text: "50%"},
+		{Label: "<x>", Value: 1, Tip: xss},
+	}}))
+	if want := []string{"孙桂英：100%（1/1）", "Bo: 50%", xss}; !slices.Equal(bars.tips, want) {
+		t.Errorf("the bars' tooltips are %q, want %q", bars.tips, want)
+	}
+	cols := parse(t, Columns(ColumnChart{Title: "T", Desc: "D", Width: 400, Height: 200, Labels: []string{"12月7日", "12月8日", "12月9日"},
+		Series: []Series{{"已关闭", []float64{3, 1, 0}}, {"SLA 达成", []float64{2, 1, 0}}},
+		Tips:   []string{"12月7日\n已关闭：3\nSLA 达成：2", ""}}))
+	if want := []string{"12月7日\n已关闭：3\nSLA 达成：2", "12月8日; 已关闭: 1; SLA 达成: 1", "12月9日; 已关闭: 0; SLA 达成: 0"}; !slices.Equal(cols.tips, want) {
+		t.Errorf("the columns' tooltips are %q, want %q", cols.tips, want)
+	}
+}
+
 func TestChartsAreAccessibleAndEscaped(t *testing.T) {
 	for _, c := range []struct {
 		name          string
@@ -130,7 +159,7 @@ func TestChartsAreAccessibleAndEscaped(t *testing.T) {
 		width, height string
 		texts         []string // must be among the <text>s, as text
 	}{
-		{"bars", Bars(BarChart{Title: "T " + xss, Desc: "D " + xss, Width: 500, Height: 300, Bars: []Bar{{xss, 3, ""}, {"Bo", 2, "2 tickets"}}}),
+		{"bars", Bars(BarChart{Title: "T " + xss, Desc: "D " + xss, Width: 500, Height: 300, Bars: []Bar{{xss, 3, "", ""}, {"Bo", 2, "2 tickets", ""}}}),
 			"T " + xss, "D " + xss, "500", "300", []string{`<script>alert("x")<…`, "3", "Bo", "2 tickets"}},
 		{"columns", Columns(ColumnChart{Title: "T", Desc: "D", Width: 720, Height: 1280, Labels: []string{xss, "b"}, Series: []Series{{"s", []float64{1, 2}}}}),
 			"T", "D", "720", "1280", []string{xss, "b", "0", "2"}},
@@ -178,7 +207,7 @@ func TestChartsAreAccessibleAndEscaped(t *testing.T) {
 // line sits at its value.
 func TestBarsScale(t *testing.T) {
 	svg := string(Bars(BarChart{Title: "T", Desc: "D", Width: 1000, Height: 400, Max: 100, HasTarget: true, Target: 50,
-		Bars: []Bar{{"full", 100, ""}, {"half", 50, ""}, {"over", 250, ""}, {"none", math.NaN(), ""}, {"below", -3, ""}}}))
+		Bars: []Bar{{"full", 100, "", ""}, {"half", 50, "", ""}, {"over", 250, "", ""}, {"none", math.NaN(), "", ""}, {"below", -3, "", ""}}}))
 	// Width 1000: labels 300 + 8, values 200: the plot is 492 wide from
 	// x=308; five rows of 80 high, bars 56 high in their middle.
 	for _, want := range []string{`x="308" y="12" width="492"`, `x="308" y="92" width="246"`, `x="308" y="172" width="492"`, `x="308" y="252" width="0"`, `x="308" y="332" width="0"`,

@@ -70,9 +70,14 @@ func WallClock(y int, m time.Month, d, hh, mm int, loc *time.Location) (time.Tim
 		return at[0], nil
 	}
 	from, to := skippedBy(shown, loc)
+	// The day is data "On", YYYY-MM-DD: one of app's day keys, so that a
+	// JSON client reads it as figures and every reader that shows the
+	// error (the console, the terminal) writes it as its language writes a
+	// day (app.Error.Days), as "2026年3月29日" in Chinese. Named "Date", the
+	// console patched it at its one call and any other reader showed ISO.
 	return time.Time{}, app.Errorf(app.EINVALID, "central.skipped_time",
-		"{{.Time}} does not exist on {{.Date}} in {{.Zone}}: the clocks go forward from {{.From}} to {{.To}}. Choose another time.",
-		"Time", shown.Format("15:04"), "Date", shown.Format("2006-01-02"), "Zone", loc.String(), "From", from, "To", to)
+		"{{.Time}} does not exist on {{.On}} in {{.Zone}}: the clocks go forward from {{.From}} to {{.To}}. Choose another time.",
+		"Time", shown.Format("15:04"), "On", shown.Format(time.DateOnly), "Zone", loc.String(), "From", from, "To", to)
 }
 
 // Repeated reports whether t's clocks (those of t.Location()) show t's

@@ -167,11 +167,15 @@ func TestWallClock(t *testing.T) {
 				if app.ErrorCode(err) != app.EINVALID || e.Key != "central.skipped_time" {
 					t.Fatalf("WallClock = %v, %v; want the skipped-time refusal", got, err)
 				}
-				want := map[string]any{"Time": w.Format("15:04"), "Date": w.Format("2006-01-02"), "Zone": c.zone, "From": c.from, "To": c.to}
+				want := map[string]any{"Time": w.Format("15:04"), "On": w.Format("2006-01-02"), "Zone": c.zone, "From": c.from, "To": c.to}
 				for k, v := range want {
 					if e.Data[k] != v {
 						t.Errorf("the refusal's %s is %v, want %v (%v)", k, e.Data[k], v, e.Data)
 					}
+				}
+				// A day key: the readers that show it write it in their language.
+				if day := e.Days()["On"]; !day.Equal(time.Date(w.Year(), w.Month(), w.Day(), 0, 0, 0, 0, time.UTC)) {
+					t.Errorf("the refusal's days are %v, want On %s", e.Days(), w.Format(time.DateOnly))
 				}
 				return
 			}

@@ -561,7 +561,21 @@ func (c *Console) resolveConflict(w http.ResponseWriter, r *http.Request, s *Ses
 	if perr != nil {
 		return perr
 	}
-	e := app.AsError(err)
-	p.Error = appErrorText(s.T, e)
+	p.Error = heldRefusalText(s.T, app.AsError(err), *found)
 	return c.render(w, r, s, central.HTTPStatus(err), "conflicts", p)
+}
+
+// heldRefusalText is why cf's held change could not be applied after all,
+// in the page's words. A change the ticket's status no longer allows (a
+// departure for a ticket cancelled meanwhile) is named as the conflict
+// names it, with the status in words and what is left to do: central's
+// words said "Cannot depart a ticket that is cancelled" in every
+// language, status and action in code, and nothing of dropping it.
+func heldRefusalText(cat *translations.Catalog, e *app.Error, cf app.Conflict) string {
+	status, ok := e.Data["Status"].(string)
+	if e.Key != "transition.not_from" || !ok {
+		return appErrorText(cat, e)
+	}
+	return cat.Text("console.conflicts.apply_not_from", "“{{.Change}}” cannot be applied: the ticket is {{.Status}} now. Drop the change instead; nothing was changed.",
+		map[string]any{"Change": changeText(cat, cf.Name, cf.Ours), "Status": statusText(cat, app.Status(status))})
 }

@@ -3,7 +3,6 @@ package console
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -156,8 +155,8 @@ func (c *Console) doAction(action string) handler {
 		}
 		err = checkShown(r, d.Ticket)
 		note := ""
+		var cmd app.Command
 		if err == nil {
-			var cmd app.Command
 			if cmd, err = c.actionCommand(ctx, s, action, r, d.Ticket); err == nil {
 				err = c.applyCommand(ctx, s, cmd)
 			}
@@ -166,7 +165,7 @@ func (c *Console) doAction(action string) handler {
 			}
 		}
 		if err == nil {
-			if err := c.actionFlash(r, s, action, d.Ticket.Number, note); err != nil {
+			if err := c.actionFlash(r, s, action, d.Ticket.Number, cmd, note); err != nil {
 				return err
 			}
 			http.Redirect(w, r, "/board", http.StatusSeeOther)
@@ -222,16 +221,27 @@ func reselect(opts []boardOption, v string) []boardOption {
 	return opts
 }
 
-// actionFlash keeps the flash of a done action, note (repeatedNote)
-// after it.
-func (c *Console) actionFlash(r *http.Request, s *Session, action, number, note string) error {
+// actionFlash keeps the flash of a done action cmd, note (repeatedNote)
+// after it. An assignment names the technician and a reschedule the
+// visit, as the card writes it: the board the dispatcher lands on shows
+// the ticket's card in another lane, often below the fold, so "Ticket
+// FB-1 rescheduled." alone did not show what the click did.
+func (c *Console) actionFlash(r *http.Request, s *Session, action, number string, cmd app.Command, note string) error {
 	n := map[string]any{"Number": number}
 	text := s.T.Text("console.board.reopened", "Ticket {{.Number}} reopened.", n)
 	switch action {
 	case "assign":
 		text = s.T.Text("console.board.assigned", "Ticket {{.Number}} assigned.", n)
+		if a, ok := cmd.(*app.AssignTicket); ok && a.Technician != "" {
+			n["Technician"] = c.technicianNames(r.Context(), s.Tenant)(a.Technician)
+			text = s.T.Text("console.board.assigned_to", "Ticket {{.Number}} assigned to {{.Technician}}.", n)
+		}
 	case "schedule":
 		text = s.T.Text("console.board.scheduled", "Ticket {{.Number}} rescheduled.", n)
+		if sc, ok := cmd.(*app.ScheduleTicket); ok && !sc.WindowStart.IsZero() {
+			n["Visit"] = visitText(s.T, sc.WindowStart, sc.WindowEnd, s.loc())
+			text = s.T.Text("console.board.scheduled_for", "Ticket {{.Number}} rescheduled: visit {{.Visit}}.", n)
+		}
 	case "cancel":
 		text = s.T.Text("console.board.cancelled", "Ticket {{.Number}} cancelled.", n)
 	}
@@ -340,13 +350,9 @@ func formTime(lang, date, clock string, loc *time.Location) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, app.Errorf(app.EINVALID, "console.board.bad_time", "Enter the date as {{.Date}} and the time as 14:30.", "Date", exampleDay(lang))
 	}
-	at, err := central.WallClock(d.Year(), d.Month(), d.Day(), c.Hour(), c.Minute(), loc)
-	// central names the skipped day in ISO, as its API answers; the page
-	// writes it as the rest of the console does, in the page's language.
-	if e, ok := errors.AsType[*app.Error](err); ok && e.Key == "central.skipped_time" {
-		e.Data["Date"] = translations.Date(lang, d)
-	}
-	return at, err
+	// Its refusal of a skipped time names the day as a day key, which
+	// appErrorText writes in the page's language.
+	return central.WallClock(d.Year(), d.Month(), d.Day(), c.Hour(), c.Minute(), loc)
 }
 
 // repeatedNote is what a flash adds when a time read from a form is one
@@ -362,6 +368,19 @@ func repeatedNote(s *Session, times ...time.Time) string {
 		}
 	}
 	return ""
+}
+
+// visitText is a visit window as text, as a card writes it (shownWindow):
+// "8 Dec 2026 15:00–17:00" on one day, both ends in full across days.
+func visitText(cat *translations.Catalog, from, to time.Time, loc *time.Location) string {
+	from, to = from.In(loc), to.In(loc)
+	switch {
+	case to.IsZero():
+		return cat.DateTime(from)
+	case startOfDay(from, loc).Equal(startOfDay(to, loc)):
+		return cat.Date(from) + " " + from.Format("15:04") + "–" + to.Format("15:04")
+	}
+	return cat.DateTime(from) + " – " + cat.DateTime(to)
 }
 
 // formWindow reads the visit window: a date with a start and an end.

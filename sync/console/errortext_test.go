@@ -9,6 +9,7 @@ import (
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/app/demo"
 	"github.com/fieldbench/fieldbench/assets/translations"
+	"github.com/fieldbench/fieldbench/sync/central"
 )
 
 // TestRefusalBoundsFollowTheNumberRule: a refusal's bounds and measures
@@ -55,6 +56,34 @@ func TestRefusalDaysFollowTheLanguage(t *testing.T) {
 	} {
 		if got := appErrorText(translations.For(tc.lang), refusal); !strings.Contains(got, tc.purchased) || !strings.Contains(got, tc.on) {
 			t.Errorf("%s: %q, want it to hold %q and %q", tc.lang, got, tc.purchased, tc.on)
+		}
+	}
+}
+
+// TestSkippedTimeRefusalDayFollowsTheLanguage: central.WallClock's refusal
+// of a time the clocks skip (02:30 on 29 March 2026 in Paris) names its
+// day as the page's language writes one, straight from central's error,
+// as any reader of it would: central named it "Date" in ISO, which only
+// the console's form patched, so any other page that showed the refusal
+// said "2026-03-29" in every language.
+func TestSkippedTimeRefusalDayFollowsTheLanguage(t *testing.T) {
+	paris, err := central.LoadZone("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = central.WallClock(2026, time.March, 29, 2, 30, paris)
+	var refusal *app.Error
+	if !errors.As(err, &refusal) || refusal.Key != "central.skipped_time" {
+		t.Fatalf("WallClock: %v, want the skipped time refused", err)
+	}
+	for _, tc := range []struct{ lang, day string }{
+		{"en", "29 Mar 2026"},
+		{"es", "29 mar 2026"},
+		{"zh-Hans", "2026年3月29日"},
+	} {
+		got := appErrorText(translations.For(tc.lang), refusal)
+		if !strings.Contains(got, tc.day) || strings.Contains(got, "2026-03-29") {
+			t.Errorf("%s: %q, want the day written %q, not in ISO figures", tc.lang, got, tc.day)
 		}
 	}
 }

@@ -288,7 +288,7 @@ func (c *Console) fillNumbers(ctx context.Context, s *Session, page *numbersPage
 		row.Href = "/numbers/technicians/" + url.PathEscape(string(t.Technician)) + "?" + drill
 		page.Techs = append(page.Techs, row)
 		if row.SLA.OK && len(bars) < chartTechnicians {
-			bars = append(bars, svgchart.Bar{Label: name, Value: row.SLA.Pct, Text: row.SLA.Text})
+			bars = append(bars, svgchart.Bar{Label: name, Value: row.SLA.Pct, Text: row.SLA.Text, Tip: labelValue(cat, name, row.SLA.Text)})
 		}
 	}
 	page.ChartCaption = cat.Text("console.numbers.chart.sla_caption", "SLA met per technician: {{.Charted}} of {{.All}} shown (the first with a resolution time due); the table lists them all.", map[string]any{"Charted": len(bars), "All": len(page.Techs)})
@@ -313,11 +313,16 @@ func (c *Console) fillNumbers(ctx context.Context, s *Session, page *numbersPage
 		}
 	}
 	labels := make([]string, len(n.PerDay))
+	tips := make([]string, len(n.PerDay))
 	closed := make([]float64, len(n.PerDay))
 	met := make([]float64, len(n.PerDay))
+	closedName, metName := cat.Text("console.numbers.closed", "Closed", nil), cat.Text("console.numbers.sla_met", "SLA met", nil)
 	for i, d := range n.PerDay {
 		page.Days = append(page.Days, dayRow{Day: d.Day, Closed: d.Closed, SLAMet: d.SLAMet})
 		labels[i] = cat.DayMonth(d.Day) // the year is in the period above the chart
+		// A column's tooltip, a line each, in the page's punctuation
+		// ("已关闭：3"): svgchart's own joins with ASCII ": " and "; ".
+		tips[i] = cat.Date(d.Day) + "\n" + labelValue(cat, closedName, cat.Count(int64(d.Closed))) + "\n" + labelValue(cat, metName, cat.Count(int64(d.SLAMet)))
 		closed[i], met[i] = float64(d.Closed), float64(d.SLAMet)
 	}
 	// The days as the language writes them, as the rest of the page does
@@ -336,8 +341,8 @@ func (c *Console) fillNumbers(ctx context.Context, s *Session, page *numbersPage
 	page.DayChart = template.HTML(svgchart.Columns(svgchart.ColumnChart{
 		Title: cat.Text("console.numbers.chart.days", "Tickets closed per day", nil),
 		Desc:  cat.Text("console.numbers.chart.days_desc", "{{.From}} to {{.To}}: the tickets closed each day, and of them those completed within their resolution time.", span),
-		Width: 720, Height: 240, Labels: labels,
-		Series: []svgchart.Series{{Name: cat.Text("console.numbers.closed", "Closed", nil), Values: closed}, {Name: cat.Text("console.numbers.sla_met", "SLA met", nil), Values: met}},
+		Width: 720, Height: 240, Labels: labels, Tips: tips,
+		Series: []svgchart.Series{{Name: closedName, Values: closed}, {Name: metName, Values: met}},
 	}))
 	return nil
 }
