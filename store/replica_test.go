@@ -261,6 +261,7 @@ func TestApplyPull(t *testing.T) {
 		// acknowledged without a conflict stays, on the same ticket too.
 		"RefusedDropped": func(t *testing.T, r *replica) {
 			before := r.detail(storetest.T2)
+			batteries := r.balance(storetest.VanAna, storetest.BatteryP50)
 			diag := "refused diagnosis"
 			var cfs []app.Conflict
 			for _, cmd := range []app.Command{
@@ -301,6 +302,11 @@ func TestApplyPull(t *testing.T) {
 			}
 			if got := r.balance(storetest.VanAna, storetest.DrainPump); got != [2]int{} {
 				t.Errorf("refused transfer still counts: %v", got)
+			}
+			// The refused part used's movement goes with it (found through
+			// the part used, migration 0028); the accepted one's stays.
+			if got, want := r.balance(storetest.VanAna, storetest.BatteryP50)[0], batteries[0]-1; got != want {
+				t.Errorf("the van holds %d batteries after the refusal, want %d: the refused part used's movement still counts", got, want)
 			}
 			if cs, err := r.db.OpenConflicts(t.Context()); err != nil || len(cs) != 5 {
 				t.Errorf("conflicts = %v, %v; want the refusals visible", cs, err)
