@@ -1,10 +1,12 @@
 package store
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/store/storetest"
@@ -124,4 +126,54 @@ func TestMigrate0028(t *testing.T) {
 	if app.ErrorCode(err) != app.ECONFLICT {
 		t.Errorf("a movement with a known ID after the upgrade: %v, want %s", err, app.ECONFLICT)
 	}
+}
+
+// BenchmarkMigrate0028 is 0028's upgrade of a ledger of 20,000 movements
+// (a busy van's two years), the rebuild of movements WITHOUT ROWID and
+// its four indexes, as a device runs it once at its first start after
+// the update: CPU per upgrade.
+func BenchmarkMigrate0028(b *testing.B) {
+	const movements = 20_000
+	path := filepath.Join(b.TempDir(), "fieldbench.db")
+	db := mustOpenMigrated(b, path, WithClock(fixedClock(storetest.Now)))
+	if err := db.Load(b.Context(), storetest.World()); err != nil {
+		b.Fatal(err)
+	}
+	ms := make([]app.StockMovement, movements)
+	for i := range ms {
+		ms[i] = app.StockMovement{ID: app.NewID(), Kind: app.MoveTransfer, Part: storetest.BatteryP50, From: storetest.StoreSH, To: storetest.VanAna,
+			Qty: 1 + i%3, At: storetest.Now.Add(-time.Duration(movements-i) * time.Hour), Recorded: "dispatch"}
+	}
+	if err := db.Load(b.Context(), app.Dataset{Movements: ms}); err != nil {
+		b.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		b.Fatal(err)
+	}
+	golden, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var cpu time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		if err := os.WriteFile(path, golden, 0o600); err != nil {
+			b.Fatal(err)
+		}
+		raw := rawDB(b, path)
+		rawExec(b, raw, movementsAt0027...)
+		if err := raw.Close(); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		cpu0 := processCPU()
+		db := mustOpenMigrated(b, path, WithClock(fixedClock(storetest.Now)))
+		cpu += processCPU() - cpu0
+		b.StopTimer()
+		if err := db.Close(); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/upgrade")
 }
