@@ -280,8 +280,7 @@ func dropRefusedFacts(table string) string {
 // dropRefusedLocal deletes from table the facts recorded here by a refused
 // mutation, found through the table's partial index of its facts not sent
 // back (table_local). A part used's own movement is not in
-// movements_local (migration 0028): dropRefusedConsumes deletes it with
-// its part used.
+// movements_local (migration 0028): dropRefusedConsumes deletes it.
 func dropRefusedLocal(table string) string {
 	local := ""
 	if table == "movements" {
@@ -291,13 +290,24 @@ func dropRefusedLocal(table string) string {
 		AND EXISTS (SELECT 1 FROM outbox o JOIN conflicts c ON c.id = 'cf-' || o.id WHERE o.seq = ` + table + `.outbox_seq)`
 }
 
-// dropRefusedConsumes deletes the movement of each part used that
-// dropRefusedFacts is about to delete: a part used and its movement share
-// their ID (app.ConsumePart), and movements_local leaves these out
-// (migration 0028: one page less per part used), so they are found
-// through the part used. Run it before the parts used go.
+// dropRefusedConsumes deletes the movement of each refused part use. A
+// part used and its movement share their ID (app.ConsumePart), and
+// movements_local leaves these movements out (migration 0028: one page
+// less per part used), so each is found by the ID its mutation's
+// arguments carry, from the refused mutations (the conflicts, few, and
+// each one's outbox row among its ticket's), never through the part used:
+// that row is gone with its ticket when the ticket left the device (the
+// simulation's seeds 90 and 182: dispatch gave it to another technician),
+// and its movement would have stayed in the van's stock.
 var dropRefusedConsumes = `DELETE FROM movements WHERE kind = '` + string(app.MoveConsume) + `' AND pulled = 0
-	AND id IN (SELECT id FROM parts_used WHERE pulled = 0 AND (ticket_id, outbox_seq) IN (` + refusedMutations + `))`
+	AND id IN (SELECT json_extract(o.args, '$.used.id') FROM conflicts c JOIN outbox o ON o.ticket_id = c.ticket_id AND o.id = substr(c.id, 4)
+		WHERE substr(c.id, 1, 3) = 'cf-' AND o.name = 'stock.consume' AND o.seq <= (SELECT acked_seq FROM device WHERE id = 1))`
+
+// dropRefusedConsumeAt deletes the movement of the part use the outbox
+// row seq recorded, if it was one: dropRefusedWithoutTicket's way to
+// dropRefusedConsumes' movements.
+const dropRefusedConsumeAt = `DELETE FROM movements WHERE kind = '` + string(app.MoveConsume) + `' AND pulled = 0
+	AND id = (SELECT json_extract(args, '$.used.id') FROM outbox WHERE seq = ? AND name = 'stock.consume')`
 
 // refusedWithoutTicket are the ticket and seq of each refused mutation
 // whose conflict names no ticket: a server that could not decode the
@@ -337,8 +347,7 @@ func dropRefusedWithoutTicket(ctx context.Context, tx *sql.Tx) error {
 		return fmt.Errorf("refused without a ticket: %w", err)
 	}
 	for _, r := range found {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM movements WHERE kind = '`+string(app.MoveConsume)+`' AND pulled = 0
-			AND id IN (SELECT id FROM parts_used WHERE pulled = 0 AND ticket_id = ? AND outbox_seq = ?)`, r.ticket, r.seq); err != nil {
+		if _, err := tx.ExecContext(ctx, dropRefusedConsumeAt, r.seq); err != nil {
 			return fmt.Errorf("drop refused part movements: %w", err)
 		}
 		for _, table := range []string{"repairs", "parts_used", "notes"} {

@@ -10,12 +10,13 @@
 -- its balance indexes, which now hold the ID instead of the rowid; nothing
 -- reads a movement's rowid.
 --
--- movements_local no longer holds the part used's own movement (kind
+-- movements_local no longer holds a part used's own movement (kind
 -- 'consume', whose ID is its part used's): its one reader, dropRefused,
--- finds a refused consume through the refused part used, which it finds
--- by ticket (0013), and deletes the two together. The other movements
--- (transfers, receipts, losses, defective returns: rarer, and some without
--- a ticket) keep the index.
+-- finds a refused part use's movement by that ID, which the refused
+-- mutation's arguments carry, from the conflicts and their outbox rows
+-- found by ticket (0013, 0015). The other movements (transfers,
+-- receipts, losses, defective returns: rarer, and some without a ticket)
+-- keep the index.
 --
 -- The table is rebuilt with the same columns, in the same order, with the
 -- same constraints (a WITHOUT ROWID primary key is also NOT NULL: every
