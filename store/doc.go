@@ -96,8 +96,12 @@
 // the refold after them when another fold made the searches, writes the
 // same index whole again.
 // Notes, repair entries and parts used are WITHOUT ROWID tables
-// (0014_facts_without_rowid.sql): the row lives in its ID's b-tree, so
-// recording one writes a page less.
+// (0014_facts_without_rowid.sql), and so is the stock ledger, movements
+// (0028_movements_without_rowid.sql): the row lives in its ID's b-tree,
+// so recording one writes a page less. A part used's own movement shares
+// its ID and is left out of movements_local, the index of the movements
+// recorded here and not sent back: a refused part use's movement is found
+// by that ID in its mutation, through its ticket's outbox rows.
 // Tickets keep their full JSON beside indexed columns: each list the
 // terminal shows is one range of a covering index in its order, and a
 // search filters and sorts its matches in a covering index

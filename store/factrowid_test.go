@@ -120,7 +120,9 @@ func dumpTable(t *testing.T, q *sql.DB, table string) []string {
 // TestFactCommitPages: recording a note, a repair entry or a part used
 // writes the fact's row once, in its ID's b-tree, and its index by ticket;
 // no separate index of its ID (migration 0014); and the outbox's row and
-// index by ticket, no index of the mutation ID (migration 0015).
+// index by ticket, no index of the mutation ID (migration 0015). A part
+// used's movement is written once too, in its ID's b-tree and its balance
+// index, and not in movements_local (migration 0028).
 func TestFactCommitPages(t *testing.T) {
 	db := mustOpen(t, WithClock(fixedClock(storetest.Now)))
 	if err := db.Load(t.Context(), storetest.World()); err != nil {
@@ -133,7 +135,7 @@ func TestFactCommitPages(t *testing.T) {
 	}{
 		{&app.AddNote{Note: app.Note{ID: "n-1", Ticket: storetest.T2, Text: "checked"}}, []string{"notes", "notes_ticket"}},
 		{&app.LogRepair{Entry: app.RepairEntry{ID: "r-1", Ticket: storetest.T2, Action: "swapped", Minutes: 5}}, []string{"repairs", "repairs_ticket"}},
-		{&app.ConsumePart{Used: app.PartUsed{ID: "u-1", Ticket: storetest.T2, Part: storetest.BatteryP50, Qty: 1, From: storetest.VanAna}}, []string{"parts_used", "parts_used_ticket"}},
+		{&app.ConsumePart{Used: app.PartUsed{ID: "u-1", Ticket: storetest.T2, Part: storetest.BatteryP50, Qty: 1, From: storetest.VanAna}}, []string{"parts_used", "parts_used_ticket", "movements", "movements_from"}},
 	}
 	for _, tc := range cases {
 		if _, err := db.write.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
@@ -156,6 +158,9 @@ func TestFactCommitPages(t *testing.T) {
 			// of the mutation ID (migration 0015).
 			if strings.HasPrefix(name, "sqlite_autoindex_outbox") {
 				t.Errorf("%T: a page of %s written: the outbox keeps an index of the mutation ID", tc.cmd, name)
+			}
+			if name == "sqlite_autoindex_movements_1" || name == "movements_local" {
+				t.Errorf("%T: a page of %s written: the movement is kept twice", tc.cmd, name)
 			}
 		}
 	}

@@ -162,13 +162,15 @@ func BenchmarkMutationTimes(b *testing.B) {
 // TestRefusedWithoutTicket: a refused mutation whose conflict names no
 // ticket (a server that could not decode it: older than this device, or
 // stricter) still takes its note, repair entry and part used out of the
-// view after a complete pull; an accepted one stays.
+// view after a complete pull, and the part used's movement out of the
+// van's stock; an accepted one stays.
 func TestRefusedWithoutTicket(t *testing.T) {
 	later := storetest.Now.Add(time.Hour)
 	r := &replica{t: t, db: mustOpen(t, WithClock(fixedClock(storetest.Now))), now: storetest.Now}
 	if err := r.db.Load(t.Context(), storetest.World()); err != nil {
 		t.Fatal(err)
 	}
+	batteries := r.balance(storetest.VanAna, storetest.BatteryP50)
 	var refused []app.Conflict
 	for i, cmd := range append(factsOnT2("refused"), factsOnT2("accepted")[0]) {
 		m := r.commit(ana, cmd)
@@ -184,5 +186,8 @@ func TestRefusedWithoutTicket(t *testing.T) {
 		if got[id] != want {
 			t.Errorf("%s in the view: %v, want %v", id, got[id], want)
 		}
+	}
+	if got := r.balance(storetest.VanAna, storetest.BatteryP50); got[0] != batteries[0] {
+		t.Errorf("the van holds %d batteries after the refusal, want %d: the refused part used's movement still counts", got[0], batteries[0])
 	}
 }

@@ -146,6 +146,16 @@ func TestQueryPlans(t *testing.T) {
 			[]string{"SEARCH repairs USING INDEX repairs_ticket (ticket_id=?)", "SEARCH o USING INDEX outbox_ticket (ticket_id=? AND seq<?)"}, []string{"SCAN repairs", "SCAN o", "AUTOMATIC"}},
 		"DropRefusedPartsUsed": {dropRefusedFacts("parts_used"), nil,
 			[]string{"SEARCH parts_used USING INDEX parts_used_ticket (ticket_id=?)", "SEARCH o USING INDEX outbox_ticket (ticket_id=? AND seq<?)"}, []string{"SCAN parts_used", "SCAN o", "AUTOMATIC"}},
+		// A refused part use's movement (movements_local leaves it out,
+		// 0028) is found by its ID, from the refused mutations' outbox
+		// rows among their tickets'; the other movements recorded here
+		// through movements_local.
+		"DropRefusedConsumes": {dropRefusedConsumes, nil,
+			[]string{"SEARCH movements USING PRIMARY KEY (id=?)", "SEARCH o USING INDEX outbox_ticket (ticket_id=? AND seq<?)"}, []string{"SCAN movements", "SCAN o", "AUTOMATIC"}},
+		"DropRefusedConsumeAt": {dropRefusedConsumeAt, []any{1},
+			[]string{"SEARCH movements USING PRIMARY KEY (id=?)", "SEARCH outbox USING INTEGER PRIMARY KEY (rowid=?)"}, []string{"SCAN"}},
+		"DropRefusedMovements": {dropRefusedLocal("movements"), nil,
+			[]string{"SEARCH movements USING INDEX movements_local (outbox_seq<?)"}, []string{"SCAN movements", "AUTOMATIC"}},
 		// A serial given in the add-part dialog is looked up once, through
 		// the serial indexes of part uses and movements: never a scan of
 		// either.

@@ -277,6 +277,38 @@ func dropRefusedFacts(table string) string {
 	return `DELETE FROM ` + table + ` WHERE pulled = 0 AND (ticket_id, outbox_seq) IN (` + refusedMutations + `)`
 }
 
+// dropRefusedLocal deletes from table the facts recorded here by a refused
+// mutation, found through the table's partial index of its facts not sent
+// back (table_local). A part used's own movement is not in
+// movements_local (migration 0028): dropRefusedConsumes deletes it.
+func dropRefusedLocal(table string) string {
+	local := ""
+	if table == "movements" {
+		local = ` AND kind <> '` + string(app.MoveConsume) + `'`
+	}
+	return `DELETE FROM ` + table + ` WHERE outbox_seq <= (SELECT acked_seq FROM device WHERE id = 1) AND pulled = 0` + local + `
+		AND EXISTS (SELECT 1 FROM outbox o JOIN conflicts c ON c.id = 'cf-' || o.id WHERE o.seq = ` + table + `.outbox_seq)`
+}
+
+// dropRefusedConsumes deletes the movement of each refused part use. A
+// part used and its movement share their ID (app.ConsumePart), and
+// movements_local leaves these movements out (migration 0028: one page
+// less per part used), so each is found by the ID its mutation's
+// arguments carry, from the refused mutations (the conflicts, few, and
+// each one's outbox row among its ticket's), never through the part used:
+// that row is gone with its ticket when the ticket left the device (the
+// simulation's seeds 90 and 182: dispatch gave it to another technician),
+// and its movement would have stayed in the van's stock.
+var dropRefusedConsumes = `DELETE FROM movements WHERE kind = '` + string(app.MoveConsume) + `' AND pulled = 0
+	AND id IN (SELECT json_extract(o.args, '$.used.id') FROM conflicts c JOIN outbox o ON o.ticket_id = c.ticket_id AND o.id = substr(c.id, 4)
+		WHERE substr(c.id, 1, 3) = 'cf-' AND o.name = 'stock.consume' AND o.seq <= (SELECT acked_seq FROM device WHERE id = 1))`
+
+// dropRefusedConsumeAt deletes the movement of the part use the outbox
+// row seq recorded, if it was one: dropRefusedWithoutTicket's way to
+// dropRefusedConsumes' movements.
+const dropRefusedConsumeAt = `DELETE FROM movements WHERE kind = '` + string(app.MoveConsume) + `' AND pulled = 0
+	AND id = (SELECT json_extract(args, '$.used.id') FROM outbox WHERE seq = ? AND name = 'stock.consume')`
+
 // refusedWithoutTicket are the ticket and seq of each refused mutation
 // whose conflict names no ticket: a server that could not decode the
 // mutation (an older server that does not know this device's command, or
@@ -315,6 +347,9 @@ func dropRefusedWithoutTicket(ctx context.Context, tx *sql.Tx) error {
 		return fmt.Errorf("refused without a ticket: %w", err)
 	}
 	for _, r := range found {
+		if _, err := tx.ExecContext(ctx, dropRefusedConsumeAt, r.seq); err != nil {
+			return fmt.Errorf("drop refused part movements: %w", err)
+		}
 		for _, table := range []string{"repairs", "parts_used", "notes"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE pulled = 0 AND ticket_id = ? AND outbox_seq = ?`, r.ticket, r.seq); err != nil {
 				return fmt.Errorf("drop refused %s: %w", table, err)
@@ -337,10 +372,12 @@ func dropRefusedWithoutTicket(ctx context.Context, tx *sql.Tx) error {
 func (db *DB) dropRefused(ctx context.Context, tx *sql.Tx) error {
 	const acked = `(SELECT acked_seq FROM device WHERE id = 1)`
 	for _, table := range []string{"photos", "signatures", "payments", "estimates", "customer_notices", "movements"} {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE outbox_seq <= `+acked+` AND pulled = 0
-			AND EXISTS (SELECT 1 FROM outbox o JOIN conflicts c ON c.id = 'cf-' || o.id WHERE o.seq = `+table+`.outbox_seq)`); err != nil {
+		if _, err := tx.ExecContext(ctx, dropRefusedLocal(table)); err != nil {
 			return db.sqlError(fmt.Errorf("drop refused %s: %w", table, err))
 		}
+	}
+	if _, err := tx.ExecContext(ctx, dropRefusedConsumes); err != nil {
+		return db.sqlError(fmt.Errorf("drop refused part movements: %w", err))
 	}
 	for _, table := range []string{"repairs", "parts_used", "notes"} {
 		if _, err := tx.ExecContext(ctx, dropRefusedFacts(table)); err != nil {

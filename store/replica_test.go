@@ -261,6 +261,7 @@ func TestApplyPull(t *testing.T) {
 		// acknowledged without a conflict stays, on the same ticket too.
 		"RefusedDropped": func(t *testing.T, r *replica) {
 			before := r.detail(storetest.T2)
+			batteries := r.balance(storetest.VanAna, storetest.BatteryP50)
 			diag := "refused diagnosis"
 			var cfs []app.Conflict
 			for _, cmd := range []app.Command{
@@ -302,8 +303,32 @@ func TestApplyPull(t *testing.T) {
 			if got := r.balance(storetest.VanAna, storetest.DrainPump); got != [2]int{} {
 				t.Errorf("refused transfer still counts: %v", got)
 			}
+			// The refused part used's movement goes with it (found through
+			// the part used, migration 0028); the accepted one's stays.
+			if got, want := r.balance(storetest.VanAna, storetest.BatteryP50)[0], batteries[0]-1; got != want {
+				t.Errorf("the van holds %d batteries after the refusal, want %d: the refused part used's movement still counts", got, want)
+			}
 			if cs, err := r.db.OpenConflicts(t.Context()); err != nil || len(cs) != 5 {
 				t.Errorf("conflicts = %v, %v; want the refusals visible", cs, err)
+			}
+		},
+		// A part use refused because dispatch gave the ticket to someone
+		// else: the ticket leaves the device with its part used, and the
+		// part's movement leaves the van's stock (the simulation's seeds
+		// 90 and 182 with migration 0028's first dropRefused, which found
+		// the movement through its part used, gone with the ticket).
+		"RefusedPartUseOfAGoneTicket": func(t *testing.T, r *replica) {
+			batteries := r.balance(storetest.VanAna, storetest.BatteryP50)
+			m := r.commit(ana, &app.ConsumePart{Used: app.PartUsed{ID: "u-gone", Ticket: storetest.T3, Part: storetest.BatteryP50, Qty: 1, From: storetest.VanAna}})
+			r.apply(app.PullPage{Epoch: "e1", Acked: 1, Cursor: "c2", Complete: true, At: later, Data: app.Dataset{
+				GoneTickets: []app.TicketID{storetest.T3},
+				Conflicts: []app.Conflict{{ID: "cf-" + m.ID, Kind: app.ConflictRejected, Ticket: storetest.T3, Mutation: m.ID,
+					Code: app.EFORBIDDEN, Key: "ticket.not_yours", Message: "reassigned", At: later}}}})
+			if _, err := NewTicketService(r.db).TicketDetail(t.Context(), storetest.T3); app.ErrorCode(err) != app.ENOTFOUND {
+				t.Fatalf("the reassigned ticket after the pull: %v, want it gone from the device", err)
+			}
+			if got := r.balance(storetest.VanAna, storetest.BatteryP50); got[0] != batteries[0] {
+				t.Errorf("the van holds %d batteries after the refusal, want %d: the refused part use still counts", got[0], batteries[0])
 			}
 		},
 		// Accepted work that never comes back (its ticket went to someone
