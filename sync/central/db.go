@@ -412,15 +412,22 @@ func (db *DB) migrateHistoryFieldAt(ctx context.Context, conn *sql.Conn) error {
 		return err
 	}
 	mlog := db.startMigration("adding the field time to the status history", "the office's figures count a step when the technician took it, not when it synced", rows)
+	return migrateRows(ctx, conn, mlog, rows, []string{
+		`ALTER TABLE history ADD COLUMN field_at BIGINT NOT NULL DEFAULT 0`,
+		`UPDATE history SET field_at = at`,
+	})
+}
+
+// migrateRows runs a migration's statements, which change rows rows of
+// a table, in one transaction, and logs its end to mlog: a crash leaves
+// the table as it was, and the next open starts again.
+func migrateRows(ctx context.Context, conn *sql.Conn, mlog *migrationLog, rows int, stmts []string) error {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	for _, stmt := range []string{
-		`ALTER TABLE history ADD COLUMN field_at BIGINT NOT NULL DEFAULT 0`,
-		`UPDATE history SET field_at = at`,
-	} {
+	for _, stmt := range stmts {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return err
 		}
@@ -495,11 +502,6 @@ func (db *DB) migrateApplied(ctx context.Context, conn *sql.Conn) error {
 		why = "SQLite keeps the applied mutations without a rowid since it spares an index per push"
 	}
 	mlog := db.startMigration("rebuilding the applied mutations' table", why, rows)
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
 	var stmts []string
 	if db.dialect == dialectPostgres {
 		stmts = []string{`ALTER TABLE applied DROP CONSTRAINT applied_pkey, ADD PRIMARY KEY (device, mutation)`}
@@ -527,17 +529,7 @@ func (db *DB) migrateApplied(ctx context.Context, conn *sql.Conn) error {
 			`CREATE INDEX IF NOT EXISTS applied_version ON applied (version)`,
 		}
 	}
-	for _, stmt := range stmts {
-		if _, err := tx.ExecContext(ctx, stmt); err != nil {
-			return err
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	mlog.done = rows
-	mlog.end(-1)
-	return nil
+	return migrateRows(ctx, conn, mlog, rows, stmts)
 }
 
 // indexNames are the indexes the database has (in the current schema on
