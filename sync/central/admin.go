@@ -395,7 +395,16 @@ func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution s
 			if !ok {
 				return app.Errorf(app.EINVALID, "conflict.cannot_apply", "This conflict holds no change that can be applied.")
 			}
-			m := app.Mutation{ID: c.Mutation, Name: name, Version: version, Args: json.RawMessage(c.Ours), At: now}
+			// Applied with the time the technician did the work, not
+			// the decision's: a start or a completion, and the steps'
+			// field times, count when they happened (FieldTime's bounds
+			// against now, the decision's time).
+			at, err := st.mutationTime(ctx, c.Device, c.Mutation)
+			if err != nil {
+				return err
+			}
+			st.mutationAt = at
+			m := app.Mutation{ID: c.Mutation, Name: name, Version: version, Args: json.RawMessage(c.Ours), At: at}
 			if cmd, err := app.DecodeMutation(m); err == nil {
 				st.willCheck(checkLockKeys(p.Tenant, cmd)...) // ApplyMutation answers a bad one
 				if err := st.takeNamed(ctx); err != nil {
@@ -440,6 +449,23 @@ func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution s
 		db.publish(p.Tenant, "", &cs)
 	}
 	return c, err
+}
+
+// mutationTime is when device's mutation id was made (Mutation.At, its
+// applied row's device_at), zero when no applied row says: then the
+// command's time is the applying side's (FieldTime).
+func (st *serverTx) mutationTime(ctx context.Context, device app.DeviceID, id string) (time.Time, error) {
+	var at int64
+	err := st.queryRow(ctx, `SELECT device_at FROM applied WHERE device = ? AND mutation = ?`, string(device), id).Scan(&at)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return time.Time{}, nil
+	case err != nil:
+		return time.Time{}, transient(err)
+	case at <= 0:
+		return time.Time{}, nil // a mutation without a time (Mutation.At zero)
+	}
+	return time.Unix(0, at).UTC(), nil
 }
 
 // closeFieldSiblings closes, as decided's decision closes it, the other
@@ -521,7 +547,11 @@ type Step struct {
 	From  app.Status `json:"from"` // "" when the ticket was created
 	To    app.Status `json:"to"`
 	Epoch int        `json:"epoch"`
-	At    time.Time  `json:"at"`
+	// At is when the server wrote the step (when it synced); FieldAt
+	// when it happened in the field, the time the office's figures
+	// count (stepFieldAt).
+	At      time.Time `json:"at"`
+	FieldAt time.Time `json:"field_at"`
 	// Version is the change-log version of the transaction that made it.
 	Version int64 `json:"version"`
 }
@@ -533,7 +563,7 @@ func (db *DB) TicketHistory(ctx context.Context, tenant string, id app.TicketID)
 	if err := db.readEntity(ctx, tenant, kindTicket, string(id), &t); err != nil {
 		return nil, err // an unknown ticket is 404, not an empty history
 	}
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT from_status, to_status, epoch, at, version FROM history WHERE tenant = ? AND ticket = ? ORDER BY version, at`), tenant, string(id))
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT from_status, to_status, epoch, at, field_at, version FROM history WHERE tenant = ? AND ticket = ? ORDER BY version, at`), tenant, string(id))
 	if err != nil {
 		return nil, transient(err)
 	}
@@ -541,11 +571,11 @@ func (db *DB) TicketHistory(ctx context.Context, tenant string, id app.TicketID)
 	out := []Step{}
 	for rows.Next() {
 		var s Step
-		var at int64
-		if err := rows.Scan(&s.From, &s.To, &s.Epoch, &at, &s.Version); err != nil {
+		var at, fieldAt int64
+		if err := rows.Scan(&s.From, &s.To, &s.Epoch, &at, &fieldAt, &s.Version); err != nil {
 			return nil, transient(err)
 		}
-		s.At = time.Unix(0, at).UTC()
+		s.At, s.FieldAt = time.Unix(0, at).UTC(), time.Unix(0, fieldAt).UTC()
 		out = append(out, s)
 	}
 	return out, transient(rows.Err())

@@ -335,6 +335,11 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLock)
 	}
+	// Before schema.sql, whose index on history's field_at needs the
+	// column.
+	if err := db.migrateHistoryFieldAt(ctx, conn); err != nil {
+		return fmt.Errorf("migrate history field time: %w", err)
+	}
 	indexes, err := db.indexNames(ctx, conn)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
@@ -378,6 +383,60 @@ func (db *DB) migrate(ctx context.Context) error {
 	if _, err := conn.ExecContext(ctx, db.q(`INSERT INTO meta (k, v) VALUES ('epoch', ?) ON CONFLICT (k) DO NOTHING`), newEpoch()); err != nil {
 		return fmt.Errorf("migrate epoch: %w", err)
 	}
+	return nil
+}
+
+// migrateHistoryFieldAt gives the history table of a database made
+// before it had field_at (when a step happened in the field, schema.sql)
+// the column, its rows the one time they knew: field_at = at, when the
+// server wrote them. One transaction: a crash leaves the column out and
+// the next open starts again. A new database has no history table yet;
+// schema.sql makes it with the column.
+func (db *DB) migrateHistoryFieldAt(ctx context.Context, conn *sql.Conn) error {
+	exists := `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'history'`
+	column := `SELECT count(*) FROM pragma_table_info('history') WHERE name = 'field_at'`
+	if db.dialect == dialectPostgres {
+		exists = `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'history'`
+		column = `SELECT count(*) FROM information_schema.columns
+			WHERE table_schema = current_schema() AND table_name = 'history' AND column_name = 'field_at'`
+	}
+	var tables, columns int
+	if err := conn.QueryRowContext(ctx, exists).Scan(&tables); err != nil || tables == 0 {
+		return err
+	}
+	if err := conn.QueryRowContext(ctx, column).Scan(&columns); err != nil || columns > 0 {
+		return err
+	}
+	var rows int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM history`).Scan(&rows); err != nil {
+		return err
+	}
+	mlog := db.startMigration("adding the field time to the status history", "the office's figures count a step when the technician took it, not when it synced", rows)
+	return migrateRows(ctx, conn, mlog, rows, []string{
+		`ALTER TABLE history ADD COLUMN field_at BIGINT NOT NULL DEFAULT 0`,
+		`UPDATE history SET field_at = at`,
+	})
+}
+
+// migrateRows runs a migration's statements, which change rows rows of
+// a table, in one transaction, and logs its end to mlog: a crash leaves
+// the table as it was, and the next open starts again.
+func migrateRows(ctx context.Context, conn *sql.Conn, mlog *migrationLog, rows int, stmts []string) error {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, stmt := range stmts {
+		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	mlog.done = rows
+	mlog.end(-1)
 	return nil
 }
 
@@ -443,11 +502,6 @@ func (db *DB) migrateApplied(ctx context.Context, conn *sql.Conn) error {
 		why = "SQLite keeps the applied mutations without a rowid since it spares an index per push"
 	}
 	mlog := db.startMigration("rebuilding the applied mutations' table", why, rows)
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
 	var stmts []string
 	if db.dialect == dialectPostgres {
 		stmts = []string{`ALTER TABLE applied DROP CONSTRAINT applied_pkey, ADD PRIMARY KEY (device, mutation)`}
@@ -475,17 +529,7 @@ func (db *DB) migrateApplied(ctx context.Context, conn *sql.Conn) error {
 			`CREATE INDEX IF NOT EXISTS applied_version ON applied (version)`,
 		}
 	}
-	for _, stmt := range stmts {
-		if _, err := tx.ExecContext(ctx, stmt); err != nil {
-			return err
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	mlog.done = rows
-	mlog.end(-1)
-	return nil
+	return migrateRows(ctx, conn, mlog, rows, stmts)
 }
 
 // indexNames are the indexes the database has (in the current schema on

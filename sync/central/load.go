@@ -315,7 +315,9 @@ func (st *serverTx) loadTicketsBulk(ctx context.Context, ds []app.TicketDetail) 
 			reindex = append(reindex, ticketIndexRow(tenant, t, at))
 		}
 		for _, h := range savedSteps(old, t, true, now) {
-			history = append(history, []any{tenant, string(t.ID), version, string(h.from), string(h.to), t.Epoch, h.at.UnixNano()})
+			// A load's steps are the data's, not a technician's: in the
+			// field when its times or the load say, as SaveTicket's.
+			history = append(history, []any{tenant, string(t.ID), version, string(h.from), string(h.to), t.Epoch, h.at.UnixNano(), loadedFieldAt(h, t, now).UnixNano()})
 		}
 		scopes := ticketScopes(tenant, t)
 		for _, c := range ticketMoves(t.ID, ticketScopes(tenant, old), scopes, children[string(t.ID)]) {
@@ -356,7 +358,7 @@ func (st *serverTx) loadTicketsBulk(ctx context.Context, ds []app.TicketDetail) 
 		{`INSERT INTO entities (tenant, kind, id, ticket_id, data)`, 3,
 			`ON CONFLICT (tenant, kind, id) DO UPDATE SET ticket_id = excluded.ticket_id, data = excluded.data`, retickets},
 		{`INSERT INTO entities (tenant, kind, id, ticket_id, data)`, 3, ``, entities},
-		{`INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at)`, 2, ``, history},
+		{`INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at, field_at)`, 2, ``, history},
 		{`INSERT INTO changes (scope, kind, id, version, ord, gone)`, 3,
 			changeUpsert, moves},
 		{`INSERT INTO photo_hashes (tenant, sha256, photo, device)`, 3, `ON CONFLICT DO NOTHING`, hashes},

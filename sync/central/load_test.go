@@ -102,7 +102,7 @@ func dumpTables(t *testing.T, q querier) []string {
 		`SELECT tenant, kind, id, ticket_id, data FROM entities`,
 		`SELECT tenant, movement, location, part, delta FROM ledger`,
 		`SELECT scope, kind, id, version, ord, gone FROM changes`,
-		`SELECT tenant, ticket, version, from_status, to_status, epoch, at FROM history`,
+		`SELECT tenant, ticket, version, from_status, to_status, epoch, at, field_at FROM history`,
 		`SELECT tenant, sha256, photo, device FROM photo_hashes`,
 		`SELECT tenant, ticket, kind, passcode FROM ticket_passcodes`,
 		`SELECT ` + ticketIndexCols + ` FROM ticket_index`,

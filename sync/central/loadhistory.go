@@ -73,3 +73,20 @@ func savedSteps(old, t app.Ticket, loading bool, now time.Time) []historyStep {
 	}
 	return []historyStep{{old.Status, t.Status, now}}
 }
+
+// loadedFieldAt is the field time (history's field_at) of h, a step a
+// load or a new ticket brings (loadedSteps, savedSteps), of ticket t at
+// now: a ticket's creation (its first step, to assigned) when the ticket
+// says it was created (CreatedAt: dispatch or an import may date it in
+// the past, a device dates a ticket it opened offline), taken as
+// app.FieldTime takes a time (now when zero, or in the future); any
+// other step of a load at the time it is written at, the time the
+// load's data tell or the load's. A later step's field time never
+// precedes it (stepFieldAt), as the ticket's start never precedes its
+// CreatedAt.
+func loadedFieldAt(h historyStep, t app.Ticket, now time.Time) time.Time {
+	if h.from == "" && h.to == app.StatusAssigned {
+		return app.FieldTime(t.CreatedAt, now, time.Time{})
+	}
+	return h.at
+}

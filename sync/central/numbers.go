@@ -144,8 +144,9 @@ func (q NumbersQuery) Validate() error {
 
 // closedIn selects the tickets of a tenant closed in [from, to): their one
 // move into closed (a status change that stays closed, an epoch bump, is
-// not a close). Its three placeholders are tenant, from, to.
-const closedIn = `SELECT c.ticket FROM history c WHERE c.tenant = ? AND c.to_status = 'closed' AND c.from_status <> 'closed' AND c.at >= ? AND c.at < ?`
+// not a close), at its field time. Its three placeholders are tenant,
+// from, to.
+const closedIn = `SELECT c.ticket FROM history c WHERE c.tenant = ? AND c.to_status = 'closed' AND c.from_status <> 'closed' AND c.field_at >= ? AND c.field_at < ?`
 
 // ticketRun is what one closed ticket's history says, gathered in one pass
 // over its rows in server order.
@@ -297,7 +298,7 @@ func (db *DB) readClosed(ctx context.Context, q NumbersQuery, tech app.Technicia
 		return db.eachEntity(ctx, query, append([]any{q.Tenant}, args...), fn)
 	}
 	set := closedSet{runs: map[string]*ticketRun{}, units: map[app.PartNumber]int{}}
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT h.ticket, h.from_status, h.to_status, h.at FROM history h
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT h.ticket, h.from_status, h.to_status, h.field_at FROM history h
 		WHERE h.tenant = ? AND h.ticket IN (`+closed+`) ORDER BY h.ticket, h.version, h.at`), append([]any{q.Tenant}, args...)...)
 	if err != nil {
 		return closedSet{}, transient(err)
@@ -359,8 +360,10 @@ func (db *DB) readClosed(ctx context.Context, q NumbersQuery, tech app.Technicia
 // Numbers computes the office's figures (Figures says what each one
 // counts) of the tickets closed in q's period, from the server's status
 // history (the history table) and the parts-used records. Its times are
-// those of the status history: when the server applied each step, so a
-// step taken offline counts when the device synced it. The ticket's
+// the status history's field times (field_at): when the technician took
+// each step, so a step taken offline counts when it was taken, not when
+// the device synced it (dispatch's and the system's steps, when the
+// server made them; see stepFieldAt). The ticket's
 // kind, respond_by, resolve_by, technician and store are read from its
 // record as it is now. It reads in four queries whatever the number of
 // tickets (history, tickets and parts used, each joined to the tickets
@@ -511,7 +514,7 @@ const maxTechnicianClosed = 30000
 // maxTechnicianClosed is EINVALID.
 func (db *DB) technicianClosed(ctx context.Context, q NumbersQuery, tech app.TechnicianID) ([]any, error) {
 	rows, err := db.read.QueryContext(ctx, db.q(`SELECT DISTINCT c.ticket FROM history c JOIN ticket_index i ON i.tenant = c.tenant AND i.id = c.ticket
-		WHERE c.tenant = ? AND c.to_status = 'closed' AND c.from_status <> 'closed' AND c.at >= ? AND c.at < ? AND i.technician = ?`),
+		WHERE c.tenant = ? AND c.to_status = 'closed' AND c.from_status <> 'closed' AND c.field_at >= ? AND c.field_at < ? AND i.technician = ?`),
 		q.Tenant, q.From.UnixNano(), q.To.UnixNano(), string(tech))
 	if err != nil {
 		return nil, transient(err)

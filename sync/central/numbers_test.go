@@ -138,8 +138,9 @@ func loadNumbersWorld(t *testing.T, db *DB) {
 		}
 		for _, c := range numbersWorld() {
 			for i, s := range c.steps {
-				if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-					c.tenant, string(c.ticket.ID), version+int64(i), string(s.from), string(s.to), 1, numbersT0.Add(s.at).UnixNano()); err != nil {
+				at := numbersT0.Add(s.at).UnixNano()
+				if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at, field_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+					c.tenant, string(c.ticket.ID), version+int64(i), string(s.from), string(s.to), 1, at, at); err != nil {
 					return err
 				}
 			}
@@ -388,9 +389,10 @@ func numbersBenchWorld() (app.Dataset, [][]any, time.Time) {
 			steps = append(steps, app.StatusAssigned, app.StatusEnRoute, app.StatusOnSite, app.StatusInProgress, app.StatusCompleted)
 		}
 		prev := app.StatusAssigned
-		history = append(history, []any{"t1", id, int64(0), "", string(prev), 1, t0.UnixNano()})
+		history = append(history, []any{"t1", id, int64(0), "", string(prev), 1, t0.UnixNano(), t0.UnixNano()})
 		for j, s := range append(steps, app.StatusClosed) {
-			history = append(history, []any{"t1", id, int64(j + 1), string(prev), string(s), 1, t0.Add(time.Duration(j+1) * 20 * time.Minute).UnixNano()})
+			at := t0.Add(time.Duration(j+1) * 20 * time.Minute).UnixNano()
+			history = append(history, []any{"t1", id, int64(j + 1), string(prev), string(s), 1, at, at})
 			prev = s
 		}
 	}
@@ -417,7 +419,7 @@ func openNumbersBench(b *testing.B, backend string, ds app.Dataset, history [][]
 		if _, err := tx.ExecContext(ctx, `DELETE FROM history`); err != nil {
 			return err
 		}
-		return db.bulkInsert(ctx, tx, `INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at)`, 2, ``, history)
+		return db.bulkInsert(ctx, tx, `INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at, field_at)`, 2, ``, history)
 	})
 	if err != nil {
 		b.Fatal(err)
@@ -471,7 +473,9 @@ func TestNumbersFromPushedWork(t *testing.T) {
 				now = testNow.Add(d)
 				for _, c := range cmds {
 					seq++
-					if res := push(t, db, dev, mut(t, seq, c)); len(res.Rejected) > 0 {
+					m := mut(t, seq, c)
+					m.At = now // a device online: its steps sync as it takes them
+					if res := push(t, db, dev, m); len(res.Rejected) > 0 {
 						t.Fatalf("rejected: %+v", res.Rejected)
 					}
 				}

@@ -40,7 +40,7 @@ const (
 	// on PostgreSQL (serverTx.get says which).
 	qGetEntityLock  = qGetEntity + ` FOR UPDATE`
 	qGetEntityShare = qGetEntity + ` FOR SHARE`
-	qHistory        = `INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	qHistory        = `INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at, field_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
 	qCountEntity    = `SELECT count(*) FROM entities WHERE tenant = ? AND kind = ? AND id = ?`
 	qInsertFact     = `INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?) ON CONFLICT (tenant, kind, id) DO NOTHING`
 	qPutEntity      = `INSERT INTO entities (tenant, kind, id, ticket_id, data) VALUES (?, ?, ?, ?, ?) ` + entityUpsert
@@ -118,8 +118,8 @@ const (
 	// pushing device's row (qDeviceSeen's arguments). The statements of
 	// a WITH all run, each once, whether the query reads them or not.
 	qFinish = `WITH nv AS (` + qCounterNext + `),
-h AS (INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at)
-	SELECT ?, r.ticket, nv.v, r.f, r.t, r.epoch, r.at FROM nv, unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[]) AS r (ticket, f, t, epoch, at)),
+h AS (INSERT INTO history (tenant, ticket, version, from_status, to_status, epoch, at, field_at)
+	SELECT ?, r.ticket, nv.v, r.f, r.t, r.epoch, r.at, r.fat FROM nv, unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[]) AS r (ticket, f, t, epoch, at, fat)),
 c AS (INSERT INTO changes (scope, kind, id, version, ord, gone)
 	SELECT r.scope, r.kind, r.id, nv.v, r.ord, r.gone FROM nv, unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[]) AS r (scope, kind, id, ord, gone)
 	ON CONFLICT (scope, kind, id) DO UPDATE SET version = excluded.version, gone = excluded.gone),
@@ -129,6 +129,10 @@ a AS (INSERT INTO applied (mutation, device, seq, name, status, conflict, at, de
 d AS (UPDATE devices SET last_seq = ?, last_seen = ?, clock_offset_ms = ? WHERE id = ?)
 SELECT v FROM nv`
 )
+
+// qLastFieldAt is the field time of a ticket's latest step, which its
+// next step may not precede (serverTx.stepFieldAt).
+const qLastFieldAt = `SELECT max(field_at) FROM history WHERE tenant = ? AND ticket = ?`
 
 // A push's rows for the applied table, its change rows and its lookups
 // go in multi-row statements of up to pushRows rows, one statement for
@@ -195,7 +199,7 @@ func multiRow(query func(n int) string) (qs [pushRows]string) {
 }
 
 var preparedQueries = slices.Concat([]string{
-	qGetEntity, qCountEntity, qInsertFact, qPutEntity, qEmit, qWasInScope,
+	qGetEntity, qCountEntity, qInsertFact, qPutEntity, qEmit, qWasInScope, qLastFieldAt,
 	qDeviceSeq, qDeviceSeen, qTechnician, qLocations, qScopesChanged,
 	qSavepoint, qRollbackTo, qRelease, qGroupSave, qGroupRollbck, qGroupRelease, qCounter, qCounterSet,
 }, qAppliedIn[:], qAppliedRows[:], qEmitRows[:], qTakenIn[:])

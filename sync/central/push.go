@@ -321,11 +321,14 @@ func (db *DB) pushOne(ctx context.Context, st *serverTx, pb *pushBatch, p Princi
 		pb.used[m.ID] = true
 	}
 	st.moved, st.misplaced = nil, nil
+	// The technician's steps count when they took them (stepFieldAt).
+	st.mutationAt = m.At
 	var status string
 	err := app.ApplyOrRollback(ctx, st, func() (err error) {
 		status, err = db.applyPushed(ctx, st, pb.ahead.cmds[m.Seq], pb.ahead.bad[m.Seq], p, m)
 		return err
 	})
+	st.mutationAt = time.Time{}
 	if err != nil && !app.Refused(err) {
 		return nil, err
 	}

@@ -171,7 +171,12 @@ CREATE TABLE IF NOT EXISTS photo_hashes (
 
 -- Every status a ticket went through, in server order: the audit trail of
 -- in- versus out-of-warranty and SLA disputes, and what the sync
--- simulation checks against the state machine.
+-- simulation checks against the state machine. at is when the server
+-- wrote the step (audit, order); field_at when it happened in the field:
+-- a technician's step at its mutation's time (app.FieldTime, never before
+-- the ticket's previous step), any other at the server's (tx.go,
+-- stepFieldAt). The office's figures count field_at. A database made
+-- before field_at gets it from migrateHistoryFieldAt, its rows at = at.
 CREATE TABLE IF NOT EXISTS history (
 	tenant      TEXT NOT NULL,
 	ticket      TEXT NOT NULL,
@@ -179,7 +184,8 @@ CREATE TABLE IF NOT EXISTS history (
 	from_status TEXT NOT NULL,
 	to_status   TEXT NOT NULL,
 	epoch       BIGINT NOT NULL,
-	at          BIGINT NOT NULL
+	at          BIGINT NOT NULL,
+	field_at    BIGINT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS history_ticket ON history (tenant, ticket, version);
 
@@ -390,8 +396,10 @@ CREATE TABLE IF NOT EXISTS console_audit (
 CREATE INDEX IF NOT EXISTS console_audit_tenant ON console_audit (tenant, at);
 
 -- Office figures (numbers.go): the tickets closed in a period are found by
--- their move into closed in the status history.
-CREATE INDEX IF NOT EXISTS history_closed ON history (tenant, to_status, at);
+-- their move into closed in the status history, at its field time
+-- (history_closed, on the server's time, was the index before it).
+DROP INDEX IF EXISTS history_closed;
+CREATE INDEX IF NOT EXISTS history_closed_field ON history (tenant, to_status, field_at);
 
 -- The console's ticket page: who made each step of a ticket's history
 -- (StepTechnicians finds a step's push by its transaction's version).

@@ -472,7 +472,7 @@ func (db *DB) WaitingForParts(ctx context.Context, tenant string, store app.Stor
 			w.VanName = view.locations[tech.Van].Name
 		}
 		var at sql.NullInt64
-		if err := db.read.QueryRowContext(ctx, db.q(`SELECT max(at) FROM history WHERE tenant = ? AND ticket = ? AND to_status = ?`),
+		if err := db.read.QueryRowContext(ctx, db.q(`SELECT max(field_at) FROM history WHERE tenant = ? AND ticket = ? AND to_status = ?`),
 			tenant, string(t.ID), string(app.StatusWaitingParts)).Scan(&at); err != nil {
 			return nil, transient(err)
 		}

@@ -9,6 +9,7 @@ import (
 	"hash/fnv"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/fieldbench/fieldbench/app"
 )
@@ -80,6 +81,16 @@ type serverTx struct {
 	// loading is LoadDataset's: a new ticket gets the history its own
 	// times tell (loadedSteps), not one step at the load's time.
 	loading bool
+	// mutationAt is the time of the technician's mutation being applied
+	// (a push's, or one dispatch accepts after all: accept_ours), when
+	// the technician took its step; zero for dispatch's and the
+	// system's writes. A status step's field time comes from it
+	// (stepFieldAt).
+	mutationAt time.Time
+	// lastFieldAt holds the field time of each ticket's latest step this
+	// transaction wrote or read (stepFieldAt), emptied at a rollback to
+	// a savepoint.
+	lastFieldAt map[app.TicketID]time.Time
 	// stmts holds this transaction's statements on SQLite, borrowed from
 	// those prepared when the database opened (prepared.go) or prepared
 	// for it: the driver would otherwise compile each statement on every
@@ -172,6 +183,7 @@ type historyRow struct {
 	from, to app.Status
 	epoch    int
 	at       int64
+	fieldAt  int64
 }
 
 // pendingChange is one row of the change log a push will write.
@@ -235,6 +247,7 @@ func (s *serverTx) RollbackToSavepoint(ctx context.Context) error {
 		return errNeedSavepoints
 	}
 	s.tickets = nil // what was saved since the savepoint is undone
+	s.lastFieldAt = nil
 	s.lockedShipments = nil
 	s.forgetCheckLocks()
 	s.pending, s.flushed, s.history = s.pending[:s.savedLen], s.savedFlushed, s.history[:s.savedHist]
@@ -477,7 +490,7 @@ func (s *serverTx) flushChanges(ctx context.Context) error {
 		return err
 	}
 	for _, h := range s.history {
-		if _, err := s.exec(ctx, qHistory, s.tenant, string(h.ticket), v, string(h.from), string(h.to), h.epoch, h.at); err != nil {
+		if _, err := s.exec(ctx, qHistory, s.tenant, string(h.ticket), v, string(h.from), string(h.to), h.epoch, h.at, h.fieldAt); err != nil {
 			return transient(err)
 		}
 	}
@@ -539,10 +552,10 @@ func (s *serverTx) finish(ctx context.Context, applied []appliedRow, seen []any)
 		return s.db.insertApplied(ctx, s.tx, applied, s.version)
 	}
 	var hTicket, hFrom, hTo, cScope, cKind, cID []string
-	var hEpoch, hAt, cOrd, cGone []int64
+	var hEpoch, hAt, hFieldAt, cOrd, cGone []int64
 	for _, r := range s.history {
 		hTicket, hFrom, hTo = append(hTicket, string(r.ticket)), append(hFrom, string(r.from)), append(hTo, string(r.to))
-		hEpoch, hAt = append(hEpoch, int64(r.epoch)), append(hAt, r.at)
+		hEpoch, hAt, hFieldAt = append(hEpoch, int64(r.epoch)), append(hAt, r.at), append(hFieldAt, r.fieldAt)
 	}
 	for _, r := range s.unwritten() {
 		cScope, cKind, cID = append(cScope, r.scope), append(cKind, r.kind), append(cID, r.id)
@@ -557,7 +570,7 @@ func (s *serverTx) finish(ctx context.Context, applied []appliedRow, seen []any)
 	if seen == nil {
 		seen = []any{int64(0), int64(0), int64(0), ""} // no device has the ID ""
 	}
-	args := append([]any{s.tenant, hTicket, hFrom, hTo, hEpoch, hAt, cScope, cKind, cID, cOrd, cGone,
+	args := append([]any{s.tenant, hTicket, hFrom, hTo, hEpoch, hAt, hFieldAt, cScope, cKind, cID, cOrd, cGone,
 		aMut, aDevice, aSeq, aName, aStatus, aConflict, aAt, aDeviceAt, aHLC}, seen...)
 	s.history, s.savedHist, s.flushed = nil, 0, len(s.pending)
 	if end := pgEndFrom(ctx); end != nil {
@@ -654,15 +667,19 @@ func (s *serverTx) SaveTicket(ctx context.Context, t app.Ticket) error {
 	}
 	s.changed.ticket(t.ID)
 	for _, h := range savedSteps(old, t, s.loading, s.db.now()) {
+		fieldAt, err := s.stepFieldAt(ctx, t, old.ID == "", h)
+		if err != nil {
+			return err
+		}
 		if s.batch {
-			s.history = append(s.history, historyRow{t.ID, h.from, h.to, t.Epoch, h.at.UnixNano()})
+			s.history = append(s.history, historyRow{t.ID, h.from, h.to, t.Epoch, h.at.UnixNano(), fieldAt.UnixNano()})
 			continue
 		}
 		v, err := s.ver(ctx)
 		if err != nil {
 			return err
 		}
-		if _, err := s.exec(ctx, qHistory, s.tenant, string(t.ID), v, string(h.from), string(h.to), t.Epoch, h.at.UnixNano()); err != nil {
+		if _, err := s.exec(ctx, qHistory, s.tenant, string(t.ID), v, string(h.from), string(h.to), t.Epoch, h.at.UnixNano(), fieldAt.UnixNano()); err != nil {
 			return transient(err)
 		}
 	}
@@ -691,6 +708,48 @@ func (s *serverTx) SaveTicket(ctx context.Context, t app.Ticket) error {
 		}
 	}
 	return nil
+}
+
+// stepFieldAt is when h, a step of ticket t the server writes at h.at
+// (its clock), happened in the field (history's field_at): a new
+// ticket's steps (created) and a load's as loadedFieldAt says; a
+// technician's step at its mutation's time (mutationAt), dispatch's and
+// the system's at h.at, both through app.FieldTime with the ticket's
+// previous step's field time as the bound, so that its steps never go
+// backwards (a device whose clock is behind cannot make an arrival
+// precede the departure).
+func (s *serverTx) stepFieldAt(ctx context.Context, t app.Ticket, created bool, h historyStep) (time.Time, error) {
+	var at time.Time
+	if created || s.loading {
+		at = loadedFieldAt(h, t, s.db.now())
+	} else {
+		prev, ok := s.lastFieldAt[t.ID]
+		if !ok {
+			// Emptied by a rollback to a savepoint: a push's steps made
+			// before it still wait in s.history, unwritten, the latest
+			// last.
+			for _, r := range s.history {
+				if r.ticket == t.ID {
+					prev, ok = time.Unix(0, r.fieldAt), true
+				}
+			}
+		}
+		if !ok {
+			var last sql.NullInt64
+			if err := s.queryRow(ctx, qLastFieldAt, s.tenant, string(t.ID)).Scan(&last); err != nil {
+				return time.Time{}, transient(err)
+			}
+			if last.Valid {
+				prev = time.Unix(0, last.Int64)
+			}
+		}
+		at = app.FieldTime(s.mutationAt, h.at, prev)
+	}
+	if s.lastFieldAt == nil {
+		s.lastFieldAt = map[app.TicketID]time.Time{}
+	}
+	s.lastFieldAt[t.ID] = at
+	return at, nil
 }
 
 // ticketMoves are the change rows of saving ticket id, in the scopes

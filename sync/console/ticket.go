@@ -181,8 +181,28 @@ type estimateView struct {
 type stepView struct {
 	From, To statusView
 	Epoch    int
-	At       time.Time
-	By       string
+	// At is when the step was taken in the field (the history's field
+	// time); Synced, when the service got it more than syncedApart
+	// later or earlier, says when ("synced 14:02"), else "".
+	At     time.Time
+	Synced string
+	By     string
+}
+
+// syncedApart is how far a step's sync may be from its field time before
+// the ticket page says when it synced: a push a few minutes after the
+// step is no news to a dispatcher, a job done offline and synced at the
+// end of the day is.
+const syncedApart = 5 * time.Minute
+
+// syncedText says when a step taken at fieldAt synced, at, in loc: its
+// hour on the same day, its day and hour on another.
+func syncedText(cat *translations.Catalog, fieldAt, at time.Time, loc *time.Location) string {
+	f, a := fieldAt.In(loc), at.In(loc)
+	if f.Year() == a.Year() && f.YearDay() == a.YearDay() {
+		return cat.Text("console.ticket.step_synced_clock", "synced {{.Time}}", map[string]any{"Time": a.Format("15:04")})
+	}
+	return cat.Text("console.ticket.step_synced_day", "synced {{.At}}", map[string]any{"At": when(cat, at, loc)})
 }
 
 // ticketConflict is a conflict listed on its ticket's page.
@@ -370,9 +390,16 @@ func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail
 	}
 	office := cat.Text("console.ticket.by_office", "The office", nil)
 	for _, st := range steps {
-		v := stepView{To: statusOn(cat, st.To), Epoch: st.Epoch, At: st.At, By: office}
+		v := stepView{To: statusOn(cat, st.To), Epoch: st.Epoch, At: st.FieldAt, By: office}
 		if st.From != "" {
 			v.From = statusOn(cat, st.From)
+			// A technician's step may reach the service long after it
+			// was taken (dispatch's are written when made). A creation
+			// is when the ticket says it was opened, which an import or
+			// dispatch may date before it was entered: no sync to tell.
+			if apart := st.At.Sub(st.FieldAt).Abs(); apart > syncedApart {
+				v.Synced = syncedText(cat, st.FieldAt, st.At, s.loc())
+			}
 		}
 		if tech, ok := stepBy[st.Version]; ok {
 			v.By = names(tech)

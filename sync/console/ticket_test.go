@@ -58,12 +58,18 @@ func (tc *testConsole) pairDevice(t *testing.T, tenant string, tech app.Technici
 // conflict it was refused into ("" when applied).
 func (d *device) push(t *testing.T, name string, args any) string {
 	t.Helper()
+	return d.pushAt(t, name, args, d.tc.clock())
+}
+
+// pushAt is push of a mutation the device made at at (offline, say).
+func (d *device) pushAt(t *testing.T, name string, args any, at time.Time) string {
+	t.Helper()
 	b, err := json.Marshal(args)
 	if err != nil {
 		t.Fatal(err)
 	}
 	d.seq++
-	m := app.Mutation{ID: app.NewID(), Name: name, Version: 1, Device: d.p.Device, Seq: d.seq, At: d.tc.clock(), Args: b}
+	m := app.Mutation{ID: app.NewID(), Name: name, Version: 1, Device: d.p.Device, Seq: d.seq, At: at, Args: b}
 	res, err := d.tc.db.Push(context.Background(), d.p, []app.Mutation{m})
 	if err != nil {
 		t.Fatalf("push %s: %v", name, err)
@@ -280,6 +286,62 @@ func TestTicketPageShowsWhatTheTechnicianRecorded(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestTicketHistoryShowsWhenStepsWereTaken: the history gives each of
+// the technician's steps the time they took it, and, for one that reached
+// the service more than a few minutes later, when it synced: its hour on
+// the same day, its day and hour on another; nothing for one pushed at
+// once, in English and in Chinese.
+func TestTicketHistoryShowsWhenStepsWereTaken(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, tc *testConsole) {
+		dev := tc.pairDevice(t, "t1", "tech-1")
+		tc.advance(time.Minute) // 09:01, the fixture's ticket created at 08:00 (UTC, the tenant's zone)
+		started := testStart.Add(-40 * time.Minute)
+		if cf := dev.pushAt(t, "ticket.start", map[string]any{"ticket": "tk-1", "epoch": 1}, started); cf != "" {
+			t.Fatalf("start refused into %s", cf)
+		}
+		tc.advance(24 * time.Hour) // synced the next day, 28 Nov 09:01
+		if cf := dev.pushAt(t, "ticket.wait_parts", map[string]any{"ticket": "tk-1", "epoch": 1, "reason": "battery"}, started.Add(30*time.Minute)); cf != "" {
+			t.Fatalf("wait refused into %s", cf)
+		}
+		dev.mustApply(t, "ticket.resume", map[string]any{"ticket": "tk-1", "epoch": 1})
+
+		cl := tc.signIn(t, "dispatcher@t1")
+		for _, c := range []struct {
+			lang string
+			want []string
+		}{
+			{"en", []string{
+				`<th scope="row"><span class="when">27 Nov 2026</span> 08:20<br><span class="muted tp-synced">synced 09:01</span></th><td>Assigned → `,
+				`<th scope="row"><span class="when">27 Nov 2026</span> 08:50<br><span class="muted tp-synced">synced 28 Nov 2026 09:01</span></th><td>In progress → `,
+				`<th scope="row"><span class="when">28 Nov 2026</span> 09:01</th><td>Waiting for parts → `,
+			}},
+			{"zh-Hans", []string{
+				`<th scope="row"><span class="when">2026年11月27日</span> 08:20<br><span class="muted tp-synced">09:01同步</span></th>`,
+				`<th scope="row"><span class="when">2026年11月27日</span> 08:50<br><span class="muted tp-synced">2026年11月28日 09:01同步</span></th>`,
+				`<th scope="row"><span class="when">2026年11月28日</span> 09:01</th>`,
+			}},
+		} {
+			cl.inLanguage(t, c.lang)
+			_, body := cl.get(t, "/tickets/tk-1")
+			for _, want := range c.want {
+				if !strings.Contains(body, want) {
+					t.Errorf("%s: the history lacks %s\n%s", c.lang, want, historyOf(body))
+				}
+			}
+		}
+	})
+}
+
+// historyOf is the ticket page's status history section.
+func historyOf(body string) string {
+	i := strings.Index(body, `<section aria-labelledby="tp-history">`)
+	if i < 0 {
+		return body
+	}
+	j := strings.Index(body[i:], "</section>")
+	return body[i : i+j]
 }
 
 // mainOf is a page's <main> element: what differs between two answers

@@ -21,10 +21,6 @@ func TestStartAndCompleteKeepTheTechniciansTimes(t *testing.T) {
 			return s.newTicketWith(t, newID(), tc.id, "", map[string]any{"created_at": created.Format(time.RFC3339)}).ID
 		}
 		offline, ahead, early := newTicket(), newTicket(), newTicket()
-		at := func(m mutation, when time.Time) mutation {
-			m.At = when.Format(time.RFC3339Nano)
-			return m
-		}
 		// An on-site ticket starts once the technician is there.
 		arriveAndStart := func(id string, when time.Time) []mutation {
 			return []mutation{at(dev.mut("ticket.depart", transition(id, 1)), when.Add(-20*time.Minute)),

@@ -13,10 +13,13 @@ import (
 // refused like its depart from assigned: a business rejection
 // (`conflict`, `transition.not_on_site`) that leaves the ticket waiting.
 
-// historyStep is one step of GET /v1/admin/tickets/{id}/history.
+// historyStep is one step of GET /v1/admin/tickets/{id}/history: when
+// the server wrote it (At) and when it was taken in the field (FieldAt).
 type historyStep struct {
-	From string `json:"from"`
-	To   string `json:"to"`
+	From    string `json:"from"`
+	To      string `json:"to"`
+	At      string `json:"at"`
+	FieldAt string `json:"field_at"`
 }
 
 func TestSecondVisitDepartsFromWaitingParts(t *testing.T) {

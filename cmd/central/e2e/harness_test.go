@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
@@ -313,14 +314,22 @@ func ticket(t *testing.T, id string) ticketView {
 // with a customer of that name and returns its ID.
 func newTicket(t *testing.T, tech, customer string) string {
 	t.Helper()
+	return newTicketWith(t, tech, customer, nil)
+}
+
+// newTicketWith is newTicket with more of the ticket's fields set as
+// dispatch may send them (created_at, say).
+func newTicketWith(t *testing.T, tech, customer string, fields map[string]any) string {
+	t.Helper()
 	id := newID()
-	body := map[string]any{"name": "ticket.create", "version": 1, "args": map[string]any{"ticket": map[string]any{
+	tk := map[string]any{
 		"id": id, "number": name("E2E"), "kind": "on_site", "country": "CN",
 		"product":  map[string]any{"category": "appliance", "brand": "Acme", "model": "W1"},
 		"customer": map[string]any{"name": customer, "phone": "13800000000", "address": "1 Test Road"},
 		"fault":    "leaks", "technician": tech,
-	}}}
-	adminOK(t, "POST", "/v1/admin/mutations", body, nil)
+	}
+	maps.Copy(tk, fields)
+	adminOK(t, "POST", "/v1/admin/mutations", map[string]any{"name": "ticket.create", "version": 1, "args": map[string]any{"ticket": tk}}, nil)
 	return id
 }
 
@@ -386,9 +395,15 @@ type rejection struct {
 // any.
 func (d *device) push(t *testing.T, mutation string, args any) (rejection, bool) {
 	t.Helper()
+	return d.pushAt(t, mutation, args, time.Now())
+}
+
+// pushAt is push of a mutation the device made at at (offline, say).
+func (d *device) pushAt(t *testing.T, mutation string, args any, at time.Time) (rejection, bool) {
+	t.Helper()
 	d.seq++
 	m := map[string]any{"id": newID(), "name": mutation, "version": 1, "seq": d.seq, "hlc": fmt.Sprintf("hlc-%d", d.seq),
-		"at": time.Now().UTC().Format(time.RFC3339Nano), "args": args}
+		"at": at.UTC().Format(time.RFC3339Nano), "args": args}
 	status, raw := d.syncStatus(t, map[string]any{"v": 1, "p": []any{m}, "np": true})
 	var out struct {
 		Acked    int64       `json:"a"`
