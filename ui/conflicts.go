@@ -339,7 +339,10 @@ func (in *conflictInbox) change(c app.Conflict, cc conflictContext) fyne.CanvasO
 	for k, x := range app.NumbersOf(data) {
 		data[k] = numberText(x)
 	}
-	text := lang.X(key, message, data)
+	text, named := stepRefusalText(key, data)
+	if !named {
+		text = lang.X(key, message, data)
+	}
 	ours, theirs := c.Ours, c.Theirs
 	if c.Kind != app.ConflictField {
 		// A refused change holds the mutation's arguments: name the change.

@@ -27,6 +27,9 @@ import (
 func errorText(err error) string {
 	var e *app.Error
 	if errors.As(err, &e) {
+		if text, ok := stepRefusalText(e.Key, e.Data); ok {
+			return text
+		}
 		sizes, numbers, days := e.Sizes(), e.Numbers(), e.Days()
 		if len(sizes) == 0 && len(numbers) == 0 && len(days) == 0 {
 			return lang.X(e.Key, e.Message, e.Data)
@@ -44,6 +47,21 @@ func errorText(err error) string {
 		return lang.X(e.Key, e.Message, data)
 	}
 	return lang.X("error.internal", "Internal error. Please try again; if it keeps happening, contact support.")
+}
+
+// stepRefusalText is app's refusal of a step the ticket's status does not
+// allow (transition.not_from) in the user's words: app names the step and
+// the status in code ("Cannot depart a ticket that is cancelled"), which
+// read "状态为 cancelled 的工单不能执行“depart”" in Chinese on a conflict
+// card. ok is false for any other refusal.
+func stepRefusalText(key string, data map[string]any) (text string, ok bool) {
+	action, aok := data["Action"].(string)
+	status, sok := data["Status"].(string)
+	if key != "transition.not_from" || !aok || !sok {
+		return "", false
+	}
+	return lang.X("transition.not_from_named", "“{{.Action}}” cannot be done: the ticket is now “{{.Status}}”.",
+		map[string]any{"Action": actionText(app.Action(action)), "Status": statusText(app.Status(status))}), true
 }
 
 // reasonText is a warranty reason in the UI language, its days (a

@@ -2,9 +2,14 @@ package ui
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/fieldbench/fieldbench/app"
 )
@@ -139,6 +144,52 @@ func TestPartRowSaysItsQuantityInOneText(t *testing.T) {
 			inLanguage(t, tc.lang)
 			if _, sub, _ := (&partsPage{}).rowText(partRow{part: app.Part{Number: "P-1"}, qty: 1234}); sub != tc.want {
 				t.Errorf("the row reads %q, want %q", sub, tc.want)
+			}
+		})
+	}
+}
+
+// TestStepRefusalInWords: a step the ticket's status no longer allows
+// (dispatch cancelled it while the technician was on the way) is named
+// as the buttons name it, with the status as the ticket shows it, in the
+// error a save shows and on the conflict card a refused change leaves:
+// app writes both in code, and the card read "状态为 cancelled 的工单不能
+// 执行“depart”。" in Chinese.
+func TestStepRefusalInWords(t *testing.T) {
+	test.NewTempApp(t)
+	for _, tc := range []struct{ lang, want string }{
+		{"en", "“On my way” cannot be done: the ticket is now “Cancelled”."},
+		{"zh-Hans", "无法执行“出发”：工单现在的状态是“已取消”。"},
+		{"fr", "Impossible d’effectuer «En route»: le ticket est maintenant «Annulé»."},
+		{"es", "No se puede hacer “En camino”: la orden ahora está en “Cancelada”."},
+		{"pt", "Não é possível fazer “A caminho”: o chamado agora está em “Cancelado”."},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			inLanguage(t, tc.lang)
+			_, err := app.Transition(app.Ticket{Status: app.StatusCancelled}, app.ActionDepart, app.TransitionInput{})
+			if got := errorText(err); got != tc.want {
+				t.Errorf("the save's error %q, want %q", got, tc.want)
+			}
+			e := app.AsError(err)
+			c := app.Conflict{ID: "cf-m1", Kind: app.ConflictRejected, Ticket: "t-1", Mutation: "m1", Name: "ticket.depart",
+				Code: e.Code, Key: e.Key, Message: e.Message, Data: e.Data, At: time.Now()}
+			in := newConflictInbox(conflictDeps{Ctx: t.Context(), Zone: time.UTC, Run: func(f func()) { f() }}, func(string) {}, func() {})
+			card := in.change(c, conflictContext{tickets: map[app.TicketID]app.Ticket{}, locations: map[app.LocationID]string{}, shipments: map[string]string{}})
+			var texts []string
+			var walk func(o fyne.CanvasObject)
+			walk = func(o fyne.CanvasObject) {
+				switch o := o.(type) {
+				case *widget.Label:
+					texts = append(texts, o.Text)
+				case *fyne.Container:
+					for _, c := range o.Objects {
+						walk(c)
+					}
+				}
+			}
+			walk(card)
+			if !slices.Contains(texts, tc.want) {
+				t.Errorf("the conflict card says %q, want it to say %q", texts, tc.want)
 			}
 		})
 	}
