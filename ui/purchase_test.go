@@ -233,63 +233,89 @@ func typedDayExamplesAt(code string, now time.Time) map[string]any {
 }
 
 // TestPurchaseCorrectionSaysWhatHappensToTheMoneyTaken: the customer paid
-// the paid repair, then brought the invoice that puts it under warranty.
-// Save asks first, saying what they pay now and that the payment is not
-// refunded by itself; Keep editing saves nothing; Save the date saves
-// the date, the payment stays, and the money card says a refund is due.
+// the paid repair, or approved its estimate, then brought the invoice
+// that puts it under warranty. Save asks first, saying what they pay now
+// and what becomes of the payment (not refunded by itself) or the
+// estimate (kept as approved); Keep editing saves nothing; Save the date
+// saves the date and leaves the money as it was.
 func TestPurchaseCorrectionSaysWhatHappensToTheMoneyTaken(t *testing.T) {
-	c := openPurchaseCase(t, true)
-	total, ok := c.term.Detail().Charges()
-	if !ok || total.Amount <= 0 {
-		t.Fatalf("the paid repair costs %v (%v)", total, ok)
-	}
-	pay := &app.RecordPayment{Payment: app.Payment{ID: app.NewID(), Ticket: c.tk.ID, Kind: app.PaymentPayment, Method: app.MethodCash,
-		Amount: total, Receipt: "R5-1", At: purchaseNow}}
-	if _, err := c.rec.Committer.Commit(t.Context(), c.deps.Actor, pay); err != nil {
-		t.Fatal(err)
-	}
-	pending, _ := c.db.Pending(t.Context(), 10)
-	c.term.Detail().Show(c.tk.ID)
-
-	bought := civilDay(c.tk.CreatedAt.AddDate(0, -1, 0)).Format(time.DateOnly)
-	d := c.open(t)
-	typeInto(t, d, dayHint, bought)
-	tapButton(t, d, "Save")
-	ask := c.w.Canvas().Overlays().Top()
-	if ask == d {
-		t.Fatal("Save saved at once: no word of the payment taken")
-	}
-	shoot(t, c.w, "purchase-money-question")
-	said := labels(ask)
-	for _, want := range []string{
-		"What the customer pays changes",
-		"With this date the customer pays " + ui.MoneyText(app.Money{Currency: total.Currency}) + " instead of " + ui.MoneyText(total),
-		"Nothing is refunded by itself: refund " + ui.MoneyText(total),
+	for _, tc := range []struct {
+		name string
+		// took records the money on the ticket whose repair costs total.
+		took func(tk app.Ticket, total app.Money) []app.Command
+		says func(total app.Money) string
+	}{
+		{"Paid", func(tk app.Ticket, total app.Money) []app.Command {
+			return []app.Command{&app.RecordPayment{Payment: app.Payment{ID: app.NewID(), Ticket: tk.ID, Kind: app.PaymentPayment, Method: app.MethodCash,
+				Amount: total, Receipt: "R5-1", At: purchaseNow}}}
+		}, func(total app.Money) string { return "Nothing is refunded by itself: refund " + ui.MoneyText(total) }},
+		{"EstimateApproved", func(tk app.Ticket, total app.Money) []app.Command {
+			est := app.Estimate{ID: app.NewID(), Ticket: tk.ID, Amount: total, At: purchaseNow}
+			return []app.Command{&app.IssueEstimate{Estimate: est},
+				&app.DecideEstimate{Ticket: tk.ID, Estimate: est.ID, Decision: app.EstimateApproved, Customer: "Li Na"}}
+		}, func(total app.Money) string {
+			return "The estimate they approved (" + ui.MoneyText(total) + ") stays on the ticket as it was."
+		}},
 	} {
-		if !strings.Contains(said, want) {
-			t.Errorf("the question does not say %q:\n%s", want, said)
-		}
-	}
-	tapButton(t, ask, "Keep editing")
-	if top := c.w.Canvas().Overlays().Top(); top != d {
-		t.Fatal("Keep editing did not go back to the dialog")
-	}
-	if len(c.rec.cmds) != 0 {
-		t.Fatalf("Keep editing saved %#v", c.rec.cmds)
-	}
-	tapButton(t, d, "Save")
-	tapButton(t, c.w.Canvas().Overlays().Top(), "Save the date")
-	if n := len(c.w.Canvas().Overlays().List()); n != 0 || len(c.rec.cmds) != 1 {
-		t.Fatalf("Save the date: %d overlays, %d commands", n, len(c.rec.cmds))
-	}
-	if got, _ := c.db.Pending(t.Context(), 10); len(got) != len(pending)+1 || got[len(got)-1].Name != "ticket.update" {
-		t.Errorf("the outbox holds %v, want the payment and the ticket.update", got)
-	}
-	if ps := paymentsOf(t, c.db, c.tk.ID); len(ps) != 1 || ps[0].Amount != total {
-		t.Errorf("the payments are %v, want the one taken, as it was", ps)
-	}
-	if shown := labels(c.term.Detail().Object()); !strings.Contains(shown, "paid in advance") && !strings.Contains(shown, "more than the charges") {
-		t.Errorf("the money card does not say the customer paid more than the charges:\n%s", shown)
+		t.Run(tc.name, func(t *testing.T) {
+			c := openPurchaseCase(t, true)
+			total, ok := c.term.Detail().Charges()
+			if !ok || total.Amount <= 0 {
+				t.Fatalf("the paid repair costs %v (%v)", total, ok)
+			}
+			for _, cmd := range tc.took(c.tk, total) {
+				if _, err := c.rec.Committer.Commit(t.Context(), c.deps.Actor, cmd); err != nil {
+					t.Fatal(err)
+				}
+			}
+			pending, _ := c.db.Pending(t.Context(), 10)
+			c.term.Detail().Show(c.tk.ID)
+
+			bought := civilDay(c.tk.CreatedAt.AddDate(0, -1, 0)).Format(time.DateOnly)
+			d := c.open(t)
+			typeInto(t, d, dayHint, bought)
+			tapButton(t, d, "Save")
+			ask := c.w.Canvas().Overlays().Top()
+			if ask == nil || ask == d {
+				t.Fatal("Save did not ask first: no word of the money taken")
+			}
+			shoot(t, c.w, "purchase-money-question-"+tc.name)
+			said := labels(ask)
+			for _, want := range []string{
+				"What the customer pays changes",
+				"With this date the customer pays " + ui.MoneyText(app.Money{Currency: total.Currency}) + " instead of " + ui.MoneyText(total),
+				tc.says(total),
+			} {
+				if !strings.Contains(said, want) {
+					t.Errorf("the question does not say %q:\n%s", want, said)
+				}
+			}
+			tapButton(t, ask, "Keep editing")
+			if top := c.w.Canvas().Overlays().Top(); top != d {
+				t.Fatal("Keep editing did not go back to the dialog")
+			}
+			if len(c.rec.cmds) != 0 {
+				t.Fatalf("Keep editing saved %#v", c.rec.cmds)
+			}
+			tapButton(t, d, "Save")
+			tapButton(t, c.w.Canvas().Overlays().Top(), "Save the date")
+			if n := len(c.w.Canvas().Overlays().List()); n != 0 || len(c.rec.cmds) != 1 {
+				t.Fatalf("Save the date: %d overlays, %d commands", n, len(c.rec.cmds))
+			}
+			if got, _ := c.db.Pending(t.Context(), 10); len(got) != len(pending)+1 || got[len(got)-1].Name != "ticket.update" {
+				t.Errorf("the outbox holds %v, want the money's and the ticket.update", got)
+			}
+			wantPaid := 0
+			if tc.name == "Paid" {
+				wantPaid = 1
+			}
+			if got := paymentsOf(t, c.db, c.tk.ID); len(got) != wantPaid || wantPaid == 1 && got[0].Amount != total {
+				t.Errorf("the payments are %v, want the money as it was", got)
+			}
+			if ests, err := c.deps.Payments.Estimates(t.Context(), c.tk.ID); err != nil || tc.name == "EstimateApproved" && (len(ests) != 1 || ests[0].Decision != app.EstimateApproved) {
+				t.Errorf("the estimates are %v (%v), want the approved one as it was", ests, err)
+			}
+		})
 	}
 }
 
