@@ -41,6 +41,17 @@ const (
 
 func openPurchaseCase(t *testing.T, withMoney bool) *purchaseCase {
 	t.Helper()
+	c := openPurchaseCaseBought(t, withMoney, func(opened time.Time) time.Time { return opened.AddDate(-3, 0, 0) })
+	if shown := labels(c.term.Detail().Object()); !strings.Contains(shown, lang.X("warranty.coverage.out", "Out of warranty")) {
+		t.Fatalf("the ticket is not out of warranty to begin with:\n%s", shown)
+	}
+	return c
+}
+
+// openPurchaseCaseBought is openPurchaseCase whose ticket was bought on
+// the day bought gives for the day it was opened.
+func openPurchaseCaseBought(t *testing.T, withMoney bool, bought func(opened time.Time) time.Time) *purchaseCase {
+	t.Helper()
 	var id app.TicketID
 	deps, _, db := openDemoStoreWith(t, purchaseNow, func(ds *app.Dataset) {
 		for i := range ds.Tickets {
@@ -49,7 +60,7 @@ func openPurchaseCase(t *testing.T, withMoney bool) *purchaseCase {
 				continue
 			}
 			id = tk.ID
-			tk.Product.PurchaseDate = civilDay(tk.CreatedAt.AddDate(-3, 0, 0))
+			tk.Product.PurchaseDate = civilDay(bought(tk.CreatedAt))
 			tk.Product.ProofOfPurchase, tk.Product.PlanID = "INV-2023-0001", ""
 			tk.Condition = app.Condition{}
 			tk.LabourMinutes = 60
@@ -70,9 +81,6 @@ func openPurchaseCase(t *testing.T, withMoney bool) *purchaseCase {
 	term, w := openTerminal(t, deps)
 	c := &purchaseCase{term: term, w: w, deps: deps, rec: rec, db: db, tk: ticketNow(t, deps, id).Ticket}
 	term.Detail().Show(id)
-	if shown := labels(term.Detail().Object()); !strings.Contains(shown, lang.X("warranty.coverage.out", "Out of warranty")) {
-		t.Fatalf("the ticket is not out of warranty to begin with:\n%s", shown)
-	}
 	return c
 }
 
@@ -216,6 +224,34 @@ func TestPurchaseCorrectionRefusesWhatCheckInRefuses(t *testing.T) {
 	}
 	if !strings.Contains(translations.For("en").Text("ticket.invalid.purchase_future", "", nil), "use the date on the invoice") {
 		t.Error("the refusal does not say to use the date on the invoice")
+	}
+}
+
+// TestPurchaseAfterTheFaultCorrectedFromItsRefusal: a ticket whose
+// purchase date is after the fault was reported (a later invoice typed
+// by mistake, from a sync) has no warranty decision; the warranty card
+// says what to do, and Correct, right above it, does it.
+func TestPurchaseAfterTheFaultCorrectedFromItsRefusal(t *testing.T) {
+	c := openPurchaseCaseBought(t, false, func(opened time.Time) time.Time { return opened.AddDate(0, 0, 3) })
+	shown := labels(c.term.Detail().Object())
+	if !strings.Contains(shown, "is after the fault was reported") || !strings.Contains(shown, "use the date on the invoice, or leave it empty") {
+		t.Fatalf("the warranty card does not say what to do:\n%s", shown)
+	}
+	d := c.open(t)
+	if shown := labels(d); strings.Contains(shown, "Warranty now") {
+		t.Errorf("the dialog shows a warranty the ticket does not have:\n%s", shown)
+	}
+	typeInto(t, d, dayHint, "")
+	tapButton(t, d, "Save")
+	if n := len(c.w.Canvas().Overlays().List()); n != 0 || len(c.rec.cmds) != 1 {
+		t.Fatalf("Save with the date emptied: %d overlays, %d commands", n, len(c.rec.cmds))
+	}
+	if u := c.rec.cmds[0].(*app.UpdateTicket); u.Set.PurchaseDate == nil || !u.Set.PurchaseDate.IsZero() {
+		t.Errorf("saved date %v, want it emptied", u.Set.PurchaseDate)
+	}
+	shown = labels(c.term.Detail().Object())
+	if strings.Contains(shown, "is after the fault was reported") || !strings.Contains(shown, "Customer pays") {
+		t.Errorf("the ticket has no warranty decision after the date was emptied:\n%s", shown)
 	}
 }
 
