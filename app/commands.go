@@ -340,7 +340,7 @@ func (c *UpdateTicket) Apply(ctx context.Context, tx MutationTx, actor Actor, no
 	}
 	c.Set.applyTo(&t)
 	if !t.Product.PurchaseDate.IsZero() && PurchaseAfter(t.Product.PurchaseDate, now) {
-		return Errorf(EINVALID, "ticket.invalid.purchase_future", "The purchase date is after the ticket was opened.")
+		return Errorf(EINVALID, "ticket.invalid.purchase_future", "The purchase date is after the ticket was opened: use the date on the invoice, or leave it empty and the warranty counts from the manufacture date.")
 	}
 	if err := CheckPromise(t.CreatedAt, t.PromisedAt); err != nil {
 		return err

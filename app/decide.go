@@ -90,7 +90,7 @@ func Decide(rs RuleSet, in WarrantyInput) (Decision, error) {
 	on := civilDay(in.On)
 	if p.HasProofOfPurchase() && PurchaseAfter(p.PurchaseDate, in.On) {
 		return Decision{}, Errorf(EINVALID, "warranty.invalid.purchase_future",
-			"The purchase date {{.Purchased}} is after the fault was reported ({{.On}}).",
+			"The purchase date {{.Purchased}} is after the fault was reported ({{.On}}): use the date on the invoice, or leave it empty and the warranty counts from the manufacture date.",
 			"Purchased", ymd(p.PurchaseDate), "On", ymd(on))
 	}
 	lines, err := priceLines(rs, in)

@@ -294,9 +294,9 @@ func newCheckInForm(deps checkInDeps, desk counterDesk, keys *wedgeKeys, win fyn
 	f.imei.Importance = widget.WarningImportance
 	f.imei.Wrapping = fyne.TextWrapWord
 	f.imei.Hide()
-	// Today's day in the forms the field takes (parseTypedDay), so the
+	// Today's day in the forms the field takes (readPurchaseDay), so the
 	// hint shows the order to type a day in.
-	f.bought = entry(lang.X("checkin.date_hint", "e.g. {{.Example}} or {{.ISO}}, from the invoice", typedDayHint(f.deps.now().In(f.deps.zone))))
+	f.bought = newPurchaseDayEntry(keys, f.deps.now().In(f.deps.zone))
 	f.proof = entry(lang.X("checkin.proof_hint", "Invoice or receipt number"))
 	// A scan typed into the fault is a scan too, not text.
 	f.fault = newScanMultiLineEntry(keys)
@@ -727,20 +727,11 @@ func (f *checkInForm) refusals(t *app.Ticket, now time.Time, all bool) []refusal
 		out = append(out, refusal{field, err})
 		return !all
 	}
-	if s := strings.TrimSpace(f.bought.Text); s != "" {
-		// A calendar day, typed as the terminal shows days, as the
-		// invoice prints it in the UI language's numbers, or as
-		// YYYY-MM-DD (parseTypedDay), and kept
-		// as its midnight in UTC as the warranty
-		// counts days (civilDateText): read in the session's zone, a
-		// date typed east of UTC became the day before it, a day less
-		// of warranty.
-		d, err := parseTypedDay(s)
-		if err == nil {
-			t.Product.PurchaseDate = d
-		} else if refuse(f.bought, app.Errorf(app.EINVALID, "checkin.bad_date", "Write the purchase date as the terminal shows a day, such as {{.Example}}, or as YYYY-MM-DD ({{.ISO}}).", typedDayExamples(now.In(f.deps.zone))...)) {
-			return out
-		}
+	// The ticket's "Correct" reads its purchase date the same way.
+	if d, err := readPurchaseDay(f.bought.Text, now.In(f.deps.zone)); err == nil {
+		t.Product.PurchaseDate = d
+	} else if refuse(f.bought, err) {
+		return out
 	}
 	if t.Product.Category == "" && refuse(f.category, app.Errorf(app.EINVALID, "checkin.no_category", "Choose the kind of product: it decides which warranty rules apply.")) {
 		return out

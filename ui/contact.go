@@ -22,12 +22,13 @@ import (
 // central service keeps both values in a field conflict, which the sync
 // page shows.
 
-// contactEditable reports whether actor may correct the customer's
-// contact on t from this terminal: one that saves (a read-only terminal
-// does not), on a ticket the actor works on (app.MayWorkOn: not a
-// colleague's, read-only here) and whose fields may still change
-// (app.TicketEditable: not closed or cancelled).
-func contactEditable(saves bool, actor app.Actor, t app.Ticket) bool {
+// fieldsEditable reports whether actor may correct t's fields (the
+// customer's contact, the purchase date) from this terminal: one that
+// saves (a read-only terminal does not), on a ticket the actor works on
+// (app.MayWorkOn: not a colleague's, read-only here) and whose fields may
+// still change (app.TicketEditable: not closed or cancelled), as a
+// ticket.update's Apply holds them.
+func fieldsEditable(saves bool, actor app.Actor, t app.Ticket) bool {
 	return saves && app.MayWorkOn(actor, t) && app.TicketEditable(t)
 }
 

@@ -76,6 +76,10 @@ type detailHost interface {
 	// editContact opens the dialog that corrects the customer's phone
 	// and address of tk (contact.go); save saves its update.
 	editContact(save committer, tk app.Ticket)
+	// editPurchase opens the dialog that corrects the purchase date and
+	// proof of tv's ticket (purchase.go); save saves its update, saved
+	// runs once it is saved.
+	editPurchase(save committer, tv ticketView, saved func())
 	// detailChanged is told when the pane was rebuilt: memory to trim.
 	detailChanged()
 	// signOffPossible says whether openSignOff can take the customer's
@@ -152,6 +156,18 @@ type TicketDetailView struct {
 	// save shown at once (applySaved): a load that ends after a later
 	// one, or after such a save, read an older ticket.
 	appliedLoad uint64
+	// corrected is the warranty the ticket on screen had before its
+	// purchase date was corrected here, nil when it was not: the
+	// warranty card says what it was, as the change is the point of the
+	// correction. Forgotten when another ticket is shown.
+	corrected *correctedWarranty
+}
+
+// correctedWarranty is the decision of ticket before a correction of its
+// purchase date.
+type correctedWarranty struct {
+	ticket app.TicketID
+	before app.Decision
 }
 
 // followUp is a step that runs on ticket once a load numbered above after
@@ -170,6 +186,10 @@ type ticketView struct {
 	decision *app.Decision
 	rules    string // the rule set's name in the user's language
 	decErr   error
+	// rs is the rule set the decision was made with, nil when the device
+	// has none for the ticket's country: a correction of the purchase
+	// date decides again with it (purchase.go).
+	rs       *app.RuleSet
 	notices  []app.CustomerNoticeView
 	passcode app.Passcode // empty when none, or not the technician's to see
 	// payments and estimates are the ticket's money (Deps.Payments).
@@ -375,40 +395,54 @@ func (v *TicketDetailView) load(id app.TicketID, autoHistory bool) (ticketView, 
 			p.ManufactureDate = info.Manufactured
 		}
 	}
-	var used []app.UsedPart
 	for _, u := range d.Parts {
 		p, err := v.deps.Parts.Part(v.ctx, u.Part)
 		if err != nil {
 			return ticketView{}, err
 		}
 		tv.parts[u.Part] = p
-		used = append(used, app.UsedPart{Part: p, Qty: u.Qty})
 	}
 	rs, err := v.deps.Warranty.RuleSet(v.ctx, d.Ticket.Country)
 	if err != nil {
 		tv.decErr = err
 		return tv, nil
 	}
-	dec, err := app.Decide(rs, app.WarrantyInput{Ticket: tv.detail.Ticket, Parts: used, LabourMinutes: d.Ticket.LabourMinutes, On: d.Ticket.CreatedAt})
-	if err != nil {
+	tv.rs = &rs
+	if dec, err := tv.decide(rs); err != nil {
 		tv.decErr = err
 	} else {
-		// The rule set and its legal bases are server data in each
-		// language; app's reasons carry the ID and the English basis, the
-		// user reads them in their language.
-		locale := lang.SystemLocale().String()
-		tv.rules = rs.NameFor(locale)
-		for _, r := range dec.Reasons {
-			if r.Data["RuleSet"] == rs.ID {
-				r.Data["RuleSet"] = tv.rules
-			}
-			if _, ok := r.Data["LegalBasis"]; ok {
-				r.Data["LegalBasis"] = rs.LegalBasisFor(tv.detail.Ticket.Product, locale)
-			}
-		}
 		tv.decision = &dec
 	}
 	return tv, nil
+}
+
+// decide is the warranty decision on tv's ticket as it reads, with the
+// parts it used (tv.parts holds each), judged on the day it was opened;
+// it names the rule set in the user's language (tv.rules).
+func (tv *ticketView) decide(rs app.RuleSet) (app.Decision, error) {
+	t := tv.detail.Ticket
+	used := make([]app.UsedPart, 0, len(tv.detail.Parts))
+	for _, u := range tv.detail.Parts {
+		used = append(used, app.UsedPart{Part: tv.parts[u.Part], Qty: u.Qty})
+	}
+	dec, err := app.Decide(rs, app.WarrantyInput{Ticket: t, Parts: used, LabourMinutes: t.LabourMinutes, On: t.CreatedAt})
+	if err != nil {
+		return app.Decision{}, err
+	}
+	// The rule set and its legal bases are server data in each
+	// language; app's reasons carry the ID and the English basis, the
+	// user reads them in their language.
+	locale := lang.SystemLocale().String()
+	tv.rules = rs.NameFor(locale)
+	for _, r := range dec.Reasons {
+		if r.Data["RuleSet"] == rs.ID {
+			r.Data["RuleSet"] = tv.rules
+		}
+		if _, ok := r.Data["LegalBasis"]; ok {
+			r.Data["LegalBasis"] = rs.LegalBasisFor(t.Product, locale)
+		}
+	}
+	return dec, nil
 }
 
 func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
@@ -469,6 +503,7 @@ func (v *TicketDetailView) apply(id app.TicketID, tv ticketView, err error) {
 	}
 	if !reload {
 		v.actedIn = ""
+		v.corrected = nil
 		v.toldLeft = ""
 		v.host.draftsBack(id)
 	}
@@ -548,6 +583,30 @@ func (v *TicketDetailView) applySaved(tv ticketView) {
 	v.apply(tv.detail.Ticket.ID, tv, nil)
 }
 
+// correctPurchase opens the purchase date's dialog on tv, the ticket on
+// screen; once a correction is saved, the warranty card says what the
+// warranty was before it (corrected).
+func (v *TicketDetailView) correctPurchase(tv ticketView) {
+	id := tv.detail.Ticket.ID
+	before := tv.decision
+	v.host.editPurchase(v.actedFrom("contact"), tv, func() {
+		if before != nil && v.shown == id {
+			v.corrected = &correctedWarranty{ticket: id, before: *before}
+		}
+	})
+}
+
+// factEnd is the index in facts (built by fields) after the row whose
+// label reads label: where a line under that row goes.
+func factEnd(facts *fyne.Container, label string) int {
+	for i := 0; i+1 < len(facts.Objects); i += 2 {
+		if l, ok := facts.Objects[i].(*widget.Label); ok && l.Text == label {
+			return i + 2
+		}
+	}
+	return len(facts.Objects)
+}
+
 // fieldNoWrapWidth is the widest value fields leaves unwrapped: what the
 // value column keeps on a 360 px phone beside the longest label.
 const fieldNoWrapWidth = 160
@@ -619,13 +678,19 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 			next.Add(widget.NewHyperlink(lang.X("ticket.map", "Open in maps"), u))
 		}
 	}
-	if contactEditable(v.deps.Commit != nil, v.deps.Actor, t) {
+	if fieldsEditable(v.deps.Commit != nil, v.deps.Actor, t) {
 		// Beside the number and the address it corrects: the technician
 		// in front of the customer hears "my number changed".
 		next.Add(widget.NewButtonWithIcon(lang.X("contact.edit", "Edit"), theme.DocumentCreateIcon(), func() { v.host.editContact(v.actedFrom("contact"), t) }))
 	}
 	if len(next.Objects) > 0 {
 		contact.Add(next)
+	}
+
+	if row := purchaseRow(v.deps.Commit != nil, v.deps.Actor, t, func() { v.correctPurchase(tv) }); row != nil {
+		// Under the date it corrects, in the facts' own columns.
+		at := factEnd(info, lang.X("ticket.purchased", "Purchased"))
+		info.Objects = slices.Insert(info.Objects, at, fyne.CanvasObject(layout.NewSpacer()), row)
 	}
 
 	printBtn := widget.NewButtonWithIcon(lang.X("labels.print", "Print labels"), theme.DocumentPrintIcon(), func() { v.host.printLabels(tv) })
@@ -931,6 +996,12 @@ func (v *TicketDetailView) renderDecision(tv ticketView) fyne.CanvasObject {
 		headline.Importance = widget.DangerImportance
 	}
 	box := container.NewVBox(headline)
+	if c := v.corrected; c != nil && c.ticket == tv.detail.Ticket.ID && (c.before.Coverage != d.Coverage || c.before.Remedy != d.Remedy || c.before.Total != d.Total) {
+		was := widget.NewLabel(lang.X("purchase.warranty_was", "Changed by the corrected purchase date; before: {{.Decision}}", map[string]any{"Decision": decisionText(c.before)}))
+		was.Wrapping = fyne.TextWrapWord
+		was.Importance = widget.WarningImportance
+		box.Add(was)
+	}
 	for _, r := range d.Reasons {
 		l := widget.NewLabel("• " + reasonText(r))
 		l.Wrapping = fyne.TextWrapWord
