@@ -61,8 +61,12 @@ func setLanguage(t *testing.T, ctx context.Context, lang string) {
 			setLanguage(t, ctx, "en")
 		})
 	}
-	must(t, browser.Run(ctx, chromedp.Navigate(svc.url+"/board"),
-		chromedp.SetValue(chromedp.CSS(`#lang`), lang), chromedp.Submit(chromedp.CSS(`#lang`))))
+	// The value set and the form sent in one script: as two steps the
+	// node found for the first could be gone by the second on a loaded
+	// machine (CI: "No node with given id found" in TestCompatiblePartSelectFits).
+	must(t, browser.Run(ctx, chromedp.Navigate(svc.url+"/board")))
+	_, err := browser.Get(ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(function () { var s = document.querySelector("#lang"); s.value = %q; s.form.submit(); return true; })()`, lang)))
+	must(t, err)
 	must(t, browser.WaitFor(ctx, fmt.Sprintf(`document.readyState === "complete" && document.documentElement.lang === %q`, lang)))
 }
 
