@@ -45,7 +45,8 @@ type DB struct {
 	clock   app.Clock
 	dir     string // data directory (photos live here); "" on PostgreSQL without one
 	rebound gosync.Map
-	hub     hub // the events of committed writes (events.go)
+	hub     hub     // the events of committed writes (events.go)
+	waits   waitHub // the devices' held waits (wait.go)
 
 	// The writer of group commit on SQLite (group.go): queue holds the
 	// write transactions waiting for it; closing tells it to stop (and

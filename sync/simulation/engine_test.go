@@ -31,9 +31,11 @@ type engineWorld struct {
 	client *fbsync.Client
 	device app.DeviceID
 	ticket app.TicketID
-	// down makes the server unreachable (the network is gone).
-	mu   gosync.Mutex
-	down bool
+	// down makes the server unreachable (the network is gone); front,
+	// when set, sees every request first and passes it on (or not).
+	mu    gosync.Mutex
+	down  bool
+	front func(rw http.ResponseWriter, r *http.Request, next http.Handler)
 }
 
 func newEngineWorld(t *testing.T, opts ...store.Option) *engineWorld {
@@ -56,13 +58,17 @@ func newEngineWorldClock(t *testing.T, serverClock app.Clock, opts ...store.Opti
 	w.server = h
 	w.srv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		w.mu.Lock()
-		down := w.down
+		down, front := w.down, w.front
 		w.mu.Unlock()
 		if down {
 			// A dead link: the connection closes without an answer.
 			hj, _ := rw.(http.Hijacker)
 			conn, _, _ := hj.Hijack()
 			conn.Close()
+			return
+		}
+		if front != nil {
+			front(rw, r, h)
 			return
 		}
 		h.ServeHTTP(rw, r)
@@ -99,6 +105,13 @@ func newEngineWorldClock(t *testing.T, serverClock app.Clock, opts ...store.Opti
 func (w *engineWorld) setDown(down bool) {
 	w.mu.Lock()
 	w.down = down
+	w.mu.Unlock()
+}
+
+// setFront makes front see every request before the service does.
+func (w *engineWorld) setFront(front func(rw http.ResponseWriter, r *http.Request, next http.Handler)) {
+	w.mu.Lock()
+	w.front = front
 	w.mu.Unlock()
 }
 

@@ -1,0 +1,158 @@
+package simulation
+
+import (
+	"context"
+	"net/http"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/store"
+	fbsync "github.com/fieldbench/fieldbench/sync"
+	"github.com/fieldbench/fieldbench/sync/central"
+)
+
+// waitWorld is an engineWorld whose engine runs in the background with
+// a sync interval of minutes, a dispatcher, and a count of the waits
+// the service has been asked for and holds.
+type waitWorld struct {
+	*engineWorld
+	engine   *fbsync.Engine
+	dispatch central.Principal
+	asked    atomic.Int64 // waits asked for
+	held     atomic.Int64 // waits being answered now
+}
+
+// newWaitWorld starts the engine on a real central service over real
+// HTTP (old: the service answers the wait 404, as one from before it)
+// and returns once its first sync has succeeded.
+func newWaitWorld(t *testing.T, interval time.Duration, old bool) *waitWorld {
+	t.Helper()
+	w := &waitWorld{engineWorld: newEngineWorld(t)}
+	w.setFront(func(rw http.ResponseWriter, r *http.Request, next http.Handler) {
+		if r.URL.Path == fbsync.WaitPath {
+			w.asked.Add(1)
+			if old {
+				rw.Header().Set("Content-Type", "application/json")
+				rw.WriteHeader(http.StatusNotFound)
+				rw.Write([]byte(`{"code":"not_found","key":"http.not_found","msg":"No such address: /v1/sync/wait."}`))
+				return
+			}
+			w.held.Add(1)
+			defer w.held.Add(-1)
+		}
+		next.ServeHTTP(rw, r)
+	})
+	tok, err := w.db.CreateAdminToken(t.Context(), "t", "dispatch")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.dispatch, err = w.db.Authenticate(t.Context(), tok); err != nil {
+		t.Fatal(err)
+	}
+	w.engine = fbsync.NewEngine(w.store, w.client)
+	w.engine.Interval = interval
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- w.engine.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	w.until(t, 20*time.Second, "the first sync succeeded", func() bool {
+		s := w.engine.Status()
+		return !s.Running && s.Err == nil && !s.LastSuccess.IsZero()
+	})
+	return w
+}
+
+// until polls ok every 10 ms for at most d.
+func (w *waitWorld) until(t *testing.T, d time.Duration, what string, ok func() bool) time.Duration {
+	t.Helper()
+	start := time.Now()
+	for !ok() {
+		if time.Since(start) > d {
+			t.Fatalf("not within %v: %s (engine status %+v)", d, what, w.engine.Status())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return time.Since(start)
+}
+
+// createTicket makes dispatch create a ticket assigned to tech.
+func (w *waitWorld) createTicket(t *testing.T, tech app.TechnicianID) app.TicketID {
+	t.Helper()
+	id := app.TicketID(app.NewID())
+	m, err := app.NewMutation(&app.CreateTicket{Ticket: app.Ticket{ID: id, Number: "FB-" + string(id[:8]), Kind: app.KindOnSite, Country: "CN",
+		Product: app.Product{Category: app.CategoryAppliance, Brand: "Haier", Model: "W2"}, Customer: app.Customer{Name: "Zhao", Phone: "138 0000 0002", Address: "1 Road"},
+		Technician: tech}}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.db.ApplyAdmin(t.Context(), w.dispatch, m); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// onDevice reports whether the device's store holds ticket.
+func (w *waitWorld) onDevice(ticket app.TicketID) bool {
+	_, err := store.NewTicketService(w.store).TicketDetail(context.Background(), ticket)
+	return err == nil
+}
+
+// TestAssignedTicketArrivesWithinSeconds: with the sync interval at ten
+// minutes, a ticket dispatch assigns to the technician reaches the
+// device's store within seconds, through the wait the idle engine holds.
+func TestAssignedTicketArrivesWithinSeconds(t *testing.T) {
+	w := newWaitWorld(t, 10*time.Minute, false)
+	w.until(t, 5*time.Second, "the idle engine holds a wait", func() bool { return w.held.Load() == 1 })
+	id := w.createTicket(t, "tech-1")
+	took := w.until(t, 5*time.Second, "the assigned ticket reached the device", func() bool { return w.onDevice(id) })
+	t.Logf("the ticket reached the device %v after dispatch created it", took)
+	// Then the engine waits again.
+	w.until(t, 5*time.Second, "the engine holds a wait again", func() bool { return w.held.Load() == 1 })
+	if s := w.engine.Status(); s.Err != nil {
+		t.Errorf("status error %v, want none", s.Err)
+	}
+}
+
+// TestWaitGivesWayToTheTechniciansSync: a change saved on the device is
+// sent at once while a wait is held; the wait is ended, not waited for.
+func TestWaitGivesWayToTheTechniciansSync(t *testing.T) {
+	w := newWaitWorld(t, 10*time.Minute, false)
+	w.until(t, 5*time.Second, "the idle engine holds a wait", func() bool { return w.held.Load() == 1 })
+	w.note(t)
+	w.engine.Trigger()
+	w.until(t, 5*time.Second, "the note was sent", func() bool {
+		d, err := w.db.TicketDetail(context.Background(), "t", w.ticket)
+		return err == nil && len(d.Notes) == 1
+	})
+	// Working offline ends the wait too, and holds none.
+	w.until(t, 5*time.Second, "the engine holds a wait again", func() bool { return w.held.Load() == 1 })
+	w.engine.SetWorkOffline(true)
+	w.until(t, 5*time.Second, "working offline ended the wait", func() bool { return w.held.Load() == 0 })
+	asked := w.asked.Load()
+	time.Sleep(300 * time.Millisecond)
+	if n := w.asked.Load(); n != asked {
+		t.Errorf("%d waits asked for while working offline, want none", n-asked)
+	}
+}
+
+// TestOldServerWithoutWaitFallsBackToTheInterval: a service from before
+// the wait answers it 404; the engine asks once, shows no error, and
+// syncs at its interval, which brings dispatch's ticket.
+func TestOldServerWithoutWaitFallsBackToTheInterval(t *testing.T) {
+	w := newWaitWorld(t, 500*time.Millisecond, true)
+	id := w.createTicket(t, "tech-1")
+	w.until(t, 5*time.Second, "the interval's sync brought the ticket", func() bool { return w.onDevice(id) })
+	// Several intervals later: still one wait asked for, no error shown.
+	time.Sleep(1200 * time.Millisecond)
+	if n := w.asked.Load(); n != 1 {
+		t.Errorf("%d waits asked for of a service without them, want 1 for the session", n)
+	}
+	if s := w.engine.Status(); s.Err != nil || s.LastSuccess.IsZero() {
+		t.Errorf("status %+v, want no error and a success", s)
+	}
+}
