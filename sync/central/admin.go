@@ -97,7 +97,7 @@ func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) er
 	}
 	db.publish(tenant, "", &cs)
 	// A load's change rows go in bulk, to any of the tenant's scopes.
-	db.waits.wakeTenant(tenant)
+	db.wakeTenantWaits(tenant)
 	db.analyzeLoad(ctx, ds.Rows(), loadTables(ds))
 	return nil
 }

@@ -206,7 +206,7 @@ func (db *DB) entityTx(ctx context.Context, tenant string, cs *changeSet, fn fun
 	})
 	if err == nil {
 		// Committed: the devices waiting on the scopes it wrote pull now.
-		db.waits.wake(tenant, scopesOf(ran.pending))
+		db.wakeWaits(tenant, scopesOf(ran.pending))
 	}
 	return err
 }

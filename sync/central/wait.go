@@ -14,7 +14,8 @@ import (
 // a pull from the device's cursor would bring it something, or with
 // "nothing" at the bound. Nothing polls the database while a wait is
 // held: a write wakes the waits whose scopes it wrote change rows in,
-// from this instance's commit path (waitHub.wake), and each woken wait
+// from the commit path (DB.wakeWaits: this instance's, and the others'
+// on PostgreSQL through NOTIFY, waitpg.go), and each woken wait
 // checks once, with the pull's own rules (PullWaiting), whether its
 // device has something to pull now.
 
@@ -169,6 +170,15 @@ func (h *waitHub) wake(tenant string, scopes []string) {
 	}
 }
 
+// wakeAll signals every wait.
+func (h *waitHub) wakeAll() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, w := range h.byDevice {
+		signal(w)
+	}
+}
+
 // wakeTenant signals every wait of tenant: a dataset load, whose change
 // rows are written in bulk, may touch any scope.
 func (h *waitHub) wakeTenant(tenant string) {
@@ -253,6 +263,7 @@ func (db *DB) WaitForPull(ctx context.Context, p Principal, cursorText string, b
 	if err != nil {
 		return false, err
 	}
+	db.listenForWaits()
 	defer db.waits.release(w)
 	timer := time.NewTimer(bound)
 	defer timer.Stop()

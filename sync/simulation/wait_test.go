@@ -2,7 +2,10 @@ package simulation
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -11,6 +14,7 @@ import (
 	"github.com/fieldbench/fieldbench/store"
 	fbsync "github.com/fieldbench/fieldbench/sync"
 	"github.com/fieldbench/fieldbench/sync/central"
+	"github.com/fieldbench/fieldbench/sync/central/pgtest"
 )
 
 // waitWorld is an engineWorld whose engine runs in the background with
@@ -44,36 +48,27 @@ func newWaitWorld(t *testing.T, interval time.Duration, old bool) *waitWorld {
 		}
 		next.ServeHTTP(rw, r)
 	})
-	tok, err := w.db.CreateAdminToken(t.Context(), "t", "dispatch")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if w.dispatch, err = w.db.Authenticate(t.Context(), tok); err != nil {
-		t.Fatal(err)
-	}
+	w.dispatch = dispatcher(t, w.db)
 	w.engine = fbsync.NewEngine(w.store, w.client)
 	w.engine.Interval = interval
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- w.engine.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-	})
-	w.until(t, 20*time.Second, "the first sync succeeded", func() bool {
-		s := w.engine.Status()
-		return !s.Running && s.Err == nil && !s.LastSuccess.IsZero()
-	})
+	runEngine(t, w.engine)
 	return w
 }
 
 // until polls ok every 10 ms for at most d.
 func (w *waitWorld) until(t *testing.T, d time.Duration, what string, ok func() bool) time.Duration {
 	t.Helper()
+	return within(t, d, what, ok, func() string { return fmt.Sprintf("engine status %+v", w.engine.Status()) })
+}
+
+// within polls ok every 10 ms for at most d and returns how long it
+// took; past d it fails t, saying what did not happen and state().
+func within(t *testing.T, d time.Duration, what string, ok func() bool, state func() string) time.Duration {
+	t.Helper()
 	start := time.Now()
 	for !ok() {
 		if time.Since(start) > d {
-			t.Fatalf("not within %v: %s (engine status %+v)", d, what, w.engine.Status())
+			t.Fatalf("not within %v: %s (%s)", d, what, state())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -83,6 +78,12 @@ func (w *waitWorld) until(t *testing.T, d time.Duration, what string, ok func() 
 // createTicket makes dispatch create a ticket assigned to tech.
 func (w *waitWorld) createTicket(t *testing.T, tech app.TechnicianID) app.TicketID {
 	t.Helper()
+	return dispatchTicket(t, w.db, w.dispatch, tech)
+}
+
+// dispatchTicket makes dispatch create a ticket assigned to tech on db.
+func dispatchTicket(t *testing.T, db *central.DB, dispatch central.Principal, tech app.TechnicianID) app.TicketID {
+	t.Helper()
 	id := app.TicketID(app.NewID())
 	m, err := app.NewMutation(&app.CreateTicket{Ticket: app.Ticket{ID: id, Number: "FB-" + string(id[:8]), Kind: app.KindOnSite, Country: "CN",
 		Product: app.Product{Category: app.CategoryAppliance, Brand: "Haier", Model: "W2"}, Customer: app.Customer{Name: "Zhao", Phone: "138 0000 0002", Address: "1 Road"},
@@ -90,17 +91,51 @@ func (w *waitWorld) createTicket(t *testing.T, tech app.TechnicianID) app.Ticket
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.db.ApplyAdmin(t.Context(), w.dispatch, m); err != nil {
+	if err := db.ApplyAdmin(t.Context(), dispatch, m); err != nil {
 		t.Fatal(err)
 	}
 	return id
 }
 
-// onDevice reports whether the device's store holds ticket.
-func (w *waitWorld) onDevice(ticket app.TicketID) bool {
-	_, err := store.NewTicketService(w.store).TicketDetail(context.Background(), ticket)
+// dispatcher returns the principal of a new admin token of tenant "t".
+func dispatcher(t *testing.T, db *central.DB) central.Principal {
+	t.Helper()
+	tok, err := db.CreateAdminToken(t.Context(), "t", "dispatch")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := db.Authenticate(t.Context(), tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// runEngine runs e until the test ends and returns once its first sync
+// has succeeded.
+func runEngine(t *testing.T, e *fbsync.Engine) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	within(t, 20*time.Second, "the first sync succeeded", func() bool {
+		s := e.Status()
+		return !s.Running && s.Err == nil && !s.LastSuccess.IsZero()
+	}, func() string { return fmt.Sprintf("engine status %+v", e.Status()) })
+}
+
+// holdsTicket reports whether the device's store holds ticket.
+func holdsTicket(s *store.DB, ticket app.TicketID) bool {
+	_, err := store.NewTicketService(s).TicketDetail(context.Background(), ticket)
 	return err == nil
 }
+
+// onDevice reports whether the device's store holds ticket.
+func (w *waitWorld) onDevice(ticket app.TicketID) bool { return holdsTicket(w.store, ticket) }
 
 // TestAssignedTicketArrivesWithinSeconds: with the sync interval at ten
 // minutes, a ticket dispatch assigns to the technician reaches the
@@ -155,4 +190,74 @@ func TestOldServerWithoutWaitFallsBackToTheInterval(t *testing.T) {
 	if s := w.engine.Status(); s.Err != nil || s.LastSuccess.IsZero() {
 		t.Errorf("status %+v, want no error and a success", s)
 	}
+}
+
+// TestAssignedTicketArrivesThroughAnotherInstance: two central instances
+// on one PostgreSQL; the device syncs and waits through one, dispatch
+// writes through the other. The ticket still reaches the device within
+// seconds (NOTIFY from the writing instance wakes the wait), with the
+// sync interval at ten minutes and the wait's bound at 50 s.
+func TestAssignedTicketArrivesThroughAnotherInstance(t *testing.T) {
+	ctx := t.Context()
+	dsn := pgtest.ForTest(t)
+	var dbs []*central.DB
+	var held atomic.Int64
+	var deviceURL string
+	for i := range 2 {
+		db, err := central.OpenDB(ctx, central.Config{Postgres: dsn, DataDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		h := central.NewServer(db, nil)
+		srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == fbsync.WaitPath {
+				held.Add(1)
+				defer held.Add(-1)
+			}
+			h.ServeHTTP(rw, r)
+		}))
+		t.Cleanup(srv.Close)
+		dbs = append(dbs, db)
+		if i == 1 {
+			deviceURL = srv.URL
+		}
+	}
+	writer := dbs[0]
+	if err := writer.LoadDataset(ctx, "t", app.Dataset{
+		Technicians: []app.Technician{{ID: "tech-1", Name: "Wang Lei", Country: "CN", Van: "van-1"}},
+		Locations:   []app.Location{{ID: "van-1", Kind: app.LocationVan, Name: "Van 1", Owner: "tech-1"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	code, _, err := writer.CreatePairing(ctx, "t", "tech-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pair, err := (&fbsync.Client{BaseURL: deviceURL}).Pair(ctx, code, "tablet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "device.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	e := fbsync.NewEngine(s, &fbsync.Client{BaseURL: deviceURL, Token: pair.Token})
+	e.Interval = 10 * time.Minute
+	runEngine(t, e)
+	state := func() string { return fmt.Sprintf("engine status %+v", e.Status()) }
+	within(t, 5*time.Second, "the idle engine holds a wait on its instance", func() bool { return held.Load() == 1 }, state)
+	// The instance holding the wait listens from its first wait on; a
+	// write before it listens is found by the check it then makes.
+	dispatch := dispatcher(t, writer)
+	id := dispatchTicket(t, writer, dispatch, "tech-1")
+	took := within(t, 5*time.Second, "the ticket dispatch wrote on the other instance reached the device", func() bool { return holdsTicket(s, id) }, state)
+	t.Logf("the ticket reached the device %v after dispatch created it on the other instance", took)
+	// Once listening, a second ticket arrives as fast.
+	within(t, 5*time.Second, "the engine holds a wait again", func() bool { return held.Load() == 1 }, state)
+	time.Sleep(200 * time.Millisecond)
+	id = dispatchTicket(t, writer, dispatch, "tech-1")
+	took = within(t, 3*time.Second, "a second ticket from the other instance reached the device", func() bool { return holdsTicket(s, id) }, state)
+	t.Logf("the second ticket reached the device %v after dispatch created it", took)
 }
