@@ -85,21 +85,32 @@ func newEngineWorldClock(t *testing.T, serverClock app.Clock, opts ...store.Opti
 	if err := db.LoadDataset(ctx, "t", ds); err != nil {
 		t.Fatal(err)
 	}
-	code, _, err := db.CreatePairing(ctx, "t", "tech-1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pair, err := (&fbsync.Client{BaseURL: w.srv.URL}).Pair(ctx, code, "tablet")
-	if err != nil {
-		t.Fatal(err)
-	}
+	var pair *fbsync.PairResponse
+	pair, w.store = pairDevice(t, db, w.srv.URL, "tech-1", opts...)
 	w.device = pair.Device
 	w.client = &fbsync.Client{BaseURL: w.srv.URL, Token: pair.Token}
-	if w.store, err = store.Open(ctx, filepath.Join(t.TempDir(), "device.db"), opts...); err != nil {
+	return w
+}
+
+// pairDevice pairs a device of tech (tenant "t" of db) through the
+// service at url and opens its store, closed when the test ends.
+func pairDevice(t *testing.T, db *central.DB, url string, tech app.TechnicianID, opts ...store.Option) (*fbsync.PairResponse, *store.DB) {
+	t.Helper()
+	ctx := t.Context()
+	code, _, err := db.CreatePairing(ctx, "t", tech)
+	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { w.store.Close() })
-	return w
+	pair, err := (&fbsync.Client{BaseURL: url}).Pair(ctx, code, "tablet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "device.db"), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return pair, s
 }
 
 func (w *engineWorld) setDown(down bool) {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -230,19 +229,7 @@ func TestAssignedTicketArrivesThroughAnotherInstance(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	code, _, err := writer.CreatePairing(ctx, "t", "tech-1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pair, err := (&fbsync.Client{BaseURL: deviceURL}).Pair(ctx, code, "tablet")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "device.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
+	pair, s := pairDevice(t, writer, deviceURL, "tech-1")
 	e := fbsync.NewEngine(s, &fbsync.Client{BaseURL: deviceURL, Token: pair.Token})
 	e.Interval = 10 * time.Minute
 	runEngine(t, e)
