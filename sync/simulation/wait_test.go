@@ -248,3 +248,42 @@ func TestAssignedTicketArrivesThroughAnotherInstance(t *testing.T) {
 	took = within(t, 3*time.Second, "a second ticket from the other instance reached the device", func() bool { return holdsTicket(s, id) }, state)
 	t.Logf("the second ticket reached the device %v after dispatch created it", took)
 }
+
+// TestEmbeddedServiceClosesWhileAWaitIsHeld: the demo's embedded service
+// stops at once while the app's engine holds a wait: the wait is
+// answered, not waited for until its bound (Close gives requests 5 s).
+func TestEmbeddedServiceClosesWhileAWaitIsHeld(t *testing.T) {
+	emb, err := central.StartEmbedded(t.Context(), t.TempDir(), "t", func() app.Dataset {
+		return app.Dataset{Technicians: []app.Technician{{ID: "tech-1", Name: "Wang Lei", Country: "CN"}}}
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pair, s := pairDevice(t, emb.DB, emb.URL, "tech-1")
+	c := &fbsync.Client{BaseURL: emb.URL, Token: pair.Token}
+	if err := fbsync.NewEngine(s, c).SyncOnce(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.SyncState(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	answered := make(chan error, 1)
+	go func() {
+		_, err := c.Wait(t.Context(), st.Cursor)
+		answered <- err
+	}()
+	time.Sleep(300 * time.Millisecond)
+	start := time.Now()
+	if err := emb.Close(); err != nil {
+		t.Errorf("Close with a wait held: %v", err)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("Close took %v with a wait held, want it at once", took)
+	}
+	select {
+	case <-answered:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the held wait was not answered")
+	}
+}
