@@ -167,7 +167,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var nf notifyFlags
 	nf.register(fs)
 	waitBound := fs.Duration("wait", central.DefaultWaitBound, "how long an idle device's wait for new work is held when nothing comes (keep it under your proxies' idle timeout)")
-	maxWaits := fs.Int("max-waits", central.DefaultMaxWaits, "idle devices' waits held at once; past it a device syncs at its interval")
+	maxWaits := fs.Int("max-waits", central.DefaultMaxWaits, "idle devices' waits held at once, and at most half of -max-conns (and half of -max-conns-per-ip from one address); past it a device syncs at its interval")
 	likelyEvery := fs.Duration("likely-every", central.DefaultLikelyEvery, "how often to recompute every open ticket's likely parts (0: never; new tickets get theirs every minute between)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -229,7 +229,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	srv.BodyTimeout = lim.readTimeout
 	srv.WaitBound = *waitBound
-	db.SetMaxWaits(*maxWaits)
+	// A waiting device keeps its connection open: waits take at most
+	// half the connections, in all and from one address, so the syncs
+	// always have room.
+	db.SetWaitBounds(min(*maxWaits, max(lim.maxConns/2, 1)), max(lim.perSource/2, 1))
 	// The console shows pairing QR Codes: the same address and certificate
 	// pin as the API's pairings.
 	con, err := console.New(db, console.Options{Secure: scheme == "https", Log: log, PublicURL: srv.PublicURL, Fingerprint: srv.Fingerprint})

@@ -515,7 +515,7 @@ func (s *Server) Sync(ctx context.Context, p Principal, req fbsync.Request) (fbs
 // for changes"): authorized as a pull, refused as a pull, and answered
 // with whether a pull would bring something, never with what.
 func (s *Server) handleWait(w http.ResponseWriter, r *http.Request, p Principal) {
-	more, err := s.db.WaitForPull(r.Context(), p, r.URL.Query().Get("c"), cmp.Or(s.WaitBound, DefaultWaitBound))
+	more, err := s.db.WaitForPull(r.Context(), p, source(r), r.URL.Query().Get("c"), cmp.Or(s.WaitBound, DefaultWaitBound))
 	if r.Context().Err() != nil {
 		return // the device went away (or synced): nobody reads an answer
 	}

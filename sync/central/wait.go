@@ -27,9 +27,11 @@ const DefaultWaitBound = 50 * time.Second
 
 // DefaultMaxWaits bounds the waits one instance holds at once; past it a
 // wait is refused with ETHROTTLED (429) and the device syncs at its
-// interval. Each held wait is a goroutine and, over HTTP/1.1, a
-// connection: the default stays well under the service's connection
-// bound's reach on one 2-core node.
+// interval. Each held wait is a goroutine and keeps its device's
+// connection open: cmd/central also bounds the waits to half its
+// connections, and those of one address to half of that address's, so
+// that waiting devices never take the room their syncs need
+// (SetWaitBounds).
 const DefaultMaxWaits = 10_000
 
 // waitRetrySeconds is the Retry-After of a wait refused past the bound.
@@ -43,8 +45,11 @@ type waitHub struct {
 	byDevice map[deviceKey]*waiter
 	byTenant map[string]map[*waiter]struct{}
 	byScope  map[string]map[*waiter]struct{}
-	// max bounds the waits held at once (0: DefaultMaxWaits).
-	max int
+	// bySource counts the waits held per source address.
+	bySource map[string]int
+	// max bounds the waits held at once (0: DefaultMaxWaits), perSource
+	// those from one address (0: no bound of its own).
+	max, perSource int
 }
 
 // deviceKey names a device in its tenant.
@@ -57,6 +62,7 @@ type deviceKey struct {
 type waiter struct {
 	device app.DeviceID
 	tenant string
+	source string // the address the wait came from
 	// scopes are the device's scopes as its last check read them; nil
 	// before the first check, when every write of the tenant wakes it.
 	scopes []string
@@ -75,25 +81,27 @@ func (w *waiter) end() { w.once.Do(func() { close(w.ended) }) }
 
 var errTooManyWaits = app.Errorf(app.ETHROTTLED, "sync.too_many_waits", "The server is waiting for too many devices at once. New work arrives at the next regular sync; this device asks again in {{.Seconds}} seconds.", "Seconds", waitRetrySeconds)
 
-// hold registers a wait of p's device, ending the device's earlier one.
-// It is registered before its first check, so that a write committed
-// during that check still wakes it.
-func (h *waitHub) hold(p Principal) (*waiter, error) {
+// hold registers a wait of p's device from the address source, ending
+// the device's earlier one. It is registered before its first check, so
+// that a write committed during that check still wakes it.
+func (h *waitHub) hold(p Principal, source string) (*waiter, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.byDevice == nil {
 		h.byDevice, h.byTenant, h.byScope = map[deviceKey]*waiter{}, map[string]map[*waiter]struct{}{}, map[string]map[*waiter]struct{}{}
+		h.bySource = map[string]int{}
 	}
 	old := h.byDevice[deviceKey{p.Tenant, p.Device}]
 	if old != nil {
 		h.removeLocked(old)
 		old.end()
 	}
-	if len(h.byDevice) >= cmp.Or(h.max, DefaultMaxWaits) {
+	if len(h.byDevice) >= cmp.Or(h.max, DefaultMaxWaits) || h.perSource > 0 && h.bySource[source] >= h.perSource {
 		return nil, errTooManyWaits
 	}
-	w := &waiter{device: p.Device, tenant: p.Tenant, wake: make(chan struct{}, 1), ended: make(chan struct{})}
+	w := &waiter{device: p.Device, tenant: p.Tenant, source: source, wake: make(chan struct{}, 1), ended: make(chan struct{})}
 	h.byDevice[deviceKey{p.Tenant, p.Device}] = w
+	h.bySource[source]++
 	addTo(h.byTenant, p.Tenant, w)
 	return w, nil
 }
@@ -139,6 +147,9 @@ func (h *waitHub) release(w *waiter) {
 
 func (h *waitHub) removeLocked(w *waiter) {
 	delete(h.byDevice, w.key())
+	if h.bySource[w.source]--; h.bySource[w.source] <= 0 {
+		delete(h.bySource, w.source)
+	}
 	removeFrom(h.byTenant, w.tenant, w)
 	for _, s := range w.scopes {
 		removeFrom(h.byScope, s, w)
@@ -253,13 +264,14 @@ func (db *DB) PullWaiting(ctx context.Context, p Principal, cursorText string) (
 // something (true), or bound passes, another wait of the device replaces
 // this one, or the service closes (false). It checks at once, then again
 // only when a write in the device's scopes wakes it: nothing polls. ctx
-// ending returns its error. More than the instance's bound of waits is
-// ETHROTTLED; a malformed cursor is EINVALID, as a pull's.
-func (db *DB) WaitForPull(ctx context.Context, p Principal, cursorText string, bound time.Duration) (bool, error) {
+// ending returns its error. More than the instance's bounds of waits (in
+// all, and from source, the request's address) is ETHROTTLED; a
+// malformed cursor is EINVALID, as a pull's.
+func (db *DB) WaitForPull(ctx context.Context, p Principal, source, cursorText string, bound time.Duration) (bool, error) {
 	if _, err := parseCursor(cursorText); err != nil {
 		return false, err
 	}
-	w, err := db.waits.hold(p)
+	w, err := db.waits.hold(p, source)
 	if err != nil {
 		return false, err
 	}
@@ -299,10 +311,10 @@ func (db *DB) EndWaits() {
 	}
 }
 
-// SetMaxWaits bounds the waits this instance holds at once (0:
-// DefaultMaxWaits).
-func (db *DB) SetMaxWaits(n int) {
+// SetWaitBounds bounds the waits this instance holds at once (0:
+// DefaultMaxWaits), and those from one address (0: only the first bound).
+func (db *DB) SetWaitBounds(max, perSource int) {
 	db.waits.mu.Lock()
-	db.waits.max = n
+	db.waits.max, db.waits.perSource = max, perSource
 	db.waits.mu.Unlock()
 }

@@ -185,32 +185,58 @@ func TestWaitForNewWork(t *testing.T) {
 	}
 }
 
-// TestWaitsBoundedPerInstance: past -max-waits held at once, a wait is
-// refused with 429 and Retry-After, and the waits held go on.
+// TestWaitsBoundedPerInstance: past -max-waits held at once, or half of
+// -max-conns-per-ip from one address (a waiting device keeps its
+// connection open; its syncs need room too), a wait is refused with 429
+// and Retry-After, and the waits held go on.
 func TestWaitsBoundedPerInstance(t *testing.T) {
 	for _, db := range []string{"sqlite", "postgres"} {
-		t.Run(db, func(t *testing.T) {
-			s := newService(t, db, "-wait", waitBound.String(), "-max-waits", "1")
-			first := s.pair(t, s.addFieldTech(t, "bound-a", 0).id)
-			second := s.pair(t, s.addFieldTech(t, "bound-b", 0).id)
-			_, c1 := first.pullFrom(t, "")
-			_, c2 := second.pullFrom(t, "")
-			held := s.waitInBackground(t, first.token, c1)
-			time.Sleep(300 * time.Millisecond)
-			w := s.wait(t.Context(), second.token, c2)
-			if w.err != nil {
-				t.Fatal(w.err)
-			}
-			if e := w.apiErr(t); w.status != http.StatusTooManyRequests || e.Code != "throttled" || e.Key != "sync.too_many_waits" || w.header.Get("Retry-After") != "60" {
-				t.Errorf("a wait past -max-waits answered HTTP %d %s/%s, Retry-After %q; want 429 throttled/sync.too_many_waits, 60",
-					w.status, e.Code, e.Key, w.header.Get("Retry-After"))
-			}
-			if w.took > time.Second {
-				t.Errorf("the refused wait took %v, want an answer at once", w.took)
-			}
-			(<-held).more(t, "the wait held within the bound", false)
-			// Its place is free again.
-			s.wait(t.Context(), second.token, "").more(t, "a wait once the first ended", true)
-		})
+		for _, tc := range []struct {
+			name    string
+			flags   []string
+			allowed int
+		}{
+			{"MaxWaits", []string{"-max-waits", "1"}, 1},
+			{"PerAddress", []string{"-max-conns-per-ip", "4"}, 2},
+		} {
+			t.Run(db+"/"+tc.name, func(t *testing.T) {
+				s := newService(t, db, append([]string{"-wait", waitBound.String()}, tc.flags...)...)
+				// Every technician first: a new one's van is in the others'
+				// catalog, which a wait from an older cursor would answer.
+				var techs []tech
+				for range tc.allowed + 1 {
+					techs = append(techs, s.addFieldTech(t, "bound", 0))
+				}
+				var devs []*device
+				var cursors []string
+				for _, tc := range techs {
+					d := s.pair(t, tc.id)
+					_, c := d.pullFrom(t, "")
+					devs, cursors = append(devs, d), append(cursors, c)
+				}
+				var held []<-chan waited
+				for i := range tc.allowed {
+					held = append(held, s.waitInBackground(t, devs[i].token, cursors[i]))
+				}
+				time.Sleep(500 * time.Millisecond)
+				extra := devs[tc.allowed]
+				w := s.wait(t.Context(), extra.token, cursors[tc.allowed])
+				if w.err != nil {
+					t.Fatal(w.err)
+				}
+				if e := w.apiErr(t); w.status != http.StatusTooManyRequests || e.Code != "throttled" || e.Key != "sync.too_many_waits" || w.header.Get("Retry-After") != "60" {
+					t.Errorf("a wait past the bound answered HTTP %d %s/%s, Retry-After %q; want 429 throttled/sync.too_many_waits, 60",
+						w.status, e.Code, e.Key, w.header.Get("Retry-After"))
+				}
+				if w.took > time.Second {
+					t.Errorf("the refused wait took %v, want an answer at once", w.took)
+				}
+				for _, h := range held {
+					(<-h).more(t, "a wait held within the bound", false)
+				}
+				// Their places are free again.
+				s.wait(t.Context(), extra.token, "").more(t, "a wait once the others ended", true)
+			})
+		}
 	}
 }
