@@ -279,10 +279,11 @@ func (e *Engine) startWait(ctx context.Context, lastErr error) (woke <-chan stru
 // holdWait waits, again after each "nothing", until the service says a
 // pull would bring something (true), ctx ends (false), or the service
 // has no wait (false: the interval takes over for the session). A
-// network failure or a busy service backs off as a failed sync does,
-// without showing an error: the interval's sync shows one if the
-// network is gone. An answer only a sync can act on (a revoked device)
-// ends the wait with true.
+// refusal only a sync can act on (a revoked device, a token or
+// certificate no longer good: needsSync) ends the wait with true. Any
+// other failure (the network, a busy service) backs off as a failed
+// sync does, without showing an error: the interval's sync shows one if
+// the network is gone.
 func (e *Engine) holdWait(ctx context.Context, w Waiter) bool {
 	failures := 0
 	for ctx.Err() == nil {
@@ -309,7 +310,12 @@ func (e *Engine) holdWait(ctx context.Context, w Waiter) bool {
 			return true
 		case err == nil:
 			failures = 0
-		case errors.Is(err, errWaitCut) || transient(err) || app.ErrorCode(err) == app.ETHROTTLED:
+		case needsSync(err):
+			return true
+		default:
+			// The network, a busy service, a wait cut short, or an answer
+			// a sync would not change (a sync that succeeded after it
+			// would only bring the wait back at once).
 			failures++
 			e.mu.Lock() // Rand is SyncOnce's too
 			d := e.backoff(failures)
@@ -317,9 +323,18 @@ func (e *Engine) holdWait(ctx context.Context, w Waiter) bool {
 			if !sleepCtx(ctx, d) {
 				return false
 			}
-		default:
-			return true
 		}
+	}
+	return false
+}
+
+// needsSync reports whether a wait's failure is one a sync shows and acts
+// on: the device refused (revoked: the sync wipes it), its token or
+// certificate no longer good.
+func needsSync(err error) bool {
+	switch app.ErrorCode(err) {
+	case app.EUNAUTHORIZED, app.EREVOKED, app.EFORBIDDEN:
+		return true
 	}
 	return false
 }

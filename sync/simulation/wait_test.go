@@ -174,6 +174,53 @@ func TestWaitGivesWayToTheTechniciansSync(t *testing.T) {
 	}
 }
 
+// TestRevokedWhileWaitingIsWipedAtOnce: the administrator revokes the
+// device while its engine waits; the wait's refusal runs a sync, which
+// wipes the device, within seconds rather than at the next interval.
+func TestRevokedWhileWaitingIsWipedAtOnce(t *testing.T) {
+	w := newWaitWorld(t, 10*time.Minute, false)
+	w.until(t, 5*time.Second, "the idle engine holds a wait", func() bool { return w.held.Load() == 1 })
+	if err := w.db.RevokeDevice(t.Context(), "t", w.device); err != nil {
+		t.Fatal(err)
+	}
+	w.until(t, 5*time.Second, "the revoked device was wiped", func() bool { return w.engine.Status().Revoked })
+	if w.onDevice(w.ticket) {
+		t.Error("the revoked device still holds its ticket")
+	}
+}
+
+// TestWaitRefusedBacksOffWithoutSyncing: a wait refused with an answer a
+// sync would not change (here 400, as from a proxy that mangles it)
+// backs off; it does not run a sync after every refusal.
+func TestWaitRefusedBacksOffWithoutSyncing(t *testing.T) {
+	w := newWaitWorld(t, 10*time.Minute, false)
+	var syncs atomic.Int64
+	w.setFront(func(rw http.ResponseWriter, r *http.Request, next http.Handler) {
+		switch r.URL.Path {
+		case fbsync.WaitPath:
+			w.asked.Add(1)
+			rw.Header().Set("Content-Type", "application/json")
+			rw.WriteHeader(http.StatusBadRequest)
+			rw.Write([]byte(`{"code":"invalid","key":"sync.bad_cursor","msg":"The sync position sent by the device is malformed."}`))
+			return
+		case "/v1/sync":
+			syncs.Add(1)
+		}
+		next.ServeHTTP(rw, r)
+	})
+	w.engine.Trigger() // a sync, then a wait refused
+	time.Sleep(1500 * time.Millisecond)
+	if n := syncs.Load(); n > 1 {
+		t.Errorf("%d syncs in 1.5 s with every wait refused, want the one triggered", n)
+	}
+	if n := w.asked.Load(); n < 1 || n > 3 {
+		t.Errorf("%d waits asked for in 1.5 s, want a few, backing off from 2 s", n)
+	}
+	if s := w.engine.Status(); s.Err != nil {
+		t.Errorf("status error %v, want none shown for a refused wait", s.Err)
+	}
+}
+
 // TestOldServerWithoutWaitFallsBackToTheInterval: a service from before
 // the wait answers it 404; the engine asks once, shows no error, and
 // syncs at its interval, which brings dispatch's ticket.
