@@ -42,10 +42,6 @@ type Engine struct {
 	Clock app.Clock
 	Rand  *rand.Rand
 
-	// NoWait turns the wait for new work off: the engine syncs at its
-	// Interval when idle, as with a service without the wait.
-	NoWait bool
-
 	trigger chan struct{}
 	// resume wakes Run when work offline is turned on or off.
 	resume chan struct{}
@@ -256,7 +252,7 @@ type Waiter interface {
 func (e *Engine) startWait(ctx context.Context, lastErr error) (woke <-chan struct{}, stopWait func()) {
 	w, ok := e.tr.(Waiter)
 	e.mu.Lock()
-	skip := !ok || e.NoWait || e.noWait || lastErr != nil || e.status.WorkOffline
+	skip := !ok || e.noWait || lastErr != nil || e.status.WorkOffline
 	e.mu.Unlock()
 	if skip {
 		return nil, func() {}
