@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -77,6 +78,37 @@ func (c *Client) Sync(ctx context.Context, req *Request) (*Response, error) {
 	return &resp, nil
 }
 
+// Wait holds the service's wait for new work (docs/PROTOCOL.md, "Waiting
+// for changes"): true once a pull from cursor would bring something,
+// false when the service's bound passed with nothing. A service without
+// the wait (one from before it) answers ErrNoWait. It blocks up to the
+// service's bound (50 s by default); cancel ctx to end it sooner.
+func (c *Client) Wait(ctx context.Context, cursor string) (bool, error) {
+	raw, _, err := c.roundTrip(ctx, http.MethodGet, WaitPath+"?c="+url.QueryEscape(cursor), nil)
+	var status statusError
+	if errors.As(err, &status) && (status == http.StatusNotFound || status == http.StatusMethodNotAllowed) {
+		return false, ErrNoWait
+	}
+	if err != nil {
+		return false, err
+	}
+	var resp WaitResponse
+	if err := decodeAnswer(raw, &resp); err != nil {
+		return false, err
+	}
+	return resp.More, nil
+}
+
+// ErrNoWait says that the service has no wait: the engine syncs at its
+// interval for the rest of the session. It is never shown.
+var ErrNoWait = errors.New("the service has no wait for new work")
+
+// statusError is the HTTP status of an answer other than 2xx, kept as
+// the cause of the error the client returns.
+type statusError int
+
+func (e statusError) Error() string { return fmt.Sprintf("HTTP %d", int(e)) }
+
 // Pair exchanges a pairing code for a device token. It does not need
 // c.Token.
 func (c *Client) Pair(ctx context.Context, code, deviceName string) (*PairResponse, error) {
@@ -129,9 +161,12 @@ func decodeAnswer(raw []byte, out any) error {
 // returns the answer's body, decompressed, and its headers; an answer
 // other than 2xx is an error.
 func (c *Client) roundTrip(ctx context.Context, method, path string, in any, header ...string) ([]byte, http.Header, error) {
-	body, err := json.Marshal(in)
-	if err != nil {
-		return nil, nil, fmt.Errorf("encode %s: %w", path, err)
+	var body []byte
+	if in != nil { // nil: a GET, without a body
+		var err error
+		if body, err = json.Marshal(in); err != nil {
+			return nil, nil, fmt.Errorf("encode %s: %w", path, err)
+		}
 	}
 	gz := len(body) >= compressAbove
 	if gz {
@@ -145,7 +180,9 @@ func (c *Client) roundTrip(ctx context.Context, method, path string, in any, hea
 	if err != nil {
 		return nil, nil, app.Errorf(app.EINVALID, "sync.bad_server_url", "The server address {{.URL}} is not valid.", "URL", c.BaseURL).WithCause(err)
 	}
-	req.Header.Set("Content-Type", "application/json")
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	// Asking explicitly turns off net/http's transparent decompression,
 	// so the body read here is what crossed the wire.
 	req.Header.Set("Accept-Encoding", "zstd, gzip")
@@ -210,11 +247,11 @@ func serverError(status int, body []byte) error {
 	var e Error
 	if json.Unmarshal(body, &e) != nil || e.Code == "" {
 		if status >= 500 || status == http.StatusBadGateway {
-			return errOffline(fmt.Errorf("HTTP %d", status))
+			return errOffline(statusError(status))
 		}
-		return app.Errorf(app.EINTERNAL, "sync.http_status", "The server answered HTTP {{.Status}}.", "Status", status)
+		return app.Errorf(app.EINTERNAL, "sync.http_status", "The server answered HTTP {{.Status}}.", "Status", status).WithCause(statusError(status))
 	}
-	ae := &app.Error{Code: e.Code, Key: e.Key, Message: e.Message, Data: e.Data, Err: fmt.Errorf("HTTP %d", status)}
+	ae := &app.Error{Code: e.Code, Key: e.Key, Message: e.Message, Data: e.Data, Err: statusError(status)}
 	return ae
 }
 

@@ -43,7 +43,7 @@ type Engine struct {
 	Rand  *rand.Rand
 
 	trigger chan struct{}
-	// resume wakes Run when work offline is turned off.
+	// resume wakes Run when work offline is turned on or off.
 	resume chan struct{}
 	// countMu is held from reading the replica's counts to publishing
 	// them, so that counts are published in the order they were read: a
@@ -54,6 +54,9 @@ type Engine struct {
 	status   app.SyncStatus
 	failures int
 	retryIn  time.Duration // the backoff after the last failure
+	// noWait: the service answered that it has no wait (ErrNoWait), so
+	// the rest of the session syncs at the interval.
+	noWait   bool
 	watchers []func(app.SyncStatus)
 	observer PullObserver
 }
@@ -160,14 +163,13 @@ func (e *Engine) Recount(ctx context.Context) error {
 }
 
 // SetWorkOffline stops network sync (on) until it is called with false,
-// which syncs at once. A sync already running finishes.
+// which syncs at once. A sync already running finishes; a wait for new
+// work ends.
 func (e *Engine) SetWorkOffline(on bool) {
 	e.update(func(s *app.SyncStatus) { s.WorkOffline = on })
-	if !on {
-		select {
-		case e.resume <- struct{}{}:
-		default:
-		}
+	select {
+	case e.resume <- struct{}{}:
+	default:
 	}
 }
 
@@ -188,32 +190,167 @@ func (e *Engine) Trigger() {
 
 // Run syncs until ctx ends. It returns ctx's error, or nil after the
 // device was revoked (and wiped).
+//
+// Between syncs, while the last one succeeded and the device is not
+// working offline, it holds the service's wait for new work (Waiter), so
+// that what dispatch sends arrives within seconds rather than at the
+// next Interval; a trigger, the interval or work offline ends the wait
+// at once.
 func (e *Engine) Run(ctx context.Context) error {
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	var lastErr error = errNoSyncYet
 	for {
+		woke, stopWait := e.startWait(ctx, lastErr)
 		select {
 		case <-ctx.Done():
+			stopWait()
 			return ctx.Err()
 		case <-timer.C:
 		case <-e.trigger:
 			timer.Stop()
 		case <-e.resume:
 			timer.Stop()
+		case <-woke:
+			timer.Stop()
 		}
+		stopWait()
 		if e.workOffline() {
 			// Nothing runs until SetWorkOffline(false) sends on resume;
 			// triggers meanwhile are dropped.
 			continue
 		}
-		err := e.SyncOnce(ctx)
-		if IsRevoked(err) {
+		lastErr = e.SyncOnce(ctx)
+		if IsRevoked(lastErr) {
 			return nil
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		timer.Reset(e.nextWait(err))
+		timer.Reset(e.nextWait(lastErr))
+	}
+}
+
+// errNoSyncYet is Run's last result before its first sync: no wait is
+// held before a sync has succeeded.
+var errNoSyncYet = errors.New("no sync yet")
+
+// Waiter is a Transport that can hold the service's wait for new work
+// (Client does): Wait returns true once a pull from cursor would bring
+// something, false when the service's bound passed with nothing, and
+// ErrNoWait from a service without the wait.
+type Waiter interface {
+	Wait(ctx context.Context, cursor string) (bool, error)
+}
+
+// startWait holds the wait for new work in the background when the
+// engine may (the last sync succeeded, not working offline, the
+// transport and the service have the wait). woke receives once a sync
+// should run now: something to pull, or an answer a sync must show (a
+// revoked device, a refused token). stopWait ends the wait; call it
+// before syncing. Without a wait, woke is nil (it never fires).
+func (e *Engine) startWait(ctx context.Context, lastErr error) (woke <-chan struct{}, stopWait func()) {
+	w, ok := e.tr.(Waiter)
+	e.mu.Lock()
+	skip := !ok || e.noWait || lastErr != nil || e.status.WorkOffline
+	e.mu.Unlock()
+	if skip {
+		return nil, func() {}
+	}
+	wctx, cancel := context.WithCancel(ctx)
+	ch := make(chan struct{}, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if e.holdWait(wctx, w) {
+			ch <- struct{}{}
+		}
+	}()
+	return ch, func() {
+		cancel()
+		<-done
+	}
+}
+
+// holdWait waits, again after each "nothing", until the service says a
+// pull would bring something (true), ctx ends (false), or the service
+// has no wait (false: the interval takes over for the session). A
+// refusal only a sync can act on (a revoked device, a token or
+// certificate no longer good: needsSync) ends the wait with true. Any
+// other failure (the network, a busy service) backs off as a failed
+// sync does, without showing an error: the interval's sync shows one if
+// the network is gone.
+func (e *Engine) holdWait(ctx context.Context, w Waiter) bool {
+	failures := 0
+	for ctx.Err() == nil {
+		st, err := e.replica.SyncState(ctx)
+		if err != nil {
+			return false
+		}
+		asked := time.Now()
+		more, err := w.Wait(ctx, st.Cursor)
+		if err == nil && !more && time.Since(asked) < minWaitHeld {
+			// "Nothing" at once is no wait (a wait replaced, a service
+			// shutting down): asking again at once would spin.
+			err = errWaitCut
+		}
+		switch {
+		case ctx.Err() != nil:
+			return false
+		case errors.Is(err, ErrNoWait):
+			e.mu.Lock()
+			e.noWait = true
+			e.mu.Unlock()
+			return false
+		case err == nil && more:
+			return true
+		case err == nil:
+			failures = 0
+		case needsSync(err):
+			return true
+		default:
+			// The network, a busy service, a wait cut short, or an answer
+			// a sync would not change (a sync that succeeded after it
+			// would only bring the wait back at once).
+			failures++
+			e.mu.Lock() // Rand is SyncOnce's too
+			d := e.backoff(failures)
+			e.mu.Unlock()
+			if !sleepCtx(ctx, d) {
+				return false
+			}
+		}
+	}
+	return false
+}
+
+// needsSync reports whether a wait's failure is one a sync shows and acts
+// on: the device refused (revoked: the sync wipes it), its token or
+// certificate no longer good.
+func needsSync(err error) bool {
+	switch app.ErrorCode(err) {
+	case app.EUNAUTHORIZED, app.EREVOKED, app.EFORBIDDEN:
+		return true
+	}
+	return false
+}
+
+// minWaitHeld: a wait answered "nothing" sooner than this was cut short
+// (the service's bound is at least a second), and is retried after a
+// backoff.
+const minWaitHeld = time.Second
+
+var errWaitCut = errors.New("the wait was answered at once with nothing")
+
+// sleepCtx waits d, or less when ctx ends first (false).
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
 	}
 }
 

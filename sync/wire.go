@@ -45,6 +45,17 @@ type Request struct {
 	History []app.TicketID `json:"h,omitempty"`
 }
 
+// WaitPath is the wait an idle device holds (GET, with its cursor as c):
+// the service answers once a pull would bring the device something, or
+// at its bound with nothing (docs/PROTOCOL.md, "Waiting for changes").
+const WaitPath = "/v1/sync/wait"
+
+// WaitResponse answers a wait: More says that a pull from the cursor sent
+// would bring something; false is the bound passing with nothing.
+type WaitResponse struct {
+	More bool `json:"m"`
+}
+
 // Response answers a Request.
 type Response struct {
 	Epoch      string       `json:"e"`

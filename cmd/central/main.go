@@ -166,6 +166,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	lim.register(fs)
 	var nf notifyFlags
 	nf.register(fs)
+	waitBound := fs.Duration("wait", central.DefaultWaitBound, "how long an idle device's wait for new work is held when nothing comes (keep it under your proxies' idle timeout)")
+	maxWaits := fs.Int("max-waits", central.DefaultMaxWaits, "idle devices' waits held at once, and at most half of -max-conns (and half of -max-conns-per-ip from one address); past it a device syncs at its interval")
 	likelyEvery := fs.Duration("likely-every", central.DefaultLikelyEvery, "how often to recompute every open ticket's likely parts (0: never; new tickets get theirs every minute between)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -176,6 +178,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	notifyCfg, err := nf.config()
 	if err != nil {
 		return err
+	}
+	if *waitBound < time.Second || *waitBound > 5*time.Minute || *maxWaits < 1 {
+		return app.Errorf(app.EINVALID, "central.bad_wait", "Give -wait from 1s to 5m, such as 50s, and -max-waits of at least 1.")
 	}
 	if err := app.CheckLeaseDays(*leaseDays); err != nil {
 		return err
@@ -223,6 +228,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		srv.PublicURL = scheme + "://" + ln.Addr().String()
 	}
 	srv.BodyTimeout = lim.readTimeout
+	srv.WaitBound = *waitBound
+	// A waiting device keeps its connection open: waits take at most
+	// half the connections, in all and from one address, so the syncs
+	// always have room.
+	db.SetWaitBounds(min(*maxWaits, max(lim.maxConns/2, 1)), max(lim.perSource/2, 1))
 	// The console shows pairing QR Codes: the same address and certificate
 	// pin as the API's pairings.
 	con, err := console.New(db, console.Options{Secure: scheme == "https", Log: log, PublicURL: srv.PublicURL, Fingerprint: srv.Fingerprint})
@@ -231,7 +241,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	hs := newHTTPServer(withConsole(srv, con, lim.readTimeout*consoleBodyTimeouts), lim)
-	hs.RegisterOnShutdown(con.Close) // the board's event streams end, so the shutdown does not wait for them
+	hs.RegisterOnShutdown(con.Close)   // the board's event streams end, so the shutdown does not wait for them
+	hs.RegisterOnShutdown(db.EndWaits) // so do the devices' waits
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go notifier.Run(ctx)

@@ -345,6 +345,8 @@ func (db *DB) RevokeDevice(ctx context.Context, tenant string, id app.DeviceID) 
 		return app.Errorf(app.ENOTFOUND, "central.no_device", "There is no active device {{.ID}}.", "ID", string(id))
 	}
 	db.publish(tenant, id, &changeSet{devices: true})
+	// A wait it holds answers now, with the refusal a pull gets.
+	db.waits.endDevice(tenant, id)
 	return nil
 }
 

@@ -96,6 +96,8 @@ func (db *DB) LoadDataset(ctx context.Context, tenant string, ds app.Dataset) er
 		return err
 	}
 	db.publish(tenant, "", &cs)
+	// A load's change rows go in bulk, to any of the tenant's scopes.
+	db.wakeTenantWaits(tenant)
 	db.analyzeLoad(ctx, ds.Rows(), loadTables(ds))
 	return nil
 }

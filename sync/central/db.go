@@ -45,7 +45,11 @@ type DB struct {
 	clock   app.Clock
 	dir     string // data directory (photos live here); "" on PostgreSQL without one
 	rebound gosync.Map
-	hub     hub // the events of committed writes (events.go)
+	hub     hub     // the events of committed writes (events.go)
+	waits   waitHub // the devices' held waits (wait.go)
+	// pgWaits tells the other instances on PostgreSQL what this one's
+	// writes woke, and hears theirs (waitpg.go); nil on SQLite.
+	pgWaits *pgWaits
 
 	// The writer of group commit on SQLite (group.go): queue holds the
 	// write transactions waiting for it; closing tells it to stop (and
@@ -140,6 +144,9 @@ func OpenDB(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, transient(err)
 	}
 	db.startWriter()
+	if db.pgWaits != nil {
+		go db.runNotifier()
+	}
 	return db, nil
 }
 
@@ -255,6 +262,7 @@ func (db *DB) openPostgres(ctx context.Context, dsn string) error {
 	db.write.SetMaxOpenConns(pgConns)
 	db.write.SetMaxIdleConns(pgConns)
 	db.read = db.write
+	db.pgWaits = newPGWaits(dsn)
 	if err := db.write.PingContext(ctx); err != nil {
 		db.write.Close()
 		return app.Errorf(app.EINTERNAL, "central.postgres_down", "Cannot reach PostgreSQL: {{.Detail}}", "Detail", err.Error()).WithCause(err)

@@ -71,6 +71,9 @@ func StartEmbeddedWith(ctx context.Context, dir, tenant string, seed func() app.
 		}
 	}
 	e.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	// A shutdown waits for the requests under way: the app's held wait
+	// for new work is answered at once instead of at its bound.
+	e.srv.RegisterOnShutdown(db.EndWaits)
 	go func() { e.done <- e.srv.Serve(ln) }()
 	return e, nil
 }

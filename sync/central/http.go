@@ -2,6 +2,7 @@ package central
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"encoding/base64"
@@ -71,9 +72,12 @@ type Server struct {
 	// senders cannot hold connections (DefaultBodyTimeout when zero; sync
 	// and photo chunks get 6 times as long, imports 30 times).
 	BodyTimeout time.Duration
-	mux         *http.ServeMux
-	photos      http.Handler
-	pairs       *pairThrottle
+	// WaitBound is how long a device's wait is held when nothing comes
+	// (DefaultWaitBound when zero).
+	WaitBound time.Duration
+	mux       *http.ServeMux
+	photos    http.Handler
+	pairs     *pairThrottle
 }
 
 // NewServer returns the HTTP handler of the central service.
@@ -89,6 +93,7 @@ func NewServer(db *DB, log *slog.Logger) *Server {
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok\n") })
 	s.mux.HandleFunc("POST /v1/pair", s.handlePair)
 	s.mux.HandleFunc("POST /v1/sync", s.device(s.handleSync))
+	s.mux.HandleFunc("GET "+fbsync.WaitPath, s.device(s.handleWait))
 	s.mux.HandleFunc("POST /v1/conflicts/{id}/resolve", s.any(s.handleResolve))
 	s.mux.HandleFunc("GET /v1/admin/devices", s.admin(s.handleDevices))
 	s.mux.HandleFunc("POST /v1/admin/devices/{id}/revoke", s.admin(s.handleRevoke))
@@ -504,6 +509,26 @@ func (s *Server) Sync(ctx context.Context, p Principal, req fbsync.Request) (fbs
 		resp.History = &hist.Data
 	}
 	return resp, nil
+}
+
+// handleWait holds an idle device's wait (docs/PROTOCOL.md, "Waiting
+// for changes"): authorized as a pull, refused as a pull, and answered
+// with whether a pull would bring something, never with what.
+func (s *Server) handleWait(w http.ResponseWriter, r *http.Request, p Principal) {
+	more, err := s.db.WaitForPull(r.Context(), p, source(r), r.URL.Query().Get("c"), cmp.Or(s.WaitBound, DefaultWaitBound))
+	if r.Context().Err() != nil {
+		return // the device went away (or synced): nobody reads an answer
+	}
+	if err == nil {
+		// A device revoked (or gone) during the wait is refused now, as
+		// its next pull would be.
+		_, err = s.db.Authenticate(r.Context(), bearer(r))
+	}
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, r, fbsync.WaitResponse{More: more})
 }
 
 func (s *Server) handlePair(w http.ResponseWriter, r *http.Request) {

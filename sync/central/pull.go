@@ -234,25 +234,11 @@ func (db *DB) Pull(ctx context.Context, p Principal, cursorText string, maxBytes
 		return res, err
 	}
 	defer tx.Rollback()
-	if err := tx.QueryRowContext(ctx, `SELECT v FROM meta WHERE k = 'epoch'`).Scan(&res.Epoch); err != nil {
-		return res, transient(err)
-	}
-	scopes, err := db.Scopes(ctx, tx, p)
-	if err != nil {
+	var scopes []string
+	if cur, scopes, res.Epoch, res.Reset, err = db.pullFrom(ctx, tx, p, cursorText, cur); err != nil {
 		return res, err
 	}
 	hash := scopesHash(scopes)
-	switch {
-	case cursorText == "":
-	case cur.Epoch != res.Epoch:
-		// The server was restored: what the device holds may be newer
-		// than what the server has. Start over from a clean slate.
-		res.Reset, cur = true, cursor{}
-	case cur.Scopes != hash:
-		// The scope set changed (a new van, another country): start over.
-		// A reset, because the stock arrives as new opening balances.
-		res.Reset, cur = true, cursor{}
-	}
 	first := cur.At.Version == 0
 	pg := &page{db: db, tx: tx, tenant: p.Tenant, budget: maxBytes, tickets: map[app.TicketID]bool{}}
 	if cur.Opening == 0 {
@@ -320,6 +306,32 @@ func (db *DB) Pull(ctx context.Context, p Principal, cursorText string, maxBytes
 	res.Data, res.More = pg.data, more
 	res.Cursor = cursor{Epoch: res.Epoch, Scopes: hash, At: at, Opening: cur.Opening, Cutoff: cur.Cutoff}.String()
 	return res, nil
+}
+
+// pullFrom is where a pull from cur (parsed from cursorText) starts in
+// tx's snapshot: the device's scopes, the server epoch, and cur itself,
+// or the start with reset set when cur belongs to another epoch or
+// scope set. Pull and the wait (PullWaiting) share it, so a wait says
+// "something to pull" exactly when a pull would bring it.
+func (db *DB) pullFrom(ctx context.Context, tx *sql.Tx, p Principal, cursorText string, cur cursor) (_ cursor, scopes []string, epoch string, reset bool, err error) {
+	if err := tx.QueryRowContext(ctx, `SELECT v FROM meta WHERE k = 'epoch'`).Scan(&epoch); err != nil {
+		return cur, nil, "", false, transient(err)
+	}
+	if scopes, err = db.Scopes(ctx, tx, p); err != nil {
+		return cur, nil, "", false, err
+	}
+	switch {
+	case cursorText == "":
+	case cur.Epoch != epoch:
+		// The server was restored: what the device holds may be newer
+		// than what the server has. Start over from a clean slate.
+		reset, cur = true, cursor{}
+	case cur.Scopes != scopesHash(scopes):
+		// The scope set changed (a new van, another country): start over.
+		// A reset, because the stock arrives as new opening balances.
+		reset, cur = true, cursor{}
+	}
+	return cur, scopes, epoch, reset, nil
 }
 
 // sortTickets puts a page's tickets in order of creation (created_at,

@@ -169,6 +169,9 @@ func (db *DB) pushWith(ctx context.Context, p Principal, muts []app.Mutation, ah
 	}
 	ahead.committed(db, p, version)
 	db.publish(p.Tenant, p.Device, &cs)
+	if ended != nil {
+		db.wakeWaits(p.Tenant, scopesOf(ended.pending))
+	}
 	return res, nil
 }
 

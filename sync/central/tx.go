@@ -204,16 +204,23 @@ const maxCachedTickets = 64
 // one of them failing. cs (nil: no events) is emptied at each run, since
 // PostgreSQL may run fn again (pgTx).
 func (db *DB) entityTx(ctx context.Context, tenant string, cs *changeSet, fn func(ctx context.Context, st *serverTx) error) error {
-	return db.lateTx(ctx, 0, func(ctx context.Context, tx *sql.Tx, take takeVersion) error {
+	var ran *serverTx
+	err := db.lateTx(ctx, 0, func(ctx context.Context, tx *sql.Tx, take takeVersion) error {
 		if cs != nil {
 			*cs = changeSet{}
 		}
 		st := &serverTx{db: db, tx: tx, tenant: tenant, take: take, changed: cs, batch: true}
+		ran = st
 		if err := fn(ctx, st); err != nil {
 			return err
 		}
 		return st.finish(ctx, nil, nil)
 	})
+	if err == nil {
+		// Committed: the devices waiting on the scopes it wrote pull now.
+		db.wakeWaits(tenant, scopesOf(ran.pending))
+	}
+	return err
 }
 
 var _ app.Savepoints = (*serverTx)(nil)

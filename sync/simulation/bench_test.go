@@ -268,7 +268,12 @@ func newBenchWorldOf(b *testing.B, cfg central.Config, ds app.Dataset) *benchWor
 		}
 	}
 	w := &benchWorld{db: db}
-	srv := httptest.NewUnstartedServer(central.NewServer(db, nil))
+	h := central.NewServer(db, nil)
+	// BenchmarkIdleWait's waits end at this bound, not at the 50 s of a
+	// service (no other benchmark waits): a wait's bytes do not depend on
+	// how long it was held.
+	h.WaitBound = 200 * time.Millisecond
+	srv := httptest.NewUnstartedServer(h)
 	if *benchTLS {
 		cert, err := central.LoadCertificate(b.TempDir(), "", "", nil)
 		if err != nil {
@@ -433,6 +438,37 @@ func BenchmarkIdleSync(b *testing.B) {
 		cpu = time.Since(start)
 	}
 	report(b, m, cpu)
+}
+
+// BenchmarkIdleWait: an idle device's wait for new work, answered with
+// nothing at the service's bound (docs/PROTOCOL.md, "Waiting for
+// changes"), on a connection already open: what an idle device sends and
+// receives per bound, 72 times an hour at the service's 50 s.
+func BenchmarkIdleWait(b *testing.B) {
+	w := newBenchWorld(b, central.Config{DataDir: b.TempDir()}, smallWorld)
+	token := w.pair(b, demo.DemoTechnician)
+	s, e, _ := w.device(b, token)
+	if err := e.SyncOnce(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	st, err := s.SyncState(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, m := w.meteredClient(token)
+	if _, err := c.Wait(context.Background(), st.Cursor); err != nil { // opens the connection
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for range b.N {
+		m.reset()
+		more, err := c.Wait(context.Background(), st.Cursor)
+		if err != nil || more {
+			b.Fatalf("wait = %v, %v; want nothing at the bound", more, err)
+		}
+	}
+	report(b, m, 0)
+	b.ReportMetric(float64(m.wire()*int64(time.Hour/central.DefaultWaitBound)), "wire-B/h")
 }
 
 // openTicket returns one of the demo technician's open tickets with the

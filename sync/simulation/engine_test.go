@@ -31,9 +31,11 @@ type engineWorld struct {
 	client *fbsync.Client
 	device app.DeviceID
 	ticket app.TicketID
-	// down makes the server unreachable (the network is gone).
-	mu   gosync.Mutex
-	down bool
+	// down makes the server unreachable (the network is gone); front,
+	// when set, sees every request first and passes it on (or not).
+	mu    gosync.Mutex
+	down  bool
+	front func(rw http.ResponseWriter, r *http.Request, next http.Handler)
 }
 
 func newEngineWorld(t *testing.T, opts ...store.Option) *engineWorld {
@@ -56,13 +58,17 @@ func newEngineWorldClock(t *testing.T, serverClock app.Clock, opts ...store.Opti
 	w.server = h
 	w.srv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		w.mu.Lock()
-		down := w.down
+		down, front := w.down, w.front
 		w.mu.Unlock()
 		if down {
 			// A dead link: the connection closes without an answer.
 			hj, _ := rw.(http.Hijacker)
 			conn, _, _ := hj.Hijack()
 			conn.Close()
+			return
+		}
+		if front != nil {
+			front(rw, r, h)
 			return
 		}
 		h.ServeHTTP(rw, r)
@@ -79,26 +85,44 @@ func newEngineWorldClock(t *testing.T, serverClock app.Clock, opts ...store.Opti
 	if err := db.LoadDataset(ctx, "t", ds); err != nil {
 		t.Fatal(err)
 	}
-	code, _, err := db.CreatePairing(ctx, "t", "tech-1")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pair, err := (&fbsync.Client{BaseURL: w.srv.URL}).Pair(ctx, code, "tablet")
-	if err != nil {
-		t.Fatal(err)
-	}
+	var pair *fbsync.PairResponse
+	pair, w.store = pairDevice(t, db, w.srv.URL, "tech-1", opts...)
 	w.device = pair.Device
 	w.client = &fbsync.Client{BaseURL: w.srv.URL, Token: pair.Token}
-	if w.store, err = store.Open(ctx, filepath.Join(t.TempDir(), "device.db"), opts...); err != nil {
+	return w
+}
+
+// pairDevice pairs a device of tech (tenant "t" of db) through the
+// service at url and opens its store, closed when the test ends.
+func pairDevice(t *testing.T, db *central.DB, url string, tech app.TechnicianID, opts ...store.Option) (*fbsync.PairResponse, *store.DB) {
+	t.Helper()
+	ctx := t.Context()
+	code, _, err := db.CreatePairing(ctx, "t", tech)
+	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { w.store.Close() })
-	return w
+	pair, err := (&fbsync.Client{BaseURL: url}).Pair(ctx, code, "tablet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "device.db"), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return pair, s
 }
 
 func (w *engineWorld) setDown(down bool) {
 	w.mu.Lock()
 	w.down = down
+	w.mu.Unlock()
+}
+
+// setFront makes front see every request before the service does.
+func (w *engineWorld) setFront(front func(rw http.ResponseWriter, r *http.Request, next http.Handler)) {
+	w.mu.Lock()
+	w.front = front
 	w.mu.Unlock()
 }
 

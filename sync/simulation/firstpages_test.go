@@ -5,12 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/fieldbench/fieldbench/app"
-	"github.com/fieldbench/fieldbench/store"
 	fbsync "github.com/fieldbench/fieldbench/sync"
 	"github.com/fieldbench/fieldbench/sync/central"
 )
@@ -74,19 +72,7 @@ func TestFirstSyncPages(t *testing.T) {
 			if err := db.LoadDataset(ctx, "t", ds); err != nil {
 				t.Fatal(err)
 			}
-			code, _, err := db.CreatePairing(ctx, "t", "tech-1")
-			if err != nil {
-				t.Fatal(err)
-			}
-			pair, err := (&fbsync.Client{BaseURL: srv}).Pair(ctx, code, "tablet")
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := store.Open(ctx, filepath.Join(t.TempDir(), "device.db"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
+			pair, s := pairDevice(t, db, srv, "tech-1")
 			rec := &pageRecorder{tr: &fbsync.Client{BaseURL: srv, Token: pair.Token}}
 			e := fbsync.NewEngine(s, rec)
 			e.PageBytes = 256 << 10
