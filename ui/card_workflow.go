@@ -269,6 +269,9 @@ func (w *workflowCard) step(a app.Action) {
 	case app.ActionClose:
 		title := lang.X("action.close_title", "Hand back and close {{.Number}}?", map[string]any{"Number": tk.Number})
 		msg := lang.X("action.close_confirm", "Hand the device back first. A closed ticket cannot be changed or reopened.")
+		if check := handBackChecks(tk); tk.Kind == app.KindCarryIn && check != "" {
+			msg = check + "\n" + msg
+		}
 		if tk.Kind == app.KindOnSite {
 			title = lang.X("action.close_visit_title", "Close visit {{.Number}}?", map[string]any{"Number": tk.Number})
 			msg = lang.X("action.close_visit_confirm", "Close it once the customer has signed off the work. A closed ticket cannot be changed or reopened.")
