@@ -80,3 +80,49 @@ func TestConflictNamesPlaces(t *testing.T) {
 		t.Errorf("the conflict screen shows a shipment's ID:\n%s", text)
 	}
 }
+
+// stockConflicts are a fit that took the van's stock below zero and a
+// unit fitted from where it was not, as the service sends them.
+type stockConflicts struct{ conflictService }
+
+func (stockConflicts) OpenConflicts(context.Context) ([]app.Conflict, error) {
+	return []app.Conflict{
+		{ID: "cf-stock", Kind: app.ConflictNegativeStock, Mutation: "m1", Name: "stock.consume.v1", Field: "GH82-23877D", Theirs: "-1",
+			At: time.Date(2026, 12, 7, 15, 31, 0, 0, time.Local), Code: app.ECONFLICT, Key: "conflict.negative_stock",
+			Message: "Stock of {{.Part}} at {{.Location}} is now {{.Balance}}: count it and correct the books.",
+			Data:    map[string]any{"Part": "GH82-23877D", "Location": "van-1", "Balance": -1}},
+		unitConflict("cf-unit", "m2", "location", map[string]any{"Serial": "SN-1", "Location": "van-1", "Other": "wh"}),
+	}, nil
+}
+
+// TestNegativeStockConflictNamesThePartAndTheBalance: a stock conflict's
+// card names its part as a part number and the balance the fit left as
+// the stock now, not "Field" and "Theirs" (walk4's Spanish counter walk:
+// "Campo GH82-23877D · Otra versión -1" beside "Su versión: Instalar
+// repuesto" read as a quarrel over a field); a unit's conflict, whose
+// heading names the unit and both places, shows no balance.
+func TestNegativeStockConflictNamesThePartAndTheBalance(t *testing.T) {
+	test.NewTempApp(t)
+	locs := namedLocations{{ID: "van-1", Kind: app.LocationVan, Name: "Van Ana"}, {ID: "wh", Kind: app.LocationWarehouse, Name: "Main warehouse"}}
+	in := newConflictInbox(conflictDeps{Conflicts: stockConflicts{}, Locations: locs, Shipments: heldShipments{}, Zone: time.Local, Ctx: t.Context(), Run: func(f func()) { f() }}, func(string) {}, func() {})
+	in.reload()
+	text := strings.Join(labelTexts(in.list), "\n")
+	for _, want := range []string{
+		"Stock of GH82-23877D at Van Ana is now -1",
+		"Part number\nGH82-23877D",
+		"Stock now\n-1",
+		"Part number\nP-50",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the conflict screen does not say %q:\n%s", want, text)
+		}
+	}
+	for _, unwanted := range []string{"Field", "Theirs"} {
+		if strings.Contains(text, unwanted) {
+			t.Errorf("the conflict screen says %q of a stock conflict:\n%s", unwanted, text)
+		}
+	}
+	if n := strings.Count(text, "Stock now"); n != 1 {
+		t.Errorf("%d balances shown, want the stock conflict's alone:\n%s", n, text)
+	}
+}
