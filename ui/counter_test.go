@@ -13,8 +13,8 @@ import (
 
 // TestCounterCheckInToPickUp is the repair counter's day: a device checked
 // in with its condition, accessories and a photo, repaired, and handed
-// back when its claim tag is scanned; the ticket's Hand back and close
-// names the same checks.
+// back when its claim tag (or the intake receipt's number) is scanned; the
+// ticket's Hand back and close names the same checks.
 func TestCounterCheckInToPickUp(t *testing.T) {
 	term, w, _, _, deps := scanTerminal(t)
 	ctx := context.Background()
@@ -69,6 +69,15 @@ func TestCounterCheckInToPickUp(t *testing.T) {
 	for _, want := range []string{"…5678", "charger, case", "Hand the device back first"} {
 		if shown := labels(front(w)); !strings.Contains(shown, want) {
 			t.Errorf("Hand back and close's question lacks %q:\n%s", want, shown)
+		}
+	}
+	press(w, fyne.KeyEscape)
+
+	// The intake receipt the customer kept: its QR Code is the number.
+	term.HandleScan(scanner.Scan{Source: scanner.SourceWedge, Code: scanner.Code{Text: tk.Number}})
+	for _, want := range []string{"Pick-up of " + tk.Number, "…5678", "charger, case"} {
+		if shown := labels(front(w)); !strings.Contains(shown, want) {
+			t.Errorf("scanning the intake receipt's number offers no pick-up with %q:\n%s", want, shown)
 		}
 	}
 	press(w, fyne.KeyEscape)
