@@ -323,7 +323,8 @@ func tappableWithLabel(o fyne.CanvasObject, text string) fyne.Tappable {
 // TestPaymentReceiptButton: each payment row has a "Receipt" button that
 // writes DATA/reports/<number>-<receipt>.pdf, naming the receipt, the
 // amount and what is still owed after it; a ticket without payments has
-// none.
+// none. The dialog that gives the receipt number of a payment just taken
+// offers the same document.
 func TestPaymentReceiptButton(t *testing.T) {
 	test.NewTempApp(t)
 	now := time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local)
@@ -349,10 +350,15 @@ func TestPaymentReceiptButton(t *testing.T) {
 	tapButton(t, term.Detail().Object(), "Take payment")
 	ui.TypeInFront(w, "Amount in CNY, e.g. 67.80", "10.50")
 	tapButton(t, front(w), "Record payment")
+	// The dialog saying to give the customer the receipt offers it.
+	tapButton(t, front(w), "Receipt")
+	file := tk.Number + "-receipt-R5-1.pdf"
+	if dlg := front(w); dlg == nil || !strings.Contains(labels(dlg), file) {
+		t.Fatalf("the receipt number's dialog does not write %s:\n%s", file, labels(dlg))
+	}
 	press(w, fyne.KeyEscape)
 
 	tapButton(t, term.Detail().Object(), "Receipt")
-	file := tk.Number + "-receipt-R5-1.pdf"
 	dlg := front(w)
 	if dlg == nil || !strings.Contains(labels(dlg), file) {
 		t.Fatalf("the dialog does not name %s:\n%s", file, labels(dlg))
