@@ -71,6 +71,13 @@ func docsTerminalWith(t *testing.T, tickets func(app.TicketService) app.TicketSe
 // are made of them.
 func docsTerminalEdit(t *testing.T, edit func(*ui.Deps, *store.DB)) (*ui.Terminal, fyne.Window, ui.Deps, app.Dataset) {
 	t.Helper()
+	return docsTerminalDocs(t, edit, nil)
+}
+
+// docsTerminalDocs is docsTerminalEdit whose documents are wrap's of the
+// report builder's (wrap nil: the builder's).
+func docsTerminalDocs(t *testing.T, edit func(*ui.Deps, *store.DB), wrap func(builderDocs) ui.Documents) (*ui.Terminal, fyne.Window, ui.Deps, app.Dataset) {
+	t.Helper()
 	test.NewTempApp(t)
 	deps, ds, db := openDemoStore(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
 	edit(&deps, db)
@@ -78,6 +85,9 @@ func docsTerminalEdit(t *testing.T, edit func(*ui.Deps, *store.DB)) (*ui.Termina
 	b := reports.Builder{Tickets: deps.Tickets, Parts: deps.Parts, Warranty: deps.Warranty, History: deps.Notices.(*store.DB),
 		Photos: deps.Photos, Provider: demo.Provider, Technician: deps.Actor.Name}
 	deps.Documents = builderDocs{b: b, commit: deps.Commit, actor: deps.Actor}
+	if wrap != nil {
+		deps.Documents = wrap(builderDocs{b: b, commit: deps.Commit, actor: deps.Actor})
+	}
 	deps.ReportToSign = func(ctx context.Context, d app.TicketDetail) (ui.ReportToSign, error) {
 		r, total, err := b.ToSignOf(ctx, d)
 		return ui.ReportToSign{Digest: r.Digest(), Total: total, Report: r.CanonicalJSON()}, err
