@@ -368,6 +368,45 @@ func TestCompleteSaysARequestIsStillOpen(t *testing.T) {
 	}
 }
 
+// TestWaitForPartsWithoutARequestOffersOne: Wait for parts on a ticket
+// none of whose requests waits for a part says the office ships a part
+// only once requested and offers the request (the part picker, whose
+// request can make the ticket wait in the same step), or the wait with a
+// reason as before (walk4's Portuguese walk: the part typed as the
+// wait's reason, nothing was requested). With a request on its way, the
+// reason's form opens at once.
+func TestWaitForPartsWithoutARequestOffersOne(t *testing.T) {
+	s := newSupplyWorld(t)
+	tk := workingTicket(t, s.term, s.ds, s.deps)
+	if rs := s.requests(t, tk.ID); len(rs) != 0 {
+		t.Fatalf("the test needs a ticket without requests: %+v", rs)
+	}
+	tapButton(t, s.term.Detail().Object(), "Wait for parts")
+	if text := labels(front(s.w)); !strings.Contains(text, "No part is requested for this ticket") {
+		t.Fatalf("Wait for parts without a request says:\n%s", text)
+	}
+	tapButton(t, front(s.w), "Request a part")
+	if s.term.PickerShown() == nil || !strings.Contains(buttonTexts(front(s.w)), "Not in stock: request it") {
+		t.Fatalf("Request a part opened no part picker:\n%s", labels(front(s.w)))
+	}
+	press(s.w, fyne.KeyEscape)
+
+	tapButton(t, s.term.Detail().Object(), "Wait for parts")
+	tapButton(t, front(s.w), "Wait without a request")
+	typeInto(t, front(s.w), "Which parts", "the customer brings the door seal")
+	tapButton(t, front(s.w), "Wait for parts")
+	if got := ticketNow(t, s.deps, tk.ID).Ticket; got.Status != app.StatusWaitingParts || got.StatusReason != "the customer brings the door seal" {
+		t.Fatalf("after a wait without a request the ticket is %s, %q", got.Status, got.StatusReason)
+	}
+
+	s2 := newSupplyWorld(t)
+	s2.requestedPart(t)
+	tapButton(t, s2.term.Detail().Object(), "Wait for parts")
+	if text := labels(front(s2.w)); strings.Contains(text, "No part is requested") || !strings.Contains(text, "Which parts") {
+		t.Errorf("Wait for parts with a request on its way does not ask its reason at once:\n%s", text)
+	}
+}
+
 // TestLikelyPartsSayHowLikelyAndOfferARequest: the ticket lists its likely
 // parts in words and percent with the van's balance, and "Request it"
 // only for one the van lacks.
