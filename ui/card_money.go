@@ -166,7 +166,9 @@ func (c *moneyCard) object() fyne.CanvasObject {
 			lang.X("money.paid", "Paid"), moneyText(paid),
 		))
 	}
-	if known {
+	if known && !(c.quoteFirst() && bal.Amount == 0) {
+		// Work not priced yet owes nothing so far: "Nothing owed." in
+		// green beside Estimate read as a free repair.
 		box.Add(balanceLabel(bal, c.detail.Ticket.Status.Open()))
 	}
 	for _, e := range c.estimates {

@@ -88,6 +88,9 @@ func TestEstimateBeforeTheWorkIsPriced(t *testing.T) {
 	if total, ok := term.Detail().Charges(); !ok || total.Amount != 0 {
 		t.Fatalf("charges %v (%v); the test needs paid work not priced yet", total, ok)
 	}
+	if shown := labels(term.Detail().Object()); strings.Contains(shown, "Nothing owed") {
+		t.Errorf("work not priced yet reads as a free repair:\n%s", shown)
+	}
 	tapButton(t, term.Detail().Object(), "Estimate")
 	if !ui.TypeInFront(w, "The price you quote, e.g. 120", "120") {
 		t.Fatalf("the estimate's amount is not empty to type:\n%s", labels(front(w)))
