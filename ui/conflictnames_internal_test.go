@@ -54,18 +54,24 @@ type namedLocations []app.Location
 
 func (l namedLocations) Locations(context.Context) ([]app.Location, error) { return l, nil }
 
+// conflictScreen is the text of the conflict inbox showing conflicts, on
+// a device that holds Van Ana (van-1), the Main warehouse (wh) and ships.
+func conflictScreen(t *testing.T, conflicts conflictService, ships heldShipments) string {
+	t.Helper()
+	test.NewTempApp(t)
+	locs := namedLocations{{ID: "van-1", Kind: app.LocationVan, Name: "Van Ana"}, {ID: "wh", Kind: app.LocationWarehouse, Name: "Main warehouse"}}
+	in := newConflictInbox(conflictDeps{Conflicts: conflicts, Locations: locs, Shipments: ships, Zone: time.Local, Ctx: t.Context(), Run: func(f func()) { f() }}, func(string) {}, func() {})
+	in.reload()
+	return strings.Join(labelTexts(in.list), "\n")
+}
+
 // TestConflictNamesPlaces: the conflict screen names a unit's places, also
 // in a conflict stored with their IDs (the device knows the warehouse's
 // name), and the shipment as the service named it (the device holds no
 // shipment of another van); a shipment stored by its ID by its tracking
 // label when the device holds it, else as "a shipment", never its ID.
 func TestConflictNamesPlaces(t *testing.T) {
-	test.NewTempApp(t)
-	locs := namedLocations{{ID: "van-1", Kind: app.LocationVan, Name: "Van Ana"}, {ID: "wh", Kind: app.LocationWarehouse, Name: "Main warehouse"}}
-	ships := heldShipments{{ID: "s-held", Kind: app.ShipmentSupply, From: "wh", To: "van-1", Tracking: "YT7700"}}
-	in := newConflictInbox(conflictDeps{Conflicts: unitConflicts{}, Locations: locs, Shipments: ships, Zone: time.Local, Ctx: t.Context(), Run: func(f func()) { f() }}, func(string) {}, func() {})
-	in.reload()
-	text := strings.Join(labelTexts(in.list), "\n")
+	text := conflictScreen(t, unitConflicts{}, heldShipments{{ID: "s-held", Kind: app.ShipmentSupply, From: "wh", To: "van-1", Tracking: "YT7700"}})
 	for _, want := range []string{
 		"Unit SN-1 of P-50 is recorded at Main warehouse, not at Van Ana",
 		"Unit SN-2 of P-50 is recorded in shipment SF1234567890, not at Van Ana",
@@ -102,11 +108,7 @@ func (stockConflicts) OpenConflicts(context.Context) ([]app.Conflict, error) {
 // repuesto" read as a quarrel over a field); a unit's conflict, whose
 // heading names the unit and both places, shows no balance.
 func TestNegativeStockConflictNamesThePartAndTheBalance(t *testing.T) {
-	test.NewTempApp(t)
-	locs := namedLocations{{ID: "van-1", Kind: app.LocationVan, Name: "Van Ana"}, {ID: "wh", Kind: app.LocationWarehouse, Name: "Main warehouse"}}
-	in := newConflictInbox(conflictDeps{Conflicts: stockConflicts{}, Locations: locs, Shipments: heldShipments{}, Zone: time.Local, Ctx: t.Context(), Run: func(f func()) { f() }}, func(string) {}, func() {})
-	in.reload()
-	text := strings.Join(labelTexts(in.list), "\n")
+	text := conflictScreen(t, stockConflicts{}, heldShipments{})
 	for _, want := range []string{
 		"Stock of GH82-23877D at Van Ana is now -1",
 		"Part number\nGH82-23877D",
