@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -1082,6 +1083,36 @@ func TestLikelyPartsOnlyWhileTheWorkIsOn(t *testing.T) {
 			if !strings.Contains(shown, "Part requests") || !strings.Contains(shown, "("+string(part.Number)+") × 2") {
 				t.Errorf("%s ticket: the part requests card or its request is gone:\n%s", tc.status, shown)
 			}
+		})
+	}
+}
+
+// TestWaitWithoutRequestQuestionFitsAPhone: the question Wait for parts
+// asks with no request on its way, its text the longest of the step's,
+// reaches past no edge of a 360 dp phone in every language, its choices
+// one under the other.
+func TestWaitWithoutRequestQuestionFitsAPhone(t *testing.T) {
+	for _, code := range []string{"en", "zh-Hans", "fr", "es", "pt"} {
+		t.Run(code, func(t *testing.T) {
+			inLanguage(t, code)
+			s := newSupplyWorld(t)
+			workingTicket(t, s.term, s.ds, s.deps)
+			tapButton(t, s.term.Detail().Object(), lang.X("action.wait_parts", "Wait for parts"))
+			for range 2 {
+				s.w.Resize(smallPhone)
+				layOutAgain(s.w.Canvas().Content())
+				for _, o := range s.w.Canvas().Overlays().List() {
+					layOutAgain(o)
+				}
+			}
+			for _, p := range pastTheEdge(s.w) {
+				t.Error(p)
+			}
+			shoot(t, s.w, "wait-no-request-"+code+"-360")
+			s.w.Resize(fyne.NewSize(720, 1280))
+			shoot(t, s.w, "wait-no-request-"+code+"-720")
+			s.w.Resize(fyne.NewSize(1920, 1080))
+			shoot(t, s.w, "wait-no-request-"+code+"-1920")
 		})
 	}
 }
