@@ -135,7 +135,20 @@ func (c *moneyCard) estimateStep(approved func()) (label string, run func()) {
 // shown reports whether the card has anything to say: a free repair
 // with no money taken shows none.
 func (c *moneyCard) shown() bool {
-	return len(c.payments) > 0 || len(c.estimates) > 0 || c.decision != nil && c.decision.Total.Amount != 0
+	return len(c.payments) > 0 || len(c.estimates) > 0 || c.decision != nil && c.decision.Total.Amount != 0 || c.quoteFirst()
+}
+
+// quoteFirst: the customer pays everything and nothing is priced yet (no
+// part fitted, no repair logged) nor quoted, before the work is done. A
+// counter quotes the customer there and then, and a customer who says no
+// takes the device back unrepaired; the card, shown only once a part or
+// repair priced the work, offered no estimate until the repair was under
+// way (walk4's Spanish counter walk: a phone out of warranty, its owner
+// at the counter, no Estimate anywhere).
+func (c *moneyCard) quoteFirst() bool {
+	st := c.detail.Ticket.Status
+	return c.editable && c.decision != nil && c.decision.Coverage == app.CoverageOut && c.decision.Total.Amount == 0 &&
+		len(c.estimates) == 0 && st.Open() && st != app.StatusCompleted && st != app.StatusCannotComplete
 }
 
 func (c *moneyCard) object() fyne.CanvasObject {
@@ -153,7 +166,9 @@ func (c *moneyCard) object() fyne.CanvasObject {
 			lang.X("money.paid", "Paid"), moneyText(paid),
 		))
 	}
-	if known {
+	if known && !(c.quoteFirst() && bal.Amount == 0) {
+		// Work not priced yet owes nothing so far: "Nothing owed." in
+		// green beside Estimate read as a free repair.
 		box.Add(balanceLabel(bal, c.detail.Ticket.Status.Open()))
 	}
 	for _, e := range c.estimates {
@@ -197,7 +212,7 @@ func (c *moneyCard) object() fyne.CanvasObject {
 		// An estimate to give or answer only while the work needs one: an
 		// approved estimate covering the cost left "Estimate" beside the
 		// payment, as if a new one were due.
-		if c.needsApproval() || c.detail.Ticket.Status.Open() && c.pendingEstimate() != nil {
+		if c.needsApproval() || c.quoteFirst() || c.detail.Ticket.Status.Open() && c.pendingEstimate() != nil {
 			label, run := c.estimateStep(nil)
 			buttons.Add(widget.NewButton(label, run))
 		}

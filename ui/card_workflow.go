@@ -61,6 +61,12 @@ type workflowCard struct {
 	// form, over Complete's dialog), then runs done; nil offers no button.
 	openRequests  []namedRequest
 	cancelRequest func(r app.PartRequest, done func())
+	// requestPart opens the part picker to request a part, which can put
+	// the ticket in waiting for parts in the same step; awaitingPart: a
+	// request of the ticket still waits for its part. Wait for parts
+	// with none asks first (waitWithoutRequest). Nil offers no request.
+	requestPart  func()
+	awaitingPart bool
 	// draftDiagnosis puts the diagnosis typed in the completion's dialog
 	// into the diagnosis card, unsaved, so that closing the dialog
 	// (Cancel, Escape) keeps the typing; nil keeps it nowhere.
@@ -269,6 +275,9 @@ func (w *workflowCard) step(a app.Action) {
 	case app.ActionClose:
 		title := lang.X("action.close_title", "Hand back and close {{.Number}}?", map[string]any{"Number": tk.Number})
 		msg := lang.X("action.close_confirm", "Hand the device back first. A closed ticket cannot be changed or reopened.")
+		if check := handBackChecks(tk); tk.Kind == app.KindCarryIn && check != "" {
+			msg = check + "\n" + msg
+		}
 		if tk.Kind == app.KindOnSite {
 			title = lang.X("action.close_visit_title", "Close visit {{.Number}}?", map[string]any{"Number": tk.Number})
 			msg = lang.X("action.close_visit_confirm", "Close it once the customer has signed off the work. A closed ticket cannot be changed or reopened.")
@@ -291,7 +300,13 @@ func (w *workflowCard) step(a app.Action) {
 			return
 		}
 		closeWithMoney(w.money.host, w.keys, tk, cmd, w.owed(), title, msg, stepText(tk, a))
-	case app.ActionWait, app.ActionFail, app.ActionReopen:
+	case app.ActionWait:
+		if w.requestPart != nil && !w.awaitingPart {
+			w.waitWithoutRequest(cmd)
+			return
+		}
+		w.askReason(cmd, lang.X("dialog.cancel", "Cancel"))
+	case app.ActionFail, app.ActionReopen:
 		w.askReason(cmd, lang.X("dialog.cancel", "Cancel"))
 	case app.ActionComplete:
 		w.complete(cmd)
@@ -416,6 +431,21 @@ func (w *workflowCard) closeSignedOwing(title string, cmd *app.TransitionTicket)
 		}},
 		choice{lang.X("close.unpaid", "Close without full payment"), widget.MediumImportance, func() { closeUnpaid(host, w.keys, cmd, bal) }})
 	return true
+}
+
+// waitWithoutRequest asks, when the ticket is to wait for parts while no
+// request of it waits for one, whether to request the part: the reason
+// typed for the wait is read by dispatch, but the office ships a part
+// only once it is requested (walk4's Portuguese walk: "Aguardar peças",
+// the part's name typed as the reason, and nothing was on its way). The
+// request can put the ticket in waiting for parts in the same step; a
+// wait for another reason (a part the customer orders) stays a tap away.
+func (w *workflowCard) waitWithoutRequest(cmd *app.TransitionTicket) {
+	w.ask.choose(actionText(cmd.Action),
+		lang.X("action.wait_no_request", "No part is requested for this ticket: the office sends a part only once it is requested. Request it now, and the ticket can wait for it in the same step; or wait without a request (a part the customer brings, say)."),
+		lang.X("dialog.cancel", "Cancel"),
+		choice{lang.X("request.new", "Request a part"), widget.HighImportance, w.requestPart},
+		choice{lang.X("action.wait_anyway", "Wait without a request"), widget.MediumImportance, func() { w.askReason(cmd, lang.X("dialog.cancel", "Cancel")) }})
 }
 
 // askReason asks why, then commits cmd with the reason.

@@ -169,6 +169,23 @@ func (t *Terminal) offerCheckIn(m scanner.Meaning) {
 	t.present(d, nil)
 }
 
+// handBackChecks is what the counter checks before a carried-in device
+// goes back, a line each: the customer's phone's last digits (the claim
+// tag's) and what was left with the device. The pick-up a scanned tag
+// offers and the ticket's own Hand back and close ask the same: the
+// button's question said only "hand the device back first", and a clerk
+// who closed from it kept the customer's SIM tray (Spanish counter walk).
+func handBackChecks(tk app.Ticket) string {
+	var lines []string
+	if ref := scanner.ClaimTagFor(tk).CustomerRef; ref != "" {
+		lines = append(lines, lang.X("pickup.check", "Check the customer's phone ends in {{.Ref}} before handing the device back.", map[string]any{"Ref": ref}))
+	}
+	if tk.Condition.Accessories != "" {
+		lines = append(lines, lang.X("pickup.accessories", "Give back: {{.Items}}.", map[string]any{"Items": tk.Condition.Accessories}))
+	}
+	return strings.Join(lines, "\n")
+}
+
 // offerPickUp is the counter's pick-up: the claim tag of a finished
 // carried-in device was scanned, so offer to hand it back, with what to
 // check first, the money owed included. Closing the ticket cannot be
@@ -178,10 +195,7 @@ func (t *Terminal) offerPickUp(tk app.Ticket) {
 	if t.win == nil || t.deps.Commit == nil {
 		return
 	}
-	check := lang.X("pickup.check", "Check the customer's phone ends in {{.Ref}} before handing the device back.", map[string]any{"Ref": scanner.ClaimTagFor(tk).CustomerRef})
-	if tk.Condition.Accessories != "" {
-		check += "\n" + lang.X("pickup.accessories", "Give back: {{.Items}}.", map[string]any{"Items": tk.Condition.Accessories})
-	}
+	check := handBackChecks(tk)
 	title := lang.X("pickup.title", "Pick-up of {{.Number}}", map[string]any{"Number": tk.Number})
 	cmd := &app.TransitionTicket{Action: app.ActionClose, Ticket: tk.ID, Epoch: tk.Epoch}
 	if t.deps.Payments == nil {
@@ -203,7 +217,7 @@ func (t *Terminal) offerPickUp(tk app.Ticket) {
 			if known {
 				owed = &bal
 				if bal.Amount > 0 {
-					check += "\n" + lang.X("pickup.owed", "Take the {{.Amount}} still owed.", map[string]any{"Amount": moneyText(bal)})
+					check = strings.TrimPrefix(check+"\n", "\n") + lang.X("pickup.owed", "Take the {{.Amount}} still owed.", map[string]any{"Amount": moneyText(bal)})
 				}
 			}
 			confirmAction(t, title, check, lang.X("action.close", "Hand back and close"), lang.X("pickup.not_yet", "Not yet"), false, func() {

@@ -54,18 +54,24 @@ type namedLocations []app.Location
 
 func (l namedLocations) Locations(context.Context) ([]app.Location, error) { return l, nil }
 
+// conflictScreen is the text of the conflict inbox showing conflicts, on
+// a device that holds Van Ana (van-1), the Main warehouse (wh) and ships.
+func conflictScreen(t *testing.T, conflicts conflictService, ships heldShipments) string {
+	t.Helper()
+	test.NewTempApp(t)
+	locs := namedLocations{{ID: "van-1", Kind: app.LocationVan, Name: "Van Ana"}, {ID: "wh", Kind: app.LocationWarehouse, Name: "Main warehouse"}}
+	in := newConflictInbox(conflictDeps{Conflicts: conflicts, Locations: locs, Shipments: ships, Zone: time.Local, Ctx: t.Context(), Run: func(f func()) { f() }}, func(string) {}, func() {})
+	in.reload()
+	return strings.Join(labelTexts(in.list), "\n")
+}
+
 // TestConflictNamesPlaces: the conflict screen names a unit's places, also
 // in a conflict stored with their IDs (the device knows the warehouse's
 // name), and the shipment as the service named it (the device holds no
 // shipment of another van); a shipment stored by its ID by its tracking
 // label when the device holds it, else as "a shipment", never its ID.
 func TestConflictNamesPlaces(t *testing.T) {
-	test.NewTempApp(t)
-	locs := namedLocations{{ID: "van-1", Kind: app.LocationVan, Name: "Van Ana"}, {ID: "wh", Kind: app.LocationWarehouse, Name: "Main warehouse"}}
-	ships := heldShipments{{ID: "s-held", Kind: app.ShipmentSupply, From: "wh", To: "van-1", Tracking: "YT7700"}}
-	in := newConflictInbox(conflictDeps{Conflicts: unitConflicts{}, Locations: locs, Shipments: ships, Zone: time.Local, Ctx: t.Context(), Run: func(f func()) { f() }}, func(string) {}, func() {})
-	in.reload()
-	text := strings.Join(labelTexts(in.list), "\n")
+	text := conflictScreen(t, unitConflicts{}, heldShipments{{ID: "s-held", Kind: app.ShipmentSupply, From: "wh", To: "van-1", Tracking: "YT7700"}})
 	for _, want := range []string{
 		"Unit SN-1 of P-50 is recorded at Main warehouse, not at Van Ana",
 		"Unit SN-2 of P-50 is recorded in shipment SF1234567890, not at Van Ana",
@@ -78,5 +84,47 @@ func TestConflictNamesPlaces(t *testing.T) {
 	}
 	if strings.Contains(text, "s-held") || strings.Contains(text, "s-away") {
 		t.Errorf("the conflict screen shows a shipment's ID:\n%s", text)
+	}
+}
+
+// stockConflicts are a fit that took the van's stock below zero and a
+// unit fitted from where it was not, as the service sends them.
+type stockConflicts struct{ conflictService }
+
+func (stockConflicts) OpenConflicts(context.Context) ([]app.Conflict, error) {
+	return []app.Conflict{
+		{ID: "cf-stock", Kind: app.ConflictNegativeStock, Mutation: "m1", Name: "stock.consume.v1", Field: "GH82-23877D", Theirs: "-1",
+			At: time.Date(2026, 12, 7, 15, 31, 0, 0, time.Local), Code: app.ECONFLICT, Key: "conflict.negative_stock",
+			Message: "Stock of {{.Part}} at {{.Location}} is now {{.Balance}}: count it and correct the books.",
+			Data:    map[string]any{"Part": "GH82-23877D", "Location": "van-1", "Balance": -1}},
+		unitConflict("cf-unit", "m2", "location", map[string]any{"Serial": "SN-1", "Location": "van-1", "Other": "wh"}),
+	}, nil
+}
+
+// TestNegativeStockConflictNamesThePartAndTheBalance: a stock conflict's
+// card names its part as a part number and the balance the fit left as
+// the stock now, not "Field" and "Theirs" (walk4's Spanish counter walk:
+// "Campo GH82-23877D · Otra versión -1" beside "Su versión: Instalar
+// repuesto" read as a quarrel over a field); a unit's conflict, whose
+// heading names the unit and both places, shows no balance.
+func TestNegativeStockConflictNamesThePartAndTheBalance(t *testing.T) {
+	text := conflictScreen(t, stockConflicts{}, heldShipments{})
+	for _, want := range []string{
+		"Stock of GH82-23877D at Van Ana is now -1",
+		"Part number\nGH82-23877D",
+		"Stock now\n-1",
+		"Part number\nP-50",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the conflict screen does not say %q:\n%s", want, text)
+		}
+	}
+	for _, unwanted := range []string{"Field", "Theirs"} {
+		if strings.Contains(text, unwanted) {
+			t.Errorf("the conflict screen says %q of a stock conflict:\n%s", unwanted, text)
+		}
+	}
+	if n := strings.Count(text, "Stock now"); n != 1 {
+		t.Errorf("%d balances shown, want the stock conflict's alone:\n%s", n, text)
 	}
 }

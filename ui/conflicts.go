@@ -351,6 +351,18 @@ func (in *conflictInbox) change(c app.Conflict, cc conflictContext) fyne.CanvasO
 			theirs = ""
 		}
 	}
+	fieldLabel, theirsLabel := lang.X("conflicts.field", "Field"), lang.X("conflicts.theirs", "Theirs")
+	if c.Kind == app.ConflictNegativeStock {
+		// Its field is a part, and its other value the balance the fit
+		// left: "Field GH82-23877D, Theirs -1" under "Yours: Fit part"
+		// read as a quarrel over a field (walk4's Spanish counter walk).
+		// A unit's conflict names the unit and both places in its
+		// heading: its "-1" is no balance to show.
+		fieldLabel, theirsLabel = lang.X("part.number", "Part number"), lang.X("conflicts.stock_now", "Stock now")
+		if c.Key != "conflict.negative_stock" {
+			theirs = ""
+		}
+	}
 	number := ticketNumber(c, cc)
 	theirsBy := c.TheirsBy
 	when := c.At
@@ -376,9 +388,9 @@ func (in *conflictInbox) change(c app.Conflict, cc conflictContext) fyne.CanvasO
 	box := container.NewVBox(what)
 	box.Add(fields(
 		lang.X("conflicts.ticket", "Ticket"), number,
-		lang.X("conflicts.field", "Field"), field,
+		fieldLabel, field,
 		lang.X("conflicts.ours", "Yours"), ours,
-		lang.X("conflicts.theirs", "Theirs"), theirs,
+		theirsLabel, theirs,
 		lang.X("conflicts.theirs_by", "Changed by"), theirsBy,
 		lang.X("conflicts.when", "When"), timeText(in.deps.Zone, when),
 	))

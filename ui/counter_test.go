@@ -13,7 +13,8 @@ import (
 
 // TestCounterCheckInToPickUp is the repair counter's day: a device checked
 // in with its condition, accessories and a photo, repaired, and handed
-// back when its claim tag is scanned.
+// back when its claim tag (or the intake receipt's number) is scanned; the
+// ticket's Hand back and close names the same checks.
 func TestCounterCheckInToPickUp(t *testing.T) {
 	term, w, _, _, deps := scanTerminal(t)
 	ctx := context.Background()
@@ -60,6 +61,26 @@ func TestCounterCheckInToPickUp(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+
+	// The ticket's own Hand back and close asks what the scanned tag's
+	// pick-up asks: the phone's last digits and what to give back.
+	term.Detail().Show(tk.ID)
+	tapButton(t, term.Detail().Object(), "Hand back and close")
+	for _, want := range []string{"…5678", "charger, case", "Hand the device back first"} {
+		if shown := labels(front(w)); !strings.Contains(shown, want) {
+			t.Errorf("Hand back and close's question lacks %q:\n%s", want, shown)
+		}
+	}
+	press(w, fyne.KeyEscape)
+
+	// The intake receipt the customer kept: its QR Code is the number.
+	term.HandleScan(scanner.Scan{Source: scanner.SourceWedge, Code: scanner.Code{Text: tk.Number}})
+	for _, want := range []string{"Pick-up of " + tk.Number, "…5678", "charger, case"} {
+		if shown := labels(front(w)); !strings.Contains(shown, want) {
+			t.Errorf("scanning the intake receipt's number offers no pick-up with %q:\n%s", want, shown)
+		}
+	}
+	press(w, fyne.KeyEscape)
 
 	// Pick-up: the customer shows the tag.
 	text, err := scanner.FormatLabel(scanner.ClaimTagFor(tk).Label())

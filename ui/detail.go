@@ -852,6 +852,8 @@ func (v *TicketDetailView) render(tv ticketView, reload bool) (cards, top, bar f
 		named("requests", reqs.object())
 		if v.deps.Commit != nil {
 			flow.cancelRequest = reqs.cancel
+			flow.requestPart = func() { from.addPart(t, "") }
+			flow.awaitingPart = slices.ContainsFunc(tv.supply.requests, func(r app.PartRequest) bool { return r.State.Open() })
 		}
 	}
 	if away == nil || len(tv.detail.Repairs) > 0 {

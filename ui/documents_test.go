@@ -71,6 +71,13 @@ func docsTerminalWith(t *testing.T, tickets func(app.TicketService) app.TicketSe
 // are made of them.
 func docsTerminalEdit(t *testing.T, edit func(*ui.Deps, *store.DB)) (*ui.Terminal, fyne.Window, ui.Deps, app.Dataset) {
 	t.Helper()
+	return docsTerminalDocs(t, edit, nil)
+}
+
+// docsTerminalDocs is docsTerminalEdit whose documents are wrap's of the
+// report builder's (wrap nil: the builder's).
+func docsTerminalDocs(t *testing.T, edit func(*ui.Deps, *store.DB), wrap func(builderDocs) ui.Documents) (*ui.Terminal, fyne.Window, ui.Deps, app.Dataset) {
+	t.Helper()
 	test.NewTempApp(t)
 	deps, ds, db := openDemoStore(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local))
 	edit(&deps, db)
@@ -78,6 +85,9 @@ func docsTerminalEdit(t *testing.T, edit func(*ui.Deps, *store.DB)) (*ui.Termina
 	b := reports.Builder{Tickets: deps.Tickets, Parts: deps.Parts, Warranty: deps.Warranty, History: deps.Notices.(*store.DB),
 		Photos: deps.Photos, Provider: demo.Provider, Technician: deps.Actor.Name}
 	deps.Documents = builderDocs{b: b, commit: deps.Commit, actor: deps.Actor}
+	if wrap != nil {
+		deps.Documents = wrap(builderDocs{b: b, commit: deps.Commit, actor: deps.Actor})
+	}
 	deps.ReportToSign = func(ctx context.Context, d app.TicketDetail) (ui.ReportToSign, error) {
 		r, total, err := b.ToSignOf(ctx, d)
 		return ui.ReportToSign{Digest: r.Digest(), Total: total, Report: r.CanonicalJSON()}, err
@@ -323,7 +333,8 @@ func tappableWithLabel(o fyne.CanvasObject, text string) fyne.Tappable {
 // TestPaymentReceiptButton: each payment row has a "Receipt" button that
 // writes DATA/reports/<number>-<receipt>.pdf, naming the receipt, the
 // amount and what is still owed after it; a ticket without payments has
-// none.
+// none. The dialog that gives the receipt number of a payment just taken
+// offers the same document.
 func TestPaymentReceiptButton(t *testing.T) {
 	test.NewTempApp(t)
 	now := time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local)
@@ -349,10 +360,15 @@ func TestPaymentReceiptButton(t *testing.T) {
 	tapButton(t, term.Detail().Object(), "Take payment")
 	ui.TypeInFront(w, "Amount in CNY, e.g. 67.80", "10.50")
 	tapButton(t, front(w), "Record payment")
+	// The dialog saying to give the customer the receipt offers it.
+	tapButton(t, front(w), "Receipt")
+	file := tk.Number + "-receipt-R5-1.pdf"
+	if dlg := front(w); dlg == nil || !strings.Contains(labels(dlg), file) {
+		t.Fatalf("the receipt number's dialog does not write %s:\n%s", file, labels(dlg))
+	}
 	press(w, fyne.KeyEscape)
 
 	tapButton(t, term.Detail().Object(), "Receipt")
-	file := tk.Number + "-receipt-R5-1.pdf"
 	dlg := front(w)
 	if dlg == nil || !strings.Contains(labels(dlg), file) {
 		t.Fatalf("the dialog does not name %s:\n%s", file, labels(dlg))

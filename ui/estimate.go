@@ -21,7 +21,12 @@ import (
 // nil, runs once an approval is saved (decideEstimate).
 func issueEstimate(host moneyHost, keys *wedgeKeys, tk app.Ticket, total app.Money, approved func()) {
 	amount := newScanEntry(keys)
-	amount.SetText(amountText(total))
+	if total.Amount > 0 {
+		amount.SetText(amountText(total))
+	} else {
+		// Quoted before the work is priced: the clerk types the price.
+		amount.SetPlaceHolder(lang.X("estimate.amount_hint", "The price you quote, e.g. 120"))
+	}
 	note := newScanMultiLineEntry(keys)
 	note.SetPlaceHolder(lang.X("estimate.note_hint", "What the price covers, what may change it"))
 	note.SetMinRowsVisible(2)

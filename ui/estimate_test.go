@@ -75,3 +75,51 @@ func TestEstimateDeclined(t *testing.T) {
 		t.Errorf("a decline recorded %d signatures, %d photos", len(d.Signatures), len(d.Photos))
 	}
 }
+
+// TestEstimateBeforeTheWorkIsPriced: a device out of warranty with
+// nothing fitted or logged yet is quoted at the counter: the charges card
+// offers Estimate, its amount to type; the customer declines it, and the
+// card shows the declined estimate without offering another (walk4's
+// Spanish counter walk: no Estimate anywhere until a part or repair
+// priced the work). A repair in warranty offers none.
+func TestEstimateBeforeTheWorkIsPriced(t *testing.T) {
+	term, w, deps, db := moneyTerminal(t, "D12")
+	tk := unpricedTicket(t, term, deps, "356938035643809")
+	if total, ok := term.Detail().Charges(); !ok || total.Amount != 0 {
+		t.Fatalf("charges %v (%v); the test needs paid work not priced yet", total, ok)
+	}
+	if shown := labels(term.Detail().Object()); strings.Contains(shown, "Nothing owed") {
+		t.Errorf("work not priced yet reads as a free repair:\n%s", shown)
+	}
+	tapButton(t, term.Detail().Object(), "Estimate")
+	if !ui.TypeInFront(w, "The price you quote, e.g. 120", "120") {
+		t.Fatalf("the estimate's amount is not empty to type:\n%s", labels(front(w)))
+	}
+	tapButton(t, front(w), "Issue estimate")
+	if !ui.ChooseInFront(w, "Decline") || !ui.TypeInFront(w, "Name of the person answering", "Li Na") {
+		t.Fatalf("no decline or name in the answer:\n%s", labels(front(w)))
+	}
+	tapButton(t, front(w), "Record answer")
+	ests, err := store.NewPaymentService(db).Estimates(context.Background(), tk.ID)
+	if err != nil || len(ests) != 1 || ests[0].Decision != app.EstimateDeclined || ests[0].Amount.Amount != 12000 {
+		t.Fatalf("estimates after the counter's quote: %+v, %v", ests, err)
+	}
+	if shown := labels(term.Detail().Object()); !strings.Contains(shown, "declined by Li Na") {
+		t.Errorf("the card does not show the declined estimate:\n%s", shown)
+	}
+	if strings.Contains(buttonTexts(term.Detail().Object()), "Estimate\n") {
+		t.Error("a declined quote still offers a new estimate before any work is priced")
+	}
+
+	// In warranty: nothing to quote.
+	free := unpricedTicket(t, term, deps, "356938035643817")
+	bought, proof := deps.Now().AddDate(0, -2, 0).UTC(), "INV-1"
+	if _, err := deps.Commit.Commit(context.Background(), deps.Actor, &app.UpdateTicket{Ticket: free.ID, Set: app.TicketFields{
+		PurchaseDate: &bought, ProofOfPurchase: &proof}}); err != nil {
+		t.Fatal(err)
+	}
+	term.Detail().Show(free.ID)
+	if strings.Contains(buttonTexts(term.Detail().Object()), "Estimate\n") {
+		t.Error("a repair in warranty offers an estimate")
+	}
+}

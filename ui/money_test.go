@@ -46,20 +46,13 @@ func moneyTerminalWith(t *testing.T, prefix string, edit func(*ui.Deps)) (*ui.Te
 	return term, w, deps, db
 }
 
-// paidTicket checks in a phone with no proof of purchase (out of
-// warranty) and logs an hour of repair on it, so the customer pays: the
-// ticket, open and assigned, is on screen with its charges.
+// paidTicket is unpricedTicket with an hour of repair logged on it, so
+// the customer pays: the ticket, open and assigned, is on screen with its
+// charges.
 func paidTicket(t *testing.T, term *ui.Terminal, deps ui.Deps, serial string) (app.Ticket, app.Money) {
 	t.Helper()
 	ctx := context.Background()
-	now := deps.Now()
-	tk := app.Ticket{ID: app.TicketID(app.NewID()), Number: app.NewTicketNumber(now), Kind: app.KindCarryIn, Country: deps.Country,
-		Product:  app.Product{Category: app.CategoryPhone, Brand: "Xiaomi", Model: "Redmi Note 13", Serial: serial},
-		Customer: app.Customer{Name: "Li Na", Phone: "+86 139 1234 5678"}, Fault: "Screen flickers",
-		Priority: app.PriorityNormal, Status: app.StatusAssigned, CreatedAt: now}
-	if _, err := deps.Commit.Commit(ctx, deps.Actor, &app.CreateTicket{Ticket: tk}); err != nil {
-		t.Fatal(err)
-	}
+	tk := unpricedTicket(t, term, deps, serial)
 	if _, err := deps.Commit.Commit(ctx, deps.Actor, &app.LogRepair{Entry: app.RepairEntry{ID: app.NewID(), Ticket: tk.ID, Action: "Replaced the display", Minutes: 60}}); err != nil {
 		t.Fatal(err)
 	}
@@ -70,6 +63,25 @@ func paidTicket(t *testing.T, term *ui.Terminal, deps ui.Deps, serial string) (a
 		t.Fatalf("the ticket's charges are %v (priced: %v); the tests need a paid repair", total, ok)
 	}
 	return tk, total
+}
+
+// unpricedTicket checks in a phone with no proof of purchase (out of
+// warranty) and nothing done on it yet: the ticket, open and assigned, is
+// on screen, its work paid and not priced.
+func unpricedTicket(t *testing.T, term *ui.Terminal, deps ui.Deps, serial string) app.Ticket {
+	t.Helper()
+	ctx := context.Background()
+	now := deps.Now()
+	tk := app.Ticket{ID: app.TicketID(app.NewID()), Number: app.NewTicketNumber(now), Kind: app.KindCarryIn, Country: deps.Country,
+		Product:  app.Product{Category: app.CategoryPhone, Brand: "Xiaomi", Model: "Redmi Note 13", Serial: serial},
+		Customer: app.Customer{Name: "Li Na", Phone: "+86 139 1234 5678"}, Fault: "Screen flickers",
+		Priority: app.PriorityNormal, Status: app.StatusAssigned, CreatedAt: now}
+	if _, err := deps.Commit.Commit(ctx, deps.Actor, &app.CreateTicket{Ticket: tk}); err != nil {
+		t.Fatal(err)
+	}
+	tk = ticketNow(t, deps, tk.ID).Ticket
+	term.Detail().Show(tk.ID)
+	return tk
 }
 
 func paymentsOf(t *testing.T, db *store.DB, id app.TicketID) []app.Payment {

@@ -242,12 +242,12 @@ func takePayment(host moneyHost, keys *wedgeKeys, tk app.Ticket, owed app.Money,
 		cmd := &app.RecordPayment{Payment: p}
 		host.commit(cmd, func() {
 			if then == nil {
-				showReceipt(host, cmd.Payment)
+				showReceipt(host, tk, cmd.Payment)
 				return
 			}
 			// The receipt number first, for the customer's copy; what
 			// comes next (the close) only when the technician goes on.
-			showReceipt(host, cmd.Payment, choice{label: lang.X("payment.continue", "Continue"), importance: widget.HighImportance,
+			showReceipt(host, tk, cmd.Payment, choice{label: lang.X("payment.continue", "Continue"), importance: widget.HighImportance,
 				run: func() { then(cmd.Payment) }})
 		})
 		return nil
@@ -268,15 +268,24 @@ func refundPayment(host moneyHost, keys *wedgeKeys, tk app.Ticket, paid app.Mone
 			lang.X("payment.refund_confirm", "Give the money back first. A refund is recorded with its own receipt and cannot be taken back."),
 			lang.X("money.refund", "Refund"), lang.X("payment.keep", "Do not refund"), true, func() {
 				cmd := &app.RefundPayment{Payment: p}
-				host.commit(cmd, func() { showReceipt(host, cmd.Payment) })
+				host.commit(cmd, func() { showReceipt(host, tk, cmd.Payment) })
 			})
 		return nil
 	})
 }
 
 // showReceipt tells the receipt number of a payment just recorded, to
-// write on the customer's copy; next, if given, is the way on.
-func showReceipt(host moneyHost, p app.Payment, next ...choice) {
+// write on the customer's copy; next, if given, is the way on. With none,
+// it offers the receipt's document too: it says to give the customer the
+// receipt, and its only button closed it, the receipt's own button being
+// on the payment's row behind (walk4's Spanish counter walk, a refund).
+// A way on keeps the dialog to it: the receipt stays on the row.
+func showReceipt(host moneyHost, tk app.Ticket, p app.Payment, next ...choice) {
+	if len(next) == 0 {
+		if b, ok := host.receiptButton(tk, p).(*widget.Button); ok {
+			next = append(next, choice{label: b.Text, importance: widget.HighImportance, run: b.OnTapped})
+		}
+	}
 	data := map[string]any{"Receipt": p.Receipt, "Amount": moneyText(p.Amount), "Kind": paymentKindText(p.Kind), "Method": methodText(p.Method)}
 	host.choose(lang.X("payment.receipt_title", "Receipt {{.Receipt}}", data),
 		lang.X("payment.receipt_text", "{{.Kind}} of {{.Amount}} ({{.Method}}) recorded. Give the customer receipt number {{.Receipt}}.", data),

@@ -172,6 +172,12 @@ func (r *scanRouter) route(m scanner.Meaning) {
 	}
 }
 
+// awaitsPickUp is a carried-in device whose work is over: the customer
+// comes back for it.
+func awaitsPickUp(kind app.TicketKind, status app.Status) bool {
+	return kind == app.KindCarryIn && (status == app.StatusCompleted || status == app.StatusCannotComplete)
+}
+
 func (r *scanRouter) openScannedTicket(m scanner.Meaning) {
 	r.run(func() {
 		dt, err := r.tickets.TicketDetail(r.ctx, m.Ticket)
@@ -188,7 +194,7 @@ func (r *scanRouter) openScannedTicket(m scanner.Meaning) {
 			default:
 				r.desk.openTicket(dt.Ticket.ID)
 				r.desk.say(false, lang.X("scan.opened_ticket", "Scanned claim tag {{.Number}}: ticket opened.", map[string]any{"Number": dt.Ticket.Number}))
-				if tk := dt.Ticket; tk.Kind == app.KindCarryIn && (tk.Status == app.StatusCompleted || tk.Status == app.StatusCannotComplete) {
+				if tk := dt.Ticket; awaitsPickUp(tk.Kind, tk.Status) {
 					r.desk.offerPickUp(tk)
 				}
 			}
@@ -236,6 +242,16 @@ func (r *scanRouter) findText(m scanner.Meaning) {
 		if err == nil && total == 0 {
 			parts, err = r.parts.FindParts(r.ctx, app.PartFilter{Query: m.Text, Limit: 2})
 		}
+		// The intake receipt the customer kept carries a QR Code of the
+		// ticket's number alone: scanned at pick-up, it offers the
+		// hand-back as the claim tag on the device does (walk4's Spanish
+		// counter walk: the ticket opened and nothing more).
+		var pickUp *app.Ticket
+		if err == nil && total == 1 && strings.EqualFold(strings.TrimSpace(m.Text), tickets[0].Number) && awaitsPickUp(tickets[0].Kind, tickets[0].Status) {
+			if dt, derr := r.tickets.TicketDetail(r.ctx, tickets[0].ID); derr == nil {
+				pickUp = &dt.Ticket
+			}
+		}
 		fyne.Do(func() {
 			switch {
 			case err != nil:
@@ -243,6 +259,9 @@ func (r *scanRouter) findText(m scanner.Meaning) {
 			case total == 1:
 				r.desk.openTicket(tickets[0].ID)
 				r.desk.say(false, lang.X("scan.text_ticket", "Scanned “{{.Text}}”: ticket {{.Number}} opened.", map[string]any{"Text": clipText(m.Text), "Number": tickets[0].Number}))
+				if pickUp != nil {
+					r.desk.offerPickUp(*pickUp)
+				}
 			case page.More:
 				r.desk.listTickets(m.Text)
 				r.desk.say(false, lang.X("scan.text_tickets_capped", "Scanned “{{.Text}}”: {{.Count}}+ tickets listed.", map[string]any{"Text": clipText(m.Text), "Count": countText(total)}))

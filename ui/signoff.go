@@ -229,9 +229,25 @@ func (t *Terminal) fileSignedReport(id app.TicketID, saved func()) {
 		}
 		return
 	}
+	// Writing the report with its photos takes seconds on a phone: the
+	// sign-off had closed and nothing said why the close's question was
+	// not there yet (walk4's Portuguese walk, 3 to 5 s), inviting a
+	// second tap on Close visit.
+	var wait *dialog.CustomDialog
+	var bar *widget.ProgressBarInfinite
+	if t.win != nil {
+		bar = widget.NewProgressBarInfinite()
+		wait = dialog.NewCustomWithoutButtons(lang.X("sign.title", "Customer sign-off"),
+			container.NewVBox(widget.NewLabel(lang.X("sign.filing", "Filing the signed service report on the ticket…")), bar), t.win)
+		t.present(wait, nil)
+	}
 	t.deps.Run(func() {
 		err := t.deps.Documents.FileSignedReport(t.ctx, id)
 		fyne.Do(func() {
+			if wait != nil {
+				bar.Stop()
+				wait.Hide()
+			}
 			if err != nil {
 				t.showError(err)
 				return

@@ -19,6 +19,7 @@ import (
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/app/demo"
 	"github.com/fieldbench/fieldbench/internal/signimg"
+	"github.com/fieldbench/fieldbench/store"
 	"github.com/fieldbench/fieldbench/ui"
 )
 
@@ -401,5 +402,40 @@ func TestSignOffConfirmsOnTheRight(t *testing.T) {
 	sign, clear := d.AbsolutePositionForObject(term.SignOffButton("Sign")), d.AbsolutePositionForObject(term.SignOffButton("Clear"))
 	if sign.Y != clear.Y || sign.X <= clear.X {
 		t.Errorf("Sign at %v, Clear at %v: want Sign right of Clear on one row", sign, clear)
+	}
+}
+
+// filingDocs are the report builder's documents, calling during as the
+// signed report is filed.
+type filingDocs struct {
+	builderDocs
+	during func()
+}
+
+func (d filingDocs) FileSignedReport(ctx context.Context, id app.TicketID) error {
+	d.during()
+	return d.builderDocs.FileSignedReport(ctx, id)
+}
+
+// TestSignOffSaysTheReportIsBeingFiled: once signed, the sign-off closes
+// and the signed report is written and filed, seconds on a phone with
+// photos; meanwhile a dialog says so (walk4's Portuguese walk: nothing
+// showed until the close's question came, 3 to 5 s later), and it goes
+// once the report is filed.
+func TestSignOffSaysTheReportIsBeingFiled(t *testing.T) {
+	var w fyne.Window
+	var during string
+	term, w, _, ds := docsTerminalDocs(t, func(*ui.Deps, *store.DB) {}, func(b builderDocs) ui.Documents {
+		return filingDocs{b, func() { during = labels(front(w)) }}
+	})
+	tk := completedTicket(t, ds)
+	term.Detail().Show(tk.ID)
+	tapButton(t, term.Detail().Object(), "Customer sign-off")
+	signOnPad(t, term)
+	if !strings.Contains(during, "Filing the signed service report on the ticket") {
+		t.Errorf("while the report is filed the screen shows:\n%s", during)
+	}
+	if top := front(w); top != nil && strings.Contains(labels(top), "Filing the signed") {
+		t.Errorf("the filing's dialog stays once the report is filed:\n%s", labels(top))
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -365,6 +366,45 @@ func TestCompleteSaysARequestIsStillOpen(t *testing.T) {
 	tapButton(t, dlg, "Complete")
 	if got := ticketNow(t, s.deps, tk.ID).Ticket.Status; got != app.StatusCompleted {
 		t.Errorf("after the checklist the ticket is %s", got)
+	}
+}
+
+// TestWaitForPartsWithoutARequestOffersOne: Wait for parts on a ticket
+// none of whose requests waits for a part says the office ships a part
+// only once requested and offers the request (the part picker, whose
+// request can make the ticket wait in the same step), or the wait with a
+// reason as before (walk4's Portuguese walk: the part typed as the
+// wait's reason, nothing was requested). With a request on its way, the
+// reason's form opens at once.
+func TestWaitForPartsWithoutARequestOffersOne(t *testing.T) {
+	s := newSupplyWorld(t)
+	tk := workingTicket(t, s.term, s.ds, s.deps)
+	if rs := s.requests(t, tk.ID); len(rs) != 0 {
+		t.Fatalf("the test needs a ticket without requests: %+v", rs)
+	}
+	tapButton(t, s.term.Detail().Object(), "Wait for parts")
+	if text := labels(front(s.w)); !strings.Contains(text, "No part is requested for this ticket") {
+		t.Fatalf("Wait for parts without a request says:\n%s", text)
+	}
+	tapButton(t, front(s.w), "Request a part")
+	if s.term.PickerShown() == nil || !strings.Contains(buttonTexts(front(s.w)), "Not in stock: request it") {
+		t.Fatalf("Request a part opened no part picker:\n%s", labels(front(s.w)))
+	}
+	press(s.w, fyne.KeyEscape)
+
+	tapButton(t, s.term.Detail().Object(), "Wait for parts")
+	tapButton(t, front(s.w), "Wait without a request")
+	typeInto(t, front(s.w), "Which parts", "the customer brings the door seal")
+	tapButton(t, front(s.w), "Wait for parts")
+	if got := ticketNow(t, s.deps, tk.ID).Ticket; got.Status != app.StatusWaitingParts || got.StatusReason != "the customer brings the door seal" {
+		t.Fatalf("after a wait without a request the ticket is %s, %q", got.Status, got.StatusReason)
+	}
+
+	s2 := newSupplyWorld(t)
+	s2.requestedPart(t)
+	tapButton(t, s2.term.Detail().Object(), "Wait for parts")
+	if text := labels(front(s2.w)); strings.Contains(text, "No part is requested") || !strings.Contains(text, "Which parts") {
+		t.Errorf("Wait for parts with a request on its way does not ask its reason at once:\n%s", text)
 	}
 }
 
@@ -1043,6 +1083,36 @@ func TestLikelyPartsOnlyWhileTheWorkIsOn(t *testing.T) {
 			if !strings.Contains(shown, "Part requests") || !strings.Contains(shown, "("+string(part.Number)+") × 2") {
 				t.Errorf("%s ticket: the part requests card or its request is gone:\n%s", tc.status, shown)
 			}
+		})
+	}
+}
+
+// TestWaitWithoutRequestQuestionFitsAPhone: the question Wait for parts
+// asks with no request on its way, its text the longest of the step's,
+// reaches past no edge of a 360 dp phone in every language, its choices
+// one under the other.
+func TestWaitWithoutRequestQuestionFitsAPhone(t *testing.T) {
+	for _, code := range []string{"en", "zh-Hans", "fr", "es", "pt"} {
+		t.Run(code, func(t *testing.T) {
+			inLanguage(t, code)
+			s := newSupplyWorld(t)
+			workingTicket(t, s.term, s.ds, s.deps)
+			tapButton(t, s.term.Detail().Object(), lang.X("action.wait_parts", "Wait for parts"))
+			for range 2 {
+				s.w.Resize(smallPhone)
+				layOutAgain(s.w.Canvas().Content())
+				for _, o := range s.w.Canvas().Overlays().List() {
+					layOutAgain(o)
+				}
+			}
+			for _, p := range pastTheEdge(s.w) {
+				t.Error(p)
+			}
+			shoot(t, s.w, "wait-no-request-"+code+"-360")
+			s.w.Resize(fyne.NewSize(720, 1280))
+			shoot(t, s.w, "wait-no-request-"+code+"-720")
+			s.w.Resize(fyne.NewSize(1920, 1080))
+			shoot(t, s.w, "wait-no-request-"+code+"-1920")
 		})
 	}
 }

@@ -152,3 +152,23 @@ func TestPartNamesInEveryLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestPartNamesSayNoWordTwice: a part's name in French, Spanish and
+// Portuguese, its type's name then its variant's, never says a word twice
+// in a row (walk4's Portuguese walk: the likely parts listed "Motor de
+// acionamento acionamento direto inverter", the drive motor's type and its
+// "direct drive" variant both translated as the drive; "Placa Wi-Fi Wi-Fi
+// 6E" too).
+func TestPartNamesSayNoWordTwice(t *testing.T) {
+	size := Size{Models: 40, Parts: 600, Tickets: 10, Technicians: 2}
+	for _, l := range otherLangs {
+		for _, p := range GenerateIn(7, size, testNow, l).Parts {
+			words := strings.Fields(strings.ToLower(p.Names[l]))
+			for i := 1; i < len(words); i++ {
+				if words[i] == unElided(words[i-1]) {
+					t.Errorf("part %s in %s: %q says %q twice", p.Number, l, p.Names[l], words[i])
+				}
+			}
+		}
+	}
+}

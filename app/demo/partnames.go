@@ -179,7 +179,7 @@ func otherNames(lang, typeEN, variantEN string, rev rune) map[string]string {
 		}
 		n := t[i]
 		if variantEN != "" {
-			n += " " + translateVariant(variantEN, i)
+			n = joinNoStutter(n, translateVariant(variantEN, i))
 		}
 		if rev != 0 {
 			n += " " + revision[i] + " " + string(rev)
@@ -190,6 +190,30 @@ func otherNames(lang, typeEN, variantEN string, rev rune) map[string]string {
 		return nil
 	}
 	return out
+}
+
+// joinNoStutter is a type's name then its variant's, the variant's first
+// word left out when the name ends with it: "Placa Wi-Fi" and "Wi-Fi 6E"
+// are "Placa Wi-Fi 6E", "Motor de acionamento" and "acionamento direto
+// inverter" "Motor de acionamento direto inverter", and French's
+// "Moteur d’entraînement" and "entraînement direct inverter" "Moteur
+// d’entraînement direct inverter" (walk4's Portuguese walk read the word
+// twice in the likely parts).
+func joinNoStutter(name, variant string) string {
+	nw, vw := strings.Fields(name), strings.Fields(variant)
+	if len(nw) > 0 && len(vw) > 1 && strings.EqualFold(unElided(nw[len(nw)-1]), vw[0]) {
+		variant = strings.Join(vw[1:], " ")
+	}
+	return name + " " + variant
+}
+
+// unElided is a word without its elided article or preposition, French's
+// "d’entraînement" read as "entraînement".
+func unElided(w string) string {
+	if i := strings.IndexAny(w, "’'"); i >= 0 && i <= 2 {
+		return w[i+len(string([]rune(w[i:])[0])):]
+	}
+	return w
 }
 
 // translateVariant is a variant in otherLangs[i]: a phrase whole, else

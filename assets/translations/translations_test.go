@@ -396,6 +396,33 @@ func TestChineseSaysOneWordForOneThing(t *testing.T) {
 	})
 }
 
+// TestFittingAPartSaysOneVerb: the add-part dialog's button, the question
+// a part the stock lacks asks and its answers, and the unit notes under
+// the serial box name fitting with one verb. Spanish asked "¿montar…?"
+// with "No montar" and "Montar de todos modos" after "Instalar repuesto"
+// was tapped, and French "Monter quand même" after "Poser la pièce"
+// (walk4's Spanish counter walk): a newcomer wonders whether "montar" is
+// another step.
+func TestFittingAPartSaysOneVerb(t *testing.T) {
+	verbs := map[string]string{"en": "fit", "es": "instal", "fr": "mont", "pt": "instal", "zh-Hans": "装"}
+	keys := []string{"parts.fit", "parts.fit_anyway", "parts.dont_fit", "parts.short", "part.fit_to", "parts.none_fit",
+		"parts.unit_fitted_elsewhere", "parts.unit_fitted_removed", "parts.units_heading"}
+	for lang, verb := range verbs {
+		texts := formsOf(t, lang)
+		for _, key := range keys {
+			forms, ok := texts[key]
+			if !ok {
+				t.Errorf("%s.json has no %s", lang, key)
+			}
+			for _, s := range forms {
+				if !strings.Contains(strings.ToLower(s), verb) {
+					t.Errorf("%s.json %s does not say %q, the verb of the add-part dialog's button: %s", lang, key, verb, s)
+				}
+			}
+		}
+	}
+}
+
 // TestChineseCountsTouchTheirMeasureWord: a Chinese number stands against
 // its measure word or unit, 3个, 12件, 5分钟, as Chinese writes it; 235
 // texts had "{{.Count}} 个", and Fyne breaks a line at that space, so a
