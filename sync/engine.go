@@ -56,9 +56,13 @@ type Engine struct {
 	retryIn  time.Duration // the backoff after the last failure
 	// noWait: the service answered that it has no wait (ErrNoWait), so
 	// the rest of the session syncs at the interval.
-	noWait   bool
-	watchers []func(app.SyncStatus)
-	observer PullObserver
+	noWait bool
+	// quickWakes counts the waits in a row answered "something" at once
+	// (holdWait): a service whose wait and pull disagreed would otherwise
+	// have the device sync without pause.
+	quickWakes int
+	watchers   []func(app.SyncStatus)
+	observer   PullObserver
 }
 
 // NewEngine returns an engine for replica over tr.
@@ -302,10 +306,22 @@ func (e *Engine) holdWait(ctx context.Context, w Waiter) bool {
 			e.noWait = true
 			e.mu.Unlock()
 			return false
-		case err == nil && more:
+		case err == nil && more && !e.wokeTooOften(time.Since(asked)):
 			return true
+		case err == nil && more:
+			// Woken at once after each of MaxQuickWakes syncs: what the
+			// wait sees, the syncs did not bring. Back off as from a
+			// failure instead of syncing without pause.
+			failures++
+			e.mu.Lock()
+			d := e.backoff(failures)
+			e.mu.Unlock()
+			if !sleepCtx(ctx, d) {
+				return false
+			}
 		case err == nil:
 			failures = 0
+			e.wokeTooOften(time.Since(asked)) // held to the bound: the count starts again
 		case needsSync(err):
 			return true
 		default:
@@ -322,6 +338,26 @@ func (e *Engine) holdWait(ctx context.Context, w Waiter) bool {
 		}
 	}
 	return false
+}
+
+// MaxQuickWakes is how many waits in a row may answer "something" at
+// once (within minWaitHeld), each followed by a sync, before the next
+// such answer backs off: dispatch writing while the device syncs wakes it
+// at once now and then, never for ever.
+const MaxQuickWakes = 3
+
+// wokeTooOften counts a wait answered "something" after held: at once
+// (within minWaitHeld) counts one more in a row, a wait held longer
+// starts again. It reports whether the count is past MaxQuickWakes.
+func (e *Engine) wokeTooOften(held time.Duration) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if held >= minWaitHeld {
+		e.quickWakes = 0
+		return false
+	}
+	e.quickWakes++
+	return e.quickWakes > MaxQuickWakes
 }
 
 // needsSync reports whether a wait's failure is one a sync shows and acts

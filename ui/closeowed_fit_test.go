@@ -31,13 +31,7 @@ func TestCloseOwedQuestionsFitAPhone(t *testing.T) {
 			owingVisit(t, term, db, ds)
 			fits := func(name string) {
 				t.Helper()
-				for range 2 {
-					w.Resize(smallPhone)
-					layOutAgain(w.Canvas().Content())
-					for _, o := range w.Canvas().Overlays().List() {
-						layOutAgain(o)
-					}
-				}
+				onSmallPhone(w)
 				for _, p := range pastTheEdge(w) {
 					t.Errorf("%s: %s", name, p)
 				}

@@ -136,13 +136,7 @@ func TestDamagedCountFitsASmallPhone(t *testing.T) {
 			tapButton(t, dlg, lang.X("receive.mark_damaged", "Mark one damaged"))
 			fits := func(name string) {
 				t.Helper()
-				for range 2 {
-					s.w.Resize(smallPhone)
-					layOutAgain(s.w.Canvas().Content())
-					for _, o := range s.w.Canvas().Overlays().List() {
-						layOutAgain(o)
-					}
-				}
+				onSmallPhone(s.w)
 				for _, p := range pastTheEdge(s.w) {
 					t.Errorf("%s: %s", name, p)
 				}

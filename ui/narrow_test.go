@@ -71,16 +71,7 @@ func TestEveryPageFitsASmallPhone(t *testing.T) {
 			page := func(name string, show func()) {
 				t.Helper()
 				show()
-				// Two frames: the driver lays out again the parents of what
-				// changed its minimum size in the first (a form that turned
-				// to stacked labels, a label that wrapped).
-				for range 2 {
-					w.Resize(smallPhone)
-					layOutAgain(w.Canvas().Content())
-					for _, o := range w.Canvas().Overlays().List() {
-						layOutAgain(o)
-					}
-				}
+				onSmallPhone(w)
 				for _, p := range pastTheEdge(w) {
 					t.Errorf("%s: %s", name, p)
 				}

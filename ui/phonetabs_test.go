@@ -11,6 +11,21 @@ import (
 	"github.com/fieldbench/fieldbench/ui"
 )
 
+// onSmallPhone resizes w to a small phone and lays out its content and
+// overlays again twice, as the real driver's first two frames do: in the
+// second it lays out again the parents of what changed its minimum size
+// in the first (a form that turned to stacked labels, a label that
+// wrapped).
+func onSmallPhone(w fyne.Window) {
+	for range 2 {
+		w.Resize(smallPhone)
+		layOutAgain(w.Canvas().Content())
+		for _, o := range w.Canvas().Overlays().List() {
+			layOutAgain(o)
+		}
+	}
+}
+
 // layOutAgain lays out every container and widget under o, top down, as
 // the real driver does each frame for those whose content changed: the
 // test driver lays out only what is resized or refreshed.

@@ -1098,13 +1098,7 @@ func TestWaitWithoutRequestQuestionFitsAPhone(t *testing.T) {
 			s := newSupplyWorld(t)
 			workingTicket(t, s.term, s.ds, s.deps)
 			tapButton(t, s.term.Detail().Object(), lang.X("action.wait_parts", "Wait for parts"))
-			for range 2 {
-				s.w.Resize(smallPhone)
-				layOutAgain(s.w.Canvas().Content())
-				for _, o := range s.w.Canvas().Overlays().List() {
-					layOutAgain(o)
-				}
-			}
+			onSmallPhone(s.w)
 			for _, p := range pastTheEdge(s.w) {
 				t.Error(p)
 			}

@@ -221,6 +221,35 @@ func TestWaitRefusedBacksOffWithoutSyncing(t *testing.T) {
 	}
 }
 
+// TestWaitAlwaysWokenBacksOff: a service whose wait answers "something"
+// at once every time, though the syncs bring nothing (a wait and a pull
+// that disagree), gets a few syncs and then waits that back off, not a
+// sync without pause.
+func TestWaitAlwaysWokenBacksOff(t *testing.T) {
+	w := newWaitWorld(t, 10*time.Minute, false)
+	var syncs atomic.Int64
+	w.setFront(func(rw http.ResponseWriter, r *http.Request, next http.Handler) {
+		switch r.URL.Path {
+		case fbsync.WaitPath:
+			w.asked.Add(1)
+			rw.Header().Set("Content-Type", "application/json")
+			rw.Write([]byte(`{"m":true}`))
+			return
+		case "/v1/sync":
+			syncs.Add(1)
+		}
+		next.ServeHTTP(rw, r)
+	})
+	w.engine.Trigger()
+	time.Sleep(1500 * time.Millisecond)
+	if n := syncs.Load(); n > 1+fbsync.MaxQuickWakes {
+		t.Errorf("%d syncs in 1.5 s with every wait woken at once, want at most %d: the triggered one and %d woken", n, 1+fbsync.MaxQuickWakes, fbsync.MaxQuickWakes)
+	}
+	if s := w.engine.Status(); s.Err != nil {
+		t.Errorf("status error %v, want none shown", s.Err)
+	}
+}
+
 // TestOldServerWithoutWaitFallsBackToTheInterval: a service from before
 // the wait answers it 404; the engine asks once, shows no error, and
 // syncs at its interval, which brings dispatch's ticket.
