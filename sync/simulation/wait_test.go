@@ -189,25 +189,33 @@ func TestRevokedWhileWaitingIsWipedAtOnce(t *testing.T) {
 	}
 }
 
-// TestWaitRefusedBacksOffWithoutSyncing: a wait refused with an answer a
-// sync would not change (here 400, as from a proxy that mangles it)
-// backs off; it does not run a sync after every refusal.
-func TestWaitRefusedBacksOffWithoutSyncing(t *testing.T) {
-	w := newWaitWorld(t, 10*time.Minute, false)
-	var syncs atomic.Int64
+// answerWaits has the service answer every wait with status and body
+// (JSON), counting the waits in w.asked, and passes the rest on; it
+// returns the count of syncs that passed.
+func (w *waitWorld) answerWaits(status int, body string) *atomic.Int64 {
+	syncs := new(atomic.Int64)
 	w.setFront(func(rw http.ResponseWriter, r *http.Request, next http.Handler) {
 		switch r.URL.Path {
 		case fbsync.WaitPath:
 			w.asked.Add(1)
 			rw.Header().Set("Content-Type", "application/json")
-			rw.WriteHeader(http.StatusBadRequest)
-			rw.Write([]byte(`{"code":"invalid","key":"sync.bad_cursor","msg":"The sync position sent by the device is malformed."}`))
+			rw.WriteHeader(status)
+			rw.Write([]byte(body))
 			return
 		case "/v1/sync":
 			syncs.Add(1)
 		}
 		next.ServeHTTP(rw, r)
 	})
+	return syncs
+}
+
+// TestWaitRefusedBacksOffWithoutSyncing: a wait refused with an answer a
+// sync would not change (here 400, as from a proxy that mangles it)
+// backs off; it does not run a sync after every refusal.
+func TestWaitRefusedBacksOffWithoutSyncing(t *testing.T) {
+	w := newWaitWorld(t, 10*time.Minute, false)
+	syncs := w.answerWaits(http.StatusBadRequest, `{"code":"invalid","key":"sync.bad_cursor","msg":"The sync position sent by the device is malformed."}`)
 	w.engine.Trigger() // a sync, then a wait refused
 	time.Sleep(1500 * time.Millisecond)
 	if n := syncs.Load(); n > 1 {
@@ -227,19 +235,7 @@ func TestWaitRefusedBacksOffWithoutSyncing(t *testing.T) {
 // sync without pause.
 func TestWaitAlwaysWokenBacksOff(t *testing.T) {
 	w := newWaitWorld(t, 10*time.Minute, false)
-	var syncs atomic.Int64
-	w.setFront(func(rw http.ResponseWriter, r *http.Request, next http.Handler) {
-		switch r.URL.Path {
-		case fbsync.WaitPath:
-			w.asked.Add(1)
-			rw.Header().Set("Content-Type", "application/json")
-			rw.Write([]byte(`{"m":true}`))
-			return
-		case "/v1/sync":
-			syncs.Add(1)
-		}
-		next.ServeHTTP(rw, r)
-	})
+	syncs := w.answerWaits(http.StatusOK, `{"m":true}`)
 	w.engine.Trigger()
 	time.Sleep(1500 * time.Millisecond)
 	if n := syncs.Load(); n > 1+fbsync.MaxQuickWakes {
