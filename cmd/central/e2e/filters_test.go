@@ -64,8 +64,15 @@ func setLanguage(t *testing.T, ctx context.Context, lang string) {
 	// The value set and the form sent in one script: as two steps the
 	// node found for the first could be gone by the second on a loaded
 	// machine (CI: "No node with given id found" in TestCompatiblePartSelectFits).
+	// A page already in lang sends nothing: the wait below would pass at
+	// once on the old page while the form's request was still under way,
+	// and the caller's next navigation was aborted by it (CI:
+	// net::ERR_ABORTED in TestChinesePagesWriteFullWidthParentheses).
 	must(t, browser.Run(ctx, chromedp.Navigate(svc.url+"/board")))
-	_, err := browser.Get(ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(function () { var s = document.querySelector("#lang"); s.value = %q; s.form.submit(); return true; })()`, lang)))
+	_, err := browser.Get(ctx, chromedp.Evaluate[bool](fmt.Sprintf(`(function (lang) {
+		if (document.documentElement.lang === lang) return false;
+		var s = document.querySelector("#lang"); s.value = lang; s.form.submit(); return true;
+	})(%q)`, lang)))
 	must(t, err)
 	must(t, browser.WaitFor(ctx, fmt.Sprintf(`document.readyState === "complete" && document.documentElement.lang === %q`, lang)))
 }
