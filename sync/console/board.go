@@ -99,6 +99,7 @@ func (f boardFilter) query(s *Session, now time.Time) central.BoardQuery {
 type boardCard struct {
 	central.BoardTicket
 	TechnicianName string
+	Shown          statusView    // the status as the office reads it (officeStatus)
 	Window         template.HTML // "8 Dec 2026 09:00–11:00" (shownWindow), "" when unscheduled
 	WindowMissed   bool          // the window is over and the technician not there yet (app.WindowMissed)
 	SLA            string        // "overdue", "soon", "ok" or "" (no SLA, or not open)
@@ -267,7 +268,7 @@ func (c *Console) boardData(ctx context.Context, s *Session, values url.Values) 
 		if f.Technician == "" || f.Technician == unassignedFilter {
 			l := boardLane{ID: unassignedFilter, Title: s.T.Text("console.board.unassigned", "Unassigned", nil)}
 			for _, cd := range cards {
-				if cd.Technician == "" {
+				if unassigned(cd.Technician) {
 					l.Cards = append(l.Cards, cd)
 				}
 			}
@@ -365,7 +366,7 @@ func statusText(cat *translations.Catalog, st app.Status) string {
 // the terminal's colours (app.SLAUrgency), its times in now's zone (the
 // session's).
 func boardCardOf(cat *translations.Catalog, t central.BoardTicket, techName string, now time.Time) boardCard {
-	cd := boardCard{BoardTicket: t, TechnicianName: techName, Window: shownWindow(cat, t.WindowStart, t.WindowEnd, now.Location()),
+	cd := boardCard{BoardTicket: t, TechnicianName: techName, Shown: officeStatus(cat, t.Status, t.Technician), Window: shownWindow(cat, t.WindowStart, t.WindowEnd, now.Location()),
 		MayReassign: app.MayReassign(app.Ticket{Status: t.Status}),
 		MayCancel:   slices.Contains(cancellable, t.Status), MayReopen: slices.Contains(reopenable, t.Status),
 		WindowMissed: app.WindowMissed(t.Status, t.StartedAt, t.WindowStart, t.WindowEnd, now)}

@@ -56,6 +56,25 @@ func statusOn(cat *translations.Catalog, st app.Status) statusView {
 	return v
 }
 
+// unassigned is the rule of the board's Unassigned lane: a ticket no
+// technician holds (a new one, or one in a store's queue) waits there for
+// dispatch. officeStatus reads it too, so a card's status says what its
+// lane says.
+func unassigned(tech app.TechnicianID) bool { return tech == "" }
+
+// officeStatus is a ticket's status as the office reads it, on the
+// board's cards, the ticket's page and its forms: an assigned ticket no
+// technician holds (unassigned) reads "Unassigned". Status assigned means
+// "dispatched, not started", to a technician or to a store's queue, and a
+// new ticket in the board's Unassigned lane read "Assigned".
+func officeStatus(cat *translations.Catalog, st app.Status, tech app.TechnicianID) statusView {
+	v := statusOn(cat, st)
+	if st == app.StatusAssigned && unassigned(tech) {
+		v.Text = cat.Text("console.status.unassigned", "Unassigned", nil)
+	}
+	return v
+}
+
 // slaView is an SLA target with the terminal's countdown and colour
 // (app.SLAUrgency): shown while the ticket is open.
 type slaView struct {
@@ -294,7 +313,7 @@ func (c *Console) showTicket(w http.ResponseWriter, r *http.Request, s *Session)
 
 func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail) (ticketPage, error) {
 	cat, t, now := s.T, d.Ticket, c.opt.Now()
-	p := ticketPage{T: t, Href: ticketHref(t.ID), Status: statusOn(cat, t.Status), Kind: textOf(cat, kindTexts, t.Kind, string(t.Kind)),
+	p := ticketPage{T: t, Href: ticketHref(t.ID), Status: officeStatus(cat, t.Status, t.Technician), Kind: textOf(cat, kindTexts, t.Kind, string(t.Kind)),
 		Repairs: slices.Clone(d.Repairs), Parts: d.Parts, Notes: slices.Clone(d.Notes),
 		Phone: t.Customer.Phone, Address: t.Customer.Address, BasePhone: t.Customer.Phone, BaseAddress: t.Customer.Address,
 		Editable: s.Role.may(permDispatch) && t.Status != app.StatusClosed && t.Status != app.StatusCancelled}
