@@ -120,6 +120,11 @@ type boardLane struct {
 	Total         int    // a status column: the tickets of that status the filters match
 	Day           string // the technician's day page, "" for others
 	Cards         []boardCard
+	// Elsewhere counts the lane's tickets on other pages of the board
+	// when this page shows none of them (the Unassigned lane), and
+	// ElsewhereHref shows them.
+	Elsewhere     int
+	ElsewhereHref string
 }
 
 // boardOption is an entry of a filter's drop-down.
@@ -277,6 +282,9 @@ func (c *Console) boardData(ctx context.Context, s *Session, values url.Values) 
 			// that hold the matches, saying "No tickets here". It stays
 			// when Unassigned is the filter chosen.
 			if len(l.Cards) > 0 || f.Search == "" || f.Technician == unassignedFilter {
+				if err := c.unassignedElsewhere(ctx, &l, f, q, b); err != nil {
+					return boardPage{}, err
+				}
 				p.Lanes = append(p.Lanes, l)
 			}
 		}
@@ -332,6 +340,28 @@ func (c *Console) boardData(ctx context.Context, s *Session, values url.Values) 
 	}
 	p.EventsURL = "/board/events?since=" + strconv.FormatUint(seq, 10)
 	return p, nil
+}
+
+// unassignedElsewhere counts, into the Unassigned lane l, the unassigned
+// tickets of the board's query q on its other pages when page b shows
+// none: the board orders by SLA due, so a ticket just created without a
+// technician or a deadline is on the last page, and the lane on the first
+// said "No tickets here on this page" right after the dispatcher created
+// it. Under Overdue the page's own rows are all there is (overdueOnly).
+func (c *Console) unassignedElsewhere(ctx context.Context, l *boardLane, f boardFilter, q central.BoardQuery, b central.Board) error {
+	if len(l.Cards) > 0 || f.Technician != "" || f.Range == rangeOverdue || (b.Next == "" && f.After == "") {
+		return nil
+	}
+	q.Unassigned, q.After, q.Limit = true, "", 1
+	u, err := c.db.Board(ctx, q)
+	if err != nil {
+		return err
+	}
+	l.Elsewhere = u.Total
+	only := f
+	only.Technician = unassignedFilter
+	l.ElsewhereHref = "/board?" + only.values().Encode()
+	return nil
 }
 
 // overdueOnly keeps the tickets of b whose resolve-by has passed. The
