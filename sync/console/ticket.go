@@ -1,6 +1,7 @@
 package console
 
 import (
+	"cmp"
 	"context"
 	"html/template"
 	"io"
@@ -149,6 +150,34 @@ func textOf[K comparable](cat *translations.Catalog, table map[K]textKey, k K, r
 	return raw
 }
 
+// partView is a part fitted on the ticket with the name of the van or
+// store it was taken from (the ID when the service has no name for it):
+// a dispatcher knows "Centre de service Shanghai Pudong", not
+// store-cn-sh.
+type partView struct {
+	app.PartUsed
+	FromName string
+}
+
+// partViews names the places parts were taken from, read at once.
+func (c *Console) partViews(ctx context.Context, tenant string, parts []app.PartUsed) ([]partView, error) {
+	var from []app.LocationID
+	for _, pu := range parts {
+		if !slices.Contains(from, pu.From) && len(from) < central.MaxPlaceNames {
+			from = append(from, pu.From)
+		}
+	}
+	names, _, err := c.db.PlaceNames(ctx, tenant, from, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]partView, len(parts))
+	for i, pu := range parts {
+		out[i] = partView{PartUsed: pu, FromName: cmp.Or(names[pu.From], string(pu.From))}
+	}
+	return out, nil
+}
+
 // photoView is a photo of the ticket: a link to its bytes once the server
 // has them.
 type photoView struct {
@@ -246,7 +275,7 @@ type ticketPage struct {
 	VisitMissed bool
 	SLAs        []slaView
 	Repairs     []app.RepairEntry
-	Parts       []app.PartUsed
+	Parts       []partView
 	Photos      []photoView
 	Reports     []photoView
 	Signatures  []signatureView
@@ -314,7 +343,7 @@ func (c *Console) showTicket(w http.ResponseWriter, r *http.Request, s *Session)
 func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail) (ticketPage, error) {
 	cat, t, now := s.T, d.Ticket, c.opt.Now()
 	p := ticketPage{T: t, Href: ticketHref(t.ID), Status: officeStatus(cat, t.Status, t.Technician), Kind: textOf(cat, kindTexts, t.Kind, string(t.Kind)),
-		Repairs: slices.Clone(d.Repairs), Parts: d.Parts, Notes: slices.Clone(d.Notes),
+		Repairs: slices.Clone(d.Repairs), Notes: slices.Clone(d.Notes),
 		Phone: t.Customer.Phone, Address: t.Customer.Address, BasePhone: t.Customer.Phone, BaseAddress: t.Customer.Address,
 		Editable: s.Role.may(permDispatch) && t.Status != app.StatusClosed && t.Status != app.StatusCancelled}
 	if s.Role.may(permDispatch) {
@@ -337,6 +366,11 @@ func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail
 	for i := range p.Notes {
 		p.Notes[i].By = by(p.Notes[i].By)
 	}
+	parts, err := c.partViews(ctx, s.Tenant, d.Parts)
+	if err != nil {
+		return ticketPage{}, err
+	}
+	p.Parts = parts
 	if t.Store != "" {
 		name, err := c.storeName(ctx, s.Tenant, t.Store)
 		if err != nil {
