@@ -33,6 +33,35 @@ func cancelTicket(t *testing.T, id string) {
 		"args": map[string]any{"ticket": id, "epoch": ticket(t, id).Epoch, "reason": "The customer called it off."}}, nil)
 }
 
+// heldWords are what the conflicts page says, in a language, of a
+// departure held for a cancelled ticket: the change, the status and
+// what to do, in its words, and the codes it must not show.
+type heldWords struct {
+	lang        string
+	want, notIn []string
+}
+
+var cancelledDepartureWords = []heldWords{
+	{"zh-Hans", []string{"“出发”", "“已取消”", "放弃此更改"}, []string{"cancelled", "depart"}},
+	{"es", []string{"«En camino»", "«Cancelada»", "Descarte el cambio"}, []string{"cancelled", "depart"}},
+}
+
+// check fails t unless said (what, as the page shows it) holds the words
+// and none of the codes.
+func (c heldWords) check(t *testing.T, what, said string) {
+	t.Helper()
+	for _, w := range c.want {
+		if !strings.Contains(said, w) {
+			t.Errorf("%s in %s, %q, lacks %q", what, c.lang, said, w)
+		}
+	}
+	for _, w := range c.notIn {
+		if strings.Contains(said, w) {
+			t.Errorf("%s in %s, %q, shows the code %q", what, c.lang, said, w)
+		}
+	}
+}
+
 // hasButton says whether the conflict item offers the decision resolution.
 func hasButton(t *testing.T, ctx context.Context, item, resolution string) bool {
 	t.Helper()
@@ -51,14 +80,7 @@ func hasButton(t *testing.T, ctx context.Context, item, resolution string) bool 
 func TestHeldChangeThatCannotApplyOffersOnlyDrop(t *testing.T) {
 	tech := addTech(t, "e2e-held")
 	ctx := tab(t, dispatcher)
-	for _, c := range []struct {
-		lang  string
-		want  []string // the change, the status, what to do
-		notIn []string
-	}{
-		{"zh-Hans", []string{"“出发”", "“已取消”", "放弃此更改"}, []string{"cancelled", "depart"}},
-		{"es", []string{"«En camino»", "«Cancelada»", "Descarte el cambio"}, []string{"cancelled", "depart"}},
-	} {
+	for _, c := range cancelledDepartureWords {
 		t.Run(c.lang, func(t *testing.T) {
 			id := newTicket(t, tech, name("Held Customer"))
 			item := heldDeparture(t, tech, id, func() { cancelTicket(t, id) })
@@ -70,17 +92,7 @@ func TestHeldChangeThatCannotApplyOffersOnlyDrop(t *testing.T) {
 			if !hasButton(t, ctx, item, "dismissed") {
 				t.Errorf("the page does not offer to drop the departure: %s", text(t, ctx, item))
 			}
-			said := text(t, ctx, item+" .cf-blocked")
-			for _, w := range c.want {
-				if !strings.Contains(said, w) {
-					t.Errorf("why it cannot apply, in %s, %q, lacks %q", c.lang, said, w)
-				}
-			}
-			for _, w := range c.notIn {
-				if strings.Contains(said, w) {
-					t.Errorf("why it cannot apply, in %s, %q, shows the code %q", c.lang, said, w)
-				}
-			}
+			c.check(t, "why it cannot apply", text(t, ctx, item+" .cf-blocked"))
 		})
 	}
 }
@@ -96,14 +108,7 @@ func TestHeldChangeThatCannotApplyOffersOnlyDrop(t *testing.T) {
 func TestHeldChangeRefusedSaysWhatToDo(t *testing.T) {
 	tech, other := addTech(t, "e2e-held"), addTech(t, "e2e-held-other")
 	ctx := tab(t, dispatcher)
-	for _, c := range []struct {
-		lang  string
-		want  []string // the change, the status, what to do
-		notIn []string
-	}{
-		{"zh-Hans", []string{"“出发”", "“已取消”", "放弃此更改"}, []string{"cancelled", "depart"}},
-		{"es", []string{"«En camino»", "«Cancelada»", "Descarte el cambio"}, []string{"cancelled", "depart"}},
-	} {
+	for _, c := range cancelledDepartureWords {
 		t.Run(c.lang, func(t *testing.T) {
 			id := newTicket(t, tech, name("Held Customer"))
 			item := heldDeparture(t, tech, id, func() {
@@ -117,17 +122,7 @@ func TestHeldChangeRefusedSaysWhatToDo(t *testing.T) {
 			cancelTicket(t, id)
 			must(t, browser.Run(ctx, chromedp.Click(chromedp.CSS(item+` form button[name="resolution"][value="accept_ours"]`))))
 			must(t, browser.WaitFor(ctx, `document.readyState === "complete" && document.querySelector("main p.error[role=alert]") !== null`))
-			said := text(t, ctx, "main p.error[role=alert]")
-			for _, w := range c.want {
-				if !strings.Contains(said, w) {
-					t.Errorf("the refusal in %s, %q, lacks %q", c.lang, said, w)
-				}
-			}
-			for _, w := range c.notIn {
-				if strings.Contains(said, w) {
-					t.Errorf("the refusal in %s, %q, shows the code %q", c.lang, said, w)
-				}
-			}
+			c.check(t, "the refusal", text(t, ctx, "main p.error[role=alert]"))
 			if got := ticket(t, id).Status; got != "cancelled" {
 				t.Errorf("the refused change left the ticket %s, want cancelled", got)
 			}
