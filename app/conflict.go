@@ -1,7 +1,10 @@
 package app
 
 import (
+	"encoding/json"
 	"maps"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -67,6 +70,58 @@ func ValidResolution(r string) bool {
 
 // Open reports whether the conflict still needs a decision.
 func (c Conflict) Open() bool { return c.ResolvedAt.IsZero() }
+
+// HeldMutation is the change a rejected or stale_epoch conflict holds, as
+// dispatch's "apply after all" (ResolveAcceptOurs) runs it: its name and
+// version from Name ("ticket.depart.v1"), its arguments Ours. ok is false
+// when the conflict holds none. At is left zero: the applying side knows
+// when the device made it.
+func (c Conflict) HeldMutation() (m Mutation, ok bool) {
+	if c.Kind != ConflictRejected && c.Kind != ConflictStaleEpoch || c.Ours == "" {
+		return Mutation{}, false
+	}
+	i := strings.LastIndex(c.Name, ".v")
+	if i < 0 {
+		return Mutation{}, false
+	}
+	v, err := strconv.Atoi(c.Name[i+2:])
+	if err != nil || v < 1 {
+		return Mutation{}, false
+	}
+	return Mutation{ID: c.Mutation, Name: c.Name[:i], Version: v, Args: json.RawMessage(c.Ours)}, true
+}
+
+// HeldChangeBlocked is why the change conflict c holds (HeldMutation)
+// cannot be applied after all to its ticket as it stands now, nil when
+// nothing the ticket shows stops it. ticket looks a ticket up (false: the
+// service has none by that ID). What it answers can never apply until
+// the ticket changes: no change held, arguments that do not decode, a
+// ticket gone, a step its status or kind does not allow (StepAllowed).
+// Dispatch applies a held change as the system, so scope and the
+// assignment's epoch do not stop it; the rest of the rules (stock, the
+// checklist) only applying tells, and the decision says so then.
+func HeldChangeBlocked(c Conflict, ticket func(TicketID) (Ticket, bool)) error {
+	m, ok := c.HeldMutation()
+	if !ok {
+		return Errorf(EINVALID, "conflict.cannot_apply", "This conflict holds no change that can be applied.")
+	}
+	cmd, err := DecodeMutation(m)
+	if err != nil {
+		return err
+	}
+	id := TicketOf(cmd)
+	if _, creates := cmd.(*CreateTicket); creates || id == "" {
+		return nil
+	}
+	t, found := ticket(id)
+	if !found {
+		return NotFound("ticket", string(id))
+	}
+	if step, ok := cmd.(*TransitionTicket); ok {
+		return StepAllowed(t, step.Action)
+	}
+	return nil
+}
 
 // Where a serialized unit's conflict (key conflict.serial_elsewhere...)
 // says the service has the unit: its data's Place. They cross the wire:

@@ -103,3 +103,64 @@ func TestConflictPlaces(t *testing.T) {
 		})
 	}
 }
+
+// TestHeldChangeBlocked: a held change can be applied after all unless
+// what it needs of its ticket is gone: a step the ticket's status no
+// longer takes (a departure for a cancelled ticket), a ticket the
+// service does not have, a conflict holding no change. A step the
+// status still takes, and a note, which needs no status, are not
+// blocked.
+func TestHeldChangeBlocked(t *testing.T) {
+	const id = "ticket-1"
+	onSite := func(st app.Status) app.Ticket {
+		return app.Ticket{ID: id, Number: "FB-1", Kind: app.KindOnSite, Status: st, Epoch: 2}
+	}
+	depart := app.Conflict{Kind: app.ConflictStaleEpoch, Ticket: id, Name: "ticket.depart.v1", Ours: `{"ticket":"ticket-1","epoch":1}`}
+	note := app.Conflict{Kind: app.ConflictRejected, Ticket: id, Name: "note.add.v1", Ours: `{"note":{"id":"note-1","ticket":"ticket-1","text":"Call first."}}`}
+	for _, c := range []struct {
+		name    string
+		cf      app.Conflict
+		ticket  app.Ticket
+		found   bool
+		wantKey string // "" when not blocked
+	}{
+		{"departure for an assigned ticket", depart, onSite(app.StatusAssigned), true, ""},
+		{"departure for a cancelled ticket", depart, onSite(app.StatusCancelled), true, "transition.not_from"},
+		{"departure for a ticket gone", depart, app.Ticket{}, false, "central.not_found"},
+		{"note on a cancelled ticket", note, onSite(app.StatusCancelled), true, ""},
+		{"note on a ticket gone", note, app.Ticket{}, false, "central.not_found"},
+		{"no change held", app.Conflict{Kind: app.ConflictStaleEpoch, Ticket: id, Name: "ticket.depart.v1"}, onSite(app.StatusAssigned), true, "conflict.cannot_apply"},
+		{"no version", app.Conflict{Kind: app.ConflictStaleEpoch, Ticket: id, Name: "ticket.depart", Ours: depart.Ours}, onSite(app.StatusAssigned), true, "conflict.cannot_apply"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := app.HeldChangeBlocked(c.cf, func(got app.TicketID) (app.Ticket, bool) {
+				if got != id {
+					t.Errorf("looked up ticket %q, want %q", got, id)
+				}
+				return c.ticket, c.found
+			})
+			key := ""
+			if err != nil {
+				key = app.AsError(err).Key
+			}
+			if key != c.wantKey || (err == nil) != (c.wantKey == "") {
+				t.Errorf("HeldChangeBlocked: %v (key %q), want key %q", err, key, c.wantKey)
+			}
+		})
+	}
+}
+
+// BenchmarkHeldChangeBlocked is the office inbox's cost per held change
+// it lists (up to 200 a page): decoding the held mutation and checking
+// the step against its ticket.
+func BenchmarkHeldChangeBlocked(b *testing.B) {
+	cf := app.Conflict{Kind: app.ConflictStaleEpoch, Ticket: "ticket-1", Name: "ticket.depart.v1", Ours: `{"ticket":"ticket-1","epoch":1}`}
+	t := app.Ticket{ID: "ticket-1", Number: "FB-1", Kind: app.KindOnSite, Status: app.StatusCancelled, Epoch: 2}
+	lookup := func(app.TicketID) (app.Ticket, bool) { return t, true }
+	b.ReportAllocs()
+	for b.Loop() {
+		if app.HeldChangeBlocked(cf, lookup) == nil {
+			b.Fatal("a departure for a cancelled ticket is not blocked")
+		}
+	}
+}

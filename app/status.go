@@ -128,27 +128,11 @@ func (a Action) To() Status { return edges[a].to }
 // status that action a leads to from t's status, or an *Error whose message
 // a technician can read, saying why the action is not allowed now.
 func Transition(t Ticket, a Action, in TransitionInput) (Status, error) {
-	e, ok := edges[a]
-	if !ok {
-		return "", Errorf(EINVALID, "transition.unknown", "Unknown action {{.Action}}.", "Action", string(a))
-	}
-	allowed := false
-	for _, s := range e.from {
-		allowed = allowed || s == t.Status
-	}
-	if !allowed {
-		return "", Errorf(ECONFLICT, "transition.not_from", "Cannot {{.Action}} a ticket that is {{.Status}}.", "Action", string(a), "Status", string(t.Status))
+	if err := StepAllowed(t, a); err != nil {
+		return "", err
 	}
 	reason := strings.TrimSpace(in.Reason)
 	switch a {
-	case ActionDepart, ActionArrive:
-		if t.Kind != KindOnSite {
-			return "", Errorf(ECONFLICT, "transition.not_on_site", "Only on-site visits have travel steps.")
-		}
-	case ActionStart:
-		if t.Kind == KindOnSite && t.Status != StatusOnSite {
-			return "", Errorf(ECONFLICT, "transition.start_needs_arrival", "Mark yourself on site before starting work.")
-		}
 	case ActionComplete:
 		if missing := CompleteMissing(t, in); len(missing) > 0 {
 			return "", missing[0]
@@ -162,7 +146,38 @@ func Transition(t Ticket, a Action, in TransitionInput) (Status, error) {
 			return "", Errorf(EINVALID, "transition.needs_reason", "Give a reason to {{.Action}} this ticket.", "Action", string(a))
 		}
 	}
-	return e.to, nil
+	return a.To(), nil
+}
+
+// StepAllowed is the part of Transition that the ticket alone decides:
+// whether action a may start from t's status, and, for the travel steps
+// and a visit's start, from t's kind; nil when it may. What the person
+// gives with the step (a reason, a resolution) and the checklist are
+// Transition's to check. The office's conflicts inbox asks it of a held
+// step before it offers to apply the step after all (HeldChangeBlocked).
+func StepAllowed(t Ticket, a Action) error {
+	e, ok := edges[a]
+	if !ok {
+		return Errorf(EINVALID, "transition.unknown", "Unknown action {{.Action}}.", "Action", string(a))
+	}
+	allowed := false
+	for _, s := range e.from {
+		allowed = allowed || s == t.Status
+	}
+	if !allowed {
+		return Errorf(ECONFLICT, "transition.not_from", "Cannot {{.Action}} a ticket that is {{.Status}}.", "Action", string(a), "Status", string(t.Status))
+	}
+	switch a {
+	case ActionDepart, ActionArrive:
+		if t.Kind != KindOnSite {
+			return Errorf(ECONFLICT, "transition.not_on_site", "Only on-site visits have travel steps.")
+		}
+	case ActionStart:
+		if t.Kind == KindOnSite && t.Status != StatusOnSite {
+			return Errorf(ECONFLICT, "transition.start_needs_arrival", "Mark yourself on site before starting work.")
+		}
+	}
+	return nil
 }
 
 // CompleteMissing lists everything t still lacks to be completed with in,

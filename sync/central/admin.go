@@ -393,7 +393,7 @@ func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution s
 		now := db.now()
 		switch {
 		case resolution == app.ResolveAcceptOurs && (c.Kind == app.ConflictRejected || c.Kind == app.ConflictStaleEpoch) && c.Ours != "":
-			name, version, ok := splitFullName(c.Name)
+			m, ok := c.HeldMutation()
 			if !ok {
 				return app.Errorf(app.EINVALID, "conflict.cannot_apply", "This conflict holds no change that can be applied.")
 			}
@@ -406,7 +406,7 @@ func (db *DB) ResolveConflict(ctx context.Context, p Principal, id, resolution s
 				return err
 			}
 			st.mutationAt = at
-			m := app.Mutation{ID: c.Mutation, Name: name, Version: version, Args: json.RawMessage(c.Ours), At: at}
+			m.At = at
 			if cmd, err := app.DecodeMutation(m); err == nil {
 				st.willCheck(checkLockKeys(p.Tenant, cmd)...) // ApplyMutation answers a bad one
 				if err := st.takeNamed(ctx); err != nil {
@@ -529,19 +529,6 @@ func (st *serverTx) lockFieldConflictTicket(ctx context.Context, id string) erro
 		return err
 	}
 	return nil
-}
-
-// splitFullName splits "ticket.complete.v1".
-func splitFullName(full string) (string, int, bool) {
-	i := strings.LastIndex(full, ".v")
-	if i < 0 {
-		return "", 0, false
-	}
-	var v int
-	if _, err := fmt.Sscanf(full[i+2:], "%d", &v); err != nil || v < 1 {
-		return "", 0, false
-	}
-	return full[:i], v, true
 }
 
 // Step is one entry of a ticket's status history.

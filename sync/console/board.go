@@ -99,6 +99,7 @@ func (f boardFilter) query(s *Session, now time.Time) central.BoardQuery {
 type boardCard struct {
 	central.BoardTicket
 	TechnicianName string
+	Shown          statusView    // the status as the office reads it (officeStatus)
 	Window         template.HTML // "8 Dec 2026 09:00–11:00" (shownWindow), "" when unscheduled
 	WindowMissed   bool          // the window is over and the technician not there yet (app.WindowMissed)
 	SLA            string        // "overdue", "soon", "ok" or "" (no SLA, or not open)
@@ -119,6 +120,11 @@ type boardLane struct {
 	Total         int    // a status column: the tickets of that status the filters match
 	Day           string // the technician's day page, "" for others
 	Cards         []boardCard
+	// Elsewhere counts the lane's tickets on other pages of the board
+	// when this page shows none of them (the Unassigned lane), and
+	// ElsewhereHref shows them.
+	Elsewhere     int
+	ElsewhereHref string
 }
 
 // boardOption is an entry of a filter's drop-down.
@@ -267,7 +273,7 @@ func (c *Console) boardData(ctx context.Context, s *Session, values url.Values) 
 		if f.Technician == "" || f.Technician == unassignedFilter {
 			l := boardLane{ID: unassignedFilter, Title: s.T.Text("console.board.unassigned", "Unassigned", nil)}
 			for _, cd := range cards {
-				if cd.Technician == "" {
+				if unassigned(cd.Technician) {
 					l.Cards = append(l.Cards, cd)
 				}
 			}
@@ -276,6 +282,9 @@ func (c *Console) boardData(ctx context.Context, s *Session, values url.Values) 
 			// that hold the matches, saying "No tickets here". It stays
 			// when Unassigned is the filter chosen.
 			if len(l.Cards) > 0 || f.Search == "" || f.Technician == unassignedFilter {
+				if err := c.unassignedElsewhere(ctx, &l, f, q, b); err != nil {
+					return boardPage{}, err
+				}
 				p.Lanes = append(p.Lanes, l)
 			}
 		}
@@ -333,6 +342,28 @@ func (c *Console) boardData(ctx context.Context, s *Session, values url.Values) 
 	return p, nil
 }
 
+// unassignedElsewhere counts, into the Unassigned lane l, the unassigned
+// tickets of the board's query q on its other pages when page b shows
+// none: the board orders by SLA due, so a ticket just created without a
+// technician or a deadline is on the last page, and the lane on the first
+// said "No tickets here on this page" right after the dispatcher created
+// it. Under Overdue the page's own rows are all there is (overdueOnly).
+func (c *Console) unassignedElsewhere(ctx context.Context, l *boardLane, f boardFilter, q central.BoardQuery, b central.Board) error {
+	if len(l.Cards) > 0 || f.Technician != "" || f.Range == rangeOverdue || (b.Next == "" && f.After == "") {
+		return nil
+	}
+	q.Unassigned, q.After, q.Limit = true, "", 1
+	u, err := c.db.Board(ctx, q)
+	if err != nil {
+		return err
+	}
+	l.Elsewhere = u.Total
+	only := f
+	only.Technician = unassignedFilter
+	l.ElsewhereHref = "/board?" + only.values().Encode()
+	return nil
+}
+
 // overdueOnly keeps the tickets of b whose resolve-by has passed. The
 // board orders by resolve-by first, so they are the page's first rows,
 // and once a row is not overdue no later page holds one.
@@ -365,7 +396,7 @@ func statusText(cat *translations.Catalog, st app.Status) string {
 // the terminal's colours (app.SLAUrgency), its times in now's zone (the
 // session's).
 func boardCardOf(cat *translations.Catalog, t central.BoardTicket, techName string, now time.Time) boardCard {
-	cd := boardCard{BoardTicket: t, TechnicianName: techName, Window: shownWindow(cat, t.WindowStart, t.WindowEnd, now.Location()),
+	cd := boardCard{BoardTicket: t, TechnicianName: techName, Shown: officeStatus(cat, t.Status, t.Technician), Window: shownWindow(cat, t.WindowStart, t.WindowEnd, now.Location()),
 		MayReassign: app.MayReassign(app.Ticket{Status: t.Status}),
 		MayCancel:   slices.Contains(cancellable, t.Status), MayReopen: slices.Contains(reopenable, t.Status),
 		WindowMissed: app.WindowMissed(t.Status, t.StartedAt, t.WindowStart, t.WindowEnd, now)}

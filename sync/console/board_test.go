@@ -166,17 +166,25 @@ func TestBoardLanesFiltersAndSLA(t *testing.T) {
 	})
 }
 
+// loadBulkTickets loads five more tickets than the board's page holds,
+// FB-B000 to FB-B204, all tech-1's, each due a minute after the one
+// before.
+func loadBulkTickets(t *testing.T, tc *testConsole) {
+	t.Helper()
+	var ds app.Dataset
+	for i := range central.BoardDefaultLimit + 5 {
+		ds.Tickets = append(ds.Tickets, app.TicketDetail{Ticket: app.Ticket{ID: app.TicketID(fmt.Sprintf("bulk-%03d", i)), Number: fmt.Sprintf("FB-B%03d", i),
+			Kind: app.KindOnSite, Product: app.Product{Category: app.CategoryPhone}, Customer: app.Customer{Name: "Bulk", Address: "1 Bulk Road"}, Priority: app.PriorityNormal,
+			Status: app.StatusAssigned, Epoch: 1, Technician: "tech-1", Store: "s1", ResolveBy: testStart.Add(time.Duration(i) * time.Minute), CreatedAt: testStart, UpdatedAt: testStart}})
+	}
+	if err := tc.db.LoadDataset(context.Background(), "t1", ds); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestBoardPages(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, tc *testConsole) {
-		var ds app.Dataset
-		for i := range central.BoardDefaultLimit + 5 {
-			ds.Tickets = append(ds.Tickets, app.TicketDetail{Ticket: app.Ticket{ID: app.TicketID(fmt.Sprintf("bulk-%03d", i)), Number: fmt.Sprintf("FB-B%03d", i),
-				Kind: app.KindOnSite, Product: app.Product{Category: app.CategoryPhone}, Customer: app.Customer{Name: "Bulk", Address: "1 Bulk Road"}, Priority: app.PriorityNormal,
-				Status: app.StatusAssigned, Epoch: 1, Technician: "tech-1", Store: "s1", ResolveBy: testStart.Add(time.Duration(i) * time.Minute), CreatedAt: testStart, UpdatedAt: testStart}})
-		}
-		if err := tc.db.LoadDataset(context.Background(), "t1", ds); err != nil {
-			t.Fatal(err)
-		}
+		loadBulkTickets(t, tc)
 		cl := tc.signIn(t, "dispatcher@t1")
 		_, body := cl.get(t, "/board?technician=tech-1")
 		if !strings.Contains(body, ">FB-B000<") || strings.Contains(body, ">FB-B204<") {

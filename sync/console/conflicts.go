@@ -156,8 +156,11 @@ type conflictView struct {
 	// came for: what a dispatcher weighs to apply the work after all or
 	// drop it.
 	CancelReason string
-	Open         bool
-	Decisions    []decision
+	// Blocked says why the held change can no longer be applied
+	// (app.HeldChangeBlocked): the page offers only to drop it.
+	Blocked   string
+	Open      bool
+	Decisions []decision
 	// A decided conflict: who, what and when.
 	DecidedBy person
 	Decision  string
@@ -492,7 +495,14 @@ func conflictOn(cat *translations.Catalog, cf app.Conflict, tickets map[app.Tick
 		}
 	case app.ConflictRejected, app.ConflictStaleEpoch:
 		if cf.Ours != "" {
-			v.Decisions = append(v.Decisions, decision{Resolution: app.ResolveAcceptOurs, Text: cat.Text("console.conflicts.apply", "Apply the change after all", nil), Primary: true})
+			// Offered only where it can work: a departure for a ticket
+			// cancelled meanwhile was offered, and refused once clicked.
+			blocked := app.HeldChangeBlocked(cf, func(id app.TicketID) (app.Ticket, bool) { t, ok := tickets[id]; return t, ok })
+			if blocked == nil {
+				v.Decisions = append(v.Decisions, decision{Resolution: app.ResolveAcceptOurs, Text: cat.Text("console.conflicts.apply", "Apply the change after all", nil), Primary: true})
+			} else {
+				v.Blocked = blockedText(cat, app.AsError(blocked), cf)
+			}
 		}
 		v.Decisions = append(v.Decisions, decision{Resolution: app.ResolveDismissed, Text: cat.Text("console.conflicts.drop", "Drop the change", nil),
 			Confirm:       cat.Text("console.conflicts.drop_confirm", "The technician's change will not be applied, and this cannot be undone. The conflict stays under Decided.", nil),
@@ -563,6 +573,24 @@ func (c *Console) resolveConflict(w http.ResponseWriter, r *http.Request, s *Ses
 	}
 	p.Error = heldRefusalText(s.T, app.AsError(err), *found)
 	return c.render(w, r, s, central.HTTPStatus(err), "conflicts", p)
+}
+
+// blockedText is why cf's held change can no longer be applied
+// (app.HeldChangeBlocked's e), said before anyone tries: the change as
+// the conflict names it, the ticket's status in words or the ticket
+// gone, and what is left to do.
+func blockedText(cat *translations.Catalog, e *app.Error, cf app.Conflict) string {
+	change := changeText(cat, cf.Name, cf.Ours)
+	if status, ok := e.Data["Status"].(string); ok && e.Key == "transition.not_from" {
+		return cat.Text("console.conflicts.blocked_status", "“{{.Change}}” can no longer be applied: the ticket is {{.Status}} now. Drop the change to close this conflict.",
+			map[string]any{"Change": change, "Status": statusText(cat, app.Status(status))})
+	}
+	if e.Code == app.ENOTFOUND {
+		return cat.Text("console.conflicts.blocked_gone", "“{{.Change}}” can no longer be applied: its ticket is not on the service any more. Drop the change to close this conflict.",
+			map[string]any{"Change": change})
+	}
+	return cat.Text("console.conflicts.blocked", "“{{.Change}}” can no longer be applied: {{.Reason}} Drop the change to close this conflict.",
+		map[string]any{"Change": change, "Reason": appErrorText(cat, e)})
 }
 
 // heldRefusalText is why cf's held change could not be applied after all,

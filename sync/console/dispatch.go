@@ -28,6 +28,7 @@ import (
 type actionPage struct {
 	Action         string // "assign", "schedule", "cancel", "reopen"
 	Ticket         app.Ticket
+	Status         statusView // the ticket's, as the office reads it (officeStatus)
 	TechnicianName string
 	Epoch          int
 	Shown          string
@@ -60,7 +61,7 @@ func (c *Console) showAction(action string) handler {
 
 // actionData is the form of action over t as it is now.
 func (c *Console) actionData(ctx context.Context, s *Session, action string, t app.Ticket) (actionPage, error) {
-	p := actionPage{Action: action, Ticket: t, Epoch: t.Epoch, Shown: strconv.FormatInt(t.UpdatedAt.UnixNano(), 10)}
+	p := actionPage{Action: action, Ticket: t, Status: officeStatus(s.T, t.Status, t.Technician), Epoch: t.Epoch, Shown: strconv.FormatInt(t.UpdatedAt.UnixNano(), 10)}
 	techs, err := c.db.Technicians(ctx, s.Tenant)
 	if err != nil {
 		return p, err

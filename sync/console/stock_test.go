@@ -150,9 +150,9 @@ func TestStockPagesShowTheSessionsScope(t *testing.T) {
 			{"clerk@t1", "/stock/t2-only/P-9", 404, []string{"There is no stock location t2-only here"}, []string{"+7"}},
 			{"clerk@t1", "/stock/requests", 200, []string{">FB-4<", ">FB-5<", "Van One", `name="part" value="P-1"`, `name="from"><option value="wh">`, "Ship"}, []string{`<option value="bin-1">`}},
 			{"manager@t1", "/stock/requests", 200, []string{">FB-4<"}, []string{">FB-5<", "Ship<"}},
-			{"clerk@t1", "/stock/returns", 200, []string{"Huawei · Bin One (bin-1)", ">FB-1<", "Battery", `name="base_at" value="bin-1"`, `name="to"><option value="wh">`}, nil},
-			{"manager@t1", "/stock/returns", 200, []string{"Bin One (bin-1)"}, []string{"Ship to a warehouse"}},
-			{"clerk@t1", "/stock/negative", 200, []string{"Van One (van-1)", `class="neg" href="/stock/van-1/P-2">-2<`, `name="base" value="-2"`, `name="from"><option value="wh">`, "Transfer in"}, []string{`<option value="bin-1">`}},
+			{"clerk@t1", "/stock/returns", 200, []string{`Huawei · <span title="bin-1">Bin One</span>`, ">FB-1<", "Battery", `name="base_at" value="bin-1"`, `name="to"><option value="wh">`}, nil},
+			{"manager@t1", "/stock/returns", 200, []string{`<span title="bin-1">Bin One</span>`}, []string{"Ship to a warehouse"}},
+			{"clerk@t1", "/stock/negative", 200, []string{`<th scope="row" title="van-1">Van One</th>`, `class="neg" href="/stock/van-1/P-2">-2<`, `name="base" value="-2"`, `name="from"><option value="wh">`, "Transfer in"}, []string{`<option value="bin-1">`}},
 			{"manager@t1", "/stock/negative", 200, []string{"van-1"}, []string{"Correct the count<"}},
 			{"admin@t2", "/stock/negative", 200, []string{"No balance is below zero"}, []string{"van-1"}},
 			{"admin@t2", "/stock/requests", 200, []string{"No part request is open"}, []string{"FB-4"}},
@@ -391,7 +391,7 @@ func TestStockRefusals(t *testing.T) {
 		if got := balanceOf(t, tc, "s1", "P-1"); got != -1 {
 			t.Errorf("s1 holds %d of P-1 after the confirmed transfer, want -1", got)
 		}
-		if _, body := clerk.get(t, "/stock/negative"); !strings.Contains(body, "Store One (s1)") || !strings.Contains(body, "Warehouse (wh)") {
+		if _, body := clerk.get(t, "/stock/negative"); !strings.Contains(body, `title="s1">Store One<`) || !strings.Contains(body, `title="wh">Warehouse<`) {
 			t.Errorf("the negative stock page does not list s1 and wh")
 		}
 	})

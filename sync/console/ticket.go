@@ -1,6 +1,7 @@
 package console
 
 import (
+	"cmp"
 	"context"
 	"html/template"
 	"io"
@@ -52,6 +53,25 @@ func statusOn(cat *translations.Catalog, st app.Status) statusView {
 		v.Class = "status-stopped"
 	case app.StatusCompleted, app.StatusClosed:
 		v.Class = "status-done"
+	}
+	return v
+}
+
+// unassigned is the rule of the board's Unassigned lane: a ticket no
+// technician holds (a new one, or one in a store's queue) waits there for
+// dispatch. officeStatus reads it too, so a card's status says what its
+// lane says.
+func unassigned(tech app.TechnicianID) bool { return tech == "" }
+
+// officeStatus is a ticket's status as the office reads it, on the
+// board's cards, the ticket's page and its forms: an assigned ticket no
+// technician holds (unassigned) reads "Unassigned". Status assigned means
+// "dispatched, not started", to a technician or to a store's queue, and a
+// new ticket in the board's Unassigned lane read "Assigned".
+func officeStatus(cat *translations.Catalog, st app.Status, tech app.TechnicianID) statusView {
+	v := statusOn(cat, st)
+	if st == app.StatusAssigned && unassigned(tech) {
+		v.Text = cat.Text("console.status.unassigned", "Unassigned", nil)
 	}
 	return v
 }
@@ -128,6 +148,34 @@ func textOf[K comparable](cat *translations.Catalog, table map[K]textKey, k K, r
 		return t.in(cat)
 	}
 	return raw
+}
+
+// partView is a part fitted on the ticket with the name of the van or
+// store it was taken from (the ID when the service has no name for it):
+// a dispatcher knows "Centre de service Shanghai Pudong", not
+// store-cn-sh.
+type partView struct {
+	app.PartUsed
+	FromName string
+}
+
+// partViews names the places parts were taken from, read at once.
+func (c *Console) partViews(ctx context.Context, tenant string, parts []app.PartUsed) ([]partView, error) {
+	var from []app.LocationID
+	for _, pu := range parts {
+		if !slices.Contains(from, pu.From) && len(from) < central.MaxPlaceNames {
+			from = append(from, pu.From)
+		}
+	}
+	names, _, err := c.db.PlaceNames(ctx, tenant, from, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]partView, len(parts))
+	for i, pu := range parts {
+		out[i] = partView{PartUsed: pu, FromName: cmp.Or(names[pu.From], string(pu.From))}
+	}
+	return out, nil
 }
 
 // photoView is a photo of the ticket: a link to its bytes once the server
@@ -227,7 +275,7 @@ type ticketPage struct {
 	VisitMissed bool
 	SLAs        []slaView
 	Repairs     []app.RepairEntry
-	Parts       []app.PartUsed
+	Parts       []partView
 	Photos      []photoView
 	Reports     []photoView
 	Signatures  []signatureView
@@ -294,8 +342,8 @@ func (c *Console) showTicket(w http.ResponseWriter, r *http.Request, s *Session)
 
 func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail) (ticketPage, error) {
 	cat, t, now := s.T, d.Ticket, c.opt.Now()
-	p := ticketPage{T: t, Href: ticketHref(t.ID), Status: statusOn(cat, t.Status), Kind: textOf(cat, kindTexts, t.Kind, string(t.Kind)),
-		Repairs: slices.Clone(d.Repairs), Parts: d.Parts, Notes: slices.Clone(d.Notes),
+	p := ticketPage{T: t, Href: ticketHref(t.ID), Status: officeStatus(cat, t.Status, t.Technician), Kind: textOf(cat, kindTexts, t.Kind, string(t.Kind)),
+		Repairs: slices.Clone(d.Repairs), Notes: slices.Clone(d.Notes),
 		Phone: t.Customer.Phone, Address: t.Customer.Address, BasePhone: t.Customer.Phone, BaseAddress: t.Customer.Address,
 		Editable: s.Role.may(permDispatch) && t.Status != app.StatusClosed && t.Status != app.StatusCancelled}
 	if s.Role.may(permDispatch) {
@@ -318,6 +366,11 @@ func (c *Console) ticketData(ctx context.Context, s *Session, d app.TicketDetail
 	for i := range p.Notes {
 		p.Notes[i].By = by(p.Notes[i].By)
 	}
+	parts, err := c.partViews(ctx, s.Tenant, d.Parts)
+	if err != nil {
+		return ticketPage{}, err
+	}
+	p.Parts = parts
 	if t.Store != "" {
 		name, err := c.storeName(ctx, s.Tenant, t.Store)
 		if err != nil {
