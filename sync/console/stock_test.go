@@ -135,11 +135,11 @@ func TestStockPagesShowTheSessionsScope(t *testing.T) {
 			{"dispatcher@t1", "/stock?location=van-1", 200, []string{`class="neg">-2<`, "Record transfer"}, nil},
 			{"admin@t1", "/stock?location=wh&q=batt", 200, []string{"P-1"}, []string{"P-X"}},
 			{"admin@t1", "/stock?location=wh&q=%EF%BC%A2%EF%BD%81%EF%BD%94%EF%BD%94", 200, []string{"P-1"}, []string{"P-X"}}, // full-width "Ｂａｔｔ"
-			{"admin@t1", "/stock?location=wh&q=" + strings.Repeat("x", 101), 400, []string{"Search for at most 100 characters"}, []string{"P-1"}},
+			{"admin@t1", "/stock?location=wh&q=" + strings.Repeat("x", 101), 400, []string{"Search for at most 100 characters"}, []string{"/stock/wh/P-1"}},
 			// The bound counts characters, as its message says: 100 Chinese
 			// characters (300 bytes) are a search, one more is refused.
 			{"admin@t1", "/stock?location=wh&q=" + url.QueryEscape(strings.Repeat("电", 100)), 200, []string{"Record receipt"}, []string{"Search for at most"}},
-			{"admin@t1", "/stock?location=wh&q=" + url.QueryEscape(strings.Repeat("电", 101)), 400, []string{"Search for at most 100 characters"}, []string{"P-1"}},
+			{"admin@t1", "/stock?location=wh&q=" + url.QueryEscape(strings.Repeat("电", 101)), 400, []string{"Search for at most 100 characters"}, []string{"/stock/wh/P-1"}},
 			{"manager@t1", "/stock", 200, []string{`value="s1"`, `value="van-1"`, `value="bin-1"`}, []string{`value="wh"`, `value="s2"`, "Record receipt"}},
 			{"manager@t1", "/stock?location=s2", 404, []string{"There is no stock location s2 here"}, []string{"Store Two"}},
 			{"clerk@t1", "/stock?location=t2-only", 404, []string{"There is no stock location t2-only here"}, []string{"Other tenant"}},
