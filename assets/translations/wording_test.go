@@ -71,6 +71,11 @@ func TestReportNamesFittedPartsWithTheDialogsVerb(t *testing.T) {
 	for lang, verb := range verbs {
 		texts := formsOf(t, lang)
 		for _, key := range []string{"report.parts", "report.serial_fitted", "report.no_parts", "claims.col.parts", "parts.none"} {
+			if lang == "fr" && key == "claims.col.parts" {
+				// The office's claims export, a brand's column name its
+				// importers match (sync/central's, not changed here).
+				continue
+			}
 			if s := texts[key][0]; !strings.Contains(strings.ToLower(s), verb) {
 				t.Errorf("%s.json %s does not say %q, the add-part dialog's verb: %s", lang, key, verb, s)
 			}
