@@ -8,6 +8,8 @@ import (
 	"image/draw"
 	"image/png"
 	"io"
+	"slices"
+	"strings"
 	"time"
 	"unicode"
 
@@ -164,28 +166,52 @@ func layOut(p Printable, size LabelSize) (*qrcode.QRCode, []placed, error) {
 		return nil, nil, app.Errorf(app.EINVALID, "label.qr_failed", "The label cannot be drawn as a QR Code: {{.Detail}}", "Detail", err.Error())
 	}
 	textLeft, pad := h, size.px(1.5)
+	place := func(lines []string) ([]placed, error) {
+		lineH := (h - 2*pad) / max(len(lines), 3)
+		firstPt := 0.0
+		var out []placed
+		for i, line := range lines {
+			// The first line (the number) is the largest: the others are at
+			// most 80 % of it as it came out after fitting.
+			pt := float64(lineH) * 0.75 * 72 / float64(size.DPI)
+			if i > 0 {
+				pt = min(pt, firstPt) * 0.8
+			}
+			_, fitted, err := fitFace(line, pt, size.DPI, w-textLeft-pad)
+			if err != nil {
+				return nil, err
+			}
+			if i == 0 {
+				firstPt = fitted
+			}
+			out = append(out, placed{text: line, pt: fitted, x: textLeft, y: pad + (i+1)*lineH - lineH/4})
+		}
+		return out, nil
+	}
 	lines := p.lines()
-	lineH := (h - 2*pad) / max(len(lines), 3)
-	firstPt := 0.0
-	var out []placed
-	for i, line := range lines {
-		// The first line (the number) is the largest: the others are at
-		// most 80 % of it as it came out after fitting.
-		pt := float64(lineH) * 0.75 * 72 / float64(size.DPI)
-		if i > 0 {
-			pt = min(pt, firstPt) * 0.8
+	out, err := place(lines)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Two days too long for one line at a size read at arm's length
+	// ("27 de nov. → 4 de dez. de 2026", the days as the screens write
+	// them) take a line each, the arrow ending the first.
+	for i, l := range out {
+		if before, after, ok := strings.Cut(l.text, " → "); ok && i > 0 && l.pt < minReadPt {
+			split := append(slices.Clone(lines[:i]), before+" →", after)
+			if out, err = place(append(split, lines[i+1:]...)); err != nil {
+				return nil, nil, err
+			}
+			break
 		}
-		_, fitted, err := fitFace(line, pt, size.DPI, w-textLeft-pad)
-		if err != nil {
-			return nil, nil, err
-		}
-		if i == 0 {
-			firstPt = fitted
-		}
-		out = append(out, placed{text: line, pt: fitted, x: textLeft, y: pad + (i+1)*lineH - lineH/4})
 	}
 	return q, out, nil
 }
+
+// minReadPt is the smallest type, in points, a label's line below the
+// number is set in before its two days take a line each: what a counter
+// reads at arm's length.
+const minReadPt = 7.0
 
 // RenderLabel draws a label at its size: the QR Code on the left, full
 // height with its quiet zone, and the text on the right, each line

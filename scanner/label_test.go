@@ -175,7 +175,7 @@ func TestClaimTagPromise(t *testing.T) {
 	}{
 		{"none", "en", time.Time{}, "27 Nov 2026"},
 		{"a week on", "en", week, "27 Nov → 4 Dec 2026"},
-		{"a week on in Portuguese", "pt-BR", week, "27 nov → 4 dez 2026"},
+		{"a week on in Portuguese", "pt-BR", week, "27 de nov. → 4 de dez. de 2026"},
 		{"a week on in Chinese", "zh-Hans", week, "2026-11-27 → 12-04"},
 		{"no days given", "", week, "2026-11-27 → 2026-12-04"},
 	} {
@@ -198,11 +198,12 @@ func TestClaimTagPromise(t *testing.T) {
 
 // TestClaimTagPDFReadsInEveryLanguage: the 62 mm tag's PDF, read back
 // with pdftotext, says the ticket number, the days in the counter's
-// language as short as the tag needs ("27 nov → 4 dez 2026", not
-// Date's 38 characters "27 de nov. de 2026 → 4 de dez. de 2026") and
-// the phone's last digits, every character in the tag's font, and at a
-// size a counter reads: the days' line is not shrunk below 7 pt. The
-// tag printed ISO days in every language.
+// language as the screens write them (translations.Date and DayMonth:
+// "27 nov. → 4 déc. 2026", where the tag wrote "déc" without its dot)
+// and the phone's last digits, every character in the tag's font, and at
+// a size a counter reads: no line of days is shrunk below 7 pt; days too
+// long for one line ("27 de nov. → 4 de dez. de 2026") take one each.
+// The tag printed ISO days in every language.
 func TestClaimTagPDFReadsInEveryLanguage(t *testing.T) {
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		t.Fatal("pdftotext (poppler-utils) is needed to read the tag back: make setup installs it")
@@ -211,12 +212,15 @@ func TestClaimTagPDFReadsInEveryLanguage(t *testing.T) {
 	in := time.Date(2026, 11, 27, 10, 30, 0, 0, zone)
 	ready := time.Date(2026, 12, 4, 18, 0, 0, 0, zone)
 	dir := t.TempDir()
-	for _, tc := range []struct{ lang, days string }{
-		{"en", "27 Nov → 4 Dec 2026"},
-		{"fr", "27 nov → 4 déc 2026"},
-		{"es", "27 nov → 4 dic 2026"},
-		{"pt", "27 nov → 4 dez 2026"},
-		{"zh-Hans", "2026-11-27 → 12-04"},
+	for _, tc := range []struct {
+		lang string
+		days []string // as the tag reads them, a line each
+	}{
+		{"en", []string{"27 Nov → 4 Dec 2026"}},
+		{"fr", []string{"27 nov. →", "4 déc. 2026"}},
+		{"es", []string{"27 nov → 4 dic 2026"}},
+		{"pt", []string{"27 de nov. →", "4 de dez. de 2026"}},
+		{"zh-Hans", []string{"2026-11-27 → 12-04"}},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			tag := scanner.ClaimTagFor(app.Ticket{ID: "0193a5b2-tkt", Number: "FB-2026-004211", CreatedAt: in.UTC(), PromisedAt: ready.UTC(),
@@ -227,8 +231,14 @@ func TestClaimTagPDFReadsInEveryLanguage(t *testing.T) {
 					t.Errorf("the tag's font has no %q", r)
 				}
 			}
-			if pt := scanner.LinePoints(tag, scanner.Label62x29)[1]; pt < 7 {
-				t.Errorf("the days are set at %.1f pt, want at least 7", pt)
+			pts := scanner.LinePoints(tag, scanner.Label62x29)
+			if len(pts) != len(tc.days)+2 {
+				t.Errorf("the tag has %d lines, want the number, %d of days and the phone's digits", len(pts), len(tc.days))
+			}
+			for i, pt := range pts[1 : len(pts)-1] {
+				if pt < 7 {
+					t.Errorf("the days' line %d is set at %.1f pt, want at least 7", i+1, pt)
+				}
 			}
 			var b bytes.Buffer
 			if err := scanner.WriteLabelsPDF(&b, []scanner.Printable{tag}, scanner.SheetRoll62); err != nil {
@@ -243,7 +253,7 @@ func TestClaimTagPDFReadsInEveryLanguage(t *testing.T) {
 				t.Fatalf("pdftotext: %v", err)
 			}
 			text := string(out)
-			for _, want := range []string{"FB-2026-004211", tc.days, "…5678"} {
+			for _, want := range append([]string{"FB-2026-004211", "…5678"}, tc.days...) {
 				if !strings.Contains(text, want) {
 					t.Errorf("the tag reads %q, want %q on it", text, want)
 				}

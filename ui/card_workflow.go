@@ -75,6 +75,10 @@ type workflowCard struct {
 	// asks for what is owed, paid work for the customer's approval. Nil
 	// when the terminal reads no payments.
 	money *moneyCard
+	// wentOnUnapproved: the action run last was let go on without the
+	// customer's approval (askApproval's "Go on without approval"), so
+	// Complete's dialog does not ask it again for a repair logged there.
+	wentOnUnapproved bool
 }
 
 // workflowDialogs is what the workflow card asks through: the dialogs,
@@ -236,8 +240,9 @@ func (w *workflowCard) signOffRow() fyne.CanvasObject {
 // confirmation) and commits it; paid work without the customer's
 // approval is warned about first.
 func (w *workflowCard) run(a app.Action) {
+	w.wentOnUnapproved = false
 	if (a == app.ActionStart || a == app.ActionResume || a == app.ActionComplete) && w.money != nil && w.money.needsApproval() {
-		w.askApproval(func() { w.step(a) }, func(cur *workflowCard) { cur.run(a) })
+		w.askApproval(func() { w.wentOnUnapproved = true; w.step(a) }, func(cur *workflowCard) { cur.run(a) })
 		return
 	}
 	w.step(a)
@@ -514,6 +519,7 @@ func completeGivenText(key string) string {
 // repair log's form, opened over it.
 func (w *workflowCard) complete(cmd *app.TransitionTicket) {
 	tk := w.detail.Ticket
+	askedAlready := w.wentOnUnapproved
 	names := make([]string, len(app.Resolutions))
 	for i, r := range app.Resolutions {
 		names[i] = resolutionText(r)
@@ -661,11 +667,13 @@ func (w *workflowCard) complete(cmd *app.TransitionTicket) {
 		}
 		cmd.Resolution = chosen()
 		finish := func() { w.save.commit(cmd, nil) }
-		if logged > 0 && w.approvalNow != nil {
+		if logged > 0 && w.approvalNow != nil && !askedAlready {
 			// The repair logged here changed the charges after Complete
 			// asked about them: ask as Complete tapped again would. The
 			// diagnosis typed is saved first, so an answer of Cancel
-			// loses no typing.
+			// loses no typing. Once told to go on without approval, it
+			// is not asked twice: the technician has just answered it
+			// (walk4).
 			finish = func() { w.approvalNow(func() { w.save.commit(cmd, nil) }) }
 		}
 		typed := strings.TrimSpace(typedDiagnosis())

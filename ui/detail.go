@@ -1047,9 +1047,15 @@ func (v *TicketDetailView) renderDecision(tv ticketView) fyne.CanvasObject {
 	total.TextStyle.Bold = true
 	total.Wrapping = fyne.TextWrapWord // a Spanish total is wider than a phone
 	box.Add(total)
-	rules := widget.NewLabel(lang.X("warranty.rules_version", "Rules {{.RuleSet}} v{{.Version}}", map[string]any{"RuleSet": tv.rules, "Version": d.RuleSetVersion}))
-	rules.Importance = widget.LowImportance
-	box.Add(rules)
+	// A rule with a legal basis names its rule set and version in its
+	// reason ("Rules applied: … (CN version 1)"): the line under the
+	// total said it a second time (walk4). It stays for a decision whose
+	// reasons do not name the rules.
+	if !slices.ContainsFunc(d.Reasons, func(r app.Reason) bool { return r.Key == "warranty.reason.legal_basis" }) {
+		rules := widget.NewLabel(lang.X("warranty.rules_version", "Rules {{.RuleSet}} v{{.Version}}", map[string]any{"RuleSet": tv.rules, "Version": d.RuleSetVersion}))
+		rules.Importance = widget.LowImportance
+		box.Add(rules)
+	}
 	return box
 }
 

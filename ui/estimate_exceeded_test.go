@@ -156,3 +156,52 @@ func TestCompleteGoesOnOnceTheEstimateIsApproved(t *testing.T) {
 		t.Errorf("after approval and Complete's dialog the ticket is %s", got)
 	}
 }
+
+// TestCompleteAsksApprovalOnce: Complete on paid work without approval
+// asks first; "Go on without approval" opens its dialog, and a repair
+// logged from the dialog's checklist then completes without the question
+// asked a second time (walk4: the technician had just answered it).
+func TestCompleteAsksApprovalOnce(t *testing.T) {
+	term, w, deps, _ := moneyTerminal(t, "D12")
+	ctx := context.Background()
+	tk := unpricedTicket(t, term, deps, "356938035643844")
+	part, units := vanUnits(t, deps)
+	for _, cmd := range []app.Command{
+		&app.TransitionTicket{Action: app.ActionStart, Ticket: tk.ID, Epoch: tk.Epoch},
+		// A part fitted and no repair logged yet: paid work the
+		// checklist still wants a repair entry for.
+		&app.ConsumePart{Used: app.PartUsed{ID: app.NewID(), Ticket: tk.ID, Part: part.Number, Qty: 1, Serial: units[0], From: demoVan}},
+	} {
+		if _, err := deps.Commit.Commit(ctx, deps.Actor, cmd); err != nil {
+			t.Fatalf("%T: %v", cmd, err)
+		}
+	}
+	term.Detail().Show(tk.ID)
+	if c, ok := term.Detail().Charges(); !ok || c.Amount <= 0 {
+		t.Fatalf("charges %v with a part fitted; the test needs paid work", c)
+	}
+	tapButton(t, term.Detail().Object(), "Complete")
+	if s := labels(front(w)); !strings.Contains(s, "No approved estimate") {
+		t.Fatalf("Complete on paid work did not ask for approval:\n%s", s)
+	}
+	tapButton(t, front(w), "Go on without approval")
+	dlg := front(w)
+	typeInto(t, dlg, "What you found", "Display cable loose")
+	tapButton(t, dlg, "Log repair")
+	form := front(w)
+	typeInto(t, form, "drain pump", "Replaced the display")
+	typeInto(t, form, "0 to 1440", "30")
+	tapButton(t, form, "Save")
+	walk(dlg, func(o fyne.CanvasObject) {
+		if s := ui.SelectOf(o); s != nil {
+			s.SetSelected("Repaired")
+		}
+	})
+	tapButton(t, dlg, "Complete")
+	if s := labels(front(w)); strings.Contains(s, "No approved estimate") || strings.Contains(s, "Cost above the approved estimate") {
+		t.Fatalf("the approval was asked again after going on without it:\n%s", s)
+	}
+	if got := ticketNow(t, deps, tk.ID).Ticket; got.Status != app.StatusCompleted {
+		t.Fatalf("after the dialog's Complete the ticket is %s", got.Status)
+	}
+}

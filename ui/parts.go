@@ -457,7 +457,13 @@ func (p *partsPage) load() {
 			p.showNothing(mode, q, len(a.rows))
 			text := lang.XN("parts.count", "{{.Count}} parts", len(a.rows), map[string]any{"Count": countText(len(a.rows))})
 			if a.total > len(a.rows) {
-				text = lang.X("parts.showing", "Showing {{.Shown}} of {{.Total}}: type to narrow", map[string]any{"Shown": countText(len(a.rows)), "Total": countText(a.total)})
+				data := map[string]any{"Shown": countText(len(a.rows)), "Total": countText(a.total)}
+				text = lang.X("parts.showing", "Showing {{.Shown}} of {{.Total}}: type to narrow", data)
+				if q != "" {
+					// Already typing: "type to narrow" read as if the
+					// search had not been taken (walk4).
+					text = lang.X("parts.showing_found", "{{.Total}} found, {{.Shown}} shown: refine the search", data)
+				}
 			}
 			if a.where != "" {
 				text = a.where + " · " + text

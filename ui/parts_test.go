@@ -605,3 +605,26 @@ func TestTypingRunsOneSearchAtATime(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogSearchSaysWhatItFound: a catalog search that finds more than
+// a page says how many it found and asks for more words; "Showing 200 of
+// 556: type to narrow" told someone already typing to type (walk4).
+func TestCatalogSearchSaysWhatItFound(t *testing.T) {
+	test.NewTempApp(t)
+	// 250 parts of the catalog share a word, more than a page.
+	deps, _, _ := openDemoStoreWith(t, time.Date(2026, 6, 18, 10, 0, 0, 0, time.Local), func(ds *app.Dataset) {
+		for i := range ds.Parts[:250] {
+			ds.Parts[i].NameEN += " retrofit"
+		}
+	})
+	term := ui.NewTerminal(t.Context(), deps)
+	term.Attach(test.NewTempWindow(t, term.Object()))
+	term.ShowParts("catalog", "retrofit")
+	if got, want := term.PartsStatus(), "250 found, 200 shown: refine the search"; got != want {
+		t.Errorf("searching a word 250 parts share: status %q, want %q", got, want)
+	}
+	term.ShowParts("catalog", "")
+	if got := term.PartsStatus(); !strings.HasPrefix(got, "Showing 200 of ") {
+		t.Errorf("nothing typed: status %q, want the first page's \"Showing 200 of …: type to narrow\"", got)
+	}
+}

@@ -14,17 +14,19 @@ import (
 
 // TestRuleSetNameInUserLanguage: the warranty decision names the rule set
 // and its legal basis in the user's language (the server's texts), not by
-// its ID or in English.
+// its ID or in English, and once: the reason "Rules applied: … (CN version
+// 1)" names them, and a line "Rules CN v1" under the total said it again
+// (walk4).
 func TestRuleSetNameInUserLanguage(t *testing.T) {
 	tests := []struct {
 		lang      string
 		want      string // the CN demo rule set's name in lang
-		rulesLine string // the version line, translated
+		rulesLine string // the reason's naming of the rules, translated
 		notWanted []string
 	}{
-		{"zh", "中国三包规定", "规则 中国三包规定 第1版", []string{"China three guarantees (三包)", "规则 CN "}},
-		{"fr", "Trois garanties de Chine (三包)", "", []string{"China three guarantees (三包)"}},
-		{"en", "China three guarantees (三包)", "Rules China three guarantees (三包) v1", []string{"Rules CN v1"}},
+		{"zh", "中国三包规定", "（中国三包规定 第1版）", []string{"China three guarantees (三包)", "规则 CN ", "规则 中国三包规定 第1版"}},
+		{"fr", "Trois garanties de Chine (三包)", "(Trois garanties de Chine (三包), version 1)", []string{"China three guarantees (三包)", "Règles Trois garanties"}},
+		{"en", "China three guarantees (三包)", "(China three guarantees (三包) version 1)", []string{"Rules CN v1", "Rules China three guarantees (三包) v1"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.lang, func(t *testing.T) {
@@ -60,6 +62,9 @@ func TestRuleSetNameInUserLanguage(t *testing.T) {
 			}
 			if !strings.Contains(shown, tc.want) || !strings.Contains(shown, tc.rulesLine) {
 				t.Errorf("the decision does not name the rules %q (line %q):\n%s", tc.want, tc.rulesLine, shown)
+			}
+			if n := strings.Count(shown, tc.want); n != 1 {
+				t.Errorf("the decision names the rules %q %d times, want once:\n%s", tc.want, n, shown)
 			}
 			for _, no := range tc.notWanted {
 				if strings.Contains(shown, no) {

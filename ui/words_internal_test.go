@@ -161,7 +161,7 @@ func TestStepRefusalInWords(t *testing.T) {
 		{"en", "“On my way” cannot be done: the ticket is now “Cancelled”."},
 		{"zh-Hans", "无法执行“出发”：工单现在的状态是“已取消”。"},
 		{"fr", "Impossible d’effectuer «En route»: le ticket est maintenant «Annulé»."},
-		{"es", "No se puede hacer “En camino”: la orden ahora está en “Cancelada”."},
+		{"es", "No se puede hacer «En camino»: la orden ahora está en «Cancelada»."},
 		{"pt", "Não é possível fazer “A caminho”: o chamado agora está em “Cancelado”."},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {

@@ -262,16 +262,17 @@ func NumericDate(language string, t time.Time) string {
 }
 
 // TagDates are the days a claim tag prints: the check-in day and, when
-// one was promised, the day promised, "27 Nov → 4 Dec 2026" ("27 nov →
-// 4 déc 2026", "27 nov → 4 dic 2026", "27 nov → 4 dez 2026"): the month
-// a word, so no reader takes 4/12 for 12 April, without its
-// abbreviation's dot, and the year once when both days share it, so the
-// line fits the 62 mm tag in type a counter reads at arm's length
-// (Date's Portuguese, "27 de nov. de 2026 → 4 de dez. de 2026", is 38
-// characters). Chinese prints ISO figures in its own order (year, month,
-// day), "2026-11-27 → 12-04", the year once as well: the tag's font (Go
-// Mono) has no 年月日. Times are read in their own location; "" without
-// a check-in day.
+// one was promised, the day promised, written as Date and DayMonth write
+// them on the screens and the other documents, "27 Nov → 4 Dec 2026"
+// ("27 nov. → 4 déc. 2026", "27 nov → 4 dic 2026", "27 de nov. → 4 de
+// dez. de 2026"): the month a word, so no reader takes 4/12 for 12
+// April, and the year once when both days share it, so the line fits the
+// 62 mm tag in type a counter reads at arm's length. The tag wrote its
+// months without their dot ("3 déc 2026") where every screen writes
+// "3 déc." (walk4). Chinese prints ISO figures in its own order (year,
+// month, day), "2026-11-27 → 12-04", the year once as well: the tag's
+// font (Go Mono) has no 年月日. Times are read in their own location; ""
+// without a check-in day.
 func TagDates(language string, from, to time.Time) string {
 	if from.IsZero() {
 		return ""
@@ -286,19 +287,12 @@ func TagDates(language string, from, to time.Time) string {
 		}
 		return from.Format(time.DateOnly) + " → " + to.Format(time.DateOnly)
 	}
-	names, ok := monthAbbr[l]
-	if !ok {
-		names = monthAbbr[Fallback]
-	}
-	day := func(t time.Time, year bool) string {
-		s := strconv.Itoa(t.Day()) + " " + strings.TrimSuffix(names[t.Month()-1], ".")
-		if year {
-			s += " " + strconv.Itoa(t.Year())
-		}
-		return s
-	}
 	if to.IsZero() {
-		return day(from, true)
+		return Date(l, from)
 	}
-	return day(from, from.Year() != to.Year()) + " → " + day(to, true)
+	first := Date(l, from)
+	if from.Year() == to.Year() {
+		first = DayMonth(l, from)
+	}
+	return first + " → " + Date(l, to)
 }

@@ -1,6 +1,7 @@
 package translations
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -203,7 +204,10 @@ func FuzzParseDate(f *testing.F) {
 	})
 }
 
-// TestTagDates: a claim tag's days, short and with the month a word.
+// TestTagDates: a claim tag's days, the month a word and the year once,
+// each day as Date (or, the year said after, DayMonth) writes it on the
+// screens: the tag wrote "4 déc 2026" where the screens write "4 déc."
+// (walk4).
 func TestTagDates(t *testing.T) {
 	in := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 	ready := time.Date(2026, 12, 4, 18, 0, 0, 0, time.UTC)
@@ -216,11 +220,11 @@ func TestTagDates(t *testing.T) {
 		{"en", in, ready, "27 Nov → 4 Dec 2026"},
 		{"en", in, time.Time{}, "27 Nov 2026"},
 		{"en", in, newYear, "27 Nov 2026 → 5 Jan 2027"},
-		{"fr", in, ready, "27 nov → 4 déc 2026"},
+		{"fr", in, ready, "27 nov. → 4 déc. 2026"},
 		{"es", in, ready, "27 nov → 4 dic 2026"},
-		{"pt", in, ready, "27 nov → 4 dez 2026"},
-		{"pt-BR", in, time.Time{}, "27 nov 2026"},
-		{"fr", time.Date(2027, 1, 30, 0, 0, 0, 0, time.UTC), time.Date(2027, 2, 6, 0, 0, 0, 0, time.UTC), "30 janv → 6 févr 2027"},
+		{"pt", in, ready, "27 de nov. → 4 de dez. de 2026"},
+		{"pt-BR", in, time.Time{}, "27 de nov. de 2026"},
+		{"fr", time.Date(2027, 1, 30, 0, 0, 0, 0, time.UTC), time.Date(2027, 2, 6, 0, 0, 0, 0, time.UTC), "30 janv. → 6 févr. 2027"},
 		{"zh-Hans", in, ready, "2026-11-27 → 12-04"},
 		{"zh-Hans", in, newYear, "2026-11-27 → 2027-01-05"},
 		{"zh", in, time.Time{}, "2026-11-27"},
@@ -229,6 +233,13 @@ func TestTagDates(t *testing.T) {
 	} {
 		if got := TagDates(tc.lang, tc.from, tc.to); got != tc.want {
 			t.Errorf("TagDates(%s, %v, %v) = %q, want %q", tc.lang, tc.from, tc.to, got, tc.want)
+		}
+		// Outside Chinese (whose tag font has no 年月日), the days are
+		// the screens' own.
+		if l := Match(tc.lang); l != "zh-Hans" && !tc.from.IsZero() && !tc.to.IsZero() {
+			if got := TagDates(tc.lang, tc.from, tc.to); !strings.HasSuffix(got, " → "+Date(l, tc.to)) {
+				t.Errorf("TagDates(%s) = %q: the promised day is not Date's %q", tc.lang, got, Date(l, tc.to))
+			}
 		}
 	}
 }
