@@ -175,6 +175,40 @@ func benchmarkBoardRefold(b *testing.B, backend, changed string) {
 	})
 }
 
+// BenchmarkBoardStepAtMigration is the one-time cost, at the first open
+// of a database made before the board's index kept step_at, of
+// migrateTicketIndexStepAt: the column renamed and every row's time set
+// from its history's latest field time, on the board's tickets (a third
+// open, with one step each, two thirds closed, with two), 30,000 and
+// 300,000 of them.
+func BenchmarkBoardStepAtMigration(b *testing.B) {
+	for _, backend := range []string{"sqlite", "postgres"} {
+		for _, tickets := range []int{30_000, 300_000} {
+			b.Run(fmt.Sprintf("%s/%d", backend, tickets), func(b *testing.B) {
+				db := openBenchDB(b, backend)
+				defer db.Close()
+				seedBoard(b, db, tickets/3, tickets-tickets/3, 500)
+				ctx := context.Background()
+				conn, err := db.write.Conn(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer conn.Close()
+				for b.Loop() {
+					b.StopTimer()
+					if _, err := conn.ExecContext(ctx, `ALTER TABLE ticket_index RENAME COLUMN step_at TO updated_at`); err != nil {
+						b.Fatal(err)
+					}
+					b.StartTimer()
+					if err := db.migrateTicketIndexStepAt(ctx, conn); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
 // openBenchDB opens a new database of backend ("sqlite" or
 // "postgres") on the tests' clock for a benchmark.
 func openBenchDB(b *testing.B, backend string) *DB {
