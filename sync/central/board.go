@@ -210,14 +210,20 @@ func (db *DB) migrateTicketIndexStepAt(ctx context.Context, conn *sql.Conn) erro
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		bound, args := "", []any{tenant, id}
+		// Both sides of the join bounded by the chunk's keys, so that
+		// each reads its index's range: PostgreSQL otherwise scanned the
+		// whole ticket_index for every chunk.
+		hBound, iBound, args := "", "", []any{tenant, id}
 		if last {
-			bound, args = " AND (h.tenant, h.ticket) <= (?, ?)", append(args, lastTenant, lastID)
+			hBound, iBound = " AND (h.tenant, h.ticket) <= (?, ?)", " AND (ticket_index.tenant, ticket_index.id) <= (?, ?)"
+			args = append(args, lastTenant, lastID)
 		}
+		args = append(args, args...)
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE ticket_index SET step_at = s.at
 			FROM (SELECT h.tenant, h.ticket, max(h.field_at) AS at FROM history h
-				WHERE (h.tenant, h.ticket) > (?, ?)`+bound+` GROUP BY h.tenant, h.ticket) AS s
-			WHERE ticket_index.tenant = s.tenant AND ticket_index.id = s.ticket`), args...)
+				WHERE (h.tenant, h.ticket) > (?, ?)`+hBound+` GROUP BY h.tenant, h.ticket) AS s
+			WHERE ticket_index.tenant = s.tenant AND ticket_index.id = s.ticket
+			AND (ticket_index.tenant, ticket_index.id) > (?, ?)`+iBound), args...)
 		if err != nil {
 			return err
 		}
