@@ -181,20 +181,12 @@ func (db *DB) migrateTicketIndexStepAt(ctx context.Context, conn *sql.Conn) erro
 	if has, err := db.hasColumn(ctx, conn, "ticket_index", "step_at"); err != nil || has {
 		return err
 	}
-	tx, err := conn.BeginTx(ctx, nil)
+	tx, mlog, total, err := db.beginIndexMigration(ctx, conn, "keeping when each ticket last moved in the field in the board's index",
+		"the index held when the server last wrote a ticket's row; the office orders and shows tickets by when their latest step was taken, as its figures count")
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	var total int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM ticket_index`).Scan(&total); err != nil {
-		return err
-	}
-	var mlog *migrationLog // an empty index: nothing to tell
-	if total > 0 {
-		mlog = db.startMigration("keeping when each ticket last moved in the field in the board's index",
-			"the index held when the server last wrote a ticket's row; the office orders and shows tickets by when their latest step was taken, as its figures count", total)
-	}
 	if _, err := tx.ExecContext(ctx, `ALTER TABLE ticket_index RENAME COLUMN updated_at TO step_at`); err != nil {
 		return err
 	}
@@ -247,6 +239,28 @@ func (db *DB) migrateTicketIndexStepAt(ctx context.Context, conn *sql.Conn) erro
 	return nil
 }
 
+// beginIndexMigration begins, on conn, the one transaction of a
+// migration what of the whole board's index, for reason why, and starts
+// its log over the index's rows, which it returns with the count: a nil
+// log for an empty index (a new database's), which has nothing to tell.
+// The caller rolls tx back unless it commits.
+func (db *DB) beginIndexMigration(ctx context.Context, conn *sql.Conn, what, why string) (*sql.Tx, *migrationLog, int, error) {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	var total int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM ticket_index`).Scan(&total); err != nil {
+		tx.Rollback()
+		return nil, nil, 0, err
+	}
+	var mlog *migrationLog
+	if total > 0 {
+		mlog = db.startMigration(what, why, total)
+	}
+	return tx, mlog, total, nil
+}
+
 // hasColumn reports whether table has column, on either database.
 func (db *DB) hasColumn(ctx context.Context, conn *sql.Conn, table, column string) (bool, error) {
 	q := `SELECT count(*) FROM pragma_table_info(?) WHERE name = ?`
@@ -282,23 +296,15 @@ func (db *DB) refoldTicketIndex(ctx context.Context, conn *sql.Conn) error {
 	case err != nil && !errors.Is(err, sql.ErrNoRows):
 		return err
 	}
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	var total int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM ticket_index`).Scan(&total); err != nil {
-		return err
-	}
 	why := "no record of the fold that made it (an older service made it, or its product column was just added)"
 	if made != "" {
 		why = fmt.Sprintf("fold version %s made it, this service folds with version %s", made, app.FoldVersion)
 	}
-	var mlog *migrationLog // a new database's empty index: nothing to tell
-	if total > 0 {
-		mlog = db.startMigration("refolding the board's search index", why, total)
+	tx, mlog, _, err := db.beginIndexMigration(ctx, conn, "refolding the board's search index", why)
+	if err != nil {
+		return err
 	}
+	defer tx.Rollback()
 	changed := 0
 	var tenant, id string // the last row read: rows are read in key order
 	for {

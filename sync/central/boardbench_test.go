@@ -2,6 +2,7 @@ package central
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -148,15 +149,8 @@ func BenchmarkBoardRefold(b *testing.B) {
 
 func benchmarkBoardRefold(b *testing.B, backend, changed string) {
 	b.Run(backend+"/"+changed, func(b *testing.B) {
-		db := openBenchDB(b, backend)
-		defer db.Close()
-		seedBoard(b, db, 10_000, 20_000, 500)
+		db, conn := seededBoardConn(b, backend, 10_000, 20_000)
 		ctx := context.Background()
-		conn, err := db.write.Conn(ctx)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer conn.Close()
 		for b.Loop() {
 			b.StopTimer()
 			if changed == "all" {
@@ -185,15 +179,8 @@ func BenchmarkBoardStepAtMigration(b *testing.B) {
 	for _, backend := range []string{"sqlite", "postgres"} {
 		for _, tickets := range []int{30_000, 300_000} {
 			b.Run(fmt.Sprintf("%s/%d", backend, tickets), func(b *testing.B) {
-				db := openBenchDB(b, backend)
-				defer db.Close()
-				seedBoard(b, db, tickets/3, tickets-tickets/3, 500)
+				db, conn := seededBoardConn(b, backend, tickets/3, tickets-tickets/3)
 				ctx := context.Background()
-				conn, err := db.write.Conn(ctx)
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer conn.Close()
 				for b.Loop() {
 					b.StopTimer()
 					if _, err := conn.ExecContext(ctx, `ALTER TABLE ticket_index RENAME COLUMN step_at TO updated_at`); err != nil {
@@ -207,6 +194,22 @@ func BenchmarkBoardStepAtMigration(b *testing.B) {
 			})
 		}
 	}
+}
+
+// seededBoardConn opens a new database of backend with the board's
+// open+closed tickets of 500 technicians (seedBoard), and a connection of
+// its writer for a migration to run on; both close when b ends.
+func seededBoardConn(b *testing.B, backend string, open, closed int) (*DB, *sql.Conn) {
+	b.Helper()
+	db := openBenchDB(b, backend)
+	b.Cleanup(func() { db.Close() })
+	seedBoard(b, db, open, closed, 500)
+	conn, err := db.write.Conn(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { conn.Close() })
+	return db, conn
 }
 
 // openBenchDB opens a new database of backend ("sqlite" or

@@ -56,14 +56,7 @@ func TestBoardShowsWhenTheLastStepWasTaken(t *testing.T) {
 			t.Errorf("after an update and a note, which take no step: last step at %v, want the departure's %v", got, departed)
 		}
 		cancelled := testNow.Add(30 * time.Minute)
-		w.setNow(cancelled)
-		m, err := app.NewMutation(&app.TransitionTicket{Action: app.ActionCancel, Ticket: id, Epoch: 1, Reason: "customer called off"}, departed)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := w.db.ApplyAdmin(context.Background(), w.dispatch, m); err != nil {
-			t.Fatal(err)
-		}
+		w.dispatchCancel(t, id, cancelled, departed)
 		if got := boardStepAt(t, w.db, number); !got.Equal(cancelled) {
 			t.Errorf("after dispatch's cancel at %v: last step at %v", cancelled, got)
 		}
