@@ -171,11 +171,10 @@ func (db *DB) migrateTicketIndexProduct(ctx context.Context, conn *sql.Conn) err
 // the field) the column, in place of updated_at (the server's time of
 // the row's last change, or of the latest step's write for a row the
 // fill made), which nothing else read: the rows' times become their
-// history's latest field_at, bulkRows tickets a statement in key order,
-// a ticket without history keeping the time it had. One transaction,
-// the rename with the times: a crash leaves updated_at, and the next
-// open starts again. Its cost is a read of the history by ticket
-// (history_ticket) and a write of every index row: docs/BENCHMARKS.md,
+// history's latest field_at, in one statement, a ticket without history
+// keeping the time it had. One transaction, the rename with the times:
+// a crash leaves updated_at, and the next open starts again. Its cost is a read of the history and a write of
+// every index row: docs/BENCHMARKS.md,
 // "The board's index keeps when each ticket last moved in the field".
 func (db *DB) migrateTicketIndexStepAt(ctx context.Context, conn *sql.Conn) error {
 	if has, err := db.hasColumn(ctx, conn, "ticket_index", "step_at"); err != nil || has {
@@ -190,48 +189,22 @@ func (db *DB) migrateTicketIndexStepAt(ctx context.Context, conn *sql.Conn) erro
 	if _, err := tx.ExecContext(ctx, `ALTER TABLE ticket_index RENAME COLUMN updated_at TO step_at`); err != nil {
 		return err
 	}
-	changed, done := 0, 0
-	var tenant, id string // the last row done: rows are done in key order
-	for {
-		// The chunk's last key, which bounds the update (a chunk of
-		// fewer rows is the last: no bound).
-		var lastTenant, lastID string
-		err := tx.QueryRowContext(ctx, db.q(`SELECT tenant, id FROM ticket_index WHERE (tenant, id) > (?, ?)
-			ORDER BY tenant, id LIMIT 1 OFFSET ?`), tenant, id, bulkRows-1).Scan(&lastTenant, &lastID)
-		last := err == nil
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		// Both sides of the join bounded by the chunk's keys, so that
-		// each reads its index's range: PostgreSQL otherwise scanned the
-		// whole ticket_index for every chunk.
-		hBound, iBound, args := "", "", []any{tenant, id}
-		if last {
-			hBound, iBound = " AND (h.tenant, h.ticket) <= (?, ?)", " AND (ticket_index.tenant, ticket_index.id) <= (?, ?)"
-			args = append(args, lastTenant, lastID)
-		}
-		args = append(args, args...)
-		res, err := tx.ExecContext(ctx, db.q(`UPDATE ticket_index SET step_at = s.at
-			FROM (SELECT h.tenant, h.ticket, max(h.field_at) AS at FROM history h
-				WHERE (h.tenant, h.ticket) > (?, ?)`+hBound+` GROUP BY h.tenant, h.ticket) AS s
-			WHERE ticket_index.tenant = s.tenant AND ticket_index.id = s.ticket
-			AND (ticket_index.tenant, ticket_index.id) > (?, ?)`+iBound), args...)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		changed += int(n)
-		if !last {
-			mlog.progress(total - done)
-			break
-		}
-		mlog.progress(bulkRows)
-		done += bulkRows
-		tenant, id = lastTenant, lastID
+	// One statement, one pass over the history and the index: in
+	// chunks of bulkRows keys, each chunk cost PostgreSQL more as the
+	// tables grew (300,000 tickets took 377 s where 30,000 took 3 s),
+	// as if it read far past the chunk's range.
+	res, err := tx.ExecContext(ctx, `UPDATE ticket_index SET step_at = s.at
+		FROM (SELECT h.tenant, h.ticket, max(h.field_at) AS at FROM history h GROUP BY h.tenant, h.ticket) AS s
+		WHERE ticket_index.tenant = s.tenant AND ticket_index.id = s.ticket`)
+	if err != nil {
+		return err
 	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	mlog.progress(total)
+	changed := int(n)
 	if err := tx.Commit(); err != nil {
 		return err
 	}
