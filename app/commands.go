@@ -339,8 +339,18 @@ func (c *UpdateTicket) Apply(ctx context.Context, tx MutationTx, actor Actor, no
 		}
 	}
 	c.Set.applyTo(&t)
-	if !t.Product.PurchaseDate.IsZero() && PurchaseAfter(t.Product.PurchaseDate, now) {
-		return Errorf(EINVALID, "ticket.invalid.purchase_future", "The purchase date is after the ticket was opened: use the date on the invoice, or leave it empty and the warranty counts from the manufacture date.")
+	// The ticket's own rule (Validate, which SaveTicket applies too),
+	// against when the ticket was opened, not the applying side's clock:
+	// a device whose clock is days behind took the opening day's invoice
+	// for one "after the ticket was opened", which the service accepts.
+	// Only a ticket that does not say when it was opened is bounded by
+	// the change's time, which its opening preceded.
+	opened := t.CreatedAt
+	if opened.IsZero() {
+		opened = now
+	}
+	if PurchaseAfterOpening(t.Product.PurchaseDate, opened) {
+		return errPurchaseAfterOpening()
 	}
 	if err := CheckPromise(t.CreatedAt, t.PromisedAt); err != nil {
 		return err

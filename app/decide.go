@@ -740,6 +740,23 @@ func PurchaseAfter(purchase, at time.Time) bool {
 	return civilDay(purchase).After(civilDay(at.Add(calendarLead)))
 }
 
+// PurchaseAfterOpening reports whether purchase, a ticket's purchase day,
+// is after the day the ticket was opened (opened) everywhere on Earth
+// (PurchaseAfter): a product is bought before it comes in for service.
+// No purchase date, or no opening time, is never after it. The one rule
+// of a ticket's purchase date, on the device and on the service alike:
+// Ticket.Validate and UpdateTicket refuse such a date with
+// errPurchaseAfterOpening.
+func PurchaseAfterOpening(purchase, opened time.Time) bool {
+	return !purchase.IsZero() && !opened.IsZero() && PurchaseAfter(purchase, opened)
+}
+
+// errPurchaseAfterOpening is the refusal of a purchase date after the
+// ticket was opened (PurchaseAfterOpening), with what to do instead.
+func errPurchaseAfterOpening() error {
+	return Errorf(EINVALID, "ticket.invalid.purchase_future", "The purchase date is after the ticket was opened: use the date on the invoice, or leave it empty and the warranty counts from the manufacture date.")
+}
+
 // ymd formats a day as YYYY-MM-DD, the form reasons carry in Data.
 func ymd(t time.Time) string { return civilDay(t).Format(time.DateOnly) }
 

@@ -261,8 +261,8 @@ func (t *Ticket) Validate() error {
 		return Errorf(EINVALID, "ticket.invalid.status", "Unknown status {{.Status}}.", "Status", string(t.Status))
 	case t.ResolutionCode != "" && !t.ResolutionCode.Valid():
 		return Errorf(EINVALID, "ticket.invalid.resolution", "Unknown resolution code {{.Code}}.", "Code", string(t.ResolutionCode))
-	case !t.Product.PurchaseDate.IsZero() && !t.CreatedAt.IsZero() && PurchaseAfter(t.Product.PurchaseDate, t.CreatedAt):
-		return Errorf(EINVALID, "ticket.invalid.purchase_future", "The purchase date is after the ticket was opened: use the date on the invoice, or leave it empty and the warranty counts from the manufacture date.")
+	case PurchaseAfterOpening(t.Product.PurchaseDate, t.CreatedAt):
+		return errPurchaseAfterOpening()
 	case t.Customer.Email != "" && !ValidEmail(t.Customer.Email):
 		return Errorf(EINVALID, "ticket.invalid.email", "{{.Email}} is not an email address; correct it or leave it empty.", "Email", t.Customer.Email)
 	case t.Customer.Language != "" && !ValidLanguageTag(t.Customer.Language):

@@ -41,6 +41,7 @@ func RunMutationTx(t *testing.T, open func(t *testing.T) Tx) {
 		{"PartRequests", testPartRequests},
 		{"Shipments", testShipments},
 		{"FieldTimes", testFieldTimes},
+		{"PurchaseDates", testPurchaseDates},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open) })
 	}

@@ -129,7 +129,7 @@ func upgradedPostgres(t *testing.T, bin, dir, dsn string, rows int) *sql.DB {
 	t.Cleanup(func() { db.Close() })
 	const columns = `tenant, id, number, number_fold, status, open, kind, priority, technician, store,
 		window_start, window_end, respond_by, resolve_by, customer_name, name_fold, customer_phone,
-		serial, serial_fold, brand, model, updated_at, product_fold`
+		serial, serial_fold, brand, model, step_at, product_fold`
 	for _, q := range []string{
 		`INSERT INTO ticket_index (` + columns + `) SELECT ` + strings.Replace(strings.Replace(columns, " id,", " id || '-' || g,", 1), " number,", " number || '-' || g,", 1) +
 			` FROM ticket_index, generate_series(2, ` + strconv.Itoa(rows) + `) AS g`,

@@ -58,23 +58,31 @@ func fromIndexTime(n int64) time.Time {
 
 const ticketIndexCols = `tenant, id, number, number_fold, status, open, kind, priority, technician, store,
 	window_start, window_end, respond_by, resolve_by, customer_name, name_fold, customer_phone,
-	serial, serial_fold, brand, model, updated_at, product_fold`
+	serial, serial_fold, brand, model, step_at, product_fold`
+
+// noStep is the step_at of a ticket_index row written without a step
+// (a ticket's write that changes neither its status nor its epoch): the
+// row keeps the step_at it has (ticketIndexUpsert).
+const noStep = math.MinInt64
 
 // ticketIndexUpsert ends the INSERT of a ticket_index row (SaveTicket's,
 // LoadDataset's bulk path): a ticket already indexed gets every column
 // of the row given (excluded) but its key, unless none of its listed
-// columns (all but updated_at) changes. Then the row, its updated_at
-// and its eight indexes are left alone: a reload of 10,000 unchanged
-// tickets rewrote them all (docs/BENCHMARKS.md, "A reload leaves
-// unchanged tickets' list rows alone"). Both databases compare the row
-// values column by column; no column is NULL.
+// columns (all but step_at) changes and it brings no later step. Then
+// the row and its eight indexes are left alone: a reload of 10,000
+// unchanged tickets rewrote them all (docs/BENCHMARKS.md, "A reload
+// leaves unchanged tickets' list rows alone"). step_at, when the
+// ticket's latest step was taken in the field, only moves forward: a
+// write without a step (noStep) keeps it. Both databases compare the
+// row values column by column; no column is NULL.
 const ticketIndexUpsert = `ON CONFLICT (tenant, id) DO UPDATE SET number = excluded.number, number_fold = excluded.number_fold,
 	status = excluded.status, open = excluded.open, kind = excluded.kind, priority = excluded.priority,
 	technician = excluded.technician, store = excluded.store, window_start = excluded.window_start,
 	window_end = excluded.window_end, respond_by = excluded.respond_by, resolve_by = excluded.resolve_by,
 	customer_name = excluded.customer_name, name_fold = excluded.name_fold, customer_phone = excluded.customer_phone,
 	serial = excluded.serial, serial_fold = excluded.serial_fold, brand = excluded.brand, model = excluded.model,
-	updated_at = excluded.updated_at, product_fold = excluded.product_fold
+	step_at = CASE WHEN excluded.step_at > ticket_index.step_at THEN excluded.step_at ELSE ticket_index.step_at END,
+	product_fold = excluded.product_fold
 	WHERE (ticket_index.number, ticket_index.number_fold, ticket_index.status, ticket_index.open, ticket_index.kind,
 		ticket_index.priority, ticket_index.technician, ticket_index.store, ticket_index.window_start, ticket_index.window_end,
 		ticket_index.respond_by, ticket_index.resolve_by, ticket_index.customer_name, ticket_index.name_fold,
@@ -84,10 +92,13 @@ const ticketIndexUpsert = `ON CONFLICT (tenant, id) DO UPDATE SET number = exclu
 		excluded.priority, excluded.technician, excluded.store, excluded.window_start, excluded.window_end,
 		excluded.respond_by, excluded.resolve_by, excluded.customer_name, excluded.name_fold,
 		excluded.customer_phone, excluded.serial, excluded.serial_fold, excluded.brand, excluded.model,
-		excluded.product_fold)`
+		excluded.product_fold)
+	OR excluded.step_at > ticket_index.step_at`
 
-// ticketIndexRow is t's ticket_index row, written at server time at.
-func ticketIndexRow(tenant string, t app.Ticket, at int64) []any {
+// ticketIndexRow is t's ticket_index row, its latest step taken in the
+// field at stepAt (unix nanoseconds, history's field_at; noStep when the
+// write brings no step).
+func ticketIndexRow(tenant string, t app.Ticket, stepAt int64) []any {
 	open := 1
 	if t.Status.Terminal() {
 		open = 0
@@ -96,7 +107,7 @@ func ticketIndexRow(tenant string, t app.Ticket, at int64) []any {
 		int(t.Priority), string(t.Technician), string(t.Store),
 		indexTime(t.WindowStart), indexTime(t.WindowEnd), indexTime(t.RespondBy), indexTime(t.ResolveBy),
 		t.Customer.Name, app.Fold(t.Customer.Name), app.PhoneDigits(t.Customer.Phone),
-		t.Product.Serial, serialFold(t.Product.Serial), t.Product.Brand, t.Product.Model, at,
+		t.Product.Serial, serialFold(t.Product.Serial), t.Product.Brand, t.Product.Model, stepAt,
 		productFold(t.Product.Brand, t.Product.Model)}
 }
 
@@ -123,9 +134,10 @@ func productFold(brand, model string) string {
 }
 
 // indexTicket writes t's ticket_index row in the transaction that writes
-// its entity.
-func (s *serverTx) indexTicket(ctx context.Context, t app.Ticket) error {
-	row := ticketIndexRow(s.tenant, t, s.db.now().UnixNano())
+// its entity and its steps, the latest taken in the field at stepAt
+// (noStep: none).
+func (s *serverTx) indexTicket(ctx context.Context, t app.Ticket, stepAt int64) error {
+	row := ticketIndexRow(s.tenant, t, stepAt)
 	_, err := s.exec(ctx, `INSERT INTO ticket_index (`+ticketIndexCols+`) VALUES (?`+strings.Repeat(", ?", len(row)-1)+`) `+ticketIndexUpsert, row...)
 	return transient(err)
 }
@@ -137,13 +149,7 @@ func (s *serverTx) indexTicket(ctx context.Context, t app.Ticket) error {
 // databases fold alike): a crash leaves the column out, or the mark
 // gone, and the next open goes on.
 func (db *DB) migrateTicketIndexProduct(ctx context.Context, conn *sql.Conn) error {
-	count := `SELECT count(*) FROM pragma_table_info('ticket_index') WHERE name = 'product_fold'`
-	if db.dialect == dialectPostgres {
-		count = `SELECT count(*) FROM information_schema.columns
-			WHERE table_schema = current_schema() AND table_name = 'ticket_index' AND column_name = 'product_fold'`
-	}
-	var n int
-	if err := conn.QueryRowContext(ctx, count).Scan(&n); err != nil || n > 0 {
+	if has, err := db.hasColumn(ctx, conn, "ticket_index", "product_fold"); err != nil || has {
 		return err
 	}
 	tx, err := conn.BeginTx(ctx, nil)
@@ -158,6 +164,86 @@ func (db *DB) migrateTicketIndexProduct(ctx context.Context, conn *sql.Conn) err
 		return err
 	}
 	return tx.Commit()
+}
+
+// migrateTicketIndexStepAt gives the ticket_index of a database made
+// before it kept step_at (when each ticket's latest step was taken in
+// the field) the column, in place of updated_at (the server's time of
+// the row's last change, or of the latest step's write for a row the
+// fill made), which nothing else read: the rows' times become their
+// history's latest field_at, in one statement, a ticket without history
+// keeping the time it had. One transaction, the rename with the times:
+// a crash leaves updated_at, and the next open starts again. Its cost is a read of the history and a write of
+// every index row: docs/BENCHMARKS.md,
+// "The board's index keeps when each ticket last moved in the field".
+func (db *DB) migrateTicketIndexStepAt(ctx context.Context, conn *sql.Conn) error {
+	if has, err := db.hasColumn(ctx, conn, "ticket_index", "step_at"); err != nil || has {
+		return err
+	}
+	tx, mlog, total, err := db.beginIndexMigration(ctx, conn, "keeping when each ticket last moved in the field in the board's index",
+		"the index held when the server last wrote a ticket's row; the office orders and shows tickets by when their latest step was taken, as its figures count")
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `ALTER TABLE ticket_index RENAME COLUMN updated_at TO step_at`); err != nil {
+		return err
+	}
+	// One statement, one pass over the history and the index: in
+	// chunks of bulkRows keys, each chunk cost PostgreSQL more as the
+	// tables grew (300,000 tickets took 377 s where 30,000 took 3 s),
+	// as if it read far past the chunk's range.
+	res, err := tx.ExecContext(ctx, `UPDATE ticket_index SET step_at = s.at
+		FROM (SELECT h.tenant, h.ticket, max(h.field_at) AS at FROM history h GROUP BY h.tenant, h.ticket) AS s
+		WHERE ticket_index.tenant = s.tenant AND ticket_index.id = s.ticket`)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	mlog.progress(total)
+	changed := int(n)
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	mlog.end(changed)
+	return nil
+}
+
+// beginIndexMigration begins, on conn, the one transaction of a
+// migration what of the whole board's index, for reason why, and starts
+// its log over the index's rows, which it returns with the count: a nil
+// log for an empty index (a new database's), which has nothing to tell.
+// The caller rolls tx back unless it commits.
+func (db *DB) beginIndexMigration(ctx context.Context, conn *sql.Conn, what, why string) (*sql.Tx, *migrationLog, int, error) {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	var total int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM ticket_index`).Scan(&total); err != nil {
+		tx.Rollback()
+		return nil, nil, 0, err
+	}
+	var mlog *migrationLog
+	if total > 0 {
+		mlog = db.startMigration(what, why, total)
+	}
+	return tx, mlog, total, nil
+}
+
+// hasColumn reports whether table has column, on either database.
+func (db *DB) hasColumn(ctx context.Context, conn *sql.Conn, table, column string) (bool, error) {
+	q := `SELECT count(*) FROM pragma_table_info(?) WHERE name = ?`
+	if db.dialect == dialectPostgres {
+		q = `SELECT count(*) FROM information_schema.columns
+			WHERE table_schema = current_schema() AND table_name = $1 AND column_name = $2`
+	}
+	var n int
+	err := conn.QueryRowContext(ctx, q, table, column).Scan(&n)
+	return n > 0, err
 }
 
 // ticketIndexFoldMark is the meta key holding the app.FoldVersion that
@@ -183,23 +269,15 @@ func (db *DB) refoldTicketIndex(ctx context.Context, conn *sql.Conn) error {
 	case err != nil && !errors.Is(err, sql.ErrNoRows):
 		return err
 	}
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	var total int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM ticket_index`).Scan(&total); err != nil {
-		return err
-	}
 	why := "no record of the fold that made it (an older service made it, or its product column was just added)"
 	if made != "" {
 		why = fmt.Sprintf("fold version %s made it, this service folds with version %s", made, app.FoldVersion)
 	}
-	var mlog *migrationLog // a new database's empty index: nothing to tell
-	if total > 0 {
-		mlog = db.startMigration("refolding the board's search index", why, total)
+	tx, mlog, _, err := db.beginIndexMigration(ctx, conn, "refolding the board's search index", why)
+	if err != nil {
+		return err
 	}
+	defer tx.Rollback()
 	changed := 0
 	var tenant, id string // the last row read: rows are read in key order
 	for {
@@ -327,8 +405,8 @@ func (db *DB) refoldTicketPhones(ctx context.Context, tx *sql.Tx) (int, error) {
 
 // fillTicketIndex indexes the tickets a database made before ticket_index
 // holds without a row, bulkRows at a time; run at every open, it finds
-// none once they are indexed. Their last write's time is their last
-// status change's, else the ticket's own UpdatedAt.
+// none once they are indexed. Their step_at is their latest step's field
+// time, else (no history) the ticket's CreatedAt, its creation's.
 //
 // A fill with work logs it (migrationLog); the count of the tickets left
 // to index, a scan of every ticket, is read only then.
@@ -363,7 +441,7 @@ func (db *DB) fillTicketIndexChunk(ctx context.Context, conn *sql.Conn) (int, er
 		return 0, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, db.q(`SELECT e.tenant, e.data, (SELECT max(h.at) FROM history h WHERE h.tenant = e.tenant AND h.ticket = e.id)
+	rows, err := tx.QueryContext(ctx, db.q(`SELECT e.tenant, e.data, (SELECT max(h.field_at) FROM history h WHERE h.tenant = e.tenant AND h.ticket = e.id)
 		FROM entities e WHERE e.kind = 'ticket'
 		AND NOT EXISTS (SELECT 1 FROM ticket_index i WHERE i.tenant = e.tenant AND i.id = e.id) LIMIT ?`), bulkRows)
 	if err != nil {
@@ -382,7 +460,11 @@ func (db *DB) fillTicketIndexChunk(ctx context.Context, conn *sql.Conn) (int, er
 			rows.Close()
 			return 0, fmt.Errorf("index ticket: %w", err)
 		}
-		if !at.Valid {
+		switch {
+		case at.Valid:
+		case !t.CreatedAt.IsZero():
+			at.Int64 = t.CreatedAt.UnixNano()
+		default:
 			at.Int64 = t.UpdatedAt.UnixNano()
 		}
 		add = append(add, ticketIndexRow(tenant, t, at.Int64))
@@ -474,7 +556,10 @@ type BoardTicket struct {
 	Serial        string           `json:"serial,omitempty"`
 	Brand         string           `json:"brand"`
 	Model         string           `json:"model"`
-	UpdatedAt     time.Time        `json:"updated_at"`
+	// StepAt is when the ticket's latest step was taken in the field
+	// (its status history's latest field_at, docs/PROTOCOL.md "Clocks"):
+	// a step taken offline at 14:20 and synced at 17:00 is 14:20.
+	StepAt time.Time `json:"step_at"`
 	// StatusReason is why the ticket waits, failed or was cancelled
 	// (app.Ticket.StatusReason), for those statuses only (reasonStatuses);
 	// the technician's device shows it, and so does the board.
@@ -676,7 +761,7 @@ func (db *DB) Board(ctx context.Context, q BoardQuery) (Board, error) {
 func (db *DB) boardTickets(ctx context.Context, tx *sql.Tx, where string, args []any) ([]BoardTicket, error) {
 	c := db.collate()
 	rows, err := tx.QueryContext(ctx, db.q(`SELECT id, number, status, open, kind, priority, technician, store,
-		window_start, window_end, respond_by, resolve_by, customer_name, customer_phone, serial, brand, model, updated_at
+		window_start, window_end, respond_by, resolve_by, customer_name, customer_phone, serial, brand, model, step_at
 		FROM ticket_index WHERE `+where+` ORDER BY resolve_by, window_start, number`+c+`, id`+c+` LIMIT ?`), args...)
 	if err != nil {
 		return nil, transient(err)
@@ -686,14 +771,14 @@ func (db *DB) boardTickets(ctx context.Context, tx *sql.Tx, where string, args [
 	for rows.Next() {
 		var t BoardTicket
 		var open int
-		var ws, we, rs, rv, up int64
+		var ws, we, rs, rv, step int64
 		if err := rows.Scan(&t.ID, &t.Number, &t.Status, &open, &t.Kind, &t.Priority, &t.Technician, &t.Store,
-			&ws, &we, &rs, &rv, &t.CustomerName, &t.CustomerPhone, &t.Serial, &t.Brand, &t.Model, &up); err != nil {
+			&ws, &we, &rs, &rv, &t.CustomerName, &t.CustomerPhone, &t.Serial, &t.Brand, &t.Model, &step); err != nil {
 			return nil, transient(err)
 		}
 		t.Open = open == 1
 		t.WindowStart, t.WindowEnd, t.RespondBy, t.ResolveBy = fromIndexTime(ws), fromIndexTime(we), fromIndexTime(rs), fromIndexTime(rv)
-		t.UpdatedAt = time.Unix(0, up).UTC()
+		t.StepAt = time.Unix(0, step).UTC()
 		out = append(out, t)
 	}
 	return out, transient(rows.Err())

@@ -202,7 +202,8 @@ func TestBoardQueries(t *testing.T) {
 		}
 		want := BoardTicket{ID: "tk-fb-100", Number: "FB-100", Status: app.StatusAssigned, Open: true, Kind: app.KindOnSite, Priority: app.PriorityNormal,
 			Technician: "tech-a", WindowStart: testNow.Add(time.Hour), WindowEnd: testNow.Add(3 * time.Hour), ResolveBy: testNow.Add(2 * time.Hour),
-			CustomerName: "Li Na", CustomerPhone: "13800001234", Serial: "SN100A", Brand: "Bosch", Model: "WAT28400", UpdatedAt: testNow}
+			CustomerName: "Li Na", CustomerPhone: "13800001234", Serial: "SN100A", Brand: "Bosch", Model: "WAT28400",
+			StepAt: testNow.Add(-time.Hour)} // its one step, its creation an hour ago
 		if len(b.Tickets) != 1 || b.Tickets[0] != want || b.Total != 2 || b.Next == "" {
 			t.Errorf("FB-100 = %+v (total %d, next %q), want %+v, total 2 and a next page", b.Tickets, b.Total, b.Next, want)
 		}
@@ -516,8 +517,8 @@ func TestBoardFillsAnOldDatabase(t *testing.T) {
 			if b.Total != len(want) || !slices.Equal(numbers(b), want[:BoardMaxLimit]) {
 				t.Fatalf("reopened board: total %d, first %v, want %d tickets in order", b.Total, numbers(b)[:3], len(want))
 			}
-			if got := b.Tickets[0]; got.CustomerPhone != "12345678" || got.UpdatedAt != testNow {
-				t.Errorf("filled row %+v, want the phone's digits and the time of its last status change", got)
+			if got := b.Tickets[0]; got.CustomerPhone != "12345678" || !got.StepAt.Equal(testNow.Add(-time.Hour)) {
+				t.Errorf("filled row %+v, want the phone's digits and the field time of its latest step, its creation", got)
 			}
 		})
 	}

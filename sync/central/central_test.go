@@ -42,7 +42,7 @@ func forEachBackendConfig(t *testing.T, fn func(t *testing.T, cfg Config)) {
 
 // openTestDB opens a database on cfg whose clock is pinned at testNow,
 // unless cfg has a clock.
-func openTestDB(t *testing.T, cfg Config) *DB {
+func openTestDB(t testing.TB, cfg Config) *DB {
 	t.Helper()
 	if cfg.Clock == nil {
 		cfg.Clock = app.ClockFunc(func() time.Time { return testNow })

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	gosync "sync"
 	"time"
 	"unicode/utf8"
 
@@ -102,7 +103,49 @@ func argonKey(ctx context.Context, password string, salt []byte, m, t uint32, p 
 		return nil, ctx.Err()
 	}
 	defer func() { <-hashSlots }()
+	if tally, ok := ctx.Value(hashTallyKey{}).(*hashTally); ok {
+		tally.add(hashCost{MemoryKiB: m, Passes: t, Lanes: p, KeyLen: n})
+	}
 	return argon2.IDKey([]byte(password), salt, t, m, p, n), nil
+}
+
+// hashCost is what one argon2id hashing costs: its parameters.
+type hashCost struct {
+	MemoryKiB, Passes uint32
+	Lanes             uint8
+	KeyLen            uint32
+}
+
+// hashTally records the hashings run for a context that carries it
+// (withHashTally): the test that a sign-in's refusal does the same work
+// whatever the login (TestSignInRefusalsHashAlike) counts them and their
+// cost, which no load on the machine changes, where timing them flaked.
+type hashTally struct {
+	mu   gosync.Mutex
+	runs []hashCost
+}
+
+type hashTallyKey struct{}
+
+// withHashTally returns ctx carrying a new tally of its hashings.
+func withHashTally(ctx context.Context) (context.Context, *hashTally) {
+	tally := &hashTally{}
+	return context.WithValue(ctx, hashTallyKey{}, tally), tally
+}
+
+func (h *hashTally) add(c hashCost) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.runs = append(h.runs, c)
+}
+
+// take returns the hashings recorded since the last take, and forgets them.
+func (h *hashTally) take() []hashCost {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	runs := h.runs
+	h.runs = nil
+	return runs
 }
 
 // dummyHash is compared against when there is no hash to check (unknown

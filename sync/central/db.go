@@ -379,6 +379,9 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err := db.migrateTicketIndexProduct(ctx, conn); err != nil {
 		return fmt.Errorf("migrate ticket index product: %w", err)
 	}
+	if err := db.migrateTicketIndexStepAt(ctx, conn); err != nil {
+		return fmt.Errorf("migrate ticket index step time: %w", err)
+	}
 	if err := db.refoldTicketIndex(ctx, conn); err != nil {
 		return fmt.Errorf("migrate ticket index folds: %w", err)
 	}
@@ -402,17 +405,14 @@ func (db *DB) migrate(ctx context.Context) error {
 // schema.sql makes it with the column.
 func (db *DB) migrateHistoryFieldAt(ctx context.Context, conn *sql.Conn) error {
 	exists := `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'history'`
-	column := `SELECT count(*) FROM pragma_table_info('history') WHERE name = 'field_at'`
 	if db.dialect == dialectPostgres {
 		exists = `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'history'`
-		column = `SELECT count(*) FROM information_schema.columns
-			WHERE table_schema = current_schema() AND table_name = 'history' AND column_name = 'field_at'`
 	}
-	var tables, columns int
+	var tables int
 	if err := conn.QueryRowContext(ctx, exists).Scan(&tables); err != nil || tables == 0 {
 		return err
 	}
-	if err := conn.QueryRowContext(ctx, column).Scan(&columns); err != nil || columns > 0 {
+	if has, err := db.hasColumn(ctx, conn, "history", "field_at"); err != nil || has {
 		return err
 	}
 	var rows int

@@ -58,6 +58,20 @@ func (w *fieldWorld) steps(t *testing.T, id app.TicketID) []Step {
 	return steps
 }
 
+// dispatchCancel has dispatch cancel ticket id through the admin API at
+// now, the server's clock, its mutation dated at.
+func (w *fieldWorld) dispatchCancel(t *testing.T, id app.TicketID, now, at time.Time) {
+	t.Helper()
+	w.setNow(now)
+	m, err := app.NewMutation(&app.TransitionTicket{Action: app.ActionCancel, Ticket: id, Epoch: 1, Reason: "customer called off"}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.db.ApplyAdmin(context.Background(), w.dispatch, m); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func visitStep(a app.Action, id app.TicketID) app.Command {
 	return &app.TransitionTicket{Action: a, Ticket: id, Epoch: 1, Resolution: app.ResolutionRepaired}
 }
@@ -155,14 +169,7 @@ func TestStepsNeverGoBackwards(t *testing.T) {
 			t.Fatalf("rejected %+v", res.Rejected)
 		}
 		cancelled := synced.Add(time.Minute)
-		w.setNow(cancelled)
-		m, err := app.NewMutation(&app.TransitionTicket{Action: app.ActionCancel, Ticket: id, Epoch: 1, Reason: "customer called off"}, departed)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := w.db.ApplyAdmin(context.Background(), w.dispatch, m); err != nil {
-			t.Fatal(err)
-		}
+		w.dispatchCancel(t, id, cancelled, departed)
 		steps := w.steps(t, id)
 		if len(steps) != 4 {
 			t.Fatalf("history %+v, want created, departed, arrived, cancelled", steps)

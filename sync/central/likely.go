@@ -95,7 +95,9 @@ func (db *DB) predictOpen(ctx context.Context, tenant string, m *likelyModel, no
 
 // trainLikely learns from the tenant's newest finished (completed or
 // closed) tickets of the last likelyMonths months, at most likelyMaxCases
-// of them, each a case with the parts fitted on it (none is a case too: a
+// of them (newest by when their latest step was taken in the field,
+// ticket_index's step_at: a repair finished offline last week and synced
+// today is not newer than yesterday's), each a case with the parts fitted on it (none is a case too: a
 // repair that needed no part). A case holds only what was known before
 // the visit: the product and the customer's fault words, never the
 // diagnosis, which the ticket to predict does not have yet.
@@ -103,7 +105,7 @@ func (db *DB) trainLikely(ctx context.Context, tenant string, now time.Time) (*l
 	// Two queries joined to ticket_index rather than lists of IDs: on
 	// PostgreSQL, 23 lookups of 400 IDs each took 11 s on the heavy demo
 	// world, the join a fraction of it.
-	newest := `SELECT id FROM ticket_index WHERE tenant = ? AND status IN (?, ?) ORDER BY updated_at DESC, id DESC LIMIT ?`
+	newest := `SELECT id FROM ticket_index WHERE tenant = ? AND status IN (?, ?) ORDER BY step_at DESC, id DESC LIMIT ?`
 	args := []any{tenant, tenant, string(app.StatusCompleted), string(app.StatusClosed), likelyMaxCases}
 	var ids []app.TicketID
 	tickets := map[app.TicketID]pastTicket{}

@@ -284,7 +284,6 @@ func (st *serverTx) loadTicketsBulk(ctx context.Context, ds []app.TicketDetail) 
 		}
 	}
 	now := db.now()
-	at := now.UnixNano()
 	// New tickets and their index rows are inserted, as a first load
 	// always wrote them, known ones replaced where they changed.
 	var tickets, retickets, entities, history, moves, hashes, index, reindex [][]any
@@ -301,10 +300,18 @@ func (st *serverTx) loadTicketsBulk(ctx context.Context, ds []app.TicketDetail) 
 		if err != nil {
 			return nil, fmt.Errorf("encode %s %s: %w", kindTicket, t.ID, err)
 		}
+		stepAt := int64(noStep) // the latest step's field time, as SaveTicket's
+		for _, h := range savedSteps(old, t, true, now) {
+			// A load's steps are the data's, not a technician's: in the
+			// field when its times or the load say, as SaveTicket's.
+			fieldAt := loadedFieldAt(h, t, now).UnixNano()
+			history = append(history, []any{tenant, string(t.ID), version, string(h.from), string(h.to), t.Epoch, h.at.UnixNano(), fieldAt})
+			stepAt = max(stepAt, fieldAt)
+		}
 		switch {
 		case old.ID == "":
 			tickets = append(tickets, []any{tenant, kindTicket, string(t.ID), string(t.ID), string(data)})
-			index = append(index, ticketIndexRow(tenant, t, at))
+			index = append(index, ticketIndexRow(tenant, t, stepAt))
 		case string(data) == stored[string(t.ID)].data:
 			// Unchanged (most of a reload's tickets): SaveTicket would
 			// write the same entity, and an index row that changes no
@@ -312,12 +319,7 @@ func (st *serverTx) loadTicketsBulk(ctx context.Context, ds []app.TicketDetail) 
 			// was made from this entity in the transaction that wrote it.
 		default:
 			retickets = append(retickets, []any{tenant, kindTicket, string(t.ID), string(t.ID), string(data)})
-			reindex = append(reindex, ticketIndexRow(tenant, t, at))
-		}
-		for _, h := range savedSteps(old, t, true, now) {
-			// A load's steps are the data's, not a technician's: in the
-			// field when its times or the load say, as SaveTicket's.
-			history = append(history, []any{tenant, string(t.ID), version, string(h.from), string(h.to), t.Epoch, h.at.UnixNano(), loadedFieldAt(h, t, now).UnixNano()})
+			reindex = append(reindex, ticketIndexRow(tenant, t, stepAt))
 		}
 		scopes := ticketScopes(tenant, t)
 		for _, c := range ticketMoves(t.ID, ticketScopes(tenant, old), scopes, children[string(t.ID)]) {

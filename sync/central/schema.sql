@@ -314,9 +314,13 @@ CREATE TABLE IF NOT EXISTS device_info (
 -- values searches compare with, so that both databases fold alike
 -- (product_fold: the brand and the model, a space between; a database
 -- made before it gets it from migrateTicketIndexProduct); customer_phone
--- holds the phone's digits only, in ASCII (app.PhoneDigits). updated_at
--- is when a write last changed one of the other columns: a write that
--- changes none leaves the row alone (ticketIndexUpsert).
+-- holds the phone's digits only, in ASCII (app.PhoneDigits). step_at is
+-- when the ticket's latest step was taken in the field (the greatest
+-- field_at of its history), which the office reads as when the ticket
+-- last moved; a database made before it held updated_at, the server's
+-- time of the row's last change, and gets step_at from
+-- migrateTicketIndexStepAt. A write that changes no other column and
+-- brings no later step leaves the row alone (ticketIndexUpsert).
 CREATE TABLE IF NOT EXISTS ticket_index (
 	tenant         TEXT NOT NULL,
 	id             TEXT NOT NULL,
@@ -339,7 +343,7 @@ CREATE TABLE IF NOT EXISTS ticket_index (
 	serial_fold    TEXT NOT NULL,
 	brand          TEXT NOT NULL,
 	model          TEXT NOT NULL,
-	updated_at     BIGINT NOT NULL,
+	step_at        BIGINT NOT NULL,
 	product_fold   TEXT NOT NULL DEFAULT '',
 	PRIMARY KEY (tenant, id)
 );

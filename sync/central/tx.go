@@ -669,15 +669,14 @@ func (s *serverTx) SaveTicket(ctx context.Context, t app.Ticket) error {
 	if err := s.put(ctx, kindTicket, string(t.ID), string(t.ID), t); err != nil {
 		return err
 	}
-	if err := s.indexTicket(ctx, t); err != nil {
-		return err
-	}
 	s.changed.ticket(t.ID)
+	stepAt := int64(noStep) // the latest step's field time, for the board's index
 	for _, h := range savedSteps(old, t, s.loading, s.db.now()) {
 		fieldAt, err := s.stepFieldAt(ctx, t, old.ID == "", h)
 		if err != nil {
 			return err
 		}
+		stepAt = max(stepAt, fieldAt.UnixNano())
 		if s.batch {
 			s.history = append(s.history, historyRow{t.ID, h.from, h.to, t.Epoch, h.at.UnixNano(), fieldAt.UnixNano()})
 			continue
@@ -689,6 +688,9 @@ func (s *serverTx) SaveTicket(ctx context.Context, t app.Ticket) error {
 		if _, err := s.exec(ctx, qHistory, s.tenant, string(t.ID), v, string(h.from), string(h.to), t.Epoch, h.at.UnixNano(), fieldAt.UnixNano()); err != nil {
 			return transient(err)
 		}
+	}
+	if err := s.indexTicket(ctx, t, stepAt); err != nil {
+		return err
 	}
 	// A load's close is no close on the service: a ticket loaded closed,
 	// new or known, has no claim (PROTOCOL.md, "Brand warranty claims").

@@ -6,12 +6,13 @@ import (
 )
 
 // A purchase date is a calendar day, refused as
-// ticket.invalid.purchase_future only when it is after the day of the
-// change everywhere on Earth (PROTOCOL.md, ticket.update's fields): the
-// latest calendar, UTC+14, is the bound, so a technician east of UTC
-// whose morning is still yesterday in UTC enters the day's invoice. The
-// bound's own day is accepted and the day after it refused, whatever the
-// hour of the run (before 10:00 UTC the bound's day is UTC's).
+// ticket.invalid.purchase_future only when it is after the day the
+// ticket was opened everywhere on Earth (PROTOCOL.md, ticket.update's
+// fields; the test opens the ticket now): the latest calendar, UTC+14,
+// is the bound, so a technician east of UTC whose morning is still
+// yesterday in UTC enters the day's invoice. The bound's own day is
+// accepted and the day after it refused, whatever the hour of the run
+// (before 10:00 UTC the bound's day is UTC's).
 func TestPurchaseDateRefusedOnlyAfterTheDayEverywhere(t *testing.T) {
 	onEachDB(t, func(t *testing.T, s *service) {
 		tc := s.addFieldTech(t, "purchase", 0)
