@@ -73,7 +73,7 @@ type conflictDeps struct {
 }
 
 func newConflictInbox(deps conflictDeps, problem func(string), changed func()) *conflictInbox {
-	return &conflictInbox{deps: deps, list: container.NewVBox(), problem: problem, changed: changed}
+	return &conflictInbox{deps: deps, list: container.NewVBox(loadingLabel()), problem: problem, changed: changed}
 }
 
 // conflictContext is what a card says beside the conflict record: the

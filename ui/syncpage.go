@@ -55,7 +55,7 @@ func openSyncPage(deps syncPageDeps, feed *syncFeed) {
 	p.errL.Wrapping = fyne.TextWrapWord
 	p.errL.Importance = widget.DangerImportance
 	p.notices = container.NewVBox()
-	p.unsent = container.NewVBox()
+	p.unsent = container.NewVBox(loadingLabel())
 	cd := conflictDeps{Conflicts: deps.Sync, Tickets: deps.Tickets, Zone: deps.Zone, Ctx: deps.Ctx, Run: deps.Run, Dialogs: deps.Dialogs, Notify: deps.Notify, Decided: deps.Decided}
 	if deps.Parts != nil {
 		cd.Locations = deps.Parts
@@ -136,6 +136,12 @@ func syncProblem(st app.SyncStatus, zone *time.Location) string {
 	}
 	return problem
 }
+
+// loadingLabel stands in a list the page reads in the background until
+// the read ends: the page opened with its headings over nothing for a
+// second on a tablet, "Conflicts" over an empty space read as none left
+// and "Changes not sent yet" over one as work lost.
+func loadingLabel() *widget.Label { return lowLabel(lang.X("parts.loading", "Loading…")) }
 
 // relayout lays the page out again after a list under it changed: a
 // container sizes only itself when items are added.
