@@ -24,6 +24,9 @@ type conflictInbox struct {
 	// out again after the list changed.
 	problem func(string)
 	changed func()
+	// shown counts the conflicts the list shows, -1 while it shows none
+	// read yet (loading, or a failed read).
+	shown int
 }
 
 // conflictService is the inbox's share of sync: the conflicts and the
@@ -73,7 +76,17 @@ type conflictDeps struct {
 }
 
 func newConflictInbox(deps conflictDeps, problem func(string), changed func()) *conflictInbox {
-	return &conflictInbox{deps: deps, list: container.NewVBox(loadingLabel()), problem: problem, changed: changed}
+	return &conflictInbox{deps: deps, list: container.NewVBox(loadingLabel()), problem: problem, changed: changed, shown: -1}
+}
+
+// loading says the list is being read again in place of what it showed:
+// after a sync brought conflicts, "No conflicts left to decide." stayed
+// under a status counting five for the seconds the read took.
+func (in *conflictInbox) loading() {
+	defer in.changed()
+	in.shown = -1
+	in.list.RemoveAll()
+	in.list.Add(loadingLabel())
 }
 
 // conflictContext is what a card says beside the conflict record: the
@@ -144,10 +157,12 @@ func (in *conflictInbox) reload() {
 func (in *conflictInbox) show(cs []app.Conflict, cc conflictContext, err error) {
 	defer in.changed()
 	in.list.RemoveAll()
+	in.shown = -1
 	if err != nil {
 		in.list.Add(widget.NewLabel(errorText(err)))
 		return
 	}
+	in.shown = len(cs)
 	if len(cs) == 0 {
 		// True whatever was decided: after "Take theirs" or "Drop my
 		// change" not everything saved was accepted.

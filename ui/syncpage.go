@@ -99,6 +99,11 @@ func (p *syncPage) show(prev, st app.SyncStatus) {
 		p.showNotices(st.Notices)
 	}
 	if first || st.Conflicts != prev.Conflicts || !st.LastSuccess.Equal(prev.LastSuccess) {
+		if p.inbox.shown != st.Conflicts {
+			// What the list shows would contradict the count above it
+			// until the read ends; the same count keeps the cards.
+			p.inbox.loading()
+		}
 		p.inbox.reload()
 	}
 	if first || st.Pending != prev.Pending {

@@ -7,8 +7,24 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/ui"
 )
+
+// heldTerminal is a terminal over sw's service whose background work
+// runs at once until the returned run holds it, as a busy tablet's waits
+// behind other reads.
+func heldTerminal(t *testing.T, sw *syncWorld) (*ui.Terminal, fyne.Window, *heldRun) {
+	t.Helper()
+	held := &heldRun{}
+	deps := sw.deps
+	deps.Run = held.run
+	term := ui.NewTerminal(t.Context(), deps)
+	w := test.NewTempWindow(t, term.Object())
+	w.Resize(fyne.NewSize(1280, 800))
+	term.Attach(w)
+	return term, w, held
+}
 
 // TestSyncPageSaysItIsLoading: the sync page reads its conflicts and its
 // unsent changes in the background; until those reads end, each section
@@ -18,13 +34,7 @@ import (
 // one as work gone. Once the reads end the lists replace the notes.
 func TestSyncPageSaysItIsLoading(t *testing.T) {
 	sw := newSyncWorld(t, nil, nil)
-	held := &heldRun{}
-	deps := sw.deps
-	deps.Run = held.run
-	term := ui.NewTerminal(t.Context(), deps)
-	w := test.NewTempWindow(t, term.Object())
-	w.Resize(fyne.NewSize(1280, 800))
-	term.Attach(w)
+	term, w, held := heldTerminal(t, sw)
 
 	held.hold = true // the page's reads wait, as on a busy tablet
 	test.Tap(term.SyncLine())
@@ -52,5 +62,47 @@ func TestSyncPageSaysItIsLoading(t *testing.T) {
 		if !strings.Contains(shown, want) {
 			t.Errorf("the reads ended and the page does not say %q:\n%s", want, shown)
 		}
+	}
+}
+
+// TestSyncPageConflictsNeverContradictTheCount: a sync that brings
+// conflicts while the sync page is open says so at once, and the list
+// under "Conflicts" says it is loading until it is read again: it kept
+// "No conflicts left to decide." under "5 conflicts need a decision" for
+// the seconds the read took (walk6's French phone walk, back online after
+// a day offline with a ticket reassigned meanwhile).
+func TestSyncPageConflictsNeverContradictTheCount(t *testing.T) {
+	sw := newSyncWorld(t, nil, nil)
+	term, w, held := heldTerminal(t, sw)
+	test.Tap(term.SyncLine())
+	page := w.Canvas().Overlays().Top()
+	if shown := labels(page); !strings.Contains(shown, "No conflicts left to decide.") {
+		t.Fatalf("the page opened on a device with no conflict does not say so:\n%s", shown)
+	}
+
+	// Offline, the technician sets off for a ticket dispatch gives to
+	// someone else meanwhile.
+	tk := sw.assigned(t, 1)[0]
+	if _, err := sw.deps.Commit.Commit(t.Context(), sw.deps.Actor, &app.TransitionTicket{Action: app.ActionDepart, Ticket: tk.ID, Epoch: tk.Epoch}); err != nil {
+		t.Fatal(err)
+	}
+	sw.dispatch(t, &app.AssignTicket{Ticket: tk.ID, Technician: otherFieldTechnician(t, sw)})
+	held.hold = true
+	sw.syncOnce(t)
+	if len(held.queued) == 0 {
+		t.Fatal("the sync asked the page for no read of its conflicts: this test would not see the page before it")
+	}
+	shown := labels(page)
+	if !strings.Contains(shown, "1 conflict needs a decision") {
+		t.Fatalf("after the sync the page does not count the conflict:\n%s", shown)
+	}
+	if strings.Contains(shown, "No conflicts left to decide.") || !strings.Contains(shown, "Conflicts\nLoading…\n") {
+		t.Errorf("while its conflicts are read again the page says there are none, or nothing, under the count of one:\n%s", shown)
+	}
+
+	for held.step() {
+	}
+	if shown := labels(page); strings.Contains(shown, "Loading…") || !strings.Contains(shown, "reassigned ticket "+tk.Number) {
+		t.Errorf("the read ended and the page does not show the reassigned ticket's conflict:\n%s", shown)
 	}
 }
