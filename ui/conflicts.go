@@ -263,6 +263,17 @@ func ticketNumber(c app.Conflict, cc conflictContext) string {
 	return string(c.Ticket)
 }
 
+// byText is who did something as a technician reads it: an office
+// console user by their login, without the "console:" the service records
+// it under ("Changed by console:zhou.min" read as a machine's name); any
+// other name as recorded.
+func byText(by string) string {
+	if login, ok := app.ConsoleLogin(by); ok && login != "" {
+		return login
+	}
+	return by
+}
+
 // editedFields names the fields a ticket.update (mutation full name,
 // arguments) sets, for a refused one from the mutation its conflict keeps
 // and for one waiting to be sent: "Edit of the ticket" alone does not say
@@ -406,7 +417,7 @@ func (in *conflictInbox) change(c app.Conflict, cc conflictContext) fyne.CanvasO
 		fieldLabel, field,
 		lang.X("conflicts.ours", "Yours"), ours,
 		theirsLabel, theirs,
-		lang.X("conflicts.theirs_by", "Changed by"), theirsBy,
+		lang.X("conflicts.theirs_by", "Changed by"), byText(theirsBy),
 		lang.X("conflicts.when", "When"), timeText(in.deps.Zone, when),
 	))
 	choices := container.NewHBox()

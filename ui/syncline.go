@@ -264,7 +264,7 @@ func noticeText(n app.Notice) string {
 	var text string
 	switch {
 	case n.Kind == app.NoticeCancelled && n.By != "":
-		text = lang.X("notice.cancelled_by", "Ticket {{.Ticket}} was cancelled by dispatch ({{.By}}).", map[string]any{"Ticket": number, "By": n.By})
+		text = lang.X("notice.cancelled_by", "Ticket {{.Ticket}} was cancelled by dispatch ({{.By}}).", map[string]any{"Ticket": number, "By": byText(n.By)})
 	case n.Kind == app.NoticeCancelled:
 		text = lang.X("notice.cancelled", "Ticket {{.Ticket}} was cancelled by dispatch.", map[string]any{"Ticket": number})
 	default:
