@@ -309,7 +309,7 @@ func (b *noticeBanner) show(notices []app.Notice) {
 	n.Reason = clipRunes(n.Reason, bannerReason)
 	text := noticeText(n)
 	if len(notices) > 1 {
-		text += " " + lang.XN("notice.more", "{{.Count}} more notices.", len(notices)-1, map[string]any{"Count": countText(len(notices) - 1)})
+		text = sentences(text, lang.XN("notice.more", "{{.Count}} more notices.", len(notices)-1, map[string]any{"Count": countText(len(notices) - 1)}))
 	}
 	setBreakable(b.text, text)
 	b.root.Show()

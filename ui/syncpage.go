@@ -133,7 +133,7 @@ func syncProblem(st app.SyncStatus, zone *time.Location) string {
 	if st.Err != nil && !st.WorkOffline {
 		problem = errorText(st.Err)
 		if !st.NextTry.IsZero() {
-			problem += " " + lang.X("sync.next_try", "Next try at {{.Time}}.", map[string]any{"Time": clockText(zone, st.NextTry)})
+			problem = sentences(problem, lang.X("sync.next_try", "Next try at {{.Time}}.", map[string]any{"Time": clockText(zone, st.NextTry)}))
 		}
 	}
 	if st.PhotoErr != nil {
@@ -147,6 +147,13 @@ func syncProblem(st app.SyncStatus, zone *time.Location) string {
 // second on a tablet, "Conflicts" over an empty space read as none left
 // and "Changes not sent yet" over one as work lost.
 func loadingLabel() *widget.Label { return lowLabel(lang.X("parts.loading", "Loading…")) }
+
+// sentences writes then after first as the language follows one
+// sentence with another: a space in English, none after a Chinese "。"
+// (the page read "……自动发送。 将于 03:03 重试。").
+func sentences(first, then string) string {
+	return lang.X("text.sentences", "{{.First}} {{.Then}}", map[string]any{"First": first, "Then": then})
+}
 
 // relayout lays the page out again after a list under it changed: a
 // container sizes only itself when items are added.
