@@ -32,6 +32,9 @@ type syncPage struct {
 	// unsentAsked counts the reads of the unsent changes asked for; a
 	// read shows its list only while it is the last one asked.
 	unsentAsked int
+	// unsentShown is the count of changes waiting the list was read for,
+	// -1 while it shows none read yet.
+	unsentShown int
 	inbox       *conflictInbox
 	scroll      *container.Scroll
 }
@@ -39,7 +42,7 @@ type syncPage struct {
 // openSyncPage shows the page over the window until it is closed,
 // following feed meanwhile.
 func openSyncPage(deps syncPageDeps, feed *syncFeed) {
-	p := &syncPage{deps: deps, feed: feed}
+	p := &syncPage{deps: deps, feed: feed, unsentShown: -1}
 	p.now = widget.NewButtonWithIcon(lang.X("sync.now", "Sync now"), theme.ViewRefreshIcon(), deps.Sync.SyncNow)
 	p.now.Importance = widget.HighImportance
 	p.offline = newScanCheck(deps.Keys, lang.X("sync.work_offline", "Work offline"))
@@ -107,6 +110,14 @@ func (p *syncPage) show(prev, st app.SyncStatus) {
 		p.inbox.reload()
 	}
 	if first || st.Pending != prev.Pending {
+		if p.unsentShown != st.Pending {
+			// As the conflicts: a sync that sent them all listed them
+			// still under "Changes waiting: 0" until the read ended.
+			p.unsent.RemoveAll()
+			p.unsent.Add(loadingLabel())
+			p.unsentShown = -1
+			p.relayout()
+		}
 		p.reloadUnsent(st.Pending)
 	}
 }
@@ -235,6 +246,10 @@ func (p *syncPage) reloadUnsent(pending int) {
 func (p *syncPage) showUnsent(rows []unsentRow, pending int, err error) {
 	defer p.relayout()
 	p.unsent.RemoveAll()
+	p.unsentShown = pending
+	if err != nil {
+		p.unsentShown = -1
+	}
 	switch {
 	case err != nil:
 		p.unsent.Add(widget.NewLabel(errorText(err)))

@@ -65,13 +65,15 @@ func TestSyncPageSaysItIsLoading(t *testing.T) {
 	}
 }
 
-// TestSyncPageConflictsNeverContradictTheCount: a sync that brings
-// conflicts while the sync page is open says so at once, and the list
-// under "Conflicts" says it is loading until it is read again: it kept
-// "No conflicts left to decide." under "5 conflicts need a decision" for
-// the seconds the read took (walk6's French phone walk, back online after
-// a day offline with a ticket reassigned meanwhile).
-func TestSyncPageConflictsNeverContradictTheCount(t *testing.T) {
+// TestSyncPageListsNeverContradictTheirCounts: a sync that sends the
+// changes waiting and brings conflicts while the sync page is open says
+// so at once, and the lists under "Conflicts" and "Changes not sent yet"
+// say they are loading until they are read again: the page kept "No
+// conflicts left to decide." under "5 conflicts need a decision", and the
+// changes sent under "Changes waiting: 0", for the seconds the reads took
+// (walk6's French phone walk, back online after a day offline with a
+// ticket reassigned meanwhile).
+func TestSyncPageListsNeverContradictTheirCounts(t *testing.T) {
 	sw := newSyncWorld(t, nil, nil)
 	term, w, held := heldTerminal(t, sw)
 	test.Tap(term.SyncLine())
@@ -86,6 +88,12 @@ func TestSyncPageConflictsNeverContradictTheCount(t *testing.T) {
 	if _, err := sw.deps.Commit.Commit(t.Context(), sw.deps.Actor, &app.TransitionTicket{Action: app.ActionDepart, Ticket: tk.ID, Epoch: tk.Epoch}); err != nil {
 		t.Fatal(err)
 	}
+	if err := sw.svc.Recount(t.Context()); err != nil { // what a save does
+		t.Fatal(err)
+	}
+	if shown := labels(page); !strings.Contains(shown, tk.Number+" · ") {
+		t.Fatalf("the page does not list the change waiting on %s:\n%s", tk.Number, shown)
+	}
 	sw.dispatch(t, &app.AssignTicket{Ticket: tk.ID, Technician: otherFieldTechnician(t, sw)})
 	held.hold = true
 	sw.syncOnce(t)
@@ -99,10 +107,13 @@ func TestSyncPageConflictsNeverContradictTheCount(t *testing.T) {
 	if strings.Contains(shown, "No conflicts left to decide.") || !strings.Contains(shown, "Conflicts\nLoading…\n") {
 		t.Errorf("while its conflicts are read again the page says there are none, or nothing, under the count of one:\n%s", shown)
 	}
+	if strings.Contains(shown, tk.Number+" · ") || !strings.Contains(shown, "Changes not sent yet\nLoading…\n") {
+		t.Errorf("while its changes waiting are read again the page lists the change sent, or nothing, under \"Changes waiting: 0\":\n%s", shown)
+	}
 
 	for held.step() {
 	}
-	if shown := labels(page); strings.Contains(shown, "Loading…") || !strings.Contains(shown, "reassigned ticket "+tk.Number) {
-		t.Errorf("the read ended and the page does not show the reassigned ticket's conflict:\n%s", shown)
+	if shown := labels(page); strings.Contains(shown, "Loading…") || !strings.Contains(shown, "reassigned ticket "+tk.Number) || !strings.Contains(shown, "Nothing waits") {
+		t.Errorf("the reads ended and the page does not show the reassigned ticket's conflict and nothing waiting:\n%s", shown)
 	}
 }
