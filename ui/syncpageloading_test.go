@@ -19,10 +19,7 @@ func heldTerminal(t *testing.T, sw *syncWorld) (*ui.Terminal, fyne.Window, *held
 	held := &heldRun{}
 	deps := sw.deps
 	deps.Run = held.run
-	term := ui.NewTerminal(t.Context(), deps)
-	w := test.NewTempWindow(t, term.Object())
-	w.Resize(fyne.NewSize(1280, 800))
-	term.Attach(w)
+	term, w := openTerminal(t, deps)
 	return term, w, held
 }
 
