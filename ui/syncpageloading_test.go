@@ -1,10 +1,12 @@
 package ui_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/fieldbench/fieldbench/app"
@@ -30,35 +32,52 @@ func heldTerminal(t *testing.T, sw *syncWorld) (*ui.Terminal, fyne.Window, *held
 // an empty space read as none to decide, and "Changes not sent yet" over
 // one as work gone. Once the reads end the lists replace the notes.
 func TestSyncPageSaysItIsLoading(t *testing.T) {
-	sw := newSyncWorld(t, nil, nil)
-	term, w, held := heldTerminal(t, sw)
+	for _, tc := range []struct {
+		lang string
+		size fyne.Size
+	}{
+		{"en", fyne.NewSize(1280, 800)},
+		{"en", fyne.NewSize(720, 1280)},
+		{"zh-Hans", fyne.NewSize(1280, 800)},
+		{"zh-Hans", fyne.NewSize(720, 1280)},
+	} {
+		name := fmt.Sprintf("%s-%.0fx%.0f", tc.lang, tc.size.Width, tc.size.Height)
+		t.Run(name, func(t *testing.T) {
+			sw := newSyncWorld(t, nil, nil)
+			inLanguage(t, tc.lang)
+			term, w, held := heldTerminal(t, sw)
+			w.Resize(tc.size)
 
-	held.hold = true // the page's reads wait, as on a busy tablet
-	test.Tap(term.SyncLine())
-	page := w.Canvas().Overlays().Top()
-	if page == nil {
-		t.Fatal("tapping the sync line opened no page")
-	}
-	if len(held.queued) == 0 {
-		t.Fatal("the sync page read nothing in the background: this test would not see its first frame")
-	}
-	first := labels(page)
-	for _, section := range []string{"Conflicts", "Changes not sent yet"} {
-		if !strings.Contains(first, section+"\nLoading…\n") {
-			t.Errorf("before its reads end the page shows nothing under %q:\n%s", section, first)
-		}
-	}
+			held.hold = true // the page's reads wait, as on a busy tablet
+			test.Tap(term.SyncLine())
+			page := w.Canvas().Overlays().Top()
+			if page == nil {
+				t.Fatal("tapping the sync line opened no page")
+			}
+			if len(held.queued) == 0 {
+				t.Fatal("the sync page read nothing in the background: this test would not see its first frame")
+			}
+			shoot(t, w, "syncpage-loading-"+name)
+			loading := lang.X("parts.loading", "Loading…")
+			first := labels(page)
+			for _, section := range []string{lang.X("conflicts.title", "Conflicts"), lang.X("sync.unsent_title", "Changes not sent yet")} {
+				if !strings.Contains(first, section+"\n"+loading+"\n") {
+					t.Errorf("before its reads end the page shows nothing under %q:\n%s", section, first)
+				}
+			}
 
-	for held.step() {
-	}
-	shown := labels(page)
-	if strings.Contains(shown, "Loading…") {
-		t.Errorf("the reads ended and the page still says it is loading:\n%s", shown)
-	}
-	for _, want := range []string{"No conflicts left to decide.", "Nothing waits"} {
-		if !strings.Contains(shown, want) {
-			t.Errorf("the reads ended and the page does not say %q:\n%s", want, shown)
-		}
+			for held.step() {
+			}
+			shown := labels(page)
+			if strings.Contains(shown, loading) {
+				t.Errorf("the reads ended and the page still says it is loading:\n%s", shown)
+			}
+			for _, want := range []string{lang.X("conflicts.none", "No conflicts left to decide."), lang.X("sync.unsent_none", "Nothing waits")} {
+				if !strings.Contains(shown, want) {
+					t.Errorf("the reads ended and the page does not say %q:\n%s", want, shown)
+				}
+			}
+		})
 	}
 }
 
