@@ -139,9 +139,12 @@ func syncDetail(st app.SyncStatus, zone *time.Location) string {
 }
 
 // syncProblem is what the page says went wrong in st, "" when nothing.
+// The last attempt's error goes while a sync runs, as it does from the
+// line: back online, "Cannot reach the server… Next try at 03:03." stayed
+// in red under "Syncing…" while the sync was sending the day's work.
 func syncProblem(st app.SyncStatus, zone *time.Location) string {
 	var problem string
-	if st.Err != nil && !st.WorkOffline {
+	if st.Err != nil && !st.WorkOffline && !st.Running {
 		problem = errorText(st.Err)
 		if !st.NextTry.IsZero() {
 			problem = sentences(problem, lang.X("sync.next_try", "Next try at {{.Time}}.", map[string]any{"Time": clockText(zone, st.NextTry)}))
