@@ -60,6 +60,17 @@ type Actor struct {
 // counter rather than in the field.
 func (a Actor) CounterStaff() bool { return a.Role == RoleTechnician && a.Store != "" }
 
+// ConsoleActor prefixes a console user's login in the name the office
+// console acts under ("console:zhou.min"): what a ticket, its conflicts
+// and dispatch's notices record as who did it.
+const ConsoleActor = "console:"
+
+// ConsoleLogin is the console user's login in by, a name recorded as who
+// did something, when an office console user did it.
+func ConsoleLogin(by string) (login string, ok bool) {
+	return strings.CutPrefix(by, ConsoleActor)
+}
+
 // MutationTx is the transactional view of the data a mutation reads and
 // changes. The device store and the central service each implement it on
 // their own database, so one Apply runs on both. All methods run inside one

@@ -24,6 +24,9 @@ type conflictInbox struct {
 	// out again after the list changed.
 	problem func(string)
 	changed func()
+	// shown counts the conflicts the list shows, -1 while it shows none
+	// read yet (loading, or a failed read).
+	shown int
 }
 
 // conflictService is the inbox's share of sync: the conflicts and the
@@ -73,7 +76,17 @@ type conflictDeps struct {
 }
 
 func newConflictInbox(deps conflictDeps, problem func(string), changed func()) *conflictInbox {
-	return &conflictInbox{deps: deps, list: container.NewVBox(), problem: problem, changed: changed}
+	return &conflictInbox{deps: deps, list: container.NewVBox(loadingLabel()), problem: problem, changed: changed, shown: -1}
+}
+
+// loading says the list is being read again in place of what it showed:
+// after a sync brought conflicts, "No conflicts left to decide." stayed
+// under a status counting five for the seconds the read took.
+func (in *conflictInbox) loading() {
+	defer in.changed()
+	in.shown = -1
+	in.list.RemoveAll()
+	in.list.Add(loadingLabel())
 }
 
 // conflictContext is what a card says beside the conflict record: the
@@ -144,10 +157,12 @@ func (in *conflictInbox) reload() {
 func (in *conflictInbox) show(cs []app.Conflict, cc conflictContext, err error) {
 	defer in.changed()
 	in.list.RemoveAll()
+	in.shown = -1
 	if err != nil {
 		in.list.Add(widget.NewLabel(errorText(err)))
 		return
 	}
+	in.shown = len(cs)
 	if len(cs) == 0 {
 		// True whatever was decided: after "Take theirs" or "Drop my
 		// change" not everything saved was accepted.
@@ -246,6 +261,17 @@ func ticketNumber(c app.Conflict, cc conflictContext) string {
 		return n // a ticket no longer on the device: the conflict names it
 	}
 	return string(c.Ticket)
+}
+
+// byText is who did something as a technician reads it: an office
+// console user by their login, without the "console:" the service records
+// it under ("Changed by console:zhou.min" read as a machine's name); any
+// other name as recorded.
+func byText(by string) string {
+	if login, ok := app.ConsoleLogin(by); ok && login != "" {
+		return login
+	}
+	return by
 }
 
 // editedFields names the fields a ticket.update (mutation full name,
@@ -391,7 +417,7 @@ func (in *conflictInbox) change(c app.Conflict, cc conflictContext) fyne.CanvasO
 		fieldLabel, field,
 		lang.X("conflicts.ours", "Yours"), ours,
 		theirsLabel, theirs,
-		lang.X("conflicts.theirs_by", "Changed by"), theirsBy,
+		lang.X("conflicts.theirs_by", "Changed by"), byText(theirsBy),
 		lang.X("conflicts.when", "When"), timeText(in.deps.Zone, when),
 	))
 	choices := container.NewHBox()

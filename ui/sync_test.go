@@ -169,11 +169,19 @@ const dispatcherName = "周敏 Zhou Min"
 // dispatch applies cmd on the service as a dispatcher.
 func (sw *syncWorld) dispatch(t *testing.T, cmd app.Command) {
 	t.Helper()
+	sw.dispatchAs(t, dispatcherName, cmd)
+}
+
+// dispatchAs applies cmd on the service as the dispatcher named name,
+// as the office console names its user (app.ConsoleActor + login) or an
+// admin token its own.
+func (sw *syncWorld) dispatchAs(t *testing.T, name string, cmd app.Command) {
+	t.Helper()
 	m, err := app.NewMutation(cmd, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := sw.emb.DB.ApplyAdmin(t.Context(), central.Principal{Tenant: sw.emb.Tenant, Role: app.RoleDispatcher, Name: dispatcherName}, m); err != nil {
+	if err := sw.emb.DB.ApplyAdmin(t.Context(), central.Principal{Tenant: sw.emb.Tenant, Role: app.RoleDispatcher, Name: name}, m); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -264,7 +264,7 @@ func noticeText(n app.Notice) string {
 	var text string
 	switch {
 	case n.Kind == app.NoticeCancelled && n.By != "":
-		text = lang.X("notice.cancelled_by", "Ticket {{.Ticket}} was cancelled by dispatch ({{.By}}).", map[string]any{"Ticket": number, "By": n.By})
+		text = lang.X("notice.cancelled_by", "Ticket {{.Ticket}} was cancelled by dispatch ({{.By}}).", map[string]any{"Ticket": number, "By": byText(n.By)})
 	case n.Kind == app.NoticeCancelled:
 		text = lang.X("notice.cancelled", "Ticket {{.Ticket}} was cancelled by dispatch.", map[string]any{"Ticket": number})
 	default:
@@ -309,7 +309,7 @@ func (b *noticeBanner) show(notices []app.Notice) {
 	n.Reason = clipRunes(n.Reason, bannerReason)
 	text := noticeText(n)
 	if len(notices) > 1 {
-		text += " " + lang.XN("notice.more", "{{.Count}} more notices.", len(notices)-1, map[string]any{"Count": countText(len(notices) - 1)})
+		text = sentences(text, lang.XN("notice.more", "{{.Count}} more notices.", len(notices)-1, map[string]any{"Count": countText(len(notices) - 1)}))
 	}
 	setBreakable(b.text, text)
 	b.root.Show()

@@ -187,3 +187,26 @@ func TestSyncLineIconSaysWhatIsHappening(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncProblemGoesWhileSyncing: the sync page says no error of the
+// last attempt while a new sync runs, as the line says "Syncing…": back
+// online after a day, it said "Cannot reach the server… Next try at
+// 03:03." under "Syncing…" while the work was being sent. A photo's
+// refusal stays: the sync running does not retry it.
+func TestSyncProblemGoesWhileSyncing(t *testing.T) {
+	inLanguage(t, "en")
+	now := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	offline := app.Errorf(app.EOFFLINE, "sync.offline", "Cannot reach the server. Your work is saved on this device and will be sent when the connection is back.")
+	st := app.SyncStatus{Err: offline, Offline: true, NextTry: now.Add(time.Minute), Running: true}
+	if text := syncProblem(st, time.UTC); text != "" {
+		t.Errorf("while a sync runs the page says %q, want nothing", text)
+	}
+	st.Running = false
+	if text := syncProblem(st, time.UTC); !strings.Contains(text, "Cannot reach the server") {
+		t.Errorf("once the sync failed the page says %q, want the error", text)
+	}
+	st = app.SyncStatus{Running: true, PhotoBytes: 2048, PhotoErr: errors.New("too large")}
+	if text := syncProblem(st, time.UTC); !strings.HasPrefix(strings.TrimSpace(text), "Photos: ") {
+		t.Errorf("a photo refused, while a sync runs the page says %q, want the refusal", text)
+	}
+}

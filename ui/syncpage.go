@@ -32,6 +32,9 @@ type syncPage struct {
 	// unsentAsked counts the reads of the unsent changes asked for; a
 	// read shows its list only while it is the last one asked.
 	unsentAsked int
+	// unsentShown is the count of changes waiting the list was read for,
+	// -1 while it shows none read yet.
+	unsentShown int
 	inbox       *conflictInbox
 	scroll      *container.Scroll
 }
@@ -39,7 +42,7 @@ type syncPage struct {
 // openSyncPage shows the page over the window until it is closed,
 // following feed meanwhile.
 func openSyncPage(deps syncPageDeps, feed *syncFeed) {
-	p := &syncPage{deps: deps, feed: feed}
+	p := &syncPage{deps: deps, feed: feed, unsentShown: -1}
 	p.now = widget.NewButtonWithIcon(lang.X("sync.now", "Sync now"), theme.ViewRefreshIcon(), deps.Sync.SyncNow)
 	p.now.Importance = widget.HighImportance
 	p.offline = newScanCheck(deps.Keys, lang.X("sync.work_offline", "Work offline"))
@@ -55,7 +58,7 @@ func openSyncPage(deps syncPageDeps, feed *syncFeed) {
 	p.errL.Wrapping = fyne.TextWrapWord
 	p.errL.Importance = widget.DangerImportance
 	p.notices = container.NewVBox()
-	p.unsent = container.NewVBox()
+	p.unsent = container.NewVBox(loadingLabel())
 	cd := conflictDeps{Conflicts: deps.Sync, Tickets: deps.Tickets, Zone: deps.Zone, Ctx: deps.Ctx, Run: deps.Run, Dialogs: deps.Dialogs, Notify: deps.Notify, Decided: deps.Decided}
 	if deps.Parts != nil {
 		cd.Locations = deps.Parts
@@ -99,9 +102,22 @@ func (p *syncPage) show(prev, st app.SyncStatus) {
 		p.showNotices(st.Notices)
 	}
 	if first || st.Conflicts != prev.Conflicts || !st.LastSuccess.Equal(prev.LastSuccess) {
+		if p.inbox.shown != st.Conflicts {
+			// What the list shows would contradict the count above it
+			// until the read ends; the same count keeps the cards.
+			p.inbox.loading()
+		}
 		p.inbox.reload()
 	}
 	if first || st.Pending != prev.Pending {
+		if p.unsentShown != st.Pending {
+			// As the conflicts: a sync that sent them all listed them
+			// still under "Changes waiting: 0" until the read ended.
+			p.unsent.RemoveAll()
+			p.unsent.Add(loadingLabel())
+			p.unsentShown = -1
+			p.relayout()
+		}
 		p.reloadUnsent(st.Pending)
 	}
 }
@@ -123,18 +139,34 @@ func syncDetail(st app.SyncStatus, zone *time.Location) string {
 }
 
 // syncProblem is what the page says went wrong in st, "" when nothing.
+// The last attempt's error goes while a sync runs, as it does from the
+// line: back online, "Cannot reach the server… Next try at 03:03." stayed
+// in red under "Syncing…" while the sync was sending the day's work.
 func syncProblem(st app.SyncStatus, zone *time.Location) string {
 	var problem string
-	if st.Err != nil && !st.WorkOffline {
+	if st.Err != nil && !st.WorkOffline && !st.Running {
 		problem = errorText(st.Err)
 		if !st.NextTry.IsZero() {
-			problem += " " + lang.X("sync.next_try", "Next try at {{.Time}}.", map[string]any{"Time": clockText(zone, st.NextTry)})
+			problem = sentences(problem, lang.X("sync.next_try", "Next try at {{.Time}}.", map[string]any{"Time": clockText(zone, st.NextTry)}))
 		}
 	}
 	if st.PhotoErr != nil {
 		problem += "\n" + lang.X("sync.photo_error", "Photos: {{.Error}}", map[string]any{"Error": errorText(st.PhotoErr)})
 	}
 	return problem
+}
+
+// loadingLabel stands in a list the page reads in the background until
+// the read ends: the page opened with its headings over nothing for a
+// second on a tablet, "Conflicts" over an empty space read as none left
+// and "Changes not sent yet" over one as work lost.
+func loadingLabel() *widget.Label { return lowLabel(lang.X("parts.loading", "Loading…")) }
+
+// sentences writes then after first as the language follows one
+// sentence with another: a space in English, none after a Chinese "。"
+// (the page read "……自动发送。 将于 03:03 重试。").
+func sentences(first, then string) string {
+	return lang.X("text.sentences", "{{.First}} {{.Then}}", map[string]any{"First": first, "Then": then})
 }
 
 // relayout lays the page out again after a list under it changed: a
@@ -217,6 +249,10 @@ func (p *syncPage) reloadUnsent(pending int) {
 func (p *syncPage) showUnsent(rows []unsentRow, pending int, err error) {
 	defer p.relayout()
 	p.unsent.RemoveAll()
+	p.unsentShown = pending
+	if err != nil {
+		p.unsentShown = -1
+	}
 	switch {
 	case err != nil:
 		p.unsent.Add(widget.NewLabel(errorText(err)))

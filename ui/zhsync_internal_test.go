@@ -52,6 +52,24 @@ func TestChineseSyncTextsTouchTheirNumbers(t *testing.T) {
 	}
 }
 
+// TestChineseSyncProblemSentencesTouch: offline, the sync page's
+// problem in Chinese follows "……恢复后会自动发送。" with "将于 10:01 重试。"
+// with no space between them, as Chinese writes sentences; it wrote "。 将于".
+// Other languages keep their space after the full stop.
+func TestChineseSyncProblemSentencesTouch(t *testing.T) {
+	now := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	offline := app.Errorf(app.EOFFLINE, "sync.offline", "Cannot reach the server. Your work is saved on this device and will be sent when the connection is back.")
+	st := app.SyncStatus{Err: offline, Offline: true, NextTry: now.Add(time.Minute)}
+	inLanguage(t, "zh-Hans")
+	if text := syncProblem(st, time.UTC); !regexp.MustCompile(`。将于`).MatchString(text) {
+		t.Errorf("the offline problem and its next try in Chinese: %q, want \"。将于\" touching", text)
+	}
+	inLanguage(t, "fr")
+	if text := syncProblem(st, time.UTC); !regexp.MustCompile(`\. Prochaine tentative`).MatchString(text) {
+		t.Errorf("the offline problem and its next try in French: %q, want a space after the full stop", text)
+	}
+}
+
 // TestChangeTextInChinese: a change waiting to be sent, or refused, is
 // named in Chinese punctuation (修改工单：电话、地址): the sync page wrote
 // "修改工单: 电话", an English colon in Chinese.

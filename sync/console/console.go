@@ -140,7 +140,7 @@ type Session struct {
 // consoleActor prefixes a console user's login in the name the console
 // acts under (Session.Principal): what a ticket and its conflicts record
 // as who did it, and the conflicts page turns back into the user's name.
-const consoleActor = "console:"
+const consoleActor = app.ConsoleActor
 
 // Principal is who the console acts as for central.DB.ApplyAdmin: the
 // tenant's dispatch, named after the console user so that the ticket's
