@@ -1,0 +1,225 @@
+package walvfs
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"testing"
+
+	_ "modernc.org/sqlite"
+)
+
+// openPair opens path's writer through the VFS at the given synchronous
+// setting and a reader through the platform's VFS, as the device's store
+// does, with a table of two indexes besides its key.
+func openPair(t *testing.T, synchronous string) (w, r *sql.DB) {
+	t.Helper()
+	if err := Register(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "w.db")
+	dsn := func(vfs bool) string {
+		q := url.Values{}
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous("+synchronous+")")
+		if vfs {
+			q.Set("vfs", Name)
+		}
+		return (&url.URL{Scheme: "file", Path: filepath.ToSlash(path), RawQuery: q.Encode()}).String()
+	}
+	var err error
+	if w, err = sql.Open("sqlite", dsn(true)); err != nil {
+		t.Fatal(err)
+	}
+	w.SetMaxOpenConns(1)
+	t.Cleanup(func() { w.Close() })
+	if _, err := w.Exec(`CREATE TABLE t(id INTEGER PRIMARY KEY, a TEXT, b BLOB);
+		CREATE INDEX t_a ON t(a); CREATE INDEX t_b ON t(b)`); err != nil {
+		t.Fatal(err)
+	}
+	if r, err = sql.Open("sqlite", dsn(false)); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return w, r
+}
+
+// row is the i-th row's text and blob: long enough that a commit writes
+// pages of the table and both indexes.
+func row(i int) (string, []byte) {
+	return fmt.Sprintf("row %08d %0300d", i, i), bytes.Repeat([]byte{byte(i)}, 400+i%97)
+}
+
+func insert(t *testing.T, db *sql.DB, i int) {
+	t.Helper()
+	a, b := row(i)
+	if _, err := db.Exec(`INSERT INTO t(id, a, b) VALUES (?, ?, ?)`, i, a, b); err != nil {
+		t.Fatalf("insert %d: %v", i, err)
+	}
+}
+
+// checkRows: db holds rows 1..n exactly, and the database is whole.
+func checkRows(t *testing.T, db *sql.DB, n int) {
+	t.Helper()
+	var count, sum int
+	if err := db.QueryRow(`SELECT count(*), coalesce(sum(id), 0) FROM t`).Scan(&count, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if count != n || sum != n*(n+1)/2 {
+		t.Fatalf("%d rows summing to %d, want %d rows", count, sum, n)
+	}
+	if n > 0 {
+		var a string
+		var b []byte
+		if err := db.QueryRow(`SELECT a, b FROM t WHERE id = ?`, n).Scan(&a, &b); err != nil {
+			t.Fatal(err)
+		}
+		wa, wb := row(n)
+		if a != wa || !bytes.Equal(b, wb) {
+			t.Fatalf("row %d reads back different", n)
+		}
+	}
+	var ok string
+	if err := db.QueryRow(`PRAGMA integrity_check`).Scan(&ok); err != nil || ok != "ok" {
+		t.Fatalf("integrity_check: %q, %v", ok, err)
+	}
+}
+
+// TestCommitWritesTheLogOnce: a commit that changes a page of a table
+// and of each of its two indexes hands the log one write, where SQLite
+// writes two per frame.
+func TestCommitWritesTheLogOnce(t *testing.T) {
+	w, _ := openPair(t, "FULL")
+	insert(t, w, 1) // the log's header, written and synced at its first commit
+	before := logWrites.Load()
+	const commits = 50
+	for i := 2; i < 2+commits; i++ {
+		insert(t, w, i)
+	}
+	if got := logWrites.Load() - before; got != commits {
+		t.Errorf("%d commits handed the log %d writes, want one each", commits, got)
+	}
+	checkRows(t, w, commits+1)
+}
+
+// TestReadersSeeEveryCommit: a connection through the platform's VFS
+// reads every commit as soon as the writer's returns, at every
+// synchronous setting: at NORMAL and OFF SQLite never syncs the log at a
+// commit, so only the commit frame's own write puts the frames in the
+// file before the log's index names them.
+func TestReadersSeeEveryCommit(t *testing.T) {
+	for _, synchronous := range []string{"FULL", "NORMAL", "OFF"} {
+		t.Run(synchronous, func(t *testing.T) {
+			w, r := openPair(t, synchronous)
+			for i := 1; i <= 60; i++ {
+				insert(t, w, i)
+				var last int
+				if err := r.QueryRow(`SELECT coalesce(max(id), 0) FROM t`).Scan(&last); err != nil {
+					t.Fatalf("after commit %d: %v", i, err)
+				}
+				if last != i {
+					t.Fatalf("after commit %d the reader sees %d", i, last)
+				}
+			}
+			checkRows(t, r, 60)
+		})
+	}
+}
+
+// TestLargeTransaction: a transaction of several MiB, larger than
+// MaxGathered many times over and than the writer's page cache (so SQLite
+// writes frames before the commit and reads them back), commits whole.
+func TestLargeTransaction(t *testing.T) {
+	w, r := openPair(t, "FULL")
+	if _, err := w.Exec(`PRAGMA cache_size = 50`); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	tx, err := w.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 6000
+	for i := 1; i <= n; i++ {
+		a, b := row(i)
+		if _, err := tx.Exec(`INSERT INTO t(id, a, b) VALUES (?, ?, ?)`, i, a, b); err != nil {
+			t.Fatal(err)
+		}
+		if i == n/2 {
+			// Reads pages written to the log before the commit.
+			var c int
+			if err := tx.QueryRow(`SELECT count(*) FROM t WHERE a > ''`).Scan(&c); err != nil || c != i {
+				t.Fatalf("inside the transaction: %d rows, %v", c, err)
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	checkRows(t, r, n)
+	if _, err := w.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		t.Fatal(err)
+	}
+	insert(t, w, n+1)
+	checkRows(t, r, n+1)
+}
+
+// TestFailedWriteRollsBack: a write the platform VFS refuses (a full
+// disk, an I/O error) fails the commit that made it, which then changes
+// nothing, and the next commits write and read as before.
+func TestFailedWriteRollsBack(t *testing.T) {
+	w, r := openPair(t, "FULL")
+	for i := 1; i <= 3; i++ {
+		insert(t, w, i)
+	}
+	failWrite.Store(true)
+	a, b := row(4)
+	if _, err := w.Exec(`INSERT INTO t(id, a, b) VALUES (?, ?, ?)`, 4, a, b); err == nil {
+		t.Fatal("a commit whose log write failed succeeded")
+	}
+	if failWrite.Load() {
+		t.Fatal("the commit never wrote to the log")
+	}
+	checkRows(t, r, 3)
+	for i := 4; i <= 10; i++ {
+		insert(t, w, i)
+	}
+	checkRows(t, r, 10)
+	checkRows(t, w, 10)
+}
+
+// TestReadsInsideATransaction: a transaction larger than the writer's
+// page cache has SQLite write pages to the log before its commit and read
+// them back inside it; every read sees what was written, at every size.
+func TestReadsInsideATransaction(t *testing.T) {
+	for _, cache := range []int{2, 5, 20} {
+		for _, n := range []int{10, 20, 40, 80} {
+			w, _ := openPair(t, "FULL")
+			if _, err := w.Exec(fmt.Sprintf("PRAGMA cache_size = %d", cache)); err != nil {
+				t.Fatal(err)
+			}
+			tx, err := w.BeginTx(context.Background(), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := 1; i <= n; i++ {
+				a, b := row(i)
+				if _, err := tx.Exec(`INSERT INTO t(id, a, b) VALUES (?, ?, ?)`, i, a, b); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var c int
+			err = tx.QueryRow(`SELECT count(*) FROM t WHERE a > '' AND length(b) > 0`).Scan(&c)
+			if err != nil || c != n {
+				t.Errorf("cache of %d pages, %d rows inserted: the transaction reads %d (%v)", cache, n, c, err)
+			}
+			if err := tx.Commit(); err != nil {
+				t.Fatal(err)
+			}
+			checkRows(t, w, n)
+		}
+	}
+}
