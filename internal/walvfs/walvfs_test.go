@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"path/filepath"
 	"testing"
@@ -221,5 +222,131 @@ func TestReadsInsideATransaction(t *testing.T) {
 			}
 			checkRows(t, w, n)
 		}
+	}
+}
+
+// TestRandomWork drives the writer with seeded random work, transactions
+// of one row to thousands, updates, deletes, rollbacks, checkpoints of
+// every kind and a reopened writer, at a random page cache and
+// synchronous setting, and after every step compares what a reader
+// through the platform's VFS sees with a model of the table.
+func TestRandomWork(t *testing.T) {
+	for seed := range uint64(12) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(seed, 7))
+			synchronous := []string{"FULL", "NORMAL", "OFF"}[rng.IntN(3)]
+			w, r := openPair(t, synchronous)
+			cache := 2 + rng.IntN(200)
+			if _, err := w.Exec(fmt.Sprintf("PRAGMA cache_size = %d", cache)); err != nil {
+				t.Fatal(err)
+			}
+			model := map[int]int{} // id -> the version its text was written at
+			next := 1
+			for step := range 120 {
+				tx, err := w.BeginTx(context.Background(), nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				changes := map[int]int{}
+				size := 1 + rng.IntN(8)
+				if rng.IntN(10) == 0 {
+					size = 500 + rng.IntN(2500)
+				}
+				for range size {
+					switch op := rng.IntN(10); {
+					case op < 6 || len(model) == 0:
+						id := next
+						next++
+						a, b := row(id)
+						if _, err := tx.Exec(`INSERT INTO t(id, a, b) VALUES (?, ?, ?)`, id, a, b); err != nil {
+							t.Fatal(err)
+						}
+						changes[id] = id
+					case op < 8:
+						id := 1 + rng.IntN(next-1)
+						a, b := row(step*100000 + id)
+						if _, err := tx.Exec(`UPDATE t SET a = ?, b = ? WHERE id = ?`, a, b, id); err != nil {
+							t.Fatal(err)
+						}
+						if _, ok := changes[id]; ok || model[id] != 0 {
+							changes[id] = step*100000 + id
+						}
+					default:
+						id := 1 + rng.IntN(next-1)
+						if _, err := tx.Exec(`DELETE FROM t WHERE id = ?`, id); err != nil {
+							t.Fatal(err)
+						}
+						changes[id] = 0
+					}
+				}
+				if rng.IntN(8) == 0 {
+					if err := tx.Rollback(); err != nil {
+						t.Fatal(err)
+					}
+				} else {
+					if err := tx.Commit(); err != nil {
+						t.Fatal(err)
+					}
+					for id, v := range changes {
+						if v == 0 {
+							delete(model, id)
+						} else {
+							model[id] = v
+						}
+					}
+				}
+				switch rng.IntN(12) {
+				case 0:
+					mode := []string{"PASSIVE", "FULL", "RESTART", "TRUNCATE"}[rng.IntN(4)]
+					if _, err := w.Exec(`PRAGMA wal_checkpoint(` + mode + `)`); err != nil {
+						t.Fatal(err)
+					}
+				case 1:
+					// A new writer connection: the old one's log file is closed.
+					w.SetMaxIdleConns(0)
+					w.SetMaxIdleConns(2)
+					if _, err := w.Exec(fmt.Sprintf("PRAGMA cache_size = %d", cache)); err != nil {
+						t.Fatal(err)
+					}
+				}
+				compare(t, r, model, step)
+			}
+			var ok string
+			if err := r.QueryRow(`PRAGMA integrity_check`).Scan(&ok); err != nil || ok != "ok" {
+				t.Fatalf("integrity_check: %q, %v", ok, err)
+			}
+		})
+	}
+}
+
+// compare fails t unless db's table holds exactly model's rows, each with
+// the text of the version model names.
+func compare(t *testing.T, db *sql.DB, model map[int]int, step int) {
+	t.Helper()
+	rows, err := db.Query(`SELECT id, a, b FROM t`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	seen := 0
+	for rows.Next() {
+		var id int
+		var a string
+		var b []byte
+		if err := rows.Scan(&id, &a, &b); err != nil {
+			t.Fatal(err)
+		}
+		v, ok := model[id]
+		wa, wb := row(v)
+		if !ok || a != wa || !bytes.Equal(b, wb) {
+			t.Fatalf("step %d: row %d reads back different from what was committed", step, id)
+		}
+		seen++
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("step %d: %v", step, err)
+	}
+	if seen != len(model) {
+		t.Fatalf("step %d: %d rows, want %d", step, seen, len(model))
 	}
 }
