@@ -11,18 +11,26 @@
 // platform's VFS as one write when the commit's last frame is complete.
 //
 // What SQLite reads stays what it wrote:
+//   - Only a write that continues the log's last one is gathered: the
+//     frames SQLite appends, each header and then its page. Any other write
+//     (a log's header when the log begins again, a page overwritten in
+//     place by a later change in the same transaction, a header rewritten
+//     with a new checksum) writes what is gathered and then goes to the
+//     file at once. A gathering that would pass MaxGathered bytes is
+//     written first. So writes reach the file in SQLite's order, and
+//     nothing but appended frames ever waits here.
 //   - The commit's last frame is the one whose header carries the database
-//     size after the commit (the WAL format's "commit frame", bytes 4-7 of the
-//     frame header, not zero). The gathered writes go to the file as soon as
-//     that frame's page is in, inside sqlite3WalFrames, before the sync and
-//     before the frames are published in the log's index: another
+//     size after the commit (the WAL format's "commit frame", bytes 4-7 of
+//     the frame header, not zero). The gathered writes go to the file as
+//     soon as that frame's page is in, inside sqlite3WalFrames, before the
+//     sync and before the frames are published in the log's index: another
 //     connection never finds a committed frame that is not in the file, at
-//     any synchronous setting.
+//     any synchronous setting, and a process killed after a commit leaves
+//     all of it in the file.
 //   - Everything else that looks at the file first writes what is gathered:
 //     a read, a sync, a truncation, its size, a file control, and the close.
-//     A write that does not continue the gathered ones, and a gathering that
-//     would pass MaxGathered bytes, write what is gathered first, so writes
-//     reach the file in SQLite's order.
+//     Only the frames of a transaction not yet committed can wait past the
+//     call that wrote them.
 //   - A failed write is reported to SQLite by the call that made it, as the
 //     platform VFS reports it, and what was gathered is dropped: SQLite
 //     rolls the transaction back, and frames past the last commit are never
@@ -71,10 +79,13 @@ var (
 
 	// base is the platform's VFS, wrapped; baseMethods the methods of the
 	// log files it opens, and methods their wrapped copy. Set once by
-	// Register, read only after.
+	// Register and at the first log's open, read only after. The VFS and
+	// the methods live in the C library's memory, for the life of the
+	// process: SQLite keeps pointers to them, and does arithmetic on them
+	// that Go's checks (-race, -d=checkptr) refuse on Go's memory.
 	base        uintptr
 	baseMethods uintptr
-	methods     *methodsT
+	methods     uintptr
 	methodsOnce sync.Once
 
 	// logs holds each open, wrapped log file's gathered writes, by the
@@ -92,8 +103,14 @@ var (
 // (SQLite holds the connection's mutex around every call), so its
 // gathered needs no lock of its own.
 type gathered struct {
-	data []byte
+	// data is MaxGathered bytes of the C library's memory, taken at the
+	// first write and given back at the close; n of them are gathered.
+	data uintptr
+	n    int
 	off  int64
+	// end is where the last write to the log ended, gathered or not: a
+	// write that starts there continues it.
+	end int64
 	// commitNext: the last write was the header of a commit frame; the
 	// next write is its page, after which everything is written.
 	commitNext bool
@@ -115,7 +132,11 @@ func register() error {
 	}
 	// The struct and its name live for the process: SQLite keeps pointers
 	// to both in its list of VFSes and in every connection.
-	v := new(vfsT)
+	pv := malloc(tls, libc.Xmalloc, unsafe.Sizeof(vfsT{}))
+	if pv == 0 {
+		return fmt.Errorf("walvfs: out of memory")
+	}
+	v := (*vfsT)(ptr(pv))
 	*v = *(*vfsT)(ptr(base))
 	v.FpNext = 0
 	name, err := libc.CString(Name)
@@ -124,8 +145,7 @@ func register() error {
 	}
 	v.FzName = name
 	*(*func(*libc.TLS, uintptr, uintptr, uintptr, int32, uintptr) int32)(unsafe.Pointer(&v.FxOpen)) = open
-	keep = v
-	if rc := sqlite3.Xsqlite3_vfs_register(tls, uintptr(unsafe.Pointer(v)), 0); rc != sqlite3.SQLITE_OK {
+	if rc := sqlite3.Xsqlite3_vfs_register(tls, pv, 0); rc != sqlite3.SQLITE_OK {
 		return fmt.Errorf("walvfs: registering the VFS: SQLite error %d", rc)
 	}
 	return nil
@@ -138,9 +158,11 @@ func register() error {
 // through the VFS; the store's benchmark reports it per action.
 func Writes() int64 { return logWrites.Load() }
 
-// keep holds the registered VFS struct, so the collector never frees the
-// memory SQLite points at.
-var keep *vfsT
+// malloc is the C library's malloc(n), whose size type differs between
+// platforms (xmalloc's, inferred).
+func malloc[S ~uint32 | ~uint64](tls *libc.TLS, xmalloc func(*libc.TLS, S) uintptr, n uintptr) uintptr {
+	return xmalloc(tls, S(n))
+}
 
 // ptr is p as a pointer: SQLite's structures and buffers are addressed
 // by uintptr in the transpiled library.
@@ -155,21 +177,26 @@ func open(tls *libc.TLS, _ uintptr, zName uintptr, pFile uintptr, flags int32, p
 		return rc
 	}
 	f := (*fileT)(ptr(pFile))
-	m := wrapped(f.FpMethods)
-	if m == nil {
+	m := wrapped(tls, f.FpMethods)
+	if m == 0 {
 		return rc // methods this package did not see first: left alone
 	}
 	logs.Store(pFile, &gathered{})
-	f.FpMethods = uintptr(unsafe.Pointer(m))
+	f.FpMethods = m
 	return rc
 }
 
 // wrapped returns the wrapped copy of the platform's log-file methods pm,
-// made at the first log file's open; nil for methods other than those.
-func wrapped(pm uintptr) *methodsT {
+// made at the first log file's open; 0 for methods other than those, and
+// when there was no memory for the copy.
+func wrapped(tls *libc.TLS, pm uintptr) uintptr {
 	methodsOnce.Do(func() {
 		baseMethods = pm
-		m := new(methodsT)
+		pw := malloc(tls, libc.Xmalloc, unsafe.Sizeof(methodsT{}))
+		if pw == 0 {
+			return
+		}
+		m := (*methodsT)(ptr(pw))
 		*m = *(*methodsT)(ptr(pm))
 		*(*func(*libc.TLS, uintptr) int32)(unsafe.Pointer(&m.FxClose)) = closeLog
 		*(*func(*libc.TLS, uintptr, uintptr, int32, int64) int32)(unsafe.Pointer(&m.FxRead)) = readLog
@@ -178,10 +205,10 @@ func wrapped(pm uintptr) *methodsT {
 		*(*func(*libc.TLS, uintptr, int32) int32)(unsafe.Pointer(&m.FxSync)) = syncLog
 		*(*func(*libc.TLS, uintptr, uintptr) int32)(unsafe.Pointer(&m.FxFileSize)) = sizeLog
 		*(*func(*libc.TLS, uintptr, int32, uintptr) int32)(unsafe.Pointer(&m.FxFileControl)) = controlLog
-		methods = m
+		methods = pw
 	})
 	if pm != baseMethods {
-		return nil
+		return 0
 	}
 	return methods
 }
@@ -207,47 +234,61 @@ func flush(tls *libc.TLS, pFile uintptr) int32 {
 }
 
 func flushGathered(tls *libc.TLS, pFile uintptr, g *gathered) int32 {
-	g.commitNext = false
-	if len(g.data) == 0 {
+	if g.n == 0 {
 		return sqlite3.SQLITE_OK
 	}
-	rc := baseWrite(tls, pFile, uintptr(unsafe.Pointer(&g.data[0])), int32(len(g.data)), g.off)
-	g.data = g.data[:0]
+	rc := baseWrite(tls, pFile, g.data, int32(g.n), g.off)
+	g.n = 0
 	return rc
 }
 
+// writeLog gathers a write that continues the log's last one: the frames
+// SQLite appends, a header and its page after the other. Any other write
+// (the header of a log begun again, a frame's page overwritten in place
+// by a later change in the same transaction, a header rewritten with its
+// new checksum) writes what is gathered and then goes to the file at
+// once, so that nothing but appended frames ever waits here.
 func writeLog(tls *libc.TLS, pFile uintptr, z uintptr, n int32, off int64) int32 {
 	v, ok := logs.Load(pFile)
 	if !ok {
 		return baseWrite(tls, pFile, z, n, off)
 	}
 	g := v.(*gathered)
-	if len(g.data) > 0 && (off != g.off+int64(len(g.data)) || len(g.data)+int(n) > MaxGathered) {
+	src := unsafe.Slice((*byte)(ptr(z)), int(n))
+	commitPage := g.commitNext
+	g.commitNext = n == frameHeaderSize && binary.BigEndian.Uint32(src[4:8]) != 0
+	continues := off == g.end
+	g.end = off + int64(n)
+	if !continues || g.n+int(n) > MaxGathered {
 		if rc := flushGathered(tls, pFile, g); rc != sqlite3.SQLITE_OK {
 			return rc
 		}
 	}
-	if int(n) > MaxGathered {
+	if !continues || int(n) > MaxGathered {
 		return baseWrite(tls, pFile, z, n, off)
 	}
-	if len(g.data) == 0 {
+	if g.data == 0 {
+		if g.data = malloc(tls, libc.Xmalloc, MaxGathered); g.data == 0 {
+			return baseWrite(tls, pFile, z, n, off) // no memory to gather in
+		}
+	}
+	if g.n == 0 {
 		g.off = off
 	}
-	src := unsafe.Slice((*byte)(ptr(z)), int(n))
-	g.data = append(g.data, src...)
-	switch {
-	case g.commitNext:
+	copy(unsafe.Slice((*byte)(ptr(g.data+uintptr(g.n))), int(n)), src)
+	g.n += int(n)
+	if commitPage {
 		// The commit frame's page: the commit's frames are complete.
 		return flushGathered(tls, pFile, g)
-	case n == frameHeaderSize && binary.BigEndian.Uint32(src[4:8]) != 0:
-		g.commitNext = true
 	}
 	return sqlite3.SQLITE_OK
 }
 
 func closeLog(tls *libc.TLS, pFile uintptr) int32 {
 	rc := flush(tls, pFile)
-	logs.Delete(pFile)
+	if v, ok := logs.LoadAndDelete(pFile); ok && v.(*gathered).data != 0 {
+		libc.Xfree(tls, v.(*gathered).data)
+	}
 	crc := (*(*func(*libc.TLS, uintptr) int32)(unsafe.Pointer(&struct{ uintptr }{baseM().FxClose})))(tls, pFile)
 	if rc != sqlite3.SQLITE_OK {
 		return rc
