@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/fieldbench/fieldbench/app"
-	"github.com/fieldbench/fieldbench/internal/walvfs"
 	"github.com/fieldbench/fieldbench/sync/central"
 	"modernc.org/sqlite"
 )
@@ -186,23 +185,5 @@ func TestOpenDBSyncsData(t *testing.T) {
 	}
 	if err := db.CreateTenant(t.Context(), "t1", "T1"); err != nil {
 		t.Fatal(err)
-	}
-}
-
-// TestOpenDBGathersLogWrites: the service's SQLite writer opens through
-// internal/walvfs, as the device's store does, so a commit hands the log
-// one write.
-func TestOpenDBGathersLogWrites(t *testing.T) {
-	db, err := central.OpenDB(t.Context(), central.Config{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	before := walvfs.Writes()
-	if err := db.CreateTenant(t.Context(), "t1", "T1"); err != nil {
-		t.Fatal(err)
-	}
-	if walvfs.Writes() == before {
-		t.Fatal("a commit of the service's writer wrote its log through the platform's VFS alone")
 	}
 }

@@ -21,7 +21,6 @@ import (
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/internal/sqlitetx"
-	"github.com/fieldbench/fieldbench/internal/walvfs"
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	"modernc.org/sqlite"               // database/sql driver "sqlite" (the read pool), and the writer's connector
 )
@@ -220,13 +219,6 @@ func (db *DB) openSQLite(ctx context.Context) error {
 	// of the demo world's load before LoadDataset sorted its rows.
 	wq.Add("_pragma", "cache_size(-65536)")
 	wq.Add("_pragma", "temp_store(MEMORY)")
-	// vfs: the writer's log frames reach the file in one write per commit
-	// (internal/walvfs), as the device's do; the readers never write to
-	// the log.
-	if err := walvfs.Register(); err != nil {
-		return err
-	}
-	wq.Set("vfs", walvfs.Name)
 	wc, err := sqlite.NewConnector(sqliteDSN(path, wq))
 	if err != nil {
 		return err
