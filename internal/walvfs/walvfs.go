@@ -154,8 +154,8 @@ func register() error {
 // Writes is the number of writes to log files this VFS has handed the
 // platform's VFS since the process started: one per commit, plus one
 // per MaxGathered bytes of a larger one and one for a log's header. The
-// store's and the service's tests read it to check their writers open
-// through the VFS; the store's benchmark reports it per action.
+// store's tests read it to check that its writer opens through the VFS,
+// and its benchmark reports it per action.
 func Writes() int64 { return logWrites.Load() }
 
 // malloc is the C library's malloc(n), whose size type differs between
