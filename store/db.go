@@ -22,6 +22,7 @@ import (
 
 	"github.com/fieldbench/fieldbench/app"
 	"github.com/fieldbench/fieldbench/internal/sqlitetx"
+	"github.com/fieldbench/fieldbench/internal/walvfs"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -263,6 +264,13 @@ func (db *DB) open(ctx context.Context, o options, exists bool) error {
 	// sqlitetx begins them itself with a kept statement, modernc's
 	// transaction only a read-only one, which the writer does not use.
 	q.Set("_txlock", sqlitetx.TxLock)
+	// vfs: the writer's log frames reach the file in one write per commit
+	// (internal/walvfs); the readers, which never write to the log, open
+	// through the platform's VFS.
+	if err := walvfs.Register(); err != nil {
+		return openFailed(db.path, err)
+	}
+	q.Set("vfs", walvfs.Name)
 	wc, err := sqlite.NewConnector(dsn(db.path, q))
 	if err != nil {
 		return openFailed(db.path, err)

@@ -405,8 +405,8 @@ func TestWriteLockedByOtherConnection(t *testing.T) {
 }
 
 // TestImports keeps store on its side of the layering: app (and its JSON
-// round-trip check, app/jsonstable), the standard library, the SQLite driver, its kept transactions (internal/sqlitetx) and
-// golang.org/x/image (shrinking photos on attach); never Fyne, sync or
+// round-trip check, app/jsonstable), the standard library, the SQLite driver, its kept transactions (internal/sqlitetx), the
+// log's VFS (internal/walvfs) and golang.org/x/image (shrinking photos on attach); never Fyne, sync or
 // scanner.
 func TestImports(t *testing.T) {
 	pkg, err := build.ImportDir(".", 0)
@@ -418,7 +418,7 @@ func TestImports(t *testing.T) {
 		switch {
 		case !strings.Contains(first, "."): // standard library
 		case imp == "github.com/fieldbench/fieldbench/app", imp == "github.com/fieldbench/fieldbench/app/jsonstable":
-		case imp == "github.com/fieldbench/fieldbench/internal/sqlitetx":
+		case imp == "github.com/fieldbench/fieldbench/internal/sqlitetx", imp == "github.com/fieldbench/fieldbench/internal/walvfs":
 		case imp == "modernc.org/sqlite" || imp == "modernc.org/sqlite/lib":
 		case imp == "golang.org/x/image/draw":
 		default:

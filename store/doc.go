@@ -13,7 +13,9 @@
 // ROLLBACK too, and a user action's transaction runs on the connection
 // without database/sql's Tx (internal/sqlitetx, actionTx). Commits sync
 // with fdatasync where the platform has it, as SQLite's Linux builds do
-// (sqlitetx.OpenDB). A "<db>.lock" file held with an OS lock keeps a second Fieldbench process
+// (sqlitetx.OpenDB), and the writer opens through internal/walvfs, so a
+// commit's log frames reach the file in one write instead of two per
+// page. A "<db>.lock" file held with an OS lock keeps a second Fieldbench process
 // out (ELOCKED).
 //
 // # Safety of the file

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/fieldbench/fieldbench/app"
+	"github.com/fieldbench/fieldbench/internal/walvfs"
 	"github.com/fieldbench/fieldbench/store/storetest"
 )
 
@@ -177,6 +178,36 @@ func insertWorldTickets(t *testing.T, raw *sql.DB) {
 		}
 		if _, err := raw.Exec(ticketUpsert, args...); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// TestActionWritesTheLogOnce: the writer opens through internal/walvfs,
+// so an action's commit hands the log one write, whatever number of
+// pages it changed (SQLite alone writes two per page).
+func TestActionWritesTheLogOnce(t *testing.T) {
+	db := mustOpen(t, WithClock(fixedClock(storetest.Now)))
+	if err := db.Load(t.Context(), storetest.World()); err != nil {
+		t.Fatal(err)
+	}
+	c := NewCommitter(db)
+	// The first commit after a checkpoint also writes the log's header.
+	if _, err := db.write.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Commit(t.Context(), ana, &app.AddNote{Note: app.Note{ID: "n-0", Ticket: storetest.T2, Text: "first"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{"note", "consume", "status"} {
+		const actions = 20
+		before := walvfs.Writes()
+		for i := range actions {
+			if _, err := c.Commit(t.Context(), ana, benchCommands[kind](i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := walvfs.Writes() - before; got != actions {
+			t.Errorf("%d actions (%s) handed the log %d writes, want one each", actions, kind, got)
 		}
 	}
 }
