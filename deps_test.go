@@ -65,7 +65,7 @@ var layerRules = []struct {
 		why: "SQLite's query plans for the store's and the service's tests: database/sql only, no driver of its own"},
 	{pkg: "internal/sqlitetx", onlyStd: true, forbidden: []string{module + "/"},
 		why: "the SQLite writers' kept transactions wrap the connector the caller passes: database/sql/driver only, no driver of its own"},
-	{pkg: "internal/walvfs", onlyStd: true, allow: []string{"modernc.org/libc", "modernc.org/sqlite/lib"}, forbidden: []string{module + "/"},
+	{pkg: "internal/walvfs", forbidden: []string{module + "/", "fyne.io/"},
 		why: "the log's VFS wraps SQLite's own through the transpiled library's C interface: nothing of the app's"},
 	{pkg: "internal/svgchart", onlyStd: true, forbidden: []string{module + "/"},
 		why: "the console's charts are drawn from numbers and labels the caller gives: the standard library only"},
