@@ -82,13 +82,7 @@ func TestCompleteAsksApprovalForARepairLoggedInItsDialog(t *testing.T) {
 	}
 
 	tapButton(t, term.Detail().Object(), "Complete")
-	dlg := front(w)
-	typeInto(t, dlg, "What you found", "Display cable loose")
-	tapButton(t, dlg, "Log repair")
-	form := front(w)
-	typeInto(t, form, "drain pump", "Replaced the display")
-	typeInto(t, form, "0 to 1440", "60")
-	tapButton(t, form, "Save")
+	dlg := logRepairInComplete(t, w, "60")
 	if c, ok := term.Detail().Charges(); !ok || c.Amount <= 0 {
 		t.Fatalf("charges %v after an hour of repair, want a paid repair", c)
 	}
@@ -185,13 +179,7 @@ func TestCompleteAsksApprovalOnce(t *testing.T) {
 		t.Fatalf("Complete on paid work did not ask for approval:\n%s", s)
 	}
 	tapButton(t, front(w), "Go on without approval")
-	dlg := front(w)
-	typeInto(t, dlg, "What you found", "Display cable loose")
-	tapButton(t, dlg, "Log repair")
-	form := front(w)
-	typeInto(t, form, "drain pump", "Replaced the display")
-	typeInto(t, form, "0 to 1440", "30")
-	tapButton(t, form, "Save")
+	dlg := logRepairInComplete(t, w, "30")
 	walk(dlg, func(o fyne.CanvasObject) {
 		if s := ui.SelectOf(o); s != nil {
 			s.SetSelected("Repaired")
@@ -204,4 +192,19 @@ func TestCompleteAsksApprovalOnce(t *testing.T) {
 	if got := ticketNow(t, deps, tk.ID).Ticket; got.Status != app.StatusCompleted {
 		t.Fatalf("after the dialog's Complete the ticket is %s", got.Status)
 	}
+}
+
+// logRepairInComplete writes what was found in Complete's dialog, the
+// front window of w, and logs a repair of the given minutes from it; it
+// returns Complete's dialog.
+func logRepairInComplete(t *testing.T, w fyne.Window, minutes string) fyne.CanvasObject {
+	t.Helper()
+	dlg := front(w)
+	typeInto(t, dlg, "What you found", "Display cable loose")
+	tapButton(t, dlg, "Log repair")
+	form := front(w)
+	typeInto(t, form, "drain pump", "Replaced the display")
+	typeInto(t, form, "0 to 1440", minutes)
+	tapButton(t, form, "Save")
+	return dlg
 }
