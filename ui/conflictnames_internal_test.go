@@ -54,13 +54,21 @@ type namedLocations []app.Location
 
 func (l namedLocations) Locations(context.Context) ([]app.Location, error) { return l, nil }
 
+// ticketsGone is a device that holds none of the conflicts' tickets.
+type ticketsGone struct{ app.TicketService }
+
+func (ticketsGone) TicketDetail(_ context.Context, id app.TicketID) (app.TicketDetail, error) {
+	return app.TicketDetail{}, app.NotFound("ticket", string(id))
+}
+
 // conflictScreen is the text of the conflict inbox showing conflicts, on
-// a device that holds Van Ana (van-1), the Main warehouse (wh) and ships.
+// a device that holds Van Ana (van-1), the Main warehouse (wh) and ships,
+// and none of the conflicts' tickets.
 func conflictScreen(t *testing.T, conflicts conflictService, ships heldShipments) string {
 	t.Helper()
 	test.NewTempApp(t)
 	locs := namedLocations{{ID: "van-1", Kind: app.LocationVan, Name: "Van Ana"}, {ID: "wh", Kind: app.LocationWarehouse, Name: "Main warehouse"}}
-	in := newConflictInbox(conflictDeps{Conflicts: conflicts, Locations: locs, Shipments: ships, Zone: time.Local, Ctx: t.Context(), Run: func(f func()) { f() }}, func(string) {}, func() {})
+	in := newConflictInbox(conflictDeps{Conflicts: conflicts, Tickets: ticketsGone{}, Locations: locs, Shipments: ships, Zone: time.Local, Ctx: t.Context(), Run: func(f func()) { f() }}, func(string) {}, func() {})
 	in.reload()
 	return strings.Join(labelTexts(in.list), "\n")
 }
@@ -126,5 +134,50 @@ func TestNegativeStockConflictNamesThePartAndTheBalance(t *testing.T) {
 	}
 	if n := strings.Count(text, "Stock now"); n != 1 {
 		t.Errorf("%d balances shown, want the stock conflict's alone:\n%s", n, text)
+	}
+}
+
+// reassignedConflicts are four changes refused on FB-7, which dispatch
+// gave to someone else while the technician worked on it offline, and
+// one on FB-8 for the same reason.
+type reassignedConflicts struct{ conflictService }
+
+func (reassignedConflicts) OpenConflicts(context.Context) ([]app.Conflict, error) {
+	at := time.Date(2026, 12, 8, 2, 38, 0, 0, time.Local)
+	stale := func(id, number, name, ours string) app.Conflict {
+		return app.Conflict{ID: id, Kind: app.ConflictStaleEpoch, Ticket: app.TicketID("tk-" + number), Mutation: "m-" + id, Name: name, Ours: ours,
+			Theirs: app.StaleReassigned, TheirsBy: "console:zhou.min", At: at, Code: app.ECONFLICT, Data: map[string]any{"Number": number}}
+	}
+	return []app.Conflict{
+		stale("cf-1", "FB-7", "ticket.depart.v1", `{"ticket":"tk-FB-7","epoch":1}`),
+		stale("cf-2", "FB-7", "ticket.arrive.v1", `{"ticket":"tk-FB-7","epoch":1}`),
+		stale("cf-3", "FB-8", "ticket.depart.v1", `{"ticket":"tk-FB-8","epoch":1}`),
+		stale("cf-4", "FB-7", "ticket.start.v1", `{"ticket":"tk-FB-7","epoch":1}`),
+		stale("cf-5", "FB-7", "note.add.v1", `{"note":{"id":"n-1","ticket":"tk-FB-7","text":"Door seal torn."}}`),
+	}, nil
+}
+
+// TestConflictCardSaysWhyOnce: a ticket's card says why its refused
+// changes were refused, and that dispatch may still apply them, once
+// for all the changes refused for the same reason, each change still
+// listed with its own decision; another ticket's card says it again.
+// Before, a reassigned ticket's four refused changes read the same two
+// sentences four times. A refused note is named with its words.
+func TestConflictCardSaysWhyOnce(t *testing.T) {
+	text := conflictScreen(t, reassignedConflicts{}, nil)
+	for _, c := range []struct {
+		says string
+		want int
+	}{
+		{"Dispatch reassigned ticket FB-7 to someone else while you worked on it; your change was not applied.", 1},
+		{"Dispatch reassigned ticket FB-8 to someone else while you worked on it; your change was not applied.", 1},
+		{"Dispatch can still apply your change", 2},
+		{"Assigned to another technician", 5},
+		{"zhou.min", 5},
+		{"Note: Door seal torn.", 1}, // which note dropping it loses
+	} {
+		if got := strings.Count(text, c.says); got != c.want {
+			t.Errorf("%q said %d times, want %d:\n%s", c.says, got, c.want, text)
+		}
 	}
 }

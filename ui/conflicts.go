@@ -205,11 +205,14 @@ func (in *conflictInbox) ticketCard(g []app.Conflict, cc conflictContext) fyne.C
 	box := container.NewVBox()
 	var drop []app.Conflict
 	cancelled := false
+	said := ""
 	for i, c := range g {
 		if i > 0 {
 			box.Add(widget.NewSeparator())
 		}
-		box.Add(in.change(c, cc))
+		card, why := in.change(c, cc, said)
+		box.Add(card)
+		said = why
 		if droppable(c) {
 			drop = append(drop, c)
 		}
@@ -316,10 +319,38 @@ func editedFields(name string, args []byte) string {
 // (the sync page wrote "修改工单: 电话", an English colon in Chinese).
 func changeText(name string, args []byte) string {
 	what := mutationText(name)
-	if f := editedFields(name, args); f != "" {
+	f := editedFields(name, args)
+	if f == "" {
+		f = noteWords(name, args)
+	}
+	if f != "" {
 		return lang.X("change.fields", "{{.Change}}: {{.Fields}}", map[string]any{"Change": what, "Fields": f})
 	}
 	return what
+}
+
+// maxNoteWords bounds the characters of a note a change's name quotes.
+const maxNoteWords = 80
+
+// noteWords is the text of the note a note.add (mutation full name,
+// arguments) adds, its first maxNoteWords characters: a refused note
+// named only "Note" left the technician to guess which of the day's
+// notes dropping it would lose (walk6). "" for any other change.
+func noteWords(name string, args []byte) string {
+	if !strings.HasPrefix(name, "note.add.") {
+		return ""
+	}
+	var a struct {
+		Note struct{ Text string } `json:"note"`
+	}
+	if json.Unmarshal(args, &a) != nil {
+		return ""
+	}
+	text := strings.Join(strings.Fields(a.Note.Text), " ")
+	if r := []rune(text); len(r) > maxNoteWords {
+		text = string(r[:maxNoteWords]) + "…"
+	}
+	return text
 }
 
 // staleText says which of reassignment or cancellation made the work
@@ -343,8 +374,13 @@ func staleText(c app.Conflict, number string, tk app.Ticket, known bool) (what, 
 }
 
 // change shows one conflict: what happened, both values, who and when,
-// and the resolutions that make sense for its kind.
-func (in *conflictInbox) change(c app.Conflict, cc conflictContext) fyne.CanvasObject {
+// and the resolutions that make sense for its kind. It returns what
+// happened as it says it (why); said is the why of the conflict shown
+// above it on the same ticket's card, and when the two are the same the
+// card does not say it again, nor that dispatch may still apply the
+// change: a reassigned ticket's four refused steps read the same two
+// sentences four times (walk6's French phone).
+func (in *conflictInbox) change(c app.Conflict, cc conflictContext, said string) (card fyne.CanvasObject, why string) {
 	tk, known := cc.tickets[c.Ticket]
 	key, message, data := c.Reason(app.PlaceNames{
 		Location: func(id app.LocationID) string { return cc.locations[id] },
@@ -408,10 +444,14 @@ func (in *conflictInbox) change(c app.Conflict, cc conflictContext) fyne.CanvasO
 			theirsBy = tk.EpochBy
 		}
 	}
-	what := widget.NewLabel(text)
-	what.Wrapping = fyne.TextWrapWord
-	what.TextStyle.Bold = true
-	box := container.NewVBox(what)
+	again := text == said
+	box := container.NewVBox()
+	if !again {
+		what := widget.NewLabel(text)
+		what.Wrapping = fyne.TextWrapWord
+		what.TextStyle.Bold = true
+		box.Add(what)
+	}
 	box.Add(fields(
 		lang.X("conflicts.ticket", "Ticket"), number,
 		fieldLabel, field,
@@ -451,7 +491,9 @@ func (in *conflictInbox) change(c app.Conflict, cc conflictContext) fyne.CanvasO
 		add(lang.X("conflicts.keep_mine", "Keep mine"), app.ResolveAcceptOurs, true, nil)
 		add(lang.X("conflicts.take_theirs", "Take theirs"), app.ResolveAcceptTheirs, false, nil)
 	case app.ConflictRejected, app.ConflictStaleEpoch:
-		box.Add(lowLabel(lang.X("conflicts.dispatch_decides", "Dispatch can still apply your change: leave this open for them, or drop it.")))
+		if !again {
+			box.Add(lowLabel(lang.X("conflicts.dispatch_decides", "Dispatch can still apply your change: leave this open for them, or drop it.")))
+		}
 		drop := lang.X("conflicts.drop", "Drop my change")
 		add(drop, app.ResolveDismissed, false, func(ok func()) {
 			// Dropping cannot be taken back: dispatch no longer sees it.
@@ -463,7 +505,7 @@ func (in *conflictInbox) change(c app.Conflict, cc conflictContext) fyne.CanvasO
 		add(lang.X("conflicts.acknowledge", "Acknowledge"), app.ResolveDismissed, true, nil)
 	}
 	box.Add(choices)
-	return box
+	return box, text
 }
 
 // resolved reports a decision's outcome; UI goroutine.

@@ -174,7 +174,7 @@ func TestStepRefusalInWords(t *testing.T) {
 			c := app.Conflict{ID: "cf-m1", Kind: app.ConflictRejected, Ticket: "t-1", Mutation: "m1", Name: "ticket.depart",
 				Code: e.Code, Key: e.Key, Message: e.Message, Data: e.Data, At: time.Now()}
 			in := newConflictInbox(conflictDeps{Ctx: t.Context(), Zone: time.UTC, Run: func(f func()) { f() }}, func(string) {}, func() {})
-			card := in.change(c, conflictContext{tickets: map[app.TicketID]app.Ticket{}, locations: map[app.LocationID]string{}, shipments: map[string]string{}})
+			card, _ := in.change(c, conflictContext{tickets: map[app.TicketID]app.Ticket{}, locations: map[app.LocationID]string{}, shipments: map[string]string{}}, "")
 			var texts []string
 			var walk func(o fyne.CanvasObject)
 			walk = func(o fyne.CanvasObject) {
